@@ -1,0 +1,135 @@
+//! The shared client set, built once from aws-config on first use (planning with
+//! `-refresh=false` never touches AWS), and a request counter for benchmarks and tests.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use infra_core::ProviderSettings;
+use tokio::sync::OnceCell;
+
+/// One client per service, sharing one aws-config.
+pub struct Clients {
+    pub region: String,
+    pub ec2: aws_sdk_ec2::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    pub rds: aws_sdk_rds::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+}
+
+/// Every AWS request made through the clients, by operation name (`DescribeVpcs`), retries
+/// included.
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    count: AtomicU64,
+    operations: Mutex<Vec<String>>,
+}
+
+impl RequestLog {
+    pub fn count(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+    pub fn operations(&self) -> Vec<String> {
+        self.operations.lock().map(|o| o.clone()).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct CountRequests(Arc<RequestLog>);
+
+impl Intercept for CountRequests {
+    fn name(&self) -> &'static str {
+        "CountRequests"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.count.fetch_add(1, Ordering::Relaxed);
+        if let Some(metadata) = cfg.load::<Metadata>() {
+            if let Ok(mut operations) = self.0.operations.lock() {
+                operations.push(metadata.name().to_string());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The provider's handle: settings from the `provider "aws"` block, and clients built lazily.
+pub struct Aws {
+    pub settings: ProviderSettings,
+    pub requests: Arc<RequestLog>,
+    clients: OnceCell<Clients>,
+}
+
+impl Aws {
+    pub fn new(settings: ProviderSettings) -> Arc<Aws> {
+        Arc::new(Aws {
+            settings,
+            requests: Arc::default(),
+            clients: OnceCell::new(),
+        })
+    }
+
+    /// The clients, built from the standard aws-config chain on first call. The region comes
+    /// from the provider block, else from the environment or profile. `AWS_ENDPOINT_URL`
+    /// points every client at an emulator.
+    pub async fn clients(&self) -> &Clients {
+        self.clients
+            .get_or_init(|| async {
+                let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+                if let Some(region) = &self.settings.region {
+                    loader = loader.region(aws_config::Region::new(region.clone()));
+                }
+                let shared = loader.load().await;
+                let region = shared
+                    .region()
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|| "us-east-1".to_string());
+                let counter = CountRequests(self.requests.clone());
+                macro_rules! client {
+                    ($krate:ident) => {{
+                        let config = $krate::config::Builder::from(&shared)
+                            .interceptor(counter.clone())
+                            .build();
+                        $krate::Client::from_conf(config)
+                    }};
+                }
+                let s3 = {
+                    let config = aws_sdk_s3::config::Builder::from(&shared)
+                        .interceptor(counter.clone())
+                        .force_path_style(true)
+                        .build();
+                    aws_sdk_s3::Client::from_conf(config)
+                };
+                Clients {
+                    region,
+                    ec2: client!(aws_sdk_ec2),
+                    ecs: client!(aws_sdk_ecs),
+                    elbv2: client!(aws_sdk_elasticloadbalancingv2),
+                    rds: client!(aws_sdk_rds),
+                    iam: client!(aws_sdk_iam),
+                    logs: client!(aws_sdk_cloudwatchlogs),
+                    cloudwatch: client!(aws_sdk_cloudwatch),
+                    sts: client!(aws_sdk_sts),
+                    s3,
+                    dynamodb: client!(aws_sdk_dynamodb),
+                }
+            })
+            .await
+    }
+}

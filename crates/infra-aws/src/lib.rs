@@ -1,0 +1,23 @@
+//! The AWS provider: the only crate that uses the AWS SDK.
+//!
+//! Each resource type is one file under `resources/`, each data source one file under
+//! `data_sources/`, and each is registered with one line in [`registry`]. Reads are batched:
+//! EC2 `Describe*` with filters, ECS 10 services a call, ELBv2 ARN lists, RDS by filter.
+
+pub mod clients;
+pub mod error;
+pub mod data_sources;
+pub mod resources;
+
+use std::sync::Arc;
+
+pub use clients::{Aws, Clients, RequestLog};
+use infra_core::Registry;
+
+/// Every resource type and data source, each registered with one line.
+pub fn registry(aws: Arc<Aws>) -> Registry {
+    let mut registry = Registry::new();
+    resources::register_all(&mut registry, &aws);
+    data_sources::register_all(&mut registry, &aws);
+    registry
+}

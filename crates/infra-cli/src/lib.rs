@@ -1,0 +1,2 @@
+//! infra-cli
+pub fn main() {}

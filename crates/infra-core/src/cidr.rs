@@ -1,0 +1,70 @@
+//! IPv4 CIDR arithmetic, shared by plan-time checks and the `cidr*` functions.
+
+use std::net::Ipv4Addr;
+
+/// Parses `a.b.c.d/n` into (address, prefix length).
+pub fn parse_ipv4_cidr(text: &str) -> Option<(Ipv4Addr, u8)> {
+    let (address, prefix) = text.split_once('/')?;
+    let address: Ipv4Addr = address.parse().ok()?;
+    let prefix: u8 = prefix.parse().ok()?;
+    (prefix <= 32).then_some((address, prefix))
+}
+
+fn mask(prefix: u8) -> u32 {
+    if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix)
+    }
+}
+
+/// Terraform's `cidrsubnet(prefix, newbits, netnum)`.
+pub fn cidrsubnet(prefix: &str, newbits: u8, netnum: u64) -> Result<String, String> {
+    let (address, length) = parse_ipv4_cidr(prefix).ok_or_else(|| format!("invalid CIDR address: {prefix}"))?;
+    let new_length = length as u32 + newbits as u32;
+    if new_length > 32 {
+        return Err(format!("insufficient address space to extend prefix of {length} by {newbits}"));
+    }
+    if newbits < 64 && netnum >= (1u64 << newbits) {
+        return Err(format!("prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"));
+    }
+    let base = u32::from(address) & mask(length);
+    let shift = 32 - new_length;
+    let network = base | ((netnum as u32) << shift);
+    Ok(format!("{}/{}", Ipv4Addr::from(network), new_length))
+}
+
+/// Terraform's `cidrhost(prefix, hostnum)`; a negative number counts from the end.
+pub fn cidrhost(prefix: &str, hostnum: i64) -> Result<String, String> {
+    let (address, length) = parse_ipv4_cidr(prefix).ok_or_else(|| format!("invalid CIDR address: {prefix}"))?;
+    let size: i64 = 1i64 << (32 - length as u32);
+    let index = if hostnum < 0 { size + hostnum } else { hostnum };
+    if index < 0 || index >= size {
+        return Err(format!("prefix of {length} does not accommodate a host numbered {hostnum}"));
+    }
+    let base = u32::from(address) & mask(length);
+    Ok(Ipv4Addr::from(base + index as u32).to_string())
+}
+
+/// Terraform's `cidrnetmask(prefix)`.
+pub fn cidrnetmask(prefix: &str) -> Result<String, String> {
+    let (_, length) = parse_ipv4_cidr(prefix).ok_or_else(|| format!("invalid CIDR address: {prefix}"))?;
+    Ok(Ipv4Addr::from(mask(length)).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_terraform() {
+        assert_eq!(cidrsubnet("10.0.0.0/16", 8, 2).unwrap(), "10.0.2.0/24");
+        assert_eq!(cidrsubnet("172.16.0.0/12", 4, 15).unwrap(), "172.31.0.0/16");
+        assert!(cidrsubnet("10.0.0.0/16", 8, 256).is_err());
+        assert_eq!(cidrhost("10.12.112.0/20", 16).unwrap(), "10.12.112.16");
+        assert_eq!(cidrhost("10.12.112.0/20", -2).unwrap(), "10.12.127.254");
+        assert_eq!(cidrnetmask("172.16.0.0/12").unwrap(), "255.240.0.0");
+        assert!(parse_ipv4_cidr("10.0.0.0/33").is_none());
+        assert!(parse_ipv4_cidr("10.0.0/16").is_none());
+    }
+}

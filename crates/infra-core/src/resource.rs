@@ -1,0 +1,193 @@
+//! The contract between the engine and a provider: a resource type or data source declares its
+//! schema and implements create/read/update/delete. The engine never knows which cloud API is
+//! behind it; the AWS crate implements these traits, one file per type.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::schema::Schema;
+use crate::value::Value;
+
+/// A failed provider call, with the service's error code where it gave one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProviderError {
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl ProviderError {
+    pub fn new(message: impl Into<String>) -> ProviderError {
+        ProviderError { code: None, message: message.into() }
+    }
+    pub fn with_code(code: impl Into<String>, message: impl Into<String>) -> ProviderError {
+        ProviderError { code: Some(code.into()), message: message.into() }
+    }
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{code}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ProviderError {}
+
+/// The `timeouts { create, update, delete }` of one resource, with the type's defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeouts {
+    pub create: Duration,
+    pub update: Duration,
+    pub delete: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            create: Duration::from_secs(30 * 60),
+            update: Duration::from_secs(30 * 60),
+            delete: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+/// What a provider operation knows about the instance it works on.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// The resource address, e.g. `aws_vpc.main`.
+    pub address: String,
+    /// The state lineage, written as the `infra:lineage` tag.
+    pub lineage: String,
+    pub timeouts: Timeouts,
+}
+
+/// The tag keys every taggable resource carries, so a crashed apply can find what it made.
+pub const ADDRESS_TAG: &str = "infra:address";
+pub const LINEAGE_TAG: &str = "infra:lineage";
+
+impl Operation {
+    /// The tags to send on create: the value's `tags_all` plus the managed tags.
+    pub fn tags_with_managed(&self, planned: &Value) -> BTreeMap<String, String> {
+        let mut tags: BTreeMap<String, String> = planned
+            .get("tags_all")
+            .as_map()
+            .or_else(|| planned.get("tags").as_map())
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        tags.insert(ADDRESS_TAG.into(), self.address.clone());
+        tags.insert(LINEAGE_TAG.into(), self.lineage.clone());
+        tags
+    }
+}
+
+/// Tags as a provider read them, without the managed `infra:*` tags, as a `Value` map.
+pub fn visible_tags<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Value {
+    Value::Map(
+        tags.into_iter()
+            .filter(|(k, _)| !k.starts_with("infra:"))
+            .map(|(k, v)| (k.to_string(), Value::string(v)))
+            .collect(),
+    )
+}
+
+/// A managed resource type such as `aws_vpc`.
+///
+/// Values passed in and out are whole objects: every schema attribute, nested blocks as lists
+/// of objects. `planned` may hold `Value::Unknown` for computed attributes; what `create` and
+/// `update` return must be wholly known and include `id`.
+#[async_trait::async_trait]
+pub trait ResourceType: Send + Sync {
+    /// The Terraform type name, e.g. `aws_vpc`.
+    fn name(&self) -> &'static str;
+    /// Legacy names that mean the same type, e.g. `aws_alb` for `aws_lb`.
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn schema(&self) -> &Schema;
+    /// Checks across attributes that the schema cannot express: `(attribute path, message)`.
+    fn validate(&self, _config: &Value) -> Vec<(String, String)> {
+        vec![]
+    }
+    /// Extra normalization before comparing, after the schema's (e.g. filling in the defaults
+    /// AWS adds to container definitions).
+    fn normalize(&self, _value: &mut Value) {}
+    /// Default `timeouts` for long waits.
+    fn default_timeouts(&self) -> Timeouts {
+        Timeouts::default()
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError>;
+    async fn update(&self, operation: &Operation, prior: &Value, planned: &Value) -> Result<Value, ProviderError>;
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError>;
+    /// Refreshes many instances of this type in as few calls as the API allows. The result has
+    /// one entry per `prior`, in order: `None` where the object no longer exists.
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError>;
+    /// Resolves an interrupted create: finds the object by its managed tags or natural key.
+    async fn find_created(&self, operation: &Operation, planned: &Value) -> Result<Option<Value>, ProviderError>;
+}
+
+/// A data source such as `aws_availability_zones`.
+#[async_trait::async_trait]
+pub trait DataSourceType: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn schema(&self) -> &Schema;
+    /// Reads the data source; `config` is wholly known. Returns the config plus computed values.
+    async fn read(&self, config: &Value) -> Result<Value, ProviderError>;
+}
+
+/// Every resource type and data source the provider offers, looked up by name (aliases too).
+#[derive(Clone, Default)]
+pub struct Registry {
+    resources: BTreeMap<&'static str, Arc<dyn ResourceType>>,
+    data_sources: BTreeMap<&'static str, Arc<dyn DataSourceType>>,
+}
+
+impl Registry {
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    pub fn register_resource(&mut self, resource: Arc<dyn ResourceType>) {
+        for alias in resource.aliases() {
+            self.resources.insert(alias, resource.clone());
+        }
+        self.resources.insert(resource.name(), resource);
+    }
+
+    pub fn register_data_source(&mut self, data_source: Arc<dyn DataSourceType>) {
+        self.data_sources.insert(data_source.name(), data_source);
+    }
+
+    pub fn resource(&self, name: &str) -> Option<&Arc<dyn ResourceType>> {
+        self.resources.get(name)
+    }
+
+    pub fn data_source(&self, name: &str) -> Option<&Arc<dyn DataSourceType>> {
+        self.data_sources.get(name)
+    }
+
+    pub fn resource_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.resources.keys().copied()
+    }
+
+    pub fn data_source_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.data_sources.keys().copied()
+    }
+
+    /// The schema for a resource (`data = false`) or data source type.
+    pub fn schema(&self, data: bool, name: &str) -> Option<&Schema> {
+        if data {
+            self.data_source(name).map(|d| d.schema())
+        } else {
+            self.resource(name).map(|r| r.schema())
+        }
+    }
+}

@@ -1,0 +1,430 @@
+//! The schema of a resource type or data source: which attributes and nested blocks it has,
+//! which are required, computed, sensitive or force a replacement, and how values are checked
+//! and normalized before they are compared.
+//!
+//! Nested blocks are stored as lists of objects, as the Terraform AWS provider stores them,
+//! so plan JSON reads the same to checkov and conftest.
+
+use crate::value::Value;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    String,
+    Number,
+    Bool,
+    List(Box<Type>),
+    /// A list whose order does not matter; compared sorted.
+    Set(Box<Type>),
+    Map(Box<Type>),
+    /// A string holding a JSON document; compared after normalizing key order and whitespace.
+    Json,
+    Any,
+}
+
+impl Type {
+    pub fn list(element: Type) -> Type {
+        Type::List(Box::new(element))
+    }
+    pub fn set(element: Type) -> Type {
+        Type::Set(Box::new(element))
+    }
+    pub fn map(element: Type) -> Type {
+        Type::Map(Box::new(element))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    Required,
+    Optional,
+    /// Set only by the provider.
+    Computed,
+    /// Set by the configuration, or else by the provider.
+    OptionalComputed,
+}
+
+/// A plan-time check of an attribute's value, beyond its type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Check {
+    /// An IPv4 CIDR block, e.g. `10.0.0.0/16`.
+    Cidr,
+    /// A port number in 0..=65535 (or -1 meaning all, as AWS accepts for protocol -1).
+    Port,
+    /// One of a closed set of strings.
+    OneOf(&'static [&'static str]),
+    /// A whole number in the inclusive range.
+    Range(i64, i64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attribute {
+    pub name: &'static str,
+    pub ty: Type,
+    pub presence: Presence,
+    pub default: Option<Value>,
+    pub sensitive: bool,
+    pub force_new: bool,
+    pub check: Option<Check>,
+}
+
+impl Attribute {
+    fn new(name: &'static str, ty: Type, presence: Presence) -> Attribute {
+        Attribute {
+            name,
+            ty,
+            presence,
+            default: None,
+            sensitive: false,
+            force_new: false,
+            check: None,
+        }
+    }
+    pub fn required(name: &'static str, ty: Type) -> Attribute {
+        Attribute::new(name, ty, Presence::Required)
+    }
+    pub fn optional(name: &'static str, ty: Type) -> Attribute {
+        Attribute::new(name, ty, Presence::Optional)
+    }
+    pub fn computed(name: &'static str, ty: Type) -> Attribute {
+        Attribute::new(name, ty, Presence::Computed)
+    }
+    pub fn optional_computed(name: &'static str, ty: Type) -> Attribute {
+        Attribute::new(name, ty, Presence::OptionalComputed)
+    }
+    pub fn default(mut self, value: Value) -> Attribute {
+        self.default = Some(value);
+        self
+    }
+    pub fn sensitive(mut self) -> Attribute {
+        self.sensitive = true;
+        self
+    }
+    pub fn force_new(mut self) -> Attribute {
+        self.force_new = true;
+        self
+    }
+    pub fn check(mut self, check: Check) -> Attribute {
+        self.check = Some(check);
+        self
+    }
+    pub fn is_settable(&self) -> bool {
+        self.presence != Presence::Computed
+    }
+    pub fn is_computed(&self) -> bool {
+        matches!(self.presence, Presence::Computed | Presence::OptionalComputed)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    /// Order matters (`route`, `default_action`).
+    List,
+    /// Order does not matter (`ingress`, `egress`).
+    Set,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub name: &'static str,
+    pub nesting: Nesting,
+    pub schema: Schema,
+    pub force_new: bool,
+    pub min_items: usize,
+    pub max_items: Option<usize>,
+}
+
+impl Block {
+    pub fn list(name: &'static str, schema: Schema) -> Block {
+        Block {
+            name,
+            nesting: Nesting::List,
+            schema,
+            force_new: false,
+            min_items: 0,
+            max_items: None,
+        }
+    }
+    pub fn set(name: &'static str, schema: Schema) -> Block {
+        Block {
+            nesting: Nesting::Set,
+            ..Block::list(name, schema)
+        }
+    }
+    /// At most one block, still stored as a list of one object.
+    pub fn single(name: &'static str, schema: Schema) -> Block {
+        Block {
+            max_items: Some(1),
+            ..Block::list(name, schema)
+        }
+    }
+    pub fn force_new(mut self) -> Block {
+        self.force_new = true;
+        self
+    }
+    pub fn required(mut self) -> Block {
+        self.min_items = 1;
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Schema {
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<Block>,
+    /// The type takes `tags`: the engine merges the provider's `default_tags` into `tags_all`
+    /// and the provider adds the managed `infra:*` tags.
+    pub taggable: bool,
+}
+
+impl Schema {
+    pub fn new() -> Schema {
+        Schema::default()
+    }
+    pub fn attr(mut self, attribute: Attribute) -> Schema {
+        self.attributes.push(attribute);
+        self
+    }
+    pub fn block(mut self, block: Block) -> Schema {
+        self.blocks.push(block);
+        self
+    }
+    /// Adds `tags` (optional) and `tags_all` (computed) and marks the type taggable.
+    pub fn with_tags(mut self) -> Schema {
+        self.taggable = true;
+        self.attr(Attribute::optional("tags", Type::map(Type::String)))
+            .attr(Attribute::computed("tags_all", Type::map(Type::String)))
+    }
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+    pub fn block_named(&self, name: &str) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.name == name)
+    }
+
+    /// Checks one object (a resource body or a block) against the schema: missing required
+    /// attributes, value types and `Check`s. Unknown values pass. Returns `(path, message)`.
+    pub fn validate(&self, value: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        self.validate_into(value, "", &mut problems);
+        problems
+    }
+
+    fn validate_into(&self, value: &Value, prefix: &str, problems: &mut Vec<(String, String)>) {
+        let path = |name: &str| {
+            if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}.{name}")
+            }
+        };
+        for attribute in &self.attributes {
+            let v = value.get(attribute.name);
+            if attribute.presence == Presence::Required && v.is_null() {
+                problems.push((
+                    path(attribute.name),
+                    format!("The argument \"{}\" is required, but no definition was found.", attribute.name),
+                ));
+                continue;
+            }
+            if v.is_null() || !v.is_wholly_known() {
+                continue;
+            }
+            if let Some(message) = check_type(&attribute.ty, v.unmarked()) {
+                problems.push((path(attribute.name), format!("Inappropriate value for attribute \"{}\": {message}.", attribute.name)));
+                continue;
+            }
+            if let Some(check) = &attribute.check {
+                if let Some(message) = run_check(check, v.unmarked()) {
+                    problems.push((path(attribute.name), format!("Invalid value for \"{}\": {message}", attribute.name)));
+                }
+            }
+        }
+        for block in &self.blocks {
+            let items = value.get(block.name).as_list().unwrap_or(&[]);
+            if items.len() < block.min_items {
+                problems.push((path(block.name), format!("At least {} \"{}\" block is required.", block.min_items, block.name)));
+            }
+            if let Some(max) = block.max_items {
+                if items.len() > max {
+                    problems.push((path(block.name), format!("No more than {max} \"{}\" block is allowed.", block.name)));
+                }
+            }
+            for (i, item) in items.iter().enumerate() {
+                block.schema.validate_into(item, &format!("{}[{i}]", path(block.name)), problems);
+            }
+        }
+    }
+
+    /// Rewrites `value` so that equal meanings compare equal: sets and set blocks sorted,
+    /// JSON strings canonical, CIDRs lower-case, numbers in strings left alone.
+    pub fn normalize(&self, value: &mut Value) {
+        let Some(entries) = value.map_mut() else { return };
+        for attribute in &self.attributes {
+            if let Some(v) = entries.get_mut(attribute.name) {
+                normalize_typed(&attribute.ty, v);
+            }
+        }
+        for block in &self.blocks {
+            if let Some(Value::List(items)) = entries.get_mut(block.name) {
+                for item in items.iter_mut() {
+                    block.schema.normalize(item);
+                }
+                if block.nesting == Nesting::Set {
+                    items.sort_by_key(|a| a.to_json().to_string());
+                }
+            }
+        }
+    }
+}
+
+fn normalize_typed(ty: &Type, value: &mut Value) {
+    match (ty, value) {
+        (_, Value::Sensitive(inner)) => normalize_typed(ty, inner),
+        (Type::Set(element), Value::List(items)) => {
+            for item in items.iter_mut() {
+                normalize_typed(element, item);
+            }
+            items.sort_by_key(|a| a.to_json().to_string());
+            items.dedup();
+        }
+        (Type::List(element), Value::List(items)) => {
+            for item in items.iter_mut() {
+                normalize_typed(element, item);
+            }
+        }
+        (Type::Map(element), Value::Map(entries)) => {
+            for item in entries.values_mut() {
+                normalize_typed(element, item);
+            }
+        }
+        (Type::Json, Value::String(text)) => {
+            if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
+                *text = json.to_string();
+            }
+        }
+        (Type::Number, v @ Value::String(_)) => {
+            if let Some(n) = v.as_f64() {
+                *v = Value::Number(n);
+            }
+        }
+        (Type::Bool, v @ Value::String(_)) => {
+            if let Some(b) = v.as_bool() {
+                *v = Value::Bool(b);
+            }
+        }
+        (Type::String, v @ (Value::Number(_) | Value::Bool(_))) => {
+            *v = Value::String(match v {
+                Value::Number(n) => crate::value::format_number(*n),
+                Value::Bool(b) => b.to_string(),
+                _ => unreachable!(),
+            });
+        }
+        _ => {}
+    }
+}
+
+fn check_type(ty: &Type, value: &Value) -> Option<String> {
+    let ok = match (ty, value) {
+        (_, Value::Null | Value::Unknown) | (Type::Any, _) => true,
+        (Type::String | Type::Json, Value::String(_) | Value::Number(_) | Value::Bool(_)) => true,
+        (Type::Number, v) => v.as_f64().is_some(),
+        (Type::Bool, v) => v.as_bool().is_some(),
+        (Type::List(element) | Type::Set(element), Value::List(items)) => {
+            return items.iter().find_map(|item| check_type(element, item.unmarked()));
+        }
+        (Type::Map(element), Value::Map(entries)) => {
+            return entries.values().find_map(|item| check_type(element, item.unmarked()));
+        }
+        _ => false,
+    };
+    if ok {
+        None
+    } else {
+        Some(format!("{} required, got {}", type_label(ty), value.type_name()))
+    }
+}
+
+fn type_label(ty: &Type) -> &'static str {
+    match ty {
+        Type::String | Type::Json => "string",
+        Type::Number => "number",
+        Type::Bool => "bool",
+        Type::List(_) => "list",
+        Type::Set(_) => "set",
+        Type::Map(_) => "map",
+        Type::Any => "any",
+    }
+}
+
+fn run_check(check: &Check, value: &Value) -> Option<String> {
+    match check {
+        Check::Cidr => {
+            let text = value.as_str()?;
+            if crate::cidr::parse_ipv4_cidr(text).is_some() {
+                None
+            } else {
+                Some(format!("\"{text}\" is not a valid IPv4 CIDR block (expected e.g. \"10.0.0.0/16\")."))
+            }
+        }
+        Check::Port => {
+            let n = value.as_i64()?;
+            if (-1..=65535).contains(&n) {
+                None
+            } else {
+                Some(format!("port {n} is outside 0-65535."))
+            }
+        }
+        Check::OneOf(options) => {
+            let text = value.as_str()?;
+            if options.contains(&text) {
+                None
+            } else {
+                Some(format!("\"{text}\" is not one of {}.", options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", ")))
+            }
+        }
+        Check::Range(low, high) => {
+            let n = value.as_i64()?;
+            if (*low..=*high).contains(&n) {
+                None
+            } else {
+                Some(format!("{n} is outside {low}-{high}."))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::required("cidr_block", Type::String).check(Check::Cidr))
+            .attr(Attribute::optional("ids", Type::set(Type::String)))
+            .block(Block::set(
+                "ingress",
+                Schema::new().attr(Attribute::required("from_port", Type::Number).check(Check::Port)),
+            ))
+    }
+
+    #[test]
+    fn validation_names_the_path() {
+        let value = Value::map([
+            ("cidr_block", Value::string("10.0.0.0/33")),
+            ("ingress", Value::List(vec![Value::map([("from_port", Value::Number(70000.0))])])),
+        ]);
+        let problems = schema().validate(&value);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].0, "cidr_block");
+        assert_eq!(problems[1].0, "ingress[0].from_port");
+        let missing = schema().validate(&Value::map([("ids", Value::List(vec![]))]));
+        assert_eq!(missing[0].0, "cidr_block");
+    }
+
+    #[test]
+    fn normalize_sorts_sets() {
+        let mut a = Value::map([("cidr_block", Value::string("10.0.0.0/16")), ("ids", Value::List(vec![Value::string("b"), Value::string("a")]))]);
+        schema().normalize(&mut a);
+        assert_eq!(a.get("ids"), &Value::List(vec![Value::string("a"), Value::string("b")]));
+    }
+}

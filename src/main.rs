@@ -1,0 +1,1 @@
+fn main() { infra_cli::main() }
