@@ -1,0 +1,270 @@
+//! The local file backend: `infra.tfstate.json` next to the configuration.
+//!
+//! Writes are atomic (temp file, fsync, rename, fsync of the directory) and the file is
+//! always mode 0600, since state holds secrets. The state as it was at the start of the run
+//! is kept as `<path>.backup`. The lock is an OS file lock on `<path>.lock`, which dies with
+//! its process, plus `<path>.lock.info` saying who holds it.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::backend::{retry_delay, Backend, LockGuard};
+use crate::error::StateError;
+use crate::format;
+use crate::lock::LockInfo;
+use crate::model::State;
+
+/// The default workspace's file name.
+pub const STATE_FILE_NAME: &str = "infra.tfstate.json";
+/// The directory holding the other workspaces' states, one sub-directory each.
+pub const WORKSPACES_DIR_NAME: &str = "infra.tfstate.d";
+
+/// The state file of `workspace` in the stack directory `dir`: `dir/infra.tfstate.json` for
+/// `default`, `dir/infra.tfstate.d/NAME/infra.tfstate.json` otherwise.
+pub fn workspace_state_path(dir: &Path, workspace: &str) -> PathBuf {
+    if workspace == "default" {
+        dir.join(STATE_FILE_NAME)
+    } else {
+        dir.join(WORKSPACES_DIR_NAME)
+            .join(workspace)
+            .join(STATE_FILE_NAME)
+    }
+}
+
+/// State in a local file.
+pub struct LocalBackend {
+    path: PathBuf,
+    /// Serializes writes (they share one temp file name) and remembers whether the file as it
+    /// was before this run has been checked and backed up.
+    session: Mutex<WriteSession>,
+}
+
+#[derive(Default)]
+struct WriteSession {
+    existing_checked: bool,
+}
+
+impl LocalBackend {
+    /// A backend for the state file at `path`. Build one per run and share it: the backup
+    /// is taken on this value's first overwrite, so a new value per write would back up the
+    /// previous write instead of the state from before the run.
+    pub fn new(path: PathBuf) -> LocalBackend {
+        LocalBackend {
+            path,
+            session: Mutex::new(WriteSession::default()),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `<path>.backup`: the state as it was before this run first overwrote it.
+    pub fn backup_path(&self) -> PathBuf {
+        sibling(&self.path, ".backup")
+    }
+
+    pub fn lock_path(&self) -> PathBuf {
+        sibling(&self.path, ".lock")
+    }
+
+    pub fn lock_info_path(&self) -> PathBuf {
+        sibling(&self.path, ".lock.info")
+    }
+
+    fn display(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// The file's bytes, `None` when it does not exist or is empty (as Terraform treats an
+    /// empty state file: no state yet).
+    fn read_bytes(&self) -> Result<Option<Vec<u8>>, StateError> {
+        match fs::read(&self.path) {
+            Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(None),
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(StateError::io(self.display(), error)),
+        }
+    }
+
+    fn read_lock_info(&self) -> Option<LockInfo> {
+        fs::read(self.lock_info_path())
+            .ok()
+            .and_then(|bytes| LockInfo::from_json(&bytes))
+    }
+}
+
+impl Backend for LocalBackend {
+    fn read(&self) -> Result<Option<State>, StateError> {
+        match self.read_bytes()? {
+            None => Ok(None),
+            Some(bytes) => format::decode(&bytes, &self.display()).map(Some),
+        }
+    }
+
+    fn write(&self, state: &State) -> Result<(), StateError> {
+        let mut session = self
+            .session
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let bytes = format::encode(state);
+        if !session.existing_checked {
+            // The first overwrite in this run: never replace a file we could not read (it may
+            // be a newer format or hand-damaged), and keep the old one as the backup.
+            if let Some(existing) = self.read_bytes()? {
+                format::decode(&existing, &self.display())?;
+                let backup = self.backup_path();
+                write_atomic(&backup, &existing)
+                    .map_err(|error| StateError::io(backup.display(), error))?;
+            }
+            session.existing_checked = true;
+        }
+        if let Some(parent) = parent_dir(&self.path) {
+            fs::create_dir_all(parent).map_err(|error| StateError::io(parent.display(), error))?;
+        }
+        write_atomic(&self.path, &bytes).map_err(|error| StateError::io(self.display(), error))
+    }
+
+    fn lock(&self, info: LockInfo, timeout: Duration) -> Result<Box<dyn LockGuard>, StateError> {
+        let lock_path = self.lock_path();
+        if let Some(parent) = parent_dir(&lock_path) {
+            fs::create_dir_all(parent).map_err(|error| StateError::io(parent.display(), error))?;
+        }
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&lock_path)
+            .map_err(|error| StateError::io(lock_path.display(), error))?;
+        let start = Instant::now();
+        let mut attempt = 0;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) => {
+                    let elapsed = start.elapsed();
+                    if elapsed >= timeout {
+                        let holder = self
+                            .read_lock_info()
+                            .unwrap_or_else(|| LockInfo::unknown_holder(&self.display()));
+                        return Err(StateError::Locked(Box::new(holder)));
+                    }
+                    std::thread::sleep(retry_delay(attempt).min(timeout - elapsed));
+                    attempt += 1;
+                }
+                Err(TryLockError::Error(error)) => {
+                    return Err(StateError::io(lock_path.display(), error))
+                }
+            }
+        }
+        // Holding the OS lock: any info file still there is stale, and is replaced.
+        let info_path = self.lock_info_path();
+        write_atomic(&info_path, info.to_json().as_bytes())
+            .map_err(|error| StateError::io(info_path.display(), error))?;
+        Ok(Box::new(LocalLockGuard {
+            _file: file,
+            info_path,
+            id: info.id,
+        }))
+    }
+
+    fn force_unlock(&self, id: &str) -> Result<(), StateError> {
+        let info_path = self.lock_info_path();
+        let bytes = match fs::read(&info_path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                return Err(StateError::NotLocked {
+                    path: self.display(),
+                })
+            }
+            Err(error) => return Err(StateError::io(info_path.display(), error)),
+        };
+        let holder = LockInfo::from_json(&bytes)
+            .map(|info| info.id)
+            .unwrap_or_else(|| "(unreadable lock info)".to_string());
+        if holder != id {
+            return Err(StateError::LockMismatch {
+                path: self.display(),
+                requested: id.to_string(),
+                holder,
+            });
+        }
+        // The OS lock needs no removal: it died with the process that held it.
+        fs::remove_file(&info_path).map_err(|error| StateError::io(info_path.display(), error))
+    }
+
+    fn describe(&self) -> String {
+        format!("local state {}", self.display())
+    }
+}
+
+/// Holds the OS lock (released when the file closes) and removes the info file it wrote.
+struct LocalLockGuard {
+    _file: File,
+    info_path: PathBuf,
+    id: String,
+}
+
+impl LockGuard for LocalLockGuard {}
+
+impl Drop for LocalLockGuard {
+    fn drop(&mut self) {
+        // Only our own info: after a force-unlock another run may have written its own.
+        let ours = fs::read(&self.info_path)
+            .ok()
+            .and_then(|bytes| LockInfo::from_json(&bytes))
+            .is_some_and(|info| info.id == self.id);
+        if ours {
+            let _ = fs::remove_file(&self.info_path);
+        }
+    }
+}
+
+/// `path` with `suffix` appended to its file name: `infra.tfstate.json.backup`.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+fn parent_dir(path: &Path) -> Option<&Path> {
+    path.parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+}
+
+/// Replaces `path` with `bytes` so that a crash leaves either the old or the new file, never
+/// a mix: write a temp file (0600 from creation, so secrets are never world-readable), fsync,
+/// rename over, fsync the directory so the rename itself survives a power cut.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let temp = sibling(path, &format!(".tmp-{}", std::process::id()));
+    // A leftover from a crashed run with the same pid would keep its old mode; start afresh.
+    let _ = fs::remove_file(&temp);
+    let result = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&temp)?;
+        // The umask may have narrowed the mode further; make it exactly 0600.
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+        return result;
+    }
+    let directory = parent_dir(path).unwrap_or(Path::new("."));
+    File::open(directory)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests;

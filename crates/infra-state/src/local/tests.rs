@@ -1,0 +1,322 @@
+use std::os::unix::fs::PermissionsExt;
+
+use infra_core::Value;
+
+use super::*;
+use crate::model::ResourceState;
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(label: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "infra-state-{label}-{}-{}",
+            std::process::id(),
+            uuid::Uuid::new_v4()
+        ));
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    fn state_path(&self) -> PathBuf {
+        self.0.join(STATE_FILE_NAME)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn state_with_serial(serial: u64) -> State {
+    let mut state = State::new();
+    state.serial = serial;
+    state.resources.insert(
+        "aws_vpc.main".parse().unwrap(),
+        ResourceState {
+            resource_type: "aws_vpc".into(),
+            value: Value::map([("id", Value::string("vpc-1"))]),
+            dependencies: vec![],
+            create_before_destroy: false,
+        },
+    );
+    state
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn missing_or_empty_file_is_no_state() {
+    let dir = TempDir::new("missing");
+    let backend = LocalBackend::new(dir.state_path());
+    assert!(backend.read().unwrap().is_none());
+    fs::write(dir.state_path(), "\n").unwrap();
+    assert!(backend.read().unwrap().is_none());
+    assert_eq!(
+        backend.describe(),
+        format!("local state {}", dir.state_path().display())
+    );
+}
+
+#[test]
+fn write_then_read_with_mode_0600() {
+    let dir = TempDir::new("mode");
+    let path = dir.state_path();
+    fs::write(&path, encode_serial(1)).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    let backend = LocalBackend::new(path.clone());
+    let state = state_with_serial(2);
+    backend.write(&state).unwrap();
+    assert_eq!(backend.read().unwrap(), Some(state));
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&backend.backup_path()), 0o600);
+    // No temp file is left behind.
+    let names: Vec<String> = fs::read_dir(&dir.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+}
+
+fn encode_serial(serial: u64) -> Vec<u8> {
+    format::encode(&state_with_serial(serial))
+}
+
+#[test]
+fn backup_is_the_state_from_before_the_run() {
+    let dir = TempDir::new("backup");
+    let path = dir.state_path();
+    let first_run = LocalBackend::new(path.clone());
+    first_run.write(&state_with_serial(1)).unwrap();
+    first_run.write(&state_with_serial(2)).unwrap();
+    // A run that created the file has nothing to back up.
+    assert!(!first_run.backup_path().exists());
+
+    let second_run = LocalBackend::new(path.clone());
+    second_run.write(&state_with_serial(3)).unwrap();
+    second_run.write(&state_with_serial(4)).unwrap();
+    let backup = format::decode(&fs::read(second_run.backup_path()).unwrap(), "b").unwrap();
+    assert_eq!(backup.serial, 2);
+    assert_eq!(second_run.read().unwrap().unwrap().serial, 4);
+}
+
+#[test]
+fn creates_workspace_directories_on_write() {
+    let dir = TempDir::new("wsdir");
+    let path = workspace_state_path(&dir.0, "staging");
+    LocalBackend::new(path.clone())
+        .write(&state_with_serial(1))
+        .unwrap();
+    assert!(path.exists());
+}
+
+#[test]
+fn corrupt_and_newer_files_are_refused_and_left_untouched() {
+    for (content, newer) in [
+        (&b"{\n  \"format_version\": 1,\n  oops\n}"[..], false),
+        (
+            br#"{"format_version": 99, "serial": 1, "lineage": "x"}"#,
+            true,
+        ),
+    ] {
+        let dir = TempDir::new("refuse");
+        let path = dir.state_path();
+        fs::write(&path, content).unwrap();
+        let backend = LocalBackend::new(path.clone());
+        let read_error = backend.read().unwrap_err();
+        let write_error = backend.write(&state_with_serial(1)).unwrap_err();
+        for error in [&read_error, &write_error] {
+            if newer {
+                assert!(
+                    matches!(error, StateError::NewerFormat { found: 99, .. }),
+                    "{error}"
+                );
+            } else {
+                assert!(matches!(error, StateError::Corrupt { .. }), "{error}");
+                assert!(
+                    error.to_string().contains("is not valid JSON: line 3"),
+                    "{error}"
+                );
+            }
+            assert!(error.to_string().contains(&path.display().to_string()));
+        }
+        // A second attempt is refused too, and nothing was changed or backed up.
+        assert!(backend.write(&state_with_serial(1)).is_err());
+        assert_eq!(fs::read(&path).unwrap(), content);
+        assert!(!backend.backup_path().exists());
+    }
+}
+
+#[test]
+fn second_lock_is_refused_naming_the_holder() {
+    let dir = TempDir::new("lock");
+    let first = LocalBackend::new(dir.state_path());
+    let second = LocalBackend::new(dir.state_path());
+    let holder = LockInfo::new("apply", &dir.state_path().display().to_string());
+    let guard = first.lock(holder.clone(), Duration::ZERO).unwrap();
+    assert_eq!(mode(&first.lock_info_path()), 0o600);
+
+    let error = match second.lock(LockInfo::new("plan", "x"), Duration::ZERO) {
+        Err(error) => error,
+        Ok(_) => panic!("the second lock was granted"),
+    };
+    match &error {
+        StateError::Locked(info) => assert_eq!(**info, holder),
+        other => panic!("expected Locked, got {other}"),
+    }
+    assert!(error.to_string().contains(&holder.id));
+    assert!(error.to_string().contains("Operation: apply"));
+
+    // With a timeout it retries for that long before giving up.
+    let start = Instant::now();
+    assert!(second
+        .lock(LockInfo::new("plan", "x"), Duration::from_millis(300))
+        .is_err());
+    assert!(start.elapsed() >= Duration::from_millis(300));
+
+    drop(guard);
+    assert!(!first.lock_info_path().exists());
+    let _again = second
+        .lock(LockInfo::new("plan", "x"), Duration::ZERO)
+        .unwrap();
+}
+
+#[test]
+fn lock_waits_for_release_within_timeout() {
+    let dir = TempDir::new("wait");
+    let first = LocalBackend::new(dir.state_path());
+    let guard = first
+        .lock(LockInfo::new("apply", "x"), Duration::ZERO)
+        .unwrap();
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        drop(guard);
+    });
+    let second = LocalBackend::new(dir.state_path());
+    second
+        .lock(LockInfo::new("plan", "x"), Duration::from_secs(10))
+        .unwrap();
+    releaser.join().unwrap();
+}
+
+#[test]
+fn stale_lock_info_is_not_a_lock() {
+    let dir = TempDir::new("stale");
+    let backend = LocalBackend::new(dir.state_path());
+    let stale = LockInfo::new("apply", "x");
+    fs::write(backend.lock_info_path(), stale.to_json()).unwrap();
+    let mine = LockInfo::new("plan", "x");
+    let _guard = backend.lock(mine.clone(), Duration::ZERO).unwrap();
+    let written = LockInfo::from_json(&fs::read(backend.lock_info_path()).unwrap()).unwrap();
+    assert_eq!(written, mine);
+}
+
+#[test]
+fn force_unlock_checks_the_id() {
+    let dir = TempDir::new("force");
+    let backend = LocalBackend::new(dir.state_path());
+    assert!(matches!(
+        backend.force_unlock("anything"),
+        Err(StateError::NotLocked { .. })
+    ));
+    let holder = LockInfo::new("apply", "x");
+    // Simulates a run that died: its info file is left, its OS lock is gone.
+    drop(backend.lock(holder.clone(), Duration::ZERO).unwrap());
+    fs::write(backend.lock_info_path(), holder.to_json()).unwrap();
+
+    let error = backend.force_unlock("wrong-id").unwrap_err();
+    match &error {
+        StateError::LockMismatch {
+            requested,
+            holder: real,
+            ..
+        } => {
+            assert_eq!(requested, "wrong-id");
+            assert_eq!(real, &holder.id);
+        }
+        other => panic!("expected LockMismatch, got {other}"),
+    }
+    assert!(error.to_string().contains(&holder.id));
+    backend.force_unlock(&holder.id).unwrap();
+    assert!(!backend.lock_info_path().exists());
+}
+
+/// Two processes: the child holds the lock while the parent is refused. The child is this
+/// test binary re-run with an environment variable.
+#[test]
+fn lock_contention_between_processes() {
+    const CHILD: &str = "INFRA_STATE_TEST_LOCK_CHILD";
+    if let Ok(path) = std::env::var(CHILD) {
+        let backend = LocalBackend::new(PathBuf::from(path));
+        let _guard = backend
+            .lock(LockInfo::new("apply", "child"), Duration::ZERO)
+            .unwrap();
+        println!("locked");
+        // Hold until the parent closes our stdin.
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+        return;
+    }
+    let dir = TempDir::new("process");
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "local::tests::lock_contention_between_processes",
+            "--nocapture",
+        ])
+        .env(CHILD, dir.state_path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0,
+            "child exited"
+        );
+        if line.contains("locked") {
+            break;
+        }
+    }
+    let backend = LocalBackend::new(dir.state_path());
+    match backend.lock(LockInfo::new("plan", "parent"), Duration::ZERO) {
+        Err(StateError::Locked(info)) => {
+            assert_eq!(info.pid, child.id());
+            assert_eq!(info.operation, "apply");
+        }
+        Err(other) => panic!("expected Locked, got {other}"),
+        Ok(_) => panic!("the lock was granted while the child held it"),
+    }
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    // The child's lock died with it.
+    let _guard = backend
+        .lock(LockInfo::new("plan", "parent"), Duration::ZERO)
+        .unwrap();
+}
+
+#[test]
+fn concurrent_writes_from_one_run_never_tear_the_file() {
+    let dir = TempDir::new("threads");
+    let backend = std::sync::Arc::new(LocalBackend::new(dir.state_path()));
+    let writers: Vec<_> = (0..8)
+        .map(|serial| {
+            let backend = backend.clone();
+            std::thread::spawn(move || {
+                for _ in 0..10 {
+                    backend.write(&state_with_serial(serial)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    assert!(backend.read().unwrap().unwrap().serial < 8);
+}

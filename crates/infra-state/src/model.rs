@@ -1,0 +1,91 @@
+//! The state model: what the engine reads and changes. It knows nothing of JSON; the file
+//! format lives in [`crate::format`].
+
+use std::collections::BTreeMap;
+
+use infra_core::{Address, Value};
+
+/// Everything remembered between runs of one workspace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    /// Identifies one history of this state (uuid v4), set when the state is first created.
+    /// A plan or a write with another lineage belongs to a different state.
+    pub lineage: String,
+    /// Bumped by the caller on every write.
+    pub serial: u64,
+    pub resources: BTreeMap<Address, ResourceState>,
+    pub outputs: BTreeMap<String, OutputState>,
+    /// Blue/green runtime state per service address; opaque JSON to this crate.
+    pub deployments: BTreeMap<String, serde_json::Value>,
+    /// The intent journal: a create that was started and may or may not have happened.
+    pub pending: BTreeMap<Address, PendingCreate>,
+}
+
+/// One resource instance as last read or written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceState {
+    pub resource_type: String,
+    /// The object, with its sensitive marks (restored on read). Never contains `Unknown`.
+    pub value: Value,
+    /// Addresses this instance depended on when last applied, sorted.
+    pub dependencies: Vec<Address>,
+    pub create_before_destroy: bool,
+}
+
+/// A root module output as last applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputState {
+    pub value: Value,
+    pub sensitive: bool,
+}
+
+/// A create call that was about to be made. Recorded before the call and removed once its
+/// result is in `resources`, so a crash in between leaves a trace the next run can resolve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingCreate {
+    pub resource_type: String,
+    /// The planned object; may contain `Unknown` and sensitive marks.
+    pub planned: Value,
+    /// RFC 3339.
+    pub started_at: String,
+}
+
+impl State {
+    /// An empty state with a fresh lineage and serial 0.
+    pub fn new() -> State {
+        State {
+            lineage: uuid::Uuid::new_v4().to_string(),
+            serial: 0,
+            resources: BTreeMap::new(),
+            outputs: BTreeMap::new(),
+            deployments: BTreeMap::new(),
+            pending: BTreeMap::new(),
+        }
+    }
+
+    pub fn get(&self, address: &Address) -> Option<&ResourceState> {
+        self.resources.get(address)
+    }
+
+    /// True when nothing at all is recorded (no resources, outputs, deployments or pending
+    /// creates); such a workspace may be deleted without losing track of anything.
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+            && self.outputs.is_empty()
+            && self.deployments.is_empty()
+            && self.pending.is_empty()
+    }
+}
+
+impl Default for State {
+    fn default() -> State {
+        State::new()
+    }
+}
+
+impl ResourceState {
+    /// The `id` attribute, when the object has a string one.
+    pub fn id(&self) -> Option<&str> {
+        self.value.get("id").as_str()
+    }
+}
