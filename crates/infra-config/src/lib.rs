@@ -1,1 +1,135 @@
-//! infra-config
+//! infra-config: reads the Terraform language (`*.tf`, `*.tfvars`) into a [`Config`] and
+//! evaluates it with our own evaluator over hcl-edit's AST, so that every value can carry
+//! "known after apply" and "sensitive" marks and every error carries a source location.
+//!
+//! This crate owns: loading files and local modules, static checks (duplicates, schemas,
+//! undeclared references), variables and their types, locals, outputs, `count`/`for_each`
+//! expansion, the built-in functions, and `infra fmt`. It does not plan, read state or talk
+//! to AWS: resource values come in through [`ResourceValues`].
+
+mod config;
+mod eval;
+mod evaluator;
+mod fmt;
+mod functions;
+mod inputs;
+mod references;
+mod source;
+mod types;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+pub use config::{load, Config};
+pub use evaluator::Evaluator;
+pub use fmt::format_source;
+pub use inputs::InputVariables;
+
+use infra_core::{Address, Location, ResourceId, Value};
+use std::collections::BTreeMap;
+
+/// One `resource` or `data` block, before expansion.
+#[derive(Debug, Clone)]
+pub struct ResourceConfig {
+    /// Module path + mode (Managed/Data) + type + name.
+    pub id: ResourceId,
+    /// The block header.
+    pub location: Location,
+    pub lifecycle: Lifecycle,
+    pub has_count: bool,
+    pub has_for_each: bool,
+    /// Literal `timeouts { create = "10m" }`.
+    pub timeouts: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lifecycle {
+    pub create_before_destroy: bool,
+    pub prevent_destroy: bool,
+    pub ignore_changes: IgnoreChanges,
+}
+
+/// `lifecycle { ignore_changes = ... }`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum IgnoreChanges {
+    #[default]
+    None,
+    All,
+    /// Paths like `tags` or `tags["Name"]`.
+    Paths(Vec<String>),
+}
+
+/// `terraform { backend "s3" { ... } }`, literal values only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackendConfig {
+    pub kind: String,
+    pub settings: BTreeMap<String, Value>,
+    pub location: Location,
+}
+
+/// A root module variable, for prompting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariableInfo {
+    pub name: String,
+    pub required: bool,
+    pub sensitive: bool,
+    pub description: Option<String>,
+}
+
+/// One expanded resource instance and its evaluated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceConfig {
+    pub address: Address,
+    pub value: Value,
+}
+
+/// A root module output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputValue {
+    pub value: Value,
+    pub sensitive: bool,
+    pub description: Option<String>,
+}
+
+/// Supplies the current value of resources that configuration refers to.
+pub trait ResourceValues {
+    /// The current value of a resource (managed or data), shaped by its expansion.
+    fn get(&self, id: &ResourceId) -> Option<ResourceValue>;
+}
+
+/// A resource's value as seen from expressions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResourceValue {
+    /// No count/for_each: `aws_vpc.main.id`.
+    Single(Value),
+    /// count: `aws_subnet.x[0].id`, `aws_subnet.x[*].id`.
+    Counted(Vec<Value>),
+    /// for_each: `aws_subnet.x["a"].id`, `values(aws_subnet.x)`.
+    Keyed(BTreeMap<String, Value>),
+}
+
+impl ResourceValue {
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            ResourceValue::Single(v) => v,
+            ResourceValue::Counted(items) => Value::List(items),
+            ResourceValue::Keyed(entries) => Value::Map(entries),
+        }
+    }
+}
+
+/// No resource has a value yet: every reference is unknown. Useful for validation runs.
+pub struct NoResourceValues;
+
+impl ResourceValues for NoResourceValues {
+    fn get(&self, _id: &ResourceId) -> Option<ResourceValue> {
+        None
+    }
+}
+
+impl ResourceValues for BTreeMap<ResourceId, ResourceValue> {
+    fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
+        BTreeMap::get(self, id).cloned()
+    }
+}

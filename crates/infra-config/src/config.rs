@@ -1,0 +1,881 @@
+//! Loading: `*.tf` files of a directory and its local modules into a [`Config`], with the
+//! static checks that need no evaluation (block shapes, duplicates, redefined attributes,
+//! module sources). This is the configuration as written, not the result of evaluating it.
+
+use crate::source::{display_path, SourceFile};
+use crate::types::TypeConstraint;
+use crate::{BackendConfig, IgnoreChanges, Lifecycle, ResourceConfig, VariableInfo};
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::structure::{Attribute, Block, Body, Structure};
+use hcl_edit::Span;
+use infra_core::{Diagnostic, Diagnostics, Location, Mode, ResourceId, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The whole configuration: the module tree and every file read.
+#[derive(Debug)]
+pub struct Config {
+    pub(crate) files: Vec<SourceFile>,
+    pub(crate) modules: Vec<Module>,
+    pub(crate) resources: Vec<ResourceDecl>,
+    pub(crate) resource_index: HashMap<ResourceId, usize>,
+}
+
+/// An expression together with the file it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct Expr {
+    pub file: usize,
+    pub expr: Expression,
+}
+
+#[derive(Debug)]
+pub(crate) struct Module {
+    pub path: Vec<String>,
+    pub dir: PathBuf,
+    pub variables: Vec<VariableDecl>,
+    pub variable_index: HashMap<String, usize>,
+    pub locals: HashMap<String, LocalDecl>,
+    pub outputs: Vec<OutputDecl>,
+    pub output_index: HashMap<String, usize>,
+    /// Indexes into `Config::resources`.
+    pub resources: Vec<usize>,
+    pub calls: Vec<ModuleCall>,
+    pub call_index: HashMap<String, usize>,
+    pub provider: Option<(usize, Block)>,
+    pub backend: Option<BackendConfig>,
+}
+
+#[derive(Debug)]
+pub(crate) struct VariableDecl {
+    pub name: String,
+    pub location: Location,
+    pub ty: Option<TypeConstraint>,
+    pub default: Option<Value>,
+    pub description: Option<String>,
+    pub sensitive: bool,
+    pub nullable: bool,
+    /// (condition, error_message)
+    pub validations: Vec<(Expr, Expr)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct LocalDecl {
+    pub value: Expr,
+    pub location: Location,
+}
+
+#[derive(Debug)]
+pub(crate) struct OutputDecl {
+    pub name: String,
+    pub value: Option<Expr>,
+    pub sensitive: bool,
+    pub description: Option<String>,
+    pub depends_on: Option<Expr>,
+    pub location: Location,
+}
+
+#[derive(Debug)]
+pub(crate) struct ModuleCall {
+    pub name: String,
+    /// Index into `Config::modules`, once loaded.
+    pub module: Option<usize>,
+    pub inputs: BTreeMap<String, Expr>,
+    pub depends_on: Option<Expr>,
+    pub location: Location,
+}
+
+#[derive(Debug)]
+pub(crate) struct ResourceDecl {
+    pub config: ResourceConfig,
+    pub module: usize,
+    pub file: usize,
+    pub body: Body,
+}
+
+impl ResourceDecl {
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.body.get_attribute(name)
+    }
+}
+
+const META_ARGUMENTS: &[&str] = &["count", "for_each", "depends_on", "provider"];
+pub(crate) const META_BLOCKS: &[&str] = &["lifecycle", "timeouts", "provisioner", "connection"];
+
+pub(crate) fn is_meta(name: &str) -> bool {
+    META_ARGUMENTS.contains(&name) || META_BLOCKS.contains(&name)
+}
+
+/// Reads every `*.tf` file in `dir` (sorted by name), then every local module it calls,
+/// recursively. All errors from all files are collected before returning.
+pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
+    let mut loader = Loader {
+        config: Config {
+            files: Vec::new(),
+            modules: Vec::new(),
+            resources: Vec::new(),
+            resource_index: HashMap::new(),
+        },
+        diagnostics: Diagnostics::new(),
+    };
+    loader.load_module(dir, String::new(), Vec::new(), &mut Vec::new());
+    loader.diagnostics.into_result(loader.config)
+}
+
+struct Loader {
+    config: Config,
+    diagnostics: Diagnostics,
+}
+
+impl Loader {
+    fn error(&mut self, summary: &str, detail: String, location: Option<Location>) {
+        self.diagnostics
+            .push(Diagnostic::error(summary, detail).at(location));
+    }
+
+    fn load_module(
+        &mut self,
+        dir: &Path,
+        relative: String,
+        path: Vec<String>,
+        stack: &mut Vec<PathBuf>,
+    ) -> Option<usize> {
+        let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        if stack.contains(&canonical) {
+            self.error(
+                "Module calls itself",
+                format!(
+                    "The module in {} is called from inside itself.",
+                    dir.display()
+                ),
+                None,
+            );
+            return None;
+        }
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(error) => {
+                self.error(
+                    "Failed to read module directory",
+                    format!("Cannot read `{}`: {error}", dir.display()),
+                    None,
+                );
+                return None;
+            }
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".tf"))
+            .collect();
+        names.sort();
+
+        let module_index = self.config.modules.len();
+        self.config.modules.push(Module {
+            path: path.clone(),
+            dir: dir.to_path_buf(),
+            variables: Vec::new(),
+            variable_index: HashMap::new(),
+            locals: HashMap::new(),
+            outputs: Vec::new(),
+            output_index: HashMap::new(),
+            resources: Vec::new(),
+            calls: Vec::new(),
+            call_index: HashMap::new(),
+            provider: None,
+            backend: None,
+        });
+
+        for name in names {
+            let file_path = dir.join(&name);
+            let text = match std::fs::read_to_string(&file_path) {
+                Ok(text) => text,
+                Err(error) => {
+                    self.error(
+                        "Failed to read file",
+                        format!("Cannot read `{}`: {error}", file_path.display()),
+                        None,
+                    );
+                    continue;
+                }
+            };
+            let relative_name = if relative.is_empty() {
+                name.clone()
+            } else {
+                format!("{relative}/{name}")
+            };
+            let file = SourceFile::new(display_path(dir, &name), relative_name, text);
+            let file_index = self.config.files.len();
+            let parsed = file.parse();
+            self.config.files.push(file);
+            match parsed {
+                Ok(body) => self.read_file(module_index, file_index, body),
+                Err(diagnostic) => self.diagnostics.push(*diagnostic),
+            }
+        }
+
+        // Child modules, after this module's own resources so that resources() is depth-first.
+        stack.push(canonical);
+        let call_count = self.config.modules[module_index].calls.len();
+        for call_position in 0..call_count {
+            let (name, source) = {
+                let call = &self.config.modules[module_index].calls[call_position];
+                (call.name.clone(), call.inputs.get("source").cloned())
+            };
+            let Some(source) = source else { continue };
+            let Some(text) = source.expr.as_str().map(str::to_string) else {
+                let location = self.location(source.file, source.expr.span());
+                self.error(
+                    "Invalid module source",
+                    "The module source must be a literal string.".into(),
+                    location,
+                );
+                continue;
+            };
+            if !(text.starts_with("./") || text.starts_with("../")) {
+                let location = self.location(source.file, source.expr.span());
+                self.error(
+                    "Unsupported module source",
+                    format!("Module \"{name}\" has source \"{text}\", but only local modules (source = \"./path\") are supported."),
+                    location,
+                );
+                continue;
+            }
+            let child_relative = if relative.is_empty() {
+                text.trim_start_matches("./").to_string()
+            } else {
+                format!("{relative}/{}", text.trim_start_matches("./"))
+            };
+            let mut child_path = path.clone();
+            child_path.push(name);
+            let child_dir = dir.join(&text);
+            if !child_dir.is_dir() {
+                let location = self.location(source.file, source.expr.span());
+                self.error(
+                    "Module not found",
+                    format!(
+                        "The module directory `{}` does not exist.",
+                        child_dir.display()
+                    ),
+                    location,
+                );
+                continue;
+            }
+            let child = self.load_module(&child_dir, child_relative, child_path, stack);
+            self.config.modules[module_index].calls[call_position].module = child;
+        }
+        stack.pop();
+        Some(module_index)
+    }
+
+    fn location(&self, file: usize, span: Option<std::ops::Range<usize>>) -> Option<Location> {
+        self.config.files[file].span_location(span)
+    }
+
+    fn read_file(&mut self, module: usize, file: usize, body: Body) {
+        check_redefined(&body, &self.config.files[file], &mut self.diagnostics);
+        for structure in body.into_iter() {
+            match structure {
+                Structure::Attribute(attribute) => {
+                    let location = self.location(file, attribute.span());
+                    self.error(
+                        "Unsupported argument",
+                        format!(
+                            "An argument named \"{}\" is not expected at the top level of a configuration file.",
+                            attribute.key.value().as_str()
+                        ),
+                        location,
+                    );
+                }
+                Structure::Block(block) => self.read_block(module, file, block),
+            }
+        }
+    }
+
+    fn labels(&mut self, file: usize, block: &Block, expected: &[&str]) -> Option<Vec<String>> {
+        let labels: Vec<String> = block
+            .labels
+            .iter()
+            .map(|l| l.as_str().to_string())
+            .collect();
+        if labels.len() != expected.len() {
+            let location = self.location(file, block.span());
+            let kind = block.ident.value().as_str();
+            self.error(
+                "Invalid block labels",
+                format!(
+                    "A \"{kind}\" block expects {} label(s) ({}), got {}.",
+                    expected.len(),
+                    expected.join(", "),
+                    labels.len()
+                ),
+                location,
+            );
+            return None;
+        }
+        Some(labels)
+    }
+
+    fn read_block(&mut self, module: usize, file: usize, block: Block) {
+        let kind = block.ident.value().as_str().to_string();
+        let location = self.config.files[file].location(block.span().map(|s| s.start).unwrap_or(0));
+        match kind.as_str() {
+            "terraform" => self.read_terraform(module, file, &block),
+            "provider" => {
+                let Some(labels) = self.labels(file, &block, &["name"]) else {
+                    return;
+                };
+                // Only the default (un-aliased) aws provider is configured; others are ignored.
+                if labels[0] == "aws" && block.body.get_attribute("alias").is_none() {
+                    self.config.modules[module].provider = Some((file, block));
+                }
+            }
+            "variable" => {
+                let Some(labels) = self.labels(file, &block, &["name"]) else {
+                    return;
+                };
+                self.read_variable(module, file, labels[0].clone(), location, &block);
+            }
+            "locals" => {
+                for attribute in block.body.attributes() {
+                    let name = attribute.key.value().as_str().to_string();
+                    let location = self.config.files[file]
+                        .location(attribute.span().map(|s| s.start).unwrap_or(0));
+                    if let Some(previous) = self.config.modules[module].locals.get(&name) {
+                        let detail = format!(
+                            "A local value named \"{name}\" was already defined at {}. Local value names must be unique within a module.",
+                            previous.location
+                        );
+                        self.error("Duplicate local value definition", detail, Some(location));
+                        continue;
+                    }
+                    self.config.modules[module].locals.insert(
+                        name,
+                        LocalDecl {
+                            value: Expr {
+                                file,
+                                expr: attribute.value.clone(),
+                            },
+                            location,
+                        },
+                    );
+                }
+            }
+            "output" => {
+                let Some(labels) = self.labels(file, &block, &["name"]) else {
+                    return;
+                };
+                let name = labels[0].clone();
+                if let Some(&previous) = self.config.modules[module].output_index.get(&name) {
+                    let detail = format!(
+                        "An output named \"{name}\" was already defined at {}. Output names must be unique within a module.",
+                        self.config.modules[module].outputs[previous].location
+                    );
+                    self.error("Duplicate output definition", detail, Some(location));
+                    return;
+                }
+                let body = &block.body;
+                let output = OutputDecl {
+                    name: name.clone(),
+                    value: body.get_attribute("value").map(|a| Expr {
+                        file,
+                        expr: a.value.clone(),
+                    }),
+                    sensitive: self.literal_bool(file, body, "sensitive"),
+                    description: self.literal_string(file, body, "description"),
+                    depends_on: body.get_attribute("depends_on").map(|a| Expr {
+                        file,
+                        expr: a.value.clone(),
+                    }),
+                    location: location.clone(),
+                };
+                if output.value.is_none() {
+                    self.error(
+                        "Missing required argument",
+                        format!("The output \"{name}\" has no \"value\" argument."),
+                        Some(location),
+                    );
+                }
+                let m = &mut self.config.modules[module];
+                m.output_index.insert(name, m.outputs.len());
+                m.outputs.push(output);
+            }
+            "module" => {
+                let Some(labels) = self.labels(file, &block, &["name"]) else {
+                    return;
+                };
+                let name = labels[0].clone();
+                if let Some(&previous) = self.config.modules[module].call_index.get(&name) {
+                    let detail = format!(
+                        "A module call named \"{name}\" was already defined at {}. Module calls must have unique names within a module.",
+                        self.config.modules[module].calls[previous].location
+                    );
+                    self.error("Duplicate module call", detail, Some(location));
+                    return;
+                }
+                let mut inputs = BTreeMap::new();
+                let mut count = None;
+                let mut depends_on = None;
+                for attribute in block.body.attributes() {
+                    let key = attribute.key.value().as_str();
+                    let expr = Expr {
+                        file,
+                        expr: attribute.value.clone(),
+                    };
+                    match key {
+                        "count" | "for_each" => {
+                            let location = self.location(file, attribute.span());
+                            if key == "for_each" {
+                                self.error(
+                                    "Unsupported argument",
+                                    format!("for_each on module \"{name}\" is not supported."),
+                                    location,
+                                );
+                            }
+                            count = Some(expr);
+                        }
+                        "depends_on" => depends_on = Some(expr),
+                        "providers" | "version" => {}
+                        _ => {
+                            inputs.insert(key.to_string(), expr);
+                        }
+                    }
+                }
+                if count.is_some() {
+                    let location = self.location(file, block.span());
+                    self.error(
+                        "Unsupported argument",
+                        format!("count on module \"{name}\" is not supported."),
+                        location,
+                    );
+                }
+                if !inputs.contains_key("source") {
+                    self.error(
+                        "Missing required argument",
+                        format!("The module \"{name}\" has no \"source\" argument."),
+                        Some(location.clone()),
+                    );
+                }
+                let m = &mut self.config.modules[module];
+                m.call_index.insert(name.clone(), m.calls.len());
+                m.calls.push(ModuleCall {
+                    name,
+                    module: None,
+                    inputs,
+                    depends_on,
+                    location,
+                });
+            }
+            "resource" | "data" => {
+                let Some(labels) = self.labels(file, &block, &["type", "name"]) else {
+                    return;
+                };
+                let mode = if kind == "data" {
+                    Mode::Data
+                } else {
+                    Mode::Managed
+                };
+                self.read_resource(module, file, mode, labels, location, block);
+            }
+            "moved" | "import" | "check" | "removed" => {}
+            other => {
+                self.error(
+                    "Unsupported block type",
+                    format!("Blocks of type \"{other}\" are not expected here."),
+                    Some(location),
+                );
+            }
+        }
+    }
+
+    fn read_terraform(&mut self, module: usize, file: usize, block: &Block) {
+        for inner in block.body.blocks() {
+            if inner.ident.value().as_str() != "backend" {
+                continue;
+            }
+            let Some(labels) = self.labels(file, inner, &["type"]) else {
+                continue;
+            };
+            let location =
+                self.config.files[file].location(inner.span().map(|s| s.start).unwrap_or(0));
+            let mut settings = BTreeMap::new();
+            for attribute in inner.body.attributes() {
+                match crate::eval::constant(&attribute.value) {
+                    Ok(value) => {
+                        settings.insert(attribute.key.value().as_str().to_string(), value);
+                    }
+                    Err(_) => {
+                        let location = self.location(file, attribute.value.span());
+                        self.error(
+                            "Invalid backend configuration",
+                            format!(
+                                "The backend argument \"{}\" must be a literal value; variables and references are not allowed here.",
+                                attribute.key.value().as_str()
+                            ),
+                            location,
+                        );
+                    }
+                }
+            }
+            self.config.modules[module].backend = Some(BackendConfig {
+                kind: labels[0].clone(),
+                settings,
+                location,
+            });
+        }
+    }
+
+    fn literal(&mut self, file: usize, body: &Body, name: &str) -> Option<Value> {
+        let attribute = body.get_attribute(name)?;
+        match crate::eval::constant(&attribute.value) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                let location = self.location(file, attribute.value.span());
+                self.error(
+                    "Invalid argument",
+                    format!("The argument \"{name}\" must be a literal value."),
+                    location,
+                );
+                None
+            }
+        }
+    }
+
+    fn literal_bool(&mut self, file: usize, body: &Body, name: &str) -> bool {
+        match self.literal(file, body, name) {
+            None => false,
+            Some(v) => match v.as_bool() {
+                Some(b) => b,
+                None => {
+                    let location = body
+                        .get_attribute(name)
+                        .and_then(|a| self.location(file, a.value.span()));
+                    self.error(
+                        "Invalid argument",
+                        format!("The argument \"{name}\" must be true or false, got {v}."),
+                        location,
+                    );
+                    false
+                }
+            },
+        }
+    }
+
+    fn literal_string(&mut self, file: usize, body: &Body, name: &str) -> Option<String> {
+        self.literal(file, body, name)
+            .and_then(|v| v.as_str().map(str::to_string))
+    }
+
+    fn read_variable(
+        &mut self,
+        module: usize,
+        file: usize,
+        name: String,
+        location: Location,
+        block: &Block,
+    ) {
+        if let Some(&previous) = self.config.modules[module].variable_index.get(&name) {
+            let detail = format!(
+                "A variable named \"{name}\" was already declared at {}. Variable names must be unique within a module.",
+                self.config.modules[module].variables[previous].location
+            );
+            self.error("Duplicate variable declaration", detail, Some(location));
+            return;
+        }
+        let body = &block.body;
+        let ty = body
+            .get_attribute("type")
+            .and_then(|a| match TypeConstraint::parse(&a.value) {
+                Ok(ty) => Some(ty),
+                Err(message) => {
+                    let location = self.location(file, a.value.span());
+                    self.error("Invalid type specification", message, location);
+                    None
+                }
+            });
+        let mut default = self.literal(file, body, "default");
+        if let (Some(ty), Some(value)) = (&ty, default.clone()) {
+            match ty.convert(value) {
+                Ok(converted) => default = Some(converted),
+                Err(message) => {
+                    let location = body
+                        .get_attribute("default")
+                        .and_then(|a| self.location(file, a.value.span()));
+                    self.error(
+                        "Invalid default value for variable",
+                        format!("This default value is not compatible with the variable's type constraint: {message}."),
+                        location,
+                    );
+                }
+            }
+        }
+        let nullable = match body.get_attribute("nullable") {
+            Some(_) => self.literal_bool(file, body, "nullable"),
+            None => true,
+        };
+        let mut validations = Vec::new();
+        for validation in body.get_blocks("validation") {
+            let condition = validation.body.get_attribute("condition");
+            let message = validation.body.get_attribute("error_message");
+            match (condition, message) {
+                (Some(c), Some(m)) => validations.push((
+                    Expr {
+                        file,
+                        expr: c.value.clone(),
+                    },
+                    Expr {
+                        file,
+                        expr: m.value.clone(),
+                    },
+                )),
+                _ => {
+                    let location = self.location(file, validation.span());
+                    self.error(
+                        "Missing required argument",
+                        "A validation block needs both \"condition\" and \"error_message\".".into(),
+                        location,
+                    );
+                }
+            }
+        }
+        let variable = VariableDecl {
+            name: name.clone(),
+            location,
+            ty,
+            default,
+            description: self.literal_string(file, body, "description"),
+            sensitive: self.literal_bool(file, body, "sensitive"),
+            nullable,
+            validations,
+        };
+        let m = &mut self.config.modules[module];
+        m.variable_index.insert(name, m.variables.len());
+        m.variables.push(variable);
+    }
+
+    fn read_resource(
+        &mut self,
+        module: usize,
+        file: usize,
+        mode: Mode,
+        labels: Vec<String>,
+        location: Location,
+        block: Block,
+    ) {
+        let id = ResourceId {
+            module: self.config.modules[module].path.clone(),
+            mode,
+            resource_type: labels[0].clone(),
+            name: labels[1].clone(),
+        };
+        if let Some(&previous) = self.config.resource_index.get(&id) {
+            let word = if mode == Mode::Data {
+                "data"
+            } else {
+                "resource"
+            };
+            let detail = format!(
+                "A {} {word} named \"{}\" was already declared at {}. Resource names must be unique per type in each module.",
+                id.resource_type, id.name, self.config.resources[previous].config.location
+            );
+            self.error(
+                &format!("Duplicate {word} \"{}\" configuration", id.resource_type),
+                detail,
+                Some(location),
+            );
+            return;
+        }
+        let body = block.body;
+        let mut lifecycle = Lifecycle::default();
+        for lifecycle_block in body.get_blocks("lifecycle") {
+            lifecycle.create_before_destroy =
+                self.literal_bool(file, &lifecycle_block.body, "create_before_destroy");
+            lifecycle.prevent_destroy =
+                self.literal_bool(file, &lifecycle_block.body, "prevent_destroy");
+            if let Some(attribute) = lifecycle_block.body.get_attribute("ignore_changes") {
+                lifecycle.ignore_changes = self.ignore_changes(file, &attribute.value);
+            }
+        }
+        let mut timeouts = BTreeMap::new();
+        for timeouts_block in body.get_blocks("timeouts") {
+            for attribute in timeouts_block.body.attributes() {
+                let key = attribute.key.value().as_str().to_string();
+                if let Some(text) = self.literal_string(file, &timeouts_block.body, &key) {
+                    timeouts.insert(key, text);
+                }
+            }
+        }
+        if body.get_attribute("count").is_some() && body.get_attribute("for_each").is_some() {
+            let location = body
+                .get_attribute("for_each")
+                .and_then(|a| self.location(file, a.span()));
+            self.error(
+                "Invalid combination of \"count\" and \"for_each\"",
+                "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used.".into(),
+                location,
+            );
+        }
+        let config = ResourceConfig {
+            id: id.clone(),
+            location,
+            lifecycle,
+            has_count: body.get_attribute("count").is_some(),
+            has_for_each: body.get_attribute("for_each").is_some(),
+            timeouts,
+        };
+        let index = self.config.resources.len();
+        self.config.resources.push(ResourceDecl {
+            config,
+            module,
+            file,
+            body,
+        });
+        self.config.resource_index.insert(id, index);
+        self.config.modules[module].resources.push(index);
+    }
+
+    fn ignore_changes(&mut self, file: usize, expr: &Expression) -> IgnoreChanges {
+        match expr {
+            Expression::Variable(v) if v.value().as_str() == "all" => IgnoreChanges::All,
+            Expression::String(s) if s.value() == "all" => IgnoreChanges::All,
+            Expression::Array(items) => {
+                let mut paths = Vec::new();
+                for item in items.iter() {
+                    match traversal_path(item) {
+                        Some(path) => paths.push(path),
+                        None => {
+                            let location = self.location(file, item.span());
+                            self.error(
+                                "Invalid ignore_changes entry",
+                                "Each entry must be an attribute path such as tags or tags[\"Name\"].".into(),
+                                location,
+                            );
+                        }
+                    }
+                }
+                IgnoreChanges::Paths(paths)
+            }
+            other => {
+                let location = self.location(file, other.span());
+                self.error(
+                    "Invalid ignore_changes",
+                    "ignore_changes must be a list of attribute paths or the keyword all.".into(),
+                    location,
+                );
+                IgnoreChanges::None
+            }
+        }
+    }
+}
+
+/// `tags["Name"]` / `tags.Name` / `"tags"` as a path string.
+pub(crate) fn traversal_path(expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::Variable(v) => Some(v.value().as_str().to_string()),
+        Expression::String(s) => Some(s.value().to_string()),
+        Expression::Traversal(traversal) => {
+            let mut out = traversal_path(&traversal.expr)?;
+            for operator in &traversal.operators {
+                match operator.value() {
+                    TraversalOperator::GetAttr(name) => {
+                        out.push('.');
+                        out.push_str(name.value().as_str());
+                    }
+                    TraversalOperator::Index(Expression::String(s)) => {
+                        out.push_str(&format!("[{:?}]", s.value()))
+                    }
+                    TraversalOperator::Index(Expression::Number(n)) => {
+                        out.push_str(&format!("[{}]", n.value()))
+                    }
+                    TraversalOperator::LegacyIndex(i) => out.push_str(&format!("[{}]", i.value())),
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// "Attribute redefined" in any body, at any depth.
+fn check_redefined(body: &Body, file: &SourceFile, diagnostics: &mut Diagnostics) {
+    let mut seen: HashMap<&str, Option<std::ops::Range<usize>>> = HashMap::new();
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(attribute) => {
+                let name = attribute.key.value().as_str();
+                if let Some(previous) = seen.get(name) {
+                    let previous = file.span_location(previous.clone());
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "Attribute redefined",
+                            format!(
+                                "The argument \"{name}\" was already set at {}. Each argument may be set only once.",
+                                previous.map(|l| l.to_string()).unwrap_or_default()
+                            ),
+                        )
+                        .at(file.span_location(attribute.span())),
+                    );
+                } else {
+                    seen.insert(name, attribute.span());
+                }
+            }
+            Structure::Block(block) => check_redefined(&block.body, file, diagnostics),
+        }
+    }
+}
+
+impl Config {
+    /// Every resource and data block in every module, depth-first, in file order.
+    pub fn resources(&self) -> Vec<&ResourceConfig> {
+        self.resources.iter().map(|r| &r.config).collect()
+    }
+
+    /// `terraform { backend "s3" { ... } }` of the root module.
+    pub fn backend(&self) -> Option<BackendConfig> {
+        self.modules.first().and_then(|m| m.backend.clone())
+    }
+
+    /// sha256 hex over (relative path, contents) of every file read, sorted by path.
+    pub fn digest(&self) -> String {
+        let mut files: Vec<&SourceFile> = self.files.iter().collect();
+        files.sort_by(|a, b| a.relative.cmp(&b.relative));
+        let mut hasher = Sha256::new();
+        for file in files {
+            hasher.update(file.relative.as_bytes());
+            hasher.update([0]);
+            hasher.update((file.text.len() as u64).to_be_bytes());
+            hasher.update(file.text.as_bytes());
+        }
+        hex::encode(hasher.finalize())
+    }
+
+    /// Root module variables, in declaration order, for prompting.
+    pub fn root_variables(&self) -> Vec<VariableInfo> {
+        let Some(root) = self.modules.first() else {
+            return vec![];
+        };
+        root.variables
+            .iter()
+            .map(|v| VariableInfo {
+                name: v.name.clone(),
+                required: v.default.is_none(),
+                sensitive: v.sensitive,
+                description: v.description.clone(),
+            })
+            .collect()
+    }
+
+    pub(crate) fn resource(&self, id: &ResourceId) -> Option<&ResourceDecl> {
+        self.resource_index.get(id).map(|&i| &self.resources[i])
+    }
+
+    pub(crate) fn location(
+        &self,
+        file: usize,
+        span: Option<std::ops::Range<usize>>,
+    ) -> Option<Location> {
+        self.files.get(file).and_then(|f| f.span_location(span))
+    }
+}

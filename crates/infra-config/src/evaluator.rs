@@ -1,0 +1,1328 @@
+//! The [`Evaluator`]: input variables, locals, module inputs and outputs, reference
+//! resolution, dependency edges, `count`/`for_each` expansion and resource bodies.
+//!
+//! Named values (variables, locals, module outputs) are evaluated lazily and cached. A value
+//! whose evaluation touched no resource is cached for the evaluator's lifetime; one that did is
+//! cached only for one `expand`/`outputs` call, because resource values change between calls.
+
+use crate::config::{is_meta, Config, Expr, VariableDecl, META_BLOCKS};
+use crate::eval::{mark_if, Ctx, EvalResult, Fail, Instance};
+use crate::inputs::{InputSource, InputVariables, RawValue};
+use crate::references::{self, RefKind, Reference};
+use crate::{InstanceConfig, NoResourceValues, OutputValue, ResourceValues};
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::structure::Body;
+use hcl_edit::{Decorated, Span};
+use infra_core::{Diagnostic, Diagnostics, InstanceKey, Mode, ProviderSettings, ResourceId, Value};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+
+/// A named value inside a module (by module index).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Named {
+    Var(usize, String),
+    Local(usize, String),
+    Output(usize, String),
+}
+
+/// Evaluates a loaded [`Config`] with a set of input variables.
+pub struct Evaluator<'c> {
+    config: &'c Config,
+    workspace: String,
+    pub(crate) root_variables: HashMap<String, Value>,
+    /// For each module, the (parent module, call index) that instantiates it.
+    parents: Vec<Option<(usize, usize)>>,
+    cache: RefCell<HashMap<Named, Result<Value, Fail>>>,
+    warnings: Diagnostics,
+}
+
+/// The per-call environment: resource values and the caches that depend on them.
+pub(crate) struct Env<'a> {
+    ev: &'a Evaluator<'a>,
+    values: &'a dyn ResourceValues,
+    call_cache: RefCell<HashMap<Named, Result<Value, Fail>>>,
+    touched: Cell<bool>,
+    in_progress: RefCell<Vec<Named>>,
+}
+
+impl<'c> Evaluator<'c> {
+    /// The root module's variables as evaluated (defaults applied, sensitive ones marked),
+    /// sorted by name: what a plan was made with.
+    pub fn root_variable_values(&self) -> std::collections::BTreeMap<String, Value> {
+        self.root_variables
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+
+    /// Converts inputs to declared types, applies defaults and validations, and marks
+    /// sensitive variables. Undeclared names given in files are warnings ([`Self::warnings`]);
+    /// on the command line they are errors.
+    pub fn new(
+        config: &'c Config,
+        inputs: &InputVariables,
+        workspace: &str,
+    ) -> Result<Self, Diagnostics> {
+        let mut parents = vec![None; config.modules.len()];
+        for (index, module) in config.modules.iter().enumerate() {
+            for (call_index, call) in module.calls.iter().enumerate() {
+                if let Some(child) = call.module {
+                    parents[child] = Some((index, call_index));
+                }
+            }
+        }
+        let mut evaluator = Evaluator {
+            config,
+            workspace: workspace.to_string(),
+            root_variables: HashMap::new(),
+            parents,
+            cache: RefCell::new(HashMap::new()),
+            warnings: Diagnostics::new(),
+        };
+        let mut diagnostics = Diagnostics::new();
+        let Some(root) = config.modules.first() else {
+            return Ok(evaluator);
+        };
+        for (name, input) in &inputs.values {
+            if root.variable_index.contains_key(name) {
+                continue;
+            }
+            match input.source {
+                InputSource::Environment => {}
+                InputSource::File => evaluator.warnings.push(
+                    Diagnostic::warning(
+                        "Value for undeclared variable",
+                        format!("The root module does not declare a variable named \"{name}\" but a value was found in a variables file. To use this value, add a \"variable\" block to the configuration."),
+                    )
+                    .at(input.location.clone()),
+                ),
+                InputSource::CommandLine | InputSource::Prompt => diagnostics.push(Diagnostic::error(
+                    "Value for undeclared variable",
+                    format!("A variable named \"{name}\" was assigned on the command line, but the root module does not declare a variable of that name. To use this value, add a \"variable\" block to the configuration."),
+                )),
+            }
+        }
+        for decl in &root.variables {
+            let raw = match inputs.values.get(&decl.name) {
+                None => None,
+                Some(input) => match &input.value {
+                    RawValue::Value(v) => Some(v.clone()),
+                    RawValue::Text(text) => {
+                        if decl.ty.as_ref().is_none_or(|t| t.is_string()) {
+                            Some(Value::String(text.clone()))
+                        } else {
+                            match hcl_edit::parser::parse_expr(text.trim())
+                                .map_err(|e| e.message().to_string())
+                                .and_then(|expr| crate::eval::constant(&expr).map_err(|d| d.detail))
+                            {
+                                Ok(v) => Some(v),
+                                Err(message) => {
+                                    diagnostics.push(
+                                        Diagnostic::error(
+                                            "Invalid value for input variable",
+                                            format!("The value given for variable \"{}\" is not a valid expression: {message}", decl.name),
+                                        )
+                                        .at(Some(decl.location.clone())),
+                                    );
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                },
+            };
+            match finalize_variable(decl, raw) {
+                Ok(value) => {
+                    evaluator.root_variables.insert(decl.name.clone(), value);
+                }
+                Err(error) => diagnostics.push(*error),
+            }
+        }
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        // Validations run once every root variable has a value: conditions may refer to them.
+        {
+            let env = Env::new(&evaluator, &NoResourceValues);
+            for decl in &root.variables {
+                if let Some(value) = evaluator.root_variables.get(&decl.name) {
+                    if let Err(error) = env.validate_variable(0, decl, value) {
+                        diagnostics.push(*error);
+                    }
+                }
+            }
+        }
+        diagnostics.into_result(evaluator)
+    }
+
+    /// Warnings found while reading inputs (undeclared variables in files).
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// Resource-level dependency edges for every resource: what its body, `count` and
+    /// `for_each` refer to, transitively through locals, variables and module outputs, plus
+    /// `depends_on`. Undeclared references and cycles among named values are errors.
+    pub fn dependencies(&self) -> Result<BTreeMap<ResourceId, BTreeSet<ResourceId>>, Diagnostics> {
+        let mut walker = DependencyWalker {
+            ev: self,
+            memo: HashMap::new(),
+            stack: Vec::new(),
+            diagnostics: Diagnostics::new(),
+            seen_errors: BTreeSet::new(),
+        };
+        let mut edges = BTreeMap::new();
+        for decl in &self.config.resources {
+            let refs = references::in_resource_body(&decl.body);
+            let mut deps = walker.resolve_all(decl.module, decl.file, &refs);
+            if let Some(depends_on) = decl.attribute("depends_on") {
+                deps.extend(walker.depends_on(
+                    decl.module,
+                    &Expr {
+                        file: decl.file,
+                        expr: depends_on.value.clone(),
+                    },
+                ));
+            }
+            // A module call's depends_on applies to every resource inside the module.
+            let mut module = decl.module;
+            while let Some((parent, call)) = self.parents[module] {
+                if let Some(depends_on) = &self.config.modules[parent].calls[call].depends_on {
+                    deps.extend(walker.depends_on(parent, depends_on));
+                }
+                module = parent;
+            }
+            deps.remove(&decl.config.id);
+            edges.insert(decl.config.id.clone(), deps);
+        }
+        // Named values no resource uses still get their references checked.
+        for (index, module) in self.config.modules.iter().enumerate() {
+            let mut names: Vec<&String> = module.locals.keys().collect();
+            names.sort();
+            for name in names {
+                walker.named(&Named::Local(index, name.clone()));
+            }
+            for output in &module.outputs {
+                walker.named(&Named::Output(index, output.name.clone()));
+            }
+            for call in &module.calls {
+                if let Some(child) = call.module {
+                    for name in call.inputs.keys() {
+                        if self.config.modules[child].variable_index.contains_key(name) {
+                            walker.named(&Named::Var(child, name.clone()));
+                        } else if name != "source" {
+                            let expr = &call.inputs[name];
+                            walker.error(
+                                Diagnostic::error(
+                                    "Unsupported argument",
+                                    format!("An argument named \"{name}\" is not expected here: module \"{}\" declares no such variable.", call.name),
+                                )
+                                .at(self.config.location(expr.file, expr.expr.span())),
+                            );
+                        }
+                    }
+                    for variable in &self.config.modules[child].variables {
+                        if variable.default.is_none() && !call.inputs.contains_key(&variable.name) {
+                            walker.error(
+                                Diagnostic::error(
+                                    "Missing required argument",
+                                    format!("The argument \"{}\" is required by module \"{}\", but no definition was found.", variable.name, call.name),
+                                )
+                                .at(Some(call.location.clone())),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        walker.diagnostics.into_result(edges)
+    }
+
+    /// Expands `count`/`for_each` and evaluates each instance's body.
+    pub fn expand(
+        &self,
+        id: &ResourceId,
+        values: &dyn ResourceValues,
+    ) -> Result<Vec<InstanceConfig>, Diagnostics> {
+        let Some(decl) = self.config.resource(id) else {
+            return Err(Diagnostic::error(
+                "Unknown resource",
+                format!("The configuration has no resource {id}."),
+            )
+            .into());
+        };
+        let env = Env::new(self, values);
+        let mut ctx = env.ctx(decl.file, decl.module);
+        let fail = |error: Fail| Diagnostics::from((*error).for_address(id));
+        let mut instances: Vec<(Option<InstanceKey>, Instance)> = Vec::new();
+        if let Some(count) = decl.attribute("count") {
+            let value = ctx.eval(&count.value).map_err(fail)?;
+            let (value, _) = value.unmark();
+            let location = ctx.loc(count.value.span());
+            if value.is_unknown() {
+                return Err(Diagnostic::error(
+                    "Invalid count argument",
+                    "The count value depends on resource attributes that cannot be determined until apply, so infra cannot predict how many instances will be created. To work around this, use -target to first apply only the resources that the count depends on.",
+                )
+                .at(location)
+                .for_address(id)
+                .into());
+            }
+            let n = match value.as_i64() {
+                Some(n) if n >= 0 && !matches!(value, Value::Bool(_)) => n,
+                _ => {
+                    return Err(Diagnostic::error(
+                        "Invalid count argument",
+                        format!("The given \"count\" argument value is unsuitable: a non-negative whole number is required, got {}.", crate::eval::describe(&value)),
+                    )
+                    .at(location)
+                    .for_address(id)
+                    .into())
+                }
+            };
+            for i in 0..n {
+                instances.push((
+                    Some(InstanceKey::Index(i)),
+                    Instance {
+                        count_index: Some(i),
+                        each: None,
+                    },
+                ));
+            }
+        } else if let Some(for_each) = decl.attribute("for_each") {
+            let value = ctx.eval(&for_each.value).map_err(fail)?;
+            let location = ctx.loc(for_each.value.span());
+            let error = |detail: String| -> Diagnostics {
+                Diagnostic::error("Invalid for_each argument", detail)
+                    .at(location.clone())
+                    .for_address(id)
+                    .into()
+            };
+            let (value, sensitive) = value.unmark();
+            if sensitive {
+                return Err(error("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.".into()));
+            }
+            match value {
+                Value::Unknown => {
+                    return Err(error("The for_each value depends on resource attributes that cannot be determined until apply, so infra cannot predict how many instances will be created. To work around this, use -target to first apply only the resources that the for_each depends on.".into()))
+                }
+                Value::Map(entries) => {
+                    for (key, v) in entries {
+                        instances.push((Some(InstanceKey::Key(key.clone())), Instance { count_index: None, each: Some((key, v)) }));
+                    }
+                }
+                Value::List(items) => {
+                    if !env.is_set_expr(decl.module, &for_each.value, 0) {
+                        return Err(error("The given \"for_each\" argument value is unsuitable: for_each supports maps and sets of strings, but you have provided a list (tuple). Convert it with toset(...), or build a map with a for expression.".into()));
+                    }
+                    for item in items {
+                        let (item, marked) = item.unmark();
+                        if marked {
+                            return Err(error("Sensitive values cannot be used as for_each keys.".into()));
+                        }
+                        match item {
+                            Value::String(key) => instances.push((
+                                Some(InstanceKey::Key(key.clone())),
+                                Instance { count_index: None, each: Some((key.clone(), Value::String(key))) },
+                            )),
+                            Value::Unknown => return Err(error("The for_each set includes values that cannot be determined until apply, so infra cannot predict how many instances will be created.".into())),
+                            other => return Err(error(format!("for_each supports maps and sets of strings, but the set contains {}.", crate::eval::describe(&other)))),
+                        }
+                    }
+                }
+                Value::Null => return Err(error("The given \"for_each\" argument value is null. A map or set of strings is required.".into())),
+                other => return Err(error(format!("for_each supports maps and sets of strings, got {}.", crate::eval::describe(&other)))),
+            }
+        } else {
+            instances.push((None, Instance::default()));
+        }
+        let mut out = Vec::with_capacity(instances.len());
+        for (key, instance) in instances {
+            ctx.instance = instance;
+            let address = id.instance(key);
+            let value = eval_body(&mut ctx, &decl.body, true).map_err(|errors| {
+                Diagnostics(
+                    errors
+                        .0
+                        .into_iter()
+                        .map(|d| d.for_address(&address))
+                        .collect(),
+                )
+            })?;
+            out.push(InstanceConfig { address, value });
+        }
+        Ok(out)
+    }
+
+    /// Root module outputs.
+    pub fn outputs(
+        &self,
+        values: &dyn ResourceValues,
+    ) -> Result<BTreeMap<String, OutputValue>, Diagnostics> {
+        let env = Env::new(self, values);
+        let mut out = BTreeMap::new();
+        let mut diagnostics = Diagnostics::new();
+        let Some(root) = self.config.modules.first() else {
+            return Ok(out);
+        };
+        for output in &root.outputs {
+            let Some(expr) = &output.value else { continue };
+            let mut ctx = env.ctx(expr.file, 0);
+            match ctx.eval(&expr.expr) {
+                Ok(value) => {
+                    if value.contains_sensitive() && !output.sensitive {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "Output refers to sensitive values",
+                                format!("To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, infra requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent. If you do intend to export this data, annotate output \"{}\" with: sensitive = true", output.name),
+                            )
+                            .at(Some(output.location.clone())),
+                        );
+                        continue;
+                    }
+                    out.insert(
+                        output.name.clone(),
+                        OutputValue {
+                            value: mark_if(value, output.sensitive),
+                            sensitive: output.sensitive,
+                            description: output.description.clone(),
+                        },
+                    );
+                }
+                Err(error) => diagnostics.push(*error),
+            }
+        }
+        diagnostics.into_result(out)
+    }
+
+    /// The root `provider "aws"` block: region and `default_tags { tags = {...} }`.
+    pub fn provider_settings(&self) -> Result<ProviderSettings, Diagnostics> {
+        let mut settings = ProviderSettings::default();
+        let Some((file, block)) = self
+            .config
+            .modules
+            .first()
+            .and_then(|m| m.provider.as_ref())
+        else {
+            return Ok(settings);
+        };
+        let env = Env::new(self, &NoResourceValues);
+        let mut ctx = env.ctx(*file, 0);
+        let mut diagnostics = Diagnostics::new();
+        if let Some(region) = block.body.get_attribute("region") {
+            match ctx.eval(&region.value) {
+                Ok(v) => match v.unmarked() {
+                    Value::String(s) => settings.region = Some(s.clone()),
+                    Value::Null => {}
+                    other => diagnostics.push(
+                        Diagnostic::error(
+                            "Invalid provider region",
+                            format!(
+                                "region must be a known string, got {}.",
+                                crate::eval::describe(other)
+                            ),
+                        )
+                        .at(ctx.loc(region.value.span())),
+                    ),
+                },
+                Err(error) => diagnostics.push(*error),
+            }
+        }
+        for default_tags in block.body.get_blocks("default_tags") {
+            let Some(tags) = default_tags.body.get_attribute("tags") else {
+                continue;
+            };
+            match ctx.eval(&tags.value) {
+                Ok(v) => match v.unmark_deep() {
+                    Value::Map(entries) => {
+                        for (k, v) in entries {
+                            match crate::eval::to_key(&v) {
+                                Some(text) => {
+                                    settings.default_tags.insert(k, text);
+                                }
+                                None => diagnostics.push(
+                                    Diagnostic::error(
+                                        "Invalid default tag",
+                                        format!("The default tag \"{k}\" must be a known string."),
+                                    )
+                                    .at(ctx.loc(tags.value.span())),
+                                ),
+                            }
+                        }
+                    }
+                    Value::Null => {}
+                    other => diagnostics.push(
+                        Diagnostic::error(
+                            "Invalid default_tags",
+                            format!(
+                                "tags must be a map of strings, got {}.",
+                                crate::eval::describe(&other)
+                            ),
+                        )
+                        .at(ctx.loc(tags.value.span())),
+                    ),
+                },
+                Err(error) => diagnostics.push(*error),
+            }
+        }
+        diagnostics.into_result(settings)
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        self.config
+    }
+}
+
+/// Applies a variable's type, default, nullability and sensitivity to a raw value.
+fn finalize_variable(decl: &VariableDecl, raw: Option<Value>) -> EvalResult {
+    let value = match raw {
+        Some(v) if !v.is_null() => match &decl.ty {
+            Some(ty) => ty.convert(v).map_err(|message| {
+                Box::new(
+                    Diagnostic::error(
+                        "Invalid value for input variable",
+                        format!("The given value is not suitable for var.{}: {message}.", decl.name),
+                    )
+                    .at(Some(decl.location.clone())),
+                )
+            })?,
+            None => v,
+        },
+        Some(_) if decl.default.is_none() && decl.nullable => Value::Null,
+        _ => match &decl.default {
+            Some(default) => default.clone(),
+            None => {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        "No value for required variable",
+                        format!("The input variable \"{}\" is not set, and has no default value. Use a -var or -var-file command line argument or an environment variable to provide a value for this variable.", decl.name),
+                    )
+                    .at(Some(decl.location.clone())),
+                ))
+            }
+        },
+    };
+    if value.is_null() && !decl.nullable {
+        return Err(Box::new(
+            Diagnostic::error(
+                "Invalid value for input variable",
+                format!("The given value for var.{} is null, but the variable is declared with nullable = false.", decl.name),
+            )
+            .at(Some(decl.location.clone())),
+        ));
+    }
+    Ok(mark_if(value, decl.sensitive))
+}
+
+/// Evaluates a resource body (or nested block) into an object: attributes by name, nested
+/// blocks as lists of objects, `dynamic` blocks expanded, meta-arguments left out.
+fn eval_body(ctx: &mut Ctx, body: &Body, top: bool) -> Result<Value, Diagnostics> {
+    use hcl_edit::structure::Structure;
+    let mut out: BTreeMap<String, Value> = BTreeMap::new();
+    let mut errors = Diagnostics::new();
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(attribute) => {
+                let name = attribute.key.value().as_str();
+                if top && is_meta(name) {
+                    continue;
+                }
+                match ctx.eval(&attribute.value) {
+                    Ok(v) if v.is_null() => {}
+                    Ok(v) => {
+                        out.insert(name.to_string(), v);
+                    }
+                    Err(error) => errors.push(*error),
+                }
+            }
+            Structure::Block(block) => {
+                let ident = block.ident.value().as_str();
+                if top && META_BLOCKS.contains(&ident) {
+                    continue;
+                }
+                if ident != "dynamic" {
+                    match eval_body(ctx, &block.body, false) {
+                        Ok(v) => push_block(&mut out, ident, v),
+                        Err(e) => errors.extend(e),
+                    }
+                    continue;
+                }
+                let Some(label) = block.labels.first().map(|l| l.as_str().to_string()) else {
+                    errors.push(
+                        Diagnostic::error(
+                            "Missing dynamic block label",
+                            "A dynamic block needs the name of the block it generates.",
+                        )
+                        .at(ctx.loc(block.span())),
+                    );
+                    continue;
+                };
+                let iterator = block
+                    .body
+                    .get_attribute("iterator")
+                    .and_then(|a| a.value.as_variable().map(|v| v.as_str().to_string()))
+                    .unwrap_or_else(|| label.clone());
+                let Some(for_each) = block.body.get_attribute("for_each") else {
+                    errors.push(
+                        Diagnostic::error(
+                            "Missing required argument",
+                            format!("The dynamic \"{label}\" block needs a for_each argument."),
+                        )
+                        .at(ctx.loc(block.span())),
+                    );
+                    continue;
+                };
+                let Some(content) = block.body.get_blocks("content").next() else {
+                    errors.push(
+                        Diagnostic::error(
+                            "Missing content block",
+                            format!("The dynamic \"{label}\" block needs a content block."),
+                        )
+                        .at(ctx.loc(block.span())),
+                    );
+                    continue;
+                };
+                let collection = match ctx.eval(&for_each.value) {
+                    Ok(v) => v.unmark().0,
+                    Err(error) => {
+                        errors.push(*error);
+                        continue;
+                    }
+                };
+                let items = match ctx.iteration_items(collection, for_each.value.span()) {
+                    Ok(Some(items)) => items,
+                    Ok(None) => {
+                        out.insert(label, Value::Unknown);
+                        continue;
+                    }
+                    Err(error) => {
+                        errors.push(*error);
+                        continue;
+                    }
+                };
+                out.entry(label.clone())
+                    .or_insert_with(|| Value::List(Vec::new()));
+                for (key, value) in items {
+                    ctx.bindings.push((
+                        iterator.clone(),
+                        Value::map([("key", key), ("value", value)]),
+                    ));
+                    let result = eval_body(ctx, &content.body, false);
+                    ctx.bindings.pop();
+                    match result {
+                        Ok(v) => push_block(&mut out, &label, v),
+                        Err(e) => errors.extend(e),
+                    }
+                }
+            }
+        }
+    }
+    if errors.has_errors() {
+        Err(errors)
+    } else {
+        Ok(Value::Map(out))
+    }
+}
+
+fn push_block(out: &mut BTreeMap<String, Value>, name: &str, value: Value) {
+    // An unknown dynamic block of the same name keeps the whole list unknown.
+    if let Value::List(items) = out
+        .entry(name.to_string())
+        .or_insert_with(|| Value::List(Vec::new()))
+    {
+        items.push(value);
+    }
+}
+
+impl<'a> Env<'a> {
+    fn new(ev: &'a Evaluator<'a>, values: &'a dyn ResourceValues) -> Env<'a> {
+        Env {
+            ev,
+            values,
+            call_cache: RefCell::new(HashMap::new()),
+            touched: Cell::new(false),
+            in_progress: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn ctx(&'a self, file: usize, module: usize) -> Ctx<'a> {
+        Ctx {
+            files: &self.ev.config.files,
+            file,
+            module,
+            env: Some(self),
+            instance: Instance::default(),
+            bindings: Vec::new(),
+        }
+    }
+
+    pub fn module_dir(&self, module: usize) -> &std::path::Path {
+        &self.ev.config.modules[module].dir
+    }
+
+    /// Resolves a root name (`var`, `local`, `aws_vpc`, ...) and the operators it consumes.
+    /// Returns the value, how many operators were used, and whether missing attributes of the
+    /// result should read as unknown (resource values).
+    pub fn resolve(
+        &'a self,
+        ctx: &Ctx,
+        name: &str,
+        operators: &[Decorated<TraversalOperator>],
+        span: Option<Range<usize>>,
+    ) -> Result<(Value, usize, bool), Fail> {
+        let config = self.ev.config;
+        let module = &config.modules[ctx.module];
+        let attr = |i: usize| {
+            operators.get(i).and_then(|o| match o.value() {
+                TraversalOperator::GetAttr(n) => Some(n.value().as_str()),
+                _ => None,
+            })
+        };
+        let span_to = |count: usize| -> Option<Range<usize>> {
+            let end = operators
+                .get(count.saturating_sub(1))
+                .and_then(|o| o.span())
+                .map(|s| s.end);
+            match (span.clone(), end) {
+                (Some(s), Some(e)) => Some(s.start..e),
+                (s, _) => s,
+            }
+        };
+        let invalid = |detail: &str| ctx.fail("Invalid reference", detail, span.clone());
+        match name {
+            "var" => {
+                let Some(var) = attr(0) else { return Err(invalid("The \"var\" object must be followed by an attribute name, as in var.name.")) };
+                if !module.variable_index.contains_key(var) {
+                    return Err(ctx.fail(
+                        "Reference to undeclared input variable",
+                        format!("An input variable with the name \"{var}\" has not been declared. This variable can be declared with a variable \"{var}\" {{}} block."),
+                        span_to(1),
+                    ));
+                }
+                Ok((self.named(&Named::Var(ctx.module, var.to_string()))?, 1, false))
+            }
+            "local" => {
+                let Some(local) = attr(0) else { return Err(invalid("The \"local\" object must be followed by an attribute name, as in local.name.")) };
+                if !module.locals.contains_key(local) {
+                    return Err(ctx.fail(
+                        "Reference to undeclared local value",
+                        format!("A local value with the name \"{local}\" has not been declared."),
+                        span_to(1),
+                    ));
+                }
+                Ok((self.named(&Named::Local(ctx.module, local.to_string()))?, 1, false))
+            }
+            "module" => {
+                let Some(call_name) = attr(0) else { return Err(invalid("The \"module\" object must be followed by a module name, as in module.name.output.")) };
+                let Some(child) = module.call_index.get(call_name).and_then(|&i| module.calls[i].module) else {
+                    return Err(ctx.fail(
+                        "Reference to undeclared module",
+                        format!("No module call named \"{call_name}\" is declared in this module."),
+                        span_to(1),
+                    ));
+                };
+                let child_module = &config.modules[child];
+                match attr(1) {
+                    Some(output) => {
+                        if !child_module.output_index.contains_key(output) {
+                            return Err(ctx.fail(
+                                "Unsupported attribute",
+                                format!("This object does not have an attribute named \"{output}\": module \"{call_name}\" has no output of that name."),
+                                span_to(2),
+                            ));
+                        }
+                        Ok((self.named(&Named::Output(child, output.to_string()))?, 2, false))
+                    }
+                    None => {
+                        let mut outputs = BTreeMap::new();
+                        for output in &child_module.outputs {
+                            outputs.insert(output.name.clone(), self.named(&Named::Output(child, output.name.clone()))?);
+                        }
+                        Ok((Value::Map(outputs), 1, false))
+                    }
+                }
+            }
+            "data" => match (attr(0), attr(1)) {
+                (Some(ty), Some(n)) => Ok((self.resource(ctx, Mode::Data, ty, n, span_to(2))?, 2, true)),
+                _ => Err(invalid("A data source reference needs a type and a name, as in data.aws_region.current.")),
+            },
+            "count" => match (attr(0), ctx.instance.count_index) {
+                (Some("index"), Some(i)) => Ok((Value::Number(i as f64), 1, false)),
+                (Some("index"), None) => Err(ctx.fail(
+                    "Reference to \"count\" in non-counted context",
+                    "The \"count\" object can only be used in \"resource\" and \"data\" blocks, and only when the \"count\" argument is set.",
+                    span,
+                )),
+                _ => Err(invalid("The \"count\" object has only the attribute \"index\".")),
+            },
+            "each" => match (attr(0), &ctx.instance.each) {
+                (Some("key"), Some((key, _))) => Ok((Value::String(key.clone()), 1, false)),
+                (Some("value"), Some((_, value))) => Ok((value.clone(), 1, false)),
+                (Some("key" | "value"), None) => Err(ctx.fail(
+                    "Reference to \"each\" in context without for_each",
+                    "The \"each\" object can be used only in \"resource\" and \"data\" blocks, and only when the \"for_each\" argument is set.",
+                    span,
+                )),
+                _ => Err(invalid("The \"each\" object has only the attributes \"key\" and \"value\".")),
+            },
+            "path" => {
+                let text = match attr(0) {
+                    Some("module") => module.dir.display().to_string(),
+                    Some("root") => config.modules[0].dir.display().to_string(),
+                    Some("cwd") => std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
+                    _ => return Err(invalid("The \"path\" object has only the attributes \"module\", \"root\" and \"cwd\".")),
+                };
+                Ok((Value::String(text), 1, false))
+            }
+            "terraform" => match attr(0) {
+                Some("workspace") => Ok((Value::String(self.ev.workspace.clone()), 1, false)),
+                _ => Err(invalid("The \"terraform\" object has only the attribute \"workspace\".")),
+            },
+            "self" => Err(invalid("The \"self\" object is not supported here.")),
+            resource_type => match attr(0) {
+                Some(n) => Ok((self.resource(ctx, Mode::Managed, resource_type, n, span_to(1))?, 1, true)),
+                None => Err(ctx.fail(
+                    "Unknown variable",
+                    format!("There is no variable named \"{resource_type}\"."),
+                    span,
+                )),
+            },
+        }
+    }
+
+    fn resource(
+        &self,
+        ctx: &Ctx,
+        mode: Mode,
+        ty: &str,
+        name: &str,
+        span: Option<Range<usize>>,
+    ) -> EvalResult {
+        let config = self.ev.config;
+        let id = ResourceId {
+            module: config.modules[ctx.module].path.clone(),
+            mode,
+            resource_type: ty.to_string(),
+            name: name.to_string(),
+        };
+        if config.resource(&id).is_none() {
+            return Err(ctx.fail(
+                "Reference to undeclared resource",
+                undeclared_resource_detail(mode, ty, name),
+                span,
+            ));
+        }
+        self.touched.set(true);
+        Ok(self
+            .values
+            .get(&id)
+            .map(|v| v.into_value())
+            .unwrap_or(Value::Unknown))
+    }
+
+    /// Evaluates (or fetches from a cache) a variable, local or module output.
+    fn named(&self, key: &Named) -> EvalResult {
+        if let Some(result) = self.ev.cache.borrow().get(key) {
+            return result.clone();
+        }
+        if let Some(result) = self.call_cache.borrow().get(key) {
+            self.touched.set(true);
+            return result.clone();
+        }
+        if let Some(position) = self.in_progress.borrow().iter().position(|k| k == key) {
+            let chain: Vec<String> = self.in_progress.borrow()[position..]
+                .iter()
+                .chain(std::iter::once(key))
+                .map(|k| self.ev.describe(k))
+                .collect();
+            return Err(Box::new(Diagnostic::error(
+                "Cycle in references",
+                format!(
+                    "The values refer to each other in a cycle: {}.",
+                    chain.join(" -> ")
+                ),
+            )));
+        }
+        self.in_progress.borrow_mut().push(key.clone());
+        let outer = self.touched.replace(false);
+        let result = self.compute(key);
+        let touched = self.touched.get();
+        self.touched.set(outer || touched);
+        self.in_progress.borrow_mut().pop();
+        if touched {
+            self.call_cache
+                .borrow_mut()
+                .insert(key.clone(), result.clone());
+        } else {
+            self.ev
+                .cache
+                .borrow_mut()
+                .insert(key.clone(), result.clone());
+        }
+        result
+    }
+
+    fn compute(&self, key: &Named) -> EvalResult {
+        let config = self.ev.config;
+        match key {
+            Named::Var(0, name) => Ok(self
+                .ev
+                .root_variables
+                .get(name)
+                .cloned()
+                .unwrap_or(Value::Null)),
+            Named::Var(module, name) => {
+                let decl = &config.modules[*module].variables
+                    [config.modules[*module].variable_index[name]];
+                let raw = match self.ev.parents[*module] {
+                    Some((parent, call)) => {
+                        match config.modules[parent].calls[call].inputs.get(name) {
+                            Some(expr) => {
+                                let mut ctx = self.ctx_for(expr.file, parent);
+                                Some(ctx.eval(&expr.expr)?)
+                            }
+                            None => None,
+                        }
+                    }
+                    None => None,
+                };
+                let value = finalize_variable(decl, raw)?;
+                self.validate_variable(*module, decl, &value)?;
+                Ok(value)
+            }
+            Named::Local(module, name) => {
+                let decl = &config.modules[*module].locals[name];
+                let mut ctx = self.ctx_for(decl.value.file, *module);
+                ctx.eval(&decl.value.expr)
+            }
+            Named::Output(module, name) => {
+                let output =
+                    &config.modules[*module].outputs[config.modules[*module].output_index[name]];
+                let Some(expr) = &output.value else {
+                    return Ok(Value::Null);
+                };
+                let mut ctx = self.ctx_for(expr.file, *module);
+                Ok(mark_if(ctx.eval(&expr.expr)?, output.sensitive))
+            }
+        }
+    }
+
+    fn ctx_for(&self, file: usize, module: usize) -> Ctx<'_> {
+        Ctx {
+            files: &self.ev.config.files,
+            file,
+            module,
+            env: Some(self),
+            instance: Instance::default(),
+            bindings: Vec::new(),
+        }
+    }
+
+    /// Runs a variable's `validation` blocks against its value.
+    fn validate_variable(
+        &self,
+        module: usize,
+        decl: &VariableDecl,
+        value: &Value,
+    ) -> Result<(), Fail> {
+        for (condition, message) in &decl.validations {
+            let mut ctx = self.ctx_for(condition.file, module);
+            // `var.<name>` inside the condition is the value being validated.
+            ctx.bindings.push((
+                "var".into(),
+                Value::map([(decl.name.clone(), value.clone())]),
+            ));
+            let result = ctx.eval(&condition.expr)?;
+            if result.is_unknown() {
+                continue;
+            }
+            match result.as_bool() {
+                Some(true) => {}
+                Some(false) => {
+                    let text = ctx
+                        .eval(&message.expr)
+                        .ok()
+                        .and_then(|m| m.unmark_deep().as_str().map(str::to_string))
+                        .unwrap_or_else(|| "Invalid value for variable.".into());
+                    return Err(ctx.fail(
+                        "Invalid value for variable",
+                        format!(
+                            "{text}\n\nThis was checked by the validation rule of var.{}.",
+                            decl.name
+                        ),
+                        condition.expr.span(),
+                    ));
+                }
+                None => {
+                    return Err(ctx.fail(
+                        "Invalid variable validation result",
+                        "The validation condition must produce a bool.",
+                        condition.expr.span(),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether an expression is known to produce a set (as `for_each` requires of lists).
+    /// References whose type we cannot see statically are given the benefit of the doubt.
+    fn is_set_expr(&self, module: usize, expr: &Expression, depth: usize) -> bool {
+        if depth > 16 {
+            return true;
+        }
+        let config = self.ev.config;
+        match expr {
+            Expression::FuncCall(call) => matches!(
+                call.name.name.value().as_str(),
+                "toset"
+                    | "setunion"
+                    | "setintersection"
+                    | "setsubtract"
+                    | "setproduct"
+                    | "try"
+                    | "coalesce"
+                    | "lookup"
+                    | "one"
+            ),
+            Expression::Parenthesis(inner) => self.is_set_expr(module, inner.inner(), depth + 1),
+            Expression::Conditional(c) => {
+                self.is_set_expr(module, &c.true_expr, depth + 1)
+                    && self.is_set_expr(module, &c.false_expr, depth + 1)
+            }
+            Expression::Traversal(t) => {
+                let Expression::Variable(root) = &t.expr else {
+                    return false;
+                };
+                let first = t.operators.first().and_then(|o| match o.value() {
+                    TraversalOperator::GetAttr(n) => Some(n.value().as_str()),
+                    _ => None,
+                });
+                match (root.value().as_str(), first) {
+                    ("var", Some(name)) if t.operators.len() == 1 => {
+                        let m = &config.modules[module];
+                        m.variable_index
+                            .get(name)
+                            .map(|&i| {
+                                m.variables[i].ty.as_ref().is_none_or(|ty| {
+                                    ty.is_set() || *ty == crate::types::TypeConstraint::Any
+                                })
+                            })
+                            .unwrap_or(false)
+                    }
+                    ("local", Some(name)) if t.operators.len() == 1 => config.modules[module]
+                        .locals
+                        .get(name)
+                        .map(|l| self.is_set_expr(module, &l.value.expr, depth + 1))
+                        .unwrap_or(false),
+                    _ => true,
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+fn undeclared_resource_detail(mode: Mode, ty: &str, name: &str) -> String {
+    match mode {
+        Mode::Managed => {
+            format!("A managed resource \"{ty}\" \"{name}\" has not been declared in this module.")
+        }
+        Mode::Data => {
+            format!("A data resource \"{ty}\" \"{name}\" has not been declared in this module.")
+        }
+    }
+}
+
+impl Evaluator<'_> {
+    fn describe(&self, key: &Named) -> String {
+        let (module, text) = match key {
+            Named::Var(m, n) => (*m, format!("var.{n}")),
+            Named::Local(m, n) => (*m, format!("local.{n}")),
+            Named::Output(m, n) => (*m, format!("output.{n}")),
+        };
+        let prefix = infra_core::address::module_address(&self.config.modules[module].path);
+        if prefix.is_empty() {
+            text
+        } else {
+            format!("{prefix}.{text}")
+        }
+    }
+}
+
+/// Static dependency resolution with memoization and cycle detection.
+struct DependencyWalker<'e, 'c> {
+    ev: &'e Evaluator<'c>,
+    memo: HashMap<Named, BTreeSet<ResourceId>>,
+    stack: Vec<Named>,
+    diagnostics: Diagnostics,
+    seen_errors: BTreeSet<String>,
+}
+
+impl DependencyWalker<'_, '_> {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        let key = format!(
+            "{}|{:?}",
+            diagnostic.summary,
+            diagnostic.location.as_ref().map(|l| l.to_string())
+        );
+        if self.seen_errors.insert(key) {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    fn resolve_all(
+        &mut self,
+        module: usize,
+        file: usize,
+        refs: &[Reference],
+    ) -> BTreeSet<ResourceId> {
+        let mut out = BTreeSet::new();
+        for reference in refs {
+            out.extend(self.resolve(module, file, reference));
+        }
+        out
+    }
+
+    fn resolve(
+        &mut self,
+        module: usize,
+        file: usize,
+        reference: &Reference,
+    ) -> BTreeSet<ResourceId> {
+        let config = self.ev.config();
+        let m = &config.modules[module];
+        let location = config.location(file, reference.span.clone());
+        match &reference.kind {
+            RefKind::Var(name) => {
+                if !m.variable_index.contains_key(name) {
+                    self.error(
+                        Diagnostic::error(
+                            "Reference to undeclared input variable",
+                            format!("An input variable with the name \"{name}\" has not been declared. This variable can be declared with a variable \"{name}\" {{}} block."),
+                        )
+                        .at(location),
+                    );
+                    return BTreeSet::new();
+                }
+                self.named(&Named::Var(module, name.clone()))
+            }
+            RefKind::Local(name) => {
+                if !m.locals.contains_key(name) {
+                    self.error(
+                        Diagnostic::error(
+                            "Reference to undeclared local value",
+                            format!(
+                                "A local value with the name \"{name}\" has not been declared."
+                            ),
+                        )
+                        .at(location),
+                    );
+                    return BTreeSet::new();
+                }
+                self.named(&Named::Local(module, name.clone()))
+            }
+            RefKind::Module(call, output) => {
+                let Some(child) = m.call_index.get(call).and_then(|&i| m.calls[i].module) else {
+                    if !m.call_index.contains_key(call) {
+                        self.error(
+                            Diagnostic::error(
+                                "Reference to undeclared module",
+                                format!(
+                                    "No module call named \"{call}\" is declared in this module."
+                                ),
+                            )
+                            .at(location),
+                        );
+                    }
+                    return BTreeSet::new();
+                };
+                let child_module = &config.modules[child];
+                match output {
+                    Some(output) => {
+                        if !child_module.output_index.contains_key(output) {
+                            self.error(
+                                Diagnostic::error(
+                                    "Unsupported attribute",
+                                    format!("Module \"{call}\" has no output named \"{output}\"."),
+                                )
+                                .at(location),
+                            );
+                            return BTreeSet::new();
+                        }
+                        self.named(&Named::Output(child, output.clone()))
+                    }
+                    None => {
+                        let names: Vec<String> = child_module
+                            .outputs
+                            .iter()
+                            .map(|o| o.name.clone())
+                            .collect();
+                        let mut out = BTreeSet::new();
+                        for name in names {
+                            out.extend(self.named(&Named::Output(child, name)));
+                        }
+                        out
+                    }
+                }
+            }
+            RefKind::Resource(mode, ty, name) => {
+                let id = ResourceId {
+                    module: m.path.clone(),
+                    mode: *mode,
+                    resource_type: ty.clone(),
+                    name: name.clone(),
+                };
+                if config.resource(&id).is_none() {
+                    self.error(
+                        Diagnostic::error(
+                            "Reference to undeclared resource",
+                            undeclared_resource_detail(*mode, ty, name),
+                        )
+                        .at(location),
+                    );
+                    return BTreeSet::new();
+                }
+                BTreeSet::from([id])
+            }
+        }
+    }
+
+    fn named(&mut self, key: &Named) -> BTreeSet<ResourceId> {
+        if let Some(done) = self.memo.get(key) {
+            return done.clone();
+        }
+        if let Some(position) = self.stack.iter().position(|k| k == key) {
+            let chain: Vec<String> = self.stack[position..]
+                .iter()
+                .chain(std::iter::once(key))
+                .map(|k| self.ev.describe(k))
+                .collect();
+            let location = self.location_of(key);
+            self.error(
+                Diagnostic::error(
+                    "Cycle in references",
+                    format!(
+                        "The values refer to each other in a cycle: {}.",
+                        chain.join(" -> ")
+                    ),
+                )
+                .at(location),
+            );
+            return BTreeSet::new();
+        }
+        self.stack.push(key.clone());
+        let config = self.ev.config();
+        let mut out = BTreeSet::new();
+        match key {
+            Named::Var(module, name) => {
+                if let Some((parent, call)) = self.ev.parents[*module] {
+                    if let Some(expr) = config.modules[parent].calls[call].inputs.get(name) {
+                        let refs = references::in_expr(&expr.expr);
+                        out = self.resolve_all(parent, expr.file, &refs);
+                    }
+                }
+                let m = &config.modules[*module];
+                if let Some(&index) = m.variable_index.get(name) {
+                    for (condition, _) in &m.variables[index].validations {
+                        let refs: Vec<Reference> = references::in_expr(&condition.expr)
+                            .into_iter()
+                            .filter(|r| r.kind != RefKind::Var(name.clone()))
+                            .collect();
+                        out.extend(self.resolve_all(*module, condition.file, &refs));
+                    }
+                }
+            }
+            Named::Local(module, name) => {
+                let decl = &config.modules[*module].locals[name];
+                let refs = references::in_expr(&decl.value.expr);
+                out = self.resolve_all(*module, decl.value.file, &refs);
+            }
+            Named::Output(module, name) => {
+                let m = &config.modules[*module];
+                let output = &m.outputs[m.output_index[name]];
+                if let Some(expr) = &output.value {
+                    let refs = references::in_expr(&expr.expr);
+                    out = self.resolve_all(*module, expr.file, &refs);
+                }
+                if let Some(depends_on) = &output.depends_on {
+                    out.extend(self.depends_on(*module, depends_on));
+                }
+            }
+        }
+        self.stack.pop();
+        self.memo.insert(key.clone(), out.clone());
+        out
+    }
+
+    fn location_of(&self, key: &Named) -> Option<infra_core::Location> {
+        let config = self.ev.config();
+        match key {
+            Named::Local(m, n) => config.modules[*m].locals.get(n).map(|l| l.location.clone()),
+            Named::Var(m, n) => config.modules[*m]
+                .variable_index
+                .get(n)
+                .map(|&i| config.modules[*m].variables[i].location.clone()),
+            Named::Output(m, n) => config.modules[*m]
+                .output_index
+                .get(n)
+                .map(|&i| config.modules[*m].outputs[i].location.clone()),
+        }
+    }
+
+    /// `depends_on = [aws_vpc.main, module.network]`.
+    fn depends_on(&mut self, module: usize, expr: &Expr) -> BTreeSet<ResourceId> {
+        let config = self.ev.config();
+        let mut out = BTreeSet::new();
+        let Expression::Array(items) = &expr.expr else {
+            self.error(
+                Diagnostic::error(
+                    "Invalid depends_on",
+                    "depends_on must be a list of resource or module references.",
+                )
+                .at(config.location(expr.file, expr.expr.span())),
+            );
+            return out;
+        };
+        for item in items.iter() {
+            let refs = references::in_expr(item);
+            match refs.first().map(|r| &r.kind) {
+                Some(RefKind::Module(call, None)) => {
+                    let m = &config.modules[module];
+                    match m.call_index.get(call).and_then(|&i| m.calls[i].module) {
+                        Some(child) => out.extend(self.resources_in_subtree(child)),
+                        None => self.error(
+                            Diagnostic::error("Reference to undeclared module", format!("No module call named \"{call}\" is declared in this module."))
+                                .at(config.location(expr.file, item.span())),
+                        ),
+                    }
+                }
+                Some(_) => {
+                    let first = refs[0].clone();
+                    out.extend(self.resolve(module, expr.file, &first));
+                }
+                None => self.error(
+                    Diagnostic::error("Invalid depends_on reference", "Each depends_on entry must be a resource, data source or module reference.")
+                        .at(config.location(expr.file, item.span())),
+                ),
+            }
+        }
+        out
+    }
+
+    fn resources_in_subtree(&self, module: usize) -> BTreeSet<ResourceId> {
+        let config = self.ev.config();
+        let mut out: BTreeSet<ResourceId> = config.modules[module]
+            .resources
+            .iter()
+            .map(|&r| config.resources[r].config.id.clone())
+            .collect();
+        for call in &config.modules[module].calls {
+            if let Some(child) = call.module {
+                out.extend(self.resources_in_subtree(child));
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,1035 @@
+//! End-to-end tests of the crate over fixture directories written to a temp dir.
+
+use crate::*;
+use infra_core::{Diagnostics, InstanceKey, Mode, ResourceId, Value};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Writes files (paths may contain `/`) into a fresh temp dir.
+fn fixture(files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "infra-config-test-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn load_ok(files: &[(&str, &str)]) -> Config {
+    match load(&fixture(files)) {
+        Ok(config) => config,
+        Err(errors) => panic!("load failed:\n{errors}"),
+    }
+}
+
+fn load_err(files: &[(&str, &str)]) -> Diagnostics {
+    match load(&fixture(files)) {
+        Ok(_) => panic!("load should fail"),
+        Err(errors) => errors,
+    }
+}
+
+/// (summary, file name, line, column) of each diagnostic.
+fn located(errors: &Diagnostics) -> Vec<(String, String, usize, usize)> {
+    errors
+        .iter()
+        .map(|d| {
+            let loc = d.location.as_ref().expect("diagnostic has a location");
+            (
+                d.summary.clone(),
+                loc.file.file_name().unwrap().to_string_lossy().to_string(),
+                loc.line,
+                loc.column,
+            )
+        })
+        .collect()
+}
+
+fn evaluator<'c>(config: &'c Config, vars: &[&str]) -> Evaluator<'c> {
+    let mut inputs = InputVariables::new();
+    for v in vars {
+        inputs.add_cli(v).unwrap();
+    }
+    match Evaluator::new(config, &inputs, "default") {
+        Ok(e) => e,
+        Err(errors) => panic!("evaluator failed:\n{errors}"),
+    }
+}
+
+fn managed(ty: &str, name: &str) -> ResourceId {
+    ResourceId::managed(ty, name)
+}
+
+fn one(ev: &Evaluator, id: &ResourceId) -> Value {
+    let mut instances = ev
+        .expand(id, &NoResourceValues)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(instances.len(), 1);
+    instances.remove(0).value
+}
+
+// ---- priority 1: load, locations, parse errors, duplicates ----
+
+#[test]
+fn parse_error_unclosed_brace_is_located() {
+    let errors = load_err(&[(
+        "main.tf",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n",
+    )]);
+    assert_eq!(
+        located(&errors),
+        vec![(
+            "Unclosed configuration block".into(),
+            "main.tf".into(),
+            1,
+            27
+        )]
+    );
+}
+
+#[test]
+fn parse_error_unterminated_heredoc_is_located() {
+    let errors = load_err(&[("a.tf", "locals {\n  x = <<EOF\nhello\n")]);
+    let loc = errors.0[0].location.as_ref().unwrap();
+    assert_eq!(loc.file.file_name().unwrap(), "a.tf");
+    assert!(loc.line >= 2, "{}", errors);
+}
+
+#[test]
+fn errors_from_all_files_are_collected() {
+    let errors = load_err(&[("a.tf", "resource \"x\" {\n"), ("b.tf", "bogus \"y\" {}\n")]);
+    let files: Vec<String> = located(&errors).into_iter().map(|l| l.1).collect();
+    assert!(
+        files.contains(&"a.tf".to_string()) && files.contains(&"b.tf".to_string()),
+        "{errors}"
+    );
+}
+
+#[test]
+fn duplicate_resource_names_both_places() {
+    let errors = load_err(&[
+        ("a.tf", "resource \"aws_vpc\" \"main\" {}\n"),
+        ("b.tf", "\n\nresource \"aws_vpc\" \"main\" {}\n"),
+    ]);
+    assert_eq!(
+        located(&errors),
+        vec![(
+            "Duplicate resource \"aws_vpc\" configuration".into(),
+            "b.tf".into(),
+            3,
+            1
+        )]
+    );
+    assert!(
+        errors.0[0].detail.contains("a.tf:1:1"),
+        "{}",
+        errors.0[0].detail
+    );
+}
+
+#[test]
+fn duplicate_variable_output_local_module() {
+    let errors = load_err(&[(
+        "main.tf",
+        "variable \"a\" {}\nvariable \"a\" {}\noutput \"o\" { value = 1 }\noutput \"o\" { value = 2 }\nlocals { l = 1 }\nlocals { l = 2 }\n",
+    )]);
+    let got = located(&errors);
+    assert_eq!(
+        got[0],
+        (
+            "Duplicate variable declaration".into(),
+            "main.tf".into(),
+            2,
+            1
+        )
+    );
+    assert_eq!(
+        got[1],
+        ("Duplicate output definition".into(), "main.tf".into(), 4, 1)
+    );
+    assert_eq!(
+        got[2],
+        (
+            "Duplicate local value definition".into(),
+            "main.tf".into(),
+            6,
+            10
+        )
+    );
+}
+
+#[test]
+fn attribute_redefined_is_located() {
+    let errors = load_err(&[(
+        "main.tf",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"a\"\n  cidr_block = \"b\"\n}\n",
+    )]);
+    assert_eq!(
+        located(&errors),
+        vec![("Attribute redefined".into(), "main.tf".into(), 3, 3)]
+    );
+}
+
+#[test]
+fn unknown_top_level_block_is_an_error() {
+    let errors = load_err(&[("main.tf", "\nresrouce \"aws_vpc\" \"x\" {}\n")]);
+    assert_eq!(
+        located(&errors),
+        vec![("Unsupported block type".into(), "main.tf".into(), 2, 1)]
+    );
+}
+
+#[test]
+fn non_local_module_source_is_an_error() {
+    let errors = load_err(&[(
+        "main.tf",
+        "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n",
+    )]);
+    assert_eq!(
+        located(&errors),
+        vec![("Unsupported module source".into(), "main.tf".into(), 2, 12)]
+    );
+    assert!(errors.0[0]
+        .detail
+        .contains("only local modules (source = \"./path\") are supported"));
+}
+
+#[test]
+fn resources_backend_lifecycle_timeouts_and_digest() {
+    let config = load_ok(&[(
+        "main.tf",
+        r#"
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    aws = { source = "hashicorp/aws" }
+  }
+  backend "s3" {
+    bucket = "state"
+    key    = "infra.tfstate"
+  }
+}
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+  lifecycle {
+    create_before_destroy = true
+    prevent_destroy       = true
+    ignore_changes        = [tags["Name"], cidr_block]
+  }
+  timeouts {
+    create = "10m"
+  }
+}
+data "aws_region" "current" {}
+resource "aws_subnet" "a" {
+  count = 2
+  lifecycle { ignore_changes = all }
+}
+"#,
+    )]);
+    let resources = config.resources();
+    assert_eq!(resources.len(), 3);
+    assert_eq!(resources[0].id, managed("aws_vpc", "main"));
+    assert_eq!(resources[0].location.line, 12);
+    assert!(resources[0].lifecycle.create_before_destroy && resources[0].lifecycle.prevent_destroy);
+    assert_eq!(
+        resources[0].lifecycle.ignore_changes,
+        IgnoreChanges::Paths(vec!["tags[\"Name\"]".into(), "cidr_block".into()])
+    );
+    assert_eq!(
+        resources[0].timeouts.get("create").map(String::as_str),
+        Some("10m")
+    );
+    assert_eq!(resources[1].id.mode, Mode::Data);
+    assert!(resources[2].has_count && !resources[2].has_for_each);
+    assert_eq!(resources[2].lifecycle.ignore_changes, IgnoreChanges::All);
+    let backend = config.backend().unwrap();
+    assert_eq!(backend.kind, "s3");
+    assert_eq!(backend.settings["bucket"], Value::string("state"));
+    assert_eq!(config.digest().len(), 64);
+    assert_eq!(config.digest(), config.digest());
+}
+
+// ---- priority 2: variables, locals, references, expansion, outputs, dependencies ----
+
+const VARIABLES: &str = r#"
+variable "name" {
+  type        = string
+  description = "The name"
+}
+variable "size" {
+  type    = number
+  default = 2
+}
+variable "zones" {
+  type    = list(string)
+  default = ["a", "b"]
+}
+variable "password" {
+  type      = string
+  sensitive = true
+  default   = "hunter2"
+}
+variable "env" {
+  type = string
+  default = "dev"
+  validation {
+    condition     = contains(["dev", "prod"], var.env)
+    error_message = "env must be dev or prod."
+  }
+}
+"#;
+
+#[test]
+fn variables_types_defaults_and_prompt_info() {
+    let config = load_ok(&[("variables.tf", VARIABLES)]);
+    let infos = config.root_variables();
+    assert_eq!(
+        infos[0],
+        VariableInfo {
+            name: "name".into(),
+            required: true,
+            sensitive: false,
+            description: Some("The name".into())
+        }
+    );
+    assert!(infos[3].sensitive && !infos[3].required);
+
+    let missing = Evaluator::new(&config, &InputVariables::new(), "default")
+        .err()
+        .unwrap();
+    assert_eq!(
+        located(&missing),
+        vec![(
+            "No value for required variable".into(),
+            "variables.tf".into(),
+            2,
+            1
+        )]
+    );
+
+    let mut inputs = InputVariables::new();
+    inputs.add_cli("name=web").unwrap();
+    inputs.add_cli("size=3").unwrap();
+    inputs.add_cli("zones=[\"x\"]").unwrap();
+    let ev = Evaluator::new(&config, &inputs, "default").unwrap();
+    let env = ev.root_variables.clone();
+    assert_eq!(env["name"], Value::string("web"));
+    assert_eq!(env["size"], Value::Number(3.0));
+    assert_eq!(env["zones"], Value::List(vec![Value::string("x")]));
+    assert!(env["password"].is_sensitive());
+}
+
+#[test]
+fn variable_validation_failure_is_located_at_condition() {
+    let config = load_ok(&[("variables.tf", VARIABLES)]);
+    let mut inputs = InputVariables::new();
+    inputs.add_cli("name=x").unwrap();
+    inputs.add_cli("env=qa").unwrap();
+    let errors = Evaluator::new(&config, &inputs, "default").err().unwrap();
+    assert_eq!(
+        located(&errors),
+        vec![(
+            "Invalid value for variable".into(),
+            "variables.tf".into(),
+            23,
+            21
+        )]
+    );
+    assert!(errors.0[0].detail.contains("env must be dev or prod."));
+}
+
+#[test]
+fn undeclared_variable_on_command_line_is_error_but_file_warns() {
+    let dir = fixture(&[
+        ("main.tf", "variable \"a\" { default = 1 }\n"),
+        ("terraform.tfvars", "b = 2\n"),
+    ]);
+    let config = load(&dir).unwrap();
+    let mut inputs = InputVariables::new();
+    inputs.add_auto_files(&dir).unwrap();
+    let ev = Evaluator::new(&config, &inputs, "default").unwrap();
+    assert_eq!(ev.warnings().0.len(), 1);
+    inputs.add_cli("c=1").unwrap();
+    assert!(Evaluator::new(&config, &inputs, "default").is_err());
+}
+
+#[test]
+fn wrong_type_and_non_nullable() {
+    let config = load_ok(&[(
+        "main.tf",
+        "variable \"n\" { type = number }\nvariable \"s\" {\n  type = string\n  nullable = false\n  default = \"x\"\n}\n",
+    )]);
+    let mut inputs = InputVariables::new();
+    inputs.add_cli("n=abc").unwrap();
+    let errors = Evaluator::new(&config, &inputs, "default").err().unwrap();
+    assert_eq!(errors.0[0].summary, "Invalid value for input variable");
+    assert_eq!(errors.0[0].location.as_ref().unwrap().line, 1);
+}
+
+const STACK: &str = r#"
+variable "cidr" {
+  type    = string
+  default = "10.0.0.0/16"
+}
+locals {
+  azs  = ["a", "b", "c"]
+  name = "app-${terraform.workspace}"
+  tags = { Name = local.name }
+}
+resource "aws_vpc" "main" {
+  cidr_block = var.cidr
+  tags       = local.tags
+}
+resource "aws_subnet" "private" {
+  count      = length(local.azs)
+  vpc_id     = aws_vpc.main.id
+  cidr_block = cidrsubnet(var.cidr, 8, count.index)
+  az         = local.azs[count.index]
+}
+resource "aws_security_group" "web" {
+  for_each = toset(["http", "https"])
+  name     = "${local.name}-${each.key}"
+  vpc_id   = aws_vpc.main.id
+  ingress {
+    from_port = 80
+    cidr_blocks = [aws_subnet.private[0].cidr_block]
+  }
+  ingress {
+    from_port = 443
+  }
+  dynamic "egress" {
+    for_each = { all = 0 }
+    content {
+      to_port = egress.value
+      key     = egress.key
+    }
+  }
+  lifecycle {
+    create_before_destroy = true
+  }
+  depends_on = [aws_vpc.main]
+}
+output "vpc_id" {
+  value = aws_vpc.main.id
+}
+output "subnet_ids" {
+  value = aws_subnet.private[*].id
+}
+"#;
+
+#[test]
+fn expand_count_for_each_blocks_and_dynamic() {
+    let config = load_ok(&[("main.tf", STACK)]);
+    let ev = evaluator(&config, &[]);
+    let vpc = one(&ev, &managed("aws_vpc", "main"));
+    assert_eq!(vpc.get("cidr_block"), &Value::string("10.0.0.0/16"));
+    assert_eq!(
+        vpc.get("tags"),
+        &Value::map([("Name", Value::string("app-default"))])
+    );
+
+    let subnets = ev
+        .expand(&managed("aws_subnet", "private"), &NoResourceValues)
+        .unwrap();
+    assert_eq!(subnets.len(), 3);
+    assert_eq!(subnets[2].address.key, Some(InstanceKey::Index(2)));
+    assert_eq!(
+        subnets[2].value.get("cidr_block"),
+        &Value::string("10.0.2.0/24")
+    );
+    assert_eq!(subnets[2].value.get("az"), &Value::string("c"));
+    assert_eq!(subnets[0].value.get("vpc_id"), &Value::Unknown);
+    assert!(subnets[0].value.as_map().unwrap().get("count").is_none());
+
+    let mut values = BTreeMap::new();
+    values.insert(
+        managed("aws_vpc", "main"),
+        ResourceValue::Single(Value::map([("id", Value::string("vpc-1"))])),
+    );
+    values.insert(
+        managed("aws_subnet", "private"),
+        ResourceValue::Counted(vec![Value::map([
+            ("cidr_block", Value::string("10.0.0.0/24")),
+            ("id", Value::string("s-0")),
+        ])]),
+    );
+    let groups = ev
+        .expand(&managed("aws_security_group", "web"), &values)
+        .unwrap();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(groups[0].address.key, Some(InstanceKey::Key("http".into())));
+    let group = &groups[0].value;
+    assert_eq!(group.get("name"), &Value::string("app-default-http"));
+    assert_eq!(group.get("vpc_id"), &Value::string("vpc-1"));
+    let ingress = group.get("ingress").as_list().unwrap();
+    assert_eq!(ingress.len(), 2);
+    assert_eq!(
+        ingress[0].get("cidr_blocks"),
+        &Value::List(vec![Value::string("10.0.0.0/24")])
+    );
+    let egress = group.get("egress").as_list().unwrap();
+    assert_eq!(
+        egress[0],
+        Value::map([
+            ("to_port", Value::Number(0.0)),
+            ("key", Value::string("all"))
+        ])
+    );
+    assert!(
+        group.get("lifecycle").is_null()
+            && group.get("depends_on").is_null()
+            && group.get("for_each").is_null()
+    );
+
+    let outputs = ev.outputs(&values).unwrap();
+    assert_eq!(outputs["vpc_id"].value, Value::string("vpc-1"));
+    assert_eq!(
+        outputs["subnet_ids"].value,
+        Value::List(vec![Value::string("s-0")])
+    );
+}
+
+#[test]
+fn dependencies_are_transitive_through_locals() {
+    let config = load_ok(&[(
+        "main.tf",
+        r#"
+resource "aws_vpc" "main" {}
+data "aws_region" "current" {}
+locals {
+  vpc_id = aws_vpc.main.id
+  both   = "${local.vpc_id}-${data.aws_region.current.name}"
+}
+resource "aws_subnet" "a" {
+  vpc_id = local.both
+}
+resource "aws_eip" "b" {
+  count      = length([for s in [aws_subnet.a] : s.id])
+  depends_on = [aws_vpc.main]
+}
+"#,
+    )]);
+    let ev = evaluator(&config, &[]);
+    let deps = ev.dependencies().unwrap();
+    let region = ResourceId {
+        mode: Mode::Data,
+        ..managed("aws_region", "current")
+    };
+    assert_eq!(
+        deps[&managed("aws_subnet", "a")],
+        [managed("aws_vpc", "main"), region].into_iter().collect()
+    );
+    assert_eq!(
+        deps[&managed("aws_eip", "b")],
+        [managed("aws_subnet", "a"), managed("aws_vpc", "main")]
+            .into_iter()
+            .collect()
+    );
+    assert!(deps[&managed("aws_vpc", "main")].is_empty());
+}
+
+#[test]
+fn undeclared_references_are_located() {
+    let config = load_ok(&[(
+        "main.tf",
+        "resource \"aws_subnet\" \"a\" {\n  vpc_id = aws_vpc.nope.id\n  name   = local.nope\n  cidr   = var.nope\n}\n",
+    )]);
+    let ev = evaluator(&config, &[]);
+    let errors = ev.dependencies().unwrap_err();
+    assert_eq!(
+        located(&errors),
+        vec![
+            (
+                "Reference to undeclared resource".into(),
+                "main.tf".into(),
+                2,
+                12
+            ),
+            (
+                "Reference to undeclared local value".into(),
+                "main.tf".into(),
+                3,
+                12
+            ),
+            (
+                "Reference to undeclared input variable".into(),
+                "main.tf".into(),
+                4,
+                12
+            ),
+        ]
+    );
+    // The same errors come out of evaluation.
+    let errors = ev
+        .expand(&managed("aws_subnet", "a"), &NoResourceValues)
+        .unwrap_err();
+    assert_eq!(
+        located(&errors)[0],
+        (
+            "Reference to undeclared resource".into(),
+            "main.tf".into(),
+            2,
+            12
+        )
+    );
+}
+
+#[test]
+fn local_cycle_is_an_error_naming_the_chain() {
+    let config = load_ok(&[(
+        "main.tf",
+        "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_vpc\" \"x\" {\n  name = local.a\n}\n",
+    )]);
+    let ev = evaluator(&config, &[]);
+    let errors = ev.dependencies().unwrap_err();
+    assert_eq!(errors.0[0].summary, "Cycle in references");
+    assert!(
+        errors.0[0].detail.contains("local.a -> local.b -> local.a"),
+        "{}",
+        errors.0[0].detail
+    );
+    assert!(errors.0[0].location.is_some());
+    assert!(ev
+        .expand(&managed("aws_vpc", "x"), &NoResourceValues)
+        .is_err());
+}
+
+#[test]
+fn count_and_for_each_errors_are_located() {
+    let config = load_ok(&[(
+        "main.tf",
+        r#"resource "aws_vpc" "main" {}
+resource "aws_subnet" "unknown" {
+  count = length(aws_vpc.main.ids)
+}
+resource "aws_subnet" "negative" {
+  count = -1
+}
+resource "aws_subnet" "list" {
+  for_each = ["a", "b"]
+}
+resource "aws_subnet" "secret" {
+  for_each = sensitive(toset(["a"]))
+}
+resource "aws_subnet" "index" {
+  name = ["a"][3]
+}
+resource "aws_subnet" "fn" {
+  name = nosuch(1)
+}
+resource "aws_subnet" "types" {
+  name = upper({})
+}
+"#,
+    )]);
+    let ev = evaluator(&config, &[]);
+    let check = |name: &str, summary: &str, line: usize, column: usize, detail: &str| {
+        let errors = ev
+            .expand(&managed("aws_subnet", name), &NoResourceValues)
+            .unwrap_err();
+        assert_eq!(
+            located(&errors)[0],
+            (summary.to_string(), "main.tf".to_string(), line, column),
+            "{errors}"
+        );
+        assert!(
+            errors.0[0].detail.contains(detail),
+            "{}",
+            errors.0[0].detail
+        );
+        assert_eq!(
+            errors.0[0]
+                .address
+                .as_deref()
+                .map(|a| a.starts_with("aws_subnet.")),
+            Some(true)
+        );
+    };
+    check(
+        "unknown",
+        "Invalid count argument",
+        3,
+        11,
+        "cannot be determined until apply",
+    );
+    check("negative", "Invalid count argument", 6, 11, "non-negative");
+    check("list", "Invalid for_each argument", 9, 14, "toset(");
+    check("secret", "Invalid for_each argument", 12, 14, "Sensitive");
+    check("index", "Invalid index", 15, 16, "out of range");
+    check("fn", "Call to unknown function", 18, 10, "nosuch");
+    check("types", "Invalid function argument", 21, 16, "string");
+}
+
+#[test]
+fn sensitive_output_must_be_declared() {
+    let config = load_ok(&[(
+        "main.tf",
+        "variable \"p\" {\n  sensitive = true\n  default = \"x\"\n}\noutput \"leak\" {\n  value = \"${var.p}!\"\n}\noutput \"ok\" {\n  value = var.p\n  sensitive = true\n}\noutput \"len\" {\n  value = nonsensitive(length(var.p))\n}\n",
+    )]);
+    let ev = evaluator(&config, &[]);
+    let errors = ev.outputs(&NoResourceValues).unwrap_err();
+    assert_eq!(
+        located(&errors),
+        vec![(
+            "Output refers to sensitive values".into(),
+            "main.tf".into(),
+            5,
+            1
+        )]
+    );
+    let config = load_ok(&[(
+        "main.tf",
+        "variable \"p\" {\n  sensitive = true\n  default = \"x\"\n}\noutput \"ok\" {\n  value = var.p\n  sensitive = true\n}\n",
+    )]);
+    let ev = evaluator(&config, &[]);
+    let outputs = ev.outputs(&NoResourceValues).unwrap();
+    assert!(outputs["ok"].sensitive && outputs["ok"].value.is_sensitive());
+}
+
+#[test]
+fn provider_settings_and_workspace() {
+    let config = load_ok(&[(
+        "main.tf",
+        "variable \"region\" { default = \"eu-west-1\" }\nprovider \"aws\" {\n  region = var.region\n  default_tags {\n    tags = { Team = \"infra\", Env = terraform.workspace }\n  }\n}\n",
+    )]);
+    let mut inputs = InputVariables::new();
+    inputs.add_environment([("TF_VAR_region".to_string(), "us-east-1".to_string())]);
+    let ev = Evaluator::new(&config, &inputs, "prod").unwrap();
+    let settings = ev.provider_settings().unwrap();
+    assert_eq!(settings.region.as_deref(), Some("us-east-1"));
+    assert_eq!(
+        settings.default_tags.get("Env").map(String::as_str),
+        Some("prod")
+    );
+    let empty = load_ok(&[("main.tf", "")]);
+    assert_eq!(
+        evaluator(&empty, &[]).provider_settings().unwrap(),
+        Default::default()
+    );
+}
+
+#[test]
+fn file_and_templatefile_are_relative_to_the_module() {
+    let config = load_ok(&[
+        ("main.tf", "module \"app\" {\n  source = \"./app\"\n  name = \"web\"\n}\noutput \"rendered\" {\n  value = module.app.rendered\n}\n"),
+        ("app/main.tf", "variable \"name\" {}\noutput \"rendered\" {\n  value = \"${templatefile(\"${path.module}/t.tpl\", { name = var.name })}|${file(\"f.txt\")}|${fileexists(\"nope\")}\"\n}\n"),
+        ("app/t.tpl", "hello ${name}%{ if name == \"web\" }!%{ endif }"),
+        ("app/f.txt", "data"),
+    ]);
+    let ev = evaluator(&config, &[]);
+    let outputs = ev.outputs(&NoResourceValues).unwrap();
+    assert_eq!(
+        outputs["rendered"].value,
+        Value::string("hello web!|data|false")
+    );
+}
+
+// ---- priority 5: modules ----
+
+#[test]
+fn modules_inputs_outputs_and_dependencies() {
+    let config = load_ok(&[
+        (
+            "main.tf",
+            r#"
+resource "aws_vpc" "main" {}
+module "net" {
+  source = "./modules/net"
+  vpc_id = aws_vpc.main.id
+  cidrs  = ["10.0.1.0/24", "10.0.2.0/24"]
+}
+resource "aws_instance" "web" {
+  subnet_id = module.net.subnet_ids[0]
+}
+resource "aws_eip" "after" {
+  depends_on = [module.net]
+}
+output "ids" {
+  value = module.net.subnet_ids
+}
+"#,
+        ),
+        (
+            "modules/net/main.tf",
+            r#"
+variable "vpc_id" { type = string }
+variable "cidrs" { type = list(string) }
+resource "aws_subnet" "this" {
+  count      = length(var.cidrs)
+  vpc_id     = var.vpc_id
+  cidr_block = var.cidrs[count.index]
+}
+module "inner" {
+  source = "./inner"
+}
+output "subnet_ids" {
+  value = aws_subnet.this[*].id
+}
+"#,
+        ),
+        (
+            "modules/net/inner/main.tf",
+            "resource \"aws_route\" \"r\" {}\n",
+        ),
+    ]);
+    let ids: Vec<String> = config
+        .resources()
+        .iter()
+        .map(|r| r.id.to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            "aws_vpc.main",
+            "aws_instance.web",
+            "aws_eip.after",
+            "module.net.aws_subnet.this",
+            "module.net.module.inner.aws_route.r",
+        ]
+    );
+    let ev = evaluator(&config, &[]);
+    let deps = ev.dependencies().unwrap();
+    let subnet = ResourceId {
+        module: vec!["net".into()],
+        ..managed("aws_subnet", "this")
+    };
+    let route = ResourceId {
+        module: vec!["net".into(), "inner".into()],
+        ..managed("aws_route", "r")
+    };
+    assert_eq!(
+        deps[&subnet],
+        [managed("aws_vpc", "main")].into_iter().collect()
+    );
+    assert_eq!(
+        deps[&managed("aws_instance", "web")],
+        [subnet.clone()].into_iter().collect()
+    );
+    assert_eq!(
+        deps[&managed("aws_eip", "after")],
+        [subnet.clone(), route].into_iter().collect()
+    );
+
+    let mut values = BTreeMap::new();
+    values.insert(
+        managed("aws_vpc", "main"),
+        ResourceValue::Single(Value::map([("id", Value::string("vpc-9"))])),
+    );
+    let subnets = ev.expand(&subnet, &values).unwrap();
+    assert_eq!(subnets.len(), 2);
+    assert_eq!(subnets[1].value.get("vpc_id"), &Value::string("vpc-9"));
+    assert_eq!(
+        subnets[1].address.to_string(),
+        "module.net.aws_subnet.this[1]"
+    );
+    values.insert(
+        subnet.clone(),
+        ResourceValue::Counted(vec![
+            Value::map([("id", Value::string("s-1"))]),
+            Value::map([("id", Value::string("s-2"))]),
+        ]),
+    );
+    let web = ev.expand(&managed("aws_instance", "web"), &values).unwrap();
+    assert_eq!(web[0].value.get("subnet_id"), &Value::string("s-1"));
+    let outputs = ev.outputs(&values).unwrap();
+    assert_eq!(
+        outputs["ids"].value,
+        Value::List(vec![Value::string("s-1"), Value::string("s-2")])
+    );
+}
+
+#[test]
+fn module_missing_input_is_reported() {
+    let config = load_ok(&[
+        (
+            "main.tf",
+            "module \"m\" {\n  source = \"./m\"\n  extra = 1\n}\n",
+        ),
+        ("m/main.tf", "variable \"needed\" {}\n"),
+    ]);
+    let ev = evaluator(&config, &[]);
+    let errors = ev.dependencies().unwrap_err();
+    let summaries: Vec<String> = errors.iter().map(|d| d.summary.clone()).collect();
+    assert!(
+        summaries.contains(&"Unsupported argument".to_string()),
+        "{errors}"
+    );
+    assert!(
+        summaries.contains(&"Missing required argument".to_string()),
+        "{errors}"
+    );
+}
+
+// ---- priority 4: schemas and locations ----
+
+mod fake_provider {
+    use infra_core::{Attribute, Block, DataSourceType, ProviderError, Schema, Type, Value};
+    use std::future::Future;
+    use std::pin::Pin;
+
+    pub struct Thing(pub Schema);
+
+    impl DataSourceType for Thing {
+        fn name(&self) -> &'static str {
+            "fake_thing"
+        }
+        fn schema(&self) -> &Schema {
+            &self.0
+        }
+        fn read<'life0, 'life1, 'async_trait>(
+            &'life0 self,
+            config: &'life1 Value,
+        ) -> Pin<Box<dyn Future<Output = Result<Value, ProviderError>> + Send + 'async_trait>>
+        where
+            'life0: 'async_trait,
+            'life1: 'async_trait,
+            Self: 'async_trait,
+        {
+            let config = config.clone();
+            Box::pin(async move { Ok(config) })
+        }
+    }
+
+    pub fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::required("cidr_block", Type::String))
+            .attr(Attribute::optional("name", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .block(Block::list(
+                "ingress",
+                Schema::new().attr(Attribute::required("from_port", Type::Number)),
+            ))
+    }
+}
+
+#[test]
+fn validate_schemas_reports_each_kind() {
+    let config = load_ok(&[(
+        "main.tf",
+        r#"data "fake_thng" "typo" {}
+data "fake_thing" "x" {
+  count = 1
+  nmae  = "x"
+  arn   = "arn:x"
+  ingress = []
+  name {
+  }
+  ingress {
+  }
+  dynamic "ingress" {
+    for_each = [1]
+    content {
+      from_port = 1
+      bogus     = 2
+    }
+  }
+}
+"#,
+    )]);
+    let mut registry = infra_core::Registry::new();
+    registry.register_data_source(std::sync::Arc::new(fake_provider::Thing(
+        fake_provider::schema(),
+    )));
+    let errors = config.validate_schemas(&registry);
+    let got = located(&errors);
+    assert_eq!(
+        got[0],
+        ("Invalid data source".into(), "main.tf".into(), 1, 1)
+    );
+    assert!(errors.0[0].detail.contains("Did you mean \"fake_thing\"?"));
+    assert_eq!(
+        got[1],
+        ("Unsupported argument".into(), "main.tf".into(), 4, 3)
+    );
+    assert!(errors.0[1].detail.contains("Did you mean \"name\"?"));
+    assert_eq!(
+        got[2],
+        (
+            "Value for unconfigurable attribute".into(),
+            "main.tf".into(),
+            5,
+            3
+        )
+    );
+    assert_eq!(
+        got[3],
+        ("Unsupported argument".into(), "main.tf".into(), 6, 3)
+    );
+    assert!(errors.0[3].detail.contains("block of type \"ingress\""));
+    assert_eq!(
+        got[4],
+        ("Unsupported block type".into(), "main.tf".into(), 7, 3)
+    );
+    assert_eq!(
+        got[5],
+        ("Missing required argument".into(), "main.tf".into(), 9, 3)
+    );
+    assert_eq!(
+        got[6],
+        ("Unsupported argument".into(), "main.tf".into(), 15, 7)
+    );
+    assert_eq!(
+        got[7],
+        ("Missing required argument".into(), "main.tf".into(), 2, 1)
+    );
+    assert_eq!(got.len(), 8, "{errors}");
+}
+
+#[test]
+fn location_of_attribute_paths() {
+    let config = load_ok(&[(
+        "main.tf",
+        "resource \"aws_security_group\" \"web\" {\n  name = \"x\"\n  ingress {\n    from_port = 1\n  }\n  ingress {\n    from_port = 70000\n    cidr_blocks = [\"a\", \"10.0.0.0/33\"]\n  }\n}\n",
+    )]);
+    let id = managed("aws_security_group", "web");
+    let at = |path: &str| config.location_of(&id, path).map(|l| (l.line, l.column));
+    assert_eq!(at("name"), Some((2, 3)));
+    assert_eq!(at("ingress[1].from_port"), Some((7, 5)));
+    assert_eq!(at("ingress[1].cidr_blocks[1]"), Some((8, 25)));
+    assert_eq!(at("ingress[0]"), Some((3, 3)));
+    assert_eq!(at("missing"), Some((1, 1)));
+    assert!(config
+        .location_of(&managed("aws_vpc", "none"), "x")
+        .is_none());
+}
+
+// ---- performance ----
+
+#[test]
+fn ten_thousand_resources_expand_linearly() {
+    let mut text = String::from("variable \"cidr\" { default = \"10.0.0.0/8\" }\nlocals {\n  tags = { Team = \"x\" }\n  base = cidrsubnet(var.cidr, 8, 1)\n}\nresource \"aws_vpc\" \"main\" {}\n");
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "resource \"aws_subnet\" \"s{i}\" {{\n  vpc_id = aws_vpc.main.id\n  cidr_block = cidrsubnet(local.base, 8, {})\n  tags = merge(local.tags, {{ Name = \"s{i}\" }})\n}}\n",
+            i % 256
+        ));
+    }
+    let config = load_ok(&[("main.tf", &text)]);
+    let ev = evaluator(&config, &[]);
+    let start = std::time::Instant::now();
+    let mut values = BTreeMap::new();
+    values.insert(
+        managed("aws_vpc", "main"),
+        ResourceValue::Single(Value::map([("id", Value::string("vpc-1"))])),
+    );
+    for resource in config.resources() {
+        let instances = ev.expand(&resource.id, &values).unwrap();
+        assert_eq!(instances.len(), 1);
+    }
+    let elapsed = start.elapsed();
+    ev.dependencies().unwrap();
+    eprintln!(
+        "expanded 10k resources in {elapsed:?} (+ dependencies in {:?})",
+        start.elapsed() - elapsed
+    );
+}

@@ -1,0 +1,313 @@
+//! Type constraints of `variable` blocks (`list(string)`, `object({...})`, ...) and Terraform's
+//! conversions into them. This module parses the type expression; it does not evaluate values.
+
+use hcl_edit::expr::{Expression, ObjectKey};
+use infra_core::value::format_number;
+use infra_core::Value;
+use std::collections::BTreeMap;
+
+/// A declared variable type.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TypeConstraint {
+    Any,
+    String,
+    Number,
+    Bool,
+    List(Box<TypeConstraint>),
+    Set(Box<TypeConstraint>),
+    Map(Box<TypeConstraint>),
+    Object(BTreeMap<String, ObjectAttribute>),
+    Tuple(Vec<TypeConstraint>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ObjectAttribute {
+    pub ty: TypeConstraint,
+    pub optional: bool,
+    pub default: Option<Value>,
+}
+
+impl TypeConstraint {
+    /// Parses a type expression. The error names the offending part.
+    pub fn parse(expr: &Expression) -> Result<TypeConstraint, String> {
+        Self::parse_inner(expr, false).map(|(ty, _, _)| ty)
+    }
+
+    fn parse_inner(
+        expr: &Expression,
+        allow_optional: bool,
+    ) -> Result<(TypeConstraint, bool, Option<Value>), String> {
+        let plain = |ty| Ok((ty, false, None));
+        match expr {
+            Expression::Variable(name) => match name.value().as_str() {
+                "any" => plain(TypeConstraint::Any),
+                "string" => plain(TypeConstraint::String),
+                "number" => plain(TypeConstraint::Number),
+                "bool" => plain(TypeConstraint::Bool),
+                other => Err(format!("the keyword \"{other}\" is not a valid type")),
+            },
+            Expression::Parenthesis(inner) => Self::parse_inner(inner.inner(), allow_optional),
+            Expression::FuncCall(call) => {
+                let name = call.name.name.value().as_str();
+                let args: Vec<&Expression> = call.args.iter().collect();
+                let one = || -> Result<TypeConstraint, String> {
+                    match args.as_slice() {
+                        [arg] => TypeConstraint::parse(arg),
+                        _ => Err(format!("{name}(...) takes exactly one type argument")),
+                    }
+                };
+                match name {
+                    "list" => plain(TypeConstraint::List(Box::new(one()?))),
+                    "set" => plain(TypeConstraint::Set(Box::new(one()?))),
+                    "map" => plain(TypeConstraint::Map(Box::new(one()?))),
+                    "optional" if allow_optional => {
+                        let (ty, default) = match args.as_slice() {
+                            [ty] => (TypeConstraint::parse(ty)?, None),
+                            [ty, default] => (
+                                TypeConstraint::parse(ty)?,
+                                Some(crate::eval::constant(default).map_err(|d| d.detail)?),
+                            ),
+                            _ => {
+                                return Err(
+                                    "optional(type[, default]) takes one or two arguments".into()
+                                )
+                            }
+                        };
+                        Ok((ty, true, default))
+                    }
+                    "optional" => Err("optional(...) is only allowed for object attributes".into()),
+                    "object" => {
+                        let [Expression::Object(object)] = args.as_slice() else {
+                            return Err("object(...) takes one object of attribute types".into());
+                        };
+                        let mut attributes = BTreeMap::new();
+                        for (key, value) in object.iter() {
+                            let key = object_key_name(key)
+                                .ok_or("object attribute names must be identifiers")?;
+                            let (ty, optional, default) = Self::parse_inner(value.expr(), true)?;
+                            attributes.insert(
+                                key,
+                                ObjectAttribute {
+                                    ty,
+                                    optional,
+                                    default,
+                                },
+                            );
+                        }
+                        plain(TypeConstraint::Object(attributes))
+                    }
+                    "tuple" => {
+                        let [Expression::Array(items)] = args.as_slice() else {
+                            return Err("tuple(...) takes one list of element types".into());
+                        };
+                        let items = items
+                            .iter()
+                            .map(TypeConstraint::parse)
+                            .collect::<Result<Vec<_>, _>>()?;
+                        plain(TypeConstraint::Tuple(items))
+                    }
+                    other => Err(format!("\"{other}\" is not a valid type constructor")),
+                }
+            }
+            Expression::Traversal(traversal) => {
+                // `list` of old-style `list` without element type is not supported; name it.
+                let root = match &traversal.expr {
+                    Expression::Variable(v) => v.value().as_str().to_string(),
+                    _ => "expression".into(),
+                };
+                Err(format!("\"{root}...\" is not a valid type"))
+            }
+            _ => Err("a type must be a type keyword or constructor such as list(string)".into()),
+        }
+    }
+
+    pub fn is_string(&self) -> bool {
+        matches!(self, TypeConstraint::String)
+    }
+
+    pub fn is_set(&self) -> bool {
+        matches!(self, TypeConstraint::Set(_))
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            TypeConstraint::Any => "any".into(),
+            TypeConstraint::String => "string".into(),
+            TypeConstraint::Number => "number".into(),
+            TypeConstraint::Bool => "bool".into(),
+            TypeConstraint::List(t) => format!("list({})", t.label()),
+            TypeConstraint::Set(t) => format!("set({})", t.label()),
+            TypeConstraint::Map(t) => format!("map({})", t.label()),
+            TypeConstraint::Object(_) => "object".into(),
+            TypeConstraint::Tuple(_) => "tuple".into(),
+        }
+    }
+
+    /// Converts a value to this type the way Terraform does ("3" → 3 for number, 3 → "3" for
+    /// string, missing optional attributes filled). The error says what did not fit.
+    pub fn convert(&self, value: Value) -> Result<Value, String> {
+        match value {
+            Value::Sensitive(inner) => Ok(self.convert(*inner)?.mark_sensitive()),
+            Value::Unknown | Value::Null => Ok(value),
+            value => self.convert_known(value),
+        }
+    }
+
+    fn convert_known(&self, value: Value) -> Result<Value, String> {
+        let mismatch =
+            |value: &Value| format!("{} required, got {}", self.label(), value.type_name());
+        match self {
+            TypeConstraint::Any => Ok(value),
+            TypeConstraint::String => match value {
+                Value::String(_) => Ok(value),
+                Value::Number(n) => Ok(Value::String(format_number(n))),
+                Value::Bool(b) => Ok(Value::String(b.to_string())),
+                other => Err(mismatch(&other)),
+            },
+            TypeConstraint::Number => match &value {
+                Value::Number(_) => Ok(value),
+                Value::String(s) => s
+                    .trim()
+                    .parse::<f64>()
+                    .map(Value::Number)
+                    .map_err(|_| format!("a number is required, got the string \"{s}\"")),
+                other => Err(mismatch(other)),
+            },
+            TypeConstraint::Bool => match &value {
+                Value::Bool(_) => Ok(value),
+                Value::String(s) if s == "true" => Ok(Value::Bool(true)),
+                Value::String(s) if s == "false" => Ok(Value::Bool(false)),
+                other => Err(mismatch(other)),
+            },
+            TypeConstraint::List(element) | TypeConstraint::Set(element) => {
+                let items = match value {
+                    Value::List(items) => items,
+                    other => return Err(mismatch(&other)),
+                };
+                let mut converted = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        element
+                            .convert(item)
+                            .map_err(|e| format!("element {i}: {e}"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                if self.is_set() {
+                    crate::functions::sort_set(&mut converted);
+                }
+                Ok(Value::List(converted))
+            }
+            TypeConstraint::Map(element) => match value {
+                Value::Map(entries) => Ok(Value::Map(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| {
+                            let v = element
+                                .convert(v)
+                                .map_err(|e| format!("element \"{k}\": {e}"))?;
+                            Ok((k, v))
+                        })
+                        .collect::<Result<_, String>>()?,
+                )),
+                other => Err(mismatch(&other)),
+            },
+            TypeConstraint::Object(attributes) => match value {
+                Value::Map(mut entries) => {
+                    let mut out = BTreeMap::new();
+                    for (name, attribute) in attributes {
+                        match entries.remove(name) {
+                            Some(v) if !v.is_null() => {
+                                let v = attribute
+                                    .ty
+                                    .convert(v)
+                                    .map_err(|e| format!("attribute \"{name}\": {e}"))?;
+                                out.insert(name.clone(), v);
+                            }
+                            _ if attribute.optional => {
+                                let v = match &attribute.default {
+                                    Some(d) => attribute.ty.convert(d.clone())?,
+                                    None => Value::Null,
+                                };
+                                out.insert(name.clone(), v);
+                            }
+                            Some(v) => {
+                                out.insert(name.clone(), v);
+                            }
+                            None => return Err(format!("attribute \"{name}\" is required")),
+                        }
+                    }
+                    Ok(Value::Map(out))
+                }
+                other => Err(mismatch(&other)),
+            },
+            TypeConstraint::Tuple(elements) => match value {
+                Value::List(items) if items.len() == elements.len() => Ok(Value::List(
+                    items
+                        .into_iter()
+                        .zip(elements)
+                        .map(|(item, ty)| ty.convert(item))
+                        .collect::<Result<_, _>>()?,
+                )),
+                Value::List(items) => Err(format!(
+                    "tuple required with {} elements, got {}",
+                    elements.len(),
+                    items.len()
+                )),
+                other => Err(mismatch(&other)),
+            },
+        }
+    }
+}
+
+pub(crate) fn object_key_name(key: &ObjectKey) -> Option<String> {
+    match key {
+        ObjectKey::Ident(ident) => Some(ident.value().as_str().to_string()),
+        ObjectKey::Expression(Expression::String(s)) => Some(s.value().to_string()),
+        ObjectKey::Expression(Expression::Variable(v)) => Some(v.value().as_str().to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(text: &str) -> TypeConstraint {
+        TypeConstraint::parse(&hcl_edit::parser::parse_expr(text).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn converts_like_terraform() {
+        assert_eq!(
+            ty("number").convert(Value::string("3")),
+            Ok(Value::Number(3.0))
+        );
+        assert_eq!(
+            ty("string").convert(Value::Number(3.0)),
+            Ok(Value::string("3"))
+        );
+        assert!(ty("number").convert(Value::string("x")).is_err());
+        let set = ty("set(string)")
+            .convert(Value::List(vec![
+                Value::string("b"),
+                Value::string("a"),
+                Value::string("b"),
+            ]))
+            .unwrap();
+        assert_eq!(
+            set,
+            Value::List(vec![Value::string("a"), Value::string("b")])
+        );
+        let object = ty("object({ name = string, size = optional(number, 2) })");
+        let converted = object
+            .convert(Value::map([("name", Value::string("x"))]))
+            .unwrap();
+        assert_eq!(converted.get("size"), &Value::Number(2.0));
+        let missing = object
+            .convert(Value::map([("size", Value::Number(1.0))]))
+            .unwrap_err();
+        assert!(missing.contains("\"name\" is required"), "{missing}");
+        assert!(TypeConstraint::parse(&hcl_edit::parser::parse_expr("strin").unwrap()).is_err());
+    }
+}

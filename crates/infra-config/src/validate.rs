@@ -1,0 +1,280 @@
+//! Static checks of resource bodies against provider schemas, and locating attribute paths
+//! inside resource blocks for errors found after evaluation.
+
+use crate::config::{is_meta, Config, ResourceDecl};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Body, Structure};
+use hcl_edit::Span;
+use infra_core::path::{parse_path, PathStep};
+use infra_core::{Diagnostic, Diagnostics, Location, Mode, Registry, ResourceId, Schema};
+
+impl Config {
+    /// Checks every resource and data block against the provider schemas: unknown types (with
+    /// a suggestion), unsupported arguments and blocks, missing required arguments, computed
+    /// attributes set in configuration, and blocks written as arguments or the reverse.
+    pub fn validate_schemas(&self, registry: &Registry) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
+        for decl in &self.resources {
+            let id = &decl.config.id;
+            let data = id.mode == Mode::Data;
+            let Some(schema) = registry.schema(data, &id.resource_type) else {
+                let names: Vec<&str> = if data {
+                    registry.data_source_names().collect()
+                } else {
+                    registry.resource_names().collect()
+                };
+                let suggestion = closest(&id.resource_type, &names)
+                    .map(|n| format!(" Did you mean \"{n}\"?"))
+                    .unwrap_or_default();
+                let (summary, kind) = if data {
+                    ("Invalid data source", "data source")
+                } else {
+                    ("Invalid resource type", "resource type")
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        summary,
+                        format!(
+                            "The provider does not support {kind} \"{}\".{suggestion}",
+                            id.resource_type
+                        ),
+                    )
+                    .at(Some(decl.config.location.clone()))
+                    .for_address(id),
+                );
+                continue;
+            };
+            let mut checker = Checker {
+                config: self,
+                decl,
+                diagnostics: &mut diagnostics,
+            };
+            checker.check_body(&decl.body, schema, true, Some(decl.config.location.clone()));
+        }
+        diagnostics
+    }
+
+    /// The location of an attribute path (`ingress[0].from_port`, `cidr_block`) inside a
+    /// resource block, falling back to the closest enclosing part, then the block itself.
+    pub fn location_of(&self, id: &ResourceId, path: &str) -> Option<Location> {
+        let decl = self.resource(id)?;
+        let steps = parse_path(path);
+        let mut best = decl.config.location.clone();
+        let mut body = &decl.body;
+        let mut i = 0;
+        while i < steps.len() {
+            let PathStep::Attr(name) = &steps[i] else {
+                break;
+            };
+            if let Some(attribute) = body.get_attribute(name) {
+                if let Some(location) = self.location(decl.file, attribute.span()) {
+                    best = location;
+                }
+                let mut expr = &attribute.value;
+                for step in &steps[i + 1..] {
+                    let next = match (step, expr) {
+                        (PathStep::Index(n), Expression::Array(items)) => items.get(*n),
+                        (PathStep::Attr(key), Expression::Object(object)) => object
+                            .iter()
+                            .find(|(k, _)| {
+                                crate::types::object_key_name(k).as_deref() == Some(key.as_str())
+                            })
+                            .map(|(_, v)| v.expr()),
+                        _ => None,
+                    };
+                    let Some(next) = next else { break };
+                    expr = next;
+                    if let Some(location) = self.location(decl.file, expr.span()) {
+                        best = location;
+                    }
+                }
+                return Some(best);
+            }
+            let blocks: Vec<&hcl_edit::structure::Block> = body.get_blocks(name).collect();
+            if blocks.is_empty() {
+                break;
+            }
+            let index = match steps.get(i + 1) {
+                Some(PathStep::Index(n)) => {
+                    i += 1;
+                    *n
+                }
+                _ => 0,
+            };
+            let Some(block) = blocks.get(index).or(blocks.first()) else {
+                break;
+            };
+            if let Some(location) = self.location(decl.file, block.span()) {
+                best = location;
+            }
+            body = &block.body;
+            i += 1;
+        }
+        Some(best)
+    }
+}
+
+struct Checker<'a> {
+    config: &'a Config,
+    decl: &'a ResourceDecl,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, summary: &str, detail: String, span: Option<std::ops::Range<usize>>) {
+        let location = self.config.location(self.decl.file, span);
+        self.diagnostics.push(
+            Diagnostic::error(summary, detail)
+                .at(location)
+                .for_address(&self.decl.config.id),
+        );
+    }
+
+    fn check_body(&mut self, body: &Body, schema: &Schema, top: bool, header: Option<Location>) {
+        let mut dynamic_names = Vec::new();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attribute) => {
+                    let name = attribute.key.value().as_str();
+                    if top && is_meta(name) {
+                        continue;
+                    }
+                    match schema.attribute(name) {
+                        Some(a) if !a.is_settable() => self.push(
+                            "Value for unconfigurable attribute",
+                            format!("Can't configure a value for \"{name}\": its value will be decided automatically based on the result of applying this configuration."),
+                            attribute.key.span(),
+                        ),
+                        Some(_) => {}
+                        None if schema.block_named(name).is_some() => self.push(
+                            "Unsupported argument",
+                            format!("An argument named \"{name}\" is not expected here. Did you mean to define a block of type \"{name}\"?"),
+                            attribute.key.span(),
+                        ),
+                        None => {
+                            let names: Vec<&str> = schema.attributes.iter().filter(|a| a.is_settable()).map(|a| a.name).collect();
+                            let suggestion = closest(name, &names).map(|n| format!(" Did you mean \"{n}\"?")).unwrap_or_default();
+                            self.push(
+                                "Unsupported argument",
+                                format!("An argument named \"{name}\" is not expected here.{suggestion}"),
+                                attribute.key.span(),
+                            )
+                        }
+                    }
+                }
+                Structure::Block(block) => {
+                    let ident = block.ident.value().as_str();
+                    if top && is_meta(ident) {
+                        continue;
+                    }
+                    let (name, body) = if ident == "dynamic" {
+                        let label = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+                        dynamic_names.push(label.to_string());
+                        match block.body.get_blocks("content").next() {
+                            Some(content) => (label, &content.body),
+                            None => continue,
+                        }
+                    } else {
+                        (ident, &block.body)
+                    };
+                    match schema.block_named(name) {
+                        Some(nested) => {
+                            let location = self.config.location(self.decl.file, block.span());
+                            self.check_body(body, &nested.schema, false, location);
+                        }
+                        None if schema.attribute(name).is_some() => self.push(
+                            "Unsupported block type",
+                            format!("Blocks of type \"{name}\" are not expected here. Did you mean to define argument \"{name}\"? If so, use the equals sign to assign it a value."),
+                            block.ident.span(),
+                        ),
+                        None => {
+                            let names: Vec<&str> = schema.blocks.iter().map(|b| b.name).collect();
+                            let suggestion = closest(name, &names).map(|n| format!(" Did you mean \"{n}\"?")).unwrap_or_default();
+                            self.push(
+                                "Unsupported block type",
+                                format!("Blocks of type \"{name}\" are not expected here.{suggestion}"),
+                                block.ident.span(),
+                            )
+                        }
+                    }
+                }
+            }
+        }
+        for attribute in &schema.attributes {
+            if attribute.presence == infra_core::Presence::Required
+                && body.get_attribute(attribute.name).is_none()
+            {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "Missing required argument",
+                        format!(
+                            "The argument \"{}\" is required, but no definition was found.",
+                            attribute.name
+                        ),
+                    )
+                    .at(header.clone())
+                    .for_address(&self.decl.config.id),
+                );
+            }
+        }
+        for block in &schema.blocks {
+            if block.min_items > 0
+                && !body.has_blocks(block.name)
+                && !dynamic_names.iter().any(|d| d == block.name)
+            {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "Insufficient blocks",
+                        format!(
+                            "At least {} \"{}\" block is required.",
+                            block.min_items, block.name
+                        ),
+                    )
+                    .at(header.clone())
+                    .for_address(&self.decl.config.id),
+                );
+            }
+        }
+    }
+}
+
+/// The name closest to `name` by edit distance, if close enough to be a plausible typo.
+fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(name, c), *c))
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut current = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            current[j] = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(
+            closest("aws_vcp", &["aws_vpc", "aws_subnet"]),
+            Some("aws_vpc")
+        );
+        assert_eq!(closest("zzz", &["aws_vpc"]), None);
+    }
+}
