@@ -20,13 +20,18 @@ fn mask(prefix: u8) -> u32 {
 
 /// Terraform's `cidrsubnet(prefix, newbits, netnum)`.
 pub fn cidrsubnet(prefix: &str, newbits: u8, netnum: u64) -> Result<String, String> {
-    let (address, length) = parse_ipv4_cidr(prefix).ok_or_else(|| format!("invalid CIDR address: {prefix}"))?;
+    let (address, length) =
+        parse_ipv4_cidr(prefix).ok_or_else(|| format!("invalid CIDR address: {prefix}"))?;
     let new_length = length as u32 + newbits as u32;
     if new_length > 32 {
-        return Err(format!("insufficient address space to extend prefix of {length} by {newbits}"));
+        return Err(format!(
+            "insufficient address space to extend prefix of {length} by {newbits}"
+        ));
     }
     if newbits < 64 && netnum >= (1u64 << newbits) {
-        return Err(format!("prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"));
+        return Err(format!(
+            "prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"
+        ));
     }
     let base = u32::from(address) & mask(length);
     let shift = 32 - new_length;
@@ -36,11 +41,14 @@ pub fn cidrsubnet(prefix: &str, newbits: u8, netnum: u64) -> Result<String, Stri
 
 /// Terraform's `cidrhost(prefix, hostnum)`; a negative number counts from the end.
 pub fn cidrhost(prefix: &str, hostnum: i64) -> Result<String, String> {
-    let (address, length) = parse_ipv4_cidr(prefix).ok_or_else(|| format!("invalid CIDR address: {prefix}"))?;
+    let (address, length) =
+        parse_ipv4_cidr(prefix).ok_or_else(|| format!("invalid CIDR address: {prefix}"))?;
     let size: i64 = 1i64 << (32 - length as u32);
     let index = if hostnum < 0 { size + hostnum } else { hostnum };
     if index < 0 || index >= size {
-        return Err(format!("prefix of {length} does not accommodate a host numbered {hostnum}"));
+        return Err(format!(
+            "prefix of {length} does not accommodate a host numbered {hostnum}"
+        ));
     }
     let base = u32::from(address) & mask(length);
     Ok(Ipv4Addr::from(base + index as u32).to_string())
@@ -48,7 +56,8 @@ pub fn cidrhost(prefix: &str, hostnum: i64) -> Result<String, String> {
 
 /// Terraform's `cidrnetmask(prefix)`.
 pub fn cidrnetmask(prefix: &str) -> Result<String, String> {
-    let (_, length) = parse_ipv4_cidr(prefix).ok_or_else(|| format!("invalid CIDR address: {prefix}"))?;
+    let (_, length) =
+        parse_ipv4_cidr(prefix).ok_or_else(|| format!("invalid CIDR address: {prefix}"))?;
     Ok(Ipv4Addr::from(mask(length)).to_string())
 }
 

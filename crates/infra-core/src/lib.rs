@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod address;
+pub mod blue_green;
 pub mod cidr;
 pub mod diagnostics;
 pub mod path;

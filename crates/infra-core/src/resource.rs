@@ -19,10 +19,16 @@ pub struct ProviderError {
 
 impl ProviderError {
     pub fn new(message: impl Into<String>) -> ProviderError {
-        ProviderError { code: None, message: message.into() }
+        ProviderError {
+            code: None,
+            message: message.into(),
+        }
     }
     pub fn with_code(code: impl Into<String>, message: impl Into<String>) -> ProviderError {
-        ProviderError { code: Some(code.into()), message: message.into() }
+        ProviderError {
+            code: Some(code.into()),
+            message: message.into(),
+        }
     }
 }
 
@@ -125,13 +131,22 @@ pub trait ResourceType: Send + Sync {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError>;
-    async fn update(&self, operation: &Operation, prior: &Value, planned: &Value) -> Result<Value, ProviderError>;
+    async fn update(
+        &self,
+        operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError>;
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError>;
     /// Refreshes many instances of this type in as few calls as the API allows. The result has
     /// one entry per `prior`, in order: `None` where the object no longer exists.
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError>;
     /// Resolves an interrupted create: finds the object by its managed tags or natural key.
-    async fn find_created(&self, operation: &Operation, planned: &Value) -> Result<Option<Value>, ProviderError>;
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError>;
 }
 
 /// A data source such as `aws_availability_zones`.
@@ -148,6 +163,7 @@ pub trait DataSourceType: Send + Sync {
 pub struct Registry {
     resources: BTreeMap<&'static str, Arc<dyn ResourceType>>,
     data_sources: BTreeMap<&'static str, Arc<dyn DataSourceType>>,
+    blue_green: Option<Arc<dyn crate::blue_green::BlueGreenApi>>,
 }
 
 impl Registry {
@@ -164,6 +180,15 @@ impl Registry {
 
     pub fn register_data_source(&mut self, data_source: Arc<dyn DataSourceType>) {
         self.data_sources.insert(data_source.name(), data_source);
+    }
+
+    /// The provider's blue/green operations, if it has them.
+    pub fn set_blue_green(&mut self, api: Arc<dyn crate::blue_green::BlueGreenApi>) {
+        self.blue_green = Some(api);
+    }
+
+    pub fn blue_green(&self) -> Option<&Arc<dyn crate::blue_green::BlueGreenApi>> {
+        self.blue_green.as_ref()
     }
 
     pub fn resource(&self, name: &str) -> Option<&Arc<dyn ResourceType>> {

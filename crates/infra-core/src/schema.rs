@@ -111,7 +111,10 @@ impl Attribute {
         self.presence != Presence::Computed
     }
     pub fn is_computed(&self) -> bool {
-        matches!(self.presence, Presence::Computed | Presence::OptionalComputed)
+        matches!(
+            self.presence,
+            Presence::Computed | Presence::OptionalComputed
+        )
     }
 }
 
@@ -222,7 +225,10 @@ impl Schema {
             if attribute.presence == Presence::Required && v.is_null() {
                 problems.push((
                     path(attribute.name),
-                    format!("The argument \"{}\" is required, but no definition was found.", attribute.name),
+                    format!(
+                        "The argument \"{}\" is required, but no definition was found.",
+                        attribute.name
+                    ),
                 ));
                 continue;
             }
@@ -230,27 +236,47 @@ impl Schema {
                 continue;
             }
             if let Some(message) = check_type(&attribute.ty, v.unmarked()) {
-                problems.push((path(attribute.name), format!("Inappropriate value for attribute \"{}\": {message}.", attribute.name)));
+                problems.push((
+                    path(attribute.name),
+                    format!(
+                        "Inappropriate value for attribute \"{}\": {message}.",
+                        attribute.name
+                    ),
+                ));
                 continue;
             }
             if let Some(check) = &attribute.check {
                 if let Some(message) = run_check(check, v.unmarked()) {
-                    problems.push((path(attribute.name), format!("Invalid value for \"{}\": {message}", attribute.name)));
+                    problems.push((
+                        path(attribute.name),
+                        format!("Invalid value for \"{}\": {message}", attribute.name),
+                    ));
                 }
             }
         }
         for block in &self.blocks {
             let items = value.get(block.name).as_list().unwrap_or(&[]);
             if items.len() < block.min_items {
-                problems.push((path(block.name), format!("At least {} \"{}\" block is required.", block.min_items, block.name)));
+                problems.push((
+                    path(block.name),
+                    format!(
+                        "At least {} \"{}\" block is required.",
+                        block.min_items, block.name
+                    ),
+                ));
             }
             if let Some(max) = block.max_items {
                 if items.len() > max {
-                    problems.push((path(block.name), format!("No more than {max} \"{}\" block is allowed.", block.name)));
+                    problems.push((
+                        path(block.name),
+                        format!("No more than {max} \"{}\" block is allowed.", block.name),
+                    ));
                 }
             }
             for (i, item) in items.iter().enumerate() {
-                block.schema.validate_into(item, &format!("{}[{i}]", path(block.name)), problems);
+                block
+                    .schema
+                    .validate_into(item, &format!("{}[{i}]", path(block.name)), problems);
             }
         }
     }
@@ -258,7 +284,9 @@ impl Schema {
     /// Rewrites `value` so that equal meanings compare equal: sets and set blocks sorted,
     /// JSON strings canonical, CIDRs lower-case, numbers in strings left alone.
     pub fn normalize(&self, value: &mut Value) {
-        let Some(entries) = value.map_mut() else { return };
+        let Some(entries) = value.map_mut() else {
+            return;
+        };
         for attribute in &self.attributes {
             if let Some(v) = entries.get_mut(attribute.name) {
                 normalize_typed(&attribute.ty, v);
@@ -330,17 +358,25 @@ fn check_type(ty: &Type, value: &Value) -> Option<String> {
         (Type::Number, v) => v.as_f64().is_some(),
         (Type::Bool, v) => v.as_bool().is_some(),
         (Type::List(element) | Type::Set(element), Value::List(items)) => {
-            return items.iter().find_map(|item| check_type(element, item.unmarked()));
+            return items
+                .iter()
+                .find_map(|item| check_type(element, item.unmarked()));
         }
         (Type::Map(element), Value::Map(entries)) => {
-            return entries.values().find_map(|item| check_type(element, item.unmarked()));
+            return entries
+                .values()
+                .find_map(|item| check_type(element, item.unmarked()));
         }
         _ => false,
     };
     if ok {
         None
     } else {
-        Some(format!("{} required, got {}", type_label(ty), value.type_name()))
+        Some(format!(
+            "{} required, got {}",
+            type_label(ty),
+            value.type_name()
+        ))
     }
 }
 
@@ -363,7 +399,9 @@ fn run_check(check: &Check, value: &Value) -> Option<String> {
             if crate::cidr::parse_ipv4_cidr(text).is_some() {
                 None
             } else {
-                Some(format!("\"{text}\" is not a valid IPv4 CIDR block (expected e.g. \"10.0.0.0/16\")."))
+                Some(format!(
+                    "\"{text}\" is not a valid IPv4 CIDR block (expected e.g. \"10.0.0.0/16\")."
+                ))
             }
         }
         Check::Port => {
@@ -379,7 +417,14 @@ fn run_check(check: &Check, value: &Value) -> Option<String> {
             if options.contains(&text) {
                 None
             } else {
-                Some(format!("\"{text}\" is not one of {}.", options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", ")))
+                Some(format!(
+                    "\"{text}\" is not one of {}.",
+                    options
+                        .iter()
+                        .map(|o| format!("\"{o}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
             }
         }
         Check::Range(low, high) => {
@@ -403,7 +448,8 @@ mod tests {
             .attr(Attribute::optional("ids", Type::set(Type::String)))
             .block(Block::set(
                 "ingress",
-                Schema::new().attr(Attribute::required("from_port", Type::Number).check(Check::Port)),
+                Schema::new()
+                    .attr(Attribute::required("from_port", Type::Number).check(Check::Port)),
             ))
     }
 
@@ -411,7 +457,10 @@ mod tests {
     fn validation_names_the_path() {
         let value = Value::map([
             ("cidr_block", Value::string("10.0.0.0/33")),
-            ("ingress", Value::List(vec![Value::map([("from_port", Value::Number(70000.0))])])),
+            (
+                "ingress",
+                Value::List(vec![Value::map([("from_port", Value::Number(70000.0))])]),
+            ),
         ]);
         let problems = schema().validate(&value);
         assert_eq!(problems.len(), 2, "{problems:?}");
@@ -423,8 +472,17 @@ mod tests {
 
     #[test]
     fn normalize_sorts_sets() {
-        let mut a = Value::map([("cidr_block", Value::string("10.0.0.0/16")), ("ids", Value::List(vec![Value::string("b"), Value::string("a")]))]);
+        let mut a = Value::map([
+            ("cidr_block", Value::string("10.0.0.0/16")),
+            (
+                "ids",
+                Value::List(vec![Value::string("b"), Value::string("a")]),
+            ),
+        ]);
         schema().normalize(&mut a);
-        assert_eq!(a.get("ids"), &Value::List(vec![Value::string("a"), Value::string("b")]));
+        assert_eq!(
+            a.get("ids"),
+            &Value::List(vec![Value::string("a"), Value::string("b")])
+        );
     }
 }
