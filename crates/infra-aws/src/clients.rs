@@ -41,7 +41,10 @@ impl RequestLog {
         self.count.load(Ordering::Relaxed)
     }
     pub fn operations(&self) -> Vec<String> {
-        self.operations.lock().map(|o| o.clone()).unwrap_or_default()
+        self.operations
+            .lock()
+            .map(|o| o.clone())
+            .unwrap_or_default()
     }
 }
 

@@ -22,8 +22,10 @@ where
 
 /// True for EC2's unmodeled "not found" codes (`InvalidVpcID.NotFound`, `InvalidGroup.NotFound`).
 pub fn is_not_found(error: &ProviderError) -> bool {
-    error
-        .code
-        .as_deref()
-        .is_some_and(|code| code.ends_with(".NotFound") || code.ends_with("NotFound") || code.ends_with("NotFoundException") || code.ends_with("NotFoundFault"))
+    error.code.as_deref().is_some_and(|code| {
+        code.ends_with(".NotFound")
+            || code.ends_with("NotFound")
+            || code.ends_with("NotFoundException")
+            || code.ends_with("NotFoundFault")
+    })
 }

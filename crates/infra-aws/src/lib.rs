@@ -4,10 +4,21 @@
 //! `data_sources/`, and each is registered with one line in [`registry`]. Reads are batched:
 //! EC2 `Describe*` with filters, ECS 10 services a call, ELBv2 ARN lists, RDS by filter.
 
+pub mod blue_green;
 pub mod clients;
-pub mod error;
 pub mod data_sources;
+pub mod error;
 pub mod resources;
+pub mod s3_backend;
+
+// Helpers for the EC2 network resource types.
+mod ec2_support;
+
+// Helpers for the application resource types (ELBv2, ECS, RDS, IAM, logs).
+mod app_support;
+mod ecs_support;
+mod elbv2_support;
+mod rds_support;
 
 use std::sync::Arc;
 
@@ -19,5 +30,6 @@ pub fn registry(aws: Arc<Aws>) -> Registry {
     let mut registry = Registry::new();
     resources::register_all(&mut registry, &aws);
     data_sources::register_all(&mut registry, &aws);
+    registry.set_blue_green(Arc::new(blue_green::AwsBlueGreen::new(aws.clone())));
     registry
 }

@@ -1,0 +1,257 @@
+//! Small helpers shared by the application resource types (ELBv2, ECS, RDS, IAM, logs):
+//! reading attributes out of planned/prior `Value`s, building result objects, tag differences,
+//! and polling with the operation's timeout.
+//!
+//! Nothing here talks to AWS; the per-service files own the SDK calls.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use infra_core::resource::visible_tags;
+use infra_core::{ProviderError, Value};
+
+/// How often waits poll. The emulator is instant; real AWS changes state in seconds.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(1500);
+
+/// A known, non-null string attribute (numbers and bools are rendered as strings).
+pub fn string(value: &Value, key: &str) -> Option<String> {
+    match value.get(key).unmarked() {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(infra_core::value::format_number(*n)),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A known, non-empty string attribute.
+pub fn non_empty(value: &Value, key: &str) -> Option<String> {
+    string(value, key).filter(|s| !s.is_empty())
+}
+
+/// A known whole-number attribute that fits an `i32`.
+pub fn int(value: &Value, key: &str) -> Option<i32> {
+    value.get(key).as_i64().and_then(|n| i32::try_from(n).ok())
+}
+
+pub fn boolean(value: &Value, key: &str) -> Option<bool> {
+    value.get(key).as_bool()
+}
+
+/// The known strings of a list or set attribute.
+pub fn strings(value: &Value, key: &str) -> Vec<String> {
+    value
+        .get(key)
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|item| match item.unmarked() {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(infra_core::value::format_number(*n)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The objects of a nested block (a list of objects).
+pub fn blocks<'a>(value: &'a Value, key: &str) -> &'a [Value] {
+    value.get(key).as_list().unwrap_or(&[])
+}
+
+/// The single object of a `max_items = 1` block, if present.
+pub fn single<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
+    blocks(value, key).first()
+}
+
+/// A string (or null) as a `Value`.
+pub fn text(value: Option<&str>) -> Value {
+    value.map(Value::string).unwrap_or(Value::Null)
+}
+
+/// A number (or null) as a `Value`.
+pub fn number(value: Option<i64>) -> Value {
+    value
+        .map(|n| Value::Number(n as f64))
+        .unwrap_or(Value::Null)
+}
+
+/// A list of strings as a `Value`.
+pub fn string_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
+    Value::List(
+        items
+            .into_iter()
+            .map(|s| Value::string(s.as_ref()))
+            .collect(),
+    )
+}
+
+/// Sets `tags` and `tags_all` to what AWS reports, without the managed `infra:*` keys.
+pub fn set_tags<'a>(
+    object: &mut BTreeMap<String, Value>,
+    tags: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
+    let visible = visible_tags(tags);
+    object.insert("tags".into(), visible.clone());
+    object.insert("tags_all".into(), visible);
+}
+
+/// The tags a value asks for (`tags_all`, else `tags`), without `infra:*` keys.
+pub fn desired_tags(value: &Value) -> BTreeMap<String, String> {
+    let source = match value.get("tags_all") {
+        Value::Map(_) => value.get("tags_all"),
+        _ => value.get("tags"),
+    };
+    source
+        .as_map()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter(|(k, _)| !k.starts_with("infra:"))
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The tag changes from `prior` to `planned`: keys to set (new or changed) and keys to remove.
+/// Never touches `infra:*` keys.
+pub fn tag_changes(prior: &Value, planned: &Value) -> (BTreeMap<String, String>, Vec<String>) {
+    let before = desired_tags(prior);
+    let after = desired_tags(planned);
+    let to_set = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let to_remove = before
+        .keys()
+        .filter(|k| !after.contains_key(*k))
+        .cloned()
+        .collect();
+    (to_set, to_remove)
+}
+
+/// True when `tags` include this operation's managed tags (`infra:address`, `infra:lineage`).
+pub fn has_managed_tags(tags: &[(String, String)], operation: &infra_core::Operation) -> bool {
+    let get = |key: &str| tags.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    get(infra_core::resource::ADDRESS_TAG) == Some(operation.address.as_str())
+        && get(infra_core::resource::LINEAGE_TAG) == Some(operation.lineage.as_str())
+}
+
+/// Copies attributes AWS cannot report (passwords, wait flags) from `source` into `object`.
+pub fn copy_attributes(object: &mut BTreeMap<String, Value>, source: &Value, keys: &[&str]) {
+    for key in keys {
+        object.insert((*key).to_string(), source.get(key).clone());
+    }
+}
+
+/// True when the attribute differs between `prior` and `planned` (compared as JSON, marks
+/// dropped).
+pub fn changed(prior: &Value, planned: &Value, key: &str) -> bool {
+    prior.get(key).to_json() != planned.get(key).to_json()
+}
+
+/// Polls `check` every [`POLL_INTERVAL`] until it yields `Some`, or fails once `timeout` has
+/// passed. `what` names the awaited condition in the timeout error.
+pub async fn wait_for<T, F, Fut>(
+    what: &str,
+    timeout: Duration,
+    mut check: F,
+) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(done) = check().await? {
+            return Ok(done);
+        }
+        if started.elapsed() >= timeout {
+            return Err(ProviderError::with_code(
+                "Timeout",
+                format!("timed out after {}s waiting for {what}", timeout.as_secs()),
+            ));
+        }
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+}
+
+/// True for "not found" errors, including IAM's `NoSuchEntity` and logs'
+/// `ResourceNotFoundException`.
+pub fn is_missing(error: &ProviderError) -> bool {
+    crate::error::is_not_found(error)
+        || matches!(
+            error.code.as_deref(),
+            Some("NoSuchEntity" | "ResourceNotFoundException")
+        )
+}
+
+/// The error for an object that a create or update could not read back.
+pub fn vanished(kind: &str, id: &str) -> ProviderError {
+    ProviderError::with_code(
+        "NotFound",
+        format!("{kind} \"{id}\" was not found right after it was written"),
+    )
+}
+
+/// Decodes `%XX` escapes (IAM returns policy documents URL-encoded).
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        if bytes[i] == b'+' {
+            out.push(b' ');
+        } else {
+            out.push(bytes[i]);
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A JSON document in canonical form (sorted keys, no whitespace); the text unchanged if it is
+/// not JSON.
+pub fn canonical_json(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .map(|json| json.to_string())
+        .unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_handles_escapes_at_the_end() {
+        assert_eq!(percent_decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn tag_changes_ignore_managed_keys() {
+        let prior = Value::map([(
+            "tags_all",
+            Value::map([("a", Value::string("1")), ("b", Value::string("2"))]),
+        )]);
+        let planned = Value::map([(
+            "tags_all",
+            Value::map([
+                ("a", Value::string("9")),
+                ("infra:address", Value::string("x")),
+            ]),
+        )]);
+        let (set, remove) = tag_changes(&prior, &planned);
+        assert_eq!(set, BTreeMap::from([("a".to_string(), "9".to_string())]));
+        assert_eq!(remove, vec!["b".to_string()]);
+    }
+}

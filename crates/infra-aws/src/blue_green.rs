@@ -1,0 +1,1031 @@
+//! The AWS calls behind a blue/green ECS deployment: [`AwsBlueGreen`] implements
+//! [`BlueGreenApi`] with ECS (the two colour services), ELBv2 (target health, the weighted
+//! forward on the production listener or rule) and CloudWatch (the 5xx ratio).
+//!
+//! It owns no orchestration: the health gate, the traffic steps, the bake and the automatic
+//! revert live in the engine, which calls these operations and keeps the deployment's runtime
+//! state. It does not create target groups, listeners or the task definition; those are
+//! ordinary resources.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aws_sdk_cloudwatch::types::{Dimension, Statistic};
+use aws_sdk_ecs::types::{
+    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentCircuitBreaker,
+    DeploymentConfiguration, DeploymentRolloutState, LaunchType, LoadBalancer,
+    NetworkConfiguration, PropagateTags, SchedulingStrategy, Service, Tag,
+};
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ActionTypeEnum, ForwardActionConfig, TargetGroupTuple, TargetHealthStateEnum,
+};
+use infra_core::blue_green::{BlueGreenApi, ErrorCounts, ServiceStatus, WeightedTarget};
+use infra_core::{ProviderError, Value};
+
+use crate::app_support::{blocks, boolean, int, non_empty, single, strings};
+use crate::error::aws_error;
+use crate::Aws;
+
+/// The tag naming the `aws_ecs_service` a colour service belongs to, so the pair can be found
+/// (and cleaned up) from AWS alone.
+pub const COLOUR_OF_TAG: &str = "infra:colour-of";
+
+/// The most target groups one ELBv2 forward action may list.
+pub const MAX_FORWARD_TARGET_GROUPS: usize = 5;
+
+/// The largest weight ELBv2 accepts in a weighted forward (moto accepts more; AWS does not).
+pub const MAX_WEIGHT: i64 = 999;
+
+/// CloudWatch's resolution for ALB metrics, and the period we ask for.
+const METRIC_PERIOD_SECONDS: i64 = 60;
+
+/// GetMetricStatistics returns at most this many datapoints per call.
+const MAX_DATAPOINTS: i64 = 1440;
+
+/// Input the blue/green operations refuse before calling AWS.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlueGreenInputError {
+    #[error("`{0}` is neither a listener ARN (`:listener/`) nor a listener rule ARN (`:listener-rule/`)")]
+    NotAListenerOrRule(String),
+    #[error("routing `{0}` needs at least one target group")]
+    NoTargets(String),
+    #[error("routing `{listener_or_rule_arn}` to {count} target groups; a forward action takes at most {MAX_FORWARD_TARGET_GROUPS}")]
+    TooManyTargets {
+        listener_or_rule_arn: String,
+        count: usize,
+    },
+    #[error("weight {weight} for target group `{target_group_arn}` is outside 0..={MAX_WEIGHT}")]
+    WeightOutOfRange {
+        target_group_arn: String,
+        weight: i64,
+    },
+    #[error("target group `{0}` is listed more than once in one forward action")]
+    DuplicateTarget(String),
+    #[error("`{0}` is not a target group ARN (`arn:...:targetgroup/<name>/<id>`)")]
+    NotATargetGroup(String),
+    #[error("the aws_ecs_service value for `{service_name}` has no known `{attribute}`")]
+    MissingAttribute {
+        service_name: String,
+        attribute: &'static str,
+    },
+    #[error("desired count {desired_count} for `{service_name}` is outside 0..=2147483647")]
+    DesiredCountOutOfRange {
+        service_name: String,
+        desired_count: i64,
+    },
+    #[error("the metrics window must be a positive number of seconds, not {0}")]
+    InvalidWindow(i64),
+    #[error("invalid network_configuration for `{service_name}`: {reason}")]
+    InvalidNetwork {
+        service_name: String,
+        reason: String,
+    },
+    #[error("invalid capacity_provider_strategy for `{service_name}`: {reason}")]
+    InvalidCapacityProvider {
+        service_name: String,
+        reason: String,
+    },
+}
+
+impl From<BlueGreenInputError> for ProviderError {
+    fn from(error: BlueGreenInputError) -> ProviderError {
+        ProviderError::with_code("ValidationError", error.to_string())
+    }
+}
+
+/// What a listener-or-rule ARN names; the two are modified by different calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteTarget {
+    Listener,
+    ListenerRule,
+}
+
+impl RouteTarget {
+    /// Tells a listener ARN (`...:listener/app/lb/1/2`) from a rule ARN
+    /// (`...:listener-rule/app/lb/1/2/3`).
+    pub fn of(arn: &str) -> Result<RouteTarget, BlueGreenInputError> {
+        if arn.contains(":listener-rule/") {
+            Ok(RouteTarget::ListenerRule)
+        } else if arn.contains(":listener/") {
+            Ok(RouteTarget::Listener)
+        } else {
+            Err(BlueGreenInputError::NotAListenerOrRule(arn.to_string()))
+        }
+    }
+}
+
+/// The provider's blue/green operations, sharing the provider's clients (and request log).
+pub struct AwsBlueGreen {
+    aws: Arc<Aws>,
+}
+
+impl AwsBlueGreen {
+    pub fn new(aws: Arc<Aws>) -> AwsBlueGreen {
+        AwsBlueGreen { aws }
+    }
+}
+
+/// Checks weights and target groups the way ELBv2 does (moto is laxer: it takes a weight of
+/// 1000 and a forward to a missing group).
+pub fn validate_route(
+    listener_or_rule_arn: &str,
+    targets: &[WeightedTarget],
+) -> Result<(), BlueGreenInputError> {
+    if targets.is_empty() {
+        return Err(BlueGreenInputError::NoTargets(
+            listener_or_rule_arn.to_string(),
+        ));
+    }
+    if targets.len() > MAX_FORWARD_TARGET_GROUPS {
+        return Err(BlueGreenInputError::TooManyTargets {
+            listener_or_rule_arn: listener_or_rule_arn.to_string(),
+            count: targets.len(),
+        });
+    }
+    for (index, target) in targets.iter().enumerate() {
+        if !(0..=MAX_WEIGHT).contains(&target.weight) {
+            return Err(BlueGreenInputError::WeightOutOfRange {
+                target_group_arn: target.target_group_arn.clone(),
+                weight: target.weight,
+            });
+        }
+        target_group_dimension(&target.target_group_arn)?;
+        if targets[..index]
+            .iter()
+            .any(|earlier| earlier.target_group_arn == target.target_group_arn)
+        {
+            return Err(BlueGreenInputError::DuplicateTarget(
+                target.target_group_arn.clone(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The one forward action that replaces a listener's default actions or a rule's actions.
+/// Always the weighted form, even for a single group at 100: the same shape for every step.
+pub fn forward_action(targets: &[WeightedTarget]) -> Action {
+    let groups: Vec<TargetGroupTuple> = targets
+        .iter()
+        .map(|target| {
+            TargetGroupTuple::builder()
+                .target_group_arn(&target.target_group_arn)
+                // Validated to 0..=999 beforehand, so this always fits.
+                .weight(i32::try_from(target.weight).unwrap_or(0))
+                .build()
+        })
+        .collect();
+    Action::builder()
+        .r#type(ActionTypeEnum::Forward)
+        .forward_config(
+            ForwardActionConfig::builder()
+                .set_target_groups(Some(groups))
+                .build(),
+        )
+        .build()
+}
+
+/// The forward targets of a listener's or rule's actions; empty when none forwards.
+///
+/// A forward to a single group gets all the traffic whatever its weight (AWS reports a plain
+/// `TargetGroupArn` forward as weight 1), so it is reported as 100.
+pub fn forward_targets(actions: &[Action]) -> Vec<WeightedTarget> {
+    let Some(forward) = actions
+        .iter()
+        .find(|action| action.r#type() == Some(&ActionTypeEnum::Forward))
+    else {
+        return Vec::new();
+    };
+    let mut targets: Vec<WeightedTarget> = forward
+        .forward_config()
+        .map(|config| {
+            config
+                .target_groups()
+                .iter()
+                .filter_map(|group| {
+                    group.target_group_arn().map(|arn| WeightedTarget {
+                        target_group_arn: arn.to_string(),
+                        weight: i64::from(group.weight().unwrap_or(1)),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if targets.is_empty() {
+        if let Some(arn) = forward.target_group_arn() {
+            targets.push(WeightedTarget {
+                target_group_arn: arn.to_string(),
+                weight: 100,
+            });
+        }
+    }
+    if let [only] = targets.as_mut_slice() {
+        if only.weight > 0 {
+            only.weight = 100;
+        }
+    }
+    targets
+}
+
+/// The CloudWatch `TargetGroup` dimension of a target group ARN:
+/// `arn:aws:elasticloadbalancing:r:a:targetgroup/web/0123` → `targetgroup/web/0123`.
+pub fn target_group_dimension(target_group_arn: &str) -> Result<String, BlueGreenInputError> {
+    match target_group_arn.find(":targetgroup/") {
+        Some(start) if target_group_arn[start + 1..].split('/').count() == 3 => {
+            Ok(target_group_arn[start + 1..].to_string())
+        }
+        _ => Err(BlueGreenInputError::NotATargetGroup(
+            target_group_arn.to_string(),
+        )),
+    }
+}
+
+/// What a DescribeServices entry says about one colour.
+///
+/// The PRIMARY deployment's `rolloutState` decides. What moto 5.2.5 does (ecs/models.py,
+/// `Service.__init__` and `update_service`):
+/// - CreateService makes one PRIMARY deployment whose `runningCount` is
+///   `MOTO_ECS_SERVICE_RUNNING` (whatever the desired count), `rolloutState` COMPLETED when that
+///   is >= desired and IN_PROGRESS otherwise, and `failedTasks` = `MOTO_ECS_SERVICE_FAILED_TASKS`.
+///   It never reports FAILED.
+/// - UpdateService sets the service's `runningCount` to the new desired count but leaves the
+///   deployment entry (rollout state, task definition, failed tasks) as it was at creation.
+///
+/// So the rollout state is taken as given, and only when it is absent (no deployments, or an
+/// older API) is it derived: completed once running >= desired > 0, or desired == 0. Any
+/// `failedTasks` fails the rollout, as ECS without a circuit breaker would retry forever and the
+/// gate would only time out; this is also how `MOTO_ECS_SERVICE_FAILED_TASKS` fails a deploy.
+pub fn status_of(service: &Service) -> ServiceStatus {
+    if service.status() == Some("INACTIVE") {
+        return ServiceStatus::default();
+    }
+    let desired = i64::from(service.desired_count());
+    let running = i64::from(service.running_count());
+    let primary = service
+        .deployments()
+        .iter()
+        .find(|deployment| deployment.status() == Some("PRIMARY"))
+        .or_else(|| service.deployments().first());
+    let rollout_state = primary.and_then(|deployment| deployment.rollout_state());
+    let rollout_completed = match rollout_state {
+        Some(state) => state == &DeploymentRolloutState::Completed,
+        None => desired == 0 || running >= desired,
+    };
+    let rollout_failed = rollout_state == Some(&DeploymentRolloutState::Failed)
+        || primary.is_some_and(|deployment| deployment.failed_tasks() > 0);
+    ServiceStatus {
+        exists: true,
+        desired,
+        running,
+        rollout_completed,
+        rollout_failed,
+        task_definition: service.task_definition().unwrap_or_default().to_string(),
+    }
+}
+
+/// The tags a colour service carries: the service's own (`tags_all`, else `tags`) plus
+/// [`COLOUR_OF_TAG`].
+fn colour_tags(config: &Value, original_name: &str) -> Vec<Tag> {
+    let source = match config.get("tags_all") {
+        Value::Map(_) => config.get("tags_all"),
+        _ => config.get("tags"),
+    };
+    let mut tags: std::collections::BTreeMap<String, String> = source
+        .as_map()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|(key, value)| {
+                    value.as_str().map(|text| (key.clone(), text.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    tags.insert(COLOUR_OF_TAG.to_string(), original_name.to_string());
+    tags.iter()
+        .map(|(key, value)| Tag::builder().key(key).value(value).build())
+        .collect()
+}
+
+/// The settings both CreateService and UpdateService take, read once from the config.
+struct ServiceSettings {
+    cluster: String,
+    desired_count: i32,
+    load_balancer: LoadBalancer,
+    network_configuration: Option<NetworkConfiguration>,
+    capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
+    deployment_configuration: Option<DeploymentConfiguration>,
+    platform_version: Option<String>,
+    health_check_grace_period_seconds: Option<i32>,
+    enable_execute_command: Option<bool>,
+    enable_ecs_managed_tags: Option<bool>,
+    propagate_tags: Option<PropagateTags>,
+}
+
+impl ServiceSettings {
+    /// Reads the `aws_ecs_service` attributes. The `load_balancer` block's container name and
+    /// port are kept, its target group replaced by the colour's, and its
+    /// `advanced_configuration` dropped: the colours are plain rolling services, `infra` does the
+    /// blue/green itself.
+    fn read(
+        config: &Value,
+        service_name: &str,
+        target_group_arn: &str,
+        desired_count: i64,
+    ) -> Result<ServiceSettings, BlueGreenInputError> {
+        let missing = |attribute: &'static str| BlueGreenInputError::MissingAttribute {
+            service_name: service_name.to_string(),
+            attribute,
+        };
+        let cluster = non_empty(config, "cluster").ok_or_else(|| missing("cluster"))?;
+        let desired_count = i32::try_from(desired_count)
+            .ok()
+            .filter(|count| *count >= 0)
+            .ok_or_else(|| BlueGreenInputError::DesiredCountOutOfRange {
+                service_name: service_name.to_string(),
+                desired_count,
+            })?;
+        let first_load_balancer =
+            single(config, "load_balancer").ok_or_else(|| missing("load_balancer"))?;
+        let load_balancer = LoadBalancer::builder()
+            .target_group_arn(target_group_arn)
+            .container_name(
+                non_empty(first_load_balancer, "container_name")
+                    .ok_or_else(|| missing("load_balancer.container_name"))?,
+            )
+            .container_port(
+                int(first_load_balancer, "container_port")
+                    .ok_or_else(|| missing("load_balancer.container_port"))?,
+            )
+            .build();
+        let network_configuration = match single(config, "network_configuration") {
+            Some(network) => {
+                let assign_public_ip = boolean(network, "assign_public_ip").map(|enabled| {
+                    if enabled {
+                        AssignPublicIp::Enabled
+                    } else {
+                        AssignPublicIp::Disabled
+                    }
+                });
+                let security_groups = strings(network, "security_groups");
+                let awsvpc = AwsVpcConfiguration::builder()
+                    .set_subnets(Some(strings(network, "subnets")))
+                    .set_security_groups((!security_groups.is_empty()).then_some(security_groups))
+                    .set_assign_public_ip(assign_public_ip)
+                    .build()
+                    .map_err(|error| BlueGreenInputError::InvalidNetwork {
+                        service_name: service_name.to_string(),
+                        reason: error.to_string(),
+                    })?;
+                Some(
+                    NetworkConfiguration::builder()
+                        .awsvpc_configuration(awsvpc)
+                        .build(),
+                )
+            }
+            None => None,
+        };
+        let strategy = blocks(config, "capacity_provider_strategy")
+            .iter()
+            .map(|item| {
+                CapacityProviderStrategyItem::builder()
+                    .set_capacity_provider(non_empty(item, "capacity_provider"))
+                    .set_weight(int(item, "weight"))
+                    .set_base(int(item, "base"))
+                    .build()
+                    .map_err(|error| BlueGreenInputError::InvalidCapacityProvider {
+                        service_name: service_name.to_string(),
+                        reason: error.to_string(),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let circuit_breaker = single(config, "deployment_circuit_breaker").map(|breaker| {
+            DeploymentCircuitBreaker::builder()
+                .enable(boolean(breaker, "enable").unwrap_or(false))
+                .rollback(boolean(breaker, "rollback").unwrap_or(false))
+                .build()
+        });
+        let maximum_percent = int(config, "deployment_maximum_percent");
+        let minimum_healthy_percent = int(config, "deployment_minimum_healthy_percent");
+        // The rolling settings only: the `deployment_configuration { strategy = "BLUE_GREEN" }`
+        // block is for `infra`, and would make ECS run its own blue/green on each colour.
+        let deployment_configuration = (circuit_breaker.is_some()
+            || maximum_percent.is_some()
+            || minimum_healthy_percent.is_some())
+        .then(|| {
+            DeploymentConfiguration::builder()
+                .set_deployment_circuit_breaker(circuit_breaker)
+                .set_maximum_percent(maximum_percent)
+                .set_minimum_healthy_percent(minimum_healthy_percent)
+                .build()
+        });
+        Ok(ServiceSettings {
+            cluster,
+            desired_count,
+            load_balancer,
+            network_configuration,
+            capacity_provider_strategy: (!strategy.is_empty()).then_some(strategy),
+            deployment_configuration,
+            platform_version: non_empty(config, "platform_version"),
+            health_check_grace_period_seconds: int(config, "health_check_grace_period_seconds"),
+            enable_execute_command: boolean(config, "enable_execute_command"),
+            enable_ecs_managed_tags: boolean(config, "enable_ecs_managed_tags"),
+            propagate_tags: non_empty(config, "propagate_tags")
+                .map(|text| PropagateTags::from(text.as_str())),
+        })
+    }
+}
+
+/// The whole seconds since the epoch, now.
+fn now_seconds() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+impl AwsBlueGreen {
+    /// The service as DescribeServices reports it; `None` when missing or INACTIVE.
+    async fn describe_service(
+        &self,
+        cluster: &str,
+        service_name: &str,
+    ) -> Result<Option<Service>, ProviderError> {
+        let ecs = &self.aws.clients().await.ecs;
+        let output = ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(service_name)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        // Missing services come back in `failures[]`, not as an error.
+        Ok(output
+            .services()
+            .iter()
+            .find(|service| service.status() != Some("INACTIVE"))
+            .cloned())
+    }
+
+    async fn create_service(
+        &self,
+        config: &Value,
+        settings: ServiceSettings,
+        service_name: &str,
+        task_definition: &str,
+    ) -> Result<Service, ProviderError> {
+        let ecs = &self.aws.clients().await.ecs;
+        let original_name = non_empty(config, "name").unwrap_or_else(|| service_name.to_string());
+        // Only set when the configuration has no capacity provider strategy: ECS takes one or
+        // the other.
+        let launch_type = match settings.capacity_provider_strategy {
+            Some(_) => None,
+            None => non_empty(config, "launch_type").map(|text| LaunchType::from(text.as_str())),
+        };
+        // ECS refuses a role for awsvpc services, and the service-linked role AWS reports back
+        // into `iam_role` must not be passed either.
+        let role = non_empty(config, "iam_role").filter(|role| {
+            settings.network_configuration.is_none() && !role.contains("/aws-service-role/")
+        });
+        let output = ecs
+            .create_service()
+            .cluster(&settings.cluster)
+            .service_name(service_name)
+            .task_definition(task_definition)
+            .desired_count(settings.desired_count)
+            .load_balancers(settings.load_balancer)
+            .set_launch_type(launch_type)
+            .set_capacity_provider_strategy(settings.capacity_provider_strategy)
+            .set_deployment_configuration(settings.deployment_configuration)
+            .set_platform_version(settings.platform_version)
+            .set_network_configuration(settings.network_configuration)
+            .set_health_check_grace_period_seconds(settings.health_check_grace_period_seconds)
+            .set_enable_execute_command(settings.enable_execute_command)
+            .set_enable_ecs_managed_tags(settings.enable_ecs_managed_tags)
+            .set_propagate_tags(settings.propagate_tags)
+            .set_scheduling_strategy(
+                non_empty(config, "scheduling_strategy")
+                    .map(|text| SchedulingStrategy::from(text.as_str())),
+            )
+            .set_role(role)
+            .set_tags(Some(colour_tags(config, &original_name)))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        output
+            .service()
+            .cloned()
+            .ok_or_else(|| crate::app_support::vanished("ECS service", service_name))
+    }
+
+    async fn update_service(
+        &self,
+        config: &Value,
+        settings: ServiceSettings,
+        service_name: &str,
+        task_definition: &str,
+    ) -> Result<Service, ProviderError> {
+        let ecs = &self.aws.clients().await.ecs;
+        let original_name = non_empty(config, "name").unwrap_or_else(|| service_name.to_string());
+        let output = ecs
+            .update_service()
+            .cluster(&settings.cluster)
+            .service(service_name)
+            .task_definition(task_definition)
+            .desired_count(settings.desired_count)
+            // Re-sent so a replaced target group (new ARN) is picked up.
+            .load_balancers(settings.load_balancer)
+            .set_capacity_provider_strategy(settings.capacity_provider_strategy)
+            .set_deployment_configuration(settings.deployment_configuration)
+            .set_platform_version(settings.platform_version)
+            .set_network_configuration(settings.network_configuration)
+            .set_health_check_grace_period_seconds(settings.health_check_grace_period_seconds)
+            .set_enable_execute_command(settings.enable_execute_command)
+            .set_enable_ecs_managed_tags(settings.enable_ecs_managed_tags)
+            .set_propagate_tags(settings.propagate_tags)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let service = output
+            .service()
+            .cloned()
+            .ok_or_else(|| crate::app_support::vanished("ECS service", service_name))?;
+        // Tags added to the configuration since the colour was created; UpdateService takes none.
+        if let Some(arn) = service.service_arn() {
+            ecs.tag_resource()
+                .resource_arn(arn)
+                .set_tags(Some(colour_tags(config, &original_name)))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        Ok(service)
+    }
+}
+
+#[async_trait::async_trait]
+impl BlueGreenApi for AwsBlueGreen {
+    async fn put_service(
+        &self,
+        config: &Value,
+        service_name: &str,
+        target_group_arn: &str,
+        task_definition: &str,
+        desired_count: i64,
+    ) -> Result<String, ProviderError> {
+        let settings =
+            ServiceSettings::read(config, service_name, target_group_arn, desired_count)?;
+        if task_definition.is_empty() {
+            return Err(BlueGreenInputError::MissingAttribute {
+                service_name: service_name.to_string(),
+                attribute: "task_definition",
+            }
+            .into());
+        }
+        let service = match self
+            .describe_service(&settings.cluster, service_name)
+            .await?
+        {
+            Some(_) => {
+                self.update_service(config, settings, service_name, task_definition)
+                    .await?
+            }
+            None => {
+                self.create_service(config, settings, service_name, task_definition)
+                    .await?
+            }
+        };
+        service
+            .service_arn()
+            .map(str::to_string)
+            .ok_or_else(|| crate::app_support::vanished("ECS service", service_name))
+    }
+
+    async fn service_status(
+        &self,
+        cluster: &str,
+        service_name: &str,
+    ) -> Result<ServiceStatus, ProviderError> {
+        let ecs = &self.aws.clients().await.ecs;
+        let output = match ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(service_name)
+            .send()
+            .await
+        {
+            Ok(output) => output,
+            // No cluster, no service.
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_cluster_not_found_exception()) =>
+            {
+                return Ok(ServiceStatus::default());
+            }
+            Err(error) => return Err(aws_error(error)),
+        };
+        Ok(output.services().first().map(status_of).unwrap_or_default())
+    }
+
+    async fn delete_service(&self, cluster: &str, service_name: &str) -> Result<(), ProviderError> {
+        let ecs = &self.aws.clients().await.ecs;
+        // Scaling to zero first lets ECS drain the tasks from the target group before the
+        // service goes; force=true then deletes even if the scale-down is still in progress.
+        match ecs
+            .update_service()
+            .cluster(cluster)
+            .service(service_name)
+            .desired_count(0)
+            .send()
+            .await
+        {
+            Ok(_) => {}
+            Err(error)
+                if error.as_service_error().is_some_and(|e| {
+                    e.is_service_not_found_exception()
+                        || e.is_service_not_active_exception()
+                        || e.is_cluster_not_found_exception()
+                }) =>
+            {
+                return Ok(());
+            }
+            Err(error) => return Err(aws_error(error)),
+        }
+        match ecs
+            .delete_service()
+            .cluster(cluster)
+            .service(service_name)
+            .force(true)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(error)
+                if error.as_service_error().is_some_and(|e| {
+                    e.is_service_not_found_exception() || e.is_cluster_not_found_exception()
+                }) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(aws_error(error)),
+        }
+    }
+
+    async fn healthy_targets(&self, target_group_arn: &str) -> Result<i64, ProviderError> {
+        target_group_dimension(target_group_arn)?;
+        let elbv2 = &self.aws.clients().await.elbv2;
+        let output = elbv2
+            .describe_target_health()
+            .target_group_arn(target_group_arn)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let healthy = output
+            .target_health_descriptions()
+            .iter()
+            .filter(|description| {
+                description
+                    .target_health()
+                    .and_then(|health| health.state())
+                    == Some(&TargetHealthStateEnum::Healthy)
+            })
+            .count();
+        Ok(healthy as i64)
+    }
+
+    /// Replaces the listener's default actions (or the rule's actions) with one weighted
+    /// forward. Port, protocol, certificates and a rule's conditions are left out of the call,
+    /// so AWS keeps them. Being a single write without a read, it also drops any other action
+    /// in the chain (authenticate-*, forward stickiness): production listeners for blue/green
+    /// must forward only.
+    async fn route(
+        &self,
+        listener_or_rule_arn: &str,
+        targets: &[WeightedTarget],
+    ) -> Result<(), ProviderError> {
+        let kind = RouteTarget::of(listener_or_rule_arn)?;
+        validate_route(listener_or_rule_arn, targets)?;
+        let elbv2 = &self.aws.clients().await.elbv2;
+        let action = forward_action(targets);
+        match kind {
+            RouteTarget::Listener => {
+                elbv2
+                    .modify_listener()
+                    .listener_arn(listener_or_rule_arn)
+                    .default_actions(action)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+            RouteTarget::ListenerRule => {
+                elbv2
+                    .modify_rule()
+                    .rule_arn(listener_or_rule_arn)
+                    .actions(action)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn current_route(
+        &self,
+        listener_or_rule_arn: &str,
+    ) -> Result<Vec<WeightedTarget>, ProviderError> {
+        let elbv2 = &self.aws.clients().await.elbv2;
+        let actions: Vec<Action> = match RouteTarget::of(listener_or_rule_arn)? {
+            RouteTarget::Listener => {
+                let output = elbv2
+                    .describe_listeners()
+                    .listener_arns(listener_or_rule_arn)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                output
+                    .listeners()
+                    .first()
+                    .map(|listener| listener.default_actions().to_vec())
+                    .unwrap_or_default()
+            }
+            RouteTarget::ListenerRule => {
+                let output = elbv2
+                    .describe_rules()
+                    .rule_arns(listener_or_rule_arn)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                output
+                    .rules()
+                    .first()
+                    .map(|rule| rule.actions().to_vec())
+                    .unwrap_or_default()
+            }
+        };
+        Ok(forward_targets(&actions))
+    }
+
+    async fn error_counts(
+        &self,
+        target_group_arn: &str,
+        window_seconds: i64,
+    ) -> Result<ErrorCounts, ProviderError> {
+        if window_seconds <= 0 {
+            return Err(BlueGreenInputError::InvalidWindow(window_seconds).into());
+        }
+        let dimension = target_group_dimension(target_group_arn)?;
+        let cloudwatch = &self.aws.clients().await.cloudwatch;
+        // A longer window needs a coarser period to stay within one call's datapoint limit;
+        // periods must be multiples of 60.
+        let minutes = (window_seconds + METRIC_PERIOD_SECONDS - 1) / METRIC_PERIOD_SECONDS;
+        let period_minutes = ((minutes + MAX_DATAPOINTS - 1) / MAX_DATAPOINTS).max(1);
+        let period = i32::try_from(period_minutes * METRIC_PERIOD_SECONDS)
+            .unwrap_or(i32::MAX - i32::MAX % 60);
+        let now = now_seconds();
+        // The end lies a period ahead so the current, still-filling minute is counted.
+        let start = aws_smithy_types::DateTime::from_secs(now - window_seconds);
+        let end = aws_smithy_types::DateTime::from_secs(now + METRIC_PERIOD_SECONDS);
+        let mut sums = [0.0_f64; 2];
+        for (sum, metric) in sums
+            .iter_mut()
+            .zip(["HTTPCode_Target_5XX_Count", "RequestCount"])
+        {
+            let output = cloudwatch
+                .get_metric_statistics()
+                .namespace("AWS/ApplicationELB")
+                .metric_name(metric)
+                .dimensions(
+                    Dimension::builder()
+                        .name("TargetGroup")
+                        .value(&dimension)
+                        .build(),
+                )
+                .start_time(start)
+                .end_time(end)
+                .period(period)
+                .statistics(Statistic::Sum)
+                .send()
+                .await
+                .map_err(aws_error)?;
+            *sum = output
+                .datapoints()
+                .iter()
+                .filter_map(|point| point.sum())
+                .sum();
+        }
+        Ok(ErrorCounts {
+            errors_5xx: sums[0],
+            requests: sums[1],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TG: &str =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/blue/0123456789abcdef";
+    const TG2: &str =
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/fedcba9876543210";
+
+    fn target(arn: &str, weight: i64) -> WeightedTarget {
+        WeightedTarget {
+            target_group_arn: arn.to_string(),
+            weight,
+        }
+    }
+
+    #[test]
+    fn listener_and_rule_arns_are_told_apart() {
+        let listener = "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        let rule = "arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
+        assert_eq!(RouteTarget::of(listener), Ok(RouteTarget::Listener));
+        assert_eq!(RouteTarget::of(rule), Ok(RouteTarget::ListenerRule));
+        assert_eq!(
+            RouteTarget::of(TG),
+            Err(BlueGreenInputError::NotAListenerOrRule(TG.to_string()))
+        );
+    }
+
+    #[test]
+    fn routes_are_validated_before_any_call() {
+        let arn = "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/web/1/2";
+        assert_eq!(
+            validate_route(arn, &[]),
+            Err(BlueGreenInputError::NoTargets(arn.to_string()))
+        );
+        assert!(matches!(
+            validate_route(arn, &[target(TG, 1000)]),
+            Err(BlueGreenInputError::WeightOutOfRange { weight: 1000, .. })
+        ));
+        assert!(matches!(
+            validate_route(arn, &[target(TG, -1)]),
+            Err(BlueGreenInputError::WeightOutOfRange { .. })
+        ));
+        assert_eq!(
+            validate_route(arn, &[target(TG, 1), target(TG, 2)]),
+            Err(BlueGreenInputError::DuplicateTarget(TG.to_string()))
+        );
+        assert!(matches!(
+            validate_route(arn, &[target("blue", 1)]),
+            Err(BlueGreenInputError::NotATargetGroup(_))
+        ));
+        let six: Vec<WeightedTarget> = (0..6).map(|i| target(&format!("{TG}{i}"), 1)).collect();
+        assert!(matches!(
+            validate_route(arn, &six),
+            Err(BlueGreenInputError::TooManyTargets { count: 6, .. })
+        ));
+        assert_eq!(
+            validate_route(arn, &[target(TG, 0), target(TG2, 999)]),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn the_dimension_is_the_target_group_suffix() {
+        assert_eq!(
+            target_group_dimension(TG).as_deref(),
+            Ok("targetgroup/blue/0123456789abcdef")
+        );
+        assert!(
+            target_group_dimension("arn:aws:elasticloadbalancing:r:a:loadbalancer/app/web/1")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn forward_actions_read_back_as_weighted_targets() {
+        let weighted = forward_action(&[target(TG, 10), target(TG2, 90)]);
+        assert_eq!(
+            forward_targets(&[weighted]),
+            vec![target(TG, 10), target(TG2, 90)]
+        );
+        let plain = Action::builder()
+            .r#type(ActionTypeEnum::Forward)
+            .target_group_arn(TG)
+            .build();
+        assert_eq!(forward_targets(&[plain]), vec![target(TG, 100)]);
+        let single_weight_one = forward_action(&[target(TG, 1)]);
+        assert_eq!(forward_targets(&[single_weight_one]), vec![target(TG, 100)]);
+        let fixed = Action::builder()
+            .r#type(ActionTypeEnum::FixedResponse)
+            .build();
+        assert_eq!(forward_targets(&[fixed]), vec![]);
+    }
+
+    fn service(
+        desired: i32,
+        running: i32,
+        deployment: Option<aws_sdk_ecs::types::Deployment>,
+    ) -> Service {
+        Service::builder()
+            .status("ACTIVE")
+            .desired_count(desired)
+            .running_count(running)
+            .task_definition("arn:aws:ecs:us-east-1:1:task-definition/web:3")
+            .set_deployments(deployment.map(|d| vec![d]))
+            .build()
+    }
+
+    fn primary(
+        state: Option<DeploymentRolloutState>,
+        failed_tasks: i32,
+    ) -> aws_sdk_ecs::types::Deployment {
+        aws_sdk_ecs::types::Deployment::builder()
+            .status("PRIMARY")
+            .set_rollout_state(state)
+            .failed_tasks(failed_tasks)
+            .build()
+    }
+
+    #[test]
+    fn status_follows_the_primary_rollout_state() {
+        let done = status_of(&service(
+            2,
+            2,
+            Some(primary(Some(DeploymentRolloutState::Completed), 0)),
+        ));
+        assert!(
+            done.exists && done.rollout_completed && !done.rollout_failed,
+            "{done:?}"
+        );
+        assert_eq!(
+            done.task_definition,
+            "arn:aws:ecs:us-east-1:1:task-definition/web:3"
+        );
+        let going = status_of(&service(
+            2,
+            1,
+            Some(primary(Some(DeploymentRolloutState::InProgress), 0)),
+        ));
+        assert!(
+            !going.rollout_completed && !going.rollout_failed,
+            "{going:?}"
+        );
+        let failed = status_of(&service(
+            2,
+            0,
+            Some(primary(Some(DeploymentRolloutState::Failed), 0)),
+        ));
+        assert!(
+            failed.rollout_failed && !failed.rollout_completed,
+            "{failed:?}"
+        );
+        // What moto reports under MOTO_ECS_SERVICE_FAILED_TASKS: COMPLETED, but tasks failed.
+        let flapping = status_of(&service(
+            2,
+            2,
+            Some(primary(Some(DeploymentRolloutState::Completed), 1)),
+        ));
+        assert!(flapping.rollout_failed, "{flapping:?}");
+    }
+
+    #[test]
+    fn status_without_a_rollout_state_is_derived_from_the_counts() {
+        assert!(status_of(&service(2, 2, Some(primary(None, 0)))).rollout_completed);
+        assert!(!status_of(&service(2, 1, Some(primary(None, 0)))).rollout_completed);
+        assert!(status_of(&service(0, 0, None)).rollout_completed);
+        let inactive = Service::builder()
+            .status("INACTIVE")
+            .desired_count(2)
+            .build();
+        assert_eq!(status_of(&inactive), ServiceStatus::default());
+    }
+
+    #[test]
+    fn settings_name_what_is_missing() {
+        let config = Value::map([("name", Value::string("web"))]);
+        let error = ServiceSettings::read(&config, "web-blue", TG, 1).err();
+        assert_eq!(
+            error,
+            Some(BlueGreenInputError::MissingAttribute {
+                service_name: "web-blue".into(),
+                attribute: "cluster"
+            })
+        );
+    }
+
+    #[test]
+    fn colour_tags_add_the_original_name() {
+        let config = Value::map([("tags", Value::map([("env", Value::string("prod"))]))]);
+        let tags: Vec<(String, String)> = colour_tags(&config, "web")
+            .iter()
+            .map(|tag| {
+                (
+                    tag.key().unwrap_or_default().to_string(),
+                    tag.value().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            tags,
+            vec![
+                ("env".into(), "prod".into()),
+                (COLOUR_OF_TAG.into(), "web".into())
+            ]
+        );
+    }
+}

@@ -1,0 +1,338 @@
+//! Helpers shared by the EC2 network resource types: reading attributes out of planned values,
+//! building whole result objects, describe filters and batching, tags, and polling waits.
+//!
+//! Nothing here knows a particular resource type; each type's file owns its own API calls.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use aws_sdk_ec2::types::{Filter, ResourceType as Ec2ResourceType, Tag, TagSpecification};
+use infra_core::resource::{visible_tags, ADDRESS_TAG, LINEAGE_TAG};
+use infra_core::{Operation, ProviderError, Schema, Value};
+
+use crate::error::aws_error;
+
+/// EC2 accepts at most 200 values in one filter, so larger batches are split into calls of
+/// this size.
+pub(crate) const FILTER_VALUES_PER_CALL: usize = 200;
+
+/// How often a wait polls. moto answers at once; AWS needs a few seconds per state change.
+pub(crate) const POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+/// `ids` in groups small enough for one filter.
+pub(crate) fn chunks_of(ids: &[String]) -> std::slice::Chunks<'_, String> {
+    ids.chunks(FILTER_VALUES_PER_CALL)
+}
+
+/// A describe filter such as `vpc-id = [vpc-1, vpc-2]`.
+pub(crate) fn filter<I, S>(name: &str, values: I) -> Filter
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    Filter::builder()
+        .name(name)
+        .set_values(Some(values.into_iter().map(Into::into).collect()))
+        .build()
+}
+
+/// The known ids of `prior` values (attribute `id`), without duplicates, in a stable order.
+pub(crate) fn known_ids(prior: &[Value]) -> Vec<String> {
+    known_strings(prior, "id")
+}
+
+/// The known, non-empty string values of `attribute` across `values`, deduplicated and sorted.
+pub(crate) fn known_strings(values: &[Value], attribute: &str) -> Vec<String> {
+    values
+        .iter()
+        .filter_map(|value| value.get(attribute).as_str())
+        .filter(|text| !text.is_empty())
+        .map(str::to_string)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// One entry per `prior`, in order: the refreshed object found under its id, or `None`.
+pub(crate) fn in_prior_order(
+    prior: &[Value],
+    found: &HashMap<String, Value>,
+) -> Vec<Option<Value>> {
+    prior
+        .iter()
+        .map(|value| {
+            value
+                .get("id")
+                .as_str()
+                .and_then(|id| found.get(id))
+                .cloned()
+        })
+        .collect()
+}
+
+/// A string attribute that is set and known.
+pub(crate) fn string_attribute(value: &Value, name: &str) -> Option<String> {
+    value.get(name).as_str().map(str::to_string)
+}
+
+/// A string attribute that is set, known and not empty (AWS treats "" as absent).
+pub(crate) fn non_empty_attribute(value: &Value, name: &str) -> Option<String> {
+    string_attribute(value, name).filter(|text| !text.is_empty())
+}
+
+/// The strings of a list or set attribute; absent, null and unknown elements are skipped.
+pub(crate) fn string_list(value: &Value, name: &str) -> Vec<String> {
+    value
+        .get(name)
+        .as_list()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(crate) fn bool_attribute(value: &Value, name: &str, default: bool) -> bool {
+    value.get(name).as_bool().unwrap_or(default)
+}
+
+pub(crate) fn integer_attribute(value: &Value, name: &str) -> Option<i64> {
+    value.get(name).as_i64()
+}
+
+/// A whole result object: every attribute of `schema` (null unless given) and every block
+/// (empty unless given), then `entries`.
+pub(crate) fn whole_object<'a>(
+    schema: &Schema,
+    entries: impl IntoIterator<Item = (&'a str, Value)>,
+) -> Value {
+    let mut object: BTreeMap<String, Value> = BTreeMap::new();
+    for attribute in &schema.attributes {
+        object.insert(attribute.name.to_string(), Value::Null);
+    }
+    for block in &schema.blocks {
+        object.insert(block.name.to_string(), Value::List(Vec::new()));
+    }
+    for (name, value) in entries {
+        object.insert(name.to_string(), value);
+    }
+    Value::Map(object)
+}
+
+/// Copies attributes that AWS cannot report (config-only settings) from `from` into `to`.
+pub(crate) fn copy_attributes(from: &Value, to: &mut Value, names: &[&str]) {
+    if let Some(entries) = to.map_mut() {
+        for name in names {
+            entries.insert(name.to_string(), from.get(name).clone());
+        }
+    }
+}
+
+pub(crate) fn optional_string(text: Option<&str>) -> Value {
+    text.map(Value::string).unwrap_or(Value::Null)
+}
+
+pub(crate) fn string_values<I, S>(items: I) -> Value
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    Value::List(
+        items
+            .into_iter()
+            .map(|item| Value::String(item.into()))
+            .collect(),
+    )
+}
+
+/// EC2 tags for a tag specification or CreateTags.
+pub(crate) fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(key, value)| Tag::builder().key(key).value(value).build())
+        .collect()
+}
+
+/// The tag specification for a create call: the planned tags plus the managed `infra:*` tags.
+pub(crate) fn tag_specification(
+    operation: &Operation,
+    planned: &Value,
+    resource_type: Ec2ResourceType,
+) -> TagSpecification {
+    TagSpecification::builder()
+        .resource_type(resource_type)
+        .set_tags(Some(ec2_tags(&operation.tags_with_managed(planned))))
+        .build()
+}
+
+/// `tags` and `tags_all` as read: what AWS has, minus the managed `infra:*` keys.
+pub(crate) fn tag_entries(tags: &[Tag]) -> [(&'static str, Value); 2] {
+    let visible = visible_tags(
+        tags.iter()
+            .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or("")))),
+    );
+    [("tags", visible.clone()), ("tags_all", visible)]
+}
+
+/// Filters matching objects this lineage created for this address.
+pub(crate) fn managed_tag_filters(operation: &Operation) -> Vec<Filter> {
+    vec![
+        filter(&format!("tag:{ADDRESS_TAG}"), [operation.address.clone()]),
+        filter(&format!("tag:{LINEAGE_TAG}"), [operation.lineage.clone()]),
+    ]
+}
+
+/// The string map in `tags_all` (or `tags` when `tags_all` is not set), skipping unknowns.
+fn tag_map(value: &Value) -> BTreeMap<String, String> {
+    let source = match value.get("tags_all") {
+        Value::Map(_) => value.get("tags_all"),
+        _ => value.get("tags"),
+    };
+    source
+        .as_map()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter(|(key, _)| !key.starts_with("infra:"))
+                .filter_map(|(key, value)| {
+                    value.as_str().map(|text| (key.clone(), text.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Applies the difference between the prior and planned `tags_all` to one EC2 resource,
+/// never touching the managed `infra:*` tags.
+pub(crate) async fn update_tags(
+    ec2: &aws_sdk_ec2::Client,
+    resource_id: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    let before = tag_map(prior);
+    let after = tag_map(planned);
+    let removed: Vec<Tag> = before
+        .keys()
+        .filter(|key| !after.contains_key(*key))
+        .map(|key| Tag::builder().key(key).build())
+        .collect();
+    let changed: BTreeMap<String, String> = after
+        .iter()
+        .filter(|(key, value)| before.get(*key) != Some(value))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    if !removed.is_empty() {
+        ec2.delete_tags()
+            .resources(resource_id)
+            .set_tags(Some(removed))
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+    if !changed.is_empty() {
+        ec2.create_tags()
+            .resources(resource_id)
+            .set_tags(Some(ec2_tags(&changed)))
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+    Ok(())
+}
+
+/// True when the EC2 error code is `code`.
+pub(crate) fn has_code(error: &ProviderError, code: &str) -> bool {
+    error.code.as_deref() == Some(code)
+}
+
+/// Polls `check` every [`POLL_INTERVAL`] until it yields a value or `timeout` passes. The
+/// error names `what` was awaited.
+pub(crate) async fn wait_for<T, F, Fut>(
+    timeout: Duration,
+    what: &str,
+    mut check: F,
+) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(done) = check().await? {
+            return Ok(done);
+        }
+        if Instant::now() >= deadline {
+            return Err(ProviderError::with_code(
+                "WaitTimeout",
+                format!("timed out after {}s waiting for {what}", timeout.as_secs()),
+            ));
+        }
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+}
+
+/// Runs a delete, retrying while AWS reports `DependencyViolation` (an ENI or association
+/// still being released) until `timeout`; "not found" counts as deleted.
+pub(crate) async fn delete_with_retry<F, Fut>(
+    timeout: Duration,
+    what: &str,
+    mut delete: F,
+) -> Result<(), ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(), ProviderError>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        match delete().await {
+            Ok(()) => return Ok(()),
+            Err(error) if crate::error::is_not_found(&error) => return Ok(()),
+            Err(error) if has_code(&error, "DependencyViolation") && Instant::now() < deadline => {
+                tokio::time::sleep(POLL_INTERVAL * 2).await;
+            }
+            Err(error) => {
+                return Err(ProviderError {
+                    code: error.code,
+                    message: format!("deleting {what}: {}", error.message),
+                })
+            }
+        }
+    }
+}
+
+/// The ARN of an EC2 object, e.g. `arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1`.
+pub(crate) fn ec2_arn(region: &str, owner_id: &str, kind: &str, id: &str) -> String {
+    format!("arn:aws:ec2:{region}:{owner_id}:{kind}/{id}")
+}
+
+/// A process-unique name like the provider's `terraform-2026112214300000000001`.
+pub(crate) fn unique_name(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_nanos())
+        .unwrap_or(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{prefix}{nanos:020}{count:06}")
+}
+
+/// Go's `hash/crc32.ChecksumIEEE`, which the provider uses for
+/// hash-based ids (`aws_iam_policy_document`, `aws_route`).
+pub(crate) fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}

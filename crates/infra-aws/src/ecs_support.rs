@@ -1,0 +1,647 @@
+//! ECS pieces shared by the cluster, task definition and service types: the
+//! `container_definitions` JSON (to and from the SDK's typed containers, and the normal form
+//! both sides are compared in), and tags.
+//!
+//! The SDK has no JSON form of `ContainerDefinition`, so the fields are mapped one by one; a
+//! field we do not map is reported by [`unsupported_container_fields`] at validate time rather
+//! than silently dropped.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_ecs::types::{
+    ApplicationProtocol, ContainerCondition, ContainerDefinition, ContainerDependency, HealthCheck,
+    HostEntry, KeyValuePair, LogConfiguration, LogDriver, MountPoint, PortMapping, Secret, Tag,
+    TransportProtocol, Ulimit, UlimitName, VolumeFrom,
+};
+use infra_core::ProviderError;
+use serde_json::{json, Map, Value as Json};
+
+/// The container fields this provider maps to the SDK.
+const CONTAINER_FIELDS: &[&str] = &[
+    "name",
+    "image",
+    "cpu",
+    "memory",
+    "memoryReservation",
+    "links",
+    "portMappings",
+    "essential",
+    "entryPoint",
+    "command",
+    "environment",
+    "mountPoints",
+    "volumesFrom",
+    "secrets",
+    "dependsOn",
+    "startTimeout",
+    "stopTimeout",
+    "hostname",
+    "user",
+    "workingDirectory",
+    "disableNetworking",
+    "privileged",
+    "readonlyRootFilesystem",
+    "dnsServers",
+    "dnsSearchDomains",
+    "extraHosts",
+    "dockerSecurityOptions",
+    "interactive",
+    "pseudoTerminal",
+    "dockerLabels",
+    "ulimits",
+    "logConfiguration",
+    "healthCheck",
+];
+
+/// Problems with a `container_definitions` document: not a JSON array of objects, a container
+/// without `name`/`image`, or a field this provider does not map.
+pub fn container_definition_problems(text: &str) -> Vec<String> {
+    let parsed: Json = match serde_json::from_str(text) {
+        Ok(json) => json,
+        Err(error) => return vec![format!("container_definitions is not valid JSON: {error}")],
+    };
+    let Some(containers) = parsed.as_array() else {
+        return vec!["container_definitions must be a JSON array of container objects".to_string()];
+    };
+    let mut problems = Vec::new();
+    for (index, container) in containers.iter().enumerate() {
+        let Some(fields) = container.as_object() else {
+            problems.push(format!("container_definitions[{index}] is not an object"));
+            continue;
+        };
+        for required in ["name", "image"] {
+            if !fields.get(required).is_some_and(Json::is_string) {
+                problems.push(format!(
+                    "container_definitions[{index}] needs a string \"{required}\""
+                ));
+            }
+        }
+        for key in fields.keys() {
+            if !CONTAINER_FIELDS.contains(&key.as_str()) {
+                problems.push(format!(
+                    "container_definitions[{index}]: field \"{key}\" is not supported by infra"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn text_field(object: &Map<String, Json>, key: &str) -> Option<String> {
+    match object.get(key)? {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn int_field(object: &Map<String, Json>, key: &str) -> Option<i32> {
+    let value = object.get(key)?;
+    let number = value
+        .as_i64()
+        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))?;
+    i32::try_from(number).ok()
+}
+
+fn bool_field(object: &Map<String, Json>, key: &str) -> Option<bool> {
+    match object.get(key)? {
+        Json::Bool(b) => Some(*b),
+        Json::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn strings_field(object: &Map<String, Json>, key: &str) -> Option<Vec<String>> {
+    let items = object.get(key)?.as_array()?;
+    Some(
+        items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+    )
+}
+
+fn objects_field<'a>(object: &'a Map<String, Json>, key: &str) -> Vec<&'a Map<String, Json>> {
+    object
+        .get(key)
+        .and_then(Json::as_array)
+        .map(|items| items.iter().filter_map(Json::as_object).collect())
+        .unwrap_or_default()
+}
+
+fn string_map_field(object: &Map<String, Json>, key: &str) -> Option<HashMap<String, String>> {
+    let entries = object.get(key)?.as_object()?;
+    Some(
+        entries
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+            .collect(),
+    )
+}
+
+fn invalid(index: usize, what: &str, error: impl std::fmt::Display) -> ProviderError {
+    ProviderError::new(format!("container_definitions[{index}].{what}: {error}"))
+}
+
+/// Parses a `container_definitions` document into the SDK's containers.
+pub fn containers_to_sdk(text: &str) -> Result<Vec<ContainerDefinition>, ProviderError> {
+    let problems = container_definition_problems(text);
+    if !problems.is_empty() {
+        return Err(ProviderError::new(problems.join("; ")));
+    }
+    let parsed: Json = serde_json::from_str(text).map_err(|e| ProviderError::new(e.to_string()))?;
+    let mut out = Vec::new();
+    for (index, container) in parsed.as_array().into_iter().flatten().enumerate() {
+        let Some(c) = container.as_object() else {
+            continue;
+        };
+        let port_mappings = objects_field(c, "portMappings")
+            .into_iter()
+            .map(|p| {
+                PortMapping::builder()
+                    .set_container_port(int_field(p, "containerPort"))
+                    .set_host_port(int_field(p, "hostPort"))
+                    .set_protocol(
+                        text_field(p, "protocol").map(|s| TransportProtocol::from(s.as_str())),
+                    )
+                    .set_name(text_field(p, "name"))
+                    .set_app_protocol(
+                        text_field(p, "appProtocol").map(|s| ApplicationProtocol::from(s.as_str())),
+                    )
+                    .set_container_port_range(text_field(p, "containerPortRange"))
+                    .build()
+            })
+            .collect();
+        let environment = objects_field(c, "environment")
+            .into_iter()
+            .map(|e| {
+                KeyValuePair::builder()
+                    .set_name(text_field(e, "name"))
+                    .set_value(text_field(e, "value"))
+                    .build()
+            })
+            .collect();
+        let mount_points = objects_field(c, "mountPoints")
+            .into_iter()
+            .map(|m| {
+                MountPoint::builder()
+                    .set_source_volume(text_field(m, "sourceVolume"))
+                    .set_container_path(text_field(m, "containerPath"))
+                    .set_read_only(bool_field(m, "readOnly"))
+                    .build()
+            })
+            .collect();
+        let volumes_from = objects_field(c, "volumesFrom")
+            .into_iter()
+            .map(|v| {
+                VolumeFrom::builder()
+                    .set_source_container(text_field(v, "sourceContainer"))
+                    .set_read_only(bool_field(v, "readOnly"))
+                    .build()
+            })
+            .collect();
+        let secrets = objects_field(c, "secrets")
+            .into_iter()
+            .map(|s| {
+                Secret::builder()
+                    .set_name(text_field(s, "name"))
+                    .set_value_from(text_field(s, "valueFrom"))
+                    .build()
+                    .map_err(|e| invalid(index, "secrets", e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let depends_on = objects_field(c, "dependsOn")
+            .into_iter()
+            .map(|d| {
+                ContainerDependency::builder()
+                    .set_container_name(text_field(d, "containerName"))
+                    .set_condition(
+                        text_field(d, "condition").map(|s| ContainerCondition::from(s.as_str())),
+                    )
+                    .build()
+                    .map_err(|e| invalid(index, "dependsOn", e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let ulimits = objects_field(c, "ulimits")
+            .into_iter()
+            .map(|u| {
+                Ulimit::builder()
+                    .set_name(text_field(u, "name").map(|s| UlimitName::from(s.as_str())))
+                    .set_soft_limit(int_field(u, "softLimit"))
+                    .set_hard_limit(int_field(u, "hardLimit"))
+                    .build()
+                    .map_err(|e| invalid(index, "ulimits", e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let extra_hosts = objects_field(c, "extraHosts")
+            .into_iter()
+            .map(|h| {
+                HostEntry::builder()
+                    .set_hostname(text_field(h, "hostname"))
+                    .set_ip_address(text_field(h, "ipAddress"))
+                    .build()
+                    .map_err(|e| invalid(index, "extraHosts", e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let log_configuration = match c.get("logConfiguration").and_then(Json::as_object) {
+            Some(l) => Some(
+                LogConfiguration::builder()
+                    .set_log_driver(text_field(l, "logDriver").map(|s| LogDriver::from(s.as_str())))
+                    .set_options(string_map_field(l, "options"))
+                    .set_secret_options(Some(
+                        objects_field(l, "secretOptions")
+                            .into_iter()
+                            .map(|s| {
+                                Secret::builder()
+                                    .set_name(text_field(s, "name"))
+                                    .set_value_from(text_field(s, "valueFrom"))
+                                    .build()
+                                    .map_err(|e| {
+                                        invalid(index, "logConfiguration.secretOptions", e)
+                                    })
+                            })
+                            .collect::<Result<Vec<_>, _>>()?,
+                    ))
+                    .build()
+                    .map_err(|e| invalid(index, "logConfiguration", e))?,
+            ),
+            None => None,
+        };
+        let health_check = match c.get("healthCheck").and_then(Json::as_object) {
+            Some(h) => Some(
+                HealthCheck::builder()
+                    .set_command(strings_field(h, "command"))
+                    .set_interval(int_field(h, "interval"))
+                    .set_timeout(int_field(h, "timeout"))
+                    .set_retries(int_field(h, "retries"))
+                    .set_start_period(int_field(h, "startPeriod"))
+                    .build()
+                    .map_err(|e| invalid(index, "healthCheck", e))?,
+            ),
+            None => None,
+        };
+        out.push(
+            ContainerDefinition::builder()
+                .set_name(text_field(c, "name"))
+                .set_image(text_field(c, "image"))
+                .set_cpu(int_field(c, "cpu"))
+                .set_memory(int_field(c, "memory"))
+                .set_memory_reservation(int_field(c, "memoryReservation"))
+                .set_links(strings_field(c, "links"))
+                .set_port_mappings(Some(port_mappings))
+                .set_essential(bool_field(c, "essential"))
+                .set_entry_point(strings_field(c, "entryPoint"))
+                .set_command(strings_field(c, "command"))
+                .set_environment(Some(environment))
+                .set_mount_points(Some(mount_points))
+                .set_volumes_from(Some(volumes_from))
+                .set_secrets((!secrets.is_empty()).then_some(secrets))
+                .set_depends_on((!depends_on.is_empty()).then_some(depends_on))
+                .set_start_timeout(int_field(c, "startTimeout"))
+                .set_stop_timeout(int_field(c, "stopTimeout"))
+                .set_hostname(text_field(c, "hostname"))
+                .set_user(text_field(c, "user"))
+                .set_working_directory(text_field(c, "workingDirectory"))
+                .set_disable_networking(bool_field(c, "disableNetworking"))
+                .set_privileged(bool_field(c, "privileged"))
+                .set_readonly_root_filesystem(bool_field(c, "readonlyRootFilesystem"))
+                .set_dns_servers(strings_field(c, "dnsServers"))
+                .set_dns_search_domains(strings_field(c, "dnsSearchDomains"))
+                .set_extra_hosts((!extra_hosts.is_empty()).then_some(extra_hosts))
+                .set_docker_security_options(strings_field(c, "dockerSecurityOptions"))
+                .set_interactive(bool_field(c, "interactive"))
+                .set_pseudo_terminal(bool_field(c, "pseudoTerminal"))
+                .set_docker_labels(string_map_field(c, "dockerLabels"))
+                .set_ulimits((!ulimits.is_empty()).then_some(ulimits))
+                .set_log_configuration(log_configuration)
+                .set_health_check(health_check)
+                .build(),
+        );
+    }
+    Ok(out)
+}
+
+fn put(object: &mut Map<String, Json>, key: &str, value: Option<Json>) {
+    if let Some(value) = value {
+        object.insert(key.to_string(), value);
+    }
+}
+
+fn list_json(items: &[String]) -> Option<Json> {
+    (!items.is_empty()).then(|| json!(items))
+}
+
+/// The SDK's containers as a `container_definitions` document (not yet normalized).
+pub fn containers_to_json(containers: &[ContainerDefinition]) -> String {
+    let items: Vec<Json> = containers
+        .iter()
+        .map(|c| {
+            let mut o = Map::new();
+            put(&mut o, "name", c.name().map(|s| json!(s)));
+            put(&mut o, "image", c.image().map(|s| json!(s)));
+            put(&mut o, "cpu", Some(json!(c.cpu())));
+            put(&mut o, "memory", c.memory().map(|n| json!(n)));
+            put(&mut o, "memoryReservation", c.memory_reservation().map(|n| json!(n)));
+            put(&mut o, "links", list_json(c.links()));
+            let ports: Vec<Json> = c
+                .port_mappings()
+                .iter()
+                .map(|p| {
+                    let mut m = Map::new();
+                    put(&mut m, "containerPort", p.container_port().map(|n| json!(n)));
+                    put(&mut m, "hostPort", p.host_port().map(|n| json!(n)));
+                    put(&mut m, "protocol", p.protocol().map(|s| json!(s.as_str())));
+                    put(&mut m, "name", p.name().map(|s| json!(s)));
+                    put(&mut m, "appProtocol", p.app_protocol().map(|s| json!(s.as_str())));
+                    put(&mut m, "containerPortRange", p.container_port_range().map(|s| json!(s)));
+                    Json::Object(m)
+                })
+                .collect();
+            put(&mut o, "portMappings", Some(Json::Array(ports)));
+            put(&mut o, "essential", c.essential().map(|b| json!(b)));
+            put(&mut o, "entryPoint", list_json(c.entry_point()));
+            put(&mut o, "command", list_json(c.command()));
+            let environment: Vec<Json> = c
+                .environment()
+                .iter()
+                .map(|e| json!({"name": e.name(), "value": e.value()}))
+                .collect();
+            put(&mut o, "environment", Some(Json::Array(environment)));
+            let mounts: Vec<Json> = c
+                .mount_points()
+                .iter()
+                .map(|m| json!({"sourceVolume": m.source_volume(), "containerPath": m.container_path(), "readOnly": m.read_only()}))
+                .collect();
+            put(&mut o, "mountPoints", Some(Json::Array(mounts)));
+            let volumes: Vec<Json> = c
+                .volumes_from()
+                .iter()
+                .map(|v| json!({"sourceContainer": v.source_container(), "readOnly": v.read_only()}))
+                .collect();
+            put(&mut o, "volumesFrom", Some(Json::Array(volumes)));
+            let secrets: Vec<Json> = c.secrets().iter().map(|s| json!({"name": s.name(), "valueFrom": s.value_from()})).collect();
+            put(&mut o, "secrets", Some(Json::Array(secrets)));
+            let depends: Vec<Json> = c
+                .depends_on()
+                .iter()
+                .map(|d| json!({"containerName": d.container_name(), "condition": d.condition().as_str()}))
+                .collect();
+            put(&mut o, "dependsOn", Some(Json::Array(depends)));
+            put(&mut o, "startTimeout", c.start_timeout().map(|n| json!(n)));
+            put(&mut o, "stopTimeout", c.stop_timeout().map(|n| json!(n)));
+            put(&mut o, "hostname", c.hostname().map(|s| json!(s)));
+            put(&mut o, "user", c.user().map(|s| json!(s)));
+            put(&mut o, "workingDirectory", c.working_directory().map(|s| json!(s)));
+            put(&mut o, "disableNetworking", c.disable_networking().map(|b| json!(b)));
+            put(&mut o, "privileged", c.privileged().map(|b| json!(b)));
+            put(&mut o, "readonlyRootFilesystem", c.readonly_root_filesystem().map(|b| json!(b)));
+            put(&mut o, "dnsServers", list_json(c.dns_servers()));
+            put(&mut o, "dnsSearchDomains", list_json(c.dns_search_domains()));
+            let hosts: Vec<Json> = c
+                .extra_hosts()
+                .iter()
+                .map(|h| json!({"hostname": h.hostname(), "ipAddress": h.ip_address()}))
+                .collect();
+            put(&mut o, "extraHosts", Some(Json::Array(hosts)));
+            put(&mut o, "dockerSecurityOptions", list_json(c.docker_security_options()));
+            put(&mut o, "interactive", c.interactive().map(|b| json!(b)));
+            put(&mut o, "pseudoTerminal", c.pseudo_terminal().map(|b| json!(b)));
+            put(
+                &mut o,
+                "dockerLabels",
+                c.docker_labels().map(|labels| json!(labels.iter().collect::<BTreeMap<_, _>>())),
+            );
+            let ulimits: Vec<Json> = c
+                .ulimits()
+                .iter()
+                .map(|u| json!({"name": u.name().as_str(), "softLimit": u.soft_limit(), "hardLimit": u.hard_limit()}))
+                .collect();
+            put(&mut o, "ulimits", Some(Json::Array(ulimits)));
+            put(
+                &mut o,
+                "logConfiguration",
+                c.log_configuration().map(|l| {
+                    json!({
+                        "logDriver": l.log_driver().as_str(),
+                        "options": l.options().map(|m| m.iter().collect::<BTreeMap<_, _>>()),
+                        "secretOptions": l.secret_options().iter().map(|s| json!({"name": s.name(), "valueFrom": s.value_from()})).collect::<Vec<_>>(),
+                    })
+                }),
+            );
+            put(
+                &mut o,
+                "healthCheck",
+                c.health_check().map(|h| {
+                    json!({
+                        "command": h.command(),
+                        "interval": h.interval(),
+                        "timeout": h.timeout(),
+                        "retries": h.retries(),
+                        "startPeriod": h.start_period(),
+                    })
+                }),
+            );
+            Json::Object(o)
+        })
+        .collect();
+    Json::Array(items).to_string()
+}
+
+/// Drops nulls, empty strings/arrays/objects at any depth; `None` when nothing is left.
+fn drop_empty(value: Json) -> Option<Json> {
+    match value {
+        Json::Null => None,
+        Json::Array(items) => {
+            let items: Vec<Json> = items.into_iter().filter_map(drop_empty).collect();
+            (!items.is_empty()).then_some(Json::Array(items))
+        }
+        Json::Object(entries) => {
+            let mut sorted: Vec<(String, Json)> = entries
+                .into_iter()
+                .filter_map(|(k, v)| drop_empty(v).map(|v| (k, v)))
+                .collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            (!sorted.is_empty()).then(|| Json::Object(sorted.into_iter().collect()))
+        }
+        other => Some(other),
+    }
+}
+
+/// Numbers given as strings (`"cpu": "256"`) become numbers, as AWS reports them.
+fn number_from_text(value: &mut Json) {
+    if let Some(n) = value.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
+        *value = json!(n);
+    }
+}
+
+/// The normal form of a `container_definitions` document, so configuration and what AWS
+/// reports compare equal: nulls and empty values dropped, AWS's defaults (`essential: true`,
+/// `protocol: "tcp"`, `cpu: 0`, a host port equal to the container port under `awsvpc`)
+/// dropped, `environment` sorted by name, keys sorted. Text that is not a JSON array is
+/// returned unchanged.
+pub fn normalize_container_definitions(text: &str, awsvpc: bool) -> String {
+    let Ok(Json::Array(containers)) = serde_json::from_str::<Json>(text) else {
+        return text.to_string();
+    };
+    let normalized: Vec<Json> = containers
+        .into_iter()
+        .map(|container| {
+            let Json::Object(mut c) = container else {
+                return container;
+            };
+            for key in [
+                "cpu",
+                "memory",
+                "memoryReservation",
+                "startTimeout",
+                "stopTimeout",
+            ] {
+                if let Some(value) = c.get_mut(key) {
+                    number_from_text(value);
+                }
+            }
+            if c.get("essential") == Some(&Json::Bool(true)) {
+                c.remove("essential");
+            }
+            if c.get("cpu") == Some(&json!(0)) {
+                c.remove("cpu");
+            }
+            if let Some(Json::Array(ports)) = c.get_mut("portMappings") {
+                for port in ports.iter_mut() {
+                    let Json::Object(p) = port else { continue };
+                    for key in ["containerPort", "hostPort"] {
+                        if let Some(value) = p.get_mut(key) {
+                            number_from_text(value);
+                        }
+                    }
+                    if p.get("protocol").and_then(Json::as_str) == Some("tcp") {
+                        p.remove("protocol");
+                    }
+                    let host = p.get("hostPort").cloned();
+                    if host == Some(json!(0))
+                        || (awsvpc && host.is_some() && host == p.get("containerPort").cloned())
+                    {
+                        p.remove("hostPort");
+                    }
+                }
+            }
+            if let Some(Json::Array(environment)) = c.get_mut("environment") {
+                environment.sort_by(|a, b| {
+                    let name = |v: &Json| {
+                        v.get("name")
+                            .and_then(Json::as_str)
+                            .unwrap_or_default()
+                            .to_string()
+                    };
+                    name(a).cmp(&name(b))
+                });
+            }
+            if let Some(Json::Object(health)) = c.get_mut("healthCheck") {
+                // AWS's health check defaults.
+                for (key, default) in [
+                    ("interval", 30),
+                    ("timeout", 5),
+                    ("retries", 3),
+                    ("startPeriod", 0),
+                ] {
+                    if health.get(key) == Some(&json!(default)) {
+                        health.remove(key);
+                    }
+                }
+            }
+            drop_empty(Json::Object(c)).unwrap_or_else(|| json!({}))
+        })
+        .collect();
+    Json::Array(normalized).to_string()
+}
+
+pub fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+pub fn tags_from_sdk(tags: &[Tag]) -> Vec<(String, String)> {
+    tags.iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Adds and removes the tag difference between `prior` and `planned` on an ECS ARN.
+pub async fn update_tags(
+    client: &aws_sdk_ecs::Client,
+    arn: &str,
+    prior: &infra_core::Value,
+    planned: &infra_core::Value,
+) -> Result<(), ProviderError> {
+    let (to_set, to_remove) = crate::app_support::tag_changes(prior, planned);
+    if !to_remove.is_empty() {
+        client
+            .untag_resource()
+            .resource_arn(arn)
+            .set_tag_keys(Some(to_remove))
+            .send()
+            .await
+            .map_err(crate::error::aws_error)?;
+    }
+    if !to_set.is_empty() {
+        client
+            .tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(tags_to_sdk(&to_set)))
+            .send()
+            .await
+            .map_err(crate::error::aws_error)?;
+    }
+    Ok(())
+}
+
+pub use crate::app_support::has_managed_tags;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_form_drops_aws_defaults_and_sorts() {
+        let config = r#"[{"name":"web","image":"nginx","memory":512,"essential":true,
+            "portMappings":[{"containerPort":80,"hostPort":80,"protocol":"tcp"}],
+            "environment":[{"name":"B","value":"2"},{"name":"A","value":"1"}],"mountPoints":[]}]"#;
+        let reported = r#"[{"cpu":0,"environment":[{"name":"A","value":"1"},{"name":"B","value":"2"}],
+            "image":"nginx","memory":512,"name":"web","portMappings":[{"containerPort":80,"hostPort":80}],
+            "volumesFrom":[]}]"#;
+        assert_eq!(
+            normalize_container_definitions(config, true),
+            normalize_container_definitions(reported, true)
+        );
+        assert!(!normalize_container_definitions(config, true).contains("essential"));
+    }
+
+    #[test]
+    fn unsupported_fields_are_named() {
+        let problems = container_definition_problems(r#"[{"name":"a","image":"b","gpu":1}]"#);
+        assert_eq!(
+            problems,
+            vec!["container_definitions[0]: field \"gpu\" is not supported by infra".to_string()]
+        );
+    }
+
+    #[test]
+    fn round_trip_through_the_sdk() {
+        let config = r#"[{"name":"web","image":"nginx","memory":256,"command":["a"],
+            "logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"g"}},
+            "healthCheck":{"command":["CMD","true"],"interval":10}}]"#;
+        let sdk = containers_to_sdk(config).expect("parses");
+        let back = containers_to_json(&sdk);
+        assert_eq!(
+            normalize_container_definitions(&back, false),
+            normalize_container_definitions(config, false)
+        );
+    }
+}

@@ -1,0 +1,279 @@
+//! `aws_cloudwatch_log_group`: a CloudWatch Logs group and its retention.
+//!
+//! Refresh is one DescribeLogGroups walk (by name prefix when there is one instance, else the
+//! common prefix of all names) matched by exact name, then ListTagsForResource per found group.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_cloudwatchlogs::types::LogGroup;
+use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::{
+    changed, has_managed_tags, int, is_missing, number, set_tags, string, tag_changes, text,
+    vanished,
+};
+use crate::error::aws_error;
+use crate::Aws;
+
+/// The retention periods CloudWatch Logs accepts (0 = never expire).
+const RETENTION_DAYS: &[i64] = &[
+    0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+pub struct AwsCloudwatchLogGroup {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsCloudwatchLogGroup {
+    pub fn new(aws: Arc<Aws>) -> AwsCloudwatchLogGroup {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(
+                Attribute::optional("retention_in_days", Type::Number)
+                    .default(Value::Number(0.0))
+                    .check(Check::Range(0, 3653)),
+            )
+            .with_tags();
+        AwsCloudwatchLogGroup { aws, schema }
+    }
+
+    /// Log groups by exact name, with tags.
+    async fn describe(
+        &self,
+        names: &[String],
+    ) -> Result<BTreeMap<String, (LogGroup, Vec<(String, String)>)>, ProviderError> {
+        let client = &self.aws.clients().await.logs;
+        let mut out = BTreeMap::new();
+        let Some(first) = names.first() else {
+            return Ok(out);
+        };
+        // The longest prefix every name shares narrows the listing.
+        let prefix: String = names.iter().skip(1).fold(first.clone(), |common, name| {
+            common
+                .chars()
+                .zip(name.chars())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect()
+        });
+        let mut request = client.describe_log_groups();
+        if !prefix.is_empty() {
+            request = request.log_group_name_prefix(&prefix);
+        }
+        let mut pages = request.into_paginator().send();
+        let mut found = Vec::new();
+        while let Some(page) = pages.next().await {
+            for group in page.map_err(aws_error)?.log_groups() {
+                if group
+                    .log_group_name()
+                    .is_some_and(|n| names.iter().any(|name| name == n))
+                {
+                    found.push(group.clone());
+                }
+            }
+        }
+        for group in found {
+            let name = group.log_group_name().unwrap_or_default().to_string();
+            let arn = arn_of(&group);
+            let tags = match client
+                .list_tags_for_resource()
+                .resource_arn(&arn)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(response) => response
+                    .tags()
+                    .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default(),
+                Err(error) if is_missing(&error) => continue,
+                Err(error) => return Err(error),
+            };
+            out.insert(name, (group, tags));
+        }
+        Ok(out)
+    }
+
+    async fn read_one(&self, name: &str) -> Result<(Value, Vec<(String, String)>), ProviderError> {
+        self.describe(&[name.to_string()])
+            .await?
+            .remove(name)
+            .map(|(group, tags)| (to_value(&group, &tags), tags))
+            .ok_or_else(|| vanished("log group", name))
+    }
+}
+
+/// The group's ARN without the `:*` DescribeLogGroups appends.
+fn arn_of(group: &LogGroup) -> String {
+    let arn = group.arn().unwrap_or_default();
+    arn.strip_suffix(":*").unwrap_or(arn).to_string()
+}
+
+fn to_value(group: &LogGroup, tags: &[(String, String)]) -> Value {
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), text(group.log_group_name()));
+    object.insert("arn".to_string(), Value::string(arn_of(group)));
+    object.insert("name".to_string(), text(group.log_group_name()));
+    object.insert(
+        "retention_in_days".to_string(),
+        number(Some(i64::from(group.retention_in_days().unwrap_or(0)))),
+    );
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    Value::Map(object)
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsCloudwatchLogGroup {
+    fn name(&self) -> &'static str {
+        "aws_cloudwatch_log_group"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        match config.get("retention_in_days").as_i64() {
+            Some(days) if !RETENTION_DAYS.contains(&days) => vec![(
+                "retention_in_days".to_string(),
+                format!(
+                    "{days} is not a retention CloudWatch Logs accepts (one of {RETENTION_DAYS:?})"
+                ),
+            )],
+            _ => vec![],
+        }
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.logs;
+        let name = string(planned, "name")
+            .ok_or_else(|| ProviderError::new("aws_cloudwatch_log_group needs a known \"name\""))?;
+        client
+            .create_log_group()
+            .log_group_name(&name)
+            .set_tags(Some(
+                operation.tags_with_managed(planned).into_iter().collect(),
+            ))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        if let Some(days) = int(planned, "retention_in_days").filter(|d| *d > 0) {
+            client
+                .put_retention_policy()
+                .log_group_name(&name)
+                .retention_in_days(days)
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        Ok(self.read_one(&name).await?.0)
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.logs;
+        let name = string(prior, "name")
+            .ok_or_else(|| ProviderError::new("aws_cloudwatch_log_group has no name in state"))?;
+        if changed(prior, planned, "retention_in_days") {
+            match int(planned, "retention_in_days").filter(|d| *d > 0) {
+                Some(days) => {
+                    client
+                        .put_retention_policy()
+                        .log_group_name(&name)
+                        .retention_in_days(days)
+                        .send()
+                        .await
+                        .map_err(aws_error)?;
+                }
+                None => {
+                    client
+                        .delete_retention_policy()
+                        .log_group_name(&name)
+                        .send()
+                        .await
+                        .map_err(aws_error)?;
+                }
+            }
+        }
+        let arn = string(prior, "arn").unwrap_or_default();
+        let (to_set, to_remove) = tag_changes(prior, planned);
+        if !to_remove.is_empty() {
+            client
+                .untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(to_remove))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        if !to_set.is_empty() {
+            client
+                .tag_resource()
+                .resource_arn(&arn)
+                .set_tags(Some(to_set.into_iter().collect()))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        Ok(self.read_one(&name).await?.0)
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.logs;
+        let Some(name) = string(prior, "name") else {
+            return Ok(());
+        };
+        match client
+            .delete_log_group()
+            .log_group_name(&name)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_missing(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
+        let found = self.describe(&names).await?;
+        Ok(prior
+            .iter()
+            .map(|p| {
+                string(p, "name")
+                    .and_then(|name| found.get(&name))
+                    .map(|(group, tags)| to_value(group, tags))
+            })
+            .collect())
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = string(planned, "name") else {
+            return Ok(None);
+        };
+        Ok(self
+            .describe(std::slice::from_ref(&name))
+            .await?
+            .remove(&name)
+            .filter(|(_, tags)| has_managed_tags(tags, operation))
+            .map(|(group, tags)| to_value(&group, &tags)))
+    }
+}

@@ -1,0 +1,236 @@
+//! `aws_db_subnet_group`: the subnets an RDS instance may be placed in.
+//!
+//! Refresh lists every subnet group once (DescribeDBSubnetGroups, paginated; the API has no
+//! name-list filter) and matches by name, then reads tags per found group
+//! (ListTagsForResource; the describe answer carries none).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_rds::types::DbSubnetGroup;
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::has_managed_tags;
+use crate::app_support::{changed, set_tags, string, string_list, strings, text, vanished};
+use crate::error::{aws_error, is_not_found};
+use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
+use crate::Aws;
+
+pub struct AwsDbSubnetGroup {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsDbSubnetGroup {
+    pub fn new(aws: Arc<Aws>) -> AwsDbSubnetGroup {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("vpc_id", Type::String))
+            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(
+                Attribute::optional("description", Type::String)
+                    .default(Value::string("Managed by Terraform")),
+            )
+            .attr(Attribute::required("subnet_ids", Type::set(Type::String)))
+            .with_tags();
+        AwsDbSubnetGroup { aws, schema }
+    }
+
+    /// Subnet groups by name, with their tags.
+    async fn describe(
+        &self,
+        names: &[String],
+    ) -> Result<BTreeMap<String, (DbSubnetGroup, Vec<(String, String)>)>, ProviderError> {
+        let client = &self.aws.clients().await.rds;
+        let mut out = BTreeMap::new();
+        if names.is_empty() {
+            return Ok(out);
+        }
+        let mut groups = Vec::new();
+        if let [name] = names {
+            // One name: ask for it directly rather than listing the account.
+            match client
+                .describe_db_subnet_groups()
+                .db_subnet_group_name(name)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(response) => groups.extend(response.db_subnet_groups().iter().cloned()),
+                Err(error) if is_not_found(&error) => {}
+                Err(error) => return Err(error),
+            }
+        } else {
+            let mut pages = client.describe_db_subnet_groups().into_paginator().send();
+            while let Some(page) = pages.next().await {
+                groups.extend(page.map_err(aws_error)?.db_subnet_groups().iter().cloned());
+            }
+        }
+        for group in groups {
+            let Some(name) = group.db_subnet_group_name().map(str::to_string) else {
+                continue;
+            };
+            if !names.contains(&name) {
+                continue;
+            }
+            let tags = match group.db_subnet_group_arn() {
+                Some(arn) => list_tags(client, arn).await?,
+                None => vec![],
+            };
+            out.insert(name, (group, tags));
+        }
+        Ok(out)
+    }
+
+    async fn read_one(&self, name: &str) -> Result<(Value, Vec<(String, String)>), ProviderError> {
+        self.describe(&[name.to_string()])
+            .await?
+            .remove(name)
+            .map(|(group, tags)| (to_value(&group, &tags), tags))
+            .ok_or_else(|| vanished("DB subnet group", name))
+    }
+}
+
+fn to_value(group: &DbSubnetGroup, tags: &[(String, String)]) -> Value {
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), text(group.db_subnet_group_name()));
+    object.insert("arn".to_string(), text(group.db_subnet_group_arn()));
+    object.insert("vpc_id".to_string(), text(group.vpc_id()));
+    object.insert("name".to_string(), text(group.db_subnet_group_name()));
+    object.insert(
+        "description".to_string(),
+        text(group.db_subnet_group_description()),
+    );
+    object.insert(
+        "subnet_ids".to_string(),
+        string_list(group.subnets().iter().filter_map(|s| s.subnet_identifier())),
+    );
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    Value::Map(object)
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsDbSubnetGroup {
+    fn name(&self) -> &'static str {
+        "aws_db_subnet_group"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if let Some(name) = config.get("name").as_str() {
+            let valid = name.len() <= 255
+                && name.chars().all(|c| {
+                    c.is_ascii_lowercase()
+                        || c.is_ascii_digit()
+                        || matches!(c, '.' | '_' | '-' | ' ')
+                })
+                && name != "default";
+            if !valid {
+                problems.push((
+                    "name".to_string(),
+                    format!("\"{name}\" is not a valid DB subnet group name: lowercase letters, digits, '.', '_', '-', ' ' only, not \"default\""),
+                ));
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.rds;
+        let name = string(planned, "name")
+            .ok_or_else(|| ProviderError::new("aws_db_subnet_group needs a known \"name\""))?;
+        client
+            .create_db_subnet_group()
+            .db_subnet_group_name(&name)
+            .db_subnet_group_description(
+                string(planned, "description")
+                    .unwrap_or_else(|| "Managed by Terraform".to_string()),
+            )
+            .set_subnet_ids(Some(strings(planned, "subnet_ids")))
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(self.read_one(&name).await?.0)
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.rds;
+        let name = string(prior, "name")
+            .ok_or_else(|| ProviderError::new("aws_db_subnet_group has no name in state"))?;
+        if changed(prior, planned, "description") || changed(prior, planned, "subnet_ids") {
+            client
+                .modify_db_subnet_group()
+                .db_subnet_group_name(&name)
+                .set_db_subnet_group_description(string(planned, "description"))
+                .set_subnet_ids(Some(strings(planned, "subnet_ids")))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        if let Some(arn) = string(prior, "arn") {
+            update_tags(client, &arn, prior, planned).await?;
+        }
+        Ok(self.read_one(&name).await?.0)
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.rds;
+        let Some(name) = string(prior, "name") else {
+            return Ok(());
+        };
+        match client
+            .delete_db_subnet_group()
+            .db_subnet_group_name(&name)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_not_found(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
+        let found = self.describe(&names).await?;
+        Ok(prior
+            .iter()
+            .map(|p| {
+                string(p, "name")
+                    .and_then(|name| found.get(&name))
+                    .map(|(group, tags)| to_value(group, tags))
+            })
+            .collect())
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = string(planned, "name") else {
+            return Ok(None);
+        };
+        Ok(self
+            .describe(std::slice::from_ref(&name))
+            .await?
+            .remove(&name)
+            .filter(|(_, tags)| has_managed_tags(tags, operation))
+            .map(|(group, tags)| to_value(&group, &tags)))
+    }
+}

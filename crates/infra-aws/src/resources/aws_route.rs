@@ -1,0 +1,273 @@
+//! `aws_route`: one route in a route table, managed on its own. Its id is the provider's
+//! `r-<route table id><crc32 of the destination>`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aws_sdk_ec2::types::{Route, RouteTable};
+use infra_core::{
+    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+};
+
+use crate::ec2_support::{
+    crc32, filter, known_strings, non_empty_attribute, optional_string, string_attribute,
+    whole_object,
+};
+use crate::error::aws_error;
+use crate::resources::aws_route_table::{route_targets, ROUTE_TARGETS};
+use crate::Aws;
+
+pub struct AwsRoute {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+/// The provider's route id.
+fn route_id(route_table_id: &str, destination: &str) -> String {
+    format!("r-{route_table_id}{}", crc32(destination.as_bytes()))
+}
+
+fn destination_of(value: &Value) -> Option<String> {
+    non_empty_attribute(value, "destination_cidr_block")
+        .or_else(|| non_empty_attribute(value, "destination_ipv6_cidr_block"))
+}
+
+impl AwsRoute {
+    pub fn new(aws: Arc<Aws>) -> AwsRoute {
+        let mut schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("route_table_id", Type::String).force_new())
+            .attr(Attribute::optional("destination_cidr_block", Type::String).force_new())
+            .attr(Attribute::optional("destination_ipv6_cidr_block", Type::String).force_new())
+            .attr(Attribute::computed("origin", Type::String))
+            .attr(Attribute::computed("state", Type::String));
+        for target in ROUTE_TARGETS {
+            schema = schema.attr(Attribute::optional(target, Type::String));
+        }
+        AwsRoute { aws, schema }
+    }
+
+    /// The tables holding `route_table_ids`, in one paginated call per 200 tables.
+    async fn tables(
+        &self,
+        route_table_ids: &[String],
+    ) -> Result<HashMap<String, RouteTable>, ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let mut tables = HashMap::new();
+        for chunk in crate::ec2_support::chunks_of(route_table_ids) {
+            let found: Vec<RouteTable> = ec2
+                .describe_route_tables()
+                .filters(filter("route-table-id", chunk.iter().cloned()))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error)?;
+            for table in found {
+                if let Some(id) = table.route_table_id() {
+                    tables.insert(id.to_string(), table);
+                }
+            }
+        }
+        Ok(tables)
+    }
+
+    /// The route `value` describes (by table and destination) as AWS now holds it.
+    fn convert(&self, value: &Value, tables: &HashMap<String, RouteTable>) -> Option<Value> {
+        let table_id = string_attribute(value, "route_table_id")?;
+        let destination = destination_of(value)?;
+        let route: &Route = tables.get(&table_id)?.routes().iter().find(|route| {
+            route.destination_cidr_block() == Some(destination.as_str())
+                || route.destination_ipv6_cidr_block() == Some(destination.as_str())
+        })?;
+        let mut entries = vec![
+            ("id", Value::string(route_id(&table_id, &destination))),
+            ("route_table_id", Value::string(&table_id)),
+            (
+                "destination_cidr_block",
+                optional_string(route.destination_cidr_block()),
+            ),
+            (
+                "destination_ipv6_cidr_block",
+                optional_string(route.destination_ipv6_cidr_block()),
+            ),
+            (
+                "origin",
+                optional_string(route.origin().map(|origin| origin.as_str())),
+            ),
+            (
+                "state",
+                optional_string(route.state().map(|state| state.as_str())),
+            ),
+        ];
+        for (name, target) in route_targets(route) {
+            // Unset targets read as null, matching a configuration that leaves them out.
+            entries.push((
+                name,
+                if target.is_empty() {
+                    Value::Null
+                } else {
+                    Value::String(target)
+                },
+            ));
+        }
+        Some(whole_object(&self.schema, entries))
+    }
+
+    async fn read_one(&self, value: &Value) -> Result<Value, ProviderError> {
+        let table_id = string_attribute(value, "route_table_id").unwrap_or_default();
+        let tables = self.tables(std::slice::from_ref(&table_id)).await?;
+        self.convert(value, &tables).ok_or_else(|| {
+            ProviderError::with_code(
+                "InvalidRoute.NotFound",
+                format!(
+                    "no route to {} in route table {table_id}",
+                    destination_of(value).unwrap_or_default()
+                ),
+            )
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsRoute {
+    fn name(&self) -> &'static str {
+        "aws_route"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        Timeouts {
+            create: std::time::Duration::from_secs(5 * 60),
+            update: std::time::Duration::from_secs(2 * 60),
+            delete: std::time::Duration::from_secs(5 * 60),
+        }
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        let v4 = !config.get("destination_cidr_block").is_null();
+        let v6 = !config.get("destination_ipv6_cidr_block").is_null();
+        if v4 == v6 {
+            problems.push((
+                "destination_cidr_block".to_string(),
+                "set exactly one of destination_cidr_block and destination_ipv6_cidr_block."
+                    .to_string(),
+            ));
+        }
+        if let Some(cidr) = config.get("destination_cidr_block").as_str() {
+            if infra_core::cidr::parse_ipv4_cidr(cidr).is_none() {
+                problems.push((
+                    "destination_cidr_block".to_string(),
+                    format!("\"{cidr}\" is not a valid IPv4 CIDR block."),
+                ));
+            }
+        }
+        let targets = ROUTE_TARGETS
+            .iter()
+            .filter(|name| !config.get(name).is_null())
+            .count();
+        if targets != 1 {
+            problems.push((
+                "gateway_id".to_string(),
+                format!(
+                    "a route needs exactly one target ({}), found {targets}.",
+                    ROUTE_TARGETS.join(", ")
+                ),
+            ));
+        }
+        problems
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let target = |name: &str| non_empty_attribute(planned, name);
+        ec2.create_route()
+            .set_route_table_id(string_attribute(planned, "route_table_id"))
+            .set_destination_cidr_block(target("destination_cidr_block"))
+            .set_destination_ipv6_cidr_block(target("destination_ipv6_cidr_block"))
+            .set_gateway_id(target("gateway_id"))
+            .set_nat_gateway_id(target("nat_gateway_id"))
+            .set_network_interface_id(target("network_interface_id"))
+            .set_transit_gateway_id(target("transit_gateway_id"))
+            .set_vpc_endpoint_id(target("vpc_endpoint_id"))
+            .set_vpc_peering_connection_id(target("vpc_peering_connection_id"))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        self.read_one(planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let target = |name: &str| non_empty_attribute(planned, name);
+        ec2.replace_route()
+            .set_route_table_id(string_attribute(planned, "route_table_id"))
+            .set_destination_cidr_block(target("destination_cidr_block"))
+            .set_destination_ipv6_cidr_block(target("destination_ipv6_cidr_block"))
+            .set_gateway_id(target("gateway_id"))
+            .set_nat_gateway_id(target("nat_gateway_id"))
+            .set_network_interface_id(target("network_interface_id"))
+            .set_transit_gateway_id(target("transit_gateway_id"))
+            .set_vpc_endpoint_id(target("vpc_endpoint_id"))
+            .set_vpc_peering_connection_id(target("vpc_peering_connection_id"))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        self.read_one(planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let result = ec2
+            .delete_route()
+            .set_route_table_id(string_attribute(prior, "route_table_id"))
+            .set_destination_cidr_block(non_empty_attribute(prior, "destination_cidr_block"))
+            .set_destination_ipv6_cidr_block(non_empty_attribute(
+                prior,
+                "destination_ipv6_cidr_block",
+            ))
+            .send()
+            .await
+            .map_err(aws_error);
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if crate::error::is_not_found(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let tables = self.tables(&known_strings(prior, "route_table_id")).await?;
+        Ok(prior
+            .iter()
+            .map(|value| self.convert(value, &tables))
+            .collect())
+    }
+
+    /// Routes carry no tags: the natural key is the table and destination.
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(table_id) = string_attribute(planned, "route_table_id") else {
+            return Ok(None);
+        };
+        let tables = self.tables(&[table_id]).await?;
+        Ok(self.convert(planned, &tables))
+    }
+}

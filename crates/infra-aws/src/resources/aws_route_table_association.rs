@@ -1,0 +1,223 @@
+//! `aws_route_table_association`: binds a subnet (or gateway) to a route table. Changing the
+//! route table replaces the association in place, which gives it a new id.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aws_sdk_ec2::types::{Filter, RouteTable};
+use infra_core::{
+    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+};
+
+use crate::ec2_support::{
+    chunks_of, filter, in_prior_order, known_ids, non_empty_attribute, optional_string,
+    string_attribute, whole_object,
+};
+use crate::error::aws_error;
+use crate::Aws;
+
+pub struct AwsRouteTableAssociation {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsRouteTableAssociation {
+    pub fn new(aws: Arc<Aws>) -> AwsRouteTableAssociation {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::optional("subnet_id", Type::String).force_new())
+            .attr(Attribute::optional("gateway_id", Type::String).force_new())
+            .attr(Attribute::required("route_table_id", Type::String));
+        AwsRouteTableAssociation { aws, schema }
+    }
+
+    /// Associations in the tables matching `filters`, by association id.
+    async fn describe(
+        &self,
+        filters: Vec<Filter>,
+    ) -> Result<HashMap<String, Value>, ProviderError> {
+        let tables: Vec<RouteTable> = self
+            .aws
+            .clients()
+            .await
+            .ec2
+            .describe_route_tables()
+            .set_filters(Some(filters))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(aws_error)?;
+        let mut found = HashMap::new();
+        for association in tables.iter().flat_map(RouteTable::associations) {
+            let Some(id) = association.route_table_association_id() else {
+                continue;
+            };
+            if association.main() == Some(true) {
+                continue;
+            }
+            found.insert(
+                id.to_string(),
+                whole_object(
+                    &self.schema,
+                    [
+                        ("id", Value::string(id)),
+                        ("subnet_id", optional_string(association.subnet_id())),
+                        ("gateway_id", optional_string(association.gateway_id())),
+                        (
+                            "route_table_id",
+                            optional_string(association.route_table_id()),
+                        ),
+                    ],
+                ),
+            );
+        }
+        Ok(found)
+    }
+
+    async fn read_one(&self, id: &str) -> Result<Value, ProviderError> {
+        self.describe(vec![filter("association.route-table-association-id", [id])])
+            .await?
+            .remove(id)
+            .ok_or_else(|| {
+                ProviderError::with_code(
+                    "InvalidAssociationID.NotFound",
+                    format!("route table association {id} not found"),
+                )
+            })
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsRouteTableAssociation {
+    fn name(&self) -> &'static str {
+        "aws_route_table_association"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        Timeouts {
+            create: std::time::Duration::from_secs(5 * 60),
+            update: std::time::Duration::from_secs(2 * 60),
+            delete: std::time::Duration::from_secs(5 * 60),
+        }
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        if config.get("subnet_id").is_null() == config.get("gateway_id").is_null() {
+            return vec![(
+                "subnet_id".to_string(),
+                "set exactly one of subnet_id and gateway_id.".to_string(),
+            )];
+        }
+        vec![]
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let output = self
+            .aws
+            .clients()
+            .await
+            .ec2
+            .associate_route_table()
+            .set_route_table_id(string_attribute(planned, "route_table_id"))
+            .set_subnet_id(non_empty_attribute(planned, "subnet_id"))
+            .set_gateway_id(non_empty_attribute(planned, "gateway_id"))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let id = output
+            .association_id()
+            .ok_or_else(|| ProviderError::new("AssociateRouteTable returned no association id"))?;
+        self.read_one(id).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let id = string_attribute(prior, "id").ok_or_else(|| {
+            ProviderError::new("aws_route_table_association: prior state has no id")
+        })?;
+        let output = self
+            .aws
+            .clients()
+            .await
+            .ec2
+            .replace_route_table_association()
+            .association_id(&id)
+            .set_route_table_id(string_attribute(planned, "route_table_id"))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let new_id = output.new_association_id().unwrap_or(&id).to_string();
+        self.read_one(&new_id).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some(id) = string_attribute(prior, "id") else {
+            return Ok(());
+        };
+        let result = self
+            .aws
+            .clients()
+            .await
+            .ec2
+            .disassociate_route_table()
+            .association_id(&id)
+            .send()
+            .await
+            .map_err(aws_error);
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if crate::error::is_not_found(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let mut found = HashMap::new();
+        for chunk in chunks_of(&known_ids(prior)) {
+            found.extend(
+                self.describe(vec![filter(
+                    "association.route-table-association-id",
+                    chunk.iter().cloned(),
+                )])
+                .await?,
+            );
+        }
+        Ok(in_prior_order(prior, &found))
+    }
+
+    /// Associations carry no tags: the natural key is the subnet (or gateway) and table.
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let (key, target) = match (
+            non_empty_attribute(planned, "subnet_id"),
+            non_empty_attribute(planned, "gateway_id"),
+        ) {
+            (Some(subnet), _) => ("association.subnet-id", subnet),
+            (None, Some(gateway)) => ("association.gateway-id", gateway),
+            (None, None) => return Ok(None),
+        };
+        let table = string_attribute(planned, "route_table_id");
+        Ok(self
+            .describe(vec![filter(key, [target])])
+            .await?
+            .into_values()
+            .find(|association| string_attribute(association, "route_table_id") == table))
+    }
+}

@@ -1,0 +1,852 @@
+//! `aws_security_group`: a security group with inline `ingress`/`egress` rule sets.
+//!
+//! AWS stores rules as permissions grouped by protocol and ports; the configuration groups
+//! them by rule block. Both are reduced to single "atoms" (one source of one rule) so that a
+//! change authorizes and revokes only the difference, and a read reports the rules in the
+//! configuration's shape whenever AWS holds exactly those atoms. Like the Terraform provider,
+//! the allow-all egress rule AWS adds to a new group is removed, so the configured `egress`
+//! blocks are the whole truth.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use aws_sdk_ec2::types::{
+    Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Ec2ResourceType,
+    SecurityGroup, UserIdGroupPair,
+};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+};
+
+use crate::ec2_support::{
+    bool_attribute, chunks_of, copy_attributes, delete_with_retry, ec2_arn, filter, has_code,
+    in_prior_order, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
+    string_attribute, string_list, string_values, tag_entries, tag_specification, unique_name,
+    update_tags, whole_object,
+};
+use crate::error::aws_error;
+use crate::Aws;
+
+/// Attributes AWS cannot report, kept from the configuration.
+const CONFIG_ONLY: &[&str] = &["name_prefix", "revoke_rules_on_delete"];
+
+pub struct AwsSecurityGroup {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+/// The schema of one `ingress` or `egress` block.
+fn rule_schema() -> Schema {
+    let empty = || Value::List(Vec::new());
+    Schema::new()
+        .attr(Attribute::required("from_port", Type::Number).check(Check::Port))
+        .attr(Attribute::required("to_port", Type::Number).check(Check::Port))
+        .attr(Attribute::required("protocol", Type::String))
+        .attr(Attribute::optional("cidr_blocks", Type::list(Type::String)).default(empty()))
+        .attr(Attribute::optional("ipv6_cidr_blocks", Type::list(Type::String)).default(empty()))
+        .attr(Attribute::optional("prefix_list_ids", Type::list(Type::String)).default(empty()))
+        .attr(Attribute::optional("security_groups", Type::set(Type::String)).default(empty()))
+        .attr(Attribute::optional("self", Type::Bool).default(Value::Bool(false)))
+        .attr(Attribute::optional("description", Type::String).default(Value::string("")))
+}
+
+/// The provider's canonical protocol: `-1` for all, names for the common numbers.
+pub(crate) fn canonical_protocol(protocol: &str) -> String {
+    let lower = protocol.trim().to_ascii_lowercase();
+    match lower.as_str() {
+        "all" | "-1" => "-1".to_string(),
+        "1" => "icmp".to_string(),
+        "6" => "tcp".to_string(),
+        "17" => "udp".to_string(),
+        "58" => "icmpv6".to_string(),
+        _ => lower,
+    }
+}
+
+/// Why a protocol is not one AWS accepts, if it is not.
+pub(crate) fn protocol_problem(protocol: &str) -> Option<String> {
+    let canonical = canonical_protocol(protocol);
+    let named = ["-1", "tcp", "udp", "icmp", "icmpv6"].contains(&canonical.as_str());
+    let numbered = canonical
+        .parse::<i64>()
+        .is_ok_and(|n| (0..=255).contains(&n));
+    (!named && !numbered).then(|| {
+        format!("\"{protocol}\" is not a protocol: use \"tcp\", \"udp\", \"icmp\", \"icmpv6\", \"-1\" (or \"all\"), or a number 0-255.")
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Source {
+    Cidr(String),
+    Ipv6(String),
+    PrefixList(String),
+    Group(String),
+    OwnGroup,
+}
+
+/// One source of one rule: what AWS authorizes and revokes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Atom {
+    pub(crate) protocol: String,
+    pub(crate) from_port: i64,
+    pub(crate) to_port: i64,
+    pub(crate) description: String,
+    pub(crate) source: Source,
+}
+
+/// For protocol -1 AWS ignores ports (and omits them in reads), so they never distinguish.
+fn port_key(protocol: &str, from_port: i64, to_port: i64) -> (i64, i64) {
+    if protocol == "-1" {
+        (0, 0)
+    } else {
+        (from_port, to_port)
+    }
+}
+
+/// The atoms of one configured rule (`own_id` resolves `self`).
+pub(crate) fn rule_atoms(rule: &Value) -> Vec<Atom> {
+    let protocol = rule
+        .get("protocol")
+        .as_str()
+        .map(canonical_protocol)
+        .unwrap_or_default();
+    let (from_port, to_port) = port_key(
+        &protocol,
+        rule.get("from_port").as_i64().unwrap_or(0),
+        rule.get("to_port").as_i64().unwrap_or(0),
+    );
+    let description = rule
+        .get("description")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let mut sources: Vec<Source> = Vec::new();
+    sources.extend(
+        string_list(rule, "cidr_blocks")
+            .into_iter()
+            .map(Source::Cidr),
+    );
+    sources.extend(
+        string_list(rule, "ipv6_cidr_blocks")
+            .into_iter()
+            .map(Source::Ipv6),
+    );
+    sources.extend(
+        string_list(rule, "prefix_list_ids")
+            .into_iter()
+            .map(Source::PrefixList),
+    );
+    sources.extend(
+        string_list(rule, "security_groups")
+            .into_iter()
+            .map(Source::Group),
+    );
+    if bool_attribute(rule, "self", false) {
+        sources.push(Source::OwnGroup);
+    }
+    sources
+        .into_iter()
+        .map(|source| Atom {
+            protocol: protocol.clone(),
+            from_port,
+            to_port,
+            description: description.clone(),
+            source,
+        })
+        .collect()
+}
+
+fn rules_atoms(rules: &Value) -> BTreeSet<Atom> {
+    rules
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .flat_map(rule_atoms)
+        .collect()
+}
+
+/// The atoms of the permissions AWS reports for group `own_id`.
+pub(crate) fn permission_atoms(permissions: &[IpPermission], own_id: &str) -> BTreeSet<Atom> {
+    let mut atoms = BTreeSet::new();
+    for permission in permissions {
+        let protocol = canonical_protocol(permission.ip_protocol().unwrap_or("-1"));
+        let (from_port, to_port) = port_key(
+            &protocol,
+            permission.from_port().unwrap_or(0).into(),
+            permission.to_port().unwrap_or(0).into(),
+        );
+        let mut add = |source: Source, description: Option<&str>| {
+            atoms.insert(Atom {
+                protocol: protocol.clone(),
+                from_port,
+                to_port,
+                description: description.unwrap_or_default().to_string(),
+                source,
+            });
+        };
+        for range in permission.ip_ranges() {
+            if let Some(cidr) = range.cidr_ip() {
+                add(Source::Cidr(cidr.to_string()), range.description());
+            }
+        }
+        for range in permission.ipv6_ranges() {
+            if let Some(cidr) = range.cidr_ipv6() {
+                add(Source::Ipv6(cidr.to_string()), range.description());
+            }
+        }
+        for prefix_list in permission.prefix_list_ids() {
+            if let Some(id) = prefix_list.prefix_list_id() {
+                add(
+                    Source::PrefixList(id.to_string()),
+                    prefix_list.description(),
+                );
+            }
+        }
+        for pair in permission.user_id_group_pairs() {
+            if let Some(group_id) = pair.group_id() {
+                let source = if group_id == own_id {
+                    Source::OwnGroup
+                } else {
+                    Source::Group(group_id.to_string())
+                };
+                add(source, pair.description());
+            }
+        }
+    }
+    atoms
+}
+
+/// Permissions for AuthorizeSecurityGroup*/RevokeSecurityGroup*, one per protocol and ports.
+pub(crate) fn permissions(atoms: &BTreeSet<Atom>, own_id: &str) -> Vec<IpPermission> {
+    let mut grouped: BTreeMap<(String, i64, i64), Vec<&Atom>> = BTreeMap::new();
+    for atom in atoms {
+        grouped
+            .entry((atom.protocol.clone(), atom.from_port, atom.to_port))
+            .or_default()
+            .push(atom);
+    }
+    grouped
+        .into_iter()
+        .map(|((protocol, from_port, to_port), atoms)| {
+            let mut permission = IpPermission::builder().ip_protocol(protocol);
+            // Ports beyond i32 are refused by validation; clamp rather than panic.
+            permission = permission
+                .from_port(i32::try_from(from_port).unwrap_or(i32::MAX))
+                .to_port(i32::try_from(to_port).unwrap_or(i32::MAX));
+            for atom in atoms {
+                let description = (!atom.description.is_empty()).then(|| atom.description.clone());
+                permission = match &atom.source {
+                    Source::Cidr(cidr) => permission.ip_ranges(
+                        IpRange::builder()
+                            .cidr_ip(cidr)
+                            .set_description(description)
+                            .build(),
+                    ),
+                    Source::Ipv6(cidr) => permission.ipv6_ranges(
+                        Ipv6Range::builder()
+                            .cidr_ipv6(cidr)
+                            .set_description(description)
+                            .build(),
+                    ),
+                    Source::PrefixList(id) => permission.prefix_list_ids(
+                        PrefixListId::builder()
+                            .prefix_list_id(id)
+                            .set_description(description)
+                            .build(),
+                    ),
+                    Source::Group(id) => permission.user_id_group_pairs(
+                        UserIdGroupPair::builder()
+                            .group_id(id)
+                            .set_description(description)
+                            .build(),
+                    ),
+                    Source::OwnGroup => permission.user_id_group_pairs(
+                        UserIdGroupPair::builder()
+                            .group_id(own_id)
+                            .set_description(description)
+                            .build(),
+                    ),
+                };
+            }
+            permission.build()
+        })
+        .collect()
+}
+
+/// Rules as read: each prior rule whose atoms AWS still holds, in the prior's shape, then the
+/// remaining atoms grouped by protocol, ports and description.
+fn rules_from_atoms(prior_rules: &Value, mut remaining: BTreeSet<Atom>) -> Value {
+    let mut rules = Vec::new();
+    for rule in prior_rules.as_list().unwrap_or(&[]) {
+        let atoms = rule_atoms(rule);
+        if !atoms.is_empty() && atoms.iter().all(|atom| remaining.contains(atom)) {
+            for atom in &atoms {
+                remaining.remove(atom);
+            }
+            rules.push(normalized_rule(rule));
+        }
+    }
+    let mut grouped: BTreeMap<(String, i64, i64, String), Vec<Source>> = BTreeMap::new();
+    for atom in remaining {
+        grouped
+            .entry((
+                atom.protocol,
+                atom.from_port,
+                atom.to_port,
+                atom.description,
+            ))
+            .or_default()
+            .push(atom.source);
+    }
+    for ((protocol, from_port, to_port, description), sources) in grouped {
+        let pick = |wanted: fn(&Source) -> Option<&String>| {
+            string_values(sources.iter().filter_map(wanted).cloned())
+        };
+        rules.push(Value::map([
+            ("from_port", Value::Number(from_port as f64)),
+            ("to_port", Value::Number(to_port as f64)),
+            ("protocol", Value::string(protocol)),
+            (
+                "cidr_blocks",
+                pick(|s| {
+                    if let Source::Cidr(c) = s {
+                        Some(c)
+                    } else {
+                        None
+                    }
+                }),
+            ),
+            (
+                "ipv6_cidr_blocks",
+                pick(|s| {
+                    if let Source::Ipv6(c) = s {
+                        Some(c)
+                    } else {
+                        None
+                    }
+                }),
+            ),
+            (
+                "prefix_list_ids",
+                pick(|s| {
+                    if let Source::PrefixList(c) = s {
+                        Some(c)
+                    } else {
+                        None
+                    }
+                }),
+            ),
+            (
+                "security_groups",
+                pick(|s| {
+                    if let Source::Group(c) = s {
+                        Some(c)
+                    } else {
+                        None
+                    }
+                }),
+            ),
+            ("self", Value::Bool(sources.contains(&Source::OwnGroup))),
+            ("description", Value::string(description)),
+        ]));
+    }
+    Value::List(rules)
+}
+
+/// A rule with every attribute present and its protocol canonical.
+fn normalized_rule(rule: &Value) -> Value {
+    let mut rule = rule.clone();
+    if let Some(entries) = rule.map_mut() {
+        for name in [
+            "cidr_blocks",
+            "ipv6_cidr_blocks",
+            "prefix_list_ids",
+            "security_groups",
+        ] {
+            if entries.get(name).is_none_or(Value::is_null) {
+                entries.insert(name.to_string(), Value::List(Vec::new()));
+            }
+        }
+        if entries.get("self").is_none_or(Value::is_null) {
+            entries.insert("self".to_string(), Value::Bool(false));
+        }
+        if entries.get("description").is_none_or(Value::is_null) {
+            entries.insert("description".to_string(), Value::string(""));
+        }
+        if let Some(protocol) = entries
+            .get("protocol")
+            .and_then(Value::as_str)
+            .map(canonical_protocol)
+        {
+            entries.insert("protocol".to_string(), Value::String(protocol));
+        }
+    }
+    rule
+}
+
+impl AwsSecurityGroup {
+    pub fn new(aws: Arc<Aws>) -> AwsSecurityGroup {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional("name_prefix", Type::String).force_new())
+            .attr(
+                Attribute::optional("description", Type::String)
+                    .default(Value::string("Managed by Terraform"))
+                    .force_new(),
+            )
+            .attr(Attribute::optional_computed("vpc_id", Type::String).force_new())
+            .attr(
+                Attribute::optional("revoke_rules_on_delete", Type::Bool)
+                    .default(Value::Bool(false)),
+            )
+            .attr(Attribute::computed("owner_id", Type::String))
+            .block(Block::set("ingress", rule_schema()))
+            .block(Block::set("egress", rule_schema()))
+            .with_tags();
+        AwsSecurityGroup { aws, schema }
+    }
+
+    async fn describe_groups(
+        &self,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<SecurityGroup>, ProviderError> {
+        self.aws
+            .clients()
+            .await
+            .ec2
+            .describe_security_groups()
+            .set_filters(Some(filters))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(aws_error)
+    }
+
+    /// Converts groups; `prior` (by id) gives the rule shapes and config-only attributes.
+    fn convert(
+        &self,
+        region: &str,
+        groups: &[SecurityGroup],
+        prior: &HashMap<String, &Value>,
+    ) -> HashMap<String, Value> {
+        let mut found = HashMap::new();
+        for group in groups {
+            let Some(id) = group.group_id() else { continue };
+            let before = prior.get(id).copied().unwrap_or(&Value::Null);
+            let owner = group.owner_id().unwrap_or_default();
+            let arn = group
+                .security_group_arn()
+                .map(str::to_string)
+                .unwrap_or_else(|| ec2_arn(region, owner, "security-group", id));
+            let mut entries = vec![
+                ("id", Value::string(id)),
+                ("arn", Value::string(arn)),
+                ("name", optional_string(group.group_name())),
+                ("description", optional_string(group.description())),
+                ("vpc_id", optional_string(group.vpc_id())),
+                ("owner_id", Value::string(owner)),
+                (
+                    "ingress",
+                    rules_from_atoms(
+                        before.get("ingress"),
+                        permission_atoms(group.ip_permissions(), id),
+                    ),
+                ),
+                (
+                    "egress",
+                    rules_from_atoms(
+                        before.get("egress"),
+                        permission_atoms(group.ip_permissions_egress(), id),
+                    ),
+                ),
+            ];
+            entries.extend(tag_entries(group.tags()));
+            let mut value = whole_object(&self.schema, entries);
+            copy_attributes(before, &mut value, CONFIG_ONLY);
+            if value.get("revoke_rules_on_delete").is_null() {
+                if let Some(entries) = value.map_mut() {
+                    entries.insert("revoke_rules_on_delete".to_string(), Value::Bool(false));
+                }
+            }
+            found.insert(id.to_string(), value);
+        }
+        found
+    }
+
+    async fn read_one(&self, id: &str, shape: &Value) -> Result<Value, ProviderError> {
+        let groups = self.describe_groups(vec![filter("group-id", [id])]).await?;
+        let region = &self.aws.clients().await.region;
+        self.convert(region, &groups, &HashMap::from([(id.to_string(), shape)]))
+            .remove(id)
+            .ok_or_else(|| {
+                ProviderError::with_code(
+                    "InvalidGroup.NotFound",
+                    format!("security group {id} not found"),
+                )
+            })
+    }
+
+    /// Authorizes `add` and revokes `remove` in one direction (`ingress` or `egress`).
+    async fn change_rules(
+        &self,
+        id: &str,
+        direction: &str,
+        remove: &BTreeSet<Atom>,
+        add: &BTreeSet<Atom>,
+    ) -> Result<(), ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let ingress = direction == "ingress";
+        if !remove.is_empty() {
+            let permissions = Some(permissions(remove, id));
+            let result = if ingress {
+                ec2.revoke_security_group_ingress()
+                    .group_id(id)
+                    .set_ip_permissions(permissions)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error)
+            } else {
+                ec2.revoke_security_group_egress()
+                    .group_id(id)
+                    .set_ip_permissions(permissions)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error)
+            };
+            match result {
+                Err(error) if !has_code(&error, "InvalidPermission.NotFound") => return Err(error),
+                _ => {}
+            }
+        }
+        if !add.is_empty() {
+            let permissions = Some(permissions(add, id));
+            let result = if ingress {
+                ec2.authorize_security_group_ingress()
+                    .group_id(id)
+                    .set_ip_permissions(permissions)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error)
+            } else {
+                ec2.authorize_security_group_egress()
+                    .group_id(id)
+                    .set_ip_permissions(permissions)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error)
+            };
+            result.map_err(|error| ProviderError {
+                message: format!("authorizing {direction} rules on {id}: {}", error.message),
+                code: error.code,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsSecurityGroup {
+    fn name(&self) -> &'static str {
+        "aws_security_group"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        Timeouts {
+            create: std::time::Duration::from_secs(10 * 60),
+            update: std::time::Duration::from_secs(10 * 60),
+            delete: std::time::Duration::from_secs(15 * 60),
+        }
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+            ));
+        }
+        if let Some(name) = config.get("name").as_str() {
+            if name.len() > 255 {
+                problems.push((
+                    "name".to_string(),
+                    format!("\"{name}\" is longer than 255 characters."),
+                ));
+            }
+            if name.starts_with("sg-") {
+                problems.push((
+                    "name".to_string(),
+                    format!("\"{name}\": AWS refuses group names starting with \"sg-\"."),
+                ));
+            }
+        }
+        if let Some(description) = config.get("description").as_str() {
+            if description.len() > 255 {
+                problems.push((
+                    "description".to_string(),
+                    "the description is longer than 255 characters.".to_string(),
+                ));
+            }
+        }
+        for direction in ["ingress", "egress"] {
+            for (index, rule) in config
+                .get(direction)
+                .as_list()
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
+                let path = |name: &str| format!("{direction}[{index}].{name}");
+                if let Some(problem) = rule.get("protocol").as_str().and_then(protocol_problem) {
+                    problems.push((path("protocol"), problem));
+                }
+                let protocol = rule
+                    .get("protocol")
+                    .as_str()
+                    .map(canonical_protocol)
+                    .unwrap_or_default();
+                if let (Some(from), Some(to)) =
+                    (rule.get("from_port").as_i64(), rule.get("to_port").as_i64())
+                {
+                    if (protocol == "tcp" || protocol == "udp") && from > to {
+                        problems.push((
+                            path("from_port"),
+                            format!("from_port {from} is greater than to_port {to}."),
+                        ));
+                    }
+                }
+                let has_unknown_source = [
+                    "cidr_blocks",
+                    "ipv6_cidr_blocks",
+                    "prefix_list_ids",
+                    "security_groups",
+                    "self",
+                ]
+                .iter()
+                .any(|name| !rule.get(name).is_wholly_known());
+                if !has_unknown_source && rule_atoms(rule).is_empty() {
+                    problems.push((
+                        path("cidr_blocks"),
+                        "the rule has no source: set cidr_blocks, ipv6_cidr_blocks, prefix_list_ids, security_groups or self.".to_string(),
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    fn normalize(&self, value: &mut Value) {
+        let Some(entries) = value.map_mut() else {
+            return;
+        };
+        for direction in ["ingress", "egress"] {
+            if let Some(Value::List(rules)) = entries.get_mut(direction) {
+                for rule in rules.iter_mut() {
+                    *rule = normalized_rule(rule);
+                    rule_schema().normalize(rule);
+                }
+                rules.sort_by_key(|rule| rule.to_json().to_string());
+            }
+        }
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let name = match (
+            non_empty_attribute(planned, "name"),
+            non_empty_attribute(planned, "name_prefix"),
+        ) {
+            (Some(name), _) => name,
+            (None, Some(prefix)) => unique_name(&prefix),
+            (None, None) => unique_name("terraform-"),
+        };
+        let output = ec2
+            .create_security_group()
+            .group_name(&name)
+            .set_description(string_attribute(planned, "description"))
+            .set_vpc_id(non_empty_attribute(planned, "vpc_id"))
+            .tag_specifications(tag_specification(
+                operation,
+                planned,
+                Ec2ResourceType::SecurityGroup,
+            ))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let id = output
+            .group_id()
+            .ok_or_else(|| ProviderError::new("CreateSecurityGroup returned no group id"))?
+            .to_string();
+        // AWS adds an allow-all egress rule to every new VPC group; the provider removes it so
+        // only the configured egress blocks apply.
+        let allow_all: BTreeSet<Atom> = BTreeSet::from([Atom {
+            protocol: "-1".to_string(),
+            from_port: 0,
+            to_port: 0,
+            description: String::new(),
+            source: Source::Cidr("0.0.0.0/0".to_string()),
+        }]);
+        self.change_rules(&id, "egress", &allow_all, &BTreeSet::new())
+            .await?;
+        self.change_rules(
+            &id,
+            "ingress",
+            &BTreeSet::new(),
+            &rules_atoms(planned.get("ingress")),
+        )
+        .await?;
+        self.change_rules(
+            &id,
+            "egress",
+            &BTreeSet::new(),
+            &rules_atoms(planned.get("egress")),
+        )
+        .await?;
+        self.read_one(&id, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let id = string_attribute(prior, "id")
+            .ok_or_else(|| ProviderError::new("aws_security_group: prior state has no id"))?;
+        for direction in ["ingress", "egress"] {
+            let before = rules_atoms(prior.get(direction));
+            let after = rules_atoms(planned.get(direction));
+            let remove: BTreeSet<Atom> = before.difference(&after).cloned().collect();
+            let add: BTreeSet<Atom> = after.difference(&before).cloned().collect();
+            self.change_rules(&id, direction, &remove, &add).await?;
+        }
+        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
+        self.read_one(&id, planned).await
+    }
+
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some(id) = string_attribute(prior, "id") else {
+            return Ok(());
+        };
+        if bool_attribute(prior, "revoke_rules_on_delete", false) {
+            // Rules that reference other groups would otherwise block either group's delete.
+            let groups = self
+                .describe_groups(vec![filter("group-id", [id.as_str()])])
+                .await?;
+            for group in &groups {
+                let ingress = permission_atoms(group.ip_permissions(), &id);
+                let egress = permission_atoms(group.ip_permissions_egress(), &id);
+                self.change_rules(&id, "ingress", &ingress, &BTreeSet::new())
+                    .await?;
+                self.change_rules(&id, "egress", &egress, &BTreeSet::new())
+                    .await?;
+            }
+        }
+        let ec2 = &self.aws.clients().await.ec2;
+        delete_with_retry(
+            operation.timeouts.delete,
+            &format!("security group {id}"),
+            || async {
+                ec2.delete_security_group()
+                    .group_id(&id)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error)
+            },
+        )
+        .await
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let by_id: HashMap<String, &Value> = prior
+            .iter()
+            .filter_map(|value| Some((string_attribute(value, "id")?, value)))
+            .collect();
+        let region = self.aws.clients().await.region.clone();
+        let mut found = HashMap::new();
+        for chunk in chunks_of(&known_ids(prior)) {
+            let groups = self
+                .describe_groups(vec![filter("group-id", chunk.iter().cloned())])
+                .await?;
+            found.extend(self.convert(&region, &groups, &by_id));
+        }
+        Ok(in_prior_order(prior, &found))
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let groups = self.describe_groups(managed_tag_filters(operation)).await?;
+        let Some(id) = groups.iter().find_map(|group| group.group_id()) else {
+            return Ok(None);
+        };
+        let region = &self.aws.clients().await.region;
+        Ok(self
+            .convert(region, &groups, &HashMap::from([(id.to_string(), planned)]))
+            .remove(id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(protocol: &str, cidrs: &[&str], description: &str) -> Value {
+        Value::map([
+            ("from_port", Value::Number(443.0)),
+            ("to_port", Value::Number(443.0)),
+            ("protocol", Value::string(protocol)),
+            ("cidr_blocks", string_values(cidrs.iter().copied())),
+            ("description", Value::string(description)),
+        ])
+    }
+
+    #[test]
+    fn protocols_are_canonical() {
+        assert_eq!(canonical_protocol("all"), "-1");
+        assert_eq!(canonical_protocol("6"), "tcp");
+        assert_eq!(canonical_protocol("TCP"), "tcp");
+        assert!(protocol_problem("tcpp").is_some());
+        assert!(protocol_problem("50").is_none());
+    }
+
+    #[test]
+    fn reads_keep_the_configured_shape_and_report_extra_atoms() {
+        let configured = Value::List(vec![
+            rule("tcp", &["10.0.0.0/8", "10.1.0.0/16"], ""),
+            rule("6", &["192.168.0.0/16"], ""),
+        ]);
+        let mut held = rules_atoms(&configured);
+        held.insert(Atom {
+            protocol: "tcp".into(),
+            from_port: 22,
+            to_port: 22,
+            description: "ssh".into(),
+            source: Source::Cidr("1.2.3.4/32".into()),
+        });
+        let read = rules_from_atoms(&configured, held);
+        let rules = read.as_list().unwrap();
+        assert_eq!(rules.len(), 3);
+        assert_eq!(
+            rules[0].get("cidr_blocks"),
+            &string_values(["10.0.0.0/8", "10.1.0.0/16"])
+        );
+        assert_eq!(rules[1].get("protocol"), &Value::string("tcp"));
+        assert_eq!(rules[2].get("description"), &Value::string("ssh"));
+    }
+}

@@ -1,0 +1,672 @@
+//! The S3 state backend: state in one object, written with compare-and-swap (`If-Match` on
+//! the ETag last read, `If-None-Match: *` for the first write), so a writer that lost a race
+//! is told instead of silently overwriting. Locking is a `<key>.tflock` object created with
+//! `If-None-Match: *` (Terraform's `use_lockfile`) and/or a DynamoDB item created with
+//! `attribute_not_exists(LockID)` (Terraform's `dynamodb_table`).
+//!
+//! The [`Backend`] contract is synchronous; this backend blocks on the runtime it is given
+//! (inside a multi-thread runtime via `block_in_place`). It does not decide the file format:
+//! that is `infra_state::format`, the same bytes as a local state file.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use infra_state::backend::retry_delay;
+use infra_state::{format, Backend, LockGuard, LockInfo, State, StateError};
+use tokio::runtime::{Handle, RuntimeFlavor};
+
+use crate::error::aws_error;
+use crate::Aws;
+
+/// The `backend "s3"` settings this backend uses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct S3BackendConfig {
+    pub bucket: String,
+    /// The default workspace's object key.
+    pub key: String,
+    pub workspace: String,
+    /// Other workspaces live at `<prefix>/<workspace>/<key>`; Terraform's default is `env:`.
+    pub workspace_key_prefix: String,
+    /// Lock with a `<key>.tflock` object.
+    pub use_lockfile: bool,
+    /// Lock with an item in this DynamoDB table (hash key `LockID`, a string).
+    pub dynamodb_table: Option<String>,
+}
+
+impl S3BackendConfig {
+    /// The default workspace, `env:` prefix, lock file on, no DynamoDB table.
+    pub fn new(bucket: &str, key: &str) -> S3BackendConfig {
+        S3BackendConfig {
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+            workspace: "default".to_string(),
+            workspace_key_prefix: "env:".to_string(),
+            use_lockfile: true,
+            dynamodb_table: None,
+        }
+    }
+
+    /// The state object's key for the configured workspace.
+    pub fn state_key(&self) -> String {
+        workspace_key(&self.workspace_key_prefix, &self.workspace, &self.key)
+    }
+}
+
+/// `key` for `default`, `<prefix>/<workspace>/<key>` otherwise.
+pub fn workspace_key(prefix: &str, workspace: &str, key: &str) -> String {
+    if workspace == "default" {
+        key.to_string()
+    } else {
+        format!("{prefix}/{workspace}/{key}")
+    }
+}
+
+/// State in S3. One value per workspace; the ETag it last read or wrote is the expected
+/// version for its next write.
+pub struct S3Backend {
+    aws: Arc<Aws>,
+    config: S3BackendConfig,
+    runtime: Handle,
+    session: Mutex<Session>,
+}
+
+#[derive(Default)]
+struct Session {
+    /// The ETag of the object as last read or written by this backend.
+    etag: Option<String>,
+    /// Why the stored object could not be decoded; such an object is never overwritten.
+    unreadable: Option<String>,
+}
+
+impl S3Backend {
+    pub fn new(aws: Arc<Aws>, config: S3BackendConfig, runtime: Handle) -> S3Backend {
+        S3Backend {
+            aws,
+            config,
+            runtime,
+            session: Mutex::new(Session::default()),
+        }
+    }
+
+    /// The same bucket and settings, for another workspace.
+    pub fn for_workspace(&self, workspace: &str) -> S3Backend {
+        let config = S3BackendConfig {
+            workspace: workspace.to_string(),
+            ..self.config.clone()
+        };
+        S3Backend::new(self.aws.clone(), config, self.runtime.clone())
+    }
+
+    pub fn config(&self) -> &S3BackendConfig {
+        &self.config
+    }
+
+    pub fn state_key(&self) -> String {
+        self.config.state_key()
+    }
+
+    pub fn lock_key(&self) -> String {
+        format!("{}.tflock", self.state_key())
+    }
+
+    /// `s3://bucket/key`.
+    pub fn location(&self) -> String {
+        format!("s3://{}/{}", self.config.bucket, self.state_key())
+    }
+
+    /// Terraform's DynamoDB `LockID`: `bucket/key`.
+    fn dynamodb_lock_id(&self) -> String {
+        format!("{}/{}", self.config.bucket, self.state_key())
+    }
+
+    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
+        self.session
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn failed(&self, what: &str, error: impl std::fmt::Display) -> StateError {
+        StateError::Backend(format!("{what} {} failed: {error}", self.location()))
+    }
+
+    /// Every workspace with a state in the bucket: `default` first, then the others by name.
+    pub fn list_workspaces(&self) -> Result<Vec<String>, StateError> {
+        let prefix = format!("{}/", self.config.workspace_key_prefix);
+        let suffix = format!("/{}", self.config.key);
+        let keys = block_on(&self.runtime, async {
+            let clients = self.aws.clients().await;
+            let mut keys = Vec::new();
+            let mut continuation: Option<String> = None;
+            loop {
+                let page = clients
+                    .s3
+                    .list_objects_v2()
+                    .bucket(&self.config.bucket)
+                    .prefix(&prefix)
+                    .set_continuation_token(continuation.take())
+                    .send()
+                    .await
+                    .map_err(|error| {
+                        StateError::Backend(format!(
+                            "listing workspaces in s3://{}/{prefix} failed: {}",
+                            self.config.bucket,
+                            aws_error(error)
+                        ))
+                    })?;
+                keys.extend(
+                    page.contents()
+                        .iter()
+                        .filter_map(|o| o.key())
+                        .map(str::to_string),
+                );
+                match page.next_continuation_token() {
+                    Some(token) if page.is_truncated() == Some(true) => {
+                        continuation = Some(token.to_string())
+                    }
+                    _ => break,
+                }
+            }
+            Ok::<_, StateError>(keys)
+        })??;
+        let mut names: Vec<String> = keys
+            .iter()
+            .filter_map(|key| key.strip_prefix(&prefix)?.strip_suffix(&suffix))
+            .filter(|name| !name.is_empty() && !name.contains('/') && *name != "default")
+            .map(str::to_string)
+            .collect();
+        names.sort();
+        names.dedup();
+        names.insert(0, "default".to_string());
+        Ok(names)
+    }
+
+    /// Deletes a workspace's state object. Refuses `default`, and (unless `force`) a state
+    /// that still tracks resources or cannot be read.
+    pub fn delete_workspace(&self, workspace: &str, force: bool) -> Result<(), StateError> {
+        if workspace == "default" {
+            return Err(StateError::Backend(
+                "the `default` workspace cannot be deleted".to_string(),
+            ));
+        }
+        let target = self.for_workspace(workspace);
+        match target.read() {
+            Ok(Some(state)) if !force && !state.resources.is_empty() => {
+                return Err(StateError::Backend(format!(
+                    "workspace `{workspace}` ({}) is not empty: its state tracks {} resource \
+                     instance(s); destroy them first, or delete with force to forget them",
+                    target.location(),
+                    state.resources.len()
+                )))
+            }
+            Ok(None) if !force => {
+                return Err(StateError::Backend(format!(
+                    "workspace `{workspace}` does not exist ({} not found)",
+                    target.location()
+                )))
+            }
+            Err(error) if !force => return Err(error),
+            _ => {}
+        }
+        block_on(&self.runtime, async {
+            let clients = target.aws.clients().await;
+            clients
+                .s3
+                .delete_object()
+                .bucket(&target.config.bucket)
+                .key(target.state_key())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|error| target.failed("deleting", aws_error(error)))
+        })?
+    }
+
+    /// One attempt at the lock object. `Ok(None)` when taken, `Ok(Some(holder))` when busy.
+    async fn try_lock_file(&self, info: &LockInfo) -> Result<Option<LockInfo>, StateError> {
+        let clients = self.aws.clients().await;
+        let put = clients
+            .s3
+            .put_object()
+            .bucket(&self.config.bucket)
+            .key(self.lock_key())
+            .if_none_match("*")
+            .content_type("application/json")
+            .body(ByteStream::from(info.to_json().into_bytes()))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(None),
+            Err(error) if is_precondition_failed(&error) => {
+                let holder = self.read_lock_file().await?;
+                Ok(Some(holder.unwrap_or_else(|| {
+                    LockInfo::unknown_holder(&self.location())
+                })))
+            }
+            Err(error) => Err(self.failed("locking", aws_error(error))),
+        }
+    }
+
+    /// The lock object's info; `None` when there is no lock object.
+    async fn read_lock_file(&self) -> Result<Option<LockInfo>, StateError> {
+        let clients = self.aws.clients().await;
+        let got = clients
+            .s3
+            .get_object()
+            .bucket(&self.config.bucket)
+            .key(self.lock_key())
+            .send()
+            .await;
+        match got {
+            Ok(output) => {
+                let bytes = output
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|error| self.failed("reading the lock of", error))?
+                    .into_bytes();
+                Ok(Some(LockInfo::from_json(&bytes).unwrap_or_else(|| {
+                    LockInfo::unknown_holder(&self.location())
+                })))
+            }
+            Err(error) if is_not_found(&error) => Ok(None),
+            Err(error) => Err(self.failed("reading the lock of", aws_error(error))),
+        }
+    }
+
+    /// One attempt at the DynamoDB lock item. `Ok(None)` when taken, `Ok(Some(holder))` when busy.
+    async fn try_lock_item(
+        &self,
+        table: &str,
+        info: &LockInfo,
+    ) -> Result<Option<LockInfo>, StateError> {
+        let clients = self.aws.clients().await;
+        let put = clients
+            .dynamodb
+            .put_item()
+            .table_name(table)
+            .item("LockID", AttributeValue::S(self.dynamodb_lock_id()))
+            .item("Info", AttributeValue::S(info.to_json()))
+            .condition_expression("attribute_not_exists(LockID)")
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(None),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                let holder = self.read_lock_item(table).await?;
+                Ok(Some(holder.unwrap_or_else(|| {
+                    LockInfo::unknown_holder(&self.location())
+                })))
+            }
+            Err(error) => Err(self.failed(
+                &format!("locking (DynamoDB table {table})"),
+                aws_error(error),
+            )),
+        }
+    }
+
+    async fn read_lock_item(&self, table: &str) -> Result<Option<LockInfo>, StateError> {
+        let clients = self.aws.clients().await;
+        let output = clients
+            .dynamodb
+            .get_item()
+            .table_name(table)
+            .key("LockID", AttributeValue::S(self.dynamodb_lock_id()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|error| {
+                self.failed(
+                    &format!("reading the lock (DynamoDB table {table}) of"),
+                    aws_error(error),
+                )
+            })?;
+        Ok(output.item().map(|item| {
+            item.get("Info")
+                .and_then(|info| info.as_s().ok())
+                .and_then(|info| LockInfo::from_json(info.as_bytes()))
+                .unwrap_or_else(|| LockInfo::unknown_holder(&self.location()))
+        }))
+    }
+
+    fn release_parts(&self) -> LockRelease {
+        LockRelease {
+            aws: self.aws.clone(),
+            runtime: self.runtime.clone(),
+            bucket: self.config.bucket.clone(),
+            lock_key: None,
+            dynamodb: None,
+            id: String::new(),
+        }
+    }
+}
+
+impl Backend for S3Backend {
+    fn read(&self) -> Result<Option<State>, StateError> {
+        let fetched = block_on(&self.runtime, async {
+            let clients = self.aws.clients().await;
+            let got = clients
+                .s3
+                .get_object()
+                .bucket(&self.config.bucket)
+                .key(self.state_key())
+                .send()
+                .await;
+            match got {
+                Ok(output) => {
+                    let etag = output.e_tag().map(str::to_string);
+                    let bytes = output
+                        .body
+                        .collect()
+                        .await
+                        .map_err(|error| self.failed("reading", error))?
+                        .into_bytes();
+                    Ok(Some((bytes.to_vec(), etag)))
+                }
+                Err(error) if is_not_found(&error) => Ok(None),
+                Err(error) => Err(self.failed("reading", aws_error(error))),
+            }
+        })??;
+        let mut session = self.session();
+        let Some((bytes, etag)) = fetched else {
+            *session = Session::default();
+            return Ok(None);
+        };
+        match format::decode(&bytes, &self.location()) {
+            Ok(state) => {
+                *session = Session {
+                    etag,
+                    unreadable: None,
+                };
+                Ok(Some(state))
+            }
+            Err(error) => {
+                *session = Session {
+                    etag: None,
+                    unreadable: Some(error.to_string()),
+                };
+                Err(error)
+            }
+        }
+    }
+
+    fn write(&self, state: &State) -> Result<(), StateError> {
+        let mut session = self.session();
+        if let Some(reason) = &session.unreadable {
+            return Err(StateError::Backend(format!(
+                "refusing to overwrite {}, which could not be read: {reason}",
+                self.location()
+            )));
+        }
+        let bytes = format::encode(state);
+        let expected = session.etag.clone();
+        let new_etag = block_on(&self.runtime, async {
+            let clients = self.aws.clients().await;
+            let mut put = clients
+                .s3
+                .put_object()
+                .bucket(&self.config.bucket)
+                .key(self.state_key())
+                .content_type("application/json")
+                .body(ByteStream::from(bytes));
+            put = match &expected {
+                Some(etag) => put.if_match(etag),
+                None => put.if_none_match("*"),
+            };
+            match put.send().await {
+                Ok(output) => match output.e_tag() {
+                    Some(etag) => Ok(etag.to_string()),
+                    // Some S3-compatible stores omit it; ask, or the next write cannot be
+                    // conditional.
+                    None => clients
+                        .s3
+                        .head_object()
+                        .bucket(&self.config.bucket)
+                        .key(self.state_key())
+                        .send()
+                        .await
+                        .map_err(|error| self.failed("reading the ETag of", aws_error(error)))?
+                        .e_tag()
+                        .map(str::to_string)
+                        .ok_or_else(|| {
+                            self.failed("reading the ETag of", "the response has no ETag")
+                        }),
+                },
+                Err(error) if is_precondition_failed(&error) => Err(StateError::Conflict {
+                    location: self.location(),
+                }),
+                Err(error) => Err(self.failed("writing", aws_error(error))),
+            }
+        })??;
+        session.etag = Some(new_etag);
+        Ok(())
+    }
+
+    fn lock(&self, info: LockInfo, timeout: Duration) -> Result<Box<dyn LockGuard>, StateError> {
+        let mut release = self.release_parts();
+        release.id = info.id.clone();
+        let start = Instant::now();
+        // Each lock is taken in turn; the guard built so far releases what was taken if a
+        // later one fails.
+        if self.config.use_lockfile {
+            let mut attempt = 0;
+            loop {
+                match block_on(&self.runtime, self.try_lock_file(&info))?? {
+                    None => break,
+                    Some(holder) => {
+                        let elapsed = start.elapsed();
+                        if elapsed >= timeout {
+                            return Err(StateError::Locked(Box::new(holder)));
+                        }
+                        std::thread::sleep(retry_delay(attempt).min(timeout - elapsed));
+                        attempt += 1;
+                    }
+                }
+            }
+            release.lock_key = Some(self.lock_key());
+        }
+        if let Some(table) = &self.config.dynamodb_table {
+            let mut attempt = 0;
+            loop {
+                match block_on(&self.runtime, self.try_lock_item(table, &info))?? {
+                    None => break,
+                    Some(holder) => {
+                        let elapsed = start.elapsed();
+                        if elapsed >= timeout {
+                            return Err(StateError::Locked(Box::new(holder)));
+                        }
+                        std::thread::sleep(retry_delay(attempt).min(timeout - elapsed));
+                        attempt += 1;
+                    }
+                }
+            }
+            release.dynamodb = Some((table.clone(), self.dynamodb_lock_id()));
+        }
+        Ok(Box::new(release))
+    }
+
+    fn force_unlock(&self, id: &str) -> Result<(), StateError> {
+        let mut holders = Vec::new();
+        if self.config.use_lockfile {
+            if let Some(holder) = block_on(&self.runtime, self.read_lock_file())?? {
+                holders.push((holder, None));
+            }
+        }
+        if let Some(table) = &self.config.dynamodb_table {
+            if let Some(holder) = block_on(&self.runtime, self.read_lock_item(table))?? {
+                holders.push((holder, Some(table.clone())));
+            }
+        }
+        if holders.is_empty() {
+            return Err(StateError::NotLocked {
+                path: self.location(),
+            });
+        }
+        if let Some((holder, _)) = holders.iter().find(|(holder, _)| holder.id != id) {
+            return Err(StateError::LockMismatch {
+                path: self.location(),
+                requested: id.to_string(),
+                holder: holder.id.clone(),
+            });
+        }
+        let mut release = self.release_parts();
+        release.id = id.to_string();
+        for (_, table) in holders {
+            match table {
+                None => release.lock_key = Some(self.lock_key()),
+                Some(table) => release.dynamodb = Some((table, self.dynamodb_lock_id())),
+            }
+        }
+        release.release()
+    }
+
+    fn describe(&self) -> String {
+        self.location()
+    }
+}
+
+/// The locks one `lock` call took; dropping it releases them.
+struct LockRelease {
+    aws: Arc<Aws>,
+    runtime: Handle,
+    bucket: String,
+    lock_key: Option<String>,
+    /// The table and the item's `LockID`.
+    dynamodb: Option<(String, String)>,
+    /// Only a lock still holding this id is removed: after a force-unlock, another run's
+    /// lock may be there.
+    id: String,
+}
+
+impl LockGuard for LockRelease {}
+
+impl LockRelease {
+    fn release(&mut self) -> Result<(), StateError> {
+        let lock_key = self.lock_key.take();
+        let dynamodb = self.dynamodb.take();
+        if lock_key.is_none() && dynamodb.is_none() {
+            return Ok(());
+        }
+        block_on(&self.runtime, async {
+            let clients = self.aws.clients().await;
+            if let Some(key) = lock_key {
+                let location = format!("s3://{}/{key}", self.bucket);
+                let current = match clients
+                    .s3
+                    .get_object()
+                    .bucket(&self.bucket)
+                    .key(&key)
+                    .send()
+                    .await
+                {
+                    Ok(output) => output
+                        .body
+                        .collect()
+                        .await
+                        .ok()
+                        .and_then(|bytes| LockInfo::from_json(&bytes.into_bytes())),
+                    Err(error) if is_not_found(&error) => None,
+                    Err(error) => {
+                        return Err(StateError::Backend(format!(
+                            "unlocking {location} failed: {}",
+                            aws_error(error)
+                        )))
+                    }
+                };
+                if current.is_some_and(|info| info.id == self.id) {
+                    clients
+                        .s3
+                        .delete_object()
+                        .bucket(&self.bucket)
+                        .key(&key)
+                        .send()
+                        .await
+                        .map_err(|error| {
+                            StateError::Backend(format!(
+                                "unlocking {location} failed: {}",
+                                aws_error(error)
+                            ))
+                        })?;
+                }
+            }
+            if let Some((table, lock_id)) = dynamodb {
+                // Deleting only our own item is one conditional call.
+                let deleted = clients
+                    .dynamodb
+                    .delete_item()
+                    .table_name(&table)
+                    .key("LockID", AttributeValue::S(lock_id.clone()))
+                    .condition_expression("contains(Info, :id)")
+                    .expression_attribute_values(":id", AttributeValue::S(self.id.clone()))
+                    .send()
+                    .await;
+                match deleted {
+                    Ok(_) => {}
+                    Err(error)
+                        if error
+                            .as_service_error()
+                            .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
+                    Err(error) => {
+                        return Err(StateError::Backend(format!(
+                            "unlocking {lock_id} (DynamoDB table {table}) failed: {}",
+                            aws_error(error)
+                        )))
+                    }
+                }
+            }
+            Ok(())
+        })?
+    }
+}
+
+impl Drop for LockRelease {
+    fn drop(&mut self) {
+        // A release that fails leaves a lock for `force-unlock`; a destructor cannot report it.
+        let _ = self.release();
+    }
+}
+
+/// Runs `future` to completion from synchronous code: directly when called outside a
+/// runtime, through `block_in_place` from a multi-thread runtime's worker. A current-thread
+/// runtime cannot be blocked on from inside, which is an error rather than a deadlock.
+fn block_on<F: Future>(runtime: &Handle, future: F) -> Result<F::Output, StateError> {
+    match Handle::try_current() {
+        Err(_) => Ok(runtime.block_on(future)),
+        Ok(current) if current.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            Ok(tokio::task::block_in_place(|| runtime.block_on(future)))
+        }
+        Ok(_) => Err(StateError::Backend(
+            "the S3 state backend must be used from a multi-thread tokio runtime".to_string(),
+        )),
+    }
+}
+
+fn http_status<E>(error: &SdkError<E, HttpResponse>) -> Option<u16> {
+    match error {
+        SdkError::ServiceError(context) => Some(context.raw().status().as_u16()),
+        SdkError::ResponseError(context) => Some(context.raw().status().as_u16()),
+        _ => None,
+    }
+}
+
+/// HTTP 412 (the condition did not hold) or 409 (a concurrent conditional write won).
+fn is_precondition_failed<E: ProvideErrorMetadata>(error: &SdkError<E, HttpResponse>) -> bool {
+    matches!(http_status(error), Some(412 | 409))
+        || matches!(
+            error.code(),
+            Some("PreconditionFailed" | "ConditionalRequestConflict")
+        )
+}
+
+fn is_not_found<E: ProvideErrorMetadata>(error: &SdkError<E, HttpResponse>) -> bool {
+    http_status(error) == Some(404) || matches!(error.code(), Some("NoSuchKey" | "NotFound"))
+}
