@@ -1,1 +1,21 @@
-//! infra-engine
+//! The engine: the resource graph, the pure planner (desired vs refreshed state → Plan), the
+//! async executor (bounded parallel walk, state persisted after every operation), refresh,
+//! crash recovery, and the plan file.
+//!
+//! It prints nothing: progress goes through an [`observer::Observer`], and plans are rendered
+//! by infra-render.
+
+pub mod data;
+pub mod deploy;
+pub mod diff;
+pub mod executor;
+pub mod fingerprint;
+pub mod graph;
+pub mod observer;
+pub mod plan;
+pub mod planfile;
+pub mod planner;
+pub mod recover;
+pub mod refresh;
+
+pub use plan::{Plan, ResourceChange};

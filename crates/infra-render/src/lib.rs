@@ -1,1 +1,236 @@
-//! infra-render
+//! Plans and state as text for people: Terraform's plan shape (`+ ~ - -/+`, `# forces
+//! replacement`, `(known after apply)`, `(sensitive value)`), structural line diffs of JSON and
+//! multi-line strings, and a Markdown summary for pull requests.
+//!
+//! This crate returns strings; only the CLI prints them.
+
+mod markdown;
+mod style;
+mod values;
+
+pub use markdown::plan_markdown;
+pub use style::Style;
+
+use std::fmt::Write;
+
+use infra_core::{Action, Value};
+use infra_engine::plan::{OutputChange, Plan, Reason, ResourceChange};
+
+use values::{render_object_diff, render_value};
+
+/// The whole human plan, as `infra plan` prints it.
+pub fn plan_text(plan: &Plan, style: Style) -> String {
+    let mut out = String::new();
+    if !plan.drift.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}\n",
+            style.bold("Note: Objects have changed outside of infra")
+        );
+        out.push_str("infra detected the following changes made outside of infra since the last \"infra apply\":\n\n");
+        for change in &plan.drift {
+            out.push_str(&change_text(change, style, true));
+            out.push('\n');
+        }
+        out.push_str("Unless you have made equivalent changes to your configuration, the plan below will undo them.\n");
+    }
+    if !plan.has_changes() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.bold_green("No changes. Your infrastructure matches the configuration.")
+        );
+        out.push_str("\ninfra has compared your real infrastructure against your configuration and found no\ndifferences, so no changes are needed.\n");
+        return out;
+    }
+    let resource_changes: Vec<&ResourceChange> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action.is_change())
+        .collect();
+    if !resource_changes.is_empty() {
+        out.push_str("\ninfra will perform the following actions:\n\n");
+        for change in &resource_changes {
+            out.push_str(&change_text(change, style, false));
+            out.push('\n');
+        }
+    }
+    let (add, change, destroy) = plan.counts();
+    let _ = writeln!(
+        out,
+        "{} {add} to add, {change} to change, {destroy} to destroy.",
+        style.bold("Plan:")
+    );
+    out.push_str(&addresses_by_action(plan));
+    let outputs: Vec<(&String, &OutputChange)> = plan
+        .outputs
+        .iter()
+        .filter(|(_, o)| o.action.is_change())
+        .collect();
+    if !outputs.is_empty() {
+        out.push_str("\nChanges to Outputs:\n");
+        for (name, output) in outputs {
+            out.push_str(&output_line(name, output, style));
+        }
+    }
+    out
+}
+
+/// The list under the summary line: every changed address, grouped by action.
+fn addresses_by_action(plan: &Plan) -> String {
+    let groups: [(&str, &[Action]); 4] = [
+        (
+            "replace",
+            &[Action::DeleteThenCreate, Action::CreateThenDelete],
+        ),
+        ("destroy", &[Action::Delete]),
+        ("update", &[Action::Update]),
+        ("create", &[Action::Create]),
+    ];
+    let mut out = String::new();
+    for (label, actions) in groups {
+        let addresses: Vec<String> = plan
+            .changes
+            .iter()
+            .filter(|c| actions.contains(&c.action))
+            .map(|c| c.address.to_string())
+            .collect();
+        if !addresses.is_empty() {
+            let _ = writeln!(out, "  {label:<8} {}", addresses.join(", "));
+        }
+    }
+    out
+}
+
+fn output_line(name: &str, output: &OutputChange, style: Style) -> String {
+    let symbol = style.action(output.action);
+    let shown = |v: &Value| {
+        if output.sensitive {
+            "(sensitive value)".to_string()
+        } else {
+            render_value(v, 4)
+        }
+    };
+    match output.action {
+        Action::Create => format!("  {symbol} {name} = {}\n", shown(&output.after)),
+        Action::Delete => format!("  {symbol} {name} = {} -> null\n", shown(&output.before)),
+        _ => format!(
+            "  {symbol} {name} = {} -> {}\n",
+            shown(&output.before),
+            shown(&output.after)
+        ),
+    }
+}
+
+/// One resource's block: the comment line, the header, and the attribute diff.
+pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String {
+    let address = &change.address;
+    let resource = &address.resource;
+    let comment = if drift {
+        match change.action {
+            Action::Delete => format!("# {address} has been deleted"),
+            _ => format!("# {address} has changed"),
+        }
+    } else {
+        match (change.action, change.reason) {
+            (_, _) if change.deployment.is_some() => {
+                let d = change.deployment.as_ref().expect("checked");
+                format!(
+                    "# {address} will be deployed blue/green: {} ← revision {} (live: {}, revision {})",
+                    d.target_colour, d.target_revision, d.live_colour, d.live_revision
+                )
+            }
+            (Action::Create, Some(Reason::DeletedOutside)) => {
+                format!("# {address} will be created (it was deleted outside infra)")
+            }
+            (Action::Create, _) => format!("# {address} will be created"),
+            (Action::Update, _) => format!("# {address} will be updated in-place"),
+            (Action::DeleteThenCreate, Some(Reason::ReplaceByRequest)) => {
+                format!("# {address} will be replaced, as requested")
+            }
+            (Action::DeleteThenCreate, _) => format!("# {address} must be replaced"),
+            (Action::CreateThenDelete, _) => {
+                format!("# {address} must be replaced (create before destroy)")
+            }
+            (Action::Delete, Some(Reason::DeleteBecauseCountIndex)) => format!(
+                "# {address} will be destroyed\n  # (because index {} is out of range for count)",
+                address
+                    .key
+                    .as_ref()
+                    .map(|k| k.to_string())
+                    .unwrap_or_default()
+            ),
+            (Action::Delete, Some(Reason::DeleteBecauseEachKey)) => format!(
+                "# {address} will be destroyed\n  # (because key {} is not in for_each map)",
+                address
+                    .key
+                    .as_ref()
+                    .map(|k| k.to_string())
+                    .unwrap_or_default()
+            ),
+            (Action::Delete, Some(Reason::DeleteBecauseNoResourceConfig)) => format!(
+                "# {address} will be destroyed\n  # (because {} is not in configuration)",
+                address
+            ),
+            (Action::Delete, _) => format!("# {address} will be destroyed"),
+            (Action::Read, _) => format!("# {address} will be read during apply"),
+            (Action::NoOp, _) => format!("# {address}"),
+        }
+    };
+    let keyword = if resource.mode == infra_core::Mode::Data {
+        "data"
+    } else {
+        "resource"
+    };
+    let symbol = if drift && change.action == Action::Update {
+        style.action(Action::Update)
+    } else {
+        style.action(change.action)
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "  {}", style.bold(&comment));
+    let _ = writeln!(
+        out,
+        "{symbol:>3} {keyword} \"{}\" \"{}\" {{",
+        change.resource_type, resource.name
+    );
+    let action = if drift && change.action == Action::Update {
+        Action::Update
+    } else {
+        change.action
+    };
+    out.push_str(&render_object_diff(
+        &change.before,
+        &change.after,
+        action,
+        &change.replace_paths,
+        6,
+        style,
+    ));
+    out.push_str("    }\n");
+    out
+}
+
+/// `infra show` of a state: each resource with its attributes.
+pub fn state_text(resources: &[(String, String, Value)], style: Style) -> String {
+    let mut out = String::new();
+    for (address, resource_type, value) in resources {
+        let _ = writeln!(out, "# {address}:");
+        let name = address.rsplit('.').next().unwrap_or(address);
+        let _ = writeln!(
+            out,
+            "resource \"{resource_type}\" \"{}\" {{",
+            name.split('[').next().unwrap_or(name)
+        );
+        out.push_str(&render_object_diff(
+            value,
+            value,
+            Action::NoOp,
+            &[],
+            4,
+            style,
+        ));
+        out.push_str("}\n\n");
+    }
+    out
+}

@@ -1,0 +1,725 @@
+//! Blue/green deployments of ECS services, orchestrated by infra itself so they work on any
+//! ECS and on an emulator.
+//!
+//! A blue/green service is a pair of ECS services, `<name>-blue` and `<name>-green`, each bound
+//! to its own target group. A new revision goes to the idle colour, must pass a health gate,
+//! then the production listener (or rule) shifts to it (all at once, canary or linear), and a
+//! bake window watches target health and the 5xx ratio, reverting automatically above the
+//! threshold. The old colour stays running on standby, so `revert` is one listener write.
+//!
+//! The live colour, standby, weights and history are runtime state kept in the state file's
+//! `deployments` section, never configuration, and never drift.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use infra_core::blue_green::{BlueGreenApi, WeightedTarget};
+use infra_core::{ProviderError, Value};
+use serde::{Deserialize, Serialize};
+
+/// The runtime state of one blue/green service, stored under its address.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Deployment {
+    pub service: String,
+    pub cluster: String,
+    /// The region the services live in, so `revert` needs no configuration.
+    #[serde(default)]
+    pub region: Option<String>,
+    pub listener_arn: String,
+    pub live: String,
+    /// The colour still running the previous revision, ready for `revert`.
+    pub standby: Option<String>,
+    #[serde(default)]
+    pub standby_since: Option<String>,
+    #[serde(default)]
+    pub standby_scaled_down: bool,
+    pub colours: BTreeMap<String, ColourState>,
+    pub weights: BTreeMap<String, i64>,
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColourState {
+    pub service_name: String,
+    pub target_group_arn: String,
+    pub task_definition: String,
+    pub desired_count: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub time: String,
+    pub operator: String,
+    /// `create`, `deploy`, `revert`, `auto-revert`, `failed`, `finalize`.
+    pub action: String,
+    pub from_revision: String,
+    pub to_revision: String,
+    pub result: String,
+}
+
+/// How the traffic moves to the new colour.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrafficShift {
+    AllAtOnce,
+    /// `percent` first, then the rest after `interval`.
+    Canary {
+        percent: i64,
+        interval: Duration,
+    },
+    /// Steps of `percent` with `interval` between.
+    Linear {
+        percent: i64,
+        interval: Duration,
+    },
+}
+
+/// The `deployment_configuration` block, with our documented extension settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strategy {
+    pub shift: TrafficShift,
+    pub bake: Duration,
+    /// Above this share of 5xx responses (percent) the deployment reverts. Default 1.
+    pub error_threshold_percent: f64,
+    pub health_gate_timeout: Duration,
+    pub standby_retention: Duration,
+    pub poll_interval: Duration,
+}
+
+const HISTORY_LIMIT: usize = 50;
+
+fn block<'v>(value: &'v Value, name: &str) -> &'v Value {
+    value
+        .get(name)
+        .as_list()
+        .and_then(|items| items.first())
+        .unwrap_or(&Value::Null)
+}
+
+/// True when an `aws_ecs_service` value opts in with `deployment_configuration { strategy = "BLUE_GREEN" }`.
+pub fn is_blue_green(service: &Value) -> bool {
+    block(service, "deployment_configuration")
+        .get("strategy")
+        .as_str()
+        == Some("BLUE_GREEN")
+}
+
+pub fn strategy(service: &Value) -> Strategy {
+    let config = block(service, "deployment_configuration");
+    let seconds = |name: &str, default: f64| {
+        Duration::from_secs_f64(config.get(name).as_f64().unwrap_or(default).max(0.0))
+    };
+    let percent = config
+        .get("shift_percent")
+        .as_i64()
+        .unwrap_or(10)
+        .clamp(1, 100);
+    let interval = seconds("shift_interval_seconds", 60.0);
+    let shift = match config
+        .get("traffic_shift")
+        .as_str()
+        .unwrap_or("all_at_once")
+    {
+        "canary" => TrafficShift::Canary { percent, interval },
+        "linear" => TrafficShift::Linear { percent, interval },
+        _ => TrafficShift::AllAtOnce,
+    };
+    Strategy {
+        shift,
+        bake: Duration::from_secs_f64(
+            config
+                .get("bake_time_in_minutes")
+                .as_f64()
+                .unwrap_or(0.0)
+                .max(0.0)
+                * 60.0,
+        ),
+        error_threshold_percent: config
+            .get("error_threshold_percent")
+            .as_f64()
+            .unwrap_or(1.0),
+        health_gate_timeout: seconds("health_gate_timeout_seconds", 600.0),
+        standby_retention: Duration::from_secs_f64(
+            config
+                .get("standby_retention_minutes")
+                .as_f64()
+                .unwrap_or(60.0)
+                .max(0.0)
+                * 60.0,
+        ),
+        poll_interval: seconds("poll_interval_seconds", 2.0).max(Duration::from_millis(100)),
+    }
+}
+
+/// The revision part of a task definition ARN or `family:revision`.
+pub fn revision(task_definition: &str) -> String {
+    task_definition
+        .rsplit(':')
+        .next()
+        .unwrap_or(task_definition)
+        .to_string()
+}
+
+pub fn other_colour(colour: &str) -> &'static str {
+    if colour == "blue" {
+        "green"
+    } else {
+        "blue"
+    }
+}
+
+fn now() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+/// Who is deploying, for the history.
+pub fn operator() -> String {
+    std::env::var("INFRA_OPERATOR")
+        .or_else(|_| std::env::var("GITHUB_ACTOR"))
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+impl Deployment {
+    fn record(&mut self, action: &str, from: &str, to: &str, result: impl Into<String>) {
+        self.history.push(HistoryEntry {
+            time: now(),
+            operator: operator(),
+            action: action.into(),
+            from_revision: revision(from),
+            to_revision: revision(to),
+            result: result.into(),
+        });
+        if self.history.len() > HISTORY_LIMIT {
+            let excess = self.history.len() - HISTORY_LIMIT;
+            self.history.drain(..excess);
+        }
+    }
+
+    pub fn live_state(&self) -> Option<&ColourState> {
+        self.colours.get(&self.live)
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn from_json(json: &serde_json::Value) -> Option<Deployment> {
+        serde_json::from_value(json.clone()).ok()
+    }
+}
+
+/// Why a deployment stopped.
+#[derive(Debug, Clone)]
+pub enum DeployError {
+    Provider(ProviderError),
+    /// The new colour never became healthy; traffic never moved.
+    GateFailed(String),
+    /// The bake window saw bad health or errors; traffic went back.
+    Reverted(String),
+}
+
+impl std::fmt::Display for DeployError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeployError::Provider(error) => write!(f, "{error}"),
+            DeployError::GateFailed(reason) => {
+                write!(f, "health gate failed, traffic was not switched: {reason}")
+            }
+            DeployError::Reverted(reason) => {
+                write!(f, "reverted automatically during the bake: {reason}")
+            }
+        }
+    }
+}
+
+impl From<ProviderError> for DeployError {
+    fn from(error: ProviderError) -> Self {
+        DeployError::Provider(error)
+    }
+}
+
+/// What the orchestration tells the outside: progress lines and state saves.
+pub trait DeployEvents {
+    fn message(&self, text: String);
+    /// Persist the deployment now (called after every traffic change).
+    fn save(&self, deployment: &Deployment);
+}
+
+fn colour_targets(service: &Value) -> Result<(String, String, String), ProviderError> {
+    let load_balancer = block(service, "load_balancer");
+    let advanced = block(load_balancer, "advanced_configuration");
+    let blue = load_balancer.get("target_group_arn").as_str();
+    let green = advanced.get("alternate_target_group_arn").as_str();
+    let listener = advanced.get("production_listener_rule").as_str();
+    match (blue, green, listener) {
+        (Some(b), Some(g), Some(l)) => Ok((b.to_string(), g.to_string(), l.to_string())),
+        _ => Err(ProviderError::new(
+            "a BLUE_GREEN service needs load_balancer { target_group_arn, advanced_configuration { alternate_target_group_arn, production_listener_rule } }",
+        )),
+    }
+}
+
+/// First apply: both colours exist, blue runs the revision and is live, green waits at zero.
+pub async fn create(
+    api: &dyn BlueGreenApi,
+    service: &Value,
+    region: Option<String>,
+    events: &dyn DeployEvents,
+) -> Result<Deployment, DeployError> {
+    let (blue_tg, green_tg, listener) = colour_targets(service)?;
+    let name = service.get("name").as_str().unwrap_or_default().to_string();
+    let cluster = service
+        .get("cluster")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let task_definition = service
+        .get("task_definition")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let desired = service.get("desired_count").as_i64().unwrap_or(1);
+    let mut colours = BTreeMap::new();
+    for (colour, tg, count) in [("blue", &blue_tg, desired), ("green", &green_tg, 0)] {
+        let service_name = format!("{name}-{colour}");
+        api.put_service(service, &service_name, tg, &task_definition, count)
+            .await?;
+        events.message(format!(
+            "{colour} service {service_name} created with {count} task(s)"
+        ));
+        colours.insert(
+            colour.to_string(),
+            ColourState {
+                service_name,
+                target_group_arn: tg.clone(),
+                task_definition: task_definition.clone(),
+                desired_count: count,
+            },
+        );
+    }
+    let mut deployment = Deployment {
+        service: name,
+        cluster,
+        region,
+        listener_arn: listener,
+        live: "blue".into(),
+        standby: None,
+        standby_since: None,
+        standby_scaled_down: false,
+        colours,
+        weights: BTreeMap::from([("blue".into(), 100), ("green".into(), 0)]),
+        history: vec![],
+    };
+    deployment.record("create", "", &task_definition, "blue is live");
+    Ok(deployment)
+}
+
+/// A new revision: idle colour, health gate, switch, bake, standby.
+pub async fn deploy(
+    api: &dyn BlueGreenApi,
+    service: &Value,
+    deployment: &mut Deployment,
+    events: &dyn DeployEvents,
+) -> Result<(), DeployError> {
+    let strategy = strategy(service);
+    let live = deployment.live.clone();
+    let idle = other_colour(&live).to_string();
+    let task_definition = service
+        .get("task_definition")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let desired = service.get("desired_count").as_i64().unwrap_or(1);
+    let live_state = deployment
+        .colours
+        .get(&live)
+        .cloned()
+        .ok_or_else(|| ProviderError::new(format!("deployment state has no {live} colour")))?;
+    let idle_state = deployment
+        .colours
+        .get(&idle)
+        .cloned()
+        .ok_or_else(|| ProviderError::new(format!("deployment state has no {idle} colour")))?;
+    let from = live_state.task_definition.clone();
+
+    // 1. The idle colour gets the new revision.
+    api.put_service(
+        service,
+        &idle_state.service_name,
+        &idle_state.target_group_arn,
+        &task_definition,
+        desired,
+    )
+    .await?;
+    deployment.colours.insert(
+        idle.clone(),
+        ColourState {
+            task_definition: task_definition.clone(),
+            desired_count: desired,
+            ..idle_state.clone()
+        },
+    );
+    deployment.standby = None;
+    events.message(format!(
+        "{idle} ← revision {} ({} task(s)); waiting for the health gate",
+        revision(&task_definition),
+        desired
+    ));
+    events.save(deployment);
+
+    // 2. Health gate.
+    let started = Instant::now();
+    let mut passed = false;
+    let mut last;
+    loop {
+        let status = api
+            .service_status(&deployment.cluster, &idle_state.service_name)
+            .await?;
+        let healthy = api.healthy_targets(&idle_state.target_group_arn).await?;
+        last = format!(
+            "{} of {desired} tasks running, rollout {}, {healthy} of {desired} targets healthy",
+            status.running,
+            if status.rollout_completed {
+                "completed"
+            } else {
+                "in progress"
+            }
+        );
+        if status.rollout_failed {
+            last = format!("the ECS deployment failed ({last})");
+            break;
+        }
+        if status.running >= desired && status.rollout_completed && healthy >= desired {
+            events.message(format!("health gate passed: {last}"));
+            passed = true;
+            break;
+        }
+        if started.elapsed() >= strategy.health_gate_timeout {
+            last = format!(
+                "timed out after {}: {last}",
+                humantime::format_duration(Duration::from_secs(
+                    strategy.health_gate_timeout.as_secs()
+                ))
+            );
+            break;
+        }
+        tokio::time::sleep(strategy.poll_interval).await;
+    }
+    if !passed {
+        api.put_service(
+            service,
+            &idle_state.service_name,
+            &idle_state.target_group_arn,
+            &task_definition,
+            0,
+        )
+        .await?;
+        deployment.colours.insert(
+            idle.clone(),
+            ColourState {
+                task_definition: idle_state.task_definition.clone(),
+                desired_count: 0,
+                ..idle_state.clone()
+            },
+        );
+        if live_state.desired_count > 0 {
+            deployment.standby = None;
+        }
+        deployment.record("deploy", &from, &task_definition, format!("failed: {last}"));
+        events.save(deployment);
+        return Err(DeployError::GateFailed(last));
+    }
+
+    // 3. Switch, in steps.
+    let steps: Vec<i64> = match &strategy.shift {
+        TrafficShift::AllAtOnce => vec![100],
+        TrafficShift::Canary { percent, .. } => vec![*percent, 100],
+        TrafficShift::Linear { percent, .. } => (1..)
+            .map(|i| (i * percent).min(100))
+            .take_while(|w| *w < 100)
+            .chain([100])
+            .collect(),
+    };
+    let interval = match &strategy.shift {
+        TrafficShift::AllAtOnce => Duration::ZERO,
+        TrafficShift::Canary { interval, .. } | TrafficShift::Linear { interval, .. } => *interval,
+    };
+    let watch = Watch {
+        api,
+        idle_tg: &idle_state.target_group_arn,
+        desired,
+        threshold: strategy.error_threshold_percent,
+        poll: strategy.poll_interval,
+    };
+    for (index, weight) in steps.iter().enumerate() {
+        route(api, deployment, &idle, *weight).await?;
+        events.message(format!(
+            "traffic: {idle} {weight}%, {live} {}%",
+            100 - weight
+        ));
+        events.save(deployment);
+        let last_step = index + 1 == steps.len();
+        let window = if last_step { strategy.bake } else { interval };
+        if let Err(reason) = watch
+            .watch(window, started_window(&strategy, window))
+            .await?
+        {
+            route(api, deployment, &idle, 0).await?;
+            deployment.colours.insert(
+                idle.clone(),
+                ColourState {
+                    task_definition: task_definition.clone(),
+                    desired_count: desired,
+                    ..idle_state.clone()
+                },
+            );
+            deployment.record(
+                "auto-revert",
+                &from,
+                &task_definition,
+                format!("reverted: {reason}"),
+            );
+            events.message(format!("{reason}; traffic is back on {live}"));
+            events.save(deployment);
+            return Err(DeployError::Reverted(reason));
+        }
+        if !last_step {
+            events.message(format!("step {} of {} healthy", index + 1, steps.len()));
+        }
+    }
+
+    // 5. Standby.
+    deployment.live = idle.clone();
+    deployment.standby = Some(live.clone());
+    deployment.standby_since = Some(now());
+    deployment.standby_scaled_down = false;
+    deployment.record("deploy", &from, &task_definition, format!("{idle} is live"));
+    events.message(format!(
+        "{idle} is live with revision {}; {live} stays on standby for instant revert",
+        revision(&task_definition)
+    ));
+    events.save(deployment);
+    Ok(())
+}
+
+fn started_window(strategy: &Strategy, window: Duration) -> i64 {
+    // Look back over the watch window plus one poll, at least a minute (CloudWatch periods).
+    (window + strategy.poll_interval).as_secs().max(60) as i64
+}
+
+async fn route(
+    api: &dyn BlueGreenApi,
+    deployment: &mut Deployment,
+    towards: &str,
+    weight: i64,
+) -> Result<(), ProviderError> {
+    let other = other_colour(towards);
+    let targets: Vec<WeightedTarget> = [(towards, weight), (other, 100 - weight)]
+        .iter()
+        .filter_map(|(colour, w)| {
+            deployment.colours.get(*colour).map(|c| WeightedTarget {
+                target_group_arn: c.target_group_arn.clone(),
+                weight: *w,
+            })
+        })
+        .collect();
+    api.route(&deployment.listener_arn, &targets).await?;
+    deployment.weights = BTreeMap::from([
+        (towards.to_string(), weight),
+        (other.to_string(), 100 - weight),
+    ]);
+    Ok(())
+}
+
+struct Watch<'a> {
+    api: &'a dyn BlueGreenApi,
+    idle_tg: &'a str,
+    desired: i64,
+    threshold: f64,
+    poll: Duration,
+}
+
+impl Watch<'_> {
+    /// Watches for `window` (at least one check). `Ok(Err(reason))` means revert.
+    async fn watch(
+        &self,
+        window: Duration,
+        lookback_seconds: i64,
+    ) -> Result<Result<(), String>, ProviderError> {
+        let started = Instant::now();
+        loop {
+            let counts = self
+                .api
+                .error_counts(self.idle_tg, lookback_seconds)
+                .await?;
+            if counts.requests > 0.0 {
+                let ratio = counts.errors_5xx / counts.requests * 100.0;
+                if ratio > self.threshold {
+                    return Ok(Err(format!(
+                        "HTTPCode_Target_5XX_Count / RequestCount = {} / {} = {ratio:.1}%, above the {}% threshold",
+                        counts.errors_5xx, counts.requests, self.threshold
+                    )));
+                }
+            }
+            let healthy = self.api.healthy_targets(self.idle_tg).await?;
+            if healthy < self.desired {
+                return Ok(Err(format!(
+                    "only {healthy} of {} targets are healthy",
+                    self.desired
+                )));
+            }
+            if started.elapsed() >= window {
+                return Ok(Ok(()));
+            }
+            tokio::time::sleep(
+                self.poll
+                    .min(window.saturating_sub(started.elapsed()))
+                    .max(Duration::from_millis(50)),
+            )
+            .await;
+        }
+    }
+}
+
+/// Why `revert` will not run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RevertRefusal {
+    NoStandby,
+    ScaledDown {
+        colour: String,
+    },
+    Unhealthy {
+        colour: String,
+        healthy: i64,
+        desired: i64,
+    },
+}
+
+impl std::fmt::Display for RevertRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RevertRefusal::NoStandby => f.write_str("there is no standby colour to revert to (no deployment has happened since the service was created, or the last one was already reverted)"),
+            RevertRefusal::ScaledDown { colour } => write!(f, "the standby colour {colour} was scaled down after its retention time; nothing is running to revert to"),
+            RevertRefusal::Unhealthy { colour, healthy, desired } => write!(f, "the standby colour {colour} is not healthy ({healthy} of {desired} targets healthy); use -force to switch anyway"),
+        }
+    }
+}
+
+/// Switches the listener back to the standby colour with one write. Reads target health
+/// first unless `force`.
+pub async fn revert(
+    api: &dyn BlueGreenApi,
+    deployment: &mut Deployment,
+    force: bool,
+) -> Result<Result<(), RevertRefusal>, ProviderError> {
+    let Some(standby) = deployment.standby.clone() else {
+        return Ok(Err(RevertRefusal::NoStandby));
+    };
+    if deployment.standby_scaled_down {
+        return Ok(Err(RevertRefusal::ScaledDown { colour: standby }));
+    }
+    let standby_state = deployment
+        .colours
+        .get(&standby)
+        .cloned()
+        .ok_or_else(|| ProviderError::new("deployment state is missing the standby colour"))?;
+    if !force {
+        let desired = standby_state.desired_count.max(1);
+        let healthy = api.healthy_targets(&standby_state.target_group_arn).await?;
+        if healthy < desired {
+            return Ok(Err(RevertRefusal::Unhealthy {
+                colour: standby,
+                healthy,
+                desired,
+            }));
+        }
+    }
+    let live = deployment.live.clone();
+    let from = deployment
+        .colours
+        .get(&live)
+        .map(|c| c.task_definition.clone())
+        .unwrap_or_default();
+    route(api, deployment, &standby, 100).await?;
+    deployment.live = standby.clone();
+    deployment.standby = Some(live);
+    deployment.standby_since = Some(now());
+    deployment.record(
+        "revert",
+        &from,
+        &standby_state.task_definition,
+        format!("{standby} is live again"),
+    );
+    Ok(Ok(()))
+}
+
+/// Scales the standby colour to zero (`infra finalize`, or an apply after the retention time).
+pub async fn finalize(
+    api: &dyn BlueGreenApi,
+    service: &Value,
+    deployment: &mut Deployment,
+) -> Result<bool, ProviderError> {
+    let Some(standby) = deployment.standby.clone() else {
+        return Ok(false);
+    };
+    if deployment.standby_scaled_down {
+        return Ok(false);
+    }
+    let state = deployment
+        .colours
+        .get(&standby)
+        .cloned()
+        .ok_or_else(|| ProviderError::new("deployment state is missing the standby colour"))?;
+    api.put_service(
+        service,
+        &state.service_name,
+        &state.target_group_arn,
+        &state.task_definition,
+        0,
+    )
+    .await?;
+    deployment.colours.insert(
+        standby.clone(),
+        ColourState {
+            desired_count: 0,
+            ..state.clone()
+        },
+    );
+    deployment.standby_scaled_down = true;
+    let live = deployment
+        .live_state()
+        .map(|c| c.task_definition.clone())
+        .unwrap_or_default();
+    deployment.record(
+        "finalize",
+        &state.task_definition,
+        &live,
+        format!("{standby} scaled to 0"),
+    );
+    Ok(true)
+}
+
+/// True when the standby has outlived its retention.
+pub fn standby_expired(deployment: &Deployment, retention: Duration) -> bool {
+    match (
+        &deployment.standby,
+        &deployment.standby_since,
+        deployment.standby_scaled_down,
+    ) {
+        (Some(_), Some(since), false) => humantime::parse_rfc3339(since)
+            .ok()
+            .and_then(|t| SystemTime::now().duration_since(t).ok())
+            .is_some_and(|age| age >= retention),
+        _ => false,
+    }
+}
+
+/// Deletes both colours (destroy).
+pub async fn delete(api: &dyn BlueGreenApi, deployment: &Deployment) -> Result<(), ProviderError> {
+    for colour in deployment.colours.values() {
+        api.delete_service(&deployment.cluster, &colour.service_name)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,570 @@
+//! Planning one resource instance: from its evaluated configuration and its refreshed prior
+//! object to an action and a planned object. Pure; driven by the type's schema.
+
+use std::collections::BTreeMap;
+
+use infra_config::{IgnoreChanges, Lifecycle};
+use infra_core::{Action, ResourceType, Schema, Value};
+
+use crate::plan::Reason;
+
+/// The decision for one instance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstancePlan {
+    pub action: Action,
+    pub reason: Option<Reason>,
+    pub after: Value,
+    pub replace_paths: Vec<String>,
+}
+
+/// Inputs for [`plan_instance`].
+pub struct InstanceInput<'a> {
+    pub resource: &'a dyn ResourceType,
+    /// The evaluated body (attributes set in config; blocks as lists of objects).
+    pub config: &'a Value,
+    /// The refreshed object, if it exists.
+    pub prior: Option<&'a Value>,
+    pub lifecycle: &'a Lifecycle,
+    pub default_tags: &'a BTreeMap<String, String>,
+    /// `-replace=ADDR` named this instance.
+    pub force_replace: bool,
+}
+
+pub fn plan_instance(input: InstanceInput<'_>) -> InstancePlan {
+    let schema = input.resource.schema();
+    let Some(prior) = input.prior else {
+        let after = planned_object(&input, None);
+        return InstancePlan {
+            action: Action::Create,
+            reason: None,
+            after,
+            replace_paths: vec![],
+        };
+    };
+    let mut proposed = planned_object(&input, Some(prior));
+    apply_ignore_changes(schema, input.lifecycle, prior, &mut proposed);
+
+    let changed = changed_paths(schema, prior, &proposed);
+    let replace_paths: Vec<String> = changed
+        .iter()
+        .filter(|c| c.force_new)
+        .map(|c| c.path.clone())
+        .collect();
+    let replace_action = if input.lifecycle.create_before_destroy {
+        Action::CreateThenDelete
+    } else {
+        Action::DeleteThenCreate
+    };
+    if input.force_replace || !replace_paths.is_empty() {
+        // A new object: computed attributes are not known until it exists.
+        let mut after = planned_object(&input, None);
+        apply_ignore_changes(schema, input.lifecycle, prior, &mut after);
+        let reason = if input.force_replace {
+            Reason::ReplaceByRequest
+        } else {
+            Reason::ReplaceBecauseCannotUpdate
+        };
+        return InstancePlan {
+            action: replace_action,
+            reason: Some(reason),
+            after,
+            replace_paths,
+        };
+    }
+    if changed.is_empty() {
+        InstancePlan {
+            action: Action::NoOp,
+            reason: None,
+            after: prior.clone(),
+            replace_paths: vec![],
+        }
+    } else {
+        InstancePlan {
+            action: Action::Update,
+            reason: None,
+            after: proposed,
+            replace_paths: vec![],
+        }
+    }
+}
+
+/// The object as it will be: config values, then schema defaults, then (for computed
+/// attributes) the prior value or Unknown. Sensitive attributes are marked.
+fn planned_object(input: &InstanceInput<'_>, prior: Option<&Value>) -> Value {
+    let schema = input.resource.schema();
+    let mut value = object_from_schema(schema, input.config, prior);
+    if schema.taggable {
+        let tags_all = merged_tags(input.default_tags, value.get("tags"));
+        if let Some(entries) = value.map_mut() {
+            entries.insert("tags_all".into(), tags_all);
+        }
+    }
+    normalize(input.resource, &mut value);
+    value
+}
+
+/// `default_tags` merged under the resource's own `tags`.
+pub fn merged_tags(default_tags: &BTreeMap<String, String>, tags: &Value) -> Value {
+    if tags.is_unknown() {
+        return Value::Unknown;
+    }
+    let mut merged: BTreeMap<String, Value> = default_tags
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::string(v)))
+        .collect();
+    if let Some(own) = tags.as_map() {
+        for (k, v) in own {
+            merged.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Map(merged)
+}
+
+fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) -> Value {
+    let mut out = BTreeMap::new();
+    for attribute in &schema.attributes {
+        let configured = config.get(attribute.name);
+        let mut value = if attribute.is_settable() && !configured.is_null() {
+            configured.clone()
+        } else if let Some(default) = &attribute.default {
+            default.clone()
+        } else if attribute.is_computed() {
+            match prior.map(|p| p.get(attribute.name)) {
+                Some(previous) if !previous.is_null() => previous.clone(),
+                Some(_) => Value::Null,
+                None => Value::Unknown,
+            }
+        } else {
+            Value::Null
+        };
+        if attribute.sensitive && !value.is_null() {
+            value = value.mark_sensitive();
+        }
+        out.insert(attribute.name.to_string(), value);
+    }
+    for block in &schema.blocks {
+        let configured = config.get(block.name);
+        let items = match configured.unmarked() {
+            Value::List(items) => Value::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let prior_item = prior
+                            .and_then(|p| p.get(block.name).as_list())
+                            .and_then(|list| list.get(i));
+                        // Nested computed values come from the prior object only; never Unknown,
+                        // so an unchanged block stays unchanged.
+                        object_from_schema(
+                            &block.schema,
+                            item,
+                            Some(prior_item.unwrap_or(&Value::Null)),
+                        )
+                    })
+                    .collect(),
+            ),
+            Value::Unknown => Value::Unknown,
+            _ => Value::List(vec![]),
+        };
+        out.insert(block.name.to_string(), items);
+    }
+    Value::Map(out)
+}
+
+/// Schema normalization, then the type's own.
+pub fn normalize(resource: &dyn ResourceType, value: &mut Value) {
+    resource.schema().normalize(value);
+    resource.normalize(value);
+}
+
+/// Marks the schema's sensitive attributes in an object read from the provider.
+pub fn mark_sensitive(schema: &Schema, value: &mut Value) {
+    if let Some(entries) = value.map_mut() {
+        for attribute in schema.attributes.iter().filter(|a| a.sensitive) {
+            if let Some(v) = entries.get_mut(attribute.name) {
+                if !v.is_null() {
+                    *v = std::mem::take(v).mark_sensitive();
+                }
+            }
+        }
+    }
+}
+
+fn apply_ignore_changes(
+    schema: &Schema,
+    lifecycle: &Lifecycle,
+    prior: &Value,
+    proposed: &mut Value,
+) {
+    let paths: Vec<String> = match &lifecycle.ignore_changes {
+        IgnoreChanges::None => return,
+        IgnoreChanges::All => schema
+            .attributes
+            .iter()
+            .filter(|a| a.is_settable())
+            .map(|a| a.name.to_string())
+            .chain(schema.blocks.iter().map(|b| b.name.to_string()))
+            .collect(),
+        IgnoreChanges::Paths(paths) => paths.clone(),
+    };
+    let Some(entries) = proposed.map_mut() else {
+        return;
+    };
+    for path in paths {
+        let steps = infra_core::path::parse_path(&path);
+        match steps.as_slice() {
+            [infra_core::path::PathStep::Attr(name)] => {
+                entries.insert(name.clone(), prior.get(name).clone());
+                if name == "tags" {
+                    entries.insert("tags_all".into(), prior.get("tags_all").clone());
+                }
+            }
+            [infra_core::path::PathStep::Attr(name), infra_core::path::PathStep::Attr(key)] => {
+                if let Some(map) = entries.get_mut(name).and_then(Value::map_mut) {
+                    match prior.get(name).get(key) {
+                        Value::Null => map.remove(key),
+                        previous => map.insert(key.clone(), previous.clone()),
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One changed path and whether it forces replacement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangedPath {
+    pub path: String,
+    pub force_new: bool,
+}
+
+/// Compares what the configuration controls: settable attributes, `tags_all`, and blocks.
+pub fn changed_paths(schema: &Schema, prior: &Value, proposed: &Value) -> Vec<ChangedPath> {
+    let mut changed = Vec::new();
+    collect_changes(schema, prior, proposed, "", false, &mut changed);
+    changed
+}
+
+fn collect_changes(
+    schema: &Schema,
+    prior: &Value,
+    proposed: &Value,
+    prefix: &str,
+    inherited_force_new: bool,
+    changed: &mut Vec<ChangedPath>,
+) {
+    let join = |name: &str| {
+        if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}.{name}")
+        }
+    };
+    for attribute in &schema.attributes {
+        let compared = attribute.is_settable() || (schema.taggable && attribute.name == "tags_all");
+        if !compared {
+            continue;
+        }
+        let before = prior.get(attribute.name);
+        let after = proposed.get(attribute.name);
+        if !equivalent(before, after) {
+            changed.push(ChangedPath {
+                path: join(attribute.name),
+                force_new: attribute.force_new || inherited_force_new,
+            });
+        }
+    }
+    for block in &schema.blocks {
+        let before = prior.get(block.name);
+        let after = proposed.get(block.name);
+        if equivalent(before, after) {
+            continue;
+        }
+        let before_items = before.as_list().unwrap_or(&[]);
+        let after_items = after.as_list();
+        match after_items {
+            Some(after_items) if before_items.len() == after_items.len() => {
+                for (i, (b, a)) in before_items.iter().zip(after_items).enumerate() {
+                    collect_changes(
+                        &block.schema,
+                        b,
+                        a,
+                        &format!("{}[{i}]", join(block.name)),
+                        block.force_new || inherited_force_new,
+                        changed,
+                    );
+                }
+            }
+            _ => {
+                let nested_force_new = block.schema.attributes.iter().any(|a| a.force_new);
+                changed.push(ChangedPath {
+                    path: join(block.name),
+                    force_new: block.force_new || inherited_force_new || nested_force_new,
+                });
+            }
+        }
+    }
+}
+
+/// Equal after removing marks; empty collections and null are the same (as the provider
+/// treats an unset list and an empty one).
+pub fn equivalent(a: &Value, b: &Value) -> bool {
+    let a = a.unmark_deep();
+    let b = b.unmark_deep();
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::List(items) => items.is_empty(),
+        Value::Map(entries) => entries.is_empty(),
+        _ => false,
+    };
+    if empty(&a) && empty(&b) {
+        return true;
+    }
+    match (&a, &b) {
+        (Value::Number(x), Value::Number(y)) => (x - y).abs() < 1e-9,
+        (Value::Map(x), Value::Map(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            keys.into_iter().all(|k| {
+                equivalent(
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                )
+            })
+        }
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equivalent(p, q))
+        }
+        (Value::Unknown, _) | (_, Value::Unknown) => false,
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infra_core::{Attribute, Block, Operation, ProviderError, Type};
+
+    /// A schema-only resource type: the diff never calls the provider.
+    struct Network(Schema);
+
+    impl Network {
+        fn new() -> Network {
+            Network(
+                Schema::new()
+                    .attr(Attribute::required("cidr_block", Type::String).force_new())
+                    .attr(
+                        Attribute::optional("enable_dns_support", Type::Bool)
+                            .default(Value::Bool(true)),
+                    )
+                    .attr(Attribute::optional("password", Type::String).sensitive())
+                    .attr(Attribute::computed("id", Type::String))
+                    .block(Block::set(
+                        "ingress",
+                        Schema::new().attr(Attribute::required("from_port", Type::Number)),
+                    ))
+                    .with_tags(),
+            )
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl ResourceType for Network {
+        fn name(&self) -> &'static str {
+            "test_network"
+        }
+        fn schema(&self) -> &Schema {
+            &self.0
+        }
+        async fn create(&self, _: &Operation, _: &Value) -> Result<Value, ProviderError> {
+            unreachable!("the diff never calls the provider")
+        }
+        async fn update(
+            &self,
+            _: &Operation,
+            _: &Value,
+            _: &Value,
+        ) -> Result<Value, ProviderError> {
+            unreachable!("the diff never calls the provider")
+        }
+        async fn delete(&self, _: &Operation, _: &Value) -> Result<(), ProviderError> {
+            unreachable!("the diff never calls the provider")
+        }
+        async fn read_many(&self, _: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+            unreachable!("the diff never calls the provider")
+        }
+        async fn find_created(
+            &self,
+            _: &Operation,
+            _: &Value,
+        ) -> Result<Option<Value>, ProviderError> {
+            unreachable!("the diff never calls the provider")
+        }
+    }
+
+    fn config(cidr: &str, name: &str) -> Value {
+        Value::map([
+            ("cidr_block", Value::string(cidr)),
+            ("tags", Value::map([("Name", Value::string(name))])),
+            (
+                "ingress",
+                Value::List(vec![Value::map([("from_port", Value::Number(443.0))])]),
+            ),
+        ])
+    }
+
+    fn decide(config: &Value, prior: Option<&Value>, lifecycle: &Lifecycle) -> InstancePlan {
+        let defaults = BTreeMap::from([("Team".to_string(), "platform".to_string())]);
+        plan_instance(InstanceInput {
+            resource: &Network::new(),
+            config,
+            prior,
+            lifecycle,
+            default_tags: &defaults,
+            force_replace: false,
+        })
+    }
+
+    /// What the provider would have stored after creating `config`.
+    fn applied(config: &Value) -> Value {
+        let mut value = decide(config, None, &Lifecycle::default()).after;
+        value
+            .map_mut()
+            .unwrap()
+            .insert("id".into(), Value::string("net-1"));
+        value
+    }
+
+    #[test]
+    fn create_has_defaults_merged_tags_and_unknown_computed() {
+        let plan = decide(&config("10.0.0.0/16", "a"), None, &Lifecycle::default());
+        assert_eq!(plan.action, Action::Create);
+        assert_eq!(plan.after.get("enable_dns_support"), &Value::Bool(true));
+        assert_eq!(plan.after.get("id"), &Value::Unknown);
+        assert_eq!(
+            plan.after.get("tags_all").get("Team"),
+            &Value::string("platform")
+        );
+        assert_eq!(plan.after.get("tags_all").get("Name"), &Value::string("a"));
+    }
+
+    #[test]
+    fn unchanged_is_no_op_tag_change_is_update_cidr_change_is_replace() {
+        let prior = applied(&config("10.0.0.0/16", "a"));
+        assert_eq!(
+            decide(
+                &config("10.0.0.0/16", "a"),
+                Some(&prior),
+                &Lifecycle::default()
+            )
+            .action,
+            Action::NoOp
+        );
+
+        let update = decide(
+            &config("10.0.0.0/16", "b"),
+            Some(&prior),
+            &Lifecycle::default(),
+        );
+        assert_eq!(update.action, Action::Update);
+        assert_eq!(
+            update.after.get("id"),
+            &Value::string("net-1"),
+            "an update keeps computed values"
+        );
+
+        let replace = decide(
+            &config("10.1.0.0/16", "a"),
+            Some(&prior),
+            &Lifecycle::default(),
+        );
+        assert_eq!(replace.action, Action::DeleteThenCreate);
+        assert_eq!(replace.replace_paths, vec!["cidr_block".to_string()]);
+        assert_eq!(
+            replace.after.get("id"),
+            &Value::Unknown,
+            "a replacement's computed values are unknown"
+        );
+        assert_eq!(replace.reason, Some(Reason::ReplaceBecauseCannotUpdate));
+
+        let create_first = Lifecycle {
+            create_before_destroy: true,
+            ..Lifecycle::default()
+        };
+        assert_eq!(
+            decide(&config("10.1.0.0/16", "a"), Some(&prior), &create_first).action,
+            Action::CreateThenDelete
+        );
+    }
+
+    #[test]
+    fn ignore_changes_keeps_the_prior_value() {
+        let prior = applied(&config("10.0.0.0/16", "a"));
+        let ignore_tags = Lifecycle {
+            ignore_changes: IgnoreChanges::Paths(vec!["tags".into()]),
+            ..Lifecycle::default()
+        };
+        assert_eq!(
+            decide(&config("10.0.0.0/16", "b"), Some(&prior), &ignore_tags).action,
+            Action::NoOp
+        );
+        let ignore_all = Lifecycle {
+            ignore_changes: IgnoreChanges::All,
+            ..Lifecycle::default()
+        };
+        assert_eq!(
+            decide(&config("10.9.0.0/16", "b"), Some(&prior), &ignore_all).action,
+            Action::NoOp
+        );
+    }
+
+    #[test]
+    fn an_unknown_reference_to_a_force_new_attribute_forces_replacement() {
+        let prior = applied(&config("10.0.0.0/16", "a"));
+        let mut unknown = config("10.0.0.0/16", "a");
+        unknown
+            .map_mut()
+            .unwrap()
+            .insert("cidr_block".into(), Value::Unknown);
+        assert_eq!(
+            decide(&unknown, Some(&prior), &Lifecycle::default()).action,
+            Action::DeleteThenCreate
+        );
+    }
+
+    #[test]
+    fn sensitive_attributes_are_marked() {
+        let mut with_password = config("10.0.0.0/16", "a");
+        with_password
+            .map_mut()
+            .unwrap()
+            .insert("password".into(), Value::string("hunter2"));
+        let plan = decide(&with_password, None, &Lifecycle::default());
+        assert!(plan.after.get("password").is_sensitive());
+        assert!(!plan.after.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn set_blocks_compare_without_order() {
+        let two = |a: f64, b: f64| {
+            let mut c = config("10.0.0.0/16", "a");
+            c.map_mut().unwrap().insert(
+                "ingress".into(),
+                Value::List(vec![
+                    Value::map([("from_port", Value::Number(a))]),
+                    Value::map([("from_port", Value::Number(b))]),
+                ]),
+            );
+            c
+        };
+        let prior = applied(&two(80.0, 443.0));
+        assert_eq!(
+            decide(&two(443.0, 80.0), Some(&prior), &Lifecycle::default()).action,
+            Action::NoOp
+        );
+        assert_eq!(
+            decide(&two(443.0, 22.0), Some(&prior), &Lifecycle::default()).action,
+            Action::Update
+        );
+    }
+}

@@ -1,0 +1,843 @@
+//! The executor: walks a plan's operations in dependency order, up to `parallelism` at once,
+//! and persists the state after every single operation. Before each create it journals a
+//! `pending` entry so that a run killed at any moment can be resolved by the next one.
+//!
+//! Configuration is evaluated again per resource as its dependencies complete, so values that
+//! were "known after apply" at plan time are real by the time they are sent.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use infra_config::{
+    Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
+};
+use infra_core::{
+    Action, Address, Mode, Operation, ProviderError, ProviderSettings, Registry, ResourceId,
+    ResourceType, Timeouts, Value,
+};
+use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
+
+use crate::deploy::{self, DeployEvents, Deployment};
+use crate::diff::{plan_instance, InstanceInput};
+use crate::graph::Graph;
+use crate::observer::{Event, Observer};
+use crate::plan::{Plan, ResourceChange};
+use crate::planner::shape;
+use infra_core::blue_green::BlueGreenApi;
+
+/// Everything the executor needs besides the plan and the state.
+pub struct Executor<'a> {
+    pub config: &'a Config,
+    pub evaluator: &'a Evaluator<'a>,
+    pub registry: &'a Registry,
+    pub settings: &'a ProviderSettings,
+    pub backend: &'a dyn Backend,
+    pub observer: &'a dyn Observer,
+    pub parallelism: usize,
+    /// Data sources read at plan time.
+    pub data: BTreeMap<ResourceId, ResourceValue>,
+}
+
+/// One failed operation.
+#[derive(Debug, Clone)]
+pub struct OperationError {
+    pub address: Address,
+    pub action: Action,
+    pub error: ProviderError,
+}
+
+#[derive(Debug)]
+pub enum ApplyError {
+    /// Provider operations failed; the state holds everything that succeeded.
+    Operations(Vec<OperationError>),
+    /// The state could not be persisted.
+    State(StateError),
+    /// The configuration could not be evaluated at apply time.
+    Config(infra_core::Diagnostics),
+}
+
+impl std::fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApplyError::Operations(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{}: {} failed: {}", e.address, verb(e.action), e.error)?;
+                }
+                Ok(())
+            }
+            ApplyError::State(error) => write!(f, "{error}"),
+            ApplyError::Config(diagnostics) => write!(f, "{diagnostics}"),
+        }
+    }
+}
+
+fn verb(action: Action) -> &'static str {
+    match action {
+        Action::Create | Action::DeleteThenCreate | Action::CreateThenDelete => "create",
+        Action::Update => "update",
+        Action::Delete => "delete",
+        Action::Read => "read",
+        Action::NoOp => "no-op",
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    /// Create or update (including the create half of a replacement).
+    Apply,
+    Delete,
+}
+
+type Node = (Address, Phase);
+
+/// Values of applied resources for re-evaluation, shaped by expansion.
+struct AppliedValues<'s> {
+    state: &'s State,
+    resources: &'s BTreeMap<&'s ResourceId, &'s ResourceConfig>,
+    data: &'s BTreeMap<ResourceId, ResourceValue>,
+}
+
+impl ResourceValues for AppliedValues<'_> {
+    fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
+        if id.mode == Mode::Data {
+            return self.data.get(id).cloned();
+        }
+        let resource = self.resources.get(id)?;
+        let instances: Vec<(Address, Value)> = self
+            .state
+            .resources
+            .range(id.instance(None)..)
+            .take_while(|(address, _)| &address.resource == id)
+            .map(|(address, r)| (address.clone(), r.value.clone()))
+            .collect();
+        Some(shape(resource, instances))
+    }
+}
+
+impl Executor<'_> {
+    /// Executes `plan` against `state`, returning the final state (also persisted).
+    pub async fn apply(&self, plan: &Plan, state: State) -> (State, Result<(), ApplyError>) {
+        let graph = operation_graph(plan, &state);
+        let changes: BTreeMap<&Address, &ResourceChange> =
+            plan.changes.iter().map(|c| (&c.address, c)).collect();
+        let resources: BTreeMap<&ResourceId, &ResourceConfig> = self
+            .config
+            .resources()
+            .into_iter()
+            .map(|r| (&r.id, r))
+            .collect();
+
+        let state = RefCell::new(state);
+        let expansions: RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>> = RefCell::default();
+        let mut remaining: BTreeMap<Node, usize> = BTreeMap::new();
+        let mut dependents: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
+        for node in graph.nodes() {
+            let deps: Vec<&Node> = graph.dependencies_of(node).collect();
+            remaining.insert(node.clone(), deps.len());
+            for dep in deps {
+                dependents
+                    .entry(dep.clone())
+                    .or_default()
+                    .push(node.clone());
+            }
+        }
+        let mut ready: BTreeSet<Node> = remaining
+            .iter()
+            .filter(|(_, n)| **n == 0)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut running = FuturesUnordered::new();
+        let mut errors: Vec<OperationError> = Vec::new();
+        let mut fatal: Option<ApplyError> = None;
+
+        loop {
+            while errors.is_empty() && fatal.is_none() && running.len() < self.parallelism.max(1) {
+                let Some(node) = ready.pop_first() else { break };
+                let Some(change) = changes.get(&node.0) else {
+                    continue;
+                };
+                running.push(self.run(node, change, &state, &resources, &expansions));
+            }
+            let Some((node, outcome)) = running.next().await else {
+                break;
+            };
+            match outcome {
+                Ok(()) => {
+                    for dependent in dependents.get(&node).into_iter().flatten() {
+                        if let Some(count) = remaining.get_mut(dependent) {
+                            *count -= 1;
+                            if *count == 0 {
+                                ready.insert(dependent.clone());
+                            }
+                        }
+                    }
+                }
+                Err(RunError::Operation(error)) => errors.push(error),
+                Err(RunError::Fatal(error)) => fatal = Some(error),
+            }
+        }
+        drop(running);
+        let mut state = state.into_inner();
+        if fatal.is_none() && errors.is_empty() && !plan.destroy {
+            if let Err(error) = self.update_outputs(&mut state, &resources) {
+                fatal = Some(error);
+            }
+        } else if plan.destroy && errors.is_empty() && fatal.is_none() && state.resources.is_empty()
+        {
+            state.outputs.clear();
+            if let Err(error) = persist(self.backend, &mut state) {
+                fatal = Some(ApplyError::State(error));
+            }
+        }
+        let result = match (fatal, errors.is_empty()) {
+            (Some(error), _) => Err(error),
+            (None, false) => Err(ApplyError::Operations(errors)),
+            (None, true) => Ok(()),
+        };
+        (state, result)
+    }
+
+    fn update_outputs(
+        &self,
+        state: &mut State,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+    ) -> Result<(), ApplyError> {
+        let outputs = {
+            let values = AppliedValues {
+                state,
+                resources,
+                data: &self.data,
+            };
+            self.evaluator
+                .outputs(&values)
+                .map_err(ApplyError::Config)?
+        };
+        state.outputs = outputs
+            .into_iter()
+            .map(|(name, output)| {
+                (
+                    name,
+                    OutputState {
+                        value: output.value,
+                        sensitive: output.sensitive,
+                    },
+                )
+            })
+            .collect();
+        persist(self.backend, state).map_err(ApplyError::State)
+    }
+
+    async fn run(
+        &self,
+        node: Node,
+        change: &ResourceChange,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+        expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
+    ) -> (Node, Result<(), RunError>) {
+        let outcome = self
+            .run_inner(&node, change, state, resources, expansions)
+            .await;
+        (node, outcome)
+    }
+
+    async fn run_inner(
+        &self,
+        node: &Node,
+        change: &ResourceChange,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+        expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
+    ) -> Result<(), RunError> {
+        let address = &node.0;
+        let resource_type = self
+            .registry
+            .resource(&change.resource_type)
+            .ok_or_else(|| {
+                RunError::Operation(OperationError {
+                    address: address.clone(),
+                    action: change.action,
+                    error: ProviderError::new(format!(
+                        "unsupported resource type {}",
+                        change.resource_type
+                    )),
+                })
+            })?;
+        let resource_config = resources.get(&address.resource);
+        let operation = Operation {
+            address: address.to_string(),
+            lineage: state.borrow().lineage.clone(),
+            timeouts: timeouts(resource_config.copied(), resource_type.as_ref()),
+        };
+        match node.1 {
+            Phase::Delete => {
+                let prior = if change.action == Action::CreateThenDelete {
+                    change.before.clone()
+                } else {
+                    state
+                        .borrow()
+                        .get(address)
+                        .map(|r| r.value.clone())
+                        .unwrap_or_else(|| change.before.clone())
+                };
+                let action = Action::Delete;
+                let deployment = state
+                    .borrow()
+                    .deployments
+                    .get(&address.to_string())
+                    .and_then(Deployment::from_json);
+                let id = prior.get("id").as_str().map(str::to_string);
+                match (deployment, self.registry.blue_green()) {
+                    (Some(deployment), Some(api)) => self
+                        .timed(
+                            address,
+                            action,
+                            id,
+                            operation.timeouts.delete,
+                            deploy::delete(api.as_ref(), &deployment),
+                        )
+                        .await
+                        .map_err(|error| op_error(address, action, error))?,
+                    _ => self
+                        .timed(
+                            address,
+                            action,
+                            id,
+                            operation.timeouts.delete,
+                            resource_type.delete(&operation, &prior.unmark_deep()),
+                        )
+                        .await
+                        .map_err(|error| op_error(address, action, error))?,
+                }
+                let mut state = state.borrow_mut();
+                state.deployments.remove(&address.to_string());
+                if change.action != Action::CreateThenDelete {
+                    state.resources.remove(address);
+                }
+                persist(self.backend, &mut state).map_err(|e| RunError::Fatal(ApplyError::State(e)))
+            }
+            Phase::Apply => {
+                let Some(resource_config) = resource_config else {
+                    return Err(op_error(
+                        address,
+                        change.action,
+                        ProviderError::new("the resource is no longer in the configuration"),
+                    ));
+                };
+                let config_value =
+                    self.evaluate(address, resource_config, state, resources, expansions)?;
+                let is_create = change.action != Action::Update;
+                let prior_value = if is_create {
+                    None
+                } else {
+                    state.borrow().get(address).map(|r| r.value.clone())
+                };
+                let decision = plan_instance(InstanceInput {
+                    resource: resource_type.as_ref(),
+                    config: &config_value,
+                    prior: prior_value.as_ref(),
+                    lifecycle: &resource_config.lifecycle,
+                    default_tags: &self.settings.default_tags,
+                    force_replace: false,
+                });
+                if !is_create && decision.action == Action::NoOp {
+                    return Ok(());
+                }
+                let planned = decision.after.unmark_deep();
+                let action = if is_create {
+                    Action::Create
+                } else {
+                    Action::Update
+                };
+                if let (true, Some(api)) = (
+                    deploy::is_blue_green(&planned) && change.resource_type == "aws_ecs_service",
+                    self.registry.blue_green(),
+                ) {
+                    return self
+                        .run_blue_green(
+                            address,
+                            change,
+                            action,
+                            &planned,
+                            prior_value,
+                            api.as_ref(),
+                            &operation,
+                            state,
+                        )
+                        .await;
+                }
+                let result = if is_create {
+                    {
+                        let mut state = state.borrow_mut();
+                        state.pending.insert(
+                            address.clone(),
+                            PendingCreate {
+                                resource_type: change.resource_type.clone(),
+                                planned: decision.after.clone(),
+                                started_at: humantime::format_rfc3339_seconds(
+                                    std::time::SystemTime::now(),
+                                )
+                                .to_string(),
+                            },
+                        );
+                        persist(self.backend, &mut state)
+                            .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
+                    }
+                    self.timed(
+                        address,
+                        action,
+                        None,
+                        operation.timeouts.create,
+                        resource_type.create(&operation, &planned),
+                    )
+                    .await
+                } else {
+                    let prior = prior_value.unwrap_or(Value::Null).unmark_deep();
+                    let id = prior.get("id").as_str().map(str::to_string);
+                    self.timed(
+                        address,
+                        action,
+                        id,
+                        operation.timeouts.update,
+                        resource_type.update(&operation, &prior, &planned),
+                    )
+                    .await
+                };
+                let mut state = state.borrow_mut();
+                state.pending.remove(address);
+                match result {
+                    Ok(mut value) => {
+                        crate::diff::normalize(resource_type.as_ref(), &mut value);
+                        crate::diff::mark_sensitive(resource_type.schema(), &mut value);
+                        if resource_type.schema().taggable {
+                            keep_configured_tags(&mut value, &planned);
+                        }
+                        let mut dependencies = change.dependencies.clone();
+                        dependencies.sort();
+                        dependencies.dedup();
+                        state.resources.insert(
+                            address.clone(),
+                            ResourceState {
+                                resource_type: change.resource_type.clone(),
+                                value,
+                                dependencies,
+                                create_before_destroy: change.create_before_destroy,
+                            },
+                        );
+                        persist(self.backend, &mut state)
+                            .map_err(|e| RunError::Fatal(ApplyError::State(e)))
+                    }
+                    Err(error) => {
+                        let _ = persist(self.backend, &mut state);
+                        Err(op_error(address, action, error))
+                    }
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn run_blue_green(
+        &self,
+        address: &Address,
+        change: &ResourceChange,
+        action: Action,
+        planned: &Value,
+        prior: Option<Value>,
+        api: &dyn BlueGreenApi,
+        operation: &Operation,
+        state: &RefCell<State>,
+    ) -> Result<(), RunError> {
+        let events = DeploymentEvents {
+            executor: self,
+            address,
+            state,
+        };
+        let existing = state
+            .borrow()
+            .deployments
+            .get(&address.to_string())
+            .and_then(Deployment::from_json);
+        let (limit, id) = match action {
+            Action::Create => (operation.timeouts.create, None),
+            _ => (
+                operation.timeouts.update,
+                prior
+                    .as_ref()
+                    .and_then(|p| p.get("id").as_str().map(str::to_string)),
+            ),
+        };
+        let outcome = self
+            .timed(address, action, id, limit, async {
+                match existing {
+                    Some(mut deployment) if action == Action::Update => {
+                        let result = deploy::deploy(api, planned, &mut deployment, &events).await;
+                        events.save(&deployment);
+                        result.map(|()| Value::Null).map_err(deploy_error)
+                    }
+                    _ => {
+                        let deployment =
+                            deploy::create(api, planned, self.settings.region.clone(), &events)
+                                .await
+                                .map_err(deploy_error)?;
+                        events.save(&deployment);
+                        Ok(Value::Null)
+                    }
+                }
+            })
+            .await;
+        if let Err(error) = outcome {
+            return Err(op_error(address, action, error));
+        }
+        let mut value = planned.clone();
+        if let Some(entries) = value.map_mut() {
+            let service_id = format!(
+                "{}/{}",
+                planned.get("cluster").as_str().unwrap_or_default(),
+                planned.get("name").as_str().unwrap_or_default()
+            );
+            for (key, item) in entries.iter_mut() {
+                if item.is_unknown() {
+                    *item = prior
+                        .as_ref()
+                        .map(|p| p.get(key).clone())
+                        .unwrap_or(Value::Null);
+                }
+            }
+            entries.insert("id".into(), Value::string(service_id));
+        }
+        let mut state = state.borrow_mut();
+        let mut dependencies = change.dependencies.clone();
+        dependencies.sort();
+        dependencies.dedup();
+        state.resources.insert(
+            address.clone(),
+            ResourceState {
+                resource_type: change.resource_type.clone(),
+                value,
+                dependencies,
+                create_before_destroy: change.create_before_destroy,
+            },
+        );
+        persist(self.backend, &mut state).map_err(|e| RunError::Fatal(ApplyError::State(e)))
+    }
+
+    /// Scales down standby colours that outlived their retention (done at the start of apply).
+    pub async fn finalize_expired(&self, state: &mut State) -> Result<Vec<String>, ProviderError> {
+        let Some(api) = self.registry.blue_green() else {
+            return Ok(vec![]);
+        };
+        let mut finalized = Vec::new();
+        let addresses: Vec<String> = state.deployments.keys().cloned().collect();
+        for address in addresses {
+            let Some(mut deployment) = state
+                .deployments
+                .get(&address)
+                .and_then(Deployment::from_json)
+            else {
+                continue;
+            };
+            let Some(service) = address
+                .parse::<Address>()
+                .ok()
+                .and_then(|a| state.get(&a).map(|r| r.value.unmark_deep()))
+            else {
+                continue;
+            };
+            if deploy::standby_expired(&deployment, deploy::strategy(&service).standby_retention)
+                && deploy::finalize(api.as_ref(), &service, &mut deployment).await?
+            {
+                state
+                    .deployments
+                    .insert(address.clone(), deployment.to_json());
+                persist(self.backend, state).map_err(|e| ProviderError::new(e.to_string()))?;
+                finalized.push(address);
+            }
+        }
+        Ok(finalized)
+    }
+
+    fn evaluate(
+        &self,
+        address: &Address,
+        resource_config: &ResourceConfig,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+        expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
+    ) -> Result<Value, RunError> {
+        let id = &resource_config.id;
+        if !expansions.borrow().contains_key(id) {
+            let state = state.borrow();
+            let values = AppliedValues {
+                state: &state,
+                resources,
+                data: &self.data,
+            };
+            let instances = self
+                .evaluator
+                .expand(id, &values)
+                .map_err(|d| RunError::Fatal(ApplyError::Config(d)))?;
+            expansions.borrow_mut().insert(id.clone(), instances);
+        }
+        expansions
+            .borrow()
+            .get(id)
+            .and_then(|instances| instances.iter().find(|i| &i.address == address))
+            .map(|i| i.value.clone())
+            .ok_or_else(|| {
+                op_error(
+                    address,
+                    Action::Create,
+                    ProviderError::new("the instance is no longer in the configuration"),
+                )
+            })
+    }
+
+    /// Runs one provider call, reporting start, "still running" every 10 s, and the end.
+    async fn timed<T>(
+        &self,
+        address: &Address,
+        action: Action,
+        id: Option<String>,
+        limit: Duration,
+        call: impl std::future::Future<Output = Result<T, ProviderError>>,
+    ) -> Result<T, ProviderError>
+    where
+        T: IdOf,
+    {
+        let started = Instant::now();
+        self.observer.event(Event::Started {
+            address: address.clone(),
+            action,
+            id: id.clone(),
+        });
+        let mut call = std::pin::pin!(tokio::time::timeout(limit, call));
+        let mut ticker = tokio::time::interval_at(
+            tokio::time::Instant::now() + Duration::from_secs(10),
+            Duration::from_secs(10),
+        );
+        let result = loop {
+            tokio::select! {
+                result = &mut call => break result,
+                _ = ticker.tick() => self.observer.event(Event::StillRunning { address: address.clone(), action, elapsed: started.elapsed() }),
+            }
+        };
+        let result = result.unwrap_or_else(|_| {
+            Err(ProviderError::with_code(
+                "Timeout",
+                format!("timed out after {}", humantime::format_duration(limit)),
+            ))
+        });
+        match &result {
+            Ok(value) => self.observer.event(Event::Finished {
+                address: address.clone(),
+                action,
+                elapsed: started.elapsed(),
+                id: value.id().or(id),
+            }),
+            Err(error) => self.observer.event(Event::Failed {
+                address: address.clone(),
+                action,
+                error: error.clone(),
+            }),
+        }
+        result
+    }
+}
+
+/// What a provider call returns that names the object.
+trait IdOf {
+    fn id(&self) -> Option<String>;
+}
+impl IdOf for () {
+    fn id(&self) -> Option<String> {
+        None
+    }
+}
+impl IdOf for Value {
+    fn id(&self) -> Option<String> {
+        self.get("id").as_str().map(str::to_string)
+    }
+}
+
+fn deploy_error(error: deploy::DeployError) -> ProviderError {
+    match error {
+        deploy::DeployError::Provider(error) => error,
+        deploy::DeployError::GateFailed(reason) => ProviderError::with_code(
+            "HealthGateFailed",
+            format!("health gate failed, traffic was not switched: {reason}"),
+        ),
+        deploy::DeployError::Reverted(reason) => ProviderError::with_code(
+            "AutomaticRevert",
+            format!("reverted automatically during the bake: {reason}"),
+        ),
+    }
+}
+
+/// Deployment progress goes to the observer; deployment state is persisted at every step.
+struct DeploymentEvents<'e, 'a> {
+    executor: &'e Executor<'a>,
+    address: &'e Address,
+    state: &'e RefCell<State>,
+}
+
+impl deploy::DeployEvents for DeploymentEvents<'_, '_> {
+    fn message(&self, text: String) {
+        self.executor.observer.event(Event::Deployment {
+            address: self.address.clone(),
+            message: text,
+        });
+    }
+
+    fn save(&self, deployment: &Deployment) {
+        let mut state = self.state.borrow_mut();
+        state
+            .deployments
+            .insert(self.address.to_string(), deployment.to_json());
+        if let Err(error) = persist(self.executor.backend, &mut state) {
+            self.message(format!(
+                "warning: could not save the deployment state: {error}"
+            ));
+        }
+    }
+}
+
+enum RunError {
+    Operation(OperationError),
+    Fatal(ApplyError),
+}
+
+fn op_error(address: &Address, action: Action, error: ProviderError) -> RunError {
+    RunError::Operation(OperationError {
+        address: address.clone(),
+        action,
+        error,
+    })
+}
+
+/// Writes the state with its serial bumped.
+pub fn persist(backend: &dyn Backend, state: &mut State) -> Result<(), StateError> {
+    state.serial += 1;
+    backend.write(state)
+}
+
+/// After a create or update, `tags` is what the configuration set, `tags_all` what AWS has.
+fn keep_configured_tags(value: &mut Value, planned: &Value) {
+    let configured = planned.get("tags").clone();
+    if let Some(entries) = value.map_mut() {
+        entries.insert(
+            "tags".into(),
+            if configured.is_null() {
+                Value::Map(Default::default())
+            } else {
+                configured
+            },
+        );
+    }
+}
+
+fn timeouts(resource: Option<&ResourceConfig>, resource_type: &dyn ResourceType) -> Timeouts {
+    let mut timeouts = resource_type.default_timeouts();
+    if let Some(resource) = resource {
+        for (key, text) in &resource.timeouts {
+            if let Ok(duration) = humantime::parse_duration(text) {
+                match key.as_str() {
+                    "create" => timeouts.create = duration,
+                    "update" => timeouts.update = duration,
+                    "delete" => timeouts.delete = duration,
+                    _ => {}
+                }
+            }
+        }
+    }
+    timeouts
+}
+
+/// The operations of a plan and their order:
+/// - creates and updates after what they depend on;
+/// - deletes before the deletes of what they depend on, and after anything that stops using them;
+/// - a replacement's halves ordered by `create_before_destroy`.
+fn operation_graph(plan: &Plan, state: &State) -> Graph<Node> {
+    let mut graph = Graph::new();
+    let applies: BTreeSet<&Address> = plan
+        .changes
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.action,
+                Action::Create
+                    | Action::Update
+                    | Action::DeleteThenCreate
+                    | Action::CreateThenDelete
+            )
+        })
+        .map(|c| &c.address)
+        .collect();
+    let deletes: BTreeSet<&Address> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action.is_destructive())
+        .map(|c| &c.address)
+        .collect();
+    for change in &plan.changes {
+        let address = &change.address;
+        if applies.contains(address) {
+            graph.add_node((address.clone(), Phase::Apply));
+            for dep in &change.dependencies {
+                if applies.contains(dep) {
+                    graph.add_edge((address.clone(), Phase::Apply), (dep.clone(), Phase::Apply));
+                }
+            }
+        }
+        if deletes.contains(address) {
+            graph.add_node((address.clone(), Phase::Delete));
+        }
+        match change.action {
+            Action::DeleteThenCreate => graph.add_edge(
+                (address.clone(), Phase::Apply),
+                (address.clone(), Phase::Delete),
+            ),
+            Action::CreateThenDelete => graph.add_edge(
+                (address.clone(), Phase::Delete),
+                (address.clone(), Phase::Apply),
+            ),
+            _ => {}
+        }
+    }
+    // Who depended on whom before this apply (from the state), and who will after.
+    for change in &plan.changes {
+        let user = &change.address;
+        let prior_dependencies: Vec<&Address> = state
+            .get(user)
+            .map(|r| r.dependencies.iter().collect())
+            .unwrap_or_default();
+        for used in prior_dependencies
+            .iter()
+            .copied()
+            .chain(change.dependencies.iter())
+        {
+            if !deletes.contains(used) || used == user {
+                continue;
+            }
+            let used_change = plan.change(used);
+            let used_is_create_first =
+                used_change.is_some_and(|c| c.action == Action::CreateThenDelete);
+            if deletes.contains(user) && !used_is_create_first {
+                // Delete the user before what it uses.
+                graph.add_edge((used.clone(), Phase::Delete), (user.clone(), Phase::Delete));
+            }
+            if applies.contains(user) && (change.action == Action::Update || used_is_create_first) {
+                // Move the user off the old object before deleting it.
+                if change.action == Action::Update || used_is_create_first {
+                    graph.add_edge((used.clone(), Phase::Delete), (user.clone(), Phase::Apply));
+                }
+            }
+        }
+    }
+    graph
+}

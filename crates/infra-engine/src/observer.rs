@@ -1,0 +1,56 @@
+//! Progress reporting: the engine reports events, the CLI decides how to show them.
+
+use std::time::Duration;
+
+use infra_core::{Action, Address, ProviderError};
+
+#[derive(Clone, Debug)]
+pub enum Event {
+    Refreshing {
+        address: Address,
+        id: String,
+    },
+    ReadingData {
+        address: Address,
+    },
+    Recovered {
+        address: Address,
+        found: bool,
+    },
+    Started {
+        address: Address,
+        action: Action,
+        id: Option<String>,
+    },
+    StillRunning {
+        address: Address,
+        action: Action,
+        elapsed: Duration,
+    },
+    Finished {
+        address: Address,
+        action: Action,
+        elapsed: Duration,
+        id: Option<String>,
+    },
+    Failed {
+        address: Address,
+        action: Action,
+        error: ProviderError,
+    },
+    /// A step of a blue/green deployment, in words.
+    Deployment {
+        address: Address,
+        message: String,
+    },
+}
+
+/// Receives events; all methods default to doing nothing.
+pub trait Observer: Send + Sync {
+    fn event(&self, _event: Event) {}
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+
+impl Observer for Silent {}

@@ -1,0 +1,147 @@
+//! The plan: data only. It is rendered by infra-render and executed by the executor, and it is
+//! always accompanied by the configuration it was built from (checked by digest on apply).
+
+use std::collections::BTreeMap;
+
+use infra_core::{Action, Address, Value};
+
+/// Why an instance is planned the way it is, in Terraform's plan-JSON vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// A force-new attribute changed.
+    ReplaceBecauseCannotUpdate,
+    /// `-replace=ADDR`.
+    ReplaceByRequest,
+    /// The object no longer exists remotely; it is created again.
+    DeletedOutside,
+    /// In state, no longer in the configuration.
+    DeleteBecauseNoResourceConfig,
+    /// `count` shrank.
+    DeleteBecauseCountIndex,
+    /// A `for_each` key disappeared.
+    DeleteBecauseEachKey,
+    /// `infra destroy`.
+    Destroy,
+}
+
+impl Reason {
+    /// Terraform's `action_reason` value.
+    pub fn terraform_name(self) -> &'static str {
+        match self {
+            Reason::ReplaceBecauseCannotUpdate => "replace_because_cannot_update",
+            Reason::ReplaceByRequest => "replace_by_request",
+            Reason::DeletedOutside => "delete_because_no_resource_config",
+            Reason::DeleteBecauseNoResourceConfig => "delete_because_no_resource_config",
+            Reason::DeleteBecauseCountIndex => "delete_because_count_index",
+            Reason::DeleteBecauseEachKey => "delete_because_each_key",
+            Reason::Destroy => "delete_because_no_resource_config",
+        }
+    }
+
+    pub fn from_terraform_name(name: &str) -> Option<Reason> {
+        Some(match name {
+            "replace_because_cannot_update" => Reason::ReplaceBecauseCannotUpdate,
+            "replace_by_request" => Reason::ReplaceByRequest,
+            "delete_because_no_resource_config" => Reason::DeleteBecauseNoResourceConfig,
+            "delete_because_count_index" => Reason::DeleteBecauseCountIndex,
+            "delete_because_each_key" => Reason::DeleteBecauseEachKey,
+            _ => return None,
+        })
+    }
+}
+
+/// The planned change of one resource instance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceChange {
+    pub address: Address,
+    pub resource_type: String,
+    pub action: Action,
+    pub reason: Option<Reason>,
+    /// The refreshed object, `Null` for a create.
+    pub before: Value,
+    /// The planned object, `Null` for a delete; may hold `Unknown`.
+    pub after: Value,
+    /// The attribute paths whose change forces the replacement.
+    pub replace_paths: Vec<String>,
+    /// Resource instances this one depends on (config references and `depends_on`).
+    pub dependencies: Vec<Address>,
+    pub create_before_destroy: bool,
+    /// A blue/green deployment instead of an in-place update (ECS services that opt in).
+    pub deployment: Option<DeploymentPlan>,
+}
+
+/// What a blue/green deployment will do, for the plan text and the plan file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentPlan {
+    pub live_colour: String,
+    pub target_colour: String,
+    pub live_revision: String,
+    pub target_revision: String,
+}
+
+/// An output's change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputChange {
+    pub action: Action,
+    pub before: Value,
+    pub after: Value,
+    pub sensitive: bool,
+}
+
+/// What the plan was made against, so that `apply FILE` can refuse a stale plan.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PlanBasis {
+    pub lineage: String,
+    pub serial: u64,
+    /// sha256 of every configuration file read.
+    pub config_digest: String,
+    /// sha256 of the input variable values (sensitive ones included, so they need not be
+    /// stored in the file).
+    pub variables_digest: String,
+    /// sha256 of each refreshed object the plan changes.
+    pub fingerprints: BTreeMap<Address, String>,
+    pub workspace: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Plan {
+    /// In execution-graph order.
+    pub changes: Vec<ResourceChange>,
+    /// Objects that changed outside infra, found by refresh (before = state, after = refreshed).
+    pub drift: Vec<ResourceChange>,
+    pub outputs: BTreeMap<String, OutputChange>,
+    /// Input variables as planned; sensitive ones carry their mark and are never printed.
+    pub variables: BTreeMap<String, Value>,
+    pub basis: PlanBasis,
+    /// A `destroy` plan.
+    pub destroy: bool,
+}
+
+impl Plan {
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(|c| c.action.is_change())
+            || self.outputs.values().any(|o| o.action.is_change())
+    }
+
+    /// (to add, to change, to destroy), counted as Terraform counts them.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        for change in &self.changes {
+            match change.action {
+                Action::Create => counts.0 += 1,
+                Action::Update => counts.1 += 1,
+                Action::Delete => counts.2 += 1,
+                Action::DeleteThenCreate | Action::CreateThenDelete => {
+                    counts.0 += 1;
+                    counts.2 += 1;
+                }
+                Action::NoOp | Action::Read => {}
+            }
+        }
+        counts
+    }
+
+    pub fn change(&self, address: &Address) -> Option<&ResourceChange> {
+        self.changes.iter().find(|c| &c.address == address)
+    }
+}

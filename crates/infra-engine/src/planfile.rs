@@ -1,0 +1,515 @@
+//! The plan file: Terraform's plan representation (format_version 1.2) so that checkov,
+//! conftest and friends read it unchanged, with our own section under the `infra` key holding
+//! what `apply FILE` needs to execute it and to refuse it when stale.
+//!
+//! Sensitive values are never written: they appear as `null` with a `true` in the matching
+//! `*_sensitive` mask. Apply re-evaluates the configuration (checked by digest), so it never
+//! needs them from the file.
+
+use std::collections::BTreeMap;
+
+use infra_core::{Action, Address, InstanceKey, Mode, Value};
+use serde_json::{json, Map, Value as Json};
+
+use crate::plan::{DeploymentPlan, OutputChange, Plan, PlanBasis, Reason, ResourceChange};
+
+pub const FORMAT_VERSION: &str = "1.2";
+/// The version of our own section.
+pub const INFRA_SECTION_VERSION: u64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanFileError {
+    #[error("plan file {path} is not valid JSON: {detail}")]
+    NotJson { path: String, detail: String },
+    #[error("plan file {path} was not written by infra (it has no `infra` section), or is damaged: {detail}")]
+    NotOurs { path: String, detail: String },
+    #[error(
+        "plan file {path} has infra section version {found}; this infra reads version {supported}"
+    )]
+    NewerFormat {
+        path: String,
+        found: u64,
+        supported: u64,
+    },
+}
+
+/// Removes the values under sensitive marks, keeping the marks.
+fn masked_parts(value: &Value) -> (Json, Json, Json) {
+    let (_, unknown, sensitive) = value.to_json_parts();
+    (redacted_json(value), unknown, sensitive)
+}
+
+fn redacted_json(value: &Value) -> Json {
+    match value {
+        Value::Sensitive(_) | Value::Unknown | Value::Null => Json::Null,
+        Value::List(items) => Json::Array(items.iter().map(redacted_json).collect()),
+        Value::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), redacted_json(v)))
+                .collect(),
+        ),
+        other => other.to_json(),
+    }
+}
+
+fn index_json(key: &Option<InstanceKey>) -> Option<Json> {
+    match key {
+        Some(InstanceKey::Index(i)) => Some(json!(i)),
+        Some(InstanceKey::Key(k)) => Some(json!(k)),
+        None => None,
+    }
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Managed => "managed",
+        Mode::Data => "data",
+    }
+}
+
+fn path_steps(path: &str) -> Json {
+    Json::Array(
+        infra_core::path::parse_path(path)
+            .into_iter()
+            .map(|step| match step {
+                infra_core::path::PathStep::Attr(name) => json!(name),
+                infra_core::path::PathStep::Index(i) => json!(i),
+            })
+            .collect(),
+    )
+}
+
+fn resource_change_json(change: &ResourceChange) -> Json {
+    let (before, _, before_sensitive) = masked_parts(&change.before);
+    let (after, after_unknown, after_sensitive) = masked_parts(&change.after);
+    let mut object = Map::new();
+    object.insert("address".into(), json!(change.address.to_string()));
+    if !change.address.resource.module.is_empty() {
+        object.insert(
+            "module_address".into(),
+            json!(change.address.resource.module_address()),
+        );
+    }
+    object.insert(
+        "mode".into(),
+        json!(mode_name(change.address.resource.mode)),
+    );
+    object.insert("type".into(), json!(change.resource_type));
+    object.insert("name".into(), json!(change.address.resource.name));
+    if let Some(index) = index_json(&change.address.key) {
+        object.insert("index".into(), index);
+    }
+    object.insert(
+        "provider_name".into(),
+        json!("registry.terraform.io/hashicorp/aws"),
+    );
+    let mut inner = Map::new();
+    inner.insert("actions".into(), json!(change.action.terraform_actions()));
+    inner.insert("before".into(), before);
+    inner.insert("after".into(), after);
+    inner.insert(
+        "after_unknown".into(),
+        if change.after.is_null() {
+            json!(false)
+        } else {
+            after_unknown
+        },
+    );
+    inner.insert("before_sensitive".into(), before_sensitive);
+    inner.insert("after_sensitive".into(), after_sensitive);
+    if !change.replace_paths.is_empty() {
+        inner.insert(
+            "replace_paths".into(),
+            Json::Array(change.replace_paths.iter().map(|p| path_steps(p)).collect()),
+        );
+    }
+    object.insert("change".into(), Json::Object(inner));
+    if let Some(reason) = change.reason {
+        object.insert("action_reason".into(), json!(reason.terraform_name()));
+    }
+    Json::Object(object)
+}
+
+fn module_tree(resources: Vec<(Address, Json)>) -> Json {
+    // Group by module path; Terraform nests child_modules by address.
+    let mut by_module: BTreeMap<Vec<String>, Vec<Json>> = BTreeMap::new();
+    for (address, resource) in resources {
+        by_module
+            .entry(address.resource.module.clone())
+            .or_default()
+            .push(resource);
+    }
+    fn build(path: &[String], by_module: &BTreeMap<Vec<String>, Vec<Json>>) -> Json {
+        let mut object = Map::new();
+        if !path.is_empty() {
+            object.insert(
+                "address".into(),
+                json!(infra_core::address::module_address(path)),
+            );
+        }
+        object.insert(
+            "resources".into(),
+            json!(by_module.get(path).cloned().unwrap_or_default()),
+        );
+        let children: Vec<Json> = by_module
+            .keys()
+            .filter(|p| p.len() == path.len() + 1 && p.starts_with(path))
+            .map(|p| build(p, by_module))
+            .collect();
+        let deeper: Vec<Vec<String>> = by_module
+            .keys()
+            .filter(|p| p.len() > path.len() + 1 && p.starts_with(path))
+            .cloned()
+            .collect();
+        let mut children = children;
+        for p in deeper {
+            let direct: Vec<String> = p[..path.len() + 1].to_vec();
+            if !by_module.contains_key(&direct)
+                && !children
+                    .iter()
+                    .any(|c| c["address"] == json!(infra_core::address::module_address(&direct)))
+            {
+                children.push(build(&direct, by_module));
+            }
+        }
+        if !children.is_empty() {
+            object.insert("child_modules".into(), Json::Array(children));
+        }
+        Json::Object(object)
+    }
+    build(&[], &by_module)
+}
+
+fn state_resource_json(address: &Address, resource_type: &str, value: &Value) -> Json {
+    let (values, _, sensitive) = masked_parts(value);
+    let mut object = Map::new();
+    object.insert("address".into(), json!(address.to_string()));
+    object.insert("mode".into(), json!(mode_name(address.resource.mode)));
+    object.insert("type".into(), json!(resource_type));
+    object.insert("name".into(), json!(address.resource.name));
+    if let Some(index) = index_json(&address.key) {
+        object.insert("index".into(), index);
+    }
+    object.insert(
+        "provider_name".into(),
+        json!("registry.terraform.io/hashicorp/aws"),
+    );
+    object.insert("schema_version".into(), json!(0));
+    object.insert("values".into(), values);
+    object.insert(
+        "sensitive_values".into(),
+        if sensitive == json!(false) {
+            json!({})
+        } else {
+            sensitive
+        },
+    );
+    Json::Object(object)
+}
+
+/// The whole plan document.
+pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str) -> Json {
+    let planned_resources: Vec<(Address, Json)> = plan
+        .changes
+        .iter()
+        .filter(|c| !matches!(c.action, Action::Delete))
+        .map(|c| {
+            (
+                c.address.clone(),
+                state_resource_json(&c.address, &c.resource_type, &c.after),
+            )
+        })
+        .collect();
+    let planned_outputs: Map<String, Json> = plan
+        .outputs
+        .iter()
+        .filter(|(_, o)| o.action != Action::Delete)
+        .map(|(name, o)| (name.clone(), json!({"sensitive": o.sensitive, "value": if o.sensitive { Json::Null } else { redacted_json(&o.after) }})))
+        .collect();
+    let prior_resources: Vec<(Address, Json)> = prior
+        .resources
+        .iter()
+        .map(|(address, r)| {
+            (
+                address.clone(),
+                state_resource_json(address, &r.resource_type, &r.value),
+            )
+        })
+        .collect();
+    let prior_outputs: Map<String, Json> = prior
+        .outputs
+        .iter()
+        .map(|(name, o)| (name.clone(), json!({"sensitive": o.sensitive, "value": if o.sensitive { Json::Null } else { redacted_json(&o.value) }})))
+        .collect();
+    let output_changes: Map<String, Json> = plan
+        .outputs
+        .iter()
+        .map(|(name, o)| (name.clone(), output_change_json(o)))
+        .collect();
+    let variables: Map<String, Json> = plan
+        .variables
+        .iter()
+        .map(|(name, v)| (name.clone(), json!({"value": redacted_json(v)})))
+        .collect();
+    let configuration_resources: Vec<(Address, Json)> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Delete)
+        .map(|c| {
+            let address = c.address.resource.instance(None);
+            (
+                address.clone(),
+                json!({
+                    "address": c.address.resource.to_string(),
+                    "mode": mode_name(c.address.resource.mode),
+                    "type": c.resource_type,
+                    "name": c.address.resource.name,
+                    "provider_config_key": "aws",
+                    "schema_version": 0,
+                }),
+            )
+        })
+        .collect();
+    let mut configuration_resources = configuration_resources;
+    configuration_resources.dedup_by(|a, b| a.1["address"] == b.1["address"]);
+
+    json!({
+        "format_version": FORMAT_VERSION,
+        "terraform_version": terraform_version,
+        "variables": variables,
+        "planned_values": {
+            "outputs": planned_outputs,
+            "root_module": module_tree(planned_resources),
+        },
+        "resource_drift": plan.drift.iter().map(resource_change_json).collect::<Vec<_>>(),
+        "resource_changes": plan.changes.iter().map(resource_change_json).collect::<Vec<_>>(),
+        "output_changes": output_changes,
+        "prior_state": {
+            "format_version": "1.0",
+            "terraform_version": terraform_version,
+            "values": { "outputs": prior_outputs, "root_module": module_tree(prior_resources) },
+        },
+        "configuration": {
+            "provider_config": { "aws": { "name": "aws", "full_name": "registry.terraform.io/hashicorp/aws" } },
+            "root_module": module_tree(configuration_resources),
+        },
+        "relevant_attributes": [],
+        "timestamp": humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        "errored": false,
+        "infra": infra_section(plan),
+    })
+}
+
+fn output_change_json(output: &OutputChange) -> Json {
+    let (before, _, _) = masked_parts(&output.before);
+    let (after, after_unknown, _) = masked_parts(&output.after);
+    let (before, after) = if output.sensitive {
+        (Json::Null, Json::Null)
+    } else {
+        (before, after)
+    };
+    json!({
+        "actions": output.action.terraform_actions(),
+        "before": before,
+        "after": after,
+        "after_unknown": after_unknown,
+        "before_sensitive": output.sensitive,
+        "after_sensitive": output.sensitive,
+    })
+}
+
+fn infra_section(plan: &Plan) -> Json {
+    let basis = &plan.basis;
+    json!({
+        "version": INFRA_SECTION_VERSION,
+        "lineage": basis.lineage,
+        "serial": basis.serial,
+        "workspace": basis.workspace,
+        "config_digest": basis.config_digest,
+        "variables_digest": basis.variables_digest,
+        "destroy": plan.destroy,
+        "fingerprints": basis.fingerprints.iter().map(|(a, f)| (a.to_string(), json!(f))).collect::<Map<_, _>>(),
+        "steps": plan.changes.iter().map(|c| json!({
+            "address": c.address.to_string(),
+            "type": c.resource_type,
+            "action": c.action.terraform_actions(),
+            "dependencies": c.dependencies.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "create_before_destroy": c.create_before_destroy,
+            "deployment": c.deployment.as_ref().map(|d| json!({
+                "live_colour": d.live_colour, "target_colour": d.target_colour,
+                "live_revision": d.live_revision, "target_revision": d.target_revision,
+            })),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Reads a plan file back into a [`Plan`]. Values under sensitive marks come back as marked
+/// nulls; apply re-evaluates them from the configuration.
+pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
+    let document: Json = serde_json::from_str(text).map_err(|e| PlanFileError::NotJson {
+        path: path.into(),
+        detail: e.to_string(),
+    })?;
+    let not_ours = |detail: &str| PlanFileError::NotOurs {
+        path: path.into(),
+        detail: detail.into(),
+    };
+    let section = document
+        .get("infra")
+        .ok_or_else(|| not_ours("missing `infra`"))?;
+    let version = section["version"]
+        .as_u64()
+        .ok_or_else(|| not_ours("missing infra.version"))?;
+    if version > INFRA_SECTION_VERSION {
+        return Err(PlanFileError::NewerFormat {
+            path: path.into(),
+            found: version,
+            supported: INFRA_SECTION_VERSION,
+        });
+    }
+    let parse_address = |text: &Json| -> Result<Address, PlanFileError> {
+        text.as_str()
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| not_ours(&format!("bad address {text}")))
+    };
+    let mut changes_json: BTreeMap<String, &Json> = BTreeMap::new();
+    for change in document["resource_changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        if let Some(address) = change["address"].as_str() {
+            changes_json.insert(address.to_string(), change);
+        }
+    }
+    let mut changes = Vec::new();
+    for step in section["steps"]
+        .as_array()
+        .ok_or_else(|| not_ours("missing infra.steps"))?
+    {
+        let address = parse_address(&step["address"])?;
+        let actions: Vec<&str> = step["action"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .collect();
+        let action =
+            Action::from_terraform_actions(&actions).ok_or_else(|| not_ours("bad action"))?;
+        let change = changes_json
+            .get(&address.to_string())
+            .map(|c| &c["change"])
+            .unwrap_or(&Json::Null);
+        let reason = changes_json
+            .get(&address.to_string())
+            .and_then(|c| c["action_reason"].as_str())
+            .and_then(Reason::from_terraform_name);
+        let dependencies = step["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(parse_address)
+            .collect::<Result<Vec<_>, _>>()?;
+        changes.push(ResourceChange {
+            address,
+            resource_type: step["type"].as_str().unwrap_or_default().to_string(),
+            action,
+            reason,
+            before: Value::from_json_parts(
+                &change["before"],
+                &Json::Null,
+                &change["before_sensitive"],
+            ),
+            after: Value::from_json_parts(
+                &change["after"],
+                &change["after_unknown"],
+                &change["after_sensitive"],
+            ),
+            replace_paths: change["replace_paths"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    p.as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|s| match s {
+                            Json::Number(n) => format!("[{n}]"),
+                            other => format!(".{}", other.as_str().unwrap_or_default()),
+                        })
+                        .collect::<String>()
+                        .trim_start_matches('.')
+                        .to_string()
+                })
+                .collect(),
+            dependencies,
+            create_before_destroy: step["create_before_destroy"].as_bool().unwrap_or(false),
+            deployment: step
+                .get("deployment")
+                .filter(|d| !d.is_null())
+                .map(|d| DeploymentPlan {
+                    live_colour: d["live_colour"].as_str().unwrap_or_default().into(),
+                    target_colour: d["target_colour"].as_str().unwrap_or_default().into(),
+                    live_revision: d["live_revision"].as_str().unwrap_or_default().into(),
+                    target_revision: d["target_revision"].as_str().unwrap_or_default().into(),
+                }),
+        });
+    }
+    let outputs = document["output_changes"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, o)| {
+            let actions: Vec<&str> = o["actions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Json::as_str)
+                .collect();
+            (
+                name.clone(),
+                OutputChange {
+                    action: Action::from_terraform_actions(&actions).unwrap_or(Action::NoOp),
+                    before: Value::from_json(&o["before"]),
+                    after: Value::from_json_parts(
+                        &o["after"],
+                        &o["after_unknown"],
+                        &o["after_sensitive"],
+                    ),
+                    sensitive: o["after_sensitive"].as_bool().unwrap_or(false),
+                },
+            )
+        })
+        .collect();
+    let fingerprints = section["fingerprints"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(a, f)| {
+            Ok((
+                a.parse::<Address>()
+                    .map_err(|_| not_ours("bad fingerprint address"))?,
+                f.as_str().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect::<Result<BTreeMap<_, _>, PlanFileError>>()?;
+    Ok(Plan {
+        changes,
+        drift: vec![],
+        outputs,
+        variables: BTreeMap::new(),
+        destroy: section["destroy"].as_bool().unwrap_or(false),
+        basis: PlanBasis {
+            lineage: section["lineage"].as_str().unwrap_or_default().into(),
+            serial: section["serial"].as_u64().unwrap_or(0),
+            config_digest: section["config_digest"].as_str().unwrap_or_default().into(),
+            variables_digest: section["variables_digest"]
+                .as_str()
+                .unwrap_or_default()
+                .into(),
+            fingerprints,
+            workspace: section["workspace"].as_str().unwrap_or("default").into(),
+        },
+    })
+}

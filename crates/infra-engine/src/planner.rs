@@ -1,0 +1,436 @@
+//! The planner: desired configuration + refreshed state → [`Plan`]. A plain function: no IO,
+//! no async, linear in the number of resources.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue, ResourceValues};
+use infra_core::{
+    Action, Address, Diagnostic, Diagnostics, InstanceKey, Mode, ProviderSettings, Registry,
+    ResourceId, Value,
+};
+use infra_state::State;
+
+use crate::diff::{equivalent, plan_instance, InstanceInput};
+use crate::graph::Graph;
+use crate::plan::{OutputChange, Plan, Reason, ResourceChange};
+
+/// What the user asked for besides the configuration.
+#[derive(Clone, Debug, Default)]
+pub struct PlanOptions {
+    pub destroy: bool,
+    /// `-target`: only these and what they depend on.
+    pub targets: Vec<Address>,
+    /// `-replace`: force these to be replaced.
+    pub replace: Vec<Address>,
+}
+
+/// Everything the planner reads.
+pub struct PlanInput<'a> {
+    pub config: &'a Config,
+    pub evaluator: &'a Evaluator<'a>,
+    pub registry: &'a Registry,
+    /// The state after refresh.
+    pub state: &'a State,
+    /// Addresses that refresh found deleted outside infra.
+    pub deleted_outside: &'a BTreeSet<Address>,
+    /// Data sources already read (see `data::read_data_sources`).
+    pub data: &'a BTreeMap<ResourceId, ResourceValue>,
+    pub settings: &'a ProviderSettings,
+    pub options: &'a PlanOptions,
+}
+
+/// Resource values as planned so far, shaped by each resource's expansion, for references.
+#[derive(Default)]
+pub struct PlannedValues {
+    pub values: BTreeMap<ResourceId, ResourceValue>,
+}
+
+impl ResourceValues for PlannedValues {
+    fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
+        self.values.get(id).cloned()
+    }
+}
+
+/// Shapes instance values the way references see them: one object, a list, or a map.
+pub fn shape(resource: &ResourceConfig, instances: Vec<(Address, Value)>) -> ResourceValue {
+    if resource.has_count {
+        let mut items: Vec<(i64, Value)> = instances
+            .into_iter()
+            .map(|(address, value)| match address.key {
+                Some(InstanceKey::Index(i)) => (i, value),
+                _ => (0, value),
+            })
+            .collect();
+        items.sort_by_key(|(i, _)| *i);
+        ResourceValue::Counted(items.into_iter().map(|(_, v)| v).collect())
+    } else if resource.has_for_each {
+        ResourceValue::Keyed(
+            instances
+                .into_iter()
+                .map(|(address, value)| match address.key {
+                    Some(InstanceKey::Key(k)) => (k, value),
+                    other => (other.map(|k| k.to_string()).unwrap_or_default(), value),
+                })
+                .collect(),
+        )
+    } else {
+        ResourceValue::Single(
+            instances
+                .into_iter()
+                .next()
+                .map(|(_, v)| v)
+                .unwrap_or(Value::Unknown),
+        )
+    }
+}
+
+/// The resource graph, in dependency order. A cycle is an error naming its addresses.
+pub fn resource_order(
+    config: &Config,
+    dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
+) -> Result<Vec<ResourceId>, Diagnostics> {
+    let mut graph: Graph<ResourceId> = Graph::new();
+    for resource in config.resources() {
+        graph.add_node(resource.id.clone());
+    }
+    for (id, deps) in dependencies {
+        for dep in deps {
+            graph.add_edge(id.clone(), dep.clone());
+        }
+    }
+    graph.topological_order().map_err(|cycle| {
+        let names: Vec<String> = cycle.iter().map(|id| id.to_string()).collect();
+        let location = config
+            .resources()
+            .into_iter()
+            .find(|r| Some(&r.id) == cycle.first())
+            .map(|r| r.location.clone());
+        Diagnostics::from(
+            Diagnostic::error(
+                "Cycle in resource dependencies",
+                format!(
+                    "These resources depend on each other: {} → {}.",
+                    names.join(" → "),
+                    names[0]
+                ),
+            )
+            .at(location),
+        )
+    })
+}
+
+/// Listener and rule ARNs whose traffic a blue/green deployment controls.
+pub fn listeners_owned_by_deployments(state: &State) -> BTreeSet<String> {
+    state
+        .deployments
+        .values()
+        .filter_map(crate::deploy::Deployment::from_json)
+        .map(|d| d.listener_arn)
+        .collect()
+}
+
+/// The lifecycle to plan with: a listener whose traffic a deployment moves ignores its action.
+fn effective_lifecycle(
+    lifecycle: &infra_config::Lifecycle,
+    prior: Option<&Value>,
+    owned: &BTreeSet<String>,
+) -> infra_config::Lifecycle {
+    let owned_here = prior
+        .and_then(|p| p.get("id").as_str())
+        .is_some_and(|id| owned.contains(id));
+    if !owned_here {
+        return lifecycle.clone();
+    }
+    let mut lifecycle = lifecycle.clone();
+    lifecycle.ignore_changes = match lifecycle.ignore_changes {
+        infra_config::IgnoreChanges::All => infra_config::IgnoreChanges::All,
+        infra_config::IgnoreChanges::None => {
+            infra_config::IgnoreChanges::Paths(vec!["default_action".into(), "action".into()])
+        }
+        infra_config::IgnoreChanges::Paths(mut paths) => {
+            paths.extend(["default_action".to_string(), "action".to_string()]);
+            infra_config::IgnoreChanges::Paths(paths)
+        }
+    };
+    lifecycle
+}
+
+/// How a change to a blue/green service will be deployed.
+fn deployment_plan(
+    state: &State,
+    address: &Address,
+    after: &Value,
+) -> Option<crate::plan::DeploymentPlan> {
+    let deployment = state
+        .deployments
+        .get(&address.to_string())
+        .and_then(crate::deploy::Deployment::from_json)?;
+    let live = deployment.live_state()?;
+    let live_revision = crate::deploy::revision(&live.task_definition);
+    let target_revision = match after.get("task_definition").as_str() {
+        Some(task_definition) => crate::deploy::revision(task_definition),
+        // A new task definition revision is registered in the same apply: the family's next.
+        None => live_revision
+            .parse::<u64>()
+            .map(|r| (r + 1).to_string())
+            .unwrap_or_else(|_| "(known after apply)".into()),
+    };
+    Some(crate::plan::DeploymentPlan {
+        live_colour: deployment.live.clone(),
+        target_colour: crate::deploy::other_colour(&deployment.live).to_string(),
+        live_revision,
+        target_revision,
+    })
+}
+
+pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
+    let owned_listeners = listeners_owned_by_deployments(input.state);
+    let dependencies = input.evaluator.dependencies()?;
+    let order = resource_order(input.config, &dependencies)?;
+    let resources: BTreeMap<&ResourceId, &ResourceConfig> = input
+        .config
+        .resources()
+        .into_iter()
+        .map(|r| (&r.id, r))
+        .collect();
+
+    let mut diagnostics = Diagnostics::new();
+    let mut plan = Plan {
+        destroy: input.options.destroy,
+        ..Plan::default()
+    };
+    let mut planned = PlannedValues::default();
+    for (id, value) in input.data {
+        planned.values.insert(id.clone(), value.clone());
+    }
+    // Instance-level dependencies, filled as resources are planned.
+    let mut instances_of: BTreeMap<ResourceId, Vec<Address>> = BTreeMap::new();
+    let mut desired: BTreeSet<Address> = BTreeSet::new();
+
+    if !input.options.destroy {
+        for id in &order {
+            let Some(resource) = resources.get(id) else {
+                continue;
+            };
+            if id.mode == Mode::Data {
+                continue;
+            }
+            let Some(resource_type) = input.registry.resource(&id.resource_type) else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "Unknown resource type",
+                        format!(
+                            "The resource type \"{}\" is not supported.",
+                            id.resource_type
+                        ),
+                    )
+                    .at(Some(resource.location.clone())),
+                );
+                continue;
+            };
+            let instances = match input.evaluator.expand(id, &planned) {
+                Ok(instances) => instances,
+                Err(errors) => {
+                    diagnostics.extend(errors);
+                    continue;
+                }
+            };
+            let dependency_addresses: Vec<Address> = dependencies
+                .get(id)
+                .into_iter()
+                .flatten()
+                .flat_map(|dep| instances_of.get(dep).cloned().unwrap_or_default())
+                .collect();
+            let mut shaped = Vec::with_capacity(instances.len());
+            for instance in instances {
+                for (path, message) in resource_type
+                    .schema()
+                    .validate(&instance.value)
+                    .into_iter()
+                    .chain(resource_type.validate(&instance.value))
+                {
+                    diagnostics.push(
+                        Diagnostic::error("Invalid resource argument", message)
+                            .at(input.config.location_of(id, &path))
+                            .for_address(&instance.address),
+                    );
+                }
+                let prior = input.state.get(&instance.address).map(|r| &r.value);
+                let lifecycle = effective_lifecycle(&resource.lifecycle, prior, &owned_listeners);
+                let decision = plan_instance(InstanceInput {
+                    resource: resource_type.as_ref(),
+                    config: &instance.value,
+                    prior,
+                    lifecycle: &lifecycle,
+                    default_tags: &input.settings.default_tags,
+                    force_replace: input
+                        .options
+                        .replace
+                        .iter()
+                        .any(|r| r.contains(&instance.address)),
+                });
+                let reason = decision.reason.or_else(|| {
+                    (decision.action == Action::Create
+                        && input.deleted_outside.contains(&instance.address))
+                    .then_some(Reason::DeletedOutside)
+                });
+                let deployment = (decision.action == Action::Update)
+                    .then(|| deployment_plan(input.state, &instance.address, &decision.after))
+                    .flatten();
+                shaped.push((instance.address.clone(), decision.after.clone()));
+                desired.insert(instance.address.clone());
+                plan.changes.push(ResourceChange {
+                    address: instance.address,
+                    resource_type: id.resource_type.clone(),
+                    action: decision.action,
+                    reason,
+                    before: prior.cloned().unwrap_or(Value::Null),
+                    after: decision.after,
+                    replace_paths: decision.replace_paths,
+                    dependencies: dependency_addresses.clone(),
+                    create_before_destroy: resource.lifecycle.create_before_destroy,
+                    deployment,
+                });
+            }
+            instances_of.insert(id.clone(), shaped.iter().map(|(a, _)| a.clone()).collect());
+            planned.values.insert(id.clone(), shape(resource, shaped));
+        }
+    }
+
+    // Everything in state that is no longer desired is deleted.
+    for (address, resource) in &input.state.resources {
+        if address.resource.mode == Mode::Data || desired.contains(address) {
+            continue;
+        }
+        let reason = if input.options.destroy {
+            Reason::Destroy
+        } else if !resources.contains_key(&address.resource) {
+            Reason::DeleteBecauseNoResourceConfig
+        } else {
+            match address.key {
+                Some(InstanceKey::Index(_)) => Reason::DeleteBecauseCountIndex,
+                Some(InstanceKey::Key(_)) => Reason::DeleteBecauseEachKey,
+                None => Reason::DeleteBecauseNoResourceConfig,
+            }
+        };
+        plan.changes.push(ResourceChange {
+            address: address.clone(),
+            resource_type: resource.resource_type.clone(),
+            action: Action::Delete,
+            reason: Some(reason),
+            before: resource.value.clone(),
+            after: Value::Null,
+            replace_paths: vec![],
+            dependencies: resource.dependencies.clone(),
+            create_before_destroy: resource.create_before_destroy,
+            deployment: None,
+        });
+    }
+
+    if !input.options.targets.is_empty() {
+        restrict_to_targets(
+            &mut plan,
+            &input.options.targets,
+            &dependencies,
+            input.options.destroy,
+        );
+    }
+
+    // prevent_destroy
+    for change in &plan.changes {
+        if change.action.is_destructive() {
+            if let Some(resource) = resources.get(&change.address.resource) {
+                if resource.lifecycle.prevent_destroy {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "Instance cannot be destroyed",
+                            format!(
+                                "Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target flag.",
+                                change.address
+                            ),
+                        )
+                        .at(Some(resource.location.clone()))
+                        .for_address(&change.address),
+                    );
+                }
+            }
+        }
+    }
+
+    if !input.options.destroy && input.options.targets.is_empty() {
+        match input.evaluator.outputs(&planned) {
+            Ok(outputs) => {
+                for (name, output) in outputs {
+                    let before = input.state.outputs.get(&name);
+                    let before_value = before.map(|o| o.value.clone()).unwrap_or(Value::Null);
+                    let action = match before {
+                        None => Action::Create,
+                        Some(_)
+                            if equivalent(&before_value, &output.value)
+                                && output.value.is_wholly_known() =>
+                        {
+                            Action::NoOp
+                        }
+                        Some(_) => Action::Update,
+                    };
+                    plan.outputs.insert(
+                        name,
+                        OutputChange {
+                            action,
+                            before: before_value,
+                            after: output.value,
+                            sensitive: output.sensitive,
+                        },
+                    );
+                }
+            }
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    for (name, output) in &input.state.outputs {
+        if !plan.outputs.contains_key(name)
+            && (input.options.destroy || input.options.targets.is_empty())
+        {
+            plan.outputs.insert(
+                name.clone(),
+                OutputChange {
+                    action: Action::Delete,
+                    before: output.value.clone(),
+                    after: Value::Null,
+                    sensitive: output.sensitive,
+                },
+            );
+        }
+    }
+
+    plan.changes.sort_by(|a, b| a.address.cmp(&b.address));
+    diagnostics.into_result(plan)
+}
+
+fn restrict_to_targets(
+    plan: &mut Plan,
+    targets: &[Address],
+    dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
+    destroy: bool,
+) {
+    let mut graph: Graph<ResourceId> = Graph::new();
+    for (id, deps) in dependencies {
+        graph.add_node(id.clone());
+        for dep in deps {
+            if destroy {
+                // Destroying a target also destroys what depends on it.
+                graph.add_edge(dep.clone(), id.clone());
+            } else {
+                graph.add_edge(id.clone(), dep.clone());
+            }
+        }
+    }
+    let targeted_ids: BTreeSet<ResourceId> = targets.iter().map(|t| t.resource.clone()).collect();
+    let closure = graph.closure(targeted_ids.iter().cloned());
+    plan.changes.retain(|change| {
+        let named = targets.iter().any(|t| t.contains(&change.address));
+        let pulled_in = closure.contains(&change.address.resource)
+            && !targeted_ids.contains(&change.address.resource);
+        named || pulled_in
+    });
+}

@@ -1,0 +1,88 @@
+//! Crash recovery: a `pending` entry records a create that was started. The next run asks the
+//! resource type to find the object by its managed tags or natural key, and adopts it or drops
+//! the entry.
+
+use infra_core::{Diagnostic, Diagnostics, Operation, Registry};
+use infra_state::{Backend, ResourceState, State};
+
+use crate::diff::{mark_sensitive, normalize};
+use crate::executor::persist;
+use crate::observer::{Event, Observer};
+
+/// Resolves every pending entry and persists the result. Returns true when anything changed.
+pub async fn resolve_pending(
+    state: &mut State,
+    registry: &Registry,
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+) -> Result<bool, Diagnostics> {
+    if state.pending.is_empty() {
+        return Ok(false);
+    }
+    let pending = std::mem::take(&mut state.pending);
+    let mut diagnostics = Diagnostics::new();
+    for (address, entry) in pending {
+        let Some(resource) = registry.resource(&entry.resource_type) else {
+            diagnostics.push(Diagnostic::error(
+                "Unknown resource type in state",
+                format!(
+                    "pending create of {address}: type {} is not supported",
+                    entry.resource_type
+                ),
+            ));
+            state.pending.insert(address, entry);
+            continue;
+        };
+        let operation = Operation {
+            address: address.to_string(),
+            lineage: state.lineage.clone(),
+            timeouts: resource.default_timeouts(),
+        };
+        match resource
+            .find_created(&operation, &entry.planned.unmark_deep())
+            .await
+        {
+            Ok(Some(mut value)) => {
+                normalize(resource.as_ref(), &mut value);
+                mark_sensitive(resource.schema(), &mut value);
+                // Config-only values (passwords…) the provider cannot read come from the plan.
+                if let (Some(found), Some(planned)) = (value.map_mut(), entry.planned.as_map()) {
+                    for (key, planned_value) in planned {
+                        if found.get(key).is_none_or(|v| v.is_null())
+                            && planned_value.is_wholly_known()
+                        {
+                            found.insert(key.clone(), planned_value.clone());
+                        }
+                    }
+                }
+                observer.event(Event::Recovered {
+                    address: address.clone(),
+                    found: true,
+                });
+                state.resources.insert(
+                    address,
+                    ResourceState {
+                        resource_type: entry.resource_type,
+                        value,
+                        dependencies: vec![],
+                        create_before_destroy: false,
+                    },
+                );
+            }
+            Ok(None) => observer.event(Event::Recovered {
+                address: address.clone(),
+                found: false,
+            }),
+            Err(error) => {
+                diagnostics.push(
+                    Diagnostic::error("Failed to resolve an interrupted create", error.to_string())
+                        .for_address(&address),
+                );
+                state.pending.insert(address, entry);
+            }
+        }
+    }
+    persist(backend, state)
+        .map_err(|e| Diagnostics::from(Diagnostic::error("Failed to save state", e.to_string())))?;
+    diagnostics.into_result(true)
+}

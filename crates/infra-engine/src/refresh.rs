@@ -1,0 +1,185 @@
+//! Refresh: re-read every managed object in state, one batched `read_many` per resource type,
+//! the types in parallel. Finds drift (changed outside infra) and deletions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::future::join_all;
+use infra_core::{Action, Address, Diagnostic, Diagnostics, ProviderSettings, Registry, Value};
+use infra_state::State;
+
+use crate::diff::{changed_paths, mark_sensitive, normalize};
+use crate::observer::{Event, Observer};
+use crate::plan::ResourceChange;
+
+pub struct Refreshed {
+    pub state: State,
+    /// Objects changed or deleted outside infra (before = state, after = remote).
+    pub drift: Vec<ResourceChange>,
+    pub deleted: BTreeSet<Address>,
+}
+
+/// Refreshes the given addresses (all managed resources when `only` is None).
+pub async fn refresh(
+    state: &State,
+    registry: &Registry,
+    settings: &ProviderSettings,
+    observer: &dyn Observer,
+    only: Option<&BTreeSet<Address>>,
+) -> Result<Refreshed, Diagnostics> {
+    let mut by_type: BTreeMap<&str, Vec<(&Address, &Value)>> = BTreeMap::new();
+    let owned_listeners = crate::planner::listeners_owned_by_deployments(state);
+    for (address, resource) in &state.resources {
+        if only.is_some_and(|only| !only.contains(address)) {
+            continue;
+        }
+        // A blue/green service's colours, weights and revisions are runtime state.
+        if state.deployments.contains_key(&address.to_string()) {
+            continue;
+        }
+        by_type
+            .entry(resource.resource_type.as_str())
+            .or_default()
+            .push((address, &resource.value));
+    }
+    let mut diagnostics = Diagnostics::new();
+    let reads = by_type.iter().filter_map(|(type_name, instances)| {
+        let Some(resource) = registry.resource(type_name) else {
+            diagnostics.push(Diagnostic::error(
+                "Unknown resource type in state",
+                format!("The state holds {} of type \"{type_name}\", which this version of infra does not support.", instances[0].0),
+            ));
+            return None;
+        };
+        for (address, value) in instances {
+            observer.event(Event::Refreshing { address: (*address).clone(), id: value.get("id").as_str().unwrap_or("").to_string() });
+        }
+        let priors: Vec<Value> = instances.iter().map(|(_, v)| v.unmark_deep()).collect();
+        Some(async move { (type_name, resource.clone(), resource.read_many(&priors).await) })
+    });
+    let results = join_all(reads.collect::<Vec<_>>()).await;
+
+    let mut refreshed = state.clone();
+    let mut drift = Vec::new();
+    let mut deleted = BTreeSet::new();
+    for (type_name, resource, result) in results {
+        let instances = &by_type[type_name];
+        let values = match result {
+            Ok(values) if values.len() == instances.len() => values,
+            Ok(_) => {
+                diagnostics.push(Diagnostic::error(
+                    "Provider error",
+                    format!(
+                        "refreshing {type_name}: the provider returned the wrong number of objects"
+                    ),
+                ));
+                continue;
+            }
+            Err(error) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "Failed to refresh",
+                        format!(
+                            "refreshing {type_name} ({} instances): {error}",
+                            instances.len()
+                        ),
+                    )
+                    .for_address(instances[0].0),
+                );
+                continue;
+            }
+        };
+        for ((address, prior), remote) in instances.iter().zip(values) {
+            let Some(mut remote) = remote else {
+                refreshed.resources.remove(*address);
+                deleted.insert((*address).clone());
+                drift.push(drift_change(
+                    address,
+                    type_name,
+                    Action::Delete,
+                    (*prior).clone(),
+                    Value::Null,
+                ));
+                continue;
+            };
+            if remote
+                .get("id")
+                .as_str()
+                .is_some_and(|id| owned_listeners.contains(id))
+            {
+                // The deployment moves this listener's traffic; its action is not drift.
+                if let Some(entries) = remote.map_mut() {
+                    for key in ["default_action", "action"] {
+                        if let Some(prior_action) = prior.as_map().and_then(|p| p.get(key)) {
+                            entries.insert(key.into(), prior_action.clone());
+                        }
+                    }
+                }
+            }
+            normalize(resource.as_ref(), &mut remote);
+            mark_sensitive(resource.schema(), &mut remote);
+            if resource.schema().taggable {
+                separate_default_tags(&mut remote, prior, settings);
+            }
+            let mut prior_normalized = (*prior).clone();
+            normalize(resource.as_ref(), &mut prior_normalized);
+            if !changed_paths(resource.schema(), &prior_normalized, &remote).is_empty() {
+                drift.push(drift_change(
+                    address,
+                    type_name,
+                    Action::Update,
+                    (*prior).clone(),
+                    remote.clone(),
+                ));
+            }
+            if let Some(entry) = refreshed.resources.get_mut(*address) {
+                entry.value = remote;
+            }
+        }
+    }
+    diagnostics.into_result(Refreshed {
+        state: refreshed,
+        drift,
+        deleted,
+    })
+}
+
+fn drift_change(
+    address: &Address,
+    type_name: &str,
+    action: Action,
+    before: Value,
+    after: Value,
+) -> ResourceChange {
+    ResourceChange {
+        address: address.clone(),
+        resource_type: type_name.to_string(),
+        action,
+        reason: None,
+        before,
+        after,
+        replace_paths: vec![],
+        dependencies: vec![],
+        create_before_destroy: false,
+        deployment: None,
+    }
+}
+
+/// A provider reads all tags into `tags_all`; `tags` holds those the configuration owns:
+/// every key the prior `tags` had, and every key that is not a provider default with the
+/// same value.
+fn separate_default_tags(remote: &mut Value, prior: &Value, settings: &ProviderSettings) {
+    let all = remote.get("tags_all").as_map().cloned().unwrap_or_default();
+    let prior_tags = prior.get("tags").as_map().cloned().unwrap_or_default();
+    let own: BTreeMap<String, Value> = all
+        .iter()
+        .filter(|(k, v)| {
+            prior_tags.contains_key(*k)
+                || settings.default_tags.get(*k).map(String::as_str) != v.as_str()
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(entries) = remote.map_mut() {
+        entries.insert("tags".into(), Value::Map(own));
+        entries.insert("tags_all".into(), Value::Map(all));
+    }
+}
