@@ -1,1 +1,311 @@
-//! infra-testkit
+//! Test support for end-to-end tests and benchmarks: installs moto (pinned in
+//! `tests/requirements.txt`) into the project's `.venv` when it is missing, starts one moto
+//! server per test on a free loopback port, and runs the real `infra` binary against it.
+//!
+//! This is not a mock of AWS: every request goes to the emulator over HTTP.
+
+use std::fs::File;
+use std::io::Read;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
+}
+
+/// The project's virtualenv with moto, created on first use. Concurrent callers (parallel
+/// tests) wait on a file lock so that only one installs.
+pub fn venv() -> PathBuf {
+    let root = repo_root();
+    let venv = root.join(".venv");
+    let server = venv.join("bin/moto_server");
+    if server.exists() {
+        return venv;
+    }
+    let lock_path = std::env::temp_dir().join("infra-testkit-venv.lock");
+    let lock = File::create(&lock_path).expect("create the venv lock");
+    lock.lock().expect("lock the venv install");
+    if !server.exists() {
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        run_checked(Command::new(&python).args(["-m", "venv"]).arg(&venv));
+        run_checked(
+            Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+                .arg(root.join("tests/requirements.txt")),
+        );
+    }
+    venv
+}
+
+fn run_checked(command: &mut Command) {
+    let status = command
+        .status()
+        .unwrap_or_else(|e| panic!("running {command:?}: {e}"));
+    assert!(status.success(), "{command:?} failed with {status}");
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running moto server, stopped on drop.
+pub struct Moto {
+    pub port: u16,
+    child: Child,
+    log: PathBuf,
+}
+
+impl Moto {
+    /// Starts moto with ECS services reporting their tasks as running.
+    pub fn start() -> Moto {
+        Moto::start_with_env(&[("MOTO_ECS_SERVICE_RUNNING", "2")])
+    }
+
+    pub fn start_with_env(env: &[(&str, &str)]) -> Moto {
+        let venv = venv();
+        let port = free_port();
+        let log = std::env::temp_dir().join(format!("moto-{port}.log"));
+        let log_file = File::create(&log).expect("moto log file");
+        // moto's own server, plus CloudWatch's CBOR protocol (see tests/support/moto_server.py).
+        let mut command = Command::new(venv.join("bin/python"));
+        command
+            .arg(repo_root().join("tests/support/moto_server.py"))
+            .arg(port.to_string())
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().expect("log handle"))
+            .stderr(log_file);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = command.spawn().expect("start moto_server");
+        let moto = Moto { port, child, log };
+        moto.wait_ready();
+        moto
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "moto did not start on port {}; log: {}",
+            self.port,
+            self.log_text()
+        );
+    }
+
+    /// One server for a whole test binary (the first caller's `env` wins). It is never
+    /// dropped; the server exits on its own when the test process does.
+    pub fn shared(env: &[(&str, &str)]) -> &'static Moto {
+        static SHARED: std::sync::OnceLock<Moto> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| Moto::start_with_env(env))
+    }
+
+    /// Points this process's AWS SDK clients at the server (for in-process provider tests).
+    pub fn export_env(&self) {
+        for (key, value) in self.env() {
+            std::env::set_var(key, value);
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn log_text(&self) -> String {
+        let mut text = String::new();
+        let _ = File::open(&self.log).and_then(|mut f| f.read_to_string(&mut text));
+        text
+    }
+
+    /// The environment that points the AWS SDK (and the aws CLI) at this server.
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL".into(), self.endpoint()),
+            ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
+            ("AWS_REGION".into(), "us-east-1".into()),
+            ("AWS_DEFAULT_REGION".into(), "us-east-1".into()),
+            ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        ]
+    }
+
+    /// Runs a small Python snippet with boto3 (installed with moto) against this server, for
+    /// tests that change or inspect the emulator directly. Returns stdout.
+    pub fn python(&self, script: &str) -> String {
+        let output = Command::new(venv().join("bin/python"))
+            .args(["-c", script])
+            .envs(self.env())
+            .output()
+            .expect("run python");
+        assert!(
+            output.status.success(),
+            "python failed: {}\n{}",
+            String::from_utf8_lossy(&output.stderr),
+            script
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+/// A scratch stack directory, removed on drop.
+pub struct Stack {
+    pub dir: tempfile::TempDir,
+}
+
+impl Stack {
+    /// An empty stack directory.
+    pub fn new() -> Stack {
+        Stack {
+            dir: tempfile::Builder::new()
+                .prefix("infra-test-")
+                .tempdir()
+                .expect("tempdir"),
+        }
+    }
+
+    /// A copy of a fixture folder (relative to the repository root).
+    pub fn from_fixture(relative: &str) -> Stack {
+        let stack = Stack::new();
+        copy_dir(&repo_root().join(relative), stack.path());
+        stack
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, name: &str, contents: &str) {
+        let path = self.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, contents).expect("write fixture file");
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path().join(name)).unwrap_or_default()
+    }
+}
+
+impl Default for Stack {
+    fn default() -> Self {
+        Stack::new()
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in
+        std::fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display()))
+    {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// The result of one `infra` run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Panics with the whole output unless the exit code is `code`.
+    #[track_caller]
+    pub fn expect_code(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        self.expect_code(0)
+    }
+
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// Builds an `infra` command for `binary` in `dir` against `moto` (or no emulator).
+pub fn infra_command(binary: &str, dir: &Path, moto: Option<&Moto>) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .env("NO_COLOR", "1");
+    for key in [
+        "TF_WORKSPACE",
+        "INFRA_WORKSPACE",
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+    ] {
+        command.env_remove(key);
+    }
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TF_VAR_") || key.starts_with("INFRA_VAR_") {
+            command.env_remove(key);
+        }
+    }
+    match moto {
+        Some(moto) => {
+            command.envs(moto.env());
+        }
+        None => {
+            // Nothing listens here: a command that should not touch AWS fails fast if it does.
+            command
+                .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+                .env("AWS_REGION", "us-east-1");
+            command
+                .env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing");
+        }
+    }
+    command
+}
+
+/// Runs `infra ARGS` and captures the result.
+pub fn run(mut command: Command, args: &[&str]) -> Run {
+    Run::from(command.args(args).output().expect("run infra"))
+}

@@ -1,0 +1,940 @@
+//! The application resource types (ELBv2, ECS, RDS, IAM, logs) against moto in server mode.
+//!
+//! One moto serves every test in this file; each test uses its own names. Each type goes
+//! through create → read_many → in-place update → read → find_created → delete → read_many.
+
+use std::collections::BTreeMap;
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use infra_aws::Aws;
+use infra_core::{Block, Operation, ProviderSettings, ResourceType, Schema, Timeouts, Value};
+
+/// One moto for the whole test binary (see infra-testkit); this process's SDK clients use it.
+fn moto() -> &'static infra_testkit::Moto {
+    let moto = infra_testkit::Moto::shared(&[("MOTO_ECS_SERVICE_RUNNING", "1")]);
+    moto.export_env();
+    moto
+}
+
+fn aws() -> Arc<Aws> {
+    moto();
+    Aws::new(ProviderSettings {
+        region: Some("us-east-1".into()),
+        ..Default::default()
+    })
+}
+
+fn operation(address: &str) -> Operation {
+    Operation {
+        address: address.to_string(),
+        lineage: "lineage-app-tests".to_string(),
+        timeouts: Timeouts {
+            create: Duration::from_secs(30),
+            update: Duration::from_secs(30),
+            delete: Duration::from_secs(30),
+        },
+    }
+}
+
+/// What the engine would plan for `config`: every attribute, defaults filled in, computed
+/// attributes unknown, nested blocks filled the same way, `tags_all` = `tags`.
+fn planned(schema: &Schema, config: Value) -> Value {
+    let mut object = BTreeMap::new();
+    for attribute in &schema.attributes {
+        let given = config.get(attribute.name).clone();
+        let value = if !given.is_null() {
+            given
+        } else if let Some(default) = &attribute.default {
+            default.clone()
+        } else if attribute.is_computed() {
+            Value::Unknown
+        } else {
+            Value::Null
+        };
+        object.insert(attribute.name.to_string(), value);
+    }
+    for block in &schema.blocks {
+        object.insert(
+            block.name.to_string(),
+            planned_block(block, config.get(block.name)),
+        );
+    }
+    if schema.taggable {
+        let tags = config.get("tags").clone();
+        object.insert(
+            "tags_all".into(),
+            if tags.is_null() {
+                Value::Map(BTreeMap::new())
+            } else {
+                tags
+            },
+        );
+    }
+    Value::Map(object)
+}
+
+fn planned_block(block: &Block, items: &Value) -> Value {
+    Value::List(
+        items
+            .as_list()
+            .unwrap_or(&[])
+            .iter()
+            .map(|item| planned(&block.schema, item.clone()))
+            .collect(),
+    )
+}
+
+/// Applies the engine's comparison: schema normalization plus the type's own.
+fn normalized(resource: &dyn ResourceType, value: &Value) -> Value {
+    let mut value = value.clone();
+    resource.schema().normalize(&mut value);
+    resource.normalize(&mut value);
+    value
+}
+
+/// The attributes the configuration set (and defaults) must read back unchanged.
+fn assert_matches_config(resource: &dyn ResourceType, planned: &Value, actual: &Value) {
+    let planned = normalized(resource, planned);
+    let actual = normalized(resource, actual);
+    for (key, expected) in planned.as_map().expect("a map") {
+        if !expected.is_wholly_known() {
+            continue;
+        }
+        // The engine treats absent tags and an empty tag map alike.
+        if expected.is_null() && actual.get(key).as_map().is_some_and(|m| m.is_empty()) {
+            continue;
+        }
+        assert_eq!(
+            actual.get(key),
+            expected,
+            "{}.{key} differs after apply",
+            resource.name()
+        );
+    }
+}
+
+fn with(value: &Value, key: &str, new: Value) -> Value {
+    let mut value = value.clone();
+    if let Some(object) = value.map_mut() {
+        object.insert(key.to_string(), new);
+    }
+    value
+}
+
+fn s(text: &str) -> Value {
+    Value::string(text)
+}
+
+fn n(number: f64) -> Value {
+    Value::Number(number)
+}
+
+fn list(items: impl IntoIterator<Item = Value>) -> Value {
+    Value::List(items.into_iter().collect())
+}
+
+fn tags(entries: &[(&str, &str)]) -> Value {
+    Value::map(entries.iter().map(|(k, v)| (*k, s(v))))
+}
+
+/// Runs the full life cycle of one instance: create, read, in-place update, read,
+/// find_created, delete, read. Returns nothing; panics with the step that failed.
+async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, update: Value) {
+    let operation = operation(address);
+    let first = planned(resource.schema(), config);
+    let created = resource.create(&operation, &first).await.expect("create");
+    assert!(
+        created.is_wholly_known(),
+        "create returned unknowns: {created}"
+    );
+    assert_matches_config(resource, &first, &created);
+    let read = resource
+        .read_many(std::slice::from_ref(&created))
+        .await
+        .expect("read_many");
+    assert_eq!(
+        read[0].as_ref().map(|v| normalized(resource, v)),
+        Some(normalized(resource, &created))
+    );
+
+    let mut second = planned(resource.schema(), update);
+    // Computed attributes stay as they were, as the planner keeps them.
+    if let (Some(object), Some(prior)) = (second.map_mut(), created.as_map()) {
+        for (key, value) in object.iter_mut() {
+            if value.is_unknown() {
+                *value = prior.get(key).cloned().unwrap_or(Value::Null);
+            }
+        }
+    }
+    let updated = resource
+        .update(&operation, &created, &second)
+        .await
+        .expect("update");
+    assert_matches_config(resource, &second, &updated);
+    let read = resource
+        .read_many(std::slice::from_ref(&updated))
+        .await
+        .expect("read_many after update");
+    assert_eq!(
+        read[0].as_ref().map(|v| normalized(resource, v)),
+        Some(normalized(resource, &updated))
+    );
+
+    let found = resource
+        .find_created(&operation, &second)
+        .await
+        .expect("find_created");
+    assert_eq!(
+        found.map(|v| normalized(resource, &v)),
+        Some(normalized(resource, &updated)),
+        "find_created"
+    );
+    let stranger = resource
+        .find_created(&self::operation("other.address"), &second)
+        .await
+        .expect("find_created");
+    assert!(stranger.is_none(), "find_created matched another address");
+
+    resource.delete(&operation, &updated).await.expect("delete");
+    let read = resource
+        .read_many(std::slice::from_ref(&updated))
+        .await
+        .expect("read_many after delete");
+    assert_eq!(
+        read,
+        vec![None],
+        "{} still there after delete",
+        resource.name()
+    );
+    resource
+        .delete(&operation, &updated)
+        .await
+        .expect("deleting twice is fine");
+}
+
+struct Network {
+    vpc_id: String,
+    subnet_ids: Vec<String>,
+}
+
+async fn network(aws: &Aws, second_octet: u8) -> Network {
+    let ec2 = &aws.clients().await.ec2;
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block(format!("10.{second_octet}.0.0/16"))
+        .send()
+        .await
+        .expect("vpc");
+    let vpc_id = vpc
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .expect("vpc id")
+        .to_string();
+    let mut subnet_ids = Vec::new();
+    for (index, zone) in ["us-east-1a", "us-east-1b"].iter().enumerate() {
+        let subnet = ec2
+            .create_subnet()
+            .vpc_id(&vpc_id)
+            .cidr_block(format!("10.{second_octet}.{index}.0/24"))
+            .availability_zone(*zone)
+            .send()
+            .await
+            .expect("subnet");
+        subnet_ids.push(
+            subnet
+                .subnet()
+                .and_then(|s| s.subnet_id())
+                .expect("subnet id")
+                .to_string(),
+        );
+    }
+    Network { vpc_id, subnet_ids }
+}
+
+fn registry_type(aws: &Arc<Aws>, name: &str) -> Arc<dyn ResourceType> {
+    let registry = infra_aws::registry(aws.clone());
+    let known: Vec<&str> = registry.resource_names().collect();
+    registry
+        .resource(name)
+        .cloned()
+        .unwrap_or_else(|| panic!("{name} is registered: {known:?}"))
+}
+
+#[tokio::test]
+async fn load_balancer_life_cycle_and_batched_refresh() {
+    let aws = aws();
+    let net = network(&aws, 10).await;
+    let lb = registry_type(&aws, "aws_lb");
+    assert!(
+        infra_aws::registry(aws.clone())
+            .resource("aws_alb")
+            .is_some(),
+        "aws_alb alias"
+    );
+    let subnets = list(net.subnet_ids.iter().map(|id| s(id)));
+
+    let one_subnet = Value::map([("name", s("x")), ("subnets", list([s(&net.subnet_ids[0])]))]);
+    assert!(
+        !lb.validate(&one_subnet).is_empty(),
+        "one subnet is refused for an ALB"
+    );
+
+    life_cycle(
+        lb.as_ref(),
+        "aws_lb.web",
+        Value::map([
+            ("name", s("web-lb")),
+            ("subnets", subnets.clone()),
+            ("tags", tags(&[("env", "test")])),
+        ]),
+        Value::map([
+            ("name", s("web-lb")),
+            ("subnets", subnets.clone()),
+            ("idle_timeout", n(120.0)),
+            ("tags", tags(&[("env", "prod")])),
+        ]),
+    )
+    .await;
+
+    // Three load balancers, one deleted outside: still one describe call and one tags call.
+    let mut created = Vec::new();
+    for index in 0..3 {
+        let config = Value::map([
+            ("name", s(&format!("batch-lb-{index}"))),
+            ("subnets", subnets.clone()),
+        ]);
+        let value = lb
+            .create(
+                &operation(&format!("aws_lb.batch[{index}]")),
+                &planned(lb.schema(), config),
+            )
+            .await
+            .expect("create");
+        created.push(value);
+    }
+    let elbv2 = &aws.clients().await.elbv2;
+    elbv2
+        .delete_load_balancer()
+        .load_balancer_arn(created[1].get("arn").as_str().expect("arn"))
+        .send()
+        .await
+        .expect("delete outside");
+    let before = aws.requests.count();
+    let read = lb.read_many(&created).await.expect("read_many");
+    let calls = aws.requests.count() - before;
+    assert!(
+        read[0].is_some() && read[1].is_none() && read[2].is_some(),
+        "{read:?}"
+    );
+    // Describe (fails on the missing ARN) + listing + tags + one attributes call per survivor.
+    assert!(
+        calls <= 5,
+        "read_many of 3 load balancers took {calls} calls: {:?}",
+        aws.requests.operations()
+    );
+}
+
+#[tokio::test]
+async fn target_group_listener_and_rule_life_cycle() {
+    let aws = aws();
+    let net = network(&aws, 11).await;
+    let target_group = registry_type(&aws, "aws_lb_target_group");
+    life_cycle(
+        target_group.as_ref(),
+        "aws_lb_target_group.blue",
+        Value::map([
+            ("name", s("blue")),
+            ("port", n(8080.0)),
+            ("protocol", s("HTTP")),
+            ("target_type", s("ip")),
+            ("vpc_id", s(&net.vpc_id)),
+            (
+                "health_check",
+                list([Value::map([
+                    ("path", s("/health")),
+                    ("matcher", s("200-299")),
+                ])]),
+            ),
+        ]),
+        Value::map([
+            ("name", s("blue")),
+            ("port", n(8080.0)),
+            ("protocol", s("HTTP")),
+            ("target_type", s("ip")),
+            ("vpc_id", s(&net.vpc_id)),
+            ("deregistration_delay", n(30.0)),
+            (
+                "health_check",
+                list([Value::map([
+                    ("path", s("/ready")),
+                    ("matcher", s("200")),
+                    ("interval", n(15.0)),
+                ])]),
+            ),
+            ("tags", tags(&[("colour", "blue")])),
+        ]),
+    )
+    .await;
+
+    // A load balancer and two groups for the listener and the rule.
+    let lb = registry_type(&aws, "aws_lb");
+    let subnets = list(net.subnet_ids.iter().map(|id| s(id)));
+    let balancer = lb
+        .create(
+            &operation("aws_lb.main"),
+            &planned(
+                lb.schema(),
+                Value::map([("name", s("main-lb")), ("subnets", subnets)]),
+            ),
+        )
+        .await
+        .expect("lb");
+    let mut groups = Vec::new();
+    for name in ["green", "red"] {
+        let config = Value::map([
+            ("name", s(name)),
+            ("port", n(80.0)),
+            ("protocol", s("HTTP")),
+            ("vpc_id", s(&net.vpc_id)),
+        ]);
+        let created = target_group
+            .create(
+                &operation(&format!("aws_lb_target_group.{name}")),
+                &planned(target_group.schema(), config),
+            )
+            .await
+            .expect("group");
+        assert!(
+            created
+                .get("health_check")
+                .as_list()
+                .is_some_and(|l| l.is_empty()),
+            "default health check hidden: {created}"
+        );
+        groups.push(created.get("arn").as_str().expect("arn").to_string());
+    }
+
+    let listener = registry_type(&aws, "aws_lb_listener");
+    let forward = |arn: &str| Value::map([("type", s("forward")), ("target_group_arn", s(arn))]);
+    let weighted = Value::map([
+        ("type", s("forward")),
+        (
+            "forward",
+            list([Value::map([(
+                "target_group",
+                list([
+                    Value::map([("arn", s(&groups[0])), ("weight", n(90.0))]),
+                    Value::map([("arn", s(&groups[1])), ("weight", n(10.0))]),
+                ]),
+            )])]),
+        ),
+    ]);
+    let too_heavy = Value::map([(
+        "default_action",
+        list([Value::map([
+            ("type", s("forward")),
+            (
+                "forward",
+                list([Value::map([(
+                    "target_group",
+                    list([Value::map([("arn", s("x")), ("weight", n(1000.0))])]),
+                )])]),
+            ),
+        ])]),
+    )]);
+    assert!(
+        !listener.validate(&too_heavy).is_empty(),
+        "weight 1000 refused"
+    );
+    let no_target = Value::map([(
+        "default_action",
+        list([Value::map([("type", s("forward"))])]),
+    )]);
+    assert!(
+        !listener.validate(&no_target).is_empty(),
+        "forward without a target refused"
+    );
+    let lb_arn = balancer.get("arn").as_str().expect("arn").to_string();
+    life_cycle(
+        listener.as_ref(),
+        "aws_lb_listener.http",
+        Value::map([
+            ("load_balancer_arn", s(&lb_arn)),
+            ("port", n(80.0)),
+            ("protocol", s("HTTP")),
+            ("default_action", list([forward(&groups[0])])),
+        ]),
+        Value::map([
+            ("load_balancer_arn", s(&lb_arn)),
+            ("port", n(80.0)),
+            ("protocol", s("HTTP")),
+            ("default_action", list([weighted.clone()])),
+            ("tags", tags(&[("switch", "canary")])),
+        ]),
+    )
+    .await;
+
+    let http = listener
+        .create(
+            &operation("aws_lb_listener.main"),
+            &planned(
+                listener.schema(),
+                Value::map([
+                    ("load_balancer_arn", s(&lb_arn)),
+                    ("port", n(8080.0)),
+                    ("protocol", s("HTTP")),
+                    (
+                        "default_action",
+                        list([Value::map([
+                            ("type", s("fixed-response")),
+                            (
+                                "fixed_response",
+                                list([Value::map([
+                                    ("content_type", s("text/plain")),
+                                    ("message_body", s("nope")),
+                                    ("status_code", s("404")),
+                                ])]),
+                            ),
+                        ])]),
+                    ),
+                ]),
+            ),
+        )
+        .await
+        .expect("listener");
+    let rule = registry_type(&aws, "aws_lb_listener_rule");
+    let listener_arn = http.get("arn").as_str().expect("arn").to_string();
+    let path = |values: &[&str]| {
+        list([Value::map([(
+            "path_pattern",
+            list([Value::map([("values", list(values.iter().map(|v| s(v))))])]),
+        )])])
+    };
+    life_cycle(
+        rule.as_ref(),
+        "aws_lb_listener_rule.api",
+        Value::map([
+            ("listener_arn", s(&listener_arn)),
+            ("priority", n(10.0)),
+            ("action", list([forward(&groups[0])])),
+            ("condition", path(&["/api/*"])),
+        ]),
+        Value::map([
+            ("listener_arn", s(&listener_arn)),
+            ("priority", n(20.0)),
+            ("action", list([weighted])),
+            ("condition", path(&["/api/*", "/v2/*"])),
+            ("tags", tags(&[("route", "api")])),
+        ]),
+    )
+    .await;
+}
+
+const CONTAINERS: &str = r#"[{"name":"web","image":"nginx:1.27","memory":512,"essential":true,
+  "portMappings":[{"containerPort":8080,"hostPort":8080,"protocol":"tcp"}],
+  "environment":[{"name":"ZED","value":"z"},{"name":"ALPHA","value":"a"}],
+  "mountPoints":[],"volumesFrom":[]}]"#;
+
+fn task_definition_config(family: &str, tags_value: Value) -> Value {
+    Value::map([
+        ("family", s(family)),
+        ("container_definitions", s(CONTAINERS)),
+        ("requires_compatibilities", list([s("FARGATE")])),
+        ("network_mode", s("awsvpc")),
+        ("cpu", s("256")),
+        ("memory", s("512")),
+        ("tags", tags_value),
+    ])
+}
+
+#[tokio::test]
+async fn ecs_cluster_task_definition_and_service_life_cycle() {
+    let aws = aws();
+    let net = network(&aws, 12).await;
+    let cluster = registry_type(&aws, "aws_ecs_cluster");
+    life_cycle(
+        cluster.as_ref(),
+        "aws_ecs_cluster.main",
+        Value::map([("name", s("life"))]),
+        Value::map([
+            ("name", s("life")),
+            (
+                "setting",
+                list([Value::map([
+                    ("name", s("containerInsights")),
+                    ("value", s("enabled")),
+                ])]),
+            ),
+            ("tags", tags(&[("team", "web")])),
+        ]),
+    )
+    .await;
+
+    let task = registry_type(&aws, "aws_ecs_task_definition");
+    let bad = Value::map([
+        ("family", s("x")),
+        (
+            "container_definitions",
+            s(r#"[{"name":"a","image":"b","gpu":1}]"#),
+        ),
+    ]);
+    assert!(
+        !task.validate(&bad).is_empty(),
+        "unsupported container field refused"
+    );
+    life_cycle(
+        task.as_ref(),
+        "aws_ecs_task_definition.web",
+        task_definition_config("web-life", Value::Null),
+        task_definition_config("web-life", tags(&[("version", "2")])),
+    )
+    .await;
+
+    // A cluster and a task definition for the service.
+    let main = cluster
+        .create(
+            &operation("aws_ecs_cluster.app"),
+            &planned(cluster.schema(), Value::map([("name", s("app"))])),
+        )
+        .await
+        .expect("cluster");
+    let web = task
+        .create(
+            &operation("aws_ecs_task_definition.app"),
+            &planned(task.schema(), task_definition_config("app", Value::Null)),
+        )
+        .await
+        .expect("task definition");
+    let service = registry_type(&aws, "aws_ecs_service");
+    let cluster_arn = main.get("arn").as_str().expect("arn").to_string();
+    let task_arn = web.get("arn").as_str().expect("arn").to_string();
+    let network_block = list([Value::map([(
+        "subnets",
+        list(net.subnet_ids.iter().map(|id| s(id))),
+    )])]);
+    let service_config = |desired: f64, extra: &[(&str, Value)]| {
+        let mut config = Value::map([
+            ("name", s("web")),
+            ("cluster", s(&cluster_arn)),
+            ("task_definition", s(&task_arn)),
+            ("desired_count", n(desired)),
+            ("launch_type", s("FARGATE")),
+            ("network_configuration", network_block.clone()),
+            ("wait_for_steady_state", Value::Bool(true)),
+            (
+                "deployment_circuit_breaker",
+                list([Value::map([
+                    ("enable", Value::Bool(true)),
+                    ("rollback", Value::Bool(true)),
+                ])]),
+            ),
+        ]);
+        if let Some(object) = config.map_mut() {
+            for (key, value) in extra {
+                object.insert(key.to_string(), value.clone());
+            }
+        }
+        config
+    };
+    life_cycle(
+        service.as_ref(),
+        "aws_ecs_service.web",
+        service_config(1.0, &[]),
+        service_config(2.0, &[("tags", tags(&[("release", "b")]))]),
+    )
+    .await;
+
+    // Twelve services, one deleted outside: two DescribeServices calls (10 a call).
+    let mut services = Vec::new();
+    for index in 0..12 {
+        let config = Value::map([
+            ("name", s(&format!("batch-{index}"))),
+            ("cluster", s(&cluster_arn)),
+            ("task_definition", s(&task_arn)),
+            ("launch_type", s("FARGATE")),
+            ("network_configuration", network_block.clone()),
+        ]);
+        let created = service
+            .create(
+                &operation(&format!("aws_ecs_service.batch[{index}]")),
+                &planned(service.schema(), config),
+            )
+            .await
+            .expect("service");
+        services.push(created);
+    }
+    let ecs = &aws.clients().await.ecs;
+    ecs.delete_service()
+        .cluster(&cluster_arn)
+        .service(services[3].get("arn").as_str().expect("arn"))
+        .force(true)
+        .send()
+        .await
+        .expect("delete outside");
+    let before = aws.requests.count();
+    let read = service.read_many(&services).await.expect("read_many");
+    let calls = aws.requests.count() - before;
+    assert_eq!(
+        read.iter().filter(|r| r.is_none()).count(),
+        1,
+        "one service gone"
+    );
+    assert!(read[3].is_none());
+    assert_eq!(
+        calls,
+        2,
+        "12 services refresh in 2 calls: {:?}",
+        aws.requests.operations()
+    );
+}
+
+#[tokio::test]
+async fn rds_subnet_group_and_instance_life_cycle() {
+    let aws = aws();
+    let net = network(&aws, 13).await;
+    let subnet_group = registry_type(&aws, "aws_db_subnet_group");
+    let subnets = list(net.subnet_ids.iter().map(|id| s(id)));
+    life_cycle(
+        subnet_group.as_ref(),
+        "aws_db_subnet_group.life",
+        Value::map([("name", s("life")), ("subnet_ids", subnets.clone())]),
+        // Only tags: moto 5.2.5's ModifyDBSubnetGroup drops the group from its store.
+        Value::map([
+            ("name", s("life")),
+            ("subnet_ids", subnets.clone()),
+            ("tags", tags(&[("tier", "data")])),
+        ]),
+    )
+    .await;
+
+    let group = subnet_group
+        .create(
+            &operation("aws_db_subnet_group.main"),
+            &planned(
+                subnet_group.schema(),
+                Value::map([("name", s("main")), ("subnet_ids", subnets)]),
+            ),
+        )
+        .await
+        .expect("subnet group");
+    let instance = registry_type(&aws, "aws_db_instance");
+    let config = |class: &str, extra: &[(&str, Value)]| {
+        let mut config = Value::map([
+            ("identifier", s("orders")),
+            ("engine", s("postgres")),
+            ("engine_version", s("16.3")),
+            ("instance_class", s(class)),
+            ("allocated_storage", n(20.0)),
+            ("db_name", s("orders")),
+            ("username", s("app")),
+            ("password", s("hunter2hunter2").mark_sensitive()),
+            (
+                "db_subnet_group_name",
+                s(group.get("name").as_str().expect("name")),
+            ),
+            ("skip_final_snapshot", Value::Bool(true)),
+        ]);
+        if let Some(object) = config.map_mut() {
+            for (key, value) in extra {
+                object.insert(key.to_string(), value.clone());
+            }
+        }
+        config
+    };
+    life_cycle(
+        instance.as_ref(),
+        "aws_db_instance.orders",
+        config("db.t3.micro", &[]),
+        config(
+            "db.t3.small",
+            &[
+                ("apply_immediately", Value::Bool(true)),
+                ("tags", tags(&[("backup", "daily")])),
+            ],
+        ),
+    )
+    .await;
+
+    // A delete without a final-snapshot choice is refused, as AWS refuses it.
+    let kept = instance
+        .create(
+            &operation("aws_db_instance.kept"),
+            &planned(
+                instance.schema(),
+                with(&config("db.t3.micro", &[]), "identifier", s("kept")),
+            ),
+        )
+        .await
+        .expect("instance");
+    let no_choice = with(&kept, "skip_final_snapshot", Value::Bool(false));
+    let refused = instance
+        .delete(&operation("aws_db_instance.kept"), &no_choice)
+        .await
+        .expect_err("refused");
+    assert!(
+        refused
+            .message
+            .contains("final_snapshot_identifier is required"),
+        "{refused}"
+    );
+    assert_eq!(
+        kept.get("password"),
+        &s("hunter2hunter2").mark_sensitive(),
+        "password kept from config"
+    );
+
+    // Two instances, one deleted outside: one DescribeDBInstances call.
+    let other = instance
+        .create(
+            &operation("aws_db_instance.other"),
+            &planned(
+                instance.schema(),
+                with(&config("db.t3.micro", &[]), "identifier", s("other")),
+            ),
+        )
+        .await
+        .expect("instance");
+    instance
+        .delete(&operation("aws_db_instance.other"), &other)
+        .await
+        .expect("delete");
+    let before = aws.requests.count();
+    let read = instance
+        .read_many(&[kept.clone(), other])
+        .await
+        .expect("read_many");
+    assert_eq!(
+        aws.requests.count() - before,
+        1,
+        "{:?}",
+        aws.requests.operations()
+    );
+    assert!(read[0].is_some() && read[1].is_none());
+}
+
+const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+#[tokio::test]
+async fn iam_role_attachment_and_log_group_life_cycle() {
+    let aws = aws();
+    let role = registry_type(&aws, "aws_iam_role");
+    // Same policy, other whitespace and key order: must read back as the configuration wrote it.
+    let spaced = r#"{ "Statement": [ { "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": { "Service": "ecs-tasks.amazonaws.com" } } ], "Version": "2012-10-17" }"#;
+    life_cycle(
+        role.as_ref(),
+        "aws_iam_role.task",
+        Value::map([("name", s("task-role")), ("assume_role_policy", s(spaced))]),
+        Value::map([
+            ("name", s("task-role")),
+            ("assume_role_policy", s(TRUST)),
+            ("description", s("runs the web task")),
+            ("max_session_duration", n(7200.0)),
+            ("tags", tags(&[("owner", "web")])),
+        ]),
+    )
+    .await;
+
+    // Two roles, one deleted outside: ListRoles plus one ListRoleTags.
+    let mut roles = Vec::new();
+    for name in ["exec-a", "exec-b"] {
+        let config = Value::map([("name", s(name)), ("assume_role_policy", s(TRUST))]);
+        roles.push(
+            role.create(
+                &operation(&format!("aws_iam_role.{name}")),
+                &planned(role.schema(), config),
+            )
+            .await
+            .expect("role"),
+        );
+    }
+    let iam = &aws.clients().await.iam;
+    iam.delete_role()
+        .role_name("exec-b")
+        .send()
+        .await
+        .expect("delete outside");
+    let before = aws.requests.count();
+    let read = role.read_many(&roles).await.expect("read_many");
+    assert!(read[0].is_some() && read[1].is_none());
+    assert_eq!(
+        aws.requests.count() - before,
+        2,
+        "{:?}",
+        aws.requests.operations()
+    );
+
+    let attachment = registry_type(&aws, "aws_iam_role_policy_attachment");
+    let policy = iam
+        .create_policy()
+        .policy_name("logs-write")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}]}"#)
+        .send()
+        .await
+        .expect("policy");
+    let policy_arn = policy
+        .policy()
+        .and_then(|p| p.arn())
+        .expect("arn")
+        .to_string();
+    let operation_attach = operation("aws_iam_role_policy_attachment.logs");
+    let planned_attach = planned(
+        attachment.schema(),
+        Value::map([("role", s("exec-a")), ("policy_arn", s(&policy_arn))]),
+    );
+    let attached = attachment
+        .create(&operation_attach, &planned_attach)
+        .await
+        .expect("attach");
+    assert_eq!(attached.get("id"), &s(&format!("exec-a/{policy_arn}")));
+    assert_eq!(
+        attachment
+            .read_many(std::slice::from_ref(&attached))
+            .await
+            .expect("read"),
+        vec![Some(attached.clone())]
+    );
+    assert_eq!(
+        attachment
+            .find_created(&operation_attach, &planned_attach)
+            .await
+            .expect("find"),
+        Some(attached.clone())
+    );
+    attachment
+        .delete(&operation_attach, &attached)
+        .await
+        .expect("detach");
+    assert_eq!(
+        attachment
+            .read_many(std::slice::from_ref(&attached))
+            .await
+            .expect("read"),
+        vec![None]
+    );
+    attachment
+        .delete(&operation_attach, &attached)
+        .await
+        .expect("detaching twice is fine");
+
+    let log_group = registry_type(&aws, "aws_cloudwatch_log_group");
+    assert!(!log_group
+        .validate(&Value::map([
+            ("name", s("x")),
+            ("retention_in_days", n(2.0))
+        ]))
+        .is_empty());
+    life_cycle(
+        log_group.as_ref(),
+        "aws_cloudwatch_log_group.web",
+        Value::map([("name", s("/ecs/web"))]),
+        Value::map([
+            ("name", s("/ecs/web")),
+            ("retention_in_days", n(14.0)),
+            ("tags", tags(&[("app", "web")])),
+        ]),
+    )
+    .await;
+}

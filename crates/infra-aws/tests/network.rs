@@ -1,0 +1,804 @@
+//! The EC2 network resource types and data sources against moto in server mode: one moto per
+//! file, one test running every scenario in order, so the emulator starts once.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use infra_aws::Aws;
+use infra_core::{Operation, ProviderSettings, Registry, ResourceType, Schema, Timeouts, Value};
+
+/// moto for this test file (see infra-testkit), with this process's SDK clients pointed at it.
+struct Moto;
+
+impl Moto {
+    fn start() -> infra_testkit::Moto {
+        let moto = infra_testkit::Moto::start_with_env(&[]);
+        moto.export_env();
+        moto
+    }
+}
+
+struct Harness {
+    aws: Arc<Aws>,
+    registry: Registry,
+}
+
+impl Harness {
+    fn resource(&self, name: &str) -> Arc<dyn ResourceType> {
+        self.registry
+            .resource(name)
+            .unwrap_or_else(|| panic!("{name} is registered"))
+            .clone()
+    }
+}
+
+fn operation(address: &str) -> Operation {
+    Operation {
+        address: address.to_string(),
+        lineage: "lineage-network-test".to_string(),
+        timeouts: Timeouts {
+            create: Duration::from_secs(60),
+            update: Duration::from_secs(60),
+            delete: Duration::from_secs(60),
+        },
+    }
+}
+
+/// What the engine would plan for a create: config values, schema defaults (nested blocks
+/// too), `Unknown` for computed attributes, and `tags_all` = `tags`.
+fn planned(schema: &Schema, config: &Value) -> Value {
+    let mut entries = std::collections::BTreeMap::new();
+    for attribute in &schema.attributes {
+        let given = config.get(attribute.name);
+        let value = if !given.is_null() {
+            given.clone()
+        } else if let Some(default) = &attribute.default {
+            default.clone()
+        } else if attribute.is_computed() {
+            Value::Unknown
+        } else {
+            Value::Null
+        };
+        entries.insert(attribute.name.to_string(), value);
+    }
+    for block in &schema.blocks {
+        let items = config
+            .get(block.name)
+            .as_list()
+            .unwrap_or(&[])
+            .iter()
+            .map(|item| planned(&block.schema, item))
+            .collect();
+        entries.insert(block.name.to_string(), Value::List(items));
+    }
+    if schema.taggable {
+        let tags = config.get("tags").clone();
+        let tags = if tags.is_null() {
+            Value::Map(Default::default())
+        } else {
+            tags
+        };
+        entries.insert("tags".into(), tags.clone());
+        entries.insert("tags_all".into(), tags);
+    }
+    Value::Map(entries)
+}
+
+fn normalized(resource: &dyn ResourceType, value: &Value) -> Value {
+    let mut value = value.clone();
+    resource.schema().normalize(&mut value);
+    resource.normalize(&mut value);
+    value
+}
+
+/// Asserts a second plan would show no changes: every known planned attribute equals what
+/// was read, after normalization.
+fn assert_no_changes(resource: &dyn ResourceType, planned: &Value, read: &Value) {
+    let planned = normalized(resource, planned);
+    let read = normalized(resource, read);
+    for (name, value) in planned.as_map().expect("planned is an object") {
+        if value.is_wholly_known() {
+            assert_eq!(
+                value,
+                read.get(name),
+                "{}: attribute {name} differs after apply\nread: {read}",
+                resource.name()
+            );
+        }
+    }
+    assert!(
+        read.is_wholly_known(),
+        "{}: read has unknowns: {read}",
+        resource.name()
+    );
+    for attribute in &resource.schema().attributes {
+        assert!(
+            read.as_map()
+                .is_some_and(|m| m.contains_key(attribute.name)),
+            "{}: read lacks {}",
+            resource.name(),
+            attribute.name
+        );
+    }
+}
+
+fn with(value: &Value, name: &str, new: Value) -> Value {
+    let mut value = value.clone();
+    if let Some(entries) = value.map_mut() {
+        entries.insert(name.to_string(), new);
+    }
+    value
+}
+
+fn tags(pairs: &[(&str, &str)]) -> Value {
+    Value::map(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::string(*v))),
+    )
+}
+
+fn strings(items: &[&str]) -> Value {
+    Value::List(items.iter().map(|s| Value::string(*s)).collect())
+}
+
+/// The full life of one object: create, read back, an in-place update, find_created, delete,
+/// gone. Returns nothing; panics with the resource name on any mismatch.
+async fn lifecycle(
+    harness: &Harness,
+    name: &str,
+    config: Value,
+    update: impl Fn(&Value) -> Value,
+) -> Value {
+    let resource = harness.resource(name);
+    let operation = operation(&format!("{name}.test"));
+    let planned_value = planned(resource.schema(), &config);
+    let created = resource
+        .create(&operation, &planned_value)
+        .await
+        .unwrap_or_else(|e| panic!("{name} create: {e}"));
+    assert_no_changes(resource.as_ref(), &planned_value, &created);
+    let read = resource
+        .read_many(std::slice::from_ref(&created))
+        .await
+        .unwrap_or_else(|e| panic!("{name} read: {e}"));
+    assert_eq!(read.len(), 1);
+    assert_eq!(
+        normalized(resource.as_ref(), read[0].as_ref().expect("exists")),
+        normalized(resource.as_ref(), &created),
+        "{name}: read differs from create"
+    );
+
+    let updated_config = update(&config);
+    // The id may change in place (ReplaceRouteTableAssociation gives a new one).
+    let updated_planned = planned(resource.schema(), &updated_config);
+    let updated = resource
+        .update(&operation, &created, &updated_planned)
+        .await
+        .unwrap_or_else(|e| panic!("{name} update: {e}"));
+    let reread = resource
+        .read_many(std::slice::from_ref(&updated))
+        .await
+        .unwrap_or_else(|e| panic!("{name} read: {e}"));
+    let reread = reread[0].clone().expect("still exists");
+    assert_no_changes(resource.as_ref(), &updated_planned, &reread);
+
+    let found = resource
+        .find_created(&operation, &updated_planned)
+        .await
+        .unwrap_or_else(|e| panic!("{name} find_created: {e}"));
+    // An update may give a new id (route table associations), so compare with the latest.
+    assert_eq!(
+        found.as_ref().map(|f| f.get("id")),
+        Some(reread.get("id")),
+        "{name}: find_created"
+    );
+
+    resource
+        .delete(&operation, &reread)
+        .await
+        .unwrap_or_else(|e| panic!("{name} delete: {e}"));
+    let gone = resource
+        .read_many(std::slice::from_ref(&reread))
+        .await
+        .unwrap_or_else(|e| panic!("{name} read: {e}"));
+    assert_eq!(gone, vec![None], "{name}: still there after delete");
+    // Deleting again is not an error.
+    resource
+        .delete(&operation, &reread)
+        .await
+        .unwrap_or_else(|e| panic!("{name} second delete: {e}"));
+    reread
+}
+
+async fn create(harness: &Harness, name: &str, address: &str, config: Value) -> Value {
+    let resource = harness.resource(name);
+    let planned_value = planned(resource.schema(), &config);
+    let created = resource
+        .create(&operation(address), &planned_value)
+        .await
+        .unwrap_or_else(|e| panic!("{address} create: {e}"));
+    assert_no_changes(resource.as_ref(), &planned_value, &created);
+    created
+}
+
+async fn vpc_scenario(harness: &Harness) {
+    let vpc = lifecycle(
+        harness,
+        "aws_vpc",
+        Value::map([
+            ("cidr_block", Value::string("10.1.0.0/16")),
+            ("tags", tags(&[("Name", "one")])),
+        ]),
+        |config| {
+            with(
+                &with(config, "enable_dns_hostnames", Value::Bool(true)),
+                "tags",
+                tags(&[("Name", "two"), ("Env", "dev")]),
+            )
+        },
+    )
+    .await;
+    assert_eq!(vpc.get("tags"), &tags(&[("Env", "dev"), ("Name", "two")]));
+    assert_eq!(vpc.get("enable_dns_hostnames"), &Value::Bool(true));
+    assert!(
+        vpc.get("main_route_table_id")
+            .as_str()
+            .is_some_and(|id| id.starts_with("rtb-")),
+        "{vpc}"
+    );
+    assert!(
+        vpc.get("default_security_group_id")
+            .as_str()
+            .is_some_and(|id| id.starts_with("sg-")),
+        "{vpc}"
+    );
+}
+
+/// Several instances of one type refresh in a few calls, and one deleted outside is `None`.
+async fn batched_read_scenario(harness: &Harness) {
+    let resource = harness.resource("aws_vpc");
+    let mut vpcs = Vec::new();
+    for i in 0..5 {
+        vpcs.push(
+            create(
+                harness,
+                "aws_vpc",
+                &format!("aws_vpc.batch[{i}]"),
+                Value::map([("cidr_block", Value::string(format!("10.{}.0.0/16", 50 + i)))]),
+            )
+            .await,
+        );
+    }
+    resource
+        .delete(&operation("aws_vpc.batch[2]"), &vpcs[2])
+        .await
+        .expect("delete outside");
+    let before = harness.aws.requests.count();
+    let read = resource.read_many(&vpcs).await.expect("read_many");
+    let requests = harness.aws.requests.count() - before;
+    assert_eq!(
+        read.iter().map(Option::is_some).collect::<Vec<_>>(),
+        vec![true, true, false, true, true]
+    );
+    // DescribeVpcs + main route tables + default groups + 2 DNS attributes per VPC.
+    assert!(
+        requests <= 3 + 2 * 4,
+        "{requests} requests: {:?}",
+        harness.aws.requests.operations()
+    );
+    for vpc in read.into_iter().flatten() {
+        resource
+            .delete(&operation("aws_vpc.batch"), &vpc)
+            .await
+            .expect("cleanup");
+    }
+}
+
+fn rule(protocol: &str, from: f64, to: f64, cidrs: &[&str], description: &str) -> Value {
+    Value::map([
+        ("from_port", Value::Number(from)),
+        ("to_port", Value::Number(to)),
+        ("protocol", Value::string(protocol)),
+        ("cidr_blocks", strings(cidrs)),
+        ("description", Value::string(description)),
+    ])
+}
+
+async fn subnet_scenario(harness: &Harness, vpc_id: &str) {
+    let subnet = lifecycle(
+        harness,
+        "aws_subnet",
+        Value::map([
+            ("vpc_id", Value::string(vpc_id)),
+            ("cidr_block", Value::string("10.7.1.0/24")),
+            ("availability_zone", Value::string("us-east-1a")),
+        ]),
+        |config| with(config, "map_public_ip_on_launch", Value::Bool(true)),
+    )
+    .await;
+    assert_eq!(subnet.get("map_public_ip_on_launch"), &Value::Bool(true));
+    assert!(
+        subnet.get("availability_zone_id").as_str().is_some(),
+        "{subnet}"
+    );
+}
+
+async fn security_group_scenario(harness: &Harness, vpc_id: &str) {
+    let group = lifecycle(
+        harness,
+        "aws_security_group",
+        Value::map([
+            ("name", Value::string("web")),
+            ("vpc_id", Value::string(vpc_id)),
+            (
+                "ingress",
+                Value::List(vec![
+                    rule(
+                        "tcp",
+                        443.0,
+                        443.0,
+                        &["10.0.0.0/8", "192.168.0.0/16"],
+                        "https",
+                    ),
+                    rule("6", 80.0, 80.0, &["0.0.0.0/0"], ""),
+                ]),
+            ),
+        ]),
+        |config| {
+            // One rule changes its description, one is added, egress appears; "all" is "-1".
+            let config = with(
+                config,
+                "ingress",
+                Value::List(vec![
+                    rule(
+                        "tcp",
+                        443.0,
+                        443.0,
+                        &["10.0.0.0/8", "192.168.0.0/16"],
+                        "https in",
+                    ),
+                    with(
+                        &rule("tcp", 5432.0, 5432.0, &[], ""),
+                        "self",
+                        Value::Bool(true),
+                    ),
+                ]),
+            );
+            let config = with(
+                &config,
+                "egress",
+                Value::List(vec![rule("all", 0.0, 0.0, &["0.0.0.0/0"], "")]),
+            );
+            with(&config, "tags", tags(&[("Team", "web")]))
+        },
+    )
+    .await;
+    let ingress = group.get("ingress").as_list().expect("ingress");
+    assert_eq!(ingress.len(), 2, "{group}");
+    assert!(
+        ingress
+            .iter()
+            .any(|rule| rule.get("self") == &Value::Bool(true)),
+        "{group}"
+    );
+    assert_eq!(
+        group.get("egress").as_list().map(<[Value]>::len),
+        Some(1),
+        "{group}"
+    );
+    assert_eq!(
+        group.get("egress").as_list().unwrap()[0].get("protocol"),
+        &Value::string("-1")
+    );
+}
+
+/// A group without egress blocks has no egress rules after create (AWS's default is removed).
+async fn security_group_without_egress_scenario(harness: &Harness, vpc_id: &str) {
+    let group = create(
+        harness,
+        "aws_security_group",
+        "aws_security_group.bare",
+        Value::map([
+            ("name_prefix", Value::string("bare-")),
+            ("vpc_id", Value::string(vpc_id)),
+        ]),
+    )
+    .await;
+    assert_eq!(group.get("egress"), &Value::List(vec![]), "{group}");
+    assert!(
+        group
+            .get("name")
+            .as_str()
+            .is_some_and(|name| name.starts_with("bare-")),
+        "{group}"
+    );
+    assert_eq!(group.get("name_prefix"), &Value::string("bare-"));
+    let resource = harness.resource("aws_security_group");
+    resource
+        .delete(&operation("aws_security_group.bare"), &group)
+        .await
+        .expect("delete");
+}
+
+async fn data_source_scenario(harness: &Harness) {
+    let read = |name: &'static str, config: Value| {
+        let source = harness
+            .registry
+            .data_source(name)
+            .unwrap_or_else(|| panic!("{name} is registered"))
+            .clone();
+        async move {
+            source
+                .read(&config)
+                .await
+                .unwrap_or_else(|e| panic!("{name} read: {e}"))
+        }
+    };
+    let zones = read(
+        "aws_availability_zones",
+        Value::map([("state", Value::string("available"))]),
+    )
+    .await;
+    let names = zones.get("names").as_list().expect("names");
+    assert!(
+        !names.is_empty()
+            && names[0]
+                .as_str()
+                .is_some_and(|n| n.starts_with("us-east-1")),
+        "{zones}"
+    );
+    assert_eq!(
+        zones.get("zone_ids").as_list().map(<[Value]>::len),
+        Some(names.len())
+    );
+    assert_eq!(zones.get("id"), &Value::string("us-east-1"));
+
+    let region = read("aws_region", Value::map::<&str>([])).await;
+    assert_eq!(region.get("name"), &Value::string("us-east-1"));
+    assert_eq!(
+        region.get("description"),
+        &Value::string("US East (N. Virginia)")
+    );
+
+    let identity = read("aws_caller_identity", Value::map::<&str>([])).await;
+    assert_eq!(
+        identity.get("account_id"),
+        &Value::string("123456789012"),
+        "{identity}"
+    );
+    assert!(
+        identity
+            .get("arn")
+            .as_str()
+            .is_some_and(|arn| arn.starts_with("arn:aws:")),
+        "{identity}"
+    );
+
+    let policy = read(
+        "aws_iam_policy_document",
+        Value::map([(
+            "statement",
+            Value::List(vec![Value::map([
+                ("actions", strings(&["s3:GetObject"])),
+                ("resources", strings(&["*"])),
+            ])]),
+        )]),
+    )
+    .await;
+    assert!(
+        policy
+            .get("json")
+            .as_str()
+            .is_some_and(|json| json.contains("\"Action\": \"s3:GetObject\"")),
+        "{policy}"
+    );
+}
+
+fn without(value: &Value, name: &str) -> Value {
+    with(value, name, Value::Null)
+}
+
+fn id_of(value: &Value) -> String {
+    value.get("id").as_str().expect("an id").to_string()
+}
+
+async fn delete(harness: &Harness, name: &str, value: &Value) {
+    harness
+        .resource(name)
+        .delete(&operation(&format!("{name}.cleanup")), value)
+        .await
+        .unwrap_or_else(|e| panic!("{name} delete: {e}"));
+}
+
+async fn gateway_scenario(harness: &Harness, vpc_id: &str) {
+    let gateway = lifecycle(
+        harness,
+        "aws_internet_gateway",
+        Value::map::<&str>([]),
+        |config| {
+            with(
+                &with(config, "vpc_id", Value::string(vpc_id)),
+                "tags",
+                tags(&[("Name", "igw")]),
+            )
+        },
+    )
+    .await;
+    assert_eq!(gateway.get("vpc_id"), &Value::string(vpc_id));
+
+    let address = lifecycle(harness, "aws_eip", Value::map::<&str>([]), |config| {
+        with(config, "tags", tags(&[("Name", "eip")]))
+    })
+    .await;
+    assert!(address.get("public_ip").as_str().is_some(), "{address}");
+    assert_eq!(address.get("domain"), &Value::string("vpc"));
+}
+
+async fn nat_scenario(harness: &Harness, subnet_id: &str) {
+    let address = create(harness, "aws_eip", "aws_eip.nat", Value::map::<&str>([])).await;
+    let nat = lifecycle(
+        harness,
+        "aws_nat_gateway",
+        Value::map([
+            ("subnet_id", Value::string(subnet_id)),
+            ("allocation_id", address.get("id").clone()),
+        ]),
+        |config| with(config, "tags", tags(&[("Name", "nat")])),
+    )
+    .await;
+    assert_eq!(nat.get("public_ip"), address.get("public_ip"));
+    assert!(nat.get("private_ip").as_str().is_some(), "{nat}");
+    delete(harness, "aws_eip", &address).await;
+}
+
+fn route(cidr: &str, target: &str, id: &str) -> Value {
+    Value::map([
+        ("cidr_block", Value::string(cidr)),
+        (target, Value::string(id)),
+    ])
+}
+
+async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
+    let gateway = create(
+        harness,
+        "aws_internet_gateway",
+        "aws_internet_gateway.main",
+        Value::map([("vpc_id", Value::string(vpc_id))]),
+    )
+    .await;
+    let address = create(harness, "aws_eip", "aws_eip.routes", Value::map::<&str>([])).await;
+    let nat = create(
+        harness,
+        "aws_nat_gateway",
+        "aws_nat_gateway.routes",
+        Value::map([
+            ("subnet_id", Value::string(subnet_id)),
+            ("allocation_id", address.get("id").clone()),
+        ]),
+    )
+    .await;
+    let (gateway_id, nat_id) = (id_of(&gateway), id_of(&nat));
+
+    let table = lifecycle(
+        harness,
+        "aws_route_table",
+        Value::map([
+            ("vpc_id", Value::string(vpc_id)),
+            (
+                "route",
+                Value::List(vec![route("0.0.0.0/0", "gateway_id", &gateway_id)]),
+            ),
+        ]),
+        |config| {
+            let routes = Value::List(vec![
+                route("0.0.0.0/0", "nat_gateway_id", &nat_id),
+                route("192.168.0.0/16", "gateway_id", &gateway_id),
+            ]);
+            with(
+                &with(config, "route", routes),
+                "tags",
+                tags(&[("Name", "private")]),
+            )
+        },
+    )
+    .await;
+    assert_eq!(
+        table.get("route").as_list().map(<[Value]>::len),
+        Some(2),
+        "the local route is hidden: {table}"
+    );
+
+    // A table without route blocks leaves its routes to aws_route.
+    let bare = create(
+        harness,
+        "aws_route_table",
+        "aws_route_table.bare",
+        Value::map([("vpc_id", Value::string(vpc_id))]),
+    )
+    .await;
+    let bare_id = id_of(&bare);
+    let standalone = lifecycle(
+        harness,
+        "aws_route",
+        Value::map([
+            ("route_table_id", Value::string(&bare_id)),
+            ("destination_cidr_block", Value::string("0.0.0.0/0")),
+            ("gateway_id", Value::string(&gateway_id)),
+        ]),
+        |config| {
+            with(
+                &without(config, "gateway_id"),
+                "nat_gateway_id",
+                Value::string(&nat_id),
+            )
+        },
+    )
+    .await;
+    assert!(
+        id_of(&standalone).starts_with(&format!("r-{bare_id}")),
+        "{standalone}"
+    );
+    assert_eq!(standalone.get("nat_gateway_id"), &Value::string(&nat_id));
+    let route_resource = harness.resource("aws_route");
+    route_resource
+        .create(
+            &operation("aws_route.kept"),
+            &planned(
+                route_resource.schema(),
+                &Value::map([
+                    ("route_table_id", Value::string(&bare_id)),
+                    ("destination_cidr_block", Value::string("10.200.0.0/16")),
+                    ("gateway_id", Value::string(&gateway_id)),
+                ]),
+            ),
+        )
+        .await
+        .expect("route create");
+    let reread = harness
+        .resource("aws_route_table")
+        .read_many(std::slice::from_ref(&bare))
+        .await
+        .expect("read");
+    assert_eq!(
+        reread[0].as_ref().map(|t| t.get("route")),
+        Some(&Value::List(vec![])),
+        "unmanaged routes stay unreported"
+    );
+
+    let other = create(
+        harness,
+        "aws_route_table",
+        "aws_route_table.other",
+        Value::map([("vpc_id", Value::string(vpc_id))]),
+    )
+    .await;
+    lifecycle(
+        harness,
+        "aws_route_table_association",
+        Value::map([
+            ("subnet_id", Value::string(subnet_id)),
+            ("route_table_id", Value::string(&bare_id)),
+        ]),
+        |config| with(config, "route_table_id", other.get("id").clone()),
+    )
+    .await;
+
+    delete(harness, "aws_route_table", &bare).await;
+    delete(harness, "aws_route_table", &other).await;
+    delete(harness, "aws_nat_gateway", &nat).await;
+    delete(harness, "aws_eip", &address).await;
+    delete(harness, "aws_internet_gateway", &gateway).await;
+}
+
+async fn rule_scenario(harness: &Harness, vpc_id: &str) {
+    let group = create(
+        harness,
+        "aws_security_group",
+        "aws_security_group.rules",
+        Value::map([
+            ("name", Value::string("rules")),
+            ("vpc_id", Value::string(vpc_id)),
+        ]),
+    )
+    .await;
+    let group_id = id_of(&group);
+    let rule = lifecycle(
+        harness,
+        "aws_security_group_rule",
+        Value::map([
+            ("type", Value::string("ingress")),
+            ("security_group_id", Value::string(&group_id)),
+            ("from_port", Value::Number(22.0)),
+            ("to_port", Value::Number(22.0)),
+            ("protocol", Value::string("6")),
+            ("cidr_blocks", strings(&["10.0.0.0/8", "172.16.0.0/12"])),
+            ("description", Value::string("ssh")),
+        ]),
+        |config| with(config, "description", Value::string("ssh from the office")),
+    )
+    .await;
+    assert!(id_of(&rule).starts_with("sgrule-"), "{rule}");
+
+    let ingress = lifecycle(
+        harness,
+        "aws_vpc_security_group_ingress_rule",
+        Value::map([
+            ("security_group_id", Value::string(&group_id)),
+            ("cidr_ipv4", Value::string("10.0.0.0/8")),
+            ("from_port", Value::Number(443.0)),
+            ("to_port", Value::Number(443.0)),
+            ("ip_protocol", Value::string("tcp")),
+            ("tags", tags(&[("Name", "https")])),
+        ]),
+        |config| {
+            with(
+                &with(config, "description", Value::string("https")),
+                "tags",
+                tags(&[("Name", "https2")]),
+            )
+        },
+    )
+    .await;
+    assert!(id_of(&ingress).starts_with("sgr-"), "{ingress}");
+    assert_eq!(ingress.get("description"), &Value::string("https"));
+
+    lifecycle(
+        harness,
+        "aws_vpc_security_group_egress_rule",
+        Value::map([
+            ("security_group_id", Value::string(&group_id)),
+            ("cidr_ipv4", Value::string("0.0.0.0/0")),
+            ("ip_protocol", Value::string("-1")),
+        ]),
+        |config| with(config, "tags", tags(&[("Name", "all-out")])),
+    )
+    .await;
+    delete(harness, "aws_security_group", &group).await;
+}
+
+#[tokio::test]
+async fn network_types_against_moto() {
+    let _moto = Moto::start();
+    let aws = Aws::new(ProviderSettings {
+        region: Some("us-east-1".into()),
+        ..Default::default()
+    });
+    let harness = Harness {
+        registry: infra_aws::registry(aws.clone()),
+        aws,
+    };
+    data_source_scenario(&harness).await;
+    vpc_scenario(&harness).await;
+    batched_read_scenario(&harness).await;
+    let vpc = create(
+        &harness,
+        "aws_vpc",
+        "aws_vpc.shared",
+        Value::map([("cidr_block", Value::string("10.7.0.0/16"))]),
+    )
+    .await;
+    let vpc_id = vpc.get("id").as_str().expect("vpc id").to_string();
+    subnet_scenario(&harness, &vpc_id).await;
+    security_group_scenario(&harness, &vpc_id).await;
+    security_group_without_egress_scenario(&harness, &vpc_id).await;
+    rule_scenario(&harness, &vpc_id).await;
+    gateway_scenario(&harness, &vpc_id).await;
+    let subnet = create(
+        &harness,
+        "aws_subnet",
+        "aws_subnet.shared",
+        Value::map([
+            ("vpc_id", Value::string(&vpc_id)),
+            ("cidr_block", Value::string("10.7.2.0/24")),
+        ]),
+    )
+    .await;
+    let subnet_id = id_of(&subnet);
+    nat_scenario(&harness, &subnet_id).await;
+    route_scenario(&harness, &vpc_id, &subnet_id).await;
+    delete(&harness, "aws_subnet", &subnet).await;
+    delete(&harness, "aws_vpc", &vpc).await;
+}

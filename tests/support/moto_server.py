@@ -1,0 +1,91 @@
+"""moto in server mode, as `moto_server` runs it, with one addition: CloudWatch requests in the
+rpc-v2-cbor protocol (the only one aws-sdk-cloudwatch for Rust speaks) are translated to moto's
+JSON protocol and the answers back, with botocore's own codecs. Every other request goes to
+moto untouched. moto 5.2.5 routes only CloudWatch's query and JSON protocols, so without this
+the SDK's PutMetricData and GetMetricStatistics get 404.
+
+Usage: python moto_server.py PORT   (exits when its parent process exits)
+"""
+import datetime, gzip, io, json, os, sys, threading, time
+import botocore.session
+from botocore.parsers import BaseCBORParser, JSONParser
+from botocore.serialize import RpcV2CBORSerializer
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+
+PREFIX = "/service/GraniteServiceVersion20100801/operation/"
+MODEL = botocore.session.get_session().get_service_model("cloudwatch")
+MOTO = DomainDispatcherApplication(create_backend_app)
+MOTO.debug = True
+
+def plain(value):
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    raise TypeError(repr(value))
+
+def cbor(value, shape):
+    out = bytearray()
+    RpcV2CBORSerializer()._serialize_data_item(out, value, shape)
+    return bytes(out)
+
+def cbor_error(code, message):
+    out = bytearray(b"\xa2")
+    serializer = RpcV2CBORSerializer()
+    for text in ("__type", code, "message", message):
+        serializer._serialize_type_string(out, text, None, None)
+    return bytes(out)
+
+def app(environ, start_response):
+    path = environ.get("PATH_INFO", "")
+    if not path.startswith(PREFIX):
+        return MOTO(environ, start_response)
+    operation = MODEL.operation_model(path[len(PREFIX):])
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    if environ.get("HTTP_CONTENT_ENCODING", "") == "gzip":
+        body = gzip.decompress(body)
+    parser = BaseCBORParser()
+    params = parser.parse_data_item(parser.get_peekable_stream_from_bytes(body)) if body else {}
+    payload = json.dumps(params, default=plain).encode()
+    forwarded = dict(environ)
+    forwarded.pop("HTTP_CONTENT_ENCODING", None)
+    forwarded.pop("HTTP_SMITHY_PROTOCOL", None)
+    forwarded.update({
+        "PATH_INFO": "/", "QUERY_STRING": "", "REQUEST_METHOD": "POST",
+        "CONTENT_TYPE": "application/x-amz-json-1.0", "CONTENT_LENGTH": str(len(payload)),
+        "HTTP_X_AMZ_TARGET": "GraniteServiceVersion20100801." + operation.name,
+        "wsgi.input": io.BytesIO(payload),
+    })
+    answer = {}
+    def capture(status, headers, exc_info=None):
+        answer["status"] = status
+        return lambda data: None
+    chunks = MOTO(forwarded, capture)
+    text = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    status = answer.get("status", "500 INTERNAL SERVER ERROR")
+    if status.startswith("2"):
+        if operation.output_shape is None:
+            data = b"\xa0"
+        else:
+            parsed = JSONParser().parse({"body": text, "headers": {}, "status_code": 200}, operation.output_shape)
+            parsed.pop("ResponseMetadata", None)
+            data = cbor(parsed, operation.output_shape)
+    else:
+        try:
+            error = json.loads(text)
+        except ValueError:
+            error = {"__type": "InternalFailure", "message": text.decode(errors="replace")}
+        code = str(error.get("__type", "InternalFailure")).split("#")[-1]
+        data = cbor_error(code, str(error.get("message", error.get("Message", ""))))
+    start_response(status, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"), ("Content-Length", str(len(data)))])
+    return [data]
+
+def exit_with_parent(parent):
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
+run_simple("127.0.0.1", int(sys.argv[1]), app, threaded=True, request_handler=MotoRequestHandler)
