@@ -1,0 +1,274 @@
+//! `infra apply [FILE]` and `infra destroy`.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, Write};
+
+use anyhow::{anyhow, Context, Result};
+use infra_core::{Action, Address};
+use infra_engine::executor::{ApplyError, Executor};
+use infra_engine::fingerprint::{fingerprint, variables_digest};
+use infra_engine::plan::Plan;
+use infra_state::State;
+
+use crate::args::{ApplyArgs, VariableSource};
+use crate::commands::plan::{debug_requests, make_plan};
+use crate::progress::Progress;
+use crate::session::{self, check, Workdir};
+use crate::{Exit, Reported};
+
+pub async fn run(
+    work: &Workdir,
+    args: &ApplyArgs,
+    sources: &[VariableSource],
+    destroy: bool,
+) -> Result<Exit> {
+    let config = session::load_config(work)?;
+    let inputs = session::input_variables(work, &config, sources, args.plan.variables.input)?;
+    let evaluator = session::evaluator(work, &config, &inputs)?;
+    let settings = check(evaluator.provider_settings(), work.style)?;
+    let (aws, registry) = session::provider(settings.clone());
+    session::report(&config.validate_schemas(&registry), work.style)?;
+    let backend = session::backend(work, Some(&config), &args.plan.state, &aws)?;
+    let operation = if destroy {
+        "OperationTypeDestroy"
+    } else {
+        "OperationTypeApply"
+    };
+    let _lock = session::lock(backend.as_ref(), &args.plan.state, operation)?;
+    let progress = Progress {
+        style: work.style,
+        show_refresh: false,
+    };
+
+    let (plan, state, data) = match &args.plan_file {
+        Some(file) => {
+            let path = work.path(file);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading the plan file {}", path.display()))?;
+            let plan = infra_engine::planfile::from_json(&path.display().to_string(), &text)?;
+            // With no state yet, the state the plan was made against is the new one it names.
+            let state = backend.read()?.unwrap_or_else(|| State {
+                lineage: plan.basis.lineage.clone(),
+                ..State::new()
+            });
+            check_plan_is_current(&plan, &state, &config, &evaluator, work)?;
+            check_objects_unchanged(&plan, &state, &registry, &settings, &progress).await?;
+            let dependencies = check(evaluator.dependencies(), work.style)?;
+            let order = check(
+                infra_engine::planner::resource_order(&config, &dependencies),
+                work.style,
+            )?;
+            let data = check(
+                infra_engine::data::read_data_sources(
+                    &config,
+                    &evaluator,
+                    &registry,
+                    &order,
+                    &dependencies,
+                    &progress,
+                )
+                .await,
+                work.style,
+            )?;
+            (plan, state, data)
+        }
+        None => {
+            let planned = make_plan(
+                work,
+                &config,
+                &evaluator,
+                &registry,
+                &settings,
+                backend.as_ref(),
+                &args.plan,
+                destroy,
+                &progress,
+            )
+            .await?;
+            print!("{}", infra_render::plan_text(&planned.plan, work.style));
+            if !planned.plan.has_changes() {
+                print_summary(&planned.plan, destroy);
+                return Ok(Exit::Ok);
+            }
+            if !args.auto_approve {
+                confirm(destroy, args.plan.variables.input)?;
+            }
+            // Apply against the persisted state: refresh results are not saved unless an
+            // operation needs them, as Terraform does.
+            let mut state = planned.state;
+            state.resources = planned.refreshed.resources;
+            (planned.plan, state, planned.data)
+        }
+    };
+    println!();
+    let executor = Executor {
+        config: &config,
+        evaluator: &evaluator,
+        registry: &registry,
+        settings: &settings,
+        backend: backend.as_ref(),
+        observer: &progress,
+        parallelism: args.plan.parallelism,
+        data,
+    };
+    let (final_state, result) = executor.apply(&plan, state).await;
+    if debug_requests() {
+        eprintln!("AWS requests: {}", aws.requests.count());
+    }
+    match result {
+        Ok(()) => {
+            print_summary(&plan, destroy);
+            print_outputs(&final_state);
+            Ok(Exit::Ok)
+        }
+        Err(ApplyError::Operations(errors)) => {
+            for error in errors {
+                let code = error
+                    .error
+                    .code
+                    .clone()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default();
+                eprintln!(
+                    "\n{} {}: {} failed{code}\n\n  with {},\n\n{}",
+                    work.style.red("Error:"),
+                    error.address,
+                    match error.action {
+                        Action::Delete => "destroy",
+                        Action::Update => "update",
+                        _ => "create",
+                    },
+                    error.address,
+                    error.error.message
+                );
+            }
+            eprintln!("\nThe state was saved with every operation that succeeded.");
+            Err(Reported.into())
+        }
+        Err(ApplyError::Config(diagnostics)) => {
+            session::report(&diagnostics, work.style)?;
+            Err(Reported.into())
+        }
+        Err(ApplyError::State(error)) => Err(anyhow!(error).context("saving the state")),
+    }
+}
+
+fn confirm(destroy: bool, input: bool) -> Result<()> {
+    if !input {
+        return Err(anyhow!(
+            "the plan needs approval: run with -auto-approve, or without -input=false"
+        ));
+    }
+    if destroy {
+        print!("\nDo you really want to destroy all resources?\n  infra will destroy all your managed infrastructure, as shown above.\n  There is no undo. Only 'yes' will be accepted to confirm.\n\n  Enter a value: ");
+    } else {
+        print!("\nDo you want to perform these actions?\n  infra will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+    }
+    std::io::stdout().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    if line.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(anyhow!(
+            "{} cancelled.",
+            if destroy { "Destroy" } else { "Apply" }
+        ))
+    }
+}
+
+fn print_summary(plan: &Plan, destroy: bool) {
+    let (add, change, remove) = plan.counts();
+    if destroy {
+        println!("\nDestroy complete! Resources: {remove} destroyed.");
+    } else {
+        println!("\nApply complete! Resources: {add} added, {change} changed, {remove} destroyed.");
+    }
+}
+
+fn print_outputs(state: &State) {
+    if state.outputs.is_empty() {
+        return;
+    }
+    println!("\nOutputs:\n");
+    for (name, output) in &state.outputs {
+        let shown = if output.sensitive {
+            "<sensitive>".to_string()
+        } else {
+            output.value.to_string()
+        };
+        println!("{name} = {shown}");
+    }
+}
+
+/// Terraform's check, and ours: the plan must have been made from this configuration, these
+/// variables, and this exact state.
+fn check_plan_is_current(
+    plan: &Plan,
+    state: &State,
+    config: &infra_config::Config,
+    evaluator: &infra_config::Evaluator<'_>,
+    work: &Workdir,
+) -> Result<()> {
+    let basis = &plan.basis;
+    let stale = |what: String| {
+        Err(anyhow!(
+            "Saved plan is stale\n\n{what}\nCreate a new plan with `infra plan -out=FILE`."
+        ))
+    };
+    if basis.workspace != work.workspace {
+        return stale(format!(
+            "The plan was made for workspace \"{}\", but the current workspace is \"{}\".",
+            basis.workspace, work.workspace
+        ));
+    }
+    if !state.lineage.is_empty() && !basis.lineage.is_empty() && state.lineage != basis.lineage {
+        return stale(format!("The state's lineage is {}, but the plan was made against lineage {}: this is a different state.", state.lineage, basis.lineage));
+    }
+    if state.serial != basis.serial {
+        return stale(format!("The state changed since the plan was made: its serial is now {}, the plan was made at serial {}.", state.serial, basis.serial));
+    }
+    if config.digest() != basis.config_digest {
+        return stale("The configuration files changed since the plan was made.".to_string());
+    }
+    if variables_digest(&evaluator.root_variable_values()) != basis.variables_digest {
+        return stale("The input variables differ from those the plan was made with (check -var, -var-file and TF_VAR_*).".to_string());
+    }
+    Ok(())
+}
+
+/// Re-reads only the objects the plan changes and refuses when any changed since planning.
+async fn check_objects_unchanged(
+    plan: &Plan,
+    state: &State,
+    registry: &infra_core::Registry,
+    settings: &infra_core::ProviderSettings,
+    progress: &Progress,
+) -> Result<()> {
+    let touched: BTreeSet<Address> = plan.basis.fingerprints.keys().cloned().collect();
+    if touched.is_empty() {
+        return Ok(());
+    }
+    let refreshed = check(
+        infra_engine::refresh::refresh(state, registry, settings, progress, Some(&touched)).await,
+        progress.style,
+    )?;
+    let mut changed = Vec::new();
+    for (address, planned_fingerprint) in &plan.basis.fingerprints {
+        match refreshed.state.get(address) {
+            None => changed.push(format!("  - {address} was deleted outside infra")),
+            Some(resource) if &fingerprint(&resource.value) != planned_fingerprint => {
+                changed.push(format!("  - {address} was modified outside infra"))
+            }
+            Some(_) => {}
+        }
+    }
+    if changed.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow!(
+            "Saved plan is stale\n\nObjects this plan changes were changed since it was made:\n{}\n\nApplying it could undo or conflict with those changes. Create a new plan with `infra plan -out=FILE`.",
+            changed.join("\n")
+        ))
+    }
+}

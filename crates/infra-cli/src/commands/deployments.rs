@@ -1,0 +1,227 @@
+//! `infra revert`, `infra finalize` and `infra deployments`: blue/green runtime state.
+//!
+//! None of these reads the configuration's resources or refreshes the stack: revert is one
+//! listener write (plus one target-health read unless -force), whatever the size of the state.
+
+use std::time::Instant;
+
+use anyhow::{anyhow, Result};
+use infra_core::{Address, ProviderSettings, Value};
+use infra_engine::deploy::{self, Deployment};
+use infra_state::{Backend, State};
+
+use crate::args::{RevertArgs, StateArgs};
+use crate::session::{self, Workdir};
+use crate::Exit;
+
+fn open(work: &Workdir, args: &StateArgs) -> Result<Box<dyn Backend>> {
+    let (aws, _) = session::provider(ProviderSettings::default());
+    let config = infra_config::load(&work.dir).ok();
+    session::backend(work, config.as_ref(), args, &aws)
+}
+
+/// The deployment named by `address`, or the only one.
+fn pick(state: &State, address: Option<&str>) -> Result<(String, Deployment)> {
+    let key = match address {
+        Some(address) => address.to_string(),
+        None => {
+            let mut keys = state.deployments.keys();
+            match (keys.next(), keys.next()) {
+                (Some(only), None) => only.clone(),
+                (None, _) => {
+                    return Err(anyhow!(
+                        "nothing to revert: the state has no blue/green service"
+                    ))
+                }
+                (Some(_), Some(_)) => {
+                    return Err(anyhow!(
+                        "the state has several blue/green services; name one: {}",
+                        state
+                            .deployments
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                }
+            }
+        }
+    };
+    let deployment = state
+        .deployments
+        .get(&key)
+        .and_then(Deployment::from_json)
+        .ok_or_else(|| anyhow!("{key} is not a blue/green service in this state"))?;
+    Ok((key, deployment))
+}
+
+fn is_mutating(operation: &str) -> bool {
+    !["Describe", "Get", "List"]
+        .iter()
+        .any(|prefix| operation.starts_with(prefix))
+}
+
+pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
+    let started = Instant::now();
+    let backend = open(work, &args.state)?;
+    let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypeRevert")?;
+    let mut state = session::read_state(backend.as_ref())?;
+    let (key, mut deployment) = pick(&state, args.address.as_deref())?;
+    let (aws, registry) = session::provider(ProviderSettings {
+        region: deployment.region.clone(),
+        default_tags: Default::default(),
+    });
+    let api = registry
+        .blue_green()
+        .ok_or_else(|| anyhow!("the provider has no blue/green support"))?;
+    let from = deployment.live.clone();
+    match deploy::revert(api.as_ref(), &mut deployment, args.force).await {
+        Ok(Ok(())) => {}
+        Ok(Err(refusal)) => return Err(anyhow!("cannot revert {key}: {refusal}")),
+        Err(error) => return Err(anyhow!("reverting {key}: {error}")),
+    }
+    let live = deployment
+        .live_state()
+        .cloned()
+        .ok_or_else(|| anyhow!("deployment state is missing the live colour"))?;
+    state.deployments.insert(key.clone(), deployment.to_json());
+    // The service's recorded revision is what runs now; a plan shows the reverted deploy again.
+    if let Ok(address) = key.parse::<Address>() {
+        if let Some(entry) = state.resources.get_mut(&address) {
+            if let Some(entries) = entry.value.map_mut() {
+                entries.insert(
+                    "task_definition".into(),
+                    Value::string(&live.task_definition),
+                );
+            }
+        }
+    }
+    state.serial += 1;
+    backend.write(&state)?;
+    let operations = aws.requests.operations();
+    let writes: Vec<&String> = operations.iter().filter(|o| is_mutating(o)).collect();
+    println!(
+        "Reverted {key}: {} is live again (revision {}); {from} is on standby.",
+        deployment.live,
+        deploy::revision(&live.task_definition)
+    );
+    println!(
+        "{} mutating AWS call{} ({}), {} in all, {:.2}s.",
+        writes.len(),
+        if writes.len() == 1 { "" } else { "s" },
+        writes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        operations.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(Exit::Ok)
+}
+
+pub async fn finalize(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
+    let backend = open(work, &args.state)?;
+    let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypeFinalize")?;
+    let mut state = session::read_state(backend.as_ref())?;
+    let (key, mut deployment) = pick(&state, args.address.as_deref())?;
+    let (_, registry) = session::provider(ProviderSettings {
+        region: deployment.region.clone(),
+        default_tags: Default::default(),
+    });
+    let api = registry
+        .blue_green()
+        .ok_or_else(|| anyhow!("the provider has no blue/green support"))?;
+    let service = key
+        .parse::<Address>()
+        .ok()
+        .and_then(|a| state.get(&a).map(|r| r.value.unmark_deep()))
+        .ok_or_else(|| anyhow!("{key} is not in the state"))?;
+    if deploy::finalize(api.as_ref(), &service, &mut deployment)
+        .await
+        .map_err(|e| anyhow!("{key}: {e}"))?
+    {
+        state.deployments.insert(key.clone(), deployment.to_json());
+        state.serial += 1;
+        backend.write(&state)?;
+        println!(
+            "{key}: standby colour scaled to 0; {} stays live.",
+            deployment.live
+        );
+    } else {
+        println!("{key}: no standby colour is running; nothing to do.");
+    }
+    Ok(Exit::Ok)
+}
+
+pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
+    let backend = open(work, args)?;
+    let state = session::read_state(backend.as_ref())?;
+    if state.deployments.is_empty() {
+        println!("No blue/green services in the state.");
+        return Ok(Exit::Ok);
+    }
+    for (key, json) in &state.deployments {
+        let Some(deployment) = Deployment::from_json(json) else {
+            continue;
+        };
+        let (_, registry) = session::provider(ProviderSettings {
+            region: deployment.region.clone(),
+            default_tags: Default::default(),
+        });
+        let live = deployment.live_state();
+        println!("{key}");
+        println!(
+            "  live:     {} (revision {})",
+            deployment.live,
+            live.map(|c| deploy::revision(&c.task_definition))
+                .unwrap_or_default()
+        );
+        match (
+            &deployment.standby,
+            deployment
+                .standby
+                .as_ref()
+                .and_then(|s| deployment.colours.get(s)),
+        ) {
+            (Some(colour), Some(standby)) => {
+                let health = match registry.blue_green() {
+                    Some(api) => match api.healthy_targets(&standby.target_group_arn).await {
+                        Ok(n) => format!("{n} healthy targets"),
+                        Err(e) => format!("health unknown: {e}"),
+                    },
+                    None => "health unknown".into(),
+                };
+                let scaled = if deployment.standby_scaled_down {
+                    ", scaled down"
+                } else {
+                    ""
+                };
+                println!(
+                    "  standby:  {colour} (revision {}, {health}{scaled})",
+                    deploy::revision(&standby.task_definition)
+                );
+            }
+            _ => println!("  standby:  none"),
+        }
+        let weights: Vec<String> = deployment
+            .weights
+            .iter()
+            .map(|(c, w)| format!("{c} {w}%"))
+            .collect();
+        println!("  weights:  {}", weights.join(", "));
+        println!("  history:");
+        for entry in deployment.history.iter().rev().take(10) {
+            println!(
+                "    {}  {:<11} {:>4} → {:<4} {:<12} {}",
+                entry.time,
+                entry.action,
+                entry.from_revision,
+                entry.to_revision,
+                entry.operator,
+                entry.result
+            );
+        }
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,156 @@
+//! `infra init`: checks the configuration and the backend; nothing is downloaded. With
+//! `-backend-config` it records backend settings for later runs, and with `-migrate-state` it
+//! moves a local state into the configured backend.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{anyhow, Context, Result};
+use infra_aws::s3_backend::{S3Backend, S3BackendConfig};
+use infra_aws::Aws;
+use infra_config::BackendConfig;
+use infra_core::{ProviderSettings, Value};
+use infra_state::{Backend, LocalBackend};
+
+use crate::args::{InitArgs, StateArgs, VariableSource};
+use crate::session::{self, Workdir};
+use crate::Exit;
+
+/// Where `-backend-config` values are kept between runs.
+fn saved_settings_path(dir: &Path) -> std::path::PathBuf {
+    dir.join(".infra").join("backend-config.json")
+}
+
+fn saved_settings(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read(saved_settings_path(dir))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) -> Result<Exit> {
+    let config = session::load_config(work)?;
+    let inputs = session::input_variables(work, &config, sources, false)?;
+    let _ = inputs;
+    let mut overrides = saved_settings(&work.dir);
+    for item in &args.backend_config {
+        if let Some((key, value)) = item.split_once('=') {
+            overrides.insert(
+                key.trim().to_string(),
+                value.trim().trim_matches('"').to_string(),
+            );
+        } else {
+            let path = work.path(Path::new(item));
+            let text = std::fs::read_to_string(&path).with_context(|| {
+                format!("-backend-config={item}: cannot read {}", path.display())
+            })?;
+            for line in text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                let (key, value) = line.split_once('=').ok_or_else(|| {
+                    anyhow!("{}: expected KEY = VALUE, got `{line}`", path.display())
+                })?;
+                overrides.insert(
+                    key.trim().to_string(),
+                    value.trim().trim_matches('"').to_string(),
+                );
+            }
+        }
+    }
+    if !args.backend_config.is_empty() {
+        let path = saved_settings_path(&work.dir);
+        std::fs::create_dir_all(path.parent().expect("has a parent"))?;
+        std::fs::write(&path, serde_json::to_string_pretty(&overrides)?)?;
+    }
+    let aws = Aws::new(ProviderSettings::default());
+    let backend = session::backend(
+        work,
+        Some(&config),
+        &StateArgs {
+            lock: true,
+            lock_timeout: "0s".into(),
+            state: None,
+        },
+        &aws,
+    )?;
+    // Reading proves the backend is reachable and its state readable.
+    let existing = backend.read()?;
+    if args.migrate_state {
+        let local = LocalBackend::new(infra_state::workspace_state_path(
+            &work.dir,
+            &work.workspace,
+        ));
+        match (local.read()?, existing) {
+            (None, _) => println!("No local state to migrate."),
+            (Some(_), Some(remote)) if !remote.resources.is_empty() => {
+                return Err(anyhow!(
+                    "{} already holds a state with {} resources; refusing to overwrite it with the local state",
+                    backend.describe(),
+                    remote.resources.len()
+                ))
+            }
+            (Some(state), _) => {
+                backend.write(&state)?;
+                let check = backend.read()?.ok_or_else(|| anyhow!("the migrated state could not be read back"))?;
+                if check.resources.len() != state.resources.len() || check.lineage != state.lineage {
+                    return Err(anyhow!("the migrated state does not read back the same; the local state was left in place"));
+                }
+                println!("Migrated {} resources from local state to {}.", state.resources.len(), backend.describe());
+            }
+        }
+    }
+    println!(
+        "\ninfra has been successfully initialized! (backend: {})",
+        backend.describe()
+    );
+    Ok(Exit::Ok)
+}
+
+/// The S3 backend from `terraform { backend "s3" { ... } }` plus saved `-backend-config`.
+pub fn s3_backend(
+    work: &Workdir,
+    backend: &BackendConfig,
+    _aws: &Arc<Aws>,
+) -> Result<Box<dyn Backend>> {
+    let mut settings: BTreeMap<String, String> = backend
+        .settings
+        .iter()
+        .filter_map(|(k, v)| match v {
+            Value::String(s) => Some((k.clone(), s.clone())),
+            Value::Bool(b) => Some((k.clone(), b.to_string())),
+            Value::Number(n) => Some((k.clone(), n.to_string())),
+            _ => None,
+        })
+        .collect();
+    settings.extend(saved_settings(&work.dir));
+    let required = |key: &str| {
+        settings.get(key).cloned().ok_or_else(|| {
+            anyhow!(
+                "{}: the s3 backend needs `{key}` (in the block or with -backend-config={key}=...)",
+                backend.location
+            )
+        })
+    };
+    let mut config = S3BackendConfig::new(&required("bucket")?, &required("key")?);
+    config.workspace = work.workspace.clone();
+    config.use_lockfile = settings
+        .get("use_lockfile")
+        .map(|v| v == "true")
+        .unwrap_or(false);
+    config.dynamodb_table = settings.get("dynamodb_table").cloned();
+    if let Some(prefix) = settings.get("workspace_key_prefix") {
+        config.workspace_key_prefix = prefix.clone();
+    }
+    let aws = Aws::new(ProviderSettings {
+        region: settings.get("region").cloned(),
+        default_tags: Default::default(),
+    });
+    Ok(Box::new(S3Backend::new(
+        aws,
+        config,
+        tokio::runtime::Handle::current(),
+    )))
+}

@@ -1,0 +1,191 @@
+//! `infra plan`, and the planning steps `apply` and `destroy` share.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+
+use anyhow::{Context, Result};
+use infra_config::{Config, Evaluator, ResourceValue};
+use infra_core::{Address, Diagnostic, Diagnostics, ProviderSettings, Registry, ResourceId};
+use infra_engine::fingerprint::{fingerprint, variables_digest};
+use infra_engine::observer::Observer;
+use infra_engine::plan::{Plan, PlanBasis};
+use infra_engine::planner::{self, PlanInput, PlanOptions};
+use infra_state::{Backend, State};
+
+use crate::args::{PlanArgs, VariableSource};
+use crate::progress::Progress;
+use crate::session::{self, check, Workdir};
+use crate::Exit;
+
+pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) -> Result<Exit> {
+    let config = session::load_config(work)?;
+    let inputs = session::input_variables(work, &config, sources, args.variables.input)?;
+    let evaluator = session::evaluator(work, &config, &inputs)?;
+    let settings = check(evaluator.provider_settings(), work.style)?;
+    let (aws, registry) = session::provider(settings.clone());
+    session::report(&config.validate_schemas(&registry), work.style)?;
+    let backend = session::backend(work, Some(&config), &args.state, &aws)?;
+    let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypePlan")?;
+    let progress = Progress {
+        style: work.style,
+        show_refresh: false,
+    };
+    let planned = make_plan(
+        work,
+        &config,
+        &evaluator,
+        &registry,
+        &settings,
+        backend.as_ref(),
+        args,
+        args.destroy,
+        &progress,
+    )
+    .await?;
+    print!("{}", infra_render::plan_text(&planned.plan, work.style));
+    if let Some(out) = &args.out {
+        let path = work.path(out);
+        write_plan_file(&path, &planned.plan, &planned.state)?;
+        println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n    infra apply \"{}\"", out.display(), out.display());
+    }
+    if debug_requests() {
+        eprintln!("AWS requests: {}", aws.requests.count());
+    }
+    Ok(if args.detailed_exitcode && planned.plan.has_changes() {
+        Exit::Changes
+    } else {
+        Exit::Ok
+    })
+}
+
+/// `INFRA_DEBUG_REQUESTS=1` prints the number of AWS requests made (benchmarks use it).
+pub fn debug_requests() -> bool {
+    std::env::var_os("INFRA_DEBUG_REQUESTS").is_some()
+}
+
+pub fn write_plan_file(path: &std::path::Path, plan: &Plan, state: &State) -> Result<()> {
+    let document = infra_engine::planfile::to_json(
+        plan,
+        state,
+        &format!("infra {}", env!("CARGO_PKG_VERSION")),
+    );
+    let text = serde_json::to_string_pretty(&document)?;
+    fs::write(path, text + "\n")
+        .with_context(|| format!("writing the plan file {}", path.display()))
+}
+
+/// A plan and what it was made from.
+pub struct Planned {
+    pub plan: Plan,
+    /// The state as persisted (before refresh), the basis of the plan.
+    pub state: State,
+    /// The refreshed state the plan was diffed against.
+    pub refreshed: State,
+    pub data: BTreeMap<ResourceId, ResourceValue>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn make_plan(
+    work: &Workdir,
+    config: &Config,
+    evaluator: &Evaluator<'_>,
+    registry: &Registry,
+    settings: &ProviderSettings,
+    backend: &dyn Backend,
+    args: &PlanArgs,
+    destroy: bool,
+    observer: &dyn Observer,
+) -> Result<Planned> {
+    let style = work.style;
+    let mut state = session::read_state(backend)?;
+    check(
+        infra_engine::recover::resolve_pending(&mut state, registry, backend, observer).await,
+        style,
+    )?;
+    let (refreshed, drift, deleted) = if args.refresh {
+        let refreshed = check(
+            infra_engine::refresh::refresh(&state, registry, settings, observer, None).await,
+            style,
+        )?;
+        (refreshed.state, refreshed.drift, refreshed.deleted)
+    } else {
+        (state.clone(), vec![], BTreeSet::new())
+    };
+    let dependencies = check(evaluator.dependencies(), style)?;
+    let order = check(planner::resource_order(config, &dependencies), style)?;
+    let data = if destroy {
+        BTreeMap::new()
+    } else {
+        check(
+            infra_engine::data::read_data_sources(
+                config,
+                evaluator,
+                registry,
+                &order,
+                &dependencies,
+                observer,
+            )
+            .await,
+            style,
+        )?
+    };
+    let options = PlanOptions {
+        destroy,
+        targets: check(parse_addresses("-target", &args.target), style)?,
+        replace: check(parse_addresses("-replace", &args.replace), style)?,
+    };
+    let mut plan = check(
+        planner::plan(PlanInput {
+            config,
+            evaluator,
+            registry,
+            state: &refreshed,
+            deleted_outside: &deleted,
+            data: &data,
+            settings,
+            options: &options,
+        }),
+        style,
+    )?;
+    plan.drift = drift;
+    let variables = evaluator.root_variable_values();
+    plan.basis = PlanBasis {
+        lineage: state.lineage.clone(),
+        serial: state.serial,
+        config_digest: config.digest(),
+        variables_digest: variables_digest(&variables),
+        fingerprints: plan
+            .changes
+            .iter()
+            .filter(|c| c.action.is_change())
+            .filter_map(|c| {
+                refreshed
+                    .get(&c.address)
+                    .map(|r| (c.address.clone(), fingerprint(&r.value)))
+            })
+            .collect(),
+        workspace: work.workspace.clone(),
+    };
+    plan.variables = variables;
+    Ok(Planned {
+        plan,
+        state,
+        refreshed,
+        data,
+    })
+}
+
+fn parse_addresses(flag: &str, texts: &[String]) -> Result<Vec<Address>, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let mut addresses = Vec::new();
+    for text in texts {
+        match text.parse::<Address>() {
+            Ok(address) => addresses.push(address),
+            Err(error) => diagnostics.push(Diagnostic::error(
+                format!("Invalid {flag} address"),
+                error.to_string(),
+            )),
+        }
+    }
+    diagnostics.into_result(addresses)
+}

@@ -1,0 +1,117 @@
+//! `infra state list|show|rm|pull|push` and `infra force-unlock`.
+
+use anyhow::{anyhow, Context, Result};
+use infra_core::{Address, ProviderSettings};
+use infra_state::State;
+
+use crate::args::{ForceUnlockArgs, StateArgs, StateCommand};
+use crate::session::{self, Workdir};
+use crate::Exit;
+
+fn open(work: &Workdir, args: &StateArgs) -> Result<Box<dyn infra_state::Backend>> {
+    let (aws, _) = session::provider(ProviderSettings::default());
+    let config = infra_config::load(&work.dir).ok();
+    session::backend(work, config.as_ref(), args, &aws)
+}
+
+pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
+    match command {
+        StateCommand::List(args) => {
+            let state = session::read_state(open(work, &args)?.as_ref())?;
+            for address in state.resources.keys() {
+                println!("{address}");
+            }
+        }
+        StateCommand::Show {
+            state: args,
+            address,
+        } => {
+            let address: Address = address.parse()?;
+            let state = session::read_state(open(work, &args)?.as_ref())?;
+            let resource = state
+                .get(&address)
+                .ok_or_else(|| anyhow!("No instance found for the given address: {address}"))?;
+            print!(
+                "{}",
+                infra_render::state_text(
+                    &[(
+                        address.to_string(),
+                        resource.resource_type.clone(),
+                        resource.value.clone()
+                    )],
+                    work.style
+                )
+            );
+        }
+        StateCommand::Rm {
+            state: args,
+            addresses,
+        } => {
+            let backend = open(work, &args)?;
+            let _lock = session::lock(backend.as_ref(), &args, "OperationTypeStateRm")?;
+            let mut state = session::read_state(backend.as_ref())?;
+            let mut removed = 0;
+            for text in addresses {
+                let address: Address = text.parse()?;
+                let matching: Vec<Address> = state
+                    .resources
+                    .keys()
+                    .filter(|a| address.contains(a))
+                    .cloned()
+                    .collect();
+                if matching.is_empty() {
+                    return Err(anyhow!(
+                        "No instance found for the given address: {address}; nothing was removed"
+                    ));
+                }
+                for a in matching {
+                    state.resources.remove(&a);
+                    println!("Removed {a}");
+                    removed += 1;
+                }
+            }
+            state.serial += 1;
+            backend.write(&state)?;
+            println!("Successfully removed {removed} resource instance(s).");
+        }
+        StateCommand::Pull(args) => {
+            let state = session::read_state(open(work, &args)?.as_ref())?;
+            println!(
+                "{}",
+                String::from_utf8_lossy(&infra_state::format::encode(&state))
+            );
+        }
+        StateCommand::Push {
+            state: args,
+            force,
+            file,
+        } => {
+            let backend = open(work, &args)?;
+            let _lock = session::lock(backend.as_ref(), &args, "OperationTypeStatePush")?;
+            let path = work.path(&file);
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let mut pushed: State =
+                infra_state::format::decode(&bytes, &path.display().to_string())?;
+            if let Some(current) = backend.read()? {
+                if current.lineage != pushed.lineage && !force {
+                    return Err(anyhow!("cannot push: the file's lineage {} differs from the state's {} (use -force to override)", pushed.lineage, current.lineage));
+                }
+                if pushed.serial < current.serial && !force {
+                    return Err(anyhow!("cannot push: the file's serial {} is older than the state's {} (use -force to override)", pushed.serial, current.serial));
+                }
+                pushed.serial = pushed.serial.max(current.serial + 1);
+            }
+            backend.write(&pushed)?;
+            println!("Pushed {} to {}.", path.display(), backend.describe());
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+pub async fn force_unlock(work: &Workdir, args: &ForceUnlockArgs) -> Result<Exit> {
+    let backend = open(work, &args.state)?;
+    backend.force_unlock(&args.id)?;
+    println!("infra state has been successfully unlocked!");
+    Ok(Exit::Ok)
+}

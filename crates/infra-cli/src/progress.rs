@@ -1,0 +1,62 @@
+//! Progress lines during refresh and apply, one line per event (readable in CI logs).
+
+use std::io::Write;
+
+use infra_core::Action;
+use infra_engine::observer::{Event, Observer};
+use infra_render::Style;
+
+pub struct Progress {
+    pub style: Style,
+    /// Refresh lines are noise in a plan of thousands; shown only when asked.
+    pub show_refresh: bool,
+}
+
+fn verbs(action: Action) -> (&'static str, &'static str, &'static str) {
+    match action {
+        Action::Delete => ("Destroying...", "Destruction complete", "destroying"),
+        Action::Update => ("Modifying...", "Modifications complete", "modifying"),
+        Action::Read => ("Reading...", "Read complete", "reading"),
+        _ => ("Creating...", "Creation complete", "creating"),
+    }
+}
+
+fn seconds(duration: std::time::Duration) -> String {
+    let secs = duration.as_secs();
+    if secs >= 60 {
+        format!("{}m{}s", secs / 60, secs % 60)
+    } else {
+        format!("{secs}s")
+    }
+}
+
+impl Observer for Progress {
+    fn event(&self, event: Event) {
+        let line = match event {
+            Event::Refreshing { address, id } if self.show_refresh => format!("{address}: Refreshing state... [id={id}]"),
+            Event::Refreshing { .. } => return,
+            Event::ReadingData { address } if self.show_refresh => format!("{address}: Reading..."),
+            Event::ReadingData { .. } => return,
+            Event::Recovered { address, found: true } => format!("{address}: found an object created by an interrupted apply; it is now in the state"),
+            Event::Recovered { address, found: false } => format!("{address}: an interrupted create left nothing behind"),
+            Event::Started { address, action, id } => {
+                let id = id.map(|id| format!(" [id={id}]")).unwrap_or_default();
+                format!("{}: {}{id}", self.style.bold(&address.to_string()), verbs(action).0)
+            }
+            Event::StillRunning { address, action, elapsed } => {
+                format!("{address}: Still {}... [{} elapsed]", verbs(action).2, seconds(elapsed))
+            }
+            Event::Finished { address, action, elapsed, id } => {
+                let id = id.filter(|_| action != Action::Delete).map(|id| format!(" [id={id}]")).unwrap_or_default();
+                format!("{}: {} after {}{id}", self.style.bold(&address.to_string()), verbs(action).1, seconds(elapsed))
+            }
+            Event::Failed { address, action, error } => {
+                format!("{}: {} failed: {error}", self.style.bold(&address.to_string()), verbs(action).2)
+            }
+            Event::Deployment { address, message } => format!("{}: {message}", self.style.bold(&address.to_string())),
+        };
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{line}");
+        let _ = stdout.flush();
+    }
+}

@@ -1,0 +1,210 @@
+//! What every command that reads configuration or state sets up: the working directory, the
+//! configuration and its variables, the provider, the backend and its lock.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use infra_aws::Aws;
+use infra_config::{Config, Evaluator, InputVariables};
+use infra_core::{Diagnostics, ProviderSettings, Registry, Severity};
+use infra_render::Style;
+use infra_state::{Backend, LocalBackend, LockGuard, LockInfo, State, StateError};
+
+use crate::args::{StateArgs, VariableSource};
+use crate::Reported;
+
+/// The directory, colours and workspace a command runs with.
+pub struct Workdir {
+    pub dir: PathBuf,
+    pub style: Style,
+    pub workspace: String,
+}
+
+impl Workdir {
+    pub fn new(chdir: Option<PathBuf>, no_color: bool) -> Result<Workdir> {
+        let dir = match chdir {
+            Some(dir) => {
+                if !dir.is_dir() {
+                    return Err(anyhow!("-chdir: {} is not a directory", dir.display()));
+                }
+                dir
+            }
+            None => PathBuf::from("."),
+        };
+        let colour =
+            !no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+        let workspace = std::env::var("INFRA_WORKSPACE")
+            .or_else(|_| std::env::var("TF_WORKSPACE"))
+            .unwrap_or_else(|_| infra_state::workspace::current(&dir));
+        Ok(Workdir {
+            dir,
+            style: Style { colour },
+            workspace,
+        })
+    }
+
+    /// Resolves a user-given path against -chdir, as Terraform does for -out, -state and files.
+    pub fn path(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.dir.join(path)
+        }
+    }
+}
+
+/// Prints diagnostics to stderr; returns `Err(Reported)` when any is an error.
+pub fn report(diagnostics: &Diagnostics, style: Style) -> Result<()> {
+    for diagnostic in diagnostics.iter() {
+        let text = diagnostic.to_string();
+        let text = match diagnostic.severity {
+            Severity::Error => text.replacen("Error:", &style.red("Error:"), 1),
+            Severity::Warning => text.replacen("Warning:", &style.yellow("Warning:"), 1),
+        };
+        eprintln!("\n{}", text.trim_end());
+    }
+    if diagnostics.has_errors() {
+        Err(Reported.into())
+    } else {
+        Ok(())
+    }
+}
+
+pub fn check<T>(result: Result<T, Diagnostics>, style: Style) -> Result<T> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(diagnostics) => {
+            report(&diagnostics, style)?;
+            Err(Reported.into())
+        }
+    }
+}
+
+pub fn load_config(work: &Workdir) -> Result<Config> {
+    check(infra_config::load(&work.dir), work.style)
+}
+
+/// Variables from the environment, auto-loaded files, then -var/-var-file in order; missing
+/// required ones are asked for on a terminal unless `-input=false`.
+pub fn input_variables(
+    work: &Workdir,
+    config: &Config,
+    sources: &[VariableSource],
+    interactive: bool,
+) -> Result<InputVariables> {
+    let mut inputs = InputVariables::new();
+    inputs.add_environment(std::env::vars());
+    check(inputs.add_auto_files(&work.dir), work.style)?;
+    for source in sources {
+        match source {
+            VariableSource::Var(raw) => check(inputs.add_cli(raw), work.style)?,
+            VariableSource::File(path) => {
+                // Like Terraform, -var-file paths are relative to the current directory, not -chdir.
+                let path = if path.exists() {
+                    path.clone()
+                } else {
+                    work.path(path)
+                };
+                check(inputs.add_file(&path), work.style)?
+            }
+        }
+    }
+    if interactive && std::io::stdin().is_terminal() {
+        for variable in config.root_variables() {
+            if variable.required && !inputs.has(&variable.name) {
+                let description = variable.description.clone().unwrap_or_default();
+                eprint!(
+                    "var.{}\n  {description}\n\n  Enter a value: ",
+                    variable.name
+                );
+                let _ = std::io::stderr().flush();
+                let mut line = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .context("reading a variable value")?;
+                inputs.set_string(&variable.name, line.trim_end_matches(['\r', '\n']));
+            }
+        }
+    }
+    Ok(inputs)
+}
+
+pub fn evaluator<'c>(
+    work: &Workdir,
+    config: &'c Config,
+    inputs: &InputVariables,
+) -> Result<Evaluator<'c>> {
+    check(Evaluator::new(config, inputs, &work.workspace), work.style)
+}
+
+pub fn provider(settings: ProviderSettings) -> (Arc<Aws>, Registry) {
+    let aws = Aws::new(settings);
+    let registry = infra_aws::registry(aws.clone());
+    (aws, registry)
+}
+
+/// The configured backend: local state (per workspace), or S3 from `terraform { backend "s3" }`.
+pub fn backend(
+    work: &Workdir,
+    config: Option<&Config>,
+    args: &StateArgs,
+    aws: &Arc<Aws>,
+) -> Result<Box<dyn Backend>> {
+    if let Some(path) = &args.state {
+        return Ok(Box::new(LocalBackend::new(work.path(path))));
+    }
+    if let Some(backend) = config.and_then(Config::backend) {
+        match backend.kind.as_str() {
+            "local" => {
+                if let Some(path) = backend.settings.get("path").and_then(|v| v.as_str()) {
+                    return Ok(Box::new(LocalBackend::new(work.path(Path::new(path)))));
+                }
+            }
+            "s3" => return crate::commands::init::s3_backend(work, &backend, aws),
+            other => {
+                return Err(anyhow!(
+                    "{}: backend \"{other}\" is not supported; use \"local\" or \"s3\"",
+                    backend.location
+                ))
+            }
+        }
+    }
+    Ok(Box::new(LocalBackend::new(
+        infra_state::workspace_state_path(&work.dir, &work.workspace),
+    )))
+}
+
+/// Takes the state lock unless `-lock=false`.
+pub fn lock(
+    backend: &dyn Backend,
+    args: &StateArgs,
+    operation: &str,
+) -> Result<Option<Box<dyn LockGuard>>> {
+    if !args.lock {
+        return Ok(None);
+    }
+    let timeout: Duration = humantime::parse_duration(&args.lock_timeout).with_context(|| {
+        format!(
+            "-lock-timeout={}: expected a duration such as 30s or 5m",
+            args.lock_timeout
+        )
+    })?;
+    let info = LockInfo::new(operation, &backend.describe());
+    match backend.lock(info, timeout) {
+        Ok(guard) => Ok(Some(guard)),
+        Err(StateError::Locked(holder)) => Err(anyhow!(
+            "Error acquiring the state lock\n\nThe state is locked by another run. Lock Info:\n{holder}\n\ninfra acquires a state lock to protect the state from being written\nby multiple users at the same time. Wait for the other run to finish, or,\nif it died, remove the lock with `infra force-unlock {}`.",
+            holder.id
+        )),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The state, or a new empty one.
+pub fn read_state(backend: &dyn Backend) -> Result<State> {
+    Ok(backend.read()?.unwrap_or_else(State::new))
+}

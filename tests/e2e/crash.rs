@@ -1,0 +1,61 @@
+//! A `kill -9` in the middle of an apply, at several moments, followed by a clean recovery:
+//! no duplicates, no orphans, and a plan with no changes.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use infra_testkit::{infra_command, Moto, Stack};
+
+use super::{infra, managed_objects, BINARY};
+
+#[test]
+fn an_apply_killed_at_any_moment_converges_without_duplicates() {
+    for delay_ms in [30u64, 150, 400, 900] {
+        let moto = Moto::start();
+        let stack = Stack::from_fixture("tests/fixtures/network");
+        let mut child = infra_command(BINARY, stack.path(), Some(&moto))
+            .args(["apply", "-input=false", "-auto-approve", "-parallelism=1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start infra apply");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+
+        let recovered = infra(
+            &stack,
+            Some(&moto),
+            &["apply", "-input=false", "-auto-approve"],
+        );
+        assert_eq!(
+            recovered.code,
+            0,
+            "kill after {delay_ms} ms: {}",
+            recovered.all()
+        );
+        let plan = infra(
+            &stack,
+            Some(&moto),
+            &["plan", "-input=false", "-detailed-exitcode"],
+        );
+        assert_eq!(
+            plan.code,
+            0,
+            "kill after {delay_ms} ms, then a plan: {}",
+            plan.all()
+        );
+        assert_eq!(
+            managed_objects(&moto),
+            vec!["sg", "subnet", "subnet", "vpc"],
+            "kill after {delay_ms} ms"
+        );
+        let state: serde_json::Value =
+            serde_json::from_str(&stack.read("infra.tfstate.json")).unwrap();
+        assert!(
+            state["pending"].as_array().is_none_or(|p| p.is_empty()),
+            "pending left: {}",
+            state["pending"]
+        );
+    }
+}

@@ -1,0 +1,127 @@
+//! Bad input: every case exits 1 with a located message, never panics, and leaves the state
+//! exactly as it was. None of these runs reaches AWS (the endpoint points at a closed port).
+
+use infra_testkit::Stack;
+
+use super::infra;
+
+const VPC: &str = "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n";
+
+struct Case {
+    name: &'static str,
+    main_tf: &'static str,
+    args: &'static [&'static str],
+    /// Text the error must contain.
+    expect: &'static str,
+    /// `main.tf:LINE:` when the error belongs to a place in the source.
+    location: Option<&'static str>,
+}
+
+const CASES: &[Case] = &[
+    Case { name: "unclosed brace", main_tf: "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n", args: &[], expect: "Error", location: Some("main.tf:") },
+    Case { name: "unknown attribute", main_tf: "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n  colour     = \"red\"\n}\n", args: &[], expect: "colour", location: Some("main.tf:3:") },
+    Case { name: "missing required attribute", main_tf: "resource \"aws_vpc\" \"main\" {\n  enable_dns_support = true\n}\n", args: &[], expect: "cidr_block", location: Some("main.tf:1:") },
+    Case { name: "unknown resource type", main_tf: "resource \"aws_vpcx\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n", args: &[], expect: "aws_vpcx", location: Some("main.tf:1:") },
+    Case { name: "unknown function", main_tf: "resource \"aws_vpc\" \"main\" {\n  cidr_block = frobnicate(\"10.0.0.0/16\")\n}\n", args: &[], expect: "frobnicate", location: Some("main.tf:2:") },
+    Case { name: "undeclared reference", main_tf: "resource \"aws_subnet\" \"a\" {\n  vpc_id     = aws_vpc.nope.id\n  cidr_block = \"10.0.1.0/24\"\n}\n", args: &[], expect: "aws_vpc.nope", location: Some("main.tf:2:") },
+    Case { name: "cycle", main_tf: "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags = { peer = aws_vpc.b.id }\n}\nresource \"aws_vpc\" \"b\" {\n  cidr_block = \"10.1.0.0/16\"\n  tags = { peer = aws_vpc.a.id }\n}\n", args: &[], expect: "aws_vpc.a", location: None },
+    Case { name: "bad CIDR", main_tf: "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/33\"\n}\n", args: &[], expect: "10.0.0.0/33", location: Some("main.tf:2:") },
+    Case { name: "missing variable", main_tf: "variable \"cidr\" {\n  type = string\n}\nresource \"aws_vpc\" \"main\" {\n  cidr_block = var.cidr\n}\n", args: &["-input=false"], expect: "cidr", location: Some("main.tf:1:") },
+    Case { name: "non-numeric count", main_tf: "resource \"aws_vpc\" \"main\" {\n  count      = \"two\"\n  cidr_block = \"10.0.0.0/16\"\n}\n", args: &[], expect: "count", location: Some("main.tf:2:") },
+    Case { name: "duplicate resource", main_tf: "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\nresource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.1.0.0/16\"\n}\n", args: &[], expect: "aws_vpc.main", location: Some("main.tf:4:") },
+    Case { name: "duplicate variable", main_tf: "variable \"x\" {\n  default = 1\n}\nvariable \"x\" {\n  default = 2\n}\n", args: &[], expect: "\"x\"", location: Some("main.tf:4:") },
+    Case { name: "redefined attribute", main_tf: "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n  cidr_block = \"10.1.0.0/16\"\n}\n", args: &[], expect: "cidr_block", location: Some("main.tf:3:") },
+    Case { name: "for_each over a list", main_tf: "resource \"aws_vpc\" \"main\" {\n  for_each   = [\"a\", \"b\"]\n  cidr_block = \"10.0.0.0/16\"\n}\n", args: &[], expect: "for_each", location: Some("main.tf:2:") },
+    Case { name: "failed validation", main_tf: "variable \"env\" {\n  type    = string\n  default = \"qa\"\n  validation {\n    condition     = contains([\"dev\", \"prod\"], var.env)\n    error_message = \"env must be dev or prod.\"\n  }\n}\n", args: &[], expect: "env must be dev or prod.", location: Some("main.tf:5:") },
+    Case { name: "sensitive output not marked", main_tf: "variable \"password\" {\n  type      = string\n  default   = \"hunter2\"\n  sensitive = true\n}\noutput \"password\" {\n  value = var.password\n}\n", args: &[], expect: "sensitive", location: Some("main.tf:") },
+    Case { name: "index out of range", main_tf: "locals {\n  cidrs = [\"10.0.0.0/16\"]\n}\nresource \"aws_vpc\" \"main\" {\n  cidr_block = local.cidrs[3]\n}\n", args: &[], expect: "ndex", location: Some("main.tf:5:") },
+    Case { name: "unterminated heredoc", main_tf: "locals {\n  text = <<EOT\nhello\n}\n", args: &[], expect: "Error", location: Some("main.tf:") },
+    Case { name: "missing var-file", main_tf: VPC, args: &["-var-file=nope.tfvars"], expect: "nope.tfvars", location: None },
+];
+
+#[test]
+fn every_bad_configuration_is_located_and_changes_nothing() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let stack = Stack::new();
+        stack.write("main.tf", case.main_tf);
+        let mut args = vec!["plan"];
+        args.extend_from_slice(case.args);
+        let run = infra(&stack, None, &args);
+        let problems: Vec<String> = [
+            (run.code != 1).then(|| format!("exit code {}", run.code)),
+            (!run.stderr.contains(case.expect)).then(|| format!("stderr lacks {:?}", case.expect)),
+            case.location
+                .filter(|l| !run.stderr.contains(l))
+                .map(|l| format!("stderr lacks location {l:?}")),
+            run.all()
+                .contains("panicked")
+                .then(|| "panicked".to_string()),
+            stack
+                .path()
+                .join("infra.tfstate.json")
+                .exists()
+                .then(|| "wrote a state file".to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{}: {}\n--- stderr\n{}",
+                case.name,
+                problems.join(", "),
+                run.stderr
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cases failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn a_corrupt_or_newer_state_file_is_refused_and_kept() {
+    for (name, contents, expect) in [
+        ("corrupt", "{ this is not json", "not valid JSON"),
+        (
+            "newer",
+            "{\"format_version\": 99, \"serial\": 1, \"lineage\": \"x\", \"resources\": []}",
+            "99",
+        ),
+    ] {
+        let stack = Stack::new();
+        stack.write("main.tf", VPC);
+        stack.write("infra.tfstate.json", contents);
+        let run = infra(&stack, None, &["plan", "-input=false"]);
+        assert_eq!(run.code, 1, "{name}: {}", run.all());
+        assert!(run.stderr.contains(expect), "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("infra.tfstate.json"),
+            "{name}: the message names the file: {}",
+            run.stderr
+        );
+        assert_eq!(
+            stack.read("infra.tfstate.json"),
+            contents,
+            "{name}: the state file was changed"
+        );
+        let apply = infra(&stack, None, &["apply", "-input=false", "-auto-approve"]);
+        assert_eq!(apply.code, 1, "{name}");
+        assert_eq!(
+            stack.read("infra.tfstate.json"),
+            contents,
+            "{name}: apply changed the state file"
+        );
+    }
+}
+
+#[test]
+fn validate_accepts_a_good_configuration_and_needs_no_aws() {
+    let stack = Stack::from_fixture("tests/fixtures/network");
+    let run = infra(&stack, None, &["validate"]).ok();
+    assert!(run.stdout.contains("Success"), "{}", run.stdout);
+}
