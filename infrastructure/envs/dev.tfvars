@@ -1,0 +1,11 @@
+environment          = "dev"
+vpc_cidr             = "10.10.0.0/16"
+desired_count        = 1
+task_cpu             = "256"
+task_memory          = "512"
+bake_time_in_minutes = 0
+db_instance_class    = "db.t3.micro"
+db_allocated_storage = 20
+db_multi_az          = false
+deletion_protection  = false
+log_retention_days   = 7

@@ -1,0 +1,11 @@
+environment          = "prod"
+vpc_cidr             = "10.30.0.0/16"
+desired_count        = 4
+task_cpu             = "1024"
+task_memory          = "2048"
+bake_time_in_minutes = 10
+db_instance_class    = "db.m6g.large"
+db_allocated_storage = 200
+db_multi_az          = true
+deletion_protection  = true
+log_retention_days   = 90

@@ -1,0 +1,11 @@
+environment          = "staging"
+vpc_cidr             = "10.20.0.0/16"
+desired_count        = 2
+task_cpu             = "512"
+task_memory          = "1024"
+bake_time_in_minutes = 5
+db_instance_class    = "db.t3.small"
+db_allocated_storage = 50
+db_multi_az          = false
+deletion_protection  = false
+log_retention_days   = 30

@@ -1,0 +1,85 @@
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "project" {
+  type    = string
+  default = "shop"
+}
+
+variable "environment" {
+  type        = string
+  description = "dev, staging or prod"
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
+variable "vpc_cidr" {
+  type    = string
+  default = "10.0.0.0/16"
+}
+
+variable "image" {
+  type        = string
+  description = "The container image the service runs."
+  default     = "public.ecr.aws/nginx/nginx:1.27"
+}
+
+variable "app_port" {
+  type    = number
+  default = 8080
+}
+
+variable "task_cpu" {
+  type    = string
+  default = "256"
+}
+
+variable "task_memory" {
+  type    = string
+  default = "512"
+}
+
+variable "desired_count" {
+  type    = number
+  default = 2
+}
+
+variable "bake_time_in_minutes" {
+  type    = number
+  default = 10
+}
+
+variable "db_instance_class" {
+  type    = string
+  default = "db.t3.micro"
+}
+
+variable "db_allocated_storage" {
+  type    = number
+  default = 20
+}
+
+variable "db_multi_az" {
+  type    = bool
+  default = false
+}
+
+variable "deletion_protection" {
+  type    = bool
+  default = false
+}
+
+variable "log_retention_days" {
+  type    = number
+  default = 14
+}
+
+variable "db_password" {
+  type        = string
+  description = "The Postgres master password. Set TF_VAR_db_password; never commit it."
+  sensitive   = true
+}
