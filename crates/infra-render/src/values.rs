@@ -126,7 +126,6 @@ fn render_object_diff_at(
     let after_map = after.as_map().unwrap_or(&empty);
     let keys: BTreeSet<&String> = before_map.keys().chain(after_map.keys()).collect();
     let null = Value::Null;
-    let mut attributes: Vec<(String, String)> = Vec::new(); // (symbol, name) + rendered rest
     let mut lines: Vec<(String, String, String)> = Vec::new(); // symbol, name, rest
     let mut blocks = String::new();
     let mut unchanged_attributes = 0;
@@ -178,10 +177,7 @@ fn render_object_diff_at(
                 } else {
                     ""
                 };
-                blocks.push_str(&format!(
-                    "{}{symbol} {key} {{{forced}\n",
-                    pad(indent.saturating_sub(2))
-                ));
+                blocks.push_str(&format!("{}{symbol} {key} {{{forced}\n", pad(indent)));
                 blocks.push_str(&render_object_diff_at(
                     item_before.unwrap_or(&null),
                     item_after.unwrap_or(&null),
@@ -191,7 +187,7 @@ fn render_object_diff_at(
                     indent + 4,
                     style,
                 ));
-                blocks.push_str(&format!("{}}}\n", pad(indent)));
+                blocks.push_str(&format!("{}}}\n", pad(indent + 2)));
             }
             continue;
         }
@@ -200,13 +196,13 @@ fn render_object_diff_at(
                 if is_empty(a) {
                     continue;
                 }
-                (" ".to_string(), render_value(a, indent))
+                (" ".to_string(), render_value(a, indent + 2))
             }
             Action::Create | Action::Read => {
                 if a.is_null() {
                     continue;
                 }
-                (style.action(Action::Create), render_value(a, indent))
+                (style.action(Action::Create), render_value(a, indent + 2))
             }
             Action::Delete => {
                 if b.is_null() {
@@ -214,7 +210,7 @@ fn render_object_diff_at(
                 }
                 (
                     style.action(Action::Delete),
-                    format!("{} -> null", render_value(b, indent)),
+                    format!("{} -> null", render_value(b, indent + 2)),
                 )
             }
             _ => {
@@ -225,40 +221,33 @@ fn render_object_diff_at(
                 if is_empty(b) && !a.is_unknown() {
                     (
                         style.action(Action::Create),
-                        format!("{}{forced}", render_value(a, indent)),
+                        format!("{}{forced}", render_value(a, indent + 2)),
                     )
                 } else if is_empty(a) && !a.is_unknown() {
                     (
                         style.action(Action::Delete),
-                        format!("{} -> null{forced}", render_value(b, indent)),
+                        format!("{} -> null{forced}", render_value(b, indent + 2)),
                     )
                 } else {
                     (
                         style.action(Action::Update),
-                        format!("{}{forced}", render_change(b, a, indent, style)),
+                        format!("{}{forced}", render_change(b, a, indent + 2, style)),
                     )
                 }
             }
         };
         lines.push((symbol, quoted_key(key), rest));
-        attributes.push((String::new(), String::new()));
     }
     let width = lines
         .iter()
-        .filter(|(_, _, rest)| !rest.contains('\n'))
         .map(|(_, name, _)| name.len())
         .max()
         .unwrap_or(0);
     let mut out = String::new();
     for (symbol, name, rest) in &lines {
-        let name = if rest.contains('\n') {
-            name.clone()
-        } else {
-            format!("{name:<width$}")
-        };
         out.push_str(&format!(
-            "{}{symbol} {name} = {rest}\n",
-            pad(indent.saturating_sub(2))
+            "{}{symbol} {name:<width$} = {rest}\n",
+            pad(indent)
         ));
     }
     out.push_str(&blocks);
@@ -394,10 +383,10 @@ fn render_map_change(before: &Value, after: &Value, indent: usize, style: Style)
     if unchanged > 0 {
         out.push_str(&format!(
             "{}# ({unchanged} unchanged elements hidden)\n",
-            pad(indent + 8)
+            pad(indent + 4)
         ));
     }
-    out.push_str(&format!("{}}}", pad(indent + 4)));
+    out.push_str(&format!("{}}}", pad(indent)));
     out
 }
 
