@@ -1,5 +1,6 @@
 //! Shared helpers for the end-to-end tests.
 
+mod blue_green;
 mod crash;
 mod errors;
 mod lifecycle;

@@ -36,6 +36,7 @@ impl std::fmt::Display for Reported {
 impl std::error::Error for Reported {}
 
 pub fn main() -> ExitCode {
+    exit_quietly_on_broken_pipe();
     let raw: Vec<String> = std::env::args().collect();
     let normalized = args::normalize(raw);
     let cli = match args::Cli::try_parse_from(&normalized) {
@@ -71,6 +72,24 @@ pub fn main() -> ExitCode {
             ExitCode::from(Exit::Error as u8)
         }
     }
+}
+
+/// `infra plan | head` closes stdout early; like other command-line tools, stop quietly
+/// (exit 0) instead of reporting a panic from `println!`.
+fn exit_quietly_on_broken_pipe() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

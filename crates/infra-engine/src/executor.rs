@@ -123,6 +123,24 @@ impl Executor<'_> {
     /// Executes `plan` against `state`, returning the final state (also persisted).
     pub async fn apply(&self, plan: &Plan, state: State) -> (State, Result<(), ApplyError>) {
         let graph = operation_graph(plan, &state);
+        if let Err(cycle) = graph.topological_order() {
+            let steps: Vec<String> = cycle
+                .iter()
+                .map(|(address, phase)| format!("{phase:?} {address}"))
+                .collect();
+            let error = OperationError {
+                address: cycle[0].0.clone(),
+                action: Action::NoOp,
+                error: ProviderError::with_code(
+                    "Cycle",
+                    format!(
+                        "the operations of this plan depend on each other: {}; nothing was changed",
+                        steps.join(" → ")
+                    ),
+                ),
+            };
+            return (state, Err(ApplyError::Operations(vec![error])));
+        }
         let changes: BTreeMap<&Address, &ResourceChange> =
             plan.changes.iter().map(|c| (&c.address, c)).collect();
         let resources: BTreeMap<&ResourceId, &ResourceConfig> = self
@@ -458,6 +476,12 @@ impl Executor<'_> {
             address,
             state,
         };
+        let service_id = format!(
+            "{}/{}",
+            planned.get("cluster").as_str().unwrap_or_default(),
+            planned.get("name").as_str().unwrap_or_default()
+        );
+        let finished = || Value::map([("id", Value::string(&service_id))]);
         let existing = state
             .borrow()
             .deployments
@@ -478,7 +502,7 @@ impl Executor<'_> {
                     Some(mut deployment) if action == Action::Update => {
                         let result = deploy::deploy(api, planned, &mut deployment, &events).await;
                         events.save(&deployment);
-                        result.map(|()| Value::Null).map_err(deploy_error)
+                        result.map(|()| finished()).map_err(deploy_error)
                     }
                     _ => {
                         let deployment =
@@ -486,7 +510,7 @@ impl Executor<'_> {
                                 .await
                                 .map_err(deploy_error)?;
                         events.save(&deployment);
-                        Ok(Value::Null)
+                        Ok(finished())
                     }
                 }
             })
@@ -496,11 +520,6 @@ impl Executor<'_> {
         }
         let mut value = planned.clone();
         if let Some(entries) = value.map_mut() {
-            let service_id = format!(
-                "{}/{}",
-                planned.get("cluster").as_str().unwrap_or_default(),
-                planned.get("name").as_str().unwrap_or_default()
-            );
             for (key, item) in entries.iter_mut() {
                 if item.is_unknown() {
                     *item = prior
@@ -509,7 +528,7 @@ impl Executor<'_> {
                         .unwrap_or(Value::Null);
                 }
             }
-            entries.insert("id".into(), Value::string(service_id));
+            entries.insert("id".into(), Value::string(&service_id));
         }
         let mut state = state.borrow_mut();
         let mut dependencies = change.dependencies.clone();
@@ -831,10 +850,36 @@ fn operation_graph(plan: &Plan, state: &State) -> Graph<Node> {
                 // Delete the user before what it uses.
                 graph.add_edge((used.clone(), Phase::Delete), (user.clone(), Phase::Delete));
             }
-            if applies.contains(user) && (change.action == Action::Update || used_is_create_first) {
-                // Move the user off the old object before deleting it.
-                if change.action == Action::Update || used_is_create_first {
-                    graph.add_edge((used.clone(), Phase::Delete), (user.clone(), Phase::Apply));
+            // Move the user off the old object before deleting it: only when the old object goes
+            // away without being replaced first-to-last (a plain delete, or create-before-destroy).
+            // A delete-then-create replacement must be deleted before its new object exists.
+            let used_is_plain_delete = used_change.is_some_and(|c| c.action == Action::Delete);
+            if applies.contains(user)
+                && (used_is_create_first
+                    || (used_is_plain_delete && change.action == Action::Update))
+            {
+                graph.add_edge((used.clone(), Phase::Delete), (user.clone(), Phase::Apply));
+            }
+        }
+    }
+    // A blue/green deployment routes its listener (or rule) to both colours' target groups,
+    // which the configuration's references do not show: delete the route first.
+    let by_id: BTreeMap<&str, &Address> = state
+        .resources
+        .iter()
+        .filter_map(|(address, r)| r.value.get("id").as_str().map(|id| (id, address)))
+        .collect();
+    for deployment in state.deployments.values().filter_map(Deployment::from_json) {
+        let Some(route) = by_id.get(deployment.listener_arn.as_str()) else {
+            continue;
+        };
+        for colour in deployment.colours.values() {
+            if let Some(target_group) = by_id.get(colour.target_group_arn.as_str()) {
+                if deletes.contains(*route) && deletes.contains(*target_group) {
+                    graph.add_edge(
+                        ((*target_group).clone(), Phase::Delete),
+                        ((*route).clone(), Phase::Delete),
+                    );
                 }
             }
         }

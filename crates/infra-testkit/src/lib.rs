@@ -19,35 +19,28 @@ pub fn repo_root() -> PathBuf {
         .expect("repository root")
 }
 
-/// The project's virtualenv with moto, created on first use. Concurrent callers (parallel
-/// tests) wait on a file lock so that only one installs.
+/// The project's virtualenv with the pinned emulator, installed or updated by
+/// `scripts/setup-emulator` (once per test process; concurrent test processes wait on a file
+/// lock so that only one installs).
 pub fn venv() -> PathBuf {
-    let root = repo_root();
-    let venv = root.join(".venv");
-    let server = venv.join("bin/moto_server");
-    if server.exists() {
-        return venv;
-    }
-    let lock_path = std::env::temp_dir().join("infra-testkit-venv.lock");
-    let lock = File::create(&lock_path).expect("create the venv lock");
-    lock.lock().expect("lock the venv install");
-    if !server.exists() {
-        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        run_checked(Command::new(&python).args(["-m", "venv"]).arg(&venv));
-        run_checked(
-            Command::new(venv.join("bin/pip"))
-                .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
-                .arg(root.join("tests/requirements.txt")),
-        );
-    }
-    venv
-}
-
-fn run_checked(command: &mut Command) {
-    let status = command
-        .status()
-        .unwrap_or_else(|e| panic!("running {command:?}: {e}"));
-    assert!(status.success(), "{command:?} failed with {status}");
+    static READY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    READY
+        .get_or_init(|| {
+            let root = repo_root();
+            let lock_path = std::env::temp_dir().join("infra-testkit-venv.lock");
+            let lock = File::create(&lock_path).expect("create the venv lock");
+            lock.lock().expect("lock the venv install");
+            let status = Command::new("bash")
+                .arg(root.join("scripts/setup-emulator"))
+                .status()
+                .expect("run scripts/setup-emulator");
+            assert!(
+                status.success(),
+                "scripts/setup-emulator failed with {status}"
+            );
+            root.join(".venv")
+        })
+        .clone()
 }
 
 fn free_port() -> u16 {

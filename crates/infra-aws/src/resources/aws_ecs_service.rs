@@ -133,7 +133,30 @@ impl AwsEcsService {
                         Attribute::optional("strategy", Type::String)
                             .check(Check::OneOf(&["ROLLING", "BLUE_GREEN"])),
                     )
-                    .attr(Attribute::optional("bake_time_in_minutes", Type::String)),
+                    .attr(Attribute::optional("bake_time_in_minutes", Type::Number))
+                    // infra's blue/green extension settings (documented in the README):
+                    .attr(
+                        Attribute::optional("traffic_shift", Type::String).check(Check::OneOf(&[
+                            "all_at_once",
+                            "canary",
+                            "linear",
+                        ])),
+                    )
+                    .attr(
+                        Attribute::optional("shift_percent", Type::Number)
+                            .check(Check::Range(1, 100)),
+                    )
+                    .attr(Attribute::optional("shift_interval_seconds", Type::Number))
+                    .attr(Attribute::optional("error_threshold_percent", Type::Number))
+                    .attr(Attribute::optional(
+                        "health_gate_timeout_seconds",
+                        Type::Number,
+                    ))
+                    .attr(Attribute::optional(
+                        "standby_retention_minutes",
+                        Type::Number,
+                    ))
+                    .attr(Attribute::optional("poll_interval_seconds", Type::Number)),
             ))
             .block(Block::single(
                 "deployment_circuit_breaker",

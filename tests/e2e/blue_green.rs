@@ -1,0 +1,228 @@
+//! Blue/green deployments of an ECS service against moto: the first apply, a deploy through
+//! the health gate, a plan with no changes, an instant revert, a failed gate, an automatic
+//! revert on a 5xx spike, canary and linear steps, a listener rule, and the history.
+//!
+//! moto's ECS registers no task IPs in target groups, so the tests register IP targets
+//! themselves to stand in for ECS (moto reports registered IP targets healthy), and feed 5xx
+//! figures with CloudWatch PutMetricData.
+
+use std::collections::BTreeMap;
+
+use infra_testkit::{Moto, Stack};
+
+use super::infra;
+
+fn start() -> (Moto, Stack) {
+    let moto = Moto::start_with_env(&[("MOTO_ECS_SERVICE_RUNNING", "1")]);
+    let stack = Stack::from_fixture("tests/fixtures/bluegreen");
+    (moto, stack)
+}
+
+fn output(stack: &Stack, moto: &Moto, name: &str) -> String {
+    infra(stack, Some(moto), &["output", "-raw", name]).ok().stdout
+}
+
+/// The forward weights of a listener's default action or a rule's action, by colour.
+fn weights(stack: &Stack, moto: &Moto, route: &str) -> BTreeMap<String, i64> {
+    let arn = output(stack, moto, route);
+    let script = format!(
+        r#"
+import boto3, json
+e = boto3.client('elbv2')
+arn = '{arn}'
+if ':listener-rule/' in arn:
+    actions = e.describe_rules(RuleArns=[arn])['Rules'][0]['Actions']
+else:
+    actions = e.describe_listeners(ListenerArns=[arn])['Listeners'][0]['DefaultActions']
+a = actions[0]
+out = {{}}
+if a.get('ForwardConfig'):
+    for t in a['ForwardConfig']['TargetGroups']:
+        out[t['TargetGroupArn']] = t.get('Weight', 1)
+else:
+    out[a['TargetGroupArn']] = 100
+print(json.dumps(out))
+"#
+    );
+    let by_arn: BTreeMap<String, i64> = serde_json::from_str(moto.python(&script).trim()).expect("weights");
+    let blue = output(stack, moto, "blue_arn");
+    let green = output(stack, moto, "green_arn");
+    by_arn
+        .into_iter()
+        .filter(|(_, weight)| *weight > 0)
+        .map(|(arn, weight)| (if arn == blue { "blue".to_string() } else if arn == green { "green".to_string() } else { arn }, weight))
+        .collect()
+}
+
+fn only(colour: &str) -> BTreeMap<String, i64> {
+    BTreeMap::from([(colour.to_string(), 100)])
+}
+
+/// Stands in for ECS: registers one healthy IP target in the colour's target group.
+fn register_target(stack: &Stack, moto: &Moto, colour: &str, ip: &str) {
+    let arn = output(stack, moto, &format!("{colour}_arn"));
+    moto.python(&format!(
+        "import boto3\nboto3.client('elbv2').register_targets(TargetGroupArn='{arn}', Targets=[{{'Id': '{ip}', 'Port': 8080}}])"
+    ));
+}
+
+fn deregister_targets(stack: &Stack, moto: &Moto, colour: &str) {
+    let arn = output(stack, moto, &format!("{colour}_arn"));
+    moto.python(&format!(
+        "import boto3\ne = boto3.client('elbv2')\nts = [d['Target'] for d in e.describe_target_health(TargetGroupArn='{arn}')['TargetHealthDescriptions']]\nif ts: e.deregister_targets(TargetGroupArn='{arn}', Targets=ts)"
+    ));
+}
+
+fn history(stack: &Stack) -> Vec<String> {
+    let state: serde_json::Value = serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+    state["deployments"]["aws_ecs_service.web"]["history"]
+        .as_array()
+        .map(|entries| entries.iter().map(|e| e["action"].as_str().unwrap_or_default().to_string()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn deploy_through_the_gate_then_revert_instantly() {
+    let (moto, stack) = start();
+    // 1. The first apply: blue is live.
+    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    let deployments = infra(&stack, Some(&moto), &["deployments"]).ok();
+    assert!(deployments.stdout.contains("live:     blue (revision 1)"), "{}", deployments.stdout);
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    infra(&stack, Some(&moto), &["plan", "-input=false", "-detailed-exitcode"]).expect_code(0);
+
+    // 2. A new image: green is deployed, the gate passes, the listener forwards to green.
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-var", "image=nginx:1.28"]).ok();
+    assert!(
+        plan.stdout.contains("# aws_ecs_service.web will be deployed blue/green: green ← revision 2 (live: blue, revision 1)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("aws_ecs_service.web must be replaced"), "{}", plan.stdout);
+    let deploy = infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.28"]).ok();
+    assert!(deploy.stdout.contains("health gate passed"), "{}", deploy.stdout);
+    assert!(deploy.stdout.contains("green is live with revision 2"), "{}", deploy.stdout);
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+
+    // 3. A plan afterwards shows no changes: colours and weights are not drift.
+    let after = infra(&stack, Some(&moto), &["plan", "-input=false", "-detailed-exitcode", "-var", "image=nginx:1.28"]).expect_code(0);
+    assert!(after.stdout.contains("No changes."), "{}", after.stdout);
+
+    // 4. Revert: blue is live again, with one mutating call.
+    let revert = infra(&stack, Some(&moto), &["revert"]).ok();
+    assert!(revert.stdout.contains("blue is live again (revision 1)"), "{}", revert.stdout);
+    assert!(revert.stdout.contains("1 mutating AWS call (ModifyListener)"), "{}", revert.stdout);
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    let shown = infra(&stack, Some(&moto), &["deployments"]).ok();
+    assert!(shown.stdout.contains("live:     blue (revision 1)"), "{}", shown.stdout);
+    assert!(shown.stdout.contains("standby:  green (revision 2"), "{}", shown.stdout);
+
+    // 5. A failing deployment: the new colour never gets healthy targets. No switch, exit 1.
+    deregister_targets(&stack, &moto, "green");
+    let failed = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.29", "-var", "health_gate_timeout_seconds=2"],
+    )
+    .expect_code(1);
+    assert!(failed.all().contains("health gate failed, traffic was not switched"), "{}", failed.all());
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+
+    // 9. The history is in the state.
+    assert_eq!(history(&stack), vec!["create", "deploy", "revert", "deploy"]);
+    let state = stack.read("infra.tfstate.json");
+    assert!(state.contains("failed: "), "the failed deploy is recorded");
+
+    // A revert with nothing healthy to go back to is refused with the reason.
+    deregister_targets(&stack, &moto, "blue");
+    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.29", "-var", "health_gate_timeout_seconds=1"]).expect_code(1);
+    let refused = infra(&stack, Some(&moto), &["revert"]).expect_code(1);
+    assert!(refused.stderr.contains("cannot revert aws_ecs_service.web"), "{}", refused.stderr);
+
+    let destroy = infra(&stack, Some(&moto), &["destroy", "-input=false", "-auto-approve"]).ok();
+    assert!(destroy.stdout.contains("Destroy complete!"), "{}", destroy.stdout);
+    let services = moto.python(
+        "import boto3\nr = boto3.client('ecs').describe_services(cluster='web', services=['web-blue', 'web-green'])\nprint(sorted(s['status'] for s in r['services']))",
+    );
+    assert!(!services.contains("ACTIVE'") || services.contains("INACTIVE"), "{services}");
+    assert!(!services.contains("'ACTIVE'"), "colour services left behind: {services}");
+}
+
+#[test]
+fn a_5xx_spike_during_the_bake_reverts_automatically() {
+    let (moto, stack) = start();
+    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let green = output(&stack, &moto, "green_arn");
+    let suffix = green.split_once(":targetgroup/").map(|(_, rest)| format!("targetgroup/{rest}")).unwrap();
+    moto.python(&format!(
+        r#"
+import boto3
+cw = boto3.client('cloudwatch')
+dims = [{{'Name': 'TargetGroup', 'Value': '{suffix}'}}]
+cw.put_metric_data(Namespace='AWS/ApplicationELB', MetricData=[
+    {{'MetricName': 'HTTPCode_Target_5XX_Count', 'Dimensions': dims, 'Value': 30.0, 'Unit': 'Count'}},
+    {{'MetricName': 'RequestCount', 'Dimensions': dims, 'Value': 100.0, 'Unit': 'Count'}},
+])
+"#
+    ));
+    let spiked = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.28", "-var", "bake_time_in_minutes=0.05"],
+    )
+    .expect_code(1);
+    let all = spiked.all();
+    assert!(all.contains("reverted automatically during the bake"), "{all}");
+    assert!(all.contains("HTTPCode_Target_5XX_Count"), "the metric is named: {all}");
+    assert!(all.contains("30.0%"), "the value is named: {all}");
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    assert_eq!(history(&stack), vec!["create", "auto-revert"]);
+}
+
+#[test]
+fn canary_and_linear_shift_traffic_in_steps() {
+    let (moto, stack) = start();
+    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve", "-var", "traffic_shift=canary"]).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let canary = infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve", "-var", "traffic_shift=canary", "-var", "image=nginx:1.28"]).ok();
+    let steps: Vec<&str> = canary.stdout.lines().filter(|l| l.contains("traffic:")).collect();
+    assert_eq!(steps.len(), 2, "{}", canary.stdout);
+    assert!(steps[0].contains("green 25%, blue 75%") && steps[1].contains("green 100%, blue 0%"), "{steps:?}");
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+
+    let linear = infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve", "-var", "traffic_shift=linear", "-var", "image=nginx:1.29"]).ok();
+    let steps: Vec<&str> = linear.stdout.lines().filter(|l| l.contains("traffic:")).collect();
+    assert_eq!(steps.len(), 4, "{}", linear.stdout);
+    for (step, expected) in steps.iter().zip(["blue 25%, green 75%", "blue 50%, green 50%", "blue 75%, green 25%", "blue 100%, green 0%"]) {
+        assert!(step.contains(expected), "{step} should say {expected}");
+    }
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+}
+
+#[test]
+fn a_listener_rule_can_be_the_production_route() {
+    let (moto, stack) = start();
+    let rule = ["-var", "use_listener_rule=true"];
+    let args = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut all = vec!["apply", "-input=false", "-auto-approve"];
+        all.extend_from_slice(&rule);
+        all.extend_from_slice(extra);
+        all
+    };
+    infra(&stack, Some(&moto), &args(&[])).ok();
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    infra(&stack, Some(&moto), &args(&["-var", "image=nginx:1.28"])).ok();
+    assert_eq!(weights(&stack, &moto, "rule_arn"), only("green"));
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"), "the listener's default action is untouched");
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-detailed-exitcode", "-var", "use_listener_rule=true", "-var", "image=nginx:1.28"]);
+    assert_eq!(plan.code, 0, "{}", plan.all());
+    let revert = infra(&stack, Some(&moto), &["revert", "aws_ecs_service.web"]).ok();
+    assert!(revert.stdout.contains("(ModifyRule)"), "{}", revert.stdout);
+    assert_eq!(weights(&stack, &moto, "rule_arn"), only("blue"));
+}
