@@ -19,7 +19,9 @@ fn start() -> (Moto, Stack) {
 }
 
 fn output(stack: &Stack, moto: &Moto, name: &str) -> String {
-    infra(stack, Some(moto), &["output", "-raw", name]).ok().stdout
+    infra(stack, Some(moto), &["output", "-raw", name])
+        .ok()
+        .stdout
 }
 
 /// The forward weights of a listener's default action or a rule's action, by colour.
@@ -44,13 +46,25 @@ else:
 print(json.dumps(out))
 "#
     );
-    let by_arn: BTreeMap<String, i64> = serde_json::from_str(moto.python(&script).trim()).expect("weights");
+    let by_arn: BTreeMap<String, i64> =
+        serde_json::from_str(moto.python(&script).trim()).expect("weights");
     let blue = output(stack, moto, "blue_arn");
     let green = output(stack, moto, "green_arn");
     by_arn
         .into_iter()
         .filter(|(_, weight)| *weight > 0)
-        .map(|(arn, weight)| (if arn == blue { "blue".to_string() } else if arn == green { "green".to_string() } else { arn }, weight))
+        .map(|(arn, weight)| {
+            (
+                if arn == blue {
+                    "blue".to_string()
+                } else if arn == green {
+                    "green".to_string()
+                } else {
+                    arn
+                },
+                weight,
+            )
+        })
         .collect()
 }
 
@@ -74,10 +88,16 @@ fn deregister_targets(stack: &Stack, moto: &Moto, colour: &str) {
 }
 
 fn history(stack: &Stack) -> Vec<String> {
-    let state: serde_json::Value = serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+    let state: serde_json::Value =
+        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
     state["deployments"]["aws_ecs_service.web"]["history"]
         .as_array()
-        .map(|entries| entries.iter().map(|e| e["action"].as_str().unwrap_or_default().to_string()).collect())
+        .map(|entries| {
+            entries
+                .iter()
+                .map(|e| e["action"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -85,79 +105,207 @@ fn history(stack: &Stack) -> Vec<String> {
 fn deploy_through_the_gate_then_revert_instantly() {
     let (moto, stack) = start();
     // 1. The first apply: blue is live.
-    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
     let deployments = infra(&stack, Some(&moto), &["deployments"]).ok();
-    assert!(deployments.stdout.contains("live:     blue (revision 1)"), "{}", deployments.stdout);
+    assert!(
+        deployments.stdout.contains("live:     blue (revision 1)"),
+        "{}",
+        deployments.stdout
+    );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
-    infra(&stack, Some(&moto), &["plan", "-input=false", "-detailed-exitcode"]).expect_code(0);
+    infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    )
+    .expect_code(0);
 
     // 2. A new image: green is deployed, the gate passes, the listener forwards to green.
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
-    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-var", "image=nginx:1.28"]).ok();
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-var", "image=nginx:1.28"],
+    )
+    .ok();
     assert!(
         plan.stdout.contains("# aws_ecs_service.web will be deployed blue/green: green ← revision 2 (live: blue, revision 1)"),
         "{}",
         plan.stdout
     );
-    assert!(!plan.stdout.contains("aws_ecs_service.web must be replaced"), "{}", plan.stdout);
-    let deploy = infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.28"]).ok();
-    assert!(deploy.stdout.contains("health gate passed"), "{}", deploy.stdout);
-    assert!(deploy.stdout.contains("green is live with revision 2"), "{}", deploy.stdout);
+    assert!(
+        !plan.stdout.contains("aws_ecs_service.web must be replaced"),
+        "{}",
+        plan.stdout
+    );
+    let deploy = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.28",
+        ],
+    )
+    .ok();
+    assert!(
+        deploy.stdout.contains("health gate passed"),
+        "{}",
+        deploy.stdout
+    );
+    assert!(
+        deploy.stdout.contains("green is live with revision 2"),
+        "{}",
+        deploy.stdout
+    );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
 
     // 3. A plan afterwards shows no changes: colours and weights are not drift.
-    let after = infra(&stack, Some(&moto), &["plan", "-input=false", "-detailed-exitcode", "-var", "image=nginx:1.28"]).expect_code(0);
+    let after = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-detailed-exitcode",
+            "-var",
+            "image=nginx:1.28",
+        ],
+    )
+    .expect_code(0);
     assert!(after.stdout.contains("No changes."), "{}", after.stdout);
 
     // 4. Revert: blue is live again, with one mutating call.
     let revert = infra(&stack, Some(&moto), &["revert"]).ok();
-    assert!(revert.stdout.contains("blue is live again (revision 1)"), "{}", revert.stdout);
-    assert!(revert.stdout.contains("1 mutating AWS call (ModifyListener)"), "{}", revert.stdout);
+    assert!(
+        revert.stdout.contains("blue is live again (revision 1)"),
+        "{}",
+        revert.stdout
+    );
+    assert!(
+        revert
+            .stdout
+            .contains("1 mutating AWS call (ModifyListener)"),
+        "{}",
+        revert.stdout
+    );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     let shown = infra(&stack, Some(&moto), &["deployments"]).ok();
-    assert!(shown.stdout.contains("live:     blue (revision 1)"), "{}", shown.stdout);
-    assert!(shown.stdout.contains("standby:  green (revision 2"), "{}", shown.stdout);
+    assert!(
+        shown.stdout.contains("live:     blue (revision 1)"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("standby:  green (revision 2"),
+        "{}",
+        shown.stdout
+    );
 
     // 5. A failing deployment: the new colour never gets healthy targets. No switch, exit 1.
     deregister_targets(&stack, &moto, "green");
     let failed = infra(
         &stack,
         Some(&moto),
-        &["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.29", "-var", "health_gate_timeout_seconds=2"],
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.29",
+            "-var",
+            "health_gate_timeout_seconds=2",
+        ],
     )
     .expect_code(1);
-    assert!(failed.all().contains("health gate failed, traffic was not switched"), "{}", failed.all());
+    assert!(
+        failed
+            .all()
+            .contains("health gate failed, traffic was not switched"),
+        "{}",
+        failed.all()
+    );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
 
     // 9. The history is in the state.
-    assert_eq!(history(&stack), vec!["create", "deploy", "revert", "deploy"]);
+    assert_eq!(
+        history(&stack),
+        vec!["create", "deploy", "revert", "deploy"]
+    );
     let state = stack.read("infra.tfstate.json");
     assert!(state.contains("failed: "), "the failed deploy is recorded");
 
     // A revert with nothing healthy to go back to is refused with the reason.
     deregister_targets(&stack, &moto, "blue");
-    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.29", "-var", "health_gate_timeout_seconds=1"]).expect_code(1);
+    infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.29",
+            "-var",
+            "health_gate_timeout_seconds=1",
+        ],
+    )
+    .expect_code(1);
     let refused = infra(&stack, Some(&moto), &["revert"]).expect_code(1);
-    assert!(refused.stderr.contains("cannot revert aws_ecs_service.web"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("cannot revert aws_ecs_service.web"),
+        "{}",
+        refused.stderr
+    );
 
-    let destroy = infra(&stack, Some(&moto), &["destroy", "-input=false", "-auto-approve"]).ok();
-    assert!(destroy.stdout.contains("Destroy complete!"), "{}", destroy.stdout);
+    let destroy = infra(
+        &stack,
+        Some(&moto),
+        &["destroy", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    assert!(
+        destroy.stdout.contains("Destroy complete!"),
+        "{}",
+        destroy.stdout
+    );
     let services = moto.python(
         "import boto3\nr = boto3.client('ecs').describe_services(cluster='web', services=['web-blue', 'web-green'])\nprint(sorted(s['status'] for s in r['services']))",
     );
-    assert!(!services.contains("ACTIVE'") || services.contains("INACTIVE"), "{services}");
-    assert!(!services.contains("'ACTIVE'"), "colour services left behind: {services}");
+    assert!(
+        !services.contains("ACTIVE'") || services.contains("INACTIVE"),
+        "{services}"
+    );
+    assert!(
+        !services.contains("'ACTIVE'"),
+        "colour services left behind: {services}"
+    );
 }
 
 #[test]
 fn a_5xx_spike_during_the_bake_reverts_automatically() {
     let (moto, stack) = start();
-    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     let green = output(&stack, &moto, "green_arn");
-    let suffix = green.split_once(":targetgroup/").map(|(_, rest)| format!("targetgroup/{rest}")).unwrap();
+    let suffix = green
+        .split_once(":targetgroup/")
+        .map(|(_, rest)| format!("targetgroup/{rest}"))
+        .unwrap();
     moto.python(&format!(
         r#"
 import boto3
@@ -172,12 +320,26 @@ cw.put_metric_data(Namespace='AWS/ApplicationELB', MetricData=[
     let spiked = infra(
         &stack,
         Some(&moto),
-        &["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.28", "-var", "bake_time_in_minutes=0.05"],
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.28",
+            "-var",
+            "bake_time_in_minutes=0.05",
+        ],
     )
     .expect_code(1);
     let all = spiked.all();
-    assert!(all.contains("reverted automatically during the bake"), "{all}");
-    assert!(all.contains("HTTPCode_Target_5XX_Count"), "the metric is named: {all}");
+    assert!(
+        all.contains("reverted automatically during the bake"),
+        "{all}"
+    );
+    assert!(
+        all.contains("HTTPCode_Target_5XX_Count"),
+        "the metric is named: {all}"
+    );
     assert!(all.contains("30.0%"), "the value is named: {all}");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(history(&stack), vec!["create", "auto-revert"]);
@@ -186,19 +348,72 @@ cw.put_metric_data(Namespace='AWS/ApplicationELB', MetricData=[
 #[test]
 fn canary_and_linear_shift_traffic_in_steps() {
     let (moto, stack) = start();
-    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve", "-var", "traffic_shift=canary"]).ok();
+    infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "traffic_shift=canary",
+        ],
+    )
+    .ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
-    let canary = infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve", "-var", "traffic_shift=canary", "-var", "image=nginx:1.28"]).ok();
-    let steps: Vec<&str> = canary.stdout.lines().filter(|l| l.contains("traffic:")).collect();
+    let canary = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "traffic_shift=canary",
+            "-var",
+            "image=nginx:1.28",
+        ],
+    )
+    .ok();
+    let steps: Vec<&str> = canary
+        .stdout
+        .lines()
+        .filter(|l| l.contains("traffic:"))
+        .collect();
     assert_eq!(steps.len(), 2, "{}", canary.stdout);
-    assert!(steps[0].contains("green 25%, blue 75%") && steps[1].contains("green 100%, blue 0%"), "{steps:?}");
+    assert!(
+        steps[0].contains("green 25%, blue 75%") && steps[1].contains("green 100%, blue 0%"),
+        "{steps:?}"
+    );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
 
-    let linear = infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve", "-var", "traffic_shift=linear", "-var", "image=nginx:1.29"]).ok();
-    let steps: Vec<&str> = linear.stdout.lines().filter(|l| l.contains("traffic:")).collect();
+    let linear = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "traffic_shift=linear",
+            "-var",
+            "image=nginx:1.29",
+        ],
+    )
+    .ok();
+    let steps: Vec<&str> = linear
+        .stdout
+        .lines()
+        .filter(|l| l.contains("traffic:"))
+        .collect();
     assert_eq!(steps.len(), 4, "{}", linear.stdout);
-    for (step, expected) in steps.iter().zip(["blue 25%, green 75%", "blue 50%, green 50%", "blue 75%, green 25%", "blue 100%, green 0%"]) {
+    for (step, expected) in steps.iter().zip([
+        "blue 25%, green 75%",
+        "blue 50%, green 50%",
+        "blue 75%, green 25%",
+        "blue 100%, green 0%",
+    ]) {
         assert!(step.contains(expected), "{step} should say {expected}");
     }
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
@@ -219,8 +434,24 @@ fn a_listener_rule_can_be_the_production_route() {
     register_target(&stack, &moto, "blue", "10.0.0.10");
     infra(&stack, Some(&moto), &args(&["-var", "image=nginx:1.28"])).ok();
     assert_eq!(weights(&stack, &moto, "rule_arn"), only("green"));
-    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"), "the listener's default action is untouched");
-    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-detailed-exitcode", "-var", "use_listener_rule=true", "-var", "image=nginx:1.28"]);
+    assert_eq!(
+        weights(&stack, &moto, "listener_arn"),
+        only("blue"),
+        "the listener's default action is untouched"
+    );
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-detailed-exitcode",
+            "-var",
+            "use_listener_rule=true",
+            "-var",
+            "image=nginx:1.28",
+        ],
+    );
     assert_eq!(plan.code, 0, "{}", plan.all());
     let revert = infra(&stack, Some(&moto), &["revert", "aws_ecs_service.web"]).ok();
     assert!(revert.stdout.contains("(ModifyRule)"), "{}", revert.stdout);

@@ -5,6 +5,8 @@ mod crash;
 mod errors;
 mod lifecycle;
 mod locking;
+mod plan_file;
+mod team;
 
 use infra_testkit::{infra_command, run, Moto, Run, Stack};
 

@@ -36,9 +36,18 @@ impl Workdir {
         };
         let colour =
             !no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-        let workspace = std::env::var("INFRA_WORKSPACE")
+        let workspace = match std::env::var("INFRA_WORKSPACE")
             .or_else(|_| std::env::var("TF_WORKSPACE"))
-            .unwrap_or_else(|_| infra_state::workspace::current(&dir));
+        {
+            // The name becomes a directory and an S3 key segment: refuse `..` and friends.
+            Ok(name) if !infra_state::workspace::valid_name(&name) => {
+                return Err(anyhow!(
+                    "INFRA_WORKSPACE/TF_WORKSPACE: invalid workspace name `{name}`: use letters, digits, `-`, `_` and `.`"
+                ))
+            }
+            Ok(name) => name,
+            Err(_) => infra_state::workspace::current(&dir),
+        };
         Ok(Workdir {
             dir,
             style: Style { colour },
@@ -95,7 +104,27 @@ pub fn input_variables(
     sources: &[VariableSource],
     interactive: bool,
 ) -> Result<InputVariables> {
+    input_variables_with(work, config, None, sources, interactive)
+}
+
+/// As [`input_variables`], starting from the values a saved plan recorded (its `variables`
+/// section; sensitive ones are masked there and come from the usual sources).
+pub fn input_variables_with(
+    work: &Workdir,
+    config: &Config,
+    saved: Option<&serde_json::Value>,
+    sources: &[VariableSource],
+    interactive: bool,
+) -> Result<InputVariables> {
     let mut inputs = InputVariables::new();
+    for (name, entry) in saved.and_then(|v| v.as_object()).into_iter().flatten() {
+        let raw = match &entry["value"] {
+            serde_json::Value::Null => continue,
+            serde_json::Value::String(text) => format!("{name}={text}"),
+            other => format!("{name}={other}"),
+        };
+        check(inputs.add_cli(&raw), work.style)?;
+    }
     inputs.add_environment(std::env::vars());
     check(inputs.add_auto_files(&work.dir), work.style)?;
     for source in sources {

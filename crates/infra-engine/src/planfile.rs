@@ -125,10 +125,72 @@ fn resource_change_json(change: &ResourceChange) -> Json {
         );
     }
     object.insert("change".into(), Json::Object(inner));
-    if let Some(reason) = change.reason {
+    // Terraform gives no reason for a plain create (even of an object deleted outside) or for a
+    // destroy plan; our section keeps the exact reason for `show FILE`.
+    if let Some(reason) = change
+        .reason
+        .filter(|r| !matches!(r, Reason::DeletedOutside | Reason::Destroy))
+    {
         object.insert("action_reason".into(), json!(reason.terraform_name()));
     }
     Json::Object(object)
+}
+
+/// Our name for a reason, in the `infra` section: unlike Terraform's `action_reason`, one name
+/// per [`Reason`], so that a plan read back renders as it was printed.
+fn reason_name(reason: Reason) -> &'static str {
+    match reason {
+        Reason::DeletedOutside => "deleted_outside",
+        Reason::Destroy => "destroy",
+        other => other.terraform_name(),
+    }
+}
+
+fn reason_from_name(name: &str) -> Option<Reason> {
+    match name {
+        "deleted_outside" => Some(Reason::DeletedOutside),
+        "destroy" => Some(Reason::Destroy),
+        other => Reason::from_terraform_name(other),
+    }
+}
+
+fn string_list(value: &Json) -> Vec<&str> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Json::as_str)
+        .collect()
+}
+
+/// One entry of `resource_drift`, read back for display.
+fn drift_from_json(
+    entry: &Json,
+    not_ours: impl Fn(&str) -> PlanFileError,
+) -> Result<ResourceChange, PlanFileError> {
+    let address = entry["address"]
+        .as_str()
+        .and_then(|t| t.parse::<Address>().ok())
+        .ok_or_else(|| not_ours(&format!("bad drift address {}", entry["address"])))?;
+    let change = &entry["change"];
+    let action = Action::from_terraform_actions(&string_list(&change["actions"]))
+        .ok_or_else(|| not_ours(&format!("bad drift action for {address}")))?;
+    Ok(ResourceChange {
+        address,
+        resource_type: entry["type"].as_str().unwrap_or_default().to_string(),
+        action,
+        reason: None,
+        before: Value::from_json_parts(&change["before"], &Json::Null, &change["before_sensitive"]),
+        after: Value::from_json_parts(
+            &change["after"],
+            &change["after_unknown"],
+            &change["after_sensitive"],
+        ),
+        replace_paths: vec![],
+        dependencies: vec![],
+        create_before_destroy: false,
+        deployment: None,
+    })
 }
 
 fn module_tree(resources: Vec<(Address, Json)>) -> Json {
@@ -334,6 +396,7 @@ fn infra_section(plan: &Plan) -> Json {
             "address": c.address.to_string(),
             "type": c.resource_type,
             "action": c.action.terraform_actions(),
+            "reason": c.reason.map(reason_name),
             "dependencies": c.dependencies.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
             "create_before_destroy": c.create_before_destroy,
             "deployment": c.deployment.as_ref().map(|d| json!({
@@ -401,10 +464,15 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
             .get(&address.to_string())
             .map(|c| &c["change"])
             .unwrap_or(&Json::Null);
-        let reason = changes_json
-            .get(&address.to_string())
-            .and_then(|c| c["action_reason"].as_str())
-            .and_then(Reason::from_terraform_name);
+        let reason = step["reason"]
+            .as_str()
+            .and_then(reason_from_name)
+            .or_else(|| {
+                changes_json
+                    .get(&address.to_string())
+                    .and_then(|c| c["action_reason"].as_str())
+                    .and_then(Reason::from_terraform_name)
+            });
         let dependencies = step["dependencies"]
             .as_array()
             .into_iter()
@@ -494,9 +562,15 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
             ))
         })
         .collect::<Result<BTreeMap<_, _>, PlanFileError>>()?;
+    let drift = document["resource_drift"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|entry| drift_from_json(entry, not_ours))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Plan {
         changes,
-        drift: vec![],
+        drift,
         outputs,
         variables: BTreeMap::new(),
         destroy: section["destroy"].as_bool().unwrap_or(false),

@@ -319,17 +319,18 @@ fn render_change(before: &Value, after: &Value, indent: usize, style: Style) -> 
     }
     if let (Value::String(b), Value::String(a)) = (before, after) {
         if let (Some(b_lines), Some(a_lines)) = (json_lines(b), json_lines(a)) {
+            // The closing line aligns with the attribute name, as Terraform's does.
             return format!(
                 "jsonencode(\n{}{})",
                 line_diff(&b_lines, &a_lines, indent, style),
-                pad(indent + 4)
+                pad(indent)
             );
         }
         if b.contains('\n') || a.contains('\n') {
             return format!(
                 "<<-EOT\n{}{}EOT",
                 line_diff(b, a, indent, style),
-                pad(indent + 4)
+                pad(indent)
             );
         }
     }
@@ -400,16 +401,26 @@ fn json_lines(text: &str) -> Option<String> {
     serde_json::to_string_pretty(&json).ok()
 }
 
-/// A line diff with three lines of context; unchanged runs beyond that are summarised.
+/// A line diff with three lines of context; the unchanged lines left out are counted, so that
+/// a reader knows the document goes on.
 fn line_diff(before: &str, after: &str, indent: usize, style: Style) -> String {
     let diff = TextDiff::from_lines(before, after);
     let mut out = String::new();
     let body = pad(indent + 4);
-    for (index, group) in diff.grouped_ops(3).iter().enumerate() {
-        if index > 0 {
-            out.push_str(&format!("{body}  # (unchanged lines hidden)\n"));
+    let hidden = |out: &mut String, count: usize| {
+        if count > 0 {
+            let noun = if count == 1 { "line" } else { "lines" };
+            out.push_str(&format!("{body}# ({count} unchanged {noun} hidden)\n"));
         }
-        for op in group {
+    };
+    let mut shown_until = 0;
+    for group in diff.grouped_ops(3) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        hidden(&mut out, first.old_range().start - shown_until);
+        shown_until = last.old_range().end;
+        for op in &group {
             for change in diff.iter_changes(op) {
                 let line = change.value().trim_end_matches('\n');
                 let marker = match change.tag() {
@@ -421,6 +432,10 @@ fn line_diff(before: &str, after: &str, indent: usize, style: Style) -> String {
             }
         }
     }
+    hidden(
+        &mut out,
+        diff.old_slices().len().saturating_sub(shown_until),
+    );
     out
 }
 
@@ -453,6 +468,21 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\"value\": \"3\""));
+    }
+
+    #[test]
+    fn unchanged_lines_left_out_are_counted() {
+        let before: String = (1..=20).map(|i| format!("line {i}\n")).collect();
+        let after = before.replace("line 10\n", "line ten\n");
+        let text = render_change(
+            &Value::string(&before),
+            &Value::string(&after),
+            6,
+            Style::plain(),
+        );
+        assert!(text.contains("# (6 unchanged lines hidden)"), "{text}");
+        assert!(text.contains("# (7 unchanged lines hidden)"), "{text}");
+        assert!(text.ends_with("\n      EOT"), "{text}");
     }
 
     #[test]

@@ -23,7 +23,28 @@ pub async fn run(
     destroy: bool,
 ) -> Result<Exit> {
     let config = session::load_config(work)?;
-    let inputs = session::input_variables(work, &config, sources, args.plan.variables.input)?;
+    // A saved plan carries its variables (all but the sensitive ones, which are masked).
+    let saved_plan = match &args.plan_file {
+        Some(file) => {
+            let path = work.path(file);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading the plan file {}", path.display()))?;
+            let document: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("the plan file {} is not valid JSON", path.display()))?;
+            Some((path, text, document))
+        }
+        None => None,
+    };
+    let saved_variables = saved_plan
+        .as_ref()
+        .map(|(_, _, document)| &document["variables"]);
+    let inputs = session::input_variables_with(
+        work,
+        &config,
+        saved_variables,
+        sources,
+        args.plan.variables.input,
+    )?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let settings = check(evaluator.provider_settings(), work.style)?;
     let (aws, registry) = session::provider(settings.clone());
@@ -40,12 +61,9 @@ pub async fn run(
         show_refresh: false,
     };
 
-    let (plan, state, data) = match &args.plan_file {
-        Some(file) => {
-            let path = work.path(file);
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading the plan file {}", path.display()))?;
-            let plan = infra_engine::planfile::from_json(&path.display().to_string(), &text)?;
+    let (plan, state, data) = match &saved_plan {
+        Some((path, text, _)) => {
+            let plan = infra_engine::planfile::from_json(&path.display().to_string(), text)?;
             // With no state yet, the state the plan was made against is the new one it names.
             let state = backend.read()?.unwrap_or_else(|| State {
                 lineage: plan.basis.lineage.clone(),

@@ -115,6 +115,11 @@ pub fn s3_backend(
     backend: &BackendConfig,
     _aws: &Arc<Aws>,
 ) -> Result<Box<dyn Backend>> {
+    Ok(Box::new(s3_backend_for(work, backend)?))
+}
+
+/// The S3 backend itself, for commands that need more than [`Backend`] (workspaces).
+pub fn s3_backend_for(work: &Workdir, backend: &BackendConfig) -> Result<S3Backend> {
     let mut settings: BTreeMap<String, String> = backend
         .settings
         .iter()
@@ -148,9 +153,9 @@ pub fn s3_backend(
         region: settings.get("region").cloned(),
         default_tags: Default::default(),
     });
-    Ok(Box::new(S3Backend::new(
+    Ok(S3Backend::new(
         aws,
         config,
         tokio::runtime::Handle::current(),
-    )))
+    ))
 }

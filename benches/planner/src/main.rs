@@ -1,0 +1,395 @@
+//! The planner in release mode, without AWS: what `infra plan -refresh=false` does with an empty
+//! state (load and parse the `.tf` files, evaluate, check schemas, order, plan, render the text)
+//! for synthetic configurations of 1,000 and 10,000 resources, phase by phase.
+//!
+//! The registry here is schema-only: the six resource types of the synthetic stack (VPC, subnet,
+//! security group, target group, ECS cluster, log group) with schemas copied from infra-aws,
+//! and no provider-specific `validate`/`normalize` hooks. Their AWS operations are never
+//! called (a plan with no refresh makes no AWS request) and fail if they were. It is a
+//! stand-in for infra-aws's registry, which would bring the AWS SDK into a release build.
+//!
+//! Run: `cargo run --release --manifest-path benches/planner/Cargo.toml -- [RUNS] [SIZES...]`
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use infra_config::{Evaluator, InputVariables};
+use infra_core::{
+    Address, Attribute, Block, Check, Operation, ProviderError, ProviderSettings, Registry,
+    ResourceType, Schema, Type, Value,
+};
+use infra_engine::planner::{self, PlanInput, PlanOptions};
+use infra_state::State;
+
+struct SchemaOnly {
+    name: &'static str,
+    schema: Schema,
+}
+
+fn never() -> ProviderError {
+    ProviderError::new("the planner bench's registry has schemas only")
+}
+
+#[async_trait::async_trait]
+impl ResourceType for SchemaOnly {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    async fn create(&self, _: &Operation, _: &Value) -> Result<Value, ProviderError> {
+        Err(never())
+    }
+    async fn update(&self, _: &Operation, _: &Value, _: &Value) -> Result<Value, ProviderError> {
+        Err(never())
+    }
+    async fn delete(&self, _: &Operation, _: &Value) -> Result<(), ProviderError> {
+        Err(never())
+    }
+    async fn read_many(&self, _: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Err(never())
+    }
+    async fn find_created(&self, _: &Operation, _: &Value) -> Result<Option<Value>, ProviderError> {
+        Err(never())
+    }
+}
+
+/// Schemas as in crates/infra-aws/src/resources/*.rs (copied; keep in step when they change).
+fn registry() -> Registry {
+    let id = || Attribute::computed("id", Type::String);
+    let arn = || Attribute::computed("arn", Type::String);
+    let vpc = Schema::new()
+        .attr(id())
+        .attr(arn())
+        .attr(
+            Attribute::required("cidr_block", Type::String)
+                .force_new()
+                .check(Check::Cidr),
+        )
+        .attr(Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)))
+        .attr(Attribute::optional("enable_dns_hostnames", Type::Bool).default(Value::Bool(false)))
+        .attr(
+            Attribute::optional("instance_tenancy", Type::String)
+                .default(Value::string("default"))
+                .force_new()
+                .check(Check::OneOf(&["default", "dedicated"])),
+        )
+        .attr(Attribute::computed(
+            "default_security_group_id",
+            Type::String,
+        ))
+        .attr(Attribute::computed("main_route_table_id", Type::String))
+        .attr(Attribute::computed("default_route_table_id", Type::String))
+        .attr(Attribute::computed("dhcp_options_id", Type::String))
+        .attr(Attribute::computed("owner_id", Type::String))
+        .with_tags();
+    let subnet = Schema::new()
+        .attr(id())
+        .attr(arn())
+        .attr(Attribute::required("vpc_id", Type::String).force_new())
+        .attr(
+            Attribute::required("cidr_block", Type::String)
+                .force_new()
+                .check(Check::Cidr),
+        )
+        .attr(Attribute::optional_computed("availability_zone", Type::String).force_new())
+        .attr(Attribute::computed("availability_zone_id", Type::String))
+        .attr(
+            Attribute::optional("map_public_ip_on_launch", Type::Bool).default(Value::Bool(false)),
+        )
+        .attr(Attribute::computed("owner_id", Type::String))
+        .with_tags();
+    let rule = || {
+        let empty = || Value::List(Vec::new());
+        Schema::new()
+            .attr(Attribute::required("from_port", Type::Number).check(Check::Port))
+            .attr(Attribute::required("to_port", Type::Number).check(Check::Port))
+            .attr(Attribute::required("protocol", Type::String))
+            .attr(Attribute::optional("cidr_blocks", Type::list(Type::String)).default(empty()))
+            .attr(
+                Attribute::optional("ipv6_cidr_blocks", Type::list(Type::String)).default(empty()),
+            )
+            .attr(Attribute::optional("prefix_list_ids", Type::list(Type::String)).default(empty()))
+            .attr(Attribute::optional("security_groups", Type::set(Type::String)).default(empty()))
+            .attr(Attribute::optional("self", Type::Bool).default(Value::Bool(false)))
+            .attr(Attribute::optional("description", Type::String).default(Value::string("")))
+    };
+    let security_group = Schema::new()
+        .attr(id())
+        .attr(arn())
+        .attr(Attribute::optional_computed("name", Type::String).force_new())
+        .attr(Attribute::optional("name_prefix", Type::String).force_new())
+        .attr(
+            Attribute::optional("description", Type::String)
+                .default(Value::string("Managed by Terraform"))
+                .force_new(),
+        )
+        .attr(Attribute::optional_computed("vpc_id", Type::String).force_new())
+        .attr(Attribute::optional("revoke_rules_on_delete", Type::Bool).default(Value::Bool(false)))
+        .attr(Attribute::computed("owner_id", Type::String))
+        .block(Block::set("ingress", rule()))
+        .block(Block::set("egress", rule()))
+        .with_tags();
+    let health_check = Schema::new()
+        .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(true)))
+        .attr(Attribute::optional_computed("path", Type::String))
+        .attr(Attribute::optional_computed("matcher", Type::String))
+        .attr(
+            Attribute::optional("interval", Type::Number)
+                .default(Value::Number(30.0))
+                .check(Check::Range(5, 300)),
+        )
+        .attr(Attribute::optional_computed("timeout", Type::Number).check(Check::Range(2, 120)))
+        .attr(
+            Attribute::optional("healthy_threshold", Type::Number)
+                .default(Value::Number(3.0))
+                .check(Check::Range(2, 10)),
+        )
+        .attr(
+            Attribute::optional("unhealthy_threshold", Type::Number)
+                .default(Value::Number(3.0))
+                .check(Check::Range(2, 10)),
+        )
+        .attr(Attribute::optional("port", Type::String).default(Value::string("traffic-port")))
+        .attr(
+            Attribute::optional("protocol", Type::String)
+                .default(Value::string("HTTP"))
+                .check(Check::OneOf(&["HTTP", "HTTPS", "TCP"])),
+        );
+    let target_group = Schema::new()
+        .attr(id())
+        .attr(arn())
+        .attr(Attribute::computed("arn_suffix", Type::String))
+        .attr(Attribute::optional_computed("name", Type::String).force_new())
+        .attr(
+            Attribute::optional("port", Type::Number)
+                .check(Check::Port)
+                .force_new(),
+        )
+        .attr(
+            Attribute::optional("protocol", Type::String)
+                .check(Check::OneOf(&[
+                    "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE",
+                ]))
+                .force_new(),
+        )
+        .attr(
+            Attribute::optional("target_type", Type::String)
+                .default(Value::string("instance"))
+                .check(Check::OneOf(&["instance", "ip", "lambda", "alb"]))
+                .force_new(),
+        )
+        .attr(Attribute::optional("vpc_id", Type::String).force_new())
+        .attr(
+            Attribute::optional("deregistration_delay", Type::Number)
+                .default(Value::Number(300.0))
+                .check(Check::Range(0, 3600)),
+        )
+        .block(Block::single("health_check", health_check))
+        .with_tags();
+    let cluster = Schema::new()
+        .attr(id())
+        .attr(arn())
+        .attr(Attribute::required("name", Type::String).force_new())
+        .block(Block::set(
+            "setting",
+            Schema::new()
+                .attr(
+                    Attribute::required("name", Type::String)
+                        .check(Check::OneOf(&["containerInsights"])),
+                )
+                .attr(
+                    Attribute::required("value", Type::String)
+                        .check(Check::OneOf(&["enabled", "disabled", "enhanced"])),
+                ),
+        ))
+        .with_tags();
+    let log_group = Schema::new()
+        .attr(id())
+        .attr(arn())
+        .attr(Attribute::required("name", Type::String).force_new())
+        .attr(
+            Attribute::optional("retention_in_days", Type::Number)
+                .default(Value::Number(0.0))
+                .check(Check::Range(0, 3653)),
+        )
+        .with_tags();
+    let mut registry = Registry::new();
+    for (name, schema) in [
+        ("aws_vpc", vpc),
+        ("aws_subnet", subnet),
+        ("aws_security_group", security_group),
+        ("aws_lb_target_group", target_group),
+        ("aws_ecs_cluster", cluster),
+        ("aws_cloudwatch_log_group", log_group),
+    ] {
+        registry.register_resource(Arc::new(SchemaOnly { name, schema }));
+    }
+    registry
+}
+
+/// The same stack as scripts/bench-common.py's `synthetic_resources`: COUNT resources cycling
+/// through the six types, each its own block; subnets, security groups and target groups
+/// reference their group's VPC.
+fn synthetic(count: usize) -> String {
+    let mut out = String::from("provider \"aws\" {\n  region = \"us-east-1\"\n}\n");
+    for index in 0..count {
+        let group = index / 6;
+        let vpc = format!("aws_vpc.v{group}");
+        out.push('\n');
+        out.push_str(&match index % 6 {
+            0 => format!(
+                "resource \"aws_vpc\" \"v{group}\" {{\n  cidr_block = \"10.{}.0.0/16\"\n  tags = {{\n    Name = \"b-{group}\"\n  }}\n}}\n",
+                group % 250
+            ),
+            1 => format!(
+                "resource \"aws_subnet\" \"s{group}\" {{\n  vpc_id     = {vpc}.id\n  cidr_block = cidrsubnet({vpc}.cidr_block, 8, 1)\n  availability_zone = \"us-east-1a\"\n}}\n"
+            ),
+            2 => format!(
+                "resource \"aws_security_group\" \"g{group}\" {{\n  name        = \"b-{group}\"\n  description = \"bench\"\n  vpc_id      = {vpc}.id\n  ingress {{\n    from_port   = 80\n    to_port     = 80\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }}\n}}\n"
+            ),
+            3 => format!(
+                "resource \"aws_lb_target_group\" \"t{group}\" {{\n  name        = \"b-tg-{group}\"\n  port        = 8080\n  protocol    = \"HTTP\"\n  target_type = \"ip\"\n  vpc_id      = {vpc}.id\n  health_check {{\n    path = \"/health\"\n  }}\n}}\n"
+            ),
+            4 => format!("resource \"aws_ecs_cluster\" \"c{group}\" {{\n  name = \"b-{group}\"\n}}\n"),
+            _ => format!(
+                "resource \"aws_cloudwatch_log_group\" \"l{group}\" {{\n  name              = \"/b/{group}\"\n  retention_in_days = 7\n}}\n"
+            ),
+        });
+    }
+    out
+}
+
+const PHASES: [&str; 7] = [
+    "load+parse",
+    "evaluator",
+    "schemas",
+    "dependencies+order",
+    "plan",
+    "render",
+    "total",
+];
+
+/// One `plan -refresh=false` of the stack in `dir` against an empty state: phase durations,
+/// and the number of planned changes.
+fn plan_once(dir: &Path, registry: &Registry) -> ([Duration; 7], usize, usize) {
+    let mut marks = [Duration::ZERO; 7];
+    let started = Instant::now();
+    let mut last = started;
+    let mut mark = |index: usize| {
+        let now = Instant::now();
+        marks[index] = now - last;
+        last = now;
+    };
+    let config = infra_config::load(dir).expect("the synthetic stack loads");
+    mark(0);
+    let inputs = InputVariables::new();
+    let evaluator = Evaluator::new(&config, &inputs, "default").expect("evaluator");
+    let settings: ProviderSettings = evaluator.provider_settings().expect("provider settings");
+    mark(1);
+    let problems = config.validate_schemas(registry);
+    assert!(!problems.has_errors(), "schema problems: {problems:?}");
+    mark(2);
+    let dependencies = evaluator.dependencies().expect("dependencies");
+    let _order = planner::resource_order(&config, &dependencies).expect("order");
+    mark(3);
+    let state = State::new();
+    let options = PlanOptions {
+        destroy: false,
+        targets: Vec::<Address>::new(),
+        replace: Vec::new(),
+    };
+    let plan = planner::plan(PlanInput {
+        config: &config,
+        evaluator: &evaluator,
+        registry,
+        state: &state,
+        deleted_outside: &BTreeSet::new(),
+        data: &BTreeMap::new(),
+        settings: &settings,
+        options: &options,
+    })
+    .expect("plan");
+    mark(4);
+    let text = infra_render::plan_text(&plan, infra_render::Style { colour: false });
+    mark(5);
+    marks[6] = started.elapsed();
+    (marks, plan.changes.len(), text.len())
+}
+
+/// The process's peak resident set so far (VmHWM), in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let runs: usize = arguments.first().and_then(|a| a.parse().ok()).unwrap_or(5);
+    let mut sizes: Vec<usize> = arguments
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        sizes = vec![1_000, 10_000];
+    }
+    sizes.sort_unstable();
+    let registry = registry();
+    let root: PathBuf =
+        std::env::temp_dir().join(format!("infra-planner-bench-{}", std::process::id()));
+    println!("planner bench (release, schema-only registry), {runs} runs per size");
+    let mut medians = Vec::new();
+    for &size in &sizes {
+        let dir = root.join(size.to_string());
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let text = synthetic(size);
+        std::fs::write(dir.join("main.tf"), &text).expect("write main.tf");
+        let mut samples: Vec<[Duration; 7]> = Vec::new();
+        let mut rendered = 0;
+        for _ in 0..runs {
+            let (marks, changes, text_len) = plan_once(&dir, &registry);
+            assert_eq!(changes, size, "every resource is planned for creation");
+            rendered = text_len;
+            samples.push(marks);
+        }
+        let median = |phase: usize| {
+            let mut values: Vec<f64> = samples.iter().map(|s| s[phase].as_secs_f64()).collect();
+            values.sort_by(f64::total_cmp);
+            values[values.len() / 2]
+        };
+        println!(
+            "\n{size} resources ({:.2} MB of HCL, {:.1} MB of plan text), peak RSS so far {:.0} MB",
+            text.len() as f64 / 1e6,
+            rendered as f64 / 1e6,
+            peak_rss_mb()
+        );
+        for (phase, name) in PHASES.iter().enumerate() {
+            println!("  {name:<20} median {:>8.1} ms", median(phase) * 1e3);
+        }
+        medians.push((size, median(6)));
+    }
+    if let (Some(&(small, small_time)), Some(&(large, large_time))) =
+        (medians.first(), medians.last())
+    {
+        if large > small {
+            println!(
+                "\nratio {large}/{small}: {:.1}x time for {:.0}x resources",
+                large_time / small_time,
+                large as f64 / small as f64
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
