@@ -1,12 +1,18 @@
-"""moto in server mode, as `moto_server` runs it, with one addition: CloudWatch requests in the
+"""moto in server mode, as `moto_server` runs it, with two additions. CloudWatch requests in the
 rpc-v2-cbor protocol (the only one aws-sdk-cloudwatch for Rust speaks) are translated to moto's
 JSON protocol and the answers back, with botocore's own codecs. Every other request goes to
 moto untouched. moto 5.2.5 routes only CloudWatch's query and JSON protocols, so without this
 the SDK's PutMetricData and GetMetricStatistics get 404.
 
+It also loads AWS managed IAM policies, which moto leaves out by default.
+
 Usage: python moto_server.py PORT   (exits when its parent process exits)
 """
 import datetime, gzip, io, json, os, sys, threading, time
+
+# AWS managed policies (arn:aws:iam::aws:policy/...) exist, as in AWS: stacks attach
+# AmazonECSTaskExecutionRolePolicy. Set before moto is imported.
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 import botocore.session
 from botocore.parsers import BaseCBORParser, JSONParser
 from botocore.serialize import RpcV2CBORSerializer
