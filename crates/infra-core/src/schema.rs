@@ -134,6 +134,10 @@ pub struct Block {
     pub force_new: bool,
     pub min_items: usize,
     pub max_items: Option<usize>,
+    /// Terraform's Optional+Computed blocks: when the configuration has none of these blocks,
+    /// the object keeps what AWS has instead of planning them away (a security group whose
+    /// rules are separate rule resources).
+    pub computed: bool,
 }
 
 impl Block {
@@ -145,6 +149,7 @@ impl Block {
             force_new: false,
             min_items: 0,
             max_items: None,
+            computed: false,
         }
     }
     pub fn set(name: &'static str, schema: Schema) -> Block {
@@ -162,6 +167,10 @@ impl Block {
     }
     pub fn force_new(mut self) -> Block {
         self.force_new = true;
+        self
+    }
+    pub fn computed(mut self) -> Block {
+        self.computed = true;
         self
     }
     pub fn required(mut self) -> Block {

@@ -164,6 +164,12 @@ fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) ->
                     .collect(),
             ),
             Value::Unknown => Value::Unknown,
+            // None configured: a computed block keeps the prior object's (unknown on create).
+            _ if block.computed => match prior.map(|p| p.get(block.name)) {
+                Some(previous) if !previous.is_null() => previous.clone(),
+                Some(_) => Value::List(vec![]),
+                None => Value::Unknown,
+            },
             _ => Value::List(vec![]),
         };
         out.insert(block.name.to_string(), items);

@@ -118,6 +118,23 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The drift worth showing a person: objects deleted outside infra, and objects changed
+    /// outside that this plan changes. As in Terraform (1.2 and later), drift that leads to no
+    /// change, such as rules that separate resources added to a group, is left out of the human
+    /// plan; the plan file keeps all of it in `resource_drift`.
+    pub fn relevant_drift(&self) -> Vec<&ResourceChange> {
+        let changed: std::collections::BTreeSet<&Address> = self
+            .changes
+            .iter()
+            .filter(|change| change.action.is_change())
+            .map(|change| &change.address)
+            .collect();
+        self.drift
+            .iter()
+            .filter(|drift| drift.action == Action::Delete || changed.contains(&drift.address))
+            .collect()
+    }
+
     pub fn has_changes(&self) -> bool {
         self.changes.iter().any(|c| c.action.is_change())
             || self.outputs.values().any(|o| o.action.is_change())

@@ -21,14 +21,15 @@ use values::{render_object_diff, render_value};
 /// The whole human plan, as `infra plan` prints it.
 pub fn plan_text(plan: &Plan, style: Style) -> String {
     let mut out = String::new();
-    if !plan.drift.is_empty() {
+    let drift = plan.relevant_drift();
+    if !drift.is_empty() {
         let _ = writeln!(
             out,
             "\n{}\n",
             style.bold("Note: Objects have changed outside of infra")
         );
         out.push_str("infra detected the following changes made outside of infra since the last \"infra apply\":\n\n");
-        for change in &plan.drift {
+        for change in drift {
             out.push_str(&change_text(change, style, true));
             out.push('\n');
         }

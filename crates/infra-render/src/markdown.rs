@@ -51,13 +51,14 @@ pub fn plan_markdown(plan: &Plan) -> String {
         }
         out.push('\n');
     }
-    if !plan.drift.is_empty() {
+    let drift = plan.relevant_drift();
+    if !drift.is_empty() {
         let _ = writeln!(
             out,
             "<details><summary>Changed outside infra ({})</summary>\n",
-            plan.drift.len()
+            drift.len()
         );
-        for change in &plan.drift {
+        for change in drift {
             let _ = writeln!(out, "- `{}`", change.address);
         }
         out.push_str("\n</details>\n");

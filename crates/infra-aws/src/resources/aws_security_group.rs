@@ -5,7 +5,9 @@
 //! change authorizes and revokes only the difference, and a read reports the rules in the
 //! configuration's shape whenever AWS holds exactly those atoms. Like the Terraform provider,
 //! the allow-all egress rule AWS adds to a new group is removed, so the configured `egress`
-//! blocks are the whole truth.
+//! blocks are the whole truth. With no `ingress` (or `egress`) block at all, the group's rules
+//! in that direction are not managed here (Optional+Computed, as in the provider): rules from
+//! `aws_security_group_rule` or `aws_vpc_security_group_*_rule` resources are not drift.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -402,8 +404,8 @@ impl AwsSecurityGroup {
                     .default(Value::Bool(false)),
             )
             .attr(Attribute::computed("owner_id", Type::String))
-            .block(Block::set("ingress", rule_schema()))
-            .block(Block::set("egress", rule_schema()))
+            .block(Block::set("ingress", rule_schema()).computed())
+            .block(Block::set("egress", rule_schema()).computed())
             .with_tags();
         AwsSecurityGroup { aws, schema }
     }

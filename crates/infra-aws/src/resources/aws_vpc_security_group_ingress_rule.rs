@@ -139,10 +139,13 @@ impl VpcSecurityGroupRule {
         Ok(found)
     }
 
-    async fn read_one(&self, id: &str) -> Result<Value, ProviderError> {
+    /// The rule `id`; `known` (the planned or prior object) fills in what the emulator does
+    /// not report (see [`keep_unreported_description`]).
+    async fn read_one(&self, id: &str, known: &Value) -> Result<Value, ProviderError> {
         self.describe(vec![filter("security-group-rule-id", [id])])
             .await?
             .remove(id)
+            .map(|value| keep_unreported_description(value, known))
             .ok_or_else(|| {
                 ProviderError::with_code(
                     "InvalidSecurityGroupRuleId.NotFound",
@@ -311,7 +314,7 @@ impl ResourceType for VpcSecurityGroupRule {
             .ok_or_else(|| {
                 ProviderError::new("AuthorizeSecurityGroup* returned no security group rule id")
             })?;
-        self.read_one(id).await
+        self.read_one(id, planned).await
     }
 
     async fn update(
@@ -368,7 +371,7 @@ impl ResourceType for VpcSecurityGroupRule {
                 .map_err(aws_error)?;
         }
         update_tags(ec2, &id, prior, planned).await?;
-        self.read_one(&id).await
+        self.read_one(&id, planned).await
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -417,7 +420,11 @@ impl ResourceType for VpcSecurityGroupRule {
                 .await?,
             );
         }
-        Ok(in_prior_order(prior, &found))
+        Ok(in_prior_order(prior, &found)
+            .into_iter()
+            .zip(prior)
+            .map(|(value, known)| value.map(|value| keep_unreported_description(value, known)))
+            .collect())
     }
 
     async fn find_created(
@@ -431,4 +438,20 @@ impl ResourceType for VpcSecurityGroupRule {
             .into_values()
             .next())
     }
+}
+
+/// moto 5.2.5's DescribeSecurityGroupRules drops the description of a rule that references
+/// another group (AWS reports it, and so does moto's DescribeSecurityGroups). For such a rule,
+/// an unreported description keeps the one already known rather than showing as a change.
+fn keep_unreported_description(mut value: Value, known: &Value) -> Value {
+    let references_group = !value.get("referenced_security_group_id").is_null();
+    if references_group && value.get("description").is_null() {
+        if let (Some(entries), Some(description)) = (
+            value.map_mut(),
+            known.get("description").as_str().filter(|d| !d.is_empty()),
+        ) {
+            entries.insert("description".to_string(), Value::string(description));
+        }
+    }
+    value
 }
