@@ -49,6 +49,25 @@ resource "aws_lb_listener" "http" {
   }
 }
 
+# Internal endpoints are not served to the internet.
+resource "aws_lb_listener_rule" "block_internal" {
+  listener_arn = aws_lb_listener.http.arn
+  priority     = 10
+  action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "Not found"
+      status_code  = "404"
+    }
+  }
+  condition {
+    path_pattern {
+      values = ["/internal/*"]
+    }
+  }
+}
+
 resource "aws_cloudwatch_log_group" "app" {
   name              = "/ecs/${local.name}"
   retention_in_days = var.log_retention_days

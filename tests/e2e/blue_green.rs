@@ -14,7 +14,7 @@ use super::infra;
 
 fn start() -> (Moto, Stack) {
     let moto = Moto::start_with_env(&[("MOTO_ECS_SERVICE_RUNNING", "1")]);
-    let stack = Stack::from_fixture("tests/fixtures/bluegreen");
+    let stack = Stack::from_fixture("examples/blue-green");
     (moto, stack)
 }
 

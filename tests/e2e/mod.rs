@@ -6,6 +6,7 @@ mod errors;
 mod lifecycle;
 mod locking;
 mod plan_file;
+mod stacks;
 mod team;
 
 use infra_testkit::{infra_command, run, Moto, Run, Stack};
