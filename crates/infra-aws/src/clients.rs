@@ -24,6 +24,9 @@ pub struct Clients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub sts: aws_sdk_sts::Client,
+    /// The Resource Groups Tagging API: tags of many objects in one call, for services whose
+    /// own list calls return no tags (CloudWatch Logs).
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
     pub s3: aws_sdk_s3::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
 }
@@ -129,6 +132,7 @@ impl Aws {
                     logs: client!(aws_sdk_cloudwatchlogs),
                     cloudwatch: client!(aws_sdk_cloudwatch),
                     sts: client!(aws_sdk_sts),
+                    tagging: client!(aws_sdk_resourcegroupstagging),
                     s3,
                     dynamodb: client!(aws_sdk_dynamodb),
                 }

@@ -20,6 +20,9 @@ mod ecs_support;
 mod elbv2_support;
 mod rds_support;
 
+// Which objects get one-object-at-a-time reads in a refresh.
+mod read_window;
+
 use std::sync::Arc;
 
 pub use clients::{Aws, Clients, RequestLog};

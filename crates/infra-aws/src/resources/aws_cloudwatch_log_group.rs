@@ -1,7 +1,9 @@
 //! `aws_cloudwatch_log_group`: a CloudWatch Logs group and its retention.
 //!
 //! Refresh is one DescribeLogGroups walk (by name prefix when there is one instance, else the
-//! common prefix of all names) matched by exact name, then ListTagsForResource per found group.
+//! common prefix of all names) matched by exact name. DescribeLogGroups returns no tags, so
+//! the tags of the groups found come from the Resource Groups Tagging API's GetResources,
+//! 100 ARNs a call.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,6 +17,9 @@ use crate::app_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+
+/// GetResources takes at most 100 ARNs in `ResourceARNList`.
+const TAGGING_ARNS_PER_CALL: usize = 100;
 
 /// The retention periods CloudWatch Logs accepts (0 = never expire).
 const RETENTION_DAYS: &[i64] = &[
@@ -77,26 +82,45 @@ impl AwsCloudwatchLogGroup {
                 }
             }
         }
+        let arns: Vec<String> = found.iter().map(arn_of).collect();
+        let mut tags = self.tags_of(&arns).await?;
         for group in found {
             let name = group.log_group_name().unwrap_or_default().to_string();
-            let arn = arn_of(&group);
-            let tags = match client
-                .list_tags_for_resource()
-                .resource_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(response) => response
-                    .tags()
-                    .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                    .unwrap_or_default(),
-                Err(error) if is_missing(&error) => continue,
-                Err(error) => return Err(error),
-            };
+            let tags = tags.remove(&arn_of(&group)).unwrap_or_default();
             out.insert(name, (group, tags));
         }
         Ok(out)
+    }
+
+    /// The tags of each log group ARN, 100 ARNs a GetResources call. A group with no tags is
+    /// absent from the answer (and from the map).
+    async fn tags_of(
+        &self,
+        arns: &[String],
+    ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
+        let client = &self.aws.clients().await.tagging;
+        let mut tags = BTreeMap::new();
+        for chunk in arns.chunks(TAGGING_ARNS_PER_CALL) {
+            let mut pages = client
+                .get_resources()
+                .set_resource_arn_list(Some(chunk.to_vec()))
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                for mapping in page.map_err(aws_error)?.resource_tag_mapping_list() {
+                    let Some(arn) = mapping.resource_arn() else {
+                        continue;
+                    };
+                    let pairs = mapping
+                        .tags()
+                        .iter()
+                        .map(|tag| (tag.key().to_string(), tag.value().to_string()))
+                        .collect();
+                    tags.insert(arn.to_string(), pairs);
+                }
+            }
+        }
+        Ok(tags)
     }
 
     async fn read_one(&self, name: &str) -> Result<(Value, Vec<(String, String)>), ProviderError> {

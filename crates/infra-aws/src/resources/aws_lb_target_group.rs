@@ -2,8 +2,9 @@
 //! how its targets are health-checked.
 //!
 //! Refresh is one DescribeTargetGroups with every ARN (a full listing when one is gone),
-//! DescribeTags 20 ARNs a call, and DescribeTargetGroupAttributes per group for
-//! `deregistration_delay` (the API has no batch form).
+//! DescribeTags 20 ARNs a call, and DescribeTargetGroupAttributes for `deregistration_delay`.
+//! That API answers one group a call, so a refresh reads it for a [`ReadWindow`] of
+//! [`ATTRIBUTE_READ_LIMIT`] groups and keeps the prior value of the others.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,9 +21,13 @@ use crate::app_support::{
 };
 use crate::elbv2_support::{arn_suffix, describe_tags, has_managed_tags, tags_to_sdk, update_tags};
 use crate::error::{aws_error, is_not_found};
+use crate::read_window::ReadWindow;
 use crate::Aws;
 
 const DEREGISTRATION_DELAY: &str = "deregistration_delay.timeout_seconds";
+
+/// At most this many DescribeTargetGroupAttributes calls in one refresh.
+const ATTRIBUTE_READ_LIMIT: usize = 8;
 
 pub struct AwsLbTargetGroup {
     aws: Arc<Aws>,
@@ -127,37 +132,49 @@ impl AwsLbTargetGroup {
             .collect())
     }
 
+    /// The groups with these ARNs, with tags. `prior_delays` holds the deregistration delay
+    /// last seen per ARN: outside this refresh's read window it is kept, not re-read.
     async fn read_arns(
         &self,
         arns: &[String],
+        prior_delays: &BTreeMap<String, i64>,
     ) -> Result<BTreeMap<String, (Value, Vec<(String, String)>)>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
         let groups = self.describe(arns).await?;
         let found: Vec<String> = groups.keys().cloned().collect();
         let tags = describe_tags(client, &found).await?;
+        let window = ReadWindow::now(groups.len(), ATTRIBUTE_READ_LIMIT);
         let mut out = BTreeMap::new();
-        for (arn, group) in groups {
-            let attributes = client
-                .describe_target_group_attributes()
-                .target_group_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error)?;
-            let delay = attributes
-                .attributes()
-                .iter()
-                .find(|a| a.key() == Some(DEREGISTRATION_DELAY))
-                .and_then(|a| a.value())
-                .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or(300);
+        for (index, (arn, group)) in groups.into_iter().enumerate() {
+            let delay = match prior_delays.get(&arn) {
+                Some(prior) if !window.contains(index) => *prior,
+                _ => self.deregistration_delay(&arn).await?,
+            };
             let tags = tags.get(&arn).cloned().unwrap_or_default();
             out.insert(arn, (to_value(&group, delay, &tags), tags));
         }
         Ok(out)
     }
 
+    async fn deregistration_delay(&self, arn: &str) -> Result<i64, ProviderError> {
+        let client = &self.aws.clients().await.elbv2;
+        let attributes = client
+            .describe_target_group_attributes()
+            .target_group_arn(arn)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(attributes
+            .attributes()
+            .iter()
+            .find(|a| a.key() == Some(DEREGISTRATION_DELAY))
+            .and_then(|a| a.value())
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(300))
+    }
+
     async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read_arns(&[arn.to_string()])
+        self.read_arns(&[arn.to_string()], &BTreeMap::new())
             .await?
             .remove(arn)
             .map(|(value, _)| fit_to_config(value, hint))
@@ -428,7 +445,11 @@ impl ResourceType for AwsLbTargetGroup {
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let arns: Vec<String> = prior.iter().filter_map(|p| string(p, "arn")).collect();
-        let found = self.read_arns(&arns).await?;
+        let prior_delays: BTreeMap<String, i64> = prior
+            .iter()
+            .filter_map(|p| Some((string(p, "arn")?, i64::from(int(p, "deregistration_delay")?))))
+            .collect();
+        let found = self.read_arns(&arns, &prior_delays).await?;
         Ok(prior
             .iter()
             .map(|p| {
@@ -464,7 +485,9 @@ impl ResourceType for AwsLbTargetGroup {
             Err(error) => return Err(error),
         };
         let Some(arn) = arn else { return Ok(None) };
-        let mut found = self.read_arns(std::slice::from_ref(&arn)).await?;
+        let mut found = self
+            .read_arns(std::slice::from_ref(&arn), &BTreeMap::new())
+            .await?;
         Ok(found
             .remove(&arn)
             .filter(|(_, tags)| has_managed_tags(tags, operation))

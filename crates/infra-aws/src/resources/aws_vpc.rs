@@ -17,11 +17,13 @@ use crate::ec2_support::{
     update_tags, whole_object,
 };
 use crate::error::aws_error;
+use crate::read_window::ReadWindow;
 use crate::Aws;
 
-/// DescribeVpcAttribute answers one attribute of one VPC, so a refresh reads the DNS
-/// attributes only for this many VPCs; beyond it the prior values are kept (no drift check).
-const DNS_ATTRIBUTE_READ_LIMIT: usize = 8;
+/// DescribeVpcAttribute answers one attribute of one VPC (two calls per VPC), so a refresh
+/// reads the DNS attributes for a [`ReadWindow`] of this many VPCs and keeps the prior values
+/// of the others.
+const DNS_ATTRIBUTE_READ_LIMIT: usize = 4;
 
 pub struct AwsVpc {
     aws: Arc<Aws>,
@@ -121,11 +123,12 @@ impl AwsVpc {
                 }
             }
         }
-        let read_dns = ids.len() <= DNS_ATTRIBUTE_READ_LIMIT;
+        let window = ReadWindow::now(vpcs.len(), DNS_ATTRIBUTE_READ_LIMIT);
         let mut found = HashMap::new();
-        for vpc in &vpcs {
+        for (index, vpc) in vpcs.iter().enumerate() {
             let Some(id) = vpc.vpc_id() else { continue };
-            let (dns_support, dns_hostnames) = if read_dns {
+            let (dns_support, dns_hostnames) = if window.contains(index) || !prior.contains_key(id)
+            {
                 (
                     self.read_attribute(id, VpcAttributeName::EnableDnsSupport)
                         .await?,
