@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use infra_aws::Aws;
-use infra_config::{Config, Evaluator, InputVariables};
+use infra_config::{BackendConfig, Config, Evaluator, InputVariables};
 use infra_core::{Diagnostics, ProviderSettings, Registry, Severity};
 use infra_render::Style;
 use infra_state::{Backend, LocalBackend, LockGuard, LockInfo, State, StateError};
@@ -96,6 +96,12 @@ pub fn load_config(work: &Workdir) -> Result<Config> {
     check(infra_config::load(&work.dir), work.style)
 }
 
+/// The root module's backend block, for commands that read the state but not the
+/// configuration: only the files that mention a backend are parsed.
+pub fn load_backend_config(work: &Workdir) -> Result<Option<BackendConfig>> {
+    check(infra_config::load_backend(&work.dir), work.style)
+}
+
 /// Variables from the environment, auto-loaded files, then -var/-var-file in order; missing
 /// required ones are asked for on a terminal unless `-input=false`.
 pub fn input_variables(
@@ -179,14 +185,14 @@ pub fn provider(settings: ProviderSettings) -> (Arc<Aws>, Registry) {
 /// The configured backend: local state (per workspace), or S3 from `terraform { backend "s3" }`.
 pub fn backend(
     work: &Workdir,
-    config: Option<&Config>,
+    backend: Option<&BackendConfig>,
     args: &StateArgs,
     aws: &Arc<Aws>,
 ) -> Result<Box<dyn Backend>> {
     if let Some(path) = &args.state {
         return Ok(Box::new(LocalBackend::new(work.path(path))));
     }
-    if let Some(backend) = config.and_then(Config::backend) {
+    if let Some(backend) = backend {
         match backend.kind.as_str() {
             "local" => {
                 if let Some(path) = backend.settings.get("path").and_then(|v| v.as_str()) {

@@ -21,7 +21,7 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-pub use config::{load, Config};
+pub use config::{load, load_backend, Config};
 pub use evaluator::Evaluator;
 pub use fmt::format_source;
 pub use inputs::InputVariables;

@@ -1033,3 +1033,29 @@ fn ten_thousand_resources_expand_linearly() {
         start.elapsed() - elapsed
     );
 }
+
+#[test]
+fn load_backend_reads_only_the_files_that_mention_a_backend() {
+    let dir = fixture(&[
+        (
+            "backend.tf",
+            "terraform {\n  backend \"s3\" {\n    bucket = \"state\"\n    key = \"app.json\"\n  }\n}\n",
+        ),
+        // Broken, but it never mentions a backend, so it is not parsed.
+        ("main.tf", "resource \"aws_vpc\" \"main\" {\n"),
+        ("modules/child/main.tf", "terraform {\n  backend \"local\" {}\n}\n"),
+    ]);
+    let backend = load_backend(&dir)
+        .expect("only backend.tf is parsed")
+        .expect("a backend");
+    assert_eq!(backend.kind, "s3");
+    assert_eq!(backend.settings["bucket"], Value::string("state"));
+    assert!(load(&dir).is_err(), "the whole configuration is broken");
+
+    let none = fixture(&[("main.tf", "resource \"aws_vpc\" \"main\" {\n")]);
+    assert_eq!(load_backend(&none).expect("nothing parsed"), None);
+
+    let broken = fixture(&[("backend.tf", "terraform {\n  backend \"s3\" {\n")]);
+    let errors = load_backend(&broken).expect_err("a broken backend file is an error");
+    assert!(errors.to_string().contains("backend.tf:"), "{errors}");
+}

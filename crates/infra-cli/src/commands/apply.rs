@@ -49,7 +49,7 @@ pub async fn run(
     let settings = check(evaluator.provider_settings(), work.style)?;
     let (aws, registry) = session::provider(settings.clone());
     session::report(&config.validate_schemas(&registry), work.style)?;
-    let backend = session::backend(work, Some(&config), &args.plan.state, &aws)?;
+    let backend = session::backend(work, config.backend().as_ref(), &args.plan.state, &aws)?;
     let operation = if destroy {
         "OperationTypeDestroy"
     } else {

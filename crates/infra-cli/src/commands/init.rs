@@ -68,7 +68,7 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
     let aws = Aws::new(ProviderSettings::default());
     let backend = session::backend(
         work,
-        Some(&config),
+        config.backend().as_ref(),
         &StateArgs {
             lock: true,
             lock_timeout: "0s".into(),

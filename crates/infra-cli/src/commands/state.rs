@@ -10,8 +10,8 @@ use crate::Exit;
 
 fn open(work: &Workdir, args: &StateArgs) -> Result<Box<dyn infra_state::Backend>> {
     let (aws, _) = session::provider(ProviderSettings::default());
-    let config = infra_config::load(&work.dir).ok();
-    session::backend(work, config.as_ref(), args, &aws)
+    let backend_config = session::load_backend_config(work)?;
+    session::backend(work, backend_config.as_ref(), args, &aws)
 }
 
 pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {

@@ -19,11 +19,10 @@ enum Workspaces {
 }
 
 impl Workspaces {
-    /// S3 when the configuration has `backend "s3"`; local otherwise (also when the
-    /// configuration cannot be loaded, so that workspaces can be managed while it is broken).
+    /// S3 when the configuration has `backend "s3"`; local otherwise (also when the backend
+    /// block cannot be read, so that workspaces can be managed while it is broken).
     fn open(work: &Workdir) -> Result<Workspaces> {
-        let config = infra_config::load(&work.dir).ok();
-        match config.as_ref().and_then(infra_config::Config::backend) {
+        match infra_config::load_backend(&work.dir).ok().flatten() {
             Some(backend) if backend.kind == "s3" => Ok(Workspaces::S3(Box::new(
                 crate::commands::init::s3_backend_for(work, &backend)?,
             ))),
