@@ -294,7 +294,7 @@ fn plan_once(dir: &Path, registry: &Registry) -> ([Duration; 7], usize, usize) {
     assert!(!problems.has_errors(), "schema problems: {problems:?}");
     mark(2);
     let dependencies = evaluator.dependencies().expect("dependencies");
-    let _order = planner::resource_order(&config, &dependencies).expect("order");
+    let order = planner::resource_order(&config, &dependencies).expect("order");
     mark(3);
     let state = State::new();
     let options = PlanOptions {
@@ -305,6 +305,8 @@ fn plan_once(dir: &Path, registry: &Registry) -> ([Duration; 7], usize, usize) {
     let plan = planner::plan(PlanInput {
         config: &config,
         evaluator: &evaluator,
+        dependencies: &dependencies,
+        order: &order,
         registry,
         state: &state,
         deleted_outside: &BTreeSet::new(),

@@ -28,6 +28,10 @@ pub struct PlanOptions {
 pub struct PlanInput<'a> {
     pub config: &'a Config,
     pub evaluator: &'a Evaluator<'a>,
+    /// What each resource references (`Evaluator::dependencies`).
+    pub dependencies: &'a BTreeMap<ResourceId, BTreeSet<ResourceId>>,
+    /// The resources in dependency order ([`resource_order`] of `dependencies`).
+    pub order: &'a [ResourceId],
     pub registry: &'a Registry,
     /// The state after refresh.
     pub state: &'a State,
@@ -185,8 +189,6 @@ fn deployment_plan(
 
 pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
     let owned_listeners = listeners_owned_by_deployments(input.state);
-    let dependencies = input.evaluator.dependencies()?;
-    let order = resource_order(input.config, &dependencies)?;
     let resources: BTreeMap<&ResourceId, &ResourceConfig> = input
         .config
         .resources()
@@ -208,7 +210,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
     let mut desired: BTreeSet<Address> = BTreeSet::new();
 
     if !input.options.destroy {
-        for id in &order {
+        for id in input.order {
             let Some(resource) = resources.get(id) else {
                 continue;
             };
@@ -235,7 +237,8 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                     continue;
                 }
             };
-            let dependency_addresses: Vec<Address> = dependencies
+            let dependency_addresses: Vec<Address> = input
+                .dependencies
                 .get(id)
                 .into_iter()
                 .flatten()
@@ -331,7 +334,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
         restrict_to_targets(
             &mut plan,
             &input.options.targets,
-            &dependencies,
+            input.dependencies,
             input.options.destroy,
         );
     }

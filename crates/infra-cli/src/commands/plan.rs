@@ -24,7 +24,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     let settings = check(evaluator.provider_settings(), work.style)?;
     let (aws, registry) = session::provider(settings.clone());
     session::report(&config.validate_schemas(&registry), work.style)?;
-    let backend = session::backend(work, Some(&config), &args.state, &aws)?;
+    let backend = session::backend(work, config.backend().as_ref(), &args.state, &aws)?;
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypePlan")?;
     let progress = Progress {
         style: work.style,
@@ -138,6 +138,8 @@ pub async fn make_plan(
         planner::plan(PlanInput {
             config,
             evaluator,
+            dependencies: &dependencies,
+            order: &order,
             registry,
             state: &refreshed,
             deleted_outside: &deleted,
