@@ -4,10 +4,8 @@
 //! through create → read_many → in-place update → read → find_created → delete → read_many.
 
 use std::collections::BTreeMap;
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use infra_aws::Aws;
 use infra_core::{Block, Operation, ProviderSettings, ResourceType, Schema, Timeouts, Value};

@@ -4,10 +4,7 @@
 //! The surrounding stack (VPC, ALB, target groups, listener, rule, cluster, task definition)
 //! is made with the SDK directly, so these tests depend on no resource type.
 
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
 use aws_sdk_ecs::types::{Compatibility, ContainerDefinition, NetworkMode, PortMapping};

@@ -1,10 +1,8 @@
 //! The EC2 network resource types and data sources against moto in server mode: one moto per
 //! file, one test running every scenario in order, so the emulator starts once.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use infra_aws::Aws;
 use infra_core::{Operation, ProviderSettings, Registry, ResourceType, Schema, Timeouts, Value};

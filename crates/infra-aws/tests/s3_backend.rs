@@ -2,8 +2,6 @@
 //! the lock object and the DynamoDB lock, workspace keys. One moto per file and one test that
 //! runs every scenario in order, since the endpoint is process-wide environment.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
