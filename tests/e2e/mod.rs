@@ -44,3 +44,53 @@ print('\n'.join(sorted(out)))
         .map(str::to_string)
         .collect()
 }
+
+/// Everything in the emulator that a stack could have made, as `kind name` lines. The
+/// emulator's own defaults (the default VPC and its subnets, security groups and route
+/// tables) are left out.
+pub fn emulator_objects(moto: &Moto) -> Vec<String> {
+    let script = r#"
+import boto3
+ec2 = boto3.client('ec2')
+out = []
+default_vpcs = {v['VpcId'] for v in ec2.describe_vpcs()['Vpcs'] if v.get('IsDefault')}
+for v in ec2.describe_vpcs()['Vpcs']:
+    if not v.get('IsDefault'): out.append('vpc ' + v['VpcId'])
+for s in ec2.describe_subnets()['Subnets']:
+    if s['VpcId'] not in default_vpcs: out.append('subnet ' + s['SubnetId'])
+for g in ec2.describe_security_groups()['SecurityGroups']:
+    if g['VpcId'] not in default_vpcs and g['GroupName'] != 'default': out.append('security_group ' + g['GroupId'])
+for g in ec2.describe_internet_gateways()['InternetGateways']:
+    if not any(a['VpcId'] in default_vpcs for a in g.get('Attachments', [])): out.append('internet_gateway ' + g['InternetGatewayId'])
+for n in ec2.describe_nat_gateways()['NatGateways']:
+    if n['State'] not in ('deleted', 'deleting'): out.append('nat_gateway ' + n['NatGatewayId'])
+for a in ec2.describe_addresses()['Addresses']: out.append('eip ' + a['AllocationId'])
+for t in ec2.describe_route_tables()['RouteTables']:
+    if t['VpcId'] not in default_vpcs: out.append('route_table ' + t['RouteTableId'])
+elbv2 = boto3.client('elbv2')
+for lb in elbv2.describe_load_balancers()['LoadBalancers']: out.append('load_balancer ' + lb['LoadBalancerName'])
+for tg in elbv2.describe_target_groups()['TargetGroups']: out.append('target_group ' + tg['TargetGroupName'])
+ecs = boto3.client('ecs')
+clusters = ecs.list_clusters()['clusterArns']
+for c in ecs.describe_clusters(clusters=clusters)['clusters'] if clusters else []:
+    if c['status'] == 'ACTIVE': out.append('ecs_cluster ' + c['clusterName'])
+    for s in ecs.list_services(cluster=c['clusterArn'])['serviceArns']:
+        for d in ecs.describe_services(cluster=c['clusterArn'], services=[s])['services']:
+            if d['status'] == 'ACTIVE': out.append('ecs_service ' + d['serviceName'])
+for t in ecs.list_task_definitions(status='ACTIVE')['taskDefinitionArns']: out.append('task_definition ' + t.split('/')[-1])
+rds = boto3.client('rds')
+for d in rds.describe_db_instances()['DBInstances']: out.append('db_instance ' + d['DBInstanceIdentifier'])
+for g in rds.describe_db_subnet_groups()['DBSubnetGroups']:
+    if g['DBSubnetGroupName'] != 'default': out.append('db_subnet_group ' + g['DBSubnetGroupName'])
+iam = boto3.client('iam')
+for r in iam.list_roles()['Roles']: out.append('iam_role ' + r['RoleName'])
+logs = boto3.client('logs')
+for g in logs.describe_log_groups()['logGroups']: out.append('log_group ' + g['logGroupName'])
+print('\n'.join(sorted(out)))
+"#;
+    moto.python(script)
+        .lines()
+        .filter(|line| !line.is_empty())
+        .map(str::to_string)
+        .collect()
+}

@@ -4,6 +4,7 @@
 
 use infra_testkit::{Moto, Run, Stack};
 
+use super::emulator_objects;
 
 const PASSWORD: &str = "stack-test-password-9f2c";
 
@@ -12,56 +13,6 @@ fn infra_with_password(stack: &Stack, moto: &Moto, args: &[&str]) -> Run {
     let mut command = infra_testkit::infra_command(super::BINARY, stack.path(), Some(moto));
     command.env("TF_VAR_db_password", PASSWORD);
     infra_testkit::run(command, args)
-}
-
-/// Everything in the emulator that a stack could have made, as `kind name` lines. The
-/// emulator's own defaults (the default VPC and its subnets, security groups and route
-/// tables) are left out.
-fn leftovers(moto: &Moto) -> Vec<String> {
-    let script = r#"
-import boto3
-ec2 = boto3.client('ec2')
-out = []
-default_vpcs = {v['VpcId'] for v in ec2.describe_vpcs()['Vpcs'] if v.get('IsDefault')}
-for v in ec2.describe_vpcs()['Vpcs']:
-    if not v.get('IsDefault'): out.append('vpc ' + v['VpcId'])
-for s in ec2.describe_subnets()['Subnets']:
-    if s['VpcId'] not in default_vpcs: out.append('subnet ' + s['SubnetId'])
-for g in ec2.describe_security_groups()['SecurityGroups']:
-    if g['VpcId'] not in default_vpcs and g['GroupName'] != 'default': out.append('security_group ' + g['GroupId'])
-for g in ec2.describe_internet_gateways()['InternetGateways']:
-    if not any(a['VpcId'] in default_vpcs for a in g.get('Attachments', [])): out.append('internet_gateway ' + g['InternetGatewayId'])
-for n in ec2.describe_nat_gateways()['NatGateways']:
-    if n['State'] not in ('deleted', 'deleting'): out.append('nat_gateway ' + n['NatGatewayId'])
-for a in ec2.describe_addresses()['Addresses']: out.append('eip ' + a['AllocationId'])
-for t in ec2.describe_route_tables()['RouteTables']:
-    if t['VpcId'] not in default_vpcs: out.append('route_table ' + t['RouteTableId'])
-elbv2 = boto3.client('elbv2')
-for lb in elbv2.describe_load_balancers()['LoadBalancers']: out.append('load_balancer ' + lb['LoadBalancerName'])
-for tg in elbv2.describe_target_groups()['TargetGroups']: out.append('target_group ' + tg['TargetGroupName'])
-ecs = boto3.client('ecs')
-clusters = ecs.list_clusters()['clusterArns']
-for c in ecs.describe_clusters(clusters=clusters)['clusters'] if clusters else []:
-    if c['status'] == 'ACTIVE': out.append('ecs_cluster ' + c['clusterName'])
-    for s in ecs.list_services(cluster=c['clusterArn'])['serviceArns']:
-        for d in ecs.describe_services(cluster=c['clusterArn'], services=[s])['services']:
-            if d['status'] == 'ACTIVE': out.append('ecs_service ' + d['serviceName'])
-for t in ecs.list_task_definitions(status='ACTIVE')['taskDefinitionArns']: out.append('task_definition ' + t.split('/')[-1])
-rds = boto3.client('rds')
-for d in rds.describe_db_instances()['DBInstances']: out.append('db_instance ' + d['DBInstanceIdentifier'])
-for g in rds.describe_db_subnet_groups()['DBSubnetGroups']:
-    if g['DBSubnetGroupName'] != 'default': out.append('db_subnet_group ' + g['DBSubnetGroupName'])
-iam = boto3.client('iam')
-for r in iam.list_roles()['Roles']: out.append('iam_role ' + r['RoleName'])
-logs = boto3.client('logs')
-for g in logs.describe_log_groups()['logGroups']: out.append('log_group ' + g['logGroupName'])
-print('\n'.join(sorted(out)))
-"#;
-    moto.python(script)
-        .lines()
-        .filter(|line| !line.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 /// Runs `infra` with `command` followed by `variables`.
@@ -85,7 +36,7 @@ fn apply_and_plan_clean(stack: &Stack, moto: &Moto, variables: &[&str]) {
         applied.all()
     );
     assert!(
-        leftovers(moto).len() > 1,
+        emulator_objects(moto).len() > 1,
         "the apply made nothing in the emulator"
     );
     let plan = run_with(
@@ -121,7 +72,11 @@ fn destroy_clean(stack: &Stack, moto: &Moto, variables: &[&str]) {
         "{}",
         destroyed.all()
     );
-    assert_eq!(leftovers(moto), Vec::<String>::new(), "left after destroy");
+    assert_eq!(
+        emulator_objects(moto),
+        Vec::<String>::new(),
+        "left after destroy"
+    );
     let state: serde_json::Value =
         serde_json::from_str(&stack.read("infra.tfstate.json")).unwrap_or_default();
     assert!(
@@ -143,9 +98,66 @@ fn reference_stack(environment: &str) {
     apply_plan_destroy(&stack, &moto, &[&var_file]);
 }
 
+/// Every resource type of the reference stack that can be replaced is replaced in one apply
+/// (a new VPC CIDR and a new project name), which must then plan clean and destroy clean.
 #[test]
-fn reference_stack_dev_applies_plans_clean_and_destroys() {
-    reference_stack("dev");
+fn reference_stack_dev_applies_replaces_every_type_and_destroys() {
+    let moto = Moto::start();
+    let stack = Stack::from_fixture("infrastructure");
+    apply_and_plan_clean(&stack, &moto, &["-var-file=envs/dev.tfvars"]);
+
+    let renamed = [
+        "-var-file=envs/dev.tfvars",
+        "-var=vpc_cidr=10.11.0.0/16",
+        "-var=project=shop2",
+    ];
+    let plan = run_with(&stack, &moto, &["plan", "-input=false"], &renamed).ok();
+    for address in [
+        "aws_vpc.main",
+        "aws_subnet.public[0]",
+        "aws_subnet.private[1]",
+        "aws_nat_gateway.main",
+        "aws_route_table.public",
+        "aws_route.private_nat",
+        "aws_route_table_association.private[0]",
+        "aws_security_group.alb",
+        "aws_security_group_rule.db_from_tasks",
+        "aws_vpc_security_group_ingress_rule.tasks_from_alb",
+        "aws_vpc_security_group_egress_rule.alb_to_tasks",
+        "aws_lb.main",
+        "aws_lb_target_group.blue",
+        "aws_lb_listener.http",
+        "aws_lb_listener_rule.block_internal",
+        "aws_ecs_cluster.main",
+        "aws_ecs_task_definition.app",
+        "aws_ecs_service.app",
+        "aws_db_subnet_group.main",
+        "aws_db_instance.main",
+        "aws_iam_role.execution",
+        "aws_iam_role_policy_attachment.execution",
+        "aws_cloudwatch_log_group.app",
+    ] {
+        assert!(
+            plan.stdout
+                .contains(&format!("# {address} must be replaced")),
+            "{address} is not replaced:\n{}",
+            plan.stdout
+        );
+    }
+    assert!(
+        plan.stdout
+            .contains("# aws_internet_gateway.main will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    apply_and_plan_clean(&stack, &moto, &renamed);
+    let objects = emulator_objects(&moto);
+    assert!(
+        objects.iter().any(|o| o == "db_instance shop2-dev")
+            && !objects.iter().any(|o| o.contains("shop-dev")),
+        "the old objects are gone and the new ones exist: {objects:?}"
+    );
+    destroy_clean(&stack, &moto, &renamed);
 }
 
 #[test]
@@ -173,7 +185,9 @@ fn reference_stack_prod_is_protected_until_protection_is_lifted() {
         refused.all()
     );
     assert!(
-        leftovers(&moto).iter().any(|l| l == "db_instance shop-prod"),
+        emulator_objects(&moto)
+            .iter()
+            .any(|l| l == "db_instance shop-prod"),
         "the protected database is gone"
     );
     // Lifting the protection is an ordinary apply (it also puts back what the failed destroy
@@ -192,11 +206,7 @@ fn example_network() {
 #[test]
 fn example_alb_ecs_rolling() {
     let moto = Moto::start();
-    apply_plan_destroy(
-        &Stack::from_fixture("examples/alb-ecs-rolling"),
-        &moto,
-        &[],
-    );
+    apply_plan_destroy(&Stack::from_fixture("examples/alb-ecs-rolling"), &moto, &[]);
 }
 
 #[test]

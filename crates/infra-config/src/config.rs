@@ -504,7 +504,22 @@ impl Loader {
                 };
                 self.read_resource(module, file, mode, labels, location, block);
             }
-            "moved" | "import" | "check" | "removed" => {}
+            // Ignoring these would plan something other than what they ask for (a destroy and
+            // a create instead of a move, nothing instead of an import): refuse them.
+            "moved" | "import" | "removed" => {
+                self.error(
+                    "Unsupported block type",
+                    format!("infra does not support \"{kind}\" blocks yet; remove the block and change the state with `infra state` commands instead."),
+                    Some(location),
+                );
+            }
+            "check" => self.diagnostics.push(
+                Diagnostic::warning(
+                    "Check block not evaluated",
+                    "infra does not evaluate \"check\" blocks; its assertions are skipped.",
+                )
+                .at(Some(location)),
+            ),
             other => {
                 self.error(
                     "Unsupported block type",

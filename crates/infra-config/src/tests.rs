@@ -189,6 +189,22 @@ fn unknown_top_level_block_is_an_error() {
 }
 
 #[test]
+fn moved_import_and_removed_blocks_are_refused_not_ignored() {
+    let errors = load_err(&[(
+        "main.tf",
+        "moved {\n  from = aws_vpc.a\n  to = aws_vpc.b\n}\nimport {\n  to = aws_vpc.b\n  id = \"vpc-1\"\n}\n",
+    )]);
+    assert_eq!(
+        located(&errors),
+        vec![
+            ("Unsupported block type".into(), "main.tf".into(), 1, 1),
+            ("Unsupported block type".into(), "main.tf".into(), 5, 1),
+        ]
+    );
+    assert!(errors.to_string().contains("\"moved\" blocks"), "{errors}");
+}
+
+#[test]
 fn non_local_module_source_is_an_error() {
     let errors = load_err(&[(
         "main.tf",

@@ -25,6 +25,44 @@ pub struct AwsNatGateway {
 }
 
 impl AwsNatGateway {
+    /// A deleted gateway's elastic IP is free again in AWS. moto 5.2.5 leaves it associated
+    /// with the gateway's network interface, so that a replacement gateway with the same
+    /// allocation fails with Resource.AlreadyAssociated: release that association here.
+    async fn release_address(&self, prior: &Value) -> Result<(), ProviderError> {
+        let (Some(allocation_id), Some(interface_id)) = (
+            string_attribute(prior, "allocation_id"),
+            string_attribute(prior, "network_interface_id"),
+        ) else {
+            return Ok(());
+        };
+        let ec2 = &self.aws.clients().await.ec2;
+        let addresses = ec2
+            .describe_addresses()
+            .filters(filter("allocation-id", [allocation_id]))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        for address in addresses.addresses() {
+            if address.network_interface_id() != Some(interface_id.as_str()) {
+                continue;
+            }
+            if let Some(association_id) = address.association_id() {
+                match ec2
+                    .disassociate_address()
+                    .association_id(association_id)
+                    .send()
+                    .await
+                    .map_err(aws_error)
+                {
+                    Ok(_) => {}
+                    Err(error) if crate::error::is_not_found(&error) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn new(aws: Arc<Aws>) -> AwsNatGateway {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
@@ -261,7 +299,8 @@ impl ResourceType for AwsNatGateway {
                 })
             },
         )
-        .await
+        .await?;
+        self.release_address(prior).await
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
