@@ -63,6 +63,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(reads, vec![1; count], "three ticks cover 20 objects once each");
+        assert_eq!(
+            reads,
+            vec![1; count],
+            "three ticks cover 20 objects once each"
+        );
     }
 }

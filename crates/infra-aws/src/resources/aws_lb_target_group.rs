@@ -447,7 +447,12 @@ impl ResourceType for AwsLbTargetGroup {
         let arns: Vec<String> = prior.iter().filter_map(|p| string(p, "arn")).collect();
         let prior_delays: BTreeMap<String, i64> = prior
             .iter()
-            .filter_map(|p| Some((string(p, "arn")?, i64::from(int(p, "deregistration_delay")?))))
+            .filter_map(|p| {
+                Some((
+                    string(p, "arn")?,
+                    i64::from(int(p, "deregistration_delay")?),
+                ))
+            })
             .collect();
         let found = self.read_arns(&arns, &prior_delays).await?;
         Ok(prior
