@@ -104,6 +104,7 @@ impl AwsCloudwatchLogGroup {
             let mut pages = client
                 .get_resources()
                 .set_resource_arn_list(Some(chunk.to_vec()))
+                .resources_per_page(TAGGING_ARNS_PER_CALL as i32)
                 .into_paginator()
                 .send();
             while let Some(page) = pages.next().await {
