@@ -457,3 +457,136 @@ fn a_listener_rule_can_be_the_production_route() {
     assert!(revert.stdout.contains("(ModifyRule)"), "{}", revert.stdout);
     assert_eq!(weights(&stack, &moto, "rule_arn"), only("blue"));
 }
+
+/// The desired count of a colour's ECS service (`web-blue`, `web-green`) in the emulator.
+fn desired_count(moto: &Moto, colour: &str) -> i64 {
+    moto.python(&format!(
+        "import boto3\nprint(boto3.client('ecs').describe_services(cluster='web', services=['web-{colour}'])['services'][0]['desiredCount'])"
+    ))
+    .trim()
+    .parse()
+    .expect("a desired count")
+}
+
+#[test]
+fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down() {
+    let (moto, stack) = start();
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let new_image = ["-var", "image=nginx:1.28"];
+    let apply_new_image: Vec<&str> = ["apply", "-input=false", "-auto-approve"]
+        .into_iter()
+        .chain(new_image)
+        .collect();
+    infra(&stack, Some(&moto), &apply_new_image).ok();
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+
+    // An unhealthy standby is refused, with the reason, and nothing moves.
+    deregister_targets(&stack, &moto, "blue");
+    let refused = infra(&stack, Some(&moto), &["revert"]).expect_code(1);
+    assert!(
+        refused.stderr.contains(
+            "the standby colour blue is not healthy (0 of 1 targets healthy); use -force"
+        ),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+
+    // -force switches anyway, still with one mutating call.
+    let forced = infra(&stack, Some(&moto), &["revert", "-force"]).ok();
+    assert!(
+        forced.stdout.contains("blue is live again (revision 1)")
+            && forced
+                .stdout
+                .contains("1 mutating AWS call (ModifyListener)"),
+        "{}",
+        forced.stdout
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+
+    // finalize scales the standby (green) to 0; a revert to it is then refused.
+    register_target(&stack, &moto, "blue", "10.0.0.11");
+    let finalized = infra(&stack, Some(&moto), &["finalize"]).ok();
+    assert!(
+        finalized
+            .stdout
+            .contains("standby colour scaled to 0; blue stays live"),
+        "{}",
+        finalized.stdout
+    );
+    assert_eq!(desired_count(&moto, "green"), 0);
+    assert_eq!(desired_count(&moto, "blue"), 1);
+    let scaled_down = infra(&stack, Some(&moto), &["revert"]).expect_code(1);
+    assert!(
+        scaled_down
+            .stderr
+            .contains("the standby colour green was scaled down after its retention time"),
+        "{}",
+        scaled_down.stderr
+    );
+    let shown = infra(&stack, Some(&moto), &["deployments"]).ok();
+    assert!(
+        shown.stdout.contains("live:     blue (revision 1)"),
+        "{}",
+        shown.stdout
+    );
+
+    // A deployment whose gate fails puts the idle colour back to 0; traffic never moves.
+    deregister_targets(&stack, &moto, "green");
+    infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.29",
+            "-var",
+            "health_gate_timeout_seconds=1",
+        ],
+    )
+    .expect_code(1);
+    assert_eq!(desired_count(&moto, "green"), 0);
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+
+    // The history records who did what, to which revisions.
+    let state: serde_json::Value =
+        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+    let entries = state["deployments"]["aws_ecs_service.web"]["history"]
+        .as_array()
+        .expect("a history")
+        .clone();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["create", "deploy", "revert", "finalize", "deploy"]
+    );
+    for entry in &entries {
+        for field in ["time", "operator", "result"] {
+            assert!(
+                entry[field].as_str().is_some_and(|v| !v.is_empty()),
+                "history entry without {field}: {entry}"
+            );
+        }
+    }
+    assert_eq!(
+        (
+            entries[1]["from_revision"].as_str(),
+            entries[1]["to_revision"].as_str()
+        ),
+        (Some("1"), Some("2")),
+        "the deploy went from revision 1 to 2: {}",
+        entries[1]
+    );
+}
