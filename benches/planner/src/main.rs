@@ -130,8 +130,8 @@ fn registry() -> Registry {
         .attr(Attribute::optional_computed("vpc_id", Type::String).force_new())
         .attr(Attribute::optional("revoke_rules_on_delete", Type::Bool).default(Value::Bool(false)))
         .attr(Attribute::computed("owner_id", Type::String))
-        .block(Block::set("ingress", rule()))
-        .block(Block::set("egress", rule()))
+        .block(Block::set("ingress", rule()).computed())
+        .block(Block::set("egress", rule()).computed())
         .with_tags();
     let health_check = Schema::new()
         .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(true)))
