@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use infra_testkit::{infra_command, Moto, Stack};
 
-use super::{emulator_objects, infra, managed_objects, BINARY};
+use super::{command_with_password, emulator_objects, infra, managed_objects, BINARY};
 
 #[test]
 fn an_apply_killed_at_any_moment_converges_without_duplicates() {
@@ -78,11 +78,8 @@ fn the_reference_stack_killed_at_several_moments_converges_without_duplicates() 
         "-auto-approve",
         "-var-file=envs/dev.tfvars",
     ];
-    let with_password = |stack: &Stack, moto: &Moto| {
-        let mut command = infra_command(BINARY, stack.path(), Some(moto));
-        command.env("TF_VAR_db_password", "crash-test-password");
-        command
-    };
+    let with_password =
+        |stack: &Stack, moto: &Moto| command_with_password(stack, moto, "crash-test-password");
     // What one uninterrupted apply makes.
     let expected = {
         let moto = Moto::start();

@@ -19,6 +19,19 @@ pub fn infra(stack: &Stack, moto: Option<&Moto>, args: &[&str]) -> Run {
     run(infra_command(BINARY, stack.path(), moto), args)
 }
 
+/// An `infra` command in `stack` against `moto` with the database password in the environment,
+/// where a user puts it (`TF_VAR_db_password`), never in a file.
+pub fn command_with_password(stack: &Stack, moto: &Moto, password: &str) -> std::process::Command {
+    let mut command = infra_command(BINARY, stack.path(), Some(moto));
+    command.env("TF_VAR_db_password", password);
+    command
+}
+
+/// Runs `infra ARGS` as [`command_with_password`] builds it.
+pub fn infra_with_password(stack: &Stack, moto: &Moto, password: &str, args: &[&str]) -> Run {
+    run(command_with_password(stack, moto, password), args)
+}
+
 /// How many VPCs in moto carry the managed address tag `address`.
 pub fn vpcs_tagged(moto: &Moto, address: &str) -> usize {
     let script = format!(

@@ -6,10 +6,10 @@
 
 use std::process::Command;
 
-use infra_testkit::{infra_command, repo_root, run, Moto, Run, Stack};
+use infra_testkit::{repo_root, Moto, Run, Stack};
 use serde_json::Value as Json;
 
-use super::{infra, BINARY};
+use super::{infra, infra_with_password};
 
 /// Insta filters for what moto generates anew on every run.
 fn filters() -> Vec<(&'static str, &'static str)> {
@@ -496,12 +496,6 @@ fn one_changed_environment_variable_is_a_one_line_diff() {
 }
 
 /// Runs `infra ARGS` with the database password in the environment, as the README does.
-fn infra_with_password(stack: &Stack, moto: &Moto, password: &str, args: &[&str]) -> Run {
-    let mut command = infra_command(BINARY, stack.path(), Some(moto));
-    command.env("TF_VAR_db_password", password);
-    run(command, args)
-}
-
 #[test]
 fn a_sensitive_variable_never_leaves_the_process() {
     const SECRET: &str = "pw-Zq81-do-not-print";

@@ -4,21 +4,14 @@
 
 use infra_testkit::{Moto, Run, Stack};
 
-use super::emulator_objects;
+use super::{emulator_objects, infra_with_password};
 
 const PASSWORD: &str = "stack-test-password-9f2c";
-
-/// Runs `infra ARGS` with the database password in the environment, as a user would set it.
-fn infra_with_password(stack: &Stack, moto: &Moto, args: &[&str]) -> Run {
-    let mut command = infra_testkit::infra_command(super::BINARY, stack.path(), Some(moto));
-    command.env("TF_VAR_db_password", PASSWORD);
-    infra_testkit::run(command, args)
-}
 
 /// Runs `infra` with `command` followed by `variables`.
 fn run_with(stack: &Stack, moto: &Moto, command: &[&str], variables: &[&str]) -> Run {
     let args: Vec<&str> = command.iter().chain(variables).copied().collect();
-    infra_with_password(stack, moto, &args)
+    infra_with_password(stack, moto, PASSWORD, &args)
 }
 
 /// Applies, then plans again and expects "No changes".
@@ -232,7 +225,7 @@ fn example_s3_backend() {
     let moto = Moto::start();
     moto.python("import boto3\nboto3.client('s3').create_bucket(Bucket='infra-example-state')");
     let stack = Stack::from_fixture("examples/s3-backend");
-    infra_with_password(&stack, &moto, &["init", "-input=false"]).ok();
+    infra_with_password(&stack, &moto, PASSWORD, &["init", "-input=false"]).ok();
     apply_plan_destroy(&stack, &moto, &[]);
     assert_eq!(
         stack.read("infra.tfstate.json"),
