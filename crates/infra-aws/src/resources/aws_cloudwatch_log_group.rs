@@ -3,7 +3,8 @@
 //! Refresh is one DescribeLogGroups walk (by name prefix when there is one instance, else the
 //! common prefix of all names) matched by exact name. DescribeLogGroups returns no tags, so
 //! the tags of the groups found come from the Resource Groups Tagging API's GetResources,
-//! 100 ARNs a call.
+//! 100 ARNs a call (the caller needs `tag:GetResources`), and ListTagsForResource only for a
+//! group that answer leaves out.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -86,29 +87,36 @@ impl AwsCloudwatchLogGroup {
         let mut tags = self.tags_of(&arns).await?;
         for group in found {
             let name = group.log_group_name().unwrap_or_default().to_string();
-            let tags = tags.remove(&arn_of(&group)).unwrap_or_default();
-            out.insert(name, (group, tags));
+            // No tags at all means the group was deleted between the two reads.
+            if let Some(tags) = tags.remove(&arn_of(&group)) {
+                out.insert(name, (group, tags));
+            }
         }
         Ok(out)
     }
 
-    /// The tags of each log group ARN, 100 ARNs a GetResources call. A group with no tags is
-    /// absent from the answer (and from the map).
+    /// The tags of each log group ARN: GetResources with up to 100 ARNs a call, then
+    /// ListTagsForResource for each group missing from its answer (a group with no tags, or
+    /// one the tagging API has not indexed yet, such as a group created a moment ago). A group
+    /// gone by then is left out of the map.
     async fn tags_of(
         &self,
         arns: &[String],
     ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
-        let client = &self.aws.clients().await.tagging;
+        let clients = self.aws.clients().await;
         let mut tags = BTreeMap::new();
         for chunk in arns.chunks(TAGGING_ARNS_PER_CALL) {
-            let mut pages = client
+            // AWS refuses ResourceARNList together with any paging parameter and answers all
+            // the ARNs at once; moto pages the answer anyway, so follow its token on its own.
+            let mut response = clients
+                .tagging
                 .get_resources()
                 .set_resource_arn_list(Some(chunk.to_vec()))
-                .resources_per_page(TAGGING_ARNS_PER_CALL as i32)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                for mapping in page.map_err(aws_error)?.resource_tag_mapping_list() {
+                .send()
+                .await
+                .map_err(aws_error)?;
+            loop {
+                for mapping in response.resource_tag_mapping_list() {
                     let Some(arn) = mapping.resource_arn() else {
                         continue;
                     };
@@ -119,6 +127,39 @@ impl AwsCloudwatchLogGroup {
                         .collect();
                     tags.insert(arn.to_string(), pairs);
                 }
+                let Some(token) = response.pagination_token().filter(|t| !t.is_empty()) else {
+                    break;
+                };
+                response = clients
+                    .tagging
+                    .get_resources()
+                    .pagination_token(token)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+        }
+        for arn in arns {
+            if tags.contains_key(arn) {
+                continue;
+            }
+            match clients
+                .logs
+                .list_tags_for_resource()
+                .resource_arn(arn)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(response) => {
+                    let pairs = response
+                        .tags()
+                        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                        .unwrap_or_default();
+                    tags.insert(arn.clone(), pairs);
+                }
+                Err(error) if is_missing(&error) => {}
+                Err(error) => return Err(error),
             }
         }
         Ok(tags)
