@@ -2,12 +2,13 @@
 //! `aws_vpc_security_group_egress_rule`: one security group rule with its own id (`sgr-…`),
 //! tags, and in-place changes through ModifySecurityGroupRules.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Ec2ResourceType,
-    SecurityGroupRule, SecurityGroupRuleRequest, SecurityGroupRuleUpdate, UserIdGroupPair,
+    SecurityGroup, SecurityGroupRule, SecurityGroupRuleRequest, SecurityGroupRuleUpdate,
+    UserIdGroupPair,
 };
 use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
@@ -136,16 +137,89 @@ impl VpcSecurityGroupRule {
             entries.extend(tag_entries(rule.tags()));
             found.insert(id.to_string(), whole_object(&self.schema, entries));
         }
+        self.fill_group_rule_descriptions(&mut found).await?;
         Ok(found)
     }
 
-    /// The rule `id`; `known` (the planned or prior object) fills in what the emulator does
-    /// not report (see [`keep_unreported_description`]).
-    async fn read_one(&self, id: &str, known: &Value) -> Result<Value, ProviderError> {
+    /// moto 5.2.5's DescribeSecurityGroupRules leaves out the description of a rule that
+    /// references another group; its DescribeSecurityGroups has it. When any such rule came
+    /// back without one, one DescribeSecurityGroups of their groups fills it in. Against AWS,
+    /// which reports it, this makes no request.
+    async fn fill_group_rule_descriptions(
+        &self,
+        found: &mut HashMap<String, Value>,
+    ) -> Result<(), ProviderError> {
+        let wanting: Vec<String> = found
+            .values()
+            .filter(|rule| {
+                !rule.get("referenced_security_group_id").is_null()
+                    && rule.get("description").is_null()
+            })
+            .filter_map(|rule| string_attribute(rule, "security_group_id"))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if wanting.is_empty() {
+            return Ok(());
+        }
+        let groups: Vec<SecurityGroup> = self
+            .aws
+            .clients()
+            .await
+            .ec2
+            .describe_security_groups()
+            .filters(filter("group-id", wanting))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(aws_error)?;
+        for rule in found.values_mut() {
+            if !rule.get("description").is_null() {
+                continue;
+            }
+            let (Some(group_id), Some(referenced)) = (
+                string_attribute(rule, "security_group_id"),
+                string_attribute(rule, "referenced_security_group_id"),
+            ) else {
+                continue;
+            };
+            let protocol = rule.get("ip_protocol").as_str().unwrap_or("-1").to_string();
+            let ports = (rule.get("from_port").as_i64(), rule.get("to_port").as_i64());
+            let description = groups
+                .iter()
+                .filter(|group| group.group_id() == Some(group_id.as_str()))
+                .flat_map(|group| {
+                    if self.egress {
+                        group.ip_permissions_egress()
+                    } else {
+                        group.ip_permissions()
+                    }
+                })
+                .filter(|permission| {
+                    canonical_protocol(permission.ip_protocol().unwrap_or("-1")) == protocol
+                        && (protocol == "-1"
+                            || (
+                                permission.from_port().map(i64::from),
+                                permission.to_port().map(i64::from),
+                            ) == ports)
+                })
+                .flat_map(|permission| permission.user_id_group_pairs())
+                .find(|pair| pair.group_id() == Some(referenced.as_str()))
+                .and_then(|pair| pair.description())
+                .filter(|d| !d.is_empty());
+            if let (Some(description), Some(entries)) = (description, rule.map_mut()) {
+                entries.insert("description".to_string(), Value::string(description));
+            }
+        }
+        Ok(())
+    }
+
+    async fn read_one(&self, id: &str) -> Result<Value, ProviderError> {
         self.describe(vec![filter("security-group-rule-id", [id])])
             .await?
             .remove(id)
-            .map(|value| keep_unreported_description(value, known))
             .ok_or_else(|| {
                 ProviderError::with_code(
                     "InvalidSecurityGroupRuleId.NotFound",
@@ -314,7 +388,7 @@ impl ResourceType for VpcSecurityGroupRule {
             .ok_or_else(|| {
                 ProviderError::new("AuthorizeSecurityGroup* returned no security group rule id")
             })?;
-        self.read_one(id, planned).await
+        self.read_one(id).await
     }
 
     async fn update(
@@ -371,7 +445,7 @@ impl ResourceType for VpcSecurityGroupRule {
                 .map_err(aws_error)?;
         }
         update_tags(ec2, &id, prior, planned).await?;
-        self.read_one(&id, planned).await
+        self.read_one(&id).await
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -420,11 +494,7 @@ impl ResourceType for VpcSecurityGroupRule {
                 .await?,
             );
         }
-        Ok(in_prior_order(prior, &found)
-            .into_iter()
-            .zip(prior)
-            .map(|(value, known)| value.map(|value| keep_unreported_description(value, known)))
-            .collect())
+        Ok(in_prior_order(prior, &found))
     }
 
     async fn find_created(
@@ -438,20 +508,4 @@ impl ResourceType for VpcSecurityGroupRule {
             .into_values()
             .next())
     }
-}
-
-/// moto 5.2.5's DescribeSecurityGroupRules drops the description of a rule that references
-/// another group (AWS reports it, and so does moto's DescribeSecurityGroups). For such a rule,
-/// an unreported description keeps the one already known rather than showing as a change.
-fn keep_unreported_description(mut value: Value, known: &Value) -> Value {
-    let references_group = !value.get("referenced_security_group_id").is_null();
-    if references_group && value.get("description").is_null() {
-        if let (Some(entries), Some(description)) = (
-            value.map_mut(),
-            known.get("description").as_str().filter(|d| !d.is_empty()),
-        ) {
-            entries.insert("description".to_string(), Value::string(description));
-        }
-    }
-    value
 }
