@@ -27,8 +27,13 @@ pub struct AwsNatGateway {
 impl AwsNatGateway {
     /// A deleted gateway's elastic IP is free again in AWS. moto 5.2.5 leaves it associated
     /// with the gateway's network interface, so that a replacement gateway with the same
-    /// allocation fails with Resource.AlreadyAssociated: release that association here.
-    async fn release_address(&self, prior: &Value) -> Result<(), ProviderError> {
+    /// allocation fails with Resource.AlreadyAssociated: release that association here. Best
+    /// effort: the gateway is already deleted, so no error here fails the delete.
+    async fn release_address(&self, prior: &Value) {
+        let _ = self.try_release_address(prior).await;
+    }
+
+    async fn try_release_address(&self, prior: &Value) -> Result<(), ProviderError> {
         let (Some(allocation_id), Some(interface_id)) = (
             string_attribute(prior, "allocation_id"),
             string_attribute(prior, "network_interface_id"),
@@ -47,17 +52,11 @@ impl AwsNatGateway {
                 continue;
             }
             if let Some(association_id) = address.association_id() {
-                match ec2
-                    .disassociate_address()
+                ec2.disassociate_address()
                     .association_id(association_id)
                     .send()
                     .await
-                    .map_err(aws_error)
-                {
-                    Ok(_) => {}
-                    Err(error) if crate::error::is_not_found(&error) => {}
-                    Err(error) => return Err(error),
-                }
+                    .map_err(aws_error)?;
             }
         }
         Ok(())
@@ -300,7 +299,8 @@ impl ResourceType for AwsNatGateway {
             },
         )
         .await?;
-        self.release_address(prior).await
+        self.release_address(prior).await;
+        Ok(())
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
