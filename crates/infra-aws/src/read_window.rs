@@ -1,8 +1,9 @@
 //! Some attributes AWS answers only one object at a time (DescribeVpcAttribute,
 //! DescribeTargetGroupAttributes). A refresh of many objects would then cost a request per
 //! object, so it reads them for a bounded window of objects and keeps the prior values of the
-//! rest. The window moves with the clock, so repeated refreshes cover every object, and a
-//! refresh of a few objects (the stale-plan check, a single read) reads them all.
+//! rest. Which window is picked by the clock's nanoseconds, so refreshes on any schedule
+//! (a cron job every minute, CI on every merge) land on every window over time, and a refresh
+//! of a few objects (the stale-plan check, a single read) reads them all.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -16,13 +17,20 @@ pub(crate) struct ReadWindow {
 
 impl ReadWindow {
     /// A window of at most `limit` of `count` objects: all of them when `count <= limit`, else
-    /// the window that the current time selects.
+    /// the window that the current time's nanoseconds select (whole seconds would line up with
+    /// schedules: a refresh every 60 s over 15 windows would always read the same one).
     pub(crate) fn now(count: usize, limit: usize) -> ReadWindow {
-        let seconds = SystemTime::now()
+        let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_secs())
+            .map(|elapsed| elapsed.as_nanos() as u64)
             .unwrap_or(0);
-        ReadWindow::at(count, limit, seconds)
+        // Mixed (Fibonacci hashing), so a clock with a coarser resolution than a nanosecond
+        // (whose readings are all multiples of 1,000, say) still spreads over the windows.
+        ReadWindow::at(
+            count,
+            limit,
+            nanos.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32,
+        )
     }
 
     /// The window that `tick` selects: consecutive ticks visit consecutive windows.
