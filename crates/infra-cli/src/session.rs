@@ -97,8 +97,11 @@ pub fn load_config(work: &Workdir) -> Result<Config> {
 }
 
 /// The root module's backend block, for commands that read the state but not the
-/// configuration: only the files that mention a backend are parsed.
-pub fn load_backend_config(work: &Workdir) -> Result<Option<BackendConfig>> {
+/// configuration: only the files that mention a backend are parsed, and none with `-state`.
+pub fn load_backend_config(work: &Workdir, args: &StateArgs) -> Result<Option<BackendConfig>> {
+    if args.state.is_some() {
+        return Ok(None);
+    }
     check(infra_config::load_backend(&work.dir), work.style)
 }
 

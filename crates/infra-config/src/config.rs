@@ -125,6 +125,20 @@ pub fn load_backend(dir: &Path) -> Result<Option<BackendConfig>, Diagnostics> {
     loader.diagnostics.into_result(backend)
 }
 
+/// Whether `text` may hold a `backend "TYPE"` block: the word on its own, then a quoted
+/// label. `aws_lb.backend` or a resource named "backend" do not count.
+fn mentions_backend_block(text: &str) -> bool {
+    text.match_indices("backend").any(|(at, word)| {
+        let starts_a_word = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace);
+        let rest = &text[at + word.len()..];
+        let label = rest.trim_start();
+        starts_a_word && label.len() < rest.len() && label.starts_with('"')
+    })
+}
+
 struct Loader {
     config: Config,
     diagnostics: Diagnostics,
@@ -218,7 +232,7 @@ impl Loader {
                     continue;
                 }
             };
-            if self.backend_only && !text.contains("backend") {
+            if self.backend_only && !mentions_backend_block(&text) {
                 continue;
             }
             let relative_name = if relative.is_empty() {

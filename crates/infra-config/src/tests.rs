@@ -1057,8 +1057,8 @@ fn load_backend_reads_only_the_files_that_mention_a_backend() {
             "backend.tf",
             "terraform {\n  backend \"s3\" {\n    bucket = \"state\"\n    key = \"app.json\"\n  }\n}\n",
         ),
-        // Broken, but it never mentions a backend, so it is not parsed.
-        ("main.tf", "resource \"aws_vpc\" \"main\" {\n"),
+        // Broken, but it has no backend block, so it is not parsed.
+        ("main.tf", "resource \"aws_lb\" \"backend\" {\n  name = aws_lb.backend.arn\n"),
         ("modules/child/main.tf", "terraform {\n  backend \"local\" {}\n}\n"),
     ]);
     let backend = load_backend(&dir)

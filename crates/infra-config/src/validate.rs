@@ -146,6 +146,9 @@ impl Checker<'_> {
                             attribute.key.span(),
                         ),
                         Some(_) => {}
+                        // Terraform's attributes-as-blocks: `ingress = []` manages the rules
+                        // as none, where leaving out every `ingress` block leaves them alone.
+                        None if schema.block_named(name).is_some_and(|b| b.computed) => {}
                         None if schema.block_named(name).is_some() => self.push(
                             "Unsupported argument",
                             format!("An argument named \"{name}\" is not expected here. Did you mean to define a block of type \"{name}\"?"),

@@ -16,7 +16,7 @@ use crate::Exit;
 
 fn open(work: &Workdir, args: &StateArgs) -> Result<Box<dyn Backend>> {
     let (aws, _) = session::provider(ProviderSettings::default());
-    let backend_config = session::load_backend_config(work)?;
+    let backend_config = session::load_backend_config(work, args)?;
     session::backend(work, backend_config.as_ref(), args, &aws)
 }
 

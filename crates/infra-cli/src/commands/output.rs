@@ -9,7 +9,7 @@ use crate::Exit;
 
 pub async fn run(work: &Workdir, args: &OutputArgs) -> Result<Exit> {
     let (aws, _) = session::provider(ProviderSettings::default());
-    let backend_config = session::load_backend_config(work)?;
+    let backend_config = session::load_backend_config(work, &args.state)?;
     let backend = session::backend(work, backend_config.as_ref(), &args.state, &aws)?;
     let state = session::read_state(backend.as_ref())?;
     match &args.name {

@@ -28,7 +28,7 @@ pub async fn run(work: &Workdir, args: &ShowArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     let (aws, _) = session::provider(ProviderSettings::default());
-    let backend_config = session::load_backend_config(work)?;
+    let backend_config = session::load_backend_config(work, &args.state)?;
     let backend = session::backend(work, backend_config.as_ref(), &args.state, &aws)?;
     let state = session::read_state(backend.as_ref())?;
     if args.json {

@@ -10,7 +10,7 @@ use crate::Exit;
 
 fn open(work: &Workdir, args: &StateArgs) -> Result<Box<dyn infra_state::Backend>> {
     let (aws, _) = session::provider(ProviderSettings::default());
-    let backend_config = session::load_backend_config(work)?;
+    let backend_config = session::load_backend_config(work, args)?;
     session::backend(work, backend_config.as_ref(), args, &aws)
 }
 
