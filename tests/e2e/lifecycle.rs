@@ -362,3 +362,71 @@ fn a_resource_deleted_outside_is_planned_for_creation() {
     );
     assert!(plan.stdout.contains("has been deleted"), "{}", plan.stdout);
 }
+
+/// A security group's inline rules, as the Terraform provider treats them: with no `ingress`
+/// block the rules are left alone (separate rule resources may own them), and `ingress = []`
+/// removes them all.
+#[test]
+fn security_group_rules_are_left_alone_without_blocks_and_removed_with_an_empty_list() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let group = |ingress: &str| {
+        format!(
+            "resource \"aws_vpc\" \"main\" {{\n  cidr_block = \"10.0.0.0/16\"\n}}\n\nresource \"aws_security_group\" \"web\" {{\n  name   = \"web\"\n  vpc_id = aws_vpc.main.id\n{ingress}}}\n"
+        )
+    };
+    stack.write(
+        "main.tf",
+        &group("  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n    cidr_blocks = [\"10.0.0.0/8\"]\n  }\n"),
+    );
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    let rules = || {
+        moto.python(
+            "import boto3\ng = boto3.client('ec2').describe_security_groups(Filters=[{'Name': 'group-name', 'Values': ['web']}])['SecurityGroups'][0]\nprint(len(g['IpPermissions']))",
+        )
+        .trim()
+        .to_string()
+    };
+    assert_eq!(rules(), "1");
+
+    stack.write("main.tf", &group(""));
+    let untouched = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(untouched.code, 0, "{}", untouched.all());
+
+    stack.write("main.tf", &group("  ingress = []\n"));
+    let removal = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(removal.code, 2, "{}", removal.all());
+    assert!(
+        removal
+            .stdout
+            .contains("# aws_security_group.web will be updated in-place"),
+        "{}",
+        removal.stdout
+    );
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    assert_eq!(rules(), "0");
+    infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    )
+    .ok();
+}
