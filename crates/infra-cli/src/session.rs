@@ -93,7 +93,9 @@ pub fn check<T>(result: Result<T, Diagnostics>, style: Style) -> Result<T> {
 }
 
 pub fn load_config(work: &Workdir) -> Result<Config> {
-    check(infra_config::load(&work.dir), work.style)
+    let config = check(infra_config::load(&work.dir), work.style)?;
+    report(config.warnings(), work.style)?;
+    Ok(config)
 }
 
 /// The root module's backend block, for commands that read the state but not the

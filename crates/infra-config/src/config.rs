@@ -20,6 +20,8 @@ pub struct Config {
     pub(crate) modules: Vec<Module>,
     pub(crate) resources: Vec<ResourceDecl>,
     pub(crate) resource_index: HashMap<ResourceId, usize>,
+    /// Warnings found while loading (a configuration with errors is not loaded at all).
+    pub(crate) warnings: Diagnostics,
 }
 
 /// An expression together with the file it came from.
@@ -111,7 +113,11 @@ pub(crate) fn is_meta(name: &str) -> bool {
 pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
     let mut loader = Loader::new(false);
     loader.load_module(dir, String::new(), Vec::new(), &mut Vec::new());
-    loader.diagnostics.into_result(loader.config)
+    if loader.diagnostics.has_errors() {
+        return Err(loader.diagnostics);
+    }
+    loader.config.warnings = loader.diagnostics;
+    Ok(loader.config)
 }
 
 /// The root module's `terraform { backend "…" { … } }`, reading only the root files that
@@ -154,6 +160,7 @@ impl Loader {
                 modules: Vec::new(),
                 resources: Vec::new(),
                 resource_index: HashMap::new(),
+                warnings: Diagnostics::new(),
             },
             diagnostics: Diagnostics::new(),
             backend_only,
@@ -518,15 +525,25 @@ impl Loader {
                 };
                 self.read_resource(module, file, mode, labels, location, block);
             }
-            // Ignoring these would plan something other than what they ask for (a destroy and
-            // a create instead of a move, nothing instead of an import): refuse them.
-            "moved" | "import" | "removed" => {
+            // Ignoring these would plan something other than what they ask for (a create
+            // beside the existing object instead of an import, a destroy instead of forgetting
+            // it): refuse them.
+            "import" | "removed" => {
                 self.error(
                     "Unsupported block type",
                     format!("infra does not support \"{kind}\" blocks yet; remove the block and change the state with `infra state` commands instead."),
                     Some(location),
                 );
             }
+            // Terraform users keep `moved` blocks after the move; those are harmless. One whose
+            // move has not happened shows in the plan as a destroy and a create.
+            "moved" => self.diagnostics.push(
+                Diagnostic::warning(
+                    "Moved block not applied",
+                    "infra does not apply \"moved\" blocks yet: if the old address is still in the state, the plan destroys it and creates the new one.",
+                )
+                .at(Some(location)),
+            ),
             "check" => self.diagnostics.push(
                 Diagnostic::warning(
                     "Check block not evaluated",
@@ -885,6 +902,11 @@ impl Config {
     /// Every resource and data block in every module, depth-first, in file order.
     pub fn resources(&self) -> Vec<&ResourceConfig> {
         self.resources.iter().map(|r| &r.config).collect()
+    }
+
+    /// Warnings found while loading, for the caller to show.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
     }
 
     /// `terraform { backend "s3" { ... } }` of the root module.

@@ -189,19 +189,28 @@ fn unknown_top_level_block_is_an_error() {
 }
 
 #[test]
-fn moved_import_and_removed_blocks_are_refused_not_ignored() {
+fn import_and_removed_blocks_are_refused_and_moved_blocks_warned_about() {
     let errors = load_err(&[(
         "main.tf",
-        "moved {\n  from = aws_vpc.a\n  to = aws_vpc.b\n}\nimport {\n  to = aws_vpc.b\n  id = \"vpc-1\"\n}\n",
+        "moved {\n  from = aws_vpc.a\n  to = aws_vpc.b\n}\nimport {\n  to = aws_vpc.b\n  id = \"vpc-1\"\n}\nremoved {\n  from = aws_vpc.c\n}\n",
     )]);
     assert_eq!(
         located(&errors),
         vec![
-            ("Unsupported block type".into(), "main.tf".into(), 1, 1),
+            ("Moved block not applied".into(), "main.tf".into(), 1, 1),
             ("Unsupported block type".into(), "main.tf".into(), 5, 1),
+            ("Unsupported block type".into(), "main.tf".into(), 9, 1),
         ]
     );
-    assert!(errors.to_string().contains("\"moved\" blocks"), "{errors}");
+    assert!(errors.to_string().contains("\"import\" blocks"), "{errors}");
+    let config = load_ok(&[(
+        "main.tf",
+        "moved {\n  from = aws_vpc.a\n  to = aws_vpc.b\n}\n",
+    )]);
+    assert_eq!(
+        located(config.warnings()),
+        vec![("Moved block not applied".into(), "main.tf".into(), 1, 1)]
+    );
 }
 
 #[test]
