@@ -430,3 +430,39 @@ fn security_group_rules_are_left_alone_without_blocks_and_removed_with_an_empty_
     )
     .ok();
 }
+
+/// aws_eip's one force-new attribute is `domain`, and "vpc" is its only value since AWS retired
+/// EC2-Classic ("standard"): asking for "standard" is refused at plan time, at its location,
+/// before anything is destroyed. So the type has no replacement to test.
+#[test]
+fn an_elastic_ip_in_the_retired_standard_domain_is_refused_before_anything_changes() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let eip = |domain: &str| {
+        format!("resource \"aws_eip\" \"nat\" {{\n  domain = \"{domain}\"\n  tags = {{ Name = \"nat\" }}\n}}\n")
+    };
+    stack.write("main.tf", &eip("vpc"));
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    let before = stack.read("infra.tfstate.json");
+    stack.write("main.tf", &eip("standard"));
+    let refused = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .expect_code(1);
+    assert!(
+        refused.stderr.contains("main.tf:2:") && refused.stderr.contains("standard"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(stack.read("infra.tfstate.json"), before);
+    let addresses = moto
+        .python("import boto3\nprint(len(boto3.client('ec2').describe_addresses()['Addresses']))");
+    assert_eq!(addresses.trim(), "1", "the address is still there");
+}

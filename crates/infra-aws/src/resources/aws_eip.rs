@@ -26,10 +26,12 @@ impl AwsEip {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(
+                // "standard" was EC2-Classic, which AWS retired: such an address has no
+                // allocation id, and AllocateAddress no longer makes one.
                 Attribute::optional("domain", Type::String)
                     .default(Value::string("vpc"))
                     .force_new()
-                    .check(Check::OneOf(&["vpc", "standard"])),
+                    .check(Check::OneOf(&["vpc"])),
             )
             .attr(Attribute::computed("allocation_id", Type::String))
             .attr(Attribute::computed("association_id", Type::String))
