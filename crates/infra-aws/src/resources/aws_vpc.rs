@@ -1,7 +1,7 @@
 //! `aws_vpc`: a VPC with its DNS attributes. The main route table and default security group
 //! AWS creates with it are reported, not managed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use aws_sdk_ec2::types::{
@@ -62,12 +62,14 @@ impl AwsVpc {
         AwsVpc { aws, schema }
     }
 
-    /// Every VPC matching `filters`, converted, with main route tables, default security
-    /// groups and (for small batches) DNS attributes. `prior` supplies DNS attributes otherwise.
+    /// Every VPC matching `filters`, converted, with main route tables and default security
+    /// groups. DNS attributes are read for the VPCs in `read_dns` and those `prior` does not
+    /// know; `prior` supplies them for the rest.
     async fn describe(
         &self,
         filters: Vec<aws_sdk_ec2::types::Filter>,
         prior: &HashMap<String, Value>,
+        read_dns: &HashSet<String>,
     ) -> Result<HashMap<String, Value>, ProviderError> {
         let clients = self.aws.clients().await;
         let vpcs: Vec<Vpc> = clients
@@ -123,12 +125,10 @@ impl AwsVpc {
                 }
             }
         }
-        let window = ReadWindow::now(vpcs.len(), DNS_ATTRIBUTE_READ_LIMIT);
         let mut found = HashMap::new();
-        for (index, vpc) in vpcs.iter().enumerate() {
+        for vpc in &vpcs {
             let Some(id) = vpc.vpc_id() else { continue };
-            let (dns_support, dns_hostnames) = if window.contains(index) || !prior.contains_key(id)
-            {
+            let (dns_support, dns_hostnames) = if read_dns.contains(id) || !prior.contains_key(id) {
                 (
                     self.read_attribute(id, VpcAttributeName::EnableDnsSupport)
                         .await?,
@@ -201,7 +201,11 @@ impl AwsVpc {
 
     async fn read_one(&self, id: &str) -> Result<Option<Value>, ProviderError> {
         Ok(self
-            .describe(vec![filter("vpc-id", [id])], &HashMap::new())
+            .describe(
+                vec![filter("vpc-id", [id])],
+                &HashMap::new(),
+                &HashSet::new(),
+            )
             .await?
             .remove(id))
     }
@@ -333,10 +337,22 @@ impl ResourceType for AwsVpc {
             .filter_map(|value| Some((string_attribute(value, "id")?, value.clone())))
             .collect();
         let mut found = HashMap::new();
+        // One window over every VPC of the refresh, not one per describe chunk.
+        let window = ReadWindow::now(ids.len(), DNS_ATTRIBUTE_READ_LIMIT);
+        let read_dns: HashSet<String> = ids
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| window.contains(*index))
+            .map(|(_, id)| id.clone())
+            .collect();
         for chunk in chunks_of(&ids) {
             found.extend(
-                self.describe(vec![filter("vpc-id", chunk.iter().cloned())], &by_id)
-                    .await?,
+                self.describe(
+                    vec![filter("vpc-id", chunk.iter().cloned())],
+                    &by_id,
+                    &read_dns,
+                )
+                .await?,
             );
         }
         Ok(in_prior_order(prior, &found))
@@ -348,7 +364,11 @@ impl ResourceType for AwsVpc {
         _planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         Ok(self
-            .describe(managed_tag_filters(operation), &HashMap::new())
+            .describe(
+                managed_tag_filters(operation),
+                &HashMap::new(),
+                &HashSet::new(),
+            )
             .await?
             .into_values()
             .next())
