@@ -857,33 +857,9 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| arg_error(0, format!("cannot read file `{}`: {e}", path.display())))?;
             let variables = map(a, 1)?;
-            let template = hcl_edit::parser::parse_template(&text).map_err(|e| {
-                arg_error(
-                    0,
-                    format!("template `{}` is invalid: {}", path.display(), e.message()),
-                )
-            })?;
-            let mut template_ctx = Ctx {
-                files: &[],
-                file: 0,
-                module: ctx.module,
-                env: None,
-                instance: Default::default(),
-                bindings: variables.into_iter().collect(),
-            };
-            let expr = hcl_edit::expr::Expression::StringTemplate(template.into());
-            let rendered = template_ctx.eval(&expr).map_err(|d| {
-                FunctionError::Failed(format!(
-                    "in template `{}`: {}: {}",
-                    path.display(),
-                    d.summary,
-                    d.detail
-                ))
-            })?;
-            match rendered {
-                Value::String(_) | Value::Unknown => rendered,
-                other => Value::String(to_string_value(other.unmarked()).unwrap_or_default()),
-            }
+            render_template(&text, variables).map_err(|message| {
+                FunctionError::Failed(format!("in template `{}`: {message}", path.display()))
+            })?
         }
         "base64encode" => {
             Value::String(base64::engine::general_purpose::STANDARD.encode(string(a, 0)?))
@@ -964,6 +940,30 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
 }
 
 /// Terraform's `format` verbs: `%s %d %f %.Nf %v %q %t %x %%`, with width and zero padding.
+/// Renders a template in Terraform's template language (`${...}`, `%{ if }`, `%{ for }`) with
+/// the given variables and the built-in functions, as `templatefile()` does. A template that
+/// interpolates one value alone keeps that value's type; other values become strings.
+pub fn render_template(text: &str, variables: BTreeMap<String, Value>) -> Result<Value, String> {
+    let template = hcl_edit::parser::parse_template(text)
+        .map_err(|e| format!("the template is invalid: {}", e.message()))?;
+    let mut template_ctx = Ctx {
+        files: &[],
+        file: 0,
+        module: 0,
+        env: None,
+        instance: Default::default(),
+        bindings: variables.into_iter().collect(),
+    };
+    let expr = hcl_edit::expr::Expression::StringTemplate(template.into());
+    let rendered = template_ctx
+        .eval(&expr)
+        .map_err(|d| format!("{}: {}", d.summary, d.detail))?;
+    Ok(match rendered {
+        Value::String(_) | Value::Unknown => rendered,
+        other => Value::String(to_string_value(other.unmarked()).unwrap_or_default()),
+    })
+}
+
 fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
     let mut out = String::new();
     let mut chars = spec.chars().peekable();

@@ -24,6 +24,7 @@ mod tests;
 pub use config::{load, load_backend, Config};
 pub use evaluator::Evaluator;
 pub use fmt::format_source;
+pub use functions::render_template;
 pub use inputs::InputVariables;
 
 use infra_core::{Address, Location, ResourceId, Value};

@@ -32,6 +32,13 @@ impl ProviderError {
     }
 }
 
+impl ProviderError {
+    /// Terraform's wording for a type without import support.
+    pub fn not_importable(type_name: &str) -> ProviderError {
+        ProviderError::new(format!("resource {type_name} doesn't support import"))
+    }
+}
+
 impl fmt::Display for ProviderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.code {
@@ -147,6 +154,17 @@ pub trait ResourceType: Send + Sync {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError>;
+
+    /// Import (`import` blocks, `infra import ADDR ID`): the prior value that [`read_many`]
+    /// refreshes into the imported object, from the type's Terraform import ID. The default
+    /// takes the ID as the object's `id`; a type whose import ID is composite (`ROLE/ARN`) or
+    /// whose object is its ID (`random_password`) overrides this, and a type the provider
+    /// cannot import returns [`ProviderError::not_importable`].
+    ///
+    /// [`read_many`]: ResourceType::read_many
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(Value::map([("id", Value::string(id))]))
+    }
 }
 
 /// A data source such as `aws_availability_zones`.
