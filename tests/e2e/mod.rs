@@ -6,6 +6,7 @@ mod errors;
 mod lifecycle;
 mod locking;
 mod plan_file;
+mod refactoring;
 mod refresh;
 mod stacks;
 mod team;

@@ -20,6 +20,14 @@ pub struct Cli {
     /// Never use colour (also: the NO_COLOR environment variable, or no TTY).
     #[arg(long = "no-color", global = true)]
     pub no_color: bool,
+    /// Ask for missing variables and approval on a terminal (default true). Every command
+    /// accepts it; commands that never prompt ignore it.
+    #[arg(long, global = true, default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
+    pub input: bool,
+    /// Do not ask for confirmation. Every command accepts it; commands that never ask
+    /// ignore it.
+    #[arg(long = "auto-approve", global = true)]
+    pub auto_approve: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -56,8 +64,24 @@ pub enum Command {
     Finalize(RevertArgs),
     /// Show blue/green deployments: live and standby colours, weights, history.
     Deployments(StateArgs),
+    /// Print the resource dependency graph in DOT.
+    Graph,
+    /// Adopt an existing object into the state: `infra import ADDR ID`.
+    Import(ImportArgs),
     /// Print the version.
     Version,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub variables: VariableArgs,
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// The resource instance to import into, e.g. aws_vpc.main or aws_subnet.private[0].
+    pub address: String,
+    /// The object's import ID, as the provider documents it for the type.
+    pub id: String,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -81,9 +105,6 @@ pub struct VariableArgs {
     /// Read variables from a .tfvars file.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_file: Vec<PathBuf>,
-    /// Ask for missing variables on a terminal (default true).
-    #[arg(long, default_value_t = true, action = ArgAction::Set, value_name = "BOOL")]
-    pub input: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -107,6 +128,21 @@ pub struct PlanArgs {
     /// Plan to replace ADDR.
     #[arg(long, value_name = "ADDR")]
     pub replace: Vec<String>,
+    /// Leave ADDR and everything that depends on it out of the plan (OpenTofu's -exclude).
+    #[arg(long, value_name = "ADDR")]
+    pub exclude: Vec<String>,
+    /// Read -target addresses from FILE, one a line (`#` starts a comment).
+    #[arg(long = "target-file", value_name = "FILE")]
+    pub target_file: Option<PathBuf>,
+    /// Read -exclude addresses from FILE, one a line (`#` starts a comment).
+    #[arg(long = "exclude-file", value_name = "FILE")]
+    pub exclude_file: Option<PathBuf>,
+    /// Only detect drift and record it in the state; change no object.
+    #[arg(long = "refresh-only")]
+    pub refresh_only: bool,
+    /// Write configuration for `import` targets that have none to FILE.
+    #[arg(long = "generate-config-out", value_name = "FILE")]
+    pub generate_config_out: Option<PathBuf>,
     /// Plan to destroy everything.
     #[arg(long)]
     pub destroy: bool,
@@ -119,9 +155,6 @@ pub struct PlanArgs {
 pub struct ApplyArgs {
     #[command(flatten)]
     pub plan: PlanArgs,
-    /// Do not ask for confirmation.
-    #[arg(long = "auto-approve")]
-    pub auto_approve: bool,
     /// A plan file written by `infra plan -out`.
     pub plan_file: Option<PathBuf>,
 }
@@ -192,6 +225,16 @@ pub enum StateCommand {
         state: StateArgs,
         #[arg(required = true)]
         addresses: Vec<String>,
+    },
+    /// Move objects to another address: a resource, an instance or a module call.
+    Mv {
+        #[command(flatten)]
+        state: StateArgs,
+        /// Show what would move without changing the state.
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+        source: String,
+        destination: String,
     },
     /// Print the raw state (for recovery).
     Pull(StateArgs),
@@ -274,6 +317,10 @@ pub fn normalize(args: impl IntoIterator<Item = String>) -> Vec<String> {
                 | "--var-file"
                 | "--target"
                 | "--replace"
+                | "--exclude"
+                | "--target-file"
+                | "--exclude-file"
+                | "--generate-config-out"
                 | "--out"
                 | "--state"
                 | "--chdir"

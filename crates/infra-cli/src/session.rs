@@ -21,6 +21,10 @@ pub struct Workdir {
     pub dir: PathBuf,
     pub style: Style,
     pub workspace: String,
+    /// `-input`: prompts for variables and approval are allowed (and stdin is a terminal).
+    pub input: bool,
+    /// `-auto-approve`.
+    pub auto_approve: bool,
 }
 
 impl Workdir {
@@ -52,6 +56,8 @@ impl Workdir {
             dir,
             style: Style { colour },
             workspace,
+            input: true,
+            auto_approve: false,
         })
     }
 
@@ -95,6 +101,20 @@ pub fn check<T>(result: Result<T, Diagnostics>, style: Style) -> Result<T> {
 pub fn load_config(work: &Workdir) -> Result<Config> {
     let config = check(infra_config::load(&work.dir), work.style)?;
     report(config.warnings(), work.style)?;
+    Ok(config)
+}
+
+/// The configuration of a command that plans or validates: as in Terraform, a directory with
+/// no `.tf` file is an error, since planning it would destroy everything.
+pub fn load_required_config(work: &Workdir, destroy: bool) -> Result<Config> {
+    let config = load_config(work)?;
+    if config.has_no_files() && !destroy {
+        let diagnostic = infra_core::Diagnostic::error(
+            "No configuration files",
+            format!("Planning requires configuration to be present in {}. Planning without a configuration would mark everything for destruction, which is normally not what is desired. If you would like to destroy everything, run plan with the -destroy option. Otherwise, create a configuration file (.tf file) and try again.", work.dir.display()),
+        );
+        report(&Diagnostics::from(diagnostic), work.style)?;
+    }
     Ok(config)
 }
 

@@ -4,11 +4,14 @@
 
 use crate::source::{display_path, SourceFile};
 use crate::types::TypeConstraint;
-use crate::{BackendConfig, IgnoreChanges, Lifecycle, ResourceConfig, VariableInfo};
+use crate::{
+    BackendConfig, IgnoreChanges, Lifecycle, MoveStatement, RemoveStatement, ResourceConfig,
+    VariableInfo,
+};
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::Span;
-use infra_core::{Diagnostic, Diagnostics, Location, Mode, ResourceId, Value};
+use infra_core::{AddressPattern, Diagnostic, Diagnostics, Location, Mode, ResourceId, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -22,6 +25,12 @@ pub struct Config {
     pub(crate) resource_index: HashMap<ResourceId, usize>,
     /// Warnings found while loading (a configuration with errors is not loaded at all).
     pub(crate) warnings: Diagnostics,
+    /// `moved` blocks of every module, in the order read.
+    pub(crate) moves: Vec<MoveStatement>,
+    /// `removed` blocks of every module.
+    pub(crate) removals: Vec<RemoveStatement>,
+    /// `import` blocks of the root module.
+    pub(crate) imports: Vec<ImportDecl>,
 }
 
 /// An expression together with the file it came from.
@@ -85,6 +94,23 @@ pub(crate) struct ModuleCall {
     pub inputs: BTreeMap<String, Expr>,
     pub depends_on: Option<Expr>,
     pub location: Location,
+}
+
+/// An `import` block of the root module, before evaluation.
+#[derive(Debug)]
+pub(crate) struct ImportDecl {
+    pub to: Expr,
+    pub id: Expr,
+    pub for_each: Option<Expr>,
+    pub location: Location,
+}
+
+fn resource_type_of(pattern: &AddressPattern) -> Option<&str> {
+    match pattern {
+        AddressPattern::Module(_) => None,
+        AddressPattern::Resource(id) => Some(&id.resource_type),
+        AddressPattern::Instance(address) => Some(&address.resource.resource_type),
+    }
 }
 
 #[derive(Debug)]
@@ -161,6 +187,9 @@ impl Loader {
                 resources: Vec::new(),
                 resource_index: HashMap::new(),
                 warnings: Diagnostics::new(),
+                moves: Vec::new(),
+                removals: Vec::new(),
+                imports: Vec::new(),
             },
             diagnostics: Diagnostics::new(),
             backend_only,
@@ -525,25 +554,9 @@ impl Loader {
                 };
                 self.read_resource(module, file, mode, labels, location, block);
             }
-            // Ignoring these would plan something other than what they ask for (a create
-            // beside the existing object instead of an import, a destroy instead of forgetting
-            // it): refuse them.
-            "import" | "removed" => {
-                self.error(
-                    "Unsupported block type",
-                    format!("infra does not support \"{kind}\" blocks yet; remove the block and change the state with `infra state` commands instead."),
-                    Some(location),
-                );
-            }
-            // Terraform users keep `moved` blocks after the move; those are harmless. One whose
-            // move has not happened shows in the plan as a destroy and a create.
-            "moved" => self.diagnostics.push(
-                Diagnostic::warning(
-                    "Moved block not applied",
-                    "infra does not apply \"moved\" blocks yet: if the old address is still in the state, the plan destroys it and creates the new one.",
-                )
-                .at(Some(location)),
-            ),
+            "moved" => self.read_moved(module, file, location, &block),
+            "removed" => self.read_removed(module, file, location, &block),
+            "import" => self.read_import(module, file, location, block),
             "check" => self.diagnostics.push(
                 Diagnostic::warning(
                     "Check block not evaluated",
@@ -596,6 +609,156 @@ impl Loader {
                 location,
             });
         }
+    }
+
+    /// An address argument of a `moved` or `removed` block, seen from the root module.
+    fn address_pattern(
+        &mut self,
+        module: usize,
+        file: usize,
+        body: &Body,
+        name: &str,
+        block_location: &Location,
+    ) -> Option<AddressPattern> {
+        let Some(attribute) = body.get_attribute(name) else {
+            self.error(
+                "Missing required argument",
+                format!("The argument \"{name}\" is required, but no definition was found."),
+                Some(block_location.clone()),
+            );
+            return None;
+        };
+        let location = self.location(file, attribute.value.span());
+        let pattern = traversal_path(&attribute.value).and_then(|text| text.parse().ok());
+        match pattern {
+            Some(pattern) => {
+                let prefix = self.config.modules[module].path.clone();
+                Some(AddressPattern::in_module(pattern, &prefix))
+            }
+            None => {
+                self.error(
+                    "Invalid address",
+                    format!("The argument \"{name}\" must be the address of a resource, a resource instance or a module call, such as aws_db_instance.main or module.network."),
+                    location,
+                );
+                None
+            }
+        }
+    }
+
+    fn read_moved(&mut self, module: usize, file: usize, location: Location, block: &Block) {
+        let from = self.address_pattern(module, file, &block.body, "from", &location);
+        let to = self.address_pattern(module, file, &block.body, "to", &location);
+        let (Some(from), Some(to)) = (from, to) else {
+            return;
+        };
+        let compatible = matches!(
+            (&from, &to),
+            (AddressPattern::Module(_), AddressPattern::Module(_))
+                | (
+                    AddressPattern::Resource(_) | AddressPattern::Instance(_),
+                    AddressPattern::Resource(_) | AddressPattern::Instance(_)
+                )
+        );
+        let same_type = match (&from, &to) {
+            (AddressPattern::Module(_), _) => true,
+            _ => resource_type_of(&from) == resource_type_of(&to),
+        };
+        if !compatible || !same_type {
+            self.error(
+                "Invalid \"moved\" addresses",
+                format!("Cannot move {from} to {to}: a move goes from a module call to a module call, or from a resource to a resource of the same type."),
+                Some(location),
+            );
+            return;
+        }
+        self.config.moves.push(MoveStatement { from, to, location });
+    }
+
+    fn read_removed(&mut self, module: usize, file: usize, location: Location, block: &Block) {
+        let Some(from) = self.address_pattern(module, file, &block.body, "from", &location) else {
+            return;
+        };
+        if let AddressPattern::Instance(_) = from {
+            self.error(
+                "Invalid \"removed\" address",
+                format!(
+                    "A removed block names a resource or a module call, not one instance ({from})."
+                ),
+                Some(location),
+            );
+            return;
+        }
+        let mut destroy = true;
+        for lifecycle in block.body.get_blocks("lifecycle") {
+            if lifecycle.body.get_attribute("destroy").is_some() {
+                destroy = self.literal_bool(file, &lifecycle.body, "destroy");
+            }
+        }
+        if block.body.get_blocks("provisioner").next().is_some() {
+            self.error(
+                "Provisioners are not supported",
+                "infra does not run provisioners; remove the provisioner from the removed block."
+                    .into(),
+                Some(location.clone()),
+            );
+        }
+        self.config.removals.push(RemoveStatement {
+            from,
+            destroy,
+            location,
+        });
+    }
+
+    fn read_import(&mut self, module: usize, file: usize, location: Location, block: Block) {
+        if module != 0 {
+            self.error(
+                "Invalid import configuration",
+                "An import block was detected in a child module. Import blocks are only allowed in the root module.".into(),
+                Some(location),
+            );
+            return;
+        }
+        let body = block.body;
+        let mut arguments = BTreeMap::new();
+        for name in ["to", "id", "for_each", "provider"] {
+            if let Some(attribute) = body.get_attribute(name) {
+                arguments.insert(
+                    name,
+                    Expr {
+                        file,
+                        expr: attribute.value.clone(),
+                    },
+                );
+            }
+        }
+        if body.get_attribute("identity").is_some() || body.get_blocks("identity").next().is_some()
+        {
+            self.error(
+                "Unsupported argument",
+                "infra imports by \"id\"; resource identities (\"identity\") are not supported."
+                    .into(),
+                Some(location.clone()),
+            );
+        }
+        for name in ["to", "id"] {
+            if !arguments.contains_key(name) {
+                self.error(
+                    "Missing required argument",
+                    format!("The argument \"{name}\" is required, but no definition was found."),
+                    Some(location.clone()),
+                );
+            }
+        }
+        let (Some(to), Some(id)) = (arguments.remove("to"), arguments.remove("id")) else {
+            return;
+        };
+        self.config.imports.push(ImportDecl {
+            to,
+            id,
+            for_each: arguments.remove("for_each"),
+            location,
+        });
     }
 
     fn literal(&mut self, file: usize, body: &Body, name: &str) -> Option<Value> {
@@ -902,6 +1065,26 @@ impl Config {
     /// Every resource and data block in every module, depth-first, in file order.
     pub fn resources(&self) -> Vec<&ResourceConfig> {
         self.resources.iter().map(|r| &r.config).collect()
+    }
+
+    /// Whether the root module has no `.tf` file at all.
+    pub fn has_no_files(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// `moved` blocks, from the root's point of view, in the order written.
+    pub fn moves(&self) -> &[MoveStatement] {
+        &self.moves
+    }
+
+    /// `removed` blocks, from the root's point of view.
+    pub fn removals(&self) -> &[RemoveStatement] {
+        &self.removals
+    }
+
+    /// Whether the configuration declares this resource (any module, any mode).
+    pub fn declares(&self, id: &ResourceId) -> bool {
+        self.resource_index.contains_key(id)
     }
 
     /// Warnings found while loading, for the caller to show.

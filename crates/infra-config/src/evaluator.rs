@@ -9,11 +9,13 @@ use crate::config::{is_meta, Config, Expr, VariableDecl, META_BLOCKS};
 use crate::eval::{mark_if, Ctx, EvalResult, Fail, Instance};
 use crate::inputs::{InputSource, InputVariables, RawValue};
 use crate::references::{self, RefKind, Reference};
-use crate::{InstanceConfig, NoResourceValues, OutputValue, ResourceValues};
+use crate::{ImportTarget, InstanceConfig, NoResourceValues, OutputValue, ResourceValues};
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
 use hcl_edit::{Decorated, Span};
-use infra_core::{Diagnostic, Diagnostics, InstanceKey, Mode, ProviderSettings, ResourceId, Value};
+use infra_core::{
+    Address, Diagnostic, Diagnostics, InstanceKey, Mode, ProviderSettings, ResourceId, Value,
+};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -63,6 +65,22 @@ impl<'c> Evaluator<'c> {
         config: &'c Config,
         inputs: &InputVariables,
         workspace: &str,
+    ) -> Result<Self, Diagnostics> {
+        Self::build(config, inputs, workspace, false)
+    }
+
+    /// For `validate`, as Terraform validates: no variable values are needed. A variable
+    /// that is not set is an unknown value of its type, and its `validation` blocks wait
+    /// for a value.
+    pub fn for_validation(config: &'c Config, workspace: &str) -> Result<Self, Diagnostics> {
+        Self::build(config, &InputVariables::new(), workspace, true)
+    }
+
+    fn build(
+        config: &'c Config,
+        inputs: &InputVariables,
+        workspace: &str,
+        validating: bool,
     ) -> Result<Self, Diagnostics> {
         let mut parents = vec![None; config.modules.len()];
         for (index, module) in config.modules.iter().enumerate() {
@@ -131,6 +149,10 @@ impl<'c> Evaluator<'c> {
                         }
                     }
                 },
+            };
+            let raw = match raw {
+                None if validating && decl.default.is_none() => Some(Value::Unknown),
+                raw => raw,
             };
             match finalize_variable(decl, raw) {
                 Ok(value) => {
@@ -355,6 +377,93 @@ impl<'c> Evaluator<'c> {
         Ok(out)
     }
 
+    /// The `import` blocks, evaluated: `for_each` expanded, each `id` and `to` key computed.
+    /// Both must be known at plan time, as in Terraform.
+    pub fn imports(&self) -> Result<Vec<ImportTarget>, Diagnostics> {
+        let env = Env::new(self, &NoResourceValues);
+        let mut diagnostics = Diagnostics::new();
+        let mut targets = Vec::new();
+        for decl in &self.config.imports {
+            let mut ctx = env.ctx(decl.to.file, 0);
+            let instances = match &decl.for_each {
+                None => vec![Instance::default()],
+                Some(for_each) => {
+                    let span = for_each.expr.span();
+                    let items = ctx
+                        .eval(&for_each.expr)
+                        .and_then(|value| ctx.iteration_items(value.unmark().0, span.clone()));
+                    match items {
+                        Ok(Some(items)) => {
+                            let is_set = matches!(
+                                ctx.eval(&for_each.expr).map(|v| v.unmark().0),
+                                Ok(Value::List(_))
+                            );
+                            items
+                                .into_iter()
+                                .map(|(key, value)| {
+                                    let key = if is_set { value.clone() } else { key };
+                                    Instance {
+                                        count_index: None,
+                                        each: Some((
+                                            key.as_str().unwrap_or_default().to_string(),
+                                            value,
+                                        )),
+                                    }
+                                })
+                                .collect()
+                        }
+                        Ok(None) => {
+                            diagnostics.push(Diagnostic::error("Invalid for_each argument", "The \"for_each\" value depends on resource attributes that cannot be determined until apply, so infra cannot predict how many instances will be created.").at(ctx.loc(span)));
+                            continue;
+                        }
+                        Err(error) => {
+                            diagnostics.push(*error);
+                            continue;
+                        }
+                    }
+                }
+            };
+            for instance in instances {
+                ctx.instance = instance;
+                let id = match ctx.eval(&decl.id.expr) {
+                    Ok(value) => match value.unmark().0 {
+                        Value::String(id) => id,
+                        Value::Unknown => {
+                            diagnostics.push(Diagnostic::error("Invalid import id argument", "The import ID cannot be unknown: it must be known at plan time.").at(ctx.loc(decl.id.expr.span())));
+                            continue;
+                        }
+                        other => {
+                            diagnostics.push(
+                                Diagnostic::error(
+                                    "Invalid import id argument",
+                                    format!(
+                                        "The import ID must be a string, got {}.",
+                                        crate::eval::describe(&other)
+                                    ),
+                                )
+                                .at(ctx.loc(decl.id.expr.span())),
+                            );
+                            continue;
+                        }
+                    },
+                    Err(error) => {
+                        diagnostics.push(*error);
+                        continue;
+                    }
+                };
+                match import_address(&mut ctx, &decl.to.expr) {
+                    Ok(to) => targets.push(ImportTarget {
+                        to,
+                        id,
+                        location: decl.location.clone(),
+                    }),
+                    Err(error) => diagnostics.push(*error),
+                }
+            }
+        }
+        diagnostics.into_result(targets)
+    }
+
     /// Root module outputs.
     pub fn outputs(
         &self,
@@ -513,6 +622,60 @@ fn finalize_variable(decl: &VariableDecl, raw: Option<Value>) -> EvalResult {
         ));
     }
     Ok(mark_if(value, decl.sensitive))
+}
+
+/// The `to` of an import block: a resource address whose instance key may be an expression
+/// (`aws_s3_bucket.this[each.key]`).
+fn import_address(ctx: &mut Ctx, expr: &Expression) -> Result<Address, Fail> {
+    let invalid = |ctx: &Ctx| {
+        ctx.fail(
+            "Invalid import address",
+            "The \"to\" argument must be the address of a managed resource instance, such as aws_db_instance.main or aws_subnet.private[each.key].",
+            expr.span(),
+        )
+    };
+    let (base, key) = match expr {
+        Expression::Traversal(traversal) => {
+            let mut text =
+                crate::config::traversal_path(&traversal.expr).ok_or_else(|| invalid(ctx))?;
+            let mut key = None;
+            let count = traversal.operators.len();
+            for (position, operator) in traversal.operators.iter().enumerate() {
+                match operator.value() {
+                    TraversalOperator::GetAttr(name) if key.is_none() => {
+                        text.push('.');
+                        text.push_str(name.value().as_str());
+                    }
+                    TraversalOperator::Index(index) if position + 1 == count => {
+                        key = Some(match ctx.eval(index)?.unmark().0 {
+                            Value::String(text) => InstanceKey::Key(text),
+                            Value::Number(n) if n.fract() == 0.0 && n >= 0.0 => {
+                                InstanceKey::Index(n as i64)
+                            }
+                            _ => return Err(invalid(ctx)),
+                        });
+                    }
+                    TraversalOperator::LegacyIndex(i) if position + 1 == count => {
+                        key = Some(InstanceKey::Index(i.value().to_owned() as i64));
+                    }
+                    _ => return Err(invalid(ctx)),
+                }
+            }
+            (text, key)
+        }
+        other => (
+            crate::config::traversal_path(other).ok_or_else(|| invalid(ctx))?,
+            None,
+        ),
+    };
+    let address: Address = base.parse().map_err(|_| invalid(ctx))?;
+    if address.key.is_some() || address.resource.mode != Mode::Managed {
+        return Err(invalid(ctx));
+    }
+    Ok(Address {
+        resource: address.resource,
+        key,
+    })
 }
 
 /// Evaluates a resource body (or nested block) into an object: attributes by name, nested

@@ -69,6 +69,31 @@ pub struct BackendConfig {
     pub location: Location,
 }
 
+/// A `moved` block: objects at `from` in the state are moved to `to` before planning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoveStatement {
+    pub from: infra_core::AddressPattern,
+    pub to: infra_core::AddressPattern,
+    pub location: Location,
+}
+
+/// A `removed` block: the objects at `from` leave the configuration; with `destroy = false`
+/// they are forgotten instead of destroyed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoveStatement {
+    pub from: infra_core::AddressPattern,
+    pub destroy: bool,
+    pub location: Location,
+}
+
+/// One evaluated `import` block instance: import the object with this ID into `to`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportTarget {
+    pub to: Address,
+    pub id: String,
+    pub location: Location,
+}
+
 /// A root module variable, for prompting.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VariableInfo {

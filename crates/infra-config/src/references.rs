@@ -22,6 +22,9 @@ pub(crate) enum RefKind {
 pub(crate) struct Reference {
     pub kind: RefKind,
     pub span: Option<Range<usize>>,
+    /// For a resource: the attribute read from it (`cidr_block` in `aws_vpc.main.cidr_block`
+    /// or `aws_subnet.x[0].cidr_block`), when the reference names one.
+    pub attribute: Option<String>,
 }
 
 const NON_REFERENCE_ROOTS: &[&str] = &["count", "each", "path", "terraform", "self"];
@@ -191,10 +194,24 @@ pub(crate) fn walk(expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref
                     attr(0).map(|name| RefKind::Resource(Mode::Managed, other.to_string(), name))
                 }
             };
+            // The attribute comes after `type.name` (or `data.type.name`) and one optional
+            // index or splat.
+            let first = if root_name == "data" { 2 } else { 1 };
+            let attribute = match t.operators.get(first).map(|o| o.value()) {
+                Some(TraversalOperator::GetAttr(name)) => Some(name.value().as_str().to_string()),
+                Some(
+                    TraversalOperator::Index(_)
+                    | TraversalOperator::LegacyIndex(_)
+                    | TraversalOperator::AttrSplat(_)
+                    | TraversalOperator::FullSplat(_),
+                ) => attr(first + 1),
+                _ => None,
+            };
             if let Some(kind) = kind {
                 out.push(Reference {
                     kind,
                     span: t.span(),
+                    attribute,
                 });
             }
         }

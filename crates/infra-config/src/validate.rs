@@ -2,6 +2,7 @@
 //! inside resource blocks for errors found after evaluation.
 
 use crate::config::{is_meta, Config, ResourceDecl};
+use crate::references::RefKind;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::Span;
@@ -50,8 +51,87 @@ impl Config {
                 diagnostics: &mut diagnostics,
             };
             checker.check_body(&decl.body, schema, true, Some(decl.config.location.clone()));
+            for reference in crate::references::in_resource_body(&decl.body) {
+                if let RefKind::Resource(mode, ty, name) = &reference.kind {
+                    if *mode == id.mode && ty == &id.resource_type && name == &id.name {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "Self-referential block",
+                                format!("Configuration for {id} may not refer to itself."),
+                            )
+                            .at(self.location(decl.file, reference.span.clone())),
+                        );
+                    }
+                }
+            }
         }
+        self.check_referenced_attributes(registry, &mut diagnostics);
         diagnostics
+    }
+
+    /// "Unsupported attribute": a reference to an attribute the resource type does not have,
+    /// anywhere in the configuration (resource bodies, locals, outputs, module arguments).
+    fn check_referenced_attributes(&self, registry: &Registry, diagnostics: &mut Diagnostics) {
+        let mut references: Vec<(usize, crate::references::Reference)> = Vec::new();
+        for decl in &self.resources {
+            references.extend(
+                crate::references::in_resource_body(&decl.body)
+                    .into_iter()
+                    .map(|r| (decl.file, r)),
+            );
+        }
+        for module in &self.modules {
+            let expressions = module
+                .locals
+                .values()
+                .map(|local| &local.value)
+                .chain(
+                    module
+                        .outputs
+                        .iter()
+                        .filter_map(|output| output.value.as_ref()),
+                )
+                .chain(module.calls.iter().flat_map(|call| call.inputs.values()));
+            for expr in expressions {
+                references.extend(
+                    crate::references::in_expr(&expr.expr)
+                        .into_iter()
+                        .map(|r| (expr.file, r)),
+                );
+            }
+        }
+        for (file, reference) in references {
+            let (RefKind::Resource(mode, ty, _), Some(attribute)) =
+                (&reference.kind, &reference.attribute)
+            else {
+                continue;
+            };
+            let Some(schema) = registry.schema(*mode == Mode::Data, ty) else {
+                continue;
+            };
+            let known = attribute == "id"
+                || schema.attribute(attribute).is_some()
+                || schema.block_named(attribute).is_some();
+            if known {
+                continue;
+            }
+            let names: Vec<&str> = schema
+                .attributes
+                .iter()
+                .map(|a| a.name)
+                .chain(schema.blocks.iter().map(|b| b.name))
+                .collect();
+            let suggestion = closest(attribute, &names)
+                .map(|n| format!(" Did you mean \"{n}\"?"))
+                .unwrap_or_default();
+            diagnostics.push(
+                Diagnostic::error(
+                    "Unsupported attribute",
+                    format!("This object has no argument, nested block, or exported attribute named \"{attribute}\".{suggestion}"),
+                )
+                .at(self.location(file, reference.span.clone())),
+            );
+        }
     }
 
     /// The location of an attribute path (`ingress[0].from_port`, `cidr_block`) inside a

@@ -13,6 +13,8 @@ pub enum Action {
     /// Replace: create the new object first (`create_before_destroy`).
     CreateThenDelete,
     Delete,
+    /// Drop from the state without destroying the object (`removed` with `destroy = false`).
+    Forget,
 }
 
 impl Action {
@@ -41,6 +43,7 @@ impl Action {
             Action::DeleteThenCreate => &["delete", "create"],
             Action::CreateThenDelete => &["create", "delete"],
             Action::Delete => &["delete"],
+            Action::Forget => &["forget"],
         }
     }
 
@@ -53,6 +56,7 @@ impl Action {
             ["delete", "create"] => Action::DeleteThenCreate,
             ["create", "delete"] => Action::CreateThenDelete,
             ["delete"] => Action::Delete,
+            ["forget"] => Action::Forget,
             _ => return None,
         })
     }
@@ -67,6 +71,7 @@ impl Action {
             Action::DeleteThenCreate => "-/+",
             Action::CreateThenDelete => "+/-",
             Action::Delete => "-",
+            Action::Forget => ".",
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Resource addresses: `module.net.aws_subnet.private[0]`, `data.aws_region.current`.
+//! Resource addresses: `module.net.aws_subnet.private[0]`, `data.aws_region.current`, and the
+//! patterns that `moved`, `removed` and `state mv` name.
 
 use std::fmt;
 
@@ -161,9 +162,137 @@ impl Address {
     }
 }
 
+/// What a `moved`, `removed` or `state mv` endpoint names: a whole module call, a resource
+/// (every instance), or one instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AddressPattern {
+    Module(Vec<String>),
+    Resource(ResourceId),
+    Instance(Address),
+}
+
+impl fmt::Display for AddressPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AddressPattern::Module(path) => f.write_str(&module_address(path)),
+            AddressPattern::Resource(id) => write!(f, "{id}"),
+            AddressPattern::Instance(address) => write!(f, "{address}"),
+        }
+    }
+}
+
+impl std::str::FromStr for AddressPattern {
+    type Err = AddressParseError;
+
+    fn from_str(text: &str) -> Result<AddressPattern, AddressParseError> {
+        let parts: Vec<&str> = text.split('.').collect();
+        if parts.len() % 2 == 0 && parts.chunks(2).all(|pair| pair[0] == "module") {
+            let path: Vec<String> = parts.chunks(2).map(|pair| pair[1].to_string()).collect();
+            if path
+                .iter()
+                .all(|name| !name.is_empty() && !name.contains('['))
+            {
+                return Ok(AddressPattern::Module(path));
+            }
+        }
+        let address: Address = text.parse()?;
+        Ok(match address.key {
+            None => AddressPattern::Resource(address.resource),
+            Some(_) => AddressPattern::Instance(address),
+        })
+    }
+}
+
+impl AddressPattern {
+    /// The same pattern seen from the root, for a block written inside module `prefix`.
+    pub fn in_module(self, prefix: &[String]) -> AddressPattern {
+        let with = |path: &[String]| [prefix, path].concat();
+        match self {
+            AddressPattern::Module(path) => AddressPattern::Module(with(&path)),
+            AddressPattern::Resource(mut id) => {
+                id.module = with(&id.module);
+                AddressPattern::Resource(id)
+            }
+            AddressPattern::Instance(mut address) => {
+                address.resource.module = with(&address.resource.module);
+                AddressPattern::Instance(address)
+            }
+        }
+    }
+
+    /// Whether `address` is named by this pattern.
+    pub fn matches(&self, address: &Address) -> bool {
+        match self {
+            AddressPattern::Module(path) => address.resource.module.starts_with(path),
+            AddressPattern::Resource(id) => &address.resource == id,
+            AddressPattern::Instance(instance) => instance == address,
+        }
+    }
+
+    /// Where `address` (named by `self`) goes when `self` moves to `to`; `None` when the two
+    /// endpoints are of different kinds, which Terraform refuses.
+    pub fn rewrite(&self, to: &AddressPattern, address: &Address) -> Option<Address> {
+        match (self, to) {
+            (AddressPattern::Module(from), AddressPattern::Module(to)) => {
+                let mut moved = address.clone();
+                moved.resource.module =
+                    [to.as_slice(), &address.resource.module[from.len()..]].concat();
+                Some(moved)
+            }
+            (AddressPattern::Resource(_), AddressPattern::Resource(to)) => Some(Address {
+                resource: to.clone(),
+                key: address.key.clone(),
+            }),
+            (AddressPattern::Instance(_), AddressPattern::Instance(to)) => Some(to.clone()),
+            // `aws_x.a` ↔ `aws_x.b[0]`: a resource without count and one of its instances.
+            (AddressPattern::Resource(_), AddressPattern::Instance(to))
+                if address.key.is_none() =>
+            {
+                Some(to.clone())
+            }
+            (AddressPattern::Instance(_), AddressPattern::Resource(to)) => Some(Address {
+                resource: to.clone(),
+                key: None,
+            }),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_move_modules_resources_and_instances() {
+        let pattern = |text: &str| text.parse::<AddressPattern>().unwrap();
+        let address = |text: &str| text.parse::<Address>().unwrap();
+        assert_eq!(
+            pattern("module.a"),
+            AddressPattern::Module(vec!["a".into()])
+        );
+        let moved = pattern("module.a").rewrite(
+            &pattern("module.b.module.c"),
+            &address("module.a.aws_vpc.x[1]"),
+        );
+        assert_eq!(moved.unwrap().to_string(), "module.b.module.c.aws_vpc.x[1]");
+        let moved = pattern("aws_db_instance.old").rewrite(
+            &pattern("aws_db_instance.new"),
+            &address("aws_db_instance.old"),
+        );
+        assert_eq!(moved.unwrap().to_string(), "aws_db_instance.new");
+        let moved = pattern("aws_vpc.x").rewrite(&pattern("aws_vpc.x[0]"), &address("aws_vpc.x"));
+        assert_eq!(moved.unwrap().to_string(), "aws_vpc.x[0]");
+        let moved = pattern("aws_vpc.x[\"a\"]")
+            .rewrite(&pattern("aws_vpc.y"), &address("aws_vpc.x[\"a\"]"));
+        assert_eq!(moved.unwrap().to_string(), "aws_vpc.y");
+        assert!(pattern("module.a")
+            .rewrite(&pattern("aws_vpc.y"), &address("module.a.aws_vpc.x"))
+            .is_none());
+        assert!(pattern("aws_vpc.x")
+            .in_module(&["m".into()])
+            .matches(&address("module.m.aws_vpc.x[3]")));
+    }
 
     #[test]
     fn parse_and_display() {

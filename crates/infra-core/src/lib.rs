@@ -14,7 +14,7 @@ pub mod schema;
 pub mod value;
 
 pub use action::Action;
-pub use address::{Address, InstanceKey, Mode, ResourceId};
+pub use address::{Address, AddressPattern, InstanceKey, Mode, ResourceId};
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 pub use resource::{DataSourceType, Operation, ProviderError, Registry, ResourceType, Timeouts};
 pub use schema::{Attribute, Block, Check, Nesting, Presence, Schema, Type};

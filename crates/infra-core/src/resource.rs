@@ -78,6 +78,22 @@ pub struct Operation {
     pub timeouts: Timeouts,
 }
 
+/// The provider a resource type belongs to, as Terraform names it in plan JSON: the type's
+/// prefix (`aws_vpc` → `registry.terraform.io/hashicorp/aws`), and Terraform's built-in
+/// provider for `terraform_data`.
+pub fn provider_source(type_name: &str) -> String {
+    if type_name == "terraform_data" {
+        return "terraform.io/builtin/terraform".into();
+    }
+    let prefix = type_name.split('_').next().unwrap_or(type_name);
+    format!("registry.terraform.io/hashicorp/{prefix}")
+}
+
+/// The local name of a type's provider (`aws_vpc` → `aws`, `terraform_data` → `terraform`).
+pub fn provider_name(type_name: &str) -> &str {
+    type_name.split('_').next().unwrap_or(type_name)
+}
+
 /// The tag keys every taggable resource carries, so a crashed apply can find what it made.
 pub const ADDRESS_TAG: &str = "infra:address";
 pub const LINEAGE_TAG: &str = "infra:lineage";

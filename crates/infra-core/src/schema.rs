@@ -213,6 +213,35 @@ impl Schema {
         self.blocks.iter().find(|b| b.name == name)
     }
 
+    /// The first attribute that the configuration sets (neither computed nor optional-computed)
+    /// whose value is still unknown, anywhere in `value`: such a value must never reach a
+    /// provider call.
+    pub fn unknown_configured_path(&self, value: &Value) -> Option<String> {
+        for attribute in &self.attributes {
+            if attribute.is_computed() {
+                continue;
+            }
+            let v = value.get(attribute.name);
+            if !v.is_wholly_known() {
+                return Some(attribute.name.to_string());
+            }
+        }
+        for block in &self.blocks {
+            for (index, item) in value
+                .get(block.name)
+                .as_list()
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                if let Some(path) = block.schema.unknown_configured_path(item) {
+                    return Some(format!("{}[{index}].{path}", block.name));
+                }
+            }
+        }
+        None
+    }
+
     /// Checks one object (a resource body or a block) against the schema: missing required
     /// attributes, value types and `Check`s. Unknown values pass. Returns `(path, message)`.
     pub fn validate(&self, value: &Value) -> Vec<(String, String)> {

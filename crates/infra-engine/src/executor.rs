@@ -83,6 +83,7 @@ fn verb(action: Action) -> &'static str {
         Action::Delete => "delete",
         Action::Read => "read",
         Action::NoOp => "no-op",
+        Action::Forget => "forget",
     }
 }
 
@@ -121,7 +122,14 @@ impl ResourceValues for AppliedValues<'_> {
 
 impl Executor<'_> {
     /// Executes `plan` against `state`, returning the final state (also persisted).
-    pub async fn apply(&self, plan: &Plan, state: State) -> (State, Result<(), ApplyError>) {
+    pub async fn apply(&self, plan: &Plan, mut state: State) -> (State, Result<(), ApplyError>) {
+        // Moves, imports and forgets first: they change only the state, and every operation
+        // after them works at the objects' new addresses.
+        if crate::refactoring::apply_state_edits(plan, &mut state) {
+            if let Err(error) = persist(self.backend, &mut state) {
+                return (state, Err(ApplyError::State(error)));
+            }
+        }
         let graph = operation_graph(plan, &state);
         if let Err(cycle) = graph.topological_order() {
             let steps: Vec<String> = cycle
@@ -372,6 +380,16 @@ impl Executor<'_> {
                 } else {
                     Action::Update
                 };
+                if let Some(path) = resource_type.schema().unknown_configured_path(&planned) {
+                    return Err(RunError::Operation(OperationError {
+                        address: address.clone(),
+                        action,
+                        error: ProviderError::with_code(
+                            "UnknownValue",
+                            format!("the value of \"{path}\" is still unknown after everything it depends on was applied; nothing was sent to the provider"),
+                        ),
+                    }));
+                }
                 if let (true, Some(api)) = (
                     deploy::is_blue_green(&planned) && change.resource_type == "aws_ecs_service",
                     self.registry.blue_green(),

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod planfile;
 pub mod planner;
 pub mod recover;
+pub mod refactoring;
 pub mod refresh;
 
 pub use plan::{Plan, ResourceChange};

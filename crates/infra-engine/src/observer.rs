@@ -13,6 +13,11 @@ pub enum Event {
     ReadingData {
         address: Address,
     },
+    /// An `import` target is being read.
+    Importing {
+        address: Address,
+        id: String,
+    },
     Recovered {
         address: Address,
         found: bool,

@@ -68,6 +68,18 @@ pub struct ResourceChange {
     pub create_before_destroy: bool,
     /// A blue/green deployment instead of an in-place update (ECS services that opt in).
     pub deployment: Option<DeploymentPlan>,
+    /// The address the object had in the state before a `moved` block moved it.
+    pub previous_address: Option<Address>,
+    /// The import ID, when this plan imports the object (`import` blocks); `before` is the
+    /// object as read, which apply adopts into the state.
+    pub importing: Option<String>,
+}
+
+impl ResourceChange {
+    /// Whether applying this change alters the state: an action, a move or an import.
+    pub fn changes_state(&self) -> bool {
+        self.action.is_change() || self.previous_address.is_some() || self.importing.is_some()
+    }
 }
 
 /// What a blue/green deployment will do, for the plan text and the plan file.
@@ -103,6 +115,17 @@ pub struct PlanBasis {
     pub workspace: String,
 }
 
+/// The figures of Terraform's summary line: `Plan: 1 to import, 2 to add, 0 to change, 0 to
+/// destroy, 1 to forget.` (import and forget appear only when not zero).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub import: usize,
+    pub add: usize,
+    pub change: usize,
+    pub destroy: usize,
+    pub forget: usize,
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Plan {
     /// In execution-graph order.
@@ -115,6 +138,8 @@ pub struct Plan {
     pub basis: PlanBasis,
     /// A `destroy` plan.
     pub destroy: bool,
+    /// A `-refresh-only` plan: its only effect is recording the drift in the state.
+    pub refresh_only: bool,
 }
 
 impl Plan {
@@ -123,6 +148,9 @@ impl Plan {
     /// change, such as rules that separate resources added to a group, is left out of the human
     /// plan; the plan file keeps all of it in `resource_drift`.
     pub fn relevant_drift(&self) -> Vec<&ResourceChange> {
+        if self.refresh_only {
+            return self.drift.iter().collect();
+        }
         let changed: std::collections::BTreeSet<&Address> = self
             .changes
             .iter()
@@ -136,22 +164,35 @@ impl Plan {
     }
 
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| c.action.is_change())
+        if self.refresh_only {
+            return !self.drift.is_empty();
+        }
+        self.changes.iter().any(ResourceChange::changes_state)
             || self.outputs.values().any(|o| o.action.is_change())
     }
 
     /// (to add, to change, to destroy), counted as Terraform counts them.
     pub fn counts(&self) -> (usize, usize, usize) {
-        let mut counts = (0, 0, 0);
+        let counts = self.summary();
+        (counts.add, counts.change, counts.destroy)
+    }
+
+    /// Every figure of Terraform's "Plan:" line.
+    pub fn summary(&self) -> Summary {
+        let mut counts = Summary::default();
         for change in &self.changes {
+            if change.importing.is_some() {
+                counts.import += 1;
+            }
             match change.action {
-                Action::Create => counts.0 += 1,
-                Action::Update => counts.1 += 1,
-                Action::Delete => counts.2 += 1,
+                Action::Create => counts.add += 1,
+                Action::Update => counts.change += 1,
+                Action::Delete => counts.destroy += 1,
                 Action::DeleteThenCreate | Action::CreateThenDelete => {
-                    counts.0 += 1;
-                    counts.2 += 1;
+                    counts.add += 1;
+                    counts.destroy += 1;
                 }
+                Action::Forget => counts.forget += 1,
                 Action::NoOp | Action::Read => {}
             }
         }

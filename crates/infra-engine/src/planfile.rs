@@ -102,8 +102,11 @@ fn resource_change_json(change: &ResourceChange) -> Json {
     }
     object.insert(
         "provider_name".into(),
-        json!("registry.terraform.io/hashicorp/aws"),
+        json!(infra_core::resource::provider_source(&change.resource_type)),
     );
+    if let Some(previous) = &change.previous_address {
+        object.insert("previous_address".into(), json!(previous.to_string()));
+    }
     let mut inner = Map::new();
     inner.insert("actions".into(), json!(change.action.terraform_actions()));
     inner.insert("before".into(), before);
@@ -123,6 +126,9 @@ fn resource_change_json(change: &ResourceChange) -> Json {
             "replace_paths".into(),
             Json::Array(change.replace_paths.iter().map(|p| path_steps(p)).collect()),
         );
+    }
+    if let Some(id) = &change.importing {
+        inner.insert("importing".into(), json!({ "id": id }));
     }
     object.insert("change".into(), Json::Object(inner));
     // Terraform gives no reason for a plain create (even of an object deleted outside) or for a
@@ -190,6 +196,8 @@ fn drift_from_json(
         dependencies: vec![],
         create_before_destroy: false,
         deployment: None,
+        previous_address: None,
+        importing: None,
     })
 }
 
@@ -255,7 +263,7 @@ fn state_resource_json(address: &Address, resource_type: &str, value: &Value) ->
     }
     object.insert(
         "provider_name".into(),
-        json!("registry.terraform.io/hashicorp/aws"),
+        json!(infra_core::resource::provider_source(resource_type)),
     );
     object.insert("schema_version".into(), json!(0));
     object.insert("values".into(), values);
@@ -353,7 +361,7 @@ pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str)
             "values": { "outputs": prior_outputs, "root_module": module_tree(prior_resources) },
         },
         "configuration": {
-            "provider_config": { "aws": { "name": "aws", "full_name": "registry.terraform.io/hashicorp/aws" } },
+            "provider_config": provider_config(plan),
             "root_module": module_tree(configuration_resources),
         },
         "relevant_attributes": [],
@@ -381,6 +389,25 @@ fn output_change_json(output: &OutputChange) -> Json {
     })
 }
 
+/// `configuration.provider_config`: one entry per provider the plan's types belong to.
+fn provider_config(plan: &Plan) -> Json {
+    let mut providers = Map::new();
+    providers.insert(
+        "aws".into(),
+        json!({ "name": "aws", "full_name": "registry.terraform.io/hashicorp/aws" }),
+    );
+    for change in &plan.changes {
+        let name = infra_core::resource::provider_name(&change.resource_type);
+        if !providers.contains_key(name) && name != "terraform" {
+            providers.insert(
+                name.into(),
+                json!({ "name": name, "full_name": infra_core::resource::provider_source(&change.resource_type) }),
+            );
+        }
+    }
+    Json::Object(providers)
+}
+
 fn infra_section(plan: &Plan) -> Json {
     let basis = &plan.basis;
     json!({
@@ -391,6 +418,7 @@ fn infra_section(plan: &Plan) -> Json {
         "config_digest": basis.config_digest,
         "variables_digest": basis.variables_digest,
         "destroy": plan.destroy,
+        "refresh_only": plan.refresh_only,
         "fingerprints": basis.fingerprints.iter().map(|(a, f)| (a.to_string(), json!(f))).collect::<Map<_, _>>(),
         "steps": plan.changes.iter().map(|c| json!({
             "address": c.address.to_string(),
@@ -452,6 +480,7 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
         .ok_or_else(|| not_ours("missing infra.steps"))?
     {
         let address = parse_address(&step["address"])?;
+        let address_text = address.to_string();
         let actions: Vec<&str> = step["action"]
             .as_array()
             .into_iter()
@@ -522,6 +551,12 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
                     live_revision: d["live_revision"].as_str().unwrap_or_default().into(),
                     target_revision: d["target_revision"].as_str().unwrap_or_default().into(),
                 }),
+            previous_address: changes_json
+                .get(&address_text)
+                .and_then(|c| c["previous_address"].as_str())
+                .map(|text| parse_address(&Json::from(text)))
+                .transpose()?,
+            importing: change["importing"]["id"].as_str().map(str::to_string),
         });
     }
     let outputs = document["output_changes"]
@@ -574,6 +609,7 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
         outputs,
         variables: BTreeMap::new(),
         destroy: section["destroy"].as_bool().unwrap_or(false),
+        refresh_only: section["refresh_only"].as_bool().unwrap_or(false),
         basis: PlanBasis {
             lineage: section["lineage"].as_str().unwrap_or_default().into(),
             serial: section["serial"].as_u64().unwrap_or(0),

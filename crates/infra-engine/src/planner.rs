@@ -22,6 +22,8 @@ pub struct PlanOptions {
     pub targets: Vec<Address>,
     /// `-replace`: force these to be replaced.
     pub replace: Vec<Address>,
+    /// `-exclude`: leave these, and what depends on them, out.
+    pub excludes: Vec<Address>,
 }
 
 /// Everything the planner reads.
@@ -293,6 +295,8 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                     dependencies: dependency_addresses.clone(),
                     create_before_destroy: resource.lifecycle.create_before_destroy,
                     deployment,
+                    previous_address: None,
+                    importing: None,
                 });
             }
             instances_of.insert(id.clone(), shaped.iter().map(|(a, _)| a.clone()).collect());
@@ -316,24 +320,64 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                 None => Reason::DeleteBecauseNoResourceConfig,
             }
         };
+        let forget = !input.options.destroy
+            && input
+                .config
+                .removals()
+                .iter()
+                .any(|removal| !removal.destroy && removal.from.matches(address));
+        let (action, reason) = if forget {
+            (Action::Forget, None)
+        } else {
+            (Action::Delete, Some(reason))
+        };
         plan.changes.push(ResourceChange {
             address: address.clone(),
             resource_type: resource.resource_type.clone(),
-            action: Action::Delete,
-            reason: Some(reason),
+            action,
+            reason,
             before: resource.value.clone(),
             after: Value::Null,
             replace_paths: vec![],
             dependencies: resource.dependencies.clone(),
             create_before_destroy: resource.create_before_destroy,
             deployment: None,
+            previous_address: None,
+            importing: None,
         });
+    }
+
+    for removal in input.config.removals() {
+        let still_declared = resources.keys().any(|id| {
+            removal.from.matches(&Address {
+                resource: (*id).clone(),
+                key: None,
+            })
+        });
+        if still_declared {
+            diagnostics.push(
+                Diagnostic::error(
+                    "Removed resource block still exists",
+                    format!("This statement declares that {} was removed, but it is still declared in configuration.", removal.from),
+                )
+                .at(Some(removal.location.clone())),
+            );
+        }
     }
 
     if !input.options.targets.is_empty() {
         restrict_to_targets(
             &mut plan,
             &input.options.targets,
+            input.dependencies,
+            input.options.destroy,
+        );
+    }
+
+    if !input.options.excludes.is_empty() {
+        leave_out_excluded(
+            &mut plan,
+            &input.options.excludes,
             input.dependencies,
             input.options.destroy,
         );
@@ -408,6 +452,35 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
 
     plan.changes.sort_by(|a, b| a.address.cmp(&b.address));
     diagnostics.into_result(plan)
+}
+
+/// OpenTofu's `-exclude`: the excluded instances are left alone, and so is everything that
+/// depends on them (or, in a destroy, everything they depend on, which must outlive them).
+fn leave_out_excluded(
+    plan: &mut Plan,
+    excludes: &[Address],
+    dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
+    destroy: bool,
+) {
+    let mut graph: Graph<ResourceId> = Graph::new();
+    for (id, deps) in dependencies {
+        graph.add_node(id.clone());
+        for dep in deps {
+            if destroy {
+                graph.add_edge(id.clone(), dep.clone());
+            } else {
+                graph.add_edge(dep.clone(), id.clone());
+            }
+        }
+    }
+    let excluded_ids: BTreeSet<ResourceId> = excludes.iter().map(|e| e.resource.clone()).collect();
+    let affected = graph.closure(excluded_ids.iter().cloned());
+    plan.changes.retain(|change| {
+        let named = excludes.iter().any(|e| e.contains(&change.address));
+        let pulled_in = affected.contains(&change.address.resource)
+            && !excluded_ids.contains(&change.address.resource);
+        !(named || pulled_in)
+    });
 }
 
 fn restrict_to_targets(

@@ -161,6 +161,8 @@ fn drift_change(
         dependencies: vec![],
         create_before_destroy: false,
         deployment: None,
+        previous_address: None,
+        importing: None,
     }
 }
 

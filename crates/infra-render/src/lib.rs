@@ -33,7 +33,20 @@ pub fn plan_text(plan: &Plan, style: Style) -> String {
             out.push_str(&change_text(change, style, true));
             out.push('\n');
         }
+        if plan.refresh_only {
+            out.push_str("This is a refresh-only plan, so infra will not take any actions to undo these. If you were expecting these changes then you can apply this plan to record the updated values in the infra state without changing any remote objects.\n");
+            return out;
+        }
         out.push_str("Unless you have made equivalent changes to your configuration, the plan below will undo them.\n");
+    }
+    if plan.refresh_only {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.bold_green("No changes. Your infrastructure still matches the configuration.")
+        );
+        out.push_str("\ninfra has checked that the real remote objects still match the result of your most\nrecent changes, and found no differences.\n");
+        return out;
     }
     if !plan.has_changes() {
         let _ = writeln!(
@@ -44,11 +57,8 @@ pub fn plan_text(plan: &Plan, style: Style) -> String {
         out.push_str("\ninfra has compared your real infrastructure against your configuration and found no\ndifferences, so no changes are needed.\n");
         return out;
     }
-    let resource_changes: Vec<&ResourceChange> = plan
-        .changes
-        .iter()
-        .filter(|c| c.action.is_change())
-        .collect();
+    let resource_changes: Vec<&ResourceChange> =
+        plan.changes.iter().filter(|c| c.changes_state()).collect();
     if !resource_changes.is_empty() {
         out.push_str("\ninfra will perform the following actions:\n\n");
         for change in &resource_changes {
@@ -56,12 +66,7 @@ pub fn plan_text(plan: &Plan, style: Style) -> String {
             out.push('\n');
         }
     }
-    let (add, change, destroy) = plan.counts();
-    let _ = writeln!(
-        out,
-        "{} {add} to add, {change} to change, {destroy} to destroy.",
-        style.bold("Plan:")
-    );
+    let _ = writeln!(out, "{} {}", style.bold("Plan:"), summary_line(plan));
     out.push_str(&addresses_by_action(plan));
     let outputs: Vec<(&String, &OutputChange)> = plan
         .outputs
@@ -75,6 +80,26 @@ pub fn plan_text(plan: &Plan, style: Style) -> String {
         }
     }
     out
+}
+
+/// Terraform's summary: `1 to import, 2 to add, 0 to change, 0 to destroy, 1 to forget.`, with
+/// imports and forgets only when there are some.
+pub fn summary_line(plan: &Plan) -> String {
+    let summary = plan.summary();
+    let mut line = String::new();
+    if summary.import > 0 {
+        let _ = write!(line, "{} to import, ", summary.import);
+    }
+    let _ = write!(
+        line,
+        "{} to add, {} to change, {} to destroy",
+        summary.add, summary.change, summary.destroy
+    );
+    if summary.forget > 0 {
+        let _ = write!(line, ", {} to forget", summary.forget);
+    }
+    line.push('.');
+    line
 }
 
 /// The list under the summary line: every changed address, grouped by action.
@@ -175,8 +200,21 @@ pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String
             ),
             (Action::Delete, _) => format!("# {address} will be destroyed"),
             (Action::Read, _) => format!("# {address} will be read during apply"),
-            (Action::NoOp, _) => format!("# {address}"),
+            (Action::Forget, _) => format!(
+                "# {address} will no longer be managed by infra\n  # (but will not be destroyed)"
+            ),
+            (Action::NoOp, _) => match (&change.previous_address, &change.importing) {
+                (_, Some(_)) => format!("# {address} will be imported"),
+                (Some(previous), None) => format!("# {previous} has moved to {address}"),
+                (None, None) => format!("# {address}"),
+            },
         }
+    };
+    let comment = match (&change.previous_address, &change.importing) {
+        _ if drift || change.action == Action::NoOp => comment,
+        (Some(previous), _) => format!("{comment}\n  # (moved from {previous})"),
+        (None, Some(id)) => format!("{comment}\n  # (imported from \"{id}\")"),
+        (None, None) => comment,
     };
     let keyword = if resource.mode == infra_core::Mode::Data {
         "data"
@@ -195,14 +233,20 @@ pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String
         "{symbol:>3} {keyword} \"{}\" \"{}\" {{",
         change.resource_type, resource.name
     );
-    let action = if drift && change.action == Action::Update {
-        Action::Update
+    let action = match change.action {
+        Action::Update if drift => Action::Update,
+        // A forgotten object is shown as it is: nothing about it changes.
+        Action::Forget => Action::NoOp,
+        action => action,
+    };
+    let after = if change.action == Action::Forget {
+        &change.before
     } else {
-        change.action
+        &change.after
     };
     out.push_str(&render_object_diff(
         &change.before,
-        &change.after,
+        after,
         action,
         &change.replace_paths,
         6,

@@ -45,7 +45,7 @@ impl Style {
             Action::Update => self.yellow(symbol),
             Action::DeleteThenCreate | Action::CreateThenDelete => self.red(symbol),
             Action::Read => self.paint("36", symbol),
-            Action::NoOp => symbol.to_string(),
+            Action::NoOp | Action::Forget => symbol.to_string(),
         }
     }
 }

@@ -22,7 +22,7 @@ pub async fn run(
     sources: &[VariableSource],
     destroy: bool,
 ) -> Result<Exit> {
-    let config = session::load_config(work)?;
+    let config = session::load_required_config(work, destroy || args.plan.destroy)?;
     // A saved plan carries its variables (all but the sensitive ones, which are masked).
     let saved_plan = match &args.plan_file {
         Some(file) => {
@@ -38,13 +38,8 @@ pub async fn run(
     let saved_variables = saved_plan
         .as_ref()
         .map(|(_, _, document)| &document["variables"]);
-    let inputs = session::input_variables_with(
-        work,
-        &config,
-        saved_variables,
-        sources,
-        args.plan.variables.input,
-    )?;
+    let inputs =
+        session::input_variables_with(work, &config, saved_variables, sources, work.input)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let settings = check(evaluator.provider_settings(), work.style)?;
     let (aws, registry) = session::provider(settings.clone());
@@ -70,7 +65,10 @@ pub async fn run(
                 ..State::new()
             });
             check_plan_is_current(&plan, &state, &config, &evaluator, work)?;
-            check_objects_unchanged(&plan, &state, &registry, &settings, &progress).await?;
+            // The objects the plan moved or imported are checked where the plan put them.
+            let mut edited = state.clone();
+            infra_engine::refactoring::apply_state_edits(&plan, &mut edited);
+            check_objects_unchanged(&plan, &edited, &registry, &settings, &progress).await?;
             let dependencies = check(evaluator.dependencies(), work.style)?;
             let order = check(
                 infra_engine::planner::resource_order(&config, &dependencies),
@@ -108,8 +106,8 @@ pub async fn run(
                 print_summary(&planned.plan, destroy);
                 return Ok(Exit::Ok);
             }
-            if !args.auto_approve {
-                confirm(destroy, args.plan.variables.input)?;
+            if !work.auto_approve {
+                confirm(destroy, work.input)?;
             }
             // Apply against the persisted state: refresh results are not saved unless an
             // operation needs them, as Terraform does.
@@ -118,6 +116,19 @@ pub async fn run(
             (planned.plan, state, planned.data)
         }
     };
+    if plan.refresh_only {
+        return record_refresh(
+            work,
+            &plan,
+            state,
+            saved_plan.is_some(),
+            &registry,
+            &settings,
+            backend.as_ref(),
+            &progress,
+        )
+        .await;
+    }
     println!();
     let executor = Executor {
         config: &config,
@@ -171,6 +182,34 @@ pub async fn run(
     }
 }
 
+/// `apply -refresh-only`: the refreshed objects replace those in the state; no object changes.
+/// A saved plan's objects are read again, so what is recorded is what exists now.
+#[allow(clippy::too_many_arguments)]
+async fn record_refresh(
+    work: &Workdir,
+    plan: &Plan,
+    mut state: State,
+    read_again: bool,
+    registry: &infra_core::Registry,
+    settings: &infra_core::ProviderSettings,
+    backend: &dyn infra_state::Backend,
+    progress: &Progress,
+) -> Result<Exit> {
+    if read_again {
+        let refreshed = check(
+            infra_engine::refresh::refresh(&state, registry, settings, progress, None).await,
+            work.style,
+        )?;
+        state.resources = refreshed.state.resources;
+    }
+    infra_engine::executor::persist(backend, &mut state)?;
+    println!(
+        "\nApply complete! Resources: 0 added, 0 changed, 0 destroyed. The state now records {} change(s) made outside infra.",
+        plan.drift.len()
+    );
+    Ok(Exit::Ok)
+}
+
 fn confirm(destroy: bool, input: bool) -> Result<()> {
     if !input {
         return Err(anyhow!(
@@ -196,11 +235,27 @@ fn confirm(destroy: bool, input: bool) -> Result<()> {
 }
 
 fn print_summary(plan: &Plan, destroy: bool) {
-    let (add, change, remove) = plan.counts();
+    let summary = plan.summary();
     if destroy {
-        println!("\nDestroy complete! Resources: {remove} destroyed.");
+        println!(
+            "\nDestroy complete! Resources: {} destroyed.",
+            summary.destroy
+        );
     } else {
-        println!("\nApply complete! Resources: {add} added, {change} changed, {remove} destroyed.");
+        let imported = if summary.import > 0 {
+            format!("{} imported, ", summary.import)
+        } else {
+            String::new()
+        };
+        let forgotten = if summary.forget > 0 {
+            format!(", {} forgotten", summary.forget)
+        } else {
+            String::new()
+        };
+        println!(
+            "\nApply complete! Resources: {imported}{} added, {} changed, {} destroyed{forgotten}.",
+            summary.add, summary.change, summary.destroy
+        );
     }
 }
 

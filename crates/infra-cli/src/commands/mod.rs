@@ -3,6 +3,8 @@
 pub mod apply;
 pub mod deployments;
 pub mod fmt;
+pub mod graph;
+pub mod import;
 pub mod init;
 pub mod output;
 pub mod plan;
@@ -22,7 +24,9 @@ pub async fn run(cli: Cli, variable_sources: Vec<VariableSource>) -> Result<Exit
         println!("infra v{}", env!("CARGO_PKG_VERSION"));
         return Ok(Exit::Ok);
     }
-    let work = Workdir::new(cli.chdir, cli.no_color)?;
+    let mut work = Workdir::new(cli.chdir, cli.no_color)?;
+    work.input = cli.input;
+    work.auto_approve = cli.auto_approve;
     match cli.command {
         Command::Init(args) => init::run(&work, &args, &variable_sources).await,
         Command::Validate(args) => validate::run(&work, &args, &variable_sources),
@@ -38,6 +42,8 @@ pub async fn run(cli: Cli, variable_sources: Vec<VariableSource>) -> Result<Exit
         Command::Revert(args) => deployments::revert(&work, &args).await,
         Command::Finalize(args) => deployments::finalize(&work, &args).await,
         Command::Deployments(args) => deployments::list(&work, &args).await,
+        Command::Graph => graph::run(&work),
+        Command::Import(args) => import::run(&work, &args, &variable_sources).await,
         Command::Version => Ok(Exit::Ok),
     }
 }

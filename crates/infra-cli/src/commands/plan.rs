@@ -18,8 +18,8 @@ use crate::session::{self, check, Workdir};
 use crate::Exit;
 
 pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) -> Result<Exit> {
-    let config = session::load_config(work)?;
-    let inputs = session::input_variables(work, &config, sources, args.variables.input)?;
+    let config = session::load_required_config(work, args.destroy)?;
+    let inputs = session::input_variables(work, &config, sources, work.input)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let settings = check(evaluator.provider_settings(), work.style)?;
     let (aws, registry) = session::provider(settings.clone());
@@ -102,15 +102,59 @@ pub async fn make_plan(
         infra_engine::recover::resolve_pending(&mut state, registry, backend, observer).await,
         style,
     )?;
-    let (refreshed, drift, deleted) = if args.refresh {
+    // `moved` blocks rename objects before anything is read, so refresh and the plan see
+    // them at their new addresses; apply repeats the moves on the persisted state.
+    let mut moved_state = state.clone();
+    let mut move_warnings = Diagnostics::new();
+    let moved = if destroy {
+        Vec::new()
+    } else {
+        infra_engine::refactoring::apply_moved_blocks(
+            &mut moved_state,
+            config.moves(),
+            &mut move_warnings,
+        )
+    };
+    session::report(&move_warnings, style)?;
+    let (mut refreshed, drift, deleted) = if args.refresh {
         let refreshed = check(
-            infra_engine::refresh::refresh(&state, registry, settings, observer, None).await,
+            infra_engine::refresh::refresh(&moved_state, registry, settings, observer, None).await,
             style,
         )?;
         (refreshed.state, refreshed.drift, refreshed.deleted)
     } else {
-        (state.clone(), vec![], BTreeSet::new())
+        (moved_state, vec![], BTreeSet::new())
     };
+    let imported = if destroy {
+        Vec::new()
+    } else {
+        let targets = check(evaluator.imports(), style)?;
+        let mut missing = Diagnostics::new();
+        for target in &targets {
+            if !config.declares(&target.to.resource) {
+                missing.push(
+                    Diagnostic::error(
+                        "Configuration for import target does not exist",
+                        format!("The configuration for the given import target {} does not exist. All target instances must have an associated configuration to be imported.", target.to),
+                    )
+                    .at(Some(target.location.clone())),
+                );
+            }
+        }
+        session::report(&missing, style)?;
+        check(
+            infra_engine::refactoring::read_import_targets(
+                &targets, &refreshed, registry, observer,
+            )
+            .await,
+            style,
+        )?
+    };
+    for (target, object) in &imported {
+        refreshed
+            .resources
+            .insert(target.to.clone(), object.clone());
+    }
     let dependencies = check(evaluator.dependencies(), style)?;
     let order = check(planner::resource_order(config, &dependencies), style)?;
     let data = if destroy {
@@ -131,8 +175,21 @@ pub async fn make_plan(
     };
     let options = PlanOptions {
         destroy,
-        targets: check(parse_addresses("-target", &args.target), style)?,
+        targets: check(
+            parse_addresses(
+                "-target",
+                &with_file(work, &args.target, &args.target_file)?,
+            ),
+            style,
+        )?,
         replace: check(parse_addresses("-replace", &args.replace), style)?,
+        excludes: check(
+            parse_addresses(
+                "-exclude",
+                &with_file(work, &args.exclude, &args.exclude_file)?,
+            ),
+            style,
+        )?,
     };
     let mut plan = check(
         planner::plan(PlanInput {
@@ -149,6 +206,13 @@ pub async fn make_plan(
         }),
         style,
     )?;
+    infra_engine::refactoring::annotate(&mut plan, &moved, &imported);
+    if args.refresh_only {
+        // Drift is recorded, nothing is changed: no resource change and no output change.
+        plan.changes.clear();
+        plan.outputs.clear();
+        plan.refresh_only = true;
+    }
     plan.drift = drift;
     let variables = evaluator.root_variable_values();
     plan.basis = PlanBasis {
@@ -175,6 +239,28 @@ pub async fn make_plan(
         refreshed,
         data,
     })
+}
+
+/// The addresses given as flags, then those in the file (one a line, `#` comments), as
+/// `-target-file` and `-exclude-file` read them.
+fn with_file(
+    work: &Workdir,
+    addresses: &[String],
+    file: &Option<std::path::PathBuf>,
+) -> Result<Vec<String>> {
+    let mut all = addresses.to_vec();
+    if let Some(file) = file {
+        let path = work.path(file);
+        let text = fs::read_to_string(&path)
+            .with_context(|| format!("reading the address file {}", path.display()))?;
+        all.extend(
+            text.lines()
+                .map(|line| line.split('#').next().unwrap_or_default().trim())
+                .filter(|line| !line.is_empty())
+                .map(str::to_string),
+        );
+    }
+    Ok(all)
 }
 
 fn parse_addresses(flag: &str, texts: &[String]) -> Result<Vec<Address>, Diagnostics> {

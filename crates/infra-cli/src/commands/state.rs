@@ -1,7 +1,7 @@
-//! `infra state list|show|rm|pull|push` and `infra force-unlock`.
+//! `infra state list|show|mv|rm|pull|push` and `infra force-unlock`.
 
 use anyhow::{anyhow, Context, Result};
-use infra_core::{Address, ProviderSettings};
+use infra_core::{Address, AddressPattern, ProviderSettings};
 use infra_state::State;
 
 use crate::args::{ForceUnlockArgs, StateArgs, StateCommand};
@@ -73,6 +73,39 @@ pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
             state.serial += 1;
             backend.write(&state)?;
             println!("Successfully removed {removed} resource instance(s).");
+        }
+        StateCommand::Mv {
+            state: args,
+            dry_run,
+            source,
+            destination,
+        } => {
+            let from: AddressPattern = source.parse()?;
+            let to: AddressPattern = destination.parse()?;
+            let backend = open(work, &args)?;
+            let _lock = session::lock(backend.as_ref(), &args, "OperationTypeStateMv")?;
+            let mut state = session::read_state(backend.as_ref())?;
+            let mut warnings = infra_core::Diagnostics::new();
+            let moved =
+                infra_engine::refactoring::move_objects(&mut state, &from, &to, &mut warnings);
+            session::report(&warnings, work.style)?;
+            if moved.is_empty() {
+                return Err(anyhow!(
+                    "Invalid source address: no object in the state matches {from} (or it cannot move to {to}); nothing was moved"
+                ));
+            }
+            for (old, new) in &moved {
+                if dry_run {
+                    println!("Would move \"{old}\" to \"{new}\"");
+                } else {
+                    println!("Move \"{old}\" to \"{new}\"");
+                }
+            }
+            if !dry_run {
+                state.serial += 1;
+                backend.write(&state)?;
+                println!("Successfully moved {} object(s).", moved.len());
+            }
         }
         StateCommand::Pull(args) => {
             let state = session::read_state(open(work, &args)?.as_ref())?;

@@ -1,17 +1,21 @@
-//! `infra validate`: the configuration alone, without state or AWS calls.
+//! `infra validate`: the configuration alone, without variable values, state or AWS calls.
 
 use anyhow::Result;
-use infra_config::NoResourceValues;
+use infra_config::{Evaluator, NoResourceValues};
 use infra_core::{Diagnostics, ProviderSettings};
 
 use crate::args::{VariableArgs, VariableSource};
-use crate::session::{self, Workdir};
+use crate::session::{self, check, Workdir};
 use crate::Exit;
 
-pub fn run(work: &Workdir, args: &VariableArgs, sources: &[VariableSource]) -> Result<Exit> {
-    let config = session::load_config(work)?;
-    let inputs = session::input_variables(work, &config, sources, args.input)?;
-    let evaluator = session::evaluator(work, &config, &inputs)?;
+/// As Terraform's validate, no variable values are read: `-var` and `-input` are accepted and
+/// ignored, and an unset variable is an unknown value of its type.
+pub fn run(work: &Workdir, _args: &VariableArgs, _sources: &[VariableSource]) -> Result<Exit> {
+    let config = session::load_required_config(work, false)?;
+    let evaluator = check(
+        Evaluator::for_validation(&config, &work.workspace),
+        work.style,
+    )?;
     let (_, registry) = session::provider(ProviderSettings::default());
     let mut diagnostics = config.validate_schemas(&registry);
     if let Err(errors) = evaluator.dependencies() {

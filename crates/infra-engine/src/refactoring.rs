@@ -1,0 +1,216 @@
+//! Changing what the state calls an object without touching the object: `moved` blocks and
+//! `infra state mv` (rename), `removed` blocks (forget), and `import` blocks and `infra
+//! import` (adopt an existing object). Moves and imports are planned here and carried out by
+//! the executor before any provider operation, so a saved plan applies them too.
+
+use infra_config::{ImportTarget, MoveStatement};
+use infra_core::{Address, AddressPattern, Diagnostic, Diagnostics, Registry, ResourceType};
+use infra_state::{ResourceState, State};
+
+use crate::observer::{Event, Observer};
+use crate::plan::Plan;
+
+/// Moves every object `from` names to where `to` puts it, with its pending entry and
+/// deployment runtime state. An object whose new address is already taken stays where it is,
+/// as in Terraform, with a warning. Returns each `(from, to)` moved.
+pub fn move_objects(
+    state: &mut State,
+    from: &AddressPattern,
+    to: &AddressPattern,
+    warnings: &mut Diagnostics,
+) -> Vec<(Address, Address)> {
+    let named: Vec<Address> = state
+        .resources
+        .keys()
+        .filter(|address| from.matches(address))
+        .cloned()
+        .collect();
+    let mut moved = Vec::new();
+    for address in named {
+        let Some(destination) = from.rewrite(to, &address) else {
+            continue;
+        };
+        if state.resources.contains_key(&destination) {
+            warnings.push(Diagnostic::warning(
+                "Moved object still exists",
+                format!("{address} was not moved to {destination}: an object is already recorded at {destination}. Remove one of them from the state (`infra state rm`) or the moved block."),
+            ));
+            continue;
+        }
+        if let Some(resource) = state.resources.remove(&address) {
+            state.resources.insert(destination.clone(), resource);
+        }
+        if let Some(pending) = state.pending.remove(&address) {
+            state.pending.insert(destination.clone(), pending);
+        }
+        if let Some(deployment) = state.deployments.remove(&address.to_string()) {
+            state
+                .deployments
+                .insert(destination.to_string(), deployment);
+        }
+        moved.push((address, destination));
+    }
+    moved
+}
+
+/// Applies the configuration's `moved` blocks in the order written, so that chains
+/// (`a` → `b`, `b` → `c`) end at `c`. Returns where each moved object came from.
+pub fn apply_moved_blocks(
+    state: &mut State,
+    moves: &[MoveStatement],
+    warnings: &mut Diagnostics,
+) -> Vec<(Address, Address)> {
+    let mut moved: Vec<(Address, Address)> = Vec::new();
+    for statement in moves {
+        for (from, to) in move_objects(state, &statement.from, &statement.to, warnings) {
+            // A chain keeps the original address as where the object came from.
+            match moved
+                .iter_mut()
+                .find(|(_, previous_to)| previous_to == &from)
+            {
+                Some(entry) => entry.1 = to,
+                None => moved.push((from, to)),
+            }
+        }
+    }
+    moved
+}
+
+/// The state edits a plan carries, done by apply before any provider operation: objects
+/// moved to their new addresses, imported objects adopted, forgotten ones dropped. Returns
+/// whether anything changed.
+pub fn apply_state_edits(plan: &Plan, state: &mut State) -> bool {
+    let mut changed = false;
+    for change in &plan.changes {
+        if let Some(previous) = &change.previous_address {
+            if state.resources.contains_key(previous)
+                && !state.resources.contains_key(&change.address)
+            {
+                let mut ignored = Diagnostics::new();
+                let from = AddressPattern::Instance(previous.clone());
+                let to = AddressPattern::Instance(change.address.clone());
+                changed |= !move_objects(state, &from, &to, &mut ignored).is_empty();
+            }
+        }
+        if change.importing.is_some() && !state.resources.contains_key(&change.address) {
+            state.resources.insert(
+                change.address.clone(),
+                ResourceState {
+                    resource_type: change.resource_type.clone(),
+                    value: change.before.clone(),
+                    dependencies: vec![],
+                    create_before_destroy: change.create_before_destroy,
+                },
+            );
+            changed = true;
+        }
+        if change.action == infra_core::Action::Forget {
+            changed |= state.resources.remove(&change.address).is_some();
+        }
+    }
+    changed
+}
+
+/// Reads the object an import ID names, through the type's import and read, as Terraform's
+/// `ImportResourceState` then `ReadResource`.
+pub async fn read_imported(
+    resource: &dyn ResourceType,
+    address: &Address,
+    id: &str,
+) -> Result<ResourceState, Diagnostic> {
+    let failed = |detail: String| Diagnostic::error("Import failed", detail).for_address(address);
+    let prior = resource
+        .import_prior(id)
+        .map_err(|error| failed(format!("{address}: {error}")))?;
+    let read = resource
+        .read_many(std::slice::from_ref(&prior))
+        .await
+        .map_err(|error| failed(format!("{address}: reading {id}: {error}")))?;
+    match read.into_iter().next().flatten() {
+        Some(mut value) => {
+            resource.normalize(&mut value);
+            Ok(ResourceState {
+                resource_type: resource.name().to_string(),
+                value,
+                dependencies: vec![],
+                create_before_destroy: false,
+            })
+        }
+        None => Err(Diagnostic::error(
+            "Cannot import non-existent remote object",
+            format!("While attempting to import an existing object to \"{address}\", the provider detected that no object exists with the given id \"{id}\". Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"infra apply\" to create a new remote object for this resource."),
+        )
+        .for_address(address)),
+    }
+}
+
+/// Reads every `import` target that the state does not hold yet. Returns the objects read,
+/// keyed by address, with their import IDs.
+pub async fn read_import_targets(
+    targets: &[ImportTarget],
+    state: &State,
+    registry: &Registry,
+    observer: &dyn Observer,
+) -> Result<Vec<(ImportTarget, ResourceState)>, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let mut imported = Vec::new();
+    for target in targets {
+        if state.resources.contains_key(&target.to) {
+            continue;
+        }
+        if imported
+            .iter()
+            .any(|(t, _): &(ImportTarget, ResourceState)| t.to == target.to)
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    "Duplicate import configuration",
+                    format!("{} is the target of more than one import block.", target.to),
+                )
+                .at(Some(target.location.clone())),
+            );
+            continue;
+        }
+        let Some(resource) = registry.resource(&target.to.resource.resource_type) else {
+            diagnostics.push(
+                Diagnostic::error(
+                    "Invalid resource type",
+                    format!(
+                        "The resource type \"{}\" is not supported.",
+                        target.to.resource.resource_type
+                    ),
+                )
+                .at(Some(target.location.clone())),
+            );
+            continue;
+        };
+        observer.event(Event::Importing {
+            address: target.to.clone(),
+            id: target.id.clone(),
+        });
+        match read_imported(resource.as_ref(), &target.to, &target.id).await {
+            Ok(object) => imported.push((target.clone(), object)),
+            Err(error) => diagnostics.push(error.at(Some(target.location.clone()))),
+        }
+    }
+    diagnostics.into_result(imported)
+}
+
+/// Marks the changes of moved and imported objects, for the plan text and the plan file.
+pub fn annotate(
+    plan: &mut Plan,
+    moved: &[(Address, Address)],
+    imported: &[(ImportTarget, ResourceState)],
+) {
+    for change in &mut plan.changes {
+        if let Some((from, _)) = moved.iter().find(|(_, to)| to == &change.address) {
+            change.previous_address = Some(from.clone());
+        }
+        if let Some((target, _)) = imported
+            .iter()
+            .find(|(target, _)| target.to == change.address)
+        {
+            change.importing = Some(target.id.clone());
+        }
+    }
+}

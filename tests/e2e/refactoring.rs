@@ -1,0 +1,623 @@
+//! The Terraform language and CLI that real stacks use to change what the state calls an
+//! object (issue 11): `moved`, `import`, `removed`, `state mv`; validate without variables;
+//! `-exclude`, `-refresh-only`, `graph`; and the errors Terraform gives for bad references.
+
+use infra_testkit::{Moto, Stack};
+
+use super::{infra, infra_with_password};
+
+const DATABASE: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "db_password" {
+  type      = string
+  sensitive = true
+}
+
+resource "aws_db_instance" "NAME" {
+  identifier          = "orders-db"
+  engine              = "postgres"
+  engine_version      = "16.3"
+  instance_class      = "db.t3.micro"
+  allocated_storage   = 20
+  db_name             = "orders"
+  username            = "app"
+  password            = var.db_password
+  skip_final_snapshot = true
+}
+"#;
+
+fn database_identifiers(moto: &Moto) -> Vec<String> {
+    moto.python(
+        "import boto3\nrds = boto3.client('rds')\nprint('\\n'.join(d['DBInstanceIdentifier'] for d in rds.describe_db_instances()['DBInstances']))",
+    )
+    .lines()
+    .filter(|l| !l.is_empty())
+    .map(str::to_string)
+    .collect()
+}
+
+fn state_addresses(stack: &Stack) -> Vec<String> {
+    let state: serde_json::Value =
+        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state is JSON");
+    state["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["address"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn a_moved_block_renames_an_rds_instance_without_destroying_it() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let password = "s3cret-Pa55word";
+    stack.write("main.tf", &DATABASE.replace("NAME", "old"));
+    infra_with_password(
+        &stack,
+        &moto,
+        password,
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    assert_eq!(database_identifiers(&moto), vec!["orders-db"]);
+
+    stack.write(
+        "main.tf",
+        &format!(
+            "{}\nmoved {{\n  from = aws_db_instance.old\n  to   = aws_db_instance.new\n}}\n",
+            DATABASE.replace("NAME", "new")
+        ),
+    );
+    let plan = infra_with_password(
+        &stack,
+        &moto,
+        password,
+        &["plan", "-input=false", "-out=plan.json"],
+    )
+    .ok();
+    assert!(
+        plan.stdout
+            .contains("# aws_db_instance.old has moved to aws_db_instance.new"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    let plan_json =
+        infra_with_password(&stack, &moto, password, &["show", "-json", "plan.json"]).ok();
+    let document: serde_json::Value = serde_json::from_str(&plan_json.stdout).expect("plan JSON");
+    let change = document["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "aws_db_instance.new")
+        .expect("the moved instance is in resource_changes");
+    assert_eq!(change["previous_address"], "aws_db_instance.old");
+    assert_eq!(change["change"]["actions"], serde_json::json!(["no-op"]));
+
+    let apply = infra_with_password(&stack, &moto, password, &["apply", "plan.json"]).ok();
+    assert!(apply.stdout.contains("0 destroyed"), "{}", apply.stdout);
+    assert_eq!(state_addresses(&stack), vec!["aws_db_instance.new"]);
+    assert_eq!(database_identifiers(&moto), vec!["orders-db"]);
+
+    let again = infra_with_password(
+        &stack,
+        &moto,
+        password,
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+    assert!(again.stdout.contains("No changes."), "{}", again.stdout);
+}
+
+const VPC_BY_ID: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "vpc_id" {
+  type = string
+}
+
+import {
+  to = aws_vpc.imported
+  id = var.vpc_id
+}
+
+resource "aws_vpc" "imported" {
+  cidr_block = "10.40.0.0/16"
+  tags = {
+    Name = "legacy"
+  }
+}
+"#;
+
+fn create_vpc(moto: &Moto, cidr: &str, name: &str) -> String {
+    moto.python(&format!(
+        "import boto3\nec2 = boto3.client('ec2')\nv = ec2.create_vpc(CidrBlock='{cidr}', TagSpecifications=[{{'ResourceType': 'vpc', 'Tags': [{{'Key': 'Name', 'Value': '{name}'}}]}}])['Vpc']\nprint(v['VpcId'])"
+    ))
+    .trim()
+    .to_string()
+}
+
+fn vpc_count(moto: &Moto) -> usize {
+    moto.python("import boto3\nec2 = boto3.client('ec2')\nprint(len([v for v in ec2.describe_vpcs()['Vpcs'] if not v.get('IsDefault')]))")
+        .trim()
+        .parse()
+        .expect("a count")
+}
+
+#[test]
+fn an_import_block_adopts_an_existing_vpc_then_plans_no_changes() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let vpc_id = create_vpc(&moto, "10.40.0.0/16", "legacy");
+    stack.write("main.tf", VPC_BY_ID);
+    let var = format!("vpc_id={vpc_id}");
+
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-var", &var]).ok();
+    assert!(
+        plan.stdout.contains("# aws_vpc.imported will be imported"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    let apply = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false", "-var", &var],
+    )
+    .ok();
+    assert!(
+        apply
+            .stdout
+            .contains("Apply complete! Resources: 1 imported, 0 added"),
+        "{}",
+        apply.stdout
+    );
+    assert_eq!(vpc_count(&moto), 1, "the import made no second VPC");
+    let state = stack.read("infra.tfstate.json");
+    assert!(state.contains(&vpc_id), "{state}");
+
+    let again = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode", "-var", &var],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+
+    // An ID that names nothing is Terraform's error, at the import block.
+    let missing = Stack::new();
+    missing.write("main.tf", VPC_BY_ID);
+    let refused = infra(
+        &missing,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-var",
+            "vpc_id=vpc-0000000000000000",
+        ],
+    )
+    .expect_code(1);
+    assert!(
+        refused
+            .stderr
+            .contains("Cannot import non-existent remote object"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("main.tf:"), "{}", refused.stderr);
+}
+
+#[test]
+fn infra_import_adopts_an_object_by_its_terraform_id() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let vpc_id = create_vpc(&moto, "10.41.0.0/16", "by-command");
+    stack.write(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.41.0.0/16"
+  tags = {
+    Name = "by-command"
+  }
+}
+"#,
+    );
+    let import = infra(
+        &stack,
+        Some(&moto),
+        &["import", "-input=false", "aws_vpc.main", &vpc_id],
+    )
+    .ok();
+    assert!(
+        import.stdout.contains("Import successful!"),
+        "{}",
+        import.stdout
+    );
+    assert_eq!(state_addresses(&stack), vec!["aws_vpc.main"]);
+    let again = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+
+    // A second import to the same address is refused, and so is one without configuration.
+    let twice = infra(&stack, Some(&moto), &["import", "aws_vpc.main", &vpc_id]).expect_code(1);
+    assert!(twice.stderr.contains("already managed"), "{}", twice.stderr);
+    let unconfigured =
+        infra(&stack, Some(&moto), &["import", "aws_vpc.other", &vpc_id]).expect_code(1);
+    assert!(
+        unconfigured
+            .stderr
+            .contains("does not exist in the configuration"),
+        "{}",
+        unconfigured.stderr
+    );
+}
+
+const ONE_VPC: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.42.0.0/16"
+  tags = {
+    Name = "kept"
+  }
+}
+"#;
+
+#[test]
+fn a_removed_block_with_destroy_false_forgets_the_object_and_keeps_it() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", ONE_VPC);
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    assert_eq!(vpc_count(&moto), 1);
+
+    stack.write(
+        "main.tf",
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nremoved {\n  from = aws_vpc.main\n  lifecycle {\n    destroy = false\n  }\n}\n",
+    );
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
+    assert!(
+        plan.stdout
+            .contains("# aws_vpc.main will no longer be managed by infra"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget."),
+        "{}",
+        plan.stdout
+    );
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    assert!(state_addresses(&stack).is_empty());
+    assert_eq!(vpc_count(&moto), 1, "the VPC still exists");
+
+    // A removed block whose resource is still configured is Terraform's error.
+    stack.write(
+        "main.tf",
+        &format!("{ONE_VPC}\nremoved {{\n  from = aws_vpc.main\n  lifecycle {{\n    destroy = false\n  }}\n}}\n"),
+    );
+    let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]).expect_code(1);
+    assert!(
+        refused
+            .stderr
+            .contains("Removed resource block still exists"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("main.tf:"), "{}", refused.stderr);
+}
+
+#[test]
+fn state_mv_renames_and_the_plan_agrees() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", ONE_VPC);
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    let moved = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "state",
+            "mv",
+            "-input=false",
+            "aws_vpc.main",
+            "aws_vpc.renamed",
+        ],
+    )
+    .ok();
+    assert!(
+        moved
+            .stdout
+            .contains("Move \"aws_vpc.main\" to \"aws_vpc.renamed\""),
+        "{}",
+        moved.stdout
+    );
+    stack.write("main.tf", &ONE_VPC.replace("\"main\"", "\"renamed\""));
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.all());
+    let missing = infra(
+        &stack,
+        Some(&moto),
+        &["state", "mv", "aws_vpc.nothing", "aws_vpc.else"],
+    )
+    .expect_code(1);
+    assert!(
+        missing.stderr.contains("nothing was moved"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn validate_needs_no_variable_values() {
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+variable "cidr" {
+  type = string
+}
+
+variable "azs" {
+  type = list(string)
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = var.cidr
+}
+
+resource "aws_subnet" "private" {
+  count      = length(var.azs)
+  vpc_id     = aws_vpc.main.id
+  cidr_block = cidrsubnet(var.cidr, 8, count.index)
+}
+"#,
+    );
+    let validate = infra(&stack, None, &["validate", "-input=false"]).ok();
+    assert!(validate.stdout.contains("Success!"), "{}", validate.stdout);
+    // plan still needs them.
+    let plan = infra(&stack, None, &["plan", "-input=false"]).expect_code(1);
+    assert!(
+        plan.stderr.contains("No value for required variable"),
+        "{}",
+        plan.stderr
+    );
+}
+
+#[test]
+fn references_terraform_refuses_are_located_errors() {
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = aws_vpc.main.cidr_blocks_typo
+}
+
+resource "aws_security_group" "loop" {
+  name        = "loop"
+  description = aws_security_group.loop.name
+}
+"#,
+    );
+    let validate = infra(&stack, None, &["validate"]).expect_code(1);
+    assert!(
+        validate.stderr.contains("Unsupported attribute"),
+        "{}",
+        validate.stderr
+    );
+    assert!(
+        validate.stderr.contains(
+            "no argument, nested block, or exported attribute named \"cidr_blocks_typo\""
+        ),
+        "{}",
+        validate.stderr
+    );
+    assert!(
+        validate.stderr.contains("Did you mean \"cidr_block\"?"),
+        "{}",
+        validate.stderr
+    );
+    assert!(
+        validate.stderr.contains("main.tf:8:"),
+        "{}",
+        validate.stderr
+    );
+    assert!(
+        validate.stderr.contains("Self-referential block"),
+        "{}",
+        validate.stderr
+    );
+    assert!(
+        validate.stderr.contains("main.tf:13:"),
+        "{}",
+        validate.stderr
+    );
+
+    let empty = Stack::new();
+    let plan = infra(&empty, None, &["plan", "-input=false"]).expect_code(1);
+    assert!(
+        plan.stderr.contains("No configuration files"),
+        "{}",
+        plan.stderr
+    );
+}
+
+#[test]
+fn exclude_leaves_out_an_address_and_what_depends_on_it() {
+    let moto = Moto::start();
+    let stack = Stack::from_fixture("tests/fixtures/network");
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-exclude=aws_security_group.web"],
+    )
+    .ok();
+    assert!(
+        plan.stdout
+            .contains("Plan: 3 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        !plan.stdout.contains("aws_security_group.web will be"),
+        "{}",
+        plan.stdout
+    );
+
+    // Excluding the VPC leaves out everything that depends on it: here, everything.
+    stack.write(
+        "exclude.txt",
+        "# the network stays as it is\naws_vpc.main\n",
+    );
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-exclude-file=exclude.txt"],
+    )
+    .ok();
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+}
+
+#[test]
+fn refresh_only_records_drift_without_changing_any_object() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", ONE_VPC);
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    moto.python("import boto3\nec2 = boto3.client('ec2')\nfor v in ec2.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['kept']}])['Vpcs']:\n    ec2.create_tags(Resources=[v['VpcId']], Tags=[{'Key': 'Owner', 'Value': 'ops'}])");
+
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-refresh-only",
+            "-detailed-exitcode",
+        ],
+    );
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(
+        plan.stdout.contains("# aws_vpc.main has changed"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("This is a refresh-only plan"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("Plan:"), "{}", plan.stdout);
+
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-refresh-only", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    let state = stack.read("infra.tfstate.json");
+    assert!(
+        state.contains("\"Owner\""),
+        "the drift is recorded: {state}"
+    );
+    let tags = moto.python("import boto3\nec2 = boto3.client('ec2')\nprint(sorted(t['Key'] for v in ec2.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['kept']}])['Vpcs'] for t in v['Tags']))");
+    assert!(tags.contains("Owner"), "the object was not changed: {tags}");
+
+    // A normal plan now proposes to undo the out-of-band tag.
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
+    assert!(plan.stdout.contains("1 to change"), "{}", plan.stdout);
+}
+
+#[test]
+fn graph_prints_the_dependencies_as_dot() {
+    let stack = Stack::from_fixture("tests/fixtures/network");
+    let graph = infra(&stack, None, &["graph"]).ok();
+    assert!(graph.stdout.starts_with("digraph G {"), "{}", graph.stdout);
+    assert!(
+        graph
+            .stdout
+            .contains("\"aws_subnet.private\" -> \"aws_vpc.main\";"),
+        "{}",
+        graph.stdout
+    );
+}
+
+#[test]
+fn every_command_accepts_input_false_and_auto_approve() {
+    let stack = Stack::new();
+    stack.write("main.tf", ONE_VPC);
+    for args in [
+        &["revert", "-input=false", "-auto-approve"][..],
+        &["finalize", "-input=false"],
+        &["deployments", "-input=false"],
+        &["state", "list", "-input=false"],
+        &["output", "-input=false"],
+        &["show", "-input=false"],
+        &["fmt", "-check", "-input=false"],
+        &["workspace", "show", "-input=false"],
+    ] {
+        let run = infra(&stack, None, args);
+        assert!(
+            !run.stderr.contains("unexpected argument"),
+            "{args:?}: {}",
+            run.all()
+        );
+    }
+}
