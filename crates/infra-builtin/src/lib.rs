@@ -2,7 +2,23 @@
 //! Terraform's built-in `terraform_data`. Each type is a pure function of its arguments plus
 //! randomness or time, kept in state. This crate knows no AWS.
 
+use std::sync::Arc;
+
 use infra_core::Registry;
 
+pub mod digest;
+pub mod random;
+pub mod support;
+#[cfg(test)]
+mod testing;
+
 /// Registers every resource type and data source of the utility providers.
-pub fn register_all(_registry: &mut Registry) {}
+pub fn register_all(registry: &mut Registry) {
+    registry.register_resource(Arc::new(random::random_id::RandomId::new()));
+    registry.register_resource(Arc::new(random::random_string::RandomString::new()));
+    registry.register_resource(Arc::new(random::random_password::RandomPassword::new()));
+    registry.register_resource(Arc::new(random::random_pet::RandomPet::new()));
+    registry.register_resource(Arc::new(random::random_integer::RandomInteger::new()));
+    registry.register_resource(Arc::new(random::random_shuffle::RandomShuffle::new()));
+    registry.register_resource(Arc::new(random::random_uuid::RandomUuid::new()));
+}
