@@ -7,10 +7,13 @@ use std::sync::Arc;
 use infra_core::Registry;
 
 pub mod digest;
+pub mod null;
 pub mod random;
 pub mod support;
+pub mod terraform;
 #[cfg(test)]
 mod testing;
+pub mod time;
 
 /// Registers every resource type and data source of the utility providers.
 pub fn register_all(registry: &mut Registry) {
@@ -21,4 +24,10 @@ pub fn register_all(registry: &mut Registry) {
     registry.register_resource(Arc::new(random::random_integer::RandomInteger::new()));
     registry.register_resource(Arc::new(random::random_shuffle::RandomShuffle::new()));
     registry.register_resource(Arc::new(random::random_uuid::RandomUuid::new()));
+    registry.register_resource(Arc::new(null::null_resource::NullResource::new()));
+    registry.register_resource(Arc::new(terraform::terraform_data::TerraformData::new()));
+    registry.register_resource(Arc::new(time::time_sleep::TimeSleep::new()));
+    registry.register_resource(Arc::new(time::time_static::TimeStatic::new()));
+    registry.register_resource(Arc::new(time::time_rotating::TimeRotating::new()));
+    registry.register_resource(Arc::new(time::time_offset::TimeOffset::new()));
 }
