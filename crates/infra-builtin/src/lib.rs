@@ -7,6 +7,7 @@ use std::sync::Arc;
 use infra_core::Registry;
 
 pub mod digest;
+pub mod local;
 pub mod null;
 pub mod random;
 pub mod support;
@@ -30,4 +31,9 @@ pub fn register_all(registry: &mut Registry) {
     registry.register_resource(Arc::new(time::time_static::TimeStatic::new()));
     registry.register_resource(Arc::new(time::time_rotating::TimeRotating::new()));
     registry.register_resource(Arc::new(time::time_offset::TimeOffset::new()));
+    registry.register_resource(Arc::new(local::local_file::LocalFile::new()));
+    registry.register_resource(Arc::new(local::local_sensitive_file::new()));
+
+    registry.register_data_source(Arc::new(local::data_local_file::DataLocalFile::new()));
+    registry.register_data_source(Arc::new(local::data_local_file::DataLocalFile::sensitive()));
 }

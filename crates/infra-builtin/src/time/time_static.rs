@@ -36,7 +36,7 @@ impl Default for TimeStatic {
 /// spelling of the same instant must not plan a replacement); an unset one gets the time.
 fn stamped(mut object: Object, timestamp: ::time::OffsetDateTime) -> Value {
     let formatted = clock::format(timestamp);
-    if !object.get("rfc3339").is_some_and(|v| v.as_str().is_some()) {
+    if object.get("rfc3339").is_none_or(|v| v.as_str().is_none()) {
         object.insert("rfc3339".into(), Value::string(&formatted));
     }
     object.insert("id".into(), Value::String(formatted));
