@@ -6,11 +6,13 @@ use std::sync::Arc;
 
 use infra_core::Registry;
 
+pub mod archive;
 pub mod digest;
 pub mod local;
 pub mod null;
 pub mod random;
 pub mod support;
+pub mod template;
 pub mod terraform;
 #[cfg(test)]
 mod testing;
@@ -36,4 +38,8 @@ pub fn register_all(registry: &mut Registry) {
 
     registry.register_data_source(Arc::new(local::data_local_file::DataLocalFile::new()));
     registry.register_data_source(Arc::new(local::data_local_file::DataLocalFile::sensitive()));
+    registry.register_data_source(Arc::new(archive::data_archive_file::DataArchiveFile::new()));
+    registry.register_data_source(Arc::new(
+        template::data_template_file::DataTemplateFile::new(),
+    ));
 }
