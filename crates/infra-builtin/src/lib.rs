@@ -43,3 +43,73 @@ pub fn register_all(registry: &mut Registry) {
         template::data_template_file::DataTemplateFile::new(),
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registers_every_type_under_its_terraform_name() {
+        let mut registry = Registry::new();
+        register_all(&mut registry);
+        let resources: Vec<&str> = registry.resource_names().collect();
+        assert_eq!(
+            resources,
+            vec![
+                "local_file",
+                "local_sensitive_file",
+                "null_resource",
+                "random_id",
+                "random_integer",
+                "random_password",
+                "random_pet",
+                "random_shuffle",
+                "random_string",
+                "random_uuid",
+                "terraform_data",
+                "time_offset",
+                "time_rotating",
+                "time_sleep",
+                "time_static",
+            ]
+        );
+        let data_sources: Vec<&str> = registry.data_source_names().collect();
+        assert_eq!(
+            data_sources,
+            vec![
+                "archive_file",
+                "local_file",
+                "local_sensitive_file",
+                "template_file"
+            ]
+        );
+        for name in resources {
+            let resource = registry.resource(name).expect("registered");
+            assert_eq!(resource.name(), name);
+            assert!(
+                resource.schema().attribute("id").is_some(),
+                "{name} has no id attribute"
+            );
+        }
+    }
+
+    #[test]
+    fn the_types_without_import_refuse_it_in_terraforms_words() {
+        let mut registry = Registry::new();
+        register_all(&mut registry);
+        for name in [
+            "random_pet",
+            "random_shuffle",
+            "null_resource",
+            "local_file",
+            "local_sensitive_file",
+        ] {
+            let resource = registry.resource(name).expect("registered");
+            let error = resource.import_prior("anything").expect_err("no import");
+            assert_eq!(
+                error.message,
+                format!("resource {name} doesn't support import")
+            );
+        }
+    }
+}

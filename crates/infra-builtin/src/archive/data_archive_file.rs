@@ -618,6 +618,47 @@ mod tests {
         assert!(error.message.contains("would be empty"), "{error}");
     }
 
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn symlinked_directories_are_followed_unless_excluded() {
+        let directory = tempfile::tempdir().expect("temp dir");
+        let shared = directory.path().join("shared");
+        std::fs::create_dir_all(&shared).expect("dir");
+        std::fs::write(shared.join("lib.txt"), "lib").expect("file");
+        let source = directory.path().join("src");
+        std::fs::create_dir_all(&source).expect("dir");
+        std::fs::write(source.join("main.txt"), "main").expect("file");
+        std::os::unix::fs::symlink(&shared, source.join("linked")).expect("symlink");
+        std::os::unix::fs::symlink(source.join("main.txt"), source.join("alias.txt"))
+            .expect("symlink");
+        let output = directory.path().join("links.zip");
+        let config = |exclude: bool| {
+            Value::map([
+                ("type", Value::string("zip")),
+                ("source_dir", Value::string(source.to_string_lossy())),
+                ("exclude_symlink_directories", Value::Bool(exclude)),
+                ("output_path", Value::string(output.to_string_lossy())),
+            ])
+        };
+        let data = DataArchiveFile::new();
+        data.read(&config(false)).await.expect("archive");
+        let followed: Vec<(String, Vec<u8>)> = read_back(&output)
+            .into_iter()
+            .map(|(name, content, _)| (name, content))
+            .collect();
+        assert_eq!(
+            followed,
+            vec![
+                ("alias.txt".to_string(), b"main".to_vec()),
+                ("linked/lib.txt".to_string(), b"lib".to_vec()),
+                ("main.txt".to_string(), b"main".to_vec()),
+            ]
+        );
+        data.read(&config(true)).await.expect("archive");
+        let names: Vec<String> = read_back(&output).into_iter().map(|e| e.0).collect();
+        assert_eq!(names, vec!["alias.txt", "main.txt"]);
+    }
+
     #[test]
     fn output_file_mode_like_go_parse_uint() {
         assert_eq!(parse_mode("0666").ok(), Some(0o666));

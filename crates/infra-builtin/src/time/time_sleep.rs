@@ -6,13 +6,19 @@
 
 use std::time::Duration;
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{
+    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+};
 
 use crate::support::{carry_computed, keep_priors, object_of, problem, replacing_map, text};
 use crate::time::{clock, go_duration};
 
 const NAME: &str = "time_sleep";
 const DURATIONS: [&str; 2] = ["create_duration", "destroy_duration"];
+
+/// The provider puts no limit on a sleep; the engine's 30-minute default would cut a longer
+/// `create_duration` short, so a sleep's operations may take up to a year.
+const SLEEP_LIMIT: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 
 pub struct TimeSleep {
     schema: Schema,
@@ -53,6 +59,14 @@ impl ResourceType for TimeSleep {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        Timeouts {
+            create: SLEEP_LIMIT,
+            update: SLEEP_LIMIT,
+            delete: SLEEP_LIMIT,
+        }
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
