@@ -1,0 +1,137 @@
+//! The checksums `local_file` and `archive_file` export (MD5, SHA-1, SHA-256, SHA-512, hex and
+//! base64), and SHA-1 itself: the crate's dependencies carry MD5 and SHA-2 but no SHA-1, and
+//! both providers name their objects by the SHA-1 of the content.
+
+use base64::Engine;
+use md5::Md5;
+use sha2::{Digest, Sha256, Sha512};
+
+/// Every checksum of one byte string, already encoded as the providers export them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checksums {
+    pub md5_hex: String,
+    pub sha1_hex: String,
+    pub sha256_hex: String,
+    pub sha256_base64: String,
+    pub sha512_hex: String,
+    pub sha512_base64: String,
+}
+
+impl Checksums {
+    pub fn of(bytes: &[u8]) -> Checksums {
+        let sha256 = Sha256::digest(bytes);
+        let sha512 = Sha512::digest(bytes);
+        let base64 = base64::engine::general_purpose::STANDARD;
+        Checksums {
+            md5_hex: hex::encode(Md5::digest(bytes)),
+            sha1_hex: hex::encode(sha1(bytes)),
+            sha256_hex: hex::encode(sha256),
+            sha256_base64: base64.encode(sha256),
+            sha512_hex: hex::encode(sha512),
+            sha512_base64: base64.encode(sha512),
+        }
+    }
+}
+
+/// SHA-1 (FIPS 180-4). Used only to name content, never for security.
+pub fn sha1(bytes: &[u8]) -> [u8; 20] {
+    let mut state: [u32; 5] = [
+        0x6745_2301,
+        0xEFCD_AB89,
+        0x98BA_DCFE,
+        0x1032_5476,
+        0xC3D2_E1F0,
+    ];
+    let bit_length = (bytes.len() as u64).wrapping_mul(8);
+    let mut message = bytes.to_vec();
+    message.push(0x80);
+    while message.len() % 64 != 56 {
+        message.push(0);
+    }
+    message.extend_from_slice(&bit_length.to_be_bytes());
+
+    for block in message.chunks_exact(64) {
+        let mut words = [0u32; 80];
+        for (i, word) in block.chunks_exact(4).enumerate() {
+            words[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..80 {
+            words[i] = (words[i - 3] ^ words[i - 8] ^ words[i - 14] ^ words[i - 16]).rotate_left(1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e] = state;
+        for (i, word) in words.iter().enumerate() {
+            let (f, k) = match i {
+                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
+                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+                _ => (b ^ c ^ d, 0xCA62_C1D6),
+            };
+            let temp = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(*word);
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = temp;
+        }
+        for (slot, value) in state.iter_mut().zip([a, b, c, d, e]) {
+            *slot = slot.wrapping_add(value);
+        }
+    }
+
+    let mut out = [0u8; 20];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha1_matches_the_standard_vectors() {
+        assert_eq!(
+            hex::encode(sha1(b"")),
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+        );
+        assert_eq!(
+            hex::encode(sha1(b"abc")),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        // Two blocks of padding.
+        assert_eq!(
+            hex::encode(sha1(
+                b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+            )),
+            "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
+        );
+        // Longer than one block.
+        assert_eq!(
+            hex::encode(sha1(&[b'a'; 1000])),
+            "291e9a6c66994949b57ba5e650361e98fc36b1ba"
+        );
+    }
+
+    #[test]
+    fn checksums_of_known_text() {
+        let sums = Checksums::of(b"hello");
+        assert_eq!(sums.md5_hex, "5d41402abc4b2a76b9719d911017c592");
+        assert_eq!(sums.sha1_hex, "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
+        assert_eq!(
+            sums.sha256_hex,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert_eq!(
+            sums.sha256_base64,
+            "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="
+        );
+        assert!(sums.sha512_hex.starts_with("9b71d224bd62f378"));
+        assert_eq!(sums.sha512_base64.len(), 88);
+    }
+}

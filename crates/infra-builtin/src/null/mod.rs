@@ -1,0 +1,3 @@
+//! The `null` provider: `null_resource`, an object with no effect but a lifecycle.
+
+pub mod null_resource;

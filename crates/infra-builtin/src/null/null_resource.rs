@@ -1,0 +1,121 @@
+//! `null_resource`: an object that does nothing, replaced whenever `triggers` change (to rerun
+//! provisioners). Its `id` is a random non-negative decimal number, as the provider's
+//! `rand.Int()`. The provider offers no import.
+
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::random::source::{OsRandom, RandomSource};
+use crate::support::{carry_computed, keep_priors, object_of, replacing_map};
+
+const NAME: &str = "null_resource";
+
+pub struct NullResource {
+    schema: Schema,
+}
+
+impl NullResource {
+    pub fn new() -> NullResource {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(replacing_map("triggers"));
+        NullResource { schema }
+    }
+}
+
+impl Default for NullResource {
+    fn default() -> NullResource {
+        NullResource::new()
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for NullResource {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        // Go's rand.Int(): a non-negative 63-bit number.
+        let id = OsRandom.next_word()? >> 1;
+        let mut object = object_of(planned);
+        object.insert("id".into(), Value::String(id.to_string()));
+        Ok(Value::Map(object))
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        Ok(carry_computed(&self.schema, prior, planned))
+    }
+
+    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(keep_priors(priors))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+
+    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
+        Err(ProviderError::not_importable(NAME))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, operation, planned};
+
+    #[tokio::test]
+    async fn create_gives_a_decimal_id_kept_on_refresh() {
+        let resource = NullResource::new();
+        let triggers = Value::map([("version", Value::string("1"))]);
+        let planned = planned(&resource, &config([("triggers", triggers.clone())]));
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        let id = created.get("id").as_str().expect("id");
+        assert!(id.parse::<i64>().is_ok_and(|n| n >= 0), "{id}");
+        assert_eq!(created.get("triggers"), &triggers);
+        assert_refresh_keeps(&resource, &created).await;
+        let other = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_ne!(other.get("id"), created.get("id"));
+    }
+
+    #[test]
+    fn triggers_replace_and_import_is_refused() {
+        let resource = NullResource::new();
+        assert!(resource
+            .schema()
+            .attribute("triggers")
+            .is_some_and(|a| a.force_new));
+        assert_eq!(
+            resource.import_prior("123").err(),
+            Some(ProviderError::not_importable("null_resource"))
+        );
+    }
+}

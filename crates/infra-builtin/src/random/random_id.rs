@@ -1,0 +1,258 @@
+//! `random_id`: `byte_length` random bytes from the operating system, presented as unpadded
+//! URL-safe base64 (`id`, and `b64_url` with the `prefix`), padded standard base64, hex and
+//! decimal. Imported by `b64_url`, optionally `PREFIX,B64_URL`.
+
+use base64::Engine;
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::random::source::os_bytes;
+use crate::support::{
+    carry_computed, integer, keep_priors, number, object_of, problem, replacing_map,
+    required_integer, text,
+};
+
+const NAME: &str = "random_id";
+
+pub struct RandomId {
+    schema: Schema,
+}
+
+impl RandomId {
+    pub fn new() -> RandomId {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(replacing_map("keepers"))
+            .attr(Attribute::required("byte_length", Type::Number).force_new())
+            .attr(Attribute::optional("prefix", Type::String).force_new())
+            .attr(Attribute::computed("b64_url", Type::String))
+            .attr(Attribute::computed("b64_std", Type::String))
+            .attr(Attribute::computed("hex", Type::String))
+            .attr(Attribute::computed("dec", Type::String));
+        RandomId { schema }
+    }
+}
+
+impl Default for RandomId {
+    fn default() -> RandomId {
+        RandomId::new()
+    }
+}
+
+/// The object for these bytes: every presentation, each but `id` behind the prefix.
+fn presented(mut object: crate::support::Object, bytes: &[u8], prefix: &str) -> Value {
+    let url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let standard = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut put = |key: &str, value: String| {
+        object.insert(key.to_string(), Value::String(value));
+    };
+    put("b64_url", format!("{prefix}{url}"));
+    put("b64_std", format!("{prefix}{standard}"));
+    put("hex", format!("{prefix}{}", hex::encode(bytes)));
+    put("dec", format!("{prefix}{}", decimal(bytes)));
+    put("id", url);
+    object.insert("byte_length".into(), number(bytes.len() as i64));
+    Value::Map(object)
+}
+
+/// The big-endian unsigned integer in `bytes`, in decimal digits ("0" for none or zeros).
+fn decimal(bytes: &[u8]) -> String {
+    let mut remaining = bytes.to_vec();
+    let mut digits = Vec::new();
+    while remaining.iter().any(|b| *b != 0) {
+        let mut carry = 0u32;
+        for byte in remaining.iter_mut() {
+            let current = carry * 256 + u32::from(*byte);
+            *byte = (current / 10) as u8;
+            carry = current % 10;
+        }
+        digits.push(char::from(b'0' + carry as u8));
+    }
+    if digits.is_empty() {
+        return "0".into();
+    }
+    digits.iter().rev().collect()
+}
+
+#[async_trait::async_trait]
+impl ResourceType for RandomId {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        match integer(config, "byte_length") {
+            Some(length) if length < 1 => vec![problem(
+                "byte_length",
+                format!("Attribute byte_length value must be at least 1, got: {length}"),
+            )],
+            _ => vec![],
+        }
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let length = required_integer(planned, "byte_length", NAME)?;
+        let length = usize::try_from(length)
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| ProviderError::new("random_id: byte_length must be at least 1"))?;
+        let bytes = os_bytes(length)?;
+        let prefix = text(planned, "prefix").unwrap_or_default();
+        Ok(presented(object_of(planned), &bytes, &prefix))
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        Ok(carry_computed(&self.schema, prior, planned))
+    }
+
+    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(keep_priors(priors))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+
+    /// `B64_URL` or `PREFIX,B64_URL`: the prefix is everything before the last comma.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let (prefix, encoded) = match id.rfind(',') {
+            Some(comma) => (&id[..comma], &id[comma + 1..]),
+            None => ("", id),
+        };
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(encoded)
+            .map_err(|error| {
+                ProviderError::new(format!(
+                    "importing random_id: \"{encoded}\" is not unpadded URL-safe base64 \
+                     (the b64_url value, optionally PREFIX,B64_URL): {error}"
+                ))
+            })?;
+        if bytes.is_empty() {
+            return Err(ProviderError::new(
+                "importing random_id: the ID holds no bytes",
+            ));
+        }
+        let mut object = crate::support::Object::new();
+        object.insert("keepers".into(), Value::Null);
+        object.insert(
+            "prefix".into(),
+            if prefix.is_empty() {
+                Value::Null
+            } else {
+                Value::string(prefix)
+            },
+        );
+        Ok(presented(object, &bytes, prefix))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{
+        assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
+    };
+
+    #[tokio::test]
+    async fn create_presents_the_same_bytes_every_way() {
+        let resource = RandomId::new();
+        let planned = planned(
+            &resource,
+            &config([
+                ("byte_length", Value::Number(8.0)),
+                ("prefix", Value::string("app-")),
+            ]),
+        );
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        let id = created.get("id").as_str().expect("id");
+        assert_eq!(id.len(), 11, "8 bytes are 11 unpadded base64 characters");
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(id)
+            .expect("id decodes");
+        assert_eq!(created.get("b64_url"), &Value::string(format!("app-{id}")));
+        assert_eq!(
+            created.get("hex"),
+            &Value::string(format!("app-{}", hex::encode(&bytes)))
+        );
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes);
+        assert_eq!(
+            created.get("dec"),
+            &Value::string(format!("app-{}", u64::from_be_bytes(word)))
+        );
+        assert_refresh_keeps(&resource, &created).await;
+        let again = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_ne!(again.get("id"), created.get("id"));
+    }
+
+    #[tokio::test]
+    async fn import_by_b64_url_with_and_without_prefix() {
+        let resource = RandomId::new();
+        let imported = import(&resource, "p-9hUg").await;
+        assert_eq!(imported.get("id"), &Value::string("p-9hUg"));
+        assert_eq!(imported.get("b64_url"), &Value::string("p-9hUg"));
+        assert_eq!(imported.get("hex"), &Value::string("a7ef6152"));
+        assert_eq!(imported.get("dec"), &Value::string("2817483090"));
+        assert_eq!(imported.get("b64_std"), &Value::string("p+9hUg=="));
+        assert_eq!(imported.get("byte_length"), &Value::Number(4.0));
+        assert_eq!(imported.get("prefix"), &Value::Null);
+
+        let prefixed = import(&resource, "my-prefix-,p-9hUg").await;
+        assert_eq!(prefixed.get("id"), &Value::string("p-9hUg"));
+        assert_eq!(prefixed.get("prefix"), &Value::string("my-prefix-"));
+        assert_eq!(prefixed.get("b64_url"), &Value::string("my-prefix-p-9hUg"));
+        assert_eq!(prefixed.get("hex"), &Value::string("my-prefix-a7ef6152"));
+
+        assert!(resource.import_prior("not base64!").is_err());
+    }
+
+    #[test]
+    fn byte_length_must_be_positive_and_force_new() {
+        let resource = RandomId::new();
+        let found = problems(&resource, &config([("byte_length", Value::Number(0.0))]));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(resource
+            .schema()
+            .attribute("byte_length")
+            .is_some_and(|a| a.force_new));
+        assert!(resource
+            .schema()
+            .attribute("keepers")
+            .is_some_and(|a| a.force_new));
+    }
+
+    #[test]
+    fn decimal_of_large_numbers() {
+        assert_eq!(decimal(&[]), "0");
+        assert_eq!(decimal(&[0, 0]), "0");
+        assert_eq!(decimal(&[1, 0]), "256");
+        assert_eq!(decimal(&[0xff; 16]), u128::MAX.to_string());
+    }
+}

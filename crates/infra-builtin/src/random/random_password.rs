@@ -1,0 +1,182 @@
+//! `random_password`: `random_string` for secrets. `result` and its `bcrypt_hash` are
+//! sensitive and the `id` is the constant `"none"`, as in the provider. Imported by the
+//! password itself. Arguments and generator are shared with `random_string`.
+
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::random::string_generator::{self, StringParams};
+use crate::support::{carry_computed, keep_priors, object_of};
+
+const NAME: &str = "random_password";
+
+/// bcrypt's default cost, as Go's `bcrypt.DefaultCost`.
+const BCRYPT_COST: u32 = 10;
+/// bcrypt reads at most 72 bytes; the provider documents hashing the first 72.
+const BCRYPT_MAX_BYTES: usize = 72;
+
+pub struct RandomPassword {
+    schema: Schema,
+}
+
+impl RandomPassword {
+    pub fn new() -> RandomPassword {
+        let schema = string_generator::schema(true)
+            .attr(Attribute::computed("bcrypt_hash", Type::String).sensitive());
+        RandomPassword { schema }
+    }
+}
+
+impl Default for RandomPassword {
+    fn default() -> RandomPassword {
+        RandomPassword::new()
+    }
+}
+
+/// The `$2a$` bcrypt hash Go's `bcrypt.GenerateFromPassword` gives, of the first 72 bytes.
+fn bcrypt_hash(password: &str) -> Result<String, ProviderError> {
+    let bytes = password.as_bytes();
+    let hashed = &bytes[..bytes.len().min(BCRYPT_MAX_BYTES)];
+    bcrypt::hash_with_result(hashed, BCRYPT_COST)
+        .map(|parts| parts.format_for_version(bcrypt::Version::TwoA))
+        .map_err(|error| ProviderError::new(format!("hashing the password with bcrypt: {error}")))
+}
+
+/// The object with this password: `result` and `bcrypt_hash` marked sensitive.
+fn with_password(
+    mut object: crate::support::Object,
+    password: &str,
+) -> Result<Value, ProviderError> {
+    object.insert(
+        "bcrypt_hash".into(),
+        Value::string(bcrypt_hash(password)?).mark_sensitive(),
+    );
+    object.insert("result".into(), Value::string(password).mark_sensitive());
+    object.insert("id".into(), Value::string("none"));
+    Ok(Value::Map(object))
+}
+
+#[async_trait::async_trait]
+impl ResourceType for RandomPassword {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        string_generator::validate(config)
+    }
+
+    fn normalize(&self, value: &mut Value) {
+        string_generator::normalize(value);
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let mut planned = planned.clone();
+        string_generator::normalize(&mut planned);
+        let password = string_generator::generate(&StringParams::from_planned(&planned, NAME)?)?;
+        // bcrypt is deliberately slow: keep it off the async workers.
+        let object = object_of(&planned);
+        tokio::task::spawn_blocking(move || with_password(object, &password))
+            .await
+            .map_err(|error| ProviderError::new(format!("hashing the password: {error}")))?
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        Ok(carry_computed(&self.schema, prior, planned))
+    }
+
+    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(keep_priors(priors))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+
+    /// The import ID is the password itself.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        if id.is_empty() {
+            return Err(ProviderError::new(
+                "importing random_password: the ID is the password itself and cannot be empty",
+            ));
+        }
+        with_password(string_generator::imported(id), id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{
+        assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
+    };
+
+    #[test]
+    fn result_and_hash_are_sensitive_in_the_schema() {
+        let resource = RandomPassword::new();
+        let schema = resource.schema();
+        assert!(schema.attribute("result").is_some_and(|a| a.sensitive));
+        assert!(schema.attribute("bcrypt_hash").is_some_and(|a| a.sensitive));
+        assert!(schema.attribute("length").is_some_and(|a| !a.sensitive));
+    }
+
+    #[tokio::test]
+    async fn create_gives_a_password_and_its_bcrypt_hash() {
+        let resource = RandomPassword::new();
+        let planned = planned(
+            &resource,
+            &config([
+                ("length", Value::Number(20.0)),
+                ("special", Value::Bool(false)),
+            ]),
+        );
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        assert_eq!(created.get("id"), &Value::string("none"));
+        assert!(created.get("result").is_sensitive());
+        assert!(created.get("bcrypt_hash").is_sensitive());
+        let password = created.get("result").as_str().expect("result");
+        assert_eq!(password.len(), 20);
+        assert!(password.chars().all(char::is_alphanumeric), "{password}");
+        let hash = created.get("bcrypt_hash").as_str().expect("hash");
+        assert!(hash.starts_with("$2a$10$"), "{hash}");
+        assert!(bcrypt::verify(password, hash).expect("verify"));
+        assert!(!bcrypt::verify("something else", hash).expect("verify"));
+        assert_refresh_keeps(&resource, &created).await;
+    }
+
+    #[tokio::test]
+    async fn import_by_the_password_itself() {
+        let resource = RandomPassword::new();
+        let imported = import(&resource, "securepassword").await;
+        assert_eq!(imported.get("id"), &Value::string("none"));
+        assert_eq!(imported.get("result").as_str(), Some("securepassword"));
+        assert!(imported.get("result").is_sensitive());
+        assert_eq!(imported.get("length"), &Value::Number(14.0));
+        let hash = imported.get("bcrypt_hash").as_str().expect("hash");
+        assert!(bcrypt::verify("securepassword", hash).expect("verify"));
+    }
+}

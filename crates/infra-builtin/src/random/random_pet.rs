@@ -1,0 +1,201 @@
+//! `random_pet`: a random, readable name of `length` words joined by `separator`
+//! ("adverb-adjective-animal" for three words), with an optional `prefix` word. The name is
+//! the `id`. The provider offers no import.
+
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::random::pet_words::{ADJECTIVES, ADVERBS, NAMES};
+use crate::random::source::{OsRandom, RandomSource};
+use crate::support::{
+    carry_computed, integer, keep_priors, object_of, problem, replacing_map, required_integer, text,
+};
+
+const NAME: &str = "random_pet";
+
+pub struct RandomPet {
+    schema: Schema,
+}
+
+impl RandomPet {
+    pub fn new() -> RandomPet {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(replacing_map("keepers"))
+            .attr(
+                Attribute::optional("length", Type::Number)
+                    .default(Value::Number(2.0))
+                    .force_new(),
+            )
+            .attr(Attribute::optional("prefix", Type::String).force_new())
+            .attr(
+                Attribute::optional("separator", Type::String)
+                    .default(Value::string("-"))
+                    .force_new(),
+            );
+        RandomPet { schema }
+    }
+}
+
+impl Default for RandomPet {
+    fn default() -> RandomPet {
+        RandomPet::new()
+    }
+}
+
+/// `words` words: one is an animal; two put an adjective first; more add adverbs before.
+fn pet_name(
+    words: usize,
+    separator: &str,
+    source: &mut impl RandomSource,
+) -> Result<String, ProviderError> {
+    let mut pick = |list: &[&'static str]| -> Result<&'static str, ProviderError> {
+        Ok(list[source.index(list.len())?])
+    };
+    let mut parts = Vec::with_capacity(words);
+    for _ in 2..words {
+        parts.push(pick(ADVERBS)?);
+    }
+    if words >= 2 {
+        parts.push(pick(ADJECTIVES)?);
+    }
+    if words >= 1 {
+        parts.push(pick(NAMES)?);
+    }
+    Ok(parts.join(separator))
+}
+
+#[async_trait::async_trait]
+impl ResourceType for RandomPet {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        match integer(config, "length") {
+            Some(length) if length < 1 => vec![problem(
+                "length",
+                format!("Attribute length value must be at least 1, got: {length}"),
+            )],
+            _ => vec![],
+        }
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let words = usize::try_from(required_integer(planned, "length", NAME)?)
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| ProviderError::new("random_pet: length must be at least 1"))?;
+        let separator = text(planned, "separator").unwrap_or_else(|| "-".into());
+        let name = pet_name(words, &separator, &mut OsRandom)?;
+        let id = match text(planned, "prefix").filter(|p| !p.is_empty()) {
+            Some(prefix) => format!("{prefix}{separator}{name}"),
+            None => name,
+        };
+        let mut object = object_of(planned);
+        object.insert("id".into(), Value::String(id));
+        Ok(Value::Map(object))
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        Ok(carry_computed(&self.schema, prior, planned))
+    }
+
+    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(keep_priors(priors))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+
+    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
+        Err(ProviderError::not_importable(NAME))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, operation, planned};
+
+    #[tokio::test]
+    async fn default_is_adjective_and_animal() {
+        let resource = RandomPet::new();
+        let planned = planned(&resource, &config([]));
+        assert_eq!(planned.get("length"), &Value::Number(2.0));
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        let id = created.get("id").as_str().expect("id");
+        let words: Vec<&str> = id.split('-').collect();
+        assert_eq!(words.len(), 2, "{id}");
+        assert!(ADJECTIVES.contains(&words[0]), "{id}");
+        assert!(NAMES.contains(&words[1]), "{id}");
+        assert_refresh_keeps(&resource, &created).await;
+    }
+
+    #[tokio::test]
+    async fn length_separator_and_prefix() {
+        let resource = RandomPet::new();
+        let planned = planned(
+            &resource,
+            &config([
+                ("length", Value::Number(4.0)),
+                ("separator", Value::string("_")),
+                ("prefix", Value::string("web")),
+            ]),
+        );
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        let id = created.get("id").as_str().expect("id");
+        let words: Vec<&str> = id.split('_').collect();
+        assert_eq!(words.len(), 5, "{id}");
+        assert_eq!(words[0], "web");
+        assert!(
+            ADVERBS.contains(&words[1]) && ADVERBS.contains(&words[2]),
+            "{id}"
+        );
+        assert!(ADJECTIVES.contains(&words[3]), "{id}");
+        assert!(NAMES.contains(&words[4]), "{id}");
+    }
+
+    #[test]
+    fn not_importable_and_words_are_clean() {
+        let resource = RandomPet::new();
+        assert_eq!(
+            resource.import_prior("anything").err(),
+            Some(ProviderError::not_importable("random_pet"))
+        );
+        for word in ADVERBS.iter().chain(ADJECTIVES).chain(NAMES) {
+            assert!(
+                !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase()),
+                "{word:?}"
+            );
+        }
+    }
+}

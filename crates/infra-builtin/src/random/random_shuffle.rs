@@ -1,0 +1,219 @@
+//! `random_shuffle`: a random permutation of `input` as `result`, `result_count` items long
+//! (items repeat, permutation after permutation, when more are asked for than there are), from
+//! the operating system or, given a `seed`, the same order every time. The `id` is the
+//! provider's constant `"-"`. The provider offers no import.
+
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::random::source::{RandomSource, SeedableSource};
+use crate::support::{
+    carry_computed, integer, keep_priors, object_of, problem, replacing_map, text,
+};
+
+const NAME: &str = "random_shuffle";
+
+pub struct RandomShuffle {
+    schema: Schema,
+}
+
+impl RandomShuffle {
+    pub fn new() -> RandomShuffle {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(replacing_map("keepers"))
+            .attr(Attribute::required("input", Type::list(Type::String)).force_new())
+            .attr(Attribute::optional("seed", Type::String).force_new())
+            .attr(Attribute::optional("result_count", Type::Number).force_new())
+            .attr(Attribute::computed("result", Type::list(Type::String)));
+        RandomShuffle { schema }
+    }
+}
+
+impl Default for RandomShuffle {
+    fn default() -> RandomShuffle {
+        RandomShuffle::new()
+    }
+}
+
+/// `count` items: whole permutations of `input` one after another, the last one cut short.
+fn shuffled(
+    input: &[Value],
+    count: usize,
+    source: &mut impl RandomSource,
+) -> Result<Vec<Value>, ProviderError> {
+    let mut result = Vec::with_capacity(count);
+    if input.is_empty() {
+        return Ok(result);
+    }
+    while result.len() < count {
+        let mut permutation = input.to_vec();
+        source.shuffle(&mut permutation)?;
+        let wanted = count - result.len();
+        result.extend(permutation.into_iter().take(wanted));
+    }
+    Ok(result)
+}
+
+#[async_trait::async_trait]
+impl ResourceType for RandomShuffle {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        match integer(config, "result_count") {
+            Some(count) if count < 0 => vec![problem(
+                "result_count",
+                format!("Attribute result_count value must be at least 0, got: {count}"),
+            )],
+            _ => vec![],
+        }
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let input = planned.get("input").as_list().ok_or_else(|| {
+            ProviderError::new("random_shuffle: \"input\" must be a known list of strings")
+        })?;
+        let count = match planned.get("result_count") {
+            Value::Null => input.len(),
+            _ => integer(planned, "result_count")
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| {
+                    ProviderError::new(
+                        "random_shuffle: \"result_count\" must be a whole number of at least 0",
+                    )
+                })?,
+        };
+        let seed = text(planned, "seed");
+        let result = shuffled(input, count, &mut SeedableSource::for_seed(seed.as_deref()))?;
+        let mut object = object_of(planned);
+        object.insert("result".into(), Value::List(result));
+        object.insert("id".into(), Value::string("-"));
+        Ok(Value::Map(object))
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        Ok(carry_computed(&self.schema, prior, planned))
+    }
+
+    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(keep_priors(priors))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+
+    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
+        Err(ProviderError::not_importable(NAME))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, operation, planned};
+
+    fn letters(items: &[&str]) -> Value {
+        Value::List(items.iter().map(|s| Value::string(*s)).collect())
+    }
+
+    fn sorted_strings(value: &Value) -> Vec<String> {
+        let mut items: Vec<String> = value
+            .as_list()
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        items.sort();
+        items
+    }
+
+    #[tokio::test]
+    async fn result_is_a_permutation_of_input() {
+        let resource = RandomShuffle::new();
+        let input = letters(&["a", "b", "c", "d", "e", "f", "g", "h"]);
+        let planned = planned(&resource, &config([("input", input.clone())]));
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        assert_eq!(created.get("id"), &Value::string("-"));
+        assert_eq!(
+            sorted_strings(created.get("result")),
+            sorted_strings(&input)
+        );
+        assert_refresh_keeps(&resource, &created).await;
+    }
+
+    #[tokio::test]
+    async fn result_count_cuts_or_repeats_and_seed_is_stable() {
+        let resource = RandomShuffle::new();
+        let input = letters(&["a", "b", "c"]);
+        let fewer = planned(
+            &resource,
+            &config([
+                ("input", input.clone()),
+                ("result_count", Value::Number(2.0)),
+            ]),
+        );
+        let created = resource.create(&operation(), &fewer).await.expect("create");
+        assert_eq!(created.get("result").as_list().map(<[Value]>::len), Some(2));
+
+        let more = planned(
+            &resource,
+            &config([
+                ("input", input.clone()),
+                ("result_count", Value::Number(7.0)),
+                ("seed", Value::string("fixed")),
+            ]),
+        );
+        let first = resource.create(&operation(), &more).await.expect("create");
+        let result = first.get("result").as_list().expect("result");
+        assert_eq!(result.len(), 7);
+        // Each item at most ceil(7 / 3) = 3 times: permutations follow one another.
+        for letter in ["a", "b", "c"] {
+            let times = result.iter().filter(|v| v.as_str() == Some(letter)).count();
+            assert!(
+                (2..=3).contains(&times),
+                "{letter} {times} times in {result:?}"
+            );
+        }
+        let second = resource.create(&operation(), &more).await.expect("create");
+        assert_eq!(first.get("result"), second.get("result"));
+    }
+
+    #[tokio::test]
+    async fn empty_input_gives_empty_result() {
+        let resource = RandomShuffle::new();
+        let planned = planned(&resource, &config([("input", Value::List(vec![]))]));
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_eq!(created.get("result"), &Value::List(vec![]));
+        assert!(resource.import_prior("-").is_err());
+    }
+}

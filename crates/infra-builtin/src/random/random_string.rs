@@ -1,0 +1,191 @@
+//! `random_string`: a random string of `length` characters, its `result` also its `id`, not
+//! sensitive (use `random_password` for secrets). Imported by the value itself. Arguments and
+//! generator are shared with `random_password` in [`string_generator`].
+//!
+//! [`string_generator`]: crate::random::string_generator
+
+use infra_core::{Operation, ProviderError, ResourceType, Schema, Value};
+
+use crate::random::string_generator::{self, StringParams};
+use crate::support::{carry_computed, keep_priors, object_of};
+
+const NAME: &str = "random_string";
+
+pub struct RandomString {
+    schema: Schema,
+}
+
+impl RandomString {
+    pub fn new() -> RandomString {
+        RandomString {
+            schema: string_generator::schema(false),
+        }
+    }
+}
+
+impl Default for RandomString {
+    fn default() -> RandomString {
+        RandomString::new()
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for RandomString {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        string_generator::validate(config)
+    }
+
+    fn normalize(&self, value: &mut Value) {
+        string_generator::normalize(value);
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let mut planned = planned.clone();
+        string_generator::normalize(&mut planned);
+        let result = string_generator::generate(&StringParams::from_planned(&planned, NAME)?)?;
+        let mut object = object_of(&planned);
+        object.insert("result".into(), Value::string(&result));
+        object.insert("id".into(), Value::String(result));
+        Ok(Value::Map(object))
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        Ok(carry_computed(&self.schema, prior, planned))
+    }
+
+    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(keep_priors(priors))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+
+    /// The import ID is the string itself.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        if id.is_empty() {
+            return Err(ProviderError::new(
+                "importing random_string: the ID is the string itself and cannot be empty",
+            ));
+        }
+        let mut object = string_generator::imported(id);
+        object.insert("id".into(), Value::string(id));
+        Ok(Value::Map(object))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{
+        assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
+    };
+
+    #[tokio::test]
+    async fn create_honours_length_minimums_and_override_special() {
+        let resource = RandomString::new();
+        let planned = planned(
+            &resource,
+            &config([
+                ("length", Value::Number(16.0)),
+                ("min_numeric", Value::Number(5.0)),
+                ("override_special", Value::string("/@")),
+                ("min_special", Value::Number(3.0)),
+                ("upper", Value::Bool(false)),
+            ]),
+        );
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        let result = created.get("result").as_str().expect("result").to_string();
+        assert!(!created.get("result").is_sensitive());
+        assert_eq!(created.get("id").as_str(), Some(result.as_str()));
+        assert_eq!(result.chars().count(), 16);
+        assert!(
+            result.chars().filter(char::is_ascii_digit).count() >= 5,
+            "{result}"
+        );
+        assert!(
+            result.chars().filter(|c| "/@".contains(*c)).count() >= 3,
+            "{result}"
+        );
+        assert!(!result.chars().any(|c| c.is_ascii_uppercase()), "{result}");
+        assert!(
+            !result.chars().any(|c| "!#$%&*()-_=+[]{}<>:?".contains(c)),
+            "override_special replaces the default specials: {result}"
+        );
+        assert_eq!(created.get("number"), &Value::Bool(true));
+        assert_eq!(created.get("numeric"), &Value::Bool(true));
+        assert_refresh_keeps(&resource, &created).await;
+    }
+
+    #[tokio::test]
+    async fn import_by_value_with_defaults() {
+        let resource = RandomString::new();
+        let imported = import(&resource, "test").await;
+        assert_eq!(imported.get("id"), &Value::string("test"));
+        assert_eq!(imported.get("result"), &Value::string("test"));
+        assert_eq!(imported.get("length"), &Value::Number(4.0));
+        assert_eq!(imported.get("lower"), &Value::Bool(true));
+        assert_eq!(imported.get("min_upper"), &Value::Number(0.0));
+        // The documented way to avoid a replacement after import: length = 4, rest default.
+        let matching = planned(&resource, &config([("length", Value::Number(4.0))]));
+        for attribute in resource
+            .schema()
+            .attributes
+            .iter()
+            .filter(|a| a.is_settable())
+        {
+            assert_eq!(
+                matching.get(attribute.name),
+                imported.get(attribute.name),
+                "{}",
+                attribute.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_argument_replaces() {
+        let resource = RandomString::new();
+        for attribute in resource
+            .schema()
+            .attributes
+            .iter()
+            .filter(|a| a.is_settable())
+        {
+            assert!(
+                attribute.force_new,
+                "{} should force a new string",
+                attribute.name
+            );
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! `random_uuid`: a random UUID (`result`, also the `id`) from the operating system's
+//! randomness. Imported by the UUID, which is normalized to lower-case hyphenated form.
+
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::random::source::os_bytes;
+use crate::support::{carry_computed, keep_priors, object_of, replacing_map};
+
+const NAME: &str = "random_uuid";
+
+pub struct RandomUuid {
+    schema: Schema,
+}
+
+impl RandomUuid {
+    pub fn new() -> RandomUuid {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(replacing_map("keepers"))
+            .attr(Attribute::computed("result", Type::String));
+        RandomUuid { schema }
+    }
+}
+
+impl Default for RandomUuid {
+    fn default() -> RandomUuid {
+        RandomUuid::new()
+    }
+}
+
+/// A version-4 UUID from 16 bytes of the operating system's randomness.
+pub fn new_uuid() -> Result<String, ProviderError> {
+    let bytes = os_bytes(16)?;
+    let mut random = [0u8; 16];
+    random.copy_from_slice(&bytes);
+    Ok(uuid::Builder::from_random_bytes(random)
+        .into_uuid()
+        .hyphenated()
+        .to_string())
+}
+
+#[async_trait::async_trait]
+impl ResourceType for RandomUuid {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let uuid = new_uuid()?;
+        let mut object = object_of(planned);
+        object.insert("result".into(), Value::string(&uuid));
+        object.insert("id".into(), Value::String(uuid));
+        Ok(Value::Map(object))
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        Ok(carry_computed(&self.schema, prior, planned))
+    }
+
+    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(keep_priors(priors))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+
+    /// The import ID is the UUID, in its 36-character hyphenated form.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let parsed = (id.len() == 36)
+            .then(|| uuid::Uuid::try_parse(id).ok())
+            .flatten()
+            .ok_or_else(|| {
+                ProviderError::new(format!(
+                    "importing random_uuid: {id:?} is not a UUID of the form \
+                     aabbccdd-eeff-0011-2233-445566778899"
+                ))
+            })?;
+        let uuid = parsed.hyphenated().to_string();
+        Ok(Value::map([
+            ("id", Value::string(&uuid)),
+            ("result", Value::String(uuid)),
+            ("keepers", Value::Null),
+        ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{
+        assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
+    };
+
+    #[tokio::test]
+    async fn create_gives_a_uuid_kept_on_refresh() {
+        let resource = RandomUuid::new();
+        let planned = planned(&resource, &config([]));
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        let result = created.get("result").as_str().expect("result");
+        assert_eq!(created.get("id").as_str(), Some(result));
+        let parsed = uuid::Uuid::parse_str(result).expect("a UUID");
+        assert_eq!(parsed.get_version_num(), 4);
+        assert_eq!(result, result.to_lowercase());
+        assert_refresh_keeps(&resource, &created).await;
+        let other = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_ne!(other.get("result"), created.get("result"));
+    }
+
+    #[tokio::test]
+    async fn import_by_uuid() {
+        let resource = RandomUuid::new();
+        let imported = import(&resource, "AABBCCDD-EEFF-0011-2233-445566778899").await;
+        assert_eq!(
+            imported.get("result"),
+            &Value::string("aabbccdd-eeff-0011-2233-445566778899")
+        );
+        assert_eq!(imported.get("id"), imported.get("result"));
+        assert!(resource.import_prior("not-a-uuid").is_err());
+        assert!(resource
+            .import_prior("aabbccddeeff00112233445566778899")
+            .is_err());
+    }
+}

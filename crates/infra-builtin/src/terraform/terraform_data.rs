@@ -1,0 +1,173 @@
+//! `terraform_data`: Terraform's built-in resource that stores a value. `input` (any type) is
+//! copied to `output` and changes in place; `triggers_replace` (any type) replaces the object
+//! when it changes. The `id` is a random UUID. Imported by `id` (with no input or output), as
+//! Terraform does.
+//!
+//! Terraform plans `output` as unknown when `input` changes. Here `normalize` makes the planned
+//! `output` the planned `input` itself, so the plan shows the value `output` will have (and
+//! unknown exactly when `input` is).
+
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::random::random_uuid::new_uuid;
+use crate::support::{keep_priors, object_of};
+
+const NAME: &str = "terraform_data";
+
+pub struct TerraformData {
+    schema: Schema,
+}
+
+impl TerraformData {
+    pub fn new() -> TerraformData {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::optional("input", Type::Any))
+            .attr(Attribute::computed("output", Type::Any))
+            .attr(Attribute::optional("triggers_replace", Type::Any).force_new());
+        TerraformData { schema }
+    }
+}
+
+impl Default for TerraformData {
+    fn default() -> TerraformData {
+        TerraformData::new()
+    }
+}
+
+/// The object with `output` set to `input` (marks and all).
+fn with_output(value: &Value) -> crate::support::Object {
+    let mut object = object_of(value);
+    let input = value.get("input").clone();
+    object.insert("output".into(), input);
+    object
+}
+
+#[async_trait::async_trait]
+impl ResourceType for TerraformData {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn normalize(&self, value: &mut Value) {
+        // Only objects that carry `input` (an imported object has none until applied).
+        if value.as_map().is_some_and(|m| m.contains_key("input")) {
+            *value = Value::Map(with_output(value));
+        }
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let mut object = with_output(planned);
+        object.insert("id".into(), Value::String(new_uuid()?));
+        Ok(Value::Map(object))
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let mut object = with_output(planned);
+        let id = match planned.get("id") {
+            id @ Value::String(_) => id.clone(),
+            _ => prior.get("id").clone(),
+        };
+        object.insert("id".into(), id);
+        Ok(Value::Map(object))
+    }
+
+    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(keep_priors(priors))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{
+        assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
+    };
+
+    #[tokio::test]
+    async fn output_follows_input_of_any_type() {
+        let resource = TerraformData::new();
+        let input = Value::map([
+            ("name", Value::string("web")),
+            (
+                "ports",
+                Value::List(vec![Value::Number(80.0), Value::Number(443.0)]),
+            ),
+        ]);
+        let planned = planned(&resource, &config([("input", input.clone())]));
+        assert_eq!(
+            planned.get("output"),
+            &input,
+            "the plan already shows the output"
+        );
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        assert_eq!(created.get("output"), &input);
+        let id = created.get("id").as_str().expect("id").to_string();
+        assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+        assert_refresh_keeps(&resource, &created).await;
+
+        // A new input updates in place: same id, new output.
+        let mut next = created.clone();
+        if let Some(object) = next.map_mut() {
+            object.insert("input".into(), Value::Number(3.0));
+        }
+        resource.normalize(&mut next);
+        assert_eq!(next.get("output"), &Value::Number(3.0));
+        let updated = resource
+            .update(&operation(), &created, &next)
+            .await
+            .expect("update");
+        assert_eq!(updated.get("id").as_str(), Some(id.as_str()));
+        assert_eq!(updated.get("output"), &Value::Number(3.0));
+    }
+
+    #[tokio::test]
+    async fn unknown_input_plans_unknown_output_and_import_keeps_the_id() {
+        let resource = TerraformData::new();
+        let planned = planned(&resource, &config([("input", Value::Unknown)]));
+        assert!(planned.get("output").is_unknown());
+        assert!(resource
+            .schema()
+            .attribute("triggers_replace")
+            .is_some_and(|a| a.force_new && a.ty == Type::Any));
+        assert!(resource
+            .schema()
+            .attribute("input")
+            .is_some_and(|a| !a.force_new));
+        let imported = import(&resource, "4f8a2c8e-0b1a-4d8c-9a53-3f0b8f6f2d11").await;
+        assert_eq!(
+            imported.get("id"),
+            &Value::string("4f8a2c8e-0b1a-4d8c-9a53-3f0b8f6f2d11")
+        );
+        assert_eq!(imported.get("output"), &Value::Null);
+    }
+}

@@ -1,0 +1,303 @@
+//! `time_offset`: a base timestamp (now, or the configured `base_rfc3339`) moved by
+//! `offset_years`/`months`/`days`/`hours`/`minutes`/`seconds`, exported as `rfc3339` and the
+//! component attributes of the offset time; the `id` is the base. Changing an offset updates
+//! in place from the same base; changing `triggers` replaces it, taking a new base. Imported as
+//! `BASE,YEARS,MONTHS,DAYS,HOURS,MINUTES,SECONDS` (empty for unset).
+//!
+//! As the provider's plan modifier does, the plan already shows the new offset time when the
+//! base is known: `normalize` computes it.
+
+use ::time::OffsetDateTime;
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::support::{
+    integer, keep_priors, number, object_of, problem, replacing_map, text, Object,
+};
+use crate::time::clock;
+
+const NAME: &str = "time_offset";
+
+/// The offsets in the order the provider applies them, one after another.
+const OFFSETS: [&str; 6] = [
+    "offset_days",
+    "offset_hours",
+    "offset_minutes",
+    "offset_months",
+    "offset_seconds",
+    "offset_years",
+];
+
+pub struct TimeOffset {
+    schema: Schema,
+}
+
+impl TimeOffset {
+    pub fn new() -> TimeOffset {
+        let mut schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::optional_computed("base_rfc3339", Type::String))
+            .attr(replacing_map("triggers"))
+            .attr(Attribute::computed("rfc3339", Type::String));
+        for key in OFFSETS {
+            schema = schema.attr(Attribute::optional(key, Type::Number));
+        }
+        for component in clock::COMPONENTS {
+            schema = schema.attr(Attribute::computed(component, Type::Number));
+        }
+        TimeOffset { schema }
+    }
+}
+
+impl Default for TimeOffset {
+    fn default() -> TimeOffset {
+        TimeOffset::new()
+    }
+}
+
+/// `base` moved by every offset set in `arguments`, in the provider's order.
+fn offset_time(base: OffsetDateTime, arguments: &Value) -> Result<OffsetDateTime, ProviderError> {
+    let mut moved = base;
+    for key in OFFSETS {
+        let Some(amount) = integer(arguments, key).filter(|n| *n != 0) else {
+            continue;
+        };
+        moved = match key {
+            "offset_days" => clock::add_date(moved, 0, 0, amount)?,
+            "offset_hours" => clock::add_seconds(moved, amount.saturating_mul(3600))?,
+            "offset_minutes" => clock::add_seconds(moved, amount.saturating_mul(60))?,
+            "offset_months" => clock::add_date(moved, 0, amount, 0)?,
+            "offset_seconds" => clock::add_seconds(moved, amount)?,
+            _ => clock::add_date(moved, amount, 0, 0)?,
+        };
+    }
+    Ok(moved)
+}
+
+/// The object for this base: the base as `id` (and `base_rfc3339` unless written otherwise
+/// for the same instant), the offset time as `rfc3339` and components.
+fn stamped(mut object: Object, base: OffsetDateTime) -> Result<Value, ProviderError> {
+    let moved = offset_time(base, &Value::Map(object.clone()))?;
+    let written = object
+        .get("base_rfc3339")
+        .and_then(Value::as_str)
+        .and_then(|text| clock::parse(text, "base_rfc3339").ok());
+    if written != Some(base) {
+        object.insert("base_rfc3339".into(), Value::String(clock::format(base)));
+    }
+    object.insert("id".into(), Value::String(clock::format(base)));
+    object.insert("rfc3339".into(), Value::String(clock::format(moved)));
+    clock::insert_components(&mut object, moved);
+    Ok(Value::Map(object))
+}
+
+#[async_trait::async_trait]
+impl ResourceType for TimeOffset {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems: Vec<(String, String)> = clock::rfc3339_problem(config, "base_rfc3339")
+            .into_iter()
+            .collect();
+        if OFFSETS.iter().all(|key| config.get(key).is_null()) {
+            problems.push(problem(
+                "offset_days",
+                "At least one of these attributes must be configured: [offset_seconds, \
+                 offset_minutes, offset_hours, offset_days, offset_months, offset_years]",
+            ));
+        }
+        problems
+    }
+
+    /// With a known base and known offsets, the offset time is known at plan time.
+    fn normalize(&self, value: &mut Value) {
+        let Some(base) =
+            text(value, "base_rfc3339").and_then(|text| clock::parse(&text, "base_rfc3339").ok())
+        else {
+            return;
+        };
+        if OFFSETS.iter().any(|key| value.get(key).is_unknown()) {
+            return;
+        }
+        if let Ok(stamped) = stamped(object_of(value), base) {
+            *value = stamped;
+        }
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let base = match text(planned, "base_rfc3339") {
+            Some(configured) => clock::parse(&configured, "base_rfc3339")?,
+            None => clock::now(),
+        };
+        let mut object = object_of(planned);
+        object.retain(|_, value| !value.is_unknown());
+        stamped(object, base)
+    }
+
+    /// New offsets, counted from the same base (the plan carries the prior base when none is
+    /// configured).
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let base_text = text(planned, "base_rfc3339")
+            .or_else(|| text(prior, "base_rfc3339"))
+            .ok_or_else(|| ProviderError::new(format!("{NAME}: no base timestamp to offset")))?;
+        let base = clock::parse(&base_text, "base_rfc3339")?;
+        let mut object = object_of(planned);
+        object.retain(|_, value| !value.is_unknown());
+        stamped(object, base)
+    }
+
+    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(keep_priors(priors))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+
+    /// `BASE,YEARS,MONTHS,DAYS,HOURS,MINUTES,SECONDS`, e.g. `2020-02-12T06:36:13Z,0,0,7,0,0,0`.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let parts: Vec<&str> = id.split(',').collect();
+        let [base, amounts @ ..] = parts.as_slice() else {
+            return Err(ProviderError::new("importing time_offset: empty ID"));
+        };
+        if amounts.len() != 6 || base.is_empty() || amounts.iter().all(|a| a.is_empty()) {
+            return Err(ProviderError::new(format!(
+                "importing time_offset: unexpected format of ID ({id:?}), expected \
+                 BASETIMESTAMP,YEARS,MONTHS,DAYS,HOURS,MINUTES,SECONDS where at least one \
+                 offset value is non-empty"
+            )));
+        }
+        let keys = [
+            "offset_years",
+            "offset_months",
+            "offset_days",
+            "offset_hours",
+            "offset_minutes",
+            "offset_seconds",
+        ];
+        let mut object = Object::new();
+        object.insert("triggers".into(), Value::Null);
+        for (key, amount) in keys.iter().zip(amounts) {
+            let value = if amount.is_empty() {
+                Value::Null
+            } else {
+                number(amount.parse().map_err(|error| {
+                    ProviderError::new(format!(
+                        "importing time_offset: could not parse offset ({amount:?}) as int: \
+                         {error}"
+                    ))
+                })?)
+            };
+            object.insert((*key).into(), value);
+        }
+        let base = clock::parse(base, "base timestamp")?;
+        stamped(object, base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{
+        assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
+    };
+
+    #[tokio::test]
+    async fn offsets_apply_in_the_providers_order() {
+        let resource = TimeOffset::new();
+        let planned = planned(
+            &resource,
+            &config([
+                ("base_rfc3339", Value::string("2020-01-31T10:00:00Z")),
+                ("offset_months", Value::Number(1.0)),
+                ("offset_hours", Value::Number(-2.0)),
+                ("offset_seconds", Value::Number(30.0)),
+            ]),
+        );
+        // The base is known, so the plan already knows the result.
+        assert_eq!(
+            planned.get("rfc3339"),
+            &Value::string("2020-03-02T08:00:30Z")
+        );
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        assert_eq!(created, planned, "create gives what the plan showed");
+        assert_eq!(created.get("id"), &Value::string("2020-01-31T10:00:00Z"));
+        assert_eq!(created.get("month"), &Value::Number(3.0));
+        assert_eq!(created.get("hour"), &Value::Number(8.0));
+        assert_eq!(created.get("second"), &Value::Number(30.0));
+        assert_refresh_keeps(&resource, &created).await;
+    }
+
+    #[tokio::test]
+    async fn default_base_is_now_and_updates_keep_it() {
+        let resource = TimeOffset::new();
+        let planned_value = planned(&resource, &config([("offset_days", Value::Number(7.0))]));
+        assert!(planned_value.get("rfc3339").is_unknown());
+        let created = resource
+            .create(&operation(), &planned_value)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        let base = clock::parse(created.get("id").as_str().expect("id"), "id").expect("base");
+        let moved = clock::parse(created.get("rfc3339").as_str().expect("rfc3339"), "rfc3339")
+            .expect("offset time");
+        assert_eq!((moved - base).whole_days(), 7);
+        assert!((clock::now() - base).whole_seconds() <= 5);
+
+        let mut next = created.clone();
+        if let Some(object) = next.map_mut() {
+            object.insert("offset_days".into(), Value::Number(1.0));
+        }
+        resource.normalize(&mut next);
+        let updated = resource
+            .update(&operation(), &created, &next)
+            .await
+            .expect("update");
+        assert_eq!(updated.get("id"), created.get("id"));
+        let moved = clock::parse(updated.get("rfc3339").as_str().expect("rfc3339"), "rfc3339")
+            .expect("offset time");
+        assert_eq!((moved - base).whole_days(), 1);
+        assert_eq!(updated, next, "the plan showed the updated offset time");
+    }
+
+    #[tokio::test]
+    async fn import_base_and_offsets() {
+        let resource = TimeOffset::new();
+        let imported = import(&resource, "2020-02-12T06:36:13Z,0,0,7,0,0,0").await;
+        assert_eq!(
+            imported.get("rfc3339"),
+            &Value::string("2020-02-19T06:36:13Z")
+        );
+        assert_eq!(imported.get("offset_days"), &Value::Number(7.0));
+        assert_eq!(imported.get("id"), &Value::string("2020-02-12T06:36:13Z"));
+        assert!(resource.import_prior("2020-02-12T06:36:13Z,,,,,,").is_err());
+        assert!(resource.import_prior("2020-02-12T06:36:13Z,0,0,7").is_err());
+        assert_eq!(problems(&resource, &config([])).len(), 1);
+    }
+}

@@ -1,0 +1,181 @@
+//! `time_static`: a timestamp taken once (now, or the configured `rfc3339`) and kept, with its
+//! `year`, `month`, `day`, `hour`, `minute`, `second` and `unix`. Changing `rfc3339` or
+//! `triggers` replaces it, taking a new time. Imported by the RFC 3339 timestamp.
+
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::support::{carry_computed, keep_priors, object_of, replacing_map, text, Object};
+use crate::time::clock;
+
+const NAME: &str = "time_static";
+
+pub struct TimeStatic {
+    schema: Schema,
+}
+
+impl TimeStatic {
+    pub fn new() -> TimeStatic {
+        let mut schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::optional_computed("rfc3339", Type::String).force_new())
+            .attr(replacing_map("triggers"));
+        for component in clock::COMPONENTS {
+            schema = schema.attr(Attribute::computed(component, Type::Number));
+        }
+        TimeStatic { schema }
+    }
+}
+
+impl Default for TimeStatic {
+    fn default() -> TimeStatic {
+        TimeStatic::new()
+    }
+}
+
+/// Fills in the timestamp's attributes. A configured `rfc3339` is kept as written (another
+/// spelling of the same instant must not plan a replacement); an unset one gets the time.
+fn stamped(mut object: Object, timestamp: ::time::OffsetDateTime) -> Value {
+    let formatted = clock::format(timestamp);
+    if object.get("rfc3339").is_none_or(|v| v.as_str().is_none()) {
+        object.insert("rfc3339".into(), Value::string(&formatted));
+    }
+    object.insert("id".into(), Value::String(formatted));
+    clock::insert_components(&mut object, timestamp);
+    Value::Map(object)
+}
+
+#[async_trait::async_trait]
+impl ResourceType for TimeStatic {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        clock::rfc3339_problem(config, "rfc3339")
+            .into_iter()
+            .collect()
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let timestamp = match text(planned, "rfc3339") {
+            Some(configured) => clock::parse(&configured, "rfc3339")?,
+            None => clock::now(),
+        };
+        let mut object = object_of(planned);
+        if planned.get("rfc3339").is_unknown() {
+            object.remove("rfc3339");
+        }
+        Ok(stamped(object, timestamp))
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        Ok(carry_computed(&self.schema, prior, planned))
+    }
+
+    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(keep_priors(priors))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
+    }
+
+    /// The UTC RFC 3339 timestamp, e.g. `2020-02-12T06:36:13Z`; `triggers` are not imported.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let timestamp = clock::parse(id, "import ID")?;
+        let mut object = Object::new();
+        object.insert("triggers".into(), Value::Null);
+        Ok(stamped(object, timestamp))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{
+        assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
+    };
+
+    #[tokio::test]
+    async fn create_takes_the_current_time() {
+        let resource = TimeStatic::new();
+        let planned = planned(&resource, &config([]));
+        assert!(planned.get("rfc3339").is_unknown());
+        let before = clock::now();
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        let rfc3339 = created.get("rfc3339").as_str().expect("rfc3339");
+        assert_eq!(created.get("id").as_str(), Some(rfc3339));
+        let stamp = clock::parse(rfc3339, "rfc3339").expect("parses");
+        assert!(stamp >= before && (stamp - before).whole_seconds() <= 5);
+        assert_eq!(created.get("unix").as_i64(), Some(stamp.unix_timestamp()));
+        assert_refresh_keeps(&resource, &created).await;
+    }
+
+    #[tokio::test]
+    async fn configured_time_gives_its_components() {
+        let resource = TimeStatic::new();
+        let planned = planned(
+            &resource,
+            &config([("rfc3339", Value::string("2020-02-12T06:36:13Z"))]),
+        );
+        let created = resource
+            .create(&operation(), &planned)
+            .await
+            .expect("create");
+        assert_computed_known(&resource, &created);
+        for (key, expected) in [
+            ("year", 2020.0),
+            ("month", 2.0),
+            ("day", 12.0),
+            ("hour", 6.0),
+            ("minute", 36.0),
+            ("second", 13.0),
+            ("unix", 1_581_489_373.0),
+        ] {
+            assert_eq!(created.get(key), &Value::Number(expected), "{key}");
+        }
+        assert_eq!(created.get("id"), &Value::string("2020-02-12T06:36:13Z"));
+    }
+
+    #[tokio::test]
+    async fn import_by_timestamp() {
+        let resource = TimeStatic::new();
+        let imported = import(&resource, "2020-02-12T06:36:13Z").await;
+        assert_eq!(
+            imported.get("rfc3339"),
+            &Value::string("2020-02-12T06:36:13Z")
+        );
+        assert_eq!(imported.get("id"), &Value::string("2020-02-12T06:36:13Z"));
+        assert_eq!(imported.get("unix"), &Value::Number(1_581_489_373.0));
+        assert!(resource.import_prior("yesterday").is_err());
+        assert_eq!(
+            problems(&resource, &config([("rfc3339", Value::string("soon"))])).len(),
+            1
+        );
+    }
+}
