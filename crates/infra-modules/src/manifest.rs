@@ -78,6 +78,33 @@ pub enum Mismatch {
 }
 
 impl Mismatch {
+    /// A diagnostic detail naming module call `key` (`vpc`, `app.sg`), saying what to run.
+    pub fn detail(&self, key: &str) -> String {
+        const RUN: &str =
+            "Run \"infra init\" to install all modules required by this configuration.";
+        match self {
+            Mismatch::NotInstalled => format!("Module \"{key}\" is not yet installed. {RUN}"),
+            Mismatch::SourceChanged {
+                installed,
+                configured,
+            } => format!(
+                "The source address of module \"{key}\" was changed since it was installed (from \"{installed}\" to \"{configured}\"). {RUN}"
+            ),
+            Mismatch::VersionChanged {
+                installed,
+                constraint,
+            } => format!(
+                "The version requirements of module \"{key}\" have changed since it was installed and the installed version ({}) does not match \"{constraint}\". {RUN}",
+                installed.as_deref().unwrap_or("unknown")
+            ),
+            Mismatch::DirectoryMissing { dir } => format!(
+                "The local cache directory {dir} of module \"{key}\" could not be read. {RUN}"
+            ),
+            Mismatch::InvalidSource(error) => format!("Module \"{key}\": {error}."),
+            Mismatch::InvalidVersion(error) => format!("Module \"{key}\": {error}."),
+        }
+    }
+
     /// A diagnostic summary in Terraform's words.
     pub fn summary(&self) -> &'static str {
         match self {
