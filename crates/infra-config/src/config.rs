@@ -304,23 +304,26 @@ impl Loader {
                 );
                 continue;
             };
-            if !(text.starts_with("./") || text.starts_with("../")) {
-                let location = self.location(source.file, source.expr.span());
-                self.error(
-                    "Unsupported module source",
-                    format!("Module \"{name}\" has source \"{text}\", but only local modules (source = \"./path\") are supported."),
-                    location,
-                );
-                continue;
-            }
-            let child_relative = if relative.is_empty() {
-                text.trim_start_matches("./").to_string()
-            } else {
-                format!("{relative}/{}", text.trim_start_matches("./"))
-            };
             let mut child_path = path.clone();
             child_path.push(name);
-            let child_dir = dir.join(&text);
+            let (child_dir, child_relative) = if text.starts_with("./") || text.starts_with("../") {
+                let child_relative = if relative.is_empty() {
+                    text.trim_start_matches("./").to_string()
+                } else {
+                    format!("{relative}/{}", text.trim_start_matches("./"))
+                };
+                (dir.join(&text), child_relative)
+            } else {
+                // Remote: where `infra init` installed it, if it still matches this call.
+                let location = self.location(source.file, source.expr.span());
+                match self.installed_module(source.file, &child_path, &text) {
+                    Ok(found) => found,
+                    Err((summary, detail)) => {
+                        self.error(summary, detail, location);
+                        continue;
+                    }
+                }
+            };
             if !child_dir.is_dir() {
                 let location = self.location(source.file, source.expr.span());
                 self.error(
@@ -338,6 +341,44 @@ impl Loader {
         }
         stack.pop();
         Some(module_index)
+    }
+
+    /// The directory (and its path relative to the root) where `infra init` installed the
+    /// remote module call at `call_path` with source `text`, declared in `file`; or the
+    /// diagnostic (summary, detail) saying why it cannot be used.
+    fn installed_module(
+        &self,
+        file: usize,
+        call_path: &[String],
+        text: &str,
+    ) -> Result<(PathBuf, String), (&'static str, String)> {
+        let key = call_path.join(".");
+        let name = call_path.last().map(String::as_str).unwrap_or_default();
+        // The loader keeps no `version`; it is read again from the call's own file.
+        let body = self.config.files[file].parse().ok();
+        let block = body.as_ref().and_then(|body| {
+            body.get_blocks("module")
+                .find(|b| b.labels.first().map(|l| l.as_str()) == Some(name))
+        });
+        let version = match block.and_then(|b| b.body.get_attribute("version")) {
+            None => None,
+            Some(attribute) => match attribute.value.as_str() {
+                Some(version) => Some(version.to_string()),
+                None => {
+                    return Err((
+                        "Invalid version constraint",
+                        format!("The version of module \"{key}\" must be a literal string."),
+                    ))
+                }
+            },
+        };
+        let root = self.config.modules[0].dir.clone();
+        let manifest = infra_modules::Manifest::load(&root)
+            .map_err(|error| ("Failed to read module manifest", error.to_string()))?;
+        let (record, dir) = manifest
+            .check(&root, &key, text, version.as_deref())
+            .map_err(|mismatch| (mismatch.summary(), mismatch.detail(&key)))?;
+        Ok((dir, record.dir.clone()))
     }
 
     fn location(&self, file: usize, span: Option<std::ops::Range<usize>>) -> Option<Location> {

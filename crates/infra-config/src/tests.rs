@@ -214,18 +214,105 @@ fn import_and_removed_blocks_are_refused_and_moved_blocks_warned_about() {
 }
 
 #[test]
-fn non_local_module_source_is_an_error() {
+fn remote_module_not_installed_is_an_error_at_its_source() {
     let errors = load_err(&[(
         "main.tf",
         "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n",
     )]);
     assert_eq!(
         located(&errors),
-        vec![("Unsupported module source".into(), "main.tf".into(), 2, 12)]
+        vec![("Module not installed".into(), "main.tf".into(), 2, 12)]
     );
     assert!(errors.0[0]
         .detail
-        .contains("only local modules (source = \"./path\") are supported"));
+        .contains("Module \"vpc\" is not yet installed. Run \"infra init\""));
+}
+
+/// A root calling `vpc` from a registry (with `version`), installed as `modules.json` says.
+fn installed_remote_module(version: &str, source: &str) -> Vec<(String, String)> {
+    vec![
+        (
+            "main.tf".into(),
+            format!("module \"vpc\" {{\n  source  = \"{source}\"\n  version = \"{version}\"\n}}\n"),
+        ),
+        (
+            ".infra/modules/modules.json".into(),
+            r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"vpc","Source":"registry.test/acme/vpc/aws","Version":"6.0.1","Dir":".infra/modules/vpc"},{"Key":"vpc.sub","Source":"./modules/sub","Dir":".infra/modules/vpc/modules/sub"}]}"#.into(),
+        ),
+        (
+            ".infra/modules/vpc/main.tf".into(),
+            "module \"sub\" {\n  source = \"./modules/sub\"\n}\nresource \"aws_vpc\" \"this\" {}\n".into(),
+        ),
+        (
+            ".infra/modules/vpc/modules/sub/main.tf".into(),
+            "resource \"aws_subnet\" \"this\" {}\n".into(),
+        ),
+    ]
+}
+
+fn as_refs(files: &[(String, String)]) -> Vec<(&str, &str)> {
+    files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect()
+}
+
+#[test]
+fn installed_remote_modules_load_from_the_manifest() {
+    let files = installed_remote_module("~> 6.0", "registry.test/acme/vpc/aws");
+    let config = load_ok(&as_refs(&files));
+    let ids: Vec<String> = config
+        .resources()
+        .iter()
+        .map(|r| r.id.to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "module.vpc.aws_vpc.this",
+            "module.vpc.module.sub.aws_subnet.this"
+        ]
+    );
+}
+
+#[test]
+fn remote_modules_that_no_longer_match_the_manifest_are_errors() {
+    let files = installed_remote_module("~> 7.0", "registry.test/acme/vpc/aws");
+    let errors = load_err(&as_refs(&files));
+    assert_eq!(
+        located(&errors),
+        vec![(
+            "Module version requirements have changed".into(),
+            "main.tf".into(),
+            2,
+            13
+        )]
+    );
+    assert!(
+        errors.0[0].detail.contains("(6.0.1)"),
+        "{}",
+        errors.0[0].detail
+    );
+    assert!(errors.0[0].detail.contains("infra init"));
+
+    let files = installed_remote_module("~> 6.0", "registry.test/acme/subnets/aws");
+    let errors = load_err(&as_refs(&files));
+    assert_eq!(
+        located(&errors),
+        vec![("Module source has changed".into(), "main.tf".into(), 2, 13)]
+    );
+
+    let files = installed_remote_module("~> 6.0", "git::https://example.com/vpc.git");
+    let errors = load_err(&as_refs(&files));
+    assert_eq!(
+        located(&errors),
+        vec![(
+            "Invalid registry module source address".into(),
+            "main.tf".into(),
+            2,
+            13
+        )]
+    );
 }
 
 #[test]

@@ -4,6 +4,8 @@
 //!
 //! This is not a mock of AWS: every request goes to the emulator over HTTP.
 
+pub mod module_registry;
+
 use std::fs::File;
 use std::io::Read;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};

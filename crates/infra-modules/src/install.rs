@@ -1,0 +1,596 @@
+//! `infra init`'s module installation: reads the `module` blocks of the root module's `*.tf`
+//! files (only their literal `source` and `version`), installs every remote module into
+//! `.infra/modules/<key>/`, recurses into installed and local child modules, and writes the
+//! manifest. Without `upgrade`, a module whose record still matches its call is kept without
+//! asking the network; with it, every remote module is resolved and fetched again.
+
+use crate::cli_config::CliConfig;
+use crate::fetch::{self, join_subdirs, FetchError};
+use crate::http::Http;
+use crate::manifest::{Manifest, ManifestError, Record, MODULES_DIR};
+use crate::registry::{RegistryClient, RegistryError};
+use crate::source::{Source, SourceError};
+use crate::version::{newest_release, VersionConstraints, VersionError};
+use std::path::{Path, PathBuf};
+
+/// How `install` treats modules that are already installed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InstallOptions {
+    /// Resolve and fetch every remote module again, selecting the newest acceptable version
+    /// (`infra init -upgrade`).
+    pub upgrade: bool,
+}
+
+/// Why installation stopped. Each names the module call (its key) and the offending value.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    #[error("cannot read the module directory {}: {error}", path.display())]
+    ReadDir {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{}: {message}", file.display())]
+    Parse { file: PathBuf, message: String },
+    #[error("module \"{key}\" ({}): {message}", file.display())]
+    Call {
+        key: String,
+        file: PathBuf,
+        message: String,
+    },
+    #[error("module \"{key}\": {error}")]
+    Source { key: String, error: SourceError },
+    #[error("module \"{key}\": {error}")]
+    Version { key: String, error: VersionError },
+    #[error("module \"{key}\": {error}")]
+    Registry { key: String, error: RegistryError },
+    #[error("module \"{key}\": there is no available version of {module} that matches the version constraint \"{constraint}\"; available versions: {}", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
+    NoMatchingVersion {
+        key: String,
+        module: String,
+        constraint: String,
+        available: Vec<String>,
+    },
+    #[error(
+        "module \"{key}\": the registry's download location \"{location}\" cannot be used: {error}"
+    )]
+    Location {
+        key: String,
+        location: String,
+        error: SourceError,
+    },
+    #[error("module \"{key}\": failed to download \"{address}\": {error}")]
+    Fetch {
+        key: String,
+        address: String,
+        error: Box<FetchError>,
+    },
+    #[error("module \"{key}\": the local module directory \"{dir}\" does not exist")]
+    LocalMissing { key: String, dir: String },
+    #[error("module \"{key}\": the local path \"{path}\" leads outside of its module package \"{package}\"")]
+    LocalEscapesPackage {
+        key: String,
+        path: String,
+        package: String,
+    },
+    #[error("module \"{key}\" calls itself (through {dir})")]
+    Cycle { key: String, dir: String },
+    #[error("module \"{key}\": cannot write {}: {error}", path.display())]
+    Write {
+        key: String,
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+}
+
+/// One `module` block as `install` needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleCall {
+    pub name: String,
+    /// The literal `source`.
+    pub source: String,
+    /// The literal `version`, if given.
+    pub version: Option<String>,
+    /// The file the block is in.
+    pub file: PathBuf,
+}
+
+/// The `module` blocks of `dir/*.tf`, sorted by name. A block whose `source` or `version` is
+/// not a literal string is an error; a block without a `source` is too.
+pub fn module_calls(dir: &Path) -> Result<Vec<ModuleCall>, InstallError> {
+    use hcl_edit::structure::Structure;
+    let entries = std::fs::read_dir(dir).map_err(|error| InstallError::ReadDir {
+        path: dir.to_path_buf(),
+        error,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .collect();
+    files.sort();
+    let mut calls = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).map_err(|error| InstallError::ReadDir {
+            path: file.clone(),
+            error,
+        })?;
+        let body = hcl_edit::parser::parse_body(&text).map_err(|error| InstallError::Parse {
+            file: file.clone(),
+            message: format!(
+                "line {}, column {}: {}",
+                error.location().line(),
+                error.location().column(),
+                error.message()
+            ),
+        })?;
+        for structure in body.iter() {
+            let Structure::Block(block) = structure else {
+                continue;
+            };
+            if block.ident.value().as_str() != "module" || block.labels.len() != 1 {
+                continue;
+            }
+            let name = block.labels[0].as_str().to_string();
+            let call_error = |message: &str| InstallError::Call {
+                key: name.clone(),
+                file: file.clone(),
+                message: message.to_string(),
+            };
+            let source = match block.body.get_attribute("source") {
+                None => return Err(call_error("the \"source\" argument is required")),
+                Some(attribute) => attribute
+                    .value
+                    .as_str()
+                    .ok_or_else(|| call_error("the module source must be a literal string"))?
+                    .to_string(),
+            };
+            let version = match block.body.get_attribute("version") {
+                None => None,
+                Some(attribute) => Some(
+                    attribute
+                        .value
+                        .as_str()
+                        .ok_or_else(|| call_error("the module version must be a literal string"))?
+                        .to_string(),
+                ),
+            };
+            calls.push(ModuleCall {
+                name,
+                source,
+                version,
+                file: file.clone(),
+            });
+        }
+    }
+    calls.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(calls)
+}
+
+/// Installs the modules `root`'s configuration calls and writes
+/// `root/.infra/modules/modules.json`. `progress` gets one line per step, in Terraform's words
+/// (`Downloading registry.test/acme/vpc/aws 6.0.1 for vpc...`, `- vpc in .infra/modules/vpc`).
+/// When it fails, the manifest still records what is installed.
+pub fn install(
+    root: &Path,
+    options: InstallOptions,
+    cli_config: &CliConfig,
+    progress: &mut dyn FnMut(String),
+) -> Result<Manifest, InstallError> {
+    let previous = Manifest::load(root)?;
+    let http = Http::new();
+    let mut installer = Installer {
+        root,
+        options,
+        http: &http,
+        registry: RegistryClient::new(&http, cli_config),
+        previous: &previous,
+        installed: Manifest::default(),
+        progress,
+        stack: Vec::new(),
+    };
+    installer.installed.insert(Record {
+        key: String::new(),
+        source: String::new(),
+        version: None,
+        dir: ".".into(),
+    });
+    let result = installer.walk(".", "", None);
+    let mut installed = installer.installed;
+    match result {
+        Ok(()) => {
+            installed.save(root)?;
+            installed.modules.sort_by(|a, b| a.key.cmp(&b.key));
+            Ok(installed)
+        }
+        Err(error) => {
+            // Keep what is still installed: the old records, updated by this run's.
+            let mut merged = previous.clone();
+            for record in installed.modules {
+                merged.insert(record);
+            }
+            let _ = merged.save(root);
+            Err(error)
+        }
+    }
+}
+
+struct Installer<'a, 'p> {
+    root: &'a Path,
+    options: InstallOptions,
+    http: &'a Http,
+    registry: RegistryClient<'a>,
+    previous: &'a Manifest,
+    installed: Manifest,
+    progress: &'p mut dyn FnMut(String),
+    stack: Vec<PathBuf>,
+}
+
+/// Joins a relative path onto a `/`-separated directory relative to the root, lexically.
+fn join_relative(dir: &str, path: &str) -> String {
+    let mut parts: Vec<String> = dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .map(str::to_string)
+        .collect();
+    for part in path.replace('\\', "/").split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..".into());
+                }
+            }
+            other => parts.push(other.to_string()),
+        }
+    }
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+fn package_dir(key: &str) -> String {
+    format!("{MODULES_DIR}/{key}")
+}
+
+impl Installer<'_, '_> {
+    fn absolute(&self, relative: &str) -> PathBuf {
+        if relative == "." {
+            self.root.to_path_buf()
+        } else {
+            self.root.join(relative)
+        }
+    }
+
+    /// Installs the calls of the module in `dir` (relative to the root) whose key is `prefix`,
+    /// inside the remote package at `package` (relative to the root), if any.
+    fn walk(&mut self, dir: &str, prefix: &str, package: Option<&str>) -> Result<(), InstallError> {
+        let absolute = self.absolute(dir);
+        let canonical = absolute.canonicalize().unwrap_or_else(|_| absolute.clone());
+        if self.stack.contains(&canonical) {
+            return Err(InstallError::Cycle {
+                key: prefix.to_string(),
+                dir: dir.to_string(),
+            });
+        }
+        self.stack.push(canonical);
+        let result = self.walk_calls(dir, prefix, package, &absolute);
+        self.stack.pop();
+        result
+    }
+
+    fn walk_calls(
+        &mut self,
+        dir: &str,
+        prefix: &str,
+        package: Option<&str>,
+        absolute: &Path,
+    ) -> Result<(), InstallError> {
+        for call in module_calls(absolute)? {
+            let key = if prefix.is_empty() {
+                call.name.clone()
+            } else {
+                format!("{prefix}.{}", call.name)
+            };
+            let source = match &call.version {
+                Some(_) => Source::parse_with_version(&call.source),
+                None => Source::parse(&call.source),
+            }
+            .map_err(|error| InstallError::Source {
+                key: key.clone(),
+                error,
+            })?;
+            let constraints = call
+                .version
+                .as_deref()
+                .map(VersionConstraints::parse)
+                .transpose()
+                .map_err(|error| InstallError::Version {
+                    key: key.clone(),
+                    error,
+                })?;
+            if let Source::Local(path) = &source {
+                let child = join_relative(dir, path);
+                if let Some(package) = package {
+                    if child != package && !child.starts_with(&format!("{package}/")) {
+                        return Err(InstallError::LocalEscapesPackage {
+                            key,
+                            path: path.clone(),
+                            package: package.to_string(),
+                        });
+                    }
+                }
+                if !self.absolute(&child).is_dir() {
+                    return Err(InstallError::LocalMissing { key, dir: child });
+                }
+                (self.progress)(format!("- {key} in {child}"));
+                self.installed.insert(Record {
+                    key: key.clone(),
+                    source: path.clone(),
+                    version: None,
+                    dir: child.clone(),
+                });
+                self.walk(&child, &key, package)?;
+                continue;
+            }
+            let kept = if self.options.upgrade {
+                None
+            } else {
+                self.previous
+                    .check(self.root, &key, &call.source, call.version.as_deref())
+                    .ok()
+                    .map(|(record, _)| record.clone())
+            };
+            let record = match kept {
+                Some(record) => record,
+                None => self.install_remote(&key, &source, constraints.as_ref())?,
+            };
+            let child = record.dir.clone();
+            self.installed.insert(record);
+            let package = package_dir(&key);
+            self.walk(&child, &key, Some(&package))?;
+        }
+        Ok(())
+    }
+
+    fn install_remote(
+        &mut self,
+        key: &str,
+        source: &Source,
+        constraints: Option<&VersionConstraints>,
+    ) -> Result<Record, InstallError> {
+        let modules_dir = self.root.join(MODULES_DIR);
+        let write_error = |path: &Path| {
+            let path = path.to_path_buf();
+            let key = key.to_string();
+            move |error| InstallError::Write { key, path, error }
+        };
+        std::fs::create_dir_all(&modules_dir).map_err(write_error(&modules_dir))?;
+        let download = tempfile::Builder::new()
+            .prefix(".download-")
+            .tempdir_in(&modules_dir)
+            .map_err(write_error(&modules_dir))?;
+        let fetch_error = |address: &Source| {
+            let key = key.to_string();
+            let address = address.to_string();
+            move |error| InstallError::Fetch {
+                key,
+                address,
+                error: Box::new(error),
+            }
+        };
+        let (version, subdir) = match source {
+            Source::Registry(registry) => {
+                let registry_error = |error| InstallError::Registry {
+                    key: key.to_string(),
+                    error,
+                };
+                let available = self.registry.versions(registry).map_err(registry_error)?;
+                let selected = match constraints {
+                    Some(constraints) => constraints.newest(&available),
+                    None => newest_release(&available),
+                };
+                let Some(selected) = selected.cloned() else {
+                    let mut shown = available.clone();
+                    shown.sort();
+                    return Err(InstallError::NoMatchingVersion {
+                        key: key.to_string(),
+                        module: registry.package(),
+                        constraint: constraints
+                            .map(|c| c.original().to_string())
+                            .unwrap_or_else(|| "(none; prereleases need an exact version)".into()),
+                        available: shown.iter().map(ToString::to_string).collect(),
+                    });
+                };
+                (self.progress)(format!("Downloading {registry} {selected} for {key}..."));
+                let location = self
+                    .registry
+                    .download_location(registry, &selected)
+                    .map_err(registry_error)?;
+                let real = Source::parse_download_location(&location).map_err(|error| {
+                    InstallError::Location {
+                        key: key.to_string(),
+                        location: location.clone(),
+                        error,
+                    }
+                })?;
+                let extra =
+                    fetch::fetch(&real, self.http, download.path()).map_err(fetch_error(source))?;
+                let outer = join_subdirs(real.subdir(), registry.subdir.as_deref());
+                (
+                    Some(selected.to_string()),
+                    join_subdirs(extra.as_deref(), outer.as_deref()),
+                )
+            }
+            Source::Git(_) | Source::Http(_) => {
+                (self.progress)(format!("Downloading {source} for {key}..."));
+                let extra = fetch::fetch(source, self.http, download.path())
+                    .map_err(fetch_error(source))?;
+                (None, join_subdirs(extra.as_deref(), source.subdir()))
+            }
+            Source::Local(_) => unreachable_local(key, source)?,
+        };
+        let selected = fetch::select_subdir(download.path(), subdir.as_deref())
+            .map_err(fetch_error(source))?;
+        let inside = selected
+            .strip_prefix(download.path())
+            .unwrap_or(Path::new(""))
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let package = package_dir(key);
+        let target = self.root.join(&package);
+        if target.exists() {
+            std::fs::remove_dir_all(&target).map_err(write_error(&target))?;
+        }
+        let downloaded = download.keep();
+        if let Err(error) = std::fs::rename(&downloaded, &target) {
+            let _ = std::fs::remove_dir_all(&downloaded);
+            return Err(write_error(&target)(error));
+        }
+        let dir = if inside.is_empty() {
+            package
+        } else {
+            format!("{package}/{inside}")
+        };
+        (self.progress)(format!("- {key} in {dir}"));
+        Ok(Record {
+            key: key.to_string(),
+            source: source.to_string(),
+            version,
+            dir,
+        })
+    }
+}
+
+/// Local sources never reach `install_remote`; an error rather than a panic if one does.
+fn unreachable_local<T>(key: &str, source: &Source) -> Result<T, InstallError> {
+    Err(InstallError::Source {
+        key: key.to_string(),
+        error: SourceError::Invalid {
+            address: source.to_string(),
+            reason: "a local path has nothing to download".into(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_relative_paths_lexically() {
+        assert_eq!(join_relative(".", "./modules/vpc"), "modules/vpc");
+        assert_eq!(join_relative(".", "../shared"), "../shared");
+        assert_eq!(join_relative("a/b", "../c"), "a/c");
+        assert_eq!(
+            join_relative(".infra/modules/app", "./modules/sg"),
+            ".infra/modules/app/modules/sg"
+        );
+        assert_eq!(join_relative(".infra/modules/app", "../../x"), ".infra/x");
+        assert_eq!(join_relative("a", ".."), ".");
+    }
+
+    #[test]
+    fn reads_module_calls() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            r#"
+module "vpc" {
+  source  = "registry.test/acme/vpc/aws"
+  version = "~> 6.0"
+  cidr    = "10.0.0.0/16"
+}
+module "app" {
+  source = "./app"
+}
+resource "aws_vpc" "x" {}
+"#,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("README.md"), "module \"x\" {").unwrap();
+        let calls = module_calls(dir.path()).unwrap();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].name, "app");
+        assert_eq!(calls[1].version.as_deref(), Some("~> 6.0"));
+    }
+
+    #[test]
+    fn non_literal_sources_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "module \"vpc\" {\n  source = var.where\n}\n",
+        )
+        .unwrap();
+        let error = module_calls(dir.path()).unwrap_err();
+        assert!(error.to_string().contains("module \"vpc\""), "{error}");
+        assert!(error.to_string().contains("literal"), "{error}");
+        std::fs::write(dir.path().join("main.tf"), "module \"vpc\" {\n").unwrap();
+        assert!(matches!(
+            module_calls(dir.path()),
+            Err(InstallError::Parse { .. })
+        ));
+    }
+
+    #[test]
+    fn local_only_configurations_install_without_network() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("app/net")).unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "module \"app\" {\n  source = \"./app\"\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("app/main.tf"),
+            "module \"net\" {\n  source = \"./net\"\n}\n",
+        )
+        .unwrap();
+        let mut lines = Vec::new();
+        let manifest = install(
+            dir.path(),
+            InstallOptions::default(),
+            &CliConfig::new(),
+            &mut |line| lines.push(line),
+        )
+        .unwrap();
+        assert_eq!(lines, ["- app in app", "- app.net in app/net"]);
+        assert_eq!(manifest.get("app.net").unwrap().dir, "app/net");
+        assert_eq!(Manifest::load(dir.path()).unwrap(), manifest);
+    }
+
+    #[test]
+    fn a_version_on_a_local_module_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("app")).unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "module \"app\" {\n  source  = \"./app\"\n  version = \"1.0.0\"\n}\n",
+        )
+        .unwrap();
+        let error = install(
+            dir.path(),
+            InstallOptions::default(),
+            &CliConfig::new(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(matches!(
+            error,
+            InstallError::Source {
+                error: SourceError::VersionNeedsRegistry { .. },
+                ..
+            }
+        ));
+        assert!(error.to_string().contains("\"./app\""), "{error}");
+    }
+}

@@ -1,0 +1,603 @@
+//! `install` end to end against a module registry and git repositories on this machine
+//! (infra-testkit): no internet is used.
+
+use infra_modules::{
+    install, CliConfig, InstallError, InstallOptions, Manifest, RegistryClient, RegistryError,
+};
+use infra_testkit::module_registry::{git_fixture, ModuleRegistry};
+use std::path::{Path, PathBuf};
+
+const HOST: &str = "registry.test";
+
+fn write(dir: &Path, relative: &str, text: &str) {
+    let path = dir.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn read(dir: &Path, relative: &str) -> String {
+    std::fs::read_to_string(dir.join(relative))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.join(relative).display()))
+}
+
+/// A directory of versions of a module: `VERSION/main.tf` saying which version it is.
+fn versions(parent: &Path, name: &str, list: &[&str]) -> PathBuf {
+    let dir = parent.join(name);
+    for version in list {
+        write(
+            &dir,
+            &format!("{version}/main.tf"),
+            &format!("# {name} {version}\n"),
+        );
+    }
+    dir
+}
+
+fn host_config(registry: &ModuleRegistry) -> CliConfig {
+    CliConfig::parse(&registry.cli_config(HOST), Path::new("test.tfrc")).unwrap()
+}
+
+fn run(
+    root: &Path,
+    upgrade: bool,
+    config: &CliConfig,
+) -> (Result<Manifest, InstallError>, Vec<String>) {
+    let mut lines = Vec::new();
+    let result = install(root, InstallOptions { upgrade }, config, &mut |line| {
+        lines.push(line)
+    });
+    (result, lines)
+}
+
+fn ok(root: &Path, upgrade: bool, config: &CliConfig) -> (Manifest, Vec<String>) {
+    let (result, lines) = run(root, upgrade, config);
+    (
+        result.unwrap_or_else(|e| panic!("install failed: {e}")),
+        lines,
+    )
+}
+
+#[test]
+fn registry_module_through_a_host_block_at_the_newest_matching_version() {
+    let scratch = tempfile::tempdir().unwrap();
+    let registry = ModuleRegistry::start();
+    registry.add_module(
+        "acme/vpc/aws",
+        &versions(
+            scratch.path(),
+            "vpc",
+            &["5.0.0", "6.0.0", "6.0.1", "6.1.0-beta1", "7.0.0"],
+        ),
+    );
+    let root = scratch.path().join("root");
+    write(
+        &root,
+        "main.tf",
+        "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n  cidr    = \"10.0.0.0/16\"\n}\n",
+    );
+
+    let (manifest, lines) = ok(&root, false, &host_config(&registry));
+
+    assert_eq!(
+        lines,
+        [
+            "Downloading registry.test/acme/vpc/aws 6.0.1 for vpc...",
+            "- vpc in .infra/modules/vpc"
+        ]
+    );
+    let record = manifest.get("vpc").unwrap();
+    assert_eq!(record.version.as_deref(), Some("6.0.1"));
+    assert_eq!(read(&root, ".infra/modules/vpc/main.tf"), "# vpc 6.0.1\n");
+    assert_eq!(
+        read(&root, ".infra/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"vpc","Source":"registry.test/acme/vpc/aws","Version":"6.0.1","Dir":".infra/modules/vpc"}]}"#
+    );
+    let paths: Vec<String> = registry.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/v1/modules/acme/vpc/aws/versions",
+            "/v1/modules/acme/vpc/aws/6.0.1/download",
+            "/archives/acme/vpc/aws/6.0.1.tar.gz"
+        ],
+        "a host block replaces discovery"
+    );
+}
+
+#[test]
+fn discovery_reads_the_modules_service_relative_to_the_document() {
+    let registry = ModuleRegistry::start();
+    let http = infra_modules::http::Http::new();
+    let config = CliConfig::new();
+    let mut client = RegistryClient::new(&http, &config);
+    let base = client
+        .discover(
+            HOST,
+            &format!("{}/.well-known/terraform.json", registry.url()),
+        )
+        .unwrap();
+    assert_eq!(base, registry.modules_url());
+}
+
+#[test]
+fn a_token_from_tf_token_is_required_and_sent() {
+    let scratch = tempfile::tempdir().unwrap();
+    let registry = ModuleRegistry::start();
+    registry.add_module("acme/vpc/aws", &versions(scratch.path(), "vpc", &["1.0.0"]));
+    registry.require_token("s3cret-token");
+    let rc = scratch.path().join("custom.tfrc");
+    std::fs::write(&rc, registry.cli_config(HOST)).unwrap();
+    let root = scratch.path().join("root");
+    write(
+        &root,
+        "main.tf",
+        "module \"vpc\" {\n  source = \"registry.test/acme/vpc/aws\"\n}\n",
+    );
+    let env = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let rc_text = rc.to_str().unwrap();
+
+    // No token: refused, and the error says how to give one.
+    let config = CliConfig::load_from(&env(&[("TF_CLI_CONFIG_FILE", rc_text)]), None).unwrap();
+    let (result, _) = run(&root, false, &config);
+    let error = result.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            InstallError::Registry {
+                error: RegistryError::Unauthorized { status: 401, .. },
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("TF_TOKEN_registry_test"),
+        "{error}"
+    );
+
+    // A wrong token: refused, and not shown.
+    let config = CliConfig::load_from(
+        &env(&[
+            ("TF_CLI_CONFIG_FILE", rc_text),
+            ("TF_TOKEN_registry_test", "wrong-token"),
+        ]),
+        None,
+    )
+    .unwrap();
+    let error = run(&root, false, &config).0.unwrap_err().to_string();
+    assert!(error.contains("not accepted"), "{error}");
+    assert!(!error.contains("wrong-token"), "{error}");
+
+    // The right token, from the environment.
+    registry.clear_requests();
+    let config = CliConfig::load_from(
+        &env(&[
+            ("TF_CLI_CONFIG_FILE", rc_text),
+            ("TF_TOKEN_registry_test", "s3cret-token"),
+        ]),
+        None,
+    )
+    .unwrap();
+    let (manifest, _) = ok(&root, false, &config);
+    assert_eq!(
+        manifest.get("vpc").unwrap().version.as_deref(),
+        Some("1.0.0")
+    );
+    for request in registry.requests() {
+        let expected = if request.path.starts_with("/v1/modules/") {
+            Some("Bearer s3cret-token")
+        } else {
+            // The package URL is not the registry API: no token goes there.
+            None
+        };
+        assert_eq!(
+            request.authorization.as_deref(),
+            expected,
+            "{}",
+            request.path
+        );
+    }
+    assert!(!format!("{config:?}").contains("s3cret-token"));
+}
+
+/// Versions 1.0.0 and 2.0.0 of a repository with a module in `modules/net`.
+fn net_repository(scratch: &Path) -> PathBuf {
+    let dir = scratch.join("net-versions");
+    for version in ["1.0.0", "2.0.0"] {
+        write(&dir, &format!("{version}/main.tf"), "# repository root\n");
+        write(
+            &dir,
+            &format!("{version}/modules/net/main.tf"),
+            &format!("# net {version}\n"),
+        );
+    }
+    git_fixture(&dir)
+}
+
+#[test]
+fn git_module_at_a_tag_a_branch_and_a_subdirectory() {
+    let scratch = tempfile::tempdir().unwrap();
+    let bare = net_repository(scratch.path());
+    let url = format!("file://{}", bare.display());
+    let root = scratch.path().join("root");
+    write(
+        &root,
+        "main.tf",
+        &format!(
+            "module \"old\" {{\n  source = \"git::{url}//modules/net?ref=v1.0.0\"\n}}\n\
+             module \"main\" {{\n  source = \"git::{url}//modules/net?ref=main\"\n}}\n\
+             module \"shallow\" {{\n  source = \"git::{url}?ref=v2.0.0&depth=1\"\n}}\n"
+        ),
+    );
+
+    let (manifest, lines) = ok(&root, false, &CliConfig::new());
+
+    assert_eq!(
+        read(&root, ".infra/modules/old/modules/net/main.tf"),
+        "# net 1.0.0\n"
+    );
+    assert_eq!(
+        manifest.get("old").unwrap().dir,
+        ".infra/modules/old/modules/net"
+    );
+    assert_eq!(
+        manifest.get("old").unwrap().source,
+        format!("git::{url}//modules/net?ref=v1.0.0")
+    );
+    assert_eq!(manifest.get("old").unwrap().version, None);
+    assert_eq!(
+        read(&root, ".infra/modules/main/modules/net/main.tf"),
+        "# net 2.0.0\n"
+    );
+    assert_eq!(
+        manifest.get("shallow").unwrap().dir,
+        ".infra/modules/shallow"
+    );
+    assert_eq!(
+        read(&root, ".infra/modules/shallow/modules/net/main.tf"),
+        "# net 2.0.0\n"
+    );
+    assert!(lines.contains(&format!(
+        "Downloading git::{url}//modules/net?ref=v1.0.0 for old..."
+    )));
+    assert!(lines.contains(&"- old in .infra/modules/old/modules/net".to_string()));
+}
+
+#[test]
+fn git_errors_name_the_ref_and_the_subdirectory() {
+    let scratch = tempfile::tempdir().unwrap();
+    let bare = net_repository(scratch.path());
+    let url = format!("file://{}", bare.display());
+    let root = scratch.path().join("root");
+    write(
+        &root,
+        "main.tf",
+        &format!("module \"net\" {{\n  source = \"git::{url}?ref=v9.9.9\"\n}}\n"),
+    );
+    let error = run(&root, false, &CliConfig::new())
+        .0
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("module \"net\"") && error.contains("v9.9.9"),
+        "{error}"
+    );
+
+    write(
+        &root,
+        "main.tf",
+        &format!("module \"net\" {{\n  source = \"git::{url}//modules/nope?ref=v1.0.0\"\n}}\n"),
+    );
+    let error = run(&root, false, &CliConfig::new())
+        .0
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("no directory \"modules/nope\""), "{error}");
+}
+
+#[test]
+fn registry_download_location_may_be_a_git_address_with_a_subdirectory() {
+    let scratch = tempfile::tempdir().unwrap();
+    let bare = net_repository(scratch.path());
+    let registry = ModuleRegistry::start();
+    registry.add_module("acme/net/aws", &versions(scratch.path(), "net", &["1.0.0"]));
+    registry.set_location(
+        "acme/net/aws",
+        "1.0.0",
+        &format!("git::file://{}//modules?ref=v1.0.0", bare.display()),
+    );
+    let root = scratch.path().join("root");
+    write(
+        &root,
+        "main.tf",
+        "module \"net\" {\n  source  = \"registry.test/acme/net/aws//net\"\n  version = \"1.0.0\"\n}\n",
+    );
+    let (manifest, _) = ok(&root, false, &host_config(&registry));
+    let record = manifest.get("net").unwrap();
+    assert_eq!(record.dir, ".infra/modules/net/modules/net");
+    assert_eq!(record.source, "registry.test/acme/net/aws//net");
+    assert_eq!(
+        read(&root, ".infra/modules/net/modules/net/main.tf"),
+        "# net 1.0.0\n"
+    );
+}
+
+#[test]
+fn http_archives_tar_gz_and_zip_with_a_subdirectory() {
+    let scratch = tempfile::tempdir().unwrap();
+    let registry = ModuleRegistry::start();
+    let dir = versions(scratch.path(), "pkg", &["1.0.0"]);
+    write(&dir, "1.0.0/modules/sub/main.tf", "# sub\n");
+    registry.add_module("acme/pkg/aws", &dir);
+    let root = scratch.path().join("root");
+    write(
+        &root,
+        "main.tf",
+        &format!(
+            "module \"tgz\" {{\n  source = \"{}\"\n}}\nmodule \"zip\" {{\n  source = \"{}//modules/sub\"\n}}\n",
+            registry.archive_url("acme/pkg/aws", "1.0.0", "tar.gz"),
+            registry.archive_url("acme/pkg/aws", "1.0.0", "zip"),
+        ),
+    );
+    let (manifest, lines) = ok(&root, false, &CliConfig::new());
+    assert_eq!(read(&root, ".infra/modules/tgz/main.tf"), "# pkg 1.0.0\n");
+    assert_eq!(
+        read(&root, ".infra/modules/zip/modules/sub/main.tf"),
+        "# sub\n"
+    );
+    assert_eq!(
+        manifest.get("zip").unwrap().dir,
+        ".infra/modules/zip/modules/sub"
+    );
+    assert_eq!(
+        lines[0],
+        format!(
+            "Downloading {} for tgz...",
+            registry.archive_url("acme/pkg/aws", "1.0.0", "tar.gz")
+        )
+    );
+
+    // A package that is not there.
+    write(
+        &root,
+        "main.tf",
+        &format!(
+            "module \"gone\" {{\n  source = \"{}\"\n}}\n",
+            registry.archive_url("acme/pkg/aws", "9.0.0", "zip")
+        ),
+    );
+    let error = run(&root, false, &CliConfig::new())
+        .0
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("module \"gone\"") && error.contains("404"),
+        "{error}"
+    );
+}
+
+#[test]
+fn nested_remote_and_local_modules_get_dotted_keys() {
+    let scratch = tempfile::tempdir().unwrap();
+    let registry = ModuleRegistry::start();
+    let app = scratch.path().join("app");
+    write(
+        &app,
+        "1.0.0/main.tf",
+        "module \"sg\" {\n  source  = \"registry.test/acme/sg/aws\"\n  version = \">= 1.0, < 2.0\"\n}\n\
+         module \"inner\" {\n  source = \"./modules/inner\"\n}\n",
+    );
+    write(
+        &app,
+        "1.0.0/modules/inner/main.tf",
+        "module \"util\" {\n  source = \"../util\"\n}\n",
+    );
+    write(&app, "1.0.0/modules/util/main.tf", "# util\n");
+    registry.add_module("acme/app/aws", &app);
+    registry.add_module(
+        "acme/sg/aws",
+        &versions(scratch.path(), "sg", &["1.0.0", "1.2.0", "2.0.0"]),
+    );
+    let root = scratch.path().join("root");
+    write(
+        &root,
+        "main.tf",
+        "module \"app\" {\n  source = \"registry.test/acme/app/aws\"\n}\n",
+    );
+
+    let (manifest, lines) = ok(&root, false, &host_config(&registry));
+
+    let keys: Vec<(&str, &str)> = manifest
+        .modules
+        .iter()
+        .map(|r| (r.key.as_str(), r.dir.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("", "."),
+            ("app", ".infra/modules/app"),
+            ("app.inner", ".infra/modules/app/modules/inner"),
+            ("app.inner.util", ".infra/modules/app/modules/util"),
+            ("app.sg", ".infra/modules/app.sg"),
+        ]
+    );
+    assert_eq!(
+        manifest.get("app.sg").unwrap().version.as_deref(),
+        Some("1.2.0")
+    );
+    assert_eq!(read(&root, ".infra/modules/app.sg/main.tf"), "# sg 1.2.0\n");
+    assert!(lines.contains(&"- app.inner.util in .infra/modules/app/modules/util".to_string()));
+
+    // The loader finds every one of them.
+    infra_config::load(&root).unwrap_or_else(|e| panic!("load failed: {e}"));
+}
+
+#[test]
+fn a_local_path_cannot_leave_its_remote_package() {
+    let scratch = tempfile::tempdir().unwrap();
+    let registry = ModuleRegistry::start();
+    let app = scratch.path().join("app");
+    write(
+        &app,
+        "1.0.0/main.tf",
+        "module \"up\" {\n  source = \"../../../elsewhere\"\n}\n",
+    );
+    registry.add_module("acme/app/aws", &app);
+    let root = scratch.path().join("root");
+    write(
+        &root,
+        "main.tf",
+        "module \"app\" {\n  source = \"registry.test/acme/app/aws\"\n}\n",
+    );
+    let error = run(&root, false, &host_config(&registry)).0.unwrap_err();
+    assert!(
+        matches!(error, InstallError::LocalEscapesPackage { .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("module \"app.up\""), "{error}");
+}
+
+#[test]
+fn upgrade_moves_to_a_newer_version_and_plain_init_keeps_the_installed_one() {
+    let scratch = tempfile::tempdir().unwrap();
+    let registry = ModuleRegistry::start();
+    registry.add_module("acme/vpc/aws", &versions(scratch.path(), "vpc", &["6.0.0"]));
+    let root = scratch.path().join("root");
+    write(
+        &root,
+        "main.tf",
+        "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n}\n",
+    );
+    let config = host_config(&registry);
+    ok(&root, false, &config);
+    assert_eq!(read(&root, ".infra/modules/vpc/main.tf"), "# vpc 6.0.0\n");
+
+    // A newer version appears: plain init keeps what is installed, without asking.
+    let newer = versions(scratch.path(), "vpc-newer", &["6.1.0"]);
+    registry.add_version("acme/vpc/aws", "6.1.0", &newer.join("6.1.0"));
+    registry.clear_requests();
+    let (manifest, lines) = ok(&root, false, &config);
+    assert_eq!(
+        manifest.get("vpc").unwrap().version.as_deref(),
+        Some("6.0.0")
+    );
+    assert!(registry.requests().is_empty(), "{:?}", registry.requests());
+    assert!(lines.is_empty(), "{lines:?}");
+
+    // -upgrade selects the newest acceptable version.
+    let (manifest, lines) = ok(&root, true, &config);
+    assert_eq!(
+        manifest.get("vpc").unwrap().version.as_deref(),
+        Some("6.1.0")
+    );
+    assert_eq!(
+        read(&root, ".infra/modules/vpc/main.tf"),
+        "# vpc-newer 6.1.0\n"
+    );
+    assert_eq!(
+        lines[0],
+        "Downloading registry.test/acme/vpc/aws 6.1.0 for vpc..."
+    );
+
+    // A constraint the installed version no longer meets is resolved again without -upgrade.
+    write(
+        &root,
+        "main.tf",
+        "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"6.0.0\"\n}\n",
+    );
+    let (manifest, _) = ok(&root, false, &config);
+    assert_eq!(
+        manifest.get("vpc").unwrap().version.as_deref(),
+        Some("6.0.0")
+    );
+}
+
+#[test]
+fn no_matching_version_lists_what_is_available() {
+    let scratch = tempfile::tempdir().unwrap();
+    let registry = ModuleRegistry::start();
+    registry.add_module(
+        "acme/vpc/aws",
+        &versions(scratch.path(), "vpc", &["1.0.0", "2.0.0"]),
+    );
+    let root = scratch.path().join("root");
+    write(
+        &root,
+        "main.tf",
+        "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 3.0\"\n}\n",
+    );
+    let error = run(&root, false, &host_config(&registry))
+        .0
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("\"~> 3.0\""), "{error}");
+    assert!(error.contains("1.0.0, 2.0.0"), "{error}");
+
+    write(
+        &root,
+        "main.tf",
+        "module \"vpc\" {\n  source = \"registry.test/acme/nope/aws\"\n}\n",
+    );
+    let error = run(&root, false, &host_config(&registry))
+        .0
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("registry.test/acme/nope/aws") && error.contains("not found"),
+        "{error}"
+    );
+}
+
+#[test]
+fn missing_or_changed_modules_are_located_loader_errors() {
+    let scratch = tempfile::tempdir().unwrap();
+    let registry = ModuleRegistry::start();
+    registry.add_module("acme/vpc/aws", &versions(scratch.path(), "vpc", &["6.0.1"]));
+    let root = scratch.path().join("root");
+    let main =
+        "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n}\n";
+    write(&root, "main.tf", main);
+
+    let summary_and_line = |root: &Path| {
+        let errors = infra_config::load(root).expect_err("the load should fail");
+        let first = errors.0.first().expect("a diagnostic").clone();
+        let location = first.location.clone().expect("a location");
+        (first.summary, first.detail, location.line, location.column)
+    };
+
+    let (summary, detail, line, column) = summary_and_line(&root);
+    assert_eq!(
+        (summary.as_str(), line, column),
+        ("Module not installed", 2, 13)
+    );
+    assert!(
+        detail.contains("Module \"vpc\" is not yet installed. Run \"infra init\""),
+        "{detail}"
+    );
+
+    ok(&root, false, &host_config(&registry));
+    infra_config::load(&root).unwrap_or_else(|e| panic!("load failed: {e}"));
+
+    write(&root, "main.tf", &main.replace("~> 6.0", "~> 7.0"));
+    let (summary, detail, line, _) = summary_and_line(&root);
+    assert_eq!(
+        (summary.as_str(), line),
+        ("Module version requirements have changed", 2)
+    );
+    assert!(
+        detail.contains("(6.0.1)") && detail.contains("infra init"),
+        "{detail}"
+    );
+
+    std::fs::remove_dir_all(root.join(".infra/modules/vpc")).unwrap();
+    write(&root, "main.tf", main);
+    let (summary, detail, _, _) = summary_and_line(&root);
+    assert_eq!(summary, "Module not installed");
+    assert!(detail.contains(".infra/modules/vpc"), "{detail}");
+}
