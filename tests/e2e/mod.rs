@@ -10,6 +10,7 @@ mod refactoring;
 mod refresh;
 mod stacks;
 mod team;
+mod utility_providers;
 
 use infra_testkit::{infra_command, run, Moto, Run, Stack};
 

@@ -465,11 +465,6 @@ resource "aws_security_group" "loop" {
         validate.stderr
     );
     assert!(
-        validate.stderr.contains("Did you mean \"cidr_block\"?"),
-        "{}",
-        validate.stderr
-    );
-    assert!(
         validate.stderr.contains("main.tf:8:"),
         "{}",
         validate.stderr

@@ -34,7 +34,7 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Check the configuration and backend; nothing is downloaded.
+    /// Install remote modules; check the configuration and backend.
     Init(InitArgs),
     /// Check the configuration without touching state or AWS.
     Validate(VariableArgs),
@@ -169,6 +169,9 @@ pub struct InitArgs {
     /// Move an existing local state into the configured backend.
     #[arg(long = "migrate-state")]
     pub migrate_state: bool,
+    /// Re-resolve module versions to the newest that match their constraints.
+    #[arg(long)]
+    pub upgrade: bool,
 }
 
 #[derive(Args, Debug)]

@@ -37,7 +37,8 @@ impl Observer for Progress {
             Event::Refreshing { .. } => return,
             Event::ReadingData { address } if self.show_refresh => format!("{address}: Reading..."),
             Event::ReadingData { .. } => return,
-            Event::Importing { address, id } => format!("{address}: Preparing import... [id={id}]"),
+            // The ID is not shown: for some types (random_password) it is the secret itself.
+            Event::Importing { address, .. } => format!("{address}: Preparing import..."),
             Event::Recovered { address, found: true } => format!("{address}: found an object created by an interrupted apply; it is now in the state"),
             Event::Recovered { address, found: false } => format!("{address}: an interrupted create left nothing behind"),
             Event::Started { address, action, id } => {

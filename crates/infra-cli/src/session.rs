@@ -201,9 +201,12 @@ pub fn evaluator<'c>(
     check(Evaluator::new(config, inputs, &work.workspace), work.style)
 }
 
+/// The AWS provider with these settings, and every resource type and data source: AWS's and
+/// the utility providers' (random, null, time, local, archive, template, terraform_data).
 pub fn provider(settings: ProviderSettings) -> (Arc<Aws>, Registry) {
     let aws = Aws::new(settings);
-    let registry = infra_aws::registry(aws.clone());
+    let mut registry = infra_aws::registry(aws.clone());
+    infra_builtin::register_all(&mut registry);
     (aws, registry)
 }
 

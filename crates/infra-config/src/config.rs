@@ -443,7 +443,8 @@ impl Loader {
                 let Some(labels) = self.labels(file, &block, &["name"]) else {
                     return;
                 };
-                // Only the default (un-aliased) aws provider is configured; others are ignored.
+                // Only the default (un-aliased) aws provider has settings; the utility
+                // providers take none, and a use of an aliased one is refused where it is used.
                 if labels[0] == "aws" && block.body.get_attribute("alias").is_none() {
                     self.config.modules[module].provider = Some((file, block));
                 }
@@ -553,7 +554,8 @@ impl Loader {
                             count = Some(expr);
                         }
                         "depends_on" => depends_on = Some(expr),
-                        "providers" | "version" => {}
+                        "providers" => self.refuse_provider_aliases(file, &attribute.value),
+                        "version" => {}
                         _ => {
                             inputs.insert(key.to_string(), expr);
                         }
@@ -930,6 +932,30 @@ impl Loader {
         m.variables.push(variable);
     }
 
+    /// `provider = aws.west` (resources) and `providers = { aws = aws.west }` (modules): infra
+    /// configures one provider of each type, so an alias would silently change where objects
+    /// are made. Naming the default provider (`aws`) is fine.
+    fn refuse_provider_aliases(&mut self, file: usize, value: &Expression) {
+        let mut references = Vec::new();
+        match value {
+            Expression::Object(object) => {
+                references.extend(object.iter().map(|(_, v)| v.expr().clone()));
+            }
+            other => references.push(other.clone()),
+        }
+        for reference in references {
+            let aliased = traversal_path(&reference).is_none_or(|path| path.contains('.'));
+            if aliased {
+                let location = self.location(file, reference.span());
+                self.error(
+                    "Provider aliases are not supported",
+                    "infra configures one provider of each type (the block without \"alias\"), so it cannot create objects through an aliased provider configuration such as aws.west. Remove the reference to use the default provider, or apply this part of the configuration with Terraform.".into(),
+                    location,
+                );
+            }
+        }
+    }
+
     fn read_resource(
         &mut self,
         module: usize,
@@ -939,6 +965,10 @@ impl Loader {
         location: Location,
         block: Block,
     ) {
+        if let Some(provider) = block.body.get_attribute("provider") {
+            let value = provider.value.clone();
+            self.refuse_provider_aliases(file, &value);
+        }
         let id = ResourceId {
             module: self.config.modules[module].path.clone(),
             mode,

@@ -404,7 +404,9 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
         }
     }
 
-    if !input.options.destroy && input.options.targets.is_empty() {
+    // A partial plan (-target, -exclude) leaves outputs alone: they may read what it skips.
+    let partial = !input.options.targets.is_empty() || !input.options.excludes.is_empty();
+    if !input.options.destroy && !partial {
         match input.evaluator.outputs(&planned) {
             Ok(outputs) => {
                 for (name, output) in outputs {
@@ -435,9 +437,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
         }
     }
     for (name, output) in &input.state.outputs {
-        if !plan.outputs.contains_key(name)
-            && (input.options.destroy || input.options.targets.is_empty())
-        {
+        if !plan.outputs.contains_key(name) && (input.options.destroy || !partial) {
             plan.outputs.insert(
                 name.clone(),
                 OutputChange {

@@ -37,7 +37,8 @@ pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) 
             "Resource already managed by infra\n\ninfra is already managing a remote object for {address}. To import to this address you must first remove the existing object from the state."
         ));
     }
-    println!("{address}: Importing from ID \"{}\"...", args.id);
+    // The ID is not echoed: for some types (random_password) it is the secret itself.
+    println!("{address}: Importing...");
     let object = check(
         infra_engine::refactoring::read_imported(resource_type.as_ref(), &address, &args.id)
             .await

@@ -1,4 +1,4 @@
-//! `infra init`: checks the configuration and the backend; nothing is downloaded. With
+//! `infra init`: installs remote modules, checks the configuration and the backend. With
 //! `-backend-config` it records backend settings for later runs, and with `-migrate-state` it
 //! moves a local state into the configured backend.
 
@@ -30,6 +30,7 @@ fn saved_settings(dir: &Path) -> BTreeMap<String, String> {
 }
 
 pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) -> Result<Exit> {
+    install_modules(work, args.upgrade)?;
     let config = session::load_config(work)?;
     let inputs = session::input_variables(work, &config, sources, false)?;
     let _ = inputs;
@@ -107,6 +108,23 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
         backend.describe()
     );
     Ok(Exit::Ok)
+}
+
+/// Downloads the registry, git and archive modules the configuration calls into
+/// `.infra/modules/`, with Terraform's manifest; `-upgrade` re-resolves their versions.
+fn install_modules(work: &Workdir, upgrade: bool) -> Result<()> {
+    println!("Initializing modules...");
+    let cli_config = infra_modules::CliConfig::load()?;
+    // Downloads block; this runtime has worker threads to spare for them.
+    tokio::task::block_in_place(|| {
+        infra_modules::install(
+            &work.dir,
+            infra_modules::InstallOptions { upgrade },
+            &cli_config,
+            &mut |line: String| println!("{line}"),
+        )
+    })?;
+    Ok(())
 }
 
 /// The S3 backend from `terraform { backend "s3" { ... } }` plus saved `-backend-config`.

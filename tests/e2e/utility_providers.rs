@@ -1,0 +1,455 @@
+//! The utility providers every stack leans on (issue 15): random, null, time, local, archive,
+//! template and terraform_data, through the real binary. None of them calls AWS, so most of
+//! these tests need no emulator.
+
+use infra_testkit::{Moto, Stack};
+
+use super::infra;
+
+const EVERY_TYPE: &str = r#"
+terraform {
+  required_providers {
+    random  = { source = "hashicorp/random", version = "~> 3.6" }
+    null    = { source = "hashicorp/null" }
+    time    = { source = "hashicorp/time" }
+    local   = { source = "hashicorp/local" }
+    archive = { source = "hashicorp/archive" }
+  }
+}
+
+provider "random" {}
+provider "null" {}
+
+variable "generation" {
+  type    = string
+  default = "1"
+}
+
+resource "random_id" "suffix" {
+  byte_length = 4
+  keepers     = { generation = var.generation }
+}
+
+resource "random_string" "name" {
+  length  = 12
+  special = false
+}
+
+resource "random_password" "db" {
+  length           = 24
+  override_special = "!#%"
+}
+
+resource "random_pet" "server" {}
+
+resource "random_integer" "port" {
+  min = 20000
+  max = 30000
+}
+
+resource "random_shuffle" "azs" {
+  input        = ["a", "b", "c"]
+  result_count = 2
+}
+
+resource "random_uuid" "run" {}
+
+resource "null_resource" "migrate" {
+  triggers = { generation = var.generation }
+}
+
+resource "terraform_data" "release" {
+  input            = "release-${var.generation}"
+  triggers_replace = [var.generation]
+}
+
+resource "time_static" "created" {}
+
+resource "time_offset" "expiry" {
+  offset_days = 30
+}
+
+resource "time_rotating" "key" {
+  rotation_days = 90
+}
+
+resource "time_sleep" "settle" {
+  create_duration = "1s"
+}
+
+resource "local_file" "config" {
+  filename        = "${path.module}/out/config.txt"
+  content         = "name=${random_pet.server.id}\n"
+  file_permission = "0640"
+}
+
+data "template_file" "greeting" {
+  template = "Hello, $${name}!"
+  vars     = { name = "world" }
+}
+
+data "archive_file" "lambda" {
+  type        = "zip"
+  output_path = "${path.module}/out/lambda.zip"
+  source {
+    content  = "def handler(event, context):\n    return 'ok'\n"
+    filename = "index.py"
+  }
+}
+
+data "local_file" "readme" {
+  filename = "${path.module}/input.txt"
+}
+
+output "suffix" {
+  value = random_id.suffix.hex
+}
+
+output "greeting" {
+  value = data.template_file.greeting.rendered
+}
+
+output "lambda_hash" {
+  value = data.archive_file.lambda.output_base64sha256
+}
+
+output "readme" {
+  value = data.local_file.readme.content
+}
+"#;
+
+fn state(stack: &Stack) -> serde_json::Value {
+    serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state is JSON")
+}
+
+fn attribute(stack: &Stack, address: &str, name: &str) -> serde_json::Value {
+    state(stack)["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["address"] == address)
+        .unwrap_or_else(|| panic!("{address} is not in the state"))["attributes"][name]
+        .clone()
+}
+
+#[test]
+fn every_utility_type_is_created_stable_replaced_by_its_keepers_and_destroyed() {
+    let stack = Stack::new();
+    stack.write("main.tf", EVERY_TYPE);
+    stack.write("input.txt", "read me\n");
+
+    let apply = infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
+    assert!(
+        apply
+            .stdout
+            .contains("Apply complete! Resources: 14 added, 0 changed, 0 destroyed."),
+        "{}",
+        apply.stdout
+    );
+    assert!(
+        apply.stdout.contains("greeting = \"Hello, world!\""),
+        "{}",
+        apply.stdout
+    );
+    assert!(
+        apply.stdout.contains("readme = \"read me\\n\""),
+        "{}",
+        apply.stdout
+    );
+    let written = std::fs::read_to_string(stack.path().join("out/config.txt")).unwrap();
+    assert!(written.starts_with("name="), "{written}");
+    let password = attribute(&stack, "random_password.db", "result");
+    let password = password.as_str().expect("the password is in the state");
+    assert_eq!(password.len(), 24);
+    assert!(!apply.all().contains(password), "the password was printed");
+
+    // Stable: nothing is regenerated on the next plan.
+    let again = infra(
+        &stack,
+        None,
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+    assert!(again.stdout.contains("No changes."), "{}", again.stdout);
+
+    // A keeper or trigger change replaces exactly the resources that use it.
+    let suffix = attribute(&stack, "random_id.suffix", "hex");
+    let plan = infra(
+        &stack,
+        None,
+        &["plan", "-input=false", "-var", "generation=2"],
+    )
+    .ok();
+    for address in [
+        "random_id.suffix",
+        "null_resource.migrate",
+        "terraform_data.release",
+    ] {
+        assert!(
+            plan.stdout
+                .contains(&format!("# {address} must be replaced")),
+            "{address}: {}",
+            plan.stdout
+        );
+    }
+    assert!(
+        plan.stdout
+            .contains("Plan: 3 to add, 0 to change, 3 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    infra(
+        &stack,
+        None,
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-var",
+            "generation=2",
+        ],
+    )
+    .ok();
+    assert_ne!(attribute(&stack, "random_id.suffix", "hex"), suffix);
+    assert_eq!(
+        attribute(&stack, "terraform_data.release", "output"),
+        "release-2"
+    );
+
+    // A deleted local file is drift: it is written again.
+    std::fs::remove_file(stack.path().join("out/config.txt")).unwrap();
+    let plan = infra(
+        &stack,
+        None,
+        &["plan", "-input=false", "-var", "generation=2"],
+    )
+    .ok();
+    assert!(
+        plan.stdout.contains("# local_file.config will be created"),
+        "{}",
+        plan.stdout
+    );
+    let apply = infra(
+        &stack,
+        None,
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-var",
+            "generation=2",
+        ],
+    )
+    .ok();
+    assert!(
+        apply
+            .stdout
+            .contains("Resources: 1 added, 0 changed, 0 destroyed."),
+        "{}",
+        apply.stdout
+    );
+    assert!(stack.path().join("out/config.txt").exists());
+
+    let destroy = infra(
+        &stack,
+        None,
+        &[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-var",
+            "generation=2",
+        ],
+    )
+    .ok();
+    assert!(
+        destroy
+            .stdout
+            .contains("Destroy complete! Resources: 14 destroyed."),
+        "{}",
+        destroy.stdout
+    );
+    assert!(!stack.path().join("out/config.txt").exists());
+}
+
+#[test]
+fn an_archive_for_a_lambda_does_not_churn() {
+    let stack = Stack::new();
+    stack.write(
+        "src/index.py",
+        "def handler(event, context):\n    return 'ok'\n",
+    );
+    stack.write(
+        "main.tf",
+        r#"
+data "archive_file" "lambda" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/lambda.zip"
+}
+
+resource "terraform_data" "code" {
+  input = data.archive_file.lambda.output_base64sha256
+}
+"#,
+    );
+    infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
+    let first = std::fs::read(stack.path().join("build/lambda.zip")).unwrap();
+    let again = infra(
+        &stack,
+        None,
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+    let second = std::fs::read(stack.path().join("build/lambda.zip")).unwrap();
+    assert_eq!(first, second, "the zip is byte-identical");
+
+    stack.write(
+        "src/index.py",
+        "def handler(event, context):\n    return 'changed'\n",
+    );
+    let changed = infra(&stack, None, &["plan", "-input=false"]).ok();
+    assert!(
+        changed
+            .stdout
+            .contains("# terraform_data.code will be updated in-place"),
+        "{}",
+        changed.stdout
+    );
+}
+
+#[test]
+fn utility_resources_import_by_their_provider_ids() {
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+resource "random_password" "imported" {
+  length = 14
+}
+
+resource "random_integer" "port" {
+  min = 1
+  max = 100
+}
+
+resource "random_pet" "name" {}
+
+import {
+  to = random_uuid.run
+  id = "c0b1a9f2-7d7e-4b8e-9a55-2f1c3e4d5a6b"
+}
+
+resource "random_uuid" "run" {}
+"#,
+    );
+    let import = infra(
+        &stack,
+        None,
+        &["import", "random_password.imported", "Sup3rS3cret!xy"],
+    )
+    .ok();
+    assert!(
+        import.stdout.contains("Import successful!"),
+        "{}",
+        import.stdout
+    );
+    assert!(
+        !import.all().contains("Sup3rS3cret!xy"),
+        "the imported password was printed"
+    );
+    infra(&stack, None, &["import", "random_integer.port", "42,1,100"]).ok();
+    assert_eq!(attribute(&stack, "random_integer.port", "result"), 42.0);
+
+    let refused = infra(&stack, None, &["import", "random_pet.name", "anything"]).expect_code(1);
+    assert!(
+        refused
+            .stderr
+            .contains("resource random_pet doesn't support import"),
+        "{}",
+        refused.stderr
+    );
+
+    let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
+    assert!(
+        plan.stdout.contains("# random_uuid.run will be imported"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("1 to import, 1 to add"),
+        "{}",
+        plan.stdout
+    );
+    infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
+    assert_eq!(
+        attribute(&stack, "random_uuid.run", "result"),
+        "c0b1a9f2-7d7e-4b8e-9a55-2f1c3e4d5a6b"
+    );
+    let again = infra(
+        &stack,
+        None,
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+}
+
+#[test]
+fn a_random_password_for_rds_never_leaves_the_state() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "random_password" "master" {
+  length  = 20
+  special = false
+}
+
+resource "aws_db_instance" "main" {
+  identifier          = "random-password-db"
+  engine              = "postgres"
+  engine_version      = "16.3"
+  instance_class      = "db.t3.micro"
+  allocated_storage   = 20
+  username            = "app"
+  password            = random_password.master.result
+  skip_final_snapshot = true
+}
+"#,
+    );
+    infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-out=plan.json"],
+    )
+    .ok();
+    let apply = infra(&stack, Some(&moto), &["apply", "plan.json"]).ok();
+    let password = attribute(&stack, "random_password.master", "result");
+    let password = password
+        .as_str()
+        .expect("the password is in the state")
+        .to_string();
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-out=again.json"],
+    )
+    .ok();
+    let shown = infra(&stack, Some(&moto), &["show", "-json", "again.json"]).ok();
+    let text = infra(&stack, Some(&moto), &["show"]).ok();
+    for (what, output) in [
+        ("apply", apply.all()),
+        ("plan", plan.all()),
+        ("plan JSON", shown.stdout),
+        ("plan file", stack.read("again.json")),
+        ("show", text.all()),
+    ] {
+        assert!(!output.contains(&password), "{what} shows the password");
+    }
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+}
