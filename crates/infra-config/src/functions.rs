@@ -1,6 +1,21 @@
 //! Terraform's built-in functions. Each checks its arity and argument types and fails with a
 //! [`FunctionError`] that the caller locates at the offending argument. `try` and `can`
 //! evaluate their arguments lazily, so they are handled before arguments are evaluated.
+//!
+//! The larger families live in submodules: [`collections`] (set algebra, `chunklist`,
+//! `transpose`, `matchkeys`), [`datetime`] (`formatdate`, `timeadd`, `timecmp`,
+//! `plantimestamp`), [`encoding`] (hashes, `base64gzip`, `textencodebase64`, `urlencode`,
+//! `uuidv5`, `bcrypt`), [`filesystem`] (the `file*` family and path functions), [`network`]
+//! (`cidrsubnets`), [`strings`] (`templatestring`, `parseint`, `strrev`, `indent`) and
+//! [`yaml`] (`yamlencode`, `yamldecode`).
+
+mod collections;
+mod datetime;
+mod encoding;
+mod filesystem;
+mod network;
+mod strings;
+mod yaml;
 
 use crate::eval::{describe, mark_if, to_key, Ctx, EvalResult};
 use base64::Engine as _;
@@ -11,6 +26,7 @@ use infra_core::{Diagnostic, Value};
 use sha2::Digest as _;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Why a function call failed.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -40,24 +56,90 @@ fn arg_error(index: usize, message: impl Into<String>) -> FunctionError {
 /// Minimum and maximum argument counts (`None` = variadic).
 fn arity(name: &str) -> Option<(usize, Option<usize>)> {
     Some(match name {
-        "timestamp" => (0, Some(0)),
+        "timestamp" | "uuid" | "plantimestamp" => (0, Some(0)),
         "abs" | "ceil" | "floor" | "lower" | "upper" | "title" | "trimspace" | "length"
         | "distinct" | "flatten" | "keys" | "values" | "compact" | "one" | "reverse" | "sort"
         | "tolist" | "toset" | "tomap" | "tostring" | "tonumber" | "tobool" | "jsonencode"
         | "jsondecode" | "cidrnetmask" | "file" | "fileexists" | "base64encode"
         | "base64decode" | "sha256" | "md5" | "sensitive" | "nonsensitive" | "chomp" | "sum"
-        | "alltrue" | "anytrue" | "type" => (1, Some(1)),
+        | "alltrue" | "anytrue" | "type" | "filebase64" | "filebase64sha256"
+        | "filebase64sha512" | "filemd5" | "filesha1" | "filesha256" | "filesha512"
+        | "basename" | "dirname" | "abspath" | "pathexpand" | "base64gzip" | "urlencode"
+        | "yamlencode" | "yamldecode" | "transpose" | "strrev" | "issensitive"
+        | "ephemeralasnull" | "sha1" | "sha512" | "base64sha256" | "base64sha512" | "signum" => {
+            (1, Some(1))
+        }
         "split" | "trim" | "trimprefix" | "trimsuffix" | "element" | "contains" | "zipmap"
         | "index" | "cidrhost" | "templatefile" | "startswith" | "endswith" | "regex"
-        | "regexall" => (2, Some(2)),
+        | "regexall" | "textencodebase64" | "textdecodebase64" | "chunklist" | "formatdate"
+        | "timeadd" | "timecmp" | "parseint" | "templatestring" | "uuidv5" | "log" | "pow"
+        | "indent" | "strcontains" | "setsubtract" => (2, Some(2)),
         "lookup" => (2, Some(3)),
-        "replace" | "substr" | "slice" | "cidrsubnet" => (3, Some(3)),
+        "bcrypt" => (1, Some(2)),
+        "replace" | "substr" | "slice" | "cidrsubnet" | "matchkeys" => (3, Some(3)),
         "range" => (1, Some(3)),
-        "max" | "min" | "format" | "formatlist" | "coalesce" => (1, None),
-        "join" => (2, None),
-        "concat" | "merge" | "coalescelist" | "setunion" => (0, None),
+        "max" | "min" | "format" | "formatlist" | "coalesce" | "setunion" | "setintersection"
+        | "cidrsubnets" => (1, None),
+        "join" | "setproduct" => (2, None),
+        "concat" | "merge" | "coalescelist" => (0, None),
         _ => return None,
     })
+}
+
+/// Terraform's impure functions: they give a new value on every call, so while planning they
+/// are "known after apply" ([`Value::Unknown`]). [`impure_value`] computes the value itself
+/// for when the evaluator runs at apply time.
+pub(crate) fn is_impure(name: &str) -> bool {
+    matches!(name, "timestamp" | "uuid" | "bcrypt")
+}
+
+/// The value of an impure function (see [`is_impure`]) at apply time: the current timestamp,
+/// a random UUID, or a bcrypt hash with a random salt. The arguments are checked as
+/// [`apply`] checks them and must be known and unmarked.
+#[allow(dead_code)] // wired in by the evaluator's apply-time pass
+pub(crate) fn impure_value(name: &str, args: &[Value]) -> FnResult {
+    check_impure_args(name, args)?;
+    Ok(match name {
+        "timestamp" => Value::String(datetime::now_rfc3339()),
+        "uuid" => Value::String(uuid::Uuid::new_v4().to_string()),
+        "bcrypt" => Value::String(encoding::bcrypt(args)?),
+        other => {
+            return Err(FunctionError::Failed(format!(
+                "\"{other}\" is not an impure function"
+            )))
+        }
+    })
+}
+
+/// The plan-time checks of an impure function's arguments: arity and types only, as Terraform
+/// type-checks a call whose result it cannot know yet.
+fn check_impure_args(name: &str, args: &[Value]) -> Result<(), FunctionError> {
+    check_arity(name, args.len())?;
+    if name == "bcrypt" {
+        string(args, 0)?;
+        if args.len() > 1 {
+            number(args, 1)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_arity(name: &str, got: usize) -> Result<(), FunctionError> {
+    let (min, max) = arity(name)
+        .ok_or_else(|| FunctionError::Failed(format!("There is no function named \"{name}\".")))?;
+    if got < min || max.is_some_and(|m| got > m) {
+        let expected = match max {
+            Some(m) if m == min => min.to_string(),
+            Some(m) => format!("{min} to {m}"),
+            None => format!("at least {min}"),
+        };
+        return Err(FunctionError::Arity {
+            name: name.to_string(),
+            expected,
+            got,
+        });
+    }
+    Ok(())
 }
 
 /// Functions that need every part of every argument known, and whose result is wholly
@@ -90,6 +172,11 @@ fn is_deep(name: &str) -> bool {
             | "sensitive"
             | "nonsensitive"
             | "setunion"
+            | "setproduct"
+            | "chunklist"
+            | "alltrue"
+            | "anytrue"
+            | "templatestring"
     )
 }
 
@@ -98,7 +185,12 @@ pub(crate) fn call(ctx: &mut Ctx, call: &FuncCall) -> EvalResult {
     let name = call.name.name.value().as_str();
     let call_span = call.span();
     let arg_exprs: Vec<&hcl_edit::expr::Expression> = call.args.iter().collect();
-    if call.name.is_namespaced() || (arity(name).is_none() && name != "try" && name != "can") {
+    // Terraform also offers every built-in function as `core::NAME`.
+    let core_namespace = call.name.namespace.len() == 1
+        && call.name.namespace.first().map(|n| n.value().as_str()) == Some("core");
+    if (call.name.is_namespaced() && !core_namespace)
+        || (arity(name).is_none() && name != "try" && name != "can")
+    {
         let full = call
             .name
             .namespace
@@ -112,6 +204,7 @@ pub(crate) fn call(ctx: &mut Ctx, call: &FuncCall) -> EvalResult {
             call.name.name.span().or(call_span),
         ));
     }
+    let spans: Vec<Option<Range<usize>>> = arg_exprs.iter().map(|e| e.span()).collect();
     match name {
         "try" => {
             if arg_exprs.is_empty() {
@@ -149,13 +242,25 @@ pub(crate) fn call(ctx: &mut Ctx, call: &FuncCall) -> EvalResult {
                 Err(_) => Value::Bool(false),
             });
         }
+        "templatestring" => {
+            if let Some(expr) = arg_exprs.first() {
+                if let Err(message) = strings::check_template_reference(expr) {
+                    return Err(function_diag(
+                        ctx,
+                        name,
+                        &arg_error(0, message),
+                        &spans,
+                        call_span,
+                    ));
+                }
+            }
+        }
         _ => {}
     }
     let mut args = Vec::with_capacity(arg_exprs.len());
-    let mut spans = Vec::with_capacity(arg_exprs.len());
+    let mut spans = spans;
     for expr in &arg_exprs {
         args.push(ctx.eval(expr)?);
-        spans.push(expr.span());
     }
     if call.args.expand_final() {
         let last = args.pop().unwrap_or(Value::Null);
@@ -168,7 +273,7 @@ pub(crate) fn call(ctx: &mut Ctx, call: &FuncCall) -> EvalResult {
                     spans.push(span.clone());
                 }
             }
-            Value::Unknown => return Ok(Value::Unknown),
+            Value::Unknown => return Ok(mark_if(Value::Unknown, marked)),
             other => {
                 return Err(ctx.fail(
                     "Invalid expanding argument value",
@@ -181,50 +286,64 @@ pub(crate) fn call(ctx: &mut Ctx, call: &FuncCall) -> EvalResult {
             }
         }
     }
-    apply(ctx, name, args).map_err(|error| {
-        let span = match &error {
-            FunctionError::Argument { index, .. } => {
-                spans.get(*index).cloned().flatten().or(call_span.clone())
-            }
-            _ => call_span.clone(),
-        };
-        let summary = match &error {
-            FunctionError::Argument { .. } => "Invalid function argument",
-            FunctionError::Arity { .. } => "Wrong number of arguments",
-            FunctionError::Failed(_) => "Error in function call",
-        };
-        Box::new(
-            Diagnostic::error(
-                summary,
-                format!("Call to function \"{name}\" failed: {error}"),
-            )
-            .at(ctx.loc(span)),
+    apply(ctx, name, args).map_err(|error| function_diag(ctx, name, &error, &spans, call_span))
+}
+
+/// The diagnostic for a failed call, located at the offending argument when there is one.
+fn function_diag(
+    ctx: &Ctx,
+    name: &str,
+    error: &FunctionError,
+    spans: &[Option<Range<usize>>],
+    call_span: Option<Range<usize>>,
+) -> crate::eval::Fail {
+    let span = match error {
+        FunctionError::Argument { index, .. } => spans.get(*index).cloned().flatten().or(call_span),
+        _ => call_span,
+    };
+    let summary = match error {
+        FunctionError::Argument { .. } => "Invalid function argument",
+        FunctionError::Arity { .. } => "Wrong number of arguments",
+        FunctionError::Failed(_) => "Error in function call",
+    };
+    Box::new(
+        Diagnostic::error(
+            summary,
+            format!("Call to function \"{name}\" failed: {error}"),
         )
-    })
+        .at(ctx.loc(span)),
+    )
 }
 
 /// Runs a function on evaluated arguments, handling arity, unknowns and marks.
 pub(crate) fn apply(ctx: &Ctx, name: &str, mut args: Vec<Value>) -> FnResult {
-    let (min, max) = arity(name)
-        .ok_or_else(|| FunctionError::Failed(format!("There is no function named \"{name}\".")))?;
-    if args.len() < min || max.is_some_and(|m| args.len() > m) {
-        let expected = match max {
-            Some(m) if m == min => min.to_string(),
-            Some(m) => format!("{min} to {m}"),
-            None => format!("at least {min}"),
-        };
-        return Err(FunctionError::Arity {
-            name: name.to_string(),
-            expected,
-            got: args.len(),
-        });
-    }
+    check_arity(name, args.len())?;
+    strings::check_template_nesting(name)?;
     match name {
         "sensitive" => return Ok(args.remove(0).mark_sensitive()),
-        "nonsensitive" => return Ok(args.remove(0).unmark_deep()),
-        "timestamp" => return Ok(Value::Unknown),
+        // Like Terraform, only the value's own mark is removed: sensitive parts inside a
+        // collection stay sensitive.
+        "nonsensitive" => return Ok(args.remove(0).unmark().0),
+        // Known even for a sensitive unknown value: the mark is what is asked about.
+        "issensitive" => {
+            let value = &args[0];
+            return Ok(if value.is_sensitive() {
+                Value::Bool(true)
+            } else if value.is_unknown() {
+                Value::Unknown
+            } else {
+                Value::Bool(false)
+            });
+        }
+        // Ephemeral values do not exist yet in this implementation, so no value is ephemeral
+        // and every value passes through unchanged (marks and unknowns included). When they
+        // do exist, the ephemeral parts become null here.
+        "ephemeralasnull" => return Ok(args.remove(0)),
+        "plantimestamp" => return Ok(datetime::plantimestamp()),
         _ => {}
     }
+    // Sensitive text must not show up in an error message: remember it to redact it.
+    let secrets = secret_strings(&args);
     let mut sensitive = false;
     if is_deep(name) {
         for arg in args.iter_mut() {
@@ -246,8 +365,57 @@ pub(crate) fn apply(ctx: &Ctx, name: &str, mut args: Vec<Value>) -> FnResult {
             return Ok(mark_if(Value::Unknown, sensitive));
         }
     }
-    let result = run(ctx, name, args)?;
+    if is_impure(name) {
+        check_impure_args(name, &args).map_err(|e| redact(e, &secrets))?;
+        return Ok(mark_if(Value::Unknown, sensitive));
+    }
+    let result = run(ctx, name, args).map_err(|e| redact(e, &secrets))?;
     Ok(mark_if(result, sensitive))
+}
+
+/// The strings inside the sensitive parts of the arguments (a bounded number of them).
+fn secret_strings(args: &[Value]) -> Vec<String> {
+    fn walk(value: &Value, inside: bool, out: &mut Vec<String>) {
+        if out.len() >= 64 {
+            return;
+        }
+        match value {
+            Value::Sensitive(inner) => walk(inner, true, out),
+            Value::String(s) if inside && !s.is_empty() => out.push(s.clone()),
+            Value::Number(n) if inside => out.push(format_number(*n)),
+            Value::List(items) => items.iter().for_each(|i| walk(i, inside, out)),
+            Value::Map(entries) => entries.values().for_each(|v| walk(v, inside, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for arg in args.iter().filter(|a| a.contains_sensitive()) {
+        walk(arg, false, &mut out);
+    }
+    out
+}
+
+/// Replaces quoted occurrences of sensitive text in an error message.
+fn redact(error: FunctionError, secrets: &[String]) -> FunctionError {
+    if secrets.is_empty() {
+        return error;
+    }
+    let clean = |mut message: String| {
+        for secret in secrets {
+            for quoted in [format!("{secret:?}"), format!("\"{secret}\"")] {
+                message = message.replace(&quoted, "(sensitive value)");
+            }
+        }
+        message
+    };
+    match error {
+        FunctionError::Argument { index, message } => FunctionError::Argument {
+            index,
+            message: clean(message),
+        },
+        FunctionError::Failed(message) => FunctionError::Failed(clean(message)),
+        other => other,
+    }
 }
 
 fn string(args: &[Value], i: usize) -> Result<String, FunctionError> {
@@ -339,6 +507,86 @@ fn module_path(ctx: &Ctx, relative: &str) -> std::path::PathBuf {
     }
 }
 
+/// `alltrue` and `anytrue`: the list converts to a list of bools first (`"true"` is true).
+/// An unknown element makes `alltrue` unknown unless a false one comes first, and `anytrue`
+/// unknown unless some element is true. A null element counts as false.
+fn all_or_any_true(all: bool, a: &[Value]) -> FnResult {
+    let items = list(a, 0)?;
+    let sensitive = items.iter().any(Value::contains_sensitive);
+    let mut flags = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        flags.push(match item.unmarked() {
+            Value::Unknown => None,
+            Value::Null => Some(false),
+            other => Some(
+                other
+                    .as_bool()
+                    .ok_or_else(|| arg_error(0, format!("element {i}: bool required")))?,
+            ),
+        });
+    }
+    let result = if all {
+        let mut result = Value::Bool(true);
+        for flag in flags {
+            match flag {
+                None => {
+                    result = Value::Unknown;
+                    break;
+                }
+                Some(false) => {
+                    result = Value::Bool(false);
+                    break;
+                }
+                Some(true) => {}
+            }
+        }
+        result
+    } else if flags.contains(&Some(true)) {
+        Value::Bool(true)
+    } else if flags.contains(&None) {
+        Value::Unknown
+    } else {
+        Value::Bool(false)
+    };
+    Ok(mark_if(result, sensitive))
+}
+
+/// `coalesce`: the first argument that is neither null nor an empty string. Like Terraform,
+/// the arguments are first converted to one type, so a string among numbers or bools turns
+/// the result into a string, and collections cannot be mixed with primitive values.
+fn coalesce(a: &[Value]) -> FnResult {
+    let (mut strings, mut numbers, mut bools, mut collections) = (false, false, false, false);
+    for arg in a {
+        match arg.unmarked() {
+            Value::String(_) => strings = true,
+            Value::Number(_) => numbers = true,
+            Value::Bool(_) => bools = true,
+            Value::List(_) | Value::Map(_) => collections = true,
+            _ => {}
+        }
+    }
+    if (collections && (strings || numbers || bools)) || (!strings && numbers && bools) {
+        return Err(FunctionError::Failed(
+            "all arguments must have the same type".into(),
+        ));
+    }
+    let as_string = strings && (numbers || bools);
+    for arg in a {
+        match arg.unmarked() {
+            Value::Unknown => return Ok(Value::Unknown),
+            Value::Null => {}
+            Value::String(s) if s.is_empty() => {}
+            other if as_string => {
+                return Ok(Value::String(to_string_value(other).unwrap_or_default()))
+            }
+            _ => return Ok(arg.clone()),
+        }
+    }
+    Err(FunctionError::Failed(
+        "no non-null, non-empty-string arguments".into(),
+    ))
+}
+
 fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
     let a = &args;
     Ok(match name {
@@ -359,23 +607,44 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
         }
         "sum" => {
             let items = list(a, 0)?;
+            if items.is_empty() {
+                return Err(arg_error(0, "cannot sum an empty list"));
+            }
             let mut total = 0.0;
             for item in &items {
-                total += item
-                    .as_f64()
-                    .ok_or_else(|| arg_error(0, "every element must be a number"))?;
+                total += item.as_f64().ok_or_else(|| {
+                    arg_error(0, "argument must be list, set, or tuple of number values")
+                })?;
+            }
+            if total.is_nan() {
+                return Err(FunctionError::Failed(
+                    "can't compute sum of opposing infinities".into(),
+                ));
             }
             Value::Number(total)
         }
-        "alltrue" | "anytrue" => {
-            let items = list(a, 0)?;
-            let flags: Vec<bool> = items.iter().map(|v| v.as_bool().unwrap_or(false)).collect();
-            Value::Bool(if name == "alltrue" {
-                flags.iter().all(|f| *f)
-            } else {
-                flags.iter().any(|f| *f)
-            })
+        "alltrue" | "anytrue" => return all_or_any_true(name == "alltrue", a),
+        "log" => {
+            let result = number(a, 0)?.ln() / number(a, 1)?.ln();
+            if result.is_nan() {
+                return Err(FunctionError::Failed("result is not a number".into()));
+            }
+            Value::Number(result)
         }
+        "pow" => {
+            let result = number(a, 0)?.powf(number(a, 1)?);
+            if result.is_nan() {
+                return Err(FunctionError::Failed("result is not a number".into()));
+            }
+            Value::Number(result)
+        }
+        // Terraform converts the argument to a whole number first, so 0.5 is an error.
+        "signum" => Value::Number(integer(a, 0)?.signum() as f64),
+        "parseint" => strings::parseint(a)?,
+        "strrev" => Value::String(strings::strrev(&string(a, 0)?)),
+        "indent" => strings::indent(a)?,
+        "strcontains" => Value::Bool(string(a, 0)?.contains(&string(a, 1)?)),
+        "templatestring" => strings::templatestring(a)?,
         "format" => Value::String(format_text(&string(a, 0)?, &a[1..])?),
         "formatlist" => {
             let length = a[1..]
@@ -521,22 +790,19 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
                 ))
             }
         },
+        // The index wraps around the list, in both directions: since Terraform 1.8 a negative
+        // index counts from the end (`element(list, -1)` is the last element).
         "element" => {
             let items = list(a, 0)?;
-            if items.is_empty() {
-                return Err(arg_error(
-                    0,
-                    "cannot use element function with an empty list",
-                ));
-            }
             let index = integer(a, 1)?;
-            if index < 0 {
-                return Err(arg_error(
-                    1,
-                    "cannot use element function with a negative index",
+            if items.is_empty() {
+                return Err(FunctionError::Failed(
+                    "cannot use element function with an empty list".into(),
                 ));
             }
-            items[(index as usize) % items.len()].clone()
+            let length = i64::try_from(items.len()).unwrap_or(i64::MAX);
+            let wrapped = usize::try_from(index.rem_euclid(length)).unwrap_or(0);
+            items[wrapped].clone()
         }
         "slice" => {
             let items = list(a, 0)?;
@@ -562,11 +828,27 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
         }
         "contains" => {
             let items = list(a, 0)?;
-            if !known_elements(&items) || !a[1].is_wholly_known() {
+            if items.is_empty() {
+                return Ok(Value::Bool(false));
+            }
+            if !a[1].is_wholly_known() {
                 return Ok(Value::Unknown);
             }
+            // An unknown element might turn out to be the one, unless a known one already is.
             let needle = a[1].unmark_deep();
-            Value::Bool(items.iter().any(|item| item.unmark_deep() == needle))
+            let mut unknown = false;
+            for item in &items {
+                if !item.is_wholly_known() {
+                    unknown = true;
+                } else if item.unmark_deep() == needle {
+                    return Ok(Value::Bool(true));
+                }
+            }
+            if unknown {
+                Value::Unknown
+            } else {
+                Value::Bool(false)
+            }
         }
         "index" => {
             let items = list(a, 0)?;
@@ -627,7 +909,11 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
                 Some(v) => v.clone(),
                 None => match a.get(2) {
                     Some(default) => default.clone(),
-                    None => return Err(arg_error(1, format!("the given key \"{key}\" does not exist in the map and no default was given"))),
+                    None => {
+                        return Err(FunctionError::Failed(format!(
+                            "lookup failed to find key {key:?}"
+                        )))
+                    }
                 },
             }
         }
@@ -700,19 +986,7 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
                     .collect(),
             )
         }
-        "coalesce" => {
-            for arg in a {
-                match arg.unmarked() {
-                    Value::Unknown => return Ok(Value::Unknown),
-                    Value::Null => {}
-                    Value::String(s) if s.is_empty() => {}
-                    _ => return Ok(arg.clone()),
-                }
-            }
-            return Err(FunctionError::Failed(
-                "no non-null, non-empty-string arguments".into(),
-            ));
-        }
+        "coalesce" => return coalesce(a),
         "coalescelist" => {
             for (i, arg) in a.iter().enumerate() {
                 match arg {
@@ -767,20 +1041,22 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
                 ))
             }
         },
-        "toset" | "setunion" => {
-            let mut items = Vec::new();
-            for i in 0..a.len() {
-                if a[i].is_null() && name == "toset" {
-                    return Ok(Value::Null);
-                }
-                items.extend(list(a, i)?);
+        "toset" => {
+            if a[0].is_null() {
+                return Ok(Value::Null);
             }
+            let mut items = list(a, 0)?;
             if !known_elements(&items) {
                 return Ok(Value::Unknown);
             }
             sort_set(&mut items);
             Value::List(items)
         }
+        "setunion" | "setintersection" | "setsubtract" => collections::set_operation(name, a)?,
+        "setproduct" => collections::setproduct(a)?,
+        "chunklist" => collections::chunklist(a)?,
+        "transpose" => collections::transpose(a)?,
+        "matchkeys" => collections::matchkeys(a)?,
         "tomap" => match &a[0] {
             Value::Map(_) | Value::Null => a[0].clone(),
             other => {
@@ -843,22 +1119,21 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
         "cidrnetmask" => Value::String(
             infra_core::cidr::cidrnetmask(&string(a, 0)?).map_err(FunctionError::Failed)?,
         ),
-        "file" => {
-            let path = module_path(ctx, &string(a, 0)?);
-            Value::String(
-                std::fs::read_to_string(&path).map_err(|e| {
-                    arg_error(0, format!("cannot read file `{}`: {e}", path.display()))
-                })?,
-            )
-        }
-        "fileexists" => Value::Bool(module_path(ctx, &string(a, 0)?).is_file()),
+        "file" => filesystem::file_text(ctx, a)?,
+        "fileexists" => filesystem::fileexists(ctx, a)?,
+        "filebase64" | "filebase64sha256" | "filebase64sha512" | "filemd5" | "filesha1"
+        | "filesha256" | "filesha512" => filesystem::file_digest(ctx, name, a)?,
+        "basename" => Value::String(filesystem::basename(&string(a, 0)?)),
+        "dirname" => Value::String(filesystem::dirname(&string(a, 0)?)),
+        "abspath" => Value::String(filesystem::abspath(&string(a, 0)?)?),
+        "pathexpand" => Value::String(filesystem::expand_home(&string(a, 0)?)?),
         "templatefile" => {
-            let path = module_path(ctx, &string(a, 0)?);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| arg_error(0, format!("cannot read file `{}`: {e}", path.display())))?;
+            let given = string(a, 0)?;
+            let text = filesystem::read_text(ctx, &given)?;
             let variables = map(a, 1)?;
+            let _guard = strings::TemplateGuard::enter("templatefile");
             render_template(&text, variables).map_err(|message| {
-                FunctionError::Failed(format!("in template `{}`: {message}", path.display()))
+                FunctionError::Failed(format!("in template {given:?}: {message}"))
             })?
         }
         "base64encode" => {
@@ -875,13 +1150,34 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
         }
         "sha256" => Value::String(hex::encode(sha2::Sha256::digest(string(a, 0)?.as_bytes()))),
         "md5" => Value::String(hex::encode(md5::Md5::digest(string(a, 0)?.as_bytes()))),
+        "sha1" | "sha512" | "base64sha256" | "base64sha512" => {
+            Value::String(encoding::digest(name, string(a, 0)?.as_bytes()))
+        }
+        "base64gzip" => Value::String(encoding::base64gzip(&string(a, 0)?)?),
+        "urlencode" => Value::String(encoding::urlencode(&string(a, 0)?)),
+        "textencodebase64" => encoding::textencodebase64(a)?,
+        "textdecodebase64" => encoding::textdecodebase64(a)?,
+        "uuidv5" => encoding::uuidv5(a)?,
+        "yamlencode" => Value::String(yaml::encode(&a[0])?),
+        "yamldecode" => yaml::decode(&string(a, 0)?)?,
+        "formatdate" => datetime::formatdate(a)?,
+        "timeadd" => datetime::timeadd(a)?,
+        "timecmp" => datetime::timecmp(a)?,
+        "cidrsubnets" => network::cidrsubnets(a)?,
         "regex" | "regexall" => {
             let pattern = string(a, 0)?;
             let text = string(a, 1)?;
             let regex = regex::Regex::new(&pattern)
-                .map_err(|e| arg_error(0, format!("invalid regular expression: {e}")))?;
+                .map_err(|e| arg_error(0, format!("error parsing pattern: {e}")))?;
+            let names: Vec<Option<&str>> = regex.capture_names().collect();
+            let named = names.iter().skip(1).filter(|n| n.is_some()).count();
+            if named > 0 && named < names.len() - 1 {
+                return Err(arg_error(
+                    0,
+                    "invalid regexp pattern: cannot mix both named and unnamed capture groups",
+                ));
+            }
             let capture_value = |captures: regex::Captures| -> Value {
-                let names: Vec<Option<&str>> = regex.capture_names().collect();
                 if names.len() == 1 {
                     return Value::String(
                         captures
@@ -924,9 +1220,9 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
                 match regex.captures(&text) {
                     Some(captures) => capture_value(captures),
                     None => {
-                        return Err(FunctionError::Failed(format!(
-                            "pattern /{pattern}/ did not match any part of the given string"
-                        )))
+                        return Err(FunctionError::Failed(
+                            "pattern did not match any part of the given string".into(),
+                        ))
                     }
                 }
             }

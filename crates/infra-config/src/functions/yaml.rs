@@ -1,0 +1,737 @@
+//! `yamlencode` and `yamldecode`, as Terraform's YAML library (go-cty-yaml, a port of
+//! libyaml) writes and reads YAML.
+//!
+//! Encoding follows libyaml's emitter with Terraform's choices: block style, every string
+//! double-quoted except multi-line ones (literal `|` blocks), 2-space indentation, lines
+//! folded after column 80, and `...` after a lone plain scalar.
+//!
+//! Decoding uses serde_yaml's parser but resolves plain scalars with YAML 1.1 rules as
+//! Terraform does (`yes`/`no`/`on`/`off` are bools, dates become RFC 3339 strings, `<<`
+//! merges mappings). A quoted scalar is always a string (see [`Converter`]).
+
+use super::datetime::{format_rfc3339, make_time};
+use super::{FnResult, FunctionError};
+use infra_core::value::format_number;
+use infra_core::Value;
+use std::collections::BTreeMap;
+
+const BEST_INDENT: i64 = 2;
+const BEST_WIDTH: usize = 80;
+
+/// Where a node is written, as libyaml tracks it.
+#[derive(Clone, Copy, Default)]
+struct Context {
+    root: bool,
+    mapping: bool,
+    simple_key: bool,
+}
+
+/// The state of libyaml's emitter that Terraform's output depends on.
+struct Emitter {
+    out: String,
+    column: usize,
+    indent: i64,
+    indents: Vec<i64>,
+    whitespace: bool,
+    indention: bool,
+    open_ended: bool,
+}
+
+fn is_break(c: char) -> bool {
+    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// libyaml's printable set (4-byte characters are not in it).
+fn is_printable(c: char) -> bool {
+    matches!(c as u32, 0x0A | 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFFFD) && c != '\u{FEFF}'
+}
+
+/// What libyaml's scalar analysis says about a string.
+struct Analysis {
+    multiline: bool,
+    block_allowed: bool,
+}
+
+fn analyze(value: &str) -> Analysis {
+    if value.is_empty() {
+        return Analysis {
+            multiline: false,
+            block_allowed: false,
+        };
+    }
+    let (mut line_breaks, mut special) = (false, false);
+    let (mut trailing_space, mut space_break) = (false, false);
+    let (mut previous_space, mut previous_break) = (false, false);
+    let count = value.chars().count();
+    for (i, c) in value.chars().enumerate() {
+        if !is_printable(c) {
+            special = true;
+        }
+        if c == ' ' {
+            if i + 1 == count {
+                trailing_space = true;
+            }
+            previous_space = true;
+            previous_break = false;
+        } else if is_break(c) {
+            line_breaks = true;
+            if previous_space {
+                space_break = true;
+            }
+            previous_space = false;
+            previous_break = true;
+        } else {
+            previous_space = false;
+            previous_break = false;
+        }
+    }
+    let _ = previous_break;
+    Analysis {
+        multiline: line_breaks,
+        block_allowed: !(trailing_space || space_break || special),
+    }
+}
+
+impl Emitter {
+    fn new() -> Emitter {
+        Emitter {
+            out: String::new(),
+            column: 0,
+            indent: -1,
+            indents: Vec::new(),
+            whitespace: true,
+            indention: true,
+            open_ended: false,
+        }
+    }
+
+    fn put(&mut self, c: char) {
+        self.out.push(c);
+        self.column += 1;
+    }
+
+    fn put_break(&mut self) {
+        self.out.push('\n');
+        self.column = 0;
+    }
+
+    fn write_indent(&mut self) {
+        let indent = usize::try_from(self.indent).unwrap_or(0);
+        if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
+            self.put_break();
+        }
+        while self.column < indent {
+            self.put(' ');
+        }
+        self.whitespace = true;
+        self.indention = true;
+    }
+
+    fn write_indicator(
+        &mut self,
+        text: &str,
+        need_whitespace: bool,
+        whitespace: bool,
+        indention: bool,
+    ) {
+        if need_whitespace && !self.whitespace {
+            self.put(' ');
+        }
+        text.chars().for_each(|c| self.put(c));
+        self.whitespace = whitespace;
+        self.indention = self.indention && indention;
+        self.open_ended = false;
+    }
+
+    fn increase_indent(&mut self, flow: bool, indentless: bool) {
+        self.indents.push(self.indent);
+        if self.indent < 0 {
+            self.indent = if flow { BEST_INDENT } else { 0 };
+        } else if !indentless {
+            self.indent += BEST_INDENT;
+        }
+    }
+
+    fn restore_indent(&mut self) {
+        self.indent = self.indents.pop().unwrap_or(-1);
+    }
+
+    fn node(&mut self, value: &Value, context: Context) -> Result<(), String> {
+        match value {
+            Value::Null => self.plain_scalar("null", context),
+            Value::Bool(b) => self.plain_scalar(if *b { "true" } else { "false" }, context),
+            Value::Number(n) => self.plain_scalar(&number_text(*n), context),
+            Value::String(s) => self.string_scalar(s, context),
+            Value::List(items) if items.is_empty() => self.empty_flow("[", "]"),
+            Value::Map(entries) if entries.is_empty() => self.empty_flow("{", "}"),
+            Value::List(items) => {
+                self.increase_indent(false, context.mapping && !self.indention);
+                for item in items {
+                    self.write_indent();
+                    self.write_indicator("-", true, false, true);
+                    self.node(item, Context::default())?;
+                }
+                self.restore_indent();
+                Ok(())
+            }
+            Value::Map(entries) => {
+                self.increase_indent(false, false);
+                for (key, item) in entries {
+                    self.write_indent();
+                    let key_context = Context {
+                        mapping: true,
+                        ..Context::default()
+                    };
+                    let simple = !analyze(key).multiline && key.len() <= 128;
+                    if simple {
+                        self.string_scalar(
+                            key,
+                            Context {
+                                simple_key: true,
+                                ..key_context
+                            },
+                        )?;
+                        self.write_indicator(":", false, false, false);
+                    } else {
+                        self.write_indicator("?", true, false, true);
+                        self.string_scalar(key, key_context)?;
+                        self.write_indent();
+                        self.write_indicator(":", true, false, true);
+                    }
+                    self.node(item, key_context)?;
+                }
+                self.restore_indent();
+                Ok(())
+            }
+            Value::Sensitive(inner) => self.node(inner, context),
+            Value::Unknown => Err("cannot serialize unknown value as YAML".into()),
+        }
+    }
+
+    fn empty_flow(&mut self, open: &str, close: &str) -> Result<(), String> {
+        self.write_indicator(open, true, true, false);
+        self.increase_indent(true, false);
+        self.restore_indent();
+        self.write_indicator(close, false, false, false);
+        Ok(())
+    }
+
+    fn plain_scalar(&mut self, text: &str, context: Context) -> Result<(), String> {
+        self.increase_indent(true, false);
+        if !self.whitespace {
+            self.put(' ');
+        }
+        text.chars().for_each(|c| self.put(c));
+        self.whitespace = false;
+        self.indention = false;
+        if context.root {
+            self.open_ended = true;
+        }
+        self.restore_indent();
+        Ok(())
+    }
+
+    fn string_scalar(&mut self, text: &str, context: Context) -> Result<(), String> {
+        let analysis = analyze(text);
+        let literal = text.contains('\n') && analysis.block_allowed && !context.simple_key;
+        self.increase_indent(true, false);
+        if literal {
+            self.literal(text);
+        } else {
+            self.double_quoted(text, !context.simple_key);
+        }
+        self.restore_indent();
+        Ok(())
+    }
+
+    fn double_quoted(&mut self, text: &str, allow_breaks: bool) {
+        self.write_indicator("\"", true, false, false);
+        // libyaml escapes everything in a string that starts with a byte order mark.
+        let escape_all = text.starts_with('\u{FEFF}');
+        let mut spaces = false;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if escape_all || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
+                self.put('\\');
+                match c {
+                    '\0' => self.put('0'),
+                    '\u{7}' => self.put('a'),
+                    '\u{8}' => self.put('b'),
+                    '\t' => self.put('t'),
+                    '\n' => self.put('n'),
+                    '\u{b}' => self.put('v'),
+                    '\u{c}' => self.put('f'),
+                    '\r' => self.put('r'),
+                    '\u{1b}' => self.put('e'),
+                    '"' => self.put('"'),
+                    '\\' => self.put('\\'),
+                    '\u{85}' => self.put('N'),
+                    '\u{a0}' => self.put('_'),
+                    '\u{2028}' => self.put('L'),
+                    '\u{2029}' => self.put('P'),
+                    other => {
+                        let code = other as u32;
+                        let (letter, width) = match code {
+                            0..=0xFF => ('x', 2),
+                            0x100..=0xFFFF => ('u', 4),
+                            _ => ('U', 8),
+                        };
+                        self.put(letter);
+                        for c in format!("{code:0width$X}").chars() {
+                            self.put(c);
+                        }
+                    }
+                }
+                spaces = false;
+            } else if c == ' ' {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i > 0
+                    && i + 1 < text.len()
+                {
+                    self.write_indent();
+                    if chars.peek().is_some_and(|(_, next)| *next == ' ') {
+                        self.put('\\');
+                    }
+                } else {
+                    self.put(' ');
+                }
+                spaces = true;
+            } else {
+                self.put(c);
+                spaces = false;
+            }
+        }
+        self.write_indicator("\"", false, false, false);
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    fn literal(&mut self, text: &str) {
+        self.write_indicator("|", true, false, false);
+        let mut chars = text.chars();
+        if chars.next().is_some_and(|c| c == ' ' || is_break(c)) {
+            self.write_indicator(&BEST_INDENT.to_string(), false, false, false);
+        }
+        self.open_ended = false;
+        let mut from_end = text.chars().rev();
+        let chomp = match (from_end.next(), from_end.next()) {
+            (Some(last), _) if !is_break(last) => Some("-"),
+            (Some(_), None) => Some("+"),
+            (Some(_), Some(before)) if is_break(before) => Some("+"),
+            _ => None,
+        };
+        if let Some(chomp) = chomp {
+            self.open_ended = chomp == "+";
+            self.write_indicator(chomp, false, false, false);
+        }
+        self.put_break();
+        self.indention = true;
+        self.whitespace = true;
+        let mut breaks = true;
+        for c in text.chars() {
+            if is_break(c) {
+                if c == '\n' {
+                    self.put_break();
+                } else {
+                    self.out.push(c);
+                    self.column = 0;
+                }
+                self.indention = true;
+                breaks = true;
+            } else {
+                if breaks {
+                    self.write_indent();
+                }
+                self.put(c);
+                self.indention = false;
+                breaks = false;
+            }
+        }
+    }
+}
+
+/// A number as Terraform writes it: no exponent, shortest exact digits, `+Inf`/`-Inf`.
+fn number_text(n: f64) -> String {
+    if n.is_infinite() {
+        return if n > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        format_number(n)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// `yamlencode(value)`.
+pub(super) fn encode(value: &Value) -> Result<String, FunctionError> {
+    let mut emitter = Emitter::new();
+    emitter
+        .node(
+            value,
+            Context {
+                root: true,
+                ..Context::default()
+            },
+        )
+        .map_err(FunctionError::Failed)?;
+    // The end of the document, and of the stream.
+    emitter.write_indent();
+    if emitter.open_ended {
+        emitter.write_indicator("...", true, false, false);
+        emitter.write_indent();
+    }
+    Ok(emitter.out)
+}
+
+/// `yamldecode(source)`.
+pub(super) fn decode(source: &str) -> FnResult {
+    let parsed: serde_yaml::Value =
+        serde_yaml::from_str(source).map_err(|e| FunctionError::Failed(e.to_string()))?;
+    let mut converter = Converter {
+        source,
+        scalars: None,
+        seen: BTreeMap::new(),
+    };
+    converter.convert(parsed).map_err(FunctionError::Failed)
+}
+
+/// Turns serde_yaml's tree into a [`Value`], resolving plain scalars as Terraform does.
+///
+/// serde_yaml resolves plain scalars with YAML 1.2 rules and does not say which strings were
+/// quoted. Where the rules differ (`yes`, `off`, dates, `0123`), the scalar's style is looked
+/// up in a scan of the source: the n-th such string in the tree is the n-th scalar with the
+/// same text in the document.
+struct Converter<'s> {
+    source: &'s str,
+    /// The document's scalars in order, with whether each was quoted (scanned when needed).
+    scalars: Option<Vec<(String, bool)>>,
+    /// How many times each ambiguous string has been met so far.
+    seen: BTreeMap<String, usize>,
+}
+
+impl<'s> Converter<'s> {
+    fn convert(&mut self, value: serde_yaml::Value) -> Result<Value, String> {
+        Ok(match value {
+            serde_yaml::Value::Null => Value::Null,
+            serde_yaml::Value::Bool(b) => Value::Bool(b),
+            serde_yaml::Value::Number(n) => {
+                let n = n.as_f64().unwrap_or(f64::NAN);
+                if n.is_nan() {
+                    return Err("floating point NaN is not supported".into());
+                }
+                Value::Number(n)
+            }
+            serde_yaml::Value::String(s) => {
+                let resolved = resolve_plain(&s)?;
+                if resolved == Value::String(s.clone()) || self.quoted(&s) {
+                    Value::String(s)
+                } else {
+                    resolved
+                }
+            }
+            serde_yaml::Value::Sequence(items) => Value::List(
+                items
+                    .into_iter()
+                    .map(|item| self.convert(item))
+                    .collect::<Result<_, _>>()?,
+            ),
+            serde_yaml::Value::Mapping(mapping) => {
+                let mut entries = BTreeMap::new();
+                for (key, value) in mapping {
+                    let key = self.convert(key)?;
+                    let value = self.convert(value)?;
+                    let key = match key {
+                        Value::String(s) if s == "<<" => {
+                            merge(&mut entries, value)?;
+                            continue;
+                        }
+                        Value::String(s) => s,
+                        Value::Number(n) => format_number(n),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Null => return Err("mapping key cannot be null".into()),
+                        _ => return Err("only strings are allowed as mapping keys".into()),
+                    };
+                    entries.insert(key, value);
+                }
+                Value::Map(entries)
+            }
+            serde_yaml::Value::Tagged(tagged) => {
+                return Err(format!("unsupported tag \"{}\"", tagged.tag))
+            }
+        })
+    }
+
+    /// Whether this occurrence of an ambiguous string was quoted in the document.
+    fn quoted(&mut self, text: &str) -> bool {
+        let source = self.source;
+        let scalars = self.scalars.get_or_insert_with(|| scan_scalars(source));
+        let seen = self.seen.entry(text.to_string()).or_insert(0);
+        let mut same = scalars.iter().filter(|(t, _)| t == text);
+        let style = same.clone().nth(*seen).or_else(|| same.next_back());
+        *seen += 1;
+        style.is_some_and(|(_, quoted)| *quoted)
+    }
+}
+
+/// The scalars of a YAML document in order, each with whether it was quoted. A light scan,
+/// not a parser: comments, block scalars, anchors, aliases and tags are skipped, and a plain
+/// scalar is read to the end of its line (or to `: `, ` #` or a flow indicator).
+fn scan_scalars(source: &str) -> Vec<(String, bool)> {
+    let bytes = source.as_bytes();
+    let mut out = Vec::new();
+    let (mut i, mut flow, mut line_indent, mut line_start) = (0, 0usize, 0, true);
+    let blank_or_end =
+        |j: usize| j >= bytes.len() || matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n');
+    while i < bytes.len() {
+        if line_start {
+            line_indent = bytes[i..].iter().take_while(|b| **b == b' ').count();
+            i += line_indent;
+            line_start = false;
+            let rest = &source[i..];
+            if rest.starts_with('%') {
+                i += rest.find('\n').unwrap_or(rest.len());
+                continue;
+            }
+            if (rest.starts_with("---") || rest.starts_with("...")) && blank_or_end(i + 3) {
+                i += 3;
+            }
+            continue;
+        }
+        let c = bytes[i];
+        let after_blank = i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n');
+        match c {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+            }
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'#' if after_blank => i += source[i..].find('\n').unwrap_or(source.len() - i),
+            b'"' | b'\'' => {
+                let mut text = String::new();
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    if bytes[j] == c {
+                        if c == b'\'' && bytes.get(j + 1) == Some(&b'\'') {
+                            text.push('\'');
+                            j += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    if c == b'"' && bytes[j] == b'\\' && j + 1 < bytes.len() {
+                        text.push_str(&source[j..j + 2]);
+                        j += 2;
+                        continue;
+                    }
+                    let width = source[j..].chars().next().map_or(1, char::len_utf8);
+                    text.push_str(&source[j..j + width]);
+                    j += width;
+                }
+                out.push((text, true));
+                i = j + 1;
+            }
+            b'[' | b'{' => {
+                flow += 1;
+                i += 1;
+            }
+            b']' | b'}' => {
+                flow = flow.saturating_sub(1);
+                i += 1;
+            }
+            b',' if flow > 0 => i += 1,
+            b'-' | b'?' | b':' if blank_or_end(i + 1) => i += 1,
+            b'&' | b'*' | b'!' => {
+                while i < bytes.len()
+                    && !blank_or_end(i)
+                    && !(flow > 0 && matches!(bytes[i], b',' | b']' | b'}'))
+                {
+                    i += 1;
+                }
+            }
+            b'|' | b'>' if flow == 0 => {
+                // A block scalar: its lines are those indented deeper than this one.
+                i += source[i..].find('\n').unwrap_or(source.len() - i);
+                while i < bytes.len() {
+                    let next = i + 1;
+                    let indent = bytes[next..].iter().take_while(|b| **b == b' ').count();
+                    let content = bytes.get(next + indent);
+                    if content.is_some_and(|b| *b != b'\n' && *b != b'\r') && indent <= line_indent
+                    {
+                        break;
+                    }
+                    i = next + source[next..].find('\n').unwrap_or(source.len() - next);
+                }
+            }
+            _ => {
+                let mut j = i;
+                while j < bytes.len() {
+                    let b = bytes[j];
+                    if b == b'\n'
+                        || (b == b'#' && matches!(bytes[j - 1], b' ' | b'\t'))
+                        || (b == b':'
+                            && (blank_or_end(j + 1)
+                                || (flow > 0
+                                    && matches!(bytes.get(j + 1), Some(b',' | b']' | b'}')))))
+                        || (flow > 0 && matches!(b, b',' | b']' | b'}'))
+                    {
+                        break;
+                    }
+                    j += source[j..].chars().next().map_or(1, char::len_utf8);
+                }
+                out.push((source[i..j].trim_end().to_string(), false));
+                i = j;
+            }
+        }
+    }
+    out
+}
+
+/// A `<<` merge key: a mapping, or a sequence of mappings, whose entries are added.
+fn merge(entries: &mut BTreeMap<String, Value>, value: Value) -> Result<(), String> {
+    match value {
+        Value::Map(merged) => entries.extend(merged),
+        Value::List(items) => {
+            for item in items {
+                match item {
+                    Value::Map(merged) => entries.extend(merged),
+                    other => {
+                        return Err(format!(
+                            "cannot merge {} (from sequence) into mapping",
+                            other.type_name()
+                        ))
+                    }
+                }
+            }
+        }
+        other => return Err(format!("cannot merge {} into mapping", other.type_name())),
+    }
+    Ok(())
+}
+
+fn parse_number(text: &str) -> Result<Value, String> {
+    text.parse::<f64>()
+        .map(Value::Number)
+        .map_err(|_| format!("cannot parse {text:?} as tag:yaml.org,2002:float"))
+}
+
+/// YAML 1.1 resolution of a plain scalar that serde_yaml left as a string.
+fn resolve_plain(text: &str) -> Result<Value, String> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
+            return Ok(Value::Bool(true))
+        }
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
+            return Ok(Value::Bool(false))
+        }
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Ok(Value::Number(f64::INFINITY))
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Ok(Value::Number(f64::NEG_INFINITY)),
+        ".nan" | ".NaN" | ".NAN" => return Err("floating point NaN is not supported".into()),
+        _ => {}
+    }
+    let first = text.as_bytes()[0];
+    if first == b'.' {
+        return Ok(parse_number(text).unwrap_or_else(|_| Value::string(text)));
+    }
+    if !(first.is_ascii_digit() || first == b'+' || first == b'-') {
+        return Ok(Value::string(text));
+    }
+    if let Some(timestamp) = resolve_timestamp(text) {
+        return Ok(Value::String(timestamp));
+    }
+    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits(unsigned, 10) || is_yaml_float(text) {
+        return parse_number(text);
+    }
+    for (prefix, radix) in [("0o", 8), ("0x", 16)] {
+        if let Some(body) = text.strip_prefix(prefix).filter(|b| digits(b, radix)) {
+            return u64::from_str_radix(body, radix)
+                .map(|n| Value::Number(n as f64))
+                .map_err(|_| format!("cannot parse {text:?} as tag:yaml.org,2002:int"));
+        }
+    }
+    Ok(Value::string(text))
+}
+
+/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+fn is_yaml_float(text: &str) -> bool {
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", fraction)) => !fraction.is_empty() && all_digits(fraction),
+        Some((whole, fraction)) => all_digits(whole) && all_digits(fraction),
+        None => !mantissa.is_empty() && all_digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && all_digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+/// YAML timestamps (`2001-12-14`, `2001-12-14T21:59:43.10-05:00`, `2001-12-14 21:59:43`)
+/// as RFC 3339 strings, as Terraform decodes them.
+fn resolve_timestamp(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 5 || !bytes[..4].iter().all(u8::is_ascii_digit) || bytes[4] != b'-' {
+        return None;
+    }
+    /// One or two digits, then the rest.
+    fn number(text: &str) -> Option<(u32, &str)> {
+        let count = text.bytes().take(2).take_while(u8::is_ascii_digit).count();
+        if count == 0 {
+            return None;
+        }
+        Some((text[..count].parse().ok()?, &text[count..]))
+    }
+    let year: i32 = text[..4].parse().ok()?;
+    let (month, rest) = number(&text[5..])?;
+    let (day, rest) = number(rest.strip_prefix('-')?)?;
+    let date = (year, u8::try_from(month).ok()?, u8::try_from(day).ok()?);
+    if rest.is_empty() {
+        return make_time(date, (0, 0, 0, 0), 0).map(format_rfc3339);
+    }
+    let zoned = !rest.starts_with(' ');
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let (hour, rest) = number(rest)?;
+    let (minute, rest) = number(rest.strip_prefix(':')?)?;
+    let (second, mut rest) = number(rest.strip_prefix(':')?)?;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &fraction[digits..];
+    }
+    let offset = if !zoned {
+        (rest.is_empty()).then_some(0)?
+    } else if rest == "Z" {
+        0
+    } else {
+        let sign = match rest.as_bytes().first()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let (hours, minutes) = rest[1..].split_once(':')?;
+        if hours.len() != 2 || minutes.len() != 2 {
+            return None;
+        }
+        let (hours, minutes): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
+        if hours > 24 || minutes > 60 {
+            return None;
+        }
+        sign * (hours * 3600 + minutes * 60)
+    };
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let time = (hour as u8, minute as u8, second as u8, 0);
+    make_time(date, time, offset).map(format_rfc3339)
+}
