@@ -1379,21 +1379,51 @@ fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
 #[cfg(test)]
 mod tests {
     use crate::eval::tests::eval_text;
+    use crate::eval::{Ctx, EvalResult, Instance};
     use infra_core::Value;
 
-    fn ok(text: &str) -> Value {
+    /// Evaluates an expression that must succeed.
+    pub(crate) fn ok(text: &str) -> Value {
         match eval_text(text) {
             Ok(v) => v,
             Err(e) => panic!("{text}: {}", e.detail),
         }
     }
 
-    fn s(text: &str) -> Value {
+    /// Evaluates an expression that must fail, giving the error's detail.
+    pub(crate) fn err(text: &str) -> String {
+        match eval_text(text) {
+            Ok(v) => panic!("{text}: expected an error, got {v:?}"),
+            Err(e) => e.detail,
+        }
+    }
+
+    /// Evaluates an expression with names bound to values (unknown or sensitive ones).
+    pub(crate) fn with(text: &str, bindings: &[(&str, Value)]) -> EvalResult {
+        let mut ctx = Ctx {
+            files: &[],
+            file: 0,
+            module: 0,
+            env: None,
+            instance: Instance::default(),
+            bindings: bindings
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.clone()))
+                .collect(),
+        };
+        ctx.eval(&hcl_edit::parser::parse_expr(text).expect("test expression parses"))
+    }
+
+    pub(crate) fn s(text: &str) -> Value {
         Value::string(text)
     }
 
-    fn list(items: &[&str]) -> Value {
+    pub(crate) fn list(items: &[&str]) -> Value {
         Value::List(items.iter().map(|i| Value::string(*i)).collect())
+    }
+
+    pub(crate) fn n(number: f64) -> Value {
+        Value::Number(number)
     }
 
     #[test]
@@ -1526,5 +1556,329 @@ mod tests {
         assert!(arity.detail.contains("expects 1"), "{}", arity.detail);
         let types = eval_text("upper([1])").unwrap_err();
         assert_eq!(types.summary, "Invalid function argument");
+    }
+
+    fn b(flag: bool) -> Value {
+        Value::Bool(flag)
+    }
+
+    #[test]
+    fn numbers_like_terraform_docs() {
+        assert_eq!(ok("log(50, 10)"), n(1.6989700043360185));
+        assert_eq!(ok("log(16, 2)"), n(4.0));
+        assert_eq!(ok("ceil(log(15, 2))"), n(4.0));
+        assert_eq!(ok("ceil(log(16, 2))"), n(4.0));
+        assert_eq!(ok("ceil(log(17, 2))"), n(5.0));
+        assert!(err("log(-1, 10)").contains("result is not a number"));
+        assert_eq!(ok("pow(3, 2)"), n(9.0));
+        assert_eq!(ok("pow(4, 0)"), n(1.0));
+        assert_eq!(ok("pow(10, 400)"), n(f64::INFINITY));
+        assert!(err("pow(-8, 0.5)").contains("result is not a number"));
+        assert_eq!(ok("signum(-13)"), n(-1.0));
+        assert_eq!(ok("signum(0)"), n(0.0));
+        assert_eq!(ok("signum(344)"), n(1.0));
+        assert!(err("signum(0.5)").contains("whole number"));
+        assert_eq!(ok("sum([10, 13, 6, 4.5])"), n(33.5));
+        assert_eq!(ok("sum([\"1\", 2])"), n(3.0));
+        assert!(err("sum([])").contains("cannot sum an empty list"));
+        assert!(err("sum([1, null])").contains("list, set, or tuple of number values"));
+        assert_eq!(ok("parseint(\"100\", 10)"), n(100.0));
+        assert_eq!(ok("parseint(\"FF\", 16)"), n(255.0));
+        assert_eq!(ok("parseint(\"-10\", 16)"), n(-16.0));
+        assert_eq!(ok("parseint(\"1011111011101111\", 2)"), n(48879.0));
+        assert_eq!(ok("parseint(\"aA\", 62)"), n(656.0));
+        assert_eq!(ok("parseint(\"zz\", 36)"), n(1295.0));
+        assert_eq!(
+            err("parseint(\"12\", 2)"),
+            "Call to function \"parseint\" failed: Invalid value for argument 1: cannot parse \"12\" as a base 2 integer"
+        );
+        assert!(err("parseint(\"1\", 1)").contains("between 2 and 62 inclusive"));
+        assert!(err("parseint(\"1\", 63)").contains("between 2 and 62 inclusive"));
+        assert!(err("parseint(12, 10)").contains("first argument must be a string, not number"));
+        assert!(err("parseint(\"\", 10)").contains("cannot parse"));
+        assert!(err("parseint(\"1_0\", 10)").contains("cannot parse"));
+    }
+
+    #[test]
+    fn strings_like_terraform_docs() {
+        assert_eq!(ok("strrev(\"hello\")"), s("olleh"));
+        assert_eq!(ok("strrev(\"a ☃\")"), s("☃ a"));
+        // A combining accent stays on its letter; a flag stays one flag.
+        assert_eq!(ok("strrev(\"cafe\u{301}!\")"), s("!e\u{301}fac"));
+        assert_eq!(
+            ok("strrev(\"\u{1F1EB}\u{1F1F7}x\")"),
+            s("x\u{1F1EB}\u{1F1F7}")
+        );
+        assert_eq!(ok("indent(2, \"a\\nb\\n\")"), s("a\n  b\n  "));
+        assert_eq!(ok("indent(4, \"one line\")"), s("one line"));
+        assert!(err("indent(-1, \"a\\nb\")").contains("must not be negative"));
+        assert!(err("indent(1e15, \"a\\nb\")").contains("more than"));
+        assert_eq!(ok("strcontains(\"hello world\", \"wor\")"), b(true));
+        assert_eq!(ok("strcontains(\"hello world\", \"wod\")"), b(false));
+        assert_eq!(ok("startswith(\"hello world\", \"hello\")"), b(true));
+        assert_eq!(ok("startswith(\"hello world\", \"world\")"), b(false));
+        assert_eq!(ok("endswith(\"hello world\", \"world\")"), b(true));
+        assert_eq!(ok("endswith(\"hello world\", \"hello\")"), b(false));
+        assert_eq!(ok("trimprefix(\"helloworld\", \"hello\")"), s("world"));
+        assert_eq!(ok("trimprefix(\"helloworld\", \"cat\")"), s("helloworld"));
+        assert_eq!(ok("trimprefix(\"--hello\", \"-\")"), s("-hello"));
+        assert_eq!(ok("trimsuffix(\"helloworld\", \"world\")"), s("hello"));
+        assert_eq!(ok("trimsuffix(\"hello--\", \"-\")"), s("hello-"));
+        assert_eq!(
+            ok("regexall(\"[a-z]+\", \"1234abcd5678efgh9\")"),
+            list(&["abcd", "efgh"])
+        );
+        assert_eq!(
+            ok("length(regexall(\"[a-z]+\", \"123456789\")) > 0"),
+            b(false)
+        );
+        assert!(err("regex(\"(?P<a>x)(y)\", \"xy\")").contains("cannot mix both named and unnamed"));
+        assert!(err("regex(\"[a-z]+\", \"123\")")
+            .ends_with("pattern did not match any part of the given string"));
+        assert_eq!(ok("core::upper(\"a\")"), s("A"));
+        assert!(err("other::upper(\"a\")").contains("There is no function named \"other::upper\""));
+    }
+
+    #[test]
+    fn collections_like_terraform_docs() {
+        assert_eq!(ok("element([\"a\", \"b\", \"c\"], 1)"), s("b"));
+        assert_eq!(ok("element([\"a\", \"b\", \"c\"], 3)"), s("a"));
+        assert_eq!(ok("element([\"a\", \"b\", \"c\"], -1)"), s("c"));
+        assert_eq!(ok("element([\"a\", \"b\", \"c\"], -4)"), s("c"));
+        assert!(err("element([], 0)").contains("cannot use element function with an empty list"));
+        assert_eq!(ok("contains([\"a\", \"b\", \"c\"], \"a\")"), b(true));
+        assert_eq!(ok("contains([\"a\", \"b\", \"c\"], \"d\")"), b(false));
+        assert_eq!(ok("coalesce(\"a\", \"b\")"), s("a"));
+        assert_eq!(ok("coalesce(\"\", \"b\")"), s("b"));
+        assert_eq!(ok("coalesce(1, 2)"), n(1.0));
+        assert_eq!(ok("coalesce([\"\", \"b\"]...)"), s("b"));
+        assert_eq!(ok("coalesce(1, \"hello\")"), s("1"));
+        assert_eq!(ok("coalesce(true, \"hello\")"), s("true"));
+        assert_eq!(
+            err("coalesce({}, \"hello\")"),
+            "Call to function \"coalesce\" failed: all arguments must have the same type"
+        );
+        assert_eq!(ok("keys({a = 1, c = 2, d = 3})"), list(&["a", "c", "d"]));
+        assert_eq!(
+            ok("values({a = 3, c = 2, d = 1})"),
+            Value::List(vec![n(3.0), n(2.0), n(1.0)])
+        );
+        assert_eq!(
+            ok("lookup({a = \"ay\", b = \"bee\"}, \"a\", \"what?\")"),
+            s("ay")
+        );
+        assert_eq!(
+            ok("lookup({a = \"ay\", b = \"bee\"}, \"c\", \"what?\")"),
+            s("what?")
+        );
+        assert_eq!(
+            err("lookup({a = \"ay\"}, \"c\")"),
+            "Call to function \"lookup\" failed: lookup failed to find key \"c\""
+        );
+        assert_eq!(ok("alltrue([\"true\", true])"), b(true));
+        assert_eq!(ok("alltrue([true, false])"), b(false));
+        assert_eq!(ok("alltrue([])"), b(true));
+        assert_eq!(ok("alltrue([true, null])"), b(false));
+        assert_eq!(ok("anytrue([\"true\"])"), b(true));
+        assert_eq!(ok("anytrue([true])"), b(true));
+        assert_eq!(ok("anytrue([true, false])"), b(true));
+        assert_eq!(ok("anytrue([])"), b(false));
+        assert_eq!(ok("anytrue([null, false])"), b(false));
+        assert!(err("alltrue([true, \"x\"])").contains("element 1: bool required"));
+        assert!(err("anytrue([[true]])").contains("element 0: bool required"));
+    }
+
+    #[test]
+    fn impure_functions_are_unknown_until_apply() {
+        for name in ["timestamp", "uuid", "bcrypt"] {
+            assert!(super::is_impure(name), "{name}");
+        }
+        assert!(!super::is_impure("plantimestamp"));
+        assert_eq!(ok("uuid()"), Value::Unknown);
+        assert_eq!(ok("bcrypt(\"hello world\")"), Value::Unknown);
+        assert_eq!(ok("bcrypt(\"hello world\", 12)"), Value::Unknown);
+        assert!(ok("bcrypt(sensitive(\"x\"))").is_sensitive());
+        // Types and arity are still checked while planning.
+        assert!(err("bcrypt(\"x\", \"cheap\")").contains("a number is required"));
+        assert!(err("bcrypt(\"x\", 10, 1)").contains("expects 1 to 2 argument(s)"));
+        assert!(err("uuid(1)").contains("expects 0 argument(s)"));
+
+        let uuid = super::impure_value("uuid", &[]).unwrap();
+        let uuid = uuid.as_str().unwrap();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(&uuid[14..15], "4");
+        let stamp = super::impure_value("timestamp", &[]).unwrap();
+        assert!(super::datetime::parse_rfc3339(stamp.as_str().unwrap()).is_ok());
+        let hash = super::impure_value("bcrypt", &[s("hello world"), n(4.0)]).unwrap();
+        let hash = hash.as_str().unwrap();
+        assert!(hash.starts_with("$2a$04$"), "{hash}");
+        assert!(::bcrypt::verify("hello world", hash).unwrap());
+        let default_cost = super::impure_value("bcrypt", &[s("x")]).unwrap();
+        assert!(default_cost.as_str().unwrap().starts_with("$2a$10$"));
+        assert!(super::impure_value("bcrypt", &[s("x"), n(32.0)]).is_err());
+        assert!(super::impure_value("bcrypt", &[s(&"x".repeat(73))]).is_err());
+        assert!(super::impure_value("upper", &[s("x")]).is_err());
+    }
+
+    #[test]
+    fn plantimestamp_is_known_and_fixed() {
+        let first = ok("plantimestamp()");
+        let text = first.as_str().unwrap().to_string();
+        assert!(text.ends_with('Z') && text.len() == 20, "{text}");
+        assert!(super::datetime::parse_rfc3339(&text).is_ok());
+        assert_eq!(ok("plantimestamp()"), first);
+        assert_eq!(ok("timecmp(plantimestamp(), plantimestamp())"), n(0.0));
+    }
+
+    #[test]
+    fn sensitive_values() {
+        let secret = [("secret", s("hunter2").mark_sensitive())];
+        let run = |text: &str| with(text, &secret).unwrap();
+        assert_eq!(ok("issensitive(sensitive(\"secret\"))"), b(true));
+        assert_eq!(ok("issensitive(\"hello\")"), b(false));
+        assert_eq!(run("issensitive(secret)"), b(true));
+        // The mark of the value itself is asked about, not those inside it.
+        assert_eq!(run("issensitive({a = secret})"), b(false));
+        assert_eq!(run("nonsensitive(secret)"), s("hunter2"));
+        assert_eq!(ok("nonsensitive(\"clear\")"), s("clear"));
+        let inner = run("nonsensitive(sensitive({a = secret}))");
+        assert!(!inner.is_sensitive() && inner.get("a").is_sensitive());
+        assert_eq!(
+            run("ephemeralasnull(secret)"),
+            s("hunter2").mark_sensitive()
+        );
+        assert_eq!(ok("ephemeralasnull({a = 1})"), Value::map([("a", n(1.0))]));
+        assert!(run("sha1(secret)").is_sensitive());
+        assert!(run("yamlencode({a = secret})").is_sensitive());
+        assert!(run("strrev(secret)").is_sensitive());
+        // Sensitive text never shows in an error message.
+        for text in [
+            "parseint(secret, 10)",
+            "tonumber(secret)",
+            "timeadd(secret, \"1h\")",
+        ] {
+            let error = with(text, &secret).unwrap_err();
+            assert!(
+                !error.detail.contains("hunter2"),
+                "{text}: {}",
+                error.detail
+            );
+            assert!(
+                error.detail.contains("(sensitive value)"),
+                "{text}: {}",
+                error.detail
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_values() {
+        let bound = [("u", Value::Unknown), ("secret", s("x").mark_sensitive())];
+        let run = |text: &str| with(text, &bound).unwrap();
+        assert_eq!(run("alltrue([true, u])"), Value::Unknown);
+        assert_eq!(run("alltrue([false, u])"), b(false));
+        assert_eq!(run("anytrue([u, true])"), b(true));
+        assert_eq!(run("anytrue([false, u])"), Value::Unknown);
+        assert!(run("alltrue([secret == \"x\", true])").is_sensitive());
+        assert_eq!(run("contains([u, \"a\"], \"a\")"), b(true));
+        assert_eq!(run("contains([u, \"a\"], \"b\")"), Value::Unknown);
+        assert_eq!(run("contains([], u)"), Value::Unknown);
+        assert_eq!(run("contains([], \"a\")"), b(false));
+        assert_eq!(run("issensitive(u)"), Value::Unknown);
+        assert_eq!(run("issensitive(sensitive(u))"), b(true));
+        assert_eq!(run("sha512(u)"), Value::Unknown);
+        assert_eq!(run("yamlencode({a = [u]})"), Value::Unknown);
+        assert_eq!(
+            run("formatdate(u, \"2018-01-02T23:12:01Z\")"),
+            Value::Unknown
+        );
+        assert_eq!(
+            run("setproduct([\"a\"], [u, 1])"),
+            Value::List(vec![
+                Value::List(vec![s("a"), Value::Unknown]),
+                Value::List(vec![s("a"), n(1.0)]),
+            ])
+        );
+        assert_eq!(run("setproduct([\"a\"], u)"), Value::Unknown);
+        assert_eq!(
+            run("chunklist([u, secret], 1)"),
+            Value::List(vec![
+                Value::List(vec![Value::Unknown]),
+                Value::List(vec![s("x").mark_sensitive()]),
+            ])
+        );
+        assert_eq!(run("bcrypt(u)"), Value::Unknown);
+        assert_eq!(run("upper([u]...)"), Value::Unknown);
+    }
+
+    #[test]
+    fn templatestring_renders_a_referenced_template() {
+        let bound = [
+            ("greeting", s("Hello, ${name}!")),
+            ("nested", s("${templatestring(greeting, {name = \"x\"})}")),
+            ("reads", s("${file(\"/etc/hostname\")}")),
+            (
+                "templates",
+                Value::map([("t", s("%{ for x in xs }${x};%{ endfor }"))]),
+            ),
+            ("secret", s("pw").mark_sensitive()),
+            ("u", Value::Unknown),
+        ];
+        let run = |text: &str| with(text, &bound);
+        assert_eq!(
+            run("templatestring(greeting, {name = \"world\"})").unwrap(),
+            s("Hello, world!")
+        );
+        assert_eq!(
+            run("templatestring(templates[\"t\"], {xs = [1, 2]})").unwrap(),
+            s("1;2;")
+        );
+        assert_eq!(
+            run("templatestring(templates.t, {xs = [\"a\"]})").unwrap(),
+            s("a;")
+        );
+        assert!(run("templatestring(greeting, {name = secret})")
+            .unwrap()
+            .is_sensitive());
+        assert!(
+            run("templatestring(greeting, {name = \"n\", other = secret})")
+                .unwrap()
+                .is_sensitive()
+        );
+        assert_eq!(
+            run("templatestring(greeting, {name = u})").unwrap(),
+            Value::Unknown
+        );
+        assert_eq!(run("templatestring(u, {})").unwrap(), Value::Unknown);
+        let error = |text: &str| run(text).unwrap_err().detail;
+        assert!(
+            error("templatestring(\"Hello, ${name}\", {name = 1})").contains(
+                "to render an inline template, consider using a plain template string expression"
+            )
+        );
+        assert!(error("templatestring(\"literal\", {})")
+            .contains("does not support providing a literal template"));
+        assert!(error("templatestring(\"${greeting}\", {})")
+            .contains("write the reference expression directly"));
+        assert!(error("templatestring(upper(greeting), {})")
+            .contains("must be a direct reference to a single string from elsewhere"));
+        assert!(
+            error("templatestring(greeting, \"x\")").contains("invalid vars value: must be a map")
+        );
+        assert!(error("templatestring(greeting, {\"a b\" = 1})")
+            .contains("invalid template variable name \"a b\""));
+        assert!(
+            error("templatestring(nested, {greeting = \"g\"})").contains(
+                "cannot recursively call templatestring from inside another template function"
+            )
+        );
+        assert!(error("templatestring(reads, {})").contains(
+            "cannot use filesystem access functions like file in templatestring templates"
+        ));
+        // The guard is released once rendering ends, even after an error.
+        assert_eq!(
+            run("templatestring(greeting, {name = \"again\"})").unwrap(),
+            s("Hello, again!")
+        );
     }
 }

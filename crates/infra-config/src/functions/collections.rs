@@ -207,3 +207,137 @@ pub(super) fn matchkeys(a: &[Value]) -> FnResult {
             .collect(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{err, list, n, ok};
+    use infra_core::Value;
+
+    fn lists(rows: &[&[&str]]) -> Value {
+        Value::List(rows.iter().map(|row| list(row)).collect())
+    }
+
+    #[test]
+    fn set_algebra_like_terraform_docs() {
+        assert_eq!(
+            ok("setproduct([\"development\", \"staging\", \"production\"], [\"app1\", \"app2\"])"),
+            lists(&[
+                &["development", "app1"],
+                &["development", "app2"],
+                &["staging", "app1"],
+                &["staging", "app2"],
+                &["production", "app1"],
+                &["production", "app2"],
+            ])
+        );
+        assert_eq!(
+            ok("setproduct([\"development\", \"staging\", \"production\"], [])"),
+            Value::List(vec![])
+        );
+        assert_eq!(ok("setproduct([\"a\"], [\"b\"])"), lists(&[&["a", "b"]]));
+        assert_eq!(
+            ok("setproduct([\"staging\", \"production\"], [\"a\", 2])"),
+            lists(&[
+                &["staging", "a"],
+                &["staging", "2"],
+                &["production", "a"],
+                &["production", "2"],
+            ])
+        );
+        assert_eq!(ok("length(setproduct([1, 2], [3, 4, 5], [6, 7]))"), n(12.0));
+        assert_eq!(
+            ok("setproduct([1, 2], [3, 4], [5])[3]"),
+            Value::List(vec![n(2.0), n(4.0), n(5.0)])
+        );
+        assert!(err("setproduct([1])").contains("expects at least 2 argument(s)"));
+        assert!(err("setproduct(range(2048), range(2048), range(2))").contains("more than"));
+
+        assert_eq!(
+            ok("setintersection([\"a\", \"b\"], [\"b\", \"c\"], [\"b\", \"d\"])"),
+            list(&["b"])
+        );
+        assert_eq!(
+            ok("setintersection([3, 3.3, 4], [4, 3.3, 65, 99], [4.0, 3.3])"),
+            Value::List(vec![n(3.3), n(4.0)])
+        );
+        assert_eq!(
+            ok("setintersection([\"bob\", \"jane\", 3], [\"jane\", 3, \"ajax\", 10], [\"3\", \"jane\", 26, \"nomad\"])"),
+            list(&["3", "jane"])
+        );
+        assert_eq!(ok("setintersection([\"a\", \"a\"])"), list(&["a"]));
+        assert_eq!(
+            ok("setsubtract([\"a\", \"b\", \"c\"], [\"a\", \"c\"])"),
+            list(&["b"])
+        );
+        assert_eq!(
+            ok("setunion(setsubtract([\"a\", \"b\", \"c\"], [\"a\", \"c\", \"d\"]), setsubtract([\"a\", \"c\", \"d\"], [\"a\", \"b\", \"c\"]))"),
+            list(&["b", "d"])
+        );
+        assert_eq!(
+            ok("setunion([\"a\", \"b\"], [\"b\", \"c\"], [\"d\"])"),
+            list(&["a", "b", "c", "d"])
+        );
+        assert_eq!(ok("setunion([\"a\"], [1])"), list(&["1", "a"]));
+        assert!(err("setunion()").contains("expects at least 1 argument(s)"));
+        assert!(err("setsubtract([\"a\"])").contains("expects 2 argument(s)"));
+        assert!(err("setintersection([\"a\"], \"b\")").contains("Invalid value for argument 2"));
+    }
+
+    #[test]
+    fn chunklist_like_terraform_docs() {
+        assert_eq!(
+            ok("chunklist([\"a\", \"b\", \"c\", \"d\", \"e\"], 2)"),
+            lists(&[&["a", "b"], &["c", "d"], &["e"]])
+        );
+        assert_eq!(
+            ok("chunklist([\"a\", \"b\", \"c\", \"d\", \"e\"], 1)"),
+            lists(&[&["a"], &["b"], &["c"], &["d"], &["e"]])
+        );
+        assert_eq!(ok("chunklist([\"a\", \"b\"], 0)"), lists(&[&["a", "b"]]));
+        assert_eq!(ok("chunklist([], 3)"), Value::List(vec![]));
+        // A huge size is one chunk, not a huge allocation.
+        assert_eq!(ok("chunklist([\"a\"], 8000000000000000)"), lists(&[&["a"]]));
+        assert!(err("chunklist([\"a\"], -1)").contains("the size argument must be positive"));
+        assert!(err("chunklist([\"a\"], 1e300)").contains("whole number"));
+        assert!(err("chunklist([\"a\"], 1.5)").contains("whole number"));
+    }
+
+    #[test]
+    fn transpose_like_terraform_docs() {
+        assert_eq!(
+            ok("transpose({\"a\" = [\"1\", \"2\"], \"b\" = [\"2\", \"3\"]})"),
+            Value::map([
+                ("1", list(&["a"])),
+                ("2", list(&["a", "b"])),
+                ("3", list(&["b"])),
+            ])
+        );
+        assert_eq!(ok("transpose({})"), Value::Map(Default::default()));
+        assert_eq!(
+            ok("transpose({a = [1]})"),
+            Value::map([("1", list(&["a"]))])
+        );
+        assert!(err("transpose({a = null})").contains("input must not contain null list"));
+        assert!(err("transpose({a = [null]})").contains("input list must not contain null string"));
+        assert!(err("transpose({a = \"x\"})").contains("map of lists of strings"));
+    }
+
+    #[test]
+    fn matchkeys_like_terraform_docs() {
+        assert_eq!(
+            ok("matchkeys([\"i-123\", \"i-abc\", \"i-def\"], [\"us-west\", \"us-east\", \"us-east\"], [\"us-east\"])"),
+            list(&["i-abc", "i-def"])
+        );
+        assert_eq!(
+            ok("matchkeys([\"a\", \"b\"], [1, 2], [\"2\"])"),
+            list(&["b"])
+        );
+        assert_eq!(ok("matchkeys([\"a\"], [\"k\"], [])"), Value::List(vec![]));
+        assert!(err("matchkeys([\"a\"], [], [\"k\"])")
+            .contains("length of keys and values should be equal"));
+        assert_eq!(
+            ok("matchkeys([{id = 1}], [\"k\"], [\"k\", \"j\"])"),
+            Value::List(vec![Value::map([("id", n(1.0))])])
+        );
+    }
+}

@@ -464,3 +464,259 @@ pub(super) fn timecmp(a: &[Value]) -> FnResult {
         std::cmp::Ordering::Greater => 1.0,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{err, n, ok, s};
+    use super::{parse_duration, parse_rfc3339};
+
+    #[test]
+    fn formatdate_like_terraform_docs() {
+        let cases = [
+            (
+                "DD MMM YYYY hh:mm ZZZ",
+                "2018-01-02T23:12:01Z",
+                "02 Jan 2018 23:12 UTC",
+            ),
+            (
+                "EEEE, DD-MMM-YY hh:mm:ss ZZZ",
+                "2018-01-02T23:12:01Z",
+                "Tuesday, 02-Jan-18 23:12:01 UTC",
+            ),
+            (
+                "EEE, DD MMM YYYY hh:mm:ss ZZZ",
+                "2018-01-02T23:12:01-08:00",
+                "Tue, 02 Jan 2018 23:12:01 -0800",
+            ),
+            ("MMM DD, YYYY", "2018-01-02T23:12:01Z", "Jan 02, 2018"),
+            ("HH:mmaa", "2018-01-02T23:12:01Z", "11:12pm"),
+            ("h'h'mm", "2018-01-02T23:12:01-08:00", "23h12"),
+            ("H 'o''clock'", "2018-01-02T23:12:01-08:00", "11 o'clock"),
+            // go-cty's own cases, on Go's reference time.
+            ("", "2006-01-02T15:04:05Z", ""),
+            ("YYYY-MM-DD", "2006-01-02T15:04:05Z", "2006-01-02"),
+            ("EEE, MMM D ''YY", "2006-01-02T15:04:05Z", "Mon, Jan 2 '06"),
+            ("H 'o''clock' AA", "2006-01-02T15:04:05Z", "3 o'clock PM"),
+            ("hh:mm:ssZZZZ", "2006-01-02T15:04:05Z", "15:04:05+0000"),
+            ("hh:mm:ssZZZZZ", "2006-01-02T15:04:05Z", "15:04:05+00:00"),
+            ("MMMM", "2006-01-02T15:04:05Z", "January"),
+            ("EEEE", "2006-01-02T15:04:05Z", "Monday"),
+            ("aa", "2006-01-02T15:04:05Z", "pm"),
+            (
+                "YYYY-MM-DD'T'hh:mm:ssZ",
+                "2006-01-02T15:04:05Z",
+                "2006-01-02T15:04:05Z",
+            ),
+            (
+                "YYYY-MM-DD'T'hh:mm:ssZ",
+                "2022-03-01T00:23:45+01:00",
+                "2022-03-01T00:23:45+01:00",
+            ),
+            (
+                "YYYY-MM-DD'T'hh:mm:ssZ",
+                "2022-03-01T00:23:45+00:00",
+                "2022-03-01T00:23:45Z",
+            ),
+            (
+                "EEEE, DD-MMM-YY hh:mm:ss ZZZ",
+                "1900-01-01T00:00:00Z",
+                "Monday, 01-Jan-00 00:00:00 UTC",
+            ),
+            ("M/D h:m:s", "2006-01-02T03:04:05.999Z", "1/2 3:4:5"),
+            ("'abc''", "2006-01-02T03:04:05Z", "abc'"),
+            ("YYYY→MM", "2006-01-02T03:04:05Z", "2006→01"),
+        ];
+        for (spec, time, want) in cases {
+            assert_eq!(
+                ok(&format!("formatdate({spec:?}, {time:?})")),
+                s(want),
+                "{spec} {time}"
+            );
+        }
+    }
+
+    #[test]
+    fn formatdate_errors() {
+        let cases = [
+            (
+                "Y",
+                "invalid date format verb \"Y\": year must either be \"YY\" or \"YYYY\"",
+            ),
+            (
+                "YYYYY",
+                "invalid date format verb \"YYYYY\": year must either be \"YY\" or \"YYYY\"",
+            ),
+            ("A", "invalid date format verb \"A\": must be \"AA\""),
+            ("a", "invalid date format verb \"a\": must be \"aa\""),
+            ("'blah blah", "unterminated literal '"),
+            ("'", "unterminated literal '"),
+            ("T", "invalid date format verb \"T\""),
+            (
+                "ZZ",
+                "invalid date format verb \"ZZ\": timezone must be Z, ZZZZ, or ZZZZZ",
+            ),
+        ];
+        for (spec, want) in cases {
+            let detail = err(&format!("formatdate({spec:?}, \"2006-01-02T15:04:05Z\")"));
+            assert_eq!(
+                detail,
+                format!(
+                    "Call to function \"formatdate\" failed: Invalid value for argument 1: {want}"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn timestamps_are_parsed_strictly_with_terraform_errors() {
+        let cases = [
+            ("", "end of string before year"),
+            ("2017-01-02", "missing required time introducer 'T'"),
+            (
+                "2017-12-02t00:00:00Z",
+                "missing required time introducer 'T'",
+            ),
+            ("2017:01:02", "found \":01:02\" where \"-\" is expected"),
+            ("2017", "end of string where \"-\" is expected"),
+            ("2017-01-02T", "end of string before hour"),
+            ("2017-01-02T00", "end of string where \":\" is expected"),
+            ("2017-01-02T00:00:00", "end of string before UTC offset"),
+            (
+                "2017-01-02T26:00:00Z",
+                "hour must be between 0 and 23 inclusive",
+            ),
+            (
+                "2017-13-02T00:00:00Z",
+                "cannot use \"-02T00:00:00Z\" as month",
+            ),
+            ("2017-02-31T00:00:00Z", "day out of range"),
+            (
+                "\"2017-12-02T00:00:00Z\"",
+                "cannot use \"\\\"2017-12-02T00:00:00Z\\\"\" as year",
+            ),
+            (
+                "2-12-02T00:00:00Z",
+                "cannot use \"2-12-02T00:00:00Z\" as year",
+            ),
+            ("2000-01-01T1:12:34Z", "hour must have exactly two digits"),
+            ("2000-01-01T01:1:34Z", "minute must have exactly two digits"),
+            ("2000-01-01T01:01:1Z", "cannot use \"1Z\" as second"),
+            (
+                "2000-01-01T00:00:00,000Z",
+                "cannot use \",\" as timestamp segment",
+            ),
+            (
+                "2000-01-01T00:00:00+24:00",
+                "cannot use \"+24:00\" as UTC offset",
+            ),
+            (
+                "2000-01-01T00:00:00+00:60",
+                "cannot use \"+00:60\" as UTC offset",
+            ),
+            (
+                "2000-01-01T00:00:00Zjunk",
+                "cannot use \"junk\" as timestamp segment",
+            ),
+            (
+                "2000-01-01T00:00:00+0\u{e9}:00",
+                "cannot use \"+0\u{e9}:00\" as UTC offset",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                parse_rfc3339(text).unwrap_err(),
+                format!("not a valid RFC3339 timestamp: {want}"),
+                "{text}"
+            );
+        }
+        assert!(parse_rfc3339("2016-02-29T23:59:59.123456789+05:30").is_ok());
+        assert!(parse_rfc3339("2015-02-29T00:00:00Z").is_err());
+    }
+
+    #[test]
+    fn timeadd_and_timecmp_like_terraform_docs() {
+        let add = |t: &str, d: &str| ok(&format!("timeadd({t:?}, {d:?})"));
+        assert_eq!(
+            add("2024-08-16T12:45:05Z", "10m"),
+            s("2024-08-16T12:55:05Z")
+        );
+        assert_eq!(
+            add("2024-08-16T12:45:05Z", "-10m"),
+            s("2024-08-16T12:35:05Z")
+        );
+        assert_eq!(
+            add("2017-11-22T00:00:00Z", "1h30m"),
+            s("2017-11-22T01:30:00Z")
+        );
+        assert_eq!(
+            add("2017-11-22T00:00:00Z", "1.5h"),
+            s("2017-11-22T01:30:00Z")
+        );
+        assert_eq!(
+            add("2017-11-22T00:00:00Z", "-720h"),
+            s("2017-10-23T00:00:00Z")
+        );
+        assert_eq!(
+            add("2017-11-22T00:00:00+01:00", "90s"),
+            s("2017-11-22T00:01:30+01:00")
+        );
+        assert_eq!(
+            add("2017-11-22T00:00:00.75Z", "500ms"),
+            s("2017-11-22T00:00:01Z")
+        );
+        assert_eq!(add("2017-11-22T00:00:00Z", "0"), s("2017-11-22T00:00:00Z"));
+        assert!(err("timeadd(\"2017-11-22T00:00:00Z\", \"1d\")")
+            .ends_with("time: unknown unit \"d\" in duration \"1d\""));
+        assert!(err("timeadd(\"9999-12-31T23:00:00Z\", \"2h\")").contains("outside the years"));
+        assert!(err("timeadd(\"2017-11-22\", \"1h\")").contains("Invalid value for argument 1"));
+
+        let cmp = |a: &str, b: &str| ok(&format!("timecmp({a:?}, {b:?})"));
+        assert_eq!(cmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:00Z"), n(0.0));
+        assert_eq!(cmp("2017-11-22T00:00:00Z", "2017-11-22T01:00:00Z"), n(-1.0));
+        assert_eq!(cmp("2017-11-22T01:00:00Z", "2017-11-22T00:00:00Z"), n(1.0));
+        assert_eq!(
+            cmp("2017-11-22T01:00:00Z", "2017-11-22T00:00:00-01:00"),
+            n(0.0)
+        );
+        assert!(err("timecmp(\"2017-11-22T00:00:00Z\", \"nope\")")
+            .contains("Invalid value for argument 2: not a valid RFC3339 timestamp"));
+    }
+
+    #[test]
+    fn go_durations() {
+        let cases: [(&str, i64); 12] = [
+            ("0", 0),
+            ("5s", 5_000_000_000),
+            ("-10m", -600_000_000_000),
+            ("+1h", 3_600_000_000_000),
+            ("1h30m", 5_400_000_000_000),
+            ("1.5h", 5_400_000_000_000),
+            (".5s", 500_000_000),
+            ("1.s", 1_000_000_000),
+            ("300ms", 300_000_000),
+            ("2us", 2_000),
+            ("3\u{b5}s4ns", 3_004),
+            ("-9223372036854775808ns", i64::MIN),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_duration(text), Ok(want), "{text}");
+        }
+        let errors = [
+            ("", "time: invalid duration \"\""),
+            ("-", "time: invalid duration \"-\""),
+            ("1", "time: missing unit in duration \"1\""),
+            ("1d", "time: unknown unit \"d\" in duration \"1d\""),
+            ("1 h", "time: unknown unit \" h\" in duration \"1 h\""),
+            (".h", "time: invalid duration \".h\""),
+            ("h", "time: invalid duration \"h\""),
+            (
+                "9223372036854775808ns",
+                "time: invalid duration \"9223372036854775808ns\"",
+            ),
+            ("3000000h", "time: invalid duration \"3000000h\""),
+        ];
+        for (text, want) in errors {
+            assert_eq!(parse_duration(text), Err(want.to_string()), "{text}");
+        }
+    }
+}

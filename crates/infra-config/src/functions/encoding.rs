@@ -351,3 +351,161 @@ pub(super) fn bcrypt(a: &[Value]) -> Result<String, FunctionError> {
         .map_err(|e| FunctionError::Failed(format!("error occured generating password {e}")))?;
     Ok(parts.format_for_version(::bcrypt::Version::TwoA))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{err, ok, s};
+    use super::sha1;
+    use base64::Engine as _;
+    use std::io::Read as _;
+
+    #[test]
+    fn hashes_like_terraform_docs() {
+        assert_eq!(
+            ok("sha1(\"hello world\")"),
+            s("2aae6c35c94fcfb415dbe95f408b9ce91ee846ed")
+        );
+        assert_eq!(
+            ok("sha512(\"hello world\")"),
+            s("309ecc489c12d6eb4cc40f50c902f2b4d0ed77ee511a7c7a9bcd3ca86d4cd86f989dd35bc5ff499670da34255b45b0cfd830e81f605dcf7dc5542e93ae9cd76f")
+        );
+        assert_eq!(
+            ok("base64sha256(\"hello world\")"),
+            s("uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=")
+        );
+        assert_eq!(
+            ok("base64sha512(\"hello world\")"),
+            s("MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw==")
+        );
+        // FIPS 180 test vectors, across the one- and two-block paddings.
+        assert_eq!(
+            hex::encode(sha1(b"")),
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+        );
+        assert_eq!(
+            hex::encode(sha1(b"abc")),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert_eq!(
+            hex::encode(sha1(
+                b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+            )),
+            "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
+        );
+        assert_eq!(
+            hex::encode(sha1(&vec![b'a'; 1_000_000])),
+            "34aa973cd4c4daa4f61eeb2bdbad27316534016f"
+        );
+    }
+
+    #[test]
+    fn uuidv5_like_terraform_docs() {
+        let cases = [
+            (
+                "dns",
+                "www.terraform.io",
+                "a5008fae-b28c-5ba5-96cd-82b4c53552d6",
+            ),
+            (
+                "url",
+                "https://www.terraform.io/",
+                "9db6f67c-dd95-5ea0-aa5b-e70e5c5f7cf5",
+            ),
+            ("oid", "1.3.6.1.4", "af9d40a5-7a36-5c07-b23a-851cd99fbfa5"),
+            (
+                "x500",
+                "CN=Example,C=GB",
+                "84e09961-4aa4-57f8-95b7-03edb1073253",
+            ),
+            (
+                "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+                "www.terraform.io",
+                "a5008fae-b28c-5ba5-96cd-82b4c53552d6",
+            ),
+            (
+                "743ac3c0-3bf7-4a5b-9e6c-59360447c757",
+                "LIBS:diskfont.library",
+                "ede1a974-df7e-5f17-84b9-76208818b2c8",
+            ),
+        ];
+        for (namespace, name, want) in cases {
+            assert_eq!(ok(&format!("uuidv5({namespace:?}, {name:?})")), s(want));
+        }
+        assert!(err("uuidv5(\"DNS\", \"x\")").contains("uuidv5() doesn't support namespace DNS"));
+    }
+
+    #[test]
+    fn urlencode_like_terraform_docs() {
+        assert_eq!(ok("urlencode(\"Hello World!\")"), s("Hello+World%21"));
+        assert_eq!(ok("urlencode(\"☃\")"), s("%E2%98%83"));
+        assert_eq!(
+            ok("\"http://example.com/search?q=${urlencode(\"terraform urlencode\")}\""),
+            s("http://example.com/search?q=terraform+urlencode")
+        );
+        assert_eq!(
+            ok("urlencode(\"a-b_c.d~e/f?g=h&i\")"),
+            s("a-b_c.d~e%2Ff%3Fg%3Dh%26i")
+        );
+    }
+
+    #[test]
+    fn base64gzip_is_gzip_with_gos_header() {
+        let encoded = ok("base64gzip(\"hello world hello world\")");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded.as_str().unwrap())
+            .unwrap();
+        // Magic, deflate, no flags, no time, default level, unknown OS: as Go writes it.
+        assert_eq!(&bytes[..10], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes.as_slice())
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "hello world hello world");
+    }
+
+    #[test]
+    fn text_encodings_like_terraform_docs() {
+        assert_eq!(
+            ok("textencodebase64(\"Hello World\", \"UTF-16LE\")"),
+            s("SABlAGwAbABvACAAVwBvAHIAbABkAA==")
+        );
+        assert_eq!(
+            ok("textdecodebase64(\"SABlAGwAbABvACAAVwBvAHIAbABkAA==\", \"UTF-16LE\")"),
+            s("Hello World")
+        );
+        let round_trips = [
+            ("UTF-8", "héllo ☃"),
+            ("utf-16", "h\u{1F600}"),
+            ("UTF-16BE", "hé"),
+            ("us-ascii", "plain"),
+            ("latin1", "café"),
+            ("windows-1252", "€ café"),
+        ];
+        for (encoding, text) in round_trips {
+            assert_eq!(
+                ok(&format!(
+                    "textdecodebase64(textencodebase64({text:?}, {encoding:?}), {encoding:?})"
+                )),
+                s(text),
+                "{encoding}"
+            );
+        }
+        // UTF-16 writes a big-endian byte order mark and reads either.
+        assert_eq!(ok("textencodebase64(\"A\", \"UTF-16\")"), s("/v8AQQ=="));
+        assert_eq!(ok("textdecodebase64(\"//5BAA==\", \"UTF-16\")"), s("A"));
+        assert_eq!(ok("textencodebase64(\"€\", \"windows-1252\")"), s("gA=="));
+        assert_eq!(ok("textencodebase64(\"é\", \"ISO-8859-1\")"), s("6Q=="));
+        assert!(err("textencodebase64(\"☃\", \"US-ASCII\")").contains(
+            "the given string contains characters that cannot be represented in US-ASCII"
+        ));
+        assert!(err("textencodebase64(\"x\", \"EBCDIC-nope\")").contains(
+            "\"EBCDIC-nope\" is not a supported IANA encoding name or alias in this Terraform version"
+        ));
+        assert!(err("textdecodebase64(\"gQ==\", \"windows-1252\")")
+            .contains("the given string contains symbols that are not defined for windows-1252"));
+        assert!(err("textdecodebase64(\"/w==\", \"UTF-8\")")
+            .contains("symbols that are not defined for UTF-8"));
+        assert!(err("textdecodebase64(\"ab$d\", \"UTF-8\")")
+            .contains("the given value has an invalid base64 symbol at offset 2"));
+    }
+}

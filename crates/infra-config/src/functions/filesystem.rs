@@ -161,3 +161,111 @@ pub(super) fn file_digest(ctx: &Ctx, name: &str, a: &[Value]) -> FnResult {
         }
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{err, ok, s};
+    use super::{basename, clean, dirname};
+    use infra_core::Value;
+
+    /// A directory with `hello.txt` ("Hello World") and `binary.bin` (not UTF-8).
+    fn fixture() -> String {
+        let dir = std::env::temp_dir().join(format!("infra-functions-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("hello.txt"), "Hello World").unwrap();
+        std::fs::write(dir.join("binary.bin"), [0xff, 0xfe, 0x00]).unwrap();
+        dir.display().to_string()
+    }
+
+    #[test]
+    fn file_hashes() {
+        let dir = fixture();
+        let call = |function: &str, file: &str| ok(&format!("{function}(\"{dir}/{file}\")"));
+        // filebase64 is Terraform's docs example; the hashes are of "Hello World".
+        assert_eq!(call("filebase64", "hello.txt"), s("SGVsbG8gV29ybGQ="));
+        assert_eq!(
+            call("filesha256", "hello.txt"),
+            s("a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e")
+        );
+        assert_eq!(
+            call("filesha1", "hello.txt"),
+            s("0a4d55a8d778e5022fab701977c5d840bbc486d0")
+        );
+        assert_eq!(
+            call("filemd5", "hello.txt"),
+            s("b10a8db164e0754105b7a99be72e3fe5")
+        );
+        assert_eq!(
+            call("filesha512", "hello.txt"),
+            s("2c74fd17edafd80e8447b0d46741ee243b7eb74dd2149a0ab1b9246fb30382f27e853d8585719e0e67cbda0daa8f51671064615d645ae27acb15bfb1447f459b")
+        );
+        assert_eq!(
+            call("filebase64sha256", "hello.txt"),
+            s("pZGm1Av0IEBKARczz7exkNYsZb8LzaMrV7J32a2fFG4=")
+        );
+        assert_eq!(
+            call("filebase64sha512", "hello.txt"),
+            s("LHT9F+2v2A6ER7DUZ0HuJDt+t03SFJoKsbkkb7MDgvJ+hT2FhXGeDmfL2g2qj1FnEGRhXWRa4nrLFb+xRH9Fmw==")
+        );
+        // Whole-file functions agree with the string ones.
+        assert_eq!(call("filesha1", "hello.txt"), ok("sha1(\"Hello World\")"));
+        assert_eq!(call("filebase64", "binary.bin"), s("//4A"));
+        assert_eq!(call("file", "hello.txt"), s("Hello World"));
+        assert!(err(&format!("file(\"{dir}/binary.bin\")"))
+            .contains("are not valid UTF-8; use the filebase64 function"));
+        let missing = err(&format!("filemd5(\"{dir}/missing.txt\")"));
+        assert!(
+            missing.contains("no file exists at") && missing.contains("missing.txt"),
+            "{missing}"
+        );
+        assert_eq!(
+            ok(&format!("fileexists(\"{dir}/hello.txt\")")),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            ok(&format!("fileexists(\"{dir}/nope.txt\")")),
+            Value::Bool(false)
+        );
+        assert!(err(&format!("fileexists(\"{dir}\")")).contains("is a directory, not a file"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn paths_like_go() {
+        assert_eq!(ok("basename(\"foo/bar/baz.txt\")"), s("baz.txt"));
+        assert_eq!(ok("dirname(\"foo/bar/baz.txt\")"), s("foo/bar"));
+        for (path, base, dir) in [
+            ("", ".", "."),
+            ("/", "/", "/"),
+            ("foo", "foo", "."),
+            ("foo/", "foo", "foo"),
+            ("/foo", "foo", "/"),
+            ("//a//b//", "b", "/a/b"),
+            ("a/../b/./c", "c", "b"),
+        ] {
+            assert_eq!(basename(path), base, "basename({path:?})");
+            assert_eq!(dirname(path), dir, "dirname({path:?})");
+        }
+        assert_eq!(clean("../../a/.."), "../..");
+        assert_eq!(clean("/../a"), "/a");
+        assert_eq!(ok("abspath(\"/a/b/../c/\")"), s("/a/c"));
+        let cwd = std::env::current_dir().unwrap().display().to_string();
+        assert_eq!(ok("abspath(\"x/./y\")"), s(&format!("{cwd}/x/y")));
+        assert_eq!(
+            ok("pathexpand(\"/etc/resolv.conf\")"),
+            s("/etc/resolv.conf")
+        );
+        assert_eq!(ok("pathexpand(\"relative/~/x\")"), s("relative/~/x"));
+        match std::env::var("HOME") {
+            Ok(home) if !home.is_empty() => {
+                assert_eq!(
+                    ok("pathexpand(\"~/.ssh/id_rsa\")"),
+                    s(&format!("{}/.ssh/id_rsa", clean(&home)))
+                );
+                assert_eq!(ok("pathexpand(\"~\")"), s(&clean(&home)));
+            }
+            _ => assert!(err("pathexpand(\"~/x\")").contains("HOME")),
+        }
+        assert!(err("pathexpand(\"~root/x\")").contains("cannot expand user-specific home dir"));
+    }
+}

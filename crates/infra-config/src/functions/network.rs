@@ -133,14 +133,9 @@ pub(super) fn cidrsubnets(a: &[Value]) -> FnResult {
     if a.len() == 1 {
         return Ok(Value::List(vec![]));
     }
-    // Start just before the network, so that the first subnet is its first one.
-    let first = integer(a, 1)?
-        .saturating_add(i64::from(network.length))
-        .clamp(0, i64::from(network.bits)) as u32;
-    let mut current = network.with(
-        network.address.wrapping_sub(1) & all_ones(network.bits),
-        first,
-    );
+    // Each subnet starts right after the previous one, aligned to its own size; the first
+    // starts at the network's own address.
+    let mut current: Option<Prefix> = None;
     let mut out = Vec::with_capacity(a.len() - 1);
     for i in 1..a.len() {
         let newbits = integer(a, i)?;
@@ -160,17 +155,132 @@ pub(super) fn cidrsubnets(a: &[Value]) -> FnResult {
                 ),
             ));
         }
-        let aligned = network.with(current.last(), length);
-        let start = aligned.last().wrapping_add(1) & all_ones(network.bits);
-        let next = network.with(start, length);
-        if start == 0 || !network.contains(next.address) {
-            return Err(arg_error(
-                i,
-                format!("not enough remaining address space for a subnet with a prefix of {length} bits after {current}"),
-            ));
-        }
-        current = next;
-        out.push(Value::String(current.to_string()));
+        let next = match current {
+            // Terraform (go-cidr) reaches the first subnet from the one before the network,
+            // and so fails for a network at address zero (hashicorp/terraform#35486); here
+            // the first subnet is simply the start of the network.
+            None => network.with(network.address, length),
+            Some(previous) => {
+                let aligned = network.with(previous.last(), length);
+                let start = aligned.last().wrapping_add(1) & all_ones(network.bits);
+                let next = network.with(start, length);
+                if start == 0 || !network.contains(next.address) {
+                    return Err(arg_error(
+                        i,
+                        format!("not enough remaining address space for a subnet with a prefix of {length} bits after {previous}"),
+                    ));
+                }
+                next
+            }
+        };
+        current = Some(next);
+        out.push(Value::String(next.to_string()));
     }
     Ok(Value::List(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{err, list, ok};
+    use infra_core::Value;
+
+    #[test]
+    fn cidrsubnets_like_terraform_docs() {
+        assert_eq!(
+            ok("cidrsubnets(\"10.1.0.0/16\", 4, 4, 8, 4)"),
+            list(&[
+                "10.1.0.0/20",
+                "10.1.16.0/20",
+                "10.1.32.0/24",
+                "10.1.48.0/20"
+            ])
+        );
+        assert_eq!(
+            ok("cidrsubnets(\"fd00:fd12:3456:7890::/56\", 16, 16, 16, 32)"),
+            list(&[
+                "fd00:fd12:3456:7800::/72",
+                "fd00:fd12:3456:7800:100::/72",
+                "fd00:fd12:3456:7800:200::/72",
+                "fd00:fd12:3456:7800:300::/88",
+            ])
+        );
+        assert_eq!(
+            ok("[for cidr_block in cidrsubnets(\"10.0.0.0/8\", 8, 8, 8, 8) : cidrsubnets(cidr_block, 4, 4)]"),
+            Value::List(vec![
+                list(&["10.0.0.0/20", "10.0.16.0/20"]),
+                list(&["10.1.0.0/20", "10.1.16.0/20"]),
+                list(&["10.2.0.0/20", "10.2.16.0/20"]),
+                list(&["10.3.0.0/20", "10.3.16.0/20"]),
+            ])
+        );
+        assert_eq!(ok("cidrsubnets(\"10.0.0.0/8\")"), Value::List(vec![]));
+        // The whole space, and octets with leading zeros read as decimal.
+        // Terraform fails on these (hashicorp/terraform#35486); the answer is plain.
+        assert_eq!(
+            ok("cidrsubnets(\"0.0.0.0/0\", 1, 1)"),
+            list(&["0.0.0.0/1", "128.0.0.0/1"])
+        );
+        assert_eq!(
+            ok("cidrsubnets(\"0.0.0.0/1\", 1, 1)"),
+            list(&["0.0.0.0/2", "64.0.0.0/2"])
+        );
+        assert_eq!(ok("cidrsubnets(\"::/0\", 1)"), list(&["::/1"]));
+        assert_eq!(
+            ok("cidrsubnets(\"010.0.0.0/8\", 8)"),
+            list(&["10.0.0.0/16"])
+        );
+        assert_eq!(
+            ok("cidrsubnets(\"10.0.0.0/30\", 1, 1)"),
+            list(&["10.0.0.0/31", "10.0.0.2/31"])
+        );
+    }
+
+    #[test]
+    fn cidrsubnets_errors() {
+        let cases = [
+            (
+                "cidrsubnets(\"10.0.0.0/30\", 1, 1, 1)",
+                "Invalid value for argument 4: not enough remaining address space for a subnet with a prefix of 31 bits after 10.0.0.2/31",
+            ),
+            (
+                "cidrsubnets(\"255.255.255.0/24\", 1, 1, 1)",
+                "Invalid value for argument 4: not enough remaining address space for a subnet with a prefix of 25 bits after 255.255.255.128/25",
+            ),
+            (
+                "cidrsubnets(\"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00/120\", 1, 1, 1)",
+                "not enough remaining address space for a subnet with a prefix of 121 bits after ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff80/121",
+            ),
+            (
+                "cidrsubnets(\"10.0.0.0/8\", 0)",
+                "Invalid value for argument 2: must extend prefix by at least one bit",
+            ),
+            (
+                "cidrsubnets(\"10.0.0.0/8\", 33)",
+                "Invalid value for argument 2: may not extend prefix by more than 32 bits",
+            ),
+            (
+                "cidrsubnets(\"10.0.0.0/8\", 4, 25)",
+                "Invalid value for argument 3: would extend prefix to 33 bits, which is too long for an IPv4 address",
+            ),
+            (
+                "cidrsubnets(\"fd00::/120\", 9)",
+                "would extend prefix to 129 bits, which is too long for an IPv6 address",
+            ),
+            (
+                "cidrsubnets(\"10.0.0.0/33\", 1)",
+                "Invalid value for argument 1: invalid CIDR expression: invalid CIDR address: 10.0.0.0/33",
+            ),
+            (
+                "cidrsubnets(\"10.0.0.256/8\", 1)",
+                "invalid CIDR expression: invalid CIDR address: 10.0.0.256/8",
+            ),
+            ("cidrsubnets(\"10.0.0.0\", 1)", "invalid CIDR address: 10.0.0.0"),
+            ("cidrsubnets(\"10.0.0.0/8\", 1e300)", "whole number"),
+            ("cidrsubnets(\"10.0.0.0/8\", -1e300)", "whole number"),
+        ];
+        for (text, want) in cases {
+            let detail = err(text);
+            assert!(detail.contains(want), "{text}: {detail}");
+        }
+    }
 }

@@ -735,3 +735,255 @@ fn resolve_timestamp(text: &str) -> Option<String> {
     let time = (hour as u8, minute as u8, second as u8, 0);
     make_time(date, time, offset).map(format_rfc3339)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{err, list, n, ok, s};
+    use super::{decode, encode};
+    use infra_core::Value;
+
+    fn yaml(value: Value) -> String {
+        encode(&value).unwrap()
+    }
+
+    #[test]
+    fn yamlencode_like_terraform_docs() {
+        assert_eq!(
+            ok("yamlencode({\"a\": \"b\", \"c\": \"d\"})"),
+            s("\"a\": \"b\"\n\"c\": \"d\"\n")
+        );
+        assert_eq!(
+            ok("yamlencode({\"foo\": [1, 2, 3], \"bar\": \"baz\"})"),
+            s("\"bar\": \"baz\"\n\"foo\":\n- 1\n- 2\n- 3\n")
+        );
+        assert_eq!(
+            ok("yamlencode({\"foo\": [1, {\"a\": \"b\", \"c\": \"d\"}, 3], \"bar\": \"baz\"})"),
+            s("\"bar\": \"baz\"\n\"foo\":\n- 1\n- \"a\": \"b\"\n  \"c\": \"d\"\n- 3\n")
+        );
+    }
+
+    #[test]
+    fn yamlencode_like_go_cty_yaml() {
+        // go-cty-yaml's own expectations.
+        assert_eq!(yaml(Value::Bool(true)), "true\n...\n");
+        assert_eq!(yaml(s("")), "\"\"\n");
+        assert_eq!(yaml(s("hello")), "\"hello\"\n");
+        assert_eq!(yaml(s("hello\nworld")), "|-\n  hello\n  world\n");
+        assert_eq!(yaml(n(0.0)), "0\n...\n");
+        assert_eq!(yaml(n(f64::INFINITY)), "+Inf\n...\n");
+        assert_eq!(yaml(n(f64::NEG_INFINITY)), "-Inf\n...\n");
+        assert_eq!(yaml(Value::Map(Default::default())), "{}\n");
+        assert_eq!(yaml(Value::map([("a", s("b"))])), "\"a\": \"b\"\n");
+        assert_eq!(yaml(Value::List(vec![])), "[]\n");
+        assert_eq!(yaml(list(&["b"])), "- \"b\"\n");
+        assert_eq!(yaml(Value::Null), "null\n...\n");
+    }
+
+    #[test]
+    fn yamlencode_layout() {
+        assert_eq!(
+            ok("yamlencode({a = {b = [[1, 2], []], c = {}, d = null, e = 1.5, f = false}})"),
+            s("\"a\":\n  \"b\":\n  - - 1\n    - 2\n  - []\n  \"c\": {}\n  \"d\": null\n  \"e\": 1.5\n  \"f\": false\n")
+        );
+        assert_eq!(yaml(n(1e21)), "1000000000000000000000\n...\n");
+        assert_eq!(yaml(n(-0.25)), "-0.25\n...\n");
+        // Multi-line strings are literal blocks, with libyaml's indentation and chomping hints.
+        assert_eq!(
+            yaml(Value::map([("k", s("a\nb\n"))])),
+            "\"k\": |\n  a\n  b\n"
+        );
+        assert_eq!(yaml(s("a\n\n")), "|+\n  a\n\n");
+        assert_eq!(yaml(s(" a\nb")), "|2-\n   a\n  b\n");
+        assert_eq!(yaml(list(&["x\n\ny"])), "- |-\n  x\n\n  y\n");
+        // ... unless they cannot be: trailing spaces, tabs, characters outside libyaml's set.
+        assert_eq!(yaml(s("a \nb")), "\"a \\nb\"\n");
+        assert_eq!(yaml(s("a\tb\nc")), "\"a\\tb\\nc\"\n");
+        assert_eq!(
+            yaml(s("q\"\\ \u{1b}\u{85}\u{1F600}é☃")),
+            "\"q\\\"\\\\ \\e\\N\\U0001F600é☃\"\n"
+        );
+        // Keys that cannot be simple keys use "? ".
+        assert_eq!(
+            yaml(Value::map([("a\nb", n(1.0))])),
+            "? |-\n  a\n  b\n: 1\n"
+        );
+        let long_key = "k".repeat(129);
+        assert_eq!(
+            yaml(Value::map([(long_key.as_str(), n(1.0))])),
+            format!("? \"{long_key}\"\n: 1\n")
+        );
+        assert_eq!(
+            yaml(Value::map([("a", Value::map([("b\nc", list(&["d"]))]))])),
+            "\"a\":\n  ? |-\n    b\n    c\n  : - \"d\"\n"
+        );
+    }
+
+    #[test]
+    fn yamlencode_folds_long_strings_after_column_80() {
+        let words: Vec<String> = (0..30).map(|i| format!("word{i}")).collect();
+        let text = words.join(" ");
+        let encoded = yaml(Value::map([("k", s(&text))]));
+        assert_eq!(
+            encoded,
+            "\"k\": \"word0 word1 word2 word3 word4 word5 word6 word7 word8 word9 word10 word11 word12\n  word13 word14 word15 word16 word17 word18 word19 word20 word21 word22 word23 word24\n  word25 word26 word27 word28 word29\"\n"
+        );
+        // A folded line break reads back as the space it replaced.
+        assert_eq!(decode(&encoded).unwrap(), Value::map([("k", s(&text))]));
+        // Two spaces at a fold keep the second one escaped.
+        let spaced = format!("{} {}", "x".repeat(85), "y");
+        assert_eq!(decode(&yaml(s(&spaced))).unwrap(), s(&spaced));
+        let double = format!("{}  {}", "x".repeat(85), "y");
+        let encoded = yaml(s(&double));
+        assert_eq!(encoded, format!("\"{}\n  \\ {}\"\n", "x".repeat(85), "y"));
+        assert_eq!(decode(&encoded).unwrap(), s(&double));
+    }
+
+    #[test]
+    fn yamlencode_round_trips() {
+        let value = ok("{a = [1, \"two\", true, null, {b = \"multi\\nline\\n\"}], \"odd key\" = \"yes\", n = 0.5, e = [], m = {}}");
+        assert_eq!(decode(&encode(&value).unwrap()).unwrap(), value);
+    }
+
+    #[test]
+    fn yamldecode_like_terraform_docs() {
+        assert_eq!(
+            ok("yamldecode(\"hello: world\")"),
+            Value::map([("hello", s("world"))])
+        );
+        assert_eq!(ok("yamldecode(\"true\")"), Value::Bool(true));
+        let numbers = Value::List(vec![n(1.0), n(2.0), n(3.0)]);
+        assert_eq!(
+            ok("yamldecode(\"{a: &foo [1, 2, 3], b: *foo}\")"),
+            Value::map([("a", numbers.clone()), ("b", numbers)])
+        );
+        assert!(err("yamldecode(\"{a: &foo [1, *foo, 3]}\")")
+            .starts_with("Call to function \"yamldecode\" failed"));
+        assert!(err("yamldecode(\"{a: !not-supported foo}\")")
+            .contains("unsupported tag \"!not-supported\""));
+    }
+
+    #[test]
+    fn yamldecode_like_go_cty_yaml() {
+        assert_eq!(decode("---").unwrap(), Value::Null);
+        assert_eq!(decode("~").unwrap(), Value::Null);
+        assert_eq!(decode("").unwrap(), Value::Null);
+        let merged = Value::map([
+            ("a", s("aa")),
+            ("b", s("bb")),
+            ("c", s("cc")),
+            ("d", s("dd")),
+        ]);
+        assert_eq!(
+            decode("a: aa\n<<:\n  b: bb\n  c: cc\nd: dd\n").unwrap(),
+            merged
+        );
+        assert_eq!(
+            decode("a: aa\n<<:\n  - b: bb\n  - c: cc\nd: dd\n").unwrap(),
+            merged
+        );
+        assert_eq!(
+            decode("a: &foo\n  beep: boop\nb:\n  <<: *foo\n  bleep: bloop\n").unwrap(),
+            Value::map([
+                ("a", Value::map([("beep", s("boop"))])),
+                (
+                    "b",
+                    Value::map([("beep", s("boop")), ("bleep", s("bloop"))])
+                ),
+            ])
+        );
+        assert!(decode("<<: 1")
+            .unwrap_err()
+            .to_string()
+            .contains("cannot merge number into mapping"));
+    }
+
+    #[test]
+    fn yamldecode_resolves_plain_scalars_like_yaml_1_1() {
+        let source = "\
+a: yes
+b: 'yes'
+c: \"no\"
+d: off
+e: 2001-12-14
+f: 2001-12-14t21:59:43.10-05:00
+g: 2001-12-14 21:59:43.10
+h: 0123
+i: 0o17
+j: 0x1F
+k: 1.5e3
+l: 1_000
+m: .inf
+neg: -.5
+n: plain n is false, even as a key
+o: ~
+p: \"2001-12-14\"
+q: [Y, n, 'y', On]
+r: |
+  yes
+s: yes # a comment
+on: key
+'off': key
+1: one
+";
+        let want = Value::map([
+            ("a", Value::Bool(true)),
+            ("b", s("yes")),
+            ("c", s("no")),
+            ("d", Value::Bool(false)),
+            ("e", s("2001-12-14T00:00:00Z")),
+            ("f", s("2001-12-14T21:59:43-05:00")),
+            ("g", s("2001-12-14T21:59:43Z")),
+            ("h", n(123.0)),
+            ("i", n(15.0)),
+            ("j", n(31.0)),
+            ("k", n(1500.0)),
+            ("l", s("1_000")),
+            ("m", n(f64::INFINITY)),
+            ("neg", n(-0.5)),
+            ("false", s("plain n is false, even as a key")),
+            ("o", Value::Null),
+            ("p", s("2001-12-14")),
+            (
+                "q",
+                Value::List(vec![
+                    Value::Bool(true),
+                    Value::Bool(false),
+                    s("y"),
+                    Value::Bool(true),
+                ]),
+            ),
+            ("r", s("yes\n")),
+            ("s", Value::Bool(true)),
+            ("true", s("key")),
+            ("off", s("key")),
+            ("1", s("one")),
+        ]);
+        assert_eq!(decode(source).unwrap(), want);
+        assert_eq!(
+            decode("- a\n- [1, yes, 'no', \"on\"]\n- {x: n}").unwrap(),
+            Value::List(vec![
+                s("a"),
+                Value::List(vec![n(1.0), Value::Bool(true), s("no"), s("on")]),
+                Value::map([("x", Value::Bool(false))]),
+            ])
+        );
+    }
+
+    #[test]
+    fn yamldecode_errors() {
+        assert!(decode("a: .nan")
+            .unwrap_err()
+            .to_string()
+            .contains("floating point NaN is not supported"));
+        assert!(decode("a: 1\n---\nb: 2\n").is_err());
+        assert!(decode("a: [1, 2").is_err());
+        assert!(decode("? [1]\n: x")
+            .unwrap_err()
+            .to_string()
+            .contains("only strings are allowed as mapping keys"));
+        assert!(decode("~: x")
+            .unwrap_err()
+            .to_string()
+            .contains("mapping key cannot be null"));
+    }
+}
