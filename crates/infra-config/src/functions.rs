@@ -342,10 +342,19 @@ pub(crate) fn apply(ctx: &Ctx, name: &str, mut args: Vec<Value>) -> FnResult {
         "plantimestamp" => return Ok(datetime::plantimestamp()),
         _ => {}
     }
-    // Sensitive text must not show up in an error message: remember it to redact it.
-    let secrets = secret_strings(&args);
+    // Sensitive text must not show up in an error message: remember it to redact it. Only
+    // marked arguments are walked, so unmarked calls cost nothing more.
+    let deep = is_deep(name);
+    let secrets = if args
+        .iter()
+        .any(|a| a.is_sensitive() || (deep && a.contains_sensitive()))
+    {
+        secret_strings(&args)
+    } else {
+        Vec::new()
+    };
     let mut sensitive = false;
-    if is_deep(name) {
+    if deep {
         for arg in args.iter_mut() {
             if arg.contains_sensitive() {
                 sensitive = true;
@@ -389,7 +398,7 @@ fn secret_strings(args: &[Value]) -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    for arg in args.iter().filter(|a| a.contains_sensitive()) {
+    for arg in args {
         walk(arg, false, &mut out);
     }
     out
@@ -756,8 +765,10 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
                 Value::String(text.replace(&search, &replacement))
             }
         }
+        // Offsets and lengths count user-perceived characters, as Terraform's do.
         "substr" => {
-            let chars: Vec<char> = string(a, 0)?.chars().collect();
+            let text = string(a, 0)?;
+            let chars = strings::graphemes(&text);
             let length_total = chars.len() as i64;
             let mut offset = integer(a, 1)?;
             let length = integer(a, 2)?;
@@ -770,16 +781,12 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
             } else {
                 (offset + length).min(length_total)
             };
-            Value::String(
-                chars[offset as usize..end.max(offset) as usize]
-                    .iter()
-                    .collect(),
-            )
+            Value::String(chars[offset as usize..end.max(offset) as usize].concat())
         }
         "length" => match &a[0] {
             Value::List(items) => Value::Number(items.len() as f64),
             Value::Map(entries) => Value::Number(entries.len() as f64),
-            Value::String(s) => Value::Number(s.chars().count() as f64),
+            Value::String(s) => Value::Number(strings::graphemes(s).len() as f64),
             other => {
                 return Err(arg_error(
                     0,
@@ -1609,6 +1616,13 @@ mod tests {
             ok("strrev(\"\u{1F1EB}\u{1F1F7}x\")"),
             s("x\u{1F1EB}\u{1F1F7}")
         );
+        // Lengths and offsets count characters as people see them.
+        assert_eq!(ok("length(\"cafe\u{301}\")"), n(4.0));
+        assert_eq!(ok("substr(\"cafe\u{301}s\", 3, 1)"), s("e\u{301}"));
+        assert_eq!(
+            ok("substr(\"\u{1F1EB}\u{1F1F7}\u{1F1E9}\u{1F1EA}\", -1, -1)"),
+            s("\u{1F1E9}\u{1F1EA}")
+        );
         assert_eq!(ok("indent(2, \"a\\nb\\n\")"), s("a\n  b\n  "));
         assert_eq!(ok("indent(4, \"one line\")"), s("one line"));
         assert!(err("indent(-1, \"a\\nb\")").contains("must not be negative"));
@@ -1756,6 +1770,8 @@ mod tests {
             "parseint(secret, 10)",
             "tonumber(secret)",
             "timeadd(secret, \"1h\")",
+            "formatdate(\"YYYY\", [secret][0])",
+            "cidrsubnets(\"10.0.0.0/8\", 1, [secret][0])",
         ] {
             let error = with(text, &secret).unwrap_err();
             assert!(

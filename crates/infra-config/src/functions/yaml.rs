@@ -61,7 +61,7 @@ fn analyze(value: &str) -> Analysis {
     }
     let (mut line_breaks, mut special) = (false, false);
     let (mut trailing_space, mut space_break) = (false, false);
-    let (mut previous_space, mut previous_break) = (false, false);
+    let mut previous_space = false;
     let count = value.chars().count();
     for (i, c) in value.chars().enumerate() {
         if !is_printable(c) {
@@ -72,20 +72,16 @@ fn analyze(value: &str) -> Analysis {
                 trailing_space = true;
             }
             previous_space = true;
-            previous_break = false;
         } else if is_break(c) {
             line_breaks = true;
             if previous_space {
                 space_break = true;
             }
             previous_space = false;
-            previous_break = true;
         } else {
             previous_space = false;
-            previous_break = false;
         }
     }
-    let _ = previous_break;
     Analysis {
         multiline: line_breaks,
         block_allowed: !(trailing_space || space_break || special),
@@ -521,8 +517,9 @@ fn scan_scalars(source: &str) -> Vec<(String, bool)> {
                         break;
                     }
                     if c == b'"' && bytes[j] == b'\\' && j + 1 < bytes.len() {
-                        text.push_str(&source[j..j + 2]);
-                        j += 2;
+                        let escaped = source[j + 1..].chars().next().map_or(1, char::len_utf8);
+                        text.push_str(&source[j..j + 1 + escaped]);
+                        j += 1 + escaped;
                         continue;
                     }
                     let width = source[j..].chars().next().map_or(1, char::len_utf8);
@@ -569,7 +566,7 @@ fn scan_scalars(source: &str) -> Vec<(String, bool)> {
                 while j < bytes.len() {
                     let b = bytes[j];
                     if b == b'\n'
-                        || (b == b'#' && matches!(bytes[j - 1], b' ' | b'\t'))
+                        || (b == b'#' && j > 0 && matches!(bytes[j - 1], b' ' | b'\t'))
                         || (b == b':'
                             && (blank_or_end(j + 1)
                                 || (flow > 0
