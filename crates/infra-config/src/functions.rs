@@ -1242,10 +1242,10 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
     })
 }
 
-/// Terraform's `format` verbs: `%s %d %f %.Nf %v %q %t %x %%`, with width and zero padding.
 /// Renders a template in Terraform's template language (`${...}`, `%{ if }`, `%{ for }`) with
-/// the given variables and the built-in functions, as `templatefile()` does. A template that
-/// interpolates one value alone keeps that value's type; other values become strings.
+/// the given variables and the built-in functions, as `templatefile()` does. The result is a
+/// string (or unknown), keeping a sensitive mark: a template that is one interpolation of a
+/// number or bool gives its text, and one of a collection or null is an error.
 pub fn render_template(text: &str, variables: BTreeMap<String, Value>) -> Result<Value, String> {
     let template = hcl_edit::parser::parse_template(text)
         .map_err(|e| format!("the template is invalid: {}", e.message()))?;
@@ -1261,12 +1261,21 @@ pub fn render_template(text: &str, variables: BTreeMap<String, Value>) -> Result
     let rendered = template_ctx
         .eval(&expr)
         .map_err(|d| format!("{}: {}", d.summary, d.detail))?;
-    Ok(match rendered {
-        Value::String(_) | Value::Unknown => rendered,
-        other => Value::String(to_string_value(other.unmarked()).unwrap_or_default()),
-    })
+    let (value, marked) = rendered.unmark();
+    let text = match value {
+        Value::String(_) | Value::Unknown => value,
+        Value::Null => return Err("the template result is null".into()),
+        other => Value::String(to_string_value(&other).ok_or_else(|| {
+            format!(
+                "the template result must be a string, but the template produced {}",
+                describe(&other)
+            )
+        })?),
+    };
+    Ok(mark_if(text, marked))
 }
 
+/// Terraform's `format` verbs: `%s %d %f %.Nf %v %q %t %x %%`, with width and zero padding.
 fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
     let mut out = String::new();
     let mut chars = spec.chars().peekable();
@@ -1839,6 +1848,8 @@ mod tests {
             ),
             ("secret", s("pw").mark_sensitive()),
             ("u", Value::Unknown),
+            ("listy", s("${[1]}")),
+            ("numbery", s("${2 + 3}")),
         ];
         let run = |text: &str| with(text, &bound);
         assert_eq!(
@@ -1891,6 +1902,9 @@ mod tests {
         assert!(error("templatestring(reads, {})").contains(
             "cannot use filesystem access functions like file in templatestring templates"
         ));
+        assert!(error("templatestring(listy, {})")
+            .contains("the template result must be a string, but the template produced a list"));
+        assert_eq!(run("templatestring(numbery, {})").unwrap(), s("5"));
         // The guard is released once rendering ends, even after an error.
         assert_eq!(
             run("templatestring(greeting, {name = \"again\"})").unwrap(),
