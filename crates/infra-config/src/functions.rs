@@ -833,38 +833,46 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
             }
             Value::List(out)
         }
+        // The answer depends on every element, so a sensitive element makes it sensitive.
         "contains" => {
             let items = list(a, 0)?;
             if items.is_empty() {
                 return Ok(Value::Bool(false));
             }
+            let sensitive =
+                a[1].contains_sensitive() || items.iter().any(Value::contains_sensitive);
             if !a[1].is_wholly_known() {
-                return Ok(Value::Unknown);
+                return Ok(mark_if(Value::Unknown, sensitive));
             }
             // An unknown element might turn out to be the one, unless a known one already is.
             let needle = a[1].unmark_deep();
             let mut unknown = false;
+            let mut found = false;
             for item in &items {
                 if !item.is_wholly_known() {
                     unknown = true;
                 } else if item.unmark_deep() == needle {
-                    return Ok(Value::Bool(true));
+                    found = true;
+                    break;
                 }
             }
-            if unknown {
-                Value::Unknown
-            } else {
-                Value::Bool(false)
-            }
+            let result = match (found, unknown) {
+                (true, _) => Value::Bool(true),
+                (false, true) => Value::Unknown,
+                (false, false) => Value::Bool(false),
+            };
+            mark_if(result, sensitive)
         }
         "index" => {
             let items = list(a, 0)?;
+            let sensitive =
+                a[1].contains_sensitive() || items.iter().any(Value::contains_sensitive);
             if !known_elements(&items) || !a[1].is_wholly_known() {
-                return Ok(Value::Unknown);
+                return Ok(mark_if(Value::Unknown, sensitive));
             }
             let needle = a[1].unmark_deep();
             match items.iter().position(|item| item.unmark_deep() == needle) {
-                Some(i) => Value::Number(i as f64),
+                Some(i) => mark_if(Value::Number(i as f64), sensitive),
                 None => {
                     return Err(arg_error(
                         1,
@@ -1809,6 +1817,15 @@ mod tests {
         assert_eq!(run("contains([u, \"a\"], \"b\")"), Value::Unknown);
         assert_eq!(run("contains([], u)"), Value::Unknown);
         assert_eq!(run("contains([], \"a\")"), b(false));
+        assert_eq!(
+            run("contains([secret, \"y\"], \"y\")"),
+            b(true).mark_sensitive()
+        );
+        assert_eq!(
+            run("index([secret, \"y\"], \"y\")"),
+            n(1.0).mark_sensitive()
+        );
+        assert_eq!(run("contains([\"y\"], \"y\")"), b(true));
         assert_eq!(run("issensitive(u)"), Value::Unknown);
         assert_eq!(run("issensitive(sensitive(u))"), b(true));
         assert_eq!(run("sha512(u)"), Value::Unknown);
