@@ -1,0 +1,271 @@
+//! The `file*` functions, which read files relative to the module's directory (after
+//! expanding a leading `~`), and the path functions `basename`, `dirname`, `abspath` and
+//! `pathexpand`, which follow Go's `path/filepath` on Unix as Terraform does.
+
+use super::encoding::sha1;
+use super::{arg_error, module_path, string, Ctx, FnResult, FunctionError};
+use base64::Engine as _;
+use infra_core::Value;
+use sha2::Digest as _;
+
+/// Go's `filepath.Clean`: the shortest equivalent path, by purely lexical processing.
+pub(super) fn clean(path: &str) -> String {
+    if path.is_empty() {
+        return ".".into();
+    }
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(last) if *last != ".." => {
+                    parts.pop();
+                }
+                _ if rooted => {}
+                _ => parts.push(".."),
+            },
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    }
+}
+
+/// Go's `filepath.Base`: the last element, ignoring trailing slashes.
+pub(super) fn basename(path: &str) -> String {
+    if path.is_empty() {
+        return ".".into();
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return "/".into();
+    }
+    trimmed
+        .rsplit_once('/')
+        .map_or(trimmed, |(_, last)| last)
+        .to_string()
+}
+
+/// Go's `filepath.Dir`: everything but the last element, cleaned.
+pub(super) fn dirname(path: &str) -> String {
+    match path.rfind('/') {
+        Some(i) => clean(&path[..=i]),
+        None => ".".into(),
+    }
+}
+
+/// Go's `filepath.Abs`: joined to the current directory (Terraform's working directory) when
+/// relative, then cleaned.
+pub(super) fn abspath(path: &str) -> Result<String, FunctionError> {
+    if path.starts_with('/') {
+        return Ok(clean(path));
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| FunctionError::Failed(format!("cannot find the current directory: {e}")))?;
+    Ok(clean(&format!("{}/{path}", cwd.display())))
+}
+
+/// Expands a leading `~` to the home directory (`$HOME`), as Terraform's `pathexpand` and
+/// file functions do. `~user` is refused, as in Terraform.
+pub(super) fn expand_home(path: &str) -> Result<String, FunctionError> {
+    let Some(rest) = path.strip_prefix('~') else {
+        return Ok(path.to_string());
+    };
+    if !rest.is_empty() && !rest.starts_with('/') && !rest.starts_with('\\') {
+        return Err(FunctionError::Failed(
+            "cannot expand user-specific home dir".into(),
+        ));
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    if home.is_empty() {
+        return Err(FunctionError::Failed(
+            "cannot expand ~: the HOME environment variable is not set".into(),
+        ));
+    }
+    Ok(clean(&format!("{home}/{rest}")))
+}
+
+/// Reads a file named relative to the module directory, with Terraform's messages.
+fn read_bytes(ctx: &Ctx, given: &str) -> Result<Vec<u8>, FunctionError> {
+    let expanded = expand_home(given).map_err(|e| match e {
+        FunctionError::Failed(message) => arg_error(0, format!("failed to expand ~: {message}")),
+        other => other,
+    })?;
+    let path = module_path(ctx, &expanded);
+    std::fs::read(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => arg_error(
+            0,
+            format!("no file exists at {given:?}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource"),
+        ),
+        _ => arg_error(0, format!("failed to read {given:?}: {e}")),
+    })
+}
+
+/// The text of a file, which must be UTF-8 (`file()` and `templatefile()`).
+pub(super) fn read_text(ctx: &Ctx, given: &str) -> Result<String, FunctionError> {
+    String::from_utf8(read_bytes(ctx, given)?).map_err(|_| {
+        arg_error(
+            0,
+            format!("contents of {given:?} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead"),
+        )
+    })
+}
+
+/// `file(path)`.
+pub(super) fn file_text(ctx: &Ctx, a: &[Value]) -> FnResult {
+    Ok(Value::String(read_text(ctx, &string(a, 0)?)?))
+}
+
+/// `fileexists(path)`: false when nothing is there, an error when something other than a
+/// regular file is.
+pub(super) fn fileexists(ctx: &Ctx, a: &[Value]) -> FnResult {
+    let given = string(a, 0)?;
+    let path = module_path(ctx, &expand_home(&given)?);
+    let metadata = match std::fs::metadata(&path) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Value::Bool(false)),
+        Err(_) => return Err(FunctionError::Failed(format!("failed to stat {given:?}"))),
+    };
+    if metadata.is_file() {
+        return Ok(Value::Bool(true));
+    }
+    let what = if metadata.is_dir() {
+        "is a directory, not a file"
+    } else {
+        "is not a regular file"
+    };
+    Err(arg_error(0, format!("{given:?} {what}")))
+}
+
+/// `filebase64` and the file hash functions.
+pub(super) fn file_digest(ctx: &Ctx, name: &str, a: &[Value]) -> FnResult {
+    let bytes = read_bytes(ctx, &string(a, 0)?)?;
+    let base64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    Ok(Value::String(match name {
+        "filebase64" => base64(&bytes),
+        "filebase64sha256" => base64(&sha2::Sha256::digest(&bytes)),
+        "filebase64sha512" => base64(&sha2::Sha512::digest(&bytes)),
+        "filemd5" => hex::encode(md5::Md5::digest(&bytes)),
+        "filesha1" => hex::encode(sha1(&bytes)),
+        "filesha256" => hex::encode(sha2::Sha256::digest(&bytes)),
+        "filesha512" => hex::encode(sha2::Sha512::digest(&bytes)),
+        other => {
+            return Err(FunctionError::Failed(format!(
+                "{other} is not a file function"
+            )))
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{err, ok, s};
+    use super::{basename, clean, dirname};
+    use infra_core::Value;
+
+    /// A directory with `hello.txt` ("Hello World") and `binary.bin` (not UTF-8).
+    fn fixture() -> String {
+        let dir = std::env::temp_dir().join(format!("infra-functions-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("hello.txt"), "Hello World").unwrap();
+        std::fs::write(dir.join("binary.bin"), [0xff, 0xfe, 0x00]).unwrap();
+        dir.display().to_string()
+    }
+
+    #[test]
+    fn file_hashes() {
+        let dir = fixture();
+        let call = |function: &str, file: &str| ok(&format!("{function}(\"{dir}/{file}\")"));
+        // filebase64 is Terraform's docs example; the hashes are of "Hello World".
+        assert_eq!(call("filebase64", "hello.txt"), s("SGVsbG8gV29ybGQ="));
+        assert_eq!(
+            call("filesha256", "hello.txt"),
+            s("a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e")
+        );
+        assert_eq!(
+            call("filesha1", "hello.txt"),
+            s("0a4d55a8d778e5022fab701977c5d840bbc486d0")
+        );
+        assert_eq!(
+            call("filemd5", "hello.txt"),
+            s("b10a8db164e0754105b7a99be72e3fe5")
+        );
+        assert_eq!(
+            call("filesha512", "hello.txt"),
+            s("2c74fd17edafd80e8447b0d46741ee243b7eb74dd2149a0ab1b9246fb30382f27e853d8585719e0e67cbda0daa8f51671064615d645ae27acb15bfb1447f459b")
+        );
+        assert_eq!(
+            call("filebase64sha256", "hello.txt"),
+            s("pZGm1Av0IEBKARczz7exkNYsZb8LzaMrV7J32a2fFG4=")
+        );
+        assert_eq!(
+            call("filebase64sha512", "hello.txt"),
+            s("LHT9F+2v2A6ER7DUZ0HuJDt+t03SFJoKsbkkb7MDgvJ+hT2FhXGeDmfL2g2qj1FnEGRhXWRa4nrLFb+xRH9Fmw==")
+        );
+        // Whole-file functions agree with the string ones.
+        assert_eq!(call("filesha1", "hello.txt"), ok("sha1(\"Hello World\")"));
+        assert_eq!(call("filebase64", "binary.bin"), s("//4A"));
+        assert_eq!(call("file", "hello.txt"), s("Hello World"));
+        assert!(err(&format!("file(\"{dir}/binary.bin\")"))
+            .contains("are not valid UTF-8; use the filebase64 function"));
+        let missing = err(&format!("filemd5(\"{dir}/missing.txt\")"));
+        assert!(
+            missing.contains("no file exists at") && missing.contains("missing.txt"),
+            "{missing}"
+        );
+        assert_eq!(
+            ok(&format!("fileexists(\"{dir}/hello.txt\")")),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            ok(&format!("fileexists(\"{dir}/nope.txt\")")),
+            Value::Bool(false)
+        );
+        assert!(err(&format!("fileexists(\"{dir}\")")).contains("is a directory, not a file"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn paths_like_go() {
+        assert_eq!(ok("basename(\"foo/bar/baz.txt\")"), s("baz.txt"));
+        assert_eq!(ok("dirname(\"foo/bar/baz.txt\")"), s("foo/bar"));
+        for (path, base, dir) in [
+            ("", ".", "."),
+            ("/", "/", "/"),
+            ("foo", "foo", "."),
+            ("foo/", "foo", "foo"),
+            ("/foo", "foo", "/"),
+            ("//a//b//", "b", "/a/b"),
+            ("a/../b/./c", "c", "b"),
+        ] {
+            assert_eq!(basename(path), base, "basename({path:?})");
+            assert_eq!(dirname(path), dir, "dirname({path:?})");
+        }
+        assert_eq!(clean("../../a/.."), "../..");
+        assert_eq!(clean("/../a"), "/a");
+        assert_eq!(ok("abspath(\"/a/b/../c/\")"), s("/a/c"));
+        let cwd = std::env::current_dir().unwrap().display().to_string();
+        assert_eq!(ok("abspath(\"x/./y\")"), s(&format!("{cwd}/x/y")));
+        assert_eq!(
+            ok("pathexpand(\"/etc/resolv.conf\")"),
+            s("/etc/resolv.conf")
+        );
+        assert_eq!(ok("pathexpand(\"relative/~/x\")"), s("relative/~/x"));
+        match std::env::var("HOME") {
+            Ok(home) if !home.is_empty() => {
+                assert_eq!(
+                    ok("pathexpand(\"~/.ssh/id_rsa\")"),
+                    s(&format!("{}/.ssh/id_rsa", clean(&home)))
+                );
+                assert_eq!(ok("pathexpand(\"~\")"), s(&clean(&home)));
+            }
+            _ => assert!(err("pathexpand(\"~/x\")").contains("HOME")),
+        }
+        assert!(err("pathexpand(\"~root/x\")").contains("cannot expand user-specific home dir"));
+    }
+}
