@@ -5,6 +5,7 @@ mod crash;
 mod errors;
 mod lifecycle;
 mod locking;
+mod modules;
 mod plan_file;
 mod refactoring;
 mod refresh;

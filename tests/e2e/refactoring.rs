@@ -616,3 +616,89 @@ fn every_command_accepts_input_false_and_auto_approve() {
         );
     }
 }
+
+#[test]
+fn a_data_source_that_depends_on_a_new_resource_is_read_during_apply() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_iam_role" "first" {
+  name = "deferred-first"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }]
+  })
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.first.arn]
+    }
+  }
+}
+
+data "aws_availability_zones" "after_role" {
+  state      = "available"
+  depends_on = [aws_iam_role.first]
+}
+
+resource "aws_iam_role" "second" {
+  name               = "deferred-second"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  tags = {
+    Zone = data.aws_availability_zones.after_role.names[0]
+  }
+}
+"#,
+    );
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-out=plan.json"],
+    )
+    .ok();
+    assert!(
+        plan.stdout
+            .contains("# data.aws_iam_policy_document.trust will be read during apply"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("# data.aws_availability_zones.after_role will be read during apply"),
+        "{}",
+        plan.stdout
+    );
+    let apply = infra(&stack, Some(&moto), &["apply", "plan.json"]).ok();
+    assert!(
+        apply
+            .stdout
+            .contains("data.aws_iam_policy_document.trust: Read complete"),
+        "{}",
+        apply.stdout
+    );
+    let trust = moto.python("import boto3, json\niam = boto3.client('iam')\nprint(json.dumps(iam.get_role(RoleName='deferred-second')['Role']['AssumeRolePolicyDocument']))");
+    assert!(trust.contains("role/deferred-first"), "{trust}");
+
+    // Now that the role exists and nothing changes, the data sources are read while planning.
+    let again = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+    assert!(
+        !again.stdout.contains("will be read during apply"),
+        "{}",
+        again.stdout
+    );
+}

@@ -453,3 +453,94 @@ resource "aws_db_instance" "main" {
     }
     assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
 }
+
+#[test]
+fn the_functions_real_stacks_call_and_timestamp_at_apply() {
+    let stack = Stack::new();
+    stack.write("files/hello.txt", "hello\n");
+    stack.write(
+        "main.tf",
+        r#"
+locals {
+  subnets = cidrsubnets("10.0.0.0/16", 8, 8, 4)
+  pairs   = setproduct(["a", "b"], [1, 2])
+}
+
+resource "terraform_data" "stamp" {
+  input = timestamp()
+}
+
+output "subnets" {
+  value = local.subnets
+}
+
+output "pairs" {
+  value = length(local.pairs)
+}
+
+output "yaml" {
+  value = yamlencode({ name = "web", ports = [80, 443] })
+}
+
+output "decoded" {
+  value = yamldecode("a: 1\nb: [x, y]\n").b
+}
+
+output "year" {
+  value = formatdate("YYYY-MM-DD", "2024-03-05T10:00:00Z")
+}
+
+output "later" {
+  value = timeadd("2024-03-05T10:00:00Z", "90m")
+}
+
+output "file_hash" {
+  value = filesha256("${path.module}/files/hello.txt")
+}
+
+output "names" {
+  value = [basename("/a/b/c.txt"), dirname("/a/b/c.txt"), strrev("abc"), parseint("ff", 16)]
+}
+
+output "secret" {
+  value = issensitive(sensitive("x"))
+}
+"#,
+    );
+    let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
+    assert!(
+        plan.stdout.contains("+ input  = (known after apply)"),
+        "{}",
+        plan.stdout
+    );
+    let apply = infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
+    for expected in [
+        "subnets = [\"10.0.0.0/24\", \"10.0.1.0/24\", \"10.0.16.0/20\"]",
+        "pairs = 4",
+        // Terraform's YAML reader resolves plain scalars as YAML 1.1 does: `y` is true.
+        "decoded = [\"x\", true]",
+        "year = \"2024-03-05\"",
+        "later = \"2024-03-05T11:30:00Z\"",
+        "file_hash = \"5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03\"",
+        "names = [\"c.txt\", \"/a/b\", \"cba\", 255]",
+        "secret = true",
+    ] {
+        assert!(
+            apply.stdout.contains(expected),
+            "{expected}: {}",
+            apply.stdout
+        );
+    }
+    assert!(
+        apply
+            .stdout
+            .contains(r#"yaml = "\"name\": \"web\"\n\"ports\":\n- 80\n- 443\n""#),
+        "{}",
+        apply.stdout
+    );
+    let stamp = attribute(&stack, "terraform_data.stamp", "output");
+    let stamp = stamp
+        .as_str()
+        .expect("timestamp() has the apply time at apply");
+    assert!(stamp.starts_with("20") && stamp.ends_with('Z'), "{stamp}");
+}

@@ -193,6 +193,28 @@ pub fn input_variables_with(
     Ok(inputs)
 }
 
+/// The configuration with one module per instance of each module call with `count` or
+/// `for_each`, evaluated with these inputs. Nested expanded calls take one more pass each.
+pub fn expand_modules(work: &Workdir, config: Config, inputs: &InputVariables) -> Result<Config> {
+    let mut config = config;
+    let mut known = infra_config::ModuleInstances::new();
+    for _ in 0..16 {
+        let instances = {
+            let evaluator = evaluator(work, &config, inputs)?;
+            check(evaluator.module_instances(), work.style)?
+        };
+        if instances == known {
+            break;
+        }
+        known = instances;
+        config = check(
+            infra_config::load_with_module_instances(&work.dir, &known),
+            work.style,
+        )?;
+    }
+    Ok(config)
+}
+
 pub fn evaluator<'c>(
     work: &Workdir,
     config: &'c Config,

@@ -11,7 +11,9 @@ use crate::{
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::Span;
-use infra_core::{AddressPattern, Diagnostic, Diagnostics, Location, Mode, ResourceId, Value};
+use infra_core::{
+    AddressPattern, Diagnostic, Diagnostics, InstanceKey, Location, Mode, ResourceId, Value,
+};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -55,6 +57,9 @@ pub(crate) struct Module {
     pub call_index: HashMap<String, usize>,
     pub provider: Option<(usize, Block)>,
     pub backend: Option<BackendConfig>,
+    /// For one instance of a call with `count`/`for_each`: `count.index` or `each` while
+    /// evaluating the call's arguments.
+    pub instance: crate::eval::Instance,
 }
 
 #[derive(Debug)]
@@ -89,12 +94,33 @@ pub(crate) struct OutputDecl {
 #[derive(Debug)]
 pub(crate) struct ModuleCall {
     pub name: String,
-    /// Index into `Config::modules`, once loaded.
+    /// Index into `Config::modules`, once loaded: the module of a call without `count` or
+    /// `for_each`, and of one whose instances are not known yet (validation).
     pub module: Option<usize>,
+    /// `count` (false) or `for_each` (true) and its expression.
+    pub expansion: Option<(Expr, bool)>,
+    /// For a call with `count`/`for_each` whose instances are known: each instance's key and
+    /// module (loaded once per instance, at path `name[key]`).
+    pub instances: Vec<(InstanceKey, usize)>,
     pub inputs: BTreeMap<String, Expr>,
     pub depends_on: Option<Expr>,
     pub location: Location,
 }
+
+impl ModuleCall {
+    /// The modules this call instantiates.
+    pub fn children(&self) -> Vec<usize> {
+        if self.instances.is_empty() {
+            self.module.into_iter().collect()
+        } else {
+            self.instances.iter().map(|(_, module)| *module).collect()
+        }
+    }
+}
+
+/// The instances of every module call with `count` or `for_each`, by the call's path from the
+/// root (`["app[0]", "db"]` for `module.app[0].module.db`): each key with its `each.value`.
+pub type ModuleInstances = BTreeMap<Vec<String>, Vec<(InstanceKey, Value)>>;
 
 /// An `import` block of the root module, before evaluation.
 #[derive(Debug)]
@@ -146,6 +172,22 @@ pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
     Ok(loader.config)
 }
 
+/// As [`load`], with one module per instance of each call with `count`/`for_each` whose
+/// instances are given (see `Evaluator::module_instances`): `module.app[0]`, `module.app[1]`.
+pub fn load_with_module_instances(
+    dir: &Path,
+    module_instances: &ModuleInstances,
+) -> Result<Config, Diagnostics> {
+    let mut loader = Loader::new(false);
+    loader.module_instances = module_instances.clone();
+    loader.load_module(dir, String::new(), Vec::new(), &mut Vec::new());
+    if loader.diagnostics.has_errors() {
+        return Err(loader.diagnostics);
+    }
+    loader.config.warnings = loader.diagnostics;
+    Ok(loader.config)
+}
+
 /// The root module's `terraform { backend "…" { … } }`, reading only the root files that
 /// mention a backend. Commands that need the state but not the configuration (`revert`,
 /// `state`, `output`, `show`, `deployments`) stay as fast on a stack of 10,000 resources as
@@ -176,6 +218,8 @@ struct Loader {
     diagnostics: Diagnostics,
     /// Read only `terraform` blocks, in root files that mention "backend" ([`load_backend`]).
     backend_only: bool,
+    /// The known instances of calls with `count`/`for_each` ([`load_with_module_instances`]).
+    module_instances: ModuleInstances,
 }
 
 impl Loader {
@@ -193,6 +237,7 @@ impl Loader {
             },
             diagnostics: Diagnostics::new(),
             backend_only,
+            module_instances: ModuleInstances::new(),
         }
     }
 
@@ -253,6 +298,7 @@ impl Loader {
             call_index: HashMap::new(),
             provider: None,
             backend: None,
+            instance: crate::eval::Instance::default(),
         });
 
         for name in names {
@@ -304,8 +350,12 @@ impl Loader {
                 );
                 continue;
             };
-            let mut child_path = path.clone();
-            child_path.push(name);
+            // The manifest knows calls, not their instances: `app` for `module.app[0]`.
+            let mut child_path: Vec<String> = path
+                .iter()
+                .map(|segment| segment.split('[').next().unwrap_or(segment).to_string())
+                .collect();
+            child_path.push(name.clone());
             let (child_dir, child_relative) = if text.starts_with("./") || text.starts_with("../") {
                 let child_relative = if relative.is_empty() {
                     text.trim_start_matches("./").to_string()
@@ -336,8 +386,57 @@ impl Loader {
                 );
                 continue;
             }
-            let child = self.load_module(&child_dir, child_relative, child_path, stack);
-            self.config.modules[module_index].calls[call_position].module = child;
+            let mut call_path = path.clone();
+            call_path.push(name.clone());
+            let expanded = self.config.modules[module_index].calls[call_position]
+                .expansion
+                .is_some();
+            match self
+                .module_instances
+                .get(&call_path)
+                .filter(|_| expanded)
+                .cloned()
+            {
+                Some(instances) => {
+                    let for_each = matches!(
+                        self.config.modules[module_index].calls[call_position].expansion,
+                        Some((_, true))
+                    );
+                    for (key, value) in instances {
+                        let mut instance_path = path.clone();
+                        instance_path.push(format!("{name}{key}"));
+                        let Some(child) = self.load_module(
+                            &child_dir,
+                            child_relative.clone(),
+                            instance_path,
+                            stack,
+                        ) else {
+                            continue;
+                        };
+                        self.config.modules[child].instance = match &key {
+                            InstanceKey::Index(i) if !for_each => crate::eval::Instance {
+                                count_index: Some(*i),
+                                each: None,
+                            },
+                            InstanceKey::Index(i) => crate::eval::Instance {
+                                count_index: None,
+                                each: Some((i.to_string(), value)),
+                            },
+                            InstanceKey::Key(k) => crate::eval::Instance {
+                                count_index: None,
+                                each: Some((k.clone(), value)),
+                            },
+                        };
+                        self.config.modules[module_index].calls[call_position]
+                            .instances
+                            .push((key, child));
+                    }
+                }
+                None => {
+                    let child = self.load_module(&child_dir, child_relative, call_path, stack);
+                    self.config.modules[module_index].calls[call_position].module = child;
+                }
+            }
         }
         stack.pop();
         Some(module_index)
@@ -533,7 +632,7 @@ impl Loader {
                     return;
                 }
                 let mut inputs = BTreeMap::new();
-                let mut count = None;
+                let mut expansion = None;
                 let mut depends_on = None;
                 for attribute in block.body.attributes() {
                     let key = attribute.key.value().as_str();
@@ -543,15 +642,15 @@ impl Loader {
                     };
                     match key {
                         "count" | "for_each" => {
-                            let location = self.location(file, attribute.span());
-                            if key == "for_each" {
+                            if expansion.is_some() {
+                                let location = self.location(file, attribute.span());
                                 self.error(
-                                    "Unsupported argument",
-                                    format!("for_each on module \"{name}\" is not supported."),
+                                    "Invalid combination of \"count\" and \"for_each\"",
+                                    "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used.".into(),
                                     location,
                                 );
                             }
-                            count = Some(expr);
+                            expansion = Some((expr, key == "for_each"));
                         }
                         "depends_on" => depends_on = Some(expr),
                         "providers" => self.refuse_provider_aliases(file, &attribute.value),
@@ -560,14 +659,6 @@ impl Loader {
                             inputs.insert(key.to_string(), expr);
                         }
                     }
-                }
-                if count.is_some() {
-                    let location = self.location(file, block.span());
-                    self.error(
-                        "Unsupported argument",
-                        format!("count on module \"{name}\" is not supported."),
-                        location,
-                    );
                 }
                 if !inputs.contains_key("source") {
                     self.error(
@@ -581,6 +672,8 @@ impl Loader {
                 m.calls.push(ModuleCall {
                     name,
                     module: None,
+                    expansion,
+                    instances: Vec::new(),
                     inputs,
                     depends_on,
                     location,

@@ -37,6 +37,9 @@ pub struct Evaluator<'c> {
     parents: Vec<Option<(usize, usize)>>,
     cache: RefCell<HashMap<Named, Result<Value, Fail>>>,
     warnings: Diagnostics,
+    /// Set by [`Evaluator::begin_apply`]: impure functions (`timestamp()`, `uuid()`,
+    /// `bcrypt()`) give their values instead of "known after apply".
+    applying: Cell<bool>,
 }
 
 /// The per-call environment: resource values and the caches that depend on them.
@@ -85,7 +88,7 @@ impl<'c> Evaluator<'c> {
         let mut parents = vec![None; config.modules.len()];
         for (index, module) in config.modules.iter().enumerate() {
             for (call_index, call) in module.calls.iter().enumerate() {
-                if let Some(child) = call.module {
+                for child in call.children() {
                     parents[child] = Some((index, call_index));
                 }
             }
@@ -97,6 +100,7 @@ impl<'c> Evaluator<'c> {
             parents,
             cache: RefCell::new(HashMap::new()),
             warnings: Diagnostics::new(),
+            applying: Cell::new(false),
         };
         let mut diagnostics = Diagnostics::new();
         let Some(root) = config.modules.first() else {
@@ -178,6 +182,13 @@ impl<'c> Evaluator<'c> {
         diagnostics.into_result(evaluator)
     }
 
+    /// From now on the configuration is evaluated for apply: `timestamp()` is the apply time,
+    /// `uuid()` and `bcrypt()` give values. Values cached while planning are dropped.
+    pub fn begin_apply(&self) {
+        self.applying.set(true);
+        self.cache.borrow_mut().clear();
+    }
+
     /// Warnings found while reading inputs (undeclared variables in files).
     pub fn warnings(&self) -> &Diagnostics {
         &self.warnings
@@ -229,7 +240,7 @@ impl<'c> Evaluator<'c> {
                 walker.named(&Named::Output(index, output.name.clone()));
             }
             for call in &module.calls {
-                if let Some(child) = call.module {
+                for child in call.children() {
                     for name in call.inputs.keys() {
                         if self.config.modules[child].variable_index.contains_key(name) {
                             walker.named(&Named::Var(child, name.clone()));
@@ -375,6 +386,100 @@ impl<'c> Evaluator<'c> {
             out.push(InstanceConfig { address, value });
         }
         Ok(out)
+    }
+
+    /// The instances of every module call with `count` or `for_each`, evaluated where the
+    /// call is written (variables, locals and data known at plan time). The configuration is
+    /// then loaded again with them (`load_with_module_instances`); a call nested in an
+    /// expanded module is found on that next pass. An unknown count or for_each is
+    /// Terraform's error.
+    pub fn module_instances(&self) -> Result<crate::ModuleInstances, Diagnostics> {
+        let env = Env::new(self, &NoResourceValues);
+        let mut diagnostics = Diagnostics::new();
+        let mut instances = crate::ModuleInstances::new();
+        for (index, module) in self.config.modules.iter().enumerate() {
+            for call in &module.calls {
+                let Some((expr, for_each)) = &call.expansion else {
+                    continue;
+                };
+                let mut ctx = env.ctx(expr.file, index);
+                let location = ctx.loc(expr.expr.span());
+                let (argument, what) = if *for_each {
+                    ("for_each", "for_each")
+                } else {
+                    ("count", "count")
+                };
+                let value = match ctx.eval(&expr.expr) {
+                    Ok(value) => value,
+                    Err(error) => {
+                        diagnostics.push(*error);
+                        continue;
+                    }
+                };
+                let (value, sensitive) = value.unmark();
+                let fail = |detail: String| {
+                    Diagnostic::error(format!("Invalid {argument} argument"), detail)
+                        .at(location.clone())
+                };
+                if sensitive && *for_each {
+                    diagnostics.push(fail("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments.".into()));
+                    continue;
+                }
+                let keys: Vec<(InstanceKey, Value)> = match (value, *for_each) {
+                    (Value::Unknown, _) => {
+                        diagnostics.push(fail(format!("The \"{what}\" value depends on resource attributes that cannot be determined until apply, so infra cannot predict how many instances will be created. To work around this, use -target to first apply only the resources that the {what} depends on.")));
+                        continue;
+                    }
+                    (value, false) => match value.as_i64() {
+                        Some(n)
+                            if (0..=100_000).contains(&n) && !matches!(value, Value::Bool(_)) =>
+                        {
+                            (0..n)
+                                .map(|i| (InstanceKey::Index(i), Value::Null))
+                                .collect()
+                        }
+                        _ => {
+                            diagnostics.push(fail(format!("The given \"count\" argument value is unsuitable: a whole number from 0 to 100000 is required, got {}.", crate::eval::describe(&value))));
+                            continue;
+                        }
+                    },
+                    (Value::Map(entries), true) => entries
+                        .into_iter()
+                        .map(|(k, v)| (InstanceKey::Key(k), v))
+                        .collect(),
+                    (Value::List(_), true) if !env.is_set_expr(index, &expr.expr, 0) => {
+                        diagnostics.push(fail("The given \"for_each\" argument value is unsuitable: for_each supports maps and sets of strings, but you have provided a list (tuple). Convert it with toset(...), or build a map with a for expression.".into()));
+                        continue;
+                    }
+                    (Value::List(items), true) => {
+                        let mut keys = Vec::new();
+                        for item in items {
+                            match item.unmark().0 {
+                                Value::String(key) => {
+                                    keys.push((InstanceKey::Key(key.clone()), Value::String(key)))
+                                }
+                                other => {
+                                    diagnostics.push(fail(format!("for_each supports maps and sets of strings, but the set contains {}.", crate::eval::describe(&other))));
+                                    break;
+                                }
+                            }
+                        }
+                        keys
+                    }
+                    (other, true) => {
+                        diagnostics.push(fail(format!(
+                            "for_each supports maps and sets of strings, got {}.",
+                            crate::eval::describe(&other)
+                        )));
+                        continue;
+                    }
+                };
+                let mut path = module.path.clone();
+                path.push(call.name.clone());
+                instances.insert(path, keys);
+            }
+        }
+        diagnostics.into_result(instances)
     }
 
     /// The `import` blocks, evaluated: `for_each` expanded, each `id` and `to` key computed.
@@ -820,6 +925,11 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// Whether impure functions give values ([`Evaluator::begin_apply`]).
+    pub fn applying(&self) -> bool {
+        self.ev.applying.get()
+    }
+
     pub fn module_dir(&self, module: usize) -> &std::path::Path {
         &self.ev.config.modules[module].dir
     }
@@ -878,12 +988,36 @@ impl<'a> Env<'a> {
             }
             "module" => {
                 let Some(call_name) = attr(0) else { return Err(invalid("The \"module\" object must be followed by a module name, as in module.name.output.")) };
-                let Some(child) = module.call_index.get(call_name).and_then(|&i| module.calls[i].module) else {
+                let Some(call) = module.call_index.get(call_name).map(|&i| &module.calls[i]) else {
                     return Err(ctx.fail(
                         "Reference to undeclared module",
                         format!("No module call named \"{call_name}\" is declared in this module."),
                         span_to(1),
                     ));
+                };
+                if let Some((_, for_each)) = &call.expansion {
+                    // `module.app` of a call with count/for_each: a list (count) or map
+                    // (for_each) of each instance's outputs; unknown until they are known.
+                    if call.instances.is_empty() {
+                        return Ok((Value::Unknown, 1, false));
+                    }
+                    let mut instances = Vec::new();
+                    for (key, child) in &call.instances {
+                        let mut outputs = BTreeMap::new();
+                        for output in &config.modules[*child].outputs {
+                            outputs.insert(output.name.clone(), self.named(&Named::Output(*child, output.name.clone()))?);
+                        }
+                        instances.push((key.clone(), Value::Map(outputs)));
+                    }
+                    let value = if *for_each {
+                        Value::Map(instances.into_iter().map(|(key, v)| (match key { InstanceKey::Key(k) => k, InstanceKey::Index(i) => i.to_string() }, v)).collect())
+                    } else {
+                        Value::List(instances.into_iter().map(|(_, v)| v).collect())
+                    };
+                    return Ok((value, 1, false));
+                }
+                let Some(child) = call.module else {
+                    return Ok((Value::Unknown, 1, false));
                 };
                 let child_module = &config.modules[child];
                 match attr(1) {
@@ -1043,6 +1177,8 @@ impl<'a> Env<'a> {
                         match config.modules[parent].calls[call].inputs.get(name) {
                             Some(expr) => {
                                 let mut ctx = self.ctx_for(expr.file, parent);
+                                // `count.index` / `each` of this module's instance.
+                                ctx.instance = config.modules[*module].instance.clone();
                                 Some(ctx.eval(&expr.expr)?)
                             }
                             None => None,
@@ -1287,7 +1423,30 @@ impl DependencyWalker<'_, '_> {
                 self.named(&Named::Local(module, name.clone()))
             }
             RefKind::Module(call, output) => {
-                let Some(child) = m.call_index.get(call).and_then(|&i| m.calls[i].module) else {
+                let children = m
+                    .call_index
+                    .get(call)
+                    .map(|&i| m.calls[i].children())
+                    .unwrap_or_default();
+                if children.len() > 1
+                    || m.call_index
+                        .get(call)
+                        .is_some_and(|&i| !m.calls[i].instances.is_empty())
+                {
+                    let mut out = BTreeSet::new();
+                    for child in children {
+                        let names: Vec<String> = config.modules[child]
+                            .outputs
+                            .iter()
+                            .map(|o| o.name.clone())
+                            .collect();
+                        for name in names {
+                            out.extend(self.named(&Named::Output(child, name)));
+                        }
+                    }
+                    return out;
+                }
+                let Some(child) = children.first().copied() else {
                     if !m.call_index.contains_key(call) {
                         self.error(
                             Diagnostic::error(
@@ -1453,8 +1612,12 @@ impl DependencyWalker<'_, '_> {
             match refs.first().map(|r| &r.kind) {
                 Some(RefKind::Module(call, None)) => {
                     let m = &config.modules[module];
-                    match m.call_index.get(call).and_then(|&i| m.calls[i].module) {
-                        Some(child) => out.extend(self.resources_in_subtree(child)),
+                    match m.call_index.get(call).map(|&i| m.calls[i].children()) {
+                        Some(children) => {
+                            for child in children {
+                                out.extend(self.resources_in_subtree(child));
+                            }
+                        }
                         None => self.error(
                             Diagnostic::error("Reference to undeclared module", format!("No module call named \"{call}\" is declared in this module."))
                                 .at(config.location(expr.file, item.span())),
@@ -1482,7 +1645,7 @@ impl DependencyWalker<'_, '_> {
             .map(|&r| config.resources[r].config.id.clone())
             .collect();
         for call in &config.modules[module].calls {
-            if let Some(child) = call.module {
+            for child in call.children() {
                 out.extend(self.resources_in_subtree(child));
             }
         }

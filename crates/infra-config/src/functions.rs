@@ -96,7 +96,6 @@ pub(crate) fn is_impure(name: &str) -> bool {
 /// The value of an impure function (see [`is_impure`]) at apply time: the current timestamp,
 /// a random UUID, or a bcrypt hash with a random salt. The arguments are checked as
 /// [`apply`] checks them and must be known and unmarked.
-#[allow(dead_code)] // wired in by the evaluator's apply-time pass
 pub(crate) fn impure_value(name: &str, args: &[Value]) -> FnResult {
     check_impure_args(name, args)?;
     Ok(match name {
@@ -375,6 +374,10 @@ pub(crate) fn apply(ctx: &Ctx, name: &str, mut args: Vec<Value>) -> FnResult {
         }
     }
     if is_impure(name) {
+        if ctx.env.is_some_and(|env| env.applying()) {
+            let value = impure_value(name, &args).map_err(|e| redact(e, &secrets))?;
+            return Ok(mark_if(value, sensitive));
+        }
         check_impure_args(name, &args).map_err(|e| redact(e, &secrets))?;
         return Ok(mark_if(Value::Unknown, sensitive));
     }

@@ -21,7 +21,7 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-pub use config::{load, load_backend, Config};
+pub use config::{load, load_backend, load_with_module_instances, Config, ModuleInstances};
 pub use evaluator::Evaluator;
 pub use fmt::format_source;
 pub use functions::render_template;

@@ -189,27 +189,30 @@ fn unknown_top_level_block_is_an_error() {
 }
 
 #[test]
-fn import_and_removed_blocks_are_refused_and_moved_blocks_warned_about() {
+fn moved_removed_and_import_blocks_are_read_and_bad_ones_located() {
+    let config = load_ok(&[(
+        "main.tf",
+        "moved {\n  from = aws_vpc.a\n  to = aws_vpc.b\n}\nremoved {\n  from = module.old\n  lifecycle {\n    destroy = false\n  }\n}\nimport {\n  to = aws_vpc.b\n  id = \"vpc-1\"\n}\nresource \"aws_vpc\" \"b\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+    )]);
+    assert!(config.warnings().is_empty(), "{}", config.warnings());
+    assert_eq!(config.moves().len(), 1);
+    assert_eq!(config.moves()[0].from.to_string(), "aws_vpc.a");
+    assert_eq!(config.moves()[0].to.to_string(), "aws_vpc.b");
+    assert_eq!(config.removals().len(), 1);
+    assert!(!config.removals()[0].destroy);
+    assert_eq!(config.removals()[0].from.to_string(), "module.old");
+
     let errors = load_err(&[(
         "main.tf",
-        "moved {\n  from = aws_vpc.a\n  to = aws_vpc.b\n}\nimport {\n  to = aws_vpc.b\n  id = \"vpc-1\"\n}\nremoved {\n  from = aws_vpc.c\n}\n",
+        "moved {\n  from = aws_vpc.a\n  to = aws_subnet.b\n}\nremoved {\n  from = aws_vpc.c[0]\n}\nimport {\n  id = \"vpc-1\"\n}\n",
     )]);
     assert_eq!(
         located(&errors),
         vec![
-            ("Moved block not applied".into(), "main.tf".into(), 1, 1),
-            ("Unsupported block type".into(), "main.tf".into(), 5, 1),
-            ("Unsupported block type".into(), "main.tf".into(), 9, 1),
+            ("Invalid \"moved\" addresses".into(), "main.tf".into(), 1, 1),
+            ("Invalid \"removed\" address".into(), "main.tf".into(), 5, 1),
+            ("Missing required argument".into(), "main.tf".into(), 8, 1),
         ]
-    );
-    assert!(errors.to_string().contains("\"import\" blocks"), "{errors}");
-    let config = load_ok(&[(
-        "main.tf",
-        "moved {\n  from = aws_vpc.a\n  to = aws_vpc.b\n}\n",
-    )]);
-    assert_eq!(
-        located(config.warnings()),
-        vec![("Moved block not applied".into(), "main.tf".into(), 1, 1)]
     );
 }
 

@@ -100,56 +100,112 @@ impl fmt::Display for Address {
 #[error("invalid resource address `{0}`: expected e.g. `aws_vpc.main`, `aws_subnet.x[0]` or `module.m.aws_vpc.main`")]
 pub struct AddressParseError(pub String);
 
+/// One `name` or `name[key]` step of an address.
+type Step = (String, Option<InstanceKey>);
+
+/// Splits `module.m["a.b"].aws_x.y[0]` into its steps, keeping keys (which may hold dots
+/// and brackets inside their quotes) whole.
+fn steps(text: &str) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        let mut name = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '.' || c == '[' {
+                break;
+            }
+            name.push(c);
+            chars.next();
+        }
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid {
+            return None;
+        }
+        let mut key = None;
+        if chars.peek() == Some(&'[') {
+            chars.next();
+            let mut inner = String::new();
+            let mut in_quotes = false;
+            let mut escaped = false;
+            loop {
+                let c = chars.next()?;
+                if in_quotes {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == '"' {
+                        in_quotes = false;
+                    }
+                } else if c == '"' {
+                    in_quotes = true;
+                } else if c == ']' {
+                    break;
+                }
+                inner.push(c);
+            }
+            key = Some(if let Ok(i) = inner.parse::<i64>() {
+                InstanceKey::Index(i)
+            } else if inner.len() >= 2 && inner.starts_with('"') && inner.ends_with('"') {
+                InstanceKey::Key(inner[1..inner.len() - 1].replace("\\\"", "\""))
+            } else {
+                return None;
+            });
+        }
+        steps.push((name, key));
+        match chars.next() {
+            None => return Some(steps),
+            Some('.') => continue,
+            Some(_) => return None,
+        }
+    }
+}
+
+/// The module path at the start of `steps` (`module.a.module.b[0]` → `["a", "b[0]"]`), and
+/// how many steps it used. A module instance step is kept as it is written, `name[key]`.
+fn module_path(steps: &[Step]) -> (Vec<String>, usize) {
+    let mut path = Vec::new();
+    let mut i = 0;
+    while i + 1 < steps.len() && steps[i].0 == "module" && steps[i].1.is_none() {
+        let (name, key) = &steps[i + 1];
+        path.push(match key {
+            Some(key) => format!("{name}{key}"),
+            None => name.clone(),
+        });
+        i += 2;
+    }
+    (path, i)
+}
+
 impl std::str::FromStr for Address {
     type Err = AddressParseError;
 
     fn from_str(text: &str) -> Result<Address, AddressParseError> {
         let error = || AddressParseError(text.to_string());
-        let (body, key) = match text.find('[') {
-            Some(open) if text.ends_with(']') => {
-                let inner = &text[open + 1..text.len() - 1];
-                let key = if let Ok(i) = inner.parse::<i64>() {
-                    InstanceKey::Index(i)
-                } else if inner.len() >= 2 && inner.starts_with('"') && inner.ends_with('"') {
-                    InstanceKey::Key(inner[1..inner.len() - 1].to_string())
-                } else {
-                    return Err(error());
-                };
-                (&text[..open], Some(key))
-            }
-            Some(_) => return Err(error()),
-            None => (text, None),
-        };
-        let parts: Vec<&str> = body.split('.').collect();
-        let mut module = Vec::new();
-        let mut i = 0;
-        while i + 1 < parts.len() && parts[i] == "module" {
-            module.push(parts[i + 1].to_string());
-            i += 2;
-        }
+        let steps = steps(text).ok_or_else(error)?;
+        let (module, mut i) = module_path(&steps);
         let mut mode = Mode::Managed;
-        if parts.get(i) == Some(&"data") {
+        if steps
+            .get(i)
+            .is_some_and(|(name, key)| name == "data" && key.is_none())
+        {
             mode = Mode::Data;
             i += 1;
         }
-        if parts.len() != i + 2 || parts[i].is_empty() || parts[i + 1].is_empty() {
+        let [(resource_type, None), (name, key)] = &steps[i..] else {
             return Err(error());
-        }
-        let valid = |s: &str| {
-            s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         };
-        if !valid(parts[i]) || !valid(parts[i + 1]) {
-            return Err(error());
-        }
         Ok(Address {
             resource: ResourceId {
                 module,
                 mode,
-                resource_type: parts[i].to_string(),
-                name: parts[i + 1].to_string(),
+                resource_type: resource_type.clone(),
+                name: name.clone(),
             },
-            key,
+            key: key.clone(),
         })
     }
 }
@@ -185,15 +241,10 @@ impl std::str::FromStr for AddressPattern {
     type Err = AddressParseError;
 
     fn from_str(text: &str) -> Result<AddressPattern, AddressParseError> {
-        let parts: Vec<&str> = text.split('.').collect();
-        if parts.len() % 2 == 0 && parts.chunks(2).all(|pair| pair[0] == "module") {
-            let path: Vec<String> = parts.chunks(2).map(|pair| pair[1].to_string()).collect();
-            if path
-                .iter()
-                .all(|name| !name.is_empty() && !name.contains('['))
-            {
-                return Ok(AddressPattern::Module(path));
-            }
+        let steps = steps(text).ok_or_else(|| AddressParseError(text.to_string()))?;
+        let (path, used) = module_path(&steps);
+        if used == steps.len() && !path.is_empty() {
+            return Ok(AddressPattern::Module(path));
         }
         let address: Address = text.parse()?;
         Ok(match address.key {
@@ -309,5 +360,14 @@ mod tests {
         }
         assert!("aws_vpc".parse::<Address>().is_err());
         assert!("aws_vpc.main[x]".parse::<Address>().is_err());
+        let address: Address = "module.app[\"a.b\"].module.db[0].aws_db_instance.main[\"x]\"]"
+            .parse()
+            .unwrap();
+        assert_eq!(address.resource.module, vec!["app[\"a.b\"]", "db[0]"]);
+        assert_eq!(address.key, Some(InstanceKey::Key("x]".into())));
+        assert_eq!(
+            address.to_string(),
+            "module.app[\"a.b\"].module.db[0].aws_db_instance.main[\"x]\"]"
+        );
     }
 }

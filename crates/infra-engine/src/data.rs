@@ -1,25 +1,65 @@
-//! Reading data sources before planning. A data source whose configuration is known (it does
-//! not depend on a managed resource still to be created) is read now; others stay Unknown.
+//! Reading data sources before planning. A data source is read now when its configuration is
+//! known (managed resources are seen as the refreshed state has them) and it is not deferred;
+//! the others stay Unknown and the plan reads them during apply, after what they depend on
+//! (Terraform's "will be read during apply").
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use infra_config::{Config, Evaluator, ResourceValue};
-use infra_core::{Diagnostic, Diagnostics, Mode, Registry, ResourceId, Value};
+use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue, ResourceValues};
+use infra_core::{Action, Address, Diagnostic, Diagnostics, Mode, Registry, ResourceId, Value};
+use infra_state::State;
 
 use crate::observer::{Event, Observer};
 use crate::planner::{shape, PlannedValues};
 
+/// Managed resources as the refreshed state has them, shaped for references, and the data
+/// sources read so far.
+struct KnownValues<'a> {
+    state: &'a State,
+    resources: &'a BTreeMap<&'a ResourceId, &'a ResourceConfig>,
+    data: PlannedValues,
+}
+
+impl ResourceValues for KnownValues<'_> {
+    fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
+        if id.mode == Mode::Data {
+            return self.data.get(id);
+        }
+        let resource = self.resources.get(id)?;
+        let instances: Vec<(Address, Value)> = self
+            .state
+            .resources
+            .range(id.instance(None)..)
+            .take_while(|(address, _)| &address.resource == id)
+            .map(|(address, r)| (address.clone(), r.value.clone()))
+            .collect();
+        if instances.is_empty() {
+            return None;
+        }
+        Some(shape(resource, instances))
+    }
+}
+
+/// Reads every data source that can be read now: its configuration is wholly known (managed
+/// resources as in `state`) and it is not in `deferred` (those whose dependencies the plan
+/// changes). The rest are Unknown.
+#[allow(clippy::too_many_arguments)]
 pub async fn read_data_sources(
     config: &Config,
     evaluator: &Evaluator<'_>,
     registry: &Registry,
     order: &[ResourceId],
-    dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
+    state: &State,
+    deferred: &BTreeSet<ResourceId>,
     observer: &dyn Observer,
 ) -> Result<BTreeMap<ResourceId, ResourceValue>, Diagnostics> {
-    let resources: BTreeMap<&ResourceId, _> =
+    let resources: BTreeMap<&ResourceId, &ResourceConfig> =
         config.resources().into_iter().map(|r| (&r.id, r)).collect();
-    let mut values = PlannedValues::default();
+    let mut values = KnownValues {
+        state,
+        resources: &resources,
+        data: PlannedValues::default(),
+    };
     let mut diagnostics = Diagnostics::new();
     for id in order.iter().filter(|id| id.mode == Mode::Data) {
         let Some(resource) = resources.get(id) else {
@@ -35,11 +75,6 @@ pub async fn read_data_sources(
             );
             continue;
         };
-        let depends_on_managed = dependencies
-            .get(id)
-            .into_iter()
-            .flatten()
-            .any(|d| d.mode == Mode::Managed);
         let instances = match evaluator.expand(id, &values) {
             Ok(instances) => instances,
             Err(errors) => {
@@ -56,7 +91,7 @@ pub async fn read_data_sources(
                         .for_address(&instance.address),
                 );
             }
-            let value = if depends_on_managed || !instance.value.is_wholly_known() {
+            let value = if deferred.contains(id) || !instance.value.is_wholly_known() {
                 Value::Unknown
             } else {
                 observer.event(Event::ReadingData {
@@ -76,7 +111,38 @@ pub async fn read_data_sources(
             };
             shaped.push((instance.address, value));
         }
-        values.values.insert(id.clone(), shape(resource, shaped));
+        values
+            .data
+            .values
+            .insert(id.clone(), shape(resource, shaped));
     }
-    diagnostics.into_result(values.values)
+    diagnostics.into_result(values.data.values)
+}
+
+/// The data sources a plan must read during apply: those left unknown, and those that
+/// depend, directly or through other data sources, on a managed resource the plan changes
+/// (their `depends_on` included), as Terraform defers them.
+pub fn deferred_by_plan(
+    plan: &crate::plan::Plan,
+    order: &[ResourceId],
+    dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
+) -> BTreeSet<ResourceId> {
+    let changed: BTreeSet<&ResourceId> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action.is_change() && c.action != Action::Read)
+        .map(|c| &c.address.resource)
+        .collect();
+    let mut deferred = BTreeSet::new();
+    for id in order.iter().filter(|id| id.mode == Mode::Data) {
+        let waits = dependencies
+            .get(id)
+            .into_iter()
+            .flatten()
+            .any(|dependency| changed.contains(dependency) || deferred.contains(dependency));
+        if waits {
+            deferred.insert(id.clone());
+        }
+    }
+    deferred
 }

@@ -14,8 +14,8 @@ use infra_config::{
     Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
 };
 use infra_core::{
-    Action, Address, Mode, Operation, ProviderError, ProviderSettings, Registry, ResourceId,
-    ResourceType, Timeouts, Value,
+    Action, Address, InstanceKey, Mode, Operation, ProviderError, ProviderSettings, Registry,
+    ResourceId, ResourceType, Timeouts, Value,
 };
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
 
@@ -36,8 +36,9 @@ pub struct Executor<'a> {
     pub backend: &'a dyn Backend,
     pub observer: &'a dyn Observer,
     pub parallelism: usize,
-    /// Data sources read at plan time.
-    pub data: BTreeMap<ResourceId, ResourceValue>,
+    /// Data sources read at plan time; those the plan reads during apply are added as they
+    /// are read.
+    pub data: RefCell<BTreeMap<ResourceId, ResourceValue>>,
 }
 
 /// One failed operation.
@@ -123,6 +124,7 @@ impl ResourceValues for AppliedValues<'_> {
 impl Executor<'_> {
     /// Executes `plan` against `state`, returning the final state (also persisted).
     pub async fn apply(&self, plan: &Plan, mut state: State) -> (State, Result<(), ApplyError>) {
+        self.evaluator.begin_apply();
         // Moves, imports and forgets first: they change only the state, and every operation
         // after them works at the objects' new addresses.
         if crate::refactoring::apply_state_edits(plan, &mut state) {
@@ -234,10 +236,11 @@ impl Executor<'_> {
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
     ) -> Result<(), ApplyError> {
         let outputs = {
+            let data = self.data.borrow();
             let values = AppliedValues {
                 state,
                 resources,
-                data: &self.data,
+                data: &data,
             };
             self.evaluator
                 .outputs(&values)
@@ -281,6 +284,11 @@ impl Executor<'_> {
         expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
     ) -> Result<(), RunError> {
         let address = &node.0;
+        if change.action == Action::Read {
+            return self
+                .read_deferred(address, change, state, resources, expansions)
+                .await;
+        }
         let resource_type = self
             .registry
             .resource(&change.resource_type)
@@ -599,6 +607,73 @@ impl Executor<'_> {
         Ok(finalized)
     }
 
+    /// Reads a data source the plan deferred, now that what it depends on is applied, and
+    /// makes its value visible to everything evaluated after it.
+    async fn read_deferred(
+        &self,
+        address: &Address,
+        change: &ResourceChange,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+        expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
+    ) -> Result<(), RunError> {
+        let action = Action::Read;
+        let data_source = self
+            .registry
+            .data_source(&change.resource_type)
+            .ok_or_else(|| {
+                op_error(
+                    address,
+                    action,
+                    ProviderError::new(format!("unsupported data source {}", change.resource_type)),
+                )
+            })?;
+        let Some(resource_config) = resources.get(&address.resource) else {
+            return Err(op_error(
+                address,
+                action,
+                ProviderError::new("the data source is no longer in the configuration"),
+            ));
+        };
+        let config = self.evaluate(address, resource_config, state, resources, expansions)?;
+        if let Some(path) = data_source.schema().unknown_configured_path(&config) {
+            return Err(op_error(
+                address,
+                action,
+                ProviderError::with_code(
+                    "UnknownValue",
+                    format!("the value of \"{path}\" is still unknown after everything it depends on was applied; the data source was not read"),
+                ),
+            ));
+        }
+        let value = self
+            .timed(
+                address,
+                action,
+                None,
+                Duration::from_secs(20 * 60),
+                data_source.read(&config.unmark_deep()),
+            )
+            .await
+            .map_err(|error| op_error(address, action, error))?;
+        let mut data = self.data.borrow_mut();
+        let shaped = data
+            .entry(address.resource.clone())
+            .or_insert_with(|| ResourceValue::Single(Value::Unknown));
+        match (shaped, &address.key) {
+            (ResourceValue::Counted(items), Some(InstanceKey::Index(i))) => {
+                if let Some(item) = usize::try_from(*i).ok().and_then(|i| items.get_mut(i)) {
+                    *item = value;
+                }
+            }
+            (ResourceValue::Keyed(entries), Some(InstanceKey::Key(key))) => {
+                entries.insert(key.clone(), value);
+            }
+            (shaped, _) => *shaped = ResourceValue::Single(value),
+        }
+        Ok(())
+    }
+
     fn evaluate(
         &self,
         address: &Address,
@@ -610,10 +685,11 @@ impl Executor<'_> {
         let id = &resource_config.id;
         if !expansions.borrow().contains_key(id) {
             let state = state.borrow();
+            let data = self.data.borrow();
             let values = AppliedValues {
                 state: &state,
                 resources,
-                data: &self.data,
+                data: &data,
             };
             let instances = self
                 .evaluator
@@ -811,6 +887,7 @@ fn operation_graph(plan: &Plan, state: &State) -> Graph<Node> {
                     | Action::Update
                     | Action::DeleteThenCreate
                     | Action::CreateThenDelete
+                    | Action::Read
             )
         })
         .map(|c| &c.address)

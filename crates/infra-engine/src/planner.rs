@@ -189,6 +189,74 @@ fn deployment_plan(
     })
 }
 
+/// The `read` changes of a data source that could not be read while planning: one per
+/// instance whose value is still unknown. They carry the configuration as planned, and their
+/// dependencies, so apply reads them after what they depend on.
+fn deferred_reads(
+    input: &PlanInput<'_>,
+    id: &ResourceId,
+    planned: &PlannedValues,
+    instances_of: &BTreeMap<ResourceId, Vec<Address>>,
+) -> Vec<ResourceChange> {
+    let unknown_instances: Vec<Option<InstanceKey>> = match input.data.get(id) {
+        None => return vec![],
+        Some(ResourceValue::Single(value)) => {
+            if value.is_unknown() {
+                vec![None]
+            } else {
+                vec![]
+            }
+        }
+        Some(ResourceValue::Counted(items)) => items
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_unknown())
+            .map(|(i, _)| Some(InstanceKey::Index(i as i64)))
+            .collect(),
+        Some(ResourceValue::Keyed(entries)) => entries
+            .iter()
+            .filter(|(_, v)| v.is_unknown())
+            .map(|(k, _)| Some(InstanceKey::Key(k.clone())))
+            .collect(),
+    };
+    if unknown_instances.is_empty() {
+        return vec![];
+    }
+    let configs = input.evaluator.expand(id, planned).unwrap_or_default();
+    let dependencies: Vec<Address> = input
+        .dependencies
+        .get(id)
+        .into_iter()
+        .flatten()
+        .flat_map(|dep| instances_of.get(dep).cloned().unwrap_or_default())
+        .collect();
+    unknown_instances
+        .into_iter()
+        .map(|key| {
+            let address = id.instance(key);
+            let after = configs
+                .iter()
+                .find(|c| c.address == address)
+                .map(|c| c.value.clone())
+                .unwrap_or(Value::Unknown);
+            ResourceChange {
+                address,
+                resource_type: id.resource_type.clone(),
+                action: Action::Read,
+                reason: None,
+                before: Value::Null,
+                after,
+                replace_paths: vec![],
+                dependencies: dependencies.clone(),
+                create_before_destroy: false,
+                deployment: None,
+                previous_address: None,
+                importing: None,
+            }
+        })
+        .collect()
+}
+
 pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
     let owned_listeners = listeners_owned_by_deployments(input.state);
     let resources: BTreeMap<&ResourceId, &ResourceConfig> = input
@@ -217,6 +285,12 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                 continue;
             };
             if id.mode == Mode::Data {
+                let reads = deferred_reads(&input, id, &planned, &instances_of);
+                instances_of.insert(
+                    id.clone(),
+                    reads.iter().map(|c| c.address.clone()).collect(),
+                );
+                plan.changes.extend(reads);
                 continue;
             }
             let Some(resource_type) = input.registry.resource(&id.resource_type) else {

@@ -40,6 +40,7 @@ pub async fn run(
         .map(|(_, _, document)| &document["variables"]);
     let inputs =
         session::input_variables_with(work, &config, saved_variables, sources, work.input)?;
+    let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let settings = check(evaluator.provider_settings(), work.style)?;
     let (aws, registry) = session::provider(settings.clone());
@@ -74,14 +75,16 @@ pub async fn run(
                 infra_engine::planner::resource_order(&config, &dependencies),
                 work.style,
             )?;
+            // What the plan reads during apply stays unread until the executor reaches it.
+            let deferred: BTreeSet<infra_core::ResourceId> = plan
+                .changes
+                .iter()
+                .filter(|c| c.action == Action::Read)
+                .map(|c| c.address.resource.clone())
+                .collect();
             let data = check(
                 infra_engine::data::read_data_sources(
-                    &config,
-                    &evaluator,
-                    &registry,
-                    &order,
-                    &dependencies,
-                    &progress,
+                    &config, &evaluator, &registry, &order, &state, &deferred, &progress,
                 )
                 .await,
                 work.style,
@@ -138,7 +141,7 @@ pub async fn run(
         backend: backend.as_ref(),
         observer: &progress,
         parallelism: args.plan.parallelism,
-        data,
+        data: std::cell::RefCell::new(data),
     };
     let (final_state, result) = executor.apply(&plan, state).await;
     if debug_requests() {

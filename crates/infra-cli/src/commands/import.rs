@@ -11,6 +11,7 @@ use crate::Exit;
 pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) -> Result<Exit> {
     let config = session::load_config(work)?;
     let inputs = session::input_variables(work, &config, sources, work.input)?;
+    let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let settings = check(evaluator.provider_settings(), work.style)?;
     let (aws, registry) = session::provider(settings);

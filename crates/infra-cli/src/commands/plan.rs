@@ -20,6 +20,7 @@ use crate::Exit;
 pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) -> Result<Exit> {
     let config = session::load_required_config(work, args.destroy)?;
     let inputs = session::input_variables(work, &config, sources, work.input)?;
+    let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let settings = check(evaluator.provider_settings(), work.style)?;
     let (aws, registry) = session::provider(settings.clone());
@@ -157,22 +158,6 @@ pub async fn make_plan(
     }
     let dependencies = check(evaluator.dependencies(), style)?;
     let order = check(planner::resource_order(config, &dependencies), style)?;
-    let data = if destroy {
-        BTreeMap::new()
-    } else {
-        check(
-            infra_engine::data::read_data_sources(
-                config,
-                evaluator,
-                registry,
-                &order,
-                &dependencies,
-                observer,
-            )
-            .await,
-            style,
-        )?
-    };
     let options = PlanOptions {
         destroy,
         targets: check(
@@ -191,21 +176,42 @@ pub async fn make_plan(
             style,
         )?,
     };
-    let mut plan = check(
-        planner::plan(PlanInput {
-            config,
-            evaluator,
-            dependencies: &dependencies,
-            order: &order,
-            registry,
-            state: &refreshed,
-            deleted_outside: &deleted,
-            data: &data,
-            settings,
-            options: &options,
-        }),
-        style,
-    )?;
+    // Data sources are read with what the state knows; one whose dependencies this plan
+    // changes is read during apply instead, and the plan is made again without its value.
+    let mut deferred = BTreeSet::new();
+    let (data, mut plan) = loop {
+        let data = if destroy {
+            BTreeMap::new()
+        } else {
+            check(
+                infra_engine::data::read_data_sources(
+                    config, evaluator, registry, &order, &refreshed, &deferred, observer,
+                )
+                .await,
+                style,
+            )?
+        };
+        let plan = check(
+            planner::plan(PlanInput {
+                config,
+                evaluator,
+                dependencies: &dependencies,
+                order: &order,
+                registry,
+                state: &refreshed,
+                deleted_outside: &deleted,
+                data: &data,
+                settings,
+                options: &options,
+            }),
+            style,
+        )?;
+        let waiting = infra_engine::data::deferred_by_plan(&plan, &order, &dependencies);
+        if destroy || waiting.is_subset(&deferred) {
+            break (data, plan);
+        }
+        deferred.extend(waiting);
+    };
     infra_engine::refactoring::annotate(&mut plan, &moved, &imported);
     if args.refresh_only {
         // Drift is recorded, nothing is changed: no resource change and no output change.

@@ -1,0 +1,280 @@
+//! Modules as real stacks use them (issue 11): `count` and `for_each` on module calls, a
+//! registry module resolved through a CLI-configuration `host` override at the newest version
+//! matching its constraint, and a git module at a tag. The registry and the git repository are
+//! local servers that speak the real protocols (infra-testkit); nothing reaches the internet.
+
+use infra_testkit::module_registry::{git_fixture, ModuleRegistry};
+use infra_testkit::{infra_command, run, Moto, Stack};
+
+use super::{infra, BINARY};
+
+const NETWORK_MODULE: &str = r#"
+variable "cidr" {
+  type = string
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_vpc" "this" {
+  cidr_block = var.cidr
+  tags = {
+    Name = var.name
+  }
+}
+
+output "vpc_id" {
+  value = aws_vpc.this.id
+}
+"#;
+
+fn vpc_names(moto: &Moto) -> Vec<String> {
+    let mut names: Vec<String> = moto
+        .python("import boto3\nec2 = boto3.client('ec2')\nfor v in ec2.describe_vpcs()['Vpcs']:\n    for t in v.get('Tags', []):\n        if t['Key'] == 'Name': print(t['Value'])")
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn modules_with_count_and_for_each_apply_plan_clean_and_destroy() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("modules/network/main.tf", NETWORK_MODULE);
+    stack.write(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "enabled" {
+  type    = bool
+  default = true
+}
+
+variable "environments" {
+  type = map(string)
+  default = {
+    staging = "10.20.0.0/16"
+    prod    = "10.30.0.0/16"
+  }
+}
+
+module "shared" {
+  source = "./modules/network"
+  count  = var.enabled ? 2 : 0
+  cidr   = "10.${count.index + 1}.0.0/16"
+  name   = "shared-${count.index}"
+}
+
+module "env" {
+  source   = "./modules/network"
+  for_each = var.environments
+  cidr     = each.value
+  name     = each.key
+}
+
+output "shared_ids" {
+  value = module.shared[*].vpc_id
+}
+
+output "prod_id" {
+  value = module.env["prod"].vpc_id
+}
+"#,
+    );
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
+    for address in [
+        "module.shared[0].aws_vpc.this",
+        "module.shared[1].aws_vpc.this",
+        "module.env[\"prod\"].aws_vpc.this",
+        "module.env[\"staging\"].aws_vpc.this",
+    ] {
+        assert!(
+            plan.stdout
+                .contains(&format!("# {address} will be created")),
+            "{address}: {}",
+            plan.stdout
+        );
+    }
+    assert!(
+        plan.stdout
+            .contains("Plan: 4 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+
+    let apply = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    assert!(
+        apply.stdout.contains("prod_id = \"vpc-"),
+        "{}",
+        apply.stdout
+    );
+    assert_eq!(
+        vpc_names(&moto),
+        vec!["prod", "shared-0", "shared-1", "staging"]
+    );
+    let again = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+
+    // Dropping one key of for_each and the count to zero destroys exactly those instances.
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-var",
+            "enabled=false",
+            "-var",
+            "environments={prod = \"10.30.0.0/16\"}",
+        ],
+    )
+    .ok();
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 0 to change, 3 to destroy."),
+        "{}",
+        plan.stdout
+    );
+
+    infra(
+        &stack,
+        Some(&moto),
+        &["destroy", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    assert!(vpc_names(&moto).is_empty());
+
+    // A count that depends on a resource attribute is Terraform's error, located.
+    stack.write(
+        "main.tf",
+        "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.9.0.0/16\"\n}\n\nmodule \"x\" {\n  source = \"./modules/network\"\n  count  = length(aws_vpc.a.id)\n  cidr   = \"10.8.0.0/16\"\n  name   = \"x\"\n}\n",
+    );
+    let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]).expect_code(1);
+    assert!(
+        refused.stderr.contains("Invalid count argument"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("main.tf:7:"), "{}", refused.stderr);
+}
+
+/// A module that only has outputs, so the test needs no emulator: version `VERSION` says so.
+fn versioned_module(dir: &std::path::Path, version: &str) {
+    let path = dir.join(version).join("main.tf");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        path,
+        format!("variable \"name\" {{\n  type = string\n}}\n\noutput \"greeting\" {{\n  value = \"${{var.name}} from {version}\"\n}}\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_registry_module_through_a_host_override_and_a_git_module_at_a_tag() {
+    let registry = ModuleRegistry::start();
+    let fixtures = tempfile::tempdir().unwrap();
+    let versions = fixtures.path().join("greeting");
+    for version in ["1.0.0", "1.2.0", "1.9.3", "2.0.0"] {
+        versioned_module(&versions, version);
+    }
+    registry.add_module("acme/greeting/aws", &versions);
+    let repository = git_fixture(&versions);
+    let cli_config = fixtures.path().join("infra.tfrc");
+    std::fs::write(&cli_config, registry.cli_config("registry.test")).unwrap();
+
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        &format!(
+            r#"
+module "from_registry" {{
+  source  = "registry.test/acme/greeting/aws"
+  version = "~> 1.2"
+  name    = "registry"
+}}
+
+module "from_git" {{
+  source = "git::file://{}?ref=v1.2.0"
+  name   = "git"
+}}
+
+output "registry" {{
+  value = module.from_registry.greeting
+}}
+
+output "git" {{
+  value = module.from_git.greeting
+}}
+"#,
+            repository.display()
+        ),
+    );
+    let infra_with_config = |args: &[&str]| {
+        let mut command = infra_command(BINARY, stack.path(), None);
+        command.env("TF_CLI_CONFIG_FILE", &cli_config);
+        run(command, args)
+    };
+
+    // Without init, the plan says what to do, at the module's source.
+    let missing = infra_with_config(&["plan", "-input=false"]).expect_code(1);
+    assert!(
+        missing.stderr.contains("Module not installed"),
+        "{}",
+        missing.stderr
+    );
+    assert!(missing.stderr.contains("infra init"), "{}", missing.stderr);
+    assert!(missing.stderr.contains("main.tf:3:"), "{}", missing.stderr);
+
+    let init = infra_with_config(&["init", "-input=false"]).ok();
+    assert!(
+        init.stdout
+            .contains("Downloading registry.test/acme/greeting/aws 1.9.3 for from_registry"),
+        "{}",
+        init.stdout
+    );
+    let manifest = stack.read(".infra/modules/modules.json");
+    assert!(
+        manifest.contains("\"Version\": \"1.9.3\"") || manifest.contains("\"Version\":\"1.9.3\""),
+        "{manifest}"
+    );
+
+    let apply = infra_with_config(&["apply", "-auto-approve", "-input=false"]).ok();
+    assert!(
+        apply.stdout.contains("registry = \"registry from 1.9.3\""),
+        "{}",
+        apply.stdout
+    );
+    assert!(
+        apply.stdout.contains("git = \"git from 1.2.0\""),
+        "{}",
+        apply.stdout
+    );
+
+    // -upgrade re-resolves: a newer matching version appears.
+    versioned_module(&versions, "1.10.0");
+    registry.add_version("acme/greeting/aws", "1.10.0", &versions.join("1.10.0"));
+    let upgrade = infra_with_config(&["init", "-upgrade", "-input=false"]).ok();
+    assert!(upgrade.stdout.contains("1.10.0"), "{}", upgrade.stdout);
+    let plan = infra_with_config(&["plan", "-input=false"]).ok();
+    assert!(
+        plan.stdout.contains("registry from 1.10.0"),
+        "{}",
+        plan.stdout
+    );
+}
