@@ -702,3 +702,145 @@ resource "aws_iam_role" "second" {
         again.stdout
     );
 }
+
+const CONDITIONS: &str = r#"
+variable "image" {
+  type    = string
+  default = "v1"
+}
+
+variable "min_port" {
+  type    = number
+  default = 1
+}
+
+resource "terraform_data" "image" {
+  input = var.image
+}
+
+resource "random_id" "service" {
+  byte_length = 4
+  lifecycle {
+    replace_triggered_by = [terraform_data.image]
+  }
+}
+
+resource "random_integer" "port" {
+  min = var.min_port
+  max = 100
+  lifecycle {
+    precondition {
+      condition     = var.min_port > 0
+      error_message = "min_port must be positive, got ${var.min_port}."
+    }
+    postcondition {
+      condition     = self.result >= var.min_port
+      error_message = "The port is below min_port."
+    }
+  }
+}
+
+check "port_is_high" {
+  assert {
+    condition     = random_integer.port.result > 1000
+    error_message = "The port is below 1000."
+  }
+}
+
+output "service" {
+  value = random_id.service.hex
+  precondition {
+    condition     = length(var.image) > 1
+    error_message = "The image tag is too short."
+  }
+}
+"#;
+
+#[test]
+fn replace_triggered_by_conditions_and_checks_behave_as_in_terraform() {
+    let stack = Stack::new();
+    stack.write("main.tf", CONDITIONS);
+    let apply = infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
+    assert!(
+        apply.stderr.contains("Check block assertion failed"),
+        "{}",
+        apply.all()
+    );
+    assert!(
+        apply.stderr.contains("The port is below 1000."),
+        "{}",
+        apply.all()
+    );
+
+    let plan = infra(&stack, None, &["plan", "-input=false", "-var", "image=v2"]).ok();
+    assert!(
+        plan.stdout.contains(
+            "# random_id.service will be replaced due to changes in replace_triggered_by"
+        ),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 1 to add, 1 to change, 1 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    infra(
+        &stack,
+        None,
+        &["plan", "-input=false", "-var", "image=v2", "-out=plan.json"],
+    )
+    .ok();
+    let shown = infra(&stack, None, &["show", "-json", "plan.json"]).ok();
+    assert!(
+        shown
+            .stdout
+            .contains("\"action_reason\":\"replace_by_triggers\""),
+        "{}",
+        shown.stdout
+    );
+
+    let refused = infra(
+        &stack,
+        None,
+        &["plan", "-input=false", "-var", "min_port=0"],
+    )
+    .expect_code(1);
+    assert!(
+        refused.stderr.contains("Resource precondition failed"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("min_port must be positive, got 0."),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("main.tf:28:"), "{}", refused.stderr);
+
+    let refused = infra(&stack, None, &["plan", "-input=false", "-var", "image=x"]).expect_code(1);
+    assert!(
+        refused.stderr.contains("Output precondition failed"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("The image tag is too short."),
+        "{}",
+        refused.stderr
+    );
+
+    // A postcondition that fails once the object exists fails the apply, naming it.
+    let post = Stack::new();
+    post.write(
+        "main.tf",
+        "resource \"random_integer\" \"port\" {\n  min = 1\n  max = 100\n  lifecycle {\n    postcondition {\n      condition     = self.result > 1000\n      error_message = \"Ports above 1000 only.\"\n    }\n  }\n}\n",
+    );
+    let failed = infra(&post, None, &["apply", "-auto-approve", "-input=false"]).expect_code(1);
+    assert!(
+        failed.stderr.contains("Ports above 1000 only."),
+        "{}",
+        failed.all()
+    );
+}

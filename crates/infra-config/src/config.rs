@@ -33,6 +33,8 @@ pub struct Config {
     pub(crate) removals: Vec<RemoveStatement>,
     /// `import` blocks of the root module.
     pub(crate) imports: Vec<ImportDecl>,
+    /// `check` blocks of every module.
+    pub(crate) checks: Vec<CheckDecl>,
 }
 
 /// An expression together with the file it came from.
@@ -89,6 +91,7 @@ pub(crate) struct OutputDecl {
     pub description: Option<String>,
     pub depends_on: Option<Expr>,
     pub location: Location,
+    pub preconditions: Vec<ConditionDecl>,
 }
 
 #[derive(Debug)]
@@ -121,6 +124,22 @@ impl ModuleCall {
 /// The instances of every module call with `count` or `for_each`, by the call's path from the
 /// root (`["app[0]", "db"]` for `module.app[0].module.db`): each key with its `each.value`.
 pub type ModuleInstances = BTreeMap<Vec<String>, Vec<(InstanceKey, Value)>>;
+
+/// A `precondition`, `postcondition` or `assert` block: its condition and error message.
+#[derive(Debug, Clone)]
+pub(crate) struct ConditionDecl {
+    pub condition: Expr,
+    pub error_message: Expr,
+}
+
+/// A `check` block: assertions evaluated after planning and after apply, reported as
+/// warnings.
+#[derive(Debug)]
+pub(crate) struct CheckDecl {
+    pub name: String,
+    pub module: usize,
+    pub asserts: Vec<ConditionDecl>,
+}
 
 /// An `import` block of the root module, before evaluation.
 #[derive(Debug)]
@@ -234,6 +253,7 @@ impl Loader {
                 moves: Vec::new(),
                 removals: Vec::new(),
                 imports: Vec::new(),
+                checks: Vec::new(),
             },
             diagnostics: Diagnostics::new(),
             backend_only,
@@ -606,6 +626,7 @@ impl Loader {
                         expr: a.value.clone(),
                     }),
                     location: location.clone(),
+                    preconditions: self.conditions(file, body, "precondition"),
                 };
                 if output.value.is_none() {
                     self.error(
@@ -693,13 +714,27 @@ impl Loader {
             "moved" => self.read_moved(module, file, location, &block),
             "removed" => self.read_removed(module, file, location, &block),
             "import" => self.read_import(module, file, location, block),
-            "check" => self.diagnostics.push(
-                Diagnostic::warning(
-                    "Check block not evaluated",
-                    "infra does not evaluate \"check\" blocks; its assertions are skipped.",
-                )
-                .at(Some(location)),
-            ),
+            "check" => {
+                let Some(labels) = self.labels(file, &block, &["name"]) else {
+                    return;
+                };
+                for scoped in block.body.get_blocks("data") {
+                    let at = self.location(file, scoped.span());
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            "Scoped data source not read",
+                            format!("infra does not read data sources nested in check blocks; the assertions of check \"{}\" that refer to it are reported as unknown.", labels[0]),
+                        )
+                        .at(at),
+                    );
+                }
+                let asserts = self.conditions(file, &block.body, "assert");
+                self.config.checks.push(CheckDecl {
+                    name: labels[0].clone(),
+                    module,
+                    asserts,
+                });
+            }
             other => {
                 self.error(
                     "Unsupported block type",
@@ -895,6 +930,42 @@ impl Loader {
             for_each: arguments.remove("for_each"),
             location,
         });
+    }
+
+    /// The `precondition`, `postcondition` or `assert` blocks (`kind`) of a body, each with
+    /// its required `condition` and `error_message`.
+    pub(crate) fn conditions(
+        &mut self,
+        file: usize,
+        body: &Body,
+        kind: &str,
+    ) -> Vec<ConditionDecl> {
+        let mut out = Vec::new();
+        for block in body.get_blocks(kind) {
+            let condition = block.body.get_attribute("condition");
+            let error_message = block.body.get_attribute("error_message");
+            match (condition, error_message) {
+                (Some(condition), Some(error_message)) => out.push(ConditionDecl {
+                    condition: Expr {
+                        file,
+                        expr: condition.value.clone(),
+                    },
+                    error_message: Expr {
+                        file,
+                        expr: error_message.value.clone(),
+                    },
+                }),
+                _ => {
+                    let location = self.location(file, block.span());
+                    self.error(
+                        "Missing required argument",
+                        format!("A {kind} block needs both \"condition\" and \"error_message\"."),
+                        location,
+                    );
+                }
+            }
+        }
+        out
     }
 
     fn literal(&mut self, file: usize, body: &Body, name: &str) -> Option<Value> {

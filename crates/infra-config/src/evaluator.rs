@@ -5,16 +5,19 @@
 //! whose evaluation touched no resource is cached for the evaluator's lifetime; one that did is
 //! cached only for one `expand`/`outputs` call, because resource values change between calls.
 
-use crate::config::{is_meta, Config, Expr, VariableDecl, META_BLOCKS};
+use crate::config::{is_meta, ConditionDecl, Config, Expr, VariableDecl, META_BLOCKS};
 use crate::eval::{mark_if, Ctx, EvalResult, Fail, Instance};
 use crate::inputs::{InputSource, InputVariables, RawValue};
 use crate::references::{self, RefKind, Reference};
-use crate::{ImportTarget, InstanceConfig, NoResourceValues, OutputValue, ResourceValues};
+use crate::{
+    ImportTarget, InstanceConfig, NoResourceValues, OutputValue, ReplaceTrigger, ResourceValues,
+};
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
 use hcl_edit::{Decorated, Span};
 use infra_core::{
-    Address, Diagnostic, Diagnostics, InstanceKey, Mode, ProviderSettings, ResourceId, Value,
+    Address, Diagnostic, Diagnostics, InstanceKey, Mode, ProviderSettings, ResourceId, Severity,
+    Value,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -207,7 +210,18 @@ impl<'c> Evaluator<'c> {
         };
         let mut edges = BTreeMap::new();
         for decl in &self.config.resources {
-            let refs = references::in_resource_body(&decl.body);
+            let mut refs = references::in_resource_body(&decl.body);
+            // What lifecycle's replace_triggered_by and conditions read is a dependency too.
+            for lifecycle in decl.body.get_blocks("lifecycle") {
+                if let Some(triggers) = lifecycle.body.get_attribute("replace_triggered_by") {
+                    refs.extend(references::in_expr(&triggers.value));
+                }
+                for block in lifecycle.body.blocks() {
+                    for attribute in block.body.attributes() {
+                        refs.extend(references::in_expr(&attribute.value));
+                    }
+                }
+            }
             let mut deps = walker.resolve_all(decl.module, decl.file, &refs);
             if let Some(depends_on) = decl.attribute("depends_on") {
                 deps.extend(walker.depends_on(
@@ -482,6 +496,197 @@ impl<'c> Evaluator<'c> {
         diagnostics.into_result(instances)
     }
 
+    /// The `precondition` (`kind` "precondition") or `postcondition` blocks of a resource
+    /// instance's `lifecycle` that fail, as Terraform's errors at their conditions. A
+    /// condition that is still unknown is left for later (apply). `self_value` is the
+    /// object for postconditions.
+    pub fn condition_failures(
+        &self,
+        address: &Address,
+        values: &dyn ResourceValues,
+        kind: &str,
+        self_value: Option<&Value>,
+    ) -> Diagnostics {
+        let Some(decl) = self.config.resource(&address.resource) else {
+            return Diagnostics::new();
+        };
+        let conditions: Vec<ConditionDecl> = decl
+            .body
+            .get_blocks("lifecycle")
+            .flat_map(|lifecycle| lifecycle.body.get_blocks(kind))
+            .filter_map(|block| {
+                Some(ConditionDecl {
+                    condition: Expr {
+                        file: decl.file,
+                        expr: block.body.get_attribute("condition")?.value.clone(),
+                    },
+                    error_message: Expr {
+                        file: decl.file,
+                        expr: block.body.get_attribute("error_message")?.value.clone(),
+                    },
+                })
+            })
+            .collect();
+        if conditions.is_empty() {
+            return Diagnostics::new();
+        }
+        let env = Env::new(self, values);
+        let mut ctx = env.ctx(decl.file, decl.module);
+        ctx.instance = self.instance_binding(&env, decl, &address.key);
+        if let Some(value) = self_value {
+            ctx.bindings.push(("self".into(), value.clone()));
+        }
+        let summary = if kind == "precondition" {
+            "Resource precondition failed"
+        } else {
+            "Resource postcondition failed"
+        };
+        let failures = condition_failures(&mut ctx, &conditions, summary, Severity::Error);
+        Diagnostics(
+            failures
+                .0
+                .into_iter()
+                .map(|d| d.for_address(address))
+                .collect(),
+        )
+    }
+
+    /// The `assert`s of every `check` block that fail, as warnings (Terraform's "Check block
+    /// assertion failed"); unknown ones are left for after apply.
+    pub fn check_failures(&self, values: &dyn ResourceValues) -> Diagnostics {
+        let env = Env::new(self, values);
+        let mut out = Diagnostics::new();
+        for check in &self.config.checks {
+            let Some(first) = check.asserts.first() else {
+                continue;
+            };
+            let mut ctx = env.ctx(first.condition.file, check.module);
+            let failures = condition_failures(
+                &mut ctx,
+                &check.asserts,
+                "Check block assertion failed",
+                Severity::Warning,
+            );
+            for failure in failures.0 {
+                let detail = format!("check \"{}\": {}", check.name, failure.detail);
+                out.push(Diagnostic { detail, ..failure });
+            }
+        }
+        out
+    }
+
+    /// What `lifecycle { replace_triggered_by = [...] }` of an instance names: each entry's
+    /// resource, instance key (`count.index`/`each.key` evaluated for this instance) and
+    /// first attribute, if any.
+    pub fn replace_triggers(&self, address: &Address) -> Result<Vec<ReplaceTrigger>, Diagnostics> {
+        let Some(decl) = self.config.resource(&address.resource) else {
+            return Ok(vec![]);
+        };
+        let Some(attribute) = decl
+            .body
+            .get_blocks("lifecycle")
+            .find_map(|lifecycle| lifecycle.body.get_attribute("replace_triggered_by"))
+        else {
+            return Ok(vec![]);
+        };
+        let env = Env::new(self, &NoResourceValues);
+        let mut ctx = env.ctx(decl.file, decl.module);
+        ctx.instance = self.instance_binding(&env, decl, &address.key);
+        let invalid = |ctx: &Ctx, span| -> Diagnostics {
+            ctx.fail("Invalid replace_triggered_by expression", "Each entry must be a reference to a managed resource in this module, an instance of it, or one of its attributes, such as aws_ecs_task_definition.app or aws_ssm_parameter.image.value.", span).as_ref().clone().into()
+        };
+        let Expression::Array(items) = &attribute.value else {
+            return Err(invalid(&ctx, attribute.value.span()));
+        };
+        let mut triggers = Vec::new();
+        for item in items.iter() {
+            let Expression::Traversal(traversal) = item else {
+                return Err(invalid(&ctx, item.span()));
+            };
+            let Expression::Variable(root) = &traversal.expr else {
+                return Err(invalid(&ctx, item.span()));
+            };
+            let mut operators = traversal.operators.iter().map(|o| o.value());
+            let Some(TraversalOperator::GetAttr(name)) = operators.next() else {
+                return Err(invalid(&ctx, item.span()));
+            };
+            let resource = ResourceId {
+                module: self.config.modules[decl.module].path.clone(),
+                mode: Mode::Managed,
+                resource_type: root.value().as_str().to_string(),
+                name: name.value().as_str().to_string(),
+            };
+            let mut key = None;
+            let mut attribute = None;
+            for operator in operators {
+                match operator {
+                    TraversalOperator::Index(index) if key.is_none() && attribute.is_none() => {
+                        key = Some(
+                            match ctx
+                                .eval(index)
+                                .map_err(|e| Diagnostics::from(*e))?
+                                .unmark()
+                                .0
+                            {
+                                Value::String(k) => InstanceKey::Key(k),
+                                Value::Number(n) if n.fract() == 0.0 => {
+                                    InstanceKey::Index(n as i64)
+                                }
+                                _ => return Err(invalid(&ctx, item.span())),
+                            },
+                        );
+                    }
+                    TraversalOperator::LegacyIndex(i) if key.is_none() && attribute.is_none() => {
+                        key = Some(InstanceKey::Index(i.value().to_owned() as i64));
+                    }
+                    TraversalOperator::GetAttr(name) if attribute.is_none() => {
+                        attribute = Some(name.value().as_str().to_string());
+                    }
+                    _ => {}
+                }
+            }
+            if self.config.resource(&resource).is_none() {
+                return Err(invalid(&ctx, item.span()));
+            }
+            triggers.push(ReplaceTrigger {
+                resource,
+                key,
+                attribute,
+            });
+        }
+        Ok(triggers)
+    }
+
+    /// `count.index` or `each` for an instance of `decl`, from its key.
+    fn instance_binding(
+        &self,
+        env: &Env,
+        decl: &crate::config::ResourceDecl,
+        key: &Option<InstanceKey>,
+    ) -> Instance {
+        match key {
+            Some(InstanceKey::Index(i)) if decl.config.has_count => Instance {
+                count_index: Some(*i),
+                each: None,
+            },
+            Some(InstanceKey::Key(k)) => {
+                let value = decl
+                    .attribute("for_each")
+                    .and_then(|for_each| env.ctx(decl.file, decl.module).eval(&for_each.value).ok())
+                    .map(|collection| match collection.unmark().0 {
+                        Value::Map(entries) => entries.get(k).cloned().unwrap_or(Value::Unknown),
+                        _ => Value::String(k.clone()),
+                    })
+                    .unwrap_or(Value::Unknown);
+                Instance {
+                    count_index: None,
+                    each: Some((k.clone(), value)),
+                }
+            }
+            _ => Instance::default(),
+        }
+    }
+
     /// The `import` blocks, evaluated: `for_each` expanded, each `id` and `to` key computed.
     /// Both must be known at plan time, as in Terraform.
     pub fn imports(&self) -> Result<Vec<ImportTarget>, Diagnostics> {
@@ -583,6 +788,16 @@ impl<'c> Evaluator<'c> {
         for output in &root.outputs {
             let Some(expr) = &output.value else { continue };
             let mut ctx = env.ctx(expr.file, 0);
+            let failures = condition_failures(
+                &mut ctx,
+                &output.preconditions,
+                "Output precondition failed",
+                Severity::Error,
+            );
+            if !failures.is_empty() {
+                diagnostics.extend(failures);
+                continue;
+            }
             match ctx.eval(&expr.expr) {
                 Ok(value) => {
                     if value.contains_sensitive() && !output.sensitive {
@@ -727,6 +942,58 @@ fn finalize_variable(decl: &VariableDecl, raw: Option<Value>) -> EvalResult {
         ));
     }
     Ok(mark_if(value, decl.sensitive))
+}
+
+/// The failing conditions among `conditions`, as `severity` diagnostics with the evaluated
+/// error message, located at each condition. Unknown conditions are not failures yet.
+fn condition_failures(
+    ctx: &mut Ctx,
+    conditions: &[ConditionDecl],
+    summary: &str,
+    severity: Severity,
+) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for condition in conditions {
+        ctx.file = condition.condition.file;
+        let location = ctx.loc(condition.condition.expr.span());
+        let result = match ctx.eval(&condition.condition.expr) {
+            Ok(value) => value.unmark().0,
+            Err(error) => {
+                out.push(*error);
+                continue;
+            }
+        };
+        let holds = match result {
+            Value::Bool(holds) => holds,
+            Value::Unknown => continue,
+            other => {
+                out.push(
+                    Diagnostic::error(
+                        "Invalid condition result",
+                        format!(
+                            "The condition must be true or false, got {}.",
+                            crate::eval::describe(&other)
+                        ),
+                    )
+                    .at(location),
+                );
+                continue;
+            }
+        };
+        if holds {
+            continue;
+        }
+        let message = match ctx.eval(&condition.error_message.expr) {
+            Ok(value) if value.is_sensitive() => "(the error message is sensitive)".to_string(),
+            Ok(Value::String(text)) => text,
+            Ok(other) => other.to_string(),
+            Err(error) => error.detail,
+        };
+        let mut diagnostic = Diagnostic::error(summary, message).at(location);
+        diagnostic.severity = severity;
+        out.push(diagnostic);
+    }
+    out
 }
 
 /// The `to` of an import block: a resource address whose instance key may be an expression

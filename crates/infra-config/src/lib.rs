@@ -86,6 +86,15 @@ pub struct RemoveStatement {
     pub location: Location,
 }
 
+/// One entry of `lifecycle { replace_triggered_by = [...] }`: a change to this resource (or
+/// instance, or attribute) replaces the resource that names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplaceTrigger {
+    pub resource: ResourceId,
+    pub key: Option<infra_core::InstanceKey>,
+    pub attribute: Option<String>,
+}
+
 /// One evaluated `import` block instance: import the object with this ID into `to`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportTarget {

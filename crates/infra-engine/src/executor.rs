@@ -230,6 +230,23 @@ impl Executor<'_> {
         (state, result)
     }
 
+    /// The `check` assertions that fail against the applied state: warnings.
+    pub fn check_failures(&self, state: &State) -> infra_core::Diagnostics {
+        let resources: BTreeMap<&ResourceId, &ResourceConfig> = self
+            .config
+            .resources()
+            .into_iter()
+            .map(|r| (&r.id, r))
+            .collect();
+        let data = self.data.borrow();
+        let values = AppliedValues {
+            state,
+            resources: &resources,
+            data: &data,
+        };
+        self.evaluator.check_failures(&values)
+    }
+
     fn update_outputs(
         &self,
         state: &mut State,
@@ -474,7 +491,38 @@ impl Executor<'_> {
                             },
                         );
                         persist(self.backend, &mut state)
-                            .map_err(|e| RunError::Fatal(ApplyError::State(e)))
+                            .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
+                        // Postconditions see the object as applied (`self`); a failure is an
+                        // error, with the object kept in the state as it now exists.
+                        let applied = state.resources.get(address).map(|r| r.value.clone());
+                        let data = self.data.borrow();
+                        let values = AppliedValues {
+                            state: &state,
+                            resources,
+                            data: &data,
+                        };
+                        let failures = self.evaluator.condition_failures(
+                            address,
+                            &values,
+                            "postcondition",
+                            applied.as_ref(),
+                        );
+                        if failures.has_errors() {
+                            let message: Vec<String> =
+                                failures.iter().map(|d| d.detail.clone()).collect();
+                            return Err(op_error(
+                                address,
+                                action,
+                                ProviderError::with_code(
+                                    "PostconditionFailed",
+                                    format!(
+                                        "Resource postcondition failed: {}",
+                                        message.join("; ")
+                                    ),
+                                ),
+                            ));
+                        }
+                        Ok(())
                     }
                     Err(error) => {
                         let _ = persist(self.backend, &mut state);

@@ -12,6 +12,8 @@ pub enum Reason {
     ReplaceBecauseCannotUpdate,
     /// `-replace=ADDR`.
     ReplaceByRequest,
+    /// `lifecycle { replace_triggered_by = [...] }`: something it names changes.
+    ReplaceByTriggers,
     /// The object no longer exists remotely; it is created again.
     DeletedOutside,
     /// In state, no longer in the configuration.
@@ -30,6 +32,7 @@ impl Reason {
         match self {
             Reason::ReplaceBecauseCannotUpdate => "replace_because_cannot_update",
             Reason::ReplaceByRequest => "replace_by_request",
+            Reason::ReplaceByTriggers => "replace_by_triggers",
             Reason::DeletedOutside => "delete_because_no_resource_config",
             Reason::DeleteBecauseNoResourceConfig => "delete_because_no_resource_config",
             Reason::DeleteBecauseCountIndex => "delete_because_count_index",
@@ -42,6 +45,7 @@ impl Reason {
         Some(match name {
             "replace_because_cannot_update" => Reason::ReplaceBecauseCannotUpdate,
             "replace_by_request" => Reason::ReplaceByRequest,
+            "replace_by_triggers" => Reason::ReplaceByTriggers,
             "delete_because_no_resource_config" => Reason::DeleteBecauseNoResourceConfig,
             "delete_because_count_index" => Reason::DeleteBecauseCountIndex,
             "delete_because_each_key" => Reason::DeleteBecauseEachKey,
@@ -140,6 +144,8 @@ pub struct Plan {
     pub destroy: bool,
     /// A `-refresh-only` plan: its only effect is recording the drift in the state.
     pub refresh_only: bool,
+    /// Failed `check` assertions: warnings, never errors.
+    pub check_warnings: Vec<infra_core::Diagnostic>,
 }
 
 impl Plan {

@@ -334,21 +334,51 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                             .for_address(&instance.address),
                     );
                 }
+                diagnostics.extend(input.evaluator.condition_failures(
+                    &instance.address,
+                    &planned,
+                    "precondition",
+                    None,
+                ));
                 let prior = input.state.get(&instance.address).map(|r| &r.value);
                 let lifecycle = effective_lifecycle(&resource.lifecycle, prior, &owned_listeners);
+                let requested = input
+                    .options
+                    .replace
+                    .iter()
+                    .any(|r| r.contains(&instance.address));
+                let triggered = match input.evaluator.replace_triggers(&instance.address) {
+                    Ok(triggers) => {
+                        prior.is_some() && triggers.iter().any(|t| is_triggered(t, &plan.changes))
+                    }
+                    Err(errors) => {
+                        diagnostics.extend(errors);
+                        false
+                    }
+                };
                 let decision = plan_instance(InstanceInput {
                     resource: resource_type.as_ref(),
                     config: &instance.value,
                     prior,
                     lifecycle: &lifecycle,
                     default_tags: &input.settings.default_tags,
-                    force_replace: input
-                        .options
-                        .replace
-                        .iter()
-                        .any(|r| r.contains(&instance.address)),
+                    force_replace: requested || triggered,
                 });
-                let reason = decision.reason.or_else(|| {
+                if decision.after.is_wholly_known() {
+                    diagnostics.extend(input.evaluator.condition_failures(
+                        &instance.address,
+                        &planned,
+                        "postcondition",
+                        Some(&decision.after),
+                    ));
+                }
+                let decision_reason = match decision.reason {
+                    Some(Reason::ReplaceByRequest) if triggered && !requested => {
+                        Some(Reason::ReplaceByTriggers)
+                    }
+                    reason => reason,
+                };
+                let reason = decision_reason.or_else(|| {
                     (decision.action == Action::Create
                         && input.deleted_outside.contains(&instance.address))
                     .then_some(Reason::DeletedOutside)
@@ -524,8 +554,32 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
         }
     }
 
+    if !input.options.destroy {
+        plan.check_warnings = input.evaluator.check_failures(&planned).0;
+    }
     plan.changes.sort_by(|a, b| a.address.cmp(&b.address));
     diagnostics.into_result(plan)
+}
+
+/// Whether a `replace_triggered_by` entry fires, as Terraform decides: an update or
+/// replacement of the resource (any instance) or of the named instance, or any change to the
+/// named attribute.
+fn is_triggered(trigger: &infra_config::ReplaceTrigger, changes: &[ResourceChange]) -> bool {
+    changes
+        .iter()
+        .filter(|change| change.address.resource == trigger.resource)
+        .filter(|change| trigger.key.is_none() || change.address.key == trigger.key)
+        .any(|change| match &trigger.attribute {
+            None => matches!(
+                change.action,
+                Action::Update | Action::DeleteThenCreate | Action::CreateThenDelete
+            ),
+            Some(attribute) => {
+                change.action.is_change()
+                    && change.action != Action::Read
+                    && !equivalent(change.before.get(attribute), change.after.get(attribute))
+            }
+        })
 }
 
 /// OpenTofu's `-exclude`: the excluded instances are left alone, and so is everything that

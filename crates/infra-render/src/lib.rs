@@ -174,6 +174,12 @@ pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String
             (Action::DeleteThenCreate, Some(Reason::ReplaceByRequest)) => {
                 format!("# {address} will be replaced, as requested")
             }
+            (
+                Action::DeleteThenCreate | Action::CreateThenDelete,
+                Some(Reason::ReplaceByTriggers),
+            ) => {
+                format!("# {address} will be replaced due to changes in replace_triggered_by")
+            }
             (Action::DeleteThenCreate, _) => format!("# {address} must be replaced"),
             (Action::CreateThenDelete, _) => {
                 format!("# {address} must be replaced (create before destroy)")

@@ -105,6 +105,10 @@ pub async fn run(
             )
             .await?;
             print!("{}", infra_render::plan_text(&planned.plan, work.style));
+            session::report(
+                &infra_core::Diagnostics(planned.plan.check_warnings.clone()),
+                work.style,
+            )?;
             if !planned.plan.has_changes() {
                 print_summary(&planned.plan, destroy);
                 return Ok(Exit::Ok);
@@ -149,6 +153,9 @@ pub async fn run(
     }
     match result {
         Ok(()) => {
+            if !destroy {
+                session::report(&executor.check_failures(&final_state), work.style)?;
+            }
             print_summary(&plan, destroy);
             print_outputs(&final_state);
             Ok(Exit::Ok)

@@ -44,6 +44,10 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     )
     .await?;
     print!("{}", infra_render::plan_text(&planned.plan, work.style));
+    session::report(
+        &infra_core::Diagnostics(planned.plan.check_warnings.clone()),
+        work.style,
+    )?;
     if let Some(out) = &args.out {
         let path = work.path(out);
         write_plan_file(&path, &planned.plan, &planned.state)?;
