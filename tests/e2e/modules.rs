@@ -278,3 +278,107 @@ output "git" {{
         plan.stdout
     );
 }
+
+fn vpcs_in(moto: &Moto, region: &str) -> Vec<String> {
+    let mut names: Vec<String> = moto
+        .python(&format!("import boto3\nec2 = boto3.client('ec2', region_name='{region}')\nfor v in ec2.describe_vpcs()['Vpcs']:\n    for t in v.get('Tags', []):\n        if t['Key'] == 'Name': print(t['Value'])"))
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn aliased_providers_create_and_read_objects_in_their_own_regions() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("modules/network/main.tf", NETWORK_MODULE);
+    stack.write(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+
+resource "aws_vpc" "east" {
+  cidr_block = "10.50.0.0/16"
+  tags = {
+    Name = "east"
+  }
+}
+
+resource "aws_vpc" "west" {
+  provider   = aws.west
+  cidr_block = "10.60.0.0/16"
+  tags = {
+    Name = "west"
+  }
+}
+
+module "west_network" {
+  source    = "./modules/network"
+  providers = { aws = aws.west }
+  cidr      = "10.70.0.0/16"
+  name      = "west-module"
+}
+"#,
+    );
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    assert_eq!(vpcs_in(&moto, "us-east-1"), vec!["east"]);
+    assert_eq!(vpcs_in(&moto, "us-west-2"), vec!["west", "west-module"]);
+    let state = stack.read("infra.tfstate.json");
+    assert!(state.contains("\"provider\": \"aws.west\""), "{state}");
+
+    // Each is refreshed in its own region: no drift, no change.
+    let again = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+
+    // An object deleted in its region is seen as deleted there.
+    moto.python("import boto3\nec2 = boto3.client('ec2', region_name='us-west-2')\nfor v in ec2.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['west']}])['Vpcs']:\n    ec2.delete_vpc(VpcId=v['VpcId'])");
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
+    assert!(
+        plan.stdout.contains("# aws_vpc.west will be created"),
+        "{}",
+        plan.stdout
+    );
+
+    infra(
+        &stack,
+        Some(&moto),
+        &["destroy", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    assert!(vpcs_in(&moto, "us-east-1").is_empty());
+    assert!(vpcs_in(&moto, "us-west-2").is_empty());
+
+    // A provider configuration that no block declares is Terraform's error, located.
+    stack.write(
+        "main.tf",
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nresource \"aws_vpc\" \"x\" {\n  provider   = aws.nowhere\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+    );
+    let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]).expect_code(1);
+    assert!(
+        refused
+            .stderr
+            .contains("Provider configuration not present"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("main.tf:5:"), "{}", refused.stderr);
+}

@@ -75,6 +75,23 @@ impl Intercept for CountRequests {
     }
 }
 
+/// The aws-config loader for a provider block: region, profile and retries.
+fn loader(settings: &ProviderSettings) -> aws_config::ConfigLoader {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(region) = &settings.region {
+        loader = loader.region(aws_config::Region::new(region.clone()));
+    }
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(retries) = settings.max_retries {
+        loader = loader.retry_config(
+            aws_config::retry::RetryConfig::standard().with_max_attempts(retries.saturating_add(1)),
+        );
+    }
+    loader
+}
+
 /// The provider's handle: settings from the `provider "aws"` block, and clients built lazily.
 pub struct Aws {
     pub settings: ProviderSettings,
@@ -97,44 +114,58 @@ impl Aws {
     pub async fn clients(&self) -> &Clients {
         self.clients
             .get_or_init(|| async {
-                let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
-                if let Some(region) = &self.settings.region {
-                    loader = loader.region(aws_config::Region::new(region.clone()));
+                let settings = &self.settings;
+                let mut shared = loader(settings).load().await;
+                if let Some(role) = &settings.assume_role {
+                    // The role's credentials, obtained with the base credentials (as the
+                    // provider's assume_role does); refreshed by the SDK before they expire.
+                    let mut builder = aws_config::sts::AssumeRoleProvider::builder(&role.role_arn)
+                        .session_name(role.session_name.clone().unwrap_or_else(|| "infra".into()))
+                        .configure(&shared);
+                    if let Some(external_id) = &role.external_id {
+                        builder = builder.external_id(external_id);
+                    }
+                    let provider = builder.build().await;
+                    shared = loader(settings).credentials_provider(provider).load().await;
                 }
-                let shared = loader.load().await;
                 let region = shared
                     .region()
                     .map(|r| r.to_string())
                     .unwrap_or_else(|| "us-east-1".to_string());
                 let counter = CountRequests(self.requests.clone());
+                // `endpoints { NAME = URL }` uses the provider's service names.
                 macro_rules! client {
-                    ($krate:ident) => {{
-                        let config = $krate::config::Builder::from(&shared)
-                            .interceptor(counter.clone())
-                            .build();
-                        $krate::Client::from_conf(config)
+                    ($krate:ident, $($name:literal),+) => {{
+                        let mut config = $krate::config::Builder::from(&shared)
+                            .interceptor(counter.clone());
+                        if let Some(url) = [$($name),+].iter().find_map(|n| settings.endpoints.get(*n)) {
+                            config = config.endpoint_url(url);
+                        }
+                        $krate::Client::from_conf(config.build())
                     }};
                 }
                 let s3 = {
-                    let config = aws_sdk_s3::config::Builder::from(&shared)
+                    let mut config = aws_sdk_s3::config::Builder::from(&shared)
                         .interceptor(counter.clone())
-                        .force_path_style(true)
-                        .build();
-                    aws_sdk_s3::Client::from_conf(config)
+                        .force_path_style(true);
+                    if let Some(url) = settings.endpoints.get("s3") {
+                        config = config.endpoint_url(url);
+                    }
+                    aws_sdk_s3::Client::from_conf(config.build())
                 };
                 Clients {
                     region,
-                    ec2: client!(aws_sdk_ec2),
-                    ecs: client!(aws_sdk_ecs),
-                    elbv2: client!(aws_sdk_elasticloadbalancingv2),
-                    rds: client!(aws_sdk_rds),
-                    iam: client!(aws_sdk_iam),
-                    logs: client!(aws_sdk_cloudwatchlogs),
-                    cloudwatch: client!(aws_sdk_cloudwatch),
-                    sts: client!(aws_sdk_sts),
-                    tagging: client!(aws_sdk_resourcegroupstagging),
+                    ec2: client!(aws_sdk_ec2, "ec2"),
+                    ecs: client!(aws_sdk_ecs, "ecs"),
+                    elbv2: client!(aws_sdk_elasticloadbalancingv2, "elbv2", "elb"),
+                    rds: client!(aws_sdk_rds, "rds"),
+                    iam: client!(aws_sdk_iam, "iam"),
+                    logs: client!(aws_sdk_cloudwatchlogs, "logs", "cloudwatchlogs"),
+                    cloudwatch: client!(aws_sdk_cloudwatch, "cloudwatch"),
+                    sts: client!(aws_sdk_sts, "sts"),
+                    tagging: client!(aws_sdk_resourcegroupstagging, "resourcegroupstaggingapi"),
                     s3,
-                    dynamodb: client!(aws_sdk_dynamodb),
+                    dynamodb: client!(aws_sdk_dynamodb, "dynamodb"),
                 }
             })
             .await

@@ -241,7 +241,14 @@ impl S3Backend {
             .send()
             .await;
         match put {
-            Ok(_) => Ok(None),
+            // A store whose conditional write checks and writes in two steps (moto; some S3
+            // compatibles) can let two writers both "create" the lock: read it back, and
+            // only the writer whose ID is there holds it. S3 itself is atomic, so on AWS
+            // this read always finds our own ID.
+            Ok(_) => match self.read_lock_file().await? {
+                Some(holder) if holder.id != info.id => Ok(Some(holder)),
+                _ => Ok(None),
+            },
             Err(error) if is_precondition_failed(&error) => {
                 let holder = self.read_lock_file().await?;
                 Ok(Some(holder.unwrap_or_else(|| {

@@ -72,6 +72,7 @@ fn state_with(serial: u64, vpc_id: &str) -> State {
             ]),
             dependencies: vec![],
             create_before_destroy: false,
+            provider: None,
         },
     );
     state

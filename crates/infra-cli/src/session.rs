@@ -232,6 +232,29 @@ pub fn provider(settings: ProviderSettings) -> (Arc<Aws>, Registry) {
     (aws, registry)
 }
 
+/// The default AWS provider, and a registry with one more registry per aliased `provider
+/// "aws"` block (`aws.west`), each with its own clients.
+pub fn providers(
+    evaluator: &Evaluator<'_>,
+    style: Style,
+) -> Result<(ProviderSettings, Arc<Aws>, Registry)> {
+    let mut configurations = check(evaluator.provider_configurations(), style)?;
+    let settings = configurations.remove("aws").unwrap_or_default();
+    let (aws, mut registry) = provider(settings.clone());
+    for (address, alias_settings) in configurations {
+        if alias_settings.default_tags != settings.default_tags
+            && !alias_settings.default_tags.is_empty()
+        {
+            return Err(anyhow!(
+                "provider {address}: default_tags on an aliased aws provider are not supported yet; set them on the default provider block"
+            ));
+        }
+        let (_, alias_registry) = provider(alias_settings);
+        registry.add_configuration(address, alias_registry);
+    }
+    Ok((settings, aws, registry))
+}
+
 /// The configured backend: local state (per workspace), or S3 from `terraform { backend "s3" }`.
 pub fn backend(
     work: &Workdir,

@@ -57,7 +57,8 @@ pub(crate) struct Module {
     pub resources: Vec<usize>,
     pub calls: Vec<ModuleCall>,
     pub call_index: HashMap<String, usize>,
-    pub provider: Option<(usize, Block)>,
+    /// The `provider "aws"` blocks of this module, with or without `alias`.
+    pub providers: Vec<(usize, Block)>,
     pub backend: Option<BackendConfig>,
     /// For one instance of a call with `count`/`for_each`: `count.index` or `each` while
     /// evaluating the call's arguments.
@@ -105,6 +106,8 @@ pub(crate) struct ModuleCall {
     /// For a call with `count`/`for_each` whose instances are known: each instance's key and
     /// module (loaded once per instance, at path `name[key]`).
     pub instances: Vec<(InstanceKey, usize)>,
+    /// `providers = { aws = aws.west }`: (the child's name, the caller's reference).
+    pub providers: Vec<(String, String)>,
     pub inputs: BTreeMap<String, Expr>,
     pub depends_on: Option<Expr>,
     pub location: Location,
@@ -316,7 +319,7 @@ impl Loader {
             resources: Vec::new(),
             calls: Vec::new(),
             call_index: HashMap::new(),
-            provider: None,
+            providers: Vec::new(),
             backend: None,
             instance: crate::eval::Instance::default(),
         });
@@ -562,10 +565,21 @@ impl Loader {
                 let Some(labels) = self.labels(file, &block, &["name"]) else {
                     return;
                 };
-                // Only the default (un-aliased) aws provider has settings; the utility
-                // providers take none, and a use of an aliased one is refused where it is used.
-                if labels[0] == "aws" && block.body.get_attribute("alias").is_none() {
-                    self.config.modules[module].provider = Some((file, block));
+                // The utility providers take no settings; aws blocks are read by the
+                // evaluator. Terraform reads provider blocks of the root module; one in a child
+                // module is legacy and not read here, and says so.
+                if labels[0] == "aws" {
+                    if module == 0 {
+                        self.config.modules[module].providers.push((file, block));
+                    } else {
+                        self.diagnostics.push(
+                            Diagnostic::warning(
+                                "Provider block in a child module not read",
+                                "infra configures providers in the root module only; pass a root provider configuration to this module with the module call's `providers` argument instead.",
+                            )
+                            .at(Some(location)),
+                        );
+                    }
                 }
             }
             "variable" => {
@@ -655,6 +669,7 @@ impl Loader {
                 let mut inputs = BTreeMap::new();
                 let mut expansion = None;
                 let mut depends_on = None;
+                let mut providers = Vec::new();
                 for attribute in block.body.attributes() {
                     let key = attribute.key.value().as_str();
                     let expr = Expr {
@@ -674,7 +689,7 @@ impl Loader {
                             expansion = Some((expr, key == "for_each"));
                         }
                         "depends_on" => depends_on = Some(expr),
-                        "providers" => self.refuse_provider_aliases(file, &attribute.value),
+                        "providers" => providers = self.provider_references(file, &attribute.value),
                         "version" => {}
                         _ => {
                             inputs.insert(key.to_string(), expr);
@@ -695,6 +710,7 @@ impl Loader {
                     module: None,
                     expansion,
                     instances: Vec::new(),
+                    providers,
                     inputs,
                     depends_on,
                     location,
@@ -1096,28 +1112,34 @@ impl Loader {
         m.variables.push(variable);
     }
 
-    /// `provider = aws.west` (resources) and `providers = { aws = aws.west }` (modules): infra
-    /// configures one provider of each type, so an alias would silently change where objects
-    /// are made. Naming the default provider (`aws`) is fine.
-    fn refuse_provider_aliases(&mut self, file: usize, value: &Expression) {
-        let mut references = Vec::new();
-        match value {
-            Expression::Object(object) => {
-                references.extend(object.iter().map(|(_, v)| v.expr().clone()));
+    /// `providers = { aws = aws.west, aws.east = aws }`: (the child's name, the caller's
+    /// reference), each a provider reference.
+    fn provider_references(&mut self, file: usize, value: &Expression) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let Expression::Object(object) = value else {
+            let location = self.location(file, value.span());
+            self.error("Invalid providers argument", "The providers argument is a map from the module's provider names to this module's, such as { aws = aws.west }.".into(), location);
+            return out;
+        };
+        for (key, value) in object.iter() {
+            let child = match key {
+                hcl_edit::expr::ObjectKey::Ident(ident) => Some(ident.as_str().to_string()),
+                hcl_edit::expr::ObjectKey::Expression(expr) => traversal_path(expr),
+            };
+            match (child, traversal_path(value.expr())) {
+                (Some(child), Some(parent)) => out.push((child, parent)),
+                _ => {
+                    let location = self.location(file, value.expr().span());
+                    self.error(
+                        "Invalid providers argument",
+                        "Each entry must name provider configurations, such as aws = aws.west."
+                            .into(),
+                        location,
+                    );
+                }
             }
-            other => references.push(other.clone()),
         }
-        for reference in references {
-            let aliased = traversal_path(&reference).is_none_or(|path| path.contains('.'));
-            if aliased {
-                let location = self.location(file, reference.span());
-                self.error(
-                    "Provider aliases are not supported",
-                    "infra configures one provider of each type (the block without \"alias\"), so it cannot create objects through an aliased provider configuration such as aws.west. Remove the reference to use the default provider, or apply this part of the configuration with Terraform.".into(),
-                    location,
-                );
-            }
-        }
+        out
     }
 
     fn read_resource(
@@ -1129,10 +1151,18 @@ impl Loader {
         location: Location,
         block: Block,
     ) {
-        if let Some(provider) = block.body.get_attribute("provider") {
-            let value = provider.value.clone();
-            self.refuse_provider_aliases(file, &value);
-        }
+        let default_provider = infra_core::resource::provider_name(&labels[0]).to_string();
+        let provider = match block.body.get_attribute("provider") {
+            None => default_provider,
+            Some(attribute) => match traversal_path(&attribute.value) {
+                Some(reference) => reference,
+                None => {
+                    let location = self.location(file, attribute.value.span());
+                    self.error("Invalid provider argument", "The provider argument must be a provider reference, such as aws or aws.west.".into(), location);
+                    default_provider
+                }
+            },
+        };
         let id = ResourceId {
             module: self.config.modules[module].path.clone(),
             mode,
@@ -1189,6 +1219,7 @@ impl Loader {
         let config = ResourceConfig {
             id: id.clone(),
             location,
+            provider,
             lifecycle,
             has_count: body.get_attribute("count").is_some(),
             has_for_each: body.get_attribute("for_each").is_some(),
@@ -1300,6 +1331,34 @@ impl Config {
     /// Every resource and data block in every module, depth-first, in file order.
     pub fn resources(&self) -> Vec<&ResourceConfig> {
         self.resources.iter().map(|r| &r.config).collect()
+    }
+
+    /// The root provider configuration a resource uses (`aws`, `aws.west`, `random`): its
+    /// `provider` reference, or its type's default provider, followed up through each module
+    /// call's `providers` map; a provider not passed explicitly is inherited under its name.
+    pub fn provider_configuration(&self, id: &ResourceId) -> String {
+        let Some(decl) = self.resource(id) else {
+            return infra_core::resource::provider_name(&id.resource_type).to_string();
+        };
+        let mut reference = decl.config.provider.clone();
+        let mut module = decl.module;
+        while let Some((parent, call)) = self.parent_of(module) {
+            if let Some((_, passed)) = call.providers.iter().find(|(local, _)| *local == reference)
+            {
+                reference = passed.clone();
+            }
+            module = parent;
+        }
+        reference
+    }
+
+    fn parent_of(&self, module: usize) -> Option<(usize, &ModuleCall)> {
+        self.modules.iter().enumerate().find_map(|(index, m)| {
+            m.calls
+                .iter()
+                .find(|call| call.children().contains(&module))
+                .map(|call| (index, call))
+        })
     }
 
     /// Whether the root module has no `.tf` file at all.

@@ -825,77 +825,189 @@ impl<'c> Evaluator<'c> {
         diagnostics.into_result(out)
     }
 
-    /// The root `provider "aws"` block: region and `default_tags { tags = {...} }`.
+    /// The default `provider "aws"` configuration (the block without `alias`).
     pub fn provider_settings(&self) -> Result<ProviderSettings, Diagnostics> {
-        let mut settings = ProviderSettings::default();
-        let Some((file, block)) = self
+        Ok(self
+            .provider_configurations()?
+            .remove("aws")
+            .unwrap_or_default())
+    }
+
+    /// Every `provider "aws"` block of the root module by its address: `aws` for the one
+    /// without `alias` (settings from the environment when there is none), `aws.west` for
+    /// `alias = "west"`.
+    pub fn provider_configurations(
+        &self,
+    ) -> Result<BTreeMap<String, ProviderSettings>, Diagnostics> {
+        let mut configurations = BTreeMap::new();
+        let mut diagnostics = Diagnostics::new();
+        let blocks = self
             .config
             .modules
             .first()
-            .and_then(|m| m.provider.as_ref())
-        else {
-            return Ok(settings);
-        };
+            .map(|m| m.providers.as_slice())
+            .unwrap_or_default();
+        for (file, block) in blocks {
+            let (key, settings) = match self.read_provider_block(*file, block) {
+                Ok(read) => read,
+                Err(errors) => {
+                    diagnostics.extend(errors);
+                    continue;
+                }
+            };
+            if configurations.contains_key(&key) {
+                let location = self.config.location(*file, block.span());
+                diagnostics.push(Diagnostic::error("Duplicate provider configuration", format!("A provider configuration for {key} was already given. Each configuration needs a unique alias.")).at(location));
+                continue;
+            }
+            configurations.insert(key, settings);
+        }
+        configurations.entry("aws".to_string()).or_default();
+        diagnostics.into_result(configurations)
+    }
+
+    /// One `provider "aws"` block: its address and settings. Arguments infra cannot honour
+    /// are errors at their location, never ignored.
+    fn read_provider_block(
+        &self,
+        file: usize,
+        block: &hcl_edit::structure::Block,
+    ) -> Result<(String, ProviderSettings), Diagnostics> {
+        let mut settings = ProviderSettings::default();
         let env = Env::new(self, &NoResourceValues);
-        let mut ctx = env.ctx(*file, 0);
+        let mut ctx = env.ctx(file, 0);
         let mut diagnostics = Diagnostics::new();
-        if let Some(region) = block.body.get_attribute("region") {
-            match ctx.eval(&region.value) {
-                Ok(v) => match v.unmarked() {
-                    Value::String(s) => settings.region = Some(s.clone()),
-                    Value::Null => {}
-                    other => diagnostics.push(
-                        Diagnostic::error(
-                            "Invalid provider region",
-                            format!(
-                                "region must be a known string, got {}.",
-                                crate::eval::describe(other)
-                            ),
-                        )
-                        .at(ctx.loc(region.value.span())),
-                    ),
+        let text = |ctx: &mut Ctx,
+                    attribute: &hcl_edit::structure::Attribute,
+                    diagnostics: &mut Diagnostics|
+         -> Option<String> {
+            match ctx.eval(&attribute.value) {
+                Ok(v) => match v.unmark_deep() {
+                    Value::String(s) => Some(s),
+                    Value::Number(n) => Some(infra_core::value::format_number(n)),
+                    Value::Null => None,
+                    other => {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "Invalid provider argument",
+                                format!(
+                                    "{} must be a known string, got {}.",
+                                    attribute.key.value().as_str(),
+                                    crate::eval::describe(&other)
+                                ),
+                            )
+                            .at(ctx.loc(attribute.value.span())),
+                        );
+                        None
+                    }
                 },
-                Err(error) => diagnostics.push(*error),
+                Err(error) => {
+                    diagnostics.push(*error);
+                    None
+                }
+            }
+        };
+        let mut alias = None;
+        for attribute in block.body.attributes() {
+            let name = attribute.key.value().as_str();
+            match name {
+                "alias" => alias = text(&mut ctx, attribute, &mut diagnostics),
+                "region" => settings.region = text(&mut ctx, attribute, &mut diagnostics),
+                "profile" => settings.profile = text(&mut ctx, attribute, &mut diagnostics),
+                "max_retries" => {
+                    settings.max_retries = text(&mut ctx, attribute, &mut diagnostics)
+                        .and_then(|t| t.parse::<u32>().ok());
+                }
+                // Checks that infra does not make (credentials and account validation happen on
+                // the first call) and path-style S3 (always used): accepted as Terraform does.
+                name if name.starts_with("skip_")
+                    || matches!(
+                        name,
+                        "s3_use_path_style"
+                            | "s3_force_path_style"
+                            | "retry_mode"
+                            | "shared_config_files"
+                            | "shared_credentials_files"
+                    ) => {}
+                other => {
+                    diagnostics.push(Diagnostic::error("Unsupported provider argument", format!("infra does not support the aws provider argument \"{other}\"; remove it, or set it through the environment (aws-config) instead.")).at(ctx.loc(attribute.span())));
+                }
             }
         }
-        for default_tags in block.body.get_blocks("default_tags") {
-            let Some(tags) = default_tags.body.get_attribute("tags") else {
-                continue;
-            };
-            match ctx.eval(&tags.value) {
-                Ok(v) => match v.unmark_deep() {
-                    Value::Map(entries) => {
-                        for (k, v) in entries {
-                            match crate::eval::to_key(&v) {
-                                Some(text) => {
-                                    settings.default_tags.insert(k, text);
+        for inner in block.body.blocks() {
+            let name = inner.ident.value().as_str();
+            match name {
+                "default_tags" => {
+                    let Some(tags) = inner.body.get_attribute("tags") else {
+                        continue;
+                    };
+                    match ctx.eval(&tags.value) {
+                        Ok(v) => match v.unmark_deep() {
+                            Value::Map(entries) => {
+                                for (k, v) in entries {
+                                    match crate::eval::to_key(&v) {
+                                        Some(text) => {
+                                            settings.default_tags.insert(k, text);
+                                        }
+                                        None => diagnostics.push(Diagnostic::error("Invalid default tag", format!("The default tag \"{k}\" must be a known string.")).at(ctx.loc(tags.value.span()))),
+                                    }
                                 }
-                                None => diagnostics.push(
-                                    Diagnostic::error(
-                                        "Invalid default tag",
-                                        format!("The default tag \"{k}\" must be a known string."),
-                                    )
-                                    .at(ctx.loc(tags.value.span())),
-                                ),
                             }
+                            Value::Null => {}
+                            other => diagnostics.push(
+                                Diagnostic::error(
+                                    "Invalid default_tags",
+                                    format!(
+                                        "tags must be a map of strings, got {}.",
+                                        crate::eval::describe(&other)
+                                    ),
+                                )
+                                .at(ctx.loc(tags.value.span())),
+                            ),
+                        },
+                        Err(error) => diagnostics.push(*error),
+                    }
+                }
+                "assume_role" => {
+                    let mut role = infra_core::AssumeRole::default();
+                    for attribute in inner.body.attributes() {
+                        match attribute.key.value().as_str() {
+                            "role_arn" => role.role_arn = text(&mut ctx, attribute, &mut diagnostics).unwrap_or_default(),
+                            "session_name" => role.session_name = text(&mut ctx, attribute, &mut diagnostics),
+                            "external_id" => role.external_id = text(&mut ctx, attribute, &mut diagnostics),
+                            other => diagnostics.push(Diagnostic::error("Unsupported provider argument", format!("infra does not support assume_role's \"{other}\" (it reads role_arn, session_name and external_id).")).at(ctx.loc(attribute.span()))),
                         }
                     }
-                    Value::Null => {}
-                    other => diagnostics.push(
-                        Diagnostic::error(
-                            "Invalid default_tags",
-                            format!(
-                                "tags must be a map of strings, got {}.",
-                                crate::eval::describe(&other)
-                            ),
-                        )
-                        .at(ctx.loc(tags.value.span())),
-                    ),
-                },
-                Err(error) => diagnostics.push(*error),
+                    if role.role_arn.is_empty() {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "Missing required argument",
+                                "assume_role needs role_arn.",
+                            )
+                            .at(ctx.loc(inner.span())),
+                        );
+                    }
+                    settings.assume_role = Some(role);
+                }
+                "endpoints" => {
+                    for attribute in inner.body.attributes() {
+                        if let Some(url) = text(&mut ctx, attribute, &mut diagnostics) {
+                            settings
+                                .endpoints
+                                .insert(attribute.key.value().as_str().to_string(), url);
+                        }
+                    }
+                }
+                other => {
+                    diagnostics.push(Diagnostic::error("Unsupported provider block", format!("infra does not support the aws provider's \"{other}\" block; remove it, or apply this configuration with Terraform.")).at(ctx.loc(inner.span())));
+                }
             }
         }
-        diagnostics.into_result(settings)
+        let key = match alias {
+            Some(alias) => format!("aws.{alias}"),
+            None => "aws".to_string(),
+        };
+        diagnostics.into_result((key, settings))
     }
 
     pub(crate) fn config(&self) -> &Config {

@@ -37,6 +37,9 @@ pub struct ResourceConfig {
     pub id: ResourceId,
     /// The block header.
     pub location: Location,
+    /// The provider reference as written (`aws`, `aws.west`), or the type's default provider;
+    /// see `Config::provider_configuration` for the root configuration it means.
+    pub provider: String,
     pub lifecycle: Lifecycle,
     pub has_count: bool,
     pub has_for_each: bool,

@@ -20,9 +20,25 @@ pub use resource::{DataSourceType, Operation, ProviderError, Registry, ResourceT
 pub use schema::{Attribute, Block, Check, Nesting, Presence, Schema, Type};
 pub use value::Value;
 
-/// Settings from the configuration's `provider "aws"` block.
+/// Settings from one `provider "aws"` block (the default one, or one with an `alias`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProviderSettings {
     pub region: Option<String>,
     pub default_tags: std::collections::BTreeMap<String, String>,
+    /// `profile`: a named profile of the shared configuration files.
+    pub profile: Option<String>,
+    /// `assume_role { ... }`: credentials of this role, from the base credentials.
+    pub assume_role: Option<AssumeRole>,
+    /// `max_retries`: how many times a failed call is retried.
+    pub max_retries: Option<u32>,
+    /// `endpoints { ec2 = "http://..." }`: a URL per service name.
+    pub endpoints: std::collections::BTreeMap<String, String>,
+}
+
+/// `assume_role { role_arn, session_name, external_id }` of a provider block.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
 }

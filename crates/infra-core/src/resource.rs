@@ -198,6 +198,8 @@ pub struct Registry {
     resources: BTreeMap<&'static str, Arc<dyn ResourceType>>,
     data_sources: BTreeMap<&'static str, Arc<dyn DataSourceType>>,
     blue_green: Option<Arc<dyn crate::blue_green::BlueGreenApi>>,
+    /// The registries of other provider configurations (`aws.west`), by address.
+    configurations: BTreeMap<String, Registry>,
 }
 
 impl Registry {
@@ -214,6 +216,23 @@ impl Registry {
 
     pub fn register_data_source(&mut self, data_source: Arc<dyn DataSourceType>) {
         self.data_sources.insert(data_source.name(), data_source);
+    }
+
+    /// Adds the types of another provider configuration, such as `aws.west` (a `provider`
+    /// block with an `alias`), built with that configuration's clients.
+    pub fn add_configuration(&mut self, address: impl Into<String>, registry: Registry) {
+        self.configurations.insert(address.into(), registry);
+    }
+
+    /// The registry of a provider configuration: `aws.west`'s own, or this one for the default
+    /// configurations (`aws`, `random`, ...).
+    pub fn for_configuration(&self, address: &str) -> &Registry {
+        self.configurations.get(address).unwrap_or(self)
+    }
+
+    /// Whether a provider configuration address is declared: a default one, or an added one.
+    pub fn has_configuration(&self, address: &str) -> bool {
+        !address.contains('.') || self.configurations.contains_key(address)
     }
 
     /// The provider's blue/green operations, if it has them.

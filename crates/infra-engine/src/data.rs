@@ -65,7 +65,10 @@ pub async fn read_data_sources(
         let Some(resource) = resources.get(id) else {
             continue;
         };
-        let Some(data_source) = registry.data_source(&id.resource_type) else {
+        let Some(data_source) = registry
+            .for_configuration(&config.provider_configuration(id))
+            .data_source(&id.resource_type)
+        else {
             diagnostics.push(
                 Diagnostic::error(
                     "Unknown data source",

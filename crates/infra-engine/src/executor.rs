@@ -306,19 +306,18 @@ impl Executor<'_> {
                 .read_deferred(address, change, state, resources, expansions)
                 .await;
         }
-        let resource_type = self
-            .registry
-            .resource(&change.resource_type)
-            .ok_or_else(|| {
-                RunError::Operation(OperationError {
-                    address: address.clone(),
-                    action: change.action,
-                    error: ProviderError::new(format!(
-                        "unsupported resource type {}",
-                        change.resource_type
-                    )),
-                })
-            })?;
+        let configuration = self.configuration_of(address, state);
+        let registry = self.registry.for_configuration(&configuration);
+        let resource_type = registry.resource(&change.resource_type).ok_or_else(|| {
+            RunError::Operation(OperationError {
+                address: address.clone(),
+                action: change.action,
+                error: ProviderError::new(format!(
+                    "unsupported resource type {}",
+                    change.resource_type
+                )),
+            })
+        })?;
         let resource_config = resources.get(&address.resource);
         let operation = Operation {
             address: address.to_string(),
@@ -343,7 +342,7 @@ impl Executor<'_> {
                     .get(&address.to_string())
                     .and_then(Deployment::from_json);
                 let id = prior.get("id").as_str().map(str::to_string);
-                match (deployment, self.registry.blue_green()) {
+                match (deployment, registry.blue_green()) {
                     (Some(deployment), Some(api)) => self
                         .timed(
                             address,
@@ -417,7 +416,7 @@ impl Executor<'_> {
                 }
                 if let (true, Some(api)) = (
                     deploy::is_blue_green(&planned) && change.resource_type == "aws_ecs_service",
-                    self.registry.blue_green(),
+                    registry.blue_green(),
                 ) {
                     return self
                         .run_blue_green(
@@ -444,6 +443,7 @@ impl Executor<'_> {
                                     std::time::SystemTime::now(),
                                 )
                                 .to_string(),
+                                provider: aliased(&configuration),
                             },
                         );
                         persist(self.backend, &mut state)
@@ -488,6 +488,7 @@ impl Executor<'_> {
                                 value,
                                 dependencies,
                                 create_before_destroy: change.create_before_destroy,
+                                provider: aliased(&configuration),
                             },
                         );
                         persist(self.backend, &mut state)
@@ -604,6 +605,7 @@ impl Executor<'_> {
             }
             entries.insert("id".into(), Value::string(&service_id));
         }
+        let provider = aliased(&self.configuration_of(address, state));
         let mut state = state.borrow_mut();
         let mut dependencies = change.dependencies.clone();
         dependencies.sort();
@@ -615,6 +617,7 @@ impl Executor<'_> {
                 value,
                 dependencies,
                 create_before_destroy: change.create_before_destroy,
+                provider,
             },
         );
         persist(self.backend, &mut state).map_err(|e| RunError::Fatal(ApplyError::State(e)))
@@ -655,6 +658,21 @@ impl Executor<'_> {
         Ok(finalized)
     }
 
+    /// The provider configuration of an instance: its resource's in the configuration, or
+    /// the one the state recorded for an object whose configuration is gone.
+    fn configuration_of(&self, address: &Address, state: &RefCell<State>) -> String {
+        if self.config.declares(&address.resource) {
+            return self.config.provider_configuration(&address.resource);
+        }
+        state
+            .borrow()
+            .get(address)
+            .and_then(|r| r.provider.clone())
+            .unwrap_or_else(|| {
+                infra_core::resource::provider_name(&address.resource.resource_type).to_string()
+            })
+    }
+
     /// Reads a data source the plan deferred, now that what it depends on is applied, and
     /// makes its value visible to everything evaluated after it.
     async fn read_deferred(
@@ -666,8 +684,10 @@ impl Executor<'_> {
         expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
     ) -> Result<(), RunError> {
         let action = Action::Read;
+        let configuration = self.configuration_of(address, state);
         let data_source = self
             .registry
+            .for_configuration(&configuration)
             .data_source(&change.resource_type)
             .ok_or_else(|| {
                 op_error(
@@ -879,6 +899,14 @@ fn op_error(address: &Address, action: Action, error: ProviderError) -> RunError
         action,
         error,
     })
+}
+
+/// The state's record of a provider configuration: only an aliased one (`aws.west`) is
+/// written; the default is implied by the type.
+fn aliased(configuration: &str) -> Option<String> {
+    configuration
+        .contains('.')
+        .then(|| configuration.to_string())
 }
 
 /// Writes the state with its serial bumped.

@@ -293,6 +293,17 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                 plan.changes.extend(reads);
                 continue;
             }
+            let configuration = input.config.provider_configuration(id);
+            if !input.registry.has_configuration(&configuration) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "Provider configuration not present",
+                        format!("{id} refers to the provider configuration {configuration}, but no provider block declares it. Add `provider \"{}\" {{ alias = \"{}\" }}` to the root module, or pass it to the module with `providers`.", infra_core::resource::provider_name(&id.resource_type), configuration.split_once('.').map(|(_, alias)| alias).unwrap_or_default()),
+                    )
+                    .at(Some(resource.location.clone())),
+                );
+                continue;
+            }
             let Some(resource_type) = input.registry.resource(&id.resource_type) else {
                 diagnostics.push(
                     Diagnostic::error(

@@ -22,7 +22,11 @@ pub async fn resolve_pending(
     let pending = std::mem::take(&mut state.pending);
     let mut diagnostics = Diagnostics::new();
     for (address, entry) in pending {
-        let Some(resource) = registry.resource(&entry.resource_type) else {
+        let configuration = entry.provider.as_deref().unwrap_or_default();
+        let Some(resource) = registry
+            .for_configuration(configuration)
+            .resource(&entry.resource_type)
+        else {
             diagnostics.push(Diagnostic::error(
                 "Unknown resource type in state",
                 format!(
@@ -66,6 +70,7 @@ pub async fn resolve_pending(
                         value,
                         dependencies: vec![],
                         create_before_destroy: false,
+                        provider: entry.provider,
                     },
                 );
             }

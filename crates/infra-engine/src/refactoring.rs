@@ -100,6 +100,7 @@ pub fn apply_state_edits(plan: &Plan, state: &mut State) -> bool {
                     value: change.before.clone(),
                     dependencies: vec![],
                     create_before_destroy: change.create_before_destroy,
+                    provider: None,
                 },
             );
             changed = true;
@@ -115,6 +116,7 @@ pub fn apply_state_edits(plan: &Plan, state: &mut State) -> bool {
 /// `ImportResourceState` then `ReadResource`.
 pub async fn read_imported(
     resource: &dyn ResourceType,
+    configuration: &str,
     address: &Address,
     id: &str,
 ) -> Result<ResourceState, Diagnostic> {
@@ -134,6 +136,7 @@ pub async fn read_imported(
                 value,
                 dependencies: vec![],
                 create_before_destroy: false,
+                provider: configuration.contains('.').then(|| configuration.to_string()),
             })
         }
         None => Err(Diagnostic::error(
@@ -148,6 +151,7 @@ pub async fn read_imported(
 /// keyed by address, with their import IDs.
 pub async fn read_import_targets(
     targets: &[ImportTarget],
+    config: &infra_config::Config,
     state: &State,
     registry: &Registry,
     observer: &dyn Observer,
@@ -171,7 +175,11 @@ pub async fn read_import_targets(
             );
             continue;
         }
-        let Some(resource) = registry.resource(&target.to.resource.resource_type) else {
+        let configuration = config.provider_configuration(&target.to.resource);
+        let Some(resource) = registry
+            .for_configuration(&configuration)
+            .resource(&target.to.resource.resource_type)
+        else {
             diagnostics.push(
                 Diagnostic::error(
                     "Invalid resource type",
@@ -188,7 +196,7 @@ pub async fn read_import_targets(
             address: target.to.clone(),
             id: target.id.clone(),
         });
-        match read_imported(resource.as_ref(), &target.to, &target.id).await {
+        match read_imported(resource.as_ref(), &configuration, &target.to, &target.id).await {
             Ok(object) => imported.push((target.clone(), object)),
             Err(error) => diagnostics.push(error.at(Some(target.location.clone()))),
         }

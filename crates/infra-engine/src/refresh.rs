@@ -26,7 +26,8 @@ pub async fn refresh(
     observer: &dyn Observer,
     only: Option<&BTreeSet<Address>>,
 ) -> Result<Refreshed, Diagnostics> {
-    let mut by_type: BTreeMap<&str, Vec<(&Address, &Value)>> = BTreeMap::new();
+    // One batch per provider configuration and type: `aws.west`'s VPCs are read in its region.
+    let mut by_type: BTreeMap<(&str, &str), Vec<(&Address, &Value)>> = BTreeMap::new();
     let owned_listeners = crate::planner::listeners_owned_by_deployments(state);
     for (address, resource) in &state.resources {
         if only.is_some_and(|only| !only.contains(address)) {
@@ -36,14 +37,16 @@ pub async fn refresh(
         if state.deployments.contains_key(&address.to_string()) {
             continue;
         }
+        let configuration = resource.provider.as_deref().unwrap_or_default();
         by_type
-            .entry(resource.resource_type.as_str())
+            .entry((configuration, resource.resource_type.as_str()))
             .or_default()
             .push((address, &resource.value));
     }
     let mut diagnostics = Diagnostics::new();
-    let reads = by_type.iter().filter_map(|(type_name, instances)| {
-        let Some(resource) = registry.resource(type_name) else {
+    let reads = by_type.iter().filter_map(|(key, instances)| {
+        let (configuration, type_name) = *key;
+        let Some(resource) = registry.for_configuration(configuration).resource(type_name) else {
             diagnostics.push(Diagnostic::error(
                 "Unknown resource type in state",
                 format!("The state holds {} of type \"{type_name}\", which this version of infra does not support.", instances[0].0),
@@ -54,15 +57,16 @@ pub async fn refresh(
             observer.event(Event::Refreshing { address: (*address).clone(), id: value.get("id").as_str().unwrap_or("").to_string() });
         }
         let priors: Vec<Value> = instances.iter().map(|(_, v)| v.unmark_deep()).collect();
-        Some(async move { (type_name, resource.clone(), resource.read_many(&priors).await) })
+        Some(async move { (key, resource.clone(), resource.read_many(&priors).await) })
     });
     let results = join_all(reads.collect::<Vec<_>>()).await;
 
     let mut refreshed = state.clone();
     let mut drift = Vec::new();
     let mut deleted = BTreeSet::new();
-    for (type_name, resource, result) in results {
-        let instances = &by_type[type_name];
+    for (key, resource, result) in results {
+        let type_name = key.1;
+        let instances = &by_type[key];
         let values = match result {
             Ok(values) if values.len() == instances.len() => values,
             Ok(_) => {
@@ -217,6 +221,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            ..Default::default()
         }
     }
 

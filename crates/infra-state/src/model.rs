@@ -30,6 +30,8 @@ pub struct ResourceState {
     /// Addresses this instance depended on when last applied, sorted.
     pub dependencies: Vec<Address>,
     pub create_before_destroy: bool,
+    /// The provider configuration that manages it, when not its type's default: `aws.west`.
+    pub provider: Option<String>,
 }
 
 /// A root module output as last applied.
@@ -48,6 +50,8 @@ pub struct PendingCreate {
     pub planned: Value,
     /// RFC 3339.
     pub started_at: String,
+    /// The provider configuration, when not the type's default (`aws.west`).
+    pub provider: Option<String>,
 }
 
 impl State {

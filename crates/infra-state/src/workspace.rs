@@ -252,6 +252,7 @@ mod tests {
                 value: infra_core::Value::map([("id", infra_core::Value::string("vpc-1"))]),
                 dependencies: vec![],
                 create_before_destroy: false,
+                provider: None,
             },
         );
         LocalBackend::new(workspace_state_path(&dir, "dev"))

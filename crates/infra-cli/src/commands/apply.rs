@@ -42,8 +42,7 @@ pub async fn run(
         session::input_variables_with(work, &config, saved_variables, sources, work.input)?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let settings = check(evaluator.provider_settings(), work.style)?;
-    let (aws, registry) = session::provider(settings.clone());
+    let (settings, aws, registry) = session::providers(&evaluator, work.style)?;
     session::report(&config.validate_schemas(&registry), work.style)?;
     let backend = session::backend(work, config.backend().as_ref(), &args.plan.state, &aws)?;
     let operation = if destroy {

@@ -70,6 +70,7 @@ pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
     let (aws, registry) = session::provider(ProviderSettings {
         region: deployment.region.clone(),
         default_tags: Default::default(),
+        ..Default::default()
     });
     let api = registry
         .blue_green()
@@ -128,6 +129,7 @@ pub async fn finalize(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
     let (_, registry) = session::provider(ProviderSettings {
         region: deployment.region.clone(),
         default_tags: Default::default(),
+        ..Default::default()
     });
     let api = registry
         .blue_green()
@@ -168,6 +170,7 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
         let (_, registry) = session::provider(ProviderSettings {
             region: deployment.region.clone(),
             default_tags: Default::default(),
+            ..Default::default()
         });
         let live = deployment.live_state();
         println!("{key}");

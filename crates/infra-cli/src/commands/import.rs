@@ -13,8 +13,7 @@ pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) 
     let inputs = session::input_variables(work, &config, sources, work.input)?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let settings = check(evaluator.provider_settings(), work.style)?;
-    let (aws, registry) = session::provider(settings);
+    let (_, aws, registry) = session::providers(&evaluator, work.style)?;
     let address: Address = args.address.parse()?;
     let resource = &address.resource;
     if !config.declares(resource) {
@@ -24,12 +23,16 @@ pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) 
             resource.name
         ));
     }
-    let resource_type = registry.resource(&resource.resource_type).ok_or_else(|| {
-        anyhow!(
-            "The resource type \"{}\" is not supported.",
-            resource.resource_type
-        )
-    })?;
+    let configuration = config.provider_configuration(resource);
+    let resource_type = registry
+        .for_configuration(&configuration)
+        .resource(&resource.resource_type)
+        .ok_or_else(|| {
+            anyhow!(
+                "The resource type \"{}\" is not supported.",
+                resource.resource_type
+            )
+        })?;
     let backend = session::backend(work, config.backend().as_ref(), &args.state, &aws)?;
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypeImport")?;
     let mut state = session::read_state(backend.as_ref())?;
@@ -41,9 +44,14 @@ pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) 
     // The ID is not echoed: for some types (random_password) it is the secret itself.
     println!("{address}: Importing...");
     let object = check(
-        infra_engine::refactoring::read_imported(resource_type.as_ref(), &address, &args.id)
-            .await
-            .map_err(infra_core::Diagnostics::from),
+        infra_engine::refactoring::read_imported(
+            resource_type.as_ref(),
+            &configuration,
+            &address,
+            &args.id,
+        )
+        .await
+        .map_err(infra_core::Diagnostics::from),
         work.style,
     )?;
     println!(

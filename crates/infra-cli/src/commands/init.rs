@@ -170,6 +170,7 @@ pub fn s3_backend_for(work: &Workdir, backend: &BackendConfig) -> Result<S3Backe
     let aws = Aws::new(ProviderSettings {
         region: settings.get("region").cloned(),
         default_tags: Default::default(),
+        ..Default::default()
     });
     Ok(S3Backend::new(
         aws,

@@ -22,8 +22,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     let inputs = session::input_variables(work, &config, sources, work.input)?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let settings = check(evaluator.provider_settings(), work.style)?;
-    let (aws, registry) = session::provider(settings.clone());
+    let (settings, aws, registry) = session::providers(&evaluator, work.style)?;
     session::report(&config.validate_schemas(&registry), work.style)?;
     let backend = session::backend(work, config.backend().as_ref(), &args.state, &aws)?;
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypePlan")?;
@@ -149,7 +148,7 @@ pub async fn make_plan(
         session::report(&missing, style)?;
         check(
             infra_engine::refactoring::read_import_targets(
-                &targets, &refreshed, registry, observer,
+                &targets, config, &refreshed, registry, observer,
             )
             .await,
             style,

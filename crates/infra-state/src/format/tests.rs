@@ -15,6 +15,7 @@ fn resource(resource_type: &str, value: Value) -> ResourceState {
         value,
         dependencies: vec![],
         create_before_destroy: false,
+        provider: None,
     }
 }
 
@@ -43,6 +44,7 @@ fn sample_state() -> State {
             ]),
             dependencies: vec![address("aws_subnet.private[0]"), address("aws_vpc.main")],
             create_before_destroy: true,
+            provider: None,
         },
     );
     state.resources.insert(
@@ -98,6 +100,7 @@ fn sample_state() -> State {
                 ("password", Value::string("p").mark_sensitive()),
             ]),
             started_at: "2026-11-22T10:00:00Z".into(),
+            provider: None,
         },
     );
     state

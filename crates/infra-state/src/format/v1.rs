@@ -60,6 +60,9 @@ struct ResourceFile {
     dependencies: Vec<String>,
     #[serde(default)]
     create_before_destroy: bool,
+    /// The provider configuration, when not the type's default (`aws.west`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    provider: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -75,6 +78,8 @@ struct PendingFile {
     planned_sensitive: serde_json::Value,
     #[serde(default)]
     started_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    provider: Option<String>,
 }
 
 pub(super) fn encode(state: &State) -> Vec<u8> {
@@ -114,6 +119,7 @@ pub(super) fn encode(state: &State) -> Vec<u8> {
                     planned_unknown,
                     planned_sensitive,
                     started_at: pending.started_at.clone(),
+                    provider: pending.provider.clone(),
                 }
             })
             .collect(),
@@ -167,6 +173,7 @@ fn encode_resource(address: &Address, resource: &ResourceState) -> ResourceFile 
             .map(Address::to_string)
             .collect(),
         create_before_destroy: resource.create_before_destroy,
+        provider: resource.provider.clone(),
     }
 }
 
@@ -225,6 +232,7 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
             value,
             dependencies,
             create_before_destroy: resource.create_before_destroy,
+            provider: resource.provider,
         };
         if state.resources.insert(address.clone(), entry).is_some() {
             return Err(corrupt(format!("lists resource `{address}` twice")));
@@ -248,6 +256,7 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
                 resource_type: pending.resource_type,
                 planned,
                 started_at: pending.started_at,
+                provider: pending.provider,
             },
         );
     }

@@ -39,6 +39,7 @@ fn state_with_serial(serial: u64) -> State {
             value: Value::map([("id", Value::string("vpc-1"))]),
             dependencies: vec![],
             create_before_destroy: false,
+            provider: None,
         },
     );
     state
