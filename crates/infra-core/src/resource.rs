@@ -94,6 +94,12 @@ pub fn provider_name(type_name: &str) -> &str {
     type_name.split('_').next().unwrap_or(type_name)
 }
 
+/// The prior value for a type whose Terraform import ID is one attribute (`name`, `arn`,
+/// `identifier`): that attribute, and `id`, set to the ID.
+pub fn import_by(attribute: &str, id: &str) -> Value {
+    Value::map([(attribute, Value::string(id)), ("id", Value::string(id))])
+}
+
 /// The tag keys every taggable resource carries, so a crashed apply can find what it made.
 pub const ADDRESS_TAG: &str = "infra:address";
 pub const LINEAGE_TAG: &str = "infra:lineage";

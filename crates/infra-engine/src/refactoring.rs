@@ -4,7 +4,7 @@
 //! the executor before any provider operation, so a saved plan applies them too.
 
 use infra_config::{ImportTarget, MoveStatement};
-use infra_core::{Address, AddressPattern, Diagnostic, Diagnostics, Registry, ResourceType};
+use infra_core::{Address, AddressPattern, Diagnostic, Diagnostics, Registry, ResourceType, Value};
 use infra_state::{ResourceState, State};
 
 use crate::observer::{Event, Observer};
@@ -117,6 +117,7 @@ pub fn apply_state_edits(plan: &Plan, state: &mut State) -> bool {
 pub async fn read_imported(
     resource: &dyn ResourceType,
     configuration: &str,
+    settings: &infra_core::ProviderSettings,
     address: &Address,
     id: &str,
 ) -> Result<ResourceState, Diagnostic> {
@@ -130,6 +131,10 @@ pub async fn read_imported(
         .map_err(|error| failed(format!("{address}: reading {id}: {error}")))?;
     match read.into_iter().next().flatten() {
         Some(mut value) => {
+            // As a refresh does: the provider's default tags are not the object's own.
+            if resource.schema().taggable {
+                crate::refresh::separate_default_tags(&mut value, &Value::Null, settings);
+            }
             resource.normalize(&mut value);
             Ok(ResourceState {
                 resource_type: resource.name().to_string(),
@@ -152,6 +157,7 @@ pub async fn read_imported(
 pub async fn read_import_targets(
     targets: &[ImportTarget],
     config: &infra_config::Config,
+    settings: &infra_core::ProviderSettings,
     state: &State,
     registry: &Registry,
     observer: &dyn Observer,
@@ -196,7 +202,15 @@ pub async fn read_import_targets(
             address: target.to.clone(),
             id: target.id.clone(),
         });
-        match read_imported(resource.as_ref(), &configuration, &target.to, &target.id).await {
+        match read_imported(
+            resource.as_ref(),
+            &configuration,
+            settings,
+            &target.to,
+            &target.id,
+        )
+        .await
+        {
             Ok(object) => imported.push((target.clone(), object)),
             Err(error) => diagnostics.push(error.at(Some(target.location.clone()))),
         }

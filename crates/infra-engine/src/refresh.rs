@@ -175,7 +175,11 @@ fn drift_change(
 /// same value, neither by the current `default_tags` nor by the prior object's (a tag that
 /// came from `default_tags` when it was applied, unchanged since: changing a default tag's
 /// value is a change to `tags_all`, not a resource tag appearing outside infra).
-fn separate_default_tags(remote: &mut Value, prior: &Value, settings: &ProviderSettings) {
+pub(crate) fn separate_default_tags(
+    remote: &mut Value,
+    prior: &Value,
+    settings: &ProviderSettings,
+) {
     let all = remote.get("tags_all").as_map().cloned().unwrap_or_default();
     let prior_tags = prior.get("tags").as_map().cloned().unwrap_or_default();
     let prior_all = prior.get("tags_all").as_map().cloned().unwrap_or_default();

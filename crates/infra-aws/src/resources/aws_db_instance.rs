@@ -500,6 +500,11 @@ impl ResourceType for AwsDbInstance {
             .collect())
     }
 
+    /// Terraform's import ID: its identifier.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("identifier", id))
+    }
+
     async fn find_created(
         &self,
         operation: &Operation,

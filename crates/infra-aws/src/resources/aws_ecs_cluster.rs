@@ -229,6 +229,11 @@ impl ResourceType for AwsEcsCluster {
             .collect())
     }
 
+    /// Terraform's import ID: its name (DescribeClusters takes names as well as ARNs).
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("arn", id))
+    }
+
     async fn find_created(
         &self,
         operation: &Operation,

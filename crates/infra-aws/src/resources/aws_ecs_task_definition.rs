@@ -315,6 +315,11 @@ impl ResourceType for AwsEcsTaskDefinition {
         Ok(out)
     }
 
+    /// Terraform's import ID: its ARN.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("arn", id))
+    }
+
     async fn find_created(
         &self,
         operation: &Operation,

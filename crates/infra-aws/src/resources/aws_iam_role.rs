@@ -306,6 +306,11 @@ impl ResourceType for AwsIamRole {
             .collect())
     }
 
+    /// Terraform's import ID: its name.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("name", id))
+    }
+
     async fn find_created(
         &self,
         operation: &Operation,

@@ -157,6 +157,19 @@ impl ResourceType for AwsIamRolePolicyAttachment {
             .collect())
     }
 
+    /// Terraform's import ID: `ROLE/POLICY_ARN`.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let (role, policy_arn) = id.split_once('/').ok_or_else(|| {
+            ProviderError::new(format!(
+                "unexpected format of ID ({id}), expected ROLE-NAME/POLICY-ARN"
+            ))
+        })?;
+        Ok(Value::map([
+            ("role", Value::string(role)),
+            ("policy_arn", Value::string(policy_arn)),
+        ]))
+    }
+
     async fn find_created(
         &self,
         _operation: &Operation,

@@ -289,6 +289,11 @@ impl ResourceType for AwsLbListenerRule {
             .collect())
     }
 
+    /// Terraform's import ID: its ARN.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("arn", id))
+    }
+
     async fn find_created(
         &self,
         operation: &Operation,

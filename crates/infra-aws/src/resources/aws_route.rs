@@ -259,6 +259,26 @@ impl ResourceType for AwsRoute {
     }
 
     /// Routes carry no tags: the natural key is the table and destination.
+    /// Terraform's import ID: `ROUTE-TABLE-ID_DESTINATION`.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let (table, destination) = id.split_once('_').ok_or_else(|| {
+            ProviderError::new(format!(
+                "unexpected format of ID ({id}), expected ROUTE-TABLE-ID_DESTINATION"
+            ))
+        })?;
+        let attribute = if destination.contains(':') {
+            "destination_ipv6_cidr_block"
+        } else if destination.starts_with("pl-") {
+            "destination_prefix_list_id"
+        } else {
+            "destination_cidr_block"
+        };
+        Ok(Value::map([
+            ("route_table_id", Value::string(table)),
+            (attribute, Value::string(destination)),
+        ]))
+    }
+
     async fn find_created(
         &self,
         _operation: &Operation,

@@ -115,7 +115,7 @@ impl AwsRouteTable {
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("vpc_id", Type::String).force_new())
             .attr(Attribute::computed("owner_id", Type::String))
-            .block(Block::set("route", route_schema()))
+            .block(Block::set("route", route_schema()).computed())
             .with_tags();
         AwsRouteTable { aws, schema }
     }
@@ -141,10 +141,12 @@ impl AwsRouteTable {
             let Some(id) = table.route_table_id() else {
                 continue;
             };
-            let manages_routes = prior
-                .get(id)
-                .and_then(|value| value.get("route").as_list())
-                .is_some_and(|routes| !routes.is_empty());
+            // Routes are read when the object manages inline routes, and on import (no prior
+            // `route` at all), where Terraform adopts every route the table has.
+            let manages_routes = prior.get(id).is_some_and(|value| match value.get("route") {
+                Value::Null => true,
+                routes => routes.as_list().is_some_and(|routes| !routes.is_empty()),
+            });
             let routes = if manages_routes {
                 table
                     .routes()

@@ -196,7 +196,43 @@ impl ResourceType for AwsRouteTableAssociation {
                 .await?,
             );
         }
-        Ok(in_prior_order(prior, &found))
+        let mut read = in_prior_order(prior, &found);
+        // An import names the association by its subnet (or gateway) and table, not its id.
+        for (position, value) in prior.iter().enumerate() {
+            let Some(table) = value
+                .get("id")
+                .is_null()
+                .then(|| value.get("route_table_id").as_str())
+                .flatten()
+            else {
+                continue;
+            };
+            let associations = self
+                .describe(vec![filter("route-table-id", [table])])
+                .await?;
+            read[position] = associations.into_values().find(|association| {
+                ["subnet_id", "gateway_id"]
+                    .iter()
+                    .any(|key| !value.get(key).is_null() && association.get(key) == value.get(key))
+            });
+        }
+        Ok(read)
+    }
+
+    /// Terraform's import ID: `SUBNET-ID/ROUTE-TABLE-ID` (or `GATEWAY-ID/ROUTE-TABLE-ID`).
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let (target, table) = id.split_once('/').ok_or_else(|| {
+            ProviderError::new(format!("unexpected format of ID ({id}), expected SUBNET-ID/ROUTE-TABLE-ID or GATEWAY-ID/ROUTE-TABLE-ID"))
+        })?;
+        let key = if target.starts_with("subnet-") {
+            "subnet_id"
+        } else {
+            "gateway_id"
+        };
+        Ok(Value::map([
+            (key, Value::string(target)),
+            ("route_table_id", Value::string(table)),
+        ]))
     }
 
     /// Associations carry no tags: the natural key is the subnet (or gateway) and table.

@@ -401,6 +401,46 @@ impl ResourceType for AwsSecurityGroupRule {
     }
 
     /// Rules carry no tags: the natural key is the rule itself.
+    /// Terraform's import ID: `SG-ID_TYPE_PROTOCOL_FROM_TO_SOURCE...`.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        // sg-123_ingress_tcp_80_80_10.0.0.0/16[_more cidrs] | _sg-456 | _self
+        let parts: Vec<&str> = id.split('_').collect();
+        let invalid = || {
+            ProviderError::new(format!("unexpected format of ID ({id}), expected SECURITYGROUPID_TYPE_PROTOCOL_FROMPORT_TOPORT_SOURCE[_SOURCE]*"))
+        };
+        if parts.len() < 6 {
+            return Err(invalid());
+        }
+        let port = |text: &str| {
+            text.parse::<f64>()
+                .map(Value::Number)
+                .map_err(|_| invalid())
+        };
+        let mut value = std::collections::BTreeMap::from([
+            ("security_group_id".to_string(), Value::string(parts[0])),
+            ("type".to_string(), Value::string(parts[1])),
+            ("protocol".to_string(), Value::string(parts[2])),
+            ("from_port".to_string(), port(parts[3])?),
+            ("to_port".to_string(), port(parts[4])?),
+        ]);
+        let sources = &parts[5..];
+        value.insert("self".into(), Value::Bool(sources == ["self"]));
+        let list = |items: Vec<&str>| Value::List(items.into_iter().map(Value::string).collect());
+        if sources == ["self"] {
+            value.insert("self".into(), Value::Bool(true));
+        } else if sources.len() == 1 && sources[0].starts_with("sg-") {
+            value.insert("source_security_group_id".into(), Value::string(sources[0]));
+        } else {
+            let (v6, v4): (Vec<&str>, Vec<&str>) = sources.iter().partition(|s| s.contains(':'));
+            let (prefix_lists, v4): (Vec<&str>, Vec<&str>) =
+                v4.into_iter().partition(|s| s.starts_with("pl-"));
+            value.insert("cidr_blocks".into(), list(v4));
+            value.insert("ipv6_cidr_blocks".into(), list(v6));
+            value.insert("prefix_list_ids".into(), list(prefix_lists));
+        }
+        Ok(Value::Map(value))
+    }
+
     async fn find_created(
         &self,
         _operation: &Operation,

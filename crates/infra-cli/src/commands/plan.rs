@@ -148,7 +148,7 @@ pub async fn make_plan(
         session::report(&missing, style)?;
         check(
             infra_engine::refactoring::read_import_targets(
-                &targets, config, &refreshed, registry, observer,
+                &targets, config, settings, &refreshed, registry, observer,
             )
             .await,
             style,
