@@ -1055,6 +1055,110 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         "password kept from config"
     );
 
+    // A restore from a snapshot (backup retention follows in a ModifyDBInstance), a read
+    // replica promoted by removing its source, and a password RDS manages.
+    let rds = &aws.clients().await.rds;
+    rds.create_db_snapshot()
+        .db_instance_identifier("kept")
+        .db_snapshot_identifier("kept-snap")
+        .send()
+        .await
+        .expect("snapshot");
+    let subnet_group_name = group.get("name").as_str().expect("name").to_string();
+    let restore_config = Value::map([
+        ("identifier", s("restored")),
+        ("instance_class", s("db.t3.micro")),
+        ("snapshot_identifier", s("kept-snap")),
+        ("db_subnet_group_name", s(&subnet_group_name)),
+        ("backup_retention_period", n(3.0)),
+        ("skip_final_snapshot", Value::Bool(true)),
+    ]);
+    assert!(
+        instance.validate(&restore_config).is_empty(),
+        "engine not needed for a restore"
+    );
+    let restore_plan = planned(instance.schema(), restore_config);
+    let restored = instance
+        .create(&operation("aws_db_instance.restored"), &restore_plan)
+        .await
+        .expect("restore");
+    assert_matches_config(instance.as_ref(), &restore_plan, &restored);
+    assert_eq!(restored.get("engine"), &s("postgres"));
+    let replica_config = |source: Value| {
+        Value::map([
+            ("identifier", s("replica")),
+            ("instance_class", s("db.t3.micro")),
+            ("replicate_source_db", source),
+            ("skip_final_snapshot", Value::Bool(true)),
+        ])
+    };
+    let replica = instance
+        .create(
+            &operation("aws_db_instance.replica"),
+            &planned(instance.schema(), replica_config(s("kept"))),
+        )
+        .await
+        .expect("replica");
+    assert_eq!(replica.get("replicate_source_db"), &s("kept"));
+    let mut promote = planned(instance.schema(), replica_config(Value::Null));
+    if let (Some(object), Some(prior)) = (promote.map_mut(), replica.as_map()) {
+        for (key, value) in object.iter_mut() {
+            if value.is_unknown() {
+                *value = prior.get(key).cloned().unwrap_or(Value::Null);
+            }
+        }
+    }
+    let promoted = instance
+        .update(&operation("aws_db_instance.replica"), &replica, &promote)
+        .await
+        .expect("promote");
+    // moto keeps reporting the source after PromoteReadReplica; AWS clears it.
+    assert!(
+        aws.requests
+            .operations()
+            .iter()
+            .any(|o| o.contains("PromoteReadReplica")),
+        "{:?}",
+        aws.requests.operations()
+    );
+    let managed_plan = planned(
+        instance.schema(),
+        with(
+            &with(
+                &config(
+                    "db.t3.micro",
+                    &[("manage_master_user_password", Value::Bool(true))],
+                ),
+                "password",
+                Value::Null,
+            ),
+            "identifier",
+            s("managed"),
+        ),
+    );
+    let managed = instance
+        .create(&operation("aws_db_instance.managed"), &managed_plan)
+        .await
+        .expect("managed password");
+    assert_matches_config(instance.as_ref(), &managed_plan, &managed);
+    assert!(
+        managed
+            .get("master_user_secret")
+            .as_list()
+            .is_some_and(|l| l.len() == 1),
+        "{managed}"
+    );
+    for (address, value) in [
+        ("aws_db_instance.restored", &restored),
+        ("aws_db_instance.replica", &promoted),
+        ("aws_db_instance.managed", &managed),
+    ] {
+        instance
+            .delete(&operation(address), value)
+            .await
+            .expect("delete");
+    }
+
     // Two instances, one deleted outside: one DescribeDBInstances call.
     let other = instance
         .create(

@@ -23,7 +23,8 @@
 //! `performance_insights_retention_period`, `network_type`, `multi_tenant`,
 //! `dedicated_log_volume`, `engine_lifecycle_support`, `customer_owned_ip_enabled`,
 //! `backup_target`, `custom_iam_instance_profile`, `replica_mode`, `nchar_character_set_name`,
-//! `timezone`, `hosted_zone_id` or `listener_endpoint`, so drift on them is not seen in tests.
+//! `timezone`, `hosted_zone_id` or `listener_endpoint`, so drift on them is not seen in tests;
+//! and it keeps reporting a promoted replica's source, so a promotion is checked by its call.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
