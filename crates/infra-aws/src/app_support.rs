@@ -227,6 +227,26 @@ pub fn canonical_json(text: &str) -> String {
         .unwrap_or_else(|_| text.to_string())
 }
 
+/// A policy document as IAM returns it (URL-encoded, or plain JSON) in canonical form.
+pub fn decoded_policy(document: &str) -> String {
+    if document.trim_start().starts_with('{') {
+        canonical_json(document)
+    } else {
+        canonical_json(&percent_decode(document))
+    }
+}
+
+/// A JSON document AWS reported (canonical form): the configuration's text when it means the
+/// same JSON, so whitespace and key order are not drift.
+pub fn same_json(reported: Option<String>, configured: &Value) -> Value {
+    match (reported, configured.as_str()) {
+        (Some(reported), Some(configured)) if canonical_json(configured) == reported => {
+            Value::string(configured)
+        }
+        (reported, _) => text(reported.as_deref()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -85,11 +85,20 @@ fn planned_block(block: &Block, items: &Value) -> Value {
     )
 }
 
+/// Computed attributes that change on every read by design (a database's latest restorable
+/// time): a refresh updates them without planning a change, so comparisons leave them out.
+const VOLATILE: &[&str] = &["latest_restorable_time"];
+
 /// Applies the engine's comparison: schema normalization plus the type's own.
 fn normalized(resource: &dyn ResourceType, value: &Value) -> Value {
     let mut value = value.clone();
     resource.schema().normalize(&mut value);
     resource.normalize(&mut value);
+    if let Some(object) = value.map_mut() {
+        for key in VOLATILE {
+            object.remove(*key);
+        }
+    }
     value
 }
 
@@ -97,6 +106,7 @@ fn normalized(resource: &dyn ResourceType, value: &Value) -> Value {
 fn assert_matches_config(resource: &dyn ResourceType, planned: &Value, actual: &Value) {
     let planned = normalized(resource, planned);
     let actual = normalized(resource, actual);
+    let mut differences = Vec::new();
     for (key, expected) in planned.as_map().expect("a map") {
         if !expected.is_wholly_known() {
             continue;
@@ -105,13 +115,19 @@ fn assert_matches_config(resource: &dyn ResourceType, planned: &Value, actual: &
         if expected.is_null() && actual.get(key).as_map().is_some_and(|m| m.is_empty()) {
             continue;
         }
-        assert_eq!(
-            actual.get(key),
-            expected,
-            "{}.{key} differs after apply",
-            resource.name()
-        );
+        if actual.get(key) != expected {
+            differences.push(format!(
+                "{}.{key}: planned {expected}, got {}",
+                resource.name(),
+                actual.get(key)
+            ));
+        }
     }
+    assert!(
+        differences.is_empty(),
+        "differs after apply:\n{}",
+        differences.join("\n")
+    );
 }
 
 fn with(value: &Value, key: &str, new: Value) -> Value {
@@ -566,6 +582,22 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
                     ("value", s("enabled")),
                 ])]),
             ),
+            (
+                "configuration",
+                list([Value::map([(
+                    "execute_command_configuration",
+                    list([Value::map([
+                        ("logging", s("OVERRIDE")),
+                        (
+                            "log_configuration",
+                            list([Value::map([
+                                ("cloud_watch_log_group_name", s("/ecs/exec")),
+                                ("cloud_watch_encryption_enabled", Value::Bool(true)),
+                            ])]),
+                        ),
+                    ])]),
+                )])]),
+            ),
             ("tags", tags(&[("team", "web")])),
         ]),
     )
@@ -588,6 +620,58 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
         "aws_ecs_task_definition.web",
         task_definition_config("web-life", Value::Null),
         task_definition_config("web-life", tags(&[("version", "2")])),
+    )
+    .await;
+    let rich = |tags_value: Value| {
+        let mut config = task_definition_config("web-rich", tags_value);
+        if let Some(object) = config.map_mut() {
+            for (key, value) in [
+                ("task_role_arn", s("arn:aws:iam::123456789012:role/task")),
+                (
+                    "execution_role_arn",
+                    s("arn:aws:iam::123456789012:role/exec"),
+                ),
+                ("pid_mode", s("task")),
+                ("skip_destroy", Value::Bool(false)),
+                (
+                    "ephemeral_storage",
+                    list([Value::map([("size_in_gib", n(30.0))])]),
+                ),
+                (
+                    "volume",
+                    list([
+                        Value::map([
+                            ("name", s("shared")),
+                            (
+                                "efs_volume_configuration",
+                                list([Value::map([
+                                    ("file_system_id", s("fs-12345678")),
+                                    ("root_directory", s("/data")),
+                                    ("transit_encryption", s("ENABLED")),
+                                ])]),
+                            ),
+                        ]),
+                        Value::map([("name", s("scratch"))]),
+                    ]),
+                ),
+                (
+                    "runtime_platform",
+                    list([Value::map([
+                        ("operating_system_family", s("LINUX")),
+                        ("cpu_architecture", s("ARM64")),
+                    ])]),
+                ),
+            ] {
+                object.insert(key.to_string(), value);
+            }
+        }
+        config
+    };
+    life_cycle(
+        task.as_ref(),
+        "aws_ecs_task_definition.rich",
+        rich(Value::Null),
+        rich(tags(&[("version", "2")])),
     )
     .await;
 
@@ -644,6 +728,79 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
         service_config(2.0, &[("tags", tags(&[("release", "b")]))]),
     )
     .await;
+    let registry = list([Value::map([
+        (
+            "registry_arn",
+            s("arn:aws:servicediscovery:us-east-1:123456789012:service/srv-web"),
+        ),
+        ("container_name", s("web")),
+        ("container_port", n(8080.0)),
+    ])]);
+    let alarms = |names: &[&str]| {
+        list([Value::map([
+            ("alarm_names", list(names.iter().map(|n| s(n)))),
+            ("enable", Value::Bool(true)),
+            ("rollback", Value::Bool(true)),
+        ])])
+    };
+    life_cycle(
+        service.as_ref(),
+        "aws_ecs_service.full",
+        with(
+            &service_config(
+                1.0,
+                &[
+                    ("propagate_tags", s("SERVICE")),
+                    ("health_check_grace_period_seconds", n(30.0)),
+                    ("scheduling_strategy", s("REPLICA")),
+                    ("force_delete", Value::Bool(true)),
+                    ("alarms", alarms(&["cpu-high"])),
+                    ("service_registries", registry.clone()),
+                    (
+                        "deployment_controller",
+                        list([Value::map([("type", s("ECS"))])]),
+                    ),
+                    ("triggers", Value::map([("redeploy", s("1"))])),
+                ],
+            ),
+            "name",
+            s("full"),
+        ),
+        with(
+            &service_config(
+                2.0,
+                &[
+                    ("propagate_tags", s("SERVICE")),
+                    ("health_check_grace_period_seconds", n(60.0)),
+                    ("scheduling_strategy", s("REPLICA")),
+                    ("force_delete", Value::Bool(true)),
+                    ("force_new_deployment", Value::Bool(true)),
+                    ("alarms", alarms(&["cpu-high", "errors"])),
+                    ("service_registries", registry.clone()),
+                    (
+                        "deployment_controller",
+                        list([Value::map([("type", s("ECS"))])]),
+                    ),
+                    ("triggers", Value::map([("redeploy", s("2"))])),
+                ],
+            ),
+            "name",
+            s("full"),
+        ),
+    )
+    .await;
+    let both = with(
+        &service_config(1.0, &[]),
+        "capacity_provider_strategy",
+        list([Value::map([("capacity_provider", s("FARGATE"))])]),
+    );
+    assert!(
+        service
+            .validate(&both)
+            .iter()
+            .any(|(path, _)| path == "capacity_provider_strategy"),
+        "launch_type and capacity_provider_strategy refused"
+    );
 
     // Twelve services, one deleted outside: two DescribeServices calls (10 a call).
     let mut services = Vec::new();
@@ -708,6 +865,34 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     )
     .await;
 
+    let prefixed = subnet_group
+        .create(
+            &operation("aws_db_subnet_group.prefixed"),
+            &planned(
+                subnet_group.schema(),
+                Value::map([("name_prefix", s("data-")), ("subnet_ids", subnets.clone())]),
+            ),
+        )
+        .await
+        .expect("subnet group from a prefix");
+    assert!(prefixed
+        .get("name")
+        .as_str()
+        .is_some_and(|n| n.starts_with("data-")));
+    assert_eq!(
+        subnet_group
+            .read_many(std::slice::from_ref(&prefixed))
+            .await
+            .expect("read")[0]
+            .as_ref()
+            .map(|v| normalized(subnet_group.as_ref(), v)),
+        Some(normalized(subnet_group.as_ref(), &prefixed))
+    );
+    subnet_group
+        .delete(&operation("aws_db_subnet_group.prefixed"), &prefixed)
+        .await
+        .expect("delete");
+
     let group = subnet_group
         .create(
             &operation("aws_db_subnet_group.main"),
@@ -756,6 +941,92 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     )
     .await;
 
+    // Every argument the emulator holds, then an in-place update of several of them.
+    let full = |extra: &[(&str, Value)]| {
+        let mut settings = vec![
+            ("storage_encrypted", Value::Bool(true)),
+            ("storage_type", s("gp3")),
+            ("max_allocated_storage", n(100.0)),
+            ("port", n(5433.0)),
+            ("backup_retention_period", n(7.0)),
+            ("backup_window", s("03:00-04:00")),
+            ("maintenance_window", s("Mon:05:00-Mon:06:00")),
+            ("copy_tags_to_snapshot", Value::Bool(true)),
+            ("auto_minor_version_upgrade", Value::Bool(false)),
+            ("iam_database_authentication_enabled", Value::Bool(true)),
+            ("enabled_cloudwatch_logs_exports", list([s("postgresql")])),
+            ("multi_az", Value::Bool(false)),
+            ("publicly_accessible", Value::Bool(false)),
+            ("delete_automated_backups", Value::Bool(true)),
+            ("final_snapshot_identifier", s("full-final")),
+        ];
+        settings.extend(extra.iter().cloned());
+        with(&config("db.t3.micro", &settings), "identifier", s("full"))
+    };
+    life_cycle(
+        instance.as_ref(),
+        "aws_db_instance.full",
+        full(&[]),
+        full(&[
+            ("apply_immediately", Value::Bool(true)),
+            ("backup_retention_period", n(14.0)),
+            ("maintenance_window", s("Tue:05:00-Tue:06:00")),
+            ("copy_tags_to_snapshot", Value::Bool(false)),
+            ("auto_minor_version_upgrade", Value::Bool(true)),
+            (
+                "enabled_cloudwatch_logs_exports",
+                list([s("postgresql"), s("upgrade")]),
+            ),
+            ("allow_major_version_upgrade", Value::Bool(true)),
+        ]),
+    )
+    .await;
+    let conflicting = Value::map([
+        ("identifier", s("a")),
+        ("identifier_prefix", s("a-")),
+        ("engine", s("postgres")),
+        ("instance_class", s("db.t3.micro")),
+        ("monitoring_interval", n(7.0)),
+        (
+            "blue_green_update",
+            list([Value::map([("enabled", Value::Bool(true))])]),
+        ),
+    ]);
+    let problems = instance.validate(&conflicting);
+    for argument in [
+        "identifier_prefix",
+        "monitoring_interval",
+        "blue_green_update",
+    ] {
+        assert!(
+            problems.iter().any(|(path, _)| path == argument),
+            "{argument} refused: {problems:?}"
+        );
+    }
+
+    // A generated identifier from the prefix.
+    let prefixed = instance
+        .create(
+            &operation("aws_db_instance.prefixed"),
+            &planned(
+                instance.schema(),
+                with(
+                    &config("db.t3.micro", &[("identifier_prefix", s("pre-"))]),
+                    "identifier",
+                    Value::Null,
+                ),
+            ),
+        )
+        .await
+        .expect("instance from a prefix");
+    let generated = prefixed.get("identifier").as_str().expect("identifier");
+    assert!(generated.starts_with("pre-"), "{generated}");
+    assert_eq!(prefixed.get("identifier_prefix"), &s("pre-"));
+    instance
+        .delete(&operation("aws_db_instance.prefixed"), &prefixed)
+        .await
+        .expect("delete");
+
     // A delete without a final-snapshot choice is refused, as AWS refuses it.
     let kept = instance
         .create(
@@ -783,6 +1054,110 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         &s("hunter2hunter2").mark_sensitive(),
         "password kept from config"
     );
+
+    // A restore from a snapshot (backup retention follows in a ModifyDBInstance), a read
+    // replica promoted by removing its source, and a password RDS manages.
+    let rds = &aws.clients().await.rds;
+    rds.create_db_snapshot()
+        .db_instance_identifier("kept")
+        .db_snapshot_identifier("kept-snap")
+        .send()
+        .await
+        .expect("snapshot");
+    let subnet_group_name = group.get("name").as_str().expect("name").to_string();
+    let restore_config = Value::map([
+        ("identifier", s("restored")),
+        ("instance_class", s("db.t3.micro")),
+        ("snapshot_identifier", s("kept-snap")),
+        ("db_subnet_group_name", s(&subnet_group_name)),
+        ("backup_retention_period", n(3.0)),
+        ("skip_final_snapshot", Value::Bool(true)),
+    ]);
+    assert!(
+        instance.validate(&restore_config).is_empty(),
+        "engine not needed for a restore"
+    );
+    let restore_plan = planned(instance.schema(), restore_config);
+    let restored = instance
+        .create(&operation("aws_db_instance.restored"), &restore_plan)
+        .await
+        .expect("restore");
+    assert_matches_config(instance.as_ref(), &restore_plan, &restored);
+    assert_eq!(restored.get("engine"), &s("postgres"));
+    let replica_config = |source: Value| {
+        Value::map([
+            ("identifier", s("replica")),
+            ("instance_class", s("db.t3.micro")),
+            ("replicate_source_db", source),
+            ("skip_final_snapshot", Value::Bool(true)),
+        ])
+    };
+    let replica = instance
+        .create(
+            &operation("aws_db_instance.replica"),
+            &planned(instance.schema(), replica_config(s("kept"))),
+        )
+        .await
+        .expect("replica");
+    assert_eq!(replica.get("replicate_source_db"), &s("kept"));
+    let mut promote = planned(instance.schema(), replica_config(Value::Null));
+    if let (Some(object), Some(prior)) = (promote.map_mut(), replica.as_map()) {
+        for (key, value) in object.iter_mut() {
+            if value.is_unknown() {
+                *value = prior.get(key).cloned().unwrap_or(Value::Null);
+            }
+        }
+    }
+    let promoted = instance
+        .update(&operation("aws_db_instance.replica"), &replica, &promote)
+        .await
+        .expect("promote");
+    // moto keeps reporting the source after PromoteReadReplica; AWS clears it.
+    assert!(
+        aws.requests
+            .operations()
+            .iter()
+            .any(|o| o.contains("PromoteReadReplica")),
+        "{:?}",
+        aws.requests.operations()
+    );
+    let managed_plan = planned(
+        instance.schema(),
+        with(
+            &with(
+                &config(
+                    "db.t3.micro",
+                    &[("manage_master_user_password", Value::Bool(true))],
+                ),
+                "password",
+                Value::Null,
+            ),
+            "identifier",
+            s("managed"),
+        ),
+    );
+    let managed = instance
+        .create(&operation("aws_db_instance.managed"), &managed_plan)
+        .await
+        .expect("managed password");
+    assert_matches_config(instance.as_ref(), &managed_plan, &managed);
+    assert!(
+        managed
+            .get("master_user_secret")
+            .as_list()
+            .is_some_and(|l| l.len() == 1),
+        "{managed}"
+    );
+    for (address, value) in [
+        ("aws_db_instance.restored", &restored),
+        ("aws_db_instance.replica", &promoted),
+        ("aws_db_instance.managed", &managed),
+    ] {
+        instance
+            .delete(&operation(address), value)
+            .await
+            .expect("delete");
+    }
 
     // Two instances, one deleted outside: one DescribeDBInstances call.
     let other = instance
@@ -819,23 +1194,97 @@ const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","P
 async fn iam_role_attachment_and_log_group_life_cycle() {
     let aws = aws();
     let role = registry_type(&aws, "aws_iam_role");
+    let iam = &aws.clients().await.iam;
+    let boundary = iam
+        .create_policy()
+        .policy_name("role-boundary")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
+        .send()
+        .await
+        .expect("policy");
+    let boundary_arn = boundary
+        .policy()
+        .and_then(|p| p.arn())
+        .expect("arn")
+        .to_string();
     // Same policy, other whitespace and key order: must read back as the configuration wrote it.
     let spaced = r#"{ "Statement": [ { "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": { "Service": "ecs-tasks.amazonaws.com" } } ], "Version": "2012-10-17" }"#;
+    let inline = |name: &str, action: &str| {
+        Value::map([
+            ("name", s(name)),
+            (
+                "policy",
+                s(&format!(
+                    r#"{{ "Version": "2012-10-17", "Statement": [ {{ "Effect": "Allow", "Action": "{action}", "Resource": "*" }} ] }}"#
+                )),
+            ),
+        ])
+    };
     life_cycle(
         role.as_ref(),
         "aws_iam_role.task",
-        Value::map([("name", s("task-role")), ("assume_role_policy", s(spaced))]),
+        Value::map([
+            ("name", s("task-role")),
+            ("assume_role_policy", s(spaced)),
+            ("path", s("/app/")),
+            ("permissions_boundary", s(&boundary_arn)),
+            ("inline_policy", list([inline("logs", "logs:PutLogEvents")])),
+            ("managed_policy_arns", list([s(&boundary_arn)])),
+            ("force_detach_policies", Value::Bool(true)),
+        ]),
         Value::map([
             ("name", s("task-role")),
             ("assume_role_policy", s(TRUST)),
+            ("path", s("/app/")),
             ("description", s("runs the web task")),
             ("max_session_duration", n(7200.0)),
+            (
+                "inline_policy",
+                list([
+                    inline("logs", "logs:CreateLogStream"),
+                    inline("s3", "s3:GetObject"),
+                ]),
+            ),
+            ("managed_policy_arns", list([])),
+            ("force_detach_policies", Value::Bool(true)),
             ("tags", tags(&[("owner", "web")])),
         ]),
     )
     .await;
+    let both = Value::map([
+        ("name", s("a")),
+        ("name_prefix", s("a")),
+        ("assume_role_policy", s(TRUST)),
+    ]);
+    assert!(
+        role.validate(&both)
+            .iter()
+            .any(|(path, _)| path == "name_prefix"),
+        "name and name_prefix refused"
+    );
+    let prefixed = role
+        .create(
+            &operation("aws_iam_role.prefixed"),
+            &planned(
+                role.schema(),
+                Value::map([("name_prefix", s("svc-")), ("assume_role_policy", s(TRUST))]),
+            ),
+        )
+        .await
+        .expect("role from a prefix");
+    assert!(prefixed
+        .get("name")
+        .as_str()
+        .is_some_and(|n| n.starts_with("svc-")));
+    assert!(prefixed
+        .get("create_date")
+        .as_str()
+        .is_some_and(|d| !d.is_empty()));
+    role.delete(&operation("aws_iam_role.prefixed"), &prefixed)
+        .await
+        .expect("delete");
 
-    // Two roles, one deleted outside: ListRoles plus one ListRoleTags.
+    // Two roles, one deleted outside: ListRoles plus one GetRole (tags, boundary).
     let mut roles = Vec::new();
     for name in ["exec-a", "exec-b"] {
         let config = Value::map([("name", s(name)), ("assume_role_policy", s(TRUST))]);
@@ -848,7 +1297,6 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
             .expect("role"),
         );
     }
-    let iam = &aws.clients().await.iam;
     iam.delete_role()
         .role_name("exec-b")
         .send()
@@ -935,4 +1383,55 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         ]),
     )
     .await;
+    life_cycle(
+        log_group.as_ref(),
+        "aws_cloudwatch_log_group.archive",
+        Value::map([
+            ("name", s("/ecs/archive")),
+            (
+                "kms_key_id",
+                s("arn:aws:kms:us-east-1:123456789012:key/one"),
+            ),
+        ]),
+        Value::map([
+            ("name", s("/ecs/archive")),
+            // moto has no AssociateKmsKey: the key stays.
+            (
+                "kms_key_id",
+                s("arn:aws:kms:us-east-1:123456789012:key/one"),
+            ),
+            ("retention_in_days", n(30.0)),
+        ]),
+    )
+    .await;
+    // A generated name, and skip_destroy leaves the group behind.
+    let kept = log_group
+        .create(
+            &operation("aws_cloudwatch_log_group.kept"),
+            &planned(
+                log_group.schema(),
+                Value::map([
+                    ("name_prefix", s("/kept/")),
+                    ("skip_destroy", Value::Bool(true)),
+                ]),
+            ),
+        )
+        .await
+        .expect("log group from a prefix");
+    assert!(kept
+        .get("name")
+        .as_str()
+        .is_some_and(|n| n.starts_with("/kept/")));
+    log_group
+        .delete(&operation("aws_cloudwatch_log_group.kept"), &kept)
+        .await
+        .expect("delete");
+    assert!(
+        log_group
+            .read_many(std::slice::from_ref(&kept))
+            .await
+            .expect("read")[0]
+            .is_some(),
+        "skip_destroy kept the group"
+    );
 }

@@ -2,6 +2,11 @@
 //! Terraform AWS provider prints it (Go's `json.MarshalIndent` with two spaces, struct field
 //! order, HTML-safe escapes, single-element lists collapsed to strings, and lists of more than
 //! one element sorted in reverse as the provider does). No AWS call is made.
+//!
+//! Merge order, as the provider documents it: `source_json` (deprecated) is the base, then
+//! `source_policy_documents` (unique Sids), then the `statement` blocks, then
+//! `override_policy_documents`, then `override_json` (deprecated); a statement with a non-blank
+//! Sid replaces the earlier one with the same Sid, the others are appended.
 
 use infra_core::{Attribute, Block, Check, DataSourceType, ProviderError, Schema, Type, Value};
 
@@ -375,7 +380,10 @@ fn statement_from_config(block: &Value) -> Statement {
 
 /// Builds `(json, minified_json)` from a data source configuration.
 pub(crate) fn render(config: &Value) -> Result<(String, String), ProviderError> {
-    let mut merged = Document::default();
+    let mut merged = match config.get("source_json").as_str().filter(|t| !t.is_empty()) {
+        Some(text) => Document::parse(text, "source_json")?,
+        None => Document::default(),
+    };
     for (index, text) in strings_of(config, "source_policy_documents")
         .iter()
         .enumerate()
@@ -406,7 +414,18 @@ pub(crate) fn render(config: &Value) -> Result<(String, String), ProviderError> 
         statements: Vec::new(),
     };
     let mut sids = std::collections::BTreeSet::new();
-    for block in config.get("statement").as_list().unwrap_or(&[]) {
+    for (index, block) in config
+        .get("statement")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        if !block.get("resources").is_null() && !block.get("not_resources").is_null() {
+            return Err(ProviderError::new(format!(
+                "statement[{index}]: \"resources\" conflicts with \"not_resources\": set only one"
+            )));
+        }
         let statement = statement_from_config(block);
         if !statement.sid.is_empty() && !sids.insert(statement.sid.clone()) {
             return Err(ProviderError::new(format!(
@@ -425,6 +444,13 @@ pub(crate) fn render(config: &Value) -> Result<(String, String), ProviderError> 
             text,
             &format!("override_policy_documents[{index}]"),
         )?);
+    }
+    if let Some(text) = config
+        .get("override_json")
+        .as_str()
+        .filter(|t| !t.is_empty())
+    {
+        merged.merge(Document::parse(text, "override_json")?);
     }
     let document = merged.to_json();
     let mut pretty = String::new();
@@ -473,6 +499,8 @@ impl AwsIamPolicyDocument {
             .attr(Attribute::computed("json", Type::String))
             .attr(Attribute::computed("minified_json", Type::String))
             .attr(Attribute::optional("policy_id", Type::String))
+            .attr(Attribute::optional("source_json", Type::String))
+            .attr(Attribute::optional("override_json", Type::String))
             .attr(Attribute::optional(
                 "source_policy_documents",
                 Type::list(Type::String),
@@ -652,6 +680,47 @@ mod tests {
             ])]),
         )]);
         assert!(render(&wildcard).unwrap().1.contains(r#""Principal":"*""#));
+    }
+
+    #[test]
+    fn deprecated_source_and_override_json_merge_in_order() {
+        let statement = |sid: &str, action: &str| {
+            format!(
+                r#"{{"Statement":[{{"Sid":"{sid}","Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#
+            )
+        };
+        let config = Value::map([
+            ("source_json", Value::string(statement("A", "s3:GetObject"))),
+            (
+                "source_policy_documents",
+                strings(&[&statement("B", "s3:PutObject")]),
+            ),
+            (
+                "override_policy_documents",
+                strings(&[&statement("A", "s3:ListBucket")]),
+            ),
+            (
+                "override_json",
+                Value::string(statement("A", "s3:DeleteObject")),
+            ),
+            ("policy_id", Value::string("doc")),
+        ]);
+        let (_, minified) = render(&config).unwrap();
+        assert_eq!(
+            minified,
+            r#"{"Version":"2012-10-17","Id":"doc","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:DeleteObject","Resource":"*"},{"Sid":"B","Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}"#
+        );
+        let conflicting = Value::map([(
+            "statement",
+            Value::List(vec![Value::map([
+                ("resources", strings(&["*"])),
+                ("not_resources", strings(&["x"])),
+            ])]),
+        )]);
+        assert!(render(&conflicting)
+            .unwrap_err()
+            .message
+            .contains("not_resources"));
     }
 
     #[test]

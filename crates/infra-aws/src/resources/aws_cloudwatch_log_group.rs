@@ -5,17 +5,28 @@
 //! the tags of the groups found come from the Resource Groups Tagging API's GetResources,
 //! 100 ARNs a call (the caller needs `tag:GetResources`), and ListTagsForResource only for a
 //! group that answer leaves out.
+//!
+//! Without `name`, create generates one from `name_prefix` or `terraform-` (both
+//! configuration only, like `skip_destroy`, which leaves the group in place on delete).
+//! `kms_key_id` changes in place (AssociateKmsKey / DisassociateKmsKey), as does
+//! `deletion_protection_enabled` (PutLogGroupDeletionProtection); `log_group_class` forces a
+//! new group.
+//!
+//! moto does not return `log_group_class` or `deletion_protection_enabled`, and has no
+//! AssociateKmsKey / DisassociateKmsKey / PutLogGroupDeletionProtection, so drift on them and
+//! in-place changes of `kms_key_id` are not seen in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aws_sdk_cloudwatchlogs::types::LogGroup;
+use aws_sdk_cloudwatchlogs::types::{LogGroup, LogGroupClass};
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    changed, has_managed_tags, int, is_missing, number, set_tags, string, tag_changes, text,
-    vanished,
+    boolean, changed, copy_attributes, has_managed_tags, int, is_missing, non_empty, number,
+    set_tags, string, tag_changes, text, vanished,
 };
+use crate::ec2_support::unique_name;
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -38,12 +49,24 @@ impl AwsCloudwatchLogGroup {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional("name_prefix", Type::String).force_new())
             .attr(
                 Attribute::optional("retention_in_days", Type::Number)
                     .default(Value::Number(0.0))
                     .check(Check::Range(0, 3653)),
             )
+            .attr(Attribute::optional("kms_key_id", Type::String))
+            .attr(
+                Attribute::optional_computed("log_group_class", Type::String)
+                    .check(Check::OneOf(&["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"]))
+                    .force_new(),
+            )
+            .attr(Attribute::optional_computed(
+                "deletion_protection_enabled",
+                Type::Bool,
+            ))
+            .attr(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)))
             .with_tags();
         AwsCloudwatchLogGroup { aws, schema }
     }
@@ -165,11 +188,11 @@ impl AwsCloudwatchLogGroup {
         Ok(tags)
     }
 
-    async fn read_one(&self, name: &str) -> Result<(Value, Vec<(String, String)>), ProviderError> {
+    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
         self.describe(&[name.to_string()])
             .await?
             .remove(name)
-            .map(|(group, tags)| (to_value(&group, &tags), tags))
+            .map(|(group, tags)| to_value(&group, &tags, hint))
             .ok_or_else(|| vanished("log group", name))
     }
 }
@@ -180,7 +203,7 @@ fn arn_of(group: &LogGroup) -> String {
     arn.strip_suffix(":*").unwrap_or(arn).to_string()
 }
 
-fn to_value(group: &LogGroup, tags: &[(String, String)]) -> Value {
+fn to_value(group: &LogGroup, tags: &[(String, String)], hint: &Value) -> Value {
     let mut object = BTreeMap::new();
     object.insert("id".to_string(), text(group.log_group_name()));
     object.insert("arn".to_string(), Value::string(arn_of(group)));
@@ -189,6 +212,24 @@ fn to_value(group: &LogGroup, tags: &[(String, String)]) -> Value {
         "retention_in_days".to_string(),
         number(Some(i64::from(group.retention_in_days().unwrap_or(0)))),
     );
+    object.insert("kms_key_id".to_string(), text(group.kms_key_id()));
+    object.insert(
+        "log_group_class".to_string(),
+        text(Some(
+            group
+                .log_group_class()
+                .map(|c| c.as_str())
+                .unwrap_or("STANDARD"),
+        )),
+    );
+    object.insert(
+        "deletion_protection_enabled".to_string(),
+        Value::Bool(group.deletion_protection_enabled().unwrap_or(false)),
+    );
+    copy_attributes(&mut object, hint, &["name_prefix", "skip_destroy"]);
+    if boolean(hint, "skip_destroy").is_none() {
+        object.insert("skip_destroy".to_string(), Value::Bool(false));
+    }
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -207,24 +248,44 @@ impl ResourceType for AwsCloudwatchLogGroup {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        match config.get("retention_in_days").as_i64() {
-            Some(days) if !RETENTION_DAYS.contains(&days) => vec![(
-                "retention_in_days".to_string(),
-                format!(
-                    "{days} is not a retention CloudWatch Logs accepts (one of {RETENTION_DAYS:?})"
-                ),
-            )],
-            _ => vec![],
+        let mut problems = Vec::new();
+        if let Some(days) = config.get("retention_in_days").as_i64() {
+            if !RETENTION_DAYS.contains(&days) {
+                problems.push((
+                    "retention_in_days".to_string(),
+                    format!(
+                        "{days} is not a retention CloudWatch Logs accepts (one of {RETENTION_DAYS:?})"
+                    ),
+                ));
+            }
         }
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+            ));
+        }
+        problems
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.logs;
-        let name = string(planned, "name")
-            .ok_or_else(|| ProviderError::new("aws_cloudwatch_log_group needs a known \"name\""))?;
+        let name = match (
+            non_empty(planned, "name"),
+            non_empty(planned, "name_prefix"),
+        ) {
+            (Some(name), _) => name,
+            (None, Some(prefix)) => unique_name(&prefix),
+            (None, None) => unique_name("terraform-"),
+        };
         client
             .create_log_group()
             .log_group_name(&name)
+            .set_kms_key_id(non_empty(planned, "kms_key_id"))
+            .set_log_group_class(
+                string(planned, "log_group_class").map(|c| LogGroupClass::from(c.as_str())),
+            )
+            .set_deletion_protection_enabled(boolean(planned, "deletion_protection_enabled"))
             .set_tags(Some(
                 operation.tags_with_managed(planned).into_iter().collect(),
             ))
@@ -240,7 +301,7 @@ impl ResourceType for AwsCloudwatchLogGroup {
                 .await
                 .map_err(aws_error)?;
         }
-        Ok(self.read_one(&name).await?.0)
+        self.read_one(&name, planned).await
     }
 
     async fn update(
@@ -273,6 +334,38 @@ impl ResourceType for AwsCloudwatchLogGroup {
                 }
             }
         }
+        if changed(prior, planned, "kms_key_id") {
+            match non_empty(planned, "kms_key_id") {
+                Some(key) => {
+                    client
+                        .associate_kms_key()
+                        .log_group_name(&name)
+                        .kms_key_id(key)
+                        .send()
+                        .await
+                        .map_err(aws_error)?;
+                }
+                None => {
+                    client
+                        .disassociate_kms_key()
+                        .log_group_name(&name)
+                        .send()
+                        .await
+                        .map_err(aws_error)?;
+                }
+            }
+        }
+        if changed(prior, planned, "deletion_protection_enabled") {
+            if let Some(enabled) = boolean(planned, "deletion_protection_enabled") {
+                client
+                    .put_log_group_deletion_protection()
+                    .log_group_identifier(&name)
+                    .deletion_protection_enabled(enabled)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+        }
         let arn = string(prior, "arn").unwrap_or_default();
         let (to_set, to_remove) = tag_changes(prior, planned);
         if !to_remove.is_empty() {
@@ -293,7 +386,7 @@ impl ResourceType for AwsCloudwatchLogGroup {
                 .await
                 .map_err(aws_error)?;
         }
-        Ok(self.read_one(&name).await?.0)
+        self.read_one(&name, planned).await
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -301,6 +394,10 @@ impl ResourceType for AwsCloudwatchLogGroup {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
+        // `skip_destroy` leaves the group (and its logs) behind.
+        if boolean(prior, "skip_destroy") == Some(true) {
+            return Ok(());
+        }
         match client
             .delete_log_group()
             .log_group_name(&name)
@@ -322,7 +419,7 @@ impl ResourceType for AwsCloudwatchLogGroup {
             .map(|p| {
                 string(p, "name")
                     .and_then(|name| found.get(&name))
-                    .map(|(group, tags)| to_value(group, tags))
+                    .map(|(group, tags)| to_value(group, tags, p))
             })
             .collect())
     }
@@ -345,6 +442,6 @@ impl ResourceType for AwsCloudwatchLogGroup {
             .await?
             .remove(&name)
             .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(group, tags)| to_value(&group, &tags)))
+            .map(|(group, tags)| to_value(&group, &tags, planned)))
     }
 }

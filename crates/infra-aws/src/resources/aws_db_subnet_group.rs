@@ -2,7 +2,8 @@
 //!
 //! Refresh lists every subnet group once (DescribeDBSubnetGroups, paginated; the API has no
 //! name-list filter) and matches by name, then reads tags per found group
-//! (ListTagsForResource; the describe answer carries none).
+//! (ListTagsForResource; the describe answer carries none). Without `name`, create generates
+//! one from `name_prefix` (configuration only) or `terraform-`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,7 +12,10 @@ use aws_sdk_rds::types::DbSubnetGroup;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::has_managed_tags;
-use crate::app_support::{changed, set_tags, string, string_list, strings, text, vanished};
+use crate::app_support::{
+    changed, non_empty, set_tags, string, string_list, strings, text, vanished,
+};
+use crate::ec2_support::unique_name;
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::Aws;
@@ -27,7 +31,12 @@ impl AwsDbSubnetGroup {
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("vpc_id", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(Attribute::computed(
+                "supported_network_types",
+                Type::set(Type::String),
+            ))
+            .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional("name_prefix", Type::String).force_new())
             .attr(
                 Attribute::optional("description", Type::String)
                     .default(Value::string("Managed by Terraform")),
@@ -83,16 +92,16 @@ impl AwsDbSubnetGroup {
         Ok(out)
     }
 
-    async fn read_one(&self, name: &str) -> Result<(Value, Vec<(String, String)>), ProviderError> {
+    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
         self.describe(&[name.to_string()])
             .await?
             .remove(name)
-            .map(|(group, tags)| (to_value(&group, &tags), tags))
+            .map(|(group, tags)| to_value(&group, &tags, hint))
             .ok_or_else(|| vanished("DB subnet group", name))
     }
 }
 
-fn to_value(group: &DbSubnetGroup, tags: &[(String, String)]) -> Value {
+fn to_value(group: &DbSubnetGroup, tags: &[(String, String)], hint: &Value) -> Value {
     let mut object = BTreeMap::new();
     object.insert("id".to_string(), text(group.db_subnet_group_name()));
     object.insert("arn".to_string(), text(group.db_subnet_group_arn()));
@@ -106,6 +115,11 @@ fn to_value(group: &DbSubnetGroup, tags: &[(String, String)]) -> Value {
         "subnet_ids".to_string(),
         string_list(group.subnets().iter().filter_map(|s| s.subnet_identifier())),
     );
+    object.insert(
+        "supported_network_types".to_string(),
+        string_list(group.supported_network_types()),
+    );
+    object.insert("name_prefix".to_string(), hint.get("name_prefix").clone());
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -125,6 +139,12 @@ impl ResourceType for AwsDbSubnetGroup {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+            ));
+        }
         if let Some(name) = config.get("name").as_str() {
             let valid = name.len() <= 255
                 && name.chars().all(|c| {
@@ -145,8 +165,14 @@ impl ResourceType for AwsDbSubnetGroup {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.rds;
-        let name = string(planned, "name")
-            .ok_or_else(|| ProviderError::new("aws_db_subnet_group needs a known \"name\""))?;
+        let name = match (
+            non_empty(planned, "name"),
+            non_empty(planned, "name_prefix"),
+        ) {
+            (Some(name), _) => name,
+            (None, Some(prefix)) => unique_name(&prefix),
+            (None, None) => unique_name("terraform-"),
+        };
         client
             .create_db_subnet_group()
             .db_subnet_group_name(&name)
@@ -159,7 +185,7 @@ impl ResourceType for AwsDbSubnetGroup {
             .send()
             .await
             .map_err(aws_error)?;
-        Ok(self.read_one(&name).await?.0)
+        self.read_one(&name, planned).await
     }
 
     async fn update(
@@ -184,7 +210,7 @@ impl ResourceType for AwsDbSubnetGroup {
         if let Some(arn) = string(prior, "arn") {
             update_tags(client, &arn, prior, planned).await?;
         }
-        Ok(self.read_one(&name).await?.0)
+        self.read_one(&name, planned).await
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -213,7 +239,7 @@ impl ResourceType for AwsDbSubnetGroup {
             .map(|p| {
                 string(p, "name")
                     .and_then(|name| found.get(&name))
-                    .map(|(group, tags)| to_value(group, tags))
+                    .map(|(group, tags)| to_value(group, tags, p))
             })
             .collect())
     }
@@ -236,6 +262,6 @@ impl ResourceType for AwsDbSubnetGroup {
             .await?
             .remove(&name)
             .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(group, tags)| to_value(&group, &tags)))
+            .map(|(group, tags)| to_value(&group, &tags, planned)))
     }
 }

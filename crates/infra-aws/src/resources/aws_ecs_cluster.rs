@@ -1,15 +1,26 @@
 //! `aws_ecs_cluster`: an ECS cluster and its settings (e.g. `containerInsights`).
 //!
 //! Refresh is one DescribeClusters (up to 100 ARNs a call; missing clusters come back in
-//! `failures`, and deleted ones as `INACTIVE`), tags included.
+//! `failures`, and deleted ones as `INACTIVE`), tags, settings and configuration included.
+//! `configuration` (ECS Exec logging, managed storage keys) and `service_connect_defaults`
+//! are sent on create and changed in place with UpdateCluster.
+//!
+//! moto holds `configuration` and `service_connect_defaults`; `managed_storage_configuration`
+//! is not exercised in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aws_sdk_ecs::types::{Cluster, ClusterField, ClusterSetting, ClusterSettingName};
-use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use aws_sdk_ecs::types::{
+    Cluster, ClusterConfiguration, ClusterField, ClusterServiceConnectDefaultsRequest,
+    ClusterSetting, ClusterSettingName, ExecuteCommandConfiguration,
+    ExecuteCommandLogConfiguration, ExecuteCommandLogging, ManagedStorageConfiguration,
+};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
 
-use crate::app_support::{blocks, changed, set_tags, string, text, vanished};
+use crate::app_support::{blocks, boolean, changed, set_tags, single, string, text, vanished};
 use crate::ecs_support::{has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags};
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
@@ -39,6 +50,56 @@ impl AwsEcsCluster {
                         infra_core::Check::OneOf(&["enabled", "disabled", "enhanced"]),
                     )),
             ))
+            .block(Block::single(
+                "configuration",
+                Schema::new()
+                    .block(Block::single(
+                        "execute_command_configuration",
+                        Schema::new()
+                            .attr(Attribute::optional("kms_key_id", Type::String))
+                            .attr(
+                                Attribute::optional("logging", Type::String)
+                                    .check(Check::OneOf(&["NONE", "DEFAULT", "OVERRIDE"])),
+                            )
+                            .block(Block::single(
+                                "log_configuration",
+                                Schema::new()
+                                    .attr(
+                                        Attribute::optional(
+                                            "cloud_watch_encryption_enabled",
+                                            Type::Bool,
+                                        )
+                                        .default(Value::Bool(false)),
+                                    )
+                                    .attr(Attribute::optional(
+                                        "cloud_watch_log_group_name",
+                                        Type::String,
+                                    ))
+                                    .attr(Attribute::optional("s3_bucket_name", Type::String))
+                                    .attr(
+                                        Attribute::optional(
+                                            "s3_bucket_encryption_enabled",
+                                            Type::Bool,
+                                        )
+                                        .default(Value::Bool(false)),
+                                    )
+                                    .attr(Attribute::optional("s3_key_prefix", Type::String)),
+                            )),
+                    ))
+                    .block(Block::single(
+                        "managed_storage_configuration",
+                        Schema::new()
+                            .attr(Attribute::optional(
+                                "fargate_ephemeral_storage_kms_key_id",
+                                Type::String,
+                            ))
+                            .attr(Attribute::optional("kms_key_id", Type::String)),
+                    )),
+            ))
+            .block(Block::single(
+                "service_connect_defaults",
+                Schema::new().attr(Attribute::required("namespace", Type::String)),
+            ))
             .with_tags();
         AwsEcsCluster { aws, schema }
     }
@@ -53,6 +114,7 @@ impl AwsEcsCluster {
                 .set_clusters(Some(chunk.to_vec()))
                 .include(ClusterField::Tags)
                 .include(ClusterField::Settings)
+                .include(ClusterField::Configurations)
                 .send()
                 .await
                 .map_err(aws_error)?;
@@ -93,6 +155,114 @@ fn settings_to_sdk(value: &Value) -> Vec<ClusterSetting> {
         .collect()
 }
 
+fn configuration_to_sdk(value: &Value) -> Option<ClusterConfiguration> {
+    let configuration = single(value, "configuration")?;
+    let execute = single(configuration, "execute_command_configuration").map(|e| {
+        let log = single(e, "log_configuration").map(|l| {
+            ExecuteCommandLogConfiguration::builder()
+                .set_cloud_watch_log_group_name(string(l, "cloud_watch_log_group_name"))
+                .set_cloud_watch_encryption_enabled(boolean(l, "cloud_watch_encryption_enabled"))
+                .set_s3_bucket_name(string(l, "s3_bucket_name"))
+                .set_s3_encryption_enabled(boolean(l, "s3_bucket_encryption_enabled"))
+                .set_s3_key_prefix(string(l, "s3_key_prefix"))
+                .build()
+        });
+        ExecuteCommandConfiguration::builder()
+            .set_kms_key_id(string(e, "kms_key_id"))
+            .set_logging(string(e, "logging").map(|l| ExecuteCommandLogging::from(l.as_str())))
+            .set_log_configuration(log)
+            .build()
+    });
+    let storage = single(configuration, "managed_storage_configuration").map(|m| {
+        ManagedStorageConfiguration::builder()
+            .set_kms_key_id(string(m, "kms_key_id"))
+            .set_fargate_ephemeral_storage_kms_key_id(string(
+                m,
+                "fargate_ephemeral_storage_kms_key_id",
+            ))
+            .build()
+    });
+    Some(
+        ClusterConfiguration::builder()
+            .set_execute_command_configuration(execute)
+            .set_managed_storage_configuration(storage)
+            .build(),
+    )
+}
+
+fn service_connect_to_sdk(
+    value: &Value,
+) -> Result<Option<ClusterServiceConnectDefaultsRequest>, ProviderError> {
+    single(value, "service_connect_defaults")
+        .map(|d| {
+            ClusterServiceConnectDefaultsRequest::builder()
+                .set_namespace(string(d, "namespace"))
+                .build()
+                .map_err(|e| ProviderError::new(format!("service_connect_defaults: {e}")))
+        })
+        .transpose()
+}
+
+fn configuration_value(configuration: Option<&ClusterConfiguration>) -> Value {
+    let Some(configuration) = configuration else {
+        return Value::List(vec![]);
+    };
+    let execute = configuration
+        .execute_command_configuration()
+        .map(|e| {
+            let log = e
+                .log_configuration()
+                .map(|l| {
+                    Value::map([
+                        (
+                            "cloud_watch_encryption_enabled",
+                            Value::Bool(l.cloud_watch_encryption_enabled()),
+                        ),
+                        (
+                            "cloud_watch_log_group_name",
+                            text(l.cloud_watch_log_group_name()),
+                        ),
+                        ("s3_bucket_name", text(l.s3_bucket_name())),
+                        (
+                            "s3_bucket_encryption_enabled",
+                            Value::Bool(l.s3_encryption_enabled()),
+                        ),
+                        ("s3_key_prefix", text(l.s3_key_prefix())),
+                    ])
+                })
+                .into_iter()
+                .collect();
+            Value::map([
+                ("kms_key_id", text(e.kms_key_id())),
+                ("logging", text(e.logging().map(|l| l.as_str()))),
+                ("log_configuration", Value::List(log)),
+            ])
+        })
+        .into_iter()
+        .collect::<Vec<_>>();
+    let storage = configuration
+        .managed_storage_configuration()
+        .filter(|m| m.kms_key_id().is_some() || m.fargate_ephemeral_storage_kms_key_id().is_some())
+        .map(|m| {
+            Value::map([
+                (
+                    "fargate_ephemeral_storage_kms_key_id",
+                    text(m.fargate_ephemeral_storage_kms_key_id()),
+                ),
+                ("kms_key_id", text(m.kms_key_id())),
+            ])
+        })
+        .into_iter()
+        .collect::<Vec<_>>();
+    if execute.is_empty() && storage.is_empty() {
+        return Value::List(vec![]);
+    }
+    Value::List(vec![Value::map([
+        ("execute_command_configuration", Value::List(execute)),
+        ("managed_storage_configuration", Value::List(storage)),
+    ])])
+}
+
 /// The cluster as a value. A `containerInsights = disabled` setting that the configuration
 /// did not write is AWS's default and is left out.
 fn to_value(cluster: &Cluster, hint: &Value) -> Value {
@@ -120,6 +290,37 @@ fn to_value(cluster: &Cluster, hint: &Value) -> Value {
     object.insert("arn".to_string(), Value::string(arn));
     object.insert("name".to_string(), text(cluster.cluster_name()));
     object.insert("setting".to_string(), Value::List(settings));
+    object.insert(
+        "configuration".to_string(),
+        configuration_value(cluster.configuration()),
+    );
+    object.insert(
+        "service_connect_defaults".to_string(),
+        Value::List(
+            cluster
+                .service_connect_defaults()
+                .and_then(|d| d.namespace())
+                .map(|namespace| {
+                    // AWS reports the namespace ARN; the configuration may name it.
+                    let configured = single(hint, "service_connect_defaults")
+                        .map(|d| d.get("namespace").clone())
+                        .unwrap_or(Value::Null);
+                    let same = configured
+                        .as_str()
+                        .is_some_and(|c| c == namespace || namespace.rsplit('/').next() == Some(c));
+                    Value::map([(
+                        "namespace",
+                        if same {
+                            configured
+                        } else {
+                            Value::string(namespace)
+                        },
+                    )])
+                })
+                .into_iter()
+                .collect(),
+        ),
+    );
     let tags = tags_from_sdk(cluster.tags());
     set_tags(
         &mut object,
@@ -147,6 +348,8 @@ impl ResourceType for AwsEcsCluster {
             .create_cluster()
             .cluster_name(&name)
             .set_settings((!settings.is_empty()).then_some(settings))
+            .set_configuration(configuration_to_sdk(planned))
+            .set_service_connect_defaults(service_connect_to_sdk(planned)?)
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
             .send()
             .await
@@ -193,6 +396,31 @@ impl ResourceType for AwsEcsCluster {
                 .send()
                 .await
                 .map_err(aws_error)?;
+        }
+        if changed(prior, planned, "configuration")
+            || changed(prior, planned, "service_connect_defaults")
+        {
+            let mut request = client.update_cluster().cluster(&arn);
+            if changed(prior, planned, "configuration") {
+                // No block clears the configuration.
+                request = request.configuration(
+                    configuration_to_sdk(planned)
+                        .unwrap_or_else(|| ClusterConfiguration::builder().build()),
+                );
+            }
+            if changed(prior, planned, "service_connect_defaults") {
+                request = request.set_service_connect_defaults(Some(match service_connect_to_sdk(
+                    planned,
+                )? {
+                    Some(defaults) => defaults,
+                    // An empty namespace removes the default.
+                    None => ClusterServiceConnectDefaultsRequest::builder()
+                        .namespace("")
+                        .build()
+                        .map_err(|e| ProviderError::new(e.to_string()))?,
+                }));
+            }
+            request.send().await.map_err(aws_error)?;
         }
         update_tags(client, &arn, prior, planned).await?;
         self.read_one(&arn, planned).await

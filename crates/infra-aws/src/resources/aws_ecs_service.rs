@@ -8,15 +8,39 @@
 //! [`scale_down_and_delete`], [`service_to_value`]).
 //!
 //! Refresh is DescribeServices per cluster, 10 services a call (missing services come back in
-//! `failures`, deleted ones as `INACTIVE`), tags included.
+//! `failures`, deleted ones as `INACTIVE`), tags included. `service_connect_configuration`,
+//! `volume_configuration` and `vpc_lattice_configurations` are read from the PRIMARY
+//! deployment; when ECS reports none there, the configured value is kept.
+//!
+//! With `deployment_controller { type = "CODE_DEPLOY" }` the deployment tool owns the task
+//! definition and the load balancers: drift on `task_definition` and `load_balancer` is ignored,
+//! as the provider does. `triggers` changes redeploy (`forceNewDeployment`), and with
+//! `force_new_deployment = true` every update redeploys. `force_new_deployment`,
+//! `force_delete` and `triggers` are configuration only (delete always scales to zero and
+//! forces).
+//!
+//! moto does not return `enable_ecs_managed_tags`, `enable_execute_command`,
+//! `capacity_provider_strategy`, `ordered_placement_strategy`, `placement_constraints`,
+//! `availability_zone_rebalancing`, `alarms`, `service_connect_configuration`,
+//! `volume_configuration` or `vpc_lattice_configurations`, so drift on them is not seen in
+//! tests (`alarms` and the three deployment-level blocks fall back to the configuration when
+//! the answer has none, as for the other deployment settings).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, DeploymentCircuitBreaker, DeploymentConfiguration,
-    LaunchType, LoadBalancer, NetworkConfiguration, PropagateTags, Service, ServiceField,
+    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, CapacityProviderStrategyItem,
+    DeploymentAlarms, DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentController,
+    DeploymentControllerType, EbsResourceType, EbsTagSpecification, LaunchType, LoadBalancer,
+    LogConfiguration, LogDriver, NetworkConfiguration, PlacementConstraint,
+    PlacementConstraintType, PlacementStrategy, PlacementStrategyType, PropagateTags,
+    SchedulingStrategy, Secret, Service, ServiceConnectClientAlias, ServiceConnectConfiguration,
+    ServiceConnectService, ServiceConnectTlsCertificateAuthority, ServiceConnectTlsConfiguration,
+    ServiceField, ServiceManagedEbsVolumeConfiguration, ServiceRegistry,
+    ServiceVolumeConfiguration, Tag, TaskFilesystemType, TimeoutConfiguration,
+    VpcLatticeConfiguration,
 };
 use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
@@ -34,7 +58,13 @@ use crate::Aws;
 pub const SERVICES_PER_CALL: usize = 10;
 
 /// Attributes AWS does not report back, kept from the configuration.
-const CONFIG_ONLY: &[&str] = &["wait_for_steady_state", "deployment_configuration"];
+const CONFIG_ONLY: &[&str] = &[
+    "wait_for_steady_state",
+    "deployment_configuration",
+    "force_new_deployment",
+    "force_delete",
+    "triggers",
+];
 
 pub struct AwsEcsService {
     aws: Arc<Aws>,
@@ -92,6 +122,146 @@ impl AwsEcsService {
                 Attribute::optional("wait_for_steady_state", Type::Bool)
                     .default(Value::Bool(false)),
             )
+            .attr(Attribute::optional_computed("iam_role", Type::String).force_new())
+            .attr(
+                Attribute::optional("enable_ecs_managed_tags", Type::Bool)
+                    .default(Value::Bool(false)),
+            )
+            .attr(
+                Attribute::optional("scheduling_strategy", Type::String)
+                    .default(Value::string("REPLICA"))
+                    .check(Check::OneOf(&["REPLICA", "DAEMON"]))
+                    .force_new(),
+            )
+            .attr(
+                Attribute::optional_computed("availability_zone_rebalancing", Type::String)
+                    .check(Check::OneOf(&["ENABLED", "DISABLED"])),
+            )
+            .attr(Attribute::optional("force_new_deployment", Type::Bool))
+            .attr(Attribute::optional("force_delete", Type::Bool))
+            .attr(Attribute::optional("triggers", Type::map(Type::String)))
+            .block(Block::set(
+                "capacity_provider_strategy",
+                Schema::new()
+                    .attr(Attribute::required("capacity_provider", Type::String))
+                    .attr(
+                        Attribute::optional("base", Type::Number)
+                            .default(Value::Number(0.0))
+                            .check(Check::Range(0, 100_000)),
+                    )
+                    .attr(
+                        Attribute::optional("weight", Type::Number)
+                            .default(Value::Number(0.0))
+                            .check(Check::Range(0, 1000)),
+                    ),
+            ))
+            .block(Block::single(
+                "deployment_controller",
+                Schema::new().attr(
+                    Attribute::optional("type", Type::String)
+                        .default(Value::string("ECS"))
+                        .check(Check::OneOf(&["ECS", "CODE_DEPLOY", "EXTERNAL"])),
+                ),
+            ))
+            .block(Block {
+                max_items: Some(5),
+                ..Block::list(
+                    "ordered_placement_strategy",
+                    Schema::new()
+                        .attr(
+                            Attribute::required("type", Type::String)
+                                .check(Check::OneOf(&["binpack", "random", "spread"])),
+                        )
+                        .attr(Attribute::optional("field", Type::String)),
+                )
+            })
+            .block(Block {
+                max_items: Some(10),
+                ..Block::set(
+                    "placement_constraints",
+                    Schema::new()
+                        .attr(
+                            Attribute::required("type", Type::String)
+                                .check(Check::OneOf(&["memberOf", "distinctInstance"])),
+                        )
+                        .attr(Attribute::optional("expression", Type::String)),
+                )
+            })
+            .block(Block::single(
+                "service_registries",
+                Schema::new()
+                    .attr(Attribute::required("registry_arn", Type::String))
+                    .attr(Attribute::optional("port", Type::Number).check(Check::Port))
+                    .attr(Attribute::optional("container_port", Type::Number).check(Check::Port))
+                    .attr(Attribute::optional("container_name", Type::String)),
+            ))
+            .block(Block::single(
+                "alarms",
+                Schema::new()
+                    .attr(Attribute::required("alarm_names", Type::set(Type::String)))
+                    .attr(Attribute::required("enable", Type::Bool))
+                    .attr(Attribute::required("rollback", Type::Bool)),
+            ))
+            .block(Block::single(
+                "service_connect_configuration",
+                service_connect_schema(),
+            ))
+            .block(Block::single(
+                "volume_configuration",
+                Schema::new()
+                    .attr(Attribute::required("name", Type::String))
+                    .block(
+                        Block::single(
+                            "managed_ebs_volume",
+                            Schema::new()
+                                .attr(Attribute::required("role_arn", Type::String))
+                                .attr(
+                                    Attribute::optional("encrypted", Type::Bool)
+                                        .default(Value::Bool(true)),
+                                )
+                                .attr(
+                                    Attribute::optional("file_system_type", Type::String)
+                                        .default(Value::string("xfs"))
+                                        .check(Check::OneOf(&["ext3", "ext4", "xfs", "ntfs"])),
+                                )
+                                .attr(Attribute::optional("iops", Type::Number))
+                                .attr(Attribute::optional("kms_key_id", Type::String))
+                                .attr(Attribute::optional("size_in_gb", Type::Number))
+                                .attr(Attribute::optional("snapshot_id", Type::String))
+                                .attr(Attribute::optional("throughput", Type::Number))
+                                .attr(Attribute::optional(
+                                    "volume_initialization_rate",
+                                    Type::Number,
+                                ))
+                                .attr(Attribute::optional("volume_type", Type::String))
+                                .block(Block::list(
+                                    "tag_specifications",
+                                    Schema::new()
+                                        .attr(
+                                            Attribute::required("resource_type", Type::String)
+                                                .check(Check::OneOf(&["volume"])),
+                                        )
+                                        .attr(
+                                            Attribute::optional("propagate_tags", Type::String)
+                                                .check(Check::OneOf(&[
+                                                    "TASK_DEFINITION",
+                                                    "SERVICE",
+                                                    "NONE",
+                                                ])),
+                                        )
+                                        .attr(Attribute::optional("tags", Type::map(Type::String))),
+                                )),
+                        )
+                        .required(),
+                    ),
+            ))
+            .block(Block::set(
+                "vpc_lattice_configurations",
+                Schema::new()
+                    .attr(Attribute::required("role_arn", Type::String))
+                    .attr(Attribute::required("target_group_arn", Type::String))
+                    .attr(Attribute::required("port_name", Type::String)),
+            ))
             .block(Block::single(
                 "network_configuration",
                 Schema::new()
@@ -108,6 +278,7 @@ impl AwsEcsService {
             .block(Block::set(
                 "load_balancer",
                 Schema::new()
+                    .attr(Attribute::optional("elb_name", Type::String))
                     .attr(Attribute::optional("target_group_arn", Type::String))
                     .attr(Attribute::required("container_name", Type::String))
                     .attr(Attribute::required("container_port", Type::Number).check(Check::Port))
@@ -169,6 +340,63 @@ impl AwsEcsService {
     }
 }
 
+/// `service_connect_configuration`'s schema.
+fn service_connect_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::required("enabled", Type::Bool))
+        .attr(Attribute::optional("namespace", Type::String))
+        .block(Block::single(
+            "log_configuration",
+            Schema::new()
+                .attr(Attribute::required("log_driver", Type::String))
+                .attr(Attribute::optional("options", Type::map(Type::String)))
+                .block(Block::list(
+                    "secret_option",
+                    Schema::new()
+                        .attr(Attribute::required("name", Type::String))
+                        .attr(Attribute::required("value_from", Type::String)),
+                )),
+        ))
+        .block(Block::list(
+            "service",
+            Schema::new()
+                .attr(Attribute::required("port_name", Type::String))
+                .attr(Attribute::optional("discovery_name", Type::String))
+                .attr(Attribute::optional("ingress_port_override", Type::Number).check(Check::Port))
+                .block(Block::list(
+                    "client_alias",
+                    Schema::new()
+                        .attr(Attribute::required("port", Type::Number).check(Check::Port))
+                        .attr(Attribute::optional("dns_name", Type::String)),
+                ))
+                .block(Block::single(
+                    "timeout",
+                    Schema::new()
+                        .attr(Attribute::optional("idle_timeout_seconds", Type::Number))
+                        .attr(Attribute::optional(
+                            "per_request_timeout_seconds",
+                            Type::Number,
+                        )),
+                ))
+                .block(Block::single(
+                    "tls",
+                    Schema::new()
+                        .attr(Attribute::optional("kms_key", Type::String))
+                        .attr(Attribute::optional("role_arn", Type::String))
+                        .block(
+                            Block::single(
+                                "issuer_cert_authority",
+                                Schema::new().attr(Attribute::optional(
+                                    "aws_pca_authority_arn",
+                                    Type::String,
+                                )),
+                            )
+                            .required(),
+                        ),
+                )),
+        ))
+}
+
 /// The cluster a value names, `default` when unset (as ECS does).
 fn cluster_of(value: &Value) -> String {
     string(value, "cluster").unwrap_or_else(|| "default".to_string())
@@ -203,6 +431,7 @@ fn load_balancers_to_sdk(value: &Value) -> Vec<LoadBalancer> {
         .iter()
         .map(|lb| {
             LoadBalancer::builder()
+                .set_load_balancer_name(string(lb, "elb_name"))
                 .set_target_group_arn(string(lb, "target_group_arn"))
                 .set_container_name(string(lb, "container_name"))
                 .set_container_port(int(lb, "container_port"))
@@ -211,18 +440,293 @@ fn load_balancers_to_sdk(value: &Value) -> Vec<LoadBalancer> {
         .collect()
 }
 
-fn deployment_to_sdk(value: &Value) -> DeploymentConfiguration {
+fn deployment_to_sdk(value: &Value) -> Result<DeploymentConfiguration, ProviderError> {
     let breaker = single(value, "deployment_circuit_breaker").map(|b| {
         DeploymentCircuitBreaker::builder()
             .enable(boolean(b, "enable").unwrap_or(false))
             .rollback(boolean(b, "rollback").unwrap_or(false))
             .build()
     });
-    DeploymentConfiguration::builder()
+    let alarms = match single(value, "alarms") {
+        Some(a) => Some(built(
+            DeploymentAlarms::builder()
+                .set_alarm_names(Some(strings(a, "alarm_names")))
+                .enable(boolean(a, "enable").unwrap_or(false))
+                .rollback(boolean(a, "rollback").unwrap_or(false))
+                .build(),
+            "alarms",
+        )?),
+        None => None,
+    };
+    Ok(DeploymentConfiguration::builder()
         .set_minimum_healthy_percent(int(value, "deployment_minimum_healthy_percent"))
         .set_maximum_percent(int(value, "deployment_maximum_percent"))
         .set_deployment_circuit_breaker(breaker)
-        .build()
+        .set_alarms(alarms)
+        .build())
+}
+
+/// An SDK builder's result as a provider error naming the block.
+fn built<T, E: std::fmt::Display>(result: Result<T, E>, what: &str) -> Result<T, ProviderError> {
+    result.map_err(|error| ProviderError::new(format!("{what}: {error}")))
+}
+
+/// `Some(items)` unless empty.
+fn non_empty_list<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
+}
+
+fn capacity_providers_to_sdk(
+    value: &Value,
+) -> Result<Vec<CapacityProviderStrategyItem>, ProviderError> {
+    blocks(value, "capacity_provider_strategy")
+        .iter()
+        .map(|b| {
+            built(
+                CapacityProviderStrategyItem::builder()
+                    .set_capacity_provider(string(b, "capacity_provider"))
+                    .set_weight(int(b, "weight"))
+                    .set_base(int(b, "base"))
+                    .build(),
+                "capacity_provider_strategy",
+            )
+        })
+        .collect()
+}
+
+fn placement_strategy_to_sdk(value: &Value) -> Vec<PlacementStrategy> {
+    blocks(value, "ordered_placement_strategy")
+        .iter()
+        .map(|b| {
+            PlacementStrategy::builder()
+                .set_type(string(b, "type").map(|t| PlacementStrategyType::from(t.as_str())))
+                .set_field(string(b, "field"))
+                .build()
+        })
+        .collect()
+}
+
+fn placement_constraints_to_sdk(value: &Value) -> Vec<PlacementConstraint> {
+    blocks(value, "placement_constraints")
+        .iter()
+        .map(|b| {
+            PlacementConstraint::builder()
+                .set_type(string(b, "type").map(|t| PlacementConstraintType::from(t.as_str())))
+                .set_expression(string(b, "expression"))
+                .build()
+        })
+        .collect()
+}
+
+fn service_registries_to_sdk(value: &Value) -> Vec<ServiceRegistry> {
+    blocks(value, "service_registries")
+        .iter()
+        .map(|b| {
+            ServiceRegistry::builder()
+                .set_registry_arn(string(b, "registry_arn"))
+                .set_port(int(b, "port"))
+                .set_container_port(int(b, "container_port"))
+                .set_container_name(string(b, "container_name"))
+                .build()
+        })
+        .collect()
+}
+
+fn controller_to_sdk(value: &Value) -> Result<Option<DeploymentController>, ProviderError> {
+    single(value, "deployment_controller")
+        .map(|b| {
+            built(
+                DeploymentController::builder()
+                    .r#type(DeploymentControllerType::from(
+                        string(b, "type").unwrap_or_else(|| "ECS".into()).as_str(),
+                    ))
+                    .build(),
+                "deployment_controller",
+            )
+        })
+        .transpose()
+}
+
+/// The deployment controller a value asks for (`ECS` without the block).
+fn controller_of(value: &Value) -> String {
+    single(value, "deployment_controller")
+        .and_then(|b| string(b, "type"))
+        .unwrap_or_else(|| "ECS".to_string())
+}
+
+fn service_connect_to_sdk(
+    value: &Value,
+) -> Result<Option<ServiceConnectConfiguration>, ProviderError> {
+    let Some(config) = single(value, "service_connect_configuration") else {
+        return Ok(None);
+    };
+    let log = match single(config, "log_configuration") {
+        Some(log) => {
+            let secrets = blocks(log, "secret_option")
+                .iter()
+                .map(|secret| {
+                    built(
+                        Secret::builder()
+                            .set_name(string(secret, "name"))
+                            .set_value_from(string(secret, "value_from"))
+                            .build(),
+                        "service_connect_configuration.log_configuration.secret_option",
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let options = log.get("options").as_map().map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                    .collect()
+            });
+            Some(built(
+                LogConfiguration::builder()
+                    .set_log_driver(string(log, "log_driver").map(|d| LogDriver::from(d.as_str())))
+                    .set_options(options)
+                    .set_secret_options(non_empty_list(secrets))
+                    .build(),
+                "service_connect_configuration.log_configuration",
+            )?)
+        }
+        None => None,
+    };
+    let mut services = Vec::new();
+    for service in blocks(config, "service") {
+        let aliases = blocks(service, "client_alias")
+            .iter()
+            .map(|alias| {
+                built(
+                    ServiceConnectClientAlias::builder()
+                        .set_port(int(alias, "port"))
+                        .set_dns_name(string(alias, "dns_name"))
+                        .build(),
+                    "service_connect_configuration.service.client_alias",
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let timeout = single(service, "timeout").map(|t| {
+            TimeoutConfiguration::builder()
+                .set_idle_timeout_seconds(int(t, "idle_timeout_seconds"))
+                .set_per_request_timeout_seconds(int(t, "per_request_timeout_seconds"))
+                .build()
+        });
+        let tls = single(service, "tls").map(|t| {
+            ServiceConnectTlsConfiguration::builder()
+                .set_issuer_certificate_authority(single(t, "issuer_cert_authority").map(|a| {
+                    ServiceConnectTlsCertificateAuthority::builder()
+                        .set_aws_pca_authority_arn(string(a, "aws_pca_authority_arn"))
+                        .build()
+                }))
+                .set_kms_key(string(t, "kms_key"))
+                .set_role_arn(string(t, "role_arn"))
+                .build()
+        });
+        services.push(built(
+            ServiceConnectService::builder()
+                .set_port_name(string(service, "port_name"))
+                .set_discovery_name(string(service, "discovery_name"))
+                .set_ingress_port_override(int(service, "ingress_port_override"))
+                .set_client_aliases(non_empty_list(aliases))
+                .set_timeout(timeout)
+                .set_tls(tls)
+                .build(),
+            "service_connect_configuration.service",
+        )?);
+    }
+    Ok(Some(
+        ServiceConnectConfiguration::builder()
+            .enabled(boolean(config, "enabled").unwrap_or(false))
+            .set_namespace(string(config, "namespace"))
+            .set_services(non_empty_list(services))
+            .set_log_configuration(log)
+            .build(),
+    ))
+}
+
+fn volumes_to_sdk(value: &Value) -> Result<Vec<ServiceVolumeConfiguration>, ProviderError> {
+    let mut out = Vec::new();
+    for volume in blocks(value, "volume_configuration") {
+        let ebs = match single(volume, "managed_ebs_volume") {
+            Some(ebs) => {
+                let specifications = blocks(ebs, "tag_specifications")
+                    .iter()
+                    .map(|spec| {
+                        let tags = spec
+                            .get("tags")
+                            .as_map()
+                            .map(|entries| {
+                                entries
+                                    .iter()
+                                    .filter_map(|(k, v)| {
+                                        Some(Tag::builder().key(k).value(v.as_str()?).build())
+                                    })
+                                    .collect()
+                            })
+                            .filter(|tags: &Vec<Tag>| !tags.is_empty());
+                        built(
+                            EbsTagSpecification::builder()
+                                .set_resource_type(
+                                    string(spec, "resource_type")
+                                        .map(|t| EbsResourceType::from(t.as_str())),
+                                )
+                                .set_propagate_tags(
+                                    string(spec, "propagate_tags")
+                                        .map(|p| PropagateTags::from(p.as_str())),
+                                )
+                                .set_tags(tags)
+                                .build(),
+                            "volume_configuration.managed_ebs_volume.tag_specifications",
+                        )
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Some(built(
+                    ServiceManagedEbsVolumeConfiguration::builder()
+                        .set_role_arn(string(ebs, "role_arn"))
+                        .set_encrypted(boolean(ebs, "encrypted"))
+                        .set_filesystem_type(
+                            string(ebs, "file_system_type")
+                                .map(|t| TaskFilesystemType::from(t.as_str())),
+                        )
+                        .set_iops(int(ebs, "iops"))
+                        .set_kms_key_id(string(ebs, "kms_key_id"))
+                        .set_size_in_gib(int(ebs, "size_in_gb"))
+                        .set_snapshot_id(string(ebs, "snapshot_id"))
+                        .set_throughput(int(ebs, "throughput"))
+                        .set_volume_initialization_rate(int(ebs, "volume_initialization_rate"))
+                        .set_volume_type(string(ebs, "volume_type"))
+                        .set_tag_specifications(non_empty_list(specifications))
+                        .build(),
+                    "volume_configuration.managed_ebs_volume",
+                )?)
+            }
+            None => None,
+        };
+        out.push(built(
+            ServiceVolumeConfiguration::builder()
+                .set_name(string(volume, "name"))
+                .set_managed_ebs_volume(ebs)
+                .build(),
+            "volume_configuration",
+        )?);
+    }
+    Ok(out)
+}
+
+fn lattice_to_sdk(value: &Value) -> Result<Vec<VpcLatticeConfiguration>, ProviderError> {
+    blocks(value, "vpc_lattice_configurations")
+        .iter()
+        .map(|b| {
+            built(
+                VpcLatticeConfiguration::builder()
+                    .set_role_arn(string(b, "role_arn"))
+                    .set_target_group_arn(string(b, "target_group_arn"))
+                    .set_port_name(string(b, "port_name"))
+                    .build(),
+                "vpc_lattice_configurations",
+            )
+        })
+        .collect()
 }
 
 /// Creates the ECS service `name` as `planned` describes (cluster, task definition, network,
@@ -240,17 +744,40 @@ pub async fn create_service(
         .cluster(cluster_of(planned))
         .service_name(name)
         .set_task_definition(string(planned, "task_definition"))
-        .desired_count(int(planned, "desired_count").unwrap_or(1))
+        .set_desired_count(
+            if string(planned, "scheduling_strategy").as_deref() == Some("DAEMON") {
+                None
+            } else {
+                Some(int(planned, "desired_count").unwrap_or(1))
+            },
+        )
         .set_launch_type(string(planned, "launch_type").map(|l| LaunchType::from(l.as_str())))
         .set_platform_version(string(planned, "platform_version"))
         .set_network_configuration(network_to_sdk(planned)?)
         .set_load_balancers((!load_balancers.is_empty()).then_some(load_balancers))
-        .deployment_configuration(deployment_to_sdk(planned))
+        .deployment_configuration(deployment_to_sdk(planned)?)
         .set_health_check_grace_period_seconds(int(planned, "health_check_grace_period_seconds"))
         .enable_execute_command(boolean(planned, "enable_execute_command").unwrap_or(false))
         .set_propagate_tags(
             string(planned, "propagate_tags").map(|p| PropagateTags::from(p.as_str())),
         )
+        .set_role(string(planned, "iam_role"))
+        .set_enable_ecs_managed_tags(boolean(planned, "enable_ecs_managed_tags"))
+        .set_scheduling_strategy(
+            string(planned, "scheduling_strategy").map(|s| SchedulingStrategy::from(s.as_str())),
+        )
+        .set_availability_zone_rebalancing(
+            string(planned, "availability_zone_rebalancing")
+                .map(|r| AvailabilityZoneRebalancing::from(r.as_str())),
+        )
+        .set_capacity_provider_strategy(non_empty_list(capacity_providers_to_sdk(planned)?))
+        .set_deployment_controller(controller_to_sdk(planned)?)
+        .set_placement_strategy(non_empty_list(placement_strategy_to_sdk(planned)))
+        .set_placement_constraints(non_empty_list(placement_constraints_to_sdk(planned)))
+        .set_service_registries(non_empty_list(service_registries_to_sdk(planned)))
+        .set_service_connect_configuration(service_connect_to_sdk(planned)?)
+        .set_volume_configurations(non_empty_list(volumes_to_sdk(planned)?))
+        .set_vpc_lattice_configurations(non_empty_list(lattice_to_sdk(planned)?))
         .set_tags(Some(tags_to_sdk(tags)))
         .send()
         .await
@@ -301,11 +828,75 @@ pub async fn update_service(
         "deployment_minimum_healthy_percent",
         "deployment_maximum_percent",
         "deployment_circuit_breaker",
+        "alarms",
     ]
     .iter()
     .any(|key| changed(prior, planned, key))
     {
-        request = request.deployment_configuration(deployment_to_sdk(planned));
+        request = request.deployment_configuration(deployment_to_sdk(planned)?);
+        any = true;
+    }
+    if changed(prior, planned, "capacity_provider_strategy") {
+        request = request.set_capacity_provider_strategy(Some(capacity_providers_to_sdk(planned)?));
+        any = true;
+    }
+    if changed(prior, planned, "deployment_controller") {
+        request = request.set_deployment_controller(Some(
+            controller_to_sdk(planned)?.unwrap_or_else(|| {
+                DeploymentController::builder()
+                    .r#type(DeploymentControllerType::Ecs)
+                    .build()
+                    .expect("type is set")
+            }),
+        ));
+        any = true;
+    }
+    if changed(prior, planned, "ordered_placement_strategy") {
+        request = request.set_placement_strategy(Some(placement_strategy_to_sdk(planned)));
+        any = true;
+    }
+    if changed(prior, planned, "placement_constraints") {
+        request = request.set_placement_constraints(Some(placement_constraints_to_sdk(planned)));
+        any = true;
+    }
+    if changed(prior, planned, "service_registries") {
+        request = request.set_service_registries(Some(service_registries_to_sdk(planned)));
+        any = true;
+    }
+    if changed(prior, planned, "service_connect_configuration") {
+        request = request.set_service_connect_configuration(
+            service_connect_to_sdk(planned)?.or_else(|| {
+                // Removing the block turns Service Connect off.
+                Some(
+                    ServiceConnectConfiguration::builder()
+                        .enabled(false)
+                        .build(),
+                )
+            }),
+        );
+        any = true;
+    }
+    if changed(prior, planned, "volume_configuration") {
+        request = request.set_volume_configurations(Some(volumes_to_sdk(planned)?));
+        any = true;
+    }
+    if changed(prior, planned, "vpc_lattice_configurations") {
+        request = request.set_vpc_lattice_configurations(Some(lattice_to_sdk(planned)?));
+        any = true;
+    }
+    if changed(prior, planned, "enable_ecs_managed_tags") {
+        request = request
+            .enable_ecs_managed_tags(boolean(planned, "enable_ecs_managed_tags").unwrap_or(false));
+        any = true;
+    }
+    if changed(prior, planned, "availability_zone_rebalancing")
+        && !planned.get("availability_zone_rebalancing").is_unknown()
+        && !planned.get("availability_zone_rebalancing").is_null()
+    {
+        request = request.set_availability_zone_rebalancing(
+            string(planned, "availability_zone_rebalancing")
+                .map(|r| AvailabilityZoneRebalancing::from(r.as_str())),
+        );
         any = true;
     }
     if changed(prior, planned, "health_check_grace_period_seconds") {
@@ -326,6 +917,12 @@ pub async fn update_service(
                 .unwrap_or_else(|| "NONE".into())
                 .as_str(),
         ));
+        any = true;
+    }
+    // `triggers` exist to redeploy; `force_new_deployment` redeploys with every update.
+    let triggered = changed(prior, planned, "triggers");
+    if triggered || (any && boolean(planned, "force_new_deployment") == Some(true)) {
+        request = request.force_new_deployment(true);
         any = true;
     }
     if any {
@@ -639,6 +1236,7 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
                 .filter(|v| !v.is_null())
                 .unwrap_or(Value::List(vec![]));
             Value::map([
+                ("elb_name", text(lb.load_balancer_name())),
                 ("target_group_arn", text(lb.target_group_arn())),
                 ("container_name", text(lb.container_name())),
                 ("container_port", number(lb.container_port().map(i64::from))),
@@ -647,6 +1245,165 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
         })
         .collect();
     object.insert("load_balancer".to_string(), Value::List(balancers));
+    let controller = service
+        .deployment_controller()
+        .map(|c| c.r#type().as_str().to_string());
+    object.insert(
+        "deployment_controller".to_string(),
+        match controller.as_deref() {
+            // ECS is the default: no block reads as no block.
+            Some("ECS") if blocks(hint, "deployment_controller").is_empty() => Value::List(vec![]),
+            Some(kind) => Value::List(vec![Value::map([("type", Value::string(kind))])]),
+            None => list_or_empty(hint.get("deployment_controller")),
+        },
+    );
+    // With CODE_DEPLOY the deployment tool owns the task definition and the load balancers.
+    if controller.as_deref() == Some("CODE_DEPLOY") {
+        for key in ["task_definition", "load_balancer"] {
+            let configured = hint.get(key);
+            if configured.is_wholly_known() && !configured.is_null() {
+                object.insert(key.to_string(), configured.clone());
+            }
+        }
+    }
+    object.insert(
+        "iam_role".to_string(),
+        match service.role_arn() {
+            Some(role) => same_or_reported(Some(role), hint.get("iam_role")),
+            None => Value::Null,
+        },
+    );
+    object.insert(
+        "enable_ecs_managed_tags".to_string(),
+        Value::Bool(service.enable_ecs_managed_tags()),
+    );
+    object.insert(
+        "scheduling_strategy".to_string(),
+        match service.scheduling_strategy() {
+            Some(strategy) => Value::string(strategy.as_str()),
+            None => hint.get("scheduling_strategy").clone(),
+        },
+    );
+    object.insert(
+        "availability_zone_rebalancing".to_string(),
+        text(service.availability_zone_rebalancing().map(|r| r.as_str())),
+    );
+    object.insert(
+        "capacity_provider_strategy".to_string(),
+        Value::List(
+            service
+                .capacity_provider_strategy()
+                .iter()
+                .map(|item| {
+                    Value::map([
+                        ("capacity_provider", Value::string(item.capacity_provider())),
+                        ("weight", number(Some(i64::from(item.weight())))),
+                        ("base", number(Some(i64::from(item.base())))),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    object.insert(
+        "ordered_placement_strategy".to_string(),
+        Value::List(
+            service
+                .placement_strategy()
+                .iter()
+                .map(|p| {
+                    Value::map([
+                        ("type", text(p.r#type().map(|t| t.as_str()))),
+                        ("field", text(p.field())),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    object.insert(
+        "placement_constraints".to_string(),
+        Value::List(
+            service
+                .placement_constraints()
+                .iter()
+                .map(|p| {
+                    Value::map([
+                        ("type", text(p.r#type().map(|t| t.as_str()))),
+                        ("expression", text(p.expression())),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    object.insert(
+        "service_registries".to_string(),
+        Value::List(
+            service
+                .service_registries()
+                .iter()
+                .map(|r| {
+                    Value::map([
+                        ("registry_arn", text(r.registry_arn())),
+                        ("port", number(r.port().map(i64::from))),
+                        ("container_port", number(r.container_port().map(i64::from))),
+                        ("container_name", text(r.container_name())),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    object.insert(
+        "alarms".to_string(),
+        match deployment.and_then(|d| d.alarms()) {
+            Some(a) if a.enable() || a.rollback() || !a.alarm_names().is_empty() => {
+                Value::List(vec![Value::map([
+                    ("alarm_names", string_list(a.alarm_names())),
+                    ("enable", Value::Bool(a.enable())),
+                    ("rollback", Value::Bool(a.rollback())),
+                ])])
+            }
+            Some(_) => Value::List(vec![]),
+            None => list_or_empty(hint.get("alarms")),
+        },
+    );
+    // Service Connect, volumes and VPC Lattice are reported on the PRIMARY deployment.
+    let primary = service
+        .deployments()
+        .iter()
+        .find(|d| d.status() == Some("PRIMARY"));
+    object.insert(
+        "service_connect_configuration".to_string(),
+        match primary.and_then(|d| d.service_connect_configuration()) {
+            Some(config) => Value::List(vec![service_connect_value(config)]),
+            None => list_or_empty(hint.get("service_connect_configuration")),
+        },
+    );
+    object.insert(
+        "volume_configuration".to_string(),
+        match primary.map(|d| d.volume_configurations()) {
+            Some(volumes) if !volumes.is_empty() => {
+                Value::List(volumes.iter().map(volume_value).collect())
+            }
+            _ => list_or_empty(hint.get("volume_configuration")),
+        },
+    );
+    object.insert(
+        "vpc_lattice_configurations".to_string(),
+        match primary.map(|d| d.vpc_lattice_configurations()) {
+            Some(lattice) if !lattice.is_empty() => Value::List(
+                lattice
+                    .iter()
+                    .map(|l| {
+                        Value::map([
+                            ("role_arn", Value::string(l.role_arn())),
+                            ("target_group_arn", Value::string(l.target_group_arn())),
+                            ("port_name", Value::string(l.port_name())),
+                        ])
+                    })
+                    .collect(),
+            ),
+            _ => list_or_empty(hint.get("vpc_lattice_configurations")),
+        },
+    );
     copy_attributes(&mut object, hint, CONFIG_ONLY);
     if object
         .get("deployment_configuration")
@@ -666,6 +1423,202 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     );
     Value::Map(object)
+}
+
+/// A block list from a hint: the list, or empty for null or unknown.
+fn list_or_empty(value: &Value) -> Value {
+    match value {
+        Value::List(_) => value.clone(),
+        _ => Value::List(vec![]),
+    }
+}
+
+fn service_connect_value(config: &ServiceConnectConfiguration) -> Value {
+    let log = config
+        .log_configuration()
+        .map(|log| {
+            vec![Value::map([
+                ("log_driver", Value::string(log.log_driver().as_str())),
+                (
+                    "options",
+                    log.options()
+                        .map(|options| {
+                            Value::Map(
+                                options
+                                    .iter()
+                                    .map(|(k, v)| (k.clone(), Value::string(v)))
+                                    .collect(),
+                            )
+                        })
+                        .unwrap_or(Value::Null),
+                ),
+                (
+                    "secret_option",
+                    Value::List(
+                        log.secret_options()
+                            .iter()
+                            .map(|s| {
+                                Value::map([
+                                    ("name", Value::string(s.name())),
+                                    ("value_from", Value::string(s.value_from())),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+            ])]
+        })
+        .unwrap_or_default();
+    let services = config
+        .services()
+        .iter()
+        .map(|service| {
+            Value::map([
+                ("port_name", Value::string(service.port_name())),
+                ("discovery_name", text(service.discovery_name())),
+                (
+                    "ingress_port_override",
+                    number(service.ingress_port_override().map(i64::from)),
+                ),
+                (
+                    "client_alias",
+                    Value::List(
+                        service
+                            .client_aliases()
+                            .iter()
+                            .map(|a| {
+                                Value::map([
+                                    ("port", number(Some(i64::from(a.port())))),
+                                    ("dns_name", text(a.dns_name())),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+                (
+                    "timeout",
+                    Value::List(
+                        service
+                            .timeout()
+                            .map(|t| {
+                                Value::map([
+                                    (
+                                        "idle_timeout_seconds",
+                                        number(t.idle_timeout_seconds().map(i64::from)),
+                                    ),
+                                    (
+                                        "per_request_timeout_seconds",
+                                        number(t.per_request_timeout_seconds().map(i64::from)),
+                                    ),
+                                ])
+                            })
+                            .into_iter()
+                            .collect(),
+                    ),
+                ),
+                (
+                    "tls",
+                    Value::List(
+                        service
+                            .tls()
+                            .map(|t| {
+                                Value::map([
+                                    ("kms_key", text(t.kms_key())),
+                                    ("role_arn", text(t.role_arn())),
+                                    (
+                                        "issuer_cert_authority",
+                                        Value::List(
+                                            t.issuer_certificate_authority()
+                                                .map(|a| {
+                                                    Value::map([(
+                                                        "aws_pca_authority_arn",
+                                                        text(a.aws_pca_authority_arn()),
+                                                    )])
+                                                })
+                                                .into_iter()
+                                                .collect(),
+                                        ),
+                                    ),
+                                ])
+                            })
+                            .into_iter()
+                            .collect(),
+                    ),
+                ),
+            ])
+        })
+        .collect();
+    Value::map([
+        ("enabled", Value::Bool(config.enabled())),
+        ("namespace", text(config.namespace())),
+        ("log_configuration", Value::List(log)),
+        ("service", Value::List(services)),
+    ])
+}
+
+fn volume_value(volume: &ServiceVolumeConfiguration) -> Value {
+    let ebs = volume
+        .managed_ebs_volume()
+        .map(|ebs| {
+            vec![Value::map([
+                ("role_arn", Value::string(ebs.role_arn())),
+                ("encrypted", Value::Bool(ebs.encrypted().unwrap_or(true))),
+                (
+                    "file_system_type",
+                    Value::string(ebs.filesystem_type().map(|t| t.as_str()).unwrap_or("xfs")),
+                ),
+                ("iops", number(ebs.iops().map(i64::from))),
+                ("kms_key_id", text(ebs.kms_key_id())),
+                ("size_in_gb", number(ebs.size_in_gib().map(i64::from))),
+                ("snapshot_id", text(ebs.snapshot_id())),
+                ("throughput", number(ebs.throughput().map(i64::from))),
+                (
+                    "volume_initialization_rate",
+                    number(ebs.volume_initialization_rate().map(i64::from)),
+                ),
+                ("volume_type", text(ebs.volume_type())),
+                (
+                    "tag_specifications",
+                    Value::List(
+                        ebs.tag_specifications()
+                            .iter()
+                            .map(|spec| {
+                                let tags: BTreeMap<String, Value> = spec
+                                    .tags()
+                                    .iter()
+                                    .filter_map(|t| {
+                                        Some((t.key()?.to_string(), Value::string(t.value()?)))
+                                    })
+                                    .collect();
+                                Value::map([
+                                    (
+                                        "resource_type",
+                                        Value::string(spec.resource_type().as_str()),
+                                    ),
+                                    (
+                                        "propagate_tags",
+                                        text(spec.propagate_tags().map(|p| p.as_str())),
+                                    ),
+                                    (
+                                        "tags",
+                                        if tags.is_empty() {
+                                            Value::Null
+                                        } else {
+                                            Value::Map(tags)
+                                        },
+                                    ),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+            ])]
+        })
+        .unwrap_or_default();
+    Value::map([
+        ("name", Value::string(volume.name())),
+        ("managed_ebs_volume", Value::List(ebs)),
+    ])
 }
 
 impl AwsEcsService {
@@ -712,6 +1665,38 @@ impl ResourceType for AwsEcsService {
             problems.push((
                 "network_configuration".to_string(),
                 "a FARGATE service needs a network_configuration block (awsvpc)".to_string(),
+            ));
+        }
+        if !config.get("launch_type").is_null()
+            && !blocks(config, "capacity_provider_strategy").is_empty()
+        {
+            problems.push((
+                "capacity_provider_strategy".to_string(),
+                "\"capacity_provider_strategy\" conflicts with \"launch_type\": set only one."
+                    .to_string(),
+            ));
+        }
+        let controller = controller_of(config);
+        if config.get("scheduling_strategy").as_str() == Some("DAEMON") {
+            if config.get("launch_type").as_str() == Some("FARGATE") || controller != "ECS" {
+                problems.push((
+                    "scheduling_strategy".to_string(),
+                    "the DAEMON scheduling strategy needs the ECS deployment controller and no FARGATE launch type".to_string(),
+                ));
+            }
+        }
+        let strategy = single(config, "deployment_configuration")
+            .and_then(|d| d.get("strategy").as_str().map(str::to_string));
+        if strategy.as_deref() == Some("BLUE_GREEN") && controller != "ECS" {
+            problems.push((
+                "deployment_controller".to_string(),
+                format!("deployment_configuration.strategy = \"BLUE_GREEN\" needs the ECS deployment controller, not {controller}"),
+            ));
+        }
+        if controller != "EXTERNAL" && config.get("task_definition").is_null() {
+            problems.push((
+                "task_definition".to_string(),
+                "The argument \"task_definition\" is required unless the deployment controller is EXTERNAL.".to_string(),
             ));
         }
         problems

@@ -4,19 +4,37 @@
 //! delete deregisters the revision. `container_definitions` is compared in the normal form of
 //! [`crate::ecs_support::normalize_container_definitions`]. ECS has no batch describe for task
 //! definitions, so refresh is one DescribeTaskDefinition (tags included) per instance.
+//!
+//! `skip_destroy` keeps the revision registered on delete, and `track_latest` refreshes the
+//! family's latest ACTIVE revision instead of the one in state (both are configuration only).
+//! Values ECS fills in for a volume (`scope = "task"`, EFS `root_directory = "/"`, transit
+//! encryption `DISABLED`) read back as unset when the configuration leaves them unset, so they
+//! do not plan a replacement.
+//!
+//! moto does not return `enable_fault_injection`, so drift on it is not seen in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use std::collections::HashMap;
+
 use aws_sdk_ecs::types::{
-    Compatibility, CpuArchitecture, NetworkMode, OsFamily, RuntimePlatform, TaskDefinition,
-    TaskDefinitionField, TaskDefinitionStatus,
+    Compatibility, CpuArchitecture, DockerVolumeConfiguration, EfsAuthorizationConfig,
+    EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EphemeralStorage,
+    FSxWindowsFileServerAuthorizationConfig, FSxWindowsFileServerVolumeConfiguration,
+    HostVolumeProperties, IpcMode, KeyValuePair, NetworkMode, OsFamily, PidMode,
+    ProxyConfiguration, ProxyConfigurationType, RuntimePlatform, Scope, TaskDefinition,
+    TaskDefinitionField, TaskDefinitionPlacementConstraint, TaskDefinitionPlacementConstraintType,
+    TaskDefinitionStatus, Volume,
 };
 use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use crate::app_support::{number, set_tags, single, string, string_list, strings, text, vanished};
+use crate::app_support::{
+    blocks, boolean, copy_attributes, int, number, set_tags, single, string, string_list, strings,
+    text, vanished,
+};
 use crate::ecs_support::{
     container_definition_problems, containers_to_json, containers_to_sdk, has_managed_tags,
     normalize_container_definitions, tags_from_sdk, tags_to_sdk, update_tags,
@@ -51,6 +69,59 @@ impl AwsEcsTaskDefinition {
             .attr(Attribute::optional("memory", Type::String).force_new())
             .attr(Attribute::optional("execution_role_arn", Type::String).force_new())
             .attr(Attribute::optional("task_role_arn", Type::String).force_new())
+            .attr(
+                Attribute::optional("pid_mode", Type::String)
+                    .check(Check::OneOf(&["host", "task"]))
+                    .force_new(),
+            )
+            .attr(
+                Attribute::optional("ipc_mode", Type::String)
+                    .check(Check::OneOf(&["host", "none", "task"]))
+                    .force_new(),
+            )
+            .attr(Attribute::optional_computed("enable_fault_injection", Type::Bool).force_new())
+            .attr(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)))
+            .attr(Attribute::optional("track_latest", Type::Bool).default(Value::Bool(false)))
+            .block(Block::set("volume", volume_schema()).force_new())
+            .block(
+                Block::single(
+                    "ephemeral_storage",
+                    Schema::new().attr(
+                        Attribute::required("size_in_gib", Type::Number)
+                            .check(Check::Range(21, 200)),
+                    ),
+                )
+                .force_new(),
+            )
+            .block(
+                Block::single(
+                    "proxy_configuration",
+                    Schema::new()
+                        .attr(Attribute::required("container_name", Type::String))
+                        .attr(Attribute::optional("properties", Type::map(Type::String)))
+                        .attr(
+                            Attribute::optional("type", Type::String)
+                                .default(Value::string("APPMESH"))
+                                .check(Check::OneOf(&["APPMESH"])),
+                        ),
+                )
+                .force_new(),
+            )
+            .block(
+                Block {
+                    max_items: Some(10),
+                    ..Block::set(
+                        "placement_constraints",
+                        Schema::new()
+                            .attr(
+                                Attribute::required("type", Type::String)
+                                    .check(Check::OneOf(&["memberOf"])),
+                            )
+                            .attr(Attribute::optional("expression", Type::String)),
+                    )
+                }
+                .force_new(),
+            )
             .block(
                 Block::single(
                     "runtime_platform",
@@ -99,15 +170,326 @@ impl AwsEcsTaskDefinition {
         }
     }
 
-    async fn read_one(&self, key: &str) -> Result<Value, ProviderError> {
+    async fn read_one(&self, key: &str, hint: &Value) -> Result<Value, ProviderError> {
         self.describe(key)
             .await?
-            .map(|(task, tags)| to_value(&task, &tags))
+            .map(|(task, tags)| to_value(&task, &tags, hint))
             .ok_or_else(|| vanished("task definition", key))
     }
 }
 
-fn to_value(task: &TaskDefinition, tags: &[(String, String)]) -> Value {
+fn volume_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::required("name", Type::String))
+        .attr(Attribute::optional("host_path", Type::String))
+        .attr(Attribute::optional("configure_at_launch", Type::Bool))
+        .block(Block::single(
+            "docker_volume_configuration",
+            Schema::new()
+                .attr(
+                    Attribute::optional("scope", Type::String)
+                        .check(Check::OneOf(&["task", "shared"])),
+                )
+                .attr(Attribute::optional("autoprovision", Type::Bool))
+                .attr(Attribute::optional("driver", Type::String))
+                .attr(Attribute::optional("driver_opts", Type::map(Type::String)))
+                .attr(Attribute::optional("labels", Type::map(Type::String))),
+        ))
+        .block(Block::single(
+            "efs_volume_configuration",
+            Schema::new()
+                .attr(Attribute::required("file_system_id", Type::String))
+                .attr(Attribute::optional("root_directory", Type::String))
+                .attr(
+                    Attribute::optional("transit_encryption", Type::String)
+                        .check(Check::OneOf(&["ENABLED", "DISABLED"])),
+                )
+                .attr(
+                    Attribute::optional("transit_encryption_port", Type::Number).check(Check::Port),
+                )
+                .block(Block::single(
+                    "authorization_config",
+                    Schema::new()
+                        .attr(Attribute::optional("access_point_id", Type::String))
+                        .attr(
+                            Attribute::optional("iam", Type::String)
+                                .check(Check::OneOf(&["ENABLED", "DISABLED"])),
+                        ),
+                )),
+        ))
+        .block(Block::single(
+            "fsx_windows_file_server_volume_configuration",
+            Schema::new()
+                .attr(Attribute::required("file_system_id", Type::String))
+                .attr(Attribute::required("root_directory", Type::String))
+                .block(
+                    Block::single(
+                        "authorization_config",
+                        Schema::new()
+                            .attr(Attribute::required("credentials_parameter", Type::String))
+                            .attr(Attribute::required("domain", Type::String)),
+                    )
+                    .required(),
+                ),
+        ))
+}
+
+/// A string map attribute as the SDK takes it.
+fn string_map(value: &Value, key: &str) -> Option<HashMap<String, String>> {
+    value.get(key).as_map().map(|entries| {
+        entries
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+            .collect()
+    })
+}
+
+/// A string map as a value (null when absent or empty).
+fn map_value(map: Option<&HashMap<String, String>>) -> Value {
+    match map {
+        Some(map) if !map.is_empty() => Value::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), Value::string(v)))
+                .collect(),
+        ),
+        _ => Value::Null,
+    }
+}
+
+fn volumes_to_sdk(value: &Value) -> Result<Vec<Volume>, ProviderError> {
+    let invalid =
+        |what: &str, e: &dyn std::fmt::Display| ProviderError::new(format!("volume.{what}: {e}"));
+    let mut out = Vec::new();
+    for volume in blocks(value, "volume") {
+        let docker = single(volume, "docker_volume_configuration").map(|d| {
+            DockerVolumeConfiguration::builder()
+                .set_scope(string(d, "scope").map(|s| Scope::from(s.as_str())))
+                .set_autoprovision(boolean(d, "autoprovision"))
+                .set_driver(string(d, "driver"))
+                .set_driver_opts(string_map(d, "driver_opts"))
+                .set_labels(string_map(d, "labels"))
+                .build()
+        });
+        let efs = match single(volume, "efs_volume_configuration") {
+            Some(e) => Some(
+                EfsVolumeConfiguration::builder()
+                    .set_file_system_id(string(e, "file_system_id"))
+                    .set_root_directory(string(e, "root_directory"))
+                    .set_transit_encryption(
+                        string(e, "transit_encryption")
+                            .map(|t| EfsTransitEncryption::from(t.as_str())),
+                    )
+                    .set_transit_encryption_port(int(e, "transit_encryption_port"))
+                    .set_authorization_config(single(e, "authorization_config").map(|a| {
+                        EfsAuthorizationConfig::builder()
+                            .set_access_point_id(string(a, "access_point_id"))
+                            .set_iam(
+                                string(a, "iam")
+                                    .map(|i| EfsAuthorizationConfigIam::from(i.as_str())),
+                            )
+                            .build()
+                    }))
+                    .build()
+                    .map_err(|e| invalid("efs_volume_configuration", &e))?,
+            ),
+            None => None,
+        };
+        let fsx = match single(volume, "fsx_windows_file_server_volume_configuration") {
+            Some(f) => {
+                let authorization = match single(f, "authorization_config") {
+                    Some(a) => Some(
+                        FSxWindowsFileServerAuthorizationConfig::builder()
+                            .set_credentials_parameter(string(a, "credentials_parameter"))
+                            .set_domain(string(a, "domain"))
+                            .build()
+                            .map_err(|e| {
+                                invalid("fsx_windows_file_server_volume_configuration", &e)
+                            })?,
+                    ),
+                    None => None,
+                };
+                Some(
+                    FSxWindowsFileServerVolumeConfiguration::builder()
+                        .set_file_system_id(string(f, "file_system_id"))
+                        .set_root_directory(string(f, "root_directory"))
+                        .set_authorization_config(authorization)
+                        .build()
+                        .map_err(|e| invalid("fsx_windows_file_server_volume_configuration", &e))?,
+                )
+            }
+            None => None,
+        };
+        out.push(
+            Volume::builder()
+                .set_name(string(volume, "name"))
+                .set_host(
+                    string(volume, "host_path")
+                        .map(|path| HostVolumeProperties::builder().source_path(path).build()),
+                )
+                .set_configured_at_launch(boolean(volume, "configure_at_launch"))
+                .set_docker_volume_configuration(docker)
+                .set_efs_volume_configuration(efs)
+                .set_fsx_windows_file_server_volume_configuration(fsx)
+                .build(),
+        );
+    }
+    Ok(out)
+}
+
+/// The volumes as values. Where ECS fills in a default the configuration left unset (matched
+/// by volume name in `hint`), the value reads back unset.
+fn volumes_value(volumes: &[Volume], hint: &Value) -> Value {
+    let configured = blocks(hint, "volume");
+    Value::List(
+        volumes
+            .iter()
+            .map(|volume| {
+                let name = volume.name().unwrap_or_default();
+                let mine = configured
+                    .iter()
+                    .find(|v| v.get("name").as_str() == Some(name))
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let unset_default =
+                    |block: &str, key: &str, reported: Option<&str>, default: &str| {
+                        let hinted = single(&mine, block)
+                            .map(|b| b.get(key))
+                            .unwrap_or(&Value::Null);
+                        match reported {
+                            Some(r) if r == default && hinted.is_null() => Value::Null,
+                            other => text(other),
+                        }
+                    };
+                let docker = volume
+                    .docker_volume_configuration()
+                    .map(|d| {
+                        Value::map([
+                            (
+                                "scope",
+                                unset_default(
+                                    "docker_volume_configuration",
+                                    "scope",
+                                    d.scope().map(|s| s.as_str()),
+                                    "task",
+                                ),
+                            ),
+                            (
+                                "autoprovision",
+                                match d.autoprovision() {
+                                    Some(false)
+                                        if single(&mine, "docker_volume_configuration")
+                                            .is_none_or(|b| b.get("autoprovision").is_null()) =>
+                                    {
+                                        Value::Null
+                                    }
+                                    other => other.map(Value::Bool).unwrap_or(Value::Null),
+                                },
+                            ),
+                            ("driver", text(d.driver())),
+                            ("driver_opts", map_value(d.driver_opts())),
+                            ("labels", map_value(d.labels())),
+                        ])
+                    })
+                    .into_iter()
+                    .collect();
+                let efs = volume
+                    .efs_volume_configuration()
+                    .map(|e| {
+                        Value::map([
+                            ("file_system_id", Value::string(e.file_system_id())),
+                            (
+                                "root_directory",
+                                unset_default(
+                                    "efs_volume_configuration",
+                                    "root_directory",
+                                    e.root_directory(),
+                                    "/",
+                                ),
+                            ),
+                            (
+                                "transit_encryption",
+                                unset_default(
+                                    "efs_volume_configuration",
+                                    "transit_encryption",
+                                    e.transit_encryption().map(|t| t.as_str()),
+                                    "DISABLED",
+                                ),
+                            ),
+                            (
+                                "transit_encryption_port",
+                                number(e.transit_encryption_port().map(i64::from)),
+                            ),
+                            (
+                                "authorization_config",
+                                Value::List(
+                                    e.authorization_config()
+                                        .map(|a| {
+                                            Value::map([
+                                                ("access_point_id", text(a.access_point_id())),
+                                                ("iam", text(a.iam().map(|i| i.as_str()))),
+                                            ])
+                                        })
+                                        .into_iter()
+                                        .collect(),
+                                ),
+                            ),
+                        ])
+                    })
+                    .into_iter()
+                    .collect();
+                let fsx = volume
+                    .fsx_windows_file_server_volume_configuration()
+                    .map(|f| {
+                        Value::map([
+                            ("file_system_id", Value::string(f.file_system_id())),
+                            ("root_directory", Value::string(f.root_directory())),
+                            (
+                                "authorization_config",
+                                Value::List(
+                                    f.authorization_config()
+                                        .map(|a| {
+                                            Value::map([
+                                                (
+                                                    "credentials_parameter",
+                                                    Value::string(a.credentials_parameter()),
+                                                ),
+                                                ("domain", Value::string(a.domain())),
+                                            ])
+                                        })
+                                        .into_iter()
+                                        .collect(),
+                                ),
+                            ),
+                        ])
+                    })
+                    .into_iter()
+                    .collect();
+                Value::map([
+                    ("name", Value::string(name)),
+                    (
+                        "host_path",
+                        text(volume.host().and_then(|h| h.source_path())),
+                    ),
+                    (
+                        "configure_at_launch",
+                        match volume.configured_at_launch() {
+                            Some(false) if mine.get("configure_at_launch").is_null() => Value::Null,
+                            other => other.map(Value::Bool).unwrap_or(Value::Null),
+                        },
+                    ),
+                    ("docker_volume_configuration", Value::List(docker)),
+                    ("efs_volume_configuration", Value::List(efs)),
+                    (
+                        "fsx_windows_file_server_volume_configuration",
+                        Value::List(fsx),
+                    ),
+                ])
+            })
+            .collect(),
+    )
+}
+
+fn to_value(task: &TaskDefinition, tags: &[(String, String)], hint: &Value) -> Value {
     let arn = task.task_definition_arn().unwrap_or_default();
     let without_revision = match arn.rsplit_once(':') {
         Some((head, revision)) if revision.chars().all(|c| c.is_ascii_digit()) => head.to_string(),
@@ -161,6 +543,78 @@ fn to_value(task: &TaskDefinition, tags: &[(String, String)]) -> Value {
         })
         .unwrap_or_default();
     object.insert("runtime_platform".to_string(), Value::List(platform));
+    object.insert(
+        "pid_mode".to_string(),
+        text(task.pid_mode().map(|m| m.as_str())),
+    );
+    object.insert(
+        "ipc_mode".to_string(),
+        text(task.ipc_mode().map(|m| m.as_str())),
+    );
+    object.insert(
+        "enable_fault_injection".to_string(),
+        Value::Bool(task.enable_fault_injection().unwrap_or(false)),
+    );
+    object.insert("volume".to_string(), volumes_value(task.volumes(), hint));
+    object.insert(
+        "ephemeral_storage".to_string(),
+        Value::List(
+            task.ephemeral_storage()
+                .map(|e| Value::map([("size_in_gib", number(Some(i64::from(e.size_in_gib()))))]))
+                .into_iter()
+                .collect(),
+        ),
+    );
+    object.insert(
+        "proxy_configuration".to_string(),
+        Value::List(
+            task.proxy_configuration()
+                .map(|p| {
+                    let properties: BTreeMap<String, Value> = p
+                        .properties()
+                        .iter()
+                        .filter_map(|kv| Some((kv.name()?.to_string(), Value::string(kv.value()?))))
+                        .collect();
+                    Value::map([
+                        ("container_name", Value::string(p.container_name())),
+                        (
+                            "properties",
+                            if properties.is_empty() {
+                                Value::Null
+                            } else {
+                                Value::Map(properties)
+                            },
+                        ),
+                        (
+                            "type",
+                            Value::string(p.r#type().map(|t| t.as_str()).unwrap_or("APPMESH")),
+                        ),
+                    ])
+                })
+                .into_iter()
+                .collect(),
+        ),
+    );
+    object.insert(
+        "placement_constraints".to_string(),
+        Value::List(
+            task.placement_constraints()
+                .iter()
+                .map(|c| {
+                    Value::map([
+                        ("type", text(c.r#type().map(|t| t.as_str()))),
+                        ("expression", text(c.expression())),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    copy_attributes(&mut object, hint, &["skip_destroy", "track_latest"]);
+    for key in ["skip_destroy", "track_latest"] {
+        if boolean(hint, key).is_none() {
+            object.insert(key.to_string(), Value::Bool(false));
+        }
+    }
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -244,6 +698,47 @@ impl ResourceType for AwsEcsTaskDefinition {
                 )
                 .build()
         });
+        let volumes = volumes_to_sdk(planned)?;
+        let proxy = match single(planned, "proxy_configuration") {
+            Some(p) => {
+                let properties: Vec<KeyValuePair> = p
+                    .get("properties")
+                    .as_map()
+                    .map(|entries| {
+                        entries
+                            .iter()
+                            .filter_map(|(k, v)| {
+                                Some(KeyValuePair::builder().name(k).value(v.as_str()?).build())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Some(
+                    ProxyConfiguration::builder()
+                        .set_container_name(string(p, "container_name"))
+                        .set_type(
+                            string(p, "type").map(|t| ProxyConfigurationType::from(t.as_str())),
+                        )
+                        .set_properties((!properties.is_empty()).then_some(properties))
+                        .build()
+                        .map_err(|e| ProviderError::new(format!("proxy_configuration: {e}")))?,
+                )
+            }
+            None => None,
+        };
+        let constraints: Vec<TaskDefinitionPlacementConstraint> =
+            blocks(planned, "placement_constraints")
+                .iter()
+                .map(|c| {
+                    TaskDefinitionPlacementConstraint::builder()
+                        .set_type(
+                            string(c, "type")
+                                .map(|t| TaskDefinitionPlacementConstraintType::from(t.as_str())),
+                        )
+                        .set_expression(string(c, "expression"))
+                        .build()
+                })
+                .collect();
         let response = client
             .register_task_definition()
             .family(&family)
@@ -257,6 +752,17 @@ impl ResourceType for AwsEcsTaskDefinition {
             .set_execution_role_arn(string(planned, "execution_role_arn"))
             .set_task_role_arn(string(planned, "task_role_arn"))
             .set_runtime_platform(runtime_platform)
+            .set_pid_mode(string(planned, "pid_mode").map(|m| PidMode::from(m.as_str())))
+            .set_ipc_mode(string(planned, "ipc_mode").map(|m| IpcMode::from(m.as_str())))
+            .set_enable_fault_injection(boolean(planned, "enable_fault_injection"))
+            .set_volumes((!volumes.is_empty()).then_some(volumes))
+            .set_ephemeral_storage(
+                single(planned, "ephemeral_storage")
+                    .and_then(|e| int(e, "size_in_gib"))
+                    .map(|size| EphemeralStorage::builder().size_in_gib(size).build()),
+            )
+            .set_proxy_configuration(proxy)
+            .set_placement_constraints((!constraints.is_empty()).then_some(constraints))
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
             .send()
             .await
@@ -266,7 +772,7 @@ impl ResourceType for AwsEcsTaskDefinition {
             .and_then(|t| t.task_definition_arn())
             .ok_or_else(|| vanished("task definition", &family))?
             .to_string();
-        self.read_one(&arn).await
+        self.read_one(&arn, planned).await
     }
 
     async fn update(
@@ -279,7 +785,7 @@ impl ResourceType for AwsEcsTaskDefinition {
         let arn = string(prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_ecs_task_definition has no arn in state"))?;
         update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&arn).await
+        self.read_one(&arn, planned).await
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -287,6 +793,10 @@ impl ResourceType for AwsEcsTaskDefinition {
         let Some(arn) = string(prior, "arn") else {
             return Ok(());
         };
+        // `skip_destroy` keeps the revision for whatever still runs it.
+        if boolean(prior, "skip_destroy") == Some(true) {
+            return Ok(());
+        }
         if self.describe(&arn).await?.is_none() {
             return Ok(());
         }
@@ -306,10 +816,16 @@ impl ResourceType for AwsEcsTaskDefinition {
                 out.push(None);
                 continue;
             };
+            // `track_latest`: the family's latest ACTIVE revision, so a revision registered
+            // outside (a CI pipeline) is not drift.
+            let key = match (boolean(p, "track_latest"), string(p, "family")) {
+                (Some(true), Some(family)) => family,
+                _ => arn,
+            };
             out.push(
-                self.describe(&arn)
+                self.describe(&key)
                     .await?
-                    .map(|(task, tags)| to_value(&task, &tags)),
+                    .map(|(task, tags)| to_value(&task, &tags, p)),
             );
         }
         Ok(out)
@@ -333,6 +849,6 @@ impl ResourceType for AwsEcsTaskDefinition {
             .describe(&family)
             .await?
             .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(task, tags)| to_value(&task, &tags)))
+            .map(|(task, tags)| to_value(&task, &tags, planned)))
     }
 }

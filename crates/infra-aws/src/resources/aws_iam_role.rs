@@ -1,19 +1,34 @@
-//! `aws_iam_role`: an IAM role and its trust policy.
+//! `aws_iam_role`: an IAM role, its trust policy, and optionally its exclusive inline policies
+//! (`inline_policy`) and managed policy attachments (`managed_policy_arns`).
 //!
-//! Refresh is one ListRoles walk (paginated, within the common path prefix) matched by name,
-//! then ListRoleTags per found role (ListRoles does not return tags). The trust policy is
-//! compared as canonical JSON; IAM returns it URL-encoded.
+//! Refresh is one ListRoles walk (paginated) matched by name, then GetRole per found role
+//! (ListRoles returns neither tags nor the permissions boundary). A role whose prior value
+//! manages `inline_policy` blocks adds ListRolePolicies plus GetRolePolicy per policy, and one
+//! whose prior value sets `managed_policy_arns` adds ListAttachedRolePolicies: roles that do
+//! not use those arguments refresh without them. Policy documents are compared as canonical
+//! JSON; IAM returns them URL-encoded.
+//!
+//! `name_prefix` and `force_detach_policies` are configuration only. Delete removes the role
+//! from its instance profiles (as the provider does), deletes its managed inline policies and
+//! detaches its managed attachments; with `force_detach_policies` every inline policy and
+//! attachment goes, also ones made outside.
+//!
+//! moto holds every argument of this type; drift on all of them is seen in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_iam::types::{Role, Tag};
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 use crate::app_support::{
-    canonical_json, changed, has_managed_tags, int, is_missing, number, percent_decode, set_tags,
-    string, tag_changes, text, vanished,
+    blocks, boolean, canonical_json, changed, copy_attributes, decoded_policy, has_managed_tags,
+    int, is_missing, non_empty, number, same_json, set_tags, string, string_list, strings,
+    tag_changes, text, vanished,
 };
+use crate::ec2_support::unique_name;
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -28,8 +43,28 @@ impl AwsIamRole {
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("unique_id", Type::String))
+            .attr(Attribute::computed("create_date", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional("name_prefix", Type::String).force_new())
             .attr(Attribute::required("assume_role_policy", Type::Json))
+            .attr(Attribute::optional("permissions_boundary", Type::String))
+            .attr(
+                Attribute::optional("force_detach_policies", Type::Bool)
+                    .default(Value::Bool(false)),
+            )
+            .attr(Attribute::optional_computed(
+                "managed_policy_arns",
+                Type::set(Type::String),
+            ))
+            .block(
+                Block::set(
+                    "inline_policy",
+                    Schema::new()
+                        .attr(Attribute::optional("name", Type::String))
+                        .attr(Attribute::optional("policy", Type::Json)),
+                )
+                .computed(),
+            )
             .attr(Attribute::optional("description", Type::String))
             .attr(
                 Attribute::optional("path", Type::String)
@@ -45,103 +80,223 @@ impl AwsIamRole {
         AwsIamRole { aws, schema }
     }
 
-    async fn tags(&self, name: &str) -> Result<Vec<(String, String)>, ProviderError> {
+    /// One role by name (GetRole carries tags and the permissions boundary).
+    async fn get(&self, name: &str) -> Result<Option<Role>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let mut tags = Vec::new();
-        let mut pages = client
-            .list_role_tags()
+        match client
+            .get_role()
             .role_name(name)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            tags.extend(
-                page.map_err(aws_error)?
-                    .tags()
-                    .iter()
-                    .map(|t| (t.key().to_string(), t.value().to_string())),
-            );
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(response) => Ok(response.role().cloned()),
+            Err(error) if is_missing(&error) => Ok(None),
+            Err(error) => Err(error),
         }
-        Ok(tags)
     }
 
-    /// Roles by name, with tags. One name is a GetRole (which carries tags); more are one
-    /// ListRoles walk plus ListRoleTags per found role.
-    async fn describe(
-        &self,
-        names: &[String],
-    ) -> Result<BTreeMap<String, (Role, Vec<(String, String)>)>, ProviderError> {
+    /// Roles by name. One name is a GetRole; more are one ListRoles walk plus GetRole per
+    /// found role.
+    async fn describe(&self, names: &[String]) -> Result<BTreeMap<String, Role>, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let mut out = BTreeMap::new();
         if let [name] = names {
-            match client
-                .get_role()
-                .role_name(name)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(response) => {
-                    if let Some(role) = response.role() {
-                        let tags = role
-                            .tags()
-                            .iter()
-                            .map(|t| (t.key().to_string(), t.value().to_string()))
-                            .collect();
-                        out.insert(name.clone(), (role.clone(), tags));
-                    }
-                }
-                Err(error) if is_missing(&error) => {}
-                Err(error) => return Err(error),
+            if let Some(role) = self.get(name).await? {
+                out.insert(name.clone(), role);
             }
             return Ok(out);
         }
         if names.is_empty() {
             return Ok(out);
         }
+        let mut found = Vec::new();
         let mut pages = client.list_roles().into_paginator().send();
         while let Some(page) = pages.next().await {
             for role in page.map_err(aws_error)?.roles() {
                 if names.iter().any(|n| n == role.role_name()) {
-                    out.insert(role.role_name().to_string(), (role.clone(), Vec::new()));
+                    found.push(role.role_name().to_string());
                 }
             }
         }
-        for (name, (_, tags)) in out.iter_mut() {
-            *tags = self.tags(name).await?;
+        for name in found {
+            if let Some(role) = self.get(&name).await? {
+                out.insert(name, role);
+            }
         }
         Ok(out)
     }
 
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.describe(&[name.to_string()])
-            .await?
-            .get(name)
-            .map(|(role, tags)| to_value(role, tags, hint))
-            .ok_or_else(|| vanished("IAM role", name))
+    /// The role's inline policies, name → canonical document.
+    async fn inline_policies(&self, name: &str) -> Result<BTreeMap<String, String>, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let mut names = Vec::new();
+        let mut pages = client
+            .list_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            names.extend(page.map_err(aws_error)?.policy_names().iter().cloned());
+        }
+        let mut out = BTreeMap::new();
+        for policy in names {
+            let response = client
+                .get_role_policy()
+                .role_name(name)
+                .policy_name(&policy)
+                .send()
+                .await
+                .map_err(aws_error)?;
+            out.insert(policy, decoded_policy(response.policy_document()));
+        }
+        Ok(out)
     }
+
+    /// The ARNs of the managed policies attached to the role.
+    async fn attached_policies(&self, name: &str) -> Result<Vec<String>, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let mut out = Vec::new();
+        let mut pages = client
+            .list_attached_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            out.extend(
+                page.map_err(aws_error)?
+                    .attached_policies()
+                    .iter()
+                    .filter_map(|p| p.policy_arn().map(str::to_string)),
+            );
+        }
+        Ok(out)
+    }
+
+    /// The role as a value, reading inline policies and attachments only where `hint`
+    /// manages them.
+    async fn value(&self, role: &Role, hint: &Value) -> Result<Value, ProviderError> {
+        let inline = if manages_inline(hint) {
+            Some(self.inline_policies(role.role_name()).await?)
+        } else {
+            None
+        };
+        let attached = if manages_attachments(hint) {
+            Some(self.attached_policies(role.role_name()).await?)
+        } else {
+            None
+        };
+        Ok(to_value(role, inline.as_ref(), attached.as_deref(), hint))
+    }
+
+    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
+        match self.get(name).await? {
+            Some(role) => self.value(&role, hint).await,
+            None => Err(vanished("IAM role", name)),
+        }
+    }
+
+    /// Makes the role's inline policies exactly the configured ones (`prior` holds what was
+    /// read last; out-of-band policies are found by listing).
+    async fn sync_inline_policies(&self, name: &str, planned: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let wanted = configured_inline(planned);
+        let current = self.inline_policies(name).await?;
+        for policy in current.keys().filter(|p| !wanted.contains_key(*p)) {
+            client
+                .delete_role_policy()
+                .role_name(name)
+                .policy_name(policy)
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        for (policy, document) in &wanted {
+            if current.get(policy) == Some(&canonical_json(document)) {
+                continue;
+            }
+            client
+                .put_role_policy()
+                .role_name(name)
+                .policy_name(policy)
+                .policy_document(document)
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        Ok(())
+    }
+
+    /// Makes the role's managed policy attachments exactly `managed_policy_arns`.
+    async fn sync_attachments(&self, name: &str, planned: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let wanted = strings(planned, "managed_policy_arns");
+        let current = self.attached_policies(name).await?;
+        for arn in current.iter().filter(|a| !wanted.contains(a)) {
+            client
+                .detach_role_policy()
+                .role_name(name)
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        for arn in wanted.iter().filter(|a| !current.contains(a)) {
+            client
+                .attach_role_policy()
+                .role_name(name)
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        Ok(())
+    }
+}
+
+/// True when the value has `inline_policy` blocks: the role then owns its inline policies.
+fn manages_inline(value: &Value) -> bool {
+    !blocks(value, "inline_policy").is_empty()
+}
+
+/// True when `managed_policy_arns` is set: the role then owns its attachments.
+fn manages_attachments(value: &Value) -> bool {
+    value.get("managed_policy_arns").as_list().is_some()
+}
+
+/// The configured inline policies with both a name and a policy (an empty block only says
+/// "no others").
+fn configured_inline(value: &Value) -> BTreeMap<String, String> {
+    blocks(value, "inline_policy")
+        .iter()
+        .filter_map(|block| Some((non_empty(block, "name")?, string(block, "policy")?)))
+        .collect()
 }
 
 /// The role as a value. The trust policy keeps the configuration's text when it means the
 /// same JSON, so a plan shows no change for whitespace or key order.
-fn to_value(role: &Role, tags: &[(String, String)], hint: &Value) -> Value {
-    let reported = role.assume_role_policy_document().map(|document| {
-        let decoded = if document.trim_start().starts_with('{') {
-            document.to_string()
-        } else {
-            percent_decode(document)
-        };
-        canonical_json(&decoded)
-    });
-    let policy = match (reported, hint.get("assume_role_policy").as_str()) {
-        (Some(reported), Some(configured)) if canonical_json(configured) == reported => {
-            Value::string(configured)
-        }
-        (reported, _) => text(reported.as_deref()),
-    };
+fn to_value(
+    role: &Role,
+    inline: Option<&BTreeMap<String, String>>,
+    attached: Option<&[String]>,
+    hint: &Value,
+) -> Value {
+    let policy = same_json(
+        role.assume_role_policy_document().map(decoded_policy),
+        hint.get("assume_role_policy"),
+    );
     let mut object = BTreeMap::new();
     object.insert("id".to_string(), Value::string(role.role_name()));
     object.insert("arn".to_string(), Value::string(role.arn()));
     object.insert("unique_id".to_string(), Value::string(role.role_id()));
+    object.insert(
+        "create_date".to_string(),
+        Value::string(
+            role.create_date()
+                .fmt(aws_smithy_types::date_time::Format::DateTime)
+                .unwrap_or_default(),
+        ),
+    );
     object.insert("name".to_string(), Value::string(role.role_name()));
     object.insert("assume_role_policy".to_string(), policy);
     object.insert(
@@ -153,10 +308,50 @@ fn to_value(role: &Role, tags: &[(String, String)], hint: &Value) -> Value {
         "max_session_duration".to_string(),
         number(Some(i64::from(role.max_session_duration().unwrap_or(3600)))),
     );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    object.insert(
+        "permissions_boundary".to_string(),
+        text(
+            role.permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn()),
+        ),
     );
+    let configured = blocks(hint, "inline_policy");
+    object.insert(
+        "inline_policy".to_string(),
+        match inline {
+            // Only empty blocks configured and none found: as configured.
+            Some(found) if found.is_empty() && configured_inline(hint).is_empty() => {
+                Value::List(configured.to_vec())
+            }
+            Some(found) => Value::List(
+                found
+                    .iter()
+                    .map(|(name, document)| {
+                        let configured = configured
+                            .iter()
+                            .find(|b| b.get("name").as_str() == Some(name))
+                            .map(|b| b.get("policy"))
+                            .unwrap_or(&Value::Null);
+                        Value::map([
+                            ("name", Value::string(name)),
+                            ("policy", same_json(Some(document.clone()), configured)),
+                        ])
+                    })
+                    .collect(),
+            ),
+            None => Value::List(vec![]),
+        },
+    );
+    object.insert(
+        "managed_policy_arns".to_string(),
+        attached.map(string_list).unwrap_or(Value::Null),
+    );
+    copy_attributes(&mut object, hint, &["name_prefix", "force_detach_policies"]);
+    if boolean(hint, "force_detach_policies").is_none() {
+        object.insert("force_detach_policies".to_string(), Value::Bool(false));
+    }
+    let tags: Vec<(&str, &str)> = role.tags().iter().map(|t| (t.key(), t.value())).collect();
+    set_tags(&mut object, tags);
     Value::Map(object)
 }
 
@@ -201,13 +396,49 @@ impl ResourceType for AwsIamRole {
                 problems.push(("name".to_string(), format!("\"{name}\" is not a valid IAM role name (at most 64 of [A-Za-z0-9+=,.@_-])")));
             }
         }
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+            ));
+        }
+        if let Some(prefix) = config.get("name_prefix").as_str() {
+            if prefix.len() > 38 {
+                problems.push((
+                    "name_prefix".to_string(),
+                    format!("\"{prefix}\" is longer than 38 characters"),
+                ));
+            }
+        }
+        for (index, block) in blocks(config, "inline_policy").iter().enumerate() {
+            if let Some(policy) = block.get("policy").as_str() {
+                if serde_json::from_str::<serde_json::Value>(policy).is_err() {
+                    problems.push((
+                        format!("inline_policy[{index}].policy"),
+                        format!("\"{policy}\" is not valid JSON"),
+                    ));
+                }
+            }
+            if block.get("name").is_null() != block.get("policy").is_null() {
+                problems.push((
+                    format!("inline_policy[{index}]"),
+                    "an inline_policy block needs both \"name\" and \"policy\" (or neither, to remove every inline policy)".to_string(),
+                ));
+            }
+        }
         problems
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let name = string(planned, "name")
-            .ok_or_else(|| ProviderError::new("aws_iam_role needs a known \"name\""))?;
+        let name = match (
+            non_empty(planned, "name"),
+            non_empty(planned, "name_prefix"),
+        ) {
+            (Some(name), _) => name,
+            (None, Some(prefix)) => unique_name(&prefix),
+            (None, None) => unique_name("terraform-"),
+        };
         client
             .create_role()
             .role_name(&name)
@@ -215,10 +446,17 @@ impl ResourceType for AwsIamRole {
             .set_description(string(planned, "description"))
             .set_path(string(planned, "path"))
             .set_max_session_duration(int(planned, "max_session_duration"))
+            .set_permissions_boundary(non_empty(planned, "permissions_boundary"))
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?))
             .send()
             .await
             .map_err(aws_error)?;
+        if manages_inline(planned) {
+            self.sync_inline_policies(&name, planned).await?;
+        }
+        if manages_attachments(planned) {
+            self.sync_attachments(&name, planned).await?;
+        }
         self.read_one(&name, planned).await
     }
 
@@ -253,6 +491,52 @@ impl ResourceType for AwsIamRole {
                 .await
                 .map_err(aws_error)?;
         }
+        if changed(prior, planned, "permissions_boundary") {
+            match non_empty(planned, "permissions_boundary") {
+                Some(boundary) => {
+                    client
+                        .put_role_permissions_boundary()
+                        .role_name(&name)
+                        .permissions_boundary(boundary)
+                        .send()
+                        .await
+                        .map_err(aws_error)?;
+                }
+                None => {
+                    client
+                        .delete_role_permissions_boundary()
+                        .role_name(&name)
+                        .send()
+                        .await
+                        .map_err(aws_error)?;
+                }
+            }
+        }
+        if manages_inline(planned) && changed(prior, planned, "inline_policy") {
+            self.sync_inline_policies(&name, planned).await?;
+        } else if manages_inline(prior) && !manages_inline(planned) {
+            // No longer managed here: the policies this role owned go.
+            for policy in configured_inline(prior).keys() {
+                match client
+                    .delete_role_policy()
+                    .role_name(&name)
+                    .policy_name(policy)
+                    .send()
+                    .await
+                    .map_err(aws_error)
+                {
+                    Ok(_) => {}
+                    Err(error) if is_missing(&error) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+        if manages_attachments(planned)
+            && planned.get("managed_policy_arns").is_wholly_known()
+            && changed(prior, planned, "managed_policy_arns")
+        {
+            self.sync_attachments(&name, planned).await?;
+        }
         let (to_set, to_remove) = tag_changes(prior, planned);
         if !to_remove.is_empty() {
             client
@@ -280,6 +564,72 @@ impl ResourceType for AwsIamRole {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
+        if self.get(&name).await?.is_none() {
+            return Ok(());
+        }
+        // DeleteRole fails while the role is in an instance profile or has policies.
+        let mut profiles = client
+            .list_instance_profiles_for_role()
+            .role_name(&name)
+            .into_paginator()
+            .send();
+        let mut profile_names = Vec::new();
+        while let Some(page) = profiles.next().await {
+            profile_names.extend(
+                page.map_err(aws_error)?
+                    .instance_profiles()
+                    .iter()
+                    .map(|p| p.instance_profile_name().to_string()),
+            );
+        }
+        for profile in profile_names {
+            client
+                .remove_role_from_instance_profile()
+                .role_name(&name)
+                .instance_profile_name(profile)
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        let force = boolean(prior, "force_detach_policies").unwrap_or(false);
+        let inline: Vec<String> = if force {
+            self.inline_policies(&name).await?.into_keys().collect()
+        } else {
+            configured_inline(prior).into_keys().collect()
+        };
+        for policy in inline {
+            match client
+                .delete_role_policy()
+                .role_name(&name)
+                .policy_name(&policy)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(_) => {}
+                Err(error) if is_missing(&error) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        let attached = if force {
+            self.attached_policies(&name).await?
+        } else {
+            strings(prior, "managed_policy_arns")
+        };
+        for arn in attached {
+            match client
+                .detach_role_policy()
+                .role_name(&name)
+                .policy_arn(&arn)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(_) => {}
+                Err(error) if is_missing(&error) => {}
+                Err(error) => return Err(error),
+            }
+        }
         match client
             .delete_role()
             .role_name(&name)
@@ -296,14 +646,14 @@ impl ResourceType for AwsIamRole {
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
         let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "name")
-                    .and_then(|name| found.get(&name))
-                    .map(|(role, tags)| to_value(role, tags, p))
-            })
-            .collect())
+        let mut out = Vec::with_capacity(prior.len());
+        for p in prior {
+            out.push(match string(p, "name").and_then(|name| found.get(&name)) {
+                Some(role) => Some(self.value(role, p).await?),
+                None => None,
+            });
+        }
+        Ok(out)
     }
 
     /// Terraform's import ID: its name.
@@ -319,11 +669,17 @@ impl ResourceType for AwsIamRole {
         let Some(name) = string(planned, "name") else {
             return Ok(None);
         };
-        Ok(self
-            .describe(std::slice::from_ref(&name))
-            .await?
-            .get(&name)
-            .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(role, tags)| to_value(role, tags, planned)))
+        let Some(role) = self.get(&name).await? else {
+            return Ok(None);
+        };
+        let tags: Vec<(String, String)> = role
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect();
+        if !has_managed_tags(&tags, operation) {
+            return Ok(None);
+        }
+        Ok(Some(self.value(&role, planned).await?))
     }
 }
