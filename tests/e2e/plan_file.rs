@@ -514,7 +514,7 @@ fn a_sensitive_variable_never_leaves_the_process() {
     let output = infra(SECRET, &["output", "-json"]).ok();
     assert!(
         plan.stdout
-            .contains("+ password                = (sensitive value)"),
+            .contains("+ password                              = (sensitive value)"),
         "{}",
         plan.stdout
     );

@@ -65,6 +65,9 @@ pub struct Attribute {
     pub sensitive: bool,
     pub force_new: bool,
     pub check: Option<Check>,
+    /// A computed attribute that AWS changes on its own all the time
+    /// (`latest_restorable_time`): not a sign that the object changed.
+    pub volatile: bool,
 }
 
 impl Attribute {
@@ -77,6 +80,7 @@ impl Attribute {
             sensitive: false,
             force_new: false,
             check: None,
+            volatile: false,
         }
     }
     pub fn required(name: &'static str, ty: Type) -> Attribute {
@@ -101,6 +105,10 @@ impl Attribute {
     }
     pub fn force_new(mut self) -> Attribute {
         self.force_new = true;
+        self
+    }
+    pub fn volatile(mut self) -> Attribute {
+        self.volatile = true;
         self
     }
     pub fn check(mut self, check: Check) -> Attribute {
@@ -211,6 +219,18 @@ impl Schema {
     }
     pub fn block_named(&self, name: &str) -> Option<&Block> {
         self.blocks.iter().find(|b| b.name == name)
+    }
+
+    /// The object without its volatile attributes: what a saved plan's staleness check
+    /// compares.
+    pub fn without_volatile(&self, value: &Value) -> Value {
+        let mut value = value.clone();
+        if let Some(entries) = value.map_mut() {
+            for attribute in self.attributes.iter().filter(|a| a.volatile) {
+                entries.remove(attribute.name);
+            }
+        }
+        value
     }
 
     /// The first attribute that the configuration sets (neither computed nor optional-computed)

@@ -82,7 +82,7 @@ impl AwsDbInstance {
             .attr(Attribute::computed("resource_id", Type::String))
             .attr(Attribute::computed("status", Type::String))
             .attr(Attribute::computed("engine_version_actual", Type::String))
-            .attr(Attribute::computed("latest_restorable_time", Type::String))
+            .attr(Attribute::computed("latest_restorable_time", Type::String).volatile())
             .attr(Attribute::computed(
                 "listener_endpoint",
                 Type::list(Type::map(Type::String)),

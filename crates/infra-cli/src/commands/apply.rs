@@ -339,7 +339,12 @@ async fn check_objects_unchanged(
     for (address, planned_fingerprint) in &plan.basis.fingerprints {
         match refreshed.state.get(address) {
             None => changed.push(format!("  - {address} was deleted outside infra")),
-            Some(resource) if &fingerprint(&resource.value) != planned_fingerprint => {
+            Some(resource)
+                if &fingerprint(&match registry.resource(&resource.resource_type) {
+                    Some(resource_type) => resource_type.schema().without_volatile(&resource.value),
+                    None => resource.value.clone(),
+                }) != planned_fingerprint =>
+            {
                 changed.push(format!("  - {address} was modified outside infra"))
             }
             Some(_) => {}

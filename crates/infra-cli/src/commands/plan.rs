@@ -234,9 +234,13 @@ pub async fn make_plan(
             .iter()
             .filter(|c| c.action.is_change())
             .filter_map(|c| {
-                refreshed
-                    .get(&c.address)
-                    .map(|r| (c.address.clone(), fingerprint(&r.value)))
+                refreshed.get(&c.address).map(|r| {
+                    let value = match registry.resource(&r.resource_type) {
+                        Some(resource) => resource.schema().without_volatile(&r.value),
+                        None => r.value.clone(),
+                    };
+                    (c.address.clone(), fingerprint(&value))
+                })
             })
             .collect(),
         workspace: work.workspace.clone(),
