@@ -844,3 +844,67 @@ fn replace_triggered_by_conditions_and_checks_behave_as_in_terraform() {
         failed.all()
     );
 }
+
+#[test]
+fn generate_config_out_writes_configuration_for_an_import_block() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let vpc_id = create_vpc(&moto, "10.44.0.0/16", "generated");
+    stack.write(
+        "main.tf",
+        &format!("provider \"aws\" {{\n  region = \"us-east-1\"\n}}\n\nimport {{\n  to = aws_vpc.legacy\n  id = \"{vpc_id}\"\n}}\n"),
+    );
+    // Without configuration for the target, Terraform's error.
+    let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]).expect_code(1);
+    assert!(
+        refused
+            .stderr
+            .contains("Configuration for import target does not exist"),
+        "{}",
+        refused.stderr
+    );
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-generate-config-out=generated.tf"],
+    )
+    .ok();
+    let generated = stack.read("generated.tf");
+    assert!(
+        generated.contains("resource \"aws_vpc\" \"legacy\" {"),
+        "{generated}"
+    );
+    assert!(
+        generated.contains("cidr_block = \"10.44.0.0/16\""),
+        "{generated}"
+    );
+    assert!(
+        plan.stdout.contains("# aws_vpc.legacy will be imported"),
+        "{}",
+        plan.stdout
+    );
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    let again = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+    // A second run refuses to overwrite the file.
+    let refused = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-generate-config-out=generated.tf"],
+    )
+    .expect_code(1);
+    assert!(
+        refused.stderr.contains("already exists"),
+        "{}",
+        refused.stderr
+    );
+}

@@ -262,6 +262,45 @@ pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String
     out
 }
 
+/// The arguments of an object as configuration: every attribute the configuration may set
+/// (not computed-only), non-null, and nested blocks, each on its own line. Sensitive values are
+/// written as `null  # sensitive` for the user to fill in, never in clear.
+pub fn configuration_body(schema: &infra_core::Schema, value: &Value, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    for attribute in &schema.attributes {
+        if !attribute.is_settable() || attribute.name == "id" {
+            continue;
+        }
+        let v = value.get(attribute.name);
+        if v.is_null()
+            || v.as_map()
+                .is_some_and(|m| m.is_empty() && attribute.name == "tags")
+        {
+            continue;
+        }
+        if v.is_sensitive() || attribute.sensitive {
+            let _ = writeln!(
+                out,
+                "{pad}{} = null # sensitive: set it yourself",
+                attribute.name
+            );
+            continue;
+        }
+        let json = serde_json::to_string(&v.unmark_deep().to_json()).unwrap_or_default();
+        let hcl = json.replace("${", "$${").replace("%{", "%%{");
+        let _ = writeln!(out, "{pad}{} = {hcl}", attribute.name);
+    }
+    for block in &schema.blocks {
+        for item in value.get(block.name).as_list().unwrap_or_default() {
+            let _ = writeln!(out, "{pad}{} {{", block.name);
+            out.push_str(&configuration_body(&block.schema, item, indent + 2));
+            let _ = writeln!(out, "{pad}}}");
+        }
+    }
+    out
+}
+
 /// `infra show` of a state: each resource with its attributes.
 pub fn state_text(resources: &[(String, String, Value)], style: Style) -> String {
     let mut out = String::new();

@@ -18,6 +18,9 @@ use crate::session::{self, check, Workdir};
 use crate::Exit;
 
 pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) -> Result<Exit> {
+    if let Some(out) = &args.generate_config_out {
+        generate_config(work, args, sources, &work.path(out)).await?;
+    }
     let config = session::load_required_config(work, args.destroy)?;
     let inputs = session::input_variables(work, &config, sources, work.input)?;
     let config = session::expand_modules(work, config, &inputs)?;
@@ -60,6 +63,64 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     } else {
         Exit::Ok
     })
+}
+
+/// `-generate-config-out=FILE`: for every `import` target without a `resource` block, reads
+/// the object and writes a block with its arguments to FILE (which must not exist), as
+/// Terraform does; the plan that follows reads it like any other file.
+async fn generate_config(
+    work: &Workdir,
+    args: &PlanArgs,
+    sources: &[VariableSource],
+    out: &std::path::Path,
+) -> Result<()> {
+    if out.exists() {
+        return Err(anyhow::anyhow!(
+            "-generate-config-out: {} already exists; infra writes generated configuration to a new file only",
+            out.display()
+        ));
+    }
+    let config = session::load_required_config(work, args.destroy)?;
+    let inputs = session::input_variables(work, &config, sources, work.input)?;
+    let evaluator = session::evaluator(work, &config, &inputs)?;
+    let (settings, _, registry) = session::providers(&evaluator, work.style)?;
+    let targets = check(evaluator.imports(), work.style)?;
+    let mut text = String::from("# __generated__ by infra\n# Please review these resources and move them into your main configuration files.\n");
+    let mut generated = 0;
+    for target in targets.iter().filter(|t| !config.declares(&t.to.resource)) {
+        let resource = &target.to.resource;
+        let Some(resource_type) = registry.resource(&resource.resource_type) else {
+            continue;
+        };
+        let object = check(
+            infra_engine::refactoring::read_imported(
+                resource_type.as_ref(),
+                &infra_core::resource::provider_name(&resource.resource_type).to_string(),
+                &settings,
+                &target.to,
+                &target.id,
+            )
+            .await
+            .map_err(Diagnostics::from),
+            work.style,
+        )?;
+        text.push_str(&format!(
+            "\n# __generated__ by infra from \"{}\"\nresource \"{}\" \"{}\" {{\n{}}}\n",
+            target.id,
+            resource.resource_type,
+            resource.name,
+            infra_render::configuration_body(resource_type.schema(), &object.value, 2)
+        ));
+        generated += 1;
+    }
+    if generated > 0 {
+        fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
+        eprintln!(
+            "Generated configuration for {generated} import target(s) in {}.",
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 /// `INFRA_DEBUG_REQUESTS=1` prints the number of AWS requests made (benchmarks use it).
