@@ -8,6 +8,7 @@ mod locking;
 mod plan_file;
 mod refactoring;
 mod refresh;
+mod schemas_network;
 mod stacks;
 mod team;
 mod utility_providers;

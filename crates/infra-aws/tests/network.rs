@@ -89,6 +89,39 @@ fn planned(schema: &Schema, config: &Value) -> Value {
     Value::Map(entries)
 }
 
+/// What the engine plans for an update: computed values nobody configured keep the prior
+/// object's, in nested blocks too (item by item).
+fn keep_prior(planned: Value, prior: &Value) -> Value {
+    match planned {
+        Value::Unknown => prior.clone(),
+        Value::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(key, value)| {
+                    let before = prior.get(&key).clone();
+                    (key, keep_prior(value, &before))
+                })
+                .collect(),
+        ),
+        Value::List(items) => {
+            let before = prior.as_list().unwrap_or(&[]).to_vec();
+            Value::List(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, item)| match before.get(index) {
+                        Some(previous) if matches!(item, Value::Map(_)) => {
+                            keep_prior(item, previous)
+                        }
+                        _ => item,
+                    })
+                    .collect(),
+            )
+        }
+        other => other,
+    }
+}
+
 fn normalized(resource: &dyn ResourceType, value: &Value) -> Value {
     let mut value = value.clone();
     resource.schema().normalize(&mut value);
@@ -176,7 +209,16 @@ async fn lifecycle(
 
     let updated_config = update(&config);
     // The id may change in place (ReplaceRouteTableAssociation gives a new one).
-    let updated_planned = planned(resource.schema(), &updated_config);
+    let mut updated_planned = keep_prior(planned(resource.schema(), &updated_config), &created);
+    // An update may change what only AWS sets (a new IPv6 block): those are compared with
+    // the read, not with the prior.
+    if let Some(entries) = updated_planned.map_mut() {
+        for attribute in &resource.schema().attributes {
+            if !attribute.is_settable() {
+                entries.insert(attribute.name.to_string(), Value::Unknown);
+            }
+        }
+    }
     let updated = resource
         .update(&operation, &created, &updated_planned)
         .await
@@ -237,21 +279,59 @@ async fn vpc_scenario(harness: &Harness) {
             ("tags", tags(&[("Name", "one")])),
         ]),
         |config| {
-            let config = with(
-                config,
-                "assign_generated_ipv6_cidr_block",
-                Value::Bool(true),
-            );
             with(
-                &with(&config, "enable_dns_hostnames", Value::Bool(true)),
+                &with(config, "enable_dns_hostnames", Value::Bool(true)),
                 "tags",
                 tags(&[("Name", "two"), ("Env", "dev")]),
             )
         },
     )
     .await;
-    assert!(vpc.get("ipv6_cidr_block").as_str().is_some(), "{vpc}");
-    assert!(vpc.get("ipv6_association_id").as_str().is_some(), "{vpc}");
+
+    // An Amazon IPv6 block added in place, then removed. The planner keeps the prior (absent)
+    // block in the plan: the new one is seen in the result and the next refresh.
+    let resource = harness.resource("aws_vpc");
+    let config = Value::map([("cidr_block", Value::string("10.2.0.0/16"))]);
+    let plain = create(harness, "aws_vpc", "aws_vpc.ipv6", config.clone()).await;
+    assert_eq!(plain.get("ipv6_cidr_block"), &Value::Null);
+    let generated = keep_prior(
+        planned(
+            resource.schema(),
+            &with(
+                &config,
+                "assign_generated_ipv6_cidr_block",
+                Value::Bool(true),
+            ),
+        ),
+        &plain,
+    );
+    let with_ipv6 = resource
+        .update(&operation("aws_vpc.ipv6"), &plain, &generated)
+        .await
+        .expect("add IPv6");
+    assert!(
+        with_ipv6.get("ipv6_cidr_block").as_str().is_some(),
+        "{with_ipv6}"
+    );
+    assert!(
+        with_ipv6.get("ipv6_association_id").as_str().is_some(),
+        "{with_ipv6}"
+    );
+    assert_eq!(
+        with_ipv6.get("assign_generated_ipv6_cidr_block"),
+        &Value::Bool(true)
+    );
+    let without = keep_prior(planned(resource.schema(), &config), &with_ipv6);
+    let without_ipv6 = resource
+        .update(&operation("aws_vpc.ipv6"), &with_ipv6, &without)
+        .await
+        .expect("remove IPv6");
+    assert_eq!(
+        without_ipv6.get("assign_generated_ipv6_cidr_block"),
+        &Value::Bool(false),
+        "{without_ipv6}"
+    );
+    delete(harness, "aws_vpc", &without_ipv6).await;
     assert!(
         vpc.get("default_network_acl_id")
             .as_str()
@@ -1483,6 +1563,58 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
     )
     .await;
     delete(harness, "aws_lb_listener", &parent).await;
+
+    // A TLS listener on a network load balancer, with an ALPN policy and the default policy.
+    let network = create(
+        harness,
+        "aws_lb",
+        "aws_lb.tls",
+        Value::map([
+            ("name", Value::string("tls")),
+            ("load_balancer_type", Value::string("network")),
+            ("subnets", net.subnet_ids()),
+        ]),
+    )
+    .await;
+    let tcp = create(
+        harness,
+        "aws_lb_target_group",
+        "aws_lb_target_group.tls",
+        Value::map([
+            ("name", Value::string("tls")),
+            ("port", Value::Number(443.0)),
+            ("protocol", Value::string("TCP")),
+            ("vpc_id", Value::string(net.vpc_id())),
+        ]),
+    )
+    .await;
+    let tls = lifecycle(
+        harness,
+        "aws_lb_listener",
+        Value::map([
+            ("load_balancer_arn", network.get("arn").clone()),
+            ("port", Value::Number(443.0)),
+            ("protocol", Value::string("TLS")),
+            ("certificate_arn", Value::string(&certificate_arn)),
+            ("alpn_policy", Value::string("HTTP2Preferred")),
+            (
+                "default_action",
+                Value::List(vec![Value::map([
+                    ("type", Value::string("forward")),
+                    ("target_group_arn", tcp.get("arn").clone()),
+                ])]),
+            ),
+        ]),
+        |config| with(config, "tags", tags(&[("Name", "tls")])),
+    )
+    .await;
+    assert_eq!(tls.get("alpn_policy"), &Value::string("HTTP2Preferred"));
+    assert_eq!(
+        tls.get("ssl_policy"),
+        &Value::string("ELBSecurityPolicy-2016-08")
+    );
+    delete(harness, "aws_lb_target_group", &tcp).await;
+    delete(harness, "aws_lb", &network).await;
     delete(harness, "aws_lb_target_group", &group).await;
     delete(harness, "aws_lb", &balancer).await;
 }

@@ -239,17 +239,32 @@ impl AwsEip {
     }
 
     /// Associates the address with the planned instance or network interface, if any.
-    async fn associate(&self, id: &str, planned: &Value) -> Result<(), ProviderError> {
+    /// `prior` is null on create. Both may be known in a plan: AWS reports the interface of an
+    /// associated instance, and the planner keeps it; the one that changed is the target.
+    async fn associate(
+        &self,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
         let instance = non_empty_attribute(planned, "instance");
         let interface = non_empty_attribute(planned, "network_interface");
+        let instance_changed = instance != non_empty_attribute(prior, "instance");
+        let interface_changed = interface != non_empty_attribute(prior, "network_interface");
+        let (instance, interface) = match (instance, interface) {
+            (Some(instance), Some(_)) if instance_changed && !interface_changed => {
+                (Some(instance), None)
+            }
+            (_, Some(interface)) => (None, Some(interface)),
+            (instance, None) => (instance, None),
+        };
         if instance.is_none() && interface.is_none() {
             return Ok(());
         }
         let ec2 = &self.aws.clients().await.ec2;
         ec2.associate_address()
             .allocation_id(id)
-            // An interface wins: with both, the instance is the interface's attachment.
-            .set_instance_id(instance.filter(|_| interface.is_none()))
+            .set_instance_id(instance)
             .set_network_interface_id(interface)
             .set_private_ip_address(non_empty_attribute(planned, "associate_with_private_ip"))
             .allow_reassociation(true)
@@ -340,7 +355,7 @@ impl ResourceType for AwsEip {
             .allocation_id()
             .ok_or_else(|| ProviderError::new("AllocateAddress returned no allocation id"))?
             .to_string();
-        self.associate(&id, planned).await?;
+        self.associate(&id, &Value::Null, planned).await?;
         self.read_one(&id, planned).await
     }
 
@@ -359,7 +374,7 @@ impl ResourceType for AwsEip {
         });
         if reassociate {
             self.disassociate(prior).await?;
-            self.associate(&id, planned).await?;
+            self.associate(&id, prior, planned).await?;
         }
         update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
         self.read_one(&id, planned).await

@@ -540,11 +540,12 @@ impl ResourceType for AwsLb {
                 ));
             }
         }
-        if let Some(kind) = config
-            .get("load_balancer_type")
-            .as_str()
-            .or(Some("application"))
-        {
+        // An unknown type is checked once it is known.
+        let kind = match config.get("load_balancer_type") {
+            Value::Null => Some("application"),
+            known => known.as_str(),
+        };
+        if let Some(kind) = kind {
             for setting in SETTINGS {
                 if let Some(problem) = setting.misplaced(config, kind) {
                     problems.push((setting.name.to_string(), problem));

@@ -188,13 +188,19 @@ fn secure(value: &Value) -> bool {
     matches!(string(value, "protocol").as_deref(), Some("HTTPS" | "TLS"))
 }
 
+/// The default certificate, for HTTPS and TLS listeners only (one carried over in state from
+/// an HTTPS listener now turned HTTP is not sent).
 fn certificates(value: &Value) -> Option<Vec<Certificate>> {
     non_empty(value, "certificate_arn")
+        .filter(|_| secure(value))
         .map(|arn| vec![Certificate::builder().certificate_arn(arn).build()])
 }
 
+/// The SSL policy, for HTTPS and TLS listeners only: the configured one or the provider's
+/// default.
 fn ssl_policy(value: &Value) -> Option<String> {
-    non_empty(value, "ssl_policy").or_else(|| secure(value).then(|| DEFAULT_SSL_POLICY.to_string()))
+    secure(value)
+        .then(|| non_empty(value, "ssl_policy").unwrap_or_else(|| DEFAULT_SSL_POLICY.to_string()))
 }
 
 /// The `mutual_authentication` block for the SDK; `removed` sends mode "off" when it is gone.
@@ -343,6 +349,16 @@ impl ResourceType for AwsLbListener {
                 "certificate_arn".to_string(),
                 "an HTTPS listener requires \"certificate_arn\"".to_string(),
             ));
+        }
+        let secure = matches!(protocol, Some("HTTPS" | "TLS"));
+        // The SSL settings would not be sent for a plain listener, so they are refused.
+        for key in ["certificate_arn", "ssl_policy"] {
+            if protocol.is_some() && !secure && !config.get(key).is_null() {
+                problems.push((
+                    key.to_string(),
+                    format!("\"{key}\" can be set only when \"protocol\" is HTTPS or TLS"),
+                ));
+            }
         }
         if matches!(protocol, Some(p) if p != "TLS") && !config.get("alpn_policy").is_null() {
             problems.push((
