@@ -9,6 +9,7 @@ mod modules;
 mod plan_file;
 mod refactoring;
 mod refresh;
+mod schemas_network;
 mod stacks;
 mod team;
 mod utility_providers;

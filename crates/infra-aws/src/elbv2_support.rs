@@ -5,10 +5,13 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, FixedResponseActionConfig, ForwardActionConfig,
-    HostHeaderConditionConfig, HttpHeaderConditionConfig, PathPatternConditionConfig,
-    RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition, Tag,
-    TargetGroupStickinessConfig, TargetGroupTuple,
+    Action, ActionTypeEnum, AuthenticateCognitoActionConditionalBehaviorEnum,
+    AuthenticateCognitoActionConfig, AuthenticateOidcActionConditionalBehaviorEnum,
+    AuthenticateOidcActionConfig, FixedResponseActionConfig, ForwardActionConfig,
+    HostHeaderConditionConfig, HttpHeaderConditionConfig, HttpRequestMethodConditionConfig,
+    PathPatternConditionConfig, QueryStringConditionConfig, QueryStringKeyValuePair,
+    RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition, SourceIpConditionConfig,
+    Tag, TargetGroupStickinessConfig, TargetGroupTuple,
 };
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
@@ -63,6 +66,42 @@ pub fn action_block(name: &'static str) -> Block {
         )
         .attr(Attribute::optional("message_body", Type::String))
         .attr(Attribute::optional_computed("status_code", Type::String));
+    // AWS fills in scope, cookie name, timeout and the unauthenticated behaviour.
+    let authenticate_common = |schema: Schema| {
+        schema
+            .attr(Attribute::optional(
+                "authentication_request_extra_params",
+                Type::map(Type::String),
+            ))
+            .attr(
+                Attribute::optional_computed("on_unauthenticated_request", Type::String)
+                    .check(Check::OneOf(&["deny", "allow", "authenticate"])),
+            )
+            .attr(Attribute::optional_computed("scope", Type::String))
+            .attr(Attribute::optional_computed(
+                "session_cookie_name",
+                Type::String,
+            ))
+            .attr(Attribute::optional_computed(
+                "session_timeout",
+                Type::Number,
+            ))
+    };
+    let authenticate_cognito = authenticate_common(
+        Schema::new()
+            .attr(Attribute::required("user_pool_arn", Type::String))
+            .attr(Attribute::required("user_pool_client_id", Type::String))
+            .attr(Attribute::required("user_pool_domain", Type::String)),
+    );
+    let authenticate_oidc = authenticate_common(
+        Schema::new()
+            .attr(Attribute::required("authorization_endpoint", Type::String))
+            .attr(Attribute::required("client_id", Type::String))
+            .attr(Attribute::required("client_secret", Type::String).sensitive())
+            .attr(Attribute::required("issuer", Type::String))
+            .attr(Attribute::required("token_endpoint", Type::String))
+            .attr(Attribute::required("user_info_endpoint", Type::String)),
+    );
     Block::list(
         name,
         Schema::new()
@@ -71,6 +110,8 @@ pub fn action_block(name: &'static str) -> Block {
                     "forward",
                     "redirect",
                     "fixed-response",
+                    "authenticate-cognito",
+                    "authenticate-oidc",
                 ])),
             )
             .attr(Attribute::optional("target_group_arn", Type::String))
@@ -79,7 +120,9 @@ pub fn action_block(name: &'static str) -> Block {
             )
             .block(Block::single("forward", forward))
             .block(Block::single("redirect", redirect))
-            .block(Block::single("fixed_response", fixed_response)),
+            .block(Block::single("fixed_response", fixed_response))
+            .block(Block::single("authenticate_cognito", authenticate_cognito))
+            .block(Block::single("authenticate_oidc", authenticate_oidc)),
     )
     .required()
 }
@@ -143,6 +186,20 @@ pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
                 problems.push((
                     path,
                     "a fixed-response action requires a \"fixed_response\" block".to_string(),
+                ));
+            }
+            Some("authenticate-cognito") if single(action, "authenticate_cognito").is_none() => {
+                problems.push((
+                    path,
+                    "an authenticate-cognito action requires an \"authenticate_cognito\" block"
+                        .to_string(),
+                ));
+            }
+            Some("authenticate-oidc") if single(action, "authenticate_oidc").is_none() => {
+                problems.push((
+                    path,
+                    "an authenticate-oidc action requires an \"authenticate_oidc\" block"
+                        .to_string(),
                 ));
             }
             _ => {}
@@ -216,6 +273,53 @@ pub fn actions_to_sdk(value: &Value, name: &str) -> Vec<Action> {
                                     non_empty(fixed, "status_code")
                                         .unwrap_or_else(|| "200".to_string()),
                                 )
+                                .build(),
+                        );
+                    }
+                }
+                "authenticate-cognito" => {
+                    if let Some(auth) = single(action, "authenticate_cognito") {
+                        builder = builder.authenticate_cognito_config(
+                            AuthenticateCognitoActionConfig::builder()
+                                .set_user_pool_arn(string(auth, "user_pool_arn"))
+                                .set_user_pool_client_id(string(auth, "user_pool_client_id"))
+                                .set_user_pool_domain(string(auth, "user_pool_domain"))
+                                .set_authentication_request_extra_params(extra_params(auth))
+                                .set_on_unauthenticated_request(
+                                    non_empty(auth, "on_unauthenticated_request").map(|s| {
+                                        AuthenticateCognitoActionConditionalBehaviorEnum::from(
+                                            s.as_str(),
+                                        )
+                                    }),
+                                )
+                                .set_scope(non_empty(auth, "scope"))
+                                .set_session_cookie_name(non_empty(auth, "session_cookie_name"))
+                                .set_session_timeout(auth.get("session_timeout").as_i64())
+                                .build(),
+                        );
+                    }
+                }
+                "authenticate-oidc" => {
+                    if let Some(auth) = single(action, "authenticate_oidc") {
+                        builder = builder.authenticate_oidc_config(
+                            AuthenticateOidcActionConfig::builder()
+                                .set_authorization_endpoint(string(auth, "authorization_endpoint"))
+                                .set_client_id(string(auth, "client_id"))
+                                .set_client_secret(string(auth, "client_secret"))
+                                .set_issuer(string(auth, "issuer"))
+                                .set_token_endpoint(string(auth, "token_endpoint"))
+                                .set_user_info_endpoint(string(auth, "user_info_endpoint"))
+                                .set_authentication_request_extra_params(extra_params(auth))
+                                .set_on_unauthenticated_request(
+                                    non_empty(auth, "on_unauthenticated_request").map(|s| {
+                                        AuthenticateOidcActionConditionalBehaviorEnum::from(
+                                            s.as_str(),
+                                        )
+                                    }),
+                                )
+                                .set_scope(non_empty(auth, "scope"))
+                                .set_session_cookie_name(non_empty(auth, "session_cookie_name"))
+                                .set_session_timeout(auth.get("session_timeout").as_i64())
                                 .build(),
                         );
                     }
@@ -339,10 +443,84 @@ pub fn actions_from_sdk(actions: &[Action], hint: &Value, name: &str) -> Value {
                     })
                     .unwrap_or_default();
                 object.insert("fixed_response".to_string(), Value::List(fixed));
+                let cognito = action
+                    .authenticate_cognito_config()
+                    .map(|c| {
+                        vec![Value::map([
+                            ("user_pool_arn", text(c.user_pool_arn())),
+                            ("user_pool_client_id", text(c.user_pool_client_id())),
+                            ("user_pool_domain", text(c.user_pool_domain())),
+                            (
+                                "authentication_request_extra_params",
+                                extra_params_value(c.authentication_request_extra_params()),
+                            ),
+                            (
+                                "on_unauthenticated_request",
+                                text(c.on_unauthenticated_request().map(|b| b.as_str())),
+                            ),
+                            ("scope", text(c.scope())),
+                            ("session_cookie_name", text(c.session_cookie_name())),
+                            ("session_timeout", number(c.session_timeout())),
+                        ])]
+                    })
+                    .unwrap_or_default();
+                object.insert("authenticate_cognito".to_string(), Value::List(cognito));
+                let oidc = action
+                    .authenticate_oidc_config()
+                    .map(|c| {
+                        // AWS never returns the client secret: keep the configured one.
+                        let secret = single(&hint, "authenticate_oidc")
+                            .map(|h| h.get("client_secret").clone())
+                            .filter(|s| !s.is_null())
+                            .unwrap_or_else(|| text(c.client_secret()));
+                        vec![Value::map([
+                            ("authorization_endpoint", text(c.authorization_endpoint())),
+                            ("client_id", text(c.client_id())),
+                            ("client_secret", secret),
+                            ("issuer", text(c.issuer())),
+                            ("token_endpoint", text(c.token_endpoint())),
+                            ("user_info_endpoint", text(c.user_info_endpoint())),
+                            (
+                                "authentication_request_extra_params",
+                                extra_params_value(c.authentication_request_extra_params()),
+                            ),
+                            (
+                                "on_unauthenticated_request",
+                                text(c.on_unauthenticated_request().map(|b| b.as_str())),
+                            ),
+                            ("scope", text(c.scope())),
+                            ("session_cookie_name", text(c.session_cookie_name())),
+                            ("session_timeout", number(c.session_timeout())),
+                        ])]
+                    })
+                    .unwrap_or_default();
+                object.insert("authenticate_oidc".to_string(), Value::List(oidc));
                 Value::Map(object)
             })
             .collect(),
     )
+}
+
+/// `authentication_request_extra_params` of an authenticate block, for the SDK.
+fn extra_params(auth: &Value) -> Option<std::collections::HashMap<String, String>> {
+    auth.get("authentication_request_extra_params")
+        .as_map()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                .collect()
+        })
+}
+
+/// `authentication_request_extra_params` as AWS reports them (an empty map when none).
+fn extra_params_value(params: Option<&std::collections::HashMap<String, String>>) -> Value {
+    match params {
+        Some(params) if !params.is_empty() => {
+            Value::map(params.iter().map(|(k, v)| (k.clone(), Value::string(v))))
+        }
+        _ => Value::Null,
+    }
 }
 
 /// The schema of a listener rule's `condition` set block.
@@ -358,9 +536,56 @@ pub fn condition_block() -> Block {
                 Schema::new()
                     .attr(Attribute::required("http_header_name", Type::String))
                     .attr(Attribute::required("values", Type::set(Type::String))),
+            ))
+            .block(Block::single("http_request_method", values()))
+            .block(Block::single("source_ip", values()))
+            .block(Block::single(
+                "query_string",
+                Schema::new().block(
+                    Block::set(
+                        "values",
+                        Schema::new()
+                            .attr(Attribute::optional("key", Type::String))
+                            .attr(Attribute::required("value", Type::String)),
+                    )
+                    .required(),
+                ),
             )),
     )
     .required()
+}
+
+/// The condition kinds a `condition` block holds exactly one of.
+const CONDITION_KINDS: &[&str] = &[
+    "host_header",
+    "http_header",
+    "http_request_method",
+    "path_pattern",
+    "query_string",
+    "source_ip",
+];
+
+/// Each condition sets exactly one kind, as AWS requires. Returns `(path, message)`.
+pub fn validate_conditions(config: &Value) -> Vec<(String, String)> {
+    blocks(config, "condition")
+        .iter()
+        .enumerate()
+        .filter_map(|(index, condition)| {
+            let set = CONDITION_KINDS
+                .iter()
+                .filter(|kind| single(condition, kind).is_some())
+                .count();
+            (set != 1).then(|| {
+                (
+                    format!("condition[{index}]"),
+                    format!(
+                        "exactly one of {} must be set in a condition, got {set}",
+                        CONDITION_KINDS.join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
@@ -385,6 +610,52 @@ pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
                     .host_header_config(
                         HostHeaderConditionConfig::builder()
                             .set_values(Some(strings(host, "values")))
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        if let Some(method) = single(condition, "http_request_method") {
+            out.push(
+                RuleCondition::builder()
+                    .field("http-request-method")
+                    .http_request_method_config(
+                        HttpRequestMethodConditionConfig::builder()
+                            .set_values(Some(strings(method, "values")))
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        if let Some(source) = single(condition, "source_ip") {
+            out.push(
+                RuleCondition::builder()
+                    .field("source-ip")
+                    .source_ip_config(
+                        SourceIpConditionConfig::builder()
+                            .set_values(Some(strings(source, "values")))
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        if let Some(query) = single(condition, "query_string") {
+            out.push(
+                RuleCondition::builder()
+                    .field("query-string")
+                    .query_string_config(
+                        QueryStringConditionConfig::builder()
+                            .set_values(Some(
+                                blocks(query, "values")
+                                    .iter()
+                                    .map(|pair| {
+                                        QueryStringKeyValuePair::builder()
+                                            .set_key(non_empty(pair, "key"))
+                                            .set_value(string(pair, "value"))
+                                            .build()
+                                    })
+                                    .collect(),
+                            ))
                             .build(),
                     )
                     .build(),
@@ -419,12 +690,50 @@ pub fn conditions_from_sdk(conditions: &[RuleCondition]) -> Value {
             .iter()
             .filter_map(|condition| {
                 let field = condition.field().unwrap_or_default();
-                let mut object = BTreeMap::from([
-                    ("path_pattern".to_string(), Value::List(vec![])),
-                    ("host_header".to_string(), Value::List(vec![])),
-                    ("http_header".to_string(), Value::List(vec![])),
-                ]);
+                let mut object: BTreeMap<String, Value> = CONDITION_KINDS
+                    .iter()
+                    .map(|kind| (kind.to_string(), Value::List(vec![])))
+                    .collect();
                 match field {
+                    "http-request-method" => {
+                        let values = condition
+                            .http_request_method_config()
+                            .map(|c| c.values().to_vec())
+                            .filter(|v| !v.is_empty())
+                            .unwrap_or_else(|| condition.values().to_vec());
+                        object.insert("http_request_method".into(), values_block(&values));
+                    }
+                    "source-ip" => {
+                        let values = condition
+                            .source_ip_config()
+                            .map(|c| c.values().to_vec())
+                            .filter(|v| !v.is_empty())
+                            .unwrap_or_else(|| condition.values().to_vec());
+                        object.insert("source_ip".into(), values_block(&values));
+                    }
+                    "query-string" => {
+                        let pairs = condition
+                            .query_string_config()
+                            .map(|c| c.values())
+                            .unwrap_or(&[]);
+                        object.insert(
+                            "query_string".into(),
+                            Value::List(vec![Value::map([(
+                                "values",
+                                Value::List(
+                                    pairs
+                                        .iter()
+                                        .map(|pair| {
+                                            Value::map([
+                                                ("key", text(pair.key())),
+                                                ("value", text(pair.value())),
+                                            ])
+                                        })
+                                        .collect(),
+                                ),
+                            )])]),
+                        );
+                    }
                     "path-pattern" => {
                         let values = condition
                             .path_pattern_config()
@@ -544,5 +853,170 @@ pub fn arn_suffix(arn: &str) -> String {
     match arn.split_once(":loadbalancer/") {
         Some((_, rest)) => rest.to_string(),
         None => arn.rsplit(':').next().unwrap_or(arn).to_string(),
+    }
+}
+
+/// How a load balancer or target group attribute's text maps to a schema value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingKind {
+    Bool,
+    Number,
+    String,
+}
+
+/// One ELBv2 attribute (DescribeLoadBalancerAttributes, DescribeTargetGroupAttributes) shown
+/// as a top-level argument: its name, AWS key, AWS's default (`None`: optional and computed),
+/// and the load balancer or target types it applies to.
+pub struct Setting {
+    pub name: &'static str,
+    pub key: &'static str,
+    pub kind: SettingKind,
+    pub default: Option<&'static str>,
+    pub types: &'static [&'static str],
+    /// A value that is harmless on the types it does not apply to (AWS's fixed behaviour
+    /// there), besides the default.
+    pub neutral: Option<&'static str>,
+    pub check: Option<Check>,
+}
+
+impl Setting {
+    pub const fn new(
+        name: &'static str,
+        key: &'static str,
+        kind: SettingKind,
+        default: Option<&'static str>,
+        types: &'static [&'static str],
+    ) -> Setting {
+        Setting {
+            name,
+            key,
+            kind,
+            default,
+            types,
+            neutral: None,
+            check: None,
+        }
+    }
+
+    pub const fn checked(mut self, check: Check) -> Setting {
+        self.check = Some(check);
+        self
+    }
+
+    pub const fn neutral(mut self, value: &'static str) -> Setting {
+        self.neutral = Some(value);
+        self
+    }
+
+    fn ty(&self) -> Type {
+        match self.kind {
+            SettingKind::Bool => Type::Bool,
+            SettingKind::Number => Type::Number,
+            SettingKind::String => Type::String,
+        }
+    }
+
+    fn parse(&self, text: &str) -> Value {
+        match self.kind {
+            SettingKind::Bool => Value::Bool(text == "true"),
+            SettingKind::Number => text
+                .parse::<f64>()
+                .map(Value::Number)
+                .unwrap_or_else(|_| Value::string(text)),
+            SettingKind::String => Value::string(text),
+        }
+    }
+
+    /// The schema attribute: optional with AWS's default, or optional and computed.
+    pub fn attribute(&self) -> Attribute {
+        let attribute = match self.default {
+            Some(default) => Attribute::optional(self.name, self.ty()).default(self.parse(default)),
+            None => Attribute::optional_computed(self.name, self.ty()),
+        };
+        match &self.check {
+            Some(check) => attribute.check(check.clone()),
+            None => attribute,
+        }
+    }
+
+    pub fn applies_to(&self, kind: &str) -> bool {
+        self.types.contains(&kind)
+    }
+
+    /// The value AWS reports, or the default when it reports none (another type's attribute).
+    pub fn read(&self, attributes: &BTreeMap<String, String>) -> Value {
+        match attributes
+            .get(self.key)
+            .or(self.default.map(str::to_string).as_ref())
+        {
+            Some(text) => self.parse(text),
+            None => Value::Null,
+        }
+    }
+
+    /// A plan-time problem when `config` sets this attribute, for a `kind` it does not apply
+    /// to, to other than its default (AWS would refuse it, and ignoring it hides it).
+    pub fn misplaced(&self, config: &Value, kind: &str) -> Option<String> {
+        let value = attribute_value(config, self.name)?;
+        if self.applies_to(kind)
+            || self.default == Some(value.as_str())
+            || self.neutral == Some(value.as_str())
+        {
+            return None;
+        }
+        Some(format!(
+            "\"{}\" applies only to {} (this one is {kind})",
+            self.name,
+            self.types.join(" or ")
+        ))
+    }
+}
+
+/// The `(key, value)` pairs of `settings` to send: on create (`prior` null) those that differ
+/// from AWS's defaults, on update those that changed; only for settings that apply to `kind`.
+pub fn settings_to_send(
+    settings: &[Setting],
+    kind: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Vec<(&'static str, String)> {
+    settings
+        .iter()
+        .filter(|setting| setting.applies_to(kind))
+        .filter_map(|setting| {
+            let value = attribute_value(planned, setting.name)?;
+            let send = if prior.is_null() {
+                setting.default != Some(value.as_str())
+            } else {
+                crate::app_support::changed(prior, planned, setting.name)
+            };
+            send.then_some((setting.key, value))
+        })
+        .collect()
+}
+
+/// A known attribute as the text ELBv2 attribute APIs take ("true", "60", "append").
+pub fn attribute_value(value: &Value, name: &str) -> Option<String> {
+    match value.get(name).unmarked() {
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(infra_core::value::format_number(*n)),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// A unique name of at most `max` characters beginning with `prefix`, as the provider makes
+/// for `name_prefix` (load balancers and target groups take 32 characters).
+pub fn generated_name(prefix: &str, max: usize) -> String {
+    let unique = crate::ec2_support::unique_name("");
+    let room = max.saturating_sub(prefix.len()).min(unique.len());
+    format!("{prefix}{}", &unique[unique.len() - room..])
+}
+
+/// `name_prefix` as read back: the configured prefix while the name still begins with it.
+pub fn name_prefix_of(name: Option<&str>, hint: &Value) -> Value {
+    match (name, hint.get("name_prefix").as_str()) {
+        (Some(name), Some(prefix)) if name.starts_with(prefix) => Value::string(prefix),
+        _ => Value::Null,
     }
 }

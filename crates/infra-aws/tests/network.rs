@@ -62,8 +62,13 @@ fn planned(schema: &Schema, config: &Value) -> Value {
         entries.insert(attribute.name.to_string(), value);
     }
     for block in &schema.blocks {
-        let items = config
-            .get(block.name)
+        let given = config.get(block.name);
+        // As the engine plans a create: a computed block nobody configured is unknown.
+        if block.computed && given.is_null() {
+            entries.insert(block.name.to_string(), Value::Unknown);
+            continue;
+        }
+        let items = given
             .as_list()
             .unwrap_or(&[])
             .iter()
@@ -82,6 +87,39 @@ fn planned(schema: &Schema, config: &Value) -> Value {
         entries.insert("tags_all".into(), tags);
     }
     Value::Map(entries)
+}
+
+/// What the engine plans for an update: computed values nobody configured keep the prior
+/// object's, in nested blocks too (item by item).
+fn keep_prior(planned: Value, prior: &Value) -> Value {
+    match planned {
+        Value::Unknown => prior.clone(),
+        Value::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(key, value)| {
+                    let before = prior.get(&key).clone();
+                    (key, keep_prior(value, &before))
+                })
+                .collect(),
+        ),
+        Value::List(items) => {
+            let before = prior.as_list().unwrap_or(&[]).to_vec();
+            Value::List(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, item)| match before.get(index) {
+                        Some(previous) if matches!(item, Value::Map(_)) => {
+                            keep_prior(item, previous)
+                        }
+                        _ => item,
+                    })
+                    .collect(),
+            )
+        }
+        other => other,
+    }
 }
 
 fn normalized(resource: &dyn ResourceType, value: &Value) -> Value {
@@ -171,7 +209,16 @@ async fn lifecycle(
 
     let updated_config = update(&config);
     // The id may change in place (ReplaceRouteTableAssociation gives a new one).
-    let updated_planned = planned(resource.schema(), &updated_config);
+    let mut updated_planned = keep_prior(planned(resource.schema(), &updated_config), &created);
+    // An update may change what only AWS sets (a new IPv6 block): those are compared with
+    // the read, not with the prior.
+    if let Some(entries) = updated_planned.map_mut() {
+        for attribute in &resource.schema().attributes {
+            if !attribute.is_settable() {
+                entries.insert(attribute.name.to_string(), Value::Unknown);
+            }
+        }
+    }
     let updated = resource
         .update(&operation, &created, &updated_planned)
         .await
@@ -228,6 +275,7 @@ async fn vpc_scenario(harness: &Harness) {
         "aws_vpc",
         Value::map([
             ("cidr_block", Value::string("10.1.0.0/16")),
+            ("instance_tenancy", Value::string("default")),
             ("tags", tags(&[("Name", "one")])),
         ]),
         |config| {
@@ -239,6 +287,63 @@ async fn vpc_scenario(harness: &Harness) {
         },
     )
     .await;
+
+    // An Amazon IPv6 block added in place, then removed. The planner keeps the prior (absent)
+    // block in the plan: the new one is seen in the result and the next refresh.
+    let resource = harness.resource("aws_vpc");
+    let config = Value::map([("cidr_block", Value::string("10.2.0.0/16"))]);
+    let plain = create(harness, "aws_vpc", "aws_vpc.ipv6", config.clone()).await;
+    assert_eq!(plain.get("ipv6_cidr_block"), &Value::Null);
+    let generated = keep_prior(
+        planned(
+            resource.schema(),
+            &with(
+                &config,
+                "assign_generated_ipv6_cidr_block",
+                Value::Bool(true),
+            ),
+        ),
+        &plain,
+    );
+    let with_ipv6 = resource
+        .update(&operation("aws_vpc.ipv6"), &plain, &generated)
+        .await
+        .expect("add IPv6");
+    assert!(
+        with_ipv6.get("ipv6_cidr_block").as_str().is_some(),
+        "{with_ipv6}"
+    );
+    assert!(
+        with_ipv6.get("ipv6_association_id").as_str().is_some(),
+        "{with_ipv6}"
+    );
+    assert_eq!(
+        with_ipv6.get("assign_generated_ipv6_cidr_block"),
+        &Value::Bool(true)
+    );
+    let without = keep_prior(planned(resource.schema(), &config), &with_ipv6);
+    let without_ipv6 = resource
+        .update(&operation("aws_vpc.ipv6"), &with_ipv6, &without)
+        .await
+        .expect("remove IPv6");
+    assert_eq!(
+        without_ipv6.get("assign_generated_ipv6_cidr_block"),
+        &Value::Bool(false),
+        "{without_ipv6}"
+    );
+    delete(harness, "aws_vpc", &without_ipv6).await;
+    assert!(
+        vpc.get("default_network_acl_id")
+            .as_str()
+            .is_some_and(|id| id.starts_with("acl-")),
+        "{vpc}"
+    );
+    assert!(
+        vpc.get("arn")
+            .as_str()
+            .is_some_and(|arn| arn.starts_with("arn:aws:ec2:")),
+        "{vpc}"
+    );
     assert_eq!(vpc.get("tags"), &tags(&[("Env", "dev"), ("Name", "two")]));
     assert_eq!(vpc.get("enable_dns_hostnames"), &Value::Bool(true));
     assert!(
@@ -281,9 +386,10 @@ async fn batched_read_scenario(harness: &Harness) {
         read.iter().map(Option::is_some).collect::<Vec<_>>(),
         vec![true, true, false, true, true]
     );
-    // DescribeVpcs + main route tables + default groups + 2 DNS attributes per VPC.
+    // DescribeVpcs + main route tables + default groups + default network ACLs + 2 DNS
+    // attributes per VPC.
     assert!(
-        requests <= 3 + 2 * 4,
+        requests <= 4 + 2 * 4,
         "{requests} requests: {:?}",
         harness.aws.requests.operations()
     );
@@ -313,10 +419,25 @@ async fn subnet_scenario(harness: &Harness, vpc_id: &str) {
             ("vpc_id", Value::string(vpc_id)),
             ("cidr_block", Value::string("10.7.1.0/24")),
             ("availability_zone", Value::string("us-east-1a")),
+            (
+                "enable_resource_name_dns_a_record_on_launch",
+                Value::Bool(true),
+            ),
         ]),
-        |config| with(config, "map_public_ip_on_launch", Value::Bool(true)),
+        |config| {
+            let config = with(config, "map_public_ip_on_launch", Value::Bool(true));
+            with(
+                &config,
+                "assign_ipv6_address_on_creation",
+                Value::Bool(true),
+            )
+        },
     )
     .await;
+    assert_eq!(
+        subnet.get("assign_ipv6_address_on_creation"),
+        &Value::Bool(true)
+    );
     assert_eq!(subnet.get("map_public_ip_on_launch"), &Value::Bool(true));
     assert!(
         subnet.get("availability_zone_id").as_str().is_some(),
@@ -391,6 +512,68 @@ async fn security_group_scenario(harness: &Harness, vpc_id: &str) {
         group.get("egress").as_list().unwrap()[0].get("protocol"),
         &Value::string("-1")
     );
+}
+
+/// Rules from IPv6 ranges, a prefix list and another group, on a group that revokes its rules
+/// before it is deleted.
+async fn security_group_sources_scenario(harness: &Harness, vpc_id: &str) {
+    let ec2 = &harness.aws.clients().await.ec2;
+    let prefix_list = ec2
+        .create_managed_prefix_list()
+        .prefix_list_name("office")
+        .address_family("IPv4")
+        .max_entries(5)
+        .send()
+        .await
+        .expect("prefix list");
+    let prefix_list_id = prefix_list
+        .prefix_list()
+        .and_then(|p| p.prefix_list_id())
+        .expect("prefix list id")
+        .to_string();
+    let other = create(
+        harness,
+        "aws_security_group",
+        "aws_security_group.other",
+        Value::map([
+            ("name", Value::string("other")),
+            ("vpc_id", Value::string(vpc_id)),
+        ]),
+    )
+    .await;
+    let sources = |port: f64| {
+        Value::map([
+            ("from_port", Value::Number(port)),
+            ("to_port", Value::Number(port)),
+            ("protocol", Value::string("tcp")),
+            ("ipv6_cidr_blocks", strings(&["2001:db8::/32"])),
+            ("prefix_list_ids", strings(&[&prefix_list_id])),
+            (
+                "security_groups",
+                Value::List(vec![other.get("id").clone()]),
+            ),
+            // moto drops the description of prefix list sources.
+            ("description", Value::string("")),
+        ])
+    };
+    let group = lifecycle(
+        harness,
+        "aws_security_group",
+        Value::map([
+            ("name_prefix", Value::string("sources-")),
+            ("vpc_id", Value::string(vpc_id)),
+            ("revoke_rules_on_delete", Value::Bool(true)),
+            ("ingress", Value::List(vec![sources(8080.0)])),
+            ("egress", Value::List(vec![sources(443.0)])),
+        ]),
+        |config| {
+            let config = with(config, "ingress", Value::List(vec![sources(9090.0)]));
+            with(&config, "revoke_rules_on_delete", Value::Bool(false))
+        },
+    )
+    .await;
+    assert_eq!(group.get("revoke_rules_on_delete"), &Value::Bool(false));
+    delete(harness, "aws_security_group", &other).await;
 }
 
 /// A group without egress blocks has no egress rules after create (AWS's default is removed).
@@ -550,6 +733,63 @@ async fn nat_scenario(harness: &Harness, subnet_id: &str) {
     assert_eq!(nat.get("public_ip"), address.get("public_ip"));
     assert!(nat.get("private_ip").as_str().is_some(), "{nat}");
     delete(harness, "aws_eip", &address).await;
+}
+
+/// An address with a deprecated `vpc`, a chosen `address`, then associated in place with a
+/// network interface's primary private address.
+async fn eip_scenario(harness: &Harness, subnet_id: &str) {
+    let resource = harness.resource("aws_eip");
+    assert!(
+        resource
+            .validate(&Value::map([("vpc", Value::Bool(false))]))
+            .iter()
+            .any(|(path, _)| path == "vpc"),
+        "vpc = false is refused"
+    );
+    let ec2 = &harness.aws.clients().await.ec2;
+    let interface = ec2
+        .create_network_interface()
+        .subnet_id(subnet_id)
+        .send()
+        .await
+        .expect("network interface");
+    let interface = interface.network_interface().expect("interface");
+    let interface_id = interface.network_interface_id().expect("id").to_string();
+    let private_ip = interface.private_ip_address().expect("ip").to_string();
+    let address = lifecycle(
+        harness,
+        "aws_eip",
+        Value::map([
+            ("vpc", Value::Bool(true)),
+            ("address", Value::string("54.20.30.40")),
+            ("tags", tags(&[("Name", "eip")])),
+        ]),
+        |config| {
+            let config = with(config, "network_interface", Value::string(&interface_id));
+            with(
+                &config,
+                "associate_with_private_ip",
+                Value::string(&private_ip),
+            )
+        },
+    )
+    .await;
+    assert_eq!(address.get("public_ip"), &Value::string("54.20.30.40"));
+    assert_eq!(address.get("domain"), &Value::string("vpc"));
+    assert_eq!(address.get("private_ip"), &Value::string(&private_ip));
+    assert!(
+        address.get("association_id").as_str().is_some(),
+        "{address}"
+    );
+    assert_eq!(
+        address.get("private_dns"),
+        &Value::string(format!("ip-{}.ec2.internal", private_ip.replace('.', "-")))
+    );
+    ec2.delete_network_interface()
+        .network_interface_id(&interface_id)
+        .send()
+        .await
+        .expect("delete interface");
 }
 
 fn route(cidr: &str, target: &str, id: &str) -> Value {
@@ -757,9 +997,631 @@ async fn rule_scenario(harness: &Harness, vpc_id: &str) {
     delete(harness, "aws_security_group", &group).await;
 }
 
+/// A VPC with two subnets in different zones for the load balancer scenarios.
+struct LbNetwork {
+    vpc: Value,
+    subnets: Vec<Value>,
+}
+
+impl LbNetwork {
+    fn vpc_id(&self) -> String {
+        id_of(&self.vpc)
+    }
+
+    fn subnet_ids(&self) -> Value {
+        Value::List(self.subnets.iter().map(|s| s.get("id").clone()).collect())
+    }
+}
+
+async fn lb_network(harness: &Harness) -> LbNetwork {
+    let vpc = create(
+        harness,
+        "aws_vpc",
+        "aws_vpc.lb",
+        Value::map([("cidr_block", Value::string("10.8.0.0/16"))]),
+    )
+    .await;
+    let mut subnets = Vec::new();
+    for (index, zone) in ["us-east-1a", "us-east-1b"].iter().enumerate() {
+        subnets.push(
+            create(
+                harness,
+                "aws_subnet",
+                &format!("aws_subnet.lb[{index}]"),
+                Value::map([
+                    ("vpc_id", vpc.get("id").clone()),
+                    (
+                        "cidr_block",
+                        Value::string(format!("10.8.{}.0/24", index + 1)),
+                    ),
+                    ("availability_zone", Value::string(*zone)),
+                ]),
+            )
+            .await,
+        );
+    }
+    LbNetwork { vpc, subnets }
+}
+
+/// Application and network load balancers with every attribute moto holds, updated in place.
+async fn lb_scenario(harness: &Harness, net: &LbNetwork) {
+    let resource = harness.resource("aws_lb");
+    let misplaced = Value::map([
+        ("load_balancer_type", Value::string("network")),
+        ("enable_http2", Value::Bool(false)),
+    ]);
+    assert!(
+        resource
+            .validate(&misplaced)
+            .iter()
+            .any(|(path, _)| path == "enable_http2"),
+        "an application-only attribute on a network load balancer is refused"
+    );
+    let application = lifecycle(
+        harness,
+        "aws_lb",
+        Value::map([
+            ("name_prefix", Value::string("web-")),
+            ("subnets", net.subnet_ids()),
+            ("ip_address_type", Value::string("ipv4")),
+            ("drop_invalid_header_fields", Value::Bool(true)),
+            ("preserve_host_header", Value::Bool(true)),
+            ("xff_header_processing_mode", Value::string("preserve")),
+            ("enable_http2", Value::Bool(false)),
+            ("idle_timeout", Value::Number(120.0)),
+            ("desync_mitigation_mode", Value::string("strictest")),
+            ("enable_waf_fail_open", Value::Bool(true)),
+            ("client_keep_alive", Value::Number(600.0)),
+            ("enable_xff_client_port", Value::Bool(true)),
+            (
+                "access_logs",
+                Value::List(vec![Value::map([
+                    ("bucket", Value::string("lb-logs")),
+                    ("prefix", Value::string("web")),
+                    ("enabled", Value::Bool(true)),
+                ])]),
+            ),
+            ("tags", tags(&[("Name", "web")])),
+        ]),
+        |config| {
+            let config = with(config, "idle_timeout", Value::Number(300.0));
+            let config = with(&config, "enable_http2", Value::Bool(true));
+            let config = with(&config, "desync_mitigation_mode", Value::string("monitor"));
+            with(
+                &config,
+                "access_logs",
+                Value::List(vec![Value::map([
+                    ("bucket", Value::string("lb-logs")),
+                    ("enabled", Value::Bool(false)),
+                ])]),
+            )
+        },
+    )
+    .await;
+    assert!(
+        application
+            .get("name")
+            .as_str()
+            .is_some_and(|name| name.starts_with("web-") && name.len() <= 32),
+        "{application}"
+    );
+    assert!(
+        application.get("dns_name").as_str().is_some(),
+        "{application}"
+    );
+    assert!(
+        application.get("zone_id").as_str().is_some(),
+        "{application}"
+    );
+    assert!(
+        application
+            .get("arn_suffix")
+            .as_str()
+            .is_some_and(|suffix| suffix.starts_with("app/web-")),
+        "{application}"
+    );
+
+    let mapping = |subnet: &Value| Value::map([("subnet_id", subnet.get("id").clone())]);
+    let network = lifecycle(
+        harness,
+        "aws_lb",
+        Value::map([
+            ("name", Value::string("net")),
+            ("load_balancer_type", Value::string("network")),
+            ("internal", Value::Bool(true)),
+            (
+                "subnet_mapping",
+                Value::List(net.subnets.iter().map(mapping).collect()),
+            ),
+            ("enable_cross_zone_load_balancing", Value::Bool(true)),
+        ]),
+        |config| {
+            let config = with(
+                config,
+                "enable_cross_zone_load_balancing",
+                Value::Bool(false),
+            );
+            with(&config, "enable_deletion_protection", Value::Bool(false))
+        },
+    )
+    .await;
+    assert_eq!(network.get("load_balancer_type"), &Value::string("network"));
+    assert_eq!(
+        network.get("subnets").as_list().map(<[Value]>::len),
+        Some(2)
+    );
+    assert_eq!(
+        network.get("subnet_mapping").as_list().map(<[Value]>::len),
+        Some(2),
+        "{network}"
+    );
+}
+
+/// HTTP, TCP and lambda target groups with the attributes moto holds, updated in place.
+async fn target_group_scenario(harness: &Harness, net: &LbNetwork) {
+    let resource = harness.resource("aws_lb_target_group");
+    let misplaced = Value::map([
+        ("port", Value::Number(80.0)),
+        ("protocol", Value::string("HTTP")),
+        ("vpc_id", Value::string("vpc-1")),
+        ("proxy_protocol_v2", Value::Bool(true)),
+    ]);
+    assert!(
+        resource
+            .validate(&misplaced)
+            .iter()
+            .any(|(path, _)| path == "proxy_protocol_v2"),
+        "a network-only attribute on an HTTP group is refused"
+    );
+    let stickiness = |kind: &str, duration: f64, cookie: Option<&str>| {
+        let mut block = Value::map([
+            ("type", Value::string(kind)),
+            ("enabled", Value::Bool(true)),
+            ("cookie_duration", Value::Number(duration)),
+        ]);
+        if let Some(cookie) = cookie {
+            block = with(&block, "cookie_name", Value::string(cookie));
+        }
+        Value::List(vec![block])
+    };
+    let http = lifecycle(
+        harness,
+        "aws_lb_target_group",
+        Value::map([
+            ("name_prefix", Value::string("tg-")),
+            ("port", Value::Number(80.0)),
+            ("protocol", Value::string("HTTP")),
+            ("protocol_version", Value::string("HTTP1")),
+            ("vpc_id", Value::string(net.vpc_id())),
+            ("deregistration_delay", Value::Number(30.0)),
+            ("slow_start", Value::Number(60.0)),
+            (
+                "load_balancing_algorithm_type",
+                Value::string("least_outstanding_requests"),
+            ),
+            ("stickiness", stickiness("lb_cookie", 3600.0, None)),
+            (
+                "health_check",
+                Value::List(vec![Value::map([
+                    ("enabled", Value::Bool(true)),
+                    ("path", Value::string("/health")),
+                    ("matcher", Value::string("200-299")),
+                    ("interval", Value::Number(15.0)),
+                    ("timeout", Value::Number(5.0)),
+                    ("healthy_threshold", Value::Number(2.0)),
+                    ("unhealthy_threshold", Value::Number(4.0)),
+                    ("port", Value::string("8080")),
+                    ("protocol", Value::string("HTTP")),
+                ])]),
+            ),
+        ]),
+        |config| {
+            let config = with(config, "slow_start", Value::Number(120.0));
+            let config = with(
+                &config,
+                "load_balancing_algorithm_type",
+                Value::string("round_robin"),
+            );
+            with(
+                &config,
+                "stickiness",
+                stickiness("app_cookie", 600.0, Some("session")),
+            )
+        },
+    )
+    .await;
+    assert!(
+        http.get("name")
+            .as_str()
+            .is_some_and(|name| name.starts_with("tg-") && name.len() <= 32),
+        "{http}"
+    );
+
+    lifecycle(
+        harness,
+        "aws_lb_target_group",
+        Value::map([
+            ("name", Value::string("tcp")),
+            ("port", Value::Number(443.0)),
+            ("protocol", Value::string("TCP")),
+            ("target_type", Value::string("ip")),
+            ("vpc_id", Value::string(net.vpc_id())),
+            ("proxy_protocol_v2", Value::Bool(true)),
+            ("connection_termination", Value::Bool(true)),
+            ("preserve_client_ip", Value::string("false")),
+            (
+                "target_health_state",
+                Value::List(vec![Value::map([
+                    (
+                        "enable_unhealthy_connection_termination",
+                        Value::Bool(false),
+                    ),
+                    ("unhealthy_draining_interval", Value::Number(60.0)),
+                ])]),
+            ),
+        ]),
+        |config| {
+            let config = with(config, "proxy_protocol_v2", Value::Bool(false));
+            with(
+                &config,
+                "stickiness",
+                stickiness("source_ip", 86400.0, None),
+            )
+        },
+    )
+    .await;
+
+    let lambda = lifecycle(
+        harness,
+        "aws_lb_target_group",
+        Value::map([
+            ("name", Value::string("lambda")),
+            ("target_type", Value::string("lambda")),
+            ("lambda_multi_value_headers_enabled", Value::Bool(true)),
+        ]),
+        |config| {
+            with(
+                config,
+                "lambda_multi_value_headers_enabled",
+                Value::Bool(false),
+            )
+        },
+    )
+    .await;
+    assert_eq!(lambda.get("health_check"), &Value::List(vec![]), "{lambda}");
+
+    let instance = lifecycle(
+        harness,
+        "aws_lb_target_group",
+        Value::map([
+            ("name", Value::string("instances")),
+            ("port", Value::Number(8080.0)),
+            ("protocol", Value::string("HTTP")),
+            ("vpc_id", Value::string(net.vpc_id())),
+        ]),
+        |config| with(config, "deregistration_delay", Value::Number(10.0)),
+    )
+    .await;
+    assert_eq!(instance.get("target_type"), &Value::string("instance"));
+}
+
+/// A certificate in moto's ACM, for HTTPS listeners.
+fn certificate(moto: &infra_testkit::Moto, domain: &str) -> String {
+    moto.python(&format!(
+        "import boto3\nprint(boto3.client('acm').request_certificate(DomainName='{domain}')['CertificateArn'])"
+    ))
+    .trim()
+    .to_string()
+}
+
+async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &LbNetwork) {
+    let balancer = create(
+        harness,
+        "aws_lb",
+        "aws_lb.listeners",
+        Value::map([
+            ("name", Value::string("listeners")),
+            ("subnets", net.subnet_ids()),
+        ]),
+    )
+    .await;
+    let group = create(
+        harness,
+        "aws_lb_target_group",
+        "aws_lb_target_group.listeners",
+        Value::map([
+            ("name", Value::string("listeners")),
+            ("port", Value::Number(80.0)),
+            ("protocol", Value::string("HTTP")),
+            ("vpc_id", Value::string(net.vpc_id())),
+        ]),
+    )
+    .await;
+    let certificate_arn = certificate(moto, "example.com");
+    let other_certificate = certificate(moto, "other.example.com");
+    let forward = Value::map([
+        ("type", Value::string("forward")),
+        ("target_group_arn", group.get("arn").clone()),
+    ]);
+    let listener = harness.resource("aws_lb_listener");
+    let no_certificate = Value::map([
+        ("load_balancer_arn", balancer.get("arn").clone()),
+        ("protocol", Value::string("HTTPS")),
+        ("default_action", Value::List(vec![forward.clone()])),
+    ]);
+    assert!(
+        listener
+            .validate(&no_certificate)
+            .iter()
+            .any(|(path, _)| path == "certificate_arn"),
+        "HTTPS without a certificate is refused"
+    );
+    let https = lifecycle(
+        harness,
+        "aws_lb_listener",
+        Value::map([
+            ("load_balancer_arn", balancer.get("arn").clone()),
+            ("port", Value::Number(443.0)),
+            ("protocol", Value::string("HTTPS")),
+            ("certificate_arn", Value::string(&certificate_arn)),
+            ("default_action", Value::List(vec![forward.clone()])),
+            ("tags", tags(&[("Name", "https")])),
+        ]),
+        |config| {
+            let config = with(
+                config,
+                "ssl_policy",
+                Value::string("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+            );
+            let config = with(
+                &config,
+                "certificate_arn",
+                Value::string(&other_certificate),
+            );
+            with(&config, "tags", tags(&[("Name", "https2")]))
+        },
+    )
+    .await;
+    assert_eq!(
+        https.get("ssl_policy"),
+        &Value::string("ELBSecurityPolicy-TLS13-1-2-2021-06")
+    );
+    assert_eq!(
+        https.get("certificate_arn"),
+        &Value::string(&other_certificate)
+    );
+
+    // The default SSL policy, and authenticate actions ahead of the forward.
+    let cognito = Value::map([
+        ("type", Value::string("authenticate-cognito")),
+        ("order", Value::Number(1.0)),
+        (
+            "authenticate_cognito",
+            Value::List(vec![Value::map([
+                (
+                    "user_pool_arn",
+                    Value::string(
+                        "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc",
+                    ),
+                ),
+                ("user_pool_client_id", Value::string("client")),
+                ("user_pool_domain", Value::string("auth")),
+                ("on_unauthenticated_request", Value::string("deny")),
+                ("scope", Value::string("openid email")),
+                ("session_cookie_name", Value::string("session")),
+                ("session_timeout", Value::Number(3600.0)),
+                (
+                    "authentication_request_extra_params",
+                    tags(&[("display", "page")]),
+                ),
+            ])]),
+        ),
+    ]);
+    let oidc = Value::map([
+        ("type", Value::string("authenticate-oidc")),
+        ("order", Value::Number(1.0)),
+        (
+            "authenticate_oidc",
+            Value::List(vec![Value::map([
+                (
+                    "authorization_endpoint",
+                    Value::string("https://idp.example.com/authorize"),
+                ),
+                ("client_id", Value::string("client")),
+                ("client_secret", Value::string("secret")),
+                ("issuer", Value::string("https://idp.example.com")),
+                (
+                    "token_endpoint",
+                    Value::string("https://idp.example.com/token"),
+                ),
+                (
+                    "user_info_endpoint",
+                    Value::string("https://idp.example.com/userinfo"),
+                ),
+                ("on_unauthenticated_request", Value::string("authenticate")),
+                ("scope", Value::string("openid")),
+                ("session_cookie_name", Value::string("oidc")),
+                ("session_timeout", Value::Number(600.0)),
+            ])]),
+        ),
+    ]);
+    let ordered_forward = with(&forward, "order", Value::Number(2.0));
+    let authenticated = lifecycle(
+        harness,
+        "aws_lb_listener",
+        Value::map([
+            ("load_balancer_arn", balancer.get("arn").clone()),
+            ("port", Value::Number(8443.0)),
+            ("protocol", Value::string("HTTPS")),
+            ("certificate_arn", Value::string(&certificate_arn)),
+            (
+                "default_action",
+                Value::List(vec![cognito, ordered_forward.clone()]),
+            ),
+        ]),
+        |config| {
+            with(
+                config,
+                "default_action",
+                Value::List(vec![oidc.clone(), ordered_forward.clone()]),
+            )
+        },
+    )
+    .await;
+    assert_eq!(
+        authenticated.get("ssl_policy"),
+        &Value::string("ELBSecurityPolicy-2016-08"),
+        "{authenticated}"
+    );
+
+    // A rule with every condition kind but the headers, changed in place.
+    let parent = create(
+        harness,
+        "aws_lb_listener",
+        "aws_lb_listener.rules",
+        Value::map([
+            ("load_balancer_arn", balancer.get("arn").clone()),
+            ("port", Value::Number(80.0)),
+            ("protocol", Value::string("HTTP")),
+            ("default_action", Value::List(vec![forward.clone()])),
+        ]),
+    )
+    .await;
+    let condition = |kind: &str, body: Value| {
+        let mut entries = std::collections::BTreeMap::new();
+        for name in [
+            "host_header",
+            "http_header",
+            "http_request_method",
+            "path_pattern",
+            "query_string",
+            "source_ip",
+        ] {
+            entries.insert(name.to_string(), Value::List(vec![]));
+        }
+        entries.insert(kind.to_string(), Value::List(vec![body]));
+        Value::Map(entries)
+    };
+    let values = |items: &[&str]| Value::map([("values", strings(items))]);
+    let query = Value::map([(
+        "values",
+        Value::List(vec![
+            Value::map([
+                ("key", Value::string("version")),
+                ("value", Value::string("2")),
+            ]),
+            Value::map([("key", Value::Null), ("value", Value::string("beta"))]),
+        ]),
+    )]);
+    let rule = harness.resource("aws_lb_listener_rule");
+    assert!(
+        !rule
+            .validate(&Value::map([(
+                "condition",
+                Value::List(vec![Value::map([
+                    ("source_ip", Value::List(vec![values(&["10.0.0.0/8"])])),
+                    ("path_pattern", Value::List(vec![values(&["/x"])])),
+                ])]),
+            )]))
+            .is_empty(),
+        "two kinds in one condition are refused"
+    );
+    lifecycle(
+        harness,
+        "aws_lb_listener_rule",
+        Value::map([
+            ("listener_arn", parent.get("arn").clone()),
+            ("priority", Value::Number(5.0)),
+            ("action", Value::List(vec![ordered_forward.clone()])),
+            (
+                "condition",
+                Value::List(vec![
+                    condition("http_request_method", values(&["GET", "HEAD"])),
+                    condition("source_ip", values(&["10.0.0.0/8"])),
+                    condition("query_string", query.clone()),
+                ]),
+            ),
+        ]),
+        |config| {
+            let config = with(
+                config,
+                "condition",
+                Value::List(vec![
+                    condition("http_request_method", values(&["POST"])),
+                    condition("source_ip", values(&["192.168.0.0/16", "10.0.0.0/8"])),
+                ]),
+            );
+            with(
+                &config,
+                "action",
+                Value::List(vec![
+                    with(&oidc, "order", Value::Number(1.0)),
+                    ordered_forward.clone(),
+                ]),
+            )
+        },
+    )
+    .await;
+    delete(harness, "aws_lb_listener", &parent).await;
+
+    // A TLS listener on a network load balancer, with an ALPN policy and the default policy.
+    let network = create(
+        harness,
+        "aws_lb",
+        "aws_lb.tls",
+        Value::map([
+            ("name", Value::string("tls")),
+            ("load_balancer_type", Value::string("network")),
+            ("subnets", net.subnet_ids()),
+        ]),
+    )
+    .await;
+    let tcp = create(
+        harness,
+        "aws_lb_target_group",
+        "aws_lb_target_group.tls",
+        Value::map([
+            ("name", Value::string("tls")),
+            ("port", Value::Number(443.0)),
+            ("protocol", Value::string("TCP")),
+            ("vpc_id", Value::string(net.vpc_id())),
+        ]),
+    )
+    .await;
+    let tls = lifecycle(
+        harness,
+        "aws_lb_listener",
+        Value::map([
+            ("load_balancer_arn", network.get("arn").clone()),
+            ("port", Value::Number(443.0)),
+            ("protocol", Value::string("TLS")),
+            ("certificate_arn", Value::string(&certificate_arn)),
+            ("alpn_policy", Value::string("HTTP2Preferred")),
+            (
+                "default_action",
+                Value::List(vec![Value::map([
+                    ("type", Value::string("forward")),
+                    ("target_group_arn", tcp.get("arn").clone()),
+                ])]),
+            ),
+        ]),
+        |config| with(config, "tags", tags(&[("Name", "tls")])),
+    )
+    .await;
+    assert_eq!(tls.get("alpn_policy"), &Value::string("HTTP2Preferred"));
+    assert_eq!(
+        tls.get("ssl_policy"),
+        &Value::string("ELBSecurityPolicy-2016-08")
+    );
+    delete(harness, "aws_lb_target_group", &tcp).await;
+    delete(harness, "aws_lb", &network).await;
+    delete(harness, "aws_lb_target_group", &group).await;
+    delete(harness, "aws_lb", &balancer).await;
+}
+
 #[tokio::test]
 async fn network_types_against_moto() {
-    let _moto = Moto::start();
+    let moto = Moto::start();
     let aws = Aws::new(ProviderSettings {
         region: Some("us-east-1".into()),
         ..Default::default()
@@ -782,6 +1644,7 @@ async fn network_types_against_moto() {
     subnet_scenario(&harness, &vpc_id).await;
     security_group_scenario(&harness, &vpc_id).await;
     security_group_without_egress_scenario(&harness, &vpc_id).await;
+    security_group_sources_scenario(&harness, &vpc_id).await;
     rule_scenario(&harness, &vpc_id).await;
     gateway_scenario(&harness, &vpc_id).await;
     let subnet = create(
@@ -796,7 +1659,17 @@ async fn network_types_against_moto() {
     .await;
     let subnet_id = id_of(&subnet);
     nat_scenario(&harness, &subnet_id).await;
+    eip_scenario(&harness, &subnet_id).await;
     route_scenario(&harness, &vpc_id, &subnet_id).await;
     delete(&harness, "aws_subnet", &subnet).await;
     delete(&harness, "aws_vpc", &vpc).await;
+
+    let net = lb_network(&harness).await;
+    lb_scenario(&harness, &net).await;
+    target_group_scenario(&harness, &net).await;
+    listener_scenario(&harness, &moto, &net).await;
+    for subnet in &net.subnets {
+        delete(&harness, "aws_subnet", subnet).await;
+    }
+    delete(&harness, "aws_vpc", &net.vpc).await;
 }

@@ -1,26 +1,149 @@
-//! `aws_lb` (alias `aws_alb`): an application or network load balancer.
+//! `aws_lb` (alias `aws_alb`): an application, network or gateway load balancer.
 //!
 //! Refresh is one DescribeLoadBalancers with every ARN (falling back to a full listing when
 //! one ARN is gone, since the call then fails), DescribeTags 20 ARNs a call, and one
 //! DescribeLoadBalancerAttributes per load balancer (the API has no batch form).
+//!
+//! The load balancer attributes (`idle_timeout`, `enable_http2`, `access_logs`, ...) are one
+//! table, [`SETTINGS`]: each applies to some load balancer types, and one set on another type to
+//! other than its neutral value is a plan-time error, since AWS would not take it. Without
+//! `name` or `name_prefix` the name is generated (`tf-lb-...`), as the provider does.
+//! `subnets` reads the zones AWS reports; `subnet_mapping` does too when it is configured.
+//!
+//! moto does not return `subnet_mapping` addresses (`allocation_id`, `private_ipv4_address`,
+//! `ipv6_address`), and reports cross-zone load balancing off for application load balancers,
+//! so drift on them is not seen in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    LoadBalancer, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerTypeEnum,
+    IpAddressType, LoadBalancer, LoadBalancerAttribute, LoadBalancerSchemeEnum,
+    LoadBalancerTypeEnum, SubnetMapping,
 };
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 use crate::app_support::{
-    boolean, changed, int, set_tags, string, string_list, strings, text, vanished, wait_for,
+    blocks, boolean, changed, non_empty, set_tags, single, string, string_list, strings, text,
+    vanished, wait_for,
 };
-use crate::elbv2_support::{arn_suffix, describe_tags, has_managed_tags, tags_to_sdk, update_tags};
+use crate::elbv2_support::{
+    arn_suffix, describe_tags, generated_name, has_managed_tags, name_prefix_of, settings_to_send,
+    tags_to_sdk, update_tags, Setting, SettingKind,
+};
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
 
-const IDLE_TIMEOUT: &str = "idle_timeout.timeout_seconds";
-const DELETION_PROTECTION: &str = "deletion_protection.enabled";
+const APPLICATION: &[&str] = &["application"];
+const NETWORK: &[&str] = &["network", "gateway"];
+const ALL: &[&str] = &["application", "network", "gateway"];
+
+/// The load balancer attributes the schema exposes as top-level arguments.
+const SETTINGS: &[Setting] = &[
+    Setting::new(
+        "idle_timeout",
+        "idle_timeout.timeout_seconds",
+        SettingKind::Number,
+        Some("60"),
+        APPLICATION,
+    )
+    .checked(Check::Range(1, 4000)),
+    Setting::new(
+        "enable_deletion_protection",
+        "deletion_protection.enabled",
+        SettingKind::Bool,
+        Some("false"),
+        ALL,
+    ),
+    Setting::new(
+        "drop_invalid_header_fields",
+        "routing.http.drop_invalid_header_fields.enabled",
+        SettingKind::Bool,
+        Some("false"),
+        APPLICATION,
+    ),
+    Setting::new(
+        "preserve_host_header",
+        "routing.http.preserve_host_header.enabled",
+        SettingKind::Bool,
+        Some("false"),
+        APPLICATION,
+    ),
+    Setting::new(
+        "xff_header_processing_mode",
+        "routing.http.xff_header_processing.mode",
+        SettingKind::String,
+        Some("append"),
+        APPLICATION,
+    )
+    .checked(Check::OneOf(&["append", "preserve", "remove"])),
+    Setting::new(
+        "enable_xff_client_port",
+        "routing.http.xff_client_port.enabled",
+        SettingKind::Bool,
+        Some("false"),
+        APPLICATION,
+    ),
+    Setting::new(
+        "enable_tls_version_and_cipher_suite_headers",
+        "routing.http.x_amzn_tls_version_and_cipher_suite.enabled",
+        SettingKind::Bool,
+        Some("false"),
+        APPLICATION,
+    ),
+    Setting::new(
+        "enable_http2",
+        "routing.http2.enabled",
+        SettingKind::Bool,
+        Some("true"),
+        APPLICATION,
+    ),
+    Setting::new(
+        "desync_mitigation_mode",
+        "routing.http.desync_mitigation_mode",
+        SettingKind::String,
+        Some("defensive"),
+        APPLICATION,
+    )
+    .checked(Check::OneOf(&["monitor", "defensive", "strictest"])),
+    Setting::new(
+        "enable_waf_fail_open",
+        "waf.fail_open.enabled",
+        SettingKind::Bool,
+        Some("false"),
+        APPLICATION,
+    ),
+    Setting::new(
+        "client_keep_alive",
+        "client_keep_alive.seconds",
+        SettingKind::Number,
+        Some("3600"),
+        APPLICATION,
+    )
+    .checked(Check::Range(60, 604_800)),
+    // Always on for application load balancers; off by default for the others.
+    Setting::new(
+        "enable_cross_zone_load_balancing",
+        "load_balancing.cross_zone.enabled",
+        SettingKind::Bool,
+        None,
+        NETWORK,
+    )
+    .neutral("true"),
+];
+
+/// The `access_logs` block's attributes: (block attribute, AWS key).
+const ACCESS_LOGS: &[(&str, &str)] = &[
+    ("bucket", "access_logs.s3.bucket"),
+    ("prefix", "access_logs.s3.prefix"),
+    ("enabled", "access_logs.s3.enabled"),
+];
+
+fn load_balancer_type(value: &Value) -> String {
+    string(value, "load_balancer_type").unwrap_or_else(|| "application".to_string())
+}
 
 pub struct AwsLb {
     aws: Arc<Aws>,
@@ -37,6 +160,7 @@ impl AwsLb {
             .attr(Attribute::computed("zone_id", Type::String))
             .attr(Attribute::computed("vpc_id", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional("name_prefix", Type::String).force_new())
             .attr(
                 Attribute::optional("internal", Type::Bool)
                     .default(Value::Bool(false))
@@ -57,14 +181,32 @@ impl AwsLb {
                 Type::set(Type::String),
             ))
             .attr(
-                Attribute::optional("idle_timeout", Type::Number)
-                    .default(Value::Number(60.0))
-                    .check(Check::Range(1, 4000)),
+                Attribute::optional_computed("ip_address_type", Type::String).check(Check::OneOf(
+                    &["ipv4", "dualstack", "dualstack-without-public-ipv4"],
+                )),
             )
-            .attr(
-                Attribute::optional("enable_deletion_protection", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
+            .block(Block::single(
+                "access_logs",
+                Schema::new()
+                    .attr(Attribute::required("bucket", Type::String))
+                    .attr(Attribute::optional("prefix", Type::String))
+                    .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false))),
+            ))
+            .block(
+                Block::set(
+                    "subnet_mapping",
+                    Schema::new()
+                        .attr(Attribute::required("subnet_id", Type::String))
+                        .attr(Attribute::optional("allocation_id", Type::String))
+                        .attr(Attribute::optional("private_ipv4_address", Type::String))
+                        .attr(Attribute::optional_computed("ipv6_address", Type::String))
+                        .attr(Attribute::computed("outpost_id", Type::String)),
+                )
+                .force_new(),
+            );
+        let schema = SETTINGS
+            .iter()
+            .fold(schema, |schema, setting| schema.attr(setting.attribute()))
             .with_tags();
         AwsLb { aws, schema }
     }
@@ -124,9 +266,12 @@ impl AwsLb {
     }
 
     /// Reads full values for `arns`, keyed by ARN.
+    /// Reads full values for `arns`, keyed by ARN; `hints` (ARN → prior or planned value)
+    /// decide whether `subnet_mapping` is shown.
     async fn read_arns(
         &self,
         arns: &[String],
+        hints: &BTreeMap<String, &Value>,
     ) -> Result<BTreeMap<String, (Value, Vec<(String, String)>)>, ProviderError> {
         let load_balancers = self.describe(arns).await?;
         let found: Vec<String> = load_balancers.keys().cloned().collect();
@@ -137,18 +282,29 @@ impl AwsLb {
             let tags = tags.get(&arn).cloned().unwrap_or_default();
             out.insert(
                 arn.clone(),
-                (to_value(&load_balancer, &attributes, &tags), tags),
+                (
+                    to_value(
+                        &load_balancer,
+                        &attributes,
+                        &tags,
+                        hints.get(&arn).copied().unwrap_or(&Value::Null),
+                    ),
+                    tags,
+                ),
             );
         }
         Ok(out)
     }
 
-    async fn read_one(&self, arn: &str) -> Result<Value, ProviderError> {
-        self.read_arns(&[arn.to_string()])
-            .await?
-            .remove(arn)
-            .map(|(value, _)| value)
-            .ok_or_else(|| vanished("load balancer", arn))
+    async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
+        self.read_arns(
+            &[arn.to_string()],
+            &BTreeMap::from([(arn.to_string(), hint)]),
+        )
+        .await?
+        .remove(arn)
+        .map(|(value, _)| value)
+        .ok_or_else(|| vanished("load balancer", arn))
     }
 
     async fn modify_attributes(
@@ -181,10 +337,53 @@ impl AwsLb {
     }
 }
 
+/// The SDK subnet mappings, when `subnet_mapping` blocks are configured.
+fn subnet_mappings(planned: &Value) -> Option<Vec<SubnetMapping>> {
+    let mappings = blocks(planned, "subnet_mapping");
+    (!mappings.is_empty()).then(|| {
+        mappings
+            .iter()
+            .map(|mapping| {
+                SubnetMapping::builder()
+                    .set_subnet_id(string(mapping, "subnet_id"))
+                    .set_allocation_id(non_empty(mapping, "allocation_id"))
+                    .set_private_ipv4_address(non_empty(mapping, "private_ipv4_address"))
+                    .set_ipv6_address(non_empty(mapping, "ipv6_address"))
+                    .build()
+            })
+            .collect()
+    })
+}
+
+/// The access log attributes to send when `access_logs` differs from `prior`'s (all of them,
+/// or "disabled" when the block is gone).
+fn access_logs(planned: &Value, prior: &Value) -> Vec<(&'static str, String)> {
+    if changed(prior, planned, "access_logs") == false {
+        return vec![];
+    }
+    match single(planned, "access_logs") {
+        Some(logs) => ACCESS_LOGS
+            .iter()
+            .map(|(name, key)| {
+                let value = match *name {
+                    "enabled" => boolean(logs, "enabled").unwrap_or(false).to_string(),
+                    _ => string(logs, name).unwrap_or_default(),
+                };
+                (*key, value)
+            })
+            .collect(),
+        None if single(prior, "access_logs").is_some() => {
+            vec![("access_logs.s3.enabled", "false".to_string())]
+        }
+        None => vec![],
+    }
+}
+
 fn to_value(
     load_balancer: &LoadBalancer,
     attributes: &BTreeMap<String, String>,
     tags: &[(String, String)],
+    hint: &Value,
 ) -> Value {
     let arn = load_balancer.load_balancer_arn().unwrap_or_default();
     let mut object = BTreeMap::new();
@@ -198,6 +397,10 @@ fn to_value(
     );
     object.insert("vpc_id".to_string(), text(load_balancer.vpc_id()));
     object.insert("name".to_string(), text(load_balancer.load_balancer_name()));
+    object.insert(
+        "name_prefix".to_string(),
+        name_prefix_of(load_balancer.load_balancer_name(), hint),
+    );
     object.insert(
         "internal".to_string(),
         Value::Bool(load_balancer.scheme() == Some(&LoadBalancerSchemeEnum::Internal)),
@@ -219,15 +422,63 @@ fn to_value(
                 .filter_map(|zone| zone.subnet_id()),
         ),
     );
-    let idle_timeout = attributes
-        .get(IDLE_TIMEOUT)
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or(60.0);
-    object.insert("idle_timeout".to_string(), Value::Number(idle_timeout));
+    // Shown when the configuration uses subnet_mapping; `subnets` shows the zones otherwise.
+    let mapped = !blocks(hint, "subnet_mapping").is_empty();
     object.insert(
-        "enable_deletion_protection".to_string(),
-        Value::Bool(attributes.get(DELETION_PROTECTION).map(String::as_str) == Some("true")),
+        "subnet_mapping".to_string(),
+        Value::List(
+            load_balancer
+                .availability_zones()
+                .iter()
+                .filter(|_| mapped)
+                .map(|zone| {
+                    let address = zone.load_balancer_addresses().first();
+                    Value::map([
+                        ("subnet_id", text(zone.subnet_id())),
+                        ("outpost_id", text(zone.outpost_id())),
+                        (
+                            "allocation_id",
+                            text(address.and_then(|a| a.allocation_id())),
+                        ),
+                        (
+                            "private_ipv4_address",
+                            text(address.and_then(|a| a.private_ipv4_address())),
+                        ),
+                        ("ipv6_address", text(address.and_then(|a| a.ipv6_address()))),
+                    ])
+                })
+                .collect(),
+        ),
     );
+    object.insert(
+        "ip_address_type".to_string(),
+        text(load_balancer.ip_address_type().map(|t| t.as_str())),
+    );
+    for setting in SETTINGS {
+        object.insert(setting.name.to_string(), setting.read(attributes));
+    }
+    // No bucket means no access_logs block.
+    let access_logs = match attributes.get("access_logs.s3.bucket") {
+        Some(bucket) if !bucket.is_empty() => vec![Value::map([
+            ("bucket", Value::string(bucket)),
+            (
+                "prefix",
+                attributes
+                    .get("access_logs.s3.prefix")
+                    .filter(|p| !p.is_empty())
+                    .map(Value::string)
+                    .unwrap_or(Value::Null),
+            ),
+            (
+                "enabled",
+                Value::Bool(
+                    attributes.get("access_logs.s3.enabled").map(String::as_str) == Some("true"),
+                ),
+            ),
+        ])],
+        _ => vec![],
+    };
+    object.insert("access_logs".to_string(), Value::List(access_logs));
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -256,7 +507,11 @@ impl ResourceType for AwsLb {
             .as_str()
             .unwrap_or("application")
             == "application";
-        let subnets = config.get("subnets");
+        let subnets = match blocks(config, "subnet_mapping") {
+            [] => config.get("subnets").clone(),
+            mappings => Value::List(mappings.to_vec()),
+        };
+        let subnets = &subnets;
         // AWS refuses an application load balancer in fewer than two subnets; moto does not.
         if is_application && subnets.is_wholly_known() {
             if let Some(list) = subnets.as_list() {
@@ -269,6 +524,44 @@ impl ResourceType for AwsLb {
                         ),
                     ));
                 }
+            }
+        }
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+            ));
+        }
+        if let Some(prefix) = config.get("name_prefix").as_str() {
+            if prefix.len() > 6 {
+                problems.push((
+                    "name_prefix".to_string(),
+                    format!("\"{prefix}\" is longer than 6 characters"),
+                ));
+            }
+        }
+        // An unknown type is checked once it is known.
+        let kind = match config.get("load_balancer_type") {
+            Value::Null => Some("application"),
+            known => known.as_str(),
+        };
+        if let Some(kind) = kind {
+            for setting in SETTINGS {
+                if let Some(problem) = setting.misplaced(config, kind) {
+                    problems.push((setting.name.to_string(), problem));
+                }
+            }
+            if kind == "gateway" && !blocks(config, "access_logs").is_empty() {
+                problems.push((
+                    "access_logs".to_string(),
+                    "gateway load balancers have no access logs".to_string(),
+                ));
+            }
+            if !config.get("subnets").is_null() && !blocks(config, "subnet_mapping").is_empty() {
+                problems.push((
+                    "subnet_mapping".to_string(),
+                    "\"subnet_mapping\" conflicts with \"subnets\": set only one.".to_string(),
+                ));
             }
         }
         if let Some(name) = config.get("name").as_str() {
@@ -288,23 +581,31 @@ impl ResourceType for AwsLb {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let name = string(planned, "name")
-            .ok_or_else(|| ProviderError::new("aws_lb needs a known \"name\""))?;
-        let scheme = if boolean(planned, "internal").unwrap_or(false) {
-            LoadBalancerSchemeEnum::Internal
-        } else {
-            LoadBalancerSchemeEnum::InternetFacing
+        let name = match (string(planned, "name"), non_empty(planned, "name_prefix")) {
+            (Some(name), _) => name,
+            (None, Some(prefix)) => generated_name(&prefix, 32),
+            (None, None) => generated_name("tf-lb-", 32),
         };
-        let load_balancer_type =
-            string(planned, "load_balancer_type").unwrap_or_else(|| "application".to_string());
+        let load_balancer_type = load_balancer_type(planned);
+        // Gateway load balancers take no scheme.
+        let scheme = match (load_balancer_type.as_str(), boolean(planned, "internal")) {
+            ("gateway", _) => None,
+            (_, Some(true)) => Some(LoadBalancerSchemeEnum::Internal),
+            _ => Some(LoadBalancerSchemeEnum::InternetFacing),
+        };
         let security_groups = strings(planned, "security_groups");
+        let mappings = subnet_mappings(planned);
         let response = client
             .create_load_balancer()
             .name(&name)
-            .scheme(scheme)
+            .set_scheme(scheme)
             .r#type(LoadBalancerTypeEnum::from(load_balancer_type.as_str()))
-            .set_subnets(Some(strings(planned, "subnets")))
+            .set_subnets(mappings.is_none().then(|| strings(planned, "subnets")))
+            .set_subnet_mappings(mappings)
             .set_security_groups((!security_groups.is_empty()).then_some(security_groups))
+            .set_ip_address_type(
+                non_empty(planned, "ip_address_type").map(|t| IpAddressType::from(t.as_str())),
+            )
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
             .send()
             .await
@@ -315,15 +616,9 @@ impl ResourceType for AwsLb {
             .and_then(|lb| lb.load_balancer_arn())
             .ok_or_else(|| vanished("load balancer", &name))?
             .to_string();
-        let mut attributes = Vec::new();
-        if let Some(idle_timeout) = int(planned, "idle_timeout").filter(|t| *t != 60) {
-            if load_balancer_type == "application" {
-                attributes.push((IDLE_TIMEOUT, idle_timeout.to_string()));
-            }
-        }
-        if boolean(planned, "enable_deletion_protection") == Some(true) {
-            attributes.push((DELETION_PROTECTION, "true".to_string()));
-        }
+        // Only what differs from AWS's defaults: a new load balancer has those already.
+        let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, &Value::Null, planned);
+        attributes.extend(access_logs(planned, &Value::Null));
         self.modify_attributes(&arn, attributes).await?;
         let timeout = operation.timeouts.create;
         wait_for(
@@ -348,7 +643,7 @@ impl ResourceType for AwsLb {
             },
         )
         .await?;
-        self.read_one(&arn).await
+        self.read_one(&arn, planned).await
     }
 
     async fn update(
@@ -380,23 +675,23 @@ impl ResourceType for AwsLb {
                 .await
                 .map_err(aws_error)?;
         }
-        let mut attributes = Vec::new();
-        if changed(prior, planned, "idle_timeout") {
-            if let Some(idle_timeout) = int(planned, "idle_timeout") {
-                attributes.push((IDLE_TIMEOUT, idle_timeout.to_string()));
+        if changed(prior, planned, "ip_address_type") {
+            if let Some(kind) = non_empty(planned, "ip_address_type") {
+                client
+                    .set_ip_address_type()
+                    .load_balancer_arn(&arn)
+                    .ip_address_type(IpAddressType::from(kind.as_str()))
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
             }
         }
-        if changed(prior, planned, "enable_deletion_protection") {
-            attributes.push((
-                DELETION_PROTECTION,
-                boolean(planned, "enable_deletion_protection")
-                    .unwrap_or(false)
-                    .to_string(),
-            ));
-        }
+        let load_balancer_type = load_balancer_type(planned);
+        let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, prior, planned);
+        attributes.extend(access_logs(planned, prior));
         self.modify_attributes(&arn, attributes).await?;
         update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&arn).await
+        self.read_one(&arn, planned).await
     }
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -432,7 +727,11 @@ impl ResourceType for AwsLb {
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let arns: Vec<String> = prior.iter().filter_map(|p| string(p, "arn")).collect();
-        let found = self.read_arns(&arns).await?;
+        let hints: BTreeMap<String, &Value> = prior
+            .iter()
+            .filter_map(|p| Some((string(p, "arn")?, p)))
+            .collect();
+        let found = self.read_arns(&arns, &hints).await?;
         Ok(prior
             .iter()
             .map(|p| {
@@ -455,7 +754,33 @@ impl ResourceType for AwsLb {
     ) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
         let Some(name) = string(planned, "name") else {
-            return Ok(None);
+            // A generated name: look among every load balancer for this operation's tags.
+            let mut arns = Vec::new();
+            let mut pages = client.describe_load_balancers().into_paginator().send();
+            while let Some(page) = pages.next().await {
+                arns.extend(
+                    page.map_err(aws_error)?
+                        .load_balancers()
+                        .iter()
+                        .filter_map(|lb| lb.load_balancer_arn().map(str::to_string)),
+                );
+            }
+            let tags = describe_tags(client, &arns).await?;
+            let Some(arn) = tags
+                .iter()
+                .find(|(_, tags)| has_managed_tags(tags, operation))
+                .map(|(arn, _)| arn.clone())
+            else {
+                return Ok(None);
+            };
+            return Ok(self
+                .read_arns(
+                    std::slice::from_ref(&arn),
+                    &BTreeMap::from([(arn.clone(), planned)]),
+                )
+                .await?
+                .remove(&arn)
+                .map(|(value, _)| value));
         };
         let response = client
             .describe_load_balancers()
@@ -473,7 +798,12 @@ impl ResourceType for AwsLb {
             Err(error) => return Err(error),
         };
         let Some(arn) = arn else { return Ok(None) };
-        let mut found = self.read_arns(std::slice::from_ref(&arn)).await?;
+        let mut found = self
+            .read_arns(
+                std::slice::from_ref(&arn),
+                &BTreeMap::from([(arn.clone(), planned)]),
+            )
+            .await?;
         Ok(found
             .remove(&arn)
             .filter(|(_, tags)| has_managed_tags(tags, operation))

@@ -3,14 +3,30 @@
 //!
 //! Refresh is one DescribeListeners with every ARN; when one is gone (the call then fails) it
 //! lists the listeners of each load balancer instead. Tags: DescribeTags, 20 ARNs a call.
+//!
+//! `certificate_arn` is the listener's default certificate (extra ones are
+//! `aws_lb_listener_certificate`'s). `ssl_policy` defaults to `ELBSecurityPolicy-2016-08` on
+//! HTTPS and TLS listeners, as the provider does. `mutual_authentication` with mode `off` reads
+//! as no block.
+//!
+//! moto does not return `mutual_authentication`, and ignores `alpn_policy` on ModifyListener,
+//! so drift on them is not seen in tests.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use aws_sdk_elasticloadbalancingv2::types::{Listener, ProtocolEnum};
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use aws_sdk_elasticloadbalancingv2::types::{
+    AdvertiseTrustStoreCaNamesEnum, Certificate, Listener, MutualAuthenticationAttributes,
+    ProtocolEnum,
+};
+use aws_sdk_elasticloadbalancingv2::Client;
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
 
-use crate::app_support::{changed, int, number, set_tags, string, text, vanished};
+use crate::app_support::{
+    boolean, changed, int, non_empty, number, set_tags, single, string, text, vanished,
+};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, describe_tags, has_managed_tags, tags_to_sdk,
     update_tags, validate_actions,
@@ -35,7 +51,41 @@ impl AwsLbListener {
                     "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE",
                 ])),
             )
+            .attr(Attribute::optional("certificate_arn", Type::String))
+            .attr(Attribute::optional_computed("ssl_policy", Type::String))
+            .attr(
+                Attribute::optional("alpn_policy", Type::String).check(Check::OneOf(&[
+                    "HTTP1Only",
+                    "HTTP2Only",
+                    "HTTP2Optional",
+                    "HTTP2Preferred",
+                    "None",
+                ])),
+            )
             .block(action_block("default_action"))
+            .block(Block::single(
+                "mutual_authentication",
+                Schema::new()
+                    .attr(
+                        Attribute::required("mode", Type::String).check(Check::OneOf(&[
+                            "off",
+                            "passthrough",
+                            "verify",
+                        ])),
+                    )
+                    .attr(Attribute::optional("trust_store_arn", Type::String))
+                    .attr(
+                        Attribute::optional("ignore_client_certificate_expiry", Type::Bool)
+                            .default(Value::Bool(false)),
+                    )
+                    .attr(
+                        Attribute::optional_computed(
+                            "advertise_trust_store_ca_names",
+                            Type::String,
+                        )
+                        .check(Check::OneOf(&["on", "off"])),
+                    ),
+            ))
             .with_tags();
         AwsLbListener { aws, schema }
     }
@@ -120,6 +170,97 @@ impl AwsLbListener {
     }
 }
 
+/// What ModifyListener changes; a change to any of them sends them all.
+const LISTENER_SETTINGS: &[&str] = &[
+    "port",
+    "protocol",
+    "default_action",
+    "certificate_arn",
+    "ssl_policy",
+    "alpn_policy",
+    "mutual_authentication",
+];
+
+/// The provider's SSL policy for HTTPS and TLS listeners that name none.
+const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-2016-08";
+
+fn secure(value: &Value) -> bool {
+    matches!(string(value, "protocol").as_deref(), Some("HTTPS" | "TLS"))
+}
+
+/// The default certificate, for HTTPS and TLS listeners only (one carried over in state from
+/// an HTTPS listener now turned HTTP is not sent).
+fn certificates(value: &Value) -> Option<Vec<Certificate>> {
+    non_empty(value, "certificate_arn")
+        .filter(|_| secure(value))
+        .map(|arn| vec![Certificate::builder().certificate_arn(arn).build()])
+}
+
+/// The SSL policy, for HTTPS and TLS listeners only: the configured one or the provider's
+/// default.
+fn ssl_policy(value: &Value) -> Option<String> {
+    secure(value)
+        .then(|| non_empty(value, "ssl_policy").unwrap_or_else(|| DEFAULT_SSL_POLICY.to_string()))
+}
+
+/// The `mutual_authentication` block for the SDK; `removed` sends mode "off" when it is gone.
+fn mutual_authentication(value: &Value, removed: bool) -> Option<MutualAuthenticationAttributes> {
+    match single(value, "mutual_authentication") {
+        Some(block) => Some(
+            MutualAuthenticationAttributes::builder()
+                .set_mode(string(block, "mode"))
+                .set_trust_store_arn(non_empty(block, "trust_store_arn"))
+                .set_ignore_client_certificate_expiry(
+                    // AWS takes the flag only in verify mode.
+                    boolean(block, "ignore_client_certificate_expiry")
+                        .filter(|_| string(block, "mode").as_deref() == Some("verify")),
+                )
+                .set_advertise_trust_store_ca_names(
+                    non_empty(block, "advertise_trust_store_ca_names")
+                        .map(|a| AdvertiseTrustStoreCaNamesEnum::from(a.as_str())),
+                )
+                .build(),
+        ),
+        None if removed => Some(
+            MutualAuthenticationAttributes::builder()
+                .mode("off")
+                .build(),
+        ),
+        None => None,
+    }
+}
+
+async fn modify(
+    client: &Client,
+    arn: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    let alpn = match non_empty(planned, "alpn_policy") {
+        Some(policy) => Some(vec![policy]),
+        // A removed policy on a TLS listener goes back to none.
+        None if !prior.get("alpn_policy").is_null() && secure(planned) => {
+            Some(vec!["None".to_string()])
+        }
+        None => None,
+    };
+    let mutual_removed = single(prior, "mutual_authentication").is_some();
+    client
+        .modify_listener()
+        .listener_arn(arn)
+        .set_port(int(planned, "port"))
+        .set_protocol(string(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
+        .set_default_actions(Some(actions_to_sdk(planned, "default_action")))
+        .set_certificates(certificates(planned))
+        .set_ssl_policy(ssl_policy(planned))
+        .set_alpn_policy(alpn)
+        .set_mutual_authentication(mutual_authentication(planned, mutual_removed))
+        .send()
+        .await
+        .map_err(aws_error)?;
+    Ok(())
+}
+
 fn to_value(listener: &Listener, hint: &Value, tags: &[(String, String)]) -> Value {
     let arn = listener.listener_arn().unwrap_or_default();
     let mut object = BTreeMap::new();
@@ -138,6 +279,47 @@ fn to_value(listener: &Listener, hint: &Value, tags: &[(String, String)]) -> Val
         "default_action".to_string(),
         actions_from_sdk(listener.default_actions(), hint, "default_action"),
     );
+    object.insert(
+        "certificate_arn".to_string(),
+        text(
+            listener
+                .certificates()
+                .iter()
+                .find(|c| c.is_default().unwrap_or(true))
+                .or_else(|| listener.certificates().first())
+                .and_then(|c| c.certificate_arn()),
+        ),
+    );
+    object.insert("ssl_policy".to_string(), text(listener.ssl_policy()));
+    // "None" is what a TLS listener without a policy reports once one was removed.
+    let alpn = match listener.alpn_policy() {
+        [one] if one == "None" && hint.get("alpn_policy").is_null() => None,
+        [one] => Some(one.as_str()),
+        _ => None,
+    };
+    object.insert("alpn_policy".to_string(), text(alpn));
+    let mutual = listener
+        .mutual_authentication()
+        .filter(|m| {
+            m.mode().is_some_and(|mode| mode != "off")
+                || single(hint, "mutual_authentication").is_some()
+        })
+        .map(|m| {
+            vec![Value::map([
+                ("mode", text(m.mode())),
+                ("trust_store_arn", text(m.trust_store_arn())),
+                (
+                    "ignore_client_certificate_expiry",
+                    Value::Bool(m.ignore_client_certificate_expiry().unwrap_or(false)),
+                ),
+                (
+                    "advertise_trust_store_ca_names",
+                    text(m.advertise_trust_store_ca_names().map(|a| a.as_str())),
+                ),
+            ])]
+        })
+        .unwrap_or_default();
+    object.insert("mutual_authentication".to_string(), Value::List(mutual));
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -160,7 +342,31 @@ impl ResourceType for AwsLbListener {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        validate_actions(config, "default_action")
+        let mut problems = validate_actions(config, "default_action");
+        let protocol = config.get("protocol").as_str();
+        if protocol == Some("HTTPS") && config.get("certificate_arn").is_null() {
+            problems.push((
+                "certificate_arn".to_string(),
+                "an HTTPS listener requires \"certificate_arn\"".to_string(),
+            ));
+        }
+        let secure = matches!(protocol, Some("HTTPS" | "TLS"));
+        // The SSL settings would not be sent for a plain listener, so they are refused.
+        for key in ["certificate_arn", "ssl_policy"] {
+            if protocol.is_some() && !secure && !config.get(key).is_null() {
+                problems.push((
+                    key.to_string(),
+                    format!("\"{key}\" can be set only when \"protocol\" is HTTPS or TLS"),
+                ));
+            }
+        }
+        if matches!(protocol, Some(p) if p != "TLS") && !config.get("alpn_policy").is_null() {
+            problems.push((
+                "alpn_policy".to_string(),
+                "\"alpn_policy\" can be set only when \"protocol\" is TLS".to_string(),
+            ));
+        }
+        problems
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
@@ -174,6 +380,10 @@ impl ResourceType for AwsLbListener {
             .set_port(int(planned, "port"))
             .set_protocol(string(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
             .set_default_actions(Some(actions_to_sdk(planned, "default_action")))
+            .set_certificates(certificates(planned))
+            .set_ssl_policy(ssl_policy(planned))
+            .set_alpn_policy(non_empty(planned, "alpn_policy").map(|p| vec![p]))
+            .set_mutual_authentication(mutual_authentication(planned, false))
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
             .send()
             .await
@@ -196,19 +406,11 @@ impl ResourceType for AwsLbListener {
         let client = &self.aws.clients().await.elbv2;
         let arn = string(prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_lb_listener has no arn in state"))?;
-        if changed(prior, planned, "port")
-            || changed(prior, planned, "protocol")
-            || changed(prior, planned, "default_action")
+        if LISTENER_SETTINGS
+            .iter()
+            .any(|key| changed(prior, planned, key))
         {
-            client
-                .modify_listener()
-                .listener_arn(&arn)
-                .set_port(int(planned, "port"))
-                .set_protocol(string(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
-                .set_default_actions(Some(actions_to_sdk(planned, "default_action")))
-                .send()
-                .await
-                .map_err(aws_error)?;
+            modify(client, &arn, prior, planned).await?;
         }
         update_tags(client, &arn, prior, planned).await?;
         self.read_one(&arn, planned).await

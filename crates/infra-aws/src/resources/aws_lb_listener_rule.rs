@@ -3,6 +3,10 @@
 //!
 //! Refresh is one DescribeRules with every ARN; when one is gone (the call then fails) it lists
 //! the rules of each listener instead. Tags: DescribeTags, 20 ARNs a call.
+//!
+//! Actions (including `authenticate_cognito` and `authenticate_oidc`) and conditions (host and
+//! HTTP headers, request methods, paths, query strings, source IPs) share their schema and SDK
+//! conversion with the listener in `elbv2_support`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -14,6 +18,7 @@ use crate::app_support::{changed, int, set_tags, string, vanished};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
     conditions_to_sdk, describe_tags, has_managed_tags, tags_to_sdk, update_tags, validate_actions,
+    validate_conditions,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
@@ -171,21 +176,7 @@ impl ResourceType for AwsLbListenerRule {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = validate_actions(config, "action");
-        for (index, condition) in crate::app_support::blocks(config, "condition")
-            .iter()
-            .enumerate()
-        {
-            let kinds = ["path_pattern", "host_header", "http_header"]
-                .iter()
-                .filter(|kind| !crate::app_support::blocks(condition, kind).is_empty())
-                .count();
-            if kinds != 1 {
-                problems.push((
-                    format!("condition[{index}]"),
-                    format!("a condition block needs exactly one of path_pattern, host_header or http_header, got {kinds}"),
-                ));
-            }
-        }
+        problems.extend(validate_conditions(config));
         problems
     }
 

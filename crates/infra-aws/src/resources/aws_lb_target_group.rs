@@ -2,15 +2,27 @@
 //! how its targets are health-checked.
 //!
 //! Refresh is one DescribeTargetGroups with every ARN (a full listing when one is gone),
-//! DescribeTags 20 ARNs a call, and DescribeTargetGroupAttributes for `deregistration_delay`.
-//! That API answers one group a call, so a refresh reads it for a [`ReadWindow`] of
-//! [`ATTRIBUTE_READ_LIMIT`] groups and keeps the prior value of the others.
+//! DescribeTags 20 ARNs a call, and DescribeTargetGroupAttributes for the attribute-backed
+//! arguments ([`SETTINGS`], `stickiness`, `target_health_state`, `target_failover`). That API
+//! answers one group a call, so a refresh reads it for a [`ReadWindow`] of
+//! [`ATTRIBUTE_READ_LIMIT`] groups and keeps the prior values of the others.
+//!
+//! Each setting applies to some protocols (or to `lambda` targets); one set elsewhere to other
+//! than its default is a plan-time error, since AWS would refuse it. The `stickiness`,
+//! `target_health_state` and `target_failover` blocks are read back when configured. A lambda
+//! group without a `health_check` block keeps AWS's (disabled) health check. Without `name` or
+//! `name_prefix` the name is generated (`tf-...`), as the provider does.
+//!
+//! moto does not return `protocol_version`, `ip_address_type`, `preserve_client_ip`,
+//! `load_balancing_anomaly_mitigation`, `target_health_state` or `target_failover` attributes
+//! it was not given, so drift on them is not seen in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Matcher, ProtocolEnum, TargetGroup, TargetGroupAttribute, TargetTypeEnum,
+    Matcher, ProtocolEnum, TargetGroup, TargetGroupAttribute, TargetGroupIpAddressTypeEnum,
+    TargetTypeEnum,
 };
 use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
@@ -19,12 +31,119 @@ use infra_core::{
 use crate::app_support::{
     blocks, boolean, changed, int, non_empty, number, set_tags, single, string, text, vanished,
 };
-use crate::elbv2_support::{arn_suffix, describe_tags, has_managed_tags, tags_to_sdk, update_tags};
+use crate::elbv2_support::{
+    arn_suffix, describe_tags, generated_name, has_managed_tags, name_prefix_of, settings_to_send,
+    tags_to_sdk, update_tags, Setting, SettingKind,
+};
 use crate::error::{aws_error, is_not_found};
 use crate::read_window::ReadWindow;
 use crate::Aws;
 
-const DEREGISTRATION_DELAY: &str = "deregistration_delay.timeout_seconds";
+const HTTP: &[&str] = &["HTTP", "HTTPS"];
+const BALANCED: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"];
+const NETWORK: &[&str] = &["TCP", "TLS", "UDP", "TCP_UDP"];
+const NOT_LAMBDA: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"];
+const LAMBDA: &[&str] = &["lambda"];
+
+/// The target group attributes shown as top-level arguments. "Kinds" are protocols, or
+/// `lambda` for lambda targets.
+const SETTINGS: &[Setting] = &[
+    Setting::new(
+        "deregistration_delay",
+        "deregistration_delay.timeout_seconds",
+        SettingKind::Number,
+        Some("300"),
+        NOT_LAMBDA,
+    )
+    .checked(Check::Range(0, 3600)),
+    Setting::new(
+        "slow_start",
+        "slow_start.duration_seconds",
+        SettingKind::Number,
+        Some("0"),
+        HTTP,
+    )
+    .checked(Check::Range(0, 900)),
+    Setting::new(
+        "load_balancing_algorithm_type",
+        "load_balancing.algorithm.type",
+        SettingKind::String,
+        None,
+        HTTP,
+    )
+    .neutral("round_robin")
+    .checked(Check::OneOf(&[
+        "round_robin",
+        "least_outstanding_requests",
+        "weighted_random",
+    ])),
+    Setting::new(
+        "load_balancing_anomaly_mitigation",
+        "load_balancing.algorithm.anomaly_mitigation",
+        SettingKind::String,
+        None,
+        HTTP,
+    )
+    .neutral("off")
+    .checked(Check::OneOf(&["on", "off"])),
+    Setting::new(
+        "load_balancing_cross_zone_enabled",
+        "load_balancing.cross_zone.enabled",
+        SettingKind::String,
+        None,
+        BALANCED,
+    )
+    .neutral("use_load_balancer_configuration")
+    .checked(Check::OneOf(&[
+        "true",
+        "false",
+        "use_load_balancer_configuration",
+    ])),
+    Setting::new(
+        "connection_termination",
+        "deregistration_delay.connection_termination.enabled",
+        SettingKind::Bool,
+        Some("false"),
+        NETWORK,
+    ),
+    Setting::new(
+        "proxy_protocol_v2",
+        "proxy_protocol_v2.enabled",
+        SettingKind::Bool,
+        Some("false"),
+        NETWORK,
+    ),
+    Setting::new(
+        "preserve_client_ip",
+        "preserve_client_ip.enabled",
+        SettingKind::String,
+        None,
+        NETWORK,
+    )
+    .checked(Check::OneOf(&["true", "false"])),
+    Setting::new(
+        "lambda_multi_value_headers_enabled",
+        "lambda.multi_value_headers.enabled",
+        SettingKind::Bool,
+        Some("false"),
+        LAMBDA,
+    ),
+];
+
+/// Attribute-backed blocks and the protocols they apply to.
+const ATTRIBUTE_BLOCKS: &[(&str, &[&str])] = &[
+    ("stickiness", NOT_LAMBDA),
+    ("target_health_state", &["TCP", "TLS"]),
+    ("target_failover", &["GENEVE"]),
+];
+
+/// What a group is for the settings: `lambda`, or its protocol.
+fn group_kind(value: &Value) -> Option<String> {
+    match string(value, "target_type").as_deref() {
+        Some("lambda") => Some("lambda".to_string()),
+        _ => string(value, "protocol"),
+    }
+}
 
 /// At most this many DescribeTargetGroupAttributes calls in one refresh.
 const ATTRIBUTE_READ_LIMIT: usize = 8;
@@ -62,11 +181,20 @@ impl AwsLbTargetGroup {
                     .default(Value::string("HTTP"))
                     .check(Check::OneOf(&["HTTP", "HTTPS", "TCP"])),
             );
+        // AWS's health check and matcher limits.
+        let health_check = health_check;
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("arn_suffix", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional("name_prefix", Type::String).force_new())
+            .attr(Attribute::optional_computed("protocol_version", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed("ip_address_type", Type::String)
+                    .check(Check::OneOf(&["ipv4", "ipv6"]))
+                    .force_new(),
+            )
             .attr(
                 Attribute::optional("port", Type::Number)
                     .check(Check::Port)
@@ -86,12 +214,54 @@ impl AwsLbTargetGroup {
                     .force_new(),
             )
             .attr(Attribute::optional("vpc_id", Type::String).force_new())
-            .attr(
-                Attribute::optional("deregistration_delay", Type::Number)
-                    .default(Value::Number(300.0))
-                    .check(Check::Range(0, 3600)),
-            )
             .block(Block::single("health_check", health_check))
+            .block(Block::single(
+                "stickiness",
+                Schema::new()
+                    .attr(
+                        Attribute::required("type", Type::String).check(Check::OneOf(&[
+                            "lb_cookie",
+                            "app_cookie",
+                            "source_ip",
+                            "source_ip_dest_ip",
+                            "source_ip_dest_ip_proto",
+                        ])),
+                    )
+                    .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(true)))
+                    .attr(
+                        Attribute::optional("cookie_duration", Type::Number)
+                            .default(Value::Number(86400.0))
+                            .check(Check::Range(0, 604_800)),
+                    )
+                    .attr(Attribute::optional("cookie_name", Type::String)),
+            ))
+            .block(Block::single(
+                "target_health_state",
+                Schema::new()
+                    .attr(
+                        Attribute::optional("enable_unhealthy_connection_termination", Type::Bool)
+                            .default(Value::Bool(true)),
+                    )
+                    .attr(
+                        Attribute::optional_computed("unhealthy_draining_interval", Type::Number)
+                            .check(Check::Range(0, 360_000)),
+                    ),
+            ))
+            .block(Block::single(
+                "target_failover",
+                Schema::new()
+                    .attr(
+                        Attribute::required("on_deregistration", Type::String)
+                            .check(Check::OneOf(&["rebalance", "no_rebalance"])),
+                    )
+                    .attr(
+                        Attribute::required("on_unhealthy", Type::String)
+                            .check(Check::OneOf(&["rebalance", "no_rebalance"])),
+                    ),
+            ));
+        let schema = SETTINGS
+            .iter()
+            .fold(schema, |schema, setting| schema.attr(setting.attribute()))
             .with_tags();
         AwsLbTargetGroup { aws, schema }
     }
@@ -132,12 +302,14 @@ impl AwsLbTargetGroup {
             .collect())
     }
 
-    /// The groups with these ARNs, with tags. `prior_delays` holds the deregistration delay
-    /// last seen per ARN: outside this refresh's read window it is kept, not re-read.
+    /// The groups with these ARNs, with tags. `hints` (ARN → prior or planned value) shape
+    /// the blocks; outside this refresh's read window a group's attribute-backed arguments are
+    /// kept from its hint, not re-read.
     async fn read_arns(
         &self,
         arns: &[String],
-        prior_delays: &BTreeMap<String, i64>,
+        hints: &BTreeMap<String, &Value>,
+        keep_outside_window: bool,
     ) -> Result<BTreeMap<String, (Value, Vec<(String, String)>)>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
         let groups = self.describe(arns).await?;
@@ -146,17 +318,20 @@ impl AwsLbTargetGroup {
         let window = ReadWindow::now(groups.len(), ATTRIBUTE_READ_LIMIT);
         let mut out = BTreeMap::new();
         for (index, (arn, group)) in groups.into_iter().enumerate() {
-            let delay = match prior_delays.get(&arn) {
-                Some(prior) if !window.contains(index) => *prior,
-                _ => self.deregistration_delay(&arn).await?,
+            let hint = hints.get(&arn).copied().unwrap_or(&Value::Null);
+            let attributes = if keep_outside_window && !window.contains(index) && !hint.is_null() {
+                None
+            } else {
+                Some(self.attributes(&arn).await?)
             };
             let tags = tags.get(&arn).cloned().unwrap_or_default();
-            out.insert(arn, (to_value(&group, delay, &tags), tags));
+            let value = to_value(&group, attributes.as_ref(), &tags, hint);
+            out.insert(arn, (fit_to_config(value, hint), tags));
         }
         Ok(out)
     }
 
-    async fn deregistration_delay(&self, arn: &str) -> Result<i64, ProviderError> {
+    async fn attributes(&self, arn: &str) -> Result<BTreeMap<String, String>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
         let attributes = client
             .describe_target_group_attributes()
@@ -167,31 +342,45 @@ impl AwsLbTargetGroup {
         Ok(attributes
             .attributes()
             .iter()
-            .find(|a| a.key() == Some(DEREGISTRATION_DELAY))
-            .and_then(|a| a.value())
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(300))
+            .filter_map(|a| Some((a.key()?.to_string(), a.value()?.to_string())))
+            .collect())
     }
 
     async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read_arns(&[arn.to_string()], &BTreeMap::new())
-            .await?
-            .remove(arn)
-            .map(|(value, _)| fit_to_config(value, hint))
-            .ok_or_else(|| vanished("target group", arn))
+        self.read_arns(
+            &[arn.to_string()],
+            &BTreeMap::from([(arn.to_string(), hint)]),
+            false,
+        )
+        .await?
+        .remove(arn)
+        .map(|(value, _)| value)
+        .ok_or_else(|| vanished("target group", arn))
     }
 
-    async fn set_deregistration_delay(&self, arn: &str, delay: i32) -> Result<(), ProviderError> {
+    async fn modify_attributes(
+        &self,
+        arn: &str,
+        attributes: Vec<(&str, String)>,
+    ) -> Result<(), ProviderError> {
+        if attributes.is_empty() {
+            return Ok(());
+        }
         let client = &self.aws.clients().await.elbv2;
         client
             .modify_target_group_attributes()
             .target_group_arn(arn)
-            .attributes(
-                TargetGroupAttribute::builder()
-                    .key(DEREGISTRATION_DELAY)
-                    .value(delay.to_string())
-                    .build(),
-            )
+            .set_attributes(Some(
+                attributes
+                    .into_iter()
+                    .map(|(key, value)| {
+                        TargetGroupAttribute::builder()
+                            .key(key)
+                            .value(value)
+                            .build()
+                    })
+                    .collect(),
+            ))
             .send()
             .await
             .map_err(aws_error)?;
@@ -199,9 +388,176 @@ impl AwsLbTargetGroup {
     }
 }
 
-fn to_value(group: &TargetGroup, deregistration_delay: i64, tags: &[(String, String)]) -> Value {
+/// The attribute changes for the attribute-backed blocks from `prior` (null on create) to
+/// `planned`.
+fn block_attributes(prior: &Value, planned: &Value) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if crate::app_support::changed(prior, planned, "stickiness") {
+        match single(planned, "stickiness") {
+            Some(block) => {
+                let kind = string(block, "type").unwrap_or_default();
+                let enabled = boolean(block, "enabled").unwrap_or(true);
+                out.push(("stickiness.enabled", enabled.to_string()));
+                out.push(("stickiness.type", kind.clone()));
+                let duration = int(block, "cookie_duration").unwrap_or(86400).to_string();
+                match kind.as_str() {
+                    "lb_cookie" => out.push(("stickiness.lb_cookie.duration_seconds", duration)),
+                    "app_cookie" => {
+                        out.push(("stickiness.app_cookie.duration_seconds", duration));
+                        out.push((
+                            "stickiness.app_cookie.cookie_name",
+                            string(block, "cookie_name").unwrap_or_default(),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            None if single(prior, "stickiness").is_some() => {
+                out.push(("stickiness.enabled", "false".to_string()));
+            }
+            None => {}
+        }
+    }
+    if crate::app_support::changed(prior, planned, "target_health_state") {
+        let block = single(planned, "target_health_state");
+        if block.is_some() || single(prior, "target_health_state").is_some() {
+            let terminate = block
+                .and_then(|b| boolean(b, "enable_unhealthy_connection_termination"))
+                .unwrap_or(true);
+            out.push((
+                "target_health_state.unhealthy.connection_termination.enabled",
+                terminate.to_string(),
+            ));
+            if let Some(interval) = block.and_then(|b| int(b, "unhealthy_draining_interval")) {
+                out.push((
+                    "target_health_state.unhealthy.draining_interval_seconds",
+                    interval.to_string(),
+                ));
+            }
+        }
+    }
+    if crate::app_support::changed(prior, planned, "target_failover") {
+        let block = single(planned, "target_failover");
+        if block.is_some() || single(prior, "target_failover").is_some() {
+            let get = |key: &str| {
+                block
+                    .and_then(|b| string(b, key))
+                    .unwrap_or_else(|| "no_rebalance".to_string())
+            };
+            out.push((
+                "target_failover.on_deregistration",
+                get("on_deregistration"),
+            ));
+            out.push(("target_failover.on_unhealthy", get("on_unhealthy")));
+        }
+    }
+    out
+}
+
+/// The attribute-backed blocks as AWS reports them, shown when `hint` has them.
+fn blocks_from_attributes(
+    object: &mut BTreeMap<String, Value>,
+    attributes: &BTreeMap<String, String>,
+    hint: &Value,
+) {
+    let get = |key: &str| attributes.get(key).map(String::as_str);
+    let stickiness = match (single(hint, "stickiness"), get("stickiness.type")) {
+        (Some(_), Some(kind)) => {
+            let duration = match kind {
+                "app_cookie" => get("stickiness.app_cookie.duration_seconds"),
+                _ => get("stickiness.lb_cookie.duration_seconds"),
+            };
+            vec![Value::map([
+                ("type", Value::string(kind)),
+                (
+                    "enabled",
+                    Value::Bool(get("stickiness.enabled") == Some("true")),
+                ),
+                (
+                    "cookie_duration",
+                    Value::Number(duration.and_then(|d| d.parse().ok()).unwrap_or(86400.0)),
+                ),
+                (
+                    "cookie_name",
+                    text(get("stickiness.app_cookie.cookie_name").filter(|n| !n.is_empty())),
+                ),
+            ])]
+        }
+        _ => vec![],
+    };
+    object.insert("stickiness".to_string(), Value::List(stickiness));
+    let health_state = match single(hint, "target_health_state") {
+        Some(_) => vec![Value::map([
+            (
+                "enable_unhealthy_connection_termination",
+                Value::Bool(
+                    get("target_health_state.unhealthy.connection_termination.enabled")
+                        != Some("false"),
+                ),
+            ),
+            (
+                "unhealthy_draining_interval",
+                get("target_health_state.unhealthy.draining_interval_seconds")
+                    .and_then(|d| d.parse::<f64>().ok())
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null),
+            ),
+        ])],
+        None => vec![],
+    };
+    object.insert("target_health_state".to_string(), Value::List(health_state));
+    let failover = match single(hint, "target_failover") {
+        Some(_) => vec![Value::map([
+            (
+                "on_deregistration",
+                text(get("target_failover.on_deregistration")),
+            ),
+            ("on_unhealthy", text(get("target_failover.on_unhealthy"))),
+        ])],
+        None => vec![],
+    };
+    object.insert("target_failover".to_string(), Value::List(failover));
+}
+
+/// The value AWS reports; `attributes` is `None` outside the read window, when the
+/// attribute-backed arguments are kept from `hint`.
+fn to_value(
+    group: &TargetGroup,
+    attributes: Option<&BTreeMap<String, String>>,
+    tags: &[(String, String)],
+    hint: &Value,
+) -> Value {
     let arn = group.target_group_arn().unwrap_or_default();
     let mut object = BTreeMap::new();
+    match attributes {
+        Some(attributes) => {
+            for setting in SETTINGS {
+                object.insert(setting.name.to_string(), setting.read(attributes));
+            }
+            blocks_from_attributes(&mut object, attributes, hint);
+        }
+        None => {
+            for name in SETTINGS
+                .iter()
+                .map(|s| s.name)
+                .chain(ATTRIBUTE_BLOCKS.iter().map(|(name, _)| *name))
+            {
+                object.insert(name.to_string(), hint.get(name).clone());
+            }
+        }
+    }
+    object.insert(
+        "name_prefix".to_string(),
+        name_prefix_of(group.target_group_name(), hint),
+    );
+    object.insert(
+        "protocol_version".to_string(),
+        text(group.protocol_version()),
+    );
+    object.insert(
+        "ip_address_type".to_string(),
+        text(group.ip_address_type().map(|t| t.as_str())),
+    );
     object.insert("id".to_string(), Value::string(arn));
     object.insert("arn".to_string(), Value::string(arn));
     object.insert("arn_suffix".to_string(), Value::string(arn_suffix(arn)));
@@ -222,10 +578,6 @@ fn to_value(group: &TargetGroup, deregistration_delay: i64, tags: &[(String, Str
     );
     object.insert("vpc_id".to_string(), text(group.vpc_id()));
     object.insert(
-        "deregistration_delay".to_string(),
-        number(Some(deregistration_delay)),
-    );
-    object.insert(
         "health_check".to_string(),
         Value::List(vec![Value::map([
             (
@@ -233,7 +585,14 @@ fn to_value(group: &TargetGroup, deregistration_delay: i64, tags: &[(String, Str
                 Value::Bool(group.health_check_enabled().unwrap_or(true)),
             ),
             ("path", text(group.health_check_path())),
-            ("matcher", text(group.matcher().and_then(|m| m.http_code()))),
+            (
+                "matcher",
+                text(
+                    group
+                        .matcher()
+                        .and_then(|m| m.http_code().or(m.grpc_code())),
+                ),
+            ),
             (
                 "interval",
                 number(group.health_check_interval_seconds().map(i64::from)),
@@ -270,7 +629,13 @@ fn fit_to_config(mut value: Value, config: &Value) -> Value {
     if !blocks(config, "health_check").is_empty() {
         return value;
     }
+    // A lambda group's health check is AWS's until configured.
+    let lambda = value.get("target_type").as_str() == Some("lambda");
     if let Some(object) = value.map_mut() {
+        if lambda {
+            object.insert("health_check".to_string(), Value::List(vec![]));
+            return value;
+        }
         let defaults = health_check_settings(&Value::Null);
         let is_default = object
             .get("health_check")
@@ -287,6 +652,42 @@ fn fit_to_config(mut value: Value, config: &Value) -> Value {
         }
     }
     value
+}
+
+/// The health check arguments of a CreateTargetGroup or ModifyTargetGroup call; a lambda
+/// group without a block sends none (AWS leaves its health check off) and never a port or
+/// protocol (AWS refuses them for lambda targets).
+macro_rules! with_health_check {
+    ($call:expr, $planned:expr) => {{
+        let planned = $planned;
+        let lambda = string(planned, "target_type").as_deref() == Some("lambda");
+        if lambda && single(planned, "health_check").is_none() {
+            $call
+        } else {
+            let health = health_check_settings(planned);
+            let grpc = string(planned, "protocol_version").as_deref() == Some("GRPC");
+            $call
+                .set_health_check_enabled(boolean(&health, "enabled"))
+                .set_health_check_path(non_empty(&health, "path"))
+                .set_matcher(non_empty(&health, "matcher").map(|m| {
+                    if grpc {
+                        Matcher::builder().grpc_code(m).build()
+                    } else {
+                        Matcher::builder().http_code(m).build()
+                    }
+                }))
+                .set_health_check_interval_seconds(int(&health, "interval"))
+                .set_health_check_timeout_seconds(int(&health, "timeout"))
+                .set_healthy_threshold_count(int(&health, "healthy_threshold"))
+                .set_unhealthy_threshold_count(int(&health, "unhealthy_threshold"))
+                .set_health_check_port(non_empty(&health, "port").filter(|_| !lambda))
+                .set_health_check_protocol(
+                    non_empty(&health, "protocol")
+                        .filter(|_| !lambda)
+                        .map(|p| ProtocolEnum::from(p.as_str())),
+                )
+        }
+    }};
 }
 
 /// The planned health check, with the schema defaults filled in when the block is absent, so
@@ -330,6 +731,51 @@ impl ResourceType for AwsLbTargetGroup {
                 }
             }
         }
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+            ));
+        }
+        if let Some(prefix) = config.get("name_prefix").as_str() {
+            if prefix.len() > 6 {
+                problems.push((
+                    "name_prefix".to_string(),
+                    format!("\"{prefix}\" is longer than 6 characters"),
+                ));
+            }
+        }
+        let protocol = config.get("protocol").as_str();
+        if !config.get("protocol_version").is_null() && !matches!(protocol, Some("HTTP" | "HTTPS"))
+        {
+            problems.push((
+                "protocol_version".to_string(),
+                "\"protocol_version\" applies only when \"protocol\" is HTTP or HTTPS".to_string(),
+            ));
+        }
+        let kind = if target_type == "lambda" {
+            Some("lambda")
+        } else {
+            protocol
+        };
+        if let Some(kind) = kind {
+            for setting in SETTINGS {
+                if let Some(problem) = setting.misplaced(config, kind) {
+                    problems.push((setting.name.to_string(), problem));
+                }
+            }
+            for (block, kinds) in ATTRIBUTE_BLOCKS {
+                if single(config, block).is_some() && !kinds.contains(&kind) {
+                    problems.push((
+                        block.to_string(),
+                        format!(
+                            "\"{block}\" applies only to {} target groups",
+                            kinds.join(" or ")
+                        ),
+                    ));
+                }
+            }
+        }
         if let Some(name) = config.get("name").as_str() {
             if name.len() > 32 {
                 problems.push((
@@ -343,31 +789,26 @@ impl ResourceType for AwsLbTargetGroup {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let name = string(planned, "name")
-            .ok_or_else(|| ProviderError::new("aws_lb_target_group needs a known \"name\""))?;
-        let health = health_check_settings(planned);
-        let response = client
+        let name = match (string(planned, "name"), non_empty(planned, "name_prefix")) {
+            (Some(name), _) => name,
+            (None, Some(prefix)) => generated_name(&prefix, 32),
+            (None, None) => generated_name("tf-", 32),
+        };
+        let call = client
             .create_target_group()
             .name(&name)
             .set_port(int(planned, "port"))
             .set_protocol(string(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
+            .set_protocol_version(non_empty(planned, "protocol_version"))
+            .set_ip_address_type(
+                non_empty(planned, "ip_address_type")
+                    .map(|t| TargetGroupIpAddressTypeEnum::from(t.as_str())),
+            )
             .set_vpc_id(string(planned, "vpc_id"))
             .set_target_type(
                 string(planned, "target_type").map(|t| TargetTypeEnum::from(t.as_str())),
-            )
-            .set_health_check_enabled(boolean(&health, "enabled"))
-            .set_health_check_path(non_empty(&health, "path"))
-            .set_matcher(
-                non_empty(&health, "matcher").map(|m| Matcher::builder().http_code(m).build()),
-            )
-            .set_health_check_interval_seconds(int(&health, "interval"))
-            .set_health_check_timeout_seconds(int(&health, "timeout"))
-            .set_healthy_threshold_count(int(&health, "healthy_threshold"))
-            .set_unhealthy_threshold_count(int(&health, "unhealthy_threshold"))
-            .set_health_check_port(non_empty(&health, "port"))
-            .set_health_check_protocol(
-                non_empty(&health, "protocol").map(|p| ProtocolEnum::from(p.as_str())),
-            )
+            );
+        let response = with_health_check!(call, planned)
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
             .send()
             .await
@@ -378,10 +819,11 @@ impl ResourceType for AwsLbTargetGroup {
             .and_then(|g| g.target_group_arn())
             .ok_or_else(|| vanished("target group", &name))?
             .to_string();
-        // Only when it differs from AWS's own default: saves a call per group.
-        if let Some(delay) = int(planned, "deregistration_delay").filter(|d| *d != 300) {
-            self.set_deregistration_delay(&arn, delay).await?;
-        }
+        // Only what differs from AWS's own defaults: saves a call per group.
+        let kind = group_kind(planned).unwrap_or_default();
+        let mut attributes = settings_to_send(SETTINGS, &kind, &Value::Null, planned);
+        attributes.extend(block_attributes(&Value::Null, planned));
+        self.modify_attributes(&arn, attributes).await?;
         self.read_one(&arn, planned).await
     }
 
@@ -395,32 +837,16 @@ impl ResourceType for AwsLbTargetGroup {
         let arn = string(prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_lb_target_group has no arn in state"))?;
         if changed(prior, planned, "health_check") {
-            let health = health_check_settings(planned);
-            client
-                .modify_target_group()
-                .target_group_arn(&arn)
-                .set_health_check_enabled(boolean(&health, "enabled"))
-                .set_health_check_path(non_empty(&health, "path"))
-                .set_matcher(
-                    non_empty(&health, "matcher").map(|m| Matcher::builder().http_code(m).build()),
-                )
-                .set_health_check_interval_seconds(int(&health, "interval"))
-                .set_health_check_timeout_seconds(int(&health, "timeout"))
-                .set_healthy_threshold_count(int(&health, "healthy_threshold"))
-                .set_unhealthy_threshold_count(int(&health, "unhealthy_threshold"))
-                .set_health_check_port(non_empty(&health, "port"))
-                .set_health_check_protocol(
-                    non_empty(&health, "protocol").map(|p| ProtocolEnum::from(p.as_str())),
-                )
+            let call = client.modify_target_group().target_group_arn(&arn);
+            with_health_check!(call, planned)
                 .send()
                 .await
                 .map_err(aws_error)?;
         }
-        if changed(prior, planned, "deregistration_delay") {
-            if let Some(delay) = int(planned, "deregistration_delay") {
-                self.set_deregistration_delay(&arn, delay).await?;
-            }
-        }
+        let kind = group_kind(planned).unwrap_or_default();
+        let mut attributes = settings_to_send(SETTINGS, &kind, prior, planned);
+        attributes.extend(block_attributes(prior, planned));
+        self.modify_attributes(&arn, attributes).await?;
         update_tags(client, &arn, prior, planned).await?;
         self.read_one(&arn, planned).await
     }
@@ -445,22 +871,17 @@ impl ResourceType for AwsLbTargetGroup {
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let arns: Vec<String> = prior.iter().filter_map(|p| string(p, "arn")).collect();
-        let prior_delays: BTreeMap<String, i64> = prior
+        let hints: BTreeMap<String, &Value> = prior
             .iter()
-            .filter_map(|p| {
-                Some((
-                    string(p, "arn")?,
-                    i64::from(int(p, "deregistration_delay")?),
-                ))
-            })
+            .filter_map(|p| Some((string(p, "arn")?, p)))
             .collect();
-        let found = self.read_arns(&arns, &prior_delays).await?;
+        let found = self.read_arns(&arns, &hints, true).await?;
         Ok(prior
             .iter()
             .map(|p| {
                 string(p, "arn")
                     .and_then(|arn| found.get(&arn))
-                    .map(|(value, _)| fit_to_config(value.clone(), p))
+                    .map(|(value, _)| value.clone())
             })
             .collect())
     }
@@ -476,31 +897,52 @@ impl ResourceType for AwsLbTargetGroup {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
-        let arn = match client
-            .describe_target_groups()
-            .names(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(response) => response
-                .target_groups()
-                .first()
-                .and_then(|g| g.target_group_arn())
-                .map(str::to_string),
-            Err(error) if is_not_found(&error) => None,
-            Err(error) => return Err(error),
+        let arn = match string(planned, "name") {
+            // A generated name: look among every group for this operation's tags.
+            None => {
+                let mut arns = Vec::new();
+                let mut pages = client.describe_target_groups().into_paginator().send();
+                while let Some(page) = pages.next().await {
+                    arns.extend(
+                        page.map_err(aws_error)?
+                            .target_groups()
+                            .iter()
+                            .filter_map(|g| g.target_group_arn().map(str::to_string)),
+                    );
+                }
+                describe_tags(client, &arns)
+                    .await?
+                    .into_iter()
+                    .find(|(_, tags)| has_managed_tags(tags, operation))
+                    .map(|(arn, _)| arn)
+            }
+            Some(name) => match client
+                .describe_target_groups()
+                .names(&name)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(response) => response
+                    .target_groups()
+                    .first()
+                    .and_then(|g| g.target_group_arn())
+                    .map(str::to_string),
+                Err(error) if is_not_found(&error) => None,
+                Err(error) => return Err(error),
+            },
         };
         let Some(arn) = arn else { return Ok(None) };
         let mut found = self
-            .read_arns(std::slice::from_ref(&arn), &BTreeMap::new())
+            .read_arns(
+                std::slice::from_ref(&arn),
+                &BTreeMap::from([(arn.clone(), planned)]),
+                false,
+            )
             .await?;
         Ok(found
             .remove(&arn)
             .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(value, _)| fit_to_config(value, planned)))
+            .map(|(value, _)| value))
     }
 }

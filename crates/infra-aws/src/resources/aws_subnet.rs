@@ -1,20 +1,66 @@
 //! `aws_subnet`: one subnet of a VPC, in one availability zone.
+//!
+//! Everything is read from one DescribeSubnets per 200 subnets. ModifySubnetAttribute takes
+//! one attribute a call, so create sends only those that differ from AWS's defaults.
+//! `ipv6_cidr_block` is associated and disassociated in place.
+//!
+//! moto does not return `ipv6_cidr_block` (nor its association id), `enable_dns64`, `enable_resource_name_dns_aaaa_record_on_launch`,
+//! `private_dns_hostname_type_on_launch` changes, `enable_lni_at_device_index`,
+//! `customer_owned_ipv4_pool`, `map_customer_owned_ip_on_launch` or `outpost_arn`, so drift on
+//! them is not seen in tests.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, ResourceType as Ec2ResourceType, Subnet};
+use aws_sdk_ec2::operation::modify_subnet_attribute::builders::ModifySubnetAttributeFluentBuilder;
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, Filter, HostnameType, ResourceType as Ec2ResourceType, Subnet,
+    SubnetCidrBlockStateCode,
+};
 use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
 use crate::ec2_support::{
-    bool_attribute, chunks_of, delete_with_retry, ec2_arn, filter, in_prior_order, known_ids,
-    managed_tag_filters, non_empty_attribute, optional_string, string_attribute, tag_entries,
-    tag_specification, update_tags, whole_object,
+    bool_attribute, chunks_of, delete_with_retry, ec2_arn, filter, in_prior_order,
+    integer_attribute, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
+    string_attribute, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
 use crate::Aws;
+
+/// The boolean subnet attributes ModifySubnetAttribute sets, with AWS's defaults.
+const FLAGS: &[(&str, bool)] = &[
+    ("map_public_ip_on_launch", false),
+    ("assign_ipv6_address_on_creation", false),
+    ("enable_dns64", false),
+    ("enable_resource_name_dns_a_record_on_launch", false),
+    ("enable_resource_name_dns_aaaa_record_on_launch", false),
+];
+
+fn flag(value: bool) -> AttributeBooleanValue {
+    AttributeBooleanValue::builder().value(value).build()
+}
+
+/// One ModifySubnetAttribute call setting the flag `name`.
+fn set_flag(
+    call: ModifySubnetAttributeFluentBuilder,
+    name: &str,
+    value: bool,
+) -> ModifySubnetAttributeFluentBuilder {
+    match name {
+        "map_public_ip_on_launch" => call.map_public_ip_on_launch(flag(value)),
+        "assign_ipv6_address_on_creation" => call.assign_ipv6_address_on_creation(flag(value)),
+        "enable_dns64" => call.enable_dns64(flag(value)),
+        "enable_resource_name_dns_a_record_on_launch" => {
+            call.enable_resource_name_dns_a_record_on_launch(flag(value))
+        }
+        "enable_resource_name_dns_aaaa_record_on_launch" => {
+            call.enable_resource_name_dns_aaaa_record_on_launch(flag(value))
+        }
+        _ => call,
+    }
+}
 
 pub struct AwsSubnet {
     aws: Arc<Aws>,
@@ -28,17 +74,45 @@ impl AwsSubnet {
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("vpc_id", Type::String).force_new())
             .attr(
-                Attribute::required("cidr_block", Type::String)
+                Attribute::optional("cidr_block", Type::String)
                     .force_new()
                     .check(Check::Cidr),
             )
             .attr(Attribute::optional_computed("availability_zone", Type::String).force_new())
-            .attr(Attribute::computed("availability_zone_id", Type::String))
+            .attr(Attribute::optional_computed("availability_zone_id", Type::String).force_new())
+            .attr(Attribute::optional("ipv6_cidr_block", Type::String))
+            .attr(Attribute::computed(
+                "ipv6_cidr_block_association_id",
+                Type::String,
+            ))
             .attr(
-                Attribute::optional("map_public_ip_on_launch", Type::Bool)
-                    .default(Value::Bool(false)),
+                Attribute::optional("ipv6_native", Type::Bool)
+                    .default(Value::Bool(false))
+                    .force_new(),
             )
-            .attr(Attribute::computed("owner_id", Type::String))
+            .attr(
+                Attribute::optional_computed("private_dns_hostname_type_on_launch", Type::String)
+                    .check(Check::OneOf(&["ip-name", "resource-name"])),
+            )
+            .attr(Attribute::optional_computed(
+                "enable_lni_at_device_index",
+                Type::Number,
+            ))
+            .attr(Attribute::optional(
+                "customer_owned_ipv4_pool",
+                Type::String,
+            ))
+            .attr(Attribute::optional(
+                "map_customer_owned_ip_on_launch",
+                Type::Bool,
+            ))
+            .attr(Attribute::optional("outpost_arn", Type::String).force_new())
+            .attr(Attribute::computed("owner_id", Type::String));
+        let schema = FLAGS
+            .iter()
+            .fold(schema, |schema, (name, default)| {
+                schema.attr(Attribute::optional(name, Type::Bool).default(Value::Bool(*default)))
+            })
             .with_tags();
         AwsSubnet { aws, schema }
     }
@@ -68,6 +142,16 @@ impl AwsSubnet {
                 .subnet_arn()
                 .map(str::to_string)
                 .unwrap_or_else(|| ec2_arn(&clients.region, owner, "subnet", id));
+            let dns = subnet.private_dns_name_options_on_launch();
+            let ipv6 = subnet.ipv6_cidr_block_association_set().iter().find(|a| {
+                matches!(
+                    a.ipv6_cidr_block_state().and_then(|s| s.state()),
+                    Some(
+                        SubnetCidrBlockStateCode::Associated
+                            | SubnetCidrBlockStateCode::Associating
+                    ) | None
+                )
+            });
             let mut entries = vec![
                 ("id", Value::string(id)),
                 ("arn", Value::string(arn)),
@@ -85,6 +169,63 @@ impl AwsSubnet {
                     "map_public_ip_on_launch",
                     Value::Bool(subnet.map_public_ip_on_launch().unwrap_or(false)),
                 ),
+                (
+                    "assign_ipv6_address_on_creation",
+                    Value::Bool(subnet.assign_ipv6_address_on_creation().unwrap_or(false)),
+                ),
+                (
+                    "enable_dns64",
+                    Value::Bool(subnet.enable_dns64().unwrap_or(false)),
+                ),
+                (
+                    "ipv6_native",
+                    Value::Bool(subnet.ipv6_native().unwrap_or(false)),
+                ),
+                (
+                    "enable_resource_name_dns_a_record_on_launch",
+                    Value::Bool(
+                        dns.and_then(|d| d.enable_resource_name_dns_a_record())
+                            .unwrap_or(false),
+                    ),
+                ),
+                (
+                    "enable_resource_name_dns_aaaa_record_on_launch",
+                    Value::Bool(
+                        dns.and_then(|d| d.enable_resource_name_dns_aaaa_record())
+                            .unwrap_or(false),
+                    ),
+                ),
+                (
+                    "private_dns_hostname_type_on_launch",
+                    optional_string(dns.and_then(|d| d.hostname_type()).map(|h| h.as_str())),
+                ),
+                (
+                    "ipv6_cidr_block",
+                    optional_string(ipv6.and_then(|a| a.ipv6_cidr_block())),
+                ),
+                (
+                    "ipv6_cidr_block_association_id",
+                    optional_string(ipv6.and_then(|a| a.association_id())),
+                ),
+                (
+                    "enable_lni_at_device_index",
+                    subnet
+                        .enable_lni_at_device_index()
+                        .map(|n| Value::Number(f64::from(n)))
+                        .unwrap_or(Value::Null),
+                ),
+                (
+                    "customer_owned_ipv4_pool",
+                    optional_string(subnet.customer_owned_ipv4_pool()),
+                ),
+                (
+                    "map_customer_owned_ip_on_launch",
+                    subnet
+                        .map_customer_owned_ip_on_launch()
+                        .map(Value::Bool)
+                        .unwrap_or(Value::Null),
+                ),
+                ("outpost_arn", optional_string(subnet.outpost_arn())),
                 ("owner_id", Value::string(owner)),
             ];
             entries.extend(tag_entries(subnet.tags()));
@@ -105,17 +246,108 @@ impl AwsSubnet {
             })
     }
 
-    async fn set_map_public_ip(&self, id: &str, enabled: bool) -> Result<(), ProviderError> {
-        self.aws
-            .clients()
-            .await
-            .ec2
-            .modify_subnet_attribute()
-            .subnet_id(id)
-            .map_public_ip_on_launch(AttributeBooleanValue::builder().value(enabled).build())
-            .send()
-            .await
-            .map_err(aws_error)?;
+    fn modify(&self, ec2: &aws_sdk_ec2::Client, id: &str) -> ModifySubnetAttributeFluentBuilder {
+        ec2.modify_subnet_attribute().subnet_id(id)
+    }
+
+    /// Sets what changed from `prior` (null on create: what differs from AWS's defaults), one
+    /// ModifySubnetAttribute call each.
+    async fn apply_attributes(
+        &self,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let creating = prior.is_null();
+        let differs = |name: &str| {
+            let next = planned.get(name);
+            !next.is_null() && !next.is_unknown() && prior.get(name).to_json() != next.to_json()
+        };
+        // The IPv6 block first: assign_ipv6_address_on_creation needs it.
+        // On create the block is a CreateSubnet argument; later it is (dis)associated.
+        let ipv6_changed = !planned.get("ipv6_cidr_block").is_unknown()
+            && prior.get("ipv6_cidr_block").to_json() != planned.get("ipv6_cidr_block").to_json();
+        if !creating && ipv6_changed {
+            if let Some(association) = non_empty_attribute(prior, "ipv6_cidr_block_association_id")
+            {
+                ec2.disassociate_subnet_cidr_block()
+                    .association_id(&association)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+            if let Some(block) = non_empty_attribute(planned, "ipv6_cidr_block") {
+                ec2.associate_subnet_cidr_block()
+                    .subnet_id(id)
+                    .ipv6_cidr_block(&block)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                wait_for(
+                    std::time::Duration::from_secs(3 * 60),
+                    &format!("IPv6 CIDR block {block} of subnet {id} to be associated"),
+                    || async {
+                        let found = self.describe(vec![filter("subnet-id", [id])]).await?;
+                        Ok(found
+                            .get(id)
+                            .is_some_and(|s| s.get("ipv6_cidr_block").as_str() == Some(&block))
+                            .then_some(()))
+                    },
+                )
+                .await?;
+            }
+        }
+        for (name, default) in FLAGS {
+            let Some(value) = planned.get(name).as_bool() else {
+                continue;
+            };
+            let send = if creating {
+                value != *default
+            } else {
+                differs(name)
+            };
+            if send {
+                set_flag(self.modify(ec2, id), name, value)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+        }
+        if differs("private_dns_hostname_type_on_launch") {
+            if let Some(kind) = non_empty_attribute(planned, "private_dns_hostname_type_on_launch")
+            {
+                self.modify(ec2, id)
+                    .private_dns_hostname_type_on_launch(HostnameType::from(kind.as_str()))
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+        }
+        if differs("enable_lni_at_device_index") {
+            if let Some(index) = integer_attribute(planned, "enable_lni_at_device_index") {
+                self.modify(ec2, id)
+                    .enable_lni_at_device_index(index as i32)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+        }
+        if differs("customer_owned_ipv4_pool") || differs("map_customer_owned_ip_on_launch") {
+            self.modify(ec2, id)
+                .set_customer_owned_ipv4_pool(non_empty_attribute(
+                    planned,
+                    "customer_owned_ipv4_pool",
+                ))
+                .map_customer_owned_ip_on_launch(flag(bool_attribute(
+                    planned,
+                    "map_customer_owned_ip_on_launch",
+                    false,
+                )))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
         Ok(())
     }
 }
@@ -128,6 +360,26 @@ impl ResourceType for AwsSubnet {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if config.get("cidr_block").is_null() && config.get("ipv6_native").as_bool() != Some(true) {
+            problems.push((
+                "cidr_block".to_string(),
+                "\"cidr_block\" is required unless \"ipv6_native\" is true".to_string(),
+            ));
+        }
+        if !config.get("availability_zone").is_null()
+            && !config.get("availability_zone_id").is_null()
+        {
+            problems.push((
+                "availability_zone_id".to_string(),
+                "\"availability_zone_id\" conflicts with \"availability_zone\": set only one."
+                    .to_string(),
+            ));
+        }
+        problems
     }
 
     fn default_timeouts(&self) -> Timeouts {
@@ -144,7 +396,14 @@ impl ResourceType for AwsSubnet {
             .create_subnet()
             .set_vpc_id(string_attribute(planned, "vpc_id"))
             .set_cidr_block(string_attribute(planned, "cidr_block"))
+            .set_ipv6_cidr_block(non_empty_attribute(planned, "ipv6_cidr_block"))
+            .set_ipv6_native(Some(bool_attribute(planned, "ipv6_native", false)).filter(|n| *n))
+            .set_outpost_arn(non_empty_attribute(planned, "outpost_arn"))
             .set_availability_zone(non_empty_attribute(planned, "availability_zone"))
+            .set_availability_zone_id(
+                non_empty_attribute(planned, "availability_zone_id")
+                    .filter(|_| non_empty_attribute(planned, "availability_zone").is_none()),
+            )
             .tag_specifications(tag_specification(
                 operation,
                 planned,
@@ -158,9 +417,7 @@ impl ResourceType for AwsSubnet {
             .and_then(Subnet::subnet_id)
             .ok_or_else(|| ProviderError::new("CreateSubnet returned no subnet id"))?
             .to_string();
-        if bool_attribute(planned, "map_public_ip_on_launch", false) {
-            self.set_map_public_ip(&id, true).await?;
-        }
+        self.apply_attributes(&id, &Value::Null, planned).await?;
         self.read_one(&id).await
     }
 
@@ -172,10 +429,7 @@ impl ResourceType for AwsSubnet {
     ) -> Result<Value, ProviderError> {
         let id = string_attribute(prior, "id")
             .ok_or_else(|| ProviderError::new("aws_subnet: prior state has no id"))?;
-        let public = bool_attribute(planned, "map_public_ip_on_launch", false);
-        if public != bool_attribute(prior, "map_public_ip_on_launch", false) {
-            self.set_map_public_ip(&id, public).await?;
-        }
+        self.apply_attributes(&id, prior, planned).await?;
         update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
         self.read_one(&id).await
     }
