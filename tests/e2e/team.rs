@@ -161,9 +161,11 @@ fn apply_plan_and_state_recovery_with_the_s3_backend() {
 
 #[test]
 fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
-    // Single-threaded, moto's conditional PUT is atomic as on S3 (see moto_server.py); the
-    // lock is also read back after it is created, which covers stores where it is not.
-    let moto = Moto::start_with_env(&[("MOTO_SINGLE_THREADED", "1")]);
+    // moto's conditional PUT checks and writes in two steps, so both creates can "succeed";
+    // the lock is read back after it is created, and only the writer whose ID is there goes
+    // on. (A single-threaded moto would make the PUT atomic, but applies against it stopped
+    // at the security group create: see the note on issue 16.)
+    let moto = Moto::start();
     let stack = s3_stack(&moto);
     let start = || {
         let mut command = infra_command(BINARY, stack.path(), Some(&moto));

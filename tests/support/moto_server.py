@@ -94,8 +94,4 @@ def exit_with_parent(parent):
     os._exit(0)
 
 threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-# MOTO_SINGLE_THREADED=1 serves one request at a time: moto's S3 conditional PUT checks and
-# writes in two steps, so only a single-threaded server makes it atomic, as S3 is. Tests of
-# concurrent writers use it so that they test infra, not moto's race.
-threaded = os.environ.get("MOTO_SINGLE_THREADED") != "1"
-run_simple("127.0.0.1", int(sys.argv[1]), app, threaded=threaded, request_handler=MotoRequestHandler)
+run_simple("127.0.0.1", int(sys.argv[1]), app, threaded=True, request_handler=MotoRequestHandler)
