@@ -1,6 +1,6 @@
 //! The checksums `local_file` and `archive_file` export (MD5, SHA-1, SHA-256, SHA-512, hex and
-//! base64), and SHA-1 itself: the crate's dependencies carry MD5 and SHA-2 but no SHA-1, and
-//! both providers name their objects by the SHA-1 of the content.
+//! base64). Both providers name their objects by the SHA-1 of the content; SHA-1 comes from
+//! infra-config, whose `sha1()` function needs it too.
 
 use base64::Engine;
 use md5::Md5;
@@ -33,62 +33,8 @@ impl Checksums {
     }
 }
 
-/// SHA-1 (FIPS 180-4). Used only to name content, never for security.
-pub fn sha1(bytes: &[u8]) -> [u8; 20] {
-    let mut state: [u32; 5] = [
-        0x6745_2301,
-        0xEFCD_AB89,
-        0x98BA_DCFE,
-        0x1032_5476,
-        0xC3D2_E1F0,
-    ];
-    let bit_length = (bytes.len() as u64).wrapping_mul(8);
-    let mut message = bytes.to_vec();
-    message.push(0x80);
-    while message.len() % 64 != 56 {
-        message.push(0);
-    }
-    message.extend_from_slice(&bit_length.to_be_bytes());
-
-    for block in message.chunks_exact(64) {
-        let mut words = [0u32; 80];
-        for (i, word) in block.chunks_exact(4).enumerate() {
-            words[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-        }
-        for i in 16..80 {
-            words[i] = (words[i - 3] ^ words[i - 8] ^ words[i - 14] ^ words[i - 16]).rotate_left(1);
-        }
-        let [mut a, mut b, mut c, mut d, mut e] = state;
-        for (i, word) in words.iter().enumerate() {
-            let (f, k) = match i {
-                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
-                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
-                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
-                _ => (b ^ c ^ d, 0xCA62_C1D6),
-            };
-            let temp = a
-                .rotate_left(5)
-                .wrapping_add(f)
-                .wrapping_add(e)
-                .wrapping_add(k)
-                .wrapping_add(*word);
-            e = d;
-            d = c;
-            c = b.rotate_left(30);
-            b = a;
-            a = temp;
-        }
-        for (slot, value) in state.iter_mut().zip([a, b, c, d, e]) {
-            *slot = slot.wrapping_add(value);
-        }
-    }
-
-    let mut out = [0u8; 20];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-    out
-}
+/// SHA-1, shared with the `sha1()` function: used only to name content, never for security.
+pub use infra_config::sha1;
 
 #[cfg(test)]
 mod tests {

@@ -12,6 +12,7 @@
 mod collections;
 mod datetime;
 mod encoding;
+pub use encoding::sha1;
 mod filesystem;
 mod network;
 mod strings;

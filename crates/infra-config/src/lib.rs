@@ -24,7 +24,7 @@ mod tests;
 pub use config::{load, load_backend, load_with_module_instances, Config, ModuleInstances};
 pub use evaluator::Evaluator;
 pub use fmt::format_source;
-pub use functions::render_template;
+pub use functions::{render_template, sha1};
 pub use inputs::InputVariables;
 
 use infra_core::{Address, Location, ResourceId, Value};

@@ -9,7 +9,7 @@ use std::io::Write as _;
 
 /// SHA-1 (FIPS 180-4). The crate has no SHA-1 dependency, and `sha1`, `filesha1` and
 /// `uuidv5` need one.
-pub(super) fn sha1(data: &[u8]) -> [u8; 20] {
+pub fn sha1(data: &[u8]) -> [u8; 20] {
     let mut state: [u32; 5] = [
         0x6745_2301,
         0xEFCD_AB89,
