@@ -382,3 +382,85 @@ module "west_network" {
     );
     assert!(refused.stderr.contains("main.tf:5:"), "{}", refused.stderr);
 }
+
+#[test]
+fn moved_into_a_module_and_import_with_for_each() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("modules/network/main.tf", NETWORK_MODULE);
+    let provider = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n";
+    stack.write(
+        "main.tf",
+        &format!("{provider}\nresource \"aws_vpc\" \"net\" {{\n  cidr_block = \"10.90.0.0/16\"\n  tags = {{\n    Name = \"net\"\n  }}\n}}\n"),
+    );
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    stack.write(
+        "main.tf",
+        &format!("{provider}\nmodule \"network\" {{\n  source = \"./modules/network\"\n  cidr   = \"10.90.0.0/16\"\n  name   = \"net\"\n}}\n\nmoved {{\n  from = aws_vpc.net\n  to   = module.network.aws_vpc.this\n}}\n"),
+    );
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
+    assert!(
+        plan.stdout
+            .contains("# aws_vpc.net has moved to module.network.aws_vpc.this"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("0 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    assert_eq!(vpc_names(&moto), vec!["net"]);
+
+    // import with for_each: two existing VPCs adopted by key.
+    let mut ids = Vec::new();
+    for (name, cidr) in [("a", "10.81.0.0/16"), ("b", "10.82.0.0/16")] {
+        ids.push(moto.python(&format!(
+            "import boto3\nec2 = boto3.client('ec2')\nprint(ec2.create_vpc(CidrBlock='{cidr}', TagSpecifications=[{{'ResourceType': 'vpc', 'Tags': [{{'Key': 'Name', 'Value': '{name}'}}]}}])['Vpc']['VpcId'])"
+        )).trim().to_string());
+    }
+    stack.write(
+        "imports.tf",
+        &format!(
+            "locals {{\n  existing = {{\n    a = {{ id = \"{}\", cidr = \"10.81.0.0/16\" }}\n    b = {{ id = \"{}\", cidr = \"10.82.0.0/16\" }}\n  }}\n}}\n\nimport {{\n  for_each = local.existing\n  to       = aws_vpc.imported[each.key]\n  id       = each.value.id\n}}\n\nresource \"aws_vpc\" \"imported\" {{\n  for_each   = local.existing\n  cidr_block = each.value.cidr\n  tags = {{\n    Name = each.key\n  }}\n}}\n",
+            ids[0], ids[1]
+        ),
+    );
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
+    assert!(
+        plan.stdout
+            .contains("# aws_vpc.imported[\"a\"] will be imported"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 2 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-auto-approve", "-input=false"],
+    )
+    .ok();
+    assert_eq!(vpc_names(&moto), vec!["a", "b", "net"]);
+    let again = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(again.code, 0, "{}", again.all());
+}
