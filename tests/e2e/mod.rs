@@ -36,6 +36,28 @@ pub fn infra_with_password(stack: &Stack, moto: &Moto, password: &str, args: &[&
     run(command_with_password(stack, moto, password), args)
 }
 
+/// Creates a VPC in moto directly (an object infra did not make), named by its `Name` tag;
+/// returns its id.
+pub fn create_vpc(moto: &Moto, cidr: &str, name: &str) -> String {
+    moto.python(&format!(
+        "import boto3\nec2 = boto3.client('ec2')\nv = ec2.create_vpc(CidrBlock='{cidr}', TagSpecifications=[{{'ResourceType': 'vpc', 'Tags': [{{'Key': 'Name', 'Value': '{name}'}}]}}])['Vpc']\nprint(v['VpcId'])"
+    ))
+    .trim()
+    .to_string()
+}
+
+/// The `Name` tags of the VPCs in one region of moto, sorted.
+pub fn vpcs_in(moto: &Moto, region: &str) -> Vec<String> {
+    let mut names: Vec<String> = moto
+        .python(&format!("import boto3\nec2 = boto3.client('ec2', region_name='{region}')\nfor v in ec2.describe_vpcs()['Vpcs']:\n    for t in v.get('Tags', []):\n        if t['Key'] == 'Name': print(t['Value'])"))
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names
+}
+
 /// How many VPCs in moto carry the managed address tag `address`.
 pub fn vpcs_tagged(moto: &Moto, address: &str) -> usize {
     let script = format!(

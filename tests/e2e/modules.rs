@@ -6,7 +6,7 @@
 use infra_testkit::module_registry::{git_fixture, ModuleRegistry};
 use infra_testkit::{infra_command, run, Moto, Stack};
 
-use super::{infra, BINARY};
+use super::{create_vpc, infra, vpcs_in, BINARY};
 
 const NETWORK_MODULE: &str = r#"
 variable "cidr" {
@@ -28,17 +28,6 @@ output "vpc_id" {
   value = aws_vpc.this.id
 }
 "#;
-
-fn vpc_names(moto: &Moto) -> Vec<String> {
-    let mut names: Vec<String> = moto
-        .python("import boto3\nec2 = boto3.client('ec2')\nfor v in ec2.describe_vpcs()['Vpcs']:\n    for t in v.get('Tags', []):\n        if t['Key'] == 'Name': print(t['Value'])")
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn modules_with_count_and_for_each_apply_plan_clean_and_destroy() {
@@ -121,7 +110,7 @@ output "prod_id" {
         apply.stdout
     );
     assert_eq!(
-        vpc_names(&moto),
+        vpcs_in(&moto, "us-east-1"),
         vec!["prod", "shared-0", "shared-1", "staging"]
     );
     let again = infra(
@@ -158,7 +147,7 @@ output "prod_id" {
         &["destroy", "-auto-approve", "-input=false"],
     )
     .ok();
-    assert!(vpc_names(&moto).is_empty());
+    assert!(vpcs_in(&moto, "us-east-1").is_empty());
 
     // A count that depends on a resource attribute is Terraform's error, located.
     stack.write(
@@ -277,17 +266,6 @@ output "git" {{
         "{}",
         plan.stdout
     );
-}
-
-fn vpcs_in(moto: &Moto, region: &str) -> Vec<String> {
-    let mut names: Vec<String> = moto
-        .python(&format!("import boto3\nec2 = boto3.client('ec2', region_name='{region}')\nfor v in ec2.describe_vpcs()['Vpcs']:\n    for t in v.get('Tags', []):\n        if t['Key'] == 'Name': print(t['Value'])"))
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]
@@ -421,14 +399,12 @@ fn moved_into_a_module_and_import_with_for_each() {
         &["apply", "-auto-approve", "-input=false"],
     )
     .ok();
-    assert_eq!(vpc_names(&moto), vec!["net"]);
+    assert_eq!(vpcs_in(&moto, "us-east-1"), vec!["net"]);
 
     // import with for_each: two existing VPCs adopted by key.
     let mut ids = Vec::new();
     for (name, cidr) in [("a", "10.81.0.0/16"), ("b", "10.82.0.0/16")] {
-        ids.push(moto.python(&format!(
-            "import boto3\nec2 = boto3.client('ec2')\nprint(ec2.create_vpc(CidrBlock='{cidr}', TagSpecifications=[{{'ResourceType': 'vpc', 'Tags': [{{'Key': 'Name', 'Value': '{name}'}}]}}])['Vpc']['VpcId'])"
-        )).trim().to_string());
+        ids.push(create_vpc(&moto, cidr, name));
     }
     stack.write(
         "imports.tf",
@@ -456,7 +432,7 @@ fn moved_into_a_module_and_import_with_for_each() {
         &["apply", "-auto-approve", "-input=false"],
     )
     .ok();
-    assert_eq!(vpc_names(&moto), vec!["a", "b", "net"]);
+    assert_eq!(vpcs_in(&moto, "us-east-1"), vec!["a", "b", "net"]);
     let again = infra(
         &stack,
         Some(&moto),

@@ -4,7 +4,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{infra, infra_with_password};
+use super::{create_vpc, infra, infra_with_password};
 
 const DATABASE: &str = r#"
 provider "aws" {
@@ -139,14 +139,6 @@ resource "aws_vpc" "imported" {
   }
 }
 "#;
-
-fn create_vpc(moto: &Moto, cidr: &str, name: &str) -> String {
-    moto.python(&format!(
-        "import boto3\nec2 = boto3.client('ec2')\nv = ec2.create_vpc(CidrBlock='{cidr}', TagSpecifications=[{{'ResourceType': 'vpc', 'Tags': [{{'Key': 'Name', 'Value': '{name}'}}]}}])['Vpc']\nprint(v['VpcId'])"
-    ))
-    .trim()
-    .to_string()
-}
 
 fn vpc_count(moto: &Moto) -> usize {
     moto.python("import boto3\nec2 = boto3.client('ec2')\nprint(len([v for v in ec2.describe_vpcs()['Vpcs'] if not v.get('IsDefault')]))")
