@@ -699,29 +699,27 @@ impl<'c> Evaluator<'c> {
                 None => vec![Instance::default()],
                 Some(for_each) => {
                     let span = for_each.expr.span();
-                    let items = ctx
-                        .eval(&for_each.expr)
-                        .and_then(|value| ctx.iteration_items(value.unmark().0, span.clone()));
+                    // A set's elements are their own keys; a map's keys are its keys.
+                    let mut is_set = false;
+                    let items = ctx.eval(&for_each.expr).and_then(|value| {
+                        let value = value.unmark().0;
+                        is_set = matches!(value, Value::List(_));
+                        ctx.iteration_items(value, span.clone())
+                    });
                     match items {
-                        Ok(Some(items)) => {
-                            let is_set = matches!(
-                                ctx.eval(&for_each.expr).map(|v| v.unmark().0),
-                                Ok(Value::List(_))
-                            );
-                            items
-                                .into_iter()
-                                .map(|(key, value)| {
-                                    let key = if is_set { value.clone() } else { key };
-                                    Instance {
-                                        count_index: None,
-                                        each: Some((
-                                            key.as_str().unwrap_or_default().to_string(),
-                                            value,
-                                        )),
-                                    }
-                                })
-                                .collect()
-                        }
+                        Ok(Some(items)) => items
+                            .into_iter()
+                            .map(|(key, value)| {
+                                let key = if is_set { value.clone() } else { key };
+                                Instance {
+                                    count_index: None,
+                                    each: Some((
+                                        key.as_str().unwrap_or_default().to_string(),
+                                        value,
+                                    )),
+                                }
+                            })
+                            .collect(),
                         Ok(None) => {
                             diagnostics.push(Diagnostic::error("Invalid for_each argument", "The \"for_each\" value depends on resource attributes that cannot be determined until apply, so infra cannot predict how many instances will be created.").at(ctx.loc(span)));
                             continue;
