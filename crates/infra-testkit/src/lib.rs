@@ -13,10 +13,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The repository root.
+/// The repository root: the nearest directory holding `Cargo.lock` above the running test's
+/// package. It is looked up when the test runs (cargo sets `CARGO_MANIFEST_DIR` then too), not
+/// baked in when this crate was compiled: a shared target directory may hold this crate compiled
+/// from another clone of the repository.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
+    let package = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    package
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .unwrap_or(&package)
         .canonicalize()
         .expect("repository root")
 }

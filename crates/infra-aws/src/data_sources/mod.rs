@@ -1,4 +1,5 @@
-//! Data sources, one file each, each registered with one line below.
+//! Data sources, grouped by service, one file each. Each service's `mod.rs` lists its data
+//! sources once in [`data_source_types!`], which declares the module and registers it.
 
 use std::sync::Arc;
 
@@ -6,22 +7,33 @@ use infra_core::Registry;
 
 use crate::Aws;
 
-// --- network (EC2), identity and policy data sources ---
-pub mod aws_availability_zones;
-pub mod aws_caller_identity;
-pub mod aws_iam_policy_document;
-pub mod aws_region;
-// --- end network data sources ---
+/// `data_source_types! { aws_region::AwsRegion::new, … }` declares `pub mod aws_region;` for
+/// each entry and a `register(registry, aws)` that registers each data source built by its
+/// constructor. Adding a data source is its file plus one line here.
+macro_rules! data_source_types {
+    ($($module:ident $(:: $constructor:ident)+),+ $(,)?) => {
+        $(pub mod $module;)+
+
+        pub(crate) fn register(
+            registry: &mut infra_core::Registry,
+            aws: &std::sync::Arc<crate::Aws>,
+        ) {
+            $(registry.register_data_source(std::sync::Arc::new(
+                $module $(:: $constructor)+(aws.clone()),
+            ));)+
+        }
+    };
+}
+pub(crate) use data_source_types;
+
+pub mod ec2;
+pub mod iam;
+pub mod meta;
+pub mod sts;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
-    registry.register_data_source(Arc::new(aws_availability_zones::AwsAvailabilityZones::new(
-        aws.clone(),
-    )));
-    registry.register_data_source(Arc::new(aws_region::AwsRegion::new(aws.clone())));
-    registry.register_data_source(Arc::new(aws_caller_identity::AwsCallerIdentity::new(
-        aws.clone(),
-    )));
-    registry.register_data_source(Arc::new(
-        aws_iam_policy_document::AwsIamPolicyDocument::new(),
-    ));
+    ec2::register(registry, aws);
+    meta::register(registry, aws);
+    sts::register(registry, aws);
+    iam::register(registry, aws);
 }

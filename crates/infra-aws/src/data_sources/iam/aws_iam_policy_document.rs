@@ -465,7 +465,12 @@ pub struct AwsIamPolicyDocument {
 }
 
 impl AwsIamPolicyDocument {
-    pub fn new() -> AwsIamPolicyDocument {
+    /// Built locally, like the provider's: no AWS call, so the connection is not kept.
+    pub fn new(_aws: std::sync::Arc<crate::Aws>) -> AwsIamPolicyDocument {
+        AwsIamPolicyDocument::local()
+    }
+
+    fn local() -> AwsIamPolicyDocument {
         let principal = || {
             Schema::new()
                 .attr(Attribute::required("type", Type::String))
@@ -516,12 +521,6 @@ impl AwsIamPolicyDocument {
             )
             .block(Block::list("statement", statement));
         AwsIamPolicyDocument { schema }
-    }
-}
-
-impl Default for AwsIamPolicyDocument {
-    fn default() -> AwsIamPolicyDocument {
-        AwsIamPolicyDocument::new()
     }
 }
 

@@ -15,7 +15,7 @@ use crate::ec2_support::{
     string_attribute, string_list,
 };
 use crate::error::aws_error;
-use crate::resources::aws_security_group::{
+use crate::resources::ec2::aws_security_group::{
     canonical_protocol, permission_atoms, permissions, protocol_problem, rule_atoms, Atom,
 };
 use crate::Aws;

@@ -14,7 +14,7 @@ use crate::ec2_support::{
     whole_object,
 };
 use crate::error::aws_error;
-use crate::resources::aws_route_table::{route_targets, ROUTE_TARGETS};
+use crate::resources::ec2::aws_route_table::{route_targets, ROUTE_TARGETS};
 use crate::Aws;
 
 pub struct AwsRoute {

@@ -20,7 +20,7 @@ use crate::ec2_support::{
     tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
-use crate::resources::aws_security_group::{canonical_protocol, protocol_problem};
+use crate::resources::ec2::aws_security_group::{canonical_protocol, protocol_problem};
 use crate::Aws;
 
 /// The attributes naming where traffic comes from (or goes to); exactly one is set.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::resources::aws_vpc_security_group_ingress_rule::VpcSecurityGroupRule;
+use crate::resources::ec2::aws_vpc_security_group_ingress_rule::VpcSecurityGroupRule;
 use crate::Aws;
 
 pub fn egress(aws: Arc<Aws>) -> VpcSecurityGroupRule {

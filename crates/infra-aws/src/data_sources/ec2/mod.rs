@@ -1,0 +1,5 @@
+//! EC2: networking and compute lookups.
+
+super::data_source_types! {
+    aws_availability_zones::AwsAvailabilityZones::new,
+}

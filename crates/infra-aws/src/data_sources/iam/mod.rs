@@ -1,0 +1,5 @@
+//! IAM: policy documents and lookups of roles and policies.
+
+super::data_source_types! {
+    aws_iam_policy_document::AwsIamPolicyDocument::new,
+}

@@ -1,0 +1,16 @@
+//! EC2: VPC networking.
+
+super::resource_types! {
+    aws_vpc::AwsVpc::new,
+    aws_subnet::AwsSubnet::new,
+    aws_security_group::AwsSecurityGroup::new,
+    aws_internet_gateway::AwsInternetGateway::new,
+    aws_eip::AwsEip::new,
+    aws_nat_gateway::AwsNatGateway::new,
+    aws_route_table::AwsRouteTable::new,
+    aws_route::AwsRoute::new,
+    aws_route_table_association::AwsRouteTableAssociation::new,
+    aws_security_group_rule::AwsSecurityGroupRule::new,
+    aws_vpc_security_group_ingress_rule::ingress,
+    aws_vpc_security_group_egress_rule::egress,
+}
