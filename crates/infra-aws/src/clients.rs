@@ -29,6 +29,34 @@ pub struct Clients {
     pub tagging: aws_sdk_resourcegroupstagging::Client,
     pub s3: aws_sdk_s3::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
+    pub redshift: aws_sdk_redshift::Client,
+    pub ssm: aws_sdk_ssm::Client,
+    pub secretsmanager: aws_sdk_secretsmanager::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub ecr: aws_sdk_ecr::Client,
+    pub appautoscaling: aws_sdk_applicationautoscaling::Client,
+    pub route53: aws_sdk_route53::Client,
+    pub acm: aws_sdk_acm::Client,
+}
+
+/// The partition a region is in (`aws`, `aws-cn`, `aws-us-gov`, ...), as ARNs spell it.
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else if region.starts_with("us-isof-") {
+        "aws-iso-f"
+    } else {
+        "aws"
+    }
 }
 
 /// Every AWS request made through the clients, by operation name (`DescribeVpcs`), retries
@@ -97,6 +125,7 @@ pub struct Aws {
     pub settings: ProviderSettings,
     pub requests: Arc<RequestLog>,
     clients: OnceCell<Clients>,
+    account_id: OnceCell<String>,
 }
 
 impl Aws {
@@ -105,6 +134,7 @@ impl Aws {
             settings,
             requests: Arc::default(),
             clients: OnceCell::new(),
+            account_id: OnceCell::new(),
         })
     }
 
@@ -166,8 +196,42 @@ impl Aws {
                     tagging: client!(aws_sdk_resourcegroupstagging, "resourcegroupstaggingapi"),
                     s3,
                     dynamodb: client!(aws_sdk_dynamodb, "dynamodb"),
+                    elasticache: client!(aws_sdk_elasticache, "elasticache"),
+                    redshift: client!(aws_sdk_redshift, "redshift"),
+                    ssm: client!(aws_sdk_ssm, "ssm"),
+                    secretsmanager: client!(aws_sdk_secretsmanager, "secretsmanager"),
+                    kms: client!(aws_sdk_kms, "kms"),
+                    ecr: client!(aws_sdk_ecr, "ecr"),
+                    appautoscaling: client!(
+                        aws_sdk_applicationautoscaling,
+                        "appautoscaling",
+                        "applicationautoscaling"
+                    ),
+                    route53: client!(aws_sdk_route53, "route53"),
+                    acm: client!(aws_sdk_acm, "acm"),
                 }
             })
             .await
+    }
+
+    /// The account the credentials belong to (STS GetCallerIdentity, asked once), for the ARNs
+    /// that a service does not return.
+    pub async fn account_id(&self) -> Result<&str, infra_core::ProviderError> {
+        let clients = self.clients().await;
+        self.account_id
+            .get_or_try_init(|| async {
+                let identity = clients
+                    .sts
+                    .get_caller_identity()
+                    .send()
+                    .await
+                    .map_err(crate::error::aws_error)?;
+                identity
+                    .account()
+                    .map(str::to_string)
+                    .ok_or_else(|| infra_core::ProviderError::new("GetCallerIdentity returned no account"))
+            })
+            .await
+            .map(String::as_str)
     }
 }
