@@ -226,12 +226,26 @@ impl Aws {
                     .send()
                     .await
                     .map_err(crate::error::aws_error)?;
-                identity
-                    .account()
-                    .map(str::to_string)
-                    .ok_or_else(|| infra_core::ProviderError::new("GetCallerIdentity returned no account"))
+                identity.account().map(str::to_string).ok_or_else(|| {
+                    infra_core::ProviderError::new("GetCallerIdentity returned no account")
+                })
             })
             .await
             .map(String::as_str)
+    }
+
+    /// The provider's region where it is known without asking aws-config: the provider block's,
+    /// the clients' once built, else `AWS_REGION` / `AWS_DEFAULT_REGION`. `None` when only a
+    /// profile names it (then it is known after the first AWS call).
+    pub fn known_region(&self) -> Option<String> {
+        if let Some(region) = &self.settings.region {
+            return Some(region.clone());
+        }
+        if let Some(clients) = self.clients.get() {
+            return Some(clients.region.clone());
+        }
+        ["AWS_REGION", "AWS_DEFAULT_REGION"]
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|r| !r.is_empty()))
     }
 }

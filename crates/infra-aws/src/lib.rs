@@ -19,9 +19,11 @@ mod app_support;
 mod ecs_support;
 mod elbv2_support;
 mod rds_support;
+mod subnet_group_support;
 
 // Which objects get one-object-at-a-time reads in a refresh.
 mod read_window;
+mod region;
 
 use std::sync::Arc;
 

@@ -7,19 +7,22 @@ use infra_core::Registry;
 
 use crate::Aws;
 
-/// `data_source_types! { aws_region::AwsRegion::new, … }` declares `pub mod aws_region;` for
-/// each entry and a `register(registry, aws)` that registers each data source built by its
-/// constructor. Adding a data source is its file plus one line here.
+/// `data_source_types! { regional_data; aws_vpc::AwsVpc::new, … }` declares `pub mod aws_vpc;`
+/// for each entry and a `register(registry, aws)` that registers each data source built by its
+/// constructor. `regional_data` gives each provider v6's `region` argument
+/// ([`crate::region`]); a global one says `global_data`. Adding a data source is its file plus
+/// one line here.
 macro_rules! data_source_types {
-    ($($module:ident $(:: $constructor:ident)+),+ $(,)?) => {
+    ($scope:ident; $($module:ident $(:: $constructor:ident)+),+ $(,)?) => {
         $(pub mod $module;)+
 
         pub(crate) fn register(
             registry: &mut infra_core::Registry,
             aws: &std::sync::Arc<crate::Aws>,
         ) {
-            $(registry.register_data_source(std::sync::Arc::new(
-                $module $(:: $constructor)+(aws.clone()),
+            $(registry.register_data_source(crate::region::$scope(
+                std::sync::Arc::new($module $(:: $constructor)+(aws.clone())),
+                aws,
             ));)+
         }
     };

@@ -7,19 +7,21 @@ use infra_core::Registry;
 
 use crate::Aws;
 
-/// `resource_types! { aws_vpc::AwsVpc::new, … }` declares `pub mod aws_vpc;` for each entry and a
-/// `register(registry, aws)` that registers each type built by its constructor. Adding a type is
-/// its file plus one line here.
+/// `resource_types! { regional; aws_vpc::AwsVpc::new, … }` declares `pub mod aws_vpc;` for each
+/// entry and a `register(registry, aws)` that registers each type built by its constructor.
+/// `regional` gives each type provider v6's `region` argument ([`crate::region`]); a global
+/// service says `global`. Adding a type is its file plus one line here.
 macro_rules! resource_types {
-    ($($module:ident $(:: $constructor:ident)+),+ $(,)?) => {
+    ($scope:ident; $($module:ident $(:: $constructor:ident)+),+ $(,)?) => {
         $(pub mod $module;)+
 
         pub(crate) fn register(
             registry: &mut infra_core::Registry,
             aws: &std::sync::Arc<crate::Aws>,
         ) {
-            $(registry.register_resource(std::sync::Arc::new(
-                $module $(:: $constructor)+(aws.clone()),
+            $(registry.register_resource(crate::region::$scope(
+                std::sync::Arc::new($module $(:: $constructor)+(aws.clone())),
+                aws,
             ));)+
         }
     };
@@ -29,9 +31,11 @@ pub(crate) use resource_types;
 pub mod cloudwatch;
 pub mod ec2;
 pub mod ecs;
+pub mod elasticache;
 pub mod elbv2;
 pub mod iam;
 pub mod rds;
+pub mod redshift;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     ec2::register(registry, aws);
@@ -40,4 +44,6 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     rds::register(registry, aws);
     iam::register(registry, aws);
     cloudwatch::register(registry, aws);
+    elasticache::register(registry, aws);
+    redshift::register(registry, aws);
 }

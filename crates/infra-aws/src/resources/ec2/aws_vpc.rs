@@ -93,6 +93,10 @@ impl AwsVpc {
             .attr(Attribute::computed("ipv6_association_id", Type::String))
             .attr(Attribute::computed("default_network_acl_id", Type::String))
             .attr(Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)))
+            .attr(Attribute::optional_computed(
+                "enable_network_address_usage_metrics",
+                Type::Bool,
+            ))
             .attr(
                 Attribute::optional("enable_dns_hostnames", Type::Bool).default(Value::Bool(false)),
             )
@@ -197,22 +201,28 @@ impl AwsVpc {
         let mut found = HashMap::new();
         for vpc in &vpcs {
             let Some(id) = vpc.vpc_id() else { continue };
-            let (dns_support, dns_hostnames) = if read_dns.contains(id) || !prior.contains_key(id) {
+            let (dns_support, dns_hostnames, address_usage_metrics) = if read_dns.contains(id)
+                || !prior.contains_key(id)
+            {
                 (
                     self.read_attribute(id, VpcAttributeName::EnableDnsSupport)
                         .await?,
                     self.read_attribute(id, VpcAttributeName::EnableDnsHostnames)
                         .await?,
+                    self.read_attribute(id, VpcAttributeName::EnableNetworkAddressUsageMetrics)
+                        .await?,
                 )
             } else {
                 let before = prior.get(id);
+                let known = |name: &str, default: bool| {
+                    before
+                        .and_then(|value| value.get(name).as_bool())
+                        .unwrap_or(default)
+                };
                 (
-                    before
-                        .and_then(|value| value.get("enable_dns_support").as_bool())
-                        .unwrap_or(true),
-                    before
-                        .and_then(|value| value.get("enable_dns_hostnames").as_bool())
-                        .unwrap_or(false),
+                    known("enable_dns_support", true),
+                    known("enable_dns_hostnames", false),
+                    known("enable_network_address_usage_metrics", false),
                 )
             };
             let owner = vpc.owner_id().unwrap_or_default();
@@ -233,6 +243,10 @@ impl AwsVpc {
                 ("cidr_block", optional_string(vpc.cidr_block())),
                 ("enable_dns_support", Value::Bool(dns_support)),
                 ("enable_dns_hostnames", Value::Bool(dns_hostnames)),
+                (
+                    "enable_network_address_usage_metrics",
+                    Value::Bool(address_usage_metrics),
+                ),
                 (
                     "instance_tenancy",
                     optional_string(vpc.instance_tenancy().map(Tenancy::as_str)),
@@ -293,6 +307,9 @@ impl AwsVpc {
             .map_err(aws_error)?;
         let value = match attribute {
             VpcAttributeName::EnableDnsHostnames => output.enable_dns_hostnames(),
+            VpcAttributeName::EnableNetworkAddressUsageMetrics => {
+                output.enable_network_address_usage_metrics()
+            }
             _ => output.enable_dns_support(),
         };
         Ok(value
@@ -377,8 +394,19 @@ impl AwsVpc {
         id: &str,
         support: Option<bool>,
         hostnames: Option<bool>,
+        address_usage_metrics: Option<bool>,
     ) -> Result<(), ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
+        if let Some(enabled) = address_usage_metrics {
+            ec2.modify_vpc_attribute()
+                .vpc_id(id)
+                .enable_network_address_usage_metrics(
+                    AttributeBooleanValue::builder().value(enabled).build(),
+                )
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
         // ModifyVpcAttribute takes one attribute per call.
         if let Some(enabled) = support {
             ec2.modify_vpc_attribute()
@@ -476,8 +504,17 @@ impl ResourceType for AwsVpc {
         // New VPCs have DNS support on and hostnames off; change only what differs.
         let support = bool_attribute(planned, "enable_dns_support", true);
         let hostnames = bool_attribute(planned, "enable_dns_hostnames", false);
-        self.set_dns(&id, (!support).then_some(false), hostnames.then_some(true))
-            .await?;
+        let address_usage_metrics = planned
+            .get("enable_network_address_usage_metrics")
+            .as_bool()
+            .filter(|enabled| *enabled);
+        self.set_dns(
+            &id,
+            (!support).then_some(false),
+            hostnames.then_some(true),
+            address_usage_metrics,
+        )
+        .await?;
         self.read_one(&id, planned).await?.ok_or_else(|| {
             ProviderError::with_code(
                 "InvalidVpcID.NotFound",
@@ -502,6 +539,10 @@ impl ResourceType for AwsVpc {
             &id,
             changed("enable_dns_support", true),
             changed("enable_dns_hostnames", false),
+            planned
+                .get("enable_network_address_usage_metrics")
+                .as_bool()
+                .filter(|_| changed("enable_network_address_usage_metrics", false).is_some()),
         )
         .await?;
         let ipv6_changed = IPV6.iter().any(|name| {

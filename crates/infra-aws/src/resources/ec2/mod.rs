@@ -1,6 +1,7 @@
 //! EC2: VPC networking.
 
 super::resource_types! {
+    regional;
     aws_vpc::AwsVpc::new,
     aws_subnet::AwsSubnet::new,
     aws_security_group::AwsSecurityGroup::new,

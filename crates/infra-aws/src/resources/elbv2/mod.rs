@@ -1,6 +1,7 @@
 //! Elastic Load Balancing v2: Application (and Network) Load Balancers.
 
 super::resource_types! {
+    regional;
     aws_lb::AwsLb::new,
     aws_lb_target_group::AwsLbTargetGroup::new,
     aws_lb_listener::AwsLbListener::new,

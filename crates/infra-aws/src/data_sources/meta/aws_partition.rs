@@ -1,0 +1,76 @@
+//! `aws_partition`: the partition of the provider's region (`aws`, `aws-cn`, `aws-us-gov`, ...)
+//! and its DNS suffix, from the region's name, so no AWS call is needed.
+
+use std::sync::Arc;
+
+use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+
+use crate::clients::partition_of;
+use crate::Aws;
+
+pub struct AwsPartition {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsPartition {
+    pub fn new(aws: Arc<Aws>) -> AwsPartition {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("partition", Type::String))
+            .attr(Attribute::computed("dns_suffix", Type::String))
+            .attr(Attribute::computed("reverse_dns_prefix", Type::String));
+        AwsPartition { aws, schema }
+    }
+}
+
+/// The DNS suffix of a partition, as the AWS partition metadata gives it.
+fn dns_suffix(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "amazonaws.com.cn",
+        "aws-iso" => "c2s.ic.gov",
+        "aws-iso-b" => "sc2s.sgov.gov",
+        "aws-iso-e" => "cloud.adc-e.uk",
+        "aws-iso-f" => "csp.hci.ic.gov",
+        _ => "amazonaws.com",
+    }
+}
+
+#[async_trait::async_trait]
+impl DataSourceType for AwsPartition {
+    fn name(&self) -> &'static str {
+        "aws_partition"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+        let region = self.aws.clients().await.region.clone();
+        let partition = partition_of(&region);
+        let suffix = dns_suffix(partition);
+        let reverse: Vec<&str> = suffix.split('.').rev().collect();
+        let mut value = config.clone();
+        if let Some(entries) = value.map_mut() {
+            entries.insert("id".into(), Value::string(partition));
+            entries.insert("partition".into(), Value::string(partition));
+            entries.insert("dns_suffix".into(), Value::string(suffix));
+            entries.insert("reverse_dns_prefix".into(), Value::string(reverse.join(".")));
+        }
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partitions_follow_the_region() {
+        assert_eq!(partition_of("us-east-1"), "aws");
+        assert_eq!(partition_of("cn-north-1"), "aws-cn");
+        assert_eq!(partition_of("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(dns_suffix("aws-cn"), "amazonaws.com.cn");
+    }
+}

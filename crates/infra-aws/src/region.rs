@@ -1,0 +1,216 @@
+//! The resource-level `region` argument of provider v6: every regional resource type and data
+//! source takes an optional `region`, computed as the provider's when unset. Global services'
+//! types (IAM) have none.
+//!
+//! One wrapper adds it to every regional type, so no type's file repeats it. A `region` equal to
+//! the provider's (or unset) is honoured; a different one is a located error that names the
+//! workaround (a provider alias with that region), never silently ignored: `infra` keeps one
+//! set of clients per provider configuration.
+//!
+//! In provider v6 a change of `region` forces replacement. Here it is not marked so: a region
+//! other than the provider's is refused anyway, and a state written before `region` existed
+//! (a blue/green service, which refresh does not read) must not plan a replacement.
+
+use std::sync::Arc;
+
+use infra_core::{
+    Attribute, DataSourceType, Operation, ProviderError, ResourceType, Schema, Timeouts, Type,
+    Value,
+};
+
+use crate::Aws;
+
+const REGION: &str = "region";
+
+/// `resource`, with the `region` argument when it is regional (the macro passes `global` for
+/// IAM's types).
+pub fn regional(resource: Arc<dyn ResourceType>, aws: &Arc<Aws>) -> Arc<dyn ResourceType> {
+    if resource.schema().attribute(REGION).is_some() {
+        return resource;
+    }
+    let schema = resource.schema().clone().attr(region_attribute());
+    Arc::new(RegionalResource {
+        inner: resource,
+        schema,
+        aws: aws.clone(),
+    })
+}
+
+/// `resource` unchanged: a global service's type has no `region`.
+pub fn global(resource: Arc<dyn ResourceType>, _aws: &Arc<Aws>) -> Arc<dyn ResourceType> {
+    resource
+}
+
+/// `data_source`, with the `region` argument (unless it has its own, as `aws_region` does).
+pub fn regional_data(
+    data_source: Arc<dyn DataSourceType>,
+    aws: &Arc<Aws>,
+) -> Arc<dyn DataSourceType> {
+    if data_source.schema().attribute(REGION).is_some() {
+        return data_source;
+    }
+    let schema = data_source.schema().clone().attr(region_attribute());
+    Arc::new(RegionalDataSource {
+        inner: data_source,
+        schema,
+        aws: aws.clone(),
+    })
+}
+
+/// A global service's data source unchanged.
+pub fn global_data(
+    data_source: Arc<dyn DataSourceType>,
+    _aws: &Arc<Aws>,
+) -> Arc<dyn DataSourceType> {
+    data_source
+}
+
+fn region_attribute() -> Attribute {
+    Attribute::optional_computed(REGION, Type::String)
+}
+
+/// The message for a `region` this provider configuration cannot serve.
+fn other_region(wanted: &str, provider: &str) -> String {
+    format!(
+        "\"region\" = \"{wanted}\" differs from the provider's region \"{provider}\": infra does not yet send one resource to another region. Declare `provider \"aws\" {{ alias = \"...\", region = \"{wanted}\" }}` and set `provider = aws.ALIAS` on this block instead."
+    )
+}
+
+/// The problem with a configured `region`, when the provider's region is known now.
+fn region_problem(config: &Value, aws: &Aws) -> Vec<(String, String)> {
+    match (config.get(REGION).as_str(), aws.known_region().as_deref()) {
+        (Some(wanted), Some(provider)) if wanted != provider => {
+            vec![(REGION.to_string(), other_region(wanted, provider))]
+        }
+        _ => vec![],
+    }
+}
+
+/// The region calls go to; an error when the configured one differs (checked again here for a
+/// provider whose region comes from the environment).
+async fn effective_region(value: &Value, aws: &Aws) -> Result<String, ProviderError> {
+    let region = aws.clients().await.region.clone();
+    match value.get(REGION).as_str() {
+        Some(wanted) if wanted != region => Err(ProviderError::new(other_region(wanted, &region))),
+        _ => Ok(region),
+    }
+}
+
+fn with_region(mut value: Value, region: &str) -> Value {
+    if let Some(entries) = value.map_mut() {
+        entries.insert(REGION.to_string(), Value::string(region));
+    }
+    value
+}
+
+struct RegionalResource {
+    inner: Arc<dyn ResourceType>,
+    schema: Schema,
+    aws: Arc<Aws>,
+}
+
+#[async_trait::async_trait]
+impl ResourceType for RegionalResource {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        self.inner.aliases()
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = self.inner.validate(config);
+        problems.extend(region_problem(config, &self.aws));
+        problems
+    }
+
+    /// An unset `region` is the provider's, known at plan time ([`Aws::known_region`]).
+    fn normalize(&self, value: &mut Value) {
+        self.inner.normalize(value);
+        if let (Some(region), Some(entries)) = (self.aws.known_region(), value.map_mut()) {
+            if entries
+                .get(REGION)
+                .is_none_or(|v| v.is_null() || v.is_unknown())
+            {
+                entries.insert(REGION.to_string(), Value::string(region));
+            }
+        }
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        self.inner.default_timeouts()
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let region = effective_region(planned, &self.aws).await?;
+        let created = self.inner.create(operation, planned).await?;
+        Ok(with_region(created, &region))
+    }
+
+    async fn update(
+        &self,
+        operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let region = effective_region(planned, &self.aws).await?;
+        let updated = self.inner.update(operation, prior, planned).await?;
+        Ok(with_region(updated, &region))
+    }
+
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        effective_region(prior, &self.aws).await?;
+        self.inner.delete(operation, prior).await
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let region = self.aws.clients().await.region.clone();
+        let found = self.inner.read_many(prior).await?;
+        Ok(found
+            .into_iter()
+            .map(|value| value.map(|v| with_region(v, &region)))
+            .collect())
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let region = effective_region(planned, &self.aws).await?;
+        let found = self.inner.find_created(operation, planned).await?;
+        Ok(found.map(|value| with_region(value, &region)))
+    }
+
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        self.inner.import_prior(id)
+    }
+}
+
+struct RegionalDataSource {
+    inner: Arc<dyn DataSourceType>,
+    schema: Schema,
+    aws: Arc<Aws>,
+}
+
+#[async_trait::async_trait]
+impl DataSourceType for RegionalDataSource {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+        let region = effective_region(config, &self.aws).await?;
+        let value = self.inner.read(config).await?;
+        Ok(with_region(value, &region))
+    }
+}

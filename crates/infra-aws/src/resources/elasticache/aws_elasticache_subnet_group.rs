@@ -1,0 +1,208 @@
+//! `aws_elasticache_subnet_group`: the subnets an ElastiCache cluster may use. ElastiCache keeps
+//! names in lowercase, so a configured name is compared lowercased. Schema, refresh, import and
+//! crash recovery are the shared subnet group's ([`crate::subnet_group_support`]).
+//!
+//! Refresh: one DescribeCacheSubnetGroups for one name, else the account's groups (paginated;
+//! the API has no list filter), plus ListTagsForResource per group (the describe answer carries
+//! no tags).
+//!
+//! moto (5.x) does not implement ModifyCacheSubnetGroup or DeleteCacheSubnetGroup, so an
+//! in-place change and a destroy of this type are not shown in tests; they follow the API
+//! reference.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_elasticache::types::{CacheSubnetGroup, Tag};
+use infra_core::ProviderError;
+
+use crate::error::{aws_error, is_not_found};
+use crate::subnet_group_support::{SubnetGroup, SubnetGroupApi, SubnetGroupRecord};
+use crate::Aws;
+
+pub fn new(aws: Arc<Aws>) -> SubnetGroup<ElastiCacheSubnetGroups> {
+    SubnetGroup::new(ElastiCacheSubnetGroups { aws })
+}
+
+pub struct ElastiCacheSubnetGroups {
+    aws: Arc<Aws>,
+}
+
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+#[async_trait::async_trait]
+impl SubnetGroupApi for ElastiCacheSubnetGroups {
+    fn type_name(&self) -> &'static str {
+        "aws_elasticache_subnet_group"
+    }
+
+    fn kind(&self) -> &'static str {
+        "ElastiCache subnet group"
+    }
+
+    fn exports_vpc_id(&self) -> bool {
+        true
+    }
+
+    fn stored_name(&self, name: &str) -> String {
+        name.to_lowercase()
+    }
+
+    fn name_problem(&self, name: &str) -> Option<String> {
+        let valid = !name.is_empty()
+            && name.len() <= 255
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        (!valid).then(|| {
+            format!("\"{name}\" is not a valid ElastiCache subnet group name: 1 to 255 letters, digits and hyphens")
+        })
+    }
+
+    async fn describe(&self, names: &[String]) -> Result<Vec<SubnetGroupRecord>, ProviderError> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = &self.aws.clients().await.elasticache;
+        let mut groups: Vec<CacheSubnetGroup> = Vec::new();
+        if let [name] = names {
+            match client
+                .describe_cache_subnet_groups()
+                .cache_subnet_group_name(name)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(answer) => groups.extend(answer.cache_subnet_groups().iter().cloned()),
+                Err(error) if is_not_found(&error) => {}
+                Err(error) => return Err(error),
+            }
+        } else {
+            let mut pages = client.describe_cache_subnet_groups().into_paginator().send();
+            while let Some(page) = pages.next().await {
+                groups.extend(page.map_err(aws_error)?.cache_subnet_groups().iter().cloned());
+            }
+        }
+        let mut records = Vec::new();
+        for group in groups {
+            let Some(name) = group.cache_subnet_group_name() else {
+                continue;
+            };
+            if !names.iter().any(|wanted| wanted == name) {
+                continue;
+            }
+            let mut tags = Vec::new();
+            if let Some(arn) = group.arn() {
+                let answer = client
+                    .list_tags_for_resource()
+                    .resource_name(arn)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                tags = answer
+                    .tag_list()
+                    .iter()
+                    .map(|t| {
+                        let key = t.key().unwrap_or_default().to_string();
+                        (key, t.value().unwrap_or_default().to_string())
+                    })
+                    .collect();
+            }
+            records.push(SubnetGroupRecord {
+                name: name.to_string(),
+                arn: group.arn().map(str::to_string),
+                description: group.cache_subnet_group_description().map(str::to_string),
+                vpc_id: group.vpc_id().map(str::to_string),
+                subnet_ids: group
+                    .subnets()
+                    .iter()
+                    .filter_map(|s| s.subnet_identifier().map(str::to_string))
+                    .collect(),
+                tags,
+            });
+        }
+        Ok(records)
+    }
+
+    async fn create(
+        &self,
+        name: &str,
+        description: &str,
+        subnet_ids: Vec<String>,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.elasticache;
+        client
+            .create_cache_subnet_group()
+            .cache_subnet_group_name(name)
+            .cache_subnet_group_description(description)
+            .set_subnet_ids(Some(subnet_ids))
+            .set_tags(Some(sdk_tags(tags)))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    async fn modify(
+        &self,
+        name: &str,
+        description: &str,
+        subnet_ids: Vec<String>,
+    ) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.elasticache;
+        client
+            .modify_cache_subnet_group()
+            .cache_subnet_group_name(name)
+            .cache_subnet_group_description(description)
+            .set_subnet_ids(Some(subnet_ids))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    async fn change_tags(
+        &self,
+        arn: &str,
+        to_set: BTreeMap<String, String>,
+        to_remove: Vec<String>,
+    ) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.elasticache;
+        if !to_remove.is_empty() {
+            client
+                .remove_tags_from_resource()
+                .resource_name(arn)
+                .set_tag_keys(Some(to_remove))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        if !to_set.is_empty() {
+            client
+                .add_tags_to_resource()
+                .resource_name(arn)
+                .set_tags(Some(sdk_tags(&to_set)))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, name: &str) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.elasticache;
+        match client
+            .delete_cache_subnet_group()
+            .cache_subnet_group_name(name)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Err(error) if !is_not_found(&error) => Err(error),
+            _ => Ok(()),
+        }
+    }
+}

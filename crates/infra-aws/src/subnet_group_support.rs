@@ -1,0 +1,250 @@
+//! One implementation of the "subnet group" types that several data services share
+//! (`aws_elasticache_subnet_group`, `aws_redshift_subnet_group`): a named set of VPC subnets with
+//! a description and tags. Each service supplies its API calls through [`SubnetGroupApi`]; the
+//! schema, validation, refresh, crash recovery and import are here, once.
+//!
+//! The Terraform import ID of each is its name. Crash recovery finds a group by its name and
+//! adopts it only when it carries this operation's `infra:address`/`infra:lineage` tags.
+
+use std::collections::BTreeMap;
+
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::{changed, has_managed_tags, set_tags, string, string_list, strings, text};
+use crate::app_support::{tag_changes, vanished};
+
+/// The provider's default description of a subnet group.
+pub const DEFAULT_DESCRIPTION: &str = "Managed by Terraform";
+
+/// A subnet group as the service reports it.
+pub struct SubnetGroupRecord {
+    pub name: String,
+    pub arn: Option<String>,
+    pub description: Option<String>,
+    pub vpc_id: Option<String>,
+    pub subnet_ids: Vec<String>,
+    pub tags: Vec<(String, String)>,
+}
+
+/// What differs between the services: names and API calls.
+#[async_trait::async_trait]
+pub trait SubnetGroupApi: Send + Sync {
+    /// The Terraform type name.
+    fn type_name(&self) -> &'static str;
+    /// The service's name for the object in messages ("ElastiCache subnet group").
+    fn kind(&self) -> &'static str;
+    /// Whether the provider exports `vpc_id` for this type.
+    fn exports_vpc_id(&self) -> bool;
+    /// The stored form of a configured name (ElastiCache lowercases names).
+    fn stored_name(&self, name: &str) -> String {
+        name.to_string()
+    }
+    /// Problems with a configured name: (attribute, message).
+    fn name_problem(&self, name: &str) -> Option<String>;
+    /// The groups among `names` that exist, with their tags.
+    async fn describe(&self, names: &[String]) -> Result<Vec<SubnetGroupRecord>, ProviderError>;
+    async fn create(
+        &self,
+        name: &str,
+        description: &str,
+        subnet_ids: Vec<String>,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<(), ProviderError>;
+    async fn modify(
+        &self,
+        name: &str,
+        description: &str,
+        subnet_ids: Vec<String>,
+    ) -> Result<(), ProviderError>;
+    async fn change_tags(
+        &self,
+        arn: &str,
+        to_set: BTreeMap<String, String>,
+        to_remove: Vec<String>,
+    ) -> Result<(), ProviderError>;
+    /// Deletes the group; a group that is already gone is not an error.
+    async fn delete(&self, name: &str) -> Result<(), ProviderError>;
+}
+
+/// A subnet group resource type over one service's API.
+pub struct SubnetGroup<A> {
+    api: A,
+    schema: Schema,
+}
+
+impl<A: SubnetGroupApi> SubnetGroup<A> {
+    pub fn new(api: A) -> SubnetGroup<A> {
+        let mut schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(
+                Attribute::optional("description", Type::String)
+                    .default(Value::string(DEFAULT_DESCRIPTION)),
+            )
+            .attr(Attribute::required("subnet_ids", Type::set(Type::String)))
+            .with_tags();
+        if api.exports_vpc_id() {
+            schema = schema.attr(Attribute::computed("vpc_id", Type::String));
+        }
+        SubnetGroup { api, schema }
+    }
+
+    fn to_value(&self, record: &SubnetGroupRecord) -> Value {
+        let mut object = BTreeMap::new();
+        object.insert("id".to_string(), Value::string(&record.name));
+        object.insert("arn".to_string(), text(record.arn.as_deref()));
+        object.insert("name".to_string(), Value::string(&record.name));
+        object.insert(
+            "description".to_string(),
+            text(record.description.as_deref()),
+        );
+        object.insert("subnet_ids".to_string(), string_list(&record.subnet_ids));
+        if self.api.exports_vpc_id() {
+            object.insert("vpc_id".to_string(), text(record.vpc_id.as_deref()));
+        }
+        set_tags(
+            &mut object,
+            record.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        Value::Map(object)
+    }
+
+    async fn read_one(&self, name: &str) -> Result<Value, ProviderError> {
+        self.api
+            .describe(&[name.to_string()])
+            .await?
+            .iter()
+            .find(|record| record.name == name)
+            .map(|record| self.to_value(record))
+            .ok_or_else(|| vanished(self.api.kind(), name))
+    }
+
+    fn name_of(&self, value: &Value) -> Option<String> {
+        string(value, "name").map(|name| self.api.stored_name(&name))
+    }
+}
+
+fn description(value: &Value) -> String {
+    string(value, "description").unwrap_or_else(|| DEFAULT_DESCRIPTION.to_string())
+}
+
+#[async_trait::async_trait]
+impl<A: SubnetGroupApi + 'static> ResourceType for SubnetGroup<A> {
+    fn name(&self) -> &'static str {
+        self.api.type_name()
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if let Some(problem) = config
+            .get("name")
+            .as_str()
+            .and_then(|n| self.api.name_problem(n))
+        {
+            problems.push(("name".to_string(), problem));
+        }
+        if config.get("description").as_str() == Some("") {
+            problems.push((
+                "description".to_string(),
+                "\"description\" must not be empty.".to_string(),
+            ));
+        }
+        problems
+    }
+
+    /// The stored name is what the service keeps, so a configured `Cache-Subnets` plans no
+    /// change against the `cache-subnets` read back.
+    fn normalize(&self, value: &mut Value) {
+        let stored = value.get("name").as_str().map(|n| self.api.stored_name(n));
+        if let (Some(stored), Some(entries)) = (stored, value.map_mut()) {
+            entries.insert("name".to_string(), Value::string(stored));
+        }
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let name = self
+            .name_of(planned)
+            .ok_or_else(|| ProviderError::new(format!("{}: no name", self.api.type_name())))?;
+        self.api
+            .create(
+                &name,
+                &description(planned),
+                strings(planned, "subnet_ids"),
+                &operation.tags_with_managed(planned),
+            )
+            .await?;
+        self.read_one(&name).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let name = self.name_of(prior).ok_or_else(|| {
+            ProviderError::new(format!("{}: no name in state", self.api.type_name()))
+        })?;
+        if changed(prior, planned, "description") || changed(prior, planned, "subnet_ids") {
+            self.api
+                .modify(&name, &description(planned), strings(planned, "subnet_ids"))
+                .await?;
+        }
+        let (to_set, to_remove) = tag_changes(prior, planned);
+        if let Some(arn) = string(prior, "arn") {
+            if !to_set.is_empty() || !to_remove.is_empty() {
+                self.api.change_tags(&arn, to_set, to_remove).await?;
+            }
+        }
+        self.read_one(&name).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        match self.name_of(prior) {
+            Some(name) => self.api.delete(&name).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let names: Vec<String> = prior.iter().filter_map(|p| self.name_of(p)).collect();
+        let found = self.api.describe(&names).await?;
+        Ok(prior
+            .iter()
+            .map(|p| {
+                let name = self.name_of(p)?;
+                found
+                    .iter()
+                    .find(|record| record.name == name)
+                    .map(|record| self.to_value(record))
+            })
+            .collect())
+    }
+
+    /// Terraform's import ID: the name.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("name", id))
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = self.name_of(planned) else {
+            return Ok(None);
+        };
+        Ok(self
+            .api
+            .describe(std::slice::from_ref(&name))
+            .await?
+            .iter()
+            .find(|record| record.name == name && has_managed_tags(&record.tags, operation))
+            .map(|record| self.to_value(record)))
+    }
+}
