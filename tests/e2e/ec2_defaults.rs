@@ -24,6 +24,16 @@ variable "rule_port" {
   default = 22
 }
 
+variable "eigw_name" {
+  type    = string
+  default = "egress"
+}
+
+variable "main_alt" {
+  type    = bool
+  default = false
+}
+
 variable "private_subnets" {
   type    = bool
   default = true
@@ -198,6 +208,39 @@ resource "aws_network_acl_rule" "private_outbound" {
   cidr_block     = "0.0.0.0/0"
 }
 
+# A second VPC whose main route table is replaced, routing IPv6 out through an egress-only
+# gateway (not with aws_default_route_table on the same VPC, as the provider warns).
+resource "aws_vpc" "second" {
+  cidr_block                       = "10.42.0.0/16"
+  assign_generated_ipv6_cidr_block = true
+}
+
+resource "aws_egress_only_internet_gateway" "this" {
+  vpc_id = aws_vpc.second.id
+
+  tags = {
+    Name = var.eigw_name
+  }
+}
+
+resource "aws_route_table" "second" {
+  vpc_id = aws_vpc.second.id
+
+  route {
+    ipv6_cidr_block        = "::/0"
+    egress_only_gateway_id = aws_egress_only_internet_gateway.this.id
+  }
+}
+
+resource "aws_route_table" "second_alt" {
+  vpc_id = aws_vpc.second.id
+}
+
+resource "aws_main_route_table_association" "this" {
+  vpc_id         = aws_vpc.second.id
+  route_table_id = var.main_alt ? aws_route_table.second_alt.id : aws_route_table.second.id
+}
+
 # Gated off, as the VPC module gates most of these.
 resource "aws_default_security_group" "off" {
   count  = 0
@@ -217,6 +260,21 @@ resource "aws_default_network_acl" "off" {
 resource "aws_network_acl" "off" {
   count  = 0
   vpc_id = aws_vpc.main.id
+}
+
+resource "aws_main_route_table_association" "off" {
+  count          = 0
+  vpc_id         = aws_vpc.second.id
+  route_table_id = aws_route_table.second.id
+}
+
+resource "aws_egress_only_internet_gateway" "off" {
+  count  = 0
+  vpc_id = aws_vpc.second.id
+}
+
+resource "aws_default_vpc" "off" {
+  count = 0
 }
 
 resource "aws_network_acl_rule" "off" {
@@ -253,6 +311,14 @@ if vpcs:
     cidrs = {s['SubnetId']: s['CidrBlock'] for s in ec2.describe_subnets(Filters=f)['Subnets']}
     names = {a['NetworkAclId']: ('default' if a['IsDefault'] else {t['Key']: t['Value'] for t in a.get('Tags', [])}.get('Name')) for a in acls}
     out['subnet_acls'] = sorted('%s=%s' % (cidrs[x['SubnetId']], names[a['NetworkAclId']]) for a in acls for x in a['Associations'])
+seconds = [v['VpcId'] for v in ec2.describe_vpcs()['Vpcs'] if v['CidrBlock'] == '10.42.0.0/16']
+if seconds:
+    f = [{'Name': 'vpc-id', 'Values': [seconds[0]]}]
+    tables = ec2.describe_route_tables(Filters=f)['RouteTables']
+    main = [t for t in tables if any(a.get('Main') for a in t.get('Associations', []))]
+    out['second_main_routes'] = sorted('%s>%s' % (r.get('DestinationIpv6CidrBlock') or r.get('DestinationCidrBlock'), (r.get('EgressOnlyInternetGatewayId') or r.get('GatewayId', ''))[:5]) for t in main for r in t['Routes'] if r.get('GatewayId') != 'local')
+    out['second_tables'] = len(tables)
+out['eigws'] = sorted({t['Key']: t['Value'] for t in g.get('Tags', [])}.get('Name', '') for g in ec2.describe_egress_only_internet_gateways()['EgressOnlyInternetGateways'])
 print(json.dumps(out, sort_keys=True))
 "#;
 
@@ -302,7 +368,7 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
 
     let created = apply(&stack, &moto, &[]);
     assert!(
-        created.contains("Apply complete! Resources: 11 added, 0 changed, 0 destroyed."),
+        created.contains("Apply complete! Resources: 16 added, 0 changed, 0 destroyed."),
         "{created}"
     );
     plan_is_clean(&stack, &moto, &[], "after the first apply");
@@ -338,6 +404,12 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
         serde_json::json!(["10.40.1.0/24=public", "10.40.2.0/24=private"]),
         "{held}"
     );
+    assert_eq!(
+        held["second_main_routes"],
+        serde_json::json!(["::/0>eigw-"]),
+        "{held}"
+    );
+    assert_eq!(held["eigws"], serde_json::json!(["egress"]), "{held}");
 
     // In place: a security group rule, an ACL's inline rule, and a subnet leaving an ACL
     // (it goes back to the default ACL).
@@ -345,10 +417,12 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
         "-var=sg_port=8443",
         "-var=acl_port=8443",
         "-var=private_subnets=false",
+        "-var=eigw_name=egress-v6",
+        "-var=main_alt=true",
     ];
     let updated = apply(&stack, &moto, &update_vars);
     assert!(
-        updated.contains("Resources: 0 added, 3 changed, 0 destroyed."),
+        updated.contains("Resources: 0 added, 5 changed, 0 destroyed."),
         "{updated}"
     );
     plan_is_clean(&stack, &moto, &update_vars, "after the in-place update");
@@ -363,12 +437,16 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
         serde_json::json!(["10.40.1.0/24=public", "10.40.2.0/24=default"]),
         "{held}"
     );
+    assert_eq!(held["second_main_routes"], serde_json::json!([]), "{held}");
+    assert_eq!(held["eigws"], serde_json::json!(["egress-v6"]), "{held}");
 
     // Every argument of an ACL rule forces a new one.
     let replace_vars = [
         "-var=sg_port=8443",
         "-var=acl_port=8443",
         "-var=private_subnets=false",
+        "-var=eigw_name=egress-v6",
+        "-var=main_alt=true",
         "-var=rule_port=2222",
     ];
     let replaced = apply(&stack, &moto, &replace_vars);
@@ -384,6 +462,7 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
     let sg = state_attribute(&stack, "aws_default_security_group.this", "id");
     let public_acl = state_attribute(&stack, "aws_network_acl.public", "id");
     let default_acl = state_attribute(&stack, "aws_default_network_acl.this", "id");
+    let eigw = state_attribute(&stack, "aws_egress_only_internet_gateway.this", "id");
     let imports = [
         (
             "aws_network_acl_rule.private_inbound",
@@ -397,6 +476,7 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
         ("aws_default_security_group.this", sg),
         ("aws_network_acl.public", public_acl),
         ("aws_default_network_acl.this", default_acl),
+        ("aws_egress_only_internet_gateway.this", eigw),
     ];
     for (address, id) in &imports {
         let before = state_attribute(&stack, address, "id");
@@ -417,6 +497,8 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
     let final_vars = [
         "-var=sg_port=8443",
         "-var=private_subnets=false",
+        "-var=eigw_name=egress-v6",
+        "-var=main_alt=true",
         "-var=rule_port=2222",
     ];
     let reverted = apply(&stack, &moto, &final_vars);
@@ -437,11 +519,13 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
     assert!(
         destroyed
             .stdout
-            .contains("Destroy complete! Resources: 11 destroyed."),
+            .contains("Destroy complete! Resources: 16 destroyed."),
         "{}",
         destroyed.stdout
     );
-    assert_eq!(describe(&moto)["vpcs"], 0, "the VPC is still there");
+    let held = describe(&moto);
+    assert_eq!(held["vpcs"], 0, "the VPC is still there: {held}");
+    assert_eq!(held["eigws"], serde_json::json!([]), "{held}");
     let leftovers = super::emulator_objects(&moto);
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
@@ -547,5 +631,150 @@ print(len(sg['IpPermissions']), len(sg['IpPermissionsEgress']), len([r for r in 
         still.trim(),
         "1",
         "destroying adopted defaults touched the VPC"
+    );
+}
+
+const DEFAULT_VPC: &str = r#"
+variable "hostnames" {
+  type    = bool
+  default = true
+}
+
+resource "aws_default_vpc" "this" {
+  enable_dns_support   = true
+  enable_dns_hostnames = var.hostnames
+
+  tags = {
+    Name = "default"
+  }
+}
+"#;
+
+/// The region's default VPC, as moto holds it: `id hostnames Name-tag`, or "none".
+fn default_vpc(moto: &Moto) -> String {
+    moto.python(
+        r#"
+import boto3
+ec2 = boto3.client('ec2')
+vpcs = ec2.describe_vpcs(Filters=[{'Name': 'is-default', 'Values': ['true']}])['Vpcs']
+if not vpcs:
+    print('none')
+else:
+    v = vpcs[0]
+    dns = ec2.describe_vpc_attribute(VpcId=v['VpcId'], Attribute='enableDnsHostnames')['EnableDnsHostnames']['Value']
+    print(v['VpcId'], dns, {t['Key']: t['Value'] for t in v.get('Tags', [])}.get('Name', '-'))
+"#,
+    )
+    .trim()
+    .to_string()
+}
+
+/// `aws_default_vpc` adopts the region's default VPC (or creates one with CreateDefaultVpc when
+/// there is none), changes it in place, imports by id, and destroying it only forgets it.
+#[test]
+fn default_vpc_is_adopted_or_created_and_destroy_forgets_it() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", DEFAULT_VPC);
+    let before = default_vpc(&moto);
+    let id = before.split(' ').next().unwrap_or_default().to_string();
+    assert!(id.starts_with("vpc-"), "moto has no default VPC: {before}");
+
+    let created = apply(&stack, &moto, &[]);
+    assert!(created.contains("Resources: 1 added"), "{created}");
+    plan_is_clean(&stack, &moto, &[], "after adopting the default VPC");
+    assert_eq!(default_vpc(&moto), format!("{id} True default"));
+    assert_eq!(
+        state_attribute(&stack, "aws_default_vpc.this", "id"),
+        id,
+        "adopted another VPC"
+    );
+    let state = stack.read("infra.tfstate.json");
+    assert!(state.contains("\"existing_default_vpc\": true"), "{state}");
+
+    let updated = apply(&stack, &moto, &["-var=hostnames=false"]);
+    assert!(
+        updated.contains("Resources: 0 added, 1 changed, 0 destroyed."),
+        "{updated}"
+    );
+    plan_is_clean(&stack, &moto, &["-var=hostnames=false"], "after the update");
+    assert_eq!(default_vpc(&moto), format!("{id} False default"));
+
+    infra(
+        &stack,
+        Some(&moto),
+        &["state", "rm", "aws_default_vpc.this"],
+    )
+    .ok();
+    infra(
+        &stack,
+        Some(&moto),
+        &[
+            "import",
+            "-input=false",
+            "-var=hostnames=false",
+            "aws_default_vpc.this",
+            &id,
+        ],
+    )
+    .ok();
+    plan_is_clean(&stack, &moto, &["-var=hostnames=false"], "after the import");
+
+    let destroyed = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "destroy",
+            "-input=false",
+            "-auto-approve",
+            "-var=hostnames=false",
+        ],
+    )
+    .ok();
+    assert!(
+        destroyed.stdout.contains("Resources: 1 destroyed."),
+        "{}",
+        destroyed.stdout
+    );
+    assert_eq!(
+        default_vpc(&moto),
+        format!("{id} False default"),
+        "destroy touched it"
+    );
+
+    // Without a default VPC, one is created.
+    moto.python(&format!(
+        r#"
+import boto3
+ec2 = boto3.client('ec2')
+for s in ec2.describe_subnets(Filters=[{{'Name': 'vpc-id', 'Values': ['{id}']}}])['Subnets']:
+    ec2.delete_subnet(SubnetId=s['SubnetId'])
+for g in ec2.describe_internet_gateways(Filters=[{{'Name': 'attachment.vpc-id', 'Values': ['{id}']}}])['InternetGateways']:
+    ec2.detach_internet_gateway(InternetGatewayId=g['InternetGatewayId'], VpcId='{id}')
+    ec2.delete_internet_gateway(InternetGatewayId=g['InternetGatewayId'])
+ec2.delete_vpc(VpcId='{id}')
+"#
+    ));
+    assert_eq!(default_vpc(&moto), "none");
+    let created = apply(&stack, &moto, &[]);
+    assert!(created.contains("Resources: 1 added"), "{created}");
+    plan_is_clean(&stack, &moto, &[], "after creating a default VPC");
+    let now = default_vpc(&moto);
+    assert!(
+        now.ends_with(" True default") && !now.starts_with(&id),
+        "{now}"
+    );
+    let state = stack.read("infra.tfstate.json");
+    assert!(state.contains("\"existing_default_vpc\": false"), "{state}");
+    infra(
+        &stack,
+        Some(&moto),
+        &["destroy", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    assert_eq!(
+        default_vpc(&moto),
+        now,
+        "destroy without force_destroy deleted it"
     );
 }

@@ -18,4 +18,7 @@ super::resource_types! {
     aws_network_acl::AwsNetworkAcl::new,
     aws_default_network_acl::AwsDefaultNetworkAcl::new,
     aws_network_acl_rule::AwsNetworkAclRule::new,
+    aws_main_route_table_association::AwsMainRouteTableAssociation::new,
+    aws_egress_only_internet_gateway::AwsEgressOnlyInternetGateway::new,
+    aws_default_vpc::AwsDefaultVpc::new,
 }
