@@ -18,7 +18,7 @@ use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value
 use crate::ec2_support::{filter, in_prior_order, string_attribute, string_list, update_tags};
 use crate::error::aws_error;
 use crate::resources::ec2::aws_route_table::{
-    is_implicit, normalize_routes, routes_by_destination, validate_table_routes, AwsRouteTable, TableKind,
+    is_implicit, normalize_routes, routes_by_destination, validate_routes, AwsRouteTable, TableKind,
 };
 use crate::Aws;
 
@@ -83,7 +83,7 @@ impl ResourceType for AwsDefaultRouteTable {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        validate_table_routes(config, TableKind::Default)
+        validate_routes(config, TableKind::Default)
     }
 
     fn normalize(&self, value: &mut Value) {

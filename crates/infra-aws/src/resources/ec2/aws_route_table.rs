@@ -227,7 +227,7 @@ pub(crate) fn routes_by_destination(routes: &Value, kind: TableKind) -> BTreeMap
 
 /// Plan-time checks of inline `route` blocks: one destination, a valid IPv4 CIDR, and exactly
 /// one target.
-fn validate_routes(config: &Value, kind: TableKind) -> Vec<(String, String)> {
+pub(crate) fn validate_routes(config: &Value, kind: TableKind) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for (index, route) in config
         .get("route")
@@ -612,10 +612,6 @@ pub(crate) fn normalize_routes(value: &mut Value, kind: TableKind) {
     }
 }
 
-pub(crate) fn validate_table_routes(config: &Value, kind: TableKind) -> Vec<(String, String)> {
-    validate_routes(config, kind)
-}
-
 #[async_trait::async_trait]
 impl ResourceType for AwsRouteTable {
     fn name(&self) -> &'static str {
@@ -743,5 +739,69 @@ impl ResourceType for AwsRouteTable {
             return Ok(None);
         };
         Ok(Some(self.read_one(&id, planned).await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ec2::types::Route;
+
+    fn config(route: Value) -> Value {
+        Value::map([("route", Value::List(vec![route]))])
+    }
+
+    #[test]
+    fn each_table_type_takes_its_own_targets() {
+        let instance = config(Value::map([
+            ("cidr_block", Value::string("10.0.0.0/16")),
+            ("instance_id", Value::string("i-1")),
+        ]));
+        assert!(validate_routes(&instance, TableKind::Default).is_empty());
+        assert_eq!(validate_routes(&instance, TableKind::Table).len(), 1);
+        let two_destinations = config(Value::map([
+            ("cidr_block", Value::string("10.0.0.0/16")),
+            ("ipv6_cidr_block", Value::string("::/0")),
+            ("gateway_id", Value::string("igw-1")),
+        ]));
+        assert_eq!(validate_routes(&two_destinations, TableKind::Table).len(), 1);
+    }
+
+    #[test]
+    fn reads_name_egress_only_gateways_and_endpoints_as_the_provider_does() {
+        let egress = Route::builder()
+            .destination_ipv6_cidr_block("::/0")
+            .egress_only_internet_gateway_id("eigw-1")
+            .build();
+        let block = route_block(&egress, TableKind::Default);
+        assert_eq!(block.get("egress_only_gateway_id"), &Value::string("eigw-1"));
+        assert_eq!(block.get("gateway_id"), &Value::string(""));
+        assert_eq!(block.get("local_gateway_id"), &Value::Null, "not a default-table target");
+        let endpoint = Route::builder()
+            .destination_prefix_list_id("pl-1")
+            .gateway_id("vpce-1")
+            .build();
+        let block = route_block(&endpoint, TableKind::Table);
+        assert_eq!(block.get("vpc_endpoint_id"), &Value::string("vpce-1"));
+        assert_eq!(block.get("gateway_id"), &Value::string(""));
+    }
+
+    #[test]
+    fn an_egress_only_gateway_configured_as_gateway_id_reads_back_so() {
+        let route = Route::builder()
+            .destination_ipv6_cidr_block("::/0")
+            .egress_only_internet_gateway_id("eigw-1")
+            .build();
+        let prior = routes_by_destination(
+            &Value::List(vec![Value::map([
+                ("ipv6_cidr_block", Value::string("::/0")),
+                ("gateway_id", Value::string("eigw-1")),
+            ])]),
+            TableKind::Table,
+        );
+        let mut block = route_block(&route, TableKind::Table);
+        keep_configured_gateway(&mut block, &prior);
+        assert_eq!(block.get("gateway_id"), &Value::string("eigw-1"));
+        assert_eq!(block.get("egress_only_gateway_id"), &Value::string(""));
     }
 }
