@@ -2,6 +2,7 @@
 
 mod blue_green;
 mod crash;
+mod ec2_defaults;
 mod errors;
 mod lifecycle;
 mod locking;

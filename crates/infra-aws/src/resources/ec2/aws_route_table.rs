@@ -4,6 +4,13 @@
 //! reported. As in the provider, a table whose configuration has no `route` block does not
 //! manage routes: standalone `aws_route` resources own them, so they are neither reported nor
 //! removed.
+//!
+//! The table logic here (routes, `propagating_vgws`, reads) is shared with
+//! `aws_default_route_table`, which adopts a VPC's main table instead of creating one
+//! ([`TableKind::Default`]).
+//!
+//! moto does not implement EnableVgwRoutePropagation/DisableVgwRoutePropagation, so
+//! `propagating_vgws` is not exercised in tests (and moto reports none).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -15,12 +22,13 @@ use infra_core::{
 
 use crate::ec2_support::{
     chunks_of, delete_with_retry, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
-    optional_string, string_attribute, tag_entries, tag_specification, update_tags, whole_object,
+    optional_string, string_attribute, string_list, string_values, tag_entries, tag_specification,
+    update_tags, whole_object,
 };
 use crate::error::aws_error;
 use crate::Aws;
 
-/// The target attributes of a route, each "" when unset (as the provider stores them).
+/// The target attributes of an `aws_route`, each "" when unset (as the provider stores them).
 pub(crate) const ROUTE_TARGETS: &[&str] = &[
     "gateway_id",
     "nat_gateway_id",
@@ -30,24 +38,73 @@ pub(crate) const ROUTE_TARGETS: &[&str] = &[
     "vpc_peering_connection_id",
 ];
 
+/// The destinations of an inline `route` block; exactly one is set.
+const ROUTE_DESTINATIONS: &[&str] = &["cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"];
+
+/// The targets of an `aws_route_table` inline `route` block.
+const TABLE_ROUTE_TARGETS: &[&str] = &[
+    "carrier_gateway_id",
+    "core_network_arn",
+    "egress_only_gateway_id",
+    "gateway_id",
+    "local_gateway_id",
+    "nat_gateway_id",
+    "network_interface_id",
+    "transit_gateway_id",
+    "vpc_endpoint_id",
+    "vpc_peering_connection_id",
+];
+
+/// The targets of an `aws_default_route_table` `route` block: a subset (a VPC's main table
+/// takes no carrier or local gateway), plus `instance_id`.
+const DEFAULT_TABLE_ROUTE_TARGETS: &[&str] = &[
+    "core_network_arn",
+    "egress_only_gateway_id",
+    "gateway_id",
+    "instance_id",
+    "nat_gateway_id",
+    "network_interface_id",
+    "transit_gateway_id",
+    "vpc_endpoint_id",
+    "vpc_peering_connection_id",
+];
+
+/// Which resource type a route table object is managed as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TableKind {
+    /// `aws_route_table`: created and deleted here.
+    Table,
+    /// `aws_default_route_table`: a VPC's main table, adopted and never deleted.
+    Default,
+}
+
+impl TableKind {
+    fn targets(self) -> &'static [&'static str] {
+        match self {
+            TableKind::Table => TABLE_ROUTE_TARGETS,
+            TableKind::Default => DEFAULT_TABLE_ROUTE_TARGETS,
+        }
+    }
+
+    /// The schema of one inline `route` block.
+    fn route_schema(self) -> Schema {
+        let empty = || Value::string("");
+        let mut schema = Schema::new();
+        for name in ROUTE_DESTINATIONS.iter().chain(self.targets()) {
+            schema = schema.attr(Attribute::optional(name, Type::String).default(empty()));
+        }
+        schema
+    }
+}
+
 pub struct AwsRouteTable {
     aws: Arc<Aws>,
     schema: Schema,
+    kind: TableKind,
 }
 
-fn route_schema() -> Schema {
-    let empty = || Value::string("");
-    let mut schema = Schema::new()
-        .attr(Attribute::optional("cidr_block", Type::String).default(empty()))
-        .attr(Attribute::optional("ipv6_cidr_block", Type::String).default(empty()));
-    for target in ROUTE_TARGETS {
-        schema = schema.attr(Attribute::optional(target, Type::String).default(empty()));
-    }
-    schema
-}
-
-/// The target of a route as AWS reports it, by attribute name. An egress-only internet
-/// gateway reports under `gateway_id`, as in the provider.
+/// The target of a route as AWS reports it, by `aws_route` attribute name. An egress-only
+/// internet gateway reports under `gateway_id`, as `aws_route` has no other attribute for it.
 pub(crate) fn route_targets(route: &Route) -> BTreeMap<&'static str, String> {
     let gateway = route
         .gateway_id()
@@ -78,49 +135,214 @@ pub(crate) fn is_implicit(route: &Route) -> bool {
         )
 }
 
-/// A route block with every attribute present ("" for unset).
-fn full_route(route: &Value) -> Value {
+/// An inline `route` block as AWS reports the route, in `kind`'s shape ("" for unset). A
+/// gateway id starting `vpce-` is a VPC endpoint, as in the provider.
+fn route_block(route: &Route, kind: TableKind) -> Value {
+    let gateway = route.gateway_id().unwrap_or_default();
+    let (gateway, endpoint) = if gateway.starts_with("vpce-") {
+        ("", gateway)
+    } else {
+        (gateway, "")
+    };
+    let mut instance = route.instance_id().unwrap_or_default();
+    let mut interface = route.network_interface_id().unwrap_or_default();
+    if kind == TableKind::Table {
+        // aws_route_table has no instance_id: an instance route is its interface.
+        instance = "";
+    } else if !instance.is_empty() {
+        // AWS reports an instance route's interface too; the configuration names the instance.
+        interface = "";
+    }
+    let pairs = [
+        ("cidr_block", route.destination_cidr_block().unwrap_or_default()),
+        (
+            "ipv6_cidr_block",
+            route.destination_ipv6_cidr_block().unwrap_or_default(),
+        ),
+        (
+            "destination_prefix_list_id",
+            route.destination_prefix_list_id().unwrap_or_default(),
+        ),
+        ("carrier_gateway_id", route.carrier_gateway_id().unwrap_or_default()),
+        ("core_network_arn", route.core_network_arn().unwrap_or_default()),
+        (
+            "egress_only_gateway_id",
+            route.egress_only_internet_gateway_id().unwrap_or_default(),
+        ),
+        ("gateway_id", gateway),
+        ("instance_id", instance),
+        ("local_gateway_id", route.local_gateway_id().unwrap_or_default()),
+        ("nat_gateway_id", route.nat_gateway_id().unwrap_or_default()),
+        ("network_interface_id", interface),
+        ("transit_gateway_id", route.transit_gateway_id().unwrap_or_default()),
+        ("vpc_endpoint_id", endpoint),
+        (
+            "vpc_peering_connection_id",
+            route.vpc_peering_connection_id().unwrap_or_default(),
+        ),
+    ];
+    let names: Vec<&str> = ROUTE_DESTINATIONS
+        .iter()
+        .chain(kind.targets())
+        .copied()
+        .collect();
+    Value::Map(
+        pairs
+            .into_iter()
+            .filter(|(name, _)| names.contains(name))
+            .map(|(name, value)| (name.to_string(), Value::string(value)))
+            .collect(),
+    )
+}
+
+/// A route block with every attribute of `kind`'s shape present ("" for unset).
+fn full_route(route: &Value, kind: TableKind) -> Value {
     let mut entries = BTreeMap::new();
-    for attribute in route_schema().attributes {
-        let value = route.get(attribute.name).as_str().unwrap_or_default();
-        entries.insert(attribute.name.to_string(), Value::string(value));
+    for name in ROUTE_DESTINATIONS.iter().chain(kind.targets()) {
+        let value = route.get(name).as_str().unwrap_or_default();
+        entries.insert(name.to_string(), Value::string(value));
     }
     Value::Map(entries)
 }
 
-fn destination(route: &Value) -> String {
-    match route.get("cidr_block").as_str() {
-        Some(cidr) if !cidr.is_empty() => cidr.to_string(),
-        _ => route
-            .get("ipv6_cidr_block")
+/// The destination attribute a route block sets, and its value.
+fn destination(route: &Value) -> Option<(&'static str, String)> {
+    ROUTE_DESTINATIONS.iter().find_map(|name| {
+        route
+            .get(name)
             .as_str()
-            .unwrap_or_default()
-            .to_string(),
-    }
+            .filter(|value| !value.is_empty())
+            .map(|value| (*name, value.to_string()))
+    })
 }
 
-fn routes_by_destination(routes: &Value) -> BTreeMap<String, Value> {
+pub(crate) fn routes_by_destination(routes: &Value, kind: TableKind) -> BTreeMap<String, Value> {
     routes
         .as_list()
         .unwrap_or(&[])
         .iter()
-        .map(|route| (destination(route), full_route(route)))
+        .filter_map(|route| Some((destination(route)?.1, full_route(route, kind))))
         .collect()
+}
+
+/// Plan-time checks of inline `route` blocks: one destination, a valid IPv4 CIDR, and exactly
+/// one target.
+pub(crate) fn validate_routes(config: &Value, kind: TableKind) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    for (index, route) in config
+        .get("route")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        if !route.is_wholly_known() {
+            continue;
+        }
+        let destinations = ROUTE_DESTINATIONS
+            .iter()
+            .filter(|name| route.get(name).as_str().is_some_and(|v| !v.is_empty()))
+            .count();
+        if destinations != 1 {
+            problems.push((
+                format!("route[{index}].cidr_block"),
+                format!(
+                    "a route needs exactly one destination ({}), found {destinations}.",
+                    ROUTE_DESTINATIONS.join(", ")
+                ),
+            ));
+        }
+        if let Some(cidr) = route.get("cidr_block").as_str().filter(|c| !c.is_empty()) {
+            if infra_core::cidr::parse_ipv4_cidr(cidr).is_none() {
+                problems.push((
+                    format!("route[{index}].cidr_block"),
+                    format!("\"{cidr}\" is not a valid IPv4 CIDR block."),
+                ));
+            }
+        }
+        let targets = kind
+            .targets()
+            .iter()
+            .filter(|name| route.get(name).as_str().is_some_and(|v| !v.is_empty()))
+            .count();
+        if targets != 1 {
+            problems.push((
+                format!("route[{index}]"),
+                format!(
+                    "a route needs exactly one target ({}), found {targets}.",
+                    kind.targets().join(", ")
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+/// Sets a route request's destination and target fields from a full route block.
+macro_rules! route_fields {
+    ($request:expr, $route:expr) => {{
+        let field = |name: &str| {
+            $route
+                .get(name)
+                .as_str()
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        $request
+            .set_destination_cidr_block(field("cidr_block"))
+            .set_destination_ipv6_cidr_block(field("ipv6_cidr_block"))
+            .set_destination_prefix_list_id(field("destination_prefix_list_id"))
+            .set_carrier_gateway_id(field("carrier_gateway_id"))
+            .set_core_network_arn(field("core_network_arn"))
+            .set_egress_only_internet_gateway_id(field("egress_only_gateway_id"))
+            .set_gateway_id(field("gateway_id"))
+            .set_instance_id(field("instance_id"))
+            .set_local_gateway_id(field("local_gateway_id"))
+            .set_nat_gateway_id(field("nat_gateway_id"))
+            .set_network_interface_id(field("network_interface_id"))
+            .set_transit_gateway_id(field("transit_gateway_id"))
+            .set_vpc_endpoint_id(field("vpc_endpoint_id"))
+            .set_vpc_peering_connection_id(field("vpc_peering_connection_id"))
+    }};
 }
 
 impl AwsRouteTable {
     pub fn new(aws: Arc<Aws>) -> AwsRouteTable {
+        AwsRouteTable::with_kind(aws, TableKind::Table)
+    }
+
+    /// The shared table logic with `kind`'s schema.
+    pub(crate) fn with_kind(aws: Arc<Aws>, kind: TableKind) -> AwsRouteTable {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("vpc_id", Type::String).force_new())
-            .attr(Attribute::computed("owner_id", Type::String))
-            .block(Block::set("route", route_schema()).computed())
+            .attr(Attribute::computed("owner_id", Type::String));
+        let schema = match kind {
+            TableKind::Table => schema
+                .attr(Attribute::required("vpc_id", Type::String).force_new())
+                .attr(Attribute::optional_computed(
+                    "propagating_vgws",
+                    Type::set(Type::String),
+                )),
+            TableKind::Default => schema
+                .attr(Attribute::required("default_route_table_id", Type::String).force_new())
+                .attr(Attribute::computed("vpc_id", Type::String))
+                .attr(
+                    Attribute::optional("propagating_vgws", Type::set(Type::String))
+                        .default(Value::List(Vec::new())),
+                ),
+        };
+        let schema = schema
+            .block(Block::set("route", kind.route_schema()).computed())
             .with_tags();
-        AwsRouteTable { aws, schema }
+        AwsRouteTable { aws, schema, kind }
     }
 
-    async fn describe(
+    pub(crate) fn table_schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    pub(crate) async fn describe(
         &self,
         filters: Vec<Filter>,
         prior: &HashMap<String, &Value>,
@@ -141,31 +363,24 @@ impl AwsRouteTable {
             let Some(id) = table.route_table_id() else {
                 continue;
             };
+            let before = prior.get(id).copied();
             // Routes are read when the object manages inline routes, and on import (no prior
             // `route` at all), where Terraform adopts every route the table has.
-            let manages_routes = prior.get(id).is_some_and(|value| match value.get("route") {
+            let manages_routes = before.is_some_and(|value| match value.get("route") {
                 Value::Null => true,
                 routes => routes.as_list().is_some_and(|routes| !routes.is_empty()),
             });
             let routes = if manages_routes {
+                let prior_routes =
+                    routes_by_destination(before.map_or(&Value::Null, |v| v.get("route")), self.kind);
                 table
                     .routes()
                     .iter()
                     .filter(|route| !is_implicit(route))
                     .map(|route| {
-                        let mut entries: BTreeMap<String, Value> = route_targets(route)
-                            .into_iter()
-                            .map(|(name, value)| (name.to_string(), Value::String(value)))
-                            .collect();
-                        entries.insert(
-                            "cidr_block".into(),
-                            Value::string(route.destination_cidr_block().unwrap_or_default()),
-                        );
-                        entries.insert(
-                            "ipv6_cidr_block".into(),
-                            Value::string(route.destination_ipv6_cidr_block().unwrap_or_default()),
-                        );
-                        Value::Map(entries)
+                        let mut block = route_block(route, self.kind);
+                        keep_configured_gateway(&mut block, &prior_routes);
+                        block
                     })
                     .collect()
             } else {
@@ -180,15 +395,27 @@ impl AwsRouteTable {
                 ),
                 ("vpc_id", optional_string(table.vpc_id())),
                 ("owner_id", Value::string(owner)),
+                (
+                    "propagating_vgws",
+                    string_values(
+                        table
+                            .propagating_vgws()
+                            .iter()
+                            .filter_map(|vgw| vgw.gateway_id()),
+                    ),
+                ),
                 ("route", Value::List(routes)),
             ];
+            if self.kind == TableKind::Default {
+                entries.push(("default_route_table_id", Value::string(id)));
+            }
             entries.extend(tag_entries(table.tags()));
             found.insert(id.to_string(), whole_object(&self.schema, entries));
         }
         Ok(found)
     }
 
-    async fn read_one(&self, id: &str, shape: &Value) -> Result<Value, ProviderError> {
+    pub(crate) async fn read_one(&self, id: &str, shape: &Value) -> Result<Value, ProviderError> {
         self.describe(
             vec![filter("route-table-id", [id])],
             &HashMap::from([(id.to_string(), shape)]),
@@ -203,79 +430,56 @@ impl AwsRouteTable {
         })
     }
 
+    /// Deletes one route by the destination of its full block; "not found" is not an error.
+    pub(crate) async fn delete_route(&self, id: &str, route: &Value) -> Result<(), ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let field = |name: &str| {
+            route
+                .get(name)
+                .as_str()
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        match ec2
+            .delete_route()
+            .route_table_id(id)
+            .set_destination_cidr_block(field("cidr_block"))
+            .set_destination_ipv6_cidr_block(field("ipv6_cidr_block"))
+            .set_destination_prefix_list_id(field("destination_prefix_list_id"))
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if crate::error::is_not_found(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
     /// Creates, replaces or deletes routes so the table holds `after` instead of `before`.
-    async fn change_routes(
+    pub(crate) async fn change_routes(
         &self,
         id: &str,
         before: &BTreeMap<String, Value>,
         after: &BTreeMap<String, Value>,
     ) -> Result<(), ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        for (destination, route) in before {
-            if after.contains_key(destination) {
-                continue;
-            }
-            let request = ec2.delete_route().route_table_id(id);
-            let request = if route
-                .get("cidr_block")
-                .as_str()
-                .is_some_and(|c| !c.is_empty())
-            {
-                request.destination_cidr_block(destination)
-            } else {
-                request.destination_ipv6_cidr_block(destination)
-            };
-            match request.send().await.map_err(aws_error) {
-                Ok(_) => {}
-                Err(error) if crate::error::is_not_found(&error) => {}
-                Err(error) => return Err(error),
+        for (key, route) in before {
+            if !after.contains_key(key) {
+                self.delete_route(id, route).await?;
             }
         }
         for (key, route) in after {
-            let target = |name: &str| {
-                route
-                    .get(name)
-                    .as_str()
-                    .filter(|v| !v.is_empty())
-                    .map(str::to_string)
-            };
-            let ipv4 = route
-                .get("cidr_block")
-                .as_str()
-                .is_some_and(|c| !c.is_empty());
-            let (v4, v6) = if ipv4 {
-                (Some(key.clone()), None)
-            } else {
-                (None, Some(key.clone()))
-            };
             match before.get(key) {
                 Some(existing) if existing == route => {}
                 Some(_) => {
-                    ec2.replace_route()
-                        .route_table_id(id)
-                        .set_destination_cidr_block(v4)
-                        .set_destination_ipv6_cidr_block(v6)
-                        .set_gateway_id(target("gateway_id"))
-                        .set_nat_gateway_id(target("nat_gateway_id"))
-                        .set_network_interface_id(target("network_interface_id"))
-                        .set_transit_gateway_id(target("transit_gateway_id"))
-                        .set_vpc_endpoint_id(target("vpc_endpoint_id"))
-                        .set_vpc_peering_connection_id(target("vpc_peering_connection_id"))
+                    route_fields!(ec2.replace_route().route_table_id(id), route)
                         .send()
                         .await
                         .map_err(aws_error)?;
                 }
                 None => {
-                    ec2.create_route()
-                        .route_table_id(id)
-                        .set_destination_cidr_block(v4)
-                        .set_destination_ipv6_cidr_block(v6)
-                        .set_gateway_id(target("gateway_id"))
-                        .set_nat_gateway_id(target("nat_gateway_id"))
-                        .set_network_interface_id(target("network_interface_id"))
-                        .set_transit_gateway_id(target("transit_gateway_id"))
-                        .set_vpc_endpoint_id(target("vpc_endpoint_id"))
-                        .set_vpc_peering_connection_id(target("vpc_peering_connection_id"))
+                    route_fields!(ec2.create_route().route_table_id(id), route)
                         .send()
                         .await
                         .map_err(aws_error)?;
@@ -283,6 +487,128 @@ impl AwsRouteTable {
             }
         }
         Ok(())
+    }
+
+    /// Enables and disables route propagation from virtual private gateways so the table
+    /// propagates `after` instead of `before`.
+    pub(crate) async fn change_propagation(
+        &self,
+        id: &str,
+        before: &[String],
+        after: &[String],
+    ) -> Result<(), ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        for gateway in before.iter().filter(|g| !after.contains(g)) {
+            match ec2
+                .disable_vgw_route_propagation()
+                .route_table_id(id)
+                .gateway_id(gateway)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(_) => {}
+                Err(error) if crate::error::is_not_found(&error) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        for gateway in after.iter().filter(|g| !before.contains(g)) {
+            ec2.enable_vgw_route_propagation()
+                .route_table_id(id)
+                .gateway_id(gateway)
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        Ok(())
+    }
+
+    /// The in-place update both table types share: propagation, routes, tags.
+    pub(crate) async fn update_table(
+        &self,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let id = string_attribute(prior, "id")
+            .ok_or_else(|| ProviderError::new("route table: prior state has no id"))?;
+        // Unknown or unset (Optional+Computed on aws_route_table): not managed.
+        if planned.get("propagating_vgws").as_list().is_some() {
+            self.change_propagation(
+                &id,
+                &string_list(prior, "propagating_vgws"),
+                &string_list(planned, "propagating_vgws"),
+            )
+            .await?;
+        }
+        // No route blocks: routes are not managed here (see the module doc).
+        if let Some(planned_routes) = planned.get("route").as_list() {
+            let after = routes_by_destination(&Value::List(planned_routes.to_vec()), self.kind);
+            if !after.is_empty() || prior.get("route").as_list().is_some_and(|r| !r.is_empty()) {
+                self.change_routes(
+                    &id,
+                    &routes_by_destination(prior.get("route"), self.kind),
+                    &after,
+                )
+                .await?;
+            }
+        }
+        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
+        self.read_one(&id, planned).await
+    }
+
+    pub(crate) async fn read_tables(
+        &self,
+        prior: &[Value],
+    ) -> Result<HashMap<String, Value>, ProviderError> {
+        let by_id: HashMap<String, &Value> = prior
+            .iter()
+            .filter_map(|value| Some((string_attribute(value, "id")?, value)))
+            .collect();
+        let mut found = HashMap::new();
+        for chunk in chunks_of(&known_ids(prior)) {
+            found.extend(
+                self.describe(
+                    vec![filter("route-table-id", chunk.iter().cloned())],
+                    &by_id,
+                )
+                .await?,
+            );
+        }
+        Ok(found)
+    }
+}
+
+/// An `aws_route_table` configured before `egress_only_gateway_id` existed here names an
+/// egress-only gateway as `gateway_id`; such a route keeps reading that way.
+fn keep_configured_gateway(block: &mut Value, prior_routes: &BTreeMap<String, Value>) {
+    let Some((_, key)) = destination(block) else {
+        return;
+    };
+    let egress_only = block
+        .get("egress_only_gateway_id")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let configured_as_gateway = !egress_only.is_empty()
+        && prior_routes
+            .get(&key)
+            .is_some_and(|route| route.get("gateway_id").as_str() == Some(egress_only.as_str()));
+    if let (true, Some(entries)) = (configured_as_gateway, block.map_mut()) {
+        entries.insert("gateway_id".into(), Value::String(egress_only));
+        entries.insert("egress_only_gateway_id".into(), Value::string(""));
+    }
+}
+
+/// The shared `normalize` of both table types: full, sorted route blocks.
+pub(crate) fn normalize_routes(value: &mut Value, kind: TableKind) {
+    let Some(entries) = value.map_mut() else {
+        return;
+    };
+    if let Some(Value::List(routes)) = entries.get_mut("route") {
+        for route in routes.iter_mut() {
+            *route = full_route(route, kind);
+        }
+        routes.sort_by_key(|route| route.to_json().to_string());
     }
 }
 
@@ -305,57 +631,11 @@ impl ResourceType for AwsRouteTable {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        for (index, route) in config
-            .get("route")
-            .as_list()
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
-            if !route.is_wholly_known() {
-                continue;
-            }
-            if destination(route).is_empty() {
-                problems.push((
-                    format!("route[{index}].cidr_block"),
-                    "a route needs cidr_block or ipv6_cidr_block.".to_string(),
-                ));
-            } else if let Some(cidr) = route.get("cidr_block").as_str().filter(|c| !c.is_empty()) {
-                if infra_core::cidr::parse_ipv4_cidr(cidr).is_none() {
-                    problems.push((
-                        format!("route[{index}].cidr_block"),
-                        format!("\"{cidr}\" is not a valid IPv4 CIDR block."),
-                    ));
-                }
-            }
-            let targets = ROUTE_TARGETS
-                .iter()
-                .filter(|name| route.get(name).as_str().is_some_and(|v| !v.is_empty()))
-                .count();
-            if targets != 1 {
-                problems.push((
-                    format!("route[{index}]"),
-                    format!(
-                        "a route needs exactly one target ({}), found {targets}.",
-                        ROUTE_TARGETS.join(", ")
-                    ),
-                ));
-            }
-        }
-        problems
+        validate_routes(config, self.kind)
     }
 
     fn normalize(&self, value: &mut Value) {
-        let Some(entries) = value.map_mut() else {
-            return;
-        };
-        if let Some(Value::List(routes)) = entries.get_mut("route") {
-            for route in routes.iter_mut() {
-                *route = full_route(route);
-            }
-            routes.sort_by_key(|route| route.to_json().to_string());
-        }
+        normalize_routes(value, self.kind);
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
@@ -376,10 +656,12 @@ impl ResourceType for AwsRouteTable {
             .and_then(RouteTable::route_table_id)
             .ok_or_else(|| ProviderError::new("CreateRouteTable returned no id"))?
             .to_string();
+        self.change_propagation(&id, &[], &string_list(planned, "propagating_vgws"))
+            .await?;
         self.change_routes(
             &id,
             &BTreeMap::new(),
-            &routes_by_destination(planned.get("route")),
+            &routes_by_destination(planned.get("route"), self.kind),
         )
         .await?;
         self.read_one(&id, planned).await
@@ -391,16 +673,7 @@ impl ResourceType for AwsRouteTable {
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_route_table: prior state has no id"))?;
-        let after = routes_by_destination(planned.get("route"));
-        // No route blocks: routes are not managed here (see the module doc).
-        if !after.is_empty() {
-            self.change_routes(&id, &routes_by_destination(prior.get("route")), &after)
-                .await?;
-        }
-        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
-        self.read_one(&id, planned).await
+        self.update_table(prior, planned).await
     }
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -451,21 +724,7 @@ impl ResourceType for AwsRouteTable {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let by_id: HashMap<String, &Value> = prior
-            .iter()
-            .filter_map(|value| Some((string_attribute(value, "id")?, value)))
-            .collect();
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            found.extend(
-                self.describe(
-                    vec![filter("route-table-id", chunk.iter().cloned())],
-                    &by_id,
-                )
-                .await?,
-            );
-        }
-        Ok(in_prior_order(prior, &found))
+        Ok(in_prior_order(prior, &self.read_tables(prior).await?))
     }
 
     async fn find_created(
@@ -480,5 +739,69 @@ impl ResourceType for AwsRouteTable {
             return Ok(None);
         };
         Ok(Some(self.read_one(&id, planned).await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ec2::types::Route;
+
+    fn config(route: Value) -> Value {
+        Value::map([("route", Value::List(vec![route]))])
+    }
+
+    #[test]
+    fn each_table_type_takes_its_own_targets() {
+        let instance = config(Value::map([
+            ("cidr_block", Value::string("10.0.0.0/16")),
+            ("instance_id", Value::string("i-1")),
+        ]));
+        assert!(validate_routes(&instance, TableKind::Default).is_empty());
+        assert_eq!(validate_routes(&instance, TableKind::Table).len(), 1);
+        let two_destinations = config(Value::map([
+            ("cidr_block", Value::string("10.0.0.0/16")),
+            ("ipv6_cidr_block", Value::string("::/0")),
+            ("gateway_id", Value::string("igw-1")),
+        ]));
+        assert_eq!(validate_routes(&two_destinations, TableKind::Table).len(), 1);
+    }
+
+    #[test]
+    fn reads_name_egress_only_gateways_and_endpoints_as_the_provider_does() {
+        let egress = Route::builder()
+            .destination_ipv6_cidr_block("::/0")
+            .egress_only_internet_gateway_id("eigw-1")
+            .build();
+        let block = route_block(&egress, TableKind::Default);
+        assert_eq!(block.get("egress_only_gateway_id"), &Value::string("eigw-1"));
+        assert_eq!(block.get("gateway_id"), &Value::string(""));
+        assert_eq!(block.get("local_gateway_id"), &Value::Null, "not a default-table target");
+        let endpoint = Route::builder()
+            .destination_prefix_list_id("pl-1")
+            .gateway_id("vpce-1")
+            .build();
+        let block = route_block(&endpoint, TableKind::Table);
+        assert_eq!(block.get("vpc_endpoint_id"), &Value::string("vpce-1"));
+        assert_eq!(block.get("gateway_id"), &Value::string(""));
+    }
+
+    #[test]
+    fn an_egress_only_gateway_configured_as_gateway_id_reads_back_so() {
+        let route = Route::builder()
+            .destination_ipv6_cidr_block("::/0")
+            .egress_only_internet_gateway_id("eigw-1")
+            .build();
+        let prior = routes_by_destination(
+            &Value::List(vec![Value::map([
+                ("ipv6_cidr_block", Value::string("::/0")),
+                ("gateway_id", Value::string("eigw-1")),
+            ])]),
+            TableKind::Table,
+        );
+        let mut block = route_block(&route, TableKind::Table);
+        keep_configured_gateway(&mut block, &prior);
+        assert_eq!(block.get("gateway_id"), &Value::string("eigw-1"));
+        assert_eq!(block.get("egress_only_gateway_id"), &Value::string(""));
     }
 }

@@ -35,6 +35,8 @@ const CONFIG_ONLY: &[&str] = &["name_prefix", "revoke_rules_on_delete"];
 pub struct AwsSecurityGroup {
     aws: Arc<Aws>,
     schema: Schema,
+    /// Managed as `aws_default_security_group`: a VPC's `default` group, adopted.
+    adopted: bool,
 }
 
 /// The schema of one `ingress` or `egress` block.
@@ -407,10 +409,39 @@ impl AwsSecurityGroup {
             .block(Block::set("ingress", rule_schema()).computed())
             .block(Block::set("egress", rule_schema()).computed())
             .with_tags();
-        AwsSecurityGroup { aws, schema }
+        AwsSecurityGroup {
+            aws,
+            schema,
+            adopted: false,
+        }
     }
 
-    async fn describe_groups(
+    /// The group logic with `aws_default_security_group`'s schema: `name`, `name_prefix` and
+    /// `description` are computed only, and `revoke_rules_on_delete` is accepted but unused.
+    pub(crate) fn adopted(aws: Arc<Aws>) -> AwsSecurityGroup {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("name", Type::String))
+            .attr(Attribute::computed("name_prefix", Type::String))
+            .attr(Attribute::computed("description", Type::String))
+            .attr(Attribute::optional_computed("vpc_id", Type::String).force_new())
+            .attr(
+                Attribute::optional("revoke_rules_on_delete", Type::Bool)
+                    .default(Value::Bool(false)),
+            )
+            .attr(Attribute::computed("owner_id", Type::String))
+            .block(Block::set("ingress", rule_schema()).computed())
+            .block(Block::set("egress", rule_schema()).computed())
+            .with_tags();
+        AwsSecurityGroup {
+            aws,
+            schema,
+            adopted: true,
+        }
+    }
+
+    pub(crate) async fn describe_groups(
         &self,
         filters: Vec<Filter>,
     ) -> Result<Vec<SecurityGroup>, ProviderError> {
@@ -469,6 +500,12 @@ impl AwsSecurityGroup {
             entries.extend(tag_entries(group.tags()));
             let mut value = whole_object(&self.schema, entries);
             copy_attributes(before, &mut value, CONFIG_ONLY);
+            if self.adopted {
+                // The provider derives name_prefix from the name: none for "default".
+                if let Some(entries) = value.map_mut() {
+                    entries.insert("name_prefix".to_string(), Value::string(""));
+                }
+            }
             if value.get("revoke_rules_on_delete").is_null() {
                 if let Some(entries) = value.map_mut() {
                     entries.insert("revoke_rules_on_delete".to_string(), Value::Bool(false));
@@ -479,7 +516,7 @@ impl AwsSecurityGroup {
         found
     }
 
-    async fn read_one(&self, id: &str, shape: &Value) -> Result<Value, ProviderError> {
+    pub(crate) async fn read_one(&self, id: &str, shape: &Value) -> Result<Value, ProviderError> {
         let groups = self.describe_groups(vec![filter("group-id", [id])]).await?;
         let region = &self.aws.clients().await.region;
         self.convert(region, &groups, &HashMap::from([(id.to_string(), shape)]))
@@ -493,7 +530,7 @@ impl AwsSecurityGroup {
     }
 
     /// Authorizes `add` and revokes `remove` in one direction (`ingress` or `egress`).
-    async fn change_rules(
+    pub(crate) async fn change_rules(
         &self,
         id: &str,
         direction: &str,

@@ -52,9 +52,20 @@ const IPV6: &[&str] = &[
     "ipv6_cidr_block_network_border_group",
 ];
 
+/// `aws_default_vpc`'s arguments AWS does not report (`existing_default_vpc` is set once, on
+/// adoption).
+const ADOPTED_CONFIG_ONLY: &[&str] = &[
+    "ipv6_ipam_pool_id",
+    "ipv6_netmask_length",
+    "force_destroy",
+    "existing_default_vpc",
+];
+
 pub struct AwsVpc {
     aws: Arc<Aws>,
     schema: Schema,
+    /// Managed as `aws_default_vpc`: the region's default VPC, adopted.
+    adopted: bool,
 }
 
 impl AwsVpc {
@@ -115,13 +126,86 @@ impl AwsVpc {
             .attr(Attribute::computed("dhcp_options_id", Type::String))
             .attr(Attribute::computed("owner_id", Type::String))
             .with_tags();
-        AwsVpc { aws, schema }
+        AwsVpc {
+            aws,
+            schema,
+            adopted: false,
+        }
+    }
+
+    /// The VPC logic with `aws_default_vpc`'s schema: `cidr_block` and `instance_tenancy` are
+    /// computed, DNS hostnames default to on (as in a default VPC), and `force_destroy` decides
+    /// whether destroying deletes the VPC.
+    pub(crate) fn adopted(aws: Arc<Aws>) -> AwsVpc {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("cidr_block", Type::String))
+            .attr(
+                Attribute::optional("assign_generated_ipv6_cidr_block", Type::Bool)
+                    .default(Value::Bool(false)),
+            )
+            .attr(Attribute::optional_computed(
+                "ipv6_cidr_block",
+                Type::String,
+            ))
+            .attr(Attribute::optional("ipv6_ipam_pool_id", Type::String))
+            .attr(
+                Attribute::optional("ipv6_netmask_length", Type::Number)
+                    .check(Check::Range(0, 128)),
+            )
+            .attr(Attribute::optional_computed(
+                "ipv6_cidr_block_network_border_group",
+                Type::String,
+            ))
+            .attr(Attribute::computed("ipv6_association_id", Type::String))
+            .attr(Attribute::computed("default_network_acl_id", Type::String))
+            .attr(Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)))
+            .attr(
+                Attribute::optional("enable_dns_hostnames", Type::Bool).default(Value::Bool(true)),
+            )
+            .attr(Attribute::computed("instance_tenancy", Type::String))
+            .attr(Attribute::computed(
+                "default_security_group_id",
+                Type::String,
+            ))
+            .attr(Attribute::computed("main_route_table_id", Type::String))
+            .attr(Attribute::computed("default_route_table_id", Type::String))
+            .attr(Attribute::computed("dhcp_options_id", Type::String))
+            .attr(Attribute::computed("owner_id", Type::String))
+            .attr(Attribute::computed("existing_default_vpc", Type::Bool))
+            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
+            .with_tags();
+        AwsVpc {
+            aws,
+            schema,
+            adopted: true,
+        }
+    }
+
+    fn config_only(&self) -> &'static [&'static str] {
+        if self.adopted {
+            ADOPTED_CONFIG_ONLY
+        } else {
+            CONFIG_ONLY
+        }
+    }
+
+    /// Copies the configuration-only arguments of `from` into `to`; an adopted VPC read
+    /// without them (import) takes `force_destroy`'s default.
+    fn keep_config_only(&self, from: &Value, to: &mut Value) {
+        copy_attributes(from, to, self.config_only());
+        if self.adopted && to.get("force_destroy").is_null() {
+            if let Some(entries) = to.map_mut() {
+                entries.insert("force_destroy".into(), Value::Bool(false));
+            }
+        }
     }
 
     /// Every VPC matching `filters`, converted, with main route tables and default security
     /// groups. DNS attributes are read for the VPCs in `read_dns` and those `prior` does not
     /// know; `prior` supplies them for the rest.
-    async fn describe(
+    pub(crate) async fn describe(
         &self,
         filters: Vec<aws_sdk_ec2::types::Filter>,
         prior: &HashMap<String, Value>,
@@ -283,9 +367,7 @@ impl AwsVpc {
             ];
             entries.extend(tag_entries(vpc.tags()));
             let mut value = whole_object(&self.schema, entries);
-            if let Some(before) = prior.get(id) {
-                copy_attributes(before, &mut value, CONFIG_ONLY);
-            }
+            self.keep_config_only(prior.get(id).unwrap_or(&Value::Null), &mut value);
             found.insert(id.to_string(), value);
         }
         Ok(found)
@@ -319,7 +401,7 @@ impl AwsVpc {
 
     /// One VPC, every attribute read; `hint` (planned or prior) supplies the configuration-only
     /// arguments.
-    async fn read_one(&self, id: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
+    pub(crate) async fn read_one(&self, id: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
         let mut found = self
             .describe(
                 vec![filter("vpc-id", [id])],
@@ -329,7 +411,7 @@ impl AwsVpc {
             .await?
             .remove(id);
         if let Some(value) = found.as_mut() {
-            copy_attributes(hint, value, CONFIG_ONLY);
+            self.keep_config_only(hint, value);
         }
         Ok(found)
     }
@@ -620,7 +702,7 @@ impl ResourceType for AwsVpc {
             .into_values()
             .next()
             .map(|mut value| {
-                copy_attributes(planned, &mut value, CONFIG_ONLY);
+                self.keep_config_only(planned, &mut value);
                 value
             }))
     }
