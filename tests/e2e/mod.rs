@@ -2,6 +2,7 @@
 
 mod blue_green;
 mod crash;
+mod ec2_gateways;
 mod errors;
 mod lifecycle;
 mod locking;
