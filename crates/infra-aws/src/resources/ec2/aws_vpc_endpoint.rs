@@ -734,6 +734,22 @@ mod tests {
     }
 
     #[test]
+    fn client_tokens_are_stable_per_lineage_address_and_plan() {
+        let operation = |address: &str| Operation {
+            address: address.to_string(),
+            lineage: "0f3c2a1e-lineage".to_string(),
+            timeouts: Timeouts::default(),
+        };
+        let planned = Value::map([("service_name", Value::string("com.amazonaws.us-east-1.s3"))]);
+        let token = client_token(&operation("aws_vpc_endpoint.s3"), &planned);
+        assert!(token.len() <= 64 && token.is_ascii(), "{token}");
+        assert_eq!(token, client_token(&operation("aws_vpc_endpoint.s3"), &planned));
+        assert_ne!(token, client_token(&operation("aws_vpc_endpoint.ssm"), &planned));
+        let changed = Value::map([("service_name", Value::string("com.amazonaws.us-east-1.ssm"))]);
+        assert_ne!(token, client_token(&operation("aws_vpc_endpoint.s3"), &changed));
+    }
+
+    #[test]
     fn unreported_attributes_are_kept() {
         let prior = Value::map([
             ("auto_accept", Value::Bool(true)),
