@@ -3,6 +3,7 @@
 mod blue_green;
 mod crash;
 mod ec2_defaults;
+mod ec2_gateways;
 mod errors;
 mod lifecycle;
 mod locking;

@@ -336,3 +336,34 @@ pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// The caller's account id, for ARNs of objects whose describe call names no owner (VPN and
+/// customer gateways, flow logs).
+pub(crate) async fn caller_account_id(sts: &aws_sdk_sts::Client) -> Result<String, ProviderError> {
+    let output = sts.get_caller_identity().send().await.map_err(aws_error)?;
+    output
+        .account()
+        .map(str::to_string)
+        .ok_or_else(|| ProviderError::new("GetCallerIdentity returned no account id"))
+}
+
+/// An EC2 idempotency token (`ClientToken`, at most 64 ASCII characters) derived from the
+/// state lineage, the resource address and the planned value: a create repeated after its
+/// answer was lost (same lineage, address and configuration) returns the object the first
+/// call made instead of making a second one. The planned value is part of it so that a
+/// replacement with a changed configuration gets a new object. Known limit: a forced
+/// replacement (`-replace`) of an unchanged configuration within AWS's token lifetime gets the
+/// same token, so the caller must not accept an object that is being deleted.
+pub(crate) fn client_token(operation: &Operation, planned: &Value) -> String {
+    format!(
+        "infra-{:08x}{:08x}{:08x}",
+        crc32(operation.lineage.as_bytes()),
+        crc32(operation.address.as_bytes()),
+        crc32(planned.to_json().to_string().as_bytes())
+    )
+}
+
+/// The single object of a `Block::single` block in `value`, if the block is present.
+pub(crate) fn single_block<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
+    value.get(name).as_list().and_then(|items| items.first())
+}
