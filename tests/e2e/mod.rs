@@ -9,6 +9,7 @@ mod lifecycle;
 mod locking;
 mod modules;
 mod plan_file;
+mod public_modules;
 mod refactoring;
 mod refresh;
 mod schemas_network;

@@ -337,16 +337,6 @@ pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
-/// The caller's account id, for ARNs of objects whose describe call names no owner (VPN and
-/// customer gateways, flow logs).
-pub(crate) async fn caller_account_id(sts: &aws_sdk_sts::Client) -> Result<String, ProviderError> {
-    let output = sts.get_caller_identity().send().await.map_err(aws_error)?;
-    output
-        .account()
-        .map(str::to_string)
-        .ok_or_else(|| ProviderError::new("GetCallerIdentity returned no account id"))
-}
-
 /// An EC2 idempotency token (`ClientToken`, at most 64 ASCII characters) derived from the
 /// state lineage, the resource address and the planned value: a create repeated after its
 /// answer was lost (same lineage, address and configuration) returns the object the first

@@ -15,7 +15,7 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    caller_account_id, chunks_of, ec2_arn, filter, in_prior_order, known_ids,
+    chunks_of, ec2_arn, filter, in_prior_order, known_ids,
     managed_tag_filters, non_empty_attribute, optional_string, string_attribute, tag_entries,
     tag_specification, update_tags, wait_for, whole_object,
 };
@@ -71,7 +71,7 @@ impl AwsCustomerGateway {
         if gateways.is_empty() {
             return Ok(HashMap::new());
         }
-        let account = caller_account_id(&clients.sts).await?;
+        let account = self.aws.account_id().await?;
         let mut found = HashMap::new();
         for gateway in gateways {
             let Some(id) = gateway.customer_gateway_id() else {

@@ -19,7 +19,7 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    bool_attribute, caller_account_id, chunks_of, ec2_arn, filter, in_prior_order,
+    bool_attribute, chunks_of, ec2_arn, filter, in_prior_order,
     integer_attribute, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
     single_block, string_attribute, tag_entries, tag_specification, update_tags, whole_object,
 };
@@ -125,7 +125,7 @@ impl AwsFlowLog {
         if logs.is_empty() {
             return Ok(HashMap::new());
         }
-        let account = caller_account_id(&clients.sts).await?;
+        let account = self.aws.account_id().await?;
         let mut found = HashMap::new();
         for log in &logs {
             let Some(id) = log.flow_log_id() else {

@@ -16,7 +16,7 @@ use aws_sdk_ec2::types::{
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::ec2_support::{
-    caller_account_id, chunks_of, delete_with_retry, ec2_arn, filter, has_code, in_prior_order,
+    chunks_of, delete_with_retry, ec2_arn, filter, has_code, in_prior_order,
     known_ids, managed_tag_filters, non_empty_attribute, optional_string, string_attribute,
     tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
@@ -156,7 +156,7 @@ impl AwsVpnGateway {
         if gateways.is_empty() {
             return Ok(HashMap::new());
         }
-        let account = caller_account_id(&clients.sts).await?;
+        let account = self.aws.account_id().await?;
         let mut found = HashMap::new();
         for gateway in &gateways {
             let Some(id) = gateway.vpn_gateway_id() else {
