@@ -1,5 +1,10 @@
 //! `aws_route`: one route in a route table, managed on its own. Its id is the provider's
-//! `r-<route table id><crc32 of the destination>`.
+//! `r-<route table id><crc32 of the destination>`. Every destination (IPv4, IPv6, prefix list)
+//! and target of the provider's schema; an egress-only internet gateway reads back as
+//! `egress_only_gateway_id` (or as `gateway_id` where the state already names it there), a
+//! Gateway Load Balancer endpoint as `vpc_endpoint_id`.
+//!
+//! moto does not hold carrier, local or core-network targets, so those are not shown in tests.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,12 +19,61 @@ use crate::ec2_support::{
     whole_object,
 };
 use crate::error::aws_error;
-use crate::resources::ec2::aws_route_table::{route_targets, ROUTE_TARGETS};
 use crate::Aws;
 
 pub struct AwsRoute {
     aws: Arc<Aws>,
     schema: Schema,
+}
+
+/// The targets of a route, as the provider names them; exactly one is set.
+const ROUTE_TARGETS: &[&str] = &[
+    "carrier_gateway_id",
+    "core_network_arn",
+    "egress_only_gateway_id",
+    "gateway_id",
+    "local_gateway_id",
+    "nat_gateway_id",
+    "network_interface_id",
+    "transit_gateway_id",
+    "vpc_endpoint_id",
+    "vpc_peering_connection_id",
+];
+
+/// The destinations of a route; exactly one is set.
+const DESTINATIONS: &[&str] = &[
+    "destination_cidr_block",
+    "destination_ipv6_cidr_block",
+    "destination_prefix_list_id",
+];
+
+/// The target of `route` by attribute name. `hint` (the prior or planned value) keeps an
+/// egress-only gateway under `gateway_id` where it was configured there.
+fn targets_of(route: &Route, hint: &Value) -> Vec<(&'static str, Option<String>)> {
+    let gateway = route.gateway_id().filter(|id| !id.starts_with("vpce-"));
+    let endpoint = route.gateway_id().filter(|id| id.starts_with("vpce-"));
+    let mut egress_only = route.egress_only_internet_gateway_id();
+    let mut gateway = gateway.map(str::to_string);
+    if egress_only.is_some() && hint.get("gateway_id").as_str() == egress_only {
+        gateway = egress_only.map(str::to_string);
+        egress_only = None;
+    }
+    let text = |value: Option<&str>| value.map(str::to_string);
+    vec![
+        ("carrier_gateway_id", text(route.carrier_gateway_id())),
+        ("core_network_arn", text(route.core_network_arn())),
+        ("egress_only_gateway_id", text(egress_only)),
+        ("gateway_id", gateway),
+        ("local_gateway_id", text(route.local_gateway_id())),
+        ("nat_gateway_id", text(route.nat_gateway_id())),
+        ("network_interface_id", text(route.network_interface_id())),
+        ("transit_gateway_id", text(route.transit_gateway_id())),
+        ("vpc_endpoint_id", text(endpoint)),
+        (
+            "vpc_peering_connection_id",
+            text(route.vpc_peering_connection_id()),
+        ),
+    ]
 }
 
 /// The provider's route id.
@@ -28,8 +82,9 @@ fn route_id(route_table_id: &str, destination: &str) -> String {
 }
 
 fn destination_of(value: &Value) -> Option<String> {
-    non_empty_attribute(value, "destination_cidr_block")
-        .or_else(|| non_empty_attribute(value, "destination_ipv6_cidr_block"))
+    DESTINATIONS
+        .iter()
+        .find_map(|name| non_empty_attribute(value, name))
 }
 
 impl AwsRoute {
@@ -39,10 +94,17 @@ impl AwsRoute {
             .attr(Attribute::required("route_table_id", Type::String).force_new())
             .attr(Attribute::optional("destination_cidr_block", Type::String).force_new())
             .attr(Attribute::optional("destination_ipv6_cidr_block", Type::String).force_new())
+            .attr(Attribute::optional("destination_prefix_list_id", Type::String).force_new())
+            .attr(Attribute::computed("instance_id", Type::String))
+            .attr(Attribute::computed("instance_owner_id", Type::String))
             .attr(Attribute::computed("origin", Type::String))
             .attr(Attribute::computed("state", Type::String));
         for target in ROUTE_TARGETS {
-            schema = schema.attr(Attribute::optional(target, Type::String));
+            schema = schema.attr(if *target == "network_interface_id" {
+                Attribute::optional_computed(target, Type::String)
+            } else {
+                Attribute::optional(target, Type::String)
+            });
         }
         AwsRoute { aws, schema }
     }
@@ -80,6 +142,7 @@ impl AwsRoute {
         let route: &Route = tables.get(&table_id)?.routes().iter().find(|route| {
             route.destination_cidr_block() == Some(destination.as_str())
                 || route.destination_ipv6_cidr_block() == Some(destination.as_str())
+                || route.destination_prefix_list_id() == Some(destination.as_str())
         })?;
         let mut entries = vec![
             ("id", Value::string(route_id(&table_id, &destination))),
@@ -93,6 +156,12 @@ impl AwsRoute {
                 optional_string(route.destination_ipv6_cidr_block()),
             ),
             (
+                "destination_prefix_list_id",
+                optional_string(route.destination_prefix_list_id()),
+            ),
+            ("instance_id", optional_string(route.instance_id())),
+            ("instance_owner_id", optional_string(route.instance_owner_id())),
+            (
                 "origin",
                 optional_string(route.origin().map(|origin| origin.as_str())),
             ),
@@ -101,16 +170,9 @@ impl AwsRoute {
                 optional_string(route.state().map(|state| state.as_str())),
             ),
         ];
-        for (name, target) in route_targets(route) {
+        for (name, target) in targets_of(route, value) {
             // Unset targets read as null, matching a configuration that leaves them out.
-            entries.push((
-                name,
-                if target.is_empty() {
-                    Value::Null
-                } else {
-                    Value::String(target)
-                },
-            ));
+            entries.push((name, target.map(Value::String).unwrap_or(Value::Null)));
         }
         Some(whole_object(&self.schema, entries))
     }
@@ -150,13 +212,14 @@ impl ResourceType for AwsRoute {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let v4 = !config.get("destination_cidr_block").is_null();
-        let v6 = !config.get("destination_ipv6_cidr_block").is_null();
-        if v4 == v6 {
+        let destinations = DESTINATIONS
+            .iter()
+            .filter(|name| !config.get(name).is_null())
+            .count();
+        if destinations != 1 {
             problems.push((
                 "destination_cidr_block".to_string(),
-                "set exactly one of destination_cidr_block and destination_ipv6_cidr_block."
-                    .to_string(),
+                format!("set exactly one of {}.", DESTINATIONS.join(", ")),
             ));
         }
         if let Some(cidr) = config.get("destination_cidr_block").as_str() {
@@ -194,6 +257,11 @@ impl ResourceType for AwsRoute {
             .set_route_table_id(string_attribute(planned, "route_table_id"))
             .set_destination_cidr_block(target("destination_cidr_block"))
             .set_destination_ipv6_cidr_block(target("destination_ipv6_cidr_block"))
+            .set_destination_prefix_list_id(target("destination_prefix_list_id"))
+            .set_carrier_gateway_id(target("carrier_gateway_id"))
+            .set_core_network_arn(target("core_network_arn"))
+            .set_egress_only_internet_gateway_id(target("egress_only_gateway_id"))
+            .set_local_gateway_id(target("local_gateway_id"))
             .set_gateway_id(target("gateway_id"))
             .set_nat_gateway_id(target("nat_gateway_id"))
             .set_network_interface_id(target("network_interface_id"))
@@ -218,6 +286,11 @@ impl ResourceType for AwsRoute {
             .set_route_table_id(string_attribute(planned, "route_table_id"))
             .set_destination_cidr_block(target("destination_cidr_block"))
             .set_destination_ipv6_cidr_block(target("destination_ipv6_cidr_block"))
+            .set_destination_prefix_list_id(target("destination_prefix_list_id"))
+            .set_carrier_gateway_id(target("carrier_gateway_id"))
+            .set_core_network_arn(target("core_network_arn"))
+            .set_egress_only_internet_gateway_id(target("egress_only_gateway_id"))
+            .set_local_gateway_id(target("local_gateway_id"))
             .set_gateway_id(target("gateway_id"))
             .set_nat_gateway_id(target("nat_gateway_id"))
             .set_network_interface_id(target("network_interface_id"))
@@ -239,6 +312,10 @@ impl ResourceType for AwsRoute {
             .set_destination_ipv6_cidr_block(non_empty_attribute(
                 prior,
                 "destination_ipv6_cidr_block",
+            ))
+            .set_destination_prefix_list_id(non_empty_attribute(
+                prior,
+                "destination_prefix_list_id",
             ))
             .send()
             .await

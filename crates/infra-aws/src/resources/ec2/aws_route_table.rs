@@ -28,16 +28,6 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::Aws;
 
-/// The target attributes of an `aws_route`, each "" when unset (as the provider stores them).
-pub(crate) const ROUTE_TARGETS: &[&str] = &[
-    "gateway_id",
-    "nat_gateway_id",
-    "network_interface_id",
-    "transit_gateway_id",
-    "vpc_endpoint_id",
-    "vpc_peering_connection_id",
-];
-
 /// The destinations of an inline `route` block; exactly one is set.
 const ROUTE_DESTINATIONS: &[&str] = &["cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"];
 
@@ -101,29 +91,6 @@ pub struct AwsRouteTable {
     aws: Arc<Aws>,
     schema: Schema,
     kind: TableKind,
-}
-
-/// The target of a route as AWS reports it, by `aws_route` attribute name. An egress-only
-/// internet gateway reports under `gateway_id`, as `aws_route` has no other attribute for it.
-pub(crate) fn route_targets(route: &Route) -> BTreeMap<&'static str, String> {
-    let gateway = route
-        .gateway_id()
-        .or(route.egress_only_internet_gateway_id());
-    let pairs = [
-        ("gateway_id", gateway),
-        ("nat_gateway_id", route.nat_gateway_id()),
-        ("network_interface_id", route.network_interface_id()),
-        ("transit_gateway_id", route.transit_gateway_id()),
-        ("vpc_endpoint_id", None),
-        (
-            "vpc_peering_connection_id",
-            route.vpc_peering_connection_id(),
-        ),
-    ];
-    pairs
-        .into_iter()
-        .map(|(name, value)| (name, value.unwrap_or_default().to_string()))
-        .collect()
 }
 
 /// True for routes the table itself owns: `local`, and propagated ones.
