@@ -10,6 +10,7 @@ mod plan_file;
 mod refactoring;
 mod refresh;
 mod schemas_network;
+mod services;
 mod stacks;
 mod team;
 mod utility_providers;

@@ -28,10 +28,14 @@ pub(crate) use resource_types;
 
 pub mod cloudwatch;
 pub mod ec2;
+pub mod ecr;
 pub mod ecs;
 pub mod elbv2;
 pub mod iam;
+pub mod kms;
 pub mod rds;
+pub mod secretsmanager;
+pub mod ssm;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     ec2::register(registry, aws);
@@ -40,4 +44,8 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     rds::register(registry, aws);
     iam::register(registry, aws);
     cloudwatch::register(registry, aws);
+    ssm::register(registry, aws);
+    secretsmanager::register(registry, aws);
+    kms::register(registry, aws);
+    ecr::register(registry, aws);
 }

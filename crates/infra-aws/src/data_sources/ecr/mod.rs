@@ -1,0 +1,5 @@
+//! ECR: repositories.
+
+super::data_source_types! {
+    aws_ecr_repository::AwsEcrRepository::new,
+}

@@ -1,0 +1,6 @@
+//! KMS: keys and aliases.
+
+super::data_source_types! {
+    aws_kms_key::AwsKmsKey::new,
+    aws_kms_alias::AwsKmsAlias::new,
+}

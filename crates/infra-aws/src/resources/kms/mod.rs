@@ -1,0 +1,6 @@
+//! KMS: keys and their aliases.
+
+super::resource_types! {
+    aws_kms_key::AwsKmsKey::new,
+    aws_kms_alias::AwsKmsAlias::new,
+}
