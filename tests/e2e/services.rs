@@ -11,6 +11,8 @@ use super::infra;
 /// A value that only the secret and the SecureString parameter hold.
 const SECRET: &str = "Hunter2-e2e-9f3a";
 const NEW_SECRET: &str = "Rotated-e2e-77c1";
+/// A value set behind infra's back.
+const DRIFTED: &str = "Drifted-e2e-5b2d";
 
 const STACK: &str = r#"
 variable "secret" {
@@ -276,6 +278,26 @@ fn application_services_apply_update_import_and_destroy() {
         let output = infra(&stack, Some(&moto), &["output", "-raw", name]).ok();
         assert_eq!(output.stdout.trim(), expected, "output {name}");
     }
+    plan_is_clean(&stack, &moto, &[]);
+
+    // Drift made behind infra's back is seen, and undone, without showing the values.
+    moto.python(&format!(
+        "import boto3\nboto3.client('ssm').put_parameter(Name='/e2e/app/password', Type='SecureString', Value='{DRIFTED}', Overwrite=True)\nboto3.client('ecr').put_image_tag_mutability(repositoryName='e2e-app', imageTagMutability='IMMUTABLE')"
+    ));
+    let drift = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
+    assert!(
+        drift.stdout.contains("0 to add, 2 to change, 0 to destroy"),
+        "{}",
+        drift.all()
+    );
+    assert!(!drift.all().contains(DRIFTED), "{}", drift.all());
+    let undo = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    assert!(!undo.all().contains(DRIFTED), "{}", undo.all());
     plan_is_clean(&stack, &moto, &[]);
 
     // In place: a parameter value, the key's description, the repository's tag mutability.

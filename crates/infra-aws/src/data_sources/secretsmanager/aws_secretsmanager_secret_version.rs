@@ -1,6 +1,6 @@
 //! `aws_secretsmanager_secret_version` (data source): one value of a secret, by `version_id`
-//! or `version_stage` (default `AWSCURRENT`). `secret_string` and `secret_binary` are
-//! sensitive.
+//! (which overrides `version_stage`) or `version_stage` (default `AWSCURRENT`).
+//! `secret_string` and `secret_binary` are sensitive.
 
 use std::sync::Arc;
 
@@ -23,6 +23,7 @@ impl AwsSecretsmanagerSecretVersion {
             .attr(Attribute::optional_computed("version_id", Type::String))
             .attr(Attribute::optional("version_stage", Type::String))
             .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("secret_arn", Type::String))
             .attr(Attribute::computed("created_date", Type::String))
             .attr(Attribute::computed("secret_string", Type::String).sensitive())
             .attr(Attribute::computed("secret_binary", Type::String).sensitive())
@@ -47,10 +48,11 @@ impl DataSourceType for AwsSecretsmanagerSecretVersion {
             ProviderError::new("aws_secretsmanager_secret_version: secret_id is required")
         })?;
         let version_id = config.get("version_id").as_str().map(str::to_string);
+        // `version_id` overrides `version_stage`, which defaults to AWSCURRENT.
         let stage = match (&version_id, config.get("version_stage").as_str()) {
-            (_, Some(stage)) => Some(stage.to_string()),
+            (Some(_), _) => None,
+            (None, Some(stage)) => Some(stage.to_string()),
             (None, None) => Some("AWSCURRENT".to_string()),
-            (Some(_), None) => None,
         };
         let output = client
             .get_secret_value()
@@ -65,8 +67,12 @@ impl DataSourceType for AwsSecretsmanagerSecretVersion {
         if let Some(entries) = value.map_mut() {
             entries.insert("id".into(), Value::string(format!("{secret_id}|{version}")));
             entries.insert("version_id".into(), Value::string(version));
-            entries.insert("version_stage".into(), text(stage.as_deref()));
+            if let Some(stage) = &stage {
+                entries.insert("version_stage".into(), Value::string(stage));
+            }
+            // `arn` is the provider's deprecated name for `secret_arn`.
             entries.insert("arn".into(), text(output.arn()));
+            entries.insert("secret_arn".into(), text(output.arn()));
             entries.insert(
                 "created_date".into(),
                 text(output.created_date().map(|d| d.to_string()).as_deref()),

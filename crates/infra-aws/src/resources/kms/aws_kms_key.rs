@@ -25,7 +25,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 
 use crate::app_support::{
     boolean, canonical_json, changed, copy_attributes, int, known, non_empty, number, policy_value,
-    set_tags, string, tag_changes, text, text_or_null, vanished,
+    set_tags, string, tag_changes, text, text_or_null, vanished, wait_for,
 };
 use crate::error::aws_error;
 use crate::Aws;
@@ -48,6 +48,9 @@ const KEY_SPECS: &[&str] = &[
     "ML_DSA_65",
     "ML_DSA_87",
 ];
+
+/// How long IAM takes to make a new principal visible to KMS.
+const IAM_PROPAGATION: std::time::Duration = std::time::Duration::from_secs(120);
 
 pub struct AwsKmsKey {
     aws: Arc<Aws>,
@@ -394,7 +397,28 @@ impl ResourceType for AwsKmsKey {
         if let Some(xks) = non_empty(planned, "xks_key_id") {
             request = request.origin(OriginType::ExternalKeyStore).xks_key_id(xks);
         }
-        let created = request.send().await.map_err(aws_error)?;
+        // KMS refuses a policy naming a principal IAM has not propagated yet: retry that
+        // (MalformedPolicyDocumentException) for up to 2 minutes (the provider's IAM
+        // propagation time) within the create timeout, as the provider does.
+        let created = wait_for(
+            "the key policy's principals to exist",
+            operation.timeouts.create.min(IAM_PROPAGATION),
+            || {
+                let request = request.clone();
+                async move {
+                    match request.send().await.map_err(aws_error) {
+                        Ok(created) => Ok(Some(created)),
+                        Err(error)
+                            if error.code.as_deref() == Some("MalformedPolicyDocumentException") =>
+                        {
+                            Ok(None)
+                        }
+                        Err(error) => Err(error),
+                    }
+                }
+            },
+        )
+        .await?;
         let key_id = created
             .key_metadata()
             .map(|m| m.key_id().to_string())

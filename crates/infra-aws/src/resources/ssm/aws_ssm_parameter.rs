@@ -368,7 +368,9 @@ impl ResourceType for AwsSsmParameter {
         .iter()
         .any(|key| crate::app_support::changed(prior, planned, key));
         if put_changes {
-            self.put(planned, true).await?;
+            // An explicit `overwrite = false` is the user's to keep, as in the provider.
+            self.put(planned, boolean(planned, "overwrite").unwrap_or(true))
+                .await?;
         }
         let (to_set, to_remove) = tag_changes(prior, planned);
         if !to_remove.is_empty() {
