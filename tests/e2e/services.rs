@@ -32,7 +32,7 @@ variable "key_description" {
 
 variable "mutability" {
   type    = string
-  default = "MUTABLE"
+  default = "MUTABLE_WITH_EXCLUSION"
 }
 
 resource "aws_kms_key" "app" {
@@ -89,6 +89,11 @@ resource "aws_secretsmanager_secret" "db" {
   description             = "database credentials"
   kms_key_id              = aws_kms_key.app.key_id
   recovery_window_in_days = 0
+
+  replica {
+    region = "us-west-2"
+  }
+
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -111,6 +116,11 @@ resource "aws_secretsmanager_secret_version" "db" {
 resource "aws_ecr_repository" "app" {
   name                 = "e2e-app"
   image_tag_mutability = var.mutability
+
+  image_tag_mutability_exclusion_filter {
+    filter      = "latest*"
+    filter_type = "WILDCARD"
+  }
 
   image_scanning_configuration {
     scan_on_push = true
@@ -213,8 +223,9 @@ import boto3
 out = []
 ssm = boto3.client('ssm')
 for p in ssm.describe_parameters()['Parameters']: out.append('parameter ' + p['Name'])
-sm = boto3.client('secretsmanager')
-for s in sm.list_secrets(IncludePlannedDeletion=True)['SecretList']: out.append('secret ' + s['Name'])
+for region in ['us-east-1', 'us-west-2']:
+    sm = boto3.client('secretsmanager', region_name=region)
+    for s in sm.list_secrets(IncludePlannedDeletion=True)['SecretList']: out.append('secret ' + region + ' ' + s['Name'])
 kms = boto3.client('kms')
 for k in kms.list_keys()['Keys']:
     m = kms.describe_key(KeyId=k['KeyId'])['KeyMetadata']
@@ -278,11 +289,16 @@ fn application_services_apply_update_import_and_destroy() {
         let output = infra(&stack, Some(&moto), &["output", "-raw", name]).ok();
         assert_eq!(output.stdout.trim(), expected, "output {name}");
     }
+    assert!(
+        service_objects(&moto).contains(&"secret us-west-2 e2e/db".to_string()),
+        "the secret is replicated: {:?}",
+        service_objects(&moto)
+    );
     plan_is_clean(&stack, &moto, &[]);
 
     // Drift made behind infra's back is seen, and undone, without showing the values.
     moto.python(&format!(
-        "import boto3\nboto3.client('ssm').put_parameter(Name='/e2e/app/password', Type='SecureString', Value='{DRIFTED}', Overwrite=True)\nboto3.client('ecr').put_image_tag_mutability(repositoryName='e2e-app', imageTagMutability='IMMUTABLE')"
+        "import boto3\nboto3.client('ssm').put_parameter(Name='/e2e/app/password', Type='SecureString', Value='{DRIFTED}', Overwrite=True)\nboto3.client('ecr').put_image_tag_mutability(repositoryName='e2e-app', imageTagMutability='MUTABLE')"
     ));
     let drift = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
     assert!(
@@ -304,7 +320,7 @@ fn application_services_apply_update_import_and_destroy() {
     let changed = [
         "-var=param_value=second",
         "-var=key_description=application key v2",
-        "-var=mutability=IMMUTABLE",
+        "-var=mutability=IMMUTABLE_WITH_EXCLUSION",
     ];
     let mut args = vec!["apply", "-input=false", "-auto-approve"];
     args.extend_from_slice(&changed);
@@ -318,7 +334,7 @@ fn application_services_apply_update_import_and_destroy() {
     let read_back = moto.python(
         "import boto3\nprint(boto3.client('ssm').get_parameter(Name='/e2e/app/plain')['Parameter']['Value'])\nprint(boto3.client('ecr').describe_repositories(repositoryNames=['e2e-app'])['repositories'][0]['imageTagMutability'])",
     );
-    assert_eq!(read_back.trim(), "second\nIMMUTABLE");
+    assert_eq!(read_back.trim(), "second\nIMMUTABLE_WITH_EXCLUSION");
 
     // A new secret: the version is replaced (its value forces a new one), the SecureString
     // parameter changes in place, and neither value is shown.

@@ -12,8 +12,7 @@
 //! `force_delete` is configuration only: destroy then deletes a repository that still holds
 //! images.
 //!
-//! moto does not return `image_tag_mutability_exclusion_filter`, so drift on it is not seen in
-//! tests.
+//! moto holds every argument of this type; drift on all of them is seen in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -14,8 +14,8 @@
 //! `recovery_window_in_days` (default 30; 0 deletes at once with ForceDeleteWithoutRecovery)
 //! and `force_overwrite_replica_secret` are configuration only.
 //!
-//! moto does not replicate secrets to other regions (it reports replicas it was asked for) and
-//! does not return `type`, so drift on replicas and `type` is not seen in tests.
+//! moto does not return `type` (managed external secrets), so drift on `type` is not seen in
+//! tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
