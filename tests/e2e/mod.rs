@@ -13,6 +13,7 @@ mod public_modules;
 mod refactoring;
 mod refresh;
 mod schemas_network;
+mod services;
 mod stacks;
 mod team;
 mod utility_providers;

@@ -68,6 +68,29 @@ pub fn text(value: Option<&str>) -> Value {
     value.map(Value::string).unwrap_or(Value::Null)
 }
 
+/// A string as a `Value`, with AWS's empty string (an unset description) read as null.
+pub fn text_or_null(value: Option<&str>) -> Value {
+    text(value.filter(|s| !s.is_empty()))
+}
+
+/// A policy document AWS reported, kept as the configuration wrote it when it means the same
+/// JSON (key order, whitespace), else in canonical form; null when AWS has none.
+pub fn policy_value(reported: Option<&str>, configured: &Value) -> Value {
+    match reported.filter(|p| !p.trim().is_empty()) {
+        Some(policy) => same_json(Some(canonical_json(policy)), configured),
+        None => Value::Null,
+    }
+}
+
+/// A value marked sensitive (null stays plain null).
+pub fn sensitive(value: Value) -> Value {
+    if value.is_null() {
+        value
+    } else {
+        value.mark_sensitive()
+    }
+}
+
 /// A number (or null) as a `Value`.
 pub fn number(value: Option<i64>) -> Value {
     value
@@ -142,6 +165,18 @@ pub fn has_managed_tags(tags: &[(String, String)], operation: &infra_core::Opera
 pub fn copy_attributes(object: &mut BTreeMap<String, Value>, source: &Value, keys: &[&str]) {
     for key in keys {
         object.insert((*key).to_string(), source.get(key).clone());
+    }
+}
+
+/// The attribute of `source` when it is wholly known, else null: for configuration-only
+/// attributes copied into a read-back object (a planned optional-computed value may still be
+/// unknown, and what a provider returns must be known).
+pub fn known(source: &Value, key: &str) -> Value {
+    let value = source.get(key);
+    if value.is_wholly_known() {
+        value.clone()
+    } else {
+        Value::Null
     }
 }
 

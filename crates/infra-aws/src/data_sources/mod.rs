@@ -30,8 +30,12 @@ macro_rules! data_source_types {
 pub(crate) use data_source_types;
 
 pub mod ec2;
+pub mod ecr;
 pub mod iam;
+pub mod kms;
 pub mod meta;
+pub mod secretsmanager;
+pub mod ssm;
 pub mod sts;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
@@ -39,4 +43,8 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     meta::register(registry, aws);
     sts::register(registry, aws);
     iam::register(registry, aws);
+    ssm::register(registry, aws);
+    secretsmanager::register(registry, aws);
+    kms::register(registry, aws);
+    ecr::register(registry, aws);
 }

@@ -30,12 +30,16 @@ pub(crate) use resource_types;
 
 pub mod cloudwatch;
 pub mod ec2;
+pub mod ecr;
 pub mod ecs;
 pub mod elasticache;
 pub mod elbv2;
 pub mod iam;
+pub mod kms;
 pub mod rds;
 pub mod redshift;
+pub mod secretsmanager;
+pub mod ssm;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     ec2::register(registry, aws);
@@ -46,4 +50,8 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     cloudwatch::register(registry, aws);
     elasticache::register(registry, aws);
     redshift::register(registry, aws);
+    ssm::register(registry, aws);
+    secretsmanager::register(registry, aws);
+    kms::register(registry, aws);
+    ecr::register(registry, aws);
 }

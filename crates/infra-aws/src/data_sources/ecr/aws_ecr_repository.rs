@@ -1,0 +1,161 @@
+//! `aws_ecr_repository` (data source): a repository by name (and `registry_id`, default the
+//! caller's registry): its settings, tags, and the tags of its most recently pushed image.
+
+use std::sync::Arc;
+
+use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+
+use crate::app_support::{string_list, text};
+use crate::ecr_support::list_tags;
+use crate::error::aws_error;
+use crate::Aws;
+
+pub struct AwsEcrRepository {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsEcrRepository {
+    pub fn new(aws: Arc<Aws>) -> AwsEcrRepository {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("name", Type::String))
+            .attr(Attribute::optional_computed("registry_id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("repository_url", Type::String))
+            .attr(Attribute::computed("image_tag_mutability", Type::String))
+            .attr(Attribute::computed(
+                "image_tag_mutability_exclusion_filter",
+                Type::list(Type::Any),
+            ))
+            .attr(Attribute::computed(
+                "image_scanning_configuration",
+                Type::list(Type::Any),
+            ))
+            .attr(Attribute::computed(
+                "encryption_configuration",
+                Type::list(Type::Any),
+            ))
+            .attr(Attribute::computed(
+                "most_recent_image_tags",
+                Type::list(Type::String),
+            ))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
+        AwsEcrRepository { aws, schema }
+    }
+}
+
+#[async_trait::async_trait]
+impl DataSourceType for AwsEcrRepository {
+    fn name(&self) -> &'static str {
+        "aws_ecr_repository"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.ecr;
+        let name = config
+            .get("name")
+            .as_str()
+            .ok_or_else(|| ProviderError::new("aws_ecr_repository: name is required"))?;
+        let registry = config.get("registry_id").as_str().map(str::to_string);
+        let output = client
+            .describe_repositories()
+            .repository_names(name)
+            .set_registry_id(registry.clone())
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let repository = output
+            .repositories()
+            .first()
+            .ok_or_else(|| ProviderError::new(format!("ECR Repository ({name}) not found")))?;
+        let tags = match repository.repository_arn() {
+            Some(arn) => list_tags(client, arn).await?,
+            None => vec![],
+        };
+        // The most recently pushed image's tags.
+        let mut latest: Option<(aws_smithy_types::DateTime, Vec<String>)> = None;
+        let mut pages = client
+            .describe_images()
+            .repository_name(name)
+            .set_registry_id(registry)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            for image in page.map_err(aws_error)?.image_details() {
+                let Some(pushed) = image.image_pushed_at() else {
+                    continue;
+                };
+                if latest.as_ref().is_none_or(|(at, _)| pushed > at) {
+                    latest = Some((*pushed, image.image_tags().to_vec()));
+                }
+            }
+        }
+        let mut value = config.clone();
+        if let Some(entries) = value.map_mut() {
+            entries.insert("id".into(), text(repository.repository_name()));
+            entries.insert("arn".into(), text(repository.repository_arn()));
+            entries.insert("registry_id".into(), text(repository.registry_id()));
+            entries.insert("repository_url".into(), text(repository.repository_uri()));
+            entries.insert(
+                "image_tag_mutability".into(),
+                text(repository.image_tag_mutability().map(|m| m.as_str())),
+            );
+            entries.insert(
+                "image_tag_mutability_exclusion_filter".into(),
+                Value::List(
+                    repository
+                        .image_tag_mutability_exclusion_filters()
+                        .iter()
+                        .map(|f| {
+                            Value::map([
+                                ("filter", Value::string(f.filter())),
+                                ("filter_type", Value::string(f.filter_type().as_str())),
+                            ])
+                        })
+                        .collect(),
+                ),
+            );
+            entries.insert(
+                "image_scanning_configuration".into(),
+                Value::List(
+                    repository
+                        .image_scanning_configuration()
+                        .map(|c| Value::map([("scan_on_push", Value::Bool(c.scan_on_push()))]))
+                        .into_iter()
+                        .collect(),
+                ),
+            );
+            entries.insert(
+                "encryption_configuration".into(),
+                Value::List(
+                    repository
+                        .encryption_configuration()
+                        .map(|c| {
+                            Value::map([
+                                ("encryption_type", Value::string(c.encryption_type().as_str())),
+                                ("kms_key", Value::string(c.kms_key().unwrap_or_default())),
+                            ])
+                        })
+                        .into_iter()
+                        .collect(),
+                ),
+            );
+            entries.insert(
+                "most_recent_image_tags".into(),
+                string_list(latest.map(|(_, tags)| tags).unwrap_or_default()),
+            );
+            entries.insert(
+                "tags".into(),
+                infra_core::resource::visible_tags(
+                    tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                ),
+            );
+        }
+        Ok(value)
+    }
+}

@@ -1,0 +1,6 @@
+//! ECR: repositories.
+
+super::data_source_types! {
+    regional_data;
+    aws_ecr_repository::AwsEcrRepository::new,
+}

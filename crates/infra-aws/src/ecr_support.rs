@@ -1,0 +1,82 @@
+//! ECR pieces shared by the repository and its policy types: tags (by repository ARN) and
+//! ECR's "not found" codes.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ecr::types::Tag;
+use infra_core::{ProviderError, Value};
+
+use crate::app_support::tag_changes;
+use crate::error::aws_error;
+
+/// ECR's "not found" answers (repository, lifecycle policy, repository policy).
+pub fn is_gone(error: &ProviderError) -> bool {
+    crate::app_support::is_missing(error)
+        || matches!(
+            error.code.as_deref(),
+            Some(
+                "RepositoryNotFoundException"
+                    | "LifecyclePolicyNotFoundException"
+                    | "RepositoryPolicyNotFoundException"
+            )
+        )
+}
+
+pub fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| ProviderError::new(e.to_string()))
+        })
+        .collect()
+}
+
+/// The tags of one repository.
+pub async fn list_tags(
+    client: &aws_sdk_ecr::Client,
+    arn: &str,
+) -> Result<Vec<(String, String)>, ProviderError> {
+    let response = client
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .map_err(aws_error)?;
+    Ok(response
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect())
+}
+
+/// Adds and removes the tag difference between `prior` and `planned` on a repository ARN.
+pub async fn update_tags(
+    client: &aws_sdk_ecr::Client,
+    arn: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    let (to_set, to_remove) = tag_changes(prior, planned);
+    if !to_remove.is_empty() {
+        client
+            .untag_resource()
+            .resource_arn(arn)
+            .set_tag_keys(Some(to_remove))
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+    if !to_set.is_empty() {
+        client
+            .tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(sdk_tags(&to_set)?))
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,455 @@
+//! `aws_ecr_repository`: an ECR private image repository.
+//!
+//! The ID is the repository name (also the import ID). Refresh is one DescribeRepositories
+//! call per 100 names (one name at a time only if one of them is gone, since ECR then refuses
+//! the whole call), plus ListTagsForResource per repository (the describe answer has no tags).
+//!
+//! `image_tag_mutability` and `image_tag_mutability_exclusion_filter` change in place
+//! (PutImageTagMutability), as does `image_scanning_configuration`
+//! (PutImageScanningConfiguration) and tags; `name` and `encryption_configuration` force a new
+//! repository. Without `encryption_configuration` or `image_scanning_configuration` blocks the
+//! repository keeps what AWS reports (AES256, scan on push off), as the provider does.
+//! `force_delete` is configuration only: destroy then deletes a repository that still holds
+//! images.
+//!
+//! moto holds every argument of this type; drift on all of them is seen in tests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_ecr::types::{
+    EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability,
+    ImageTagMutabilityExclusionFilter, ImageTagMutabilityExclusionFilterType, Repository,
+};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
+
+use crate::app_support::{
+    blocks, boolean, changed, copy_attributes, has_managed_tags, non_empty, set_tags, single,
+    string, text, vanished,
+};
+use crate::error::aws_error;
+use crate::ecr_support::{is_gone, list_tags, sdk_tags, update_tags};
+use crate::Aws;
+
+/// DescribeRepositories takes at most 100 names.
+const NAMES_PER_DESCRIBE: usize = 100;
+
+pub struct AwsEcrRepository {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsEcrRepository {
+    pub fn new(aws: Arc<Aws>) -> AwsEcrRepository {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(Attribute::computed("registry_id", Type::String))
+            .attr(Attribute::computed("repository_url", Type::String))
+            .attr(Attribute::optional("force_delete", Type::Bool))
+            .attr(
+                Attribute::optional("image_tag_mutability", Type::String)
+                    .default(Value::string("MUTABLE"))
+                    .check(Check::OneOf(&[
+                        "MUTABLE",
+                        "IMMUTABLE",
+                        "IMMUTABLE_WITH_EXCLUSION",
+                        "MUTABLE_WITH_EXCLUSION",
+                    ])),
+            )
+            .block(Block {
+                max_items: Some(5),
+                ..Block::list(
+                    "image_tag_mutability_exclusion_filter",
+                    Schema::new()
+                        .attr(Attribute::required("filter", Type::String))
+                        .attr(
+                            Attribute::required("filter_type", Type::String)
+                                .check(Check::OneOf(&["WILDCARD"])),
+                        ),
+                )
+            })
+            .block(
+                Block::single(
+                    "image_scanning_configuration",
+                    Schema::new().attr(Attribute::required("scan_on_push", Type::Bool)),
+                )
+                .computed(),
+            )
+            .block(
+                Block::list(
+                    "encryption_configuration",
+                    Schema::new()
+                        .attr(
+                            Attribute::optional("encryption_type", Type::String)
+                                .default(Value::string("AES256"))
+                                .check(Check::OneOf(&["AES256", "KMS", "KMS_DSSE"]))
+                                .force_new(),
+                        )
+                        .attr(Attribute::optional_computed("kms_key", Type::String).force_new()),
+                )
+                .force_new()
+                .computed(),
+            )
+            .with_tags();
+        AwsEcrRepository { aws, schema }
+    }
+
+    /// Repositories by name, with tags.
+    async fn describe(
+        &self,
+        names: &[String],
+    ) -> Result<BTreeMap<String, (Repository, Vec<(String, String)>)>, ProviderError> {
+        let client = &self.aws.clients().await.ecr;
+        let mut repositories = Vec::new();
+        for chunk in names.chunks(NAMES_PER_DESCRIBE) {
+            match describe_names(client, chunk).await {
+                Ok(found) => repositories.extend(found),
+                // One missing name fails the call: ask for each on its own.
+                Err(error) if is_gone(&error) && chunk.len() > 1 => {
+                    for name in chunk {
+                        match describe_names(client, std::slice::from_ref(name)).await {
+                            Ok(found) => repositories.extend(found),
+                            Err(error) if is_gone(&error) => {}
+                            Err(error) => return Err(error),
+                        }
+                    }
+                }
+                Err(error) if is_gone(&error) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        let mut out = BTreeMap::new();
+        for repository in repositories {
+            let (Some(name), Some(arn)) = (repository.repository_name(), repository.repository_arn())
+            else {
+                continue;
+            };
+            let tags = match list_tags(client, arn).await {
+                Ok(tags) => tags,
+                Err(error) if is_gone(&error) => continue,
+                Err(error) => return Err(error),
+            };
+            out.insert(name.to_string(), (repository.clone(), tags));
+        }
+        Ok(out)
+    }
+
+    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
+        self.describe(&[name.to_string()])
+            .await?
+            .remove(name)
+            .map(|(repository, tags)| to_value(&repository, &tags, hint))
+            .ok_or_else(|| vanished("ECR repository", name))
+    }
+
+    async fn put_mutability(&self, name: &str, planned: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.ecr;
+        let filters = exclusion_filters(planned)?;
+        client
+            .put_image_tag_mutability()
+            .repository_name(name)
+            .set_registry_id(string(planned, "registry_id"))
+            .image_tag_mutability(ImageTagMutability::from(
+                string(planned, "image_tag_mutability")
+                    .unwrap_or_else(|| "MUTABLE".into())
+                    .as_str(),
+            ))
+            .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+}
+
+async fn describe_names(
+    client: &aws_sdk_ecr::Client,
+    names: &[String],
+) -> Result<Vec<Repository>, ProviderError> {
+    let mut out = Vec::new();
+    let mut pages = client
+        .describe_repositories()
+        .set_repository_names(Some(names.to_vec()))
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        out.extend(page.map_err(aws_error)?.repositories().iter().cloned());
+    }
+    Ok(out)
+}
+
+fn exclusion_filters(
+    planned: &Value,
+) -> Result<Vec<ImageTagMutabilityExclusionFilter>, ProviderError> {
+    blocks(planned, "image_tag_mutability_exclusion_filter")
+        .iter()
+        .map(|f| {
+            ImageTagMutabilityExclusionFilter::builder()
+                .filter(string(f, "filter").unwrap_or_default())
+                .filter_type(ImageTagMutabilityExclusionFilterType::from(
+                    string(f, "filter_type").unwrap_or_default().as_str(),
+                ))
+                .build()
+                .map_err(|e| ProviderError::new(e.to_string()))
+        })
+        .collect()
+}
+
+fn to_value(repository: &Repository, tags: &[(String, String)], hint: &Value) -> Value {
+    let mut object = BTreeMap::new();
+    let name = repository.repository_name().unwrap_or_default();
+    object.insert("id".to_string(), Value::string(name));
+    object.insert("name".to_string(), Value::string(name));
+    object.insert("arn".to_string(), text(repository.repository_arn()));
+    object.insert("registry_id".to_string(), text(repository.registry_id()));
+    object.insert(
+        "repository_url".to_string(),
+        text(repository.repository_uri()),
+    );
+    object.insert(
+        "image_tag_mutability".to_string(),
+        text(Some(
+            repository
+                .image_tag_mutability()
+                .map(|m| m.as_str())
+                .unwrap_or("MUTABLE"),
+        )),
+    );
+    object.insert(
+        "image_tag_mutability_exclusion_filter".to_string(),
+        Value::List(
+            repository
+                .image_tag_mutability_exclusion_filters()
+                .iter()
+                .map(|f| {
+                    Value::map([
+                        ("filter", Value::string(f.filter())),
+                        ("filter_type", Value::string(f.filter_type().as_str())),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    object.insert(
+        "image_scanning_configuration".to_string(),
+        Value::List(
+            repository
+                .image_scanning_configuration()
+                .map(|c| Value::map([("scan_on_push", Value::Bool(c.scan_on_push()))]))
+                .into_iter()
+                .collect(),
+        ),
+    );
+    object.insert(
+        "encryption_configuration".to_string(),
+        Value::List(
+            repository
+                .encryption_configuration()
+                .map(|c| {
+                    Value::map([
+                        ("encryption_type", Value::string(c.encryption_type().as_str())),
+                        ("kms_key", Value::string(c.kms_key().unwrap_or_default())),
+                    ])
+                })
+                .into_iter()
+                .collect(),
+        ),
+    );
+    copy_attributes(&mut object, hint, &["force_delete"]);
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    Value::Map(object)
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsEcrRepository {
+    fn name(&self) -> &'static str {
+        "aws_ecr_repository"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        let filters = blocks(config, "image_tag_mutability_exclusion_filter");
+        let mutability = config.get("image_tag_mutability").as_str().unwrap_or("MUTABLE");
+        if !filters.is_empty()
+            && !matches!(
+                mutability,
+                "IMMUTABLE_WITH_EXCLUSION" | "MUTABLE_WITH_EXCLUSION"
+            )
+        {
+            problems.push((
+                "image_tag_mutability_exclusion_filter".to_string(),
+                "image_tag_mutability_exclusion_filter can only be used when image_tag_mutability is set to IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION".to_string(),
+            ));
+        }
+        for (i, filter) in filters.iter().enumerate() {
+            if let Some(text) = filter.get("filter").as_str() {
+                let valid = !text.is_empty()
+                    && text.len() <= 128
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "._*-".contains(c))
+                    && text.matches('*').count() <= 2;
+                if !valid {
+                    problems.push((
+                        format!("image_tag_mutability_exclusion_filter[{i}].filter"),
+                        format!("\"{text}\": 1 to 128 letters, numbers and ._*- with at most 2 wildcards (*)"),
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.ecr;
+        let name = string(planned, "name")
+            .ok_or_else(|| ProviderError::new("aws_ecr_repository has no name"))?;
+        let encryption = match single(planned, "encryption_configuration") {
+            Some(config) => Some(
+                EncryptionConfiguration::builder()
+                    .encryption_type(EncryptionType::from(
+                        string(config, "encryption_type")
+                            .unwrap_or_else(|| "AES256".into())
+                            .as_str(),
+                    ))
+                    .set_kms_key(non_empty(config, "kms_key"))
+                    .build()
+                    .map_err(|e| ProviderError::new(e.to_string()))?,
+            ),
+            None => None,
+        };
+        let scanning = single(planned, "image_scanning_configuration").map(|c| {
+            ImageScanningConfiguration::builder()
+                .scan_on_push(boolean(c, "scan_on_push").unwrap_or(false))
+                .build()
+        });
+        let filters = exclusion_filters(planned)?;
+        client
+            .create_repository()
+            .repository_name(&name)
+            .image_tag_mutability(ImageTagMutability::from(
+                string(planned, "image_tag_mutability")
+                    .unwrap_or_else(|| "MUTABLE".into())
+                    .as_str(),
+            ))
+            .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters))
+            .set_encryption_configuration(encryption)
+            .set_image_scanning_configuration(scanning)
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        self.read_one(&name, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.ecr;
+        let name = string(prior, "name")
+            .ok_or_else(|| ProviderError::new("aws_ecr_repository has no name in state"))?;
+        if changed(prior, planned, "image_tag_mutability")
+            || changed(prior, planned, "image_tag_mutability_exclusion_filter")
+        {
+            self.put_mutability(&name, planned).await?;
+        }
+        if changed(prior, planned, "image_scanning_configuration") {
+            let scan = single(planned, "image_scanning_configuration")
+                .and_then(|c| boolean(c, "scan_on_push"))
+                .unwrap_or(false);
+            client
+                .put_image_scanning_configuration()
+                .repository_name(&name)
+                .set_registry_id(string(prior, "registry_id"))
+                .image_scanning_configuration(
+                    ImageScanningConfiguration::builder()
+                        .scan_on_push(scan)
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        if let Some(arn) = string(prior, "arn") {
+            update_tags(client, &arn, prior, planned).await?;
+        }
+        self.read_one(&name, planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.ecr;
+        let Some(name) = string(prior, "name") else {
+            return Ok(());
+        };
+        match client
+            .delete_repository()
+            .repository_name(&name)
+            .set_registry_id(string(prior, "registry_id"))
+            .force(boolean(prior, "force_delete").unwrap_or(false))
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_gone(&error) => Ok(()),
+            Err(error) if error.code.as_deref() == Some("RepositoryNotEmptyException") => {
+                Err(ProviderError::with_code(
+                    "RepositoryNotEmptyException",
+                    format!(
+                        "ECR Repository ({name}) not empty, consider using force_delete: {}",
+                        error.message
+                    ),
+                ))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
+        let found = self.describe(&names).await?;
+        Ok(prior
+            .iter()
+            .map(|p| {
+                string(p, "name")
+                    .and_then(|name| found.get(&name))
+                    .map(|(repository, tags)| to_value(repository, tags, p))
+            })
+            .collect())
+    }
+
+    /// Terraform's import ID: the repository name.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("name", id))
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = string(planned, "name") else {
+            return Ok(None);
+        };
+        Ok(self
+            .describe(std::slice::from_ref(&name))
+            .await?
+            .remove(&name)
+            .filter(|(_, tags)| has_managed_tags(tags, operation))
+            .map(|(repository, tags)| to_value(&repository, &tags, planned)))
+    }
+}

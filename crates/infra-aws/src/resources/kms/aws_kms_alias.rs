@@ -1,0 +1,276 @@
+//! `aws_kms_alias`: a friendly name (`alias/...`) for a KMS key.
+//!
+//! The ID is the alias name (also the import ID). Refresh is one ListAliases walk for every
+//! alias at once, matched by name. `target_key_id` changes in place (UpdateAlias) and may be a
+//! key ID or key ARN: either reads back as written when it names the same key. `name` and
+//! `name_prefix` force a new alias; without either, the name is generated from `alias/`.
+//! Aliases carry no tags: a create whose answer was lost is found by its name.
+//!
+//! moto holds every argument of this type; drift on all of them is seen in tests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_kms::types::AliasListEntry;
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::{changed, known, non_empty, string, text, vanished};
+use crate::ec2_support::unique_name;
+use crate::error::aws_error;
+use crate::resources::kms::aws_kms_key::is_gone;
+use crate::Aws;
+
+pub struct AwsKmsAlias {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+/// Every alias in the region, by name.
+pub(crate) async fn list_aliases(
+    client: &aws_sdk_kms::Client,
+) -> Result<BTreeMap<String, AliasListEntry>, ProviderError> {
+    let mut out = BTreeMap::new();
+    let mut pages = client.list_aliases().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        for alias in page.map_err(aws_error)?.aliases() {
+            if let Some(name) = alias.alias_name() {
+                out.insert(name.to_string(), alias.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The key's ARN from the alias ARN (same account and region) and the key ID.
+pub(crate) fn key_arn(alias_arn: &str, key_id: &str) -> Option<String> {
+    let (prefix, _) = alias_arn.split_once(":alias/")?;
+    Some(format!("{prefix}:key/{key_id}"))
+}
+
+/// True when `configured` (a key ID or key ARN) names the key `key_id`.
+fn same_key(configured: &str, key_id: &str) -> bool {
+    configured == key_id || configured.rsplit_once(":key/").is_some_and(|(_, id)| id == key_id)
+}
+
+fn to_value(alias: &AliasListEntry, hint: &Value) -> Value {
+    let mut object = BTreeMap::new();
+    let name = alias.alias_name().unwrap_or_default();
+    object.insert("id".to_string(), Value::string(name));
+    object.insert("name".to_string(), Value::string(name));
+    object.insert("arn".to_string(), text(alias.alias_arn()));
+    let key_id = alias.target_key_id().unwrap_or_default();
+    object.insert(
+        "target_key_arn".to_string(),
+        text(alias.alias_arn().and_then(|arn| key_arn(arn, key_id)).as_deref()),
+    );
+    let target = match hint.get("target_key_id").as_str() {
+        Some(configured) if same_key(configured, key_id) => Value::string(configured),
+        _ => Value::string(key_id),
+    };
+    object.insert("target_key_id".to_string(), target);
+    object.insert("name_prefix".to_string(), known(hint, "name_prefix"));
+    Value::Map(object)
+}
+
+impl AwsKmsAlias {
+    pub fn new(aws: Arc<Aws>) -> AwsKmsAlias {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
+            .attr(Attribute::computed("target_key_arn", Type::String))
+            .attr(Attribute::required("target_key_id", Type::String));
+        AwsKmsAlias { aws, schema }
+    }
+
+    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.kms;
+        list_aliases(client)
+            .await?
+            .get(name)
+            .map(|alias| to_value(alias, hint))
+            .ok_or_else(|| vanished("KMS alias", name))
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsKmsAlias {
+    fn name(&self) -> &'static str {
+        "aws_kms_alias"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+            ));
+        }
+        for attribute in ["name", "name_prefix"] {
+            if let Some(name) = config.get(attribute).as_str() {
+                if let Some(message) = invalid_alias_name(name) {
+                    problems.push((attribute.to_string(), message));
+                }
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.kms;
+        let name = match (
+            non_empty(planned, "name"),
+            non_empty(planned, "name_prefix"),
+        ) {
+            (Some(name), _) => name,
+            (None, Some(prefix)) => unique_name(&prefix),
+            (None, None) => unique_name("alias/"),
+        };
+        client
+            .create_alias()
+            .alias_name(&name)
+            .target_key_id(string(planned, "target_key_id").unwrap_or_default())
+            .send()
+            .await
+            .map_err(aws_error)?;
+        self.read_one(&name, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.kms;
+        let name = string(prior, "name")
+            .ok_or_else(|| ProviderError::new("aws_kms_alias has no name in state"))?;
+        if changed(prior, planned, "target_key_id") {
+            client
+                .update_alias()
+                .alias_name(&name)
+                .target_key_id(string(planned, "target_key_id").unwrap_or_default())
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        self.read_one(&name, planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.kms;
+        let Some(name) = string(prior, "name") else {
+            return Ok(());
+        };
+        match client
+            .delete_alias()
+            .alias_name(&name)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_gone(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        if prior.is_empty() {
+            return Ok(vec![]);
+        }
+        let client = &self.aws.clients().await.kms;
+        let aliases = list_aliases(client).await?;
+        Ok(prior
+            .iter()
+            .map(|p| {
+                string(p, "name")
+                    .or_else(|| string(p, "id"))
+                    .and_then(|name| aliases.get(&name))
+                    .map(|alias| to_value(alias, p))
+            })
+            .collect())
+    }
+
+    /// Terraform's import ID: the alias name (`alias/...`).
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("name", id))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = non_empty(planned, "name") else {
+            return Ok(None);
+        };
+        let client = &self.aws.clients().await.kms;
+        Ok(list_aliases(client)
+            .await?
+            .get(&name)
+            .filter(|alias| {
+                planned
+                    .get("target_key_id")
+                    .as_str()
+                    .zip(alias.target_key_id())
+                    .is_some_and(|(configured, id)| same_key(configured, id))
+            })
+            .map(|alias| to_value(alias, planned)))
+    }
+}
+
+/// The provider's check of an alias name or prefix: `alias/` then letters, digits, `/_-`,
+/// not in the reserved `alias/aws/` space.
+fn invalid_alias_name(name: &str) -> Option<String> {
+    let Some(rest) = name.strip_prefix("alias/") else {
+        return Some(format!("\"{name}\" must begin with 'alias/'"));
+    };
+    if name.starts_with("alias/aws/") {
+        return Some(format!(
+            "\"{name}\" cannot begin with reserved AWS CMK prefix 'alias/aws/'"
+        ));
+    }
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
+        || name.len() > 256
+    {
+        return Some(format!(
+            "\"{name}\" must contain only alphanumeric characters, forward slashes, underscores and dashes"
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_arns_come_from_alias_arns() {
+        assert_eq!(
+            key_arn("arn:aws:kms:us-east-1:123456789012:alias/app", "1234-abcd").as_deref(),
+            Some("arn:aws:kms:us-east-1:123456789012:key/1234-abcd")
+        );
+        assert!(same_key(
+            "arn:aws:kms:us-east-1:123456789012:key/1234-abcd",
+            "1234-abcd"
+        ));
+        assert!(!same_key("other", "1234-abcd"));
+    }
+
+    #[test]
+    fn alias_names_are_checked_like_the_provider() {
+        assert!(invalid_alias_name("alias/app-key").is_none());
+        assert!(invalid_alias_name("app-key").is_some());
+        assert!(invalid_alias_name("alias/aws/ebs").is_some());
+        assert!(invalid_alias_name("alias/bad name").is_some());
+    }
+}

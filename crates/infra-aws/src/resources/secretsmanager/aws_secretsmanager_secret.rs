@@ -1,0 +1,484 @@
+//! `aws_secretsmanager_secret`: a Secrets Manager secret's metadata (its values are
+//! `aws_secretsmanager_secret_version`s).
+//!
+//! The ID is the secret's ARN (also the import ID). Refresh is DescribeSecret (which carries the
+//! tags and replication status) plus GetResourcePolicy per secret; Secrets Manager has no
+//! batched describe. A secret scheduled for deletion counts as gone, as in the provider.
+//!
+//! `description` and `kms_key_id` change with UpdateSecret, `policy` with PutResourcePolicy
+//! (`policy = "{}"` deletes it; removing `policy` from the configuration leaves AWS's policy
+//! alone, as the provider does), `replica` blocks with ReplicateSecretToRegions /
+//! RemoveRegionsFromReplication, tags with TagResource / UntagResource. `name`, `name_prefix`
+//! and `type` force a new secret.
+//!
+//! `recovery_window_in_days` (default 30; 0 deletes at once with ForceDeleteWithoutRecovery)
+//! and `force_overwrite_replica_secret` are configuration only.
+//!
+//! moto does not return `type` (managed external secrets), so drift on `type` is not seen in
+//! tests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
+use aws_sdk_secretsmanager::types::{ReplicaRegionType, Tag};
+use infra_core::{
+    Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
+
+use crate::app_support::{
+    blocks, boolean, canonical_json, changed, copy_attributes, has_managed_tags, int, known, non_empty,
+    policy_value, set_tags, string, tag_changes, text, text_or_null, vanished,
+};
+use crate::ec2_support::unique_name;
+use crate::error::aws_error;
+use crate::Aws;
+
+pub struct AwsSecretsmanagerSecret {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+/// A secret as AWS reports it, with its resource policy.
+struct Found {
+    secret: DescribeSecretOutput,
+    policy: Option<String>,
+}
+
+impl AwsSecretsmanagerSecret {
+    pub fn new(aws: Arc<Aws>) -> AwsSecretsmanagerSecret {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
+            .attr(Attribute::optional("description", Type::String))
+            .attr(Attribute::optional("kms_key_id", Type::String))
+            .attr(Attribute::optional_computed("policy", Type::Json))
+            .attr(
+                Attribute::optional("recovery_window_in_days", Type::Number)
+                    .default(Value::Number(30.0)),
+            )
+            .attr(
+                Attribute::optional("force_overwrite_replica_secret", Type::Bool)
+                    .default(Value::Bool(false)),
+            )
+            .attr(Attribute::optional_computed("type", Type::String).force_new())
+            .block(
+                Block::set(
+                    "replica",
+                    Schema::new()
+                        .attr(Attribute::required("region", Type::String))
+                        .attr(Attribute::optional_computed("kms_key_id", Type::String))
+                        .attr(Attribute::computed("last_accessed_date", Type::String))
+                        .attr(Attribute::computed("status", Type::String))
+                        .attr(Attribute::computed("status_message", Type::String)),
+                )
+                .computed(),
+            )
+            .with_tags();
+        AwsSecretsmanagerSecret { aws, schema }
+    }
+
+    /// One secret by ARN or name; `None` when it is gone or scheduled for deletion.
+    async fn find(&self, id: &str) -> Result<Option<Found>, ProviderError> {
+        let client = &self.aws.clients().await.secretsmanager;
+        let secret = match client
+            .describe_secret()
+            .secret_id(id)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(secret) => secret,
+            Err(error) if is_gone(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        if secret.deleted_date().is_some() {
+            return Ok(None);
+        }
+        let policy = match client
+            .get_resource_policy()
+            .secret_id(id)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(response) => response.resource_policy().map(str::to_string),
+            Err(error) if is_gone(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        Ok(Some(Found { secret, policy }))
+    }
+
+    async fn read_one(&self, id: &str, hint: &Value) -> Result<Value, ProviderError> {
+        self.find(id)
+            .await?
+            .map(|found| to_value(&found, hint))
+            .ok_or_else(|| vanished("Secrets Manager secret", id))
+    }
+
+    async fn put_policy(&self, id: &str, planned: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.secretsmanager;
+        match string(planned, "policy").filter(|p| !p.is_empty()) {
+            Some(policy) if canonical_json(&policy) != "{}" => {
+                client
+                    .put_resource_policy()
+                    .secret_id(id)
+                    .resource_policy(canonical_json(&policy))
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+            _ => {
+                client
+                    .delete_resource_policy()
+                    .secret_id(id)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Secrets Manager's "not found", and its answer for a secret already deleted.
+pub(crate) fn is_gone(error: &ProviderError) -> bool {
+    crate::app_support::is_missing(error)
+        || (error.code.as_deref() == Some("InvalidRequestException")
+            && (error.message.contains("was deleted")
+                || error.message.contains("marked for deletion")))
+}
+
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// The `replica` blocks of a value, by region.
+fn replicas(value: &Value) -> BTreeMap<String, Option<String>> {
+    blocks(value, "replica")
+        .iter()
+        .filter_map(|r| string(r, "region").map(|region| (region, non_empty(r, "kms_key_id"))))
+        .collect()
+}
+
+fn replica_regions(replicas: &BTreeMap<String, Option<String>>) -> Vec<ReplicaRegionType> {
+    replicas
+        .iter()
+        .map(|(region, key)| {
+            ReplicaRegionType::builder()
+                .region(region)
+                .set_kms_key_id(key.clone())
+                .build()
+        })
+        .collect()
+}
+
+fn secret_tags(secret: &DescribeSecretOutput) -> Vec<(String, String)> {
+    secret
+        .tags()
+        .iter()
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn to_value(found: &Found, hint: &Value) -> Value {
+    let secret = &found.secret;
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), text(secret.arn()));
+    object.insert("arn".to_string(), text(secret.arn()));
+    object.insert("name".to_string(), text(secret.name()));
+    object.insert(
+        "description".to_string(),
+        text_or_null(secret.description()),
+    );
+    object.insert("kms_key_id".to_string(), text_or_null(secret.kms_key_id()));
+    object.insert("type".to_string(), text_or_null(secret.r#type()));
+    // No policy reads as null, which `policy = "{}"` (the way to delete one) also means.
+    let policy = match policy_value(found.policy.as_deref(), hint.get("policy")) {
+        Value::Null if hint.get("policy").as_str().map(canonical_json).as_deref() == Some("{}") => {
+            hint.get("policy").clone()
+        }
+        policy => policy,
+    };
+    object.insert("policy".to_string(), policy);
+    let replicas = secret
+        .replication_status()
+        .iter()
+        .map(|r| {
+            Value::map([
+                ("region", text(r.region())),
+                ("kms_key_id", text_or_null(r.kms_key_id())),
+                (
+                    "last_accessed_date",
+                    text(r.last_accessed_date().map(|d| d.to_string()).as_deref()),
+                ),
+                ("status", text(r.status().map(|s| s.as_str()))),
+                ("status_message", text(r.status_message())),
+            ])
+        })
+        .collect();
+    object.insert("replica".to_string(), Value::List(replicas));
+    copy_attributes(
+        &mut object,
+        hint,
+        &["recovery_window_in_days", "force_overwrite_replica_secret"],
+    );
+    object.insert("name_prefix".to_string(), known(hint, "name_prefix"));
+    if int(hint, "recovery_window_in_days").is_none() {
+        object.insert(
+            "recovery_window_in_days".to_string(),
+            Value::Number(30.0),
+        );
+    }
+    if boolean(hint, "force_overwrite_replica_secret").is_none() {
+        object.insert(
+            "force_overwrite_replica_secret".to_string(),
+            Value::Bool(false),
+        );
+    }
+    set_tags(
+        &mut object,
+        secret_tags(secret)
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    Value::Map(object)
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsSecretsmanagerSecret {
+    fn name(&self) -> &'static str {
+        "aws_secretsmanager_secret"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+            ));
+        }
+        for attribute in ["name", "name_prefix"] {
+            if let Some(name) = config.get(attribute).as_str() {
+                let valid = name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c));
+                if !valid || name.len() > 512 {
+                    problems.push((
+                        attribute.to_string(),
+                        format!("\"{name}\": must be at most 512 characters of letters, digits and /_+=.@-"),
+                    ));
+                }
+            }
+        }
+        if let Some(days) = config.get("recovery_window_in_days").as_i64() {
+            if days != 0 && !(7..=30).contains(&days) {
+                problems.push((
+                    "recovery_window_in_days".to_string(),
+                    format!("expected recovery_window_in_days to be 0 or in the range (7 - 30), got {days}"),
+                ));
+            }
+        }
+        if let Some(policy) = config.get("policy").as_str() {
+            if !policy.is_empty() && serde_json::from_str::<serde_json::Value>(policy).is_err() {
+                problems.push((
+                    "policy".to_string(),
+                    "\"policy\" contains an invalid JSON".to_string(),
+                ));
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.secretsmanager;
+        let name = match (
+            non_empty(planned, "name"),
+            non_empty(planned, "name_prefix"),
+        ) {
+            (Some(name), _) => name,
+            (None, Some(prefix)) => unique_name(&prefix),
+            (None, None) => unique_name("terraform-"),
+        };
+        let replicas = replicas(planned);
+        let created = client
+            .create_secret()
+            .name(&name)
+            .set_description(string(planned, "description"))
+            .set_kms_key_id(non_empty(planned, "kms_key_id"))
+            .set_type(non_empty(planned, "type"))
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))))
+            .set_add_replica_regions(
+                (!replicas.is_empty()).then(|| replica_regions(&replicas)),
+            )
+            .force_overwrite_replica_secret(
+                boolean(planned, "force_overwrite_replica_secret").unwrap_or(false),
+            )
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let arn = created
+            .arn()
+            .map(str::to_string)
+            .ok_or_else(|| ProviderError::new("CreateSecret returned no ARN"))?;
+        if non_empty(planned, "policy").is_some_and(|p| canonical_json(&p) != "{}") {
+            self.put_policy(&arn, planned).await?;
+        }
+        self.read_one(&arn, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.secretsmanager;
+        let arn = string(prior, "arn")
+            .ok_or_else(|| ProviderError::new("aws_secretsmanager_secret has no ARN in state"))?;
+        let before = replicas(prior);
+        let after = replicas(planned);
+        let removed: Vec<String> = before
+            .iter()
+            .filter(|(region, key)| after.get(*region) != Some(*key))
+            .map(|(region, _)| region.clone())
+            .collect();
+        if !removed.is_empty() {
+            client
+                .remove_regions_from_replication()
+                .secret_id(&arn)
+                .set_remove_replica_regions(Some(removed))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        let added: BTreeMap<String, Option<String>> = after
+            .iter()
+            .filter(|(region, key)| before.get(*region) != Some(*key))
+            .map(|(region, key)| (region.clone(), key.clone()))
+            .collect();
+        if !added.is_empty() {
+            client
+                .replicate_secret_to_regions()
+                .secret_id(&arn)
+                .set_add_replica_regions(Some(replica_regions(&added)))
+                .force_overwrite_replica_secret(
+                    boolean(planned, "force_overwrite_replica_secret").unwrap_or(false),
+                )
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        if changed(prior, planned, "description") || changed(prior, planned, "kms_key_id") {
+            client
+                .update_secret()
+                .secret_id(&arn)
+                .description(string(planned, "description").unwrap_or_default())
+                .set_kms_key_id(non_empty(planned, "kms_key_id"))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        if changed(prior, planned, "policy") {
+            self.put_policy(&arn, planned).await?;
+        }
+        let (to_set, to_remove) = tag_changes(prior, planned);
+        if !to_remove.is_empty() {
+            client
+                .untag_resource()
+                .secret_id(&arn)
+                .set_tag_keys(Some(to_remove))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        if !to_set.is_empty() {
+            client
+                .tag_resource()
+                .secret_id(&arn)
+                .set_tags(Some(sdk_tags(&to_set)))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        self.read_one(&arn, planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.secretsmanager;
+        let Some(arn) = string(prior, "arn") else {
+            return Ok(());
+        };
+        let regions: Vec<String> = replicas(prior).into_keys().collect();
+        if !regions.is_empty() {
+            match client
+                .remove_regions_from_replication()
+                .secret_id(&arn)
+                .set_remove_replica_regions(Some(regions))
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(_) => {}
+                Err(error) if is_gone(&error) => return Ok(()),
+                Err(error) => return Err(error),
+            }
+        }
+        let mut request = client.delete_secret().secret_id(&arn);
+        match int(prior, "recovery_window_in_days").unwrap_or(30) {
+            0 => request = request.force_delete_without_recovery(true),
+            days => request = request.recovery_window_in_days(i64::from(days)),
+        }
+        match request.send().await.map_err(aws_error) {
+            Ok(_) => Ok(()),
+            Err(error) if is_gone(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let mut out = Vec::with_capacity(prior.len());
+        for p in prior {
+            let id = string(p, "arn").or_else(|| string(p, "id"));
+            out.push(match id {
+                Some(id) => self.find(&id).await?.map(|found| to_value(&found, p)),
+                None => None,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Terraform's import ID: the secret's ARN.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("arn", id))
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = non_empty(planned, "name") else {
+            return Ok(None);
+        };
+        Ok(self
+            .find(&name)
+            .await?
+            .filter(|found| has_managed_tags(&secret_tags(&found.secret), operation))
+            .map(|found| to_value(&found, planned)))
+    }
+}
