@@ -18,6 +18,7 @@ mod ec2_support;
 mod app_support;
 mod ecs_support;
 mod elbv2_support;
+mod iam_support;
 mod rds_support;
 
 // Which objects get one-object-at-a-time reads in a refresh.
