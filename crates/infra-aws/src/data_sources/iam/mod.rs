@@ -2,4 +2,6 @@
 
 super::data_source_types! {
     aws_iam_policy_document::AwsIamPolicyDocument::new,
+    aws_iam_role::AwsIamRole::new,
+    aws_iam_policy::AwsIamPolicy::new,
 }
