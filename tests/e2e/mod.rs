@@ -3,6 +3,7 @@
 mod blue_green;
 mod crash;
 mod errors;
+mod iam;
 mod lifecycle;
 mod locking;
 mod modules;
