@@ -2,8 +2,9 @@
 //! an instance profile, an access key and identity providers. It applies and plans clean; a
 //! policy change makes a new default version (pruning the oldest when IAM's five are used); an
 //! inline policy rename replaces it; an attachment made outside the exclusive
-//! `aws_iam_policy_attachment` is taken away; a policy imports by ARN and a role policy by
-//! `role:name`; the access key's secret is never printed; destroy leaves no IAM object.
+//! `aws_iam_policy_attachment` is taken away; a policy imports by ARN, a role policy by
+//! `role:name` and an access key by its ID; the access key's secret is never printed; destroy
+//! leaves no IAM object. Resource checks: `pgp_key` is a located error.
 
 use infra_testkit::{Moto, Stack};
 
@@ -148,6 +149,9 @@ resource "aws_iam_service_linked_role" "autoscaling" {
   aws_service_name = "autoscaling.amazonaws.com"
   custom_suffix    = "infra"
   description      = "Auto Scaling for ${var.team}"
+  tags = {
+    team = var.team
+  }
 }
 
 data "aws_iam_role" "app" {
@@ -318,7 +322,12 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
     assert_eq!(names.trim(), "['write-logs']");
 
     // Import: a managed policy by ARN, an inline role policy by `role:name`.
-    for address in ["aws_iam_policy.read", "aws_iam_role_policy.inline"] {
+    let key_id = state_attribute(&stack, "aws_iam_access_key.ci", "id");
+    for address in [
+        "aws_iam_policy.read",
+        "aws_iam_role_policy.inline",
+        "aws_iam_access_key.ci",
+    ] {
         infra(&stack, Some(&moto), &["state", "rm", address]).ok();
     }
     infra(
@@ -338,8 +347,19 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
         ],
     )
     .ok();
+    // An access key imports by its ID (its user is looked up); its secret is not readable.
+    infra(
+        &stack,
+        Some(&moto),
+        &["import", "-input=false", "aws_iam_access_key.ci", &key_id],
+    )
+    .ok();
     let (code, text) = plan_code(&stack, &moto, &renamed_vars);
     assert_eq!(code, 0, "after the imports:\n{text}");
+    assert_eq!(
+        state_attribute(&stack, "aws_iam_access_key.ci", "user"),
+        "ci"
+    );
 
     let destroyed = infra(
         &stack,
@@ -359,4 +379,26 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
         destroyed.stdout
     );
     assert_eq!(iam_objects(&moto), Vec::<String>::new());
+}
+
+#[test]
+fn an_access_key_with_a_pgp_key_is_a_located_error() {
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+resource "aws_iam_access_key" "ci" {
+  user    = "ci"
+  pgp_key = "keybase:someone"
+}
+"#,
+    );
+    // Resource checks run when planning, before anything is read or written.
+    let moto = Moto::start();
+    let run = infra(&stack, Some(&moto), &["plan", "-input=false"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let text = run.all();
+    assert!(text.contains("pgp_key"), "{text}");
+    assert!(text.contains("cannot encrypt with PGP"), "{text}");
+    assert!(text.contains("main.tf"), "the error is located: {text}");
 }

@@ -8,8 +8,10 @@
 //! any of those exist. The id is the name, which is also the import ID. Refresh is one GetUser
 //! per user (ListUsers returns neither tags nor the permissions boundary), run concurrently.
 //!
-//! `force_destroy` is configuration only. moto holds every other argument; drift on them is
-//! seen in tests.
+//! `force_destroy` is configuration only. moto does not implement user permissions boundaries
+//! (CreateUser ignores `PermissionsBoundary`, and there is no PutUserPermissionsBoundary), so
+//! `permissions_boundary` is not set in tests and drift on it is not seen. moto holds every
+//! other argument; drift on them is seen in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
