@@ -43,6 +43,8 @@ resource "aws_iam_policy" "read" {
   name        = "bucket-read"
   path        = "/team/"
   description = "Read the bucket"
+
+  delay_after_policy_creation_in_ms = 100
   policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Action = [var.action], Resource = "*" }]
@@ -354,6 +356,15 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
         &["import", "-input=false", "aws_iam_access_key.ci", &key_id],
     )
     .ok();
+    // The policy's delay is configuration only, so the imported policy takes it in place.
+    let (code, text) = plan_code(&stack, &moto, &renamed_vars);
+    assert_eq!(code, 2, "after the imports:\n{text}");
+    assert!(
+        text.contains("+ delay_after_policy_creation_in_ms = 100")
+            && text.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "after the imports:\n{text}"
+    );
+    apply(&stack, &moto, &renamed_vars);
     let (code, text) = plan_code(&stack, &moto, &renamed_vars);
     assert_eq!(code, 0, "after the imports:\n{text}");
     assert_eq!(

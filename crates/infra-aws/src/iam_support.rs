@@ -50,10 +50,14 @@ pub fn gone<T>(result: Result<T, ProviderError>) -> Result<(), ProviderError> {
     found(result).map(|_| ())
 }
 
-/// A date as Terraform writes it (RFC 3339).
+/// A date as the provider writes it: RFC 3339 in whole seconds (Go's `time.RFC3339`).
 pub fn date(value: Option<&aws_smithy_types::DateTime>) -> Value {
     value
-        .and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+        .and_then(|d| {
+            aws_smithy_types::DateTime::from_secs(d.secs())
+                .fmt(aws_smithy_types::date_time::Format::DateTime)
+                .ok()
+        })
         .map(Value::string)
         .unwrap_or(Value::Null)
 }
@@ -93,6 +97,21 @@ pub fn new_name(planned: &Value) -> String {
         (Some(name), _) => name,
         (None, Some(prefix)) => unique_name(&prefix),
         (None, None) => unique_name("terraform-"),
+    }
+}
+
+/// The `name_prefix` a name was made from, as the provider reads it back: the name without a
+/// trailing 26-hex-digit unique suffix (`null` for a name without one).
+pub fn name_prefix_from_name(name: &str) -> Value {
+    const SUFFIX: usize = 26;
+    if name.len() <= SUFFIX || !name.is_char_boundary(name.len() - SUFFIX) {
+        return Value::Null;
+    }
+    let (prefix, suffix) = name.split_at(name.len() - SUFFIX);
+    if suffix.chars().all(|c| c.is_ascii_hexdigit()) {
+        Value::string(prefix)
+    } else {
+        Value::Null
     }
 }
 
@@ -613,7 +632,7 @@ impl InlinePolicy {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional("name_prefix", Type::String).force_new())
+            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
             .attr(Attribute::required("policy", Type::Json))
             .attr(Attribute::required(principal.attribute(), Type::String).force_new());
         InlinePolicy {
@@ -638,7 +657,7 @@ impl InlinePolicy {
         Value::map([
             ("id", Value::string(format!("{owner}:{name}"))),
             ("name", Value::string(name)),
-            ("name_prefix", hint.get("name_prefix").clone()),
+            ("name_prefix", name_prefix_from_name(name)),
             ("policy", same_json(Some(document), hint.get("policy"))),
             (self.principal.attribute(), Value::string(owner)),
         ])
@@ -801,8 +820,26 @@ mod tests {
         ]);
         assert_eq!(name_problems(&both, 128).len(), 1);
         let long = Value::map([("name_prefix", Value::string("x".repeat(40)))]);
+        assert_eq!(
+            name_prefix_from_name("ci-01795366853011565009000002"),
+            Value::string("ci-")
+        );
+        assert_eq!(name_prefix_from_name("read-logs"), Value::Null);
+        assert_eq!(
+            name_prefix_from_name("not-generated-abcdefghijklmnopqrstuvwxyz"),
+            Value::Null
+        );
         assert_eq!(name_problems(&long, 64).len(), 1);
         assert!(name_problems(&long, 128).is_empty());
+    }
+
+    #[test]
+    fn dates_are_whole_seconds() {
+        let date = date(Some(&aws_smithy_types::DateTime::from_fractional_secs(
+            1_700_000_000,
+            0.25,
+        )));
+        assert_eq!(date, Value::string("2023-11-14T22:13:20Z"));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! (ListInstanceProfiles returns no tags), run concurrently.
 //!
 //! The provider's deprecated `roles` was removed in v3 and is not accepted. `name_prefix` is
-//! configuration only. moto holds every other argument; drift on them is seen in tests.
+//! read back from the name (one ending in a 26-hex-digit unique suffix), as the provider does.
+//! moto holds every argument; drift on them is seen in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::{has_managed_tags, non_empty, set_tags, string, tag_changes, vanished};
 use crate::error::aws_error;
-use crate::iam_support::{
+use crate::iam_support::{name_prefix_from_name, 
     date, found, gone, name_problems, new_name, owned_tags, read_each, tag_pairs, tags_to_sdk,
 };
 use crate::Aws;
@@ -34,7 +35,7 @@ impl AwsIamInstanceProfile {
             .attr(Attribute::computed("create_date", Type::String))
             .attr(Attribute::computed("unique_id", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional("name_prefix", Type::String).force_new())
+            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
             .attr(
                 Attribute::optional("path", Type::String)
                     .default(Value::string("/"))
@@ -62,12 +63,12 @@ impl AwsIamInstanceProfile {
         let Some(name) = string(prior, "name").or_else(|| string(prior, "id")) else {
             return Ok(None);
         };
-        Ok(self.get(&name).await?.map(|p| to_value(&p, prior)))
+        Ok(self.get(&name).await?.map(|p| to_value(&p)))
     }
 
-    async fn read_written(&self, name: &str, planned: &Value) -> Result<Value, ProviderError> {
+    async fn read_written(&self, name: &str) -> Result<Value, ProviderError> {
         match self.get(name).await? {
-            Some(profile) => Ok(to_value(&profile, planned)),
+            Some(profile) => Ok(to_value(&profile)),
             None => Err(vanished("IAM instance profile", name)),
         }
     }
@@ -98,7 +99,7 @@ impl AwsIamInstanceProfile {
     }
 }
 
-fn to_value(profile: &InstanceProfile, hint: &Value) -> Value {
+fn to_value(profile: &InstanceProfile) -> Value {
     let mut object = BTreeMap::new();
     let name = profile.instance_profile_name();
     object.insert("id".to_string(), Value::string(name));
@@ -112,7 +113,10 @@ fn to_value(profile: &InstanceProfile, hint: &Value) -> Value {
         Value::string(profile.instance_profile_id()),
     );
     object.insert("name".to_string(), Value::string(name));
-    object.insert("name_prefix".to_string(), hint.get("name_prefix").clone());
+    object.insert(
+        "name_prefix".to_string(),
+        name_prefix_from_name(name),
+    );
     object.insert("path".to_string(), Value::string(profile.path()));
     object.insert(
         "role".to_string(),
@@ -154,7 +158,7 @@ impl ResourceType for AwsIamInstanceProfile {
         if let Some(role) = non_empty(planned, "role") {
             self.add_role(&name, &role).await?;
         }
-        self.read_written(&name, planned).await
+        self.read_written(&name).await
     }
 
     async fn update(
@@ -195,7 +199,7 @@ impl ResourceType for AwsIamInstanceProfile {
                 .await
                 .map_err(aws_error)?;
         }
-        self.read_written(&name, planned).await
+        self.read_written(&name).await
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -241,6 +245,6 @@ impl ResourceType for AwsIamInstanceProfile {
             .get(&name)
             .await?
             .filter(|p| has_managed_tags(&owned_tags(p.tags()), operation))
-            .map(|p| to_value(&p, planned)))
+            .map(|p| to_value(&p)))
     }
 }

@@ -2,16 +2,18 @@
 //!
 //! `name`, `name_prefix`, `path` and `description` force replacement. A change of `policy`
 //! makes a new default policy version, as the provider does: when the policy already has the
-//! maximum of five versions, the oldest non-default one is deleted first. With
-//! `delay_after_policy_creation_in_ms` the new version is created non-default, then made the
-//! default after that delay. `policy` is compared as canonical JSON. Delete removes the
+//! maximum of five versions, the oldest non-default one is deleted first; the new version is
+//! created non-default and made the default after `delay_after_policy_creation_in_ms` (5
+//! seconds when unset, the provider's fixed wait before that argument existed), so tokens
+//! issued meanwhile are not refused. `policy` is compared as canonical JSON. Delete removes the
 //! non-default versions, then the policy.
 //!
 //! The id is the ARN, which is also the import ID. Refresh is GetPolicy plus GetPolicyVersion
 //! of the default version per policy (IAM has no batched read that returns documents or
 //! tags), run concurrently.
 //!
-//! `name_prefix` and `delay_after_policy_creation_in_ms` are configuration only. moto holds
+//! `name_prefix` is read back from the name (a name ending in a 26-hex-digit unique suffix), as
+//! the provider does. `delay_after_policy_creation_in_ms` is configuration only. moto holds
 //! every other argument; drift on them is seen in tests.
 
 use std::sync::Arc;
@@ -25,7 +27,7 @@ use crate::app_support::{
     vanished,
 };
 use crate::error::aws_error;
-use crate::iam_support::{
+use crate::iam_support::{name_prefix_from_name, 
     found, gone, json_problem, name_problems, new_name, owned_tags, read_each, tag_pairs,
     tags_to_sdk,
 };
@@ -33,6 +35,10 @@ use crate::Aws;
 
 /// IAM keeps at most this many versions of a managed policy.
 const MAX_VERSIONS: usize = 5;
+
+/// The wait between creating a version and making it the default when
+/// `delay_after_policy_creation_in_ms` is unset.
+const DEFAULT_DELAY_MS: i64 = 5000;
 
 pub struct AwsIamPolicy {
     aws: Arc<Aws>,
@@ -47,7 +53,7 @@ impl AwsIamPolicy {
             .attr(Attribute::computed("policy_id", Type::String))
             .attr(Attribute::computed("attachment_count", Type::Number).volatile())
             .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional("name_prefix", Type::String).force_new())
+            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
             .attr(
                 Attribute::optional("path", Type::String)
                     .default(Value::string("/"))
@@ -115,7 +121,7 @@ impl AwsIamPolicy {
         &self,
         arn: &str,
         document: &str,
-        delay: Option<Duration>,
+        delay: Duration,
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
         let versions = client
@@ -141,24 +147,22 @@ impl AwsIamPolicy {
             .create_policy_version()
             .policy_arn(arn)
             .policy_document(document)
-            .set_as_default(delay.is_none())
+            .set_as_default(false)
             .send()
             .await
             .map_err(aws_error)?;
-        if let Some(delay) = delay {
-            tokio::time::sleep(delay).await;
-            let version = created
-                .policy_version()
-                .and_then(|v| v.version_id())
-                .ok_or_else(|| ProviderError::new("CreatePolicyVersion returned no version"))?;
-            client
-                .set_default_policy_version()
-                .policy_arn(arn)
-                .version_id(version)
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        let version = created
+            .policy_version()
+            .and_then(|v| v.version_id())
+            .ok_or_else(|| ProviderError::new("CreatePolicyVersion returned no version"))?;
+        tokio::time::sleep(delay).await;
+        client
+            .set_default_policy_version()
+            .policy_arn(arn)
+            .version_id(version)
+            .send()
+            .await
+            .map_err(aws_error)?;
         Ok(())
     }
 }
@@ -197,7 +201,10 @@ fn to_value(policy: &Policy, document: String, hint: &Value) -> Value {
         number(policy.attachment_count().map(i64::from)),
     );
     object.insert("name".to_string(), text(policy.policy_name()));
-    object.insert("name_prefix".to_string(), hint.get("name_prefix").clone());
+    object.insert(
+        "name_prefix".to_string(),
+        name_prefix_from_name(policy.policy_name().unwrap_or_default()),
+    );
     object.insert("path".to_string(), text(policy.path().or(Some("/"))));
     object.insert(
         "description".to_string(),
@@ -215,12 +222,13 @@ fn to_value(policy: &Policy, document: String, hint: &Value) -> Value {
     Value::Map(object)
 }
 
-fn delay(value: &Value) -> Option<Duration> {
-    value
+/// How long a new version waits before it becomes the default.
+fn delay(value: &Value) -> Duration {
+    let ms = value
         .get("delay_after_policy_creation_in_ms")
         .as_i64()
-        .filter(|ms| *ms > 0)
-        .map(|ms| Duration::from_millis(ms as u64))
+        .unwrap_or(DEFAULT_DELAY_MS);
+    Duration::from_millis(u64::try_from(ms).unwrap_or(0))
 }
 
 #[async_trait::async_trait]

@@ -5,8 +5,8 @@
 //! are `<user>:<name>`. Refresh is one GetUserPolicy per object, run concurrently; the logic
 //! is shared with `aws_iam_role_policy` in [`crate::iam_support::InlinePolicy`].
 //!
-//! `name_prefix` is configuration only. moto holds every other argument; drift on them is
-//! seen in tests.
+//! `name_prefix` is read back from the name (one ending in a 26-hex-digit unique suffix), as
+//! the provider does. moto holds every argument; drift on them is seen in tests.
 
 use std::sync::Arc;
 
