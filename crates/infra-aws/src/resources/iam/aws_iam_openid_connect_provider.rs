@@ -116,6 +116,14 @@ impl ResourceType for AwsIamOpenidConnectProvider {
                 ));
             }
         }
+        for (index, id) in strings(config, "client_id_list").iter().enumerate() {
+            if id.is_empty() || id.len() > 255 {
+                problems.push((
+                    format!("client_id_list[{index}]"),
+                    format!("\"{id}\" must be 1 to 255 characters long"),
+                ));
+            }
+        }
         for (index, thumbprint) in strings(config, "thumbprint_list").iter().enumerate() {
             if thumbprint.len() != 40 || !thumbprint.chars().all(|c| c.is_ascii_hexdigit()) {
                 problems.push((
@@ -176,8 +184,10 @@ impl ResourceType for AwsIamOpenidConnectProvider {
                 .await
                 .map_err(aws_error)?;
         }
+        // An empty list cannot be sent (IAM needs at least one thumbprint on update), as in
+        // the provider: clearing the list keeps what IAM has.
         if planned.get("thumbprint_list").is_wholly_known()
-            && !planned.get("thumbprint_list").is_null()
+            && !strings(planned, "thumbprint_list").is_empty()
             && changed(prior, planned, "thumbprint_list")
         {
             client

@@ -86,9 +86,14 @@ fn parse_arn(arn: &str) -> Option<(String, String)> {
     (!service.is_empty() && !name.is_empty()).then(|| (service.to_string(), name.to_string()))
 }
 
-/// The suffix IAM appended to the role's name (`AWSServiceRoleForAutoScaling_infra`).
+/// The suffix IAM appended to the role's name (`AWSServiceRoleForAutoScaling_infra`): as the
+/// provider reads it, only a name of exactly two `_`-separated parts has one.
 fn suffix(name: &str) -> Option<&str> {
-    name.split_once('_').map(|(_, s)| s)
+    let mut parts = name.split('_');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(_), Some(suffix), None) => Some(suffix),
+        _ => None,
+    }
 }
 
 fn to_value(role: &Role, service: &str, hint: &Value) -> Value {
@@ -100,11 +105,17 @@ fn to_value(role: &Role, service: &str, hint: &Value) -> Value {
     object.insert("path".to_string(), Value::string(role.path()));
     object.insert("unique_id".to_string(), Value::string(role.role_id()));
     object.insert("aws_service_name".to_string(), Value::string(service));
+    // Application Auto Scaling names its roles with a suffix of its own
+    // (`AWSServiceRoleForApplicationAutoScaling_ECSService`); an unset `custom_suffix` is not
+    // drift there (the provider suppresses that difference).
+    let chosen_by_service =
+        service.contains(".application-autoscaling.") && hint.get("custom_suffix").is_null();
     object.insert(
         "custom_suffix".to_string(),
         match suffix(role.role_name()) {
+            Some(_) if chosen_by_service => Value::Null,
             Some(suffix) => Value::string(suffix),
-            None => hint.get("custom_suffix").clone(),
+            None => Value::Null,
         },
     );
     object.insert(
@@ -127,9 +138,11 @@ impl ResourceType for AwsIamServiceLinkedRole {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         match config.get("aws_service_name").as_str() {
-            Some(service) if !service.ends_with(".amazonaws.com") => vec![(
+            Some(service) if !service.contains('.') => vec![(
                 "aws_service_name".to_string(),
-                format!("\"{service}\" must be a service principal ending in .amazonaws.com"),
+                format!(
+                    "\"{service}\" must be a full service hostname e.g. elasticbeanstalk.amazonaws.com"
+                ),
             )],
             _ => vec![],
         }
@@ -314,5 +327,6 @@ mod tests {
         assert_eq!(parse_arn("arn:aws:iam::123456789012:role/app"), None);
         assert_eq!(suffix("AWSServiceRoleForAutoScaling_infra"), Some("infra"));
         assert_eq!(suffix("AWSServiceRoleForAutoScaling"), None);
+        assert_eq!(suffix("AWSServiceRoleFor_a_b"), None);
     }
 }
