@@ -36,6 +36,30 @@ where
         .await
 }
 
+/// How long an object just written may take to become readable (the provider's IAM
+/// propagation timeout).
+pub const PROPAGATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Reads an object just written. IAM is eventually consistent: a read right after a create
+/// can miss the object for a moment, so `read` is polled until it finds it, for at most
+/// [`PROPAGATION_TIMEOUT`] (the emulator answers at once).
+pub async fn propagated<T, F, Fut>(kind: &str, id: &str, mut read: F) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(found) = read().await? {
+            return Ok(found);
+        }
+        if started.elapsed() >= PROPAGATION_TIMEOUT {
+            return Err(crate::app_support::vanished(kind, id));
+        }
+        tokio::time::sleep(crate::app_support::POLL_INTERVAL).await;
+    }
+}
+
 /// `Ok(None)` for IAM's `NoSuchEntity` (and other "not found" codes).
 pub fn found<T>(result: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
     match result {
@@ -721,9 +745,10 @@ impl ResourceType for InlinePolicy {
         if let Some(entries) = written.map_mut() {
             entries.insert("name".into(), Value::string(&name));
         }
-        self.read_one(&written)
-            .await?
-            .ok_or_else(|| crate::app_support::vanished(self.type_name, &format!("{owner}:{name}")))
+        propagated(self.type_name, &format!("{owner}:{name}"), || {
+            self.read_one(&written)
+        })
+        .await
     }
 
     async fn update(
@@ -744,9 +769,10 @@ impl ResourceType for InlinePolicy {
         if let Some(entries) = written.map_mut() {
             entries.insert("name".into(), Value::string(&name));
         }
-        self.read_one(&written)
-            .await?
-            .ok_or_else(|| crate::app_support::vanished(self.type_name, &format!("{owner}:{name}")))
+        propagated(self.type_name, &format!("{owner}:{name}"), || {
+            self.read_one(&written)
+        })
+        .await
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {

@@ -26,7 +26,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 
 use crate::app_support::{is_missing, string};
 use crate::error::aws_error;
-use crate::iam_support::{date, found, gone, read_each};
+use crate::iam_support::{propagated, date, found, gone, read_each};
 use crate::Aws;
 
 pub struct AwsIamAccessKey {
@@ -96,10 +96,13 @@ impl AwsIamAccessKey {
     }
 
     async fn read_written(&self, user: &str, id: &str, planned: &Value) -> Result<Value, ProviderError> {
-        self.keys(user)
-            .await?
-            .and_then(|keys| keys.get(id).map(|k| to_value(k, user, planned)))
-            .ok_or_else(|| crate::app_support::vanished("IAM access key", id))
+        propagated("IAM access key", id, || async {
+            Ok(self
+                .keys(user)
+                .await?
+                .and_then(|keys| keys.get(id).map(|k| to_value(k, user, planned))))
+        })
+        .await
     }
 
     async fn set_status(&self, user: &str, id: &str, status: &str) -> Result<(), ProviderError> {

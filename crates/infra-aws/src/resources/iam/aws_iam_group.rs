@@ -13,9 +13,9 @@ use std::sync::Arc;
 use aws_sdk_iam::types::Group;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{changed, string, vanished};
+use crate::app_support::{changed, string};
 use crate::error::aws_error;
-use crate::iam_support::{found, gone, name_problems};
+use crate::iam_support::{propagated, found, gone, name_problems};
 use crate::Aws;
 
 pub struct AwsIamGroup {
@@ -73,10 +73,8 @@ impl AwsIamGroup {
     }
 
     async fn read_written(&self, name: &str) -> Result<Value, ProviderError> {
-        match self.get(name).await? {
-            Some(group) => Ok(to_value(&group)),
-            None => Err(vanished("IAM group", name)),
-        }
+        let group = propagated("IAM group", name, || self.get(name)).await?;
+        Ok(to_value(&group))
     }
 }
 

@@ -15,9 +15,9 @@ use std::sync::Arc;
 use aws_sdk_iam::types::InstanceProfile;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{has_managed_tags, non_empty, set_tags, string, tag_changes, vanished};
+use crate::app_support::{has_managed_tags, non_empty, set_tags, string, tag_changes};
 use crate::error::aws_error;
-use crate::iam_support::{name_prefix_from_name, 
+use crate::iam_support::{propagated, name_prefix_from_name, 
     date, found, gone, name_problems, new_name, owned_tags, read_each, tag_pairs, tags_to_sdk,
 };
 use crate::Aws;
@@ -67,10 +67,8 @@ impl AwsIamInstanceProfile {
     }
 
     async fn read_written(&self, name: &str) -> Result<Value, ProviderError> {
-        match self.get(name).await? {
-            Some(profile) => Ok(to_value(&profile)),
-            None => Err(vanished("IAM instance profile", name)),
-        }
+        let profile = propagated("IAM instance profile", name, || self.get(name)).await?;
+        Ok(to_value(&profile))
     }
 
     async fn remove_role(&self, profile: &str, role: &str) -> Result<(), ProviderError> {

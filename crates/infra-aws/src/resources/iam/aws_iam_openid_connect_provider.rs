@@ -15,10 +15,9 @@ use aws_sdk_iam::operation::get_open_id_connect_provider::GetOpenIdConnectProvid
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    changed, has_managed_tags, set_tags, string, string_list, strings, tag_changes, vanished,
-};
+    changed, has_managed_tags, set_tags, string, string_list, strings, tag_changes, };
 use crate::error::aws_error;
-use crate::iam_support::{found, gone, owned_tags, read_each, tag_pairs, tags_to_sdk};
+use crate::iam_support::{propagated, found, gone, owned_tags, read_each, tag_pairs, tags_to_sdk};
 use crate::Aws;
 
 pub struct AwsIamOpenidConnectProvider {
@@ -61,10 +60,8 @@ impl AwsIamOpenidConnectProvider {
     }
 
     async fn read_written(&self, arn: &str, planned: &Value) -> Result<Value, ProviderError> {
-        match self.get(arn).await? {
-            Some(provider) => Ok(to_value(arn, &provider, planned)),
-            None => Err(vanished("IAM OpenID Connect provider", arn)),
-        }
+        let provider = propagated("IAM OpenID Connect provider", arn, || self.get(arn)).await?;
+        Ok(to_value(arn, &provider, planned))
     }
 }
 

@@ -24,10 +24,9 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::{
     decoded_policy, has_managed_tags, is_missing, number, set_tags, string, tag_changes, text,
-    vanished,
-};
+    };
 use crate::error::aws_error;
-use crate::iam_support::{name_prefix_from_name, 
+use crate::iam_support::{propagated, name_prefix_from_name, 
     found, gone, json_problem, name_problems, new_name, owned_tags, read_each, tag_pairs,
     tags_to_sdk,
 };
@@ -109,10 +108,8 @@ impl AwsIamPolicy {
     }
 
     async fn read_written(&self, arn: &str, planned: &Value) -> Result<Value, ProviderError> {
-        match self.get(arn).await? {
-            Some((policy, document)) => Ok(to_value(&policy, document, planned)),
-            None => Err(vanished("IAM policy", arn)),
-        }
+        let (policy, document) = propagated("IAM policy", arn, || self.get(arn)).await?;
+        Ok(to_value(&policy, document, planned))
     }
 
     /// Makes `document` the policy's default version, making room first when the policy has

@@ -16,10 +16,10 @@ use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    changed, has_managed_tags, set_tags, string, tag_changes, text, vanished, wait_for,
+    changed, has_managed_tags, set_tags, string, tag_changes, text, wait_for,
 };
 use crate::error::aws_error;
-use crate::iam_support::{date, found, owned_tags, read_each, tag_pairs, tags_to_sdk};
+use crate::iam_support::{propagated, date, found, owned_tags, read_each, tag_pairs, tags_to_sdk};
 use crate::Aws;
 
 pub struct AwsIamServiceLinkedRole {
@@ -70,12 +70,11 @@ impl AwsIamServiceLinkedRole {
     }
 
     async fn read_written(&self, arn: &str, planned: &Value) -> Result<Value, ProviderError> {
-        self.read_one(&Value::map([
+        let written = Value::map([
             ("arn", Value::string(arn)),
             ("custom_suffix", planned.get("custom_suffix").clone()),
-        ]))
-        .await?
-        .ok_or_else(|| vanished("IAM service-linked role", arn))
+        ]);
+        propagated("IAM service-linked role", arn, || self.read_one(&written)).await
     }
 }
 

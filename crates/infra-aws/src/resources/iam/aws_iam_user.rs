@@ -21,10 +21,9 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::{
     boolean, changed, has_managed_tags, non_empty, set_tags, string, tag_changes, text,
-    vanished,
-};
+    };
 use crate::error::aws_error;
-use crate::iam_support::{
+use crate::iam_support::{propagated, 
     arn_problem, found, gone, name_problems, owned_tags, read_each, tag_pairs, tags_to_sdk,
     Principal,
 };
@@ -70,10 +69,8 @@ impl AwsIamUser {
     }
 
     async fn read_written(&self, name: &str, planned: &Value) -> Result<Value, ProviderError> {
-        match self.get(name).await? {
-            Some(user) => Ok(to_value(&user, planned)),
-            None => Err(vanished("IAM user", name)),
-        }
+        let user = propagated("IAM user", name, || self.get(name)).await?;
+        Ok(to_value(&user, planned))
     }
 
     /// Removes everything that keeps IAM from deleting the user (`force_destroy`).
