@@ -237,6 +237,12 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
         created.contains(&format!("Apply complete! Resources: {RESOURCES} added")),
         "{created}"
     );
+    // The data sources read the role and the policy's default version.
+    assert!(
+        created.contains("role_arn = \"arn:aws:iam::123456789012:role/app\""),
+        "{created}"
+    );
+    assert!(created.contains("s3:ListBucket"), "{created}");
     let (code, text) = plan_code(&stack, &moto, &[]);
     assert_eq!(code, 0, "a second plan shows changes:\n{text}");
 
@@ -372,6 +378,8 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
         "ci"
     );
 
+    // An access key made outside infra: `force_destroy` lets the user go anyway.
+    moto.python("import boto3\nboto3.client('iam').create_access_key(UserName='ci')");
     let destroyed = infra(
         &stack,
         Some(&moto),

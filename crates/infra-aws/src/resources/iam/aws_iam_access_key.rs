@@ -26,7 +26,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 
 use crate::app_support::{is_missing, string};
 use crate::error::aws_error;
-use crate::iam_support::{propagated, date, found, gone, read_each};
+use crate::iam_support::{date, found, gone, propagated, read_each};
 use crate::Aws;
 
 pub struct AwsIamAccessKey {

@@ -15,7 +15,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::{changed, string};
 use crate::error::aws_error;
-use crate::iam_support::{propagated, found, gone, name_problems};
+use crate::iam_support::{found, gone, name_problems, propagated};
 use crate::Aws;
 
 pub struct AwsIamGroup {

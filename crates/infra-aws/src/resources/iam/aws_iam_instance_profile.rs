@@ -17,8 +17,9 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::{has_managed_tags, non_empty, set_tags, string, tag_changes};
 use crate::error::aws_error;
-use crate::iam_support::{propagated, name_prefix_from_name, 
-    date, found, gone, name_problems, new_name, owned_tags, read_each, tag_pairs, tags_to_sdk,
+use crate::iam_support::{
+    date, found, gone, name_prefix_from_name, name_problems, new_name, owned_tags, propagated,
+    read_each, tag_pairs, tags_to_sdk,
 };
 use crate::Aws;
 

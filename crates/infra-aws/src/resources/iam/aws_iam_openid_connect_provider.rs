@@ -15,9 +15,10 @@ use aws_sdk_iam::operation::get_open_id_connect_provider::GetOpenIdConnectProvid
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    changed, has_managed_tags, set_tags, string, string_list, strings, tag_changes, };
+    changed, has_managed_tags, set_tags, string, string_list, strings, tag_changes,
+};
 use crate::error::aws_error;
-use crate::iam_support::{propagated, found, gone, owned_tags, read_each, tag_pairs, tags_to_sdk};
+use crate::iam_support::{found, gone, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk};
 use crate::Aws;
 
 pub struct AwsIamOpenidConnectProvider {

@@ -24,11 +24,11 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::{
     decoded_policy, has_managed_tags, is_missing, number, set_tags, string, tag_changes, text,
-    };
+};
 use crate::error::aws_error;
-use crate::iam_support::{propagated, name_prefix_from_name, 
-    found, gone, json_problem, name_problems, new_name, owned_tags, read_each, tag_pairs,
-    tags_to_sdk,
+use crate::iam_support::{
+    found, gone, json_problem, name_prefix_from_name, name_problems, new_name, owned_tags,
+    propagated, read_each, tag_pairs, tags_to_sdk,
 };
 use crate::Aws;
 

@@ -1,11 +1,11 @@
 //! `aws_iam_user`: an IAM user.
 //!
 //! `name` and `path` change in place (UpdateUser renames and moves the user), as do
-//! `permissions_boundary` and tags. Delete with `force_destroy` first removes what IAM refuses
-//! to delete a user with: group memberships, access keys, the login profile, SSH public keys,
-//! signing certificates, MFA devices, service-specific credentials, inline policies and
-//! managed policy attachments. Without it, DeleteUser fails with AWS's `DeleteConflict` while
-//! any of those exist. The id is the name, which is also the import ID. Refresh is one GetUser
+//! `permissions_boundary` and tags. Delete first removes the user from its groups (as the
+//! provider always does); with `force_destroy` it also removes the credentials made outside:
+//! access keys, the login profile, SSH public keys, signing certificates, MFA devices and
+//! service-specific credentials. Inline policies and managed attachments are not touched (as
+//! in the provider): while any remain, DeleteUser fails with AWS's `DeleteConflict`. The id is the name, which is also the import ID. Refresh is one GetUser
 //! per user (ListUsers returns neither tags nor the permissions boundary), run concurrently.
 //!
 //! `force_destroy` is configuration only. moto does not implement user permissions boundaries
@@ -21,11 +21,11 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::{
     boolean, changed, has_managed_tags, non_empty, set_tags, string, tag_changes, text,
-    };
+};
 use crate::error::aws_error;
-use crate::iam_support::{propagated, 
-    arn_problem, found, gone, name_problems, owned_tags, read_each, tag_pairs, tags_to_sdk,
-    Principal,
+use crate::iam_support::{
+    arn_problem, found, gone, name_problems, owned_tags, propagated, read_each, tag_pairs,
+    tags_to_sdk,
 };
 use crate::Aws;
 
@@ -73,8 +73,9 @@ impl AwsIamUser {
         Ok(to_value(&user, planned))
     }
 
-    /// Removes everything that keeps IAM from deleting the user (`force_destroy`).
-    async fn strip(&self, name: &str) -> Result<(), ProviderError> {
+    /// Removes the user from every group (IAM refuses to delete a group member; the provider
+    /// always does this, with or without `force_destroy`).
+    async fn leave_groups(&self, name: &str) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
         let groups = client
             .list_groups_for_user()
@@ -93,6 +94,12 @@ impl AwsIamUser {
                     .map_err(aws_error),
             )?;
         }
+        Ok(())
+    }
+
+    /// Removes the credentials that keep IAM from deleting the user (`force_destroy`).
+    async fn strip(&self, name: &str) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.iam;
         let keys = client
             .list_access_keys()
             .user_name(name)
@@ -201,18 +208,6 @@ impl AwsIamUser {
                 )?;
             }
         }
-        for policy in Principal::User.inline_policy_names(client, name).await? {
-            Principal::User
-                .delete_inline_policy(client, name, &policy)
-                .await?;
-        }
-        for arn in Principal::User
-            .attached(client, name)
-            .await?
-            .unwrap_or_default()
-        {
-            Principal::User.detach(client, name, &arn).await?;
-        }
         Ok(())
     }
 }
@@ -251,6 +246,14 @@ impl ResourceType for AwsIamUser {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = name_problems(config, 64);
+        if let Some(name) = config.get("name").as_str() {
+            if !name.chars().all(|c| c.is_ascii_alphanumeric() || "=,.@-_+".contains(c)) {
+                problems.push((
+                    "name".to_string(),
+                    format!("\"{name}\" must only contain alphanumeric characters, hyphens, underscores, commas, periods, @ symbols, plus and equals signs"),
+                ));
+            }
+        }
         problems.extend(arn_problem(config, "permissions_boundary"));
         problems
     }
@@ -346,6 +349,7 @@ impl ResourceType for AwsIamUser {
         if self.get(&name).await?.is_none() {
             return Ok(());
         }
+        self.leave_groups(&name).await?;
         if boolean(prior, "force_destroy").unwrap_or(false) {
             self.strip(&name).await?;
         }
