@@ -14,10 +14,7 @@ use std::sync::Arc;
 use crate::iam_support::{InlinePolicy, Principal};
 use crate::Aws;
 
-pub struct AwsIamRolePolicy;
-
-impl AwsIamRolePolicy {
-    pub fn new(aws: Arc<Aws>) -> InlinePolicy {
-        InlinePolicy::new(aws, Principal::Role, "aws_iam_role_policy")
-    }
+/// The type, built on the shared [`InlinePolicy`].
+pub fn new(aws: Arc<Aws>) -> InlinePolicy {
+    InlinePolicy::new(aws, Principal::Role, "aws_iam_role_policy")
 }

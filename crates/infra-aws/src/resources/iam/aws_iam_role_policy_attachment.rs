@@ -12,10 +12,7 @@ use std::sync::Arc;
 use crate::iam_support::{PolicyAttachment, Principal};
 use crate::Aws;
 
-pub struct AwsIamRolePolicyAttachment;
-
-impl AwsIamRolePolicyAttachment {
-    pub fn new(aws: Arc<Aws>) -> PolicyAttachment {
-        PolicyAttachment::new(aws, Principal::Role, "aws_iam_role_policy_attachment")
-    }
+/// The type, built on the shared [`PolicyAttachment`].
+pub fn new(aws: Arc<Aws>) -> PolicyAttachment {
+    PolicyAttachment::new(aws, Principal::Role, "aws_iam_role_policy_attachment")
 }

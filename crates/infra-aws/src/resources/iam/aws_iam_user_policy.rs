@@ -13,10 +13,7 @@ use std::sync::Arc;
 use crate::iam_support::{InlinePolicy, Principal};
 use crate::Aws;
 
-pub struct AwsIamUserPolicy;
-
-impl AwsIamUserPolicy {
-    pub fn new(aws: Arc<Aws>) -> InlinePolicy {
-        InlinePolicy::new(aws, Principal::User, "aws_iam_user_policy")
-    }
+/// The type, built on the shared [`InlinePolicy`].
+pub fn new(aws: Arc<Aws>) -> InlinePolicy {
+    InlinePolicy::new(aws, Principal::User, "aws_iam_user_policy")
 }

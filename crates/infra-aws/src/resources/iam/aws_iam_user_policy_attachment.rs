@@ -11,10 +11,7 @@ use std::sync::Arc;
 use crate::iam_support::{PolicyAttachment, Principal};
 use crate::Aws;
 
-pub struct AwsIamUserPolicyAttachment;
-
-impl AwsIamUserPolicyAttachment {
-    pub fn new(aws: Arc<Aws>) -> PolicyAttachment {
-        PolicyAttachment::new(aws, Principal::User, "aws_iam_user_policy_attachment")
-    }
+/// The type, built on the shared [`PolicyAttachment`].
+pub fn new(aws: Arc<Aws>) -> PolicyAttachment {
+    PolicyAttachment::new(aws, Principal::User, "aws_iam_user_policy_attachment")
 }
