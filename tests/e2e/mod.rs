@@ -5,6 +5,7 @@ mod crash;
 mod ec2_defaults;
 mod ec2_gateways;
 mod errors;
+mod iam;
 mod lifecycle;
 mod locking;
 mod modules;

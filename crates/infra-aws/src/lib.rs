@@ -19,6 +19,7 @@ mod app_support;
 mod ecr_support;
 mod ecs_support;
 mod elbv2_support;
+mod iam_support;
 mod rds_support;
 mod subnet_group_support;
 

@@ -3,4 +3,6 @@
 super::data_source_types! {
     global_data;
     aws_iam_policy_document::AwsIamPolicyDocument::new,
+    aws_iam_role::AwsIamRole::new,
+    aws_iam_policy::AwsIamPolicy::new,
 }

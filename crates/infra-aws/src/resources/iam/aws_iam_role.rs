@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aws_sdk_iam::types::{Role, Tag};
+use aws_sdk_iam::types::Role;
 use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
@@ -30,6 +30,7 @@ use crate::app_support::{
 };
 use crate::ec2_support::unique_name;
 use crate::error::aws_error;
+use crate::iam_support::{read_each, sync_attachments, tags_to_sdk, Principal};
 use crate::Aws;
 
 pub struct AwsIamRole {
@@ -119,11 +120,15 @@ impl AwsIamRole {
                 }
             }
         }
-        for name in found {
-            if let Some(role) = self.get(&name).await? {
-                out.insert(name, role);
-            }
-        }
+        let reads = found
+            .into_iter()
+            .map(|name| async move {
+                let role = self.get(&name).await?;
+                Ok((name, role))
+            })
+            .collect();
+        let roles = read_each(reads).await?;
+        out.extend(roles.into_iter().filter_map(|(name, role)| Some((name, role?))));
         Ok(out)
     }
 
@@ -156,21 +161,12 @@ impl AwsIamRole {
     /// The ARNs of the managed policies attached to the role.
     async fn attached_policies(&self, name: &str) -> Result<Vec<String>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let mut out = Vec::new();
-        let mut pages = client
-            .list_attached_role_policies()
-            .role_name(name)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            out.extend(
-                page.map_err(aws_error)?
-                    .attached_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn().map(str::to_string)),
-            );
-        }
-        Ok(out)
+        Ok(Principal::Role
+            .attached(client, name)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .collect())
     }
 
     /// The role as a value, reading inline policies and attachments only where `hint`
@@ -230,27 +226,9 @@ impl AwsIamRole {
     /// Makes the role's managed policy attachments exactly `managed_policy_arns`.
     async fn sync_attachments(&self, name: &str, planned: &Value) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let wanted = strings(planned, "managed_policy_arns");
-        let current = self.attached_policies(name).await?;
-        for arn in current.iter().filter(|a| !wanted.contains(a)) {
-            client
-                .detach_role_policy()
-                .role_name(name)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        for arn in wanted.iter().filter(|a| !current.contains(a)) {
-            client
-                .attach_role_policy()
-                .role_name(name)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        Ok(())
+        let wanted = strings(planned, "managed_policy_arns").into_iter().collect();
+        let current = self.attached_policies(name).await?.into_iter().collect();
+        sync_attachments(client, Principal::Role, name, &current, &wanted).await
     }
 }
 
@@ -353,18 +331,6 @@ fn to_value(
     let tags: Vec<(&str, &str)> = role.tags().iter().map(|t| (t.key(), t.value())).collect();
     set_tags(&mut object, tags);
     Value::Map(object)
-}
-
-fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::new(format!("tag \"{k}\": {e}")))
-        })
-        .collect()
 }
 
 #[async_trait::async_trait]
@@ -617,18 +583,7 @@ impl ResourceType for AwsIamRole {
             strings(prior, "managed_policy_arns")
         };
         for arn in attached {
-            match client
-                .detach_role_policy()
-                .role_name(&name)
-                .policy_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(_) => {}
-                Err(error) if is_missing(&error) => {}
-                Err(error) => return Err(error),
-            }
+            Principal::Role.detach(client, &name, &arn).await?;
         }
         match client
             .delete_role()

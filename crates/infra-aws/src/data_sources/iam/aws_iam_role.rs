@@ -1,0 +1,108 @@
+//! `data "aws_iam_role"`: a role looked up by name (GetRole).
+//!
+//! moto does not record role use, so `role_last_used` is always empty in tests.
+
+use std::sync::Arc;
+
+use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+
+use crate::app_support::{decoded_policy, number, string, text};
+use crate::error::aws_error;
+use crate::iam_support::{date, found, tag_pairs};
+use crate::Aws;
+
+pub struct AwsIamRole {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsIamRole {
+    pub fn new(aws: Arc<Aws>) -> AwsIamRole {
+        let schema = Schema::new()
+            .attr(Attribute::required("name", Type::String))
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("assume_role_policy", Type::String))
+            .attr(Attribute::computed("create_date", Type::String))
+            .attr(Attribute::computed("description", Type::String))
+            .attr(Attribute::computed("max_session_duration", Type::Number))
+            .attr(Attribute::computed("path", Type::String))
+            .attr(Attribute::computed("permissions_boundary", Type::String))
+            .attr(Attribute::computed(
+                "role_last_used",
+                Type::list(Type::map(Type::String)),
+            ))
+            .attr(Attribute::computed("unique_id", Type::String))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
+        AwsIamRole { aws, schema }
+    }
+}
+
+#[async_trait::async_trait]
+impl DataSourceType for AwsIamRole {
+    fn name(&self) -> &'static str {
+        "aws_iam_role"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let name = string(config, "name")
+            .ok_or_else(|| ProviderError::new("data.aws_iam_role needs a name"))?;
+        let role = found(
+            client
+                .get_role()
+                .role_name(&name)
+                .send()
+                .await
+                .map_err(aws_error),
+        )?
+        .and_then(|r| r.role().cloned())
+        .ok_or_else(|| {
+            ProviderError::with_code("NoSuchEntity", format!("reading IAM Role ({name}): not found"))
+        })?;
+        let last_used = role
+            .role_last_used()
+            .filter(|u| u.last_used_date().is_some() || u.region().is_some())
+            .map(|u| {
+                vec![Value::map([
+                    ("last_used_date", date(u.last_used_date())),
+                    ("region", text(u.region())),
+                ])]
+            })
+            .unwrap_or_default();
+        let mut value = config.clone();
+        if let Some(entries) = value.map_mut() {
+            entries.insert("id".into(), Value::string(role.role_name()));
+            entries.insert("arn".into(), Value::string(role.arn()));
+            entries.insert(
+                "assume_role_policy".into(),
+                text(role.assume_role_policy_document().map(decoded_policy).as_deref()),
+            );
+            entries.insert("create_date".into(), date(Some(role.create_date())));
+            entries.insert("description".into(), text(role.description()));
+            entries.insert(
+                "max_session_duration".into(),
+                number(role.max_session_duration().map(i64::from)),
+            );
+            entries.insert("path".into(), Value::string(role.path()));
+            entries.insert(
+                "permissions_boundary".into(),
+                text(
+                    role.permissions_boundary()
+                        .and_then(|b| b.permissions_boundary_arn()),
+                ),
+            );
+            entries.insert("role_last_used".into(), Value::List(last_used));
+            entries.insert("unique_id".into(), Value::string(role.role_id()));
+            entries.insert(
+                "tags".into(),
+                infra_core::resource::visible_tags(tag_pairs(role.tags())),
+            );
+        }
+        Ok(value)
+    }
+}

@@ -1,0 +1,878 @@
+//! Helpers shared by the IAM resource types.
+//!
+//! IAM is global and has few batched reads: most objects are read with one `Get*` call each.
+//! [`read_each`] runs such per-object reads concurrently (at most [`READ_CONCURRENCY`] in
+//! flight), keeping the input order. Managed-policy attachments and inline policies exist for
+//! three kinds of principal (user, role, group) with one API per kind; [`Principal`] dispatches
+//! them once, and [`PolicyAttachment`] / [`InlinePolicy`] are the generic resource types behind
+//! `aws_iam_{role,user,group}_policy_attachment` and `aws_iam_{role,user}_policy`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::sync::Arc;
+
+use aws_sdk_iam::types::Tag;
+use futures::{StreamExt, TryStreamExt};
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::{is_missing, non_empty, same_json, string};
+use crate::ec2_support::unique_name;
+use crate::error::aws_error;
+use crate::Aws;
+
+/// How many per-object IAM reads a refresh keeps in flight (IAM throttles bursts).
+pub const READ_CONCURRENCY: usize = 8;
+
+/// Runs the reads (one future per object), at most [`READ_CONCURRENCY`] at a time; results in
+/// input order, the first error wins. The futures are built before the first await (a
+/// `Vec`), which keeps the caller's future `Send` for `async_trait`.
+pub async fn read_each<T, Fut>(reads: Vec<Fut>) -> Result<Vec<T>, ProviderError>
+where
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    futures::stream::iter(reads)
+        .buffered(READ_CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+/// How long an object just written may take to become readable (the provider's IAM
+/// propagation timeout).
+pub const PROPAGATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Reads an object just written. IAM is eventually consistent: a read right after a create
+/// can miss the object for a moment, so `read` is polled until it finds it, for at most
+/// [`PROPAGATION_TIMEOUT`] (the emulator answers at once).
+pub async fn propagated<T, F, Fut>(kind: &str, id: &str, mut read: F) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(found) = read().await? {
+            return Ok(found);
+        }
+        if started.elapsed() >= PROPAGATION_TIMEOUT {
+            return Err(crate::app_support::vanished(kind, id));
+        }
+        tokio::time::sleep(crate::app_support::POLL_INTERVAL).await;
+    }
+}
+
+/// `Ok(None)` for IAM's `NoSuchEntity` (and other "not found" codes).
+pub fn found<T>(result: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(error) if is_missing(&error) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// `Ok(())` when the object is already gone (deletes are idempotent).
+pub fn gone<T>(result: Result<T, ProviderError>) -> Result<(), ProviderError> {
+    found(result).map(|_| ())
+}
+
+/// A date as the provider writes it: RFC 3339 in whole seconds (Go's `time.RFC3339`).
+pub fn date(value: Option<&aws_smithy_types::DateTime>) -> Value {
+    value
+        .and_then(|d| {
+            aws_smithy_types::DateTime::from_secs(d.secs())
+                .fmt(aws_smithy_types::date_time::Format::DateTime)
+                .ok()
+        })
+        .map(Value::string)
+        .unwrap_or(Value::Null)
+}
+
+/// Tags in the SDK's form.
+pub fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| ProviderError::new(format!("tag \"{k}\": {e}")))
+        })
+        .collect()
+}
+
+/// SDK tags as `(key, value)` pairs.
+pub fn tag_pairs(tags: &[Tag]) -> Vec<(&str, &str)> {
+    tags.iter().map(|t| (t.key(), t.value())).collect()
+}
+
+/// SDK tags as owned pairs (for [`crate::app_support::has_managed_tags`]).
+pub fn owned_tags(tags: &[Tag]) -> Vec<(String, String)> {
+    tags.iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
+}
+
+/// The name a create uses: `name`, else `name_prefix` plus a unique suffix, else
+/// `terraform-` plus one (as the provider does).
+pub fn new_name(planned: &Value) -> String {
+    match (
+        non_empty(planned, "name"),
+        non_empty(planned, "name_prefix"),
+    ) {
+        (Some(name), _) => name,
+        (None, Some(prefix)) => unique_name(&prefix),
+        (None, None) => unique_name("terraform-"),
+    }
+}
+
+/// The `name_prefix` a name was made from, as the provider reads it back: the name without a
+/// trailing 26-hex-digit unique suffix (`null` for a name without one).
+pub fn name_prefix_from_name(name: &str) -> Value {
+    const SUFFIX: usize = 26;
+    if name.len() <= SUFFIX || !name.is_char_boundary(name.len() - SUFFIX) {
+        return Value::Null;
+    }
+    let (prefix, suffix) = name.split_at(name.len() - SUFFIX);
+    if suffix.chars().all(|c| c.is_ascii_hexdigit()) {
+        Value::string(prefix)
+    } else {
+        Value::Null
+    }
+}
+
+/// The checks of `name` / `name_prefix`: they conflict, and the prefix leaves room for the
+/// 26-character suffix within `max` characters.
+pub fn name_problems(config: &Value, max: usize) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+        problems.push((
+            "name_prefix".to_string(),
+            "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+        ));
+    }
+    if let Some(name) = config.get("name").as_str() {
+        if name.is_empty() || name.chars().count() > max {
+            problems.push((
+                "name".to_string(),
+                format!("\"{name}\" must be 1 to {max} characters long"),
+            ));
+        }
+    }
+    if let Some(prefix) = config.get("name_prefix").as_str() {
+        if prefix.chars().count() + 26 > max {
+            problems.push((
+                "name_prefix".to_string(),
+                format!(
+                    "\"{prefix}\" is longer than {} characters (a 26-character suffix is added)",
+                    max - 26
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+/// A problem when the attribute is known and not a JSON object.
+pub fn json_problem(config: &Value, key: &str) -> Option<(String, String)> {
+    let text = config.get(key).as_str()?;
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(_)) => None,
+        _ => Some((
+            key.to_string(),
+            format!("\"{text}\" is not a valid JSON policy document"),
+        )),
+    }
+}
+
+/// A problem when the attribute is known and not an ARN.
+pub fn arn_problem(config: &Value, key: &str) -> Option<(String, String)> {
+    let text = config.get(key).as_str()?;
+    (!text.starts_with("arn:")).then(|| {
+        (
+            key.to_string(),
+            format!("\"{text}\" is not an ARN (expected arn:aws:iam::...)"),
+        )
+    })
+}
+
+/// The kind of IAM identity a managed policy attaches to or an inline policy belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Principal {
+    User,
+    Role,
+    Group,
+}
+
+impl Principal {
+    /// The attribute that names it (`user`, `role`, `group`).
+    pub fn attribute(self) -> &'static str {
+        match self {
+            Principal::User => "user",
+            Principal::Role => "role",
+            Principal::Group => "group",
+        }
+    }
+
+    /// The ARNs of the managed policies attached to `name`; `None` when it does not exist.
+    pub async fn attached(
+        self,
+        client: &aws_sdk_iam::Client,
+        name: &str,
+    ) -> Result<Option<BTreeSet<String>>, ProviderError> {
+        let mut out = BTreeSet::new();
+        macro_rules! walk {
+            ($call:ident, $setter:ident) => {{
+                let mut pages = client.$call().$setter(name).into_paginator().send();
+                while let Some(page) = pages.next().await {
+                    match page.map_err(aws_error) {
+                        Ok(page) => out.extend(
+                            page.attached_policies()
+                                .iter()
+                                .filter_map(|p| p.policy_arn().map(str::to_string)),
+                        ),
+                        Err(error) if is_missing(&error) => return Ok(None),
+                        Err(error) => return Err(error),
+                    }
+                }
+            }};
+        }
+        match self {
+            Principal::User => walk!(list_attached_user_policies, user_name),
+            Principal::Role => walk!(list_attached_role_policies, role_name),
+            Principal::Group => walk!(list_attached_group_policies, group_name),
+        }
+        Ok(Some(out))
+    }
+
+    /// Attaches a managed policy.
+    pub async fn attach(
+        self,
+        client: &aws_sdk_iam::Client,
+        name: &str,
+        policy_arn: &str,
+    ) -> Result<(), ProviderError> {
+        match self {
+            Principal::User => client
+                .attach_user_policy()
+                .user_name(name)
+                .policy_arn(policy_arn)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+            Principal::Role => client
+                .attach_role_policy()
+                .role_name(name)
+                .policy_arn(policy_arn)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+            Principal::Group => client
+                .attach_group_policy()
+                .group_name(name)
+                .policy_arn(policy_arn)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+        }
+    }
+
+    /// Detaches a managed policy; already detached (or gone) is success.
+    pub async fn detach(
+        self,
+        client: &aws_sdk_iam::Client,
+        name: &str,
+        policy_arn: &str,
+    ) -> Result<(), ProviderError> {
+        gone(match self {
+            Principal::User => client
+                .detach_user_policy()
+                .user_name(name)
+                .policy_arn(policy_arn)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+            Principal::Role => client
+                .detach_role_policy()
+                .role_name(name)
+                .policy_arn(policy_arn)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+            Principal::Group => client
+                .detach_group_policy()
+                .group_name(name)
+                .policy_arn(policy_arn)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+        })
+    }
+
+    /// One inline policy's document (canonical JSON); `None` when it or its owner is gone.
+    pub async fn inline_policy(
+        self,
+        client: &aws_sdk_iam::Client,
+        owner: &str,
+        policy: &str,
+    ) -> Result<Option<String>, ProviderError> {
+        use crate::app_support::decoded_policy;
+        let document = match self {
+            Principal::User => found(
+                client
+                    .get_user_policy()
+                    .user_name(owner)
+                    .policy_name(policy)
+                    .send()
+                    .await
+                    .map_err(aws_error),
+            )?
+            .map(|r| decoded_policy(r.policy_document())),
+            Principal::Role => found(
+                client
+                    .get_role_policy()
+                    .role_name(owner)
+                    .policy_name(policy)
+                    .send()
+                    .await
+                    .map_err(aws_error),
+            )?
+            .map(|r| decoded_policy(r.policy_document())),
+            Principal::Group => found(
+                client
+                    .get_group_policy()
+                    .group_name(owner)
+                    .policy_name(policy)
+                    .send()
+                    .await
+                    .map_err(aws_error),
+            )?
+            .map(|r| decoded_policy(r.policy_document())),
+        };
+        Ok(document)
+    }
+
+    /// Creates or replaces an inline policy.
+    pub async fn put_inline_policy(
+        self,
+        client: &aws_sdk_iam::Client,
+        owner: &str,
+        policy: &str,
+        document: &str,
+    ) -> Result<(), ProviderError> {
+        match self {
+            Principal::User => client
+                .put_user_policy()
+                .user_name(owner)
+                .policy_name(policy)
+                .policy_document(document)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+            Principal::Role => client
+                .put_role_policy()
+                .role_name(owner)
+                .policy_name(policy)
+                .policy_document(document)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+            Principal::Group => client
+                .put_group_policy()
+                .group_name(owner)
+                .policy_name(policy)
+                .policy_document(document)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+        }
+    }
+
+    /// Deletes an inline policy; already gone is success.
+    pub async fn delete_inline_policy(
+        self,
+        client: &aws_sdk_iam::Client,
+        owner: &str,
+        policy: &str,
+    ) -> Result<(), ProviderError> {
+        gone(match self {
+            Principal::User => client
+                .delete_user_policy()
+                .user_name(owner)
+                .policy_name(policy)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+            Principal::Role => client
+                .delete_role_policy()
+                .role_name(owner)
+                .policy_name(policy)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+            Principal::Group => client
+                .delete_group_policy()
+                .group_name(owner)
+                .policy_name(policy)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error),
+        })
+    }
+
+    /// The names of the owner's inline policies (empty when the owner is gone).
+    pub async fn inline_policy_names(
+        self,
+        client: &aws_sdk_iam::Client,
+        owner: &str,
+    ) -> Result<Vec<String>, ProviderError> {
+        let mut out = Vec::new();
+        macro_rules! walk {
+            ($call:ident, $setter:ident) => {{
+                let mut pages = client.$call().$setter(owner).into_paginator().send();
+                while let Some(page) = pages.next().await {
+                    match page.map_err(aws_error) {
+                        Ok(page) => out.extend(page.policy_names().iter().cloned()),
+                        Err(error) if is_missing(&error) => return Ok(vec![]),
+                        Err(error) => return Err(error),
+                    }
+                }
+            }};
+        }
+        match self {
+            Principal::User => walk!(list_user_policies, user_name),
+            Principal::Role => walk!(list_role_policies, role_name),
+            Principal::Group => walk!(list_group_policies, group_name),
+        }
+        Ok(out)
+    }
+}
+
+/// The managed attachments of many principals of one kind, read concurrently, one listing
+/// per distinct principal; a missing principal has none.
+pub async fn attached_by_owner(
+    client: &aws_sdk_iam::Client,
+    principal: Principal,
+    owners: BTreeSet<String>,
+) -> Result<BTreeMap<String, BTreeSet<String>>, ProviderError> {
+    let reads = owners
+        .into_iter()
+        .map(|owner| async move {
+            let attached = principal.attached(client, &owner).await?;
+            Ok((owner, attached.unwrap_or_default()))
+        })
+        .collect();
+    let lists = read_each(reads).await?;
+    Ok(lists.into_iter().collect())
+}
+
+/// Makes `current` (attached to `owner`) into `wanted`: detaches what is no longer wanted,
+/// then attaches what is missing.
+pub async fn sync_attachments(
+    client: &aws_sdk_iam::Client,
+    principal: Principal,
+    owner: &str,
+    current: &BTreeSet<String>,
+    wanted: &BTreeSet<String>,
+) -> Result<(), ProviderError> {
+    for arn in current.difference(wanted) {
+        principal.detach(client, owner, arn).await?;
+    }
+    for arn in wanted.difference(current) {
+        principal.attach(client, owner, arn).await?;
+    }
+    Ok(())
+}
+
+/// `aws_iam_{role,user,group}_policy_attachment`: one managed policy attached to one
+/// principal. Its natural key is (principal, policy ARN) and its id `<name>/<policy_arn>`,
+/// which is also the import ID. Refresh is one listing of attached policies per distinct
+/// principal, those listings run concurrently.
+pub struct PolicyAttachment {
+    aws: Arc<Aws>,
+    principal: Principal,
+    type_name: &'static str,
+    schema: Schema,
+}
+
+impl PolicyAttachment {
+    pub fn new(aws: Arc<Aws>, principal: Principal, type_name: &'static str) -> PolicyAttachment {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required(principal.attribute(), Type::String).force_new())
+            .attr(Attribute::required("policy_arn", Type::String).force_new());
+        PolicyAttachment {
+            aws,
+            principal,
+            type_name,
+            schema,
+        }
+    }
+
+    fn to_value(&self, owner: &str, policy_arn: &str) -> Value {
+        Value::map([
+            ("id", Value::string(format!("{owner}/{policy_arn}"))),
+            (self.principal.attribute(), Value::string(owner)),
+            ("policy_arn", Value::string(policy_arn)),
+        ])
+    }
+
+    fn key(&self, value: &Value) -> Result<(String, String), ProviderError> {
+        match (
+            string(value, self.principal.attribute()),
+            string(value, "policy_arn"),
+        ) {
+            (Some(owner), Some(policy_arn)) => Ok((owner, policy_arn)),
+            _ => Err(ProviderError::new(format!(
+                "{} needs a known \"{}\" and \"policy_arn\"",
+                self.type_name,
+                self.principal.attribute()
+            ))),
+        }
+    }
+}
+
+/// Splits an import ID `OWNER/POLICY_ARN` (the ARN itself contains `/`).
+pub fn split_attachment_id(id: &str, owner: &str) -> Result<(String, String), ProviderError> {
+    match id.split_once('/') {
+        Some((name, arn)) if !name.is_empty() && arn.starts_with("arn:") => {
+            Ok((name.to_string(), arn.to_string()))
+        }
+        _ => Err(ProviderError::new(format!(
+            "unexpected format of ID ({id}), expected {}-NAME/POLICY-ARN",
+            owner.to_uppercase()
+        ))),
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for PolicyAttachment {
+    fn name(&self) -> &'static str {
+        self.type_name
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        arn_problem(config, "policy_arn").into_iter().collect()
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let (owner, policy_arn) = self.key(planned)?;
+        self.principal.attach(client, &owner, &policy_arn).await?;
+        Ok(self.to_value(&owner, &policy_arn))
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        _planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        // Both attributes force replacement: nothing changes in place.
+        let (owner, policy_arn) = self.key(prior)?;
+        Ok(self.to_value(&owner, &policy_arn))
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let (owner, policy_arn) = self.key(prior)?;
+        self.principal.detach(client, &owner, &policy_arn).await
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let owners: BTreeSet<String> = prior
+            .iter()
+            .filter_map(|p| string(p, self.principal.attribute()))
+            .collect();
+        let attached = attached_by_owner(client, self.principal, owners).await?;
+        Ok(prior
+            .iter()
+            .map(|p| {
+                let (owner, policy_arn) = self.key(p).ok()?;
+                attached
+                    .get(&owner)?
+                    .contains(&policy_arn)
+                    .then(|| self.to_value(&owner, &policy_arn))
+            })
+            .collect())
+    }
+
+    /// Terraform's import ID: `NAME/POLICY_ARN`.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let (owner, policy_arn) = split_attachment_id(id, self.principal.attribute())?;
+        Ok(Value::map([
+            (self.principal.attribute(), Value::string(owner)),
+            ("policy_arn", Value::string(policy_arn)),
+        ]))
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let Ok((owner, policy_arn)) = self.key(planned) else {
+            return Ok(None);
+        };
+        let attached = self.principal.attached(client, &owner).await?;
+        Ok(attached
+            .filter(|p| p.contains(&policy_arn))
+            .map(|_| self.to_value(&owner, &policy_arn)))
+    }
+}
+
+/// `aws_iam_{role,user}_policy`: one inline policy of one principal. Its id and import ID are
+/// `<owner>:<policy name>`. Refresh is one Get*Policy per object, run concurrently (IAM has no
+/// batched read of inline policies).
+pub struct InlinePolicy {
+    aws: Arc<Aws>,
+    principal: Principal,
+    type_name: &'static str,
+    schema: Schema,
+}
+
+impl InlinePolicy {
+    pub fn new(aws: Arc<Aws>, principal: Principal, type_name: &'static str) -> InlinePolicy {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
+            .attr(Attribute::required("policy", Type::Json))
+            .attr(Attribute::required(principal.attribute(), Type::String).force_new());
+        InlinePolicy {
+            aws,
+            principal,
+            type_name,
+            schema,
+        }
+    }
+
+    fn owner(&self, value: &Value) -> Result<String, ProviderError> {
+        string(value, self.principal.attribute()).ok_or_else(|| {
+            ProviderError::new(format!(
+                "{} needs a known \"{}\"",
+                self.type_name,
+                self.principal.attribute()
+            ))
+        })
+    }
+
+    fn to_value(&self, owner: &str, name: &str, document: String, hint: &Value) -> Value {
+        Value::map([
+            ("id", Value::string(format!("{owner}:{name}"))),
+            ("name", Value::string(name)),
+            ("name_prefix", name_prefix_from_name(name)),
+            ("policy", same_json(Some(document), hint.get("policy"))),
+            (self.principal.attribute(), Value::string(owner)),
+        ])
+    }
+
+    async fn read_one(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let (Some(owner), Some(name)) = (
+            string(prior, self.principal.attribute()),
+            string(prior, "name"),
+        ) else {
+            return Ok(None);
+        };
+        let document = self.principal.inline_policy(client, &owner, &name).await?;
+        Ok(document.map(|d| self.to_value(&owner, &name, d, prior)))
+    }
+}
+
+/// Splits an import ID `OWNER:POLICY_NAME`.
+pub fn split_inline_id(id: &str, owner: &str) -> Result<(String, String), ProviderError> {
+    match id.split_once(':') {
+        Some((o, name)) if !o.is_empty() && !name.is_empty() => {
+            Ok((o.to_string(), name.to_string()))
+        }
+        _ => Err(ProviderError::new(format!(
+            "unexpected format of ID ({id}), expected {}_NAME:POLICY_NAME",
+            owner.to_uppercase()
+        ))),
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for InlinePolicy {
+    fn name(&self) -> &'static str {
+        self.type_name
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = name_problems(config, 128);
+        problems.extend(json_problem(config, "policy"));
+        problems
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let owner = self.owner(planned)?;
+        let name = new_name(planned);
+        let document = string(planned, "policy").unwrap_or_default();
+        self.principal
+            .put_inline_policy(client, &owner, &name, &document)
+            .await?;
+        let mut written = planned.clone();
+        if let Some(entries) = written.map_mut() {
+            entries.insert("name".into(), Value::string(&name));
+        }
+        propagated(self.type_name, &format!("{owner}:{name}"), || {
+            self.read_one(&written)
+        })
+        .await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        // Only the document changes in place; the owner and the name force replacement.
+        let client = &self.aws.clients().await.iam;
+        let owner = self.owner(prior)?;
+        let name = string(prior, "name").unwrap_or_default();
+        let document = string(planned, "policy").unwrap_or_default();
+        self.principal
+            .put_inline_policy(client, &owner, &name, &document)
+            .await?;
+        let mut written = planned.clone();
+        if let Some(entries) = written.map_mut() {
+            entries.insert("name".into(), Value::string(&name));
+        }
+        propagated(self.type_name, &format!("{owner}:{name}"), || {
+            self.read_one(&written)
+        })
+        .await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let owner = self.owner(prior)?;
+        let Some(name) = string(prior, "name") else {
+            return Ok(());
+        };
+        self.principal
+            .delete_inline_policy(client, &owner, &name)
+            .await
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        read_each(prior.iter().map(|p| self.read_one(p)).collect()).await
+    }
+
+    /// Terraform's import ID: `OWNER_NAME:POLICY_NAME`.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let (owner, name) = split_inline_id(id, self.principal.attribute())?;
+        Ok(Value::map([
+            ("id", Value::string(id)),
+            (self.principal.attribute(), Value::string(owner)),
+            ("name", Value::string(name)),
+        ]))
+    }
+
+    /// Inline policies have no tags: found by (owner, name) when the name was known before
+    /// the create (a `name_prefix` name is lost with the create's answer).
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        self.read_one(planned).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_ids_split_at_the_first_slash() {
+        assert_eq!(
+            split_attachment_id("app/arn:aws:iam::123456789012:policy/team/read", "user").unwrap(),
+            (
+                "app".to_string(),
+                "arn:aws:iam::123456789012:policy/team/read".to_string()
+            )
+        );
+        assert!(split_attachment_id("app", "user").is_err());
+        assert!(split_attachment_id("app/not-an-arn", "role").is_err());
+    }
+
+    #[test]
+    fn inline_ids_split_at_the_colon() {
+        assert_eq!(
+            split_inline_id("web:read-logs", "role").unwrap(),
+            ("web".to_string(), "read-logs".to_string())
+        );
+        assert!(split_inline_id("web", "role").is_err());
+        assert!(split_inline_id(":x", "role").is_err());
+    }
+
+    #[test]
+    fn name_and_prefix_conflict_and_prefixes_leave_room() {
+        let both = Value::map([
+            ("name", Value::string("a")),
+            ("name_prefix", Value::string("b")),
+        ]);
+        assert_eq!(name_problems(&both, 128).len(), 1);
+        let long = Value::map([("name_prefix", Value::string("x".repeat(40)))]);
+        assert_eq!(
+            name_prefix_from_name("ci-01795366853011565009000002"),
+            Value::string("ci-")
+        );
+        assert_eq!(name_prefix_from_name("read-logs"), Value::Null);
+        assert_eq!(
+            name_prefix_from_name("not-generated-abcdefghijklmnopqrstuvwxyz"),
+            Value::Null
+        );
+        assert_eq!(name_problems(&long, 64).len(), 1);
+        assert!(name_problems(&long, 128).is_empty());
+    }
+
+    #[test]
+    fn dates_are_whole_seconds() {
+        let date = date(Some(&aws_smithy_types::DateTime::from_fractional_secs(
+            1_700_000_000,
+            0.25,
+        )));
+        assert_eq!(date, Value::string("2023-11-14T22:13:20Z"));
+    }
+
+    #[test]
+    fn policy_documents_must_be_json_objects() {
+        let bad = Value::map([("policy", Value::string("[1]"))]);
+        assert!(json_problem(&bad, "policy").is_some());
+        let good = Value::map([("policy", Value::string("{\"Version\":\"2012-10-17\"}"))]);
+        assert!(json_problem(&good, "policy").is_none());
+    }
+}

@@ -1,0 +1,249 @@
+//! `aws_iam_instance_profile`: an IAM instance profile, holding at most one role.
+//!
+//! `name`, `name_prefix` and `path` force replacement; `role` and tags change in place (the
+//! old role is removed, the new one added). Delete removes the role, then the profile. The id
+//! is the name, which is also the import ID. Refresh is one GetInstanceProfile per profile
+//! (ListInstanceProfiles returns no tags), run concurrently.
+//!
+//! The provider's deprecated `roles` was removed in v3 and is not accepted. `name_prefix` is
+//! read back from the name (one ending in a 26-hex-digit unique suffix), as the provider does.
+//! moto holds every argument; drift on them is seen in tests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_iam::types::InstanceProfile;
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::{has_managed_tags, non_empty, set_tags, string, tag_changes};
+use crate::error::aws_error;
+use crate::iam_support::{
+    date, found, gone, name_prefix_from_name, name_problems, new_name, owned_tags, propagated,
+    read_each, tag_pairs, tags_to_sdk,
+};
+use crate::Aws;
+
+pub struct AwsIamInstanceProfile {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsIamInstanceProfile {
+    pub fn new(aws: Arc<Aws>) -> AwsIamInstanceProfile {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("create_date", Type::String))
+            .attr(Attribute::computed("unique_id", Type::String))
+            .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
+            .attr(
+                Attribute::optional("path", Type::String)
+                    .default(Value::string("/"))
+                    .force_new(),
+            )
+            .attr(Attribute::optional("role", Type::String))
+            .with_tags();
+        AwsIamInstanceProfile { aws, schema }
+    }
+
+    async fn get(&self, name: &str) -> Result<Option<InstanceProfile>, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        Ok(found(
+            client
+                .get_instance_profile()
+                .instance_profile_name(name)
+                .send()
+                .await
+                .map_err(aws_error),
+        )?
+        .and_then(|r| r.instance_profile().cloned()))
+    }
+
+    async fn read_one(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = string(prior, "name").or_else(|| string(prior, "id")) else {
+            return Ok(None);
+        };
+        Ok(self.get(&name).await?.map(|p| to_value(&p)))
+    }
+
+    async fn read_written(&self, name: &str) -> Result<Value, ProviderError> {
+        let profile = propagated("IAM instance profile", name, || self.get(name)).await?;
+        Ok(to_value(&profile))
+    }
+
+    async fn remove_role(&self, profile: &str, role: &str) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        gone(
+            client
+                .remove_role_from_instance_profile()
+                .instance_profile_name(profile)
+                .role_name(role)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
+    }
+
+    async fn add_role(&self, profile: &str, role: &str) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        client
+            .add_role_to_instance_profile()
+            .instance_profile_name(profile)
+            .role_name(role)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error)
+    }
+}
+
+fn to_value(profile: &InstanceProfile) -> Value {
+    let mut object = BTreeMap::new();
+    let name = profile.instance_profile_name();
+    object.insert("id".to_string(), Value::string(name));
+    object.insert("arn".to_string(), Value::string(profile.arn()));
+    object.insert(
+        "create_date".to_string(),
+        date(Some(profile.create_date())),
+    );
+    object.insert(
+        "unique_id".to_string(),
+        Value::string(profile.instance_profile_id()),
+    );
+    object.insert("name".to_string(), Value::string(name));
+    object.insert(
+        "name_prefix".to_string(),
+        name_prefix_from_name(name),
+    );
+    object.insert("path".to_string(), Value::string(profile.path()));
+    object.insert(
+        "role".to_string(),
+        profile
+            .roles()
+            .first()
+            .map(|r| Value::string(r.role_name()))
+            .unwrap_or(Value::Null),
+    );
+    set_tags(&mut object, tag_pairs(profile.tags()));
+    Value::Map(object)
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsIamInstanceProfile {
+    fn name(&self) -> &'static str {
+        "aws_iam_instance_profile"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        name_problems(config, 128)
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let name = new_name(planned);
+        client
+            .create_instance_profile()
+            .instance_profile_name(&name)
+            .set_path(string(planned, "path"))
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        if let Some(role) = non_empty(planned, "role") {
+            self.add_role(&name, &role).await?;
+        }
+        self.read_written(&name).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let name = string(prior, "name")
+            .ok_or_else(|| ProviderError::new("aws_iam_instance_profile has no name in state"))?;
+        let before = non_empty(prior, "role");
+        let after = non_empty(planned, "role");
+        if before != after {
+            if let Some(role) = &before {
+                self.remove_role(&name, role).await?;
+            }
+            if let Some(role) = &after {
+                self.add_role(&name, role).await?;
+            }
+        }
+        let (to_set, to_remove) = tag_changes(prior, planned);
+        if !to_remove.is_empty() {
+            client
+                .untag_instance_profile()
+                .instance_profile_name(&name)
+                .set_tag_keys(Some(to_remove))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        if !to_set.is_empty() {
+            client
+                .tag_instance_profile()
+                .instance_profile_name(&name)
+                .set_tags(Some(tags_to_sdk(&to_set)?))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        self.read_written(&name).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let Some(name) = string(prior, "name") else {
+            return Ok(());
+        };
+        let Some(profile) = self.get(&name).await? else {
+            return Ok(());
+        };
+        // DeleteInstanceProfile fails while the profile holds a role.
+        for role in profile.roles() {
+            self.remove_role(&name, role.role_name()).await?;
+        }
+        gone(
+            client
+                .delete_instance_profile()
+                .instance_profile_name(&name)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        read_each(prior.iter().map(|p| self.read_one(p)).collect()).await
+    }
+
+    /// Terraform's import ID: the name.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("name", id))
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = string(planned, "name") else {
+            return Ok(None);
+        };
+        Ok(self
+            .get(&name)
+            .await?
+            .filter(|p| has_managed_tags(&owned_tags(p.tags()), operation))
+            .map(|p| to_value(&p)))
+    }
+}
