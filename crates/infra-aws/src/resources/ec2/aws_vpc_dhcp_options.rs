@@ -163,6 +163,19 @@ impl ResourceType for AwsVpcDhcpOptions {
         &self.schema
     }
 
+    /// An empty string is an unset option, as in the provider (its SDK cannot tell them apart):
+    /// modules pass `netbios_node_type = ""` to mean "not set", and AWS returns nothing for it.
+    fn normalize(&self, value: &mut Value) {
+        let Some(entries) = value.map_mut() else {
+            return;
+        };
+        for (name, _, list) in OPTIONS {
+            if !*list && entries.get(*name).and_then(Value::as_str) == Some("") {
+                entries.insert(name.to_string(), Value::Null);
+            }
+        }
+    }
+
     /// The provider's remark: every argument is optional, but a set needs at least one.
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let any_unknown = OPTIONS
