@@ -19,6 +19,7 @@ mod app_support;
 mod ecs_support;
 mod elbv2_support;
 mod rds_support;
+mod route53_support;
 mod subnet_group_support;
 
 // Which objects get one-object-at-a-time reads in a refresh.

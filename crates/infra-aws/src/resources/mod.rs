@@ -28,6 +28,7 @@ macro_rules! resource_types {
 }
 pub(crate) use resource_types;
 
+pub mod acm;
 pub mod cloudwatch;
 pub mod ec2;
 pub mod ecs;
@@ -36,6 +37,7 @@ pub mod elbv2;
 pub mod iam;
 pub mod rds;
 pub mod redshift;
+pub mod route53;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     ec2::register(registry, aws);
@@ -46,4 +48,6 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     cloudwatch::register(registry, aws);
     elasticache::register(registry, aws);
     redshift::register(registry, aws);
+    route53::register(registry, aws);
+    acm::register(registry, aws);
 }
