@@ -38,6 +38,40 @@ resource "aws_route53_zone" "main" {
   }
 }
 
+resource "aws_route53_zone" "internal" {
+  name          = "internal.dns-tls.example"
+  force_destroy = true
+
+  vpc {
+    vpc_id = aws_vpc.main.id
+  }
+}
+
+resource "aws_route53_record" "db" {
+  zone_id = aws_route53_zone.internal.zone_id
+  name    = "db"
+  type    = "A"
+  ttl     = 30
+  records = ["10.40.0.10"]
+}
+
+resource "aws_acm_certificate" "api" {
+  domain_name       = "api.dns-tls.example"
+  validation_method = "DNS"
+}
+
+resource "aws_route53_record" "api_validation" {
+  for_each = {
+    for dvo in aws_acm_certificate.api.domain_validation_options : dvo.domain_name => dvo
+  }
+
+  name    = each.value.resource_record_name
+  records = [each.value.resource_record_value]
+  ttl     = 60
+  type    = each.value.resource_record_type
+  zone_id = aws_route53_zone.main.zone_id
+}
+
 resource "aws_acm_certificate" "web" {
   domain_name               = "dns-tls.example"
   subject_alternative_names = ["www.dns-tls.example"]
@@ -207,7 +241,7 @@ fn zone_certificate_validation_listener_and_records() {
     // One run: the validation records' for_each keys are known at plan time.
     let created = apply(&stack, &moto, &[]);
     assert!(
-        created.contains("Apply complete! Resources: 14 added, 0 changed, 0 destroyed."),
+        created.contains("Apply complete! Resources: 18 added, 0 changed, 0 destroyed."),
         "{created}"
     );
     plan_is_clean(&stack, &moto, &[], "after the first apply");
@@ -232,8 +266,16 @@ fn zone_certificate_validation_listener_and_records() {
         "dns-tls.example"
     );
     let held = inventory(&moto);
-    assert!(held.contains("zones 1\n"), "{held}");
-    assert!(held.contains("certificates 1\n"), "{held}");
+    assert!(held.contains("zones 2\n"), "{held}");
+    assert!(held.contains("certificates 2\n"), "{held}");
+    assert!(
+        held.contains("record db.internal.dns-tls.example. A 30"),
+        "{held}"
+    );
+    assert_eq!(
+        state_attribute(&stack, "aws_route53_zone.internal", "vpc")[0]["vpc_id"],
+        state_attribute(&stack, "aws_vpc.main", "id")
+    );
     assert!(
         held.contains("record info.dns-tls.example. TXT 300"),
         "{held}"
@@ -339,7 +381,7 @@ fn zone_certificate_validation_listener_and_records() {
     assert!(
         destroyed
             .stdout
-            .contains("Destroy complete! Resources: 14 destroyed."),
+            .contains("Destroy complete! Resources: 18 destroyed."),
         "{}",
         destroyed.stdout
     );

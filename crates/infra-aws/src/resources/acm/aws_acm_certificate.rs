@@ -396,7 +396,12 @@ fn to_value(detail: &CertificateDetail, tags: &[(String, String)], hint: &Value)
 /// The domains a DNS-validated request will have to validate: the domain and every SAN.
 fn domains_to_validate(value: &Value) -> Option<Vec<String>> {
     let domain = string(value, "domain_name")?;
-    if !value.get("subject_alternative_names").is_wholly_known() {
+    // Unknown SANs on a planned request are almost always unset ones (the attribute is
+    // computed); a configured SAN only known after apply would have no entry here, and the
+    // validation then names the record that is missing.
+    if !value.get("subject_alternative_names").is_unknown()
+        && !value.get("subject_alternative_names").is_wholly_known()
+    {
         return None;
     }
     let mut domains = vec![domain];
