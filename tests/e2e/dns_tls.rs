@@ -286,6 +286,91 @@ fn zone_certificate_validation_listener_and_records() {
     );
     assert!(held.contains("record dns-tls.example. A"), "{held}");
 
+    // The data sources find the zones and the issued certificate.
+    let lookup = Stack::new();
+    lookup.write(
+        "main.tf",
+        r#"
+data "aws_route53_zone" "public" {
+  name = "dns-tls.example."
+}
+
+data "aws_route53_zone" "internal" {
+  name         = "internal.dns-tls.example"
+  private_zone = true
+}
+
+data "aws_route53_zone" "by_id" {
+  zone_id = data.aws_route53_zone.public.zone_id
+}
+
+data "aws_acm_certificate" "web" {
+  domain      = "dns-tls.example"
+  most_recent = true
+}
+
+output "zone_id" {
+  value = data.aws_route53_zone.by_id.zone_id
+}
+
+output "internal_private" {
+  value = data.aws_route53_zone.internal.private_zone
+}
+
+output "certificate" {
+  value = data.aws_acm_certificate.web.arn
+}
+
+output "certificate_status" {
+  value = data.aws_acm_certificate.web.status
+}
+"#,
+    );
+    let looked_up = infra(
+        &lookup,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    );
+    assert_eq!(looked_up.code, 0, "{}", looked_up.all());
+    assert!(
+        looked_up
+            .stdout
+            .contains(&format!("zone_id = \"{zone_id}\"")),
+        "{}",
+        looked_up.stdout
+    );
+    assert!(
+        looked_up.stdout.contains("internal_private = true"),
+        "{}",
+        looked_up.stdout
+    );
+    assert!(
+        looked_up
+            .stdout
+            .contains(&format!("certificate = {certificate}")),
+        "{}",
+        looked_up.stdout
+    );
+    assert!(
+        looked_up.stdout.contains("certificate_status = \"ISSUED\""),
+        "{}",
+        looked_up.stdout
+    );
+    let missing = Stack::new();
+    missing.write(
+        "main.tf",
+        "data \"aws_route53_zone\" \"none\" {\n  name = \"absent.example\"\n}\n",
+    );
+    let refused = infra(&missing, Some(&moto), &["plan", "-input=false"]);
+    assert_ne!(refused.code, 0, "{}", refused.all());
+    assert!(
+        refused
+            .all()
+            .contains("no matching Route 53 Hosted Zone found"),
+        "{}",
+        refused.all()
+    );
+
     // A record that already exists, without allow_overwrite, is AWS's error.
     let clash = Stack::new();
     clash.write(

@@ -29,9 +29,11 @@ macro_rules! data_source_types {
 }
 pub(crate) use data_source_types;
 
+pub mod acm;
 pub mod ec2;
 pub mod iam;
 pub mod meta;
+pub mod route53;
 pub mod sts;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
@@ -39,4 +41,6 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     meta::register(registry, aws);
     sts::register(registry, aws);
     iam::register(registry, aws);
+    route53::register(registry, aws);
+    acm::register(registry, aws);
 }
