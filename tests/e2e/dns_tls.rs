@@ -24,6 +24,11 @@ variable "environment" {
   default = "test"
 }
 
+variable "certificate_file" {
+  type    = string
+  default = "first.pem"
+}
+
 variable "info_name" {
   type    = string
   default = "info"
@@ -70,6 +75,15 @@ resource "aws_route53_record" "api_validation" {
   ttl     = 60
   type    = each.value.resource_record_type
   zone_id = aws_route53_zone.main.zone_id
+}
+
+resource "aws_acm_certificate" "imported" {
+  private_key      = file("key.pem")
+  certificate_body = file(var.certificate_file)
+
+  tags = {
+    Origin = "imported"
+  }
 }
 
 resource "aws_acm_certificate" "web" {
@@ -217,6 +231,30 @@ fn state_id(stack: &Stack, address: &str) -> String {
         .to_string()
 }
 
+/// A key and two self-signed certificates for it (`imported.dns-tls.example`), made with the
+/// `cryptography` package moto depends on, written into the stack as `key.pem`, `first.pem`
+/// and `second.pem`.
+fn write_self_signed(stack: &Stack, moto: &Moto) {
+    let pems = moto.python(
+        "import datetime\n\
+         from cryptography import x509\n\
+         from cryptography.hazmat.primitives import hashes, serialization\n\
+         from cryptography.hazmat.primitives.asymmetric import rsa\n\
+         from cryptography.x509.oid import NameOID\n\
+         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)\n\
+         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'imported.dns-tls.example')])\n\
+         now = datetime.datetime.now(datetime.timezone.utc)\n\
+         def cert(serial):\n    \
+             return x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(serial).not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=365)).sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()\n\
+         print(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()).decode() + '%%' + cert(1001) + '%%' + cert(1002))",
+    );
+    let parts: Vec<&str> = pems.trim().split("%%").collect();
+    assert_eq!(parts.len(), 3, "{pems}");
+    stack.write("key.pem", parts[0]);
+    stack.write("first.pem", parts[1]);
+    stack.write("second.pem", parts[2]);
+}
+
 /// What moto holds: zones, their records (by name and type), certificates.
 fn inventory(moto: &Moto) -> String {
     moto.python(
@@ -237,11 +275,12 @@ fn zone_certificate_validation_listener_and_records() {
     let moto = Moto::start_with_env(&[("MOTO_ACM_VALIDATION_WAIT", "1")]);
     let stack = Stack::new();
     stack.write("main.tf", STACK);
+    write_self_signed(&stack, &moto);
 
     // One run: the validation records' for_each keys are known at plan time.
     let created = apply(&stack, &moto, &[]);
     assert!(
-        created.contains("Apply complete! Resources: 18 added, 0 changed, 0 destroyed."),
+        created.contains("Apply complete! Resources: 19 added, 0 changed, 0 destroyed."),
         "{created}"
     );
     plan_is_clean(&stack, &moto, &[], "after the first apply");
@@ -267,7 +306,7 @@ fn zone_certificate_validation_listener_and_records() {
     );
     let held = inventory(&moto);
     assert!(held.contains("zones 2\n"), "{held}");
-    assert!(held.contains("certificates 2\n"), "{held}");
+    assert!(held.contains("certificates 3\n"), "{held}");
     assert!(
         held.contains("record db.internal.dns-tls.example. A 30"),
         "{held}"
@@ -396,10 +435,11 @@ output "certificate_status" {
         "-var=ttl=600",
         "-var=comment=DNS for the web stack",
         "-var=environment=staging",
+        "-var=certificate_file=second.pem",
     ];
     let updated = apply(&stack, &moto, &changed);
     assert!(
-        updated.contains("Apply complete! Resources: 0 added, 3 changed, 0 destroyed."),
+        updated.contains("Apply complete! Resources: 0 added, 4 changed, 0 destroyed."),
         "{updated}"
     );
     plan_is_clean(&stack, &moto, &changed, "after the in-place update");
@@ -418,6 +458,7 @@ output "certificate_status" {
         "-var=ttl=600",
         "-var=comment=DNS for the web stack",
         "-var=environment=staging",
+        "-var=certificate_file=second.pem",
         "-var=info_name=about",
     ];
     let replaced = apply(&stack, &moto, &renamed);
@@ -466,7 +507,7 @@ output "certificate_status" {
     assert!(
         destroyed
             .stdout
-            .contains("Destroy complete! Resources: 18 destroyed."),
+            .contains("Destroy complete! Resources: 19 destroyed."),
         "{}",
         destroyed.stdout
     );

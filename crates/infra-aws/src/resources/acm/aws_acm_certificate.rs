@@ -11,9 +11,11 @@
 //! batched describe). The request's idempotency token is derived from the state lineage,
 //! address and planned value; `find_created` looks for this operation's tags among the
 //! certificates of the domain. `early_renewal_duration` renews (RenewCertificate) in an update
-//! once `pending_renewal` is true. moto does not return `renewal_summary` nor a validation
-//! method, and issues every requested certificate by itself after `MOTO_ACM_VALIDATION_WAIT`
-//! seconds, so drift on `validation_method` and `options.export` is not seen in tests.
+//! once `pending_renewal` is true. moto does not return `renewal_summary`, `options.export`
+//! nor a renewal eligibility other than INELIGIBLE, so drift on `options.export` and
+//! `early_renewal_duration` renewals are not seen in tests; it issues every requested
+//! certificate by itself after `MOTO_ACM_VALIDATION_WAIT` seconds, and drops tags on a
+//! re-import (AWS keeps them; update sets them again).
 
 #![allow(deprecated)] // The provider still takes certificate_transparency_logging_preference.
 
@@ -548,7 +550,7 @@ impl ResourceType for AwsAcmCertificate {
 
     async fn update(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
@@ -560,6 +562,15 @@ impl ResourceType for AwsAcmCertificate {
             .any(|k| crate::app_support::changed(prior, planned, k));
         if reimport && string(planned, "private_key").is_some() {
             self.import(Some(&arn), planned, None).await?;
+            // AWS keeps a certificate's tags across a re-import; moto drops them, so they are
+            // set again (a no-op on AWS).
+            client
+                .add_tags_to_certificate()
+                .certificate_arn(&arn)
+                .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
+                .send()
+                .await
+                .map_err(aws_error)?;
         }
         let prior_ct = single(prior, "options")
             .and_then(|o| string(o, "certificate_transparency_logging_preference"));

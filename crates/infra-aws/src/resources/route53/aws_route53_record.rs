@@ -18,8 +18,9 @@
 //! Refresh lists each hosted zone's records once (ListResourceRecordSets, paginated), however
 //! many records of that zone the state holds. `allow_overwrite` is configuration only.
 //! `geoproximity_routing_policy` is not supported (a configuration with it is refused as an
-//! unknown block). moto does not return `health_check_id`-linked health, CIDR routing or
-//! geolocation subdivisions faithfully; drift on `cidr_routing_policy` is not seen in tests.
+//! unknown block). Only weighted routing and alias records are exercised against moto; drift
+//! on `cidr_routing_policy` (moto has no CIDR collections) and `health_check_id` is not seen in
+//! tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -12,7 +12,8 @@
 //! zone's own SOA and NS. Changing a zone between public and private is not seen as a
 //! replacement here (the provider replaces it); add or remove `vpc` blocks of a private zone
 //! only. moto does not return `features` (accelerated recovery), so drift on
-//! `enable_accelerated_recovery` is not seen in tests, and moto ignores `delegation_set_id`.
+//! `enable_accelerated_recovery` is not seen in tests; reusable delegation sets
+//! (`delegation_set_id`) are not exercised in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
