@@ -283,7 +283,17 @@ fn zone_certificate_validation_listener_and_records() {
         created.contains("Apply complete! Resources: 19 added, 0 changed, 0 destroyed."),
         "{created}"
     );
+    // Refresh lists each zone's records once: one walk per zone for the 7 records, and one
+    // apex read per zone for the zones' name servers (moto logs each request).
+    let listings = |moto: &Moto| {
+        moto.log_text()
+            .lines()
+            .filter(|l| l.contains("\"GET /2013-04-01/hostedzone/") && l.contains("/rrset"))
+            .count()
+    };
+    let before = listings(&moto);
     plan_is_clean(&stack, &moto, &[], "after the first apply");
+    assert_eq!(listings(&moto) - before, 4, "ListResourceRecordSets calls");
     let zone_id = state_id(&stack, "aws_route53_zone.main");
     let certificate = state_attribute(&stack, "aws_acm_certificate.web", "arn");
     assert_eq!(
