@@ -21,6 +21,7 @@ mod ecs_support;
 mod elbv2_support;
 mod iam_support;
 mod rds_support;
+mod route53_support;
 mod subnet_group_support;
 
 // Which objects get one-object-at-a-time reads in a refresh.

@@ -29,11 +29,13 @@ macro_rules! data_source_types {
 }
 pub(crate) use data_source_types;
 
+pub mod acm;
 pub mod ec2;
 pub mod ecr;
 pub mod iam;
 pub mod kms;
 pub mod meta;
+pub mod route53;
 pub mod secretsmanager;
 pub mod ssm;
 pub mod sts;
@@ -47,4 +49,6 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     secretsmanager::register(registry, aws);
     kms::register(registry, aws);
     ecr::register(registry, aws);
+    route53::register(registry, aws);
+    acm::register(registry, aws);
 }

@@ -28,6 +28,7 @@ macro_rules! resource_types {
 }
 pub(crate) use resource_types;
 
+pub mod acm;
 pub mod cloudwatch;
 pub mod ec2;
 pub mod ecr;
@@ -38,6 +39,7 @@ pub mod iam;
 pub mod kms;
 pub mod rds;
 pub mod redshift;
+pub mod route53;
 pub mod secretsmanager;
 pub mod ssm;
 
@@ -54,4 +56,6 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     secretsmanager::register(registry, aws);
     kms::register(registry, aws);
     ecr::register(registry, aws);
+    route53::register(registry, aws);
+    acm::register(registry, aws);
 }

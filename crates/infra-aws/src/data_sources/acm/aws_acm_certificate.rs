@@ -1,0 +1,204 @@
+//! Data source `aws_acm_certificate`: the certificate of a `domain` (or with given `tags`),
+//! among those in `statuses` (ISSUED by default), of `types` and `key_types` (every key type
+//! when unset, as the provider asks). More than one match without `most_recent` is the
+//! provider's error. `certificate` and `certificate_chain` come from GetCertificate for an
+//! ISSUED certificate.
+
+use std::sync::Arc;
+
+use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
+use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+
+use crate::app_support::{boolean, is_missing, non_empty, strings, text};
+use crate::error::aws_error;
+use crate::Aws;
+
+const KEY_TYPES: &[&str] = &[
+    "RSA_1024",
+    "RSA_2048",
+    "RSA_3072",
+    "RSA_4096",
+    "EC_prime256v1",
+    "EC_secp384r1",
+    "EC_secp521r1",
+];
+
+pub struct AwsAcmCertificateData {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsAcmCertificateData {
+    pub fn new(aws: Arc<Aws>) -> AwsAcmCertificateData {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::optional_computed("domain", Type::String))
+            .attr(Attribute::optional("statuses", Type::list(Type::String)))
+            .attr(Attribute::optional("types", Type::list(Type::String)))
+            .attr(Attribute::optional("key_types", Type::set(Type::String)))
+            .attr(Attribute::optional("most_recent", Type::Bool).default(Value::Bool(false)))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("status", Type::String))
+            .attr(Attribute::computed("certificate", Type::String))
+            .attr(Attribute::computed("certificate_chain", Type::String));
+        AwsAcmCertificateData { aws, schema }
+    }
+}
+
+#[async_trait::async_trait]
+impl DataSourceType for AwsAcmCertificateData {
+    fn name(&self) -> &'static str {
+        "aws_acm_certificate"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.acm;
+        let domain = non_empty(config, "domain");
+        let wanted_tags: Vec<(String, String)> = config
+            .get("tags")
+            .as_map()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if domain.is_none() && wanted_tags.is_empty() {
+            return Err(ProviderError::new(
+                "at least one of `domain,tags` must be specified",
+            ));
+        }
+        let mut statuses = strings(config, "statuses");
+        if statuses.is_empty() {
+            statuses.push("ISSUED".to_string());
+        }
+        let mut key_types = strings(config, "key_types");
+        if key_types.is_empty() {
+            key_types = KEY_TYPES.iter().map(|k| k.to_string()).collect();
+        }
+        let types = strings(config, "types");
+        let mut arns = Vec::new();
+        let mut pages = client
+            .list_certificates()
+            .set_certificate_statuses(Some(
+                statuses
+                    .iter()
+                    .map(|s| CertificateStatus::from(s.as_str()))
+                    .collect(),
+            ))
+            .includes(
+                Filters::builder()
+                    .set_key_types(Some(
+                        key_types
+                            .iter()
+                            .map(|k| KeyAlgorithm::from(k.as_str()))
+                            .collect(),
+                    ))
+                    .build(),
+            )
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            for summary in page.map_err(aws_error)?.certificate_summary_list() {
+                if domain.is_some() && summary.domain_name() != domain.as_deref() {
+                    continue;
+                }
+                if !types.is_empty()
+                    && !summary
+                        .r#type()
+                        .is_some_and(|t| types.iter().any(|w| w == t.as_str()))
+                {
+                    continue;
+                }
+                arns.extend(summary.certificate_arn().map(str::to_string));
+            }
+        }
+        let mut matched = Vec::new();
+        for arn in arns {
+            let tags: Vec<(String, String)> = client
+                .list_tags_for_certificate()
+                .certificate_arn(&arn)
+                .send()
+                .await
+                .map_err(aws_error)?
+                .tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
+                .collect();
+            if !wanted_tags.iter().all(|t| tags.contains(t)) {
+                continue;
+            }
+            let detail = match client.describe_certificate().certificate_arn(&arn).send().await {
+                Ok(response) => response.certificate().cloned(),
+                Err(error) => {
+                    let error = aws_error(error);
+                    if is_missing(&error) {
+                        continue;
+                    }
+                    return Err(error);
+                }
+            };
+            if let Some(detail) = detail {
+                matched.push((arn, detail, tags));
+            }
+        }
+        if matched.is_empty() {
+            return Err(ProviderError::new(format!(
+                "no ACM Certificate matching domain ({}) found",
+                domain.unwrap_or_default()
+            )));
+        }
+        if matched.len() > 1 && boolean(config, "most_recent") != Some(true) {
+            return Err(ProviderError::new(format!(
+                "multiple ACM Certificates matching domain ({}) found",
+                domain.unwrap_or_default()
+            )));
+        }
+        // The most recent: latest issued (or imported), then latest not_before.
+        let recency = |d: &aws_sdk_acm::types::CertificateDetail| {
+            d.issued_at()
+                .or(d.imported_at())
+                .or(d.not_before())
+                .map(|t| t.secs())
+                .unwrap_or(0)
+        };
+        matched.sort_by_key(|(_, detail, _)| recency(detail));
+        let (arn, detail, tags) = matched.pop().expect("one match at least");
+        let status = detail.status().map(|s| s.as_str().to_string());
+        let (certificate, chain) = if status.as_deref() == Some("ISSUED") {
+            let response = client
+                .get_certificate()
+                .certificate_arn(&arn)
+                .send()
+                .await
+                .map_err(aws_error)?;
+            (
+                response.certificate().map(str::to_string),
+                response.certificate_chain().map(str::to_string),
+            )
+        } else {
+            (None, None)
+        };
+        let mut value = config.clone();
+        if let Some(entries) = value.map_mut() {
+            entries.insert("id".into(), Value::string(&arn));
+            entries.insert("arn".into(), Value::string(&arn));
+            entries.insert("domain".into(), text(detail.domain_name()));
+            entries.insert("status".into(), text(status.as_deref()));
+            entries.insert("certificate".into(), text(certificate.as_deref()));
+            entries.insert("certificate_chain".into(), text(chain.as_deref()));
+            entries.insert(
+                "tags".into(),
+                infra_core::resource::visible_tags(
+                    tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                ),
+            );
+        }
+        Ok(value)
+    }
+}

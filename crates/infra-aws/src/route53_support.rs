@@ -1,0 +1,150 @@
+//! Helpers shared by the Route 53 types: hosted zone IDs and DNS names as the provider stores
+//! them, zone tags, and waiting for a change to be INSYNC.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_route53::types::{ChangeStatus, Tag, TagResourceType};
+use infra_core::{ProviderError, Value};
+
+use crate::app_support::wait_for;
+use crate::error::aws_error;
+use crate::Aws;
+
+/// A hosted zone ID without the `/hostedzone/` prefix Route 53 returns.
+pub(crate) fn clean_zone_id(id: &str) -> String {
+    id.trim_start_matches("/hostedzone/").to_string()
+}
+
+/// A change ID without its `/change/` prefix.
+fn clean_change_id(id: &str) -> String {
+    id.trim_start_matches("/change/").to_string()
+}
+
+/// A DNS name as the provider compares it: lower case, no trailing dot, and Route 53's octal
+/// escapes (`\052` for `*`) decoded.
+pub(crate) fn normalize_dns_name(name: &str) -> String {
+    let unescaped = unescape_octal(name);
+    unescaped.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Decodes Route 53's `\NNN` octal escapes in names (`\052` is `*`).
+fn unescape_octal(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let mut out = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\'
+            && i + 3 < bytes.len()
+            && bytes[i + 1..i + 4]
+                .iter()
+                .all(|b| (b'0'..=b'7').contains(b))
+        {
+            let code = (bytes[i + 1] - b'0') as u32 * 64
+                + (bytes[i + 2] - b'0') as u32 * 8
+                + (bytes[i + 3] - b'0') as u32;
+            if let Some(c) = char::from_u32(code) {
+                out.push(c);
+                i += 4;
+                continue;
+            }
+        }
+        out.push(bytes[i] as char);
+        i += 1;
+    }
+    out
+}
+
+/// The normalization of a name attribute of a value (schema-level `normalize` hook).
+pub(crate) fn normalize_name_attribute(value: &mut Value, key: &str) {
+    if let Value::Map(object) = value {
+        if let Some(Value::String(name)) = object.get(key) {
+            let normalized = normalize_dns_name(name);
+            object.insert(key.to_string(), Value::string(normalized));
+        }
+    }
+}
+
+/// The tags of many hosted zones, in ListTagsForResources calls of 10 zones each.
+pub(crate) async fn zone_tags(
+    aws: &Aws,
+    zone_ids: &[String],
+) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
+    let client = &aws.clients().await.route53;
+    let mut out = BTreeMap::new();
+    for chunk in zone_ids.chunks(10) {
+        let response = client
+            .list_tags_for_resources()
+            .resource_type(TagResourceType::Hostedzone)
+            .set_resource_ids(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        for set in response.resource_tag_sets() {
+            let Some(id) = set.resource_id() else {
+                continue;
+            };
+            out.insert(
+                clean_zone_id(id),
+                set.tags()
+                    .iter()
+                    .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                    .collect(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Route 53 tags from a map.
+pub(crate) fn route53_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// Waits until a change is INSYNC (the provider waits for this after every change).
+pub(crate) async fn wait_insync(
+    aws: &Aws,
+    change_id: Option<&str>,
+    timeout: Duration,
+) -> Result<(), ProviderError> {
+    let Some(change_id) = change_id.map(clean_change_id) else {
+        return Ok(());
+    };
+    let client = &aws.clients().await.route53;
+    wait_for("the Route 53 change to be INSYNC", timeout, || {
+        let change_id = change_id.clone();
+        async move {
+            let response = client
+                .get_change()
+                .id(change_id)
+                .send()
+                .await
+                .map_err(aws_error)?;
+            Ok(response
+                .change_info()
+                .filter(|c| *c.status() == ChangeStatus::Insync)
+                .map(|_| ()))
+        }
+    })
+    .await
+}
+
+/// True for Route 53's "no such hosted zone" errors.
+pub(crate) fn is_no_such_zone(error: &ProviderError) -> bool {
+    matches!(error.code.as_deref(), Some("NoSuchHostedZone"))
+        || crate::app_support::is_missing(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_compare_without_trailing_dot_and_escapes() {
+        assert_eq!(normalize_dns_name("Example.COM."), "example.com");
+        assert_eq!(normalize_dns_name("\\052.example.com."), "*.example.com");
+        assert_eq!(clean_zone_id("/hostedzone/Z123"), "Z123");
+    }
+}
