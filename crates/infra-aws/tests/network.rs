@@ -386,10 +386,10 @@ async fn batched_read_scenario(harness: &Harness) {
         read.iter().map(Option::is_some).collect::<Vec<_>>(),
         vec![true, true, false, true, true]
     );
-    // DescribeVpcs + main route tables + default groups + default network ACLs + 2 DNS
-    // attributes per VPC.
+    // DescribeVpcs + main route tables + default groups + default network ACLs + 3 attributes
+    // per VPC (DNS support, DNS hostnames, Network Address Usage metrics).
     assert!(
-        requests <= 4 + 2 * 4,
+        requests <= 4 + 3 * 4,
         "{requests} requests: {:?}",
         harness.aws.requests.operations()
     );
