@@ -39,7 +39,7 @@ pub trait SubnetGroupApi: Send + Sync {
     fn stored_name(&self, name: &str) -> String {
         name.to_string()
     }
-    /// Problems with a configured name: (attribute, message).
+    /// Why a configured name is invalid, or `None` when it is valid.
     fn name_problem(&self, name: &str) -> Option<String>;
     /// The groups among `names` that exist, with their tags.
     async fn describe(&self, names: &[String]) -> Result<Vec<SubnetGroupRecord>, ProviderError>;
