@@ -38,6 +38,9 @@ pub struct Clients {
     pub appautoscaling: aws_sdk_applicationautoscaling::Client,
     pub route53: aws_sdk_route53::Client,
     pub acm: aws_sdk_acm::Client,
+    pub sns: aws_sdk_sns::Client,
+    /// EventBridge (CloudWatch Events): `aws_cloudwatch_event_*`.
+    pub events: aws_sdk_eventbridge::Client,
 }
 
 /// The partition a region is in (`aws`, `aws-cn`, `aws-us-gov`, ...), as ARNs spell it.
@@ -209,6 +212,8 @@ impl Aws {
                     ),
                     route53: client!(aws_sdk_route53, "route53"),
                     acm: client!(aws_sdk_acm, "acm"),
+                    sns: client!(aws_sdk_sns, "sns"),
+                    events: client!(aws_sdk_eventbridge, "events", "eventbridge", "cloudwatchevents"),
                 }
             })
             .await
