@@ -13,7 +13,7 @@ resource "aws_db_instance" "main" {
   storage_type            = "gp3"
   db_name                 = "app"
   username                = "app"
-  password                = var.db_password
+  password                = aws_secretsmanager_secret_version.db_password.secret_string
   port                    = 5432
   db_subnet_group_name    = aws_db_subnet_group.main.name
   vpc_security_group_ids  = [aws_security_group.db.id]
@@ -23,4 +23,19 @@ resource "aws_db_instance" "main" {
   deletion_protection     = var.deletion_protection
   skip_final_snapshot     = !var.deletion_protection
   final_snapshot_identifier = var.deletion_protection ? "${local.name}-final" : null
+}
+
+# The password lives in Secrets Manager: the database takes it from there, and the service
+# reads it there, never from its environment in clear. The database depends on the secret, so
+# a destroy stopped by deletion protection keeps the secret too (a deleted secret's name stays
+# taken for its recovery window).
+resource "aws_secretsmanager_secret" "db_password" {
+  name                    = "${local.name}/db-password"
+  description             = "The Postgres master password of ${local.name}"
+  recovery_window_in_days = var.deletion_protection ? 30 : 0
+}
+
+resource "aws_secretsmanager_secret_version" "db_password" {
+  secret_id     = aws_secretsmanager_secret.db_password.id
+  secret_string = var.db_password
 }

@@ -92,12 +92,19 @@ resource "aws_route_table_association" "private" {
 # ALB ← internet
 resource "aws_security_group" "alb" {
   name        = "${local.name}-alb"
-  description = "HTTP from the internet"
+  description = "HTTP and HTTPS from the internet"
   vpc_id      = aws_vpc.main.id
   ingress {
-    description = "HTTP"
+    description = "HTTP, redirected to HTTPS"
     from_port   = 80
     to_port     = 80
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  ingress {
+    description = "HTTPS"
+    from_port   = 443
+    to_port     = 443
     protocol    = "tcp"
     cidr_blocks = ["0.0.0.0/0"]
   }

@@ -8,7 +8,17 @@ output "alb_dns_name" {
 }
 
 output "listener_arn" {
-  value = aws_lb_listener.http.arn
+  description = "The production (HTTPS) listener that blue/green switches."
+  value       = aws_lb_listener.https.arn
+}
+
+output "url" {
+  value = "https://${var.domain_name}"
+}
+
+output "name_servers" {
+  description = "Delegate the domain to these."
+  value       = aws_route53_zone.main.name_servers
 }
 
 output "target_group_arns" {
@@ -28,4 +38,9 @@ output "database_address" {
 
 output "account_id" {
   value = data.aws_caller_identity.current.account_id
+}
+
+output "repository_url" {
+  description = "Push the service's images here."
+  value       = aws_ecr_repository.app.repository_url
 }

@@ -39,10 +39,28 @@ resource "aws_lb_target_group" "green" {
   }
 }
 
+# Plain HTTP only redirects to HTTPS.
 resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.main.arn
   port              = 80
   protocol          = "HTTP"
+  default_action {
+    type = "redirect"
+    redirect {
+      port        = "443"
+      protocol    = "HTTPS"
+      status_code = "HTTP_301"
+    }
+  }
+}
+
+# The production listener: blue/green switches its default action between the colours.
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.main.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  certificate_arn   = aws_acm_certificate_validation.main.certificate_arn
   default_action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.blue.arn
@@ -51,7 +69,7 @@ resource "aws_lb_listener" "http" {
 
 # Internal endpoints are not served to the internet.
 resource "aws_lb_listener_rule" "block_internal" {
-  listener_arn = aws_lb_listener.http.arn
+  listener_arn = aws_lb_listener.https.arn
   priority     = 10
   action {
     type = "fixed-response"
@@ -93,6 +111,20 @@ resource "aws_iam_role_policy_attachment" "execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+# The execution role reads the database password to hand it to the container.
+data "aws_iam_policy_document" "read_db_password" {
+  statement {
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.db_password.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "read_db_password" {
+  name   = "read-db-password"
+  role   = aws_iam_role.execution.id
+  policy = data.aws_iam_policy_document.read_db_password.json
+}
+
 resource "aws_ecs_cluster" "main" {
   name = local.name
   setting {
@@ -121,6 +153,9 @@ resource "aws_ecs_task_definition" "app" {
         { name = "PORT", value = tostring(var.app_port) },
         { name = "DATABASE_HOST", value = aws_db_instance.main.address },
         { name = "ENVIRONMENT", value = var.environment },
+      ]
+      secrets = [
+        { name = "DATABASE_PASSWORD", valueFrom = aws_secretsmanager_secret.db_password.arn },
       ]
       logConfiguration = {
         logDriver = "awslogs"
@@ -158,7 +193,7 @@ resource "aws_ecs_service" "app" {
     container_port   = var.app_port
     advanced_configuration {
       alternate_target_group_arn = aws_lb_target_group.green.arn
-      production_listener_rule   = aws_lb_listener.http.arn
+      production_listener_rule   = aws_lb_listener.https.arn
       role_arn                   = aws_iam_role.execution.arn
     }
   }

@@ -83,3 +83,8 @@ variable "db_password" {
   description = "The Postgres master password. Set TF_VAR_db_password; never commit it."
   sensitive   = true
 }
+
+variable "domain_name" {
+  type        = string
+  description = "The name the service answers on over HTTPS; the stack makes its hosted zone."
+}

@@ -9,3 +9,4 @@ db_allocated_storage = 20
 db_multi_az          = false
 deletion_protection  = false
 log_retention_days   = 7
+domain_name          = "dev.shop.example.com"

@@ -9,3 +9,4 @@ db_allocated_storage = 200
 db_multi_az          = true
 deletion_protection  = true
 log_retention_days   = 90
+domain_name          = "shop.example.com"

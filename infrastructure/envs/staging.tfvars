@@ -9,3 +9,4 @@ db_allocated_storage = 50
 db_multi_az          = false
 deletion_protection  = false
 log_retention_days   = 30
+domain_name          = "staging.shop.example.com"

@@ -4,7 +4,8 @@ JSON protocol and the answers back, with botocore's own codecs. Every other requ
 moto untouched. moto 5.2.5 routes only CloudWatch's query and JSON protocols, so without this
 the SDK's PutMetricData and GetMetricStatistics get 404.
 
-It also loads AWS managed IAM policies, which moto leaves out by default.
+It also loads AWS managed IAM policies, which moto leaves out by default, and fixes one Route 53
+check so that it refuses what AWS refuses (see `route53_create_checks_what_exists`).
 
 Usage: python moto_server.py PORT   (exits when its parent process exits)
 """
@@ -18,6 +19,40 @@ from botocore.parsers import BaseCBORParser, JSONParser
 from botocore.serialize import RpcV2CBORSerializer
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+
+from moto.route53.models import Route53Backend
+
+
+def route53_create_checks_what_exists():
+    """AWS refuses a CREATE of a record set that exists now. moto 5.2.5 also refuses one that
+    was created and deleted before whenever any record sorts after it in the zone: it finds the
+    old CREATE in its change journal, then lists the zone *from* that name on. So a record made,
+    deleted and made again (a stack destroyed and applied again) failed there, never on AWS.
+    Before moto's own check, a journal entry for a record that does not exist now is dropped;
+    moto's journal is only used to check that a DELETE names a record that was made."""
+    original = Route53Backend.change_resource_record_sets
+
+    def change_resource_record_sets(self, zoneid, change_list):
+        zone = self.get_hosted_zone(zoneid)
+        for change in change_list:
+            wanted = change["ResourceRecordSet"]
+            if change["Action"] != "CREATE" or change not in zone.rr_changes:
+                continue
+            exists = any(
+                record.name.strip(".") == wanted["Name"].strip(".")
+                and record.type == wanted["Type"]
+                and record.set_identifier == wanted.get("SetIdentifier")
+                for record in zone.rrsets
+            )
+            if not exists:
+                while change in zone.rr_changes:
+                    zone.rr_changes.remove(change)
+        return original(self, zoneid, change_list)
+
+    Route53Backend.change_resource_record_sets = change_resource_record_sets
+
+
+route53_create_checks_what_exists()
 
 PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 MODEL = botocore.session.get_session().get_service_model("cloudwatch")

@@ -86,6 +86,9 @@ impl Moto {
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().expect("log handle"))
             .stderr(log_file);
+        // ACM issues a DNS-validated certificate once its validation record exists; moto
+        // stands for that by issuing it after MOTO_ACM_VALIDATION_WAIT seconds (default 60).
+        command.env("MOTO_ACM_VALIDATION_WAIT", "1");
         for (key, value) in env {
             command.env(key, value);
         }
