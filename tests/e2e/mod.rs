@@ -14,6 +14,7 @@ mod plan_file;
 mod public_modules;
 mod refactoring;
 mod refresh;
+mod schemas_every_argument;
 mod schemas_network;
 mod services;
 mod stacks;

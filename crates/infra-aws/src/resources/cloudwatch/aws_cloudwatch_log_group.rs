@@ -215,12 +215,13 @@ fn to_value(group: &LogGroup, tags: &[(String, String)], hint: &Value) -> Value 
     object.insert("kms_key_id".to_string(), text(group.kms_key_id()));
     object.insert(
         "log_group_class".to_string(),
-        text(Some(
-            group
-                .log_group_class()
-                .map(|c| c.as_str())
-                .unwrap_or("STANDARD"),
-        )),
+        // AWS always reports the class; moto does not, so the configured one is kept then.
+        match group.log_group_class() {
+            Some(class) => Value::string(class.as_str()),
+            None => string(hint, "log_group_class")
+                .map(Value::string)
+                .unwrap_or_else(|| Value::string("STANDARD")),
+        },
     );
     object.insert(
         "deletion_protection_enabled".to_string(),

@@ -1,5 +1,8 @@
 //! `aws_nat_gateway`: a NAT gateway in a subnet. Create waits until it is available and delete
 //! until it is deleted, so the Elastic IP it holds can be released right after.
+//!
+//! moto ignores `private_ip` (it picks an address of its own), so a configured address reads
+//! back as drift there and is not set in tests; AWS gives the gateway the address asked for.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -374,11 +374,17 @@ impl ResourceType for AwsLbListener {
         let load_balancer_arn = string(planned, "load_balancer_arn").ok_or_else(|| {
             ProviderError::new("aws_lb_listener needs a known \"load_balancer_arn\"")
         })?;
+        // "For Application Load Balancers, ... with a default of HTTP" (the provider's docs).
+        let protocol = string(planned, "protocol").or_else(|| {
+            load_balancer_arn
+                .contains(":loadbalancer/app/")
+                .then(|| "HTTP".to_string())
+        });
         let response = client
             .create_listener()
             .load_balancer_arn(&load_balancer_arn)
             .set_port(int(planned, "port"))
-            .set_protocol(string(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
+            .set_protocol(protocol.map(|p| ProtocolEnum::from(p.as_str())))
             .set_default_actions(Some(actions_to_sdk(planned, "default_action")))
             .set_certificates(certificates(planned))
             .set_ssl_policy(ssl_policy(planned))
