@@ -249,12 +249,16 @@ impl S3Backend {
                 Some(holder) if holder.id != info.id => Ok(Some(holder)),
                 _ => Ok(None),
             },
-            Err(error) if is_precondition_failed(&error) => {
-                let holder = self.read_lock_file().await?;
-                Ok(Some(holder.unwrap_or_else(|| {
-                    LockInfo::unknown_holder(&self.location())
-                })))
-            }
+            // The SDK retries a PUT whose answer was lost; if the first attempt made the lock,
+            // the retry finds it there with our own ID, and it is ours.
+            Err(error) if is_precondition_failed(&error) => match self.read_lock_file().await? {
+                Some(holder) if holder.id == info.id => Ok(None),
+                holder => {
+                    Ok(Some(holder.unwrap_or_else(|| {
+                        LockInfo::unknown_holder(&self.location())
+                    })))
+                }
+            },
             Err(error) => Err(self.failed("locking", aws_error(error))),
         }
     }
@@ -309,10 +313,15 @@ impl S3Backend {
                     .as_service_error()
                     .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
             {
-                let holder = self.read_lock_item(table).await?;
-                Ok(Some(holder.unwrap_or_else(|| {
-                    LockInfo::unknown_holder(&self.location())
-                })))
+                // As for the lock object: a retried put that finds our own ID holds the lock.
+                match self.read_lock_item(table).await? {
+                    Some(holder) if holder.id == info.id => Ok(None),
+                    holder => {
+                        Ok(Some(holder.unwrap_or_else(|| {
+                            LockInfo::unknown_holder(&self.location())
+                        })))
+                    }
+                }
             }
             Err(error) => Err(self.failed(
                 &format!("locking (DynamoDB table {table})"),

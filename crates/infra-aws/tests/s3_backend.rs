@@ -128,6 +128,7 @@ fn s3_backend_against_moto() {
     corrupt_object_is_never_overwritten(&harness);
     lock_file_contention(&harness);
     dynamodb_lock_contention(&harness);
+    a_lock_put_retried_after_a_lost_answer_holds_the_lock(&harness);
     workspace_keys_list_and_delete(&harness);
     works_from_inside_the_runtime(&harness);
 }
@@ -331,6 +332,46 @@ fn dynamodb_lock_contention(harness: &Harness) {
             .lock(LockInfo::new("plan", "x"), Duration::ZERO)
             .unwrap(),
     );
+}
+
+/// The SDK retries a lock PUT whose answer was lost. If the first attempt made the lock, the
+/// retry's conditional write fails, and the lock it finds carries our own ID: it is ours, not
+/// another run's. (The lost answer is stood for by a lock left from a first call with the same
+/// ID.) Both the lock object and the DynamoDB item.
+fn a_lock_put_retried_after_a_lost_answer_holds_the_lock(harness: &Harness) {
+    for (key, use_lockfile, table) in [
+        ("retried/file.tfstate.json", true, None),
+        ("retried/item.tfstate.json", false, Some(TABLE.to_string())),
+    ] {
+        let backend = || {
+            let config = S3BackendConfig {
+                use_lockfile,
+                dynamodb_table: table.clone(),
+                ..S3BackendConfig::new(BUCKET, key)
+            };
+            S3Backend::new(
+                Aws::new(ProviderSettings::default()),
+                config,
+                harness.runtime.handle().clone(),
+            )
+        };
+        let holder = LockInfo::new("apply", key);
+        std::mem::forget(backend().lock(holder.clone(), Duration::ZERO).unwrap());
+        let retried = backend()
+            .lock(holder.clone(), Duration::ZERO)
+            .unwrap_or_else(|error| panic!("{key}: the retried lock is not ours: {error}"));
+        // Another run's lock is still refused.
+        assert!(matches!(
+            backend().lock(LockInfo::new("plan", "x"), Duration::ZERO),
+            Err(StateError::Locked(_))
+        ));
+        drop(retried);
+        drop(
+            backend()
+                .lock(LockInfo::new("plan", "x"), Duration::ZERO)
+                .unwrap_or_else(|error| panic!("{key}: the lock was not released: {error}")),
+        );
+    }
 }
 
 fn workspace_keys_list_and_delete(harness: &Harness) {
