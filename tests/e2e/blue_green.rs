@@ -4,7 +4,9 @@
 //!
 //! moto's ECS registers no task IPs in target groups, so the tests register IP targets
 //! themselves to stand in for ECS (moto reports registered IP targets healthy), and feed 5xx
-//! figures with CloudWatch PutMetricData.
+//! figures with CloudWatch PutMetricData as an ALB publishes them: after the switch, under
+//! `TargetGroup` and `LoadBalancer` (the test moto server matches dimensions exactly, as
+//! CloudWatch does).
 
 use std::collections::BTreeMap;
 
@@ -290,6 +292,68 @@ fn deploy_through_the_gate_then_revert_instantly() {
     );
 }
 
+/// Applies a new image while, as soon as the listener sends green any traffic, the load
+/// balancer "publishes" `metrics` (name, value) for green's target group the way AWS does:
+/// under `TargetGroup` and `LoadBalancer`, after the switch. The bake lasts 15 s.
+fn deploy_publishing_after_the_switch(
+    stack: &Stack,
+    moto: &Moto,
+    metrics: &[(&str, f64)],
+) -> infra_testkit::Run {
+    let green = output(stack, moto, "green_arn");
+    let listener = output(stack, moto, "listener_arn");
+    let mut command = infra_testkit::infra_command(super::BINARY, stack.path(), Some(moto));
+    let child = command
+        .args([
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.28",
+            "-var",
+            "bake_time_in_minutes=0.25",
+        ])
+        // Files, not pipes: nothing reads a pipe while the script below waits.
+        .stdout(std::fs::File::create(stack.path().join("apply.stdout")).expect("stdout file"))
+        .stderr(std::fs::File::create(stack.path().join("apply.stderr")).expect("stderr file"))
+        .spawn()
+        .expect("start apply");
+    let data = metrics
+        .iter()
+        .map(|(name, value)| {
+            format!(
+                "{{'MetricName': '{name}', 'Dimensions': dims, 'Value': {value}, 'Unit': 'Count'}}"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    moto.python(&format!(
+        r#"
+import boto3, time
+e = boto3.client('elbv2')
+green, listener = '{green}', '{listener}'
+deadline = time.time() + 120
+while time.time() < deadline:
+    action = e.describe_listeners(ListenerArns=[listener])['Listeners'][0]['DefaultActions'][0]
+    groups = (action.get('ForwardConfig') or {{}}).get('TargetGroups') or [{{'TargetGroupArn': action.get('TargetGroupArn'), 'Weight': 1}}]
+    if any(g['TargetGroupArn'] == green and g.get('Weight', 1) > 0 for g in groups):
+        break
+    time.sleep(0.2)
+else:
+    raise SystemExit('green never got traffic')
+dims = [{{'Name': 'TargetGroup', 'Value': 'targetgroup/' + green.split(':targetgroup/')[1]}},
+        {{'Name': 'LoadBalancer', 'Value': '/'.join(listener.split(':listener/')[1].split('/')[:3])}}]
+boto3.client('cloudwatch').put_metric_data(Namespace='AWS/ApplicationELB', MetricData=[{data}])
+"#
+    ));
+    let status = child.wait_with_output().expect("apply").status;
+    infra_testkit::Run {
+        code: status.code().unwrap_or(-1),
+        stdout: stack.read("apply.stdout"),
+        stderr: stack.read("apply.stderr"),
+    }
+}
+
 #[test]
 fn a_5xx_spike_during_the_bake_reverts_automatically() {
     let (moto, stack) = start();
@@ -301,48 +365,65 @@ fn a_5xx_spike_during_the_bake_reverts_automatically() {
     .ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
+    // Errors from before the deploy, as AWS publishes them: the window starts at the switch,
+    // so these never count.
     let green = output(&stack, &moto, "green_arn");
-    let suffix = green
-        .split_once(":targetgroup/")
-        .map(|(_, rest)| format!("targetgroup/{rest}"))
-        .unwrap();
+    let listener = output(&stack, &moto, "listener_arn");
     moto.python(&format!(
         r#"
-import boto3
-cw = boto3.client('cloudwatch')
-dims = [{{'Name': 'TargetGroup', 'Value': '{suffix}'}}]
-cw.put_metric_data(Namespace='AWS/ApplicationELB', MetricData=[
-    {{'MetricName': 'HTTPCode_Target_5XX_Count', 'Dimensions': dims, 'Value': 30.0, 'Unit': 'Count'}},
-    {{'MetricName': 'RequestCount', 'Dimensions': dims, 'Value': 100.0, 'Unit': 'Count'}},
+import boto3, datetime
+dims = [{{'Name': 'TargetGroup', 'Value': 'targetgroup/' + '{green}'.split(':targetgroup/')[1]}},
+        {{'Name': 'LoadBalancer', 'Value': '/'.join('{listener}'.split(':listener/')[1].split('/')[:3])}}]
+old = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+boto3.client('cloudwatch').put_metric_data(Namespace='AWS/ApplicationELB', MetricData=[
+    {{'MetricName': 'HTTPCode_Target_5XX_Count', 'Dimensions': dims, 'Value': 90.0, 'Timestamp': old}},
+    {{'MetricName': 'RequestCount', 'Dimensions': dims, 'Value': 100.0, 'Timestamp': old}},
 ])
 "#
     ));
-    let spiked = infra(
+    let spiked = deploy_publishing_after_the_switch(
         &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "image=nginx:1.28",
-            "-var",
-            "bake_time_in_minutes=0.05",
-        ],
-    )
-    .expect_code(1);
+        &moto,
+        &[("HTTPCode_Target_5XX_Count", 30.0), ("RequestCount", 100.0)],
+    );
     let all = spiked.all();
+    assert_eq!(spiked.code, 1, "{all}");
     assert!(
         all.contains("reverted automatically during the bake"),
         "{all}"
     );
     assert!(
-        all.contains("HTTPCode_Target_5XX_Count"),
-        "the metric is named: {all}"
+        all.contains("HTTPCode_Target_5XX_Count / RequestCount = 30 / 100 = 30.0%"),
+        "the figures are named, and only those since the switch: {all}"
     );
-    assert!(all.contains("30.0%"), "the value is named: {all}");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(history(&stack), vec!["create", "auto-revert"]);
+}
+
+#[test]
+fn a_5xx_burst_under_the_minimum_request_count_does_not_revert() {
+    let (moto, stack) = start();
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let deployed = deploy_publishing_after_the_switch(
+        &stack,
+        &moto,
+        &[("HTTPCode_Target_5XX_Count", 2.0), ("RequestCount", 3.0)],
+    );
+    let all = deployed.all();
+    assert_eq!(deployed.code, 0, "{all}");
+    assert!(
+        all.contains("= 2 / 3, under the minimum of 20 requests: no decision"),
+        "the figures and the decision are printed: {all}"
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+    assert_eq!(history(&stack), vec!["create", "deploy"]);
 }
 
 #[test]

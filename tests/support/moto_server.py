@@ -4,8 +4,10 @@ JSON protocol and the answers back, with botocore's own codecs. Every other requ
 moto untouched. moto 5.2.5 routes only CloudWatch's query and JSON protocols, so without this
 the SDK's PutMetricData and GetMetricStatistics get 404.
 
-It also loads AWS managed IAM policies, which moto leaves out by default, and fixes one Route 53
-check so that it refuses what AWS refuses (see `route53_create_checks_what_exists`).
+It also loads AWS managed IAM policies, which moto leaves out by default, and makes two answers
+what AWS gives: a Route 53 CREATE is refused only for a record that exists
+(`route53_create_checks_what_exists`), and GetMetricStatistics matches dimensions exactly
+(`metric_statistics_match_dimensions_exactly`).
 
 Usage: python moto_server.py PORT   (exits when its parent process exits)
 """
@@ -53,6 +55,42 @@ def route53_create_checks_what_exists():
 
 
 route53_create_checks_what_exists()
+
+
+def metric_statistics_match_dimensions_exactly():
+    """CloudWatch's GetMetricStatistics returns the metric whose dimensions are exactly those
+    asked for ("you must specify the same dimensions that were used when the metrics were
+    created"); moto 5.2.5 also sums every metric that has them among others. So a query for a
+    load balancer's RequestCount (LoadBalancer) would add its target groups' (TargetGroup and
+    LoadBalancer) there, never on AWS. moto's own aggregation runs over the exact matches only;
+    one query at a time, since the override is on the shared backend."""
+    import threading
+    from moto.cloudwatch.models import CloudWatchBackend
+
+    original = CloudWatchBackend.get_metric_statistics
+    one_at_a_time = threading.Lock()
+
+    def get_metric_statistics(self, namespace, metric_name, start_time, end_time, period, stats,
+                              dimensions, unit=None):
+        wanted = sorted((d["Name"], d.get("Value")) for d in dimensions or [])
+        every = self.get_all_metrics
+
+        def exact():
+            return [datum for datum in every()
+                    if sorted((d.name, d.value) for d in datum.dimensions) == wanted]
+
+        with one_at_a_time:
+            self.get_all_metrics = exact
+            try:
+                return original(self, namespace, metric_name, start_time, end_time, period, stats,
+                                dimensions, unit)
+            finally:
+                del self.get_all_metrics
+
+    CloudWatchBackend.get_metric_statistics = get_metric_statistics
+
+
+metric_statistics_match_dimensions_exactly()
 
 PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 MODEL = botocore.session.get_session().get_service_model("cloudwatch")

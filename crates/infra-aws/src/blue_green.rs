@@ -73,7 +73,9 @@ pub enum BlueGreenInputError {
         service_name: String,
         desired_count: i64,
     },
-    #[error("the metrics window must be a positive number of seconds, not {0}")]
+    #[error(
+        "the metrics window must start at a positive number of seconds since the epoch, not {0}"
+    )]
     InvalidWindow(i64),
     #[error("invalid network_configuration for `{service_name}`: {reason}")]
     InvalidNetwork {
@@ -236,6 +238,23 @@ pub fn target_group_dimension(target_group_arn: &str) -> Result<String, BlueGree
         }
         _ => Err(BlueGreenInputError::NotATargetGroup(
             target_group_arn.to_string(),
+        )),
+    }
+}
+
+/// The CloudWatch `LoadBalancer` dimension of a listener or listener rule ARN:
+/// `arn:aws:elasticloadbalancing:r:a:listener/app/web/50dc/f2f7` → `app/web/50dc`.
+pub fn load_balancer_dimension(listener_or_rule_arn: &str) -> Result<String, BlueGreenInputError> {
+    let rest = listener_or_rule_arn
+        .split_once(":listener-rule/")
+        .or_else(|| listener_or_rule_arn.split_once(":listener/"))
+        .map(|(_, rest)| rest);
+    match rest.map(|rest| rest.split('/').collect::<Vec<_>>()) {
+        Some(parts) if parts.len() >= 4 && parts[..3].iter().all(|p| !p.is_empty()) => {
+            Ok(parts[..3].join("/"))
+        }
+        _ => Err(BlueGreenInputError::NotAListenerOrRule(
+            listener_or_rule_arn.to_string(),
         )),
     }
 }
@@ -769,55 +788,69 @@ impl BlueGreenApi for AwsBlueGreen {
 
     async fn error_counts(
         &self,
+        listener_or_rule_arn: &str,
         target_group_arn: &str,
-        window_seconds: i64,
+        since: i64,
     ) -> Result<ErrorCounts, ProviderError> {
-        if window_seconds <= 0 {
-            return Err(BlueGreenInputError::InvalidWindow(window_seconds).into());
+        if since <= 0 {
+            return Err(BlueGreenInputError::InvalidWindow(since).into());
         }
-        let dimension = target_group_dimension(target_group_arn)?;
+        let target_group = target_group_dimension(target_group_arn)?;
+        let load_balancer = load_balancer_dimension(listener_or_rule_arn)?;
         let cloudwatch = &self.aws.clients().await.cloudwatch;
+        let now = now_seconds();
         // A longer window needs a coarser period to stay within one call's datapoint limit;
         // periods must be multiples of 60.
+        let window_seconds = (now - since).max(1);
         let minutes = (window_seconds + METRIC_PERIOD_SECONDS - 1) / METRIC_PERIOD_SECONDS;
         let period_minutes = ((minutes + MAX_DATAPOINTS - 1) / MAX_DATAPOINTS).max(1);
         let period = i32::try_from(period_minutes * METRIC_PERIOD_SECONDS)
             .unwrap_or(i32::MAX - i32::MAX % 60);
-        let now = now_seconds();
-        // The end lies a period ahead so the current, still-filling minute is counted.
-        let start = aws_smithy_types::DateTime::from_secs(now - window_seconds);
+        // From the switch (CloudWatch rounds the start down to its minute); the end lies a
+        // period ahead so the current, still-filling minute is counted.
+        let start = aws_smithy_types::DateTime::from_secs(since);
         let end = aws_smithy_types::DateTime::from_secs(now + METRIC_PERIOD_SECONDS);
-        let mut sums = [0.0_f64; 2];
-        for (sum, metric) in sums
-            .iter_mut()
-            .zip(["HTTPCode_Target_5XX_Count", "RequestCount"])
-        {
-            let output = cloudwatch
-                .get_metric_statistics()
-                .namespace("AWS/ApplicationELB")
-                .metric_name(metric)
-                .dimensions(
-                    Dimension::builder()
-                        .name("TargetGroup")
-                        .value(&dimension)
-                        .build(),
+        let dimension =
+            |name: &str, value: &str| Dimension::builder().name(name).value(value).build();
+        let of_target_group = [
+            dimension("TargetGroup", &target_group),
+            dimension("LoadBalancer", &load_balancer),
+        ];
+        let of_load_balancer = [dimension("LoadBalancer", &load_balancer)];
+        let queries: [(&str, &[Dimension]); 4] = [
+            ("HTTPCode_Target_5XX_Count", &of_target_group),
+            ("RequestCount", &of_target_group),
+            ("HTTPCode_ELB_5XX_Count", &of_load_balancer),
+            ("RequestCount", &of_load_balancer),
+        ];
+        let sums =
+            futures::future::try_join_all(queries.iter().map(|(metric, dimensions)| async {
+                let output = cloudwatch
+                    .get_metric_statistics()
+                    .namespace("AWS/ApplicationELB")
+                    .metric_name(*metric)
+                    .set_dimensions(Some(dimensions.to_vec()))
+                    .start_time(start)
+                    .end_time(end)
+                    .period(period)
+                    .statistics(Statistic::Sum)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok::<f64, ProviderError>(
+                    output
+                        .datapoints()
+                        .iter()
+                        .filter_map(|point| point.sum())
+                        .sum(),
                 )
-                .start_time(start)
-                .end_time(end)
-                .period(period)
-                .statistics(Statistic::Sum)
-                .send()
-                .await
-                .map_err(aws_error)?;
-            *sum = output
-                .datapoints()
-                .iter()
-                .filter_map(|point| point.sum())
-                .sum();
-        }
+            }))
+            .await?;
         Ok(ErrorCounts {
-            errors_5xx: sums[0],
-            requests: sums[1],
+            target_5xx: sums[0],
+            target_requests: sums[1],
+            load_balancer_5xx: sums[2],
+            load_balancer_requests: sums[3],
         })
     }
 }
@@ -881,6 +914,24 @@ mod tests {
         assert_eq!(
             validate_route(arn, &[target(TG, 0), target(TG2, 999)]),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn the_load_balancer_dimension_comes_from_a_listener_or_rule() {
+        let listener = "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        let rule = "arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
+        assert_eq!(
+            load_balancer_dimension(listener).as_deref(),
+            Ok("app/web/50dc6c495c0c9188")
+        );
+        assert_eq!(
+            load_balancer_dimension(rule).as_deref(),
+            Ok("app/web/50dc6c495c0c9188")
+        );
+        assert!(load_balancer_dimension(TG).is_err());
+        assert!(
+            load_balancer_dimension("arn:aws:elasticloadbalancing:r:a:listener/app/web").is_err()
         );
     }
 

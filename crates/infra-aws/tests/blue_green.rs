@@ -331,11 +331,46 @@ async fn bindings_and_tags(
     (groups, tags)
 }
 
-async fn put_metric(aws: &Aws, target_group_arn: &str, metric: &str, value: f64) {
-    let dimension = target_group_arn
-        .split_once(":targetgroup/")
-        .map(|(_, rest)| format!("targetgroup/{rest}"))
-        .expect("tg arn");
+/// Publishes one datapoint as an ALB does: a target group's metrics under `TargetGroup` and
+/// `LoadBalancer`, a load balancer's under `LoadBalancer` alone (`target_group_arn` `None`).
+/// `dimensions_override` publishes another shape instead; `seconds_ago` back-dates it.
+async fn put_metric(
+    aws: &Aws,
+    listener_arn: &str,
+    target_group_arn: Option<&str>,
+    metric: &str,
+    value: f64,
+    seconds_ago: i64,
+) {
+    let load_balancer =
+        infra_aws::blue_green::load_balancer_dimension(listener_arn).expect("listener arn");
+    let mut dimensions = vec![Dimension::builder()
+        .name("LoadBalancer")
+        .value(load_balancer)
+        .build()];
+    if let Some(arn) = target_group_arn {
+        dimensions.insert(
+            0,
+            Dimension::builder()
+                .name("TargetGroup")
+                .value(infra_aws::blue_green::target_group_dimension(arn).expect("tg arn"))
+                .build(),
+        );
+    }
+    put_datum(aws, metric, dimensions, value, seconds_ago).await;
+}
+
+async fn put_datum(
+    aws: &Aws,
+    metric: &str,
+    dimensions: Vec<Dimension>,
+    value: f64,
+    seconds_ago: i64,
+) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     aws.clients()
         .await
         .cloudwatch
@@ -344,12 +379,8 @@ async fn put_metric(aws: &Aws, target_group_arn: &str, metric: &str, value: f64)
         .metric_data(
             MetricDatum::builder()
                 .metric_name(metric)
-                .dimensions(
-                    Dimension::builder()
-                        .name("TargetGroup")
-                        .value(dimension)
-                        .build(),
-                )
+                .set_dimensions(Some(dimensions))
+                .timestamp(aws_smithy_types::DateTime::from_secs(now - seconds_ago))
                 .value(value)
                 .unit(aws_sdk_cloudwatch::types::StandardUnit::Count)
                 .build(),
@@ -667,40 +698,82 @@ async fn health_routing_and_error_counts() {
         .expect_err("not a listener");
     assert_eq!(aws.requests.count(), count);
 
-    // CloudWatch sums what PutMetricData wrote for green's target group, and only that.
-    put_metric(&aws, &stack.green_tg, "HTTPCode_Target_5XX_Count", 2.0).await;
-    put_metric(&aws, &stack.green_tg, "HTTPCode_Target_5XX_Count", 3.0).await;
-    put_metric(&aws, &stack.green_tg, "RequestCount", 100.0).await;
-    put_metric(&aws, &stack.blue_tg, "RequestCount", 40.0).await;
-    let green = api
-        .error_counts(&stack.green_tg, 300)
+    // CloudWatch sums what the load balancer published since the switch, under the
+    // dimensions AWS uses, and only that.
+    let listener = &stack.listener_arn;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let switch = now - 30;
+    let green = Some(stack.green_tg.as_str());
+    put_metric(&aws, listener, green, "HTTPCode_Target_5XX_Count", 2.0, 10).await;
+    put_metric(&aws, listener, green, "HTTPCode_Target_5XX_Count", 3.0, 5).await;
+    put_metric(&aws, listener, green, "RequestCount", 100.0, 5).await;
+    put_metric(
+        &aws,
+        listener,
+        Some(&stack.blue_tg),
+        "RequestCount",
+        40.0,
+        5,
+    )
+    .await;
+    put_metric(&aws, listener, None, "HTTPCode_ELB_5XX_Count", 4.0, 5).await;
+    put_metric(&aws, listener, None, "RequestCount", 150.0, 5).await;
+    // Before the switch: not counted.
+    put_metric(
+        &aws,
+        listener,
+        green,
+        "HTTPCode_Target_5XX_Count",
+        50.0,
+        600,
+    )
+    .await;
+    // A shape AWS never publishes (the target group alone): not counted.
+    put_datum(
+        &aws,
+        "HTTPCode_Target_5XX_Count",
+        vec![Dimension::builder()
+            .name("TargetGroup")
+            .value(infra_aws::blue_green::target_group_dimension(&stack.green_tg).unwrap())
+            .build()],
+        70.0,
+        5,
+    )
+    .await;
+    let counts = api
+        .error_counts(listener, &stack.green_tg, switch)
         .await
         .expect("green counts");
     assert_eq!(
-        green,
+        counts,
         ErrorCounts {
-            errors_5xx: 5.0,
-            requests: 100.0
+            target_5xx: 5.0,
+            target_requests: 100.0,
+            load_balancer_5xx: 4.0,
+            load_balancer_requests: 150.0,
         }
     );
     let blue = api
-        .error_counts(&stack.blue_tg, 300)
+        .error_counts(listener, &stack.blue_tg, switch)
         .await
         .expect("blue counts");
-    assert_eq!(
-        blue,
-        ErrorCounts {
-            errors_5xx: 0.0,
-            requests: 40.0
-        }
-    );
-    // A day's window needs a coarser period; the sums are the same.
-    let day = api
-        .error_counts(&stack.green_tg, 86_400 * 2)
+    assert_eq!((blue.target_5xx, blue.target_requests), (0.0, 40.0));
+    // A switch two days ago needs a coarser period; the sums are the same.
+    let days = api
+        .error_counts(listener, &stack.green_tg, now - 86_400 * 2 + 600)
         .await
         .expect("two days");
-    assert_eq!(day, green);
-    api.error_counts(&stack.green_tg, 0)
+    assert_eq!(
+        (days.target_5xx - 50.0, days.target_requests),
+        (counts.target_5xx, counts.target_requests)
+    );
+    api.error_counts(listener, &stack.green_tg, 0)
         .await
-        .expect_err("empty window");
+        .expect_err("no switch time");
+    api.error_counts(&stack.green_tg, &stack.green_tg, switch)
+        .await
+        .expect_err("not a listener");
 }

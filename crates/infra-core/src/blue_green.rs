@@ -24,11 +24,18 @@ pub struct WeightedTarget {
     pub weight: i64,
 }
 
-/// 5xx and request counts of a target group over a window.
+/// 5xx and request counts since a moment (the switch), as the load balancer publishes them.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct ErrorCounts {
-    pub errors_5xx: f64,
-    pub requests: f64,
+    /// `HTTPCode_Target_5XX_Count` of the target group: errors the targets answered.
+    pub target_5xx: f64,
+    /// `RequestCount` of the target group.
+    pub target_requests: f64,
+    /// `HTTPCode_ELB_5XX_Count` of the load balancer: errors the load balancer answered itself
+    /// (502/503/504 when targets reset, time out or are missing).
+    pub load_balancer_5xx: f64,
+    /// `RequestCount` of the load balancer.
+    pub load_balancer_requests: f64,
 }
 
 #[async_trait::async_trait]
@@ -71,12 +78,15 @@ pub trait BlueGreenApi: Send + Sync {
         listener_or_rule_arn: &str,
     ) -> Result<Vec<WeightedTarget>, ProviderError>;
 
-    /// CloudWatch `HTTPCode_Target_5XX_Count` and `RequestCount` sums (namespace
-    /// `AWS/ApplicationELB`, dimension `TargetGroup` = the ARN suffix `targetgroup/name/id`)
-    /// over the last `window_seconds`.
+    /// CloudWatch sums (namespace `AWS/ApplicationELB`) from `since` (seconds since the epoch)
+    /// to now, with the dimensions AWS publishes them under, which CloudWatch matches exactly:
+    /// `HTTPCode_Target_5XX_Count` and `RequestCount` of the target group with `TargetGroup`
+    /// and `LoadBalancer`, `HTTPCode_ELB_5XX_Count` and `RequestCount` of the load balancer
+    /// with `LoadBalancer` alone. The load balancer is the one of `listener_or_rule_arn`.
     async fn error_counts(
         &self,
+        listener_or_rule_arn: &str,
         target_group_arn: &str,
-        window_seconds: i64,
+        since: i64,
     ) -> Result<ErrorCounts, ProviderError>;
 }

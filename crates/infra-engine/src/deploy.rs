@@ -11,9 +11,9 @@
 //! `deployments` section, never configuration, and never drift.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use infra_core::blue_green::{BlueGreenApi, WeightedTarget};
+use infra_core::blue_green::{BlueGreenApi, ErrorCounts, WeightedTarget};
 use infra_core::{ProviderError, Value};
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +81,9 @@ pub struct Strategy {
     pub bake: Duration,
     /// Above this share of 5xx responses (percent) the deployment reverts. Default 1.
     pub error_threshold_percent: f64,
+    /// Fewer requests than this since the switch decide nothing: one error in three requests
+    /// is not a 33% error rate worth a revert. Default 20.
+    pub minimum_request_count: f64,
     pub health_gate_timeout: Duration,
     pub standby_retention: Duration,
     pub poll_interval: Duration,
@@ -138,6 +141,11 @@ pub fn strategy(service: &Value) -> Strategy {
             .get("error_threshold_percent")
             .as_f64()
             .unwrap_or(1.0),
+        minimum_request_count: config
+            .get("minimum_request_count")
+            .as_f64()
+            .unwrap_or(20.0)
+            .max(1.0),
         health_gate_timeout: seconds("health_gate_timeout_seconds", 600.0),
         standby_retention: Duration::from_secs_f64(
             config
@@ -445,12 +453,24 @@ pub async fn deploy(
         TrafficShift::AllAtOnce => Duration::ZERO,
         TrafficShift::Canary { interval, .. } | TrafficShift::Linear { interval, .. } => *interval,
     };
-    let watch = Watch {
+    // The 5xx check counts from the switch: what the idle colour served before is not the
+    // new revision's production traffic.
+    let switched_at = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs() as i64)
+        .unwrap_or(1);
+    let listener_arn = deployment.listener_arn.clone();
+    let mut watch = Watch {
         api,
+        listener_arn: &listener_arn,
         idle_tg: &idle_state.target_group_arn,
         desired,
         threshold: strategy.error_threshold_percent,
+        minimum_requests: strategy.minimum_request_count,
         poll: strategy.poll_interval,
+        since: switched_at,
+        reported: None,
+        events,
     };
     for (index, weight) in steps.iter().enumerate() {
         route(api, deployment, &idle, *weight).await?;
@@ -461,10 +481,7 @@ pub async fn deploy(
         events.save(deployment);
         let last_step = index + 1 == steps.len();
         let window = if last_step { strategy.bake } else { interval };
-        if let Err(reason) = watch
-            .watch(window, started_window(&strategy, window))
-            .await?
-        {
+        if let Err(reason) = watch.watch(window).await? {
             route(api, deployment, &idle, 0).await?;
             deployment.colours.insert(
                 idle.clone(),
@@ -503,11 +520,6 @@ pub async fn deploy(
     Ok(())
 }
 
-fn started_window(strategy: &Strategy, window: Duration) -> i64 {
-    // Look back over the watch window plus one poll, at least a minute (CloudWatch periods).
-    (window + strategy.poll_interval).as_secs().max(60) as i64
-}
-
 async fn route(
     api: &dyn BlueGreenApi,
     deployment: &mut Deployment,
@@ -534,33 +546,36 @@ async fn route(
 
 struct Watch<'a> {
     api: &'a dyn BlueGreenApi,
+    listener_arn: &'a str,
     idle_tg: &'a str,
     desired: i64,
     threshold: f64,
+    minimum_requests: f64,
     poll: Duration,
+    /// The switch, in seconds since the epoch: the metrics window starts there.
+    since: i64,
+    /// The counts last printed, so each new figure is printed once.
+    reported: Option<ErrorCounts>,
+    events: &'a dyn DeployEvents,
 }
 
 impl Watch<'_> {
     /// Watches for `window` (at least one check). `Ok(Err(reason))` means revert.
-    async fn watch(
-        &self,
-        window: Duration,
-        lookback_seconds: i64,
-    ) -> Result<Result<(), String>, ProviderError> {
+    async fn watch(&mut self, window: Duration) -> Result<Result<(), String>, ProviderError> {
         let started = Instant::now();
         loop {
             let counts = self
                 .api
-                .error_counts(self.idle_tg, lookback_seconds)
+                .error_counts(self.listener_arn, self.idle_tg, self.since)
                 .await?;
-            if counts.requests > 0.0 {
-                let ratio = counts.errors_5xx / counts.requests * 100.0;
-                if ratio > self.threshold {
-                    return Ok(Err(format!(
-                        "HTTPCode_Target_5XX_Count / RequestCount = {} / {} = {ratio:.1}%, above the {}% threshold",
-                        counts.errors_5xx, counts.requests, self.threshold
-                    )));
+            match five_xx_verdict(&counts, self.threshold, self.minimum_requests) {
+                Err(reason) => return Ok(Err(reason)),
+                Ok(figures) if self.reported != Some(counts) => {
+                    self.reported = Some(counts);
+                    self.events
+                        .message(format!("5xx since the switch: {figures}"));
                 }
+                Ok(_) => {}
             }
             let healthy = self.api.healthy_targets(self.idle_tg).await?;
             if healthy < self.desired {
@@ -580,6 +595,47 @@ impl Watch<'_> {
             .await;
         }
     }
+}
+
+/// The 5xx decision on `counts`: `Ok(figures)` to go on, `Err(reason)` to revert. Each ratio
+/// decides only over at least `minimum_requests` requests. The target group's own errors are
+/// one ratio; the load balancer's (502/503/504 it answers when targets fail) are the other.
+fn five_xx_verdict(
+    counts: &ErrorCounts,
+    threshold: f64,
+    minimum_requests: f64,
+) -> Result<String, String> {
+    let ratios = [
+        (
+            "HTTPCode_Target_5XX_Count / RequestCount",
+            counts.target_5xx,
+            counts.target_requests,
+        ),
+        (
+            "HTTPCode_ELB_5XX_Count / RequestCount of the load balancer",
+            counts.load_balancer_5xx,
+            counts.load_balancer_requests,
+        ),
+    ];
+    let mut figures = Vec::new();
+    for (name, errors, requests) in ratios {
+        if requests < minimum_requests {
+            figures.push(format!(
+                "{name} = {errors} / {requests}, under the minimum of {minimum_requests} requests: no decision"
+            ));
+            continue;
+        }
+        let ratio = errors / requests * 100.0;
+        if ratio > threshold {
+            return Err(format!(
+                "{name} = {errors} / {requests} = {ratio:.1}%, above the {threshold}% threshold"
+            ));
+        }
+        figures.push(format!(
+            "{name} = {errors} / {requests} = {ratio:.1}%, within the {threshold}% threshold"
+        ));
+    }
+    Ok(figures.join("; "))
 }
 
 /// Why `revert` will not run.
@@ -722,4 +778,69 @@ pub async fn delete(api: &dyn BlueGreenApi, deployment: &Deployment) -> Result<(
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(target: (f64, f64), load_balancer: (f64, f64)) -> ErrorCounts {
+        ErrorCounts {
+            target_5xx: target.0,
+            target_requests: target.1,
+            load_balancer_5xx: load_balancer.0,
+            load_balancer_requests: load_balancer.1,
+        }
+    }
+
+    #[test]
+    fn a_5xx_burst_under_the_minimum_request_count_decides_nothing() {
+        let verdict = five_xx_verdict(&counts((2.0, 3.0), (2.0, 3.0)), 1.0, 20.0);
+        let figures = verdict.expect("no revert");
+        assert!(
+            figures.contains("2 / 3, under the minimum of 20 requests: no decision"),
+            "{figures}"
+        );
+    }
+
+    #[test]
+    fn target_errors_above_the_threshold_revert() {
+        let reason =
+            five_xx_verdict(&counts((30.0, 100.0), (0.0, 100.0)), 1.0, 20.0).expect_err("revert");
+        assert_eq!(
+            reason,
+            "HTTPCode_Target_5XX_Count / RequestCount = 30 / 100 = 30.0%, above the 1% threshold"
+        );
+    }
+
+    #[test]
+    fn load_balancer_errors_above_the_threshold_revert() {
+        let reason =
+            five_xx_verdict(&counts((0.0, 100.0), (10.0, 200.0)), 1.0, 20.0).expect_err("revert");
+        assert!(reason.starts_with("HTTPCode_ELB_5XX_Count"), "{reason}");
+        assert!(reason.contains("5.0%"), "{reason}");
+    }
+
+    #[test]
+    fn errors_within_the_threshold_go_on_and_say_so() {
+        let figures = five_xx_verdict(&counts((1.0, 200.0), (0.0, 200.0)), 1.0, 20.0)
+            .expect("within the threshold");
+        assert!(
+            figures.contains("= 1 / 200 = 0.5%, within the 1% threshold"),
+            "{figures}"
+        );
+    }
+
+    #[test]
+    fn the_minimum_request_count_is_configurable() {
+        let service = Value::map([(
+            "deployment_configuration",
+            Value::List(vec![Value::map([
+                ("strategy", Value::string("BLUE_GREEN")),
+                ("minimum_request_count", Value::Number(5.0)),
+            ])]),
+        )]);
+        assert_eq!(strategy(&service).minimum_request_count, 5.0);
+        assert_eq!(strategy(&Value::Null).minimum_request_count, 20.0);
+    }
 }

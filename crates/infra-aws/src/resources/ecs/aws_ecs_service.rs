@@ -319,6 +319,7 @@ impl AwsEcsService {
                     )
                     .attr(Attribute::optional("shift_interval_seconds", Type::Number))
                     .attr(Attribute::optional("error_threshold_percent", Type::Number))
+                    .attr(Attribute::optional("minimum_request_count", Type::Number))
                     .attr(Attribute::optional(
                         "health_gate_timeout_seconds",
                         Type::Number,
