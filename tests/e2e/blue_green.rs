@@ -401,6 +401,55 @@ boto3.client('cloudwatch').put_metric_data(Namespace='AWS/ApplicationELB', Metri
 }
 
 #[test]
+fn an_alarm_of_the_service_in_alarm_during_the_bake_reverts() {
+    let (moto, stack) = start();
+    moto.python(
+        r#"
+import boto3
+cw = boto3.client('cloudwatch')
+cw.put_metric_alarm(AlarmName='web-5xx', Namespace='AWS/ApplicationELB',
+    MetricName='HTTPCode_Target_5XX_Count', Statistic='Sum', Period=60, EvaluationPeriods=1,
+    Threshold=10, ComparisonOperator='GreaterThanThreshold')
+cw.put_metric_alarm(AlarmName='web-latency', Namespace='AWS/ApplicationELB',
+    MetricName='TargetResponseTime', Statistic='Average', Period=60, EvaluationPeriods=1,
+    Threshold=1, ComparisonOperator='GreaterThanThreshold')
+"#,
+    );
+    let alarms = r#"-var=alarm_names=["web-5xx","web-latency"]"#;
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve", alarms],
+    )
+    .ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    moto.python(
+        "import boto3\nboto3.client('cloudwatch').set_alarm_state(AlarmName='web-5xx', StateValue='ALARM', StateReason='5xx above 10')",
+    );
+    let reverted = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            alarms,
+            "-var",
+            "image=nginx:1.28",
+            "-var",
+            "bake_time_in_minutes=0.1",
+        ],
+    )
+    .expect_code(1);
+    let all = reverted.all();
+    assert!(all.contains("alarm web-5xx is in ALARM"), "{all}");
+    assert!(!all.contains("web-latency is in ALARM"), "{all}");
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    assert_eq!(history(&stack), vec!["create", "auto-revert"]);
+}
+
+#[test]
 fn a_5xx_burst_under_the_minimum_request_count_does_not_revert() {
     let (moto, stack) = start();
     infra(

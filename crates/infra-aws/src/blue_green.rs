@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_sdk_cloudwatch::types::{Dimension, Statistic};
+use aws_sdk_cloudwatch::types::{AlarmType, Dimension, StateValue, Statistic};
 use aws_sdk_ecs::types::{
     AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentCircuitBreaker,
     DeploymentConfiguration, DeploymentRolloutState, LaunchType, LoadBalancer,
@@ -786,6 +786,43 @@ impl BlueGreenApi for AwsBlueGreen {
         Ok(forward_targets(&actions))
     }
 
+    async fn alarms_in_alarm(&self, alarm_names: &[String]) -> Result<Vec<String>, ProviderError> {
+        let cloudwatch = &self.aws.clients().await.cloudwatch;
+        let mut firing = Vec::new();
+        // DescribeAlarms takes at most 100 names a call.
+        for names in alarm_names.chunks(100) {
+            let output = cloudwatch
+                .describe_alarms()
+                .set_alarm_names(Some(names.to_vec()))
+                // Without AlarmTypes, DescribeAlarms answers metric alarms only.
+                .alarm_types(AlarmType::MetricAlarm)
+                .alarm_types(AlarmType::CompositeAlarm)
+                .state_value(StateValue::Alarm)
+                .send()
+                .await
+                .map_err(aws_error)?;
+            // AWS applies both filters; moto 5.2.5 drops StateValue when AlarmNames is given,
+            // so the state is checked here too.
+            let in_alarm = |name: Option<&str>, state: Option<&StateValue>| {
+                name.filter(|_| state == Some(&StateValue::Alarm))
+                    .map(str::to_string)
+            };
+            firing.extend(
+                output
+                    .metric_alarms()
+                    .iter()
+                    .filter_map(|alarm| in_alarm(alarm.alarm_name(), alarm.state_value())),
+            );
+            firing.extend(
+                output
+                    .composite_alarms()
+                    .iter()
+                    .filter_map(|alarm| in_alarm(alarm.alarm_name(), alarm.state_value())),
+            );
+        }
+        Ok(firing)
+    }
+
     async fn error_counts(
         &self,
         listener_or_rule_arn: &str,
@@ -837,12 +874,13 @@ impl BlueGreenApi for AwsBlueGreen {
                     .send()
                     .await
                     .map_err(aws_error)?;
+                // A fold from 0.0: the f64 sum of nothing is -0.0, which prints as "-0".
                 Ok::<f64, ProviderError>(
                     output
                         .datapoints()
                         .iter()
                         .filter_map(|point| point.sum())
-                        .sum(),
+                        .fold(0.0, |total, sum| total + sum),
                 )
             }))
             .await?;

@@ -78,6 +78,9 @@ pub trait BlueGreenApi: Send + Sync {
         listener_or_rule_arn: &str,
     ) -> Result<Vec<WeightedTarget>, ProviderError>;
 
+    /// Which of these CloudWatch alarms are in the ALARM state now.
+    async fn alarms_in_alarm(&self, alarm_names: &[String]) -> Result<Vec<String>, ProviderError>;
+
     /// CloudWatch sums (namespace `AWS/ApplicationELB`) from `since` (seconds since the epoch)
     /// to now, with the dimensions AWS publishes them under, which CloudWatch matches exactly:
     /// `HTTPCode_Target_5XX_Count` and `RequestCount` of the target group with `TargetGroup`

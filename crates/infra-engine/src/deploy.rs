@@ -87,6 +87,10 @@ pub struct Strategy {
     pub health_gate_timeout: Duration,
     pub standby_retention: Duration,
     pub poll_interval: Duration,
+    /// The service's `alarms { alarm_names, enable, rollback }`: with `enable`, these alarms
+    /// are watched during the bake; one in ALARM reverts when `rollback` is set too.
+    pub alarm_names: Vec<String>,
+    pub alarm_rollback: bool,
 }
 
 const HISTORY_LIMIT: usize = 50;
@@ -156,6 +160,20 @@ pub fn strategy(service: &Value) -> Strategy {
                 * 60.0,
         ),
         poll_interval: seconds("poll_interval_seconds", 2.0).max(Duration::from_millis(100)),
+        alarm_names: match block(service, "alarms") {
+            alarms if alarms.get("enable").as_bool() == Some(true) => alarms
+                .get("alarm_names")
+                .as_list()
+                .map(|names| {
+                    names
+                        .iter()
+                        .filter_map(|name| name.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        },
+        alarm_rollback: block(service, "alarms").get("rollback").as_bool() == Some(true),
     }
 }
 
@@ -467,9 +485,12 @@ pub async fn deploy(
         desired,
         threshold: strategy.error_threshold_percent,
         minimum_requests: strategy.minimum_request_count,
+        alarm_names: &strategy.alarm_names,
+        alarm_rollback: strategy.alarm_rollback,
         poll: strategy.poll_interval,
         since: switched_at,
         reported: None,
+        alarms_reported: false,
         events,
     };
     for (index, weight) in steps.iter().enumerate() {
@@ -551,11 +572,14 @@ struct Watch<'a> {
     desired: i64,
     threshold: f64,
     minimum_requests: f64,
+    alarm_names: &'a [String],
+    alarm_rollback: bool,
     poll: Duration,
     /// The switch, in seconds since the epoch: the metrics window starts there.
     since: i64,
     /// The counts last printed, so each new figure is printed once.
     reported: Option<ErrorCounts>,
+    alarms_reported: bool,
     events: &'a dyn DeployEvents,
 }
 
@@ -576,6 +600,21 @@ impl Watch<'_> {
                         .message(format!("5xx since the switch: {figures}"));
                 }
                 Ok(_) => {}
+            }
+            if !self.alarm_names.is_empty() {
+                let firing = self.api.alarms_in_alarm(self.alarm_names).await?;
+                if !firing.is_empty() {
+                    let names = firing.join(", ");
+                    if self.alarm_rollback {
+                        return Ok(Err(format!("alarm {names} is in ALARM")));
+                    }
+                    if !self.alarms_reported {
+                        self.alarms_reported = true;
+                        self.events.message(format!(
+                            "alarm {names} is in ALARM; alarms.rollback is false, so the deploy goes on"
+                        ));
+                    }
+                }
             }
             let healthy = self.api.healthy_targets(self.idle_tg).await?;
             if healthy < self.desired {
