@@ -10,6 +10,7 @@ mod iam;
 mod lifecycle;
 mod locking;
 mod modules;
+mod monitoring;
 mod plan_file;
 mod public_modules;
 mod refactoring;

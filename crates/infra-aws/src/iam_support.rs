@@ -641,7 +641,7 @@ impl ResourceType for PolicyAttachment {
     }
 }
 
-/// `aws_iam_{role,user}_policy`: one inline policy of one principal. Its id and import ID are
+/// `aws_iam_{role,user,group}_policy`: one inline policy of one principal. Its id and import ID are
 /// `<owner>:<policy name>`. Refresh is one Get*Policy per object, run concurrently (IAM has no
 /// batched read of inline policies).
 pub struct InlinePolicy {

@@ -16,6 +16,7 @@ mod ec2_support;
 
 // Helpers for the application resource types (ELBv2, ECS, RDS, IAM, logs).
 mod app_support;
+mod cloudwatch_support;
 mod ecr_support;
 mod ecs_support;
 mod elbv2_support;

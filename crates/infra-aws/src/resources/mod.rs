@@ -29,6 +29,7 @@ macro_rules! resource_types {
 pub(crate) use resource_types;
 
 pub mod acm;
+pub mod appautoscaling;
 pub mod cloudwatch;
 pub mod ec2;
 pub mod ecr;
@@ -58,4 +59,5 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     ecr::register(registry, aws);
     route53::register(registry, aws);
     acm::register(registry, aws);
+    appautoscaling::register(registry, aws);
 }

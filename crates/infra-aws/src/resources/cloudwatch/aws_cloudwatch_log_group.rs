@@ -26,12 +26,10 @@ use crate::app_support::{
     boolean, changed, copy_attributes, has_managed_tags, int, is_missing, non_empty, number,
     set_tags, string, tag_changes, text, vanished,
 };
+use crate::cloudwatch_support::tagging_tags;
 use crate::ec2_support::unique_name;
 use crate::error::aws_error;
 use crate::Aws;
-
-/// GetResources takes at most 100 ARNs in `ResourceARNList`.
-const TAGGING_ARNS_PER_CALL: usize = 100;
 
 /// The retention periods CloudWatch Logs accepts (0 = never expire).
 const RETENTION_DAYS: &[i64] = &[
@@ -127,41 +125,7 @@ impl AwsCloudwatchLogGroup {
         arns: &[String],
     ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
         let clients = self.aws.clients().await;
-        let mut tags = BTreeMap::new();
-        for chunk in arns.chunks(TAGGING_ARNS_PER_CALL) {
-            // AWS refuses ResourceARNList together with any paging parameter and answers all
-            // the ARNs at once; moto pages the answer anyway, so follow its token on its own.
-            let mut response = clients
-                .tagging
-                .get_resources()
-                .set_resource_arn_list(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(aws_error)?;
-            loop {
-                for mapping in response.resource_tag_mapping_list() {
-                    let Some(arn) = mapping.resource_arn() else {
-                        continue;
-                    };
-                    let pairs = mapping
-                        .tags()
-                        .iter()
-                        .map(|tag| (tag.key().to_string(), tag.value().to_string()))
-                        .collect();
-                    tags.insert(arn.to_string(), pairs);
-                }
-                let Some(token) = response.pagination_token().filter(|t| !t.is_empty()) else {
-                    break;
-                };
-                response = clients
-                    .tagging
-                    .get_resources()
-                    .pagination_token(token)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-            }
-        }
+        let mut tags = tagging_tags(&clients, arns).await?;
         for arn in arns {
             if tags.contains_key(arn) {
                 continue;

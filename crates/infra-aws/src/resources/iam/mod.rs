@@ -15,6 +15,7 @@ super::resource_types! {
     aws_iam_group::AwsIamGroup::new,
     aws_iam_group_membership::AwsIamGroupMembership::new,
     aws_iam_group_policy_attachment::new,
+    aws_iam_group_policy::new,
     aws_iam_access_key::AwsIamAccessKey::new,
     aws_iam_openid_connect_provider::AwsIamOpenidConnectProvider::new,
     aws_iam_service_linked_role::AwsIamServiceLinkedRole::new,

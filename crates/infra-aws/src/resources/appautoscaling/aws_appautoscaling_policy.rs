@@ -1,0 +1,752 @@
+//! `aws_appautoscaling_policy`: a scaling policy of an Application Auto Scaling target, either
+//! step scaling (`step_scaling_policy_configuration`, driven by CloudWatch alarms) or target
+//! tracking (`target_tracking_scaling_policy_configuration`, on a predefined metric or a
+//! customized one, itself a single metric or metric math over `metrics`).
+//!
+//! PutScalingPolicy creates and replaces the policy, so `policy_type` and both configurations
+//! change in place; the name, namespace, resource and dimension force a new policy. Refresh is
+//! one DescribeScalingPolicies per service namespace, with up to 50 policy names a call.
+//! Policies take no tags: crash recovery finds the policy by its natural key. The `id` is the
+//! policy name; import ID: `service-namespace/resource-id/scalable-dimension/policy-name`
+//! (a DynamoDB resource ID holds slashes: `table/NAME` or `table/NAME/index/INDEX`).
+//!
+//! moto holds every argument; drift on them is seen in tests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_applicationautoscaling::types::{
+    AdjustmentType, CustomizedMetricSpecification, MetricAggregationType, MetricDimension,
+    MetricStatistic, MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension,
+    ScalingPolicy, ServiceNamespace, StepAdjustment, StepScalingPolicyConfiguration,
+    TargetTrackingMetric, TargetTrackingMetricDataQuery, TargetTrackingMetricDimension,
+    TargetTrackingMetricStat, TargetTrackingScalingPolicyConfiguration,
+};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
+
+use crate::app_support::{
+    blocks, boolean, int, is_missing, non_empty, number, single, string, string_list, text,
+    vanished,
+};
+use crate::error::aws_error;
+use crate::Aws;
+
+/// DescribeScalingPolicies takes at most 50 `PolicyNames`.
+const NAMES_PER_CALL: usize = 50;
+
+const STATISTICS: &[&str] = &["Average", "Minimum", "Maximum", "SampleCount", "Sum"];
+
+/// The natural key: name, namespace, resource ID, dimension.
+type Key = (String, String, String, String);
+
+fn key_of(value: &Value) -> Option<Key> {
+    Some((
+        string(value, "name")?,
+        string(value, "service_namespace")?,
+        string(value, "resource_id")?,
+        string(value, "scalable_dimension")?,
+    ))
+}
+
+pub struct AwsAppautoscalingPolicy {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+fn dimension_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::required("name", Type::String))
+        .attr(Attribute::required("value", Type::String))
+}
+
+impl AwsAppautoscalingPolicy {
+    pub fn new(aws: Arc<Aws>) -> AwsAppautoscalingPolicy {
+        let step_adjustment = Schema::new()
+            // The provider keeps the bounds as strings, so that 0 differs from unset.
+            .attr(Attribute::optional("metric_interval_lower_bound", Type::String))
+            .attr(Attribute::optional("metric_interval_upper_bound", Type::String))
+            .attr(Attribute::required("scaling_adjustment", Type::Number));
+        let step = Schema::new()
+            .attr(
+                Attribute::optional("adjustment_type", Type::String).check(Check::OneOf(&[
+                    "ChangeInCapacity",
+                    "ExactCapacity",
+                    "PercentChangeInCapacity",
+                ])),
+            )
+            .attr(Attribute::optional("cooldown", Type::Number))
+            .attr(
+                Attribute::optional("metric_aggregation_type", Type::String)
+                    .check(Check::OneOf(&["Average", "Minimum", "Maximum"])),
+            )
+            .attr(Attribute::optional("min_adjustment_magnitude", Type::Number))
+            .block(Block::set("step_adjustment", step_adjustment));
+        let metric = Schema::new()
+            .attr(Attribute::required("metric_name", Type::String))
+            .attr(Attribute::required("namespace", Type::String))
+            .block(Block::set("dimensions", dimension_schema()));
+        let metric_stat = Schema::new()
+            .attr(Attribute::required("stat", Type::String))
+            .attr(Attribute::optional("unit", Type::String))
+            .block(Block::single("metric", metric).required());
+        let metrics = Schema::new()
+            .attr(Attribute::required("id", Type::String))
+            .attr(Attribute::optional("expression", Type::String))
+            .attr(Attribute::optional("label", Type::String))
+            .attr(Attribute::optional("return_data", Type::Bool))
+            .block(Block::single("metric_stat", metric_stat));
+        let customized = Schema::new()
+            .attr(Attribute::optional("metric_name", Type::String))
+            .attr(Attribute::optional("namespace", Type::String))
+            .attr(Attribute::optional("statistic", Type::String).check(Check::OneOf(STATISTICS)))
+            .attr(Attribute::optional("unit", Type::String))
+            .block(Block::set("dimensions", dimension_schema()))
+            .block(Block::set("metrics", metrics));
+        let predefined = Schema::new()
+            .attr(Attribute::required("predefined_metric_type", Type::String))
+            .attr(Attribute::optional("resource_label", Type::String));
+        let target_tracking = Schema::new()
+            .attr(Attribute::required("target_value", Type::Number))
+            .attr(Attribute::optional("disable_scale_in", Type::Bool).default(Value::Bool(false)))
+            .attr(Attribute::optional("scale_in_cooldown", Type::Number))
+            .attr(Attribute::optional("scale_out_cooldown", Type::Number))
+            .block(Block::single("customized_metric_specification", customized))
+            .block(Block::single("predefined_metric_specification", predefined));
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("alarm_arns", Type::list(Type::String)))
+            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(Attribute::required("service_namespace", Type::String).force_new())
+            .attr(Attribute::required("resource_id", Type::String).force_new())
+            .attr(Attribute::required("scalable_dimension", Type::String).force_new())
+            .attr(
+                Attribute::optional("policy_type", Type::String)
+                    .default(Value::string("StepScaling"))
+                    .check(Check::OneOf(&["StepScaling", "TargetTrackingScaling"])),
+            )
+            .block(Block::single("step_scaling_policy_configuration", step))
+            .block(Block::single(
+                "target_tracking_scaling_policy_configuration",
+                target_tracking,
+            ));
+        AwsAppautoscalingPolicy { aws, schema }
+    }
+
+    /// The policies found, by key: one DescribeScalingPolicies walk per namespace and chunk of
+    /// names.
+    async fn describe(&self, keys: &[Key]) -> Result<BTreeMap<Key, ScalingPolicy>, ProviderError> {
+        let client = &self.aws.clients().await.appautoscaling;
+        let mut by_namespace: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (name, namespace, _, _) in keys {
+            let names = by_namespace.entry(namespace.as_str()).or_default();
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        let mut out = BTreeMap::new();
+        for (namespace, names) in by_namespace {
+            for chunk in names.chunks(NAMES_PER_CALL) {
+                let mut pages = client
+                    .describe_scaling_policies()
+                    .service_namespace(ServiceNamespace::from(namespace))
+                    .set_policy_names(Some(chunk.to_vec()))
+                    .into_paginator()
+                    .send();
+                while let Some(page) = pages.next().await {
+                    for policy in page.map_err(aws_error)?.scaling_policies() {
+                        let key = (
+                            policy.policy_name().to_string(),
+                            policy.service_namespace().as_str().to_string(),
+                            policy.resource_id().to_string(),
+                            policy.scalable_dimension().as_str().to_string(),
+                        );
+                        if keys.contains(&key) {
+                            out.insert(key, policy.clone());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn read_one(&self, key: &Key) -> Result<Option<Value>, ProviderError> {
+        Ok(self
+            .describe(std::slice::from_ref(key))
+            .await?
+            .remove(key)
+            .map(|policy| to_value(&policy)))
+    }
+
+    async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
+        let key = key_of(planned).ok_or_else(|| {
+            ProviderError::new("aws_appautoscaling_policy needs its name and target")
+        })?;
+        let step = single(planned, "step_scaling_policy_configuration")
+            .map(step_of)
+            .transpose()?;
+        let tracking = single(planned, "target_tracking_scaling_policy_configuration")
+            .map(tracking_of)
+            .transpose()?;
+        self.aws
+            .clients()
+            .await
+            .appautoscaling
+            .put_scaling_policy()
+            .policy_name(&key.0)
+            .service_namespace(ServiceNamespace::from(key.1.as_str()))
+            .resource_id(&key.2)
+            .scalable_dimension(ScalableDimension::from(key.3.as_str()))
+            .set_policy_type(non_empty(planned, "policy_type").map(|t| PolicyType::from(t.as_str())))
+            .set_step_scaling_policy_configuration(step)
+            .set_target_tracking_scaling_policy_configuration(tracking)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        self.read_one(&key)
+            .await?
+            .ok_or_else(|| vanished("scaling policy", &key.0))
+    }
+}
+
+fn build_error(error: impl std::fmt::Display) -> ProviderError {
+    ProviderError::new(error.to_string())
+}
+
+/// A bound kept as a string (`"0"`), as a number.
+fn bound(block: &Value, key: &str) -> Result<Option<f64>, ProviderError> {
+    match non_empty(block, key) {
+        Some(text) => text.trim().parse().map(Some).map_err(|_| {
+            ProviderError::new(format!(
+                "{key} must be a float value represented as a string, got \"{text}\""
+            ))
+        }),
+        None => Ok(None),
+    }
+}
+
+fn step_of(block: &Value) -> Result<StepScalingPolicyConfiguration, ProviderError> {
+    let adjustments = blocks(block, "step_adjustment")
+        .iter()
+        .map(|a| {
+            StepAdjustment::builder()
+                .set_metric_interval_lower_bound(bound(a, "metric_interval_lower_bound")?)
+                .set_metric_interval_upper_bound(bound(a, "metric_interval_upper_bound")?)
+                .set_scaling_adjustment(int(a, "scaling_adjustment"))
+                .build()
+                .map_err(build_error)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(StepScalingPolicyConfiguration::builder()
+        .set_adjustment_type(non_empty(block, "adjustment_type").map(|t| AdjustmentType::from(t.as_str())))
+        .set_cooldown(int(block, "cooldown"))
+        .set_metric_aggregation_type(
+            non_empty(block, "metric_aggregation_type")
+                .map(|t| MetricAggregationType::from(t.as_str())),
+        )
+        .set_min_adjustment_magnitude(int(block, "min_adjustment_magnitude"))
+        .set_step_adjustments((!adjustments.is_empty()).then_some(adjustments))
+        .build())
+}
+
+fn tracking_of(block: &Value) -> Result<TargetTrackingScalingPolicyConfiguration, ProviderError> {
+    let predefined = single(block, "predefined_metric_specification")
+        .map(|p| {
+            PredefinedMetricSpecification::builder()
+                .set_predefined_metric_type(
+                    string(p, "predefined_metric_type").map(|t| MetricType::from(t.as_str())),
+                )
+                .set_resource_label(non_empty(p, "resource_label"))
+                .build()
+                .map_err(build_error)
+        })
+        .transpose()?;
+    let customized = single(block, "customized_metric_specification")
+        .map(customized_of)
+        .transpose()?;
+    Ok(TargetTrackingScalingPolicyConfiguration::builder()
+        .set_target_value(block.get("target_value").as_f64())
+        .set_disable_scale_in(boolean(block, "disable_scale_in"))
+        .set_scale_in_cooldown(int(block, "scale_in_cooldown"))
+        .set_scale_out_cooldown(int(block, "scale_out_cooldown"))
+        .set_predefined_metric_specification(predefined)
+        .set_customized_metric_specification(customized)
+        .build()
+        .map_err(build_error)?)
+}
+
+fn customized_of(block: &Value) -> Result<CustomizedMetricSpecification, ProviderError> {
+    let dimensions = blocks(block, "dimensions")
+        .iter()
+        .map(|d| {
+            MetricDimension::builder()
+                .set_name(string(d, "name"))
+                .set_value(string(d, "value"))
+                .build()
+                .map_err(build_error)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let metrics = blocks(block, "metrics")
+        .iter()
+        .map(query_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CustomizedMetricSpecification::builder()
+        .set_metric_name(non_empty(block, "metric_name"))
+        .set_namespace(non_empty(block, "namespace"))
+        .set_statistic(non_empty(block, "statistic").map(|s| MetricStatistic::from(s.as_str())))
+        .set_unit(non_empty(block, "unit"))
+        .set_dimensions((!dimensions.is_empty()).then_some(dimensions))
+        .set_metrics((!metrics.is_empty()).then_some(metrics))
+        .build())
+}
+
+fn query_of(query: &Value) -> Result<TargetTrackingMetricDataQuery, ProviderError> {
+    let stat = single(query, "metric_stat")
+        .map(|s| {
+            let metric = single(s, "metric")
+                .map(|m| {
+                    let dimensions = blocks(m, "dimensions")
+                        .iter()
+                        .map(|d| {
+                            TargetTrackingMetricDimension::builder()
+                                .set_name(string(d, "name"))
+                                .set_value(string(d, "value"))
+                                .build()
+                                .map_err(build_error)
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok::<_, ProviderError>(
+                        TargetTrackingMetric::builder()
+                            .set_metric_name(non_empty(m, "metric_name"))
+                            .set_namespace(non_empty(m, "namespace"))
+                            .set_dimensions((!dimensions.is_empty()).then_some(dimensions))
+                            .build(),
+                    )
+                })
+                .transpose()?;
+            TargetTrackingMetricStat::builder()
+                .set_metric(metric)
+                .set_stat(string(s, "stat"))
+                .set_unit(non_empty(s, "unit"))
+                .build()
+                .map_err(build_error)
+        })
+        .transpose()?;
+    TargetTrackingMetricDataQuery::builder()
+        .set_id(string(query, "id"))
+        .set_expression(non_empty(query, "expression"))
+        .set_label(non_empty(query, "label"))
+        .set_return_data(boolean(query, "return_data"))
+        .set_metric_stat(stat)
+        .build()
+        .map_err(build_error)
+}
+
+/// A bound as the provider stores it: the number's shortest text, or null.
+fn bound_value(bound: Option<f64>) -> Value {
+    bound
+        .map(|b| Value::string(infra_core::value::format_number(b)))
+        .unwrap_or(Value::Null)
+}
+
+fn dimensions_value<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
+    Value::List(
+        pairs
+            .map(|(name, value)| {
+                Value::map([("name", Value::string(name)), ("value", Value::string(value))])
+            })
+            .collect(),
+    )
+}
+
+fn step_value(step: &StepScalingPolicyConfiguration) -> Value {
+    Value::map([
+        (
+            "adjustment_type",
+            text(step.adjustment_type().map(|t| t.as_str())),
+        ),
+        ("cooldown", number(step.cooldown().map(i64::from))),
+        (
+            "metric_aggregation_type",
+            text(step.metric_aggregation_type().map(|t| t.as_str())),
+        ),
+        (
+            "min_adjustment_magnitude",
+            number(step.min_adjustment_magnitude().map(i64::from)),
+        ),
+        (
+            "step_adjustment",
+            Value::List(
+                step.step_adjustments()
+                    .iter()
+                    .map(|a| {
+                        Value::map([
+                            (
+                                "metric_interval_lower_bound",
+                                bound_value(a.metric_interval_lower_bound()),
+                            ),
+                            (
+                                "metric_interval_upper_bound",
+                                bound_value(a.metric_interval_upper_bound()),
+                            ),
+                            (
+                                "scaling_adjustment",
+                                Value::Number(f64::from(a.scaling_adjustment())),
+                            ),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+fn query_value(query: &TargetTrackingMetricDataQuery) -> Value {
+    let stat = query
+        .metric_stat()
+        .map(|s| {
+            let metric = s
+                .metric()
+                .map(|m| {
+                    vec![Value::map([
+                        ("metric_name", text(m.metric_name())),
+                        ("namespace", text(m.namespace())),
+                        (
+                            "dimensions",
+                            dimensions_value(m.dimensions().iter().map(|d| (d.name(), d.value()))),
+                        ),
+                    ])]
+                })
+                .unwrap_or_default();
+            vec![Value::map([
+                ("stat", Value::string(s.stat())),
+                ("unit", text(s.unit())),
+                ("metric", Value::List(metric)),
+            ])]
+        })
+        .unwrap_or_default();
+    Value::map([
+        ("id", Value::string(query.id())),
+        ("expression", text(query.expression())),
+        ("label", text(query.label())),
+        (
+            "return_data",
+            query.return_data().map(Value::Bool).unwrap_or(Value::Null),
+        ),
+        ("metric_stat", Value::List(stat)),
+    ])
+}
+
+fn tracking_value(tracking: &TargetTrackingScalingPolicyConfiguration) -> Value {
+    let predefined = tracking
+        .predefined_metric_specification()
+        .map(|p| {
+            vec![Value::map([
+                (
+                    "predefined_metric_type",
+                    Value::string(p.predefined_metric_type().as_str()),
+                ),
+                ("resource_label", text(p.resource_label())),
+            ])]
+        })
+        .unwrap_or_default();
+    let customized = tracking
+        .customized_metric_specification()
+        .map(|c| {
+            vec![Value::map([
+                ("metric_name", text(c.metric_name())),
+                ("namespace", text(c.namespace())),
+                ("statistic", text(c.statistic().map(|s| s.as_str()))),
+                ("unit", text(c.unit())),
+                (
+                    "dimensions",
+                    dimensions_value(c.dimensions().iter().map(|d| (d.name(), d.value()))),
+                ),
+                (
+                    "metrics",
+                    Value::List(c.metrics().iter().map(query_value).collect()),
+                ),
+            ])]
+        })
+        .unwrap_or_default();
+    Value::map([
+        ("target_value", Value::Number(tracking.target_value())),
+        (
+            "disable_scale_in",
+            Value::Bool(tracking.disable_scale_in().unwrap_or(false)),
+        ),
+        (
+            "scale_in_cooldown",
+            number(tracking.scale_in_cooldown().map(i64::from)),
+        ),
+        (
+            "scale_out_cooldown",
+            number(tracking.scale_out_cooldown().map(i64::from)),
+        ),
+        ("predefined_metric_specification", Value::List(predefined)),
+        ("customized_metric_specification", Value::List(customized)),
+    ])
+}
+
+fn to_value(policy: &ScalingPolicy) -> Value {
+    Value::map([
+        ("id", Value::string(policy.policy_name())),
+        ("arn", Value::string(policy.policy_arn())),
+        (
+            "alarm_arns",
+            string_list(policy.alarms().iter().map(|a| a.alarm_arn())),
+        ),
+        ("name", Value::string(policy.policy_name())),
+        (
+            "service_namespace",
+            Value::string(policy.service_namespace().as_str()),
+        ),
+        ("resource_id", Value::string(policy.resource_id())),
+        (
+            "scalable_dimension",
+            Value::string(policy.scalable_dimension().as_str()),
+        ),
+        ("policy_type", Value::string(policy.policy_type().as_str())),
+        (
+            "step_scaling_policy_configuration",
+            Value::List(
+                policy
+                    .step_scaling_policy_configuration()
+                    .map(step_value)
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+        (
+            "target_tracking_scaling_policy_configuration",
+            Value::List(
+                policy
+                    .target_tracking_scaling_policy_configuration()
+                    .map(tracking_value)
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+/// Splits the provider's import ID `service-namespace/resource-id/scalable-dimension/name`.
+/// The resource ID holds slashes; a DynamoDB one is `table/NAME` or `table/NAME/index/INDEX`,
+/// and the policy name is all after its dimension.
+fn split_import_id(id: &str) -> Result<Key, ProviderError> {
+    let invalid = || {
+        ProviderError::new(format!(
+            "unexpected format ({id:?}), expected <service-namespace>/<resource-id>/<scalable-dimension>/<policy-name>"
+        ))
+    };
+    let parts: Vec<&str> = id.split('/').collect();
+    if parts.len() < 4 {
+        return Err(invalid());
+    }
+    let (namespace, resource, dimension, name) = if parts[0] == "dynamodb" {
+        let dimension_at = if parts[3] == "index" { 5 } else { 3 };
+        if parts.len() <= dimension_at + 1 {
+            return Err(invalid());
+        }
+        (
+            parts[0].to_string(),
+            parts[1..dimension_at].join("/"),
+            parts[dimension_at].to_string(),
+            parts[dimension_at + 1..].join("/"),
+        )
+    } else {
+        let n = parts.len();
+        (
+            parts[0].to_string(),
+            parts[1..n - 2].join("/"),
+            parts[n - 2].to_string(),
+            parts[n - 1].to_string(),
+        )
+    };
+    if [&namespace, &resource, &dimension, &name]
+        .iter()
+        .any(|p| p.is_empty())
+    {
+        return Err(invalid());
+    }
+    Ok((name, namespace, resource, dimension))
+}
+
+/// The provider's plan-time rules across the configuration blocks.
+fn check(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if let Some(tracking) = single(config, "target_tracking_scaling_policy_configuration") {
+        let customized = single(tracking, "customized_metric_specification");
+        if customized.is_some() && single(tracking, "predefined_metric_specification").is_some() {
+            problems.push((
+                "target_tracking_scaling_policy_configuration[0].customized_metric_specification"
+                    .to_string(),
+                "\"customized_metric_specification\" conflicts with \"predefined_metric_specification\""
+                    .to_string(),
+            ));
+        }
+        if let Some(custom) = customized {
+            let has_metrics = !blocks(custom, "metrics").is_empty();
+            for key in ["metric_name", "namespace", "statistic", "unit"] {
+                if has_metrics && !custom.get(key).is_null() {
+                    problems.push((
+                        format!(
+                            "target_tracking_scaling_policy_configuration[0].customized_metric_specification[0].{key}"
+                        ),
+                        format!("\"{key}\" conflicts with \"metrics\""),
+                    ));
+                }
+            }
+        }
+    }
+    for (i, adjustment) in single(config, "step_scaling_policy_configuration")
+        .map(|s| blocks(s, "step_adjustment"))
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        for key in ["metric_interval_lower_bound", "metric_interval_upper_bound"] {
+            if let Err(error) = bound(adjustment, key) {
+                problems.push((
+                    format!("step_scaling_policy_configuration[0].step_adjustment[{i}].{key}"),
+                    error.message,
+                ));
+            }
+        }
+    }
+    problems
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsAppautoscalingPolicy {
+    fn name(&self) -> &'static str {
+        "aws_appautoscaling_policy"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        check(config)
+    }
+
+    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        self.put(planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        self.put(planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some((name, namespace, resource, dimension)) = key_of(prior) else {
+            return Ok(());
+        };
+        match self
+            .aws
+            .clients()
+            .await
+            .appautoscaling
+            .delete_scaling_policy()
+            .policy_name(name)
+            .service_namespace(ServiceNamespace::from(namespace.as_str()))
+            .resource_id(resource)
+            .scalable_dimension(ScalableDimension::from(dimension.as_str()))
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_missing(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let keys: Vec<Key> = prior.iter().filter_map(key_of).collect();
+        let found = self.describe(&keys).await?;
+        Ok(prior
+            .iter()
+            .map(|p| key_of(p).and_then(|k| found.get(&k)).map(to_value))
+            .collect())
+    }
+
+    /// Terraform's import ID: `service-namespace/resource-id/scalable-dimension/policy-name`.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let (name, namespace, resource, dimension) = split_import_id(id)?;
+        Ok(Value::map([
+            ("id", Value::string(&name)),
+            ("name", Value::string(name)),
+            ("service_namespace", Value::string(namespace)),
+            ("resource_id", Value::string(resource)),
+            ("scalable_dimension", Value::string(dimension)),
+        ]))
+    }
+
+    /// Policies have no tags: the policy of this key is the one the create wrote.
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        match key_of(planned) {
+            Some(key) => self.read_one(&key).await,
+            None => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_ids_split_around_a_resource_id_with_slashes() {
+        assert_eq!(
+            split_import_id("ecs/service/web/api/ecs:service:DesiredCount/cpu").unwrap(),
+            (
+                "cpu".to_string(),
+                "ecs".to_string(),
+                "service/web/api".to_string(),
+                "ecs:service:DesiredCount".to_string()
+            )
+        );
+        assert_eq!(
+            split_import_id(
+                "dynamodb/table/t/index/i/dynamodb:index:ReadCapacityUnits/read/policy"
+            )
+            .unwrap(),
+            (
+                "read/policy".to_string(),
+                "dynamodb".to_string(),
+                "table/t/index/i".to_string(),
+                "dynamodb:index:ReadCapacityUnits".to_string()
+            )
+        );
+        assert!(split_import_id("ecs/service/x").is_err());
+        assert!(split_import_id("dynamodb/table/t/dynamodb:table:ReadCapacityUnits").is_err());
+    }
+
+    #[test]
+    fn bounds_are_numbers_in_strings() {
+        let adjustment = Value::map([("metric_interval_lower_bound", Value::string("x"))]);
+        let config = Value::map([(
+            "step_scaling_policy_configuration",
+            Value::List(vec![Value::map([(
+                "step_adjustment",
+                Value::List(vec![adjustment]),
+            )])]),
+        )]);
+        assert_eq!(check(&config).len(), 1);
+        assert_eq!(bound_value(Some(0.0)), Value::string("0"));
+    }
+}

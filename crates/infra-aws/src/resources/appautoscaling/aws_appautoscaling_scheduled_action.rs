@@ -1,0 +1,350 @@
+//! `aws_appautoscaling_scheduled_action`: a scheduled change of an Application Auto Scaling
+//! target's capacity (`scalable_target_action`) at a time, rate or cron `schedule`.
+//!
+//! PutScheduledAction creates and replaces the action, so `schedule`, `timezone`, `start_time`,
+//! `end_time` and `scalable_target_action` change in place; the name, namespace, resource and
+//! dimension force a new action. `start_time` / `end_time` are RFC 3339 times, compared as the
+//! instant they name (AWS answers in UTC). Refresh is one DescribeScheduledActions per service
+//! namespace, with up to 200 action names a call. Scheduled actions take no tags: crash recovery
+//! finds the action by its natural key. The provider does not import this type, so neither does
+//! infra. The `id` is the provider's `<name>-<service_namespace>-<resource_id>`.
+//!
+//! moto holds every argument; drift on them is seen in tests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_applicationautoscaling::types::{
+    ScalableDimension, ScalableTargetAction, ScheduledAction, ServiceNamespace,
+};
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::DateTime;
+use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::{non_empty, single, string, text, vanished};
+use crate::error::aws_error;
+use crate::Aws;
+
+/// DescribeScheduledActions takes at most 200 `ScheduledActionNames`.
+const NAMES_PER_CALL: usize = 200;
+
+pub struct AwsAppautoscalingScheduledAction {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+/// The natural key: name, namespace, resource ID, dimension.
+type Key = (String, String, String, String);
+
+fn key_of(value: &Value) -> Option<Key> {
+    Some((
+        string(value, "name")?,
+        string(value, "service_namespace")?,
+        string(value, "resource_id")?,
+        string(value, "scalable_dimension")?,
+    ))
+}
+
+impl AwsAppautoscalingScheduledAction {
+    pub fn new(aws: Arc<Aws>) -> AwsAppautoscalingScheduledAction {
+        // The provider keeps the capacities as nullable integers, in strings.
+        let action = Schema::new()
+            .attr(Attribute::optional("min_capacity", Type::String))
+            .attr(Attribute::optional("max_capacity", Type::String));
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(Attribute::required("service_namespace", Type::String).force_new())
+            .attr(Attribute::required("resource_id", Type::String).force_new())
+            .attr(Attribute::required("scalable_dimension", Type::String).force_new())
+            .attr(Attribute::required("schedule", Type::String))
+            .attr(Attribute::optional("start_time", Type::String))
+            .attr(Attribute::optional("end_time", Type::String))
+            .attr(Attribute::optional("timezone", Type::String).default(Value::string("UTC")))
+            .block(Block::single("scalable_target_action", action).required());
+        AwsAppautoscalingScheduledAction { aws, schema }
+    }
+
+    /// The actions found, by key: one DescribeScheduledActions walk per namespace and chunk of
+    /// names.
+    async fn describe(&self, keys: &[Key]) -> Result<BTreeMap<Key, ScheduledAction>, ProviderError> {
+        let client = &self.aws.clients().await.appautoscaling;
+        let mut by_namespace: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (name, namespace, _, _) in keys {
+            let names = by_namespace.entry(namespace.as_str()).or_default();
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        let mut out = BTreeMap::new();
+        for (namespace, names) in by_namespace {
+            for chunk in names.chunks(NAMES_PER_CALL) {
+                let mut pages = client
+                    .describe_scheduled_actions()
+                    .service_namespace(ServiceNamespace::from(namespace))
+                    .set_scheduled_action_names(Some(chunk.to_vec()))
+                    .into_paginator()
+                    .send();
+                while let Some(page) = pages.next().await {
+                    for action in page.map_err(aws_error)?.scheduled_actions() {
+                        let key = (
+                            action.scheduled_action_name().to_string(),
+                            action.service_namespace().as_str().to_string(),
+                            action.resource_id().to_string(),
+                            action
+                                .scalable_dimension()
+                                .map(|d| d.as_str().to_string())
+                                .unwrap_or_default(),
+                        );
+                        if keys.contains(&key) {
+                            out.insert(key, action.clone());
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn read_one(&self, key: &Key, hint: &Value) -> Result<Option<Value>, ProviderError> {
+        Ok(self
+            .describe(std::slice::from_ref(key))
+            .await?
+            .remove(key)
+            .map(|action| to_value(&action, hint)))
+    }
+
+    async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
+        let key = key_of(planned).ok_or_else(|| {
+            ProviderError::new("aws_appautoscaling_scheduled_action needs its name and target")
+        })?;
+        let target_action = single(planned, "scalable_target_action").map(|a| {
+            ScalableTargetAction::builder()
+                .set_min_capacity(capacity(a, "min_capacity"))
+                .set_max_capacity(capacity(a, "max_capacity"))
+                .build()
+        });
+        self.aws
+            .clients()
+            .await
+            .appautoscaling
+            .put_scheduled_action()
+            .scheduled_action_name(&key.0)
+            .service_namespace(ServiceNamespace::from(key.1.as_str()))
+            .resource_id(&key.2)
+            .scalable_dimension(ScalableDimension::from(key.3.as_str()))
+            .set_schedule(string(planned, "schedule"))
+            .set_timezone(non_empty(planned, "timezone"))
+            .set_start_time(time(planned, "start_time")?)
+            .set_end_time(time(planned, "end_time")?)
+            .set_scalable_target_action(target_action)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        self.read_one(&key, planned)
+            .await?
+            .ok_or_else(|| vanished("scheduled action", &key.0))
+    }
+}
+
+/// A capacity kept as a string (`"3"`), as an integer.
+fn capacity(action: &Value, key: &str) -> Option<i32> {
+    non_empty(action, key).and_then(|s| s.trim().parse().ok())
+}
+
+/// An RFC 3339 time attribute as a `DateTime`.
+fn time(value: &Value, key: &str) -> Result<Option<DateTime>, ProviderError> {
+    match non_empty(value, key) {
+        Some(text) => DateTime::from_str(&text, Format::DateTime)
+            .map(Some)
+            .map_err(|_| ProviderError::new(format!("{key}: \"{text}\" is not an RFC 3339 time"))),
+        None => Ok(None),
+    }
+}
+
+/// A time AWS reported, as the configuration wrote it when it names the same instant.
+fn time_value(reported: Option<&DateTime>, configured: &Value) -> Value {
+    let Some(reported) = reported else {
+        return Value::Null;
+    };
+    if let Some(text) = configured.as_str() {
+        if DateTime::from_str(text, Format::DateTime).is_ok_and(|c| c.secs() == reported.secs()) {
+            return Value::string(text);
+        }
+    }
+    reported
+        .fmt(Format::DateTime)
+        .map(Value::string)
+        .unwrap_or(Value::Null)
+}
+
+fn to_value(action: &ScheduledAction, hint: &Value) -> Value {
+    let name = action.scheduled_action_name();
+    let namespace = action.service_namespace().as_str();
+    let resource = action.resource_id();
+    let target_action = action
+        .scalable_target_action()
+        .map(|a| {
+            vec![Value::map([
+                (
+                    "min_capacity",
+                    text(a.min_capacity().map(|n| n.to_string()).as_deref()),
+                ),
+                (
+                    "max_capacity",
+                    text(a.max_capacity().map(|n| n.to_string()).as_deref()),
+                ),
+            ])]
+        })
+        .unwrap_or_default();
+    Value::map([
+        ("id", Value::string(format!("{name}-{namespace}-{resource}"))),
+        ("arn", Value::string(action.scheduled_action_arn())),
+        ("name", Value::string(name)),
+        ("service_namespace", Value::string(namespace)),
+        ("resource_id", Value::string(resource)),
+        (
+            "scalable_dimension",
+            text(action.scalable_dimension().map(|d| d.as_str())),
+        ),
+        ("schedule", Value::string(action.schedule())),
+        ("timezone", Value::string(action.timezone().unwrap_or("UTC"))),
+        (
+            "start_time",
+            time_value(action.start_time(), hint.get("start_time")),
+        ),
+        ("end_time", time_value(action.end_time(), hint.get("end_time"))),
+        ("scalable_target_action", Value::List(target_action)),
+    ])
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsAppautoscalingScheduledAction {
+    fn name(&self) -> &'static str {
+        "aws_appautoscaling_scheduled_action"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        for key in ["start_time", "end_time"] {
+            if let Some(text) = config.get(key).as_str() {
+                if DateTime::from_str(text, Format::DateTime).is_err() {
+                    problems.push((
+                        key.to_string(),
+                        format!("\"{key}\": \"{text}\" is not a valid RFC 3339 time"),
+                    ));
+                }
+            }
+        }
+        if let Some(action) = single(config, "scalable_target_action") {
+            let (min, max) = (action.get("min_capacity"), action.get("max_capacity"));
+            if min.is_null() && max.is_null() {
+                problems.push((
+                    "scalable_target_action[0]".to_string(),
+                    "one of `max_capacity` or `min_capacity` must be specified".to_string(),
+                ));
+            }
+            for (key, value) in [("min_capacity", min), ("max_capacity", max)] {
+                if let Some(text) = value.as_str().filter(|t| !t.is_empty()) {
+                    if text.trim().parse::<i32>().map_or(true, |n| n < 0) {
+                        problems.push((
+                            format!("scalable_target_action[0].{key}"),
+                            format!("expected a whole number of at least 0, got \"{text}\""),
+                        ));
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        self.put(planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        self.put(planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some((name, namespace, resource, dimension)) = key_of(prior) else {
+            return Ok(());
+        };
+        match self
+            .aws
+            .clients()
+            .await
+            .appautoscaling
+            .delete_scheduled_action()
+            .scheduled_action_name(name)
+            .service_namespace(ServiceNamespace::from(namespace.as_str()))
+            .resource_id(resource)
+            .scalable_dimension(ScalableDimension::from(dimension.as_str()))
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if crate::app_support::is_missing(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let keys: Vec<Key> = prior.iter().filter_map(key_of).collect();
+        let found = self.describe(&keys).await?;
+        Ok(prior
+            .iter()
+            .map(|p| key_of(p).and_then(|k| found.get(&k)).map(|a| to_value(a, p)))
+            .collect())
+    }
+
+    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
+        Err(ProviderError::not_importable(self.name()))
+    }
+
+    /// Scheduled actions have no tags: the action of this key is the one the create wrote.
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        match key_of(planned) {
+            Some(key) => self.read_one(&key, planned).await,
+            None => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_that_name_the_same_instant_keep_the_configured_text() {
+        let reported = DateTime::from_secs(1_767_225_600);
+        let configured = Value::string("2026-01-01T00:00:00Z");
+        assert_eq!(time_value(Some(&reported), &configured), configured);
+        assert_eq!(
+            time_value(Some(&reported), &Value::Null),
+            Value::string("2026-01-01T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn capacities_are_whole_numbers_in_strings() {
+        let action = Value::map([("min_capacity", Value::string("2"))]);
+        assert_eq!(capacity(&action, "min_capacity"), Some(2));
+        assert_eq!(capacity(&action, "max_capacity"), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! Application Auto Scaling: scaling policies and scheduled actions.
+
+super::resource_types! {
+    regional;
+    aws_appautoscaling_policy::AwsAppautoscalingPolicy::new,
+    aws_appautoscaling_scheduled_action::AwsAppautoscalingScheduledAction::new,
+}
