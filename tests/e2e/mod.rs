@@ -6,6 +6,7 @@ mod dns_tls;
 mod ec2_defaults;
 mod ec2_gateways;
 mod errors;
+mod events;
 mod iam;
 mod lifecycle;
 mod locking;
@@ -19,6 +20,7 @@ mod schemas_every_argument;
 mod schemas_network;
 mod services;
 mod stacks;
+mod storage;
 mod team;
 mod utility_providers;
 

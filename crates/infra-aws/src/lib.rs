@@ -20,9 +20,12 @@ mod cloudwatch_support;
 mod ecr_support;
 mod ecs_support;
 mod elbv2_support;
+mod events_support;
 mod iam_support;
 mod rds_support;
 mod route53_support;
+mod s3_support;
+mod sns_support;
 mod subnet_group_support;
 
 // Which objects get one-object-at-a-time reads in a refresh.

@@ -36,6 +36,7 @@ pub mod iam;
 pub mod kms;
 pub mod meta;
 pub mod route53;
+pub mod s3;
 pub mod secretsmanager;
 pub mod ssm;
 pub mod sts;
@@ -51,4 +52,5 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     ecr::register(registry, aws);
     route53::register(registry, aws);
     acm::register(registry, aws);
+    s3::register(registry, aws);
 }

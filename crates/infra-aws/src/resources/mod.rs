@@ -36,12 +36,15 @@ pub mod ecr;
 pub mod ecs;
 pub mod elasticache;
 pub mod elbv2;
+pub mod events;
 pub mod iam;
 pub mod kms;
 pub mod rds;
 pub mod redshift;
 pub mod route53;
+pub mod s3;
 pub mod secretsmanager;
+pub mod sns;
 pub mod ssm;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
@@ -60,4 +63,7 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     route53::register(registry, aws);
     acm::register(registry, aws);
     appautoscaling::register(registry, aws);
+    sns::register(registry, aws);
+    events::register(registry, aws);
+    s3::register(registry, aws);
 }

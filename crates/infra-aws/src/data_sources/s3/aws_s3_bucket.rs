@@ -1,0 +1,148 @@
+//! `aws_s3_bucket` (data source): a bucket by name, with its ARN, domain names, region and
+//! hosted zone (HeadBucket), and its website endpoint when it hosts a website
+//! (GetBucketWebsite). Provider v6 names the bucket's region `bucket_region` (`region` is the
+//! v6 argument that chooses the endpoint).
+
+use std::sync::Arc;
+
+use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+
+use crate::app_support::text;
+use crate::clients::partition_of;
+use crate::error::aws_error;
+use crate::s3_support::{dns_suffix, hosted_zone_id, is_gone};
+use crate::Aws;
+
+pub struct AwsS3Bucket {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsS3Bucket {
+    pub fn new(aws: Arc<Aws>) -> AwsS3Bucket {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("bucket", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("bucket_domain_name", Type::String))
+            .attr(Attribute::computed("bucket_regional_domain_name", Type::String))
+            .attr(Attribute::computed("bucket_region", Type::String))
+            .attr(Attribute::computed("hosted_zone_id", Type::String))
+            .attr(Attribute::computed("website_endpoint", Type::String))
+            .attr(Attribute::computed("website_domain", Type::String));
+        AwsS3Bucket { aws, schema }
+    }
+}
+
+/// The S3 website domain of a region: the older regions use `s3-website-REGION`, the newer
+/// `s3-website.REGION`.
+pub fn website_domain(region: &str) -> String {
+    const DASHED: &[&str] = &[
+        "us-east-1",
+        "us-west-1",
+        "us-west-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-northeast-1",
+        "eu-west-1",
+        "sa-east-1",
+        "us-gov-west-1",
+    ];
+    let separator = if DASHED.contains(&region) { '-' } else { '.' };
+    format!("s3-website{separator}{region}.{}", dns_suffix(region))
+}
+
+#[async_trait::async_trait]
+impl DataSourceType for AwsS3Bucket {
+    fn name(&self) -> &'static str {
+        "aws_s3_bucket"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+        let clients = self.aws.clients().await;
+        let client = &clients.s3;
+        let bucket = config
+            .get("bucket")
+            .as_str()
+            .ok_or_else(|| ProviderError::new("aws_s3_bucket: bucket is required"))?
+            .to_string();
+        let head = match client.head_bucket().bucket(&bucket).send().await.map_err(aws_error) {
+            Ok(head) => head,
+            Err(error) if is_gone(&error) => {
+                return Err(ProviderError::with_code(
+                    "NotFound",
+                    format!("reading S3 Bucket ({bucket}): couldn't find resource"),
+                ))
+            }
+            Err(error) => return Err(error),
+        };
+        let region = head
+            .bucket_region()
+            .filter(|r| !r.is_empty())
+            .unwrap_or(clients.region.as_str())
+            .to_string();
+        let website = match client
+            .get_bucket_website()
+            .bucket(&bucket)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => true,
+            Err(error) if error.code.as_deref() == Some("NoSuchWebsiteConfiguration") => false,
+            Err(error) => return Err(error),
+        };
+        let suffix = dns_suffix(&region);
+        let domain = website_domain(&region);
+        let mut value = config.clone();
+        if let Some(entries) = value.map_mut() {
+            entries.insert("id".into(), Value::string(&bucket));
+            entries.insert(
+                "arn".into(),
+                Value::string(format!("arn:{}:s3:::{bucket}", partition_of(&region))),
+            );
+            entries.insert(
+                "bucket_domain_name".into(),
+                Value::string(format!("{bucket}.s3.{suffix}")),
+            );
+            entries.insert(
+                "bucket_regional_domain_name".into(),
+                Value::string(format!("{bucket}.s3.{region}.{suffix}")),
+            );
+            entries.insert("bucket_region".into(), Value::string(&region));
+            entries.insert("hosted_zone_id".into(), text(hosted_zone_id(&region)));
+            entries.insert(
+                "website_endpoint".into(),
+                if website {
+                    Value::string(format!("{bucket}.{domain}"))
+                } else {
+                    Value::Null
+                },
+            );
+            entries.insert(
+                "website_domain".into(),
+                if website {
+                    Value::string(domain)
+                } else {
+                    Value::Null
+                },
+            );
+        }
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn website_domains_follow_the_region_style() {
+        assert_eq!(website_domain("us-east-1"), "s3-website-us-east-1.amazonaws.com");
+        assert_eq!(website_domain("eu-central-1"), "s3-website.eu-central-1.amazonaws.com");
+    }
+}

@@ -1,0 +1,1008 @@
+//! `aws_cloudwatch_event_target`: a target of an EventBridge rule (a Lambda function, SNS
+//! topic, SQS queue, a scheduled ECS task, ...), with its input and delivery settings.
+//!
+//! The ID is `rule-target_id` on the default bus, else `bus-rule-target_id`, as the provider
+//! writes it; the import ID is `event_bus_name/rule/target_id` (or `rule/target_id` on the
+//! default bus). PutTargets creates the target and, with every argument, updates it in place;
+//! `rule`, `event_bus_name` and `target_id` force a new target. A missing `target_id` is
+//! generated (`terraform-` and a unique suffix). Refresh is batched: one ListTargetsByRule per
+//! rule for all of that rule's targets. `force_destroy` is configuration only (RemoveTargets
+//! `Force`, for targets of rules managed by an AWS service).
+//!
+//! moto stores targets as sent and returns every parameter, so drift on each is seen in tests;
+//! moto does not run targets, so no invocation is shown.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use aws_sdk_eventbridge::types::{
+    AppSyncParameters, AssignPublicIp, AwsVpcConfiguration, BatchArrayProperties,
+    BatchParameters, BatchRetryStrategy, CapacityProviderStrategyItem, DeadLetterConfig,
+    EcsParameters, HttpParameters, InputTransformer, KinesisParameters, LaunchType,
+    NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy,
+    PlacementStrategyType, PropagateTags, RedshiftDataParameters, RetryPolicy,
+    RunCommandParameters, RunCommandTarget, SageMakerPipelineParameter,
+    SageMakerPipelineParameters, SqsParameters, Target,
+};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
+
+use crate::app_support::{
+    blocks, boolean, canonical_json, int, known, non_empty, number, same_json, single, string,
+    string_list, strings, text, text_or_null, vanished,
+};
+use crate::ec2_support::unique_name;
+use crate::error::aws_error;
+use crate::events_support::{
+    bus_or_default, is_gone, parse_target_import_id, sdk_tags, target_id, DEFAULT_BUS,
+};
+use crate::Aws;
+
+pub struct AwsCloudwatchEventTarget {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+fn s(name: &'static str) -> Attribute {
+    Attribute::optional(name, Type::String)
+}
+
+impl AwsCloudwatchEventTarget {
+    pub fn new(aws: Arc<Aws>) -> AwsCloudwatchEventTarget {
+        let ecs_target = Schema::new()
+            .attr(Attribute::required("task_definition_arn", Type::String))
+            .attr(
+                Attribute::optional("task_count", Type::Number)
+                    .default(Value::Number(1.0))
+                    .check(Check::Range(1, 10)),
+            )
+            .attr(s("launch_type").check(Check::OneOf(&["EC2", "FARGATE", "EXTERNAL"])))
+            .attr(s("platform_version"))
+            .attr(s("group"))
+            .attr(
+                Attribute::optional("enable_ecs_managed_tags", Type::Bool)
+                    .default(Value::Bool(false)),
+            )
+            .attr(
+                Attribute::optional("enable_execute_command", Type::Bool)
+                    .default(Value::Bool(false)),
+            )
+            .attr(s("propagate_tags").check(Check::OneOf(&["TASK_DEFINITION"])))
+            .attr(Attribute::optional("tags", Type::map(Type::String)))
+            .block(Block::single(
+                "network_configuration",
+                Schema::new()
+                    .attr(Attribute::required("subnets", Type::set(Type::String)))
+                    .attr(Attribute::optional("security_groups", Type::set(Type::String)))
+                    .attr(
+                        Attribute::optional("assign_public_ip", Type::Bool)
+                            .default(Value::Bool(false)),
+                    ),
+            ))
+            .block(Block {
+                max_items: Some(10),
+                ..Block::set(
+                    "placement_constraint",
+                    Schema::new()
+                        .attr(
+                            Attribute::required("type", Type::String)
+                                .check(Check::OneOf(&["distinctInstance", "memberOf"])),
+                        )
+                        .attr(s("expression")),
+                )
+            })
+            .block(Block {
+                max_items: Some(5),
+                ..Block::list(
+                    "ordered_placement_strategy",
+                    Schema::new()
+                        .attr(
+                            Attribute::required("type", Type::String)
+                                .check(Check::OneOf(&["random", "spread", "binpack"])),
+                        )
+                        .attr(s("field")),
+                )
+            })
+            .block(Block::set(
+                "capacity_provider_strategy",
+                Schema::new()
+                    .attr(Attribute::required("capacity_provider", Type::String))
+                    .attr(
+                        Attribute::optional("weight", Type::Number).check(Check::Range(0, 1000)),
+                    )
+                    .attr(
+                        Attribute::optional("base", Type::Number).check(Check::Range(0, 100000)),
+                    ),
+            ));
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("rule", Type::String).force_new())
+            .attr(
+                Attribute::optional("event_bus_name", Type::String)
+                    .default(Value::string(DEFAULT_BUS))
+                    .force_new(),
+            )
+            .attr(Attribute::optional_computed("target_id", Type::String).force_new())
+            .attr(Attribute::required("arn", Type::String))
+            .attr(Attribute::optional("input", Type::Json))
+            .attr(s("input_path"))
+            .attr(s("role_arn"))
+            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
+            .block(Block {
+                max_items: Some(5),
+                ..Block::list(
+                    "run_command_targets",
+                    Schema::new()
+                        .attr(Attribute::required("key", Type::String))
+                        .attr(Attribute::required("values", Type::list(Type::String))),
+                )
+            })
+            .block(Block::single("ecs_target", ecs_target))
+            .block(Block::single(
+                "batch_target",
+                Schema::new()
+                    .attr(Attribute::required("job_definition", Type::String))
+                    .attr(Attribute::required("job_name", Type::String))
+                    .attr(Attribute::optional("array_size", Type::Number).check(Check::Range(2, 10000)))
+                    .attr(Attribute::optional("job_attempts", Type::Number).check(Check::Range(1, 10))),
+            ))
+            .block(Block::single(
+                "kinesis_target",
+                Schema::new().attr(s("partition_key_path")),
+            ))
+            .block(Block::single(
+                "redshift_target",
+                Schema::new()
+                    .attr(Attribute::required("database", Type::String))
+                    .attr(s("db_user"))
+                    .attr(s("secrets_manager_arn"))
+                    .attr(s("sql"))
+                    .attr(s("statement_name"))
+                    .attr(Attribute::optional("with_event", Type::Bool).default(Value::Bool(false))),
+            ))
+            .block(Block::single(
+                "sagemaker_pipeline_target",
+                Schema::new().block(Block {
+                    max_items: Some(200),
+                    ..Block::set(
+                        "pipeline_parameter_list",
+                        Schema::new()
+                            .attr(Attribute::required("name", Type::String))
+                            .attr(Attribute::required("value", Type::String)),
+                    )
+                }),
+            ))
+            .block(Block::single(
+                "sqs_target",
+                Schema::new().attr(s("message_group_id")),
+            ))
+            .block(Block::single(
+                "http_target",
+                Schema::new()
+                    .attr(Attribute::optional("path_parameter_values", Type::list(Type::String)))
+                    .attr(Attribute::optional("header_parameters", Type::map(Type::String)))
+                    .attr(Attribute::optional(
+                        "query_string_parameters",
+                        Type::map(Type::String),
+                    )),
+            ))
+            .block(Block::single(
+                "input_transformer",
+                Schema::new()
+                    .attr(Attribute::optional("input_paths", Type::map(Type::String)))
+                    .attr(Attribute::required("input_template", Type::String)),
+            ))
+            .block(Block::single(
+                "retry_policy",
+                Schema::new()
+                    .attr(
+                        Attribute::optional("maximum_event_age_in_seconds", Type::Number)
+                            .check(Check::Range(60, 86400)),
+                    )
+                    .attr(
+                        Attribute::optional("maximum_retry_attempts", Type::Number)
+                            .check(Check::Range(0, 185)),
+                    ),
+            ))
+            .block(Block::single("dead_letter_config", Schema::new().attr(s("arn"))))
+            .block(Block::single(
+                "appsync_target",
+                Schema::new().attr(s("graphql_operation")),
+            ));
+        AwsCloudwatchEventTarget { aws, schema }
+    }
+
+    /// Every target of one rule; `None` when the rule (or its bus) is gone.
+    async fn targets_of(
+        &self,
+        bus: &str,
+        rule: &str,
+    ) -> Result<Option<Vec<Target>>, ProviderError> {
+        let client = &self.aws.clients().await.events;
+        let mut targets = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = match client
+                .list_targets_by_rule()
+                .rule(rule)
+                .event_bus_name(bus)
+                .set_next_token(token.clone())
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(page) => page,
+                Err(error) if is_gone(&error) => return Ok(None),
+                Err(error) => return Err(error),
+            };
+            targets.extend(page.targets().iter().cloned());
+            match page.next_token() {
+                Some(next) if !next.is_empty() => token = Some(next.to_string()),
+                _ => return Ok(Some(targets)),
+            }
+        }
+    }
+
+    async fn read(
+        &self,
+        bus: &str,
+        rule: &str,
+        id: &str,
+        hint: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(self
+            .targets_of(bus, rule)
+            .await?
+            .and_then(|targets| targets.into_iter().find(|t| t.id() == id))
+            .map(|t| to_value(&t, bus, rule, hint)))
+    }
+
+    async fn put(&self, planned: &Value, id: &str) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.events;
+        let bus = bus_or_default(string(planned, "event_bus_name"));
+        let rule = string(planned, "rule")
+            .ok_or_else(|| ProviderError::new("aws_cloudwatch_event_target needs a known rule"))?;
+        let output = client
+            .put_targets()
+            .rule(&rule)
+            .event_bus_name(&bus)
+            .targets(build_target(planned, id)?)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        if let Some(failed) = output.failed_entries().first() {
+            return Err(ProviderError::with_code(
+                failed.error_code().unwrap_or("FailedEntry"),
+                format!(
+                    "putting EventBridge target {id} of rule {rule}: {}",
+                    failed.error_message().unwrap_or_default()
+                ),
+            ));
+        }
+        self.read(&bus, &rule, id, planned)
+            .await?
+            .ok_or_else(|| vanished("EventBridge target", &target_id(&bus, &rule, id)))
+    }
+}
+
+fn built<T>(result: Result<T, aws_smithy_types::error::operation::BuildError>) -> Result<T, ProviderError> {
+    result.map_err(|e| ProviderError::new(e.to_string()))
+}
+
+fn string_map(value: &Value, key: &str) -> Option<HashMap<String, String>> {
+    value.get(key).as_map().map(|entries| {
+        entries
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+            .collect()
+    })
+}
+
+fn map_value(map: Option<&HashMap<String, String>>) -> Value {
+    match map {
+        Some(map) if !map.is_empty() => {
+            Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
+        }
+        _ => Value::Null,
+    }
+}
+
+/// The SDK target for a planned value.
+fn build_target(planned: &Value, id: &str) -> Result<Target, ProviderError> {
+    let mut target = Target::builder()
+        .id(id)
+        .set_arn(string(planned, "arn"))
+        .set_role_arn(non_empty(planned, "role_arn"))
+        .set_input(non_empty(planned, "input").map(|i| canonical_json(&i)))
+        .set_input_path(non_empty(planned, "input_path"));
+    let commands = blocks(planned, "run_command_targets");
+    if !commands.is_empty() {
+        let targets = commands
+            .iter()
+            .map(|c| {
+                built(
+                    RunCommandTarget::builder()
+                        .set_key(string(c, "key"))
+                        .set_values(Some(strings(c, "values")))
+                        .build(),
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        target = target.run_command_parameters(built(
+            RunCommandParameters::builder()
+                .set_run_command_targets(Some(targets))
+                .build(),
+        )?);
+    }
+    if let Some(ecs) = single(planned, "ecs_target") {
+        target = target.ecs_parameters(ecs_parameters(ecs)?);
+    }
+    if let Some(batch) = single(planned, "batch_target") {
+        target = target.batch_parameters(built(
+            BatchParameters::builder()
+                .set_job_definition(string(batch, "job_definition"))
+                .set_job_name(string(batch, "job_name"))
+                .set_array_properties(
+                    int(batch, "array_size")
+                        .map(|size| BatchArrayProperties::builder().size(size).build()),
+                )
+                .set_retry_strategy(
+                    int(batch, "job_attempts")
+                        .map(|n| BatchRetryStrategy::builder().attempts(n).build()),
+                )
+                .build(),
+        )?);
+    }
+    if let Some(kinesis) = single(planned, "kinesis_target") {
+        if let Some(path) = non_empty(kinesis, "partition_key_path") {
+            target = target.kinesis_parameters(built(
+                KinesisParameters::builder().partition_key_path(path).build(),
+            )?);
+        }
+    }
+    if let Some(redshift) = single(planned, "redshift_target") {
+        target = target.redshift_data_parameters(built(
+            RedshiftDataParameters::builder()
+                .set_database(string(redshift, "database"))
+                .set_db_user(non_empty(redshift, "db_user"))
+                .set_secret_manager_arn(non_empty(redshift, "secrets_manager_arn"))
+                .set_sql(non_empty(redshift, "sql"))
+                .set_statement_name(non_empty(redshift, "statement_name"))
+                .with_event(boolean(redshift, "with_event").unwrap_or(false))
+                .build(),
+        )?);
+    }
+    if let Some(sagemaker) = single(planned, "sagemaker_pipeline_target") {
+        let parameters = blocks(sagemaker, "pipeline_parameter_list")
+            .iter()
+            .map(|p| {
+                built(
+                    SageMakerPipelineParameter::builder()
+                        .set_name(string(p, "name"))
+                        .set_value(string(p, "value"))
+                        .build(),
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        target = target.sage_maker_pipeline_parameters(
+            SageMakerPipelineParameters::builder()
+                .set_pipeline_parameter_list(Some(parameters))
+                .build(),
+        );
+    }
+    if let Some(sqs) = single(planned, "sqs_target") {
+        target = target.sqs_parameters(
+            SqsParameters::builder()
+                .set_message_group_id(non_empty(sqs, "message_group_id"))
+                .build(),
+        );
+    }
+    if let Some(http) = single(planned, "http_target") {
+        let paths = strings(http, "path_parameter_values");
+        target = target.http_parameters(
+            HttpParameters::builder()
+                .set_path_parameter_values((!paths.is_empty()).then_some(paths))
+                .set_header_parameters(string_map(http, "header_parameters"))
+                .set_query_string_parameters(string_map(http, "query_string_parameters"))
+                .build(),
+        );
+    }
+    if let Some(transformer) = single(planned, "input_transformer") {
+        target = target.input_transformer(built(
+            InputTransformer::builder()
+                .set_input_paths_map(string_map(transformer, "input_paths"))
+                .set_input_template(string(transformer, "input_template"))
+                .build(),
+        )?);
+    }
+    if let Some(retry) = single(planned, "retry_policy") {
+        target = target.retry_policy(
+            RetryPolicy::builder()
+                .set_maximum_event_age_in_seconds(int(retry, "maximum_event_age_in_seconds"))
+                .set_maximum_retry_attempts(int(retry, "maximum_retry_attempts"))
+                .build(),
+        );
+    }
+    if let Some(dead_letter) = single(planned, "dead_letter_config") {
+        target = target.dead_letter_config(
+            DeadLetterConfig::builder()
+                .set_arn(non_empty(dead_letter, "arn"))
+                .build(),
+        );
+    }
+    if let Some(appsync) = single(planned, "appsync_target") {
+        target = target.app_sync_parameters(
+            AppSyncParameters::builder()
+                .set_graph_ql_operation(non_empty(appsync, "graphql_operation"))
+                .build(),
+        );
+    }
+    built(target.build())
+}
+
+fn ecs_parameters(ecs: &Value) -> Result<EcsParameters, ProviderError> {
+    let network = match single(ecs, "network_configuration") {
+        Some(network) => {
+            let groups = strings(network, "security_groups");
+            Some(
+                NetworkConfiguration::builder()
+                    .awsvpc_configuration(built(
+                        AwsVpcConfiguration::builder()
+                            .set_subnets(Some(strings(network, "subnets")))
+                            .set_security_groups((!groups.is_empty()).then_some(groups))
+                            .assign_public_ip(
+                                if boolean(network, "assign_public_ip") == Some(true) {
+                                    AssignPublicIp::Enabled
+                                } else {
+                                    AssignPublicIp::Disabled
+                                },
+                            )
+                            .build(),
+                    )?)
+                    .build(),
+            )
+        }
+        None => None,
+    };
+    let constraints: Vec<PlacementConstraint> = blocks(ecs, "placement_constraint")
+        .iter()
+        .map(|c| {
+            PlacementConstraint::builder()
+                .set_type(string(c, "type").map(|t| PlacementConstraintType::from(t.as_str())))
+                .set_expression(non_empty(c, "expression"))
+                .build()
+        })
+        .collect();
+    let strategies: Vec<PlacementStrategy> = blocks(ecs, "ordered_placement_strategy")
+        .iter()
+        .map(|p| {
+            PlacementStrategy::builder()
+                .set_type(string(p, "type").map(|t| PlacementStrategyType::from(t.as_str())))
+                .set_field(non_empty(p, "field"))
+                .build()
+        })
+        .collect();
+    let providers = blocks(ecs, "capacity_provider_strategy")
+        .iter()
+        .map(|c| {
+            built(
+                CapacityProviderStrategyItem::builder()
+                    .set_capacity_provider(string(c, "capacity_provider"))
+                    .weight(int(c, "weight").unwrap_or(0))
+                    .base(int(c, "base").unwrap_or(0))
+                    .build(),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let tags = crate::app_support::desired_tags(&Value::map([("tags", ecs.get("tags").clone())]));
+    built(
+        EcsParameters::builder()
+            .set_task_definition_arn(string(ecs, "task_definition_arn"))
+            .task_count(int(ecs, "task_count").unwrap_or(1))
+            .set_launch_type(non_empty(ecs, "launch_type").map(|l| LaunchType::from(l.as_str())))
+            .set_network_configuration(network)
+            .set_platform_version(non_empty(ecs, "platform_version"))
+            .set_group(non_empty(ecs, "group"))
+            .enable_ecs_managed_tags(boolean(ecs, "enable_ecs_managed_tags").unwrap_or(false))
+            .enable_execute_command(boolean(ecs, "enable_execute_command").unwrap_or(false))
+            .set_propagate_tags(
+                non_empty(ecs, "propagate_tags").map(|p| PropagateTags::from(p.as_str())),
+            )
+            .set_placement_constraints((!constraints.is_empty()).then_some(constraints))
+            .set_placement_strategy((!strategies.is_empty()).then_some(strategies))
+            .set_capacity_provider_strategy((!providers.is_empty()).then_some(providers))
+            .set_tags((!tags.is_empty()).then(|| sdk_tags(&tags)).transpose()?)
+            .build(),
+    )
+}
+
+fn ecs_value(ecs: &EcsParameters) -> Value {
+    let network = ecs
+        .network_configuration()
+        .and_then(|n| n.awsvpc_configuration())
+        .map(|vpc| {
+            vec![Value::map([
+                ("subnets", string_list(vpc.subnets())),
+                (
+                    "security_groups",
+                    if vpc.security_groups().is_empty() {
+                        Value::Null
+                    } else {
+                        string_list(vpc.security_groups())
+                    },
+                ),
+                (
+                    "assign_public_ip",
+                    Value::Bool(vpc.assign_public_ip() == Some(&AssignPublicIp::Enabled)),
+                ),
+            ])]
+        })
+        .unwrap_or_default();
+    let tags = if ecs.tags().is_empty() {
+        Value::Null
+    } else {
+        Value::Map(
+            ecs.tags()
+                .iter()
+                .map(|t| (t.key().to_string(), Value::string(t.value())))
+                .collect(),
+        )
+    };
+    Value::map([
+        ("task_definition_arn", Value::string(ecs.task_definition_arn())),
+        ("task_count", number(Some(i64::from(ecs.task_count().unwrap_or(1))))),
+        ("launch_type", text(ecs.launch_type().map(|l| l.as_str()))),
+        ("platform_version", text_or_null(ecs.platform_version())),
+        ("group", text_or_null(ecs.group())),
+        ("enable_ecs_managed_tags", Value::Bool(ecs.enable_ecs_managed_tags())),
+        ("enable_execute_command", Value::Bool(ecs.enable_execute_command())),
+        ("propagate_tags", text(ecs.propagate_tags().map(|p| p.as_str()))),
+        ("tags", tags),
+        ("network_configuration", Value::List(network)),
+        (
+            "placement_constraint",
+            Value::List(
+                ecs.placement_constraints()
+                    .iter()
+                    .map(|c| {
+                        Value::map([
+                            ("type", text(c.r#type().map(|t| t.as_str()))),
+                            ("expression", text_or_null(c.expression())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "ordered_placement_strategy",
+            Value::List(
+                ecs.placement_strategy()
+                    .iter()
+                    .map(|p| {
+                        Value::map([
+                            ("type", text(p.r#type().map(|t| t.as_str()))),
+                            ("field", text_or_null(p.field())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "capacity_provider_strategy",
+            Value::List(
+                ecs.capacity_provider_strategy()
+                    .iter()
+                    .map(|c| {
+                        Value::map([
+                            ("capacity_provider", Value::string(c.capacity_provider())),
+                            ("weight", number(Some(i64::from(c.weight())))),
+                            ("base", number(Some(i64::from(c.base())))),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+fn one(value: Option<Value>) -> Value {
+    Value::List(value.into_iter().collect())
+}
+
+fn to_value(target: &Target, bus: &str, rule: &str, hint: &Value) -> Value {
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), Value::string(target_id(bus, rule, target.id())));
+    object.insert("rule".to_string(), Value::string(rule));
+    object.insert("event_bus_name".to_string(), Value::string(bus));
+    object.insert("target_id".to_string(), Value::string(target.id()));
+    object.insert("arn".to_string(), Value::string(target.arn()));
+    object.insert(
+        "input".to_string(),
+        match target.input().filter(|i| !i.is_empty()) {
+            Some(input) => same_json(Some(canonical_json(input)), hint.get("input")),
+            None => Value::Null,
+        },
+    );
+    object.insert("input_path".to_string(), text_or_null(target.input_path()));
+    object.insert("role_arn".to_string(), text_or_null(target.role_arn()));
+    object.insert(
+        "force_destroy".to_string(),
+        Value::Bool(boolean(hint, "force_destroy").unwrap_or(false)),
+    );
+    object.insert(
+        "run_command_targets".to_string(),
+        Value::List(
+            target
+                .run_command_parameters()
+                .map(|r| r.run_command_targets())
+                .unwrap_or_default()
+                .iter()
+                .map(|t| {
+                    Value::map([
+                        ("key", Value::string(t.key())),
+                        ("values", string_list(t.values())),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    object.insert(
+        "ecs_target".to_string(),
+        one(target.ecs_parameters().map(ecs_value)),
+    );
+    object.insert(
+        "batch_target".to_string(),
+        one(target.batch_parameters().map(|b| {
+            Value::map([
+                ("job_definition", Value::string(b.job_definition())),
+                ("job_name", Value::string(b.job_name())),
+                (
+                    "array_size",
+                    number(b.array_properties().map(|a| i64::from(a.size()))),
+                ),
+                (
+                    "job_attempts",
+                    number(b.retry_strategy().map(|r| i64::from(r.attempts()))),
+                ),
+            ])
+        })),
+    );
+    object.insert(
+        "kinesis_target".to_string(),
+        one(target.kinesis_parameters().map(|k| {
+            Value::map([("partition_key_path", Value::string(k.partition_key_path()))])
+        })),
+    );
+    object.insert(
+        "redshift_target".to_string(),
+        one(target.redshift_data_parameters().map(|r| {
+            Value::map([
+                ("database", Value::string(r.database())),
+                ("db_user", text_or_null(r.db_user())),
+                ("secrets_manager_arn", text_or_null(r.secret_manager_arn())),
+                ("sql", text_or_null(r.sql())),
+                ("statement_name", text_or_null(r.statement_name())),
+                ("with_event", Value::Bool(r.with_event())),
+            ])
+        })),
+    );
+    object.insert(
+        "sagemaker_pipeline_target".to_string(),
+        one(target.sage_maker_pipeline_parameters().map(|p| {
+            Value::map([(
+                "pipeline_parameter_list",
+                Value::List(
+                    p.pipeline_parameter_list()
+                        .iter()
+                        .map(|p| {
+                            Value::map([
+                                ("name", Value::string(p.name())),
+                                ("value", Value::string(p.value())),
+                            ])
+                        })
+                        .collect(),
+                ),
+            )])
+        })),
+    );
+    object.insert(
+        "sqs_target".to_string(),
+        one(target
+            .sqs_parameters()
+            .map(|q| Value::map([("message_group_id", text_or_null(q.message_group_id()))]))),
+    );
+    object.insert(
+        "http_target".to_string(),
+        one(target.http_parameters().map(|h| {
+            Value::map([
+                (
+                    "path_parameter_values",
+                    if h.path_parameter_values().is_empty() {
+                        Value::Null
+                    } else {
+                        string_list(h.path_parameter_values())
+                    },
+                ),
+                ("header_parameters", map_value(h.header_parameters())),
+                (
+                    "query_string_parameters",
+                    map_value(h.query_string_parameters()),
+                ),
+            ])
+        })),
+    );
+    object.insert(
+        "input_transformer".to_string(),
+        one(target.input_transformer().map(|t| {
+            Value::map([
+                ("input_paths", map_value(t.input_paths_map())),
+                ("input_template", Value::string(t.input_template())),
+            ])
+        })),
+    );
+    object.insert(
+        "retry_policy".to_string(),
+        one(target.retry_policy().map(|r| {
+            Value::map([
+                (
+                    "maximum_event_age_in_seconds",
+                    number(r.maximum_event_age_in_seconds().map(i64::from)),
+                ),
+                (
+                    "maximum_retry_attempts",
+                    number(r.maximum_retry_attempts().map(i64::from)),
+                ),
+            ])
+        })),
+    );
+    object.insert(
+        "dead_letter_config".to_string(),
+        one(target
+            .dead_letter_config()
+            .map(|d| Value::map([("arn", text_or_null(d.arn()))]))),
+    );
+    object.insert(
+        "appsync_target".to_string(),
+        one(target
+            .app_sync_parameters()
+            .map(|a| Value::map([("graphql_operation", text_or_null(a.graph_ql_operation()))]))),
+    );
+    // A planned unknown target_id never reaches here: the read uses the id that was sent.
+    let _ = known(hint, "target_id");
+    Value::Map(object)
+}
+
+/// `(bus, rule, target_id)` of a prior value (from state, or an import).
+fn key_of(value: &Value) -> Option<(String, String, String)> {
+    Some((
+        bus_or_default(string(value, "event_bus_name")),
+        string(value, "rule")?,
+        string(value, "target_id")?,
+    ))
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsCloudwatchEventTarget {
+    fn name(&self) -> &'static str {
+        "aws_cloudwatch_event_target"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        let inputs: Vec<&str> = ["input", "input_path", "input_transformer"]
+            .into_iter()
+            .filter(|k| match config.get(k) {
+                Value::List(items) => !items.is_empty(),
+                v => !v.is_null(),
+            })
+            .collect();
+        if inputs.len() > 1 {
+            problems.push((
+                inputs[1].to_string(),
+                format!("\"{}\": conflicts with {}", inputs[1], inputs[0]),
+            ));
+        }
+        if let Some(input) = config.get("input").as_str() {
+            if serde_json::from_str::<serde_json::Value>(input).is_err() {
+                problems.push((
+                    "input".to_string(),
+                    "\"input\" contains an invalid JSON".to_string(),
+                ));
+            }
+        }
+        if let Some(id) = config.get("target_id").as_str() {
+            let valid = !id.is_empty()
+                && id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+            if !valid {
+                problems.push((
+                    "target_id".to_string(),
+                    format!("invalid value for target_id (must contain only alphanumeric characters, underscores, periods and hyphens, 1-64 characters): \"{id}\""),
+                ));
+            }
+        }
+        if let Some(transformer) = single(config, "input_transformer") {
+            if let Some(paths) = transformer.get("input_paths").as_map() {
+                if paths.len() > 100 {
+                    problems.push((
+                        "input_transformer[0].input_paths".to_string(),
+                        "\"input_paths\" can have at most 100 entries".to_string(),
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let id = non_empty(planned, "target_id").unwrap_or_else(|| unique_name("terraform-"));
+        self.put(planned, &id).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let (_, _, id) = key_of(prior).ok_or_else(|| {
+            ProviderError::new("aws_cloudwatch_event_target has no target_id in state")
+        })?;
+        self.put(planned, &id).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.events;
+        let Some((bus, rule, id)) = key_of(prior) else {
+            return Ok(());
+        };
+        match client
+            .remove_targets()
+            .rule(&rule)
+            .event_bus_name(&bus)
+            .ids(&id)
+            .force(boolean(prior, "force_destroy").unwrap_or(false))
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(output) => match output.failed_entries().first() {
+                Some(failed) => Err(ProviderError::with_code(
+                    failed.error_code().unwrap_or("FailedEntry"),
+                    format!(
+                        "removing EventBridge target {id} of rule {rule}: {}",
+                        failed.error_message().unwrap_or_default()
+                    ),
+                )),
+                None => Ok(()),
+            },
+            Err(error) if is_gone(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// One ListTargetsByRule per rule, for all of that rule's targets.
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let mut by_rule: BTreeMap<(String, String), Option<Vec<Target>>> = BTreeMap::new();
+        for (bus, rule, _) in prior.iter().filter_map(key_of) {
+            if let std::collections::btree_map::Entry::Vacant(entry) =
+                by_rule.entry((bus.clone(), rule.clone()))
+            {
+                entry.insert(self.targets_of(&bus, &rule).await?);
+            }
+        }
+        Ok(prior
+            .iter()
+            .map(|p| {
+                let (bus, rule, id) = key_of(p)?;
+                by_rule
+                    .get(&(bus.clone(), rule.clone()))?
+                    .as_ref()?
+                    .iter()
+                    .find(|t| t.id() == id)
+                    .map(|t| to_value(t, &bus, &rule, p))
+            })
+            .collect())
+    }
+
+    /// Terraform's import ID: `event_bus_name/rule/target_id` (or `rule/target_id`).
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let (bus, rule, target) = parse_target_import_id(id)?;
+        Ok(Value::map([
+            ("id", Value::string(target_id(&bus, &rule, &target))),
+            ("event_bus_name", Value::string(bus)),
+            ("rule", Value::string(rule)),
+            ("target_id", Value::string(target)),
+        ]))
+    }
+
+    /// By natural key: the rule's target with the planned `target_id`, or, for a generated
+    /// one, a `terraform-` target with the planned ARN.
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let bus = bus_or_default(string(planned, "event_bus_name"));
+        let Some(rule) = string(planned, "rule") else {
+            return Ok(None);
+        };
+        let Some(targets) = self.targets_of(&bus, &rule).await? else {
+            return Ok(None);
+        };
+        let wanted = non_empty(planned, "target_id");
+        let arn = string(planned, "arn");
+        Ok(targets
+            .iter()
+            .find(|t| match &wanted {
+                Some(id) => t.id() == id.as_str(),
+                None => t.id().starts_with("terraform-") && Some(t.arn()) == arn.as_deref(),
+            })
+            .map(|t| to_value(t, &bus, &rule, planned)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource() -> AwsCloudwatchEventTarget {
+        AwsCloudwatchEventTarget::new(Aws::new(infra_core::ProviderSettings::default()))
+    }
+
+    #[test]
+    fn import_ids_name_bus_rule_and_target() {
+        let prior = resource().import_prior("orders/nightly/run").unwrap();
+        assert_eq!(prior.get("id").as_str(), Some("orders-nightly-run"));
+        assert_eq!(prior.get("target_id").as_str(), Some("run"));
+        let prior = resource().import_prior("nightly/run").unwrap();
+        assert_eq!(prior.get("id").as_str(), Some("nightly-run"));
+        assert!(resource().import_prior("nightly").is_err());
+    }
+
+    #[test]
+    fn inputs_conflict() {
+        let problems = resource().validate(&Value::map([
+            ("input", Value::string("{}")),
+            ("input_path", Value::string("$.detail")),
+        ]));
+        assert_eq!(problems[0].0, "input_path");
+    }
+
+    #[test]
+    fn an_ecs_target_round_trips() {
+        let planned = Value::map([
+            ("arn", Value::string("arn:aws:ecs:us-east-1:1:cluster/c")),
+            (
+                "ecs_target",
+                Value::List(vec![Value::map([
+                    ("task_definition_arn", Value::string("arn:td")),
+                    ("task_count", Value::Number(2.0)),
+                    ("launch_type", Value::string("FARGATE")),
+                    (
+                        "network_configuration",
+                        Value::List(vec![Value::map([
+                            ("subnets", string_list(["subnet-1"])),
+                            ("assign_public_ip", Value::Bool(true)),
+                        ])]),
+                    ),
+                ])]),
+            ),
+        ]);
+        let target = build_target(&planned, "run").unwrap();
+        let value = to_value(&target, "default", "nightly", &planned);
+        let ecs = &value.get("ecs_target").as_list().unwrap()[0];
+        assert_eq!(ecs.get("task_count"), &Value::Number(2.0));
+        assert_eq!(ecs.get("launch_type").as_str(), Some("FARGATE"));
+        let network = &ecs.get("network_configuration").as_list().unwrap()[0];
+        assert_eq!(network.get("assign_public_ip"), &Value::Bool(true));
+        assert_eq!(value.get("id").as_str(), Some("nightly-run"));
+    }
+}

@@ -1,0 +1,580 @@
+//! `aws_s3_bucket_lifecycle_configuration`: a bucket's lifecycle rules (expiration,
+//! transitions, noncurrent versions, incomplete multipart uploads), put and read as a whole
+//! (PutBucketLifecycleConfiguration / GetBucketLifecycleConfiguration /
+//! DeleteBucketLifecycle). ID and import ID: the bucket name, or
+//! `bucket,expected_bucket_owner`. Every rule changes in place. The shared implementation is
+//! [`crate::s3_support::BucketSubresource`].
+//!
+//! A rule with neither `filter` nor the deprecated `prefix` applies to every object (an empty
+//! filter prefix is sent, as the provider does). moto does not return
+//! `transition_default_minimum_size`, so it is kept from the configuration when the answer
+//! leaves it out, and drift on it is not seen in tests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_s3::types::{
+    AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus,
+    LifecycleExpiration, LifecycleRule, LifecycleRuleAndOperator, LifecycleRuleFilter,
+    NoncurrentVersionExpiration, NoncurrentVersionTransition, Tag, Transition,
+    TransitionDefaultMinimumObjectSize, TransitionStorageClass,
+};
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::DateTime;
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
+
+use crate::app_support::{blocks, boolean, int, known, non_empty, number, single, string, text};
+use crate::error::aws_error;
+use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::Aws;
+
+const NOT_FOUND: &str = "NoSuchLifecycleConfiguration";
+const STORAGE_CLASSES: &[&str] = &[
+    "GLACIER",
+    "STANDARD_IA",
+    "ONEZONE_IA",
+    "INTELLIGENT_TIERING",
+    "DEEP_ARCHIVE",
+    "GLACIER_IR",
+];
+
+pub struct Lifecycle;
+
+pub fn new(aws: Arc<Aws>) -> BucketSubresource<Lifecycle> {
+    BucketSubresource::new(aws)
+}
+
+fn n(name: &'static str) -> Attribute {
+    Attribute::optional(name, Type::Number)
+}
+
+fn built<T>(
+    result: Result<T, aws_smithy_types::error::operation::BuildError>,
+) -> Result<T, ProviderError> {
+    result.map_err(|e| ProviderError::new(e.to_string()))
+}
+
+fn date(value: &Value, key: &str) -> Result<Option<DateTime>, ProviderError> {
+    match non_empty(value, key) {
+        Some(text) => DateTime::from_str(&text, Format::DateTime)
+            .map(Some)
+            .map_err(|_| {
+                ProviderError::new(format!(
+                    "{key} \"{text}\" is not an RFC 3339 date (e.g. \"2024-01-01T00:00:00Z\")"
+                ))
+            }),
+        None => Ok(None),
+    }
+}
+
+fn date_value(date: Option<&DateTime>) -> Value {
+    text(date.and_then(|d| d.fmt(Format::DateTime).ok()).as_deref())
+}
+
+fn long(value: &Value, key: &str) -> Option<i64> {
+    value.get(key).as_i64()
+}
+
+fn s3_tag(key: &str, value: &str) -> Result<Tag, ProviderError> {
+    built(Tag::builder().key(key).value(value).build())
+}
+
+fn filter(rule: &Value) -> Result<LifecycleRuleFilter, ProviderError> {
+    let Some(filter) = single(rule, "filter") else {
+        return Ok(LifecycleRuleFilter::builder()
+            .set_prefix(if string(rule, "prefix").is_some() {
+                None
+            } else {
+                Some(String::new())
+            })
+            .build());
+    };
+    let mut builder = LifecycleRuleFilter::builder()
+        .set_prefix(string(filter, "prefix"))
+        .set_object_size_greater_than(long(filter, "object_size_greater_than"))
+        .set_object_size_less_than(long(filter, "object_size_less_than"));
+    if let Some(tag) = single(filter, "tag") {
+        builder = builder.tag(s3_tag(
+            &string(tag, "key").unwrap_or_default(),
+            &string(tag, "value").unwrap_or_default(),
+        )?);
+    }
+    if let Some(and) = single(filter, "and") {
+        let tags = and
+            .get("tags")
+            .as_map()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| s3_tag(k, v.as_str().unwrap_or_default()))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        builder = builder.and(
+            LifecycleRuleAndOperator::builder()
+                .set_prefix(string(and, "prefix"))
+                .set_tags(tags)
+                .set_object_size_greater_than(long(and, "object_size_greater_than"))
+                .set_object_size_less_than(long(and, "object_size_less_than"))
+                .build(),
+        );
+    }
+    Ok(builder.build())
+}
+
+// The rule-level `prefix` is deprecated in S3 (and in the provider) but still accepted.
+#[allow(deprecated)]
+fn rule(rule: &Value) -> Result<LifecycleRule, ProviderError> {
+    let mut builder = LifecycleRule::builder()
+        .set_id(string(rule, "id"))
+        .set_prefix(string(rule, "prefix"))
+        .status(ExpirationStatus::from(
+            string(rule, "status").unwrap_or_default().as_str(),
+        ))
+        .filter(filter(rule)?);
+    if let Some(abort) = single(rule, "abort_incomplete_multipart_upload") {
+        builder = builder.abort_incomplete_multipart_upload(
+            AbortIncompleteMultipartUpload::builder()
+                .set_days_after_initiation(int(abort, "days_after_initiation"))
+                .build(),
+        );
+    }
+    if let Some(expiration) = single(rule, "expiration") {
+        builder = builder.expiration(
+            LifecycleExpiration::builder()
+                .set_date(date(expiration, "date")?)
+                .set_days(int(expiration, "days").filter(|d| *d > 0))
+                .set_expired_object_delete_marker(
+                    boolean(expiration, "expired_object_delete_marker").filter(|m| *m),
+                )
+                .build(),
+        );
+    }
+    if let Some(expiration) = single(rule, "noncurrent_version_expiration") {
+        builder = builder.noncurrent_version_expiration(
+            NoncurrentVersionExpiration::builder()
+                .set_noncurrent_days(int(expiration, "noncurrent_days"))
+                .set_newer_noncurrent_versions(int(expiration, "newer_noncurrent_versions"))
+                .build(),
+        );
+    }
+    for transition in blocks(rule, "noncurrent_version_transition") {
+        builder = builder.noncurrent_version_transitions(
+            NoncurrentVersionTransition::builder()
+                .set_noncurrent_days(int(transition, "noncurrent_days"))
+                .set_newer_noncurrent_versions(int(transition, "newer_noncurrent_versions"))
+                .set_storage_class(
+                    string(transition, "storage_class")
+                        .map(|c| TransitionStorageClass::from(c.as_str())),
+                )
+                .build(),
+        );
+    }
+    for transition in blocks(rule, "transition") {
+        builder = builder.transitions(
+            Transition::builder()
+                .set_date(date(transition, "date")?)
+                .set_days(int(transition, "days"))
+                .set_storage_class(
+                    string(transition, "storage_class")
+                        .map(|c| TransitionStorageClass::from(c.as_str())),
+                )
+                .build(),
+        );
+    }
+    built(builder.build())
+}
+
+fn tags_value(tags: &[Tag]) -> Value {
+    if tags.is_empty() {
+        Value::Null
+    } else {
+        Value::Map(
+            tags.iter()
+                .map(|t| (t.key().to_string(), Value::string(t.value())))
+                .collect(),
+        )
+    }
+}
+
+fn filter_value(filter: Option<&LifecycleRuleFilter>, hint: Option<&Value>) -> Value {
+    let Some(f) = filter else {
+        return Value::List(vec![]);
+    };
+    let empty = f.prefix().unwrap_or_default().is_empty()
+        && f.tag().is_none()
+        && f.and().is_none()
+        && f.object_size_greater_than().is_none()
+        && f.object_size_less_than().is_none();
+    // The empty filter sent for a rule with neither filter nor prefix reads back as no filter.
+    if empty && hint.is_some_and(|h| single(h, "filter").is_none()) {
+        return Value::List(vec![]);
+    }
+    Value::List(vec![Value::map([
+        ("prefix", text(f.prefix())),
+        (
+            "object_size_greater_than",
+            number(f.object_size_greater_than()),
+        ),
+        ("object_size_less_than", number(f.object_size_less_than())),
+        (
+            "tag",
+            Value::List(
+                f.tag()
+                    .map(|t| {
+                        Value::map([
+                            ("key", Value::string(t.key())),
+                            ("value", Value::string(t.value())),
+                        ])
+                    })
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+        (
+            "and",
+            Value::List(
+                f.and()
+                    .map(|a| {
+                        Value::map([
+                            ("prefix", text(a.prefix())),
+                            ("tags", tags_value(a.tags())),
+                            (
+                                "object_size_greater_than",
+                                number(a.object_size_greater_than()),
+                            ),
+                            ("object_size_less_than", number(a.object_size_less_than())),
+                        ])
+                    })
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+    ])])
+}
+
+#[allow(deprecated)]
+fn rule_value(rule: &LifecycleRule, hint: Option<&Value>) -> Value {
+    let int_value = |n: Option<i32>| number(n.map(i64::from));
+    Value::map([
+        ("id", text(rule.id())),
+        ("status", Value::string(rule.status().as_str())),
+        ("prefix", text(rule.prefix())),
+        ("filter", filter_value(rule.filter(), hint)),
+        (
+            "abort_incomplete_multipart_upload",
+            Value::List(
+                rule.abort_incomplete_multipart_upload()
+                    .map(|a| Value::map([("days_after_initiation", int_value(a.days_after_initiation()))]))
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+        (
+            "expiration",
+            Value::List(
+                rule.expiration()
+                    .map(|e| {
+                        Value::map([
+                            ("date", date_value(e.date())),
+                            ("days", int_value(e.days())),
+                            (
+                                "expired_object_delete_marker",
+                                Value::Bool(e.expired_object_delete_marker().unwrap_or(false)),
+                            ),
+                        ])
+                    })
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+        (
+            "noncurrent_version_expiration",
+            Value::List(
+                rule.noncurrent_version_expiration()
+                    .map(|e| {
+                        Value::map([
+                            ("noncurrent_days", int_value(e.noncurrent_days())),
+                            (
+                                "newer_noncurrent_versions",
+                                int_value(e.newer_noncurrent_versions()),
+                            ),
+                        ])
+                    })
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+        (
+            "noncurrent_version_transition",
+            Value::List(
+                rule.noncurrent_version_transitions()
+                    .iter()
+                    .map(|t| {
+                        Value::map([
+                            ("noncurrent_days", int_value(t.noncurrent_days())),
+                            (
+                                "newer_noncurrent_versions",
+                                int_value(t.newer_noncurrent_versions()),
+                            ),
+                            ("storage_class", text(t.storage_class().map(|c| c.as_str()))),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "transition",
+            Value::List(
+                rule.transitions()
+                    .iter()
+                    .map(|t| {
+                        Value::map([
+                            ("date", date_value(t.date())),
+                            ("days", int_value(t.days())),
+                            ("storage_class", text(t.storage_class().map(|c| c.as_str()))),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+#[async_trait::async_trait]
+impl BucketConfig for Lifecycle {
+    const NAME: &'static str = "aws_s3_bucket_lifecycle_configuration";
+
+    fn schema() -> Schema {
+        let size_filter = |schema: Schema| {
+            schema
+                .attr(Attribute::optional("prefix", Type::String))
+                .attr(n("object_size_greater_than"))
+                .attr(n("object_size_less_than"))
+        };
+        let filter = size_filter(Schema::new())
+            .block(Block::single(
+                "tag",
+                Schema::new()
+                    .attr(Attribute::required("key", Type::String))
+                    .attr(Attribute::required("value", Type::String)),
+            ))
+            .block(Block::single(
+                "and",
+                size_filter(Schema::new())
+                    .attr(Attribute::optional("tags", Type::map(Type::String))),
+            ));
+        let storage = || {
+            Attribute::required("storage_class", Type::String).check(Check::OneOf(STORAGE_CLASSES))
+        };
+        let rule = Schema::new()
+            .attr(Attribute::required("id", Type::String))
+            .attr(
+                Attribute::required("status", Type::String)
+                    .check(Check::OneOf(&["Enabled", "Disabled"])),
+            )
+            .attr(Attribute::optional("prefix", Type::String))
+            .block(Block::single("filter", filter))
+            .block(Block::single(
+                "abort_incomplete_multipart_upload",
+                Schema::new().attr(n("days_after_initiation")),
+            ))
+            .block(Block::single(
+                "expiration",
+                Schema::new()
+                    .attr(Attribute::optional("date", Type::String))
+                    .attr(n("days"))
+                    .attr(Attribute::optional_computed(
+                        "expired_object_delete_marker",
+                        Type::Bool,
+                    )),
+            ))
+            .block(Block::single(
+                "noncurrent_version_expiration",
+                Schema::new()
+                    .attr(Attribute::required("noncurrent_days", Type::Number))
+                    .attr(n("newer_noncurrent_versions")),
+            ))
+            .block(Block::set(
+                "noncurrent_version_transition",
+                Schema::new()
+                    .attr(Attribute::required("noncurrent_days", Type::Number))
+                    .attr(n("newer_noncurrent_versions"))
+                    .attr(storage()),
+            ))
+            .block(Block::set(
+                "transition",
+                Schema::new()
+                    .attr(Attribute::optional("date", Type::String))
+                    .attr(n("days"))
+                    .attr(storage()),
+            ));
+        Schema::new()
+            .attr(
+                Attribute::optional_computed("transition_default_minimum_size", Type::String)
+                    .check(Check::OneOf(&[
+                        "varies_by_storage_class",
+                        "all_storage_classes_128K",
+                    ])),
+            )
+            .block(Block::list("rule", rule).required())
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        for (i, rule) in blocks(config, "rule").iter().enumerate() {
+            if single(rule, "filter").is_some() && !rule.get("prefix").is_null() {
+                problems.push((
+                    format!("rule[{i}].prefix"),
+                    "\"prefix\": conflicts with filter".to_string(),
+                ));
+            }
+            for (block, key) in [("expiration", "date"), ("transition", "date")] {
+                for (j, item) in blocks(rule, block).iter().enumerate() {
+                    if let Some(text) = item.get(key).as_str() {
+                        if DateTime::from_str(text, Format::DateTime).is_err() {
+                            problems.push((
+                                format!("rule[{i}].{block}[{j}].{key}"),
+                                format!("\"{text}\" is not an RFC 3339 date (e.g. \"2024-01-01T00:00:00Z\")"),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    async fn put(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        owner: Option<String>,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
+        let rules = blocks(planned, "rule")
+            .iter()
+            .map(rule)
+            .collect::<Result<Vec<_>, _>>()?;
+        client
+            .put_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .set_expected_bucket_owner(owner)
+            .set_transition_default_minimum_object_size(
+                non_empty(planned, "transition_default_minimum_size")
+                    .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str())),
+            )
+            .lifecycle_configuration(built(
+                BucketLifecycleConfiguration::builder()
+                    .set_rules(Some(rules))
+                    .build(),
+            )?)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    async fn get(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        owner: Option<String>,
+        hint: &Value,
+    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
+        let output = match client
+            .get_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .set_expected_bucket_owner(owner)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(output) => output,
+            Err(error) if error.code.as_deref() == Some(NOT_FOUND) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        let hints = blocks(hint, "rule");
+        let rules = output
+            .rules()
+            .iter()
+            .map(|r| {
+                let hint = hints
+                    .iter()
+                    .find(|h| string(h, "id").as_deref() == r.id());
+                rule_value(r, hint)
+            })
+            .collect();
+        let minimum = match output.transition_default_minimum_object_size() {
+            Some(size) => Value::string(size.as_str()),
+            None => known(hint, "transition_default_minimum_size"),
+        };
+        Ok(Some(BTreeMap::from([
+            ("rule".to_string(), Value::List(rules)),
+            ("transition_default_minimum_size".to_string(), minimum),
+        ])))
+    }
+
+    async fn delete(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        owner: Option<String>,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        match client
+            .delete_bucket_lifecycle()
+            .bucket(bucket)
+            .set_expected_bucket_owner(owner)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Err(error) if error.code.as_deref() != Some(NOT_FOUND) => Err(error),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_round_trips() {
+        let planned = Value::map([
+            ("id", Value::string("logs")),
+            ("status", Value::string("Enabled")),
+            (
+                "filter",
+                Value::List(vec![Value::map([("prefix", Value::string("logs/"))])]),
+            ),
+            (
+                "expiration",
+                Value::List(vec![Value::map([("days", Value::Number(90.0))])]),
+            ),
+            (
+                "transition",
+                Value::List(vec![Value::map([
+                    ("days", Value::Number(30.0)),
+                    ("storage_class", Value::string("STANDARD_IA")),
+                ])]),
+            ),
+        ]);
+        let sdk = rule(&planned).unwrap();
+        let value = rule_value(&sdk, Some(&planned));
+        assert_eq!(value.get("id").as_str(), Some("logs"));
+        let expiration = &value.get("expiration").as_list().unwrap()[0];
+        assert_eq!(expiration.get("days"), &Value::Number(90.0));
+        let filter = &value.get("filter").as_list().unwrap()[0];
+        assert_eq!(filter.get("prefix").as_str(), Some("logs/"));
+    }
+
+    #[test]
+    fn dates_must_be_rfc3339() {
+        let config = Value::map([(
+            "rule",
+            Value::List(vec![Value::map([(
+                "expiration",
+                Value::List(vec![Value::map([("date", Value::string("2024-01-01"))])]),
+            )])]),
+        )]);
+        assert_eq!(Lifecycle::validate(&config)[0].0, "rule[0].expiration[0].date");
+    }
+}

@@ -1,0 +1,118 @@
+//! `aws_s3_bucket_ownership_controls`: a bucket's Object Ownership setting
+//! (PutBucketOwnershipControls / GetBucketOwnershipControls / DeleteBucketOwnershipControls).
+//! ID and import ID: the bucket name. The shared implementation is
+//! [`crate::s3_support::BucketSubresource`].
+//!
+//! moto holds and returns the rule, so drift on it is seen in tests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_s3::types::{ObjectOwnership, OwnershipControls, OwnershipControlsRule};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
+
+use crate::app_support::{single, string};
+use crate::error::aws_error;
+use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::Aws;
+
+const NOT_FOUND: &str = "OwnershipControlsNotFoundError";
+
+pub struct OwnershipControlsConfig;
+
+pub fn new(aws: Arc<Aws>) -> BucketSubresource<OwnershipControlsConfig> {
+    BucketSubresource::new(aws)
+}
+
+#[async_trait::async_trait]
+impl BucketConfig for OwnershipControlsConfig {
+    const NAME: &'static str = "aws_s3_bucket_ownership_controls";
+    const EXPECTED_OWNER: bool = false;
+
+    fn schema() -> Schema {
+        Schema::new().block(
+            Block::single(
+                "rule",
+                Schema::new().attr(Attribute::required("object_ownership", Type::String).check(
+                    Check::OneOf(&["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]),
+                )),
+            )
+            .required(),
+        )
+    }
+
+    async fn put(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        _owner: Option<String>,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
+        let ownership = single(planned, "rule")
+            .and_then(|r| string(r, "object_ownership"))
+            .unwrap_or_else(|| "BucketOwnerEnforced".into());
+        let rule = OwnershipControlsRule::builder()
+            .object_ownership(ObjectOwnership::from(ownership.as_str()))
+            .build()
+            .map_err(|e| ProviderError::new(e.to_string()))?;
+        client
+            .put_bucket_ownership_controls()
+            .bucket(bucket)
+            .ownership_controls(
+                OwnershipControls::builder()
+                    .rules(rule)
+                    .build()
+                    .map_err(|e| ProviderError::new(e.to_string()))?,
+            )
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    async fn get(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        _owner: Option<String>,
+        _hint: &Value,
+    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
+        let output = match client
+            .get_bucket_ownership_controls()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(output) => output,
+            Err(error) if error.code.as_deref() == Some(NOT_FOUND) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        let Some(rule) = output.ownership_controls().and_then(|c| c.rules().first()) else {
+            return Ok(None);
+        };
+        Ok(Some(BTreeMap::from([(
+            "rule".to_string(),
+            Value::List(vec![Value::map([(
+                "object_ownership",
+                Value::string(rule.object_ownership().as_str()),
+            )])]),
+        )])))
+    }
+
+    async fn delete(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        _owner: Option<String>,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        match client
+            .delete_bucket_ownership_controls()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Err(error) if error.code.as_deref() != Some(NOT_FOUND) => Err(error),
+            _ => Ok(()),
+        }
+    }
+}

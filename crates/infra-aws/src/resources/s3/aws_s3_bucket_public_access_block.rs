@@ -1,0 +1,142 @@
+//! `aws_s3_bucket_public_access_block`: a bucket's Block Public Access settings
+//! (PutPublicAccessBlock / GetPublicAccessBlock / DeletePublicAccessBlock). ID and import ID:
+//! the bucket name. Every flag changes in place. The shared implementation is
+//! [`crate::s3_support::BucketSubresource`].
+//!
+//! `skip_destroy` (configuration only) leaves the settings in place on destroy. moto holds and
+//! returns every flag, so drift on each is seen in tests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_s3::types::PublicAccessBlockConfiguration;
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
+
+use crate::app_support::boolean;
+use crate::error::aws_error;
+use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::Aws;
+
+const FLAGS: &[&str] = &[
+    "block_public_acls",
+    "block_public_policy",
+    "ignore_public_acls",
+    "restrict_public_buckets",
+];
+
+pub struct PublicAccessBlock;
+
+pub fn new(aws: Arc<Aws>) -> BucketSubresource<PublicAccessBlock> {
+    BucketSubresource::new(aws)
+}
+
+#[async_trait::async_trait]
+impl BucketConfig for PublicAccessBlock {
+    const NAME: &'static str = "aws_s3_bucket_public_access_block";
+    const EXPECTED_OWNER: bool = false;
+
+    fn schema() -> Schema {
+        let mut schema = Schema::new();
+        for flag in FLAGS {
+            schema = schema.attr(Attribute::optional(flag, Type::Bool).default(Value::Bool(false)));
+        }
+        schema.attr(Attribute::optional("skip_destroy", Type::Bool))
+    }
+
+    async fn put(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        _owner: Option<String>,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
+        let flag = |name: &str| boolean(planned, name).unwrap_or(false);
+        client
+            .put_public_access_block()
+            .bucket(bucket)
+            .public_access_block_configuration(
+                PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(flag("block_public_acls"))
+                    .block_public_policy(flag("block_public_policy"))
+                    .ignore_public_acls(flag("ignore_public_acls"))
+                    .restrict_public_buckets(flag("restrict_public_buckets"))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    async fn get(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        _owner: Option<String>,
+        hint: &Value,
+    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
+        let output = match client
+            .get_public_access_block()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(output) => output,
+            Err(error)
+                if error.code.as_deref() == Some("NoSuchPublicAccessBlockConfiguration") =>
+            {
+                return Ok(None)
+            }
+            Err(error) => return Err(error),
+        };
+        let Some(config) = output.public_access_block_configuration() else {
+            return Ok(None);
+        };
+        Ok(Some(BTreeMap::from([
+            (
+                "block_public_acls".to_string(),
+                Value::Bool(config.block_public_acls().unwrap_or(false)),
+            ),
+            (
+                "block_public_policy".to_string(),
+                Value::Bool(config.block_public_policy().unwrap_or(false)),
+            ),
+            (
+                "ignore_public_acls".to_string(),
+                Value::Bool(config.ignore_public_acls().unwrap_or(false)),
+            ),
+            (
+                "restrict_public_buckets".to_string(),
+                Value::Bool(config.restrict_public_buckets().unwrap_or(false)),
+            ),
+            (
+                "skip_destroy".to_string(),
+                crate::app_support::known(hint, "skip_destroy"),
+            ),
+        ])))
+    }
+
+    async fn delete(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        _owner: Option<String>,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        if boolean(prior, "skip_destroy") == Some(true) {
+            return Ok(());
+        }
+        match client
+            .delete_public_access_block()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Err(error)
+                if error.code.as_deref() != Some("NoSuchPublicAccessBlockConfiguration") =>
+            {
+                Err(error)
+            }
+            _ => Ok(()),
+        }
+    }
+}

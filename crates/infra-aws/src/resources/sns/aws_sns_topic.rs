@@ -1,0 +1,499 @@
+//! `aws_sns_topic`: an SNS topic. The ID is the topic ARN (also the import ID).
+//!
+//! Every setting is a topic attribute: CreateTopic sends them all, an update sends
+//! SetTopicAttributes for each changed one (an emptied one is set to ""), tags change with
+//! TagResource / UntagResource. `name`, `name_prefix` and `fifo_topic` force a new topic.
+//! Refresh is GetTopicAttributes plus ListTagsForResource per topic: SNS has no batched read.
+//! A name generated for a FIFO topic ends in `.fifo`, as the provider makes it.
+//!
+//! moto does not return the delivery-status attributes (`<endpoint>_success_feedback_role_arn`,
+//! `<endpoint>_success_feedback_sample_rate`, `<endpoint>_failure_feedback_role_arn`),
+//! `signature_version`, `tracing_config`, `archive_policy`, `fifo_throughput_scope` or
+//! `beginning_archive_time`, so those are kept from the prior value when the answer leaves them
+//! out, and drift on them is not seen in tests.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::{boolean, has_managed_tags, known, non_empty, set_tags, string, text};
+use crate::ec2_support::unique_name;
+use crate::error::aws_error;
+use crate::sns_support::{
+    attr, from_attribute, sdk_tags, to_attribute, topic_arns, topic_attributes, topic_tags,
+    update_tags, Kind, SnsAttribute,
+};
+use crate::Aws;
+
+/// The arguments held as topic attributes.
+const ATTRIBUTES: &[SnsAttribute] = &[
+    attr("display_name", "DisplayName", Kind::Text),
+    attr("policy", "Policy", Kind::Json),
+    attr("delivery_policy", "DeliveryPolicy", Kind::Json),
+    attr("kms_master_key_id", "KmsMasterKeyId", Kind::Text),
+    attr("signature_version", "SignatureVersion", Kind::Number),
+    attr("tracing_config", "TracingConfig", Kind::Text),
+    attr("archive_policy", "ArchivePolicy", Kind::Json),
+    attr("fifo_topic", "FifoTopic", Kind::Bool),
+    attr("fifo_throughput_scope", "FifoThroughputScope", Kind::Text),
+    attr(
+        "content_based_deduplication",
+        "ContentBasedDeduplication",
+        Kind::Bool,
+    ),
+    attr(
+        "application_success_feedback_role_arn",
+        "ApplicationSuccessFeedbackRoleArn",
+        Kind::Text,
+    ),
+    attr(
+        "application_success_feedback_sample_rate",
+        "ApplicationSuccessFeedbackSampleRate",
+        Kind::Number,
+    ),
+    attr(
+        "application_failure_feedback_role_arn",
+        "ApplicationFailureFeedbackRoleArn",
+        Kind::Text,
+    ),
+    attr(
+        "http_success_feedback_role_arn",
+        "HTTPSuccessFeedbackRoleArn",
+        Kind::Text,
+    ),
+    attr(
+        "http_success_feedback_sample_rate",
+        "HTTPSuccessFeedbackSampleRate",
+        Kind::Number,
+    ),
+    attr(
+        "http_failure_feedback_role_arn",
+        "HTTPFailureFeedbackRoleArn",
+        Kind::Text,
+    ),
+    attr(
+        "lambda_success_feedback_role_arn",
+        "LambdaSuccessFeedbackRoleArn",
+        Kind::Text,
+    ),
+    attr(
+        "lambda_success_feedback_sample_rate",
+        "LambdaSuccessFeedbackSampleRate",
+        Kind::Number,
+    ),
+    attr(
+        "lambda_failure_feedback_role_arn",
+        "LambdaFailureFeedbackRoleArn",
+        Kind::Text,
+    ),
+    attr(
+        "sqs_success_feedback_role_arn",
+        "SQSSuccessFeedbackRoleArn",
+        Kind::Text,
+    ),
+    attr(
+        "sqs_success_feedback_sample_rate",
+        "SQSSuccessFeedbackSampleRate",
+        Kind::Number,
+    ),
+    attr(
+        "sqs_failure_feedback_role_arn",
+        "SQSFailureFeedbackRoleArn",
+        Kind::Text,
+    ),
+    attr(
+        "firehose_success_feedback_role_arn",
+        "FirehoseSuccessFeedbackRoleArn",
+        Kind::Text,
+    ),
+    attr(
+        "firehose_success_feedback_sample_rate",
+        "FirehoseSuccessFeedbackSampleRate",
+        Kind::Number,
+    ),
+    attr(
+        "firehose_failure_feedback_role_arn",
+        "FirehoseFailureFeedbackRoleArn",
+        Kind::Text,
+    ),
+];
+
+/// Attributes moto leaves out of its answer: kept from the prior value when absent.
+const UNREPORTED: &[&str] = &[
+    "signature_version",
+    "tracing_config",
+    "archive_policy",
+    "fifo_throughput_scope",
+    "application_success_feedback_role_arn",
+    "application_success_feedback_sample_rate",
+    "application_failure_feedback_role_arn",
+    "http_success_feedback_role_arn",
+    "http_success_feedback_sample_rate",
+    "http_failure_feedback_role_arn",
+    "lambda_success_feedback_role_arn",
+    "lambda_success_feedback_sample_rate",
+    "lambda_failure_feedback_role_arn",
+    "sqs_success_feedback_role_arn",
+    "sqs_success_feedback_sample_rate",
+    "sqs_failure_feedback_role_arn",
+    "firehose_success_feedback_role_arn",
+    "firehose_success_feedback_sample_rate",
+    "firehose_failure_feedback_role_arn",
+];
+
+pub struct AwsSnsTopic {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsSnsTopic {
+    pub fn new(aws: Arc<Aws>) -> AwsSnsTopic {
+        let mut schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("owner", Type::String))
+            .attr(Attribute::computed("beginning_archive_time", Type::String))
+            .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
+            .attr(Attribute::optional("display_name", Type::String))
+            .attr(Attribute::optional_computed("policy", Type::Json))
+            .attr(Attribute::optional("delivery_policy", Type::Json))
+            .attr(Attribute::optional("kms_master_key_id", Type::String))
+            .attr(
+                Attribute::optional_computed("signature_version", Type::Number)
+                    .check(Check::Range(1, 2)),
+            )
+            .attr(
+                Attribute::optional_computed("tracing_config", Type::String)
+                    .check(Check::OneOf(&["PassThrough", "Active"])),
+            )
+            .attr(Attribute::optional("archive_policy", Type::Json))
+            .attr(
+                Attribute::optional("fifo_topic", Type::Bool)
+                    .default(Value::Bool(false))
+                    .force_new(),
+            )
+            .attr(
+                Attribute::optional_computed("fifo_throughput_scope", Type::String)
+                    .check(Check::OneOf(&["Topic", "MessageGroup"])),
+            )
+            .attr(
+                Attribute::optional("content_based_deduplication", Type::Bool)
+                    .default(Value::Bool(false)),
+            );
+        for spec in ATTRIBUTES.iter().skip(10) {
+            schema = schema.attr(match spec.kind {
+                Kind::Number => Attribute::optional(spec.argument, Type::Number)
+                    .check(Check::Range(0, 100)),
+                _ => Attribute::optional(spec.argument, Type::String),
+            });
+        }
+        AwsSnsTopic {
+            aws,
+            schema: schema.with_tags(),
+        }
+    }
+
+    async fn read(&self, arn: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
+        let client = &self.aws.clients().await.sns;
+        let Some(attributes) = topic_attributes(client, arn).await? else {
+            return Ok(None);
+        };
+        let tags = topic_tags(client, arn).await?;
+        Ok(Some(to_value(arn, &attributes, &tags, hint)))
+    }
+
+    async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
+        self.read(arn, hint)
+            .await?
+            .ok_or_else(|| crate::app_support::vanished("SNS topic", arn))
+    }
+}
+
+fn to_value(
+    arn: &str,
+    attributes: &HashMap<String, String>,
+    tags: &[(String, String)],
+    hint: &Value,
+) -> Value {
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), Value::string(arn));
+    object.insert("arn".to_string(), Value::string(arn));
+    object.insert(
+        "name".to_string(),
+        Value::string(arn.rsplit(':').next().unwrap_or(arn)),
+    );
+    object.insert(
+        "name_prefix".to_string(),
+        match known(hint, "name_prefix") {
+            Value::Null => text(name_prefix_of(arn.rsplit(':').next().unwrap_or(arn))),
+            prefix => prefix,
+        },
+    );
+    object.insert(
+        "owner".to_string(),
+        text(attributes.get("Owner").map(String::as_str)),
+    );
+    object.insert(
+        "beginning_archive_time".to_string(),
+        match attributes.get("BeginningArchiveTime") {
+            Some(time) => Value::string(time),
+            None => known(hint, "beginning_archive_time"),
+        },
+    );
+    for spec in ATTRIBUTES {
+        let value = match from_attribute(attributes, spec, hint) {
+            Some(value) => value,
+            None if UNREPORTED.contains(&spec.argument) => known(hint, spec.argument),
+            None if spec.kind == Kind::Bool => Value::Bool(false),
+            None => Value::Null,
+        };
+        object.insert(spec.argument.to_string(), value);
+    }
+    set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    Value::Map(object)
+}
+
+/// The prefix of a generated name (`prefix` + 26 digits, `.fifo` for a FIFO topic), as the
+/// provider derives `name_prefix` on import.
+fn name_prefix_of(name: &str) -> Option<&str> {
+    let base = name.strip_suffix(".fifo").unwrap_or(name);
+    let split = base.len().checked_sub(26)?;
+    let (prefix, suffix) = (base.get(..split)?, base.get(split..)?);
+    suffix.bytes().all(|b| b.is_ascii_digit()).then_some(prefix)
+}
+
+/// The name a create uses: `name`, else `name_prefix` (or `terraform-`) plus a unique suffix,
+/// with `.fifo` for a FIFO topic.
+fn topic_name(planned: &Value) -> String {
+    if let Some(name) = non_empty(planned, "name") {
+        return name;
+    }
+    let prefix = non_empty(planned, "name_prefix").unwrap_or_else(|| "terraform-".into());
+    let name = unique_name(&prefix);
+    if boolean(planned, "fifo_topic") == Some(true) {
+        format!("{name}.fifo")
+    } else {
+        name
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsSnsTopic {
+    fn name(&self) -> &'static str {
+        "aws_sns_topic"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+            ));
+        }
+        let fifo = config.get("fifo_topic").as_bool() == Some(true);
+        if let Some(name) = config.get("name").as_str() {
+            let base = if fifo {
+                name.strip_suffix(".fifo")
+            } else {
+                Some(name)
+            };
+            let valid = base.is_some_and(|b| {
+                !b.is_empty()
+                    && b.len() <= 256
+                    && b.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            });
+            if !valid {
+                problems.push((
+                    "name".to_string(),
+                    if fifo {
+                        format!("invalid value for name (must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, must end with \".fifo\", and must be between 1 and 256 characters long): \"{name}\"")
+                    } else {
+                        format!("invalid value for name (must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long): \"{name}\"")
+                    },
+                ));
+            }
+        }
+        if !fifo {
+            for attribute in ["content_based_deduplication"] {
+                if config.get(attribute).as_bool() == Some(true) {
+                    problems.push((
+                        attribute.to_string(),
+                        format!("\"{attribute}\" can only be set for FIFO topics (fifo_topic = true)"),
+                    ));
+                }
+            }
+            if config.get("fifo_throughput_scope").as_str().is_some() {
+                problems.push((
+                    "fifo_throughput_scope".to_string(),
+                    "\"fifo_throughput_scope\" can only be set for FIFO topics (fifo_topic = true)"
+                        .to_string(),
+                ));
+            }
+        }
+        for spec in ATTRIBUTES.iter().filter(|s| s.kind == Kind::Json) {
+            if let Some(text) = config.get(spec.argument).as_str() {
+                if !text.trim().is_empty()
+                    && serde_json::from_str::<serde_json::Value>(text).is_err()
+                {
+                    problems.push((
+                        spec.argument.to_string(),
+                        format!("\"{}\" contains an invalid JSON", spec.argument),
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.sns;
+        let name = topic_name(planned);
+        let attributes: HashMap<String, String> = ATTRIBUTES
+            .iter()
+            .filter_map(|spec| {
+                let value = to_attribute(planned, spec)?;
+                // Defaults (false, "") are AWS's own; only FifoTopic must be sent when true.
+                if value.is_empty() || (spec.kind == Kind::Bool && value == "false") {
+                    return None;
+                }
+                Some((spec.attribute.to_string(), value))
+            })
+            .collect();
+        let created = client
+            .create_topic()
+            .name(&name)
+            .set_attributes((!attributes.is_empty()).then_some(attributes))
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let arn = created
+            .topic_arn()
+            .map(str::to_string)
+            .ok_or_else(|| ProviderError::new("CreateTopic returned no TopicArn"))?;
+        self.read_one(&arn, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.sns;
+        let arn = string(prior, "arn")
+            .ok_or_else(|| ProviderError::new("aws_sns_topic has no ARN in state"))?;
+        for spec in ATTRIBUTES {
+            if spec.argument == "fifo_topic" {
+                continue;
+            }
+            let before = to_attribute(prior, spec);
+            let after = to_attribute(planned, spec);
+            // An optional-computed attribute left out of the configuration keeps AWS's value.
+            if before == after || (after.is_none() && planned.get(spec.argument).is_null() && matches!(spec.argument, "policy" | "signature_version" | "tracing_config" | "fifo_throughput_scope")) {
+                continue;
+            }
+            client
+                .set_topic_attributes()
+                .topic_arn(&arn)
+                .attribute_name(spec.attribute)
+                .attribute_value(after.unwrap_or_default())
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        update_tags(client, &arn, prior, planned).await?;
+        self.read_one(&arn, planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.sns;
+        let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
+            return Ok(());
+        };
+        match client.delete_topic().topic_arn(&arn).send().await.map_err(aws_error) {
+            Ok(_) => Ok(()),
+            Err(error) if crate::sns_support::is_gone(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let mut out = Vec::with_capacity(prior.len());
+        for p in prior {
+            out.push(match string(p, "arn").or_else(|| string(p, "id")) {
+                Some(arn) => self.read(&arn, p).await?,
+                None => None,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Terraform's import ID: the topic ARN.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("arn", id))
+    }
+
+    /// The topic with this name (or name prefix) that carries this operation's managed tags.
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let client = &self.aws.clients().await.sns;
+        let name = non_empty(planned, "name");
+        let prefix = non_empty(planned, "name_prefix").unwrap_or_else(|| "terraform-".into());
+        for arn in topic_arns(client).await? {
+            let topic_name = arn.rsplit(':').next().unwrap_or_default();
+            let matches = match &name {
+                Some(name) => topic_name == name.as_str(),
+                None => topic_name.starts_with(&prefix),
+            };
+            if matches && has_managed_tags(&topic_tags(client, &arn).await?, operation) {
+                return self.read(&arn, planned).await;
+            }
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_fifo_names_end_in_fifo() {
+        let planned = Value::map([
+            ("name_prefix", Value::string("orders-")),
+            ("fifo_topic", Value::Bool(true)),
+        ]);
+        let name = topic_name(&planned);
+        assert!(name.starts_with("orders-") && name.ends_with(".fifo"), "{name}");
+        assert_eq!(name_prefix_of(&name), Some("orders-"));
+        let named = Value::map([("name", Value::string("a.fifo"))]);
+        assert_eq!(topic_name(&named), "a.fifo");
+        assert_eq!(name_prefix_of("a.fifo"), None);
+    }
+
+    #[test]
+    fn fifo_settings_need_a_fifo_topic() {
+        let topic = AwsSnsTopic::new(Aws::new(infra_core::ProviderSettings::default()));
+        let problems = topic.validate(&Value::map([
+            ("name", Value::string("plain")),
+            ("content_based_deduplication", Value::Bool(true)),
+        ]));
+        assert_eq!(problems[0].0, "content_based_deduplication");
+        let problems = topic.validate(&Value::map([
+            ("name", Value::string("orders")),
+            ("fifo_topic", Value::Bool(true)),
+        ]));
+        assert_eq!(problems[0].0, "name");
+    }
+}

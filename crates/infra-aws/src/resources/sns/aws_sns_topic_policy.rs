@@ -1,0 +1,167 @@
+//! `aws_sns_topic_policy`: the access policy of an SNS topic, managed apart from the topic.
+//!
+//! The ID is the topic ARN (also the import ID). Create and update set the topic's `Policy`
+//! attribute; delete puts back the default policy SNS gives a new topic, as the provider does.
+//! `arn` forces a new resource. Refresh is GetTopicAttributes per topic (SNS has no batched
+//! read); a deleted topic means the policy is gone.
+//!
+//! moto holds and returns the policy and owner, so drift on every attribute is seen in tests.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::{canonical_json, policy_value, string, text, vanished};
+use crate::error::aws_error;
+use crate::sns_support::{default_topic_policy, is_gone, topic_attributes};
+use crate::Aws;
+
+pub struct AwsSnsTopicPolicy {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsSnsTopicPolicy {
+    pub fn new(aws: Arc<Aws>) -> AwsSnsTopicPolicy {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("arn", Type::String).force_new())
+            .attr(Attribute::required("policy", Type::Json))
+            .attr(Attribute::computed("owner", Type::String));
+        AwsSnsTopicPolicy { aws, schema }
+    }
+
+    async fn read(&self, arn: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
+        let client = &self.aws.clients().await.sns;
+        Ok(topic_attributes(client, arn)
+            .await?
+            .map(|attributes| to_value(arn, &attributes, hint)))
+    }
+
+    async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.sns;
+        let arn = string(planned, "arn")
+            .ok_or_else(|| ProviderError::new("aws_sns_topic_policy needs a known arn"))?;
+        let policy = string(planned, "policy").unwrap_or_default();
+        client
+            .set_topic_attributes()
+            .topic_arn(&arn)
+            .attribute_name("Policy")
+            .attribute_value(canonical_json(&policy))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        self.read(&arn, planned)
+            .await?
+            .ok_or_else(|| vanished("SNS topic", &arn))
+    }
+}
+
+fn to_value(arn: &str, attributes: &HashMap<String, String>, hint: &Value) -> Value {
+    Value::map([
+        ("id", Value::string(arn)),
+        ("arn", Value::string(arn)),
+        (
+            "policy",
+            policy_value(
+                attributes.get("Policy").map(String::as_str),
+                hint.get("policy"),
+            ),
+        ),
+        ("owner", text(attributes.get("Owner").map(String::as_str))),
+    ])
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsSnsTopicPolicy {
+    fn name(&self) -> &'static str {
+        "aws_sns_topic_policy"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        match config.get("policy").as_str() {
+            Some(policy) if serde_json::from_str::<serde_json::Value>(policy).is_err() => vec![(
+                "policy".to_string(),
+                "\"policy\" contains an invalid JSON".to_string(),
+            )],
+            _ => vec![],
+        }
+    }
+
+    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        self.put(planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        self.put(planned).await
+    }
+
+    /// Puts back the topic's default policy (the topic itself stays).
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.sns;
+        let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
+            return Ok(());
+        };
+        let Some(attributes) = topic_attributes(client, &arn).await? else {
+            return Ok(());
+        };
+        let owner = attributes
+            .get("Owner")
+            .cloned()
+            .or_else(|| string(prior, "owner"))
+            .unwrap_or_default();
+        match client
+            .set_topic_attributes()
+            .topic_arn(&arn)
+            .attribute_name("Policy")
+            .attribute_value(default_topic_policy(&arn, &owner))
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_gone(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let mut out = Vec::with_capacity(prior.len());
+        for p in prior {
+            out.push(match string(p, "arn").or_else(|| string(p, "id")) {
+                Some(arn) => self.read(&arn, p).await?,
+                None => None,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Terraform's import ID: the topic ARN.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("arn", id))
+    }
+
+    /// By natural key: the topic's policy, when it already is the planned one.
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let (Some(arn), Some(policy)) = (string(planned, "arn"), string(planned, "policy")) else {
+            return Ok(None);
+        };
+        Ok(self.read(&arn, planned).await?.filter(|found| {
+            found.get("policy").as_str().map(canonical_json) == Some(canonical_json(&policy))
+        }))
+    }
+}

@@ -1,0 +1,368 @@
+//! Helpers for the S3 resource types: bucket names, domain names and hosted zones, emptying a
+//! bucket for `force_destroy`, and [`BucketSubresource`], the one implementation behind the
+//! split bucket resources (`aws_s3_bucket_versioning`, `_policy`, `_public_access_block`, ...).
+//!
+//! Each split resource is a bucket plus one sub-configuration that S3 puts, gets and deletes
+//! as a whole (PutBucketVersioning / GetBucketVersioning / ...). A [`BucketConfig`] says how to
+//! do those three for one kind and gives the kind's own schema; [`BucketSubresource`] adds the
+//! `bucket` and `expected_bucket_owner` arguments, the ID (the bucket name, or
+//! `bucket,expected_bucket_owner`, which is also the import ID), refresh, crash recovery and
+//! import.
+
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::string;
+use crate::error::aws_error;
+use crate::Aws;
+
+/// S3's "no such bucket" answers.
+pub fn is_gone(error: &ProviderError) -> bool {
+    crate::error::is_not_found(error)
+        || matches!(
+            error.code.as_deref(),
+            Some("NoSuchBucket" | "NotFound" | "404")
+        )
+}
+
+/// The Route 53 hosted zone of S3 website endpoints in a region, as the provider reports it.
+pub fn hosted_zone_id(region: &str) -> Option<&'static str> {
+    Some(match region {
+        "us-east-1" => "Z3AQBSTGFYJSTF",
+        "us-east-2" => "Z2O1EMRO9K5GLX",
+        "us-west-1" => "Z2F56UZL2M1ACD",
+        "us-west-2" => "Z3BJ6K6RIION7M",
+        "ca-central-1" => "Z1QDHH18159H29",
+        "eu-west-1" => "Z1BKCTXD74EZPE",
+        "eu-west-2" => "Z3GKZC51ZF0DB4",
+        "eu-west-3" => "Z3R1K369G5AVDG",
+        "eu-central-1" => "Z21DNDUVLTQW6Q",
+        "eu-north-1" => "Z3BAZG2TWCNX0D",
+        "eu-south-1" => "Z30OZKI7KPW7MI",
+        "ap-south-1" => "Z11RGJOFQNVJUP",
+        "ap-northeast-1" => "Z2M4EHUR26P7ZW",
+        "ap-northeast-2" => "Z3W03O7B5YMIYP",
+        "ap-northeast-3" => "Z2YQB5RD63NC85",
+        "ap-southeast-1" => "Z3O0J2DXBE1FTB",
+        "ap-southeast-2" => "Z1WCIGYICN2BYD",
+        "ap-east-1" => "ZNB98KWMFR0R6",
+        "sa-east-1" => "Z7KQH4QJS55SO",
+        "me-south-1" => "Z1MPMWCPA7YB62",
+        "af-south-1" => "Z83WF9RJE8B12",
+        _ => return None,
+    })
+}
+
+/// The DNS suffix of a partition's S3 endpoints.
+pub fn dns_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    }
+}
+
+/// Deletes every object version and delete marker in a bucket (for `force_destroy`), locked
+/// objects too (`BypassGovernanceRetention`).
+pub async fn empty_bucket(client: &aws_sdk_s3::Client, bucket: &str) -> Result<(), ProviderError> {
+    let mut key_marker: Option<String> = None;
+    let mut version_marker: Option<String> = None;
+    loop {
+        let page = match client
+            .list_object_versions()
+            .bucket(bucket)
+            .set_key_marker(key_marker.clone())
+            .set_version_id_marker(version_marker.clone())
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(page) => page,
+            Err(error) if is_gone(&error) => return Ok(()),
+            Err(error) => return Err(error),
+        };
+        let mut objects = Vec::new();
+        for (key, version) in page
+            .versions()
+            .iter()
+            .map(|v| (v.key(), v.version_id()))
+            .chain(
+                page.delete_markers()
+                    .iter()
+                    .map(|m| (m.key(), m.version_id())),
+            )
+        {
+            if let Some(key) = key {
+                objects.push(
+                    ObjectIdentifier::builder()
+                        .key(key)
+                        .set_version_id(version.filter(|v| *v != "null").map(str::to_string))
+                        .build()
+                        .map_err(|e| ProviderError::new(e.to_string()))?,
+                );
+            }
+        }
+        for chunk in objects.chunks(1000) {
+            let output = client
+                .delete_objects()
+                .bucket(bucket)
+                .bypass_governance_retention(true)
+                .delete(
+                    Delete::builder()
+                        .set_objects(Some(chunk.to_vec()))
+                        .quiet(true)
+                        .build()
+                        .map_err(|e| ProviderError::new(e.to_string()))?,
+                )
+                .send()
+                .await
+                .map_err(aws_error)?;
+            if let Some(failed) = output.errors().first() {
+                return Err(ProviderError::with_code(
+                    failed.code().unwrap_or("DeleteObjectsError"),
+                    format!(
+                        "emptying S3 bucket {bucket}: object {}: {}",
+                        failed.key().unwrap_or_default(),
+                        failed.message().unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+        if page.is_truncated() != Some(true) {
+            return Ok(());
+        }
+        key_marker = page.next_key_marker().map(str::to_string);
+        version_marker = page.next_version_id_marker().map(str::to_string);
+    }
+}
+
+/// One kind of bucket sub-configuration, put, read and deleted as a whole.
+#[async_trait::async_trait]
+pub trait BucketConfig: Send + Sync + 'static {
+    /// The Terraform type name.
+    const NAME: &'static str;
+    /// Whether the type takes `expected_bucket_owner` (most do; the policy does not).
+    const EXPECTED_OWNER: bool = true;
+
+    /// The kind's own arguments and blocks (without `id`, `bucket`, `expected_bucket_owner`).
+    fn schema() -> Schema;
+
+    fn validate(_config: &Value) -> Vec<(String, String)> {
+        vec![]
+    }
+
+    /// Writes the configuration of `planned` to the bucket.
+    async fn put(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        owner: Option<String>,
+        planned: &Value,
+    ) -> Result<(), ProviderError>;
+
+    /// The bucket's configuration as the kind's attributes; `None` when the bucket has none
+    /// (or is gone). `hint` is the prior or planned value (for JSON spelling, config-only
+    /// arguments).
+    async fn get(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        owner: Option<String>,
+        hint: &Value,
+    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError>;
+
+    /// Removes the configuration (or puts back S3's default).
+    async fn delete(
+        client: &aws_sdk_s3::Client,
+        bucket: &str,
+        owner: Option<String>,
+        prior: &Value,
+    ) -> Result<(), ProviderError>;
+}
+
+/// A split bucket resource: `bucket` plus one [`BucketConfig`].
+pub struct BucketSubresource<C: BucketConfig> {
+    aws: Arc<Aws>,
+    schema: Schema,
+    kind: PhantomData<C>,
+}
+
+impl<C: BucketConfig> BucketSubresource<C> {
+    pub fn new(aws: Arc<Aws>) -> BucketSubresource<C> {
+        let own = C::schema();
+        let mut schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("bucket", Type::String).force_new());
+        if C::EXPECTED_OWNER {
+            schema =
+                schema.attr(Attribute::optional("expected_bucket_owner", Type::String).force_new());
+        }
+        schema.attributes.extend(own.attributes);
+        schema.blocks.extend(own.blocks);
+        BucketSubresource {
+            aws,
+            schema,
+            kind: PhantomData,
+        }
+    }
+
+    async fn read(&self, value: &Value) -> Result<Option<Value>, ProviderError> {
+        let client = &self.aws.clients().await.s3;
+        let Some(bucket) = string(value, "bucket") else {
+            return Ok(None);
+        };
+        let owner = owner_of(value);
+        let found = match C::get(client, &bucket, owner.clone(), value).await {
+            Ok(found) => found,
+            Err(error) if is_gone(&error) => None,
+            Err(error) => return Err(error),
+        };
+        Ok(found.map(|mut object| {
+            object.insert(
+                "id".into(),
+                Value::string(sub_id(&bucket, owner.as_deref())),
+            );
+            object.insert("bucket".into(), Value::string(&bucket));
+            if C::EXPECTED_OWNER {
+                object.insert(
+                    "expected_bucket_owner".into(),
+                    owner.map(Value::string).unwrap_or(Value::Null),
+                );
+            }
+            Value::Map(object)
+        }))
+    }
+
+    async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.s3;
+        let bucket = string(planned, "bucket")
+            .ok_or_else(|| ProviderError::new(format!("{} needs a known bucket", C::NAME)))?;
+        C::put(client, &bucket, owner_of(planned), planned).await?;
+        self.read(planned)
+            .await?
+            .ok_or_else(|| crate::app_support::vanished(C::NAME, &bucket))
+    }
+}
+
+fn owner_of(value: &Value) -> Option<String> {
+    string(value, "expected_bucket_owner").filter(|o| !o.is_empty())
+}
+
+/// The ID (and import ID) of a split resource: `bucket`, or `bucket,expected_bucket_owner`.
+pub fn sub_id(bucket: &str, owner: Option<&str>) -> String {
+    match owner {
+        Some(owner) => format!("{bucket},{owner}"),
+        None => bucket.to_string(),
+    }
+}
+
+/// An ID or import ID as `(bucket, expected_bucket_owner)`.
+pub fn parse_sub_id(id: &str) -> Result<(String, Option<String>), ProviderError> {
+    let mut parts = id.split(',');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(bucket), None, None) if !bucket.is_empty() => Ok((bucket.to_string(), None)),
+        (Some(bucket), Some(owner), None) if !bucket.is_empty() && !owner.is_empty() => {
+            Ok((bucket.to_string(), Some(owner.to_string())))
+        }
+        _ => Err(ProviderError::new(format!(
+            "unexpected format for ID ({id}), expected BUCKET or BUCKET,EXPECTED_BUCKET_OWNER"
+        ))),
+    }
+}
+
+#[async_trait::async_trait]
+impl<C: BucketConfig> ResourceType for BucketSubresource<C> {
+    fn name(&self) -> &'static str {
+        C::NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        C::validate(config)
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        self.put(planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        self.put(planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.s3;
+        let Some(bucket) = string(prior, "bucket") else {
+            return Ok(());
+        };
+        match C::delete(client, &bucket, owner_of(prior), prior).await {
+            Ok(()) => Ok(()),
+            Err(error) if is_gone(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let mut out = Vec::with_capacity(prior.len());
+        for p in prior {
+            out.push(self.read(p).await?);
+        }
+        Ok(out)
+    }
+
+    /// Terraform's import ID: the bucket name, or `bucket,expected_bucket_owner`.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let (bucket, owner) = parse_sub_id(id)?;
+        let mut prior = vec![("id", Value::string(id)), ("bucket", Value::string(bucket))];
+        if let Some(owner) = owner {
+            prior.push(("expected_bucket_owner", Value::string(owner)));
+        }
+        Ok(Value::map(prior))
+    }
+
+    /// By natural key: the bucket's configuration of this kind, if it has one.
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        self.read(planned).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_ids_carry_the_expected_owner() {
+        assert_eq!(sub_id("logs", None), "logs");
+        assert_eq!(sub_id("logs", Some("123")), "logs,123");
+        assert_eq!(parse_sub_id("logs").unwrap(), ("logs".to_string(), None));
+        assert_eq!(
+            parse_sub_id("logs,123").unwrap(),
+            ("logs".to_string(), Some("123".to_string()))
+        );
+        assert!(parse_sub_id("a,b,c").is_err());
+        assert!(parse_sub_id("").is_err());
+    }
+
+    #[test]
+    fn hosted_zones_are_known_for_common_regions() {
+        assert_eq!(hosted_zone_id("us-east-1"), Some("Z3AQBSTGFYJSTF"));
+        assert_eq!(hosted_zone_id("nowhere-1"), None);
+    }
+}

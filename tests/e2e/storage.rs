@@ -1,0 +1,274 @@
+//! S3 buckets and their split configuration resources: apply, a clean second plan, an
+//! in-place update, a replacement (a new bucket name, with `force_destroy` emptying the
+//! versioned bucket), import by the Terraform import IDs, and a destroy that leaves the
+//! emulator without buckets.
+
+use infra_testkit::{Moto, Stack};
+
+use super::infra;
+
+const STACK: &str = r#"
+variable "bucket_name" {
+  type    = string
+  default = "infra-storage-logs"
+}
+
+variable "env" {
+  type    = string
+  default = "dev"
+}
+
+variable "versioning" {
+  type    = string
+  default = "Enabled"
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket        = var.bucket_name
+  force_destroy = true
+
+  tags = {
+    env = var.env
+  }
+}
+
+resource "aws_s3_bucket" "assets" {
+  bucket_prefix = "assets-"
+}
+
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  versioning_configuration {
+    status = var.versioning
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  rule {
+    bucket_key_enabled = true
+
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = "alias/aws/s3"
+    }
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "logs" {
+  bucket                  = aws_s3_bucket.logs.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecure"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["${aws_s3_bucket.logs.arn}", "${aws_s3_bucket.logs.arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  rule {
+    id     = "expire-logs"
+    status = "Enabled"
+
+    filter {
+      prefix = "logs/"
+    }
+
+    transition {
+      days          = 30
+      storage_class = "STANDARD_IA"
+    }
+
+    expiration {
+      days = 365
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+  }
+
+  rule {
+    id     = "abort-uploads"
+    status = "Enabled"
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+}
+
+data "aws_s3_bucket" "logs" {
+  bucket = aws_s3_bucket.logs.id
+}
+
+output "logs_domain" {
+  value = data.aws_s3_bucket.logs.bucket_regional_domain_name
+}
+
+output "logs_zone" {
+  value = data.aws_s3_bucket.logs.hosted_zone_id
+}
+
+resource "aws_s3_bucket_ownership_controls" "logs" {
+  bucket = aws_s3_bucket.logs.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+"#;
+
+fn state_attribute(stack: &Stack, address: &str, attribute: &str) -> String {
+    let state: serde_json::Value =
+        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
+    state["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["address"] == address)
+        .and_then(|r| r["attributes"][attribute].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("{address}.{attribute} is not in the state"))
+}
+
+fn plan_is_clean(stack: &Stack, moto: &Moto, vars: &[&str], when: &str) {
+    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
+    args.extend_from_slice(vars);
+    let plan = infra(stack, Some(moto), &args);
+    assert_eq!(
+        plan.code,
+        0,
+        "{when}: the plan shows changes:\n{}",
+        plan.all()
+    );
+}
+
+fn apply(stack: &Stack, moto: &Moto, vars: &[&str]) -> String {
+    let mut args = vec!["apply", "-input=false", "-auto-approve"];
+    args.extend_from_slice(vars);
+    let run = infra(stack, Some(moto), &args);
+    assert_eq!(run.code, 0, "{}", run.all());
+    run.stdout
+}
+
+fn buckets(moto: &Moto) -> String {
+    moto.python(
+        "import boto3\nprint('\\n'.join(sorted(b['Name'] for b in boto3.client('s3').list_buckets()['Buckets'])))",
+    )
+    .trim()
+    .to_string()
+}
+
+#[test]
+fn s3_buckets_and_their_configurations() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", STACK);
+
+    let out = apply(&stack, &moto, &[]);
+    assert!(out.contains("Apply complete! Resources: 8 added"), "{out}");
+    assert_eq!(
+        state_attribute(&stack, "aws_s3_bucket.logs", "bucket_regional_domain_name"),
+        "infra-storage-logs.s3.us-east-1.amazonaws.com"
+    );
+    assert!(state_attribute(&stack, "aws_s3_bucket.assets", "bucket").starts_with("assets-"));
+    // The data source reads the bucket back.
+    assert!(
+        out.contains("logs_domain = \"infra-storage-logs.s3.us-east-1.amazonaws.com\""),
+        "{out}"
+    );
+    assert!(out.contains("logs_zone = \"Z3AQBSTGFYJSTF\""), "{out}");
+    plan_is_clean(&stack, &moto, &[], "after the first apply");
+
+    // Objects in several versions, for force_destroy to delete.
+    moto.python(
+        "import boto3\ns3 = boto3.client('s3')\nfor body in ['a', 'b']: s3.put_object(Bucket='infra-storage-logs', Key='app.log', Body=body)\ns3.delete_object(Bucket='infra-storage-logs', Key='app.log')",
+    );
+
+    // In place: the bucket's tags and the versioning state.
+    let updated = ["-var=env=prod", "-var=versioning=Suspended"];
+    let out = apply(&stack, &moto, &updated);
+    assert!(out.contains("0 added, 2 changed, 0 destroyed"), "{out}");
+    let status = moto.python(
+        "import boto3\nprint(boto3.client('s3').get_bucket_versioning(Bucket='infra-storage-logs')['Status'])",
+    );
+    assert_eq!(status.trim(), "Suspended");
+    plan_is_clean(&stack, &moto, &updated, "after the update");
+
+    // Drift: the public access block loosened outside is planned back.
+    moto.python("import boto3\nboto3.client('s3').put_public_access_block(Bucket='infra-storage-logs', PublicAccessBlockConfiguration={'BlockPublicAcls': False, 'IgnorePublicAcls': True, 'BlockPublicPolicy': True, 'RestrictPublicBuckets': True})");
+    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
+    args.extend_from_slice(&updated);
+    let drift = infra(&stack, Some(&moto), &args);
+    assert_eq!(drift.code, 2, "{}", drift.all());
+    apply(&stack, &moto, &updated);
+
+    // Replacement: a new name replaces the bucket (emptied by force_destroy) and its
+    // configurations.
+    let renamed = [
+        "-var=env=prod",
+        "-var=versioning=Suspended",
+        "-var=bucket_name=infra-storage-logs-v2",
+    ];
+    let out = apply(&stack, &moto, &renamed);
+    assert!(out.contains("7 added, 0 changed, 7 destroyed"), "{out}");
+    plan_is_clean(&stack, &moto, &renamed, "after the replacement");
+
+    // Import by the Terraform import IDs (the bucket name).
+    for address in [
+        "aws_s3_bucket.logs",
+        "aws_s3_bucket_versioning.logs",
+        "aws_s3_bucket_server_side_encryption_configuration.logs",
+        "aws_s3_bucket_public_access_block.logs",
+        "aws_s3_bucket_policy.logs",
+        "aws_s3_bucket_ownership_controls.logs",
+        "aws_s3_bucket_lifecycle_configuration.logs",
+    ] {
+        infra(&stack, Some(&moto), &["state", "rm", address]).ok();
+        let mut args = vec!["import", "-input=false", address, "infra-storage-logs-v2"];
+        args.extend_from_slice(&renamed);
+        let import = infra(&stack, Some(&moto), &args);
+        assert!(
+            import.code == 0 && import.stdout.contains("Import successful!"),
+            "import {address}: {}",
+            import.all()
+        );
+    }
+    // force_destroy is configuration only: the imported bucket plans it back in place.
+    let mut args = vec!["apply", "-input=false", "-auto-approve"];
+    args.extend_from_slice(&renamed);
+    let run = infra(&stack, Some(&moto), &args);
+    assert_eq!(run.code, 0, "{}", run.all());
+    plan_is_clean(&stack, &moto, &renamed, "after the imports");
+
+    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
+    args.extend_from_slice(&renamed);
+    let destroyed = infra(&stack, Some(&moto), &args);
+    assert_eq!(destroyed.code, 0, "{}", destroyed.all());
+    assert!(
+        destroyed
+            .stdout
+            .contains("Destroy complete! Resources: 8 destroyed."),
+        "{}",
+        destroyed.stdout
+    );
+    assert_eq!(buckets(&moto), "");
+}
