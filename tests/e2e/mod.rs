@@ -7,6 +7,7 @@ mod ec2_defaults;
 mod ec2_gateways;
 mod errors;
 mod iam;
+mod lb_ecs_rds;
 mod lifecycle;
 mod locking;
 mod modules;
