@@ -8,6 +8,7 @@ mod ec2_gateways;
 mod errors;
 mod events;
 mod iam;
+mod lb_ecs_rds;
 mod lifecycle;
 mod locking;
 mod modules;

@@ -310,3 +310,61 @@ mod tests {
         assert_eq!(remove, vec!["b".to_string()]);
     }
 }
+
+/// A data source's schema from the resource type it describes ("attributes identical to the
+/// resource's"): every attribute and block computed, blocks as lists of objects; `lookups` are
+/// the arguments that select the object (optional, and set from what was found); `omit` are
+/// resource-only arguments (`name_prefix`, `tags_all`, lifecycle switches).
+pub fn data_source_schema(
+    resource: &infra_core::Schema,
+    lookups: &[&'static str],
+    omit: &[&str],
+) -> infra_core::Schema {
+    use infra_core::{Attribute, Schema, Type};
+    let mut schema = Schema::new();
+    for attribute in &resource.attributes {
+        if omit.contains(&attribute.name) || lookups.contains(&attribute.name) {
+            continue;
+        }
+        let mut computed = Attribute::computed(attribute.name, attribute.ty.clone());
+        computed.sensitive = attribute.sensitive;
+        schema = schema.attr(computed);
+    }
+    for block in &resource.blocks {
+        if !omit.contains(&block.name) {
+            schema = schema.attr(Attribute::computed(block.name, Type::list(Type::Any)));
+        }
+    }
+    for lookup in lookups {
+        let ty = resource
+            .attribute(lookup)
+            .map(|a| a.ty.clone())
+            .unwrap_or(Type::String);
+        schema = schema.attr(Attribute::optional_computed(*lookup, ty));
+    }
+    schema
+}
+
+/// `value` (a resource's read) cut to the data source's `schema`.
+pub fn data_source_value(schema: &infra_core::Schema, value: Value) -> Value {
+    match value {
+        Value::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .filter(|(key, _)| schema.attribute(key).is_some())
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Whether an object's `tags` hold every pair of `wanted` (a data source's `tags` filter).
+pub fn tags_match(tags: &[(String, String)], wanted: &Value) -> bool {
+    match wanted.as_map() {
+        None => true,
+        Some(wanted) => wanted.iter().all(|(key, value)| {
+            tags.iter()
+                .any(|(k, v)| k == key && value.as_str() == Some(v.as_str()))
+        }),
+    }
+}

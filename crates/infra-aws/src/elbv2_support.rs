@@ -1020,3 +1020,37 @@ pub fn name_prefix_of(name: Option<&str>, hint: &Value) -> Value {
         _ => Value::Null,
     }
 }
+
+/// The one ARN among `candidates` whose tags hold every pair of `tags` (a data source's
+/// lookup); `kind` names the object in the errors, which are the provider's: none found, or
+/// more than one.
+pub async fn only_match(
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    kind: &str,
+    candidates: Vec<String>,
+    tags: &Value,
+) -> Result<String, ProviderError> {
+    let mut matching = if tags.as_map().is_some_and(|m| !m.is_empty()) {
+        let found = describe_tags(client, &candidates).await?;
+        candidates
+            .into_iter()
+            .filter(|arn| {
+                crate::app_support::tags_match(
+                    found.get(arn).map(Vec::as_slice).unwrap_or(&[]),
+                    tags,
+                )
+            })
+            .collect()
+    } else {
+        candidates
+    };
+    match matching.len() {
+        1 => Ok(matching.remove(0)),
+        0 => Err(ProviderError::new(format!(
+            "reading ELBv2 {kind}: no matching {kind} found"
+        ))),
+        n => Err(ProviderError::new(format!(
+            "reading ELBv2 {kind}: {n} {kind}s matched; use additional constraints to reduce matches to a single {kind}"
+        ))),
+    }
+}

@@ -32,9 +32,12 @@ pub(crate) use data_source_types;
 pub mod acm;
 pub mod ec2;
 pub mod ecr;
+pub mod ecs;
+pub mod elbv2;
 pub mod iam;
 pub mod kms;
 pub mod meta;
+pub mod rds;
 pub mod route53;
 pub mod s3;
 pub mod secretsmanager;
@@ -53,4 +56,7 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     route53::register(registry, aws);
     acm::register(registry, aws);
     s3::register(registry, aws);
+    elbv2::register(registry, aws);
+    ecs::register(registry, aws);
+    rds::register(registry, aws);
 }

@@ -105,7 +105,7 @@ impl AwsEcsCluster {
     }
 
     /// Active clusters by ARN or name, as asked.
-    async fn describe(&self, keys: &[String]) -> Result<BTreeMap<String, Cluster>, ProviderError> {
+    pub(crate) async fn describe(&self, keys: &[String]) -> Result<BTreeMap<String, Cluster>, ProviderError> {
         let client = &self.aws.clients().await.ecs;
         let mut out = BTreeMap::new();
         for chunk in keys.chunks(CLUSTERS_PER_CALL) {
@@ -265,7 +265,7 @@ fn configuration_value(configuration: Option<&ClusterConfiguration>) -> Value {
 
 /// The cluster as a value. A `containerInsights = disabled` setting that the configuration
 /// did not write is AWS's default and is left out.
-fn to_value(cluster: &Cluster, hint: &Value) -> Value {
+pub(crate) fn to_value(cluster: &Cluster, hint: &Value) -> Value {
     let arn = cluster.cluster_arn().unwrap_or_default();
     let configured: Vec<String> = blocks(hint, "setting")
         .iter()

@@ -139,7 +139,7 @@ impl AwsEcsTaskDefinition {
     }
 
     /// The task definition and its tags; `None` when it does not exist or is deregistered.
-    async fn describe(
+    pub(crate) async fn describe(
         &self,
         key: &str,
     ) -> Result<Option<(TaskDefinition, Vec<(String, String)>)>, ProviderError> {
@@ -489,7 +489,7 @@ fn volumes_value(volumes: &[Volume], hint: &Value) -> Value {
     )
 }
 
-fn to_value(task: &TaskDefinition, tags: &[(String, String)], hint: &Value) -> Value {
+pub(crate) fn to_value(task: &TaskDefinition, tags: &[(String, String)], hint: &Value) -> Value {
     let arn = task.task_definition_arn().unwrap_or_default();
     let without_revision = match arn.rsplit_once(':') {
         Some((head, revision)) if revision.chars().all(|c| c.is_ascii_digit()) => head.to_string(),

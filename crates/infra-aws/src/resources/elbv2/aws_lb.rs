@@ -296,7 +296,7 @@ impl AwsLb {
         Ok(out)
     }
 
-    async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
+    pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
         self.read_arns(
             &[arn.to_string()],
             &BTreeMap::from([(arn.to_string(), hint)]),

@@ -161,7 +161,7 @@ impl AwsLbListener {
             .collect())
     }
 
-    async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
+    pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
         self.read_arns(&BTreeMap::from([(arn.to_string(), hint)]))
             .await?
             .remove(arn)

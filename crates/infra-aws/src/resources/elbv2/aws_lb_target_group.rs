@@ -346,7 +346,7 @@ impl AwsLbTargetGroup {
             .collect())
     }
 
-    async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
+    pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
         self.read_arns(
             &[arn.to_string()],
             &BTreeMap::from([(arn.to_string(), hint)]),

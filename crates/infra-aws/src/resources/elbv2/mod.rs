@@ -4,6 +4,7 @@ super::resource_types! {
     regional;
     aws_lb::AwsLb::new,
     aws_lb_target_group::AwsLbTargetGroup::new,
+    aws_lb_target_group_attachment::AwsLbTargetGroupAttachment::new,
     aws_lb_listener::AwsLbListener::new,
     aws_lb_listener_rule::AwsLbListenerRule::new,
 }

@@ -265,7 +265,7 @@ impl AwsDbInstance {
     }
 
     /// Instances by identifier, via the `db-instance-id` filter (missing ones are skipped).
-    async fn describe(
+    pub(crate) async fn describe(
         &self,
         identifiers: &[String],
     ) -> Result<BTreeMap<String, DbInstance>, ProviderError> {

@@ -1,0 +1,267 @@
+//! `aws_db_instance` (data source): an RDS instance by `db_instance_identifier`, through the
+//! `aws_db_instance` resource's DescribeDBInstances (tags come in the answer). The attribute
+//! names are the data source's own (`db_instance_class`, `db_parameter_groups`, ...), not the
+//! resource's.
+//!
+//! moto does not return `network_type`, `timezone`, `hosted_zone_id` or `storage_throughput`,
+//! so they read as unset in tests.
+
+use std::sync::Arc;
+
+use aws_sdk_rds::types::DbInstance;
+use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+
+use crate::app_support::{number, string, string_list, text};
+use crate::rds_support::tags_from_sdk;
+use crate::resources::rds::aws_db_instance::AwsDbInstance;
+use crate::Aws;
+
+const STRINGS: &[&str] = &[
+    "address",
+    "availability_zone",
+    "ca_cert_identifier",
+    "db_cluster_identifier",
+    "db_instance_arn",
+    "db_instance_class",
+    "db_name",
+    "db_subnet_group",
+    "endpoint",
+    "engine",
+    "engine_version",
+    "hosted_zone_id",
+    "kms_key_id",
+    "license_model",
+    "master_username",
+    "monitoring_role_arn",
+    "network_type",
+    "preferred_backup_window",
+    "preferred_maintenance_window",
+    "replicate_source_db",
+    "resource_id",
+    "storage_type",
+    "timezone",
+];
+const NUMBERS: &[&str] = &[
+    "allocated_storage",
+    "backup_retention_period",
+    "db_instance_port",
+    "iops",
+    "monitoring_interval",
+    "port",
+    "storage_throughput",
+];
+const BOOLS: &[&str] = &[
+    "auto_minor_version_upgrade",
+    "multi_az",
+    "publicly_accessible",
+    "storage_encrypted",
+];
+const LISTS: &[&str] = &[
+    "db_parameter_groups",
+    "db_security_groups",
+    "enabled_cloudwatch_logs_exports",
+    "option_group_memberships",
+    "vpc_security_groups",
+];
+
+pub struct AwsDbInstanceData {
+    resource: AwsDbInstance,
+    schema: Schema,
+}
+
+impl AwsDbInstanceData {
+    pub fn new(aws: Arc<Aws>) -> AwsDbInstanceData {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("db_instance_identifier", Type::String))
+            .attr(Attribute::computed("master_user_secret", Type::list(Type::Any)))
+            .attr(Attribute::computed("tags", Type::map(Type::String)));
+        let schema = STRINGS.iter().fold(schema, |s, name| {
+            s.attr(Attribute::computed(*name, Type::String))
+        });
+        let schema = NUMBERS.iter().fold(schema, |s, name| {
+            s.attr(Attribute::computed(*name, Type::Number))
+        });
+        let schema = BOOLS.iter().fold(schema, |s, name| {
+            s.attr(Attribute::computed(*name, Type::Bool))
+        });
+        let schema = LISTS.iter().fold(schema, |s, name| {
+            s.attr(Attribute::computed(*name, Type::list(Type::String)))
+        });
+        AwsDbInstanceData {
+            resource: AwsDbInstance::new(aws),
+            schema,
+        }
+    }
+}
+
+fn to_value(instance: &DbInstance, config: &Value) -> Value {
+    let endpoint = instance.endpoint();
+    let address = endpoint.and_then(|e| e.address());
+    let port = endpoint.and_then(|e| e.port());
+    let int = |n: Option<i32>| number(n.map(i64::from));
+    let boolean = |b: Option<bool>| b.map(Value::Bool).unwrap_or(Value::Null);
+    let mut value = config.clone();
+    let Some(entries) = value.map_mut() else {
+        return value;
+    };
+    let mut put = |key: &str, v: Value| {
+        entries.insert(key.to_string(), v);
+    };
+    put("id", text(instance.db_instance_identifier()));
+    put("address", text(address));
+    put(
+        "endpoint",
+        match (address, port) {
+            (Some(address), Some(port)) => Value::string(format!("{address}:{port}")),
+            _ => Value::Null,
+        },
+    );
+    put("hosted_zone_id", text(endpoint.and_then(|e| e.hosted_zone_id())));
+    put("port", int(port));
+    put("allocated_storage", int(instance.allocated_storage()));
+    put(
+        "auto_minor_version_upgrade",
+        boolean(instance.auto_minor_version_upgrade()),
+    );
+    put("availability_zone", text(instance.availability_zone()));
+    put(
+        "backup_retention_period",
+        int(instance.backup_retention_period()),
+    );
+    put("ca_cert_identifier", text(instance.ca_certificate_identifier()));
+    put("db_cluster_identifier", text(instance.db_cluster_identifier()));
+    put("db_instance_arn", text(instance.db_instance_arn()));
+    put("db_instance_class", text(instance.db_instance_class()));
+    put("db_name", text(instance.db_name()));
+    put("db_instance_port", int(instance.db_instance_port()));
+    put(
+        "db_parameter_groups",
+        string_list(
+            instance
+                .db_parameter_groups()
+                .iter()
+                .filter_map(|g| g.db_parameter_group_name()),
+        ),
+    );
+    put(
+        "db_security_groups",
+        string_list(
+            instance
+                .db_security_groups()
+                .iter()
+                .filter_map(|g| g.db_security_group_name()),
+        ),
+    );
+    put(
+        "db_subnet_group",
+        text(
+            instance
+                .db_subnet_group()
+                .and_then(|g| g.db_subnet_group_name()),
+        ),
+    );
+    put(
+        "enabled_cloudwatch_logs_exports",
+        string_list(instance.enabled_cloudwatch_logs_exports()),
+    );
+    put("engine", text(instance.engine()));
+    put("engine_version", text(instance.engine_version()));
+    put("iops", int(instance.iops()));
+    put("kms_key_id", text(instance.kms_key_id()));
+    put("license_model", text(instance.license_model()));
+    put("master_username", text(instance.master_username()));
+    put(
+        "master_user_secret",
+        Value::List(
+            instance
+                .master_user_secret()
+                .map(|s| {
+                    Value::map([
+                        ("kms_key_id", text(s.kms_key_id())),
+                        ("secret_arn", text(s.secret_arn())),
+                        ("secret_status", text(s.secret_status())),
+                    ])
+                })
+                .into_iter()
+                .collect(),
+        ),
+    );
+    put("monitoring_interval", int(instance.monitoring_interval()));
+    put("monitoring_role_arn", text(instance.monitoring_role_arn()));
+    put("multi_az", boolean(instance.multi_az()));
+    put("network_type", text(instance.network_type()));
+    put(
+        "option_group_memberships",
+        string_list(
+            instance
+                .option_group_memberships()
+                .iter()
+                .filter_map(|g| g.option_group_name()),
+        ),
+    );
+    put(
+        "preferred_backup_window",
+        text(instance.preferred_backup_window()),
+    );
+    put(
+        "preferred_maintenance_window",
+        text(instance.preferred_maintenance_window()),
+    );
+    put("publicly_accessible", boolean(instance.publicly_accessible()));
+    put(
+        "replicate_source_db",
+        text(instance.read_replica_source_db_instance_identifier()),
+    );
+    put("resource_id", text(instance.dbi_resource_id()));
+    put("storage_encrypted", boolean(instance.storage_encrypted()));
+    put("storage_throughput", int(instance.storage_throughput()));
+    put("storage_type", text(instance.storage_type()));
+    put("timezone", text(instance.timezone()));
+    put(
+        "vpc_security_groups",
+        string_list(
+            instance
+                .vpc_security_groups()
+                .iter()
+                .filter_map(|g| g.vpc_security_group_id()),
+        ),
+    );
+    put(
+        "tags",
+        infra_core::resource::visible_tags(
+            tags_from_sdk(instance.tag_list())
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        ),
+    );
+    value
+}
+
+#[async_trait::async_trait]
+impl DataSourceType for AwsDbInstanceData {
+    fn name(&self) -> &'static str {
+        "aws_db_instance"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+        let identifier = string(config, "db_instance_identifier").ok_or_else(|| {
+            ProviderError::new("aws_db_instance: db_instance_identifier is required")
+        })?;
+        let instance = self
+            .resource
+            .describe(std::slice::from_ref(&identifier))
+            .await?
+            .remove(&identifier)
+            .ok_or_else(|| {
+                ProviderError::new(format!(
+                    "reading RDS DB Instance ({identifier}): couldn't find resource"
+                ))
+            })?;
+        Ok(to_value(&instance, config))
+    }
+}
