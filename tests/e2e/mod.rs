@@ -3,6 +3,7 @@
 mod blue_green;
 mod crash;
 mod dns_tls;
+mod ec2_compute;
 mod ec2_defaults;
 mod ec2_gateways;
 mod errors;

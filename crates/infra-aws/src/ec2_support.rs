@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::types::{Filter, ResourceType as Ec2ResourceType, Tag, TagSpecification};
 use infra_core::resource::{visible_tags, ADDRESS_TAG, LINEAGE_TAG};
-use infra_core::{Operation, ProviderError, Schema, Value};
+use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
 
 use crate::error::aws_error;
 
@@ -356,4 +356,208 @@ pub(crate) fn client_token(operation: &Operation, planned: &Value) -> String {
 /// The single object of a `Block::single` block in `value`, if the block is present.
 pub(crate) fn single_block<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
     value.get(name).as_list().and_then(|items| items.first())
+}
+
+// ---- Lookups shared by the EC2 data sources ----
+
+/// The repeated `filter { name values }` block of the EC2 data sources: each block is one
+/// describe filter; an object matches when any of `values` matches the field `name`.
+pub(crate) fn filter_block() -> Block {
+    Block::set(
+        "filter",
+        Schema::new()
+            .attr(Attribute::required("name", Type::String))
+            .attr(Attribute::required("values", Type::set(Type::String))),
+    )
+}
+
+/// A scalar configuration value as a filter value (`true`, `10`, `vpc-1`).
+fn filter_text(value: &Value) -> Option<String> {
+    match value.unmarked() {
+        Value::String(text) => Some(text.clone()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Number(number) => Some(infra_core::value::format_number(*number)),
+        _ => None,
+    }
+}
+
+/// The describe filters of a lookup: each `(attribute, filter name)` the configuration sets,
+/// one `tag:KEY` filter per entry of `tags` (each pair must match exactly), then the `filter`
+/// blocks.
+pub(crate) fn lookup_filters(config: &Value, attributes: &[(&str, &str)]) -> Vec<Filter> {
+    let mut filters: Vec<Filter> = attributes
+        .iter()
+        .filter_map(|(attribute, name)| {
+            filter_text(config.get(attribute)).map(|text| filter(name, [text]))
+        })
+        .collect();
+    if let Some(tags) = config.get("tags").as_map() {
+        for (key, value) in tags {
+            if let Some(text) = value.as_str() {
+                filters.push(filter(&format!("tag:{key}"), [text]));
+            }
+        }
+    }
+    filters.extend(block_filters(config));
+    filters
+}
+
+/// The `filter` blocks of a lookup as describe filters.
+pub(crate) fn block_filters(config: &Value) -> Vec<Filter> {
+    config
+        .get("filter")
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|block| {
+            let name = block.get("name").as_str()?;
+            Some(filter(name, string_list(block, "values")))
+        })
+        .collect()
+}
+
+/// The one object a lookup found, or the error `none` (nothing matched) or `many`.
+pub(crate) fn exactly_one<T>(
+    mut found: Vec<T>,
+    none: &str,
+    many: &str,
+) -> Result<T, ProviderError> {
+    match found.len() {
+        0 => Err(ProviderError::with_code("NotFound", none)),
+        1 => Ok(found.remove(0)),
+        _ => Err(ProviderError::with_code("TooManyResults", many)),
+    }
+}
+
+/// The one object a lookup found, with the provider's wording for a singular data source
+/// (`no matching EC2 VPC found`, `multiple EC2 VPCs matched; use additional constraints to
+/// reduce matches to a single EC2 VPC`).
+pub(crate) fn single_match<T>(found: Vec<T>, kind: &str) -> Result<T, ProviderError> {
+    exactly_one(
+        found,
+        &format!("no matching {kind} found"),
+        &format!(
+            "multiple {kind}s matched; use additional constraints to reduce matches to a single {kind}"
+        ),
+    )
+}
+
+/// A data source's result: every attribute of `schema` from `entries` (what AWS reported),
+/// and where `entries` has nothing, what the configuration set (`filter`, `most_recent`,
+/// `subnet_id`, ...).
+pub(crate) fn lookup_value<'a>(
+    schema: &Schema,
+    config: &Value,
+    entries: impl IntoIterator<Item = (&'a str, Value)>,
+) -> Value {
+    let mut value = whole_object(schema, entries);
+    if let (Some(out), Some(configured)) = (value.map_mut(), config.as_map()) {
+        for (name, setting) in configured {
+            let empty = match out.get(name) {
+                None | Some(Value::Null) => true,
+                Some(Value::List(items)) => items.is_empty(),
+                _ => false,
+            };
+            if empty && !setting.is_null() {
+                out.insert(name.clone(), setting.clone());
+            }
+        }
+    }
+    value
+}
+
+/// The visible tags of an EC2 object (without the managed `infra:*` tags).
+pub(crate) fn visible_ec2_tags(tags: &[Tag]) -> Value {
+    visible_tags(
+        tags.iter()
+            .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or("")))),
+    )
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+
+    #[test]
+    fn lookup_filters_come_from_attributes_tags_and_blocks() {
+        let config = Value::map([
+            ("cidr_block", Value::string("10.0.0.0/16")),
+            ("default", Value::Bool(false)),
+            ("state", Value::Null),
+            ("tags", Value::map([("Name", Value::string("main"))])),
+            (
+                "filter",
+                Value::List(vec![Value::map([
+                    ("name", Value::string("owner-id")),
+                    (
+                        "values",
+                        Value::List(vec![Value::string("1"), Value::string("2")]),
+                    ),
+                ])]),
+            ),
+        ]);
+        let filters = lookup_filters(
+            &config,
+            &[
+                ("cidr_block", "cidr"),
+                ("default", "is-default"),
+                ("state", "state"),
+            ],
+        );
+        let shown: Vec<(String, Vec<String>)> = filters
+            .iter()
+            .map(|f| {
+                (
+                    f.name().unwrap_or_default().to_string(),
+                    f.values().to_vec(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("cidr".to_string(), vec!["10.0.0.0/16".to_string()]),
+                ("is-default".to_string(), vec!["false".to_string()]),
+                ("tag:Name".to_string(), vec!["main".to_string()]),
+                (
+                    "owner-id".to_string(),
+                    vec!["1".to_string(), "2".to_string()]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn single_match_uses_the_provider_wording() {
+        assert_eq!(single_match(vec![7], "EC2 VPC").unwrap(), 7);
+        assert_eq!(
+            single_match(Vec::<u8>::new(), "EC2 VPC")
+                .unwrap_err()
+                .message,
+            "no matching EC2 VPC found"
+        );
+        assert_eq!(
+            single_match(vec![1, 2], "EC2 VPC").unwrap_err().message,
+            "multiple EC2 VPCs matched; use additional constraints to reduce matches to a single EC2 VPC"
+        );
+    }
+
+    #[test]
+    fn lookup_values_keep_configured_arguments() {
+        let schema = Schema::new()
+            .attr(Attribute::optional_computed("id", Type::String))
+            .attr(Attribute::optional("subnet_id", Type::String))
+            .block(filter_block());
+        let config = Value::map([
+            ("subnet_id", Value::string("subnet-1")),
+            (
+                "filter",
+                Value::List(vec![Value::map([("name", Value::string("x"))])]),
+            ),
+        ]);
+        let value = lookup_value(&schema, &config, [("id", Value::string("rtb-1"))]);
+        assert_eq!(value.get("id").as_str(), Some("rtb-1"));
+        assert_eq!(value.get("subnet_id").as_str(), Some("subnet-1"));
+        assert_eq!(value.get("filter").as_list().map(|l| l.len()), Some(1));
+    }
 }

@@ -13,6 +13,7 @@ pub mod s3_backend;
 
 // Helpers for the EC2 network resource types.
 mod ec2_support;
+mod name_regex;
 
 // Helpers for the application resource types (ELBv2, ECS, RDS, IAM, logs).
 mod app_support;

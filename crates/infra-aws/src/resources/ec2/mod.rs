@@ -3,6 +3,7 @@
 super::resource_types! {
     regional;
     aws_vpc::AwsVpc::new,
+    aws_key_pair::AwsKeyPair::new,
     aws_subnet::AwsSubnet::new,
     aws_security_group::AwsSecurityGroup::new,
     aws_internet_gateway::AwsInternetGateway::new,
