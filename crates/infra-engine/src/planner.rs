@@ -454,7 +454,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
             before: resource.value.clone(),
             after: Value::Null,
             replace_paths: vec![],
-            dependencies: resource.dependencies.clone(),
+            dependencies: delete_dependencies(&input, address, &resource.dependencies),
             create_before_destroy: resource.create_before_destroy,
             deployment: None,
             previous_address: None,
@@ -648,4 +648,30 @@ fn restrict_to_targets(
             && !targeted_ids.contains(&change.address.resource);
         named || pulled_in
     });
+}
+
+/// What an object being deleted depends on: what the state recorded, and, while its
+/// resource is still configured, what its configuration references now (Terraform's destroy
+/// graph uses both). An imported object has no recorded dependencies until an apply writes
+/// them, and must still be deleted before what it uses.
+fn delete_dependencies(input: &PlanInput, address: &Address, recorded: &[Address]) -> Vec<Address> {
+    let mut dependencies: Vec<Address> = recorded.to_vec();
+    for used in input
+        .dependencies
+        .get(&address.resource)
+        .into_iter()
+        .flatten()
+    {
+        dependencies.extend(
+            input
+                .state
+                .resources
+                .keys()
+                .filter(|candidate| &candidate.resource == used && *candidate != address)
+                .cloned(),
+        );
+    }
+    dependencies.sort();
+    dependencies.dedup();
+    dependencies
 }
