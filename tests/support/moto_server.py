@@ -6,8 +6,10 @@ the SDK's PutMetricData and GetMetricStatistics get 404.
 
 It also loads AWS managed IAM policies, which moto leaves out by default, and makes two answers
 what AWS gives: a Route 53 CREATE is refused only for a record that exists
-(`route53_create_checks_what_exists`), and GetMetricStatistics matches dimensions exactly
-(`metric_statistics_match_dimensions_exactly`).
+(`route53_create_checks_what_exists`), GetMetricStatistics matches dimensions exactly
+(`metric_statistics_match_dimensions_exactly`), S3's GetBucketVersioning answer has AWS's
+root element (`s3_versioning_root`), and S3 delete markers can be deleted
+(`s3_delete_markers_can_be_deleted`).
 
 Usage: python moto_server.py PORT   (exits when its parent process exits)
 """
@@ -92,6 +94,18 @@ def metric_statistics_match_dimensions_exactly():
 
 metric_statistics_match_dimensions_exactly()
 
+
+def s3_delete_markers_can_be_deleted():
+    """S3's DeleteObjects removes delete markers by version ID, as it removes object versions
+    (how a versioned bucket is emptied). moto 5.2.5 answers 500 there: it calls `dispose` on
+    every deleted version, and its delete markers have none. They hold no data to dispose of."""
+    from moto.s3.models import FakeDeleteMarker
+
+    FakeDeleteMarker.dispose = lambda self, garbage=False: None
+
+
+s3_delete_markers_can_be_deleted()
+
 PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 MODEL = botocore.session.get_session().get_service_model("cloudwatch")
 MOTO = DomainDispatcherApplication(create_backend_app)
@@ -114,8 +128,33 @@ def cbor_error(code, message):
         serializer._serialize_type_string(out, text, None, None)
     return bytes(out)
 
+def s3_versioning_root(environ, start_response):
+    """S3 answers GetBucketVersioning with a `VersioningConfiguration` root element; moto 5.2.5
+    names it `GetBucketVersioningResponse`. botocore does not check the root's name, the AWS
+    SDK for Rust does, so the answer is renamed to AWS's."""
+    answer = {}
+
+    def capture(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, headers
+        return lambda data: None
+
+    chunks = MOTO(environ, capture)
+    body = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    body = body.replace(b"GetBucketVersioningResponse", b"VersioningConfiguration")
+    headers = [(k, v) for k, v in answer.get("headers", []) if k.lower() != "content-length"]
+    start_response(answer.get("status", "500 INTERNAL SERVER ERROR"),
+                   headers + [("Content-Length", str(len(body)))])
+    return [body]
+
+
 def app(environ, start_response):
     path = environ.get("PATH_INFO", "")
+    if (environ.get("REQUEST_METHOD") == "GET"
+            and "versioning" in environ.get("QUERY_STRING", "").split("&")
+            and "s3" in environ.get("HTTP_AUTHORIZATION", "")):
+        return s3_versioning_root(environ, start_response)
     if not path.startswith(PREFIX):
         return MOTO(environ, start_response)
     operation = MODEL.operation_model(path[len(PREFIX):])
