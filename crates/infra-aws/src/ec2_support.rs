@@ -337,20 +337,33 @@ pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
-/// An EC2 idempotency token (`ClientToken`, at most 64 ASCII characters) derived from the
-/// state lineage, the resource address and the planned value: a create repeated after its
-/// answer was lost (same lineage, address and configuration) returns the object the first
-/// call made instead of making a second one. The planned value is part of it so that a
-/// replacement with a changed configuration gets a new object. Known limit: a forced
-/// replacement (`-replace`) of an unchanged configuration within AWS's token lifetime gets the
-/// same token, so the caller must not accept an object that is being deleted.
+/// An idempotency token (EC2 `ClientToken`, ACM's, Route 53's `CallerReference`; 29
+/// characters once its `-` is dropped, within ACM's 32) derived from this run, the state
+/// lineage, the resource address and the planned value. The SDK's retries of a create whose
+/// answer was lost reuse it, so AWS returns the object the first attempt made instead of
+/// making a second one; a later run that finds a create's answer missing resolves it through
+/// the type's `find_created` (tags or natural key). Tokens differ between runs: a stack
+/// destroyed and applied again within a token's lifetime (an hour for ACM, a day for EC2) must
+/// get new objects, not the deleted ones, and a `CallerReference` must never repeat.
 pub(crate) fn client_token(operation: &Operation, planned: &Value) -> String {
     format!(
         "infra-{:08x}{:08x}{:08x}",
-        crc32(operation.lineage.as_bytes()),
+        crc32(format!("{}/{}", run_nonce(), operation.lineage).as_bytes()),
         crc32(operation.address.as_bytes()),
         crc32(planned.to_json().to_string().as_bytes())
     )
+}
+
+/// What sets this process's tokens apart from another run's: its ID and start time.
+fn run_nonce() -> &'static str {
+    static NONCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NONCE.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_nanos())
+            .unwrap_or_default();
+        format!("{}-{nanos}", std::process::id())
+    })
 }
 
 /// The single object of a `Block::single` block in `value`, if the block is present.

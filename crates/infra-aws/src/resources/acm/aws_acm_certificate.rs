@@ -8,8 +8,8 @@
 //! `subject_alternative_names` leaves out `domain_name`, which AWS lists among them.
 //!
 //! Refresh is DescribeCertificate and ListTagsForCertificate per certificate (ACM has no
-//! batched describe). The request's idempotency token is derived from the state lineage,
-//! address and planned value; `find_created` looks for this operation's tags among the
+//! batched describe). The request's idempotency token is derived from the run, the state
+//! lineage, address and planned value (`ec2_support::client_token`); `find_created` looks for this operation's tags among the
 //! certificates of the domain. `early_renewal_duration` renews (RenewCertificate) in an update
 //! once `pending_renewal` is true. moto does not return `renewal_summary`, `options.export`
 //! nor a renewal eligibility other than INELIGIBLE, so drift on `options.export` and
