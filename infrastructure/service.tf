@@ -86,6 +86,44 @@ resource "aws_lb_listener_rule" "block_internal" {
   }
 }
 
+# Errors the service's tasks answer, over both colours (only one takes traffic at a time, but
+# either may be live). The blue/green bake watches it: in ALARM, a deploy reverts.
+resource "aws_cloudwatch_metric_alarm" "target_5xx" {
+  alarm_name          = "${local.name}-target-5xx"
+  alarm_description   = "More than 10 5xx a minute from ${local.name}'s tasks, 3 minutes running"
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 10
+  evaluation_periods  = 3
+  treat_missing_data  = "notBreaching"
+
+  metric_query {
+    id          = "errors"
+    expression  = "blue + green"
+    label       = "Target 5xx, both colours"
+    return_data = true
+  }
+
+  dynamic "metric_query" {
+    for_each = {
+      blue  = aws_lb_target_group.blue.arn_suffix
+      green = aws_lb_target_group.green.arn_suffix
+    }
+    content {
+      id = metric_query.key
+      metric {
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "HTTPCode_Target_5XX_Count"
+        period      = 60
+        stat        = "Sum"
+        dimensions = {
+          LoadBalancer = aws_lb.main.arn_suffix
+          TargetGroup  = metric_query.value
+        }
+      }
+    }
+  }
+}
+
 resource "aws_cloudwatch_log_group" "app" {
   name              = "/ecs/${local.name}"
   retention_in_days = var.log_retention_days
@@ -185,6 +223,12 @@ resource "aws_ecs_service" "app" {
   deployment_configuration {
     strategy             = "BLUE_GREEN"
     bake_time_in_minutes = var.bake_time_in_minutes
+  }
+
+  alarms {
+    alarm_names = [aws_cloudwatch_metric_alarm.target_5xx.alarm_name]
+    enable      = true
+    rollback    = true
   }
 
   load_balancer {
