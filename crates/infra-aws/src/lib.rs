@@ -30,7 +30,6 @@ mod sns_support;
 mod subnet_group_support;
 
 // Which objects get one-object-at-a-time reads in a refresh.
-mod read_window;
 mod region;
 
 use std::sync::Arc;

@@ -9,7 +9,7 @@
 //! `ipv6_netmask_length`, so they are kept from the configuration; moto does not return
 //! `ipv6_cidr_block_network_border_group`, so drift on it is not seen in tests.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
@@ -39,7 +39,6 @@ impl AwsDefaultVpc {
             .describe(
                 vec![filter("is-default", ["true"])],
                 &HashMap::new(),
-                &HashSet::new(),
             )
             .await?
             .into_values()

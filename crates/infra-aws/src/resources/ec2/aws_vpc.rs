@@ -10,7 +10,7 @@
 //! moto does not return `ipv6_cidr_block_network_border_group`, so drift on it is not seen in
 //! tests.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_sdk_ec2::types::{
@@ -27,13 +27,8 @@ use crate::ec2_support::{
     string_attribute, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
-use crate::read_window::ReadWindow;
 use crate::Aws;
 
-/// DescribeVpcAttribute answers one attribute of one VPC (two calls per VPC), so a refresh
-/// reads the DNS attributes for a [`ReadWindow`] of this many VPCs and keeps the prior values
-/// of the others.
-const DNS_ATTRIBUTE_READ_LIMIT: usize = 4;
 
 /// Arguments AWS does not report for a VPC, kept from the configuration.
 const CONFIG_ONLY: &[&str] = &[
@@ -203,13 +198,12 @@ impl AwsVpc {
     }
 
     /// Every VPC matching `filters`, converted, with main route tables and default security
-    /// groups. DNS attributes are read for the VPCs in `read_dns` and those `prior` does not
-    /// know; `prior` supplies them for the rest.
+    /// groups and the three attributes DescribeVpcAttribute answers one at a time. `prior`
+    /// supplies the configuration-only arguments.
     pub(crate) async fn describe(
         &self,
         filters: Vec<aws_sdk_ec2::types::Filter>,
         prior: &HashMap<String, Value>,
-        read_dns: &HashSet<String>,
     ) -> Result<HashMap<String, Value>, ProviderError> {
         let clients = self.aws.clients().await;
         let vpcs: Vec<Vpc> = clients
@@ -285,30 +279,15 @@ impl AwsVpc {
         let mut found = HashMap::new();
         for vpc in &vpcs {
             let Some(id) = vpc.vpc_id() else { continue };
-            let (dns_support, dns_hostnames, address_usage_metrics) = if read_dns.contains(id)
-                || !prior.contains_key(id)
-            {
-                (
-                    self.read_attribute(id, VpcAttributeName::EnableDnsSupport)
-                        .await?,
-                    self.read_attribute(id, VpcAttributeName::EnableDnsHostnames)
-                        .await?,
-                    self.read_attribute(id, VpcAttributeName::EnableNetworkAddressUsageMetrics)
-                        .await?,
-                )
-            } else {
-                let before = prior.get(id);
-                let known = |name: &str, default: bool| {
-                    before
-                        .and_then(|value| value.get(name).as_bool())
-                        .unwrap_or(default)
-                };
-                (
-                    known("enable_dns_support", true),
-                    known("enable_dns_hostnames", false),
-                    known("enable_network_address_usage_metrics", false),
-                )
-            };
+            let dns_support = self
+                .read_attribute(id, VpcAttributeName::EnableDnsSupport)
+                .await?;
+            let dns_hostnames = self
+                .read_attribute(id, VpcAttributeName::EnableDnsHostnames)
+                .await?;
+            let address_usage_metrics = self
+                .read_attribute(id, VpcAttributeName::EnableNetworkAddressUsageMetrics)
+                .await?;
             let owner = vpc.owner_id().unwrap_or_default();
             let ipv6 = vpc.ipv6_cidr_block_association_set().iter().find(|a| {
                 matches!(
@@ -406,7 +385,6 @@ impl AwsVpc {
             .describe(
                 vec![filter("vpc-id", [id])],
                 &HashMap::new(),
-                &HashSet::new(),
             )
             .await?
             .remove(id);
@@ -666,21 +644,9 @@ impl ResourceType for AwsVpc {
             .filter_map(|value| Some((string_attribute(value, "id")?, value.clone())))
             .collect();
         let mut found = HashMap::new();
-        // One window over every VPC of the refresh, not one per describe chunk.
-        let window = ReadWindow::now(ids.len(), DNS_ATTRIBUTE_READ_LIMIT);
-        let read_dns: HashSet<String> = ids
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| window.contains(*index))
-            .map(|(_, id)| id.clone())
-            .collect();
         for chunk in chunks_of(&ids) {
             found.extend(
-                self.describe(
-                    vec![filter("vpc-id", chunk.iter().cloned())],
-                    &by_id,
-                    &read_dns,
-                )
+                self.describe(vec![filter("vpc-id", chunk.iter().cloned())], &by_id)
                 .await?,
             );
         }
@@ -696,7 +662,6 @@ impl ResourceType for AwsVpc {
             .describe(
                 managed_tag_filters(operation),
                 &HashMap::new(),
-                &HashSet::new(),
             )
             .await?
             .into_values()

@@ -4,8 +4,8 @@
 //! Refresh is one DescribeTargetGroups with every ARN (a full listing when one is gone),
 //! DescribeTags 20 ARNs a call, and DescribeTargetGroupAttributes for the attribute-backed
 //! arguments ([`SETTINGS`], `stickiness`, `target_health_state`, `target_failover`). That API
-//! answers one group a call, so a refresh reads it for a [`ReadWindow`] of
-//! [`ATTRIBUTE_READ_LIMIT`] groups and keeps the prior values of the others.
+//! answers one group a call; every refresh reads it for every group, so drift on those
+//! arguments is seen on the next plan.
 //!
 //! Each setting applies to some protocols (or to `lambda` targets); one set elsewhere to other
 //! than its default is a plan-time error, since AWS would refuse it. The `stickiness`,
@@ -36,7 +36,6 @@ use crate::elbv2_support::{
     tags_to_sdk, update_tags, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::read_window::ReadWindow;
 use crate::Aws;
 
 const HTTP: &[&str] = &["HTTP", "HTTPS"];
@@ -145,8 +144,6 @@ fn group_kind(value: &Value) -> Option<String> {
     }
 }
 
-/// At most this many DescribeTargetGroupAttributes calls in one refresh.
-const ATTRIBUTE_READ_LIMIT: usize = 8;
 
 pub struct AwsLbTargetGroup {
     aws: Arc<Aws>,
@@ -302,30 +299,23 @@ impl AwsLbTargetGroup {
             .collect())
     }
 
-    /// The groups with these ARNs, with tags. `hints` (ARN → prior or planned value) shape
-    /// the blocks; outside this refresh's read window a group's attribute-backed arguments are
-    /// kept from its hint, not re-read.
+    /// The groups with these ARNs, with tags and attributes. `hints` (ARN → prior or planned
+    /// value) shape the blocks.
     async fn read_arns(
         &self,
         arns: &[String],
         hints: &BTreeMap<String, &Value>,
-        keep_outside_window: bool,
     ) -> Result<BTreeMap<String, (Value, Vec<(String, String)>)>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
         let groups = self.describe(arns).await?;
         let found: Vec<String> = groups.keys().cloned().collect();
         let tags = describe_tags(client, &found).await?;
-        let window = ReadWindow::now(groups.len(), ATTRIBUTE_READ_LIMIT);
         let mut out = BTreeMap::new();
-        for (index, (arn, group)) in groups.into_iter().enumerate() {
+        for (arn, group) in groups {
             let hint = hints.get(&arn).copied().unwrap_or(&Value::Null);
-            let attributes = if keep_outside_window && !window.contains(index) && !hint.is_null() {
-                None
-            } else {
-                Some(self.attributes(&arn).await?)
-            };
+            let attributes = self.attributes(&arn).await?;
             let tags = tags.get(&arn).cloned().unwrap_or_default();
-            let value = to_value(&group, attributes.as_ref(), &tags, hint);
+            let value = to_value(&group, &attributes, &tags, hint);
             out.insert(arn, (fit_to_config(value, hint), tags));
         }
         Ok(out)
@@ -350,7 +340,6 @@ impl AwsLbTargetGroup {
         self.read_arns(
             &[arn.to_string()],
             &BTreeMap::from([(arn.to_string(), hint)]),
-            false,
         )
         .await?
         .remove(arn)
@@ -519,33 +508,19 @@ fn blocks_from_attributes(
     object.insert("target_failover".to_string(), Value::List(failover));
 }
 
-/// The value AWS reports; `attributes` is `None` outside the read window, when the
-/// attribute-backed arguments are kept from `hint`.
+/// The value AWS reports.
 fn to_value(
     group: &TargetGroup,
-    attributes: Option<&BTreeMap<String, String>>,
+    attributes: &BTreeMap<String, String>,
     tags: &[(String, String)],
     hint: &Value,
 ) -> Value {
     let arn = group.target_group_arn().unwrap_or_default();
     let mut object = BTreeMap::new();
-    match attributes {
-        Some(attributes) => {
-            for setting in SETTINGS {
-                object.insert(setting.name.to_string(), setting.read(attributes));
-            }
-            blocks_from_attributes(&mut object, attributes, hint);
-        }
-        None => {
-            for name in SETTINGS
-                .iter()
-                .map(|s| s.name)
-                .chain(ATTRIBUTE_BLOCKS.iter().map(|(name, _)| *name))
-            {
-                object.insert(name.to_string(), hint.get(name).clone());
-            }
-        }
+    for setting in SETTINGS {
+        object.insert(setting.name.to_string(), setting.read(attributes));
     }
+    blocks_from_attributes(&mut object, attributes, hint);
     object.insert(
         "name_prefix".to_string(),
         name_prefix_of(group.target_group_name(), hint),
@@ -875,7 +850,7 @@ impl ResourceType for AwsLbTargetGroup {
             .iter()
             .filter_map(|p| Some((string(p, "arn")?, p)))
             .collect();
-        let found = self.read_arns(&arns, &hints, true).await?;
+        let found = self.read_arns(&arns, &hints).await?;
         Ok(prior
             .iter()
             .map(|p| {
@@ -937,7 +912,6 @@ impl ResourceType for AwsLbTargetGroup {
             .read_arns(
                 std::slice::from_ref(&arn),
                 &BTreeMap::from([(arn.clone(), planned)]),
-                false,
             )
             .await?;
         Ok(found
