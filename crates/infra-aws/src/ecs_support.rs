@@ -9,11 +9,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_ecs::types::{
-    ApplicationProtocol, ContainerCondition, ContainerDefinition, ContainerDependency, HealthCheck,
-    HostEntry, KeyValuePair, LogConfiguration, LogDriver, MountPoint, PortMapping, Secret, Tag,
-    TransportProtocol, Ulimit, UlimitName, VolumeFrom,
+    ApplicationProtocol, CapacityProviderStrategyItem, ContainerCondition, ContainerDefinition,
+    ContainerDependency, HealthCheck, HostEntry, KeyValuePair, LogConfiguration, LogDriver,
+    MountPoint, PortMapping, Secret, Tag, TransportProtocol, Ulimit, UlimitName, VolumeFrom,
 };
-use infra_core::ProviderError;
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type};
 use serde_json::{json, Map, Value as Json};
 
 /// The container fields this provider maps to the SDK.
@@ -603,6 +603,64 @@ pub async fn update_tags(
 }
 
 pub use crate::app_support::has_managed_tags;
+
+/// A capacity provider strategy block (the service's `capacity_provider_strategy`, the
+/// cluster's `default_capacity_provider_strategy`): provider, `base` 0–100000, `weight` 0–1000.
+pub fn capacity_provider_strategy_block(name: &'static str) -> Block {
+    Block::set(
+        name,
+        Schema::new()
+            .attr(Attribute::required("capacity_provider", Type::String))
+            .attr(
+                Attribute::optional("base", Type::Number)
+                    .default(infra_core::Value::Number(0.0))
+                    .check(Check::Range(0, 100_000)),
+            )
+            .attr(
+                Attribute::optional("weight", Type::Number)
+                    .default(infra_core::Value::Number(0.0))
+                    .check(Check::Range(0, 1000)),
+            ),
+    )
+}
+
+pub fn capacity_provider_strategy_to_sdk(
+    value: &infra_core::Value,
+    block: &str,
+) -> Result<Vec<CapacityProviderStrategyItem>, ProviderError> {
+    crate::app_support::blocks(value, block)
+        .iter()
+        .map(|item| {
+            CapacityProviderStrategyItem::builder()
+                .set_capacity_provider(crate::app_support::string(item, "capacity_provider"))
+                .set_weight(crate::app_support::int(item, "weight"))
+                .set_base(crate::app_support::int(item, "base"))
+                .build()
+                .map_err(|error| ProviderError::new(format!("{block}: {error}")))
+        })
+        .collect()
+}
+
+pub fn capacity_provider_strategy_value(
+    items: &[CapacityProviderStrategyItem],
+) -> infra_core::Value {
+    use crate::app_support::number;
+    infra_core::Value::List(
+        items
+            .iter()
+            .map(|item| {
+                infra_core::Value::map([
+                    (
+                        "capacity_provider",
+                        infra_core::Value::string(item.capacity_provider()),
+                    ),
+                    ("weight", number(Some(i64::from(item.weight())))),
+                    ("base", number(Some(i64::from(item.base())))),
+                ])
+            })
+            .collect(),
+    )
+}
 
 #[cfg(test)]
 mod tests {

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, CapacityProviderStrategyItem,
+    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration,
     DeploymentAlarms, DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentController,
     DeploymentControllerType, EbsResourceType, EbsTagSpecification, LaunchType, LoadBalancer,
     LogConfiguration, LogDriver, NetworkConfiguration, PlacementConstraint,
@@ -50,7 +50,10 @@ use crate::app_support::{
     blocks, boolean, changed, copy_attributes, int, number, set_tags, single, string, string_list,
     strings, text, vanished, wait_for,
 };
-use crate::ecs_support::{has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags};
+use crate::ecs_support::{
+    capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
+    capacity_provider_strategy_value, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
+};
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
 
@@ -140,21 +143,7 @@ impl AwsEcsService {
             .attr(Attribute::optional("force_new_deployment", Type::Bool))
             .attr(Attribute::optional("force_delete", Type::Bool))
             .attr(Attribute::optional("triggers", Type::map(Type::String)))
-            .block(Block::set(
-                "capacity_provider_strategy",
-                Schema::new()
-                    .attr(Attribute::required("capacity_provider", Type::String))
-                    .attr(
-                        Attribute::optional("base", Type::Number)
-                            .default(Value::Number(0.0))
-                            .check(Check::Range(0, 100_000)),
-                    )
-                    .attr(
-                        Attribute::optional("weight", Type::Number)
-                            .default(Value::Number(0.0))
-                            .check(Check::Range(0, 1000)),
-                    ),
-            ))
+            .block(capacity_provider_strategy_block("capacity_provider_strategy"))
             .block(Block::single(
                 "deployment_controller",
                 Schema::new().attr(
@@ -304,8 +293,12 @@ impl AwsEcsService {
                         Attribute::optional("strategy", Type::String)
                             .check(Check::OneOf(&["ROLLING", "BLUE_GREEN"])),
                     )
-                    .attr(Attribute::optional("bake_time_in_minutes", Type::Number))
-                    // infra's blue/green extension settings (documented in the README):
+                    .attr(
+                        Attribute::optional("bake_time_in_minutes", Type::Number)
+                            .check(Check::Range(0, 1440)),
+                    )
+                    // infra's blue/green extension settings (documented in the README), each
+                    // bounded so that a mistyped figure is an error, not a wait of centuries:
                     .attr(
                         Attribute::optional("traffic_shift", Type::String).check(Check::OneOf(&[
                             "all_at_once",
@@ -317,18 +310,30 @@ impl AwsEcsService {
                         Attribute::optional("shift_percent", Type::Number)
                             .check(Check::Range(1, 100)),
                     )
-                    .attr(Attribute::optional("shift_interval_seconds", Type::Number))
-                    .attr(Attribute::optional("error_threshold_percent", Type::Number))
-                    .attr(Attribute::optional("minimum_request_count", Type::Number))
-                    .attr(Attribute::optional(
-                        "health_gate_timeout_seconds",
-                        Type::Number,
-                    ))
-                    .attr(Attribute::optional(
-                        "standby_retention_minutes",
-                        Type::Number,
-                    ))
-                    .attr(Attribute::optional("poll_interval_seconds", Type::Number)),
+                    .attr(
+                        Attribute::optional("shift_interval_seconds", Type::Number)
+                            .check(Check::Range(0, 86_400)),
+                    )
+                    .attr(
+                        Attribute::optional("error_threshold_percent", Type::Number)
+                            .check(Check::Range(0, 100)),
+                    )
+                    .attr(
+                        Attribute::optional("minimum_request_count", Type::Number)
+                            .check(Check::Range(1, 1_000_000_000)),
+                    )
+                    .attr(
+                        Attribute::optional("health_gate_timeout_seconds", Type::Number)
+                            .check(Check::Range(0, 86_400)),
+                    )
+                    .attr(
+                        Attribute::optional("standby_retention_minutes", Type::Number)
+                            .check(Check::Range(0, 43_200)),
+                    )
+                    .attr(
+                        Attribute::optional("poll_interval_seconds", Type::Number)
+                            .check(Check::Range(0, 3_600)),
+                    ),
             ))
             .block(Block::single(
                 "deployment_circuit_breaker",
@@ -475,24 +480,6 @@ fn built<T, E: std::fmt::Display>(result: Result<T, E>, what: &str) -> Result<T,
 /// `Some(items)` unless empty.
 fn non_empty_list<T>(items: Vec<T>) -> Option<Vec<T>> {
     (!items.is_empty()).then_some(items)
-}
-
-fn capacity_providers_to_sdk(
-    value: &Value,
-) -> Result<Vec<CapacityProviderStrategyItem>, ProviderError> {
-    blocks(value, "capacity_provider_strategy")
-        .iter()
-        .map(|b| {
-            built(
-                CapacityProviderStrategyItem::builder()
-                    .set_capacity_provider(string(b, "capacity_provider"))
-                    .set_weight(int(b, "weight"))
-                    .set_base(int(b, "base"))
-                    .build(),
-                "capacity_provider_strategy",
-            )
-        })
-        .collect()
 }
 
 fn placement_strategy_to_sdk(value: &Value) -> Vec<PlacementStrategy> {
@@ -771,7 +758,7 @@ pub async fn create_service(
             string(planned, "availability_zone_rebalancing")
                 .map(|r| AvailabilityZoneRebalancing::from(r.as_str())),
         )
-        .set_capacity_provider_strategy(non_empty_list(capacity_providers_to_sdk(planned)?))
+        .set_capacity_provider_strategy(non_empty_list(capacity_provider_strategy_to_sdk(planned, "capacity_provider_strategy")?))
         .set_deployment_controller(controller_to_sdk(planned)?)
         .set_placement_strategy(non_empty_list(placement_strategy_to_sdk(planned)))
         .set_placement_constraints(non_empty_list(placement_constraints_to_sdk(planned)))
@@ -838,7 +825,7 @@ pub async fn update_service(
         any = true;
     }
     if changed(prior, planned, "capacity_provider_strategy") {
-        request = request.set_capacity_provider_strategy(Some(capacity_providers_to_sdk(planned)?));
+        request = request.set_capacity_provider_strategy(Some(capacity_provider_strategy_to_sdk(planned, "capacity_provider_strategy")?));
         any = true;
     }
     if changed(prior, planned, "deployment_controller") {
@@ -1291,19 +1278,7 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
     );
     object.insert(
         "capacity_provider_strategy".to_string(),
-        Value::List(
-            service
-                .capacity_provider_strategy()
-                .iter()
-                .map(|item| {
-                    Value::map([
-                        ("capacity_provider", Value::string(item.capacity_provider())),
-                        ("weight", number(Some(i64::from(item.weight())))),
-                        ("base", number(Some(i64::from(item.base())))),
-                    ])
-                })
-                .collect(),
-        ),
+        capacity_provider_strategy_value(service.capacity_provider_strategy()),
     );
     object.insert(
         "ordered_placement_strategy".to_string(),

@@ -1,8 +1,10 @@
-//! ECS: clusters, task definitions and (blue/green) services.
+//! ECS: clusters, their capacity providers, task definitions and (blue/green) services.
 
 super::resource_types! {
     regional;
     aws_ecs_cluster::AwsEcsCluster::new,
+    aws_ecs_capacity_provider::AwsEcsCapacityProvider::new,
+    aws_ecs_cluster_capacity_providers::AwsEcsClusterCapacityProviders::new,
     aws_ecs_task_definition::AwsEcsTaskDefinition::new,
     aws_ecs_service::AwsEcsService::new,
 }
