@@ -529,9 +529,31 @@ variable "cpu_policy_name" {
   default = "cpu"
 }
 
+variable "max_tasks" {
+  type    = number
+  default = 4
+}
+
+variable "team" {
+  type    = string
+  default = "web"
+}
+
+resource "aws_appautoscaling_target" "api" {
+  service_namespace  = "ecs"
+  resource_id        = "service/monitoring/api"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = 1
+  max_capacity       = var.max_tasks
+
+  tags = {
+    Team = var.team
+  }
+}
+
 locals {
-  resource_id = "service/monitoring/api"
-  dimension   = "ecs:service:DesiredCount"
+  resource_id = aws_appautoscaling_target.api.resource_id
+  dimension   = aws_appautoscaling_target.api.scalable_dimension
 }
 
 resource "aws_appautoscaling_policy" "cpu" {
@@ -686,21 +708,23 @@ fn scaling_objects(moto: &Moto) -> String {
              c = p.get('TargetTrackingScalingPolicyConfiguration', {})\n    \
              print('policy', p['PolicyName'], p['PolicyType'], c.get('TargetValue', ''))\n\
          for a in aas.describe_scheduled_actions(ServiceNamespace='ecs')['ScheduledActions']:\n    \
-             print('scheduled_action', a['ScheduledActionName'], a['Schedule'])",
+             print('scheduled_action', a['ScheduledActionName'], a['Schedule'])\n\
+         for t in aas.describe_scalable_targets(ServiceNamespace='ecs')['ScalableTargets']:\n    \
+             tags = aas.list_tags_for_resource(ResourceARN=t['ScalableTargetARN'])['Tags']\n    \
+             print('target', t['ResourceId'], t['MinCapacity'], t['MaxCapacity'], sorted(f'{k}={v}' for k, v in tags.items() if not k.startswith('infra:')))",
     )
 }
 
 #[test]
 fn ecs_service_scaling_policies_and_schedule() {
     let moto = Moto::start();
-    // The ECS service and its scalable target, made outside the stack.
+    // The ECS service, made outside the stack.
     moto.python(
         "import boto3\n\
          ecs = boto3.client('ecs')\n\
          ecs.create_cluster(clusterName='monitoring')\n\
          ecs.register_task_definition(family='api', containerDefinitions=[{'name': 'api', 'image': 'nginx', 'memory': 128}])\n\
-         ecs.create_service(cluster='monitoring', serviceName='api', taskDefinition='api', desiredCount=1)\n\
-         boto3.client('application-autoscaling').register_scalable_target(ServiceNamespace='ecs', ResourceId='service/monitoring/api', ScalableDimension='ecs:service:DesiredCount', MinCapacity=1, MaxCapacity=4)",
+         ecs.create_service(cluster='monitoring', serviceName='api', taskDefinition='api', desiredCount=1)",
     );
     let stack = Stack::new();
     stack.write("main.tf", SCALING_STACK);
@@ -708,7 +732,7 @@ fn ecs_service_scaling_policies_and_schedule() {
 
     let created = apply(&stack, &moto, &none);
     assert!(
-        created.contains("Apply complete! Resources: 5 added"),
+        created.contains("Apply complete! Resources: 6 added"),
         "{created}"
     );
     let held = scaling_objects(&moto);
@@ -718,6 +742,7 @@ fn ecs_service_scaling_policies_and_schedule() {
         "policy backlog-per-task TargetTrackingScaling 10",
         "policy step-out StepScaling",
         "scheduled_action night cron(0 20 * * ? *)",
+        "target service/monitoring/api 1 4 ['Team=web']",
     ] {
         assert!(held.contains(line), "{line} missing from:\n{held}");
     }
@@ -726,10 +751,12 @@ fn ecs_service_scaling_policies_and_schedule() {
     let changed = vec![
         "-var=target_value=70".to_string(),
         "-var=schedule=cron(0 22 * * ? *)".to_string(),
+        "-var=max_tasks=6".to_string(),
+        "-var=team=platform".to_string(),
     ];
     let updated = apply(&stack, &moto, &changed);
     assert!(
-        updated.contains("Apply complete! Resources: 0 added, 2 changed, 0 destroyed."),
+        updated.contains("Apply complete! Resources: 0 added, 3 changed, 0 destroyed."),
         "{updated}"
     );
     let held = scaling_objects(&moto);
@@ -739,6 +766,10 @@ fn ecs_service_scaling_policies_and_schedule() {
     );
     assert!(
         held.contains("scheduled_action night cron(0 22 * * ? *)"),
+        "{held}"
+    );
+    assert!(
+        held.contains("target service/monitoring/api 1 6 ['Team=platform']"),
         "{held}"
     );
     plan_is_clean(&stack, &moto, &changed, "after the in-place changes");
@@ -756,6 +787,10 @@ fn ecs_service_scaling_policies_and_schedule() {
     plan_is_clean(&stack, &moto, &renamed, "after the replacement");
 
     for (address, id) in [
+        (
+            "aws_appautoscaling_target.api",
+            "ecs/service/monitoring/api/ecs:service:DesiredCount",
+        ),
         (
             "aws_appautoscaling_policy.step",
             "ecs/service/monitoring/api/ecs:service:DesiredCount/step-out",
@@ -779,7 +814,7 @@ fn ecs_service_scaling_policies_and_schedule() {
     assert!(
         destroyed
             .stdout
-            .contains("Destroy complete! Resources: 5 destroyed."),
+            .contains("Destroy complete! Resources: 6 destroyed."),
         "{}",
         destroyed.stdout
     );

@@ -8,8 +8,9 @@ It also loads AWS managed IAM policies, which moto leaves out by default, and ma
 what AWS gives: a Route 53 CREATE is refused only for a record that exists
 (`route53_create_checks_what_exists`), GetMetricStatistics matches dimensions exactly
 (`metric_statistics_match_dimensions_exactly`), S3's GetBucketVersioning answer has AWS's
-root element (`s3_versioning_root`), and S3 delete markers can be deleted
-(`s3_delete_markers_can_be_deleted`).
+root element (`s3_versioning_root`), S3 delete markers can be deleted
+(`s3_delete_markers_can_be_deleted`), and Application Auto Scaling tags scalable targets
+(`application_autoscaling_tags`).
 
 Usage: python moto_server.py PORT   (exits when its parent process exits)
 """
@@ -57,6 +58,79 @@ def route53_create_checks_what_exists():
 
 
 route53_create_checks_what_exists()
+
+
+def application_autoscaling_tags():
+    """Application Auto Scaling tags scalable targets: RegisterScalableTarget's `Tags` (on a
+    new target), TagResource, UntagResource and ListTagsForResource, by the target's ARN, with
+    ResourceNotFoundException for an ARN that names no target. moto 5.2.5 ignores `Tags` and
+    does not implement the three tag operations."""
+    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+
+    def tags_of(backend):
+        if not hasattr(backend, "infra_tags"):
+            backend.infra_tags = {}
+        return backend.infra_tags
+
+    def target_arns(backend):
+        return {t.arn for targets in backend.targets.values() for t in targets.values()}
+
+    def known(response, arn):
+        return arn in target_arns(response.applicationautoscaling_backend)
+
+    def not_found(arn):
+        return json.dumps({"__type": "ResourceNotFoundException", "Message": f"No scalable target found for ARN {arn}"})
+
+    original_register = ApplicationAutoScalingResponse.register_scalable_target
+    original_deregister = ApplicationAutoScalingResponse.deregister_scalable_target
+
+    def register_scalable_target(self):
+        backend = self.applicationautoscaling_backend
+        before = target_arns(backend)
+        answer = original_register(self)
+        arn = json.loads(answer)["ScalableTargetARN"]
+        if arn not in before:
+            tags_of(backend)[arn] = dict(self._get_param("Tags") or {})
+        return answer
+
+    def deregister_scalable_target(self):
+        backend = self.applicationautoscaling_backend
+        before = target_arns(backend)
+        answer = original_deregister(self)
+        for arn in before - target_arns(backend):
+            tags_of(backend).pop(arn, None)
+        return answer
+
+    def tag_resource(self):
+        arn = self._get_param("ResourceARN")
+        if not known(self, arn):
+            return 400, {}, not_found(arn)
+        tags_of(self.applicationautoscaling_backend).setdefault(arn, {}).update(self._get_param("Tags") or {})
+        return json.dumps({})
+
+    def untag_resource(self):
+        arn = self._get_param("ResourceARN")
+        if not known(self, arn):
+            return 400, {}, not_found(arn)
+        tags = tags_of(self.applicationautoscaling_backend).setdefault(arn, {})
+        for key in self._get_param("TagKeys") or []:
+            tags.pop(key, None)
+        return json.dumps({})
+
+    def list_tags_for_resource(self):
+        arn = self._get_param("ResourceARN")
+        if not known(self, arn):
+            return 400, {}, not_found(arn)
+        return json.dumps({"Tags": tags_of(self.applicationautoscaling_backend).get(arn, {})})
+
+    ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
+    ApplicationAutoScalingResponse.deregister_scalable_target = deregister_scalable_target
+    ApplicationAutoScalingResponse.tag_resource = tag_resource
+    ApplicationAutoScalingResponse.untag_resource = untag_resource
+    ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
+
+
+application_autoscaling_tags()
 
 
 def metric_statistics_match_dimensions_exactly():
