@@ -178,6 +178,9 @@ impl ResourceDecl {
 const META_ARGUMENTS: &[&str] = &["count", "for_each", "depends_on", "provider"];
 pub(crate) const META_BLOCKS: &[&str] = &["lifecycle", "timeouts", "provisioner", "connection"];
 
+/// The operations a `timeouts` block may name.
+const TIMEOUT_OPERATIONS: &[&str] = &["create", "read", "update", "delete"];
+
 pub(crate) fn is_meta(name: &str) -> bool {
     META_ARGUMENTS.contains(&name) || META_BLOCKS.contains(&name)
 }
@@ -1216,8 +1219,33 @@ impl Loader {
         for timeouts_block in body.get_blocks("timeouts") {
             for attribute in timeouts_block.body.attributes() {
                 let key = attribute.key.value().as_str().to_string();
-                if let Some(text) = self.literal_string(file, &timeouts_block.body, &key) {
-                    timeouts.insert(key, text);
+                let location = self.location(file, attribute.span());
+                if !TIMEOUT_OPERATIONS.contains(&key.as_str()) {
+                    self.error(
+                        "Unsupported argument",
+                        format!("An argument named \"{key}\" is not expected here: a timeouts block takes create, read, update and delete."),
+                        location,
+                    );
+                    continue;
+                }
+                let Some(text) = self.literal_string(file, &timeouts_block.body, &key) else {
+                    continue;
+                };
+                match crate::functions::parse_duration(&text) {
+                    Ok(nanoseconds) if nanoseconds >= 0 => {
+                        let nanoseconds = u64::try_from(nanoseconds).unwrap_or_default();
+                        timeouts.insert(key, std::time::Duration::from_nanos(nanoseconds));
+                    }
+                    Ok(_) => self.error(
+                        "Invalid timeout value",
+                        format!("The {key} timeout {text:?} is negative."),
+                        location,
+                    ),
+                    Err(message) => self.error(
+                        "Invalid timeout value",
+                        format!("The {key} timeout must be a duration such as \"30m\" or \"1h30m\": {message}."),
+                        location,
+                    ),
                 }
             }
         }

@@ -23,6 +23,10 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
+/// The most instances one `count` makes, for a resource or a module call: a bound that keeps
+/// a mistyped count an error rather than an out-of-memory abort.
+const MAX_COUNT: i64 = 100_000;
+
 /// A named value inside a module (by module index).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Named {
@@ -317,11 +321,11 @@ impl<'c> Evaluator<'c> {
                 .into());
             }
             let n = match value.as_i64() {
-                Some(n) if n >= 0 && !matches!(value, Value::Bool(_)) => n,
+                Some(n) if (0..=MAX_COUNT).contains(&n) && !matches!(value, Value::Bool(_)) => n,
                 _ => {
                     return Err(Diagnostic::error(
                         "Invalid count argument",
-                        format!("The given \"count\" argument value is unsuitable: a non-negative whole number is required, got {}.", crate::eval::describe(&value)),
+                        format!("The given \"count\" argument value is unsuitable: a non-negative whole number up to {MAX_COUNT} is required, got {}.", crate::eval::describe(&value)),
                     )
                     .at(location)
                     .for_address(id)
@@ -446,14 +450,14 @@ impl<'c> Evaluator<'c> {
                     }
                     (value, false) => match value.as_i64() {
                         Some(n)
-                            if (0..=100_000).contains(&n) && !matches!(value, Value::Bool(_)) =>
+                            if (0..=MAX_COUNT).contains(&n) && !matches!(value, Value::Bool(_)) =>
                         {
                             (0..n)
                                 .map(|i| (InstanceKey::Index(i), Value::Null))
                                 .collect()
                         }
                         _ => {
-                            diagnostics.push(fail(format!("The given \"count\" argument value is unsuitable: a whole number from 0 to 100000 is required, got {}.", crate::eval::describe(&value))));
+                            diagnostics.push(fail(format!("The given \"count\" argument value is unsuitable: a whole number from 0 to {MAX_COUNT} is required, got {}.", crate::eval::describe(&value))));
                             continue;
                         }
                     },

@@ -11,6 +11,8 @@
 
 mod collections;
 mod datetime;
+
+pub(crate) use datetime::parse_duration;
 mod encoding;
 pub use encoding::sha1;
 mod filesystem;

@@ -43,8 +43,8 @@ pub struct ResourceConfig {
     pub lifecycle: Lifecycle,
     pub has_count: bool,
     pub has_for_each: bool,
-    /// Literal `timeouts { create = "10m" }`.
-    pub timeouts: BTreeMap<String, String>,
+    /// Literal `timeouts { create = "10m" }`, by operation, parsed as Go durations.
+    pub timeouts: BTreeMap<String, std::time::Duration>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -361,8 +361,8 @@ resource "aws_subnet" "a" {
         IgnoreChanges::Paths(vec!["tags[\"Name\"]".into(), "cidr_block".into()])
     );
     assert_eq!(
-        resources[0].timeouts.get("create").map(String::as_str),
-        Some("10m")
+        resources[0].timeouts.get("create"),
+        Some(&std::time::Duration::from_secs(600))
     );
     assert_eq!(resources[1].id.mode, Mode::Data);
     assert!(resources[2].has_count && !resources[2].has_for_each);
@@ -745,6 +745,9 @@ resource "aws_subnet" "fn" {
 resource "aws_subnet" "types" {
   name = upper({})
 }
+resource "aws_subnet" "huge" {
+  count = 1e12
+}
 "#,
     )]);
     let ev = evaluator(&config, &[]);
@@ -783,6 +786,32 @@ resource "aws_subnet" "types" {
     check("index", "Invalid index", 15, 16, "out of range");
     check("fn", "Call to unknown function", 18, 10, "nosuch");
     check("types", "Invalid function argument", 21, 16, "string");
+    check("huge", "Invalid count argument", 24, 11, "up to 100000");
+}
+
+#[test]
+fn timeouts_are_durations_of_known_operations() {
+    let errors = load_err(&[(
+        "main.tf",
+        r#"resource "aws_vpc" "main" {
+  timeouts {
+    create = "ten minutes"
+    delete = "-5m"
+    destroy = "5m"
+    update = "1h30m"
+  }
+}
+"#,
+    )]);
+    assert_eq!(
+        located(&errors),
+        vec![
+            ("Invalid timeout value".into(), "main.tf".into(), 3, 5),
+            ("Invalid timeout value".into(), "main.tf".into(), 4, 5),
+            ("Unsupported argument".into(), "main.tf".into(), 5, 5),
+        ],
+        "{errors}"
+    );
 }
 
 #[test]

@@ -486,11 +486,14 @@ fn run_check(check: &Check, value: &Value) -> Option<String> {
             }
         }
         Check::Range(low, high) => {
-            let n = value.as_i64()?;
-            if (*low..=*high).contains(&n) {
+            let n = value.as_f64()?;
+            if (*low as f64..=*high as f64).contains(&n) {
                 None
             } else {
-                Some(format!("{n} is outside {low}-{high}."))
+                Some(match value.as_i64() {
+                    Some(whole) => format!("{whole} is outside {low}-{high}."),
+                    None => format!("{n} is outside {low}-{high}."),
+                })
             }
         }
     }
@@ -526,6 +529,17 @@ mod tests {
         assert_eq!(problems[1].0, "ingress[0].from_port");
         let missing = schema().validate(&Value::map([("ids", Value::List(vec![]))]));
         assert_eq!(missing[0].0, "cidr_block");
+    }
+
+    #[test]
+    fn ranges_check_fractions_and_huge_numbers_too() {
+        let schema = Schema::new()
+            .attr(Attribute::optional("minutes", Type::Number).check(Check::Range(0, 1440)));
+        let problems = |n: f64| schema.validate(&Value::map([("minutes", Value::Number(n))]));
+        assert!(problems(1.5).is_empty());
+        assert!(problems(1e300)[0].1.contains("is outside 0-1440"));
+        assert!(problems(1440.5)[0].1.contains("1440.5 is outside 0-1440"));
+        assert!(problems(2000.0)[0].1.contains("2000 is outside 0-1440"));
     }
 
     #[test]

@@ -111,10 +111,18 @@ pub fn is_blue_green(service: &Value) -> bool {
         == Some("BLUE_GREEN")
 }
 
+/// A configured number of seconds as a duration: negative or not a number is zero, and more
+/// than a year is a year. The schema bounds each setting; this keeps arithmetic on instants
+/// from overflowing whatever reaches here.
+fn duration_from_seconds(seconds: f64) -> Duration {
+    const YEAR: f64 = 365.0 * 24.0 * 3600.0;
+    Duration::try_from_secs_f64(seconds.clamp(0.0, YEAR)).unwrap_or_default()
+}
+
 pub fn strategy(service: &Value) -> Strategy {
     let config = block(service, "deployment_configuration");
     let seconds = |name: &str, default: f64| {
-        Duration::from_secs_f64(config.get(name).as_f64().unwrap_or(default).max(0.0))
+        duration_from_seconds(config.get(name).as_f64().unwrap_or(default))
     };
     let percent = config
         .get("shift_percent")
@@ -133,13 +141,8 @@ pub fn strategy(service: &Value) -> Strategy {
     };
     Strategy {
         shift,
-        bake: Duration::from_secs_f64(
-            config
-                .get("bake_time_in_minutes")
-                .as_f64()
-                .unwrap_or(0.0)
-                .max(0.0)
-                * 60.0,
+        bake: duration_from_seconds(
+            config.get("bake_time_in_minutes").as_f64().unwrap_or(0.0) * 60.0,
         ),
         error_threshold_percent: config
             .get("error_threshold_percent")
@@ -151,12 +154,11 @@ pub fn strategy(service: &Value) -> Strategy {
             .unwrap_or(20.0)
             .max(1.0),
         health_gate_timeout: seconds("health_gate_timeout_seconds", 600.0),
-        standby_retention: Duration::from_secs_f64(
+        standby_retention: duration_from_seconds(
             config
                 .get("standby_retention_minutes")
                 .as_f64()
                 .unwrap_or(60.0)
-                .max(0.0)
                 * 60.0,
         ),
         poll_interval: seconds("poll_interval_seconds", 2.0).max(Duration::from_millis(100)),

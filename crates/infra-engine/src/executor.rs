@@ -933,14 +933,13 @@ fn keep_configured_tags(value: &mut Value, planned: &Value) {
 fn timeouts(resource: Option<&ResourceConfig>, resource_type: &dyn ResourceType) -> Timeouts {
     let mut timeouts = resource_type.default_timeouts();
     if let Some(resource) = resource {
-        for (key, text) in &resource.timeouts {
-            if let Ok(duration) = humantime::parse_duration(text) {
-                match key.as_str() {
-                    "create" => timeouts.create = duration,
-                    "update" => timeouts.update = duration,
-                    "delete" => timeouts.delete = duration,
-                    _ => {}
-                }
+        // `read` is accepted by the language; reads here are not bounded by it.
+        for (key, duration) in &resource.timeouts {
+            match key.as_str() {
+                "create" => timeouts.create = *duration,
+                "update" => timeouts.update = *duration,
+                "delete" => timeouts.delete = *duration,
+                _ => {}
             }
         }
     }

@@ -21,6 +21,6 @@ pub mod workspace;
 
 pub use backend::{Backend, LockGuard};
 pub use error::StateError;
-pub use local::{workspace_state_path, LocalBackend};
+pub use local::{workspace_state_path, write_atomic, LocalBackend};
 pub use lock::LockInfo;
 pub use model::{OutputState, PendingCreate, ResourceState, State};

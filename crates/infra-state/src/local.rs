@@ -241,7 +241,7 @@ fn parent_dir(path: &Path) -> Option<&Path> {
 /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file, never
 /// a mix: write a temp file (0600 from creation, so secrets are never world-readable), fsync,
 /// rename over, fsync the directory so the rename itself survives a power cut.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let temp = sibling(path, &format!(".tmp-{}", std::process::id()));
     // A leftover from a crashed run with the same pid would keep its old mode; start afresh.
     let _ = fs::remove_file(&temp);

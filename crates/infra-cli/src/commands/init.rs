@@ -64,7 +64,8 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
     if !args.backend_config.is_empty() {
         let path = saved_settings_path(&work.dir);
         std::fs::create_dir_all(path.parent().expect("has a parent"))?;
-        std::fs::write(&path, serde_json::to_string_pretty(&overrides)?)?;
+        // Backend settings may hold credentials: written whole and private (0600).
+        infra_state::write_atomic(&path, serde_json::to_string_pretty(&overrides)?.as_bytes())?;
     }
     let aws = Aws::new(ProviderSettings::default());
     let backend = session::backend(

@@ -135,7 +135,8 @@ pub fn write_plan_file(path: &std::path::Path, plan: &Plan, state: &State) -> Re
         &format!("infra {}", env!("CARGO_PKG_VERSION")),
     );
     let text = serde_json::to_string_pretty(&document)?;
-    fs::write(path, text + "\n")
+    // The plan holds prior state and variable values: written whole and private (0600).
+    infra_state::write_atomic(path, (text + "\n").as_bytes())
         .with_context(|| format!("writing the plan file {}", path.display()))
 }
 

@@ -349,7 +349,7 @@ fn format_verb(verb: &str, t: OffsetDateTime) -> Result<String, String> {
 
 /// A duration in Go's syntax (`"1h30m"`, `"-1.5h"`, `"300ms"`), in nanoseconds, with Go's
 /// error messages.
-pub(super) fn parse_duration(text: &str) -> Result<i64, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
     let invalid = || format!("time: invalid duration {text:?}");
     const MAX: u64 = 1 << 63;
     let (negative, mut rest) = match text.as_bytes().first() {

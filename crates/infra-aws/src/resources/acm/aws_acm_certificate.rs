@@ -246,7 +246,10 @@ pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
         };
         seen = true;
     }
-    (seen && number.is_empty()).then(|| Duration::from_secs_f64(total))
+    // A duration too long to represent is not a valid one.
+    (seen && number.is_empty())
+        .then(|| Duration::try_from_secs_f64(total).ok())
+        .flatten()
 }
 
 /// True when the certificate is within `early_renewal_duration` of its expiry.
