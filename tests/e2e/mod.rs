@@ -6,6 +6,8 @@ mod dns_tls;
 mod ec2_compute;
 mod ec2_defaults;
 mod ec2_gateways;
+mod ec2_instances;
+mod ecs_capacity;
 mod errors;
 mod events;
 mod iam;

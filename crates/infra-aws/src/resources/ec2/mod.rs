@@ -4,6 +4,8 @@ super::resource_types! {
     regional;
     aws_vpc::AwsVpc::new,
     aws_key_pair::AwsKeyPair::new,
+    aws_launch_template::AwsLaunchTemplate::new,
+    aws_instance::AwsInstance::new,
     aws_subnet::AwsSubnet::new,
     aws_security_group::AwsSecurityGroup::new,
     aws_internet_gateway::AwsInternetGateway::new,

@@ -1,0 +1,3784 @@
+//! `aws_instance`: one EC2 instance (RunInstances with MinCount = MaxCount = 1). The Terraform
+//! ID and import ID are the instance ID (`i-0123...`).
+//!
+//! Create sends an EC2 `ClientToken` (see [`client_token`]), tags the instance (and, with
+//! `volume_tags`, its volumes) at launch and waits until the instance is `running`. Delete
+//! turns termination protection off first (best effort, as the provider does), cancels the
+//! Spot request of a Spot Instance, terminates and waits for `terminated`.
+//!
+//! Replacement: `ami`, `associate_public_ip_address`, `availability_zone`, `ebs_optimized`,
+//! `hibernation`, `host_id`, `host_resource_group_arn`, `ipv6_addresses`, `key_name`,
+//! `placement_group`, `placement_partition_number`, `private_ip`, `security_groups`,
+//! `subnet_id`, `tenancy`, the `launch_template`, `ephemeral_block_device`,
+//! `instance_market_options` and `private_dns_name_options` blocks, `cpu_options`,
+//! `enclave_options`, `root_block_device.encrypted` / `kms_key_id`, and everything of an
+//! `ebs_block_device` but its `tags`. (`host_resource_group_arn` is not ForceNew in the
+//! provider, but the provider has no update for it either, so a change here replaces rather
+//! than being accepted and ignored.)
+//!
+//! In place: `instance_type`, `user_data` / `user_data_base64` and
+//! `capacity_reservation_specification` stop the instance, modify it and start it again (in
+//! one stop/start window where the provider uses one per attribute); `vpc_security_group_ids`
+//! (ModifyInstanceAttribute `Groups` for a single-interface instance, else the primary
+//! interface), `secondary_private_ips`, `ipv6_address_count`, `source_dest_check`,
+//! `disable_api_stop`, `disable_api_termination`, `instance_initiated_shutdown_behavior`,
+//! `iam_instance_profile` (Associate / Replace / Disassociate IamInstanceProfile, then a wait),
+//! `monitoring`, `maintenance_options`, `metadata_options`, `credit_specification`,
+//! `root_block_device` (ModifyVolume, DeleteOnTermination, tags), `ebs_block_device` tags,
+//! `volume_tags` and `tags`.
+//!
+//! `user_data` is kept in clear text, as provider v6 does (v5 kept its SHA-1 hash, which this
+//! engine cannot do: the planned value is what create sends). A `user_data` that already is
+//! base64 is sent as is, as the provider does. `user_data_replace_on_change = true` is
+//! rejected at validation: the engine has no conditional replacement yet, so a user data
+//! change can only be applied in place (use `lifecycle { replace_triggered_by }` on a
+//! `terraform_data` holding the user data instead).
+//!
+//! Refresh is batched: one DescribeInstances per 200 IDs (an `instance-id` filter, so a
+//! missing instance is not an error; `shutting-down` and `terminated` instances are gone),
+//! then per batch one DescribeVolumes (`attachment.instance-id`), one
+//! DescribeIamInstanceProfileAssociations, one DescribeVpcs (whether security groups are
+//! shown by name), one DescribeInstanceCreditSpecifications (burstable types only) and one
+//! DescribeSpotInstanceRequests; DescribeInstanceTypes and DescribeLaunchTemplates per
+//! distinct type / template; and, per instance as the API has no batch form, the
+//! `disableApiStop`, `disableApiTermination`, `userData` and
+//! `instanceInitiatedShutdownBehavior` attributes (eight instances at a time), plus
+//! GetPasswordData when `get_password_data` is set. `iam_instance_profile` is read from the
+//! profile associations (what AWS reports once an association settles).
+//!
+//! Left out (infra rejects them as unsupported arguments): `network_interface` (deprecated),
+//! `primary_network_interface`, `secondary_network_interface`, `enable_primary_ipv6`,
+//! `placement_group_id`, `force_destroy`, `region`, `cpu_core_count` /
+//! `cpu_threads_per_core` (removed in v6), `cpu_options.nested_virtualization`, and the
+//! `timeouts` `read` value. Also not done: the provider's replacement when `instance_type`
+//! changes CPU architecture, and its launch-template version check at plan time (a changed
+//! `launch_template.version` always replaces). `ephemeral_block_device` is not reported by
+//! AWS and is kept as configured.
+//!
+//! moto (5.2.5) does not hold or return `cpu_options`, `capacity_reservation_specification`,
+//! `enclave_options`, `maintenance_options`, `private_dns_name_options` or Spot requests
+//! (`instance_market_options`): they are kept from the prior value when the describe answer
+//! leaves them out, so drift on them is not seen in tests. moto reports `tenancy = "default"`
+//! and no placement group, partition, host resource group or dedicated host whatever was
+//! asked (so do not set those in tests), reports every credit specification as `standard`,
+//! ignores `DisableApiTermination` on RunInstances (create sets it again afterwards), ignores
+//! `secondary_private_ips` at launch, and does not list the security groups of an instance
+//! launched with a network interface specification (they are then read from its primary
+//! interface). moto does not implement MonitorInstances, ModifyInstanceMaintenanceOptions,
+//! ModifyInstanceCreditSpecification or ModifyInstanceCapacityReservationAttributes, and
+//! rejects ModifyInstanceAttribute `UserData`, so in-place changes of `monitoring`,
+//! `maintenance_options`, `credit_specification`, `capacity_reservation_specification` and
+//! user data fail there. moto's block device mappings need a `volume_size` (or snapshot), so
+//! it refuses an `ephemeral_block_device` with a `virtual_name`.
+//!
+//! Engine limit: `ebs_block_device` is a set whose items have Optional+Computed attributes;
+//! the engine pairs configured items with prior items by position, so several blocks should
+//! be written in `device_name` order (or set every size and type) to avoid a spurious
+//! replacement.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_ec2::operation::run_instances::builders::RunInstancesFluentBuilder;
+use aws_sdk_ec2::types::{
+    AmdSevSnpSpecification, AttributeBooleanValue, AttributeValue, BlockDeviceMapping,
+    CapacityReservationPreference, CapacityReservationSpecification,
+    CapacityReservationSpecificationResponse, CapacityReservationTarget, CpuOptions,
+    CpuOptionsRequest, CreditSpecificationRequest, DeviceType, EbsBlockDevice,
+    EbsInstanceBlockDeviceSpecification, EnclaveOptionsRequest, Filter, GroupIdentifier,
+    HibernationOptionsRequest, HostnameType, HttpTokensState, IamInstanceProfileAssociation,
+    IamInstanceProfileAssociationState, IamInstanceProfileSpecification, Instance,
+    InstanceAttributeName, InstanceAutoRecoveryState, InstanceBlockDeviceMappingSpecification,
+    InstanceCreditSpecificationRequest, InstanceInterruptionBehavior, InstanceIpv6Address,
+    InstanceMaintenanceOptionsRequest, InstanceMarketOptionsRequest, InstanceMetadataEndpointState,
+    InstanceMetadataOptionsRequest, InstanceMetadataOptionsResponse, InstanceMetadataOptionsState,
+    InstanceMetadataProtocolState, InstanceMetadataTagsState, InstanceNetworkInterface,
+    InstanceNetworkInterfaceSpecification, InstanceStateName, InstanceType,
+    LaunchTemplateSpecification, MarketType, MonitoringState, Placement,
+    PrivateDnsNameOptionsRequest, PrivateIpAddressSpecification, ResourceType as Ec2ResourceType,
+    ResponseLaunchTemplateData, RunInstancesMonitoringEnabled, SecureBlobAttributeValue,
+    ShutdownBehavior, SpotInstanceRequest, SpotInstanceType, SpotMarketOptions, Tag,
+    TagSpecification, Tenancy, Volume, VolumeModificationState, VolumeType,
+};
+use aws_smithy_types::date_time::Format as DateTimeFormat;
+use aws_smithy_types::{Blob, DateTime};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+};
+
+use crate::app_support::{blocks, changed, int, number, vanished};
+use crate::ec2_support::{
+    chunks_of, client_token, ec2_arn, ec2_tags, filter, has_code, in_prior_order, known_ids,
+    managed_tag_filters, non_empty_attribute, optional_string, single_block, string_attribute,
+    string_list, string_values, tag_specification, update_tags, wait_for, whole_object,
+    POLL_INTERVAL,
+};
+use crate::error::{aws_error, is_not_found};
+use crate::Aws;
+
+/// How long IAM may take to make a new instance profile usable by EC2 (the provider's
+/// `iamPropagationTimeout`).
+const IAM_PROPAGATION: Duration = Duration::from_secs(2 * 60);
+/// How long StartInstances may refuse a just-changed instance type (`ec2PropagationTimeout`).
+const EC2_PROPAGATION: Duration = Duration::from_secs(2 * 60);
+/// How long a refresh waits for Windows password data (the provider's read timeout).
+const PASSWORD_WAIT: Duration = Duration::from_secs(15 * 60);
+/// Instances whose attributes are read at the same time during a refresh.
+const ATTRIBUTE_CONCURRENCY: usize = 8;
+/// The tags AWS puts on an instance launched from a launch template.
+const LAUNCH_TEMPLATE_ID_TAG: &str = "aws:ec2launchtemplate:id";
+const LAUNCH_TEMPLATE_VERSION_TAG: &str = "aws:ec2launchtemplate:version";
+const DEFAULT_VERSION: &str = "$Default";
+const LATEST_VERSION: &str = "$Latest";
+
+const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
+const ENABLED_DISABLED: &[&str] = &["enabled", "disabled"];
+
+pub struct AwsInstance {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+// ---- Schema ----
+
+fn capacity_reservation_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional("capacity_reservation_preference", Type::String).check(
+                Check::OneOf(&["capacity-reservations-only", "open", "none"]),
+            ),
+        )
+        .block(Block::single(
+            "capacity_reservation_target",
+            Schema::new()
+                .attr(Attribute::optional("capacity_reservation_id", Type::String))
+                .attr(Attribute::optional(
+                    "capacity_reservation_resource_group_arn",
+                    Type::String,
+                )),
+        ))
+}
+
+fn cpu_options_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional_computed("amd_sev_snp", Type::String)
+                .force_new()
+                .check(Check::OneOf(ENABLED_DISABLED)),
+        )
+        .attr(Attribute::optional_computed("core_count", Type::Number).force_new())
+        .attr(Attribute::optional_computed("threads_per_core", Type::Number).force_new())
+}
+
+fn ebs_block_device_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional("delete_on_termination", Type::Bool)
+                .default(Value::Bool(true))
+                .force_new(),
+        )
+        .attr(Attribute::required("device_name", Type::String).force_new())
+        .attr(Attribute::optional_computed("encrypted", Type::Bool).force_new())
+        .attr(Attribute::optional_computed("iops", Type::Number).force_new())
+        .attr(Attribute::optional_computed("kms_key_id", Type::String).force_new())
+        .attr(Attribute::optional_computed("snapshot_id", Type::String).force_new())
+        .attr(Attribute::optional("tags", Type::map(Type::String)))
+        .attr(Attribute::computed("tags_all", Type::map(Type::String)))
+        .attr(Attribute::optional_computed("throughput", Type::Number).force_new())
+        .attr(Attribute::computed("volume_id", Type::String))
+        .attr(Attribute::optional_computed("volume_size", Type::Number).force_new())
+        .attr(
+            Attribute::optional_computed("volume_type", Type::String)
+                .force_new()
+                .check(Check::OneOf(VOLUME_TYPES)),
+        )
+}
+
+fn ephemeral_block_device_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::required("device_name", Type::String))
+        .attr(Attribute::optional("no_device", Type::Bool))
+        .attr(Attribute::optional("virtual_name", Type::String))
+}
+
+fn instance_market_options_schema() -> Schema {
+    let spot_options = Schema::new()
+        .attr(
+            Attribute::optional_computed("instance_interruption_behavior", Type::String)
+                .force_new()
+                .check(Check::OneOf(&["hibernate", "stop", "terminate"])),
+        )
+        .attr(Attribute::optional_computed("max_price", Type::String).force_new())
+        .attr(
+            Attribute::optional_computed("spot_instance_type", Type::String)
+                .force_new()
+                .check(Check::OneOf(&["one-time", "persistent"])),
+        )
+        .attr(Attribute::optional_computed("valid_until", Type::String).force_new());
+    Schema::new()
+        .attr(
+            Attribute::optional_computed("market_type", Type::String)
+                .force_new()
+                .check(Check::OneOf(&[
+                    "capacity-block",
+                    "interruptible-capacity-reservation",
+                    "on-demand",
+                    "spot",
+                ])),
+        )
+        .block(
+            Block::single("spot_options", spot_options)
+                .computed()
+                .force_new(),
+        )
+}
+
+fn launch_template_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional_computed("id", Type::String).force_new())
+        .attr(Attribute::optional_computed("name", Type::String).force_new())
+        .attr(Attribute::optional("version", Type::String).default(Value::string(DEFAULT_VERSION)))
+}
+
+fn metadata_options_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional("http_endpoint", Type::String)
+                .default(Value::string("enabled"))
+                .check(Check::OneOf(ENABLED_DISABLED)),
+        )
+        .attr(
+            Attribute::optional("http_protocol_ipv6", Type::String)
+                .default(Value::string("disabled"))
+                .check(Check::OneOf(ENABLED_DISABLED)),
+        )
+        .attr(
+            Attribute::optional_computed("http_put_response_hop_limit", Type::Number)
+                .check(Check::Range(1, 64)),
+        )
+        .attr(
+            Attribute::optional_computed("http_tokens", Type::String)
+                .check(Check::OneOf(&["optional", "required"])),
+        )
+        .attr(
+            Attribute::optional_computed("instance_metadata_tags", Type::String)
+                .check(Check::OneOf(ENABLED_DISABLED)),
+        )
+}
+
+fn private_dns_name_options_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional_computed(
+            "enable_resource_name_dns_aaaa_record",
+            Type::Bool,
+        ))
+        .attr(Attribute::optional_computed(
+            "enable_resource_name_dns_a_record",
+            Type::Bool,
+        ))
+        .attr(
+            Attribute::optional_computed("hostname_type", Type::String)
+                .check(Check::OneOf(&["ip-name", "resource-name"])),
+        )
+}
+
+fn root_block_device_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional("delete_on_termination", Type::Bool).default(Value::Bool(true)))
+        .attr(Attribute::computed("device_name", Type::String))
+        .attr(Attribute::optional_computed("encrypted", Type::Bool).force_new())
+        .attr(Attribute::optional_computed("iops", Type::Number))
+        .attr(Attribute::optional_computed("kms_key_id", Type::String).force_new())
+        .attr(Attribute::optional("tags", Type::map(Type::String)))
+        .attr(Attribute::computed("tags_all", Type::map(Type::String)))
+        .attr(Attribute::optional_computed("throughput", Type::Number))
+        .attr(Attribute::computed("volume_id", Type::String))
+        .attr(Attribute::optional_computed("volume_size", Type::Number))
+        .attr(
+            Attribute::optional_computed("volume_type", Type::String)
+                .check(Check::OneOf(VOLUME_TYPES)),
+        )
+}
+
+fn instance_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::computed("id", Type::String))
+        .attr(Attribute::computed("arn", Type::String))
+        .attr(Attribute::optional_computed("ami", Type::String).force_new())
+        .attr(Attribute::optional_computed("associate_public_ip_address", Type::Bool).force_new())
+        .attr(Attribute::optional_computed("availability_zone", Type::String).force_new())
+        .attr(Attribute::optional_computed("disable_api_stop", Type::Bool))
+        .attr(Attribute::optional_computed(
+            "disable_api_termination",
+            Type::Bool,
+        ))
+        .attr(Attribute::optional_computed("ebs_optimized", Type::Bool).force_new())
+        .attr(Attribute::optional("get_password_data", Type::Bool).default(Value::Bool(false)))
+        .attr(Attribute::optional("hibernation", Type::Bool).force_new())
+        .attr(Attribute::optional_computed("host_id", Type::String).force_new())
+        .attr(Attribute::optional_computed("host_resource_group_arn", Type::String).force_new())
+        .attr(Attribute::optional_computed(
+            "iam_instance_profile",
+            Type::String,
+        ))
+        .attr(Attribute::optional_computed(
+            "instance_initiated_shutdown_behavior",
+            Type::String,
+        ))
+        .attr(Attribute::computed("instance_lifecycle", Type::String))
+        .attr(Attribute::computed("instance_state", Type::String))
+        .attr(Attribute::optional_computed("instance_type", Type::String))
+        .attr(Attribute::optional_computed(
+            "ipv6_address_count",
+            Type::Number,
+        ))
+        .attr(Attribute::optional_computed("ipv6_addresses", Type::list(Type::String)).force_new())
+        .attr(Attribute::optional_computed("key_name", Type::String).force_new())
+        .attr(Attribute::optional_computed("monitoring", Type::Bool))
+        .attr(Attribute::computed("outpost_arn", Type::String))
+        .attr(Attribute::computed("password_data", Type::String))
+        .attr(Attribute::optional_computed("placement_group", Type::String).force_new())
+        .attr(Attribute::optional_computed("placement_partition_number", Type::Number).force_new())
+        .attr(Attribute::computed(
+            "primary_network_interface_id",
+            Type::String,
+        ))
+        .attr(Attribute::computed("private_dns", Type::String))
+        .attr(Attribute::optional_computed("private_ip", Type::String).force_new())
+        .attr(Attribute::computed("public_dns", Type::String))
+        .attr(Attribute::computed("public_ip", Type::String))
+        .attr(Attribute::optional_computed(
+            "secondary_private_ips",
+            Type::set(Type::String),
+        ))
+        .attr(Attribute::optional_computed("security_groups", Type::set(Type::String)).force_new())
+        .attr(Attribute::optional("source_dest_check", Type::Bool).default(Value::Bool(true)))
+        .attr(Attribute::computed(
+            "spot_instance_request_id",
+            Type::String,
+        ))
+        .attr(Attribute::optional_computed("subnet_id", Type::String).force_new())
+        .attr(
+            Attribute::optional_computed("tenancy", Type::String)
+                .force_new()
+                .check(Check::OneOf(&["default", "dedicated", "host"])),
+        )
+        .attr(Attribute::optional_computed("user_data", Type::String))
+        .attr(Attribute::optional_computed(
+            "user_data_base64",
+            Type::String,
+        ))
+        .attr(
+            Attribute::optional("user_data_replace_on_change", Type::Bool)
+                .default(Value::Bool(false)),
+        )
+        .attr(Attribute::optional("volume_tags", Type::map(Type::String)))
+        .attr(Attribute::optional_computed(
+            "vpc_security_group_ids",
+            Type::set(Type::String),
+        ))
+        .block(
+            Block::single(
+                "capacity_reservation_specification",
+                capacity_reservation_schema(),
+            )
+            .computed(),
+        )
+        .block(Block::single("cpu_options", cpu_options_schema()).computed())
+        .block(
+            // Optional+Computed: removing the block stops managing the setting (the
+            // provider's DiffSuppressFunc), it does not reset it.
+            Block::single(
+                "credit_specification",
+                Schema::new().attr(
+                    Attribute::optional_computed("cpu_credits", Type::String)
+                        .check(Check::OneOf(&["standard", "unlimited"])),
+                ),
+            )
+            .computed(),
+        )
+        .block(Block::set("ebs_block_device", ebs_block_device_schema()).computed())
+        .block(
+            Block::single(
+                "enclave_options",
+                Schema::new().attr(Attribute::optional_computed("enabled", Type::Bool).force_new()),
+            )
+            .computed(),
+        )
+        .block(
+            Block::set("ephemeral_block_device", ephemeral_block_device_schema())
+                .computed()
+                .force_new(),
+        )
+        .block(
+            Block::single("instance_market_options", instance_market_options_schema())
+                .computed()
+                .force_new(),
+        )
+        .block(Block::single("launch_template", launch_template_schema()).force_new())
+        .block(
+            Block::single(
+                "maintenance_options",
+                Schema::new().attr(
+                    Attribute::optional_computed("auto_recovery", Type::String)
+                        .check(Check::OneOf(&["default", "disabled"])),
+                ),
+            )
+            .computed(),
+        )
+        .block(Block::single("metadata_options", metadata_options_schema()).computed())
+        .block(
+            Block::single(
+                "private_dns_name_options",
+                private_dns_name_options_schema(),
+            )
+            .computed()
+            .force_new(),
+        )
+        .block(Block::single("root_block_device", root_block_device_schema()).computed())
+        .with_tags()
+}
+
+// ---- What a refresh gathers besides DescribeInstances ----
+
+/// What DescribeInstanceAttribute (and GetPasswordData) report for one instance; `None` where
+/// AWS did not say.
+#[derive(Default)]
+struct InstanceAttributes {
+    disable_api_stop: Option<bool>,
+    disable_api_termination: Option<bool>,
+    /// Base64, as AWS returns it.
+    user_data: Option<String>,
+    shutdown_behavior: Option<String>,
+    password_data: Option<String>,
+}
+
+struct LaunchTemplateInfo {
+    name: String,
+    default_version: String,
+    latest_version: String,
+}
+
+/// Everything a batch of instances needs besides DescribeInstances, by instance, volume,
+/// VPC, type, template or request ID.
+#[derive(Default)]
+struct Related {
+    volumes: HashMap<String, Volume>,
+    /// Instance ID → instance profile ARN of its live association.
+    profiles: HashMap<String, String>,
+    /// VPC ID → whether it is the default VPC.
+    default_vpcs: HashMap<String, bool>,
+    /// Instance types with burstable performance (T2, T3, ...).
+    burstable: HashSet<String>,
+    /// Instance ID → `standard` / `unlimited`.
+    credits: HashMap<String, String>,
+    launch_templates: HashMap<String, LaunchTemplateInfo>,
+    spot_requests: HashMap<String, SpotInstanceRequest>,
+    attributes: HashMap<String, InstanceAttributes>,
+}
+
+/// The instance flags ModifyInstanceAttribute sets as booleans.
+#[derive(Clone, Copy)]
+enum Flag {
+    DisableApiStop,
+    DisableApiTermination,
+    SourceDestCheck,
+}
+
+impl Flag {
+    fn name(self) -> &'static str {
+        match self {
+            Flag::DisableApiStop => "DisableApiStop",
+            Flag::DisableApiTermination => "DisableApiTermination",
+            Flag::SourceDestCheck => "SourceDestCheck",
+        }
+    }
+}
+
+impl AwsInstance {
+    pub fn new(aws: Arc<Aws>) -> AwsInstance {
+        AwsInstance {
+            aws,
+            schema: instance_schema(),
+        }
+    }
+
+    async fn ec2(&self) -> &aws_sdk_ec2::Client {
+        &self.aws.clients().await.ec2
+    }
+
+    // ---- Reading ----
+
+    /// Every instance matching `filters` that still exists, refreshed; `priors` (by ID, else
+    /// `fallback`) supply what AWS cannot report and the configuration's choices (which
+    /// user data attribute, `$Default` or `$Latest`, ...).
+    async fn describe(
+        &self,
+        filters: Vec<Filter>,
+        priors: &HashMap<String, &Value>,
+        fallback: &Value,
+    ) -> Result<HashMap<String, Value>, ProviderError> {
+        let instances = self.live_instances(filters).await?;
+        if instances.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let pairs: Vec<(&Instance, &Value)> = instances
+            .iter()
+            .map(|instance| {
+                let prior = instance
+                    .instance_id()
+                    .and_then(|id| priors.get(id).copied())
+                    .unwrap_or(fallback);
+                (instance, prior)
+            })
+            .collect();
+        let related = self.related(&pairs).await?;
+        let region = &self.aws.clients().await.region;
+        let account = self.aws.account_id().await?;
+        let mut found = HashMap::new();
+        for (instance, prior) in pairs {
+            if let Some(id) = instance.instance_id() {
+                found.insert(
+                    id.to_string(),
+                    self.instance_value(instance, &related, prior, region, account),
+                );
+            }
+        }
+        Ok(found)
+    }
+
+    /// Instances matching `filters`, without those shutting down or terminated (AWS lists
+    /// terminated instances for about an hour).
+    async fn live_instances(&self, filters: Vec<Filter>) -> Result<Vec<Instance>, ProviderError> {
+        let reservations: Vec<aws_sdk_ec2::types::Reservation> = self
+            .ec2()
+            .await
+            .describe_instances()
+            .set_filters(Some(filters))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(aws_error)?;
+        Ok(reservations
+            .iter()
+            .flat_map(|reservation| reservation.instances())
+            .filter(|instance| {
+                !matches!(
+                    instance.state().and_then(|state| state.name()),
+                    Some(InstanceStateName::ShuttingDown | InstanceStateName::Terminated)
+                )
+            })
+            .cloned()
+            .collect())
+    }
+
+    /// One instance in any state, `None` when AWS does not list it.
+    async fn instance(&self, id: &str) -> Result<Option<Instance>, ProviderError> {
+        let output = self
+            .ec2()
+            .await
+            .describe_instances()
+            .filters(filter("instance-id", [id]))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(output
+            .reservations()
+            .iter()
+            .flat_map(|reservation| reservation.instances())
+            .find(|instance| instance.instance_id() == Some(id))
+            .cloned())
+    }
+
+    async fn read_one(&self, id: &str, context: &Value) -> Result<Value, ProviderError> {
+        let priors = HashMap::from([(id.to_string(), context)]);
+        self.describe(vec![filter("instance-id", [id])], &priors, &Value::Null)
+            .await?
+            .remove(id)
+            .ok_or_else(|| vanished("EC2 Instance", id))
+    }
+
+    async fn related(&self, instances: &[(&Instance, &Value)]) -> Result<Related, ProviderError> {
+        let ec2 = self.ec2().await;
+        let mut related = Related::default();
+        let ids: Vec<String> = instances
+            .iter()
+            .filter_map(|(instance, _)| instance.instance_id().map(str::to_string))
+            .collect();
+        for chunk in chunks_of(&ids) {
+            let volumes: Vec<Volume> = ec2
+                .describe_volumes()
+                .filters(filter("attachment.instance-id", chunk.iter().cloned()))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error)?;
+            for volume in volumes {
+                if let Some(id) = volume.volume_id().map(str::to_string) {
+                    related.volumes.insert(id, volume);
+                }
+            }
+            let associations: Vec<IamInstanceProfileAssociation> = ec2
+                .describe_iam_instance_profile_associations()
+                .filters(filter("instance-id", chunk.iter().cloned()))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error)?;
+            for association in &associations {
+                let (Some(instance_id), Some(arn)) = (
+                    association.instance_id(),
+                    association.iam_instance_profile().and_then(|p| p.arn()),
+                ) else {
+                    continue;
+                };
+                // A settled association wins over one still being made.
+                match association.state() {
+                    Some(IamInstanceProfileAssociationState::Associated) => {
+                        related
+                            .profiles
+                            .insert(instance_id.to_string(), arn.to_string());
+                    }
+                    Some(IamInstanceProfileAssociationState::Associating) => {
+                        related
+                            .profiles
+                            .entry(instance_id.to_string())
+                            .or_insert_with(|| arn.to_string());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.read_default_vpcs(instances, &mut related).await;
+        self.read_credit_specifications(instances, &mut related)
+            .await?;
+        self.read_launch_templates(instances, &mut related).await?;
+        self.read_spot_requests(instances, &mut related).await?;
+        for group in instances.chunks(ATTRIBUTE_CONCURRENCY) {
+            let answers =
+                futures::future::try_join_all(group.iter().map(|&(instance, prior)| async move {
+                    let id = instance.instance_id().unwrap_or_default().to_string();
+                    let with_password = prior.get("get_password_data").as_bool() == Some(true);
+                    let attributes = self.instance_attributes(&id, with_password).await?;
+                    Ok::<_, ProviderError>((id, attributes))
+                }))
+                .await?;
+            related.attributes.extend(answers);
+        }
+        Ok(related)
+    }
+
+    /// Whether each instance's VPC is the default VPC. Like the provider, a failed lookup
+    /// only means security groups are shown by the subnet rule.
+    async fn read_default_vpcs(&self, instances: &[(&Instance, &Value)], related: &mut Related) {
+        let vpc_ids: Vec<String> = instances
+            .iter()
+            .filter_map(|(instance, _)| instance.vpc_id().filter(|id| !id.is_empty()))
+            .map(str::to_string)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let ec2 = self.ec2().await;
+        for chunk in chunks_of(&vpc_ids) {
+            let Ok(output) = ec2
+                .describe_vpcs()
+                .filters(filter("vpc-id", chunk.iter().cloned()))
+                .send()
+                .await
+            else {
+                continue;
+            };
+            for vpc in output.vpcs() {
+                if let Some(id) = vpc.vpc_id() {
+                    related
+                        .default_vpcs
+                        .insert(id.to_string(), vpc.is_default().unwrap_or(false));
+                }
+            }
+        }
+    }
+
+    /// The credit specification of each instance whose type is burstable (AWS answers
+    /// `InstanceCreditSpecification.NotSupported` for the others).
+    async fn read_credit_specifications(
+        &self,
+        instances: &[(&Instance, &Value)],
+        related: &mut Related,
+    ) -> Result<(), ProviderError> {
+        let types: BTreeSet<&str> = instances
+            .iter()
+            .filter_map(|(instance, _)| instance.instance_type().map(|t| t.as_str()))
+            .collect();
+        for instance_type in types {
+            if self.is_burstable(instance_type).await? {
+                related.burstable.insert(instance_type.to_string());
+            }
+        }
+        let ids: Vec<String> = instances
+            .iter()
+            .filter(|(instance, _)| {
+                instance
+                    .instance_type()
+                    .is_some_and(|t| related.burstable.contains(t.as_str()))
+            })
+            .filter_map(|(instance, _)| instance.instance_id().map(str::to_string))
+            .collect();
+        let ec2 = self.ec2().await;
+        for chunk in chunks_of(&ids) {
+            let answer = ec2
+                .describe_instance_credit_specifications()
+                .set_instance_ids(Some(chunk.to_vec()))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error);
+            match answer {
+                Ok(specifications) => {
+                    for specification in &specifications {
+                        if let (Some(id), Some(credits)) =
+                            (specification.instance_id(), specification.cpu_credits())
+                        {
+                            related.credits.insert(id.to_string(), credits.to_string());
+                        }
+                    }
+                }
+                // AWS China and GovCloud do not offer it; the provider skips it there.
+                Err(error) if has_code(&error, "UnsupportedOperation") => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether an instance type has burstable performance; a type AWS does not know has not.
+    async fn is_burstable(&self, instance_type: &str) -> Result<bool, ProviderError> {
+        let answer = self
+            .ec2()
+            .await
+            .describe_instance_types()
+            .instance_types(InstanceType::from(instance_type))
+            .send()
+            .await
+            .map_err(aws_error);
+        match answer {
+            Ok(output) => Ok(output
+                .instance_types()
+                .first()
+                .and_then(|info| info.burstable_performance_supported())
+                .unwrap_or(false)),
+            Err(error) if has_code(&error, "InvalidInstanceType") => Ok(false),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Name, default and latest version of each launch template an instance came from (its
+    /// `aws:ec2launchtemplate:id` tag); a deleted template is left out, as the provider does.
+    async fn read_launch_templates(
+        &self,
+        instances: &[(&Instance, &Value)],
+        related: &mut Related,
+    ) -> Result<(), ProviderError> {
+        let template_ids: BTreeSet<&str> = instances
+            .iter()
+            .filter_map(|(instance, _)| tag_value(instance.tags(), LAUNCH_TEMPLATE_ID_TAG))
+            .collect();
+        let ec2 = self.ec2().await;
+        for template_id in template_ids {
+            let answer = ec2
+                .describe_launch_templates()
+                .launch_template_ids(template_id)
+                .send()
+                .await
+                .map_err(aws_error);
+            let output = match answer {
+                Ok(output) => output,
+                Err(error) if is_not_found(&error) => continue,
+                Err(error) => return Err(error),
+            };
+            if let Some(template) = output.launch_templates().first() {
+                related.launch_templates.insert(
+                    template_id.to_string(),
+                    LaunchTemplateInfo {
+                        name: template
+                            .launch_template_name()
+                            .unwrap_or_default()
+                            .to_string(),
+                        default_version: template
+                            .default_version_number()
+                            .map(|n| n.to_string())
+                            .unwrap_or_default(),
+                        latest_version: template
+                            .latest_version_number()
+                            .map(|n| n.to_string())
+                            .unwrap_or_default(),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The Spot requests behind Spot Instances (a filter, so a request AWS forgot is not an
+    /// error).
+    async fn read_spot_requests(
+        &self,
+        instances: &[(&Instance, &Value)],
+        related: &mut Related,
+    ) -> Result<(), ProviderError> {
+        let request_ids: Vec<String> = instances
+            .iter()
+            .filter_map(|(instance, _)| instance.spot_instance_request_id())
+            .filter(|id| !id.is_empty())
+            .map(str::to_string)
+            .collect();
+        let ec2 = self.ec2().await;
+        for chunk in chunks_of(&request_ids) {
+            let requests: Vec<SpotInstanceRequest> = ec2
+                .describe_spot_instance_requests()
+                .filters(filter("spot-instance-request-id", chunk.iter().cloned()))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error)?;
+            for request in requests {
+                if let Some(id) = request.spot_instance_request_id().map(str::to_string) {
+                    related.spot_requests.insert(id, request);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The attributes DescribeInstances does not report, one call each (the API takes one
+    /// attribute of one instance at a time).
+    async fn instance_attributes(
+        &self,
+        id: &str,
+        with_password: bool,
+    ) -> Result<InstanceAttributes, ProviderError> {
+        let ec2 = self.ec2().await;
+        let describe = |name: InstanceAttributeName| {
+            ec2.describe_instance_attribute()
+                .instance_id(id)
+                .attribute(name)
+                .send()
+        };
+        let stop = async {
+            match describe(InstanceAttributeName::DisableApiStop)
+                .await
+                .map_err(aws_error)
+            {
+                Ok(output) => Ok(output.disable_api_stop().and_then(|flag| flag.value())),
+                // Some partitions do not have stop protection; the provider skips it there.
+                Err(error) if has_code(&error, "UnsupportedOperation") => Ok(None),
+                Err(error) => Err(error),
+            }
+        };
+        let termination = async {
+            describe(InstanceAttributeName::DisableApiTermination)
+                .await
+                .map_err(aws_error)
+                .map(|output| {
+                    output
+                        .disable_api_termination()
+                        .and_then(|flag| flag.value())
+                })
+        };
+        let user_data = async {
+            describe(InstanceAttributeName::UserData)
+                .await
+                .map_err(aws_error)
+                .map(|output| {
+                    output
+                        .user_data()
+                        .and_then(|data| data.value())
+                        .map(str::to_string)
+                })
+        };
+        let shutdown = async {
+            describe(InstanceAttributeName::InstanceInitiatedShutdownBehavior)
+                .await
+                .map_err(aws_error)
+                .map(|output| {
+                    output
+                        .instance_initiated_shutdown_behavior()
+                        .and_then(|behavior| behavior.value())
+                        .map(str::to_string)
+                })
+        };
+        let (disable_api_stop, disable_api_termination, user_data, shutdown_behavior) =
+            futures::future::try_join4(stop, termination, user_data, shutdown).await?;
+        let password_data = if with_password {
+            Some(self.password_data(id).await?)
+        } else {
+            None
+        };
+        Ok(InstanceAttributes {
+            disable_api_stop,
+            disable_api_termination,
+            user_data,
+            shutdown_behavior,
+            password_data,
+        })
+    }
+
+    /// Waits until AWS has password data for the instance (Windows makes it some minutes
+    /// after launch), as the provider does.
+    async fn password_data(&self, id: &str) -> Result<String, ProviderError> {
+        let ec2 = self.ec2().await;
+        let deadline = Instant::now() + PASSWORD_WAIT;
+        loop {
+            let output = ec2
+                .get_password_data()
+                .instance_id(id)
+                .send()
+                .await
+                .map_err(|error| {
+                    context(aws_error(error), &format!("reading EC2 Instance ({id})"))
+                })?;
+            if let Some(data) = output
+                .password_data()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+            {
+                return Ok(data.to_string());
+            }
+            if Instant::now() >= deadline {
+                return Err(ProviderError::new(format!(
+                    "reading EC2 Instance ({id}): password data is blank"
+                )));
+            }
+            tokio::time::sleep(POLL_INTERVAL * 5).await;
+        }
+    }
+
+    /// The whole object for one described instance.
+    fn instance_value(
+        &self,
+        instance: &Instance,
+        related: &Related,
+        prior: &Value,
+        region: &str,
+        account: &str,
+    ) -> Value {
+        let id = instance.instance_id().unwrap_or_default();
+        let attributes = related.attributes.get(id);
+        let placement = instance.placement();
+        let with_password = prior.get("get_password_data").as_bool() == Some(true);
+        let flag = |reported: Option<bool>, name: &str| {
+            reported
+                .map(Value::Bool)
+                .unwrap_or_else(|| kept(prior, name, Value::Null))
+        };
+        let mut entries: Vec<(&str, Value)> = vec![
+            ("id", Value::string(id)),
+            (
+                "arn",
+                Value::string(ec2_arn(region, account, "instance", id)),
+            ),
+            ("ami", optional_string(instance.image_id())),
+            (
+                "instance_type",
+                optional_string(instance.instance_type().map(|t| t.as_str())),
+            ),
+            (
+                "instance_state",
+                optional_string(
+                    instance
+                        .state()
+                        .and_then(|state| state.name())
+                        .map(|name| name.as_str()),
+                ),
+            ),
+            (
+                "availability_zone",
+                optional_string(placement.and_then(|p| p.availability_zone())),
+            ),
+            (
+                "placement_group",
+                optional_string(placement.and_then(|p| p.group_name())),
+            ),
+            (
+                "placement_partition_number",
+                number(placement.and_then(|p| p.partition_number()).map(i64::from)),
+            ),
+            (
+                "host_id",
+                optional_string(placement.and_then(|p| p.host_id())),
+            ),
+            (
+                "host_resource_group_arn",
+                optional_string(placement.and_then(|p| p.host_resource_group_arn())),
+            ),
+            (
+                "tenancy",
+                optional_string(placement.and_then(|p| p.tenancy()).map(|t| t.as_str())),
+            ),
+            ("key_name", optional_string(instance.key_name())),
+            ("public_dns", optional_string(instance.public_dns_name())),
+            ("public_ip", optional_string(instance.public_ip_address())),
+            ("private_dns", optional_string(instance.private_dns_name())),
+            ("private_ip", optional_string(instance.private_ip_address())),
+            ("outpost_arn", optional_string(instance.outpost_arn())),
+            (
+                "ebs_optimized",
+                Value::Bool(instance.ebs_optimized().unwrap_or(false)),
+            ),
+            (
+                "monitoring",
+                Value::Bool(matches!(
+                    instance.monitoring().and_then(|m| m.state()),
+                    Some(MonitoringState::Enabled | MonitoringState::Pending)
+                )),
+            ),
+            (
+                "iam_instance_profile",
+                optional_string(related.profiles.get(id).map(|arn| profile_name(arn))),
+            ),
+            ("hibernation", hibernation_value(instance, prior)),
+            (
+                "source_dest_check",
+                source_dest_check_value(instance, prior),
+            ),
+            (
+                "disable_api_stop",
+                flag(
+                    attributes.and_then(|a| a.disable_api_stop),
+                    "disable_api_stop",
+                ),
+            ),
+            (
+                "disable_api_termination",
+                flag(
+                    attributes.and_then(|a| a.disable_api_termination),
+                    "disable_api_termination",
+                ),
+            ),
+            (
+                "instance_initiated_shutdown_behavior",
+                attributes
+                    .and_then(|a| a.shutdown_behavior.as_deref())
+                    .map(Value::string)
+                    .unwrap_or_else(|| {
+                        kept(prior, "instance_initiated_shutdown_behavior", Value::Null)
+                    }),
+            ),
+            ("get_password_data", Value::Bool(with_password)),
+            (
+                "password_data",
+                if with_password {
+                    optional_string(attributes.and_then(|a| a.password_data.as_deref()))
+                } else {
+                    Value::Null
+                },
+            ),
+            (
+                "user_data_replace_on_change",
+                Value::Bool(
+                    prior
+                        .get("user_data_replace_on_change")
+                        .as_bool()
+                        .unwrap_or(false),
+                ),
+            ),
+            (
+                "launch_template",
+                launch_template_value(instance, related, prior),
+            ),
+            (
+                "cpu_options",
+                reported_or_kept(
+                    instance.cpu_options().map(|o| cpu_options_value(o, prior)),
+                    prior,
+                    "cpu_options",
+                ),
+            ),
+            (
+                "enclave_options",
+                reported_or_kept(
+                    instance.enclave_options().map(|o| {
+                        single_object([("enabled", Value::Bool(o.enabled().unwrap_or(false)))])
+                    }),
+                    prior,
+                    "enclave_options",
+                ),
+            ),
+            (
+                "maintenance_options",
+                reported_or_kept(
+                    instance.maintenance_options().map(|o| {
+                        single_object([(
+                            "auto_recovery",
+                            optional_string(o.auto_recovery().map(|a| a.as_str())),
+                        )])
+                    }),
+                    prior,
+                    "maintenance_options",
+                ),
+            ),
+            (
+                "metadata_options",
+                reported_or_kept(
+                    instance.metadata_options().map(metadata_options_value),
+                    prior,
+                    "metadata_options",
+                ),
+            ),
+            (
+                "private_dns_name_options",
+                reported_or_kept(
+                    instance.private_dns_name_options().map(|o| {
+                        single_object([
+                            (
+                                "enable_resource_name_dns_aaaa_record",
+                                optional_bool(o.enable_resource_name_dns_aaaa_record()),
+                            ),
+                            (
+                                "enable_resource_name_dns_a_record",
+                                optional_bool(o.enable_resource_name_dns_a_record()),
+                            ),
+                            (
+                                "hostname_type",
+                                optional_string(o.hostname_type().map(|t| t.as_str())),
+                            ),
+                        ])
+                    }),
+                    prior,
+                    "private_dns_name_options",
+                ),
+            ),
+            (
+                "capacity_reservation_specification",
+                reported_or_kept(
+                    instance
+                        .capacity_reservation_specification()
+                        .map(capacity_reservation_value),
+                    prior,
+                    "capacity_reservation_specification",
+                ),
+            ),
+            (
+                "credit_specification",
+                credit_value(instance, related, prior),
+            ),
+            (
+                // AWS does not report instance store mappings: they stay as configured.
+                "ephemeral_block_device",
+                kept(prior, "ephemeral_block_device", Value::List(Vec::new())),
+            ),
+        ];
+        entries.extend(network_entries(instance, prior));
+        entries.extend(security_group_entries(instance, related));
+        entries.extend(user_data_entries(
+            attributes.and_then(|a| a.user_data.as_deref()),
+            prior,
+        ));
+        entries.extend(block_device_entries(instance, related, prior));
+        entries.extend(market_entries(instance, related, prior));
+        let tags = shown_tags(instance.tags());
+        entries.push(("tags", tags.clone()));
+        entries.push(("tags_all", tags));
+        whole_object(&self.schema, entries)
+    }
+
+    // ---- Waiting ----
+
+    /// Polls until the instance is in one of `target` while it is in one of `pending`; any
+    /// other state fails with AWS's reason. An instance AWS does not list is done when
+    /// `gone_is_done` (delete), else still pending (a new instance shows up late).
+    async fn wait_state(
+        &self,
+        id: &str,
+        target: &[InstanceStateName],
+        pending: &[InstanceStateName],
+        gone_is_done: bool,
+        what: &str,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        wait_for(timeout, &format!("EC2 Instance ({id}) {what}"), || async {
+            let Some(instance) = self.instance(id).await? else {
+                return Ok(gone_is_done.then_some(()));
+            };
+            match instance.state().and_then(|state| state.name()) {
+                Some(state) if target.contains(state) => Ok(Some(())),
+                Some(state) if pending.contains(state) => Ok(None),
+                None => Ok(None),
+                Some(state) => Err(ProviderError::with_code(
+                    "UnexpectedState",
+                    format!(
+                        "waiting for EC2 Instance ({id}) {what}: unexpected state '{}', wanted \
+                         target '{}'. last error: {}",
+                        state.as_str(),
+                        target
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        instance
+                            .state_reason()
+                            .and_then(|reason| reason.message())
+                            .unwrap_or_default()
+                    ),
+                )),
+            }
+        })
+        .await
+    }
+
+    async fn stop(&self, id: &str, timeout: Duration) -> Result<(), ProviderError> {
+        self.ec2()
+            .await
+            .stop_instances()
+            .instance_ids(id)
+            .force(false)
+            .send()
+            .await
+            .map_err(|error| context(aws_error(error), &format!("stopping EC2 Instance ({id})")))?;
+        self.wait_state(
+            id,
+            &[InstanceStateName::Stopped],
+            &[
+                InstanceStateName::Pending,
+                InstanceStateName::Running,
+                InstanceStateName::ShuttingDown,
+                InstanceStateName::Stopping,
+            ],
+            false,
+            "stop",
+            timeout,
+        )
+        .await
+    }
+
+    async fn start(&self, id: &str, timeout: Duration) -> Result<(), ProviderError> {
+        let ec2 = self.ec2().await;
+        // Right after an instance type change, AWS may still start the old type's launch
+        // plan (terraform-provider-aws#16433): retried, as the provider does.
+        retry_while(
+            EC2_PROPAGATION,
+            |error| {
+                has_code(error, "InvalidParameterValue")
+                    && error
+                        .message
+                        .contains("LaunchPlan instance type does not match attribute value")
+            },
+            || async {
+                ec2.start_instances()
+                    .instance_ids(id)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error)
+            },
+        )
+        .await
+        .map_err(|error| context(error, &format!("starting EC2 Instance ({id})")))?;
+        self.wait_state(
+            id,
+            &[InstanceStateName::Running],
+            &[InstanceStateName::Pending, InstanceStateName::Stopped],
+            false,
+            "start",
+            timeout,
+        )
+        .await
+    }
+
+    // ---- Creating ----
+
+    /// The data of the launch template version the configuration names, if it names one.
+    async fn launch_template_data(
+        &self,
+        planned: &Value,
+    ) -> Result<Option<ResponseLaunchTemplateData>, ProviderError> {
+        let Some(template) = single_block(planned, "launch_template") else {
+            return Ok(None);
+        };
+        let request = self.ec2().await.describe_launch_template_versions();
+        let request = match non_empty_attribute(template, "id") {
+            Some(id) => request.launch_template_id(id),
+            None => request.set_launch_template_name(non_empty_attribute(template, "name")),
+        };
+        let version =
+            non_empty_attribute(template, "version").unwrap_or_else(|| DEFAULT_VERSION.into());
+        let output =
+            request.versions(version).send().await.map_err(|error| {
+                context(aws_error(error), "reading EC2 Launch Template versions")
+            })?;
+        Ok(output
+            .launch_template_versions()
+            .first()
+            .and_then(|version| version.launch_template_data())
+            .cloned())
+    }
+
+    /// The root device name of the AMI the instance launches from (`root_block_device`
+    /// needs it), with the provider's rule for AMIs whose root device is not in their own
+    /// mappings: the first mapping is the root.
+    async fn root_device_name(
+        &self,
+        planned: &Value,
+        template: Option<&ResponseLaunchTemplateData>,
+    ) -> Result<String, ProviderError> {
+        let ami = non_empty_attribute(planned, "ami")
+            .or_else(|| template.and_then(|t| t.image_id()).map(str::to_string))
+            .ok_or_else(|| {
+                ProviderError::new("`ami` must be set or provided via `launch_template`")
+            })?;
+        let output = self
+            .ec2()
+            .await
+            .describe_images()
+            .image_ids(&ami)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let none = || ProviderError::new(format!("Expected 1 AMI for ID: {ami}, got none"));
+        let image = output.images().first().ok_or_else(none)?;
+        // Instance store backed AMIs have no root device to map.
+        if image.root_device_type() == Some(&DeviceType::InstanceStore) {
+            return Err(none());
+        }
+        let mappings = image.block_device_mappings();
+        let root_in_mappings = mappings
+            .iter()
+            .any(|mapping| mapping.device_name() == image.root_device_name());
+        let name = match mappings.first() {
+            Some(first) if !root_in_mappings => first.device_name(),
+            _ => image.root_device_name(),
+        };
+        name.map(str::to_string)
+            .ok_or_else(|| ProviderError::new(format!("finding Root Device Name for AMI ({ami})")))
+    }
+
+    /// T3 instances launch with unlimited credits (the provider's default); a configured
+    /// `credit_specification` is sent only for a burstable type, as the provider does.
+    async fn credit_request(
+        &self,
+        planned: &Value,
+    ) -> Result<Option<CreditSpecificationRequest>, ProviderError> {
+        let instance_type = non_empty_attribute(planned, "instance_type").unwrap_or_default();
+        let mut request = instance_type.starts_with("t3").then(|| {
+            CreditSpecificationRequest::builder()
+                .cpu_credits("unlimited")
+                .build()
+        });
+        let configured = single_block(planned, "credit_specification")
+            .and_then(|block| non_empty_attribute(block, "cpu_credits"));
+        if let Some(credits) = configured {
+            if !instance_type.is_empty() && self.is_burstable(&instance_type).await? {
+                request = Some(
+                    CreditSpecificationRequest::builder()
+                        .cpu_credits(credits)
+                        .build(),
+                );
+            }
+        }
+        Ok(request)
+    }
+
+    /// Tags the root and EBS volumes the configuration gives `tags` (the provider does it
+    /// after launch). Best effort, as in the provider: the refresh shows what stuck.
+    async fn tag_block_devices(&self, id: &str, planned: &Value) {
+        let Ok(Some(instance)) = self.instance(id).await else {
+            return;
+        };
+        let ec2 = self.ec2().await;
+        let mut wanted: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+        if let Some(root) = single_block(planned, "root_block_device") {
+            let tags = string_map(root.get("tags"));
+            if let (false, Some(volume)) = (tags.is_empty(), root_volume_id(&instance)) {
+                wanted.push((volume.to_string(), tags));
+            }
+        }
+        for device in blocks(planned, "ebs_block_device") {
+            let tags = string_map(device.get("tags"));
+            let volume = device
+                .get("device_name")
+                .as_str()
+                .and_then(|name| volume_id_of_device(&instance, name));
+            if let (false, Some(volume)) = (tags.is_empty(), volume) {
+                wanted.push((volume.to_string(), tags));
+            }
+        }
+        for (volume, tags) in wanted {
+            let _ = ec2
+                .create_tags()
+                .resources(volume)
+                .set_tags(Some(ec2_tags(&tags)))
+                .send()
+                .await;
+        }
+    }
+
+    // ---- Updating ----
+
+    /// Sets one boolean instance attribute. Spot Instances cannot have stop or termination
+    /// protection: the provider only warns there.
+    async fn set_flag(&self, id: &str, flag: Flag, value: bool) -> Result<(), ProviderError> {
+        let setting = AttributeBooleanValue::builder().value(value).build();
+        let request = self.ec2().await.modify_instance_attribute().instance_id(id);
+        let request = match flag {
+            Flag::DisableApiStop => request.disable_api_stop(setting),
+            Flag::DisableApiTermination => request.disable_api_termination(setting),
+            Flag::SourceDestCheck => request.source_dest_check(setting),
+        };
+        match request.send().await.map_err(aws_error) {
+            Ok(_) => Ok(()),
+            Err(error)
+                if has_code(&error, "UnsupportedOperation")
+                    && error.message.contains("not supported for spot instances") =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(context(
+                error,
+                &format!("modifying EC2 Instance ({id}) {} attribute", flag.name()),
+            )),
+        }
+    }
+
+    /// The live instance profile associations of an instance.
+    async fn profile_associations(
+        &self,
+        id: &str,
+    ) -> Result<Vec<IamInstanceProfileAssociation>, ProviderError> {
+        let associations: Vec<IamInstanceProfileAssociation> = self
+            .ec2()
+            .await
+            .describe_iam_instance_profile_associations()
+            .filters(filter("instance-id", [id]))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(aws_error)?;
+        Ok(associations
+            .into_iter()
+            .filter(|association| {
+                matches!(
+                    association.state(),
+                    Some(
+                        IamInstanceProfileAssociationState::Associated
+                            | IamInstanceProfileAssociationState::Associating
+                    )
+                )
+            })
+            .collect())
+    }
+
+    async fn associate_profile(&self, id: &str, name: &str) -> Result<(), ProviderError> {
+        let ec2 = self.ec2().await;
+        retry_while(IAM_PROPAGATION, iam_not_yet_usable, || async {
+            ec2.associate_iam_instance_profile()
+                .instance_id(id)
+                .iam_instance_profile(profile_specification(name))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error)
+        })
+        .await
+        .map_err(|error| {
+            context(
+                error,
+                &format!("updating EC2 Instance ({id}): associating instance profile"),
+            )
+        })
+    }
+
+    async fn disassociate_profile(&self, id: &str, association: &str) -> Result<(), ProviderError> {
+        self.ec2()
+            .await
+            .disassociate_iam_instance_profile()
+            .association_id(association)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|error| {
+                context(
+                    aws_error(error),
+                    &format!("updating EC2 Instance ({id}): disassociating instance profile"),
+                )
+            })
+    }
+
+    /// Associates, replaces or removes (`iam_instance_profile = ""`) the instance profile,
+    /// then waits until AWS reports the change settled.
+    async fn change_instance_profile(
+        &self,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let desired = non_empty_attribute(planned, "iam_instance_profile");
+        let current = self.profile_associations(id).await?;
+        let association = current
+            .iter()
+            .find(|a| a.state() == Some(&IamInstanceProfileAssociationState::Associated))
+            .or_else(|| current.first())
+            .and_then(|a| a.association_id())
+            .map(str::to_string);
+        match (&desired, association) {
+            (Some(name), None) => self.associate_profile(id, name).await?,
+            (Some(name), Some(association)) => {
+                // A stopped instance cannot have its association replaced: it is removed and
+                // made again (terraform-provider-aws#8262).
+                let stopped = matches!(
+                    prior.get("instance_state").as_str(),
+                    Some("stopped" | "stopping" | "shutting-down")
+                );
+                if stopped {
+                    self.disassociate_profile(id, &association).await?;
+                    self.associate_profile(id, name).await?;
+                } else {
+                    let ec2 = self.ec2().await;
+                    retry_while(IAM_PROPAGATION, iam_not_yet_usable, || async {
+                        ec2.replace_iam_instance_profile_association()
+                            .association_id(&association)
+                            .iam_instance_profile(profile_specification(name))
+                            .send()
+                            .await
+                            .map(|_| ())
+                            .map_err(aws_error)
+                    })
+                    .await
+                    .map_err(|error| {
+                        context(
+                            error,
+                            &format!("updating EC2 Instance ({id}): replacing instance profile"),
+                        )
+                    })?;
+                }
+            }
+            (None, Some(association)) => self.disassociate_profile(id, &association).await?,
+            (None, None) => {}
+        }
+        wait_for(
+            timeout,
+            &format!("EC2 Instance ({id}) IAM Instance Profile update"),
+            || async {
+                let associations = self.profile_associations(id).await?;
+                let settled = match &desired {
+                    None => associations.is_empty(),
+                    Some(name) => associations.iter().any(|association| {
+                        association.state() == Some(&IamInstanceProfileAssociationState::Associated)
+                            && association
+                                .iam_instance_profile()
+                                .and_then(|profile| profile.arn())
+                                .is_some_and(|arn| profile_name(arn) == name.as_str())
+                    }),
+                };
+                Ok(settled.then_some(()))
+            },
+        )
+        .await
+    }
+
+    /// `ipv6_address_count`, `secondary_private_ips` and `vpc_security_group_ids`, which live
+    /// on the primary network interface.
+    async fn change_network(
+        &self,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
+        let ec2 = self.ec2().await;
+        let instance = self
+            .instance(id)
+            .await?
+            .ok_or_else(|| vanished("EC2 Instance", id))?;
+        let primary = primary_interface(&instance);
+        let interface_id = primary
+            .and_then(|eni| eni.network_interface_id())
+            .map(str::to_string);
+        let no_primary = |attribute: &str| {
+            ProviderError::new(format!(
+                "Failed to update {attribute} on \"{id}\", which does not contain a primary \
+                 network interface"
+            ))
+        };
+        if changed(prior, planned, "ipv6_address_count") {
+            let interface = interface_id
+                .as_deref()
+                .ok_or_else(|| no_primary("ipv6_address_count"))?;
+            let before = int(prior, "ipv6_address_count").unwrap_or(0);
+            let after = int(planned, "ipv6_address_count").unwrap_or(0);
+            if after > before {
+                ec2.assign_ipv6_addresses()
+                    .network_interface_id(interface)
+                    .ipv6_address_count(after - before)
+                    .send()
+                    .await
+                    .map_err(|error| {
+                        context(
+                            aws_error(error),
+                            &format!("assigning EC2 Instance ({id}) IPv6 addresses"),
+                        )
+                    })?;
+            } else if before > after {
+                let current: Vec<String> = primary
+                    .map(|eni| eni.ipv6_addresses())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|address| address.ipv6_address().map(str::to_string))
+                    .collect();
+                if i32::try_from(current.len()).ok() != Some(before) {
+                    return Err(ProviderError::new(format!(
+                        "IPv6 address count ({}) on the instance does not match state's count \
+                         ({before}), we're in a race with something else",
+                        current.len()
+                    )));
+                }
+                let keep = usize::try_from(after).unwrap_or(0);
+                ec2.unassign_ipv6_addresses()
+                    .network_interface_id(interface)
+                    .set_ipv6_addresses(Some(current[keep.min(current.len())..].to_vec()))
+                    .send()
+                    .await
+                    .map_err(|error| {
+                        context(
+                            aws_error(error),
+                            &format!("unassigning EC2 Instance ({id}) IPv6 addresses"),
+                        )
+                    })?;
+            }
+        }
+        if changed(prior, planned, "secondary_private_ips") {
+            let interface = interface_id
+                .as_deref()
+                .ok_or_else(|| no_primary("secondary_private_ips"))?;
+            let before = string_list(prior, "secondary_private_ips");
+            let after = string_list(planned, "secondary_private_ips");
+            let removed: Vec<String> = before
+                .iter()
+                .filter(|ip| !after.contains(ip))
+                .cloned()
+                .collect();
+            let added: Vec<String> = after
+                .iter()
+                .filter(|ip| !before.contains(ip))
+                .cloned()
+                .collect();
+            if !removed.is_empty() {
+                ec2.unassign_private_ip_addresses()
+                    .network_interface_id(interface)
+                    .set_private_ip_addresses(Some(removed))
+                    .send()
+                    .await
+                    .map_err(|error| {
+                        context(
+                            aws_error(error),
+                            "Failure to unassign Secondary Private IPs",
+                        )
+                    })?;
+            }
+            if !added.is_empty() {
+                ec2.assign_private_ip_addresses()
+                    .network_interface_id(interface)
+                    .set_private_ip_addresses(Some(added))
+                    .send()
+                    .await
+                    .map_err(|error| {
+                        context(aws_error(error), "Failure to assign Secondary Private IPs")
+                    })?;
+            }
+        }
+        if changed(prior, planned, "vpc_security_group_ids") {
+            let groups = string_list(planned, "vpc_security_group_ids");
+            if groups.is_empty() {
+                return Err(ProviderError::new(
+                    "VPC-based instances require at least one security group to be attached.",
+                ));
+            }
+            // ModifyInstanceAttribute refuses an instance with several interfaces ("There are
+            // multiple interfaces attached to instance"): then the primary interface is
+            // changed, as the provider always does.
+            let answer = if instance.network_interfaces().len() <= 1 {
+                ec2.modify_instance_attribute()
+                    .instance_id(id)
+                    .set_groups(Some(groups))
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error)
+            } else {
+                let interface = interface_id
+                    .as_deref()
+                    .ok_or_else(|| no_primary("vpc_security_group_ids"))?;
+                ec2.modify_network_interface_attribute()
+                    .network_interface_id(interface)
+                    .set_groups(Some(groups))
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error)
+            };
+            answer.map_err(|error| {
+                context(
+                    error,
+                    &format!("updating EC2 Instance ({id}): modifying network interface"),
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// `instance_type`, user data and `capacity_reservation_specification` can only change
+    /// while the instance is stopped: one stop, the modifications, one start.
+    async fn change_while_stopped(
+        &self,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let instance_type = non_empty_attribute(planned, "instance_type")
+            .filter(|_| changed(prior, planned, "instance_type"));
+        let user_data = user_data_change(prior, planned);
+        let capacity = if changed(prior, planned, "capacity_reservation_specification") {
+            capacity_reservation_request(planned).filter(|specification| {
+                specification.capacity_reservation_preference().is_some()
+                    || specification.capacity_reservation_target().is_some()
+            })
+        } else {
+            None
+        };
+        if instance_type.is_none() && user_data.is_none() && capacity.is_none() {
+            return Ok(());
+        }
+        self.stop(id, timeout).await?;
+        let ec2 = self.ec2().await;
+        if let Some(instance_type) = &instance_type {
+            ec2.modify_instance_attribute()
+                .instance_id(id)
+                .instance_type(AttributeValue::builder().value(instance_type).build())
+                .send()
+                .await
+                .map_err(|error| {
+                    context(
+                        aws_error(error),
+                        &format!(
+                            "modifying EC2 Instance ({id}) InstanceType ({instance_type}) \
+                             attribute"
+                        ),
+                    )
+                })?;
+        }
+        if let Some(bytes) = user_data {
+            ec2.modify_instance_attribute()
+                .instance_id(id)
+                .user_data(
+                    SecureBlobAttributeValue::builder()
+                        .value(Blob::new(bytes))
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(|error| {
+                    context(
+                        aws_error(error),
+                        &format!("modifying EC2 Instance ({id}) UserData attribute"),
+                    )
+                })?;
+        }
+        if let Some(specification) = capacity {
+            ec2.modify_instance_capacity_reservation_attributes()
+                .instance_id(id)
+                .capacity_reservation_specification(specification)
+                .send()
+                .await
+                .map_err(|error| {
+                    context(
+                        aws_error(error),
+                        &format!("updating EC2 Instance ({id}) capacity reservation attributes"),
+                    )
+                })?;
+        }
+        self.start(id, timeout).await
+    }
+
+    async fn change_maintenance_options(
+        &self,
+        id: &str,
+        planned: &Value,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let Some(auto_recovery) = single_block(planned, "maintenance_options")
+            .and_then(|options| non_empty_attribute(options, "auto_recovery"))
+        else {
+            return Ok(());
+        };
+        self.ec2()
+            .await
+            .modify_instance_maintenance_options()
+            .instance_id(id)
+            .auto_recovery(InstanceAutoRecoveryState::from(auto_recovery.as_str()))
+            .send()
+            .await
+            .map_err(|error| {
+                context(
+                    aws_error(error),
+                    &format!("updating EC2 Instance ({id}): modifying maintenance options"),
+                )
+            })?;
+        wait_for(
+            timeout,
+            &format!("EC2 Instance ({id}) maintenance options update"),
+            || async {
+                let instance = self.instance(id).await?;
+                let current = instance
+                    .as_ref()
+                    .and_then(|i| i.maintenance_options())
+                    .and_then(|o| o.auto_recovery())
+                    .map(|a| a.as_str().to_string());
+                Ok((current.as_deref() == Some(auto_recovery.as_str())).then_some(()))
+            },
+        )
+        .await
+    }
+
+    async fn change_metadata_options(
+        &self,
+        id: &str,
+        planned: &Value,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let Some(options) = single_block(planned, "metadata_options") else {
+            return Ok(());
+        };
+        let endpoint =
+            non_empty_attribute(options, "http_endpoint").unwrap_or_else(|| "enabled".into());
+        let mut request = self
+            .ec2()
+            .await
+            .modify_instance_metadata_options()
+            .instance_id(id)
+            .http_endpoint(InstanceMetadataEndpointState::from(endpoint.as_str()));
+        // These are refused unless the endpoint is enabled.
+        if endpoint == "enabled" {
+            request = request
+                .set_http_protocol_ipv6(
+                    non_empty_attribute(options, "http_protocol_ipv6")
+                        .map(|v| InstanceMetadataProtocolState::from(v.as_str())),
+                )
+                .set_http_put_response_hop_limit(int(options, "http_put_response_hop_limit"))
+                .set_http_tokens(
+                    non_empty_attribute(options, "http_tokens")
+                        .map(|v| HttpTokensState::from(v.as_str())),
+                )
+                .set_instance_metadata_tags(
+                    non_empty_attribute(options, "instance_metadata_tags")
+                        .map(|v| InstanceMetadataTagsState::from(v.as_str())),
+                );
+        }
+        let failed = |error: ProviderError| {
+            context(
+                error,
+                &format!("updating EC2 Instance ({id}) metadata options"),
+            )
+        };
+        match request.clone().send().await.map_err(aws_error) {
+            Ok(_) => {}
+            // Partitions without instance metadata tags: retried without them, as the
+            // provider does.
+            Err(error)
+                if has_code(&error, "UnsupportedOperation")
+                    && error.message.contains("InstanceMetadataTags") =>
+            {
+                request
+                    .set_instance_metadata_tags(None)
+                    .send()
+                    .await
+                    .map_err(|error| failed(aws_error(error)))?;
+            }
+            Err(error) => return Err(failed(error)),
+        }
+        wait_for(
+            timeout,
+            &format!("EC2 Instance ({id}) metadata options update"),
+            || async {
+                let instance = self.instance(id).await?;
+                let state = instance
+                    .as_ref()
+                    .and_then(|i| i.metadata_options())
+                    .and_then(|o| o.state())
+                    .cloned();
+                Ok(match state {
+                    Some(InstanceMetadataOptionsState::Pending) => None,
+                    _ => Some(()),
+                })
+            },
+        )
+        .await
+    }
+
+    /// Size, type, IOPS and throughput (ModifyVolume), `delete_on_termination` and tags of
+    /// the root volume.
+    async fn change_root_block_device(
+        &self,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let (Some(before), Some(after)) = (
+            single_block(prior, "root_block_device"),
+            single_block(planned, "root_block_device"),
+        ) else {
+            return Ok(());
+        };
+        let Some(volume_id) =
+            string_attribute(after, "volume_id").or_else(|| string_attribute(before, "volume_id"))
+        else {
+            return Ok(());
+        };
+        let ec2 = self.ec2().await;
+        let volume_type = non_empty_attribute(after, "volume_type").unwrap_or_default();
+        let mut request = ec2.modify_volume().volume_id(&volume_id);
+        let mut modify = false;
+        if changed(before, after, "volume_size") {
+            if let Some(size) = int(after, "volume_size").filter(|n| *n != 0) {
+                request = request.size(size);
+                modify = true;
+            }
+        }
+        if changed(before, after, "volume_type") && !volume_type.is_empty() {
+            request = request.volume_type(VolumeType::from(volume_type.as_str()));
+            modify = true;
+        }
+        if changed(before, after, "iops") {
+            if let Some(iops) = int(after, "iops").filter(|n| *n != 0) {
+                if !matches!(volume_type.as_str(), "io1" | "io2" | "gp3") {
+                    let shown = if volume_type.is_empty() {
+                        "gp2"
+                    } else {
+                        volume_type.as_str()
+                    };
+                    return Err(ProviderError::new(format!(
+                        "updating instance: iops attribute not supported for type {shown}"
+                    )));
+                }
+                request = request.iops(iops);
+                modify = true;
+            }
+        }
+        if changed(before, after, "throughput") {
+            if let Some(throughput) = int(after, "throughput").filter(|n| *n != 0) {
+                if volume_type != "gp3" {
+                    return Err(ProviderError::new(format!(
+                        "updating instance: throughput attribute not supported for type \
+                         {volume_type}"
+                    )));
+                }
+                request = request.throughput(throughput);
+                modify = true;
+            }
+        }
+        if modify {
+            request.send().await.map_err(|error| {
+                context(
+                    aws_error(error),
+                    &format!("updating EC2 Instance ({id}) volume ({volume_id})"),
+                )
+            })?;
+            self.wait_volume_modified(id, &volume_id, timeout).await?;
+        }
+        if changed(before, after, "delete_on_termination") {
+            let device = string_attribute(after, "device_name")
+                .or_else(|| string_attribute(before, "device_name"));
+            if let (Some(delete), Some(device)) =
+                (after.get("delete_on_termination").as_bool(), device)
+            {
+                let mapping = InstanceBlockDeviceMappingSpecification::builder()
+                    .device_name(&device)
+                    .ebs(
+                        EbsInstanceBlockDeviceSpecification::builder()
+                            .delete_on_termination(delete)
+                            .build(),
+                    )
+                    .build();
+                ec2.modify_instance_attribute()
+                    .instance_id(id)
+                    .block_device_mappings(mapping)
+                    .send()
+                    .await
+                    .map_err(|error| {
+                        context(
+                            aws_error(error),
+                            &format!(
+                                "modifying EC2 Instance ({id}) BlockDeviceMappings ({device}) \
+                                 attribute"
+                            ),
+                        )
+                    })?;
+                wait_for(
+                    timeout,
+                    &format!("EC2 Instance ({id}) root block device DeleteOnTermination update"),
+                    || async {
+                        let instance = self.instance(id).await?;
+                        let current = instance.as_ref().and_then(|instance| {
+                            instance
+                                .block_device_mappings()
+                                .iter()
+                                .find(|m| m.device_name() == instance.root_device_name())
+                                .and_then(|m| m.ebs())
+                                .and_then(|ebs| ebs.delete_on_termination())
+                        });
+                        Ok((current == Some(delete)).then_some(()))
+                    },
+                )
+                .await?;
+            }
+        }
+        if changed(before, after, "tags") {
+            retag(
+                ec2,
+                &volume_id,
+                &string_map(before.get("tags")),
+                &string_map(after.get("tags")),
+            )
+            .await
+            .map_err(|error| context(error, &format!("updating tags for volume ({volume_id})")))?;
+        }
+        Ok(())
+    }
+
+    async fn wait_volume_modified(
+        &self,
+        id: &str,
+        volume_id: &str,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let ec2 = self.ec2().await;
+        wait_for(
+            timeout,
+            &format!("EC2 Instance ({id}) volume ({volume_id}) update"),
+            || async {
+                let output = ec2
+                    .describe_volumes_modifications()
+                    .volume_ids(volume_id)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                let modification = output.volumes_modifications().first();
+                match modification.and_then(|m| m.modification_state()) {
+                    Some(VolumeModificationState::Modifying) => Ok(None),
+                    Some(VolumeModificationState::Failed) => Err(ProviderError::new(format!(
+                        "waiting for EC2 Instance ({id}) volume ({volume_id}) update: {}",
+                        modification
+                            .and_then(|m| m.status_message())
+                            .unwrap_or("modification failed")
+                    ))),
+                    // `optimizing` already serves the new size, as the provider accepts.
+                    _ => Ok(Some(())),
+                }
+            },
+        )
+        .await
+    }
+
+    /// `volume_tags` on every volume attached to the instance.
+    async fn retag_volumes(
+        &self,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
+        let ec2 = self.ec2().await;
+        let volumes: Vec<Volume> = ec2
+            .describe_volumes()
+            .filters(filter("attachment.instance-id", [id]))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|error| context(aws_error(error), &format!("updating EC2 Instance ({id})")))?;
+        let before = string_map(prior.get("volume_tags"));
+        let after = string_map(planned.get("volume_tags"));
+        for volume_id in volumes.iter().filter_map(|volume| volume.volume_id()) {
+            retag(ec2, volume_id, &before, &after)
+                .await
+                .map_err(|error| context(error, &format!("updating volume_tags ({volume_id})")))?;
+        }
+        Ok(())
+    }
+
+    /// The `tags` of each `ebs_block_device` (matched by device name).
+    async fn retag_ebs_block_devices(
+        &self,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
+        let ec2 = self.ec2().await;
+        for after in blocks(planned, "ebs_block_device") {
+            let Some(device) = after.get("device_name").as_str() else {
+                continue;
+            };
+            let before = blocks(prior, "ebs_block_device")
+                .iter()
+                .find(|item| item.get("device_name").as_str() == Some(device));
+            let Some(volume_id) = string_attribute(after, "volume_id")
+                .or_else(|| before.and_then(|item| string_attribute(item, "volume_id")))
+            else {
+                continue;
+            };
+            let old = before
+                .map(|item| string_map(item.get("tags")))
+                .unwrap_or_default();
+            let new = string_map(after.get("tags"));
+            if old != new {
+                retag(ec2, &volume_id, &old, &new).await.map_err(|error| {
+                    context(error, &format!("updating tags for volume ({volume_id})"))
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsInstance {
+    fn name(&self) -> &'static str {
+        "aws_instance"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        Timeouts {
+            create: Duration::from_secs(10 * 60),
+            update: Duration::from_secs(10 * 60),
+            delete: Duration::from_secs(20 * 60),
+        }
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        let present = |value: &Value| {
+            !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty())
+        };
+        let template = present(config.get("launch_template"));
+        for name in ["ami", "instance_type"] {
+            if !template && !present(config.get(name)) {
+                problems.push((
+                    name.to_string(),
+                    format!("\"{name}\": one of `{name},launch_template` must be specified"),
+                ));
+            }
+        }
+        for (first, second) in [
+            ("user_data", "user_data_base64"),
+            ("ipv6_address_count", "ipv6_addresses"),
+            ("placement_group", "host_resource_group_arn"),
+        ] {
+            if present(config.get(first)) && present(config.get(second)) {
+                problems.push((
+                    first.to_string(),
+                    format!("\"{first}\": conflicts with {second}"),
+                ));
+                problems.push((
+                    second.to_string(),
+                    format!("\"{second}\": conflicts with {first}"),
+                ));
+            }
+        }
+        if let Some(text) = config.get("user_data").as_str() {
+            if text.len() > 16384 {
+                problems.push((
+                    "user_data".to_string(),
+                    format!(
+                        "expected length of user_data to be in the range (0 - 16384), got {} \
+                         characters",
+                        text.len()
+                    ),
+                ));
+            }
+        }
+        if let Some(encoded) = config.get("user_data_base64").as_str() {
+            if aws_smithy_types::base64::decode(encoded).is_err() {
+                problems.push((
+                    "user_data_base64".to_string(),
+                    format!("\"user_data_base64\" (\"{encoded}\") must be base64-encoded"),
+                ));
+            }
+        }
+        if config.get("user_data_replace_on_change").as_bool() == Some(true) {
+            problems.push((
+                "user_data_replace_on_change".to_string(),
+                "user_data_replace_on_change = true is not supported by infra yet: it cannot \
+                 replace an instance only when its user data changes. Remove it (a user data \
+                 change then stops, updates and starts the instance), or replace the instance \
+                 with lifecycle { replace_triggered_by = [terraform_data.<name>] } on a \
+                 terraform_data whose input is the user data."
+                    .to_string(),
+            ));
+        }
+        for (index, item) in config
+            .get("launch_template")
+            .as_list()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let set = [present(item.get("id")), present(item.get("name"))];
+            let message = match set {
+                [false, false] => {
+                    Some("one of `launch_template.0.id,launch_template.0.name` must be specified")
+                }
+                [true, true] => Some(
+                    "only one of `launch_template.0.id,launch_template.0.name` can be specified, \
+                     but `launch_template.0.id,launch_template.0.name` were specified.",
+                ),
+                _ => None,
+            };
+            if let Some(message) = message {
+                problems.push((
+                    format!("launch_template[{index}].id"),
+                    format!("\"launch_template.0.id\": {message}"),
+                ));
+            }
+        }
+        for (index, item) in config
+            .get("capacity_reservation_specification")
+            .as_list()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let preference = present(item.get("capacity_reservation_preference"));
+            let target = present(item.get("capacity_reservation_target"));
+            let keys = "`capacity_reservation_specification.0.capacity_reservation_preference,\
+                        capacity_reservation_specification.0.capacity_reservation_target`";
+            let message = match (preference, target) {
+                (false, false) => Some(format!("one of {keys} must be specified")),
+                (true, true) => Some(format!(
+                    "only one of {keys} can be specified, but {keys} were specified."
+                )),
+                _ => None,
+            };
+            if let Some(message) = message {
+                problems.push((
+                    format!("capacity_reservation_specification[{index}]"),
+                    format!(
+                        "\"capacity_reservation_specification.0.capacity_reservation_preference\": \
+                         {message}"
+                    ),
+                ));
+            }
+            for target in blocks(item, "capacity_reservation_target") {
+                if present(target.get("capacity_reservation_id"))
+                    && present(target.get("capacity_reservation_resource_group_arn"))
+                {
+                    problems.push((
+                        format!(
+                            "capacity_reservation_specification[{index}].capacity_reservation_target[0].capacity_reservation_id"
+                        ),
+                        "\"capacity_reservation_specification.0.capacity_reservation_target.0.capacity_reservation_id\": \
+                         conflicts with capacity_reservation_specification.0.capacity_reservation_target.0.capacity_reservation_resource_group_arn"
+                            .to_string(),
+                    ));
+                }
+            }
+        }
+        if present(config.get("volume_tags")) {
+            for block in ["root_block_device", "ebs_block_device"] {
+                for (index, item) in blocks(config, block).iter().enumerate() {
+                    if present(item.get("tags")) {
+                        problems.push((
+                            format!("{block}[{index}].tags"),
+                            format!("\"{block}.{index}.tags\": conflicts with volume_tags"),
+                        ));
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    /// AWS reports a Spot price with trailing zeros (`0.003100`), which the provider ignores.
+    fn normalize(&self, value: &mut Value) {
+        let Value::Map(entries) = value else {
+            return;
+        };
+        let Some(Value::List(options)) = entries.get_mut("instance_market_options") else {
+            return;
+        };
+        for option in options.iter_mut() {
+            let Value::Map(option) = option else {
+                continue;
+            };
+            let Some(Value::List(spot_options)) = option.get_mut("spot_options") else {
+                continue;
+            };
+            for spot in spot_options.iter_mut() {
+                if let Value::Map(spot) = spot {
+                    if let Some(Value::String(price)) = spot.get_mut("max_price") {
+                        *price = trimmed_price(price);
+                    }
+                }
+            }
+        }
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let template = self.launch_template_data(planned).await?;
+        let interruption = template
+            .as_ref()
+            .and_then(|data| data.instance_market_options())
+            .and_then(|options| options.spot_options())
+            .and_then(|spot| spot.instance_interruption_behavior())
+            .map(|behavior| behavior.as_str().to_string());
+        let root_device_name = if single_block(planned, "root_block_device").is_some() {
+            Some(self.root_device_name(planned, template.as_ref()).await?)
+        } else {
+            None
+        };
+        let credit = self.credit_request(planned).await?;
+        let mappings = block_device_mappings(planned, root_device_name.as_deref())?;
+        let mut request = self
+            .ec2()
+            .await
+            .run_instances()
+            .min_count(1)
+            .max_count(1)
+            .client_token(client_token(operation, planned))
+            .set_image_id(non_empty_attribute(planned, "ami"))
+            .set_instance_type(
+                non_empty_attribute(planned, "instance_type")
+                    .map(|t| InstanceType::from(t.as_str())),
+            )
+            .set_key_name(non_empty_attribute(planned, "key_name"))
+            .set_user_data(launch_user_data(planned))
+            .set_iam_instance_profile(
+                non_empty_attribute(planned, "iam_instance_profile")
+                    .map(|name| profile_specification(&name)),
+            )
+            .set_instance_initiated_shutdown_behavior(
+                non_empty_attribute(planned, "instance_initiated_shutdown_behavior")
+                    .map(|b| ShutdownBehavior::from(b.as_str())),
+            )
+            .monitoring(
+                RunInstancesMonitoringEnabled::builder()
+                    .enabled(planned.get("monitoring").as_bool().unwrap_or(false))
+                    .build(),
+            )
+            .disable_api_termination(
+                planned
+                    .get("disable_api_termination")
+                    .as_bool()
+                    .unwrap_or(false),
+            )
+            .set_disable_api_stop(
+                planned
+                    .get("disable_api_stop")
+                    .as_bool()
+                    .filter(|stop| *stop),
+            )
+            .ebs_optimized(planned.get("ebs_optimized").as_bool().unwrap_or(false))
+            .hibernation_options(
+                HibernationOptionsRequest::builder()
+                    .configured(planned.get("hibernation").as_bool().unwrap_or(false))
+                    .build(),
+            )
+            .placement(placement_request(planned, interruption.as_deref()))
+            .set_block_device_mappings(non_empty(mappings))
+            .set_cpu_options(cpu_options_request(planned))
+            .set_credit_specification(credit)
+            .set_enclave_options(enclave_options_request(planned))
+            .set_metadata_options(metadata_options_request(planned))
+            .set_capacity_reservation_specification(capacity_reservation_request(planned))
+            .set_maintenance_options(maintenance_options_request(planned))
+            .set_private_dns_name_options(private_dns_name_options_request(planned))
+            .set_instance_market_options(market_options_request(planned)?)
+            .set_launch_template(launch_template_request(planned))
+            .tag_specifications(tag_specification(
+                operation,
+                planned,
+                Ec2ResourceType::Instance,
+            ));
+        let volume_tags = string_map(planned.get("volume_tags"));
+        if !volume_tags.is_empty() {
+            request = request.tag_specifications(
+                TagSpecification::builder()
+                    .resource_type(Ec2ResourceType::Volume)
+                    .set_tags(Some(ec2_tags(&volume_tags)))
+                    .build(),
+            );
+        }
+        let request = with_network(request, planned);
+        let output = retry_while(IAM_PROPAGATION, iam_not_yet_usable, || {
+            let request = request.clone();
+            async move { request.send().await.map_err(aws_error) }
+        })
+        .await
+        .map_err(|error| context(error, "creating EC2 Instance"))?;
+        let id = output
+            .instances()
+            .first()
+            .and_then(|instance| instance.instance_id())
+            .ok_or_else(|| {
+                ProviderError::new("creating EC2 Instance: RunInstances returned no instance")
+            })?
+            .to_string();
+        self.wait_state(
+            &id,
+            &[InstanceStateName::Running],
+            &[InstanceStateName::Pending],
+            false,
+            "create",
+            operation.timeouts.create,
+        )
+        .await?;
+        // RunInstances cannot turn source/destination checking off: the provider does it
+        // right after launch.
+        if planned.get("source_dest_check").as_bool() == Some(false) {
+            self.set_flag(&id, Flag::SourceDestCheck, false).await?;
+        }
+        // AWS applies DisableApiTermination at launch; moto ignores it there. Setting it again
+        // is harmless on AWS and makes the emulator hold what was asked.
+        if planned.get("disable_api_termination").as_bool() == Some(true) {
+            self.set_flag(&id, Flag::DisableApiTermination, true)
+                .await?;
+        }
+        self.tag_block_devices(&id, planned).await;
+        self.read_one(&id, planned).await
+    }
+
+    async fn update(
+        &self,
+        operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let id = string_attribute(prior, "id")
+            .ok_or_else(|| ProviderError::new("aws_instance: prior state has no id"))?;
+        let timeout = operation.timeouts.update;
+        let ec2 = self.ec2().await;
+        update_tags(ec2, &id, prior, planned).await?;
+        if changed(prior, planned, "volume_tags") {
+            self.retag_volumes(&id, prior, planned).await?;
+        }
+        if changed(prior, planned, "iam_instance_profile") {
+            self.change_instance_profile(&id, prior, planned, timeout)
+                .await?;
+        }
+        if changed(prior, planned, "source_dest_check") {
+            if let Some(check) = planned.get("source_dest_check").as_bool() {
+                self.set_flag(&id, Flag::SourceDestCheck, check).await?;
+            }
+        }
+        if [
+            "ipv6_address_count",
+            "secondary_private_ips",
+            "vpc_security_group_ids",
+        ]
+        .iter()
+        .any(|name| changed(prior, planned, name))
+        {
+            self.change_network(&id, prior, planned).await?;
+        }
+        self.change_while_stopped(&id, prior, planned, timeout)
+            .await?;
+        for (name, flag) in [
+            ("disable_api_stop", Flag::DisableApiStop),
+            ("disable_api_termination", Flag::DisableApiTermination),
+        ] {
+            if changed(prior, planned, name) {
+                if let Some(value) = planned.get(name).as_bool() {
+                    self.set_flag(&id, flag, value).await?;
+                }
+            }
+        }
+        if changed(prior, planned, "instance_initiated_shutdown_behavior") {
+            if let Some(behavior) =
+                non_empty_attribute(planned, "instance_initiated_shutdown_behavior")
+            {
+                // The Attribute/Value form: the same change on AWS, and the form moto applies.
+                ec2.modify_instance_attribute()
+                    .instance_id(&id)
+                    .attribute(InstanceAttributeName::InstanceInitiatedShutdownBehavior)
+                    .value(behavior)
+                    .send()
+                    .await
+                    .map_err(|error| {
+                        context(
+                            aws_error(error),
+                            &format!(
+                                "modifying EC2 Instance ({id}) InstanceInitiatedShutdownBehavior \
+                                 attribute"
+                            ),
+                        )
+                    })?;
+            }
+        }
+        if changed(prior, planned, "maintenance_options") {
+            self.change_maintenance_options(&id, planned, timeout)
+                .await?;
+        }
+        if changed(prior, planned, "monitoring") {
+            let answer = match planned.get("monitoring").as_bool() {
+                Some(true) => ec2
+                    .monitor_instances()
+                    .instance_ids(&id)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error),
+                Some(false) => ec2
+                    .unmonitor_instances()
+                    .instance_ids(&id)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error),
+                None => Ok(()),
+            };
+            answer.map_err(|error| context(error, "updating Instance monitoring"))?;
+        }
+        if changed(prior, planned, "credit_specification") {
+            let credits = single_block(planned, "credit_specification")
+                .and_then(|block| non_empty_attribute(block, "cpu_credits"));
+            if let Some(credits) = credits {
+                ec2.modify_instance_credit_specification()
+                    .client_token(client_token(operation, planned))
+                    .instance_credit_specifications(
+                        InstanceCreditSpecificationRequest::builder()
+                            .instance_id(&id)
+                            .cpu_credits(credits)
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .map_err(|error| {
+                        context(
+                            aws_error(error),
+                            &format!("updating EC2 Instance ({id}) credit specification"),
+                        )
+                    })?;
+            }
+        }
+        if changed(prior, planned, "metadata_options") {
+            self.change_metadata_options(&id, planned, timeout).await?;
+        }
+        if changed(prior, planned, "root_block_device") {
+            self.change_root_block_device(&id, prior, planned, timeout)
+                .await?;
+        }
+        if changed(prior, planned, "ebs_block_device") {
+            self.retag_ebs_block_devices(prior, planned).await?;
+        }
+        self.read_one(&id, planned).await
+    }
+
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some(id) = string_attribute(prior, "id") else {
+            return Ok(());
+        };
+        let ec2 = self.ec2().await;
+        // The provider always turns termination protection off first (it may have been turned
+        // on outside Terraform). Only a warning there: TerminateInstances reports what stops
+        // the delete.
+        let _ = self.set_flag(&id, Flag::DisableApiTermination, false).await;
+        if prior.get("instance_lifecycle").as_str() == Some("spot") {
+            if let Some(request) = non_empty_attribute(prior, "spot_instance_request_id") {
+                match ec2
+                    .cancel_spot_instance_requests()
+                    .spot_instance_request_ids(&request)
+                    .send()
+                    .await
+                    .map_err(aws_error)
+                {
+                    Ok(_) => {}
+                    Err(error) if is_not_found(&error) => {}
+                    Err(error) => {
+                        return Err(context(
+                            error,
+                            &format!("cancelling EC2 Spot Fleet Request ({request})"),
+                        ))
+                    }
+                }
+            }
+        }
+        match ec2
+            .terminate_instances()
+            .instance_ids(&id)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => {}
+            Err(error) if is_not_found(&error) => return Ok(()),
+            Err(error) => return Err(context(error, &format!("terminating EC2 Instance ({id})"))),
+        }
+        self.wait_state(
+            &id,
+            &[InstanceStateName::Terminated],
+            &[
+                InstanceStateName::Pending,
+                InstanceStateName::Running,
+                InstanceStateName::ShuttingDown,
+                InstanceStateName::Stopping,
+                InstanceStateName::Stopped,
+            ],
+            true,
+            "delete",
+            operation.timeouts.delete,
+        )
+        .await
+    }
+
+    /// One DescribeInstances per 200 instances (an `instance-id` filter), then the batch
+    /// lookups described at the top of this file.
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let priors: HashMap<String, &Value> = prior
+            .iter()
+            .filter_map(|value| Some((string_attribute(value, "id")?, value)))
+            .collect();
+        let mut found = HashMap::new();
+        for chunk in chunks_of(&known_ids(prior)) {
+            found.extend(
+                self.describe(
+                    vec![filter("instance-id", chunk.iter().cloned())],
+                    &priors,
+                    &Value::Null,
+                )
+                .await?,
+            );
+        }
+        Ok(in_prior_order(prior, &found))
+    }
+
+    /// By the managed tags, among instances that are not shutting down or terminated.
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let mut filters = managed_tag_filters(operation);
+        filters.push(filter(
+            "instance-state-name",
+            ["pending", "running", "stopping", "stopped"],
+        ));
+        Ok(self
+            .describe(filters, &HashMap::new(), planned)
+            .await?
+            .into_values()
+            .next())
+    }
+
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(Value::map([("id", Value::string(id))]))
+    }
+}
+
+// ---- Small helpers ----
+
+/// `error` with what was being done in front of its message, keeping its code.
+fn context(error: ProviderError, doing: &str) -> ProviderError {
+    ProviderError {
+        code: error.code,
+        message: format!("{doing}: {}", error.message),
+    }
+}
+
+/// Runs `call` again (every two poll intervals) while it fails with a `retryable` error, until
+/// `timeout`.
+async fn retry_while<T, F, Fut>(
+    timeout: Duration,
+    retryable: impl Fn(&ProviderError) -> bool,
+    mut call: F,
+) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        match call().await {
+            Err(error) if retryable(&error) && Instant::now() < deadline => {
+                tokio::time::sleep(POLL_INTERVAL * 2).await;
+            }
+            answer => return answer,
+        }
+    }
+}
+
+/// A new instance profile (or its role) that IAM has not yet made usable by EC2.
+fn iam_not_yet_usable(error: &ProviderError) -> bool {
+    has_code(error, "InvalidParameterValue")
+        && (error.message.contains("Invalid IAM Instance Profile")
+            || error.message.contains(" has no associated IAM Roles"))
+}
+
+fn profile_specification(name: &str) -> IamInstanceProfileSpecification {
+    IamInstanceProfileSpecification::builder()
+        .name(name)
+        .build()
+}
+
+/// The name in an instance profile ARN (`arn:aws:iam::1:instance-profile/path/name`).
+fn profile_name(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// `prior`'s value of `name` when it is set and known, else `empty`: for what AWS does not
+/// report (what create and update return must be wholly known).
+fn kept(prior: &Value, name: &str, empty: Value) -> Value {
+    let value = prior.get(name);
+    if value.is_null() || !value.is_wholly_known() {
+        empty
+    } else {
+        value.clone()
+    }
+}
+
+/// A block AWS reported, else (an emulator that leaves it out) the prior value.
+fn reported_or_kept(reported: Option<Value>, prior: &Value, name: &str) -> Value {
+    reported.unwrap_or_else(|| kept(prior, name, Value::List(Vec::new())))
+}
+
+fn single_object<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
+    Value::List(vec![Value::map(entries)])
+}
+
+fn optional_bool(value: Option<bool>) -> Value {
+    value.map(Value::Bool).unwrap_or(Value::Null)
+}
+
+fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
+}
+
+/// A tag map attribute as strings, without the managed `infra:` keys.
+fn string_map(value: &Value) -> BTreeMap<String, String> {
+    value
+        .as_map()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter(|(key, _)| !key.starts_with("infra:"))
+                .filter_map(|(key, value)| value.as_str().map(|v| (key.clone(), v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
+    tags.iter()
+        .find(|tag| tag.key() == Some(key))
+        .and_then(|tag| tag.value())
+}
+
+/// Tags as the provider shows them: without AWS's own `aws:` keys (launch template, Spot,
+/// CloudFormation) and the managed `infra:` keys.
+fn shown_tags(tags: &[Tag]) -> Value {
+    Value::Map(
+        tags.iter()
+            .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or(""))))
+            .filter(|(key, _)| !key.starts_with("aws:") && !key.starts_with("infra:"))
+            .map(|(key, value)| (key.to_string(), Value::string(value)))
+            .collect(),
+    )
+}
+
+/// Applies the difference between two tag maps to one EC2 resource.
+async fn retag(
+    ec2: &aws_sdk_ec2::Client,
+    resource: &str,
+    before: &BTreeMap<String, String>,
+    after: &BTreeMap<String, String>,
+) -> Result<(), ProviderError> {
+    let removed: Vec<Tag> = before
+        .keys()
+        .filter(|key| !after.contains_key(*key))
+        .map(|key| Tag::builder().key(key).build())
+        .collect();
+    let set: BTreeMap<String, String> = after
+        .iter()
+        .filter(|(key, value)| before.get(*key) != Some(*value))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    if !removed.is_empty() {
+        ec2.delete_tags()
+            .resources(resource)
+            .set_tags(Some(removed))
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+    if !set.is_empty() {
+        ec2.create_tags()
+            .resources(resource)
+            .set_tags(Some(ec2_tags(&set)))
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+    Ok(())
+}
+
+/// `0.003100` → `0.0031`, `1.000` → `1`.
+fn trimmed_price(price: &str) -> String {
+    if price.contains('.') {
+        price
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    } else {
+        price.to_string()
+    }
+}
+
+// ---- User data ----
+
+/// Text that already is base64 is sent as is, anything else is encoded (the provider's
+/// "encode once").
+fn encode_once(text: &str) -> String {
+    if aws_smithy_types::base64::decode(text).is_ok() {
+        text.to_string()
+    } else {
+        aws_smithy_types::base64::encode(text)
+    }
+}
+
+/// The bytes of user data that may or may not be base64 already (ModifyInstanceAttribute
+/// takes raw bytes; the SDK encodes them).
+fn user_data_bytes(text: &str) -> Vec<u8> {
+    aws_smithy_types::base64::decode(text).unwrap_or_else(|_| text.as_bytes().to_vec())
+}
+
+/// RunInstances' `UserData` (base64).
+fn launch_user_data(planned: &Value) -> Option<String> {
+    non_empty_attribute(planned, "user_data")
+        .map(|text| encode_once(&text))
+        .or_else(|| non_empty_attribute(planned, "user_data_base64"))
+}
+
+/// The new user data, when `user_data` or `user_data_base64` changed.
+fn user_data_change(prior: &Value, planned: &Value) -> Option<Vec<u8>> {
+    if changed(prior, planned, "user_data_base64") {
+        if let Some(encoded) = non_empty_attribute(planned, "user_data_base64") {
+            return Some(user_data_bytes(&encoded));
+        }
+    }
+    if changed(prior, planned, "user_data") {
+        if let Some(text) = string_attribute(planned, "user_data") {
+            return Some(user_data_bytes(&text));
+        }
+    }
+    None
+}
+
+/// `user_data` and `user_data_base64` from what AWS holds (base64): the configured text when
+/// it is what AWS holds, base64 when the configuration uses `user_data_base64`, else the
+/// decoded text (after an import).
+fn user_data_entries(encoded: Option<&str>, prior: &Value) -> [(&'static str, Value); 2] {
+    let Some(encoded) = encoded.filter(|e| !e.is_empty()) else {
+        return [
+            ("user_data", Value::Null),
+            ("user_data_base64", Value::Null),
+        ];
+    };
+    if let Some(text) = prior.get("user_data").as_str() {
+        if encode_once(text) == encoded {
+            return [
+                ("user_data", Value::string(text)),
+                ("user_data_base64", Value::Null),
+            ];
+        }
+    }
+    if prior
+        .get("user_data_base64")
+        .as_str()
+        .is_some_and(|configured| !configured.is_empty())
+    {
+        return [
+            ("user_data", Value::Null),
+            ("user_data_base64", Value::string(encoded)),
+        ];
+    }
+    let text = String::from_utf8_lossy(&user_data_bytes(encoded)).into_owned();
+    [
+        ("user_data", Value::string(text)),
+        ("user_data_base64", Value::Null),
+    ]
+}
+
+// ---- To the SDK (create) ----
+
+/// RunInstances' `Placement`. A placement group is left out when the launch template makes a
+/// Spot Instance that hibernates or stops when interrupted, as the provider does.
+fn placement_request(planned: &Value, interruption: Option<&str>) -> Placement {
+    let group_allowed =
+        interruption.is_none_or(|behavior| behavior.is_empty() || behavior == "terminate");
+    Placement::builder()
+        .set_availability_zone(non_empty_attribute(planned, "availability_zone"))
+        .set_partition_number(int(planned, "placement_partition_number").filter(|n| *n != 0))
+        .set_group_name(non_empty_attribute(planned, "placement_group").filter(|_| group_allowed))
+        .set_tenancy(non_empty_attribute(planned, "tenancy").map(|t| Tenancy::from(t.as_str())))
+        .set_host_id(non_empty_attribute(planned, "host_id"))
+        .set_host_resource_group_arn(non_empty_attribute(planned, "host_resource_group_arn"))
+        .build()
+}
+
+/// The EBS part of a root or EBS block device mapping. IOPS and throughput are sent only
+/// with a volume type that takes them (io1/io2/gp3, gp3), and refused with another type, as
+/// the provider does.
+fn ebs_request(
+    item: &Value,
+    block: &str,
+    with_snapshot: bool,
+) -> Result<EbsBlockDevice, ProviderError> {
+    let mut ebs = EbsBlockDevice::builder()
+        .delete_on_termination(item.get("delete_on_termination").as_bool().unwrap_or(true))
+        .set_encrypted(
+            item.get("encrypted")
+                .as_bool()
+                .filter(|encrypted| *encrypted),
+        )
+        .set_kms_key_id(non_empty_attribute(item, "kms_key_id"))
+        .set_volume_size(int(item, "volume_size").filter(|size| *size != 0));
+    if with_snapshot {
+        ebs = ebs.set_snapshot_id(non_empty_attribute(item, "snapshot_id"));
+    }
+    if let Some(volume_type) = non_empty_attribute(item, "volume_type") {
+        let lower = volume_type.to_ascii_lowercase();
+        if let Some(iops) = int(item, "iops").filter(|n| *n > 0) {
+            if !matches!(lower.as_str(), "io1" | "io2" | "gp3") {
+                return Err(ProviderError::new(format!(
+                    "creating resource: iops attribute not supported for {block} with \
+                     volume_type {volume_type}"
+                )));
+            }
+            ebs = ebs.iops(iops);
+        }
+        if let Some(throughput) = int(item, "throughput").filter(|n| *n > 0) {
+            if lower != "gp3" {
+                return Err(ProviderError::new(format!(
+                    "creating resource: throughput attribute not supported for {block} with \
+                     volume_type {volume_type}"
+                )));
+            }
+            ebs = ebs.throughput(throughput);
+        }
+        ebs = ebs.volume_type(VolumeType::from(volume_type.as_str()));
+    }
+    Ok(ebs.build())
+}
+
+/// The block device mappings of `ebs_block_device`, `ephemeral_block_device` and
+/// `root_block_device` (mapped to the AMI's root device).
+fn block_device_mappings(
+    planned: &Value,
+    root_device_name: Option<&str>,
+) -> Result<Vec<BlockDeviceMapping>, ProviderError> {
+    let mut mappings = Vec::new();
+    for item in blocks(planned, "ebs_block_device") {
+        mappings.push(
+            BlockDeviceMapping::builder()
+                .set_device_name(string_attribute(item, "device_name"))
+                .ebs(ebs_request(item, "ebs_block_device", true)?)
+                .build(),
+        );
+    }
+    for item in blocks(planned, "ephemeral_block_device") {
+        let no_device = item.get("no_device").as_bool().unwrap_or(false);
+        let virtual_name = non_empty_attribute(item, "virtual_name");
+        if !no_device && virtual_name.is_none() {
+            return Err(ProviderError::new(
+                "virtual_name cannot be empty when no_device is false or undefined.",
+            ));
+        }
+        let mapping =
+            BlockDeviceMapping::builder().set_device_name(string_attribute(item, "device_name"));
+        // With NoDevice the virtual name is not needed (and not sent).
+        let mapping = if no_device {
+            mapping.no_device("")
+        } else {
+            mapping.set_virtual_name(virtual_name)
+        };
+        mappings.push(mapping.build());
+    }
+    if let Some(root) = single_block(planned, "root_block_device") {
+        let name = root_device_name
+            .ok_or_else(|| ProviderError::new("root_block_device: the AMI has no root device"))?;
+        mappings.push(
+            BlockDeviceMapping::builder()
+                .device_name(name)
+                .ebs(ebs_request(root, "root_block_device", false)?)
+                .build(),
+        );
+    }
+    Ok(mappings)
+}
+
+/// The network settings of RunInstances, as the provider builds them: with a subnet and a
+/// public IP choice, a private IP or secondary IPs, one primary network interface
+/// specification (AWS refuses an instance-level subnet or groups next to it); otherwise
+/// instance-level subnet, IP and security groups (IDs in a VPC, names without a subnet).
+fn with_network(request: RunInstancesFluentBuilder, planned: &Value) -> RunInstancesFluentBuilder {
+    let subnet = non_empty_attribute(planned, "subnet_id");
+    let group_names = string_list(planned, "security_groups");
+    let group_ids = string_list(planned, "vpc_security_group_ids");
+    let associate = planned.get("associate_public_ip_address").as_bool();
+    let private_ip = non_empty_attribute(planned, "private_ip");
+    let secondary = string_list(planned, "secondary_private_ips");
+    let ipv6_count = int(planned, "ipv6_address_count").filter(|n| *n != 0);
+    let ipv6: Option<Vec<InstanceIpv6Address>> = non_empty(
+        string_list(planned, "ipv6_addresses")
+            .into_iter()
+            .map(|address| InstanceIpv6Address::builder().ipv6_address(address).build())
+            .collect(),
+    );
+    if subnet.is_some() && (associate.is_some() || private_ip.is_some() || !secondary.is_empty()) {
+        let secondary: Vec<PrivateIpAddressSpecification> = secondary
+            .into_iter()
+            .map(|ip| {
+                PrivateIpAddressSpecification::builder()
+                    .private_ip_address(ip)
+                    .build()
+            })
+            .collect();
+        let interface = InstanceNetworkInterfaceSpecification::builder()
+            .device_index(0)
+            .set_subnet_id(subnet)
+            .set_groups(non_empty(
+                group_names.into_iter().chain(group_ids).collect(),
+            ))
+            .set_associate_public_ip_address(associate)
+            .set_private_ip_address(private_ip)
+            .set_private_ip_addresses(non_empty(secondary))
+            .set_ipv6_address_count(ipv6_count)
+            .set_ipv6_addresses(ipv6)
+            .build();
+        return request.network_interfaces(interface);
+    }
+    let (ids, names): (Vec<String>, Vec<String>) = if subnet.is_some() {
+        (
+            group_names.into_iter().chain(group_ids).collect(),
+            Vec::new(),
+        )
+    } else {
+        (group_ids, group_names)
+    };
+    request
+        .set_subnet_id(subnet)
+        .set_private_ip_address(private_ip)
+        .set_security_group_ids(non_empty(ids))
+        .set_security_groups(non_empty(names))
+        .set_ipv6_address_count(ipv6_count)
+        .set_ipv6_addresses(ipv6)
+}
+
+/// `cpu_options`; `threads_per_core` goes with `core_count` only, and AWS picks the default
+/// when it is not set.
+fn cpu_options_request(planned: &Value) -> Option<CpuOptionsRequest> {
+    let options = single_block(planned, "cpu_options")?;
+    let core_count = int(options, "core_count").filter(|n| *n > 0);
+    Some(
+        CpuOptionsRequest::builder()
+            .set_amd_sev_snp(
+                non_empty_attribute(options, "amd_sev_snp")
+                    .map(|v| AmdSevSnpSpecification::from(v.as_str())),
+            )
+            .set_core_count(core_count)
+            .set_threads_per_core(
+                core_count.and(int(options, "threads_per_core").filter(|n| *n > 0)),
+            )
+            .build(),
+    )
+}
+
+fn enclave_options_request(planned: &Value) -> Option<EnclaveOptionsRequest> {
+    let options = single_block(planned, "enclave_options")?;
+    Some(
+        EnclaveOptionsRequest::builder()
+            .enabled(options.get("enabled").as_bool().unwrap_or(false))
+            .build(),
+    )
+}
+
+/// `metadata_options`; the other settings are refused unless the endpoint is enabled.
+fn metadata_options_request(planned: &Value) -> Option<InstanceMetadataOptionsRequest> {
+    let options = single_block(planned, "metadata_options")?;
+    let endpoint =
+        non_empty_attribute(options, "http_endpoint").unwrap_or_else(|| "enabled".into());
+    let request = InstanceMetadataOptionsRequest::builder()
+        .http_endpoint(InstanceMetadataEndpointState::from(endpoint.as_str()));
+    if endpoint != "enabled" {
+        return Some(request.build());
+    }
+    Some(
+        request
+            .set_http_protocol_ipv6(
+                non_empty_attribute(options, "http_protocol_ipv6")
+                    .map(|v| InstanceMetadataProtocolState::from(v.as_str())),
+            )
+            .set_http_tokens(
+                non_empty_attribute(options, "http_tokens")
+                    .map(|v| HttpTokensState::from(v.as_str())),
+            )
+            .set_http_put_response_hop_limit(
+                int(options, "http_put_response_hop_limit").filter(|n| *n != 0),
+            )
+            .set_instance_metadata_tags(
+                non_empty_attribute(options, "instance_metadata_tags")
+                    .map(|v| InstanceMetadataTagsState::from(v.as_str())),
+            )
+            .build(),
+    )
+}
+
+fn capacity_reservation_request(planned: &Value) -> Option<CapacityReservationSpecification> {
+    let specification = single_block(planned, "capacity_reservation_specification")?;
+    let target = single_block(specification, "capacity_reservation_target").map(|target| {
+        CapacityReservationTarget::builder()
+            .set_capacity_reservation_id(non_empty_attribute(target, "capacity_reservation_id"))
+            .set_capacity_reservation_resource_group_arn(non_empty_attribute(
+                target,
+                "capacity_reservation_resource_group_arn",
+            ))
+            .build()
+    });
+    Some(
+        CapacityReservationSpecification::builder()
+            .set_capacity_reservation_preference(
+                non_empty_attribute(specification, "capacity_reservation_preference")
+                    .map(|p| CapacityReservationPreference::from(p.as_str())),
+            )
+            .set_capacity_reservation_target(target)
+            .build(),
+    )
+}
+
+fn maintenance_options_request(planned: &Value) -> Option<InstanceMaintenanceOptionsRequest> {
+    let options = single_block(planned, "maintenance_options")?;
+    Some(
+        InstanceMaintenanceOptionsRequest::builder()
+            .set_auto_recovery(
+                non_empty_attribute(options, "auto_recovery")
+                    .map(|v| InstanceAutoRecoveryState::from(v.as_str())),
+            )
+            .build(),
+    )
+}
+
+fn private_dns_name_options_request(planned: &Value) -> Option<PrivateDnsNameOptionsRequest> {
+    let options = single_block(planned, "private_dns_name_options")?;
+    Some(
+        PrivateDnsNameOptionsRequest::builder()
+            .set_enable_resource_name_dns_aaaa_record(
+                options
+                    .get("enable_resource_name_dns_aaaa_record")
+                    .as_bool(),
+            )
+            .set_enable_resource_name_dns_a_record(
+                options.get("enable_resource_name_dns_a_record").as_bool(),
+            )
+            .set_hostname_type(
+                non_empty_attribute(options, "hostname_type")
+                    .map(|v| HostnameType::from(v.as_str())),
+            )
+            .build(),
+    )
+}
+
+fn market_options_request(
+    planned: &Value,
+) -> Result<Option<InstanceMarketOptionsRequest>, ProviderError> {
+    let Some(options) = single_block(planned, "instance_market_options") else {
+        return Ok(None);
+    };
+    let spot = match single_block(options, "spot_options") {
+        None => None,
+        Some(spot) => {
+            let valid_until = match non_empty_attribute(spot, "valid_until") {
+                None => None,
+                Some(text) => Some(DateTime::from_str(&text, DateTimeFormat::DateTime).map_err(
+                    |error| {
+                        ProviderError::new(format!(
+                            "instance_market_options.0.spot_options.0.valid_until: \"{text}\" \
+                             is not a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ): {error}"
+                        ))
+                    },
+                )?),
+            };
+            Some(
+                SpotMarketOptions::builder()
+                    .set_instance_interruption_behavior(
+                        non_empty_attribute(spot, "instance_interruption_behavior")
+                            .map(|v| InstanceInterruptionBehavior::from(v.as_str())),
+                    )
+                    .set_max_price(non_empty_attribute(spot, "max_price"))
+                    .set_spot_instance_type(
+                        non_empty_attribute(spot, "spot_instance_type")
+                            .map(|v| SpotInstanceType::from(v.as_str())),
+                    )
+                    .set_valid_until(valid_until)
+                    .build(),
+            )
+        }
+    };
+    Ok(Some(
+        InstanceMarketOptionsRequest::builder()
+            .set_market_type(
+                non_empty_attribute(options, "market_type").map(|v| MarketType::from(v.as_str())),
+            )
+            .set_spot_options(spot)
+            .build(),
+    ))
+}
+
+/// `launch_template`: by ID when known (AWS takes only one of ID and name), else by name.
+fn launch_template_request(planned: &Value) -> Option<LaunchTemplateSpecification> {
+    let template = single_block(planned, "launch_template")?;
+    let request = LaunchTemplateSpecification::builder();
+    let request = match non_empty_attribute(template, "id") {
+        Some(id) => request.launch_template_id(id),
+        None => request.set_launch_template_name(non_empty_attribute(template, "name")),
+    };
+    Some(
+        request
+            .set_version(non_empty_attribute(template, "version"))
+            .build(),
+    )
+}
+
+// ---- From the SDK (refresh) ----
+
+/// The interface at device index 0.
+fn primary_interface(instance: &Instance) -> Option<&InstanceNetworkInterface> {
+    instance
+        .network_interfaces()
+        .iter()
+        .find(|eni| eni.attachment().and_then(|a| a.device_index()) == Some(0))
+}
+
+fn root_volume_id(instance: &Instance) -> Option<&str> {
+    let root = instance.root_device_name()?;
+    volume_id_of_device(instance, root)
+}
+
+fn volume_id_of_device<'a>(instance: &'a Instance, device: &str) -> Option<&'a str> {
+    instance
+        .block_device_mappings()
+        .iter()
+        .find(|mapping| mapping.device_name() == Some(device))
+        .and_then(|mapping| mapping.ebs())
+        .and_then(|ebs| ebs.volume_id())
+}
+
+/// Subnet, primary interface, public IP choice, secondary IPs and IPv6 addresses from the
+/// primary network interface (the instance's own fields without one).
+fn network_entries(instance: &Instance, prior: &Value) -> Vec<(&'static str, Value)> {
+    if instance.network_interfaces().is_empty() {
+        return vec![
+            (
+                "associate_public_ip_address",
+                Value::Bool(instance.public_ip_address().is_some()),
+            ),
+            ("ipv6_address_count", Value::Number(0.0)),
+            ("primary_network_interface_id", Value::Null),
+            ("subnet_id", optional_string(instance.subnet_id())),
+            ("secondary_private_ips", Value::List(Vec::new())),
+            ("ipv6_addresses", Value::List(Vec::new())),
+        ];
+    }
+    let Some(primary) = primary_interface(instance) else {
+        // A shutting-down instance's interfaces are detached: keep what was known.
+        return [
+            "associate_public_ip_address",
+            "ipv6_address_count",
+            "primary_network_interface_id",
+            "subnet_id",
+        ]
+        .into_iter()
+        .map(|name| (name, kept(prior, name, Value::Null)))
+        .chain([
+            ("secondary_private_ips", Value::List(Vec::new())),
+            ("ipv6_addresses", Value::List(Vec::new())),
+        ])
+        .collect();
+    };
+    let ipv6: Vec<&str> = primary
+        .ipv6_addresses()
+        .iter()
+        .filter_map(|address| address.ipv6_address())
+        .collect();
+    vec![
+        (
+            "subnet_id",
+            optional_string(primary.subnet_id().or(instance.subnet_id())),
+        ),
+        (
+            "primary_network_interface_id",
+            optional_string(primary.network_interface_id()),
+        ),
+        ("ipv6_address_count", Value::Number(ipv6.len() as f64)),
+        (
+            // An empty association (as moto reports) is no public address.
+            "associate_public_ip_address",
+            Value::Bool(primary.association().and_then(|a| a.public_ip()).is_some()),
+        ),
+        (
+            "secondary_private_ips",
+            string_values(
+                primary
+                    .private_ip_addresses()
+                    .iter()
+                    .filter(|address| address.primary() != Some(true))
+                    .filter_map(|address| address.private_ip_address()),
+            ),
+        ),
+        ("ipv6_addresses", string_values(ipv6)),
+    ]
+}
+
+/// The instance's flag for an instance in a subnet, else its primary interface's.
+fn source_dest_check_value(instance: &Instance, prior: &Value) -> Value {
+    let on_instance = instance
+        .subnet_id()
+        .filter(|subnet| !subnet.is_empty())
+        .and(instance.source_dest_check());
+    let on_interface = primary_interface(instance).and_then(|eni| eni.source_dest_check());
+    on_instance
+        .or(on_interface)
+        .map(Value::Bool)
+        .unwrap_or_else(|| kept(prior, "source_dest_check", Value::Bool(true)))
+}
+
+/// Security groups by ID for an instance in a subnet, by name for one in the default VPC
+/// (both there), as the provider decides.
+fn security_group_entries(instance: &Instance, related: &Related) -> [(&'static str, Value); 2] {
+    let has_subnet = instance
+        .subnet_id()
+        .is_some_and(|subnet| !subnet.is_empty());
+    let by_name = instance
+        .vpc_id()
+        .filter(|vpc| !vpc.is_empty())
+        .and_then(|vpc| related.default_vpcs.get(vpc).copied())
+        .unwrap_or(!has_subnet);
+    // AWS always lists a VPC instance's groups; moto lists none for an instance launched with
+    // a network interface specification, whose groups are on that interface.
+    let groups: &[GroupIdentifier] = if instance.security_groups().is_empty() {
+        primary_interface(instance)
+            .map(|eni| eni.groups())
+            .unwrap_or_default()
+    } else {
+        instance.security_groups()
+    };
+    let ids = if has_subnet {
+        string_values(groups.iter().filter_map(|group| group.group_id()))
+    } else {
+        Value::List(Vec::new())
+    };
+    let names = if by_name {
+        string_values(groups.iter().filter_map(|group| group.group_name()))
+    } else {
+        Value::List(Vec::new())
+    };
+    [("vpc_security_group_ids", ids), ("security_groups", names)]
+}
+
+/// `hibernation` is Optional without Computed in the provider, where unset and `false` are
+/// the same: an unset value stays unset while AWS reports `false`.
+fn hibernation_value(instance: &Instance, prior: &Value) -> Value {
+    let before = prior.get("hibernation");
+    match instance.hibernation_options().and_then(|o| o.configured()) {
+        Some(false) if before.is_null() || !before.is_wholly_known() => Value::Null,
+        Some(configured) => Value::Bool(configured),
+        None => kept(prior, "hibernation", Value::Null),
+    }
+}
+
+/// `amd_sev_snp` is kept from the prior value when AWS leaves it out, so an instance
+/// launched without it does not plan a replacement for `amd_sev_snp = "disabled"` (the
+/// provider's DiffSuppressFunc).
+fn cpu_options_value(options: &CpuOptions, prior: &Value) -> Value {
+    let amd_sev_snp = match options.amd_sev_snp() {
+        Some(setting) => Value::string(setting.as_str()),
+        None => single_block(prior, "cpu_options")
+            .map(|before| before.get("amd_sev_snp").clone())
+            .filter(|value| value.is_wholly_known())
+            .unwrap_or(Value::Null),
+    };
+    single_object([
+        ("amd_sev_snp", amd_sev_snp),
+        ("core_count", number(options.core_count().map(i64::from))),
+        (
+            "threads_per_core",
+            number(options.threads_per_core().map(i64::from)),
+        ),
+    ])
+}
+
+fn metadata_options_value(options: &InstanceMetadataOptionsResponse) -> Value {
+    single_object([
+        (
+            "http_endpoint",
+            optional_string(options.http_endpoint().map(|v| v.as_str())),
+        ),
+        (
+            "http_protocol_ipv6",
+            optional_string(options.http_protocol_ipv6().map(|v| v.as_str())),
+        ),
+        (
+            "http_put_response_hop_limit",
+            number(options.http_put_response_hop_limit().map(i64::from)),
+        ),
+        (
+            "http_tokens",
+            optional_string(options.http_tokens().map(|v| v.as_str())),
+        ),
+        (
+            "instance_metadata_tags",
+            optional_string(options.instance_metadata_tags().map(|v| v.as_str())),
+        ),
+    ])
+}
+
+/// The configuration sets exactly one of preference and target: with a target, AWS's
+/// preference is not shown.
+fn capacity_reservation_value(specification: &CapacityReservationSpecificationResponse) -> Value {
+    let target = specification.capacity_reservation_target();
+    let preference = if target.is_some() {
+        Value::Null
+    } else {
+        optional_string(
+            specification
+                .capacity_reservation_preference()
+                .map(|p| p.as_str()),
+        )
+    };
+    let targets = target
+        .map(|target| {
+            vec![Value::map([
+                (
+                    "capacity_reservation_id",
+                    optional_string(target.capacity_reservation_id()),
+                ),
+                (
+                    "capacity_reservation_resource_group_arn",
+                    optional_string(target.capacity_reservation_resource_group_arn()),
+                ),
+            ])]
+        })
+        .unwrap_or_default();
+    single_object([
+        ("capacity_reservation_preference", preference),
+        ("capacity_reservation_target", Value::List(targets)),
+    ])
+}
+
+/// Read for burstable types only (AWS refuses the others); otherwise what was configured.
+fn credit_value(instance: &Instance, related: &Related, prior: &Value) -> Value {
+    let burstable = instance
+        .instance_type()
+        .is_some_and(|t| related.burstable.contains(t.as_str()));
+    if !burstable {
+        return kept(prior, "credit_specification", Value::List(Vec::new()));
+    }
+    match instance
+        .instance_id()
+        .and_then(|id| related.credits.get(id))
+    {
+        Some(credits) => single_object([("cpu_credits", Value::string(credits))]),
+        None => Value::List(Vec::new()),
+    }
+}
+
+/// The launch template from the instance's `aws:ec2launchtemplate:*` tags; a version that
+/// is the template's default (latest) stays `$Default` (`$Latest`) when configured so, and
+/// is `$Default` after an import when it is the default.
+fn launch_template_value(instance: &Instance, related: &Related, prior: &Value) -> Value {
+    let Some(id) = tag_value(instance.tags(), LAUNCH_TEMPLATE_ID_TAG) else {
+        return Value::List(Vec::new());
+    };
+    let Some(template) = related.launch_templates.get(id) else {
+        return Value::List(Vec::new());
+    };
+    let previous = single_block(prior, "launch_template")
+        .and_then(|before| before.get("version").as_str())
+        .unwrap_or_default();
+    let version = match tag_value(instance.tags(), LAUNCH_TEMPLATE_VERSION_TAG) {
+        None | Some("") => Value::string(if previous.is_empty() {
+            DEFAULT_VERSION
+        } else {
+            previous
+        }),
+        Some(current) => Value::string(match previous {
+            DEFAULT_VERSION | "" if current == template.default_version => DEFAULT_VERSION,
+            LATEST_VERSION if current == template.latest_version => LATEST_VERSION,
+            _ => current,
+        }),
+    };
+    single_object([
+        ("id", Value::string(id)),
+        ("name", Value::string(&template.name)),
+        ("version", version),
+    ])
+}
+
+/// One root or EBS volume as a block: size, type, IOPS, throughput and encryption from
+/// DescribeVolumes, `delete_on_termination` from the instance's mapping, and the volume's
+/// tags when `volume_tags` does not manage them.
+fn volume_value(
+    volume: &Volume,
+    delete_on_termination: Option<bool>,
+    device_name: Option<&str>,
+    with_tags: bool,
+    with_snapshot: bool,
+) -> Value {
+    let tags = if with_tags {
+        shown_tags(volume.tags())
+    } else {
+        Value::Null
+    };
+    let mut entries = vec![
+        ("volume_id", optional_string(volume.volume_id())),
+        (
+            "delete_on_termination",
+            optional_bool(delete_on_termination),
+        ),
+        ("device_name", optional_string(device_name)),
+        ("volume_size", number(volume.size().map(i64::from))),
+        (
+            "volume_type",
+            optional_string(volume.volume_type().map(|t| t.as_str())),
+        ),
+        ("iops", number(volume.iops().map(i64::from))),
+        ("throughput", number(volume.throughput().map(i64::from))),
+        ("encrypted", optional_bool(volume.encrypted())),
+        ("kms_key_id", optional_string(volume.kms_key_id())),
+        ("tags", tags.clone()),
+        ("tags_all", tags),
+    ];
+    if with_snapshot {
+        entries.push(("snapshot_id", optional_string(volume.snapshot_id())));
+    }
+    Value::map(entries)
+}
+
+/// Whether the configuration tags a root or EBS volume itself.
+fn block_device_tags_defined(prior: &Value) -> bool {
+    ["root_block_device", "ebs_block_device"]
+        .iter()
+        .any(|block| {
+            blocks(prior, block).iter().any(|item| {
+                item.get("tags")
+                    .as_map()
+                    .is_some_and(|tags| !tags.is_empty())
+            })
+        })
+}
+
+/// `root_block_device`, `ebs_block_device` (every non-root EBS volume) and `volume_tags` (the
+/// tags of all the instance's volumes, when the configuration sets `volume_tags`).
+fn block_device_entries(
+    instance: &Instance,
+    related: &Related,
+    prior: &Value,
+) -> [(&'static str, Value); 3] {
+    let volume_tags_set = prior
+        .get("volume_tags")
+        .as_map()
+        .is_some_and(|tags| !tags.is_empty());
+    let mut root = None;
+    let mut ebs = Vec::new();
+    let mut all_tags: BTreeMap<String, Value> = BTreeMap::new();
+    for mapping in instance.block_device_mappings() {
+        let Some(device) = mapping.ebs() else {
+            continue;
+        };
+        let Some(volume) = device.volume_id().and_then(|id| related.volumes.get(id)) else {
+            continue;
+        };
+        if let Value::Map(tags) = shown_tags(volume.tags()) {
+            all_tags.extend(tags);
+        }
+        let is_root =
+            mapping.device_name().is_some() && mapping.device_name() == instance.root_device_name();
+        let item = volume_value(
+            volume,
+            device.delete_on_termination(),
+            mapping.device_name(),
+            !volume_tags_set,
+            !is_root,
+        );
+        if is_root {
+            root = Some(item);
+        } else {
+            ebs.push(item);
+        }
+    }
+    let root = match root {
+        Some(item) => Value::List(vec![item]),
+        None => kept(prior, "root_block_device", Value::List(Vec::new())),
+    };
+    let volume_tags = if volume_tags_set && !block_device_tags_defined(prior) {
+        Value::Map(all_tags)
+    } else {
+        kept(prior, "volume_tags", Value::Null)
+    };
+    [
+        ("root_block_device", root),
+        ("ebs_block_device", Value::List(ebs)),
+        ("volume_tags", volume_tags),
+    ]
+}
+
+/// `instance_lifecycle`, `spot_instance_request_id` and `instance_market_options` (read from
+/// the Spot request; kept from the prior value for a Spot or Capacity Block instance whose
+/// request AWS does not give).
+fn market_entries(
+    instance: &Instance,
+    related: &Related,
+    prior: &Value,
+) -> [(&'static str, Value); 3] {
+    let lifecycle = instance.instance_lifecycle().map(|l| l.as_str());
+    let request_id = instance
+        .spot_instance_request_id()
+        .filter(|id| !id.is_empty());
+    let request = request_id.and_then(|id| related.spot_requests.get(id));
+    let options = match (request, lifecycle) {
+        (Some(request), Some(_)) => single_object([
+            ("market_type", Value::string("spot")),
+            (
+                "spot_options",
+                single_object([
+                    (
+                        "instance_interruption_behavior",
+                        optional_string(
+                            request.instance_interruption_behavior().map(|b| b.as_str()),
+                        ),
+                    ),
+                    (
+                        "spot_instance_type",
+                        optional_string(request.r#type().map(|t| t.as_str())),
+                    ),
+                    (
+                        "max_price",
+                        optional_string(request.spot_price().map(trimmed_price).as_deref()),
+                    ),
+                    (
+                        "valid_until",
+                        optional_string(
+                            request
+                                .valid_until()
+                                .and_then(|time| time.fmt(DateTimeFormat::DateTime).ok())
+                                .as_deref(),
+                        ),
+                    ),
+                ]),
+            ),
+        ]),
+        (None, Some(_)) => kept(prior, "instance_market_options", Value::List(Vec::new())),
+        (_, None) => Value::List(Vec::new()),
+    };
+    [
+        ("instance_lifecycle", optional_string(lifecycle)),
+        ("spot_instance_request_id", optional_string(request_id)),
+        ("instance_market_options", options),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_data_is_encoded_once() {
+        assert_eq!(
+            encode_once("#!/bin/sh\necho hi"),
+            "IyEvYmluL3NoCmVjaG8gaGk="
+        );
+        assert_eq!(
+            encode_once("IyEvYmluL3NoCmVjaG8gaGk="),
+            "IyEvYmluL3NoCmVjaG8gaGk="
+        );
+        assert_eq!(
+            user_data_bytes("IyEvYmluL3NoCmVjaG8gaGk="),
+            b"#!/bin/sh\necho hi"
+        );
+        assert_eq!(user_data_bytes("plain text"), b"plain text");
+    }
+
+    #[test]
+    fn user_data_reads_back_as_configured() {
+        let encoded = "IyEvYmluL3NoCmVjaG8gaGk=";
+        let text = Value::map([("user_data", Value::string("#!/bin/sh\necho hi"))]);
+        assert_eq!(
+            user_data_entries(Some(encoded), &text)[0].1,
+            Value::string("#!/bin/sh\necho hi")
+        );
+        let base64 = Value::map([("user_data_base64", Value::string(encoded))]);
+        let read = user_data_entries(Some(encoded), &base64);
+        assert_eq!(read[0].1, Value::Null);
+        assert_eq!(read[1].1, Value::string(encoded));
+        // After an import nothing is configured: the decoded text.
+        assert_eq!(
+            user_data_entries(Some(encoded), &Value::Null)[0].1,
+            Value::string("#!/bin/sh\necho hi")
+        );
+    }
+
+    #[test]
+    fn spot_prices_lose_trailing_zeros() {
+        assert_eq!(trimmed_price("0.003100"), "0.0031");
+        assert_eq!(trimmed_price("1.000"), "1");
+        assert_eq!(trimmed_price("10"), "10");
+    }
+
+    #[test]
+    fn profile_names_come_from_arns() {
+        assert_eq!(
+            profile_name("arn:aws:iam::123456789012:instance-profile/a/b/web"),
+            "web"
+        );
+    }
+
+    #[test]
+    fn validation_follows_the_provider() {
+        let instance = AwsInstance::new(Aws::new(infra_core::ProviderSettings::default()));
+        let config = Value::map([
+            ("ami", Value::string("ami-1")),
+            ("instance_type", Value::string("t3.micro")),
+            ("user_data_replace_on_change", Value::Bool(true)),
+        ]);
+        let problems = instance.validate(&config);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, "user_data_replace_on_change");
+        let missing = instance.validate(&Value::map([
+            ("user_data", Value::string("x")),
+            ("user_data_base64", Value::string("eA==")),
+        ]));
+        let paths: Vec<&str> = missing.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["ami", "instance_type", "user_data", "user_data_base64"],
+            "{missing:?}"
+        );
+        assert_eq!(
+            missing[2].1,
+            "\"user_data\": conflicts with user_data_base64"
+        );
+    }
+}

@@ -1,0 +1,2567 @@
+//! `aws_launch_template`: an EC2 launch template (CreateLaunchTemplate). The Terraform ID is the
+//! template ID (`lt-...`), which is also the import ID. Only `name` and `name_prefix` force a new
+//! template. As in the provider, any change to the launch data or to `description` creates a new
+//! version (CreateLaunchTemplateVersion) carrying the whole configured data;
+//! `update_default_version = true` then makes that version the default (ModifyLaunchTemplate),
+//! and a changed `default_version` sets the default explicitly (on create the provider ignores
+//! it: a new template's default is version 1). `latest_version` is computed, and the data read
+//! back is the latest version's, as the provider reads it. The template's own tags are sent with
+//! CreateLaunchTemplate and change in place (CreateTags/DeleteTags).
+//!
+//! Refresh is batched: DescribeLaunchTemplates with a `launch-template-name` filter, 200 names a
+//! call (the API has no launch-template-id filter, and a `LaunchTemplateIds` list with one
+//! missing ID fails the whole call, so imported templates, known only by ID, are looked up one by
+//! one); then the latest versions with DescribeLaunchTemplateVersions (`$Latest` across the
+//! account for more than a few templates, stopping once all are seen, else one call per
+//! template); then the tags with DescribeTags (`resource-id` filter, 200 a call), because moto's
+//! DescribeLaunchTemplates reports the tags as they were at creation.
+//!
+//! Provider behaviours kept: `credit_specification` is sent only when `instance_type` is set and
+//! has burstable performance (DescribeInstanceTypes), and is kept as configured when AWS holds
+//! none; `user_data` is always sent (empty when unset), as base64 text as given; `ebs_optimized`
+//! and the other nullable booleans (`ebs.delete_on_termination`, `ebs.encrypted`,
+//! `network_interfaces.associate_carrier_ip_address`, `.associate_public_ip_address`,
+//! `.delete_on_termination`, `.primary_ipv6`) are strings, `"true"`, `"false"` or `""` (unset);
+//! `network_interfaces.device_index` and `.network_card_index` are always sent (0 when unset);
+//! the range blocks of `instance_requirements` send `min` (0 when unset) and `max` only when it is
+//! at least `min`.
+//!
+//! Left out (infra rejects them as unsupported arguments): `region` (infra has no per-resource
+//! region); `secondary_interfaces` (new in provider v6, its Go schema could not be checked); the
+//! removed `elastic_gpu_specifications` and `elastic_inference_accelerator`; and the API's
+//! `instance_requirements` `baseline_performance_factors` / `require_encryption_in_transit`,
+//! `placement.availability_zone_id`, `ebs.ebs_card_index` and `network_interfaces.ena_queue_count`,
+//! which the provider does not document.
+//!
+//! moto (5.2.5) stores the launch data as sent and returns all of it, but it validates none of it
+//! (AMI, key pair, groups, subnets, instance type), ignores `ClientToken`, freezes the tags that
+//! DescribeLaunchTemplates reports at creation (hence DescribeTags), and copies the template's own
+//! tag specification into the data's `TagSpecifications` (dropped on read). Defaults that real AWS
+//! may add to a version (`metadata_options`) are not added by moto, so drift on those is not seen
+//! in tests.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_ec2::types::{
+    AcceleratorCountRequest, AcceleratorManufacturer, AcceleratorName,
+    AcceleratorTotalMemoryMiBRequest, AcceleratorType, AmdSevSnpSpecification, BareMetal,
+    BaselineEbsBandwidthMbpsRequest, BurstablePerformance, CapacityReservationPreference,
+    CapacityReservationTarget, ConnectionTrackingSpecificationRequest, CpuManufacturer,
+    CreditSpecificationRequest, EnaSrdSpecificationRequest, EnaSrdUdpSpecificationRequest, Filter,
+    HostnameType, InstanceBandwidthWeighting, InstanceGeneration, InstanceInterruptionBehavior,
+    InstanceIpv6AddressRequest, InstanceRequirements, InstanceRequirementsRequest, InstanceType,
+    Ipv4PrefixSpecificationRequest, Ipv6PrefixSpecificationRequest, LaunchTemplate,
+    LaunchTemplateAutoRecoveryState, LaunchTemplateBlockDeviceMapping,
+    LaunchTemplateBlockDeviceMappingRequest, LaunchTemplateCapacityReservationSpecificationRequest,
+    LaunchTemplateCpuOptionsRequest, LaunchTemplateEbsBlockDeviceRequest,
+    LaunchTemplateEnclaveOptionsRequest, LaunchTemplateHibernationOptionsRequest,
+    LaunchTemplateHttpTokensState, LaunchTemplateIamInstanceProfileSpecificationRequest,
+    LaunchTemplateInstanceMaintenanceOptionsRequest, LaunchTemplateInstanceMarketOptionsRequest,
+    LaunchTemplateInstanceMetadataEndpointState, LaunchTemplateInstanceMetadataOptionsRequest,
+    LaunchTemplateInstanceMetadataProtocolIpv6, LaunchTemplateInstanceMetadataTagsState,
+    LaunchTemplateInstanceNetworkInterfaceSpecification,
+    LaunchTemplateInstanceNetworkInterfaceSpecificationRequest,
+    LaunchTemplateLicenseConfigurationRequest, LaunchTemplateNetworkPerformanceOptionsRequest,
+    LaunchTemplatePlacementRequest, LaunchTemplatePrivateDnsNameOptionsRequest,
+    LaunchTemplateSpotMarketOptionsRequest, LaunchTemplateTagSpecificationRequest,
+    LaunchTemplateVersion, LaunchTemplatesMonitoringRequest, LocalStorage, LocalStorageType,
+    MarketType, MemoryGiBPerVCpuRequest, MemoryMiBRequest, NestedVirtualizationSpecification,
+    NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest, PrivateIpAddressSpecification,
+    RequestLaunchTemplateData, ResourceType as Ec2ResourceType, ResponseLaunchTemplateData,
+    ShutdownBehavior, SpotInstanceType, Tag, Tenancy, TotalLocalStorageGbRequest,
+    VCpuCountRangeRequest, VolumeType,
+};
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::DateTime;
+use infra_core::resource::visible_tags;
+use infra_core::{
+    Attribute, Block, Check, Operation, Presence, ProviderError, ResourceType, Schema, Type, Value,
+};
+
+use crate::app_support::{
+    blocks, boolean, int, known, non_empty, number, single, string, string_list, strings, text,
+};
+use crate::ec2_support::{
+    client_token, ec2_arn, filter, in_prior_order, managed_tag_filters, string_attribute,
+    tag_specification, unique_name, update_tags, wait_for, whole_object, FILTER_VALUES_PER_CALL,
+};
+use crate::error::{aws_error, is_not_found};
+use crate::Aws;
+
+/// The most results a Describe call may return; moto truncates to 15 without it.
+const MAX_RESULTS: i32 = 200;
+
+/// Up to this many templates, their latest versions are read one template at a time; beyond
+/// it, the account-wide `$Latest` listing costs fewer calls.
+const PER_TEMPLATE_READS: usize = 3;
+
+/// How long a create or update waits for DescribeLaunchTemplates to show the template.
+const READ_AFTER_WRITE: Duration = Duration::from_secs(120);
+
+/// The attributes that make up a version: a change to any of them creates a new version.
+const VERSIONED: &[&str] = &[
+    "block_device_mappings",
+    "capacity_reservation_specification",
+    "cpu_options",
+    "credit_specification",
+    "description",
+    "disable_api_stop",
+    "disable_api_termination",
+    "ebs_optimized",
+    "enclave_options",
+    "hibernation_options",
+    "iam_instance_profile",
+    "image_id",
+    "instance_initiated_shutdown_behavior",
+    "instance_market_options",
+    "instance_requirements",
+    "instance_type",
+    "kernel_id",
+    "key_name",
+    "license_specification",
+    "maintenance_options",
+    "metadata_options",
+    "monitoring",
+    "network_interfaces",
+    "network_performance_options",
+    "placement",
+    "private_dns_name_options",
+    "ram_disk_id",
+    "security_group_names",
+    "tag_specifications",
+    "user_data",
+    "vpc_security_group_ids",
+];
+
+const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
+const SHUTDOWN_BEHAVIORS: &[&str] = &["stop", "terminate"];
+const MARKET_TYPES: &[&str] = &[
+    "spot",
+    "capacity-block",
+    "interruptible-capacity-reservation",
+    "on-demand",
+];
+const INTERRUPTION_BEHAVIORS: &[&str] = &["hibernate", "stop", "terminate"];
+const SPOT_INSTANCE_TYPES: &[&str] = &["one-time", "persistent"];
+const RESERVATION_PREFERENCES: &[&str] = &["capacity-reservations-only", "open", "none"];
+const ENABLED_DISABLED: &[&str] = &["enabled", "disabled"];
+const CPU_CREDITS: &[&str] = &["standard", "unlimited"];
+const AUTO_RECOVERY: &[&str] = &["default", "disabled"];
+const HTTP_TOKENS: &[&str] = &["optional", "required"];
+const TENANCIES: &[&str] = &["default", "dedicated", "host"];
+const HOSTNAME_TYPES: &[&str] = &["ip-name", "resource-name"];
+const BANDWIDTH_WEIGHTINGS: &[&str] = &["default", "vpc-1", "ebs-1"];
+const INCLUSION: &[&str] = &["included", "excluded", "required"];
+
+pub struct AwsLaunchTemplate {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+/// The provider's nullable boolean: a string `"true"`, `"false"`, or `""` for unset.
+fn nullable_bool(name: &'static str) -> Attribute {
+    Attribute::optional(name, Type::String).default(Value::string(""))
+}
+
+/// A plain optional boolean, `false` when unset (as the provider stores it).
+fn flag_attribute(name: &'static str) -> Attribute {
+    Attribute::optional(name, Type::Bool).default(Value::Bool(false))
+}
+
+fn one_of(name: &'static str, options: &'static [&'static str]) -> Attribute {
+    Attribute::optional(name, Type::String).check(Check::OneOf(options))
+}
+
+fn optional_string(name: &'static str) -> Attribute {
+    Attribute::optional(name, Type::String)
+}
+
+fn optional_number(name: &'static str) -> Attribute {
+    Attribute::optional(name, Type::Number)
+}
+
+fn string_set(name: &'static str) -> Attribute {
+    Attribute::optional(name, Type::set(Type::String))
+}
+
+/// A `{ min max }` block of `instance_requirements`; unset bounds are 0, as the provider stores
+/// them.
+fn range_schema(min_required: bool) -> Schema {
+    let min = if min_required {
+        Attribute::required("min", Type::Number)
+    } else {
+        optional_number("min").default(Value::Number(0.0))
+    };
+    Schema::new()
+        .attr(optional_number("max").default(Value::Number(0.0)))
+        .attr(min)
+}
+
+fn instance_requirements_schema() -> Schema {
+    Schema::new()
+        .block(Block::single("accelerator_count", range_schema(false)))
+        .attr(string_set("accelerator_manufacturers"))
+        .attr(string_set("accelerator_names"))
+        .block(Block::single(
+            "accelerator_total_memory_mib",
+            range_schema(false),
+        ))
+        .attr(string_set("accelerator_types"))
+        .attr(string_set("allowed_instance_types"))
+        .attr(one_of("bare_metal", INCLUSION))
+        .block(Block::single(
+            "baseline_ebs_bandwidth_mbps",
+            range_schema(false),
+        ))
+        .attr(one_of("burstable_performance", INCLUSION))
+        .attr(string_set("cpu_manufacturers"))
+        .attr(string_set("excluded_instance_types"))
+        .attr(string_set("instance_generations"))
+        .attr(one_of("local_storage", INCLUSION))
+        .attr(string_set("local_storage_types"))
+        .attr(optional_number(
+            "max_spot_price_as_percentage_of_optimal_on_demand_price",
+        ))
+        .block(Block::single("memory_gib_per_vcpu", range_schema(false)))
+        .block(Block::single("memory_mib", range_schema(true)).required())
+        .block(Block::single("network_bandwidth_gbps", range_schema(false)))
+        .block(Block::single(
+            "network_interface_count",
+            range_schema(false),
+        ))
+        .attr(optional_number(
+            "on_demand_max_price_percentage_over_lowest_price",
+        ))
+        .attr(flag_attribute("require_hibernate_support"))
+        .attr(optional_number(
+            "spot_max_price_percentage_over_lowest_price",
+        ))
+        .block(Block::single("total_local_storage_gb", range_schema(false)))
+        .block(Block::single("vcpu_count", range_schema(true)).required())
+}
+
+fn network_interface_schema() -> Schema {
+    Schema::new()
+        .attr(nullable_bool("associate_carrier_ip_address"))
+        .attr(nullable_bool("associate_public_ip_address"))
+        .block(Block::single(
+            "connection_tracking_specification",
+            Schema::new()
+                .attr(optional_number("tcp_established_timeout"))
+                .attr(optional_number("udp_stream_timeout"))
+                .attr(optional_number("udp_timeout")),
+        ))
+        .attr(nullable_bool("delete_on_termination"))
+        .attr(optional_string("description"))
+        // Always sent, so 0 when unset (as the provider stores it).
+        .attr(optional_number("device_index").default(Value::Number(0.0)))
+        .block(Block::single(
+            "ena_srd_specification",
+            Schema::new()
+                .attr(flag_attribute("ena_srd_enabled"))
+                .block(Block::single(
+                    "ena_srd_udp_specification",
+                    Schema::new().attr(flag_attribute("ena_srd_udp_enabled")),
+                )),
+        ))
+        .attr(optional_string("interface_type"))
+        .attr(optional_number("ipv4_address_count"))
+        .attr(string_set("ipv4_addresses"))
+        .attr(optional_number("ipv4_prefix_count"))
+        .attr(string_set("ipv4_prefixes"))
+        .attr(optional_number("ipv6_address_count"))
+        .attr(string_set("ipv6_addresses"))
+        .attr(optional_number("ipv6_prefix_count"))
+        .attr(string_set("ipv6_prefixes"))
+        .attr(optional_number("network_card_index").default(Value::Number(0.0)))
+        .attr(optional_string("network_interface_id"))
+        .attr(nullable_bool("primary_ipv6"))
+        .attr(optional_string("private_ip_address"))
+        .attr(string_set("security_groups"))
+        .attr(optional_string("subnet_id"))
+}
+
+fn launch_template_schema() -> Schema {
+    let ebs = Schema::new()
+        .attr(nullable_bool("delete_on_termination"))
+        .attr(nullable_bool("encrypted"))
+        .attr(Attribute::optional_computed("iops", Type::Number))
+        .attr(optional_string("kms_key_id"))
+        .attr(optional_string("snapshot_id"))
+        // gp3 allows up to 2000 MiB/s since 2025; the provider's docs still say 1000.
+        .attr(
+            Attribute::optional_computed("throughput", Type::Number).check(Check::Range(125, 2000)),
+        )
+        .attr(optional_number("volume_initialization_rate"))
+        .attr(Attribute::optional_computed("volume_size", Type::Number))
+        .attr(
+            Attribute::optional_computed("volume_type", Type::String)
+                .check(Check::OneOf(VOLUME_TYPES)),
+        );
+    let block_device_mapping = Schema::new()
+        .attr(optional_string("device_name"))
+        .block(Block::single("ebs", ebs))
+        .attr(optional_string("no_device"))
+        .attr(optional_string("virtual_name"));
+    let capacity_reservation = Schema::new()
+        .attr(one_of(
+            "capacity_reservation_preference",
+            RESERVATION_PREFERENCES,
+        ))
+        .block(Block::single(
+            "capacity_reservation_target",
+            Schema::new()
+                .attr(optional_string("capacity_reservation_id"))
+                .attr(optional_string("capacity_reservation_resource_group_arn")),
+        ));
+    let cpu_options = Schema::new()
+        .attr(one_of("amd_sev_snp", ENABLED_DISABLED))
+        .attr(optional_number("core_count"))
+        .attr(one_of("nested_virtualization", ENABLED_DISABLED))
+        .attr(optional_number("threads_per_core"));
+    let spot_options = Schema::new()
+        .attr(optional_number("block_duration_minutes"))
+        .attr(one_of(
+            "instance_interruption_behavior",
+            INTERRUPTION_BEHAVIORS,
+        ))
+        .attr(optional_string("max_price"))
+        .attr(one_of("spot_instance_type", SPOT_INSTANCE_TYPES))
+        .attr(Attribute::optional_computed("valid_until", Type::String));
+    let market_options = Schema::new()
+        .attr(one_of("market_type", MARKET_TYPES))
+        .block(Block::single("spot_options", spot_options));
+    let metadata_options = Schema::new()
+        .attr(
+            Attribute::optional_computed("http_endpoint", Type::String)
+                .check(Check::OneOf(ENABLED_DISABLED)),
+        )
+        .attr(
+            Attribute::optional_computed("http_protocol_ipv6", Type::String)
+                .check(Check::OneOf(ENABLED_DISABLED)),
+        )
+        .attr(
+            Attribute::optional_computed("http_put_response_hop_limit", Type::Number)
+                .check(Check::Range(1, 64)),
+        )
+        .attr(
+            Attribute::optional_computed("http_tokens", Type::String)
+                .check(Check::OneOf(HTTP_TOKENS)),
+        )
+        .attr(
+            Attribute::optional_computed("instance_metadata_tags", Type::String)
+                .check(Check::OneOf(ENABLED_DISABLED)),
+        );
+    let placement = Schema::new()
+        .attr(optional_string("affinity"))
+        .attr(optional_string("availability_zone"))
+        .attr(optional_string("group_id"))
+        .attr(optional_string("group_name"))
+        .attr(optional_string("host_id"))
+        .attr(optional_string("host_resource_group_arn"))
+        .attr(optional_number("partition_number"))
+        .attr(optional_string("spread_domain"))
+        .attr(one_of("tenancy", TENANCIES));
+    let private_dns_name_options = Schema::new()
+        .attr(flag_attribute("enable_resource_name_dns_aaaa_record"))
+        .attr(flag_attribute("enable_resource_name_dns_a_record"))
+        .attr(one_of("hostname_type", HOSTNAME_TYPES));
+    let tag_specification = Schema::new()
+        .attr(optional_string("resource_type"))
+        .attr(Attribute::optional("tags", Type::map(Type::String)));
+
+    Schema::new()
+        .attr(Attribute::computed("id", Type::String))
+        .attr(Attribute::computed("arn", Type::String))
+        .attr(Attribute::optional_computed("name", Type::String).force_new())
+        .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
+        .attr(optional_string("description"))
+        .attr(Attribute::optional_computed(
+            "default_version",
+            Type::Number,
+        ))
+        .attr(flag_attribute("update_default_version"))
+        .attr(Attribute::computed("latest_version", Type::Number))
+        .block(Block::list("block_device_mappings", block_device_mapping))
+        .block(Block::single(
+            "capacity_reservation_specification",
+            capacity_reservation,
+        ))
+        .block(Block::single("cpu_options", cpu_options))
+        .block(Block::single(
+            "credit_specification",
+            Schema::new().attr(one_of("cpu_credits", CPU_CREDITS)),
+        ))
+        .attr(flag_attribute("disable_api_stop"))
+        .attr(flag_attribute("disable_api_termination"))
+        .attr(nullable_bool("ebs_optimized"))
+        .block(Block::single(
+            "enclave_options",
+            Schema::new().attr(flag_attribute("enabled")),
+        ))
+        .block(Block::single(
+            "hibernation_options",
+            Schema::new().attr(Attribute::required("configured", Type::Bool)),
+        ))
+        .block(Block::single(
+            "iam_instance_profile",
+            Schema::new()
+                .attr(optional_string("arn"))
+                .attr(optional_string("name")),
+        ))
+        .attr(optional_string("image_id"))
+        .attr(one_of(
+            "instance_initiated_shutdown_behavior",
+            SHUTDOWN_BEHAVIORS,
+        ))
+        .block(Block::single("instance_market_options", market_options))
+        .block(Block::single(
+            "instance_requirements",
+            instance_requirements_schema(),
+        ))
+        .attr(optional_string("instance_type"))
+        .attr(optional_string("kernel_id"))
+        .attr(optional_string("key_name"))
+        .block(Block::set(
+            "license_specification",
+            Schema::new().attr(Attribute::required(
+                "license_configuration_arn",
+                Type::String,
+            )),
+        ))
+        .block(Block::single(
+            "maintenance_options",
+            Schema::new().attr(one_of("auto_recovery", AUTO_RECOVERY)),
+        ))
+        .block(Block::single("metadata_options", metadata_options).computed())
+        .block(Block::single(
+            "monitoring",
+            Schema::new().attr(flag_attribute("enabled")),
+        ))
+        .block(Block::list(
+            "network_interfaces",
+            network_interface_schema(),
+        ))
+        .block(Block::single(
+            "network_performance_options",
+            Schema::new().attr(one_of("bandwidth_weighting", BANDWIDTH_WEIGHTINGS)),
+        ))
+        .block(Block::single("placement", placement))
+        .block(Block::single(
+            "private_dns_name_options",
+            private_dns_name_options,
+        ))
+        .attr(optional_string("ram_disk_id"))
+        .attr(string_set("security_group_names"))
+        .block(Block::list("tag_specifications", tag_specification))
+        .attr(optional_string("user_data"))
+        .attr(string_set("vpc_security_group_ids"))
+        .with_tags()
+}
+
+impl AwsLaunchTemplate {
+    pub fn new(aws: Arc<Aws>) -> AwsLaunchTemplate {
+        AwsLaunchTemplate {
+            aws,
+            schema: launch_template_schema(),
+        }
+    }
+
+    /// Every template matching `filters`, all pages.
+    async fn templates_matching(
+        &self,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<LaunchTemplate>, ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let mut templates = Vec::new();
+        let mut next_token: Option<String> = None;
+        loop {
+            let output = ec2
+                .describe_launch_templates()
+                .set_filters(Some(filters.clone()))
+                .max_results(MAX_RESULTS)
+                .set_next_token(next_token.take())
+                .send()
+                .await
+                .map_err(aws_error)?;
+            templates.extend(output.launch_templates().iter().cloned());
+            match output.next_token() {
+                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                _ => break,
+            }
+        }
+        Ok(templates)
+    }
+
+    /// One template by ID; `None` when it does not exist.
+    async fn template_by_id(&self, id: &str) -> Result<Option<LaunchTemplate>, ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        match ec2
+            .describe_launch_templates()
+            .launch_template_ids(id)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(output) => Ok(output
+                .launch_templates()
+                .iter()
+                .find(|template| template.launch_template_id() == Some(id))
+                .cloned()),
+            Err(error) if is_not_found(&error) => Ok(None),
+            Err(error) => Err(context(
+                error,
+                &format!("reading EC2 Launch Template ({id})"),
+            )),
+        }
+    }
+
+    /// The latest version of each template, by template ID; a template deleted meanwhile is
+    /// missing.
+    async fn latest_versions(
+        &self,
+        templates: &[LaunchTemplate],
+    ) -> Result<HashMap<String, LaunchTemplateVersion>, ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let latest: HashMap<&str, Option<i64>> = templates
+            .iter()
+            .filter_map(|template| {
+                Some((
+                    template.launch_template_id()?,
+                    template.latest_version_number(),
+                ))
+            })
+            .collect();
+        let mut found: HashMap<String, LaunchTemplateVersion> = HashMap::new();
+        if latest.len() > PER_TEMPLATE_READS {
+            let mut next_token: Option<String> = None;
+            loop {
+                let output = ec2
+                    .describe_launch_template_versions()
+                    .versions("$Latest")
+                    .max_results(MAX_RESULTS)
+                    .set_next_token(next_token.take())
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                for version in output.launch_template_versions() {
+                    let Some(id) = version.launch_template_id() else {
+                        continue;
+                    };
+                    // A version older than the template's latest was listed before a
+                    // concurrent update: that template is read on its own below.
+                    if let Some(expected) = latest.get(id) {
+                        if version.version_number() >= *expected {
+                            found.insert(id.to_string(), version.clone());
+                        }
+                    }
+                }
+                if found.len() >= latest.len() {
+                    break;
+                }
+                match output.next_token() {
+                    Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                    _ => break,
+                }
+            }
+        }
+        for (id, number) in &latest {
+            if found.contains_key(*id) {
+                continue;
+            }
+            // The provider reads the version numbered LatestVersionNumber.
+            let version = number
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "$Latest".to_string());
+            match ec2
+                .describe_launch_template_versions()
+                .launch_template_id(*id)
+                .versions(version.clone())
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(output) => {
+                    if let Some(found_version) = output.launch_template_versions().first() {
+                        found.insert(id.to_string(), found_version.clone());
+                    }
+                }
+                Err(error) if is_not_found(&error) => {}
+                Err(error) => {
+                    return Err(context(
+                        error,
+                        &format!("reading EC2 Launch Template ({id}) Version ({version})"),
+                    ))
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The tags of each template, by template ID.
+    async fn tags_of(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, Vec<(String, String)>>, ProviderError> {
+        let ec2 = &self.aws.clients().await.ec2;
+        let mut tags: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for chunk in ids.chunks(FILTER_VALUES_PER_CALL) {
+            let mut next_token: Option<String> = None;
+            loop {
+                let output = ec2
+                    .describe_tags()
+                    .filters(filter("resource-id", chunk.iter().cloned()))
+                    .max_results(1000)
+                    .set_next_token(next_token.take())
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                for tag in output.tags() {
+                    if let (Some(id), Some(key)) = (tag.resource_id(), tag.key()) {
+                        tags.entry(id.to_string())
+                            .or_default()
+                            .push((key.to_string(), tag.value().unwrap_or_default().to_string()));
+                    }
+                }
+                match output.next_token() {
+                    Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                    _ => break,
+                }
+            }
+        }
+        Ok(tags)
+    }
+
+    /// The whole objects of `templates` (latest version and tags added), by ID. `shapes` (by
+    /// ID) supply what AWS cannot report: `name_prefix`, `update_default_version`, and a
+    /// `credit_specification` that was not sent.
+    async fn complete(
+        &self,
+        templates: Vec<LaunchTemplate>,
+        shapes: &HashMap<String, &Value>,
+    ) -> Result<HashMap<String, Value>, ProviderError> {
+        if templates.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let versions = self.latest_versions(&templates).await?;
+        let ids: Vec<String> = templates
+            .iter()
+            .filter_map(|template| template.launch_template_id())
+            .map(str::to_string)
+            .collect();
+        let tags = self.tags_of(&ids).await?;
+        let region = self.aws.clients().await.region.clone();
+        let account = self.aws.account_id().await?;
+        let mut found = HashMap::new();
+        for template in &templates {
+            let Some(id) = template.launch_template_id() else {
+                continue;
+            };
+            // Deleted between the two describe calls: gone.
+            let Some(version) = versions.get(id) else {
+                continue;
+            };
+            let value = self.convert(
+                template,
+                version,
+                tags.get(id).map(Vec::as_slice).unwrap_or(&[]),
+                shapes.get(id).copied(),
+                &region,
+                account,
+            );
+            found.insert(id.to_string(), value);
+        }
+        Ok(found)
+    }
+
+    async fn read_one(&self, id: &str, shape: &Value) -> Result<Option<Value>, ProviderError> {
+        let Some(template) = self.template_by_id(id).await? else {
+            return Ok(None);
+        };
+        let shapes = HashMap::from([(id.to_string(), shape)]);
+        Ok(self.complete(vec![template], &shapes).await?.remove(id))
+    }
+
+    /// Reads a template just written, waiting out eventual consistency.
+    async fn read_after_write(&self, id: &str, shape: &Value) -> Result<Value, ProviderError> {
+        wait_for(
+            READ_AFTER_WRITE,
+            &format!("EC2 Launch Template ({id}) to be readable"),
+            || async { self.read_one(id, shape).await },
+        )
+        .await
+    }
+
+    /// Whether `credit_specification` is sent: as in the provider, only for a configured
+    /// instance type with burstable performance.
+    async fn sends_credit_specification(&self, planned: &Value) -> Result<bool, ProviderError> {
+        if single(planned, "credit_specification").is_none() {
+            return Ok(false);
+        }
+        let Some(instance_type) = non_empty(planned, "instance_type") else {
+            return Ok(false);
+        };
+        let ec2 = &self.aws.clients().await.ec2;
+        let output = ec2
+            .describe_instance_types()
+            .instance_types(InstanceType::from(instance_type.as_str()))
+            .send()
+            .await
+            .map_err(|error| {
+                context(
+                    aws_error(error),
+                    &format!("reading EC2 Instance Type ({instance_type})"),
+                )
+            })?;
+        Ok(output
+            .instance_types()
+            .first()
+            .and_then(|info| info.burstable_performance_supported())
+            .unwrap_or(false))
+    }
+
+    async fn request_data(
+        &self,
+        planned: &Value,
+    ) -> Result<RequestLaunchTemplateData, ProviderError> {
+        let send_credit = self.sends_credit_specification(planned).await?;
+        request_data(planned, send_credit)
+    }
+
+    fn convert(
+        &self,
+        template: &LaunchTemplate,
+        version: &LaunchTemplateVersion,
+        tags: &[(String, String)],
+        shape: Option<&Value>,
+        region: &str,
+        account: &str,
+    ) -> Value {
+        let id = template.launch_template_id().unwrap_or_default();
+        let name = template.launch_template_name().unwrap_or_default();
+        let name_prefix = shape
+            .map(|s| s.get("name_prefix"))
+            .filter(|v| !v.is_null() && v.is_wholly_known())
+            .cloned()
+            .unwrap_or_else(|| Value::string(name_prefix_from_name(name)));
+        let update_default_version = shape
+            .map(|s| known(s, "update_default_version"))
+            .filter(|v| !v.is_null())
+            .unwrap_or(Value::Bool(false));
+        let latest_version = version
+            .version_number()
+            .or_else(|| template.latest_version_number());
+        let empty = ResponseLaunchTemplateData::builder().build();
+        let data = version.launch_template_data().unwrap_or(&empty);
+        let mut entries: Vec<(&str, Value)> = vec![
+            ("id", Value::string(id)),
+            (
+                "arn",
+                Value::string(ec2_arn(region, account, "launch-template", id)),
+            ),
+            ("name", Value::string(name)),
+            ("name_prefix", name_prefix),
+            ("description", text(version.version_description())),
+            ("default_version", number(template.default_version_number())),
+            ("update_default_version", update_default_version),
+            ("latest_version", number(latest_version)),
+        ];
+        entries.extend(data_entries(data, shape));
+        let visible = visible_tags(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        entries.push(("tags", visible.clone()));
+        entries.push(("tags_all", visible));
+        whole_object(&self.schema, entries)
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsLaunchTemplate {
+    fn name(&self) -> &'static str {
+        "aws_launch_template"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        validate_config(config)
+    }
+
+    fn normalize(&self, value: &mut Value) {
+        normalize_object(&self.schema, value);
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let name = match (
+            non_empty(planned, "name"),
+            non_empty(planned, "name_prefix"),
+        ) {
+            (Some(name), _) => name,
+            (None, Some(prefix)) => unique_name(&prefix),
+            (None, None) => unique_name("terraform-"),
+        };
+        let data = self.request_data(planned).await?;
+        let ec2 = &self.aws.clients().await.ec2;
+        let output = ec2
+            .create_launch_template()
+            .client_token(client_token(operation, planned))
+            .launch_template_name(&name)
+            .set_version_description(non_empty(planned, "description"))
+            .launch_template_data(data)
+            .tag_specifications(tag_specification(
+                operation,
+                planned,
+                Ec2ResourceType::LaunchTemplate,
+            ))
+            .send()
+            .await
+            .map_err(|error| {
+                context(
+                    aws_error(error),
+                    &format!("creating EC2 Launch Template ({name})"),
+                )
+            })?;
+        let id = output
+            .launch_template()
+            .and_then(|template| template.launch_template_id())
+            .ok_or_else(|| {
+                ProviderError::new(format!(
+                    "creating EC2 Launch Template ({name}): no launch template ID returned"
+                ))
+            })?
+            .to_string();
+        self.read_after_write(&id, planned).await
+    }
+
+    async fn update(
+        &self,
+        operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let id = string_attribute(prior, "id")
+            .ok_or_else(|| ProviderError::new("aws_launch_template: prior state has no id"))?;
+        let ec2 = &self.aws.clients().await.ec2;
+        let mut latest_version = prior.get("latest_version").as_i64();
+        if VERSIONED
+            .iter()
+            .any(|key| !same(prior.get(key), planned.get(key)))
+        {
+            let data = self.request_data(planned).await?;
+            let output = ec2
+                .create_launch_template_version()
+                .client_token(client_token(operation, planned))
+                .launch_template_id(&id)
+                .set_version_description(non_empty(planned, "description"))
+                .launch_template_data(data)
+                .send()
+                .await
+                .map_err(|error| {
+                    context(
+                        aws_error(error),
+                        &format!("creating EC2 Launch Template ({id}) Version"),
+                    )
+                })?;
+            latest_version = output
+                .launch_template_version()
+                .and_then(|version| version.version_number())
+                .or(latest_version);
+        }
+        let update_default = boolean(planned, "update_default_version").unwrap_or(false);
+        if update_default || !same(prior.get("default_version"), planned.get("default_version")) {
+            let version = if update_default {
+                latest_version
+            } else {
+                planned.get("default_version").as_i64()
+            };
+            if let Some(version) = version {
+                ec2.modify_launch_template()
+                    .launch_template_id(&id)
+                    .default_version(version.to_string())
+                    .send()
+                    .await
+                    .map_err(|error| {
+                        context(
+                            aws_error(error),
+                            &format!("updating EC2 Launch Template ({id})"),
+                        )
+                    })?;
+            }
+        }
+        update_tags(ec2, &id, prior, planned).await?;
+        self.read_after_write(&id, planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some(id) = string_attribute(prior, "id") else {
+            return Ok(());
+        };
+        let ec2 = &self.aws.clients().await.ec2;
+        match ec2
+            .delete_launch_template()
+            .launch_template_id(&id)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_not_found(&error) => Ok(()),
+            Err(error) => Err(context(
+                error,
+                &format!("deleting EC2 Launch Template ({id})"),
+            )),
+        }
+    }
+
+    /// DescribeLaunchTemplates by name, 200 a call (imported templates, known only by ID, one
+    /// by one), then the latest versions and the tags of all found (see the module notes).
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let shapes: HashMap<String, &Value> = prior
+            .iter()
+            .filter_map(|value| Some((string_attribute(value, "id")?, value)))
+            .collect();
+        let mut names: Vec<String> = Vec::new();
+        let mut ids_only: Vec<String> = Vec::new();
+        for (id, value) in &shapes {
+            match value.get("name").as_str().filter(|name| !name.is_empty()) {
+                Some(name) => names.push(name.to_string()),
+                None => ids_only.push(id.clone()),
+            }
+        }
+        names.sort();
+        names.dedup();
+        ids_only.sort();
+        let mut templates: Vec<LaunchTemplate> = Vec::new();
+        for chunk in names.chunks(FILTER_VALUES_PER_CALL) {
+            templates.extend(
+                self.templates_matching(vec![filter(
+                    "launch-template-name",
+                    chunk.iter().cloned(),
+                )])
+                .await?,
+            );
+        }
+        for id in &ids_only {
+            templates.extend(self.template_by_id(id).await?);
+        }
+        // A template recreated under a remembered name is another object: only remembered IDs
+        // count.
+        let mut seen: HashSet<String> = HashSet::new();
+        templates.retain(|template| {
+            template
+                .launch_template_id()
+                .is_some_and(|id| shapes.contains_key(id) && seen.insert(id.to_string()))
+        });
+        let found = self.complete(templates, &shapes).await?;
+        Ok(in_prior_order(prior, &found))
+    }
+
+    /// By the managed tags (set atomically by CreateLaunchTemplate), narrowed by the name when
+    /// the configuration gives one (names are unique per region).
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let mut filters = managed_tag_filters(operation);
+        if let Some(name) = non_empty(planned, "name") {
+            filters.push(filter("launch-template-name", [name]));
+        }
+        let templates = self.templates_matching(filters).await?;
+        let Some(template) = templates.into_iter().next() else {
+            return Ok(None);
+        };
+        let Some(id) = template.launch_template_id().map(str::to_string) else {
+            return Ok(None);
+        };
+        let shapes = HashMap::from([(id.clone(), planned)]);
+        Ok(self.complete(vec![template], &shapes).await?.remove(&id))
+    }
+}
+
+// ---- Request: the configured launch data ----
+
+/// The launch data of `planned`, as the provider's `expandRequestLaunchTemplateData` builds it.
+fn request_data(
+    planned: &Value,
+    send_credit: bool,
+) -> Result<RequestLaunchTemplateData, ProviderError> {
+    let credit = if send_credit {
+        single(planned, "credit_specification").map(|spec| {
+            CreditSpecificationRequest::builder()
+                .set_cpu_credits(non_empty(spec, "cpu_credits"))
+                .build()
+        })
+    } else {
+        None
+    };
+    let market_options = match single(planned, "instance_market_options") {
+        Some(options) => Some(market_options(options)?),
+        None => None,
+    };
+    Ok(RequestLaunchTemplateData::builder()
+        // Always at least one field, as the provider sends: the user data, empty when unset.
+        .user_data(string(planned, "user_data").unwrap_or_default())
+        .set_block_device_mappings(some_items(
+            blocks(planned, "block_device_mappings")
+                .iter()
+                .map(block_device_mapping)
+                .collect(),
+        ))
+        .set_capacity_reservation_specification(
+            single(planned, "capacity_reservation_specification").map(capacity_reservation),
+        )
+        .set_cpu_options(single(planned, "cpu_options").map(cpu_options))
+        .set_credit_specification(credit)
+        // Sent only when true, as the provider does (GetOk).
+        .set_disable_api_stop(flag(planned, "disable_api_stop").then_some(true))
+        .set_disable_api_termination(flag(planned, "disable_api_termination").then_some(true))
+        .set_ebs_optimized(nullable_arg(planned, "ebs_optimized"))
+        .set_enclave_options(single(planned, "enclave_options").map(|options| {
+            LaunchTemplateEnclaveOptionsRequest::builder()
+                .enabled(flag(options, "enabled"))
+                .build()
+        }))
+        .set_hibernation_options(single(planned, "hibernation_options").map(|options| {
+            LaunchTemplateHibernationOptionsRequest::builder()
+                .configured(flag(options, "configured"))
+                .build()
+        }))
+        .set_iam_instance_profile(single(planned, "iam_instance_profile").map(|profile| {
+            LaunchTemplateIamInstanceProfileSpecificationRequest::builder()
+                .set_arn(non_empty(profile, "arn"))
+                .set_name(non_empty(profile, "name"))
+                .build()
+        }))
+        .set_image_id(non_empty(planned, "image_id"))
+        .set_instance_initiated_shutdown_behavior(
+            non_empty(planned, "instance_initiated_shutdown_behavior")
+                .map(|behavior| ShutdownBehavior::from(behavior.as_str())),
+        )
+        .set_instance_market_options(market_options)
+        .set_instance_requirements(
+            single(planned, "instance_requirements").map(instance_requirements),
+        )
+        .set_instance_type(
+            non_empty(planned, "instance_type").map(|t| InstanceType::from(t.as_str())),
+        )
+        .set_kernel_id(non_empty(planned, "kernel_id"))
+        .set_key_name(non_empty(planned, "key_name"))
+        .set_license_specifications(some_items(
+            blocks(planned, "license_specification")
+                .iter()
+                .map(|license| {
+                    LaunchTemplateLicenseConfigurationRequest::builder()
+                        .set_license_configuration_arn(non_empty(
+                            license,
+                            "license_configuration_arn",
+                        ))
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_maintenance_options(single(planned, "maintenance_options").map(|options| {
+            LaunchTemplateInstanceMaintenanceOptionsRequest::builder()
+                .set_auto_recovery(
+                    non_empty(options, "auto_recovery")
+                        .map(|state| LaunchTemplateAutoRecoveryState::from(state.as_str())),
+                )
+                .build()
+        }))
+        .set_metadata_options(single(planned, "metadata_options").map(metadata_options))
+        .set_monitoring(single(planned, "monitoring").map(|monitoring| {
+            LaunchTemplatesMonitoringRequest::builder()
+                .enabled(flag(monitoring, "enabled"))
+                .build()
+        }))
+        .set_network_interfaces(some_items(
+            blocks(planned, "network_interfaces")
+                .iter()
+                .map(network_interface)
+                .collect(),
+        ))
+        .set_network_performance_options(single(planned, "network_performance_options").map(
+            |options| {
+                LaunchTemplateNetworkPerformanceOptionsRequest::builder()
+                    .set_bandwidth_weighting(
+                        non_empty(options, "bandwidth_weighting")
+                            .map(|weighting| InstanceBandwidthWeighting::from(weighting.as_str())),
+                    )
+                    .build()
+            },
+        ))
+        .set_placement(single(planned, "placement").map(placement))
+        .set_private_dns_name_options(single(planned, "private_dns_name_options").map(|options| {
+            LaunchTemplatePrivateDnsNameOptionsRequest::builder()
+                .enable_resource_name_dns_aaaa_record(flag(
+                    options,
+                    "enable_resource_name_dns_aaaa_record",
+                ))
+                .enable_resource_name_dns_a_record(flag(
+                    options,
+                    "enable_resource_name_dns_a_record",
+                ))
+                .set_hostname_type(
+                    non_empty(options, "hostname_type")
+                        .map(|hostname| HostnameType::from(hostname.as_str())),
+                )
+                .build()
+        }))
+        .set_ram_disk_id(non_empty(planned, "ram_disk_id"))
+        .set_security_groups(some_items(strings(planned, "security_group_names")))
+        .set_security_group_ids(some_items(strings(planned, "vpc_security_group_ids")))
+        .set_tag_specifications(some_items(
+            blocks(planned, "tag_specifications")
+                .iter()
+                .map(tag_specification_request)
+                .collect(),
+        ))
+        .build())
+}
+
+fn block_device_mapping(mapping: &Value) -> LaunchTemplateBlockDeviceMappingRequest {
+    LaunchTemplateBlockDeviceMappingRequest::builder()
+        .set_device_name(non_empty(mapping, "device_name"))
+        .set_ebs(single(mapping, "ebs").map(|ebs| {
+            LaunchTemplateEbsBlockDeviceRequest::builder()
+                .set_delete_on_termination(nullable_arg(ebs, "delete_on_termination"))
+                .set_encrypted(nullable_arg(ebs, "encrypted"))
+                .set_iops(nonzero(ebs, "iops"))
+                .set_kms_key_id(non_empty(ebs, "kms_key_id"))
+                .set_snapshot_id(non_empty(ebs, "snapshot_id"))
+                .set_throughput(nonzero(ebs, "throughput"))
+                .set_volume_initialization_rate(nonzero(ebs, "volume_initialization_rate"))
+                .set_volume_size(nonzero(ebs, "volume_size"))
+                .set_volume_type(
+                    non_empty(ebs, "volume_type").map(|kind| VolumeType::from(kind.as_str())),
+                )
+                .build()
+        }))
+        .set_no_device(non_empty(mapping, "no_device"))
+        .set_virtual_name(non_empty(mapping, "virtual_name"))
+        .build()
+}
+
+fn capacity_reservation(spec: &Value) -> LaunchTemplateCapacityReservationSpecificationRequest {
+    LaunchTemplateCapacityReservationSpecificationRequest::builder()
+        .set_capacity_reservation_preference(
+            non_empty(spec, "capacity_reservation_preference")
+                .map(|preference| CapacityReservationPreference::from(preference.as_str())),
+        )
+        .set_capacity_reservation_target(single(spec, "capacity_reservation_target").map(
+            |target| {
+                CapacityReservationTarget::builder()
+                    .set_capacity_reservation_id(non_empty(target, "capacity_reservation_id"))
+                    .set_capacity_reservation_resource_group_arn(non_empty(
+                        target,
+                        "capacity_reservation_resource_group_arn",
+                    ))
+                    .build()
+            },
+        ))
+        .build()
+}
+
+fn cpu_options(options: &Value) -> LaunchTemplateCpuOptionsRequest {
+    LaunchTemplateCpuOptionsRequest::builder()
+        .set_amd_sev_snp(
+            non_empty(options, "amd_sev_snp")
+                .map(|state| AmdSevSnpSpecification::from(state.as_str())),
+        )
+        .set_core_count(nonzero(options, "core_count"))
+        .set_nested_virtualization(
+            non_empty(options, "nested_virtualization")
+                .map(|state| NestedVirtualizationSpecification::from(state.as_str())),
+        )
+        .set_threads_per_core(nonzero(options, "threads_per_core"))
+        .build()
+}
+
+fn market_options(
+    options: &Value,
+) -> Result<LaunchTemplateInstanceMarketOptionsRequest, ProviderError> {
+    let spot = match single(options, "spot_options") {
+        Some(spot) => {
+            let valid_until = match non_empty(spot, "valid_until") {
+                Some(text) => Some(parse_time(&text).ok_or_else(|| {
+                    ProviderError::new(format!(
+                        "instance_market_options.0.spot_options.0.valid_until: \"{text}\" is \
+                         not an RFC 3339 time"
+                    ))
+                })?),
+                None => None,
+            };
+            Some(
+                LaunchTemplateSpotMarketOptionsRequest::builder()
+                    .set_block_duration_minutes(nonzero(spot, "block_duration_minutes"))
+                    .set_instance_interruption_behavior(
+                        non_empty(spot, "instance_interruption_behavior")
+                            .map(|behavior| InstanceInterruptionBehavior::from(behavior.as_str())),
+                    )
+                    .set_max_price(non_empty(spot, "max_price"))
+                    .set_spot_instance_type(
+                        non_empty(spot, "spot_instance_type")
+                            .map(|kind| SpotInstanceType::from(kind.as_str())),
+                    )
+                    .set_valid_until(valid_until)
+                    .build(),
+            )
+        }
+        None => None,
+    };
+    Ok(LaunchTemplateInstanceMarketOptionsRequest::builder()
+        .set_market_type(
+            non_empty(options, "market_type").map(|kind| MarketType::from(kind.as_str())),
+        )
+        .set_spot_options(spot)
+        .build())
+}
+
+fn metadata_options(options: &Value) -> LaunchTemplateInstanceMetadataOptionsRequest {
+    LaunchTemplateInstanceMetadataOptionsRequest::builder()
+        .set_http_endpoint(
+            non_empty(options, "http_endpoint")
+                .map(|state| LaunchTemplateInstanceMetadataEndpointState::from(state.as_str())),
+        )
+        .set_http_tokens(
+            non_empty(options, "http_tokens")
+                .map(|state| LaunchTemplateHttpTokensState::from(state.as_str())),
+        )
+        .set_http_put_response_hop_limit(nonzero(options, "http_put_response_hop_limit"))
+        .set_instance_metadata_tags(
+            non_empty(options, "instance_metadata_tags")
+                .map(|state| LaunchTemplateInstanceMetadataTagsState::from(state.as_str())),
+        )
+        .set_http_protocol_ipv6(
+            non_empty(options, "http_protocol_ipv6")
+                .map(|state| LaunchTemplateInstanceMetadataProtocolIpv6::from(state.as_str())),
+        )
+        .build()
+}
+
+fn network_interface(item: &Value) -> LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
+    let private_ip = non_empty(item, "private_ip_address");
+    let mut builder = LaunchTemplateInstanceNetworkInterfaceSpecificationRequest::builder()
+        .set_associate_carrier_ip_address(nullable_arg(item, "associate_carrier_ip_address"))
+        .set_associate_public_ip_address(nullable_arg(item, "associate_public_ip_address"))
+        .set_connection_tracking_specification(
+            single(item, "connection_tracking_specification").map(|tracking| {
+                ConnectionTrackingSpecificationRequest::builder()
+                    .set_tcp_established_timeout(nonzero(tracking, "tcp_established_timeout"))
+                    .set_udp_stream_timeout(nonzero(tracking, "udp_stream_timeout"))
+                    .set_udp_timeout(nonzero(tracking, "udp_timeout"))
+                    .build()
+            }),
+        )
+        .set_delete_on_termination(nullable_arg(item, "delete_on_termination"))
+        .set_description(non_empty(item, "description"))
+        // Always sent (0 when unset), as the provider does.
+        .device_index(int(item, "device_index").unwrap_or(0))
+        .set_ena_srd_specification(single(item, "ena_srd_specification").map(|srd| {
+            EnaSrdSpecificationRequest::builder()
+                .ena_srd_enabled(flag(srd, "ena_srd_enabled"))
+                .set_ena_srd_udp_specification(single(srd, "ena_srd_udp_specification").map(
+                    |udp| {
+                        EnaSrdUdpSpecificationRequest::builder()
+                            .ena_srd_udp_enabled(flag(udp, "ena_srd_udp_enabled"))
+                            .build()
+                    },
+                ))
+                .build()
+        }))
+        .set_interface_type(non_empty(item, "interface_type"))
+        .set_private_ip_address(private_ip.clone())
+        .set_ipv4_prefix_count(nonzero(item, "ipv4_prefix_count"))
+        .set_ipv4_prefixes(some_items(
+            strings(item, "ipv4_prefixes")
+                .into_iter()
+                .map(|prefix| {
+                    Ipv4PrefixSpecificationRequest::builder()
+                        .ipv4_prefix(prefix)
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_ipv6_address_count(nonzero(item, "ipv6_address_count"))
+        .set_ipv6_addresses(some_items(
+            strings(item, "ipv6_addresses")
+                .into_iter()
+                .map(|address| {
+                    InstanceIpv6AddressRequest::builder()
+                        .ipv6_address(address)
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_ipv6_prefix_count(nonzero(item, "ipv6_prefix_count"))
+        .set_ipv6_prefixes(some_items(
+            strings(item, "ipv6_prefixes")
+                .into_iter()
+                .map(|prefix| {
+                    Ipv6PrefixSpecificationRequest::builder()
+                        .ipv6_prefix(prefix)
+                        .build()
+                })
+                .collect(),
+        ))
+        // Always sent (0 when unset), as the provider does.
+        .network_card_index(int(item, "network_card_index").unwrap_or(0))
+        .set_network_interface_id(non_empty(item, "network_interface_id"))
+        .set_primary_ipv6(nullable_arg(item, "primary_ipv6"))
+        .set_groups(some_items(strings(item, "security_groups")))
+        .set_subnet_id(non_empty(item, "subnet_id"));
+    // A secondary address count wins over the address list, as in the provider; the address
+    // equal to `private_ip_address` is the primary one.
+    if let Some(count) = nonzero(item, "ipv4_address_count") {
+        builder = builder.secondary_private_ip_address_count(count);
+    } else {
+        let addresses: Vec<PrivateIpAddressSpecification> = strings(item, "ipv4_addresses")
+            .into_iter()
+            .map(|address| {
+                let primary = private_ip.as_deref() == Some(address.as_str());
+                PrivateIpAddressSpecification::builder()
+                    .primary(primary)
+                    .private_ip_address(address)
+                    .build()
+            })
+            .collect();
+        builder = builder.set_private_ip_addresses(some_items(addresses));
+    }
+    builder.build()
+}
+
+fn placement(placement: &Value) -> LaunchTemplatePlacementRequest {
+    LaunchTemplatePlacementRequest::builder()
+        .set_affinity(non_empty(placement, "affinity"))
+        .set_availability_zone(non_empty(placement, "availability_zone"))
+        .set_group_id(non_empty(placement, "group_id"))
+        .set_group_name(non_empty(placement, "group_name"))
+        .set_host_id(non_empty(placement, "host_id"))
+        .set_host_resource_group_arn(non_empty(placement, "host_resource_group_arn"))
+        .set_partition_number(nonzero(placement, "partition_number"))
+        .set_spread_domain(non_empty(placement, "spread_domain"))
+        .set_tenancy(non_empty(placement, "tenancy").map(|tenancy| Tenancy::from(tenancy.as_str())))
+        .build()
+}
+
+fn tag_specification_request(spec: &Value) -> LaunchTemplateTagSpecificationRequest {
+    // The provider drops `aws:` keys (IgnoreAWS); AWS refuses them anyway.
+    let tags: Vec<Tag> = spec
+        .get("tags")
+        .as_map()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter(|(key, _)| !key.starts_with("aws:"))
+                .filter_map(|(key, value)| {
+                    Some(Tag::builder().key(key).value(value.as_str()?).build())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    LaunchTemplateTagSpecificationRequest::builder()
+        .set_resource_type(
+            non_empty(spec, "resource_type").map(|kind| Ec2ResourceType::from(kind.as_str())),
+        )
+        .set_tags(some_items(tags))
+        .build()
+}
+
+/// The `min` (0 when unset) and the `max` (only when at least `min`) of a whole-number range,
+/// as the provider sends them.
+fn int_range(requirements: &Value, name: &str) -> Option<(i32, Option<i32>)> {
+    single(requirements, name).map(|range| {
+        let min = int(range, "min").unwrap_or(0);
+        let max = int(range, "max").unwrap_or(0);
+        (min, (max >= min).then_some(max))
+    })
+}
+
+/// As [`int_range`], for the ranges that take decimals.
+fn float_range(requirements: &Value, name: &str) -> Option<(f64, Option<f64>)> {
+    single(requirements, name).map(|range| {
+        let min = range.get("min").as_f64().unwrap_or(0.0);
+        let max = range.get("max").as_f64().unwrap_or(0.0);
+        (min, (max >= min).then_some(max))
+    })
+}
+
+fn instance_requirements(requirements: &Value) -> InstanceRequirementsRequest {
+    let listed = |name: &str| strings(requirements, name);
+    InstanceRequirementsRequest::builder()
+        .set_accelerator_count(
+            int_range(requirements, "accelerator_count").map(|(min, max)| {
+                AcceleratorCountRequest::builder()
+                    .min(min)
+                    .set_max(max)
+                    .build()
+            }),
+        )
+        .set_accelerator_manufacturers(some_items(
+            listed("accelerator_manufacturers")
+                .iter()
+                .map(|name| AcceleratorManufacturer::from(name.as_str()))
+                .collect(),
+        ))
+        .set_accelerator_names(some_items(
+            listed("accelerator_names")
+                .iter()
+                .map(|name| AcceleratorName::from(name.as_str()))
+                .collect(),
+        ))
+        .set_accelerator_total_memory_mib(
+            int_range(requirements, "accelerator_total_memory_mib").map(|(min, max)| {
+                AcceleratorTotalMemoryMiBRequest::builder()
+                    .min(min)
+                    .set_max(max)
+                    .build()
+            }),
+        )
+        .set_accelerator_types(some_items(
+            listed("accelerator_types")
+                .iter()
+                .map(|name| AcceleratorType::from(name.as_str()))
+                .collect(),
+        ))
+        .set_allowed_instance_types(some_items(listed("allowed_instance_types")))
+        .set_bare_metal(
+            non_empty(requirements, "bare_metal").map(|value| BareMetal::from(value.as_str())),
+        )
+        .set_baseline_ebs_bandwidth_mbps(
+            int_range(requirements, "baseline_ebs_bandwidth_mbps").map(|(min, max)| {
+                BaselineEbsBandwidthMbpsRequest::builder()
+                    .min(min)
+                    .set_max(max)
+                    .build()
+            }),
+        )
+        .set_burstable_performance(
+            non_empty(requirements, "burstable_performance")
+                .map(|value| BurstablePerformance::from(value.as_str())),
+        )
+        .set_cpu_manufacturers(some_items(
+            listed("cpu_manufacturers")
+                .iter()
+                .map(|name| CpuManufacturer::from(name.as_str()))
+                .collect(),
+        ))
+        .set_excluded_instance_types(some_items(listed("excluded_instance_types")))
+        .set_instance_generations(some_items(
+            listed("instance_generations")
+                .iter()
+                .map(|name| InstanceGeneration::from(name.as_str()))
+                .collect(),
+        ))
+        .set_local_storage(
+            non_empty(requirements, "local_storage")
+                .map(|value| LocalStorage::from(value.as_str())),
+        )
+        .set_local_storage_types(some_items(
+            listed("local_storage_types")
+                .iter()
+                .map(|name| LocalStorageType::from(name.as_str()))
+                .collect(),
+        ))
+        .set_max_spot_price_as_percentage_of_optimal_on_demand_price(nonzero(
+            requirements,
+            "max_spot_price_as_percentage_of_optimal_on_demand_price",
+        ))
+        .set_memory_gib_per_v_cpu(float_range(requirements, "memory_gib_per_vcpu").map(
+            |(min, max)| {
+                MemoryGiBPerVCpuRequest::builder()
+                    .min(min)
+                    .set_max(max)
+                    .build()
+            },
+        ))
+        .set_memory_mib(
+            int_range(requirements, "memory_mib")
+                .map(|(min, max)| MemoryMiBRequest::builder().min(min).set_max(max).build()),
+        )
+        .set_network_bandwidth_gbps(float_range(requirements, "network_bandwidth_gbps").map(
+            |(min, max)| {
+                NetworkBandwidthGbpsRequest::builder()
+                    .min(min)
+                    .set_max(max)
+                    .build()
+            },
+        ))
+        .set_network_interface_count(int_range(requirements, "network_interface_count").map(
+            |(min, max)| {
+                NetworkInterfaceCountRequest::builder()
+                    .min(min)
+                    .set_max(max)
+                    .build()
+            },
+        ))
+        .set_on_demand_max_price_percentage_over_lowest_price(nonzero(
+            requirements,
+            "on_demand_max_price_percentage_over_lowest_price",
+        ))
+        .set_require_hibernate_support(
+            flag(requirements, "require_hibernate_support").then_some(true),
+        )
+        .set_spot_max_price_percentage_over_lowest_price(nonzero(
+            requirements,
+            "spot_max_price_percentage_over_lowest_price",
+        ))
+        .set_total_local_storage_gb(float_range(requirements, "total_local_storage_gb").map(
+            |(min, max)| {
+                TotalLocalStorageGbRequest::builder()
+                    .min(min)
+                    .set_max(max)
+                    .build()
+            },
+        ))
+        .set_v_cpu_count(int_range(requirements, "vcpu_count").map(|(min, max)| {
+            VCpuCountRangeRequest::builder()
+                .min(min)
+                .set_max(max)
+                .build()
+        }))
+        .build()
+}
+
+// ---- Response: the latest version's data, in the configuration's shape ----
+
+/// The launch-data attributes of a version, as the provider's
+/// `flattenResponseLaunchTemplateData` sets them.
+fn data_entries(
+    data: &ResponseLaunchTemplateData,
+    shape: Option<&Value>,
+) -> Vec<(&'static str, Value)> {
+    let credit_specification = match data.credit_specification() {
+        Some(spec) => one(Value::map([("cpu_credits", text(spec.cpu_credits()))])),
+        // Not sent for instance types without burstable performance (as the provider does):
+        // keep what the configuration says rather than report drift.
+        None => shape
+            .map(|s| known(s, "credit_specification"))
+            .unwrap_or(Value::List(vec![])),
+    };
+    let configured_valid_until = shape
+        .and_then(|s| single(s, "instance_market_options"))
+        .and_then(|options| single(options, "spot_options"))
+        .and_then(|spot| spot.get("valid_until").as_str());
+    vec![
+        (
+            "block_device_mappings",
+            Value::List(
+                data.block_device_mappings()
+                    .iter()
+                    .map(block_device_mapping_value)
+                    .collect(),
+            ),
+        ),
+        (
+            "capacity_reservation_specification",
+            optional_block(data.capacity_reservation_specification().map(|spec| {
+                Value::map([
+                    (
+                        "capacity_reservation_preference",
+                        enum_value(spec.capacity_reservation_preference()),
+                    ),
+                    (
+                        "capacity_reservation_target",
+                        optional_block(spec.capacity_reservation_target().map(|target| {
+                            Value::map([
+                                (
+                                    "capacity_reservation_id",
+                                    text(target.capacity_reservation_id()),
+                                ),
+                                (
+                                    "capacity_reservation_resource_group_arn",
+                                    text(target.capacity_reservation_resource_group_arn()),
+                                ),
+                            ])
+                        })),
+                    ),
+                ])
+            })),
+        ),
+        (
+            "cpu_options",
+            optional_block(data.cpu_options().map(|options| {
+                Value::map([
+                    ("amd_sev_snp", enum_value(options.amd_sev_snp())),
+                    ("core_count", int_value(options.core_count())),
+                    (
+                        "nested_virtualization",
+                        enum_value(options.nested_virtualization()),
+                    ),
+                    ("threads_per_core", int_value(options.threads_per_core())),
+                ])
+            })),
+        ),
+        ("credit_specification", credit_specification),
+        (
+            "disable_api_stop",
+            Value::Bool(data.disable_api_stop().unwrap_or(false)),
+        ),
+        (
+            "disable_api_termination",
+            Value::Bool(data.disable_api_termination().unwrap_or(false)),
+        ),
+        ("ebs_optimized", nullable_value(data.ebs_optimized())),
+        (
+            "enclave_options",
+            optional_block(data.enclave_options().map(|options| {
+                Value::map([("enabled", Value::Bool(options.enabled().unwrap_or(false)))])
+            })),
+        ),
+        (
+            "hibernation_options",
+            optional_block(data.hibernation_options().map(|options| {
+                Value::map([(
+                    "configured",
+                    Value::Bool(options.configured().unwrap_or(false)),
+                )])
+            })),
+        ),
+        (
+            "iam_instance_profile",
+            optional_block(data.iam_instance_profile().map(|profile| {
+                Value::map([("arn", text(profile.arn())), ("name", text(profile.name()))])
+            })),
+        ),
+        ("image_id", text(data.image_id())),
+        (
+            "instance_initiated_shutdown_behavior",
+            enum_value(data.instance_initiated_shutdown_behavior()),
+        ),
+        (
+            "instance_market_options",
+            optional_block(data.instance_market_options().map(|options| {
+                Value::map([
+                    ("market_type", enum_value(options.market_type())),
+                    (
+                        "spot_options",
+                        optional_block(options.spot_options().map(|spot| {
+                            Value::map([
+                                (
+                                    "block_duration_minutes",
+                                    int_value(spot.block_duration_minutes()),
+                                ),
+                                (
+                                    "instance_interruption_behavior",
+                                    enum_value(spot.instance_interruption_behavior()),
+                                ),
+                                ("max_price", text(spot.max_price())),
+                                ("spot_instance_type", enum_value(spot.spot_instance_type())),
+                                (
+                                    "valid_until",
+                                    time_value(spot.valid_until(), configured_valid_until),
+                                ),
+                            ])
+                        })),
+                    ),
+                ])
+            })),
+        ),
+        (
+            "instance_requirements",
+            optional_block(
+                data.instance_requirements()
+                    .map(instance_requirements_value),
+            ),
+        ),
+        ("instance_type", enum_value(data.instance_type())),
+        ("kernel_id", text(data.kernel_id())),
+        ("key_name", text(data.key_name())),
+        (
+            "license_specification",
+            Value::List(
+                data.license_specifications()
+                    .iter()
+                    .map(|license| {
+                        Value::map([(
+                            "license_configuration_arn",
+                            text(license.license_configuration_arn()),
+                        )])
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "maintenance_options",
+            optional_block(data.maintenance_options().map(|options| {
+                Value::map([("auto_recovery", enum_value(options.auto_recovery()))])
+            })),
+        ),
+        (
+            "metadata_options",
+            optional_block(data.metadata_options().map(|options| {
+                Value::map([
+                    ("http_endpoint", enum_value(options.http_endpoint())),
+                    (
+                        "http_protocol_ipv6",
+                        enum_value(options.http_protocol_ipv6()),
+                    ),
+                    (
+                        "http_put_response_hop_limit",
+                        int_value(options.http_put_response_hop_limit()),
+                    ),
+                    ("http_tokens", enum_value(options.http_tokens())),
+                    (
+                        "instance_metadata_tags",
+                        enum_value(options.instance_metadata_tags()),
+                    ),
+                ])
+            })),
+        ),
+        (
+            "monitoring",
+            optional_block(data.monitoring().map(|monitoring| {
+                Value::map([(
+                    "enabled",
+                    Value::Bool(monitoring.enabled().unwrap_or(false)),
+                )])
+            })),
+        ),
+        (
+            "network_interfaces",
+            Value::List(
+                data.network_interfaces()
+                    .iter()
+                    .map(network_interface_value)
+                    .collect(),
+            ),
+        ),
+        (
+            "network_performance_options",
+            optional_block(data.network_performance_options().map(|options| {
+                Value::map([(
+                    "bandwidth_weighting",
+                    enum_value(options.bandwidth_weighting()),
+                )])
+            })),
+        ),
+        (
+            "placement",
+            optional_block(data.placement().map(|placement| {
+                Value::map([
+                    ("affinity", text(placement.affinity())),
+                    ("availability_zone", text(placement.availability_zone())),
+                    ("group_id", text(placement.group_id())),
+                    ("group_name", text(placement.group_name())),
+                    ("host_id", text(placement.host_id())),
+                    (
+                        "host_resource_group_arn",
+                        text(placement.host_resource_group_arn()),
+                    ),
+                    ("partition_number", int_value(placement.partition_number())),
+                    ("spread_domain", text(placement.spread_domain())),
+                    ("tenancy", enum_value(placement.tenancy())),
+                ])
+            })),
+        ),
+        (
+            "private_dns_name_options",
+            optional_block(data.private_dns_name_options().map(|options| {
+                Value::map([
+                    (
+                        "enable_resource_name_dns_aaaa_record",
+                        Value::Bool(
+                            options
+                                .enable_resource_name_dns_aaaa_record()
+                                .unwrap_or(false),
+                        ),
+                    ),
+                    (
+                        "enable_resource_name_dns_a_record",
+                        Value::Bool(options.enable_resource_name_dns_a_record().unwrap_or(false)),
+                    ),
+                    ("hostname_type", enum_value(options.hostname_type())),
+                ])
+            })),
+        ),
+        ("ram_disk_id", text(data.ram_disk_id())),
+        ("security_group_names", string_list(data.security_groups())),
+        (
+            "tag_specifications",
+            Value::List(
+                data.tag_specifications()
+                    .iter()
+                    // moto copies the template's own tags in here; real AWS allows no
+                    // launch-template entry in launch data.
+                    .filter(|spec| spec.resource_type() != Some(&Ec2ResourceType::LaunchTemplate))
+                    .map(|spec| {
+                        let tags = Value::Map(
+                            spec.tags()
+                                .iter()
+                                .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or(""))))
+                                .filter(|(key, _)| !key.starts_with("aws:"))
+                                .map(|(key, value)| (key.to_string(), Value::string(value)))
+                                .collect(),
+                        );
+                        Value::map([
+                            ("resource_type", enum_value(spec.resource_type())),
+                            ("tags", tags),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        ("user_data", text(data.user_data())),
+        (
+            "vpc_security_group_ids",
+            string_list(data.security_group_ids()),
+        ),
+    ]
+}
+
+fn block_device_mapping_value(mapping: &LaunchTemplateBlockDeviceMapping) -> Value {
+    Value::map([
+        ("device_name", text(mapping.device_name())),
+        (
+            "ebs",
+            optional_block(mapping.ebs().map(|ebs| {
+                Value::map([
+                    (
+                        "delete_on_termination",
+                        nullable_value(ebs.delete_on_termination()),
+                    ),
+                    ("encrypted", nullable_value(ebs.encrypted())),
+                    ("iops", int_value(ebs.iops())),
+                    ("kms_key_id", text(ebs.kms_key_id())),
+                    ("snapshot_id", text(ebs.snapshot_id())),
+                    ("throughput", int_value(ebs.throughput())),
+                    (
+                        "volume_initialization_rate",
+                        int_value(ebs.volume_initialization_rate()),
+                    ),
+                    ("volume_size", int_value(ebs.volume_size())),
+                    ("volume_type", enum_value(ebs.volume_type())),
+                ])
+            })),
+        ),
+        ("no_device", text(mapping.no_device())),
+        ("virtual_name", text(mapping.virtual_name())),
+    ])
+}
+
+fn network_interface_value(item: &LaunchTemplateInstanceNetworkInterfaceSpecification) -> Value {
+    Value::map([
+        (
+            "associate_carrier_ip_address",
+            nullable_value(item.associate_carrier_ip_address()),
+        ),
+        (
+            "associate_public_ip_address",
+            nullable_value(item.associate_public_ip_address()),
+        ),
+        (
+            "connection_tracking_specification",
+            optional_block(item.connection_tracking_specification().map(|tracking| {
+                Value::map([
+                    (
+                        "tcp_established_timeout",
+                        int_value(tracking.tcp_established_timeout()),
+                    ),
+                    (
+                        "udp_stream_timeout",
+                        int_value(tracking.udp_stream_timeout()),
+                    ),
+                    ("udp_timeout", int_value(tracking.udp_timeout())),
+                ])
+            })),
+        ),
+        (
+            "delete_on_termination",
+            nullable_value(item.delete_on_termination()),
+        ),
+        ("description", text(item.description())),
+        (
+            "device_index",
+            int_value(Some(item.device_index().unwrap_or(0))),
+        ),
+        (
+            "ena_srd_specification",
+            optional_block(item.ena_srd_specification().map(|srd| {
+                Value::map([
+                    (
+                        "ena_srd_enabled",
+                        Value::Bool(srd.ena_srd_enabled().unwrap_or(false)),
+                    ),
+                    (
+                        "ena_srd_udp_specification",
+                        optional_block(srd.ena_srd_udp_specification().map(|udp| {
+                            Value::map([(
+                                "ena_srd_udp_enabled",
+                                Value::Bool(udp.ena_srd_udp_enabled().unwrap_or(false)),
+                            )])
+                        })),
+                    ),
+                ])
+            })),
+        ),
+        ("interface_type", text(item.interface_type())),
+        (
+            "ipv4_address_count",
+            int_value(item.secondary_private_ip_address_count()),
+        ),
+        (
+            "ipv4_addresses",
+            string_list(
+                item.private_ip_addresses()
+                    .iter()
+                    .filter_map(|address| address.private_ip_address()),
+            ),
+        ),
+        ("ipv4_prefix_count", int_value(item.ipv4_prefix_count())),
+        (
+            "ipv4_prefixes",
+            string_list(
+                item.ipv4_prefixes()
+                    .iter()
+                    .filter_map(|prefix| prefix.ipv4_prefix()),
+            ),
+        ),
+        ("ipv6_address_count", int_value(item.ipv6_address_count())),
+        (
+            "ipv6_addresses",
+            string_list(
+                item.ipv6_addresses()
+                    .iter()
+                    .filter_map(|address| address.ipv6_address()),
+            ),
+        ),
+        ("ipv6_prefix_count", int_value(item.ipv6_prefix_count())),
+        (
+            "ipv6_prefixes",
+            string_list(
+                item.ipv6_prefixes()
+                    .iter()
+                    .filter_map(|prefix| prefix.ipv6_prefix()),
+            ),
+        ),
+        (
+            "network_card_index",
+            int_value(Some(item.network_card_index().unwrap_or(0))),
+        ),
+        ("network_interface_id", text(item.network_interface_id())),
+        ("primary_ipv6", nullable_value(item.primary_ipv6())),
+        ("private_ip_address", text(item.private_ip_address())),
+        ("security_groups", string_list(item.groups())),
+        ("subnet_id", text(item.subnet_id())),
+    ])
+}
+
+fn instance_requirements_value(requirements: &InstanceRequirements) -> Value {
+    Value::map([
+        (
+            "accelerator_count",
+            int_range_value(requirements.accelerator_count().map(|r| (r.min(), r.max()))),
+        ),
+        (
+            "accelerator_manufacturers",
+            enum_list(requirements.accelerator_manufacturers()),
+        ),
+        (
+            "accelerator_names",
+            enum_list(requirements.accelerator_names()),
+        ),
+        (
+            "accelerator_total_memory_mib",
+            int_range_value(
+                requirements
+                    .accelerator_total_memory_mib()
+                    .map(|r| (r.min(), r.max())),
+            ),
+        ),
+        (
+            "accelerator_types",
+            enum_list(requirements.accelerator_types()),
+        ),
+        (
+            "allowed_instance_types",
+            string_list(requirements.allowed_instance_types()),
+        ),
+        ("bare_metal", enum_value(requirements.bare_metal())),
+        (
+            "baseline_ebs_bandwidth_mbps",
+            int_range_value(
+                requirements
+                    .baseline_ebs_bandwidth_mbps()
+                    .map(|r| (r.min(), r.max())),
+            ),
+        ),
+        (
+            "burstable_performance",
+            enum_value(requirements.burstable_performance()),
+        ),
+        (
+            "cpu_manufacturers",
+            enum_list(requirements.cpu_manufacturers()),
+        ),
+        (
+            "excluded_instance_types",
+            string_list(requirements.excluded_instance_types()),
+        ),
+        (
+            "instance_generations",
+            enum_list(requirements.instance_generations()),
+        ),
+        ("local_storage", enum_value(requirements.local_storage())),
+        (
+            "local_storage_types",
+            enum_list(requirements.local_storage_types()),
+        ),
+        (
+            "max_spot_price_as_percentage_of_optimal_on_demand_price",
+            int_value(requirements.max_spot_price_as_percentage_of_optimal_on_demand_price()),
+        ),
+        (
+            "memory_gib_per_vcpu",
+            float_range_value(
+                requirements
+                    .memory_gib_per_v_cpu()
+                    .map(|r| (r.min(), r.max())),
+            ),
+        ),
+        (
+            "memory_mib",
+            int_range_value(requirements.memory_mib().map(|r| (r.min(), r.max()))),
+        ),
+        (
+            "network_bandwidth_gbps",
+            float_range_value(
+                requirements
+                    .network_bandwidth_gbps()
+                    .map(|r| (r.min(), r.max())),
+            ),
+        ),
+        (
+            "network_interface_count",
+            int_range_value(
+                requirements
+                    .network_interface_count()
+                    .map(|r| (r.min(), r.max())),
+            ),
+        ),
+        (
+            "on_demand_max_price_percentage_over_lowest_price",
+            int_value(requirements.on_demand_max_price_percentage_over_lowest_price()),
+        ),
+        (
+            "require_hibernate_support",
+            Value::Bool(requirements.require_hibernate_support().unwrap_or(false)),
+        ),
+        (
+            "spot_max_price_percentage_over_lowest_price",
+            int_value(requirements.spot_max_price_percentage_over_lowest_price()),
+        ),
+        (
+            "total_local_storage_gb",
+            float_range_value(
+                requirements
+                    .total_local_storage_gb()
+                    .map(|r| (r.min(), r.max())),
+            ),
+        ),
+        (
+            "vcpu_count",
+            int_range_value(requirements.v_cpu_count().map(|r| (r.min(), r.max()))),
+        ),
+    ])
+}
+
+/// A range block as read; an unset bound is 0, as the provider stores it.
+fn int_range_value(range: Option<(Option<i32>, Option<i32>)>) -> Value {
+    optional_block(range.map(|(min, max)| {
+        Value::map([
+            ("max", int_value(Some(max.unwrap_or(0)))),
+            ("min", int_value(Some(min.unwrap_or(0)))),
+        ])
+    }))
+}
+
+fn float_range_value(range: Option<(Option<f64>, Option<f64>)>) -> Value {
+    optional_block(range.map(|(min, max)| {
+        Value::map([
+            ("max", Value::Number(max.unwrap_or(0.0))),
+            ("min", Value::Number(min.unwrap_or(0.0))),
+        ])
+    }))
+}
+
+/// A `valid_until` as read: the configured text when it names the same instant (so `+00:00`
+/// and `Z` are not drift), else AWS's in RFC 3339.
+fn time_value(read: Option<&DateTime>, configured: Option<&str>) -> Value {
+    let Some(read) = read else {
+        return Value::Null;
+    };
+    if let Some(configured) = configured {
+        if parse_time(configured).as_ref() == Some(read) {
+            return Value::string(configured);
+        }
+    }
+    read.fmt(Format::DateTime)
+        .map(Value::String)
+        .unwrap_or(Value::Null)
+}
+
+// ---- Small helpers ----
+
+/// A list of one object.
+fn one(object: Value) -> Value {
+    Value::List(vec![object])
+}
+
+/// A `max_items = 1` block as read: one object, or none.
+fn optional_block(object: Option<Value>) -> Value {
+    object.map(one).unwrap_or(Value::List(vec![]))
+}
+
+/// `Some(items)` unless empty: the provider sends no empty lists.
+fn some_items<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
+}
+
+/// A whole-number argument the provider sends only when not 0.
+fn nonzero(value: &Value, key: &str) -> Option<i32> {
+    int(value, key).filter(|n| *n != 0)
+}
+
+fn flag(value: &Value, key: &str) -> bool {
+    boolean(value, key).unwrap_or(false)
+}
+
+/// Go's `strconv.ParseBool`, which the provider's nullable booleans accept.
+fn go_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// A nullable boolean argument: `None` when unset (`""`).
+fn nullable_arg(value: &Value, key: &str) -> Option<bool> {
+    match value.get(key).unmarked() {
+        Value::Bool(flag) => Some(*flag),
+        Value::String(text) => go_bool(text),
+        _ => None,
+    }
+}
+
+/// A nullable boolean as read: `"true"`, `"false"`, or `""` when AWS holds none.
+fn nullable_value(flag: Option<bool>) -> Value {
+    Value::string(match flag {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
+    })
+}
+
+fn int_value(value: Option<i32>) -> Value {
+    number(value.map(i64::from))
+}
+
+fn enum_value<E: AsRef<str>>(value: Option<&E>) -> Value {
+    text(value.map(|value| value.as_ref()))
+}
+
+fn enum_list<E: AsRef<str>>(values: &[E]) -> Value {
+    string_list(values.iter().map(|value| value.as_ref()))
+}
+
+fn parse_time(text: &str) -> Option<DateTime> {
+    DateTime::from_str(text, Format::DateTime)
+        .or_else(|_| DateTime::from_str(text, Format::DateTimeWithOffset))
+        .ok()
+}
+
+/// The provider's `create.NamePrefixFromName`, for names made from a prefix: the name without
+/// its 26-digit unique suffix, else `""`.
+fn name_prefix_from_name(name: &str) -> String {
+    const SUFFIX: usize = 26;
+    if name.len() <= SUFFIX {
+        return String::new();
+    }
+    let split = name.len() - SUFFIX;
+    match (name.get(..split), name.get(split..)) {
+        (Some(prefix), Some(suffix)) if suffix.bytes().all(|b| b.is_ascii_digit()) => {
+            prefix.to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+fn context(error: ProviderError, action: &str) -> ProviderError {
+    ProviderError {
+        code: error.code,
+        message: format!("{action}: {}", error.message),
+    }
+}
+
+/// Whether two values mean the same: marks dropped, null and empty collections alike, numbers
+/// compared as numbers (as the engine compares them).
+fn same(a: &Value, b: &Value) -> bool {
+    same_plain(&a.unmark_deep(), &b.unmark_deep())
+}
+
+fn same_plain(a: &Value, b: &Value) -> bool {
+    let empty = |v: &Value| match v {
+        Value::Null => true,
+        Value::List(items) => items.is_empty(),
+        Value::Map(entries) => entries.is_empty(),
+        _ => false,
+    };
+    if empty(a) && empty(b) {
+        return true;
+    }
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => (x - y).abs() < 1e-9,
+        (Value::Map(x), Value::Map(y)) => x.keys().chain(y.keys()).all(|key| {
+            same_plain(
+                x.get(key).unwrap_or(&Value::Null),
+                y.get(key).unwrap_or(&Value::Null),
+            )
+        }),
+        (Value::List(x), Value::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_plain(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+/// The type's normalization, after the schema's: nullable booleans in canonical form
+/// (`"1"` is `"true"`), and an empty plain optional string the same as an unset one (the
+/// provider neither sends `""` nor tells it from unset).
+fn normalize_object(schema: &Schema, value: &mut Value) {
+    if !matches!(value.unmarked(), Value::Map(_)) {
+        return;
+    }
+    let Some(entries) = value.map_mut() else {
+        return;
+    };
+    for attribute in &schema.attributes {
+        if attribute.ty != Type::String {
+            continue;
+        }
+        let Some(current) = entries.get_mut(attribute.name) else {
+            continue;
+        };
+        let nullable = attribute.default == Some(Value::string(""));
+        let canonical = current.as_str().and_then(go_bool);
+        let empty = current.as_str() == Some("");
+        if nullable {
+            if let Some(flag) = canonical {
+                *current = Value::string(flag.to_string());
+            }
+        } else if attribute.presence == Presence::Optional && attribute.default.is_none() && empty {
+            *current = Value::Null;
+        }
+    }
+    for block in &schema.blocks {
+        if let Some(Value::List(items)) = entries.get_mut(block.name) {
+            for item in items.iter_mut() {
+                normalize_object(&block.schema, item);
+            }
+        }
+    }
+}
+
+// ---- Validation ----
+
+fn is_set(value: &Value) -> bool {
+    match value.unmarked() {
+        Value::Null => false,
+        Value::List(items) => !items.is_empty(),
+        _ => true,
+    }
+}
+
+/// Terraform's `ConflictsWith` error on `second`. `path` is infra's location prefix
+/// (`placement[0].`), `key` the provider's (`placement.0.`).
+fn check_conflict(
+    problems: &mut Vec<(String, String)>,
+    value: &Value,
+    (path, key): (&str, &str),
+    first: &str,
+    second: &str,
+) {
+    if is_set(value.get(first)) && is_set(value.get(second)) {
+        problems.push((
+            format!("{path}{second}"),
+            format!("\"{key}{second}\": conflicts with {key}{first}"),
+        ));
+    }
+}
+
+/// The provider's `verify.ValidLaunchTemplateName`.
+fn name_problem(key: &str, name: &str) -> Option<String> {
+    let prefix = key.ends_with("prefix");
+    if name.len() < 3 {
+        Some(format!("\"{key}\" cannot be less than 3 characters"))
+    } else if prefix && name.len() > 99 {
+        Some(format!(
+            "\"{key}\" cannot be longer than 99 characters, name is limited to 125"
+        ))
+    } else if !prefix && name.len() > 125 {
+        Some(format!("\"{key}\" cannot be longer than 125 characters"))
+    } else if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "()./_-".contains(c))
+    {
+        Some(format!(
+            "\"{key}\" can only alphanumeric characters and ()./_- symbols"
+        ))
+    } else {
+        None
+    }
+}
+
+fn check_nullable_bool(problems: &mut Vec<(String, String)>, value: &Value, path: &str, key: &str) {
+    if let Value::String(text) = value.get(key).unmarked() {
+        if !text.is_empty() && go_bool(text).is_none() {
+            problems.push((
+                format!("{path}{key}"),
+                format!("{key}: cannot parse '{text}' as boolean"),
+            ));
+        }
+    }
+}
+
+fn validate_config(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let top = ("", "");
+    check_conflict(&mut problems, config, top, "name", "name_prefix");
+    check_conflict(
+        &mut problems,
+        config,
+        top,
+        "default_version",
+        "update_default_version",
+    );
+    check_conflict(
+        &mut problems,
+        config,
+        top,
+        "instance_type",
+        "instance_requirements",
+    );
+    check_conflict(
+        &mut problems,
+        config,
+        top,
+        "security_group_names",
+        "vpc_security_group_ids",
+    );
+    for key in ["name", "name_prefix"] {
+        if let Some(name) = config.get(key).as_str() {
+            if let Some(problem) = name_problem(key, name) {
+                problems.push((key.to_string(), problem));
+            }
+        }
+    }
+    if let Some(version) = config.get("default_version").as_i64() {
+        if version < 1 {
+            problems.push((
+                "default_version".to_string(),
+                format!("expected default_version to be at least (1), got {version}"),
+            ));
+        }
+    }
+    if let Some(description) = config.get("description").as_str() {
+        if description.len() > 255 {
+            problems.push((
+                "description".to_string(),
+                format!(
+                    "expected length of description to be in the range (0 - 255), got {description}"
+                ),
+            ));
+        }
+    }
+    check_nullable_bool(&mut problems, config, "", "ebs_optimized");
+    for (index, mapping) in blocks(config, "block_device_mappings").iter().enumerate() {
+        for ebs in blocks(mapping, "ebs") {
+            let path = format!("block_device_mappings[{index}].ebs[0].");
+            check_nullable_bool(&mut problems, ebs, &path, "delete_on_termination");
+            check_nullable_bool(&mut problems, ebs, &path, "encrypted");
+        }
+    }
+    for (index, item) in blocks(config, "network_interfaces").iter().enumerate() {
+        let path = format!("network_interfaces[{index}].");
+        for key in [
+            "associate_carrier_ip_address",
+            "associate_public_ip_address",
+            "delete_on_termination",
+            "primary_ipv6",
+        ] {
+            check_nullable_bool(&mut problems, item, &path, key);
+        }
+    }
+    if let Some(profile) = single(config, "iam_instance_profile") {
+        let at = ("iam_instance_profile[0].", "iam_instance_profile.0.");
+        check_conflict(&mut problems, profile, at, "arn", "name");
+    }
+    if let Some(target) = single(config, "capacity_reservation_specification")
+        .and_then(|spec| single(spec, "capacity_reservation_target"))
+    {
+        let at = (
+            "capacity_reservation_specification[0].capacity_reservation_target[0].",
+            "capacity_reservation_specification.0.capacity_reservation_target.0.",
+        );
+        check_conflict(
+            &mut problems,
+            target,
+            at,
+            "capacity_reservation_id",
+            "capacity_reservation_resource_group_arn",
+        );
+    }
+    if let Some(placement) = single(config, "placement") {
+        let at = ("placement[0].", "placement.0.");
+        check_conflict(
+            &mut problems,
+            placement,
+            at,
+            "host_id",
+            "host_resource_group_arn",
+        );
+        check_conflict(&mut problems, placement, at, "group_name", "group_id");
+    }
+    if let Some(requirements) = single(config, "instance_requirements") {
+        let at = ("instance_requirements[0].", "instance_requirements.0.");
+        check_conflict(
+            &mut problems,
+            requirements,
+            at,
+            "allowed_instance_types",
+            "excluded_instance_types",
+        );
+        check_conflict(
+            &mut problems,
+            requirements,
+            at,
+            "spot_max_price_percentage_over_lowest_price",
+            "max_spot_price_as_percentage_of_optimal_on_demand_price",
+        );
+    }
+    if let Some(spot) = single(config, "instance_market_options")
+        .and_then(|options| single(options, "spot_options"))
+    {
+        let path = "instance_market_options[0].spot_options[0].";
+        if let Some(minutes) = spot.get("block_duration_minutes").as_i64() {
+            if minutes % 60 != 0 {
+                problems.push((
+                    format!("{path}block_duration_minutes"),
+                    format!(
+                        "expected block_duration_minutes to be divisible by 60, got: {minutes}"
+                    ),
+                ));
+            }
+        }
+        if let Some(valid_until) = spot.get("valid_until").as_str() {
+            if !valid_until.is_empty() && parse_time(valid_until).is_none() {
+                problems.push((
+                    format!("{path}valid_until"),
+                    format!(
+                        "expected \"valid_until\" to be a valid RFC3339 date, got \"{valid_until}\""
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_prefix_comes_from_generated_names_only() {
+        assert_eq!(
+            name_prefix_from_name("web-20261122143000000000000001"),
+            "web-"
+        );
+        assert_eq!(name_prefix_from_name("web"), "");
+        assert_eq!(
+            name_prefix_from_name("a-template-name-that-is-long-enough"),
+            ""
+        );
+    }
+
+    #[test]
+    fn nullable_booleans_are_canonical_and_empty_strings_unset() {
+        let schema = launch_template_schema();
+        let mut value = Value::map([
+            ("ebs_optimized", Value::string("1")),
+            ("image_id", Value::string("")),
+            (
+                "network_interfaces",
+                Value::List(vec![Value::map([
+                    ("associate_public_ip_address", Value::string("F")),
+                    ("description", Value::string("")),
+                ])]),
+            ),
+        ]);
+        normalize_object(&schema, &mut value);
+        assert_eq!(value.get("ebs_optimized"), &Value::string("true"));
+        assert_eq!(value.get("image_id"), &Value::Null);
+        let interfaces = value.get("network_interfaces").as_list().unwrap_or(&[]);
+        assert_eq!(
+            interfaces[0].get("associate_public_ip_address"),
+            &Value::string("false")
+        );
+        assert_eq!(interfaces[0].get("description"), &Value::Null);
+    }
+
+    #[test]
+    fn validation_uses_the_provider_wording() {
+        let config = Value::map([
+            ("name", Value::string("ab")),
+            ("name_prefix", Value::string("web-")),
+            ("ebs_optimized", Value::string("maybe")),
+            (
+                "iam_instance_profile",
+                Value::List(vec![Value::map([
+                    ("arn", Value::string("arn:aws:iam::1:instance-profile/p")),
+                    ("name", Value::string("p")),
+                ])]),
+            ),
+        ]);
+        let problems = validate_config(&config);
+        let messages: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
+        assert!(messages.contains(&"\"name_prefix\": conflicts with name"));
+        assert!(messages.contains(&"\"name\" cannot be less than 3 characters"));
+        assert!(messages.contains(&"ebs_optimized: cannot parse 'maybe' as boolean"));
+        let conflict = "\"iam_instance_profile.0.name\": conflicts with iam_instance_profile.0.arn";
+        assert!(messages.contains(&conflict));
+    }
+
+    #[test]
+    fn unset_and_empty_are_the_same_version_data() {
+        assert!(same(&Value::Null, &Value::List(vec![])));
+        assert!(same(&Value::Number(2.0), &Value::Number(2.0)));
+        assert!(!same(&Value::string("a"), &Value::string("b")));
+    }
+
+    #[test]
+    fn ranges_send_min_and_a_max_not_below_it() {
+        let requirements = Value::map([
+            (
+                "vcpu_count",
+                Value::List(vec![Value::map([
+                    ("min", Value::Number(2.0)),
+                    ("max", Value::Number(0.0)),
+                ])]),
+            ),
+            (
+                "accelerator_count",
+                Value::List(vec![Value::map([("max", Value::Number(0.0))])]),
+            ),
+        ]);
+        assert_eq!(int_range(&requirements, "vcpu_count"), Some((2, None)));
+        assert_eq!(
+            int_range(&requirements, "accelerator_count"),
+            Some((0, Some(0)))
+        );
+        assert_eq!(int_range(&requirements, "memory_mib"), None);
+    }
+}
