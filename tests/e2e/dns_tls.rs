@@ -6,7 +6,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_ok as apply, infra, plan_is_clean, NO_VARS};
 
 const STACK: &str = r#"
 variable "ttl" {
@@ -192,26 +192,6 @@ resource "aws_route53_record" "apex" {
 }
 "#;
 
-fn apply(stack: &Stack, moto: &Moto, vars: &[&str]) -> String {
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(vars);
-    let run = infra(stack, Some(moto), &args);
-    assert_eq!(run.code, 0, "apply {vars:?}:\n{}", run.all());
-    run.stdout
-}
-
-fn plan_is_clean(stack: &Stack, moto: &Moto, vars: &[&str], when: &str) {
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend_from_slice(vars);
-    let plan = infra(stack, Some(moto), &args);
-    assert_eq!(
-        plan.code,
-        0,
-        "{when}: the plan shows changes:\n{}",
-        plan.all()
-    );
-}
-
 fn state_attribute(stack: &Stack, address: &str, attribute: &str) -> serde_json::Value {
     let state: serde_json::Value =
         serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
@@ -278,7 +258,7 @@ fn zone_certificate_validation_listener_and_records() {
     write_self_signed(&stack, &moto);
 
     // One run: the validation records' for_each keys are known at plan time.
-    let created = apply(&stack, &moto, &[]);
+    let created = apply(&stack, &moto, NO_VARS);
     assert!(
         created.contains("Apply complete! Resources: 19 added, 0 changed, 0 destroyed."),
         "{created}"
@@ -292,7 +272,7 @@ fn zone_certificate_validation_listener_and_records() {
             .count()
     };
     let before = listings(&moto);
-    plan_is_clean(&stack, &moto, &[], "after the first apply");
+    plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
     assert_eq!(listings(&moto) - before, 4, "ListResourceRecordSets calls");
     let zone_id = state_id(&stack, "aws_route53_zone.main");
     let certificate = state_attribute(&stack, "aws_acm_certificate.web", "arn");

@@ -7,7 +7,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_ok as apply, infra, plan_is_clean, state_id, NO_VARS};
 
 const RSA_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC5FsIkhKDwsgsh1FgCn2q4j56W39j01kn96KXEYnL7gnbPHQCi6KRyQCAUTL2DIEj0lfsb5MULxUIc2FsaJruHnUAUZD0KnDagRKfbziJntyDcB6PHKRWiAkg/qYKAZSCTaDjZb1KHOohAzPKnRRMEHOeBHWBDE0+SkbMwm/kC/cNuozOrefjx5TFBEGWMsZxHEr7KPRAgoPxW3eJrBRfZ8KL5TTLOzmh4041RWVfcuRSjp0/TWMfdkwsc3fiEfzPJcZXIapLaBdjBf9fqbP2Nu81xaHNHl7GsXAcBhcaxVgcQQJe5eSHNnbGa33hOSzVNSCM23gY2TY0gcPJrLOV/ deploy2";
 
@@ -203,32 +203,6 @@ output "prefix_list" {
 }
 "#;
 
-fn apply(stack: &Stack, moto: &Moto, vars: &[&str]) -> String {
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(vars);
-    infra(stack, Some(moto), &args).ok().stdout
-}
-
-fn plan_is_clean(stack: &Stack, moto: &Moto, vars: &[&str], when: &str) {
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend_from_slice(vars);
-    let plan = infra(stack, Some(moto), &args);
-    assert_eq!(plan.code, 0, "plan {when} is not clean: {}", plan.all());
-}
-
-fn state_id(stack: &Stack, address: &str) -> String {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
-    state["resources"]
-        .as_array()
-        .expect("resources")
-        .iter()
-        .find(|r| r["address"] == address)
-        .and_then(|r| r["attributes"]["id"].as_str())
-        .unwrap_or_else(|| panic!("{address} is not in the state"))
-        .to_string()
-}
-
 fn outputs(stack: &Stack, moto: &Moto) -> serde_json::Value {
     let run = infra(stack, Some(moto), &["output", "-json"]).ok();
     let all: serde_json::Value = serde_json::from_str(&run.stdout).expect("output JSON");
@@ -265,12 +239,12 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
     let stack = Stack::new();
     stack.write("main.tf", STACK);
 
-    let created = apply(&stack, &moto, &[]);
+    let created = apply(&stack, &moto, NO_VARS);
     assert!(
         created.contains("Apply complete! Resources: 9 added, 0 changed, 0 destroyed."),
         "{created}"
     );
-    plan_is_clean(&stack, &moto, &[], "after the first apply");
+    plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
 
     let vpc = state_id(&stack, "aws_vpc.main");
     let app = state_id(&stack, "aws_subnet.app");

@@ -6,7 +6,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_ok as apply, infra, plan_is_clean, NO_VARS};
 
 const STACK: &str = r#"
 variable "sg_port" {
@@ -326,24 +326,6 @@ fn describe(moto: &Moto) -> serde_json::Value {
     serde_json::from_str(moto.python(DESCRIBE).trim()).expect("describe JSON")
 }
 
-fn apply(stack: &Stack, moto: &Moto, vars: &[&str]) -> String {
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(vars);
-    infra(stack, Some(moto), &args).ok().stdout
-}
-
-fn plan_is_clean(stack: &Stack, moto: &Moto, vars: &[&str], when: &str) {
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend_from_slice(vars);
-    let plan = infra(stack, Some(moto), &args);
-    assert_eq!(
-        plan.code,
-        0,
-        "{when}: the plan shows changes:\n{}",
-        plan.all()
-    );
-}
-
 fn state_attribute(stack: &Stack, address: &str, attribute: &str) -> String {
     let state: serde_json::Value =
         serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
@@ -366,12 +348,12 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
     let validate = infra(&stack, Some(&moto), &["validate"]).ok();
     assert!(validate.all().contains("valid"), "{}", validate.all());
 
-    let created = apply(&stack, &moto, &[]);
+    let created = apply(&stack, &moto, NO_VARS);
     assert!(
         created.contains("Apply complete! Resources: 16 added, 0 changed, 0 destroyed."),
         "{created}"
     );
-    plan_is_clean(&stack, &moto, &[], "after the first apply");
+    plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
 
     // Adoption replaced moto's defaults with exactly the configured rules, routes and tags.
     let held = describe(&moto);
@@ -680,9 +662,9 @@ fn default_vpc_is_adopted_or_created_and_destroy_forgets_it() {
     let id = before.split(' ').next().unwrap_or_default().to_string();
     assert!(id.starts_with("vpc-"), "moto has no default VPC: {before}");
 
-    let created = apply(&stack, &moto, &[]);
+    let created = apply(&stack, &moto, NO_VARS);
     assert!(created.contains("Resources: 1 added"), "{created}");
-    plan_is_clean(&stack, &moto, &[], "after adopting the default VPC");
+    plan_is_clean(&stack, &moto, NO_VARS, "after adopting the default VPC");
     assert_eq!(default_vpc(&moto), format!("{id} True default"));
     assert_eq!(
         state_attribute(&stack, "aws_default_vpc.this", "id"),
@@ -756,9 +738,9 @@ ec2.delete_vpc(VpcId='{id}')
 "#
     ));
     assert_eq!(default_vpc(&moto), "none");
-    let created = apply(&stack, &moto, &[]);
+    let created = apply(&stack, &moto, NO_VARS);
     assert!(created.contains("Resources: 1 added"), "{created}");
-    plan_is_clean(&stack, &moto, &[], "after creating a default VPC");
+    plan_is_clean(&stack, &moto, NO_VARS, "after creating a default VPC");
     let now = default_vpc(&moto);
     assert!(
         now.ends_with(" True default") && !now.starts_with(&id),

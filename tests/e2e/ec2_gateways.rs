@@ -8,7 +8,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_ok as apply, infra, plan_is_clean, state_id, NO_VARS};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -206,37 +206,6 @@ fn leftovers(moto: &Moto) -> String {
     )
 }
 
-fn apply(stack: &Stack, moto: &Moto, vars: &[&str]) -> String {
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(vars);
-    infra(stack, Some(moto), &args).ok().stdout
-}
-
-fn plan_is_clean(stack: &Stack, moto: &Moto, vars: &[&str], when: &str) {
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend_from_slice(vars);
-    let plan = infra(stack, Some(moto), &args);
-    assert_eq!(
-        plan.code,
-        0,
-        "{when}: the plan shows changes:\n{}",
-        plan.all()
-    );
-}
-
-fn state_id(stack: &Stack, address: &str) -> String {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
-    state["resources"]
-        .as_array()
-        .expect("resources")
-        .iter()
-        .find(|r| r["address"] == address)
-        .and_then(|r| r["attributes"]["id"].as_str())
-        .unwrap_or_else(|| panic!("{address} is not in the state"))
-        .to_string()
-}
-
 #[test]
 fn vpc_edge_types_apply_update_replace_import_and_destroy() {
     let moto = Moto::start();
@@ -244,12 +213,12 @@ fn vpc_edge_types_apply_update_replace_import_and_destroy() {
     let stack = Stack::new();
     stack.write("main.tf", STACK);
 
-    let created = apply(&stack, &moto, &[]);
+    let created = apply(&stack, &moto, NO_VARS);
     assert!(
         created.contains("Apply complete! Resources: 19 added, 0 changed, 0 destroyed."),
         "{created}"
     );
-    plan_is_clean(&stack, &moto, &[], "after the first apply");
+    plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
     let vpc_id = state_id(&stack, "aws_vpc.main");
     let dhcp_id = state_id(&stack, "aws_vpc_dhcp_options.main");
     assert_eq!(

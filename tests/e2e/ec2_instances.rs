@@ -8,7 +8,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id};
 
 const STACK: &str = r##"
 provider "aws" {
@@ -232,32 +232,6 @@ print('\n'.join(sorted(lines)))
     )
 }
 
-fn apply(stack: &Stack, moto: &Moto, vars: &[String]) -> String {
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    infra(stack, Some(moto), &args).ok().stdout
-}
-
-fn plan_is_clean(stack: &Stack, moto: &Moto, vars: &[String], when: &str) {
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend(vars.iter().map(String::as_str));
-    let plan = infra(stack, Some(moto), &args);
-    assert_eq!(plan.code, 0, "plan {when} is not clean: {}", plan.all());
-}
-
-fn state_id(stack: &Stack, address: &str) -> String {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
-    state["resources"]
-        .as_array()
-        .expect("resources")
-        .iter()
-        .find(|r| r["address"] == address)
-        .and_then(|r| r["attributes"]["id"].as_str())
-        .unwrap_or_else(|| panic!("{address} is not in the state"))
-        .to_string()
-}
-
 #[test]
 fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     let moto = Moto::start();
@@ -320,22 +294,16 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     );
 
     // Import by ID.
-    for address in [
+    let ids: Vec<(&str, String)> = [
         "aws_instance.web",
         "aws_launch_template.web",
         "aws_launch_template.eni",
-    ] {
-        let id = state_id(&stack, address);
-        infra(&stack, Some(&moto), &["state", "rm", address]).ok();
-        let mut args = vec!["import", "-input=false", address, id.as_str()];
-        args.extend(vars.iter().map(String::as_str));
-        let import = infra(&stack, Some(&moto), &args);
-        assert!(
-            import.code == 0 && import.stdout.contains("Import successful!"),
-            "{}",
-            import.all()
-        );
-    }
+    ]
+    .into_iter()
+    .map(|address| (address, state_id(&stack, address)))
+    .collect();
+    let imports: Vec<(&str, &str)> = ids.iter().map(|(a, id)| (*a, id.as_str())).collect();
+    reimport(&stack, &moto, &vars, &imports);
     // As in Terraform, `update_default_version` is configuration only: an import reads it
     // as false, so the template plans one in-place update, which makes no new version.
     let mut args = vec!["plan", "-input=false"];

@@ -10,7 +10,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_ok as apply, infra, plan_is_clean, reimport};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -131,19 +131,6 @@ for provider in ecs.describe_capacity_providers(capacityProviders=names, include
     )
 }
 
-fn apply(stack: &Stack, moto: &Moto, vars: &[String]) -> String {
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    infra(stack, Some(moto), &args).ok().stdout
-}
-
-fn plan_is_clean(stack: &Stack, moto: &Moto, vars: &[String], when: &str) {
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend(vars.iter().map(String::as_str));
-    let plan = infra(stack, Some(moto), &args);
-    assert_eq!(plan.code, 0, "plan {when} is not clean: {}", plan.all());
-}
-
 #[test]
 fn ecs_capacity_providers_apply_update_replace_import_and_destroy() {
     let moto = Moto::start();
@@ -208,23 +195,18 @@ fn ecs_capacity_providers_apply_update_replace_import_and_destroy() {
     );
 
     // Import: the capacity provider by name, the cluster's providers by cluster name.
-    for (address, id) in [
-        (
-            "aws_ecs_capacity_provider.ec2",
-            "arn:aws:ecs:us-east-1:123456789012:capacity-provider/capacity-ec2",
-        ),
-        ("aws_ecs_cluster_capacity_providers.main", "capacity"),
-    ] {
-        infra(&stack, Some(&moto), &["state", "rm", address]).ok();
-        let mut args = vec!["import", "-input=false", address, id];
-        args.extend(vars.iter().map(String::as_str));
-        let import = infra(&stack, Some(&moto), &args);
-        assert!(
-            import.code == 0 && import.stdout.contains("Import successful!"),
-            "{}",
-            import.all()
-        );
-    }
+    reimport(
+        &stack,
+        &moto,
+        &vars,
+        &[
+            (
+                "aws_ecs_capacity_provider.ec2",
+                "arn:aws:ecs:us-east-1:123456789012:capacity-provider/capacity-ec2",
+            ),
+            ("aws_ecs_cluster_capacity_providers.main", "capacity"),
+        ],
+    );
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
     let mut args = vec!["destroy", "-input=false", "-auto-approve"];

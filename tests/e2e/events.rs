@@ -4,7 +4,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_ok as apply, infra, plan_is_clean};
 
 const STACK: &str = r#"
 variable "queue_arn" {
@@ -93,26 +93,6 @@ fn state_attribute(stack: &Stack, address: &str, attribute: &str) -> String {
         .find(|r| r["address"] == address)
         .and_then(|r| r["attributes"][attribute].as_str().map(str::to_string))
         .unwrap_or_else(|| panic!("{address}.{attribute} is not in the state"))
-}
-
-fn plan_is_clean(stack: &Stack, moto: &Moto, vars: &[&str], when: &str) {
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend_from_slice(vars);
-    let plan = infra(stack, Some(moto), &args);
-    assert_eq!(
-        plan.code,
-        0,
-        "{when}: the plan shows changes:\n{}",
-        plan.all()
-    );
-}
-
-fn apply(stack: &Stack, moto: &Moto, vars: &[&str]) -> String {
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(vars);
-    let run = infra(stack, Some(moto), &args);
-    assert_eq!(run.code, 0, "{}", run.all());
-    run.stdout
 }
 
 /// The SNS topics and subscriptions and the EventBridge rules (with their target counts) in

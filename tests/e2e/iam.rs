@@ -8,7 +8,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_ok as apply, infra, NO_VARS};
 
 const STACK: &str = r#"
 variable "action" {
@@ -197,12 +197,6 @@ print('\n'.join(sorted(out)))
         .collect()
 }
 
-fn apply(stack: &Stack, moto: &Moto, vars: &[&str]) -> String {
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(vars);
-    infra(stack, Some(moto), &args).ok().stdout
-}
-
 fn plan_code(stack: &Stack, moto: &Moto, vars: &[&str]) -> (i32, String) {
     let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
     args.extend_from_slice(vars);
@@ -232,7 +226,7 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
     let stack = Stack::new();
     stack.write("main.tf", STACK);
 
-    let created = apply(&stack, &moto, &[]);
+    let created = apply(&stack, &moto, NO_VARS);
     assert!(
         created.contains(&format!("Apply complete! Resources: {RESOURCES} added")),
         "{created}"

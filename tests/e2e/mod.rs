@@ -37,6 +37,53 @@ pub fn infra(stack: &Stack, moto: Option<&Moto>, args: &[&str]) -> Run {
     run(infra_command(BINARY, stack.path(), moto), args)
 }
 
+/// No `-var` arguments, for [`apply_ok`] and [`plan_is_clean`].
+pub const NO_VARS: &[&str] = &[];
+
+/// `infra apply -auto-approve VARS`, which must succeed; its stdout.
+pub fn apply_ok<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S]) -> String {
+    let mut args = vec!["apply", "-input=false", "-auto-approve"];
+    args.extend(vars.iter().map(AsRef::as_ref));
+    infra(stack, Some(moto), &args).ok().stdout
+}
+
+/// `infra plan -detailed-exitcode VARS` must find no changes; `when` names the moment.
+pub fn plan_is_clean<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S], when: &str) {
+    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
+    args.extend(vars.iter().map(AsRef::as_ref));
+    let plan = infra(stack, Some(moto), &args);
+    assert_eq!(plan.code, 0, "plan {when} is not clean: {}", plan.all());
+}
+
+/// The `id` of `address` in the stack's local state.
+pub fn state_id(stack: &Stack, address: &str) -> String {
+    let state: serde_json::Value =
+        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
+    state["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["address"] == address)
+        .and_then(|r| r["attributes"]["id"].as_str())
+        .unwrap_or_else(|| panic!("{address} is not in the state"))
+        .to_string()
+}
+
+/// Forgets each address and imports it again by the ID given; every import must succeed.
+pub fn reimport<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S], imports: &[(&str, &str)]) {
+    for (address, id) in imports {
+        infra(stack, Some(moto), &["state", "rm", address]).ok();
+        let mut args = vec!["import", "-input=false", address, id];
+        args.extend(vars.iter().map(AsRef::as_ref));
+        let import = infra(stack, Some(moto), &args);
+        assert!(
+            import.code == 0 && import.stdout.contains("Import successful!"),
+            "{}",
+            import.all()
+        );
+    }
+}
+
 /// An `infra` command in `stack` against `moto` with the database password in the environment,
 /// where a user puts it (`TF_VAR_db_password`), never in a file.
 pub fn command_with_password(stack: &Stack, moto: &Moto, password: &str) -> std::process::Command {

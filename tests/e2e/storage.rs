@@ -5,7 +5,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_ok as apply, infra, plan_is_clean, NO_VARS};
 
 const STACK: &str = r#"
 variable "bucket_name" {
@@ -150,26 +150,6 @@ fn state_attribute(stack: &Stack, address: &str, attribute: &str) -> String {
         .unwrap_or_else(|| panic!("{address}.{attribute} is not in the state"))
 }
 
-fn plan_is_clean(stack: &Stack, moto: &Moto, vars: &[&str], when: &str) {
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend_from_slice(vars);
-    let plan = infra(stack, Some(moto), &args);
-    assert_eq!(
-        plan.code,
-        0,
-        "{when}: the plan shows changes:\n{}",
-        plan.all()
-    );
-}
-
-fn apply(stack: &Stack, moto: &Moto, vars: &[&str]) -> String {
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(vars);
-    let run = infra(stack, Some(moto), &args);
-    assert_eq!(run.code, 0, "{}", run.all());
-    run.stdout
-}
-
 fn buckets(moto: &Moto) -> String {
     moto.python(
         "import boto3\nprint('\\n'.join(sorted(b['Name'] for b in boto3.client('s3').list_buckets()['Buckets'])))",
@@ -184,7 +164,7 @@ fn s3_buckets_and_their_configurations() {
     let stack = Stack::new();
     stack.write("main.tf", STACK);
 
-    let out = apply(&stack, &moto, &[]);
+    let out = apply(&stack, &moto, NO_VARS);
     assert!(out.contains("Apply complete! Resources: 8 added"), "{out}");
     assert_eq!(
         state_attribute(&stack, "aws_s3_bucket.logs", "bucket_regional_domain_name"),
@@ -197,7 +177,7 @@ fn s3_buckets_and_their_configurations() {
         "{out}"
     );
     assert!(out.contains("logs_zone = \"Z3AQBSTGFYJSTF\""), "{out}");
-    plan_is_clean(&stack, &moto, &[], "after the first apply");
+    plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
 
     // Objects in several versions, for force_destroy to delete.
     moto.python(
