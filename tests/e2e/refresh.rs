@@ -121,3 +121,112 @@ fn refreshing_many_log_groups_and_target_groups_takes_a_bounded_number_of_reques
         drifted.stdout
     );
 }
+
+/// `count` each of key pairs, launch templates, network ACLs, metric alarms and ECS capacity
+/// providers (over one Auto Scaling group made in the emulator beforehand).
+fn newer_types_stack(count: usize, asg_arn: &str) -> Stack {
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        &format!(
+            r#"
+resource "aws_vpc" "main" {{
+  cidr_block = "10.1.0.0/16"
+}}
+
+resource "aws_key_pair" "app" {{
+  count      = {count}
+  key_name   = "bench-${{count.index}}"
+  public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILl5aCn7U7++wGD5IHSH5q8/PyjWUKFTzVFnuQxPS6aM deploy"
+}}
+
+resource "aws_launch_template" "app" {{
+  count         = {count}
+  name          = "bench-${{count.index}}"
+  image_id      = "ami-12c6146b"
+  instance_type = "m5.large"
+  tags          = {{ Index = tostring(count.index) }}
+}}
+
+resource "aws_network_acl" "app" {{
+  count  = {count}
+  vpc_id = aws_vpc.main.id
+  tags   = {{ Index = tostring(count.index) }}
+}}
+
+resource "aws_cloudwatch_metric_alarm" "app" {{
+  count               = {count}
+  alarm_name          = "bench-${{count.index}}"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_Target_5XX_Count"
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 5
+  comparison_operator = "GreaterThanThreshold"
+}}
+
+resource "aws_ecs_capacity_provider" "app" {{
+  count = {count}
+  name  = "bench-${{count.index}}"
+  auto_scaling_group_provider {{
+    auto_scaling_group_arn = "{asg_arn}"
+  }}
+}}
+"#
+        ),
+    );
+    stack
+}
+
+#[test]
+fn refreshing_many_objects_of_the_newer_batched_types_takes_a_bounded_number_of_requests() {
+    let moto = Moto::start();
+    let asg_arn = moto
+        .python(
+            r#"
+import boto3
+autoscaling = boto3.client('autoscaling')
+autoscaling.create_launch_configuration(LaunchConfigurationName='bench', ImageId='ami-12c6146b', InstanceType='t3.micro')
+autoscaling.create_auto_scaling_group(AutoScalingGroupName='bench', LaunchConfigurationName='bench', MinSize=0, MaxSize=1, AvailabilityZones=['us-east-1a'])
+print(autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=['bench'])['AutoScalingGroups'][0]['AutoScalingGroupARN'])
+"#,
+        )
+        .trim()
+        .to_string();
+    let mut made = Vec::new();
+    for count in [5, 40] {
+        let stack = newer_types_stack(count, &asg_arn);
+        infra_counting(
+            &stack,
+            &moto,
+            &["apply", "-input=false", "-auto-approve", "-parallelism=20"],
+        )
+        .ok();
+        let plan = infra_counting(
+            &stack,
+            &moto,
+            &["plan", "-input=false", "-detailed-exitcode"],
+        );
+        assert_eq!(plan.code, 0, "{}", plan.all());
+        made.push(requests(&plan));
+        infra_counting(
+            &stack,
+            &moto,
+            &[
+                "destroy",
+                "-input=false",
+                "-auto-approve",
+                "-parallelism=20",
+            ],
+        )
+        .ok();
+    }
+    // Eight times the objects, the same requests: DescribeKeyPairs, DescribeLaunchTemplates,
+    // their latest versions and DescribeTags, DescribeNetworkAcls, DescribeAlarms and the
+    // tagging API's GetResources, DescribeCapacityProviders, and the VPC's reads.
+    assert_eq!(
+        made[0], made[1],
+        "requests to refresh 5 and 40 of each type: {made:?}"
+    );
+}
