@@ -192,6 +192,19 @@ data "aws_lb_listener" "by_arn" {
   arn = aws_lb_listener.http.arn
 }
 
+# The provider's older names for the same three data sources.
+data "aws_alb" "legacy" {
+  arn = aws_lb.web.arn
+}
+
+data "aws_alb_target_group" "legacy" {
+  name = aws_lb_target_group.web.name
+}
+
+data "aws_alb_listener" "legacy" {
+  arn = aws_lb_listener.http.arn
+}
+
 data "aws_ecs_cluster" "main" {
   cluster_name = aws_ecs_cluster.main.name
 }
@@ -226,6 +239,7 @@ output "checks" {
     listener_by_port    = data.aws_lb_listener.http.arn == aws_lb_listener.http.arn
     listener_protocol   = data.aws_lb_listener.by_arn.protocol
     listener_forward_to = data.aws_lb_listener.http.default_action[0].target_group_arn == aws_lb_target_group.web.arn
+    legacy_names        = [data.aws_alb.legacy.name == aws_lb.web.name, data.aws_alb_target_group.legacy.arn == aws_lb_target_group.web.arn, data.aws_alb_listener.legacy.port == aws_lb_listener.http.port]
     cluster_arn         = data.aws_ecs_cluster.main.arn == aws_ecs_cluster.main.arn
     cluster_status      = data.aws_ecs_cluster.main.status
     cluster_insights    = data.aws_ecs_cluster.main.setting[0].value
@@ -351,6 +365,7 @@ fn lb_ecs_rds_data_sources_and_target_attachments() {
         "listener_by_port": true,
         "listener_protocol": "HTTP",
         "listener_forward_to": true,
+        "legacy_names": [true, true, true],
         "cluster_arn": true,
         "cluster_status": "ACTIVE",
         "cluster_insights": "enabled",

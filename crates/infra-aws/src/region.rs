@@ -204,6 +204,10 @@ impl DataSourceType for RegionalDataSource {
         self.inner.name()
     }
 
+    fn aliases(&self) -> &'static [&'static str] {
+        self.inner.aliases()
+    }
+
     fn schema(&self) -> &Schema {
         &self.schema
     }

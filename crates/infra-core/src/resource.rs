@@ -15,6 +15,21 @@ use crate::value::Value;
 pub struct ProviderError {
     pub code: Option<String>,
     pub message: String,
+    pub cause: Cause,
+}
+
+/// What a failure says about the work the call asked for. The provider classifies its
+/// errors; the engine acts on the class without knowing any service's codes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cause {
+    /// The call failed: nothing was done.
+    #[default]
+    Failed,
+    /// No answer came (a timeout, a lost connection, a server error, throttling after the last
+    /// retry): the work may have been done.
+    Unknown,
+    /// The object to create exists already: perhaps an earlier attempt whose answer was lost.
+    AlreadyExists,
 }
 
 impl ProviderError {
@@ -22,13 +37,24 @@ impl ProviderError {
         ProviderError {
             code: None,
             message: message.into(),
+            cause: Cause::Failed,
         }
     }
     pub fn with_code(code: impl Into<String>, message: impl Into<String>) -> ProviderError {
         ProviderError {
             code: Some(code.into()),
             message: message.into(),
+            cause: Cause::Failed,
         }
+    }
+    pub fn with_cause(mut self, cause: Cause) -> ProviderError {
+        self.cause = cause;
+        self
+    }
+    /// The same error with what was being done in front of its message.
+    pub fn context(mut self, doing: &str) -> ProviderError {
+        self.message = format!("{doing}: {}", self.message);
+        self
     }
 }
 
@@ -193,6 +219,10 @@ pub trait ResourceType: Send + Sync {
 #[async_trait::async_trait]
 pub trait DataSourceType: Send + Sync {
     fn name(&self) -> &'static str;
+    /// Other names the data source answers to (`aws_alb` for `aws_lb`).
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
     fn schema(&self) -> &Schema;
     /// Reads the data source; `config` is wholly known. Returns the config plus computed values.
     async fn read(&self, config: &Value) -> Result<Value, ProviderError>;
@@ -221,6 +251,9 @@ impl Registry {
     }
 
     pub fn register_data_source(&mut self, data_source: Arc<dyn DataSourceType>) {
+        for alias in data_source.aliases() {
+            self.data_sources.insert(alias, data_source.clone());
+        }
         self.data_sources.insert(data_source.name(), data_source);
     }
 

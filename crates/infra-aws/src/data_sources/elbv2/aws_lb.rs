@@ -43,6 +43,11 @@ impl DataSourceType for AwsLbData {
         "aws_lb"
     }
 
+    /// The provider's older name for the same data source.
+    fn aliases(&self) -> &'static [&'static str] {
+        &["aws_alb"]
+    }
+
     fn schema(&self) -> &Schema {
         &self.schema
     }

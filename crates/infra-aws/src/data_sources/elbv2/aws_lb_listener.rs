@@ -49,6 +49,11 @@ impl DataSourceType for AwsLbListenerData {
         "aws_lb_listener"
     }
 
+    /// The provider's older name for the same data source.
+    fn aliases(&self) -> &'static [&'static str] {
+        &["aws_alb_listener"]
+    }
+
     fn schema(&self) -> &Schema {
         &self.schema
     }

@@ -45,6 +45,11 @@ impl DataSourceType for AwsLbTargetGroupData {
         "aws_lb_target_group"
     }
 
+    /// The provider's older name for the same data source.
+    fn aliases(&self) -> &'static [&'static str] {
+        &["aws_alb_target_group"]
+    }
+
     fn schema(&self) -> &Schema {
         &self.schema
     }
