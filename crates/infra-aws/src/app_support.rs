@@ -368,3 +368,22 @@ pub fn tags_match(tags: &[(String, String)], wanted: &Value) -> bool {
         }),
     }
 }
+
+/// How many per-object reads a refresh keeps in flight for one type (reads that AWS has no
+/// batch form for: IAM's `Get*`, target group attributes, VPC attributes). Below the smallest
+/// burst of AWS's API rate limits (ELBv2: 40), so a refresh does not throttle itself.
+pub const READS_IN_FLIGHT: usize = 8;
+
+/// Runs the reads (one future per object), at most [`READS_IN_FLIGHT`] at a time; results in
+/// input order, the first error wins. The futures are built before the first await (a
+/// `Vec`), which keeps the caller's future `Send` for `async_trait`.
+pub async fn read_each<T, Fut>(reads: Vec<Fut>) -> Result<Vec<T>, ProviderError>
+where
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    use futures::{StreamExt, TryStreamExt};
+    futures::stream::iter(reads)
+        .buffered(READS_IN_FLIGHT)
+        .try_collect()
+        .await
+}

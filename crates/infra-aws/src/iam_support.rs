@@ -1,8 +1,7 @@
 //! Helpers shared by the IAM resource types.
 //!
-//! IAM is global and has few batched reads: most objects are read with one `Get*` call each.
-//! [`read_each`] runs such per-object reads concurrently (at most [`READ_CONCURRENCY`] in
-//! flight), keeping the input order. Managed-policy attachments and inline policies exist for
+//! IAM is global and has few batched reads: most objects are read with one `Get*` call each,
+//! run concurrently by [`read_each`]. Managed-policy attachments and inline policies exist for
 //! three kinds of principal (user, role, group) with one API per kind; [`Principal`] dispatches
 //! them once, and [`PolicyAttachment`] / [`InlinePolicy`] are the generic resource types behind
 //! `aws_iam_{role,user,group}_policy_attachment` and `aws_iam_{role,user}_policy`.
@@ -12,7 +11,6 @@ use std::future::Future;
 use std::sync::Arc;
 
 use aws_sdk_iam::types::Tag;
-use futures::{StreamExt, TryStreamExt};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{is_missing, non_empty, same_json, string};
@@ -20,21 +18,7 @@ use crate::ec2_support::unique_name;
 use crate::error::aws_error;
 use crate::Aws;
 
-/// How many per-object IAM reads a refresh keeps in flight (IAM throttles bursts).
-pub const READ_CONCURRENCY: usize = 8;
-
-/// Runs the reads (one future per object), at most [`READ_CONCURRENCY`] at a time; results in
-/// input order, the first error wins. The futures are built before the first await (a
-/// `Vec`), which keeps the caller's future `Send` for `async_trait`.
-pub async fn read_each<T, Fut>(reads: Vec<Fut>) -> Result<Vec<T>, ProviderError>
-where
-    Fut: Future<Output = Result<T, ProviderError>>,
-{
-    futures::stream::iter(reads)
-        .buffered(READ_CONCURRENCY)
-        .try_collect()
-        .await
-}
+pub use crate::app_support::read_each;
 
 /// How long an object just written may take to become readable (the provider's IAM
 /// propagation timeout).

@@ -276,18 +276,36 @@ impl AwsVpc {
                 }
             }
         }
+        // DescribeVpcAttribute answers one attribute of one VPC a call: those calls run
+        // concurrently, three per VPC.
+        let attribute_names = [
+            VpcAttributeName::EnableDnsSupport,
+            VpcAttributeName::EnableDnsHostnames,
+            VpcAttributeName::EnableNetworkAddressUsageMetrics,
+        ];
+        let attributes = crate::app_support::read_each(
+            ids.iter()
+                .flat_map(|id| {
+                    attribute_names
+                        .iter()
+                        .map(move |name| self.read_attribute(id, name.clone()))
+                })
+                .collect(),
+        )
+        .await?;
+        let attributes: HashMap<&str, &[bool]> = ids
+            .iter()
+            .map(String::as_str)
+            .zip(attributes.chunks(attribute_names.len()))
+            .collect();
         let mut found = HashMap::new();
         for vpc in &vpcs {
             let Some(id) = vpc.vpc_id() else { continue };
-            let dns_support = self
-                .read_attribute(id, VpcAttributeName::EnableDnsSupport)
-                .await?;
-            let dns_hostnames = self
-                .read_attribute(id, VpcAttributeName::EnableDnsHostnames)
-                .await?;
-            let address_usage_metrics = self
-                .read_attribute(id, VpcAttributeName::EnableNetworkAddressUsageMetrics)
-                .await?;
+            let Some(&[dns_support, dns_hostnames, address_usage_metrics]) =
+                attributes.get(id).copied()
+            else {
+                continue;
+            };
             let owner = vpc.owner_id().unwrap_or_default();
             let ipv6 = vpc.ipv6_cidr_block_association_set().iter().find(|a| {
                 matches!(

@@ -310,10 +310,13 @@ impl AwsLbTargetGroup {
         let groups = self.describe(arns).await?;
         let found: Vec<String> = groups.keys().cloned().collect();
         let tags = describe_tags(client, &found).await?;
+        // DescribeTargetGroupAttributes answers one group a call: those calls run concurrently.
+        let attributes =
+            crate::app_support::read_each(found.iter().map(|arn| self.attributes(arn)).collect())
+                .await?;
         let mut out = BTreeMap::new();
-        for (arn, group) in groups {
+        for ((arn, group), attributes) in groups.into_iter().zip(attributes) {
             let hint = hints.get(&arn).copied().unwrap_or(&Value::Null);
-            let attributes = self.attributes(&arn).await?;
             let tags = tags.get(&arn).cloned().unwrap_or_default();
             let value = to_value(&group, &attributes, &tags, hint);
             out.insert(arn, (fit_to_config(value, hint), tags));
