@@ -293,12 +293,7 @@ where
             Err(error) if has_code(&error, "DependencyViolation") && Instant::now() < deadline => {
                 tokio::time::sleep(POLL_INTERVAL * 2).await;
             }
-            Err(error) => {
-                return Err(ProviderError {
-                    code: error.code,
-                    message: format!("deleting {what}: {}", error.message),
-                })
-            }
+            Err(error) => return Err(error.context(&format!("deleting {what}"))),
         }
     }
 }

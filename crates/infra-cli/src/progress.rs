@@ -41,6 +41,7 @@ impl Observer for Progress {
             Event::Importing { address, .. } => format!("{address}: Preparing import..."),
             Event::Recovered { address, found: true } => format!("{address}: found an object created by an interrupted apply; it is now in the state"),
             Event::Recovered { address, found: false } => format!("{address}: an interrupted create left nothing behind"),
+            Event::Adopted { address } => format!("{address}: the object already existed, made for this address by an earlier attempt whose answer was lost; it is now in the state"),
             Event::Started { address, action, id } => {
                 let id = id.map(|id| format!(" [id={id}]")).unwrap_or_default();
                 format!("{}: {}{id}", self.style.bold(&address.to_string()), verbs(action).0)

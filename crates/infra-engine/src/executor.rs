@@ -14,8 +14,8 @@ use infra_config::{
     Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
 };
 use infra_core::{
-    Action, Address, InstanceKey, Mode, Operation, ProviderError, ProviderSettings, Registry,
-    ResourceId, ResourceType, Timeouts, Value,
+    Action, Address, Cause, InstanceKey, Mode, Operation, ProviderError, ProviderSettings,
+    Registry, ResourceId, ResourceType, Timeouts, Value,
 };
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
 
@@ -449,14 +449,28 @@ impl Executor<'_> {
                         persist(self.backend, &mut state)
                             .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
                     }
-                    self.timed(
-                        address,
-                        action,
-                        None,
-                        operation.timeouts.create,
-                        resource_type.create(&operation, &planned),
-                    )
-                    .await
+                    let created = self
+                        .timed(
+                            address,
+                            action,
+                            None,
+                            operation.timeouts.create,
+                            resource_type.create(&operation, &planned),
+                        )
+                        .await;
+                    match created {
+                        Err(error) if error.cause == Cause::AlreadyExists => {
+                            self.adopt_or_explain(
+                                address,
+                                resource_type.as_ref(),
+                                &operation,
+                                &planned,
+                                error,
+                            )
+                            .await
+                        }
+                        other => other,
+                    }
                 } else {
                     let prior = prior_value.unwrap_or(Value::Null).unmark_deep();
                     let id = prior.get("id").as_str().map(str::to_string);
@@ -470,7 +484,13 @@ impl Executor<'_> {
                     .await
                 };
                 let mut state = state.borrow_mut();
-                state.pending.remove(address);
+                // A create with no answer may have made the object: its pending entry stays, and
+                // the next run looks for the object as after a crash.
+                let outcome_unknown =
+                    is_create && matches!(&result, Err(error) if error.cause == Cause::Unknown);
+                if !outcome_unknown {
+                    state.pending.remove(address);
+                }
                 match result {
                     Ok(mut value) => {
                         crate::diff::normalize(resource_type.as_ref(), &mut value);
@@ -531,6 +551,33 @@ impl Executor<'_> {
                     }
                 }
             }
+        }
+    }
+
+    /// A create refused because its object exists: when that object is this configuration's
+    /// (the type finds it by our tags or natural key, as after a crash), it is adopted;
+    /// otherwise the error stands and says how to take the object over.
+    async fn adopt_or_explain(
+        &self,
+        address: &Address,
+        resource_type: &dyn ResourceType,
+        operation: &Operation,
+        planned: &Value,
+        error: ProviderError,
+    ) -> Result<Value, ProviderError> {
+        match resource_type.find_created(operation, planned).await {
+            Ok(Some(value)) => {
+                self.observer.event(Event::Adopted {
+                    address: address.clone(),
+                });
+                Ok(value)
+            }
+            Ok(None) => Err(error.context(&format!(
+                "an object that {address} would create exists already and was not made by this \
+                 configuration; to manage it, run `infra import {address} <its id>`, or give \
+                 {address} another name"
+            ))),
+            Err(_) => Err(error),
         }
     }
 
@@ -808,11 +855,13 @@ impl Executor<'_> {
                 _ = ticker.tick() => self.observer.event(Event::StillRunning { address: address.clone(), action, elapsed: started.elapsed() }),
             }
         };
+        // The call was abandoned, not answered: what it did is unknown.
         let result = result.unwrap_or_else(|_| {
             Err(ProviderError::with_code(
                 "Timeout",
                 format!("timed out after {}", humantime::format_duration(limit)),
-            ))
+            )
+            .with_cause(Cause::Unknown))
         });
         match &result {
             Ok(value) => self.observer.event(Event::Finished {

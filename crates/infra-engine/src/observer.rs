@@ -22,6 +22,11 @@ pub enum Event {
         address: Address,
         found: bool,
     },
+    /// A create was refused because its object exists, and the object is this
+    /// configuration's (an earlier attempt whose answer was lost): it is taken into the state.
+    Adopted {
+        address: Address,
+    },
     Started {
         address: Address,
         action: Action,

@@ -360,12 +360,13 @@ impl ResourceType for AwsFlowLog {
             .map_err(aws_error)?;
         if let Some(failure) = output.unsuccessful().first() {
             let error = failure.error();
-            return Err(ProviderError {
-                code: error.and_then(|e| e.code()).map(str::to_string),
-                message: format!(
-                    "creating flow log for {resource_id}: {}",
-                    error.and_then(|e| e.message()).unwrap_or("unsuccessful")
-                ),
+            let message = format!(
+                "creating flow log for {resource_id}: {}",
+                error.and_then(|e| e.message()).unwrap_or("unsuccessful")
+            );
+            return Err(match error.and_then(|e| e.code()) {
+                Some(code) => ProviderError::with_code(code, message),
+                None => ProviderError::new(message),
             });
         }
         let id = output
@@ -408,13 +409,16 @@ impl ResourceType for AwsFlowLog {
         };
         match output.unsuccessful().first().and_then(|u| u.error()) {
             Some(error) if error.code().is_some_and(|c| c.ends_with("NotFound")) => Ok(()),
-            Some(error) => Err(ProviderError {
-                code: error.code().map(str::to_string),
-                message: format!(
+            Some(error) => {
+                let message = format!(
                     "deleting flow log {id}: {}",
                     error.message().unwrap_or("unsuccessful")
-                ),
-            }),
+                );
+                Err(match error.code() {
+                    Some(code) => ProviderError::with_code(code, message),
+                    None => ProviderError::new(message),
+                })
+            }
             None => Ok(()),
         }
     }

@@ -2693,10 +2693,7 @@ impl ResourceType for AwsInstance {
 
 /// `error` with what was being done in front of its message, keeping its code.
 fn context(error: ProviderError, doing: &str) -> ProviderError {
-    ProviderError {
-        code: error.code,
-        message: format!("{doing}: {}", error.message),
-    }
+    error.context(doing)
 }
 
 /// Runs `call` again (every two poll intervals) while it fails with a `retryable` error, until

@@ -2191,10 +2191,7 @@ fn name_prefix_from_name(name: &str) -> String {
 }
 
 fn context(error: ProviderError, action: &str) -> ProviderError {
-    ProviderError {
-        code: error.code,
-        message: format!("{action}: {}", error.message),
-    }
+    error.context(action)
 }
 
 /// Whether two values mean the same: marks dropped, null and empty collections alike, numbers

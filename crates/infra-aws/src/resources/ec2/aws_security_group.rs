@@ -582,10 +582,7 @@ impl AwsSecurityGroup {
                     .map(|_| ())
                     .map_err(aws_error)
             };
-            result.map_err(|error| ProviderError {
-                message: format!("authorizing {direction} rules on {id}: {}", error.message),
-                code: error.code,
-            })?;
+            result.map_err(|error| error.context(&format!("authorizing {direction} rules on {id}")))?;
         }
         Ok(())
     }

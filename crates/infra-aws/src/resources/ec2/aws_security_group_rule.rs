@@ -262,14 +262,10 @@ impl AwsSecurityGroupRule {
         };
         match result {
             Err(error) if !authorize && (has_code(&error, "InvalidPermission.NotFound") || crate::error::is_not_found(&error)) => Ok(()),
-            Err(error) if authorize && has_code(&error, "InvalidPermission.Duplicate") => Err(ProviderError {
-                message: format!(
-                    "the rule {} already exists in {group_id} (perhaps as an inline rule of its aws_security_group): {}",
-                    rule_id(value),
-                    error.message
-                ),
-                code: error.code,
-            }),
+            Err(error) if authorize && has_code(&error, "InvalidPermission.Duplicate") => Err(error.context(&format!(
+                "the rule {} already exists in {group_id} (perhaps as an inline rule of its aws_security_group)",
+                rule_id(value)
+            ))),
             other => other,
         }
     }

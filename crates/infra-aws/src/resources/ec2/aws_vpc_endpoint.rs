@@ -656,13 +656,13 @@ impl ResourceType for AwsVpcEndpoint {
         if let Some(error) = output.unsuccessful().first().and_then(|u| u.error()) {
             let code = error.code().unwrap_or_default();
             if !code.ends_with("NotFound") {
-                return Err(ProviderError {
-                    code: Some(code.to_string()),
-                    message: format!(
+                return Err(ProviderError::with_code(
+                    code,
+                    format!(
                         "deleting VPC endpoint {id}: {}",
                         error.message().unwrap_or("unsuccessful")
                     ),
-                });
+                ));
             }
         }
         wait_for(
