@@ -10,4 +10,8 @@ super::resource_types! {
     aws_s3_bucket_policy::new,
     aws_s3_bucket_ownership_controls::new,
     aws_s3_bucket_lifecycle_configuration::new,
+    aws_s3_bucket_logging::new,
+    aws_s3_bucket_acl::new,
+    aws_s3_bucket_cors_configuration::new,
+    aws_s3_bucket_notification::new,
 }
