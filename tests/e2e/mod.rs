@@ -14,6 +14,7 @@ mod iam;
 mod lb_ecs_rds;
 mod lifecycle;
 mod locking;
+mod lost_answers;
 mod modules;
 mod monitoring;
 mod plan_file;
@@ -191,6 +192,11 @@ for z in boto3.client('route53').list_hosted_zones()['HostedZones']: out.append(
 for c in boto3.client('acm').list_certificates()['CertificateSummaryList']: out.append('certificate ' + c['DomainName'])
 for r in boto3.client('ecr').describe_repositories()['repositories']: out.append('ecr_repository ' + r['repositoryName'])
 for s in boto3.client('secretsmanager').list_secrets()['SecretList']: out.append('secret ' + s['Name'])
+s3 = boto3.client('s3')
+for b in s3.list_buckets()['Buckets']:
+    try: tags = s3.get_bucket_tagging(Bucket=b['Name'])['TagSet']
+    except Exception: tags = []
+    if any(t['Key'] == 'infra:address' for t in tags): out.append('bucket ' + b['Name'])
 print('\n'.join(sorted(out)))
 "#;
     moto.python(script)

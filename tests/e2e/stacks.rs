@@ -118,6 +118,8 @@ fn reference_stack_dev_applies_replaces_every_type_and_destroys() {
         "aws_vpc_security_group_ingress_rule.tasks_from_alb",
         "aws_vpc_security_group_egress_rule.alb_to_tasks",
         "aws_lb.main",
+        "aws_s3_bucket.alb_logs",
+        "aws_s3_bucket_policy.alb_logs",
         "aws_lb_target_group.blue",
         "aws_lb_listener.http",
         "aws_lb_listener.https",
@@ -345,8 +347,9 @@ fn every_type_of_the_reference_stack_imports_by_its_terraform_id() {
     // one in-place update, and applying it settles them:
     // - the RDS master password is never read back, and skip_final_snapshot is false;
     // - force_delete, force_destroy, allow_overwrite are false, recovery_window_in_days 30;
-    // - the policy document that names the secret is read again during that apply (it depends
-    //   on a resource with a pending change), so the inline policy's text is unknown until then.
+    // - the policy documents that name the secret and the log bucket are read again during
+    //   that apply (each depends on a resource with a pending change), so the policies' texts
+    //   are unknown until then.
     let plan = run_with(&stack, &moto, &["plan", "-input=false"], &variables).ok();
     let updated = [
         "aws_db_instance.main",
@@ -356,6 +359,8 @@ fn every_type_of_the_reference_stack_imports_by_its_terraform_id() {
         "aws_route53_record.certificate_validation[\"www.dev.shop.example.com\"]",
         "aws_secretsmanager_secret.db_password",
         "aws_iam_role_policy.read_db_password",
+        "aws_s3_bucket.alb_logs",
+        "aws_s3_bucket_policy.alb_logs",
     ];
     assert!(
         plan.stdout.contains(&format!(
