@@ -1,12 +1,16 @@
 //! Refresh reads in batches: the number of AWS requests a refresh makes grows with the number
-//! of objects only by the one read per object that AWS has no batch form for (counted by the
-//! binary's own request counter, not timed).
+//! of objects only by the reads per object that AWS has no batch form for (counted by the
+//! binary's own request counter, not timed). Every attribute is read on every refresh, so
+//! drift is seen on the very next plan, and two plans of the same cloud are identical.
 
 use infra_testkit::{infra_command, run, Moto, Run, Stack};
 
 use super::BINARY;
 
-/// `count` log groups and `count` target groups in one VPC.
+/// VPCs besides the main one, in the first test's stack.
+const EXTRA_VPCS: usize = 10;
+
+/// `count` log groups and `count` target groups in one VPC, and [`EXTRA_VPCS`] more VPCs.
 fn stack(count: usize) -> Stack {
     let stack = Stack::new();
     stack.write(
@@ -15,6 +19,12 @@ fn stack(count: usize) -> Stack {
             r#"
 resource "aws_vpc" "main" {{
   cidr_block = "10.0.0.0/16"
+}}
+
+resource "aws_vpc" "extra" {{
+  count                = {EXTRA_VPCS}
+  cidr_block           = "10.${{count.index + 1}}.0.0/16"
+  enable_dns_hostnames = true
 }}
 
 resource "aws_cloudwatch_log_group" "app" {{
@@ -68,15 +78,18 @@ fn refreshing_many_log_groups_and_target_groups_takes_a_bounded_number_of_reques
         &["plan", "-input=false", "-detailed-exitcode"],
     );
     assert_eq!(plan.code, 0, "{}", plan.all());
-    // Batched: DescribeVpcs, the VPC's default ACL, main route table and default group, its 3
-    // attributes; DescribeLogGroups and one GetResources for the tags; DescribeTargetGroups
-    // and DescribeTags (20 a call). Then DescribeTargetGroupAttributes, which answers one
-    // group a call, for every group on every refresh: no sample, so drift on them is seen.
+    // Batched: DescribeVpcs, the VPCs' default ACLs, main route tables and default groups;
+    // DescribeLogGroups and one GetResources for the tags; DescribeTargetGroups and
+    // DescribeTags (20 a call). Then the calls AWS has no batch form for, made for every
+    // object on every refresh (no sample, so drift on them is seen), concurrently:
+    // DescribeTargetGroupAttributes, one group a call, and DescribeVpcAttribute, one
+    // attribute of one VPC a call (three per VPC).
     let made = requests(&plan);
+    let vpcs = EXTRA_VPCS + 1;
     assert!(
-        made <= 12 + count,
+        made <= 9 + count + 3 * vpcs,
         "{made} requests to refresh {} objects",
-        2 * count + 1
+        2 * count + vpcs
     );
 
     // Drift on an attribute with no batch read is seen on the very next plan, for any group.
@@ -93,6 +106,40 @@ fn refreshing_many_log_groups_and_target_groups_takes_a_bounded_number_of_reques
         drifted
             .stdout
             .contains("# aws_lb_target_group.app[23] will be updated in-place"),
+        "{}",
+        drifted.stdout
+    );
+    // The same cloud gives the same plan, byte for byte, drift section included.
+    let again = infra_counting(
+        &stack,
+        &moto,
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(
+        again.stdout, drifted.stdout,
+        "two plans of the same cloud differ"
+    );
+    infra_counting(
+        &stack,
+        &moto,
+        &["apply", "-input=false", "-auto-approve", "-parallelism=20"],
+    )
+    .ok();
+
+    // Drift on a VPC's DNS attribute is seen on the very next plan, for any VPC.
+    moto.python(
+        "import boto3\nec2 = boto3.client('ec2')\nvpc = ec2.describe_vpcs(Filters=[{'Name': 'cidr', 'Values': ['10.8.0.0/16']}])['Vpcs'][0]['VpcId']\nec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={'Value': False})",
+    );
+    let drifted = infra_counting(
+        &stack,
+        &moto,
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(drifted.code, 2, "{}", drifted.all());
+    assert!(
+        drifted
+            .stdout
+            .contains("# aws_vpc.extra[7] will be updated in-place"),
         "{}",
         drifted.stdout
     );
