@@ -24,6 +24,7 @@ mod refresh;
 mod schemas_every_argument;
 mod schemas_network;
 mod services;
+mod signals;
 mod stacks;
 mod storage;
 mod team;

@@ -18,6 +18,7 @@ use infra_core::{
     Registry, ResourceId, ResourceType, Timeouts, Value,
 };
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::deploy::{self, DeployEvents, Deployment};
 use crate::diff::{plan_instance, InstanceInput};
@@ -39,6 +40,9 @@ pub struct Executor<'a> {
     /// Data sources read at plan time; those the plan reads during apply are added as they
     /// are read.
     pub data: RefCell<BTreeMap<ResourceId, ResourceValue>>,
+    /// Set (by a signal handler) to stop starting operations: those in flight finish and are
+    /// saved, the rest are not started, and the apply ends with [`ApplyError::Interrupted`].
+    pub stop: &'a AtomicBool,
 }
 
 /// One failed operation.
@@ -57,6 +61,9 @@ pub enum ApplyError {
     State(StateError),
     /// The configuration could not be evaluated at apply time.
     Config(infra_core::Diagnostics),
+    /// Stopped by [`Executor::stop`]: `finished` operations completed (and are in the state),
+    /// `not_started` were never begun.
+    Interrupted { finished: usize, not_started: usize },
 }
 
 impl std::fmt::Display for ApplyError {
@@ -73,6 +80,13 @@ impl std::fmt::Display for ApplyError {
             }
             ApplyError::State(error) => write!(f, "{error}"),
             ApplyError::Config(diagnostics) => write!(f, "{diagnostics}"),
+            ApplyError::Interrupted {
+                finished,
+                not_started,
+            } => write!(
+                f,
+                "Interrupted: {finished} operations finished, {not_started} not started"
+            ),
         }
     }
 }
@@ -182,9 +196,18 @@ impl Executor<'_> {
         let mut running = FuturesUnordered::new();
         let mut errors: Vec<OperationError> = Vec::new();
         let mut fatal: Option<ApplyError> = None;
+        let operations = graph
+            .nodes()
+            .filter(|node| changes.contains_key(&node.0))
+            .count();
+        let mut finished = 0;
 
         loop {
-            while errors.is_empty() && fatal.is_none() && running.len() < self.parallelism.max(1) {
+            while !self.stop.load(Ordering::SeqCst)
+                && errors.is_empty()
+                && fatal.is_none()
+                && running.len() < self.parallelism.max(1)
+            {
                 let Some(node) = ready.pop_first() else { break };
                 let Some(change) = changes.get(&node.0) else {
                     continue;
@@ -196,6 +219,7 @@ impl Executor<'_> {
             };
             match outcome {
                 Ok(()) => {
+                    finished += 1;
                     for dependent in dependents.get(&node).into_iter().flatten() {
                         if let Some(count) = remaining.get_mut(dependent) {
                             *count -= 1;
@@ -211,6 +235,13 @@ impl Executor<'_> {
         }
         drop(running);
         let mut state = state.into_inner();
+        let not_started = operations.saturating_sub(finished + errors.len());
+        if self.stop.load(Ordering::SeqCst) && fatal.is_none() && not_started > 0 {
+            fatal = Some(ApplyError::Interrupted {
+                finished,
+                not_started,
+            });
+        }
         if fatal.is_none() && errors.is_empty() && !plan.destroy {
             if let Err(error) = self.update_outputs(&mut state, &resources) {
                 fatal = Some(error);

@@ -136,6 +136,7 @@ pub async fn run(
         .await;
     }
     println!();
+    let stop = crate::interrupt::stop_on_signals();
     let executor = Executor {
         config: &config,
         evaluator: &evaluator,
@@ -145,6 +146,7 @@ pub async fn run(
         observer: &progress,
         parallelism: args.plan.parallelism,
         data: std::cell::RefCell::new(data),
+        stop,
     };
     let (final_state, result) = executor.apply(&plan, state).await;
     if debug_requests() {
@@ -188,6 +190,13 @@ pub async fn run(
             Err(Reported.into())
         }
         Err(ApplyError::State(error)) => Err(anyhow!(error).context("saving the state")),
+        Err(error @ ApplyError::Interrupted { .. }) => {
+            eprintln!(
+                "\n{} {error}.\nThe state was saved with every operation that finished.",
+                work.style.red("Error:")
+            );
+            Err(Reported.into())
+        }
     }
 }
 
