@@ -202,6 +202,26 @@ resource "aws_instance" "web" {
   }
 }
 
+variable "worker_script" {
+  type    = string
+  default = "#!/bin/sh\necho one\n"
+}
+
+# A user data change replaces this one (user_data_replace_on_change) instead of stopping,
+# updating and starting it.
+resource "aws_instance" "worker" {
+  ami                         = "ami-1e749f67"
+  instance_type               = "t3.micro"
+  subnet_id                   = aws_subnet.a.id
+  vpc_security_group_ids      = [aws_security_group.web.id]
+  user_data                   = var.worker_script
+  user_data_replace_on_change = true
+
+  tags = {
+    Env = "worker"
+  }
+}
+
 output "instance" {
   value = [aws_instance.web.instance_state, aws_instance.web.arn, aws_instance.web.private_ip]
 }
@@ -241,13 +261,14 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
 
     let created = apply(&stack, &moto, &vars);
     assert!(
-        created.contains("Apply complete! Resources: 10 added, 0 changed, 0 destroyed."),
+        created.contains("Apply complete! Resources: 11 added, 0 changed, 0 destroyed."),
         "{created}"
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto).trim(),
         "instance t3.micro ami-1e749f67 1 Env=test\n\
+         instance t3.micro ami-1e749f67 1 Env=worker\n\
          template eni 1/1 -\n\
          template web 1/1 t3.micro"
     );
@@ -270,25 +291,35 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         emulator_view(&moto).trim(),
-        "instance t3.small ami-1e749f67 2 Env=prod\n\
+        "instance t3.micro ami-1e749f67 1 Env=worker\n\
+         instance t3.small ami-1e749f67 2 Env=prod\n\
          template eni 1/1 -\n\
          template web 2/2 t3.small"
     );
 
-    // Replacement: a new AMI, a new template name.
+    // Replacement: a new AMI, a new template name, and new user data where that replaces.
     vars.extend([
         "-var=ami=ami-35e92e4c".to_string(),
         "-var=template_name=instances-eni2".to_string(),
+        "-var=worker_script=#!/bin/sh\necho two\n".to_string(),
     ]);
+    let mut args = vec!["plan", "-input=false"];
+    args.extend(vars.iter().map(String::as_str));
+    let plan = infra(&stack, Some(&moto), &args).ok().stdout;
+    assert!(
+        plan.contains("# aws_instance.worker must be replaced"),
+        "{plan}"
+    );
     let replaced = apply(&stack, &moto, &vars);
     assert!(
-        replaced.contains("Resources: 2 added, 0 changed, 2 destroyed."),
+        replaced.contains("Resources: 3 added, 0 changed, 3 destroyed."),
         "{replaced}"
     );
     plan_is_clean(&stack, &moto, &vars, "after the replacements");
     assert_eq!(
         emulator_view(&moto).trim(),
-        "instance t3.small ami-35e92e4c 2 Env=prod\n\
+        "instance t3.micro ami-1e749f67 1 Env=worker\n\
+         instance t3.small ami-35e92e4c 2 Env=prod\n\
          template eni2 1/1 -\n\
          template web 2/2 t3.small"
     );
@@ -326,7 +357,7 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     args.extend(vars.iter().map(String::as_str));
     let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
     assert!(
-        destroyed.contains("Destroy complete! Resources: 10 destroyed."),
+        destroyed.contains("Destroy complete! Resources: 11 destroyed."),
         "{destroyed}"
     );
     assert_eq!(emulator_view(&moto).trim(), "");

@@ -142,6 +142,10 @@ impl ResourceType for RegionalResource {
         }
     }
 
+    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        self.inner.replacing_changes(prior, planned, changed)
+    }
+
     fn default_timeouts(&self) -> Timeouts {
         self.inner.default_timeouts()
     }

@@ -180,6 +180,18 @@ pub trait ResourceType: Send + Sync {
     /// Extra normalization before comparing, after the schema's (e.g. filling in the defaults
     /// AWS adds to container definitions).
     fn normalize(&self, _value: &mut Value) {}
+    /// Of the attribute paths that change from `prior` to `planned` (`changed`), those that
+    /// force a new object for this change only, beyond the schema's `force_new`: the
+    /// provider's conditional replacements (an instance's `user_data` when
+    /// `user_data_replace_on_change` is set).
+    fn replacing_changes(
+        &self,
+        _prior: &Value,
+        _planned: &Value,
+        _changed: &[String],
+    ) -> Vec<String> {
+        vec![]
+    }
     /// Default `timeouts` for long waits.
     fn default_timeouts(&self) -> Timeouts {
         Timeouts::default()

@@ -45,11 +45,20 @@ pub fn plan_instance(input: InstanceInput<'_>) -> InstancePlan {
     apply_ignore_changes(schema, input.lifecycle, prior, &mut proposed);
 
     let changed = changed_paths(schema, prior, &proposed);
-    let replace_paths: Vec<String> = changed
+    let mut replace_paths: Vec<String> = changed
         .iter()
         .filter(|c| c.force_new)
         .map(|c| c.path.clone())
         .collect();
+    let changed_names: Vec<String> = changed.iter().map(|c| c.path.clone()).collect();
+    for path in input
+        .resource
+        .replacing_changes(prior, &proposed, &changed_names)
+    {
+        if !replace_paths.contains(&path) {
+            replace_paths.push(path);
+        }
+    }
     let replace_action = if input.lifecycle.create_before_destroy {
         Action::CreateThenDelete
     } else {

@@ -29,10 +29,9 @@
 //!
 //! `user_data` is kept in clear text, as provider v6 does (v5 kept its SHA-1 hash, which this
 //! engine cannot do: the planned value is what create sends). A `user_data` that already is
-//! base64 is sent as is, as the provider does. `user_data_replace_on_change = true` is
-//! rejected at validation: the engine has no conditional replacement yet, so a user data
-//! change can only be applied in place (use `lifecycle { replace_triggered_by }` on a
-//! `terraform_data` holding the user data instead).
+//! base64 is sent as is, as the provider does. With `user_data_replace_on_change = true`, a
+//! changed `user_data` or `user_data_base64` replaces the instance instead
+//! ([`ResourceType::replacing_changes`]).
 //!
 //! Refresh is batched: one DescribeInstances per 200 IDs (an `instance-id` filter, so a
 //! missing instance is not an error; `shutting-down` and `terminated` instances are gone),
@@ -2170,6 +2169,18 @@ impl ResourceType for AwsInstance {
         }
     }
 
+    /// `user_data_replace_on_change = true`: a user data change replaces the instance.
+    fn replacing_changes(&self, _prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        if planned.get("user_data_replace_on_change").as_bool() != Some(true) {
+            return Vec::new();
+        }
+        changed
+            .iter()
+            .filter(|path| matches!(path.as_str(), "user_data" | "user_data_base64"))
+            .cloned()
+            .collect()
+    }
+
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let present = |value: &Value| {
@@ -2219,17 +2230,6 @@ impl ResourceType for AwsInstance {
                     format!("\"user_data_base64\" (\"{encoded}\") must be base64-encoded"),
                 ));
             }
-        }
-        if config.get("user_data_replace_on_change").as_bool() == Some(true) {
-            problems.push((
-                "user_data_replace_on_change".to_string(),
-                "user_data_replace_on_change = true is not supported by infra yet: it cannot \
-                 replace an instance only when its user data changes. Remove it (a user data \
-                 change then stops, updates and starts the instance), or replace the instance \
-                 with lifecycle { replace_triggered_by = [terraform_data.<name>] } on a \
-                 terraform_data whose input is the user data."
-                    .to_string(),
-            ));
         }
         for (index, item) in config
             .get("launch_template")
@@ -3760,9 +3760,7 @@ mod tests {
             ("instance_type", Value::string("t3.micro")),
             ("user_data_replace_on_change", Value::Bool(true)),
         ]);
-        let problems = instance.validate(&config);
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert_eq!(problems[0].0, "user_data_replace_on_change");
+        assert!(instance.validate(&config).is_empty());
         let missing = instance.validate(&Value::map([
             ("user_data", Value::string("x")),
             ("user_data_base64", Value::string("eA==")),
