@@ -1,30 +1,109 @@
-//! `aws_nat_gateway`: a NAT gateway in a subnet. Create waits until it is available and delete
-//! until it is deleted, so the Elastic IP it holds can be released right after.
+//! `aws_nat_gateway`: a NAT gateway. A zonal one (`availability_mode = "zonal"`, the default)
+//! sits in one subnet, public (an Elastic IP, `allocation_id`) or private; a regional one
+//! (`availability_mode = "regional"`) is public and spans the zones of a VPC (`vpc_id`), either
+//! managing its zones itself (auto mode, no `availability_zone_address` blocks) or using the
+//! Elastic IPs each `availability_zone_address` block names (manual mode). Create waits until
+//! the gateway is available and delete until it is deleted, so the Elastic IP it holds can be
+//! released right after.
 //!
-//! moto ignores `private_ip` (it picks an address of its own), so a configured address reads
-//! back as drift there and is not set in tests; AWS gives the gateway the address asked for.
+//! Terraform ID and import ID: the gateway id (`nat-...`).
+//!
+//! Replacement: `allocation_id`, `subnet_id`, `connectivity_type`, `private_ip`,
+//! `availability_mode`, `vpc_id`, and a configured `secondary_private_ip_address_count` (it can
+//! only be configured on a private gateway; the provider forces replacement when it changes).
+//! In place, with the provider's waits on each address: `secondary_allocation_ids` on a public
+//! zonal gateway (AssociateNatGatewayAddress, paired with the private addresses added to
+//! `secondary_private_ip_addresses` in the same change, and DisassociateNatGatewayAddress),
+//! `secondary_private_ip_addresses` on a private zonal gateway
+//! (Assign/UnassignPrivateNatGatewayAddress), and a regional gateway's
+//! `availability_zone_address` blocks (Elastic IPs associated and disassociated per zone),
+//! plus tags.
+//!
+//! Adding the first or removing the last `availability_zone_address` block switches a regional
+//! gateway between auto and manual mode, which AWS cannot do in place: that change replaces it
+//! ([`ResourceType::replacing_changes`]), as in the provider (which does it through a hidden
+//! computed attribute, `regional_nat_gateway_auto_mode`, left out here). Should an update still
+//! get such a change, it fails with an error that names `-replace=ADDRESS`.
+//!
+//! Where this differs from the provider:
+//! - On a public zonal gateway, private addresses are paired with Elastic IPs: a change to
+//!   `secondary_private_ip_addresses` alone cannot be made. The provider then does nothing (and
+//!   plans the same change again); here the update fails and says why.
+//! - `availability_zone_address` blocks are read back naming each zone as the prior state (or
+//!   the plan) names it, by `availability_zone` or by `availability_zone_id`, as the provider's
+//!   diff suppression does; with nothing to go by (import) both are read.
+//!
+//! Refresh is batched: one DescribeNatGateways per 200 ids (`nat-gateway-id` filter).
+//!
+//! moto 5.2.5 holds only `subnet_id`, `allocation_id`, `connectivity_type` and tags (and reports
+//! the subnet's `vpc_id`), so drift on the rest is not seen in tests:
+//! - it ignores `private_ip` (it picks an address of its own), so a configured address reads
+//!   back as drift there and is not set in tests; AWS gives the gateway the address asked for;
+//! - it ignores `secondary_allocation_ids`, `secondary_private_ip_addresses` and
+//!   `secondary_private_ip_address_count` on create, and has no AssociateNatGatewayAddress,
+//!   DisassociateNatGatewayAddress, AssignPrivateNatGatewayAddress or
+//!   UnassignPrivateNatGatewayAddress (a call fails as not implemented), so secondary addresses
+//!   cannot be tested there at all;
+//! - it cannot create a regional gateway (it needs `SubnetId` and ignores `AvailabilityMode`,
+//!   `VpcId` and `AvailabilityZoneAddresses`), and reports no `availabilityMode` (read as
+//!   `zonal`), `isPrimary` (its single address is the primary one), address `status`,
+//!   `autoProvisionZones`, `autoScalingIps` or `routeTableId`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use aws_sdk_ec2::types::{
-    ConnectivityType, Filter, NatGateway, NatGatewayState, ResourceType as Ec2ResourceType,
+    AutoProvisionZonesState, AutoScalingIpsState, AvailabilityMode, AvailabilityZoneAddress,
+    ConnectivityType, Filter, NatGateway, NatGatewayAddress, NatGatewayAddressStatus,
+    NatGatewayState, ResourceType as Ec2ResourceType,
 };
 use infra_core::{
-    Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::blocks;
 use crate::ec2_support::{
-    chunks_of, filter, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute,
-    optional_string, string_attribute, tag_entries, tag_specification, update_tags, wait_for,
-    whole_object,
+    chunks_of, filter, in_prior_order, integer_attribute, known_ids, managed_tag_filters,
+    non_empty_attribute, optional_string, string_attribute, string_list, string_values,
+    tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
 use crate::Aws;
 
+const ZONAL: &str = "zonal";
+const REGIONAL: &str = "regional";
+const ZONE_ADDRESS: &str = "availability_zone_address";
+
 pub struct AwsNatGateway {
     aws: Arc<Aws>,
     schema: Schema,
+}
+
+/// The secondary address a wait follows: the one holding an Elastic IP, or a private address.
+#[derive(Clone, Copy)]
+enum AddressKey<'a> {
+    Allocation(&'a str),
+    PrivateIp(&'a str),
+}
+
+impl AddressKey<'_> {
+    fn matches(self, address: &NatGatewayAddress) -> bool {
+        match self {
+            AddressKey::Allocation(id) => address.allocation_id() == Some(id),
+            AddressKey::PrivateIp(ip) => address.private_ip() == Some(ip),
+        }
+    }
+}
+
+impl fmt::Display for AddressKey<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AddressKey::Allocation(id) => write!(f, "Elastic IP {id}"),
+            AddressKey::PrivateIp(ip) => write!(f, "private IP {ip}"),
+        }
+    }
 }
 
 impl AwsNatGateway {
@@ -69,7 +148,8 @@ impl AwsNatGateway {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("allocation_id", Type::String).force_new())
-            .attr(Attribute::required("subnet_id", Type::String).force_new())
+            // Required for a zonal gateway, refused for a regional one: see `validate`.
+            .attr(Attribute::optional("subnet_id", Type::String).force_new())
             .attr(
                 Attribute::optional("connectivity_type", Type::String)
                     .default(Value::string("public"))
@@ -77,9 +157,38 @@ impl AwsNatGateway {
                     .check(Check::OneOf(&["public", "private"])),
             )
             .attr(Attribute::optional_computed("private_ip", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed("availability_mode", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(&["zonal", "regional"])),
+            )
+            .attr(Attribute::optional_computed("vpc_id", Type::String).force_new())
+            .attr(Attribute::optional_computed(
+                "secondary_allocation_ids",
+                Type::set(Type::String),
+            ))
+            // Force-new is what the provider's plan does: the count can only be configured on
+            // a private gateway, and a configured count that changes replaces it. Unconfigured,
+            // it keeps the prior value and never differs.
+            .attr(
+                Attribute::optional_computed("secondary_private_ip_address_count", Type::Number)
+                    .force_new(),
+            )
+            .attr(Attribute::optional_computed(
+                "secondary_private_ip_addresses",
+                Type::set(Type::String),
+            ))
             .attr(Attribute::computed("public_ip", Type::String))
             .attr(Attribute::computed("association_id", Type::String))
             .attr(Attribute::computed("network_interface_id", Type::String))
+            .attr(Attribute::computed("auto_provision_zones", Type::String))
+            .attr(Attribute::computed("auto_scaling_ips", Type::String))
+            .attr(Attribute::computed("route_table_id", Type::String))
+            .attr(Attribute::computed(
+                "regional_nat_gateway_address",
+                Type::set(Type::map(Type::String)),
+            ))
+            .block(Block::set(ZONE_ADDRESS, zone_address_schema()))
             .with_tags();
         AwsNatGateway { aws, schema }
     }
@@ -113,59 +222,53 @@ impl AwsNatGateway {
             .collect())
     }
 
-    fn convert(&self, gateways: &[NatGateway]) -> HashMap<String, Value> {
-        let mut found = HashMap::new();
-        for gateway in gateways {
-            let Some(id) = gateway.nat_gateway_id() else {
-                continue;
-            };
-            let address = gateway.nat_gateway_addresses().first();
-            let mut entries = vec![
-                ("id", Value::string(id)),
-                (
-                    "allocation_id",
-                    optional_string(address.and_then(|a| a.allocation_id())),
+    /// The gateway as a whole object, with its id. `hint` (the prior state, or the plan) says
+    /// how the configuration names the zones of `availability_zone_address`.
+    fn convert(&self, gateway: &NatGateway, hint: &Value) -> Option<(String, Value)> {
+        let id = gateway.nat_gateway_id()?;
+        let mode = gateway
+            .availability_mode()
+            .map(AvailabilityMode::as_str)
+            .unwrap_or(ZONAL);
+        let mut entries = vec![
+            ("id", Value::string(id)),
+            ("subnet_id", optional_string(gateway.subnet_id())),
+            ("vpc_id", optional_string(gateway.vpc_id())),
+            ("availability_mode", Value::string(mode)),
+            (
+                "connectivity_type",
+                Value::string(
+                    gateway
+                        .connectivity_type()
+                        .map(ConnectivityType::as_str)
+                        .unwrap_or("public"),
                 ),
-                ("subnet_id", optional_string(gateway.subnet_id())),
-                (
-                    "connectivity_type",
-                    Value::string(
-                        gateway
-                            .connectivity_type()
-                            .map(ConnectivityType::as_str)
-                            .unwrap_or("public"),
-                    ),
-                ),
-                (
-                    "private_ip",
-                    optional_string(address.and_then(|a| a.private_ip())),
-                ),
-                (
-                    "public_ip",
-                    optional_string(address.and_then(|a| a.public_ip())),
-                ),
-                (
-                    "association_id",
-                    optional_string(address.and_then(|a| a.association_id())),
-                ),
-                (
-                    "network_interface_id",
-                    optional_string(address.and_then(|a| a.network_interface_id())),
-                ),
-            ];
-            entries.extend(tag_entries(gateway.tags()));
-            found.insert(id.to_string(), whole_object(&self.schema, entries));
+            ),
+        ];
+        if mode == REGIONAL {
+            entries.extend(regional_entries(gateway, hint));
+        } else {
+            entries.extend(zonal_entries(gateway));
         }
-        found
+        entries.extend(tag_entries(gateway.tags()));
+        Some((id.to_string(), whole_object(&self.schema, entries)))
     }
 
-    async fn read_one(&self, id: &str) -> Result<Value, ProviderError> {
+    async fn read_one(&self, id: &str, hint: &Value) -> Result<Value, ProviderError> {
         let gateways = self
             .describe_gateways(vec![filter("nat-gateway-id", [id])])
             .await?;
-        self.convert(&gateways).remove(id).ok_or_else(|| {
-            ProviderError::with_code("NatGatewayNotFound", format!("NAT gateway {id} not found"))
-        })
+        gateways
+            .iter()
+            .filter_map(|gateway| self.convert(gateway, hint))
+            .find(|(found, _)| found == id)
+            .map(|(_, value)| value)
+            .ok_or_else(|| {
+                ProviderError::with_code(
+                    "NatGatewayNotFound",
+                    format!("NAT gateway {id} not found"),
+                )
+            })
     }
 
     /// The gateway's state, `None` when AWS no longer lists it.
@@ -188,6 +291,796 @@ impl AwsNatGateway {
             Some((state, reason))
         }))
     }
+
+    // ---- Secondary addresses ----
+
+    /// The gateway's address that `key` names, `None` when it has none such.
+    async fn find_address(
+        &self,
+        id: &str,
+        key: AddressKey<'_>,
+    ) -> Result<Option<NatGatewayAddress>, ProviderError> {
+        let gateways = self
+            .describe_gateways(vec![filter("nat-gateway-id", [id])])
+            .await?;
+        Ok(gateways
+            .iter()
+            .flat_map(|gateway| gateway.nat_gateway_addresses())
+            .find(|address| key.matches(address))
+            .cloned())
+    }
+
+    /// Waits until an associated or assigned address is in use (`succeeded`).
+    async fn wait_address_in_use(
+        &self,
+        id: &str,
+        key: AddressKey<'_>,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        wait_for(
+            timeout,
+            &format!("NAT gateway {id} {key} to be in use"),
+            || async {
+                match self.find_address(id, key).await? {
+                    Some(address) if address_failed(&address) => {
+                        Err(address_failure(id, key, &address))
+                    }
+                    Some(address) if is_settled(&address) => Ok(Some(())),
+                    _ => Ok(None),
+                }
+            },
+        )
+        .await
+    }
+
+    /// Waits until a disassociated or unassigned address is gone: AWS drains its connections
+    /// first.
+    async fn wait_address_released(
+        &self,
+        id: &str,
+        key: AddressKey<'_>,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        wait_for(
+            timeout,
+            &format!("NAT gateway {id} {key} to be released"),
+            || async {
+                match self.find_address(id, key).await? {
+                    None => Ok(Some(())),
+                    Some(address) if address_failed(&address) => {
+                        Err(address_failure(id, key, &address))
+                    }
+                    Some(_) => Ok(None),
+                }
+            },
+        )
+        .await
+    }
+
+    /// Associates Elastic IPs with a public gateway, paired with `private_ips` (or addresses AWS
+    /// picks), in `zone` for a regional gateway; then waits until each is in use.
+    async fn associate_addresses(
+        &self,
+        id: &str,
+        allocation_ids: Vec<String>,
+        private_ips: Vec<String>,
+        zone: Option<String>,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        if allocation_ids.is_empty() {
+            return Ok(());
+        }
+        self.aws
+            .clients()
+            .await
+            .ec2
+            .associate_nat_gateway_address()
+            .nat_gateway_id(id)
+            .set_allocation_ids(Some(allocation_ids.clone()))
+            .set_private_ip_addresses(non_empty_list(private_ips))
+            .set_availability_zone(zone)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        for allocation_id in &allocation_ids {
+            self.wait_address_in_use(id, AddressKey::Allocation(allocation_id), timeout)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Disassociates Elastic IPs (by the association ids AWS reports for them) and waits until
+    /// each is released, with its private address.
+    async fn disassociate_addresses(
+        &self,
+        id: &str,
+        allocation_ids: &[String],
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        if allocation_ids.is_empty() {
+            return Ok(());
+        }
+        let gateways = self
+            .describe_gateways(vec![filter("nat-gateway-id", [id])])
+            .await?;
+        let association_ids: Vec<String> = gateways
+            .iter()
+            .flat_map(|gateway| gateway.nat_gateway_addresses())
+            .filter(|address| {
+                address
+                    .allocation_id()
+                    .is_some_and(|allocation| allocation_ids.iter().any(|a| a == allocation))
+            })
+            .filter_map(|address| address.association_id().map(str::to_string))
+            .collect();
+        if association_ids.is_empty() {
+            return Ok(());
+        }
+        self.aws
+            .clients()
+            .await
+            .ec2
+            .disassociate_nat_gateway_address()
+            .nat_gateway_id(id)
+            .set_association_ids(Some(association_ids))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        for allocation_id in allocation_ids {
+            self.wait_address_released(id, AddressKey::Allocation(allocation_id), timeout)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Assigns secondary private addresses to a private gateway and waits until each is in use.
+    async fn assign_private_addresses(
+        &self,
+        id: &str,
+        private_ips: &[String],
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        if private_ips.is_empty() {
+            return Ok(());
+        }
+        self.aws
+            .clients()
+            .await
+            .ec2
+            .assign_private_nat_gateway_address()
+            .nat_gateway_id(id)
+            .set_private_ip_addresses(Some(private_ips.to_vec()))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        for private_ip in private_ips {
+            self.wait_address_in_use(id, AddressKey::PrivateIp(private_ip), timeout)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Unassigns secondary private addresses from a private gateway and waits until each is
+    /// released.
+    async fn unassign_private_addresses(
+        &self,
+        id: &str,
+        private_ips: &[String],
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        if private_ips.is_empty() {
+            return Ok(());
+        }
+        self.aws
+            .clients()
+            .await
+            .ec2
+            .unassign_private_nat_gateway_address()
+            .nat_gateway_id(id)
+            .set_private_ip_addresses(Some(private_ips.to_vec()))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        for private_ip in private_ips {
+            self.wait_address_released(id, AddressKey::PrivateIp(private_ip), timeout)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A private zonal gateway's `secondary_private_ip_addresses`: the new ones assigned, then
+    /// the dropped ones unassigned, as the provider orders them.
+    async fn update_private_addresses(
+        &self,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let (added, removed) = set_changes(prior, planned, "secondary_private_ip_addresses");
+        self.assign_private_addresses(id, &added, timeout).await?;
+        self.unassign_private_addresses(id, &removed, timeout).await
+    }
+
+    /// A public zonal gateway's `secondary_allocation_ids`: new Elastic IPs associated with the
+    /// private addresses added in the same change, dropped ones disassociated (which releases
+    /// their private addresses too).
+    async fn update_secondary_allocations(
+        &self,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let (added, removed) = set_changes(prior, planned, "secondary_allocation_ids");
+        let (added_ips, removed_ips) =
+            set_changes(prior, planned, "secondary_private_ip_addresses");
+        if added.is_empty() && removed.is_empty() {
+            if added_ips.is_empty() && removed_ips.is_empty() {
+                return Ok(());
+            }
+            return Err(ProviderError::with_code(
+                "InvalidParameterCombination",
+                format!(
+                    "NAT gateway {id}: on a public NAT gateway secondary_private_ip_addresses \
+                     change only together with secondary_allocation_ids (AWS pairs each \
+                     secondary Elastic IP with a private address)"
+                ),
+            ));
+        }
+        self.associate_addresses(id, added, added_ips, None, timeout)
+            .await?;
+        self.disassociate_addresses(id, &removed, timeout).await
+    }
+
+    /// A regional gateway's `availability_zone_address` blocks, compared per zone as the
+    /// provider does: the Elastic IPs new to a zone are associated there, then all dropped
+    /// ones are disassociated.
+    async fn update_zone_addresses(
+        &self,
+        operation: &Operation,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
+        if !planned.get(ZONE_ADDRESS).is_wholly_known() {
+            return Ok(());
+        }
+        if switches_zone_mode(prior, planned) {
+            return Err(mode_switch_error(&operation.address, id));
+        }
+        let (before, after) = (blocks(prior, ZONE_ADDRESS), blocks(planned, ZONE_ADDRESS));
+        let zone_names = if needs_zone_names(before) || needs_zone_names(after) {
+            self.zone_names().await?
+        } else {
+            HashMap::new()
+        };
+        let before = allocations_by_zone(before, &zone_names)?;
+        let after = allocations_by_zone(after, &zone_names)?;
+        let timeout = operation.timeouts.update;
+        let none = BTreeSet::new();
+        let mut removed = Vec::new();
+        let zones: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+        for zone in zones {
+            let old = before.get(zone).unwrap_or(&none);
+            let new = after.get(zone).unwrap_or(&none);
+            let added: Vec<String> = new.difference(old).cloned().collect();
+            self.associate_addresses(id, added, Vec::new(), Some(zone.clone()), timeout)
+                .await?;
+            removed.extend(old.difference(new).cloned());
+        }
+        self.disassociate_addresses(id, &removed, timeout).await
+    }
+
+    /// Zone id -> zone name, to compare blocks that name a zone by id with those that name it
+    /// by name.
+    async fn zone_names(&self) -> Result<HashMap<String, String>, ProviderError> {
+        let output = self
+            .aws
+            .clients()
+            .await
+            .ec2
+            .describe_availability_zones()
+            .filters(filter("zone-type", ["availability-zone"]))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(output
+            .availability_zones()
+            .iter()
+            .filter_map(|zone| Some((zone.zone_id()?.to_string(), zone.zone_name()?.to_string())))
+            .collect())
+    }
+}
+
+// ---- Schema and validation ----
+
+/// One `availability_zone_address` block: the Elastic IPs a regional gateway uses in a zone,
+/// named by `availability_zone` or `availability_zone_id`.
+fn zone_address_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional(
+            "allocation_ids",
+            Type::set(Type::String),
+        ))
+        .attr(Attribute::optional("availability_zone", Type::String))
+        .attr(Attribute::optional("availability_zone_id", Type::String))
+}
+
+/// Whether the configuration sets `name` to something: known, not null, not an empty list.
+fn is_configured(config: &Value, name: &str) -> bool {
+    match config.get(name).unmarked() {
+        Value::Null | Value::Unknown => false,
+        Value::List(items) => !items.is_empty(),
+        _ => true,
+    }
+}
+
+/// The configured value of an attribute with a default; `None` while it is unknown.
+fn setting<'a>(config: &'a Value, name: &str, default: &'a str) -> Option<&'a str> {
+    let value = config.get(name);
+    if value.is_null() {
+        Some(default)
+    } else {
+        value.as_str()
+    }
+}
+
+fn problem(path: &str, message: impl Into<String>) -> (String, String) {
+    (path.to_string(), message.into())
+}
+
+/// The provider's `ConflictsWith` between the two ways to ask for secondary private addresses.
+fn secondary_address_conflicts(config: &Value) -> Vec<(String, String)> {
+    let count = "secondary_private_ip_address_count";
+    let addresses = "secondary_private_ip_addresses";
+    if !(is_configured(config, count) && is_configured(config, addresses)) {
+        return vec![];
+    }
+    vec![
+        problem(count, format!("\"{count}\": conflicts with {addresses}")),
+        problem(
+            addresses,
+            format!("\"{addresses}\": conflicts with {count}"),
+        ),
+    ]
+}
+
+/// The provider's checks of arguments against `connectivity_type`.
+fn connectivity_problems(config: &Value) -> Vec<(String, String)> {
+    let unsupported = |name: &str, kind: &str| {
+        problem(
+            name,
+            format!("{name} is not supported with connectivity_type = \"{kind}\""),
+        )
+    };
+    match setting(config, "connectivity_type", "public") {
+        Some("private") => ["allocation_id", "secondary_allocation_ids"]
+            .into_iter()
+            .filter(|name| is_configured(config, name))
+            .map(|name| unsupported(name, "private"))
+            .collect(),
+        Some("public") if is_configured(config, "secondary_private_ip_address_count") => {
+            vec![unsupported("secondary_private_ip_address_count", "public")]
+        }
+        _ => vec![],
+    }
+}
+
+/// A zonal gateway needs its subnet, and an Elastic IP unless it is private.
+fn zonal_problems(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if config.get("subnet_id").is_null() {
+        problems.push(problem(
+            "subnet_id",
+            "The argument \"subnet_id\" is required, but no definition was found.",
+        ));
+    }
+    let public = config
+        .get("connectivity_type")
+        .as_str()
+        .is_none_or(|kind| kind == "public");
+    if public && config.get("allocation_id").is_null() {
+        problems.push(problem(
+            "allocation_id",
+            "a public NAT gateway needs an Elastic IP: set allocation_id (or connectivity_type = \"private\").",
+        ));
+    }
+    if !blocks(config, ZONE_ADDRESS).is_empty() {
+        problems.push(problem(
+            ZONE_ADDRESS,
+            "availability_zone_address is supported only with availability_mode = \"regional\"",
+        ));
+    }
+    problems
+}
+
+/// A regional gateway is public, lives in a VPC rather than a subnet, and gets its addresses
+/// per zone; each zone is named.
+fn regional_problems(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if config.get("vpc_id").is_null() {
+        problems.push(problem(
+            "vpc_id",
+            "vpc_id is required with availability_mode = \"regional\"",
+        ));
+    }
+    for name in [
+        "subnet_id",
+        "allocation_id",
+        "private_ip",
+        "secondary_allocation_ids",
+        "secondary_private_ip_addresses",
+        "secondary_private_ip_address_count",
+    ] {
+        if is_configured(config, name) {
+            problems.push(problem(
+                name,
+                format!("{name} is not supported with availability_mode = \"regional\""),
+            ));
+        }
+    }
+    if config.get("connectivity_type").as_str() == Some("private") {
+        problems.push(problem(
+            "connectivity_type",
+            "a regional NAT gateway is public: connectivity_type must be \"public\"",
+        ));
+    }
+    for (index, item) in blocks(config, ZONE_ADDRESS).iter().enumerate() {
+        if item.get("availability_zone").is_null() && item.get("availability_zone_id").is_null() {
+            problems.push(problem(
+                &format!("{ZONE_ADDRESS}[{index}]"),
+                "At least one of availability_zone or availability_zone_id must be specified",
+            ));
+        }
+    }
+    problems
+}
+
+// ---- Requests ----
+
+fn non_empty_list(items: Vec<String>) -> Option<Vec<String>> {
+    (!items.is_empty()).then_some(items)
+}
+
+/// `secondary_private_ip_address_count` to send; like the provider, a count of zero is not.
+fn secondary_address_count(planned: &Value) -> Option<i32> {
+    integer_attribute(planned, "secondary_private_ip_address_count")
+        .and_then(|count| i32::try_from(count).ok())
+        .filter(|count| *count > 0)
+}
+
+/// The `availability_zone_address` blocks for CreateNatGateway; `None` (auto mode) without
+/// any.
+fn zone_addresses_request(planned: &Value) -> Option<Vec<AvailabilityZoneAddress>> {
+    let items = blocks(planned, ZONE_ADDRESS);
+    if items.is_empty() {
+        return None;
+    }
+    Some(items.iter().map(zone_address_request).collect())
+}
+
+/// One zone's Elastic IPs, the zone named by name if the block has one, else by id (the
+/// provider sends one of the two).
+fn zone_address_request(item: &Value) -> AvailabilityZoneAddress {
+    let zone = non_empty_attribute(item, "availability_zone");
+    let zone_id = match zone {
+        Some(_) => None,
+        None => non_empty_attribute(item, "availability_zone_id"),
+    };
+    AvailabilityZoneAddress::builder()
+        .set_allocation_ids(non_empty_list(string_list(item, "allocation_ids")))
+        .set_availability_zone(zone)
+        .set_availability_zone_id(zone_id)
+        .build()
+}
+
+/// `(added, removed)` between the prior and planned values of a set attribute. An unknown or
+/// unset planned set (left to AWS) changes nothing.
+fn set_changes(prior: &Value, planned: &Value, name: &str) -> (Vec<String>, Vec<String>) {
+    if !planned.get(name).is_wholly_known() || planned.get(name).is_null() {
+        return (Vec::new(), Vec::new());
+    }
+    let before = string_list(prior, name);
+    let after = string_list(planned, name);
+    (
+        after
+            .iter()
+            .filter(|v| !before.contains(v))
+            .cloned()
+            .collect(),
+        before
+            .iter()
+            .filter(|v| !after.contains(v))
+            .cloned()
+            .collect(),
+    )
+}
+
+fn is_regional(value: &Value) -> bool {
+    value.get("availability_mode").as_str() == Some(REGIONAL)
+}
+
+fn is_private(value: &Value) -> bool {
+    value.get("connectivity_type").as_str() == Some("private")
+}
+
+/// Whether any block names its zone only by id, so ids must be translated to names.
+fn needs_zone_names(items: &[Value]) -> bool {
+    items.iter().any(|item| {
+        non_empty_attribute(item, "availability_zone").is_none()
+            && non_empty_attribute(item, "availability_zone_id").is_some()
+    })
+}
+
+/// The zone name a block stands for (its id translated with `zone_names`).
+fn zone_name(item: &Value, zone_names: &HashMap<String, String>) -> Result<String, ProviderError> {
+    if let Some(name) = non_empty_attribute(item, "availability_zone") {
+        return Ok(name);
+    }
+    let Some(zone_id) = non_empty_attribute(item, "availability_zone_id") else {
+        return Err(ProviderError::new(
+            "either availability_zone or availability_zone_id must be specified",
+        ));
+    };
+    zone_names
+        .get(&zone_id)
+        .cloned()
+        .ok_or_else(|| ProviderError::new(format!("availability zone ID {zone_id:?} not found")))
+}
+
+/// The Elastic IPs of each zone in `availability_zone_address` blocks, by zone name.
+fn allocations_by_zone(
+    items: &[Value],
+    zone_names: &HashMap<String, String>,
+) -> Result<BTreeMap<String, BTreeSet<String>>, ProviderError> {
+    let mut zones: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in items {
+        zones
+            .entry(zone_name(item, zone_names)?)
+            .or_default()
+            .extend(string_list(item, "allocation_ids"));
+    }
+    Ok(zones)
+}
+
+/// Whether a regional gateway goes from no `availability_zone_address` blocks to some, or from
+/// some to none. A block list not yet known (a dynamic block over unknown values) switches
+/// nothing yet.
+fn switches_zone_mode(prior: &Value, planned: &Value) -> bool {
+    let Some(after) = planned.get(ZONE_ADDRESS).as_list() else {
+        return false;
+    };
+    is_regional(planned) && blocks(prior, ZONE_ADDRESS).is_empty() != after.is_empty()
+}
+
+fn mode_switch_error(address: &str, id: &str) -> ProviderError {
+    ProviderError::with_code(
+        "NatGatewayModeChange",
+        format!(
+            "{address} ({id}): adding the first or removing the last availability_zone_address \
+             block switches a regional NAT gateway between automatic and manual zone \
+             management, which AWS cannot do in place (the AWS provider replaces the gateway). \
+             Plan the replacement with -replace={address}."
+        ),
+    )
+}
+
+// ---- Reading ----
+
+/// Whether an address is in use: AWS says `succeeded`; an emulator that reports no status is
+/// taken at its word.
+fn is_settled(address: &NatGatewayAddress) -> bool {
+    matches!(
+        address.status(),
+        None | Some(NatGatewayAddressStatus::Succeeded)
+    )
+}
+
+fn address_failed(address: &NatGatewayAddress) -> bool {
+    matches!(address.status(), Some(NatGatewayAddressStatus::Failed))
+}
+
+fn address_failure(id: &str, key: AddressKey<'_>, address: &NatGatewayAddress) -> ProviderError {
+    ProviderError::with_code(
+        "NatGatewayAddressFailed",
+        format!(
+            "NAT gateway {id} {key} failed: {}",
+            address.failure_message().unwrap_or_default()
+        ),
+    )
+}
+
+/// Which address is the gateway's primary one: the one AWS marks; else the first, which is
+/// the only one where the provider takes it as primary (and what this type read before AWS
+/// marked addresses).
+fn primary_index(addresses: &[NatGatewayAddress]) -> Option<usize> {
+    addresses
+        .iter()
+        .position(|address| address.is_primary() == Some(true))
+        .or_else(|| (!addresses.is_empty()).then_some(0))
+}
+
+/// A zonal gateway's addresses: the primary one's fields, and the others' Elastic IPs and
+/// private addresses as the secondary ones.
+fn zonal_entries(gateway: &NatGateway) -> Vec<(&'static str, Value)> {
+    let addresses = gateway.nat_gateway_addresses();
+    let primary_at = primary_index(addresses);
+    let primary = primary_at.and_then(|index| addresses.get(index));
+    let secondary: Vec<&NatGatewayAddress> = addresses
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| Some(*index) != primary_at)
+        .map(|(_, address)| address)
+        .collect();
+    let allocation_ids: Vec<&str> = secondary
+        .iter()
+        .filter_map(|address| address.allocation_id())
+        .filter(|allocation| !allocation.is_empty())
+        .collect();
+    let private_ips: Vec<&str> = secondary
+        .iter()
+        .filter_map(|address| address.private_ip())
+        .filter(|ip| !ip.is_empty())
+        .collect();
+    vec![
+        (
+            "allocation_id",
+            optional_string(primary.and_then(|a| a.allocation_id())),
+        ),
+        (
+            "private_ip",
+            optional_string(primary.and_then(|a| a.private_ip())),
+        ),
+        (
+            "public_ip",
+            optional_string(primary.and_then(|a| a.public_ip())),
+        ),
+        (
+            "association_id",
+            optional_string(primary.and_then(|a| a.association_id())),
+        ),
+        (
+            "network_interface_id",
+            optional_string(primary.and_then(|a| a.network_interface_id())),
+        ),
+        ("secondary_allocation_ids", string_values(allocation_ids)),
+        (
+            "secondary_private_ip_address_count",
+            Value::Number(private_ips.len() as f64),
+        ),
+        ("secondary_private_ip_addresses", string_values(private_ips)),
+    ]
+}
+
+/// A regional gateway's zone management, its per-zone Elastic IPs (none in auto mode, as the
+/// provider reads it) and every address it holds.
+fn regional_entries(gateway: &NatGateway, hint: &Value) -> Vec<(&'static str, Value)> {
+    let automatic = matches!(
+        gateway.auto_provision_zones(),
+        Some(AutoProvisionZonesState::Enabled)
+    );
+    let zones = if automatic {
+        Value::List(Vec::new())
+    } else {
+        zone_address_blocks(gateway.nat_gateway_addresses(), hint)
+    };
+    vec![
+        (
+            "auto_provision_zones",
+            optional_string(
+                gateway
+                    .auto_provision_zones()
+                    .map(AutoProvisionZonesState::as_str),
+            ),
+        ),
+        (
+            "auto_scaling_ips",
+            optional_string(gateway.auto_scaling_ips().map(AutoScalingIpsState::as_str)),
+        ),
+        ("route_table_id", optional_string(gateway.route_table_id())),
+        (ZONE_ADDRESS, zones),
+        (
+            "regional_nat_gateway_address",
+            regional_addresses(gateway.nat_gateway_addresses()),
+        ),
+    ]
+}
+
+/// The `availability_zone_address` blocks of a manual-mode regional gateway: the Elastic IPs in
+/// use, grouped by zone.
+fn zone_address_blocks(addresses: &[NatGatewayAddress], hint: &Value) -> Value {
+    let mut zones: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    for address in addresses.iter().filter(|address| is_settled(address)) {
+        let zone = (
+            address.availability_zone().unwrap_or_default(),
+            address.availability_zone_id().unwrap_or_default(),
+        );
+        zones
+            .entry(zone)
+            .or_default()
+            .extend(address.allocation_id());
+    }
+    let hints = blocks(hint, ZONE_ADDRESS);
+    Value::List(
+        zones
+            .into_iter()
+            .map(|((name, zone_id), allocation_ids)| {
+                zone_address_block(name, zone_id, allocation_ids, hints)
+            })
+            .collect(),
+    )
+}
+
+/// One `availability_zone_address` block, naming its zone the way the hint's block for that
+/// zone does (by name, by id, or both); with no such block, both as AWS reports them.
+fn zone_address_block(
+    name: &str,
+    zone_id: &str,
+    allocation_ids: Vec<&str>,
+    hints: &[Value],
+) -> Value {
+    let hint = hints
+        .iter()
+        .find(|item| names_zone(item, "availability_zone", name))
+        .or_else(|| {
+            hints
+                .iter()
+                .find(|item| names_zone(item, "availability_zone_id", zone_id))
+        });
+    let named = |key: &str, reported: &str| {
+        let wanted = hint.is_none_or(|item| !item.get(key).is_null());
+        if wanted && !reported.is_empty() {
+            Value::string(reported)
+        } else {
+            Value::Null
+        }
+    };
+    Value::map([
+        ("allocation_ids", string_values(allocation_ids)),
+        ("availability_zone", named("availability_zone", name)),
+        (
+            "availability_zone_id",
+            named("availability_zone_id", zone_id),
+        ),
+    ])
+}
+
+/// Whether a configured block names the zone AWS reported as `reported` under `key`.
+fn names_zone(item: &Value, key: &str, reported: &str) -> bool {
+    !reported.is_empty() && item.get(key).as_str() == Some(reported)
+}
+
+/// `regional_nat_gateway_address`: every address of a regional gateway, with its status.
+fn regional_addresses(addresses: &[NatGatewayAddress]) -> Value {
+    Value::List(
+        addresses
+            .iter()
+            .map(|address| {
+                Value::map([
+                    ("allocation_id", optional_string(address.allocation_id())),
+                    ("association_id", optional_string(address.association_id())),
+                    (
+                        "availability_zone",
+                        optional_string(address.availability_zone()),
+                    ),
+                    (
+                        "availability_zone_id",
+                        optional_string(address.availability_zone_id()),
+                    ),
+                    (
+                        "network_interface_id",
+                        optional_string(address.network_interface_id()),
+                    ),
+                    ("public_ip", optional_string(address.public_ip())),
+                    (
+                        "status",
+                        optional_string(address.status().map(NatGatewayAddressStatus::as_str)),
+                    ),
+                ])
+            })
+            .collect(),
+    )
 }
 
 #[async_trait::async_trait]
@@ -202,24 +1095,40 @@ impl ResourceType for AwsNatGateway {
 
     fn default_timeouts(&self) -> Timeouts {
         Timeouts {
-            create: std::time::Duration::from_secs(10 * 60),
-            update: std::time::Duration::from_secs(10 * 60),
-            delete: std::time::Duration::from_secs(30 * 60),
+            create: Duration::from_secs(10 * 60),
+            update: Duration::from_secs(10 * 60),
+            delete: Duration::from_secs(30 * 60),
         }
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let public = config
-            .get("connectivity_type")
-            .as_str()
-            .is_none_or(|kind| kind == "public");
-        if public && config.get("allocation_id").is_null() {
-            return vec![(
-                "allocation_id".to_string(),
-                "a public NAT gateway needs an Elastic IP: set allocation_id (or connectivity_type = \"private\").".to_string(),
-            )];
+    /// A regional gateway switching between auto mode (no `availability_zone_address` blocks)
+    /// and manual mode is replaced, as the provider plans it.
+    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        if !switches_zone_mode(prior, planned) {
+            return Vec::new();
         }
-        vec![]
+        changed
+            .iter()
+            .filter(|path| {
+                path.as_str() == ZONE_ADDRESS || path.starts_with(&format!("{ZONE_ADDRESS}["))
+            })
+            .cloned()
+            .collect()
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = secondary_address_conflicts(config);
+        // A regional gateway refuses the zonal-only arguments outright, so the connectivity
+        // checks (about the same arguments) would only repeat them.
+        match setting(config, "availability_mode", ZONAL) {
+            Some(REGIONAL) => problems.extend(regional_problems(config)),
+            Some(ZONAL) => {
+                problems.extend(connectivity_problems(config));
+                problems.extend(zonal_problems(config));
+            }
+            _ => problems.extend(connectivity_problems(config)),
+        }
+        problems
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
@@ -232,6 +1141,21 @@ impl ResourceType for AwsNatGateway {
             .set_allocation_id(non_empty_attribute(planned, "allocation_id"))
             .set_private_ip_address(non_empty_attribute(planned, "private_ip"))
             .connectivity_type(ConnectivityType::from(connectivity.as_str()))
+            .set_availability_mode(
+                non_empty_attribute(planned, "availability_mode")
+                    .map(|mode| AvailabilityMode::from(mode.as_str())),
+            )
+            .set_vpc_id(non_empty_attribute(planned, "vpc_id"))
+            .set_availability_zone_addresses(zone_addresses_request(planned))
+            .set_secondary_allocation_ids(non_empty_list(string_list(
+                planned,
+                "secondary_allocation_ids",
+            )))
+            .set_secondary_private_ip_addresses(non_empty_list(string_list(
+                planned,
+                "secondary_private_ip_addresses",
+            )))
+            .set_secondary_private_ip_address_count(secondary_address_count(planned))
             .tag_specifications(tag_specification(
                 operation,
                 planned,
@@ -260,19 +1184,30 @@ impl ResourceType for AwsNatGateway {
             },
         )
         .await?;
-        self.read_one(&id).await
+        self.read_one(&id, planned).await
     }
 
     async fn update(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let id = string_attribute(prior, "id")
             .ok_or_else(|| ProviderError::new("aws_nat_gateway: prior state has no id"))?;
+        let timeout = operation.timeouts.update;
+        if is_regional(planned) {
+            self.update_zone_addresses(operation, &id, prior, planned)
+                .await?;
+        } else if is_private(planned) {
+            self.update_private_addresses(&id, prior, planned, timeout)
+                .await?;
+        } else {
+            self.update_secondary_allocations(&id, prior, planned, timeout)
+                .await?;
+        }
         update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
-        self.read_one(&id).await
+        self.read_one(&id, planned).await
     }
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -307,24 +1242,39 @@ impl ResourceType for AwsNatGateway {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut found = HashMap::new();
+        let mut gateways = Vec::new();
         for chunk in chunks_of(&known_ids(prior)) {
-            let gateways = self
-                .describe_gateways(vec![filter("nat-gateway-id", chunk.iter().cloned())])
-                .await?;
-            found.extend(self.convert(&gateways));
+            gateways.extend(
+                self.describe_gateways(vec![filter("nat-gateway-id", chunk.iter().cloned())])
+                    .await?,
+            );
         }
+        let by_id: HashMap<&str, &NatGateway> = gateways
+            .iter()
+            .filter_map(|gateway| Some((gateway.nat_gateway_id()?, gateway)))
+            .collect();
+        // Each prior object is its own hint for how its zones are named.
+        let found: HashMap<String, Value> = prior
+            .iter()
+            .filter_map(|value| {
+                let gateway = by_id.get(value.get("id").as_str()?)?;
+                self.convert(gateway, value)
+            })
+            .collect();
         Ok(in_prior_order(prior, &found))
     }
 
     async fn find_created(
         &self,
         operation: &Operation,
-        _planned: &Value,
+        planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let gateways = self
             .describe_gateways(managed_tag_filters(operation))
             .await?;
-        Ok(self.convert(&gateways).into_values().next())
+        Ok(gateways
+            .iter()
+            .find_map(|gateway| self.convert(gateway, planned))
+            .map(|(_, value)| value))
     }
 }
