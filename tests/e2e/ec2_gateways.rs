@@ -503,6 +503,19 @@ resource "aws_vpc_endpoint" "mode" {
   service_name      = "com.amazonaws.us-east-1.s3"
   vpc_endpoint_type = "Gatewayy"
 }
+
+resource "aws_nat_gateway" "regional" {
+  availability_mode = "regional"
+  subnet_id         = "subnet-1"
+}
+
+resource "aws_nat_gateway" "private" {
+  connectivity_type                  = "private"
+  subnet_id                          = "subnet-1"
+  secondary_allocation_ids           = ["eipalloc-1"]
+  secondary_private_ip_address_count = 2
+  secondary_private_ip_addresses     = ["10.0.1.5"]
+}
 "#,
     );
     // The type checks run when planning, as in Terraform (the provider's ValidateResourceConfig).
@@ -516,6 +529,10 @@ resource "aws_vpc_endpoint" "mode" {
         "exactly one of vpc_id or subnet_id",
         "amazon_side_asn",
         "Gatewayy",
+        "vpc_id is required with availability_mode = \"regional\"",
+        "subnet_id is not supported with availability_mode = \"regional\"",
+        "secondary_allocation_ids is not supported with connectivity_type = \"private\"",
+        "\"secondary_private_ip_address_count\": conflicts with secondary_private_ip_addresses",
     ] {
         assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
     }
