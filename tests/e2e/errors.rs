@@ -125,3 +125,55 @@ fn validate_accepts_a_good_configuration_and_needs_no_aws() {
     let run = infra(&stack, None, &["validate"]).ok();
     assert!(run.stdout.contains("Success"), "{}", run.stdout);
 }
+
+#[test]
+fn validate_json_is_terraforms_validate_document() {
+    let stack = Stack::from_fixture("tests/fixtures/network");
+    let run = infra(&stack, None, &["validate", "-json"]).ok();
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    assert_eq!(document["format_version"], "1.0");
+    assert_eq!(document["valid"], true);
+    assert_eq!(document["error_count"], 0);
+
+    let stack = Stack::new();
+    let source = "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n  colour     = \"blue\"\n}\n\nresource \"aws_nothing\" \"x\" {}\n";
+    stack.write("main.tf", source);
+    let run = infra(&stack, None, &["validate", "-json"]);
+    assert_eq!(run.code, 1, "{}", run.all());
+    assert!(run.stderr.is_empty(), "nothing but the document: {}", run.stderr);
+    let document: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+    assert_eq!(document["valid"], false);
+    assert_eq!(document["error_count"], 2, "{document:#}");
+    assert_eq!(document["warning_count"], 0);
+    let diagnostics = document["diagnostics"].as_array().expect("diagnostics");
+    let summaries: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|d| d["summary"].as_str())
+        .collect();
+    assert!(
+        summaries.contains(&"Unsupported argument") && summaries.contains(&"Invalid resource type"),
+        "{summaries:?}"
+    );
+    for diagnostic in diagnostics {
+        assert_eq!(diagnostic["severity"], "error");
+        let range = &diagnostic["range"];
+        assert_eq!(range["filename"], "main.tf", "{diagnostic:#}");
+        let (line, column, byte) = (
+            range["start"]["line"].as_u64().unwrap_or(0) as usize,
+            range["start"]["column"].as_u64().unwrap_or(0) as usize,
+            range["start"]["byte"].as_u64().unwrap_or(0) as usize,
+        );
+        // The byte offset points at the same place as the line and column.
+        let line_start: usize = source
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
+        assert_eq!(byte, line_start + column - 1, "{diagnostic:#}");
+        assert_eq!(
+            diagnostic["snippet"]["code"],
+            source.lines().nth(line - 1).unwrap_or_default(),
+            "{diagnostic:#}"
+        );
+    }
+}

@@ -37,7 +37,7 @@ pub enum Command {
     /// Install remote modules; check the configuration and backend.
     Init(InitArgs),
     /// Check the configuration without touching state or AWS.
-    Validate(VariableArgs),
+    Validate(ValidateArgs),
     /// Rewrite *.tf files in the canonical format.
     Fmt(FmtArgs),
     /// Show what apply would do.
@@ -105,6 +105,15 @@ pub struct VariableArgs {
     /// Read variables from a .tfvars file.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_file: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub variables: VariableArgs,
+    /// Print Terraform's validate JSON (`valid`, `error_count`, `diagnostics`) on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]
