@@ -720,3 +720,33 @@ fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down
         entries[1]
     );
 }
+
+#[test]
+fn the_next_apply_scales_down_a_standby_past_its_retention() {
+    let (moto, stack) = start();
+    let retention = ["-var", "standby_retention_minutes=0"];
+    let apply = |extra: &[&str]| {
+        let args: Vec<&str> = ["apply", "-input=false", "-auto-approve"]
+            .into_iter()
+            .chain(retention)
+            .chain(extra.iter().copied())
+            .collect();
+        infra(&stack, Some(&moto), &args).ok().stdout
+    };
+    apply(&[]);
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    apply(&["-var", "image=nginx:1.28"]);
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+    assert_eq!(desired_count(&moto, "blue"), 1);
+
+    // Nothing to change, but blue has been standby longer than its retention (0 minutes).
+    let next = apply(&["-var", "image=nginx:1.28"]);
+    assert!(
+        next.contains("aws_ecs_service.web: the standby colour outlived standby_retention_minutes and was scaled to 0"),
+        "{next}"
+    );
+    assert_eq!(desired_count(&moto, "blue"), 0);
+    assert_eq!(desired_count(&moto, "green"), 1);
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+}

@@ -701,41 +701,6 @@ impl Executor<'_> {
         persist(self.backend, &mut state).map_err(|e| RunError::Fatal(ApplyError::State(e)))
     }
 
-    /// Scales down standby colours that outlived their retention (done at the start of apply).
-    pub async fn finalize_expired(&self, state: &mut State) -> Result<Vec<String>, ProviderError> {
-        let Some(api) = self.registry.blue_green() else {
-            return Ok(vec![]);
-        };
-        let mut finalized = Vec::new();
-        let addresses: Vec<String> = state.deployments.keys().cloned().collect();
-        for address in addresses {
-            let Some(mut deployment) = state
-                .deployments
-                .get(&address)
-                .and_then(Deployment::from_json)
-            else {
-                continue;
-            };
-            let Some(service) = address
-                .parse::<Address>()
-                .ok()
-                .and_then(|a| state.get(&a).map(|r| r.value.unmark_deep()))
-            else {
-                continue;
-            };
-            if deploy::standby_expired(&deployment, deploy::strategy(&service).standby_retention)
-                && deploy::finalize(api.as_ref(), &service, &mut deployment).await?
-            {
-                state
-                    .deployments
-                    .insert(address.clone(), deployment.to_json());
-                persist(self.backend, state).map_err(|e| ProviderError::new(e.to_string()))?;
-                finalized.push(address);
-            }
-        }
-        Ok(finalized)
-    }
-
     /// The provider configuration of an instance: its resource's in the configuration, or
     /// the one the state recorded for an object whose configuration is gone.
     fn configuration_of(&self, address: &Address, state: &RefCell<State>) -> String {
@@ -1008,6 +973,46 @@ fn keep_configured_tags(value: &mut Value, planned: &Value) {
             },
         );
     }
+}
+
+/// Scales down standby colours that outlived their retention, and saves each; returns their
+/// addresses. Done at the start of an apply.
+pub async fn finalize_expired(
+    registry: &Registry,
+    backend: &dyn Backend,
+    state: &mut State,
+) -> Result<Vec<String>, ProviderError> {
+    let Some(api) = registry.blue_green() else {
+        return Ok(vec![]);
+    };
+    let mut finalized = Vec::new();
+    let addresses: Vec<String> = state.deployments.keys().cloned().collect();
+    for address in addresses {
+        let Some(mut deployment) = state
+            .deployments
+            .get(&address)
+            .and_then(Deployment::from_json)
+        else {
+            continue;
+        };
+        let Some(service) = address
+            .parse::<Address>()
+            .ok()
+            .and_then(|a| state.get(&a).map(|r| r.value.unmark_deep()))
+        else {
+            continue;
+        };
+        if deploy::standby_expired(&deployment, deploy::strategy(&service).standby_retention)
+            && deploy::finalize(api.as_ref(), &service, &mut deployment).await?
+        {
+            state
+                .deployments
+                .insert(address.clone(), deployment.to_json());
+            persist(backend, state).map_err(|e| ProviderError::new(e.to_string()))?;
+            finalized.push(address);
+        }
+    }
+    Ok(finalized)
 }
 
 fn timeouts(resource: Option<&ResourceConfig>, resource_type: &dyn ResourceType) -> Timeouts {

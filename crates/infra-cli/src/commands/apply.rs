@@ -91,6 +91,29 @@ pub async fn run(
             (plan, state, data)
         }
         None => {
+            // Standby colours past their `standby_retention_minutes` are scaled down first:
+            // the next apply after their retention is where that is done, changes or not.
+            if !destroy {
+                if let Some(mut state) = backend.read()? {
+                    match infra_engine::executor::finalize_expired(
+                        &registry,
+                        backend.as_ref(),
+                        &mut state,
+                    )
+                    .await
+                    {
+                        Ok(finalized) => {
+                            for address in finalized {
+                                println!("{address}: the standby colour outlived standby_retention_minutes and was scaled to 0");
+                            }
+                        }
+                        Err(error) => eprintln!(
+                            "{} scaling down standby colours past their retention failed: {error}",
+                            work.style.yellow("Warning:")
+                        ),
+                    }
+                }
+            }
             let planned = make_plan(
                 work,
                 &config,
