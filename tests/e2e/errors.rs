@@ -140,7 +140,11 @@ fn validate_json_is_terraforms_validate_document() {
     stack.write("main.tf", source);
     let run = infra(&stack, None, &["validate", "-json"]);
     assert_eq!(run.code, 1, "{}", run.all());
-    assert!(run.stderr.is_empty(), "nothing but the document: {}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "nothing but the document: {}",
+        run.stderr
+    );
     let document: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
     assert_eq!(document["valid"], false);
     assert_eq!(document["error_count"], 2, "{document:#}");
