@@ -304,7 +304,9 @@ impl Schema {
                 continue;
             }
             if let Some(check) = &attribute.check {
-                if let Some(message) = run_check(check, v.unmarked()) {
+                // A sensitive value is never echoed, not even in its own error.
+                let secret = attribute.sensitive || v.contains_sensitive();
+                if let Some(message) = run_check(check, v.unmarked(), secret) {
                     problems.push((
                         path(attribute.name),
                         format!("Invalid value for \"{}\": {message}", attribute.name),
@@ -450,7 +452,15 @@ fn type_label(ty: &Type) -> &'static str {
     }
 }
 
-fn run_check(check: &Check, value: &Value) -> Option<String> {
+/// The problem with `value` under `check`, if any; `secret` keeps the value out of the message.
+fn run_check(check: &Check, value: &Value, secret: bool) -> Option<String> {
+    let shown = |text: String| {
+        if secret {
+            "(sensitive value)".to_string()
+        } else {
+            text
+        }
+    };
     match check {
         Check::Cidr => {
             let text = value.as_str()?;
@@ -458,7 +468,8 @@ fn run_check(check: &Check, value: &Value) -> Option<String> {
                 None
             } else {
                 Some(format!(
-                    "\"{text}\" is not a valid IPv4 CIDR block (expected e.g. \"10.0.0.0/16\")."
+                    "{} is not a valid IPv4 CIDR block (expected e.g. \"10.0.0.0/16\").",
+                    shown(format!("\"{text}\""))
                 ))
             }
         }
@@ -467,7 +478,7 @@ fn run_check(check: &Check, value: &Value) -> Option<String> {
             if (-1..=65535).contains(&n) {
                 None
             } else {
-                Some(format!("port {n} is outside 0-65535."))
+                Some(format!("port {} is outside 0-65535.", shown(n.to_string())))
             }
         }
         Check::OneOf(options) => {
@@ -476,7 +487,8 @@ fn run_check(check: &Check, value: &Value) -> Option<String> {
                 None
             } else {
                 Some(format!(
-                    "\"{text}\" is not one of {}.",
+                    "{} is not one of {}.",
+                    shown(format!("\"{text}\"")),
                     options
                         .iter()
                         .map(|o| format!("\"{o}\""))
@@ -490,10 +502,11 @@ fn run_check(check: &Check, value: &Value) -> Option<String> {
             if (*low as f64..=*high as f64).contains(&n) {
                 None
             } else {
-                Some(match value.as_i64() {
-                    Some(whole) => format!("{whole} is outside {low}-{high}."),
-                    None => format!("{n} is outside {low}-{high}."),
-                })
+                let number = match value.as_i64() {
+                    Some(whole) => whole.to_string(),
+                    None => n.to_string(),
+                };
+                Some(format!("{} is outside {low}-{high}.", shown(number)))
             }
         }
     }
@@ -529,6 +542,32 @@ mod tests {
         assert_eq!(problems[1].0, "ingress[0].from_port");
         let missing = schema().validate(&Value::map([("ids", Value::List(vec![]))]));
         assert_eq!(missing[0].0, "cidr_block");
+    }
+
+    #[test]
+    fn a_check_never_echoes_a_sensitive_value() {
+        let schema = Schema::new()
+            .attr(
+                Attribute::optional("password", Type::String)
+                    .sensitive()
+                    .check(Check::OneOf(&["a", "b"])),
+            )
+            .attr(Attribute::optional("mode", Type::String).check(Check::OneOf(&["x"])));
+        let problems = schema.validate(&Value::map([
+            ("password", Value::string("hunter2")),
+            ("mode", Value::Sensitive(Box::new(Value::string("s3cret")))),
+        ]));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        for (_, message) in &problems {
+            assert!(
+                !message.contains("hunter2") && !message.contains("s3cret"),
+                "{message}"
+            );
+            assert!(
+                message.contains("(sensitive value) is not one of"),
+                "{message}"
+            );
+        }
     }
 
     #[test]
