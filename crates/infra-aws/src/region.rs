@@ -142,6 +142,14 @@ impl ResourceType for RegionalResource {
         }
     }
 
+    fn deploys_blue_green(&self) -> bool {
+        self.inner.deploys_blue_green()
+    }
+
+    fn traffic_paths(&self) -> &'static [&'static str] {
+        self.inner.traffic_paths()
+    }
+
     fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
         self.inner.replacing_changes(prior, planned, changed)
     }

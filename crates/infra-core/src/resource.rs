@@ -192,6 +192,16 @@ pub trait ResourceType: Send + Sync {
     ) -> Vec<String> {
         vec![]
     }
+    /// True for a type whose `deployment_configuration { strategy = "BLUE_GREEN" }` changes
+    /// are run as blue/green deployments (an ECS service).
+    fn deploys_blue_green(&self) -> bool {
+        false
+    }
+    /// Attributes a blue/green deployment sets at run time when it routes traffic through an
+    /// object of this type (a listener's actions): they are neither drift nor planned.
+    fn traffic_paths(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Default `timeouts` for long waits.
     fn default_timeouts(&self) -> Timeouts {
         Timeouts::default()

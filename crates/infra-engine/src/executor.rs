@@ -446,7 +446,7 @@ impl Executor<'_> {
                     }));
                 }
                 if let (true, Some(api)) = (
-                    deploy::is_blue_green(&planned) && change.resource_type == "aws_ecs_service",
+                    resource_type.deploys_blue_green() && deploy::is_blue_green(&planned),
                     registry.blue_green(),
                 ) {
                     return self

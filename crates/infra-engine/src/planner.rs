@@ -135,26 +135,27 @@ pub fn listeners_owned_by_deployments(state: &State) -> BTreeSet<String> {
         .collect()
 }
 
-/// The lifecycle to plan with: a listener whose traffic a deployment moves ignores its action.
+/// The lifecycle to plan with: an object whose traffic a deployment moves ignores the
+/// attributes its type names as traffic paths (a listener's actions).
 fn effective_lifecycle(
     lifecycle: &infra_config::Lifecycle,
     prior: Option<&Value>,
     owned: &BTreeSet<String>,
+    traffic_paths: &[&str],
 ) -> infra_config::Lifecycle {
     let owned_here = prior
         .and_then(|p| p.get("id").as_str())
         .is_some_and(|id| owned.contains(id));
-    if !owned_here {
+    if !owned_here || traffic_paths.is_empty() {
         return lifecycle.clone();
     }
+    let traffic = traffic_paths.iter().map(|path| path.to_string());
     let mut lifecycle = lifecycle.clone();
     lifecycle.ignore_changes = match lifecycle.ignore_changes {
         infra_config::IgnoreChanges::All => infra_config::IgnoreChanges::All,
-        infra_config::IgnoreChanges::None => {
-            infra_config::IgnoreChanges::Paths(vec!["default_action".into(), "action".into()])
-        }
+        infra_config::IgnoreChanges::None => infra_config::IgnoreChanges::Paths(traffic.collect()),
         infra_config::IgnoreChanges::Paths(mut paths) => {
-            paths.extend(["default_action".to_string(), "action".to_string()]);
+            paths.extend(traffic);
             infra_config::IgnoreChanges::Paths(paths)
         }
     };
@@ -352,7 +353,12 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                     None,
                 ));
                 let prior = input.state.get(&instance.address).map(|r| &r.value);
-                let lifecycle = effective_lifecycle(&resource.lifecycle, prior, &owned_listeners);
+                let lifecycle = effective_lifecycle(
+                    &resource.lifecycle,
+                    prior,
+                    &owned_listeners,
+                    resource_type.traffic_paths(),
+                );
                 let requested = input
                     .options
                     .replace

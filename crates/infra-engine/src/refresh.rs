@@ -110,11 +110,11 @@ pub async fn refresh(
                 .as_str()
                 .is_some_and(|id| owned_listeners.contains(id))
             {
-                // The deployment moves this listener's traffic; its action is not drift.
+                // The deployment moves this object's traffic; those attributes are not drift.
                 if let Some(entries) = remote.map_mut() {
-                    for key in ["default_action", "action"] {
+                    for &key in resource.traffic_paths() {
                         if let Some(prior_action) = prior.as_map().and_then(|p| p.get(key)) {
-                            entries.insert(key.into(), prior_action.clone());
+                            entries.insert(key.to_string(), prior_action.clone());
                         }
                     }
                 }

@@ -1622,6 +1622,10 @@ impl ResourceType for AwsEcsService {
         &self.schema
     }
 
+    fn deploys_blue_green(&self) -> bool {
+        true
+    }
+
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if let (Some(minimum), Some(maximum)) = (

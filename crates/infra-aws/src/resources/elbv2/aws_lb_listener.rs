@@ -341,6 +341,11 @@ impl ResourceType for AwsLbListener {
         &self.schema
     }
 
+    /// A blue/green deployment weights this listener's forward action.
+    fn traffic_paths(&self) -> &'static [&'static str] {
+        &["default_action"]
+    }
+
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = validate_actions(config, "default_action");
         let protocol = config.get("protocol").as_str();

@@ -174,6 +174,11 @@ impl ResourceType for AwsLbListenerRule {
         &self.schema
     }
 
+    /// A blue/green deployment weights this rule's forward action.
+    fn traffic_paths(&self) -> &'static [&'static str] {
+        &["action"]
+    }
+
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = validate_actions(config, "action");
         problems.extend(validate_conditions(config));
