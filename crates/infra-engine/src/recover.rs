@@ -1,8 +1,17 @@
 //! Crash recovery: a `pending` entry records a create that was started. The next run asks the
 //! resource type to find the object by its managed tags or natural key, and adopts it or drops
 //! the entry.
+//!
+//! A create cut off just now may still be landing: the request can be in the service's hands
+//! when the process dies, and AWS's reads are eventually consistent. So an entry younger than
+//! [`SETTLE`] that finds nothing is looked for again until it is that old, before recovery
+//! concludes that nothing was made (and the plan creates it again).
 
-use infra_core::{Diagnostic, Diagnostics, Operation, Registry};
+use std::time::{Duration, SystemTime};
+
+use infra_core::{
+    Diagnostic, Diagnostics, Operation, ProviderError, Registry, ResourceType, Value,
+};
 use infra_state::{Backend, ResourceState, State};
 
 use crate::diff::{mark_sensitive, normalize};
@@ -42,9 +51,13 @@ pub async fn resolve_pending(
             lineage: state.lineage.clone(),
             timeouts: resource.default_timeouts(),
         };
-        match resource
-            .find_created(&operation, &entry.planned.unmark_deep())
-            .await
+        match find_settled(
+            resource.as_ref(),
+            &operation,
+            &entry.planned.unmark_deep(),
+            &entry.started_at,
+        )
+        .await
         {
             Ok(Some(mut value)) => {
                 normalize(resource.as_ref(), &mut value);
@@ -90,4 +103,27 @@ pub async fn resolve_pending(
     persist(backend, state)
         .map_err(|e| Diagnostics::from(Diagnostic::error("Failed to save state", e.to_string())))?;
     diagnostics.into_result(true)
+}
+
+/// How long after its start a lost create may still show up.
+const SETTLE: Duration = Duration::from_secs(10);
+
+/// `find_created`, asked again each second while the create started less than [`SETTLE`] ago
+/// and nothing is found.
+async fn find_settled(
+    resource: &dyn ResourceType,
+    operation: &Operation,
+    planned: &Value,
+    started_at: &str,
+) -> Result<Option<Value>, ProviderError> {
+    let settled_at = humantime::parse_rfc3339(started_at)
+        .map(|started| started + SETTLE)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    loop {
+        let found = resource.find_created(operation, planned).await?;
+        if found.is_some() || SystemTime::now() >= settled_at {
+            return Ok(found);
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
 }
