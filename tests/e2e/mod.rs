@@ -1,8 +1,12 @@
 //! Shared helpers for the end-to-end tests.
 
 mod blue_green;
+mod codebuild_codecommit;
+mod codedeploy;
+mod codepipeline;
 mod crash;
 mod dns_tls;
+mod dynamodb;
 mod ec2_compute;
 mod ec2_defaults;
 mod ec2_gateways;
@@ -11,6 +15,7 @@ mod ecs_capacity;
 mod errors;
 mod events;
 mod iam;
+mod lambda;
 mod lb_ecs_rds;
 mod lifecycle;
 mod locking;
@@ -21,8 +26,11 @@ mod plan_file;
 mod public_modules;
 mod refactoring;
 mod refresh;
+mod route53_health;
 mod schemas_every_argument;
 mod schemas_network;
+mod secret_rotation;
+mod service_discovery;
 mod services;
 mod signals;
 mod stacks;

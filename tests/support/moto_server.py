@@ -10,7 +10,11 @@ what AWS gives: a Route 53 CREATE is refused only for a record that exists
 (`metric_statistics_match_dimensions_exactly`), S3's GetBucketVersioning answer has AWS's
 root element (`s3_versioning_root`), S3 delete markers can be deleted
 (`s3_delete_markers_can_be_deleted`), and Application Auto Scaling tags scalable targets
-(`application_autoscaling_tags`).
+(`application_autoscaling_tags`), a hosted zone made on a reusable delegation set is served by it
+(`route53_zones_use_reusable_delegation_sets`), and UpdateHealthCheck keeps the lists it was not
+given (`route53_update_health_check_keeps_lists`). The modules moto_<service>.py beside this file
+add what moto lacks for CodeBuild, CodeCommit and CodeDeploy, and run Lambda without Docker
+(no test runs a function's code).
 
 Usage: python moto_server.py PORT   (exits when its parent process exits)
 """
@@ -58,6 +62,60 @@ def route53_create_checks_what_exists():
 
 
 route53_create_checks_what_exists()
+
+
+def route53_zones_use_reusable_delegation_sets():
+    """A hosted zone created with a DelegationSetId is served by that reusable delegation set,
+    as on AWS, and an unknown ID is refused (NoSuchDelegationSet). moto 5.2.5 makes a new set
+    under the same ID, replacing the reusable one (caller reference becomes `DelSet_<zone>`),
+    and keeps every other zone's default set among the reusable sets (with an empty ID)."""
+    from moto.route53.exceptions import NoSuchDelegationSet
+    original = Route53Backend.create_hosted_zone
+
+    def create_hosted_zone(self, name, private_zone, caller_reference=None, vpcid=None,
+                           vpcregion=None, comment=None, delegation_set_id=None):
+        reusable = None
+        if delegation_set_id:
+            reusable = self.delegation_sets.get(delegation_set_id)
+            if reusable is None:
+                raise NoSuchDelegationSet(delegation_set_id)
+        before = dict(self.delegation_sets)
+        zone = original(self, name, private_zone, caller_reference=caller_reference,
+                        vpcid=vpcid, vpcregion=vpcregion, comment=comment,
+                        delegation_set_id=delegation_set_id)
+        # The set moto made for the zone is the zone's own, not a reusable one.
+        self.delegation_sets.clear()
+        self.delegation_sets.update(before)
+        if reusable is not None:
+            zone.delegation_set = reusable
+        return zone
+
+    Route53Backend.create_hosted_zone = create_hosted_zone
+
+
+route53_zones_use_reusable_delegation_sets()
+
+
+def route53_update_health_check_keeps_lists():
+    """UpdateHealthCheck keeps a check's ChildHealthChecks and Regions when the request does not
+    name them, as AWS does; moto 5.2.5 reads an absent list as [] and empties them."""
+    from moto.route53.responses import Route53
+    original = Route53.update_health_check
+
+    def update_health_check(self):
+        check = self.backend.get_health_check(self._get_param("HealthCheckId"))
+        children, regions = check.children, check.regions
+        answer = original(self)
+        if self._get_param("ChildHealthChecks") is None:
+            check.set_children(children)
+        if self._get_param("Regions") is None:
+            check.set_regions(regions)
+        return answer
+
+    Route53.update_health_check = update_health_check
+
+
+route53_update_health_check_keeps_lists()
 
 
 def application_autoscaling_tags():
@@ -179,6 +237,15 @@ def s3_delete_markers_can_be_deleted():
 
 
 s3_delete_markers_can_be_deleted()
+
+# Services whose gaps need more than a few lines have a module each beside this file; each
+# module's docstring says what moto lacks there and what its patch() adds.
+import moto_codebuild, moto_codecommit, moto_codedeploy, moto_lambda
+
+moto_codebuild.patch()
+moto_codecommit.patch()
+moto_codedeploy.patch()
+moto_lambda.patch()
 
 PREFIX = "/service/GraniteServiceVersion20100801/operation/"
 MODEL = botocore.session.get_session().get_service_model("cloudwatch")

@@ -41,6 +41,13 @@ pub struct Clients {
     pub sns: aws_sdk_sns::Client,
     /// EventBridge (CloudWatch Events): `aws_cloudwatch_event_*`.
     pub events: aws_sdk_eventbridge::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    /// AWS Cloud Map: `aws_service_discovery_*`.
+    pub servicediscovery: aws_sdk_servicediscovery::Client,
+    pub codedeploy: aws_sdk_codedeploy::Client,
+    pub codebuild: aws_sdk_codebuild::Client,
+    pub codepipeline: aws_sdk_codepipeline::Client,
+    pub codecommit: aws_sdk_codecommit::Client,
 }
 
 /// The partition a region is in (`aws`, `aws-cn`, `aws-us-gov`, ...), as ARNs spell it.
@@ -214,6 +221,12 @@ impl Aws {
                     acm: client!(aws_sdk_acm, "acm"),
                     sns: client!(aws_sdk_sns, "sns"),
                     events: client!(aws_sdk_eventbridge, "events", "eventbridge", "cloudwatchevents"),
+                    lambda: client!(aws_sdk_lambda, "lambda"),
+                    servicediscovery: client!(aws_sdk_servicediscovery, "servicediscovery"),
+                    codedeploy: client!(aws_sdk_codedeploy, "codedeploy"),
+                    codebuild: client!(aws_sdk_codebuild, "codebuild"),
+                    codepipeline: client!(aws_sdk_codepipeline, "codepipeline"),
+                    codecommit: client!(aws_sdk_codecommit, "codecommit"),
                 }
             })
             .await

@@ -192,6 +192,13 @@ pub trait ResourceType: Send + Sync {
     ) -> Vec<String> {
         vec![]
     }
+    /// The computed attributes that an in-place update from `prior` to `planned` gives new
+    /// values, so the plan shows them as known after apply and what references them is
+    /// planned with the new value (a Lambda function's `version` when the update publishes
+    /// one: the provider's SetNewComputed).
+    fn unknown_after_update(&self, _prior: &Value, _planned: &Value) -> Vec<&'static str> {
+        vec![]
+    }
     /// True for a type whose `deployment_configuration { strategy = "BLUE_GREEN" }` changes
     /// are run as blue/green deployments (an ECS service).
     fn deploys_blue_green(&self) -> bool {

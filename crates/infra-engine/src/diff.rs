@@ -88,6 +88,12 @@ pub fn plan_instance(input: InstanceInput<'_>) -> InstancePlan {
             replace_paths: vec![],
         }
     } else {
+        let new_values = input.resource.unknown_after_update(prior, &proposed);
+        if let Some(object) = proposed.map_mut() {
+            for name in new_values {
+                object.insert(name.to_string(), Value::Unknown);
+            }
+        }
         InstancePlan {
             action: Action::Update,
             reason: None,

@@ -31,6 +31,11 @@ pub(crate) use resource_types;
 pub mod acm;
 pub mod appautoscaling;
 pub mod cloudwatch;
+pub mod codebuild;
+pub mod codecommit;
+pub mod codedeploy;
+pub mod codepipeline;
+pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
@@ -39,11 +44,13 @@ pub mod elbv2;
 pub mod events;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod rds;
 pub mod redshift;
 pub mod route53;
 pub mod s3;
 pub mod secretsmanager;
+pub mod servicediscovery;
 pub mod sns;
 pub mod ssm;
 
@@ -66,4 +73,11 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     sns::register(registry, aws);
     events::register(registry, aws);
     s3::register(registry, aws);
+    servicediscovery::register(registry, aws);
+    codecommit::register(registry, aws);
+    codebuild::register(registry, aws);
+    codepipeline::register(registry, aws);
+    codedeploy::register(registry, aws);
+    lambda::register(registry, aws);
+    dynamodb::register(registry, aws);
 }

@@ -12,8 +12,8 @@
 //! zone's own SOA and NS. Changing a zone between public and private is not seen as a
 //! replacement here (the provider replaces it); add or remove `vpc` blocks of a private zone
 //! only. moto does not return `features` (accelerated recovery), so drift on
-//! `enable_accelerated_recovery` is not seen in tests; reusable delegation sets
-//! (`delegation_set_id`) are not exercised in tests.
+//! `enable_accelerated_recovery` is not seen in tests. `delegation_set_id` is read back (and
+//! so imported): only a reusable delegation set has an ID in GetHostedZone's answer.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -188,12 +188,10 @@ impl AwsRoute53Zone {
         object.insert("comment".to_string(), text(facts.comment.as_deref()));
         object.insert(
             "delegation_set_id".to_string(),
+            // Only a reusable delegation set has an ID; a zone's own set has none.
             match (&facts.delegation_set_id, facts.private) {
-                (Some(id), false) if hint.get("delegation_set_id").as_str().is_some() => {
-                    Value::string(id)
-                }
-                // moto reports its default delegation set; only a configured one is shown.
-                _ => hint.get("delegation_set_id").clone(),
+                (Some(id), false) if !id.is_empty() => Value::string(id),
+                _ => Value::Null,
             },
         );
         object.insert(

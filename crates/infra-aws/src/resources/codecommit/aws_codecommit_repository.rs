@@ -1,0 +1,471 @@
+//! `aws_codecommit_repository`: a CodeCommit Git repository. The Terraform ID is the
+//! repository name, which is also the import ID.
+//!
+//! Nothing forces a new repository: a new `repository_name` renames it in place
+//! (UpdateRepositoryName, and the ID follows the name), as the provider does; `description`
+//! (UpdateRepositoryDescription), `kms_key_id` (UpdateRepositoryEncryptionKey), `default_branch`
+//! (UpdateDefaultBranch) and tags (TagResource / UntagResource) change in place too.
+//! `default_branch` can only be set once the repository has a branch: while ListBranches
+//! finds none it is not sent, and the configured value is kept, as the provider keeps it. It is
+//! read back only when the configuration sets it (the provider's rule), so a default branch
+//! chosen outside Terraform is not drift.
+//!
+//! Refresh is one BatchGetRepositories per 100 names (a missing repository comes back in
+//! `repositoriesNotFound`), plus ListTagsForResource per repository found (BatchGetRepositories
+//! has no tags), 8 in flight.
+//!
+//! moto 5.2.5 implements only CreateRepository, GetRepository and DeleteRepository, and drops
+//! the tags and KMS key given to CreateRepository; tests/support/moto_codecommit.py adds the
+//! rest. Its repositories have no commits, so `default_branch` is never set there. Where an
+//! answer has no `kmsKeyId` the prior value is kept.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use aws_sdk_codecommit::types::RepositoryMetadata;
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::{
+    changed, has_managed_tags, known, read_each, set_tags, string, tag_changes, text, vanished,
+};
+use crate::error::aws_error;
+use crate::Aws;
+
+/// BatchGetRepositories takes at most 100 names a call.
+const NAMES_PER_CALL: usize = 100;
+
+pub struct AwsCodecommitRepository {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+/// A repository as BatchGetRepositories reports it, with its tags.
+struct Found {
+    metadata: RepositoryMetadata,
+    tags: Vec<(String, String)>,
+}
+
+impl AwsCodecommitRepository {
+    pub fn new(aws: Arc<Aws>) -> AwsCodecommitRepository {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("clone_url_http", Type::String))
+            .attr(Attribute::computed("clone_url_ssh", Type::String))
+            .attr(Attribute::optional("default_branch", Type::String))
+            .attr(Attribute::optional("description", Type::String))
+            .attr(Attribute::optional_computed("kms_key_id", Type::String))
+            .attr(Attribute::computed("repository_id", Type::String))
+            .attr(Attribute::required("repository_name", Type::String))
+            .with_tags();
+        AwsCodecommitRepository { aws, schema }
+    }
+
+    /// The repositories that exist among `names`, by name, with their tags.
+    async fn describe(&self, names: &[String]) -> Result<BTreeMap<String, Found>, ProviderError> {
+        let client = &self.aws.clients().await.codecommit;
+        let mut repositories: Vec<RepositoryMetadata> = Vec::new();
+        for chunk in names.chunks(NAMES_PER_CALL) {
+            let response = client
+                .batch_get_repositories()
+                .set_repository_names(Some(chunk.to_vec()))
+                .send()
+                .await
+                .map_err(aws_error)?;
+            // A repository whose KMS key cannot be used comes back as an error, not as gone:
+            // the refresh fails, as the provider's GetRepository does.
+            for error in response.errors() {
+                let code = error.error_code().map(|c| c.as_str()).unwrap_or("Error");
+                if code == "RepositoryDoesNotExistException" {
+                    continue;
+                }
+                return Err(ProviderError::with_code(
+                    code,
+                    format!(
+                        "reading CodeCommit Repository ({}): {}",
+                        error.repository_name().unwrap_or_default(),
+                        error.error_message().unwrap_or(code)
+                    ),
+                ));
+            }
+            repositories.extend(response.repositories().iter().cloned());
+        }
+        let arns: Vec<String> = repositories
+            .iter()
+            .map(|r| r.arn().unwrap_or_default().to_string())
+            .collect();
+        let tags = read_each(arns.iter().map(|arn| list_tags(client, arn)).collect()).await?;
+        Ok(repositories
+            .into_iter()
+            .zip(tags)
+            .filter_map(|(metadata, tags)| {
+                let name = metadata.repository_name()?.to_string();
+                Some((name, Found { metadata, tags }))
+            })
+            .collect())
+    }
+
+    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
+        self.describe(&[name.to_string()])
+            .await?
+            .remove(name)
+            .map(|found| to_value(&found, hint))
+            .ok_or_else(|| vanished("CodeCommit Repository", name))
+    }
+
+    /// Sets the default branch, as the provider does: only when the repository has a branch
+    /// (an empty repository has none to point at).
+    async fn update_default_branch(&self, name: &str, branch: &str) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.codecommit;
+        let branches = client
+            .list_branches()
+            .repository_name(name)
+            .send()
+            .await
+            .map_err(aws_error)
+            .map_err(|e| e.context(&format!("listing CodeCommit Repository ({name}) branches")))?;
+        if branches.branches().is_empty() {
+            return Ok(());
+        }
+        client
+            .update_default_branch()
+            .repository_name(name)
+            .default_branch_name(branch)
+            .send()
+            .await
+            .map_err(aws_error)
+            .map_err(|e| {
+                e.context(&format!(
+                    "updating CodeCommit Repository ({name}) default branch"
+                ))
+            })?;
+        Ok(())
+    }
+}
+
+/// Every tag of one repository (ListTagsForResource pages with `nextToken`).
+async fn list_tags(
+    client: &aws_sdk_codecommit::Client,
+    arn: &str,
+) -> Result<Vec<(String, String)>, ProviderError> {
+    let mut tags = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let response = client
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(aws_error)?;
+        if let Some(page) = response.tags() {
+            tags.extend(page.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        match response.next_token() {
+            Some(next) if !next.is_empty() => token = Some(next.to_string()),
+            _ => break,
+        }
+    }
+    tags.sort();
+    Ok(tags)
+}
+
+/// True when the error says the repository does not exist.
+fn is_gone(error: &ProviderError) -> bool {
+    crate::app_support::is_missing(error)
+        || error.code.as_deref() == Some("RepositoryDoesNotExistException")
+}
+
+/// The object from what AWS reports; `hint` is the prior (or planned) value, for what the
+/// provider keeps from the configuration.
+fn to_value(found: &Found, hint: &Value) -> Value {
+    let repository = &found.metadata;
+    let name = repository.repository_name().unwrap_or_default();
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), Value::string(name));
+    object.insert("repository_name".to_string(), Value::string(name));
+    object.insert("arn".to_string(), text(repository.arn()));
+    object.insert(
+        "clone_url_http".to_string(),
+        text(repository.clone_url_http()),
+    );
+    object.insert("clone_url_ssh".to_string(), text(repository.clone_url_ssh()));
+    object.insert(
+        "repository_id".to_string(),
+        text(repository.repository_id()),
+    );
+    // AWS reports no description as none (or ""); a configured "" stays "".
+    let description = match repository.repository_description() {
+        Some(d) if !d.is_empty() => Value::string(d),
+        _ if known(hint, "description").as_str() == Some("") => Value::string(""),
+        _ => Value::Null,
+    };
+    object.insert("description".to_string(), description);
+    object.insert(
+        "kms_key_id".to_string(),
+        match repository.kms_key_id() {
+            Some(key) => Value::string(key),
+            None => known(hint, "kms_key_id"),
+        },
+    );
+    // The provider reads the default branch only when the configuration sets one, and keeps
+    // the configured value while the repository has none (no branch to point at yet).
+    let configured_branch = known(hint, "default_branch");
+    object.insert(
+        "default_branch".to_string(),
+        if configured_branch.is_null() {
+            Value::Null
+        } else {
+            match repository.default_branch() {
+                Some(branch) => Value::string(branch),
+                None => configured_branch,
+            }
+        },
+    );
+    set_tags(
+        &mut object,
+        found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    Value::Map(object)
+}
+
+/// `verify.ValidARN`'s checks, in its wording.
+fn arn_problem(key: &str, value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    let reason = if !value.starts_with("arn:") {
+        "arn: invalid prefix"
+    } else if value.splitn(6, ':').count() < 6 {
+        "arn: not enough sections"
+    } else if value.split(':').nth(1) == Some("") {
+        "missing partition value"
+    } else {
+        return None;
+    };
+    Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsCodecommitRepository {
+    fn name(&self) -> &'static str {
+        "aws_codecommit_repository"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        for (key, limit) in [("repository_name", 100), ("description", 1000)] {
+            if let Some(value) = config.get(key).as_str() {
+                if value.chars().count() > limit {
+                    problems.push((
+                        key.to_string(),
+                        format!(
+                            "expected length of {key} to be in the range (0 - {limit}), got {value}"
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(key_id) = config.get("kms_key_id").as_str() {
+            if let Some(problem) = arn_problem("kms_key_id", key_id) {
+                problems.push(("kms_key_id".to_string(), problem));
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.codecommit;
+        let name = string(planned, "repository_name").ok_or_else(|| {
+            ProviderError::new("aws_codecommit_repository needs a known \"repository_name\"")
+        })?;
+        let tags: HashMap<String, String> =
+            operation.tags_with_managed(planned).into_iter().collect();
+        client
+            .create_repository()
+            .repository_name(&name)
+            .set_repository_description(
+                string(planned, "description").filter(|d| !d.is_empty()),
+            )
+            .set_kms_key_id(string(planned, "kms_key_id").filter(|k| !k.is_empty()))
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(aws_error)
+            .map_err(|e| e.context(&format!("creating CodeCommit Repository ({name})")))?;
+        if let Some(branch) = string(planned, "default_branch").filter(|b| !b.is_empty()) {
+            self.update_default_branch(&name, &branch).await?;
+        }
+        self.read_one(&name, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.codecommit;
+        let old_name = string(prior, "repository_name")
+            .or_else(|| string(prior, "id"))
+            .ok_or_else(|| {
+                ProviderError::new("aws_codecommit_repository has no repository_name in state")
+            })?;
+        let name = string(planned, "repository_name").unwrap_or_else(|| old_name.clone());
+        if name != old_name {
+            client
+                .update_repository_name()
+                .old_name(&old_name)
+                .new_name(&name)
+                .send()
+                .await
+                .map_err(aws_error)
+                .map_err(|e| {
+                    e.context(&format!("updating CodeCommit Repository ({old_name}) name"))
+                })?;
+        }
+        if changed(prior, planned, "default_branch") {
+            if let Some(branch) = string(planned, "default_branch").filter(|b| !b.is_empty()) {
+                self.update_default_branch(&name, &branch).await?;
+            }
+        }
+        if changed(prior, planned, "description") {
+            client
+                .update_repository_description()
+                .repository_name(&name)
+                .repository_description(string(planned, "description").unwrap_or_default())
+                .send()
+                .await
+                .map_err(aws_error)
+                .map_err(|e| {
+                    e.context(&format!("updating CodeCommit Repository ({name}) description"))
+                })?;
+        }
+        if changed(prior, planned, "kms_key_id") {
+            if let Some(key) = string(planned, "kms_key_id").filter(|k| !k.is_empty()) {
+                client
+                    .update_repository_encryption_key()
+                    .repository_name(&name)
+                    .kms_key_id(key)
+                    .send()
+                    .await
+                    .map_err(aws_error)
+                    .map_err(|e| {
+                        e.context(&format!(
+                            "updating CodeCommit Repository ({name}) encryption key"
+                        ))
+                    })?;
+            }
+        }
+        let (to_set, to_remove) = tag_changes(prior, planned);
+        if !to_set.is_empty() || !to_remove.is_empty() {
+            // A rename changes the ARN: tag the repository by the ARN it has now.
+            let arn = match self.describe(std::slice::from_ref(&name)).await?.get(&name) {
+                Some(found) => found.metadata.arn().unwrap_or_default().to_string(),
+                None => return Err(vanished("CodeCommit Repository", &name)),
+            };
+            if !to_remove.is_empty() {
+                client
+                    .untag_resource()
+                    .resource_arn(&arn)
+                    .set_tag_keys(Some(to_remove))
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+            if !to_set.is_empty() {
+                client
+                    .tag_resource()
+                    .resource_arn(&arn)
+                    .set_tags(Some(to_set.into_iter().collect()))
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+        }
+        self.read_one(&name, planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some(name) = string(prior, "repository_name").or_else(|| string(prior, "id")) else {
+            return Ok(());
+        };
+        match self
+            .aws
+            .clients()
+            .await
+            .codecommit
+            .delete_repository()
+            .repository_name(&name)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_gone(&error) => Ok(()),
+            Err(error) => Err(error.context(&format!("deleting CodeCommit Repository ({name})"))),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let name_of = |p: &Value| string(p, "repository_name").or_else(|| string(p, "id"));
+        let names: Vec<String> = prior.iter().filter_map(name_of).collect();
+        let found = self.describe(&names).await?;
+        Ok(prior
+            .iter()
+            .map(|p| {
+                name_of(p)
+                    .and_then(|name| found.get(&name))
+                    .map(|found| to_value(found, p))
+            })
+            .collect())
+    }
+
+    /// Terraform's import ID: the repository name.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("repository_name", id))
+    }
+
+    /// Names are unique in a region; ours carries the managed tags.
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = string(planned, "repository_name") else {
+            return Ok(None);
+        };
+        Ok(self
+            .describe(std::slice::from_ref(&name))
+            .await?
+            .remove(&name)
+            .filter(|found| has_managed_tags(&found.tags, operation))
+            .map(|found| to_value(&found, planned)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns_are_checked_in_the_providers_words() {
+        assert_eq!(arn_problem("kms_key_id", ""), None);
+        assert_eq!(
+            arn_problem("kms_key_id", "arn:aws:kms:us-east-1:123456789012:key/k"),
+            None
+        );
+        assert_eq!(
+            arn_problem("kms_key_id", "key/k").as_deref(),
+            Some("\"kms_key_id\" (key/k) is an invalid ARN: arn: invalid prefix")
+        );
+        assert_eq!(
+            arn_problem("kms_key_id", "arn:aws:kms").as_deref(),
+            Some("\"kms_key_id\" (arn:aws:kms) is an invalid ARN: arn: not enough sections")
+        );
+    }
+}

@@ -1,0 +1,1349 @@
+//! `aws_codedeploy_deployment_group`: a CodeDeploy deployment group of an application: the
+//! instances, Lambda functions or ECS service it deploys to, and how. The Terraform ID is the
+//! deployment group's ID (`deployment_group_id`), as the provider sets it; the import ID is
+//! `<app_name>:<deployment_group_name>`.
+//!
+//! Nothing forces a new group, as in the provider: every argument changes in place with
+//! UpdateDeploymentGroup (the name too, `currentDeploymentGroupName` to
+//! `newDeploymentGroupName`), sending the settings that changed; a removed alarm or rollback
+//! configuration is sent disabled and empty, a removed load balancer as an empty one. A changed
+//! `app_name` is sent as the group's application: it follows an `aws_codedeploy_app` renamed in
+//! place (the application's groups go with it); naming another application fails there, as
+//! with the provider. Tags change with TagResource / UntagResource on the group's ARN, which
+//! AWS does not return and the provider builds
+//! (`arn:<partition>:codedeploy:<region>:<account>:deploymentgroup:<app>/<group>`). Create and
+//! update are retried for up to 5 minutes while IAM has not yet propagated the service role
+//! (InvalidRoleException) or the SNS topic of a trigger, as the provider does.
+//!
+//! `deployment_style`, `blue_green_deployment_config` and its `green_fleet_provisioning_option`
+//! are Optional+Computed as in the provider: left out of the configuration, they keep what AWS
+//! reports. An alarm or rollback configuration that is disabled and empty reads as none, as
+//! the provider flattens it; so does a load balancer info with no load balancer or target group.
+//! AWS reports an unset wait time as 0; it reads as unset unless the configuration says 0.
+//!
+//! Refresh is one BatchGetDeploymentGroups per application and 100 group names (the groups of
+//! an application that is gone are gone), then one ListTagsForResource per group.
+//!
+//! Not supported: nothing of the provider's schema is left out. `on_premises_tag_set`
+//! (OnPremisesTagSet) is not in the provider's schema either.
+//!
+//! The test emulator (moto 5.2.5) lacks UpdateDeploymentGroup, DeleteDeploymentGroup and
+//! BatchGetDeploymentGroups, and answers every group's alarm configuration as empty; all four
+//! are added by `tests/support/moto_codedeploy.py`. moto checks none of the names and ARNs a
+//! group refers to (role, ECS service, load balancers, target groups, listeners, topics).
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_codedeploy::types::{
+    Alarm, AlarmConfiguration, AutoRollbackConfiguration, AutoRollbackEvent,
+    BlueGreenDeploymentConfiguration, BlueInstanceTerminationOption, DeploymentGroupInfo,
+    DeploymentOption, DeploymentReadyAction, DeploymentReadyOption, DeploymentStyle,
+    DeploymentType, Ec2TagFilter, Ec2TagFilterType, Ec2TagSet, EcsService, ElbInfo,
+    GreenFleetProvisioningAction, GreenFleetProvisioningOption, InstanceAction, LoadBalancerInfo,
+    OutdatedInstancesStrategy, TagFilter, TagFilterType, TargetGroupInfo, TargetGroupPairInfo,
+    TrafficRoute, TriggerConfig, TriggerEventType,
+};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
+
+use super::aws_codedeploy_app::{
+    arn_prefix, length_problem, sdk_tags, tags_of, update_tags, APPLICATION_MISSING, GROUP_MISSING,
+};
+use crate::app_support::{
+    blocks, boolean, changed, has_managed_tags, int, non_empty, read_each, set_tags, single,
+    string, string_list, strings, text, text_or_null, vanished, POLL_INTERVAL,
+};
+use crate::error::aws_error;
+use crate::Aws;
+
+/// BatchGetDeploymentGroups takes at most 100 names a call.
+const GROUPS_PER_CALL: usize = 100;
+
+/// How long a create or update is retried while the service role or a trigger's topic is not
+/// yet usable (the provider's 5 minutes).
+const PROPAGATION_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+const TAG_FILTER_TYPES: &[&str] = &["KEY_ONLY", "VALUE_ONLY", "KEY_AND_VALUE"];
+
+const TRIGGER_EVENTS: &[&str] = &[
+    "DeploymentStart",
+    "DeploymentSuccess",
+    "DeploymentFailure",
+    "DeploymentStop",
+    "DeploymentRollback",
+    "DeploymentReady",
+    "InstanceStart",
+    "InstanceSuccess",
+    "InstanceFailure",
+    "InstanceReady",
+];
+
+/// Every argument that UpdateDeploymentGroup changes (all but the tags).
+const SETTINGS: &[&str] = &[
+    "app_name",
+    "deployment_group_name",
+    "service_role_arn",
+    "deployment_config_name",
+    "outdated_instances_strategy",
+    "termination_hook_enabled",
+    "autoscaling_groups",
+    "alarm_configuration",
+    "auto_rollback_configuration",
+    "blue_green_deployment_config",
+    "deployment_style",
+    "ec2_tag_filter",
+    "ec2_tag_set",
+    "ecs_service",
+    "load_balancer_info",
+    "on_premises_instance_tag_filter",
+    "trigger_configuration",
+];
+
+/// The natural key: application name, deployment group name.
+type Key = (String, String);
+
+/// A group as read: its answer, ARN and all its tags.
+type Found = (DeploymentGroupInfo, String, Vec<(String, String)>);
+
+fn key_of(value: &Value) -> Option<Key> {
+    Some((
+        string(value, "app_name")?,
+        string(value, "deployment_group_name")?,
+    ))
+}
+
+fn group_arn(prefix: &str, application: &str, group: &str) -> String {
+    format!("{prefix}:deploymentgroup:{application}/{group}")
+}
+
+pub struct AwsCodedeployDeploymentGroup {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+fn tag_filter_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional("key", Type::String))
+        .attr(Attribute::optional("type", Type::String).check(Check::OneOf(TAG_FILTER_TYPES)))
+        .attr(Attribute::optional("value", Type::String))
+}
+
+fn traffic_route_schema() -> Schema {
+    Schema::new().attr(Attribute::required(
+        "listener_arns",
+        Type::set(Type::String),
+    ))
+}
+
+fn name_schema() -> Schema {
+    Schema::new().attr(Attribute::optional("name", Type::String))
+}
+
+impl AwsCodedeployDeploymentGroup {
+    pub fn new(aws: Arc<Aws>) -> AwsCodedeployDeploymentGroup {
+        let alarm = Schema::new()
+            .attr(Attribute::optional("alarms", Type::set(Type::String)))
+            // AWS holds a plain false; the provider sends the unset flag as false.
+            .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)))
+            .attr(
+                Attribute::optional("ignore_poll_alarm_failure", Type::Bool)
+                    .default(Value::Bool(false)),
+            );
+        let rollback = Schema::new()
+            .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)))
+            .attr(Attribute::optional("events", Type::set(Type::String)));
+        let ready = Schema::new()
+            .attr(
+                Attribute::optional("action_on_timeout", Type::String)
+                    .check(Check::OneOf(&["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"])),
+            )
+            .attr(Attribute::optional("wait_time_in_minutes", Type::Number));
+        let green_fleet = Schema::new().attr(Attribute::optional("action", Type::String).check(
+            Check::OneOf(&["DISCOVER_EXISTING", "COPY_AUTO_SCALING_GROUP"]),
+        ));
+        let terminate_blue = Schema::new()
+            .attr(
+                Attribute::optional("action", Type::String)
+                    .check(Check::OneOf(&["TERMINATE", "KEEP_ALIVE"])),
+            )
+            .attr(Attribute::optional(
+                "termination_wait_time_in_minutes",
+                Type::Number,
+            ));
+        let blue_green = Schema::new()
+            .block(Block::single("deployment_ready_option", ready))
+            .block(Block::single("green_fleet_provisioning_option", green_fleet).computed())
+            .block(Block::single(
+                "terminate_blue_instances_on_deployment_success",
+                terminate_blue,
+            ));
+        let style = Schema::new()
+            .attr(
+                Attribute::optional("deployment_option", Type::String)
+                    .default(Value::string("WITHOUT_TRAFFIC_CONTROL"))
+                    .check(Check::OneOf(&[
+                        "WITH_TRAFFIC_CONTROL",
+                        "WITHOUT_TRAFFIC_CONTROL",
+                    ])),
+            )
+            .attr(
+                Attribute::optional("deployment_type", Type::String)
+                    .default(Value::string("IN_PLACE"))
+                    .check(Check::OneOf(&["IN_PLACE", "BLUE_GREEN"])),
+            );
+        let ecs_service = Schema::new()
+            .attr(Attribute::required("cluster_name", Type::String))
+            .attr(Attribute::required("service_name", Type::String));
+        let target_group = Block {
+            max_items: Some(2),
+            ..Block::list(
+                "target_group",
+                Schema::new().attr(Attribute::required("name", Type::String)),
+            )
+            .required()
+        };
+        let pair = Schema::new()
+            .block(Block::single("prod_traffic_route", traffic_route_schema()).required())
+            .block(target_group)
+            .block(Block::single("test_traffic_route", traffic_route_schema()));
+        let load_balancer = Schema::new()
+            .block(Block::set("elb_info", name_schema()))
+            .block(Block::set("target_group_info", name_schema()))
+            .block(Block::single("target_group_pair_info", pair));
+        let trigger = Schema::new()
+            .attr(Attribute::required(
+                "trigger_events",
+                Type::set(Type::String),
+            ))
+            .attr(Attribute::required("trigger_name", Type::String))
+            .attr(Attribute::required("trigger_target_arn", Type::String));
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("compute_platform", Type::String))
+            .attr(Attribute::computed("deployment_group_id", Type::String))
+            .attr(Attribute::required("app_name", Type::String))
+            .attr(Attribute::required("deployment_group_name", Type::String))
+            .attr(Attribute::required("service_role_arn", Type::String))
+            .attr(
+                Attribute::optional("deployment_config_name", Type::String)
+                    .default(Value::string("CodeDeployDefault.OneAtATime")),
+            )
+            .attr(
+                Attribute::optional("outdated_instances_strategy", Type::String)
+                    .default(Value::string("UPDATE"))
+                    .check(Check::OneOf(&["UPDATE", "IGNORE"])),
+            )
+            .attr(
+                Attribute::optional("termination_hook_enabled", Type::Bool)
+                    .default(Value::Bool(false)),
+            )
+            .attr(Attribute::optional(
+                "autoscaling_groups",
+                Type::set(Type::String),
+            ))
+            .block(Block::single("alarm_configuration", alarm))
+            .block(Block::single("auto_rollback_configuration", rollback))
+            .block(Block::single("blue_green_deployment_config", blue_green).computed())
+            .block(Block::single("deployment_style", style).computed())
+            .block(Block::set("ec2_tag_filter", tag_filter_schema()))
+            .block(Block::set(
+                "ec2_tag_set",
+                Schema::new().block(Block::set("ec2_tag_filter", tag_filter_schema())),
+            ))
+            .block(Block::single("ecs_service", ecs_service))
+            .block(Block::single("load_balancer_info", load_balancer))
+            .block(Block::set(
+                "on_premises_instance_tag_filter",
+                tag_filter_schema(),
+            ))
+            .block(Block::set("trigger_configuration", trigger))
+            .with_tags();
+        AwsCodedeployDeploymentGroup { aws, schema }
+    }
+
+    /// The groups among `keys` that exist, by key, with their ARNs and tags.
+    async fn describe(&self, keys: &[Key]) -> Result<BTreeMap<Key, Found>, ProviderError> {
+        if keys.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let client = &self.aws.clients().await.codedeploy;
+        let prefix = arn_prefix(&self.aws).await?;
+        let mut by_application: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (application, group) in keys {
+            let names = by_application.entry(application.as_str()).or_default();
+            if !names.contains(group) {
+                names.push(group.clone());
+            }
+        }
+        let mut calls = Vec::new();
+        for (application, names) in &by_application {
+            for chunk in names.chunks(GROUPS_PER_CALL) {
+                calls.push(batch_get(client, application, chunk));
+            }
+        }
+        let groups: Vec<DeploymentGroupInfo> =
+            read_each(calls).await?.into_iter().flatten().collect();
+        let reads: Vec<_> = groups
+            .into_iter()
+            .filter_map(|group| {
+                let application = group.application_name()?.to_string();
+                let name = group.deployment_group_name()?.to_string();
+                let arn = group_arn(&prefix, &application, &name);
+                Some(async move {
+                    let tags = tags_of(client, &arn).await?;
+                    let key = (application, name);
+                    Ok::<_, ProviderError>(tags.map(|tags| (key, (group, arn, tags))))
+                })
+            })
+            .collect();
+        Ok(read_each(reads).await?.into_iter().flatten().collect())
+    }
+
+    async fn read_one(&self, key: &Key, hint: &Value) -> Result<Value, ProviderError> {
+        self.describe(std::slice::from_ref(key))
+            .await?
+            .get(key)
+            .map(|(group, arn, tags)| to_value(group, arn, tags, hint))
+            .ok_or_else(|| {
+                vanished(
+                    "CodeDeploy deployment group",
+                    &format!("{}:{}", key.0, key.1),
+                )
+            })
+    }
+}
+
+/// The groups of one application among `names`; none when the application is gone.
+async fn batch_get(
+    client: &aws_sdk_codedeploy::Client,
+    application: &str,
+    names: &[String],
+) -> Result<Vec<DeploymentGroupInfo>, ProviderError> {
+    match client
+        .batch_get_deployment_groups()
+        .application_name(application)
+        .set_deployment_group_names(Some(names.to_vec()))
+        .send()
+        .await
+        .map_err(aws_error)
+    {
+        // Names that do not exist are left out (and named in `errorMessage`).
+        Ok(output) => Ok(output.deployment_groups_info().to_vec()),
+        Err(error) if error.code.as_deref() == Some(APPLICATION_MISSING) => Ok(Vec::new()),
+        Err(error) => Err(error),
+    }
+}
+
+/// Runs `call` again while AWS has not yet propagated the service role (or a trigger's SNS
+/// topic), for up to [`PROPAGATION_TIMEOUT`]; then its last answer stands.
+async fn while_propagating<T, F, Fut>(mut call: F) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let started = Instant::now();
+    loop {
+        match call().await {
+            Err(error) if propagating(&error) && started.elapsed() < PROPAGATION_TIMEOUT => {
+                tokio::time::sleep(POLL_INTERVAL).await;
+            }
+            answer => return answer,
+        }
+    }
+}
+
+fn propagating(error: &ProviderError) -> bool {
+    match error.code.as_deref() {
+        Some("InvalidRoleException") => true,
+        Some("InvalidTriggerConfigException") => error.message.contains("Topic ARN"),
+        _ => false,
+    }
+}
+
+// --- configuration to CodeDeploy -------------------------------------------------------------
+
+fn has_block(value: &Value, key: &str) -> bool {
+    !blocks(value, key).is_empty()
+}
+
+/// The alarm configuration; without the block, switched off and emptied (how the provider
+/// removes it).
+fn alarm_configuration(value: &Value) -> AlarmConfiguration {
+    let block = single(value, "alarm_configuration");
+    let alarms = block
+        .map(|b| strings(b, "alarms"))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|name| Alarm::builder().name(name).build())
+        .collect();
+    AlarmConfiguration::builder()
+        .set_alarms(Some(alarms))
+        .enabled(block.and_then(|b| boolean(b, "enabled")).unwrap_or(false))
+        .ignore_poll_alarm_failure(
+            block
+                .and_then(|b| boolean(b, "ignore_poll_alarm_failure"))
+                .unwrap_or(false),
+        )
+        .build()
+}
+
+/// The automatic rollback configuration; without the block, switched off and emptied.
+fn auto_rollback_configuration(value: &Value) -> AutoRollbackConfiguration {
+    let block = single(value, "auto_rollback_configuration");
+    let events = block
+        .map(|b| strings(b, "events"))
+        .unwrap_or_default()
+        .iter()
+        .map(|event| AutoRollbackEvent::from(event.as_str()))
+        .collect();
+    AutoRollbackConfiguration::builder()
+        .set_events(Some(events))
+        .enabled(block.and_then(|b| boolean(b, "enabled")).unwrap_or(false))
+        .build()
+}
+
+fn blue_green_configuration(value: &Value) -> Option<BlueGreenDeploymentConfiguration> {
+    let block = single(value, "blue_green_deployment_config")?;
+    let ready = single(block, "deployment_ready_option").map(|option| {
+        DeploymentReadyOption::builder()
+            .set_action_on_timeout(
+                non_empty(option, "action_on_timeout")
+                    .map(|action| DeploymentReadyAction::from(action.as_str())),
+            )
+            .set_wait_time_in_minutes(int(option, "wait_time_in_minutes"))
+            .build()
+    });
+    let green_fleet = single(block, "green_fleet_provisioning_option").map(|option| {
+        GreenFleetProvisioningOption::builder()
+            .set_action(
+                non_empty(option, "action")
+                    .map(|action| GreenFleetProvisioningAction::from(action.as_str())),
+            )
+            .build()
+    });
+    let terminate_blue =
+        single(block, "terminate_blue_instances_on_deployment_success").map(|option| {
+            BlueInstanceTerminationOption::builder()
+                .set_action(
+                    non_empty(option, "action").map(|action| InstanceAction::from(action.as_str())),
+                )
+                .set_termination_wait_time_in_minutes(int(
+                    option,
+                    "termination_wait_time_in_minutes",
+                ))
+                .build()
+        });
+    Some(
+        BlueGreenDeploymentConfiguration::builder()
+            .set_deployment_ready_option(ready)
+            .set_green_fleet_provisioning_option(green_fleet)
+            .set_terminate_blue_instances_on_deployment_success(terminate_blue)
+            .build(),
+    )
+}
+
+fn deployment_style(value: &Value) -> Option<DeploymentStyle> {
+    let block = single(value, "deployment_style")?;
+    Some(
+        DeploymentStyle::builder()
+            .set_deployment_option(
+                non_empty(block, "deployment_option")
+                    .map(|option| DeploymentOption::from(option.as_str())),
+            )
+            .set_deployment_type(
+                non_empty(block, "deployment_type").map(|kind| DeploymentType::from(kind.as_str())),
+            )
+            .build(),
+    )
+}
+
+fn ec2_tag_filters(items: &[Value]) -> Vec<Ec2TagFilter> {
+    items
+        .iter()
+        .map(|filter| {
+            let kind = non_empty(filter, "type");
+            Ec2TagFilter::builder()
+                .set_key(string(filter, "key"))
+                .set_type(kind.map(|kind| Ec2TagFilterType::from(kind.as_str())))
+                .set_value(string(filter, "value"))
+                .build()
+        })
+        .collect()
+}
+
+fn ec2_tag_set(value: &Value) -> Ec2TagSet {
+    Ec2TagSet::builder()
+        .set_ec2_tag_set_list(Some(
+            blocks(value, "ec2_tag_set")
+                .iter()
+                .map(|set| ec2_tag_filters(blocks(set, "ec2_tag_filter")))
+                .collect(),
+        ))
+        .build()
+}
+
+fn on_premises_tag_filters(value: &Value) -> Vec<TagFilter> {
+    blocks(value, "on_premises_instance_tag_filter")
+        .iter()
+        .map(|filter| {
+            let kind = non_empty(filter, "type");
+            TagFilter::builder()
+                .set_key(string(filter, "key"))
+                .set_type(kind.map(|kind| TagFilterType::from(kind.as_str())))
+                .set_value(string(filter, "value"))
+                .build()
+        })
+        .collect()
+}
+
+fn ecs_services(value: &Value) -> Vec<EcsService> {
+    blocks(value, "ecs_service")
+        .iter()
+        .map(|service| {
+            EcsService::builder()
+                .set_cluster_name(string(service, "cluster_name"))
+                .set_service_name(string(service, "service_name"))
+                .build()
+        })
+        .collect()
+}
+
+fn traffic_route(pair: &Value, key: &str) -> Option<TrafficRoute> {
+    single(pair, key).map(|route| {
+        TrafficRoute::builder()
+            .set_listener_arns(Some(strings(route, "listener_arns")))
+            .build()
+    })
+}
+
+/// The load balancer info; without the block, an empty one (how the provider removes it).
+fn load_balancer_info(value: &Value) -> LoadBalancerInfo {
+    let mut info = LoadBalancerInfo::builder();
+    let Some(block) = single(value, "load_balancer_info") else {
+        return info.build();
+    };
+    let elbs = blocks(block, "elb_info");
+    if !elbs.is_empty() {
+        info = info.set_elb_info_list(Some(
+            elbs.iter()
+                .map(|elb| ElbInfo::builder().set_name(string(elb, "name")).build())
+                .collect(),
+        ));
+    }
+    let target_groups = blocks(block, "target_group_info");
+    if !target_groups.is_empty() {
+        info = info.set_target_group_info_list(Some(
+            target_groups
+                .iter()
+                .map(|group| {
+                    TargetGroupInfo::builder()
+                        .set_name(string(group, "name"))
+                        .build()
+                })
+                .collect(),
+        ));
+    }
+    if let Some(pair) = single(block, "target_group_pair_info") {
+        let groups = blocks(pair, "target_group")
+            .iter()
+            .map(|group| {
+                TargetGroupInfo::builder()
+                    .set_name(string(group, "name"))
+                    .build()
+            })
+            .collect();
+        info = info.set_target_group_pair_info_list(Some(vec![TargetGroupPairInfo::builder()
+            .set_prod_traffic_route(traffic_route(pair, "prod_traffic_route"))
+            .set_target_groups(Some(groups))
+            .set_test_traffic_route(traffic_route(pair, "test_traffic_route"))
+            .build()]));
+    }
+    info.build()
+}
+
+fn trigger_configurations(value: &Value) -> Vec<TriggerConfig> {
+    blocks(value, "trigger_configuration")
+        .iter()
+        .map(|trigger| {
+            TriggerConfig::builder()
+                .set_trigger_name(string(trigger, "trigger_name"))
+                .set_trigger_target_arn(string(trigger, "trigger_target_arn"))
+                .set_trigger_events(Some(
+                    strings(trigger, "trigger_events")
+                        .iter()
+                        .map(|event| TriggerEventType::from(event.as_str()))
+                        .collect(),
+                ))
+                .build()
+        })
+        .collect()
+}
+
+// --- CodeDeploy to value ---------------------------------------------------------------------
+
+/// A wait time AWS reports: its 0 means unset, unless the configuration says 0.
+fn minutes(reported: i32, hint: &Value) -> Value {
+    if reported != 0 || hint.as_i64() == Some(0) {
+        Value::Number(f64::from(reported))
+    } else {
+        Value::Null
+    }
+}
+
+fn one(value: Option<Value>) -> Value {
+    Value::List(value.into_iter().collect())
+}
+
+fn tag_filter_value(key: Option<&str>, kind: Option<&str>, value: Option<&str>) -> Value {
+    Value::map([
+        ("key", text_or_null(key)),
+        ("type", text_or_null(kind)),
+        ("value", text_or_null(value)),
+    ])
+}
+
+fn ec2_tag_filter_values(filters: &[Ec2TagFilter]) -> Value {
+    Value::List(
+        filters
+            .iter()
+            .map(|f| tag_filter_value(f.key(), f.r#type().map(|t| t.as_str()), f.value()))
+            .collect(),
+    )
+}
+
+fn traffic_route_value(route: Option<&TrafficRoute>) -> Value {
+    one(route.map(|route| Value::map([("listener_arns", string_list(route.listener_arns()))])))
+}
+
+fn blue_green_value(config: &BlueGreenDeploymentConfiguration, hint: &Value) -> Value {
+    let ready_hint = single(hint, "deployment_ready_option").unwrap_or(&Value::Null);
+    let terminate_hint =
+        single(hint, "terminate_blue_instances_on_deployment_success").unwrap_or(&Value::Null);
+    Value::map([
+        (
+            "deployment_ready_option",
+            one(config.deployment_ready_option().map(|option| {
+                Value::map([
+                    (
+                        "action_on_timeout",
+                        text(option.action_on_timeout().map(|a| a.as_str())),
+                    ),
+                    (
+                        "wait_time_in_minutes",
+                        minutes(
+                            option.wait_time_in_minutes(),
+                            ready_hint.get("wait_time_in_minutes"),
+                        ),
+                    ),
+                ])
+            })),
+        ),
+        (
+            "green_fleet_provisioning_option",
+            one(config
+                .green_fleet_provisioning_option()
+                .map(|option| Value::map([("action", text(option.action().map(|a| a.as_str())))]))),
+        ),
+        (
+            "terminate_blue_instances_on_deployment_success",
+            one(config
+                .terminate_blue_instances_on_deployment_success()
+                .map(|option| {
+                    Value::map([
+                        ("action", text(option.action().map(|a| a.as_str()))),
+                        (
+                            "termination_wait_time_in_minutes",
+                            minutes(
+                                option.termination_wait_time_in_minutes(),
+                                terminate_hint.get("termination_wait_time_in_minutes"),
+                            ),
+                        ),
+                    ])
+                })),
+        ),
+    ])
+}
+
+fn load_balancer_value(info: &LoadBalancerInfo) -> Option<Value> {
+    if info.elb_info_list().is_empty()
+        && info.target_group_info_list().is_empty()
+        && info.target_group_pair_info_list().is_empty()
+    {
+        return None;
+    }
+    let names = |names: Vec<Option<&str>>| {
+        Value::List(
+            names
+                .into_iter()
+                .map(|name| Value::map([("name", text(name))]))
+                .collect(),
+        )
+    };
+    Some(Value::map([
+        (
+            "elb_info",
+            names(info.elb_info_list().iter().map(ElbInfo::name).collect()),
+        ),
+        (
+            "target_group_info",
+            names(
+                info.target_group_info_list()
+                    .iter()
+                    .map(TargetGroupInfo::name)
+                    .collect(),
+            ),
+        ),
+        (
+            "target_group_pair_info",
+            Value::List(
+                info.target_group_pair_info_list()
+                    .iter()
+                    .map(|pair| {
+                        Value::map([
+                            (
+                                "prod_traffic_route",
+                                traffic_route_value(pair.prod_traffic_route()),
+                            ),
+                            (
+                                "target_group",
+                                names(
+                                    pair.target_groups()
+                                        .iter()
+                                        .map(TargetGroupInfo::name)
+                                        .collect(),
+                                ),
+                            ),
+                            (
+                                "test_traffic_route",
+                                traffic_route_value(pair.test_traffic_route()),
+                            ),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+    ]))
+}
+
+fn to_value(
+    group: &DeploymentGroupInfo,
+    arn: &str,
+    tags: &[(String, String)],
+    hint: &Value,
+) -> Value {
+    let id = group.deployment_group_id().unwrap_or_default();
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), Value::string(id));
+    object.insert("arn".to_string(), Value::string(arn));
+    object.insert("deployment_group_id".to_string(), Value::string(id));
+    object.insert("app_name".to_string(), text(group.application_name()));
+    object.insert(
+        "deployment_group_name".to_string(),
+        text(group.deployment_group_name()),
+    );
+    object.insert(
+        "compute_platform".to_string(),
+        text(group.compute_platform().map(|p| p.as_str())),
+    );
+    object.insert(
+        "service_role_arn".to_string(),
+        text(group.service_role_arn()),
+    );
+    object.insert(
+        "deployment_config_name".to_string(),
+        text(group.deployment_config_name()),
+    );
+    object.insert(
+        "outdated_instances_strategy".to_string(),
+        text(group.outdated_instances_strategy().map(|s| s.as_str())),
+    );
+    object.insert(
+        "termination_hook_enabled".to_string(),
+        Value::Bool(group.termination_hook_enabled()),
+    );
+    object.insert(
+        "autoscaling_groups".to_string(),
+        string_list(group.auto_scaling_groups().iter().filter_map(|g| g.name())),
+    );
+    // Disabled and empty is how AWS holds "none"; the provider reads it as no block.
+    let alarm = group
+        .alarm_configuration()
+        .filter(|config| config.enabled() || !config.alarms().is_empty())
+        .map(|config| {
+            Value::map([
+                (
+                    "alarms",
+                    string_list(config.alarms().iter().filter_map(|alarm| alarm.name())),
+                ),
+                ("enabled", Value::Bool(config.enabled())),
+                (
+                    "ignore_poll_alarm_failure",
+                    Value::Bool(config.ignore_poll_alarm_failure()),
+                ),
+            ])
+        });
+    object.insert("alarm_configuration".to_string(), one(alarm));
+    let rollback = group
+        .auto_rollback_configuration()
+        .filter(|config| config.enabled() || !config.events().is_empty())
+        .map(|config| {
+            Value::map([
+                ("enabled", Value::Bool(config.enabled())),
+                (
+                    "events",
+                    string_list(config.events().iter().map(|event| event.as_str())),
+                ),
+            ])
+        });
+    object.insert("auto_rollback_configuration".to_string(), one(rollback));
+    let blue_green_hint = single(hint, "blue_green_deployment_config").unwrap_or(&Value::Null);
+    object.insert(
+        "blue_green_deployment_config".to_string(),
+        one(group
+            .blue_green_deployment_configuration()
+            .map(|config| blue_green_value(config, blue_green_hint))),
+    );
+    object.insert(
+        "deployment_style".to_string(),
+        one(group.deployment_style().map(|style| {
+            Value::map([
+                (
+                    "deployment_option",
+                    text(style.deployment_option().map(|o| o.as_str())),
+                ),
+                (
+                    "deployment_type",
+                    text(style.deployment_type().map(|t| t.as_str())),
+                ),
+            ])
+        })),
+    );
+    object.insert(
+        "ec2_tag_filter".to_string(),
+        ec2_tag_filter_values(group.ec2_tag_filters()),
+    );
+    object.insert(
+        "ec2_tag_set".to_string(),
+        Value::List(
+            group
+                .ec2_tag_set()
+                .map(|set| set.ec2_tag_set_list())
+                .unwrap_or_default()
+                .iter()
+                .map(|filters| Value::map([("ec2_tag_filter", ec2_tag_filter_values(filters))]))
+                .collect(),
+        ),
+    );
+    object.insert(
+        "ecs_service".to_string(),
+        Value::List(
+            group
+                .ecs_services()
+                .iter()
+                .map(|service| {
+                    Value::map([
+                        ("cluster_name", text(service.cluster_name())),
+                        ("service_name", text(service.service_name())),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    object.insert(
+        "load_balancer_info".to_string(),
+        one(group.load_balancer_info().and_then(load_balancer_value)),
+    );
+    object.insert(
+        "on_premises_instance_tag_filter".to_string(),
+        Value::List(
+            group
+                .on_premises_instance_tag_filters()
+                .iter()
+                .map(|f| tag_filter_value(f.key(), f.r#type().map(|t| t.as_str()), f.value()))
+                .collect(),
+        ),
+    );
+    object.insert(
+        "trigger_configuration".to_string(),
+        Value::List(
+            group
+                .trigger_configurations()
+                .iter()
+                .map(|trigger| {
+                    Value::map([
+                        (
+                            "trigger_events",
+                            string_list(trigger.trigger_events().iter().map(|e| e.as_str())),
+                        ),
+                        ("trigger_name", text(trigger.trigger_name())),
+                        ("trigger_target_arn", text(trigger.trigger_target_arn())),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    Value::Map(object)
+}
+
+// --- plan-time checks ------------------------------------------------------------------------
+
+/// The provider's ARN check (`verify.ValidARN`): an empty value passes.
+fn arn_problem(attribute: &str, value: &Value) -> Option<String> {
+    let text = value.as_str().filter(|t| !t.is_empty())?;
+    let reason = if !text.starts_with("arn:") {
+        "arn: invalid prefix"
+    } else if text.splitn(6, ':').count() < 6 {
+        "arn: not enough sections"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "\"{attribute}\" ({text}) is an invalid ARN: {reason}"
+    ))
+}
+
+/// The provider's `NoZeroValues` check of a string.
+fn empty_problem(attribute: &str, value: &Value) -> Option<String> {
+    (value.as_str() == Some("")).then(|| format!("{attribute} must not be empty, got "))
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsCodedeployDeploymentGroup {
+    fn name(&self) -> &'static str {
+        "aws_codedeploy_deployment_group"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        let mut check = |path: String, problem: Option<String>| {
+            if let Some(message) = problem {
+                problems.push((path, message));
+            }
+        };
+        for attribute in [
+            "app_name",
+            "deployment_group_name",
+            "deployment_config_name",
+        ] {
+            check(
+                attribute.to_string(),
+                length_problem(attribute, config.get(attribute), 0, 100),
+            );
+        }
+        check(
+            "service_role_arn".to_string(),
+            arn_problem("service_role_arn", config.get("service_role_arn")),
+        );
+        for (i, alarm) in blocks(config, "alarm_configuration").iter().enumerate() {
+            let count = alarm.get("alarms").as_list().map_or(0, <[Value]>::len);
+            check(
+                format!("alarm_configuration[{i}].alarms"),
+                (count > 10).then(|| {
+                    format!("Attribute supports 10 item maximum, but config has {count} declared.")
+                }),
+            );
+        }
+        for (i, trigger) in blocks(config, "trigger_configuration").iter().enumerate() {
+            let path = format!("trigger_configuration[{i}]");
+            for event in trigger.get("trigger_events").as_list().unwrap_or(&[]) {
+                let Some(event) = event.as_str() else {
+                    continue;
+                };
+                check(
+                    format!("{path}.trigger_events"),
+                    (!TRIGGER_EVENTS.contains(&event)).then(|| {
+                        let allowed: Vec<String> =
+                            TRIGGER_EVENTS.iter().map(|e| format!("{e:?}")).collect();
+                        format!(
+                            "expected trigger_events to be one of [{}], got {event}",
+                            allowed.join(" ")
+                        )
+                    }),
+                );
+            }
+            check(
+                format!("{path}.trigger_target_arn"),
+                arn_problem("trigger_target_arn", trigger.get("trigger_target_arn")),
+            );
+        }
+        for (i, blue_green) in blocks(config, "blue_green_deployment_config")
+            .iter()
+            .enumerate()
+        {
+            let option = "terminate_blue_instances_on_deployment_success";
+            let attribute = "termination_wait_time_in_minutes";
+            for (j, terminate) in blocks(blue_green, option).iter().enumerate() {
+                let wait = terminate.get(attribute).as_i64();
+                check(
+                    format!("blue_green_deployment_config[{i}].{option}[{j}].{attribute}"),
+                    wait.filter(|minutes| *minutes > 2880).map(|minutes| {
+                        format!("expected {attribute} to be at most (2880), got {minutes}")
+                    }),
+                );
+            }
+        }
+        for (i, service) in blocks(config, "ecs_service").iter().enumerate() {
+            for attribute in ["cluster_name", "service_name"] {
+                check(
+                    format!("ecs_service[{i}].{attribute}"),
+                    empty_problem(attribute, service.get(attribute)),
+                );
+            }
+        }
+        for (i, balancer) in blocks(config, "load_balancer_info").iter().enumerate() {
+            for (j, pair) in blocks(balancer, "target_group_pair_info")
+                .iter()
+                .enumerate()
+            {
+                let path = format!("load_balancer_info[{i}].target_group_pair_info[{j}]");
+                for route in ["prod_traffic_route", "test_traffic_route"] {
+                    for (k, block) in blocks(pair, route).iter().enumerate() {
+                        for arn in block.get("listener_arns").as_list().unwrap_or(&[]) {
+                            check(
+                                format!("{path}.{route}[{k}].listener_arns"),
+                                arn_problem("listener_arns", arn),
+                            );
+                        }
+                    }
+                }
+                for (k, group) in blocks(pair, "target_group").iter().enumerate() {
+                    check(
+                        format!("{path}.target_group[{k}].name"),
+                        empty_problem("name", group.get("name")),
+                    );
+                }
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let key = key_of(planned).ok_or_else(|| {
+            ProviderError::new(
+                "aws_codedeploy_deployment_group needs a known app_name and deployment_group_name",
+            )
+        })?;
+        let mut request = self
+            .aws
+            .clients()
+            .await
+            .codedeploy
+            .create_deployment_group()
+            .application_name(&key.0)
+            .deployment_group_name(&key.1)
+            .set_service_role_arn(string(planned, "service_role_arn"))
+            .set_deployment_config_name(non_empty(planned, "deployment_config_name"))
+            .set_outdated_instances_strategy(
+                non_empty(planned, "outdated_instances_strategy")
+                    .map(|s| OutdatedInstancesStrategy::from(s.as_str())),
+            )
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))));
+        if boolean(planned, "termination_hook_enabled") == Some(true) {
+            request = request.termination_hook_enabled(true);
+        }
+        let autoscaling_groups = strings(planned, "autoscaling_groups");
+        if !autoscaling_groups.is_empty() {
+            request = request.set_auto_scaling_groups(Some(autoscaling_groups));
+        }
+        if has_block(planned, "alarm_configuration") {
+            request = request.alarm_configuration(alarm_configuration(planned));
+        }
+        if has_block(planned, "auto_rollback_configuration") {
+            request = request.auto_rollback_configuration(auto_rollback_configuration(planned));
+        }
+        request = request
+            .set_blue_green_deployment_configuration(blue_green_configuration(planned))
+            .set_deployment_style(deployment_style(planned));
+        if has_block(planned, "ec2_tag_filter") {
+            request = request
+                .set_ec2_tag_filters(Some(ec2_tag_filters(blocks(planned, "ec2_tag_filter"))));
+        }
+        if has_block(planned, "ec2_tag_set") {
+            request = request.ec2_tag_set(ec2_tag_set(planned));
+        }
+        if has_block(planned, "ecs_service") {
+            request = request.set_ecs_services(Some(ecs_services(planned)));
+        }
+        if has_block(planned, "load_balancer_info") {
+            request = request.load_balancer_info(load_balancer_info(planned));
+        }
+        if has_block(planned, "on_premises_instance_tag_filter") {
+            let filters = on_premises_tag_filters(planned);
+            request = request.set_on_premises_instance_tag_filters(Some(filters));
+        }
+        if has_block(planned, "trigger_configuration") {
+            request = request.set_trigger_configurations(Some(trigger_configurations(planned)));
+        }
+        while_propagating(move || {
+            let request = request.clone();
+            async move { request.send().await.map_err(aws_error) }
+        })
+        .await
+        .map_err(|e| e.context(&format!("creating CodeDeploy Deployment Group ({})", key.1)))?;
+        self.read_one(&key, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.codedeploy;
+        let key = key_of(planned).ok_or_else(|| {
+            ProviderError::new(
+                "aws_codedeploy_deployment_group needs a known app_name and deployment_group_name",
+            )
+        })?;
+        let (application, new_name) = &key;
+        let old_name = string(prior, "deployment_group_name").unwrap_or_else(|| new_name.clone());
+        // Tags first, on the ARN the group has now: under its application's current name (an
+        // application renamed in place is renamed before its groups are updated) and the
+        // group's old name.
+        let prefix = arn_prefix(&self.aws).await?;
+        update_tags(
+            client,
+            &group_arn(&prefix, application, &old_name),
+            prior,
+            planned,
+        )
+        .await?;
+        if SETTINGS
+            .iter()
+            .any(|setting| changed(prior, planned, setting))
+        {
+            let is = |setting: &str| changed(prior, planned, setting);
+            let mut request = client
+                .update_deployment_group()
+                .application_name(application)
+                .current_deployment_group_name(&old_name)
+                .set_service_role_arn(string(planned, "service_role_arn"));
+            if *new_name != old_name {
+                request = request.new_deployment_group_name(new_name);
+            }
+            if is("deployment_style") {
+                request = request.set_deployment_style(deployment_style(planned));
+            }
+            if is("deployment_config_name") {
+                request =
+                    request.set_deployment_config_name(string(planned, "deployment_config_name"));
+            }
+            // The provider sends the Auto Scaling groups with a changed blue/green
+            // configuration too (except for ECS), as AWS needs them to copy a group.
+            let ecs = has_block(planned, "ecs_service");
+            if is("autoscaling_groups") || (is("blue_green_deployment_config") && !ecs) {
+                request =
+                    request.set_auto_scaling_groups(Some(strings(planned, "autoscaling_groups")));
+            }
+            // Tag filters are replaced whole, an empty list clears them.
+            if is("on_premises_instance_tag_filter") {
+                request = request
+                    .set_on_premises_instance_tag_filters(Some(on_premises_tag_filters(planned)));
+            }
+            if is("ec2_tag_set") {
+                request = request.ec2_tag_set(ec2_tag_set(planned));
+            }
+            if is("ec2_tag_filter") {
+                request = request
+                    .set_ec2_tag_filters(Some(ec2_tag_filters(blocks(planned, "ec2_tag_filter"))));
+            }
+            if is("ecs_service") {
+                request = request.set_ecs_services(Some(ecs_services(planned)));
+            }
+            if is("trigger_configuration") {
+                request = request.set_trigger_configurations(Some(trigger_configurations(planned)));
+            }
+            if is("auto_rollback_configuration") {
+                request = request.auto_rollback_configuration(auto_rollback_configuration(planned));
+            }
+            if is("alarm_configuration") {
+                request = request.alarm_configuration(alarm_configuration(planned));
+            }
+            if is("load_balancer_info") {
+                request = request.load_balancer_info(load_balancer_info(planned));
+            }
+            if is("blue_green_deployment_config") {
+                let blue_green = blue_green_configuration(planned);
+                request = request.set_blue_green_deployment_configuration(blue_green);
+            }
+            if is("outdated_instances_strategy") {
+                // An unset strategy is AWS's default, UPDATE.
+                let strategy = non_empty(planned, "outdated_instances_strategy")
+                    .unwrap_or_else(|| "UPDATE".to_string());
+                let strategy = OutdatedInstancesStrategy::from(strategy.as_str());
+                request = request.outdated_instances_strategy(strategy);
+            }
+            if is("termination_hook_enabled") {
+                request = request.termination_hook_enabled(
+                    boolean(planned, "termination_hook_enabled").unwrap_or(false),
+                );
+            }
+            while_propagating(move || {
+                let request = request.clone();
+                async move { request.send().await.map_err(aws_error) }
+            })
+            .await
+            .map_err(|e| {
+                e.context(&format!(
+                    "updating CodeDeploy deployment group ({application}:{old_name})"
+                ))
+            })?;
+        }
+        self.read_one(&key, planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some((application, group)) = key_of(prior) else {
+            return Ok(());
+        };
+        match self
+            .aws
+            .clients()
+            .await
+            .codedeploy
+            .delete_deployment_group()
+            .application_name(&application)
+            .deployment_group_name(&group)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error)
+                if matches!(
+                    error.code.as_deref(),
+                    Some(GROUP_MISSING | APPLICATION_MISSING)
+                ) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(error.context(&format!(
+                "deleting CodeDeploy Deployment Group ({application}:{group})"
+            ))),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let keys: Vec<Key> = prior.iter().filter_map(key_of).collect();
+        let found = self.describe(&keys).await?;
+        Ok(prior
+            .iter()
+            .map(|p| {
+                key_of(p)
+                    .and_then(|key| found.get(&key))
+                    .map(|(group, arn, tags)| to_value(group, arn, tags, p))
+            })
+            .collect())
+    }
+
+    /// `<app_name>:<deployment_group_name>`, as the provider's importer takes it.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let parts: Vec<&str> = id.split(':').collect();
+        match parts.as_slice() {
+            [application, group] if !application.is_empty() && !group.is_empty() => {
+                Ok(Value::map([
+                    ("id", Value::string(id)),
+                    ("app_name", Value::string(*application)),
+                    ("deployment_group_name", Value::string(*group)),
+                ]))
+            }
+            _ => Err(ProviderError::new(format!(
+                "expected ID in format ApplicationName:DeploymentGroupName, received: {id}"
+            ))),
+        }
+    }
+
+    /// A group name is unique in its application; ours carries the managed tags.
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(key) = key_of(planned) else {
+            return Ok(None);
+        };
+        let found = self.describe(std::slice::from_ref(&key)).await?;
+        Ok(found
+            .get(&key)
+            .filter(|(_, _, tags)| has_managed_tags(tags, operation))
+            .map(|(group, arn, tags)| to_value(group, arn, tags, planned)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group_type() -> AwsCodedeployDeploymentGroup {
+        AwsCodedeployDeploymentGroup::new(Aws::new(infra_core::ProviderSettings::default()))
+    }
+
+    #[test]
+    fn import_needs_application_and_group() {
+        let group = group_type();
+        let prior = group.import_prior("orders:blue").unwrap_or(Value::Null);
+        assert_eq!(prior.get("app_name").as_str(), Some("orders"));
+        assert_eq!(prior.get("deployment_group_name").as_str(), Some("blue"));
+        let error = group.import_prior("orders").err().map(|e| e.message);
+        assert_eq!(
+            error.as_deref(),
+            Some("expected ID in format ApplicationName:DeploymentGroupName, received: orders")
+        );
+    }
+
+    #[test]
+    fn wait_times_of_zero_read_as_unset_unless_configured() {
+        assert_eq!(minutes(0, &Value::Null), Value::Null);
+        assert_eq!(minutes(0, &Value::Number(0.0)), Value::Number(0.0));
+        assert_eq!(minutes(5, &Value::Null), Value::Number(5.0));
+    }
+
+    #[test]
+    fn plan_checks_follow_the_provider() {
+        let problems = group_type().validate(&Value::map([
+            ("service_role_arn", Value::string("role")),
+            (
+                "trigger_configuration",
+                Value::List(vec![Value::map([
+                    ("trigger_events", string_list(["DeploymentBoom"])),
+                    ("trigger_name", Value::string("t")),
+                    (
+                        "trigger_target_arn",
+                        Value::string("arn:aws:sns:us-east-1:123456789012:t"),
+                    ),
+                ])]),
+            ),
+        ]));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(
+            problems[0].1,
+            "\"service_role_arn\" (role) is an invalid ARN: arn: invalid prefix"
+        );
+        assert!(problems[1]
+            .1
+            .starts_with("expected trigger_events to be one of [\"DeploymentStart\""));
+    }
+
+    #[test]
+    fn removed_configurations_are_sent_switched_off() {
+        let none = Value::map([("alarm_configuration", Value::List(vec![]))]);
+        let alarms = alarm_configuration(&none);
+        assert!(!alarms.enabled());
+        assert!(alarms.alarms().is_empty());
+        let balancer = load_balancer_info(&Value::Null);
+        assert!(balancer.target_group_pair_info_list().is_empty());
+    }
+}

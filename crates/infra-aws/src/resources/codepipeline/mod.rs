@@ -1,0 +1,6 @@
+//! CodePipeline: pipelines.
+
+super::resource_types! {
+    regional;
+    aws_codepipeline::AwsCodepipeline::new,
+}

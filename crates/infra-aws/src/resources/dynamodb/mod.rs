@@ -1,0 +1,6 @@
+//! DynamoDB: tables.
+
+super::resource_types! {
+    regional;
+    aws_dynamodb_table::AwsDynamodbTable::new,
+}

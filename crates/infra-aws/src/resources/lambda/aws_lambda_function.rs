@@ -1,0 +1,2106 @@
+//! `aws_lambda_function`: a Lambda function, its code package (a local zip in `filename`, an S3
+//! object in `s3_bucket` / `s3_key` / `s3_object_version`, or a container image in `image_uri`)
+//! and its configuration. The Terraform ID is the function name, which is also the import ID.
+//!
+//! `function_name`, `package_type` and `tenancy_config` force a new function. Everything else
+//! changes in place, in the provider's order: tags (TagResource / UntagResource), the code
+//! signing configuration (Put/DeleteFunctionCodeSigningConfig), UpdateFunctionConfiguration with
+//! the changed settings only, UpdateFunctionCode when the package, `source_code_hash`,
+//! `code_sha256`, `source_kms_key_arn` or `architectures` change (the zip is read again), the
+//! reserved concurrency (PutFunctionConcurrency, or DeleteFunctionConcurrency for `-1`), and last
+//! PublishVersion when `publish` is true and anything of the function changed (or `publish`
+//! did). Create waits for `State` Active, every update for `LastUpdateStatus` Successful, a
+//! publish for the new version's. As the provider does, CreateFunction and
+//! UpdateFunctionConfiguration are retried for up to five minutes while a new role cannot be
+//! assumed yet or the function is busy.
+//!
+//! `filename` is read at apply time, relative to the working directory of the run (as
+//! Terraform does), and a missing file fails the apply with the path it looked at.
+//! `source_code_hash` is configuration only, as in provider v6: it triggers a code update when it
+//! changes, and the hash AWS computed is read back as `code_sha256`. Where nothing configures
+//! `source_code_hash` (a create without it, an import) it is recorded as `code_sha256`, so a
+//! configuration that sets it to `filebase64sha256` of the same zip plans no change. `filename`,
+//! `s3_*`, `publish`, `skip_destroy` and the `replace_security_groups_on_destroy` pair are
+//! configuration only; after an import the first apply records them. That apply does not upload
+//! the package again when the state knows no package source (only after an import) and the
+//! configured `source_code_hash` is the hash of the package AWS already runs.
+//!
+//! Environment variables are not sensitive, as in the provider. `skip_destroy = true` makes
+//! destroy forget the function and leave it in AWS. `replace_security_groups_on_destroy` first
+//! moves the function's network interfaces to `replacement_security_group_ids`, else to the
+//! VPC's default security group (EC2 DescribeSecurityGroups).
+//!
+//! Refresh: Lambda has no batched read, so each function is GetFunction (configuration, code
+//! location, tags, reserved concurrency), GetFunctionConcurrency only where GetFunction gave no
+//! concurrency, ListVersionsByFunction (the latest version: `version`, `qualified_arn`) and, for
+//! zip functions in the commercial regions where AWS Signer runs (as the provider), the
+//! GetFunctionCodeSigningConfig; functions are read in parallel, eight at a time.
+//!
+//! Not in the schema (a configuration that sets them is refused at its line):
+//! `capacity_provider_config` and `publish_to` (Lambda Managed Instances) and `durable_config`
+//! (durable functions, whose destroy must stop running executions first): newer than this
+//! implementation.
+//!
+//! An update that publishes a new version shows `version`, `qualified_arn` and
+//! `qualified_invoke_arn` (and a code change `last_modified`) as known after apply, as the
+//! provider does ([`AwsLambdaFunction::unknown_after_update`]), so an alias that references
+//! `version` moves to the new version in the same apply.
+//!
+//! moto 5.2.5 keeps `dead_letter_config`, `file_system_config` and `logging_config` out of its
+//! answers and ignores them, `kms_key_arn`, `tracing_config`, `ephemeral_storage`,
+//! `image_config` and `snap_start` in UpdateFunctionConfiguration; it always reports
+//! `snap_start` as off and ignores `architectures` in UpdateFunctionCode. `logging_config`
+//! (which AWS always reports) is kept from the prior value when the answer leaves it out, so
+//! drift on it is not seen in tests. moto has no Put/DeleteFunctionCodeSigningConfig.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
+use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{
+    ApplicationLogLevel, Architecture, DeadLetterConfig, Environment, EphemeralStorage,
+    FileSystemConfig, FunctionCode, ImageConfig, LogFormat, LoggingConfig, PackageType, Runtime,
+    SnapStart, SnapStartApplyOn, SystemLogLevel, TenancyConfig, TenantIsolationMode, TracingConfig,
+    TracingMode, VpcConfig,
+};
+use aws_sdk_lambda::Client;
+use infra_core::{
+    Attribute, Block, Cause, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type,
+    Value,
+};
+
+use crate::app_support::{
+    blocks, boolean, changed, has_managed_tags, int, is_missing, known, non_empty, number,
+    read_each, set_tags, single, string, string_list, strings, tag_changes, text, text_or_null,
+    vanished, wait_for, POLL_INTERVAL,
+};
+use crate::clients::partition_of;
+use crate::error::aws_error;
+use crate::Aws;
+
+/// The provider's `lambdaPropagationTimeout`: how long a create or configuration update is
+/// retried while IAM or the function catches up, and a publish while an update is in progress.
+const PROPAGATION: Duration = Duration::from_secs(5 * 60);
+
+/// ListVersionsByFunction's largest page, as the provider asks for it.
+const VERSIONS_PER_PAGE: i32 = 10_000;
+
+/// The messages of `InvalidParameterValueException` that mean "not yet", not "never".
+const PROPAGATION_MESSAGES: &[&str] = &[
+    "The role defined for the function cannot be assumed by Lambda",
+    "The provided execution role does not have permissions",
+    "throttled by EC2",
+    "Lambda was unable to configure access to your environment variables because the KMS key is invalid for CreateGrant",
+];
+
+/// The arguments UpdateFunctionConfiguration changes (the provider's
+/// `needsFunctionConfigUpdate`).
+const CONFIG_ARGUMENTS: &[&str] = &[
+    "description",
+    "handler",
+    "file_system_config",
+    "image_config",
+    "logging_config",
+    "memory_size",
+    "role",
+    "timeout",
+    "kms_key_arn",
+    "layers",
+    "dead_letter_config",
+    "snap_start",
+    "tracing_config",
+    "vpc_config",
+    "runtime",
+    "environment",
+    "ephemeral_storage",
+];
+
+/// The arguments whose change uploads the code again (the provider's `needsFunctionCodeUpdate`).
+const CODE_ARGUMENTS: &[&str] = &[
+    "filename",
+    "code_sha256",
+    "source_code_hash",
+    "s3_bucket",
+    "s3_key",
+    "s3_object_version",
+    "source_kms_key_arn",
+    "image_uri",
+    "architectures",
+];
+
+/// The regions where AWS Signer runs, so GetFunctionCodeSigningConfig answers (the provider's
+/// `signerServiceIsAvailable`; elsewhere it fails with ambiguous errors).
+const SIGNER_REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "af-south-1",
+    "ap-east-1",
+    "ap-south-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-south-1",
+    "eu-west-3",
+    "eu-north-1",
+    "me-south-1",
+    "sa-east-1",
+];
+
+pub struct AwsLambdaFunction {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+/// One function as AWS reports it.
+struct Found {
+    function: GetFunctionOutput,
+    /// The reserved concurrency; `None` when none is reserved.
+    reserved: Option<i32>,
+    /// The latest version's qualified ARN and version (`$LATEST` before any publish).
+    latest: Option<(String, String)>,
+    /// The code signing configuration ARN, when it was read (`None` inside: none is attached).
+    code_signing: Option<Option<String>>,
+}
+
+impl AwsLambdaFunction {
+    pub fn new(aws: Arc<Aws>) -> AwsLambdaFunction {
+        let dead_letter = Schema::new().attr(Attribute::required("target_arn", Type::String));
+        let environment =
+            Schema::new().attr(Attribute::optional("variables", Type::map(Type::String)));
+        let ephemeral = Schema::new().attr(
+            Attribute::optional_computed("size", Type::Number).check(Check::Range(512, 10240)),
+        );
+        let file_system = Schema::new()
+            .attr(Attribute::required("arn", Type::String))
+            .attr(Attribute::required("local_mount_path", Type::String));
+        let image = Schema::new()
+            .attr(Attribute::optional("command", Type::list(Type::String)))
+            .attr(Attribute::optional("entry_point", Type::list(Type::String)))
+            .attr(Attribute::optional("working_directory", Type::String));
+        let logging = Schema::new()
+            .attr(
+                Attribute::optional_computed("application_log_level", Type::String)
+                    .check(Check::OneOf(ApplicationLogLevel::values())),
+            )
+            .attr(
+                Attribute::required("log_format", Type::String)
+                    .check(Check::OneOf(LogFormat::values())),
+            )
+            .attr(Attribute::optional_computed("log_group", Type::String))
+            .attr(
+                Attribute::optional_computed("system_log_level", Type::String)
+                    .check(Check::OneOf(SystemLogLevel::values())),
+            );
+        let snap_start = Schema::new()
+            .attr(
+                Attribute::required("apply_on", Type::String)
+                    .check(Check::OneOf(SnapStartApplyOn::values())),
+            )
+            .attr(Attribute::computed("optimization_status", Type::String));
+        let tenancy = Schema::new().attr(
+            Attribute::required("tenant_isolation_mode", Type::String)
+                .check(Check::OneOf(TenantIsolationMode::values())),
+        );
+        let tracing = Schema::new().attr(
+            Attribute::required("mode", Type::String).check(Check::OneOf(TracingMode::values())),
+        );
+        let vpc = Schema::new()
+            .attr(
+                Attribute::optional("ipv6_allowed_for_dual_stack", Type::Bool)
+                    .default(Value::Bool(false)),
+            )
+            .attr(Attribute::required(
+                "security_group_ids",
+                Type::set(Type::String),
+            ))
+            .attr(Attribute::required("subnet_ids", Type::set(Type::String)))
+            .attr(Attribute::computed("vpc_id", Type::String));
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::optional_computed(
+                "architectures",
+                Type::list(Type::String),
+            ))
+            .attr(Attribute::optional_computed("code_sha256", Type::String))
+            .attr(Attribute::optional("code_signing_config_arn", Type::String))
+            .attr(Attribute::optional("description", Type::String))
+            .attr(Attribute::optional("filename", Type::String))
+            .attr(Attribute::required("function_name", Type::String).force_new())
+            .attr(Attribute::optional("handler", Type::String))
+            .attr(Attribute::optional("image_uri", Type::String))
+            .attr(Attribute::computed("invoke_arn", Type::String))
+            .attr(Attribute::optional("kms_key_arn", Type::String))
+            .attr(Attribute::computed("last_modified", Type::String))
+            .attr(Attribute::optional("layers", Type::list(Type::String)))
+            .attr(
+                Attribute::optional("memory_size", Type::Number)
+                    .default(Value::Number(128.0))
+                    .check(Check::Range(128, 10240)),
+            )
+            .attr(
+                Attribute::optional("package_type", Type::String)
+                    .default(Value::string("Zip"))
+                    .force_new()
+                    .check(Check::OneOf(PackageType::values())),
+            )
+            .attr(Attribute::optional("publish", Type::Bool).default(Value::Bool(false)))
+            .attr(Attribute::computed("qualified_arn", Type::String))
+            .attr(Attribute::computed("qualified_invoke_arn", Type::String))
+            .attr(Attribute::optional(
+                "replace_security_groups_on_destroy",
+                Type::Bool,
+            ))
+            .attr(Attribute::optional(
+                "replacement_security_group_ids",
+                Type::set(Type::String),
+            ))
+            .attr(
+                Attribute::optional("reserved_concurrent_executions", Type::Number)
+                    .default(Value::Number(-1.0)),
+            )
+            .attr(Attribute::computed(
+                "response_streaming_invoke_arn",
+                Type::String,
+            ))
+            .attr(Attribute::required("role", Type::String))
+            .attr(
+                Attribute::optional("runtime", Type::String).check(Check::OneOf(Runtime::values())),
+            )
+            .attr(Attribute::optional("s3_bucket", Type::String))
+            .attr(Attribute::optional("s3_key", Type::String))
+            .attr(Attribute::optional("s3_object_version", Type::String))
+            .attr(Attribute::computed("signing_job_arn", Type::String))
+            .attr(Attribute::computed(
+                "signing_profile_version_arn",
+                Type::String,
+            ))
+            .attr(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)))
+            .attr(Attribute::optional_computed(
+                "source_code_hash",
+                Type::String,
+            ))
+            .attr(Attribute::computed("source_code_size", Type::Number))
+            .attr(Attribute::optional("source_kms_key_arn", Type::String))
+            .attr(
+                Attribute::optional("timeout", Type::Number)
+                    .default(Value::Number(3.0))
+                    .check(Check::Range(1, 900)),
+            )
+            .attr(Attribute::computed("version", Type::String))
+            .block(Block::single("dead_letter_config", dead_letter))
+            .block(Block::single("environment", environment))
+            .block(Block::single("ephemeral_storage", ephemeral).computed())
+            .block(Block::single("file_system_config", file_system))
+            .block(Block::single("image_config", image))
+            .block(Block::single("logging_config", logging).computed())
+            .block(Block::single("snap_start", snap_start))
+            .block(Block::single("tenancy_config", tenancy).force_new())
+            .block(Block::single("tracing_config", tracing).computed())
+            .block(Block::single("vpc_config", vpc))
+            .with_tags();
+        AwsLambdaFunction { aws, schema }
+    }
+
+    /// The computed attributes that an in-place change from `prior` to `planned` makes new, which
+    /// the provider's plan shows as known after apply (its `CustomizeDiff`): `last_modified` when
+    /// the code is uploaded, and the version attributes when a new version is published.
+    pub fn unknown_after_update(prior: &Value, planned: &Value) -> Vec<&'static str> {
+        let code = code_changed(prior, planned);
+        let config = CONFIG_ARGUMENTS
+            .iter()
+            .any(|key| changed(prior, planned, key));
+        let mut unknown = Vec::new();
+        if code {
+            unknown.push("last_modified");
+        }
+        if publishes(prior, planned, code, config) {
+            unknown.extend(["version", "qualified_arn", "qualified_invoke_arn"]);
+        }
+        unknown
+    }
+
+    /// The function as AWS reports it; `None` when it does not exist.
+    async fn read(&self, name: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
+        let clients = self.aws.clients().await;
+        let client = &clients.lambda;
+        let function = match client
+            .get_function()
+            .function_name(name)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(output) => output,
+            Err(error) if is_missing(&error) => return Ok(None),
+            Err(error) => return Err(error.context(&format!("reading Lambda Function ({name})"))),
+        };
+        let Some(configuration) = function.configuration() else {
+            return Ok(None);
+        };
+        let zip = configuration.package_type().map(|p| p.as_str()) != Some("Image");
+        // GetFunction reports the reserved concurrency where one is set; asking again tells an
+        // unset one from an answer that left it out.
+        let reserved = match function.concurrency() {
+            Some(concurrency) => concurrency.reserved_concurrent_executions(),
+            None => match client
+                .get_function_concurrency()
+                .function_name(name)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(output) => output.reserved_concurrent_executions(),
+                Err(error) if is_missing(&error) => return Ok(None),
+                Err(error) => {
+                    return Err(
+                        error.context(&format!("reading Lambda Function ({name}) concurrency"))
+                    )
+                }
+            },
+        };
+        let latest = match latest_version(client, name).await {
+            Ok(latest) => latest,
+            Err(error) if is_missing(&error) => return Ok(None),
+            Err(error) => {
+                return Err(
+                    error.context(&format!("reading Lambda Function ({name}) latest version"))
+                )
+            }
+        };
+        let code_signing = match code_signing_config(client, name, zip, &clients.region).await {
+            Ok(arn) => arn,
+            Err(error) if is_missing(&error) => return Ok(None),
+            Err(error) => {
+                return Err(error.context(&format!(
+                    "reading Lambda Function ({name}) code signing config"
+                )))
+            }
+        };
+        let found = Found {
+            function,
+            reserved,
+            latest,
+            code_signing,
+        };
+        Ok(Some(to_value(&found, hint, &clients.region)))
+    }
+
+    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
+        self.read(name, hint)
+            .await?
+            .ok_or_else(|| vanished("Lambda Function", name))
+    }
+
+    /// UpdateFunctionConfiguration with the settings that change, then the wait for it.
+    async fn update_configuration(
+        &self,
+        client: &Client,
+        name: &str,
+        prior: &Value,
+        planned: &Value,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let is = |key: &str| changed(prior, planned, key);
+        let mut request = client.update_function_configuration().function_name(name);
+        if is("description") {
+            request = request.description(string(planned, "description").unwrap_or_default());
+        }
+        if is("handler") {
+            request = request.handler(string(planned, "handler").unwrap_or_default());
+        }
+        if is("runtime") {
+            request = request.set_runtime(
+                string(planned, "runtime").map(|runtime| Runtime::from(runtime.as_str())),
+            );
+        }
+        if is("memory_size") {
+            request = request.set_memory_size(int(planned, "memory_size"));
+        }
+        if is("timeout") {
+            request = request.set_timeout(int(planned, "timeout"));
+        }
+        if is("role") {
+            request = request.set_role(string(planned, "role"));
+        }
+        if is("kms_key_arn") {
+            request = request.kms_key_arn(string(planned, "kms_key_arn").unwrap_or_default());
+        }
+        if is("layers") {
+            request = request.set_layers(Some(strings(planned, "layers")));
+        }
+        if is("dead_letter_config") {
+            // An empty target removes the dead-letter queue.
+            let target = single(planned, "dead_letter_config")
+                .and_then(|block| string(block, "target_arn"))
+                .unwrap_or_default();
+            request =
+                request.dead_letter_config(DeadLetterConfig::builder().target_arn(target).build());
+        }
+        if is("environment") || is("kms_key_arn") {
+            // Always the whole map: no variables clears them.
+            request = request.environment(
+                Environment::builder()
+                    .set_variables(Some(environment_variables(planned)))
+                    .build(),
+            );
+        }
+        if is("ephemeral_storage") {
+            request = request.set_ephemeral_storage(ephemeral_storage(planned)?);
+        }
+        if is("file_system_config") {
+            request = request.set_file_system_configs(Some(file_system_configs(planned)?));
+        }
+        if is("image_config") {
+            request = request.image_config(
+                image_config(planned).unwrap_or_else(|| ImageConfig::builder().build()),
+            );
+        }
+        if is("logging_config") {
+            request = request.logging_config(
+                logging_config(planned).unwrap_or_else(|| LoggingConfig::builder().build()),
+            );
+        }
+        if is("snap_start") {
+            request = request.snap_start(snap_start(planned));
+        }
+        if is("tracing_config") {
+            request = request.set_tracing_config(tracing_config(planned));
+        }
+        if is("vpc_config") {
+            request = request.vpc_config(vpc_config(planned).unwrap_or_else(empty_vpc_config));
+        }
+        retry_while(
+            || {
+                let request = request.clone();
+                async move { request.send().await.map_err(aws_error) }
+            },
+            is_propagation_error,
+        )
+        .await
+        .map_err(|error| {
+            error.context(&format!("updating Lambda Function ({name}) configuration"))
+        })?;
+        wait_updated(client, name, None, timeout).await
+    }
+
+    /// UpdateFunctionCode with the configured package, then the wait for it.
+    async fn update_code(
+        &self,
+        client: &Client,
+        name: &str,
+        prior: &Value,
+        planned: &Value,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let mut request = client.update_function_code().function_name(name);
+        if changed(prior, planned, "architectures") {
+            request = request.set_architectures(architectures(planned));
+        }
+        if let Some(filename) = non_empty(planned, "filename") {
+            request = request.zip_file(Blob::new(read_package(&filename)?));
+        } else if let Some(image) = non_empty(planned, "image_uri") {
+            request = request.image_uri(image);
+        } else {
+            request = request
+                .set_s3_bucket(non_empty(planned, "s3_bucket"))
+                .set_s3_key(non_empty(planned, "s3_key"))
+                .set_s3_object_version(non_empty(planned, "s3_object_version"));
+        }
+        if let Some(key) = non_empty(planned, "source_kms_key_arn") {
+            request = request.source_kms_key_arn(key);
+        }
+        request
+            .send()
+            .await
+            .map_err(aws_error)
+            .map_err(|error| error.context(&format!("updating Lambda Function ({name}) code")))?;
+        wait_updated(client, name, None, timeout).await
+    }
+
+    /// Moves the function's network interfaces to the replacement security groups (or the VPC's
+    /// default one) before a destroy, so those groups can be deleted sooner.
+    async fn replace_security_groups(
+        &self,
+        name: &str,
+        prior: &Value,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        let Some(vpc) = single(prior, "vpc_config") else {
+            return Ok(());
+        };
+        if strings(vpc, "security_group_ids").is_empty() {
+            return Ok(());
+        }
+        let clients = self.aws.clients().await;
+        let mut replacement = strings(prior, "replacement_security_group_ids");
+        if replacement.is_empty() {
+            let vpc_id = string(vpc, "vpc_id").unwrap_or_default();
+            let groups = clients
+                .ec2
+                .describe_security_groups()
+                .filters(
+                    aws_sdk_ec2::types::Filter::builder()
+                        .name("vpc-id")
+                        .values(vpc_id.clone())
+                        .build(),
+                )
+                .filters(
+                    aws_sdk_ec2::types::Filter::builder()
+                        .name("group-name")
+                        .values("default")
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(aws_error)
+                .map_err(|error| {
+                    error.context(&format!("finding VPC ({vpc_id}) default security group"))
+                })?;
+            let default = groups
+                .security_groups()
+                .first()
+                .and_then(|group| group.group_id())
+                .ok_or_else(|| {
+                    ProviderError::new(format!(
+                        "finding VPC ({vpc_id}) default security group: not found"
+                    ))
+                })?;
+            replacement = vec![default.to_string()];
+        }
+        let client = &clients.lambda;
+        let request = client
+            .update_function_configuration()
+            .function_name(name)
+            .vpc_config(
+                VpcConfig::builder()
+                    .set_security_group_ids(Some(replacement))
+                    .build(),
+            );
+        retry_while(
+            || {
+                let request = request.clone();
+                async move { request.send().await.map_err(aws_error) }
+            },
+            is_propagation_error,
+        )
+        .await
+        .map_err(|error| {
+            error.context(&format!("updating Lambda Function ({name}) configuration"))
+        })?;
+        wait_updated(client, name, None, timeout).await
+    }
+}
+
+/// True when the code is uploaded again for this change.
+fn code_changed(prior: &Value, planned: &Value) -> bool {
+    CODE_ARGUMENTS
+        .iter()
+        .any(|key| changed(prior, planned, key))
+        && !adopts_deployed_package(prior, planned)
+}
+
+/// The first apply after an import: the state knows no package source (`filename`, the S3
+/// object and the image are configuration only, and only an import leaves all unset), the
+/// configured `source_code_hash` is the hash of the package AWS runs, and nothing else about the
+/// code changes. That apply records the source without uploading the same package again.
+fn adopts_deployed_package(prior: &Value, planned: &Value) -> bool {
+    let no_source = ["filename", "s3_bucket", "s3_key", "image_uri"]
+        .iter()
+        .all(|key| prior.get(key).is_null());
+    let hash = non_empty(planned, "source_code_hash");
+    let same_package = hash.is_some() && hash == non_empty(prior, "code_sha256");
+    let rest_unchanged = [
+        "code_sha256",
+        "architectures",
+        "source_kms_key_arn",
+        "image_uri",
+    ]
+    .iter()
+    .all(|key| !changed(prior, planned, key));
+    no_source && same_package && rest_unchanged
+}
+
+/// True when an update ends with PublishVersion.
+fn publishes(prior: &Value, planned: &Value, code: bool, config: bool) -> bool {
+    boolean(planned, "publish") == Some(true)
+        && (code || config || changed(prior, planned, "publish"))
+}
+
+/// Runs `call` again while `retryable` says its error is passing, for up to [`PROPAGATION`].
+async fn retry_while<T, F, Fut>(
+    mut call: F,
+    retryable: fn(&ProviderError) -> bool,
+) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let started = Instant::now();
+    loop {
+        match call().await {
+            Err(error) if retryable(&error) && started.elapsed() < PROPAGATION => {
+                tokio::time::sleep(POLL_INTERVAL).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A new role that Lambda cannot assume yet, EC2 throttling, a KMS grant not ready, or a
+/// function busy with another change: retried as the provider's `retryFunctionOp` does. A
+/// function that already exists is not.
+fn is_propagation_error(error: &ProviderError) -> bool {
+    match error.code.as_deref() {
+        Some("InvalidParameterValueException") => PROPAGATION_MESSAGES
+            .iter()
+            .any(|message| error.message.contains(message)),
+        Some("ResourceConflictException") => !error.message.contains("already exist"),
+        _ => false,
+    }
+}
+
+/// A publish refused while an update is still in progress.
+fn is_update_in_progress(error: &ProviderError) -> bool {
+    error.code.as_deref() == Some("ResourceConflictException")
+        && error.message.contains("in progress")
+}
+
+/// GetFunctionConfiguration of the function or one version; `None` when it does not exist.
+async fn configuration_of(
+    client: &Client,
+    name: &str,
+    qualifier: Option<&str>,
+) -> Result<Option<GetFunctionConfigurationOutput>, ProviderError> {
+    match client
+        .get_function_configuration()
+        .function_name(name)
+        .set_qualifier(qualifier.map(str::to_string))
+        .send()
+        .await
+        .map_err(aws_error)
+    {
+        Ok(output) => Ok(Some(output)),
+        Err(error) if is_missing(&error) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Waits until a new function is `Active` (or `ActiveNonInvocable`); `Failed` is an error with
+/// AWS's reason.
+async fn wait_active(client: &Client, name: &str, timeout: Duration) -> Result<(), ProviderError> {
+    wait_for(
+        &format!("Lambda Function ({name}) to become Active"),
+        timeout,
+        move || async move {
+            // Not found yet: the create is still propagating.
+            let Some(configuration) = configuration_of(client, name, None).await? else {
+                return Ok(None);
+            };
+            match configuration.state().map(|state| state.as_str()) {
+                None | Some("Active") | Some("ActiveNonInvocable") => Ok(Some(())),
+                Some("Pending") => Ok(None),
+                Some(state) => Err(ProviderError::with_code(
+                    "UnexpectedState",
+                    format!(
+                        "waiting for Lambda Function ({name}) create: unexpected state '{state}', wanted target 'Active'. last error: {}: {}",
+                        configuration
+                            .state_reason_code()
+                            .map(|code| code.as_str())
+                            .unwrap_or_default(),
+                        configuration.state_reason().unwrap_or_default()
+                    ),
+                )),
+            }
+        },
+    )
+    .await
+}
+
+/// Waits until the last update of the function (or of one version) is `Successful`; `Failed` is
+/// an error with AWS's reason.
+async fn wait_updated(
+    client: &Client,
+    name: &str,
+    qualifier: Option<&str>,
+    timeout: Duration,
+) -> Result<(), ProviderError> {
+    wait_for(
+        &format!("Lambda Function ({name}) update"),
+        timeout,
+        move || async move {
+            let Some(configuration) = configuration_of(client, name, qualifier).await? else {
+                return Err(vanished("Lambda Function", name));
+            };
+            match configuration
+                .last_update_status()
+                .map(|status| status.as_str())
+            {
+                Some("Successful") => Ok(Some(())),
+                Some("Failed") => Err(ProviderError::with_code(
+                    "UpdateFailed",
+                    format!(
+                        "waiting for Lambda Function ({name}) update: {}: {}",
+                        configuration
+                            .last_update_status_reason_code()
+                            .map(|code| code.as_str())
+                            .unwrap_or_default(),
+                        configuration
+                            .last_update_status_reason()
+                            .unwrap_or_default()
+                    ),
+                )),
+                // InProgress, or not reported yet (as the SDK's waiter reads it).
+                _ => Ok(None),
+            }
+        },
+    )
+    .await
+}
+
+/// PutFunctionConcurrency for a reservation (0 and up), DeleteFunctionConcurrency for `-1`.
+async fn set_concurrency(
+    client: &Client,
+    name: &str,
+    reserved: Option<i32>,
+) -> Result<(), ProviderError> {
+    match reserved {
+        Some(count) if count >= 0 => client
+            .put_function_concurrency()
+            .function_name(name)
+            .reserved_concurrent_executions(count)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error)
+            .map_err(|error| {
+                error.context(&format!("setting Lambda Function ({name}) concurrency"))
+            }),
+        _ => client
+            .delete_function_concurrency()
+            .function_name(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error)
+            .map_err(|error| {
+                error.context(&format!("deleting Lambda Function ({name}) concurrency"))
+            }),
+    }
+}
+
+/// PublishVersion (retried while an update is in progress), then the wait for the version.
+async fn publish_version(
+    client: &Client,
+    name: &str,
+    timeout: Duration,
+) -> Result<(), ProviderError> {
+    let published = retry_while(
+        move || async move {
+            client
+                .publish_version()
+                .function_name(name)
+                .send()
+                .await
+                .map_err(aws_error)
+        },
+        is_update_in_progress,
+    )
+    .await
+    .map_err(|error| error.context(&format!("publishing Lambda Function ({name}) version")))?;
+    match published.version() {
+        Some(version) => wait_updated(client, name, Some(version), timeout).await,
+        None => Ok(()),
+    }
+}
+
+/// The last version ListVersionsByFunction lists (it lists `$LATEST` first, then the published
+/// versions from the oldest): its qualified ARN and version.
+async fn latest_version(
+    client: &Client,
+    name: &str,
+) -> Result<Option<(String, String)>, ProviderError> {
+    let mut pages = client
+        .list_versions_by_function()
+        .function_name(name)
+        .max_items(VERSIONS_PER_PAGE)
+        .into_paginator()
+        .send();
+    let mut latest = None;
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(aws_error)?;
+        if let Some(last) = page.versions().last() {
+            latest = Some((
+                last.function_arn().unwrap_or_default().to_string(),
+                last.version().unwrap_or_default().to_string(),
+            ));
+        }
+    }
+    Ok(latest)
+}
+
+/// The function's code signing configuration, where the provider reads it: `None` when it is
+/// not read (other partitions and regions), `Some(None)` when none is attached (and for image
+/// functions, which cannot have one).
+async fn code_signing_config(
+    client: &Client,
+    name: &str,
+    zip: bool,
+    region: &str,
+) -> Result<Option<Option<String>>, ProviderError> {
+    if partition_of(region) != "aws" || !SIGNER_REGIONS.contains(&region) {
+        return Ok(None);
+    }
+    if !zip {
+        return Ok(Some(None));
+    }
+    let output = client
+        .get_function_code_signing_config()
+        .function_name(name)
+        .send()
+        .await
+        .map_err(aws_error)?;
+    let arn = output.code_signing_config_arn();
+    Ok(Some((!arn.is_empty()).then(|| arn.to_string())))
+}
+
+/// The bytes of the zip at `filename`, read relative to the working directory (a leading `~/`
+/// is the home directory, as the provider expands it).
+fn read_package(filename: &str) -> Result<Vec<u8>, ProviderError> {
+    let path = match (filename.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ => std::path::PathBuf::from(filename),
+    };
+    std::fs::read(&path).map_err(|error| {
+        let looked_at = std::env::current_dir()
+            .map(|dir| dir.join(&path).display().to_string())
+            .unwrap_or_else(|_| path.display().to_string());
+        ProviderError::new(format!(
+            "reading ZIP file ({filename}): {error} (\"filename\" is read at apply time, relative to the working directory: {looked_at})"
+        ))
+    })
+}
+
+/// The package of a create: the zip's bytes, the image, or the S3 object.
+fn function_code(planned: &Value) -> Result<FunctionCode, ProviderError> {
+    let mut code = FunctionCode::builder();
+    if let Some(filename) = non_empty(planned, "filename") {
+        code = code.zip_file(Blob::new(read_package(&filename)?));
+    } else if let Some(image) = non_empty(planned, "image_uri") {
+        code = code.image_uri(image);
+    } else {
+        code = code
+            .set_s3_bucket(non_empty(planned, "s3_bucket"))
+            .set_s3_key(non_empty(planned, "s3_key"))
+            .set_s3_object_version(non_empty(planned, "s3_object_version"));
+    }
+    Ok(code
+        .set_source_kms_key_arn(non_empty(planned, "source_kms_key_arn"))
+        .build())
+}
+
+fn architectures(value: &Value) -> Option<Vec<Architecture>> {
+    let list: Vec<Architecture> = strings(value, "architectures")
+        .iter()
+        .map(|architecture| Architecture::from(architecture.as_str()))
+        .collect();
+    (!list.is_empty()).then_some(list)
+}
+
+fn dead_letter_config(value: &Value) -> Option<DeadLetterConfig> {
+    single(value, "dead_letter_config").map(|block| {
+        DeadLetterConfig::builder()
+            .set_target_arn(string(block, "target_arn"))
+            .build()
+    })
+}
+
+/// The environment variables of the `environment` block (none when there is no block).
+fn environment_variables(value: &Value) -> HashMap<String, String> {
+    single(value, "environment")
+        .and_then(|block| block.get("variables").as_map())
+        .map(|variables| {
+            variables
+                .iter()
+                .filter_map(|(key, value)| {
+                    let text = match value.unmarked() {
+                        Value::String(text) => text.clone(),
+                        Value::Number(n) => infra_core::value::format_number(*n),
+                        Value::Bool(b) => b.to_string(),
+                        _ => return None,
+                    };
+                    Some((key.clone(), text))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn ephemeral_storage(value: &Value) -> Result<Option<EphemeralStorage>, ProviderError> {
+    single(value, "ephemeral_storage")
+        .and_then(|block| int(block, "size"))
+        .map(|size| {
+            EphemeralStorage::builder()
+                .size(size)
+                .build()
+                .map_err(|e| ProviderError::new(e.to_string()))
+        })
+        .transpose()
+}
+
+fn file_system_configs(value: &Value) -> Result<Vec<FileSystemConfig>, ProviderError> {
+    blocks(value, "file_system_config")
+        .iter()
+        .map(|block| {
+            FileSystemConfig::builder()
+                .set_arn(string(block, "arn"))
+                .set_local_mount_path(string(block, "local_mount_path"))
+                .build()
+                .map_err(|e| ProviderError::new(e.to_string()))
+        })
+        .collect()
+}
+
+fn image_config(value: &Value) -> Option<ImageConfig> {
+    single(value, "image_config").map(|block| {
+        let command = strings(block, "command");
+        let entry_point = strings(block, "entry_point");
+        ImageConfig::builder()
+            .set_command((!command.is_empty()).then_some(command))
+            .set_entry_point((!entry_point.is_empty()).then_some(entry_point))
+            .set_working_directory(string(block, "working_directory"))
+            .build()
+    })
+}
+
+/// The logging configuration. Log levels go only with the JSON format, which is the only one
+/// AWS takes them with (a level kept from the prior object is not sent after a change to Text).
+fn logging_config(value: &Value) -> Option<LoggingConfig> {
+    single(value, "logging_config").map(|block| {
+        let format = non_empty(block, "log_format");
+        let json = format.as_deref() == Some("JSON");
+        LoggingConfig::builder()
+            .set_log_format(format.as_deref().map(LogFormat::from))
+            .set_application_log_level(
+                non_empty(block, "application_log_level")
+                    .filter(|_| json)
+                    .map(|level| ApplicationLogLevel::from(level.as_str())),
+            )
+            .set_system_log_level(
+                non_empty(block, "system_log_level")
+                    .filter(|_| json)
+                    .map(|level| SystemLogLevel::from(level.as_str())),
+            )
+            .set_log_group(non_empty(block, "log_group"))
+            .build()
+    })
+}
+
+/// SnapStart as configured; without the block, `None` (which turns it off).
+fn snap_start(value: &Value) -> SnapStart {
+    let apply_on = single(value, "snap_start")
+        .and_then(|block| string(block, "apply_on"))
+        .unwrap_or_else(|| "None".to_string());
+    SnapStart::builder()
+        .apply_on(SnapStartApplyOn::from(apply_on.as_str()))
+        .build()
+}
+
+fn tenancy_config(value: &Value) -> Result<Option<TenancyConfig>, ProviderError> {
+    single(value, "tenancy_config")
+        .and_then(|block| string(block, "tenant_isolation_mode"))
+        .map(|mode| {
+            TenancyConfig::builder()
+                .tenant_isolation_mode(TenantIsolationMode::from(mode.as_str()))
+                .build()
+                .map_err(|e| ProviderError::new(e.to_string()))
+        })
+        .transpose()
+}
+
+fn tracing_config(value: &Value) -> Option<TracingConfig> {
+    single(value, "tracing_config")
+        .and_then(|block| string(block, "mode"))
+        .map(|mode| {
+            TracingConfig::builder()
+                .mode(TracingMode::from(mode.as_str()))
+                .build()
+        })
+}
+
+fn vpc_config(value: &Value) -> Option<VpcConfig> {
+    single(value, "vpc_config").map(|block| {
+        VpcConfig::builder()
+            .ipv6_allowed_for_dual_stack(
+                boolean(block, "ipv6_allowed_for_dual_stack").unwrap_or(false),
+            )
+            .set_security_group_ids(Some(strings(block, "security_group_ids")))
+            .set_subnet_ids(Some(strings(block, "subnet_ids")))
+            .build()
+    })
+}
+
+/// The VPC configuration that detaches a function from its VPC.
+fn empty_vpc_config() -> VpcConfig {
+    VpcConfig::builder()
+        .ipv6_allowed_for_dual_stack(false)
+        .set_security_group_ids(Some(vec![]))
+        .set_subnet_ids(Some(vec![]))
+        .build()
+}
+
+/// `arn:<partition>:apigateway:<region>:lambda:path/<api>/functions/<arn>/<action>`: how API
+/// Gateway invokes a function or a version of it.
+fn invoke_arn(partition: &str, region: &str, api: &str, arn: &str, action: &str) -> String {
+    format!("arn:{partition}:apigateway:{region}:lambda:path/{api}/functions/{arn}/{action}")
+}
+
+/// A list block of at most one object.
+fn block_of(item: Option<Value>) -> Value {
+    Value::List(item.into_iter().collect())
+}
+
+fn to_value(found: &Found, hint: &Value, region: &str) -> Value {
+    let partition = partition_of(region);
+    let function = &found.function;
+    let configuration = function.configuration();
+    let name = configuration
+        .and_then(|c| c.function_name())
+        .map(str::to_string)
+        .or_else(|| string(hint, "function_name"))
+        .unwrap_or_default();
+    let arn = configuration
+        .and_then(|c| c.function_arn())
+        .unwrap_or_default()
+        .to_string();
+    let (qualified_arn, version) = found
+        .latest
+        .clone()
+        .unwrap_or_else(|| (format!("{arn}:$LATEST"), "$LATEST".to_string()));
+    let code_sha256 = configuration.and_then(|c| c.code_sha256());
+
+    let mut object = BTreeMap::new();
+    let mut put = |key: &str, value: Value| {
+        object.insert(key.to_string(), value);
+    };
+    put("id", Value::string(&name));
+    put("function_name", Value::string(&name));
+    put(
+        "invoke_arn",
+        Value::string(invoke_arn(
+            partition,
+            region,
+            "2015-03-31",
+            &arn,
+            "invocations",
+        )),
+    );
+    put(
+        "response_streaming_invoke_arn",
+        Value::string(invoke_arn(
+            partition,
+            region,
+            "2021-11-15",
+            &arn,
+            "response-streaming-invocations",
+        )),
+    );
+    put(
+        "qualified_invoke_arn",
+        Value::string(invoke_arn(
+            partition,
+            region,
+            "2015-03-31",
+            &qualified_arn,
+            "invocations",
+        )),
+    );
+    put("arn", Value::string(&arn));
+    put("qualified_arn", Value::string(qualified_arn));
+    put("version", Value::string(version));
+    put("role", text_or_null(configuration.and_then(|c| c.role())));
+    put(
+        "handler",
+        text_or_null(configuration.and_then(|c| c.handler())),
+    );
+    put(
+        "runtime",
+        text_or_null(configuration.and_then(|c| c.runtime()).map(|r| r.as_str())),
+    );
+    put(
+        "description",
+        text_or_null(configuration.and_then(|c| c.description())),
+    );
+    put(
+        "memory_size",
+        number(configuration.and_then(|c| c.memory_size()).map(i64::from)),
+    );
+    put(
+        "timeout",
+        number(configuration.and_then(|c| c.timeout()).map(i64::from)),
+    );
+    put(
+        "last_modified",
+        text(configuration.and_then(|c| c.last_modified())),
+    );
+    put("code_sha256", text(code_sha256));
+    // Configuration only (provider v6); recorded as AWS's hash where nothing configures it.
+    put(
+        "source_code_hash",
+        match known(hint, "source_code_hash") {
+            Value::Null => text(code_sha256),
+            configured => configured,
+        },
+    );
+    put(
+        "source_code_size",
+        Value::Number(configuration.map(|c| c.code_size()).unwrap_or(0) as f64),
+    );
+    put(
+        "package_type",
+        Value::string(
+            configuration
+                .and_then(|c| c.package_type())
+                .map(|p| p.as_str())
+                .unwrap_or("Zip"),
+        ),
+    );
+    put(
+        "kms_key_arn",
+        text_or_null(configuration.and_then(|c| c.kms_key_arn())),
+    );
+    put(
+        "signing_job_arn",
+        text_or_null(configuration.and_then(|c| c.signing_job_arn())),
+    );
+    put(
+        "signing_profile_version_arn",
+        text_or_null(configuration.and_then(|c| c.signing_profile_version_arn())),
+    );
+    put(
+        "architectures",
+        string_list(
+            configuration
+                .map(|c| c.architectures())
+                .unwrap_or_default()
+                .iter()
+                .map(|a| a.as_str()),
+        ),
+    );
+    put(
+        "layers",
+        string_list(
+            configuration
+                .map(|c| c.layers())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|layer| layer.arn()),
+        ),
+    );
+    put(
+        "reserved_concurrent_executions",
+        Value::Number(f64::from(found.reserved.unwrap_or(-1))),
+    );
+    put(
+        "image_uri",
+        text_or_null(function.code().and_then(|code| code.image_uri())),
+    );
+    put(
+        "source_kms_key_arn",
+        text_or_null(function.code().and_then(|code| code.source_kms_key_arn())),
+    );
+    put(
+        "code_signing_config_arn",
+        match &found.code_signing {
+            Some(arn) => text(arn.as_deref()),
+            None => known(hint, "code_signing_config_arn"),
+        },
+    );
+    for key in [
+        "filename",
+        "s3_bucket",
+        "s3_key",
+        "s3_object_version",
+        "replace_security_groups_on_destroy",
+        "replacement_security_group_ids",
+    ] {
+        put(key, known(hint, key));
+    }
+    put(
+        "publish",
+        Value::Bool(boolean(hint, "publish").unwrap_or(false)),
+    );
+    put(
+        "skip_destroy",
+        Value::Bool(boolean(hint, "skip_destroy").unwrap_or(false)),
+    );
+
+    put(
+        "dead_letter_config",
+        block_of(
+            configuration
+                .and_then(|c| c.dead_letter_config())
+                .and_then(|d| d.target_arn())
+                .filter(|target| !target.is_empty())
+                .map(|target| Value::map([("target_arn", Value::string(target))])),
+        ),
+    );
+    put(
+        "environment",
+        block_of(
+            configuration
+                .and_then(|c| c.environment())
+                .and_then(|e| e.variables())
+                .filter(|variables| !variables.is_empty())
+                .map(|variables| {
+                    Value::map([(
+                        "variables",
+                        Value::Map(
+                            variables
+                                .iter()
+                                .map(|(key, value)| (key.clone(), Value::string(value)))
+                                .collect(),
+                        ),
+                    )])
+                }),
+        ),
+    );
+    put(
+        "ephemeral_storage",
+        block_of(
+            configuration
+                .and_then(|c| c.ephemeral_storage())
+                .map(|e| Value::map([("size", Value::Number(f64::from(e.size())))])),
+        ),
+    );
+    put(
+        "file_system_config",
+        Value::List(
+            configuration
+                .map(|c| c.file_system_configs())
+                .unwrap_or_default()
+                .iter()
+                .map(|fs| {
+                    Value::map([
+                        ("arn", Value::string(fs.arn())),
+                        ("local_mount_path", Value::string(fs.local_mount_path())),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    put(
+        "image_config",
+        block_of(
+            configuration
+                .and_then(|c| c.image_config_response())
+                .filter(|response| response.error().is_none())
+                .and_then(|response| response.image_config())
+                .map(|image| {
+                    Value::map([
+                        ("command", string_list(image.command())),
+                        ("entry_point", string_list(image.entry_point())),
+                        ("working_directory", text_or_null(image.working_directory())),
+                    ])
+                }),
+        ),
+    );
+    put(
+        "logging_config",
+        match configuration.and_then(|c| c.logging_config()) {
+            Some(logging) => block_of(Some(Value::map([
+                (
+                    "application_log_level",
+                    text(logging.application_log_level().map(|l| l.as_str())),
+                ),
+                ("log_format", text(logging.log_format().map(|f| f.as_str()))),
+                ("log_group", text(logging.log_group())),
+                (
+                    "system_log_level",
+                    text(logging.system_log_level().map(|l| l.as_str())),
+                ),
+            ]))),
+            // AWS always reports it; an answer without it (the emulator) keeps the prior one.
+            None => match known(hint, "logging_config") {
+                Value::Null => Value::List(vec![]),
+                prior => prior,
+            },
+        },
+    );
+    put(
+        "snap_start",
+        block_of(
+            configuration
+                .and_then(|c| c.snap_start())
+                .filter(|snap| {
+                    snap.apply_on()
+                        .map(|a| a.as_str())
+                        .is_some_and(|apply_on| apply_on != "None")
+                })
+                .map(|snap| {
+                    Value::map([
+                        ("apply_on", text(snap.apply_on().map(|a| a.as_str()))),
+                        (
+                            "optimization_status",
+                            text(snap.optimization_status().map(|o| o.as_str())),
+                        ),
+                    ])
+                }),
+        ),
+    );
+    put(
+        "tenancy_config",
+        block_of(
+            configuration
+                .and_then(|c| c.tenancy_config())
+                .map(|tenancy| {
+                    Value::map([(
+                        "tenant_isolation_mode",
+                        Value::string(tenancy.tenant_isolation_mode().as_str()),
+                    )])
+                }),
+        ),
+    );
+    put(
+        "tracing_config",
+        block_of(Some(Value::map([(
+            "mode",
+            Value::string(
+                configuration
+                    .and_then(|c| c.tracing_config())
+                    .and_then(|t| t.mode())
+                    .map(|m| m.as_str())
+                    .unwrap_or("PassThrough"),
+            ),
+        )]))),
+    );
+    put(
+        "vpc_config",
+        block_of(
+            configuration
+                .and_then(|c| c.vpc_config())
+                .filter(|vpc| !vpc.security_group_ids().is_empty() || !vpc.subnet_ids().is_empty())
+                .map(|vpc| {
+                    Value::map([
+                        (
+                            "ipv6_allowed_for_dual_stack",
+                            Value::Bool(vpc.ipv6_allowed_for_dual_stack().unwrap_or(false)),
+                        ),
+                        ("security_group_ids", string_list(vpc.security_group_ids())),
+                        ("subnet_ids", string_list(vpc.subnet_ids())),
+                        ("vpc_id", text(vpc.vpc_id())),
+                    ])
+                }),
+        ),
+    );
+    set_tags(
+        &mut object,
+        function
+            .tags()
+            .map(|tags| {
+                tags.iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+    );
+    Value::Map(object)
+}
+
+/// Null, or a known empty list or map.
+fn is_empty(value: &Value) -> bool {
+    match value.unmarked() {
+        Value::Null => true,
+        Value::List(items) => items.is_empty(),
+        Value::Map(entries) => entries.is_empty(),
+        _ => false,
+    }
+}
+
+/// Drops the block `name` when its one object says nothing (`empty`): the provider treats such a
+/// block as no block.
+fn drop_empty_block(
+    entries: &mut BTreeMap<String, Value>,
+    name: &str,
+    empty: impl Fn(&Value) -> bool,
+) {
+    let says_nothing = matches!(
+        entries.get(name).map(Value::unmarked),
+        Some(Value::List(items)) if items.len() == 1 && empty(&items[0])
+    );
+    if says_nothing {
+        entries.insert(name.to_string(), Value::List(vec![]));
+    }
+}
+
+/// `"<key>" (<value>) is an invalid ARN: ...` as the provider's `verify.ValidARN` words it.
+fn arn_problem(key: &str, value: &str) -> Option<String> {
+    let reason = if !value.starts_with("arn:") {
+        "arn: invalid prefix"
+    } else if value.split(':').count() < 6 {
+        "arn: not enough sections"
+    } else {
+        return None;
+    };
+    Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
+}
+
+/// The provider's `validFunctionName`: a name, or a (partial) function ARN, 1 to 140
+/// characters.
+fn valid_function_name(name: &str) -> bool {
+    let plain = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    if name.is_empty() || name.chars().count() > 140 {
+        return false;
+    }
+    if !name.contains(':') {
+        return plain(name);
+    }
+    // `[arn:...:lambda:][region:][account:][function:]NAME[:QUALIFIER]`
+    let base = name
+        .rsplit_once(":function:")
+        .map(|(_, rest)| rest)
+        .unwrap_or(name);
+    let (function, qualifier) = match base.split_once(':') {
+        Some((function, qualifier)) => (function, Some(qualifier)),
+        None => (base, None),
+    };
+    plain(function) && qualifier.is_none_or(|q| q == "$LATEST" || plain(q))
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsLambdaFunction {
+    fn name(&self) -> &'static str {
+        "aws_lambda_function"
+    }
+
+    fn unknown_after_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        AwsLambdaFunction::unknown_after_update(prior, planned)
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        Timeouts {
+            create: Duration::from_secs(10 * 60),
+            update: Duration::from_secs(10 * 60),
+            delete: Duration::from_secs(10 * 60),
+        }
+    }
+
+    /// Blocks the provider treats as absent when they hold nothing: `environment` without
+    /// variables, `vpc_config` without subnets and security groups, an empty `image_config`.
+    fn normalize(&self, value: &mut Value) {
+        if value.as_map().is_none() {
+            return;
+        }
+        let Some(entries) = value.map_mut() else {
+            return;
+        };
+        drop_empty_block(entries, "environment", |item| {
+            is_empty(item.get("variables"))
+        });
+        drop_empty_block(entries, "vpc_config", |item| {
+            is_empty(item.get("security_group_ids")) && is_empty(item.get("subnet_ids"))
+        });
+        drop_empty_block(entries, "image_config", |item| {
+            let directory = item.get("working_directory");
+            let no_directory = directory.is_null() || directory.as_str() == Some("");
+            is_empty(item.get("command")) && is_empty(item.get("entry_point")) && no_directory
+        });
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let set = |key: &str| !config.get(key).is_null();
+        let mut problem = |path: &str, message: String| problems.push((path.to_string(), message));
+
+        let sources: Vec<&str> = ["filename", "image_uri", "s3_bucket"]
+            .into_iter()
+            .filter(|key| set(*key))
+            .collect();
+        match sources.as_slice() {
+            [] => problem(
+                "filename",
+                "one of `filename,image_uri,s3_bucket` must be specified".to_string(),
+            ),
+            [_] => {}
+            [_, second, ..] => problem(
+                *second,
+                format!(
+                    "only one of `filename,image_uri,s3_bucket` can be specified, but `{}` were specified.",
+                    sources.join(",")
+                ),
+            ),
+        }
+        if set("s3_bucket") != set("s3_key") {
+            let key = if set("s3_bucket") {
+                "s3_bucket"
+            } else {
+                "s3_key"
+            };
+            problem(
+                key,
+                "all of `s3_bucket,s3_key` must be specified".to_string(),
+            );
+        }
+        for other in ["filename", "image_uri"] {
+            if set("s3_object_version") && set(other) {
+                problem("s3_object_version", format!("conflicts with {other}"));
+            }
+        }
+        if set("source_kms_key_arn") && set("image_uri") {
+            problem("source_kms_key_arn", "conflicts with image_uri".to_string());
+        }
+        if set("replacement_security_group_ids") && !set("replace_security_groups_on_destroy") {
+            problem(
+                "replacement_security_group_ids",
+                "all of `replace_security_groups_on_destroy,replacement_security_group_ids` must be specified"
+                    .to_string(),
+            );
+        }
+        let package_type = config.get("package_type");
+        let zip = package_type.is_null() || package_type.as_str() == Some("Zip");
+        if zip {
+            if let Some(missing) = ["handler", "runtime"].into_iter().find(|key| !set(*key)) {
+                problem(
+                    missing,
+                    "handler and runtime must be set when PackageType is Zip".to_string(),
+                );
+            }
+        }
+        if let Some(name) = config.get("function_name").as_str() {
+            if !valid_function_name(name) {
+                problem(
+                    "function_name",
+                    "invalid value for function_name (must be valid function name or function ARN)"
+                        .to_string(),
+                );
+            }
+        }
+        if let Some(handler) = config.get("handler").as_str() {
+            let length = handler.chars().count();
+            if !(1..=128).contains(&length) {
+                problem(
+                    "handler",
+                    format!(
+                        "expected length of handler to be in the range (1 - 128), got {handler}"
+                    ),
+                );
+            }
+        }
+        for key in [
+            "role",
+            "kms_key_arn",
+            "code_signing_config_arn",
+            "source_kms_key_arn",
+        ] {
+            if let Some(message) = config.get(key).as_str().and_then(|v| arn_problem(key, v)) {
+                problem(key, message);
+            }
+        }
+        if let Some(message) = blocks(config, "dead_letter_config")
+            .first()
+            .and_then(|block| block.get("target_arn").as_str())
+            .and_then(|arn| arn_problem("target_arn", arn))
+        {
+            problem("dead_letter_config[0].target_arn", message);
+        }
+        if let Some(block) = blocks(config, "file_system_config").first() {
+            if let Some(message) = block
+                .get("arn")
+                .as_str()
+                .and_then(|arn| arn_problem("arn", arn))
+            {
+                problem("file_system_config[0].arn", message);
+            }
+            if let Some(path) = block.get("local_mount_path").as_str() {
+                let valid = path.strip_prefix("/mnt/").is_some_and(|rest| {
+                    !rest.is_empty()
+                        && rest
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+                });
+                if !valid {
+                    problem(
+                        "file_system_config[0].local_mount_path",
+                        "invalid value for local_mount_path (must start with '/mnt/')".to_string(),
+                    );
+                }
+            }
+        }
+        for (key, maximum) in [("architectures", 1), ("layers", 5)] {
+            if let Some(items) = config.get(key).as_list() {
+                if items.len() > maximum {
+                    problem(
+                        key,
+                        format!(
+                            "Too many list items: attribute \"{key}\" supports {maximum} item{} maximum, but config has {} declared.",
+                            if maximum == 1 { "" } else { "s" },
+                            items.len()
+                        ),
+                    );
+                }
+            }
+        }
+        for (index, architecture) in config
+            .get("architectures")
+            .as_list()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if let Some(name) = architecture.as_str() {
+                if !Architecture::values().contains(&name) {
+                    problem(
+                        &format!("architectures[{index}]"),
+                        format!(
+                            "expected architectures to be one of {:?}, got {name}",
+                            Architecture::values()
+                        ),
+                    );
+                }
+            }
+        }
+        for (index, layer) in config
+            .get("layers")
+            .as_list()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if let Some(message) = layer.as_str().and_then(|arn| arn_problem("layers", arn)) {
+                problem(&format!("layers[{index}]"), message);
+            }
+        }
+        if let Some(reserved) = config.get("reserved_concurrent_executions").as_i64() {
+            if reserved < -1 {
+                problem(
+                    "reserved_concurrent_executions",
+                    format!(
+                        "expected reserved_concurrent_executions to be at least (-1), got {reserved}"
+                    ),
+                );
+            }
+        }
+        if let Some(block) = blocks(config, "logging_config").first() {
+            if block.get("log_format").as_str() == Some("Text") {
+                for level in ["application_log_level", "system_log_level"] {
+                    if block.get(level).as_str().is_some_and(|l| !l.is_empty()) {
+                        problem(
+                            &format!("logging_config[0].{level}"),
+                            format!("{level} can only be set when log_format is \"JSON\""),
+                        );
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let clients = self.aws.clients().await;
+        let client = &clients.lambda;
+        let name = string(planned, "function_name").ok_or_else(|| {
+            ProviderError::new("aws_lambda_function needs a known \"function_name\"")
+        })?;
+        let package_type = string(planned, "package_type").unwrap_or_else(|| "Zip".to_string());
+        let tags: HashMap<String, String> =
+            operation.tags_with_managed(planned).into_iter().collect();
+        let mut request = client
+            .create_function()
+            .function_name(&name)
+            .set_role(string(planned, "role"))
+            .code(function_code(planned)?)
+            .description(string(planned, "description").unwrap_or_default())
+            .memory_size(int(planned, "memory_size").unwrap_or(128))
+            .timeout(int(planned, "timeout").unwrap_or(3))
+            .publish(boolean(planned, "publish").unwrap_or(false))
+            .package_type(PackageType::from(package_type.as_str()))
+            .set_tags(Some(tags))
+            .set_architectures(architectures(planned))
+            .set_code_signing_config_arn(non_empty(planned, "code_signing_config_arn"))
+            .set_dead_letter_config(dead_letter_config(planned))
+            .set_ephemeral_storage(ephemeral_storage(planned)?)
+            .set_image_config(image_config(planned))
+            .set_logging_config(logging_config(planned))
+            .set_kms_key_arn(non_empty(planned, "kms_key_arn"))
+            .set_tracing_config(tracing_config(planned))
+            .set_vpc_config(vpc_config(planned))
+            .set_tenancy_config(tenancy_config(planned)?);
+        let variables = environment_variables(planned);
+        if !variables.is_empty() {
+            request = request.environment(
+                Environment::builder()
+                    .set_variables(Some(variables))
+                    .build(),
+            );
+        }
+        let file_systems = file_system_configs(planned)?;
+        if !file_systems.is_empty() {
+            request = request.set_file_system_configs(Some(file_systems));
+        }
+        let layers = strings(planned, "layers");
+        if !layers.is_empty() {
+            request = request.set_layers(Some(layers));
+        }
+        if single(planned, "snap_start").is_some() {
+            request = request.snap_start(snap_start(planned));
+        }
+        if package_type == "Zip" {
+            request = request
+                .set_handler(string(planned, "handler"))
+                .set_runtime(string(planned, "runtime").map(|r| Runtime::from(r.as_str())));
+        }
+        retry_while(
+            || {
+                let request = request.clone();
+                async move { request.send().await.map_err(aws_error) }
+            },
+            is_propagation_error,
+        )
+        .await
+        .map_err(|error| {
+            // A function of that name exists: perhaps an earlier attempt whose answer was lost.
+            let taken = error.code.as_deref() == Some("ResourceConflictException")
+                && error.message.contains("already exist");
+            let error = error.context(&format!("creating Lambda Function ({name})"));
+            if taken {
+                error.with_cause(Cause::AlreadyExists)
+            } else {
+                error
+            }
+        })?;
+        wait_active(client, &name, operation.timeouts.create).await?;
+        if let Some(reserved) =
+            int(planned, "reserved_concurrent_executions").filter(|reserved| *reserved >= 0)
+        {
+            set_concurrency(client, &name, Some(reserved)).await?;
+        }
+        self.read_one(&name, planned).await
+    }
+
+    async fn update(
+        &self,
+        operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let clients = self.aws.clients().await;
+        let client = &clients.lambda;
+        let name = string(prior, "function_name")
+            .or_else(|| string(prior, "id"))
+            .ok_or_else(|| {
+                ProviderError::new("aws_lambda_function has no function_name in state")
+            })?;
+        let arn = string(prior, "arn").unwrap_or_else(|| name.clone());
+        let timeout = operation.timeouts.update;
+
+        let (to_set, to_remove) = tag_changes(prior, planned);
+        if !to_remove.is_empty() {
+            client
+                .untag_resource()
+                .resource(&arn)
+                .set_tag_keys(Some(to_remove))
+                .send()
+                .await
+                .map_err(aws_error)
+                .map_err(|error| error.context(&format!("untagging Lambda Function ({name})")))?;
+        }
+        if !to_set.is_empty() {
+            client
+                .tag_resource()
+                .resource(&arn)
+                .set_tags(Some(to_set.into_iter().collect()))
+                .send()
+                .await
+                .map_err(aws_error)
+                .map_err(|error| error.context(&format!("tagging Lambda Function ({name})")))?;
+        }
+
+        if changed(prior, planned, "code_signing_config_arn") {
+            match non_empty(planned, "code_signing_config_arn") {
+                Some(config_arn) => client
+                    .put_function_code_signing_config()
+                    .code_signing_config_arn(config_arn)
+                    .function_name(&name)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error)
+                    .map_err(|error| {
+                        error.context(&format!(
+                            "setting Lambda Function ({name}) code signing config"
+                        ))
+                    })?,
+                None => client
+                    .delete_function_code_signing_config()
+                    .function_name(&name)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_error)
+                    .map_err(|error| {
+                        error.context(&format!(
+                            "deleting Lambda Function ({name}) code signing config"
+                        ))
+                    })?,
+            }
+        }
+
+        let config = CONFIG_ARGUMENTS
+            .iter()
+            .any(|key| changed(prior, planned, key));
+        if config {
+            self.update_configuration(client, &name, prior, planned, timeout)
+                .await?;
+        }
+        let code = code_changed(prior, planned);
+        if code {
+            self.update_code(client, &name, prior, planned, timeout)
+                .await?;
+        }
+        if changed(prior, planned, "reserved_concurrent_executions") {
+            set_concurrency(
+                client,
+                &name,
+                int(planned, "reserved_concurrent_executions"),
+            )
+            .await?;
+        }
+        if publishes(prior, planned, code, config) {
+            publish_version(client, &name, timeout).await?;
+        }
+        self.read_one(&name, planned).await
+    }
+
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        // `skip_destroy`: the function stays in AWS; destroy only forgets it.
+        if boolean(prior, "skip_destroy") == Some(true) {
+            return Ok(());
+        }
+        let Some(name) = string(prior, "function_name").or_else(|| string(prior, "id")) else {
+            return Ok(());
+        };
+        let timeout = operation.timeouts.delete;
+        if boolean(prior, "replace_security_groups_on_destroy") == Some(true) {
+            self.replace_security_groups(&name, prior, timeout).await?;
+        }
+        let client = &self.aws.clients().await.lambda;
+        let started = Instant::now();
+        loop {
+            match client
+                .delete_function()
+                .function_name(&name)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(_) => break,
+                Err(error) if is_missing(&error) => return Ok(()),
+                // Lambda@Edge replicas are removed by CloudFront in their own time.
+                Err(error)
+                    if error.code.as_deref() == Some("InvalidParameterValueException")
+                        && error
+                            .message
+                            .contains("because it is a replicated function")
+                        && started.elapsed() < timeout =>
+                {
+                    tokio::time::sleep(POLL_INTERVAL).await;
+                }
+                Err(error) => {
+                    return Err(error.context(&format!("deleting Lambda Function ({name})")))
+                }
+            }
+        }
+        let name = name.as_str();
+        wait_for(
+            &format!("Lambda Function ({name}) delete"),
+            timeout,
+            move || async move {
+                Ok(configuration_of(client, name, None)
+                    .await?
+                    .is_none()
+                    .then_some(()))
+            },
+        )
+        .await
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let reads: Vec<_> = prior
+            .iter()
+            .map(|value| async move {
+                match string(value, "function_name").or_else(|| string(value, "id")) {
+                    Some(name) => self.read(&name, value).await,
+                    None => Ok(None),
+                }
+            })
+            .collect();
+        read_each(reads).await
+    }
+
+    /// Terraform's import ID: the function name.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("function_name", id))
+    }
+
+    /// Function names are unique in a region; ours carries the managed tags.
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = string(planned, "function_name") else {
+            return Ok(None);
+        };
+        let client = &self.aws.clients().await.lambda;
+        let function = match client
+            .get_function()
+            .function_name(&name)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(output) => output,
+            Err(error) if is_missing(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        let tags: Vec<(String, String)> = function
+            .tags()
+            .map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        if !has_managed_tags(&tags, operation) {
+            return Ok(None);
+        }
+        self.read(&name, planned).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn function() -> AwsLambdaFunction {
+        AwsLambdaFunction::new(Aws::new(infra_core::ProviderSettings::default()))
+    }
+
+    #[test]
+    fn exactly_one_package_source_and_a_zip_needs_handler_and_runtime() {
+        let problems = function().validate(&Value::map([
+            ("function_name", Value::string("app")),
+            ("role", Value::string("arn:aws:iam::123456789012:role/app")),
+        ]));
+        let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(paths, ["filename", "handler"], "{problems:?}");
+        let problems = function().validate(&Value::map([
+            ("function_name", Value::string("app")),
+            ("role", Value::string("arn:aws:iam::123456789012:role/app")),
+            ("filename", Value::string("app.zip")),
+            ("s3_bucket", Value::string("bucket")),
+            ("package_type", Value::string("Image")),
+        ]));
+        let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(paths, ["s3_bucket", "s3_bucket"], "{problems:?}");
+        assert!(problems[0]
+            .1
+            .contains("`filename,s3_bucket` were specified"));
+    }
+
+    #[test]
+    fn function_names_and_arns() {
+        assert!(valid_function_name("my-function_1"));
+        assert!(valid_function_name(
+            "arn:aws:lambda:us-east-1:123456789012:function:app:$LATEST"
+        ));
+        assert!(valid_function_name("123456789012:function:app"));
+        assert!(!valid_function_name("my function"));
+        assert!(!valid_function_name(""));
+    }
+
+    #[test]
+    fn empty_blocks_are_no_blocks() {
+        let mut value = Value::map([
+            (
+                "environment",
+                Value::List(vec![Value::map([(
+                    "variables",
+                    Value::Map(BTreeMap::new()),
+                )])]),
+            ),
+            (
+                "vpc_config",
+                Value::List(vec![Value::map([
+                    ("security_group_ids", Value::List(vec![])),
+                    ("subnet_ids", Value::List(vec![])),
+                    ("ipv6_allowed_for_dual_stack", Value::Bool(false)),
+                ])]),
+            ),
+        ]);
+        function().normalize(&mut value);
+        assert_eq!(value.get("environment"), &Value::List(vec![]));
+        assert_eq!(value.get("vpc_config"), &Value::List(vec![]));
+    }
+
+    #[test]
+    fn an_import_does_not_upload_the_package_again() {
+        let prior = Value::map([
+            ("code_sha256", Value::string("abc=")),
+            ("source_code_hash", Value::string("abc=")),
+            ("publish", Value::Bool(false)),
+        ]);
+        let planned = Value::map([
+            ("code_sha256", Value::string("abc=")),
+            ("source_code_hash", Value::string("abc=")),
+            ("filename", Value::string("app.zip")),
+            ("publish", Value::Bool(true)),
+        ]);
+        assert!(!code_changed(&prior, &planned));
+        assert_eq!(
+            AwsLambdaFunction::unknown_after_update(&prior, &planned),
+            ["version", "qualified_arn", "qualified_invoke_arn"]
+        );
+        // A known source whose hash changes uploads.
+        let prior = Value::map([
+            ("code_sha256", Value::string("abc=")),
+            ("source_code_hash", Value::string("abc=")),
+            ("filename", Value::string("app.zip")),
+        ]);
+        let planned = Value::map([
+            ("code_sha256", Value::string("abc=")),
+            ("source_code_hash", Value::string("def=")),
+            ("filename", Value::string("app.zip")),
+        ]);
+        assert!(code_changed(&prior, &planned));
+    }
+
+    #[test]
+    fn a_missing_zip_names_the_path() {
+        let error = read_package("no-such-package.zip").unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("reading ZIP file (no-such-package.zip): ")
+                && error.message.contains("no-such-package.zip"),
+            "{}",
+            error.message
+        );
+    }
+}

@@ -1,0 +1,947 @@
+//! `aws_route53_health_check`: a Route 53 health check of an endpoint (`HTTP`, `HTTPS`,
+//! `HTTP_STR_MATCH`, `HTTPS_STR_MATCH`, `TCP`), of other health checks (`CALCULATED`), of a
+//! CloudWatch alarm (`CLOUDWATCH_METRIC`) or of a recovery-control routing control
+//! (`RECOVERY_CONTROL`).
+//!
+//! The Terraform ID is the health check ID, which is also the import ID. `type`,
+//! `reference_name`, `request_interval`, `measure_latency` and `routing_control_arn` force a new
+//! health check; everything else changes in place with one UpdateHealthCheck that carries the
+//! changed settings and the health check's current `HealthCheckVersion` (an emptied `fqdn`,
+//! `resource_path`, `regions` or `child_healthchecks` is reset with `ResetElements`). Tags
+//! change with ChangeTagsForResource (resource type `healthcheck`). As the provider does, the
+//! type-specific arguments are sent for their type only: `child_healthchecks` and
+//! `child_health_threshold` for `CALCULATED`, the alarm and `insufficient_data_health_status`
+//! for `CLOUDWATCH_METRIC`, `routing_control_arn` for `RECOVERY_CONTROL`, and
+//! `measure_latency` for the others. `triggers` is configuration only: a change to it sends the
+//! alarm again (when there is one), so Route 53 picks up a changed alarm.
+//!
+//! Where the configuration leaves `port`, `request_interval` or `child_health_threshold` out,
+//! the value Route 53 fills in by default (port 80 or 443, a 30-second interval, threshold 0) is
+//! not drift, as the provider sees no change there; on import Route 53's values are taken.
+//! `invert_healthcheck` is false when not set, the value the provider stores. `ip_address` is
+//! compared as an address (`::1` and `0:0::1` are the same).
+//!
+//! The caller reference is `<reference_name>-<marker>` (see `aws_route53_delegation_set`): the
+//! marker carries the state lineage and the address, so `find_created` finds the check an
+//! interrupted create made (and gives it its tags), and refresh reads `reference_name` back out
+//! of it, also from the provider's own `<reference_name>-terraform-<26 digits>`.
+//!
+//! Refresh is one GetHealthCheck per check (8 in flight) and one ListTagsForResources per 10
+//! checks. moto does not hold the alarm (`cloudwatch_alarm_name`, `cloudwatch_alarm_region`),
+//! `insufficient_data_health_status` or `routing_control_arn`, so those are kept from the prior
+//! value when the answer leaves them out, and drift on them is not seen in tests. moto's
+//! UpdateHealthCheck also drops the child health checks and regions of a check when the update
+//! does not name them (AWS keeps them).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use aws_sdk_route53::types::{
+    AlarmIdentifier, CloudWatchRegion, HealthCheck, HealthCheckConfig, HealthCheckRegion,
+    HealthCheckType, InsufficientDataHealthStatus, ResettableElementName, TagResourceType,
+};
+use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use super::aws_route53_delegation_set::{
+    caller_reference, creation_marker, reference_name_of, reference_name_value,
+};
+use crate::app_support::{
+    boolean, int, known, non_empty, number, read_each, set_tags, string, string_list, strings,
+    tag_changes, text, text_or_null, vanished,
+};
+use crate::clients::partition_of;
+use crate::error::aws_error;
+use crate::route53_support::route53_tags;
+use crate::Aws;
+
+const TYPES: &[&str] = &[
+    "HTTP",
+    "HTTPS",
+    "HTTP_STR_MATCH",
+    "HTTPS_STR_MATCH",
+    "TCP",
+    "CALCULATED",
+    "CLOUDWATCH_METRIC",
+    "RECOVERY_CONTROL",
+];
+
+const INSUFFICIENT_DATA_STATUSES: &[&str] = &["Healthy", "Unhealthy", "LastKnownStatus"];
+
+/// The regions Route 53 health checkers run in (the SDK's `HealthCheckRegion`).
+const CHECKER_REGIONS: &[&str] = &[
+    "ap-northeast-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "eu-west-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// The regions a CloudWatch alarm of a health check may be in (the SDK's `CloudWatchRegion`).
+const ALARM_REGIONS: &[&str] = &[
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-isoe-west-1",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eusc-de-east-1",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-isob-west-1",
+    "us-isof-east-1",
+    "us-isof-south-1",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// The longest `reference_name`: a caller reference holds 64 characters, and the generated
+/// suffix with its `-` takes 37 of them.
+const REFERENCE_NAME_MAX: usize = 27;
+
+pub struct AwsRoute53HealthCheck {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+/// True for Route 53's "no such health check" error.
+fn is_no_such_health_check(error: &ProviderError) -> bool {
+    matches!(error.code.as_deref(), Some("NoSuchHealthCheck"))
+}
+
+/// An IP address in its canonical text form (IPv6 compressed); other text unchanged.
+fn canonical_ip(text: &str) -> String {
+    text.parse::<std::net::IpAddr>()
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|_| text.to_string())
+}
+
+/// The port Route 53 uses for an endpoint check of this type when none is given.
+fn default_port(kind: Option<&str>) -> Value {
+    match kind {
+        Some("HTTP" | "HTTP_STR_MATCH") => Value::Number(80.0),
+        Some("HTTPS" | "HTTPS_STR_MATCH") => Value::Number(443.0),
+        _ => Value::Null,
+    }
+}
+
+/// Route 53's value of an optional argument, or null where the configuration leaves the
+/// argument out (the prior value holds it as null) and Route 53 reports nothing or its own
+/// default: the provider sees no change there. On import (the prior value lacks the key)
+/// Route 53's value stands.
+fn unless_default(hint: &Value, key: &str, reported: Value, aws_default: &Value) -> Value {
+    let left_out = hint
+        .as_map()
+        .is_some_and(|object| object.get(key).is_some_and(Value::is_null));
+    if left_out && (reported.is_null() || &reported == aws_default) {
+        Value::Null
+    } else {
+        reported
+    }
+}
+
+/// Whether a scalar argument differs between `prior` and `planned`, with null and "" the same.
+fn differs(prior: &Value, planned: &Value, key: &str) -> bool {
+    let comparable = |value: &Value| match value.unmarked() {
+        Value::String(text) if text.is_empty() => serde_json::Value::Null,
+        other => other.to_json(),
+    };
+    comparable(prior.get(key)) != comparable(planned.get(key))
+}
+
+/// Whether a set of strings differs between `prior` and `planned`, with null and empty the same.
+fn set_differs(prior: &Value, planned: &Value, key: &str) -> bool {
+    let sorted = |value: &Value| {
+        let mut items = strings(value, key);
+        items.sort();
+        items.dedup();
+        items
+    };
+    sorted(prior) != sorted(planned)
+}
+
+/// The regions of a value as the SDK's enum.
+fn checker_regions(value: &Value) -> Vec<HealthCheckRegion> {
+    strings(value, "regions")
+        .iter()
+        .map(|region| HealthCheckRegion::from(region.as_str()))
+        .collect()
+}
+
+/// The alarm of a value (`cloudwatch_alarm_name` and `cloudwatch_alarm_region`), if it names
+/// one; both are required by Route 53.
+fn alarm_identifier(value: &Value) -> Result<Option<AlarmIdentifier>, ProviderError> {
+    let Some(name) = non_empty(value, "cloudwatch_alarm_name") else {
+        return Ok(None);
+    };
+    AlarmIdentifier::builder()
+        .name(name)
+        .set_region(
+            non_empty(value, "cloudwatch_alarm_region")
+                .map(|region| CloudWatchRegion::from(region.as_str())),
+        )
+        .build()
+        .map(Some)
+        .map_err(|e| ProviderError::new(e.to_string()))
+}
+
+/// A health check as a value of this type.
+fn to_value(
+    check: &HealthCheck,
+    tags: &[(String, String)],
+    hint: &Value,
+    partition: &str,
+) -> Value {
+    let id = check.id();
+    let config = check.health_check_config();
+    let kind = config.map(|c| c.r#type().as_str());
+    let whole = |n: Option<i32>| number(n.map(i64::from));
+    let flag = |b: Option<bool>| Value::Bool(b.unwrap_or(false));
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), Value::string(id));
+    object.insert(
+        "arn".to_string(),
+        Value::string(format!("arn:{partition}:route53:::healthcheck/{id}")),
+    );
+    object.insert("type".to_string(), text(kind));
+    object.insert(
+        "child_health_threshold".to_string(),
+        unless_default(
+            hint,
+            "child_health_threshold",
+            whole(config.and_then(|c| c.health_threshold())),
+            &Value::Number(0.0),
+        ),
+    );
+    object.insert(
+        "child_healthchecks".to_string(),
+        string_list(config.map(|c| c.child_health_checks()).unwrap_or_default()),
+    );
+    let alarm = config.and_then(|c| c.alarm_identifier());
+    object.insert(
+        "cloudwatch_alarm_name".to_string(),
+        match alarm {
+            Some(alarm) => Value::string(alarm.name()),
+            None => known(hint, "cloudwatch_alarm_name"),
+        },
+    );
+    object.insert(
+        "cloudwatch_alarm_region".to_string(),
+        match alarm {
+            Some(alarm) => Value::string(alarm.region().as_str()),
+            None => known(hint, "cloudwatch_alarm_region"),
+        },
+    );
+    object.insert(
+        "disabled".to_string(),
+        flag(config.and_then(|c| c.disabled())),
+    );
+    object.insert(
+        "enable_sni".to_string(),
+        flag(config.and_then(|c| c.enable_sni())),
+    );
+    object.insert(
+        "failure_threshold".to_string(),
+        whole(config.and_then(|c| c.failure_threshold())),
+    );
+    object.insert(
+        "fqdn".to_string(),
+        text_or_null(config.and_then(|c| c.fully_qualified_domain_name())),
+    );
+    object.insert(
+        "insufficient_data_health_status".to_string(),
+        match config.and_then(|c| c.insufficient_data_health_status()) {
+            Some(status) => Value::string(status.as_str()),
+            None => known(hint, "insufficient_data_health_status"),
+        },
+    );
+    object.insert(
+        "invert_healthcheck".to_string(),
+        flag(config.and_then(|c| c.inverted())),
+    );
+    object.insert(
+        "ip_address".to_string(),
+        match config.and_then(|c| c.ip_address()).filter(|ip| !ip.is_empty()) {
+            Some(ip) => Value::string(canonical_ip(ip)),
+            None => Value::Null,
+        },
+    );
+    object.insert(
+        "measure_latency".to_string(),
+        flag(config.and_then(|c| c.measure_latency())),
+    );
+    object.insert(
+        "port".to_string(),
+        unless_default(
+            hint,
+            "port",
+            whole(config.and_then(|c| c.port())),
+            &default_port(kind),
+        ),
+    );
+    object.insert(
+        "reference_name".to_string(),
+        reference_name_value(Some(check.caller_reference()), hint),
+    );
+    object.insert(
+        "regions".to_string(),
+        string_list(
+            config
+                .map(|c| c.regions())
+                .unwrap_or_default()
+                .iter()
+                .map(|region| region.as_str()),
+        ),
+    );
+    object.insert(
+        "request_interval".to_string(),
+        unless_default(
+            hint,
+            "request_interval",
+            whole(config.and_then(|c| c.request_interval())),
+            &Value::Number(30.0),
+        ),
+    );
+    object.insert(
+        "resource_path".to_string(),
+        text_or_null(config.and_then(|c| c.resource_path())),
+    );
+    object.insert(
+        "routing_control_arn".to_string(),
+        match config.and_then(|c| c.routing_control_arn()) {
+            Some(arn) => Value::string(arn),
+            None => known(hint, "routing_control_arn"),
+        },
+    );
+    object.insert(
+        "search_string".to_string(),
+        text_or_null(config.and_then(|c| c.search_string())),
+    );
+    object.insert("triggers".to_string(), known(hint, "triggers"));
+    set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    Value::Map(object)
+}
+
+impl AwsRoute53HealthCheck {
+    pub fn new(aws: Arc<Aws>) -> AwsRoute53HealthCheck {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(
+                Attribute::required("type", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(TYPES)),
+            )
+            .attr(
+                Attribute::optional("child_health_threshold", Type::Number)
+                    .check(Check::Range(0, 256)),
+            )
+            .attr(Attribute::optional("child_healthchecks", Type::set(Type::String)))
+            .attr(Attribute::optional("cloudwatch_alarm_name", Type::String))
+            .attr(
+                Attribute::optional("cloudwatch_alarm_region", Type::String)
+                    .check(Check::OneOf(ALARM_REGIONS)),
+            )
+            .attr(Attribute::optional("disabled", Type::Bool).default(Value::Bool(false)))
+            .attr(Attribute::optional_computed("enable_sni", Type::Bool))
+            .attr(
+                Attribute::optional_computed("failure_threshold", Type::Number)
+                    .check(Check::Range(1, 10)),
+            )
+            .attr(Attribute::optional("fqdn", Type::String))
+            .attr(
+                Attribute::optional("insufficient_data_health_status", Type::String)
+                    .check(Check::OneOf(INSUFFICIENT_DATA_STATUSES)),
+            )
+            .attr(
+                Attribute::optional("invert_healthcheck", Type::Bool).default(Value::Bool(false)),
+            )
+            .attr(Attribute::optional("ip_address", Type::String))
+            .attr(
+                Attribute::optional("measure_latency", Type::Bool)
+                    .default(Value::Bool(false))
+                    .force_new(),
+            )
+            .attr(Attribute::optional("port", Type::Number).check(Check::Range(1, 65535)))
+            .attr(Attribute::optional("reference_name", Type::String).force_new())
+            .attr(Attribute::optional("regions", Type::set(Type::String)))
+            .attr(Attribute::optional("request_interval", Type::Number).force_new())
+            .attr(Attribute::optional("resource_path", Type::String))
+            .attr(Attribute::optional("routing_control_arn", Type::String).force_new())
+            .attr(Attribute::optional("search_string", Type::String))
+            .attr(Attribute::optional_computed("triggers", Type::map(Type::String)))
+            .with_tags();
+        AwsRoute53HealthCheck { aws, schema }
+    }
+
+    /// One health check, or `None` when there is no ID or the check is gone.
+    async fn fetch(&self, id: Option<String>) -> Result<Option<HealthCheck>, ProviderError> {
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        let client = &self.aws.clients().await.route53;
+        match client.get_health_check().health_check_id(&id).send().await {
+            Ok(response) => Ok(response.health_check().cloned()),
+            Err(error) => {
+                let error = aws_error(error);
+                if is_no_such_health_check(&error) {
+                    Ok(None)
+                } else {
+                    Err(error)
+                }
+            }
+        }
+    }
+
+    /// The tags of many health checks, in ListTagsForResources calls of 10 checks each.
+    async fn tags(
+        &self,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
+        let client = &self.aws.clients().await.route53;
+        let mut out = BTreeMap::new();
+        for chunk in ids.chunks(10) {
+            let response = client
+                .list_tags_for_resources()
+                .resource_type(TagResourceType::Healthcheck)
+                .set_resource_ids(Some(chunk.to_vec()))
+                .send()
+                .await
+                .map_err(aws_error)?;
+            for set in response.resource_tag_sets() {
+                let Some(id) = set.resource_id() else {
+                    continue;
+                };
+                out.insert(
+                    id.to_string(),
+                    set.tags()
+                        .iter()
+                        .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                        .collect(),
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    async fn partition(&self) -> &'static str {
+        partition_of(&self.aws.clients().await.region)
+    }
+
+    async fn read_one(&self, id: &str, hint: &Value) -> Result<Value, ProviderError> {
+        let check = self
+            .fetch(Some(id.to_string()))
+            .await?
+            .ok_or_else(|| vanished("Route 53 health check", id))?;
+        let tags = self.tags(&[id.to_string()]).await?;
+        let partition = self.partition().await;
+        Ok(to_value(
+            &check,
+            tags.get(id).map(Vec::as_slice).unwrap_or(&[]),
+            hint,
+            partition,
+        ))
+    }
+
+    /// Every health check of the account.
+    async fn list(&self) -> Result<Vec<HealthCheck>, ProviderError> {
+        let client = &self.aws.clients().await.route53;
+        let mut checks = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let page = client
+                .list_health_checks()
+                .set_marker(marker.take())
+                .send()
+                .await
+                .map_err(aws_error)?;
+            checks.extend(page.health_checks().iter().cloned());
+            match page.next_marker() {
+                Some(next) if page.is_truncated() => marker = Some(next.to_string()),
+                _ => break,
+            }
+        }
+        Ok(checks)
+    }
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsRoute53HealthCheck {
+    fn name(&self) -> &'static str {
+        "aws_route53_health_check"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn normalize(&self, value: &mut Value) {
+        if let Value::Map(object) = value {
+            if let Some(Value::String(ip)) = object.get_mut("ip_address") {
+                *ip = canonical_ip(ip);
+            }
+        }
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        let mut length_at_most = |key: &str, max: usize| {
+            if let Some(text) = config.get(key).as_str() {
+                if text.chars().count() > max {
+                    let expected = format!("expected length of {key} to be in the range");
+                    let message = format!("{expected} (0 - {max}), got {text}");
+                    problems.push((key.to_string(), message));
+                }
+            }
+        };
+        length_at_most("fqdn", 255);
+        length_at_most("resource_path", 255);
+        length_at_most("search_string", 255);
+        length_at_most("reference_name", REFERENCE_NAME_MAX);
+        if let Some(interval) = config.get("request_interval").as_i64() {
+            if interval != 10 && interval != 30 {
+                problems.push((
+                    "request_interval".to_string(),
+                    format!("expected request_interval to be one of [10 30], got {interval}"),
+                ));
+            }
+        }
+        if let Some(ip) = config.get("ip_address").as_str() {
+            if ip.parse::<std::net::IpAddr>().is_err() {
+                problems.push((
+                    "ip_address".to_string(),
+                    format!("expected ip_address to contain a valid IP, got: {ip}"),
+                ));
+            }
+        }
+        if let Some(arn) = config.get("routing_control_arn").as_str() {
+            if !arn.starts_with("arn:") || arn.split(':').count() < 6 {
+                problems.push((
+                    "routing_control_arn".to_string(),
+                    format!("\"routing_control_arn\" ({arn}) is an invalid ARN"),
+                ));
+            }
+        }
+        if let Some(children) = config.get("child_healthchecks").as_list() {
+            if children.len() > 256 {
+                problems.push((
+                    "child_healthchecks".to_string(),
+                    format!(
+                        "Attribute supports 256 item maximum, but config has {} declared.",
+                        children.len()
+                    ),
+                ));
+            }
+            for child in children.iter().filter_map(Value::as_str) {
+                if child.chars().count() > 64 {
+                    let expected = "expected length of child_healthchecks to be in the range";
+                    let message = format!("{expected} (0 - 64), got {child}");
+                    problems.push(("child_healthchecks".to_string(), message));
+                }
+            }
+        }
+        if let Some(regions) = config.get("regions").as_list() {
+            // Unknown elements count; their values are checked once known.
+            if regions.len() < 3 {
+                problems.push((
+                    "regions".to_string(),
+                    format!(
+                        "Attribute requires 3 item minimum, but config has only {} declared.",
+                        regions.len()
+                    ),
+                ));
+            } else if regions.len() > 64 {
+                problems.push((
+                    "regions".to_string(),
+                    format!(
+                        "Attribute supports 64 item maximum, but config has {} declared.",
+                        regions.len()
+                    ),
+                ));
+            }
+            for region in regions.iter().filter_map(Value::as_str) {
+                if !CHECKER_REGIONS.contains(&region) {
+                    problems.push((
+                        "regions".to_string(),
+                        format!(
+                            "expected regions to be one of [{}], got {region}",
+                            CHECKER_REGIONS.join(" ")
+                        ),
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.route53;
+        let kind = string(planned, "type")
+            .ok_or_else(|| ProviderError::new("aws_route53_health_check needs a type"))?;
+        let check_type = HealthCheckType::from(kind.as_str());
+        let mut config = HealthCheckConfig::builder()
+            .r#type(check_type.clone())
+            // As the provider, send the switches when set; Route 53's defaults are false.
+            .set_disabled(boolean(planned, "disabled").filter(|on| *on))
+            .set_inverted(boolean(planned, "invert_healthcheck").filter(|on| *on))
+            // Sent whenever configured: Route 53's default is true for HTTPS checks.
+            .set_enable_sni(boolean(planned, "enable_sni"))
+            .set_failure_threshold(int(planned, "failure_threshold"))
+            .set_fully_qualified_domain_name(non_empty(planned, "fqdn"))
+            .set_ip_address(non_empty(planned, "ip_address"))
+            .set_port(int(planned, "port"))
+            .set_request_interval(int(planned, "request_interval"))
+            .set_resource_path(non_empty(planned, "resource_path"))
+            .set_search_string(non_empty(planned, "search_string"));
+        match &check_type {
+            HealthCheckType::Calculated => {
+                let children = strings(planned, "child_healthchecks");
+                config = config
+                    .set_health_threshold(int(planned, "child_health_threshold"))
+                    .set_child_health_checks((!children.is_empty()).then_some(children));
+            }
+            HealthCheckType::CloudwatchMetric => {
+                config = config
+                    .set_alarm_identifier(alarm_identifier(planned)?)
+                    .set_insufficient_data_health_status(
+                        non_empty(planned, "insufficient_data_health_status")
+                            .map(|status| InsufficientDataHealthStatus::from(status.as_str())),
+                    );
+            }
+            HealthCheckType::RecoveryControl => {
+                config = config
+                    .set_routing_control_arn(non_empty(planned, "routing_control_arn"))
+                    .set_measure_latency(boolean(planned, "measure_latency").filter(|on| *on));
+            }
+            _ => {
+                let measure_latency = boolean(planned, "measure_latency").filter(|on| *on);
+                config = config.set_measure_latency(measure_latency);
+            }
+        }
+        let regions = checker_regions(planned);
+        if !regions.is_empty() {
+            config = config.set_regions(Some(regions));
+        }
+        let config = config
+            .build()
+            .map_err(|e| ProviderError::new(e.to_string()))?;
+        let reference_name = non_empty(planned, "reference_name");
+        let response = client
+            .create_health_check()
+            .caller_reference(caller_reference(operation, reference_name.as_deref()))
+            .health_check_config(config)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let id = response
+            .health_check()
+            .map(|check| check.id().to_string())
+            .ok_or_else(|| ProviderError::new("CreateHealthCheck returned no health check"))?;
+        client
+            .change_tags_for_resource()
+            .resource_type(TagResourceType::Healthcheck)
+            .resource_id(&id)
+            .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned))))
+            .send()
+            .await
+            .map_err(|error| {
+                aws_error(error).context(&format!("setting Route53 Health Check ({id}) tags"))
+            })?;
+        self.read_one(&id, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.route53;
+        let id = string(prior, "id")
+            .ok_or_else(|| ProviderError::new("aws_route53_health_check has no id in state"))?;
+        let mut request = client.update_health_check().health_check_id(&id);
+        let mut resets = Vec::new();
+        let mut any = false;
+        if differs(prior, planned, "child_health_threshold") {
+            request = request.health_threshold(int(planned, "child_health_threshold").unwrap_or(0));
+            any = true;
+        }
+        if set_differs(prior, planned, "child_healthchecks") {
+            let children = strings(planned, "child_healthchecks");
+            if children.is_empty() {
+                resets.push(ResettableElementName::ChildHealthChecks);
+            } else {
+                request = request.set_child_health_checks(Some(children));
+            }
+            any = true;
+        }
+        let alarm_changed = differs(prior, planned, "cloudwatch_alarm_name")
+            || differs(prior, planned, "cloudwatch_alarm_region")
+            || (differs(prior, planned, "triggers")
+                && non_empty(planned, "cloudwatch_alarm_name").is_some());
+        if alarm_changed {
+            if let Some(alarm) = alarm_identifier(planned)? {
+                request = request.alarm_identifier(alarm);
+                any = true;
+            }
+        }
+        if differs(prior, planned, "disabled") {
+            request = request.disabled(boolean(planned, "disabled").unwrap_or(false));
+            any = true;
+        }
+        if differs(prior, planned, "enable_sni") {
+            if let Some(enable_sni) = boolean(planned, "enable_sni") {
+                request = request.enable_sni(enable_sni);
+                any = true;
+            }
+        }
+        if differs(prior, planned, "failure_threshold") {
+            if let Some(threshold) = int(planned, "failure_threshold") {
+                request = request.failure_threshold(threshold);
+                any = true;
+            }
+        }
+        if differs(prior, planned, "fqdn") {
+            match non_empty(planned, "fqdn") {
+                Some(fqdn) => request = request.fully_qualified_domain_name(fqdn),
+                None => resets.push(ResettableElementName::FullyQualifiedDomainName),
+            }
+            any = true;
+        }
+        if differs(prior, planned, "insufficient_data_health_status") {
+            if let Some(status) = non_empty(planned, "insufficient_data_health_status") {
+                request = request
+                    .insufficient_data_health_status(InsufficientDataHealthStatus::from(
+                        status.as_str(),
+                    ));
+                any = true;
+            }
+        }
+        if differs(prior, planned, "invert_healthcheck") {
+            request = request.inverted(boolean(planned, "invert_healthcheck").unwrap_or(false));
+            any = true;
+        }
+        if differs(prior, planned, "ip_address") {
+            // Route 53 refuses to add or remove an address; the provider sends "" to remove.
+            request = request.ip_address(string(planned, "ip_address").unwrap_or_default());
+            any = true;
+        }
+        if differs(prior, planned, "port") {
+            if let Some(port) = int(planned, "port") {
+                request = request.port(port);
+                any = true;
+            }
+        }
+        if set_differs(prior, planned, "regions") {
+            let regions = checker_regions(planned);
+            if regions.is_empty() {
+                resets.push(ResettableElementName::Regions);
+            } else {
+                request = request.set_regions(Some(regions));
+            }
+            any = true;
+        }
+        if differs(prior, planned, "resource_path") {
+            match non_empty(planned, "resource_path") {
+                Some(path) => request = request.resource_path(path),
+                None => resets.push(ResettableElementName::ResourcePath),
+            }
+            any = true;
+        }
+        if differs(prior, planned, "search_string") {
+            request = request.search_string(string(planned, "search_string").unwrap_or_default());
+            any = true;
+        }
+        if any {
+            // The version read just now: an update made since by someone else is not
+            // overwritten (HealthCheckVersionMismatch).
+            let current = self
+                .fetch(Some(id.clone()))
+                .await?
+                .ok_or_else(|| vanished("Route 53 health check", &id))?;
+            request
+                .health_check_version(current.health_check_version())
+                .set_reset_elements((!resets.is_empty()).then_some(resets))
+                .send()
+                .await
+                .map_err(|error| {
+                    aws_error(error).context(&format!("updating Route53 Health Check ({id})"))
+                })?;
+        }
+        let (to_set, to_remove) = tag_changes(prior, planned);
+        if !to_set.is_empty() || !to_remove.is_empty() {
+            client
+                .change_tags_for_resource()
+                .resource_type(TagResourceType::Healthcheck)
+                .resource_id(&id)
+                .set_add_tags((!to_set.is_empty()).then(|| route53_tags(&to_set)))
+                .set_remove_tag_keys((!to_remove.is_empty()).then_some(to_remove))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+        self.read_one(&id, planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.route53;
+        let Some(id) = string(prior, "id") else {
+            return Ok(());
+        };
+        match client.delete_health_check().health_check_id(&id).send().await {
+            Ok(_) => Ok(()),
+            Err(error) => {
+                let error = aws_error(error);
+                if is_no_such_health_check(&error) {
+                    Ok(())
+                } else {
+                    Err(error.context(&format!("deleting Route53 Health Check ({id})")))
+                }
+            }
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let checks = read_each(prior.iter().map(|p| self.fetch(string(p, "id"))).collect()).await?;
+        let ids: Vec<String> = checks
+            .iter()
+            .flatten()
+            .map(|check| check.id().to_string())
+            .collect();
+        let tags = if ids.is_empty() {
+            BTreeMap::new()
+        } else {
+            self.tags(&ids).await?
+        };
+        let partition = self.partition().await;
+        Ok(prior
+            .iter()
+            .zip(&checks)
+            .map(|(p, check)| {
+                check.as_ref().map(|check| {
+                    let own = tags.get(check.id()).map(Vec::as_slice).unwrap_or(&[]);
+                    to_value(check, own, p, partition)
+                })
+            })
+            .collect())
+    }
+
+    /// Terraform's import ID: the health check ID.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(Value::map([("id", Value::string(id))]))
+    }
+
+    /// The check whose caller reference carries this lineage's and address's marker and the
+    /// planned reference name; it gets the tags the interrupted create may not have set.
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let client = &self.aws.clients().await.route53;
+        let marker = creation_marker(operation);
+        let wanted = non_empty(planned, "reference_name");
+        for check in self.list().await? {
+            let reference = check.caller_reference();
+            if !reference.contains(&marker) || reference_name_of(reference) != Some(wanted.clone())
+            {
+                continue;
+            }
+            client
+                .change_tags_for_resource()
+                .resource_type(TagResourceType::Healthcheck)
+                .resource_id(check.id())
+                .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned))))
+                .send()
+                .await
+                .map_err(aws_error)?;
+            return Ok(Some(self.read_one(check.id(), planned).await?));
+        }
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_route53_fills_in_are_not_drift_unless_imported() {
+        let configured = Value::map([("port", Value::Null)]);
+        let reported = Value::Number(80.0);
+        assert_eq!(
+            unless_default(&configured, "port", reported.clone(), &Value::Number(80.0)),
+            Value::Null
+        );
+        assert_eq!(
+            unless_default(&configured, "port", Value::Number(8080.0), &Value::Number(80.0)),
+            Value::Number(8080.0)
+        );
+        let imported = Value::map([("id", Value::string("abc"))]);
+        assert_eq!(
+            unless_default(&imported, "port", reported.clone(), &Value::Number(80.0)),
+            reported
+        );
+    }
+
+    #[test]
+    fn addresses_compare_in_canonical_form() {
+        assert_eq!(canonical_ip("0:0::1"), "::1");
+        assert_eq!(canonical_ip("10.0.0.1"), "10.0.0.1");
+        assert_eq!(canonical_ip("not an ip"), "not an ip");
+    }
+
+    #[test]
+    fn plan_checks_follow_the_provider() {
+        let check = AwsRoute53HealthCheck::new(Aws::new(infra_core::ProviderSettings::default()));
+        let problems = check.validate(&Value::map([
+            ("type", Value::string("HTTP")),
+            ("request_interval", Value::Number(20.0)),
+            ("ip_address", Value::string("300.1.1.1")),
+            (
+                "regions",
+                Value::List(vec![Value::string("us-east-1"), Value::string("mars-1")]),
+            ),
+            ("reference_name", Value::string("a".repeat(28))),
+        ]));
+        let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
+        assert!(paths.contains(&"request_interval"), "{problems:?}");
+        assert!(paths.contains(&"ip_address"), "{problems:?}");
+        assert!(paths.contains(&"reference_name"), "{problems:?}");
+        assert_eq!(paths.iter().filter(|p| **p == "regions").count(), 2, "{problems:?}");
+    }
+}

@@ -1,0 +1,557 @@
+//! `aws_secretsmanager_secret_rotation`: the rotation configuration of a Secrets Manager secret
+//! (the Lambda function that rotates it, or a managed external secret's partner metadata and
+//! role, and the schedule in `rotation_rules`).
+//!
+//! The Terraform ID is the secret's ARN, which is also the import ID. `secret_id` forces a new
+//! resource; everything else changes in place. Create and update are RotateSecret with the
+//! configured rules and a fresh `ClientRequestToken` (kept across retries, so a retried call is
+//! the same rotation); as the provider does, it is retried for up to two minutes while it fails
+//! with `AccessDeniedException` (Secrets Manager cannot invoke the Lambda function yet: its
+//! `aws_lambda_permission` is still propagating) or `InvalidRequestException` (Secrets Manager
+//! cannot assume the external rotation role yet). `rotation_enabled = false` in the
+//! configuration (provider v6) cancels rotation instead (CancelRotateSecret), and then
+//! `rotation_rules` must be left out; otherwise `rotation_rules` is required. Destroy is
+//! CancelRotateSecret: the secret and its versions stay.
+//!
+//! Refresh is DescribeSecret per secret, eight in flight. ListSecrets also reports the rotation
+//! fields, but AWS documents it as lagging up to five minutes behind changes ("You can get more
+//! recent information for a specific secret by calling DescribeSecret"), so a refresh right
+//! after an apply would see old rules as drift. A secret that is gone or scheduled for deletion
+//! reads as gone. A secret whose rotation is disabled is read as the provider reads it:
+//! `rotation_enabled = false` with no rules, Lambda ARN or external metadata, so the
+//! configuration's rules plan an in-place update that turns rotation on again.
+//!
+//! As the provider does, `automatically_after_days` is read only when AWS reports no
+//! `schedule_expression` (AWS computes the days from a schedule). `rotate_immediately` is
+//! configuration only (default true; true after an import). `secret_id` reads back as
+//! configured when it names the same secret (its ARN or its name), else as the ARN: the
+//! provider always writes the ARN, which makes a `secret_id` given by name plan a replacement
+//! at every plan.
+//!
+//! moto 5.2.5 does not return `Duration` or `ScheduleExpression` in `RotationRules` (a schedule
+//! reads as `AutomaticallyAfterDays = 0`), nor the external rotation metadata and role; when the
+//! answer leaves `duration` or `schedule_expression` out, the prior value is kept, so drift on
+//! them is not seen in tests. moto's RotateSecret invokes the rotation function, which needs
+//! moto's Lambda without Docker in the tests (`tests/support/moto_lambda.py`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
+use aws_sdk_secretsmanager::types::{ExternalSecretRotationMetadataItem, RotationRulesType};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
+
+use crate::app_support::{
+    blocks, known, non_empty, read_each, single, string, text, text_or_null, vanished,
+    POLL_INTERVAL,
+};
+use crate::ec2_support::unique_name;
+use crate::error::aws_error;
+use crate::resources::secretsmanager::aws_secretsmanager_secret::is_gone;
+use crate::Aws;
+
+/// How long RotateSecret is retried while a new Lambda permission or role propagates (the
+/// provider's `propagationTimeout`).
+const PROPAGATION: Duration = Duration::from_secs(2 * 60);
+
+pub struct AwsSecretsmanagerSecretRotation {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsSecretsmanagerSecretRotation {
+    pub fn new(aws: Arc<Aws>) -> Self {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("secret_id", Type::String).force_new())
+            .attr(Attribute::optional("rotation_lambda_arn", Type::String))
+            .attr(Attribute::optional(
+                "external_secret_rotation_role_arn",
+                Type::String,
+            ))
+            .attr(
+                Attribute::optional("rotate_immediately", Type::Bool)
+                    .default(Value::Bool(true)),
+            )
+            .attr(Attribute::optional_computed("rotation_enabled", Type::Bool))
+            .block(
+                Block::single(
+                    "rotation_rules",
+                    Schema::new()
+                        .attr(
+                            Attribute::optional("automatically_after_days", Type::Number)
+                                .check(Check::Range(1, 1000)),
+                        )
+                        .attr(Attribute::optional("duration", Type::String))
+                        .attr(Attribute::optional("schedule_expression", Type::String)),
+                ),
+            )
+            .block(Block::list(
+                "external_secret_rotation_metadata",
+                Schema::new()
+                    .attr(Attribute::required("key", Type::String))
+                    .attr(Attribute::required("value", Type::String)),
+            ));
+        AwsSecretsmanagerSecretRotation { aws, schema }
+    }
+
+    /// The secret by ARN or name; `None` when it is gone or scheduled for deletion.
+    async fn find(&self, secret_id: &str) -> Result<Option<DescribeSecretOutput>, ProviderError> {
+        let client = &self.aws.clients().await.secretsmanager;
+        match client
+            .describe_secret()
+            .secret_id(secret_id)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(secret) if secret.deleted_date().is_some() => Ok(None),
+            Ok(secret) => Ok(Some(secret)),
+            Err(error) if is_gone(&error) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_one(&self, secret_id: &str, hint: &Value) -> Result<Value, ProviderError> {
+        self.find(secret_id)
+            .await?
+            .map(|secret| to_value(&secret, hint))
+            .ok_or_else(|| vanished("Secrets Manager Secret Rotation", secret_id))
+    }
+
+    /// RotateSecret with the planned configuration, retried while the Lambda permission or
+    /// the external rotation role propagates; the secret's ARN.
+    async fn rotate(&self, secret_id: &str, planned: &Value) -> Result<String, ProviderError> {
+        let client = &self.aws.clients().await.secretsmanager;
+        let metadata = metadata_items(planned);
+        let request = client
+            .rotate_secret()
+            .secret_id(secret_id)
+            // One token for every retry: AWS then treats a retry as the same request.
+            .client_request_token(unique_name("terraform-"))
+            .rotate_immediately(planned.get("rotate_immediately").as_bool().unwrap_or(true))
+            .set_rotation_rules(rotation_rules(planned))
+            .set_external_secret_rotation_metadata((!metadata.is_empty()).then_some(metadata))
+            .set_external_secret_rotation_role_arn(non_empty(
+                planned,
+                "external_secret_rotation_role_arn",
+            ))
+            .set_rotation_lambda_arn(non_empty(planned, "rotation_lambda_arn"));
+        let deadline = Instant::now() + PROPAGATION;
+        let output = loop {
+            match request.clone().send().await.map_err(aws_error) {
+                Ok(output) => break output,
+                Err(error) if still_propagating(&error) && Instant::now() < deadline => {
+                    tokio::time::sleep(POLL_INTERVAL * 2).await;
+                }
+                Err(error) => return Err(error),
+            }
+        };
+        Ok(output.arn().unwrap_or(secret_id).to_string())
+    }
+
+    /// CancelRotateSecret; the secret's ARN.
+    async fn cancel(&self, secret_id: &str) -> Result<String, ProviderError> {
+        let client = &self.aws.clients().await.secretsmanager;
+        let output = client
+            .cancel_rotate_secret()
+            .secret_id(secret_id)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(output.arn().unwrap_or(secret_id).to_string())
+    }
+
+    /// Configures the planned rotation: RotateSecret, or CancelRotateSecret where the
+    /// configuration disables rotation.
+    async fn configure(&self, secret_id: &str, planned: &Value) -> Result<String, ProviderError> {
+        if rotation_disabled(planned) {
+            self.cancel(secret_id).await
+        } else {
+            self.rotate(secret_id, planned).await
+        }
+    }
+}
+
+/// Secrets Manager cannot invoke the rotation function yet (its permission is propagating), or
+/// cannot assume the external rotation role yet.
+fn still_propagating(error: &ProviderError) -> bool {
+    matches!(
+        error.code.as_deref(),
+        Some("AccessDeniedException" | "InvalidRequestException")
+    ) && !is_gone(error)
+}
+
+/// The configuration turns rotation off: `rotation_enabled = false`, which `validate` allows
+/// only without `rotation_rules`. A planned `rotation_enabled` of false that is only the prior
+/// state's (rotation disabled behind Terraform's back) comes with the configuration's rules,
+/// which turn rotation on again.
+fn rotation_disabled(planned: &Value) -> bool {
+    blocks(planned, "rotation_rules").is_empty()
+        && planned.get("rotation_enabled").as_bool() == Some(false)
+}
+
+/// The provider's `expandRotationRulesType`: the schedule expression if set, else the days;
+/// the window's duration if set.
+fn rotation_rules(planned: &Value) -> Option<RotationRulesType> {
+    let rules = single(planned, "rotation_rules")?;
+    let schedule = non_empty(rules, "schedule_expression");
+    let days = match schedule {
+        Some(_) => None,
+        None => rules
+            .get("automatically_after_days")
+            .as_i64()
+            .filter(|days| *days != 0),
+    };
+    Some(
+        RotationRulesType::builder()
+            .set_schedule_expression(schedule)
+            .set_automatically_after_days(days)
+            .set_duration(non_empty(rules, "duration"))
+            .build(),
+    )
+}
+
+fn metadata_items(planned: &Value) -> Vec<ExternalSecretRotationMetadataItem> {
+    blocks(planned, "external_secret_rotation_metadata")
+        .iter()
+        .map(|item| {
+            ExternalSecretRotationMetadataItem::builder()
+                .set_key(non_empty(item, "key"))
+                .set_value(non_empty(item, "value"))
+                .build()
+        })
+        .collect()
+}
+
+/// The provider's `flattenRotationRulesType`, keeping the prior `schedule_expression` and
+/// `duration` where the answer has none (moto reports neither).
+fn rules_value(rules: Option<&RotationRulesType>, hint: &Value) -> Value {
+    let Some(rules) = rules else {
+        return Value::List(vec![]);
+    };
+    let prior = |key: &str| {
+        single(hint, "rotation_rules")
+            .map(|prior| known(prior, key))
+            .unwrap_or(Value::Null)
+    };
+    let schedule = rules.schedule_expression().filter(|s| !s.is_empty());
+    let days = rules.automatically_after_days().filter(|days| *days != 0);
+    let (schedule_expression, automatically_after_days) = match (schedule, days) {
+        // With a schedule, AWS reports the days it computed from it: not configuration.
+        (Some(schedule), _) => (Value::string(schedule), Value::Null),
+        (None, Some(days)) => (Value::Null, Value::Number(days as f64)),
+        (None, None) => (prior("schedule_expression"), Value::Null),
+    };
+    let duration = match rules.duration() {
+        Some(duration) => Value::string(duration),
+        None => prior("duration"),
+    };
+    Value::List(vec![Value::map([
+        ("automatically_after_days", automatically_after_days),
+        ("duration", duration),
+        ("schedule_expression", schedule_expression),
+    ])])
+}
+
+fn to_value(secret: &DescribeSecretOutput, hint: &Value) -> Value {
+    let enabled = secret.rotation_enabled().unwrap_or(false);
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), text(secret.arn()));
+    // The configured secret ID when it names this secret (ARN or name), else the ARN.
+    let secret_id = match hint.get("secret_id").as_str() {
+        Some(configured)
+            if Some(configured) == secret.arn() || Some(configured) == secret.name() =>
+        {
+            Value::string(configured)
+        }
+        _ => text(secret.arn()),
+    };
+    object.insert("secret_id".to_string(), secret_id);
+    object.insert("rotation_enabled".to_string(), Value::Bool(enabled));
+    let rotate_immediately = hint.get("rotate_immediately").as_bool().unwrap_or(true);
+    object.insert(
+        "rotate_immediately".to_string(),
+        Value::Bool(rotate_immediately),
+    );
+    if enabled {
+        object.insert(
+            "rotation_lambda_arn".to_string(),
+            text_or_null(secret.rotation_lambda_arn()),
+        );
+        object.insert(
+            "rotation_rules".to_string(),
+            rules_value(secret.rotation_rules(), hint),
+        );
+        object.insert(
+            "external_secret_rotation_role_arn".to_string(),
+            text_or_null(secret.external_secret_rotation_role_arn()),
+        );
+        let metadata = secret
+            .external_secret_rotation_metadata()
+            .iter()
+            .map(|item| {
+                Value::map([
+                    ("key", text(item.key())),
+                    ("value", text(item.value())),
+                ])
+            })
+            .collect();
+        object.insert(
+            "external_secret_rotation_metadata".to_string(),
+            Value::List(metadata),
+        );
+    } else {
+        // As the provider: a secret without rotation has no rotation settings, whatever
+        // Secrets Manager still remembers of the last ones.
+        object.insert("rotation_lambda_arn".to_string(), Value::Null);
+        object.insert("rotation_rules".to_string(), Value::List(vec![]));
+        object.insert(
+            "external_secret_rotation_role_arn".to_string(),
+            Value::Null,
+        );
+        object.insert(
+            "external_secret_rotation_metadata".to_string(),
+            Value::List(vec![]),
+        );
+    }
+    Value::Map(object)
+}
+
+/// `verify.ValidARN`'s checks, in its wording (an empty value passes).
+fn arn_problem(key: &str, value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    let reason = if !value.starts_with("arn:") {
+        "arn: invalid prefix"
+    } else if value.splitn(6, ':').count() < 6 {
+        "arn: not enough sections"
+    } else if value.split(':').nth(1) == Some("") {
+        "missing partition value"
+    } else {
+        return None;
+    };
+    Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
+}
+
+/// `validation.StringMatch` without a message: the (unanchored) pattern must match somewhere,
+/// which `matches` says of one character.
+fn pattern_problem(
+    key: &str,
+    value: &str,
+    pattern: &str,
+    matches: impl Fn(char) -> bool,
+) -> Option<String> {
+    if value.chars().any(matches) {
+        return None;
+    }
+    Some(format!(
+        "expected value of {key} to match regular expression {pattern:?}, got {value}"
+    ))
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsSecretsmanagerSecretRotation {
+    fn name(&self) -> &'static str {
+        "aws_secretsmanager_secret_rotation"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        for key in ["rotation_lambda_arn", "external_secret_rotation_role_arn"] {
+            if let Some(problem) = config.get(key).as_str().and_then(|v| arn_problem(key, v)) {
+                problems.push((key.to_string(), problem));
+            }
+        }
+        // The provider's CustomizeDiff: rules unless rotation is explicitly disabled. An
+        // unknown `rotation_enabled` counts as not disabled, as there.
+        let disabled = config.get("rotation_enabled").as_bool() == Some(false);
+        let rules = config.get("rotation_rules");
+        if !rules.is_unknown() {
+            let has_rules = !blocks(config, "rotation_rules").is_empty();
+            if disabled && has_rules {
+                problems.push((
+                    "rotation_rules".to_string(),
+                    "`rotation_rules` cannot be set when `rotation_enabled` is `false`; remove \
+                     the `rotation_rules` block to disable rotation"
+                        .to_string(),
+                ));
+            } else if !disabled && !has_rules {
+                problems.push((
+                    "rotation_rules".to_string(),
+                    "`rotation_rules` is required unless `rotation_enabled` is `false`"
+                        .to_string(),
+                ));
+            }
+        }
+        for (index, rule) in blocks(config, "rotation_rules").iter().enumerate() {
+            let path = |key: &str| format!("rotation_rules[{index}].{key}");
+            let days = rule.get("automatically_after_days");
+            let schedule = rule.get("schedule_expression");
+            // An unknown value may still turn out null: only known values conflict.
+            let set = |value: &Value| !value.is_null() && value.is_wholly_known();
+            if set(days) && set(schedule) {
+                problems.push((
+                    path("automatically_after_days"),
+                    format!(
+                        "\"rotation_rules.{index}.automatically_after_days\": conflicts with \
+                         rotation_rules.{index}.schedule_expression"
+                    ),
+                ));
+                problems.push((
+                    path("schedule_expression"),
+                    format!(
+                        "\"rotation_rules.{index}.schedule_expression\": conflicts with \
+                         rotation_rules.{index}.automatically_after_days"
+                    ),
+                ));
+            } else if days.is_null() && schedule.is_null() {
+                problems.push((
+                    format!("rotation_rules[{index}]"),
+                    format!(
+                        "\"rotation_rules.{index}.automatically_after_days\": one of \
+                         `rotation_rules.{index}.automatically_after_days,rotation_rules.{index}\
+                         .schedule_expression` must be specified"
+                    ),
+                ));
+            }
+            if let Some(duration) = rule.get("duration").as_str() {
+                let key = format!("rotation_rules.{index}.duration");
+                if let Some(problem) = pattern_problem(&key, duration, "[0-9h]+", |c| {
+                    c.is_ascii_digit() || c == 'h'
+                }) {
+                    problems.push((path("duration"), problem));
+                }
+            }
+            if let Some(expression) = schedule.as_str() {
+                let key = format!("rotation_rules.{index}.schedule_expression");
+                if let Some(problem) = pattern_problem(
+                    &key,
+                    expression,
+                    r"[0-9A-Za-z\(\)#\?\*\-\/, ]+",
+                    |c| c.is_ascii_alphanumeric() || "()#?*-/, ".contains(c),
+                ) {
+                    problems.push((path("schedule_expression"), problem));
+                }
+            }
+        }
+        problems
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let secret_id = string(planned, "secret_id").ok_or_else(|| {
+            ProviderError::new("aws_secretsmanager_secret_rotation has no secret_id")
+        })?;
+        let arn = self
+            .configure(&secret_id, planned)
+            .await
+            .map_err(|error| {
+                error.context(&format!(
+                    "creating Secrets Manager Secret Rotation ({secret_id})"
+                ))
+            })?;
+        self.read_one(&arn, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let id = string(prior, "id")
+            .or_else(|| string(planned, "secret_id"))
+            .ok_or_else(|| ProviderError::new("aws_secretsmanager_secret_rotation has no ID"))?;
+        let secret_id = string(planned, "secret_id").unwrap_or_else(|| id.clone());
+        // `rotate_immediately` alone is configuration only: it matters at the next rotation
+        // request, as in the provider.
+        let rotation_changed = [
+            "rotation_lambda_arn",
+            "rotation_rules",
+            "rotation_enabled",
+            "external_secret_rotation_role_arn",
+            "external_secret_rotation_metadata",
+        ]
+        .iter()
+        .any(|key| prior.get(key).to_json() != planned.get(key).to_json());
+        if rotation_changed {
+            self.configure(&secret_id, planned)
+                .await
+                .map_err(|error| {
+                    error.context(&format!("updating Secrets Manager Secret Rotation ({id})"))
+                })?;
+        }
+        self.read_one(&id, planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some(secret_id) = string(prior, "secret_id").or_else(|| string(prior, "id")) else {
+            return Ok(());
+        };
+        match self.cancel(&secret_id).await {
+            Ok(_) => Ok(()),
+            // The secret went first (or is scheduled for deletion): no rotation is left.
+            Err(error) if is_gone(&error) => Ok(()),
+            Err(error) => Err(error.context(&format!(
+                "deleting Secret Manager Secret Rotation ({secret_id})"
+            ))),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let reads: Vec<_> = prior
+            .iter()
+            .map(|hint| async move {
+                match string(hint, "id").or_else(|| string(hint, "secret_id")) {
+                    Some(id) => self
+                        .find(&id)
+                        .await
+                        .map(|found| found.map(|secret| to_value(&secret, hint))),
+                    None => Ok(None),
+                }
+            })
+            .collect();
+        read_each(reads).await
+    }
+
+    /// Terraform's import ID: the secret's ARN.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("secret_id", id))
+    }
+
+    /// A create whose answer was lost: the secret's rotation is what the create asked for
+    /// (on with the planned Lambda function, or off), so RotateSecret ran.
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(secret_id) = non_empty(planned, "secret_id") else {
+            return Ok(None);
+        };
+        let Some(secret) = self.find(&secret_id).await? else {
+            return Ok(None);
+        };
+        let enabled = secret.rotation_enabled().unwrap_or(false);
+        let made = if rotation_disabled(planned) {
+            !enabled
+        } else {
+            enabled
+                && non_empty(planned, "rotation_lambda_arn").as_deref()
+                    == secret.rotation_lambda_arn().filter(|arn| !arn.is_empty())
+        };
+        Ok(made.then(|| to_value(&secret, planned)))
+    }
+}

@@ -1,0 +1,460 @@
+//! Helpers shared by the Cloud Map (AWS Cloud Map / Service Discovery) resource types
+//! (`aws_service_discovery_private_dns_namespace`, `aws_service_discovery_http_namespace`,
+//! `aws_service_discovery_service`): waits on Cloud Map's asynchronous operations, tags
+//! (TagResource / UntagResource / ListTagsForResource by ARN), and the namespace reads,
+//! lookups and deletes both namespace types make.
+//!
+//! Cloud Map answers a namespace create, update or delete (and a service update) with an
+//! operation ID; the work is done once GetOperation reports `SUCCESS`, and a `FAIL` carries
+//! the reason (`ErrorCode`, `ErrorMessage`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use aws_sdk_servicediscovery::types::{
+    FilterCondition, Namespace, NamespaceFilter, NamespaceFilterName, NamespaceSummary,
+    NamespaceType, Operation, OperationStatus, OperationTargetType, Tag,
+};
+use aws_sdk_servicediscovery::Client;
+use infra_core::{ProviderError, Value};
+
+use crate::app_support::{has_managed_tags, read_each, tag_changes, wait_for, POLL_INTERVAL};
+use crate::error::{aws_error, is_not_found};
+
+/// How long an operation may take, as the provider waits (`waitOperationSucceeded`).
+pub(crate) const OPERATION_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+/// How long a namespace delete is retried while AWS still counts services in it
+/// (`ResourceInUse`), as the provider retries.
+const IN_USE_TIMEOUT: Duration = Duration::from_secs(2 * 60);
+
+/// Waits until the operation `operation_id` succeeds; its final state. A failed operation is an
+/// error with Cloud Map's code and message. An operation not yet visible (GetOperation is
+/// eventually consistent) counts as pending.
+pub(crate) async fn wait_operation(
+    client: &Client,
+    operation_id: &str,
+    what: &str,
+) -> Result<Operation, ProviderError> {
+    wait_for(what, OPERATION_TIMEOUT, || {
+        let client = client.clone();
+        let operation_id = operation_id.to_string();
+        async move {
+            let response = match client
+                .get_operation()
+                .operation_id(&operation_id)
+                .send()
+                .await
+            {
+                Ok(response) => response,
+                Err(error) => {
+                    let error = aws_error(error);
+                    if is_not_found(&error) {
+                        return Ok(None);
+                    }
+                    return Err(error);
+                }
+            };
+            let Some(operation) = response.operation() else {
+                return Ok(None);
+            };
+            match operation.status() {
+                Some(OperationStatus::Success) => Ok(Some(operation.clone())),
+                Some(OperationStatus::Fail) => {
+                    let code = operation.error_code().unwrap_or("FAIL");
+                    Err(ProviderError::with_code(
+                        code,
+                        format!(
+                            "operation {operation_id} failed: {code}: {}",
+                            operation.error_message().unwrap_or("no reason given")
+                        ),
+                    ))
+                }
+                _ => Ok(None),
+            }
+        }
+    })
+    .await
+}
+
+/// Waits for a namespace create and returns the new namespace's ID (the operation's
+/// `NAMESPACE` target).
+pub(crate) async fn created_namespace_id(
+    client: &Client,
+    operation_id: Option<&str>,
+    name: &str,
+) -> Result<String, ProviderError> {
+    let operation_id = operation_id.ok_or_else(|| {
+        ProviderError::new(format!(
+            "creating Service Discovery Namespace ({name}): the answer has no OperationId"
+        ))
+    })?;
+    let operation = wait_operation(
+        client,
+        operation_id,
+        &format!("Service Discovery Namespace ({name}) create"),
+    )
+    .await?;
+    operation
+        .targets()
+        .and_then(|targets| targets.get(&OperationTargetType::Namespace))
+        .cloned()
+        .ok_or_else(|| {
+            ProviderError::new(format!(
+                "creating Service Discovery Namespace ({name}): operation response missing Namespace ID"
+            ))
+        })
+}
+
+/// Tags as Cloud Map takes them.
+pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+    tags.iter()
+        .map(|(key, value)| {
+            Tag::builder()
+                .key(key)
+                .value(value)
+                .build()
+                .map_err(|e| ProviderError::new(e.to_string()))
+        })
+        .collect()
+}
+
+/// The tags of the namespace or service `arn`; `None` when it no longer exists.
+pub(crate) async fn resource_tags(
+    client: &Client,
+    arn: &str,
+) -> Result<Option<Vec<(String, String)>>, ProviderError> {
+    match client
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+    {
+        Ok(response) => Ok(Some(
+            response
+                .tags()
+                .iter()
+                .map(|tag| (tag.key().to_string(), tag.value().to_string()))
+                .collect(),
+        )),
+        Err(error) => {
+            let error = aws_error(error);
+            if is_not_found(&error) {
+                Ok(None)
+            } else {
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Applies the tag changes from `prior` to `planned` (never the managed `infra:*` tags).
+pub(crate) async fn update_tags(
+    client: &Client,
+    arn: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    let (to_set, to_remove) = tag_changes(prior, planned);
+    if !to_remove.is_empty() {
+        client
+            .untag_resource()
+            .resource_arn(arn)
+            .set_tag_keys(Some(to_remove))
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+    if !to_set.is_empty() {
+        client
+            .tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(sdk_tags(&to_set)?))
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+    Ok(())
+}
+
+/// What a namespace read says: from GetNamespace, or from ListNamespaces' summary.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NamespaceFacts {
+    pub id: String,
+    pub arn: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub namespace_type: Option<String>,
+    /// The Route 53 hosted zone of a DNS namespace.
+    pub hosted_zone: Option<String>,
+    /// The HTTP name of an HTTP namespace.
+    pub http_name: Option<String>,
+    pub tags: Vec<(String, String)>,
+}
+
+impl NamespaceFacts {
+    fn from_namespace(namespace: &Namespace) -> NamespaceFacts {
+        let properties = namespace.properties();
+        NamespaceFacts {
+            id: namespace.id().unwrap_or_default().to_string(),
+            arn: namespace.arn().map(str::to_string),
+            name: namespace.name().map(str::to_string),
+            description: namespace.description().map(str::to_string),
+            namespace_type: namespace.r#type().map(|t| t.as_str().to_string()),
+            hosted_zone: properties
+                .and_then(|p| p.dns_properties())
+                .and_then(|d| d.hosted_zone_id())
+                .map(str::to_string),
+            http_name: properties
+                .and_then(|p| p.http_properties())
+                .and_then(|h| h.http_name())
+                .map(str::to_string),
+            tags: Vec::new(),
+        }
+    }
+
+    fn from_summary(summary: &NamespaceSummary) -> NamespaceFacts {
+        let properties = summary.properties();
+        NamespaceFacts {
+            id: summary.id().unwrap_or_default().to_string(),
+            arn: summary.arn().map(str::to_string),
+            name: summary.name().map(str::to_string),
+            description: summary.description().map(str::to_string),
+            namespace_type: summary.r#type().map(|t| t.as_str().to_string()),
+            hosted_zone: properties
+                .and_then(|p| p.dns_properties())
+                .and_then(|d| d.hosted_zone_id())
+                .map(str::to_string),
+            http_name: properties
+                .and_then(|p| p.http_properties())
+                .and_then(|h| h.http_name())
+                .map(str::to_string),
+            tags: Vec::new(),
+        }
+    }
+
+    /// Whether a summary holds everything the namespace's type reports (its ARN, name, and
+    /// its hosted zone or HTTP name); else GetNamespace fills it in.
+    fn is_complete(&self) -> bool {
+        let property = match self.namespace_type.as_deref() {
+            Some("HTTP") => self.http_name.is_some(),
+            Some(_) => self.hosted_zone.is_some(),
+            None => false,
+        };
+        self.arn.is_some() && self.name.is_some() && property
+    }
+}
+
+/// One namespace with its tags (GetNamespace, ListTagsForResource); `None` when it is gone.
+pub(crate) async fn read_namespace(
+    client: &Client,
+    id: &str,
+) -> Result<Option<NamespaceFacts>, ProviderError> {
+    let facts = match client.get_namespace().id(id).send().await {
+        Ok(response) => match response.namespace() {
+            Some(namespace) => NamespaceFacts::from_namespace(namespace),
+            None => return Ok(None),
+        },
+        Err(error) => {
+            let error = aws_error(error);
+            if is_not_found(&error) {
+                return Ok(None);
+            }
+            return Err(error);
+        }
+    };
+    with_tags(client, facts).await
+}
+
+/// The facts with the namespace's tags; `None` when it vanished in between.
+async fn with_tags(
+    client: &Client,
+    mut facts: NamespaceFacts,
+) -> Result<Option<NamespaceFacts>, ProviderError> {
+    let Some(arn) = facts.arn.clone() else {
+        return Ok(Some(facts));
+    };
+    match resource_tags(client, &arn).await? {
+        Some(tags) => {
+            facts.tags = tags;
+            Ok(Some(facts))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Every namespace summary (every page), of one type when `namespace_type` is given.
+pub(crate) async fn list_namespaces(
+    client: &Client,
+    namespace_type: Option<NamespaceType>,
+) -> Result<Vec<NamespaceSummary>, ProviderError> {
+    let filter = match &namespace_type {
+        Some(kind) => Some(
+            NamespaceFilter::builder()
+                .name(NamespaceFilterName::Type)
+                .values(kind.as_str())
+                .condition(FilterCondition::Eq)
+                .build()
+                .map_err(|e| ProviderError::new(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let mut summaries = Vec::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let response = client
+            .list_namespaces()
+            .set_filters(filter.clone().map(|f| vec![f]))
+            .set_next_token(next_token.take())
+            .send()
+            .await
+            .map_err(aws_error)?;
+        summaries.extend(response.namespaces().iter().cloned());
+        match response.next_token() {
+            Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+            _ => break,
+        }
+    }
+    // The filter is applied here too, so an endpoint that ignores it answers the same.
+    if let Some(kind) = &namespace_type {
+        summaries.retain(|s| s.r#type() == Some(kind));
+    }
+    Ok(summaries)
+}
+
+/// Refreshes many namespaces: one ListNamespaces pass, then per namespace found (in
+/// parallel) its tags, and GetNamespace only where the summary lacks a field. One answer per
+/// ID, in order; `None` for a namespace that is gone (or an ID that is not known).
+pub(crate) async fn read_namespaces(
+    client: &Client,
+    ids: &[Option<String>],
+) -> Result<Vec<Option<NamespaceFacts>>, ProviderError> {
+    if ids.iter().all(Option::is_none) {
+        return Ok(ids.iter().map(|_| None).collect());
+    }
+    let listed: HashMap<String, NamespaceFacts> = list_namespaces(client, None)
+        .await?
+        .iter()
+        .map(NamespaceFacts::from_summary)
+        .filter(|facts| !facts.id.is_empty())
+        .map(|facts| (facts.id.clone(), facts))
+        .collect();
+    let reads: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let summary = id.as_ref().and_then(|id| listed.get(id)).cloned();
+            complete_namespace(client, summary)
+        })
+        .collect();
+    read_each(reads).await
+}
+
+/// A listed namespace made whole: GetNamespace when the summary lacks a field, then its tags.
+async fn complete_namespace(
+    client: &Client,
+    listed: Option<NamespaceFacts>,
+) -> Result<Option<NamespaceFacts>, ProviderError> {
+    match listed {
+        None => Ok(None),
+        Some(facts) if facts.is_complete() => with_tags(client, facts).await,
+        Some(facts) => read_namespace(client, &facts.id).await,
+    }
+}
+
+/// The namespace of `namespace_type` named `name` that carries this operation's managed tags
+/// (an interrupted create's); its facts with tags.
+pub(crate) async fn find_namespace(
+    client: &Client,
+    operation: &infra_core::Operation,
+    name: &str,
+    namespace_type: NamespaceType,
+) -> Result<Option<NamespaceFacts>, ProviderError> {
+    for summary in list_namespaces(client, Some(namespace_type)).await? {
+        if summary.name() != Some(name) {
+            continue;
+        }
+        let Some(id) = summary.id() else {
+            continue;
+        };
+        if let Some(facts) = read_namespace(client, id).await? {
+            if has_managed_tags(&facts.tags, operation) {
+                return Ok(Some(facts));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Deletes a namespace and waits for the delete to finish. A namespace that still counts
+/// services (`ResourceInUse`, for a while after they are deleted) is retried for two minutes;
+/// one that is gone already is done.
+pub(crate) async fn delete_namespace(client: &Client, id: &str) -> Result<(), ProviderError> {
+    let started = std::time::Instant::now();
+    let response = loop {
+        match client.delete_namespace().id(id).send().await {
+            Ok(response) => break response,
+            Err(error) => {
+                let error = aws_error(error);
+                if is_not_found(&error) {
+                    return Ok(());
+                }
+                if error.code.as_deref() == Some("ResourceInUse")
+                    && started.elapsed() < IN_USE_TIMEOUT
+                {
+                    tokio::time::sleep(POLL_INTERVAL).await;
+                    continue;
+                }
+                return Err(error.context(&format!("deleting Service Discovery Namespace ({id})")));
+            }
+        }
+    };
+    if let Some(operation_id) = response.operation_id() {
+        wait_operation(
+            client,
+            operation_id,
+            &format!("Service Discovery Namespace ({id}) delete"),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Terraform's check of a namespace `name` (`validNamespaceName`): 1 to 1024 characters of
+/// letters, digits, `.`, `_` and `-`.
+pub(crate) fn validate_namespace_name(config: &Value) -> Vec<(String, String)> {
+    let Some(name) = config.get("name").as_str() else {
+        return Vec::new();
+    };
+    if name.is_empty() || name.chars().count() > 1024 {
+        return vec![(
+            "name".to_string(),
+            format!("expected length of name to be in the range (1 - 1024), got {name}"),
+        )];
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return vec![(
+            "name".to_string(),
+            format!(
+                "expected value of name to match regular expression \"^[0-9A-Za-z._-]+$\", got {name}"
+            ),
+        )];
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_names_are_checked_as_terraform_does() {
+        let named = |name: &str| Value::map([("name", Value::string(name))]);
+        assert!(validate_namespace_name(&named("sd.example-1_internal")).is_empty());
+        assert_eq!(validate_namespace_name(&named("bad name"))[0].0, "name");
+        assert_eq!(validate_namespace_name(&named(""))[0].0, "name");
+        assert!(validate_namespace_name(&Value::map([("name", Value::Unknown)])).is_empty());
+    }
+}

@@ -1,0 +1,279 @@
+//! CodePipeline: a V2 pipeline with a service role and an S3 artifact bucket. Its Source stage
+//! has an S3 source action and a GitHub (version 1) source action whose OAuth token must never
+//! show; its Deploy stage deploys the S3 source's artifact back to S3 and rolls back on failure.
+//! A plan afterwards shows no changes; the source object key, the token and a tag change in
+//! place; a new name replaces the pipeline; the pipeline imports by its name; destroy leaves no
+//! pipeline, role or bucket.
+//!
+//! moto checks that the role exists and trusts `codepipeline.amazonaws.com` (so the role is a
+//! real one), and that the pipeline has at least two stages; it does not validate action
+//! providers or their configuration.
+
+use infra_testkit::{Moto, Stack};
+
+use super::{apply_ok as apply, infra, plan_is_clean, reimport};
+
+const FIRST_TOKEN: &str = "ghp-first-pipeline-token";
+const SECOND_TOKEN: &str = "ghp-second-pipeline-token";
+
+const STACK: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "pipeline_name" {
+  type    = string
+  default = "release"
+}
+
+variable "object_key" {
+  type    = string
+  default = "source.zip"
+}
+
+variable "github_token" {
+  type    = string
+  default = "ghp-first-pipeline-token"
+}
+
+variable "env" {
+  type    = string
+  default = "dev"
+}
+
+resource "aws_iam_role" "pipeline" {
+  name = "codepipeline-release"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "codepipeline.amazonaws.com" }
+    }]
+  })
+}
+
+resource "aws_s3_bucket" "artifacts" {
+  bucket        = "infra-codepipeline-artifacts"
+  force_destroy = true
+}
+
+resource "aws_codepipeline" "main" {
+  name           = var.pipeline_name
+  role_arn       = aws_iam_role.pipeline.arn
+  pipeline_type  = "V2"
+  execution_mode = "QUEUED"
+
+  artifact_store {
+    location = aws_s3_bucket.artifacts.bucket
+    type     = "S3"
+  }
+
+  variable {
+    name          = "Release"
+    default_value = "v1"
+    description   = "Release label"
+  }
+
+  stage {
+    name = "Source"
+
+    action {
+      name             = "Source"
+      category         = "Source"
+      owner            = "AWS"
+      provider         = "S3"
+      version          = "1"
+      output_artifacts = ["source_output"]
+      namespace        = "SourceVariables"
+
+      configuration = {
+        S3Bucket             = aws_s3_bucket.artifacts.bucket
+        S3ObjectKey          = var.object_key
+        PollForSourceChanges = "false"
+      }
+    }
+
+    action {
+      name             = "GitHub"
+      category         = "Source"
+      owner            = "ThirdParty"
+      provider         = "GitHub"
+      version          = "1"
+      output_artifacts = ["github_output"]
+
+      configuration = {
+        Owner      = "example"
+        Repo       = "app"
+        Branch     = "main"
+        OAuthToken = var.github_token
+      }
+    }
+  }
+
+  stage {
+    name = "Deploy"
+
+    action {
+      name            = "Deploy"
+      category        = "Deploy"
+      owner           = "AWS"
+      provider        = "S3"
+      version         = "1"
+      input_artifacts = ["source_output"]
+      run_order       = 1
+
+      configuration = {
+        BucketName = aws_s3_bucket.artifacts.bucket
+        Extract    = "true"
+      }
+    }
+
+    on_failure {
+      result = "ROLLBACK"
+    }
+  }
+
+  tags = {
+    Env = var.env
+  }
+}
+
+output "pipeline" {
+  value = [aws_codepipeline.main.arn, aws_codepipeline.main.pipeline_type]
+}
+"#;
+
+/// Every pipeline (name, type, mode, the S3 source's object key, the GitHub action's token
+/// and the visible tags), then the stack's role and bucket, as the emulator holds them.
+fn emulator_view(moto: &Moto) -> String {
+    moto.python(
+        r#"
+import boto3
+codepipeline = boto3.client('codepipeline')
+for summary in codepipeline.list_pipelines()['pipelines']:
+    answer = codepipeline.get_pipeline(name=summary['name'])
+    pipeline = answer['pipeline']
+    actions = {a['name']: a for s in pipeline['stages'] for a in s['actions']}
+    key = actions['Source']['configuration']['S3ObjectKey']
+    token = actions['GitHub']['configuration']['OAuthToken']
+    tags = codepipeline.list_tags_for_resource(resourceArn=answer['metadata']['pipelineArn'])['tags']
+    visible = sorted(f"{t['key']}={t['value']}" for t in tags if not t['key'].startswith('infra:'))
+    print('pipeline', pipeline['name'], pipeline['pipelineType'], pipeline['executionMode'], key, token, visible)
+for role in boto3.client('iam').list_roles()['Roles']:
+    if role['RoleName'].startswith('codepipeline-'): print('role', role['RoleName'])
+for bucket in boto3.client('s3').list_buckets()['Buckets']:
+    if bucket['Name'].startswith('infra-codepipeline-'): print('bucket', bucket['Name'])
+"#,
+    )
+}
+
+#[test]
+fn codepipeline_applies_updates_replaces_imports_and_destroys() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", STACK);
+    let mut vars: Vec<String> = vec![];
+
+    let created = apply(&stack, &moto, &vars);
+    assert!(
+        created.contains("Apply complete! Resources: 3 added, 0 changed, 0 destroyed."),
+        "{created}"
+    );
+    assert!(
+        !created.contains(FIRST_TOKEN),
+        "the token leaked: {created}"
+    );
+    plan_is_clean(&stack, &moto, &vars, "after the first apply");
+    assert_eq!(
+        emulator_view(&moto),
+        format!(
+            "pipeline release V2 QUEUED source.zip {FIRST_TOKEN} ['Env=dev']\n\
+             role codepipeline-release\n\
+             bucket infra-codepipeline-artifacts\n"
+        )
+    );
+    let output = infra(&stack, Some(&moto), &["output", "-json", "pipeline"]).ok();
+    assert!(
+        output
+            .stdout
+            .contains("arn:aws:codepipeline:us-east-1:123456789012:release"),
+        "{}",
+        output.stdout
+    );
+
+    // In place: the S3 source's object key, the GitHub token and a tag. The plan shows the
+    // token only as a sensitive value.
+    vars.extend([
+        "-var=object_key=release.zip".to_string(),
+        format!("-var=github_token={SECOND_TOKEN}"),
+        "-var=env=prod".to_string(),
+    ]);
+    let mut args = vec!["plan", "-input=false"];
+    args.extend(vars.iter().map(String::as_str));
+    let plan = infra(&stack, Some(&moto), &args).ok();
+    assert!(
+        plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        "{}",
+        plan.all()
+    );
+    assert!(plan.stdout.contains("(sensitive value)"), "{}", plan.stdout);
+    assert!(
+        !plan.all().contains(FIRST_TOKEN) && !plan.all().contains(SECOND_TOKEN),
+        "the token leaked: {}",
+        plan.all()
+    );
+    let changed = apply(&stack, &moto, &vars);
+    assert!(
+        changed.contains("Resources: 0 added, 1 changed, 0 destroyed."),
+        "{changed}"
+    );
+    assert!(
+        !changed.contains(SECOND_TOKEN),
+        "the token leaked: {changed}"
+    );
+    plan_is_clean(&stack, &moto, &vars, "after the in-place update");
+    assert_eq!(
+        emulator_view(&moto),
+        format!(
+            "pipeline release V2 QUEUED release.zip {SECOND_TOKEN} ['Env=prod']\n\
+             role codepipeline-release\n\
+             bucket infra-codepipeline-artifacts\n"
+        )
+    );
+
+    // A new name replaces the pipeline.
+    vars.push("-var=pipeline_name=release-next".to_string());
+    let replaced = apply(&stack, &moto, &vars);
+    assert!(
+        replaced.contains("Resources: 1 added, 0 changed, 1 destroyed."),
+        "{replaced}"
+    );
+    plan_is_clean(&stack, &moto, &vars, "after the replacement");
+    assert_eq!(
+        emulator_view(&moto),
+        format!(
+            "pipeline release-next V2 QUEUED release.zip {SECOND_TOKEN} ['Env=prod']\n\
+             role codepipeline-release\n\
+             bucket infra-codepipeline-artifacts\n"
+        )
+    );
+
+    // Import by the Terraform import ID, the pipeline name.
+    reimport(
+        &stack,
+        &moto,
+        &vars,
+        &[("aws_codepipeline.main", "release-next")],
+    );
+    plan_is_clean(&stack, &moto, &vars, "after the import");
+
+    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
+    args.extend(vars.iter().map(String::as_str));
+    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    assert!(
+        destroyed.contains("Destroy complete! Resources: 3 destroyed."),
+        "{destroyed}"
+    );
+    assert_eq!(emulator_view(&moto), "");
+}
