@@ -212,6 +212,29 @@ where
     }
 }
 
+/// Runs `call` again, every [`POLL_INTERVAL`] for up to `timeout`, while `retryable` says its
+/// error will pass (a new IAM role or permission still propagating, an object busy with an
+/// earlier change); then its last answer stands.
+pub async fn retry_while<T, F, Fut>(
+    timeout: Duration,
+    retryable: fn(&ProviderError) -> bool,
+    mut call: F,
+) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let started = Instant::now();
+    loop {
+        match call().await {
+            Err(error) if retryable(&error) && started.elapsed() < timeout => {
+                tokio::time::sleep(POLL_INTERVAL).await;
+            }
+            answer => return answer,
+        }
+    }
+}
+
 /// True for "not found" errors, including IAM's `NoSuchEntity` and logs'
 /// `ResourceNotFoundException`.
 pub fn is_missing(error: &ProviderError) -> bool {
@@ -280,6 +303,24 @@ pub fn same_json(reported: Option<String>, configured: &Value) -> Value {
         }
         (reported, _) => text(reported.as_deref()),
     }
+}
+
+/// The provider's `verify.ValidARN` checks of `value` (the `key` argument), in its wording: an
+/// `arn:` prefix, six sections and a partition. An empty value passes.
+pub fn arn_problem(key: &str, value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    let reason = if !value.starts_with("arn:") {
+        "arn: invalid prefix"
+    } else if value.splitn(6, ':').count() < 6 {
+        "arn: not enough sections"
+    } else if value.split(':').nth(1) == Some("") {
+        "missing partition value"
+    } else {
+        return None;
+    };
+    Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
 }
 
 #[cfg(test)]

@@ -35,9 +35,8 @@
 //! answer has no `encryptionKey` or `autoRetryLimit` the prior value is kept.
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_codebuild::types::{
     ArtifactNamespace, ArtifactPackaging, ArtifactsType, BatchRestrictions, BucketOwnerAccess,
@@ -54,8 +53,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, int, known, non_empty, number, set_tags, single,
-    string, string_list, strings, text, vanished, POLL_INTERVAL,
+    arn_problem, blocks, boolean, changed, has_managed_tags, int, known, non_empty, number,
+    retry_while, set_tags, single, string, string_list, strings, text, vanished,
 };
 use crate::error::aws_error;
 use crate::Aws;
@@ -453,24 +452,8 @@ fn key_of(prior: &Value) -> Option<String> {
         .or_else(|| non_empty(prior, "id"))
 }
 
-/// Runs `call` again while AWS answers that CodeBuild is not yet authorized (a new service
-/// role's policies propagating), for at most [`PROPAGATION`].
-async fn while_propagating<T, F, Fut>(mut call: F) -> Result<T, ProviderError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, ProviderError>>,
-{
-    let started = Instant::now();
-    loop {
-        match call().await {
-            Err(error) if is_propagating(&error) && started.elapsed() < PROPAGATION => {
-                tokio::time::sleep(POLL_INTERVAL).await;
-            }
-            other => return other,
-        }
-    }
-}
-
+/// AWS's answer while CodeBuild is not yet authorized (a new service role's policies
+/// propagating): retried for at most [`PROPAGATION`].
 fn is_propagating(error: &ProviderError) -> bool {
     error.code.as_deref() == Some("InvalidInputException")
         && error.message.contains("ot authorized to perform")
@@ -1437,23 +1420,6 @@ fn tag_pairs(project: &Project) -> Vec<(String, String)> {
 
 // ---- Plan-time checks ----
 
-/// `verify.ValidARN`'s checks, in its wording.
-fn arn_problem(key: &str, value: &str) -> Option<String> {
-    if value.is_empty() {
-        return None;
-    }
-    let reason = if !value.starts_with("arn:") {
-        "arn: invalid prefix"
-    } else if value.splitn(6, ':').count() < 6 {
-        "arn: not enough sections"
-    } else if value.split(':').nth(1) == Some("") {
-        "missing partition value"
-    } else {
-        return None;
-    };
-    Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
-}
-
 /// The provider's `ValidProjectName`.
 fn project_name_problems(name: &str) -> Vec<String> {
     let mut problems = Vec::new();
@@ -1701,7 +1667,7 @@ impl ResourceType for AwsCodebuildProject {
             .set_build_batch_config(single(planned, "build_batch_config").map(batch_to_sdk))
             .set_concurrent_build_limit(int(planned, "concurrent_build_limit").filter(|n| *n != 0))
             .set_auto_retry_limit(int(planned, "auto_retry_limit").filter(|n| *n != 0));
-        let created = while_propagating(|| {
+        let created = retry_while(PROPAGATION, is_propagating, || {
             let request = request.clone();
             async move { request.send().await.map_err(aws_error) }
         })
@@ -1882,7 +1848,7 @@ impl ResourceType for AwsCodebuildProject {
             }
             // UpdateProject's tags replace the project's: always send the whole set.
             request = request.set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))));
-            while_propagating(|| {
+            retry_while(PROPAGATION, is_propagating, || {
                 let request = request.clone();
                 async move { request.send().await.map_err(aws_error) }
             })

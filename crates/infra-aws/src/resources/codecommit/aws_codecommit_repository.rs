@@ -26,7 +26,8 @@ use aws_sdk_codecommit::types::RepositoryMetadata;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    changed, has_managed_tags, known, read_each, set_tags, string, tag_changes, text, vanished,
+    arn_problem, changed, has_managed_tags, known, read_each, set_tags, string, tag_changes, text,
+    vanished,
 };
 use crate::error::aws_error;
 use crate::Aws;
@@ -227,23 +228,6 @@ fn to_value(found: &Found, hint: &Value) -> Value {
         found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     );
     Value::Map(object)
-}
-
-/// `verify.ValidARN`'s checks, in its wording.
-fn arn_problem(key: &str, value: &str) -> Option<String> {
-    if value.is_empty() {
-        return None;
-    }
-    let reason = if !value.starts_with("arn:") {
-        "arn: invalid prefix"
-    } else if value.splitn(6, ':').count() < 6 {
-        "arn: not enough sections"
-    } else if value.split(':').nth(1) == Some("") {
-        "missing partition value"
-    } else {
-        return None;
-    };
-    Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
 }
 
 #[async_trait::async_trait]

@@ -33,9 +33,8 @@
 //! group refers to (role, ECS service, load balancers, target groups, listeners, topics).
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_codedeploy::types::{
     Alarm, AlarmConfiguration, AutoRollbackConfiguration, AutoRollbackEvent,
@@ -54,8 +53,8 @@ use super::aws_codedeploy_app::{
     arn_prefix, length_problem, sdk_tags, tags_of, update_tags, APPLICATION_MISSING, GROUP_MISSING,
 };
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, int, non_empty, read_each, set_tags, single,
-    string, string_list, strings, text, text_or_null, vanished, POLL_INTERVAL,
+    blocks, boolean, changed, has_managed_tags, int, non_empty, read_each, retry_while, set_tags,
+    single, string, string_list, strings, text, text_or_null, vanished,
 };
 use crate::error::aws_error;
 use crate::Aws;
@@ -339,24 +338,8 @@ async fn batch_get(
     }
 }
 
-/// Runs `call` again while AWS has not yet propagated the service role (or a trigger's SNS
-/// topic), for up to [`PROPAGATION_TIMEOUT`]; then its last answer stands.
-async fn while_propagating<T, F, Fut>(mut call: F) -> Result<T, ProviderError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, ProviderError>>,
-{
-    let started = Instant::now();
-    loop {
-        match call().await {
-            Err(error) if propagating(&error) && started.elapsed() < PROPAGATION_TIMEOUT => {
-                tokio::time::sleep(POLL_INTERVAL).await;
-            }
-            answer => return answer,
-        }
-    }
-}
-
+/// AWS has not yet propagated the service role (or a trigger's SNS topic): a create or update
+/// is retried for up to [`PROPAGATION_TIMEOUT`].
 fn propagating(error: &ProviderError) -> bool {
     match error.code.as_deref() {
         Some("InvalidRoleException") => true,
@@ -1087,7 +1070,7 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
         if has_block(planned, "trigger_configuration") {
             request = request.set_trigger_configurations(Some(trigger_configurations(planned)));
         }
-        while_propagating(move || {
+        retry_while(PROPAGATION_TIMEOUT, propagating, move || {
             let request = request.clone();
             async move { request.send().await.map_err(aws_error) }
         })
@@ -1191,7 +1174,7 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
                     boolean(planned, "termination_hook_enabled").unwrap_or(false),
                 );
             }
-            while_propagating(move || {
+            retry_while(PROPAGATION_TIMEOUT, propagating, move || {
                 let request = request.clone();
                 async move { request.send().await.map_err(aws_error) }
             })

@@ -32,7 +32,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_codepipeline::types::{
     ActionCategory, ActionDeclaration, ActionOwner, ActionTypeId, ArtifactStore, ArtifactStoreType,
@@ -49,8 +49,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, has_managed_tags, int, is_missing, non_empty, number, read_each, set_tags, single,
-    string, string_list, strings, tag_changes, text, vanished, POLL_INTERVAL,
+    blocks, has_managed_tags, int, is_missing, non_empty, number, read_each, retry_while, set_tags,
+    single, string, string_list, strings, tag_changes, text, vanished,
 };
 use crate::error::aws_error;
 use crate::Aws;
@@ -1263,32 +1263,22 @@ impl ResourceType for AwsCodepipeline {
         let declaration = pipeline_declaration(planned)?;
         let name = declaration.name().to_string();
         let tags = sdk_tags(&operation.tags_with_managed(planned))?;
-        let started = Instant::now();
-        loop {
-            let result = client
+        retry_while(IAM_PROPAGATION, role_not_assumable_yet, || {
+            let request = client
                 .create_pipeline()
                 .pipeline(declaration.clone())
-                .set_tags(Some(tags.clone()))
-                .send()
-                .await
-                .map_err(aws_error);
-            match result {
-                Ok(_) => break,
-                Err(error)
-                    if role_not_assumable_yet(&error) && started.elapsed() < IAM_PROPAGATION =>
-                {
-                    tokio::time::sleep(POLL_INTERVAL).await;
-                }
-                Err(error) => {
-                    let error = if error.code.as_deref() == Some("PipelineNameInUseException") {
-                        error.with_cause(Cause::AlreadyExists)
-                    } else {
-                        error
-                    };
-                    return Err(error.context(&format!("creating CodePipeline Pipeline ({name})")));
-                }
-            }
-        }
+                .set_tags(Some(tags.clone()));
+            async move { request.send().await.map_err(aws_error) }
+        })
+        .await
+        .map_err(|error| {
+            let error = if error.code.as_deref() == Some("PipelineNameInUseException") {
+                error.with_cause(Cause::AlreadyExists)
+            } else {
+                error
+            };
+            error.context(&format!("creating CodePipeline Pipeline ({name})"))
+        })?;
         self.read_one(&name, planned).await
     }
 

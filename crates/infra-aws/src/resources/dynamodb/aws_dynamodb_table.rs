@@ -1181,31 +1181,47 @@ async fn send_update(
         .map_err(|error| aws_error(error).context(doing))
 }
 
-/// Waits for the table, and its warm throughput, to be ACTIVE.
-async fn wait_table_active(
+/// Waits until `ready` holds for the table's description (DescribeTable); `what` names the
+/// awaited state after "DynamoDB Table (NAME)". A table that is gone is an error.
+async fn wait_table(
     client: &Client,
     name: &str,
+    what: &str,
     timeout: Duration,
+    ready: impl Fn(&TableDescription) -> bool,
 ) -> Result<(), ProviderError> {
+    let ready = &ready;
     wait_for(
-        &format!("DynamoDB Table ({name}) to be ACTIVE"),
+        &format!("DynamoDB Table ({name}) {what}"),
         timeout,
-        || {
+        move || {
             let client = client.clone();
             let name = name.to_string();
             async move {
                 let table = describe_table(&client, &name)
                     .await?
                     .ok_or_else(|| vanished("DynamoDB Table", &name))?;
-                let active = table.table_status().map(|s| s.as_str()) == Some("ACTIVE");
-                let warm_active = table
-                    .warm_throughput()
-                    .and_then(|warm| warm.status())
-                    .is_none_or(|status| status.as_str() == "ACTIVE");
-                Ok((active && warm_active).then_some(()))
+                Ok(ready(&table).then_some(()))
             }
         },
     )
+    .await
+}
+
+/// Waits for the table, and its warm throughput, to be ACTIVE.
+async fn wait_table_active(
+    client: &Client,
+    name: &str,
+    timeout: Duration,
+) -> Result<(), ProviderError> {
+    wait_table(client, name, "to be ACTIVE", timeout, |table| {
+        let active = table.table_status().map(|s| s.as_str()) == Some("ACTIVE");
+        let warm_active = table
+            .warm_throughput()
+            .and_then(|warm| warm.status())
+            .is_none_or(|status| status.as_str() == "ACTIVE");
+        active && warm_active
+    })
     .await
 }
 
@@ -1219,37 +1235,22 @@ async fn wait_indexes_active(
     if indexes.is_empty() {
         return Ok(());
     }
-    wait_for(
-        &format!(
-            "DynamoDB Table ({name}) GSIs ({}) to be ACTIVE",
-            indexes.join(", ")
-        ),
-        timeout,
-        || {
-            let client = client.clone();
-            let name = name.to_string();
-            let indexes = indexes.clone();
-            async move {
-                let table = describe_table(&client, &name)
-                    .await?
-                    .ok_or_else(|| vanished("DynamoDB Table", &name))?;
-                let ready = indexes.iter().all(|wanted| {
-                    table
-                        .global_secondary_indexes()
-                        .iter()
-                        .find(|index| index.index_name() == Some(wanted.as_str()))
-                        .is_some_and(|index| {
-                            index.index_status().map(|s| s.as_str()) == Some("ACTIVE")
-                                && index
-                                    .warm_throughput()
-                                    .and_then(|warm| warm.status())
-                                    .is_none_or(|status| status.as_str() == "ACTIVE")
-                        })
-                });
-                Ok(ready.then_some(()))
-            }
-        },
-    )
+    let what = format!("GSIs ({}) to be ACTIVE", indexes.join(", "));
+    wait_table(client, name, &what, timeout, |table| {
+        indexes.iter().all(|wanted| {
+            table
+                .global_secondary_indexes()
+                .iter()
+                .find(|index| index.index_name() == Some(wanted.as_str()))
+                .is_some_and(|index| {
+                    index.index_status().map(|s| s.as_str()) == Some("ACTIVE")
+                        && index
+                            .warm_throughput()
+                            .and_then(|warm| warm.status())
+                            .is_none_or(|status| status.as_str() == "ACTIVE")
+                })
+        })
+    })
     .await
 }
 
@@ -1259,25 +1260,13 @@ async fn wait_index_deleted(
     index: &str,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
-    wait_for(
-        &format!("DynamoDB Table ({name}) GSI ({index}) to be deleted"),
-        timeout,
-        || {
-            let client = client.clone();
-            let name = name.to_string();
-            let index = index.to_string();
-            async move {
-                let table = describe_table(&client, &name)
-                    .await?
-                    .ok_or_else(|| vanished("DynamoDB Table", &name))?;
-                let gone = !table
-                    .global_secondary_indexes()
-                    .iter()
-                    .any(|i| i.index_name() == Some(index.as_str()));
-                Ok(gone.then_some(()))
-            }
-        },
-    )
+    let what = format!("GSI ({index}) to be deleted");
+    wait_table(client, name, &what, timeout, |table| {
+        !table
+            .global_secondary_indexes()
+            .iter()
+            .any(|i| i.index_name() == Some(index))
+    })
     .await
 }
 
@@ -1286,26 +1275,13 @@ async fn wait_encryption_settled(
     name: &str,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
-    wait_for(
-        &format!("DynamoDB Table ({name}) SSE update"),
-        timeout,
-        || {
-            let client = client.clone();
-            let name = name.to_string();
-            async move {
-                let table = describe_table(&client, &name)
-                    .await?
-                    .ok_or_else(|| vanished("DynamoDB Table", &name))?;
-                let pending = table
-                    .sse_description()
-                    .and_then(|d| d.status())
-                    .is_some_and(|status| {
-                        matches!(status.as_str(), "ENABLING" | "DISABLING" | "UPDATING")
-                    });
-                Ok((!pending).then_some(()))
-            }
-        },
-    )
+    wait_table(client, name, "SSE update", timeout, |table| {
+        let pending = table
+            .sse_description()
+            .and_then(|d| d.status())
+            .is_some_and(|status| matches!(status.as_str(), "ENABLING" | "DISABLING" | "UPDATING"));
+        !pending
+    })
     .await
 }
 

@@ -54,12 +54,12 @@
 //! drift on it is not seen in tests. moto has no Put/DeleteFunctionCodeSigningConfig.
 
 use std::collections::{BTreeMap, HashMap};
-use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput;
+use aws_sdk_lambda::operation::update_function_configuration::builders::UpdateFunctionConfigurationFluentBuilder;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{
     ApplicationLogLevel, Architecture, DeadLetterConfig, Environment, EphemeralStorage,
@@ -75,8 +75,8 @@ use infra_core::{
 
 use crate::app_support::{
     blocks, boolean, changed, has_managed_tags, int, is_missing, known, non_empty, number,
-    read_each, set_tags, single, string, string_list, strings, tag_changes, text, text_or_null,
-    vanished, wait_for, POLL_INTERVAL,
+    read_each, retry_while, set_tags, single, string, string_list, strings, tag_changes, text,
+    text_or_null, vanished, wait_for,
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
@@ -481,18 +481,7 @@ impl AwsLambdaFunction {
         if is("vpc_config") {
             request = request.vpc_config(vpc_config(planned).unwrap_or_else(empty_vpc_config));
         }
-        retry_while(
-            || {
-                let request = request.clone();
-                async move { request.send().await.map_err(aws_error) }
-            },
-            is_propagation_error,
-        )
-        .await
-        .map_err(|error| {
-            error.context(&format!("updating Lambda Function ({name}) configuration"))
-        })?;
-        wait_updated(client, name, None, timeout).await
+        send_configuration(client, name, request, timeout).await
     }
 
     /// UpdateFunctionCode with the configured package, then the wait for it.
@@ -588,18 +577,7 @@ impl AwsLambdaFunction {
                     .set_security_group_ids(Some(replacement))
                     .build(),
             );
-        retry_while(
-            || {
-                let request = request.clone();
-                async move { request.send().await.map_err(aws_error) }
-            },
-            is_propagation_error,
-        )
-        .await
-        .map_err(|error| {
-            error.context(&format!("updating Lambda Function ({name}) configuration"))
-        })?;
-        wait_updated(client, name, None, timeout).await
+        send_configuration(client, name, request, timeout).await
     }
 }
 
@@ -638,24 +616,21 @@ fn publishes(prior: &Value, planned: &Value, code: bool, config: bool) -> bool {
         && (code || config || changed(prior, planned, "publish"))
 }
 
-/// Runs `call` again while `retryable` says its error is passing, for up to [`PROPAGATION`].
-async fn retry_while<T, F, Fut>(
-    mut call: F,
-    retryable: fn(&ProviderError) -> bool,
-) -> Result<T, ProviderError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, ProviderError>>,
-{
-    let started = Instant::now();
-    loop {
-        match call().await {
-            Err(error) if retryable(&error) && started.elapsed() < PROPAGATION => {
-                tokio::time::sleep(POLL_INTERVAL).await;
-            }
-            other => return other,
-        }
-    }
+/// UpdateFunctionConfiguration (retried while IAM or the function catches up), then the wait
+/// for it.
+async fn send_configuration(
+    client: &Client,
+    name: &str,
+    request: UpdateFunctionConfigurationFluentBuilder,
+    timeout: Duration,
+) -> Result<(), ProviderError> {
+    retry_while(PROPAGATION, is_propagation_error, || {
+        let request = request.clone();
+        async move { request.send().await.map_err(aws_error) }
+    })
+    .await
+    .map_err(|error| error.context(&format!("updating Lambda Function ({name}) configuration")))?;
+    wait_updated(client, name, None, timeout).await
 }
 
 /// A new role that Lambda cannot assume yet, EC2 throttling, a KMS grant not ready, or a
@@ -669,6 +644,15 @@ fn is_propagation_error(error: &ProviderError) -> bool {
         Some("ResourceConflictException") => !error.message.contains("already exist"),
         _ => false,
     }
+}
+
+/// A delete refused because the function is a Lambda@Edge replica, which CloudFront removes in
+/// its own time.
+fn is_replicated_function(error: &ProviderError) -> bool {
+    error.code.as_deref() == Some("InvalidParameterValueException")
+        && error
+            .message
+            .contains("because it is a replicated function")
 }
 
 /// A publish refused while an update is still in progress.
@@ -806,17 +790,14 @@ async fn publish_version(
     name: &str,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
-    let published = retry_while(
-        move || async move {
-            client
-                .publish_version()
-                .function_name(name)
-                .send()
-                .await
-                .map_err(aws_error)
-        },
-        is_update_in_progress,
-    )
+    let published = retry_while(PROPAGATION, is_update_in_progress, move || async move {
+        client
+            .publish_version()
+            .function_name(name)
+            .send()
+            .await
+            .map_err(aws_error)
+    })
     .await
     .map_err(|error| error.context(&format!("publishing Lambda Function ({name}) version")))?;
     match published.version() {
@@ -1769,13 +1750,10 @@ impl ResourceType for AwsLambdaFunction {
                 .set_handler(string(planned, "handler"))
                 .set_runtime(string(planned, "runtime").map(|r| Runtime::from(r.as_str())));
         }
-        retry_while(
-            || {
-                let request = request.clone();
-                async move { request.send().await.map_err(aws_error) }
-            },
-            is_propagation_error,
-        )
+        retry_while(PROPAGATION, is_propagation_error, || {
+            let request = request.clone();
+            async move { request.send().await.map_err(aws_error) }
+        })
         .await
         .map_err(|error| {
             // A function of that name exists: perhaps an earlier attempt whose answer was lost.
@@ -1904,33 +1882,21 @@ impl ResourceType for AwsLambdaFunction {
             self.replace_security_groups(&name, prior, timeout).await?;
         }
         let client = &self.aws.clients().await.lambda;
-        let started = Instant::now();
-        loop {
-            match client
+        let name = name.as_str();
+        let deleted = retry_while(timeout, is_replicated_function, move || async move {
+            client
                 .delete_function()
-                .function_name(&name)
+                .function_name(name)
                 .send()
                 .await
                 .map_err(aws_error)
-            {
-                Ok(_) => break,
-                Err(error) if is_missing(&error) => return Ok(()),
-                // Lambda@Edge replicas are removed by CloudFront in their own time.
-                Err(error)
-                    if error.code.as_deref() == Some("InvalidParameterValueException")
-                        && error
-                            .message
-                            .contains("because it is a replicated function")
-                        && started.elapsed() < timeout =>
-                {
-                    tokio::time::sleep(POLL_INTERVAL).await;
-                }
-                Err(error) => {
-                    return Err(error.context(&format!("deleting Lambda Function ({name})")))
-                }
-            }
+        })
+        .await;
+        match deleted {
+            Ok(_) => {}
+            Err(error) if is_missing(&error) => return Ok(()),
+            Err(error) => return Err(error.context(&format!("deleting Lambda Function ({name})"))),
         }
-        let name = name.as_str();
         wait_for(
             &format!("Lambda Function ({name}) delete"),
             timeout,

@@ -31,7 +31,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_lambda::types::FunctionUrlAuthType;
 use infra_core::{
@@ -39,7 +39,7 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    boolean, is_missing, known, non_empty, read_each, string, text, wait_for, POLL_INTERVAL,
+    boolean, is_missing, known, non_empty, read_each, retry_while, string, text, wait_for,
 };
 use crate::clients::partition_of;
 use crate::ec2_support::unique_name;
@@ -654,18 +654,17 @@ impl ResourceType for AwsLambdaPermission {
         let adding = format!("adding Lambda Permission ({function}/{sid})");
         {
             let _guard = self.lock_for(&function).lock_owned().await;
-            let started = Instant::now();
-            loop {
-                match request.clone().send().await.map_err(aws_error) {
-                    Ok(_) => break,
-                    Err(error) if is_taken(&error) => {
-                        return Err(error.with_cause(Cause::AlreadyExists).context(&adding));
-                    }
-                    Err(error) if is_retryable(&error) && started.elapsed() < limit => {
-                        tokio::time::sleep(POLL_INTERVAL).await;
-                    }
-                    Err(error) => return Err(error.context(&adding)),
+            let added = retry_while(limit, is_retryable, || {
+                let request = request.clone();
+                async move { request.send().await.map_err(aws_error) }
+            })
+            .await;
+            match added {
+                Ok(_) => {}
+                Err(error) if is_taken(&error) => {
+                    return Err(error.with_cause(Cause::AlreadyExists).context(&adding));
                 }
+                Err(error) => return Err(error.context(&adding)),
             }
         }
         let partition = self.partition().await;

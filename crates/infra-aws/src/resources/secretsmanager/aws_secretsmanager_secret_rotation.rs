@@ -45,7 +45,7 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, known, non_empty, read_each, single, string, text, text_or_null, vanished,
+    arn_problem, blocks, known, non_empty, read_each, single, string, text, text_or_null, vanished,
     POLL_INTERVAL,
 };
 use crate::ec2_support::unique_name;
@@ -319,23 +319,6 @@ fn to_value(secret: &DescribeSecretOutput, hint: &Value) -> Value {
         );
     }
     Value::Map(object)
-}
-
-/// `verify.ValidARN`'s checks, in its wording (an empty value passes).
-fn arn_problem(key: &str, value: &str) -> Option<String> {
-    if value.is_empty() {
-        return None;
-    }
-    let reason = if !value.starts_with("arn:") {
-        "arn: invalid prefix"
-    } else if value.splitn(6, ':').count() < 6 {
-        "arn: not enough sections"
-    } else if value.split(':').nth(1) == Some("") {
-        "missing partition value"
-    } else {
-        return None;
-    };
-    Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
 }
 
 /// `validation.StringMatch` without a message: the (unanchored) pattern must match somewhere,

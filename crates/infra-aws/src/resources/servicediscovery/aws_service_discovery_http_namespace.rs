@@ -12,17 +12,16 @@
 //! Refresh is one ListNamespaces pass for every namespace, then per namespace (in parallel)
 //! ListTagsForResource, and GetNamespace only where the summary lacks the HTTP name.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_servicediscovery::types::NamespaceType;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use super::support::{
-    created_namespace_id, delete_namespace, find_namespace, read_namespace, read_namespaces,
-    sdk_tags, update_tags, validate_namespace_name, NamespaceFacts,
+    created_namespace_id, delete_namespace, find_namespace, namespace_object, read_namespace,
+    read_namespaces, sdk_tags, update_tags, validate_namespace_name, NamespaceFacts,
 };
-use crate::app_support::{non_empty, set_tags, string, text, text_or_null, vanished};
+use crate::app_support::{non_empty, string, text, vanished};
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
 use crate::Aws;
@@ -54,19 +53,8 @@ impl AwsServiceDiscoveryHttpNamespace {
 }
 
 fn to_value(facts: &NamespaceFacts) -> Value {
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(&facts.id));
-    object.insert("arn".to_string(), text(facts.arn.as_deref()));
-    object.insert("name".to_string(), text(facts.name.as_deref()));
-    object.insert(
-        "description".to_string(),
-        text_or_null(facts.description.as_deref()),
-    );
+    let mut object = namespace_object(facts);
     object.insert("http_name".to_string(), text(facts.http_name.as_deref()));
-    set_tags(
-        &mut object,
-        facts.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
     Value::Map(object)
 }
 
@@ -117,9 +105,7 @@ impl ResourceType for AwsServiceDiscoveryHttpNamespace {
         let id = string(prior, "id").ok_or_else(|| {
             ProviderError::new("aws_service_discovery_http_namespace has no id in state")
         })?;
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(client, &arn, prior, planned).await?;
-        }
+        update_tags(client, prior, planned).await?;
         self.read_one(&id).await
     }
 
@@ -132,8 +118,7 @@ impl ResourceType for AwsServiceDiscoveryHttpNamespace {
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let client = &self.aws.clients().await.servicediscovery;
-        let ids: Vec<Option<String>> = prior.iter().map(|p| string(p, "id")).collect();
-        Ok(read_namespaces(client, &ids)
+        Ok(read_namespaces(client, prior)
             .await?
             .iter()
             .map(|facts| facts.as_ref().map(to_value))

@@ -18,19 +18,16 @@
 //! zone it makes behind when a namespace is deleted, and refuses a second namespace in a VPC
 //! that has one (`ConflictingDomainExists`).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_servicediscovery::types::{NamespaceType, PrivateDnsNamespaceChange};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use super::support::{
-    created_namespace_id, delete_namespace, find_namespace, read_namespace, read_namespaces,
-    sdk_tags, update_tags, validate_namespace_name, wait_operation, NamespaceFacts,
+    created_namespace_id, delete_namespace, find_namespace, namespace_object, read_namespace,
+    read_namespaces, sdk_tags, update_tags, validate_namespace_name, wait_answer, NamespaceFacts,
 };
-use crate::app_support::{
-    changed, known, non_empty, set_tags, string, text, text_or_null, vanished,
-};
+use crate::app_support::{changed, known, non_empty, string, text, vanished};
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
 use crate::Aws;
@@ -65,23 +62,12 @@ impl AwsServiceDiscoveryPrivateDnsNamespace {
 /// The state value of a namespace; `hint` (the prior or planned value) supplies `vpc`, which
 /// AWS does not report.
 fn to_value(facts: &NamespaceFacts, hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(&facts.id));
-    object.insert("arn".to_string(), text(facts.arn.as_deref()));
-    object.insert("name".to_string(), text(facts.name.as_deref()));
-    object.insert(
-        "description".to_string(),
-        text_or_null(facts.description.as_deref()),
-    );
+    let mut object = namespace_object(facts);
     object.insert(
         "hosted_zone".to_string(),
         text(facts.hosted_zone.as_deref()),
     );
     object.insert("vpc".to_string(), known(hint, "vpc"));
-    set_tags(
-        &mut object,
-        facts.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
     Value::Map(object)
 }
 
@@ -153,18 +139,14 @@ impl ResourceType for AwsServiceDiscoveryPrivateDnsNamespace {
                         "updating Service Discovery Private DNS Namespace ({id})"
                     ))
                 })?;
-            if let Some(operation_id) = response.operation_id() {
-                wait_operation(
-                    client,
-                    operation_id,
-                    &format!("Service Discovery Private DNS Namespace ({id}) update"),
-                )
-                .await?;
-            }
+            wait_answer(
+                client,
+                response.operation_id(),
+                &format!("Service Discovery Private DNS Namespace ({id}) update"),
+            )
+            .await?;
         }
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(client, &arn, prior, planned).await?;
-        }
+        update_tags(client, prior, planned).await?;
         self.read_one(&id, planned).await
     }
 
@@ -177,8 +159,7 @@ impl ResourceType for AwsServiceDiscoveryPrivateDnsNamespace {
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let client = &self.aws.clients().await.servicediscovery;
-        let ids: Vec<Option<String>> = prior.iter().map(|p| string(p, "id")).collect();
-        let found = read_namespaces(client, &ids).await?;
+        let found = read_namespaces(client, prior).await?;
         Ok(found
             .iter()
             .zip(prior)

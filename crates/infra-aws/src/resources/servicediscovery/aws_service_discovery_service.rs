@@ -46,7 +46,7 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use super::support::{resource_tags, sdk_tags, update_tags, wait_operation};
+use super::support::{resource_tags, sdk_tags, update_tags, wait_answer};
 use crate::app_support::{
     blocks, boolean, changed, has_managed_tags, int, known, non_empty, number, read_each, set_tags,
     single, string, text, text_or_null, vanished,
@@ -224,14 +224,12 @@ impl AwsServiceDiscoveryService {
                     )));
                 }
             };
-            if let Some(operation_id) = response.operation_id() {
-                wait_operation(
-                    client,
-                    operation_id,
-                    &format!("Service Discovery Instance ({instance}) deregister"),
-                )
-                .await?;
-            }
+            wait_answer(
+                client,
+                response.operation_id(),
+                &format!("Service Discovery Instance ({instance}) deregister"),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -571,18 +569,14 @@ impl ResourceType for AwsServiceDiscoveryService {
                 .map_err(|error| {
                     aws_error(error).context(&format!("updating Service Discovery Service ({id})"))
                 })?;
-            if let Some(operation_id) = response.operation_id() {
-                wait_operation(
-                    client,
-                    operation_id,
-                    &format!("Service Discovery Service ({id}) update"),
-                )
-                .await?;
-            }
+            wait_answer(
+                client,
+                response.operation_id(),
+                &format!("Service Discovery Service ({id}) update"),
+            )
+            .await?;
         }
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(client, &arn, prior, planned).await?;
-        }
+        update_tags(client, prior, planned).await?;
         self.read_one(&id, planned).await
     }
 

@@ -12,13 +12,16 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use aws_sdk_servicediscovery::types::{
-    FilterCondition, Namespace, NamespaceFilter, NamespaceFilterName, NamespaceSummary,
-    NamespaceType, Operation, OperationStatus, OperationTargetType, Tag,
+    FilterCondition, Namespace, NamespaceFilter, NamespaceFilterName, NamespaceProperties,
+    NamespaceSummary, NamespaceType, Operation, OperationStatus, OperationTargetType, Tag,
 };
 use aws_sdk_servicediscovery::Client;
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::{has_managed_tags, read_each, tag_changes, wait_for, POLL_INTERVAL};
+use crate::app_support::{
+    has_managed_tags, read_each, retry_while, set_tags, string, tag_changes, text, text_or_null,
+    wait_for,
+};
 use crate::error::{aws_error, is_not_found};
 
 /// How long an operation may take, as the provider waits (`waitOperationSucceeded`).
@@ -75,6 +78,18 @@ pub(crate) async fn wait_operation(
         }
     })
     .await
+}
+
+/// Waits for the operation a Cloud Map call answered with, when it answered with one.
+pub(crate) async fn wait_answer(
+    client: &Client,
+    operation_id: Option<&str>,
+    what: &str,
+) -> Result<(), ProviderError> {
+    if let Some(operation_id) = operation_id {
+        wait_operation(client, operation_id, what).await?;
+    }
+    Ok(())
 }
 
 /// Waits for a namespace create and returns the new namespace's ID (the operation's
@@ -148,18 +163,21 @@ pub(crate) async fn resource_tags(
     }
 }
 
-/// Applies the tag changes from `prior` to `planned` (never the managed `infra:*` tags).
+/// Applies the tag changes from `prior` to `planned` (never the managed `infra:*` tags) to the
+/// namespace or service at the prior `arn`; nothing without one.
 pub(crate) async fn update_tags(
     client: &Client,
-    arn: &str,
     prior: &Value,
     planned: &Value,
 ) -> Result<(), ProviderError> {
+    let Some(arn) = string(prior, "arn") else {
+        return Ok(());
+    };
     let (to_set, to_remove) = tag_changes(prior, planned);
     if !to_remove.is_empty() {
         client
             .untag_resource()
-            .resource_arn(arn)
+            .resource_arn(&arn)
             .set_tag_keys(Some(to_remove))
             .send()
             .await
@@ -168,7 +186,7 @@ pub(crate) async fn update_tags(
     if !to_set.is_empty() {
         client
             .tag_resource()
-            .resource_arn(arn)
+            .resource_arn(&arn)
             .set_tags(Some(sdk_tags(&to_set)?))
             .send()
             .await
@@ -194,33 +212,42 @@ pub(crate) struct NamespaceFacts {
 
 impl NamespaceFacts {
     fn from_namespace(namespace: &Namespace) -> NamespaceFacts {
-        let properties = namespace.properties();
-        NamespaceFacts {
-            id: namespace.id().unwrap_or_default().to_string(),
-            arn: namespace.arn().map(str::to_string),
-            name: namespace.name().map(str::to_string),
-            description: namespace.description().map(str::to_string),
-            namespace_type: namespace.r#type().map(|t| t.as_str().to_string()),
-            hosted_zone: properties
-                .and_then(|p| p.dns_properties())
-                .and_then(|d| d.hosted_zone_id())
-                .map(str::to_string),
-            http_name: properties
-                .and_then(|p| p.http_properties())
-                .and_then(|h| h.http_name())
-                .map(str::to_string),
-            tags: Vec::new(),
-        }
+        NamespaceFacts::from_fields(
+            namespace.id(),
+            namespace.arn(),
+            namespace.name(),
+            namespace.description(),
+            namespace.r#type(),
+            namespace.properties(),
+        )
     }
 
     fn from_summary(summary: &NamespaceSummary) -> NamespaceFacts {
-        let properties = summary.properties();
+        NamespaceFacts::from_fields(
+            summary.id(),
+            summary.arn(),
+            summary.name(),
+            summary.description(),
+            summary.r#type(),
+            summary.properties(),
+        )
+    }
+
+    /// The fields GetNamespace's namespace and ListNamespaces' summary both carry.
+    fn from_fields(
+        id: Option<&str>,
+        arn: Option<&str>,
+        name: Option<&str>,
+        description: Option<&str>,
+        namespace_type: Option<&NamespaceType>,
+        properties: Option<&NamespaceProperties>,
+    ) -> NamespaceFacts {
         NamespaceFacts {
-            id: summary.id().unwrap_or_default().to_string(),
-            arn: summary.arn().map(str::to_string),
-            name: summary.name().map(str::to_string),
-            description: summary.description().map(str::to_string),
-            namespace_type: summary.r#type().map(|t| t.as_str().to_string()),
+            id: id.unwrap_or_default().to_string(),
+            arn: arn.map(str::to_string),
+            name: name.map(str::to_string),
+            description: description.map(str::to_string),
+            namespace_type: namespace_type.map(|t| t.as_str().to_string()),
             hosted_zone: properties
                 .and_then(|p| p.dns_properties())
                 .and_then(|d| d.hosted_zone_id())
@@ -243,6 +270,24 @@ impl NamespaceFacts {
         };
         self.arn.is_some() && self.name.is_some() && property
     }
+}
+
+/// The state attributes both namespace types have: `id`, `arn`, `name`, `description` (AWS's
+/// empty one as null) and the tags; each type adds its own.
+pub(crate) fn namespace_object(facts: &NamespaceFacts) -> BTreeMap<String, Value> {
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), Value::string(&facts.id));
+    object.insert("arn".to_string(), text(facts.arn.as_deref()));
+    object.insert("name".to_string(), text(facts.name.as_deref()));
+    object.insert(
+        "description".to_string(),
+        text_or_null(facts.description.as_deref()),
+    );
+    set_tags(
+        &mut object,
+        facts.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    object
 }
 
 /// One namespace with its tags (GetNamespace, ListTagsForResource); `None` when it is gone.
@@ -324,11 +369,13 @@ pub(crate) async fn list_namespaces(
 
 /// Refreshes many namespaces: one ListNamespaces pass, then per namespace found (in
 /// parallel) its tags, and GetNamespace only where the summary lacks a field. One answer per
-/// ID, in order; `None` for a namespace that is gone (or an ID that is not known).
+/// prior value (by its `id`), in order; `None` for a namespace that is gone (or an ID that is
+/// not known).
 pub(crate) async fn read_namespaces(
     client: &Client,
-    ids: &[Option<String>],
+    prior: &[Value],
 ) -> Result<Vec<Option<NamespaceFacts>>, ProviderError> {
+    let ids: Vec<Option<String>> = prior.iter().map(|p| string(p, "id")).collect();
     if ids.iter().all(Option::is_none) {
         return Ok(ids.iter().map(|_| None).collect());
     }
@@ -389,34 +436,33 @@ pub(crate) async fn find_namespace(
 /// services (`ResourceInUse`, for a while after they are deleted) is retried for two minutes;
 /// one that is gone already is done.
 pub(crate) async fn delete_namespace(client: &Client, id: &str) -> Result<(), ProviderError> {
-    let started = std::time::Instant::now();
-    let response = loop {
-        match client.delete_namespace().id(id).send().await {
-            Ok(response) => break response,
-            Err(error) => {
-                let error = aws_error(error);
-                if is_not_found(&error) {
-                    return Ok(());
-                }
-                if error.code.as_deref() == Some("ResourceInUse")
-                    && started.elapsed() < IN_USE_TIMEOUT
-                {
-                    tokio::time::sleep(POLL_INTERVAL).await;
-                    continue;
-                }
-                return Err(error.context(&format!("deleting Service Discovery Namespace ({id})")));
-            }
+    let deleted = retry_while(IN_USE_TIMEOUT, is_in_use, move || async move {
+        client
+            .delete_namespace()
+            .id(id)
+            .send()
+            .await
+            .map_err(aws_error)
+    })
+    .await;
+    let response = match deleted {
+        Ok(response) => response,
+        Err(error) if is_not_found(&error) => return Ok(()),
+        Err(error) => {
+            return Err(error.context(&format!("deleting Service Discovery Namespace ({id})")))
         }
     };
-    if let Some(operation_id) = response.operation_id() {
-        wait_operation(
-            client,
-            operation_id,
-            &format!("Service Discovery Namespace ({id}) delete"),
-        )
-        .await?;
-    }
-    Ok(())
+    wait_answer(
+        client,
+        response.operation_id(),
+        &format!("Service Discovery Namespace ({id}) delete"),
+    )
+    .await
+}
+
+/// A namespace that AWS still counts services in (for a while after they are deleted).
+fn is_in_use(error: &ProviderError) -> bool {
+    error.code.as_deref() == Some("ResourceInUse")
 }
 
 /// Terraform's check of a namespace `name` (`validNamespaceName`): 1 to 1024 characters of
