@@ -1,26 +1,44 @@
 //! `aws_appautoscaling_policy`: a scaling policy of an Application Auto Scaling target, either
-//! step scaling (`step_scaling_policy_configuration`, driven by CloudWatch alarms) or target
+//! step scaling (`step_scaling_policy_configuration`, driven by CloudWatch alarms), target
 //! tracking (`target_tracking_scaling_policy_configuration`, on a predefined metric or a
-//! customized one, itself a single metric or metric math over `metrics`).
+//! customized one, itself a single metric or metric math over `metrics`) or predictive scaling
+//! (`predictive_scaling_policy_configuration`, ECS services only: a target value over a
+//! predefined metric pair, or a scaling and a load metric, predefined or customized as metric
+//! data queries, plus an optional customized capacity metric; `mode` ForecastOnly or
+//! ForecastAndScale).
 //!
-//! PutScalingPolicy creates and replaces the policy, so `policy_type` and both configurations
-//! change in place; the name, namespace, resource and dimension force a new policy. Refresh is
-//! one DescribeScalingPolicies per service namespace, with up to 50 policy names a call.
-//! Policies take no tags: crash recovery finds the policy by its natural key. The `id` is the
-//! policy name; import ID: `service-namespace/resource-id/scalable-dimension/policy-name`
-//! (a DynamoDB resource ID holds slashes: `table/NAME` or `table/NAME/index/INDEX`).
+//! PutScalingPolicy creates and replaces the policy, so `policy_type` and the three
+//! configurations change in place; the name, namespace, resource and dimension force a new
+//! policy. Refresh is one DescribeScalingPolicies per service namespace, with up to 50 policy
+//! names a call. Policies take no tags: crash recovery finds the policy by its natural key.
+//! The `id` is the policy name; import ID:
+//! `service-namespace/resource-id/scalable-dimension/policy-name` (a DynamoDB resource ID holds
+//! slashes: `table/NAME` or `table/NAME/index/INDEX`).
 //!
-//! moto holds every argument; drift on them is seen in tests.
+//! As in the provider, a predictive `target_value` is kept as a string (a float's shortest
+//! text), and `mode` and `scheduling_buffer_time` are optional and computed: left out, they
+//! keep what AWS reports (its defaults are ForecastOnly and 300 seconds).
+//!
+//! moto holds every argument; drift on them is seen in tests. moto 5.2.5 refuses the
+//! PredictiveScaling policy type; tests/support/moto_appautoscaling.py makes it accept, keep and
+//! report the predictive configuration (its `Mode` defaulting to ForecastOnly; it fills no
+//! `SchedulingBufferTime`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_applicationautoscaling::types::{
     AdjustmentType, CustomizedMetricSpecification, MetricAggregationType, MetricDimension,
-    MetricStatistic, MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension,
-    ScalingPolicy, ServiceNamespace, StepAdjustment, StepScalingPolicyConfiguration,
-    TargetTrackingMetric, TargetTrackingMetricDataQuery, TargetTrackingMetricDimension,
-    TargetTrackingMetricStat, TargetTrackingScalingPolicyConfiguration,
+    MetricStatistic, MetricType, PolicyType, PredefinedMetricSpecification,
+    PredictiveScalingCustomizedMetricSpecification, PredictiveScalingMaxCapacityBreachBehavior,
+    PredictiveScalingMetric, PredictiveScalingMetricDataQuery, PredictiveScalingMetricDimension,
+    PredictiveScalingMetricSpecification, PredictiveScalingMetricStat, PredictiveScalingMode,
+    PredictiveScalingPolicyConfiguration, PredictiveScalingPredefinedLoadMetricSpecification,
+    PredictiveScalingPredefinedMetricPairSpecification,
+    PredictiveScalingPredefinedScalingMetricSpecification, ScalableDimension, ScalingPolicy,
+    ServiceNamespace, StepAdjustment, StepScalingPolicyConfiguration, TargetTrackingMetric,
+    TargetTrackingMetricDataQuery, TargetTrackingMetricDimension, TargetTrackingMetricStat,
+    TargetTrackingScalingPolicyConfiguration,
 };
 use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
@@ -37,6 +55,20 @@ use crate::Aws;
 const NAMES_PER_CALL: usize = 50;
 
 const STATISTICS: &[&str] = &["Average", "Minimum", "Maximum", "SampleCount", "Sum"];
+
+/// The predictive configuration's metric blocks that name a predefined metric.
+const PREDEFINED_METRICS: [&str; 3] = [
+    "predefined_load_metric_specification",
+    "predefined_metric_pair_specification",
+    "predefined_scaling_metric_specification",
+];
+
+/// The predictive configuration's metric blocks of metric data queries.
+const CUSTOMIZED_METRICS: [&str; 3] = [
+    "customized_capacity_metric_specification",
+    "customized_load_metric_specification",
+    "customized_scaling_metric_specification",
+];
 
 /// The natural key: name, namespace, resource ID, dimension.
 type Key = (String, String, String, String);
@@ -61,12 +93,63 @@ fn dimension_schema() -> Schema {
         .attr(Attribute::required("value", Type::String))
 }
 
+/// `predictive_scaling_policy_configuration`, as the provider's schema has it.
+fn predictive_schema() -> Schema {
+    let metric = Schema::new()
+        .attr(Attribute::optional("metric_name", Type::String))
+        .attr(Attribute::optional("namespace", Type::String))
+        .block(Block::set("dimension", dimension_schema()));
+    let metric_stat = Schema::new()
+        .attr(Attribute::required("stat", Type::String))
+        .attr(Attribute::optional("unit", Type::String))
+        .block(Block::single("metric", metric).required());
+    let query = Schema::new()
+        .attr(Attribute::required("id", Type::String))
+        .attr(Attribute::optional("expression", Type::String))
+        .attr(Attribute::optional("label", Type::String))
+        .attr(Attribute::optional("return_data", Type::Bool))
+        .block(Block::single("metric_stat", metric_stat));
+    let customized = Schema::new().block(Block::list("metric_data_query", query).required());
+    let predefined = Schema::new()
+        .attr(Attribute::required("predefined_metric_type", Type::String))
+        .attr(Attribute::optional("resource_label", Type::String));
+    // The provider's nullable float: a number kept as its text.
+    let mut specification = Schema::new().attr(Attribute::required("target_value", Type::String));
+    for name in PREDEFINED_METRICS {
+        specification = specification.block(Block::single(name, predefined.clone()));
+    }
+    for name in CUSTOMIZED_METRICS {
+        specification = specification.block(Block::single(name, customized.clone()));
+    }
+    Schema::new()
+        .attr(
+            Attribute::optional("max_capacity_breach_behavior", Type::String)
+                .check(Check::OneOf(&["HonorMaxCapacity", "IncreaseMaxCapacity"])),
+        )
+        .attr(Attribute::optional("max_capacity_buffer", Type::Number).check(Check::Range(0, 100)))
+        .attr(
+            Attribute::optional_computed("mode", Type::String)
+                .check(Check::OneOf(&["ForecastAndScale", "ForecastOnly"])),
+        )
+        .attr(
+            Attribute::optional_computed("scheduling_buffer_time", Type::Number)
+                .check(Check::Range(0, 3600)),
+        )
+        .block(Block::list("metric_specification", specification).required())
+}
+
 impl AwsAppautoscalingPolicy {
     pub fn new(aws: Arc<Aws>) -> AwsAppautoscalingPolicy {
         let step_adjustment = Schema::new()
             // The provider keeps the bounds as strings, so that 0 differs from unset.
-            .attr(Attribute::optional("metric_interval_lower_bound", Type::String))
-            .attr(Attribute::optional("metric_interval_upper_bound", Type::String))
+            .attr(Attribute::optional(
+                "metric_interval_lower_bound",
+                Type::String,
+            ))
+            .attr(Attribute::optional(
+                "metric_interval_upper_bound",
+                Type::String,
+            ))
             .attr(Attribute::required("scaling_adjustment", Type::Number));
         let step = Schema::new()
             .attr(
@@ -81,7 +164,10 @@ impl AwsAppautoscalingPolicy {
                 Attribute::optional("metric_aggregation_type", Type::String)
                     .check(Check::OneOf(&["Average", "Minimum", "Maximum"])),
             )
-            .attr(Attribute::optional("min_adjustment_magnitude", Type::Number))
+            .attr(Attribute::optional(
+                "min_adjustment_magnitude",
+                Type::Number,
+            ))
             .block(Block::set("step_adjustment", step_adjustment));
         let metric = Schema::new()
             .attr(Attribute::required("metric_name", Type::String))
@@ -125,8 +211,16 @@ impl AwsAppautoscalingPolicy {
             .attr(
                 Attribute::optional("policy_type", Type::String)
                     .default(Value::string("StepScaling"))
-                    .check(Check::OneOf(&["StepScaling", "TargetTrackingScaling"])),
+                    .check(Check::OneOf(&[
+                        "PredictiveScaling",
+                        "StepScaling",
+                        "TargetTrackingScaling",
+                    ])),
             )
+            .block(Block::single(
+                "predictive_scaling_policy_configuration",
+                predictive_schema(),
+            ))
             .block(Block::single("step_scaling_policy_configuration", step))
             .block(Block::single(
                 "target_tracking_scaling_policy_configuration",
@@ -191,6 +285,9 @@ impl AwsAppautoscalingPolicy {
         let tracking = single(planned, "target_tracking_scaling_policy_configuration")
             .map(tracking_of)
             .transpose()?;
+        let predictive = single(planned, "predictive_scaling_policy_configuration")
+            .map(predictive_of)
+            .transpose()?;
         self.aws
             .clients()
             .await
@@ -200,9 +297,12 @@ impl AwsAppautoscalingPolicy {
             .service_namespace(ServiceNamespace::from(key.1.as_str()))
             .resource_id(&key.2)
             .scalable_dimension(ScalableDimension::from(key.3.as_str()))
-            .set_policy_type(non_empty(planned, "policy_type").map(|t| PolicyType::from(t.as_str())))
+            .set_policy_type(
+                non_empty(planned, "policy_type").map(|t| PolicyType::from(t.as_str())),
+            )
             .set_step_scaling_policy_configuration(step)
             .set_target_tracking_scaling_policy_configuration(tracking)
+            .set_predictive_scaling_policy_configuration(predictive)
             .send()
             .await
             .map_err(aws_error)?;
@@ -241,7 +341,9 @@ fn step_of(block: &Value) -> Result<StepScalingPolicyConfiguration, ProviderErro
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(StepScalingPolicyConfiguration::builder()
-        .set_adjustment_type(non_empty(block, "adjustment_type").map(|t| AdjustmentType::from(t.as_str())))
+        .set_adjustment_type(
+            non_empty(block, "adjustment_type").map(|t| AdjustmentType::from(t.as_str())),
+        )
         .set_cooldown(int(block, "cooldown"))
         .set_metric_aggregation_type(
             non_empty(block, "metric_aggregation_type")
@@ -345,6 +447,142 @@ fn query_of(query: &Value) -> Result<TargetTrackingMetricDataQuery, ProviderErro
         .map_err(build_error)
 }
 
+/// A predictive metric specification's `target_value` (a float kept as text), as a number.
+fn target_value(specification: &Value) -> Result<Option<f64>, ProviderError> {
+    match string(specification, "target_value") {
+        Some(text) => text.trim().parse().map(Some).map_err(|_| {
+            ProviderError::new(format!("target_value: cannot parse '{text}' as float"))
+        }),
+        None => Ok(None),
+    }
+}
+
+fn predictive_of(block: &Value) -> Result<PredictiveScalingPolicyConfiguration, ProviderError> {
+    let specifications = blocks(block, "metric_specification")
+        .iter()
+        .map(predictive_specification_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    PredictiveScalingPolicyConfiguration::builder()
+        .set_metric_specifications(Some(specifications))
+        .set_mode(non_empty(block, "mode").map(|m| PredictiveScalingMode::from(m.as_str())))
+        .set_scheduling_buffer_time(int(block, "scheduling_buffer_time"))
+        .set_max_capacity_breach_behavior(
+            non_empty(block, "max_capacity_breach_behavior")
+                .map(|b| PredictiveScalingMaxCapacityBreachBehavior::from(b.as_str())),
+        )
+        .set_max_capacity_buffer(int(block, "max_capacity_buffer"))
+        .build()
+        .map_err(build_error)
+}
+
+fn predictive_specification_of(
+    specification: &Value,
+) -> Result<PredictiveScalingMetricSpecification, ProviderError> {
+    let customized = |key: &str| {
+        single(specification, key)
+            .map(predictive_customized_of)
+            .transpose()
+    };
+    let pair = single(specification, "predefined_metric_pair_specification")
+        .map(|p| {
+            PredictiveScalingPredefinedMetricPairSpecification::builder()
+                .set_predefined_metric_type(string(p, "predefined_metric_type"))
+                .set_resource_label(non_empty(p, "resource_label"))
+                .build()
+                .map_err(build_error)
+        })
+        .transpose()?;
+    let scaling = single(specification, "predefined_scaling_metric_specification")
+        .map(|p| {
+            PredictiveScalingPredefinedScalingMetricSpecification::builder()
+                .set_predefined_metric_type(string(p, "predefined_metric_type"))
+                .set_resource_label(non_empty(p, "resource_label"))
+                .build()
+                .map_err(build_error)
+        })
+        .transpose()?;
+    let load = single(specification, "predefined_load_metric_specification")
+        .map(|p| {
+            PredictiveScalingPredefinedLoadMetricSpecification::builder()
+                .set_predefined_metric_type(string(p, "predefined_metric_type"))
+                .set_resource_label(non_empty(p, "resource_label"))
+                .build()
+                .map_err(build_error)
+        })
+        .transpose()?;
+    PredictiveScalingMetricSpecification::builder()
+        .set_target_value(target_value(specification)?)
+        .set_predefined_metric_pair_specification(pair)
+        .set_predefined_scaling_metric_specification(scaling)
+        .set_predefined_load_metric_specification(load)
+        .set_customized_scaling_metric_specification(customized(
+            "customized_scaling_metric_specification",
+        )?)
+        .set_customized_load_metric_specification(customized(
+            "customized_load_metric_specification",
+        )?)
+        .set_customized_capacity_metric_specification(customized(
+            "customized_capacity_metric_specification",
+        )?)
+        .build()
+        .map_err(build_error)
+}
+
+fn predictive_customized_of(
+    block: &Value,
+) -> Result<PredictiveScalingCustomizedMetricSpecification, ProviderError> {
+    let queries = blocks(block, "metric_data_query")
+        .iter()
+        .map(predictive_query_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    PredictiveScalingCustomizedMetricSpecification::builder()
+        .set_metric_data_queries(Some(queries))
+        .build()
+        .map_err(build_error)
+}
+
+fn predictive_query_of(query: &Value) -> Result<PredictiveScalingMetricDataQuery, ProviderError> {
+    let stat = single(query, "metric_stat")
+        .map(|s| {
+            let metric = single(s, "metric")
+                .map(|m| {
+                    let dimensions = blocks(m, "dimension")
+                        .iter()
+                        .map(|d| {
+                            PredictiveScalingMetricDimension::builder()
+                                .set_name(string(d, "name"))
+                                .set_value(string(d, "value"))
+                                .build()
+                                .map_err(build_error)
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok::<_, ProviderError>(
+                        PredictiveScalingMetric::builder()
+                            .set_metric_name(non_empty(m, "metric_name"))
+                            .set_namespace(non_empty(m, "namespace"))
+                            .set_dimensions((!dimensions.is_empty()).then_some(dimensions))
+                            .build(),
+                    )
+                })
+                .transpose()?;
+            PredictiveScalingMetricStat::builder()
+                .set_metric(metric)
+                .set_stat(string(s, "stat"))
+                .set_unit(non_empty(s, "unit"))
+                .build()
+                .map_err(build_error)
+        })
+        .transpose()?;
+    PredictiveScalingMetricDataQuery::builder()
+        .set_id(string(query, "id"))
+        .set_expression(non_empty(query, "expression"))
+        .set_label(non_empty(query, "label"))
+        .set_return_data(boolean(query, "return_data"))
+        .set_metric_stat(stat)
+        .build()
+        .map_err(build_error)
+}
+
 /// A bound as the provider stores it: the number's shortest text, or null.
 fn bound_value(bound: Option<f64>) -> Value {
     bound
@@ -356,7 +594,10 @@ fn dimensions_value<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Valu
     Value::List(
         pairs
             .map(|(name, value)| {
-                Value::map([("name", Value::string(name)), ("value", Value::string(value))])
+                Value::map([
+                    ("name", Value::string(name)),
+                    ("value", Value::string(value)),
+                ])
             })
             .collect(),
     )
@@ -491,6 +732,152 @@ fn tracking_value(tracking: &TargetTrackingScalingPolicyConfiguration) -> Value 
     ])
 }
 
+/// A predefined predictive metric block: one object, or none.
+fn predefined_value(metric: Option<(&str, Option<&str>)>) -> Value {
+    Value::List(
+        metric
+            .map(|(metric_type, label)| {
+                Value::map([
+                    ("predefined_metric_type", Value::string(metric_type)),
+                    ("resource_label", text(label)),
+                ])
+            })
+            .into_iter()
+            .collect(),
+    )
+}
+
+fn predictive_query_value(query: &PredictiveScalingMetricDataQuery) -> Value {
+    let stat = query.metric_stat().map(|s| {
+        let metric = s.metric().map(|m| {
+            Value::map([
+                ("metric_name", text(m.metric_name())),
+                ("namespace", text(m.namespace())),
+                (
+                    "dimension",
+                    dimensions_value(m.dimensions().iter().map(|d| (d.name(), d.value()))),
+                ),
+            ])
+        });
+        Value::map([
+            ("stat", Value::string(s.stat())),
+            ("unit", text(s.unit())),
+            ("metric", Value::List(metric.into_iter().collect())),
+        ])
+    });
+    Value::map([
+        ("id", Value::string(query.id())),
+        ("expression", text(query.expression())),
+        ("label", text(query.label())),
+        (
+            "return_data",
+            query.return_data().map(Value::Bool).unwrap_or(Value::Null),
+        ),
+        ("metric_stat", Value::List(stat.into_iter().collect())),
+    ])
+}
+
+/// A customized predictive metric block: one object of metric data queries, or none.
+fn predictive_customized_value(
+    customized: Option<&PredictiveScalingCustomizedMetricSpecification>,
+) -> Value {
+    Value::List(
+        customized
+            .map(|c| {
+                Value::map([(
+                    "metric_data_query",
+                    Value::List(
+                        c.metric_data_queries()
+                            .iter()
+                            .map(predictive_query_value)
+                            .collect(),
+                    ),
+                )])
+            })
+            .into_iter()
+            .collect(),
+    )
+}
+
+fn predictive_specification_value(specification: &PredictiveScalingMetricSpecification) -> Value {
+    Value::map([
+        (
+            "target_value",
+            Value::string(infra_core::value::format_number(
+                specification.target_value(),
+            )),
+        ),
+        (
+            "predefined_metric_pair_specification",
+            predefined_value(
+                specification
+                    .predefined_metric_pair_specification()
+                    .map(|p| (p.predefined_metric_type(), p.resource_label())),
+            ),
+        ),
+        (
+            "predefined_scaling_metric_specification",
+            predefined_value(
+                specification
+                    .predefined_scaling_metric_specification()
+                    .map(|p| (p.predefined_metric_type(), p.resource_label())),
+            ),
+        ),
+        (
+            "predefined_load_metric_specification",
+            predefined_value(
+                specification
+                    .predefined_load_metric_specification()
+                    .map(|p| (p.predefined_metric_type(), p.resource_label())),
+            ),
+        ),
+        (
+            "customized_scaling_metric_specification",
+            predictive_customized_value(specification.customized_scaling_metric_specification()),
+        ),
+        (
+            "customized_load_metric_specification",
+            predictive_customized_value(specification.customized_load_metric_specification()),
+        ),
+        (
+            "customized_capacity_metric_specification",
+            predictive_customized_value(specification.customized_capacity_metric_specification()),
+        ),
+    ])
+}
+
+fn predictive_value(predictive: &PredictiveScalingPolicyConfiguration) -> Value {
+    Value::map([
+        (
+            "max_capacity_breach_behavior",
+            text(
+                predictive
+                    .max_capacity_breach_behavior()
+                    .map(|b| b.as_str()),
+            ),
+        ),
+        (
+            "max_capacity_buffer",
+            number(predictive.max_capacity_buffer().map(i64::from)),
+        ),
+        ("mode", text(predictive.mode().map(|m| m.as_str()))),
+        (
+            "scheduling_buffer_time",
+            number(predictive.scheduling_buffer_time().map(i64::from)),
+        ),
+        (
+            "metric_specification",
+            Value::List(
+                predictive
+                    .metric_specifications()
+                    .iter()
+                    .map(predictive_specification_value)
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
 fn to_value(policy: &ScalingPolicy) -> Value {
     Value::map([
         ("id", Value::string(policy.policy_name())),
@@ -510,6 +897,16 @@ fn to_value(policy: &ScalingPolicy) -> Value {
             Value::string(policy.scalable_dimension().as_str()),
         ),
         ("policy_type", Value::string(policy.policy_type().as_str())),
+        (
+            "predictive_scaling_policy_configuration",
+            Value::List(
+                policy
+                    .predictive_scaling_policy_configuration()
+                    .map(predictive_value)
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
         (
             "step_scaling_policy_configuration",
             Value::List(
@@ -602,6 +999,9 @@ fn check(config: &Value) -> Vec<(String, String)> {
             }
         }
     }
+    if let Some(predictive) = single(config, "predictive_scaling_policy_configuration") {
+        check_predictive(predictive, &mut problems);
+    }
     for (i, adjustment) in single(config, "step_scaling_policy_configuration")
         .map(|s| blocks(s, "step_adjustment"))
         .unwrap_or(&[])
@@ -620,6 +1020,57 @@ fn check(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
+/// The provider's `validation.StringLenBetween` on a known string attribute.
+fn check_length(
+    block: &Value,
+    key: &str,
+    (low, high): (usize, usize),
+    path: &str,
+    problems: &mut Vec<(String, String)>,
+) {
+    if let Some(text) = block.get(key).as_str() {
+        let length = text.chars().count();
+        if length < low || length > high {
+            problems.push((
+                format!("{path}.{key}"),
+                format!("expected length of {key} to be in the range ({low} - {high}), got {text}"),
+            ));
+        }
+    }
+}
+
+/// The provider's plan-time rules inside `predictive_scaling_policy_configuration`: a
+/// `target_value` that parses as a float, and the lengths of metric types, labels and
+/// expressions.
+fn check_predictive(predictive: &Value, problems: &mut Vec<(String, String)>) {
+    let prefix = "predictive_scaling_policy_configuration[0].metric_specification";
+    for (i, specification) in blocks(predictive, "metric_specification")
+        .iter()
+        .enumerate()
+    {
+        let path = format!("{prefix}[{i}]");
+        if let Err(error) = target_value(specification) {
+            problems.push((format!("{path}.target_value"), error.message));
+        }
+        for name in PREDEFINED_METRICS {
+            if let Some(metric) = single(specification, name) {
+                let path = format!("{path}.{name}[0]");
+                check_length(metric, "predefined_metric_type", (1, 128), &path, problems);
+                check_length(metric, "resource_label", (1, 1023), &path, problems);
+            }
+        }
+        for name in CUSTOMIZED_METRICS {
+            let queries = single(specification, name)
+                .map(|c| blocks(c, "metric_data_query"))
+                .unwrap_or(&[]);
+            for (j, query) in queries.iter().enumerate() {
+                let path = format!("{path}.{name}[0].metric_data_query[{j}]");
+                check_length(query, "expression", (1, 2048), &path, problems);
+            }
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl ResourceType for AwsAppautoscalingPolicy {
     fn name(&self) -> &'static str {
@@ -634,7 +1085,11 @@ impl ResourceType for AwsAppautoscalingPolicy {
         check(config)
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         self.put(planned).await
     }
 
@@ -734,6 +1189,99 @@ mod tests {
         );
         assert!(split_import_id("ecs/service/x").is_err());
         assert!(split_import_id("dynamodb/table/t/dynamodb:table:ReadCapacityUnits").is_err());
+    }
+
+    fn predictive_config(target: &str) -> Value {
+        let query = Value::map([
+            ("id", Value::string("capacity")),
+            ("expression", Value::Null),
+            ("label", Value::string("Running tasks")),
+            ("return_data", Value::Bool(true)),
+            (
+                "metric_stat",
+                Value::List(vec![Value::map([
+                    ("stat", Value::string("Average")),
+                    ("unit", Value::Null),
+                    (
+                        "metric",
+                        Value::List(vec![Value::map([
+                            ("metric_name", Value::string("RunningTaskCount")),
+                            ("namespace", Value::string("ECS/ContainerInsights")),
+                            (
+                                "dimension",
+                                Value::List(vec![Value::map([
+                                    ("name", Value::string("ServiceName")),
+                                    ("value", Value::string("api")),
+                                ])]),
+                            ),
+                        ])]),
+                    ),
+                ])]),
+            ),
+        ]);
+        let specification = Value::map([
+            ("target_value", Value::string(target)),
+            (
+                "predefined_metric_pair_specification",
+                Value::List(vec![Value::map([
+                    (
+                        "predefined_metric_type",
+                        Value::string("ECSServiceAverageCPUUtilization"),
+                    ),
+                    ("resource_label", Value::Null),
+                ])]),
+            ),
+            (
+                "predefined_scaling_metric_specification",
+                Value::List(vec![]),
+            ),
+            ("predefined_load_metric_specification", Value::List(vec![])),
+            (
+                "customized_scaling_metric_specification",
+                Value::List(vec![]),
+            ),
+            ("customized_load_metric_specification", Value::List(vec![])),
+            (
+                "customized_capacity_metric_specification",
+                Value::List(vec![Value::map([(
+                    "metric_data_query",
+                    Value::List(vec![query]),
+                )])]),
+            ),
+        ]);
+        Value::map([
+            (
+                "max_capacity_breach_behavior",
+                Value::string("IncreaseMaxCapacity"),
+            ),
+            ("max_capacity_buffer", Value::Number(10.0)),
+            ("mode", Value::string("ForecastOnly")),
+            ("scheduling_buffer_time", Value::Number(120.0)),
+            ("metric_specification", Value::List(vec![specification])),
+        ])
+    }
+
+    #[test]
+    fn predictive_configuration_reads_back_as_written() {
+        let config = predictive_config("40.5");
+        let sent = predictive_of(&config).unwrap();
+        assert_eq!(sent.metric_specifications()[0].target_value(), 40.5);
+        assert_eq!(predictive_value(&sent), config);
+    }
+
+    #[test]
+    fn predictive_target_value_is_a_float_in_a_string() {
+        let config = Value::map([(
+            "predictive_scaling_policy_configuration",
+            Value::List(vec![predictive_config("forty")]),
+        )]);
+        let problems = check(&config);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].0,
+            "predictive_scaling_policy_configuration[0].metric_specification[0].target_value"
+        );
+        assert!(predictive_of(&predictive_config("forty")).is_err());
     }
 
     #[test]
