@@ -3,29 +3,55 @@
 //!
 //! Create sends an EC2 `ClientToken` (see [`client_token`]), tags the instance (and, with
 //! `volume_tags`, its volumes) at launch and waits until the instance is `running`. Delete
-//! turns termination protection off first (best effort, as the provider does), cancels the
-//! Spot request of a Spot Instance, terminates and waits for `terminated`.
+//! cancels the Spot request of a Spot Instance, terminates and waits for `terminated`. As in
+//! provider v6, stop and termination protection are turned off first only with
+//! `force_destroy = true` (best effort); otherwise TerminateInstances refuses a protected
+//! instance and says why. `force_destroy` is configuration only: it is never sent, a refresh
+//! keeps it, an import reads it as `false`, and it takes effect once applied.
+//!
+//! Network interfaces: `network_interface` blocks (deprecated in the provider) attach existing
+//! interfaces at launch (device index, network card index, DeleteOnTermination);
+//! `primary_network_interface` attaches one existing interface at device index 0; both conflict
+//! with the instance-level network arguments (`subnet_id`, `private_ip`, groups, IPv6, public
+//! IP, `source_dest_check`) and with each other. A refresh reads `network_interface` back only
+//! at the device indexes the state holds (an interface attached by another resource is not
+//! this one's, as in the provider); after an import, where nothing is held yet, it reads the
+//! interface at device index 0 when it is not deleted on termination (an existing interface
+//! attached at launch), so a configuration with one `network_interface` at `eth0` imports
+//! cleanly. `primary_network_interface` and `primary_network_interface_id` are always the
+//! interface at device index 0. While `network_interface` blocks are held, `source_dest_check`
+//! belongs to the interfaces: it is neither changed nor read back (the provider's
+//! DiffSuppressFunc). `secondary_network_interface` blocks create secondary interfaces at
+//! launch (RunInstances `SecondaryInterfaces`) and are read from the instance's
+//! `SecondaryInterfaces`. `enable_primary_ipv6` is sent at launch (on the primary interface
+//! specification when one is built), turned on in place (ModifyNetworkInterfaceAttribute on
+//! the primary interface) and read from the primary interface's first IPv6 address.
 //!
 //! Replacement: `ami`, `associate_public_ip_address`, `availability_zone`, `ebs_optimized`,
 //! `hibernation`, `host_id`, `host_resource_group_arn`, `ipv6_addresses`, `key_name`,
-//! `placement_group`, `placement_partition_number`, `private_ip`, `security_groups`,
-//! `subnet_id`, `tenancy`, the `launch_template`, `ephemeral_block_device`,
+//! `placement_group`, `placement_group_id`, `placement_partition_number`, `private_ip`,
+//! `security_groups`, `subnet_id`, `tenancy`, the `launch_template`, `ephemeral_block_device`,
 //! `instance_market_options` and `private_dns_name_options` blocks, `cpu_options`,
-//! `enclave_options`, `root_block_device.encrypted` / `kms_key_id`, and everything of an
-//! `ebs_block_device` but its `tags`. (`host_resource_group_arn` is not ForceNew in the
-//! provider, but the provider has no update for it either, so a change here replaces rather
-//! than being accepted and ignored.)
+//! `enclave_options`, `root_block_device.encrypted` / `kms_key_id`, everything of an
+//! `ebs_block_device` but its `tags`, every argument of a `network_interface` and of a
+//! `secondary_network_interface` (adding one too; removing them all only stops managing them,
+//! as Optional+Computed blocks),
+//! `primary_network_interface.network_interface_id`, and `enable_primary_ipv6` going from
+//! `true` to `false` ([`ResourceType::replacing_changes`]; AWS cannot disable it).
+//! (`host_resource_group_arn` is not ForceNew in the provider, but the provider has no update
+//! for it either, so a change here replaces rather than being accepted and ignored.)
 //!
 //! In place: `instance_type`, `user_data` / `user_data_base64` and
 //! `capacity_reservation_specification` stop the instance, modify it and start it again (in
 //! one stop/start window where the provider uses one per attribute); `vpc_security_group_ids`
 //! (ModifyInstanceAttribute `Groups` for a single-interface instance, else the primary
 //! interface), `secondary_private_ips`, `ipv6_address_count`, `source_dest_check`,
-//! `disable_api_stop`, `disable_api_termination`, `instance_initiated_shutdown_behavior`,
-//! `iam_instance_profile` (Associate / Replace / Disassociate IamInstanceProfile, then a wait),
-//! `monitoring`, `maintenance_options`, `metadata_options`, `credit_specification`,
-//! `root_block_device` (ModifyVolume, DeleteOnTermination, tags), `ebs_block_device` tags,
-//! `volume_tags` and `tags`.
+//! `enable_primary_ipv6` (`false` to `true`), `disable_api_stop`, `disable_api_termination`,
+//! `instance_initiated_shutdown_behavior`, `iam_instance_profile` (Associate / Replace /
+//! Disassociate IamInstanceProfile, then a wait), `monitoring`, `maintenance_options`,
+//! `metadata_options`, `credit_specification`, `root_block_device` (ModifyVolume,
+//! DeleteOnTermination, tags), `ebs_block_device` tags, `volume_tags`, `tags` and
+//! `force_destroy` (state only).
 //!
 //! `user_data` is kept in clear text, as provider v6 does (v5 kept its SHA-1 hash, which this
 //! engine cannot do: the planned value is what create sends). A `user_data` that already is
@@ -43,37 +69,49 @@
 //! `disableApiStop`, `disableApiTermination`, `userData` and
 //! `instanceInitiatedShutdownBehavior` attributes (eight instances at a time), plus
 //! GetPasswordData when `get_password_data` is set. `iam_instance_profile` is read from the
-//! profile associations (what AWS reports once an association settles).
+//! profile associations (what AWS reports once an association settles). Network interfaces,
+//! secondary interfaces and the placement group ID come with DescribeInstances.
 //!
-//! Left out (infra rejects them as unsupported arguments): `network_interface` (deprecated),
-//! `primary_network_interface`, `secondary_network_interface`, `enable_primary_ipv6`,
-//! `placement_group_id`, `force_destroy`, `region`, `cpu_core_count` /
+//! Left out (infra rejects them as unsupported arguments): `region`, `cpu_core_count` /
 //! `cpu_threads_per_core` (removed in v6), `cpu_options.nested_virtualization`, and the
 //! `timeouts` `read` value. Also not done: the provider's replacement when `instance_type`
 //! changes CPU architecture, and its launch-template version check at plan time (a changed
 //! `launch_template.version` always replaces). `ephemeral_block_device` is not reported by
-//! AWS and is kept as configured.
+//! AWS and is kept as configured. `secondary_network_interface.private_ip_addresses` is
+//! computed only, as in the provider's schema (its docs call it an argument). When AWS lists
+//! no secondary interfaces, or no IPv6 address on the primary interface, the known
+//! `secondary_network_interface` / `enable_primary_ipv6` stay (the provider leaves them too).
 //!
 //! moto (5.2.5) does not hold or return `cpu_options`, `capacity_reservation_specification`,
 //! `enclave_options`, `maintenance_options`, `private_dns_name_options` or Spot requests
 //! (`instance_market_options`): they are kept from the prior value when the describe answer
 //! leaves them out, so drift on them is not seen in tests. moto reports `tenancy = "default"`
-//! and no placement group, partition, host resource group or dedicated host whatever was
-//! asked (so do not set those in tests), reports every credit specification as `standard`,
-//! ignores `DisableApiTermination` on RunInstances (create sets it again afterwards), ignores
-//! `secondary_private_ips` at launch, and does not list the security groups of an instance
-//! launched with a network interface specification (they are then read from its primary
-//! interface). moto does not implement MonitorInstances, ModifyInstanceMaintenanceOptions,
-//! ModifyInstanceCreditSpecification or ModifyInstanceCapacityReservationAttributes, and
-//! rejects ModifyInstanceAttribute `UserData`, so in-place changes of `monitoring`,
-//! `maintenance_options`, `credit_specification`, `capacity_reservation_specification` and
-//! user data fail there. moto's block device mappings need a `volume_size` (or snapshot), so
-//! it refuses an `ephemeral_block_device` with a `virtual_name`.
+//! and no placement group (name or ID), partition, host resource group or dedicated host
+//! whatever was asked (so do not set those in tests), reports every credit specification as
+//! `standard`, ignores `DisableApiTermination` on RunInstances (create sets it again
+//! afterwards), ignores `secondary_private_ips` at launch, and does not list the security
+//! groups of an instance launched with a network interface specification (they are then read
+//! from its primary interface). moto ignores `EnablePrimaryIpv6` / `PrimaryIpv6` and
+//! `SecondaryInterfaces` (it reports neither), so `enable_primary_ipv6` and
+//! `secondary_network_interface` keep their configured values there. For an existing interface
+//! attached at launch moto ignores the `DeleteOnTermination` asked for and reports the
+//! interface's own flag (false), so do not set `network_interface.delete_on_termination =
+//! true` in tests (AWS accepts only false there anyway). moto also reports the interface it
+//! creates at launch as not deleted on termination (AWS deletes it), so after an import in the
+//! emulator an instance launched into a subnet reads that interface as a `network_interface`
+//! block; and it leaves existing interfaces `in-use` and attached to a terminated instance
+//! (AWS detaches them). moto does not implement MonitorInstances,
+//! ModifyInstanceMaintenanceOptions, ModifyInstanceCreditSpecification or
+//! ModifyInstanceCapacityReservationAttributes, and rejects ModifyInstanceAttribute
+//! `UserData`, so in-place changes of `monitoring`, `maintenance_options`,
+//! `credit_specification`, `capacity_reservation_specification` and user data fail there.
+//! moto's block device mappings need a `volume_size` (or snapshot), so it refuses an
+//! `ephemeral_block_device` with a `virtual_name`.
 //!
-//! Engine limit: `ebs_block_device` is a set whose items have Optional+Computed attributes;
-//! the engine pairs configured items with prior items by position, so several blocks should
-//! be written in `device_name` order (or set every size and type) to avoid a spurious
-//! replacement.
+//! Engine limit: `ebs_block_device` and `secondary_network_interface` are sets whose items
+//! have computed attributes; the engine pairs configured items with prior items by position,
+//! so several blocks should be written in `device_name` (`network_card_index`) order (or set
+//! every size and type) to avoid a spurious replacement.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::future::Future;
@@ -94,12 +132,14 @@ use aws_sdk_ec2::types::{
     InstanceMaintenanceOptionsRequest, InstanceMarketOptionsRequest, InstanceMetadataEndpointState,
     InstanceMetadataOptionsRequest, InstanceMetadataOptionsResponse, InstanceMetadataOptionsState,
     InstanceMetadataProtocolState, InstanceMetadataTagsState, InstanceNetworkInterface,
-    InstanceNetworkInterfaceSpecification, InstanceStateName, InstanceType,
+    InstanceNetworkInterfaceSpecification, InstanceSecondaryInterface,
+    InstanceSecondaryInterfaceSpecificationRequest, InstanceStateName, InstanceType,
     LaunchTemplateSpecification, MarketType, MonitoringState, Placement,
     PrivateDnsNameOptionsRequest, PrivateIpAddressSpecification, ResourceType as Ec2ResourceType,
-    ResponseLaunchTemplateData, RunInstancesMonitoringEnabled, SecureBlobAttributeValue,
-    ShutdownBehavior, SpotInstanceRequest, SpotInstanceType, SpotMarketOptions, Tag,
-    TagSpecification, Tenancy, Volume, VolumeModificationState, VolumeType,
+    ResponseLaunchTemplateData, RunInstancesMonitoringEnabled, SecondaryInterfaceType,
+    SecureBlobAttributeValue, ShutdownBehavior, SpotInstanceRequest, SpotInstanceType,
+    SpotMarketOptions, Tag, TagSpecification, Tenancy, Volume, VolumeModificationState,
+    VolumeType,
 };
 use aws_smithy_types::date_time::Format as DateTimeFormat;
 use aws_smithy_types::{Blob, DateTime};
@@ -283,6 +323,68 @@ fn private_dns_name_options_schema() -> Schema {
         )
 }
 
+/// An existing network interface attached at launch (`network_interface`, deprecated in the
+/// provider). Everything forces a new instance: attachments made at boot cannot change.
+fn network_interface_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional("delete_on_termination", Type::Bool)
+                .default(Value::Bool(false))
+                .force_new(),
+        )
+        .attr(Attribute::required("device_index", Type::Number).force_new())
+        .attr(
+            Attribute::optional("network_card_index", Type::Number)
+                .default(Value::Number(0.0))
+                .force_new(),
+        )
+        .attr(Attribute::required("network_interface_id", Type::String).force_new())
+}
+
+/// The existing network interface attached at device index 0.
+fn primary_network_interface_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::computed("delete_on_termination", Type::Bool))
+        .attr(Attribute::required("network_interface_id", Type::String).force_new())
+}
+
+/// A secondary interface (secondary networks such as RDMA) created at launch.
+fn secondary_network_interface_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional("delete_on_termination", Type::Bool)
+                .default(Value::Bool(true))
+                .force_new(),
+        )
+        .attr(
+            Attribute::optional("device_index", Type::Number)
+                .default(Value::Number(0.0))
+                .force_new(),
+        )
+        .attr(
+            Attribute::optional("interface_type", Type::String)
+                .default(Value::string("secondary"))
+                .force_new()
+                .check(Check::OneOf(&["secondary"])),
+        )
+        .attr(Attribute::computed("mac_address", Type::String))
+        .attr(Attribute::required("network_card_index", Type::Number).force_new())
+        .attr(
+            Attribute::optional("private_ip_address_count", Type::Number)
+                .default(Value::Number(1.0))
+                .force_new(),
+        )
+        .attr(Attribute::computed(
+            "private_ip_addresses",
+            Type::list(Type::String),
+        ))
+        .attr(Attribute::computed("secondary_interface_id", Type::String))
+        .attr(Attribute::computed("secondary_network_id", Type::String))
+        .attr(Attribute::required("secondary_subnet_id", Type::String).force_new())
+        .attr(Attribute::computed("source_dest_check", Type::Bool))
+        .attr(Attribute::computed("status", Type::String))
+}
+
 fn root_block_device_schema() -> Schema {
     Schema::new()
         .attr(Attribute::optional("delete_on_termination", Type::Bool).default(Value::Bool(true)))
@@ -314,6 +416,11 @@ fn instance_schema() -> Schema {
             Type::Bool,
         ))
         .attr(Attribute::optional_computed("ebs_optimized", Type::Bool).force_new())
+        .attr(Attribute::optional_computed(
+            "enable_primary_ipv6",
+            Type::Bool,
+        ))
+        .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
         .attr(Attribute::optional("get_password_data", Type::Bool).default(Value::Bool(false)))
         .attr(Attribute::optional("hibernation", Type::Bool).force_new())
         .attr(Attribute::optional_computed("host_id", Type::String).force_new())
@@ -339,6 +446,7 @@ fn instance_schema() -> Schema {
         .attr(Attribute::computed("outpost_arn", Type::String))
         .attr(Attribute::computed("password_data", Type::String))
         .attr(Attribute::optional_computed("placement_group", Type::String).force_new())
+        .attr(Attribute::optional_computed("placement_group_id", Type::String).force_new())
         .attr(Attribute::optional_computed("placement_partition_number", Type::Number).force_new())
         .attr(Attribute::computed(
             "primary_network_interface_id",
@@ -428,6 +536,14 @@ fn instance_schema() -> Schema {
             .computed(),
         )
         .block(Block::single("metadata_options", metadata_options_schema()).computed())
+        .block(Block::set("network_interface", network_interface_schema()).computed())
+        .block(
+            Block::single(
+                "primary_network_interface",
+                primary_network_interface_schema(),
+            )
+            .computed(),
+        )
         .block(
             Block::single(
                 "private_dns_name_options",
@@ -437,6 +553,13 @@ fn instance_schema() -> Schema {
             .force_new(),
         )
         .block(Block::single("root_block_device", root_block_device_schema()).computed())
+        .block(
+            Block::set(
+                "secondary_network_interface",
+                secondary_network_interface_schema(),
+            )
+            .computed(),
+        )
         .with_tags()
 }
 
@@ -1010,6 +1133,10 @@ impl AwsInstance {
                 optional_string(placement.and_then(|p| p.group_name())),
             ),
             (
+                "placement_group_id",
+                optional_string(placement.and_then(|p| p.group_id())),
+            ),
+            (
                 "placement_partition_number",
                 number(placement.and_then(|p| p.partition_number()).map(i64::from)),
             ),
@@ -1075,6 +1202,12 @@ impl AwsInstance {
                     }),
             ),
             ("get_password_data", Value::Bool(with_password)),
+            (
+                // Configuration only: what the state holds (false after an import, as the
+                // provider's importer sets it).
+                "force_destroy",
+                Value::Bool(prior.get("force_destroy").as_bool().unwrap_or(false)),
+            ),
             (
                 "password_data",
                 if with_password {
@@ -1176,6 +1309,10 @@ impl AwsInstance {
                 // AWS does not report instance store mappings: they stay as configured.
                 "ephemeral_block_device",
                 kept(prior, "ephemeral_block_device", Value::List(Vec::new())),
+            ),
+            (
+                "secondary_network_interface",
+                secondary_interfaces_value(instance.secondary_interfaces(), prior),
             ),
         ];
         entries.extend(network_entries(instance, prior));
@@ -1737,6 +1874,36 @@ impl AwsInstance {
         Ok(())
     }
 
+    /// `enable_primary_ipv6` on the primary network interface, where AWS keeps it.
+    async fn enable_primary_ipv6(&self, id: &str, enabled: bool) -> Result<(), ProviderError> {
+        let instance = self
+            .instance(id)
+            .await?
+            .ok_or_else(|| vanished("EC2 Instance", id))?;
+        let interface = primary_interface(&instance)
+            .and_then(|eni| eni.network_interface_id())
+            .ok_or_else(|| {
+                ProviderError::new(format!(
+                    "modifying EC2 Instance ({id}), enable_primary_ipv6, which does not contain \
+                     a primary network interface"
+                ))
+            })?;
+        self.ec2()
+            .await
+            .modify_network_interface_attribute()
+            .network_interface_id(interface)
+            .enable_primary_ipv6(enabled)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|error| {
+                context(
+                    aws_error(error),
+                    &format!("modifying EC2 Instance ({id}) primary network interface"),
+                )
+            })
+    }
+
     /// `instance_type`, user data and `capacity_reservation_specification` can only change
     /// while the instance is stopped: one stop, the modifications, one start.
     async fn change_while_stopped(
@@ -2169,14 +2336,20 @@ impl ResourceType for AwsInstance {
         }
     }
 
-    /// `user_data_replace_on_change = true`: a user data change replaces the instance.
-    fn replacing_changes(&self, _prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
-        if planned.get("user_data_replace_on_change").as_bool() != Some(true) {
-            return Vec::new();
-        }
+    /// `user_data_replace_on_change = true`: a user data change replaces the instance. A
+    /// primary IPv6 address can be turned on in place but not off: `enable_primary_ipv6` going
+    /// from `true` to `false` replaces it (the provider's ForceNewIf).
+    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        let user_data_replaces = planned.get("user_data_replace_on_change").as_bool() == Some(true);
+        let disables_primary_ipv6 = prior.get("enable_primary_ipv6").as_bool() == Some(true)
+            && planned.get("enable_primary_ipv6").as_bool() == Some(false);
         changed
             .iter()
-            .filter(|path| matches!(path.as_str(), "user_data" | "user_data_base64"))
+            .filter(|path| match path.as_str() {
+                "user_data" | "user_data_base64" => user_data_replaces,
+                "enable_primary_ipv6" => disables_primary_ipv6,
+                _ => false,
+            })
             .cloned()
             .collect()
     }
@@ -2199,6 +2372,8 @@ impl ResourceType for AwsInstance {
             ("user_data", "user_data_base64"),
             ("ipv6_address_count", "ipv6_addresses"),
             ("placement_group", "host_resource_group_arn"),
+            ("placement_group", "placement_group_id"),
+            ("placement_group_id", "host_resource_group_arn"),
         ] {
             if present(config.get(first)) && present(config.get(second)) {
                 problems.push((
@@ -2209,6 +2384,37 @@ impl ResourceType for AwsInstance {
                     second.to_string(),
                     format!("\"{second}\": conflicts with {first}"),
                 ));
+            }
+        }
+        // Existing interfaces attached at launch bring their own subnet, addresses, groups and
+        // source/destination check (the provider's ConflictsWith, in its order).
+        for (block, other_block) in [
+            ("network_interface", "primary_network_interface"),
+            ("primary_network_interface", "network_interface"),
+        ] {
+            if !present(config.get(block)) {
+                continue;
+            }
+            let conflicts = [
+                "associate_public_ip_address",
+                "enable_primary_ipv6",
+                "ipv6_addresses",
+                "ipv6_address_count",
+                other_block,
+                "private_ip",
+                "secondary_private_ips",
+                "security_groups",
+                "source_dest_check",
+                "subnet_id",
+                "vpc_security_group_ids",
+            ];
+            for other in conflicts {
+                if present(config.get(other)) {
+                    problems.push((
+                        block.to_string(),
+                        format!("\"{block}\": conflicts with {other}"),
+                    ));
+                }
             }
         }
         if let Some(text) = config.get("user_data").as_str() {
@@ -2409,6 +2615,7 @@ impl ResourceType for AwsInstance {
             .set_private_dns_name_options(private_dns_name_options_request(planned))
             .set_instance_market_options(market_options_request(planned)?)
             .set_launch_template(launch_template_request(planned))
+            .set_secondary_interfaces(secondary_interfaces_request(planned))
             .tag_specifications(tag_specification(
                 operation,
                 planned,
@@ -2448,8 +2655,10 @@ impl ResourceType for AwsInstance {
         )
         .await?;
         // RunInstances cannot turn source/destination checking off: the provider does it
-        // right after launch.
-        if planned.get("source_dest_check").as_bool() == Some(false) {
+        // right after launch (not with `network_interface` blocks, whose interfaces carry it).
+        if planned.get("source_dest_check").as_bool() == Some(false)
+            && blocks(planned, "network_interface").is_empty()
+        {
             self.set_flag(&id, Flag::SourceDestCheck, false).await?;
         }
         // AWS applies DisableApiTermination at launch; moto ignores it there. Setting it again
@@ -2480,9 +2689,18 @@ impl ResourceType for AwsInstance {
             self.change_instance_profile(&id, prior, planned, timeout)
                 .await?;
         }
-        if changed(prior, planned, "source_dest_check") {
+        // With `network_interface` blocks the interfaces carry the flag: the provider leaves it.
+        if changed(prior, planned, "source_dest_check")
+            && blocks(planned, "network_interface").is_empty()
+        {
             if let Some(check) = planned.get("source_dest_check").as_bool() {
                 self.set_flag(&id, Flag::SourceDestCheck, check).await?;
+            }
+        }
+        // Turning it off replaces the instance (see `replacing_changes`).
+        if changed(prior, planned, "enable_primary_ipv6") {
+            if let Some(enabled) = planned.get("enable_primary_ipv6").as_bool() {
+                self.enable_primary_ipv6(&id, enabled).await?;
             }
         }
         if [
@@ -2593,10 +2811,13 @@ impl ResourceType for AwsInstance {
             return Ok(());
         };
         let ec2 = self.ec2().await;
-        // The provider always turns termination protection off first (it may have been turned
-        // on outside Terraform). Only a warning there: TerminateInstances reports what stops
-        // the delete.
-        let _ = self.set_flag(&id, Flag::DisableApiTermination, false).await;
+        // As provider v6 does, protection is turned off only with `force_destroy` (as applied
+        // before this delete). Only a warning there: TerminateInstances reports what stops the
+        // delete.
+        if prior.get("force_destroy").as_bool() == Some(true) {
+            let _ = self.set_flag(&id, Flag::DisableApiTermination, false).await;
+            let _ = self.set_flag(&id, Flag::DisableApiStop, false).await;
+        }
         if prior.get("instance_lifecycle").as_str() == Some("spot") {
             if let Some(request) = non_empty_attribute(prior, "spot_instance_request_id") {
                 match ec2
@@ -2930,6 +3151,7 @@ fn placement_request(planned: &Value, interruption: Option<&str>) -> Placement {
         .set_availability_zone(non_empty_attribute(planned, "availability_zone"))
         .set_partition_number(int(planned, "placement_partition_number").filter(|n| *n != 0))
         .set_group_name(non_empty_attribute(planned, "placement_group").filter(|_| group_allowed))
+        .set_group_id(non_empty_attribute(planned, "placement_group_id").filter(|_| group_allowed))
         .set_tenancy(non_empty_attribute(planned, "tenancy").map(|t| Tenancy::from(t.as_str())))
         .set_host_id(non_empty_attribute(planned, "host_id"))
         .set_host_resource_group_arn(non_empty_attribute(planned, "host_resource_group_arn"))
@@ -3029,7 +3251,8 @@ fn block_device_mappings(
 
 /// The network settings of RunInstances, as the provider builds them: with a subnet and a
 /// public IP choice, a private IP or secondary IPs, one primary network interface
-/// specification (AWS refuses an instance-level subnet or groups next to it); otherwise
+/// specification (AWS refuses an instance-level subnet or groups next to it); else the
+/// existing interfaces of `network_interface` or `primary_network_interface`; otherwise
 /// instance-level subnet, IP and security groups (IDs in a VPC, names without a subnet).
 fn with_network(request: RunInstancesFluentBuilder, planned: &Value) -> RunInstancesFluentBuilder {
     let subnet = non_empty_attribute(planned, "subnet_id");
@@ -3045,6 +3268,11 @@ fn with_network(request: RunInstancesFluentBuilder, planned: &Value) -> RunInsta
             .map(|address| InstanceIpv6Address::builder().ipv6_address(address).build())
             .collect(),
     );
+    // Sent only to turn it on, as the provider does (AWS's default is off).
+    let primary_ipv6 = planned
+        .get("enable_primary_ipv6")
+        .as_bool()
+        .filter(|enabled| *enabled);
     if subnet.is_some() && (associate.is_some() || private_ip.is_some() || !secondary.is_empty()) {
         let secondary: Vec<PrivateIpAddressSpecification> = secondary
             .into_iter()
@@ -3065,8 +3293,24 @@ fn with_network(request: RunInstancesFluentBuilder, planned: &Value) -> RunInsta
             .set_private_ip_addresses(non_empty(secondary))
             .set_ipv6_address_count(ipv6_count)
             .set_ipv6_addresses(ipv6)
+            // The provider drops `enable_primary_ipv6` here; AWS takes it on the interface.
+            .set_primary_ipv6(primary_ipv6)
             .build();
         return request.network_interfaces(interface);
+    }
+    let attached = blocks(planned, "network_interface");
+    if !attached.is_empty() {
+        return request.set_network_interfaces(Some(
+            attached.iter().map(attached_interface_request).collect(),
+        ));
+    }
+    if let Some(primary) = single_block(planned, "primary_network_interface") {
+        return request.network_interfaces(
+            InstanceNetworkInterfaceSpecification::builder()
+                .device_index(0)
+                .set_network_interface_id(non_empty_attribute(primary, "network_interface_id"))
+                .build(),
+        );
     }
     let (ids, names): (Vec<String>, Vec<String>) = if subnet.is_some() {
         (
@@ -3083,6 +3327,44 @@ fn with_network(request: RunInstancesFluentBuilder, planned: &Value) -> RunInsta
         .set_security_groups(non_empty(names))
         .set_ipv6_address_count(ipv6_count)
         .set_ipv6_addresses(ipv6)
+        .set_enable_primary_ipv6(primary_ipv6)
+}
+
+/// One `network_interface` block: an existing interface attached at launch. The network card
+/// index is sent only when not 0, as the provider does.
+fn attached_interface_request(item: &Value) -> InstanceNetworkInterfaceSpecification {
+    InstanceNetworkInterfaceSpecification::builder()
+        .delete_on_termination(item.get("delete_on_termination").as_bool().unwrap_or(false))
+        .set_device_index(int(item, "device_index"))
+        .set_network_interface_id(non_empty_attribute(item, "network_interface_id"))
+        .set_network_card_index(int(item, "network_card_index").filter(|index| *index != 0))
+        .build()
+}
+
+/// RunInstances' `SecondaryInterfaces`, one per `secondary_network_interface` block.
+fn secondary_interfaces_request(
+    planned: &Value,
+) -> Option<Vec<InstanceSecondaryInterfaceSpecificationRequest>> {
+    non_empty(
+        blocks(planned, "secondary_network_interface")
+            .iter()
+            .map(|item| {
+                InstanceSecondaryInterfaceSpecificationRequest::builder()
+                    .set_secondary_subnet_id(non_empty_attribute(item, "secondary_subnet_id"))
+                    .set_network_card_index(int(item, "network_card_index"))
+                    .set_device_index(int(item, "device_index"))
+                    .set_interface_type(
+                        non_empty_attribute(item, "interface_type")
+                            .map(|kind| SecondaryInterfaceType::from(kind.as_str())),
+                    )
+                    .set_delete_on_termination(item.get("delete_on_termination").as_bool())
+                    .set_private_ip_address_count(
+                        int(item, "private_ip_address_count").filter(|count| *count > 0),
+                    )
+                    .build()
+            })
+            .collect(),
+    )
 }
 
 /// `cpu_options`; `threads_per_core` goes with `core_count` only, and AWS picks the default
@@ -3284,10 +3566,23 @@ fn volume_id_of_device<'a>(instance: &'a Instance, device: &str) -> Option<&'a s
 }
 
 /// Subnet, primary interface, public IP choice, secondary IPs and IPv6 addresses from the
-/// primary network interface (the instance's own fields without one).
+/// primary network interface (the instance's own fields without one), and the attached
+/// interfaces.
 fn network_entries(instance: &Instance, prior: &Value) -> Vec<(&'static str, Value)> {
+    let mut entries = vec![("network_interface", attached_interfaces_value(instance, prior))];
+    // Where AWS lists no primary interface, the known interface settings stay.
+    let no_primary = [
+        (
+            "primary_network_interface",
+            kept(prior, "primary_network_interface", Value::List(Vec::new())),
+        ),
+        (
+            "enable_primary_ipv6",
+            kept(prior, "enable_primary_ipv6", Value::Bool(false)),
+        ),
+    ];
     if instance.network_interfaces().is_empty() {
-        return vec![
+        entries.extend([
             (
                 "associate_public_ip_address",
                 Value::Bool(instance.public_ip_address().is_some()),
@@ -3297,30 +3592,56 @@ fn network_entries(instance: &Instance, prior: &Value) -> Vec<(&'static str, Val
             ("subnet_id", optional_string(instance.subnet_id())),
             ("secondary_private_ips", Value::List(Vec::new())),
             ("ipv6_addresses", Value::List(Vec::new())),
-        ];
+        ]);
+        entries.extend(no_primary);
+        return entries;
     }
     let Some(primary) = primary_interface(instance) else {
         // A shutting-down instance's interfaces are detached: keep what was known.
-        return [
-            "associate_public_ip_address",
-            "ipv6_address_count",
-            "primary_network_interface_id",
-            "subnet_id",
-        ]
-        .into_iter()
-        .map(|name| (name, kept(prior, name, Value::Null)))
-        .chain([
+        entries.extend(
+            [
+                "associate_public_ip_address",
+                "ipv6_address_count",
+                "primary_network_interface_id",
+                "subnet_id",
+            ]
+            .into_iter()
+            .map(|name| (name, kept(prior, name, Value::Null))),
+        );
+        entries.extend([
             ("secondary_private_ips", Value::List(Vec::new())),
             ("ipv6_addresses", Value::List(Vec::new())),
-        ])
-        .collect();
+        ]);
+        entries.extend(no_primary);
+        return entries;
     };
     let ipv6: Vec<&str> = primary
         .ipv6_addresses()
         .iter()
         .filter_map(|address| address.ipv6_address())
         .collect();
-    vec![
+    let primary_block = match primary.network_interface_id() {
+        Some(id) => single_object([
+            (
+                "delete_on_termination",
+                Value::Bool(
+                    primary
+                        .attachment()
+                        .and_then(|attachment| attachment.delete_on_termination())
+                        .unwrap_or(false),
+                ),
+            ),
+            ("network_interface_id", Value::string(id)),
+        ]),
+        None => kept(prior, "primary_network_interface", Value::List(Vec::new())),
+    };
+    // AWS marks the first IPv6 address primary once a primary IPv6 address is enabled; with no
+    // IPv6 address nothing says, and the known value stays (as in the provider).
+    let enable_primary_ipv6 = match primary.ipv6_addresses().first() {
+        Some(address) => Value::Bool(address.is_primary_ipv6().unwrap_or(false)),
+        None => kept(prior, "enable_primary_ipv6", Value::Bool(false)),
+    };
+    entries.extend([
         (
             "subnet_id",
             optional_string(primary.subnet_id().or(instance.subnet_id())),
@@ -3329,6 +3650,8 @@ fn network_entries(instance: &Instance, prior: &Value) -> Vec<(&'static str, Val
             "primary_network_interface_id",
             optional_string(primary.network_interface_id()),
         ),
+        ("primary_network_interface", primary_block),
+        ("enable_primary_ipv6", enable_primary_ipv6),
         ("ipv6_address_count", Value::Number(ipv6.len() as f64)),
         (
             // An empty association (as moto reports) is no public address.
@@ -3346,11 +3669,151 @@ fn network_entries(instance: &Instance, prior: &Value) -> Vec<(&'static str, Val
             ),
         ),
         ("ipv6_addresses", string_values(ipv6)),
-    ]
+    ]);
+    entries
 }
 
-/// The instance's flag for an instance in a subnet, else its primary interface's.
+/// Whether `prior` is what an import starts from: nothing but the ID.
+fn is_import(prior: &Value) -> bool {
+    prior
+        .as_map()
+        .is_none_or(|entries| entries.keys().all(|key| key == "id"))
+}
+
+/// `network_interface`: the attached interfaces at the device indexes the prior value holds,
+/// as the provider reads them (an interface another resource attached is not this one's).
+/// After an import nothing is held yet: the interface at device index 0 is read when it is
+/// not deleted on termination, which is what an existing interface attached at launch is (an
+/// interface RunInstances creates is deleted on termination).
+fn attached_interfaces_value(instance: &Instance, prior: &Value) -> Value {
+    if instance.network_interfaces().is_empty() {
+        return kept(prior, "network_interface", Value::List(Vec::new()));
+    }
+    let import = is_import(prior);
+    let held: BTreeSet<i64> = blocks(prior, "network_interface")
+        .iter()
+        .filter_map(|item| item.get("device_index").as_i64())
+        .collect();
+    let items = instance
+        .network_interfaces()
+        .iter()
+        .filter_map(|eni| {
+            let attachment = eni.attachment()?;
+            let index = attachment.device_index()?;
+            let delete_on_termination = attachment.delete_on_termination().unwrap_or(false);
+            let wanted = if import {
+                index == 0 && !delete_on_termination
+            } else {
+                held.contains(&i64::from(index))
+            };
+            wanted.then(|| {
+                Value::map([
+                    ("delete_on_termination", Value::Bool(delete_on_termination)),
+                    ("device_index", Value::Number(f64::from(index))),
+                    (
+                        "network_card_index",
+                        Value::Number(f64::from(attachment.network_card_index().unwrap_or(0))),
+                    ),
+                    (
+                        "network_interface_id",
+                        optional_string(eni.network_interface_id()),
+                    ),
+                ])
+            })
+        })
+        .collect();
+    Value::List(items)
+}
+
+/// `secondary_network_interface` from the instance's secondary interfaces. AWS lists every
+/// one; an answer without any (moto's) keeps what was known, as the provider does.
+fn secondary_interfaces_value(interfaces: &[InstanceSecondaryInterface], prior: &Value) -> Value {
+    if interfaces.is_empty() {
+        return kept(
+            prior,
+            "secondary_network_interface",
+            Value::List(Vec::new()),
+        );
+    }
+    let before = blocks(prior, "secondary_network_interface");
+    Value::List(
+        interfaces
+            .iter()
+            .map(|interface| {
+                let attachment = interface.attachment();
+                let card = attachment.and_then(|a| a.network_card_index());
+                let addresses: Vec<&str> = interface
+                    .private_ip_addresses()
+                    .iter()
+                    .filter_map(|address| address.private_ip_address())
+                    .collect();
+                // Without addresses in the answer, the count asked for (on the same network
+                // card) stays.
+                let count = if addresses.is_empty() {
+                    before
+                        .iter()
+                        .find(|item| {
+                            card.is_some()
+                                && item.get("network_card_index").as_i64() == card.map(i64::from)
+                        })
+                        .map(|item| item.get("private_ip_address_count").clone())
+                        .filter(|value| value.is_wholly_known())
+                        .unwrap_or(Value::Null)
+                } else {
+                    Value::Number(addresses.len() as f64)
+                };
+                Value::map([
+                    (
+                        "secondary_subnet_id",
+                        optional_string(interface.secondary_subnet_id()),
+                    ),
+                    ("network_card_index", number(card.map(i64::from))),
+                    (
+                        "device_index",
+                        number(attachment.and_then(|a| a.device_index()).map(i64::from)),
+                    ),
+                    (
+                        "delete_on_termination",
+                        optional_bool(attachment.and_then(|a| a.delete_on_termination())),
+                    ),
+                    (
+                        "interface_type",
+                        optional_string(interface.interface_type().map(|t| t.as_str())),
+                    ),
+                    ("private_ip_address_count", count),
+                    ("private_ip_addresses", string_values(addresses)),
+                    (
+                        "secondary_interface_id",
+                        optional_string(interface.secondary_interface_id()),
+                    ),
+                    (
+                        "secondary_network_id",
+                        optional_string(interface.secondary_network_id()),
+                    ),
+                    ("mac_address", optional_string(interface.mac_address())),
+                    (
+                        "status",
+                        optional_string(interface.status().map(|s| s.as_str())),
+                    ),
+                    (
+                        "source_dest_check",
+                        optional_bool(interface.source_dest_check()),
+                    ),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// The instance's flag for an instance in a subnet, else its primary interface's. While
+/// `network_interface` blocks are held the interfaces carry the flag and the provider ignores
+/// a difference (its DiffSuppressFunc): the known value stays.
 fn source_dest_check_value(instance: &Instance, prior: &Value) -> Value {
+    if !blocks(prior, "network_interface").is_empty() {
+        if let Some(check) = prior.get("source_dest_check").as_bool() {
+            return Value::Bool(check);
+        }
+    }
     let on_instance = instance
         .subnet_id()
         .filter(|subnet| !subnet.is_empty())
@@ -3774,6 +4237,114 @@ mod tests {
         assert_eq!(
             missing[2].1,
             "\"user_data\": conflicts with user_data_base64"
+        );
+    }
+
+    #[test]
+    fn attached_interfaces_conflict_with_instance_level_network_arguments() {
+        let instance = AwsInstance::new(Aws::new(infra_core::ProviderSettings::default()));
+        let interface = Value::List(vec![Value::map([
+            ("device_index", Value::Number(0.0)),
+            ("network_interface_id", Value::string("eni-1")),
+        ])]);
+        let problems = instance.validate(&Value::map([
+            ("ami", Value::string("ami-1")),
+            ("instance_type", Value::string("t3.micro")),
+            ("subnet_id", Value::string("subnet-1")),
+            ("network_interface", interface.clone()),
+            ("primary_network_interface", interface),
+            ("placement_group", Value::string("cluster")),
+            ("placement_group_id", Value::string("pg-1")),
+        ]));
+        let messages: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "\"placement_group\": conflicts with placement_group_id",
+                "\"placement_group_id\": conflicts with placement_group",
+                "\"network_interface\": conflicts with primary_network_interface",
+                "\"network_interface\": conflicts with subnet_id",
+                "\"primary_network_interface\": conflicts with network_interface",
+                "\"primary_network_interface\": conflicts with subnet_id",
+            ],
+            "{problems:?}"
+        );
+        assert_eq!(problems[2].0, "network_interface");
+    }
+
+    #[test]
+    fn turning_primary_ipv6_off_replaces_the_instance() {
+        let instance = AwsInstance::new(Aws::new(infra_core::ProviderSettings::default()));
+        let on = Value::map([("enable_primary_ipv6", Value::Bool(true))]);
+        let off = Value::map([("enable_primary_ipv6", Value::Bool(false))]);
+        let changed = vec!["enable_primary_ipv6".to_string()];
+        assert_eq!(
+            instance.replacing_changes(&on, &off, &changed),
+            changed.clone()
+        );
+        assert!(instance.replacing_changes(&off, &on, &changed).is_empty());
+    }
+
+    fn eni(id: &str, index: i32, delete_on_termination: bool) -> InstanceNetworkInterface {
+        InstanceNetworkInterface::builder()
+            .network_interface_id(id)
+            .attachment(
+                aws_sdk_ec2::types::InstanceNetworkInterfaceAttachment::builder()
+                    .device_index(index)
+                    .delete_on_termination(delete_on_termination)
+                    .network_card_index(0)
+                    .build(),
+            )
+            .build()
+    }
+
+    #[test]
+    fn attached_interfaces_are_read_at_the_held_device_indexes() {
+        let instance = Instance::builder()
+            .instance_id("i-1")
+            .network_interfaces(eni("eni-0", 0, false))
+            .network_interfaces(eni("eni-1", 1, false))
+            .build();
+        let item = |id: &str, index: f64| {
+            Value::map([
+                ("delete_on_termination", Value::Bool(false)),
+                ("device_index", Value::Number(index)),
+                ("network_card_index", Value::Number(0.0)),
+                ("network_interface_id", Value::string(id)),
+            ])
+        };
+        // Held at index 0 only: the interface another resource attached at 1 is not read.
+        let held = Value::map([
+            ("id", Value::string("i-1")),
+            ("network_interface", Value::List(vec![item("eni-0", 0.0)])),
+        ]);
+        assert_eq!(
+            attached_interfaces_value(&instance, &held),
+            Value::List(vec![item("eni-0", 0.0)])
+        );
+        // None held (an instance launched into a subnet): none read.
+        let none = Value::map([
+            ("id", Value::string("i-1")),
+            ("ami", Value::string("ami-1")),
+        ]);
+        assert_eq!(
+            attached_interfaces_value(&instance, &none),
+            Value::List(Vec::new())
+        );
+        // After an import: the existing interface at index 0.
+        let imported = Value::map([("id", Value::string("i-1"))]);
+        assert_eq!(
+            attached_interfaces_value(&instance, &imported),
+            Value::List(vec![item("eni-0", 0.0)])
+        );
+        // An interface RunInstances made (deleted on termination) is not one to attach.
+        let launched = Instance::builder()
+            .instance_id("i-2")
+            .network_interfaces(eni("eni-2", 0, true))
+            .build();
+        assert_eq!(
+            attached_interfaces_value(&launched, &imported),
+            Value::List(Vec::new())
         );
     }
 }
