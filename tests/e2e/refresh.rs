@@ -241,25 +241,87 @@ print(autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=['bench'])[
         )
         .trim()
         .to_string();
+    let made = requests_to_refresh(&moto, &[5, 40], |count| newer_types_stack(count, &asg_arn));
+    // Eight times the objects, the same requests: DescribeKeyPairs, DescribeLaunchTemplates,
+    // their latest versions and DescribeTags, DescribeNetworkAcls, DescribeAlarms and the
+    // tagging API's GetResources, DescribeCapacityProviders, and the VPC's reads.
+    assert_eq!(
+        made[0], made[1],
+        "requests to refresh 5 and 40 of each type: {made:?}"
+    );
+}
+
+/// `count` CodeBuild projects: BatchGetProjects reads 100 a call, tags included.
+fn codebuild_stack(count: usize) -> Stack {
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        &format!(
+            r#"
+resource "aws_codebuild_project" "app" {{
+  count        = {count}
+  name         = "bench-${{count.index}}"
+  service_role = "arn:aws:iam::123456789012:role/codebuild"
+  tags         = {{ Index = tostring(count.index) }}
+
+  artifacts {{
+    type = "NO_ARTIFACTS"
+  }}
+
+  environment {{
+    compute_type = "BUILD_GENERAL1_SMALL"
+    image        = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
+    type         = "LINUX_CONTAINER"
+  }}
+
+  source {{
+    type     = "GITHUB"
+    location = "https://github.com/example/app.git"
+  }}
+}}
+"#
+        ),
+    );
+    stack
+}
+
+#[test]
+fn refreshing_many_codebuild_projects_takes_the_same_requests_for_5_and_40() {
+    let moto = Moto::start();
+    let made = requests_to_refresh(&moto, &[5, 40], codebuild_stack);
+    // One BatchGetProjects (up to 100 names) answers every project with its tags.
+    assert_eq!(
+        made[0], made[1],
+        "requests to refresh 5 and 40 projects: {made:?}"
+    );
+}
+
+/// For each count: applies the stack `stack(count)` makes, counts the requests of a plan (which
+/// must find no changes), and destroys it again.
+fn requests_to_refresh(
+    moto: &Moto,
+    counts: &[usize],
+    stack: impl Fn(usize) -> Stack,
+) -> Vec<usize> {
     let mut made = Vec::new();
-    for count in [5, 40] {
-        let stack = newer_types_stack(count, &asg_arn);
+    for &count in counts {
+        let stack = stack(count);
         infra_counting(
             &stack,
-            &moto,
+            moto,
             &["apply", "-input=false", "-auto-approve", "-parallelism=20"],
         )
         .ok();
         let plan = infra_counting(
             &stack,
-            &moto,
+            moto,
             &["plan", "-input=false", "-detailed-exitcode"],
         );
         assert_eq!(plan.code, 0, "{}", plan.all());
         made.push(requests(&plan));
         infra_counting(
             &stack,
-            &moto,
+            moto,
             &[
                 "destroy",
                 "-input=false",
@@ -269,11 +331,5 @@ print(autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=['bench'])[
         )
         .ok();
     }
-    // Eight times the objects, the same requests: DescribeKeyPairs, DescribeLaunchTemplates,
-    // their latest versions and DescribeTags, DescribeNetworkAcls, DescribeAlarms and the
-    // tagging API's GetResources, DescribeCapacityProviders, and the VPC's reads.
-    assert_eq!(
-        made[0], made[1],
-        "requests to refresh 5 and 40 of each type: {made:?}"
-    );
+    made
 }

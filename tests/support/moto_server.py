@@ -13,7 +13,8 @@ root element (`s3_versioning_root`), S3 delete markers can be deleted
 (`application_autoscaling_tags`), a hosted zone made on a reusable delegation set is served by it
 (`route53_zones_use_reusable_delegation_sets`), and UpdateHealthCheck keeps the lists it was not
 given (`route53_update_health_check_keeps_lists`). The modules moto_<service>.py beside this file
-add what moto lacks for CodeBuild, CodeCommit and CodeDeploy, and run Lambda without Docker
+add what moto lacks for Application Auto Scaling's predictive policies, CodeBuild, CodeCommit and
+CodeDeploy, and run Lambda without Docker
 (no test runs a function's code).
 
 Usage: python moto_server.py PORT   (exits when its parent process exits)
@@ -240,8 +241,9 @@ s3_delete_markers_can_be_deleted()
 
 # Services whose gaps need more than a few lines have a module each beside this file; each
 # module's docstring says what moto lacks there and what its patch() adds.
-import moto_codebuild, moto_codecommit, moto_codedeploy, moto_lambda
+import moto_appautoscaling, moto_codebuild, moto_codecommit, moto_codedeploy, moto_lambda
 
+moto_appautoscaling.patch()
 moto_codebuild.patch()
 moto_codecommit.patch()
 moto_codedeploy.patch()
