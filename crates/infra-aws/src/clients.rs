@@ -122,12 +122,40 @@ fn loader(settings: &ProviderSettings) -> aws_config::ConfigLoader {
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
-    if let Some(retries) = settings.max_retries {
-        loader = loader.retry_config(
-            aws_config::retry::RetryConfig::standard().with_max_attempts(retries.saturating_add(1)),
-        );
-    }
-    loader
+    loader.retry_config(retry_config(
+        settings,
+        std::env::var("AWS_MAX_ATTEMPTS").ok().as_deref(),
+        std::env::var("AWS_RETRY_MODE").ok().as_deref(),
+    ))
+}
+
+/// The Terraform AWS provider's default `max_retries`: throttling and transient failures
+/// (5xx, timeouts, lost connections) are retried this many times, with backoff.
+pub const DEFAULT_MAX_RETRIES: u32 = 25;
+
+/// Retries as the provider block sets them (`max_retries`, `retry_mode`), else as the
+/// environment does (`AWS_MAX_ATTEMPTS` counts attempts, so retries + 1; `AWS_RETRY_MODE`),
+/// else the provider's defaults: standard mode, [`DEFAULT_MAX_RETRIES`]. The SDK's retry
+/// classifiers retry every service's throttling codes (`Throttling`, `ThrottlingException`,
+/// `RequestLimitExceeded`, `TooManyRequestsException`, ...) and transient errors.
+fn retry_config(
+    settings: &ProviderSettings,
+    env_max_attempts: Option<&str>,
+    env_retry_mode: Option<&str>,
+) -> aws_config::retry::RetryConfig {
+    let mode = settings.retry_mode.as_deref().or(env_retry_mode);
+    let config = match mode {
+        Some("adaptive") => aws_config::retry::RetryConfig::adaptive(),
+        _ => aws_config::retry::RetryConfig::standard(),
+    };
+    let attempts = match settings.max_retries {
+        Some(retries) => retries.saturating_add(1),
+        None => env_max_attempts
+            .and_then(|n| n.trim().parse::<u32>().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(DEFAULT_MAX_RETRIES + 1),
+    };
+    config.with_max_attempts(attempts)
 }
 
 /// The provider's handle: settings from the `provider "aws"` block, and clients built lazily.
@@ -265,5 +293,31 @@ impl Aws {
         ["AWS_REGION", "AWS_DEFAULT_REGION"]
             .iter()
             .find_map(|name| std::env::var(name).ok().filter(|r| !r.is_empty()))
+    }
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::*;
+    use aws_config::retry::RetryMode;
+
+    #[test]
+    fn retries_come_from_the_provider_block_then_the_environment_then_the_providers_default() {
+        let default = retry_config(&ProviderSettings::default(), None, None);
+        assert_eq!(default.max_attempts(), DEFAULT_MAX_RETRIES + 1);
+        assert_eq!(default.mode(), RetryMode::Standard);
+
+        let from_env = retry_config(&ProviderSettings::default(), Some("4"), Some("adaptive"));
+        assert_eq!(from_env.max_attempts(), 4);
+        assert_eq!(from_env.mode(), RetryMode::Adaptive);
+
+        let block = ProviderSettings {
+            max_retries: Some(2),
+            retry_mode: Some("standard".into()),
+            ..ProviderSettings::default()
+        };
+        let from_block = retry_config(&block, Some("9"), Some("adaptive"));
+        assert_eq!(from_block.max_attempts(), 3);
+        assert_eq!(from_block.mode(), RetryMode::Standard);
     }
 }

@@ -917,8 +917,30 @@ impl<'c> Evaluator<'c> {
                 "region" => settings.region = text(&mut ctx, attribute, &mut diagnostics),
                 "profile" => settings.profile = text(&mut ctx, attribute, &mut diagnostics),
                 "max_retries" => {
-                    settings.max_retries = text(&mut ctx, attribute, &mut diagnostics)
-                        .and_then(|t| t.parse::<u32>().ok());
+                    let value = text(&mut ctx, attribute, &mut diagnostics);
+                    settings.max_retries = value.as_deref().and_then(|t| t.parse::<u32>().ok());
+                    if let (Some(value), None) = (&value, settings.max_retries) {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "Invalid provider argument",
+                                format!("max_retries must be a whole number of retries (0 or more), got \"{value}\"."),
+                            )
+                            .at(ctx.loc(attribute.value.span())),
+                        );
+                    }
+                }
+                "retry_mode" => {
+                    let value = text(&mut ctx, attribute, &mut diagnostics);
+                    match value.as_deref() {
+                        None | Some("standard") | Some("adaptive") => settings.retry_mode = value,
+                        Some(other) => diagnostics.push(
+                            Diagnostic::error(
+                                "Invalid provider argument",
+                                format!("retry_mode must be \"standard\" or \"adaptive\", got \"{other}\"."),
+                            )
+                            .at(ctx.loc(attribute.value.span())),
+                        ),
+                    }
                 }
                 // Checks that infra does not make (credentials and account validation happen on
                 // the first call) and path-style S3 (always used): accepted as Terraform does.
@@ -927,7 +949,6 @@ impl<'c> Evaluator<'c> {
                         name,
                         "s3_use_path_style"
                             | "s3_force_path_style"
-                            | "retry_mode"
                             | "shared_config_files"
                             | "shared_credentials_files"
                     ) => {}

@@ -33,6 +33,9 @@ pub struct ProviderSettings {
     pub assume_role: Option<AssumeRole>,
     /// `max_retries`: how many times a failed call is retried.
     pub max_retries: Option<u32>,
+    /// `retry_mode`: `standard` or `adaptive` (which also rate-limits the client when AWS
+    /// throttles).
+    pub retry_mode: Option<String>,
     /// `endpoints { ec2 = "http://..." }`: a URL per service name.
     pub endpoints: std::collections::BTreeMap<String, String>,
 }
