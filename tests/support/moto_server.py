@@ -12,7 +12,9 @@ root element (`s3_versioning_root`), S3 delete markers can be deleted
 (`s3_delete_markers_can_be_deleted`), and Application Auto Scaling tags scalable targets
 (`application_autoscaling_tags`), a hosted zone made on a reusable delegation set is served by it
 (`route53_zones_use_reusable_delegation_sets`), and UpdateHealthCheck keeps the lists it was not
-given (`route53_update_health_check_keeps_lists`). The modules moto_<service>.py beside this file
+given (`route53_update_health_check_keeps_lists`), EC2 filters take only `*` and `?` as wildcards
+(`ec2_filters_match_brackets_literally`), and ELBv2's creates are idempotent
+(`elbv2_creates_are_idempotent`). The modules moto_<service>.py beside this file
 add what moto lacks for Application Auto Scaling's predictive policies, CodeBuild, CodeCommit and
 CodeDeploy, and run Lambda without Docker
 (no test runs a function's code).
@@ -117,6 +119,73 @@ def route53_update_health_check_keeps_lists():
 
 
 route53_update_health_check_keeps_lists()
+
+
+def ec2_filters_match_brackets_literally():
+    """EC2 filter values take `*` and `?` as wildcards only; moto 5.2.5 uses fnmatch, which reads
+    `aws_subnet.public[0]` as a character class, so no count/for_each instance was found by its
+    `infra:address` tag (crash recovery then saw a taken CIDR it could not explain)."""
+    import fnmatch as standard, types
+    import moto.ec2.utils as utils
+
+    def literal(pattern):
+        return pattern.replace("[", "\0").replace("]", "[]]").replace("\0", "[[]")
+
+    utils.fnmatch = types.SimpleNamespace(
+        fnmatch=lambda name, pattern: standard.fnmatch(name, literal(pattern)),
+        fnmatchcase=lambda name, pattern: standard.fnmatchcase(name, literal(pattern)),
+        translate=lambda pattern: standard.translate(literal(pattern)),
+        filter=lambda names, pattern: standard.filter(names, literal(pattern)))
+
+
+ec2_filters_match_brackets_literally()
+
+
+def elbv2_creates_are_idempotent():
+    """CreateLoadBalancer and CreateListener with the settings of an existing object answer that
+    object, as AWS documents (a retried create whose first answer was lost makes nothing new);
+    other settings are DuplicateLoadBalancerName / DuplicateListener. moto 5.2.5 makes a second
+    load balancer (it compares the name with ARNs)."""
+    from moto.elbv2.exceptions import DuplicateListenerError, DuplicateLoadBalancerName
+    from moto.elbv2.models import ELBv2Backend
+    create_load_balancer = ELBv2Backend.create_load_balancer
+    create_listener = ELBv2Backend.create_listener
+
+    def load_balancer(self, name, security_groups, subnet_ids, subnet_mappings=None,
+                      scheme="internet-facing", loadbalancer_type=None, ip_address_type="ipv4",
+                      tags=None):
+        for existing in self.load_balancers.values():
+            if existing.name != name:
+                continue
+            subnets = sorted(set(subnet_ids or []) | {m["SubnetId"] for m in subnet_mappings or []})
+            if (existing.scheme == scheme
+                    and existing.type == (loadbalancer_type or "application")
+                    and sorted(s.id for s in existing.subnets) == subnets
+                    and sorted(existing.security_groups or []) == sorted(security_groups or [])):
+                return existing
+            raise DuplicateLoadBalancerName()
+        return create_load_balancer(self, name, security_groups, subnet_ids,
+                                    subnet_mappings=subnet_mappings, scheme=scheme,
+                                    loadbalancer_type=loadbalancer_type,
+                                    ip_address_type=ip_address_type, tags=tags)
+
+    def listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions,
+                 alpn_policy=None, tags=None):
+        balancer = self.load_balancers.get(load_balancer_arn)
+        for existing in (balancer.listeners.values() if balancer else []):
+            if str(existing.port) == str(port):
+                if (existing.protocol == (protocol or "").upper()
+                        and existing.certificate == certificate):
+                    return existing
+                raise DuplicateListenerError()
+        return create_listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate,
+                               actions, alpn_policy=alpn_policy, tags=tags)
+
+    ELBv2Backend.create_load_balancer = load_balancer
+    ELBv2Backend.create_listener = listener
+
+
+elbv2_creates_are_idempotent()
 
 
 def application_autoscaling_tags():

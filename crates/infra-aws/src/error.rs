@@ -42,7 +42,7 @@ const THROTTLING: &[&str] = &[
 /// unreadable answer, a 5xx, throttling) leaves it unknown; a name or key that is taken is
 /// "already exists" (IAM's `EntityAlreadyExists`, logs' `ResourceAlreadyExistsException`,
 /// EC2's `InvalidGroup.Duplicate` and `InvalidSubnet.Conflict`, RDS's `…AlreadyExists`
-/// faults, ELBv2's `Duplicate…Name`, …); anything else failed.
+/// faults, ELBv2's `Duplicate…Name` and `PriorityInUse`, …); anything else failed.
 fn cause<E>(error: &SdkError<E, HttpResponse>, code: Option<&str>) -> Cause {
     match error {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
@@ -72,6 +72,8 @@ fn is_already_exists(code: &str) -> bool {
                 | "BucketAlreadyOwnedByYou"
                 | "EntityAlreadyExists"
                 | "ParameterAlreadyExists"
+                // ELBv2: a rule holds this priority on the listener (a rule's natural key).
+                | "PriorityInUse"
         )
 }
 
@@ -102,6 +104,7 @@ mod tests {
             "RepositoryAlreadyExistsException",
             "ResourceExistsException",
             "BucketAlreadyOwnedByYou",
+            "PriorityInUse",
         ] {
             assert!(is_already_exists(code), "{code}");
         }

@@ -529,6 +529,40 @@ impl AwsSecurityGroup {
             })
     }
 
+    /// The rules of a group just made (`found`: its rules as read, or null right after
+    /// CreateSecurityGroup): AWS adds an allow-all egress rule to every new VPC group, which
+    /// the provider removes so only the configured egress blocks apply; then the configured
+    /// rules not there yet are authorized. Used by create, and by crash recovery to finish a
+    /// create that stopped part way.
+    async fn finish_create(
+        &self,
+        id: &str,
+        found: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let allow_all = Atom {
+            protocol: "-1".to_string(),
+            from_port: 0,
+            to_port: 0,
+            description: String::new(),
+            source: Source::Cidr("0.0.0.0/0".to_string()),
+        };
+        let mut egress = rules_atoms(found.get("egress"));
+        if found.is_null() || egress.remove(&allow_all) {
+            self.change_rules(id, "egress", &BTreeSet::from([allow_all]), &BTreeSet::new())
+                .await?;
+        }
+        let ingress = rules_atoms(found.get("ingress"));
+        for (direction, present) in [("ingress", ingress), ("egress", egress)] {
+            let add: BTreeSet<Atom> = rules_atoms(planned.get(direction))
+                .difference(&present)
+                .cloned()
+                .collect();
+            self.change_rules(id, direction, &BTreeSet::new(), &add).await?;
+        }
+        self.read_one(id, planned).await
+    }
+
     /// Authorizes `add` and revokes `remove` in one direction (`ingress` or `egress`).
     pub(crate) async fn change_rules(
         &self,
@@ -725,32 +759,7 @@ impl ResourceType for AwsSecurityGroup {
             .group_id()
             .ok_or_else(|| ProviderError::new("CreateSecurityGroup returned no group id"))?
             .to_string();
-        // AWS adds an allow-all egress rule to every new VPC group; the provider removes it so
-        // only the configured egress blocks apply.
-        let allow_all: BTreeSet<Atom> = BTreeSet::from([Atom {
-            protocol: "-1".to_string(),
-            from_port: 0,
-            to_port: 0,
-            description: String::new(),
-            source: Source::Cidr("0.0.0.0/0".to_string()),
-        }]);
-        self.change_rules(&id, "egress", &allow_all, &BTreeSet::new())
-            .await?;
-        self.change_rules(
-            &id,
-            "ingress",
-            &BTreeSet::new(),
-            &rules_atoms(planned.get("ingress")),
-        )
-        .await?;
-        self.change_rules(
-            &id,
-            "egress",
-            &BTreeSet::new(),
-            &rules_atoms(planned.get("egress")),
-        )
-        .await?;
-        self.read_one(&id, planned).await
+        self.finish_create(&id, &Value::Null, planned).await
     }
 
     async fn update(
@@ -832,9 +841,15 @@ impl ResourceType for AwsSecurityGroup {
             return Ok(None);
         };
         let region = &self.aws.clients().await.region;
-        Ok(self
+        let Some(found) = self
             .convert(region, &groups, &HashMap::from([(id.to_string(), planned)]))
-            .remove(id))
+            .remove(id)
+        else {
+            return Ok(None);
+        };
+        // The create may have stopped before its rules were set (between CreateSecurityGroup
+        // and revoking AWS's default egress rule): finish it as create would.
+        self.finish_create(id, &found, planned).await.map(Some)
     }
 }
 

@@ -468,12 +468,22 @@ impl ResourceType for AwsSubnet {
     async fn find_created(
         &self,
         operation: &Operation,
-        _planned: &Value,
+        planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        Ok(self
+        let Some(found) = self
             .describe(managed_tag_filters(operation))
             .await?
             .into_values()
-            .next())
+            .next()
+        else {
+            return Ok(None);
+        };
+        let Some(id) = string_attribute(&found, "id") else {
+            return Ok(Some(found));
+        };
+        // The create may have stopped before its attributes were set (ModifySubnetAttribute
+        // after CreateSubnet): finish it as create would.
+        self.apply_attributes(&id, &found, planned).await?;
+        self.read_one(&id).await.map(Some)
     }
 }

@@ -1,8 +1,9 @@
 //! `aws_route53_zone`: a Route 53 hosted zone, public, or private when it has `vpc` blocks.
 //!
 //! The zone's `name` is compared without its trailing dot and in lower case, as the provider
-//! does. The create's caller reference is derived from the state lineage, the address and the
-//! planned value, so a create whose answer was lost is found again by it (`find_created`).
+//! does. The create's caller reference starts with a marker of the state lineage and the
+//! address (then a unique suffix, as AWS wants a new one per create), so a create whose answer
+//! was lost, or that stopped before the zone was tagged, is found again by it (`find_created`).
 //!
 //! Refresh is GetHostedZone per zone (it alone carries the delegation set and the VPCs), one
 //! ListTagsForResources per 10 zones, and one ListResourceRecordSets per zone for the SOA and
@@ -28,13 +29,14 @@ use crate::app_support::{
     string_list, tag_changes, text, vanished,
 };
 use crate::clients::partition_of;
-use crate::ec2_support::client_token;
 use crate::error::aws_error;
 use crate::route53_support::{
     clean_zone_id, is_no_such_zone, normalize_dns_name, normalize_name_attribute, route53_tags,
     wait_insync, zone_tags,
 };
 use crate::Aws;
+
+use super::aws_route53_delegation_set::{caller_reference, creation_marker};
 
 pub struct AwsRoute53Zone {
     aws: Arc<Aws>,
@@ -316,9 +318,6 @@ impl AwsRoute53Zone {
 
 /// The caller reference of a create: a create repeated with the same lineage, address and
 /// configuration finds the zone the first one made.
-fn caller_reference(operation: &Operation, planned: &Value) -> String {
-    client_token(operation, planned)
-}
 
 #[async_trait::async_trait]
 impl ResourceType for AwsRoute53Zone {
@@ -355,7 +354,7 @@ impl ResourceType for AwsRoute53Zone {
         let mut request = client
             .create_hosted_zone()
             .name(&name)
-            .caller_reference(caller_reference(operation, planned))
+            .caller_reference(caller_reference(operation, None))
             .hosted_zone_config(
                 HostedZoneConfig::builder()
                     .set_comment(string(planned, "comment"))
@@ -565,7 +564,7 @@ impl ResourceType for AwsRoute53Zone {
             return Ok(None);
         };
         let name = normalize_dns_name(&name);
-        let reference = caller_reference(operation, planned);
+        let marker = creation_marker(operation);
         let response = client
             .list_hosted_zones_by_name()
             .dns_name(format!("{name}."))
@@ -579,7 +578,19 @@ impl ResourceType for AwsRoute53Zone {
             let zone_id = clean_zone_id(zone.id());
             let tags = zone_tags(&self.aws, &[zone_id.clone()]).await?;
             let zone_tags = tags.get(&zone_id).cloned().unwrap_or_default();
-            if zone.caller_reference() == reference || has_managed_tags(&zone_tags, operation) {
+            let tagged = has_managed_tags(&zone_tags, operation);
+            if tagged || zone.caller_reference().starts_with(&marker) {
+                if !tagged {
+                    // The create stopped between CreateHostedZone and tagging: finish it.
+                    client
+                        .change_tags_for_resource()
+                        .resource_type(TagResourceType::Hostedzone)
+                        .resource_id(&zone_id)
+                        .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned))))
+                        .send()
+                        .await
+                        .map_err(aws_error)?;
+                }
                 return Ok(Some(self.read_one(&zone_id, planned).await?));
             }
         }
