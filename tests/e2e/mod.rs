@@ -15,6 +15,7 @@ mod ec2_instances;
 mod ecs_capacity;
 mod errors;
 mod events;
+mod faults;
 mod iam;
 mod lambda;
 mod lb_ecs_rds;

