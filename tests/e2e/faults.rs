@@ -573,9 +573,9 @@ fn sample(requests: u64) -> Vec<u64> {
 ///
 /// About 15 s a sample on 2 cores: some 4 minutes in all.
 #[test]
-#[ignore = "issue 16: 14 of 15 kill points converge; after a kill during a subnet's \
-            ModifySubnetAttribute, a route table association made by the recovering run was \
-            seen as deleted once (not yet diagnosed). Run with `-- --ignored faults::`."]
+#[ignore = "issue 16: about 4 minutes; all 15 kill points converged in one run after the route \
+            table association fix, and it stays out of CI until it has run green repeatedly. Run \
+            with `-- --include-ignored faults::`."]
 fn an_apply_killed_during_each_of_a_sample_of_calls_converges() {
     let moto = Moto::start();
     let proxy = FaultProxy::start(&moto, FaultSettings::none());

@@ -241,19 +241,24 @@ impl ResourceType for AwsRouteTableAssociation {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let (key, target) = match (
+        let (key, attribute, target) = match (
             non_empty_attribute(planned, "subnet_id"),
             non_empty_attribute(planned, "gateway_id"),
         ) {
-            (Some(subnet), _) => ("association.subnet-id", subnet),
-            (None, Some(gateway)) => ("association.gateway-id", gateway),
+            (Some(subnet), _) => ("association.subnet-id", "subnet_id", subnet),
+            (None, Some(gateway)) => ("association.gateway-id", "gateway_id", gateway),
             (None, None) => return Ok(None),
         };
         let table = string_attribute(planned, "route_table_id");
+        // The filter answers whole route tables, with every association they have: the one
+        // this create made is the one of this subnet (or gateway), not a sibling's.
         Ok(self
-            .describe(vec![filter(key, [target])])
+            .describe(vec![filter(key, [target.clone()])])
             .await?
             .into_values()
-            .find(|association| string_attribute(association, "route_table_id") == table))
+            .find(|association| {
+                string_attribute(association, attribute).as_deref() == Some(target.as_str())
+                    && string_attribute(association, "route_table_id") == table
+            }))
     }
 }
