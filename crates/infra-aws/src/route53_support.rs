@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_route53::types::{ChangeStatus, Tag, TagResourceType};
-use infra_core::{ProviderError, Value};
+use infra_core::{Operation, ProviderError, Value};
 
 use crate::app_support::wait_for;
+use crate::ec2_support::crc32;
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -147,4 +148,49 @@ mod tests {
         assert_eq!(normalize_dns_name("\\052.example.com."), "*.example.com");
         assert_eq!(clean_zone_id("/hostedzone/Z123"), "Z123");
     }
+}
+
+/// The part of a caller reference that names this state lineage and resource address, shared
+/// by zones, delegation sets and health checks so that crash recovery finds what a create made:
+/// `infra-<crc32 of the lineage><crc32 of the address>-`.
+pub(crate) fn creation_marker(operation: &Operation) -> String {
+    format!(
+        "infra-{:08x}{:08x}-",
+        crc32(operation.lineage.as_bytes()),
+        crc32(operation.address.as_bytes())
+    )
+}
+
+/// The caller reference of a create: `[<reference_name>-]<marker><time in base 36>`, 35
+/// characters after the reference name, within the 36 the provider leaves for its own suffix
+/// (a health check's caller reference holds 64 characters, its `reference_name` 27).
+pub(crate) fn caller_reference(operation: &Operation, reference_name: Option<&str>) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_nanos())
+        .unwrap_or_default();
+    // The counter keeps two creates of one process within one clock tick apart.
+    let unique = nanos + u128::from(COUNTER.fetch_add(1, Ordering::Relaxed));
+    let suffix = format!("{}{}", creation_marker(operation), base36(unique));
+    match reference_name.filter(|name| !name.is_empty()) {
+        Some(name) => format!("{name}-{suffix}"),
+        None => suffix,
+    }
+}
+
+/// A number in base 36 (digits, then lower-case letters).
+fn base36(mut number: u128) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(number % 36) as usize]);
+        number /= 36;
+        if number == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8_lossy(&out).into_owned()
 }

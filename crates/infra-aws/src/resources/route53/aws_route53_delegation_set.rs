@@ -26,8 +26,8 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::{known, non_empty, string, string_list, text, vanished};
 use crate::clients::partition_of;
-use crate::ec2_support::crc32;
 use crate::error::aws_error;
+use crate::route53_support::{caller_reference, creation_marker};
 use crate::Aws;
 
 pub struct AwsRoute53DelegationSet {
@@ -43,50 +43,6 @@ fn clean_delegation_set_id(id: &str) -> String {
 /// True for Route 53's "no such delegation set" error.
 fn is_no_such_delegation_set(error: &ProviderError) -> bool {
     matches!(error.code.as_deref(), Some("NoSuchDelegationSet"))
-}
-
-/// The part of a caller reference that names this state lineage and resource address:
-/// `infra-<crc32 of the lineage><crc32 of the address>-`.
-pub(super) fn creation_marker(operation: &Operation) -> String {
-    format!(
-        "infra-{:08x}{:08x}-",
-        crc32(operation.lineage.as_bytes()),
-        crc32(operation.address.as_bytes())
-    )
-}
-
-/// The caller reference of a create: `[<reference_name>-]<marker><time in base 36>`, 35
-/// characters after the reference name, within the 36 the provider leaves for its own suffix
-/// (a health check's caller reference holds 64 characters, its `reference_name` 27).
-pub(super) fn caller_reference(operation: &Operation, reference_name: Option<&str>) -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_nanos())
-        .unwrap_or_default();
-    // The counter keeps two creates of one process within one clock tick apart.
-    let unique = nanos + u128::from(COUNTER.fetch_add(1, Ordering::Relaxed));
-    let suffix = format!("{}{}", creation_marker(operation), base36(unique));
-    match reference_name.filter(|name| !name.is_empty()) {
-        Some(name) => format!("{name}-{suffix}"),
-        None => suffix,
-    }
-}
-
-/// A number in base 36 (digits, then lower-case letters).
-fn base36(mut number: u128) -> String {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
-    loop {
-        out.push(DIGITS[(number % 36) as usize]);
-        number /= 36;
-        if number == 0 {
-            break;
-        }
-    }
-    out.reverse();
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The `reference_name` a caller reference was made from: `Some(None)` for a caller reference

@@ -42,16 +42,14 @@ use aws_sdk_route53::types::{
 };
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use super::aws_route53_delegation_set::{
-    caller_reference, creation_marker, reference_name_of, reference_name_value,
-};
+use super::aws_route53_delegation_set::{reference_name_of, reference_name_value};
 use crate::app_support::{
     boolean, int, known, non_empty, number, read_each, set_tags, string, string_list, strings,
     tag_changes, text, text_or_null, vanished,
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
-use crate::route53_support::route53_tags;
+use crate::route53_support::{caller_reference, creation_marker, route53_tags};
 use crate::Aws;
 
 const TYPES: &[&str] = &[

@@ -31,12 +31,10 @@ use crate::app_support::{
 use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::route53_support::{
-    clean_zone_id, is_no_such_zone, normalize_dns_name, normalize_name_attribute, route53_tags,
+    caller_reference, clean_zone_id, creation_marker, is_no_such_zone, normalize_dns_name, normalize_name_attribute, route53_tags,
     wait_insync, zone_tags,
 };
 use crate::Aws;
-
-use super::aws_route53_delegation_set::{caller_reference, creation_marker};
 
 pub struct AwsRoute53Zone {
     aws: Arc<Aws>,
