@@ -71,12 +71,22 @@ pub(crate) async fn zone_tags(
     aws: &Aws,
     zone_ids: &[String],
 ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
+    resource_tags(aws, TagResourceType::Hostedzone, zone_ids).await
+}
+
+/// The tags of many Route 53 objects of one kind (hosted zones, health checks), in
+/// ListTagsForResources calls of 10 each, by ID (a zone's without its `/hostedzone/` prefix).
+pub(crate) async fn resource_tags(
+    aws: &Aws,
+    kind: TagResourceType,
+    ids: &[String],
+) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
     let client = &aws.clients().await.route53;
     let mut out = BTreeMap::new();
-    for chunk in zone_ids.chunks(10) {
+    for chunk in ids.chunks(10) {
         let response = client
             .list_tags_for_resources()
-            .resource_type(TagResourceType::Hostedzone)
+            .resource_type(kind.clone())
             .set_resource_ids(Some(chunk.to_vec()))
             .send()
             .await

@@ -49,7 +49,7 @@ use crate::app_support::{
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
-use crate::route53_support::{caller_reference, creation_marker, route53_tags};
+use crate::route53_support::{caller_reference, creation_marker, resource_tags, route53_tags};
 use crate::Aws;
 
 const TYPES: &[&str] = &[
@@ -430,30 +430,7 @@ impl AwsRoute53HealthCheck {
         &self,
         ids: &[String],
     ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let mut out = BTreeMap::new();
-        for chunk in ids.chunks(10) {
-            let response = client
-                .list_tags_for_resources()
-                .resource_type(TagResourceType::Healthcheck)
-                .set_resource_ids(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(aws_error)?;
-            for set in response.resource_tag_sets() {
-                let Some(id) = set.resource_id() else {
-                    continue;
-                };
-                out.insert(
-                    id.to_string(),
-                    set.tags()
-                        .iter()
-                        .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
-                        .collect(),
-                );
-            }
-        }
-        Ok(out)
+        resource_tags(&self.aws, TagResourceType::Healthcheck, ids).await
     }
 
     async fn partition(&self) -> &'static str {
