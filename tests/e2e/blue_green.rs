@@ -398,6 +398,9 @@ boto3.client('cloudwatch').put_metric_data(Namespace='AWS/ApplicationELB', Metri
     );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(history(&stack), vec!["create", "auto-revert"]);
+    // The failed colour does not keep running at full count.
+    assert!(all.contains("green scaled to 0 task(s)"), "{all}");
+    assert_eq!(desired_count(&moto, "green"), 0);
 }
 
 #[test]
@@ -447,6 +450,9 @@ cw.put_metric_alarm(AlarmName='web-latency', Namespace='AWS/ApplicationELB',
     assert!(!all.contains("web-latency is in ALARM"), "{all}");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(history(&stack), vec!["create", "auto-revert"]);
+    // The failed colour does not keep running at full count.
+    assert!(all.contains("green scaled to 0 task(s)"), "{all}");
+    assert_eq!(desired_count(&moto, "green"), 0);
 }
 
 #[test]
@@ -547,6 +553,162 @@ fn canary_and_linear_shift_traffic_in_steps() {
         assert!(step.contains(expected), "{step} should say {expected}");
     }
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+}
+
+/// The `traffic:` lines of an apply's output.
+fn traffic_steps(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|l| l.contains("traffic:"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_providers_canary_and_linear_blocks_shift_traffic_in_steps() {
+    let (moto, stack) = start();
+    let apply = |vars: &[&str]| {
+        let mut args = vec!["apply", "-input=false", "-auto-approve"];
+        for var in vars {
+            args.extend(["-var", var]);
+        }
+        infra(&stack, Some(&moto), &args).ok()
+    };
+    apply(&["strategy=CANARY"]);
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    // canary_configuration { canary_percent = 10, canary_bake_time_in_minutes = 0 }
+    let canary = apply(&["strategy=CANARY", "image=nginx:1.28"]);
+    let steps = traffic_steps(&canary.stdout);
+    assert_eq!(steps.len(), 2, "{}", canary.stdout);
+    assert!(
+        steps[0].contains("green 10%, blue 90%") && steps[1].contains("green 100%, blue 0%"),
+        "{steps:?}"
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+    // linear_configuration { step_percent = 34, step_bake_time_in_minutes = 0 }
+    let linear = apply(&["strategy=LINEAR", "image=nginx:1.29"]);
+    let steps = traffic_steps(&linear.stdout);
+    assert_eq!(steps.len(), 3, "{}", linear.stdout);
+    for (step, expected) in steps.iter().zip([
+        "blue 34%, green 66%",
+        "blue 68%, green 32%",
+        "blue 100%, green 0%",
+    ]) {
+        assert!(step.contains(expected), "{step} should say {expected}");
+    }
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-var", "strategy=LINEAR", "-var", "image=nginx:1.29"],
+    )
+    .ok();
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+}
+
+#[test]
+fn fractional_percents_and_lifecycle_hooks_are_refused_at_their_line() {
+    let (moto, stack) = start();
+    let main = stack.read("main.tf");
+    stack.write(
+        "main.tf",
+        &main.replace("canary_percent              = 10", "canary_percent              = 2.5"),
+    );
+    let refused = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-var", "strategy=CANARY"],
+    );
+    let all = refused.all();
+    assert_eq!(refused.code, 1, "{all}");
+    assert!(all.contains("canary_percent = 2.5"), "{all}");
+    assert!(all.contains("main.tf:"), "located: {all}");
+    stack.write(
+        "main.tf",
+        &main.replace(
+            "    keep_failed_colour          = var.keep_failed_colour",
+            "    keep_failed_colour          = var.keep_failed_colour\n    lifecycle_hook {\n      hook_target_arn  = \"arn:aws:lambda:us-east-1:123456789012:function:check\"\n      role_arn         = \"arn:aws:iam::123456789012:role/hooks\"\n      lifecycle_stages = [\"POST_TEST_TRAFFIC_SHIFT\"]\n    }",
+        ),
+    );
+    let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]);
+    let all = refused.all();
+    assert_eq!(refused.code, 1, "{all}");
+    assert!(all.contains("lifecycle_hook is not supported by infra yet"), "{all}");
+}
+
+#[test]
+fn test_traffic_moves_to_the_new_colour_before_production() {
+    let (moto, stack) = start();
+    let with_test_rule = ["-var", "use_test_listener_rule=true"];
+    let apply = |extra: &[&str]| {
+        let mut args = vec!["apply", "-input=false", "-auto-approve"];
+        args.extend(with_test_rule);
+        args.extend(extra);
+        infra(&stack, Some(&moto), &args).ok()
+    };
+    apply(&[]);
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let deploy = apply(&["-var", "image=nginx:1.28"]);
+    let lines: Vec<&str> = deploy.stdout.lines().collect();
+    let test_at = lines
+        .iter()
+        .position(|l| l.contains("test traffic: green 100%"))
+        .unwrap_or_else(|| panic!("no test traffic step: {}", deploy.stdout));
+    let production_at = lines
+        .iter()
+        .position(|l| l.contains("traffic: green 100%, blue 0%"))
+        .expect("production switch");
+    assert!(test_at < production_at, "{}", deploy.stdout);
+    assert_eq!(weights(&stack, &moto, "test_rule_arn"), only("green"));
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+    // The test rule's action is the deployment's now, not drift or a change.
+    let mut args = vec!["plan", "-input=false", "-var", "image=nginx:1.28"];
+    args.extend(with_test_rule);
+    let plan = infra(&stack, Some(&moto), &args).ok();
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+}
+
+#[test]
+fn a_blue_green_service_is_refreshed_through_its_live_colour() {
+    let (moto, stack) = start();
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    let clean = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
+    assert!(clean.stdout.contains("No changes."), "{}", clean.stdout);
+    assert!(!clean.stdout.contains("changed outside"), "{}", clean.stdout);
+    // Someone narrows the live colour's network to one subnet, outside infra.
+    moto.python(
+        r#"
+import boto3
+ecs = boto3.client('ecs')
+s = ecs.describe_services(cluster='web', services=['web-blue'])['services'][0]
+vpc = s['networkConfiguration']['awsvpcConfiguration']
+ecs.update_service(cluster='web', service='web-blue', networkConfiguration={'awsvpcConfiguration': {
+    'subnets': vpc['subnets'][:1], 'securityGroups': vpc['securityGroups'], 'assignPublicIp': 'DISABLED'}})
+"#,
+    );
+    let drifted = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
+    assert!(
+        drifted.stdout.contains("Objects have changed outside of infra"),
+        "{}",
+        drifted.stdout
+    );
+    assert!(
+        drifted.stdout.contains("aws_ecs_service.web"),
+        "{}",
+        drifted.stdout
+    );
+    assert!(
+        drifted.stdout.contains("network_configuration"),
+        "{}",
+        drifted.stdout
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod codepipeline;
 mod crash;
 mod dns_tls;
 mod dynamodb;
+mod ec2_cpu_counts;
 mod ec2_compute;
 mod ec2_defaults;
 mod ec2_gateways;

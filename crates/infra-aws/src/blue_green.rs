@@ -7,23 +7,21 @@
 //! state. It does not create target groups, listeners or the task definition; those are
 //! ordinary resources.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_sdk_cloudwatch::types::{AlarmType, Dimension, StateValue, Statistic};
-use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentCircuitBreaker,
-    DeploymentConfiguration, DeploymentRolloutState, LaunchType, LoadBalancer,
-    NetworkConfiguration, PropagateTags, SchedulingStrategy, Service, Tag,
-};
+use aws_sdk_ecs::types::{DeploymentRolloutState, Service};
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, ForwardActionConfig, TargetGroupTuple, TargetHealthStateEnum,
 };
 use infra_core::blue_green::{BlueGreenApi, ErrorCounts, ServiceStatus, WeightedTarget};
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::{blocks, boolean, int, non_empty, single, strings};
+use crate::app_support::{blocks, int, non_empty, single};
 use crate::error::aws_error;
+use crate::resources::ecs::aws_ecs_service;
 use crate::Aws;
 
 /// The tag naming the `aws_ecs_service` a colour service belongs to, so the pair can be found
@@ -77,16 +75,6 @@ pub enum BlueGreenInputError {
         "the metrics window must start at a positive number of seconds since the epoch, not {0}"
     )]
     InvalidWindow(i64),
-    #[error("invalid network_configuration for `{service_name}`: {reason}")]
-    InvalidNetwork {
-        service_name: String,
-        reason: String,
-    },
-    #[error("invalid capacity_provider_strategy for `{service_name}`: {reason}")]
-    InvalidCapacityProvider {
-        service_name: String,
-        reason: String,
-    },
 }
 
 impl From<BlueGreenInputError> for ProviderError {
@@ -304,12 +292,12 @@ pub fn status_of(service: &Service) -> ServiceStatus {
 
 /// The tags a colour service carries: the service's own (`tags_all`, else `tags`) plus
 /// [`COLOUR_OF_TAG`].
-fn colour_tags(config: &Value, original_name: &str) -> Vec<Tag> {
+fn colour_tags(config: &Value, original_name: &str) -> BTreeMap<String, String> {
     let source = match config.get("tags_all") {
         Value::Map(_) => config.get("tags_all"),
         _ => config.get("tags"),
     };
-    let mut tags: std::collections::BTreeMap<String, String> = source
+    let mut tags: BTreeMap<String, String> = source
         .as_map()
         .map(|entries| {
             entries
@@ -321,138 +309,71 @@ fn colour_tags(config: &Value, original_name: &str) -> Vec<Tag> {
         })
         .unwrap_or_default();
     tags.insert(COLOUR_OF_TAG.to_string(), original_name.to_string());
-    tags.iter()
-        .map(|(key, value)| Tag::builder().key(key).value(value).build())
-        .collect()
+    tags
 }
 
-/// The settings both CreateService and UpdateService take, read once from the config.
-struct ServiceSettings {
-    cluster: String,
-    desired_count: i32,
-    load_balancer: LoadBalancer,
-    network_configuration: Option<NetworkConfiguration>,
-    capacity_provider_strategy: Option<Vec<CapacityProviderStrategyItem>>,
-    deployment_configuration: Option<DeploymentConfiguration>,
-    platform_version: Option<String>,
-    health_check_grace_period_seconds: Option<i32>,
-    enable_execute_command: Option<bool>,
-    enable_ecs_managed_tags: Option<bool>,
-    propagate_tags: Option<PropagateTags>,
-}
-
-impl ServiceSettings {
-    /// Reads the `aws_ecs_service` attributes. The `load_balancer` block's container name and
-    /// port are kept, its target group replaced by the colour's, and its
-    /// `advanced_configuration` dropped: the colours are plain rolling services, `infra` does the
-    /// blue/green itself.
-    fn read(
-        config: &Value,
-        service_name: &str,
-        target_group_arn: &str,
-        desired_count: i64,
-    ) -> Result<ServiceSettings, BlueGreenInputError> {
-        let missing = |attribute: &'static str| BlueGreenInputError::MissingAttribute {
-            service_name: service_name.to_string(),
-            attribute,
-        };
-        let cluster = non_empty(config, "cluster").ok_or_else(|| missing("cluster"))?;
-        let desired_count = i32::try_from(desired_count)
-            .ok()
-            .filter(|count| *count >= 0)
-            .ok_or_else(|| BlueGreenInputError::DesiredCountOutOfRange {
-                service_name: service_name.to_string(),
-                desired_count,
-            })?;
-        let first_load_balancer =
-            single(config, "load_balancer").ok_or_else(|| missing("load_balancer"))?;
-        let load_balancer = LoadBalancer::builder()
-            .target_group_arn(target_group_arn)
-            .container_name(
-                non_empty(first_load_balancer, "container_name")
-                    .ok_or_else(|| missing("load_balancer.container_name"))?,
-            )
-            .container_port(
-                int(first_load_balancer, "container_port")
-                    .ok_or_else(|| missing("load_balancer.container_port"))?,
-            )
-            .build();
-        let network_configuration = match single(config, "network_configuration") {
-            Some(network) => {
-                let assign_public_ip = boolean(network, "assign_public_ip").map(|enabled| {
-                    if enabled {
-                        AssignPublicIp::Enabled
-                    } else {
-                        AssignPublicIp::Disabled
-                    }
-                });
-                let security_groups = strings(network, "security_groups");
-                let awsvpc = AwsVpcConfiguration::builder()
-                    .set_subnets(Some(strings(network, "subnets")))
-                    .set_security_groups((!security_groups.is_empty()).then_some(security_groups))
-                    .set_assign_public_ip(assign_public_ip)
-                    .build()
-                    .map_err(|error| BlueGreenInputError::InvalidNetwork {
-                        service_name: service_name.to_string(),
-                        reason: error.to_string(),
-                    })?;
-                Some(
-                    NetworkConfiguration::builder()
-                        .awsvpc_configuration(awsvpc)
-                        .build(),
-                )
-            }
-            None => None,
-        };
-        let strategy = blocks(config, "capacity_provider_strategy")
-            .iter()
-            .map(|item| {
-                CapacityProviderStrategyItem::builder()
-                    .set_capacity_provider(non_empty(item, "capacity_provider"))
-                    .set_weight(int(item, "weight"))
-                    .set_base(int(item, "base"))
-                    .build()
-                    .map_err(|error| BlueGreenInputError::InvalidCapacityProvider {
-                        service_name: service_name.to_string(),
-                        reason: error.to_string(),
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let circuit_breaker = single(config, "deployment_circuit_breaker").map(|breaker| {
-            DeploymentCircuitBreaker::builder()
-                .enable(boolean(breaker, "enable").unwrap_or(false))
-                .rollback(boolean(breaker, "rollback").unwrap_or(false))
-                .build()
-        });
-        let maximum_percent = int(config, "deployment_maximum_percent");
-        let minimum_healthy_percent = int(config, "deployment_minimum_healthy_percent");
-        // The rolling settings only: the `deployment_configuration { strategy = "BLUE_GREEN" }`
-        // block is for `infra`, and would make ECS run its own blue/green on each colour.
-        let deployment_configuration = (circuit_breaker.is_some()
-            || maximum_percent.is_some()
-            || minimum_healthy_percent.is_some())
-        .then(|| {
-            DeploymentConfiguration::builder()
-                .set_deployment_circuit_breaker(circuit_breaker)
-                .set_maximum_percent(maximum_percent)
-                .set_minimum_healthy_percent(minimum_healthy_percent)
-                .build()
-        });
-        Ok(ServiceSettings {
-            cluster,
-            desired_count,
-            load_balancer,
-            network_configuration,
-            capacity_provider_strategy: (!strategy.is_empty()).then_some(strategy),
-            deployment_configuration,
-            platform_version: non_empty(config, "platform_version"),
-            health_check_grace_period_seconds: int(config, "health_check_grace_period_seconds"),
-            enable_execute_command: boolean(config, "enable_execute_command"),
-            enable_ecs_managed_tags: boolean(config, "enable_ecs_managed_tags"),
-            propagate_tags: non_empty(config, "propagate_tags")
-                .map(|text| PropagateTags::from(text.as_str())),
-        })
+/// One colour of the `aws_ecs_service` value `config`, as an `aws_ecs_service` value of its
+/// own, for the one ECS service create/update path ([`aws_ecs_service::create_service`],
+/// [`aws_ecs_service::update_service`]): named `service_name`, running `task_definition` at
+/// `desired_count`, its `load_balancer` bound to the colour's target group without
+/// `advanced_configuration`. The colours are plain rolling services: infra does the
+/// blue/green itself and watches the `alarms` in its bake, so they are not sent.
+fn colour_value(
+    config: &Value,
+    service_name: &str,
+    target_group_arn: &str,
+    task_definition: &str,
+    desired_count: i64,
+) -> Result<Value, BlueGreenInputError> {
+    let missing = |attribute: &'static str| BlueGreenInputError::MissingAttribute {
+        service_name: service_name.to_string(),
+        attribute,
+    };
+    non_empty(config, "cluster").ok_or_else(|| missing("cluster"))?;
+    if task_definition.is_empty() {
+        return Err(missing("task_definition"));
     }
+    if i32::try_from(desired_count).map_or(true, |count| count < 0) {
+        return Err(BlueGreenInputError::DesiredCountOutOfRange {
+            service_name: service_name.to_string(),
+            desired_count,
+        });
+    }
+    let first_load_balancer =
+        single(config, "load_balancer").ok_or_else(|| missing("load_balancer"))?;
+    let container_name = non_empty(first_load_balancer, "container_name")
+        .ok_or_else(|| missing("load_balancer.container_name"))?;
+    let container_port = int(first_load_balancer, "container_port")
+        .ok_or_else(|| missing("load_balancer.container_port"))?;
+    let mut value = config.clone();
+    let Some(entries) = value.map_mut() else {
+        return Err(missing("name"));
+    };
+    entries.insert("name".into(), Value::string(service_name));
+    entries.insert("task_definition".into(), Value::string(task_definition));
+    entries.insert("desired_count".into(), Value::Number(desired_count as f64));
+    entries.insert(
+        "load_balancer".into(),
+        Value::List(vec![Value::map([
+            ("target_group_arn", Value::string(target_group_arn)),
+            ("container_name", Value::string(container_name)),
+            ("container_port", Value::Number(f64::from(container_port))),
+        ])]),
+    );
+    entries.remove("alarms");
+    // ECS refuses a role for awsvpc services, and the service-linked role AWS reports back
+    // into `iam_role` must not be passed either.
+    if !blocks(config, "network_configuration").is_empty()
+        || non_empty(config, "iam_role").is_some_and(|role| role.contains("/aws-service-role/"))
+    {
+        entries.remove("iam_role");
+    }
+    // ECS takes a capacity provider strategy or a launch type, not both; a launch type read
+    // back for a strategy's service is not configuration.
+    if !blocks(config, "capacity_provider_strategy").is_empty() {
+        entries.remove("launch_type");
+    }
+    Ok(value)
 }
 
 /// The whole seconds since the epoch, now.
@@ -485,101 +406,6 @@ impl AwsBlueGreen {
             .find(|service| service.status() != Some("INACTIVE"))
             .cloned())
     }
-
-    async fn create_service(
-        &self,
-        config: &Value,
-        settings: ServiceSettings,
-        service_name: &str,
-        task_definition: &str,
-    ) -> Result<Service, ProviderError> {
-        let ecs = &self.aws.clients().await.ecs;
-        let original_name = non_empty(config, "name").unwrap_or_else(|| service_name.to_string());
-        // Only set when the configuration has no capacity provider strategy: ECS takes one or
-        // the other.
-        let launch_type = match settings.capacity_provider_strategy {
-            Some(_) => None,
-            None => non_empty(config, "launch_type").map(|text| LaunchType::from(text.as_str())),
-        };
-        // ECS refuses a role for awsvpc services, and the service-linked role AWS reports back
-        // into `iam_role` must not be passed either.
-        let role = non_empty(config, "iam_role").filter(|role| {
-            settings.network_configuration.is_none() && !role.contains("/aws-service-role/")
-        });
-        let output = ecs
-            .create_service()
-            .cluster(&settings.cluster)
-            .service_name(service_name)
-            .task_definition(task_definition)
-            .desired_count(settings.desired_count)
-            .load_balancers(settings.load_balancer)
-            .set_launch_type(launch_type)
-            .set_capacity_provider_strategy(settings.capacity_provider_strategy)
-            .set_deployment_configuration(settings.deployment_configuration)
-            .set_platform_version(settings.platform_version)
-            .set_network_configuration(settings.network_configuration)
-            .set_health_check_grace_period_seconds(settings.health_check_grace_period_seconds)
-            .set_enable_execute_command(settings.enable_execute_command)
-            .set_enable_ecs_managed_tags(settings.enable_ecs_managed_tags)
-            .set_propagate_tags(settings.propagate_tags)
-            .set_scheduling_strategy(
-                non_empty(config, "scheduling_strategy")
-                    .map(|text| SchedulingStrategy::from(text.as_str())),
-            )
-            .set_role(role)
-            .set_tags(Some(colour_tags(config, &original_name)))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        output
-            .service()
-            .cloned()
-            .ok_or_else(|| crate::app_support::vanished("ECS service", service_name))
-    }
-
-    async fn update_service(
-        &self,
-        config: &Value,
-        settings: ServiceSettings,
-        service_name: &str,
-        task_definition: &str,
-    ) -> Result<Service, ProviderError> {
-        let ecs = &self.aws.clients().await.ecs;
-        let original_name = non_empty(config, "name").unwrap_or_else(|| service_name.to_string());
-        let output = ecs
-            .update_service()
-            .cluster(&settings.cluster)
-            .service(service_name)
-            .task_definition(task_definition)
-            .desired_count(settings.desired_count)
-            // Re-sent so a replaced target group (new ARN) is picked up.
-            .load_balancers(settings.load_balancer)
-            .set_capacity_provider_strategy(settings.capacity_provider_strategy)
-            .set_deployment_configuration(settings.deployment_configuration)
-            .set_platform_version(settings.platform_version)
-            .set_network_configuration(settings.network_configuration)
-            .set_health_check_grace_period_seconds(settings.health_check_grace_period_seconds)
-            .set_enable_execute_command(settings.enable_execute_command)
-            .set_enable_ecs_managed_tags(settings.enable_ecs_managed_tags)
-            .set_propagate_tags(settings.propagate_tags)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        let service = output
-            .service()
-            .cloned()
-            .ok_or_else(|| crate::app_support::vanished("ECS service", service_name))?;
-        // Tags added to the configuration since the colour was created; UpdateService takes none.
-        if let Some(arn) = service.service_arn() {
-            ecs.tag_resource()
-                .resource_arn(arn)
-                .set_tags(Some(colour_tags(config, &original_name)))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        Ok(service)
-    }
 }
 
 #[async_trait::async_trait]
@@ -592,32 +418,37 @@ impl BlueGreenApi for AwsBlueGreen {
         task_definition: &str,
         desired_count: i64,
     ) -> Result<String, ProviderError> {
-        let settings =
-            ServiceSettings::read(config, service_name, target_group_arn, desired_count)?;
-        if task_definition.is_empty() {
-            return Err(BlueGreenInputError::MissingAttribute {
-                service_name: service_name.to_string(),
-                attribute: "task_definition",
+        let colour = colour_value(
+            config,
+            service_name,
+            target_group_arn,
+            task_definition,
+            desired_count,
+        )?;
+        let cluster = non_empty(config, "cluster").unwrap_or_default();
+        let original_name = non_empty(config, "name").unwrap_or_else(|| service_name.to_string());
+        let tags = colour_tags(config, &original_name);
+        match self.describe_service(&cluster, service_name).await? {
+            None => aws_ecs_service::create_service(&self.aws, service_name, &colour, &tags).await,
+            Some(existing) => {
+                let arn = existing
+                    .service_arn()
+                    .map(str::to_string)
+                    .ok_or_else(|| crate::app_support::vanished("ECS service", service_name))?;
+                let prior = aws_ecs_service::service_to_value(&existing, &colour);
+                aws_ecs_service::update_service(&self.aws, &arn, &prior, &colour).await?;
+                // Tags added to the configuration since the colour was created; UpdateService
+                // takes none.
+                let ecs = &self.aws.clients().await.ecs;
+                ecs.tag_resource()
+                    .resource_arn(&arn)
+                    .set_tags(Some(crate::ecs_support::tags_to_sdk(&tags)))
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(arn)
             }
-            .into());
         }
-        let service = match self
-            .describe_service(&settings.cluster, service_name)
-            .await?
-        {
-            Some(_) => {
-                self.update_service(config, settings, service_name, task_definition)
-                    .await?
-            }
-            None => {
-                self.create_service(config, settings, service_name, task_definition)
-                    .await?
-            }
-        };
-        service
-            .service_arn()
-            .map(str::to_string)
-            .ok_or_else(|| crate::app_support::vanished("ECS service", service_name))
     }
 
     async fn service_status(
@@ -1085,9 +916,9 @@ mod tests {
     }
 
     #[test]
-    fn settings_name_what_is_missing() {
+    fn a_colour_value_names_what_is_missing() {
         let config = Value::map([("name", Value::string("web"))]);
-        let error = ServiceSettings::read(&config, "web-blue", TG, 1).err();
+        let error = colour_value(&config, "web-blue", TG, "web:1", 1).err();
         assert_eq!(
             error,
             Some(BlueGreenInputError::MissingAttribute {
@@ -1098,17 +929,39 @@ mod tests {
     }
 
     #[test]
+    fn a_colour_is_a_rolling_service_on_its_own_target_group() {
+        let config = Value::map([
+            ("name", Value::string("web")),
+            ("cluster", Value::string("main")),
+            ("launch_type", Value::string("FARGATE")),
+            ("iam_role", Value::string("arn:aws:iam::1:role/aws-service-role/ecs")),
+            ("alarms", Value::List(vec![Value::map([("enable", Value::Bool(true))])])),
+            (
+                "load_balancer",
+                Value::List(vec![Value::map([
+                    ("target_group_arn", Value::string("tg-blue")),
+                    ("container_name", Value::string("web")),
+                    ("container_port", Value::Number(8080.0)),
+                    ("advanced_configuration", Value::List(vec![Value::map([("role_arn", Value::string("r"))])])),
+                ])]),
+            ),
+        ]);
+        let colour = colour_value(&config, "web-green", TG, "web:2", 3).expect("complete");
+        assert_eq!(colour.get("name").as_str(), Some("web-green"));
+        assert_eq!(colour.get("task_definition").as_str(), Some("web:2"));
+        assert_eq!(colour.get("desired_count").as_i64(), Some(3));
+        assert_eq!(colour.get("launch_type").as_str(), Some("FARGATE"));
+        assert!(colour.get("alarms").is_null());
+        assert!(colour.get("iam_role").is_null());
+        let load_balancer = single(&colour, "load_balancer").expect("one");
+        assert_eq!(load_balancer.get("target_group_arn").as_str(), Some(TG));
+        assert!(load_balancer.get("advanced_configuration").is_null());
+    }
+
+    #[test]
     fn colour_tags_add_the_original_name() {
         let config = Value::map([("tags", Value::map([("env", Value::string("prod"))]))]);
-        let tags: Vec<(String, String)> = colour_tags(&config, "web")
-            .iter()
-            .map(|tag| {
-                (
-                    tag.key().unwrap_or_default().to_string(),
-                    tag.value().unwrap_or_default().to_string(),
-                )
-            })
-            .collect();
+        let tags: Vec<(String, String)> = colour_tags(&config, "web").into_iter().collect();
         assert_eq!(
             tags,
             vec![

@@ -142,8 +142,19 @@ impl ResourceType for RegionalResource {
         }
     }
 
-    fn deploys_blue_green(&self) -> bool {
-        self.inner.deploys_blue_green()
+    fn blue_green_deployment(
+        &self,
+        value: &Value,
+    ) -> Option<Result<infra_core::blue_green::DeploymentSpec, String>> {
+        self.inner.blue_green_deployment(value)
+    }
+
+    fn deployment_runtime_attributes(&self) -> &'static [&'static str] {
+        self.inner.deployment_runtime_attributes()
+    }
+
+    fn live_colour_prior(&self, prior: &Value, live_object: &str) -> Value {
+        self.inner.live_colour_prior(prior, live_object)
     }
 
     fn traffic_paths(&self) -> &'static [&'static str] {

@@ -1,8 +1,78 @@
 //! The AWS operations a blue/green deployment needs, as a trait: the engine orchestrates the
 //! deployment (health gate, switch, bake, automatic revert) and the provider makes the calls.
 
+use std::time::Duration;
+
 use crate::resource::ProviderError;
 use crate::value::Value;
+
+/// One blue/green object as its resource type reads it from the configured value: what the
+/// engine needs to run, revert and finalize a deployment without knowing the type's attribute
+/// names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentSpec {
+    pub cluster: String,
+    /// The object's name; its colours are `<name>-blue` and `<name>-green`.
+    pub name: String,
+    /// The revision to run; `None` while it is unknown (registered in the same apply).
+    pub task_definition: Option<String>,
+    pub desired_count: i64,
+    pub blue_target_group: String,
+    pub green_target_group: String,
+    /// The production listener or listener rule whose forward weights move.
+    pub route: String,
+    /// A listener rule for test traffic: it goes to the new colour before production does.
+    pub test_route: Option<String>,
+    pub strategy: Strategy,
+}
+
+/// How the traffic moves to the new colour.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrafficShift {
+    AllAtOnce,
+    /// `percent` first, then the rest after `interval`.
+    Canary { percent: i64, interval: Duration },
+    /// Steps of `percent` with `interval` between.
+    Linear { percent: i64, interval: Duration },
+}
+
+/// How one deployment runs: the shift, the bake and what reverts it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strategy {
+    pub shift: TrafficShift,
+    pub bake: Duration,
+    /// Above this share of 5xx responses (percent) the deployment reverts. Default 1.
+    pub error_threshold_percent: f64,
+    /// Fewer requests than this since the switch decide nothing: one error in three requests
+    /// is not a 33% error rate worth a revert. Default 20.
+    pub minimum_request_count: f64,
+    pub health_gate_timeout: Duration,
+    pub standby_retention: Duration,
+    pub poll_interval: Duration,
+    /// Alarms watched during the bake; one in ALARM reverts when `alarm_rollback` is set.
+    pub alarm_names: Vec<String>,
+    pub alarm_rollback: bool,
+    /// After an automatic revert the failed colour is scaled to 0, unless this is set (to
+    /// keep it running for forensics).
+    pub keep_failed_colour: bool,
+}
+
+impl Default for Strategy {
+    fn default() -> Strategy {
+        Strategy {
+            shift: TrafficShift::AllAtOnce,
+            bake: Duration::ZERO,
+            error_threshold_percent: 1.0,
+            minimum_request_count: 20.0,
+            health_gate_timeout: Duration::from_secs(600),
+            standby_retention: Duration::from_secs(3600),
+            poll_interval: Duration::from_secs(2),
+            alarm_names: Vec::new(),
+            alarm_rollback: false,
+            keep_failed_colour: false,
+        }
+    }
+}
 
 /// What ECS reports about one colour's service.
 #[derive(Clone, Debug, PartialEq, Default)]

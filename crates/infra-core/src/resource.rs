@@ -199,10 +199,25 @@ pub trait ResourceType: Send + Sync {
     fn unknown_after_update(&self, _prior: &Value, _planned: &Value) -> Vec<&'static str> {
         vec![]
     }
-    /// True for a type whose `deployment_configuration { strategy = "BLUE_GREEN" }` changes
-    /// are run as blue/green deployments (an ECS service).
-    fn deploys_blue_green(&self) -> bool {
-        false
+    /// For a type whose objects can deploy blue/green (an ECS service): `Some` when this
+    /// configured value asks for it, with what the deployment needs read from it, or the
+    /// reason it cannot run (a missing target group). `None` for every other value and type.
+    fn blue_green_deployment(
+        &self,
+        _value: &Value,
+    ) -> Option<Result<crate::blue_green::DeploymentSpec, String>> {
+        None
+    }
+    /// The attributes of a blue/green object that its deployment owns at run time (which
+    /// revision and target group each colour has, the counts): refresh keeps them from the
+    /// state, so only configuration drift is reported.
+    fn deployment_runtime_attributes(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The state value of a blue/green object re-aimed at the object that serves it now
+    /// (`live_object` is the live colour's name), so `read_many` reads that one.
+    fn live_colour_prior(&self, prior: &Value, _live_object: &str) -> Value {
+        prior.clone()
     }
     /// Attributes a blue/green deployment sets at run time when it routes traffic through an
     /// object of this type (a listener's actions): they are neither drift nor planned.

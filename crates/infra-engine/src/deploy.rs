@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+pub use infra_core::blue_green::{DeploymentSpec, Strategy, TrafficShift};
 use infra_core::blue_green::{BlueGreenApi, ErrorCounts, WeightedTarget};
 use infra_core::{ProviderError, Value};
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,10 @@ pub struct Deployment {
     #[serde(default)]
     pub region: Option<String>,
     pub listener_arn: String,
+    /// The listener rule for test traffic, when the service names one: it is pointed at the
+    /// new colour once the health gate passes, before production traffic moves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_listener_arn: Option<String>,
     pub live: String,
     /// The colour still running the previous revision, ready for `revert`.
     pub standby: Option<String>,
@@ -58,125 +63,17 @@ pub struct HistoryEntry {
     pub result: String,
 }
 
-/// How the traffic moves to the new colour.
-#[derive(Clone, Debug, PartialEq)]
-pub enum TrafficShift {
-    AllAtOnce,
-    /// `percent` first, then the rest after `interval`.
-    Canary {
-        percent: i64,
-        interval: Duration,
-    },
-    /// Steps of `percent` with `interval` between.
-    Linear {
-        percent: i64,
-        interval: Duration,
-    },
-}
-
-/// The `deployment_configuration` block, with our documented extension settings.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Strategy {
-    pub shift: TrafficShift,
-    pub bake: Duration,
-    /// Above this share of 5xx responses (percent) the deployment reverts. Default 1.
-    pub error_threshold_percent: f64,
-    /// Fewer requests than this since the switch decide nothing: one error in three requests
-    /// is not a 33% error rate worth a revert. Default 20.
-    pub minimum_request_count: f64,
-    pub health_gate_timeout: Duration,
-    pub standby_retention: Duration,
-    pub poll_interval: Duration,
-    /// The service's `alarms { alarm_names, enable, rollback }`: with `enable`, these alarms
-    /// are watched during the bake; one in ALARM reverts when `rollback` is set too.
-    pub alarm_names: Vec<String>,
-    pub alarm_rollback: bool,
-}
-
 const HISTORY_LIMIT: usize = 50;
 
-fn block<'v>(value: &'v Value, name: &str) -> &'v Value {
-    value
-        .get(name)
-        .as_list()
-        .and_then(|items| items.first())
-        .unwrap_or(&Value::Null)
-}
-
-/// True when an `aws_ecs_service` value opts in with `deployment_configuration { strategy = "BLUE_GREEN" }`.
-pub fn is_blue_green(service: &Value) -> bool {
-    block(service, "deployment_configuration")
-        .get("strategy")
-        .as_str()
-        == Some("BLUE_GREEN")
-}
-
-/// A configured number of seconds as a duration: negative or not a number is zero, and more
-/// than a year is a year. The schema bounds each setting; this keeps arithmetic on instants
-/// from overflowing whatever reaches here.
-fn duration_from_seconds(seconds: f64) -> Duration {
-    const YEAR: f64 = 365.0 * 24.0 * 3600.0;
-    Duration::try_from_secs_f64(seconds.clamp(0.0, YEAR)).unwrap_or_default()
-}
-
-pub fn strategy(service: &Value) -> Strategy {
-    let config = block(service, "deployment_configuration");
-    let seconds = |name: &str, default: f64| {
-        duration_from_seconds(config.get(name).as_f64().unwrap_or(default))
-    };
-    let percent = config
-        .get("shift_percent")
-        .as_i64()
-        .unwrap_or(10)
-        .clamp(1, 100);
-    let interval = seconds("shift_interval_seconds", 60.0);
-    let shift = match config
-        .get("traffic_shift")
-        .as_str()
-        .unwrap_or("all_at_once")
-    {
-        "canary" => TrafficShift::Canary { percent, interval },
-        "linear" => TrafficShift::Linear { percent, interval },
-        _ => TrafficShift::AllAtOnce,
-    };
-    Strategy {
-        shift,
-        bake: duration_from_seconds(
-            config.get("bake_time_in_minutes").as_f64().unwrap_or(0.0) * 60.0,
-        ),
-        error_threshold_percent: config
-            .get("error_threshold_percent")
-            .as_f64()
-            .unwrap_or(1.0),
-        minimum_request_count: config
-            .get("minimum_request_count")
-            .as_f64()
-            .unwrap_or(20.0)
-            .max(1.0),
-        health_gate_timeout: seconds("health_gate_timeout_seconds", 600.0),
-        standby_retention: duration_from_seconds(
-            config
-                .get("standby_retention_minutes")
-                .as_f64()
-                .unwrap_or(60.0)
-                * 60.0,
-        ),
-        poll_interval: seconds("poll_interval_seconds", 2.0).max(Duration::from_millis(100)),
-        alarm_names: match block(service, "alarms") {
-            alarms if alarms.get("enable").as_bool() == Some(true) => alarms
-                .get("alarm_names")
-                .as_list()
-                .map(|names| {
-                    names
-                        .iter()
-                        .filter_map(|name| name.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        },
-        alarm_rollback: block(service, "alarms").get("rollback").as_bool() == Some(true),
+/// `remote` (a blue/green object read through its live colour) with the attributes its
+/// deployment owns at run time taken from `prior`: only configuration is compared.
+pub fn with_runtime_attributes(mut remote: Value, prior: &Value, attributes: &[&str]) -> Value {
+    if let Some(entries) = remote.map_mut() {
+        for &attribute in attributes {
+            entries.insert(attribute.to_string(), prior.get(attribute).clone());
+        }
     }
+    remote
 }
 
 /// The revision part of a task definition ARN or `family:revision`.
@@ -274,42 +171,25 @@ pub trait DeployEvents {
     fn save(&self, deployment: &Deployment);
 }
 
-fn colour_targets(service: &Value) -> Result<(String, String, String), ProviderError> {
-    let load_balancer = block(service, "load_balancer");
-    let advanced = block(load_balancer, "advanced_configuration");
-    let blue = load_balancer.get("target_group_arn").as_str();
-    let green = advanced.get("alternate_target_group_arn").as_str();
-    let listener = advanced.get("production_listener_rule").as_str();
-    match (blue, green, listener) {
-        (Some(b), Some(g), Some(l)) => Ok((b.to_string(), g.to_string(), l.to_string())),
-        _ => Err(ProviderError::new(
-            "a BLUE_GREEN service needs load_balancer { target_group_arn, advanced_configuration { alternate_target_group_arn, production_listener_rule } }",
-        )),
-    }
-}
-
 /// First apply: both colours exist, blue runs the revision and is live, green waits at zero.
+///
+/// `service` is the object's configured value, passed through to the provider as is; `spec` is
+/// what its type read from it.
 pub async fn create(
     api: &dyn BlueGreenApi,
+    spec: &DeploymentSpec,
     service: &Value,
     region: Option<String>,
     events: &dyn DeployEvents,
 ) -> Result<Deployment, DeployError> {
-    let (blue_tg, green_tg, listener) = colour_targets(service)?;
-    let name = service.get("name").as_str().unwrap_or_default().to_string();
-    let cluster = service
-        .get("cluster")
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let task_definition = service
-        .get("task_definition")
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let desired = service.get("desired_count").as_i64().unwrap_or(1);
+    let name = spec.name.clone();
+    let task_definition = spec.task_definition.clone().unwrap_or_default();
+    let desired = spec.desired_count;
     let mut colours = BTreeMap::new();
-    for (colour, tg, count) in [("blue", &blue_tg, desired), ("green", &green_tg, 0)] {
+    for (colour, tg, count) in [
+        ("blue", &spec.blue_target_group, desired),
+        ("green", &spec.green_target_group, 0),
+    ] {
         let service_name = format!("{name}-{colour}");
         api.put_service(service, &service_name, tg, &task_definition, count)
             .await?;
@@ -328,9 +208,10 @@ pub async fn create(
     }
     let mut deployment = Deployment {
         service: name,
-        cluster,
+        cluster: spec.cluster.clone(),
         region,
-        listener_arn: listener,
+        listener_arn: spec.route.clone(),
+        test_listener_arn: spec.test_route.clone(),
         live: "blue".into(),
         standby: None,
         standby_since: None,
@@ -346,19 +227,16 @@ pub async fn create(
 /// A new revision: idle colour, health gate, switch, bake, standby.
 pub async fn deploy(
     api: &dyn BlueGreenApi,
+    spec: &DeploymentSpec,
     service: &Value,
     deployment: &mut Deployment,
     events: &dyn DeployEvents,
 ) -> Result<(), DeployError> {
-    let strategy = strategy(service);
+    let strategy = &spec.strategy;
     let live = deployment.live.clone();
     let idle = other_colour(&live).to_string();
-    let task_definition = service
-        .get("task_definition")
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let desired = service.get("desired_count").as_i64().unwrap_or(1);
+    let task_definition = spec.task_definition.clone().unwrap_or_default();
+    let desired = spec.desired_count;
     let live_state = deployment
         .colours
         .get(&live)
@@ -370,6 +248,7 @@ pub async fn deploy(
         .cloned()
         .ok_or_else(|| ProviderError::new(format!("deployment state has no {idle} colour")))?;
     let from = live_state.task_definition.clone();
+    deployment.test_listener_arn = spec.test_route.clone();
 
     // 1. The idle colour gets the new revision.
     api.put_service(
@@ -443,10 +322,11 @@ pub async fn deploy(
             0,
         )
         .await?;
+        // ECS now has the new revision at zero tasks: the state says so.
         deployment.colours.insert(
             idle.clone(),
             ColourState {
-                task_definition: idle_state.task_definition.clone(),
+                task_definition: task_definition.clone(),
                 desired_count: 0,
                 ..idle_state.clone()
             },
@@ -459,7 +339,13 @@ pub async fn deploy(
         return Err(DeployError::GateFailed(last));
     }
 
-    // 3. Switch, in steps.
+    // 3. Test traffic first, when there is a test route: it stays on the new colour.
+    if let Some(test_route) = deployment.test_listener_arn.clone() {
+        route_test(api, deployment, &test_route, &idle).await?;
+        events.message(format!("test traffic: {idle} 100%"));
+    }
+
+    // 4. Switch, in steps.
     let steps: Vec<i64> = match &strategy.shift {
         TrafficShift::AllAtOnce => vec![100],
         TrafficShift::Canary { percent, .. } => vec![*percent, 100],
@@ -506,11 +392,31 @@ pub async fn deploy(
         let window = if last_step { strategy.bake } else { interval };
         if let Err(reason) = watch.watch(window).await? {
             route(api, deployment, &idle, 0).await?;
+            if let Some(test_route) = deployment.test_listener_arn.clone() {
+                route_test(api, deployment, &test_route, &live).await?;
+            }
+            events.message(format!("{reason}; traffic is back on {live}"));
+            events.save(deployment);
+            // The failed colour stops, unless it is kept for forensics.
+            let remaining = if strategy.keep_failed_colour {
+                desired
+            } else {
+                api.put_service(
+                    service,
+                    &idle_state.service_name,
+                    &idle_state.target_group_arn,
+                    &task_definition,
+                    0,
+                )
+                .await?;
+                events.message(format!("{idle} scaled to 0 task(s)"));
+                0
+            };
             deployment.colours.insert(
                 idle.clone(),
                 ColourState {
                     task_definition: task_definition.clone(),
-                    desired_count: desired,
+                    desired_count: remaining,
                     ..idle_state.clone()
                 },
             );
@@ -520,7 +426,6 @@ pub async fn deploy(
                 &task_definition,
                 format!("reverted: {reason}"),
             );
-            events.message(format!("{reason}; traffic is back on {live}"));
             events.save(deployment);
             return Err(DeployError::Reverted(reason));
         }
@@ -541,6 +446,25 @@ pub async fn deploy(
     ));
     events.save(deployment);
     Ok(())
+}
+
+/// Points the test route wholly at `towards`.
+async fn route_test(
+    api: &dyn BlueGreenApi,
+    deployment: &Deployment,
+    test_route: &str,
+    towards: &str,
+) -> Result<(), ProviderError> {
+    let targets: Vec<WeightedTarget> = [(towards, 100), (other_colour(towards), 0)]
+        .iter()
+        .filter_map(|(colour, weight)| {
+            deployment.colours.get(*colour).map(|c| WeightedTarget {
+                target_group_arn: c.target_group_arn.clone(),
+                weight: *weight,
+            })
+        })
+        .collect();
+    api.route(test_route, &targets).await
 }
 
 async fn route(
@@ -870,18 +794,5 @@ mod tests {
             figures.contains("= 1 / 200 = 0.5%, within the 1% threshold"),
             "{figures}"
         );
-    }
-
-    #[test]
-    fn the_minimum_request_count_is_configurable() {
-        let service = Value::map([(
-            "deployment_configuration",
-            Value::List(vec![Value::map([
-                ("strategy", Value::string("BLUE_GREEN")),
-                ("minimum_request_count", Value::Number(5.0)),
-            ])]),
-        )]);
-        assert_eq!(strategy(&service).minimum_request_count, 5.0);
-        assert_eq!(strategy(&Value::Null).minimum_request_count, 20.0);
     }
 }

@@ -20,7 +20,7 @@ use infra_core::{
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::deploy::{self, DeployEvents, Deployment};
+use crate::deploy::{self, DeployEvents, Deployment, DeploymentSpec};
 use crate::diff::{plan_instance, InstanceInput};
 use crate::graph::Graph;
 use crate::observer::{Event, Observer};
@@ -445,16 +445,23 @@ impl Executor<'_> {
                         ),
                     }));
                 }
-                if let (true, Some(api)) = (
-                    resource_type.deploys_blue_green() && deploy::is_blue_green(&planned),
+                if let (Some(spec), Some(api)) = (
+                    resource_type.blue_green_deployment(&planned),
                     registry.blue_green(),
                 ) {
+                    let spec = spec.map_err(|reason| {
+                        RunError::Operation(OperationError {
+                            address: address.clone(),
+                            action,
+                            error: ProviderError::with_code("InvalidDeployment", reason),
+                        })
+                    })?;
                     return self
                         .run_blue_green(
                             address,
                             change,
                             action,
-                            &planned,
+                            (resource_type.as_ref(), &spec, &planned),
                             prior_value,
                             api.as_ref(),
                             &operation,
@@ -618,7 +625,7 @@ impl Executor<'_> {
         address: &Address,
         change: &ResourceChange,
         action: Action,
-        planned: &Value,
+        (resource_type, spec, planned): (&dyn ResourceType, &DeploymentSpec, &Value),
         prior: Option<Value>,
         api: &dyn BlueGreenApi,
         operation: &Operation,
@@ -629,11 +636,7 @@ impl Executor<'_> {
             address,
             state,
         };
-        let service_id = format!(
-            "{}/{}",
-            planned.get("cluster").as_str().unwrap_or_default(),
-            planned.get("name").as_str().unwrap_or_default()
-        );
+        let service_id = format!("{}/{}", spec.cluster, spec.name);
         let finished = || Value::map([("id", Value::string(&service_id))]);
         let existing = state
             .borrow()
@@ -653,13 +656,13 @@ impl Executor<'_> {
             .timed(address, action, id, limit, async {
                 match existing {
                     Some(mut deployment) if action == Action::Update => {
-                        let result = deploy::deploy(api, planned, &mut deployment, &events).await;
+                        let result = deploy::deploy(api, spec, planned, &mut deployment, &events).await;
                         events.save(&deployment);
                         result.map(|()| finished()).map_err(deploy_error)
                     }
                     _ => {
                         let deployment =
-                            deploy::create(api, planned, self.settings.region.clone(), &events)
+                            deploy::create(api, spec, planned, self.settings.region.clone(), &events)
                                 .await
                                 .map_err(deploy_error)?;
                         events.save(&deployment);
@@ -682,6 +685,31 @@ impl Executor<'_> {
                 }
             }
             entries.insert("id".into(), Value::string(&service_id));
+        }
+        // The state holds the configuration as the live colour runs it, read back like any
+        // object's, so that refresh compares like with like.
+        let live_object = state
+            .borrow()
+            .deployments
+            .get(&address.to_string())
+            .and_then(Deployment::from_json)
+            .and_then(|d| d.live_state().map(|c| c.service_name.clone()));
+        if let Some(live_object) = live_object {
+            let prior = resource_type.live_colour_prior(&value, &live_object);
+            if let Ok(mut read) = resource_type.read_many(&[prior]).await {
+                if let Some(Some(remote)) = read.pop() {
+                    value = deploy::with_runtime_attributes(
+                        remote,
+                        &value,
+                        resource_type.deployment_runtime_attributes(),
+                    );
+                    crate::diff::normalize(resource_type, &mut value);
+                    crate::diff::mark_sensitive(resource_type.schema(), &mut value);
+                    if resource_type.schema().taggable {
+                        keep_configured_tags(&mut value, planned);
+                    }
+                }
+            }
         }
         let provider = aliased(&self.configuration_of(address, state));
         let mut state = state.borrow_mut();
@@ -995,14 +1023,21 @@ pub async fn finalize_expired(
         else {
             continue;
         };
-        let Some(service) = address
+        let Some((service, Some(Ok(spec)))) = address
             .parse::<Address>()
             .ok()
-            .and_then(|a| state.get(&a).map(|r| r.value.unmark_deep()))
+            .and_then(|a| state.get(&a))
+            .map(|resource| {
+                let service = resource.value.unmark_deep();
+                let spec = registry
+                    .resource(&resource.resource_type)
+                    .and_then(|t| t.blue_green_deployment(&service));
+                (service, spec)
+            })
         else {
             continue;
         };
-        if deploy::standby_expired(&deployment, deploy::strategy(&service).standby_retention)
+        if deploy::standby_expired(&deployment, spec.strategy.standby_retention)
             && deploy::finalize(api.as_ref(), &service, &mut deployment).await?
         {
             state
@@ -1125,16 +1160,16 @@ fn operation_graph(plan: &Plan, state: &State) -> Graph<Node> {
         .filter_map(|(address, r)| r.value.get("id").as_str().map(|id| (id, address)))
         .collect();
     for deployment in state.deployments.values().filter_map(Deployment::from_json) {
-        let Some(route) = by_id.get(deployment.listener_arn.as_str()) else {
-            continue;
-        };
-        for colour in deployment.colours.values() {
-            if let Some(target_group) = by_id.get(colour.target_group_arn.as_str()) {
-                if deletes.contains(*route) && deletes.contains(*target_group) {
-                    graph.add_edge(
-                        ((*target_group).clone(), Phase::Delete),
-                        ((*route).clone(), Phase::Delete),
-                    );
+        let routes = [Some(&deployment.listener_arn), deployment.test_listener_arn.as_ref()];
+        for route in routes.into_iter().flatten().filter_map(|arn| by_id.get(arn.as_str())) {
+            for colour in deployment.colours.values() {
+                if let Some(target_group) = by_id.get(colour.target_group_arn.as_str()) {
+                    if deletes.contains(*route) && deletes.contains(*target_group) {
+                        graph.add_edge(
+                            ((*target_group).clone(), Phase::Delete),
+                            ((*route).clone(), Phase::Delete),
+                        );
+                    }
                 }
             }
         }

@@ -131,7 +131,8 @@ pub fn listeners_owned_by_deployments(state: &State) -> BTreeSet<String> {
         .deployments
         .values()
         .filter_map(crate::deploy::Deployment::from_json)
-        .map(|d| d.listener_arn)
+        .flat_map(|d| [Some(d.listener_arn), d.test_listener_arn])
+        .flatten()
         .collect()
 }
 
@@ -166,7 +167,7 @@ fn effective_lifecycle(
 fn deployment_plan(
     state: &State,
     address: &Address,
-    after: &Value,
+    target_task_definition: Option<&str>,
 ) -> Option<crate::plan::DeploymentPlan> {
     let deployment = state
         .deployments
@@ -174,7 +175,7 @@ fn deployment_plan(
         .and_then(crate::deploy::Deployment::from_json)?;
     let live = deployment.live_state()?;
     let live_revision = crate::deploy::revision(&live.task_definition);
-    let target_revision = match after.get("task_definition").as_str() {
+    let target_revision = match target_task_definition {
         Some(task_definition) => crate::deploy::revision(task_definition),
         // A new task definition revision is registered in the same apply: the family's next.
         None => live_revision
@@ -401,7 +402,13 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                     .then_some(Reason::DeletedOutside)
                 });
                 let deployment = (decision.action == Action::Update)
-                    .then(|| deployment_plan(input.state, &instance.address, &decision.after))
+                    .then(|| {
+                        let target = resource_type
+                            .blue_green_deployment(&decision.after)
+                            .and_then(Result::ok)
+                            .and_then(|spec| spec.task_definition);
+                        deployment_plan(input.state, &instance.address, target.as_deref())
+                    })
                     .flatten();
                 shaped.push((instance.address.clone(), decision.after.clone()));
                 desired.insert(instance.address.clone());

@@ -29,13 +29,22 @@ pub async fn refresh(
     // One batch per provider configuration and type: `aws.west`'s VPCs are read in its region.
     let mut by_type: BTreeMap<(&str, &str), Vec<(&Address, &Value)>> = BTreeMap::new();
     let owned_listeners = crate::planner::listeners_owned_by_deployments(state);
+    let mut live_objects: BTreeMap<&Address, String> = BTreeMap::new();
     for (address, resource) in &state.resources {
         if only.is_some_and(|only| !only.contains(address)) {
             continue;
         }
-        // A blue/green service's colours, weights and revisions are runtime state.
-        if state.deployments.contains_key(&address.to_string()) {
-            continue;
+        // A blue/green object is read through its live colour; its colours, weights and
+        // revisions are runtime state, kept from the state below.
+        if let Some(deployment) = state.deployments.get(&address.to_string()) {
+            match crate::deploy::Deployment::from_json(deployment)
+                .and_then(|d| d.live_state().map(|c| c.service_name.clone()))
+            {
+                Some(live_object) => {
+                    live_objects.insert(address, live_object);
+                }
+                None => continue,
+            }
         }
         let configuration = resource.provider.as_deref().unwrap_or_default();
         by_type
@@ -56,7 +65,13 @@ pub async fn refresh(
         for (address, value) in instances {
             observer.event(Event::Refreshing { address: (*address).clone(), id: value.get("id").as_str().unwrap_or("").to_string() });
         }
-        let priors: Vec<Value> = instances.iter().map(|(_, v)| v.unmark_deep()).collect();
+        let priors: Vec<Value> = instances
+            .iter()
+            .map(|(address, value)| match live_objects.get(address) {
+                Some(live_object) => resource.live_colour_prior(&value.unmark_deep(), live_object),
+                None => value.unmark_deep(),
+            })
+            .collect();
         Some(async move { (key, resource.clone(), resource.read_many(&priors).await) })
     });
     let results = join_all(reads.collect::<Vec<_>>()).await;
@@ -105,6 +120,13 @@ pub async fn refresh(
                 ));
                 continue;
             };
+            if live_objects.contains_key(address) {
+                remote = crate::deploy::with_runtime_attributes(
+                    remote,
+                    prior,
+                    resource.deployment_runtime_attributes(),
+                );
+            }
             if remote
                 .get("id")
                 .as_str()

@@ -72,8 +72,12 @@
 //! profile associations (what AWS reports once an association settles). Network interfaces,
 //! secondary interfaces and the placement group ID come with DescribeInstances.
 //!
-//! Left out (infra rejects them as unsupported arguments): `region`, `cpu_core_count` /
-//! `cpu_threads_per_core` (removed in v6), `cpu_options.nested_virtualization`, and the
+//! `cpu_core_count` / `cpu_threads_per_core` (provider v5, deprecated there and removed in v6)
+//! are accepted: sent as `cpu_options` counts and read back from them; they conflict with the
+//! `cpu_options` block, as v5's ConflictsWith did.
+//!
+//! Left out (infra rejects them as unsupported arguments): `region`,
+//! `cpu_options.nested_virtualization`, and the
 //! `timeouts` `read` value. Also not done: the provider's replacement when `instance_type`
 //! changes CPU architecture, and its launch-template version check at plan time (a changed
 //! `launch_template.version` always replaces). `ephemeral_block_device` is not reported by
@@ -447,6 +451,10 @@ fn instance_schema() -> Schema {
         .attr(Attribute::computed("password_data", Type::String))
         .attr(Attribute::optional_computed("placement_group", Type::String).force_new())
         .attr(Attribute::optional_computed("placement_group_id", Type::String).force_new())
+        // Provider v5's deprecated spellings of cpu_options' counts (removed in v6), still in
+        // v5 stacks: sent as cpu_options, read back from it.
+        .attr(Attribute::optional_computed("cpu_core_count", Type::Number).force_new())
+        .attr(Attribute::optional_computed("cpu_threads_per_core", Type::Number).force_new())
         .attr(Attribute::optional_computed("placement_partition_number", Type::Number).force_new())
         .attr(Attribute::computed(
             "primary_network_interface_id",
@@ -1236,6 +1244,20 @@ impl AwsInstance {
                     prior,
                     "cpu_options",
                 ),
+            ),
+            (
+                "cpu_core_count",
+                match instance.cpu_options().and_then(|o| o.core_count()) {
+                    Some(count) => number(Some(i64::from(count))),
+                    None => kept(prior, "cpu_core_count", Value::Null),
+                },
+            ),
+            (
+                "cpu_threads_per_core",
+                match instance.cpu_options().and_then(|o| o.threads_per_core()) {
+                    Some(count) => number(Some(i64::from(count))),
+                    None => kept(prior, "cpu_threads_per_core", Value::Null),
+                },
             ),
             (
                 "enclave_options",
@@ -2386,6 +2408,21 @@ impl ResourceType for AwsInstance {
                 ));
             }
         }
+        // Provider v5: the top-level counts conflict with the block's.
+        let cpu_options = crate::ec2_support::single_block(config, "cpu_options");
+        for (top_level, in_block) in [
+            ("cpu_core_count", "core_count"),
+            ("cpu_threads_per_core", "threads_per_core"),
+        ] {
+            if present(config.get(top_level))
+                && cpu_options.is_some_and(|options| present(options.get(in_block)))
+            {
+                problems.push((
+                    top_level.to_string(),
+                    format!("\"{top_level}\": conflicts with cpu_options.0.{in_block}"),
+                ));
+            }
+        }
         // Existing interfaces attached at launch bring their own subnet, addresses, groups and
         // source/destination check (the provider's ConflictsWith, in its order).
         for (block, other_block) in [
@@ -3369,19 +3406,28 @@ fn secondary_interfaces_request(
 
 /// `cpu_options`; `threads_per_core` goes with `core_count` only, and AWS picks the default
 /// when it is not set.
+/// Provider v5's `cpu_core_count` / `cpu_threads_per_core` stand in for the block's counts.
 fn cpu_options_request(planned: &Value) -> Option<CpuOptionsRequest> {
-    let options = single_block(planned, "cpu_options")?;
-    let core_count = int(options, "core_count").filter(|n| *n > 0);
+    let options = single_block(planned, "cpu_options");
+    let count = |block_key: &str, top_level: &str| {
+        options
+            .and_then(|o| int(o, block_key))
+            .or_else(|| int(planned, top_level))
+            .filter(|n| *n > 0)
+    };
+    let core_count = count("core_count", "cpu_core_count");
+    if options.is_none() && core_count.is_none() {
+        return None;
+    }
     Some(
         CpuOptionsRequest::builder()
             .set_amd_sev_snp(
-                non_empty_attribute(options, "amd_sev_snp")
+                options
+                    .and_then(|o| non_empty_attribute(o, "amd_sev_snp"))
                     .map(|v| AmdSevSnpSpecification::from(v.as_str())),
             )
             .set_core_count(core_count)
-            .set_threads_per_core(
-                core_count.and(int(options, "threads_per_core").filter(|n| *n > 0)),
-            )
+            .set_threads_per_core(core_count.and(count("threads_per_core", "cpu_threads_per_core")))
             .build(),
     )
 }
@@ -4163,6 +4209,18 @@ fn market_entries(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn v5_cpu_counts_are_sent_as_cpu_options() {
+        let planned = Value::map([
+            ("cpu_core_count", Value::Number(2.0)),
+            ("cpu_threads_per_core", Value::Number(1.0)),
+        ]);
+        let request = cpu_options_request(&planned).expect("cpu options");
+        assert_eq!(request.core_count(), Some(2));
+        assert_eq!(request.threads_per_core(), Some(1));
+        assert!(cpu_options_request(&Value::map([("ami", Value::string("a"))])).is_none());
+    }
 
     #[test]
     fn user_data_is_encoded_once() {

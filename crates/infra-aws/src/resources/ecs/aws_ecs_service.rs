@@ -28,6 +28,8 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+use super::service_deployment;
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{
@@ -290,9 +292,50 @@ impl AwsEcsService {
                 "deployment_configuration",
                 Schema::new()
                     .attr(
-                        Attribute::optional("strategy", Type::String)
-                            .check(Check::OneOf(&["ROLLING", "BLUE_GREEN"])),
+                        Attribute::optional("strategy", Type::String).check(Check::OneOf(&[
+                            "ROLLING",
+                            "BLUE_GREEN",
+                            "LINEAR",
+                            "CANARY",
+                        ])),
                     )
+                    .block(Block::single(
+                        "linear_configuration",
+                        Schema::new()
+                            .attr(
+                                Attribute::optional("step_percent", Type::Number)
+                                    .check(Check::Range(3, 100)),
+                            )
+                            .attr(
+                                Attribute::optional("step_bake_time_in_minutes", Type::Number)
+                                    .check(Check::Range(0, 1440)),
+                            ),
+                    ))
+                    .block(Block::single(
+                        "canary_configuration",
+                        Schema::new()
+                            .attr(
+                                Attribute::optional("canary_percent", Type::Number)
+                                    .check(Check::Range(0, 100)),
+                            )
+                            .attr(
+                                Attribute::optional("canary_bake_time_in_minutes", Type::Number)
+                                    .check(Check::Range(0, 1440)),
+                            ),
+                    ))
+                    // Accepted so the error is located; refused by validate (not run yet).
+                    .block(Block::set(
+                        "lifecycle_hook",
+                        Schema::new()
+                            .attr(Attribute::required("hook_target_arn", Type::String))
+                            .attr(Attribute::required("role_arn", Type::String))
+                            .attr(Attribute::required(
+                                "lifecycle_stages",
+                                Type::list(Type::String),
+                            ))
+                            .attr(Attribute::optional("hook_details", Type::String)),
+                    ))
+                    .attr(Attribute::optional("keep_failed_colour", Type::Bool))
                     .attr(
                         Attribute::optional("bake_time_in_minutes", Type::Number)
                             .check(Check::Range(0, 1440)),
@@ -1393,7 +1436,9 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
     {
         object.insert("wait_for_steady_state".to_string(), Value::Bool(false));
     }
-    let tags = tags_from_sdk(service.tags());
+    let mut tags = tags_from_sdk(service.tags());
+    // A blue/green colour's marker is infra's, not the configuration's.
+    tags.retain(|(key, _)| key != crate::blue_green::COLOUR_OF_TAG);
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -1622,8 +1667,19 @@ impl ResourceType for AwsEcsService {
         &self.schema
     }
 
-    fn deploys_blue_green(&self) -> bool {
-        true
+    fn blue_green_deployment(
+        &self,
+        value: &Value,
+    ) -> Option<Result<infra_core::blue_green::DeploymentSpec, String>> {
+        service_deployment::deployment_spec(value)
+    }
+
+    fn deployment_runtime_attributes(&self) -> &'static [&'static str] {
+        service_deployment::RUNTIME_ATTRIBUTES
+    }
+
+    fn live_colour_prior(&self, prior: &Value, live_object: &str) -> Value {
+        service_deployment::live_colour_prior(prior, live_object)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
@@ -1667,12 +1723,15 @@ impl ResourceType for AwsEcsService {
         }
         let strategy = single(config, "deployment_configuration")
             .and_then(|d| d.get("strategy").as_str().map(str::to_string));
-        if strategy.as_deref() == Some("BLUE_GREEN") && controller != "ECS" {
-            problems.push((
-                "deployment_controller".to_string(),
-                format!("deployment_configuration.strategy = \"BLUE_GREEN\" needs the ECS deployment controller, not {controller}"),
-            ));
+        if let Some(strategy) = strategy.filter(|s| s != "ROLLING") {
+            if controller != "ECS" {
+                problems.push((
+                    "deployment_controller".to_string(),
+                    format!("deployment_configuration.strategy = \"{strategy}\" needs the ECS deployment controller, not {controller}"),
+                ));
+            }
         }
+        problems.extend(service_deployment::validate(config));
         if controller != "EXTERNAL" && config.get("task_definition").is_null() {
             problems.push((
                 "task_definition".to_string(),

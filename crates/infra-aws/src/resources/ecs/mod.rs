@@ -1,5 +1,7 @@
 //! ECS: clusters, their capacity providers, task definitions and (blue/green) services.
 
+pub mod service_deployment;
+
 super::resource_types! {
     regional;
     aws_ecs_cluster::AwsEcsCluster::new,

@@ -1,0 +1,359 @@
+//! What an `aws_ecs_service` tells the engine about its blue/green deployments: whether a value
+//! asks for one, and the [`DeploymentSpec`] read from it (colours' target groups, the
+//! production and test routes, the strategy); which attributes the deployment owns at run
+//! time; and how to read the colour that serves it.
+//!
+//! The provider's ECS-native schema is read unchanged:
+//! `deployment_configuration { strategy = "BLUE_GREEN" | "LINEAR" | "CANARY",
+//! bake_time_in_minutes, linear_configuration { step_percent, step_bake_time_in_minutes },
+//! canary_configuration { canary_percent, canary_bake_time_in_minutes } }`, with ECS's
+//! defaults (linear: 10% steps, 6 minutes apart; canary: 5%, then the rest after 10 minutes),
+//! and `load_balancer { advanced_configuration { alternate_target_group_arn,
+//! production_listener_rule, test_listener_rule } }`. infra's own settings in
+//! `deployment_configuration` (`traffic_shift`, `shift_percent`, `shift_interval_seconds`,
+//! `error_threshold_percent`, `minimum_request_count`, `health_gate_timeout_seconds`,
+//! `standby_retention_minutes`, `poll_interval_seconds`, `keep_failed_colour`) are documented
+//! extensions; `traffic_shift` and its two settings are an alias for LINEAR/CANARY under
+//! `strategy = "BLUE_GREEN"`.
+//!
+//! infra moves traffic with listener weights in whole percents, so a `step_percent` or
+//! `canary_percent` with a fraction (ECS takes multiples of 0.1) is refused at plan time.
+//! `lifecycle_hook` blocks are refused at plan time too: infra does not invoke hooks yet.
+
+use std::time::Duration;
+
+use infra_core::blue_green::{DeploymentSpec, Strategy, TrafficShift};
+use infra_core::Value;
+
+use crate::app_support::single;
+
+/// The strategies infra runs as a deployment of its own; ROLLING (the default) is ECS's.
+const DEPLOYMENT_STRATEGIES: &[&str] = &["BLUE_GREEN", "LINEAR", "CANARY"];
+
+/// The attributes a blue/green service's deployment owns at run time: each colour has its own
+/// name, revision, count and target group, and `deployment_configuration` and `alarms` are
+/// infra's (the colours are plain rolling services). The rest is configuration read from the
+/// live colour, so drift on it is seen.
+pub const RUNTIME_ATTRIBUTES: &[&str] = &[
+    "id",
+    "arn",
+    "name",
+    "task_definition",
+    "desired_count",
+    "load_balancer",
+    "deployment_configuration",
+    "alarms",
+    "iam_role",
+    "triggers",
+    "force_new_deployment",
+    "force_delete",
+    "wait_for_steady_state",
+];
+
+fn strategy_name(service: &Value) -> Option<&str> {
+    single(service, "deployment_configuration").and_then(|d| d.get("strategy").as_str())
+}
+
+/// `Some` when `service` asks for a deployment infra runs.
+pub fn deployment_spec(service: &Value) -> Option<Result<DeploymentSpec, String>> {
+    let strategy = strategy_name(service)?;
+    DEPLOYMENT_STRATEGIES
+        .contains(&strategy)
+        .then(|| read_spec(service))
+}
+
+fn read_spec(service: &Value) -> Result<DeploymentSpec, String> {
+    let load_balancer = single(service, "load_balancer").unwrap_or(&Value::Null);
+    let advanced = single(load_balancer, "advanced_configuration").unwrap_or(&Value::Null);
+    let known = |value: &Value| value.as_str().map(str::to_string);
+    let (Some(blue), Some(green), Some(route)) = (
+        known(load_balancer.get("target_group_arn")),
+        known(advanced.get("alternate_target_group_arn")),
+        known(advanced.get("production_listener_rule")),
+    ) else {
+        return Err("a blue/green service needs load_balancer { target_group_arn, advanced_configuration { alternate_target_group_arn, production_listener_rule } }".into());
+    };
+    Ok(DeploymentSpec {
+        cluster: known(service.get("cluster")).unwrap_or_default(),
+        name: known(service.get("name")).unwrap_or_default(),
+        task_definition: known(service.get("task_definition")),
+        desired_count: service.get("desired_count").as_i64().unwrap_or(1),
+        blue_target_group: blue,
+        green_target_group: green,
+        route,
+        test_route: known(advanced.get("test_listener_rule")),
+        strategy: strategy(service),
+    })
+}
+
+/// A configured number of seconds as a duration: negative or not a number is zero, and more
+/// than a year is a year. The schema bounds each setting; this keeps arithmetic on instants
+/// from overflowing whatever reaches here.
+fn seconds(seconds: f64) -> Duration {
+    const YEAR: f64 = 365.0 * 24.0 * 3600.0;
+    Duration::try_from_secs_f64(seconds.clamp(0.0, YEAR)).unwrap_or_default()
+}
+
+/// A whole percent of traffic, 1 to 100 (fractions are refused by [`validate`]).
+fn percent(value: f64) -> i64 {
+    (value.round() as i64).clamp(1, 100)
+}
+
+/// The deployment strategy of a service value, defaults filled.
+pub fn strategy(service: &Value) -> Strategy {
+    let config = single(service, "deployment_configuration").unwrap_or(&Value::Null);
+    let setting = |name: &str| config.get(name).as_f64();
+    let block = |name: &str| single(config, name).unwrap_or(&Value::Null);
+    let shift = match config.get("strategy").as_str() {
+        Some("LINEAR") => {
+            let linear = block("linear_configuration");
+            TrafficShift::Linear {
+                percent: percent(linear.get("step_percent").as_f64().unwrap_or(10.0)),
+                interval: seconds(
+                    linear
+                        .get("step_bake_time_in_minutes")
+                        .as_f64()
+                        .unwrap_or(6.0)
+                        * 60.0,
+                ),
+            }
+        }
+        Some("CANARY") => {
+            let canary = block("canary_configuration");
+            TrafficShift::Canary {
+                percent: percent(canary.get("canary_percent").as_f64().unwrap_or(5.0)),
+                interval: seconds(
+                    canary
+                        .get("canary_bake_time_in_minutes")
+                        .as_f64()
+                        .unwrap_or(10.0)
+                        * 60.0,
+                ),
+            }
+        }
+        // infra's alias settings under BLUE_GREEN.
+        _ => {
+            let percent = percent(setting("shift_percent").unwrap_or(10.0));
+            let interval = seconds(setting("shift_interval_seconds").unwrap_or(60.0));
+            match config.get("traffic_shift").as_str() {
+                Some("canary") => TrafficShift::Canary { percent, interval },
+                Some("linear") => TrafficShift::Linear { percent, interval },
+                _ => TrafficShift::AllAtOnce,
+            }
+        }
+    };
+    let alarms = single(service, "alarms").unwrap_or(&Value::Null);
+    let defaults = Strategy::default();
+    Strategy {
+        shift,
+        bake: seconds(setting("bake_time_in_minutes").unwrap_or(0.0) * 60.0),
+        error_threshold_percent: setting("error_threshold_percent")
+            .unwrap_or(defaults.error_threshold_percent),
+        minimum_request_count: setting("minimum_request_count")
+            .unwrap_or(defaults.minimum_request_count)
+            .max(1.0),
+        health_gate_timeout: setting("health_gate_timeout_seconds")
+            .map(seconds)
+            .unwrap_or(defaults.health_gate_timeout),
+        standby_retention: setting("standby_retention_minutes")
+            .map(|minutes| seconds(minutes * 60.0))
+            .unwrap_or(defaults.standby_retention),
+        poll_interval: setting("poll_interval_seconds")
+            .map(seconds)
+            .unwrap_or(defaults.poll_interval)
+            .max(Duration::from_millis(100)),
+        alarm_names: if alarms.get("enable").as_bool() == Some(true) {
+            crate::app_support::strings(alarms, "alarm_names")
+        } else {
+            Vec::new()
+        },
+        alarm_rollback: alarms.get("rollback").as_bool() == Some(true),
+        keep_failed_colour: config.get("keep_failed_colour").as_bool() == Some(true),
+    }
+}
+
+/// Plan-time problems of a service's deployment settings, as (attribute path, message).
+pub fn validate(service: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let Some(config) = single(service, "deployment_configuration") else {
+        return problems;
+    };
+    let strategy = config.get("strategy").as_str().unwrap_or("ROLLING");
+    let path = |rest: &str| format!("deployment_configuration[0].{rest}");
+    for (block, wanted, figure) in [
+        ("linear_configuration", "LINEAR", "step_percent"),
+        ("canary_configuration", "CANARY", "canary_percent"),
+    ] {
+        let Some(settings) = single(config, block) else {
+            continue;
+        };
+        if strategy != wanted {
+            problems.push((
+                path(block),
+                format!("{block} is used only with strategy = \"{wanted}\", not \"{strategy}\""),
+            ));
+        }
+        if let Some(value) = settings.get(figure).as_f64() {
+            if value.fract() != 0.0 {
+                problems.push((
+                    path(&format!("{block}[0].{figure}")),
+                    format!("{figure} = {value}: infra shifts traffic with listener weights in whole percents, so a fraction cannot be honoured; use a whole number"),
+                ));
+            }
+        }
+    }
+    if matches!(strategy, "LINEAR" | "CANARY") {
+        for alias in ["traffic_shift", "shift_percent", "shift_interval_seconds"] {
+            if !config.get(alias).is_null() {
+                problems.push((
+                    path(alias),
+                    format!("{alias} is infra's alias for the traffic shift under strategy = \"BLUE_GREEN\"; with strategy = \"{strategy}\" use {} instead", if strategy == "LINEAR" { "linear_configuration" } else { "canary_configuration" }),
+                ));
+            }
+        }
+    }
+    if config
+        .get("lifecycle_hook")
+        .as_list()
+        .is_some_and(|hooks| !hooks.is_empty())
+    {
+        problems.push((
+            path("lifecycle_hook"),
+            "lifecycle_hook is not supported by infra yet: its blue/green deployment does not invoke hook functions, and it will not ignore them silently".into(),
+        ));
+    }
+    problems
+}
+
+/// The state value re-aimed at the live colour service, for `read_many`.
+pub fn live_colour_prior(prior: &Value, live_service: &str) -> Value {
+    let mut value = prior.clone();
+    if let Some(entries) = value.map_mut() {
+        entries.insert("arn".into(), Value::string(live_service));
+    }
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(deployment: Value) -> Value {
+        Value::map([
+            ("name", Value::string("web")),
+            ("cluster", Value::string("main")),
+            ("task_definition", Value::string("web:3")),
+            ("desired_count", Value::Number(2.0)),
+            ("deployment_configuration", Value::List(vec![deployment])),
+            (
+                "load_balancer",
+                Value::List(vec![Value::map([
+                    ("target_group_arn", Value::string("tg-blue")),
+                    (
+                        "advanced_configuration",
+                        Value::List(vec![Value::map([
+                            ("alternate_target_group_arn", Value::string("tg-green")),
+                            ("production_listener_rule", Value::string("listener")),
+                            ("test_listener_rule", Value::string("test-rule")),
+                        ])]),
+                    ),
+                ])]),
+            ),
+        ])
+    }
+
+    #[test]
+    fn rolling_services_are_not_deployments() {
+        let rolling = service(Value::map([("strategy", Value::string("ROLLING"))]));
+        assert!(deployment_spec(&rolling).is_none());
+        assert!(deployment_spec(&Value::Null).is_none());
+    }
+
+    #[test]
+    fn the_spec_names_colours_routes_and_revision() {
+        let spec = deployment_spec(&service(Value::map([(
+            "strategy",
+            Value::string("BLUE_GREEN"),
+        )])))
+        .expect("a deployment")
+        .expect("complete");
+        assert_eq!(
+            (spec.blue_target_group.as_str(), spec.green_target_group.as_str()),
+            ("tg-blue", "tg-green")
+        );
+        assert_eq!(spec.route, "listener");
+        assert_eq!(spec.test_route.as_deref(), Some("test-rule"));
+        assert_eq!(spec.task_definition.as_deref(), Some("web:3"));
+        assert_eq!(spec.desired_count, 2);
+        assert_eq!(spec.strategy.shift, TrafficShift::AllAtOnce);
+    }
+
+    #[test]
+    fn linear_and_canary_blocks_with_ecs_defaults() {
+        let linear = strategy(&service(Value::map([
+            ("strategy", Value::string("LINEAR")),
+            (
+                "linear_configuration",
+                Value::List(vec![Value::map([("step_percent", Value::Number(25.0))])]),
+            ),
+        ])));
+        assert_eq!(
+            linear.shift,
+            TrafficShift::Linear {
+                percent: 25,
+                interval: Duration::from_secs(6 * 60)
+            }
+        );
+        let canary = strategy(&service(Value::map([(
+            "strategy",
+            Value::string("CANARY"),
+        )])));
+        assert_eq!(
+            canary.shift,
+            TrafficShift::Canary {
+                percent: 5,
+                interval: Duration::from_secs(10 * 60)
+            }
+        );
+    }
+
+    #[test]
+    fn the_minimum_request_count_is_configurable() {
+        let configured = strategy(&service(Value::map([
+            ("strategy", Value::string("BLUE_GREEN")),
+            ("minimum_request_count", Value::Number(5.0)),
+        ])));
+        assert_eq!(configured.minimum_request_count, 5.0);
+        assert_eq!(strategy(&Value::Null).minimum_request_count, 20.0);
+    }
+
+    #[test]
+    fn fractions_mismatched_blocks_aliases_and_hooks_are_refused() {
+        let problems = validate(&service(Value::map([
+            ("strategy", Value::string("CANARY")),
+            ("traffic_shift", Value::string("linear")),
+            (
+                "canary_configuration",
+                Value::List(vec![Value::map([("canary_percent", Value::Number(2.5))])]),
+            ),
+            (
+                "linear_configuration",
+                Value::List(vec![Value::map([("step_percent", Value::Number(10.0))])]),
+            ),
+            (
+                "lifecycle_hook",
+                Value::List(vec![Value::map([("hook_target_arn", Value::string("f"))])]),
+            ),
+        ])));
+        let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "deployment_configuration[0].linear_configuration",
+                "deployment_configuration[0].canary_configuration[0].canary_percent",
+                "deployment_configuration[0].traffic_shift",
+                "deployment_configuration[0].lifecycle_hook",
+            ]
+        );
+    }
+}
