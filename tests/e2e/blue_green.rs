@@ -608,7 +608,7 @@ fn the_providers_canary_and_linear_blocks_shift_traffic_in_steps() {
 }
 
 #[test]
-fn fractional_percents_and_lifecycle_hooks_are_refused_at_their_line() {
+fn fractional_percents_and_a_reconcile_hook_are_refused_at_their_line() {
     let (moto, stack) = start();
     let main = stack.read("main.tf");
     stack.write(
@@ -624,17 +624,127 @@ fn fractional_percents_and_lifecycle_hooks_are_refused_at_their_line() {
     assert_eq!(refused.code, 1, "{all}");
     assert!(all.contains("canary_percent = 2.5"), "{all}");
     assert!(all.contains("main.tf:"), "located: {all}");
-    stack.write(
-        "main.tf",
-        &main.replace(
-            "    keep_failed_colour          = var.keep_failed_colour",
-            "    keep_failed_colour          = var.keep_failed_colour\n    lifecycle_hook {\n      hook_target_arn  = \"arn:aws:lambda:us-east-1:123456789012:function:check\"\n      role_arn         = \"arn:aws:iam::123456789012:role/hooks\"\n      lifecycle_stages = [\"POST_TEST_TRAFFIC_SHIFT\"]\n    }",
-        ),
+    stack.write("main.tf", &main);
+    let refused = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-var",
+            "hook_function_arn=arn:aws:lambda:us-east-1:123456789012:function:check",
+            "-var",
+            "hook_stages=[\"RECONCILE_SERVICE\"]",
+        ],
     );
-    let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]);
     let all = refused.all();
     assert_eq!(refused.code, 1, "{all}");
-    assert!(all.contains("lifecycle_hook is not supported by infra yet"), "{all}");
+    assert!(all.contains("RECONCILE_SERVICE has no counterpart"), "{all}");
+}
+
+/// A Lambda function for lifecycle hooks in the emulator, and its queued answers: moto's
+/// Lambda without Docker answers each invoke with the next queued result, in order.
+fn hook_function(moto: &Moto, answers: &[&str]) -> String {
+    let results = serde_json::to_string(answers).expect("answers");
+    moto.python(&format!(
+        r#"
+import boto3, io, json, os, urllib.request, zipfile
+iam = boto3.client('iam')
+role = iam.create_role(RoleName='hook', AssumeRolePolicyDocument=json.dumps({{'Version': '2012-10-17', 'Statement': [{{'Effect': 'Allow', 'Principal': {{'Service': 'lambda.amazonaws.com'}}, 'Action': 'sts:AssumeRole'}}]}}))['Role']['Arn']
+code = io.BytesIO()
+with zipfile.ZipFile(code, 'w') as z:
+    z.writestr('index.py', 'def handler(event, context):\n    return {{}}\n')
+arn = boto3.client('lambda').create_function(FunctionName='deploy-check', Runtime='python3.12', Role=role, Handler='index.handler', Code={{'ZipFile': code.getvalue()}})['FunctionArn']
+request = urllib.request.Request(os.environ['AWS_ENDPOINT_URL'] + '/moto-api/static/lambda-simple/response', data=json.dumps({{'results': {results}}}).encode(), method='POST')
+urllib.request.urlopen(request).read()
+print(arn)
+"#
+    ))
+    .trim()
+    .to_string()
+}
+
+#[test]
+fn a_lifecycle_hook_in_progress_is_invoked_again_until_it_succeeds() {
+    let (moto, stack) = start();
+    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let hook = hook_function(
+        &moto,
+        &[
+            r#"{"hookStatus": "IN_PROGRESS", "callBackDelay": 1}"#,
+            r#"{"hookStatus": "SUCCEEDED"}"#,
+        ],
+    );
+    let deploy = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.28",
+            "-var",
+            &format!("hook_function_arn={hook}"),
+        ],
+    )
+    .ok();
+    let out = &deploy.stdout;
+    let waiting = out
+        .find("lifecycle hook POST_SCALE_UP: ")
+        .filter(|at| out[*at..].contains("IN_PROGRESS; invoking it again in 1s"))
+        .unwrap_or_else(|| panic!("the hook asked to wait: {out}"));
+    let succeeded = out
+        .find("SUCCEEDED")
+        .unwrap_or_else(|| panic!("the hook succeeded: {out}"));
+    let switched = out
+        .find("traffic: green 100%")
+        .unwrap_or_else(|| panic!("then traffic moved: {out}"));
+    assert!(waiting < succeeded && succeeded < switched, "{out}");
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+}
+
+#[test]
+fn a_lifecycle_hook_that_fails_rolls_the_deploy_back() {
+    let (moto, stack) = start();
+    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let hook = hook_function(
+        &moto,
+        &[r#"{"hookStatus": "SUCCEEDED"}"#, r#"{"hookStatus": "FAILED"}"#],
+    );
+    let failed = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "use_test_listener_rule=true",
+            "-var",
+            "image=nginx:1.28",
+            "-var",
+            &format!("hook_function_arn={hook}"),
+            "-var",
+            "hook_stages=[\"POST_SCALE_UP\", \"POST_TEST_TRAFFIC_SHIFT\"]",
+        ],
+    );
+    let all = failed.all();
+    assert_eq!(failed.code, 1, "{all}");
+    assert!(
+        all.contains("rolled back by a lifecycle hook")
+            && all.contains("answered FAILED at POST_TEST_TRAFFIC_SHIFT"),
+        "{all}"
+    );
+    // Test traffic had moved to green; it is back on blue, and production never left it.
+    assert_eq!(weights(&stack, &moto, "test_rule_arn"), only("blue"));
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    assert_eq!(desired_count(&moto, "green"), 0);
+    assert_eq!(history(&stack), vec!["create", "hook-failed"]);
 }
 
 #[test]

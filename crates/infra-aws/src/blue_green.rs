@@ -617,6 +617,31 @@ impl BlueGreenApi for AwsBlueGreen {
         Ok(forward_targets(&actions))
     }
 
+    async fn invoke_hook(
+        &self,
+        function_arn: &str,
+        payload: &str,
+    ) -> Result<Result<String, String>, ProviderError> {
+        let lambda = &self.aws.clients().await.lambda;
+        // RequestResponse: the hook's answer decides the next step. infra invokes with its
+        // own credentials; the hook's `role_arn` is the role ECS would assume to do so.
+        let output = lambda
+            .invoke()
+            .function_name(function_arn)
+            .payload(aws_sdk_lambda::primitives::Blob::new(payload.as_bytes()))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let body = output
+            .payload()
+            .map(|blob| String::from_utf8_lossy(blob.as_ref()).into_owned())
+            .unwrap_or_default();
+        Ok(match output.function_error() {
+            Some(kind) => Err(format!("{kind}: {body}")),
+            None => Ok(body),
+        })
+    }
+
     async fn alarms_in_alarm(&self, alarm_names: &[String]) -> Result<Vec<String>, ProviderError> {
         let cloudwatch = &self.aws.clients().await.cloudwatch;
         let mut firing = Vec::new();

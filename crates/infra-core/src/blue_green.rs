@@ -55,6 +55,20 @@ pub struct Strategy {
     /// After an automatic revert the failed colour is scaled to 0, unless this is set (to
     /// keep it running for forensics).
     pub keep_failed_colour: bool,
+    /// Functions invoked at lifecycle stages, as ECS invokes them.
+    pub hooks: Vec<LifecycleHook>,
+}
+
+/// A function the deployment invokes at some of its lifecycle stages (`PRE_SCALE_UP`,
+/// `POST_SCALE_UP`, `TEST_TRAFFIC_SHIFT`, `POST_TEST_TRAFFIC_SHIFT`,
+/// `PRODUCTION_TRAFFIC_SHIFT`, `POST_PRODUCTION_TRAFFIC_SHIFT`); its answer's `hookStatus`
+/// lets the deployment go on, roll back, or asks to be invoked again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LifecycleHook {
+    pub target_arn: String,
+    pub stages: Vec<String>,
+    /// The configured `hook_details` (JSON), passed to every invocation.
+    pub details: Option<serde_json::Value>,
 }
 
 impl Default for Strategy {
@@ -70,6 +84,7 @@ impl Default for Strategy {
             alarm_names: Vec::new(),
             alarm_rollback: false,
             keep_failed_colour: false,
+            hooks: Vec::new(),
         }
     }
 }
@@ -147,6 +162,15 @@ pub trait BlueGreenApi: Send + Sync {
         &self,
         listener_or_rule_arn: &str,
     ) -> Result<Vec<WeightedTarget>, ProviderError>;
+
+    /// Invokes a lifecycle hook function synchronously with `payload` (JSON). `Ok(Ok(body))`
+    /// is what the function returned; `Ok(Err(reason))` is a function that failed (an
+    /// unhandled error in its code).
+    async fn invoke_hook(
+        &self,
+        function_arn: &str,
+        payload: &str,
+    ) -> Result<Result<String, String>, ProviderError>;
 
     /// Which of these CloudWatch alarms are in the ALARM state now.
     async fn alarms_in_alarm(&self, alarm_names: &[String]) -> Result<Vec<String>, ProviderError>;

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub use infra_core::blue_green::{DeploymentSpec, Strategy, TrafficShift};
+pub use infra_core::blue_green::{DeploymentSpec, LifecycleHook, Strategy, TrafficShift};
 use infra_core::blue_green::{BlueGreenApi, ErrorCounts, WeightedTarget};
 use infra_core::{ProviderError, Value};
 use serde::{Deserialize, Serialize};
@@ -142,6 +142,8 @@ pub enum DeployError {
     GateFailed(String),
     /// The bake window saw bad health or errors; traffic went back.
     Reverted(String),
+    /// A lifecycle hook answered FAILED or failed; traffic went back.
+    HookFailed(String),
 }
 
 impl std::fmt::Display for DeployError {
@@ -153,6 +155,9 @@ impl std::fmt::Display for DeployError {
             }
             DeployError::Reverted(reason) => {
                 write!(f, "reverted automatically during the bake: {reason}")
+            }
+            DeployError::HookFailed(reason) => {
+                write!(f, "rolled back by a lifecycle hook: {reason}")
             }
         }
     }
@@ -224,7 +229,8 @@ pub async fn create(
     Ok(deployment)
 }
 
-/// A new revision: idle colour, health gate, switch, bake, standby.
+/// A new revision: idle colour, health gate, test traffic, switch, bake, standby; with the
+/// lifecycle hooks at their stages.
 pub async fn deploy(
     api: &dyn BlueGreenApi,
     spec: &DeploymentSpec,
@@ -249,6 +255,33 @@ pub async fn deploy(
         .ok_or_else(|| ProviderError::new(format!("deployment state has no {idle} colour")))?;
     let from = live_state.task_definition.clone();
     deployment.test_listener_arn = spec.test_route.clone();
+    let target = ColourState {
+        task_definition: task_definition.clone(),
+        desired_count: desired,
+        ..idle_state.clone()
+    };
+    let stop = Stop {
+        api,
+        service,
+        live: &live,
+        idle: &idle,
+        target: &target,
+        from: &from,
+        keep_failed_colour: strategy.keep_failed_colour,
+        events,
+    };
+    let hooks = Hooks {
+        api,
+        hooks: &strategy.hooks,
+        target: &target,
+        events,
+    };
+
+    if let Err(reason) = hooks.run(deployment, stage::PRE_SCALE_UP).await? {
+        deployment.record("deploy", &from, &task_definition, format!("failed: {reason}"));
+        events.save(deployment);
+        return Err(DeployError::HookFailed(reason));
+    }
 
     // 1. The idle colour gets the new revision.
     api.put_service(
@@ -259,14 +292,7 @@ pub async fn deploy(
         desired,
     )
     .await?;
-    deployment.colours.insert(
-        idle.clone(),
-        ColourState {
-            task_definition: task_definition.clone(),
-            desired_count: desired,
-            ..idle_state.clone()
-        },
-    );
+    deployment.colours.insert(idle.clone(), target.clone());
     deployment.standby = None;
     events.message(format!(
         "{idle} ← revision {} ({} task(s)); waiting for the health gate",
@@ -314,35 +340,34 @@ pub async fn deploy(
         tokio::time::sleep(strategy.poll_interval).await;
     }
     if !passed {
-        api.put_service(
-            service,
-            &idle_state.service_name,
-            &idle_state.target_group_arn,
-            &task_definition,
-            0,
-        )
+        // A colour that never became healthy is not kept: it served nothing.
+        Stop {
+            keep_failed_colour: false,
+            ..stop
+        }
+        .roll_back(deployment, "deploy", format!("failed: {last}"))
         .await?;
-        // ECS now has the new revision at zero tasks: the state says so.
-        deployment.colours.insert(
-            idle.clone(),
-            ColourState {
-                task_definition: task_definition.clone(),
-                desired_count: 0,
-                ..idle_state.clone()
-            },
-        );
         if live_state.desired_count > 0 {
             deployment.standby = None;
         }
-        deployment.record("deploy", &from, &task_definition, format!("failed: {last}"));
         events.save(deployment);
         return Err(DeployError::GateFailed(last));
     }
 
     // 3. Test traffic first, when there is a test route: it stays on the new colour.
+    for stage in [stage::POST_SCALE_UP, stage::TEST_TRAFFIC_SHIFT] {
+        if let Err(reason) = hooks.run(deployment, stage).await? {
+            return Err(stop.hook_failed(deployment, reason).await?);
+        }
+    }
     if let Some(test_route) = deployment.test_listener_arn.clone() {
         route_test(api, deployment, &test_route, &idle).await?;
         events.message(format!("test traffic: {idle} 100%"));
+    }
+    for stage in [stage::POST_TEST_TRAFFIC_SHIFT, stage::PRODUCTION_TRAFFIC_SHIFT] {
+        if let Err(reason) = hooks.run(deployment, stage).await? {
+            return Err(stop.hook_failed(deployment, reason).await?);
+        }
     }
 
     // 4. Switch, in steps.
@@ -389,43 +414,15 @@ pub async fn deploy(
         ));
         events.save(deployment);
         let last_step = index + 1 == steps.len();
+        if last_step {
+            if let Err(reason) = hooks.run(deployment, stage::POST_PRODUCTION_TRAFFIC_SHIFT).await? {
+                return Err(stop.hook_failed(deployment, reason).await?);
+            }
+        }
         let window = if last_step { strategy.bake } else { interval };
         if let Err(reason) = watch.watch(window).await? {
-            route(api, deployment, &idle, 0).await?;
-            if let Some(test_route) = deployment.test_listener_arn.clone() {
-                route_test(api, deployment, &test_route, &live).await?;
-            }
-            events.message(format!("{reason}; traffic is back on {live}"));
-            events.save(deployment);
-            // The failed colour stops, unless it is kept for forensics.
-            let remaining = if strategy.keep_failed_colour {
-                desired
-            } else {
-                api.put_service(
-                    service,
-                    &idle_state.service_name,
-                    &idle_state.target_group_arn,
-                    &task_definition,
-                    0,
-                )
+            stop.roll_back(deployment, "auto-revert", format!("reverted: {reason}"))
                 .await?;
-                events.message(format!("{idle} scaled to 0 task(s)"));
-                0
-            };
-            deployment.colours.insert(
-                idle.clone(),
-                ColourState {
-                    task_definition: task_definition.clone(),
-                    desired_count: remaining,
-                    ..idle_state.clone()
-                },
-            );
-            deployment.record(
-                "auto-revert",
-                &from,
-                &task_definition,
-                format!("reverted: {reason}"),
-            );
             events.save(deployment);
             return Err(DeployError::Reverted(reason));
         }
@@ -446,6 +443,223 @@ pub async fn deploy(
     ));
     events.save(deployment);
     Ok(())
+}
+
+/// How a deployment stops part way: traffic back on the live colour, the new colour scaled
+/// down, the history told.
+struct Stop<'a> {
+    api: &'a dyn BlueGreenApi,
+    service: &'a Value,
+    live: &'a str,
+    idle: &'a str,
+    /// The idle colour as the deployment set it up (the new revision).
+    target: &'a ColourState,
+    from: &'a str,
+    keep_failed_colour: bool,
+    events: &'a dyn DeployEvents,
+}
+
+impl Stop<'_> {
+    async fn roll_back(
+        &self,
+        deployment: &mut Deployment,
+        action: &str,
+        result: String,
+    ) -> Result<(), ProviderError> {
+        if deployment.weights.get(self.idle).copied().unwrap_or(0) > 0 {
+            route(self.api, deployment, self.idle, 0).await?;
+            self.events
+                .message(format!("traffic is back on {}", self.live));
+        }
+        if let Some(test_route) = deployment.test_listener_arn.clone() {
+            route_test(self.api, deployment, &test_route, self.live).await?;
+        }
+        self.events.save(deployment);
+        // The new colour stops, unless it is kept for forensics. ECS keeps its new revision at
+        // zero tasks; the state says so.
+        let remaining = if self.keep_failed_colour {
+            self.target.desired_count
+        } else {
+            self.api
+                .put_service(
+                    self.service,
+                    &self.target.service_name,
+                    &self.target.target_group_arn,
+                    &self.target.task_definition,
+                    0,
+                )
+                .await?;
+            self.events
+                .message(format!("{} scaled to 0 task(s)", self.idle));
+            0
+        };
+        deployment.colours.insert(
+            self.idle.to_string(),
+            ColourState {
+                desired_count: remaining,
+                ..self.target.clone()
+            },
+        );
+        deployment.record(action, self.from, &self.target.task_definition, result);
+        Ok(())
+    }
+
+    /// A hook answered FAILED (or failed): roll back, as ECS does.
+    async fn hook_failed(
+        &self,
+        deployment: &mut Deployment,
+        reason: String,
+    ) -> Result<DeployError, ProviderError> {
+        self.events.message(reason.clone());
+        self.roll_back(deployment, "hook-failed", format!("rolled back: {reason}"))
+            .await?;
+        self.events.save(deployment);
+        Ok(DeployError::HookFailed(reason))
+    }
+}
+
+/// The lifecycle stages of ECS's blue/green deployments that infra reaches, in order.
+/// (`RECONCILE_SERVICE` has no counterpart: infra's deploy starts from one live revision; the
+/// type refuses it at plan time.)
+pub mod stage {
+    pub const PRE_SCALE_UP: &str = "PRE_SCALE_UP";
+    pub const POST_SCALE_UP: &str = "POST_SCALE_UP";
+    pub const TEST_TRAFFIC_SHIFT: &str = "TEST_TRAFFIC_SHIFT";
+    pub const POST_TEST_TRAFFIC_SHIFT: &str = "POST_TEST_TRAFFIC_SHIFT";
+    pub const PRODUCTION_TRAFFIC_SHIFT: &str = "PRODUCTION_TRAFFIC_SHIFT";
+    pub const POST_PRODUCTION_TRAFFIC_SHIFT: &str = "POST_PRODUCTION_TRAFFIC_SHIFT";
+}
+
+/// How long ECS waits before invoking a hook again after `IN_PROGRESS` without a
+/// `callBackDelay`.
+const DEFAULT_CALLBACK_DELAY: Duration = Duration::from_secs(30);
+
+/// The lifecycle hooks of one deployment.
+struct Hooks<'a> {
+    api: &'a dyn BlueGreenApi,
+    hooks: &'a [LifecycleHook],
+    /// The colour being deployed, with its new revision.
+    target: &'a ColourState,
+    events: &'a dyn DeployEvents,
+}
+
+impl Hooks<'_> {
+    /// Invokes every hook configured for `stage`, as ECS does: with the stage and the
+    /// deployment's state as the payload, and again after `callBackDelay` while it answers
+    /// `IN_PROGRESS`. `Ok(Err(reason))` means roll back: a hook answered `FAILED`, failed, or
+    /// gave no valid `hookStatus`.
+    async fn run(
+        &self,
+        deployment: &Deployment,
+        stage: &str,
+    ) -> Result<Result<(), String>, ProviderError> {
+        for hook in self
+            .hooks
+            .iter()
+            .filter(|hook| hook.stages.iter().any(|s| s == stage))
+        {
+            let name = &hook.target_arn;
+            let mut details = hook.details.clone();
+            loop {
+                let payload = hook_payload(deployment, self.target, stage, details.as_ref());
+                let body = match self.api.invoke_hook(name, &payload.to_string()).await? {
+                    Ok(body) => body,
+                    Err(failure) => {
+                        return Ok(Err(format!(
+                            "lifecycle hook {name} failed at {stage}: {failure}"
+                        )))
+                    }
+                };
+                let answer: serde_json::Value =
+                    serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
+                if let Some(returned) = answer.get("hookDetails").filter(|d| d.is_object()) {
+                    details = Some(returned.clone());
+                }
+                match answer.get("hookStatus").and_then(|s| s.as_str()) {
+                    Some("SUCCEEDED") => {
+                        self.events
+                            .message(format!("lifecycle hook {stage}: {name} SUCCEEDED"));
+                        break;
+                    }
+                    Some("IN_PROGRESS") => {
+                        let delay = answer
+                            .get("callBackDelay")
+                            .and_then(|d| d.as_f64())
+                            .filter(|d| *d >= 0.0)
+                            .map(|d| Duration::from_secs_f64(d.min(86_400.0)))
+                            .unwrap_or(DEFAULT_CALLBACK_DELAY);
+                        self.events.message(format!(
+                            "lifecycle hook {stage}: {name} IN_PROGRESS; invoking it again in {}",
+                            humantime::format_duration(delay)
+                        ));
+                        tokio::time::sleep(delay).await;
+                    }
+                    Some("FAILED") => {
+                        return Ok(Err(format!(
+                            "lifecycle hook {name} answered FAILED at {stage}"
+                        )))
+                    }
+                    _ => {
+                        return Ok(Err(format!(
+                            "lifecycle hook {name} gave no valid hookStatus (SUCCEEDED, FAILED or IN_PROGRESS) at {stage}"
+                        )))
+                    }
+                }
+            }
+        }
+        Ok(Ok(()))
+    }
+}
+
+/// The payload ECS sends a hook: the stage, the service, the revision being deployed, and the
+/// production and test weights by target group now.
+fn hook_payload(
+    deployment: &Deployment,
+    target: &ColourState,
+    stage: &str,
+    details: Option<&serde_json::Value>,
+) -> serde_json::Value {
+    let production: serde_json::Map<String, serde_json::Value> = deployment
+        .colours
+        .iter()
+        .map(|(colour, state)| {
+            let weight = deployment.weights.get(colour).copied().unwrap_or(0);
+            (state.target_group_arn.clone(), weight.into())
+        })
+        .collect();
+    let test_on_target = matches!(
+        stage,
+        stage::POST_TEST_TRAFFIC_SHIFT
+            | stage::PRODUCTION_TRAFFIC_SHIFT
+            | stage::POST_PRODUCTION_TRAFFIC_SHIFT
+    );
+    let test: serde_json::Map<String, serde_json::Value> = match deployment.test_listener_arn {
+        Some(_) => deployment
+            .colours
+            .values()
+            .map(|state| {
+                let is_target = state.service_name == target.service_name;
+                let weight = if is_target == test_on_target { 100 } else { 0 };
+                (state.target_group_arn.clone(), weight.into())
+            })
+            .collect(),
+        None => serde_json::Map::new(),
+    };
+    let mut payload = serde_json::json!({
+        "executionId": format!("{}/{}/{}", deployment.cluster, deployment.service, deployment.history.len()),
+        "lifecycleStage": stage,
+        "resourceArn": format!("{}/{}", deployment.cluster, deployment.service),
+        "executionDetails": {
+            "serviceArn": format!("{}/{}", deployment.cluster, target.service_name),
+            "targetServiceRevisionArn": target.task_definition,
+            "productionTrafficWeights": production,
+            "testTrafficWeights": test,
+        },
+    });
+    if let Some(details) = details {
+        payload["hookDetails"] = details.clone();
+    }
+    payload
 }
 
 /// Points the test route wholly at `towards`.

@@ -930,6 +930,10 @@ fn deploy_error(error: deploy::DeployError) -> ProviderError {
             "AutomaticRevert",
             format!("reverted automatically during the bake: {reason}"),
         ),
+        deploy::DeployError::HookFailed(reason) => ProviderError::with_code(
+            "LifecycleHookFailed",
+            format!("rolled back by a lifecycle hook: {reason}"),
+        ),
     }
 }
 

@@ -323,7 +323,7 @@ impl AwsEcsService {
                                     .check(Check::Range(0, 1440)),
                             ),
                     ))
-                    // Accepted so the error is located; refused by validate (not run yet).
+                    // Invoked by the engine's deployment at their stages.
                     .block(Block::set(
                         "lifecycle_hook",
                         Schema::new()

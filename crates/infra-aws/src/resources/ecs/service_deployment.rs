@@ -18,14 +18,27 @@
 //!
 //! infra moves traffic with listener weights in whole percents, so a `step_percent` or
 //! `canary_percent` with a fraction (ECS takes multiples of 0.1) is refused at plan time.
-//! `lifecycle_hook` blocks are refused at plan time too: infra does not invoke hooks yet.
+//! `lifecycle_hook` functions are invoked at their stages by the engine's deployment;
+//! `RECONCILE_SERVICE` has no counterpart there (infra's deploy starts from one live revision)
+//! and is refused at plan time rather than never run.
 
 use std::time::Duration;
 
-use infra_core::blue_green::{DeploymentSpec, Strategy, TrafficShift};
+use infra_core::blue_green::{DeploymentSpec, LifecycleHook, Strategy, TrafficShift};
 use infra_core::Value;
 
 use crate::app_support::single;
+
+/// ECS's lifecycle stages (`DeploymentLifecycleHookStage`).
+const HOOK_STAGES: &[&str] = &[
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "POST_SCALE_UP",
+    "TEST_TRAFFIC_SHIFT",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+];
 
 /// The strategies infra runs as a deployment of its own; ROLLING (the default) is ECS's.
 const DEPLOYMENT_STRATEGIES: &[&str] = &["BLUE_GREEN", "LINEAR", "CANARY"];
@@ -169,6 +182,19 @@ pub fn strategy(service: &Value) -> Strategy {
         },
         alarm_rollback: alarms.get("rollback").as_bool() == Some(true),
         keep_failed_colour: config.get("keep_failed_colour").as_bool() == Some(true),
+        hooks: crate::app_support::blocks(config, "lifecycle_hook")
+            .iter()
+            .filter_map(|hook| {
+                Some(LifecycleHook {
+                    target_arn: hook.get("hook_target_arn").as_str()?.to_string(),
+                    stages: crate::app_support::strings(hook, "lifecycle_stages"),
+                    details: hook
+                        .get("hook_details")
+                        .as_str()
+                        .and_then(|text| serde_json::from_str(text).ok()),
+                })
+            })
+            .collect(),
     }
 }
 
@@ -212,15 +238,31 @@ pub fn validate(service: &Value) -> Vec<(String, String)> {
             }
         }
     }
-    if config
-        .get("lifecycle_hook")
-        .as_list()
-        .is_some_and(|hooks| !hooks.is_empty())
+    for (index, hook) in crate::app_support::blocks(config, "lifecycle_hook")
+        .iter()
+        .enumerate()
     {
-        problems.push((
-            path("lifecycle_hook"),
-            "lifecycle_hook is not supported by infra yet: its blue/green deployment does not invoke hook functions, and it will not ignore them silently".into(),
-        ));
+        for stage in crate::app_support::strings(hook, "lifecycle_stages") {
+            if !HOOK_STAGES.contains(&stage.as_str()) {
+                problems.push((
+                    path(&format!("lifecycle_hook[{index}].lifecycle_stages")),
+                    format!("lifecycle stage \"{stage}\" is not one of {}", HOOK_STAGES.join(", ")),
+                ));
+            } else if stage == "RECONCILE_SERVICE" {
+                problems.push((
+                    path(&format!("lifecycle_hook[{index}].lifecycle_stages")),
+                    "RECONCILE_SERVICE has no counterpart in infra's deployments (each starts from one live revision), so the hook would never run there; remove the stage".into(),
+                ));
+            }
+        }
+        if let Some(details) = hook.get("hook_details").as_str() {
+            if serde_json::from_str::<serde_json::Value>(details).map_or(true, |d| !d.is_object()) {
+                problems.push((
+                    path(&format!("lifecycle_hook[{index}].hook_details")),
+                    "hook_details must be a JSON object (jsonencode a map)".into(),
+                ));
+            }
+        }
     }
     problems
 }
@@ -328,7 +370,7 @@ mod tests {
     }
 
     #[test]
-    fn fractions_mismatched_blocks_aliases_and_hooks_are_refused() {
+    fn fractions_mismatched_blocks_aliases_and_a_reconcile_hook_are_refused() {
         let problems = validate(&service(Value::map([
             ("strategy", Value::string("CANARY")),
             ("traffic_shift", Value::string("linear")),
@@ -342,7 +384,13 @@ mod tests {
             ),
             (
                 "lifecycle_hook",
-                Value::List(vec![Value::map([("hook_target_arn", Value::string("f"))])]),
+                Value::List(vec![Value::map([
+                    ("hook_target_arn", Value::string("f")),
+                    (
+                        "lifecycle_stages",
+                        Value::List(vec![Value::string("RECONCILE_SERVICE")]),
+                    ),
+                ])]),
             ),
         ])));
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
@@ -352,7 +400,7 @@ mod tests {
                 "deployment_configuration[0].linear_configuration",
                 "deployment_configuration[0].canary_configuration[0].canary_percent",
                 "deployment_configuration[0].traffic_shift",
-                "deployment_configuration[0].lifecycle_hook",
+                "deployment_configuration[0].lifecycle_hook[0].lifecycle_stages",
             ]
         );
     }
