@@ -1022,3 +1022,92 @@ fn the_next_apply_scales_down_a_standby_past_its_retention() {
     assert_eq!(desired_count(&moto, "green"), 1);
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
 }
+
+/// Starts `infra apply` with `args` and kills it (SIGKILL) as soon as its output shows
+/// `marker`; returns the output up to there.
+fn apply_killed_at(stack: &Stack, moto: &Moto, args: &[&str], marker: &str) -> String {
+    use std::io::{BufRead, BufReader};
+    let mut child = infra_testkit::infra_command(super::BINARY, stack.path(), Some(moto))
+        .args(["apply", "-input=false", "-auto-approve"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start infra apply");
+    let mut seen = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap_or_default();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains(marker) {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen.contains(marker), "the apply ended before {marker}: {seen}");
+    seen
+}
+
+fn in_progress(stack: &Stack) -> serde_json::Value {
+    let state: serde_json::Value =
+        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+    state["deployments"]["aws_ecs_service.web"]["in_progress"].clone()
+}
+
+#[test]
+fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
+    let (moto, stack) = start();
+    let linear = ["-var", "traffic_shift=linear"];
+    let mut args = vec!["apply", "-input=false", "-auto-approve"];
+    args.extend(linear);
+    infra(&stack, Some(&moto), &args).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let deploy = ["-var", "traffic_shift=linear", "-var", "image=nginx:1.28"];
+
+    // Killed with the listener at green 50%: the state journals the step, and `infra
+    // deployments` reads the listener.
+    apply_killed_at(&stack, &moto, &deploy, "traffic: green 50%");
+    assert_eq!(in_progress(&stack)["step"], "shifting traffic");
+    let shown = infra(&stack, Some(&moto), &["deployments"]).ok().stdout;
+    assert!(
+        shown.contains("interrupted: a deploy of revision")
+            && shown.contains("green weight 50")
+            && shown.contains("blue weight 50"),
+        "{shown}"
+    );
+    // `infra revert` puts all traffic on the live colour, in one write.
+    let reverted = infra(&stack, Some(&moto), &["revert"]).ok().stdout;
+    assert!(
+        reverted.contains("was interrupted at \"shifting traffic\"")
+            && reverted.contains("1 mutating AWS call"),
+        "{reverted}"
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    assert!(in_progress(&stack).is_null());
+
+    // Killed again; this time the next apply finds it, rolls back, then deploys afresh.
+    apply_killed_at(&stack, &moto, &deploy, "traffic: green 25%");
+    let mut args = vec!["apply", "-input=false", "-auto-approve"];
+    args.extend(deploy);
+    let recovered = infra(&stack, Some(&moto), &args).ok().stdout;
+    let rolled_back = recovered
+        .find("was interrupted at \"shifting traffic\" with the listener at green 25%, blue 75%; traffic is back on blue")
+        .unwrap_or_else(|| panic!("{recovered}"));
+    let live = recovered
+        .find("green is live with revision")
+        .unwrap_or_else(|| panic!("{recovered}"));
+    assert!(rolled_back < live, "{recovered}");
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+    assert!(in_progress(&stack).is_null());
+    let mut args = vec!["plan", "-input=false"];
+    args.extend(deploy);
+    let plan = infra(&stack, Some(&moto), &args).ok();
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_eq!(
+        history(&stack),
+        vec!["create", "revert", "interrupted", "deploy"]
+    );
+}

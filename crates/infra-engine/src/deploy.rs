@@ -40,8 +40,21 @@ pub struct Deployment {
     pub standby_scaled_down: bool,
     pub colours: BTreeMap<String, ColourState>,
     pub weights: BTreeMap<String, i64>,
+    /// The deploy under way, written before each step: set while a deploy runs, so a run
+    /// that was killed part way is found and rolled back by the next one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_progress: Option<InProgress>,
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+}
+
+/// A deploy's journal entry: where it is going and the step it is taking.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InProgress {
+    pub colour: String,
+    pub task_definition: String,
+    /// `updating <colour>`, `health gate`, `test traffic`, `shifting traffic`, `bake`.
+    pub step: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -223,6 +236,7 @@ pub async fn create(
         standby_scaled_down: false,
         colours,
         weights: BTreeMap::from([("blue".into(), 100), ("green".into(), 0)]),
+        in_progress: None,
         history: vec![],
     };
     deployment.record("create", "", &task_definition, "blue is live");
@@ -277,7 +291,18 @@ pub async fn deploy(
         events,
     };
 
+    let journal = |deployment: &mut Deployment, step: &str| {
+        deployment.in_progress = Some(InProgress {
+            colour: idle.clone(),
+            task_definition: task_definition.clone(),
+            step: step.to_string(),
+        });
+        events.save(deployment);
+    };
+    journal(deployment, &format!("updating {idle}"));
+
     if let Err(reason) = hooks.run(deployment, stage::PRE_SCALE_UP).await? {
+        deployment.in_progress = None;
         deployment.record("deploy", &from, &task_definition, format!("failed: {reason}"));
         events.save(deployment);
         return Err(DeployError::HookFailed(reason));
@@ -302,6 +327,7 @@ pub async fn deploy(
     events.save(deployment);
 
     // 2. Health gate.
+    journal(deployment, "health gate");
     let started = Instant::now();
     let mut passed = false;
     let mut last;
@@ -355,6 +381,7 @@ pub async fn deploy(
     }
 
     // 3. Test traffic first, when there is a test route: it stays on the new colour.
+    journal(deployment, "test traffic");
     for stage in [stage::POST_SCALE_UP, stage::TEST_TRAFFIC_SHIFT] {
         if let Err(reason) = hooks.run(deployment, stage).await? {
             return Err(stop.hook_failed(deployment, reason).await?);
@@ -406,6 +433,7 @@ pub async fn deploy(
         alarms_reported: false,
         events,
     };
+    journal(deployment, "shifting traffic");
     for (index, weight) in steps.iter().enumerate() {
         route(api, deployment, &idle, *weight).await?;
         events.message(format!(
@@ -418,6 +446,9 @@ pub async fn deploy(
             if let Err(reason) = hooks.run(deployment, stage::POST_PRODUCTION_TRAFFIC_SHIFT).await? {
                 return Err(stop.hook_failed(deployment, reason).await?);
             }
+        }
+        if last_step {
+            journal(deployment, "bake");
         }
         let window = if last_step { strategy.bake } else { interval };
         if let Err(reason) = watch.watch(window).await? {
@@ -432,6 +463,7 @@ pub async fn deploy(
     }
 
     // 5. Standby.
+    deployment.in_progress = None;
     deployment.live = idle.clone();
     deployment.standby = Some(live.clone());
     deployment.standby_since = Some(now());
@@ -500,6 +532,7 @@ impl Stop<'_> {
                 ..self.target.clone()
             },
         );
+        deployment.in_progress = None;
         deployment.record(action, self.from, &self.target.task_definition, result);
         Ok(())
     }
@@ -848,6 +881,22 @@ pub async fn revert(
     deployment: &mut Deployment,
     force: bool,
 ) -> Result<Result<(), RevertRefusal>, ProviderError> {
+    // A deploy killed part way: the live colour is the safe one, whatever the listener has.
+    if let Some(interrupted) = deployment.in_progress.take() {
+        let live = deployment.live.clone();
+        route(api, deployment, &live, 100).await?;
+        let from = deployment
+            .live_state()
+            .map(|c| c.task_definition.clone())
+            .unwrap_or_default();
+        deployment.record(
+            "revert",
+            &interrupted.task_definition,
+            &from,
+            format!("interrupted deploy to {} reverted; {live} is live", interrupted.colour),
+        );
+        return Ok(Ok(()));
+    }
     let Some(standby) = deployment.standby.clone() else {
         return Ok(Err(RevertRefusal::NoStandby));
     };
@@ -887,6 +936,80 @@ pub async fn revert(
         format!("{standby} is live again"),
     );
     Ok(Ok(()))
+}
+
+/// A deploy the last run left part way (it was killed): reads what the listener serves,
+/// says so, and rolls back to the live colour, the safe default (the provider's
+/// `sigint_rollback`): production and test traffic back on it, the new colour scaled to 0.
+/// Returns what was found, or `None` when no deploy was under way.
+pub async fn recover_interrupted(
+    api: &dyn BlueGreenApi,
+    service: &Value,
+    deployment: &mut Deployment,
+) -> Result<Option<String>, ProviderError> {
+    let Some(interrupted) = deployment.in_progress.clone() else {
+        return Ok(None);
+    };
+    let live = deployment.live.clone();
+    let found = describe_route(deployment, &api.current_route(&deployment.listener_arn).await?);
+    route(api, deployment, &live, 100).await?;
+    if let Some(test_route) = deployment.test_listener_arn.clone() {
+        route_test(api, deployment, &test_route, &live).await?;
+    }
+    if let Some(colour) = deployment.colours.get(&interrupted.colour).cloned() {
+        api.put_service(
+            service,
+            &colour.service_name,
+            &colour.target_group_arn,
+            &colour.task_definition,
+            0,
+        )
+        .await?;
+        deployment.colours.insert(
+            interrupted.colour.clone(),
+            ColourState {
+                desired_count: 0,
+                ..colour
+            },
+        );
+    }
+    deployment.in_progress = None;
+    let from = deployment
+        .live_state()
+        .map(|c| c.task_definition.clone())
+        .unwrap_or_default();
+    let report = format!(
+        "a deploy of revision {} to {} was interrupted at \"{}\" with the listener at {found}; traffic is back on {live} and {} is scaled to 0",
+        revision(&interrupted.task_definition),
+        interrupted.colour,
+        interrupted.step,
+        interrupted.colour,
+    );
+    deployment.record(
+        "interrupted",
+        &from,
+        &interrupted.task_definition,
+        format!("rolled back to {live}"),
+    );
+    Ok(Some(report))
+}
+
+/// Forward weights as `green 50%, blue 50%`, by colour where the target group is one.
+fn describe_route(deployment: &Deployment, targets: &[WeightedTarget]) -> String {
+    let total: i64 = targets.iter().map(|t| t.weight).sum::<i64>().max(1);
+    targets
+        .iter()
+        .map(|target| {
+            let name = deployment
+                .colours
+                .iter()
+                .find(|(_, c)| c.target_group_arn == target.target_group_arn)
+                .map(|(colour, _)| colour.clone())
+                .unwrap_or_else(|| target.target_group_arn.clone());
+            format!("{name} {}%", target.weight * 100 / total)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Scales the standby colour to zero (`infra finalize`, or an apply after the retention time).

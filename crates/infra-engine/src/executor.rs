@@ -1007,6 +1007,46 @@ fn keep_configured_tags(value: &mut Value, planned: &Value) {
     }
 }
 
+/// Rolls back deploys a killed run left part way (their journal entry is still there), and
+/// saves each; returns what was found, by address. Done at the start of an apply, before
+/// anything is planned: traffic goes back to the live colour first.
+pub async fn recover_interrupted(
+    registry: &Registry,
+    backend: &dyn Backend,
+    state: &mut State,
+) -> Result<Vec<(String, String)>, ProviderError> {
+    let Some(api) = registry.blue_green() else {
+        return Ok(vec![]);
+    };
+    let mut recovered = Vec::new();
+    let addresses: Vec<String> = state.deployments.keys().cloned().collect();
+    for address in addresses {
+        let Some(mut deployment) = state
+            .deployments
+            .get(&address)
+            .and_then(Deployment::from_json)
+            .filter(|d| d.in_progress.is_some())
+        else {
+            continue;
+        };
+        let service = address
+            .parse::<Address>()
+            .ok()
+            .and_then(|a| state.get(&a).map(|r| r.value.unmark_deep()))
+            .unwrap_or(Value::Null);
+        if let Some(report) =
+            deploy::recover_interrupted(api.as_ref(), &service, &mut deployment).await?
+        {
+            state
+                .deployments
+                .insert(address.clone(), deployment.to_json());
+            persist(backend, state).map_err(|e| ProviderError::new(e.to_string()))?;
+            recovered.push((address, report));
+        }
+    }
+    Ok(recovered)
+}
+
 /// Scales down standby colours that outlived their retention, and saves each; returns their
 /// addresses. Done at the start of an apply.
 pub async fn finalize_expired(

@@ -95,6 +95,25 @@ pub async fn run(
             // the next apply after their retention is where that is done, changes or not.
             if !destroy {
                 if let Some(mut state) = backend.read()? {
+                    // A deploy a killed run left part way goes back to its live colour first.
+                    match infra_engine::executor::recover_interrupted(
+                        &registry,
+                        backend.as_ref(),
+                        &mut state,
+                    )
+                    .await
+                    {
+                        Ok(recovered) => {
+                            for (address, report) in recovered {
+                                println!("{address}: {report}");
+                            }
+                        }
+                        Err(error) => {
+                            return Err(anyhow::anyhow!(
+                                "rolling back an interrupted deploy failed: {error}"
+                            ))
+                        }
+                    }
                     match infra_engine::executor::finalize_expired(
                         &registry,
                         backend.as_ref(),

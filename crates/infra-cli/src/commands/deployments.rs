@@ -76,6 +76,7 @@ pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
         .blue_green()
         .ok_or_else(|| anyhow!("the provider has no blue/green support"))?;
     let from = deployment.live.clone();
+    let interrupted = deployment.in_progress.clone();
     match deploy::revert(api.as_ref(), &mut deployment, args.force).await {
         Ok(Ok(())) => {}
         Ok(Err(refusal)) => return Err(anyhow!("cannot revert {key}: {refusal}")),
@@ -101,11 +102,20 @@ pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
     backend.write(&state)?;
     let operations = aws.requests.operations();
     let writes: Vec<&String> = operations.iter().filter(|o| is_mutating(o)).collect();
-    println!(
-        "Reverted {key}: {} is live again (revision {}); {from} is on standby.",
-        deployment.live,
-        deploy::revision(&live.task_definition)
-    );
+    match interrupted {
+        Some(interrupted) => println!(
+            "Reverted {key}: a deploy to {} was interrupted at \"{}\"; all traffic is back on {} (revision {}).",
+            interrupted.colour,
+            interrupted.step,
+            deployment.live,
+            deploy::revision(&live.task_definition)
+        ),
+        None => println!(
+            "Reverted {key}: {} is live again (revision {}); {from} is on standby.",
+            deployment.live,
+            deploy::revision(&live.task_definition)
+        ),
+    }
     println!(
         "{} mutating AWS call{} ({}), {} in all, {:.2}s.",
         writes.len(),
@@ -213,6 +223,35 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
             .map(|(c, w)| format!("{c} {w}%"))
             .collect();
         println!("  weights:  {}", weights.join(", "));
+        if let Some(interrupted) = &deployment.in_progress {
+            // Read, not trusted: a killed run may have left the listener anywhere.
+            let serving = match registry.blue_green() {
+                Some(api) => match api.current_route(&deployment.listener_arn).await {
+                    Ok(targets) => targets
+                        .iter()
+                        .map(|t| {
+                            let colour = deployment
+                                .colours
+                                .iter()
+                                .find(|(_, c)| c.target_group_arn == t.target_group_arn)
+                                .map(|(name, _)| name.as_str())
+                                .unwrap_or(t.target_group_arn.as_str());
+                            format!("{colour} weight {}", t.weight)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    Err(e) => format!("unknown: {e}"),
+                },
+                None => "unknown".into(),
+            };
+            println!(
+                "  interrupted: a deploy of revision {} to {} stopped at \"{}\"; the listener serves {serving}. The next apply rolls it back; `infra revert` puts all traffic on {} now.",
+                deploy::revision(&interrupted.task_definition),
+                interrupted.colour,
+                interrupted.step,
+                deployment.live
+            );
+        }
         println!("  history:");
         for entry in deployment.history.iter().rev().take(10) {
             println!(
