@@ -1111,3 +1111,83 @@ fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
         vec!["create", "revert", "interrupted", "deploy"]
     );
 }
+
+#[test]
+fn sigint_during_a_deploy_with_sigint_rollback_puts_traffic_back_before_exiting() {
+    use std::io::{BufRead, BufReader};
+    let (moto, stack) = start();
+    let vars = ["-var", "traffic_shift=linear", "-var", "sigint_rollback=true"];
+    let mut args = vec!["apply", "-input=false", "-auto-approve"];
+    args.extend(vars);
+    infra(&stack, Some(&moto), &args).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let mut child = infra_testkit::infra_command(super::BINARY, stack.path(), Some(&moto))
+        .args(["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.28"])
+        .args(vars)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start infra apply");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap_or_default();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("traffic: green 25%") {
+            break;
+        }
+    }
+    assert!(seen.contains("traffic: green 25%"), "{seen}");
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    for line in lines {
+        seen.push_str(&line.unwrap_or_default());
+        seen.push('\n');
+    }
+    let output = child.wait_with_output().expect("apply exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{seen}{stderr}");
+    assert!(
+        seen.contains("sigint_rollback = true, rolling the traffic back"),
+        "{seen}{stderr}"
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    assert_eq!(desired_count(&moto, "green"), 0);
+    assert!(in_progress(&stack).is_null());
+    assert_eq!(history(&stack).last().map(String::as_str), Some("interrupted"));
+}
+
+#[test]
+fn a_deploy_past_its_update_timeout_is_rolled_back_at_once() {
+    let (moto, stack) = start();
+    let main = stack.read("main.tf");
+    stack.write(
+        "main.tf",
+        &main.replace(
+            "  sigint_rollback = var.sigint_rollback\n",
+            "  sigint_rollback = var.sigint_rollback\n  timeouts {\n    update = \"2s\"\n  }\n",
+        ),
+    );
+    let vars = ["-var", "traffic_shift=linear"];
+    let mut args = vec!["apply", "-input=false", "-auto-approve"];
+    args.extend(vars);
+    infra(&stack, Some(&moto), &args).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    // Four steps a second apart do not fit in two seconds.
+    args.extend(["-var", "image=nginx:1.28"]);
+    let timed_out = infra(&stack, Some(&moto), &args);
+    let all = timed_out.all();
+    assert_eq!(timed_out.code, 1, "{all}");
+    assert!(
+        all.contains("timed out after 2s") && all.contains("was interrupted at \"shifting traffic\""),
+        "{all}"
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    assert!(in_progress(&stack).is_null());
+}

@@ -57,6 +57,9 @@ pub struct Strategy {
     pub keep_failed_colour: bool,
     /// Functions invoked at lifecycle stages, as ECS invokes them.
     pub hooks: Vec<LifecycleHook>,
+    /// The provider's `sigint_rollback`: a SIGINT during the deploy rolls the traffic back to
+    /// the live colour before `infra` exits.
+    pub sigint_rollback: bool,
 }
 
 /// A function the deployment invokes at some of its lifecycle stages (`PRE_SCALE_UP`,
@@ -85,6 +88,7 @@ impl Default for Strategy {
             alarm_rollback: false,
             keep_failed_colour: false,
             hooks: Vec::new(),
+            sigint_rollback: false,
         }
     }
 }

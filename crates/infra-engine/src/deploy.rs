@@ -157,6 +157,10 @@ pub enum DeployError {
     Reverted(String),
     /// A lifecycle hook answered FAILED or failed; traffic went back.
     HookFailed(String),
+    /// A signal arrived with `sigint_rollback = true`; traffic went back.
+    Interrupted,
+    /// The deployment state could not be saved; traffic went back.
+    StateNotSaved(String),
 }
 
 impl std::fmt::Display for DeployError {
@@ -172,6 +176,13 @@ impl std::fmt::Display for DeployError {
             DeployError::HookFailed(reason) => {
                 write!(f, "rolled back by a lifecycle hook: {reason}")
             }
+            DeployError::Interrupted => {
+                f.write_str("interrupted; sigint_rollback = true, so traffic went back to the live colour")
+            }
+            DeployError::StateNotSaved(reason) => write!(
+                f,
+                "the deployment state could not be saved ({reason}), so the deploy stopped and traffic went back to the live colour"
+            ),
         }
     }
 }
@@ -185,8 +196,13 @@ impl From<ProviderError> for DeployError {
 /// What the orchestration tells the outside: progress lines and state saves.
 pub trait DeployEvents {
     fn message(&self, text: String);
-    /// Persist the deployment now (called after every traffic change).
-    fn save(&self, deployment: &Deployment);
+    /// Persist the deployment now (before each step and after every traffic change); an
+    /// error says why it could not be.
+    fn save(&self, deployment: &Deployment) -> Result<(), String>;
+    /// A signal asked the run to stop.
+    fn interrupted(&self) -> bool {
+        false
+    }
 }
 
 /// First apply: both colours exist, blue runs the revision and is live, green waits at zero.
@@ -291,20 +307,25 @@ pub async fn deploy(
         events,
     };
 
+    // Each step is in the state before it is taken; a deploy whose state cannot be saved
+    // stops, with its traffic back on the live colour.
     let journal = |deployment: &mut Deployment, step: &str| {
         deployment.in_progress = Some(InProgress {
             colour: idle.clone(),
             task_definition: task_definition.clone(),
             step: step.to_string(),
         });
-        events.save(deployment);
+        events.save(deployment)
     };
-    journal(deployment, &format!("updating {idle}"));
+    if let Err(error) = journal(deployment, &format!("updating {idle}")) {
+        deployment.in_progress = None;
+        return Err(DeployError::StateNotSaved(error));
+    }
 
     if let Err(reason) = hooks.run(deployment, stage::PRE_SCALE_UP).await? {
         deployment.in_progress = None;
         deployment.record("deploy", &from, &task_definition, format!("failed: {reason}"));
-        events.save(deployment);
+        let _ = events.save(deployment);
         return Err(DeployError::HookFailed(reason));
     }
 
@@ -324,10 +345,12 @@ pub async fn deploy(
         revision(&task_definition),
         desired
     ));
-    events.save(deployment);
+    let _ = events.save(deployment);
 
     // 2. Health gate.
-    journal(deployment, "health gate");
+    if let Err(error) = journal(deployment, "health gate") {
+        return Err(stop.state_not_saved(deployment, error).await?);
+    }
     let started = Instant::now();
     let mut passed = false;
     let mut last;
@@ -348,6 +371,9 @@ pub async fn deploy(
         if status.rollout_failed {
             last = format!("the ECS deployment failed ({last})");
             break;
+        }
+        if strategy.sigint_rollback && events.interrupted() {
+            return Err(stop.interrupted(deployment).await?);
         }
         if status.running >= desired && status.rollout_completed && healthy >= desired {
             events.message(format!("health gate passed: {last}"));
@@ -376,12 +402,14 @@ pub async fn deploy(
         if live_state.desired_count > 0 {
             deployment.standby = None;
         }
-        events.save(deployment);
+        let _ = events.save(deployment);
         return Err(DeployError::GateFailed(last));
     }
 
     // 3. Test traffic first, when there is a test route: it stays on the new colour.
-    journal(deployment, "test traffic");
+    if let Err(error) = journal(deployment, "test traffic") {
+        return Err(stop.state_not_saved(deployment, error).await?);
+    }
     for stage in [stage::POST_SCALE_UP, stage::TEST_TRAFFIC_SHIFT] {
         if let Err(reason) = hooks.run(deployment, stage).await? {
             return Err(stop.hook_failed(deployment, reason).await?);
@@ -431,16 +459,25 @@ pub async fn deploy(
         since: switched_at,
         reported: None,
         alarms_reported: false,
+        rollback_on_interrupt: strategy.sigint_rollback,
+        interrupted: false,
         events,
     };
-    journal(deployment, "shifting traffic");
+    if let Err(error) = journal(deployment, "shifting traffic") {
+        return Err(stop.state_not_saved(deployment, error).await?);
+    }
     for (index, weight) in steps.iter().enumerate() {
+        if strategy.sigint_rollback && events.interrupted() {
+            return Err(stop.interrupted(deployment).await?);
+        }
         route(api, deployment, &idle, *weight).await?;
         events.message(format!(
             "traffic: {idle} {weight}%, {live} {}%",
             100 - weight
         ));
-        events.save(deployment);
+        if let Err(error) = events.save(deployment) {
+            return Err(stop.state_not_saved(deployment, error).await?);
+        }
         let last_step = index + 1 == steps.len();
         if last_step {
             if let Err(reason) = hooks.run(deployment, stage::POST_PRODUCTION_TRAFFIC_SHIFT).await? {
@@ -448,13 +485,18 @@ pub async fn deploy(
             }
         }
         if last_step {
-            journal(deployment, "bake");
+            if let Err(error) = journal(deployment, "bake") {
+                return Err(stop.state_not_saved(deployment, error).await?);
+            }
         }
         let window = if last_step { strategy.bake } else { interval };
         if let Err(reason) = watch.watch(window).await? {
+            if watch.interrupted {
+                return Err(stop.interrupted(deployment).await?);
+            }
             stop.roll_back(deployment, "auto-revert", format!("reverted: {reason}"))
                 .await?;
-            events.save(deployment);
+            let _ = events.save(deployment);
             return Err(DeployError::Reverted(reason));
         }
         if !last_step {
@@ -473,7 +515,7 @@ pub async fn deploy(
         "{idle} is live with revision {}; {live} stays on standby for instant revert",
         revision(&task_definition)
     ));
-    events.save(deployment);
+    let _ = events.save(deployment);
     Ok(())
 }
 
@@ -506,7 +548,7 @@ impl Stop<'_> {
         if let Some(test_route) = deployment.test_listener_arn.clone() {
             route_test(self.api, deployment, &test_route, self.live).await?;
         }
-        self.events.save(deployment);
+        let _ = self.events.save(deployment);
         // The new colour stops, unless it is kept for forensics. ECS keeps its new revision at
         // zero tasks; the state says so.
         let remaining = if self.keep_failed_colour {
@@ -537,6 +579,28 @@ impl Stop<'_> {
         Ok(())
     }
 
+    /// A signal with `sigint_rollback = true`: roll back before exiting, as the provider does.
+    async fn interrupted(&self, deployment: &mut Deployment) -> Result<DeployError, ProviderError> {
+        self.events
+            .message("interrupted: sigint_rollback = true, rolling the traffic back".into());
+        self.roll_back(deployment, "interrupted", "rolled back on a signal".into())
+            .await?;
+        let _ = self.events.save(deployment);
+        Ok(DeployError::Interrupted)
+    }
+
+    /// The state could not be saved: a deploy that cannot be journaled does not go on.
+    async fn state_not_saved(
+        &self,
+        deployment: &mut Deployment,
+        error: String,
+    ) -> Result<DeployError, ProviderError> {
+        self.roll_back(deployment, "failed", format!("state not saved: {error}"))
+            .await?;
+        let _ = self.events.save(deployment);
+        Ok(DeployError::StateNotSaved(error))
+    }
+
     /// A hook answered FAILED (or failed): roll back, as ECS does.
     async fn hook_failed(
         &self,
@@ -546,7 +610,7 @@ impl Stop<'_> {
         self.events.message(reason.clone());
         self.roll_back(deployment, "hook-failed", format!("rolled back: {reason}"))
             .await?;
-        self.events.save(deployment);
+        let _ = self.events.save(deployment);
         Ok(DeployError::HookFailed(reason))
     }
 }
@@ -753,6 +817,10 @@ struct Watch<'a> {
     /// The counts last printed, so each new figure is printed once.
     reported: Option<ErrorCounts>,
     alarms_reported: bool,
+    /// `sigint_rollback`: a signal ends the watch, to roll back.
+    rollback_on_interrupt: bool,
+    /// Set when the watch ended because of a signal.
+    interrupted: bool,
     events: &'a dyn DeployEvents,
 }
 
@@ -761,6 +829,10 @@ impl Watch<'_> {
     async fn watch(&mut self, window: Duration) -> Result<Result<(), String>, ProviderError> {
         let started = Instant::now();
         loop {
+            if self.rollback_on_interrupt && self.events.interrupted() {
+                self.interrupted = true;
+                return Ok(Err("interrupted by a signal".into()));
+            }
             let counts = self
                 .api
                 .error_counts(self.listener_arn, self.idle_tg, self.since)

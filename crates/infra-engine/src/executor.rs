@@ -657,21 +657,44 @@ impl Executor<'_> {
                 match existing {
                     Some(mut deployment) if action == Action::Update => {
                         let result = deploy::deploy(api, spec, planned, &mut deployment, &events).await;
-                        events.save(&deployment);
-                        result.map(|()| finished()).map_err(deploy_error)
+                        let saved = events.save(&deployment);
+                        result.map_err(deploy_error)?;
+                        saved.map(|()| finished()).map_err(|error| {
+                            ProviderError::with_code("StateNotSaved", format!("the deploy finished but its state could not be saved: {error}"))
+                        })
                     }
                     _ => {
                         let deployment =
                             deploy::create(api, spec, planned, self.settings.region.clone(), &events)
                                 .await
                                 .map_err(deploy_error)?;
-                        events.save(&deployment);
+                        events.save(&deployment).map_err(|error| {
+                            ProviderError::with_code("StateNotSaved", format!("the colours were created but their state could not be saved: {error}"))
+                        })?;
                         Ok(finished())
                     }
                 }
             })
             .await;
         if let Err(error) = outcome {
+            // A deploy abandoned at its timeout may have left traffic split: its journal says
+            // where it was, and it is rolled back now rather than by the next run.
+            if error.code.as_deref() == Some("Timeout") {
+                let interrupted = state
+                    .borrow()
+                    .deployments
+                    .get(&address.to_string())
+                    .and_then(Deployment::from_json)
+                    .filter(|d| d.in_progress.is_some());
+                if let Some(mut deployment) = interrupted {
+                    if let Ok(Some(report)) =
+                        deploy::recover_interrupted(api, planned, &mut deployment).await
+                    {
+                        events.message(report);
+                        let _ = events.save(&deployment);
+                    }
+                }
+            }
             return Err(op_error(address, action, error));
         }
         let mut value = planned.clone();
@@ -934,6 +957,12 @@ fn deploy_error(error: deploy::DeployError) -> ProviderError {
             "LifecycleHookFailed",
             format!("rolled back by a lifecycle hook: {reason}"),
         ),
+        error @ deploy::DeployError::Interrupted => {
+            ProviderError::with_code("Interrupted", error.to_string())
+        }
+        error @ deploy::DeployError::StateNotSaved(_) => {
+            ProviderError::with_code("StateNotSaved", error.to_string())
+        }
     }
 }
 
@@ -952,16 +981,16 @@ impl deploy::DeployEvents for DeploymentEvents<'_, '_> {
         });
     }
 
-    fn save(&self, deployment: &Deployment) {
+    fn save(&self, deployment: &Deployment) -> Result<(), String> {
         let mut state = self.state.borrow_mut();
         state
             .deployments
             .insert(self.address.to_string(), deployment.to_json());
-        if let Err(error) = persist(self.executor.backend, &mut state) {
-            self.message(format!(
-                "warning: could not save the deployment state: {error}"
-            ));
-        }
+        persist(self.executor.backend, &mut state).map_err(|error| error.to_string())
+    }
+
+    fn interrupted(&self) -> bool {
+        self.executor.stop.load(Ordering::SeqCst)
     }
 }
 

@@ -69,6 +69,7 @@ const CONFIG_ONLY: &[&str] = &[
     "force_new_deployment",
     "force_delete",
     "triggers",
+    "sigint_rollback",
 ];
 
 pub struct AwsEcsService {
@@ -84,6 +85,7 @@ impl AwsEcsService {
             .attr(Attribute::required("name", Type::String).force_new())
             .attr(Attribute::optional_computed("cluster", Type::String).force_new())
             .attr(Attribute::optional("task_definition", Type::String))
+            .attr(Attribute::optional("sigint_rollback", Type::Bool))
             .attr(
                 Attribute::optional("desired_count", Type::Number)
                     .default(Value::Number(1.0))

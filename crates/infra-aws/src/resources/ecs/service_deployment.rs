@@ -61,6 +61,7 @@ pub const RUNTIME_ATTRIBUTES: &[&str] = &[
     "force_new_deployment",
     "force_delete",
     "wait_for_steady_state",
+    "sigint_rollback",
 ];
 
 fn strategy_name(service: &Value) -> Option<&str> {
@@ -182,6 +183,7 @@ pub fn strategy(service: &Value) -> Strategy {
         },
         alarm_rollback: alarms.get("rollback").as_bool() == Some(true),
         keep_failed_colour: config.get("keep_failed_colour").as_bool() == Some(true),
+        sigint_rollback: service.get("sigint_rollback").as_bool() == Some(true),
         hooks: crate::app_support::blocks(config, "lifecycle_hook")
             .iter()
             .filter_map(|hook| {
@@ -201,10 +203,18 @@ pub fn strategy(service: &Value) -> Strategy {
 /// Plan-time problems of a service's deployment settings, as (attribute path, message).
 pub fn validate(service: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
+    let strategy = strategy_name(service).unwrap_or("ROLLING");
+    if service.get("sigint_rollback").as_bool() == Some(true)
+        && !DEPLOYMENT_STRATEGIES.contains(&strategy)
+    {
+        problems.push((
+            "sigint_rollback".to_string(),
+            "sigint_rollback is honoured for infra's blue/green deployments (strategy BLUE_GREEN, LINEAR or CANARY); for a rolling service infra does not stop ECS's deployment on SIGINT yet".to_string(),
+        ));
+    }
     let Some(config) = single(service, "deployment_configuration") else {
         return problems;
     };
-    let strategy = config.get("strategy").as_str().unwrap_or("ROLLING");
     let path = |rest: &str| format!("deployment_configuration[0].{rest}");
     for (block, wanted, figure) in [
         ("linear_configuration", "LINEAR", "step_percent"),
