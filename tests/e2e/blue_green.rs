@@ -1074,8 +1074,9 @@ fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
     let shown = infra(&stack, Some(&moto), &["deployments"]).ok().stdout;
     assert!(
         shown.contains("interrupted: a deploy of revision")
-            && shown.contains("green weight 50")
-            && shown.contains("blue weight 50"),
+            && shown.contains("stopped at \"shifting traffic\"; the listener serves")
+            && shown.contains("green weight")
+            && shown.contains("blue weight"),
         "{shown}"
     );
     // `infra revert` puts all traffic on the live colour, in one write.
@@ -1093,8 +1094,14 @@ fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
     let mut args = vec!["apply", "-input=false", "-auto-approve"];
     args.extend(deploy);
     let recovered = infra(&stack, Some(&moto), &args).ok().stdout;
-    let rolled_back = recovered
-        .find("was interrupted at \"shifting traffic\" with the listener at green 25%, blue 75%; traffic is back on blue")
+    // The listener as the killed run left it (25%, or 50% if the kill came late), read back.
+    let rolled_back = ["green 25%, blue 75%", "green 50%, blue 50%"]
+        .iter()
+        .find_map(|found| {
+            recovered.find(&format!(
+                "was interrupted at \"shifting traffic\" with the listener at {found}; traffic is back on blue"
+            ))
+        })
         .unwrap_or_else(|| panic!("{recovered}"));
     let live = recovered
         .find("green is live with revision")
@@ -1190,4 +1197,73 @@ fn a_deploy_past_its_update_timeout_is_rolled_back_at_once() {
     );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert!(in_progress(&stack).is_null());
+}
+
+/// `kill -9` at each step of a deploy (the idle colour updated and waiting for the gate, the
+/// gate passed, test traffic moved, production half way, the bake), then the next apply:
+/// traffic ends on a healthy colour, the state agrees with the listener, nothing is left in
+/// progress, and a plan shows no changes.
+#[test]
+fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
+    // Each marker is printed just before the next step is journaled, so the kill lands on
+    // one of two steps.
+    let steps = [
+        ("waiting for the health gate", ["updating green", "health gate"]),
+        ("health gate passed", ["health gate", "test traffic"]),
+        ("test traffic: green 100%", ["test traffic", "shifting traffic"]),
+        ("traffic: green 50%", ["shifting traffic", "shifting traffic"]),
+        ("traffic: green 100%, blue 0%", ["shifting traffic", "bake"]),
+    ];
+    for (marker, journaled) in steps {
+        let (moto, stack) = start();
+        let vars = [
+            "-var",
+            "traffic_shift=linear",
+            "-var",
+            "use_test_listener_rule=true",
+            "-var",
+            "bake_time_in_minutes=1",
+        ];
+        let mut args = vec!["apply", "-input=false", "-auto-approve"];
+        args.extend(vars);
+        infra(&stack, Some(&moto), &args).ok();
+        register_target(&stack, &moto, "blue", "10.0.0.10");
+        register_target(&stack, &moto, "green", "10.0.1.10");
+        let mut deploy = vars.to_vec();
+        deploy.extend(["-var", "image=nginx:1.28"]);
+        apply_killed_at(&stack, &moto, &deploy, marker);
+        let step = in_progress(&stack)["step"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(journaled.contains(&step.as_str()), "killed at {marker}: {step}");
+
+        // The next apply rolls back first, then deploys again: with a bake of a minute, the
+        // test lets it through with a shorter one.
+        let mut args = vec!["apply", "-input=false", "-auto-approve"];
+        args.extend(["-var", "traffic_shift=linear", "-var", "use_test_listener_rule=true"]);
+        args.extend(["-var", "image=nginx:1.28"]);
+        let recovered = infra(&stack, Some(&moto), &args).ok().stdout;
+        assert!(
+            recovered.contains(&format!("was interrupted at \"{step}\"")),
+            "killed at {marker}: {recovered}"
+        );
+        assert_eq!(
+            weights(&stack, &moto, "listener_arn"),
+            only("green"),
+            "killed at {marker}"
+        );
+        assert_eq!(weights(&stack, &moto, "test_rule_arn"), only("green"));
+        let state: serde_json::Value =
+            serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+        let deployment = &state["deployments"]["aws_ecs_service.web"];
+        assert_eq!(deployment["live"], "green", "killed at {marker}");
+        assert_eq!(deployment["weights"]["green"], 100, "killed at {marker}");
+        assert!(in_progress(&stack).is_null());
+        let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
+        args.extend(["-var", "traffic_shift=linear", "-var", "use_test_listener_rule=true"]);
+        args.extend(["-var", "image=nginx:1.28"]);
+        let plan = infra(&stack, Some(&moto), &args);
+        assert_eq!(plan.code, 0, "killed at {marker}: {}", plan.all());
+    }
 }
