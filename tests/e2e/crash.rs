@@ -57,6 +57,14 @@ fn an_apply_killed_at_any_moment_converges_without_duplicates() {
             "pending left: {}",
             state["pending"]
         );
+        // A temp file the killed run was writing is gone once the next run holds the lock.
+        let leftovers: Vec<String> = std::fs::read_dir(stack.path())
+            .expect("stack dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains(".tmp-"))
+            .collect();
+        assert!(leftovers.is_empty(), "kill after {delay_ms} ms: {leftovers:?}");
     }
 }
 

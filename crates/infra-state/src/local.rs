@@ -163,7 +163,10 @@ impl Backend for LocalBackend {
                 }
             }
         }
-        // Holding the OS lock: any info file still there is stale, and is replaced.
+        // Holding the OS lock: temp files a killed run left are stale, and so is any info
+        // file still there, which is replaced.
+        remove_stale_temp_files(&self.path);
+        remove_stale_temp_files(&self.lock_info_path());
         let info_path = self.lock_info_path();
         write_atomic(&info_path, info.to_json().as_bytes())
             .map_err(|error| StateError::io(info_path.display(), error))?;
@@ -236,6 +239,39 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 fn parent_dir(path: &Path) -> Option<&Path> {
     path.parent()
         .filter(|parent| !parent.as_os_str().is_empty())
+}
+
+/// Removes `<path>.tmp-<pid>` files [`write_atomic`] left when a run was killed between writing
+/// and renaming: those whose process is gone (a live one, with `-lock=false`, may still rename
+/// its own). Whether a process is gone is read from `/proc` (Linux).
+fn remove_stale_temp_files(path: &Path) {
+    let (Some(directory), Some(name)) = (
+        Some(parent_dir(path).unwrap_or(Path::new("."))),
+        path.file_name().and_then(|n| n.to_str()),
+    ) else {
+        return;
+    };
+    let prefix = format!("{name}.tmp-");
+    let Ok(entries) = fs::read_dir(directory) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|pid| pid.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        // Where there is no /proc to ask (macOS), nothing is known to be dead: kept.
+        let gone = pid != std::process::id() as i32
+            && Path::new("/proc/self").exists()
+            && !Path::new("/proc").join(pid.to_string()).exists();
+        if gone {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file, never

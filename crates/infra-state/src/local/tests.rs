@@ -321,3 +321,27 @@ fn concurrent_writes_from_one_run_never_tear_the_file() {
     }
     assert!(backend.read().unwrap().unwrap().serial < 8);
 }
+
+#[test]
+fn taking_the_lock_removes_temp_files_of_killed_runs() {
+    let dir = TempDir::new("stale");
+    let backend = LocalBackend::new(dir.state_path());
+    // A pid no process has: a killed run's leftover. (Not a spawned child's: forking while
+    // another test holds a lock would let the child share it for a moment.)
+    let dead = (1..4_000_000u32)
+        .rev()
+        .find(|pid| !Path::new("/proc").join(pid.to_string()).exists())
+        .unwrap();
+    let stale = sibling(&dir.state_path(), &format!(".tmp-{dead}"));
+    let stale_info = sibling(&backend.lock_info_path(), &format!(".tmp-{dead}"));
+    let live = sibling(&dir.state_path(), &format!(".tmp-{}", std::process::id()));
+    for path in [&stale, &stale_info, &live] {
+        fs::write(path, b"{}").unwrap();
+    }
+    let _guard = backend
+        .lock(LockInfo::new("apply", "x"), Duration::ZERO)
+        .unwrap();
+    assert!(!stale.exists(), "a dead run's temp state is removed");
+    assert!(!stale_info.exists(), "and its temp lock info");
+    assert!(live.exists(), "a live process's is not");
+}
