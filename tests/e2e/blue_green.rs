@@ -1267,3 +1267,34 @@ fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
         assert_eq!(plan.code, 0, "killed at {marker}: {}", plan.all());
     }
 }
+
+#[test]
+fn apply_resume_finishes_a_killed_deploy_whose_gate_had_passed() {
+    let (moto, stack) = start();
+    let vars = ["-var", "traffic_shift=linear"];
+    let mut args = vec!["apply", "-input=false", "-auto-approve"];
+    args.extend(vars);
+    infra(&stack, Some(&moto), &args).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let deploy = ["-var", "traffic_shift=linear", "-var", "image=nginx:1.28"];
+    apply_killed_at(&stack, &moto, &deploy, "traffic: green 50%");
+
+    let mut args = vec!["apply", "-input=false", "-auto-approve", "-resume"];
+    args.extend(deploy);
+    let resumed = infra(&stack, Some(&moto), &args).ok().stdout;
+    assert!(
+        resumed.contains("was interrupted at \"shifting traffic\"")
+            && resumed.contains("resumed: green (1 of 1 targets healthy) now has all traffic and is live, blue is on standby"),
+        "{resumed}"
+    );
+    // The state records the revision green runs: nothing left to deploy.
+    assert!(resumed.contains("No changes."), "{resumed}");
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+    assert!(in_progress(&stack).is_null());
+    assert_eq!(history(&stack), vec!["create", "deploy"]);
+    // And blue, on standby, is one write away.
+    let reverted = infra(&stack, Some(&moto), &["revert"]).ok().stdout;
+    assert!(reverted.contains("blue is live again"), "{reverted}");
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+}

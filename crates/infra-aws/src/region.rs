@@ -157,6 +157,10 @@ impl ResourceType for RegionalResource {
         self.inner.live_colour_prior(prior, live_object)
     }
 
+    fn with_deployed_revision(&self, value: &Value, revision: &str) -> Value {
+        self.inner.with_deployed_revision(value, revision)
+    }
+
     fn traffic_paths(&self) -> &'static [&'static str] {
         self.inner.traffic_paths()
     }

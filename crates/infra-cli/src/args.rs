@@ -166,6 +166,10 @@ pub struct ApplyArgs {
     pub plan: PlanArgs,
     /// A plan file written by `infra plan -out`.
     pub plan_file: Option<PathBuf>,
+    /// Finish a blue/green deploy a killed run left part way, if its health gate had passed
+    /// and the new colour is healthy (without it, the deploy is rolled back).
+    #[arg(long)]
+    pub resume: bool,
 }
 
 #[derive(Args, Debug)]

@@ -214,6 +214,11 @@ pub trait ResourceType: Send + Sync {
     fn deployment_runtime_attributes(&self) -> &'static [&'static str] {
         &[]
     }
+    /// `value` recording `revision` as the one a blue/green object runs (after `infra revert`
+    /// or a resumed deploy made another revision live outside a planned change).
+    fn with_deployed_revision(&self, value: &Value, _revision: &str) -> Value {
+        value.clone()
+    }
     /// The state value of a blue/green object re-aimed at the object that serves it now
     /// (`live_object` is the live colour's name), so `read_many` reads that one.
     fn live_colour_prior(&self, prior: &Value, _live_object: &str) -> Value {

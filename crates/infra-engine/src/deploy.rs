@@ -1014,16 +1014,57 @@ pub async fn revert(
 /// says so, and rolls back to the live colour, the safe default (the provider's
 /// `sigint_rollback`): production and test traffic back on it, the new colour scaled to 0.
 /// Returns what was found, or `None` when no deploy was under way.
+///
+/// With `resume` (`infra apply -resume`), a deploy whose health gate had passed is finished
+/// instead, when the new colour is still healthy: all traffic to it, and it is live.
 pub async fn recover_interrupted(
     api: &dyn BlueGreenApi,
     service: &Value,
     deployment: &mut Deployment,
-) -> Result<Option<String>, ProviderError> {
+    resume: bool,
+) -> Result<Option<Recovered>, ProviderError> {
     let Some(interrupted) = deployment.in_progress.clone() else {
         return Ok(None);
     };
     let live = deployment.live.clone();
     let found = describe_route(deployment, &api.current_route(&deployment.listener_arn).await?);
+    let gate_passed = !interrupted.step.starts_with("updating ") && interrupted.step != "health gate";
+    if resume && gate_passed {
+        if let Some(target) = deployment.colours.get(&interrupted.colour).cloned() {
+            let desired = target.desired_count.max(1);
+            let healthy = api.healthy_targets(&target.target_group_arn).await?;
+            if healthy >= desired {
+                let colour = interrupted.colour.clone();
+                route(api, deployment, &colour, 100).await?;
+                if let Some(test_route) = deployment.test_listener_arn.clone() {
+                    route_test(api, deployment, &test_route, &colour).await?;
+                }
+                let from = deployment
+                    .live_state()
+                    .map(|c| c.task_definition.clone())
+                    .unwrap_or_default();
+                deployment.in_progress = None;
+                deployment.live = colour.clone();
+                deployment.standby = Some(live.clone());
+                deployment.standby_since = Some(now());
+                deployment.standby_scaled_down = false;
+                deployment.record(
+                    "deploy",
+                    &from,
+                    &interrupted.task_definition,
+                    format!("resumed: {colour} is live"),
+                );
+                return Ok(Some(Recovered {
+                    report: format!(
+                        "a deploy of revision {} to {colour} was interrupted at \"{}\" with the listener at {found}; resumed: {colour} ({healthy} of {desired} targets healthy) now has all traffic and is live, {live} is on standby",
+                        revision(&interrupted.task_definition),
+                        interrupted.step,
+                    ),
+                    live_revision: Some(interrupted.task_definition.clone()),
+                }));
+            }
+        }
+    }
     route(api, deployment, &live, 100).await?;
     if let Some(test_route) = deployment.test_listener_arn.clone() {
         route_test(api, deployment, &test_route, &live).await?;
@@ -1050,8 +1091,13 @@ pub async fn recover_interrupted(
         .live_state()
         .map(|c| c.task_definition.clone())
         .unwrap_or_default();
+    let why_not_resumed = match (resume, gate_passed) {
+        (true, false) => " (not resumed: its health gate had not passed)",
+        (true, true) => " (not resumed: the new colour is not healthy now)",
+        _ => "",
+    };
     let report = format!(
-        "a deploy of revision {} to {} was interrupted at \"{}\" with the listener at {found}; traffic is back on {live} and {} is scaled to 0",
+        "a deploy of revision {} to {} was interrupted at \"{}\" with the listener at {found}; traffic is back on {live} and {} is scaled to 0{why_not_resumed}",
         revision(&interrupted.task_definition),
         interrupted.colour,
         interrupted.step,
@@ -1063,7 +1109,17 @@ pub async fn recover_interrupted(
         &interrupted.task_definition,
         format!("rolled back to {live}"),
     );
-    Ok(Some(report))
+    Ok(Some(Recovered {
+        report,
+        live_revision: None,
+    }))
+}
+
+/// What recovering an interrupted deploy did.
+pub struct Recovered {
+    pub report: String,
+    /// The revision now live when the deploy was resumed (the state's object records it).
+    pub live_revision: Option<String>,
 }
 
 /// Forward weights as `green 50%, blue 50%`, by colour where the target group is one.

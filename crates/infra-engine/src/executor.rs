@@ -687,10 +687,10 @@ impl Executor<'_> {
                     .and_then(Deployment::from_json)
                     .filter(|d| d.in_progress.is_some());
                 if let Some(mut deployment) = interrupted {
-                    if let Ok(Some(report)) =
-                        deploy::recover_interrupted(api, planned, &mut deployment).await
+                    if let Ok(Some(outcome)) =
+                        deploy::recover_interrupted(api, planned, &mut deployment, false).await
                     {
-                        events.message(report);
+                        events.message(outcome.report);
                         let _ = events.save(&deployment);
                     }
                 }
@@ -1043,6 +1043,7 @@ pub async fn recover_interrupted(
     registry: &Registry,
     backend: &dyn Backend,
     state: &mut State,
+    resume: bool,
 ) -> Result<Vec<(String, String)>, ProviderError> {
     let Some(api) = registry.blue_green() else {
         return Ok(vec![]);
@@ -1063,17 +1064,34 @@ pub async fn recover_interrupted(
             .ok()
             .and_then(|a| state.get(&a).map(|r| r.value.unmark_deep()))
             .unwrap_or(Value::Null);
-        if let Some(report) =
-            deploy::recover_interrupted(api.as_ref(), &service, &mut deployment).await?
+        if let Some(outcome) =
+            deploy::recover_interrupted(api.as_ref(), &service, &mut deployment, resume).await?
         {
             state
                 .deployments
                 .insert(address.clone(), deployment.to_json());
+            if let Some(revision) = &outcome.live_revision {
+                record_live_revision(registry, state, &address, revision);
+            }
             persist(backend, state).map_err(|e| ProviderError::new(e.to_string()))?;
-            recovered.push((address, report));
+            recovered.push((address, outcome.report));
         }
     }
     Ok(recovered)
+}
+
+/// The state's object at `address` records `revision` as the one it runs (a revert or a
+/// resumed deploy changed it outside a planned change), as its type says.
+pub fn record_live_revision(registry: &Registry, state: &mut State, address: &str, revision: &str) {
+    let Some(address) = address.parse::<Address>().ok() else {
+        return;
+    };
+    let Some(entry) = state.resources.get_mut(&address) else {
+        return;
+    };
+    if let Some(resource_type) = registry.resource(&entry.resource_type) {
+        entry.value = resource_type.with_deployed_revision(&entry.value, revision);
+    }
 }
 
 /// Scales down standby colours that outlived their retention, and saves each; returns their

@@ -100,6 +100,7 @@ pub async fn run(
                         &registry,
                         backend.as_ref(),
                         &mut state,
+                        args.resume,
                     )
                     .await
                     {

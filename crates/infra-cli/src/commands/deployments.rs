@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use anyhow::{anyhow, Result};
-use infra_core::{Address, ProviderSettings, Value};
+use infra_core::{Address, ProviderSettings};
 use infra_engine::deploy::{self, Deployment};
 use infra_state::{Backend, State};
 
@@ -88,16 +88,7 @@ pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
         .ok_or_else(|| anyhow!("deployment state is missing the live colour"))?;
     state.deployments.insert(key.clone(), deployment.to_json());
     // The service's recorded revision is what runs now; a plan shows the reverted deploy again.
-    if let Ok(address) = key.parse::<Address>() {
-        if let Some(entry) = state.resources.get_mut(&address) {
-            if let Some(entries) = entry.value.map_mut() {
-                entries.insert(
-                    "task_definition".into(),
-                    Value::string(&live.task_definition),
-                );
-            }
-        }
-    }
+    infra_engine::executor::record_live_revision(&registry, &mut state, &key, &live.task_definition);
     state.serial += 1;
     backend.write(&state)?;
     let operations = aws.requests.operations();

@@ -1684,6 +1684,14 @@ impl ResourceType for AwsEcsService {
         service_deployment::live_colour_prior(prior, live_object)
     }
 
+    fn with_deployed_revision(&self, value: &Value, revision: &str) -> Value {
+        let mut value = value.clone();
+        if let Some(entries) = value.map_mut() {
+            entries.insert("task_definition".into(), Value::string(revision));
+        }
+        value
+    }
+
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if let (Some(minimum), Some(maximum)) = (
