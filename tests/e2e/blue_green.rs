@@ -1298,3 +1298,122 @@ fn apply_resume_finishes_a_killed_deploy_whose_gate_had_passed() {
     assert!(reverted.contains("blue is live again"), "{reverted}");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
 }
+
+/// Starts `infra apply` with `args`, its output to files; returns the child.
+fn spawn_apply(stack: &Stack, moto: &Moto, args: &[&str]) -> std::process::Child {
+    infra_testkit::infra_command(super::BINARY, stack.path(), Some(moto))
+        .args(["apply", "-input=false", "-auto-approve"])
+        .args(args)
+        .stdout(std::fs::File::create(stack.path().join("apply.stdout")).expect("stdout file"))
+        .stderr(std::fs::File::create(stack.path().join("apply.stderr")).expect("stderr file"))
+        .spawn()
+        .expect("start apply")
+}
+
+/// Waits until the spawned apply's output shows `marker` (two minutes at most).
+fn wait_for_output(stack: &Stack, marker: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !stack.read("apply.stdout").contains(marker) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {marker}: {}",
+            stack.read("apply.stdout")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+fn finished(stack: &Stack, child: std::process::Child) -> infra_testkit::Run {
+    let status = child.wait_with_output().expect("apply").status;
+    infra_testkit::Run {
+        code: status.code().unwrap_or(-1),
+        stdout: stack.read("apply.stdout"),
+        stderr: stack.read("apply.stderr"),
+    }
+}
+
+#[test]
+fn the_health_gate_waits_for_targets_registered_after_the_deploy_starts() {
+    let (moto, stack) = start();
+    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    // Green has no healthy target when the deploy starts; one registers 5 s later, as a
+    // task's IP would once it is running.
+    let child = spawn_apply(&stack, &moto, &["-var", "image=nginx:1.28"]);
+    wait_for_output(&stack, "waiting for the health gate");
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    assert!(
+        !stack.read("apply.stdout").contains("health gate passed"),
+        "the gate cannot pass without a healthy target"
+    );
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let run = finished(&stack, child);
+    assert_eq!(run.code, 0, "{}", run.all());
+    assert!(
+        run.stdout.contains("health gate passed: 1 of 1 tasks running, rollout completed, 1 of 1 targets healthy"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+}
+
+#[test]
+fn unhealthy_targets_during_the_bake_revert() {
+    let (moto, stack) = start();
+    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let child = spawn_apply(
+        &stack,
+        &moto,
+        &["-var", "image=nginx:1.28", "-var", "bake_time_in_minutes=0.5"],
+    );
+    wait_for_output(&stack, "traffic: green 100%, blue 0%");
+    deregister_targets(&stack, &moto, "green");
+    let run = finished(&stack, child);
+    let all = run.all();
+    assert_eq!(run.code, 1, "{all}");
+    assert!(
+        all.contains("reverted automatically during the bake: only 0 of 1 targets are healthy"),
+        "{all}"
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    assert_eq!(history(&stack), vec!["create", "auto-revert"]);
+}
+
+#[test]
+fn failed_tasks_fail_the_gate_and_the_state_records_what_ecs_runs() {
+    let moto = Moto::start_with_env(&[
+        ("MOTO_ECS_SERVICE_RUNNING", "1"),
+        ("MOTO_ECS_SERVICE_FAILED_TASKS", "1"),
+    ]);
+    let stack = Stack::from_fixture("examples/blue-green");
+    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let failed = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.28"],
+    );
+    let all = failed.all();
+    assert_eq!(failed.code, 1, "{all}");
+    assert!(
+        all.contains("health gate failed, traffic was not switched: the ECS deployment failed"),
+        "{all}"
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    assert_eq!(desired_count(&moto, "green"), 0);
+    // The state's green colour names the revision ECS now has for it (at zero tasks).
+    let ecs_revision = moto.python(
+        "import boto3\nprint(boto3.client('ecs').describe_services(cluster='web', services=['web-green'])['services'][0]['taskDefinition'])",
+    );
+    let state: serde_json::Value =
+        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+    assert_eq!(
+        state["deployments"]["aws_ecs_service.web"]["colours"]["green"]["task_definition"]
+            .as_str()
+            .unwrap_or_default(),
+        ecs_revision.trim()
+    );
+}
