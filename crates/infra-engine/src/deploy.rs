@@ -31,15 +31,15 @@ pub struct Deployment {
     /// new colour once the health gate passes, before production traffic moves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_listener_arn: Option<String>,
-    pub live: String,
+    pub live: Colour,
     /// The colour still running the previous revision, ready for `revert`.
-    pub standby: Option<String>,
+    pub standby: Option<Colour>,
     #[serde(default)]
     pub standby_since: Option<String>,
     #[serde(default)]
     pub standby_scaled_down: bool,
-    pub colours: BTreeMap<String, ColourState>,
-    pub weights: BTreeMap<String, i64>,
+    pub colours: BTreeMap<Colour, ColourState>,
+    pub weights: BTreeMap<Colour, i64>,
     /// The deploy under way, written before each step: set while a deploy runs, so a run
     /// that was killed part way is found and rolled back by the next one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +51,7 @@ pub struct Deployment {
 /// A deploy's journal entry: where it is going and the step it is taking.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InProgress {
-    pub colour: String,
+    pub colour: Colour,
     pub task_definition: String,
     /// `updating <colour>`, `health gate`, `test traffic`, `shifting traffic`, `bake`.
     pub step: String,
@@ -98,11 +98,33 @@ pub fn revision(task_definition: &str) -> String {
         .to_string()
 }
 
-pub fn other_colour(colour: &str) -> &'static str {
-    if colour == "blue" {
-        "green"
-    } else {
-        "blue"
+/// One of the two ECS services of a blue/green object. Stored as `"blue"` / `"green"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Colour {
+    Blue,
+    Green,
+}
+
+impl Colour {
+    pub fn other(self) -> Colour {
+        match self {
+            Colour::Blue => Colour::Green,
+            Colour::Green => Colour::Blue,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Colour::Blue => "blue",
+            Colour::Green => "green",
+        }
+    }
+}
+
+impl std::fmt::Display for Colour {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -221,8 +243,8 @@ pub async fn create(
     let desired = spec.desired_count;
     let mut colours = BTreeMap::new();
     for (colour, tg, count) in [
-        ("blue", &spec.blue_target_group, desired),
-        ("green", &spec.green_target_group, 0),
+        (Colour::Blue, &spec.blue_target_group, desired),
+        (Colour::Green, &spec.green_target_group, 0),
     ] {
         let service_name = format!("{name}-{colour}");
         api.put_service(service, &service_name, tg, &task_definition, count)
@@ -231,7 +253,7 @@ pub async fn create(
             "{colour} service {service_name} created with {count} task(s)"
         ));
         colours.insert(
-            colour.to_string(),
+            colour,
             ColourState {
                 service_name,
                 target_group_arn: tg.clone(),
@@ -246,12 +268,12 @@ pub async fn create(
         region,
         listener_arn: spec.route.clone(),
         test_listener_arn: spec.test_route.clone(),
-        live: "blue".into(),
+        live: Colour::Blue,
         standby: None,
         standby_since: None,
         standby_scaled_down: false,
         colours,
-        weights: BTreeMap::from([("blue".into(), 100), ("green".into(), 0)]),
+        weights: BTreeMap::from([(Colour::Blue, 100), (Colour::Green, 0)]),
         in_progress: None,
         history: vec![],
     };
@@ -270,7 +292,7 @@ pub async fn deploy(
 ) -> Result<(), DeployError> {
     let strategy = &spec.strategy;
     let live = deployment.live.clone();
-    let idle = other_colour(&live).to_string();
+    let idle = live.other();
     let task_definition = spec.task_definition.clone().unwrap_or_default();
     let desired = spec.desired_count;
     let live_state = deployment
@@ -293,8 +315,8 @@ pub async fn deploy(
     let stop = Stop {
         api,
         service,
-        live: &live,
-        idle: &idle,
+        live,
+        idle,
         target: &target,
         from: &from,
         keep_failed_colour: strategy.keep_failed_colour,
@@ -338,7 +360,7 @@ pub async fn deploy(
         desired,
     )
     .await?;
-    deployment.colours.insert(idle.clone(), target.clone());
+    deployment.colours.insert(idle, target.clone());
     deployment.standby = None;
     events.message(format!(
         "{idle} ← revision {} ({} task(s)); waiting for the health gate",
@@ -416,7 +438,7 @@ pub async fn deploy(
         }
     }
     if let Some(test_route) = deployment.test_listener_arn.clone() {
-        route_test(api, deployment, &test_route, &idle).await?;
+        route_test(api, deployment, &test_route, idle).await?;
         events.message(format!("test traffic: {idle} 100%"));
     }
     for stage in [stage::POST_TEST_TRAFFIC_SHIFT, stage::PRODUCTION_TRAFFIC_SHIFT] {
@@ -470,7 +492,7 @@ pub async fn deploy(
         if strategy.sigint_rollback && events.interrupted() {
             return Err(stop.interrupted(deployment).await?);
         }
-        route(api, deployment, &idle, *weight).await?;
+        route(api, deployment, idle, *weight).await?;
         events.message(format!(
             "traffic: {idle} {weight}%, {live} {}%",
             100 - weight
@@ -524,8 +546,8 @@ pub async fn deploy(
 struct Stop<'a> {
     api: &'a dyn BlueGreenApi,
     service: &'a Value,
-    live: &'a str,
-    idle: &'a str,
+    live: Colour,
+    idle: Colour,
     /// The idle colour as the deployment set it up (the new revision).
     target: &'a ColourState,
     from: &'a str,
@@ -540,7 +562,7 @@ impl Stop<'_> {
         action: &str,
         result: String,
     ) -> Result<(), ProviderError> {
-        if deployment.weights.get(self.idle).copied().unwrap_or(0) > 0 {
+        if deployment.weights.get(&self.idle).copied().unwrap_or(0) > 0 {
             route(self.api, deployment, self.idle, 0).await?;
             self.events
                 .message(format!("traffic is back on {}", self.live));
@@ -568,7 +590,7 @@ impl Stop<'_> {
             0
         };
         deployment.colours.insert(
-            self.idle.to_string(),
+            self.idle,
             ColourState {
                 desired_count: remaining,
                 ..self.target.clone()
@@ -764,12 +786,12 @@ async fn route_test(
     api: &dyn BlueGreenApi,
     deployment: &Deployment,
     test_route: &str,
-    towards: &str,
+    towards: Colour,
 ) -> Result<(), ProviderError> {
-    let targets: Vec<WeightedTarget> = [(towards, 100), (other_colour(towards), 0)]
+    let targets: Vec<WeightedTarget> = [(towards, 100), (towards.other(), 0)]
         .iter()
         .filter_map(|(colour, weight)| {
-            deployment.colours.get(*colour).map(|c| WeightedTarget {
+            deployment.colours.get(colour).map(|c| WeightedTarget {
                 target_group_arn: c.target_group_arn.clone(),
                 weight: *weight,
             })
@@ -781,24 +803,21 @@ async fn route_test(
 async fn route(
     api: &dyn BlueGreenApi,
     deployment: &mut Deployment,
-    towards: &str,
+    towards: Colour,
     weight: i64,
 ) -> Result<(), ProviderError> {
-    let other = other_colour(towards);
+    let other = towards.other();
     let targets: Vec<WeightedTarget> = [(towards, weight), (other, 100 - weight)]
         .iter()
         .filter_map(|(colour, w)| {
-            deployment.colours.get(*colour).map(|c| WeightedTarget {
+            deployment.colours.get(colour).map(|c| WeightedTarget {
                 target_group_arn: c.target_group_arn.clone(),
                 weight: *w,
             })
         })
         .collect();
     api.route(&deployment.listener_arn, &targets).await?;
-    deployment.weights = BTreeMap::from([
-        (towards.to_string(), weight),
-        (other.to_string(), 100 - weight),
-    ]);
+    deployment.weights = BTreeMap::from([(towards, weight), (other, 100 - weight)]);
     Ok(())
 }
 
@@ -927,10 +946,10 @@ fn five_xx_verdict(
 pub enum RevertRefusal {
     NoStandby,
     ScaledDown {
-        colour: String,
+        colour: Colour,
     },
     Unhealthy {
-        colour: String,
+        colour: Colour,
         healthy: i64,
         desired: i64,
     },
@@ -956,7 +975,7 @@ pub async fn revert(
     // A deploy killed part way: the live colour is the safe one, whatever the listener has.
     if let Some(interrupted) = deployment.in_progress.take() {
         let live = deployment.live.clone();
-        route(api, deployment, &live, 100).await?;
+        route(api, deployment, live, 100).await?;
         let from = deployment
             .live_state()
             .map(|c| c.task_definition.clone())
@@ -997,7 +1016,7 @@ pub async fn revert(
         .get(&live)
         .map(|c| c.task_definition.clone())
         .unwrap_or_default();
-    route(api, deployment, &standby, 100).await?;
+    route(api, deployment, standby, 100).await?;
     deployment.live = standby.clone();
     deployment.standby = Some(live);
     deployment.standby_since = Some(now());
@@ -1035,9 +1054,9 @@ pub async fn recover_interrupted(
             let healthy = api.healthy_targets(&target.target_group_arn).await?;
             if healthy >= desired {
                 let colour = interrupted.colour.clone();
-                route(api, deployment, &colour, 100).await?;
+                route(api, deployment, colour, 100).await?;
                 if let Some(test_route) = deployment.test_listener_arn.clone() {
-                    route_test(api, deployment, &test_route, &colour).await?;
+                    route_test(api, deployment, &test_route, colour).await?;
                 }
                 let from = deployment
                     .live_state()
@@ -1065,9 +1084,9 @@ pub async fn recover_interrupted(
             }
         }
     }
-    route(api, deployment, &live, 100).await?;
+    route(api, deployment, live, 100).await?;
     if let Some(test_route) = deployment.test_listener_arn.clone() {
-        route_test(api, deployment, &test_route, &live).await?;
+        route_test(api, deployment, &test_route, live).await?;
     }
     if let Some(colour) = deployment.colours.get(&interrupted.colour).cloned() {
         api.put_service(
@@ -1132,7 +1151,7 @@ fn describe_route(deployment: &Deployment, targets: &[WeightedTarget]) -> String
                 .colours
                 .iter()
                 .find(|(_, c)| c.target_group_arn == target.target_group_arn)
-                .map(|(colour, _)| colour.clone())
+                .map(|(colour, _)| colour.to_string())
                 .unwrap_or_else(|| target.target_group_arn.clone());
             format!("{name} {}%", target.weight * 100 / total)
         })
@@ -1221,6 +1240,21 @@ mod tests {
             load_balancer_5xx: load_balancer.0,
             load_balancer_requests: load_balancer.1,
         }
+    }
+
+    #[test]
+    fn colours_are_stored_by_name() {
+        let json = serde_json::json!({
+            "service": "web", "cluster": "main", "listener_arn": "l", "live": "green",
+            "standby": "blue", "colours": {}, "weights": {"blue": 0, "green": 100}
+        });
+        let deployment = Deployment::from_json(&json).expect("a deployment");
+        assert_eq!(deployment.live, Colour::Green);
+        assert_eq!(deployment.live.other(), Colour::Blue);
+        assert_eq!(deployment.weights.get(&Colour::Green), Some(&100));
+        let stored = deployment.to_json();
+        assert_eq!(stored["live"], "green");
+        assert_eq!(stored["weights"]["blue"], 0);
     }
 
     #[test]

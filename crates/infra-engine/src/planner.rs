@@ -184,8 +184,8 @@ fn deployment_plan(
             .unwrap_or_else(|_| "(known after apply)".into()),
     };
     Some(crate::plan::DeploymentPlan {
-        live_colour: deployment.live.clone(),
-        target_colour: crate::deploy::other_colour(&deployment.live).to_string(),
+        live_colour: deployment.live.to_string(),
+        target_colour: deployment.live.other().to_string(),
         live_revision,
         target_revision,
     })

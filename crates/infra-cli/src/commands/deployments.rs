@@ -225,7 +225,7 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
                                 .colours
                                 .iter()
                                 .find(|(_, c)| c.target_group_arn == t.target_group_arn)
-                                .map(|(name, _)| name.as_str())
+                                .map(|(name, _)| name.name())
                                 .unwrap_or(t.target_group_arn.as_str());
                             format!("{colour} weight {}", t.weight)
                         })
