@@ -1036,9 +1036,33 @@ fn keep_configured_tags(value: &mut Value, planned: &Value) {
     }
 }
 
-/// Rolls back deploys a killed run left part way (their journal entry is still there), and
-/// saves each; returns what was found, by address. Done at the start of an apply, before
-/// anything is planned: traffic goes back to the live colour first.
+/// The blue/green objects of the state: address, deployment, the object's value (unmarked)
+/// and its type's deployment settings (`None` when the type or value no longer has them).
+fn deployed_objects(
+    registry: &Registry,
+    state: &State,
+) -> Vec<(String, Deployment, Value, Option<DeploymentSpec>)> {
+    state
+        .deployments
+        .iter()
+        .filter_map(|(address, json)| {
+            let deployment = Deployment::from_json(json)?;
+            let resource = address.parse::<Address>().ok().and_then(|a| state.get(&a));
+            let service = resource
+                .map(|r| r.value.unmark_deep())
+                .unwrap_or(Value::Null);
+            let spec = resource
+                .and_then(|r| registry.resource(&r.resource_type))
+                .and_then(|t| t.blue_green_deployment(&service))
+                .and_then(Result::ok);
+            Some((address.clone(), deployment, service, spec))
+        })
+        .collect()
+}
+
+/// Rolls back deploys a killed run left part way (their journal entry is still there), or
+/// finishes them with `resume` when their gate had passed, and saves each; returns what was
+/// found, by address. Done at the start of an apply, before anything is planned.
 pub async fn recover_interrupted(
     registry: &Registry,
     backend: &dyn Backend,
@@ -1049,21 +1073,7 @@ pub async fn recover_interrupted(
         return Ok(vec![]);
     };
     let mut recovered = Vec::new();
-    let addresses: Vec<String> = state.deployments.keys().cloned().collect();
-    for address in addresses {
-        let Some(mut deployment) = state
-            .deployments
-            .get(&address)
-            .and_then(Deployment::from_json)
-            .filter(|d| d.in_progress.is_some())
-        else {
-            continue;
-        };
-        let service = address
-            .parse::<Address>()
-            .ok()
-            .and_then(|a| state.get(&a).map(|r| r.value.unmark_deep()))
-            .unwrap_or(Value::Null);
+    for (address, mut deployment, service, _) in deployed_objects(registry, state) {
         if let Some(outcome) =
             deploy::recover_interrupted(api.as_ref(), &service, &mut deployment, resume).await?
         {
@@ -1105,27 +1115,8 @@ pub async fn finalize_expired(
         return Ok(vec![]);
     };
     let mut finalized = Vec::new();
-    let addresses: Vec<String> = state.deployments.keys().cloned().collect();
-    for address in addresses {
-        let Some(mut deployment) = state
-            .deployments
-            .get(&address)
-            .and_then(Deployment::from_json)
-        else {
-            continue;
-        };
-        let Some((service, Some(Ok(spec)))) = address
-            .parse::<Address>()
-            .ok()
-            .and_then(|a| state.get(&a))
-            .map(|resource| {
-                let service = resource.value.unmark_deep();
-                let spec = registry
-                    .resource(&resource.resource_type)
-                    .and_then(|t| t.blue_green_deployment(&service));
-                (service, spec)
-            })
-        else {
+    for (address, mut deployment, service, spec) in deployed_objects(registry, state) {
+        let Some(spec) = spec else {
             continue;
         };
         if deploy::standby_expired(&deployment, spec.strategy.standby_retention)

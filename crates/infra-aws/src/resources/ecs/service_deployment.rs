@@ -118,32 +118,30 @@ pub fn strategy(service: &Value) -> Strategy {
     let config = single(service, "deployment_configuration").unwrap_or(&Value::Null);
     let setting = |name: &str| config.get(name).as_f64();
     let block = |name: &str| single(config, name).unwrap_or(&Value::Null);
+    // A step's percent and the minutes after it, from the provider's block, ECS's defaults.
+    let step = |name: &str, (percent_key, default_percent): (&str, f64), (minutes_key, default_minutes): (&str, f64)| {
+        let settings = block(name);
+        (
+            percent(settings.get(percent_key).as_f64().unwrap_or(default_percent)),
+            seconds(settings.get(minutes_key).as_f64().unwrap_or(default_minutes) * 60.0),
+        )
+    };
     let shift = match config.get("strategy").as_str() {
         Some("LINEAR") => {
-            let linear = block("linear_configuration");
-            TrafficShift::Linear {
-                percent: percent(linear.get("step_percent").as_f64().unwrap_or(10.0)),
-                interval: seconds(
-                    linear
-                        .get("step_bake_time_in_minutes")
-                        .as_f64()
-                        .unwrap_or(6.0)
-                        * 60.0,
-                ),
-            }
+            let (percent, interval) = step(
+                "linear_configuration",
+                ("step_percent", 10.0),
+                ("step_bake_time_in_minutes", 6.0),
+            );
+            TrafficShift::Linear { percent, interval }
         }
         Some("CANARY") => {
-            let canary = block("canary_configuration");
-            TrafficShift::Canary {
-                percent: percent(canary.get("canary_percent").as_f64().unwrap_or(5.0)),
-                interval: seconds(
-                    canary
-                        .get("canary_bake_time_in_minutes")
-                        .as_f64()
-                        .unwrap_or(10.0)
-                        * 60.0,
-                ),
-            }
+            let (percent, interval) = step(
+                "canary_configuration",
+                ("canary_percent", 5.0),
+                ("canary_bake_time_in_minutes", 10.0),
+            );
+            TrafficShift::Canary { percent, interval }
         }
         // infra's alias settings under BLUE_GREEN.
         _ => {
