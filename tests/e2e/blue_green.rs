@@ -1417,3 +1417,39 @@ fn failed_tasks_fail_the_gate_and_the_state_records_what_ecs_runs() {
         ecs_revision.trim()
     );
 }
+
+#[test]
+fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
+    let (moto, stack) = start();
+    let vars = ["-var", "traffic_shift=linear"];
+    let mut args = vec!["apply", "-input=false", "-auto-approve"];
+    args.extend(vars);
+    infra(&stack, Some(&moto), &args).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let child = spawn_apply(
+        &stack,
+        &moto,
+        &["-var", "traffic_shift=linear", "-var", "image=nginx:1.28"],
+    );
+    wait_for_output(&stack, "traffic: green 25%");
+    // The state is written through `infra.tfstate.json.tmp-<pid>`: a directory in its place
+    // makes every further save of this run fail (a full disk would do the same).
+    let blocker = stack.path().join(format!("infra.tfstate.json.tmp-{}", child.id()));
+    std::fs::create_dir(&blocker).expect("block the state's temp file");
+    let run = finished(&stack, child);
+    let all = run.all();
+    assert_eq!(run.code, 1, "{all}");
+    assert!(
+        all.contains("the deployment state could not be saved"),
+        "{all}"
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    assert_eq!(desired_count(&moto, "green"), 0);
+    // The next run, which can save, finds the journal and agrees with the listener.
+    std::fs::remove_dir(&blocker).expect("unblock");
+    let shown = infra(&stack, Some(&moto), &["revert"]).ok().stdout;
+    assert!(shown.contains("all traffic is back on blue"), "{shown}");
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+    assert!(in_progress(&stack).is_null());
+}
