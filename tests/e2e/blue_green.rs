@@ -601,7 +601,14 @@ fn the_providers_canary_and_linear_blocks_shift_traffic_in_steps() {
     let plan = infra(
         &stack,
         Some(&moto),
-        &["plan", "-input=false", "-var", "strategy=LINEAR", "-var", "image=nginx:1.29"],
+        &[
+            "plan",
+            "-input=false",
+            "-var",
+            "strategy=LINEAR",
+            "-var",
+            "image=nginx:1.29",
+        ],
     )
     .ok();
     assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
@@ -613,7 +620,10 @@ fn fractional_percents_and_a_reconcile_hook_are_refused_at_their_line() {
     let main = stack.read("main.tf");
     stack.write(
         "main.tf",
-        &main.replace("canary_percent              = 10", "canary_percent              = 2.5"),
+        &main.replace(
+            "canary_percent              = 10",
+            "canary_percent              = 2.5",
+        ),
     );
     let refused = infra(
         &stack,
@@ -639,7 +649,10 @@ fn fractional_percents_and_a_reconcile_hook_are_refused_at_their_line() {
     );
     let all = refused.all();
     assert_eq!(refused.code, 1, "{all}");
-    assert!(all.contains("RECONCILE_SERVICE has no counterpart"), "{all}");
+    assert!(
+        all.contains("RECONCILE_SERVICE has no counterpart"),
+        "{all}"
+    );
 }
 
 /// A Lambda function for lifecycle hooks in the emulator, and its queued answers: moto's
@@ -667,7 +680,12 @@ print(arn)
 #[test]
 fn a_lifecycle_hook_in_progress_is_invoked_again_until_it_succeeds() {
     let (moto, stack) = start();
-    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     let hook = hook_function(
@@ -709,12 +727,20 @@ fn a_lifecycle_hook_in_progress_is_invoked_again_until_it_succeeds() {
 #[test]
 fn a_lifecycle_hook_that_fails_rolls_the_deploy_back() {
     let (moto, stack) = start();
-    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     let hook = hook_function(
         &moto,
-        &[r#"{"hookStatus": "SUCCEEDED"}"#, r#"{"hookStatus": "FAILED"}"#],
+        &[
+            r#"{"hookStatus": "SUCCEEDED"}"#,
+            r#"{"hookStatus": "FAILED"}"#,
+        ],
     );
     let failed = infra(
         &stack,
@@ -791,7 +817,11 @@ fn a_blue_green_service_is_refreshed_through_its_live_colour() {
     .ok();
     let clean = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
     assert!(clean.stdout.contains("No changes."), "{}", clean.stdout);
-    assert!(!clean.stdout.contains("changed outside"), "{}", clean.stdout);
+    assert!(
+        !clean.stdout.contains("changed outside"),
+        "{}",
+        clean.stdout
+    );
     // Someone narrows the live colour's network to one subnet, outside infra.
     moto.python(
         r#"
@@ -805,7 +835,9 @@ ecs.update_service(cluster='web', service='web-blue', networkConfiguration={'aws
     );
     let drifted = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
     assert!(
-        drifted.stdout.contains("Objects have changed outside of infra"),
+        drifted
+            .stdout
+            .contains("Objects have changed outside of infra"),
         "{}",
         drifted.stdout
     );
@@ -1046,7 +1078,10 @@ fn apply_killed_at(stack: &Stack, moto: &Moto, args: &[&str], marker: &str) -> S
     }
     let _ = child.kill();
     let _ = child.wait();
-    assert!(seen.contains(marker), "the apply ended before {marker}: {seen}");
+    assert!(
+        seen.contains(marker),
+        "the apply ended before {marker}: {seen}"
+    );
     seen
 }
 
@@ -1123,14 +1158,25 @@ fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
 fn sigint_during_a_deploy_with_sigint_rollback_puts_traffic_back_before_exiting() {
     use std::io::{BufRead, BufReader};
     let (moto, stack) = start();
-    let vars = ["-var", "traffic_shift=linear", "-var", "sigint_rollback=true"];
+    let vars = [
+        "-var",
+        "traffic_shift=linear",
+        "-var",
+        "sigint_rollback=true",
+    ];
     let mut args = vec!["apply", "-input=false", "-auto-approve"];
     args.extend(vars);
     infra(&stack, Some(&moto), &args).ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     let mut child = infra_testkit::infra_command(super::BINARY, stack.path(), Some(&moto))
-        .args(["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.28"])
+        .args([
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.28",
+        ])
         .args(vars)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -1166,7 +1212,10 @@ fn sigint_during_a_deploy_with_sigint_rollback_puts_traffic_back_before_exiting(
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(desired_count(&moto, "green"), 0);
     assert!(in_progress(&stack).is_null());
-    assert_eq!(history(&stack).last().map(String::as_str), Some("interrupted"));
+    assert_eq!(
+        history(&stack).last().map(String::as_str),
+        Some("interrupted")
+    );
 }
 
 #[test]
@@ -1192,7 +1241,8 @@ fn a_deploy_past_its_update_timeout_is_rolled_back_at_once() {
     let all = timed_out.all();
     assert_eq!(timed_out.code, 1, "{all}");
     assert!(
-        all.contains("timed out after 2s") && all.contains("was interrupted at \"shifting traffic\""),
+        all.contains("timed out after 2s")
+            && all.contains("was interrupted at \"shifting traffic\""),
         "{all}"
     );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
@@ -1208,10 +1258,19 @@ fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
     // Each marker is printed just before the next step is journaled, so the kill lands on
     // one of two steps.
     let steps = [
-        ("waiting for the health gate", ["updating green", "health gate"]),
+        (
+            "waiting for the health gate",
+            ["updating green", "health gate"],
+        ),
         ("health gate passed", ["health gate", "test traffic"]),
-        ("test traffic: green 100%", ["test traffic", "shifting traffic"]),
-        ("traffic: green 50%", ["shifting traffic", "shifting traffic"]),
+        (
+            "test traffic: green 100%",
+            ["test traffic", "shifting traffic"],
+        ),
+        (
+            "traffic: green 50%",
+            ["shifting traffic", "shifting traffic"],
+        ),
         ("traffic: green 100%, blue 0%", ["shifting traffic", "bake"]),
     ];
     for (marker, journaled) in steps {
@@ -1236,12 +1295,20 @@ fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
             .as_str()
             .unwrap_or_default()
             .to_string();
-        assert!(journaled.contains(&step.as_str()), "killed at {marker}: {step}");
+        assert!(
+            journaled.contains(&step.as_str()),
+            "killed at {marker}: {step}"
+        );
 
         // The next apply rolls back first, then deploys again: with a bake of a minute, the
         // test lets it through with a shorter one.
         let mut args = vec!["apply", "-input=false", "-auto-approve"];
-        args.extend(["-var", "traffic_shift=linear", "-var", "use_test_listener_rule=true"]);
+        args.extend([
+            "-var",
+            "traffic_shift=linear",
+            "-var",
+            "use_test_listener_rule=true",
+        ]);
         args.extend(["-var", "image=nginx:1.28"]);
         let recovered = infra(&stack, Some(&moto), &args).ok().stdout;
         assert!(
@@ -1261,7 +1328,12 @@ fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
         assert_eq!(deployment["weights"]["green"], 100, "killed at {marker}");
         assert!(in_progress(&stack).is_null());
         let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-        args.extend(["-var", "traffic_shift=linear", "-var", "use_test_listener_rule=true"]);
+        args.extend([
+            "-var",
+            "traffic_shift=linear",
+            "-var",
+            "use_test_listener_rule=true",
+        ]);
         args.extend(["-var", "image=nginx:1.28"]);
         let plan = infra(&stack, Some(&moto), &args);
         assert_eq!(plan.code, 0, "killed at {marker}: {}", plan.all());
@@ -1335,7 +1407,12 @@ fn finished(stack: &Stack, child: std::process::Child) -> infra_testkit::Run {
 #[test]
 fn the_health_gate_waits_for_targets_registered_after_the_deploy_starts() {
     let (moto, stack) = start();
-    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     // Green has no healthy target when the deploy starts; one registers 5 s later, as a
     // task's IP would once it is running.
@@ -1350,7 +1427,9 @@ fn the_health_gate_waits_for_targets_registered_after_the_deploy_starts() {
     let run = finished(&stack, child);
     assert_eq!(run.code, 0, "{}", run.all());
     assert!(
-        run.stdout.contains("health gate passed: 1 of 1 tasks running, rollout completed, 1 of 1 targets healthy"),
+        run.stdout.contains(
+            "health gate passed: 1 of 1 tasks running, rollout completed, 1 of 1 targets healthy"
+        ),
         "{}",
         run.stdout
     );
@@ -1360,13 +1439,23 @@ fn the_health_gate_waits_for_targets_registered_after_the_deploy_starts() {
 #[test]
 fn unhealthy_targets_during_the_bake_revert() {
     let (moto, stack) = start();
-    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     let child = spawn_apply(
         &stack,
         &moto,
-        &["-var", "image=nginx:1.28", "-var", "bake_time_in_minutes=0.5"],
+        &[
+            "-var",
+            "image=nginx:1.28",
+            "-var",
+            "bake_time_in_minutes=0.5",
+        ],
     );
     wait_for_output(&stack, "traffic: green 100%, blue 0%");
     deregister_targets(&stack, &moto, "green");
@@ -1388,13 +1477,24 @@ fn failed_tasks_fail_the_gate_and_the_state_records_what_ecs_runs() {
         ("MOTO_ECS_SERVICE_FAILED_TASKS", "1"),
     ]);
     let stack = Stack::from_fixture("examples/blue-green");
-    infra(&stack, Some(&moto), &["apply", "-input=false", "-auto-approve"]).ok();
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     let failed = infra(
         &stack,
         Some(&moto),
-        &["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.28"],
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.28",
+        ],
     );
     let all = failed.all();
     assert_eq!(failed.code, 1, "{all}");
@@ -1435,7 +1535,9 @@ fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
     wait_for_output(&stack, "traffic: green 25%");
     // The state is written through `infra.tfstate.json.tmp-<pid>`: a directory in its place
     // makes every further save of this run fail (a full disk would do the same).
-    let blocker = stack.path().join(format!("infra.tfstate.json.tmp-{}", child.id()));
+    let blocker = stack
+        .path()
+        .join(format!("infra.tfstate.json.tmp-{}", child.id()));
     std::fs::create_dir(&blocker).expect("block the state's temp file");
     let run = finished(&stack, child);
     let all = run.all();

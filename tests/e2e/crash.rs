@@ -64,7 +64,10 @@ fn an_apply_killed_at_any_moment_converges_without_duplicates() {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|name| name.contains(".tmp-"))
             .collect();
-        assert!(leftovers.is_empty(), "kill after {delay_ms} ms: {leftovers:?}");
+        assert!(
+            leftovers.is_empty(),
+            "kill after {delay_ms} ms: {leftovers:?}"
+        );
     }
 }
 

@@ -43,11 +43,15 @@ fn v5_cpu_counts_apply_replace_and_conflict_with_the_block() {
         "{created}"
     );
     plan_is_clean(&stack, &moto, &[] as &[&str], "after the first apply");
-    let cores = infra(&stack, Some(&moto), &["output", "-raw", "cores"]).ok().stdout;
+    let cores = infra(&stack, Some(&moto), &["output", "-raw", "cores"])
+        .ok()
+        .stdout;
     assert_eq!(cores.trim(), "2");
 
     stack.write("main.tf", &stack_with(4, ""));
-    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok().stdout;
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"])
+        .ok()
+        .stdout;
     assert!(
         plan.contains("# aws_instance.db must be replaced") && plan.contains("cpu_core_count"),
         "{plan}"
@@ -64,5 +68,8 @@ fn v5_cpu_counts_apply_replace_and_conflict_with_the_block() {
         all.contains("\"cpu_core_count\": conflicts with cpu_options.0.core_count"),
         "{all}"
     );
-    assert!(all.contains("main.tf:9"), "located at cpu_core_count: {all}");
+    assert!(
+        all.contains("main.tf:9"),
+        "located at cpu_core_count: {all}"
+    );
 }

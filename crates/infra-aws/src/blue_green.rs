@@ -959,15 +959,24 @@ mod tests {
             ("name", Value::string("web")),
             ("cluster", Value::string("main")),
             ("launch_type", Value::string("FARGATE")),
-            ("iam_role", Value::string("arn:aws:iam::1:role/aws-service-role/ecs")),
-            ("alarms", Value::List(vec![Value::map([("enable", Value::Bool(true))])])),
+            (
+                "iam_role",
+                Value::string("arn:aws:iam::1:role/aws-service-role/ecs"),
+            ),
+            (
+                "alarms",
+                Value::List(vec![Value::map([("enable", Value::Bool(true))])]),
+            ),
             (
                 "load_balancer",
                 Value::List(vec![Value::map([
                     ("target_group_arn", Value::string("tg-blue")),
                     ("container_name", Value::string("web")),
                     ("container_port", Value::Number(8080.0)),
-                    ("advanced_configuration", Value::List(vec![Value::map([("role_arn", Value::string("r"))])])),
+                    (
+                        "advanced_configuration",
+                        Value::List(vec![Value::map([("role_arn", Value::string("r"))])]),
+                    ),
                 ])]),
             ),
         ]);

@@ -31,9 +31,15 @@ pub struct DeploymentSpec {
 pub enum TrafficShift {
     AllAtOnce,
     /// `percent` first, then the rest after `interval`.
-    Canary { percent: i64, interval: Duration },
+    Canary {
+        percent: i64,
+        interval: Duration,
+    },
     /// Steps of `percent` with `interval` between.
-    Linear { percent: i64, interval: Duration },
+    Linear {
+        percent: i64,
+        interval: Duration,
+    },
 }
 
 /// How one deployment runs: the shift, the bake and what reverts it.

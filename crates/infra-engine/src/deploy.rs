@@ -13,8 +13,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub use infra_core::blue_green::{DeploymentSpec, LifecycleHook, Strategy, TrafficShift};
 use infra_core::blue_green::{BlueGreenApi, ErrorCounts, WeightedTarget};
+pub use infra_core::blue_green::{DeploymentSpec, LifecycleHook, Strategy, TrafficShift};
 use infra_core::{ProviderError, Value};
 use serde::{Deserialize, Serialize};
 
@@ -346,7 +346,12 @@ pub async fn deploy(
 
     if let Err(reason) = hooks.run(deployment, stage::PRE_SCALE_UP).await? {
         deployment.in_progress = None;
-        deployment.record("deploy", &from, &task_definition, format!("failed: {reason}"));
+        deployment.record(
+            "deploy",
+            &from,
+            &task_definition,
+            format!("failed: {reason}"),
+        );
         let _ = events.save(deployment);
         return Err(DeployError::HookFailed(reason));
     }
@@ -441,7 +446,10 @@ pub async fn deploy(
         route_test(api, deployment, &test_route, idle).await?;
         events.message(format!("test traffic: {idle} 100%"));
     }
-    for stage in [stage::POST_TEST_TRAFFIC_SHIFT, stage::PRODUCTION_TRAFFIC_SHIFT] {
+    for stage in [
+        stage::POST_TEST_TRAFFIC_SHIFT,
+        stage::PRODUCTION_TRAFFIC_SHIFT,
+    ] {
         if let Err(reason) = hooks.run(deployment, stage).await? {
             return Err(stop.hook_failed(deployment, reason).await?);
         }
@@ -502,7 +510,10 @@ pub async fn deploy(
         }
         let last_step = index + 1 == steps.len();
         if last_step {
-            if let Err(reason) = hooks.run(deployment, stage::POST_PRODUCTION_TRAFFIC_SHIFT).await? {
+            if let Err(reason) = hooks
+                .run(deployment, stage::POST_PRODUCTION_TRAFFIC_SHIFT)
+                .await?
+            {
                 return Err(stop.hook_failed(deployment, reason).await?);
             }
         }
@@ -984,7 +995,10 @@ pub async fn revert(
             "revert",
             &interrupted.task_definition,
             &from,
-            format!("interrupted deploy to {} reverted; {live} is live", interrupted.colour),
+            format!(
+                "interrupted deploy to {} reverted; {live} is live",
+                interrupted.colour
+            ),
         );
         return Ok(Ok(()));
     }
@@ -1046,8 +1060,12 @@ pub async fn recover_interrupted(
         return Ok(None);
     };
     let live = deployment.live.clone();
-    let found = describe_route(deployment, &api.current_route(&deployment.listener_arn).await?);
-    let gate_passed = !interrupted.step.starts_with("updating ") && interrupted.step != "health gate";
+    let found = describe_route(
+        deployment,
+        &api.current_route(&deployment.listener_arn).await?,
+    );
+    let gate_passed =
+        !interrupted.step.starts_with("updating ") && interrupted.step != "health gate";
     if resume && gate_passed {
         if let Some(target) = deployment.colours.get(&interrupted.colour).cloned() {
             let desired = target.desired_count.max(1);

@@ -1242,8 +1242,15 @@ fn operation_graph(plan: &Plan, state: &State) -> Graph<Node> {
         .filter_map(|(address, r)| r.value.get("id").as_str().map(|id| (id, address)))
         .collect();
     for deployment in state.deployments.values().filter_map(Deployment::from_json) {
-        let routes = [Some(&deployment.listener_arn), deployment.test_listener_arn.as_ref()];
-        for route in routes.into_iter().flatten().filter_map(|arn| by_id.get(arn.as_str())) {
+        let routes = [
+            Some(&deployment.listener_arn),
+            deployment.test_listener_arn.as_ref(),
+        ];
+        for route in routes
+            .into_iter()
+            .flatten()
+            .filter_map(|arn| by_id.get(arn.as_str()))
+        {
             for colour in deployment.colours.values() {
                 if let Some(target_group) = by_id.get(colour.target_group_arn.as_str()) {
                     if deletes.contains(*route) && deletes.contains(*target_group) {

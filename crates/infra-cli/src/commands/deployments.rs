@@ -88,7 +88,12 @@ pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
         .ok_or_else(|| anyhow!("deployment state is missing the live colour"))?;
     state.deployments.insert(key.clone(), deployment.to_json());
     // The service's recorded revision is what runs now; a plan shows the reverted deploy again.
-    infra_engine::executor::record_live_revision(&registry, &mut state, &key, &live.task_definition);
+    infra_engine::executor::record_live_revision(
+        &registry,
+        &mut state,
+        &key,
+        &live.task_definition,
+    );
     state.serial += 1;
     backend.write(&state)?;
     let operations = aws.requests.operations();

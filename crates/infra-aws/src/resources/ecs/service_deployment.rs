@@ -119,11 +119,24 @@ pub fn strategy(service: &Value) -> Strategy {
     let setting = |name: &str| config.get(name).as_f64();
     let block = |name: &str| single(config, name).unwrap_or(&Value::Null);
     // A step's percent and the minutes after it, from the provider's block, ECS's defaults.
-    let step = |name: &str, (percent_key, default_percent): (&str, f64), (minutes_key, default_minutes): (&str, f64)| {
+    let step = |name: &str,
+                (percent_key, default_percent): (&str, f64),
+                (minutes_key, default_minutes): (&str, f64)| {
         let settings = block(name);
         (
-            percent(settings.get(percent_key).as_f64().unwrap_or(default_percent)),
-            seconds(settings.get(minutes_key).as_f64().unwrap_or(default_minutes) * 60.0),
+            percent(
+                settings
+                    .get(percent_key)
+                    .as_f64()
+                    .unwrap_or(default_percent),
+            ),
+            seconds(
+                settings
+                    .get(minutes_key)
+                    .as_f64()
+                    .unwrap_or(default_minutes)
+                    * 60.0,
+            ),
         )
     };
     let shift = match config.get("strategy").as_str() {
@@ -254,7 +267,10 @@ pub fn validate(service: &Value) -> Vec<(String, String)> {
             if !HOOK_STAGES.contains(&stage.as_str()) {
                 problems.push((
                     path(&format!("lifecycle_hook[{index}].lifecycle_stages")),
-                    format!("lifecycle stage \"{stage}\" is not one of {}", HOOK_STAGES.join(", ")),
+                    format!(
+                        "lifecycle stage \"{stage}\" is not one of {}",
+                        HOOK_STAGES.join(", ")
+                    ),
                 ));
             } else if stage == "RECONCILE_SERVICE" {
                 problems.push((
@@ -328,7 +344,10 @@ mod tests {
         .expect("a deployment")
         .expect("complete");
         assert_eq!(
-            (spec.blue_target_group.as_str(), spec.green_target_group.as_str()),
+            (
+                spec.blue_target_group.as_str(),
+                spec.green_target_group.as_str()
+            ),
             ("tg-blue", "tg-green")
         );
         assert_eq!(spec.route, "listener");
