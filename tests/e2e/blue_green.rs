@@ -70,6 +70,18 @@ print(json.dumps(out))
         .collect()
 }
 
+/// The example applied with `vars`, and one healthy IP target registered per colour, so that
+/// the next deploy's health gate can pass.
+fn applied_with_a_target_per_colour(vars: &[&str]) -> (Moto, Stack) {
+    let (moto, stack) = start();
+    let mut args = vec!["apply", "-input=false", "-auto-approve"];
+    args.extend(vars);
+    infra(&stack, Some(&moto), &args).ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    (moto, stack)
+}
+
 fn only(colour: &str) -> BTreeMap<String, i64> {
     BTreeMap::from([(colour.to_string(), 100)])
 }
@@ -356,15 +368,7 @@ boto3.client('cloudwatch').put_metric_data(Namespace='AWS/ApplicationELB', Metri
 
 #[test]
 fn a_5xx_spike_during_the_bake_reverts_automatically() {
-    let (moto, stack) = start();
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) = applied_with_a_target_per_colour(&[]);
     // Errors from before the deploy, as AWS publishes them: the window starts at the switch,
     // so these never count.
     let green = output(&stack, &moto, "green_arn");
@@ -457,15 +461,7 @@ cw.put_metric_alarm(AlarmName='web-latency', Namespace='AWS/ApplicationELB',
 
 #[test]
 fn a_5xx_burst_under_the_minimum_request_count_does_not_revert() {
-    let (moto, stack) = start();
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) = applied_with_a_target_per_colour(&[]);
     let deployed = deploy_publishing_after_the_switch(
         &stack,
         &moto,
@@ -679,15 +675,7 @@ print(arn)
 
 #[test]
 fn a_lifecycle_hook_in_progress_is_invoked_again_until_it_succeeds() {
-    let (moto, stack) = start();
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) = applied_with_a_target_per_colour(&[]);
     let hook = hook_function(
         &moto,
         &[
@@ -726,15 +714,7 @@ fn a_lifecycle_hook_in_progress_is_invoked_again_until_it_succeeds() {
 
 #[test]
 fn a_lifecycle_hook_that_fails_rolls_the_deploy_back() {
-    let (moto, stack) = start();
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) = applied_with_a_target_per_colour(&[]);
     let hook = hook_function(
         &moto,
         &[
@@ -904,15 +884,7 @@ fn desired_count(moto: &Moto, colour: &str) -> i64 {
 
 #[test]
 fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down() {
-    let (moto, stack) = start();
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) = applied_with_a_target_per_colour(&[]);
     let new_image = ["-var", "image=nginx:1.28"];
     let apply_new_image: Vec<&str> = ["apply", "-input=false", "-auto-approve"]
         .into_iter()
@@ -1157,18 +1129,13 @@ fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
 #[test]
 fn sigint_during_a_deploy_with_sigint_rollback_puts_traffic_back_before_exiting() {
     use std::io::{BufRead, BufReader};
-    let (moto, stack) = start();
     let vars = [
         "-var",
         "traffic_shift=linear",
         "-var",
         "sigint_rollback=true",
     ];
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(vars);
-    infra(&stack, Some(&moto), &args).ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) = applied_with_a_target_per_colour(&vars);
     let mut child = infra_testkit::infra_command(super::BINARY, stack.path(), Some(&moto))
         .args([
             "apply",
@@ -1342,13 +1309,8 @@ fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
 
 #[test]
 fn apply_resume_finishes_a_killed_deploy_whose_gate_had_passed() {
-    let (moto, stack) = start();
     let vars = ["-var", "traffic_shift=linear"];
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(vars);
-    infra(&stack, Some(&moto), &args).ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) = applied_with_a_target_per_colour(&vars);
     let deploy = ["-var", "traffic_shift=linear", "-var", "image=nginx:1.28"];
     apply_killed_at(&stack, &moto, &deploy, "traffic: green 50%");
 
@@ -1438,15 +1400,7 @@ fn the_health_gate_waits_for_targets_registered_after_the_deploy_starts() {
 
 #[test]
 fn unhealthy_targets_during_the_bake_revert() {
-    let (moto, stack) = start();
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) = applied_with_a_target_per_colour(&[]);
     let child = spawn_apply(
         &stack,
         &moto,
@@ -1520,13 +1474,8 @@ fn failed_tasks_fail_the_gate_and_the_state_records_what_ecs_runs() {
 
 #[test]
 fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
-    let (moto, stack) = start();
     let vars = ["-var", "traffic_shift=linear"];
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(vars);
-    infra(&stack, Some(&moto), &args).ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) = applied_with_a_target_per_colour(&vars);
     let child = spawn_apply(
         &stack,
         &moto,

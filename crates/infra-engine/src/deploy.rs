@@ -160,6 +160,21 @@ impl Deployment {
         self.colours.get(&self.live)
     }
 
+    /// The task definition the live colour runs (empty when the state lacks the colour).
+    pub fn live_task_definition(&self) -> String {
+        self.live_state()
+            .map(|c| c.task_definition.clone())
+            .unwrap_or_default()
+    }
+
+    /// The colour whose target group this is, if either's.
+    pub fn colour_of(&self, target_group_arn: &str) -> Option<Colour> {
+        self.colours
+            .iter()
+            .find(|(_, c)| c.target_group_arn == target_group_arn)
+            .map(|(colour, _)| *colour)
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
@@ -987,10 +1002,7 @@ pub async fn revert(
     if let Some(interrupted) = deployment.in_progress.take() {
         let live = deployment.live.clone();
         route(api, deployment, live, 100).await?;
-        let from = deployment
-            .live_state()
-            .map(|c| c.task_definition.clone())
-            .unwrap_or_default();
+        let from = deployment.live_task_definition();
         deployment.record(
             "revert",
             &interrupted.task_definition,
@@ -1076,10 +1088,7 @@ pub async fn recover_interrupted(
                 if let Some(test_route) = deployment.test_listener_arn.clone() {
                     route_test(api, deployment, &test_route, colour).await?;
                 }
-                let from = deployment
-                    .live_state()
-                    .map(|c| c.task_definition.clone())
-                    .unwrap_or_default();
+                let from = deployment.live_task_definition();
                 deployment.in_progress = None;
                 deployment.live = colour.clone();
                 deployment.standby = Some(live.clone());
@@ -1124,10 +1133,7 @@ pub async fn recover_interrupted(
         );
     }
     deployment.in_progress = None;
-    let from = deployment
-        .live_state()
-        .map(|c| c.task_definition.clone())
-        .unwrap_or_default();
+    let from = deployment.live_task_definition();
     let why_not_resumed = match (resume, gate_passed) {
         (true, false) => " (not resumed: its health gate had not passed)",
         (true, true) => " (not resumed: the new colour is not healthy now)",
@@ -1166,10 +1172,8 @@ fn describe_route(deployment: &Deployment, targets: &[WeightedTarget]) -> String
         .iter()
         .map(|target| {
             let name = deployment
-                .colours
-                .iter()
-                .find(|(_, c)| c.target_group_arn == target.target_group_arn)
-                .map(|(colour, _)| colour.to_string())
+                .colour_of(&target.target_group_arn)
+                .map(|colour| colour.to_string())
                 .unwrap_or_else(|| target.target_group_arn.clone());
             format!("{name} {}%", target.weight * 100 / total)
         })
@@ -1210,10 +1214,7 @@ pub async fn finalize(
         },
     );
     deployment.standby_scaled_down = true;
-    let live = deployment
-        .live_state()
-        .map(|c| c.task_definition.clone())
-        .unwrap_or_default();
+    let live = deployment.live_task_definition();
     deployment.record(
         "finalize",
         &state.task_definition,

@@ -227,11 +227,8 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
                         .iter()
                         .map(|t| {
                             let colour = deployment
-                                .colours
-                                .iter()
-                                .find(|(_, c)| c.target_group_arn == t.target_group_arn)
-                                .map(|(name, _)| name.name())
-                                .unwrap_or(t.target_group_arn.as_str());
+                                .colour_of(&t.target_group_arn)
+                                .map_or(t.target_group_arn.as_str(), |c| c.name());
                             format!("{colour} weight {}", t.weight)
                         })
                         .collect::<Vec<_>>()

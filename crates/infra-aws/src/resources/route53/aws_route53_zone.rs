@@ -317,6 +317,25 @@ impl AwsRoute53Zone {
 /// The caller reference of a create: a create repeated with the same lineage, address and
 /// configuration finds the zone the first one made.
 
+/// Tags a zone just created with the configured and managed tags (CreateHostedZone takes
+/// none): after the create, and when recovery finds a create that stopped before it.
+async fn tag_new_zone(
+    client: &aws_sdk_route53::Client,
+    zone_id: &str,
+    operation: &Operation,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    client
+        .change_tags_for_resource()
+        .resource_type(TagResourceType::Hostedzone)
+        .resource_id(zone_id)
+        .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned))))
+        .send()
+        .await
+        .map_err(aws_error)?;
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl ResourceType for AwsRoute53Zone {
     fn name(&self) -> &'static str {
@@ -383,14 +402,7 @@ impl ResourceType for AwsRoute53Zone {
                 .await
                 .map_err(aws_error)?;
         }
-        client
-            .change_tags_for_resource()
-            .resource_type(TagResourceType::Hostedzone)
-            .resource_id(&zone_id)
-            .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
+        tag_new_zone(client, &zone_id, operation, planned).await?;
         if boolean(planned, "enable_accelerated_recovery") == Some(true) {
             client
                 .update_hosted_zone_features()
@@ -580,14 +592,7 @@ impl ResourceType for AwsRoute53Zone {
             if tagged || zone.caller_reference().starts_with(&marker) {
                 if !tagged {
                     // The create stopped between CreateHostedZone and tagging: finish it.
-                    client
-                        .change_tags_for_resource()
-                        .resource_type(TagResourceType::Hostedzone)
-                        .resource_id(&zone_id)
-                        .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned))))
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                    tag_new_zone(client, &zone_id, operation, planned).await?;
                 }
                 return Ok(Some(self.read_one(&zone_id, planned).await?));
             }
