@@ -1,8 +1,8 @@
 # The reference stack: a container service on AWS.
 # VPC over two zones (public + private subnets, IGW, NAT), an ALB serving HTTPS (hosted zone,
 # DNS-validated ACM certificate; HTTP redirects) with blue and green target groups, an ECS
-# Fargate service deployed blue/green from its own ECR repository, and RDS Postgres in private
-# subnets whose password the service reads from Secrets Manager.
+# Fargate service deployed blue/green from its own ECR repository and scaled on CPU, and RDS
+# Postgres in private subnets whose password the service reads from Secrets Manager.
 #
 #   infra plan  -var-file=envs/dev.tfvars
 #   infra apply -var-file=envs/dev.tfvars

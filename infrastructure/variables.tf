@@ -48,6 +48,18 @@ variable "desired_count" {
   default = 2
 }
 
+variable "max_count" {
+  type        = number
+  description = "The most tasks CPU autoscaling may run."
+  default     = 4
+}
+
+variable "cpu_target_percent" {
+  type        = number
+  description = "The average CPU utilisation autoscaling keeps the service at."
+  default     = 60
+}
+
 variable "bake_time_in_minutes" {
   type    = number
   default = 10

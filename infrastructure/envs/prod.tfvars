@@ -1,6 +1,7 @@
 environment          = "prod"
 vpc_cidr             = "10.30.0.0/16"
 desired_count        = 4
+max_count            = 12
 task_cpu             = "1024"
 task_memory          = "2048"
 bake_time_in_minutes = 10

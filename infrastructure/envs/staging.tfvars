@@ -1,6 +1,7 @@
 environment          = "staging"
 vpc_cidr             = "10.20.0.0/16"
 desired_count        = 2
+max_count            = 6
 task_cpu             = "512"
 task_memory          = "1024"
 bake_time_in_minutes = 5

@@ -1504,3 +1504,126 @@ fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert!(in_progress(&stack).is_null());
 }
+
+/// Where Application Auto Scaling has the service's scalable target, policies and scheduled
+/// actions: the resource IDs of each, sorted.
+fn scaling(moto: &Moto) -> [Vec<String>; 3] {
+    let script = r#"
+import boto3, json
+a = boto3.client('application-autoscaling')
+targets = [t['ResourceId'] for t in a.describe_scalable_targets(ServiceNamespace='ecs')['ScalableTargets']]
+policies = [p['ResourceId'] for p in a.describe_scaling_policies(ServiceNamespace='ecs')['ScalingPolicies']]
+actions = [s['ResourceId'] for s in a.describe_scheduled_actions(ServiceNamespace='ecs')['ScheduledActions']]
+print(json.dumps([sorted(targets), sorted(policies), sorted(actions)]))
+"#;
+    serde_json::from_str(moto.python(script).trim()).expect("scaling")
+}
+
+fn all_on(resource_id: &str) -> [Vec<String>; 3] {
+    [
+        vec![resource_id.to_string()],
+        vec![resource_id.to_string()],
+        vec![resource_id.to_string()],
+    ]
+}
+
+#[test]
+fn auto_scaling_of_a_blue_green_service_follows_the_live_colour() {
+    // moto reports this many running tasks whatever the desired count: enough for the count
+    // the scaling sets below.
+    let moto = Moto::start_with_env(&[("MOTO_ECS_SERVICE_RUNNING", "2")]);
+    let stack = Stack::from_fixture("examples/blue-green");
+    let run = |command: &str, vars: &[&str]| {
+        let mut args = vec![command, "-input=false"];
+        if command != "plan" {
+            args.push("-auto-approve");
+        }
+        args.extend(["-var", "autoscaling=true"]);
+        args.extend(vars);
+        infra(&stack, Some(&moto), &args).ok()
+    };
+    let no_changes = |vars: &[&str]| {
+        let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
+        args.extend(["-var", "autoscaling=true"]);
+        args.extend(vars);
+        let plan = infra(&stack, Some(&moto), &args).expect_code(0);
+        assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    };
+
+    // 1. `service/web/web` is registered on the live colour's service (ECS has no `web`; AWS
+    //    refuses a scalable target for a missing service, and so does moto).
+    run("apply", &[]);
+    assert_eq!(scaling(&moto), all_on("service/web/web-blue"));
+    no_changes(&[]);
+
+    // 2. The scaling raised the live colour to 2 tasks: the new colour starts at 2, not at the
+    //    configured 1, and the scaling moves to it when it goes live.
+    moto.python(
+        "import boto3\nboto3.client('ecs').update_service(cluster='web', service='web-blue', desiredCount=2)",
+    );
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    register_target(&stack, &moto, "green", "10.0.1.11");
+    let deployed = ["-var", "image=nginx:1.28"];
+    let deploy = run("apply", &deployed);
+    assert!(
+        deploy.stdout.contains("green is live with revision 2")
+            && deploy.stdout.contains("auto scaling moved to green"),
+        "{}",
+        deploy.stdout
+    );
+    assert_eq!(desired_count(&moto, "green"), 2);
+    assert_eq!(scaling(&moto), all_on("service/web/web-green"));
+    no_changes(&deployed);
+
+    // 3. A change to the scaling is made where it is now, and shows the configured ID.
+    let wider = ["-var", "image=nginx:1.28", "-var", "max_capacity=6"];
+    let plan = run("plan", &wider);
+    assert!(
+        plan.stdout
+            .contains("# aws_appautoscaling_target.web[0] will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    run("apply", &wider);
+    assert_eq!(max_capacity(&moto, "service/web/web-green"), 6);
+    no_changes(&wider);
+
+    // 4. Revert: traffic back in one write, then the scaling follows.
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "blue", "10.0.0.11");
+    let revert = infra(&stack, Some(&moto), &["revert"]).ok();
+    assert!(
+        revert
+            .stdout
+            .contains("1 mutating AWS call (ModifyListener)")
+            && revert.stdout.contains("Auto scaling moved to blue."),
+        "{}",
+        revert.stdout
+    );
+    assert_eq!(scaling(&moto), all_on("service/web/web-blue"));
+    assert_eq!(max_capacity(&moto, "service/web/web-blue"), 6);
+    // The plan shows the reverted deploy again, and nothing of the scaling.
+    let plan = run("plan", &wider);
+    assert!(
+        plan.stdout
+            .contains("green ← revision 2 (live: blue, revision 1)")
+            && plan
+                .stdout
+                .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+
+    // 5. Destroy deregisters it from where it is.
+    run("destroy", &wider);
+    assert_eq!(scaling(&moto), <[Vec<String>; 3]>::default());
+}
+
+fn max_capacity(moto: &Moto, resource_id: &str) -> i64 {
+    moto.python(&format!(
+        "import boto3\nprint(boto3.client('application-autoscaling').describe_scalable_targets(ServiceNamespace='ecs', ResourceIds=['{resource_id}'])['ScalableTargets'][0]['MaxCapacity'])"
+    ))
+    .trim()
+    .parse()
+    .expect("a max capacity")
+}

@@ -267,6 +267,19 @@ fn terraform_import_id(resource_type: &str, values: &serde_json::Value) -> Strin
             format!("{}/{}", text("subnet_id"), text("route_table_id"))
         }
         "aws_iam_role_policy_attachment" => format!("{}/{}", text("role"), text("policy_arn")),
+        "aws_appautoscaling_target" => format!(
+            "{}/{}/{}",
+            text("service_namespace"),
+            text("resource_id"),
+            text("scalable_dimension")
+        ),
+        "aws_appautoscaling_policy" => format!(
+            "{}/{}/{}/{}",
+            text("service_namespace"),
+            text("resource_id"),
+            text("scalable_dimension"),
+            text("name")
+        ),
         "aws_security_group_rule" => {
             let source = match values["cidr_blocks"].as_array() {
                 Some(cidrs) if !cidrs.is_empty() => cidrs

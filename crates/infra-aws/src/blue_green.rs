@@ -1,6 +1,7 @@
 //! The AWS calls behind a blue/green ECS deployment: [`AwsBlueGreen`] implements
 //! [`BlueGreenApi`] with ECS (the two colour services), ELBv2 (target health, the weighted
-//! forward on the production listener or rule) and CloudWatch (the 5xx ratio).
+//! forward on the production listener or rule), CloudWatch (the 5xx ratio) and Application
+//! Auto Scaling (which follows the live colour).
 //!
 //! It owns no orchestration: the health gate, the traffic steps, the bake and the automatic
 //! revert live in the engine, which calls these operations and keeps the deployment's runtime
@@ -21,6 +22,7 @@ use infra_core::{ProviderError, Value};
 
 use crate::app_support::{blocks, int, non_empty, single};
 use crate::error::aws_error;
+use crate::resources::appautoscaling;
 use crate::resources::ecs::aws_ecs_service;
 use crate::Aws;
 
@@ -476,6 +478,23 @@ impl BlueGreenApi for AwsBlueGreen {
             Err(error) => return Err(aws_error(error)),
         };
         Ok(output.services().first().map(status_of).unwrap_or_default())
+    }
+
+    async fn is_autoscaled(
+        &self,
+        cluster: &str,
+        service_name: &str,
+    ) -> Result<bool, ProviderError> {
+        appautoscaling::is_ecs_service_scaled(&self.aws, cluster, service_name).await
+    }
+
+    async fn move_scaling(
+        &self,
+        cluster: &str,
+        from_service: &str,
+        to_service: &str,
+    ) -> Result<bool, ProviderError> {
+        appautoscaling::move_ecs_service_scaling(&self.aws, cluster, from_service, to_service).await
     }
 
     async fn delete_service(&self, cluster: &str, service_name: &str) -> Result<(), ProviderError> {

@@ -34,6 +34,7 @@ fn operation(address: &str) -> Operation {
             update: Duration::from_secs(30),
             delete: Duration::from_secs(30),
         },
+        ..Default::default()
     }
 }
 

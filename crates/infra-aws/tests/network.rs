@@ -41,6 +41,7 @@ fn operation(address: &str) -> Operation {
             update: Duration::from_secs(60),
             delete: Duration::from_secs(60),
         },
+        ..Default::default()
     }
 }
 

@@ -12,6 +12,7 @@ pub fn operation() -> Operation {
         address: "test.this".into(),
         lineage: "lineage".into(),
         timeouts: Timeouts::default(),
+        ..Default::default()
     }
 }
 

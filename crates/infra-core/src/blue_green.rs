@@ -182,6 +182,21 @@ pub trait BlueGreenApi: Send + Sync {
         payload: &str,
     ) -> Result<Result<String, String>, ProviderError>;
 
+    /// True when the ECS service `service_name` is a scalable target of Application Auto
+    /// Scaling (its desired count is the scaling's, not the configuration's).
+    async fn is_autoscaled(&self, cluster: &str, service_name: &str)
+        -> Result<bool, ProviderError>;
+
+    /// Moves the Application Auto Scaling of ECS service `from_service` (its scalable target,
+    /// scaling policies and scheduled actions) to `to_service`, so the scaling follows the
+    /// live colour. Returns false, after one read, when `from_service` has none.
+    async fn move_scaling(
+        &self,
+        cluster: &str,
+        from_service: &str,
+        to_service: &str,
+    ) -> Result<bool, ProviderError>;
+
     /// Which of these CloudWatch alarms are in the ALARM state now.
     async fn alarms_in_alarm(&self, alarm_names: &[String]) -> Result<Vec<String>, ProviderError>;
 

@@ -17,7 +17,8 @@ pub use action::Action;
 pub use address::{Address, AddressPattern, InstanceKey, Mode, ResourceId};
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 pub use resource::{
-    Cause, DataSourceType, Operation, ProviderError, Registry, ResourceType, Timeouts,
+    BlueGreenObject, Cause, DataSourceType, Operation, ProviderError, Registry, ResourceType,
+    Timeouts,
 };
 pub use schema::{Attribute, Block, Check, Nesting, Presence, Schema, Type};
 pub use value::Value;

@@ -95,13 +95,36 @@ impl Default for Timeouts {
 }
 
 /// What a provider operation knows about the instance it works on.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Operation {
     /// The resource address, e.g. `aws_vpc.main`.
     pub address: String,
     /// The state lineage, written as the `infra:lineage` tag.
     pub lineage: String,
     pub timeouts: Timeouts,
+    /// The objects the state deploys blue/green, so that a type configured on one of them
+    /// (Application Auto Scaling on `service/<cluster>/<name>`) acts on its live colour.
+    pub blue_green_objects: Vec<BlueGreenObject>,
+}
+
+/// An object deployed blue/green: two objects `<name>-blue` and `<name>-green`, of which
+/// `live` serves.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BlueGreenObject {
+    /// The cluster as configured: a name or an ARN.
+    pub cluster: String,
+    pub name: String,
+    /// The live colour's object name (`<name>-blue` or `<name>-green`).
+    pub live: String,
+}
+
+impl BlueGreenObject {
+    /// True when this is the object `name` in the cluster named `cluster` (the configured
+    /// cluster may be its ARN, `arn:...:cluster/<name>`).
+    pub fn is(&self, cluster: &str, name: &str) -> bool {
+        self.name == name
+            && (self.cluster == cluster || self.cluster.rsplit('/').next() == Some(cluster))
+    }
 }
 
 /// The provider a resource type belongs to, as Terraform names it in plan JSON: the type's
@@ -131,6 +154,15 @@ pub const ADDRESS_TAG: &str = "infra:address";
 pub const LINEAGE_TAG: &str = "infra:lineage";
 
 impl Operation {
+    /// The live colour's object name of the blue/green object `name` in `cluster`, if the
+    /// state deploys one.
+    pub fn live_colour_of(&self, cluster: &str, name: &str) -> Option<&str> {
+        self.blue_green_objects
+            .iter()
+            .find(|object| object.is(cluster, name))
+            .map(|object| object.live.as_str())
+    }
+
     /// The tags to send on create: the value's `tags_all` plus the managed tags.
     pub fn tags_with_managed(&self, planned: &Value) -> BTreeMap<String, String> {
         let mut tags: BTreeMap<String, String> = planned

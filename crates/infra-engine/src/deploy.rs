@@ -320,6 +320,18 @@ pub async fn deploy(
         .get(&idle)
         .cloned()
         .ok_or_else(|| ProviderError::new(format!("deployment state has no {idle} colour")))?;
+    // An autoscaled service's count is the scaling's: the new colour starts at the count the
+    // live colour has now, not the configured one.
+    let desired = if api
+        .is_autoscaled(&deployment.cluster, &live_state.service_name)
+        .await?
+    {
+        api.service_status(&deployment.cluster, &live_state.service_name)
+            .await?
+            .desired
+    } else {
+        desired
+    };
     let from = live_state.task_definition.clone();
     deployment.test_listener_arn = spec.test_route.clone();
     let target = ColourState {
@@ -564,7 +576,32 @@ pub async fn deploy(
         revision(&task_definition)
     ));
     let _ = events.save(deployment);
+    match scaling_follows_live(api, deployment).await {
+        Ok(true) => events.message(format!("auto scaling moved to {idle}")),
+        Ok(false) => {}
+        // The deploy is done; the next apply moves the scaling (see `scaling_follows_live`).
+        Err(error) => events.message(format!(
+            "auto scaling is still on {live}, the next apply moves it to {idle}: {error}"
+        )),
+    }
     Ok(())
+}
+
+/// Application Auto Scaling follows the live colour: scaling on the other colour (left by a
+/// deploy or revert that just made this one live, or by one whose move did not finish) moves
+/// to the live one. Returns true when something moved; nothing to move is one read.
+pub async fn scaling_follows_live(
+    api: &dyn BlueGreenApi,
+    deployment: &Deployment,
+) -> Result<bool, ProviderError> {
+    let (Some(live), Some(other)) = (
+        deployment.colours.get(&deployment.live),
+        deployment.colours.get(&deployment.live.other()),
+    ) else {
+        return Ok(false);
+    };
+    api.move_scaling(&deployment.cluster, &other.service_name, &live.service_name)
+        .await
 }
 
 /// How a deployment stops part way: traffic back on the live colour, the new colour scaled

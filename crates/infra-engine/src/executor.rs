@@ -14,8 +14,8 @@ use infra_config::{
     Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
 };
 use infra_core::{
-    Action, Address, Cause, InstanceKey, Mode, Operation, ProviderError, ProviderSettings,
-    Registry, ResourceId, ResourceType, Timeouts, Value,
+    Action, Address, BlueGreenObject, Cause, InstanceKey, Mode, Operation, ProviderError,
+    ProviderSettings, Registry, ResourceId, ResourceType, Timeouts, Value,
 };
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -354,6 +354,7 @@ impl Executor<'_> {
             address: address.to_string(),
             lineage: state.borrow().lineage.clone(),
             timeouts: timeouts(resource_config.copied(), resource_type.as_ref()),
+            blue_green_objects: blue_green_objects(&state.borrow()),
         };
         match node.1 {
             Phase::Delete => {
@@ -1074,9 +1075,21 @@ pub async fn recover_interrupted(
     };
     let mut recovered = Vec::new();
     for (address, mut deployment, service, _) in deployed_objects(registry, state) {
-        if let Some(outcome) =
-            deploy::recover_interrupted(api.as_ref(), &service, &mut deployment, resume).await?
+        let outcome =
+            deploy::recover_interrupted(api.as_ref(), &service, &mut deployment, resume).await?;
+        if deploy::scaling_follows_live(api.as_ref(), &deployment)
+            .await
+            .map_err(|error| error.context("moving auto scaling to the live colour"))?
         {
+            recovered.push((
+                address.clone(),
+                format!(
+                    "its auto scaling moved to the live colour, {}",
+                    deployment.live
+                ),
+            ));
+        }
+        if let Some(outcome) = outcome {
             state
                 .deployments
                 .insert(address.clone(), deployment.to_json());
@@ -1088,6 +1101,23 @@ pub async fn recover_interrupted(
         }
     }
     Ok(recovered)
+}
+
+/// The objects the state deploys blue/green, with their live colours, for operations on
+/// objects configured on them.
+pub fn blue_green_objects(state: &State) -> Vec<BlueGreenObject> {
+    state
+        .deployments
+        .values()
+        .filter_map(Deployment::from_json)
+        .filter_map(|deployment| {
+            Some(BlueGreenObject {
+                live: deployment.live_state()?.service_name.clone(),
+                cluster: deployment.cluster,
+                name: deployment.service,
+            })
+        })
+        .collect()
 }
 
 /// The state's object at `address` records `revision` as the one it runs (a revert or a

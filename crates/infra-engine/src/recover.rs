@@ -50,6 +50,7 @@ pub async fn resolve_pending(
             address: address.to_string(),
             lineage: state.lineage.clone(),
             timeouts: resource.default_timeouts(),
+            blue_green_objects: crate::executor::blue_green_objects(state),
         };
         match find_settled(
             resource.as_ref(),

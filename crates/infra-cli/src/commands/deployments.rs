@@ -124,6 +124,15 @@ pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
         operations.len(),
         started.elapsed().as_secs_f64()
     );
+    // Traffic first, in one write; the service's auto scaling then follows the live colour.
+    match deploy::scaling_follows_live(api.as_ref(), &deployment).await {
+        Ok(true) => println!("Auto scaling moved to {}.", deployment.live),
+        Ok(false) => {}
+        Err(error) => eprintln!(
+            "Warning: auto scaling is still on {from}; the next apply moves it to {}: {error}",
+            deployment.live
+        ),
+    }
     Ok(Exit::Ok)
 }
 

@@ -19,6 +19,9 @@
 //! text), and `mode` and `scheduling_buffer_time` are optional and computed: left out, they
 //! keep what AWS reports (its defaults are ForecastOnly and 300 seconds).
 //!
+//! On an ECS service that infra deploys blue/green, the policy is put on the live colour's
+//! service and follows it (see the module's documentation).
+//!
 //! moto holds every argument; drift on them is seen in tests. moto 5.2.5 refuses the
 //! PredictiveScaling policy type; tests/support/moto_appautoscaling.py makes it accept, keep and
 //! report the predictive configuration (its `Mode` defaulting to ForecastOnly; it fills no
@@ -48,6 +51,7 @@ use crate::app_support::{
     blocks, boolean, int, is_missing, non_empty, number, single, string, string_list, text,
     vanished,
 };
+use super::{as_configured, at_live_colour, read_following_colours};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -1085,25 +1089,24 @@ impl ResourceType for AwsAppautoscalingPolicy {
         check(config)
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put(planned).await
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let put = self.put(&at_live_colour(operation, planned)).await?;
+        Ok(as_configured(put, planned))
     }
 
     async fn update(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         _prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        self.put(planned).await
+        let put = self.put(&at_live_colour(operation, planned)).await?;
+        Ok(as_configured(put, planned))
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((name, namespace, resource, dimension)) = key_of(prior) else {
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some((name, namespace, resource, dimension)) = key_of(&at_live_colour(operation, prior))
+        else {
             return Ok(());
         };
         match self
@@ -1127,12 +1130,15 @@ impl ResourceType for AwsAppautoscalingPolicy {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<Key> = prior.iter().filter_map(key_of).collect();
-        let found = self.describe(&keys).await?;
-        Ok(prior
-            .iter()
-            .map(|p| key_of(p).and_then(|k| found.get(&k)).map(to_value))
-            .collect())
+        read_following_colours(prior, |candidates| async move {
+            let keys: Vec<Key> = candidates.iter().filter_map(key_of).collect();
+            let found = self.describe(&keys).await?;
+            Ok(candidates
+                .iter()
+                .map(|p| key_of(p).and_then(|k| found.get(&k)).map(to_value))
+                .collect())
+        })
+        .await
     }
 
     /// Terraform's import ID: `service-namespace/resource-id/scalable-dimension/policy-name`.
@@ -1150,11 +1156,14 @@ impl ResourceType for AwsAppautoscalingPolicy {
     /// Policies have no tags: the policy of this key is the one the create wrote.
     async fn find_created(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        match key_of(planned) {
-            Some(key) => self.read_one(&key).await,
+        match key_of(&at_live_colour(operation, planned)) {
+            Some(key) => Ok(self
+                .read_one(&key)
+                .await?
+                .map(|value| as_configured(value, planned))),
             None => Ok(None),
         }
     }

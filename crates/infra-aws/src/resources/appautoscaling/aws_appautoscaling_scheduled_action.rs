@@ -9,6 +9,9 @@
 //! finds the action by its natural key. The provider does not import this type, so neither does
 //! infra. The `id` is the provider's `<name>-<service_namespace>-<resource_id>`.
 //!
+//! On an ECS service that infra deploys blue/green, the action is put on the live colour's
+//! service and follows it (see the module's documentation).
+//!
 //! moto holds every argument; drift on them is seen in tests.
 
 use std::collections::BTreeMap;
@@ -22,6 +25,7 @@ use aws_smithy_types::DateTime;
 use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{non_empty, single, string, text, vanished};
+use super::{as_configured, at_live_colour, read_following_colours};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -263,21 +267,24 @@ impl ResourceType for AwsAppautoscalingScheduledAction {
         problems
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        self.put(planned).await
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let put = self.put(&at_live_colour(operation, planned)).await?;
+        Ok(as_configured(put, planned))
     }
 
     async fn update(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         _prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        self.put(planned).await
+        let put = self.put(&at_live_colour(operation, planned)).await?;
+        Ok(as_configured(put, planned))
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((name, namespace, resource, dimension)) = key_of(prior) else {
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some((name, namespace, resource, dimension)) = key_of(&at_live_colour(operation, prior))
+        else {
             return Ok(());
         };
         match self
@@ -301,12 +308,15 @@ impl ResourceType for AwsAppautoscalingScheduledAction {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<Key> = prior.iter().filter_map(key_of).collect();
-        let found = self.describe(&keys).await?;
-        Ok(prior
-            .iter()
-            .map(|p| key_of(p).and_then(|k| found.get(&k)).map(|a| to_value(a, p)))
-            .collect())
+        read_following_colours(prior, |candidates| async move {
+            let keys: Vec<Key> = candidates.iter().filter_map(key_of).collect();
+            let found = self.describe(&keys).await?;
+            Ok(candidates
+                .iter()
+                .map(|p| key_of(p).and_then(|k| found.get(&k)).map(|a| to_value(a, p)))
+                .collect())
+        })
+        .await
     }
 
     fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
@@ -316,11 +326,15 @@ impl ResourceType for AwsAppautoscalingScheduledAction {
     /// Scheduled actions have no tags: the action of this key is the one the create wrote.
     async fn find_created(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        match key_of(planned) {
-            Some(key) => self.read_one(&key, planned).await,
+        let registered = at_live_colour(operation, planned);
+        match key_of(&registered) {
+            Some(key) => Ok(self
+                .read_one(&key, &registered)
+                .await?
+                .map(|value| as_configured(value, planned))),
             None => Ok(None),
         }
     }

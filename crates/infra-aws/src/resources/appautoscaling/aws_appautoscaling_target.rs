@@ -9,6 +9,9 @@
 //! Refresh is one DescribeScalableTargets per namespace and 50 resource IDs, then one
 //! ListTagsForResource per target (the API has no batched tag read).
 //!
+//! On an ECS service that infra deploys blue/green, the target is registered on the live
+//! colour's service and follows it (see the module's documentation).
+//!
 //! The test emulator's tag operations are added in `tests/support/moto_server.py` (moto 5.2.5
 //! has none). moto answers `role_arn` with what was sent, not the service-linked role AWS
 //! fills in when none is given, so an unset `role_arn` reads back empty in tests.
@@ -24,6 +27,7 @@ use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schem
 use crate::app_support::{
     boolean, int, number, set_tags, single, string, tag_changes, text, vanished,
 };
+use super::{as_configured, at_live_colour, read_following_colours};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -241,23 +245,25 @@ impl ResourceType for AwsAppautoscalingTarget {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let key = key_of(planned).ok_or_else(|| {
+        let registered = at_live_colour(operation, planned);
+        let key = key_of(&registered).ok_or_else(|| {
             ProviderError::new("aws_appautoscaling_target needs its namespace, resource and dimension")
         })?;
         self.register(&key, planned, Some(operation.tags_with_managed(planned)))
             .await?;
         self.read_one(&key)
             .await?
+            .map(|value| as_configured(value, planned))
             .ok_or_else(|| vanished("scalable target", &key.1))
     }
 
     async fn update(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let key = key_of(planned)
+        let key = key_of(&at_live_colour(operation, planned))
             .ok_or_else(|| ProviderError::new("aws_appautoscaling_target has no key in state"))?;
         let settings = ["min_capacity", "max_capacity", "role_arn", "suspended_state"];
         if settings
@@ -290,11 +296,12 @@ impl ResourceType for AwsAppautoscalingTarget {
         }
         self.read_one(&key)
             .await?
+            .map(|value| as_configured(value, planned))
             .ok_or_else(|| vanished("scalable target", &key.1))
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(key) = key_of(prior) else {
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some(key) = key_of(&at_live_colour(operation, prior)) else {
             return Ok(());
         };
         let result = self
@@ -323,16 +330,19 @@ impl ResourceType for AwsAppautoscalingTarget {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<Key> = prior.iter().filter_map(key_of).collect();
-        let found = self.describe(&keys).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                key_of(p)
-                    .and_then(|key| found.get(&key))
-                    .map(|(target, tags)| to_value(target, tags))
-            })
-            .collect())
+        read_following_colours(prior, |candidates| async move {
+            let keys: Vec<Key> = candidates.iter().filter_map(key_of).collect();
+            let found = self.describe(&keys).await?;
+            Ok(candidates
+                .iter()
+                .map(|p| {
+                    key_of(p)
+                        .and_then(|key| found.get(&key))
+                        .map(|(target, tags)| to_value(target, tags))
+                })
+                .collect())
+        })
+        .await
     }
 
     /// `<service-namespace>/<resource-id>/<scalable-dimension>`; the resource ID may itself
@@ -363,13 +373,13 @@ impl ResourceType for AwsAppautoscalingTarget {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let Some(key) = key_of(planned) else {
+        let Some(key) = key_of(&at_live_colour(operation, planned)) else {
             return Ok(None);
         };
         let found = self.describe(std::slice::from_ref(&key)).await?;
         Ok(found
             .get(&key)
             .filter(|(_, tags)| crate::app_support::has_managed_tags(tags, operation))
-            .map(|(target, tags)| to_value(target, tags)))
+            .map(|(target, tags)| as_configured(to_value(target, tags), planned)))
     }
 }

@@ -1,8 +1,387 @@
 //! Application Auto Scaling: scalable targets, their scaling policies and scheduled actions.
+//!
+//! An ECS service that infra deploys blue/green is two ECS services, `<name>-blue` and
+//! `<name>-green` (`crate::blue_green`). Scaling configured on `service/<cluster>/<name>` lives
+//! on the live colour's service: the three types register it there (the operation names the
+//! live colour), read it wherever it is registered and show the configured resource ID, and the
+//! deployment moves it when the live colour changes ([`move_ecs_service_scaling`]).
+
+use std::future::Future;
+
+use aws_sdk_applicationautoscaling::types::{ScalableDimension, ScalableTarget, ServiceNamespace};
+use infra_core::{Operation, ProviderError, Value};
+
+use crate::app_support::string;
+use crate::error::aws_error;
+use crate::Aws;
 
 super::resource_types! {
     regional;
     aws_appautoscaling_target::AwsAppautoscalingTarget::new,
     aws_appautoscaling_policy::AwsAppautoscalingPolicy::new,
     aws_appautoscaling_scheduled_action::AwsAppautoscalingScheduledAction::new,
+}
+
+/// The one scalable dimension of an ECS service.
+const ECS_SERVICE_DESIRED_COUNT: &str = "ecs:service:DesiredCount";
+
+/// The colours of a blue/green object, as `crate::blue_green` names its services.
+const COLOURS: [&str; 2] = ["blue", "green"];
+
+/// `(cluster, service)` of a value whose namespace is `ecs` and resource ID
+/// `service/<cluster>/<service>`.
+fn ecs_service_of(value: &Value) -> Option<(String, String)> {
+    if string(value, "service_namespace")? != "ecs" {
+        return None;
+    }
+    let resource = string(value, "resource_id")?;
+    let (cluster, service) = resource.strip_prefix("service/")?.split_once('/')?;
+    Some((cluster.to_string(), service.to_string()))
+}
+
+fn with_resource_id(value: &Value, resource_id: &str) -> Value {
+    let mut value = value.clone();
+    if let Some(entries) = value.map_mut() {
+        entries.insert("resource_id".into(), Value::string(resource_id));
+    }
+    value
+}
+
+/// `value` with the resource ID it is registered under: the live colour's service when the
+/// state deploys its ECS service blue/green, else the configured one.
+pub(crate) fn at_live_colour(operation: &Operation, value: &Value) -> Value {
+    let live = ecs_service_of(value).and_then(|(cluster, service)| {
+        operation
+            .live_colour_of(&cluster, &service)
+            .map(|live| format!("service/{cluster}/{live}"))
+    });
+    match live {
+        Some(resource_id) => with_resource_id(value, &resource_id),
+        None => value.clone(),
+    }
+}
+
+/// `registered` (as read where it is registered) shown with the resource ID `configured`
+/// has, in `resource_id` and in an `id` that holds it.
+pub(crate) fn as_configured(mut registered: Value, configured: &Value) -> Value {
+    let (Some(physical), Some(logical)) = (
+        string(&registered, "resource_id"),
+        string(configured, "resource_id"),
+    ) else {
+        return registered;
+    };
+    if physical == logical {
+        return registered;
+    }
+    if let Some(entries) = registered.map_mut() {
+        entries.insert("resource_id".into(), Value::string(&logical));
+        if let Some(id) = entries.get("id").and_then(Value::as_str) {
+            let id = id.replace(&physical, &logical);
+            entries.insert("id".into(), Value::string(id));
+        }
+    }
+    registered
+}
+
+/// Reads `prior` with `read`, looking for each ECS service's scaling on the service's
+/// blue/green colours too (where a deployment moved it); what is found shows the configured
+/// resource ID. Reads carry no operation, so every colour is looked at: a batched read asks
+/// for three resource IDs instead of one, in the same calls while a batch has room.
+///
+/// A plain service `app` whose scaling is gone while an unrelated `app-blue` in the same
+/// cluster has scaling would read as that one's; infra names colours this way, and such a
+/// name next to a blue/green-looking pair is not otherwise told apart without ECS calls.
+pub(crate) async fn read_following_colours<F, Fut>(
+    prior: &[Value],
+    read: F,
+) -> Result<Vec<Option<Value>>, ProviderError>
+where
+    F: FnOnce(Vec<Value>) -> Fut,
+    Fut: Future<Output = Result<Vec<Option<Value>>, ProviderError>>,
+{
+    let mut candidates = Vec::new();
+    let mut ranges = Vec::new();
+    for value in prior {
+        let start = candidates.len();
+        candidates.push(value.clone());
+        if let Some((cluster, service)) = ecs_service_of(value) {
+            for colour in COLOURS {
+                candidates.push(with_resource_id(
+                    value,
+                    &format!("service/{cluster}/{service}-{colour}"),
+                ));
+            }
+        }
+        ranges.push(start..candidates.len());
+    }
+    let mut found = read(candidates).await?;
+    found.resize(ranges.last().map_or(0, |range| range.end), None);
+    Ok(prior
+        .iter()
+        .zip(ranges)
+        .map(|(configured, range)| {
+            found[range]
+                .iter_mut()
+                .find_map(Option::take)
+                .map(|value| as_configured(value, configured))
+        })
+        .collect())
+}
+
+fn ecs_resource_id(cluster: &str, service: &str) -> String {
+    // The configured cluster may be an ARN (`arn:aws:ecs:...:cluster/<name>`).
+    let cluster = cluster.rsplit('/').next().unwrap_or(cluster);
+    format!("service/{cluster}/{service}")
+}
+
+/// The scalable target of an ECS service's desired count, if one is registered.
+async fn ecs_scalable_target(
+    aws: &Aws,
+    resource_id: &str,
+) -> Result<Option<ScalableTarget>, ProviderError> {
+    let output = aws
+        .clients()
+        .await
+        .appautoscaling
+        .describe_scalable_targets()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_ids(resource_id)
+        .scalable_dimension(ScalableDimension::from(ECS_SERVICE_DESIRED_COUNT))
+        .send()
+        .await
+        .map_err(aws_error)?;
+    Ok(output
+        .scalable_targets()
+        .iter()
+        .find(|target| target.resource_id() == resource_id)
+        .cloned())
+}
+
+/// True when ECS service `service` of `cluster` (a name or ARN) is a scalable target.
+pub(crate) async fn is_ecs_service_scaled(
+    aws: &Aws,
+    cluster: &str,
+    service: &str,
+) -> Result<bool, ProviderError> {
+    Ok(ecs_scalable_target(aws, &ecs_resource_id(cluster, service))
+        .await?
+        .is_some())
+}
+
+/// Moves the scaling of ECS service `from` to `to` in `cluster` (a name or ARN): the scalable
+/// target with its capacities, suspended state and tags, then its scaling policies and
+/// scheduled actions, are registered on `to`; then the ones on `from` are deleted and `from`
+/// is deregistered. Returns false, after one read, when `from` has no scalable target.
+///
+/// AWS deletes a target's policies and scheduled actions when it is deregistered; moto 5.2.5
+/// keeps them, so they are deleted one by one first, which AWS also accepts.
+pub(crate) async fn move_ecs_service_scaling(
+    aws: &Aws,
+    cluster: &str,
+    from: &str,
+    to: &str,
+) -> Result<bool, ProviderError> {
+    let from = ecs_resource_id(cluster, from);
+    let to = ecs_resource_id(cluster, to);
+    let Some(target) = ecs_scalable_target(aws, &from).await? else {
+        return Ok(false);
+    };
+    let client = &aws.clients().await.appautoscaling;
+    let dimension = ScalableDimension::from(ECS_SERVICE_DESIRED_COUNT);
+    let tags = match target.scalable_target_arn() {
+        Some(arn) => client
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .map_err(aws_error)?
+            .tags
+            .unwrap_or_default(),
+        None => Default::default(),
+    };
+    // ECS scales through its service-linked role, which AWS fills in by itself.
+    let role_arn = Some(target.role_arn())
+        .filter(|arn| !arn.is_empty() && !arn.contains(":role/aws-service-role/"));
+    client
+        .register_scalable_target()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(&to)
+        .scalable_dimension(dimension.clone())
+        .min_capacity(target.min_capacity())
+        .max_capacity(target.max_capacity())
+        .set_role_arn(role_arn.map(str::to_string))
+        .set_suspended_state(target.suspended_state().cloned())
+        .set_tags(Some(tags).filter(|tags| !tags.is_empty()))
+        .send()
+        .await
+        .map_err(aws_error)?;
+
+    let mut policies = Vec::new();
+    let mut pages = client
+        .describe_scaling_policies()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(&from)
+        .scalable_dimension(dimension.clone())
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        // Exactly this resource's: moto 5.2.5 also answers policies of resource IDs that
+        // are a prefix of the one asked for.
+        policies.extend(
+            page.map_err(aws_error)?
+                .scaling_policies()
+                .iter()
+                .filter(|policy| policy.resource_id() == from)
+                .cloned(),
+        );
+    }
+    for policy in &policies {
+        client
+            .put_scaling_policy()
+            .policy_name(policy.policy_name())
+            .service_namespace(ServiceNamespace::Ecs)
+            .resource_id(&to)
+            .scalable_dimension(dimension.clone())
+            .policy_type(policy.policy_type().clone())
+            .set_step_scaling_policy_configuration(
+                policy.step_scaling_policy_configuration().cloned(),
+            )
+            .set_target_tracking_scaling_policy_configuration(
+                policy
+                    .target_tracking_scaling_policy_configuration()
+                    .cloned(),
+            )
+            .set_predictive_scaling_policy_configuration(
+                policy.predictive_scaling_policy_configuration().cloned(),
+            )
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+
+    let mut actions = Vec::new();
+    let mut pages = client
+        .describe_scheduled_actions()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(&from)
+        .scalable_dimension(dimension.clone())
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        actions.extend(
+            page.map_err(aws_error)?
+                .scheduled_actions()
+                .iter()
+                .filter(|action| action.resource_id() == from)
+                .cloned(),
+        );
+    }
+    for action in &actions {
+        client
+            .put_scheduled_action()
+            .scheduled_action_name(action.scheduled_action_name())
+            .service_namespace(ServiceNamespace::Ecs)
+            .resource_id(&to)
+            .scalable_dimension(dimension.clone())
+            .schedule(action.schedule())
+            .set_timezone(action.timezone().map(str::to_string))
+            .set_start_time(action.start_time().cloned())
+            .set_end_time(action.end_time().cloned())
+            .set_scalable_target_action(action.scalable_target_action().cloned())
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+
+    for policy in &policies {
+        client
+            .delete_scaling_policy()
+            .policy_name(policy.policy_name())
+            .service_namespace(ServiceNamespace::Ecs)
+            .resource_id(&from)
+            .scalable_dimension(dimension.clone())
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+    for action in &actions {
+        client
+            .delete_scheduled_action()
+            .scheduled_action_name(action.scheduled_action_name())
+            .service_namespace(ServiceNamespace::Ecs)
+            .resource_id(&from)
+            .scalable_dimension(dimension.clone())
+            .send()
+            .await
+            .map_err(aws_error)?;
+    }
+    client
+        .deregister_scalable_target()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(&from)
+        .scalable_dimension(dimension)
+        .send()
+        .await
+        .map_err(aws_error)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infra_core::BlueGreenObject;
+
+    fn scaling(resource_id: &str) -> Value {
+        Value::map([
+            ("id", Value::string(resource_id)),
+            ("service_namespace", Value::string("ecs")),
+            ("resource_id", Value::string(resource_id)),
+        ])
+    }
+
+    fn deploying(cluster: &str, name: &str, live: &str) -> Operation {
+        Operation {
+            blue_green_objects: vec![BlueGreenObject {
+                cluster: cluster.into(),
+                name: name.into(),
+                live: live.into(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn scaling_of_a_blue_green_service_is_registered_on_its_live_colour() {
+        let operation = deploying("arn:aws:ecs:eu-west-1:1:cluster/main", "app", "app-green");
+        let registered = at_live_colour(&operation, &scaling("service/main/app"));
+        assert_eq!(
+            string(&registered, "resource_id").as_deref(),
+            Some("service/main/app-green")
+        );
+        // Another service, or the same name in another cluster, stays as configured.
+        for other in ["service/main/web", "service/other/app"] {
+            let value = at_live_colour(&operation, &scaling(other));
+            assert_eq!(string(&value, "resource_id").as_deref(), Some(other));
+        }
+        let shown = as_configured(registered, &scaling("service/main/app"));
+        assert_eq!(shown, scaling("service/main/app"));
+    }
+
+    #[test]
+    fn reads_find_scaling_on_either_colour_and_show_the_configured_id() {
+        let prior = vec![scaling("service/main/app"), scaling("service/main/web")];
+        let read = |candidates: Vec<Value>| async move {
+            // app, app-blue, app-green, web, web-blue, web-green: found on app-green only.
+            assert_eq!(candidates.len(), 6);
+            Ok(candidates
+                .into_iter()
+                .map(|c| {
+                    (string(&c, "resource_id").as_deref() == Some("service/main/app-green"))
+                        .then(|| scaling("service/main/app-green"))
+                })
+                .collect())
+        };
+        let found = futures::executor::block_on(read_following_colours(&prior, read)).unwrap();
+        assert_eq!(found, vec![Some(scaling("service/main/app")), None]);
+    }
 }

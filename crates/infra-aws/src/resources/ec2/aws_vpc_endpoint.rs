@@ -738,7 +738,7 @@ mod tests {
         let operation = |address: &str| Operation {
             address: address.to_string(),
             lineage: "0f3c2a1e-lineage".to_string(),
-            timeouts: Timeouts::default(),
+            ..Default::default()
         };
         let planned = Value::map([("service_name", Value::string("com.amazonaws.us-east-1.s3"))]);
         let token = client_token(&operation("aws_vpc_endpoint.s3"), &planned);

@@ -307,7 +307,7 @@ mod tests {
         Operation {
             address: "aws_route53_delegation_set.main".into(),
             lineage: "lineage-1".into(),
-            timeouts: Default::default(),
+            ..Default::default()
         }
     }
 
