@@ -19,6 +19,8 @@ mod events;
 mod faults;
 mod iam;
 mod lambda;
+mod lambda_v6_arguments;
+mod launch_template_secondary_interfaces;
 mod lb_ecs_rds;
 mod lifecycle;
 mod locking;
@@ -205,6 +207,9 @@ for z in boto3.client('route53').list_hosted_zones()['HostedZones']: out.append(
 for c in boto3.client('acm').list_certificates()['CertificateSummaryList']: out.append('certificate ' + c['DomainName'])
 for r in boto3.client('ecr').describe_repositories()['repositories']: out.append('ecr_repository ' + r['repositoryName'])
 for s in boto3.client('secretsmanager').list_secrets()['SecretList']: out.append('secret ' + s['Name'])
+scaling = boto3.client('application-autoscaling')
+for t in scaling.describe_scalable_targets(ServiceNamespace='ecs')['ScalableTargets']: out.append('scalable_target ' + t['ResourceId'])
+for p in scaling.describe_scaling_policies(ServiceNamespace='ecs')['ScalingPolicies']: out.append('scaling_policy ' + p['PolicyName'])
 s3 = boto3.client('s3')
 for b in s3.list_buckets()['Buckets']:
     try: tags = s3.get_bucket_tagging(Bucket=b['Name'])['TagSet']

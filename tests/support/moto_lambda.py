@@ -25,6 +25,7 @@ def patch():
     default_user_config.setdefault("lambda", {})["use_docker"] = False
 
     lambda_code_signing_config()
+    lambda_durable_executions()
 
 
 def lambda_code_signing_config():
@@ -47,3 +48,23 @@ def lambda_code_signing_config():
 
     LambdaResponse.put_function_code_signing_config = put_function_code_signing_config
     LambdaResponse.delete_function_code_signing_config = delete_function_code_signing_config
+
+
+def lambda_durable_executions():
+    """ListDurableExecutionsByFunction answers, with no executions (moto runs no code), so a
+    function with `durable_config` can be destroyed. moto 5.2.5 does not route it (404)."""
+    import json
+    from urllib.parse import unquote
+    from moto.awslambda import urls
+    from moto.awslambda.responses import LambdaResponse
+
+    route = r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/durable-executions/?$"
+    urls.url_paths.setdefault(route, LambdaResponse.dispatch)
+
+    def list_durable_executions_by_function(self):
+        # ResourceNotFoundException for an unknown function, as AWS answers.
+        self.backend.get_function(unquote(self.path.rstrip("/").rsplit("/", 2)[-2]))
+        return 200, {}, json.dumps({"DurableExecutions": []})
+
+    LambdaResponse.list_durable_executions_by_function = list_durable_executions_by_function
+

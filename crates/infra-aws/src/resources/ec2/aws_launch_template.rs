@@ -26,21 +26,33 @@
 //! the range blocks of `instance_requirements` send `min` (0 when unset) and `max` only when it is
 //! at least `min`.
 //!
+//! `secondary_interfaces` (provider v6.33+: a list of blocks, each sent as a
+//! `LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest` and read from the version's
+//! `SecondaryInterfaces`) follows the provider's expand and flatten: `delete_on_termination` is a
+//! plain boolean (not a nullable string) and always sent, `false` when unset, although AWS
+//! documents `true` as its only supported value; `device_index` and `network_card_index` are
+//! always sent (0 when unset); `private_ip_address_count` only when not 0; `interface_type` only
+//! when set (`secondary` is the one value); `private_ip_addresses` is a set of IPv4 addresses
+//! (checked at plan time with the provider's `IsIPv4Address` wording). As in the provider, giving
+//! both the address count and the addresses is not refused at plan time (AWS's API reference
+//! says they cannot go together).
+//!
 //! Left out (infra rejects them as unsupported arguments): `region` (infra has no per-resource
-//! region); `secondary_interfaces` (new in provider v6, its Go schema could not be checked); the
-//! removed `elastic_gpu_specifications` and `elastic_inference_accelerator`; and the API's
-//! `instance_requirements` `baseline_performance_factors` / `require_encryption_in_transit`,
+//! region); the removed `elastic_gpu_specifications` and `elastic_inference_accelerator`; and the
+//! API's `instance_requirements` `baseline_performance_factors` / `require_encryption_in_transit`,
 //! `placement.availability_zone_id`, `ebs.ebs_card_index` and `network_interfaces.ena_queue_count`,
 //! which the provider does not document.
 //!
-//! moto (5.2.5) stores the launch data as sent and returns all of it, but it validates none of it
-//! (AMI, key pair, groups, subnets, instance type), ignores `ClientToken`, freezes the tags that
-//! DescribeLaunchTemplates reports at creation (hence DescribeTags), and copies the template's own
-//! tag specification into the data's `TagSpecifications` (dropped on read). Defaults that real AWS
-//! may add to a version (`metadata_options`) are not added by moto, so drift on those is not seen
-//! in tests.
+//! moto (5.2.5) stores the launch data as sent and returns all of it (`secondary_interfaces` with
+//! every field included), but it validates none of it (AMI, key pair, groups, subnets, secondary
+//! subnets, interface types, an address count given with addresses, instance type), ignores
+//! `ClientToken`, freezes the tags that DescribeLaunchTemplates reports at creation (hence
+//! DescribeTags), and copies the template's own tag specification into the data's
+//! `TagSpecifications` (dropped on read). Defaults that real AWS may add to a version
+//! (`metadata_options`) are not added by moto, so drift on those is not seen in tests.
 
 use std::collections::{HashMap, HashSet};
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -63,6 +75,8 @@ use aws_sdk_ec2::types::{
     LaunchTemplateInstanceMetadataProtocolIpv6, LaunchTemplateInstanceMetadataTagsState,
     LaunchTemplateInstanceNetworkInterfaceSpecification,
     LaunchTemplateInstanceNetworkInterfaceSpecificationRequest,
+    LaunchTemplateInstanceSecondaryInterfaceSpecification,
+    LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest,
     LaunchTemplateLicenseConfigurationRequest, LaunchTemplateNetworkPerformanceOptionsRequest,
     LaunchTemplatePlacementRequest, LaunchTemplatePrivateDnsNameOptionsRequest,
     LaunchTemplateSpotMarketOptionsRequest, LaunchTemplateTagSpecificationRequest,
@@ -70,6 +84,7 @@ use aws_sdk_ec2::types::{
     MarketType, MemoryGiBPerVCpuRequest, MemoryMiBRequest, NestedVirtualizationSpecification,
     NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest, PrivateIpAddressSpecification,
     RequestLaunchTemplateData, ResourceType as Ec2ResourceType, ResponseLaunchTemplateData,
+    SecondaryInterfacePrivateIpAddressSpecificationRequest, SecondaryInterfaceType,
     ShutdownBehavior, SpotInstanceType, Tag, Tenancy, TotalLocalStorageGbRequest,
     VCpuCountRangeRequest, VolumeType,
 };
@@ -129,6 +144,7 @@ const VERSIONED: &[&str] = &[
     "placement",
     "private_dns_name_options",
     "ram_disk_id",
+    "secondary_interfaces",
     "security_group_names",
     "tag_specifications",
     "user_data",
@@ -154,6 +170,8 @@ const TENANCIES: &[&str] = &["default", "dedicated", "host"];
 const HOSTNAME_TYPES: &[&str] = &["ip-name", "resource-name"];
 const BANDWIDTH_WEIGHTINGS: &[&str] = &["default", "vpc-1", "ebs-1"];
 const INCLUSION: &[&str] = &["included", "excluded", "required"];
+/// `SecondaryInterfaceType`'s values.
+const SECONDARY_INTERFACE_TYPES: &[&str] = &["secondary"];
 
 pub struct AwsLaunchTemplate {
     aws: Arc<Aws>,
@@ -281,6 +299,20 @@ fn network_interface_schema() -> Schema {
         .attr(optional_string("private_ip_address"))
         .attr(string_set("security_groups"))
         .attr(optional_string("subnet_id"))
+}
+
+/// A `secondary_interfaces` block, as the provider's schema has it.
+fn secondary_interface_schema() -> Schema {
+    Schema::new()
+        // A plain boolean, always sent (`false` when unset), as the provider does.
+        .attr(flag_attribute("delete_on_termination"))
+        // Always sent, so 0 when unset (as the provider stores it).
+        .attr(optional_number("device_index").default(Value::Number(0.0)))
+        .attr(one_of("interface_type", SECONDARY_INTERFACE_TYPES))
+        .attr(optional_number("network_card_index").default(Value::Number(0.0)))
+        .attr(optional_number("private_ip_address_count"))
+        .attr(string_set("private_ip_addresses"))
+        .attr(optional_string("secondary_subnet_id"))
 }
 
 fn launch_template_schema() -> Schema {
@@ -454,6 +486,10 @@ fn launch_template_schema() -> Schema {
             private_dns_name_options,
         ))
         .attr(optional_string("ram_disk_id"))
+        .block(Block::list(
+            "secondary_interfaces",
+            secondary_interface_schema(),
+        ))
         .attr(string_set("security_group_names"))
         .block(Block::list("tag_specifications", tag_specification))
         .attr(optional_string("user_data"))
@@ -1111,6 +1147,12 @@ fn request_data(
                 .build()
         }))
         .set_ram_disk_id(non_empty(planned, "ram_disk_id"))
+        .set_secondary_interfaces(some_items(
+            blocks(planned, "secondary_interfaces")
+                .iter()
+                .map(secondary_interface)
+                .collect(),
+        ))
         .set_security_groups(some_items(strings(planned, "security_group_names")))
         .set_security_group_ids(some_items(strings(planned, "vpc_security_group_ids")))
         .set_tag_specifications(some_items(
@@ -1331,6 +1373,36 @@ fn network_interface(item: &Value) -> LaunchTemplateInstanceNetworkInterfaceSpec
         builder = builder.set_private_ip_addresses(some_items(addresses));
     }
     builder.build()
+}
+
+/// One `secondary_interfaces` block, as the provider's
+/// `expandLaunchTemplateInstanceSecondaryInterfaceSpecificationRequest` builds it.
+fn secondary_interface(
+    item: &Value,
+) -> LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest {
+    LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest::builder()
+        // Always sent, as the provider does (`false` when unset).
+        .delete_on_termination(flag(item, "delete_on_termination"))
+        // Always sent (0 when unset), as the provider does.
+        .device_index(int(item, "device_index").unwrap_or(0))
+        .set_interface_type(
+            non_empty(item, "interface_type")
+                .map(|kind| SecondaryInterfaceType::from(kind.as_str())),
+        )
+        .network_card_index(int(item, "network_card_index").unwrap_or(0))
+        .set_private_ip_address_count(nonzero(item, "private_ip_address_count"))
+        .set_private_ip_addresses(some_items(
+            strings(item, "private_ip_addresses")
+                .into_iter()
+                .map(|address| {
+                    SecondaryInterfacePrivateIpAddressSpecificationRequest::builder()
+                        .private_ip_address(address)
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_secondary_subnet_id(non_empty(item, "secondary_subnet_id"))
+        .build()
 }
 
 fn placement(placement: &Value) -> LaunchTemplatePlacementRequest {
@@ -1778,6 +1850,15 @@ fn data_entries(
             })),
         ),
         ("ram_disk_id", text(data.ram_disk_id())),
+        (
+            "secondary_interfaces",
+            Value::List(
+                data.secondary_interfaces()
+                    .iter()
+                    .map(secondary_interface_value)
+                    .collect(),
+            ),
+        ),
         ("security_group_names", string_list(data.security_groups())),
         (
             "tag_specifications",
@@ -1946,6 +2027,42 @@ fn network_interface_value(item: &LaunchTemplateInstanceNetworkInterfaceSpecific
         ("private_ip_address", text(item.private_ip_address())),
         ("security_groups", string_list(item.groups())),
         ("subnet_id", text(item.subnet_id())),
+    ])
+}
+
+/// One secondary interface as read, as the provider's
+/// `flattenLaunchTemplateInstanceSecondaryInterfaceSpecification` sets it (an unreported
+/// boolean or index is `false` / 0 in the provider's state).
+fn secondary_interface_value(
+    item: &LaunchTemplateInstanceSecondaryInterfaceSpecification,
+) -> Value {
+    Value::map([
+        (
+            "delete_on_termination",
+            Value::Bool(item.delete_on_termination().unwrap_or(false)),
+        ),
+        (
+            "device_index",
+            int_value(Some(item.device_index().unwrap_or(0))),
+        ),
+        ("interface_type", enum_value(item.interface_type())),
+        (
+            "network_card_index",
+            int_value(Some(item.network_card_index().unwrap_or(0))),
+        ),
+        (
+            "private_ip_address_count",
+            int_value(item.private_ip_address_count()),
+        ),
+        (
+            "private_ip_addresses",
+            string_list(
+                item.private_ip_addresses()
+                    .iter()
+                    .filter_map(|address| address.private_ip_address()),
+            ),
+        ),
+        ("secondary_subnet_id", text(item.secondary_subnet_id())),
     ])
 }
 
@@ -2323,6 +2440,39 @@ fn check_nullable_bool(problems: &mut Vec<(String, String)>, value: &Value, path
     }
 }
 
+/// Go's `net.ParseIP(text).To4() != nil`, which the provider's `validation.IsIPv4Address`
+/// checks: a dotted IPv4 address, or an IPv4-mapped IPv6 one.
+fn is_ipv4_address(text: &str) -> bool {
+    text.parse::<Ipv4Addr>().is_ok()
+        || text
+            .parse::<Ipv6Addr>()
+            .is_ok_and(|address| address.to_ipv4_mapped().is_some())
+}
+
+/// The provider's `validation.IsIPv4Address` on each element of the set `key`; the provider
+/// names an element by its index (`secondary_interfaces.0.private_ip_addresses.1`).
+fn check_ipv4_addresses(
+    problems: &mut Vec<(String, String)>,
+    value: &Value,
+    path: &str,
+    provider_path: &str,
+    key: &str,
+) {
+    for (index, element) in blocks(value, key).iter().enumerate() {
+        if let Some(text) = element.as_str() {
+            if !is_ipv4_address(text) {
+                problems.push((
+                    format!("{path}{key}"),
+                    format!(
+                        "expected {provider_path}{key}.{index} to contain a valid IPv4 address, \
+                         got: {text}"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 fn validate_config(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let top = ("", "");
@@ -2391,6 +2541,15 @@ fn validate_config(config: &Value) -> Vec<(String, String)> {
         ] {
             check_nullable_bool(&mut problems, item, &path, key);
         }
+    }
+    for (index, item) in blocks(config, "secondary_interfaces").iter().enumerate() {
+        check_ipv4_addresses(
+            &mut problems,
+            item,
+            &format!("secondary_interfaces[{index}]."),
+            &format!("secondary_interfaces.{index}."),
+            "private_ip_addresses",
+        );
     }
     if let Some(profile) = single(config, "iam_instance_profile") {
         let at = ("iam_instance_profile[0].", "iam_instance_profile.0.");
@@ -2560,5 +2719,255 @@ mod tests {
             Some((0, Some(0)))
         );
         assert_eq!(int_range(&requirements, "memory_mib"), None);
+    }
+
+    /// Two `secondary_interfaces` blocks as planned (defaults filled in): one with addresses
+    /// and a subnet, one with an address count.
+    fn secondary_interfaces_config() -> Value {
+        Value::map([(
+            "secondary_interfaces",
+            Value::List(vec![
+                Value::map([
+                    ("delete_on_termination", Value::Bool(true)),
+                    ("device_index", Value::Number(1.0)),
+                    ("interface_type", Value::string("secondary")),
+                    ("network_card_index", Value::Number(0.0)),
+                    ("private_ip_address_count", Value::Null),
+                    (
+                        "private_ip_addresses",
+                        Value::List(vec![Value::string("10.0.1.5"), Value::string("10.0.1.6")]),
+                    ),
+                    ("secondary_subnet_id", Value::string("ss-0123456789abcdef0")),
+                ]),
+                Value::map([
+                    ("delete_on_termination", Value::Bool(false)),
+                    ("device_index", Value::Number(2.0)),
+                    ("interface_type", Value::Null),
+                    ("network_card_index", Value::Number(1.0)),
+                    ("private_ip_address_count", Value::Number(3.0)),
+                    ("private_ip_addresses", Value::List(vec![])),
+                    ("secondary_subnet_id", Value::Null),
+                ]),
+            ]),
+        )])
+    }
+
+    fn addresses_sent(
+        item: &LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest,
+    ) -> Vec<&str> {
+        item.private_ip_addresses()
+            .iter()
+            .filter_map(|address| address.private_ip_address())
+            .collect()
+    }
+
+    #[test]
+    fn secondary_interfaces_are_sent_as_the_provider_expands_them() {
+        let data = request_data(&secondary_interfaces_config(), false).expect("launch data");
+        let sent = data.secondary_interfaces();
+        assert_eq!(sent.len(), 2);
+
+        assert_eq!(sent[0].delete_on_termination(), Some(true));
+        assert_eq!(sent[0].device_index(), Some(1));
+        assert_eq!(
+            sent[0].interface_type(),
+            Some(&SecondaryInterfaceType::Secondary)
+        );
+        assert_eq!(sent[0].network_card_index(), Some(0));
+        assert_eq!(sent[0].private_ip_address_count(), None);
+        assert_eq!(addresses_sent(&sent[0]), vec!["10.0.1.5", "10.0.1.6"]);
+        assert_eq!(sent[0].secondary_subnet_id(), Some("ss-0123456789abcdef0"));
+
+        // `false` and the indexes are always sent; a count only when not 0; no empty list.
+        assert_eq!(sent[1].delete_on_termination(), Some(false));
+        assert_eq!(sent[1].device_index(), Some(2));
+        assert_eq!(sent[1].interface_type(), None);
+        assert_eq!(sent[1].network_card_index(), Some(1));
+        assert_eq!(sent[1].private_ip_address_count(), Some(3));
+        assert!(sent[1].private_ip_addresses.is_none());
+        assert_eq!(sent[1].secondary_subnet_id(), None);
+    }
+
+    #[test]
+    fn an_empty_secondary_interface_still_sends_the_provider_s_zero_values() {
+        let config = Value::map([(
+            "secondary_interfaces",
+            Value::List(vec![Value::map([(
+                "private_ip_address_count",
+                Value::Number(0.0),
+            )])]),
+        )]);
+        let data = request_data(&config, false).expect("launch data");
+        let sent = data.secondary_interfaces();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].delete_on_termination(), Some(false));
+        assert_eq!(sent[0].device_index(), Some(0));
+        assert_eq!(sent[0].network_card_index(), Some(0));
+        assert_eq!(sent[0].private_ip_address_count(), None);
+        assert_eq!(sent[0].secondary_subnet_id(), None);
+
+        // Without the block, no list is sent at all.
+        let data = request_data(&Value::map([("image_id", Value::string("ami-1"))]), false)
+            .expect("launch data");
+        assert!(data.secondary_interfaces.is_none());
+    }
+
+    /// What AWS answers for a secondary interface it was sent.
+    fn echoed(
+        request: &LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest,
+    ) -> LaunchTemplateInstanceSecondaryInterfaceSpecification {
+        let addresses = request
+            .private_ip_addresses()
+            .iter()
+            .map(|address| {
+                aws_sdk_ec2::types::SecondaryInterfacePrivateIpAddressSpecification::builder()
+                    .set_private_ip_address(address.private_ip_address().map(str::to_string))
+                    .build()
+            })
+            .collect();
+        LaunchTemplateInstanceSecondaryInterfaceSpecification::builder()
+            .set_delete_on_termination(request.delete_on_termination())
+            .set_device_index(request.device_index())
+            .set_interface_type(request.interface_type().cloned())
+            .set_network_card_index(request.network_card_index())
+            .set_private_ip_address_count(request.private_ip_address_count())
+            .set_private_ip_addresses(Some(addresses))
+            .set_secondary_subnet_id(request.secondary_subnet_id().map(str::to_string))
+            .build()
+    }
+
+    fn secondary_interfaces_read(data: &ResponseLaunchTemplateData) -> Value {
+        data_entries(data, None)
+            .into_iter()
+            .find(|(key, _)| *key == "secondary_interfaces")
+            .map(|(_, value)| value)
+            .unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn secondary_interfaces_read_back_as_configured() {
+        let config = secondary_interfaces_config();
+        let sent = request_data(&config, false).expect("launch data");
+        let answer = ResponseLaunchTemplateData::builder()
+            .set_secondary_interfaces(Some(
+                sent.secondary_interfaces().iter().map(echoed).collect(),
+            ))
+            .build();
+        assert_eq!(
+            secondary_interfaces_read(&answer),
+            config.get("secondary_interfaces").clone()
+        );
+
+        // Nothing reported: the provider's zero values, so an unset block plans no change.
+        let bare = ResponseLaunchTemplateData::builder()
+            .secondary_interfaces(
+                LaunchTemplateInstanceSecondaryInterfaceSpecification::builder().build(),
+            )
+            .build();
+        assert_eq!(
+            secondary_interfaces_read(&bare),
+            Value::List(vec![Value::map([
+                ("delete_on_termination", Value::Bool(false)),
+                ("device_index", Value::Number(0.0)),
+                ("interface_type", Value::Null),
+                ("network_card_index", Value::Number(0.0)),
+                ("private_ip_address_count", Value::Null),
+                ("private_ip_addresses", Value::List(vec![])),
+                ("secondary_subnet_id", Value::Null),
+            ])])
+        );
+        let none = ResponseLaunchTemplateData::builder().build();
+        assert_eq!(secondary_interfaces_read(&none), Value::List(vec![]));
+    }
+
+    #[test]
+    fn secondary_interfaces_are_versioned_with_the_provider_s_schema() {
+        assert!(VERSIONED.contains(&"secondary_interfaces"));
+        let schema = launch_template_schema();
+        let block = schema
+            .blocks
+            .iter()
+            .find(|block| block.name == "secondary_interfaces")
+            .expect("the secondary_interfaces block");
+        assert!(!block.force_new);
+        assert_eq!(block.max_items, None);
+        let attribute = |name: &str| {
+            block
+                .schema
+                .attributes
+                .iter()
+                .find(|attribute| attribute.name == name)
+                .cloned()
+                .expect("an attribute")
+        };
+        assert_eq!(
+            attribute("delete_on_termination").default,
+            Some(Value::Bool(false))
+        );
+        assert_eq!(attribute("device_index").default, Some(Value::Number(0.0)));
+        assert_eq!(
+            attribute("network_card_index").default,
+            Some(Value::Number(0.0))
+        );
+        assert_eq!(
+            attribute("interface_type").check,
+            Some(Check::OneOf(&["secondary"]))
+        );
+        assert_eq!(
+            attribute("private_ip_addresses").ty,
+            Type::set(Type::String)
+        );
+        for name in [
+            "private_ip_address_count",
+            "secondary_subnet_id",
+            "interface_type",
+        ] {
+            assert_eq!(attribute(name).default, None, "{name}");
+            assert!(!attribute(name).force_new, "{name}");
+        }
+    }
+
+    #[test]
+    fn secondary_interface_addresses_must_be_ipv4_as_the_provider_checks() {
+        let config = Value::map([(
+            "secondary_interfaces",
+            Value::List(vec![
+                Value::map([(
+                    "private_ip_addresses",
+                    Value::List(vec![
+                        Value::string("10.0.1.5"),
+                        Value::string("10.0.1.300"),
+                        Value::string("::ffff:10.0.1.7"),
+                        Value::string("fe80::1"),
+                    ]),
+                )]),
+                // The provider does not refuse a count with addresses at plan time.
+                Value::map([
+                    ("private_ip_address_count", Value::Number(2.0)),
+                    (
+                        "private_ip_addresses",
+                        Value::List(vec![Value::string("10.0.2.5")]),
+                    ),
+                ]),
+            ]),
+        )]);
+        let problems = validate_config(&config);
+        assert_eq!(
+            problems,
+            vec![
+                (
+                    "secondary_interfaces[0].private_ip_addresses".to_string(),
+                    "expected secondary_interfaces.0.private_ip_addresses.1 to contain a valid \
+                     IPv4 address, got: 10.0.1.300"
+                        .to_string()
+                ),
+                (
+                    "secondary_interfaces[0].private_ip_addresses".to_string(),
+                    "expected secondary_interfaces.0.private_ip_addresses.3 to contain a valid \
+                     IPv4 address, got: fe80::1"
+                        .to_string()
+                ),
+            ]
+        );
     }
 }

@@ -2,17 +2,19 @@
 //! object in `s3_bucket` / `s3_key` / `s3_object_version`, or a container image in `image_uri`)
 //! and its configuration. The Terraform ID is the function name, which is also the import ID.
 //!
-//! `function_name`, `package_type` and `tenancy_config` force a new function. Everything else
-//! changes in place, in the provider's order: tags (TagResource / UntagResource), the code
-//! signing configuration (Put/DeleteFunctionCodeSigningConfig), UpdateFunctionConfiguration with
-//! the changed settings only, UpdateFunctionCode when the package, `source_code_hash`,
-//! `code_sha256`, `source_kms_key_arn` or `architectures` change (the zip is read again), the
-//! reserved concurrency (PutFunctionConcurrency, or DeleteFunctionConcurrency for `-1`), and last
-//! PublishVersion when `publish` is true and anything of the function changed (or `publish`
-//! did). Create waits for `State` Active, every update for `LastUpdateStatus` Successful, a
-//! publish for the new version's. As the provider does, CreateFunction and
-//! UpdateFunctionConfiguration are retried for up to five minutes while a new role cannot be
-//! assumed yet or the function is busy.
+//! `function_name`, `package_type` and `tenancy_config` force a new function, and so does adding
+//! or removing `durable_config` (the provider's `ForceNewIfChange`,
+//! [`ResourceType::replacing_changes`]; its `execution_timeout` and `retention_period` change in
+//! place). Everything else changes in place, in the provider's order: tags (TagResource /
+//! UntagResource), the code signing configuration (Put/DeleteFunctionCodeSigningConfig),
+//! UpdateFunctionConfiguration with the changed settings only, UpdateFunctionCode when the
+//! package, `source_code_hash`, `code_sha256`, `source_kms_key_arn` or `architectures` change
+//! (the zip is read again), the reserved concurrency (PutFunctionConcurrency, or
+//! DeleteFunctionConcurrency for `-1`), and last PublishVersion (with `publish_to`) when
+//! `publish` is true and anything of the function changed (or `publish` did). Create waits for
+//! `State` Active, every update for `LastUpdateStatus` Successful, a publish for the new
+//! version's. As the provider does, CreateFunction and UpdateFunctionConfiguration are retried
+//! for up to five minutes while a new role cannot be assumed yet or the function is busy.
 //!
 //! `filename` is read at apply time, relative to the working directory of the run (as
 //! Terraform does), and a missing file fails the apply with the path it looked at.
@@ -36,10 +38,17 @@
 //! zip functions in the commercial regions where AWS Signer runs (as the provider), the
 //! GetFunctionCodeSigningConfig; functions are read in parallel, eight at a time.
 //!
-//! Not in the schema (a configuration that sets them is refused at its line):
-//! `capacity_provider_config` and `publish_to` (Lambda Managed Instances) and `durable_config`
-//! (durable functions, whose destroy must stop running executions first): newer than this
-//! implementation.
+//! Lambda Managed Instances: `capacity_provider_config` goes to CreateFunction and, when it
+//! changes (and is still configured), to UpdateFunctionConfiguration; as in the provider, taking
+//! the block away sends nothing (AWS cannot move a function off its capacity provider).
+//! `publish_to` (`LATEST_PUBLISHED`) goes to CreateFunction and to every PublishVersion; it is
+//! configuration only, as in the provider (AWS does not report it), and a change to it alone
+//! sends UpdateFunctionConfiguration and publishes, as the provider's `needsFunctionConfigUpdate`
+//! does. Durable functions: `durable_config` goes to CreateFunction and, when its settings change,
+//! to UpdateFunctionConfiguration; destroying a durable function first stops its running
+//! executions (ListDurableExecutionsByFunction, StopDurableExecution, then GetDurableExecution
+//! until each is no longer `RUNNING`), as the provider does. Both blocks are read back from
+//! GetFunction's configuration.
 //!
 //! An update that publishes a new version shows `version`, `qualified_arn` and
 //! `qualified_invoke_arn` (and a code change `last_modified`) as known after apply, as the
@@ -52,6 +61,13 @@
 //! `snap_start` as off and ignores `architectures` in UpdateFunctionCode. `logging_config`
 //! (which AWS always reports) is kept from the prior value when the answer leaves it out, so
 //! drift on it is not seen in tests. moto has no Put/DeleteFunctionCodeSigningConfig.
+//!
+//! moto 5.2.5 accepts `CapacityProviderConfig`, `DurableConfig` and `PublishTo` on
+//! CreateFunction, UpdateFunctionConfiguration and PublishVersion, but ignores them and leaves
+//! both blocks out of its answers, and it does not route ListDurableExecutionsByFunction (404).
+//! AWS reports both blocks for every function that has them, and neither can be taken off a
+//! function in place, so an answer without one keeps the prior (or planned) block: drift on
+//! `capacity_provider_config` and `durable_config` is not seen in tests.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -62,10 +78,11 @@ use aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurat
 use aws_sdk_lambda::operation::update_function_configuration::builders::UpdateFunctionConfigurationFluentBuilder;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{
-    ApplicationLogLevel, Architecture, DeadLetterConfig, Environment, EphemeralStorage,
-    FileSystemConfig, FunctionCode, ImageConfig, LogFormat, LoggingConfig, PackageType, Runtime,
-    SnapStart, SnapStartApplyOn, SystemLogLevel, TenancyConfig, TenantIsolationMode, TracingConfig,
-    TracingMode, VpcConfig,
+    ApplicationLogLevel, Architecture, CapacityProviderConfig, DeadLetterConfig, DurableConfig,
+    Environment, EphemeralStorage, ExecutionStatus, FileSystemConfig, FunctionCode,
+    FunctionVersionLatestPublished, ImageConfig, LambdaManagedInstancesCapacityProviderConfig,
+    LogFormat, LoggingConfig, PackageType, Runtime, SnapStart, SnapStartApplyOn, SystemLogLevel,
+    TenancyConfig, TenantIsolationMode, TracingConfig, TracingMode, VpcConfig,
 };
 use aws_sdk_lambda::Client;
 use infra_core::{
@@ -97,8 +114,9 @@ const PROPAGATION_MESSAGES: &[&str] = &[
     "Lambda was unable to configure access to your environment variables because the KMS key is invalid for CreateGrant",
 ];
 
-/// The arguments UpdateFunctionConfiguration changes (the provider's
-/// `needsFunctionConfigUpdate`).
+/// The arguments whose change sends UpdateFunctionConfiguration (the provider's
+/// `needsFunctionConfigUpdate`; `publish_to` is not part of that request, but its change sends it
+/// and, with `publish`, the PublishVersion after it).
 const CONFIG_ARGUMENTS: &[&str] = &[
     "description",
     "handler",
@@ -117,6 +135,9 @@ const CONFIG_ARGUMENTS: &[&str] = &[
     "runtime",
     "environment",
     "ephemeral_storage",
+    "durable_config",
+    "capacity_provider_config",
+    "publish_to",
 ];
 
 /// The arguments whose change uploads the code again (the provider's `needsFunctionCodeUpdate`).
@@ -175,7 +196,34 @@ struct Found {
 
 impl AwsLambdaFunction {
     pub fn new(aws: Arc<Aws>) -> AwsLambdaFunction {
+        let managed_instances = Schema::new()
+            .attr(Attribute::required("capacity_provider_arn", Type::String))
+            .attr(Attribute::optional_computed(
+                "execution_environment_memory_gib_per_vcpu",
+                Type::Number,
+            ))
+            .attr(Attribute::optional_computed(
+                "per_execution_environment_max_concurrency",
+                Type::Number,
+            ));
+        let capacity_provider = Schema::new().block(
+            Block::single(
+                "lambda_managed_instances_capacity_provider_config",
+                managed_instances,
+            )
+            .required(),
+        );
         let dead_letter = Schema::new().attr(Attribute::required("target_arn", Type::String));
+        let durable = Schema::new()
+            .attr(
+                Attribute::required("execution_timeout", Type::Number)
+                    .check(Check::Range(1, 31_622_400)),
+            )
+            .attr(
+                Attribute::optional("retention_period", Type::Number)
+                    .default(Value::Number(14.0))
+                    .check(Check::Range(1, 90)),
+            );
         let environment =
             Schema::new().attr(Attribute::optional("variables", Type::map(Type::String)));
         let ephemeral = Schema::new().attr(
@@ -256,6 +304,10 @@ impl AwsLambdaFunction {
                     .check(Check::OneOf(PackageType::values())),
             )
             .attr(Attribute::optional("publish", Type::Bool).default(Value::Bool(false)))
+            .attr(
+                Attribute::optional("publish_to", Type::String)
+                    .check(Check::OneOf(FunctionVersionLatestPublished::values())),
+            )
             .attr(Attribute::computed("qualified_arn", Type::String))
             .attr(Attribute::computed("qualified_invoke_arn", Type::String))
             .attr(Attribute::optional(
@@ -299,7 +351,9 @@ impl AwsLambdaFunction {
                     .check(Check::Range(1, 900)),
             )
             .attr(Attribute::computed("version", Type::String))
+            .block(Block::single("capacity_provider_config", capacity_provider))
             .block(Block::single("dead_letter_config", dead_letter))
+            .block(Block::single("durable_config", durable))
             .block(Block::single("environment", environment))
             .block(Block::single("ephemeral_storage", ephemeral).computed())
             .block(Block::single("file_system_config", file_system))
@@ -414,6 +468,14 @@ impl AwsLambdaFunction {
     ) -> Result<(), ProviderError> {
         let is = |key: &str| changed(prior, planned, key);
         let mut request = client.update_function_configuration().function_name(name);
+        // Taken away, either block sends nothing, as in the provider: AWS cannot move a function
+        // off its capacity provider, and removing `durable_config` replaces the function.
+        if is("capacity_provider_config") {
+            request = request.set_capacity_provider_config(capacity_provider_config(planned)?);
+        }
+        if is("durable_config") {
+            request = request.set_durable_config(durable_config(planned));
+        }
         if is("description") {
             request = request.description(string(planned, "description").unwrap_or_default());
         }
@@ -784,16 +846,20 @@ async fn set_concurrency(
     }
 }
 
-/// PublishVersion (retried while an update is in progress), then the wait for the version.
+/// PublishVersion (to `publish_to` where it is set; retried while an update is in progress),
+/// then the wait for the version.
 async fn publish_version(
     client: &Client,
     name: &str,
+    publish_to: Option<FunctionVersionLatestPublished>,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
+    let publish_to = &publish_to;
     let published = retry_while(PROPAGATION, is_update_in_progress, move || async move {
         client
             .publish_version()
             .function_name(name)
+            .set_publish_to(publish_to.clone())
             .send()
             .await
             .map_err(aws_error)
@@ -804,6 +870,67 @@ async fn publish_version(
         Some(version) => wait_updated(client, name, Some(version), timeout).await,
         None => Ok(()),
     }
+}
+
+/// Stops every running execution of a durable function and waits until each has stopped (the
+/// provider's `stopDurableExecutions`). An execution that ends on its own meanwhile, or is gone,
+/// needs nothing more; a function that is gone has none.
+async fn stop_durable_executions(
+    client: &Client,
+    name: &str,
+    timeout: Duration,
+) -> Result<(), ProviderError> {
+    let mut pages = client
+        .list_durable_executions_by_function()
+        .function_name(name)
+        .statuses(ExecutionStatus::Running)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = match page.map_err(aws_error) {
+            Ok(page) => page,
+            Err(error) if is_missing(&error) => return Ok(()),
+            Err(error) => return Err(error),
+        };
+        for execution in page.durable_executions() {
+            let arn = execution.durable_execution_arn();
+            match client
+                .stop_durable_execution()
+                .durable_execution_arn(arn)
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(_) => {}
+                Err(error) if is_missing(&error) => continue,
+                Err(error) => {
+                    return Err(error.context(&format!("stopping durable execution ({arn})")))
+                }
+            }
+            wait_for(
+                &format!("durable execution ({arn}) to stop"),
+                timeout,
+                move || async move {
+                    match client
+                        .get_durable_execution()
+                        .durable_execution_arn(arn)
+                        .send()
+                        .await
+                        .map_err(aws_error)
+                    {
+                        Ok(execution) => {
+                            let running = matches!(execution.status(), ExecutionStatus::Running);
+                            Ok((!running).then_some(()))
+                        }
+                        Err(error) if is_missing(&error) => Ok(Some(())),
+                        Err(error) => Err(error),
+                    }
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The last version ListVersionsByFunction lists (it lists `$LATEST` first, then the published
@@ -899,12 +1026,131 @@ fn architectures(value: &Value) -> Option<Vec<Architecture>> {
     (!list.is_empty()).then_some(list)
 }
 
+/// The `capacity_provider_config` block as CreateFunction and UpdateFunctionConfiguration take
+/// it (the provider's `expandCapacityProviderConfig`: a memory ratio or concurrency of 0 is not
+/// sent); `None` without the block.
+fn capacity_provider_config(
+    value: &Value,
+) -> Result<Option<CapacityProviderConfig>, ProviderError> {
+    let Some(block) = single(value, "capacity_provider_config") else {
+        return Ok(None);
+    };
+    let managed = single(block, "lambda_managed_instances_capacity_provider_config")
+        .map(|managed| {
+            LambdaManagedInstancesCapacityProviderConfig::builder()
+                .set_capacity_provider_arn(string(managed, "capacity_provider_arn"))
+                .set_execution_environment_memory_gib_per_v_cpu(
+                    managed
+                        .get("execution_environment_memory_gib_per_vcpu")
+                        .as_f64()
+                        .filter(|ratio| *ratio != 0.0),
+                )
+                .set_per_execution_environment_max_concurrency(
+                    int(managed, "per_execution_environment_max_concurrency")
+                        .filter(|concurrency| *concurrency != 0),
+                )
+                .build()
+                .map_err(|e| ProviderError::new(e.to_string()))
+        })
+        .transpose()?;
+    Ok(Some(
+        CapacityProviderConfig::builder()
+            .set_lambda_managed_instances_capacity_provider_config(managed)
+            .build(),
+    ))
+}
+
+/// The `capacity_provider_config` block as AWS reports it (the provider's
+/// `flattenCapacityProviderConfig`).
+fn capacity_provider_config_value(config: &CapacityProviderConfig) -> Value {
+    let managed = config
+        .lambda_managed_instances_capacity_provider_config()
+        .map(|managed| {
+            Value::map([
+                (
+                    "capacity_provider_arn",
+                    Value::string(managed.capacity_provider_arn()),
+                ),
+                (
+                    "execution_environment_memory_gib_per_vcpu",
+                    managed
+                        .execution_environment_memory_gib_per_v_cpu()
+                        .map(Value::Number)
+                        .unwrap_or(Value::Null),
+                ),
+                (
+                    "per_execution_environment_max_concurrency",
+                    number(
+                        managed
+                            .per_execution_environment_max_concurrency()
+                            .map(i64::from),
+                    ),
+                ),
+            ])
+        });
+    block_of(Some(Value::map([(
+        "lambda_managed_instances_capacity_provider_config",
+        block_of(managed),
+    )])))
+}
+
 fn dead_letter_config(value: &Value) -> Option<DeadLetterConfig> {
     single(value, "dead_letter_config").map(|block| {
         DeadLetterConfig::builder()
             .set_target_arn(string(block, "target_arn"))
             .build()
     })
+}
+
+/// The `durable_config` block as CreateFunction and UpdateFunctionConfiguration take it (the
+/// provider's `expandDurableConfigs`: both settings, the retention period defaulting to 14
+/// days); `None` without the block.
+fn durable_config(value: &Value) -> Option<DurableConfig> {
+    single(value, "durable_config").map(|block| {
+        DurableConfig::builder()
+            .set_execution_timeout(int(block, "execution_timeout"))
+            .retention_period_in_days(int(block, "retention_period").unwrap_or(14))
+            .build()
+    })
+}
+
+/// The `durable_config` block's object as AWS reports it (the provider's
+/// `flattenDurableConfig`); `None` when the answer holds neither setting.
+fn durable_config_value(config: &DurableConfig) -> Option<Value> {
+    let timeout = config.execution_timeout();
+    let retention = config.retention_period_in_days();
+    if timeout.is_none() && retention.is_none() {
+        return None;
+    }
+    Some(Value::map([
+        ("execution_timeout", number(timeout.map(i64::from))),
+        ("retention_period", number(retention.map(i64::from))),
+    ]))
+}
+
+/// `publish_to` as CreateFunction and PublishVersion take it.
+fn publish_to(value: &Value) -> Option<FunctionVersionLatestPublished> {
+    non_empty(value, "publish_to")
+        .map(|target| FunctionVersionLatestPublished::from(target.as_str()))
+}
+
+/// A block that AWS reports for every function that has it and that cannot be taken off a
+/// function in place (`capacity_provider_config`, `durable_config`): an answer without it (the
+/// emulator's) keeps the prior or planned block in `hint`.
+fn kept_block(hint: &Value, key: &str) -> Value {
+    match known(hint, key) {
+        Value::Null => Value::List(vec![]),
+        prior => prior,
+    }
+}
+
+/// True when a change from `prior` to `planned` adds or removes `durable_config`, which replaces
+/// the function (the provider's `ForceNewIfChange`); not while the planned block is unknown.
+fn durable_switches(prior: &Value, planned: &Value) -> bool {
+    if planned.get("durable_config").is_unknown() {
+        return false;
+    }
+    blocks(prior, "durable_config").is_empty() != blocks(planned, "durable_config").is_empty()
 }
 
 /// The environment variables of the `environment` block (none when there is no block).
@@ -1210,6 +1456,7 @@ fn to_value(found: &Found, hint: &Value, region: &str) -> Value {
     );
     for key in [
         "filename",
+        "publish_to",
         "s3_bucket",
         "s3_key",
         "s3_object_version",
@@ -1227,6 +1474,20 @@ fn to_value(found: &Found, hint: &Value, region: &str) -> Value {
         Value::Bool(boolean(hint, "skip_destroy").unwrap_or(false)),
     );
 
+    put(
+        "capacity_provider_config",
+        match configuration.and_then(|c| c.capacity_provider_config()) {
+            Some(config) => capacity_provider_config_value(config),
+            None => kept_block(hint, "capacity_provider_config"),
+        },
+    );
+    put(
+        "durable_config",
+        match configuration.and_then(|c| c.durable_config()) {
+            Some(config) => block_of(durable_config_value(config)),
+            None => kept_block(hint, "durable_config"),
+        },
+    );
     put(
         "dead_letter_config",
         block_of(
@@ -1474,6 +1735,19 @@ impl ResourceType for AwsLambdaFunction {
         AwsLambdaFunction::unknown_after_update(prior, planned)
     }
 
+    /// Adding or removing `durable_config` replaces the function; changing its settings does
+    /// not.
+    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        if !durable_switches(prior, planned) {
+            return Vec::new();
+        }
+        changed
+            .iter()
+            .filter(|path| path.as_str() == "durable_config" || path.starts_with("durable_config["))
+            .cloned()
+            .collect()
+    }
+
     fn schema(&self) -> &Schema {
         &self.schema
     }
@@ -1604,6 +1878,19 @@ impl ResourceType for AwsLambdaFunction {
         {
             problem("dead_letter_config[0].target_arn", message);
         }
+        if let Some(message) = blocks(config, "capacity_provider_config")
+            .first()
+            .and_then(|block| {
+                blocks(block, "lambda_managed_instances_capacity_provider_config").first()
+            })
+            .and_then(|managed| managed.get("capacity_provider_arn").as_str())
+            .and_then(|arn| arn_problem("capacity_provider_arn", arn))
+        {
+            problem(
+                "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].capacity_provider_arn",
+                message,
+            );
+        }
         if let Some(block) = blocks(config, "file_system_config").first() {
             if let Some(message) = block
                 .get("arn")
@@ -1717,8 +2004,11 @@ impl ResourceType for AwsLambdaFunction {
             .package_type(PackageType::from(package_type.as_str()))
             .set_tags(Some(tags))
             .set_architectures(architectures(planned))
+            .set_capacity_provider_config(capacity_provider_config(planned)?)
             .set_code_signing_config_arn(non_empty(planned, "code_signing_config_arn"))
             .set_dead_letter_config(dead_letter_config(planned))
+            .set_durable_config(durable_config(planned))
+            .set_publish_to(publish_to(planned))
             .set_ephemeral_storage(ephemeral_storage(planned)?)
             .set_image_config(image_config(planned))
             .set_logging_config(logging_config(planned))
@@ -1864,7 +2154,7 @@ impl ResourceType for AwsLambdaFunction {
             .await?;
         }
         if publishes(prior, planned, code, config) {
-            publish_version(client, &name, timeout).await?;
+            publish_version(client, &name, publish_to(planned), timeout).await?;
         }
         self.read_one(&name, planned).await
     }
@@ -1883,6 +2173,16 @@ impl ResourceType for AwsLambdaFunction {
         }
         let client = &self.aws.clients().await.lambda;
         let name = name.as_str();
+        // A durable function's running executions are stopped first, as the provider does.
+        if single(prior, "durable_config").is_some() {
+            stop_durable_executions(client, name, timeout)
+                .await
+                .map_err(|error| {
+                    error.context(&format!(
+                        "stopping durable executions for Lambda Function ({name})"
+                    ))
+                })?;
+        }
         let deleted = retry_while(timeout, is_replicated_function, move || async move {
             client
                 .delete_function()
@@ -2055,6 +2355,331 @@ mod tests {
             ("filename", Value::string("app.zip")),
         ]);
         assert!(code_changed(&prior, &planned));
+    }
+
+    const CAPACITY_PROVIDER: &str = "arn:aws:lambda:us-east-2:123456789012:capacity-provider:lmi";
+
+    /// A `capacity_provider_config` block as configured.
+    fn capacity_block(memory: Value, concurrency: Value) -> Value {
+        Value::List(vec![Value::map([(
+            "lambda_managed_instances_capacity_provider_config",
+            Value::List(vec![Value::map([
+                ("capacity_provider_arn", Value::string(CAPACITY_PROVIDER)),
+                ("execution_environment_memory_gib_per_vcpu", memory),
+                ("per_execution_environment_max_concurrency", concurrency),
+            ])]),
+        )])])
+    }
+
+    /// A `durable_config` block as configured.
+    fn durable_block(timeout: f64, retention: Value) -> Value {
+        Value::List(vec![Value::map([
+            ("execution_timeout", Value::Number(timeout)),
+            ("retention_period", retention),
+        ])])
+    }
+
+    /// GetFunction's answer for a function with these configuration blocks.
+    fn found_with(
+        capacity: Option<CapacityProviderConfig>,
+        durable: Option<DurableConfig>,
+    ) -> Found {
+        let configuration = aws_sdk_lambda::types::FunctionConfiguration::builder()
+            .function_name("app")
+            .function_arn("arn:aws:lambda:us-east-2:123456789012:function:app")
+            .set_capacity_provider_config(capacity)
+            .set_durable_config(durable)
+            .build();
+        Found {
+            function: GetFunctionOutput::builder()
+                .configuration(configuration)
+                .build(),
+            reserved: None,
+            latest: None,
+            code_signing: None,
+        }
+    }
+
+    #[test]
+    fn capacity_provider_config_is_sent_as_configured() {
+        let value = Value::map([(
+            "capacity_provider_config",
+            capacity_block(Value::Number(4.0), Value::Number(64.0)),
+        )]);
+        let expected = CapacityProviderConfig::builder()
+            .lambda_managed_instances_capacity_provider_config(
+                LambdaManagedInstancesCapacityProviderConfig::builder()
+                    .capacity_provider_arn(CAPACITY_PROVIDER)
+                    .execution_environment_memory_gib_per_v_cpu(4.0)
+                    .per_execution_environment_max_concurrency(64)
+                    .build()
+                    .expect("the ARN is set"),
+            )
+            .build();
+        assert_eq!(
+            capacity_provider_config(&value).expect("valid"),
+            Some(expected)
+        );
+        // Unset (or 0, as the provider reads an unset number) settings are not sent.
+        for (memory, concurrency) in [
+            (Value::Null, Value::Null),
+            (Value::Number(0.0), Value::Number(0.0)),
+        ] {
+            let value = Value::map([(
+                "capacity_provider_config",
+                capacity_block(memory, concurrency),
+            )]);
+            let sent = capacity_provider_config(&value)
+                .expect("valid")
+                .expect("configured");
+            let managed = sent
+                .lambda_managed_instances_capacity_provider_config()
+                .expect("the managed instances settings");
+            assert_eq!(managed.capacity_provider_arn(), CAPACITY_PROVIDER);
+            assert_eq!(managed.execution_environment_memory_gib_per_v_cpu(), None);
+            assert_eq!(managed.per_execution_environment_max_concurrency(), None);
+        }
+        assert_eq!(
+            capacity_provider_config(&Value::map([(
+                "capacity_provider_config",
+                Value::List(vec![])
+            )]))
+            .expect("valid"),
+            None
+        );
+    }
+
+    #[test]
+    fn durable_config_is_sent_with_both_settings() {
+        let value = Value::map([("durable_config", durable_block(3600.0, Value::Number(7.0)))]);
+        assert_eq!(
+            durable_config(&value),
+            Some(
+                DurableConfig::builder()
+                    .execution_timeout(3600)
+                    .retention_period_in_days(7)
+                    .build()
+            )
+        );
+        // The schema's default, 14 days, when the retention period is not configured.
+        let value = Value::map([("durable_config", durable_block(60.0, Value::Null))]);
+        assert_eq!(
+            durable_config(&value).and_then(|config| config.retention_period_in_days()),
+            Some(14)
+        );
+        assert_eq!(
+            durable_config(&Value::map([("publish", Value::Bool(true))])),
+            None
+        );
+    }
+
+    #[test]
+    fn publish_to_goes_to_create_and_publish_version() {
+        assert_eq!(
+            publish_to(&Value::map([(
+                "publish_to",
+                Value::string("LATEST_PUBLISHED")
+            )])),
+            Some(FunctionVersionLatestPublished::LatestPublished)
+        );
+        assert_eq!(publish_to(&Value::map([("publish_to", Value::Null)])), None);
+    }
+
+    #[test]
+    fn the_new_blocks_read_back_from_get_function_and_round_trip() {
+        let capacity = CapacityProviderConfig::builder()
+            .lambda_managed_instances_capacity_provider_config(
+                LambdaManagedInstancesCapacityProviderConfig::builder()
+                    .capacity_provider_arn(CAPACITY_PROVIDER)
+                    .execution_environment_memory_gib_per_v_cpu(2.0)
+                    .per_execution_environment_max_concurrency(10)
+                    .build()
+                    .expect("the ARN is set"),
+            )
+            .build();
+        let durable = DurableConfig::builder()
+            .execution_timeout(3600)
+            .retention_period_in_days(7)
+            .build();
+        let hint = Value::map([
+            ("function_name", Value::string("app")),
+            ("publish_to", Value::string("LATEST_PUBLISHED")),
+        ]);
+        let value = to_value(
+            &found_with(Some(capacity.clone()), Some(durable.clone())),
+            &hint,
+            "us-east-2",
+        );
+        assert_eq!(
+            value.get("capacity_provider_config"),
+            &capacity_block(Value::Number(2.0), Value::Number(10.0))
+        );
+        assert_eq!(
+            value.get("durable_config"),
+            &durable_block(3600.0, Value::Number(7.0))
+        );
+        // Configuration only: kept from the configuration or the prior state.
+        assert_eq!(value.get("publish_to"), &Value::string("LATEST_PUBLISHED"));
+        // What is read back is what would be sent again.
+        assert_eq!(
+            capacity_provider_config(&value).expect("valid"),
+            Some(capacity)
+        );
+        assert_eq!(durable_config(&value), Some(durable));
+    }
+
+    #[test]
+    fn an_answer_without_the_new_blocks_keeps_the_prior_ones() {
+        let prior = Value::map([
+            ("function_name", Value::string("app")),
+            (
+                "capacity_provider_config",
+                capacity_block(Value::Null, Value::Null),
+            ),
+            ("durable_config", durable_block(60.0, Value::Number(14.0))),
+        ]);
+        let value = to_value(&found_with(None, None), &prior, "us-east-2");
+        assert_eq!(
+            value.get("capacity_provider_config"),
+            prior.get("capacity_provider_config")
+        );
+        assert_eq!(value.get("durable_config"), prior.get("durable_config"));
+        assert_eq!(value.get("publish_to"), &Value::Null);
+        // An import knows neither: none.
+        let imported = to_value(
+            &found_with(None, None),
+            &infra_core::resource::import_by("function_name", "app"),
+            "us-east-2",
+        );
+        assert_eq!(
+            imported.get("capacity_provider_config"),
+            &Value::List(vec![])
+        );
+        assert_eq!(imported.get("durable_config"), &Value::List(vec![]));
+    }
+
+    #[test]
+    fn adding_or_removing_durable_config_replaces_the_function() {
+        let without = Value::map([("durable_config", Value::List(vec![]))]);
+        let with = Value::map([("durable_config", durable_block(60.0, Value::Number(14.0)))]);
+        let longer = Value::map([("durable_config", durable_block(120.0, Value::Number(14.0)))]);
+        let block = vec!["durable_config".to_string()];
+        assert_eq!(function().replacing_changes(&without, &with, &block), block);
+        assert_eq!(function().replacing_changes(&with, &without, &block), block);
+        // Its settings change in place.
+        let timeout = vec!["durable_config[0].execution_timeout".to_string()];
+        assert!(function()
+            .replacing_changes(&with, &longer, &timeout)
+            .is_empty());
+        // Other changes never replace the function on its account.
+        let memory = vec!["memory_size".to_string()];
+        assert!(function()
+            .replacing_changes(&without, &with, &memory)
+            .is_empty());
+        // Not while the planned block is unknown.
+        let unknown = Value::map([("durable_config", Value::Unknown)]);
+        assert!(function()
+            .replacing_changes(&with, &unknown, &block)
+            .is_empty());
+    }
+
+    #[test]
+    fn the_new_arguments_change_in_place_and_publish() {
+        let prior = Value::map([
+            ("publish", Value::Bool(true)),
+            ("publish_to", Value::Null),
+            ("durable_config", durable_block(60.0, Value::Number(14.0))),
+        ]);
+        for (key, value) in [
+            ("publish_to", Value::string("LATEST_PUBLISHED")),
+            ("durable_config", durable_block(120.0, Value::Number(14.0))),
+            (
+                "capacity_provider_config",
+                capacity_block(Value::Null, Value::Number(20.0)),
+            ),
+        ] {
+            let mut planned = prior.clone();
+            if let Some(entries) = planned.map_mut() {
+                entries.insert(key.to_string(), value);
+            }
+            assert_eq!(
+                AwsLambdaFunction::unknown_after_update(&prior, &planned),
+                ["version", "qualified_arn", "qualified_invoke_arn"],
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_new_arguments_are_validated() {
+        let config = Value::map([
+            ("function_name", Value::string("app")),
+            ("role", Value::string("arn:aws:iam::123456789012:role/app")),
+            ("filename", Value::string("app.zip")),
+            ("handler", Value::string("index.handler")),
+            ("runtime", Value::string("python3.12")),
+            ("publish_to", Value::string("LATEST")),
+            (
+                "capacity_provider_config",
+                Value::List(vec![Value::map([(
+                    "lambda_managed_instances_capacity_provider_config",
+                    Value::List(vec![Value::map([(
+                        "capacity_provider_arn",
+                        Value::string("lmi"),
+                    )])]),
+                )])]),
+            ),
+            (
+                "durable_config",
+                durable_block(31_622_401.0, Value::Number(91.0)),
+            ),
+        ]);
+        // The provider's `verify.ValidARN`, in the type's checks.
+        let problems = function().validate(&config);
+        assert_eq!(
+            problems,
+            [(
+                "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].capacity_provider_arn"
+                    .to_string(),
+                "\"capacity_provider_arn\" (lmi) is an invalid ARN: arn: invalid prefix"
+                    .to_string()
+            )]
+        );
+        // The value checks and the required inner block, in the schema's.
+        let paths: Vec<String> = function()
+            .schema()
+            .validate(&config)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "publish_to",
+                "durable_config[0].execution_timeout",
+                "durable_config[0].retention_period"
+            ]
+        );
+        let mut without_inner = config.clone();
+        if let Some(entries) = without_inner.map_mut() {
+            entries.insert(
+                "capacity_provider_config".to_string(),
+                Value::List(vec![Value::Map(BTreeMap::new())]),
+            );
+        }
+        let paths: Vec<String> = function()
+            .schema()
+            .validate(&without_inner)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert!(
+            paths.contains(
+                &"capacity_provider_config[0].lambda_managed_instances_capacity_provider_config"
+                    .to_string()
+            ),
+            "{paths:?}"
+        );
     }
 
     #[test]
