@@ -11,6 +11,8 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use infra_core::ProviderSettings;
+
+use crate::rate_limit::{RateLimitedClient, RateLimiter, TagBucket};
 use tokio::sync::OnceCell;
 
 /// One client per service, sharing one aws-config.
@@ -158,6 +160,26 @@ fn retry_config(
     config.with_max_attempts(attempts)
 }
 
+/// The SDK's default HTTPS client (hyper 1.x, rustls with aws-lc, proxies from the
+/// environment, as `aws-smithy-runtime` builds it), behind the rate limiter, whose buckets all
+/// of one provider configuration's clients share.
+fn rate_limited_http_client(limiter: Arc<RateLimiter>) -> RateLimitedClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder};
+    let inner = Builder::new().build_with_connector_fn(|settings, runtime_components| {
+        let mut connector =
+            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = runtime_components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    });
+    RateLimitedClient::new(inner, limiter)
+}
+
 /// The provider's handle: settings from the `provider "aws"` block, and clients built lazily.
 pub struct Aws {
     pub settings: ProviderSettings,
@@ -201,11 +223,14 @@ impl Aws {
                     .map(|r| r.to_string())
                     .unwrap_or_else(|| "us-east-1".to_string());
                 let counter = CountRequests(self.requests.clone());
+                let http_client = rate_limited_http_client(Arc::default());
                 // `endpoints { NAME = URL }` uses the provider's service names.
                 macro_rules! client {
                     ($krate:ident, $($name:literal),+) => {{
                         let mut config = $krate::config::Builder::from(&shared)
-                            .interceptor(counter.clone());
+                            .interceptor(counter.clone())
+                            .interceptor(TagBucket)
+                            .http_client(http_client.clone());
                         if let Some(url) = [$($name),+].iter().find_map(|n| settings.endpoints.get(*n)) {
                             config = config.endpoint_url(url);
                         }
@@ -215,6 +240,8 @@ impl Aws {
                 let s3 = {
                     let mut config = aws_sdk_s3::config::Builder::from(&shared)
                         .interceptor(counter.clone())
+                        .interceptor(TagBucket)
+                        .http_client(http_client.clone())
                         .force_path_style(true);
                     if let Some(url) = settings.endpoints.get("s3") {
                         config = config.endpoint_url(url);

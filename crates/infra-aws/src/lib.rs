@@ -8,6 +8,7 @@ pub mod blue_green;
 pub mod clients;
 pub mod data_sources;
 pub mod error;
+pub mod rate_limit;
 pub mod resources;
 pub mod s3_backend;
 
