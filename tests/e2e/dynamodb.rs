@@ -262,3 +262,187 @@ fn dynamodb_tables_apply_update_replace_import_and_destroy() {
     );
     assert_eq!(emulator_view(&moto), "");
 }
+
+const SOURCED: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "prefix" {
+  type    = string
+  default = "orders/"
+}
+
+variable "env" {
+  type    = string
+  default = "restored"
+}
+
+resource "aws_dynamodb_table" "source" {
+  name         = "orders-source"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+}
+
+resource "aws_dynamodb_table" "restored" {
+  name                   = "orders-restored"
+  billing_mode           = "PAY_PER_REQUEST"
+  hash_key               = "pk"
+  restore_source_name    = aws_dynamodb_table.source.name
+  restore_to_latest_time = true
+  stream_enabled         = true
+  stream_view_type       = "NEW_IMAGE"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires"
+    enabled        = true
+  }
+
+  tags = {
+    Env = var.env
+  }
+}
+
+resource "aws_dynamodb_table" "imported" {
+  name         = "orders-imported"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  import_table {
+    input_format           = "DYNAMODB_JSON"
+    input_compression_type = "NONE"
+
+    s3_bucket_source {
+      bucket     = "orders-export"
+      key_prefix = var.prefix
+    }
+  }
+
+  tags = {
+    Env = "imported"
+  }
+}
+"#;
+
+/// Each table: item count, stream view type, TTL status and tags (`infra:*` counted).
+fn sourced_view(moto: &Moto) -> String {
+    moto.python(
+        r#"
+import boto3
+ddb = boto3.client('dynamodb')
+for name in sorted(ddb.list_tables()['TableNames']):
+    table = ddb.describe_table(TableName=name)['Table']
+    items = ddb.scan(TableName=name)['Count']
+    ttl = ddb.describe_time_to_live(TableName=name)['TimeToLiveDescription']['TimeToLiveStatus']
+    tags = ddb.list_tags_of_resource(ResourceArn=table['TableArn'])['Tags']
+    shown = sorted(f"{t['Key']}={t['Value']}" for t in tags if not t['Key'].startswith('infra:'))
+    managed = sum(1 for t in tags if t['Key'].startswith('infra:'))
+    print(name, items, table.get('StreamSpecification', {}).get('StreamViewType'), ttl, shown, managed)
+"#,
+    )
+}
+
+#[test]
+fn dynamodb_tables_restored_from_another_and_imported_from_s3() {
+    let moto = Moto::start();
+    // What the import reads: DynamoDB JSON lines under two prefixes of one bucket.
+    moto.python(
+        r#"
+import boto3
+s3 = boto3.client('s3')
+s3.create_bucket(Bucket='orders-export')
+s3.put_object(Bucket='orders-export', Key='orders/part-1.json',
+              Body=b'{"Item": {"pk": {"S": "a"}}}\n{"Item": {"pk": {"S": "b"}}}\n')
+s3.put_object(Bucket='orders-export', Key='archive/part-1.json',
+              Body=b'{"Item": {"pk": {"S": "c"}}}\n')
+"#,
+    );
+    let stack = Stack::new();
+    stack.write("main.tf", SOURCED);
+    let mut vars: Vec<String> = Vec::new();
+
+    let created = apply(&stack, &moto, &vars);
+    assert!(
+        created.contains("Apply complete! Resources: 3 added, 0 changed, 0 destroyed."),
+        "{created}"
+    );
+    plan_is_clean(&stack, &moto, &vars, "after restoring and importing");
+    // The restored table carries what RestoreTableToPointInTime does not take (stream, TTL,
+    // tags); the imported one holds the two items under its prefix.
+    assert_eq!(
+        sourced_view(&moto),
+        "orders-imported 2 None DISABLED ['Env=imported'] 2\n\
+         orders-restored 0 NEW_IMAGE ENABLED ['Env=restored'] 2\n\
+         orders-source 0 None DISABLED [] 2\n"
+    );
+
+    // A tag changes in place; another prefix is another import, so a new table.
+    vars.extend([
+        "-var=env=copy".to_string(),
+        "-var=prefix=archive/".to_string(),
+    ]);
+    let changed = apply(&stack, &moto, &vars);
+    assert!(
+        changed.contains("Resources: 1 added, 1 changed, 1 destroyed."),
+        "{changed}"
+    );
+    assert!(
+        changed.contains("aws_dynamodb_table.imported must be replaced"),
+        "{changed}"
+    );
+    plan_is_clean(&stack, &moto, &vars, "after the new import");
+    assert_eq!(
+        sourced_view(&moto),
+        "orders-imported 1 None DISABLED ['Env=imported'] 2\n\
+         orders-restored 0 NEW_IMAGE ENABLED ['Env=copy'] 2\n\
+         orders-source 0 None DISABLED [] 2\n"
+    );
+
+    // Plan-time errors, at their lines: two restore sources, an import with a restore.
+    stack.write(
+        "main.tf",
+        &SOURCED.replace(
+            "  restore_to_latest_time = true\n",
+            "  restore_to_latest_time = true\n  restore_source_table_arn = \"arn:aws:dynamodb:us-east-1:123456789012:table/x\"\n",
+        ),
+    );
+    let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("\"restore_source_name\": conflicts with restore_source_table_arn"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("main.tf:"), "{}", refused.stderr);
+    stack.write("main.tf", SOURCED);
+
+    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
+    args.extend(vars.iter().map(String::as_str));
+    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    assert!(
+        destroyed.contains("Destroy complete! Resources: 3 destroyed."),
+        "{destroyed}"
+    );
+    assert_eq!(sourced_view(&moto), "");
+}

@@ -14,7 +14,8 @@ root element (`s3_versioning_root`), S3 delete markers can be deleted
 (`route53_zones_use_reusable_delegation_sets`), and UpdateHealthCheck keeps the lists it was not
 given (`route53_update_health_check_keeps_lists`), EC2 filters take only `*` and `?` as wildcards
 (`ec2_filters_match_brackets_literally`), and ELBv2's creates are idempotent
-(`elbv2_creates_are_idempotent`). The modules moto_<service>.py beside this file
+(`elbv2_creates_are_idempotent`), and DynamoDB's TagResource replaces a tag's value
+(`dynamodb_tag_values_replace`). The modules moto_<service>.py beside this file
 add what moto lacks for Application Auto Scaling's predictive policies, CodeBuild, CodeCommit and
 CodeDeploy, and run Lambda without Docker
 (no test runs a function's code).
@@ -307,6 +308,24 @@ def s3_delete_markers_can_be_deleted():
 
 
 s3_delete_markers_can_be_deleted()
+
+
+def dynamodb_tag_values_replace():
+    """DynamoDB's TagResource gives a key that a table has already its new value, as AWS's
+    tagging APIs do. moto 5.2.5 appends a second tag with the same key, so a changed tag is
+    listed twice, with the old and the new value."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    def tag_resource(self, arn, tags):
+        for table in self.tables.values():
+            if table.table_arn == arn:
+                kept = [tag for tag in table.tags if tag["Key"] not in tags]
+                table.tags = kept + [{"Key": k, "Value": v} for k, v in tags.items()]
+
+    DynamoDBBackend.tag_resource = tag_resource
+
+
+dynamodb_tag_values_replace()
 
 # Services whose gaps need more than a few lines have a module each beside this file; each
 # module's docstring says what moto lacks there and what its patch() adds.

@@ -21,12 +21,14 @@
 //! its configuration uses (`hash_key`/`range_key`, or `key_schema` blocks); on import, in the
 //! `hash_key`/`range_key` form when it has one partition key and at most one sort key.
 //!
+//! A new table can also be restored from another one or imported from S3 (`restore_*`,
+//! `import_table`: `table_source.rs`); it is then tagged at once and updated to the rest of its
+//! configuration, which those calls do not take.
+//!
 //! Not supported, so left out of the schema (a configuration that sets them is refused at its
 //! line): `replica` and `global_table_witness` (global tables: a replica is read and changed
 //! through other regions' endpoints, and one provider configuration here has one region's
-//! clients), `import_table` (creating the table from S3 data) and `restore_source_name`,
-//! `restore_source_table_arn`, `restore_date_time` and `restore_to_latest_time` (creating it
-//! from a point-in-time backup).
+//! clients).
 //!
 //! moto 5.2.5 neither holds nor reports `table_class` or `on_demand_throughput` (of the table
 //! or of a GSI): both keep the prior value when the answer leaves them out, so drift on them is
@@ -46,7 +48,7 @@ use aws_sdk_dynamodb::types::{
     LocalSecondaryIndex, LocalSecondaryIndexDescription, OnDemandThroughput,
     PointInTimeRecoverySpecification, Projection, ProjectionType, ProvisionedThroughput,
     ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
-    TableClass, TableDescription, Tag, TimeToLiveDescription, TimeToLiveSpecification,
+    TableClass, TableCreationParameters, TableDescription, Tag, TimeToLiveDescription, TimeToLiveSpecification,
     UpdateGlobalSecondaryIndexAction, WarmThroughput,
 };
 use aws_sdk_dynamodb::Client;
@@ -59,8 +61,11 @@ use crate::app_support::{
     blocks, boolean, changed, has_managed_tags, int, is_missing, known, non_empty, number,
     read_each, set_tags, single, string_list, strings, tag_changes, text, vanished, wait_for,
 };
+use crate::ec2_support::client_token;
 use crate::error::aws_error;
 use crate::Aws;
+
+use super::table_source::{self, Source};
 
 const PROVISIONED: &str = "PROVISIONED";
 const PAY_PER_REQUEST: &str = "PAY_PER_REQUEST";
@@ -204,6 +209,7 @@ impl AwsDynamodbTable {
             .block(Block::single("ttl", ttl).computed())
             .block(warm_throughput_block())
             .with_tags();
+        let schema = table_source::with_source_arguments(schema);
         AwsDynamodbTable { aws, schema }
     }
 
@@ -554,6 +560,9 @@ fn table_value(
         &mut object,
         tags.iter().map(|(key, value)| (key.as_str(), value.as_str())),
     );
+    for key in table_source::KEPT_AS_CONFIGURED {
+        object.insert(key.to_string(), known(hint, key));
+    }
     Value::Map(object)
 }
 
@@ -1170,6 +1179,47 @@ fn index_changes(
 
 // ---- Waits and small calls ----
 
+/// Sends a request that makes a table, waiting for a turn while AWS has too many tables in
+/// change at once; a name that is taken is [`Cause::AlreadyExists`].
+async fn send_creating<T, F, Fut>(
+    name: &str,
+    doing: &str,
+    timeout: Duration,
+    send: F,
+) -> Result<T, ProviderError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ProviderError>>,
+{
+    wait_for(
+        &format!("DynamoDB to accept the creation of table {name}"),
+        timeout,
+        || {
+            let sent = send();
+            async move {
+                match sent.await {
+                    Ok(output) => Ok(Some(output)),
+                    Err(error) if too_many_changes(&error) => Ok(None),
+                    Err(error) => Err(error),
+                }
+            }
+        },
+    )
+    .await
+    .map_err(|error| {
+        let taken = matches!(
+            error.code.as_deref(),
+            Some("ResourceInUseException" | "TableAlreadyExistsException")
+        ) && error.message.to_lowercase().contains("exists");
+        let error = error.context(doing);
+        if taken {
+            error.with_cause(Cause::AlreadyExists)
+        } else {
+            error
+        }
+    })
+}
+
 async fn send_update(
     request: UpdateTableFluentBuilder,
     doing: &str,
@@ -1641,6 +1691,7 @@ impl ResourceType for AwsDynamodbTable {
             validate_warm(warm, "warm_throughput", &mut problems);
         }
         validate_attributes(config, &mut problems);
+        table_source::validate(config, &mut problems);
         problems
     }
 
@@ -1705,52 +1756,88 @@ impl ResourceType for AwsDynamodbTable {
         } else {
             None
         };
-        let request = client
-            .create_table()
-            .table_name(&name)
-            .billing_mode(BillingMode::from(billing.as_str()))
-            .set_key_schema(Some(keys))
-            .set_attribute_definitions((!definitions.is_empty()).then_some(definitions))
-            .set_provisioned_throughput(throughput)
-            .set_global_secondary_indexes((!global.is_empty()).then_some(global))
-            .set_local_secondary_indexes((!local.is_empty()).then_some(local))
-            .set_stream_specification(stream)
-            .set_sse_specification(encryption(planned))
-            .set_table_class(
-                non_empty(planned, "table_class").map(|class| TableClass::from(class.as_str())),
-            )
-            .set_deletion_protection_enabled(
-                (boolean(planned, "deletion_protection_enabled") == Some(true)).then_some(true),
-            )
-            .set_on_demand_throughput(on_demand(planned))
-            .set_warm_throughput(warm(planned))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?));
-        // Only so many tables may be created at once in an account: wait for a turn.
-        wait_for(
-            &format!("DynamoDB to accept the creation of table {name}"),
-            timeout,
-            || {
-                let request = request.clone();
-                async move {
-                    match request.send().await.map_err(aws_error) {
-                        Ok(_) => Ok(Some(())),
-                        Err(error) if too_many_changes(&error) => Ok(None),
-                        Err(error) => Err(error),
-                    }
-                }
-            },
-        )
-        .await
-        .map_err(|error| {
-            let taken = error.code.as_deref() == Some("ResourceInUseException")
-                && error.message.to_lowercase().contains("already exists");
-            let error = error.context(&doing);
-            if taken {
-                error.with_cause(Cause::AlreadyExists)
-            } else {
-                error
+        let source = table_source::source_of(planned);
+        let mut import_arn = None;
+        match source {
+            Source::Empty => {
+                let request = client
+                    .create_table()
+                    .table_name(&name)
+                    .billing_mode(BillingMode::from(billing.as_str()))
+                    .set_key_schema(Some(keys))
+                    .set_attribute_definitions((!definitions.is_empty()).then_some(definitions))
+                    .set_provisioned_throughput(throughput)
+                    .set_global_secondary_indexes((!global.is_empty()).then_some(global))
+                    .set_local_secondary_indexes((!local.is_empty()).then_some(local))
+                    .set_stream_specification(stream)
+                    .set_sse_specification(encryption(planned))
+                    .set_table_class(
+                        non_empty(planned, "table_class")
+                            .map(|class| TableClass::from(class.as_str())),
+                    )
+                    .set_deletion_protection_enabled(
+                        (boolean(planned, "deletion_protection_enabled") == Some(true))
+                            .then_some(true),
+                    )
+                    .set_on_demand_throughput(on_demand(planned))
+                    .set_warm_throughput(warm(planned))
+                    .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?));
+                send_creating(&name, &doing, timeout, || {
+                    let request = request.clone();
+                    async move { request.send().await.map_err(aws_error) }
+                })
+                .await?;
             }
-        })?;
+            // As the provider sends it: capacities only when both are set.
+            Source::Restore => {
+                let both_capacities =
+                    nonzero(planned, "read_capacity").is_some() && nonzero(planned, "write_capacity").is_some();
+                let request = table_source::restore_request(&client, &name, planned)?
+                    .billing_mode_override(BillingMode::from(billing.as_str()))
+                    .set_provisioned_throughput_override(throughput.filter(|_| both_capacities))
+                    .set_global_secondary_index_override((!global.is_empty()).then_some(global))
+                    .set_local_secondary_index_override((!local.is_empty()).then_some(local))
+                    .set_sse_specification_override(encryption(planned));
+                send_creating(&name, &doing, timeout, || {
+                    let request = request.clone();
+                    async move { request.send().await.map_err(aws_error) }
+                })
+                .await?;
+            }
+            Source::Import(import) => {
+                let parameters = TableCreationParameters::builder()
+                    .table_name(&name)
+                    .billing_mode(BillingMode::from(billing.as_str()))
+                    .set_key_schema(Some(keys))
+                    .set_attribute_definitions(Some(definitions))
+                    .set_provisioned_throughput(throughput)
+                    .set_sse_specification(encryption(planned))
+                    .set_global_secondary_indexes((!global.is_empty()).then_some(global))
+                    .set_on_demand_throughput(on_demand(planned))
+                    .build()
+                    .map_err(build_error)?;
+                let request = table_source::import_request(
+                    &client,
+                    import,
+                    client_token(operation, planned),
+                )?
+                .table_creation_parameters(parameters);
+                let output = send_creating(&name, &doing, timeout, || {
+                    let request = request.clone();
+                    async move { request.send().await.map_err(aws_error) }
+                })
+                .await?;
+                import_arn = output
+                    .import_table_description()
+                    .and_then(|d| d.import_arn())
+                    .map(str::to_string);
+            }
+        }
+        if let Some(import_arn) = &import_arn {
+            table_source::wait_import_completed(&client, import_arn, timeout)
+                .await
+                .map_err(|e| e.context(&doing))?;
+        }
 
         let waiting = format!("waiting for DynamoDB Table ({name}) creation");
         wait_table_active(&client, &name, timeout)
@@ -1764,6 +1851,24 @@ impl ResourceType for AwsDynamodbTable {
             .await
             .map_err(|e| e.context(&waiting))?;
 
+        if !matches!(source, Source::Empty) {
+            // RestoreTableToPointInTime and ImportTable take no tags and few of the settings:
+            // the managed tags go on first (a run stopped from here finds the table by them),
+            // then the table is updated to the rest of its configuration.
+            let arn = describe_table(&client, &name)
+                .await?
+                .and_then(|table| table.table_arn().map(str::to_string))
+                .ok_or_else(|| vanished("DynamoDB Table", &name))?;
+            client
+                .tag_resource()
+                .resource_arn(&arn)
+                .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
+                .send()
+                .await
+                .map_err(|e| aws_error(e).context(&format!("{doing}: tagging")))?;
+            let made = self.read_one(&name, planned).await?;
+            return self.update(operation, &made, planned).await;
+        }
         let (ttl_enabled, ttl_attribute) = ttl_settings(planned);
         if ttl_enabled {
             let attribute = ttl_attribute.unwrap_or_default();

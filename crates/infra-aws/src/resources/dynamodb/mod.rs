@@ -1,5 +1,7 @@
 //! DynamoDB: tables.
 
+mod table_source;
+
 super::resource_types! {
     regional;
     aws_dynamodb_table::AwsDynamodbTable::new,
