@@ -277,3 +277,78 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
     );
     assert_eq!(emulator_view(&moto), "");
 }
+
+/// moto has no CodeStar Connections service, so a connection is shown at plan only: it plans
+/// a create (its ARN and status known after apply), and its plan-time checks are located
+/// errors.
+#[test]
+fn a_codestar_connection_plans_and_its_arguments_are_checked() {
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_codestarconnections_connection" "github" {
+  name          = "github"
+  provider_type = "GitHub"
+  tags = {
+    Team = "platform"
+  }
+}
+
+output "connection" {
+  value = aws_codestarconnections_connection.github.arn
+}
+"#,
+    );
+    let planned = infra(&stack, None, &["plan", "-input=false", "-refresh=false"]).ok();
+    assert!(
+        planned
+            .stdout
+            .contains("aws_codestarconnections_connection.github will be created"),
+        "{}",
+        planned.stdout
+    );
+    assert!(
+        planned
+            .stdout
+            .contains("connection_status = (known after apply)"),
+        "{}",
+        planned.stdout
+    );
+    assert!(
+        planned
+            .stdout
+            .contains("Plan: 1 to add, 0 to change, 0 to destroy."),
+        "{}",
+        planned.stdout
+    );
+
+    stack.write(
+        "main.tf",
+        r#"
+resource "aws_codestarconnections_connection" "both" {
+  name          = "github"
+  provider_type = "Gitea"
+  host_arn      = "arn:aws:codestar-connections:us-east-1:123456789012:host/ghe-1"
+}
+"#,
+    );
+    let refused = infra(&stack, None, &["plan", "-input=false", "-refresh=false"]);
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    for message in [
+        "\"provider_type\": conflicts with host_arn",
+        "\"host_arn\": conflicts with provider_type",
+        "main.tf:4",
+    ] {
+        assert!(
+            refused.all().contains(message),
+            "{message}: {}",
+            refused.all()
+        );
+    }
+    assert!(refused.all().contains("Gitea"), "{}", refused.all());
+}

@@ -50,6 +50,7 @@ pub struct Clients {
     pub codebuild: aws_sdk_codebuild::Client,
     pub codepipeline: aws_sdk_codepipeline::Client,
     pub codecommit: aws_sdk_codecommit::Client,
+    pub codestarconnections: aws_sdk_codestarconnections::Client,
 }
 
 /// The partition a region is in (`aws`, `aws-cn`, `aws-us-gov`, ...), as ARNs spell it.
@@ -282,6 +283,7 @@ impl Aws {
                     codebuild: client!(aws_sdk_codebuild, "codebuild"),
                     codepipeline: client!(aws_sdk_codepipeline, "codepipeline"),
                     codecommit: client!(aws_sdk_codecommit, "codecommit"),
+                    codestarconnections: client!(aws_sdk_codestarconnections, "codestarconnections"),
                 }
             })
             .await

@@ -28,24 +28,28 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
         path: path.to_string(),
         detail,
     };
-    let document: serde_json::Value = serde_json::from_slice(bytes)
+    // The whole file is parsed once, into the version's own structs; these first passes only
+    // check the syntax and read the header, without building the document in memory.
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
         .map_err(|error| corrupt(format!("is not valid JSON: {}", json_error(&error))))?;
-    let Some(object) = document.as_object() else {
+    let kind = json_kind(bytes);
+    if kind != "an object" {
         return Err(corrupt(format!(
-            "is not a state file: expected a JSON object, found {}",
-            json_kind(&document)
+            "is not a state file: expected a JSON object, found {kind}"
         )));
-    };
+    }
+    let header: Header = serde_json::from_slice(bytes)
+        .map_err(|error| corrupt(format!("is not valid JSON: {}", json_error(&error))))?;
     let version =
-        match object.get("format_version") {
+        match header.format_version {
             Some(version) => version.as_u64().ok_or_else(|| {
                 corrupt(format!(
                     "has an invalid format_version {version}: expected a whole number"
                 ))
             })?,
-            None if object.contains_key("terraform_version") => return Err(corrupt(
+            None if header.terraform_version.is_some() => return Err(corrupt(
                 "is a Terraform state file (it has `terraform_version` and no `format_version`); \
-                 infra does not read Terraform's state"
+             infra does not read Terraform's state"
                     .to_string(),
             )),
             None => return Err(corrupt("has no format_version".to_string())),
@@ -57,17 +61,19 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
             supported: FORMAT_VERSION,
         });
     }
-    upgrade(version, bytes, document, path)
+    upgrade(version, bytes, path)
+}
+
+/// The fields that say which format a file is in.
+#[derive(serde::Deserialize)]
+struct Header {
+    format_version: Option<serde_json::Value>,
+    terraform_version: Option<serde::de::IgnoredAny>,
 }
 
 /// The upgrade chain: each older format is decoded by its own module and converted forward,
 /// one version at a time. Version 1 is the first, so today the chain has a single link.
-fn upgrade(
-    version: u64,
-    bytes: &[u8],
-    _document: serde_json::Value,
-    path: &str,
-) -> Result<State, StateError> {
+fn upgrade(version: u64, bytes: &[u8], path: &str) -> Result<State, StateError> {
     match version {
         // Decoded from the bytes (not the parsed document) so type errors carry a line number.
         1 => v1::decode(bytes, path),
@@ -87,14 +93,15 @@ fn json_error(error: &serde_json::Error) -> String {
     format!("line {} column {}: {message}", error.line(), error.column())
 }
 
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
+/// The kind of JSON value a syntactically valid document holds, from its first byte.
+fn json_kind(bytes: &[u8]) -> &'static str {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
     }
 }
 

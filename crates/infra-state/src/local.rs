@@ -46,6 +46,9 @@ pub struct LocalBackend {
 #[derive(Default)]
 struct WriteSession {
     existing_checked: bool,
+    /// The bytes of the file as this run last read and decoded it: when the file still holds
+    /// them, the first overwrite need not decode them again to know they are a readable state.
+    decoded: Option<Vec<u8>>,
 }
 
 impl LocalBackend {
@@ -102,7 +105,17 @@ impl Backend for LocalBackend {
     fn read(&self) -> Result<Option<State>, StateError> {
         match self.read_bytes()? {
             None => Ok(None),
-            Some(bytes) => format::decode(&bytes, &self.display()).map(Some),
+            Some(bytes) => {
+                let state = format::decode(&bytes, &self.display())?;
+                let mut session = self
+                    .session
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                if !session.existing_checked {
+                    session.decoded = Some(bytes);
+                }
+                Ok(Some(state))
+            }
         }
     }
 
@@ -116,12 +129,15 @@ impl Backend for LocalBackend {
             // The first overwrite in this run: never replace a file we could not read (it may
             // be a newer format or hand-damaged), and keep the old one as the backup.
             if let Some(existing) = self.read_bytes()? {
-                format::decode(&existing, &self.display())?;
+                if session.decoded.as_ref() != Some(&existing) {
+                    format::decode(&existing, &self.display())?;
+                }
                 let backup = self.backup_path();
                 write_atomic(&backup, &existing)
                     .map_err(|error| StateError::io(backup.display(), error))?;
             }
             session.existing_checked = true;
+            session.decoded = None;
         }
         if let Some(parent) = parent_dir(&self.path) {
             fs::create_dir_all(parent).map_err(|error| StateError::io(parent.display(), error))?;

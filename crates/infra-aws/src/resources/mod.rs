@@ -35,6 +35,7 @@ pub mod codebuild;
 pub mod codecommit;
 pub mod codedeploy;
 pub mod codepipeline;
+pub mod codestarconnections;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
@@ -77,6 +78,7 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     codecommit::register(registry, aws);
     codebuild::register(registry, aws);
     codepipeline::register(registry, aws);
+    codestarconnections::register(registry, aws);
     codedeploy::register(registry, aws);
     lambda::register(registry, aws);
     dynamodb::register(registry, aws);
