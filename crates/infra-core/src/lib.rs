@@ -21,7 +21,7 @@ pub use resource::{
     Timeouts,
 };
 pub use schema::{Attribute, Block, Check, Nesting, Presence, Schema, Type};
-pub use value::Value;
+pub use value::{PlainJson, Value};
 
 /// Settings from one `provider "aws"` block (the default one, or one with an `alias`).
 #[derive(Clone, Debug, Default, PartialEq)]

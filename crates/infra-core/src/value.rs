@@ -379,6 +379,30 @@ fn collect_sensitive_paths(value: &Value, prefix: String, out: &mut Vec<String>)
     }
 }
 
+/// [`Value::to_json`] as a serde view: the same JSON, written without building the
+/// `serde_json::Value` tree first (state files of many thousand resources).
+pub struct PlainJson<'a>(pub &'a Value);
+
+impl serde::Serialize for PlainJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null | Value::Unknown => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
+                serializer.serialize_i64(*n as i64)
+            }
+            Value::Number(n) if n.is_finite() => serializer.serialize_f64(*n),
+            Value::Number(_) => serializer.serialize_unit(),
+            Value::String(s) => serializer.serialize_str(s),
+            Value::List(items) => serializer.collect_seq(items.iter().map(PlainJson)),
+            Value::Map(entries) => {
+                serializer.collect_map(entries.iter().map(|(k, v)| (k, PlainJson(v))))
+            }
+            Value::Sensitive(inner) => PlainJson(inner).serialize(serializer),
+        }
+    }
+}
+
 fn number_to_json(n: f64) -> serde_json::Value {
     if n.fract() == 0.0 && n.abs() < 9.0e15 {
         serde_json::Value::from(n as i64)
@@ -435,6 +459,30 @@ impl fmt::Display for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_json_writes_what_to_json_builds() {
+        let value = Value::map([
+            ("id", Value::Unknown),
+            ("none", Value::Null),
+            ("password", Value::string("hunter2").mark_sensitive()),
+            (
+                "numbers",
+                Value::List(vec![
+                    Value::Number(3.0),
+                    Value::Number(-0.5),
+                    Value::Number(1e16),
+                    Value::Number(f64::NAN),
+                ]),
+            ),
+            ("flags", Value::List(vec![Value::Bool(true)])),
+            ("tags", Value::map([("Name", Value::string("x\"y"))])),
+        ]);
+        assert_eq!(
+            serde_json::to_string_pretty(&PlainJson(&value)).unwrap(),
+            serde_json::to_string_pretty(&value.to_json()).unwrap()
+        );
+    }
 
     #[test]
     fn json_parts_round_trip_keeps_marks() {

@@ -2,14 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use infra_core::{Address, InstanceKey, Mode, ResourceId, Value};
+use infra_core::{Address, InstanceKey, Mode, PlainJson, ResourceId, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::error::StateError;
 use crate::model::{OutputState, PendingCreate, ResourceState, State};
 
+/// `R` is how resources are held: read into [`ResourceFile`]s, written from views of the model
+/// (their attributes are not copied into a JSON tree first).
 #[derive(Serialize, Deserialize)]
-struct StateFile {
+#[serde(bound(serialize = "R: Serialize", deserialize = "R: Deserialize<'de>"))]
+struct StateFile<R = ResourceFile> {
     format_version: u64,
     #[serde(default)]
     infra_version: String,
@@ -18,7 +21,7 @@ struct StateFile {
     #[serde(default)]
     outputs: BTreeMap<String, OutputFile>,
     #[serde(default)]
-    resources: Vec<ResourceFile>,
+    resources: Vec<R>,
     #[serde(default)]
     deployments: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
@@ -36,7 +39,7 @@ struct OutputFile {
 }
 
 #[derive(Serialize, Deserialize)]
-struct ResourceFile {
+struct ResourceFile<A = serde_json::Value> {
     /// For people and tools reading the file; the parts below are authoritative.
     #[serde(default)]
     address: String,
@@ -53,7 +56,7 @@ struct ResourceFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
     #[serde(default)]
-    attributes: serde_json::Value,
+    attributes: A,
     #[serde(default)]
     sensitive_attributes: Vec<String>,
     #[serde(default)]
@@ -152,7 +155,10 @@ fn mode_name(mode: Mode) -> &'static str {
     }
 }
 
-fn encode_resource(address: &Address, resource: &ResourceState) -> ResourceFile {
+fn encode_resource<'a>(
+    address: &Address,
+    resource: &'a ResourceState,
+) -> ResourceFile<PlainJson<'a>> {
     let module = address.resource.module_address();
     ResourceFile {
         address: address.to_string(),
@@ -165,7 +171,7 @@ fn encode_resource(address: &Address, resource: &ResourceState) -> ResourceFile 
             InstanceKey::Key(key) => serde_json::Value::from(key.as_str()),
         }),
         id: resource.id().map(str::to_string),
-        attributes: resource.value.to_json(),
+        attributes: PlainJson(&resource.value),
         sensitive_attributes: resource.value.sensitive_paths(),
         dependencies: resource
             .dependencies
