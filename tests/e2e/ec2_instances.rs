@@ -289,6 +289,18 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
         "{changed}"
     );
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
+    // A type of another CPU architecture (Graviton) is a new instance, as in the provider.
+    let mut args = vec!["plan", "-input=false", "-var=instance_type=t4g.small"];
+    args.extend(
+        vars.iter()
+            .map(String::as_str)
+            .filter(|v| !v.starts_with("-var=instance_type=")),
+    );
+    let graviton = infra(&stack, Some(&moto), &args).ok().stdout;
+    assert!(
+        graviton.contains("must be replaced") && graviton.contains("# forces replacement"),
+        "{graviton}"
+    );
     assert_eq!(
         emulator_view(&moto).trim(),
         "instance t3.micro ami-1e749f67 1 Env=worker\n\

@@ -78,9 +78,12 @@
 //!
 //! Left out (infra rejects them as unsupported arguments): `region`,
 //! `cpu_options.nested_virtualization`, and the
-//! `timeouts` `read` value. Also not done: the provider's replacement when `instance_type`
-//! changes CPU architecture, and its launch-template version check at plan time (a changed
-//! `launch_template.version` always replaces). `ephemeral_block_device` is not reported by
+//! `timeouts` `read` value. A new `instance_type` of another CPU architecture replaces the
+//! instance, as in the provider, with the architecture told from the type's name (the provider
+//! looks it up at plan time; see `architecture_of`). Not done: the provider's launch-template
+//! version check at plan time (a changed `launch_template.version` always replaces; a
+//! `$Latest` / `$Default` that now resolves to another version reads back as the version the
+//! instance runs, so the next plan replaces it). `ephemeral_block_device` is not reported by
 //! AWS and is kept as configured. `secondary_network_interface.private_ip_addresses` is
 //! computed only, as in the provider's schema (its docs call it an argument). When AWS lists
 //! no secondary interfaces, or no IPv6 address on the primary interface, the known
@@ -2360,16 +2363,23 @@ impl ResourceType for AwsInstance {
 
     /// `user_data_replace_on_change = true`: a user data change replaces the instance. A
     /// primary IPv6 address can be turned on in place but not off: `enable_primary_ipv6` going
-    /// from `true` to `false` replaces it (the provider's ForceNewIf).
+    /// from `true` to `false` replaces it (the provider's ForceNewIf). A new `instance_type`
+    /// of another CPU architecture replaces it too (see [`architecture_of`]).
     fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
         let user_data_replaces = planned.get("user_data_replace_on_change").as_bool() == Some(true);
         let disables_primary_ipv6 = prior.get("enable_primary_ipv6").as_bool() == Some(true)
             && planned.get("enable_primary_ipv6").as_bool() == Some(false);
+        let architecture = |value: &Value| value.get("instance_type").as_str().and_then(architecture_of);
+        let changes_architecture = matches!(
+            (architecture(prior), architecture(planned)),
+            (Some(before), Some(after)) if before != after
+        );
         changed
             .iter()
             .filter(|path| match path.as_str() {
                 "user_data" | "user_data_base64" => user_data_replaces,
                 "enable_primary_ipv6" => disables_primary_ipv6,
+                "instance_type" => changes_architecture,
                 _ => false,
             })
             .cloned()
@@ -3572,6 +3582,32 @@ fn market_options_request(
     ))
 }
 
+/// The CPU architecture of an instance type, from its name, as EC2 names its types
+/// ("Amazon EC2 instance type naming conventions": family, generation, then capabilities, where
+/// `g` is an AWS Graviton processor; `a1` is the first Graviton; `mac1` is an Intel Mac,
+/// `mac2*` an Apple silicon one). `None` for a name that does not follow the convention.
+///
+/// The provider replaces an instance whose new type shares no architecture with the old one
+/// (a ForceNewIf that looks both up with DescribeInstanceTypes at plan time). infra's plan
+/// makes no AWS reads, so the architecture comes from the name; where it cannot be told, the
+/// change stays in place, as in the provider when a lookup fails.
+fn architecture_of(instance_type: &str) -> Option<&'static str> {
+    let name = instance_type.split('.').next()?;
+    let family_end = name.find(|c: char| c.is_ascii_digit())?;
+    let (family, rest) = name.split_at(family_end);
+    let capabilities = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    if family.is_empty() || !family.chars().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    Some(match (family, rest) {
+        ("mac", "1") => "x86_64_mac",
+        ("mac", _) => "arm64_mac",
+        ("a", "1") => "arm64",
+        _ if capabilities.split('-').next()?.contains('g') => "arm64",
+        _ => "x86_64",
+    })
+}
+
 /// `launch_template`: by ID when known (AWS takes only one of ID and name), else by name.
 fn launch_template_request(planned: &Value) -> Option<LaunchTemplateSpecification> {
     let template = single_block(planned, "launch_template")?;
@@ -4209,6 +4245,46 @@ fn market_entries(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instance_type_names_tell_the_architecture() {
+        for (name, architecture) in [
+            ("t3.micro", Some("x86_64")),
+            ("t4g.micro", Some("arm64")),
+            ("m6gd.large", Some("arm64")),
+            ("c7gn.xlarge", Some("arm64")),
+            ("im4gn.large", Some("arm64")),
+            ("is4gen.medium", Some("arm64")),
+            ("g5g.xlarge", Some("arm64")),
+            ("g4dn.xlarge", Some("x86_64")),
+            ("c7i-flex.large", Some("x86_64")),
+            ("p6-b200.48xlarge", Some("x86_64")),
+            ("a1.medium", Some("arm64")),
+            ("mac1.metal", Some("x86_64_mac")),
+            ("mac2-m2pro.metal", Some("arm64_mac")),
+            ("u-6tb1.metal", None),
+            ("", None),
+        ] {
+            assert_eq!(architecture_of(name), architecture, "{name}");
+        }
+    }
+
+    #[test]
+    fn another_architecture_replaces_the_instance_and_the_same_one_does_not() {
+        let instance = AwsInstance::new(Aws::new(infra_core::ProviderSettings::default()));
+        let with_type = |name: &str| Value::map([("instance_type", Value::string(name))]);
+        let changed = vec!["instance_type".to_string()];
+        assert_eq!(
+            instance.replacing_changes(&with_type("t3.micro"), &with_type("t4g.micro"), &changed),
+            changed
+        );
+        assert!(instance
+            .replacing_changes(&with_type("t3.micro"), &with_type("m5.large"), &changed)
+            .is_empty());
+        assert!(instance
+            .replacing_changes(&with_type("t3.micro"), &with_type("u-6tb1.metal"), &changed)
+            .is_empty());
+    }
 
     #[test]
     fn v5_cpu_counts_are_sent_as_cpu_options() {
