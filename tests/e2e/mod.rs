@@ -18,6 +18,7 @@ mod errors;
 mod events;
 mod faults;
 mod iam;
+mod instance_launch_template_version;
 mod lambda;
 mod lambda_v6_arguments;
 mod launch_template_secondary_interfaces;

@@ -215,7 +215,9 @@ pub trait ResourceType: Send + Sync {
     /// Of the attribute paths that change from `prior` to `planned` (`changed`), those that
     /// force a new object for this change only, beyond the schema's `force_new`: the
     /// provider's conditional replacements (an instance's `user_data` when
-    /// `user_data_replace_on_change` is set).
+    /// `user_data_replace_on_change` is set). A type may compare with what its own
+    /// `read_many` read in this run, as the provider's CustomizeDiff reads AWS at plan time
+    /// (an instance's launch template versions); without a refresh it must decide without it.
     fn replacing_changes(
         &self,
         _prior: &Value,

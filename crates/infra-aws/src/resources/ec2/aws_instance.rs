@@ -80,10 +80,11 @@
 //! `cpu_options.nested_virtualization`, and the
 //! `timeouts` `read` value. A new `instance_type` of another CPU architecture replaces the
 //! instance, as in the provider, with the architecture told from the type's name (the provider
-//! looks it up at plan time; see `architecture_of`). Not done: the provider's launch-template
-//! version check at plan time (a changed `launch_template.version` always replaces; a
-//! `$Latest` / `$Default` that now resolves to another version reads back as the version the
-//! instance runs, so the next plan replaces it). `ephemeral_block_device` is not reported by
+//! looks it up at plan time; see `architecture_of`). A new `launch_template.version` replaces
+//! the instance only when it names another version than the one it was launched with, as the
+//! provider's plan-time check does, with the versions this run's refresh read (see
+//! `replacing_changes`); a `$Latest` / `$Default` that now resolves to another version reads
+//! back as the version the instance runs, so the plan replaces it. `ephemeral_block_device` is not reported by
 //! AWS and is kept as configured. `secondary_network_interface.private_ip_addresses` is
 //! computed only, as in the provider's schema (its docs call it an argument). When AWS lists
 //! no secondary interfaces, or no IPv6 address on the primary interface, the known
@@ -122,7 +123,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::operation::run_instances::builders::RunInstancesFluentBuilder;
@@ -185,6 +186,33 @@ const ENABLED_DISABLED: &[&str] = &["enabled", "disabled"];
 pub struct AwsInstance {
     aws: Arc<Aws>,
     schema: Schema,
+    /// What this run's refresh read of each instance's launch template, by instance ID: the
+    /// plan's version check ([`ResourceType::replacing_changes`]) compares with it, as the
+    /// provider's CustomizeDiff compares with what it reads at plan time.
+    launch_template_versions: Mutex<HashMap<String, LaunchTemplateVersions>>,
+}
+
+/// The version an instance was launched with, and its template's default and latest versions
+/// when it was read.
+#[derive(Clone, Debug, PartialEq)]
+struct LaunchTemplateVersions {
+    instance: String,
+    default: String,
+    latest: String,
+}
+
+impl LaunchTemplateVersions {
+    /// Whether a configured `launch_template.version` names another version than the one the
+    /// instance runs, so that it must be replaced (the provider's rule: `$Default` and
+    /// `$Latest` as they resolve now, a number as it is).
+    fn replaces(&self, configured: &str) -> bool {
+        let wanted = match configured {
+            DEFAULT_VERSION => &self.default,
+            LATEST_VERSION => &self.latest,
+            number => number,
+        };
+        *wanted != self.instance
+    }
 }
 
 // ---- Schema ----
@@ -535,7 +563,9 @@ fn instance_schema() -> Schema {
                 .computed()
                 .force_new(),
         )
-        .block(Block::single("launch_template", launch_template_schema()).force_new())
+        // Not force_new as a whole: its `id` and `name` are, and a new `version` replaces
+        // only when it names another version than the instance's (`replacing_changes`).
+        .block(Block::single("launch_template", launch_template_schema()))
         .block(
             Block::single(
                 "maintenance_options",
@@ -635,6 +665,7 @@ impl AwsInstance {
         AwsInstance {
             aws,
             schema: instance_schema(),
+            launch_template_versions: Mutex::default(),
         }
     }
 
@@ -794,6 +825,7 @@ impl AwsInstance {
         self.read_credit_specifications(instances, &mut related)
             .await?;
         self.read_launch_templates(instances, &mut related).await?;
+        self.remember_launch_template_versions(instances, &related);
         self.read_spot_requests(instances, &mut related).await?;
         for group in instances.chunks(ATTRIBUTE_CONCURRENCY) {
             let answers =
@@ -959,6 +991,32 @@ impl AwsInstance {
             }
         }
         Ok(())
+    }
+
+    /// Keeps, for this run's plan, the launch template versions of each instance just read.
+    fn remember_launch_template_versions(&self, instances: &[(&Instance, &Value)], related: &Related) {
+        let mut remembered = self
+            .launch_template_versions
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (instance, _) in instances {
+            let (Some(id), Some(template), Some(version)) = (
+                instance.instance_id(),
+                tag_value(instance.tags(), LAUNCH_TEMPLATE_ID_TAG)
+                    .and_then(|template| related.launch_templates.get(template)),
+                tag_value(instance.tags(), LAUNCH_TEMPLATE_VERSION_TAG),
+            ) else {
+                continue;
+            };
+            remembered.insert(
+                id.to_string(),
+                LaunchTemplateVersions {
+                    instance: version.to_string(),
+                    default: template.default_version.clone(),
+                    latest: template.latest_version.clone(),
+                },
+            );
+        }
     }
 
     /// The Spot requests behind Spot Instances (a filter, so a request AWS forgot is not an
@@ -2365,7 +2423,29 @@ impl ResourceType for AwsInstance {
     /// primary IPv6 address can be turned on in place but not off: `enable_primary_ipv6` going
     /// from `true` to `false` replaces it (the provider's ForceNewIf). A new `instance_type`
     /// of another CPU architecture replaces it too (see [`architecture_of`]).
+    ///
+    /// A new `launch_template.version` replaces it when it names another version than the one
+    /// the instance was launched with (`$Default` and `$Latest` as this run's refresh resolved
+    /// them), as the provider's CustomizeDiff does with the same reads at plan time; otherwise
+    /// only the state changes. Without a refresh in this run (`-refresh=false`) infra cannot
+    /// tell, and replaces.
     fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        // A version not known until apply (a template changed in the same plan) replaces, as
+        // in the provider, where it reads as "".
+        let launch_template_replaces = || {
+            let Some(configured) = single_block(planned, "launch_template")
+                .and_then(|template| template.get("version").as_str())
+            else {
+                return true;
+            };
+            let remembered = self
+                .launch_template_versions
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            string_attribute(prior, "id")
+                .and_then(|id| remembered.get(&id).cloned())
+                .is_none_or(|versions| versions.replaces(configured))
+        };
         let user_data_replaces = planned.get("user_data_replace_on_change").as_bool() == Some(true);
         let disables_primary_ipv6 = prior.get("enable_primary_ipv6").as_bool() == Some(true)
             && planned.get("enable_primary_ipv6").as_bool() == Some(false);
@@ -2380,6 +2460,7 @@ impl ResourceType for AwsInstance {
                 "user_data" | "user_data_base64" => user_data_replaces,
                 "enable_primary_ipv6" => disables_primary_ipv6,
                 "instance_type" => changes_architecture,
+                "launch_template[0].version" => launch_template_replaces(),
                 _ => false,
             })
             .cloned()
@@ -4284,6 +4365,50 @@ mod tests {
         assert!(instance
             .replacing_changes(&with_type("t3.micro"), &with_type("u-6tb1.metal"), &changed)
             .is_empty());
+    }
+
+    #[test]
+    fn a_launch_template_version_replaces_only_when_it_names_another_version() {
+        let versions = LaunchTemplateVersions {
+            instance: "1".into(),
+            default: "1".into(),
+            latest: "2".into(),
+        };
+        assert!(!versions.replaces("$Default"));
+        assert!(!versions.replaces("1"));
+        assert!(versions.replaces("$Latest"));
+        assert!(versions.replaces("2"));
+
+        // What the refresh read is what the plan compares with; without it, a new version
+        // replaces.
+        let instance = AwsInstance::new(Aws::new(infra_core::ProviderSettings::default()));
+        let with_version = |version: Value| {
+            Value::map([
+                ("id", Value::string("i-1")),
+                (
+                    "launch_template",
+                    Value::List(vec![Value::map([("version", version)])]),
+                ),
+            ])
+        };
+        let changed = vec!["launch_template[0].version".to_string()];
+        let prior = with_version(Value::string("$Latest"));
+        assert_eq!(
+            instance.replacing_changes(&prior, &with_version(Value::string("1")), &changed),
+            changed
+        );
+        instance
+            .launch_template_versions
+            .lock()
+            .unwrap()
+            .insert("i-1".into(), versions);
+        assert!(instance
+            .replacing_changes(&prior, &with_version(Value::string("1")), &changed)
+            .is_empty());
+        assert_eq!(
+            instance.replacing_changes(&prior, &with_version(Value::Unknown), &changed),
+            changed
+        );
     }
 
     #[test]
