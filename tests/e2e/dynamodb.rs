@@ -446,3 +446,124 @@ s3.put_object(Bucket='orders-export', Key='archive/part-1.json',
     );
     assert_eq!(sourced_view(&moto), "");
 }
+
+/// Global table replicas and the MRSC witness plan against a table that exists: adding
+/// replicas changes the table in place, and strong consistency without a second replica or a
+/// witness is the provider's error at its line. (moto 5.2.5 ignores UpdateTable's
+/// `ReplicaUpdates`, so the replicas themselves are not applied here; `replicas.rs` shows the
+/// requests and the read-back in unit tests.)
+#[test]
+fn global_table_replicas_plan_in_place_and_strong_consistency_is_checked() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let table = |replicas: &str| {
+        format!(
+            r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+resource "aws_dynamodb_table" "global" {{
+  name             = "global"
+  hash_key         = "id"
+  billing_mode     = "PAY_PER_REQUEST"
+  stream_enabled   = true
+  stream_view_type = "NEW_AND_OLD_IMAGES"
+
+  attribute {{
+    name = "id"
+    type = "S"
+  }}
+{replicas}
+  tags = {{
+    Team = "data"
+  }}
+}}
+"#
+        )
+    };
+    stack.write("main.tf", &table(""));
+    let created = apply(&stack, &moto, super::NO_VARS);
+    assert!(created.contains("1 added"), "{created}");
+    plan_is_clean(&stack, &moto, super::NO_VARS, "after the apply");
+
+    stack.write(
+        "main.tf",
+        &table(
+            r#"
+  replica {
+    region_name            = "us-west-2"
+    point_in_time_recovery = true
+    propagate_tags         = true
+  }
+
+  replica {
+    region_name = "eu-west-1"
+  }
+"#,
+        ),
+    );
+    let planned = infra(&stack, Some(&moto), &["plan", "-input=false"])
+        .ok()
+        .stdout;
+    for expected in [
+        "# aws_dynamodb_table.global will be updated in-place",
+        "+ replica {",
+        "= \"us-west-2\"",
+        "+ point_in_time_recovery = true",
+        "+ consistency_mode       = \"EVENTUAL\"",
+        "Plan: 0 to add, 1 to change, 0 to destroy.",
+    ] {
+        assert!(planned.contains(expected), "{expected}: {planned}");
+    }
+
+    stack.write(
+        "main.tf",
+        &table(
+            r#"
+  replica {
+    region_name      = "us-east-2"
+    consistency_mode = "STRONG"
+  }
+"#,
+        ),
+    );
+    let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]);
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    for message in [
+        "creating replicas: Using MultiRegionStrongConsistency requires exactly 2 replicas, or 1 \
+         replica and 1 witness region. Only MRSC Replica count of 1 was provided but no Witness \
+         region was provided",
+        "main.tf:",
+    ] {
+        assert!(
+            refused.all().contains(message),
+            "{message}: {}",
+            refused.all()
+        );
+    }
+
+    // With a witness region it plans.
+    stack.write(
+        "main.tf",
+        &table(
+            r#"
+  replica {
+    region_name      = "us-east-2"
+    consistency_mode = "STRONG"
+  }
+
+  global_table_witness {
+    region_name = "us-west-2"
+  }
+"#,
+        ),
+    );
+    let witnessed = infra(&stack, Some(&moto), &["plan", "-input=false"])
+        .ok()
+        .stdout;
+    assert!(
+        witnessed.contains("+ global_table_witness {") && witnessed.contains("\"STRONG\""),
+        "{witnessed}"
+    );
+}

@@ -25,10 +25,8 @@
 //! `import_table`: `table_source.rs`); it is then tagged at once and updated to the rest of its
 //! configuration, which those calls do not take.
 //!
-//! Not supported, so left out of the schema (a configuration that sets them is refused at its
-//! line): `replica` and `global_table_witness` (global tables: a replica is read and changed
-//! through other regions' endpoints, and one provider configuration here has one region's
-//! clients).
+//! Global table replicas (`replica`) and the MRSC witness (`global_table_witness`) are made,
+//! changed, read and removed through the table and the replicas' regions: `replicas.rs`.
 //!
 //! moto 5.2.5 neither holds nor reports `table_class` or `on_demand_throughput` (of the table
 //! or of a GSI): both keep the prior value when the answer leaves them out, so drift on them is
@@ -65,6 +63,7 @@ use crate::ec2_support::client_token;
 use crate::error::aws_error;
 use crate::Aws;
 
+use super::replicas;
 use super::table_source::{self, Source};
 
 const PROVISIONED: &str = "PROVISIONED";
@@ -210,6 +209,7 @@ impl AwsDynamodbTable {
             .block(warm_throughput_block())
             .with_tags();
         let schema = table_source::with_source_arguments(schema);
+        let schema = replicas::with_replica_arguments(schema);
         AwsDynamodbTable { aws, schema }
     }
 
@@ -217,7 +217,8 @@ impl AwsDynamodbTable {
     /// the prior or planned value: it decides the GSI key form and keeps what AWS does not
     /// report (see the module comment).
     async fn read(&self, name: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.dynamodb;
+        let clients = self.aws.clients().await;
+        let client = &clients.dynamodb;
         let Some(table) = describe_table(client, name).await? else {
             return Ok(None);
         };
@@ -237,14 +238,20 @@ impl AwsDynamodbTable {
             Some(_) => self.default_key_arn().await,
             None => None,
         };
-        Ok(Some(table_value(
+        let mut value = table_value(
             &table,
             ttl.as_ref(),
             backups.as_ref(),
             &tags,
             default_key.as_deref(),
             hint,
-        )))
+        );
+        let (replica, witness) = replicas::read(client, &clients.kms, &table, hint).await?;
+        if let Some(object) = value.map_mut() {
+            object.insert("replica".to_string(), replica);
+            object.insert("global_table_witness".to_string(), witness);
+        }
+        Ok(Some(value))
     }
 
     async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
@@ -280,7 +287,7 @@ impl AwsDynamodbTable {
     }
 }
 
-fn build_error(error: impl std::fmt::Display) -> ProviderError {
+pub(super) fn build_error(error: impl std::fmt::Display) -> ProviderError {
     ProviderError::new(error.to_string())
 }
 
@@ -306,14 +313,14 @@ fn nonzero(value: &Value, key: &str) -> Option<i64> {
 
 /// "Subscriber limit exceeded: Only 10 tables can be created, updated, or deleted
 /// simultaneously": worth waiting out.
-fn too_many_changes(error: &ProviderError) -> bool {
+pub(super) fn too_many_changes(error: &ProviderError) -> bool {
     error.code.as_deref() == Some("LimitExceededException")
         && error.message.contains("simultaneously")
 }
 
 // ---- AWS reads ----
 
-async fn describe_table(
+pub(super) async fn describe_table(
     client: &Client,
     name: &str,
 ) -> Result<Option<TableDescription>, ProviderError> {
@@ -347,7 +354,7 @@ async fn time_to_live(
     }
 }
 
-async fn continuous_backups(
+pub(super) async fn continuous_backups(
     client: &Client,
     name: &str,
 ) -> Result<Option<ContinuousBackupsDescription>, ProviderError> {
@@ -370,7 +377,7 @@ async fn continuous_backups(
     }
 }
 
-async fn table_tags(client: &Client, arn: &str) -> Result<Vec<(String, String)>, ProviderError> {
+pub(super) async fn table_tags(client: &Client, arn: &str) -> Result<Vec<(String, String)>, ProviderError> {
     let mut tags = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -1044,7 +1051,7 @@ fn stream_specification(
         .map_err(build_error)
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+pub(super) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
     tags.iter()
         .map(|(key, value)| {
             Tag::builder()
@@ -1233,7 +1240,7 @@ async fn send_update(
 
 /// Waits until `ready` holds for the table's description (DescribeTable); `what` names the
 /// awaited state after "DynamoDB Table (NAME)". A table that is gone is an error.
-async fn wait_table(
+pub(super) async fn wait_table(
     client: &Client,
     name: &str,
     what: &str,
@@ -1376,7 +1383,7 @@ async fn update_time_to_live(
 
 /// UpdateContinuousBackups (retried while AWS is still turning backups on for a new table),
 /// then waits for the status it asked for.
-async fn update_recovery(
+pub(super) async fn update_recovery(
     client: &Client,
     name: &str,
     enabled: bool,
@@ -1692,6 +1699,7 @@ impl ResourceType for AwsDynamodbTable {
         }
         validate_attributes(config, &mut problems);
         table_source::validate(config, &mut problems);
+        replicas::validate(config, &mut problems);
         problems
     }
 
@@ -1881,6 +1889,16 @@ impl ResourceType for AwsDynamodbTable {
             update_recovery(&client, &name, true, period, timeout)
                 .await
                 .map_err(|e| e.context(&format!("{doing}: enabling point in time recovery")))?;
+        }
+        let new_replicas: Vec<&Value> = blocks(planned, "replica").iter().collect();
+        if !new_replicas.is_empty() {
+            let witness = replicas::witness(planned);
+            replicas::create(&client, &name, &new_replicas, witness.as_deref(), timeout)
+                .await
+                .map_err(|e| e.context(&format!("{doing}: replicas")))?;
+            let made = self.read_one(&name, planned).await?;
+            let arn = non_empty(&made, "arn").unwrap_or_default();
+            replicas::propagate_tags(&client, &arn, planned).await?;
         }
         self.read_one(&name, planned).await
     }
@@ -2092,16 +2110,40 @@ impl ResourceType for AwsDynamodbTable {
         if changed(prior, planned, "server_side_encryption")
             && !(encryption_disabled(prior) && encryption_disabled(planned))
         {
-            if let Some(specification) = encryption(planned) {
-                send_update(
-                    client
-                        .update_table()
-                        .table_name(&name)
-                        .sse_specification(specification),
-                    &format!("{doing} SSE"),
-                )
-                .await?;
-                wait_encryption_settled(&client, &name, timeout).await?;
+            let key = single(planned, "server_side_encryption").and_then(|e| non_empty(e, "kms_key_arn"));
+            let own_region = client.config().region().map(|r| r.to_string());
+            match (key, own_region) {
+                // A global table's key goes to each region through ReplicaUpdates (the
+                // provider's request), then every replica's encryption settles.
+                (Some(key), Some(own_region)) if !blocks(planned, "replica").is_empty() => {
+                    send_update(
+                        client
+                            .update_table()
+                            .table_name(&name)
+                            .set_replica_updates(Some(replicas::key_updates(
+                                planned,
+                                &own_region,
+                                &key,
+                            )?)),
+                        &format!("{doing} SSE"),
+                    )
+                    .await?;
+                    replicas::wait_encryption_settled(&client, &name, planned, timeout).await?;
+                    wait_encryption_settled(&client, &name, timeout).await?;
+                }
+                _ => {
+                    if let Some(specification) = encryption(planned) {
+                        send_update(
+                            client
+                                .update_table()
+                                .table_name(&name)
+                                .sse_specification(specification),
+                            &format!("{doing} SSE"),
+                        )
+                        .await?;
+                        wait_encryption_settled(&client, &name, timeout).await?;
+                    }
+                }
             }
         }
 
@@ -2116,6 +2158,18 @@ impl ResourceType for AwsDynamodbTable {
                     .await
                     .map_err(|e| e.context(&doing))?;
             }
+        }
+
+        if changed(prior, planned, "replica") {
+            replicas::update(&client, &name, prior, planned, timeout)
+                .await
+                .map_err(|e| e.context(&doing))?;
+        }
+        if (changed(prior, planned, "replica") || changed(prior, planned, "tags_all"))
+            && !blocks(planned, "replica").is_empty()
+        {
+            let arn = non_empty(prior, "arn").unwrap_or_default();
+            replicas::propagate_tags(&client, &arn, planned).await?;
         }
 
         let (to_set, to_remove) = tag_changes(prior, planned);
@@ -2176,6 +2230,13 @@ impl ResourceType for AwsDynamodbTable {
         let client = self.aws.clients().await.dynamodb.clone();
         let timeout = operation.timeouts.delete;
         let doing = format!("deleting DynamoDB Table ({name})");
+        let old_replicas: Vec<&Value> = blocks(prior, "replica").iter().collect();
+        if !old_replicas.is_empty() {
+            let witness = replicas::witness(prior);
+            replicas::delete(&client, &name, &old_replicas, witness.as_deref(), timeout)
+                .await
+                .map_err(|e| e.context(&doing))?;
+        }
         // A table still settling from an update, or too many tables changing at once in the
         // account, refuses the delete for now.
         let deleting = wait_for(

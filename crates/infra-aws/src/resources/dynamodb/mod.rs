@@ -1,5 +1,6 @@
 //! DynamoDB: tables.
 
+mod replicas;
 mod table_source;
 
 super::resource_types! {
