@@ -915,3 +915,82 @@ for name, job in workflow["jobs"].items():
     assert_eq!(vpcs_named(&moto, "ci-staging").len(), 1);
     assert_eq!(vpcs_named(&moto, "ci-production").len(), 1);
 }
+
+/// The S3 state and its lock through the fault proxy, half of S3's answers lost (the work
+/// done, the answer never heard): the SDK retries, and a retried conditional PUT that finds
+/// its own first attempt done is ours (the lock object with our ID, the state object with
+/// exactly our bytes), not "another writer". Every run exits 0, the state ends as applied,
+/// and no lock is left that no one holds.
+#[test]
+fn the_s3_state_and_its_lock_survive_lost_answers() {
+    use infra_testkit::fault_proxy::{FaultProxy, FaultSettings};
+
+    let moto = Moto::start();
+    let stack = s3_stack(&moto);
+    let proxy = FaultProxy::start(&moto, FaultSettings::none());
+    proxy.configure(serde_json::json!({ "seed": 3, "after": 0.5, "services": ["s3"] }));
+    let run = |args: &[&str]| {
+        let mut command = infra_command(BINARY, stack.path(), Some(&moto));
+        command.envs(proxy.env());
+        infra_testkit::run(command, args)
+    };
+    for (args, when) in [
+        (
+            vec![
+                "apply",
+                "-input=false",
+                "-auto-approve",
+                "-var",
+                "subnets=2",
+            ],
+            "the apply",
+        ),
+        (
+            vec![
+                "apply",
+                "-input=false",
+                "-auto-approve",
+                "-var",
+                "subnets=3",
+            ],
+            "the second apply",
+        ),
+        (
+            vec![
+                "plan",
+                "-input=false",
+                "-detailed-exitcode",
+                "-var",
+                "subnets=3",
+            ],
+            "the plan",
+        ),
+    ] {
+        let done = run(&args);
+        assert_eq!(done.code, 0, "{when}: {}", done.all());
+        assert!(
+            !object_keys(&moto, BUCKET)
+                .iter()
+                .any(|k| k.ends_with(".tflock")),
+            "{when} left a lock: {:?}",
+            object_keys(&moto, BUCKET)
+        );
+    }
+    let lost: Vec<String> = proxy
+        .request_log()
+        .iter()
+        .filter(|entry| entry["fault"] == "answer lost")
+        .filter_map(|entry| entry["operation"].as_str().map(str::to_string))
+        .collect();
+    for wanted in [
+        format!("PUT /{BUCKET}/{KEY}.tflock"),
+        format!("PUT /{BUCKET}/{KEY}"),
+    ] {
+        assert!(
+            lost.contains(&wanted),
+            "no answer to `{wanted}` was lost, so this test shows nothing of it: {lost:?}"
+        );
+    }
+    let state = object_json(&moto, BUCKET, KEY);
+    assert_eq!(addresses(&state).len(), 5, "{state}");
+}

@@ -263,6 +263,31 @@ impl S3Backend {
         }
     }
 
+    /// The state object's ETag when it holds exactly `bytes`, else `None`.
+    async fn read_own_write(&self, bytes: &[u8]) -> Result<Option<String>, StateError> {
+        let clients = self.aws.clients().await;
+        let got = clients
+            .s3
+            .get_object()
+            .bucket(&self.config.bucket)
+            .key(self.state_key())
+            .send()
+            .await;
+        let output = match got {
+            Ok(output) => output,
+            Err(error) if is_not_found(&error) => return Ok(None),
+            Err(error) => return Err(self.failed("reading", aws_error(error))),
+        };
+        let etag = output.e_tag().map(str::to_string);
+        let body = output
+            .body
+            .collect()
+            .await
+            .map_err(|error| self.failed("reading", error))?
+            .into_bytes();
+        Ok(etag.filter(|_| body.as_ref() == bytes))
+    }
+
     /// The lock object's info; `None` when there is no lock object.
     async fn read_lock_file(&self) -> Result<Option<LockInfo>, StateError> {
         let clients = self.aws.clients().await;
@@ -424,6 +449,7 @@ impl Backend for S3Backend {
             )));
         }
         let bytes = format::encode(state);
+        let written = bytes.clone();
         let expected = session.etag.clone();
         let new_etag = block_on(&self.runtime, async {
             let clients = self.aws.clients().await;
@@ -457,9 +483,17 @@ impl Backend for S3Backend {
                             self.failed("reading the ETag of", "the response has no ETag")
                         }),
                 },
-                Err(error) if is_precondition_failed(&error) => Err(StateError::Conflict {
-                    location: self.location(),
-                }),
+                // The SDK retries a PUT whose answer was lost; if the first attempt wrote, the
+                // retry's condition fails against our own write. Under our lock, the object
+                // holding exactly these bytes is that write: take its ETag.
+                Err(error) if is_precondition_failed(&error) => {
+                    match self.read_own_write(&written).await? {
+                        Some(etag) => Ok(etag),
+                        None => Err(StateError::Conflict {
+                            location: self.location(),
+                        }),
+                    }
+                }
                 Err(error) => Err(self.failed("writing", aws_error(error))),
             }
         })??;
