@@ -543,49 +543,100 @@ fn every_call_failing_exits_1_with_a_clear_error_and_a_readable_state() {
     assert!(found.problems.is_empty(), "{found:#?}");
 }
 
-/// How many calls of the apply are sampled.
-const SAMPLES: u64 = 15;
+/// The fewest kill points of the apply sweep: one a distinct changing operation of the
+/// reference stack, topped up with evenly spread calls when there are fewer (issue 16: "at
+/// least 40 calls, spread over every resource type").
+const MIN_APPLY_KILLS: usize = 40;
+/// Kill points of the destroy sweep.
+const DESTROY_KILLS: usize = 8;
 
-/// The calls to kill at, for an apply of `requests` calls: the middle of each of [`SAMPLES`]
-/// equal slices (for 173 calls: 5, 17, 28, 40, 51, 63, 75, 86, 98, 109, 121, 132, 144, 155,
-/// 167).
-fn sample(requests: u64) -> Vec<u64> {
-    (0..SAMPLES)
-        .map(|i| ((2 * i + 1) * requests / (2 * SAMPLES)).max(1))
-        .collect()
+/// Whether a logged call changes something: anything but a read (`Describe*`, `List*`,
+/// `Get*`, and REST `GET` / `HEAD`).
+fn changes_something(entry: &serde_json::Value) -> bool {
+    let key = entry["key"].as_str().unwrap_or_default();
+    let name = key.rsplit('.').next().unwrap_or(key);
+    !(key.starts_with("GET ")
+        || key.starts_with("HEAD ")
+        || ["Describe", "List", "Get", "Lookup"]
+            .iter()
+            .any(|p| name.starts_with(p)))
 }
 
-/// `kill -9` during each of a deterministic sample of the reference stack's calls, then an
-/// apply without faults converges.
+/// The calls of a run's log (`service`, operation key) that change something, each once, in
+/// the order they first appear.
+fn changing_operations(log: &[serde_json::Value]) -> Vec<(String, String)> {
+    let mut seen = Vec::new();
+    for entry in log.iter().filter(|e| changes_something(e)) {
+        let operation = (
+            entry["service"].as_str().unwrap_or_default().to_string(),
+            entry["key"].as_str().unwrap_or_default().to_string(),
+        );
+        if !seen.contains(&operation) {
+            seen.push(operation);
+        }
+    }
+    seen
+}
+
+/// Where one sampled kill happens: the first call of an operation, or the Nth call of the run.
+#[derive(Clone, Debug)]
+enum KillPoint {
+    Operation(String, String),
+    Call(u64),
+}
+
+impl KillPoint {
+    fn hold(&self, proxy: &FaultProxy, when: HoldWhen) {
+        match self {
+            KillPoint::Operation(service, key) => proxy.hold_operation(service, key, 1, when),
+            KillPoint::Call(n) => proxy.hold_when(*n, when),
+        }
+    }
+}
+
+/// The kill points of a run of `calls` calls whose log is `log`: the first call of every
+/// changing operation (so every resource type's create, update and delete calls), then the
+/// middles of equal slices of the run until there are `min` of them. `INFRA_SWEEP=all` kills
+/// at every call instead (`scripts/sweep-crash`: the full sweep, too slow for CI).
+fn kill_points(log: &[serde_json::Value], calls: u64, min: usize) -> Vec<KillPoint> {
+    if std::env::var("INFRA_SWEEP").as_deref() == Ok("all") {
+        return (1..=calls).map(KillPoint::Call).collect();
+    }
+    let mut points: Vec<KillPoint> = changing_operations(log)
+        .into_iter()
+        .map(|(service, key)| KillPoint::Operation(service, key))
+        .collect();
+    let extra = min.saturating_sub(points.len()) as u64;
+    points.extend((0..extra).map(|i| KillPoint::Call(((2 * i + 1) * calls / (2 * extra)).max(1))));
+    points
+}
+
+/// `kill -9` of the reference stack's apply during each of a deterministic sample of its
+/// calls, and of its destroy during another, then a run without faults converges.
 ///
-/// The sample: an uninterrupted apply through the proxy counts its calls (about 170); the
-/// kill points are the middles of 15 equal slices of that count ([`sample`]), so they spread
-/// from the first data source reads to the last ECS calls. Call N counts the requests the
-/// proxy received in arrival order (the apply runs 10 operations at once, so which operation
-/// is Nth can vary a little from run to run). Call N is held (and every call after it, so the
-/// emulator stays as it was), the test waits until it is, kills the binary and releases the
-/// held calls. Even samples hold the call before moto sees it; odd ones after moto did it, so
-/// the work is done and never heard of. One moto serves every sample and is reset between
-/// them.
+/// The sample ([`kill_points`]): an uninterrupted apply through the proxy logs its calls
+/// (about 170); the apply is killed during the first call of each operation that changes
+/// something (about 60: every resource type's create, tag, modify... calls), and during evenly
+/// spread calls when that makes fewer than [`MIN_APPLY_KILLS`]. The call is held (and every
+/// call after it, so the emulator stays as it was), the test waits until it is, kills the
+/// binary and releases the held calls. Even kill points hold the call before moto sees it; odd
+/// ones after moto did it, so the work is done and never heard of. One moto serves every kill
+/// and is reset between them.
 ///
 /// After each kill, an apply without faults exits 0, the plan is clean, every managed address
 /// has exactly one object, and the emulator holds as many objects of each kind as after the
-/// uninterrupted apply. Failures are gathered over the whole sample and reported together. Last, one
-/// destroy is killed half way through its calls; a second destroy leaves nothing.
-///
-/// About 15 s a sample on 2 cores: some 4 minutes in all.
+/// uninterrupted apply. Then [`DESTROY_KILLS`] destroys are killed during the first call of
+/// evenly chosen deleting operations; the state stays readable and a destroy after each leaves
+/// nothing. Failures are gathered over the whole sweep and reported together.
 #[test]
-#[ignore = "issue 16: about 4 minutes; all 15 kill points converged in one run after the route \
-            table association fix, and it stays out of CI until it has run green repeatedly. Run \
-            with `-- --include-ignored faults::`."]
-fn an_apply_killed_during_each_of_a_sample_of_calls_converges() {
+fn an_apply_and_a_destroy_killed_during_each_of_a_sample_of_calls_converge() {
     let moto = Moto::start();
     let proxy = FaultProxy::start(&moto, FaultSettings::none());
 
-    // The uninterrupted run: its calls counted, what it makes.
-    let (apply_requests, destroy_requests, expected) = {
+    // The uninterrupted run: its calls logged, what it makes.
+    let (apply_points, destroy_points, expected) = {
         let stack = Stack::from_fixture("infrastructure");
-        let start = proxy.requests();
+        let start = proxy.requests() as usize;
         let applied = run(&stack, &moto, Some(&proxy), &APPLY);
         assert_eq!(
             applied.code,
@@ -593,28 +644,38 @@ fn an_apply_killed_during_each_of_a_sample_of_calls_converges() {
             "the uninterrupted apply: {}",
             applied.all()
         );
-        let apply_requests = proxy.requests() - start;
+        let apply_log: Vec<serde_json::Value> = proxy.request_log()[start..].to_vec();
         if let Some(problem) = plan_problem(&stack, &moto) {
             panic!("after the uninterrupted apply, {problem}");
         }
         let expected = census(&moto, &stack);
         assert!(expected.problems.is_empty(), "{expected:#?}");
-        let start = proxy.requests();
+        let start = proxy.requests() as usize;
         destroy_clean(&stack, &moto, &proxy, "the uninterrupted destroy");
-        (apply_requests, proxy.requests() - start, expected)
+        let destroy_log: Vec<serde_json::Value> = proxy.request_log()[start..].to_vec();
+        let apply_points = kill_points(&apply_log, apply_log.len() as u64, MIN_APPLY_KILLS);
+        let deletes = changing_operations(&destroy_log);
+        let destroy_points: Vec<KillPoint> = (0..DESTROY_KILLS.min(deletes.len()))
+            .map(|i| {
+                let (service, key) =
+                    deletes[i * deletes.len() / DESTROY_KILLS.min(deletes.len())].clone();
+                KillPoint::Operation(service, key)
+            })
+            .collect();
+        (apply_points, destroy_points, expected)
     };
     proxy.reset_emulator();
 
     let mut failures = Vec::new();
     let mut held_count = 0;
-    for (index, n) in sample(apply_requests).into_iter().enumerate() {
+    for (index, point) in apply_points.iter().enumerate() {
         let when = if index % 2 == 0 {
             HoldWhen::BeforeForwarding
         } else {
             HoldWhen::AfterForwarding
         };
         let stack = Stack::from_fixture("infrastructure");
-        proxy.hold_when(n, when);
+        point.hold(&proxy, when);
         let mut child = spawn(&stack, &moto, &proxy, &APPLY);
         let held = proxy.wait_held_or_exit(&mut child);
         let _ = child.kill(); // SIGKILL
@@ -623,9 +684,9 @@ fn an_apply_killed_during_each_of_a_sample_of_calls_converges() {
         let label = match &held {
             Some(request) => {
                 held_count += 1;
-                format!("killed during call {n}, {request}, held {when:?}")
+                format!("killed during {point:?}, {request}, held {when:?}")
             }
-            None => format!("the apply ended before call {n}"),
+            None => format!("the apply ended before {point:?}"),
         };
 
         let recovered = run(&stack, &moto, None, &APPLY);
@@ -652,37 +713,58 @@ fn an_apply_killed_during_each_of_a_sample_of_calls_converges() {
         proxy.reset_emulator();
     }
 
-    // One destroy killed half way through its calls.
-    let stack = Stack::from_fixture("infrastructure");
-    let applied = run(&stack, &moto, None, &APPLY);
-    assert_eq!(
-        applied.code,
-        0,
-        "the apply before the killed destroy: {}",
-        applied.all()
-    );
-    proxy.hold_when((destroy_requests / 2).max(1), HoldWhen::AfterForwarding);
-    let mut child = spawn(&stack, &moto, &proxy, &DESTROY);
-    let held = proxy.wait_held_or_exit(&mut child);
-    let _ = child.kill(); // SIGKILL
-    let _ = child.wait();
-    proxy.release();
-    readable_state(&stack, "after a killed destroy");
-    let when = match held {
-        Some(request) => format!("a destroy killed during {request}"),
-        None => "a destroy that ended before it could be killed".to_string(),
-    };
-    destroy_clean(&stack, &moto, &proxy, &when);
+    // Destroys killed during their deleting calls.
+    for (index, point) in destroy_points.iter().enumerate() {
+        let stack = Stack::from_fixture("infrastructure");
+        let applied = run(&stack, &moto, None, &APPLY);
+        assert_eq!(
+            applied.code,
+            0,
+            "the apply before the killed destroy: {}",
+            applied.all()
+        );
+        let when = if index % 2 == 0 {
+            HoldWhen::AfterForwarding
+        } else {
+            HoldWhen::BeforeForwarding
+        };
+        point.hold(&proxy, when);
+        let mut child = spawn(&stack, &moto, &proxy, &DESTROY);
+        let held = proxy.wait_held_or_exit(&mut child);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        proxy.release();
+        readable_state(&stack, "after a killed destroy");
+        let label = match held {
+            Some(request) => format!("a destroy killed during {point:?}, {request}, held {when:?}"),
+            None => format!("a destroy that ended before {point:?}"),
+        };
+        let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            destroy_clean(&stack, &moto, &proxy, &label)
+        }));
+        if cleaned.is_err() {
+            failures.push(format!(
+                "{label}: the destroy after it did not leave nothing"
+            ));
+        }
+        proxy.reset_emulator();
+    }
 
+    let total = apply_points.len() + destroy_points.len();
     assert!(
         failures.is_empty(),
-        "{} of {SAMPLES} kills did not converge:\n\n{}",
+        "{} of {total} kills did not converge:\n\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+    eprintln!(
+        "crash sweep: {} apply kill points ({held_count} reached), {} destroy kill points",
+        apply_points.len(),
+        destroy_points.len()
+    );
     assert!(
-        held_count + 2 >= SAMPLES,
-        "only {held_count} of {SAMPLES} applies reached their kill point (the apply made \
-         {apply_requests} calls uninterrupted)"
+        held_count + 2 >= apply_points.len(),
+        "only {held_count} of {} applies reached their kill point",
+        apply_points.len()
     );
 }

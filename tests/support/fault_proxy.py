@@ -37,7 +37,8 @@ Control, at run time (both read the same settings, a JSON object; unknown keys a
     GET  /__proxy/stats   {"seen", "in_flight", "forwarded", "faults_before", "faults_after",
                            "held": [{"n", "service", "operation"}] (held now, in the order
                            they were held), "released": N, "config": {...}}
-    GET  /__proxy/log     every request: {"n", "service", "protocol", "operation", "fault"}
+    GET  /__proxy/log     every request: {"n", "service", "protocol", "operation", "key" (the
+                          operation key: IDs in REST paths starred), "fault"}
     POST /__proxy/config  a partial settings object; {"hold_next": K} holds the Kth request from
                           now; {"release": true} releases held requests. Answers the stats.
 - a control file (--control FILE): re-read before each request whenever it changed.
@@ -46,7 +47,8 @@ Settings: seed (int), before, after (rates), latency_ms, jitter_ms, hold (int or
 hold_when ("before" | "after"), hold_rest (bool), after_mode ("close": FIN, "reset": RST),
 services (null or a list of services, e.g. ["ec2", "rds"]: rate faults only for these),
 at ({"N": "throttle" | "unavailable" | "lost"}: this fault for request N, whatever the rates;
-"at_next" adds faults counted from now, like hold_next).
+"at_next" adds faults counted from now, like hold_next), hold_operation ({"service", "operation",
+"nth"}: hold the nth request from now of that operation key, and every later one).
 
 Usage: python fault_proxy.py PORT UPSTREAM_URL [--control FILE] [--events FILE] [--seed N]
        [--before RATE] [--after RATE] [--latency-ms MS] [--jitter-ms MS] [--hold N]
@@ -69,6 +71,7 @@ DEFAULTS = {
     "after_mode": "close",
     "services": None,
     "at": {},
+    "hold_operation": None,
 }
 FAULT_KINDS = ("throttle", "unavailable", "lost")
 
@@ -129,6 +132,17 @@ class Proxy:
                     self.config["at"] = faults
                 else:
                     self.config["at"] = {**self.config["at"], **faults}
+            elif key == "hold_operation":
+                # {"service": S, "operation": KEY, "nth": K}: hold the Kth request from now of
+                # that operation (its operation key, as the log shows it for REST requests
+                # with IDs starred), and every request after it, as "hold" does.
+                if value is None:
+                    self.config["hold_operation"] = None
+                else:
+                    wanted = (str(value["service"]), str(value["operation"]))
+                    nth = self.occurrences.get(wanted, 0) + int(value.get("nth", 1))
+                    self.config["hold_operation"] = {"key": wanted, "occurrence": nth}
+                    self.config["hold"] = None
             elif key == "release":
                 release = bool(value)
             elif key not in DEFAULTS:
@@ -141,6 +155,8 @@ class Proxy:
             elif key == "hold":
                 self.config["hold"] = None if value is None else int(value)
                 release = release or value is None
+                if value is None:
+                    self.config["hold_operation"] = None
             elif key == "hold_when":
                 if value not in ("before", "after"):
                     raise ValueError("hold_when is before or after")
@@ -404,12 +420,17 @@ def make_handler(proxy):
                 key = (service, operation_key(self.command, self.path, operation))
                 occurrence = proxy.occurrences.get(key, 0) + 1
                 proxy.occurrences[key] = occurrence
+                wanted = proxy.config["hold_operation"]
+                if (wanted and proxy.config["hold"] is None and tuple(wanted["key"]) == key
+                        and occurrence == wanted["occurrence"]):
+                    proxy.config["hold"] = n
+                    proxy.config["hold_operation"] = None
                 config = dict(proxy.config)
                 release = proxy.release_event
                 hold = config["hold"]
                 held = hold is not None and (n == hold or (config["hold_rest"] and n > hold))
                 entry = {"n": n, "service": service, "protocol": protocol,
-                         "operation": operation, "fault": None}
+                         "operation": operation, "key": key[1], "fault": None}
                 proxy.log.append(entry)
             try:
                 self.serve_request(n, f"{key[0]}/{key[1]}/{occurrence}", body, service,

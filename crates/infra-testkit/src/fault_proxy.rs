@@ -251,6 +251,21 @@ impl FaultProxy {
         }));
     }
 
+    /// Holds the `nth` request from now of one operation (`service` and operation key, as
+    /// the request log's `service` and `key` name it), before or after moto handled it, and
+    /// every request after it, until [`FaultProxy::release`].
+    pub fn hold_operation(&self, service: &str, operation: &str, nth: u64, when: HoldWhen) {
+        let when = match when {
+            HoldWhen::BeforeForwarding => "before",
+            HoldWhen::AfterForwarding => "after",
+        };
+        self.configure(serde_json::json!({
+            "hold_operation": { "service": service, "operation": operation, "nth": nth.max(1) },
+            "hold_when": when,
+            "hold_rest": true,
+        }));
+    }
+
     /// Clears the hold: held requests are closed unanswered, later ones pass.
     pub fn release(&self) {
         self.configure(serde_json::json!({ "hold": null }));
