@@ -160,24 +160,27 @@ fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) ->
     for block in &schema.blocks {
         let configured = config.get(block.name);
         let items = match configured.unmarked() {
-            Value::List(items) => Value::List(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        let prior_item = prior
-                            .and_then(|p| p.get(block.name).as_list())
-                            .and_then(|list| list.get(i));
-                        // Nested computed values come from the prior object only; never Unknown,
-                        // so an unchanged block stays unchanged.
-                        object_from_schema(
-                            &block.schema,
-                            item,
-                            Some(prior_item.unwrap_or(&Value::Null)),
-                        )
-                    })
-                    .collect(),
-            ),
+            Value::List(items) => {
+                let prior_items = prior
+                    .and_then(|p| p.get(block.name).as_list())
+                    .unwrap_or(&[]);
+                let pairs = prior_counterparts(block, items, prior_items);
+                Value::List(
+                    items
+                        .iter()
+                        .zip(pairs)
+                        .map(|(item, prior_item)| {
+                            // Nested computed values come from the prior object only; never
+                            // Unknown, so an unchanged block stays unchanged.
+                            object_from_schema(
+                                &block.schema,
+                                item,
+                                Some(prior_item.unwrap_or(&Value::Null)),
+                            )
+                        })
+                        .collect(),
+                )
+            }
             Value::Unknown => Value::Unknown,
             // None configured: a computed block keeps the prior object's (unknown on create).
             _ if block.computed => match prior.map(|p| p.get(block.name)) {
@@ -190,6 +193,50 @@ fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) ->
         out.insert(block.name.to_string(), items);
     }
     Value::Map(out)
+}
+
+/// The prior object each configured block takes its computed values from. A list block's
+/// items pair by position. A set's have no order (the state keeps them sorted), so each
+/// configured item pairs with the unused prior item that agrees with it on the most of its
+/// configured attributes (a replica with the one in its `region_name`), else by position.
+fn prior_counterparts<'a>(
+    block: &infra_core::Block,
+    items: &[Value],
+    prior_items: &'a [Value],
+) -> Vec<Option<&'a Value>> {
+    if block.nesting == infra_core::Nesting::List {
+        return (0..items.len()).map(|i| prior_items.get(i)).collect();
+    }
+    let agreement = |item: &Value, prior_item: &Value| {
+        block
+            .schema
+            .attributes
+            .iter()
+            .filter(|a| a.is_settable())
+            .filter(|a| {
+                let configured = item.get(a.name);
+                !configured.is_null()
+                    && configured.is_wholly_known()
+                    && equivalent(configured, prior_item.get(a.name))
+            })
+            .count()
+    };
+    let mut used = vec![false; prior_items.len()];
+    let mut pairs = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let best = (0..prior_items.len())
+            .filter(|&j| !used[j])
+            .map(|j| (agreement(item, &prior_items[j]), j))
+            .filter(|(score, _)| *score > 0)
+            .max_by_key(|(score, j)| (*score, std::cmp::Reverse(*j)))
+            .map(|(_, j)| j)
+            .or_else(|| (i < prior_items.len() && !used[i]).then_some(i));
+        if let Some(j) = best {
+            used[j] = true;
+        }
+        pairs.push(best.map(|j| &prior_items[j]));
+    }
+    pairs
 }
 
 /// Schema normalization, then the type's own.
@@ -586,6 +633,62 @@ mod tests {
         assert_eq!(
             decide(&two(443.0, 22.0), Some(&prior), &Lifecycle::default()).action,
             Action::Update
+        );
+    }
+}
+
+#[cfg(test)]
+mod set_pairing_tests {
+    use super::*;
+    use infra_core::{Attribute, Block, Type};
+
+    fn replica_block() -> Block {
+        Block::set(
+            "replica",
+            Schema::new()
+                .attr(Attribute::required("region_name", Type::String))
+                .attr(Attribute::optional("point_in_time_recovery", Type::Bool))
+                .attr(Attribute::computed("arn", Type::String)),
+        )
+    }
+
+    fn item(region: &str, arn: Option<&str>) -> Value {
+        let mut entries = vec![("region_name", Value::string(region))];
+        if let Some(arn) = arn {
+            entries.push(("arn", Value::string(arn)));
+        }
+        Value::map(entries)
+    }
+
+    #[test]
+    fn a_set_item_takes_its_computed_values_from_the_prior_item_it_agrees_with() {
+        let block = replica_block();
+        let prior = [
+            item("eu-west-1", Some("arn-eu")),
+            item("us-west-2", Some("arn-us")),
+        ];
+        let config = [
+            item("us-west-2", None),
+            item("ap-south-1", None),
+            item("eu-west-1", None),
+        ];
+        let pairs = prior_counterparts(&block, &config, &prior);
+        assert_eq!(
+            pairs[0].map(|p| p.get("arn").clone()),
+            Some(Value::string("arn-us"))
+        );
+        assert_eq!(pairs[1], None, "a new item pairs with nothing left");
+        assert_eq!(
+            pairs[2].map(|p| p.get("arn").clone()),
+            Some(Value::string("arn-eu"))
+        );
+
+        // A list pairs by position.
+        let list = Block::list("replica", block.schema.clone());
+        let pairs = prior_counterparts(&list, &config[..2], &prior);
+        assert_eq!(
+            pairs[0].map(|p| p.get("arn").clone()),
+            Some(Value::string("arn-eu"))
         );
     }
 }

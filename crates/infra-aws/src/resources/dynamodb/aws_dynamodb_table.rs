@@ -2233,7 +2233,7 @@ impl ResourceType for AwsDynamodbTable {
         let old_replicas: Vec<&Value> = blocks(prior, "replica").iter().collect();
         if !old_replicas.is_empty() {
             let witness = replicas::witness(prior);
-            replicas::delete(&client, &name, &old_replicas, witness.as_deref(), timeout)
+            replicas::delete(&client, &name, &old_replicas, witness.as_deref(), true, timeout)
                 .await
                 .map_err(|e| e.context(&doing))?;
         }

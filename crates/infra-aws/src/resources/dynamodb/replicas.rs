@@ -45,7 +45,7 @@ use aws_sdk_dynamodb::Client;
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, changed, desired_tags, non_empty, single, text, wait_for,
+    arn_problem, blocks, boolean, changed, desired_tags, non_empty, single, text, wait_for,
 };
 use crate::error::aws_error;
 
@@ -135,6 +135,21 @@ pub(super) fn validate(config: &Value, problems: &mut Vec<(String, String)>) {
     if let Some(problem) = strong_consistency_problem(&replicas, witness(config).is_some()) {
         problems.push(("replica".into(), format!("creating replicas: {problem}")));
     }
+    for (index, replica) in replicas.iter().enumerate() {
+        if let Some(key) = replica.get("kms_key_arn").as_str() {
+            if let Some(problem) = arn_problem("kms_key_arn", key) {
+                problems.push((format!("replica[{index}].kms_key_arn"), problem));
+            }
+        }
+    }
+    if let Some(region) = witness(config) {
+        if !is_region_name(&region) {
+            problems.push((
+                "global_table_witness[0].region_name".into(),
+                format!("invalid AWS Region: {region}"),
+            ));
+        }
+    }
     if witness(config).is_some() && replicas.is_empty() {
         problems.push((
             "global_table_witness".into(),
@@ -143,6 +158,18 @@ pub(super) fn validate(config: &Value, problems: &mut Vec<(String, String)>) {
                 .into(),
         ));
     }
+}
+
+/// The provider's `verify.ValidRegionName`: `us-east-1`, `eu-central-2`, `us-gov-west-1`...
+fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
 }
 
 /// The DynamoDB client of the provider, in another region (same endpoint configuration,
@@ -226,6 +253,8 @@ struct ReplicaRequest {
     replica_updates: Vec<ReplicationGroupUpdate>,
     witness_updates: Vec<GlobalTableWitnessGroupUpdate>,
     strong: bool,
+    /// A removal: a replica AWS does not find is an answer, not a wait.
+    deleting: bool,
 }
 
 impl ReplicaRequest {
@@ -239,6 +268,7 @@ impl ReplicaRequest {
         let strong = self.strong;
         let witness_updates = (!self.witness_updates.is_empty()).then_some(self.witness_updates);
         let replica_updates = self.replica_updates;
+        let deleting = self.deleting;
         let sent = wait_for(
             &format!("DynamoDB Table ({table}) to accept the replica update"),
             timeout.max(REPLICA_TIMEOUT),
@@ -252,7 +282,7 @@ impl ReplicaRequest {
                 async move {
                     match request.send().await.map_err(aws_error) {
                         Ok(_) => Ok(Some(())),
-                        Err(error) if retryable(&error) => Ok(None),
+                        Err(error) if retryable(&error, deleting) => Ok(None),
                         Err(error) => Err(error),
                     }
                 }
@@ -265,11 +295,11 @@ impl ReplicaRequest {
 
 /// The provider's retried answers to a replica update: the table or another replica is still
 /// changing.
-fn retryable(error: &ProviderError) -> bool {
+fn retryable(error: &ProviderError, deleting: bool) -> bool {
     match error.code.as_deref() {
         Some("ResourceInUseException") => true,
         Some("LimitExceededException") => too_many_changes(error),
-        Some("ValidationException") => error.message.contains(
+        Some("ValidationException") => !deleting && error.message.contains(
             "Replica specified in the Replica Update or Replica Delete action of the request was \
              not found",
         ),
@@ -298,6 +328,7 @@ fn create_requests(
                 .into_iter()
                 .collect(),
             strong: true,
+            deleting: false,
         }]);
     }
     replicas
@@ -332,11 +363,13 @@ fn delete_requests(
                 .into_iter()
                 .collect(),
             strong: false,
+            deleting: true,
         });
     }
     for replica in eventual {
         requests.push(ReplicaRequest {
             replica_updates: vec![delete_action(replica)?],
+            deleting: true,
             ..ReplicaRequest::default()
         });
     }
@@ -421,6 +454,7 @@ pub(super) async fn delete(
     table: &str,
     replicas: &[&Value],
     witness: Option<&str>,
+    destroying: bool,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
     for request in delete_requests(replicas, witness)? {
@@ -432,7 +466,11 @@ pub(super) async fn delete(
         let doing = format!("deleting replica ({})", regions.join(", "));
         match request.send(client, table, &doing, timeout).await {
             Ok(()) => {}
-            Err(error) if gone(&error) => {}
+            // Nothing there to remove: nothing to wait for either.
+            Err(error) if gone(&error) => continue,
+            // The provider lets these pass when the table is deleted next (its replicas go
+            // with it); on a change of the replicas they are errors.
+            Err(error) if destroying && tolerated_on_destroy(&error) => continue,
             Err(error) => return Err(error),
         }
         for region in &regions {
@@ -446,16 +484,21 @@ pub(super) async fn delete(
 fn gone(error: &ProviderError) -> bool {
     match error.code.as_deref() {
         Some("ResourceNotFoundException") => true,
-        Some("ValidationException") => [
-            "request was not found",
+        Some("ValidationException") => error.message.contains("request was not found"),
+        _ => false,
+    }
+}
+
+/// The other refusals the provider lets pass when it deletes a table's replicas.
+fn tolerated_on_destroy(error: &ProviderError) -> bool {
+    error.code.as_deref() == Some("ValidationException")
+        && [
             "MultiRegionConsistency must be set as STRONG when GlobalTableWitnessUpdates \
              parameter is present",
             "Cannot add, delete, or update the local region through ReplicaUpdates",
         ]
         .iter()
-        .any(|text| error.message.contains(text)),
-        _ => false,
-    }
+        .any(|text| error.message.contains(text))
 }
 
 /// Waits (DescribeTable in the table's region) until the replica in `region` is ACTIVE, or
@@ -470,14 +513,31 @@ async fn wait_replica(
     let timeout = timeout.max(REPLICA_TIMEOUT);
     if active {
         let what = format!("replica ({region}) to be ACTIVE");
-        return wait_table(client, table, &what, timeout, |description| {
-            description
-                .replicas()
-                .iter()
-                .find(|r| r.region_name() == Some(region))
-                .and_then(|r| r.replica_status())
-                .is_some_and(|status| status.as_str() == "ACTIVE")
-        })
+        // Not listed yet, CREATING, UPDATING or DELETING: still going; ACTIVE: done; anything
+        // else (CREATION_FAILED, REGION_DISABLED, ...) ends the wait with an error, as in the
+        // provider.
+        return wait_for(
+            &format!("DynamoDB Table ({table}) {what}"),
+            timeout,
+            || async move {
+                let description = describe_table(client, table)
+                    .await?
+                    .ok_or_else(|| crate::app_support::vanished("DynamoDB Table", table))?;
+                let status = description
+                    .replicas()
+                    .iter()
+                    .find(|r| r.region_name() == Some(region))
+                    .and_then(|r| r.replica_status())
+                    .map(|status| status.as_str().to_string());
+                match status.as_deref() {
+                    None | Some("CREATING" | "UPDATING" | "DELETING") => Ok(None),
+                    Some("ACTIVE") => Ok(Some(())),
+                    Some(other) => Err(ProviderError::new(format!(
+                        "replica ({region}) of DynamoDB Table ({table}) is {other}"
+                    ))),
+                }
+            },
+        )
         .await;
     }
     wait_for(
@@ -540,11 +600,14 @@ pub(super) async fn update(
 ) -> Result<(), ProviderError> {
     let (remove, add, set_up_again) = replica_changes(prior, planned);
     let witness = witness(planned);
+    // The witness there now goes with the STRONG replicas removed.
+    let old_witness = self::witness(prior);
     delete(
         client,
         table,
         &remove,
-        witness.as_deref().or(self::witness(prior).as_deref()),
+        old_witness.as_deref(),
+        false,
         timeout,
     )
     .await
@@ -687,6 +750,7 @@ async fn read_replica(
     kms: &aws_sdk_kms::Client,
     table: &str,
     region: &str,
+    reported_key: Option<String>,
 ) -> Result<ReplicaReport, ProviderError> {
     let regional = in_region(client, region);
     let mut report = ReplicaReport::default();
@@ -708,6 +772,8 @@ async fn read_replica(
         report.stream_arn = replica.latest_stream_arn().map(str::to_string);
         report.stream_label = replica.latest_stream_label().map(str::to_string);
     }
+    // The table's own description names the key when the replica's region does not.
+    report.key = report.key.or(reported_key);
     if report.key.is_some() {
         let regional_kms = aws_sdk_kms::Client::from_conf(
             kms.config()
@@ -740,11 +806,15 @@ pub(super) async fn read(
         .iter()
         .filter_map(|r| r.region_name().map(str::to_string))
         .collect();
-    let reports = futures::future::try_join_all(
-        regions
+    let reports = futures::future::try_join_all(regions.iter().map(|region| {
+        let reported_key = table
+            .replicas()
             .iter()
-            .map(|region| read_replica(client, kms, name, region)),
-    )
+            .find(|r| r.region_name() == Some(region.as_str()))
+            .and_then(|r| r.kms_master_key_id())
+            .map(str::to_string);
+        read_replica(client, kms, name, region, reported_key)
+    }))
     .await?;
     let replicas = replica_values(table, &regions, reports, hint);
     Ok((replicas, witness_value(table)))
@@ -1085,6 +1155,51 @@ mod tests {
                 Value::string("us-east-2")
             )])])
         );
+    }
+
+    #[test]
+    fn a_missing_replica_is_waited_for_when_made_and_an_answer_when_removed() {
+        let error = |code: &str, message: &str| {
+            let mut error = ProviderError::new(message.to_string());
+            error.code = Some(code.to_string());
+            error
+        };
+        let not_found = error(
+            "ValidationException",
+            "Replica specified in the Replica Update or Replica Delete action of the request was \
+             not found",
+        );
+        assert!(retryable(&not_found, false));
+        assert!(!retryable(&not_found, true));
+        assert!(gone(&not_found));
+        let witness = error(
+            "ValidationException",
+            "MultiRegionConsistency must be set as STRONG when GlobalTableWitnessUpdates \
+             parameter is present",
+        );
+        assert!(!gone(&witness) && tolerated_on_destroy(&witness));
+        assert!(retryable(&error("ResourceInUseException", "busy"), true));
+    }
+
+    #[test]
+    fn replica_keys_are_arns_and_the_witness_a_region() {
+        let mut keyed = replica("us-east-2", EVENTUAL);
+        if let Some(entries) = keyed.map_mut() {
+            entries.insert("kms_key_arn".into(), Value::string("alias/mine"));
+        }
+        let found = problems(&with_replicas(vec![keyed], None));
+        assert_eq!(found[0].0, "replica[0].kms_key_arn");
+        assert!(found[0].1.contains("is an invalid ARN"), "{found:?}");
+        for (name, valid) in [
+            ("us-east-1", true),
+            ("us-gov-west-1", true),
+            ("eu-central-2", true),
+            ("useast1", false),
+            ("us-east", false),
+            ("US-EAST-1", false),
+        ] {
+            assert_eq!(is_region_name(name), valid, "{name}");
+        }
     }
 
     #[test]
