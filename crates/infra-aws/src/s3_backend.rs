@@ -263,56 +263,53 @@ impl S3Backend {
         }
     }
 
-    /// The state object's ETag when it holds exactly `bytes`, else `None`.
-    async fn read_own_write(&self, bytes: &[u8]) -> Result<Option<String>, StateError> {
+    /// An object of the bucket, with its ETag; `None` when there is none. `what` names the
+    /// read in an error ("reading the lock of").
+    async fn get_object(
+        &self,
+        key: String,
+        what: &str,
+    ) -> Result<Option<(Option<String>, Vec<u8>)>, StateError> {
         let clients = self.aws.clients().await;
         let got = clients
             .s3
             .get_object()
             .bucket(&self.config.bucket)
-            .key(self.state_key())
+            .key(key)
             .send()
             .await;
         let output = match got {
             Ok(output) => output,
             Err(error) if is_not_found(&error) => return Ok(None),
-            Err(error) => return Err(self.failed("reading", aws_error(error))),
+            Err(error) => return Err(self.failed(what, aws_error(error))),
         };
         let etag = output.e_tag().map(str::to_string);
         let body = output
             .body
             .collect()
             .await
-            .map_err(|error| self.failed("reading", error))?
+            .map_err(|error| self.failed(what, error))?
             .into_bytes();
-        Ok(etag.filter(|_| body.as_ref() == bytes))
+        Ok(Some((etag, body.to_vec())))
+    }
+
+    /// The state object's ETag when it holds exactly `bytes`, else `None`.
+    async fn read_own_write(&self, bytes: &[u8]) -> Result<Option<String>, StateError> {
+        Ok(self
+            .get_object(self.state_key(), "reading")
+            .await?
+            .and_then(|(etag, body)| etag.filter(|_| body == bytes)))
     }
 
     /// The lock object's info; `None` when there is no lock object.
     async fn read_lock_file(&self) -> Result<Option<LockInfo>, StateError> {
-        let clients = self.aws.clients().await;
-        let got = clients
-            .s3
-            .get_object()
-            .bucket(&self.config.bucket)
-            .key(self.lock_key())
-            .send()
-            .await;
-        match got {
-            Ok(output) => {
-                let bytes = output
-                    .body
-                    .collect()
-                    .await
-                    .map_err(|error| self.failed("reading the lock of", error))?
-                    .into_bytes();
-                Ok(Some(LockInfo::from_json(&bytes).unwrap_or_else(|| {
-                    LockInfo::unknown_holder(&self.location())
-                })))
-            }
-            Err(error) if is_not_found(&error) => Ok(None),
-            Err(error) => Err(self.failed("reading the lock of", aws_error(error))),
-        }
+        Ok(self
+            .get_object(self.lock_key(), "reading the lock of")
+            .await?
+            .map(|(_, bytes)| {
+                LockInfo::from_json(&bytes)
+                    .unwrap_or_else(|| LockInfo::unknown_holder(&self.location()))
+            }))
     }
 
     /// One attempt at the DynamoDB lock item. `Ok(None)` when taken, `Ok(Some(holder))` when busy.
