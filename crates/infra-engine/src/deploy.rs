@@ -1276,9 +1276,19 @@ pub fn standby_expired(deployment: &Deployment, retention: Duration) -> bool {
     }
 }
 
-/// Deletes both colours (destroy).
+/// Deletes both colours (destroy), the live one last: refresh reads the object through its
+/// live colour, so a run stopped between the two still finds it, and the next destroy deletes
+/// what is left instead of forgetting the idle colour.
 pub async fn delete(api: &dyn BlueGreenApi, deployment: &Deployment) -> Result<(), ProviderError> {
-    for colour in deployment.colours.values() {
+    let idle = deployment
+        .colours
+        .iter()
+        .filter(|(colour, _)| **colour != deployment.live);
+    let live = deployment
+        .colours
+        .iter()
+        .filter(|(colour, _)| **colour == deployment.live);
+    for (_, colour) in idle.chain(live) {
         api.delete_service(&deployment.cluster, &colour.service_name)
             .await?;
     }
