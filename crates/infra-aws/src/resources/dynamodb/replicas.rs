@@ -25,7 +25,8 @@
 //!
 //! Differences: the provider sets deletion protection on every new EVENTUAL replica, waiting
 //! 90 s after each; infra sets it only when `deletion_protection_enabled = true` (a new replica
-//! starts without it).
+//! starts without it). A `global_table_witness` without any `replica` is a plan-time error
+//! here; the provider makes nothing for it and plans it again on every run.
 //!
 //! moto 5.2.5 ignores `ReplicaUpdates` and `GlobalTableWitnessUpdates` and reports no replicas,
 //! so none of this can be applied in the end-to-end tests: unit tests show the requests and
