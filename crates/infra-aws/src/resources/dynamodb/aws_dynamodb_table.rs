@@ -267,24 +267,24 @@ impl AwsDynamodbTable {
         }
     }
 
-    /// The ARN of the AWS managed DynamoDB key, if this account has one. A failed lookup only
-    /// means the key ARN is shown as AWS reports it, as the provider does.
     async fn default_key_arn(&self) -> Option<String> {
-        let output = self
-            .aws
-            .clients()
-            .await
-            .kms
-            .describe_key()
-            .key_id(DEFAULT_KEY_ALIAS)
-            .send()
-            .await
-            .ok()?;
-        output
-            .key_metadata()
-            .and_then(|metadata| metadata.arn())
-            .map(str::to_string)
+        default_key_arn(&self.aws.clients().await.kms).await
     }
+}
+
+/// The ARN of the AWS managed DynamoDB key in `kms`'s region, if this account has one. A failed
+/// lookup only means the key ARN is shown as AWS reports it, as the provider does.
+pub(super) async fn default_key_arn(kms: &aws_sdk_kms::Client) -> Option<String> {
+    let output = kms
+        .describe_key()
+        .key_id(DEFAULT_KEY_ALIAS)
+        .send()
+        .await
+        .ok()?;
+    output
+        .key_metadata()
+        .and_then(|metadata| metadata.arn())
+        .map(str::to_string)
 }
 
 pub(super) fn build_error(error: impl std::fmt::Display) -> ProviderError {

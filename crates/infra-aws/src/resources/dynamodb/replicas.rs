@@ -51,8 +51,8 @@ use crate::app_support::{
 use crate::error::aws_error;
 
 use super::aws_dynamodb_table::{
-    build_error, continuous_backups, describe_table, sdk_tags, table_tags, too_many_changes,
-    update_recovery, wait_table,
+    build_error, continuous_backups, default_key_arn, describe_table, sdk_tags, table_tags,
+    too_many_changes, update_recovery, wait_table,
 };
 
 const EVENTUAL: &str = "EVENTUAL";
@@ -782,13 +782,7 @@ async fn read_replica(
                 .region(aws_sdk_kms::config::Region::new(region.to_string()))
                 .build(),
         );
-        report.default_key = regional_kms
-            .describe_key()
-            .key_id("alias/aws/dynamodb")
-            .send()
-            .await
-            .ok()
-            .and_then(|o| o.key_metadata().and_then(|m| m.arn()).map(str::to_string));
+        report.default_key = default_key_arn(&regional_kms).await;
     }
     Ok(report)
 }
