@@ -28,6 +28,7 @@ mod locking;
 mod lost_answers;
 mod modules;
 mod monitoring;
+mod operability;
 mod plan_file;
 mod predictive_scaling;
 mod public_modules;

@@ -12,6 +12,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use infra_core::ProviderSettings;
 
+use crate::call_log::LogCalls;
 use crate::rate_limit::{RateLimitedClient, RateLimiter, TagBucket};
 use tokio::sync::OnceCell;
 
@@ -231,6 +232,7 @@ impl Aws {
                         let mut config = $krate::config::Builder::from(&shared)
                             .interceptor(counter.clone())
                             .interceptor(TagBucket)
+                            .interceptor(LogCalls)
                             .http_client(http_client.clone());
                         if let Some(url) = [$($name),+].iter().find_map(|n| settings.endpoints.get(*n)) {
                             config = config.endpoint_url(url);
@@ -242,6 +244,7 @@ impl Aws {
                     let mut config = aws_sdk_s3::config::Builder::from(&shared)
                         .interceptor(counter.clone())
                         .interceptor(TagBucket)
+                        .interceptor(LogCalls)
                         .http_client(http_client.clone())
                         .force_path_style(true);
                     if let Some(url) = settings.endpoints.get("s3") {

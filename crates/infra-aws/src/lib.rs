@@ -5,9 +5,11 @@
 //! EC2 `Describe*` with filters, ECS 10 services a call, ELBv2 ARN lists, RDS by filter.
 
 pub mod blue_green;
+mod call_log;
 pub mod clients;
 pub mod data_sources;
 pub mod error;
+pub mod kms_key_provider;
 pub mod rate_limit;
 pub mod resources;
 pub mod s3_backend;

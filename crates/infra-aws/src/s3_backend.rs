@@ -18,6 +18,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use infra_state::backend::retry_delay;
+use infra_state::encryption::Encryption;
 use infra_state::{format, Backend, LockGuard, LockInfo, State, StateError};
 use tokio::runtime::{Handle, RuntimeFlavor};
 
@@ -74,6 +75,8 @@ pub struct S3Backend {
     config: S3BackendConfig,
     runtime: Handle,
     session: Mutex<Session>,
+    /// `terraform { encryption { state { ... } } }`: the object is encrypted at rest.
+    encryption: Option<Arc<Encryption>>,
 }
 
 #[derive(Default)]
@@ -91,7 +94,14 @@ impl S3Backend {
             config,
             runtime,
             session: Mutex::new(Session::default()),
+            encryption: None,
         }
+    }
+
+    /// The same backend, with its object encrypted at rest.
+    pub fn with_encryption(mut self, encryption: Option<Arc<Encryption>>) -> S3Backend {
+        self.encryption = encryption;
+        self
     }
 
     /// The same bucket and settings, for another workspace.
@@ -101,6 +111,7 @@ impl S3Backend {
             ..self.config.clone()
         };
         S3Backend::new(self.aws.clone(), config, self.runtime.clone())
+            .with_encryption(self.encryption.clone())
     }
 
     pub fn config(&self) -> &S3BackendConfig {
@@ -419,7 +430,7 @@ impl Backend for S3Backend {
             *session = Session::default();
             return Ok(None);
         };
-        match format::decode(&bytes, &self.location()) {
+        match format::decode_with(&bytes, &self.location(), self.encryption.as_deref()) {
             Ok(state) => {
                 *session = Session {
                     etag,
@@ -445,7 +456,7 @@ impl Backend for S3Backend {
                 self.location()
             )));
         }
-        let bytes = format::encode(state);
+        let bytes = format::encode_with(state, self.encryption.as_deref())?;
         let written = bytes.clone();
         let expected = session.etag.clone();
         let new_etag = block_on(&self.runtime, async {
@@ -685,7 +696,7 @@ impl Drop for LockRelease {
 /// Runs `future` to completion from synchronous code: directly when called outside a
 /// runtime, through `block_in_place` from a multi-thread runtime's worker. A current-thread
 /// runtime cannot be blocked on from inside, which is an error rather than a deadlock.
-fn block_on<F: Future>(runtime: &Handle, future: F) -> Result<F::Output, StateError> {
+pub(crate) fn block_on<F: Future>(runtime: &Handle, future: F) -> Result<F::Output, StateError> {
     match Handle::try_current() {
         Err(_) => Ok(runtime.block_on(future)),
         Ok(current) if current.runtime_flavor() == RuntimeFlavor::MultiThread => {

@@ -4,7 +4,9 @@
 
 mod args;
 mod commands;
+mod encryption;
 mod interrupt;
+mod logging;
 mod progress;
 mod session;
 
@@ -48,6 +50,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Err(error) = logging::init() {
+        eprintln!("Error: {error}");
+        return ExitCode::from(1);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -53,7 +53,7 @@ impl Observer for Progress {
                 let id = id.filter(|_| action != Action::Delete).map(|id| format!(" [id={id}]")).unwrap_or_default();
                 format!("{}: {} after {}{id}", self.style.bold(&address.to_string()), verbs(action).1, seconds(elapsed))
             }
-            Event::Failed { address, action, error } => {
+            Event::Failed { address, action, error, .. } => {
                 format!("{}: {} failed: {error}", self.style.bold(&address.to_string()), verbs(action).2)
             }
             Event::Deployment { address, message } => format!("{}: {message}", self.style.bold(&address.to_string())),

@@ -99,6 +99,7 @@ pub fn check<T>(result: Result<T, Diagnostics>, style: Style) -> Result<T> {
 }
 
 pub fn load_config(work: &Workdir) -> Result<Config> {
+    let _span = tracing::info_span!("load", dir = %work.dir.display()).entered();
     let config = check(infra_config::load(&work.dir), work.style)?;
     report(config.warnings(), work.style)?;
     Ok(config)
@@ -118,13 +119,30 @@ pub fn load_required_config(work: &Workdir, destroy: bool) -> Result<Config> {
     Ok(config)
 }
 
-/// The root module's backend block, for commands that read the state but not the
-/// configuration: only the files that mention a backend are parsed, and none with `-state`.
-pub fn load_backend_config(work: &Workdir, args: &StateArgs) -> Result<Option<BackendConfig>> {
-    if args.state.is_some() {
-        return Ok(None);
+/// Where the state is kept and how it is encrypted: the root module's `backend` and
+/// `encryption` blocks (the latter merged with `TF_ENCRYPTION`).
+pub struct StateSettings {
+    pub backend: Option<BackendConfig>,
+    pub encryption: crate::encryption::Targets,
+}
+
+impl StateSettings {
+    pub fn of(config: &Config) -> Result<StateSettings> {
+        Ok(StateSettings {
+            backend: config.backend(),
+            encryption: crate::encryption::targets(config.encryption())?,
+        })
     }
-    check(infra_config::load_backend(&work.dir), work.style)
+}
+
+/// The root module's backend and encryption blocks, for commands that read the state but not
+/// the configuration: only the files that mention them are parsed; with `-state`, no backend.
+pub fn load_state_settings(work: &Workdir, args: &StateArgs) -> Result<StateSettings> {
+    let (backend, encryption) = check(infra_config::load_state_settings(&work.dir), work.style)?;
+    Ok(StateSettings {
+        backend: backend.filter(|_| args.state.is_none()),
+        encryption: crate::encryption::targets(encryption)?,
+    })
 }
 
 /// Variables from the environment, auto-loaded files, then -var/-var-file in order; missing
@@ -255,24 +273,34 @@ pub fn providers(
     Ok((settings, aws, registry))
 }
 
-/// The configured backend: local state (per workspace), or S3 from `terraform { backend "s3" }`.
+/// The configured backend: local state (per workspace), or S3 from `terraform { backend "s3" }`;
+/// encrypted at rest when the `encryption` block has a `state` target.
 pub fn backend(
     work: &Workdir,
-    backend: Option<&BackendConfig>,
+    settings: &StateSettings,
     args: &StateArgs,
     aws: &Arc<Aws>,
 ) -> Result<Box<dyn Backend>> {
+    let encryption = settings.encryption.state.clone();
+    let local = |path: PathBuf| -> Result<Box<dyn Backend>> {
+        Ok(Box::new(
+            LocalBackend::new(path).with_encryption(encryption.clone()),
+        ))
+    };
     if let Some(path) = &args.state {
-        return Ok(Box::new(LocalBackend::new(work.path(path))));
+        return local(work.path(path));
     }
-    if let Some(backend) = backend {
+    if let Some(backend) = &settings.backend {
         match backend.kind.as_str() {
             "local" => {
                 if let Some(path) = backend.settings.get("path").and_then(|v| v.as_str()) {
-                    return Ok(Box::new(LocalBackend::new(work.path(Path::new(path)))));
+                    return local(work.path(Path::new(path)));
                 }
             }
-            "s3" => return crate::commands::init::s3_backend(work, &backend, aws),
+            "s3" => {
+                return crate::commands::init::s3_backend(work, backend, aws)
+                    .map(|s3| Box::new(s3.with_encryption(encryption.clone())) as Box<dyn Backend>)
+            }
             other => {
                 return Err(anyhow!(
                     "{}: backend \"{other}\" is not supported; use \"local\" or \"s3\"",
@@ -281,9 +309,10 @@ pub fn backend(
             }
         }
     }
-    Ok(Box::new(LocalBackend::new(
-        infra_state::workspace_state_path(&work.dir, &work.workspace),
-    )))
+    local(infra_state::workspace_state_path(
+        &work.dir,
+        &work.workspace,
+    ))
 }
 
 /// Takes the state lock unless `-lock=false`.

@@ -5,8 +5,8 @@
 use crate::source::{display_path, SourceFile};
 use crate::types::TypeConstraint;
 use crate::{
-    BackendConfig, IgnoreChanges, Lifecycle, MoveStatement, RemoveStatement, ResourceConfig,
-    VariableInfo,
+    BackendConfig, EncryptionConfig, IgnoreChanges, Lifecycle, MoveStatement, RemoveStatement,
+    ResourceConfig, VariableInfo,
 };
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
@@ -60,6 +60,8 @@ pub(crate) struct Module {
     /// The `provider "aws"` blocks of this module, with or without `alias`.
     pub providers: Vec<(usize, Block)>,
     pub backend: Option<BackendConfig>,
+    /// `terraform { encryption { ... } }` (root module only).
+    pub encryption: Option<EncryptionConfig>,
     /// For one instance of a call with `count`/`for_each`: `count.index` or `each` while
     /// evaluating the call's arguments.
     pub instance: crate::eval::Instance,
@@ -218,10 +220,18 @@ pub fn load_with_module_instances(
 /// `state`, `output`, `show`, `deployments`) stay as fast on a stack of 10,000 resources as
 /// on one of ten.
 pub fn load_backend(dir: &Path) -> Result<Option<BackendConfig>, Diagnostics> {
+    load_state_settings(dir).map(|(backend, _)| backend)
+}
+
+/// The root module's backend and encryption blocks, read without the rest of the
+/// configuration (for commands that only read or write state).
+pub fn load_state_settings(
+    dir: &Path,
+) -> Result<(Option<BackendConfig>, Option<EncryptionConfig>), Diagnostics> {
     let mut loader = Loader::new(true);
     loader.load_module(dir, String::new(), Vec::new(), &mut Vec::new());
-    let backend = loader.config.backend();
-    loader.diagnostics.into_result(backend)
+    let settings = (loader.config.backend(), loader.config.encryption());
+    loader.diagnostics.into_result(settings)
 }
 
 /// Whether `text` may hold a `backend "TYPE"` block: the word on its own, then a quoted
@@ -324,6 +334,7 @@ impl Loader {
             call_index: HashMap::new(),
             providers: Vec::new(),
             backend: None,
+            encryption: None,
             instance: crate::eval::Instance::default(),
         });
 
@@ -340,7 +351,7 @@ impl Loader {
                     continue;
                 }
             };
-            if self.backend_only && !mentions_backend_block(&text) {
+            if self.backend_only && !mentions_backend_block(&text) && !text.contains("encryption") {
                 continue;
             }
             let relative_name = if relative.is_empty() {
@@ -766,6 +777,15 @@ impl Loader {
 
     fn read_terraform(&mut self, module: usize, file: usize, block: &Block) {
         for inner in block.body.blocks() {
+            if inner.ident.value().as_str() == "encryption" {
+                if module == 0 {
+                    let (encryption, diagnostics) =
+                        crate::encryption::parse(&self.config.files[file], &inner.body);
+                    self.diagnostics.extend(diagnostics);
+                    self.config.modules[module].encryption = Some(encryption);
+                }
+                continue;
+            }
             if inner.ident.value().as_str() != "backend" {
                 continue;
             }
@@ -1432,6 +1452,11 @@ impl Config {
     /// `terraform { backend "s3" { ... } }` of the root module.
     pub fn backend(&self) -> Option<BackendConfig> {
         self.modules.first().and_then(|m| m.backend.clone())
+    }
+
+    /// The root module's `terraform { encryption { ... } }`.
+    pub fn encryption(&self) -> Option<EncryptionConfig> {
+        self.modules.first().and_then(|m| m.encryption.clone())
     }
 
     /// sha256 hex over (relative path, contents) of every file read, sorted by path.

@@ -8,6 +8,7 @@
 //! to AWS: resource values come in through [`ResourceValues`].
 
 mod config;
+mod encryption;
 mod eval;
 mod evaluator;
 mod fmt;
@@ -21,7 +22,13 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-pub use config::{load, load_backend, load_with_module_instances, Config, ModuleInstances};
+pub use config::{
+    load, load_backend, load_state_settings, load_with_module_instances, Config, ModuleInstances,
+};
+pub use encryption::{
+    parse_environment as parse_encryption_environment, EncryptionBlock, EncryptionConfig,
+    EncryptionTarget,
+};
 pub use evaluator::Evaluator;
 pub use fmt::format_source;
 pub use functions::{render_template, sha1};

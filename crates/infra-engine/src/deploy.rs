@@ -358,7 +358,10 @@ pub async fn deploy(
 
     // Each step is in the state before it is taken; a deploy whose state cannot be saved
     // stops, with its traffic back on the live colour.
+    // Each step is also a log span, closed (with its duration) when the next step starts.
+    let step_span = std::cell::RefCell::new(None::<tracing::Span>);
     let journal = |deployment: &mut Deployment, step: &str| {
+        step_span.replace(Some(tracing::info_span!("deploy_step", step)));
         deployment.in_progress = Some(InProgress {
             colour: idle.clone(),
             task_definition: task_definition.clone(),

@@ -19,6 +19,7 @@ use infra_core::{
 };
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
 use std::sync::atomic::{AtomicBool, Ordering};
+use tracing::Instrument;
 
 use crate::deploy::{self, DeployEvents, Deployment, DeploymentSpec};
 use crate::diff::{plan_instance, InstanceInput};
@@ -317,8 +318,10 @@ impl Executor<'_> {
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
         expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
     ) -> (Node, Result<(), RunError>) {
+        let span = tracing::info_span!("operation", address = %node.0, action = ?change.action);
         let outcome = self
             .run_inner(&node, change, state, resources, expansions)
+            .instrument(span)
             .await;
         (node, outcome)
     }
@@ -921,6 +924,7 @@ impl Executor<'_> {
             Err(error) => self.observer.event(Event::Failed {
                 address: address.clone(),
                 action,
+                elapsed: started.elapsed(),
                 error: error.clone(),
             }),
         }
@@ -976,6 +980,7 @@ struct DeploymentEvents<'e, 'a> {
 
 impl deploy::DeployEvents for DeploymentEvents<'_, '_> {
     fn message(&self, text: String) {
+        tracing::info!(target: "infra::deploy", "{text}");
         self.executor.observer.event(Event::Deployment {
             address: self.address.clone(),
             message: text,

@@ -46,6 +46,7 @@ pub enum Event {
     Failed {
         address: Address,
         action: Action,
+        elapsed: Duration,
         error: ProviderError,
     },
     /// A step of a blue/green deployment, in words.

@@ -260,6 +260,7 @@ fn deferred_reads(
 }
 
 pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
+    let _span = tracing::info_span!("plan").entered();
     let owned_listeners = listeners_owned_by_deployments(input.state);
     let resources: BTreeMap<&ResourceId, &ResourceConfig> = input
         .config

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures::future::join_all;
 use infra_core::{Action, Address, Diagnostic, Diagnostics, ProviderSettings, Registry, Value};
 use infra_state::State;
+use tracing::Instrument;
 
 use crate::diff::{changed_paths, mark_sensitive, normalize};
 use crate::observer::{Event, Observer};
@@ -72,7 +73,8 @@ pub async fn refresh(
                 None => value.unmark_deep(),
             })
             .collect();
-        Some(async move { (key, resource.clone(), resource.read_many(&priors).await) })
+        let span = tracing::info_span!("refresh", provider = configuration, resource_type = type_name, instances = priors.len());
+        Some(async move { (key, resource.clone(), resource.read_many(&priors).await) }.instrument(span))
     });
     let results = join_all(reads.collect::<Vec<_>>()).await;
 

@@ -53,6 +53,10 @@ pub enum StateError {
     )]
     Conflict { location: String },
 
+    /// The state could not be encrypted (its key provider failed).
+    #[error("state encryption: {0}")]
+    Encryption(String),
+
     /// Any other backend failure (an AWS error, a misconfiguration); the message names the
     /// backend location.
     #[error("{0}")]

@@ -11,6 +11,7 @@
 
 mod v1;
 
+use crate::encryption::Encryption;
 use crate::error::StateError;
 use crate::model::State;
 
@@ -22,8 +23,47 @@ pub fn encode(state: &State) -> Vec<u8> {
     v1::encode(state)
 }
 
+/// The file's bytes, encrypted when the configuration says so (see [`crate::encryption`]).
+pub fn encode_with(state: &State, encryption: Option<&Encryption>) -> Result<Vec<u8>, StateError> {
+    let plain = encode(state);
+    match encryption {
+        None => Ok(plain),
+        Some(encryption) => encryption
+            .encrypt(&plain, Some((state.serial, &state.lineage)))
+            .map_err(StateError::Encryption),
+    }
+}
+
+/// Reads a state file's bytes, decrypting them first when encryption is configured.
+pub fn decode_with(
+    bytes: &[u8],
+    path: &str,
+    encryption: Option<&Encryption>,
+) -> Result<State, StateError> {
+    match encryption {
+        None => decode(bytes, path),
+        Some(encryption) => {
+            let plain = encryption
+                .decrypt(bytes)
+                .map_err(|detail| StateError::Corrupt {
+                    path: path.to_string(),
+                    detail: format!("cannot be decrypted: {detail}"),
+                })?;
+            decode(&plain, path)
+        }
+    }
+}
+
 /// Reads a state file's bytes. `path` names the file (or object) in errors.
 pub fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
+    if crate::encryption::is_encrypted(bytes) {
+        return Err(StateError::Corrupt {
+            path: path.to_string(),
+            detail: "is encrypted and can not be read without an encryption configuration \
+                     (`terraform { encryption { ... } }` or TF_ENCRYPTION)"
+                .to_string(),
+        });
+    }
     let corrupt = |detail: String| StateError::Corrupt {
         path: path.to_string(),
         detail,

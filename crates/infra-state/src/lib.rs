@@ -12,6 +12,7 @@
 //! operation and bumps `serial` itself.
 
 pub mod backend;
+pub mod encryption;
 pub mod error;
 pub mod format;
 pub mod local;

@@ -9,10 +9,11 @@ use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::backend::{retry_delay, Backend, LockGuard};
+use crate::encryption::Encryption;
 use crate::error::StateError;
 use crate::format;
 use crate::lock::LockInfo;
@@ -41,6 +42,8 @@ pub struct LocalBackend {
     /// Serializes writes (they share one temp file name) and remembers whether the file as it
     /// was before this run has been checked and backed up.
     session: Mutex<WriteSession>,
+    /// `terraform { encryption { state { ... } } }`: the file is encrypted at rest.
+    encryption: Option<Arc<Encryption>>,
 }
 
 #[derive(Default)]
@@ -59,7 +62,18 @@ impl LocalBackend {
         LocalBackend {
             path,
             session: Mutex::new(WriteSession::default()),
+            encryption: None,
         }
+    }
+
+    /// The same backend, with its file encrypted at rest.
+    pub fn with_encryption(mut self, encryption: Option<Arc<Encryption>>) -> LocalBackend {
+        self.encryption = encryption;
+        self
+    }
+
+    fn encryption(&self) -> Option<&Encryption> {
+        self.encryption.as_deref()
     }
 
     pub fn path(&self) -> &Path {
@@ -106,7 +120,7 @@ impl Backend for LocalBackend {
         match self.read_bytes()? {
             None => Ok(None),
             Some(bytes) => {
-                let state = format::decode(&bytes, &self.display())?;
+                let state = format::decode_with(&bytes, &self.display(), self.encryption())?;
                 let mut session = self
                     .session
                     .lock()
@@ -124,13 +138,13 @@ impl Backend for LocalBackend {
             .session
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let bytes = format::encode(state);
+        let bytes = format::encode_with(state, self.encryption())?;
         if !session.existing_checked {
             // The first overwrite in this run: never replace a file we could not read (it may
             // be a newer format or hand-damaged), and keep the old one as the backup.
             if let Some(existing) = self.read_bytes()? {
                 if session.decoded.as_ref() != Some(&existing) {
-                    format::decode(&existing, &self.display())?;
+                    format::decode_with(&existing, &self.display(), self.encryption())?;
                 }
                 let backup = self.backup_path();
                 write_atomic(&backup, &existing)

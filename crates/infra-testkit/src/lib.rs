@@ -287,6 +287,13 @@ pub fn infra_command(binary: &str, dir: &Path, moto: Option<&Moto>) -> Command {
         "INFRA_WORKSPACE",
         "AWS_PROFILE",
         "AWS_ENDPOINT_URL",
+        // A developer's logging and encryption settings stay out of the tests.
+        "TF_LOG",
+        "TF_LOG_PATH",
+        "INFRA_LOG",
+        "INFRA_LOG_PATH",
+        "INFRA_LOG_FORMAT",
+        "TF_ENCRYPTION",
     ] {
         command.env_remove(key);
     }

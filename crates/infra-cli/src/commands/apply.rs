@@ -23,12 +23,15 @@ pub async fn run(
     destroy: bool,
 ) -> Result<Exit> {
     let config = session::load_required_config(work, destroy || args.plan.destroy)?;
+    let state_settings = session::StateSettings::of(&config)?;
     // A saved plan carries its variables (all but the sensitive ones, which are masked).
     let saved_plan = match &args.plan_file {
         Some(file) => {
             let path = work.path(file);
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading the plan file {}", path.display()))?;
+            let text = crate::commands::plan::read_plan_file(
+                &path,
+                state_settings.encryption.plan.as_deref(),
+            )?;
             let document: serde_json::Value = serde_json::from_str(&text)
                 .with_context(|| format!("the plan file {} is not valid JSON", path.display()))?;
             Some((path, text, document))
@@ -44,7 +47,7 @@ pub async fn run(
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let (settings, aws, registry) = session::providers(&evaluator, work.style)?;
     session::report(&config.validate_schemas(&registry), work.style)?;
-    let backend = session::backend(work, config.backend().as_ref(), &args.plan.state, &aws)?;
+    let backend = session::backend(work, &state_settings, &args.plan.state, &aws)?;
     let operation = if destroy {
         "OperationTypeDestroy"
     } else {

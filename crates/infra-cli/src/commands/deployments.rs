@@ -16,8 +16,8 @@ use crate::Exit;
 
 fn open(work: &Workdir, args: &StateArgs) -> Result<Box<dyn Backend>> {
     let (aws, _) = session::provider(ProviderSettings::default());
-    let backend_config = session::load_backend_config(work, args)?;
-    session::backend(work, backend_config.as_ref(), args, &aws)
+    let state_settings = session::load_state_settings(work, args)?;
+    session::backend(work, &state_settings, args, &aws)
 }
 
 /// The deployment named by `address`, or the only one.

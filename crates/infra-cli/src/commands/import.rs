@@ -33,7 +33,8 @@ pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) 
                 resource.resource_type
             )
         })?;
-    let backend = session::backend(work, config.backend().as_ref(), &args.state, &aws)?;
+    let state_settings = session::StateSettings::of(&config)?;
+    let backend = session::backend(work, &state_settings, &args.state, &aws)?;
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypeImport")?;
     let mut state = session::read_state(backend.as_ref())?;
     if state.resources.contains_key(&address) {

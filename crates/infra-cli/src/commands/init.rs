@@ -68,9 +68,10 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
         infra_state::write_atomic(&path, serde_json::to_string_pretty(&overrides)?.as_bytes())?;
     }
     let aws = Aws::new(ProviderSettings::default());
+    let state_settings = session::StateSettings::of(&config)?;
     let backend = session::backend(
         work,
-        config.backend().as_ref(),
+        &state_settings,
         &StateArgs {
             lock: true,
             lock_timeout: "0s".into(),
@@ -84,7 +85,8 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
         let local = LocalBackend::new(infra_state::workspace_state_path(
             &work.dir,
             &work.workspace,
-        ));
+        ))
+        .with_encryption(state_settings.encryption.state.clone());
         match (local.read()?, existing) {
             (None, _) => println!("No local state to migrate."),
             (Some(_), Some(remote)) if !remote.resources.is_empty() => {
@@ -129,12 +131,8 @@ fn install_modules(work: &Workdir, upgrade: bool) -> Result<()> {
 }
 
 /// The S3 backend from `terraform { backend "s3" { ... } }` plus saved `-backend-config`.
-pub fn s3_backend(
-    work: &Workdir,
-    backend: &BackendConfig,
-    _aws: &Arc<Aws>,
-) -> Result<Box<dyn Backend>> {
-    Ok(Box::new(s3_backend_for(work, backend)?))
+pub fn s3_backend(work: &Workdir, backend: &BackendConfig, _aws: &Arc<Aws>) -> Result<S3Backend> {
+    s3_backend_for(work, backend)
 }
 
 /// The S3 backend itself, for commands that need more than [`Backend`] (workspaces).

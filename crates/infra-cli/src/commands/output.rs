@@ -9,8 +9,8 @@ use crate::Exit;
 
 pub async fn run(work: &Workdir, args: &OutputArgs) -> Result<Exit> {
     let (aws, _) = session::provider(ProviderSettings::default());
-    let backend_config = session::load_backend_config(work, &args.state)?;
-    let backend = session::backend(work, backend_config.as_ref(), &args.state, &aws)?;
+    let state_settings = session::load_state_settings(work, &args.state)?;
+    let backend = session::backend(work, &state_settings, &args.state, &aws)?;
     let state = session::read_state(backend.as_ref())?;
     match &args.name {
         Some(name) => {

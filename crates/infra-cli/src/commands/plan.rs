@@ -10,6 +10,7 @@ use infra_engine::fingerprint::{fingerprint, variables_digest};
 use infra_engine::observer::Observer;
 use infra_engine::plan::{Plan, PlanBasis};
 use infra_engine::planner::{self, PlanInput, PlanOptions};
+use infra_state::encryption::Encryption;
 use infra_state::{Backend, State};
 
 use crate::args::{PlanArgs, VariableSource};
@@ -27,7 +28,8 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let (settings, aws, registry) = session::providers(&evaluator, work.style)?;
     session::report(&config.validate_schemas(&registry), work.style)?;
-    let backend = session::backend(work, config.backend().as_ref(), &args.state, &aws)?;
+    let state_settings = session::StateSettings::of(&config)?;
+    let backend = session::backend(work, &state_settings, &args.state, &aws)?;
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypePlan")?;
     let progress = Progress {
         style: work.style,
@@ -52,7 +54,12 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     )?;
     if let Some(out) = &args.out {
         let path = work.path(out);
-        write_plan_file(&path, &planned.plan, &planned.state)?;
+        write_plan_file(
+            &path,
+            &planned.plan,
+            &planned.state,
+            state_settings.encryption.plan.as_deref(),
+        )?;
         println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n    infra apply \"{}\"", out.display(), out.display());
     }
     if debug_requests() {
@@ -128,16 +135,47 @@ pub fn debug_requests() -> bool {
     std::env::var_os("INFRA_DEBUG_REQUESTS").is_some()
 }
 
-pub fn write_plan_file(path: &std::path::Path, plan: &Plan, state: &State) -> Result<()> {
+/// Writes the plan file, encrypted when the `encryption` block has a `plan` target.
+pub fn write_plan_file(
+    path: &std::path::Path,
+    plan: &Plan,
+    state: &State,
+    encryption: Option<&Encryption>,
+) -> Result<()> {
     let document = infra_engine::planfile::to_json(
         plan,
         state,
         &format!("infra {}", env!("CARGO_PKG_VERSION")),
     );
-    let text = serde_json::to_string_pretty(&document)?;
+    let text = serde_json::to_string_pretty(&document)? + "\n";
+    let bytes = match encryption {
+        Some(encryption) => encryption
+            .encrypt(text.as_bytes(), None)
+            .map_err(|error| anyhow::anyhow!("plan encryption: {error}"))?,
+        None => text.into_bytes(),
+    };
     // The plan holds prior state and variable values: written whole and private (0600).
-    infra_state::write_atomic(path, (text + "\n").as_bytes())
+    infra_state::write_atomic(path, &bytes)
         .with_context(|| format!("writing the plan file {}", path.display()))
+}
+
+/// A plan file's text, decrypted when it is encrypted (which needs the `plan` target's keys).
+pub fn read_plan_file(path: &std::path::Path, encryption: Option<&Encryption>) -> Result<String> {
+    let bytes =
+        fs::read(path).with_context(|| format!("reading the plan file {}", path.display()))?;
+    let bytes = match encryption {
+        Some(encryption) => encryption
+            .decrypt(&bytes)
+            .map_err(|error| anyhow::anyhow!("{}: {error}", path.display()))?,
+        None if infra_state::encryption::is_encrypted(&bytes) => {
+            return Err(anyhow::anyhow!(
+                "{}: the given plan file is encrypted and requires a valid encryption configuration to decrypt",
+                path.display()
+            ))
+        }
+        None => bytes,
+    };
+    String::from_utf8(bytes).with_context(|| format!("{} is not a plan file", path.display()))
 }
 
 /// A plan and what it was made from.

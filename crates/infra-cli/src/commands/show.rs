@@ -10,8 +10,11 @@ use crate::Exit;
 pub async fn run(work: &Workdir, args: &ShowArgs) -> Result<Exit> {
     if let Some(file) = &args.file {
         let path = work.path(file);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let state_settings = session::load_state_settings(work, &args.state)?;
+        let text = crate::commands::plan::read_plan_file(
+            &path,
+            state_settings.encryption.plan.as_deref(),
+        )?;
         if args.json {
             // The file is already the Terraform plan representation; print it as one document.
             let document: serde_json::Value = serde_json::from_str(&text)
@@ -28,8 +31,8 @@ pub async fn run(work: &Workdir, args: &ShowArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     let (aws, _) = session::provider(ProviderSettings::default());
-    let backend_config = session::load_backend_config(work, &args.state)?;
-    let backend = session::backend(work, backend_config.as_ref(), &args.state, &aws)?;
+    let state_settings = session::load_state_settings(work, &args.state)?;
+    let backend = session::backend(work, &state_settings, &args.state, &aws)?;
     let state = session::read_state(backend.as_ref())?;
     if args.json {
         let resources: Vec<serde_json::Value> = state

@@ -10,8 +10,8 @@ use crate::Exit;
 
 fn open(work: &Workdir, args: &StateArgs) -> Result<Box<dyn infra_state::Backend>> {
     let (aws, _) = session::provider(ProviderSettings::default());
-    let backend_config = session::load_backend_config(work, args)?;
-    session::backend(work, backend_config.as_ref(), args, &aws)
+    let state_settings = session::load_state_settings(work, args)?;
+    session::backend(work, &state_settings, args, &aws)
 }
 
 pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
@@ -124,8 +124,13 @@ pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
             let path = work.path(&file);
             let bytes =
                 std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            // A plain file (as `state pull` prints it), or one encrypted with the state's keys.
+            let encryption = session::load_state_settings(work, &args)?.encryption.state;
+            let encryption = encryption
+                .as_deref()
+                .filter(|_| infra_state::encryption::is_encrypted(&bytes));
             let mut pushed: State =
-                infra_state::format::decode(&bytes, &path.display().to_string())?;
+                infra_state::format::decode_with(&bytes, &path.display().to_string(), encryption)?;
             if let Some(current) = backend.read()? {
                 if current.lineage != pushed.lineage && !force {
                     return Err(anyhow!("cannot push: the file's lineage {} differs from the state's {} (use -force to override)", pushed.lineage, current.lineage));

@@ -22,10 +22,15 @@ impl Workspaces {
     /// S3 when the configuration has `backend "s3"`; local otherwise (also when the backend
     /// block cannot be read, so that workspaces can be managed while it is broken).
     fn open(work: &Workdir) -> Result<Workspaces> {
-        match infra_config::load_backend(&work.dir).ok().flatten() {
-            Some(backend) if backend.kind == "s3" => Ok(Workspaces::S3(Box::new(
-                crate::commands::init::s3_backend_for(work, &backend)?,
-            ))),
+        match infra_config::load_state_settings(&work.dir).ok() {
+            Some((Some(backend), encryption)) if backend.kind == "s3" => {
+                // A new workspace's empty state is written encrypted, as every later write.
+                let encryption = crate::encryption::targets(encryption)?.state;
+                Ok(Workspaces::S3(Box::new(
+                    crate::commands::init::s3_backend_for(work, &backend)?
+                        .with_encryption(encryption),
+                )))
+            }
             _ => Ok(Workspaces::Local),
         }
     }
