@@ -467,3 +467,305 @@ fn an_s3_state_and_a_plan_file_are_encrypted_with_a_kms_data_key() {
     let refused = infra_env(&stack, &moto, none, &["state", "pull"]).expect_code(1);
     assert!(refused.stderr.contains("is encrypted"), "{}", refused.all());
 }
+
+/// A stack for the machine-readable UI: two resources, one of them counted, a data source,
+/// and a plain and a sensitive output.
+const UI_STACK: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+data "aws_region" "current" {}
+
+resource "aws_cloudwatch_log_group" "app" {
+  count = 2
+  name  = "/ui/app-${count.index}"
+}
+
+resource "aws_ssm_parameter" "region" {
+  name  = "/ui/region"
+  type  = "String"
+  value = data.aws_region.current.name
+}
+
+output "groups" {
+  value = aws_cloudwatch_log_group.app[*].name
+}
+
+output "secret" {
+  value     = aws_ssm_parameter.region.value
+  sensitive = true
+}
+"#;
+
+/// The messages of a `-json` run: every stdout line is one, with Terraform's common keys.
+fn messages(run: &Run) -> Vec<Json> {
+    let timestamp = regex_like_rfc3339_micros;
+    run.stdout
+        .lines()
+        .map(|line| {
+            let message: Json = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not a JSON message ({e}): {line}\n{}", run.all()));
+            for key in ["@level", "@message", "@module", "@timestamp", "type"] {
+                assert!(message[key].is_string(), "{key} missing in {line}");
+            }
+            assert!(
+                matches!(message["@level"].as_str(), Some("info" | "warn" | "error")),
+                "{line}"
+            );
+            assert_eq!(message["@module"], "terraform.ui", "{line}");
+            assert!(timestamp(message["@timestamp"].as_str().unwrap()), "{line}");
+            check_message(&message);
+            message
+        })
+        .collect()
+}
+
+/// `2026-11-23T21:38:34.137481Z`: RFC 3339 with microseconds.
+fn regex_like_rfc3339_micros(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.len() == 27
+        && bytes[4] == b'-'
+        && bytes[10] == b'T'
+        && bytes[19] == b'.'
+        && text.ends_with('Z')
+        && text[20..26].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Terraform's resource object.
+fn check_resource(resource: &Json, context: &Json) {
+    for key in [
+        "addr",
+        "module",
+        "resource",
+        "implied_provider",
+        "resource_type",
+        "resource_name",
+    ] {
+        assert!(resource[key].is_string(), "{key} in {context}");
+    }
+    assert!(
+        resource.get("resource_key").is_some(),
+        "resource_key in {context}"
+    );
+    assert_eq!(resource["implied_provider"], "aws", "{context}");
+}
+
+const ACTIONS: &[&str] = &[
+    "noop", "create", "read", "update", "replace", "delete", "move", "import", "remove",
+];
+
+/// Each type's payload as Terraform's machine-readable UI documents it.
+fn check_message(message: &Json) {
+    let kind = message["type"].as_str().unwrap();
+    match kind {
+        "version" => {
+            assert!(
+                message["terraform"].is_string() && message["ui"].is_string(),
+                "{message}"
+            );
+        }
+        "planned_change" | "resource_drift" => {
+            let change = &message["change"];
+            check_resource(&change["resource"], message);
+            assert!(
+                ACTIONS.contains(&change["action"].as_str().unwrap_or("")),
+                "{message}"
+            );
+        }
+        "change_summary" => {
+            let changes = &message["changes"];
+            for key in ["add", "change", "import", "remove"] {
+                assert!(changes[key].is_u64(), "{key} in {message}");
+            }
+            assert!(
+                matches!(
+                    changes["operation"].as_str(),
+                    Some("plan" | "apply" | "destroy")
+                ),
+                "{message}"
+            );
+        }
+        "outputs" => {
+            for (_, output) in message["outputs"].as_object().expect("outputs object") {
+                assert!(output["sensitive"].is_boolean(), "{message}");
+                if output["sensitive"] == true {
+                    assert!(
+                        output.get("value").is_none(),
+                        "a sensitive value: {message}"
+                    );
+                }
+            }
+        }
+        "apply_start" | "apply_progress" | "apply_complete" | "apply_errored" => {
+            let hook = &message["hook"];
+            check_resource(&hook["resource"], message);
+            assert!(
+                ACTIONS.contains(&hook["action"].as_str().unwrap_or("")),
+                "{message}"
+            );
+            if kind != "apply_start" {
+                assert!(hook["elapsed_seconds"].is_u64(), "{message}");
+            }
+            if hook.get("id_key").is_some() {
+                assert!(hook["id_value"].is_string(), "{message}");
+            }
+        }
+        "refresh_start" | "refresh_complete" => {
+            check_resource(&message["hook"]["resource"], message)
+        }
+        "diagnostic" => {
+            let diagnostic = &message["diagnostic"];
+            assert!(
+                matches!(diagnostic["severity"].as_str(), Some("error" | "warning")),
+                "{message}"
+            );
+            assert!(
+                diagnostic["summary"].is_string() && diagnostic["detail"].is_string(),
+                "{message}"
+            );
+            if let Some(range) = diagnostic.get("range") {
+                assert!(range["filename"].is_string(), "{message}");
+                for end in ["start", "end"] {
+                    for key in ["line", "column", "byte"] {
+                        assert!(range[end][key].is_u64(), "{message}");
+                    }
+                }
+                let snippet = &diagnostic["snippet"];
+                assert!(
+                    snippet["code"].is_string() && snippet["start_line"].is_u64(),
+                    "{message}"
+                );
+                assert!(snippet["values"].is_array(), "{message}");
+            }
+        }
+        "log" => {}
+        // infra's own, documented in json_ui.rs and the README.
+        "deployment_step" | "recovered" => check_resource(&message["hook"]["resource"], message),
+        other => {
+            panic!("a message type Terraform does not document and infra does not own: {other}")
+        }
+    }
+}
+
+fn of_type<'a>(messages: &'a [Json], kind: &str) -> Vec<&'a Json> {
+    messages.iter().filter(|m| m["type"] == kind).collect()
+}
+
+#[test]
+fn plan_apply_and_destroy_speak_terraforms_machine_readable_ui() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", UI_STACK);
+    let none: &[(&str, &str)] = &[];
+
+    let plan = infra_env(&stack, &moto, none, &["plan", "-json"]).ok();
+    let plan = messages(&plan);
+    assert_eq!(plan[0]["type"], "version");
+    let planned = of_type(&plan, "planned_change");
+    assert_eq!(planned.len(), 3, "{plan:?}");
+    let counted = planned
+        .iter()
+        .find(|m| m["change"]["resource"]["addr"] == "aws_cloudwatch_log_group.app[1]")
+        .expect("the counted instance");
+    assert_eq!(counted["change"]["resource"]["resource_key"], 1);
+    assert_eq!(counted["change"]["action"], "create");
+    assert_eq!(
+        counted["@message"],
+        "aws_cloudwatch_log_group.app[1]: Plan to create"
+    );
+    let summary = of_type(&plan, "change_summary");
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0]["changes"]["add"], 3);
+    assert_eq!(summary[0]["changes"]["operation"], "plan");
+    assert_eq!(
+        summary[0]["@message"],
+        "Plan: 3 to add, 0 to change, 0 to destroy."
+    );
+    let outputs = of_type(&plan, "outputs");
+    assert_eq!(outputs[0]["outputs"]["groups"]["action"], "create");
+
+    // -json cannot prompt: apply without a plan file needs -auto-approve.
+    let refused = infra_env(&stack, &moto, none, &["apply", "-json"]).expect_code(1);
+    let refused = messages(&refused);
+    assert!(of_type(&refused, "diagnostic")[0]["diagnostic"]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("auto-approve required"));
+
+    let apply = infra_env(&stack, &moto, none, &["apply", "-json", "-auto-approve"]).ok();
+    let apply = messages(&apply);
+    assert_eq!(apply[0]["type"], "version");
+    let started = of_type(&apply, "apply_start");
+    let complete = of_type(&apply, "apply_complete");
+    assert!(started.len() >= 3 && complete.len() == 3, "{apply:?}");
+    let parameter = complete
+        .iter()
+        .find(|m| m["hook"]["resource"]["addr"] == "aws_ssm_parameter.region")
+        .expect("the parameter completes");
+    assert_eq!(parameter["hook"]["id_value"], "/ui/region");
+    assert!(
+        parameter["@message"]
+            .as_str()
+            .unwrap()
+            .starts_with("aws_ssm_parameter.region: Creation complete after "),
+        "{parameter}"
+    );
+    let summaries = of_type(&apply, "change_summary");
+    let last = summaries.last().unwrap();
+    assert_eq!(last["changes"]["operation"], "apply");
+    assert_eq!(
+        last["@message"],
+        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed."
+    );
+    let outputs = of_type(&apply, "outputs");
+    let outputs = &outputs.last().unwrap()["outputs"];
+    assert_eq!(
+        outputs["groups"]["value"],
+        serde_json::json!(["/ui/app-0", "/ui/app-1"])
+    );
+    assert_eq!(
+        outputs["groups"]["type"],
+        serde_json::json!(["tuple", ["string", "string"]])
+    );
+    assert_eq!(outputs["secret"]["sensitive"], true);
+    assert!(outputs["secret"].get("value").is_none());
+    assert!(!apply
+        .iter()
+        .any(|m| m.to_string().contains("us-east-1\"}") && m["type"] == "outputs"));
+
+    // Drift: a group deleted outside infra.
+    moto.python("import boto3\nboto3.client('logs').delete_log_group(logGroupName='/ui/app-1')");
+    let plan = infra_env(&stack, &moto, none, &["plan", "-json"]).ok();
+    let plan = messages(&plan);
+    assert!(of_type(&plan, "refresh_start").len() >= 3, "{plan:?}");
+    let drift = of_type(&plan, "resource_drift");
+    assert_eq!(drift.len(), 1, "{plan:?}");
+    assert_eq!(drift[0]["change"]["action"], "delete");
+    assert_eq!(
+        drift[0]["@message"],
+        "aws_cloudwatch_log_group.app[1]: Drift detected (delete)"
+    );
+
+    let destroy = infra_env(&stack, &moto, none, &["destroy", "-json", "-auto-approve"]).ok();
+    let destroy = messages(&destroy);
+    assert!(of_type(&destroy, "apply_start")
+        .iter()
+        .all(|m| m["hook"]["action"] == "delete"));
+    let last = of_type(&destroy, "change_summary");
+    let last = last.last().unwrap();
+    assert_eq!(last["changes"]["operation"], "destroy");
+    assert!(last["@message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Destroy complete! Resources: "));
+
+    // A configuration error is a diagnostic with its range and snippet.
+    stack.write("broken.tf", "resource \"aws_ssm_parameter\" \"bad\" {\n  name = \"/ui/bad\"\n  type = \"String\"\n  value = var.missing\n}\n");
+    let broken = infra_env(&stack, &moto, none, &["plan", "-json"]).expect_code(1);
+    let broken = messages(&broken);
+    let diagnostic = &of_type(&broken, "diagnostic")[0]["diagnostic"];
+    assert_eq!(diagnostic["severity"], "error");
+    assert_eq!(diagnostic["range"]["filename"], "broken.tf");
+    assert_eq!(diagnostic["range"]["start"]["line"], 4);
+}

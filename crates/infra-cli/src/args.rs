@@ -158,6 +158,9 @@ pub struct PlanArgs {
     /// Operations at once during apply.
     #[arg(long, default_value_t = 10)]
     pub parallelism: usize,
+    /// Terraform's machine-readable UI: one JSON message a line on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]

@@ -6,6 +6,7 @@ mod args;
 mod commands;
 mod encryption;
 mod interrupt;
+mod json_ui;
 mod logging;
 mod progress;
 mod session;
@@ -74,7 +75,11 @@ pub fn main() -> ExitCode {
                 if is_broken_pipe(&error) {
                     return ExitCode::from(0);
                 }
-                eprintln!("\nError: {error:#}");
+                if json_ui::enabled() {
+                    json_ui::error(&format!("{error}"), format!("{error:#}"), None);
+                } else {
+                    eprintln!("\nError: {error:#}");
+                }
             }
             ExitCode::from(Exit::Error as u8)
         }

@@ -74,6 +74,10 @@ impl Workdir {
 /// Prints diagnostics to stderr; returns `Err(Reported)` when any is an error.
 pub fn report(diagnostics: &Diagnostics, style: Style) -> Result<()> {
     for diagnostic in diagnostics.iter() {
+        if crate::json_ui::enabled() {
+            crate::json_ui::diagnostic(diagnostic);
+            continue;
+        }
         let text = diagnostic.to_string();
         let text = match diagnostic.severity {
             Severity::Error => text.replacen("Error:", &style.red("Error:"), 1),

@@ -12,9 +12,9 @@ use infra_state::State;
 
 use crate::args::{ApplyArgs, VariableSource};
 use crate::commands::plan::{debug_requests, make_plan};
-use crate::progress::Progress;
 use crate::session::{self, check, Workdir};
 use crate::{Exit, Reported};
+use infra_engine::observer::Observer;
 
 pub async fn run(
     work: &Workdir,
@@ -22,6 +22,13 @@ pub async fn run(
     sources: &[VariableSource],
     destroy: bool,
 ) -> Result<Exit> {
+    let json = args.plan.json;
+    if json {
+        crate::json_ui::enable(&work.dir);
+        if args.plan_file.is_none() && !work.auto_approve {
+            return Err(anyhow!("Plan file or auto-approve required: infra cannot ask for interactive approval when -json is set. You can either apply a saved plan file, or enable the -auto-approve option."));
+        }
+    }
     let config = session::load_required_config(work, destroy || args.plan.destroy)?;
     let state_settings = session::StateSettings::of(&config)?;
     // A saved plan carries its variables (all but the sensitive ones, which are masked).
@@ -41,8 +48,13 @@ pub async fn run(
     let saved_variables = saved_plan
         .as_ref()
         .map(|(_, _, document)| &document["variables"]);
-    let inputs =
-        session::input_variables_with(work, &config, saved_variables, sources, work.input)?;
+    let inputs = session::input_variables_with(
+        work,
+        &config,
+        saved_variables,
+        sources,
+        work.input && !json,
+    )?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let (settings, aws, registry) = session::providers(&evaluator, work.style)?;
@@ -54,10 +66,8 @@ pub async fn run(
         "OperationTypeApply"
     };
     let _lock = session::lock(backend.as_ref(), &args.plan.state, operation)?;
-    let progress = Progress {
-        style: work.style,
-        show_refresh: false,
-    };
+    let progress = crate::commands::plan::progress(work, json);
+    let progress = progress.as_ref();
 
     let (plan, state, data) = match &saved_plan {
         Some((path, text, _)) => {
@@ -71,7 +81,7 @@ pub async fn run(
             // The objects the plan moved or imported are checked where the plan put them.
             let mut edited = state.clone();
             infra_engine::refactoring::apply_state_edits(&plan, &mut edited);
-            check_objects_unchanged(&plan, &edited, &registry, &settings, &progress).await?;
+            check_objects_unchanged(&plan, &edited, &registry, &settings, progress, work).await?;
             let dependencies = check(evaluator.dependencies(), work.style)?;
             let order = check(
                 infra_engine::planner::resource_order(&config, &dependencies),
@@ -86,7 +96,7 @@ pub async fn run(
                 .collect();
             let data = check(
                 infra_engine::data::read_data_sources(
-                    &config, &evaluator, &registry, &order, &state, &deferred, &progress,
+                    &config, &evaluator, &registry, &order, &state, &deferred, progress,
                 )
                 .await,
                 work.style,
@@ -109,7 +119,7 @@ pub async fn run(
                     {
                         Ok(recovered) => {
                             for (address, report) in recovered {
-                                println!("{address}: {report}");
+                                say(json, format!("{address}: {report}"));
                             }
                         }
                         Err(error) => {
@@ -127,7 +137,7 @@ pub async fn run(
                     {
                         Ok(finalized) => {
                             for address in finalized {
-                                println!("{address}: the standby colour outlived standby_retention_minutes and was scaled to 0");
+                                say(json, format!("{address}: the standby colour outlived standby_retention_minutes and was scaled to 0"));
                             }
                         }
                         Err(error) => eprintln!(
@@ -146,16 +156,20 @@ pub async fn run(
                 backend.as_ref(),
                 &args.plan,
                 destroy,
-                &progress,
+                progress,
             )
             .await?;
-            print!("{}", infra_render::plan_text(&planned.plan, work.style));
+            if json {
+                crate::json_ui::plan(&planned.plan);
+            } else {
+                print!("{}", infra_render::plan_text(&planned.plan, work.style));
+            }
             session::report(
                 &infra_core::Diagnostics(planned.plan.check_warnings.clone()),
                 work.style,
             )?;
             if !planned.plan.has_changes() {
-                print_summary(&planned.plan, destroy);
+                print_summary(&planned.plan, destroy, json);
                 return Ok(Exit::Ok);
             }
             if !work.auto_approve {
@@ -177,11 +191,14 @@ pub async fn run(
             &registry,
             &settings,
             backend.as_ref(),
-            &progress,
+            progress,
+            json,
         )
         .await;
     }
-    println!();
+    if !json {
+        println!();
+    }
     let stop = crate::interrupt::stop_on_signals();
     let executor = Executor {
         config: &config,
@@ -189,7 +206,7 @@ pub async fn run(
         registry: &registry,
         settings: &settings,
         backend: backend.as_ref(),
-        observer: &progress,
+        observer: progress,
         parallelism: args.plan.parallelism,
         data: std::cell::RefCell::new(data),
         stop,
@@ -203,9 +220,29 @@ pub async fn run(
             if !destroy {
                 session::report(&executor.check_failures(&final_state), work.style)?;
             }
-            print_summary(&plan, destroy);
-            print_outputs(&final_state);
+            print_summary(&plan, destroy, json);
+            if json {
+                crate::json_ui::outputs(&final_state);
+            } else {
+                print_outputs(&final_state);
+            }
             Ok(Exit::Ok)
+        }
+        Err(ApplyError::Operations(errors)) if json => {
+            for error in errors {
+                let verb = match error.action {
+                    Action::Delete => "destroy",
+                    Action::Update => "update",
+                    _ => "create",
+                };
+                crate::json_ui::error(
+                    &format!("{}: {verb} failed", error.address),
+                    error.error.message.clone(),
+                    Some(&error.address),
+                );
+            }
+            crate::json_ui::log("The state was saved with every operation that succeeded.".into());
+            Err(Reported.into())
         }
         Err(ApplyError::Operations(errors)) => {
             for error in errors {
@@ -236,6 +273,14 @@ pub async fn run(
             Err(Reported.into())
         }
         Err(ApplyError::State(error)) => Err(anyhow!(error).context("saving the state")),
+        Err(error @ ApplyError::Interrupted { .. }) if json => {
+            crate::json_ui::error(
+                &error.to_string(),
+                "The state was saved with every operation that finished.".into(),
+                None,
+            );
+            Err(Reported.into())
+        }
         Err(error @ ApplyError::Interrupted { .. }) => {
             eprintln!(
                 "\n{} {error}.\nThe state was saved with every operation that finished.",
@@ -257,7 +302,8 @@ async fn record_refresh(
     registry: &infra_core::Registry,
     settings: &infra_core::ProviderSettings,
     backend: &dyn infra_state::Backend,
-    progress: &Progress,
+    progress: &dyn Observer,
+    json: bool,
 ) -> Result<Exit> {
     if read_again {
         let refreshed = check(
@@ -267,10 +313,14 @@ async fn record_refresh(
         state.resources = refreshed.state.resources;
     }
     infra_engine::executor::persist(backend, &mut state)?;
-    println!(
-        "\nApply complete! Resources: 0 added, 0 changed, 0 destroyed. The state now records {} change(s) made outside infra.",
-        plan.drift.len()
-    );
+    if json {
+        crate::json_ui::change_summary(plan, "apply");
+    } else {
+        println!(
+            "\nApply complete! Resources: 0 added, 0 changed, 0 destroyed. The state now records {} change(s) made outside infra.",
+            plan.drift.len()
+        );
+    }
     Ok(Exit::Ok)
 }
 
@@ -298,7 +348,20 @@ fn confirm(destroy: bool, input: bool) -> Result<()> {
     }
 }
 
-fn print_summary(plan: &Plan, destroy: bool) {
+/// A line of the human UI, or a `log` message of the machine-readable one.
+fn say(json: bool, line: String) {
+    if json {
+        crate::json_ui::log(line);
+    } else {
+        println!("{line}");
+    }
+}
+
+fn print_summary(plan: &Plan, destroy: bool, json: bool) {
+    if json {
+        crate::json_ui::change_summary(plan, if destroy { "destroy" } else { "apply" });
+        return;
+    }
     let summary = plan.summary();
     if destroy {
         println!(
@@ -380,7 +443,8 @@ async fn check_objects_unchanged(
     state: &State,
     registry: &infra_core::Registry,
     settings: &infra_core::ProviderSettings,
-    progress: &Progress,
+    progress: &dyn Observer,
+    work: &Workdir,
 ) -> Result<()> {
     let touched: BTreeSet<Address> = plan.basis.fingerprints.keys().cloned().collect();
     if touched.is_empty() {
@@ -388,7 +452,7 @@ async fn check_objects_unchanged(
     }
     let refreshed = check(
         infra_engine::refresh::refresh(state, registry, settings, progress, Some(&touched)).await,
-        progress.style,
+        work.style,
     )?;
     let mut changed = Vec::new();
     for (address, planned_fingerprint) in &plan.basis.fingerprints {

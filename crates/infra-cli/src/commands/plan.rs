@@ -22,8 +22,11 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     if let Some(out) = &args.generate_config_out {
         generate_config(work, args, sources, &work.path(out)).await?;
     }
+    if args.json {
+        crate::json_ui::enable(&work.dir);
+    }
     let config = session::load_required_config(work, args.destroy)?;
-    let inputs = session::input_variables(work, &config, sources, work.input)?;
+    let inputs = session::input_variables(work, &config, sources, work.input && !args.json)?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let (settings, aws, registry) = session::providers(&evaluator, work.style)?;
@@ -31,10 +34,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     let state_settings = session::StateSettings::of(&config)?;
     let backend = session::backend(work, &state_settings, &args.state, &aws)?;
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypePlan")?;
-    let progress = Progress {
-        style: work.style,
-        show_refresh: false,
-    };
+    let progress = progress(work, args.json);
     let planned = make_plan(
         work,
         &config,
@@ -44,10 +44,14 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
         backend.as_ref(),
         args,
         args.destroy,
-        &progress,
+        progress.as_ref(),
     )
     .await?;
-    print!("{}", infra_render::plan_text(&planned.plan, work.style));
+    if args.json {
+        crate::json_ui::plan(&planned.plan);
+    } else {
+        print!("{}", infra_render::plan_text(&planned.plan, work.style));
+    }
     session::report(
         &infra_core::Diagnostics(planned.plan.check_warnings.clone()),
         work.style,
@@ -60,7 +64,9 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
             &planned.state,
             state_settings.encryption.plan.as_deref(),
         )?;
-        println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n    infra apply \"{}\"", out.display(), out.display());
+        if !args.json {
+            println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n    infra apply \"{}\"", out.display(), out.display());
+        }
     }
     if debug_requests() {
         eprintln!("AWS requests: {}", aws.requests.count());
@@ -128,6 +134,18 @@ async fn generate_config(
         );
     }
     Ok(())
+}
+
+/// Progress lines for a person, or the machine-readable UI's hook messages (`-json`).
+pub fn progress(work: &Workdir, json: bool) -> Box<dyn Observer> {
+    if json {
+        Box::new(crate::json_ui::JsonProgress)
+    } else {
+        Box::new(Progress {
+            style: work.style,
+            show_refresh: false,
+        })
+    }
 }
 
 /// `INFRA_DEBUG_REQUESTS=1` prints the number of AWS requests made (benchmarks use it).

@@ -88,58 +88,6 @@ fn validate_json(work: &Workdir, diagnostics: &Diagnostics) -> Json {
         "valid": errors == 0,
         "error_count": errors,
         "warning_count": diagnostics.iter().count() - errors,
-        "diagnostics": diagnostics.iter().map(|d| diagnostic_json(work, d)).collect::<Vec<_>>(),
+        "diagnostics": diagnostics.iter().map(|d| crate::json_ui::diagnostic_json(&work.dir, d)).collect::<Vec<_>>(),
     })
-}
-
-/// One diagnostic as Terraform writes it: the range starts at the located line and column
-/// (with its byte offset in the file) and, as infra records a point rather than a span, ends
-/// there too.
-fn diagnostic_json(work: &Workdir, diagnostic: &Diagnostic) -> Json {
-    let mut object = json!({
-        "severity": match diagnostic.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        },
-        "summary": diagnostic.summary,
-        "detail": diagnostic.detail,
-    });
-    if let Some(location) = &diagnostic.location {
-        let filename = location
-            .file
-            .strip_prefix(&work.dir)
-            .unwrap_or(&location.file)
-            .display()
-            .to_string();
-        let byte = byte_offset(&location.file, location.line, location.column);
-        let position = json!({"line": location.line, "column": location.column, "byte": byte});
-        object["range"] = json!({"filename": filename, "start": position, "end": position});
-        object["snippet"] = json!({
-            "context": Json::Null,
-            "code": location.snippet,
-            "start_line": location.line,
-            "highlight_start_offset": location.column.saturating_sub(1),
-            "highlight_end_offset": location.column.saturating_sub(1),
-            "values": [],
-        });
-    }
-    object
-}
-
-/// The byte offset of a 1-based line and character column in a file (0 when unreadable).
-fn byte_offset(file: &std::path::Path, line: usize, column: usize) -> usize {
-    let Ok(text) = std::fs::read_to_string(file) else {
-        return 0;
-    };
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let in_line: usize = text[line_start..]
-        .chars()
-        .take(column.saturating_sub(1))
-        .map(char::len_utf8)
-        .sum();
-    line_start + in_line
 }
