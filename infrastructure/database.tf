@@ -13,7 +13,10 @@ resource "aws_db_instance" "main" {
   storage_type            = "gp3"
   db_name                 = "app"
   username                = "app"
-  password                = aws_secretsmanager_secret_version.db_password.secret_string
+  # Write-only (Terraform 1.11): sent to RDS, never stored in the state or a plan file.
+  # Raise password_wo_version after changing the password to send it again.
+  password_wo             = var.db_password
+  password_wo_version     = var.db_password_version
   port                    = 5432
   db_subnet_group_name    = aws_db_subnet_group.main.name
   vpc_security_group_ids  = [aws_security_group.db.id]
@@ -23,10 +26,15 @@ resource "aws_db_instance" "main" {
   deletion_protection     = var.deletion_protection
   skip_final_snapshot     = !var.deletion_protection
   final_snapshot_identifier = var.deletion_protection ? "${local.name}-final" : null
+
+  # The password reaches RDS as a write-only value, not through the secret: the explicit
+  # dependency keeps the order below.
+  depends_on = [aws_secretsmanager_secret_version.db_password]
 }
 
-# The password lives in Secrets Manager: the database takes it from there, and the service
-# reads it there, never from its environment in clear. The database depends on the secret, so
+# The password lives in Secrets Manager, written there and to the database as a write-only
+# value (never in the state); the service reads it there, never from its environment in
+# clear. The database depends on the secret, so
 # a destroy stopped by deletion protection keeps the secret too (a deleted secret's name stays
 # taken for its recovery window).
 resource "aws_secretsmanager_secret" "db_password" {
@@ -36,6 +44,7 @@ resource "aws_secretsmanager_secret" "db_password" {
 }
 
 resource "aws_secretsmanager_secret_version" "db_password" {
-  secret_id     = aws_secretsmanager_secret.db_password.id
-  secret_string = var.db_password
+  secret_id                = aws_secretsmanager_secret.db_password.id
+  secret_string_wo         = var.db_password
+  secret_string_wo_version = var.db_password_version
 }

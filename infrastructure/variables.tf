@@ -96,6 +96,12 @@ variable "db_password" {
   sensitive   = true
 }
 
+variable "db_password_version" {
+  type        = number
+  description = "Raise it after changing db_password: the new password is then sent to RDS and Secrets Manager (both are write-only and never stored)."
+  default     = 1
+}
+
 variable "domain_name" {
   type        = string
   description = "The name the service answers on over HTTPS; the stack makes its hosted zone."

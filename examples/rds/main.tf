@@ -1,4 +1,5 @@
-# RDS Postgres alone, in a subnet group, with its password from a sensitive variable.
+# RDS Postgres alone, in a subnet group, with its password from a sensitive variable, sent as a
+# write-only argument: it never enters the state or a plan file.
 provider "aws" {
   region = "us-east-1"
 }
@@ -32,7 +33,8 @@ resource "aws_db_instance" "db" {
   allocated_storage    = 20
   db_name              = "app"
   username             = "app"
-  password             = var.db_password
+  password_wo          = var.db_password
+  password_wo_version  = 1
   db_subnet_group_name = aws_db_subnet_group.db.name
   skip_final_snapshot  = true
 }

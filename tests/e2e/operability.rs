@@ -769,3 +769,117 @@ fn plan_apply_and_destroy_speak_terraforms_machine_readable_ui() {
     assert_eq!(diagnostic["range"]["filename"], "broken.tf");
     assert_eq!(diagnostic["range"]["start"]["line"], 4);
 }
+
+/// Write-only arguments, their values from the environment and their versions from `-var`.
+const WRITE_ONLY_STACK: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "db_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "password_version" {
+  type = number
+}
+
+resource "aws_db_instance" "db" {
+  identifier          = "wo-db"
+  engine              = "postgres"
+  engine_version      = "16.3"
+  instance_class      = "db.t3.micro"
+  allocated_storage   = 20
+  username            = "app"
+  password_wo         = var.db_password
+  password_wo_version = var.password_version
+  skip_final_snapshot = true
+}
+
+resource "aws_secretsmanager_secret" "db" {
+  name = "wo-db-password"
+}
+
+resource "aws_secretsmanager_secret_version" "db" {
+  secret_id                = aws_secretsmanager_secret.db.id
+  secret_string_wo         = var.db_password
+  secret_string_wo_version = var.password_version
+}
+
+resource "aws_ssm_parameter" "db" {
+  name             = "/wo/db-password"
+  type             = "SecureString"
+  value_wo         = var.db_password
+  value_wo_version = var.password_version
+}
+"#;
+
+fn stored_secret(moto: &Moto) -> String {
+    moto.python(
+        "import boto3\nprint(boto3.client('secretsmanager').get_secret_value(SecretId='wo-db-password')['SecretString'])\nprint(boto3.client('ssm').get_parameter(Name='/wo/db-password', WithDecryption=True)['Parameter']['Value'])",
+    )
+}
+
+#[test]
+fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_changes() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", WRITE_ONLY_STACK);
+    let first = "first-wo-password-1";
+    let second = "second-wo-password-2";
+    let with = |password: &'static str, version: &str, args: &[&str]| {
+        let mut command = infra_command(BINARY, stack.path(), Some(&moto));
+        command.env("TF_VAR_db_password", password);
+        command.args(args).args(["-var", &format!("password_version={version}")]);
+        run(command, &[])
+    };
+    with(first, "1", APPLY).ok();
+    assert_eq!(stored_secret(&moto), format!("{first}\n{first}\n"), "sent on create");
+    let state = stack.read("infra.tfstate.json");
+    assert!(!state.contains(first), "the state holds the password: {state}");
+    let document: Json = serde_json::from_str(&state).unwrap();
+    let parameter = document["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "aws_ssm_parameter")
+        .expect("the parameter");
+    let attributes = &parameter["attributes"];
+    assert_eq!(attributes["has_value_wo"], true, "{attributes}");
+    assert!(attributes["value_wo"].is_null() && attributes["value"].is_null(), "{attributes}");
+    assert_eq!(attributes["value_wo_version"], 1);
+
+    // A new password alone changes nothing: write-only values are never compared.
+    let plan = with(second, "1", &["plan", "-input=false", "-detailed-exitcode"]);
+    assert_eq!(plan.code, 0, "{}", plan.all());
+    // A plan file of the same holds no password either.
+    with(second, "2", &["plan", "-input=false", "-out=rotate.tfplan"]).ok();
+    let plan_file = stack.read("rotate.tfplan");
+    assert!(!plan_file.contains(second) && !plan_file.contains(first));
+
+    // A new version sends it: the secret gets a new version, the parameter a new value, the
+    // database a ModifyDBInstance (moto does not report passwords; the call is in the log).
+    let log = stack.path().join("rotate.log");
+    let mut apply = infra_command(BINARY, stack.path(), Some(&moto));
+    apply
+        .env("TF_VAR_db_password", second)
+        .env("INFRA_LOG", "debug")
+        .env("INFRA_LOG_PATH", &log)
+        .args(["apply", "-input=false", "rotate.tfplan"]);
+    let applied = run(apply, &[]).ok();
+    assert!(applied.stdout.contains("aws_secretsmanager_secret_version.db: Destroying"), "{}", applied.stdout);
+    assert_eq!(stored_secret(&moto), format!("{second}\n{second}\n"), "sent again");
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("operation=\"ModifyDBInstance\""), "no ModifyDBInstance in\n{log}");
+    assert!(!log.contains(second));
+    let state = stack.read("infra.tfstate.json");
+    assert!(!state.contains(second) && !state.contains(first));
+    let plan = with(second, "2", &["plan", "-input=false", "-detailed-exitcode"]);
+    assert_eq!(plan.code, 0, "{}", plan.all());
+
+    // A version without its write-only argument is refused at plan time, located.
+    stack.write("extra.tf", "resource \"aws_ssm_parameter\" \"bad\" {\n  name             = \"/wo/bad\"\n  type             = \"String\"\n  value            = \"x\"\n  value_wo_version = 1\n}\n");
+    let refused = with(second, "2", &["plan", "-input=false"]).expect_code(1);
+    assert!(refused.stderr.contains("all of `value_wo,value_wo_version` must be specified"), "{}", refused.all());
+}

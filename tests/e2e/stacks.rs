@@ -4,7 +4,7 @@
 
 use infra_testkit::{Moto, Run, Stack};
 
-use super::{emulator_objects, infra_with_password};
+use super::{command_with_password, emulator_objects, infra_with_password};
 
 const PASSWORD: &str = "stack-test-password-9f2c";
 
@@ -14,15 +14,17 @@ fn run_with(stack: &Stack, moto: &Moto, command: &[&str], variables: &[&str]) ->
     infra_with_password(stack, moto, PASSWORD, &args)
 }
 
-/// Applies, then plans again and expects "No changes".
+/// Applies (with trace-level logs to a file), then plans again and expects "No changes"; no
+/// file infra wrote holds the database password.
 fn apply_and_plan_clean(stack: &Stack, moto: &Moto, variables: &[&str]) {
-    let applied = run_with(
-        stack,
-        moto,
-        &["apply", "-input=false", "-auto-approve"],
-        variables,
-    )
-    .ok();
+    let log = stack.path().join("infra-trace.log");
+    let mut apply = command_with_password(stack, moto, PASSWORD);
+    apply
+        .env("INFRA_LOG", "trace")
+        .env("INFRA_LOG_PATH", &log)
+        .args(["apply", "-input=false", "-auto-approve"])
+        .args(variables);
+    let applied = infra_testkit::run(apply, &[]).ok();
     assert!(
         applied.stdout.contains("Apply complete!"),
         "{}",
@@ -49,6 +51,43 @@ fn apply_and_plan_clean(stack: &Stack, moto: &Moto, variables: &[&str]) {
         !plan.all().contains(PASSWORD) && !applied.all().contains(PASSWORD),
         "the database password was printed"
     );
+    // The password is write-only (`password_wo`, `secret_string_wo`): the state, its backup,
+    // a plan file and the trace log never hold it.
+    run_with(
+        stack,
+        moto,
+        &["plan", "-input=false", "-out=saved.tfplan"],
+        variables,
+    )
+    .ok();
+    assert!(
+        std::fs::metadata(&log).is_ok_and(|m| m.len() > 0),
+        "no trace log"
+    );
+    let holding = files_holding(stack.path(), PASSWORD);
+    assert!(
+        holding.is_empty(),
+        "files holding the password: {holding:?}"
+    );
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_holding(dir: &std::path::Path, needle: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_holding(&path, needle));
+        } else if std::fs::read(&path)
+            .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        {
+            found.push(path);
+        }
+    }
+    found
 }
 
 /// Destroys, and expects nothing left in the emulator or the state.
@@ -358,11 +397,15 @@ fn every_type_of_the_reference_stack_imports_by_its_terraform_id() {
     // As in Terraform, an import reads only what AWS reports. Arguments that are
     // configuration only take the provider's import defaults, so each of these objects plans
     // one in-place update, and applying it settles them:
-    // - the RDS master password is never read back, and skip_final_snapshot is false;
+    // - the RDS master password is never read back (password_wo_version is configuration
+    //   only), and skip_final_snapshot is false;
     // - force_delete, force_destroy, allow_overwrite are false, recovery_window_in_days 30;
     // - the policy documents that name the secret and the log bucket are read again during
     //   that apply (each depends on a resource with a pending change), so the policies' texts
     //   are unknown until then.
+    // The secret version is replaced: its value was written through `secret_string_wo`, and
+    // an import reads `secret_string` back and no `secret_string_wo_version`; either forces a
+    // new version, as both do in the provider's schema.
     let plan = run_with(&stack, &moto, &["plan", "-input=false"], &variables).ok();
     let updated = [
         "aws_db_instance.main",
@@ -377,7 +420,7 @@ fn every_type_of_the_reference_stack_imports_by_its_terraform_id() {
     ];
     assert!(
         plan.stdout.contains(&format!(
-            "Plan: 0 to add, {} to change, 0 to destroy.",
+            "Plan: 1 to add, {} to change, 1 to destroy.",
             updated.len()
         )),
         "after importing every object: {}",

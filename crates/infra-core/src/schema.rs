@@ -68,6 +68,10 @@ pub struct Attribute {
     /// A computed attribute that AWS changes on its own all the time
     /// (`latest_restorable_time`): not a sign that the object changed.
     pub volatile: bool,
+    /// Terraform 1.11's write-only argument (`password_wo`): sent to AWS on create, and on
+    /// update when its companion `*_wo_version` changes; never stored in the state, the plan
+    /// file or the pending journal, and never compared.
+    pub write_only: bool,
 }
 
 impl Attribute {
@@ -81,6 +85,7 @@ impl Attribute {
             force_new: false,
             check: None,
             volatile: false,
+            write_only: false,
         }
     }
     pub fn required(name: &'static str, ty: Type) -> Attribute {
@@ -109,6 +114,12 @@ impl Attribute {
     }
     pub fn volatile(mut self) -> Attribute {
         self.volatile = true;
+        self
+    }
+    /// A write-only argument; also sensitive.
+    pub fn write_only(mut self) -> Attribute {
+        self.write_only = true;
+        self.sensitive = true;
         self
     }
     pub fn check(mut self, check: Check) -> Attribute {
@@ -219,6 +230,17 @@ impl Schema {
     }
     pub fn block_named(&self, name: &str) -> Option<&Block> {
         self.blocks.iter().find(|b| b.name == name)
+    }
+
+    /// Empties the write-only arguments of an object, before it is stored anywhere.
+    pub fn clear_write_only(&self, value: &mut Value) {
+        if let Some(entries) = value.map_mut() {
+            for attribute in self.attributes.iter().filter(|a| a.write_only) {
+                if let Some(v) = entries.get_mut(attribute.name) {
+                    *v = Value::Null;
+                }
+            }
+        }
     }
 
     /// The object without its volatile attributes: what a saved plan's staleness check

@@ -330,7 +330,10 @@ fn collect_changes(
         }
     };
     for attribute in &schema.attributes {
-        let compared = attribute.is_settable() || (schema.taggable && attribute.name == "tags_all");
+        // Write-only arguments are never stored, so never compared: their `*_wo_version`
+        // companion says when to send them again.
+        let compared = (attribute.is_settable() && !attribute.write_only)
+            || (schema.taggable && attribute.name == "tags_all");
         if !compared {
             continue;
         }

@@ -480,7 +480,11 @@ impl Executor<'_> {
                             address.clone(),
                             PendingCreate {
                                 resource_type: change.resource_type.clone(),
-                                planned: decision.after.clone(),
+                                planned: {
+                                    let mut planned = decision.after.clone();
+                                    resource_type.schema().clear_write_only(&mut planned);
+                                    planned
+                                },
                                 started_at: humantime::format_rfc3339_seconds(
                                     std::time::SystemTime::now(),
                                 )
@@ -537,6 +541,7 @@ impl Executor<'_> {
                     Ok(mut value) => {
                         crate::diff::normalize(resource_type.as_ref(), &mut value);
                         crate::diff::mark_sensitive(resource_type.schema(), &mut value);
+                        resource_type.schema().clear_write_only(&mut value);
                         if resource_type.schema().taggable {
                             keep_configured_tags(&mut value, &planned);
                         }
@@ -738,6 +743,7 @@ impl Executor<'_> {
                 }
             }
         }
+        resource_type.schema().clear_write_only(&mut value);
         let provider = aliased(&self.configuration_of(address, state));
         let mut state = state.borrow_mut();
         let mut dependencies = change.dependencies.clone();

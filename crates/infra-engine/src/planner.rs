@@ -375,7 +375,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                         false
                     }
                 };
-                let decision = plan_instance(InstanceInput {
+                let mut decision = plan_instance(InstanceInput {
                     resource: resource_type.as_ref(),
                     config: &instance.value,
                     prior,
@@ -383,6 +383,9 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                     default_tags: &input.settings.default_tags,
                     force_replace: requested || triggered,
                 });
+                // Write-only arguments are read from the configuration again when applied;
+                // the plan (and what other resources see of this one) holds null.
+                resource_type.schema().clear_write_only(&mut decision.after);
                 if decision.after.is_wholly_known() {
                     diagnostics.extend(input.evaluator.condition_failures(
                         &instance.address,

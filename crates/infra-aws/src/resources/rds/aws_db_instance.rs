@@ -48,6 +48,7 @@ use crate::Aws;
 /// Attributes AWS does not report back: copied from the configuration.
 const CONFIG_ONLY: &[&str] = &[
     "password",
+    "password_wo_version",
     "skip_final_snapshot",
     "final_snapshot_identifier",
     "apply_immediately",
@@ -125,6 +126,10 @@ impl AwsDbInstance {
             .attr(Attribute::optional_computed("db_name", Type::String).force_new())
             .attr(Attribute::optional_computed("username", Type::String).force_new())
             .attr(Attribute::optional("password", Type::String).sensitive())
+            // Terraform 1.11's write-only password: sent, never stored; a new
+            // `password_wo_version` sends it again.
+            .attr(Attribute::optional("password_wo", Type::String).write_only())
+            .attr(Attribute::optional("password_wo_version", Type::Number))
             .attr(Attribute::optional(
                 "manage_master_user_password",
                 Type::Bool,
@@ -411,6 +416,11 @@ impl AwsDbInstance {
         }
         if changed(prior, planned, "password") && !planned.get("password").is_null() {
             request = request.set_master_user_password(string(planned, "password"));
+            any = true;
+        }
+        if changed(prior, planned, "password_wo_version") && !planned.get("password_wo").is_null()
+        {
+            request = request.set_master_user_password(string(planned, "password_wo"));
             any = true;
         }
         if any_change(&[
@@ -932,10 +942,24 @@ impl ResourceType for AwsDbInstance {
                 "\"identifier_prefix\" conflicts with \"identifier\": set only one.".to_string(),
             ));
         }
-        if set("password") && config.get("manage_master_user_password").as_bool() == Some(true) {
+        for password in ["password", "password_wo"] {
+            if set(password) && config.get("manage_master_user_password").as_bool() == Some(true) {
+                problems.push((
+                    "manage_master_user_password".to_string(),
+                    format!("\"manage_master_user_password\" conflicts with \"{password}\": set only one."),
+                ));
+            }
+        }
+        if set("password") && set("password_wo") {
             problems.push((
-                "manage_master_user_password".to_string(),
-                "\"manage_master_user_password\" conflicts with \"password\": set only one."
+                "password_wo".to_string(),
+                "\"password_wo\" conflicts with \"password\": set only one.".to_string(),
+            ));
+        }
+        if set("password_wo_version") && !set("password_wo") {
+            problems.push((
+                "password_wo_version".to_string(),
+                "\"password_wo_version\": all of `password_wo,password_wo_version` must be specified"
                     .to_string(),
             ));
         }
@@ -1220,7 +1244,9 @@ impl ResourceType for AwsDbInstance {
                 .set_dedicated_log_volume(boolean(planned, "dedicated_log_volume"))
                 .set_db_name(string(planned, "db_name"))
                 .set_master_username(string(planned, "username"))
-                .set_master_user_password(string(planned, "password"))
+                .set_master_user_password(
+                    string(planned, "password").or_else(|| string(planned, "password_wo")),
+                )
                 .set_manage_master_user_password(boolean(planned, "manage_master_user_password"))
                 .set_master_user_secret_kms_key_id(string(planned, "master_user_secret_kms_key_id"))
                 .set_port(int(planned, "port"))
@@ -1282,6 +1308,7 @@ impl ResourceType for AwsDbInstance {
             if let Some(object) = current.map_mut() {
                 // The password is not part of a restore or a replica: set it afterwards.
                 object.insert("password".into(), Value::Null);
+                object.insert("password_wo_version".into(), Value::Null);
             }
             if self.modify(&identifier, &current, planned, true).await? {
                 instance = self

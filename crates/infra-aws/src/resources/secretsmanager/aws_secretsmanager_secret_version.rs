@@ -52,6 +52,11 @@ impl AwsSecretsmanagerSecretVersion {
                     .sensitive()
                     .force_new(),
             )
+            // Terraform 1.11's write-only value: sent, never stored. A version's value cannot
+            // change, so a new `secret_string_wo_version` makes a new version.
+            .attr(Attribute::optional("secret_string_wo", Type::String).write_only())
+            .attr(Attribute::optional("secret_string_wo_version", Type::Number).force_new())
+            .attr(Attribute::computed("has_secret_string_wo", Type::Bool))
             .attr(Attribute::computed("version_id", Type::String))
             .attr(Attribute::optional_computed(
                 "version_stages",
@@ -87,10 +92,11 @@ impl AwsSecretsmanagerSecretVersion {
         &self,
         secret_id: &str,
         version_id: &str,
+        hint: &Value,
     ) -> Result<Value, ProviderError> {
         self.get(secret_id, Some(version_id), None)
             .await?
-            .map(|output| to_value(secret_id, &output))
+            .map(|output| to_value(secret_id, &output, hint))
             .ok_or_else(|| vanished("Secrets Manager secret version", version_id))
     }
 
@@ -145,7 +151,14 @@ pub fn parse_id(id: &str) -> Result<(String, String), ProviderError> {
     }
 }
 
-fn to_value(secret_id: &str, output: &GetSecretValueOutput) -> Value {
+/// Whether an object's value was written through `secret_string_wo` (the provider's computed
+/// `has_secret_string_wo`): then the state holds no `secret_string`.
+fn written_only(value: &Value) -> bool {
+    !value.get("secret_string_wo").is_null()
+        || value.get("has_secret_string_wo").as_bool() == Some(true)
+}
+
+fn to_value(secret_id: &str, output: &GetSecretValueOutput, hint: &Value) -> Value {
     let version_id = output.version_id().unwrap_or_default();
     let mut object = BTreeMap::new();
     object.insert(
@@ -155,7 +168,19 @@ fn to_value(secret_id: &str, output: &GetSecretValueOutput) -> Value {
     object.insert("arn".to_string(), text(output.arn()));
     object.insert("secret_id".to_string(), Value::string(secret_id));
     object.insert("version_id".to_string(), Value::string(version_id));
-    object.insert("secret_string".to_string(), text(output.secret_string()));
+    let secret_string = match written_only(hint) {
+        true => Value::Null,
+        false => text(output.secret_string()),
+    };
+    object.insert("secret_string".to_string(), secret_string);
+    object.insert(
+        "has_secret_string_wo".to_string(),
+        Value::Bool(written_only(hint)),
+    );
+    object.insert(
+        "secret_string_wo_version".to_string(),
+        hint.get("secret_string_wo_version").clone(),
+    );
     object.insert(
         "secret_binary".to_string(),
         text(
@@ -179,7 +204,12 @@ fn same_value(output: &GetSecretValueOutput, planned: &Value) -> bool {
             .secret_binary()
             .map(|b| aws_smithy_types::base64::encode(b.as_ref()))
             .is_some_and(|b| b == binary),
-        None => output.secret_string() == string(planned, "secret_string").as_deref(),
+        None => {
+            output.secret_string()
+                == string(planned, "secret_string")
+                    .or_else(|| string(planned, "secret_string_wo"))
+                    .as_deref()
+        }
     }
 }
 
@@ -199,6 +229,20 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
             problems.push((
                 "secret_binary".to_string(),
                 "\"secret_binary\": conflicts with secret_string".to_string(),
+            ));
+        }
+        for other in ["secret_string", "secret_binary"] {
+            if !config.get("secret_string_wo").is_null() && !config.get(other).is_null() {
+                problems.push((
+                    "secret_string_wo".to_string(),
+                    format!("\"secret_string_wo\": conflicts with {other}"),
+                ));
+            }
+        }
+        if config.get("secret_string_wo_version").is_null() != config.get("secret_string_wo").is_null() {
+            problems.push((
+                "secret_string_wo_version".to_string(),
+                "all of `secret_string_wo,secret_string_wo_version` must be specified".to_string(),
             ));
         }
         if let Some(binary) = config.get("secret_binary").as_str() {
@@ -224,7 +268,9 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
             let bytes = aws_smithy_types::base64::decode(&binary)
                 .map_err(|_| ProviderError::new("secret_binary is not base64-encoded"))?;
             request = request.secret_binary(Blob::new(bytes));
-        } else if let Some(secret) = string(planned, "secret_string") {
+        } else if let Some(secret) =
+            string(planned, "secret_string").or_else(|| string(planned, "secret_string_wo"))
+        {
             request = request.secret_string(secret);
         }
         let stages = strings(planned, "version_stages");
@@ -235,7 +281,7 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
         let version_id = output
             .version_id()
             .ok_or_else(|| ProviderError::new("PutSecretValue returned no version ID"))?;
-        self.read_one(&secret_id, version_id).await
+        self.read_one(&secret_id, version_id, planned).await
     }
 
     async fn update(
@@ -268,7 +314,7 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
             self.move_stage(&secret_id, stage, None, Some(&version_id))
                 .await?;
         }
-        self.read_one(&secret_id, &version_id).await
+        self.read_one(&secret_id, &version_id, planned).await
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -303,7 +349,7 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
             out.push(
                 self.get(&secret_id, Some(&version_id), None)
                     .await?
-                    .map(|output| to_value(&secret_id, &output)),
+                    .map(|output| to_value(&secret_id, &output, p)),
             );
         }
         Ok(out)
@@ -335,7 +381,7 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
             .get(&secret_id, None, Some(&stage))
             .await?
             .filter(|output| same_value(output, planned))
-            .map(|output| to_value(&secret_id, &output)))
+            .map(|output| to_value(&secret_id, &output, planned)))
     }
 }
 

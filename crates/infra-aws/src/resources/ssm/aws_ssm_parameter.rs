@@ -63,6 +63,11 @@ impl AwsSsmParameter {
             )
             .attr(Attribute::optional_computed("value", Type::String).sensitive())
             .attr(Attribute::optional_computed("insecure_value", Type::String))
+            // Terraform 1.11's write-only value: sent, never stored; a new `value_wo_version`
+            // sends it again.
+            .attr(Attribute::optional("value_wo", Type::String).write_only())
+            .attr(Attribute::optional("value_wo_version", Type::Number))
+            .attr(Attribute::computed("has_value_wo", Type::Bool))
             .attr(Attribute::optional("description", Type::String))
             .attr(
                 Attribute::optional_computed("tier", Type::String)
@@ -178,7 +183,14 @@ fn configured_value(planned: &Value) -> String {
     string(planned, "insecure_value")
         .filter(|v| !v.is_empty())
         .or_else(|| string(planned, "value"))
+        .or_else(|| string(planned, "value_wo"))
         .unwrap_or_default()
+}
+
+/// Whether an object's value was written through `value_wo` (the provider's computed
+/// `has_value_wo`): then the state holds no value.
+fn written_only(value: &Value) -> bool {
+    !value.get("value_wo").is_null() || value.get("has_value_wo").as_bool() == Some(true)
 }
 
 fn is_missing(error: &ProviderError) -> bool {
@@ -235,7 +247,15 @@ fn to_value(found: &Found, hint: &Value) -> Value {
     // The provider reports the value as `insecure_value` when that is what the configuration
     // set (and the parameter is not secret), else as `value`.
     let value = text(parameter.value());
-    if hint.get("insecure_value").as_str().is_some() && kind != "SecureString" {
+    object.insert(
+        "value_wo_version".to_string(),
+        hint.get("value_wo_version").clone(),
+    );
+    object.insert("has_value_wo".to_string(), Value::Bool(written_only(hint)));
+    if written_only(hint) {
+        object.insert("value".to_string(), Value::Null);
+        object.insert("insecure_value".to_string(), Value::Null);
+    } else if hint.get("insecure_value").as_str().is_some() && kind != "SecureString" {
         object.insert("insecure_value".to_string(), value);
         object.insert("value".to_string(), Value::Null);
     } else {
@@ -294,15 +314,24 @@ impl ResourceType for AwsSsmParameter {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let value = config.get("value");
-        let insecure = config.get("insecure_value");
-        if value.is_null() == insecure.is_null() {
+        let given = ["value", "insecure_value", "value_wo"]
+            .iter()
+            .filter(|name| !config.get(name).is_null())
+            .count();
+        if given != 1 {
             problems.push((
                 "value".to_string(),
-                "exactly one of \"value\" or \"insecure_value\" must be specified".to_string(),
+                "exactly one of `insecure_value,value,value_wo` must be specified".to_string(),
             ));
         }
-        if !insecure.is_null() && config.get("type").as_str() == Some("SecureString") {
+        if !config.get("value_wo_version").is_null() && config.get("value_wo").is_null() {
+            problems.push((
+                "value_wo_version".to_string(),
+                "\"value_wo_version\": all of `value_wo,value_wo_version` must be specified"
+                    .to_string(),
+            ));
+        }
+        if !config.get("insecure_value").is_null() && config.get("type").as_str() == Some("SecureString") {
             problems.push((
                 "insecure_value".to_string(),
                 "invalid configuration, cannot set type = SecureString and insecure_value"
@@ -360,6 +389,7 @@ impl ResourceType for AwsSsmParameter {
             "type",
             "value",
             "insecure_value",
+            "value_wo_version",
             "description",
             "tier",
             "key_id",
