@@ -831,13 +831,22 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
     let with = |password: &'static str, version: &str, args: &[&str]| {
         let mut command = infra_command(BINARY, stack.path(), Some(&moto));
         command.env("TF_VAR_db_password", password);
-        command.args(args).args(["-var", &format!("password_version={version}")]);
+        command
+            .args(args)
+            .args(["-var", &format!("password_version={version}")]);
         run(command, &[])
     };
     with(first, "1", APPLY).ok();
-    assert_eq!(stored_secret(&moto), format!("{first}\n{first}\n"), "sent on create");
+    assert_eq!(
+        stored_secret(&moto),
+        format!("{first}\n{first}\n"),
+        "sent on create"
+    );
     let state = stack.read("infra.tfstate.json");
-    assert!(!state.contains(first), "the state holds the password: {state}");
+    assert!(
+        !state.contains(first),
+        "the state holds the password: {state}"
+    );
     let document: Json = serde_json::from_str(&state).unwrap();
     let parameter = document["resources"]
         .as_array()
@@ -847,7 +856,10 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
         .expect("the parameter");
     let attributes = &parameter["attributes"];
     assert_eq!(attributes["has_value_wo"], true, "{attributes}");
-    assert!(attributes["value_wo"].is_null() && attributes["value"].is_null(), "{attributes}");
+    assert!(
+        attributes["value_wo"].is_null() && attributes["value"].is_null(),
+        "{attributes}"
+    );
     assert_eq!(attributes["value_wo_version"], 1);
 
     // A new password alone changes nothing: write-only values are never compared.
@@ -868,10 +880,23 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
         .env("INFRA_LOG_PATH", &log)
         .args(["apply", "-input=false", "rotate.tfplan"]);
     let applied = run(apply, &[]).ok();
-    assert!(applied.stdout.contains("aws_secretsmanager_secret_version.db: Destroying"), "{}", applied.stdout);
-    assert_eq!(stored_secret(&moto), format!("{second}\n{second}\n"), "sent again");
+    assert!(
+        applied
+            .stdout
+            .contains("aws_secretsmanager_secret_version.db: Destroying"),
+        "{}",
+        applied.stdout
+    );
+    assert_eq!(
+        stored_secret(&moto),
+        format!("{second}\n{second}\n"),
+        "sent again"
+    );
     let log = std::fs::read_to_string(&log).unwrap();
-    assert!(log.contains("operation=\"ModifyDBInstance\""), "no ModifyDBInstance in\n{log}");
+    assert!(
+        log.contains("operation=\"ModifyDBInstance\""),
+        "no ModifyDBInstance in\n{log}"
+    );
     assert!(!log.contains(second));
     let state = stack.read("infra.tfstate.json");
     assert!(!state.contains(second) && !state.contains(first));
@@ -881,5 +906,115 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
     // A version without its write-only argument is refused at plan time, located.
     stack.write("extra.tf", "resource \"aws_ssm_parameter\" \"bad\" {\n  name             = \"/wo/bad\"\n  type             = \"String\"\n  value            = \"x\"\n  value_wo_version = 1\n}\n");
     let refused = with(second, "2", &["plan", "-input=false"]).expect_code(1);
-    assert!(refused.stderr.contains("all of `value_wo,value_wo_version` must be specified"), "{}", refused.all());
+    assert!(
+        refused
+            .stderr
+            .contains("all of `value_wo,value_wo_version` must be specified"),
+        "{}",
+        refused.all()
+    );
+}
+
+#[test]
+fn an_ephemeral_variable_flows_only_into_write_only_arguments_and_is_asked_for_again_at_apply() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let ephemeral_stack = WRITE_ONLY_STACK.replace(
+        "variable \"db_password\" {\n  type      = string\n  sensitive = true\n}",
+        "variable \"db_password\" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}",
+    );
+    assert_ne!(ephemeral_stack, WRITE_ONLY_STACK);
+    stack.write("main.tf", &ephemeral_stack);
+    // A child module passes the value on through an ephemeral variable and output.
+    stack.write(
+        "modules/pass/main.tf",
+        "variable \"secret\" {\n  type      = string\n  ephemeral = true\n}\n\noutput \"secret\" {\n  value     = var.secret\n  ephemeral = true\n}\n",
+    );
+    stack.write(
+        "via_module.tf",
+        "module \"pass\" {\n  source = \"./modules/pass\"\n  secret = var.db_password\n}\n\nresource \"aws_ssm_parameter\" \"via_module\" {\n  name             = \"/wo/via-module\"\n  type             = \"SecureString\"\n  value_wo         = module.pass.secret\n  value_wo_version = 1\n}\n\noutput \"masked\" {\n  value = ephemeralasnull(var.db_password)\n}\n",
+    );
+    let password = "ephemeral-password-3";
+    let command = |password: Option<&str>, args: &[&str]| {
+        let mut command = infra_command(BINARY, stack.path(), Some(&moto));
+        if let Some(password) = password {
+            command.env("TF_VAR_db_password", password);
+        }
+        command.args(args).args(["-var", "password_version=1"]);
+        run(command, &[])
+    };
+    command(Some(password), &["plan", "-input=false", "-out=eph.tfplan"]).ok();
+    let plan_file = stack.read("eph.tfplan");
+    let document: Json = serde_json::from_str(&plan_file).unwrap();
+    assert!(
+        document["variables"].get("db_password").is_none(),
+        "{}",
+        document["variables"]
+    );
+    assert!(!plan_file.contains(password));
+
+    // Ephemeral variables are not in a saved plan: apply asks for them again.
+    let missing = command(None, &["apply", "-input=false", "eph.tfplan"]).expect_code(1);
+    assert!(missing.stderr.contains("db_password"), "{}", missing.all());
+    command(Some(password), &["apply", "-input=false", "eph.tfplan"]).ok();
+    let via_module = moto.python(
+        "import boto3\nprint(boto3.client('ssm').get_parameter(Name='/wo/via-module', WithDecryption=True)['Parameter']['Value'])",
+    );
+    assert_eq!(via_module.trim(), password);
+    let output = run(
+        infra_command(BINARY, stack.path(), Some(&moto)),
+        &["output", "-json"],
+    )
+    .ok();
+    let outputs: Json = serde_json::from_str(&output.stdout).unwrap();
+    assert!(outputs["masked"]["value"].is_null(), "{outputs}");
+    let state = stack.read("infra.tfstate.json");
+    assert!(!state.contains(password));
+
+    // Anything else is Terraform's error at the expression.
+    let misuses = [
+        (
+            "resource \"aws_ssm_parameter\" \"plain\" {\n  name  = \"/wo/plain\"\n  type  = \"String\"\n  value = var.db_password\n}\n",
+            "Ephemeral values are not valid for \"value\"",
+            4,
+        ),
+        (
+            "locals {\n  derived = \"prefix-${var.db_password}\"\n}\n\nresource \"aws_cloudwatch_log_group\" \"g\" {\n  name = local.derived\n}\n",
+            "Ephemeral values are not valid for \"name\"",
+            6,
+        ),
+        (
+            "output \"leak\" {\n  value = var.db_password\n}\n",
+            "This output value is not declared as returning an ephemeral value",
+            2,
+        ),
+        (
+            "output \"root\" {\n  value     = \"x\"\n  ephemeral = true\n}\n",
+            "Ephemeral outputs are not allowed in context of a root module",
+            1,
+        ),
+        (
+            "module \"plain\" {\n  source = \"./modules/plain\"\n  secret = var.db_password\n}\n",
+            "does not accept ephemeral values",
+            3,
+        ),
+    ];
+    stack.write(
+        "modules/plain/main.tf",
+        "variable \"secret\" {\n  type = string\n}\n",
+    );
+    for (text, message, line) in misuses {
+        stack.write("misuse.tf", text);
+        let refused = command(Some(password), &["validate"]).expect_code(1);
+        assert!(
+            refused.stderr.contains(message),
+            "{text}\n{}",
+            refused.all()
+        );
+        assert!(
+            refused.stderr.contains(&format!("misuse.tf:{line}")),
+            "located at line {line}: {}",
+            refused.all()
+        );
+    }
 }

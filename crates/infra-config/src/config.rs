@@ -75,6 +75,9 @@ pub(crate) struct VariableDecl {
     pub default: Option<Value>,
     pub description: Option<String>,
     pub sensitive: bool,
+    /// `ephemeral = true`: the value may flow only into write-only arguments, provider
+    /// configuration and other ephemeral values (`crate::ephemeral`).
+    pub ephemeral: bool,
     pub nullable: bool,
     /// (condition, error_message)
     pub validations: Vec<(Expr, Expr)>,
@@ -91,6 +94,8 @@ pub(crate) struct OutputDecl {
     pub name: String,
     pub value: Option<Expr>,
     pub sensitive: bool,
+    /// `ephemeral = true` (child modules only).
+    pub ephemeral: bool,
     pub description: Option<String>,
     pub depends_on: Option<Expr>,
     pub location: Location,
@@ -648,6 +653,7 @@ impl Loader {
                         expr: a.value.clone(),
                     }),
                     sensitive: self.literal_bool(file, body, "sensitive"),
+                    ephemeral: self.literal_bool(file, body, "ephemeral"),
                     description: self.literal_string(file, body, "description"),
                     depends_on: body.get_attribute("depends_on").map(|a| Expr {
                         file,
@@ -1127,6 +1133,7 @@ impl Loader {
             default,
             description: self.literal_string(file, body, "description"),
             sensitive: self.literal_bool(file, body, "sensitive"),
+            ephemeral: self.literal_bool(file, body, "ephemeral"),
             nullable,
             validations,
         };

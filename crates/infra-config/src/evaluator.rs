@@ -58,12 +58,26 @@ pub(crate) struct Env<'a> {
     in_progress: RefCell<Vec<Named>>,
 }
 
+impl Env<'_> {
+    pub(crate) fn config(&self) -> &Config {
+        self.ev.config
+    }
+}
+
 impl<'c> Evaluator<'c> {
     /// The root module's variables as evaluated (defaults applied, sensitive ones marked),
     /// sorted by name: what a plan was made with.
+    /// The root module's variables as a plan records them: ephemeral ones are left out (a
+    /// saved plan never holds them, and `apply FILE` takes them from the usual sources again).
     pub fn root_variable_values(&self) -> std::collections::BTreeMap<String, Value> {
+        let root = &self.config.modules[0];
         self.root_variables
             .iter()
+            .filter(|(name, _)| {
+                root.variable_index
+                    .get(*name)
+                    .is_none_or(|&i| !root.variables[i].ephemeral)
+            })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     }

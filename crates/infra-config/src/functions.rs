@@ -259,6 +259,13 @@ pub(crate) fn call(ctx: &mut Ctx, call: &FuncCall) -> EvalResult {
         }
         _ => {}
     }
+    // `ephemeralasnull(x)`: an argument that reads an ephemeral value (`crate::ephemeral`) is
+    // null as a whole (Terraform nulls only its ephemeral parts).
+    if let (true, [expr], Some(env)) = (name == "ephemeralasnull", arg_exprs.as_slice(), ctx.env) {
+        if crate::ephemeral::is_ephemeral(env.config(), ctx.module, expr) {
+            return Ok(Value::Null);
+        }
+    }
     let mut args = Vec::with_capacity(arg_exprs.len());
     let mut spans = spans;
     for expr in &arg_exprs {
@@ -337,9 +344,8 @@ pub(crate) fn apply(ctx: &Ctx, name: &str, mut args: Vec<Value>) -> FnResult {
                 Value::Bool(false)
             });
         }
-        // Ephemeral values do not exist yet in this implementation, so no value is ephemeral
-        // and every value passes through unchanged (marks and unknowns included). When they
-        // do exist, the ephemeral parts become null here.
+        // A value that reaches here is not ephemeral (`call` nulls those from their
+        // expression): it passes through unchanged, marks and unknowns included.
         "ephemeralasnull" => return Ok(args.remove(0)),
         "plantimestamp" => return Ok(datetime::plantimestamp()),
         _ => {}

@@ -9,6 +9,7 @@
 
 mod config;
 mod encryption;
+mod ephemeral;
 mod eval;
 mod evaluator;
 mod fmt;

@@ -25,6 +25,9 @@ pub(crate) struct Reference {
     /// For a resource: the attribute read from it (`cidr_block` in `aws_vpc.main.cidr_block`
     /// or `aws_subnet.x[0].cidr_block`), when the reference names one.
     pub attribute: Option<String>,
+    /// Inside `ephemeralasnull(...)`: an ephemeral value read here becomes null, so it does
+    /// not make the expression ephemeral.
+    pub ephemeral_masked: bool,
 }
 
 const NON_REFERENCE_ROOTS: &[&str] = &["count", "each", "path", "terraform", "self"];
@@ -140,6 +143,14 @@ pub(crate) fn walk(expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref
             walk(&c.true_expr, bound, out);
             walk(&c.false_expr, bound, out);
         }
+        Expression::FuncCall(call) if call.name.name.as_str() == "ephemeralasnull" => {
+            let mut inner = Vec::new();
+            call.args.iter().for_each(|a| walk(a, bound, &mut inner));
+            out.extend(inner.into_iter().map(|reference| Reference {
+                ephemeral_masked: true,
+                ..reference
+            }));
+        }
         Expression::FuncCall(call) => call.args.iter().for_each(|a| walk(a, bound, out)),
         Expression::UnaryOp(op) => walk(&op.expr, bound, out),
         Expression::BinaryOp(op) => {
@@ -212,6 +223,7 @@ pub(crate) fn walk(expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref
                     kind,
                     span: t.span(),
                     attribute,
+                    ephemeral_masked: false,
                 });
             }
         }

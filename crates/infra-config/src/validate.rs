@@ -66,6 +66,7 @@ impl Config {
             }
         }
         self.check_referenced_attributes(registry, &mut diagnostics);
+        diagnostics.extend(crate::ephemeral::check(self, registry));
         diagnostics
     }
 
