@@ -1018,3 +1018,66 @@ fn an_ephemeral_variable_flows_only_into_write_only_arguments_and_is_asked_for_a
         );
     }
 }
+
+#[test]
+fn manage_master_user_password_keeps_the_database_password_in_secrets_manager() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_db_instance" "db" {
+  identifier                  = "managed-db"
+  engine                      = "postgres"
+  engine_version              = "16.3"
+  instance_class              = "db.t3.micro"
+  allocated_storage           = 20
+  username                    = "app"
+  manage_master_user_password = true
+  skip_final_snapshot         = true
+}
+
+output "secret_arn" {
+  value = aws_db_instance.db.master_user_secret[0].secret_arn
+}
+"#,
+    );
+    let none: &[(&str, &str)] = &[];
+    infra_env(&stack, &moto, none, APPLY).ok();
+    let plan = infra_env(
+        &stack,
+        &moto,
+        none,
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.all());
+    let output = run(
+        infra_command(BINARY, stack.path(), Some(&moto)),
+        &["output", "-raw", "secret_arn"],
+    )
+    .ok();
+    let secrets = moto.python(
+        "import boto3\nprint([s['ARN'] for s in boto3.client('secretsmanager').list_secrets()['SecretList']])",
+    );
+    assert!(
+        output.stdout.starts_with("arn:aws:secretsmanager:")
+            && secrets.contains(output.stdout.trim()),
+        "the output {} names none of {secrets}",
+        output.stdout
+    );
+    let state: Json = serde_json::from_str(&stack.read("infra.tfstate.json")).unwrap();
+    let attributes = &state["resources"][0]["attributes"];
+    assert_eq!(attributes["manage_master_user_password"], true);
+    assert!(attributes["password"].is_null(), "{attributes}");
+    infra_env(
+        &stack,
+        &moto,
+        none,
+        &["destroy", "-input=false", "-auto-approve"],
+    )
+    .ok();
+}
