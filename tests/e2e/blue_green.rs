@@ -158,11 +158,13 @@ fn deploy_through_the_gate_then_revert_instantly() {
         "{}",
         plan.stdout
     );
+    // Through the machine-readable UI: each step is a `deployment_step` message.
     let deploy = infra(
         &stack,
         Some(&moto),
         &[
             "apply",
+            "-json",
             "-input=false",
             "-auto-approve",
             "-var",
@@ -170,6 +172,20 @@ fn deploy_through_the_gate_then_revert_instantly() {
         ],
     )
     .ok();
+    let steps: Vec<serde_json::Value> = deploy
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON message"))
+        .filter(|m: &serde_json::Value| m["type"] == "deployment_step")
+        .collect();
+    assert!(steps.len() >= 3, "{}", deploy.stdout);
+    assert!(steps
+        .iter()
+        .all(|m| m["hook"]["resource"]["addr"] == "aws_ecs_service.web"
+            && m["@message"]
+                .as_str()
+                .unwrap()
+                .starts_with("aws_ecs_service.web: ")));
     assert!(
         deploy.stdout.contains("health gate passed"),
         "{}",
@@ -1487,7 +1503,16 @@ fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
     let blocker = stack
         .path()
         .join(format!("infra.tfstate.json.tmp-{}", child.id()));
-    std::fs::create_dir(&blocker).expect("block the state's temp file");
+    // The run may be writing through that very name right now: wait for its rename.
+    let started = std::time::Instant::now();
+    while let Err(error) = std::fs::create_dir(&blocker) {
+        assert!(
+            error.kind() == std::io::ErrorKind::AlreadyExists
+                && started.elapsed() < std::time::Duration::from_secs(10),
+            "block the state's temp file: {error}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
     let run = finished(&stack, child);
     let all = run.all();
     assert_eq!(run.code, 1, "{all}");

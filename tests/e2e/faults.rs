@@ -796,3 +796,39 @@ fn a_destroy_killed_between_the_two_colours_deletes_the_other_next_time() {
     readable_state(&stack, "after the killed destroy");
     destroy_clean(&stack, &moto, &proxy, "the destroy after the kill");
 }
+
+/// A create killed while its call is in flight leaves a `pending` entry with the planned
+/// object; the write-only password is not in it, nor anywhere else in the files infra wrote.
+#[test]
+fn a_create_killed_in_flight_journals_no_write_only_password() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(&moto, FaultSettings::none());
+    let stack = Stack::from_fixture("infrastructure");
+    proxy.hold_operation("rds", "CreateDBInstance", 1, HoldWhen::BeforeForwarding);
+    let mut child = spawn(&stack, &moto, &proxy, &APPLY);
+    let held = proxy.wait_held_or_exit(&mut child);
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    proxy.release();
+    assert!(held.is_some(), "the apply never created the database");
+    let state: serde_json::Value =
+        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("a readable state");
+    let pending = state["pending"].to_string();
+    assert!(
+        pending.contains("aws_db_instance.main"),
+        "no pending entry: {pending}"
+    );
+    let holding = super::files_holding(stack.path(), PASSWORD);
+    assert!(
+        holding.is_empty(),
+        "files holding the password: {holding:?}"
+    );
+    let applied = run(&stack, &moto, None, &APPLY);
+    assert_eq!(
+        applied.code,
+        0,
+        "the apply after the kill: {}",
+        applied.all()
+    );
+    assert!(super::files_holding(stack.path(), PASSWORD).is_empty());
+}

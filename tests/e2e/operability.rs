@@ -932,7 +932,7 @@ fn an_ephemeral_variable_flows_only_into_write_only_arguments_and_is_asked_for_a
     );
     stack.write(
         "via_module.tf",
-        "module \"pass\" {\n  source = \"./modules/pass\"\n  secret = var.db_password\n}\n\nresource \"aws_ssm_parameter\" \"via_module\" {\n  name             = \"/wo/via-module\"\n  type             = \"SecureString\"\n  value_wo         = module.pass.secret\n  value_wo_version = 1\n}\n\noutput \"masked\" {\n  value = ephemeralasnull(var.db_password)\n}\n",
+        "module \"pass\" {\n  source = \"./modules/pass\"\n  secret = var.db_password\n}\n\nresource \"aws_ssm_parameter\" \"via_module\" {\n  name             = \"/wo/via-module\"\n  type             = \"SecureString\"\n  value_wo         = module.pass.secret\n  value_wo_version = 1\n}\n\noutput \"masked\" {\n  value = ephemeralasnull({ secret = var.db_password, plain = \"kept\", both = [var.db_password, \"kept\"] })\n}\n",
     );
     let password = "ephemeral-password-3";
     let command = |password: Option<&str>, args: &[&str]| {
@@ -967,7 +967,12 @@ fn an_ephemeral_variable_flows_only_into_write_only_arguments_and_is_asked_for_a
     )
     .ok();
     let outputs: Json = serde_json::from_str(&output.stdout).unwrap();
-    assert!(outputs["masked"]["value"].is_null(), "{outputs}");
+    // Only the ephemeral parts are null.
+    assert_eq!(
+        outputs["masked"]["value"],
+        serde_json::json!({"secret": null, "plain": "kept", "both": [null, "kept"]}),
+        "{outputs}"
+    );
     let state = stack.read("infra.tfstate.json");
     assert!(!state.contains(password));
 

@@ -4,7 +4,7 @@
 
 use infra_testkit::{Moto, Run, Stack};
 
-use super::{command_with_password, emulator_objects, infra_with_password};
+use super::{command_with_password, emulator_objects, files_holding, infra_with_password};
 
 const PASSWORD: &str = "stack-test-password-9f2c";
 
@@ -69,25 +69,6 @@ fn apply_and_plan_clean(stack: &Stack, moto: &Moto, variables: &[&str]) {
         holding.is_empty(),
         "files holding the password: {holding:?}"
     );
-}
-
-/// Every file under `dir` whose bytes contain `needle`.
-fn files_holding(dir: &std::path::Path, needle: &str) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return found;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(files_holding(&path, needle));
-        } else if std::fs::read(&path)
-            .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        {
-            found.push(path);
-        }
-    }
-    found
 }
 
 /// Destroys, and expects nothing left in the emulator or the state.

@@ -74,29 +74,24 @@ impl Intercept for LogCalls {
         let response = context.response();
         let status = response.map_or(0, |r| r.status().as_u16());
         let request_id = response.and_then(request_id).unwrap_or_default();
-        match context.output_or_error() {
-            Some(Err(error)) => tracing::debug!(
-                target: "infra::aws",
-                service,
-                operation,
-                status,
-                request_id,
-                attempts,
-                duration_ms,
-                error = %aws_smithy_types::error::display::DisplayErrorContext(error),
-                "AWS call failed"
-            ),
-            _ => tracing::debug!(
-                target: "infra::aws",
-                service,
-                operation,
-                status,
-                request_id,
-                attempts,
-                duration_ms,
-                "AWS call"
-            ),
-        }
+        let error = match context.output_or_error() {
+            Some(Err(error)) => {
+                Some(aws_smithy_types::error::display::DisplayErrorContext(error).to_string())
+            }
+            _ => None,
+        };
+        tracing::debug!(
+            target: "infra::aws",
+            service,
+            operation,
+            status,
+            request_id,
+            attempts,
+            duration_ms,
+            error = error.as_deref(),
+            "{}",
+            if error.is_some() { "AWS call failed" } else { "AWS call" }
+        );
         Ok(())
     }
 }

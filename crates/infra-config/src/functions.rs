@@ -259,12 +259,11 @@ pub(crate) fn call(ctx: &mut Ctx, call: &FuncCall) -> EvalResult {
         }
         _ => {}
     }
-    // `ephemeralasnull(x)`: an argument that reads an ephemeral value (`crate::ephemeral`) is
-    // null as a whole (Terraform nulls only its ephemeral parts).
-    if let (true, [expr], Some(env)) = (name == "ephemeralasnull", arg_exprs.as_slice(), ctx.env) {
-        if crate::ephemeral::is_ephemeral(env.config(), ctx.module, expr) {
-            return Ok(Value::Null);
-        }
+    // `ephemeralasnull(x)`: the parts of `x` that read an ephemeral value (`crate::ephemeral`)
+    // are null, down through object and tuple constructors.
+    if let (true, [expr]) = (name == "ephemeralasnull", arg_exprs.as_slice()) {
+        let value = ctx.eval(expr)?;
+        return Ok(null_ephemeral_parts(ctx, expr, value));
     }
     let mut args = Vec::with_capacity(arg_exprs.len());
     let mut spans = spans;
@@ -322,6 +321,55 @@ fn function_diag(
         )
         .at(ctx.loc(span)),
     )
+}
+
+/// `value`, the result of `expr`, with the parts that read an ephemeral value made null: an
+/// object or tuple constructor part by part, anything else as a whole.
+fn null_ephemeral_parts(ctx: &mut Ctx, expr: &hcl_edit::expr::Expression, value: Value) -> Value {
+    use hcl_edit::expr::{Expression, ObjectKey};
+    let Some(env) = ctx.env else {
+        return value;
+    };
+    if !crate::ephemeral::is_ephemeral(env.config(), ctx.module, expr) {
+        return value;
+    }
+    let (value, marked) = value.unmark();
+    let nulled = match (expr, value) {
+        (Expression::Parenthesis(inner), value) => null_ephemeral_parts(ctx, inner.inner(), value),
+        (Expression::Object(object), Value::Map(mut map)) => {
+            for (key, item) in object.iter() {
+                let name = match key {
+                    ObjectKey::Ident(ident) => Some(ident.value().as_str().to_string()),
+                    ObjectKey::Expression(key) => ctx
+                        .eval(key)
+                        .ok()
+                        .and_then(|k| k.unmark().0.as_str().map(str::to_string)),
+                };
+                match name.and_then(|name| map.get_mut(&name)) {
+                    Some(slot) => {
+                        let part = std::mem::take(slot);
+                        *slot = null_ephemeral_parts(ctx, item.expr(), part);
+                    }
+                    // A key not known here: the whole object, to be safe.
+                    None => return Value::Null,
+                }
+            }
+            Value::Map(map)
+        }
+        (Expression::Array(items), Value::List(list)) if items.len() == list.len() => Value::List(
+            items
+                .iter()
+                .zip(list)
+                .map(|(item, part)| null_ephemeral_parts(ctx, item, part))
+                .collect(),
+        ),
+        // A null has nothing left to hide.
+        _ => return Value::Null,
+    };
+    // A constructor is marked for what it holds: it stays marked only if a sensitive part is
+    // left.
+    let still_sensitive = marked && nulled.contains_sensitive();
+    mark_if(nulled, still_sensitive)
 }
 
 /// Runs a function on evaluated arguments, handling arity, unknowns and marks.
