@@ -760,6 +760,27 @@ fn plan_apply_and_destroy_speak_terraforms_machine_readable_ui() {
         .unwrap()
         .starts_with("Destroy complete! Resources: "));
 
+    // A failed operation: `apply_errored`, then a diagnostic naming the address. The parameter
+    // exists already and is not this configuration's, so the create is refused.
+    moto.python(
+        "import boto3\nboto3.client('ssm').put_parameter(Name='/ui/region', Value='taken', Type='String')",
+    );
+    let failed =
+        infra_env(&stack, &moto, none, &["apply", "-json", "-auto-approve"]).expect_code(1);
+    let failed = messages(&failed);
+    let errored = of_type(&failed, "apply_errored");
+    assert_eq!(errored.len(), 1, "{failed:?}");
+    assert_eq!(
+        errored[0]["hook"]["resource"]["addr"],
+        "aws_ssm_parameter.region"
+    );
+    assert!(
+        of_type(&failed, "diagnostic")
+            .iter()
+            .any(|m| m["diagnostic"]["address"] == "aws_ssm_parameter.region"),
+        "{failed:?}"
+    );
+
     // A configuration error is a diagnostic with its range and snippet.
     stack.write("broken.tf", "resource \"aws_ssm_parameter\" \"bad\" {\n  name = \"/ui/bad\"\n  type = \"String\"\n  value = var.missing\n}\n");
     let broken = infra_env(&stack, &moto, none, &["plan", "-json"]).expect_code(1);
