@@ -158,10 +158,16 @@ fn deploy_through_the_gate_then_revert_instantly() {
         "{}",
         plan.stdout
     );
-    // Through the machine-readable UI: each step is a `deployment_step` message.
-    let deploy = infra(
-        &stack,
-        Some(&moto),
+    // Through the machine-readable UI: each step is a `deployment_step` message; in the log,
+    // each step is a `deploy_step` span closed with its duration.
+    let log = stack.path().join("deploy.log");
+    let mut command = infra_testkit::infra_command(super::BINARY, stack.path(), Some(&moto));
+    command
+        .env("INFRA_LOG", "info")
+        .env("INFRA_LOG_FORMAT", "json")
+        .env("INFRA_LOG_PATH", &log);
+    let deploy = infra_testkit::run(
+        command,
         &[
             "apply",
             "-json",
@@ -172,6 +178,23 @@ fn deploy_through_the_gate_then_revert_instantly() {
         ],
     )
     .ok();
+    let log = std::fs::read_to_string(&log).expect("the log");
+    let step_spans: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON log line"))
+        .filter(|l: &serde_json::Value| {
+            l["span"]["name"] == "deploy_step" && l["fields"]["message"] == "close"
+        })
+        .collect();
+    assert!(
+        step_spans
+            .iter()
+            .any(|l| l["span"]["step"] == "health gate"),
+        "{log}"
+    );
+    assert!(step_spans
+        .iter()
+        .all(|l| l["fields"]["time.busy"].is_string() && l["fields"]["time.idle"].is_string()));
     let steps: Vec<serde_json::Value> = deploy
         .stdout
         .lines()

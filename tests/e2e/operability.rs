@@ -747,6 +747,19 @@ fn plan_apply_and_destroy_speak_terraforms_machine_readable_ui() {
         "aws_cloudwatch_log_group.app[1]: Drift detected (delete)"
     );
 
+    // The same drift with -refresh-only: drift only, no planned change.
+    let refresh_only = infra_env(&stack, &moto, none, &["plan", "-json", "-refresh-only"]).ok();
+    let refresh_only = messages(&refresh_only);
+    assert_eq!(
+        of_type(&refresh_only, "resource_drift").len(),
+        1,
+        "{refresh_only:?}"
+    );
+    assert!(
+        of_type(&refresh_only, "planned_change").is_empty(),
+        "{refresh_only:?}"
+    );
+
     let destroy = infra_env(&stack, &moto, none, &["destroy", "-json", "-auto-approve"]).ok();
     let destroy = messages(&destroy);
     assert!(of_type(&destroy, "apply_start")
