@@ -56,14 +56,6 @@ pub fn decode_with(
 
 /// Reads a state file's bytes. `path` names the file (or object) in errors.
 pub fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
-    if crate::encryption::is_encrypted(bytes) {
-        return Err(StateError::Corrupt {
-            path: path.to_string(),
-            detail: "is encrypted and can not be read without an encryption configuration \
-                     (`terraform { encryption { ... } }` or TF_ENCRYPTION)"
-                .to_string(),
-        });
-    }
     let corrupt = |detail: String| StateError::Corrupt {
         path: path.to_string(),
         detail,
@@ -80,6 +72,18 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
     }
     let header: Header = serde_json::from_slice(bytes)
         .map_err(|error| corrupt(format!("is not valid JSON: {}", json_error(&error))))?;
+    if header
+        .encryption_version
+        .as_ref()
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|v| !v.is_empty())
+    {
+        return Err(corrupt(
+            "is encrypted and can not be read without an encryption configuration \
+             (`terraform { encryption { ... } }` or TF_ENCRYPTION)"
+                .to_string(),
+        ));
+    }
     let version =
         match header.format_version {
             Some(version) => version.as_u64().ok_or_else(|| {
@@ -109,6 +113,8 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
 struct Header {
     format_version: Option<serde_json::Value>,
     terraform_version: Option<serde::de::IgnoredAny>,
+    /// An encrypted file's envelope ([`crate::encryption`]) says so here.
+    encryption_version: Option<serde_json::Value>,
 }
 
 /// The upgrade chain: each older format is decoded by its own module and converted forward,

@@ -119,7 +119,7 @@ pub async fn run(
                     {
                         Ok(recovered) => {
                             for (address, report) in recovered {
-                                say(json, format!("{address}: {report}"));
+                                say(format!("{address}: {report}"));
                             }
                         }
                         Err(error) => {
@@ -137,7 +137,7 @@ pub async fn run(
                     {
                         Ok(finalized) => {
                             for address in finalized {
-                                say(json, format!("{address}: the standby colour outlived standby_retention_minutes and was scaled to 0"));
+                                say(format!("{address}: the standby colour outlived standby_retention_minutes and was scaled to 0"));
                             }
                         }
                         Err(error) => eprintln!(
@@ -169,7 +169,7 @@ pub async fn run(
                 work.style,
             )?;
             if !planned.plan.has_changes() {
-                print_summary(&planned.plan, destroy, json);
+                print_summary(&planned.plan, destroy);
                 return Ok(Exit::Ok);
             }
             if !work.auto_approve {
@@ -192,7 +192,6 @@ pub async fn run(
             &settings,
             backend.as_ref(),
             progress,
-            json,
         )
         .await;
     }
@@ -220,7 +219,7 @@ pub async fn run(
             if !destroy {
                 session::report(&executor.check_failures(&final_state), work.style)?;
             }
-            print_summary(&plan, destroy, json);
+            print_summary(&plan, destroy);
             if json {
                 crate::json_ui::outputs(&final_state);
             } else {
@@ -230,13 +229,8 @@ pub async fn run(
         }
         Err(ApplyError::Operations(errors)) if json => {
             for error in errors {
-                let verb = match error.action {
-                    Action::Delete => "destroy",
-                    Action::Update => "update",
-                    _ => "create",
-                };
                 crate::json_ui::error(
-                    &format!("{}: {verb} failed", error.address),
+                    &format!("{}: {} failed", error.address, failed_verb(error.action)),
                     error.error.message.clone(),
                     Some(&error.address),
                 );
@@ -256,11 +250,7 @@ pub async fn run(
                     "\n{} {}: {} failed{code}\n\n  with {},\n\n{}",
                     work.style.red("Error:"),
                     error.address,
-                    match error.action {
-                        Action::Delete => "destroy",
-                        Action::Update => "update",
-                        _ => "create",
-                    },
+                    failed_verb(error.action),
                     error.address,
                     error.error.message
                 );
@@ -303,7 +293,6 @@ async fn record_refresh(
     settings: &infra_core::ProviderSettings,
     backend: &dyn infra_state::Backend,
     progress: &dyn Observer,
-    json: bool,
 ) -> Result<Exit> {
     if read_again {
         let refreshed = check(
@@ -313,7 +302,7 @@ async fn record_refresh(
         state.resources = refreshed.state.resources;
     }
     infra_engine::executor::persist(backend, &mut state)?;
-    if json {
+    if crate::json_ui::enabled() {
         crate::json_ui::change_summary(plan, "apply");
     } else {
         println!(
@@ -348,17 +337,26 @@ fn confirm(destroy: bool, input: bool) -> Result<()> {
     }
 }
 
+/// What a failed operation was, in an error line: "create", "update" or "destroy".
+fn failed_verb(action: Action) -> &'static str {
+    match action {
+        Action::Delete => "destroy",
+        Action::Update => "update",
+        _ => "create",
+    }
+}
+
 /// A line of the human UI, or a `log` message of the machine-readable one.
-fn say(json: bool, line: String) {
-    if json {
+fn say(line: String) {
+    if crate::json_ui::enabled() {
         crate::json_ui::log(line);
     } else {
         println!("{line}");
     }
 }
 
-fn print_summary(plan: &Plan, destroy: bool, json: bool) {
-    if json {
+fn print_summary(plan: &Plan, destroy: bool) {
+    if crate::json_ui::enabled() {
         crate::json_ui::change_summary(plan, if destroy { "destroy" } else { "apply" });
         return;
     }

@@ -9,9 +9,18 @@ use crate::session::{self, Workdir};
 use crate::Exit;
 
 fn open(work: &Workdir, args: &StateArgs) -> Result<Box<dyn infra_state::Backend>> {
+    Ok(open_with_settings(work, args)?.1)
+}
+
+/// The backend, and the settings it was built from (`state push` decrypts with them).
+fn open_with_settings(
+    work: &Workdir,
+    args: &StateArgs,
+) -> Result<(session::StateSettings, Box<dyn infra_state::Backend>)> {
     let (aws, _) = session::provider(ProviderSettings::default());
     let state_settings = session::load_state_settings(work, args)?;
-    session::backend(work, &state_settings, args, &aws)
+    let backend = session::backend(work, &state_settings, args, &aws)?;
+    Ok((state_settings, backend))
 }
 
 pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
@@ -119,14 +128,15 @@ pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
             force,
             file,
         } => {
-            let backend = open(work, &args)?;
+            let (state_settings, backend) = open_with_settings(work, &args)?;
             let _lock = session::lock(backend.as_ref(), &args, "OperationTypeStatePush")?;
             let path = work.path(&file);
             let bytes =
                 std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
             // A plain file (as `state pull` prints it), or one encrypted with the state's keys.
-            let encryption = session::load_state_settings(work, &args)?.encryption.state;
-            let encryption = encryption
+            let encryption = state_settings
+                .encryption
+                .state
                 .as_deref()
                 .filter(|_| infra_state::encryption::is_encrypted(&bytes));
             let mut pushed: State =

@@ -168,15 +168,13 @@ fn to_value(secret_id: &str, output: &GetSecretValueOutput, hint: &Value) -> Val
     object.insert("arn".to_string(), text(output.arn()));
     object.insert("secret_id".to_string(), Value::string(secret_id));
     object.insert("version_id".to_string(), Value::string(version_id));
-    let secret_string = match written_only(hint) {
+    let write_only = written_only(hint);
+    let secret_string = match write_only {
         true => Value::Null,
         false => text(output.secret_string()),
     };
     object.insert("secret_string".to_string(), secret_string);
-    object.insert(
-        "has_secret_string_wo".to_string(),
-        Value::Bool(written_only(hint)),
-    );
+    object.insert("has_secret_string_wo".to_string(), Value::Bool(write_only));
     object.insert(
         "secret_string_wo_version".to_string(),
         hint.get("secret_string_wo_version").clone(),

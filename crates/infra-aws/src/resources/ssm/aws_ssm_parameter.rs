@@ -251,8 +251,9 @@ fn to_value(found: &Found, hint: &Value) -> Value {
         "value_wo_version".to_string(),
         hint.get("value_wo_version").clone(),
     );
-    object.insert("has_value_wo".to_string(), Value::Bool(written_only(hint)));
-    if written_only(hint) {
+    let write_only = written_only(hint);
+    object.insert("has_value_wo".to_string(), Value::Bool(write_only));
+    if write_only {
         object.insert("value".to_string(), Value::Null);
         object.insert("insecure_value".to_string(), Value::Null);
     } else if hint.get("insecure_value").as_str().is_some() && kind != "SecureString" {
