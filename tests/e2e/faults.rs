@@ -628,13 +628,10 @@ fn kill_points(log: &[serde_json::Value], calls: u64, min: usize) -> Vec<KillPoi
 /// uninterrupted apply. Then [`DESTROY_KILLS`] destroys are killed during the first call of
 /// evenly chosen deleting operations; the state stays readable and a destroy after each leaves
 /// nothing. Failures are gathered over the whole sweep and reported together.
+///
+/// About 13 minutes on two cores, the longest test of the suite; it runs in CI beside the
+/// others. `scripts/sweep-crash` runs the same test over every call.
 #[test]
-#[ignore = "issue 16: about 15 minutes. The 49 apply kills converged in both runs made; the \
-            second run's destroy kills found a bug, fixed since (the live colour of a \
-            blue/green service is deleted last; see \
-            a_destroy_killed_between_the_two_colours_deletes_the_other_next_time). It stays out \
-            of CI until it has run green again. Run with `-- --include-ignored faults::` or \
-            scripts/sweep-crash."]
 fn an_apply_and_a_destroy_killed_during_each_of_a_sample_of_calls_converge() {
     let moto = Moto::start();
     let proxy = FaultProxy::start(&moto, FaultSettings::none());
