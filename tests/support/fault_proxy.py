@@ -19,6 +19,11 @@ Faults, each with its own rate (0.0 to 1.0):
 - after: moto does the work, then the proxy closes the connection without answering: the answer
   is lost, and the client cannot tell whether the call happened (it retries).
 - latency_ms / jitter_ms: added before forwarding (jitter is uniform in [0, jitter_ms), seeded).
+- aws_buckets: throttle as AWS does: a request finding its token bucket empty gets the
+  throttling error of its protocol (as under "before") and never reaches moto. The buckets are
+  AWS's published ones, from the table infra's own rate limiter reads
+  (crates/infra-aws/src/rate_buckets.json); calls the table does not name are not limited.
+  Counted in "throttled", apart from the seeded faults.
 - hold: request number `hold` (counted from 1 since the proxy started) is held and never
   answered; with hold_rest (the default) every later request is held too, so the emulator stays
   as it was when the test kills the client. hold_when = "before" holds it before forwarding (moto
@@ -43,7 +48,8 @@ Control, at run time (both read the same settings, a JSON object; unknown keys a
                           now; {"release": true} releases held requests. Answers the stats.
 - a control file (--control FILE): re-read before each request whenever it changed.
 
-Settings: seed (int), before, after (rates), latency_ms, jitter_ms, hold (int or null),
+Settings: seed (int), before, after (rates), latency_ms, jitter_ms, aws_buckets (bool),
+hold (int or null),
 hold_when ("before" | "after"), hold_rest (bool), after_mode ("close": FIN, "reset": RST),
 services (null or a list of services, e.g. ["ec2", "rds"]: rate faults only for these),
 at ({"N": "throttle" | "unavailable" | "lost"}: this fault for request N, whatever the rates;
@@ -52,7 +58,7 @@ at ({"N": "throttle" | "unavailable" | "lost"}: this fault for request N, whatev
 
 Usage: python fault_proxy.py PORT UPSTREAM_URL [--control FILE] [--events FILE] [--seed N]
        [--before RATE] [--after RATE] [--latency-ms MS] [--jitter-ms MS] [--hold N]
-       [--hold-when before|after] [--quiet]
+       [--hold-when before|after] [--aws-buckets] [--quiet]
 PORT 0 picks a free port; the proxy prints `listening PORT` on stdout once it accepts
 connections. It exits when its parent process exits.
 """
@@ -72,12 +78,21 @@ DEFAULTS = {
     "services": None,
     "at": {},
     "hold_operation": None,
+    "aws_buckets": False,
 }
 FAULT_KINDS = ("throttle", "unavailable", "lost")
 
 CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
 # REST-XML services the stacks use; any other REST request is taken as REST-JSON.
 REST_XML = {"s3", "route53", "cloudfront", "s3-control", "s3control"}
+BUCKET_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "crates",
+                            "infra-aws", "src", "rate_buckets.json")
+
+
+def load_buckets():
+    """The rows of AWS's published token buckets (see aws_buckets above)."""
+    with open(BUCKET_TABLE) as file:
+        return json.load(file)["buckets"]
 # Hop-by-hop headers, and those the proxy sets itself.
 HOP_HEADERS = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
                "trailer", "upgrade", "expect", "content-length"}
@@ -102,6 +117,10 @@ class Proxy:
         self.forwarded = 0
         self.faults_before = 0
         self.faults_after = 0
+        self.throttled = 0
+        self.bucket_rows = load_buckets()
+        # bucket key -> [tokens, monotonic time of the last refill]
+        self.bucket_levels = {}
         self.held = []
         self.released = 0
         self.log = []
@@ -167,7 +186,7 @@ class Proxy:
                 self.config[key] = value
             elif key == "services":
                 self.config[key] = None if value is None else [str(s) for s in value]
-            elif key == "hold_rest":
+            elif key in ("hold_rest", "aws_buckets"):
                 self.config[key] = bool(value)
             else:
                 self.config[key] = int(value)
@@ -207,10 +226,30 @@ class Proxy:
             "forwarded": self.forwarded,
             "faults_before": self.faults_before,
             "faults_after": self.faults_after,
+            "throttled": self.throttled,
             "held": list(self.held),
             "released": self.released,
             "config": dict(self.config),
         }
+
+    def take_token(self, service, operation):
+        """Whether AWS's bucket for this call has a token (taking it); True when no row names
+        the call. Call with the lock held."""
+        for row in self.bucket_rows:
+            if row["signing_name"] == service and (
+                    not row["operations"] or any(operation.startswith(p) for p in row["operations"])):
+                break
+        else:
+            return True
+        key = f"{service}/{operation}" if row["scope"] == "per_operation" else service
+        now = time.monotonic()
+        level = self.bucket_levels.setdefault(key, [float(row["capacity"]), now])
+        level[0] = min(float(row["capacity"]), level[0] + (now - level[1]) * row["refill_per_second"])
+        level[1] = now
+        if level[0] < 1.0:
+            return False
+        level[0] -= 1.0
+        return True
 
     def say(self, line):
         if not self.quiet:
@@ -457,9 +496,21 @@ def make_handler(proxy):
                 self.held(n, service, operation, "held", release)
                 self.hold_forever(release)
                 return
+            # The bucket counts the request as it arrives: its spacing is the client's, not
+            # that of this proxy's sleeps.
+            throttled = False
+            if config["aws_buckets"] and not held:
+                with proxy.lock:
+                    throttled = not proxy.take_token(service, operation)
+                    proxy.throttled += throttled
             delay = config["latency_ms"] + jitter_roll * config["jitter_ms"]
             if delay > 0:
                 time.sleep(delay / 1000.0)
+            if throttled:
+                note("throttled by its bucket")
+                status, headers, data = error_answer(protocol, service, True, request_id)
+                self.answer(status, list(headers.items()), data)
+                return
             chosen = config["at"].get(str(n))
             if not held and (chosen in ("throttle", "unavailable") or (
                     chosen is None and faulty and before_roll < config["before"])):
@@ -523,11 +574,14 @@ def main(argv):
     parser.add_argument("--jitter-ms", type=int, default=0)
     parser.add_argument("--hold", type=int)
     parser.add_argument("--hold-when", choices=["before", "after"], default="before")
+    parser.add_argument("--aws-buckets", action="store_true",
+                        help="throttle as AWS does, with its published token buckets")
     parser.add_argument("--quiet", action="store_true", help="no line per request on stdout")
     options = parser.parse_args(argv)
     settings = {"seed": options.seed, "before": options.before, "after": options.after,
                 "latency_ms": options.latency_ms, "jitter_ms": options.jitter_ms,
-                "hold": options.hold, "hold_when": options.hold_when}
+                "hold": options.hold, "hold_when": options.hold_when,
+                "aws_buckets": options.aws_buckets}
     proxy = Proxy(options.upstream, settings, options.control, options.events, options.quiet)
     with proxy.lock:
         proxy.reload_control_file()

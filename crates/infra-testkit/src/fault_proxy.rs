@@ -113,6 +113,8 @@ pub struct ProxyStats {
     pub faults_before: u64,
     /// Requests whose answer was lost after forwarding.
     pub faults_after: u64,
+    /// Requests refused because AWS's token bucket for them was empty (`aws_buckets`).
+    pub throttled: u64,
     /// The requests held now, in the order they were held (a release empties it).
     pub held: Vec<HeldRequest>,
     /// Requests held and since released (closed unanswered).
@@ -377,6 +379,7 @@ fn stats_from(value: &serde_json::Value) -> ProxyStats {
         forwarded: count("forwarded"),
         faults_before: count("faults_before"),
         faults_after: count("faults_after"),
+        throttled: count("throttled"),
         held,
         released: count("released"),
     }
