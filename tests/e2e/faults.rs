@@ -434,6 +434,17 @@ fn the_reference_stack_applies_at_ten_percent_faults() {
         "seed {SEED} lost no create's answer: choose another seed\n{}",
         proxy.log_text()
     );
+    // BENCHMARKS.md §5 records this line (run with --nocapture).
+    eprintln!(
+        "faults absorbed: {} requests, {} refused before moto, {} answers lost ({} of them \
+         creates: {}), in {} apply run(s)",
+        stats.seen,
+        stats.faults_before,
+        stats.faults_after,
+        lost_creates.len(),
+        lost_creates.join(", "),
+        if first.code == 0 { 1 } else { 2 }
+    );
 
     proxy.faults_off();
     let plan = run(&stack, &moto, Some(&proxy), &PLAN);
