@@ -436,8 +436,8 @@ fn the_reference_stack_applies_at_ten_percent_faults() {
     );
     // BENCHMARKS.md §5 records this line (run with --nocapture).
     eprintln!(
-        "faults absorbed: {} requests, {} refused before moto, {} answers lost ({} of them \
-         creates: {}), in {} apply run(s)",
+        "faults absorbed: {} requests, {} refused before moto, {} answers lost ({} of them to calls \
+         that create or tag: {}), in {} apply run(s)",
         stats.seen,
         stats.faults_before,
         stats.faults_after,
