@@ -2,11 +2,11 @@
 //! buckets, so that a refresh or apply of a large stack waits here a little instead of being
 //! throttled, backing off and retrying.
 //!
-//! [`buckets`] is the table, with its sources (`rate_buckets.json`). A request takes one token from its bucket; an
-//! empty bucket makes the request wait until the refill gives it one. The buckets are per
-//! process: AWS counts per account and region, so other clients of the same account still
-//! share AWS's bucket, and a throttled request is then retried by the SDK's retry mode
-//! (`adaptive` also slows the client down; see `clients.rs`).
+//! [`buckets`] is the table, with its sources (`rate_buckets.json`). A request takes one token
+//! from its bucket; an empty bucket makes the request wait until the refill gives it one. The
+//! buckets are per process: AWS counts per account and region, so other clients of the same
+//! account still share AWS's bucket, and a throttled request is then retried by the SDK's
+//! retry mode (`adaptive` also slows the client down; see `clients.rs`).
 //!
 //! How it is wired: [`TagBucket`], an interceptor, names each request's bucket from the
 //! operation's metadata in a header, and [`RateLimitedClient`] wraps the HTTP client: it takes
