@@ -4,7 +4,7 @@
 terraform {
   backend "s3" {
     bucket       = "infra-example-state"
-    key          = "example/infra.tfstate.json"
+    key          = "example/terraform.tfstate"
     region       = "us-east-1"
     use_lockfile = true
   }

@@ -102,8 +102,7 @@ fn deregister_targets(stack: &Stack, moto: &Moto, colour: &str) {
 }
 
 fn history(stack: &Stack) -> Vec<String> {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+    let state: serde_json::Value = stack.state();
     state["deployments"]["aws_ecs_service.web"]["history"]
         .as_array()
         .map(|entries| {
@@ -293,7 +292,7 @@ fn deploy_through_the_gate_then_revert_instantly() {
         history(&stack),
         vec!["create", "deploy", "revert", "deploy"]
     );
-    let state = stack.read("infra.tfstate.json");
+    let state = stack.read("terraform.tfstate");
     assert!(state.contains("failed: "), "the failed deploy is recorded");
 
     // A revert with nothing healthy to go back to is refused with the reason.
@@ -1003,8 +1002,7 @@ fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
 
     // The history records who did what, to which revisions.
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+    let state: serde_json::Value = stack.state();
     let entries = state["deployments"]["aws_ecs_service.web"]["history"]
         .as_array()
         .expect("a history")
@@ -1097,8 +1095,7 @@ fn apply_killed_at(stack: &Stack, moto: &Moto, args: &[&str], marker: &str) -> S
 }
 
 fn in_progress(stack: &Stack) -> serde_json::Value {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+    let state: serde_json::Value = stack.state();
     state["deployments"]["aws_ecs_service.web"]["in_progress"].clone()
 }
 
@@ -1327,8 +1324,7 @@ fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
             "killed at {marker}"
         );
         assert_eq!(weights(&stack, &moto, "test_rule_arn"), only("green"));
-        let state: serde_json::Value =
-            serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+        let state: serde_json::Value = stack.state();
         let deployment = &state["deployments"]["aws_ecs_service.web"];
         assert_eq!(deployment["live"], "green", "killed at {marker}");
         assert_eq!(deployment["weights"]["green"], 100, "killed at {marker}");
@@ -1501,8 +1497,7 @@ fn failed_tasks_fail_the_gate_and_the_state_records_what_ecs_runs() {
     let ecs_revision = moto.python(
         "import boto3\nprint(boto3.client('ecs').describe_services(cluster='web', services=['web-green'])['services'][0]['taskDefinition'])",
     );
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+    let state: serde_json::Value = stack.state();
     assert_eq!(
         state["deployments"]["aws_ecs_service.web"]["colours"]["green"]["task_definition"]
             .as_str()
@@ -1521,11 +1516,11 @@ fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
         &["-var", "traffic_shift=linear", "-var", "image=nginx:1.28"],
     );
     wait_for_output(&stack, "traffic: green 25%");
-    // The state is written through `infra.tfstate.json.tmp-<pid>`: a directory in its place
+    // The state is written through `terraform.tfstate.tmp-<pid>`: a directory in its place
     // makes every further save of this run fail (a full disk would do the same).
     let blocker = stack
         .path()
-        .join(format!("infra.tfstate.json.tmp-{}", child.id()));
+        .join(format!("terraform.tfstate.tmp-{}", child.id()));
     // The run may be writing through that very name right now: wait for its rename.
     let started = std::time::Instant::now();
     while let Err(error) = std::fs::create_dir(&blocker) {

@@ -50,8 +50,7 @@ fn an_apply_killed_at_any_moment_converges_without_duplicates() {
             vec!["sg", "subnet", "subnet", "vpc"],
             "kill after {delay_ms} ms"
         );
-        let state: serde_json::Value =
-            serde_json::from_str(&stack.read("infra.tfstate.json")).unwrap();
+        let state: serde_json::Value = stack.state();
         assert!(
             state["pending"].as_array().is_none_or(|p| p.is_empty()),
             "pending left: {}",

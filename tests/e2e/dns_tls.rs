@@ -193,8 +193,7 @@ resource "aws_route53_record" "apex" {
 "#;
 
 fn state_attribute(stack: &Stack, address: &str, attribute: &str) -> serde_json::Value {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
+    let state: serde_json::Value = stack.state();
     state["resources"]
         .as_array()
         .expect("resources")

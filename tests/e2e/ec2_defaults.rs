@@ -327,8 +327,7 @@ fn describe(moto: &Moto) -> serde_json::Value {
 }
 
 fn state_attribute(stack: &Stack, address: &str, attribute: &str) -> String {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
+    let state: serde_json::Value = stack.state();
     state["resources"]
         .as_array()
         .expect("resources")
@@ -671,7 +670,7 @@ fn default_vpc_is_adopted_or_created_and_destroy_forgets_it() {
         id,
         "adopted another VPC"
     );
-    let state = stack.read("infra.tfstate.json");
+    let state = stack.read("terraform.tfstate");
     assert!(state.contains("\"existing_default_vpc\": true"), "{state}");
 
     let updated = apply(&stack, &moto, &["-var=hostnames=false"]);
@@ -746,7 +745,7 @@ ec2.delete_vpc(VpcId='{id}')
         now.ends_with(" True default") && !now.starts_with(&id),
         "{now}"
     );
-    let state = stack.read("infra.tfstate.json");
+    let state = stack.read("terraform.tfstate");
     assert!(state.contains("\"existing_default_vpc\": false"), "{state}");
     infra(
         &stack,

@@ -59,7 +59,7 @@ fn every_bad_configuration_is_located_and_changes_nothing() {
                 .then(|| "panicked".to_string()),
             stack
                 .path()
-                .join("infra.tfstate.json")
+                .join("terraform.tfstate")
                 .exists()
                 .then(|| "wrote a state file".to_string()),
         ]
@@ -89,30 +89,30 @@ fn a_corrupt_or_newer_state_file_is_refused_and_kept() {
         ("corrupt", "{ this is not json", "not valid JSON"),
         (
             "newer",
-            "{\"format_version\": 99, \"serial\": 1, \"lineage\": \"x\", \"resources\": []}",
+            "{\"version\": 99, \"serial\": 1, \"lineage\": \"x\", \"resources\": []}",
             "99",
         ),
     ] {
         let stack = Stack::new();
         stack.write("main.tf", VPC);
-        stack.write("infra.tfstate.json", contents);
+        stack.write("terraform.tfstate", contents);
         let run = infra(&stack, None, &["plan", "-input=false"]);
         assert_eq!(run.code, 1, "{name}: {}", run.all());
         assert!(run.stderr.contains(expect), "{name}: {}", run.stderr);
         assert!(
-            run.stderr.contains("infra.tfstate.json"),
+            run.stderr.contains("terraform.tfstate"),
             "{name}: the message names the file: {}",
             run.stderr
         );
         assert_eq!(
-            stack.read("infra.tfstate.json"),
+            stack.read("terraform.tfstate"),
             contents,
             "{name}: the state file was changed"
         );
         let apply = infra(&stack, None, &["apply", "-input=false", "-auto-approve"]);
         assert_eq!(apply.code, 1, "{name}");
         assert_eq!(
-            stack.read("infra.tfstate.json"),
+            stack.read("terraform.tfstate"),
             contents,
             "{name}: apply changed the state file"
         );

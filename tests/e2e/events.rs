@@ -84,8 +84,7 @@ resource "aws_sns_topic_subscription" "queue" {
 "#;
 
 fn state_attribute(stack: &Stack, address: &str, attribute: &str) -> String {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
+    let state: serde_json::Value = stack.state();
     state["resources"]
         .as_array()
         .expect("resources")

@@ -144,12 +144,13 @@ fn assert_fails_clearly(run: &Run, when: &str) {
 /// The state file, if there is one, is whole JSON; its managed addresses, sorted.
 #[track_caller]
 fn readable_state(stack: &Stack, when: &str) -> Vec<String> {
-    let text = stack.read("infra.tfstate.json");
+    let text = stack.read("terraform.tfstate");
     if text.trim().is_empty() {
         return Vec::new();
     }
     let state: serde_json::Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{when}: the state file is not JSON ({e}):\n{text}"));
+    let state = infra_testkit::flat_state(&state);
     let mut addresses: Vec<String> = state["resources"]
         .as_array()
         .map(|resources| {
@@ -315,7 +316,7 @@ print(json.dumps({'kinds': kinds, 'addresses': len(by_address), 'problems': prob
 
 /// Counts the stack's objects in moto by `infra:address` against the stack's state.
 fn census(moto: &Moto, stack: &Stack) -> Census {
-    let state_path = stack.path().join("infra.tfstate.json");
+    let state_path = stack.path().join("terraform.tfstate");
     let literal =
         serde_json::to_string(&state_path.to_string_lossy()).expect("the state path as JSON");
     let script = CENSUS.replace("__STATE_PATH__", &literal);
@@ -819,8 +820,7 @@ fn a_create_killed_in_flight_journals_no_write_only_password() {
     let _ = child.wait();
     proxy.release();
     assert!(held.is_some(), "the apply never created the database");
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("a readable state");
+    let state: serde_json::Value = stack.state();
     let pending = state["pending"].to_string();
     assert!(
         pending.contains("aws_db_instance.main"),

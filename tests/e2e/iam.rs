@@ -206,8 +206,7 @@ fn plan_code(stack: &Stack, moto: &Moto, vars: &[&str]) -> (i32, String) {
 
 /// An attribute of one resource instance in the state file.
 fn state_attribute(stack: &Stack, address: &str, attribute: &str) -> String {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state is JSON");
+    let state: serde_json::Value = stack.state();
     let resource = state["resources"]
         .as_array()
         .into_iter()

@@ -51,12 +51,12 @@ fn plan_apply_update_replace_destroy() {
         vec!["sg", "subnet", "subnet", "vpc"]
     );
 
-    let mode = std::fs::metadata(stack.path().join("infra.tfstate.json"))
+    let mode = std::fs::metadata(stack.path().join("terraform.tfstate"))
         .unwrap()
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600, "state file mode");
-    let state: serde_json::Value = serde_json::from_str(&stack.read("infra.tfstate.json")).unwrap();
+    let state: serde_json::Value = stack.state();
     let addresses: Vec<&str> = state["resources"]
         .as_array()
         .unwrap()
@@ -239,7 +239,7 @@ fn plan_apply_update_replace_destroy() {
         "left behind: {:?}",
         managed_objects(&moto)
     );
-    assert!(stack.path().join("infra.tfstate.json.backup").exists());
+    assert!(stack.path().join("terraform.tfstate.backup").exists());
 }
 
 #[test]
@@ -266,7 +266,7 @@ fn a_saved_plan_is_refused_once_the_state_or_an_object_changed() {
         &["apply", "-input=false", "-auto-approve", "-var", "name=two"],
     )
     .ok();
-    let before = stack.read("infra.tfstate.json");
+    let before = stack.read("terraform.tfstate");
     let stale = infra(
         &stack,
         Some(&moto),
@@ -280,7 +280,7 @@ fn a_saved_plan_is_refused_once_the_state_or_an_object_changed() {
     );
     assert!(stale.stderr.contains("serial"), "{}", stale.stderr);
     assert_eq!(
-        stack.read("infra.tfstate.json"),
+        stack.read("terraform.tfstate"),
         before,
         "a refused plan must not touch the state"
     );
@@ -343,7 +343,7 @@ fn a_resource_deleted_outside_is_planned_for_creation() {
         &["apply", "-input=false", "-auto-approve"],
     )
     .ok();
-    let state: serde_json::Value = serde_json::from_str(&stack.read("infra.tfstate.json")).unwrap();
+    let state: serde_json::Value = stack.state();
     let group_id = state["resources"][0]["id"].as_str().unwrap().to_string();
     moto.python(&format!(
         "import boto3\nboto3.client('ec2').delete_security_group(GroupId='{group_id}')"
@@ -448,7 +448,7 @@ fn an_elastic_ip_in_the_retired_standard_domain_is_refused_before_anything_chang
         &["apply", "-input=false", "-auto-approve"],
     )
     .ok();
-    let before = stack.read("infra.tfstate.json");
+    let before = stack.read("terraform.tfstate");
     stack.write("main.tf", &eip("standard"));
     let refused = infra(
         &stack,
@@ -461,7 +461,7 @@ fn an_elastic_ip_in_the_retired_standard_domain_is_refused_before_anything_chang
         "{}",
         refused.stderr
     );
-    assert_eq!(stack.read("infra.tfstate.json"), before);
+    assert_eq!(stack.read("terraform.tfstate"), before);
     let addresses = moto
         .python("import boto3\nprint(len(boto3.client('ec2').describe_addresses()['Addresses']))");
     assert_eq!(addresses.trim(), "1", "the address is still there");

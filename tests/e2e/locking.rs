@@ -18,10 +18,10 @@ fn a_held_lock_refuses_the_second_run_and_names_the_holder() {
         &["apply", "-input=false", "-auto-approve"],
     )
     .ok();
-    let before = stack.read("infra.tfstate.json");
+    let before = stack.read("terraform.tfstate");
 
-    let backend = LocalBackend::new(PathBuf::from(stack.path().join("infra.tfstate.json")));
-    let holder = LockInfo::new("OperationTypeApply", "infra.tfstate.json");
+    let backend = LocalBackend::new(PathBuf::from(stack.path().join("terraform.tfstate")));
+    let holder = LockInfo::new("OperationTypeApply", "terraform.tfstate");
     let guard = backend
         .lock(holder.clone(), Duration::ZERO)
         .expect("the test takes the lock");
@@ -53,7 +53,7 @@ fn a_held_lock_refuses_the_second_run_and_names_the_holder() {
         "{}",
         refused.stderr
     );
-    assert_eq!(stack.read("infra.tfstate.json"), before);
+    assert_eq!(stack.read("terraform.tfstate"), before);
 
     // -lock-timeout waits for the holder.
     let releaser = std::thread::spawn(move || {

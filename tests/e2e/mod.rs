@@ -44,6 +44,7 @@ mod signals;
 mod stacks;
 mod storage;
 mod team;
+mod terraform_state;
 mod utility_providers;
 
 use infra_testkit::{infra_command, run, Moto, Run, Stack};
@@ -75,8 +76,7 @@ pub fn plan_is_clean<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S], when
 
 /// The `id` of `address` in the stack's local state.
 pub fn state_id(stack: &Stack, address: &str) -> String {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
+    let state: serde_json::Value = stack.state();
     state["resources"]
         .as_array()
         .expect("resources")

@@ -316,8 +316,11 @@ module "west_network" {
     .ok();
     assert_eq!(vpcs_in(&moto, "us-east-1"), vec!["east"]);
     assert_eq!(vpcs_in(&moto, "us-west-2"), vec!["west", "west-module"]);
-    let state = stack.read("infra.tfstate.json");
-    assert!(state.contains("\"provider\": \"aws.west\""), "{state}");
+    let state = stack.read("terraform.tfstate");
+    assert!(
+        state.contains(r#""provider": "provider[\"registry.terraform.io/hashicorp/aws\"].west""#),
+        "{state}"
+    );
 
     // Each is refreshed in its own region: no drift, no change.
     let again = infra(

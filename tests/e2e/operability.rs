@@ -213,7 +213,7 @@ fn encryption(blocks: &str, state: &str) -> String {
 }
 
 fn state_bytes(stack: &Stack) -> Vec<u8> {
-    std::fs::read(stack.path().join("infra.tfstate.json")).expect("state file")
+    std::fs::read(stack.path().join("terraform.tfstate")).expect("state file")
 }
 
 fn assert_encrypted(bytes: &[u8], provider: &str) {
@@ -248,9 +248,9 @@ fn a_local_state_is_encrypted_rotated_and_refused_with_a_wrong_passphrase() {
     );
     infra_env(&stack, &moto, none, APPLY).ok();
     assert_encrypted(&state_bytes(&stack), "key_provider.pbkdf2.first");
-    let backup = std::fs::read(stack.path().join("infra.tfstate.json.backup")).unwrap();
+    let backup = std::fs::read(stack.path().join("terraform.tfstate.backup")).unwrap();
     assert!(!backup.is_empty());
-    let mode = std::fs::metadata(stack.path().join("infra.tfstate.json"))
+    let mode = std::fs::metadata(stack.path().join("terraform.tfstate"))
         .unwrap()
         .permissions()
         .mode()
@@ -876,12 +876,12 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
         format!("{first}\n{first}\n"),
         "sent on create"
     );
-    let state = stack.read("infra.tfstate.json");
+    let state = stack.read("terraform.tfstate");
     assert!(
         !state.contains(first),
         "the state holds the password: {state}"
     );
-    let document: Json = serde_json::from_str(&state).unwrap();
+    let document: Json = stack.state();
     let parameter = document["resources"]
         .as_array()
         .unwrap()
@@ -932,7 +932,7 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
         "no ModifyDBInstance in\n{log}"
     );
     assert!(!log.contains(second));
-    let state = stack.read("infra.tfstate.json");
+    let state = stack.read("terraform.tfstate");
     assert!(!state.contains(second) && !state.contains(first));
     let plan = with(second, "2", &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(plan.code, 0, "{}", plan.all());
@@ -1007,7 +1007,7 @@ fn an_ephemeral_variable_flows_only_into_write_only_arguments_and_is_asked_for_a
         serde_json::json!({"secret": null, "plain": "kept", "both": [null, "kept"]}),
         "{outputs}"
     );
-    let state = stack.read("infra.tfstate.json");
+    let state = stack.read("terraform.tfstate");
     assert!(!state.contains(password));
 
     // Anything else is Terraform's error at the expression.
@@ -1108,7 +1108,7 @@ output "secret_arn" {
         "the output {} names none of {secrets}",
         output.stdout
     );
-    let state: Json = serde_json::from_str(&stack.read("infra.tfstate.json")).unwrap();
+    let state: Json = stack.state();
     let attributes = &state["resources"][0]["attributes"];
     assert_eq!(attributes["manage_master_user_password"], true);
     assert!(attributes["password"].is_null(), "{attributes}");

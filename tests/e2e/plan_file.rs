@@ -353,7 +353,7 @@ fn show_json_is_terraforms_plan_representation() {
 
     // Our own section: what `apply FILE` needs to execute the plan and to refuse it when stale.
     let section = object(&document, "infra", "plan");
-    let state: Json = serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state");
+    let state: Json = stack.state();
     assert_eq!(section["lineage"], state["lineage"]);
     assert_eq!(section["serial"], state["serial"]);
     assert!(section["serial"].is_u64());

@@ -40,8 +40,7 @@ fn database_identifiers(moto: &Moto) -> Vec<String> {
 }
 
 fn state_addresses(stack: &Stack) -> Vec<String> {
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state is JSON");
+    let state: serde_json::Value = stack.state();
     state["resources"]
         .as_array()
         .into_iter()
@@ -181,7 +180,7 @@ fn an_import_block_adopts_an_existing_vpc_then_plans_no_changes() {
         apply.stdout
     );
     assert_eq!(vpc_count(&moto), 1, "the import made no second VPC");
-    let state = stack.read("infra.tfstate.json");
+    let state = stack.read("terraform.tfstate");
     assert!(state.contains(&vpc_id), "{state}");
 
     let again = infra(
@@ -559,7 +558,7 @@ fn refresh_only_records_drift_without_changing_any_object() {
         &["apply", "-refresh-only", "-auto-approve", "-input=false"],
     )
     .ok();
-    let state = stack.read("infra.tfstate.json");
+    let state = stack.read("terraform.tfstate");
     assert!(
         state.contains("\"Owner\""),
         "the drift is recorded: {state}"

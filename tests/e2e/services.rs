@@ -368,8 +368,7 @@ fn application_services_apply_update_import_and_destroy() {
 
     // Import by Terraform ID: a parameter by name, a repository by name, a secret version by
     // `ARN|VERSION_ID`.
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
+    let state: serde_json::Value = stack.state();
     let version_id = state["resources"]
         .as_array()
         .expect("resources")

@@ -90,8 +90,7 @@ fn destroy_clean(stack: &Stack, moto: &Moto, variables: &[&str]) {
         Vec::<String>::new(),
         "left after destroy"
     );
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).unwrap_or_default();
+    let state: serde_json::Value = stack.state();
     assert!(
         state["resources"].as_array().is_none_or(|r| r.is_empty()),
         "the state still lists resources: {}",
@@ -256,7 +255,7 @@ fn example_s3_backend() {
     infra_with_password(&stack, &moto, PASSWORD, &["init", "-input=false"]).ok();
     apply_plan_destroy(&stack, &moto, &[]);
     assert_eq!(
-        stack.read("infra.tfstate.json"),
+        stack.read("terraform.tfstate"),
         "",
         "the S3 backend wrote a local state file"
     );
@@ -330,8 +329,7 @@ fn every_type_of_the_reference_stack_imports_by_its_terraform_id() {
     let stack = Stack::from_fixture("infrastructure");
     let variables = ["-var-file=envs/dev.tfvars"];
     apply_and_plan_clean(&stack, &moto, &variables);
-    let state: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state JSON");
+    let state: serde_json::Value = stack.state();
     let deployments = state["deployments"]
         .as_object()
         .cloned()

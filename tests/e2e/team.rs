@@ -9,7 +9,7 @@ use infra_testkit::{infra_command, repo_root, Moto, Stack};
 use super::{infra, BINARY};
 
 const BUCKET: &str = "infra-team-state";
-const KEY: &str = "team/infra.tfstate.json";
+const KEY: &str = "team/terraform.tfstate";
 
 fn create_bucket(moto: &Moto, bucket: &str) {
     moto.python(&format!(
@@ -34,12 +34,14 @@ fn object_keys(moto: &Moto, bucket: &str) -> Vec<String> {
     .collect()
 }
 
-/// An object's body as JSON.
+/// A state object's body, flattened as [`infra_testkit::flat_state`] does.
 fn object_json(moto: &Moto, bucket: &str, key: &str) -> serde_json::Value {
     let text = moto.python(&format!(
         "import boto3\nprint(boto3.client('s3').get_object(Bucket='{bucket}', Key='{key}')['Body'].read().decode())"
     ));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("s3://{bucket}/{key}: {e}\n{text}"))
+    let state: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("s3://{bucket}/{key}: {e}\n{text}"));
+    infra_testkit::flat_state(&state)
 }
 
 fn addresses(state: &serde_json::Value) -> Vec<String> {
@@ -91,7 +93,7 @@ fn apply_plan_and_state_recovery_with_the_s3_backend() {
         apply.stdout
     );
     assert!(
-        !stack.path().join("infra.tfstate.json").exists(),
+        !stack.path().join("terraform.tfstate").exists(),
         "the state goes to S3, not to a local file"
     );
     // The lock object is gone once the run ends.
@@ -254,7 +256,7 @@ fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
 fn a_stale_lock_object_is_refused_until_force_unlock() {
     let moto = Moto::start();
     let stack = s3_stack(&moto);
-    let lock = r#"{"ID":"1b4e0f7c-dead-4bee-9a1e-5c0ffee00001","Operation":"OperationTypeApply","Info":"","Who":"ci@runner-7","Version":"0.1.0","Created":"2024-05-01T10:00:00Z","Path":"s3://infra-team-state/team/infra.tfstate.json"}"#;
+    let lock = r#"{"ID":"1b4e0f7c-dead-4bee-9a1e-5c0ffee00001","Operation":"OperationTypeApply","Info":"","Who":"ci@runner-7","Version":"0.1.0","Created":"2024-05-01T10:00:00Z","Path":"s3://infra-team-state/team/terraform.tfstate"}"#;
     moto.python(&format!(
         "import boto3\nboto3.client('s3').put_object(Bucket='{BUCKET}', Key='{KEY}.tflock', Body=r'''{lock}''')"
     ));
@@ -314,7 +316,7 @@ fn migrate_state_moves_a_local_state_into_the_bucket() {
         &["apply", "-input=false", "-auto-approve"],
     )
     .ok();
-    let local: serde_json::Value = serde_json::from_str(&stack.read("infra.tfstate.json")).unwrap();
+    let local: serde_json::Value = stack.state();
     assert_eq!(addresses(&local).len(), 10);
     assert!(object_keys(&moto, BUCKET).is_empty());
 
@@ -439,9 +441,8 @@ fn local_workspaces_keep_separate_states() {
         staged.stdout
     );
     let staging: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.d/staging/infra.tfstate.json")).unwrap();
-    let default: serde_json::Value =
-        serde_json::from_str(&stack.read("infra.tfstate.json")).unwrap();
+        stack.state_at("terraform.tfstate.d/staging/terraform.tfstate");
+    let default: serde_json::Value = stack.state();
     assert_eq!(addresses(&staging).len(), 4);
     assert_eq!(addresses(&default).len(), 3);
     assert_ne!(staging["lineage"], default["lineage"]);
@@ -477,7 +478,7 @@ fn local_workspaces_keep_separate_states() {
     );
     assert!(stack
         .path()
-        .join("infra.tfstate.d/staging/infra.tfstate.json")
+        .join("terraform.tfstate.d/staging/terraform.tfstate")
         .exists());
 
     // INFRA_WORKSPACE (as CI sets it) overrides the selection; a name that is not a safe
@@ -904,12 +905,12 @@ for name, job in workflow["jobs"].items():
     assert_eq!(
         object_keys(&moto, bucket),
         vec![
-            "env:/production/ci/infra.tfstate.json".to_string(),
-            "env:/staging/ci/infra.tfstate.json".to_string()
+            "env:/production/ci/terraform.tfstate".to_string(),
+            "env:/staging/ci/terraform.tfstate".to_string()
         ]
     );
-    let staging = object_json(&moto, bucket, "env:/staging/ci/infra.tfstate.json");
-    let production = object_json(&moto, bucket, "env:/production/ci/infra.tfstate.json");
+    let staging = object_json(&moto, bucket, "env:/staging/ci/terraform.tfstate");
+    let production = object_json(&moto, bucket, "env:/production/ci/terraform.tfstate");
     assert_eq!(addresses(&staging).len(), 3, "{staging}");
     assert_eq!(addresses(&production).len(), 4, "{production}");
     assert_eq!(vpcs_named(&moto, "ci-staging").len(), 1);

@@ -119,7 +119,7 @@ output "readme" {
 "#;
 
 fn state(stack: &Stack) -> serde_json::Value {
-    serde_json::from_str(&stack.read("infra.tfstate.json")).expect("state is JSON")
+    stack.state()
 }
 
 fn attribute(stack: &Stack, address: &str, name: &str) -> serde_json::Value {
@@ -559,5 +559,5 @@ fn a_provisioner_is_a_located_error_not_ignored() {
         refused.stderr
     );
     assert!(refused.stderr.contains("main.tf:2:"), "{}", refused.stderr);
-    assert!(!stack.path().join("infra.tfstate.json").exists());
+    assert!(!stack.path().join("terraform.tfstate").exists());
 }

@@ -173,6 +173,10 @@ impl ResourceType for RegionalResource {
         self.inner.unknown_after_update(prior, planned)
     }
 
+    fn upgrade_state(&self, from: u64, value: Value) -> Result<Value, String> {
+        self.inner.upgrade_state(from, value)
+    }
+
     fn default_timeouts(&self) -> Timeouts {
         self.inner.default_timeouts()
     }

@@ -148,8 +148,14 @@ pub trait BucketConfig: Send + Sync + 'static {
     /// Whether the type takes `expected_bucket_owner` (most do; the policy does not).
     const EXPECTED_OWNER: bool = true;
 
-    /// The kind's own arguments and blocks (without `id`, `bucket`, `expected_bucket_owner`).
+    /// The kind's own arguments and blocks (without `id`, `bucket`, `expected_bucket_owner`),
+    /// and the provider's schema version for the type.
     fn schema() -> Schema;
+
+    /// The provider's state upgrader from schema version `from` ([`ResourceType::upgrade_state`]).
+    fn upgrade_state(_from: u64, value: Value) -> Result<Value, String> {
+        Ok(value)
+    }
 
     fn validate(_config: &Value) -> Vec<(String, String)> {
         vec![]
@@ -201,6 +207,7 @@ impl<C: BucketConfig> BucketSubresource<C> {
         }
         schema.attributes.extend(own.attributes);
         schema.blocks.extend(own.blocks);
+        schema.version = own.version;
         BucketSubresource {
             aws,
             schema,
@@ -284,6 +291,10 @@ impl<C: BucketConfig> ResourceType for BucketSubresource<C> {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         C::validate(config)
+    }
+
+    fn upgrade_state(&self, from: u64, value: Value) -> Result<Value, String> {
+        C::upgrade_state(from, value)
     }
 
     async fn create(

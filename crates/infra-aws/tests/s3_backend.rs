@@ -70,9 +70,7 @@ fn state_with(serial: u64, vpc_id: &str) -> State {
                 ("id", Value::string(vpc_id)),
                 ("secret", Value::string("s").mark_sensitive()),
             ]),
-            dependencies: vec![],
-            create_before_destroy: false,
-            provider: None,
+            ..ResourceState::default()
         },
     );
     state
@@ -134,10 +132,10 @@ fn s3_backend_against_moto() {
 }
 
 fn read_write_round_trip(harness: &Harness) {
-    let backend = harness.backend("round-trip/infra.tfstate.json", "default");
+    let backend = harness.backend("round-trip/terraform.tfstate", "default");
     assert_eq!(
         backend.describe(),
-        format!("s3://{BUCKET}/round-trip/infra.tfstate.json")
+        format!("s3://{BUCKET}/round-trip/terraform.tfstate")
     );
     assert!(backend.read().unwrap().is_none());
     let state = state_with(1, "vpc-1");
@@ -149,7 +147,7 @@ fn read_write_round_trip(harness: &Harness) {
         backend.write(&next).unwrap();
     }
     let read = harness
-        .backend("round-trip/infra.tfstate.json", "default")
+        .backend("round-trip/terraform.tfstate", "default")
         .read()
         .unwrap()
         .unwrap();
@@ -163,7 +161,7 @@ fn read_write_round_trip(harness: &Harness) {
 }
 
 fn stale_writer_gets_conflict(harness: &Harness) {
-    let key = "conflict/infra.tfstate.json";
+    let key = "conflict/terraform.tfstate";
     harness
         .backend(key, "default")
         .write(&state_with(1, "vpc-1"))
@@ -195,7 +193,7 @@ fn stale_writer_gets_conflict(harness: &Harness) {
 }
 
 fn first_write_refuses_to_clobber_a_concurrent_create(harness: &Harness) {
-    let key = "create-race/infra.tfstate.json";
+    let key = "create-race/terraform.tfstate";
     let first = harness.backend(key, "default");
     let second = harness.backend(key, "default");
     assert!(first.read().unwrap().is_none());
@@ -206,7 +204,7 @@ fn first_write_refuses_to_clobber_a_concurrent_create(harness: &Harness) {
 }
 
 fn corrupt_object_is_never_overwritten(harness: &Harness) {
-    let key = "corrupt/infra.tfstate.json";
+    let key = "corrupt/terraform.tfstate";
     harness.runtime.block_on(async {
         let clients = harness.aws.clients().await;
         clients
@@ -235,7 +233,7 @@ fn corrupt_object_is_never_overwritten(harness: &Harness) {
 }
 
 fn lock_file_contention(harness: &Harness) {
-    let key = "locks/infra.tfstate.json";
+    let key = "locks/terraform.tfstate";
     let first = harness.backend(key, "default");
     let second = harness.backend(key, "default");
     let holder = LockInfo::new("apply", &first.describe());
@@ -286,7 +284,7 @@ fn lock_file_contention(harness: &Harness) {
 }
 
 fn dynamodb_lock_contention(harness: &Harness) {
-    let key = "dynamo/infra.tfstate.json";
+    let key = "dynamo/terraform.tfstate";
     let backend = |_: ()| {
         let config = S3BackendConfig {
             use_lockfile: false,
@@ -375,7 +373,7 @@ fn a_lock_put_retried_after_a_lost_answer_holds_the_lock(harness: &Harness) {
 }
 
 fn workspace_keys_list_and_delete(harness: &Harness) {
-    let key = "ws/infra.tfstate.json";
+    let key = "ws/terraform.tfstate";
     let default = harness.backend(key, "default");
     let staging = harness.backend(key, "staging");
     let prod = harness.backend(key, "prod");
@@ -391,7 +389,7 @@ fn workspace_keys_list_and_delete(harness: &Harness) {
     assert!(harness.object_exists(&format!("env:/staging/{key}")));
     // Another key in the same bucket is another configuration's workspace, not ours.
     harness
-        .backend("other/infra.tfstate.json", "qa")
+        .backend("other/terraform.tfstate", "qa")
         .write(&State::new())
         .unwrap();
     assert_eq!(
@@ -410,7 +408,7 @@ fn workspace_keys_list_and_delete(harness: &Harness) {
 
 /// The CLI calls the backend from inside its multi-thread runtime.
 fn works_from_inside_the_runtime(harness: &Harness) {
-    let backend = harness.backend("inside/infra.tfstate.json", "default");
+    let backend = harness.backend("inside/terraform.tfstate", "default");
     let state = state_with(1, "vpc-1");
     let read = harness.runtime.block_on(async {
         tokio::spawn(async move {

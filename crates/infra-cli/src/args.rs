@@ -86,7 +86,7 @@ pub struct ImportArgs {
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct StateArgs {
-    /// State file path (default: infra.tfstate.json, or the workspace's).
+    /// State file path (default: terraform.tfstate, or the workspace's).
     #[arg(long, value_name = "PATH")]
     pub state: Option<PathBuf>,
     /// Take the state lock (default true).

@@ -122,6 +122,7 @@ fn reason_name(reason: Reason) -> Option<&'static str> {
     match reason {
         Reason::ReplaceBecauseCannotUpdate => Some("cannot_update"),
         Reason::ReplaceByRequest => Some("requested"),
+        Reason::ReplaceBecauseTainted => Some("tainted"),
         Reason::ReplaceByTriggers => Some("replace_triggered_by"),
         Reason::DeleteBecauseNoResourceConfig => Some("delete_because_no_resource_config"),
         Reason::DeleteBecauseCountIndex => Some("delete_because_count_index"),

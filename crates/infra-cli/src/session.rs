@@ -313,9 +313,16 @@ pub fn backend(
             }
         }
     }
-    local(infra_state::workspace_state_path(
-        &work.dir,
-        &work.workspace,
+    Ok(Box::new(
+        LocalBackend::new(infra_state::workspace_state_path(
+            &work.dir,
+            &work.workspace,
+        ))
+        .with_encryption(encryption)
+        .with_legacy(infra_state::legacy_workspace_state_path(
+            &work.dir,
+            &work.workspace,
+        )),
     ))
 }
 

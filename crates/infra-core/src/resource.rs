@@ -267,6 +267,14 @@ pub trait ResourceType: Send + Sync {
     fn default_timeouts(&self) -> Timeouts {
         Timeouts::default()
     }
+    /// The provider's state upgrader from schema version `from` to `from + 1`, applied to a
+    /// stored object (a Terraform state written by an older provider) before anything reads
+    /// it. The default leaves the object as it is: right for a type whose upgraders change
+    /// nothing that the type reads. A type whose upgrader renames, removes or converts
+    /// attributes does what the provider's does.
+    fn upgrade_state(&self, _from: u64, value: Value) -> Result<Value, String> {
+        Ok(value)
+    }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError>;
     async fn update(

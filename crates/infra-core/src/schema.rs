@@ -205,6 +205,10 @@ pub struct Schema {
     /// The type takes `tags`: the engine merges the provider's `default_tags` into `tags_all`
     /// and the provider adds the managed `infra:*` tags.
     pub taggable: bool,
+    /// The provider's `SchemaVersion` for the type: the state records it beside each object,
+    /// and an object stored under an older version is upgraded by the type's
+    /// [`crate::ResourceType::upgrade_state`] before it is read.
+    pub version: u64,
 }
 
 impl Schema {
@@ -217,6 +221,11 @@ impl Schema {
     }
     pub fn block(mut self, block: Block) -> Schema {
         self.blocks.push(block);
+        self
+    }
+    /// The provider's `SchemaVersion` for the type (0 when it declares none).
+    pub fn version(mut self, version: u64) -> Schema {
+        self.version = version;
         self
     }
     /// Adds `tags` (optional) and `tags_all` (computed) and marks the type taggable.

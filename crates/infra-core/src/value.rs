@@ -159,6 +159,15 @@ impl Value {
         }
     }
 
+    /// Mutable list items; `None` for anything but a list.
+    pub fn list_mut(&mut self) -> Option<&mut Vec<Value>> {
+        match self {
+            Value::List(items) => Some(items),
+            Value::Sensitive(inner) => inner.list_mut(),
+            _ => None,
+        }
+    }
+
     /// Mutable map entries (turning a Null into an empty map).
     pub fn map_mut(&mut self) -> Option<&mut BTreeMap<String, Value>> {
         if matches!(self, Value::Null) {

@@ -28,6 +28,8 @@ pub struct InstanceInput<'a> {
     pub default_tags: &'a BTreeMap<String, String>,
     /// `-replace=ADDR` named this instance.
     pub force_replace: bool,
+    /// The state marks the prior object tainted: it is replaced whatever changed.
+    pub tainted: bool,
 }
 
 pub fn plan_instance(input: InstanceInput<'_>) -> InstancePlan {
@@ -64,11 +66,13 @@ pub fn plan_instance(input: InstanceInput<'_>) -> InstancePlan {
     } else {
         Action::DeleteThenCreate
     };
-    if input.force_replace || !replace_paths.is_empty() {
+    if input.tainted || input.force_replace || !replace_paths.is_empty() {
         // A new object: computed attributes are not known until it exists.
         let mut after = planned_object(&input, None);
         apply_ignore_changes(schema, input.lifecycle, prior, &mut after);
-        let reason = if input.force_replace {
+        let reason = if input.tainted {
+            Reason::ReplaceBecauseTainted
+        } else if input.force_replace {
             Reason::ReplaceByRequest
         } else {
             Reason::ReplaceBecauseCannotUpdate
@@ -493,6 +497,7 @@ mod tests {
             lifecycle,
             default_tags: &defaults,
             force_replace: false,
+            tainted: false,
         })
     }
 

@@ -142,7 +142,7 @@ impl Executor<'_> {
         self.evaluator.begin_apply();
         // Moves, imports and forgets first: they change only the state, and every operation
         // after them works at the objects' new addresses.
-        if crate::refactoring::apply_state_edits(plan, &mut state) {
+        if crate::refactoring::apply_state_edits(plan, &mut state, self.registry) {
             if let Err(error) = persist(self.backend, &mut state) {
                 return (state, Err(ApplyError::State(error)));
             }
@@ -429,6 +429,7 @@ impl Executor<'_> {
                     lifecycle: &resource_config.lifecycle,
                     default_tags: &self.settings.default_tags,
                     force_replace: false,
+                    tainted: false,
                 });
                 if !is_create && decision.action == Action::NoOp {
                     return Ok(());
@@ -548,16 +549,16 @@ impl Executor<'_> {
                         let mut dependencies = change.dependencies.clone();
                         dependencies.sort();
                         dependencies.dedup();
-                        state.resources.insert(
-                            address.clone(),
-                            ResourceState {
-                                resource_type: change.resource_type.clone(),
-                                value,
-                                dependencies,
-                                create_before_destroy: change.create_before_destroy,
-                                provider: aliased(&configuration),
-                            },
-                        );
+                        let record = ResourceState {
+                            resource_type: change.resource_type.clone(),
+                            value,
+                            dependencies,
+                            create_before_destroy: change.create_before_destroy,
+                            provider: aliased(&configuration),
+                            schema_version: resource_type.schema().version,
+                            ..kept_through_update(&state, address, !is_create)
+                        };
+                        state.resources.insert(address.clone(), record);
                         persist(self.backend, &mut state)
                             .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
                         // Postconditions see the object as applied (`self`); a failure is an
@@ -749,16 +750,16 @@ impl Executor<'_> {
         let mut dependencies = change.dependencies.clone();
         dependencies.sort();
         dependencies.dedup();
-        state.resources.insert(
-            address.clone(),
-            ResourceState {
-                resource_type: change.resource_type.clone(),
-                value,
-                dependencies,
-                create_before_destroy: change.create_before_destroy,
-                provider,
-            },
-        );
+        let record = ResourceState {
+            resource_type: change.resource_type.clone(),
+            value,
+            dependencies,
+            create_before_destroy: change.create_before_destroy,
+            provider,
+            schema_version: resource_type.schema().version,
+            ..kept_through_update(&state, address, true)
+        };
+        state.resources.insert(address.clone(), record);
         persist(self.backend, &mut state).map_err(|e| RunError::Fatal(ApplyError::State(e)))
     }
 
@@ -1025,6 +1026,17 @@ fn aliased(configuration: &str) -> Option<String> {
     configuration
         .contains('.')
         .then(|| configuration.to_string())
+}
+
+/// What an object's new record keeps of its prior one: through an in-place update (the same
+/// object) the provider's private data and the resource identity; nothing for a new object.
+fn kept_through_update(state: &State, address: &Address, in_place: bool) -> ResourceState {
+    let prior = state.resources.get(address).filter(|_| in_place);
+    ResourceState {
+        private: prior.and_then(|prior| prior.private.clone()),
+        identity: prior.and_then(|prior| prior.identity.clone()),
+        ..ResourceState::default()
+    }
 }
 
 /// Writes the state with its serial bumped.

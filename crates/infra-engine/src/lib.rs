@@ -18,5 +18,6 @@ pub mod planner;
 pub mod recover;
 pub mod refactoring;
 pub mod refresh;
+pub mod upgrade;
 
 pub use plan::{Plan, ResourceChange};

@@ -12,6 +12,8 @@ pub enum Reason {
     ReplaceBecauseCannotUpdate,
     /// `-replace=ADDR`.
     ReplaceByRequest,
+    /// The state marks the object tainted (a creation that failed part way, in Terraform).
+    ReplaceBecauseTainted,
     /// `lifecycle { replace_triggered_by = [...] }`: something it names changes.
     ReplaceByTriggers,
     /// The object no longer exists remotely; it is created again.
@@ -32,6 +34,7 @@ impl Reason {
         match self {
             Reason::ReplaceBecauseCannotUpdate => "replace_because_cannot_update",
             Reason::ReplaceByRequest => "replace_by_request",
+            Reason::ReplaceBecauseTainted => "replace_because_tainted",
             Reason::ReplaceByTriggers => "replace_by_triggers",
             Reason::DeletedOutside => "delete_because_no_resource_config",
             Reason::DeleteBecauseNoResourceConfig => "delete_because_no_resource_config",
@@ -45,6 +48,7 @@ impl Reason {
         Some(match name {
             "replace_because_cannot_update" => Reason::ReplaceBecauseCannotUpdate,
             "replace_by_request" => Reason::ReplaceByRequest,
+            "replace_because_tainted" => Reason::ReplaceBecauseTainted,
             "replace_by_triggers" => Reason::ReplaceByTriggers,
             "delete_because_no_resource_config" => Reason::DeleteBecauseNoResourceConfig,
             "delete_because_count_index" => Reason::DeleteBecauseCountIndex,

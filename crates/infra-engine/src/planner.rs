@@ -382,6 +382,10 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                     lifecycle: &lifecycle,
                     default_tags: &input.settings.default_tags,
                     force_replace: requested || triggered,
+                    tainted: input
+                        .state
+                        .get(&instance.address)
+                        .is_some_and(|r| r.tainted),
                 });
                 // Write-only arguments are read from the configuration again when applied;
                 // the plan (and what other resources see of this one) holds null.

@@ -82,9 +82,9 @@ pub async fn resolve_pending(
                     ResourceState {
                         resource_type: entry.resource_type,
                         value,
-                        dependencies: vec![],
-                        create_before_destroy: false,
                         provider: entry.provider,
+                        schema_version: resource.schema().version,
+                        ..ResourceState::default()
                     },
                 );
             }

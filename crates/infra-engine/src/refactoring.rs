@@ -79,7 +79,7 @@ pub fn apply_moved_blocks(
 /// The state edits a plan carries, done by apply before any provider operation: objects
 /// moved to their new addresses, imported objects adopted, forgotten ones dropped. Returns
 /// whether anything changed.
-pub fn apply_state_edits(plan: &Plan, state: &mut State) -> bool {
+pub fn apply_state_edits(plan: &Plan, state: &mut State, registry: &Registry) -> bool {
     let mut changed = false;
     for change in &plan.changes {
         if let Some(previous) = &change.previous_address {
@@ -98,9 +98,11 @@ pub fn apply_state_edits(plan: &Plan, state: &mut State) -> bool {
                 ResourceState {
                     resource_type: change.resource_type.clone(),
                     value: change.before.clone(),
-                    dependencies: vec![],
                     create_before_destroy: change.create_before_destroy,
-                    provider: None,
+                    schema_version: registry
+                        .resource(&change.resource_type)
+                        .map_or(0, |resource| resource.schema().version),
+                    ..ResourceState::default()
                 },
             );
             changed = true;
@@ -139,9 +141,9 @@ pub async fn read_imported(
             Ok(ResourceState {
                 resource_type: resource.name().to_string(),
                 value,
-                dependencies: vec![],
-                create_before_destroy: false,
                 provider: configuration.contains('.').then(|| configuration.to_string()),
+                schema_version: resource.schema().version,
+                ..ResourceState::default()
             })
         }
         None => Err(Diagnostic::error(

@@ -171,6 +171,12 @@ pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String
             }
             (Action::Create, _) => format!("# {address} will be created"),
             (Action::Update, _) => format!("# {address} will be updated in-place"),
+            (
+                Action::DeleteThenCreate | Action::CreateThenDelete,
+                Some(Reason::ReplaceBecauseTainted),
+            ) => {
+                format!("# {address} is tainted, so must be replaced")
+            }
             (Action::DeleteThenCreate, Some(Reason::ReplaceByRequest)) => {
                 format!("# {address} will be replaced, as requested")
             }

@@ -25,7 +25,7 @@ pub trait Backend: Send + Sync {
     /// [`StateError::LockMismatch`] naming the real holder's ID.
     fn force_unlock(&self, id: &str) -> Result<(), StateError>;
 
-    /// Where the state lives, for messages: `local state infra.tfstate.json`, `s3://bucket/key`.
+    /// Where the state lives, for messages: `local state terraform.tfstate`, `s3://bucket/key`.
     fn describe(&self) -> String;
 }
 

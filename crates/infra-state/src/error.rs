@@ -11,7 +11,7 @@ pub enum StateError {
 
     /// Written by a newer `infra`; never read or overwritten by this one.
     #[error(
-        "state file {path} has format_version {found}, but this version of infra reads at most \
+        "state file {path} has format version {found}, but this version of infra reads at most \
          {supported}; upgrade infra to use this state"
     )]
     NewerFormat {
@@ -19,6 +19,15 @@ pub enum StateError {
         found: u64,
         supported: u64,
     },
+
+    /// The state is still in infra's earlier file (format 1), and Terraform's file does not
+    /// exist yet.
+    #[error(
+        "the state is in {legacy}, infra's own format from before it wrote Terraform's state \
+         file; run `infra init -migrate-state` to move it to {path} (nothing is lost, and the \
+         old file is kept as {legacy}.migrated)"
+    )]
+    NeedsMigration { legacy: String, path: String },
 
     #[error("{path}: {source}")]
     Io {

@@ -1,26 +1,37 @@
 //! The state file format, separate from the [`State`] model (the model may change without
 //! changing files, and old files are upgraded explicitly).
 //!
-//! A file is Terraform-like JSON, pretty-printed and deterministic: resources sorted as
-//! Terraform sorts them (module, mode, type, name, instance key), maps in key order. Values
-//! are stored as plain JSON with their sensitive marks listed apart as attribute paths.
+//! infra writes Terraform's state format version 4 ([`v4`]), the file Terraform 1.x and
+//! OpenTofu read and write: pretty-printed, deterministic, resources sorted as Terraform sorts
+//! them (module, mode, type, name, instance key). It reads that format whoever wrote it, and
+//! infra's own earlier format 1 (`v1`) so such a state can be moved to v4.
 //!
 //! Decoding refuses, and never silently repairs: invalid JSON is [`StateError::Corrupt`], a
-//! file from a newer `infra` is [`StateError::NewerFormat`]. Unknown fields are ignored, so a
-//! newer minor writer can add fields without breaking this reader.
+//! file from a newer format is [`StateError::NewerFormat`]. Unknown fields are ignored, as
+//! Terraform ignores them.
 
 mod v1;
+pub mod v4;
+
+use infra_core::{Address, InstanceKey, Mode, ResourceId};
 
 use crate::encryption::Encryption;
 use crate::error::StateError;
 use crate::model::State;
 
-/// The format version this build writes, and the newest it reads.
-pub const FORMAT_VERSION: u64 = 1;
+/// Terraform's state format version this build writes, and the newest it reads.
+pub const FORMAT_VERSION: u64 = 4;
 
-/// The file's bytes: pretty JSON ending in a newline.
+/// The file's bytes: Terraform's v4 state, pretty JSON ending in a newline.
 pub fn encode(state: &State) -> Vec<u8> {
-    v1::encode(state)
+    v4::encode(state)
+}
+
+/// Whether a file's bytes are infra's own format 1 (which infra wrote before Terraform's v4).
+pub fn is_infra_format_1(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<Header>(bytes)
+        .map(|header| header.version.is_none() && header.format_version.is_some())
+        .unwrap_or(false)
 }
 
 /// The file's bytes, encrypted when the configuration says so (see [`crate::encryption`]).
@@ -84,51 +95,169 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
                 .to_string(),
         ));
     }
-    let version =
-        match header.format_version {
-            Some(version) => version.as_u64().ok_or_else(|| {
+    match (&header.version, &header.format_version) {
+        (Some(version), _) => {
+            let version = version.as_u64().ok_or_else(|| {
                 corrupt(format!(
-                    "has an invalid format_version {version}: expected a whole number"
+                    "has an invalid version {version}: expected a positive whole number"
                 ))
-            })?,
-            None if header.terraform_version.is_some() => return Err(corrupt(
-                "is a Terraform state file (it has `terraform_version` and no `format_version`); \
-             infra does not read Terraform's state"
-                    .to_string(),
-            )),
-            None => return Err(corrupt("has no format_version".to_string())),
-        };
-    if version > FORMAT_VERSION {
-        return Err(StateError::NewerFormat {
-            path: path.to_string(),
-            found: version,
-            supported: FORMAT_VERSION,
-        });
+            })?;
+            match version {
+                4 => v4::decode(bytes, path),
+                1..=3 => Err(corrupt(format!(
+                    "is a Terraform state of format version {version} (Terraform 0.11 or \
+                     older); run `terraform apply` once with Terraform 0.12 or newer to upgrade \
+                     it to version 4, then use infra"
+                ))),
+                0 => Err(corrupt(
+                    "has version 0, which no Terraform wrote".to_string(),
+                )),
+                found => Err(StateError::NewerFormat {
+                    path: path.to_string(),
+                    found,
+                    supported: FORMAT_VERSION,
+                }),
+            }
+        }
+        // infra's own format before it wrote Terraform's: read, and written back as v4.
+        (None, Some(format_version)) => match format_version.as_u64() {
+            Some(1) => v1::decode(bytes, path),
+            _ => Err(corrupt(format!(
+                "has format_version {format_version}, which no version of infra wrote"
+            ))),
+        },
+        (None, None) => Err(corrupt(
+            "has no \"version\": it is not a Terraform state file".to_string(),
+        )),
     }
-    upgrade(version, bytes, path)
 }
 
 /// The fields that say which format a file is in.
 #[derive(serde::Deserialize)]
 struct Header {
+    /// Terraform's format version (4).
+    version: Option<serde_json::Value>,
+    /// infra's own format version, before it wrote Terraform's.
     format_version: Option<serde_json::Value>,
-    terraform_version: Option<serde::de::IgnoredAny>,
     /// An encrypted file's envelope ([`crate::encryption`]) says so here.
     encryption_version: Option<serde_json::Value>,
 }
 
-/// The upgrade chain: each older format is decoded by its own module and converted forward,
-/// one version at a time. Version 1 is the first, so today the chain has a single link.
-fn upgrade(version: u64, bytes: &[u8], path: &str) -> Result<State, StateError> {
-    match version {
-        // Decoded from the bytes (not the parsed document) so type errors carry a line number.
-        1 => v1::decode(bytes, path),
-        // When version 2 arrives: `1 => v2::from_v1(v1::decode_file(..))`, and so on.
-        other => Err(StateError::Corrupt {
-            path: path.to_string(),
-            detail: format!("has format_version {other}, which no version of infra wrote"),
-        }),
+/// Terraform's order: module path, then mode (`data` before `managed`, as strings), type,
+/// name, then instance key (none, then numbers ascending, then strings).
+fn terraform_sort_key(
+    address: &Address,
+) -> (String, &'static str, String, String, Option<InstanceKey>) {
+    let resource = &address.resource;
+    (
+        resource.module_address(),
+        mode_name(resource.mode),
+        resource.resource_type.clone(),
+        resource.name.clone(),
+        address.key.clone(),
+    )
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Managed => "managed",
+        Mode::Data => "data",
     }
+}
+
+/// An instance's address from the parts a state file holds for it.
+fn address_from_parts(
+    module: Option<&str>,
+    mode: &str,
+    resource_type: &str,
+    name: &str,
+    index_key: Option<&serde_json::Value>,
+) -> Result<Address, String> {
+    let module = match module {
+        None | Some("") => vec![],
+        Some(text) => parse_module(text).ok_or_else(|| format!("invalid module path `{text}`"))?,
+    };
+    let mode = match mode {
+        "managed" => Mode::Managed,
+        "data" => Mode::Data,
+        other => return Err(format!("mode `{other}` is neither `managed` nor `data`")),
+    };
+    if resource_type.is_empty() || name.is_empty() {
+        return Err("empty type or name".to_string());
+    }
+    let key = match index_key {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(key)) => Some(InstanceKey::Key(key.clone())),
+        Some(number @ serde_json::Value::Number(_)) => match number.as_i64() {
+            Some(index) => Some(InstanceKey::Index(index)),
+            None => return Err(format!("index_key {number} is not a whole number")),
+        },
+        Some(other) => {
+            return Err(format!(
+                "index_key {other} is neither a number nor a string"
+            ))
+        }
+    };
+    Ok(Address {
+        resource: ResourceId {
+            module,
+            mode,
+            resource_type: resource_type.to_string(),
+            name: name.to_string(),
+        },
+        key,
+    })
+}
+
+/// `module.a.module.b["x.y"]` → `["a", "b[\"x.y\"]"]`: splits on dots outside brackets and
+/// quotes, so module instance keys survive.
+fn parse_module(text: &str) -> Option<Vec<String>> {
+    let mut modules = Vec::new();
+    let mut rest = text;
+    loop {
+        rest = rest.strip_prefix("module.")?;
+        let mut end = rest.len();
+        let mut depth = 0usize;
+        let mut in_quote = false;
+        let mut escaped = false;
+        for (index, c) in rest.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if in_quote => escaped = true,
+                '"' => in_quote = !in_quote,
+                '[' if !in_quote => depth += 1,
+                ']' if !in_quote => depth = depth.checked_sub(1)?,
+                '.' if !in_quote && depth == 0 => {
+                    end = index;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let name = &rest[..end];
+        if name.is_empty() {
+            return None;
+        }
+        modules.push(name.to_string());
+        rest = &rest[end..];
+        if rest.is_empty() {
+            return Some(modules);
+        }
+        rest = rest.strip_prefix('.')?;
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn module_paths() {
+    assert_eq!(parse_module("module.net"), Some(vec!["net".to_string()]));
+    assert_eq!(
+        parse_module("module.a.module.b[\"x.y\"]"),
+        Some(vec!["a".to_string(), "b[\"x.y\"]".to_string()])
+    );
+    assert_eq!(parse_module("module."), None);
+    assert_eq!(parse_module("net"), None);
+    assert_eq!(parse_module("module.a."), None);
 }
 
 /// `line 3 column 5: expected value`, without serde_json's trailing location.

@@ -22,6 +22,6 @@ pub mod workspace;
 
 pub use backend::{Backend, LockGuard};
 pub use error::StateError;
-pub use local::{workspace_state_path, write_atomic, LocalBackend};
+pub use local::{legacy_workspace_state_path, workspace_state_path, write_atomic, LocalBackend};
 pub use lock::LockInfo;
 pub use model::{OutputState, PendingCreate, ResourceState, State};

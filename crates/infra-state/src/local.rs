@@ -1,4 +1,4 @@
-//! The local file backend: `infra.tfstate.json` next to the configuration.
+//! The local file backend: `terraform.tfstate` next to the configuration, as Terraform keeps it.
 //!
 //! Writes are atomic (temp file, fsync, rename, fsync of the directory) and the file is
 //! always mode 0600, since state holds secrets. The state as it was at the start of the run
@@ -19,13 +19,17 @@ use crate::format;
 use crate::lock::LockInfo;
 use crate::model::State;
 
-/// The default workspace's file name.
-pub const STATE_FILE_NAME: &str = "infra.tfstate.json";
-/// The directory holding the other workspaces' states, one sub-directory each.
-pub const WORKSPACES_DIR_NAME: &str = "infra.tfstate.d";
+/// The default workspace's file name, Terraform's.
+pub const STATE_FILE_NAME: &str = "terraform.tfstate";
+/// The directory holding the other workspaces' states, one sub-directory each, Terraform's.
+pub const WORKSPACES_DIR_NAME: &str = "terraform.tfstate.d";
+/// The file infra kept its state in (its own format 1) before it wrote Terraform's.
+pub const LEGACY_STATE_FILE_NAME: &str = "infra.tfstate.json";
+/// The directory infra kept other workspaces' states in before it wrote Terraform's.
+pub const LEGACY_WORKSPACES_DIR_NAME: &str = "infra.tfstate.d";
 
-/// The state file of `workspace` in the stack directory `dir`: `dir/infra.tfstate.json` for
-/// `default`, `dir/infra.tfstate.d/NAME/infra.tfstate.json` otherwise.
+/// The state file of `workspace` in the stack directory `dir`: `dir/terraform.tfstate` for
+/// `default`, `dir/terraform.tfstate.d/NAME/terraform.tfstate` otherwise.
 pub fn workspace_state_path(dir: &Path, workspace: &str) -> PathBuf {
     if workspace == "default" {
         dir.join(STATE_FILE_NAME)
@@ -33,6 +37,18 @@ pub fn workspace_state_path(dir: &Path, workspace: &str) -> PathBuf {
         dir.join(WORKSPACES_DIR_NAME)
             .join(workspace)
             .join(STATE_FILE_NAME)
+    }
+}
+
+/// Where infra kept the state of `workspace` before it wrote Terraform's file:
+/// `dir/infra.tfstate.json`, `dir/infra.tfstate.d/NAME/infra.tfstate.json`.
+pub fn legacy_workspace_state_path(dir: &Path, workspace: &str) -> PathBuf {
+    if workspace == "default" {
+        dir.join(LEGACY_STATE_FILE_NAME)
+    } else {
+        dir.join(LEGACY_WORKSPACES_DIR_NAME)
+            .join(workspace)
+            .join(LEGACY_STATE_FILE_NAME)
     }
 }
 
@@ -44,6 +60,9 @@ pub struct LocalBackend {
     session: Mutex<WriteSession>,
     /// `terraform { encryption { state { ... } } }`: the file is encrypted at rest.
     encryption: Option<Arc<Encryption>>,
+    /// Where infra kept this state before it wrote Terraform's file: while only that file
+    /// exists, reads and writes refuse and say to run `infra init -migrate-state`.
+    legacy: Option<PathBuf>,
 }
 
 #[derive(Default)]
@@ -63,6 +82,27 @@ impl LocalBackend {
             path,
             session: Mutex::new(WriteSession::default()),
             encryption: None,
+            legacy: None,
+        }
+    }
+
+    /// The same backend, refusing to start a new state while infra's earlier file `legacy`
+    /// holds this one.
+    pub fn with_legacy(mut self, legacy: PathBuf) -> LocalBackend {
+        self.legacy = Some(legacy);
+        self
+    }
+
+    /// An error when this state still lives only in infra's earlier file.
+    fn check_not_legacy(&self) -> Result<(), StateError> {
+        match &self.legacy {
+            Some(legacy) if fs::metadata(legacy).is_ok_and(|m| m.len() > 0) => {
+                Err(StateError::NeedsMigration {
+                    legacy: legacy.display().to_string(),
+                    path: self.display(),
+                })
+            }
+            _ => Ok(()),
         }
     }
 
@@ -118,7 +158,7 @@ impl LocalBackend {
 impl Backend for LocalBackend {
     fn read(&self) -> Result<Option<State>, StateError> {
         match self.read_bytes()? {
-            None => Ok(None),
+            None => self.check_not_legacy().map(|()| None),
             Some(bytes) => {
                 let state = format::decode_with(&bytes, &self.display(), self.encryption())?;
                 let mut session = self
@@ -149,6 +189,8 @@ impl Backend for LocalBackend {
                 let backup = self.backup_path();
                 write_atomic(&backup, &existing)
                     .map_err(|error| StateError::io(backup.display(), error))?;
+            } else {
+                self.check_not_legacy()?;
             }
             session.existing_checked = true;
             session.decoded = None;
@@ -259,7 +301,7 @@ impl Drop for LocalLockGuard {
     }
 }
 
-/// `path` with `suffix` appended to its file name: `infra.tfstate.json.backup`.
+/// `path` with `suffix` appended to its file name: `terraform.tfstate.backup`.
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(suffix);

@@ -22,7 +22,7 @@ pub struct State {
 }
 
 /// One resource instance as last read or written.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResourceState {
     pub resource_type: String,
     /// The object, with its sensitive marks (restored on read). Never contains `Unknown`.
@@ -32,7 +32,23 @@ pub struct ResourceState {
     pub create_before_destroy: bool,
     /// The provider configuration that manages it, when not its type's default: `aws.west`.
     pub provider: Option<String>,
+    /// The version of the type's schema `value` follows. Older versions are upgraded by the
+    /// type's state upgraders before anything else reads the value.
+    pub schema_version: u64,
+    /// Terraform's `tainted` status: the object is replaced on the next apply.
+    pub tainted: bool,
+    /// The provider's private data as the state file holds it (base64), kept as it was read:
+    /// Terraform's providers keep timeouts and their own schema version there.
+    pub private: Option<String>,
+    /// The resource identity (Terraform 1.12) a provider recorded, with its schema version;
+    /// kept as it was read.
+    pub identity: Option<(u64, serde_json::Value)>,
 }
+
+/// The `schema_version` of an instance read from infra's format 1, which did not record one:
+/// its value follows the type's current schema. Replaced by that version when the state is
+/// upgraded, before anything else reads it.
+pub const SCHEMA_VERSION_CURRENT: u64 = u64::MAX;
 
 /// A root module output as last applied.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,6 +1,6 @@
 //! Local workspaces: several states for one configuration, as `terraform workspace` keeps
 //! them. The selected workspace is remembered in `.infra/environment`; `default` lives in
-//! `infra.tfstate.json`, the others in `infra.tfstate.d/NAME/infra.tfstate.json`.
+//! `terraform.tfstate`, the others in `terraform.tfstate.d/NAME/terraform.tfstate`, as Terraform keeps them.
 //!
 //! This module does not know remote backends: the S3 backend lists and deletes its own
 //! workspaces (`env:/NAME/key`).
@@ -187,11 +187,11 @@ mod tests {
         let dir = Path::new("/stack");
         assert_eq!(
             workspace_state_path(dir, "default"),
-            Path::new("/stack/infra.tfstate.json")
+            Path::new("/stack/terraform.tfstate")
         );
         assert_eq!(
             workspace_state_path(dir, "staging"),
-            Path::new("/stack/infra.tfstate.d/staging/infra.tfstate.json")
+            Path::new("/stack/terraform.tfstate.d/staging/terraform.tfstate")
         );
     }
 
@@ -250,9 +250,7 @@ mod tests {
             ResourceState {
                 resource_type: "aws_vpc".into(),
                 value: infra_core::Value::map([("id", infra_core::Value::string("vpc-1"))]),
-                dependencies: vec![],
-                create_before_destroy: false,
-                provider: None,
+                ..ResourceState::default()
             },
         );
         LocalBackend::new(workspace_state_path(&dir, "dev"))

@@ -214,6 +214,106 @@ impl Stack {
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path().join(name)).unwrap_or_default()
     }
+
+    /// The stack's local state (`terraform.tfstate`), flattened by [`flat_state`]; `Null`
+    /// when there is none.
+    pub fn state(&self) -> serde_json::Value {
+        self.state_at(STATE_FILE)
+    }
+
+    /// The state file `name` (a workspace's), flattened by [`flat_state`].
+    pub fn state_at(&self, name: &str) -> serde_json::Value {
+        match serde_json::from_str(&self.read(name)) {
+            Ok(state) => flat_state(&state),
+            Err(_) => serde_json::Value::Null,
+        }
+    }
+}
+
+/// The default workspace's state file, Terraform's name.
+pub const STATE_FILE: &str = "terraform.tfstate";
+
+/// A Terraform v4 state as tests read it: one entry per instance under `resources`, with
+/// `address`, `module`, `mode`, `type`, `name`, `index_key`, `id`, `attributes`,
+/// `sensitive_attributes` (as `a.b[0]` paths), `dependencies`, `create_before_destroy`,
+/// `schema_version` and `provider` (the file's provider address); `serial`, `lineage` and
+/// `outputs` as in the file; infra's own `deployments` and `pending` lifted from its `infra`
+/// key.
+pub fn flat_state(state: &serde_json::Value) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let mut instances = Vec::new();
+    for resource in state["resources"].as_array().into_iter().flatten() {
+        for instance in resource["instances"].as_array().into_iter().flatten() {
+            let module = resource["module"].as_str().unwrap_or_default();
+            let mut address = String::new();
+            if !module.is_empty() {
+                address.push_str(module);
+                address.push('.');
+            }
+            if resource["mode"] == "data" {
+                address.push_str("data.");
+            }
+            address.push_str(&format!(
+                "{}.{}",
+                resource["type"].as_str().unwrap_or_default(),
+                resource["name"].as_str().unwrap_or_default()
+            ));
+            match &instance["index_key"] {
+                Value::Number(index) => address.push_str(&format!("[{index}]")),
+                Value::String(key) => address.push_str(&format!("[{key:?}]")),
+                _ => {}
+            }
+            let sensitive: Vec<String> = instance["sensitive_attributes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|steps| {
+                    let mut path = String::new();
+                    for step in steps.as_array().into_iter().flatten() {
+                        let value = &step["value"];
+                        match (step["type"].as_str(), value.get("value").unwrap_or(value)) {
+                            (Some("index"), Value::Number(index)) => {
+                                path.push_str(&format!("[{index}]"))
+                            }
+                            (_, Value::String(name)) => {
+                                if !path.is_empty() {
+                                    path.push('.');
+                                }
+                                path.push_str(name);
+                            }
+                            _ => {}
+                        }
+                    }
+                    path
+                })
+                .collect();
+            instances.push(json!({
+                "address": address,
+                "module": resource.get("module"),
+                "mode": resource["mode"],
+                "type": resource["type"],
+                "name": resource["name"],
+                "index_key": instance.get("index_key"),
+                "id": instance["attributes"]["id"],
+                "attributes": instance["attributes"],
+                "sensitive_attributes": sensitive,
+                "dependencies": instance.get("dependencies").cloned().unwrap_or(json!([])),
+                "create_before_destroy": instance.get("create_before_destroy").cloned().unwrap_or(json!(false)),
+                "schema_version": instance["schema_version"],
+                "provider": resource["provider"],
+                "status": instance.get("status"),
+            }));
+        }
+    }
+    json!({
+        "version": state["version"],
+        "serial": state["serial"],
+        "lineage": state["lineage"],
+        "outputs": state["outputs"],
+        "resources": instances,
+        "deployments": state["infra"].get("deployments").cloned().unwrap_or(json!({})),
+        "pending": state["infra"].get("pending").cloned().unwrap_or(json!([])),
+    })
 }
 
 impl Default for Stack {

@@ -1,9 +1,9 @@
 # The stack the CI example deploys: a network per environment. The state bucket is given at
 # `infra init -backend-config=bucket=...`; each workspace (staging, production) keeps its
-# state at env:/NAME/ci/infra.tfstate.json in it.
+# state at env:/NAME/ci/terraform.tfstate in it.
 terraform {
   backend "s3" {
-    key          = "ci/infra.tfstate.json"
+    key          = "ci/terraform.tfstate"
     region       = "us-east-1"
     use_lockfile = true
   }

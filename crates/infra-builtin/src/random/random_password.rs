@@ -21,6 +21,7 @@ pub struct RandomPassword {
 impl RandomPassword {
     pub fn new() -> RandomPassword {
         let schema = string_generator::schema(true)
+            .version(3)
             .attr(Attribute::computed("bcrypt_hash", Type::String).sensitive());
         RandomPassword { schema }
     }
@@ -67,6 +68,23 @@ impl ResourceType for RandomPassword {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         string_generator::validate(config)
+    }
+
+    /// The provider's upgraders from versions 0, 1 and 2 (each straight to 3): the fills of
+    /// [`string_generator::upgrade_fills`], and a `bcrypt_hash` made where version 0 had none.
+    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+        if from >= 3 {
+            return Ok(value);
+        }
+        string_generator::upgrade_fills(&mut value);
+        let password = value.get("result").unmark_deep();
+        if let (Some(password), Some(object)) = (password.as_str(), value.map_mut()) {
+            if object.get("bcrypt_hash").is_none_or(Value::is_null) {
+                let hash = bcrypt_hash(password).map_err(|error| error.to_string())?;
+                object.insert("bcrypt_hash".into(), Value::string(hash).mark_sensitive());
+            }
+        }
+        Ok(value)
     }
 
     fn normalize(&self, value: &mut Value) {

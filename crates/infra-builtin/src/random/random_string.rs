@@ -18,7 +18,7 @@ pub struct RandomString {
 impl RandomString {
     pub fn new() -> RandomString {
         RandomString {
-            schema: string_generator::schema(false),
+            schema: string_generator::schema(false).version(2),
         }
     }
 }
@@ -37,6 +37,22 @@ impl ResourceType for RandomString {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The provider's upgrader from version 1 ([`string_generator::upgrade_fills`]); it has
+    /// none from version 0, and neither has infra.
+    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+        match from {
+            0 => Err(
+                "the random provider cannot upgrade a random_string of schema version 0 \
+                      either; recreate it (`infra apply -replace=ADDRESS`)"
+                    .to_string(),
+            ),
+            _ => {
+                string_generator::upgrade_fills(&mut value);
+                Ok(value)
+            }
+        }
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

@@ -58,6 +58,39 @@ pub fn schema(sensitive: bool) -> Schema {
         .attr(result)
 }
 
+/// The fills of the provider's state upgraders for `random_string` and `random_password`
+/// (`upgrade*StateV*toV3`): nulls left by imports of provider 3.3.1 and older get the
+/// defaults (`length` from the result), and `numeric` is set from `number`.
+pub fn upgrade_fills(value: &mut Value) {
+    let Some(object) = value.map_mut() else {
+        return;
+    };
+    let result_length = object
+        .get("result")
+        .map(Value::unmark_deep)
+        .and_then(|result| result.as_str().map(|r| r.chars().count()));
+    let is_null = |object: &std::collections::BTreeMap<String, Value>, key: &str| {
+        object.get(key).is_none_or(Value::is_null)
+    };
+    if is_null(object, "length") {
+        if let Some(length) = result_length {
+            object.insert("length".into(), Value::Number(length as f64));
+        }
+    }
+    for key in ["min_numeric", "min_upper", "min_lower", "min_special"] {
+        if is_null(object, key) {
+            object.insert(key.into(), Value::Number(0.0));
+        }
+    }
+    for key in ["special", "upper", "lower", "number"] {
+        if is_null(object, key) {
+            object.insert(key.into(), Value::Bool(true));
+        }
+    }
+    let number = object.get("number").cloned().unwrap_or(Value::Bool(true));
+    object.insert("numeric".into(), number);
+}
+
 /// Keeps `number` and `numeric` equal (the one set gives the other; neither set means true),
 /// and treats `override_special = ""` as unset, as the provider's plan modifiers do.
 pub fn normalize(value: &mut Value) {

@@ -73,14 +73,18 @@ pub async fn run(
         Some((path, text, _)) => {
             let plan = infra_engine::planfile::from_json(&path.display().to_string(), text)?;
             // With no state yet, the state the plan was made against is the new one it names.
-            let state = backend.read()?.unwrap_or_else(|| State {
+            let mut state = backend.read()?.unwrap_or_else(|| State {
                 lineage: plan.basis.lineage.clone(),
                 ..State::new()
             });
+            check(
+                infra_engine::upgrade::upgrade_state(&mut state, &registry),
+                work.style,
+            )?;
             check_plan_is_current(&plan, &state, &config, &evaluator, work)?;
             // The objects the plan moved or imported are checked where the plan put them.
             let mut edited = state.clone();
-            infra_engine::refactoring::apply_state_edits(&plan, &mut edited);
+            infra_engine::refactoring::apply_state_edits(&plan, &mut edited, &registry);
             check_objects_unchanged(&plan, &edited, &registry, &settings, progress, work).await?;
             let dependencies = check(evaluator.dependencies(), work.style)?;
             let order = check(

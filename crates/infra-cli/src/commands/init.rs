@@ -69,6 +69,9 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
     }
     let aws = Aws::new(ProviderSettings::default());
     let state_settings = session::StateSettings::of(&config)?;
+    if args.migrate_state {
+        migrate_legacy_states(work, &state_settings)?;
+    }
     let backend = session::backend(
         work,
         &state_settings,
@@ -111,6 +114,80 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
         backend.describe()
     );
     Ok(Exit::Ok)
+}
+
+/// Moves every workspace's state from infra's earlier file (`infra.tfstate.json`, its own
+/// format 1) to Terraform's (`terraform.tfstate`, v4), with everything in it: resources,
+/// outputs, pending creates and deployment records. The old file is kept beside it as
+/// `infra.tfstate.json.migrated`. Refuses where both files exist.
+fn migrate_legacy_states(work: &Workdir, settings: &session::StateSettings) -> Result<()> {
+    let mut workspaces = vec![infra_state::workspace::DEFAULT.to_string()];
+    if let Ok(entries) = std::fs::read_dir(
+        work.dir
+            .join(infra_state::local::LEGACY_WORKSPACES_DIR_NAME),
+    ) {
+        let mut names: Vec<String> = entries
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.path().is_dir())
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        workspaces.extend(names);
+    }
+    let (_, registry) = session::provider(ProviderSettings::default());
+    let encryption = settings.encryption.state.clone();
+    for workspace in workspaces {
+        let legacy_path = infra_state::legacy_workspace_state_path(&work.dir, &workspace);
+        let legacy = LocalBackend::new(legacy_path.clone()).with_encryption(encryption.clone());
+        let Some(mut state) = legacy.read()? else {
+            continue;
+        };
+        let path = infra_state::workspace_state_path(&work.dir, &workspace);
+        let target = LocalBackend::new(path.clone()).with_encryption(encryption.clone());
+        if target.read()?.is_some() {
+            return Err(anyhow!(
+                "both {} and {} exist; refusing to overwrite Terraform's state file with infra's earlier one (move one of them away first)",
+                legacy_path.display(),
+                path.display()
+            ));
+        }
+        // Format 1 recorded no schema versions: its objects are at their types' current ones.
+        if let Err(diagnostics) = infra_engine::upgrade::upgrade_state(&mut state, &registry) {
+            session::report(&diagnostics, work.style)?;
+        }
+        target.write(&state)?;
+        let check = target
+            .read()?
+            .ok_or_else(|| anyhow!("the migrated state could not be read back"))?;
+        if check.lineage != state.lineage
+            || check.serial != state.serial
+            || check.resources.len() != state.resources.len()
+            || check.pending.len() != state.pending.len()
+            || check.deployments != state.deployments
+        {
+            return Err(anyhow!(
+                "the migrated state {} does not read back the same; {} was left in place",
+                path.display(),
+                legacy_path.display()
+            ));
+        }
+        let kept = legacy_path.with_file_name(format!(
+            "{}.migrated",
+            infra_state::local::LEGACY_STATE_FILE_NAME
+        ));
+        std::fs::rename(&legacy_path, &kept)
+            .with_context(|| format!("renaming {} to {}", legacy_path.display(), kept.display()))?;
+        println!(
+            "Migrated workspace \"{workspace}\" from {} to Terraform's state file {} ({} resources, {} pending, {} deployments); the old file is kept as {}.",
+            legacy_path.display(),
+            path.display(),
+            state.resources.len(),
+            state.pending.len(),
+            state.deployments.len(),
+            kept.display()
+        );
+    }
+    Ok(())
 }
 
 /// Downloads the registry, git and archive modules the configuration calls into

@@ -221,6 +221,10 @@ pub async fn make_plan(
     let style = work.style;
     let mut state = session::read_state(backend)?;
     check(
+        infra_engine::upgrade::upgrade_state(&mut state, registry),
+        style,
+    )?;
+    check(
         infra_engine::recover::resolve_pending(&mut state, registry, backend, observer).await,
         style,
     )?;

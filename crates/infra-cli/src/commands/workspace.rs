@@ -1,7 +1,7 @@
 //! `infra workspace new|select|list|show|delete`.
 //!
 //! Which workspace is selected is always kept locally (`.infra/environment`), as Terraform
-//! does. Which workspaces exist depends on the backend: directories under `infra.tfstate.d/`
+//! does. Which workspaces exist depends on the backend: directories under `terraform.tfstate.d/`
 //! for local state, state objects under `<workspace_key_prefix>/NAME/<key>` for S3.
 
 use anyhow::{anyhow, Result};

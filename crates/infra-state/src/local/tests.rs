@@ -37,9 +37,7 @@ fn state_with_serial(serial: u64) -> State {
         ResourceState {
             resource_type: "aws_vpc".into(),
             value: Value::map([("id", Value::string("vpc-1"))]),
-            dependencies: vec![],
-            create_before_destroy: false,
-            provider: None,
+            ..ResourceState::default()
         },
     );
     state
@@ -117,11 +115,8 @@ fn creates_workspace_directories_on_write() {
 #[test]
 fn corrupt_and_newer_files_are_refused_and_left_untouched() {
     for (content, newer) in [
-        (&b"{\n  \"format_version\": 1,\n  oops\n}"[..], false),
-        (
-            br#"{"format_version": 99, "serial": 1, "lineage": "x"}"#,
-            true,
-        ),
+        (&b"{\n  \"version\": 1,\n  oops\n}"[..], false),
+        (br#"{"version": 99, "serial": 1, "lineage": "x"}"#, true),
     ] {
         let dir = TempDir::new("refuse");
         let path = dir.state_path();
@@ -344,4 +339,35 @@ fn taking_the_lock_removes_temp_files_of_killed_runs() {
     assert!(!stale.exists(), "a dead run's temp state is removed");
     assert!(!stale_info.exists(), "and its temp lock info");
     assert!(live.exists(), "a live process's is not");
+}
+
+#[test]
+fn a_state_only_in_infras_earlier_file_asks_for_migration() {
+    let dir = TempDir::new("legacy");
+    let legacy = dir.0.join(crate::local::LEGACY_STATE_FILE_NAME);
+    fs::write(
+        &legacy,
+        br#"{"format_version": 1, "serial": 1, "lineage": "l"}"#,
+    )
+    .unwrap();
+    let backend = LocalBackend::new(dir.state_path()).with_legacy(legacy.clone());
+    for error in [
+        backend.read().unwrap_err(),
+        backend.write(&state_with_serial(2)).unwrap_err(),
+    ] {
+        assert!(
+            matches!(error, StateError::NeedsMigration { .. }),
+            "{error}"
+        );
+        assert!(
+            error.to_string().contains("infra init -migrate-state"),
+            "{error}"
+        );
+    }
+    assert!(!dir.state_path().exists(), "nothing written");
+    // Once Terraform's file exists, the earlier one no longer matters.
+    LocalBackend::new(dir.state_path())
+        .write(&state_with_serial(3))
+        .unwrap();
+    assert_eq!(backend.read().unwrap().unwrap().serial, 3);
 }

@@ -68,7 +68,7 @@ impl AwsCloudwatchMetricAlarm {
             .attr(Attribute::optional("period", Type::Number))
             .attr(Attribute::optional("return_data", Type::Bool).default(Value::Bool(false)))
             .block(Block::single("metric", metric));
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("alarm_name", Type::String).force_new())

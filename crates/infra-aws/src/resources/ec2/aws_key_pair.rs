@@ -27,7 +27,7 @@ pub struct AwsKeyPair {
 
 impl AwsKeyPair {
     pub fn new(aws: Arc<Aws>) -> AwsKeyPair {
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional_computed("key_name", Type::String).force_new())

@@ -390,7 +390,7 @@ fn normalized_rule(rule: &Value) -> Value {
 
 impl AwsSecurityGroup {
     pub fn new(aws: Arc<Aws>) -> AwsSecurityGroup {
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
@@ -419,7 +419,7 @@ impl AwsSecurityGroup {
     /// The group logic with `aws_default_security_group`'s schema: `name`, `name_prefix` and
     /// `description` are computed only, and `revoke_rules_on_delete` is accepted but unused.
     pub(crate) fn adopted(aws: Arc<Aws>) -> AwsSecurityGroup {
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("name", Type::String))

@@ -65,7 +65,7 @@ pub struct AwsVpc {
 
 impl AwsVpc {
     pub fn new(aws: Arc<Aws>) -> AwsVpc {
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(
@@ -132,7 +132,7 @@ impl AwsVpc {
     /// computed, DNS hostnames default to on (as in a default VPC), and `force_destroy` decides
     /// whether destroying deletes the VPC.
     pub(crate) fn adopted(aws: Arc<Aws>) -> AwsVpc {
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("cidr_block", Type::String))

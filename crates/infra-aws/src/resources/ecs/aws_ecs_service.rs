@@ -79,7 +79,7 @@ pub struct AwsEcsService {
 
 impl AwsEcsService {
     pub fn new(aws: Arc<Aws>) -> AwsEcsService {
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
@@ -1667,6 +1667,42 @@ impl ResourceType for AwsEcsService {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The provider's upgrader from schema version 0 (provider 5.58): a managed EBS volume's
+    /// `throughput` was a string, and is a number (`""` is 0).
+    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+        if from != 0 {
+            return Ok(value);
+        }
+        let volume = value
+            .map_mut()
+            .and_then(|entries| entries.get_mut("volume_configuration"))
+            .and_then(|v| v.list_mut())
+            .and_then(|items| items.first_mut())
+            .and_then(|v| v.map_mut())
+            .and_then(|entries| entries.get_mut("managed_ebs_volume"))
+            .and_then(|v| v.list_mut())
+            .and_then(|items| items.first_mut())
+            .and_then(|v| v.map_mut());
+        if let Some(Value::String(text)) = volume
+            .as_ref()
+            .and_then(|entries| entries.get("throughput"))
+            .cloned()
+            .as_ref()
+        {
+            let throughput = if text.is_empty() {
+                0.0
+            } else {
+                text.parse::<i64>()
+                    .map_err(|_| format!("throughput {text:?} is not a whole number"))?
+                    as f64
+            };
+            if let Some(entries) = volume {
+                entries.insert("throughput".into(), Value::Number(throughput));
+            }
+        }
+        Ok(value)
     }
 
     fn blue_green_deployment(

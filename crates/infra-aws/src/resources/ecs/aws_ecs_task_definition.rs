@@ -49,7 +49,7 @@ pub struct AwsEcsTaskDefinition {
 
 impl AwsEcsTaskDefinition {
     pub fn new(aws: Arc<Aws>) -> AwsEcsTaskDefinition {
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("arn_without_revision", Type::String))

@@ -48,7 +48,7 @@ struct Found {
 
 impl AwsCloudwatchEventRule {
     pub fn new(aws: Arc<Aws>) -> AwsCloudwatchEventRule {
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
@@ -220,6 +220,18 @@ impl ResourceType for AwsCloudwatchEventRule {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The provider's `resourceRuleUpgradeV0`: `state` from the older `is_enabled`.
+    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+        if from == 0 {
+            if let Some(entries) = value.map_mut() {
+                let enabled = entries.get("is_enabled").and_then(Value::as_bool) == Some(true);
+                let state = if enabled { "ENABLED" } else { "DISABLED" };
+                entries.insert("state".into(), Value::string(state));
+            }
+        }
+        Ok(value)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

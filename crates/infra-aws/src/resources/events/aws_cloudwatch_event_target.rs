@@ -115,7 +115,7 @@ impl AwsCloudwatchEventTarget {
                         Attribute::optional("base", Type::Number).check(Check::Range(0, 100000)),
                     ),
             ));
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("rule", Type::String).force_new())
             .attr(
@@ -790,6 +790,17 @@ impl ResourceType for AwsCloudwatchEventTarget {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The provider's `targetStateUpgradeV0`: `event_bus_name` is `default` where the older
+    /// state has no such key.
+    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+        if let (0, Some(entries)) = (from, value.map_mut()) {
+            entries
+                .entry("event_bus_name".to_string())
+                .or_insert_with(|| Value::string("default"));
+        }
+        Ok(value)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

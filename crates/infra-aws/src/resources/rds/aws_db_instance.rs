@@ -74,7 +74,7 @@ impl AwsDbInstance {
         let optional_bool = |name: &'static str, default: bool| {
             Attribute::optional(name, Type::Bool).default(Value::Bool(default))
         };
-        let schema = Schema::new()
+        let schema = Schema::new().version(2)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("address", Type::String))
@@ -558,7 +558,9 @@ fn to_value(instance: &DbInstance, hint: &Value) -> Value {
     let port = endpoint
         .and_then(|e| e.port())
         .or(instance.db_instance_port().filter(|p| *p != 0));
-    put("id", Value::string(identifier));
+    // Provider 5.0 (schema version 2) made `id` the DbiResourceId; the identifier is
+    // `identifier` (and what every call here uses).
+    put("id", text(instance.dbi_resource_id()));
     put("identifier", Value::string(identifier));
     put("arn", text(instance.db_instance_arn()));
     put("resource_id", text(instance.dbi_resource_id()));
@@ -896,6 +898,24 @@ impl ResourceType for AwsDbInstance {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The provider's `InstanceStateUpgradeV0` and `V1`: 0→1 adds `delete_automated_backups`
+    /// (true), 1→2 makes `id` the DbiResourceId (`resource_id`).
+    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+        if let Some(entries) = value.map_mut() {
+            match from {
+                0 => {
+                    entries.insert("delete_automated_backups".into(), Value::Bool(true));
+                }
+                1 => {
+                    let resource_id = entries.get("resource_id").cloned().unwrap_or_default();
+                    entries.insert("id".into(), resource_id);
+                }
+                _ => {}
+            }
+        }
+        Ok(value)
     }
 
     fn default_timeouts(&self) -> infra_core::Timeouts {

@@ -344,6 +344,46 @@ fn rule_value(rule: &LifecycleRule, hint: Option<&Value>) -> Value {
 impl BucketConfig for Lifecycle {
     const NAME: &'static str = "aws_s3_bucket_lifecycle_configuration";
 
+    /// The provider's upgrader from the SDKv2 shape (version 0) to the framework's: sizes and
+    /// version counts that were strings are numbers, and empty strings are null.
+    fn upgrade_state(from: u64, mut value: Value) -> Result<Value, String> {
+        if from != 0 {
+            return Ok(value);
+        }
+        let rules = value
+            .map_mut()
+            .and_then(|entries| entries.get_mut("rule"))
+            .and_then(|rules| rules.list_mut());
+        for rule in rules.into_iter().flatten() {
+            for (block, fields) in [
+                (
+                    "filter",
+                    &["object_size_greater_than", "object_size_less_than"][..],
+                ),
+                ("noncurrent_version_expiration", &["newer_noncurrent_versions"][..]),
+                ("noncurrent_version_transition", &["newer_noncurrent_versions"][..]),
+            ] {
+                for_each_item(rule, block, |item| {
+                    for field in fields {
+                        if let Some(v) = item.get_mut(*field) {
+                            *v = upgraded_number(v)?;
+                        }
+                    }
+                    Ok(())
+                })?;
+            }
+            for block in ["expiration", "transition"] {
+                for_each_item(rule, block, |item| {
+                    if item.get("date").and_then(Value::as_str) == Some("") {
+                        item.insert("date".into(), Value::Null);
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+        Ok(value)
+    }
+
     fn schema() -> Schema {
         let size_filter = |schema: Schema| {
             schema
@@ -408,7 +448,7 @@ impl BucketConfig for Lifecycle {
                     .attr(n("days"))
                     .attr(storage()),
             ));
-        Schema::new()
+        Schema::new().version(1)
             .attr(
                 Attribute::optional_computed("transition_default_minimum_size", Type::String)
                     .check(Check::OneOf(&[
@@ -576,5 +616,35 @@ mod tests {
             )])]),
         )]);
         assert_eq!(Lifecycle::validate(&config)[0].0, "rule[0].expiration[0].date");
+    }
+}
+
+/// Calls `f` on each object of the nested block `name` of `object`.
+fn for_each_item(
+    object: &mut Value,
+    name: &str,
+    mut f: impl FnMut(&mut BTreeMap<String, Value>) -> Result<(), String>,
+) -> Result<(), String> {
+    let items = object
+        .map_mut()
+        .and_then(|entries| entries.get_mut(name))
+        .and_then(|items| items.list_mut());
+    for item in items.into_iter().flatten() {
+        if let Some(entries) = item.map_mut() {
+            f(entries)?;
+        }
+    }
+    Ok(())
+}
+
+/// A number the SDKv2 schema stored as a string: `""` is null, anything else must parse.
+fn upgraded_number(value: &Value) -> Result<Value, String> {
+    match value {
+        Value::String(text) if text.is_empty() => Ok(Value::Null),
+        Value::String(text) => text
+            .parse::<i64>()
+            .map(|n| Value::Number(n as f64))
+            .map_err(|_| format!("{text:?} is not a whole number")),
+        other => Ok(other.clone()),
     }
 }

@@ -64,7 +64,7 @@ pub struct AwsSecretsmanagerSecretRotation {
 
 impl AwsSecretsmanagerSecretRotation {
     pub fn new(aws: Arc<Aws>) -> Self {
-        let schema = Schema::new()
+        let schema = Schema::new().version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("secret_id", Type::String).force_new())
             .attr(Attribute::optional("rotation_lambda_arn", Type::String))
@@ -345,6 +345,17 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The provider's `secretRotationStateUpgradeV0`: `rotate_immediately` is true where the
+    /// older state has none.
+    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+        if let (0, Some(entries)) = (from, value.map_mut()) {
+            if entries.get("rotate_immediately").is_none_or(Value::is_null) {
+                entries.insert("rotate_immediately".into(), Value::Bool(true));
+            }
+        }
+        Ok(value)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

@@ -1,0 +1,77 @@
+//! Schema upgrades of a state just read: every managed object stored under an older schema
+//! version of its type (a Terraform state written by an older provider) is upgraded by the
+//! type's state upgraders, one version at a time, before refresh or the planner reads it; as
+//! Terraform calls the provider's `UpgradeResourceState` on every object it reads.
+//!
+//! An object from infra's format 1 (which recorded no version) is taken at the type's current
+//! version. Data sources are re-read on every run, and types infra does not know are left for
+//! refresh and the planner to report.
+
+use infra_core::{Diagnostic, Diagnostics, Mode, Registry};
+use infra_state::model::SCHEMA_VERSION_CURRENT;
+use infra_state::State;
+
+/// Upgrades every managed object in `state` to its type's current schema version.
+pub fn upgrade_state(state: &mut State, registry: &Registry) -> Result<(), Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    for (address, resource) in state.resources.iter_mut() {
+        let registry = registry.for_configuration(resource.provider.as_deref().unwrap_or_default());
+        let resource_type = match address.resource.mode {
+            Mode::Managed => registry.resource(&resource.resource_type),
+            Mode::Data => None,
+        };
+        if resource.schema_version == SCHEMA_VERSION_CURRENT {
+            resource.schema_version = match address.resource.mode {
+                Mode::Managed => resource_type.map(|r| r.schema().version),
+                Mode::Data => registry
+                    .data_source(&resource.resource_type)
+                    .map(|d| d.schema().version),
+            }
+            .unwrap_or(0);
+            continue;
+        }
+        let Some(resource_type) = resource_type else {
+            continue;
+        };
+        let current = resource_type.schema().version;
+        if resource.schema_version > current {
+            diagnostics.push(Diagnostic::error(
+                "Resource instance managed by newer provider version",
+                format!(
+                    "The state holds {address} at schema version {}, but infra's `{}` knows \
+                     versions up to {current}: it was written by a newer provider than the one \
+                     infra implements. Upgrade infra to use this state.",
+                    resource.schema_version, resource.resource_type
+                ),
+            ));
+            continue;
+        }
+        while resource.schema_version < current {
+            let from = resource.schema_version;
+            let value = resource.value.clone();
+            match resource_type.upgrade_state(from, value) {
+                Ok(upgraded) => {
+                    resource.value = upgraded;
+                    resource.schema_version = from + 1;
+                }
+                Err(message) => {
+                    diagnostics.push(Diagnostic::error(
+                        "Failed to upgrade resource state",
+                        format!(
+                            "{address}: the upgrade of `{}` from schema version {from} to {} \
+                             failed: {message}",
+                            resource.resource_type,
+                            from + 1
+                        ),
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,610 @@
+//! Terraform's state format, version 4: the file Terraform 1.x and OpenTofu read and write
+//! (`internal/states/statefile/version4.go` in hashicorp/terraform), field for field.
+//!
+//! What only infra needs (the pending-create journal and the blue/green deployment records)
+//! sits under one extra top-level key, `infra`, which Terraform's and OpenTofu's readers skip
+//! (Go's JSON decoder ignores unknown keys) and drop when they rewrite the file. Nothing in
+//! that key is needed to read the v4 meaning, and infra works when it is gone.
+//!
+//! Conversions between the file and the model:
+//! - `sensitive_attributes` are Terraform's path-step lists (`[{"type":"get_attr",
+//!   "value":"password"}]`); a map key (an `index` step with a string) reads as an attribute
+//!   step, since the model does not tell maps from objects, and is written back as one.
+//! - A sensitive output is wholly sensitive, as Terraform records it; an output with
+//!   sensitive parts is written `sensitive: true`.
+//! - An output's `type` is inferred from its value (objects, tuples and primitives), which is
+//!   what `terraform_remote_state` needs to read it back.
+//! - `deposed` objects (left by a failed create_before_destroy replacement) and Terraform
+//!   0.11's flat attributes are refused with a message saying what to do.
+
+use std::collections::BTreeMap;
+
+use infra_core::{Address, InstanceKey, PlainJson, Value};
+use serde::{Deserialize, Serialize};
+
+use super::v1::PendingFile;
+use super::{address_from_parts, mode_name, terraform_sort_key};
+use crate::error::StateError;
+use crate::model::{OutputState, ResourceState, State};
+
+/// The `terraform_version` infra writes. Terraform 1.x reads a v4 state whatever version wrote
+/// it (its reader checks only `version: 4`); Terraform 0.12–0.14 refuse a state from a newer
+/// version than themselves. 1.12.0 is the first release that writes `identity_schema_version`,
+/// which infra writes too, and nothing in the file is newer than it.
+pub const TERRAFORM_VERSION: &str = "1.12.0";
+
+#[derive(Serialize, Deserialize)]
+#[serde(bound(serialize = "R: Serialize", deserialize = "R: Deserialize<'de>"))]
+struct StateFile<R = ResourceFile> {
+    version: u64,
+    #[serde(default)]
+    terraform_version: String,
+    #[serde(default)]
+    serial: u64,
+    #[serde(default)]
+    lineage: String,
+    #[serde(default)]
+    outputs: BTreeMap<String, OutputFile>,
+    #[serde(default)]
+    resources: Vec<R>,
+    /// Results of `check` blocks and conditions. infra does not record them: it writes null,
+    /// as Terraform does when there are none, and the next Terraform run records them again.
+    #[serde(default)]
+    check_results: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    infra: Option<InfraRecords>,
+}
+
+/// infra's own records, where Terraform and OpenTofu ignore them.
+#[derive(Serialize, Deserialize, Default)]
+struct InfraRecords {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    deployments: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pending: Vec<PendingFile>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct OutputFile {
+    value: serde_json::Value,
+    #[serde(rename = "type", default)]
+    value_type: serde_json::Value,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    sensitive: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(bound(serialize = "I: Serialize", deserialize = "I: Deserialize<'de>"))]
+struct ResourceFile<I = InstanceFile> {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    module: String,
+    mode: String,
+    #[serde(rename = "type")]
+    resource_type: String,
+    name: String,
+    /// `list` for `count`, `map` for `for_each`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    each: Option<String>,
+    provider: String,
+    #[serde(default)]
+    instances: Vec<I>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(bound(serialize = "A: Serialize", deserialize = "A: Deserialize<'de>"))]
+struct InstanceFile<A = serde_json::Value> {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    index_key: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    deposed: Option<String>,
+    #[serde(default)]
+    schema_version: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    attributes: Option<A>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    attributes_flat: Option<serde_json::Value>,
+    #[serde(default)]
+    sensitive_attributes: Option<Vec<Vec<PathStepFile>>>,
+    #[serde(default)]
+    identity_schema_version: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    identity: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    private: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    dependencies: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    create_before_destroy: bool,
+}
+
+/// One step of a sensitive path: `{"type":"get_attr","value":"name"}`, or
+/// `{"type":"index","value":{"value":0,"type":"number"}}` (a key as cty's JSON of a dynamic
+/// value).
+#[derive(Serialize, Deserialize)]
+struct PathStepFile {
+    #[serde(rename = "type")]
+    kind: String,
+    value: serde_json::Value,
+}
+
+pub(super) fn encode(state: &State) -> Vec<u8> {
+    let mut instances: Vec<(&Address, &ResourceState)> = state.resources.iter().collect();
+    instances.sort_by_cached_key(|(address, _)| terraform_sort_key(address));
+    let mut resources: Vec<ResourceFile<InstanceFile<PlainJson>>> = Vec::new();
+    for (address, resource) in instances {
+        let id = &address.resource;
+        let same_resource = resources.last().is_some_and(|last| {
+            last.name == id.name
+                && last.resource_type == id.resource_type
+                && last.mode == mode_name(id.mode)
+                && last.module == id.module_address()
+        });
+        if !same_resource {
+            resources.push(ResourceFile {
+                module: id.module_address(),
+                mode: mode_name(id.mode).to_string(),
+                resource_type: id.resource_type.clone(),
+                name: id.name.clone(),
+                each: address.key.as_ref().map(|key| match key {
+                    InstanceKey::Index(_) => "list".to_string(),
+                    InstanceKey::Key(_) => "map".to_string(),
+                }),
+                provider: provider_address(resource.provider.as_deref(), &id.resource_type),
+                instances: Vec::new(),
+            });
+        }
+        let file = resources.last_mut().expect("pushed above");
+        file.instances.push(encode_instance(address, resource));
+    }
+    let infra = InfraRecords {
+        deployments: state.deployments.clone(),
+        pending: state
+            .pending
+            .iter()
+            .map(|(address, pending)| PendingFile::of(address, pending))
+            .collect(),
+    };
+    let file = StateFile {
+        version: 4,
+        terraform_version: TERRAFORM_VERSION.to_string(),
+        serial: state.serial,
+        lineage: state.lineage.clone(),
+        outputs: state
+            .outputs
+            .iter()
+            .map(|(name, output)| {
+                let file = OutputFile {
+                    value: output.value.to_json(),
+                    value_type: cty_type(&output.value),
+                    sensitive: output.sensitive || !output.value.sensitive_paths().is_empty(),
+                };
+                (name.clone(), file)
+            })
+            .collect(),
+        resources,
+        check_results: None,
+        infra: (!infra.deployments.is_empty() || !infra.pending.is_empty()).then_some(infra),
+    };
+    // Plain data with string keys always serializes.
+    let mut bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+fn encode_instance<'a>(
+    address: &Address,
+    resource: &'a ResourceState,
+) -> InstanceFile<PlainJson<'a>> {
+    InstanceFile {
+        index_key: address.key.as_ref().map(|key| match key {
+            InstanceKey::Index(index) => serde_json::Value::from(*index),
+            InstanceKey::Key(key) => serde_json::Value::from(key.as_str()),
+        }),
+        status: resource.tainted.then(|| "tainted".to_string()),
+        deposed: None,
+        schema_version: resource.schema_version,
+        attributes: Some(PlainJson(&resource.value)),
+        attributes_flat: None,
+        sensitive_attributes: Some(
+            resource
+                .value
+                .sensitive_paths()
+                .iter()
+                .map(|path| encode_path(path))
+                .collect(),
+        ),
+        identity_schema_version: resource
+            .identity
+            .as_ref()
+            .map_or(0, |(version, _)| *version),
+        identity: resource
+            .identity
+            .as_ref()
+            .map(|(_, identity)| identity.clone()),
+        private: resource.private.clone(),
+        dependencies: config_resources(&resource.dependencies),
+        create_before_destroy: resource.create_before_destroy,
+    }
+}
+
+/// Dependencies as Terraform records them: configuration resource addresses, without
+/// instance keys on the resource or its modules (`module.net.aws_subnet.private`), sorted and
+/// without repeats. Terraform's reader refuses an instance key here.
+fn config_resources(dependencies: &[Address]) -> Vec<String> {
+    let mut out: Vec<String> = dependencies
+        .iter()
+        .map(|address| {
+            let resource = &address.resource;
+            let mut text = String::new();
+            for module in &resource.module {
+                let name = module.split('[').next().unwrap_or(module);
+                text.push_str(&format!("module.{name}."));
+            }
+            if resource.mode == infra_core::Mode::Data {
+                text.push_str("data.");
+            }
+            text.push_str(&format!("{}.{}", resource.resource_type, resource.name));
+            text
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
+    let corrupt = |detail: String| StateError::Corrupt {
+        path: path.to_string(),
+        detail,
+    };
+    let file: StateFile = serde_json::from_slice(bytes).map_err(|error| {
+        corrupt(format!(
+            "does not match Terraform's state format version 4: {}",
+            super::json_error(&error)
+        ))
+    })?;
+    let infra = file.infra.unwrap_or_default();
+    let mut state = State {
+        lineage: file.lineage,
+        serial: file.serial,
+        resources: BTreeMap::new(),
+        outputs: BTreeMap::new(),
+        deployments: infra.deployments,
+        pending: BTreeMap::new(),
+    };
+    if state.lineage.is_empty() {
+        return Err(corrupt("has no lineage".to_string()));
+    }
+    for (name, output) in file.outputs {
+        let value = Value::from_json(&output.value);
+        let value = if output.sensitive {
+            value.mark_sensitive()
+        } else {
+            value
+        };
+        state.outputs.insert(
+            name,
+            OutputState {
+                value,
+                sensitive: output.sensitive,
+            },
+        );
+    }
+    for resource in file.resources {
+        let provider = parse_provider(&resource.provider).map_err(|detail| {
+            corrupt(format!(
+                "has resource `{}.{}` with an invalid provider `{}`: {detail}",
+                resource.resource_type, resource.name, resource.provider
+            ))
+        })?;
+        for instance in resource.instances {
+            let address = address_from_parts(
+                Some(resource.module.as_str()),
+                &resource.mode,
+                &resource.resource_type,
+                &resource.name,
+                instance.index_key.as_ref(),
+            )
+            .map_err(|detail| {
+                corrupt(format!(
+                    "has an invalid resource entry `{}.{}`: {detail}",
+                    resource.resource_type, resource.name
+                ))
+            })?;
+            let entry = decode_instance(&address, &resource.resource_type, &provider, instance)
+                .map_err(corrupt)?;
+            if state.resources.insert(address.clone(), entry).is_some() {
+                return Err(corrupt(format!(
+                    "lists resource instance `{address}` twice"
+                )));
+            }
+        }
+    }
+    for pending in infra.pending {
+        let (address, pending) = pending.decode().map_err(corrupt)?;
+        state.pending.insert(address, pending);
+    }
+    Ok(state)
+}
+
+fn decode_instance(
+    address: &Address,
+    resource_type: &str,
+    provider: &Option<String>,
+    instance: InstanceFile,
+) -> Result<ResourceState, String> {
+    if let Some(deposed) = &instance.deposed {
+        return Err(format!(
+            "holds a deposed object {deposed} of `{address}`, left by a create_before_destroy \
+             replacement that did not finish; infra does not track deposed objects yet: finish \
+             that apply with the tool that started it (or delete the object and remove it \
+             from the file)"
+        ));
+    }
+    if instance.attributes.is_none() && instance.attributes_flat.is_some() {
+        return Err(format!(
+            "holds `{address}` in Terraform 0.11's flat attribute format; run `terraform \
+             apply` once with Terraform 0.12 or newer to upgrade the state, then use infra"
+        ));
+    }
+    let status = instance.status.as_deref().unwrap_or("");
+    if !matches!(status, "" | "tainted") {
+        return Err(format!("has `{address}` with an invalid status `{status}`"));
+    }
+    let mut dependencies = Vec::with_capacity(instance.dependencies.len());
+    for dependency in &instance.dependencies {
+        let parsed: Address = dependency
+            .parse()
+            .map_err(|_| format!("has an invalid dependency `{dependency}` in `{address}`"))?;
+        dependencies.push(parsed);
+    }
+    dependencies.sort();
+    dependencies.dedup();
+    let paths: Vec<String> = instance
+        .sensitive_attributes
+        .unwrap_or_default()
+        .iter()
+        .map(|steps| decode_path(steps))
+        .collect::<Result<_, _>>()
+        .map_err(|detail| format!("has an invalid sensitive path in `{address}`: {detail}"))?;
+    let attributes = instance
+        .attributes
+        .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+    Ok(ResourceState {
+        resource_type: resource_type.to_string(),
+        value: Value::from_json(&attributes).mark_paths(&paths),
+        dependencies,
+        create_before_destroy: instance.create_before_destroy,
+        provider: provider.clone(),
+        schema_version: instance.schema_version,
+        tainted: status == "tainted",
+        private: instance.private,
+        identity: instance
+            .identity
+            .filter(|identity| !identity.is_null())
+            .map(|identity| (instance.identity_schema_version, identity)),
+    })
+}
+
+/// Terraform's absolute provider configuration address for a resource managed by the root
+/// provider configuration `configuration` (`aws.west`), or by its type's default:
+/// `provider["registry.terraform.io/hashicorp/aws"].west`.
+pub fn provider_address(configuration: Option<&str>, resource_type: &str) -> String {
+    let configuration =
+        configuration.unwrap_or_else(|| infra_core::resource::provider_name(resource_type));
+    let (local_name, alias) = match configuration.split_once('.') {
+        Some((name, alias)) => (name, Some(alias)),
+        None => (configuration, None),
+    };
+    let source = if local_name == "terraform" {
+        "terraform.io/builtin/terraform".to_string()
+    } else {
+        format!("registry.terraform.io/hashicorp/{local_name}")
+    };
+    match alias {
+        Some(alias) => format!("provider[\"{source}\"].{alias}"),
+        None => format!("provider[\"{source}\"]"),
+    }
+}
+
+/// The configuration a state's provider address names, in the model's terms: `None` for a
+/// default configuration, `aws.west` for an alias. Reads Terraform 0.13+'s
+/// `provider["registry.terraform.io/hashicorp/aws"].west` and 0.12's `provider.aws.west`,
+/// each possibly after a module path (a provider configured inside a module, which infra
+/// manages through the root configuration of the same name).
+pub fn parse_provider(text: &str) -> Result<Option<String>, String> {
+    let start = text
+        .find("provider[")
+        .or_else(|| text.find("provider."))
+        .filter(|start| *start == 0 || text[..*start].ends_with('.'))
+        .ok_or("expected `provider[\"SOURCE\"]` or `provider.NAME`")?;
+    let rest = &text[start + "provider".len()..];
+    let (source, alias) = if let Some(quoted) = rest.strip_prefix("[\"") {
+        let (source, after) = quoted
+            .split_once("\"]")
+            .ok_or("unterminated provider source")?;
+        let alias = match after {
+            "" => None,
+            other => Some(other.strip_prefix('.').ok_or("expected `.ALIAS`")?),
+        };
+        (source, alias)
+    } else {
+        let rest = rest.strip_prefix('.').ok_or("expected `provider.NAME`")?;
+        match rest.split_once('.') {
+            Some((name, alias)) => (name, Some(alias)),
+            None => (rest, None),
+        }
+    };
+    let local_name = source.rsplit('/').next().unwrap_or(source);
+    if local_name.is_empty() || alias.is_some_and(str::is_empty) {
+        return Err("empty provider name or alias".to_string());
+    }
+    Ok(alias.map(|alias| format!("{local_name}.{alias}")))
+}
+
+/// `ingress[0].cidr_blocks` → Terraform's path steps.
+fn encode_path(path: &str) -> Vec<PathStepFile> {
+    infra_core::path::parse_path(path)
+        .into_iter()
+        .map(|step| match step {
+            infra_core::path::PathStep::Attr(name) => PathStepFile {
+                kind: "get_attr".to_string(),
+                value: serde_json::Value::String(name),
+            },
+            infra_core::path::PathStep::Index(index) => PathStepFile {
+                kind: "index".to_string(),
+                value: serde_json::json!({ "value": index, "type": "number" }),
+            },
+        })
+        .collect()
+}
+
+/// Terraform's path steps → `ingress[0].cidr_blocks`.
+fn decode_path(steps: &[PathStepFile]) -> Result<String, String> {
+    use infra_core::path::PathStep;
+    let mut out = Vec::with_capacity(steps.len());
+    for step in steps {
+        let parsed = match (step.kind.as_str(), &step.value) {
+            ("get_attr", serde_json::Value::String(name)) => PathStep::Attr(name.clone()),
+            ("index", key) => match key.get("value").unwrap_or(key) {
+                serde_json::Value::String(name) => PathStep::Attr(name.clone()),
+                serde_json::Value::Number(number) => PathStep::Index(
+                    number
+                        .as_u64()
+                        .ok_or_else(|| format!("index {number} is not a whole number"))?
+                        as usize,
+                ),
+                other => return Err(format!("unsupported index key {other}")),
+            },
+            (kind, _) => return Err(format!("unsupported path step `{kind}`")),
+        };
+        out.push(parsed);
+    }
+    Ok(infra_core::path::format_path(&out))
+}
+
+/// The cty type of a value, in the JSON form a v4 output's `type` holds: objects for maps,
+/// tuples for lists, `string` for null (a null of any type reads back as null).
+fn cty_type(value: &Value) -> serde_json::Value {
+    use serde_json::json;
+    match value {
+        Value::Sensitive(inner) => cty_type(inner),
+        Value::Bool(_) => json!("bool"),
+        Value::Number(_) => json!("number"),
+        Value::String(_) | Value::Null | Value::Unknown => json!("string"),
+        Value::List(items) => json!(["tuple", items.iter().map(cty_type).collect::<Vec<_>>()]),
+        Value::Map(entries) => json!([
+            "object",
+            entries
+                .iter()
+                .map(|(key, value)| (key.clone(), cty_type(value)))
+                .collect::<serde_json::Map<_, _>>()
+        ]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_addresses() {
+        assert_eq!(
+            provider_address(None, "aws_vpc"),
+            "provider[\"registry.terraform.io/hashicorp/aws\"]"
+        );
+        assert_eq!(
+            provider_address(Some("aws.west"), "aws_vpc"),
+            "provider[\"registry.terraform.io/hashicorp/aws\"].west"
+        );
+        assert_eq!(
+            provider_address(None, "terraform_data"),
+            "provider[\"terraform.io/builtin/terraform\"]"
+        );
+        assert_eq!(
+            provider_address(None, "random_id"),
+            "provider[\"registry.terraform.io/hashicorp/random\"]"
+        );
+        for (text, expected) in [
+            ("provider[\"registry.terraform.io/hashicorp/aws\"]", None),
+            (
+                "provider[\"registry.terraform.io/hashicorp/aws\"].west",
+                Some("aws.west"),
+            ),
+            (
+                "module.net.provider[\"registry.terraform.io/hashicorp/aws\"]",
+                None,
+            ),
+            ("provider.aws", None),
+            ("provider.aws.east", Some("aws.east")),
+            ("provider[\"terraform.io/builtin/terraform\"]", None),
+        ] {
+            assert_eq!(
+                parse_provider(text),
+                Ok(expected.map(str::to_string)),
+                "{text}"
+            );
+        }
+        assert!(parse_provider("aws").is_err());
+        assert!(parse_provider("provider[\"registry.terraform.io/hashicorp/aws").is_err());
+    }
+
+    #[test]
+    fn sensitive_paths_round_trip() {
+        for path in ["password", "ingress[0].cidr_blocks", "tags.Secret"] {
+            let steps = encode_path(path);
+            assert_eq!(decode_path(&steps).unwrap(), path);
+        }
+        let steps: Vec<PathStepFile> = serde_json::from_str(
+            r#"[{"type":"get_attr","value":"tags"},{"type":"index","value":{"value":"k","type":"string"}}]"#,
+        )
+        .unwrap();
+        assert_eq!(decode_path(&steps).unwrap(), "tags.k");
+        let json = serde_json::to_value(encode_path("a[2]")).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([
+                {"type": "get_attr", "value": "a"},
+                {"type": "index", "value": {"value": 2, "type": "number"}}
+            ])
+        );
+    }
+
+    #[test]
+    fn dependencies_are_configuration_resources() {
+        let addresses: Vec<Address> = [
+            "aws_subnet.private[0]",
+            "aws_subnet.private[1]",
+            "module.net[\"a\"].aws_vpc.main",
+            "data.aws_region.current",
+        ]
+        .iter()
+        .map(|text| text.parse().unwrap())
+        .collect();
+        assert_eq!(
+            config_resources(&addresses),
+            vec![
+                "aws_subnet.private",
+                "data.aws_region.current",
+                "module.net.aws_vpc.main"
+            ]
+        );
+    }
+
+    #[test]
+    fn output_types() {
+        let value = Value::map([
+            (
+                "a",
+                Value::List(vec![Value::string("x"), Value::Number(1.0)]),
+            ),
+            ("b", Value::Bool(true)),
+        ]);
+        assert_eq!(
+            cty_type(&value),
+            serde_json::json!(["object", {"a": ["tuple", ["string", "number"]], "b": "bool"}])
+        );
+    }
+}

@@ -1,0 +1,328 @@
+//! Terraform's state file, read and written (issue 32): real states that Terraform wrote plan
+//! "No changes" under infra, a later change plans only itself, infra's earlier format moves to
+//! Terraform's with `init -migrate-state`, and what infra writes is Terraform's v4 format with
+//! the provider's attribute names and schema versions.
+//!
+//! The fixtures under `tests/fixtures/terraform_states/` are public states with their
+//! configuration; each folder's SOURCE.md names the repository, commit and licence.
+
+use infra_testkit::{Moto, Stack};
+
+use super::{apply_ok, infra, plan_is_clean, NO_VARS};
+
+const NETWORK_FIXTURE: &str = "tests/fixtures/terraform_states/packt-vpc-natgw";
+
+/// Terraform 1.2.4 and AWS provider 4.x wrote this state: a VPC, four subnets, an internet
+/// and a NAT gateway, an EIP, two route tables and their associations, a data source and five
+/// outputs. Read as it is, it plans nothing, and a changed tag plans one in-place update.
+#[test]
+fn a_terraform_written_state_plans_no_changes_then_only_the_change() {
+    let moto = Moto::start();
+    let stack = Stack::from_fixture(NETWORK_FIXTURE);
+    let original = stack.read("terraform.tfstate");
+
+    infra(&stack, Some(&moto), &["init", "-input=false"]).ok();
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-refresh=false",
+            "-detailed-exitcode",
+        ],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.all());
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_eq!(
+        stack.read("terraform.tfstate"),
+        original,
+        "a plan leaves Terraform's file as it was"
+    );
+
+    let main = stack.read("main.tf");
+    stack.write(
+        "main.tf",
+        &main.replacen("Name = \"VPC\"", "Name = \"VPC (infra)\"", 1),
+    );
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-refresh=false",
+            "-detailed-exitcode",
+        ],
+    );
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(
+        plan.stdout
+            .contains("# aws_vpc.vpc will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+
+    // `state pull` prints Terraform's file, with Terraform's lineage and serial kept.
+    let pulled: serde_json::Value =
+        serde_json::from_str(&infra(&stack, Some(&moto), &["state", "pull"]).ok().stdout)
+            .expect("state pull prints JSON");
+    let written: serde_json::Value = serde_json::from_str(&original).unwrap();
+    assert_eq!(pulled["version"], 4);
+    assert_eq!(pulled["lineage"], written["lineage"]);
+    assert_eq!(pulled["serial"], written["serial"]);
+    assert_eq!(
+        pulled["resources"].as_array().map(Vec::len),
+        written["resources"].as_array().map(Vec::len)
+    );
+}
+
+/// infra's earlier `infra.tfstate.json` (its own format 1) is not silently ignored: plan stops
+/// and says to migrate, and `init -migrate-state` moves everything, pending creates and
+/// deployment records included, to `terraform.tfstate`, after which the plan is clean.
+#[test]
+fn infras_earlier_state_file_moves_with_init_migrate_state() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.40.0.0/16\"\n  tags = { Name = \"migrated\" }\n}\n",
+    );
+    apply_ok(&stack, &moto, NO_VARS);
+    // The same state as infra wrote it before it wrote Terraform's file.
+    let flat = stack.state();
+    let mut resources = flat["resources"].as_array().unwrap().clone();
+    for resource in &mut resources {
+        let object = resource.as_object_mut().unwrap();
+        object.remove("schema_version");
+        object.remove("status");
+        object.insert("provider".into(), serde_json::Value::Null);
+    }
+    let earlier = serde_json::json!({
+        "format_version": 1,
+        "infra_version": "0.1.0",
+        "serial": flat["serial"],
+        "lineage": flat["lineage"],
+        "outputs": {},
+        "resources": resources,
+        "deployments": {"aws_ecs_service.gone": {"version": 1, "note": "kept as it is"}},
+        "pending": [{
+            "address": "aws_subnet.pending",
+            "type": "aws_subnet",
+            "planned": {"cidr_block": "10.40.1.0/24", "id": null},
+            "planned_unknown": {"id": true},
+            "planned_sensitive": {},
+            "started_at": "2026-11-22T10:00:00Z"
+        }]
+    });
+    std::fs::remove_file(stack.path().join("terraform.tfstate")).unwrap();
+    std::fs::remove_file(stack.path().join("terraform.tfstate.backup")).ok();
+    let earlier_text = serde_json::to_string_pretty(&earlier).unwrap();
+    stack.write("infra.tfstate.json", &earlier_text);
+
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]);
+    assert_eq!(plan.code, 1, "{}", plan.all());
+    assert!(
+        plan.stderr.contains("infra init -migrate-state"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        !stack.path().join("terraform.tfstate").exists(),
+        "a refused plan writes no state"
+    );
+
+    let init = infra(
+        &stack,
+        Some(&moto),
+        &["init", "-input=false", "-migrate-state"],
+    )
+    .ok();
+    assert!(
+        init.stdout.contains("Migrated workspace \"default\""),
+        "{}",
+        init.stdout
+    );
+    assert_eq!(stack.read("infra.tfstate.json.migrated"), earlier_text);
+    let migrated: serde_json::Value =
+        serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
+    assert_eq!(migrated["version"], 4);
+    assert_eq!(migrated["lineage"], flat["lineage"]);
+    assert_eq!(migrated["serial"], flat["serial"]);
+    assert_eq!(
+        migrated["infra"]["deployments"]["aws_ecs_service.gone"]["note"],
+        "kept as it is"
+    );
+    assert_eq!(
+        migrated["infra"]["pending"][0]["address"],
+        "aws_subnet.pending"
+    );
+    let vpc = &migrated["resources"][0];
+    assert_eq!(vpc["type"], "aws_vpc");
+    assert_eq!(
+        vpc["instances"][0]["schema_version"], 1,
+        "the provider's schema version for aws_vpc"
+    );
+
+    // The pending create finds nothing and is dropped; the VPC is unchanged.
+    stack.write(
+        "infra.tfstate.json",
+        "", // an empty earlier file is no state
+    );
+    plan_is_clean(&stack, &moto, NO_VARS, "after the migration");
+}
+
+/// What infra writes is Terraform's v4 state, and each instance carries the attribute names
+/// the Terraform AWS provider stores for its type: the same set as in the states that
+/// Terraform wrote (the fixtures), less the arguments provider 6 removed and plus its
+/// `region`.
+#[test]
+fn an_applied_state_is_terraforms_format_with_the_providers_attributes() {
+    let moto = Moto::start();
+    let stack = Stack::from_fixture(NETWORK_FIXTURE);
+    std::fs::remove_file(stack.path().join("terraform.tfstate")).unwrap();
+    apply_ok(&stack, &moto, NO_VARS);
+    let written: serde_json::Value =
+        serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
+    let problems = v4_format_problems(&written);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    let terraform: serde_json::Value =
+        serde_json::from_str(&Stack::from_fixture(NETWORK_FIXTURE).read("terraform.tfstate"))
+            .unwrap();
+    let mut problems = Vec::new();
+    for resource in written["resources"].as_array().unwrap() {
+        let Some(theirs) = terraform["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["type"] == resource["type"] && r["mode"] == resource["mode"])
+        else {
+            continue;
+        };
+        let ours = attribute_names(&resource["instances"][0]["attributes"]);
+        let provider = attribute_names(&theirs["instances"][0]["attributes"]);
+        let kind = resource["type"].as_str().unwrap();
+        // Provider 6 removed these (the fixture is provider 4) and added `region`.
+        let removed_in_v6: &[&str] = match kind {
+            "aws_eip" => &["vpc"],
+            _ => &[],
+        };
+        for name in provider.difference(&ours) {
+            if !removed_in_v6.contains(&name.as_str()) {
+                problems.push(format!("{kind}: infra writes no `{name}`"));
+            }
+        }
+        for name in ours.difference(&provider) {
+            if name != "region" {
+                problems.push(format!("{kind}: `{name}` is not the provider's"));
+            }
+        }
+        if resource["mode"] == "managed" && kind != "aws_eip" {
+            assert_eq!(
+                resource["instances"][0]["schema_version"],
+                theirs["instances"][0]["schema_version"],
+                "{kind}: the provider's schema version"
+            );
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn attribute_names(attributes: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    attributes
+        .as_object()
+        .map(|object| object.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// How a state file departs from Terraform's v4 format (`internal/states/statefile/
+/// version4.go`): its fields, their types, and Terraform's order of resources.
+fn v4_format_problems(state: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    let mut problems = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if !ok {
+            problems.push(what);
+        }
+    };
+    check(state["version"] == 4, "version is 4".into());
+    check(
+        state["terraform_version"]
+            .as_str()
+            .is_some_and(|v| v.split('.').count() == 3),
+        "terraform_version is a version".into(),
+    );
+    check(state["serial"].is_u64(), "serial is a number".into());
+    check(
+        state["lineage"].as_str().is_some_and(|l| l.len() == 36),
+        "lineage is a UUID".into(),
+    );
+    check(state["outputs"].is_object(), "outputs is an object".into());
+    check(
+        state.get("check_results").is_some(),
+        "check_results is present".into(),
+    );
+    for (name, output) in state["outputs"].as_object().into_iter().flatten() {
+        check(
+            output.get("value").is_some() && output.get("type").is_some(),
+            format!("output {name} has value and type"),
+        );
+    }
+    let mut keys = Vec::new();
+    for resource in state["resources"].as_array().into_iter().flatten() {
+        let name = format!("{}.{}", resource["type"], resource["name"]);
+        check(
+            matches!(resource["mode"].as_str(), Some("managed" | "data")),
+            format!("{name}: mode"),
+        );
+        check(
+            resource["provider"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("provider[\"registry.terraform.io/hashicorp/")),
+            format!("{name}: provider address"),
+        );
+        keys.push((
+            resource["module"].as_str().unwrap_or_default().to_string(),
+            resource["mode"].as_str().unwrap_or_default().to_string(),
+            resource["type"].as_str().unwrap_or_default().to_string(),
+            resource["name"].as_str().unwrap_or_default().to_string(),
+        ));
+        for instance in resource["instances"].as_array().into_iter().flatten() {
+            check(
+                instance["schema_version"].is_u64(),
+                format!("{name}: schema_version"),
+            );
+            check(
+                instance["attributes"].is_object(),
+                format!("{name}: attributes"),
+            );
+            check(
+                instance["sensitive_attributes"].is_array(),
+                format!("{name}: sensitive_attributes"),
+            );
+            match (&resource["each"], &instance["index_key"]) {
+                (Value::Null, Value::Null) => {}
+                (Value::String(each), Value::Number(_)) if each == "list" => {}
+                (Value::String(each), Value::String(_)) if each == "map" => {}
+                (each, key) => check(false, format!("{name}: each {each} with index_key {key}")),
+            }
+            for dependency in instance["dependencies"].as_array().into_iter().flatten() {
+                check(
+                    dependency.as_str().is_some_and(|d| !d.contains('[')),
+                    format!("{name}: dependency {dependency} is a resource address"),
+                );
+            }
+        }
+    }
+    let mut sorted = keys.clone();
+    sorted.sort();
+    check(keys == sorted, "resources in Terraform's order".into());
+    problems
+}
