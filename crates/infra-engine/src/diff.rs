@@ -154,7 +154,12 @@ fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) ->
                 None => Value::Unknown,
             }
         } else {
-            Value::Null
+            // An unset argument the provider stored as its zero value (`""`, `false`, `0`, as
+            // SDKv2 stores them) stays as stored: the provider sees no change there.
+            match prior.map(|p| p.get(attribute.name)) {
+                Some(previous) if is_zero_primitive(previous) => previous.clone(),
+                _ => Value::Null,
+            }
         };
         if attribute.sensitive && !value.is_null() {
             value = value.mark_sensitive();
@@ -343,7 +348,7 @@ fn collect_changes(
         }
         let before = prior.get(attribute.name);
         let after = proposed.get(attribute.name);
-        if !equivalent(before, after) {
+        if !equivalent(before, after) && !both_unset(before, after) {
             changed.push(ChangedPath {
                 path: join(attribute.name),
                 force_new: attribute.force_new || inherited_force_new,
@@ -380,6 +385,24 @@ fn collect_changes(
             }
         }
     }
+}
+
+/// A string, bool or number at its zero value (`""`, `false`, `0`).
+fn is_zero_primitive(value: &Value) -> bool {
+    match value.unmarked() {
+        Value::String(text) => text.is_empty(),
+        Value::Bool(flag) => !flag,
+        Value::Number(number) => *number == 0.0,
+        _ => false,
+    }
+}
+
+/// Both null or a zero primitive: the same to a provider built on the plugin SDK, which reads
+/// an absent attribute as its zero value (a state that an older provider wrote lacks the
+/// attributes added since, and Terraform's providers store `""` for an unset string).
+fn both_unset(a: &Value, b: &Value) -> bool {
+    let unset = |v: &Value| v.is_null() || is_zero_primitive(v);
+    unset(a) && unset(b)
 }
 
 /// Equal after removing marks; empty collections and null are the same (as the provider

@@ -68,6 +68,12 @@ pub fn upgrade_state(state: &mut State, registry: &Registry) -> Result<(), Diagn
                 }
             }
         }
+        // As Terraform's providers do when they read a stored object: their current schema's
+        // normal form (the provider's `region` where a provider 5 state has none, JSON
+        // documents in canonical form), so that only real changes plan.
+        if resource.schema_version == current {
+            crate::diff::normalize(resource_type.as_ref(), &mut resource.value);
+        }
     }
     if diagnostics.has_errors() {
         Err(diagnostics)

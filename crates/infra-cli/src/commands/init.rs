@@ -90,7 +90,9 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
             &work.workspace,
         ))
         .with_encryption(state_settings.encryption.state.clone());
-        match (local.read()?, existing) {
+        let same_file = local.describe() == backend.describe();
+        match (local.read()?.filter(|_| !same_file), existing) {
+            (None, _) if same_file => {}
             (None, _) => println!("No local state to migrate."),
             (Some(_), Some(remote)) if !remote.resources.is_empty() => {
                 return Err(anyhow!(

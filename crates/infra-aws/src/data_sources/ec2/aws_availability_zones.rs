@@ -1,10 +1,12 @@
-//! `aws_availability_zones`: the zones of the provider's region, optionally by state.
+//! `aws_availability_zones`: the zones of the provider's region, optionally by state and by
+//! the provider's `filter` blocks (DescribeAvailabilityZones filters: `opt-in-status`,
+//! `zone-type`, `group-name`, ...).
 
 use std::sync::Arc;
 
 use infra_core::{Attribute, Check, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::ec2_support::{filter, string_list, string_values};
+use crate::ec2_support::{block_filters, filter, filter_block, string_list, string_values};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -36,7 +38,8 @@ impl AwsAvailabilityZones {
             ))
             .attr(Attribute::computed("names", Type::list(Type::String)))
             .attr(Attribute::computed("zone_ids", Type::list(Type::String)))
-            .attr(Attribute::computed("group_names", Type::set(Type::String)));
+            .attr(Attribute::computed("group_names", Type::set(Type::String)))
+            .block(filter_block());
         AwsAvailabilityZones { aws, schema }
     }
 }
@@ -56,6 +59,9 @@ impl DataSourceType for AwsAvailabilityZones {
         let mut request = clients.ec2.describe_availability_zones();
         if let Some(state) = config.get("state").as_str() {
             request = request.filters(filter("state", [state]));
+        }
+        for block in block_filters(config) {
+            request = request.filters(block);
         }
         if let Some(all) = config.get("all_availability_zones").as_bool() {
             request = request.all_availability_zones(all);
