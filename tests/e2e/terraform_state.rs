@@ -326,3 +326,100 @@ fn v4_format_problems(state: &serde_json::Value) -> Vec<String> {
     check(keys == sorted, "resources in Terraform's order".into());
     problems
 }
+
+/// `data "terraform_remote_state"` reads the outputs of a state Terraform wrote and of one
+/// infra wrote, from a local file and from S3 (both workspaces' keys); a sensitive output stays
+/// sensitive, and `defaults` fills what a state lacks.
+#[test]
+fn terraform_remote_state_reads_terraforms_and_infras_outputs_locally_and_from_s3() {
+    let moto = Moto::start();
+    // A state infra writes, with a sensitive output.
+    let producer = Stack::new();
+    producer.write(
+        "main.tf",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.41.0.0/16\"\n}\noutput \"vpc_id\" {\n  value = aws_vpc.main.id\n}\noutput \"token\" {\n  value     = \"s3cr3t-token\"\n  sensitive = true\n}\n",
+    );
+    apply_ok(&producer, &moto, NO_VARS);
+    let infra_written = producer.read("terraform.tfstate");
+    let network = Stack::from_fixture(NETWORK_FIXTURE);
+    let terraform_written = network.read("terraform.tfstate");
+    let terraform_vpc = serde_json::from_str::<serde_json::Value>(&terraform_written).unwrap()
+        ["outputs"]["vpc_id"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let infra_vpc = super::state_id(&producer, "aws_vpc.main");
+
+    let bucket = "remote-states";
+    moto.python(&format!(
+        "import boto3\ns3 = boto3.client('s3')\ns3.create_bucket(Bucket='{bucket}')\n\
+         s3.put_object(Bucket='{bucket}', Key='network/terraform.tfstate', Body=open('{}').read())\n\
+         s3.put_object(Bucket='{bucket}', Key='env:/staging/app/terraform.tfstate', Body=open('{}').read())\n",
+        network.path().join("terraform.tfstate").display(),
+        producer.path().join("terraform.tfstate").display(),
+    ));
+
+    let consumer = Stack::new();
+    consumer.write("terraform-network.tfstate", &terraform_written);
+    consumer.write("infra-app.tfstate", &infra_written);
+    consumer.write(
+        "main.tf",
+        &format!(
+            r#"
+data "terraform_remote_state" "tf_local" {{
+  backend = "local"
+  config  = {{ path = "terraform-network.tfstate" }}
+}}
+data "terraform_remote_state" "infra_local" {{
+  backend = "local"
+  config  = {{ path = "infra-app.tfstate" }}
+}}
+data "terraform_remote_state" "tf_s3" {{
+  backend = "s3"
+  config  = {{ bucket = "{bucket}", key = "network/terraform.tfstate", region = "us-east-1" }}
+}}
+data "terraform_remote_state" "infra_s3" {{
+  backend   = "s3"
+  workspace = "staging"
+  config    = {{ bucket = "{bucket}", key = "app/terraform.tfstate", region = "us-east-1" }}
+  defaults  = {{ owner = "platform" }}
+}}
+output "tf_local"    {{ value = data.terraform_remote_state.tf_local.outputs.vpc_id }}
+output "infra_local" {{ value = data.terraform_remote_state.infra_local.outputs.vpc_id }}
+output "tf_s3"       {{ value = data.terraform_remote_state.tf_s3.outputs.private_subnets_cidr }}
+output "infra_s3"    {{ value = data.terraform_remote_state.infra_s3.outputs.vpc_id }}
+output "owner"       {{ value = data.terraform_remote_state.infra_s3.outputs.owner }}
+output "token" {{
+  value     = data.terraform_remote_state.infra_local.outputs.token
+  sensitive = true
+}}
+"#
+        ),
+    );
+    let applied = apply_ok(&consumer, &moto, NO_VARS);
+    assert!(!applied.contains("s3cr3t-token"), "{applied}");
+    let outputs: serde_json::Value = serde_json::from_str(
+        &infra(&consumer, Some(&moto), &["output", "-json"])
+            .ok()
+            .stdout,
+    )
+    .expect("output -json");
+    assert_eq!(outputs["tf_local"]["value"], terraform_vpc.as_str());
+    assert_eq!(outputs["infra_local"]["value"], infra_vpc.as_str());
+    assert_eq!(
+        outputs["tf_s3"]["value"],
+        serde_json::json!(["10.0.16.0/20", "10.0.32.0/20"])
+    );
+    assert_eq!(outputs["infra_s3"]["value"], infra_vpc.as_str());
+    assert_eq!(outputs["owner"]["value"], "platform");
+    assert_eq!(outputs["token"]["sensitive"], true);
+
+    // A sensitive output read through the data source cannot leave as a plain output.
+    consumer.write(
+        "leak.tf",
+        "output \"leak\" { value = data.terraform_remote_state.infra_local.outputs.token }\n",
+    );
+    let refused = infra(&consumer, Some(&moto), &["plan", "-input=false"]);
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    assert!(refused.stderr.contains("sensitive"), "{}", refused.stderr);
+}

@@ -11,6 +11,7 @@ pub mod data_sources;
 pub mod error;
 pub mod kms_key_provider;
 pub mod rate_limit;
+pub mod remote_state;
 pub mod resources;
 pub mod s3_backend;
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use infra_core::Registry;
+use infra_core::{Registry, StateReader};
 
 pub mod archive;
 pub mod digest;
@@ -18,8 +18,13 @@ pub mod terraform;
 mod testing;
 pub mod time;
 
-/// Registers every resource type and data source of the utility providers.
-pub fn register_all(registry: &mut Registry) {
+/// Registers every resource type and data source of the utility providers and Terraform's
+/// built-in one; `remote_state_backends` are the backends besides `local` that
+/// `terraform_remote_state` reads (`("s3", reader)`).
+pub fn register_all(
+    registry: &mut Registry,
+    remote_state_backends: Vec<(&'static str, Arc<dyn StateReader>)>,
+) {
     registry.register_resource(Arc::new(random::random_id::RandomId::new()));
     registry.register_resource(Arc::new(random::random_string::RandomString::new()));
     registry.register_resource(Arc::new(random::random_password::RandomPassword::new()));
@@ -42,6 +47,9 @@ pub fn register_all(registry: &mut Registry) {
     registry.register_data_source(Arc::new(
         template::data_template_file::DataTemplateFile::new(),
     ));
+    registry.register_data_source(Arc::new(
+        terraform::terraform_remote_state::TerraformRemoteState::new(remote_state_backends),
+    ));
 }
 
 #[cfg(test)]
@@ -51,7 +59,7 @@ mod tests {
     #[test]
     fn registers_every_type_under_its_terraform_name() {
         let mut registry = Registry::new();
-        register_all(&mut registry);
+        register_all(&mut registry, vec![]);
         let resources: Vec<&str> = registry.resource_names().collect();
         assert_eq!(
             resources,
@@ -80,7 +88,8 @@ mod tests {
                 "archive_file",
                 "local_file",
                 "local_sensitive_file",
-                "template_file"
+                "template_file",
+                "terraform_remote_state"
             ]
         );
         for name in resources {
@@ -96,7 +105,7 @@ mod tests {
     #[test]
     fn the_types_without_import_refuse_it_in_terraforms_words() {
         let mut registry = Registry::new();
-        register_all(&mut registry);
+        register_all(&mut registry, vec![]);
         for name in [
             "random_pet",
             "random_shuffle",

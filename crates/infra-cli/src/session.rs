@@ -250,7 +250,13 @@ pub fn evaluator<'c>(
 pub fn provider(settings: ProviderSettings) -> (Arc<Aws>, Registry) {
     let aws = Aws::new(settings);
     let mut registry = infra_aws::registry(aws.clone());
-    infra_builtin::register_all(&mut registry);
+    infra_builtin::register_all(
+        &mut registry,
+        vec![(
+            "s3",
+            Arc::new(infra_aws::remote_state::S3StateReader) as Arc<dyn infra_core::StateReader>,
+        )],
+    );
     (aws, registry)
 }
 

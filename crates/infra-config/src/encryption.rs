@@ -83,7 +83,7 @@ pub(crate) fn parse(file: &SourceFile, body: &Body) -> (EncryptionConfig, Diagno
             "plan" => config.plan = Some(reader.target(block, true)),
             "remote_state_data_sources" => reader.error(
                 "Unsupported block",
-                "infra has no terraform_remote_state data source, so \"remote_state_data_sources\" has nothing to apply to.".to_string(),
+                "infra's terraform_remote_state does not decrypt remote states yet, so \"remote_state_data_sources\" is not supported.".to_string(),
                 block.span(),
             ),
             other => reader.error(

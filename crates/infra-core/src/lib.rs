@@ -18,7 +18,7 @@ pub use address::{Address, AddressPattern, InstanceKey, Mode, ResourceId};
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 pub use resource::{
     BlueGreenObject, Cause, DataSourceType, Operation, ProviderError, Registry, ResourceType,
-    Timeouts,
+    StateReader, Timeouts,
 };
 pub use schema::{Attribute, Block, Check, Nesting, Presence, Schema, Type};
 pub use value::{PlainJson, Value};

@@ -191,6 +191,19 @@ pub fn visible_tags<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> V
     )
 }
 
+/// Reads a stored state's bytes from one kind of backend, for `terraform_remote_state`: the
+/// local backend is built in, and a provider adds those it can reach (S3).
+#[async_trait::async_trait]
+pub trait StateReader: Send + Sync {
+    /// The bytes of the state that the backend settings `config` name for `workspace`, and
+    /// where they were read (for messages); `None` when no state is stored there.
+    async fn read(
+        &self,
+        config: &Value,
+        workspace: &str,
+    ) -> Result<Option<(Vec<u8>, String)>, ProviderError>;
+}
+
 /// A managed resource type such as `aws_vpc`.
 ///
 /// Values passed in and out are whole objects: every schema attribute, nested blocks as lists
