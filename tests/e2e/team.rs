@@ -153,7 +153,7 @@ fn apply_plan_and_state_recovery_with_the_s3_backend() {
     assert_eq!(addresses(&newer).len(), 9);
     let refused = infra(&stack, Some(&moto), &["state", "push", "old.json"]).expect_code(1);
     assert!(
-        refused.stderr.contains("is older than the state's"),
+        refused.stderr.contains("over newer state with serial"),
         "{}",
         refused.stderr
     );

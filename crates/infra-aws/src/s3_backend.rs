@@ -146,6 +146,63 @@ impl S3Backend {
         StateError::Backend(format!("{what} {} failed: {error}", self.location()))
     }
 
+    /// What `init` checks, as Terraform's does before any plan: the bucket exists, and the
+    /// DynamoDB lock table (when one is configured) exists with the string hash key `LockID`.
+    pub fn check(&self) -> Result<(), StateError> {
+        block_on(&self.runtime, async {
+            let clients = self.aws.clients().await;
+            let bucket = &self.config.bucket;
+            if let Err(error) = clients.s3.head_bucket().bucket(bucket).send().await {
+                return Err(if is_not_found(&error) {
+                    StateError::Backend(format!("S3 bucket \"{bucket}\" does not exist."))
+                } else {
+                    StateError::Backend(format!(
+                        "S3 bucket \"{bucket}\" cannot be read: {}",
+                        aws_error(error)
+                    ))
+                });
+            }
+            let Some(table) = &self.config.dynamodb_table else {
+                return Ok(());
+            };
+            let described = clients
+                .dynamodb
+                .describe_table()
+                .table_name(table)
+                .send()
+                .await
+                .map_err(|error| {
+                    StateError::Backend(format!(
+                        "the lock table \"{table}\" (dynamodb_table) cannot be used: {}",
+                        aws_error(error)
+                    ))
+                })?;
+            let definition = described.table();
+            let hash_key = definition
+                .map(|t| t.key_schema())
+                .unwrap_or_default()
+                .iter()
+                .find(|k| k.key_type() == &aws_sdk_dynamodb::types::KeyType::Hash)
+                .map(|k| k.attribute_name().to_string());
+            let string_key = definition
+                .map(|t| t.attribute_definitions())
+                .unwrap_or_default()
+                .iter()
+                .any(|a| {
+                    a.attribute_name() == "LockID"
+                        && a.attribute_type() == &aws_sdk_dynamodb::types::ScalarAttributeType::S
+                });
+            if hash_key.as_deref() != Some("LockID") || !string_key {
+                return Err(StateError::Backend(format!(
+                    "the lock table \"{table}\" (dynamodb_table) must have the string hash key \
+                     \"LockID\"; its hash key is {}",
+                    hash_key.map_or("missing".to_string(), |k| format!("\"{k}\""))
+                )));
+            }
+            Ok(())
+        })?
+    }
+
     /// Every workspace with a state in the bucket: `default` first, then the others by name.
     pub fn list_workspaces(&self) -> Result<Vec<String>, StateError> {
         let prefix = format!("{}/", self.config.workspace_key_prefix);

@@ -66,10 +66,24 @@ pub enum Command {
     Deployments(StateArgs),
     /// Print the resource dependency graph in DOT.
     Graph,
+    /// Show the providers: `infra providers schema -json` prints their schemas as Terraform does.
+    #[command(subcommand)]
+    Providers(ProvidersCommand),
     /// Adopt an existing object into the state: `infra import ADDR ID`.
     Import(ImportArgs),
     /// Print the version.
     Version,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProvidersCommand {
+    /// The schemas of every resource type and data source, in the JSON form of
+    /// `terraform providers schema -json`.
+    Schema {
+        /// Required, as in Terraform: the output is JSON.
+        #[arg(long = "json", short = 'j')]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]

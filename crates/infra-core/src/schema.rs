@@ -22,6 +22,21 @@ pub enum Type {
 }
 
 impl Type {
+    /// The type in cty's JSON form, as Terraform's schema and state JSON write it: a JSON
+    /// document is a `string`, `Any` is `dynamic`.
+    pub fn cty_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Type::String | Type::Json => json!("string"),
+            Type::Number => json!("number"),
+            Type::Bool => json!("bool"),
+            Type::List(element) => json!(["list", element.cty_json()]),
+            Type::Set(element) => json!(["set", element.cty_json()]),
+            Type::Map(element) => json!(["map", element.cty_json()]),
+            Type::Any => json!("dynamic"),
+        }
+    }
+
     pub fn list(element: Type) -> Type {
         Type::List(Box::new(element))
     }
@@ -72,6 +87,10 @@ pub struct Attribute {
     /// update when its companion `*_wo_version` changes; never stored in the state, the plan
     /// file or the pending journal, and never compared.
     pub write_only: bool,
+    /// An argument an older provider had and the current one removed (`aws_eip.vpc`), which
+    /// infra still reads in configuration: never stored in the state, so the state holds only
+    /// the provider's attributes, and never compared.
+    pub config_only: bool,
 }
 
 impl Attribute {
@@ -86,6 +105,7 @@ impl Attribute {
             check: None,
             volatile: false,
             write_only: false,
+            config_only: false,
         }
     }
     pub fn required(name: &'static str, ty: Type) -> Attribute {
@@ -120,6 +140,12 @@ impl Attribute {
     pub fn write_only(mut self) -> Attribute {
         self.write_only = true;
         self.sensitive = true;
+        self
+    }
+    /// An argument the current provider removed, still read from configuration; see
+    /// [`Attribute::config_only`].
+    pub fn config_only(mut self) -> Attribute {
+        self.config_only = true;
         self
     }
     pub fn check(mut self, check: Check) -> Attribute {
@@ -241,12 +267,74 @@ impl Schema {
         self.blocks.iter().find(|b| b.name == name)
     }
 
-    /// Empties the write-only arguments of an object, before it is stored anywhere.
+    /// The schema as `terraform providers schema -json` prints one: `{"version", "block":
+    /// {"attributes", "block_types"}}`, with cty types and the presence flags that hold.
+    pub fn to_terraform_json(&self) -> serde_json::Value {
+        serde_json::json!({ "version": self.version, "block": self.block_json() })
+    }
+
+    fn block_json(&self) -> serde_json::Value {
+        let mut attributes = serde_json::Map::new();
+        for attribute in &self.attributes {
+            let mut entry = serde_json::Map::new();
+            entry.insert("type".into(), attribute.ty.cty_json());
+            let mut flag = |name: &str, on: bool| {
+                if on {
+                    entry.insert(name.into(), serde_json::Value::Bool(true));
+                }
+            };
+            flag("required", attribute.presence == Presence::Required);
+            flag(
+                "optional",
+                matches!(
+                    attribute.presence,
+                    Presence::Optional | Presence::OptionalComputed
+                ),
+            );
+            flag("computed", attribute.is_computed());
+            flag("sensitive", attribute.sensitive);
+            flag("write_only", attribute.write_only);
+            flag("deprecated", attribute.config_only);
+            attributes.insert(attribute.name.to_string(), serde_json::Value::Object(entry));
+        }
+        let mut block_types = serde_json::Map::new();
+        for block in &self.blocks {
+            let mut entry = serde_json::Map::new();
+            let nesting = match block.nesting {
+                Nesting::List => "list",
+                Nesting::Set => "set",
+            };
+            entry.insert("nesting_mode".into(), nesting.into());
+            entry.insert("block".into(), block.schema.block_json());
+            if block.min_items > 0 {
+                entry.insert("min_items".into(), block.min_items.into());
+            }
+            if let Some(max) = block.max_items {
+                entry.insert("max_items".into(), max.into());
+            }
+            block_types.insert(block.name.to_string(), serde_json::Value::Object(entry));
+        }
+        let mut block = serde_json::Map::new();
+        if !attributes.is_empty() {
+            block.insert("attributes".into(), serde_json::Value::Object(attributes));
+        }
+        if !block_types.is_empty() {
+            block.insert("block_types".into(), serde_json::Value::Object(block_types));
+        }
+        serde_json::Value::Object(block)
+    }
+
+    /// Empties the write-only arguments of an object and drops its configuration-only ones,
+    /// before it is stored anywhere.
     pub fn clear_write_only(&self, value: &mut Value) {
         if let Some(entries) = value.map_mut() {
-            for attribute in self.attributes.iter().filter(|a| a.write_only) {
-                if let Some(v) = entries.get_mut(attribute.name) {
-                    *v = Value::Null;
+            for attribute in &self.attributes {
+                if attribute.config_only {
+                    entries.remove(attribute.name);
+                } else if attribute.write_only {
+                    if let Some(v) = entries.get_mut(attribute.name) {
+                        *v = Value::Null;
+                    }
                 }
             }
         }

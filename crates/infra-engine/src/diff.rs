@@ -341,7 +341,7 @@ fn collect_changes(
     for attribute in &schema.attributes {
         // Write-only arguments are never stored, so never compared: their `*_wo_version`
         // companion says when to send them again.
-        let compared = (attribute.is_settable() && !attribute.write_only)
+        let compared = (attribute.is_settable() && !attribute.write_only && !attribute.config_only)
             || (schema.taggable && attribute.name == "tags_all");
         if !compared {
             continue;

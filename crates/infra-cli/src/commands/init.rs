@@ -82,6 +82,10 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
         },
         &aws,
     )?;
+    // As Terraform's init: a missing bucket or an unusable lock table stops here.
+    if let Some(backend) = state_settings.backend.as_ref().filter(|b| b.kind == "s3") {
+        s3_backend(work, backend, &aws)?.check()?;
+    }
     // Reading proves the backend is reachable and its state readable.
     let existing = backend.read()?;
     if args.migrate_state {

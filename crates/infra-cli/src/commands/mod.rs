@@ -8,6 +8,7 @@ pub mod import;
 pub mod init;
 pub mod output;
 pub mod plan;
+pub mod providers;
 pub mod show;
 pub mod state;
 pub mod validate;
@@ -43,6 +44,7 @@ pub async fn run(cli: Cli, variable_sources: Vec<VariableSource>) -> Result<Exit
         Command::Finalize(args) => deployments::finalize(&work, &args).await,
         Command::Deployments(args) => deployments::list(&work, &args).await,
         Command::Graph => graph::run(&work),
+        Command::Providers(command) => providers::run(command),
         Command::Import(args) => import::run(&work, &args, &variable_sources).await,
         Command::Version => Ok(Exit::Ok),
     }

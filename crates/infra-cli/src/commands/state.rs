@@ -141,12 +141,16 @@ pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
                 .filter(|_| infra_state::encryption::is_encrypted(&bytes));
             let mut pushed: State =
                 infra_state::format::decode_with(&bytes, &path.display().to_string(), encryption)?;
+            // Terraform's checks (`statemgr.CheckValidImport`), which -force skips.
             if let Some(current) = backend.read()? {
                 if current.lineage != pushed.lineage && !force {
-                    return Err(anyhow!("cannot push: the file's lineage {} differs from the state's {} (use -force to override)", pushed.lineage, current.lineage));
+                    return Err(anyhow!("cannot import state with lineage {:?} over unrelated state with lineage {:?} (use -force to override)", pushed.lineage, current.lineage));
                 }
                 if pushed.serial < current.serial && !force {
-                    return Err(anyhow!("cannot push: the file's serial {} is older than the state's {} (use -force to override)", pushed.serial, current.serial));
+                    return Err(anyhow!("cannot import state with serial {} over newer state with serial {} (use -force to override)", pushed.serial, current.serial));
+                }
+                if pushed.serial == current.serial && pushed != current && !force {
+                    return Err(anyhow!("cannot overwrite existing state with serial {} with a different state that has the same serial (use -force to override)", current.serial));
                 }
                 pushed.serial = pushed.serial.max(current.serial + 1);
             }

@@ -54,7 +54,8 @@ impl AwsEip {
                     .force_new()
                     .check(Check::OneOf(&["vpc"])),
             )
-            .attr(Attribute::optional_computed("vpc", Type::Bool).force_new())
+            // Removed in provider 6 (`domain` says it); read from configuration, not stored.
+            .attr(Attribute::optional("vpc", Type::Bool).config_only())
             .attr(Attribute::optional("address", Type::String).force_new())
             .attr(Attribute::optional_computed("network_border_group", Type::String).force_new())
             .attr(Attribute::optional_computed("public_ipv4_pool", Type::String).force_new())
@@ -192,7 +193,6 @@ impl AwsEip {
         let mut entries = vec![
             ("id", Value::string(id)),
             ("domain", optional_string(domain)),
-            ("vpc", Value::Bool(domain == Some("vpc"))),
             ("address", requested_address),
             (
                 "network_border_group",
