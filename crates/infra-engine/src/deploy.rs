@@ -242,6 +242,83 @@ pub trait DeployEvents {
     }
 }
 
+/// The deployment record of a blue/green object whose record is not in the state (a tool that
+/// does not know infra's records, such as Terraform, rewrote the file), rebuilt from what is
+/// deployed: the live colour is the one the production listener or rule forwards most traffic
+/// to, and each colour's revision and count are its service's. `None` when the route serves
+/// neither colour or the live colour's service does not exist: then there is nothing to adopt.
+pub async fn rederive(
+    api: &dyn BlueGreenApi,
+    spec: &DeploymentSpec,
+    region: Option<String>,
+) -> Result<Option<Deployment>, ProviderError> {
+    let route = api.current_route(&spec.route).await?;
+    let weight_of = |target_group: &str| -> i64 {
+        route
+            .iter()
+            .filter(|target| target.target_group_arn == target_group)
+            .map(|target| target.weight)
+            .sum()
+    };
+    let weights = BTreeMap::from([
+        (Colour::Blue, weight_of(&spec.blue_target_group)),
+        (Colour::Green, weight_of(&spec.green_target_group)),
+    ]);
+    if weights.values().all(|weight| *weight == 0) {
+        return Ok(None);
+    }
+    let live = if weights[&Colour::Green] > weights[&Colour::Blue] {
+        Colour::Green
+    } else {
+        Colour::Blue
+    };
+    let mut colours = BTreeMap::new();
+    for (colour, target_group) in [
+        (Colour::Blue, &spec.blue_target_group),
+        (Colour::Green, &spec.green_target_group),
+    ] {
+        let service_name = format!("{}-{colour}", spec.name);
+        let status = api.service_status(&spec.cluster, &service_name).await?;
+        if !status.exists && colour == live {
+            return Ok(None);
+        }
+        colours.insert(
+            colour,
+            ColourState {
+                service_name,
+                target_group_arn: target_group.clone(),
+                task_definition: status.task_definition,
+                desired_count: status.desired,
+            },
+        );
+    }
+    let standby = live.other();
+    let standby_running = colours[&standby].desired_count > 0;
+    let live_revision = colours[&live].task_definition.clone();
+    let mut deployment = Deployment {
+        service: spec.name.clone(),
+        cluster: spec.cluster.clone(),
+        region,
+        listener_arn: spec.route.clone(),
+        test_listener_arn: spec.test_route.clone(),
+        live: live.clone(),
+        standby: Some(standby),
+        standby_since: standby_running.then(now),
+        standby_scaled_down: !standby_running,
+        colours,
+        weights,
+        in_progress: None,
+        history: vec![],
+    };
+    deployment.record(
+        "re-derived",
+        "",
+        &live_revision,
+        format!("{live} is live (the record was missing from the state)"),
+    );
+    Ok(Some(deployment))
+}
+
 /// First apply: both colours exist, blue runs the revision and is live, green waits at zero.
 ///
 /// `service` is the object's configured value, passed through to the provider as is; `spec` is

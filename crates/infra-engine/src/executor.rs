@@ -1084,6 +1084,53 @@ fn deployed_objects(
         .collect()
 }
 
+/// Re-derives the deployment record of each blue/green object in the state that has none (a
+/// tool that does not know infra's records rewrote the file) from its listener and services,
+/// in memory: the run that writes the state next keeps it. Returns, by address, what was found.
+pub async fn rederive_missing_deployments(
+    registry: &Registry,
+    state: &mut State,
+) -> Result<Vec<(String, String)>, ProviderError> {
+    let Some(api) = registry.blue_green() else {
+        return Ok(vec![]);
+    };
+    let mut found = Vec::new();
+    let missing: Vec<(String, DeploymentSpec, Option<String>)> = state
+        .resources
+        .iter()
+        .filter(|(address, _)| !state.deployments.contains_key(&address.to_string()))
+        .filter_map(|(address, resource)| {
+            let configuration = resource.provider.as_deref().unwrap_or_default();
+            let value = resource.value.unmark_deep();
+            let spec = registry
+                .for_configuration(configuration)
+                .resource(&resource.resource_type)?
+                .blue_green_deployment(&value)?
+                .ok()?;
+            let region = value.get("region").as_str().map(str::to_string);
+            Some((address.to_string(), spec, region))
+        })
+        .collect();
+    for (address, spec, region) in missing {
+        if let Some(deployment) = deploy::rederive(api.as_ref(), &spec, region)
+            .await
+            .map_err(|error| error.context(&format!("re-deriving {address}'s deployment")))?
+        {
+            found.push((
+                address.clone(),
+                format!(
+                    "its blue/green record was missing from the state (the file was rewritten \
+                     by a tool that does not keep it); re-derived from its listener: {} is \
+                     live",
+                    deployment.live
+                ),
+            ));
+            state.deployments.insert(address, deployment.to_json());
+        }
+    }
+    Ok(found)
+}
+
 /// Rolls back deploys a killed run left part way (their journal entry is still there), or
 /// finishes them with `resume` when their gate had passed, and saves each; returns what was
 /// found, by address. Done at the start of an apply, before anything is planned.

@@ -54,6 +54,8 @@ pub mod secretsmanager;
 pub mod servicediscovery;
 pub mod sns;
 pub mod ssm;
+#[cfg(test)]
+mod state_upgrades;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     ec2::register(registry, aws);

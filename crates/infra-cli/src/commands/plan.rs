@@ -224,6 +224,17 @@ pub async fn make_plan(
         infra_engine::upgrade::upgrade_state(&mut state, registry),
         style,
     )?;
+    let rederived = infra_engine::executor::rederive_missing_deployments(registry, &mut state)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let mut notes = Diagnostics::new();
+    for (address, report) in rederived {
+        notes.push(Diagnostic::warning(
+            "Blue/green record re-derived",
+            format!("{address}: {report}"),
+        ));
+    }
+    session::report(&notes, style)?;
     check(
         infra_engine::recover::resolve_pending(&mut state, registry, backend, observer).await,
         style,

@@ -74,6 +74,7 @@ impl AwsFlowLog {
             )
             .attr(Attribute::optional("per_hour_partition", Type::Bool).default(Value::Bool(false)));
         let mut schema = Schema::new()
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional("deliver_cross_account_role", Type::String).force_new())
@@ -260,6 +261,36 @@ impl ResourceType for AwsFlowLog {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The provider's `flowLogStateUpgradeV0`: a `log_group_name` becomes the log group's ARN
+    /// in `log_destination` (in the flow log's own partition, region and account, read from
+    /// its ARN), and `log_group_name` is cleared.
+    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+        if from != 0 {
+            return Ok(value);
+        }
+        let name = value.get("log_group_name").as_str().map(str::to_string);
+        let arn = value.get("arn").as_str().map(str::to_string);
+        if let Some(entries) = value.map_mut() {
+            if let Some(name) = name.filter(|n| !n.is_empty()) {
+                // arn:PARTITION:ec2:REGION:ACCOUNT:vpc-flow-log/ID
+                let parts: Vec<&str> = arn.as_deref().unwrap_or_default().split(':').collect();
+                let [_, partition, _, region, account, ..] = parts[..] else {
+                    return Err(format!(
+                        "log_group_name {name:?} needs the flow log's ARN to name its log group"
+                    ));
+                };
+                entries.insert(
+                    "log_destination".into(),
+                    Value::string(format!(
+                        "arn:{partition}:logs:{region}:{account}:log-group:{name}"
+                    )),
+                );
+            }
+            entries.insert("log_group_name".into(), Value::Null);
+        }
+        Ok(value)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

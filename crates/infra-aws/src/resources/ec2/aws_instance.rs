@@ -440,7 +440,7 @@ fn root_block_device_schema() -> Schema {
 
 fn instance_schema() -> Schema {
     Schema::new()
-        .version(1)
+        .version(2)
         .attr(Attribute::computed("id", Type::String))
         .attr(Attribute::computed("arn", Type::String))
         .attr(Attribute::optional_computed("ami", Type::String).force_new())
@@ -2410,6 +2410,38 @@ impl ResourceType for AwsInstance {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The provider's `instanceStateUpgradeV1`: `cpu_core_count` and `cpu_threads_per_core`
+    /// move into `cpu_options` where it has no such key. (Its 0→1 step rewrites only Terraform
+    /// 0.11's flat states, so a JSON object passes unchanged.)
+    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+        if from != 1 {
+            return Ok(value);
+        }
+        let Some(entries) = value.map_mut() else {
+            return Ok(value);
+        };
+        let mut options = entries
+            .get("cpu_options")
+            .and_then(|v| v.as_list())
+            .and_then(|items| items.first())
+            .and_then(|item| item.as_map())
+            .cloned()
+            .unwrap_or_default();
+        for (old, new) in [
+            ("cpu_core_count", "core_count"),
+            ("cpu_threads_per_core", "threads_per_core"),
+        ] {
+            let moved = entries.insert(old.to_string(), Value::Null);
+            if let Some(moved) = moved {
+                options.entry(new.to_string()).or_insert(moved);
+            }
+        }
+        if !options.is_empty() {
+            entries.insert("cpu_options".into(), Value::List(vec![Value::Map(options)]));
+        }
+        Ok(value)
     }
 
     fn default_timeouts(&self) -> Timeouts {

@@ -405,6 +405,7 @@ fn launch_template_schema() -> Schema {
         .attr(Attribute::optional("tags", Type::map(Type::String)));
 
     Schema::new()
+        .version(1)
         .attr(Attribute::computed("id", Type::String))
         .attr(Attribute::computed("arn", Type::String))
         .attr(Attribute::optional_computed("name", Type::String).force_new())
@@ -820,6 +821,16 @@ impl ResourceType for AwsLaunchTemplate {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The provider's `launchTemplateStateUpgradeV0` (6.13): the removed Elastic GPU and
+    /// Elastic Inference arguments leave the object.
+    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+        if let (0, Some(entries)) = (from, value.map_mut()) {
+            entries.remove("elastic_gpu_specifications");
+            entries.remove("elastic_inference_accelerator");
+        }
+        Ok(value)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
