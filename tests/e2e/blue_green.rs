@@ -1670,3 +1670,70 @@ fn max_capacity(moto: &Moto, resource_id: &str) -> i64 {
     .parse()
     .expect("a max capacity")
 }
+
+/// Terraform (or OpenTofu) rewrote the state file and dropped infra's `infra` key, and with
+/// it the deployment records: the next run re-derives the live colour from the listener and
+/// the colours' services, says so, plans nothing, and the apply after it keeps the record.
+#[test]
+fn a_state_rewritten_without_infras_records_re_derives_the_live_colour() {
+    let (moto, stack) = applied_with_a_target_per_colour(&[]);
+    infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.28",
+        ],
+    )
+    .ok();
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
+    let mut file: serde_json::Value =
+        serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
+    file.as_object_mut().unwrap().remove("infra");
+    stack.write(
+        "terraform.tfstate",
+        &serde_json::to_string_pretty(&file).unwrap(),
+    );
+
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-detailed-exitcode",
+            "-var",
+            "image=nginx:1.28",
+        ],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.all());
+    assert!(
+        plan.all()
+            .contains("aws_ecs_service.web: its blue/green record was missing from the state"),
+        "{}",
+        plan.all()
+    );
+    assert!(plan.all().contains("green is live"), "{}", plan.all());
+    infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.28",
+        ],
+    )
+    .ok();
+    let state = stack.state();
+    let deployment = &state["deployments"]["aws_ecs_service.web"];
+    assert_eq!(deployment["live"], "green", "{state}");
+    assert_eq!(deployment["standby"], "blue", "{state}");
+    let revert = infra(&stack, Some(&moto), &["revert"]).ok();
+    assert!(revert.stdout.contains("blue"), "{}", revert.stdout);
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+}

@@ -270,8 +270,20 @@ for a in cloudwatch.describe_alarms()['MetricAlarms']:
 state = {}
 if os.path.exists(STATE_PATH) and open(STATE_PATH).read().strip():
     state = json.load(open(STATE_PATH))
-resources = {r['address']: r for r in state.get('resources', []) if r.get('mode') == 'managed'}
-services = {c['service_name'] for d in (state.get('deployments') or {}).values()
+# Terraform's v4 state: resources grouped, their instances keyed; infra's records under `infra`.
+resources = {}
+for r in state.get('resources', []):
+    if r.get('mode') != 'managed': continue
+    for i in r.get('instances', []):
+        address = (r['module'] + '.' if r.get('module') else '') + r['type'] + '.' + r['name']
+        key = i.get('index_key')
+        if isinstance(key, bool) or key is None: pass
+        elif isinstance(key, int): address += f'[{key}]'
+        else: address += '["' + key + '"]'
+        attributes = i.get('attributes') or {}
+        resources[address] = {'type': r['type'], 'attributes': attributes, 'id': attributes.get('id')}
+records = state.get('infra') or {}
+services = {c['service_name'] for d in (records.get('deployments') or {}).values()
             for c in (d.get('colours') or {}).values() if c and c.get('service_name')}
 by_address, problems = {}, []
 for kind, ident, found in out:
@@ -307,8 +319,8 @@ TAGGED = {'aws_vpc', 'aws_subnet', 'aws_security_group', 'aws_internet_gateway',
 for address, resource in sorted(resources.items()):
     if resource.get('type') in TAGGED and address not in by_address:
         problems.append(f'{address} is in the state, but no object in the emulator carries its tag')
-if state.get('pending'):
-    problems.append('the state has pending operations: ' + json.dumps(state['pending']))
+if records.get('pending'):
+    problems.append('the state has pending operations: ' + json.dumps(records['pending']))
 kinds = {}
 for kind, _, _ in out: kinds[kind] = kinds.get(kind, 0) + 1
 print(json.dumps({'kinds': kinds, 'addresses': len(by_address), 'problems': problems}))

@@ -1131,9 +1131,11 @@ pub async fn rederive_missing_deployments(
     Ok(found)
 }
 
-/// Rolls back deploys a killed run left part way (their journal entry is still there), or
-/// finishes them with `resume` when their gate had passed, and saves each; returns what was
-/// found, by address. Done at the start of an apply, before anything is planned.
+/// Re-derives and saves the deployment records a rewrite of the file dropped
+/// ([`rederive_missing_deployments`]); then rolls back deploys a killed run left part way
+/// (their journal entry is still there), or finishes them with `resume` when their gate had
+/// passed, and saves each; returns what was found, by address. Done at the start of an apply,
+/// before anything is planned.
 pub async fn recover_interrupted(
     registry: &Registry,
     backend: &dyn Backend,
@@ -1143,7 +1145,11 @@ pub async fn recover_interrupted(
     let Some(api) = registry.blue_green() else {
         return Ok(vec![]);
     };
-    let mut recovered = Vec::new();
+    // Records a rewrite of the file dropped come back first, and are kept.
+    let mut recovered = rederive_missing_deployments(registry, state).await?;
+    if !recovered.is_empty() {
+        persist(backend, state).map_err(|e| ProviderError::new(e.to_string()))?;
+    }
     for (address, mut deployment, service, _) in deployed_objects(registry, state) {
         let outcome =
             deploy::recover_interrupted(api.as_ref(), &service, &mut deployment, resume).await?;
