@@ -657,3 +657,134 @@ fn state_push_takes_a_terraform_state_with_terraforms_checks() {
         "00000000-0000-4000-8000-000000000000"
     );
 }
+
+/// Every public Terraform state in the fixtures reads as it is: Terraform 0.12's
+/// `provider.aws` addresses and modules (platy), 1.2 with provider 4.17 and the legacy
+/// `aws_alb*` names (ecs-fargate), 1.2 with provider 4 (packt), and 1.13 with provider 5,
+/// modules, data sources, `check_results` and `identity_schema_version` (cms-npd).
+#[test]
+fn every_public_terraform_state_reads_as_it_is() {
+    for fixture in [
+        "platy-tf012-legacy",
+        "ecs-fargate-alb-aws4",
+        "packt-vpc-natgw",
+        "cms-npd-ecs-alb-rds",
+    ] {
+        let stack = Stack::from_fixture(&format!("tests/fixtures/terraform_states/{fixture}"));
+        let written: serde_json::Value =
+            serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
+        let instances: usize = written["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["instances"].as_array().map_or(0, Vec::len))
+            .sum();
+        let listed = infra(&stack, None, &["state", "list", "-state=terraform.tfstate"]);
+        assert_eq!(listed.code, 0, "{fixture}: {}", listed.all());
+        assert_eq!(
+            listed.stdout.lines().count(),
+            instances,
+            "{fixture}: {}",
+            listed.stdout
+        );
+        let pulled: serde_json::Value = serde_json::from_str(
+            &infra(&stack, None, &["state", "pull", "-state=terraform.tfstate"])
+                .ok()
+                .stdout,
+        )
+        .unwrap();
+        assert_eq!(pulled["lineage"], written["lineage"], "{fixture}");
+        for (name, output) in written["outputs"].as_object().unwrap() {
+            assert_eq!(
+                pulled["outputs"][name]["value"], output["value"],
+                "{fixture}: {name}"
+            );
+            assert_eq!(
+                pulled["outputs"][name]["sensitive"]
+                    .as_bool()
+                    .unwrap_or(false),
+                output["sensitive"].as_bool().unwrap_or(false),
+                "{fixture}: {name}"
+            );
+        }
+        // Every attribute Terraform wrote is kept as it was (no refresh, no plan). Terraform
+        // 0.12 wrote resources in its own order; infra writes 1.x's sorted order.
+        let key = |r: &serde_json::Value| {
+            format!("{} {} {}.{}", r["module"], r["mode"], r["type"], r["name"])
+        };
+        let ours: std::collections::BTreeMap<String, &serde_json::Value> = pulled["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (key(r), r))
+            .collect();
+        for theirs in written["resources"].as_array().unwrap() {
+            let ours = ours
+                .get(&key(theirs))
+                .unwrap_or_else(|| panic!("{fixture}: {} is kept", key(theirs)));
+            assert_eq!(theirs["provider"].is_string(), ours["provider"].is_string());
+            for (a, b) in theirs["instances"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(ours["instances"].as_array().unwrap())
+            {
+                assert_eq!(a["attributes"], b["attributes"], "{fixture}");
+                assert_eq!(a["schema_version"], b["schema_version"], "{fixture}");
+                assert_eq!(a["private"], b["private"], "{fixture}");
+            }
+        }
+        let keys: Vec<&String> = ours.keys().collect();
+        assert_eq!(keys.len(), written["resources"].as_array().unwrap().len());
+    }
+}
+
+/// Objects of the utility providers and Terraform's `terraform_data` in a Terraform state are
+/// adopted: the plan is clean with and without refresh, and a changed `terraform_data.input`
+/// plans one in-place update; what infra writes back keeps cty's wrapped form of its dynamic
+/// `input` and `output`.
+#[test]
+fn utility_provider_objects_in_a_terraform_state_are_adopted() {
+    let moto = Moto::start();
+    let stack = Stack::from_fixture("tests/fixtures/terraform_states/utility-providers");
+    for refresh in ["-refresh=false", "-refresh=true"] {
+        let plan = infra(
+            &stack,
+            Some(&moto),
+            &["plan", "-input=false", "-detailed-exitcode", refresh],
+        );
+        assert_eq!(plan.code, 0, "{refresh}: {}", plan.all());
+    }
+    let main = stack.read("main.tf");
+    stack.write("main.tf", &main.replace("input = \"v1\"", "input = \"v2\""));
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    apply_ok(&stack, &moto, NO_VARS);
+    let written: serde_json::Value =
+        serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
+    let data = written["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "terraform_data")
+        .unwrap();
+    assert_eq!(
+        data["instances"][0]["attributes"]["input"],
+        serde_json::json!({"value": "v2", "type": "string"})
+    );
+    assert_eq!(
+        data["provider"],
+        "provider[\"terraform.io/builtin/terraform\"]"
+    );
+    plan_is_clean(&stack, &moto, NO_VARS, "after the apply");
+}

@@ -352,6 +352,16 @@ impl Schema {
         value
     }
 
+    /// The names of the top-level attributes of dynamic type (`Any`), which a state file holds
+    /// in cty's wrapped form `{"value": …, "type": …}`.
+    pub fn dynamic_attributes(&self) -> Vec<String> {
+        self.attributes
+            .iter()
+            .filter(|attribute| attribute.ty == Type::Any)
+            .map(|attribute| attribute.name.to_string())
+            .collect()
+    }
+
     /// The first attribute that the configuration sets (neither computed nor optional-computed)
     /// whose value is still unknown, anywhere in `value`: such a value must never reach a
     /// provider call.

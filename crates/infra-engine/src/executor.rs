@@ -556,6 +556,7 @@ impl Executor<'_> {
                             create_before_destroy: change.create_before_destroy,
                             provider: aliased(&configuration),
                             schema_version: resource_type.schema().version,
+                            dynamic_attributes: resource_type.schema().dynamic_attributes(),
                             ..kept_through_update(&state, address, !is_create)
                         };
                         state.resources.insert(address.clone(), record);
@@ -757,6 +758,7 @@ impl Executor<'_> {
             create_before_destroy: change.create_before_destroy,
             provider,
             schema_version: resource_type.schema().version,
+            dynamic_attributes: resource_type.schema().dynamic_attributes(),
             ..kept_through_update(&state, address, true)
         };
         state.resources.insert(address.clone(), record);

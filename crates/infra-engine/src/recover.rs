@@ -84,6 +84,7 @@ pub async fn resolve_pending(
                         value,
                         provider: entry.provider,
                         schema_version: resource.schema().version,
+                        dynamic_attributes: resource.schema().dynamic_attributes(),
                         ..ResourceState::default()
                     },
                 );

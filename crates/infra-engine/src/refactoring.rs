@@ -102,6 +102,10 @@ pub fn apply_state_edits(plan: &Plan, state: &mut State, registry: &Registry) ->
                     schema_version: registry
                         .resource(&change.resource_type)
                         .map_or(0, |resource| resource.schema().version),
+                    dynamic_attributes: registry
+                        .resource(&change.resource_type)
+                        .map(|resource| resource.schema().dynamic_attributes())
+                        .unwrap_or_default(),
                     ..ResourceState::default()
                 },
             );
@@ -143,6 +147,7 @@ pub async fn read_imported(
                 value,
                 provider: configuration.contains('.').then(|| configuration.to_string()),
                 schema_version: resource.schema().version,
+                dynamic_attributes: resource.schema().dynamic_attributes(),
                 ..ResourceState::default()
             })
         }

@@ -34,6 +34,16 @@ pub fn upgrade_state(state: &mut State, registry: &Registry) -> Result<(), Diagn
             continue;
         };
         let current = resource_type.schema().version;
+        // Dynamic-typed attributes come wrapped as cty writes them; the model holds the value.
+        resource.dynamic_attributes = resource_type.schema().dynamic_attributes();
+        for name in &resource.dynamic_attributes {
+            if let Some(entries) = resource.value.map_mut() {
+                if let Some(value) = entries.remove(name) {
+                    let value = infra_state::format::v4::unwrap_dynamic(value);
+                    entries.insert(name.clone(), value);
+                }
+            }
+        }
         if resource.schema_version > current {
             diagnostics.push(Diagnostic::error(
                 "Resource instance managed by newer provider version",

@@ -43,6 +43,9 @@ pub struct ResourceState {
     /// The resource identity (Terraform 1.12) a provider recorded, with its schema version;
     /// kept as it was read.
     pub identity: Option<(u64, serde_json::Value)>,
+    /// The type's attributes of dynamic type (`terraform_data.input`), which the state file
+    /// holds in cty's wrapped form `{"value": …, "type": …}`; set from the type's schema.
+    pub dynamic_attributes: Vec<String>,
 }
 
 /// The `schema_version` of an instance read from infra's format 1, which did not record one:

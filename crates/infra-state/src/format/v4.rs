@@ -132,7 +132,7 @@ struct PathStepFile {
 pub(super) fn encode(state: &State) -> Vec<u8> {
     let mut instances: Vec<(&Address, &ResourceState)> = state.resources.iter().collect();
     instances.sort_by_cached_key(|(address, _)| terraform_sort_key(address));
-    let mut resources: Vec<ResourceFile<InstanceFile<PlainJson>>> = Vec::new();
+    let mut resources: Vec<ResourceFile<InstanceFile<Attributes>>> = Vec::new();
     for (address, resource) in instances {
         let id = &address.resource;
         let same_resource = resources.last().is_some_and(|last| {
@@ -193,10 +193,56 @@ pub(super) fn encode(state: &State) -> Vec<u8> {
     bytes
 }
 
+/// An instance's attributes as the file holds them: plain JSON, with the dynamic-typed ones in
+/// cty's wrapped form.
+struct Attributes<'a>(&'a ResourceState);
+
+impl Serialize for Attributes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let resource = self.0;
+        let Some(entries) = resource
+            .value
+            .as_map()
+            .filter(|_| !resource.dynamic_attributes.is_empty())
+        else {
+            return PlainJson(&resource.value).serialize(serializer);
+        };
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(entries.len()))?;
+        for (name, value) in entries {
+            if resource.dynamic_attributes.contains(name) && !value.is_null() {
+                let wrapped = serde_json::json!({
+                    "value": value.to_json(),
+                    "type": cty_type(value),
+                });
+                map.serialize_entry(name, &wrapped)?;
+            } else {
+                map.serialize_entry(name, &PlainJson(value))?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// The value of a dynamic-typed attribute as the file holds it, unwrapped: `{"value": v,
+/// "type": t}` → `v`; anything else as it is.
+pub fn unwrap_dynamic(value: Value) -> Value {
+    match value {
+        Value::Map(mut entries)
+            if entries.len() == 2
+                && entries.contains_key("value")
+                && entries.contains_key("type") =>
+        {
+            entries.remove("value").unwrap_or_default()
+        }
+        other => other,
+    }
+}
+
 fn encode_instance<'a>(
     address: &Address,
     resource: &'a ResourceState,
-) -> InstanceFile<PlainJson<'a>> {
+) -> InstanceFile<Attributes<'a>> {
     InstanceFile {
         index_key: address.key.as_ref().map(|key| match key {
             InstanceKey::Index(index) => serde_json::Value::from(*index),
@@ -205,7 +251,7 @@ fn encode_instance<'a>(
         status: resource.tainted.then(|| "tainted".to_string()),
         deposed: None,
         schema_version: resource.schema_version,
-        attributes: Some(PlainJson(&resource.value)),
+        attributes: Some(Attributes(resource)),
         attributes_flat: None,
         sensitive_attributes: Some(
             resource
@@ -385,6 +431,8 @@ fn decode_instance(
             .identity
             .filter(|identity| !identity.is_null())
             .map(|identity| (instance.identity_schema_version, identity)),
+        // Known from the type's schema only: set when the state is upgraded.
+        dynamic_attributes: Vec::new(),
     })
 }
 
