@@ -260,6 +260,33 @@ fn module_paths() {
     assert_eq!(parse_module("module.a."), None);
 }
 
+/// A whole file parsed into one format version's structs; `format` names the version in the
+/// error ("Terraform's state format version 4").
+fn parse_file<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    path: &str,
+    format: &str,
+) -> Result<T, StateError> {
+    serde_json::from_slice(bytes).map_err(|error| StateError::Corrupt {
+        path: path.to_string(),
+        detail: format!("does not match {format}: {}", json_error(&error)),
+    })
+}
+
+/// An instance's dependencies from their addresses in the file, sorted, without repeats.
+fn parse_dependencies(texts: &[String], address: &Address) -> Result<Vec<Address>, String> {
+    let mut dependencies = texts
+        .iter()
+        .map(|text| {
+            text.parse::<Address>()
+                .map_err(|_| format!("has an invalid dependency `{text}` in `{address}`"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    dependencies.sort();
+    dependencies.dedup();
+    Ok(dependencies)
+}
+
 /// `line 3 column 5: expected value`, without serde_json's trailing location.
 fn json_error(error: &serde_json::Error) -> String {
     let text = error.to_string();

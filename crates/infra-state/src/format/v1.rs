@@ -85,12 +85,7 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
         path: path.to_string(),
         detail,
     };
-    let file: StateFile = serde_json::from_slice(bytes).map_err(|error| {
-        corrupt(format!(
-            "does not match state format version 1: {}",
-            super::json_error(&error)
-        ))
-    })?;
+    let file: StateFile = super::parse_file(bytes, path, "state format version 1")?;
     let mut state = State {
         lineage: file.lineage,
         serial: file.serial,
@@ -124,17 +119,8 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
                 resource.address
             ))
         })?;
-        let mut dependencies = Vec::with_capacity(resource.dependencies.len());
-        for dependency in &resource.dependencies {
-            let parsed: Address = dependency.parse().map_err(|_| {
-                corrupt(format!(
-                    "has an invalid dependency `{dependency}` in resource `{address}`"
-                ))
-            })?;
-            dependencies.push(parsed);
-        }
-        dependencies.sort();
-        dependencies.dedup();
+        let dependencies =
+            super::parse_dependencies(&resource.dependencies, &address).map_err(corrupt)?;
         let value =
             Value::from_json(&resource.attributes).mark_paths(&resource.sensitive_attributes);
         let entry = ResourceState {

@@ -305,12 +305,7 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
         path: path.to_string(),
         detail,
     };
-    let file: StateFile = serde_json::from_slice(bytes).map_err(|error| {
-        corrupt(format!(
-            "does not match Terraform's state format version 4: {}",
-            super::json_error(&error)
-        ))
-    })?;
+    let file: StateFile = super::parse_file(bytes, path, "Terraform's state format version 4")?;
     let infra = file.infra.unwrap_or_default();
     let mut state = State {
         lineage: file.lineage,
@@ -399,15 +394,7 @@ fn decode_instance(
     if !matches!(status, "" | "tainted") {
         return Err(format!("has `{address}` with an invalid status `{status}`"));
     }
-    let mut dependencies = Vec::with_capacity(instance.dependencies.len());
-    for dependency in &instance.dependencies {
-        let parsed: Address = dependency
-            .parse()
-            .map_err(|_| format!("has an invalid dependency `{dependency}` in `{address}`"))?;
-        dependencies.push(parsed);
-    }
-    dependencies.sort();
-    dependencies.dedup();
+    let dependencies = super::parse_dependencies(&instance.dependencies, address)?;
     let paths: Vec<String> = instance
         .sensitive_attributes
         .unwrap_or_default()
