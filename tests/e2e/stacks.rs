@@ -329,6 +329,10 @@ fn every_type_of_the_reference_stack_imports_by_its_terraform_id() {
     let stack = Stack::from_fixture("infrastructure");
     let variables = ["-var-file=envs/dev.tfvars"];
     apply_and_plan_clean(&stack, &moto, &variables);
+    // The state infra wrote is Terraform's, with the provider's attributes for every type.
+    let written: serde_json::Value =
+        serde_json::from_str(&stack.read("terraform.tfstate")).expect("state JSON");
+    super::terraform_state::assert_is_the_providers(&written);
     let state: serde_json::Value = stack.state();
     let deployments = state["deployments"]
         .as_object()

@@ -211,6 +211,14 @@ fn an_applied_state_is_terraforms_format_with_the_providers_attributes() {
     let problems = v4_format_problems(&written);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 
+    assert_is_the_providers(&written);
+}
+
+/// Every managed instance of a state file is what the provider stores for its type (see
+/// [`an_applied_state_is_terraforms_format_with_the_providers_attributes`]); the provider's
+/// attributes infra does not write are exactly those [`KNOWN_MISSING`] lists for the types
+/// the file holds.
+pub(super) fn assert_is_the_providers(written: &serde_json::Value) {
     let schemas = provider_schemas();
     let mut problems = Vec::new();
     let mut missing = std::collections::BTreeSet::new();
@@ -221,10 +229,12 @@ fn an_applied_state_is_terraforms_format_with_the_providers_attributes() {
         let kind = resource["type"].as_str().unwrap();
         let schema = &schemas[kind];
         for instance in resource["instances"].as_array().unwrap() {
-            assert_eq!(
-                instance["schema_version"], schema["version"],
-                "{kind}: the provider's schema version"
-            );
+            if instance["schema_version"] != schema["version"] {
+                problems.push(format!(
+                    "{kind}: schema_version {} is not the provider's {}",
+                    instance["schema_version"], schema["version"]
+                ));
+            }
             conforms(
                 kind,
                 &schema["block"],
@@ -234,19 +244,22 @@ fn an_applied_state_is_terraforms_format_with_the_providers_attributes() {
             );
         }
     }
+    problems.retain(|problem| {
+        !KNOWN_EXTRA
+            .iter()
+            .any(|extra| problem.starts_with(&format!("{extra}: not an attribute")))
+    });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    let known: std::collections::BTreeSet<String> =
-        KNOWN_MISSING.iter().map(|s| s.to_string()).collect();
     let written_types: std::collections::BTreeSet<&str> = written["resources"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|r| r["type"].as_str())
         .collect();
-    let expected: std::collections::BTreeSet<String> = known
+    let expected: std::collections::BTreeSet<String> = KNOWN_MISSING
         .iter()
         .filter(|path| written_types.contains(path.split('.').next().unwrap()))
-        .cloned()
+        .map(|path| path.to_string())
         .collect();
     assert_eq!(
         missing, expected,
@@ -254,13 +267,96 @@ fn an_applied_state_is_terraforms_format_with_the_providers_attributes() {
     );
 }
 
+/// What infra stores that the provider 6.47.0 schema lacks: infra's own blue/green settings in
+/// `deployment_configuration` (Terraform's reader drops them; they belong in infra's records,
+/// not the object), and arguments of providers newer than 6.47 (`multi_tenant`, the secret's
+/// `type`).
+const KNOWN_EXTRA: &[&str] = &[
+    "aws_db_instance.multi_tenant",
+    "aws_secretsmanager_secret.type",
+    "aws_ecs_service.deployment_configuration.error_threshold_percent",
+    "aws_ecs_service.deployment_configuration.health_gate_timeout_seconds",
+    "aws_ecs_service.deployment_configuration.keep_failed_colour",
+    "aws_ecs_service.deployment_configuration.minimum_request_count",
+    "aws_ecs_service.deployment_configuration.poll_interval_seconds",
+    "aws_ecs_service.deployment_configuration.shift_interval_seconds",
+    "aws_ecs_service.deployment_configuration.shift_percent",
+    "aws_ecs_service.deployment_configuration.standby_retention_minutes",
+    "aws_ecs_service.deployment_configuration.traffic_shift",
+];
+
 /// The provider's attributes that infra's types do not have yet (`type.attribute`), for the
 /// types this file's tests write. Each is stored as absent, which Terraform reads as null.
 const KNOWN_MISSING: &[&str] = &[
+    "aws_acm_certificate.private_key_wo",
+    "aws_acm_certificate.private_key_wo_version",
+    "aws_cloudwatch_metric_alarm.evaluation_criteria",
+    "aws_cloudwatch_metric_alarm.evaluation_interval",
+    "aws_db_instance.database_insights_mode",
+    "aws_db_instance.replicas",
+    "aws_db_instance.s3_import",
+    "aws_db_instance.upgrade_rollout_order",
     "aws_eip.arn",
     "aws_eip.ipam_pool_id",
+    "aws_lb.connection_logs",
+    "aws_lb.customer_owned_ipv4_pool",
+    "aws_lb.dns_record_client_routing_policy",
+    "aws_lb.enable_zonal_shift",
+    "aws_lb.enforce_security_group_inbound_rules_on_private_link_traffic",
+    "aws_lb.health_check_logs",
+    "aws_lb.ipam_pools",
+    "aws_lb.minimum_load_balancer_capacity",
+    "aws_lb.secondary_ips_auto_assigned_per_subnet",
+    "aws_lb_listener.default_action.jwt_validation",
+    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_header_name",
+    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_issuer_header_name",
+    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_leaf_header_name",
+    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_serial_number_header_name",
+    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_subject_header_name",
+    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_validity_header_name",
+    "aws_lb_listener.routing_http_request_x_amzn_tls_cipher_suite_header_name",
+    "aws_lb_listener.routing_http_request_x_amzn_tls_version_header_name",
+    "aws_lb_listener.routing_http_response_access_control_allow_credentials_header_value",
+    "aws_lb_listener.routing_http_response_access_control_allow_headers_header_value",
+    "aws_lb_listener.routing_http_response_access_control_allow_methods_header_value",
+    "aws_lb_listener.routing_http_response_access_control_allow_origin_header_value",
+    "aws_lb_listener.routing_http_response_access_control_expose_headers_header_value",
+    "aws_lb_listener.routing_http_response_access_control_max_age_header_value",
+    "aws_lb_listener.routing_http_response_content_security_policy_header_value",
+    "aws_lb_listener.routing_http_response_server_enabled",
+    "aws_lb_listener.routing_http_response_strict_transport_security_header_value",
+    "aws_lb_listener.routing_http_response_x_content_type_options_header_value",
+    "aws_lb_listener.routing_http_response_x_frame_options_header_value",
+    "aws_lb_listener.tcp_idle_timeout_seconds",
+    "aws_lb_listener_rule.action.jwt_validation",
+    "aws_lb_listener_rule.condition.path_pattern.regex_values",
+    "aws_lb_listener_rule.transform",
+    "aws_lb_target_group.load_balancer_arns",
+    "aws_lb_target_group.target_control_port",
+    "aws_lb_target_group.target_group_health",
     "aws_nat_gateway.regional_nat_gateway_auto_mode",
+    "aws_route.odb_network_arn",
+    "aws_route53_record.geoproximity_routing_policy",
     "aws_route_table.route.odb_network_arn",
+    "aws_s3_bucket.acceleration_status",
+    "aws_s3_bucket.acl",
+    "aws_s3_bucket.bucket_namespace",
+    "aws_s3_bucket.cors_rule",
+    "aws_s3_bucket.grant",
+    "aws_s3_bucket.lifecycle_rule",
+    "aws_s3_bucket.logging",
+    "aws_s3_bucket.object_lock_configuration",
+    "aws_s3_bucket.policy",
+    "aws_s3_bucket.replication_configuration",
+    "aws_s3_bucket.request_payer",
+    "aws_s3_bucket.server_side_encryption_configuration",
+    "aws_s3_bucket.versioning",
+    "aws_s3_bucket.website",
+    "aws_s3_bucket.website_domain",
+    "aws_s3_bucket.website_endpoint",
+    "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types",
+    "aws_secretsmanager_secret_version.secret_arn",
+    "aws_security_group_rule.security_group_rule_id",
     "aws_subnet.ipv4_ipam_pool_id",
     "aws_subnet.ipv4_netmask_length",
     "aws_subnet.ipv6_ipam_pool_id",
@@ -339,17 +435,22 @@ fn conforms(
     }
 }
 
-/// Whether a JSON value decodes as the cty type `ty` (null always does).
+/// Whether a JSON value decodes as the cty type `ty`, as Terraform's state reader (cty's JSON
+/// unmarshal) decodes it: null always; a string from a number or bool; a number or bool
+/// from a string that spells one.
 fn value_conforms(ty: &serde_json::Value, value: &serde_json::Value) -> bool {
     use serde_json::Value;
     if value.is_null() {
         return true;
     }
     match ty {
-        Value::String(kind) => match kind.as_str() {
-            "string" => value.is_string(),
-            "number" => value.is_number(),
-            "bool" => value.is_boolean(),
+        Value::String(kind) => match (kind.as_str(), value) {
+            ("string", Value::String(_) | Value::Number(_) | Value::Bool(_)) => true,
+            ("number", Value::Number(_)) => true,
+            ("number", Value::String(text)) => text.parse::<f64>().is_ok(),
+            ("bool", Value::Bool(_)) => true,
+            ("bool", Value::String(text)) => matches!(text.as_str(), "true" | "false"),
+            ("string" | "number" | "bool", _) => false,
             _ => true,
         },
         Value::Array(parts) => match (parts[0].as_str(), &parts[1]) {

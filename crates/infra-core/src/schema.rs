@@ -332,9 +332,8 @@ impl Schema {
                 if attribute.config_only {
                     entries.remove(attribute.name);
                 } else if attribute.write_only {
-                    if let Some(v) = entries.get_mut(attribute.name) {
-                        *v = Value::Null;
-                    }
+                    // Stored as null, as Terraform stores a write-only argument.
+                    entries.insert(attribute.name.to_string(), Value::Null);
                 }
             }
         }

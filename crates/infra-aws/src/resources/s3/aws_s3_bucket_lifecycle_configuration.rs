@@ -7,7 +7,7 @@
 //!
 //! A rule with neither `filter` nor the deprecated `prefix` applies to every object (an empty
 //! filter prefix is sent, as the provider does). moto does not return
-//! `transition_default_minimum_size`, so it is kept from the configuration when the answer
+//! `transition_default_minimum_object_size`, so it is kept from the configuration when the answer
 //! leaves it out, and drift on it is not seen in tests.
 
 use std::collections::BTreeMap;
@@ -450,7 +450,7 @@ impl BucketConfig for Lifecycle {
             ));
         Schema::new().version(1)
             .attr(
-                Attribute::optional_computed("transition_default_minimum_size", Type::String)
+                Attribute::optional_computed("transition_default_minimum_object_size", Type::String)
                     .check(Check::OneOf(&[
                         "varies_by_storage_class",
                         "all_storage_classes_128K",
@@ -499,7 +499,7 @@ impl BucketConfig for Lifecycle {
             .bucket(bucket)
             .set_expected_bucket_owner(owner)
             .set_transition_default_minimum_object_size(
-                non_empty(planned, "transition_default_minimum_size")
+                non_empty(planned, "transition_default_minimum_object_size")
                     .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str())),
             )
             .lifecycle_configuration(built(
@@ -544,11 +544,11 @@ impl BucketConfig for Lifecycle {
             .collect();
         let minimum = match output.transition_default_minimum_object_size() {
             Some(size) => Value::string(size.as_str()),
-            None => known(hint, "transition_default_minimum_size"),
+            None => known(hint, "transition_default_minimum_object_size"),
         };
         Ok(Some(BTreeMap::from([
             ("rule".to_string(), Value::List(rules)),
-            ("transition_default_minimum_size".to_string(), minimum),
+            ("transition_default_minimum_object_size".to_string(), minimum),
         ])))
     }
 
