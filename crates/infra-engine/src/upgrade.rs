@@ -20,6 +20,18 @@ pub fn upgrade_state(state: &mut State, registry: &Registry) -> Result<(), Diagn
             Mode::Managed => registry.resource(&resource.resource_type),
             Mode::Data => None,
         };
+        // Dynamic-typed attributes come wrapped as cty writes them; the model holds the value.
+        if let Some(resource_type) = resource_type {
+            resource.dynamic_attributes = resource_type.schema().dynamic_attributes();
+            for name in &resource.dynamic_attributes {
+                if let Some(entries) = resource.value.map_mut() {
+                    if let Some(value) = entries.remove(name) {
+                        let value = infra_state::format::v4::unwrap_dynamic(value);
+                        entries.insert(name.clone(), value);
+                    }
+                }
+            }
+        }
         if resource.schema_version == SCHEMA_VERSION_CURRENT {
             resource.schema_version = match address.resource.mode {
                 Mode::Managed => resource_type.map(|r| r.schema().version),
@@ -34,16 +46,6 @@ pub fn upgrade_state(state: &mut State, registry: &Registry) -> Result<(), Diagn
             continue;
         };
         let current = resource_type.schema().version;
-        // Dynamic-typed attributes come wrapped as cty writes them; the model holds the value.
-        resource.dynamic_attributes = resource_type.schema().dynamic_attributes();
-        for name in &resource.dynamic_attributes {
-            if let Some(entries) = resource.value.map_mut() {
-                if let Some(value) = entries.remove(name) {
-                    let value = infra_state::format::v4::unwrap_dynamic(value);
-                    entries.insert(name.clone(), value);
-                }
-            }
-        }
         if resource.schema_version > current {
             diagnostics.push(Diagnostic::error(
                 "Resource instance managed by newer provider version",

@@ -27,13 +27,6 @@ pub fn encode(state: &State) -> Vec<u8> {
     v4::encode(state)
 }
 
-/// Whether a file's bytes are infra's own format 1 (which infra wrote before Terraform's v4).
-pub fn is_infra_format_1(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<Header>(bytes)
-        .map(|header| header.version.is_none() && header.format_version.is_some())
-        .unwrap_or(false)
-}
-
 /// The file's bytes, encrypted when the configuration says so (see [`crate::encryption`]).
 pub fn encode_with(state: &State, encryption: Option<&Encryption>) -> Result<Vec<u8>, StateError> {
     let plain = encode(state);
