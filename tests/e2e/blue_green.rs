@@ -1677,18 +1677,17 @@ fn max_capacity(moto: &Moto, resource_id: &str) -> i64 {
 #[test]
 fn a_state_rewritten_without_infras_records_re_derives_the_live_colour() {
     let (moto, stack) = applied_with_a_target_per_colour(&[]);
-    infra(
-        &stack,
-        Some(&moto),
-        &[
+    let apply_v2 = || {
+        let args = [
             "apply",
             "-input=false",
             "-auto-approve",
             "-var",
             "image=nginx:1.28",
-        ],
-    )
-    .ok();
+        ];
+        infra(&stack, Some(&moto), &args).ok()
+    };
+    apply_v2();
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
     let mut file: serde_json::Value =
         serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
@@ -1717,18 +1716,7 @@ fn a_state_rewritten_without_infras_records_re_derives_the_live_colour() {
         plan.all()
     );
     assert!(plan.all().contains("green is live"), "{}", plan.all());
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "image=nginx:1.28",
-        ],
-    )
-    .ok();
+    apply_v2();
     let state = stack.state();
     let deployment = &state["deployments"]["aws_ecs_service.web"];
     assert_eq!(deployment["live"], "green", "{state}");
