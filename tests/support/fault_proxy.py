@@ -16,8 +16,18 @@ Faults, each with its own rate (0.0 to 1.0):
                logs, Secrets Manager, ECR, ACM, SSM...; REST-JSON services such as Lambda: 429)
     CBOR       400 {"__type": "ThrottlingException"} in CBOR (rpc-v2-cbor: CloudWatch)
     REST-XML   503 <Error><Code>SlowDown</Code> (S3), 400 <ErrorResponse>...Throttling (Route 53)
-- after: moto does the work, then the proxy closes the connection without answering: the answer
-  is lost, and the client cannot tell whether the call happened (it retries).
+- after: moto does the work, then the answer is lost, so that the client cannot tell whether
+  the call happened. `lost_as` says how (each a way AWS loses an answer):
+    "close"    the connection is closed with no answer (after_mode: FIN or RST);
+    "error"    a 500 in the service's error shape (EC2 InternalError, query InternalFailure,
+               JSON InternalFailure / InternalServerException);
+    "throttle" the service's throttling error, as under "before" (but the work was done);
+    "timeout"  no answer at all until the client gives up (its read timeout closes the
+               connection; the proxy waits up to 10 minutes);
+    "mixed"    one of error, throttle and timeout, drawn from the seed for each request.
+- lose_first: a list of prefixes of operation keys (or null: off). The first request of each
+  distinct (operation key, body) whose key starts with one of them has its answer lost (as lost_as says), once: with the
+  resource's address in its tags, that is the first answer of every create of the stack.
 - latency_ms / jitter_ms: added before forwarding (jitter is uniform in [0, jitter_ms), seeded).
 - aws_buckets: throttle as AWS does: a request finding its token bucket empty gets the
   throttling error of its protocol (as under "before") and never reaches moto. The buckets are
@@ -48,7 +58,8 @@ Control, at run time (both read the same settings, a JSON object; unknown keys a
                           now; {"release": true} releases held requests. Answers the stats.
 - a control file (--control FILE): re-read before each request whenever it changed.
 
-Settings: seed (int), before, after (rates), latency_ms, jitter_ms, aws_buckets (bool),
+Settings: seed (int), before, after (rates), lost_as, lose_first, latency_ms, jitter_ms,
+aws_buckets (bool),
 hold (int or null),
 hold_when ("before" | "after"), hold_rest (bool), after_mode ("close": FIN, "reset": RST),
 services (null or a list of services, e.g. ["ec2", "rds"]: rate faults only for these),
@@ -79,8 +90,12 @@ DEFAULTS = {
     "at": {},
     "hold_operation": None,
     "aws_buckets": False,
+    "lost_as": "close",
+    "lose_first": None,
 }
 FAULT_KINDS = ("throttle", "unavailable", "lost")
+LOST_AS = ("close", "error", "throttle", "timeout", "mixed")
+MIXED = ("error", "throttle", "timeout")
 
 CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
 # REST-XML services the stacks use; any other REST request is taken as REST-JSON.
@@ -106,6 +121,7 @@ class Proxy:
         self.upstream_host = parsed.hostname or "127.0.0.1"
         self.upstream_port = parsed.port or 80
         self.lock = threading.Lock()
+        self.lost_first = set()
         self.config = dict(DEFAULTS)
         self.apply_settings(settings)
         self.control_file = control_file
@@ -184,6 +200,13 @@ class Proxy:
                 if value not in ("close", "reset"):
                     raise ValueError("after_mode is close or reset")
                 self.config[key] = value
+            elif key == "lost_as":
+                if value not in LOST_AS:
+                    raise ValueError(f"lost_as is one of {', '.join(LOST_AS)}")
+                self.config[key] = value
+            elif key == "lose_first":
+                self.config[key] = None if value is None else [str(k) for k in value]
+                self.lost_first = set()
             elif key == "services":
                 self.config[key] = None if value is None else [str(s) for s in value]
             elif key in ("hold_rest", "aws_buckets"):
@@ -321,6 +344,36 @@ def cbor_head(major, length):
     return bytes([major << 5 | 26]) + struct.pack(">I", length)
 
 
+def internal_error_answer(protocol, service, request_id):
+    """(status, headers, body) of a 500 in PROTOCOL's shape, as a service answers when it
+    failed inside (whether or not the work was done)."""
+    message = "An internal error has occurred"
+    if protocol == "ec2":
+        body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error>"
+                f"<Code>InternalError</Code><Message>{message}</Message></Error></Errors>"
+                f"<RequestID>{request_id}</RequestID></Response>")
+        return 500, {"Content-Type": "text/xml;charset=UTF-8"}, body.encode()
+    if protocol in ("query", "rest-xml"):
+        body = (f"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+                f"<Message>{message}</Message></Error><RequestId>{request_id}</RequestId>"
+                "</ErrorResponse>")
+        if protocol == "rest-xml" and service == "s3":
+            body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError"
+                    f"</Code><Message>{message}</Message><RequestId>{request_id}</RequestId>"
+                    "</Error>")
+        return 500, {"Content-Type": "text/xml"}, body.encode()
+    code = "InternalFailure" if protocol == "json" else "InternalServerException"
+    headers = {"x-amzn-ErrorType": code, "x-amzn-RequestId": request_id}
+    if protocol == "cbor":
+        body = cbor_head(5, 2) + cbor_text("__type") + cbor_text(code) + \
+            cbor_text("message") + cbor_text(message)
+        headers.update({"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"})
+        return 500, headers, body
+    headers["Content-Type"] = ("application/x-amz-json-1.1" if protocol == "json"
+                               else "application/json")
+    return 500, headers, json.dumps({"__type": code, "message": message}).encode()
+
+
 def error_answer(protocol, service, throttle, request_id):
     """(status, headers, body) of a throttling (or 503 unavailable) error in PROTOCOL's shape."""
     message = "Rate exceeded" if throttle else "Service unavailable, please try again"
@@ -415,6 +468,34 @@ def make_handler(proxy):
                                                struct.pack("ii", 1, 0))
                 except OSError:
                     pass
+
+        def lose_answer(self, how, protocol, service, request_id):
+            """Loses the answer to a request moto has done (see lost_as)."""
+            if how == "error":
+                status, headers, data = internal_error_answer(protocol, service, request_id)
+                self.answer(status, list(headers.items()), data)
+            elif how == "throttle":
+                status, headers, data = error_answer(protocol, service, True, request_id)
+                self.answer(status, list(headers.items()), data)
+            elif how == "timeout":
+                self.wait_for_client_to_give_up()
+            else:
+                self.lose_connection(proxy.config["after_mode"])
+
+        def wait_for_client_to_give_up(self):
+            """Answers nothing until the client closes the connection (its read timeout)."""
+            self.close_connection = True
+            deadline = time.monotonic() + 600
+            self.connection.settimeout(0.2)
+            while time.monotonic() < deadline:
+                try:
+                    if not self.connection.recv(1, socket.MSG_PEEK):
+                        return
+                except socket.timeout:
+                    continue
+                except OSError:
+                    return
+                time.sleep(0.2)
 
         def held(self, n, service, operation, fault, release):
             """Records and announces a held request (unless the hold was lifted meanwhile)."""
@@ -533,11 +614,22 @@ def make_handler(proxy):
                 self.held(n, service, operation, "held after forwarding", release)
                 self.hold_forever(release)
                 return
-            if chosen == "lost" or (chosen is None and faulty and after_roll < config["after"]):
+            first = False
+            if config["lose_first"] and any(entry["key"].startswith(prefix)
+                                            for prefix in config["lose_first"]):
+                digest = (entry["key"], hash(body))
+                with proxy.lock:
+                    first = digest not in proxy.lost_first
+                    proxy.lost_first.add(digest)
+            if first or chosen == "lost" or (
+                    chosen is None and faulty and after_roll < config["after"]):
+                how = config["lost_as"]
+                if how == "mixed":
+                    how = MIXED[int(kind_roll * len(MIXED)) % len(MIXED)]
                 with proxy.lock:
                     proxy.faults_after += 1
-                note("answer lost")
-                self.lose_connection(config["after_mode"])
+                note("answer lost" if how == "close" else f"answer lost ({how})")
+                self.lose_answer(how, protocol, service, request_id)
                 return
             note(None)
             kept = [(k, v) for k, v in headers if k.lower() not in HOP_HEADERS

@@ -14,6 +14,7 @@ use infra_core::ProviderSettings;
 
 use crate::call_log::LogCalls;
 use crate::rate_limit::{RateLimitedClient, RateLimiter, TagBucket};
+use crate::retries::{retry_config, timeout_config, OneAttemptForCreates, READ_TIMEOUT_VARIABLE};
 use tokio::sync::OnceCell;
 
 /// One client per service, sharing one aws-config.
@@ -117,7 +118,7 @@ impl Intercept for CountRequests {
     }
 }
 
-/// The aws-config loader for a provider block: region, profile and retries.
+/// The aws-config loader for a provider block: region, profile, retries and timeouts.
 fn loader(settings: &ProviderSettings) -> aws_config::ConfigLoader {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
     if let Some(region) = &settings.region {
@@ -126,40 +127,15 @@ fn loader(settings: &ProviderSettings) -> aws_config::ConfigLoader {
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
-    loader.retry_config(retry_config(
-        settings,
-        std::env::var("AWS_MAX_ATTEMPTS").ok().as_deref(),
-        std::env::var("AWS_RETRY_MODE").ok().as_deref(),
-    ))
-}
-
-/// The Terraform AWS provider's default `max_retries`: throttling and transient failures
-/// (5xx, timeouts, lost connections) are retried this many times, with backoff.
-pub const DEFAULT_MAX_RETRIES: u32 = 25;
-
-/// Retries as the provider block sets them (`max_retries`, `retry_mode`), else as the
-/// environment does (`AWS_MAX_ATTEMPTS` counts attempts, so retries + 1; `AWS_RETRY_MODE`),
-/// else the provider's defaults: standard mode, [`DEFAULT_MAX_RETRIES`]. The SDK's retry
-/// classifiers retry every service's throttling codes (`Throttling`, `ThrottlingException`,
-/// `RequestLimitExceeded`, `TooManyRequestsException`, ...) and transient errors.
-fn retry_config(
-    settings: &ProviderSettings,
-    env_max_attempts: Option<&str>,
-    env_retry_mode: Option<&str>,
-) -> aws_config::retry::RetryConfig {
-    let mode = settings.retry_mode.as_deref().or(env_retry_mode);
-    let config = match mode {
-        Some("adaptive") => aws_config::retry::RetryConfig::adaptive(),
-        _ => aws_config::retry::RetryConfig::standard(),
-    };
-    let attempts = match settings.max_retries {
-        Some(retries) => retries.saturating_add(1),
-        None => env_max_attempts
-            .and_then(|n| n.trim().parse::<u32>().ok())
-            .filter(|n| *n > 0)
-            .unwrap_or(DEFAULT_MAX_RETRIES + 1),
-    };
-    config.with_max_attempts(attempts)
+    loader
+        .retry_config(retry_config(
+            settings,
+            std::env::var("AWS_MAX_ATTEMPTS").ok().as_deref(),
+            std::env::var("AWS_RETRY_MODE").ok().as_deref(),
+        ))
+        .timeout_config(timeout_config(
+            std::env::var(READ_TIMEOUT_VARIABLE).ok().as_deref(),
+        ))
 }
 
 /// The SDK's default HTTPS client (hyper 1.x, rustls with aws-lc, proxies from the
@@ -233,6 +209,7 @@ impl Aws {
                             .interceptor(counter.clone())
                             .interceptor(TagBucket)
                             .interceptor(LogCalls)
+                            .interceptor(OneAttemptForCreates)
                             .http_client(http_client.clone());
                         if let Some(url) = [$($name),+].iter().find_map(|n| settings.endpoints.get(*n)) {
                             config = config.endpoint_url(url);
@@ -245,6 +222,7 @@ impl Aws {
                         .interceptor(counter.clone())
                         .interceptor(TagBucket)
                         .interceptor(LogCalls)
+                        .interceptor(OneAttemptForCreates)
                         .http_client(http_client.clone())
                         .force_path_style(true);
                     if let Some(url) = settings.endpoints.get("s3") {
@@ -325,31 +303,5 @@ impl Aws {
         ["AWS_REGION", "AWS_DEFAULT_REGION"]
             .iter()
             .find_map(|name| std::env::var(name).ok().filter(|r| !r.is_empty()))
-    }
-}
-
-#[cfg(test)]
-mod retry_tests {
-    use super::*;
-    use aws_config::retry::RetryMode;
-
-    #[test]
-    fn retries_come_from_the_provider_block_then_the_environment_then_the_providers_default() {
-        let default = retry_config(&ProviderSettings::default(), None, None);
-        assert_eq!(default.max_attempts(), DEFAULT_MAX_RETRIES + 1);
-        assert_eq!(default.mode(), RetryMode::Standard);
-
-        let from_env = retry_config(&ProviderSettings::default(), Some("4"), Some("adaptive"));
-        assert_eq!(from_env.max_attempts(), 4);
-        assert_eq!(from_env.mode(), RetryMode::Adaptive);
-
-        let block = ProviderSettings {
-            max_retries: Some(2),
-            retry_mode: Some("standard".into()),
-            ..ProviderSettings::default()
-        };
-        let from_block = retry_config(&block, Some("9"), Some("adaptive"));
-        assert_eq!(from_block.max_attempts(), 3);
-        assert_eq!(from_block.mode(), RetryMode::Standard);
     }
 }

@@ -341,10 +341,17 @@ pub(crate) fn crc32(bytes: &[u8]) -> u32 {
 /// destroyed and applied again within a token's lifetime (an hour for ACM, a day for EC2) must
 /// get new objects, not the deleted ones, and a `CallerReference` must never repeat.
 pub(crate) fn client_token(operation: &Operation, planned: &Value) -> String {
+    token_of(&operation.lineage, &operation.address, planned)
+}
+
+/// [`client_token`] for a call made outside a resource operation: `scope` and `name` say
+/// what is being made (ECS's `CreateService` of a blue/green colour: the cluster and the
+/// service name).
+pub(crate) fn token_of(scope: &str, name: &str, planned: &Value) -> String {
     format!(
         "infra-{:08x}{:08x}{:08x}",
-        crc32(format!("{}/{}", run_nonce(), operation.lineage).as_bytes()),
-        crc32(operation.address.as_bytes()),
+        crc32(format!("{}/{scope}", run_nonce()).as_bytes()),
+        crc32(name.as_bytes()),
         crc32(planned.to_json().to_string().as_bytes())
     )
 }
@@ -485,6 +492,35 @@ pub(crate) fn visible_ec2_tags(tags: &[Tag]) -> Value {
 #[cfg(test)]
 mod lookup_tests {
     use super::*;
+
+    /// Every resend of a create within one run (the engine's, after a lookup found nothing)
+    /// computes the token again from the same inputs: it must come out the same, and fit the
+    /// shortest limit of the APIs that take it (ECS `clientToken`: 36 characters; ACM, once its
+    /// `-` is dropped: 32).
+    #[test]
+    fn a_token_is_the_same_for_each_resend_of_one_create_and_fits_every_api() {
+        let planned = Value::map([("cluster", Value::string("main"))]);
+        let token = token_of("main", "app-blue", &planned);
+        assert_eq!(token, token_of("main", "app-blue", &planned));
+        assert_ne!(token, token_of("main", "app-green", &planned));
+        assert!(
+            token.len() <= 36 && token.replace('-', "").len() <= 32,
+            "{token}"
+        );
+        let operation = Operation {
+            address: "aws_nat_gateway.main".into(),
+            lineage: "lineage".into(),
+            ..Operation::default()
+        };
+        assert_eq!(
+            client_token(&operation, &planned),
+            client_token(&operation, &planned)
+        );
+        assert_eq!(
+            client_token(&operation, &planned),
+            token_of("lineage", "aws_nat_gateway.main", &planned)
+        );
+    }
 
     #[test]
     fn lookup_filters_come_from_attributes_tags_and_blocks() {

@@ -13,6 +13,7 @@ pub mod kms_key_provider;
 pub mod rate_limit;
 pub mod remote_state;
 pub mod resources;
+pub mod retries;
 pub mod s3_backend;
 
 // Helpers for the EC2 network resource types.

@@ -428,6 +428,9 @@ impl Observer for JsonProgress {
                 "recovered",
                 [("hook", json!({"resource": resource(&address), "found": found}))],
             ),
+            Event::AnswerLost { .. } | Event::Resending { .. } => {
+                emit("warn", crate::progress::lost_answer_line(&event), "log", [])
+            }
             Event::Adopted { address } => emit(
                 "info",
                 format!("{address}: the object already existed, made for this address by an earlier attempt whose answer was lost; it is now in the state"),

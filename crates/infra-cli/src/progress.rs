@@ -30,6 +30,29 @@ fn seconds(duration: std::time::Duration) -> String {
     }
 }
 
+/// What the executor does about a lost answer, in words (the human and the JSON UI alike).
+pub(crate) fn lost_answer_line(event: &Event) -> String {
+    let call = |action: Action| match action {
+        Action::Update => "update",
+        Action::Delete => "delete",
+        _ => "create",
+    };
+    match event {
+        Event::AnswerLost { address, action, error } => format!(
+            "{address}: the answer to the {} was lost ({error}); looking for what it did before sending it again",
+            call(*action)
+        ),
+        Event::Resending { address, action: action @ (Action::Update | Action::Delete), attempt } => format!(
+            "{address}: read the object again; sending the {} again (retry {attempt})",
+            call(*action)
+        ),
+        Event::Resending { address, attempt, .. } => format!(
+            "{address}: nothing was made; sending the create again (retry {attempt})"
+        ),
+        _ => String::new(),
+    }
+}
+
 impl Observer for Progress {
     fn event(&self, event: Event) {
         let line = match event {
@@ -42,6 +65,7 @@ impl Observer for Progress {
             Event::Recovered { address, found: true } => format!("{address}: found an object created by an interrupted apply; it is now in the state"),
             Event::Recovered { address, found: false } => format!("{address}: an interrupted create left nothing behind"),
             Event::Adopted { address } => format!("{address}: the object already existed, made for this address by an earlier attempt whose answer was lost; it is now in the state"),
+            Event::AnswerLost { .. } | Event::Resending { .. } => lost_answer_line(&event),
             Event::Started { address, action, id } => {
                 let id = id.map(|id| format!(" [id={id}]")).unwrap_or_default();
                 format!("{}: {}{id}", self.style.bold(&address.to_string()), verbs(action).0)

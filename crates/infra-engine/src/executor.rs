@@ -24,6 +24,7 @@ use tracing::Instrument;
 use crate::deploy::{self, DeployEvents, Deployment, DeploymentSpec};
 use crate::diff::{plan_instance, InstanceInput};
 use crate::graph::Graph;
+use crate::lost_answer::{Careful, DEFAULT_RETRIES};
 use crate::observer::{Event, Observer};
 use crate::plan::{Plan, ResourceChange};
 use crate::planner::shape;
@@ -394,7 +395,8 @@ impl Executor<'_> {
                             action,
                             id,
                             operation.timeouts.delete,
-                            resource_type.delete(&operation, &prior.unmark_deep()),
+                            self.careful(resource_type.as_ref(), &operation, address)
+                                .delete(&prior.unmark_deep()),
                         )
                         .await
                         .map_err(|error| op_error(address, action, error))?,
@@ -474,6 +476,7 @@ impl Executor<'_> {
                         )
                         .await;
                 }
+                let careful = self.careful(resource_type.as_ref(), &operation, address);
                 let result = if is_create {
                     {
                         let mut state = state.borrow_mut();
@@ -496,28 +499,14 @@ impl Executor<'_> {
                         persist(self.backend, &mut state)
                             .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
                     }
-                    let created = self
-                        .timed(
-                            address,
-                            action,
-                            None,
-                            operation.timeouts.create,
-                            resource_type.create(&operation, &planned),
-                        )
-                        .await;
-                    match created {
-                        Err(error) if error.cause == Cause::AlreadyExists => {
-                            self.adopt_or_explain(
-                                address,
-                                resource_type.as_ref(),
-                                &operation,
-                                &planned,
-                                error,
-                            )
-                            .await
-                        }
-                        other => other,
-                    }
+                    self.timed(
+                        address,
+                        action,
+                        None,
+                        operation.timeouts.create,
+                        careful.create(&planned),
+                    )
+                    .await
                 } else {
                     let prior = prior_value.unwrap_or(Value::Null).unmark_deep();
                     let id = prior.get("id").as_str().map(str::to_string);
@@ -526,7 +515,7 @@ impl Executor<'_> {
                         action,
                         id,
                         operation.timeouts.update,
-                        resource_type.update(&operation, &prior, &planned),
+                        careful.update(&prior, &planned),
                     )
                     .await
                 };
@@ -603,30 +592,20 @@ impl Executor<'_> {
         }
     }
 
-    /// A create refused because its object exists: when that object is this configuration's
-    /// (the type finds it by our tags or natural key, as after a crash), it is adopted;
-    /// otherwise the error stands and says how to take the object over.
-    async fn adopt_or_explain(
-        &self,
-        address: &Address,
-        resource_type: &dyn ResourceType,
-        operation: &Operation,
-        planned: &Value,
-        error: ProviderError,
-    ) -> Result<Value, ProviderError> {
-        match resource_type.find_created(operation, planned).await {
-            Ok(Some(value)) => {
-                self.observer.event(Event::Adopted {
-                    address: address.clone(),
-                });
-                Ok(value)
-            }
-            Ok(None) => Err(error.context(&format!(
-                "an object that {address} would create exists already and was not made by this \
-                 configuration; to manage it, run `infra import {address} <its id>`, or give \
-                 {address} another name"
-            ))),
-            Err(_) => Err(error),
+    /// The provider calls of one resource operation, resent only after looking
+    /// ([`crate::lost_answer`]).
+    fn careful<'b>(
+        &'b self,
+        resource: &'b dyn ResourceType,
+        operation: &'b Operation,
+        address: &'b Address,
+    ) -> Careful<'b> {
+        Careful {
+            resource,
+            operation,
+            address,
+            observer: self.observer,
+            retries: self.settings.max_retries.unwrap_or(DEFAULT_RETRIES),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod executor;
 pub mod fingerprint;
 pub mod graph;
+pub mod lost_answer;
 pub mod observer;
 pub mod plan;
 pub mod planfile;

@@ -27,6 +27,20 @@ pub enum Event {
     Adopted {
         address: Address,
     },
+    /// A call of a create or update got no answer that says what happened (a 5xx,
+    /// throttling, a lost connection, a timeout): the executor looks before sending it again.
+    AnswerLost {
+        address: Address,
+        action: Action,
+        error: ProviderError,
+    },
+    /// Nothing was found of a create whose answer was lost (or an update's object was read
+    /// again): the call is sent again, for the `attempt`th time after the first.
+    Resending {
+        address: Address,
+        action: Action,
+        attempt: u32,
+    },
     Started {
         address: Address,
         action: Action,

@@ -52,27 +52,20 @@ pub async fn resolve_pending(
             timeouts: resource.default_timeouts(),
             blue_green_objects: crate::executor::blue_green_objects(state),
         };
+        let started_at =
+            humantime::parse_rfc3339(&entry.started_at).unwrap_or(SystemTime::UNIX_EPOCH);
         match find_settled(
             resource.as_ref(),
             &operation,
             &entry.planned.unmark_deep(),
-            &entry.started_at,
+            started_at,
         )
         .await
         {
             Ok(Some(mut value)) => {
                 normalize(resource.as_ref(), &mut value);
                 mark_sensitive(resource.schema(), &mut value);
-                // Config-only values (passwords…) the provider cannot read come from the plan.
-                if let (Some(found), Some(planned)) = (value.map_mut(), entry.planned.as_map()) {
-                    for (key, planned_value) in planned {
-                        if found.get(key).is_none_or(|v| v.is_null())
-                            && planned_value.is_wholly_known()
-                        {
-                            found.insert(key.clone(), planned_value.clone());
-                        }
-                    }
-                }
+                fill_unreadable(&mut value, &entry.planned);
                 observer.event(Event::Recovered {
                     address: address.clone(),
                     found: true,
@@ -112,20 +105,30 @@ const SETTLE: Duration = Duration::from_secs(10);
 
 /// `find_created`, asked again each second while the create started less than [`SETTLE`] ago
 /// and nothing is found.
-async fn find_settled(
+pub(crate) async fn find_settled(
     resource: &dyn ResourceType,
     operation: &Operation,
     planned: &Value,
-    started_at: &str,
+    started_at: SystemTime,
 ) -> Result<Option<Value>, ProviderError> {
-    let settled_at = humantime::parse_rfc3339(started_at)
-        .map(|started| started + SETTLE)
-        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let settled_at = started_at + SETTLE;
     loop {
         let found = resource.find_created(operation, planned).await?;
         if found.is_some() || SystemTime::now() >= settled_at {
             return Ok(found);
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Gives a found object the planned values the provider cannot read back (passwords and other
+/// config-only arguments): where the object has null and the plan a known value.
+pub(crate) fn fill_unreadable(found: &mut Value, planned: &Value) {
+    if let (Some(found), Some(planned)) = (found.map_mut(), planned.as_map()) {
+        for (key, planned_value) in planned {
+            if found.get(key).is_none_or(|v| v.is_null()) && planned_value.is_wholly_known() {
+                found.insert(key.clone(), planned_value.clone());
+            }
+        }
     }
 }

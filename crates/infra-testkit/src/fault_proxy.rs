@@ -7,8 +7,8 @@
 //! requests arrive in the same order:
 //! - *before* forwarding: a throttling error or a 503 in the request's protocol (moto never sees
 //!   the request);
-//! - *after* forwarding: moto did the work, and the connection is closed with no answer (the
-//!   answer is lost; the SDK retries);
+//! - *after* forwarding: moto did the work, and the answer is lost ([`LostAs`]: the
+//!   connection closed, a 500, a throttling error, or nothing until the read timeout);
 //! - *hold*: the Nth request from now, and every one after it, is held and never answered, so a
 //!   test can kill the client at a known call.
 //!
@@ -24,6 +24,38 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::{repo_root, venv, Moto};
+
+/// The per-attempt read timeout of the runs through a proxy (`INFRA_AWS_READ_TIMEOUT`).
+const READ_TIMEOUT_VARIABLE: &str = "INFRA_AWS_READ_TIMEOUT";
+const READ_TIMEOUT_SECONDS: &str = "5";
+
+/// How [`FaultProxy::lose_first`] and the `after` rate lose an answer (`lost_as` in
+/// `fault_proxy.py`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LostAs {
+    /// The connection closes with no answer.
+    Close,
+    /// A 500 in the service's error shape.
+    Error,
+    /// The service's throttling error.
+    Throttle,
+    /// Nothing until the client's read timeout.
+    Timeout,
+    /// Error, throttle or timeout, drawn from the seed for each request.
+    Mixed,
+}
+
+impl LostAs {
+    pub fn name(self) -> &'static str {
+        match self {
+            LostAs::Close => "close",
+            LostAs::Error => "error",
+            LostAs::Throttle => "throttle",
+            LostAs::Timeout => "timeout",
+            LostAs::Mixed => "mixed",
+        }
+    }
+}
 
 /// The faults a proxy starts with (all off by default).
 #[derive(Debug, Clone, PartialEq)]
@@ -155,10 +187,14 @@ impl FaultProxy {
             .stderr(log_file)
             .spawn()
             .expect("start tests/support/fault_proxy.py");
+        let mut upstream_env = moto.env();
+        // An answer the proxy withholds ("timeout") costs the client its read timeout: short
+        // here, generous by default.
+        upstream_env.push((READ_TIMEOUT_VARIABLE.into(), READ_TIMEOUT_SECONDS.into()));
         let mut proxy = FaultProxy {
             port,
             upstream_port: moto.port,
-            upstream_env: moto.env(),
+            upstream_env,
             child,
             log,
         };
@@ -205,6 +241,18 @@ impl FaultProxy {
                 }
             })
             .collect()
+    }
+
+    /// From now on, answers lost after moto did the work are lost as `how` says.
+    pub fn lose_as(&self, how: LostAs) {
+        self.configure(serde_json::json!({ "lost_as": how.name() }));
+    }
+
+    /// Loses the first answer of each distinct request whose operation key starts with one of
+    /// `prefixes` (`Create`, `POST `), as `how` says: every create of a stack whose objects
+    /// carry their address in a tag.
+    pub fn lose_first(&self, prefixes: &[String], how: LostAs) {
+        self.configure(serde_json::json!({ "lose_first": prefixes, "lost_as": how.name() }));
     }
 
     /// Adds `key=value` to [`FaultProxy::env`]: a setting of the runs through this proxy (for

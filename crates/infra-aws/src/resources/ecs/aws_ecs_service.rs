@@ -57,6 +57,7 @@ use crate::ecs_support::{
     capacity_provider_strategy_value, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::ec2_support::token_of;
 use crate::Aws;
 
 /// DescribeServices takes at most 10 services a call (moto accepts more; AWS does not).
@@ -776,6 +777,9 @@ pub async fn create_service(
         .create_service()
         .cluster(cluster_of(planned))
         .service_name(name)
+        // The same on every attempt of this run: a retried create whose answer was lost
+        // returns the service the first attempt made (see `retries`).
+        .client_token(token_of(&cluster_of(planned), name, planned))
         .set_task_definition(string(planned, "task_definition"))
         .set_desired_count(
             if string(planned, "scheduling_strategy").as_deref() == Some("DAEMON") {
