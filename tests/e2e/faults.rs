@@ -453,8 +453,9 @@ fn the_reference_stack_applies_at_ten_percent_faults() {
         })
         .map(str::to_string)
         .collect();
+    // CI's seed must lose one; `scripts/bench-faults` reports the seeds that lose none.
     assert!(
-        !lost_creates.is_empty(),
+        !lost_creates.is_empty() || seed != SEED,
         "seed {seed} lost no create's answer: choose another seed\n{}",
         proxy.log_text()
     );
