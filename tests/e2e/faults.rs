@@ -866,7 +866,8 @@ fn a_create_killed_in_flight_journals_no_write_only_password() {
     assert!(super::files_holding(stack.path(), PASSWORD).is_empty());
 }
 
-/// The operation keys whose first answer [`every_create_with_its_first_answer_lost`] loses:
+/// The operation keys whose first answer
+/// [`every_create_with_its_first_answer_lost_converges_with_one_object_per_address`] loses:
 /// every call that makes or attaches something (and, with them, the tagging and `Put*` calls,
 /// which the SDK may retry), and every REST call that sends a body.
 const CREATING: &[&str] = &[
@@ -887,18 +888,24 @@ const CREATING: &[&str] = &[
 /// What a lookup before a retry prints (`infra-cli`'s `lost_answer_line`).
 const LOOKED_FIRST: &str = "was lost";
 
-/// Every create of the reference stack, each with its first answer lost (the proxy loses the
-/// first answer of each distinct request whose operation starts with one of [`CREATING`]: the
-/// objects carry their address in a tag, so that is each address's first create), in each
-/// of the three ways AWS loses an answer after doing the work: a 500 in the service's error
-/// shape, the service's throttling error, and no answer until the client's read timeout
-/// (5 s through the proxy). All creates lose their first answer in the same apply, one apply
-/// per way. For each way: the apply exits 0; a plan without faults is clean; the emulator
-/// holds exactly one object per managed address ([`census`]: VPCs, subnets, route tables,
-/// gateways, groups, EIPs, target groups, log groups, roles...) and as many of each kind as an
-/// apply without faults; and every create that the SDK sends only once (`retries.rs`) shows
-/// its lookup before anything is sent again: its "was lost" line comes before its "Creation
-/// complete" line, with "already existed" (adopted) between them.
+/// The three ways AWS loses an answer after doing the work.
+const THREE_WAYS: [LostAs; 3] = [LostAs::Error, LostAs::Throttle, LostAs::Timeout];
+
+/// Every create of the reference stack with its first answer lost, in each of the three ways
+/// AWS loses an answer after doing the work: a 500 in the service's error shape, the
+/// service's throttling error, and no answer until the client's read timeout (5 s through the
+/// proxy). The proxy loses the first answer of each distinct request whose operation starts
+/// with one of [`CREATING`]; the objects carry their address in a tag, so that is each
+/// address's first create.
+///
+/// First all creates at once, one apply per way (57 answers lost in each); then one create at a
+/// time: in CI two operations per way, chosen in turn from those the first part lost, and with
+/// `INFRA_SWEEP=lost-answers` (`scripts/sweep-lost-answers`) every lost request of every
+/// operation in every way. For each apply ([`apply_losing_first_answers`]): it exits 0; a plan
+/// without faults is clean; the emulator holds exactly one object per managed address
+/// ([`census`]: VPCs, subnets, route tables, gateways, groups, EIPs, target groups, log groups,
+/// roles...) and as many of each kind as an apply without faults; and the creates that the SDK
+/// sends only once (`retries.rs`) show their lookup before anything is sent again.
 #[test]
 fn every_create_with_its_first_answer_lost_converges_with_one_object_per_address() {
     let moto = Moto::start();
@@ -908,45 +915,25 @@ fn every_create_with_its_first_answer_lost_converges_with_one_object_per_address
     assert_eq!(clean.code, 0, "an apply without faults: {}", clean.all());
     let expected = census(&moto, &stack);
     assert!(expected.problems.is_empty(), "{expected:#?}");
+    let prefixes: Vec<String> = CREATING.iter().map(|p| p.to_string()).collect();
     let mut failures = Vec::new();
-    for how in [LostAs::Error, LostAs::Throttle, LostAs::Timeout] {
-        proxy.reset_emulator();
-        let stack = Stack::from_fixture("infrastructure");
-        let prefixes: Vec<String> = CREATING.iter().map(|p| p.to_string()).collect();
+    // (operation key, how many of its requests lost their first answer), from the first part.
+    let mut lost_creates: Vec<(String, u64)> = Vec::new();
+    for how in THREE_WAYS {
         proxy.lose_first(&prefixes, how);
-        let before = proxy.stats().faults_after;
-        let applied = run(&stack, &moto, Some(&proxy), &APPLY);
-        let lost = proxy.stats().faults_after - before;
-        proxy.configure(serde_json::json!({ "lose_first": null }));
-        let way = how.name();
-        if applied.code != 0 {
-            failures.push(format!(
-                "{way}: the apply exited {}:\n{}",
-                applied.code,
-                applied.all()
-            ));
-            continue;
-        }
-        eprintln!("first answers lost ({way}): {lost}");
-        if let Some(problem) = plan_problem(&stack, &moto) {
-            failures.push(format!("{way}: {problem}"));
-        }
-        let mut found = census(&moto, &stack);
-        // moto makes a target tracking policy's alarms anew on each PutScalingPolicy (AWS
-        // keeps one pair per policy): the SDK's retry of the lost answer adds two.
-        found.kinds.insert("alarm".into(), expected.kinds["alarm"]);
-        if !found.problems.is_empty() || found.kinds != expected.kinds {
-            failures.push(format!(
-                "{way}: not one object per address: {found:#?}\nwithout faults: {:#?}",
-                expected.kinds
-            ));
-        }
-        let looked = looked_before_resending(&applied.stdout);
+        let outcome = apply_losing_first_answers(&proxy, &moto, &expected, how);
+        let looked = looked_before_resending(&outcome.stdout);
+        eprintln!(
+            "first answers lost ({}): {}",
+            how.name(),
+            outcome.lost.len()
+        );
         if looked.len() < 15 {
             failures.push(format!(
-                "{way}: only {} creates looked before resending ({looked:?}):\n{}",
+                "{}: only {} creates looked before resending ({looked:?}):\n{}",
+                how.name(),
                 looked.len(),
-                applied.stdout
+                outcome.stdout
             ));
         }
         for kind in [
@@ -961,15 +948,132 @@ fn every_create_with_its_first_answer_lost_converges_with_one_object_per_address
             "aws_iam_role.",
             "aws_nat_gateway.",
         ] {
-            if !looked.iter().any(|address| address.contains(kind)) {
+            if outcome.failures.is_empty() && !looked.iter().any(|a| a.contains(kind)) {
                 failures.push(format!(
-                    "{way}: no {kind} create looked before resending:\n{}",
-                    applied.stdout
+                    "{}: no {kind} create looked before resending:\n{}",
+                    how.name(),
+                    outcome.stdout
                 ));
             }
         }
+        for key in &outcome.lost {
+            let count = outcome.lost.iter().filter(|k| *k == key).count() as u64;
+            match lost_creates.iter_mut().find(|(k, _)| k == key) {
+                Some((_, most)) => *most = (*most).max(count),
+                None => lost_creates.push((key.clone(), count)),
+            }
+        }
+        failures.extend(outcome.failures);
     }
+    let sweep = std::env::var("INFRA_SWEEP").as_deref() == Ok("lost-answers");
+    let mut applies = 0;
+    for (turn, how) in THREE_WAYS.into_iter().enumerate() {
+        let chosen: Vec<(String, u64)> = if sweep {
+            lost_creates
+                .iter()
+                .flat_map(|(key, count)| (1..=*count).map(move |nth| (key.clone(), nth)))
+                .collect()
+        } else {
+            (0..2)
+                .map(|i| {
+                    lost_creates[(turn * 2 + i) * 7 % lost_creates.len()]
+                        .0
+                        .clone()
+                })
+                .map(|key| (key, 1))
+                .collect()
+        };
+        for (key, nth) in chosen {
+            proxy.lose_first_only(&prefixes, &key, nth, how);
+            let outcome = apply_losing_first_answers(&proxy, &moto, &expected, how);
+            applies += 1;
+            if outcome.lost.len() != 1 {
+                failures.push(format!(
+                    "{} {key} #{nth}: {} answers lost, not one",
+                    how.name(),
+                    outcome.lost.len()
+                ));
+            }
+            failures.extend(
+                outcome
+                    .failures
+                    .into_iter()
+                    .map(|f| format!("one at a time, {key} #{nth}: {f}")),
+            );
+        }
+    }
+    proxy.lose_none();
+    eprintln!(
+        "lost-answer sweep: {applies} applies with one create's first answer lost, {} failures",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// What one apply with first answers lost did.
+struct LostAnswersApply {
+    /// The operation keys whose answer was lost, one entry a request.
+    lost: Vec<String>,
+    stdout: String,
+    failures: Vec<String>,
+}
+
+/// Resets the emulator and applies the reference stack afresh through `proxy` (set to lose
+/// first answers); then checks it as the test above says, against `expected` (the census of an
+/// apply without faults).
+fn apply_losing_first_answers(
+    proxy: &FaultProxy,
+    moto: &Moto,
+    expected: &Census,
+    how: LostAs,
+) -> LostAnswersApply {
+    proxy.reset_emulator();
+    let stack = Stack::from_fixture("infrastructure");
+    let seen = proxy.request_log().len();
+    let applied = run(&stack, moto, Some(proxy), &APPLY);
+    let lost: Vec<String> = proxy.request_log()[seen..]
+        .iter()
+        .filter(|entry| {
+            entry["fault"]
+                .as_str()
+                .is_some_and(|f| f.starts_with("answer lost"))
+        })
+        .filter_map(|entry| entry["key"].as_str().map(str::to_string))
+        .collect();
+    let way = how.name();
+    let mut failures = Vec::new();
+    if applied.code != 0 {
+        failures.push(format!(
+            "{way}: the apply exited {}:\n{}",
+            applied.code,
+            applied.all()
+        ));
+        return LostAnswersApply {
+            lost,
+            stdout: applied.stdout,
+            failures,
+        };
+    }
+    if let Some(problem) = plan_problem(&stack, moto) {
+        failures.push(format!("{way}: {problem}"));
+    }
+    let mut found = census(moto, &stack);
+    // moto makes a target tracking policy's alarms anew on each PutScalingPolicy (AWS keeps
+    // one pair per policy): the SDK's retry of the lost answer adds two.
+    if let Some(alarms) = expected.kinds.get("alarm") {
+        found.kinds.insert("alarm".into(), *alarms);
+    }
+    if !found.problems.is_empty() || found.kinds != expected.kinds {
+        failures.push(format!(
+            "{way}: not one object per address: {found:#?}\nwithout faults: {:#?}",
+            expected.kinds
+        ));
+    }
+    LostAnswersApply {
+        lost,
+        stdout: applied.stdout,
+        failures,
+    }
 }
 
 /// The addresses whose create lost its answer, then found its object (adopted) before the

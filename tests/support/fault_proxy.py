@@ -28,6 +28,8 @@ Faults, each with its own rate (0.0 to 1.0):
 - lose_first: a list of prefixes of operation keys (or null: off). The first request of each
   distinct (operation key, body) whose key starts with one of them has its answer lost (as lost_as says), once: with the
   resource's address in its tags, that is the first answer of every create of the stack.
+  lose_first_only {"key": K, "nth": N} (or null: all) narrows that to one request: the Nth
+  distinct request of operation key K among them.
 - latency_ms / jitter_ms: added before forwarding (jitter is uniform in [0, jitter_ms), seeded).
 - aws_buckets: throttle as AWS does: a request finding its token bucket empty gets the
   throttling error of its protocol (as under "before") and never reaches moto. The buckets are
@@ -92,6 +94,7 @@ DEFAULTS = {
     "aws_buckets": False,
     "lost_as": "close",
     "lose_first": None,
+    "lose_first_only": None,
 }
 FAULT_KINDS = ("throttle", "unavailable", "lost")
 LOST_AS = ("close", "error", "throttle", "timeout", "mixed")
@@ -122,6 +125,7 @@ class Proxy:
         self.upstream_port = parsed.port or 80
         self.lock = threading.Lock()
         self.lost_first = set()
+        self.first_counts = {}
         self.config = dict(DEFAULTS)
         self.apply_settings(settings)
         self.control_file = control_file
@@ -207,6 +211,10 @@ class Proxy:
             elif key == "lose_first":
                 self.config[key] = None if value is None else [str(k) for k in value]
                 self.lost_first = set()
+                self.first_counts = {}
+            elif key == "lose_first_only":
+                self.config[key] = None if value is None else {
+                    "key": str(value["key"]), "nth": int(value["nth"])}
             elif key == "services":
                 self.config[key] = None if value is None else [str(s) for s in value]
             elif key in ("hold_rest", "aws_buckets"):
@@ -621,6 +629,12 @@ def make_handler(proxy):
                 with proxy.lock:
                     first = digest not in proxy.lost_first
                     proxy.lost_first.add(digest)
+                    if first:
+                        nth = proxy.first_counts.get(entry["key"], 0) + 1
+                        proxy.first_counts[entry["key"]] = nth
+                        only = config["lose_first_only"]
+                        first = only is None or (only["key"] == entry["key"]
+                                                 and int(only["nth"]) == nth)
             if first or chosen == "lost" or (
                     chosen is None and faulty and after_roll < config["after"]):
                 how = config["lost_as"]

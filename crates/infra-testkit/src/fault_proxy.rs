@@ -252,7 +252,26 @@ impl FaultProxy {
     /// `prefixes` (`Create`, `POST `), as `how` says: every create of a stack whose objects
     /// carry their address in a tag.
     pub fn lose_first(&self, prefixes: &[String], how: LostAs) {
-        self.configure(serde_json::json!({ "lose_first": prefixes, "lost_as": how.name() }));
+        self.configure(serde_json::json!({
+            "lose_first": prefixes,
+            "lose_first_only": null,
+            "lost_as": how.name(),
+        }));
+    }
+
+    /// As [`FaultProxy::lose_first`], but only the `nth` distinct request of operation key
+    /// `key` among them loses its answer: one create at a time.
+    pub fn lose_first_only(&self, prefixes: &[String], key: &str, nth: u64, how: LostAs) {
+        self.configure(serde_json::json!({
+            "lose_first": prefixes,
+            "lose_first_only": { "key": key, "nth": nth },
+            "lost_as": how.name(),
+        }));
+    }
+
+    /// Stops losing first answers.
+    pub fn lose_none(&self) {
+        self.configure(serde_json::json!({ "lose_first": null, "lose_first_only": null }));
     }
 
     /// Adds `key=value` to [`FaultProxy::env`]: a setting of the runs through this proxy (for
