@@ -157,10 +157,14 @@ impl Careful<'_> {
         // it. What the object lacks is compared before the values the provider cannot read back
         // (passwords) are filled in from the plan: a gateway found unattached has no `vpc_id`,
         // and must be attached, not given the planned one.
+        // If that update fails, the object is still this address's: the error is one of unknown
+        // outcome, so that the create's pending entry stays and the next run adopts it again.
         let mut adopted = if changed.is_empty() || changed.iter().any(|change| change.force_new) {
             found
         } else {
-            self.update(&found, &wanted).await?
+            self.update(&found, &wanted)
+                .await
+                .map_err(|error| error.with_cause(Cause::Unknown))?
         };
         fill_unreadable(&mut adopted, planned);
         Ok(adopted)
