@@ -83,6 +83,189 @@ fn a_terraform_written_state_plans_no_changes_then_only_the_change() {
     );
 }
 
+const ECS_FIXTURE: &str = "tests/fixtures/terraform_states/ecs-fargate-alb-aws4";
+
+/// Terraform 1.2.2 and AWS provider 4.17.1 wrote this state: an ECS cluster, a Fargate task
+/// definition and service, an ALB with its listener and target group (under the legacy
+/// `aws_alb*` names), two security groups, an IAM role and its policy attachment, application
+/// auto scaling, CloudWatch alarms and logs. Read as it is, with provider 6's additions
+/// (`client_keep_alive` and its kin) taken at their defaults and the blocks the provider keeps
+/// when unset (`subnet_mapping`, `access_logs`, `deployment_circuit_breaker`, ...) kept, it
+/// plans nothing; a changed desired count plans one in-place update.
+///
+/// The stack reads an existing VPC and six subnets by ID from someone else's account. The test
+/// makes them in the emulator with the state's CIDR blocks and zones, and writes the emulator's
+/// IDs for the originals into the configuration and the state: the only edit to the fixture.
+#[test]
+fn a_terraform_written_ecs_and_alb_state_plans_no_changes_then_only_the_change() {
+    let moto = Moto::start();
+    let stack = Stack::from_fixture(ECS_FIXTURE);
+    let ids = moto.python(
+        r#"
+import boto3, json
+ec2 = boto3.client("ec2")
+state = json.load(open("terraform.tfstate"))
+data = [r for r in state["resources"] if r["mode"] == "data"]
+vpc = [r for r in data if r["type"] == "aws_vpc"][0]["instances"][0]["attributes"]
+new_vpc = ec2.create_vpc(CidrBlock=vpc["cidr_block"])["Vpc"]["VpcId"]
+ids = {vpc["id"]: new_vpc}
+for r in data:
+    if r["type"] == "aws_subnet":
+        a = r["instances"][0]["attributes"]
+        ids[a["id"]] = ec2.create_subnet(
+            VpcId=new_vpc, CidrBlock=a["cidr_block"], AvailabilityZone=a["availability_zone"]
+        )["Subnet"]["SubnetId"]
+print(json.dumps(ids))
+"#
+        .replace(
+            "terraform.tfstate",
+            &stack.path().join("terraform.tfstate").display().to_string(),
+        )
+        .as_str(),
+    );
+    let ids: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(ids.trim()).expect("the ID map");
+    assert_eq!(ids.len(), 7, "one VPC and six subnets");
+    for file in ["network.tf", "terraform.tfstate"] {
+        let mut text = stack.read(file);
+        for (theirs, ours) in &ids {
+            assert!(text.contains(theirs.as_str()), "{file} names {theirs}");
+            text = text.replace(theirs.as_str(), ours);
+        }
+        stack.write(file, &text);
+    }
+    let original = stack.read("terraform.tfstate");
+    // The image is an environment variable in the original project; the state has its value.
+    let image =
+        "-var=demoapp_image=808694706516.dkr.ecr.us-east-1.amazonaws.com/ecs-demo-app:1.0.1";
+    let plan_args = |extra: &[&'static str]| -> Vec<String> {
+        let mut args: Vec<String> = [
+            "plan",
+            "-input=false",
+            "-refresh=false",
+            "-detailed-exitcode",
+            image,
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args
+    };
+
+    infra(&stack, Some(&moto), &["init", "-input=false"]).ok();
+    let args = plan_args(&[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let plan = infra(&stack, Some(&moto), &args);
+    assert_eq!(plan.code, 0, "{}", plan.all());
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    // The container definitions carry a task-level `networkMode` inside the container, which
+    // ECS has no field for: ignored, as the provider ignores it, and said.
+    assert!(
+        plan.all()
+            .contains("\"networkMode\" is not a field of an ECS container definition"),
+        "{}",
+        plan.all()
+    );
+    assert_eq!(
+        stack.read("terraform.tfstate"),
+        original,
+        "a plan leaves Terraform's file as it was"
+    );
+
+    let args = plan_args(&["-var=app_count=3"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let plan = infra(&stack, Some(&moto), &args);
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(
+        plan.stdout
+            .contains("# aws_ecs_service.demoapp_main will be updated in-place"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("~ desired_count") && plan.stdout.contains("2 -> 3"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+}
+
+/// Terraform 1.13 and AWS provider 5.x wrote this PostgreSQL instance, its parameter group
+/// (both through terraform-aws-modules/rds 6.12.0) and its subnet group, in GovCloud, in a
+/// state that holds a whole ECS stack besides. The other objects are removed with `state rm`,
+/// as a user splitting the stack would; what is left plans nothing, and a larger instance
+/// class plans one in-place update.
+#[test]
+fn a_terraform_written_rds_state_plans_no_changes_then_only_the_change() {
+    let moto = Moto::start();
+    let stack = Stack::from_fixture("tests/fixtures/terraform_states/cms-npd-rds");
+    let whole = Stack::from_fixture("tests/fixtures/terraform_states/cms-npd-ecs-alb-rds");
+    stack.write("terraform.tfstate", &whole.read("terraform.tfstate"));
+
+    let listed = infra(&stack, None, &["state", "list"]).ok().stdout;
+    let others: Vec<&str> = listed
+        .lines()
+        .filter(|a| !a.starts_with("module.rds.") && *a != "aws_db_subnet_group.db")
+        .collect();
+    assert_eq!(others.len(), 35, "{listed}");
+    let mut rm = vec!["state", "rm"];
+    rm.extend(others);
+    infra(&stack, None, &rm).ok();
+    let original = stack.read("terraform.tfstate");
+
+    infra(&stack, Some(&moto), &["init", "-input=false"]).ok();
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-refresh=false",
+            "-detailed-exitcode",
+        ],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.all());
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_eq!(stack.read("terraform.tfstate"), original);
+
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-refresh=false",
+            "-detailed-exitcode",
+            "-var=db_instance_class=db.t3.small",
+        ],
+    );
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(
+        plan.stdout.contains(
+            "# module.rds.module.db_instance.aws_db_instance.this[0] will be updated in-place"
+        ),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("\"db.t3.micro\" -> \"db.t3.small\""),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+}
+
 /// infra's earlier `infra.tfstate.json` (its own format 1) is not silently ignored: plan stops
 /// and says to migrate, and `init -migrate-state` moves everything, pending creates and
 /// deployment records included, to `terraform.tfstate`, after which the plan is clean.

@@ -53,8 +53,83 @@ const CONTAINER_FIELDS: &[&str] = &[
     "healthCheck",
 ];
 
+/// Every field of ECS's `ContainerDefinition` (the API reference; the SDK's
+/// `types::ContainerDefinition`). Of these, infra maps [`CONTAINER_FIELDS`]; the others are
+/// refused, never dropped.
+const ECS_CONTAINER_FIELDS: &[&str] = &[
+    "name",
+    "image",
+    "repositoryCredentials",
+    "cpu",
+    "memory",
+    "memoryReservation",
+    "links",
+    "portMappings",
+    "essential",
+    "restartPolicy",
+    "entryPoint",
+    "command",
+    "environment",
+    "environmentFiles",
+    "mountPoints",
+    "volumesFrom",
+    "linuxParameters",
+    "secrets",
+    "dependsOn",
+    "startTimeout",
+    "stopTimeout",
+    "versionConsistency",
+    "hostname",
+    "user",
+    "workingDirectory",
+    "disableNetworking",
+    "privileged",
+    "readonlyRootFilesystem",
+    "dnsServers",
+    "dnsSearchDomains",
+    "extraHosts",
+    "dockerSecurityOptions",
+    "interactive",
+    "pseudoTerminal",
+    "dockerLabels",
+    "ulimits",
+    "logConfiguration",
+    "healthCheck",
+    "systemControls",
+    "resourceRequirements",
+    "firelensConfiguration",
+    "credentialSpecs",
+];
+
+/// What a `container_definitions` document holds that is not a container field of ECS at
+/// all (a task-level `networkMode` written inside a container, a typo): the provider decodes
+/// the JSON with Go's decoder, which drops such keys silently; infra drops them too and says so.
+pub fn container_definition_ignored_fields(text: &str) -> Vec<String> {
+    let Ok(Json::Array(containers)) = serde_json::from_str::<Json>(text) else {
+        return Vec::new();
+    };
+    let mut ignored = Vec::new();
+    for (index, container) in containers.iter().enumerate() {
+        for key in container.as_object().into_iter().flat_map(Map::keys) {
+            if !is_ecs_container_field(key) {
+                ignored.push(format!(
+                    "container_definitions[{index}]: \"{key}\" is not a field of an ECS container definition; it is ignored, as the AWS provider ignores it"
+                ));
+            }
+        }
+    }
+    ignored
+}
+
+/// Go's JSON decoder matches field names without regard to case, and so does this.
+fn is_ecs_container_field(key: &str) -> bool {
+    ECS_CONTAINER_FIELDS
+        .iter()
+        .any(|field| field.eq_ignore_ascii_case(key))
+}
+
 /// Problems with a `container_definitions` document: not a JSON array of objects, a container
-/// without `name`/`image`, or a field this provider does not map.
+/// without `name`/`image`, or a field of ECS's that this provider does not map.
 pub fn container_definition_problems(text: &str) -> Vec<String> {
     let parsed: Json = match serde_json::from_str(text) {
         Ok(json) => json,
@@ -77,7 +152,7 @@ pub fn container_definition_problems(text: &str) -> Vec<String> {
             }
         }
         for key in fields.keys() {
-            if !CONTAINER_FIELDS.contains(&key.as_str()) {
+            if is_ecs_container_field(key) && !CONTAINER_FIELDS.contains(&key.as_str()) {
                 problems.push(format!(
                     "container_definitions[{index}]: field \"{key}\" is not supported by infra"
                 ));
@@ -490,6 +565,7 @@ pub fn normalize_container_definitions(text: &str, awsvpc: bool) -> String {
             let Json::Object(mut c) = container else {
                 return container;
             };
+            c.retain(|key, _| is_ecs_container_field(key));
             for key in [
                 "cpu",
                 "memory",
@@ -682,11 +758,18 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_fields_are_named() {
-        let problems = container_definition_problems(r#"[{"name":"a","image":"b","gpu":1}]"#);
+    fn unsupported_fields_are_named_and_fields_ecs_lacks_are_ignored() {
+        let text = r#"[{"name":"a","image":"b","linuxParameters":{},"networkMode":"awsvpc"}]"#;
         assert_eq!(
-            problems,
-            vec!["container_definitions[0]: field \"gpu\" is not supported by infra".to_string()]
+            container_definition_problems(text),
+            vec![
+                "container_definitions[0]: field \"linuxParameters\" is not supported by infra"
+                    .to_string()
+            ]
+        );
+        assert_eq!(
+            container_definition_ignored_fields(text),
+            vec!["container_definitions[0]: \"networkMode\" is not a field of an ECS container definition; it is ignored, as the AWS provider ignores it".to_string()]
         );
     }
 

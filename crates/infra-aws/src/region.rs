@@ -129,6 +129,10 @@ impl ResourceType for RegionalResource {
         problems
     }
 
+    fn warnings(&self, config: &Value) -> Vec<(String, String)> {
+        self.inner.warnings(config)
+    }
+
     /// An unset `region` is the provider's, known at plan time ([`Aws::known_region`]).
     fn normalize(&self, value: &mut Value) {
         self.inner.normalize(value);

@@ -222,6 +222,11 @@ pub trait ResourceType: Send + Sync {
     fn validate(&self, _config: &Value) -> Vec<(String, String)> {
         vec![]
     }
+    /// What the configuration holds that the provider accepts and ignores, each said once as
+    /// a warning: `(attribute path, message)`.
+    fn warnings(&self, _config: &Value) -> Vec<(String, String)> {
+        vec![]
+    }
     /// Extra normalization before comparing, after the schema's (e.g. filling in the defaults
     /// AWS adds to container definitions).
     fn normalize(&self, _value: &mut Value) {}

@@ -91,6 +91,10 @@ pub struct Attribute {
     /// infra still reads in configuration: never stored in the state, so the state holds only
     /// the provider's attributes, and never compared.
     pub config_only: bool,
+    /// What the provider stores for this argument when it is unset (`aws_ecs_service`'s
+    /// `propagate_tags = "NONE"`): an unset argument and this stored value are no change, as
+    /// the provider's DiffSuppressFunc has it.
+    pub stored_when_unset: Option<Value>,
 }
 
 impl Attribute {
@@ -106,6 +110,7 @@ impl Attribute {
             volatile: false,
             write_only: false,
             config_only: false,
+            stored_when_unset: None,
         }
     }
     pub fn required(name: &'static str, ty: Type) -> Attribute {
@@ -148,6 +153,11 @@ impl Attribute {
         self.config_only = true;
         self
     }
+    /// See [`Attribute::stored_when_unset`].
+    pub fn stored_when_unset(mut self, value: Value) -> Attribute {
+        self.stored_when_unset = Some(value);
+        self
+    }
     pub fn check(mut self, check: Check) -> Attribute {
         self.check = Some(check);
         self
@@ -183,6 +193,10 @@ pub struct Block {
     /// the object keeps what AWS has instead of planning them away (a security group whose
     /// rules are separate rule resources).
     pub computed: bool,
+    /// The provider's `SuppressMissingOptionalConfigurationBlock`: when the configuration has
+    /// none of these blocks, the object keeps what it has (`aws_lb.access_logs`,
+    /// `aws_ecs_service.deployment_circuit_breaker`); on create there are none.
+    pub kept_when_unset: bool,
 }
 
 impl Block {
@@ -195,6 +209,7 @@ impl Block {
             min_items: 0,
             max_items: None,
             computed: false,
+            kept_when_unset: false,
         }
     }
     pub fn set(name: &'static str, schema: Schema) -> Block {
@@ -216,6 +231,11 @@ impl Block {
     }
     pub fn computed(mut self) -> Block {
         self.computed = true;
+        self
+    }
+    /// See [`Block::kept_when_unset`].
+    pub fn kept_when_unset(mut self) -> Block {
+        self.kept_when_unset = true;
         self
     }
     pub fn required(mut self) -> Block {

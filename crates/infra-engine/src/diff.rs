@@ -155,9 +155,15 @@ fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) ->
             }
         } else {
             // An unset argument the provider stored as its zero value (`""`, `false`, `0`, as
-            // SDKv2 stores them) stays as stored: the provider sees no change there.
+            // SDKv2 stores them), or as the value it stands for unset with, stays as stored:
+            // the provider sees no change there.
             match prior.map(|p| p.get(attribute.name)) {
-                Some(previous) if is_zero_primitive(previous) => previous.clone(),
+                Some(previous)
+                    if is_zero_primitive(previous)
+                        || attribute.stored_when_unset.as_ref() == Some(previous.unmarked()) =>
+                {
+                    previous.clone()
+                }
                 _ => Value::Null,
             }
         };
@@ -196,6 +202,10 @@ fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) ->
                 Some(previous) if !previous.is_null() => previous.clone(),
                 Some(_) => Value::List(vec![]),
                 None => Value::Unknown,
+            },
+            _ if block.kept_when_unset => match prior.map(|p| p.get(block.name)) {
+                Some(previous) if !previous.is_null() => previous.clone(),
+                _ => Value::List(vec![]),
             },
             _ => Value::List(vec![]),
         };

@@ -148,8 +148,8 @@ pub struct Plan {
     pub destroy: bool,
     /// A `-refresh-only` plan: its only effect is recording the drift in the state.
     pub refresh_only: bool,
-    /// Failed `check` assertions: warnings, never errors.
-    pub check_warnings: Vec<infra_core::Diagnostic>,
+    /// Failed `check` assertions and arguments the provider ignores: warnings, never errors.
+    pub warnings: Vec<infra_core::Diagnostic>,
 }
 
 impl Plan {

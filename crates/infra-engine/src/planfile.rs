@@ -610,7 +610,7 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
         variables: BTreeMap::new(),
         destroy: section["destroy"].as_bool().unwrap_or(false),
         refresh_only: section["refresh_only"].as_bool().unwrap_or(false),
-        check_warnings: Vec::new(),
+        warnings: Vec::new(),
         basis: PlanBasis {
             lineage: section["lineage"].as_str().unwrap_or_default().into(),
             serial: section["serial"].as_u64().unwrap_or(0),

@@ -348,6 +348,13 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                             .for_address(&instance.address),
                     );
                 }
+                for (path, message) in resource_type.warnings(&instance.value) {
+                    plan.warnings.push(
+                        Diagnostic::warning("Argument ignored", message)
+                            .at(input.config.location_of(id, &path))
+                            .for_address(&instance.address),
+                    );
+                }
                 diagnostics.extend(input.evaluator.condition_failures(
                     &instance.address,
                     &planned,
@@ -587,7 +594,8 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
     }
 
     if !input.options.destroy {
-        plan.check_warnings = input.evaluator.check_failures(&planned).0;
+        plan.warnings
+            .extend(input.evaluator.check_failures(&planned).0);
     }
     plan.changes.sort_by(|a, b| a.address.cmp(&b.address));
     diagnostics.into_result(plan)

@@ -84,6 +84,7 @@ pub fn upgrade_state(state: &mut State, registry: &Registry) -> Result<(), Diagn
         // normal form (the provider's `region` where a provider 5 state has none, JSON
         // documents in canonical form), so that only real changes plan.
         if resource.schema_version == current {
+            fill_defaults_the_writer_predates(resource_type.schema(), &mut resource.value);
             crate::diff::normalize(resource_type.as_ref(), &mut resource.value);
         }
     }
@@ -91,5 +92,23 @@ pub fn upgrade_state(state: &mut State, registry: &Registry) -> Result<(), Diagn
         Err(diagnostics)
     } else {
         Ok(())
+    }
+}
+
+/// An argument with a default that is absent from a stored object (not null: absent) was
+/// added to the provider after the version that wrote the object, and AWS gave the object
+/// that default when the argument came to be (`aws_lb.client_keep_alive` = 3600 in a state
+/// that provider 4 wrote). It reads as the default, as a refresh would find it, so that a
+/// plan without refresh does not propose to set what is already so.
+fn fill_defaults_the_writer_predates(schema: &infra_core::Schema, value: &mut infra_core::Value) {
+    let Some(entries) = value.map_mut() else {
+        return;
+    };
+    for attribute in &schema.attributes {
+        if let Some(default) = &attribute.default {
+            if !entries.contains_key(attribute.name) {
+                entries.insert(attribute.name.to_string(), default.clone());
+            }
+        }
     }
 }

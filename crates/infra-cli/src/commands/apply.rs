@@ -169,7 +169,7 @@ pub async fn run(
                 print!("{}", infra_render::plan_text(&planned.plan, work.style));
             }
             session::report(
-                &infra_core::Diagnostics(planned.plan.check_warnings.clone()),
+                &infra_core::Diagnostics(planned.plan.warnings.clone()),
                 work.style,
             )?;
             if !planned.plan.has_changes() {

@@ -53,7 +53,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
         print!("{}", infra_render::plan_text(&planned.plan, work.style));
     }
     session::report(
-        &infra_core::Diagnostics(planned.plan.check_warnings.clone()),
+        &infra_core::Diagnostics(planned.plan.warnings.clone()),
         work.style,
     )?;
     if let Some(out) = &args.out {

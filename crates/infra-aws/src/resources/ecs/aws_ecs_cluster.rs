@@ -49,7 +49,8 @@ impl AwsEcsCluster {
                     .attr(Attribute::required("value", Type::String).check(
                         infra_core::Check::OneOf(&["enabled", "disabled", "enhanced"]),
                     )),
-            ))
+            )
+            .computed())
             .block(Block::single(
                 "configuration",
                 Schema::new()

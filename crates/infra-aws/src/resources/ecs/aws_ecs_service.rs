@@ -120,11 +120,9 @@ impl AwsEcsService {
                     .default(Value::Bool(false)),
             )
             .attr(
-                Attribute::optional("propagate_tags", Type::String).check(Check::OneOf(&[
-                    "SERVICE",
-                    "TASK_DEFINITION",
-                    "NONE",
-                ])),
+                Attribute::optional("propagate_tags", Type::String)
+                    .check(Check::OneOf(&["SERVICE", "TASK_DEFINITION", "NONE"]))
+                    .stored_when_unset(Value::string("NONE")),
             )
             .attr(
                 Attribute::optional("wait_for_steady_state", Type::Bool)
@@ -149,14 +147,17 @@ impl AwsEcsService {
             .attr(Attribute::optional("force_delete", Type::Bool))
             .attr(Attribute::optional("triggers", Type::map(Type::String)))
             .block(capacity_provider_strategy_block("capacity_provider_strategy"))
-            .block(Block::single(
-                "deployment_controller",
-                Schema::new().attr(
-                    Attribute::optional("type", Type::String)
-                        .default(Value::string("ECS"))
-                        .check(Check::OneOf(&["ECS", "CODE_DEPLOY", "EXTERNAL"])),
-                ),
-            ))
+            .block(
+                Block::single(
+                    "deployment_controller",
+                    Schema::new().attr(
+                        Attribute::optional("type", Type::String)
+                            .default(Value::string("ECS"))
+                            .check(Check::OneOf(&["ECS", "CODE_DEPLOY", "EXTERNAL"])),
+                    ),
+                )
+                .kept_when_unset(),
+            )
             .block(Block {
                 max_items: Some(5),
                 ..Block::list(
@@ -189,13 +190,16 @@ impl AwsEcsService {
                     .attr(Attribute::optional("container_port", Type::Number).check(Check::Port))
                     .attr(Attribute::optional("container_name", Type::String)),
             ))
-            .block(Block::single(
-                "alarms",
-                Schema::new()
-                    .attr(Attribute::required("alarm_names", Type::set(Type::String)))
-                    .attr(Attribute::required("enable", Type::Bool))
-                    .attr(Attribute::required("rollback", Type::Bool)),
-            ))
+            .block(
+                Block::single(
+                    "alarms",
+                    Schema::new()
+                        .attr(Attribute::required("alarm_names", Type::set(Type::String)))
+                        .attr(Attribute::required("enable", Type::Bool))
+                        .attr(Attribute::required("rollback", Type::Bool)),
+                )
+                .kept_when_unset(),
+            )
             .block(Block::single(
                 "service_connect_configuration",
                 service_connect_schema(),
@@ -381,12 +385,15 @@ impl AwsEcsService {
                             .check(Check::Range(0, 3_600)),
                     ),
             ))
-            .block(Block::single(
-                "deployment_circuit_breaker",
-                Schema::new()
-                    .attr(Attribute::required("enable", Type::Bool))
-                    .attr(Attribute::required("rollback", Type::Bool)),
-            ))
+            .block(
+                Block::single(
+                    "deployment_circuit_breaker",
+                    Schema::new()
+                        .attr(Attribute::required("enable", Type::Bool))
+                        .attr(Attribute::required("rollback", Type::Bool)),
+                )
+                .kept_when_unset(),
+            )
             .with_tags();
         AwsEcsService { aws, schema }
     }

@@ -36,7 +36,7 @@ use crate::app_support::{
     text, vanished,
 };
 use crate::ecs_support::{
-    container_definition_problems, containers_to_json, containers_to_sdk, has_managed_tags,
+    container_definition_ignored_fields, container_definition_problems, containers_to_json, containers_to_sdk, has_managed_tags,
     normalize_container_definitions, tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::aws_error;
@@ -664,6 +664,14 @@ impl ResourceType for AwsEcsTaskDefinition {
             }
         }
         problems
+    }
+
+    fn warnings(&self, config: &Value) -> Vec<(String, String)> {
+        let text = config.get("container_definitions").as_str().unwrap_or_default();
+        container_definition_ignored_fields(text)
+            .into_iter()
+            .map(|message| ("container_definitions".to_string(), message))
+            .collect()
     }
 
     /// Puts `container_definitions` in its normal form (AWS's defaults dropped, keys and

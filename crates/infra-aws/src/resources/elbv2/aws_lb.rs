@@ -185,13 +185,18 @@ impl AwsLb {
                     &["ipv4", "dualstack", "dualstack-without-public-ipv4"],
                 )),
             )
-            .block(Block::single(
-                "access_logs",
-                Schema::new()
-                    .attr(Attribute::required("bucket", Type::String))
-                    .attr(Attribute::optional("prefix", Type::String))
-                    .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false))),
-            ))
+            .block(
+                Block::single(
+                    "access_logs",
+                    Schema::new()
+                        .attr(Attribute::required("bucket", Type::String))
+                        .attr(Attribute::optional("prefix", Type::String))
+                        .attr(
+                            Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)),
+                        ),
+                )
+                .kept_when_unset(),
+            )
             .block(
                 Block::set(
                     "subnet_mapping",
@@ -202,7 +207,8 @@ impl AwsLb {
                         .attr(Attribute::optional_computed("ipv6_address", Type::String))
                         .attr(Attribute::computed("outpost_id", Type::String)),
                 )
-                .force_new(),
+                .force_new()
+                .computed(),
             );
         let schema = SETTINGS
             .iter()

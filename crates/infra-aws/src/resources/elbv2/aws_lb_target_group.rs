@@ -231,7 +231,8 @@ impl AwsLbTargetGroup {
                             .check(Check::Range(0, 604_800)),
                     )
                     .attr(Attribute::optional("cookie_name", Type::String)),
-            ))
+            )
+            .computed())
             .block(Block::single(
                 "target_health_state",
                 Schema::new()

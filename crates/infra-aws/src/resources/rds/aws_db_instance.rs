@@ -16,20 +16,22 @@
 //! `allocated_storage` growth by storage autoscaling (`max_allocated_storage` set) is not
 //! drift.
 //!
-//! `blue_green_update { enabled = true }` is refused at plan time: low-downtime updates
-//! through RDS Blue/Green deployments are not implemented.
+//! `blue_green_update { enabled = true }` and `s3_import` are refused at plan time: low-downtime
+//! updates through RDS Blue/Green deployments and restores from S3 are not implemented.
 //!
 //! moto does not return `performance_insights_enabled`, `performance_insights_kms_key_id`,
 //! `performance_insights_retention_period`, `network_type`, `multi_tenant`,
 //! `dedicated_log_volume`, `engine_lifecycle_support`, `customer_owned_ip_enabled`,
 //! `backup_target`, `custom_iam_instance_profile`, `replica_mode`, `nchar_character_set_name`,
-//! `timezone`, `hosted_zone_id` or `listener_endpoint`, so drift on them is not seen in tests;
+//! `timezone`, `hosted_zone_id`, `listener_endpoint` or `database_insights_mode`, so drift on them is not seen in tests;
 //! and it keeps reporting a promoted replica's source, so a promotion is checked by its call.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aws_sdk_rds::types::{CloudwatchLogsExportConfiguration, DbInstance, Filter, ReplicaMode};
+use aws_sdk_rds::types::{
+    CloudwatchLogsExportConfiguration, DatabaseInsightsMode, DbInstance, Filter, ReplicaMode,
+};
 use aws_smithy_types::date_time::Format as DateTimeFormat;
 use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
@@ -59,6 +61,7 @@ const CONFIG_ONLY: &[&str] = &[
     "upgrade_storage_config",
     "restore_to_point_in_time",
     "blue_green_update",
+    "s3_import",
 ];
 
 /// Identifiers per `db-instance-id` filter.
@@ -197,6 +200,10 @@ impl AwsDbInstance {
                 Type::Bool,
             ))
             .attr(optional_bool("performance_insights_enabled", false))
+            .attr(
+                Attribute::optional_computed("database_insights_mode", Type::String)
+                    .check(Check::OneOf(&["standard", "advanced"])),
+            )
             .attr(Attribute::optional_computed(
                 "performance_insights_kms_key_id",
                 Type::String,
@@ -265,6 +272,18 @@ impl AwsDbInstance {
                 "blue_green_update",
                 Schema::new().attr(optional_bool("enabled", false)),
             ))
+            .block(
+                Block::single(
+                    "s3_import",
+                    Schema::new()
+                        .attr(Attribute::required("bucket_name", Type::String))
+                        .attr(Attribute::optional("bucket_prefix", Type::String))
+                        .attr(Attribute::required("ingestion_role", Type::String))
+                        .attr(Attribute::required("source_engine", Type::String))
+                        .attr(Attribute::required("source_engine_version", Type::String)),
+                )
+                .force_new(),
+            )
             .with_tags();
         AwsDbInstance { aws, schema }
     }
@@ -440,6 +459,10 @@ impl AwsDbInstance {
         if known_change("vpc_security_group_ids") {
             request = request
                 .set_vpc_security_group_ids(Some(strings(planned, "vpc_security_group_ids")));
+            any = true;
+        }
+        if known_change("database_insights_mode") {
+            request = request.set_database_insights_mode(insights_mode(planned));
             any = true;
         }
         if any_change(&[
@@ -778,6 +801,10 @@ fn to_value(instance: &DbInstance, hint: &Value) -> Value {
         Value::Bool(instance.performance_insights_enabled().unwrap_or(false)),
     );
     put(
+        "database_insights_mode",
+        text(instance.database_insights_mode().map(|m| m.as_str())),
+    );
+    put(
         "performance_insights_kms_key_id",
         text(instance.performance_insights_kms_key_id()),
     );
@@ -853,7 +880,7 @@ fn to_value(instance: &DbInstance, hint: &Value) -> Value {
             object.insert(key.to_string(), Value::Bool(default));
         }
     }
-    for key in ["restore_to_point_in_time", "blue_green_update"] {
+    for key in ["restore_to_point_in_time", "blue_green_update", "s3_import"] {
         if !matches!(object.get(key), Some(Value::List(_))) {
             object.insert(key.to_string(), Value::List(vec![]));
         }
@@ -1034,6 +1061,13 @@ impl ResourceType for AwsDbInstance {
                 "blue_green_update { enabled = true } (low-downtime updates through RDS Blue/Green deployments) is not supported by infra yet; remove it or set enabled = false".to_string(),
             ));
         }
+        if single(config, "s3_import").is_some() {
+            problems.push((
+                "s3_import".to_string(),
+                "s3_import (restoring a MySQL backup from S3) is not supported by infra yet"
+                    .to_string(),
+            ));
+        }
         problems
     }
 
@@ -1099,6 +1133,7 @@ impl ResourceType for AwsDbInstance {
                     "iam_database_authentication_enabled",
                 ))
                 .set_enable_performance_insights(boolean(planned, "performance_insights_enabled"))
+                .set_database_insights_mode(insights_mode(planned))
                 .set_performance_insights_kms_key_id(string(
                     planned,
                     "performance_insights_kms_key_id",
@@ -1296,6 +1331,7 @@ impl ResourceType for AwsDbInstance {
                     "iam_database_authentication_enabled",
                 ))
                 .set_enable_performance_insights(boolean(planned, "performance_insights_enabled"))
+                .set_database_insights_mode(insights_mode(planned))
                 .set_performance_insights_kms_key_id(string(
                     planned,
                     "performance_insights_kms_key_id",
@@ -1467,4 +1503,9 @@ impl ResourceType for AwsDbInstance {
             .filter(|instance| has_managed_tags(&tags_from_sdk(instance.tag_list()), operation))
             .map(|instance| to_value(instance, planned)))
     }
+}
+
+/// `database_insights_mode` for the SDK.
+fn insights_mode(planned: &Value) -> Option<DatabaseInsightsMode> {
+    string(planned, "database_insights_mode").map(|m| DatabaseInsightsMode::from(m.as_str()))
 }
