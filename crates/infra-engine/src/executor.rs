@@ -244,15 +244,25 @@ impl Executor<'_> {
                 not_started,
             });
         }
+        let mut written_whole = false;
         if fatal.is_none() && errors.is_empty() && !plan.destroy {
-            if let Err(error) = self.update_outputs(&mut state, &resources) {
-                fatal = Some(error);
+            match self.update_outputs(&mut state, &resources) {
+                Ok(()) => written_whole = true,
+                Err(error) => fatal = Some(error),
             }
         } else if plan.destroy && errors.is_empty() && fatal.is_none() && state.resources.is_empty()
         {
             state.outputs.clear();
+            written_whole = true;
             if let Err(error) = persist(self.backend, &mut state) {
                 fatal = Some(ApplyError::State(error));
+            }
+        }
+        // Whatever happened, the run ends with the whole state in the file (the objects'
+        // records compacted into it), unless the state could not be written at all.
+        if !written_whole && !matches!(fatal, Some(ApplyError::State(_))) {
+            if let Err(error) = persist(self.backend, &mut state) {
+                fatal.get_or_insert(ApplyError::State(error));
             }
         }
         let result = match (fatal, errors.is_empty()) {
@@ -406,7 +416,8 @@ impl Executor<'_> {
                 if change.action != Action::CreateThenDelete {
                     state.resources.remove(address);
                 }
-                persist(self.backend, &mut state).map_err(|e| RunError::Fatal(ApplyError::State(e)))
+                persist_object(self.backend, &mut state, address)
+                    .map_err(|e| RunError::Fatal(ApplyError::State(e)))
             }
             Phase::Apply => {
                 let Some(resource_config) = resource_config else {
@@ -496,7 +507,7 @@ impl Executor<'_> {
                                 provider: aliased(&configuration),
                             },
                         );
-                        persist(self.backend, &mut state)
+                        persist_object(self.backend, &mut state, address)
                             .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
                     }
                     self.timed(
@@ -549,7 +560,7 @@ impl Executor<'_> {
                             ..kept_through_update(&state, address, !is_create)
                         };
                         state.resources.insert(address.clone(), record);
-                        persist(self.backend, &mut state)
+                        persist_object(self.backend, &mut state, address)
                             .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
                         // Postconditions see the object as applied (`self`); a failure is an
                         // error, with the object kept in the state as it now exists.
@@ -584,7 +595,7 @@ impl Executor<'_> {
                         Ok(())
                     }
                     Err(error) => {
-                        let _ = persist(self.backend, &mut state);
+                        let _ = persist_object(self.backend, &mut state, address);
                         Err(op_error(address, action, error))
                     }
                 }
@@ -741,7 +752,8 @@ impl Executor<'_> {
             ..kept_through_update(&state, address, true)
         };
         state.resources.insert(address.clone(), record);
-        persist(self.backend, &mut state).map_err(|e| RunError::Fatal(ApplyError::State(e)))
+        persist_object(self.backend, &mut state, address)
+            .map_err(|e| RunError::Fatal(ApplyError::State(e)))
     }
 
     /// The provider configuration of an instance: its resource's in the configuration, or
@@ -980,7 +992,8 @@ impl deploy::DeployEvents for DeploymentEvents<'_, '_> {
         state
             .deployments
             .insert(self.address.to_string(), deployment.to_json());
-        persist(self.executor.backend, &mut state).map_err(|error| error.to_string())
+        persist_object(self.executor.backend, &mut state, self.address)
+            .map_err(|error| error.to_string())
     }
 
     fn interrupted(&self) -> bool {
@@ -1020,10 +1033,22 @@ fn kept_through_update(state: &State, address: &Address, in_place: bool) -> Reso
     }
 }
 
-/// Writes the state with its serial bumped.
+/// Writes the whole state with its serial bumped.
 pub fn persist(backend: &dyn Backend, state: &mut State) -> Result<(), StateError> {
     state.serial += 1;
     backend.write(state)
+}
+
+/// Records the change of the one object at `address` with the state's serial bumped: the
+/// backend may write just that ([`Backend::write_object`]), so an operation's record costs
+/// what it changed.
+pub fn persist_object(
+    backend: &dyn Backend,
+    state: &mut State,
+    address: &Address,
+) -> Result<(), StateError> {
+    state.serial += 1;
+    backend.write_object(state, address)
 }
 
 /// After a create or update, `tags` is what the configuration set, `tags_all` what AWS has.

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use infra_core::Address;
+
 use crate::error::StateError;
 use crate::lock::LockInfo;
 use crate::model::State;
@@ -16,6 +18,16 @@ pub trait Backend: Send + Sync {
     /// operation during apply, so it is cheap and never leaves a half-written state. Refuses
     /// to overwrite a stored state it could not decode.
     fn write(&self, state: &State) -> Result<(), StateError>;
+
+    /// Persists the change of the one object at `address` (its entry, its pending create and
+    /// its deployment record, as they are in `state`), as durably as [`Backend::write`]. A
+    /// backend may record just that change: the local one appends it to its journal
+    /// ([`crate::journal`]), so an operation costs what it changed. The default writes the
+    /// whole state.
+    fn write_object(&self, state: &State, address: &Address) -> Result<(), StateError> {
+        let _ = address;
+        self.write(state)
+    }
 
     /// Takes the lock, retrying until `timeout` (zero means one try). When another run holds
     /// it, fails with [`StateError::Locked`] naming the holder. The guard releases on drop.

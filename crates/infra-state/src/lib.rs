@@ -15,6 +15,7 @@ pub mod backend;
 pub mod encryption;
 pub mod error;
 pub mod format;
+pub mod journal;
 pub mod local;
 pub mod lock;
 pub mod model;

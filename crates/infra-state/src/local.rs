@@ -1,7 +1,9 @@
 //! The local file backend: `terraform.tfstate` next to the configuration, as Terraform keeps it.
 //!
 //! Writes are atomic (temp file, fsync, rename, fsync of the directory) and the file is
-//! always mode 0600, since state holds secrets. The state as it was at the start of the run
+//! always mode 0600, since state holds secrets. One object's change during an apply is a line
+//! appended to the journal beside the file instead ([`crate::journal`]; not when the state is
+//! encrypted, whose every write is whole). The state as it was at the start of the run
 //! is kept as `<path>.backup`. The lock is an OS file lock on `<path>.lock`, which dies with
 //! its process, plus `<path>.lock.info` saying who holds it.
 
@@ -16,6 +18,7 @@ use crate::backend::{retry_delay, Backend, LockGuard};
 use crate::encryption::Encryption;
 use crate::error::StateError;
 use crate::format;
+use crate::journal;
 use crate::lock::LockInfo;
 use crate::model::State;
 
@@ -71,7 +74,16 @@ struct WriteSession {
     /// The bytes of the file as this run last read and decoded it: when the file still holds
     /// them, the first overwrite need not decode them again to know they are a readable state.
     decoded: Option<Vec<u8>>,
+    /// The journal open for appending, and how many bytes it holds.
+    journal: Option<File>,
+    journal_bytes: u64,
+    /// The size of the state file as last read or written: the journal is compacted into the
+    /// file when it grows larger.
+    state_bytes: u64,
 }
+
+/// The journal is compacted once it holds more than the state file, and not before this.
+const JOURNAL_MIN_COMPACT_BYTES: u64 = 1 << 20;
 
 impl LocalBackend {
     /// A backend for the state file at `path`. Build one per run and share it: the backup
@@ -129,6 +141,11 @@ impl LocalBackend {
         sibling(&self.path, ".lock")
     }
 
+    /// The journal of changes not yet in the file: `<path>.infra-journal`.
+    pub fn journal_path(&self) -> PathBuf {
+        sibling(&self.path, journal::JOURNAL_SUFFIX)
+    }
+
     pub fn lock_info_path(&self) -> PathBuf {
         sibling(&self.path, ".lock.info")
     }
@@ -148,36 +165,8 @@ impl LocalBackend {
         }
     }
 
-    fn read_lock_info(&self) -> Option<LockInfo> {
-        fs::read(self.lock_info_path())
-            .ok()
-            .and_then(|bytes| LockInfo::from_json(&bytes))
-    }
-}
-
-impl Backend for LocalBackend {
-    fn read(&self) -> Result<Option<State>, StateError> {
-        match self.read_bytes()? {
-            None => self.check_not_legacy().map(|()| None),
-            Some(bytes) => {
-                let state = format::decode_with(&bytes, &self.display(), self.encryption())?;
-                let mut session = self
-                    .session
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                if !session.existing_checked {
-                    session.decoded = Some(bytes);
-                }
-                Ok(Some(state))
-            }
-        }
-    }
-
-    fn write(&self, state: &State) -> Result<(), StateError> {
-        let mut session = self
-            .session
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    /// Writes the whole state (compacting the journal into it), `session` held.
+    fn write_whole(&self, session: &mut WriteSession, state: &State) -> Result<(), StateError> {
         let bytes = format::encode_with(state, self.encryption())?;
         if !session.existing_checked {
             // The first overwrite in this run: never replace a file we could not read (it may
@@ -198,7 +187,100 @@ impl Backend for LocalBackend {
         if let Some(parent) = parent_dir(&self.path) {
             fs::create_dir_all(parent).map_err(|error| StateError::io(parent.display(), error))?;
         }
-        write_atomic(&self.path, &bytes).map_err(|error| StateError::io(self.display(), error))
+        write_atomic(&self.path, &bytes).map_err(|error| StateError::io(self.display(), error))?;
+        session.state_bytes = bytes.len() as u64;
+        tracing::debug!(target: "infra::state", write = "whole", bytes = bytes.len(), "state written");
+        // Everything the journal held is in the file now.
+        if session.journal.take().is_some() || self.journal_path().exists() {
+            let path = self.journal_path();
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(StateError::io(path.display(), error)),
+            }
+        }
+        session.journal_bytes = 0;
+        Ok(())
+    }
+
+    fn read_lock_info(&self) -> Option<LockInfo> {
+        fs::read(self.lock_info_path())
+            .ok()
+            .and_then(|bytes| LockInfo::from_json(&bytes))
+    }
+}
+
+impl Backend for LocalBackend {
+    fn read(&self) -> Result<Option<State>, StateError> {
+        let state = match self.read_bytes()? {
+            None => {
+                self.check_not_legacy()?;
+                None
+            }
+            Some(bytes) => {
+                let state = format::decode_with(&bytes, &self.display(), self.encryption())?;
+                let mut session = self
+                    .session
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                session.state_bytes = bytes.len() as u64;
+                if !session.existing_checked {
+                    session.decoded = Some(bytes);
+                }
+                Some(state)
+            }
+        };
+        let journal_path = self.journal_path();
+        match fs::read(&journal_path) {
+            Ok(lines) => journal::replay(state, &lines, &journal_path.display().to_string()),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(state),
+            Err(error) => Err(StateError::io(journal_path.display(), error)),
+        }
+    }
+
+    fn write(&self, state: &State) -> Result<(), StateError> {
+        let mut session = self
+            .session
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.write_whole(&mut session, state)
+    }
+
+    fn write_object(&self, state: &State, address: &infra_core::Address) -> Result<(), StateError> {
+        let mut session = self
+            .session
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let line = journal::entry(state, address);
+        let limit = session.state_bytes.max(JOURNAL_MIN_COMPACT_BYTES);
+        if self.encryption().is_some() || session.journal_bytes + line.len() as u64 > limit {
+            return self.write_whole(&mut session, state);
+        }
+        let path = self.journal_path();
+        let io_error = |error| StateError::io(path.display(), error);
+        if session.journal.is_none() {
+            if let Some(parent) = parent_dir(&path) {
+                fs::create_dir_all(parent).map_err(|e| StateError::io(parent.display(), e))?;
+            }
+            let file = OpenOptions::new()
+                .append(true)
+                .create(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(io_error)?;
+            session.journal_bytes = file.metadata().map_err(io_error)?.len();
+            // The new file's name must survive a power cut too.
+            File::open(parent_dir(&path).unwrap_or(Path::new(".")))
+                .and_then(|directory| directory.sync_all())
+                .map_err(io_error)?;
+            session.journal = Some(file);
+        }
+        let file = session.journal.as_mut().expect("opened above");
+        file.write_all(&line).map_err(io_error)?;
+        file.sync_data().map_err(io_error)?;
+        session.journal_bytes += line.len() as u64;
+        tracing::debug!(target: "infra::state", write = "journal", bytes = line.len(), %address, "state written");
+        Ok(())
     }
 
     fn lock(&self, info: LockInfo, timeout: Duration) -> Result<Box<dyn LockGuard>, StateError> {

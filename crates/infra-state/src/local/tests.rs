@@ -371,3 +371,76 @@ fn a_state_only_in_infras_earlier_file_asks_for_migration() {
         .unwrap();
     assert_eq!(backend.read().unwrap().unwrap().serial, 3);
 }
+
+/// One object's change is a journal line, not a new state file; a reader (the next run, after
+/// a crash) sees it replayed over the file; a whole write compacts the journal into the file
+/// and removes it. The journal is 0600 like the state.
+#[test]
+fn an_objects_change_goes_to_the_journal_until_the_whole_state_is_written() {
+    let dir = TempDir::new("journal");
+    let backend = LocalBackend::new(dir.state_path());
+    let mut state = state_with_serial(1);
+    backend.write(&state).unwrap();
+    let file_before = fs::read(dir.state_path()).unwrap();
+
+    let added: infra_core::Address = "aws_subnet.a".parse().unwrap();
+    state.serial = 2;
+    state.resources.insert(
+        added.clone(),
+        ResourceState {
+            resource_type: "aws_subnet".into(),
+            value: Value::map([("id", Value::string("subnet-1"))]),
+            ..ResourceState::default()
+        },
+    );
+    backend.write_object(&state, &added).unwrap();
+    let removed: infra_core::Address = "aws_vpc.main".parse().unwrap();
+    state.serial = 3;
+    state.resources.remove(&removed);
+    backend.write_object(&state, &removed).unwrap();
+
+    assert_eq!(fs::read(dir.state_path()).unwrap(), file_before);
+    let journal = backend.journal_path();
+    assert_eq!(mode(&journal), 0o600);
+    let journal_bytes = fs::metadata(&journal).unwrap().len();
+    assert!(
+        journal_bytes < 2_000,
+        "{journal_bytes} bytes for two small objects"
+    );
+
+    // What another run reads: the file with the journal replayed.
+    let reader = LocalBackend::new(dir.state_path());
+    assert_eq!(reader.read().unwrap(), Some(state.clone()));
+
+    backend.write(&state).unwrap();
+    assert!(!journal.exists());
+    assert_eq!(reader.read().unwrap(), Some(state));
+}
+
+/// The journal is compacted into the file once it outgrows it, so that a long apply keeps
+/// neither a huge journal nor rewrites the whole state per object.
+#[test]
+fn a_journal_larger_than_the_state_is_compacted() {
+    let dir = TempDir::new("compact");
+    let backend = LocalBackend::new(dir.state_path());
+    let mut state = state_with_serial(1);
+    backend.write(&state).unwrap();
+    let address: infra_core::Address = "aws_vpc.main".parse().unwrap();
+    let big = "x".repeat(100_000);
+    let mut compactions = 0;
+    for serial in 2..40 {
+        state.serial = serial;
+        state.resources.get_mut(&address).unwrap().value =
+            Value::map([("id", Value::string(format!("{serial}{big}")))]);
+        backend.write_object(&state, &address).unwrap();
+        if !backend.journal_path().exists() {
+            compactions += 1;
+        }
+        assert!(fs::metadata(backend.journal_path()).map_or(0, |m| m.len()) <= 1 << 20);
+    }
+    assert!(compactions >= 2, "{compactions}");
+    assert_eq!(
+        LocalBackend::new(dir.state_path()).read().unwrap(),
+        Some(state)
+    );
+}
