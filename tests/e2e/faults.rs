@@ -141,10 +141,11 @@ fn assert_fails_clearly(run: &Run, when: &str) {
     );
 }
 
-/// The state file, if there is one, is whole JSON; its managed addresses, sorted.
+/// The state, if there is one, is whole JSON as infra reads it (the file, and the journal a
+/// killed run left beside it); its managed addresses, sorted.
 #[track_caller]
 fn readable_state(stack: &Stack, when: &str) -> Vec<String> {
-    let text = stack.read("terraform.tfstate");
+    let text = stack.state_text_at("terraform.tfstate");
     if text.trim().is_empty() {
         return Vec::new();
     }

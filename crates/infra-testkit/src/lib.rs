@@ -215,17 +215,32 @@ impl Stack {
         std::fs::read_to_string(self.path().join(name)).unwrap_or_default()
     }
 
-    /// The stack's local state (`terraform.tfstate`), flattened by [`flat_state`]; `Null`
-    /// when there is none.
+    /// The stack's local state (`terraform.tfstate`) as infra reads it, flattened by
+    /// [`flat_state`]; `Null` when there is none.
     pub fn state(&self) -> serde_json::Value {
         self.state_at(STATE_FILE)
     }
 
-    /// The state file `name` (a workspace's), flattened by [`flat_state`].
+    /// The state file `name` (a workspace's) as infra reads it, flattened by [`flat_state`].
     pub fn state_at(&self, name: &str) -> serde_json::Value {
-        match serde_json::from_str(&self.read(name)) {
+        match serde_json::from_str(&self.state_text_at(name)) {
             Ok(state) => flat_state(&state),
             Err(_) => serde_json::Value::Null,
+        }
+    }
+
+    /// The state file `name` as infra reads it, in v4 JSON: with the journal a run that died
+    /// mid-apply left beside it (`<name>.infra-journal`) replayed over it. The file's own text
+    /// when it cannot be read that way (a damaged file, for the test to see), and `""` when
+    /// there is no state.
+    pub fn state_text_at(&self, name: &str) -> String {
+        use infra_state::Backend;
+        let backend = infra_state::local::LocalBackend::new(self.path().join(name));
+        match backend.read() {
+            Ok(Some(state)) => String::from_utf8(infra_state::format::encode(&state))
+                .unwrap_or_else(|_| self.read(name)),
+            Ok(None) => String::new(),
+            Err(_) => self.read(name),
         }
     }
 }
