@@ -1516,8 +1516,11 @@ fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
         &["-var", "traffic_shift=linear", "-var", "image=nginx:1.28"],
     );
     wait_for_output(&stack, "traffic: green 25%");
-    // The state is written through `terraform.tfstate.tmp-<pid>`: a directory in its place
-    // makes every further save of this run fail (a full disk would do the same).
+    // The state is written whole through `terraform.tfstate.tmp-<pid>`, and a step's record is
+    // appended to `terraform.tfstate.infra-journal`: a directory in the place of the first, and
+    // the journal swapped for a link to /dev/full, make every further save of this run fail as
+    // a full disk would. The journal so far is kept aside (a second link to it, made first, so
+    // no line is lost) and put back after the run, as a disk that comes back would have it.
     let blocker = stack
         .path()
         .join(format!("terraform.tfstate.tmp-{}", child.id()));
@@ -1531,7 +1534,18 @@ fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
         );
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
+    let journal = stack.path().join("terraform.tfstate.infra-journal");
+    let journal_aside = stack.path().join("journal-aside");
+    let _ = std::fs::hard_link(&journal, &journal_aside);
+    let full = stack.path().join("journal-full");
+    std::os::unix::fs::symlink("/dev/full", &full).expect("a link to /dev/full");
+    std::fs::rename(&full, &journal).expect("swap the journal for /dev/full");
     let run = finished(&stack, child);
+    // The disk comes back for the journal (reading /dev/full never ends).
+    std::fs::remove_file(&journal).expect("unblock the journal");
+    if journal_aside.exists() {
+        std::fs::rename(&journal_aside, &journal).expect("put the journal back");
+    }
     let all = run.all();
     assert_eq!(run.code, 1, "{all}");
     assert!(
@@ -1541,7 +1555,7 @@ fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(desired_count(&moto, "green"), 0);
     // The next run, which can save, finds the journal and agrees with the listener.
-    std::fs::remove_dir(&blocker).expect("unblock");
+    std::fs::remove_dir(&blocker).expect("unblock the state file");
     let shown = infra(&stack, Some(&moto), &["revert"]).ok().stdout;
     assert!(shown.contains("all traffic is back on blue"), "{shown}");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));

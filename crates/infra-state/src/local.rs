@@ -74,9 +74,8 @@ struct WriteSession {
     /// The bytes of the file as this run last read and decoded it: when the file still holds
     /// them, the first overwrite need not decode them again to know they are a readable state.
     decoded: Option<Vec<u8>>,
-    /// The journal open for appending, and how many bytes it holds.
-    journal: Option<File>,
-    journal_bytes: u64,
+    /// How many bytes the journal holds (`None`: not known yet in this run).
+    journal_bytes: Option<u64>,
     /// The size of the state file as last read or written: the journal is compacted into the
     /// file when it grows larger.
     state_bytes: u64,
@@ -191,7 +190,7 @@ impl LocalBackend {
         session.state_bytes = bytes.len() as u64;
         tracing::debug!(target: "infra::state", write = "whole", bytes = bytes.len(), "state written");
         // Everything the journal held is in the file now.
-        if session.journal.take().is_some() || self.journal_path().exists() {
+        if session.journal_bytes != Some(0) {
             let path = self.journal_path();
             match fs::remove_file(&path) {
                 Ok(()) => {}
@@ -199,7 +198,7 @@ impl LocalBackend {
                 Err(error) => return Err(StateError::io(path.display(), error)),
             }
         }
-        session.journal_bytes = 0;
+        session.journal_bytes = Some(0);
         Ok(())
     }
 
@@ -252,33 +251,40 @@ impl Backend for LocalBackend {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let line = journal::entry(state, address);
-        let limit = session.state_bytes.max(JOURNAL_MIN_COMPACT_BYTES);
-        if self.encryption().is_some() || session.journal_bytes + line.len() as u64 > limit {
-            return self.write_whole(&mut session, state);
-        }
         let path = self.journal_path();
         let io_error = |error| StateError::io(path.display(), error);
-        if session.journal.is_none() {
-            if let Some(parent) = parent_dir(&path) {
-                fs::create_dir_all(parent).map_err(|e| StateError::io(parent.display(), e))?;
-            }
-            let file = OpenOptions::new()
-                .append(true)
-                .create(true)
-                .mode(0o600)
-                .open(&path)
-                .map_err(io_error)?;
-            session.journal_bytes = file.metadata().map_err(io_error)?.len();
+        let held = match session.journal_bytes {
+            Some(bytes) => bytes,
+            None => match fs::metadata(&path) {
+                Ok(metadata) => metadata.len(),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => 0,
+                Err(error) => return Err(io_error(error)),
+            },
+        };
+        let limit = session.state_bytes.max(JOURNAL_MIN_COMPACT_BYTES);
+        if self.encryption().is_some() || held + line.len() as u64 > limit {
+            return self.write_whole(&mut session, state);
+        }
+        if let Some(parent) = parent_dir(&path) {
+            fs::create_dir_all(parent).map_err(|e| StateError::io(parent.display(), e))?;
+        }
+        // Opened for each line, so that a journal that cannot be written (a full disk, a path
+        // taken) fails the save that needs it, as a state file that cannot be written does.
+        let mut file = OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(io_error)?;
+        file.write_all(&line).map_err(io_error)?;
+        file.sync_data().map_err(io_error)?;
+        if held == 0 {
             // The new file's name must survive a power cut too.
             File::open(parent_dir(&path).unwrap_or(Path::new(".")))
                 .and_then(|directory| directory.sync_all())
                 .map_err(io_error)?;
-            session.journal = Some(file);
         }
-        let file = session.journal.as_mut().expect("opened above");
-        file.write_all(&line).map_err(io_error)?;
-        file.sync_data().map_err(io_error)?;
-        session.journal_bytes += line.len() as u64;
+        session.journal_bytes = Some(held + line.len() as u64);
         tracing::debug!(target: "infra::state", write = "journal", bytes = line.len(), %address, "state written");
         Ok(())
     }
