@@ -1225,11 +1225,15 @@ fn sigint_during_a_deploy_with_sigint_rollback_puts_traffic_back_before_exiting(
 fn a_deploy_past_its_update_timeout_is_rolled_back_at_once() {
     let (moto, stack) = start();
     let main = stack.read("main.tf");
+    // The timeout is an expression, as modules write it: null (the default) sets nothing.
     stack.write(
         "main.tf",
-        &main.replace(
-            "  sigint_rollback = var.sigint_rollback\n",
-            "  sigint_rollback = var.sigint_rollback\n  timeouts {\n    update = \"2s\"\n  }\n",
+        &format!(
+            "variable \"update_timeout\" {{\n  default = null\n}}\n{}",
+            main.replace(
+                "  sigint_rollback = var.sigint_rollback\n",
+                "  sigint_rollback = var.sigint_rollback\n  timeouts {\n    update = var.update_timeout\n  }\n",
+            )
         ),
     );
     let vars = ["-var", "traffic_shift=linear"];
@@ -1239,7 +1243,7 @@ fn a_deploy_past_its_update_timeout_is_rolled_back_at_once() {
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     // Four steps a second apart do not fit in two seconds.
-    args.extend(["-var", "image=nginx:1.28"]);
+    args.extend(["-var", "image=nginx:1.28", "-var", "update_timeout=2s"]);
     let timed_out = infra(&stack, Some(&moto), &args);
     let all = timed_out.all();
     assert_eq!(timed_out.code, 1, "{all}");
@@ -1388,7 +1392,8 @@ fn wait_for_output(stack: &Stack, marker: &str) {
             "no {marker}: {}",
             stack.read("apply.stdout")
         );
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        // Polled often: a test acts on the marker before the next step, a second later.
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
 

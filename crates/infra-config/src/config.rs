@@ -188,6 +188,29 @@ pub(crate) const META_BLOCKS: &[&str] = &["lifecycle", "timeouts", "provisioner"
 /// The operations a `timeouts` block may name.
 const TIMEOUT_OPERATIONS: &[&str] = &["create", "read", "update", "delete"];
 
+/// The duration of a `timeouts` argument: a Go duration such as "30m" or "1h30m", not
+/// negative. The error is a diagnostic's summary and detail.
+pub(crate) fn timeout_duration(
+    key: &str,
+    text: &str,
+) -> Result<std::time::Duration, (&'static str, String)> {
+    match crate::functions::parse_duration(text) {
+        Ok(nanoseconds) if nanoseconds >= 0 => Ok(std::time::Duration::from_nanos(
+            u64::try_from(nanoseconds).unwrap_or_default(),
+        )),
+        Ok(_) => Err((
+            "Invalid timeout value",
+            format!("The {key} timeout {text:?} is negative."),
+        )),
+        Err(message) => Err((
+            "Invalid timeout value",
+            format!(
+                "The {key} timeout must be a duration such as \"30m\" or \"1h30m\": {message}."
+            ),
+        )),
+    }
+}
+
 pub(crate) fn is_meta(name: &str) -> bool {
     META_ARGUMENTS.contains(&name) || META_BLOCKS.contains(&name)
 }
@@ -1242,7 +1265,9 @@ impl Loader {
                 lifecycle.ignore_changes = self.ignore_changes(file, &attribute.value);
             }
         }
-        let mut timeouts = BTreeMap::new();
+        // A `timeouts` block is evaluated with each instance (`Evaluator::expand`), as
+        // modules write `lookup(var.timeouts, "create", null)`; here its names are checked,
+        // and a literal's duration, so that `validate` finds those early.
         for timeouts_block in body.get_blocks("timeouts") {
             for attribute in timeouts_block.body.attributes() {
                 let key = attribute.key.value().as_str().to_string();
@@ -1255,24 +1280,10 @@ impl Loader {
                     );
                     continue;
                 }
-                let Some(text) = self.literal_string(file, &timeouts_block.body, &key) else {
-                    continue;
-                };
-                match crate::functions::parse_duration(&text) {
-                    Ok(nanoseconds) if nanoseconds >= 0 => {
-                        let nanoseconds = u64::try_from(nanoseconds).unwrap_or_default();
-                        timeouts.insert(key, std::time::Duration::from_nanos(nanoseconds));
+                if let Ok(Value::String(text)) = crate::eval::constant(&attribute.value) {
+                    if let Err((summary, detail)) = timeout_duration(&key, &text) {
+                        self.error(summary, detail, location);
                     }
-                    Ok(_) => self.error(
-                        "Invalid timeout value",
-                        format!("The {key} timeout {text:?} is negative."),
-                        location,
-                    ),
-                    Err(message) => self.error(
-                        "Invalid timeout value",
-                        format!("The {key} timeout must be a duration such as \"30m\" or \"1h30m\": {message}."),
-                        location,
-                    ),
                 }
             }
         }
@@ -1293,7 +1304,7 @@ impl Loader {
             lifecycle,
             has_count: body.get_attribute("count").is_some(),
             has_for_each: body.get_attribute("for_each").is_some(),
-            timeouts,
+            has_timeouts: body.get_blocks("timeouts").next().is_some(),
         };
         let index = self.config.resources.len();
         self.config.resources.push(ResourceDecl {

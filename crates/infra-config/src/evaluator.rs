@@ -406,7 +406,7 @@ impl<'c> Evaluator<'c> {
         for (key, instance) in instances {
             ctx.instance = instance;
             let address = id.instance(key);
-            let value = eval_body(&mut ctx, &decl.body, true).map_err(|errors| {
+            let for_address = |errors: Diagnostics| {
                 Diagnostics(
                     errors
                         .0
@@ -414,8 +414,14 @@ impl<'c> Evaluator<'c> {
                         .map(|d| d.for_address(&address))
                         .collect(),
                 )
-            })?;
-            out.push(InstanceConfig { address, value });
+            };
+            let value = eval_body(&mut ctx, &decl.body, true).map_err(for_address)?;
+            let timeouts = eval_timeouts(&mut ctx, &decl.body).map_err(for_address)?;
+            out.push(InstanceConfig {
+                address,
+                value,
+                timeouts,
+            });
         }
         Ok(out)
     }
@@ -1197,6 +1203,51 @@ fn import_address(ctx: &mut Ctx, expr: &Expression) -> Result<Address, Fail> {
         resource: address.resource,
         key,
     })
+}
+
+/// The durations of a resource body's `timeouts` block, by operation, evaluated as any
+/// argument is (modules write `lookup(var.timeouts, "create", null)`); a null one is left
+/// out. The names were checked when the configuration was loaded.
+fn eval_timeouts(
+    ctx: &mut Ctx,
+    body: &Body,
+) -> Result<BTreeMap<String, std::time::Duration>, Diagnostics> {
+    let mut timeouts = BTreeMap::new();
+    let mut errors = Diagnostics::new();
+    for block in body.get_blocks("timeouts") {
+        for attribute in block.body.attributes() {
+            let key = attribute.key.value().as_str();
+            let location = ctx.loc(attribute.value.span());
+            let invalid = |detail: String| {
+                Diagnostic::error("Invalid timeout value", detail).at(location.clone())
+            };
+            match ctx.eval(&attribute.value).map(|value| value.unmark().0) {
+                Ok(Value::Null) => {}
+                Ok(Value::String(text)) => {
+                    match crate::config::timeout_duration(key, &text) {
+                        Ok(duration) => {
+                            timeouts.insert(key.to_string(), duration);
+                        }
+                        Err((summary, detail)) => errors
+                            .push(Diagnostic::error(summary, detail).at(location.clone())),
+                    }
+                }
+                Ok(Value::Unknown) => errors.push(invalid(format!(
+                    "The {key} timeout depends on a value known only after apply; timeouts must be known when planning."
+                ))),
+                Ok(other) => errors.push(invalid(format!(
+                    "The {key} timeout must be a string such as \"30m\", got {}.",
+                    crate::eval::describe(&other)
+                ))),
+                Err(error) => errors.push(*error),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(timeouts)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Evaluates a resource body (or nested block) into an object: attributes by name, nested

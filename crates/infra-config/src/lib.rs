@@ -51,8 +51,9 @@ pub struct ResourceConfig {
     pub lifecycle: Lifecycle,
     pub has_count: bool,
     pub has_for_each: bool,
-    /// Literal `timeouts { create = "10m" }`, by operation, parsed as Go durations.
-    pub timeouts: BTreeMap<String, std::time::Duration>,
+    /// Whether the block has `timeouts`: their values are each instance's
+    /// ([`InstanceConfig::timeouts`]).
+    pub has_timeouts: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -128,6 +129,9 @@ pub struct VariableInfo {
 pub struct InstanceConfig {
     pub address: Address,
     pub value: Value,
+    /// The instance's `timeouts { create = "10m" }` by operation, parsed as Go durations;
+    /// arguments that are null are left out.
+    pub timeouts: BTreeMap<String, std::time::Duration>,
 }
 
 /// A root module output.

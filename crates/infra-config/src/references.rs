@@ -59,12 +59,8 @@ pub(crate) fn walk_body(body: &Body, top: bool, bound: &mut Vec<String>, out: &m
             }
             Structure::Block(block) => {
                 let ident = block.ident.value().as_str();
-                if top
-                    && matches!(
-                        ident,
-                        "lifecycle" | "timeouts" | "provisioner" | "connection"
-                    )
-                {
+                // `timeouts` is evaluated with the instance, so what it refers to counts.
+                if top && matches!(ident, "lifecycle" | "provisioner" | "connection") {
                     continue;
                 }
                 if ident == "dynamic" {

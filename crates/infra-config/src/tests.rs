@@ -360,9 +360,13 @@ resource "aws_subnet" "a" {
         resources[0].lifecycle.ignore_changes,
         IgnoreChanges::Paths(vec!["tags[\"Name\"]".into(), "cidr_block".into()])
     );
+    assert!(resources[0].has_timeouts && !resources[1].has_timeouts);
+    let instances = evaluator(&config, &[])
+        .expand(&managed("aws_vpc", "main"), &NoResourceValues)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        resources[0].timeouts.get("create"),
-        Some(&std::time::Duration::from_secs(600))
+        instances[0].timeouts,
+        BTreeMap::from([("create".to_string(), std::time::Duration::from_secs(600))])
     );
     assert_eq!(resources[1].id.mode, Mode::Data);
     assert!(resources[2].has_count && !resources[2].has_for_each);
@@ -814,6 +818,61 @@ fn timeouts_are_durations_of_known_operations() {
     );
 }
 
+/// terraform-aws-modules write `create = lookup(var.timeouts, "create", null)`: timeouts are
+/// evaluated with each instance, a null one sets nothing, and a bad value is located.
+#[test]
+fn timeouts_are_evaluated_for_each_instance() {
+    let config = load_ok(&[(
+        "main.tf",
+        r#"variable "timeouts" {
+  type    = map(string)
+  default = {}
+}
+resource "aws_db_instance" "db" {
+  for_each = { a = "40m", b = null }
+  timeouts {
+    create = each.value
+    delete = lookup(var.timeouts, "delete", null)
+  }
+}
+resource "aws_vpc" "bad" {
+  timeouts {
+    create = "${var.timeouts["x"]}"
+    update = 5
+  }
+}
+"#,
+    )]);
+    let ev = evaluator(&config, &["timeouts={delete = \"2h\"}"]);
+    let instances = ev
+        .expand(&managed("aws_db_instance", "db"), &NoResourceValues)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let minutes = |m: u64| std::time::Duration::from_secs(60 * m);
+    assert_eq!(
+        instances[0].timeouts,
+        BTreeMap::from([
+            ("create".into(), minutes(40)),
+            ("delete".into(), minutes(120))
+        ])
+    );
+    assert_eq!(
+        instances[1].timeouts,
+        BTreeMap::from([("delete".into(), minutes(120))])
+    );
+    let ev = evaluator(&config, &["timeouts={x = \"soon\"}"]);
+    let errors = ev
+        .expand(&managed("aws_vpc", "bad"), &NoResourceValues)
+        .unwrap_err();
+    assert_eq!(
+        located(&errors),
+        vec![
+            ("Invalid timeout value".into(), "main.tf".into(), 14, 14),
+            ("Invalid timeout value".into(), "main.tf".into(), 15, 14),
+        ],
+        "{errors}"
+    );
+}
+
 #[test]
 fn sensitive_output_must_be_declared() {
     let config = load_ok(&[(
@@ -1145,37 +1204,6 @@ fn location_of_attribute_paths() {
     assert!(config
         .location_of(&managed("aws_vpc", "none"), "x")
         .is_none());
-}
-
-// ---- performance ----
-
-#[test]
-fn ten_thousand_resources_expand_linearly() {
-    let mut text = String::from("variable \"cidr\" { default = \"10.0.0.0/8\" }\nlocals {\n  tags = { Team = \"x\" }\n  base = cidrsubnet(var.cidr, 8, 1)\n}\nresource \"aws_vpc\" \"main\" {}\n");
-    for i in 0..10_000 {
-        text.push_str(&format!(
-            "resource \"aws_subnet\" \"s{i}\" {{\n  vpc_id = aws_vpc.main.id\n  cidr_block = cidrsubnet(local.base, 8, {})\n  tags = merge(local.tags, {{ Name = \"s{i}\" }})\n}}\n",
-            i % 256
-        ));
-    }
-    let config = load_ok(&[("main.tf", &text)]);
-    let ev = evaluator(&config, &[]);
-    let start = std::time::Instant::now();
-    let mut values = BTreeMap::new();
-    values.insert(
-        managed("aws_vpc", "main"),
-        ResourceValue::Single(Value::map([("id", Value::string("vpc-1"))])),
-    );
-    for resource in config.resources() {
-        let instances = ev.expand(&resource.id, &values).unwrap();
-        assert_eq!(instances.len(), 1);
-    }
-    let elapsed = start.elapsed();
-    ev.dependencies().unwrap();
-    eprintln!(
-        "expanded 10k resources in {elapsed:?} (+ dependencies in {:?})",
-        start.elapsed() - elapsed
-    );
 }
 
 #[test]

@@ -364,14 +364,20 @@ impl Executor<'_> {
             })
         })?;
         let resource_config = resources.get(&address.resource);
-        let operation = Operation {
+        let mut operation = Operation {
             address: address.to_string(),
             lineage: state.borrow().lineage.clone(),
-            timeouts: timeouts(resource_config.copied(), resource_type.as_ref()),
+            timeouts: resource_type.default_timeouts(),
             blue_green_objects: blue_green_objects(&state.borrow()),
         };
         match node.1 {
             Phase::Delete => {
+                if let Some(resource_config) = resource_config.filter(|r| r.has_timeouts) {
+                    let instance = self.evaluate_afresh(address, resource_config, state, resources);
+                    if let Some(instance) = instance? {
+                        operation.timeouts = timeouts(&instance, resource_type.as_ref());
+                    }
+                }
                 let prior = if change.action == Action::CreateThenDelete {
                     change.before.clone()
                 } else {
@@ -427,8 +433,10 @@ impl Executor<'_> {
                         ProviderError::new("the resource is no longer in the configuration"),
                     ));
                 };
-                let config_value =
+                let instance =
                     self.evaluate(address, resource_config, state, resources, expansions)?;
+                operation.timeouts = timeouts(&instance, resource_type.as_ref());
+                let config_value = instance.value;
                 let is_create = change.action != Action::Update;
                 let prior_value = if is_create {
                     None
@@ -801,7 +809,9 @@ impl Executor<'_> {
                 ProviderError::new("the data source is no longer in the configuration"),
             ));
         };
-        let config = self.evaluate(address, resource_config, state, resources, expansions)?;
+        let config = self
+            .evaluate(address, resource_config, state, resources, expansions)?
+            .value;
         if let Some(path) = data_source.schema().unknown_configured_path(&config) {
             return Err(op_error(
                 address,
@@ -847,27 +857,17 @@ impl Executor<'_> {
         state: &RefCell<State>,
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
         expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
-    ) -> Result<Value, RunError> {
+    ) -> Result<InstanceConfig, RunError> {
         let id = &resource_config.id;
         if !expansions.borrow().contains_key(id) {
-            let state = state.borrow();
-            let data = self.data.borrow();
-            let values = AppliedValues {
-                state: &state,
-                resources,
-                data: &data,
-            };
-            let instances = self
-                .evaluator
-                .expand(id, &values)
-                .map_err(|d| RunError::Fatal(ApplyError::Config(d)))?;
+            let instances = self.expand(resource_config, state, resources)?;
             expansions.borrow_mut().insert(id.clone(), instances);
         }
         expansions
             .borrow()
             .get(id)
             .and_then(|instances| instances.iter().find(|i| &i.address == address))
-            .map(|i| i.value.clone())
+            .cloned()
             .ok_or_else(|| {
                 op_error(
                     address,
@@ -875,6 +875,42 @@ impl Executor<'_> {
                     ProviderError::new("the instance is no longer in the configuration"),
                 )
             })
+    }
+
+    /// The instances of a resource, evaluated with what is applied so far.
+    fn expand(
+        &self,
+        resource_config: &ResourceConfig,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+    ) -> Result<Vec<InstanceConfig>, RunError> {
+        let state = state.borrow();
+        let data = self.data.borrow();
+        let values = AppliedValues {
+            state: &state,
+            resources,
+            data: &data,
+        };
+        self.evaluator
+            .expand(&resource_config.id, &values)
+            .map_err(|d| RunError::Fatal(ApplyError::Config(d)))
+    }
+
+    /// The instance at `address` evaluated now and not kept: a replacement's delete needs
+    /// its timeouts before what the instance depends on is applied, and the create after it
+    /// evaluates it again with those values. `None` when the configuration has no such
+    /// instance.
+    fn evaluate_afresh(
+        &self,
+        address: &Address,
+        resource_config: &ResourceConfig,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+    ) -> Result<Option<InstanceConfig>, RunError> {
+        Ok(self
+            .expand(resource_config, state, resources)?
+            .into_iter()
+            .find(|instance| &instance.address == address))
     }
 
     /// Runs one provider call, reporting start, "still running" every 10 s, and the end.
@@ -1244,17 +1280,16 @@ pub async fn finalize_expired(
     Ok(finalized)
 }
 
-fn timeouts(resource: Option<&ResourceConfig>, resource_type: &dyn ResourceType) -> Timeouts {
+/// The instance's `timeouts` over its type's defaults. `read` is accepted by the language;
+/// reads here are not bounded by it.
+fn timeouts(instance: &InstanceConfig, resource_type: &dyn ResourceType) -> Timeouts {
     let mut timeouts = resource_type.default_timeouts();
-    if let Some(resource) = resource {
-        // `read` is accepted by the language; reads here are not bounded by it.
-        for (key, duration) in &resource.timeouts {
-            match key.as_str() {
-                "create" => timeouts.create = *duration,
-                "update" => timeouts.update = *duration,
-                "delete" => timeouts.delete = *duration,
-                _ => {}
-            }
+    for (key, duration) in &instance.timeouts {
+        match key.as_str() {
+            "create" => timeouts.create = *duration,
+            "update" => timeouts.update = *duration,
+            "delete" => timeouts.delete = *duration,
+            _ => {}
         }
     }
     timeouts
