@@ -8,20 +8,63 @@ use infra_testkit::{infra_command, Moto, Stack};
 
 use super::{command_with_password, emulator_objects, infra, managed_objects, BINARY};
 
+/// How many operations of the apply have started ("...: Creating...").
+fn started(output: &str) -> usize {
+    output.matches(": Creating...").count()
+}
+
+/// Starts `command` with its output to `apply.stdout` in the stack, waits until that output
+/// satisfies `moment`, and kills it there with SIGKILL. Each moment leaves work to do, so the
+/// kill lands before the apply ends: the test checks that it did.
+fn kill_at(stack: &Stack, mut command: std::process::Command, moment: &dyn Fn(&str) -> bool) {
+    let path = stack.path().join("apply.stdout");
+    let mut child = command
+        .stdout(std::fs::File::create(&path).expect("stdout file"))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start infra apply");
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while !moment(&std::fs::read_to_string(&path).unwrap_or_default()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the apply never reached the moment: {}",
+            std::fs::read_to_string(&path).unwrap_or_default()
+        );
+        if let Some(status) = child.try_wait().expect("poll the apply") {
+            panic!(
+                "the apply ended ({status}) before the moment: {}",
+                std::fs::read_to_string(&path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let _ = child.kill(); // SIGKILL
+    let status = child.wait().expect("wait for the killed apply");
+    let output = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        status.code().is_none() && !output.contains("Apply complete!"),
+        "the kill landed after the apply ended ({status}): {output}"
+    );
+}
+
 #[test]
 fn an_apply_killed_at_any_moment_converges_without_duplicates() {
-    for delay_ms in [30u64, 150, 400, 900] {
+    // The VPC's create in flight; the VPC made and nothing else; the third and the fourth
+    // (last) create started.
+    let moments: [(&str, &dyn Fn(&str) -> bool); 4] = [
+        ("the VPC's create", &|out| started(out) >= 1),
+        ("after the VPC", &|out| {
+            out.contains("aws_vpc.main: Creation complete")
+        }),
+        ("the third create", &|out| started(out) >= 3),
+        ("the last create", &|out| started(out) >= 4),
+    ];
+    for (moment_name, moment) in moments {
         let moto = Moto::start();
         let stack = Stack::from_fixture("tests/fixtures/network");
-        let mut child = infra_command(BINARY, stack.path(), Some(&moto))
-            .args(["apply", "-input=false", "-auto-approve", "-parallelism=1"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start infra apply");
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
+        let mut command = infra_command(BINARY, stack.path(), Some(&moto));
+        command.args(["apply", "-input=false", "-auto-approve", "-parallelism=1"]);
+        kill_at(&stack, command, moment);
 
         let recovered = infra(
             &stack,
@@ -31,7 +74,7 @@ fn an_apply_killed_at_any_moment_converges_without_duplicates() {
         assert_eq!(
             recovered.code,
             0,
-            "kill after {delay_ms} ms: {}",
+            "kill at {moment_name}: {}",
             recovered.all()
         );
         let plan = infra(
@@ -42,13 +85,13 @@ fn an_apply_killed_at_any_moment_converges_without_duplicates() {
         assert_eq!(
             plan.code,
             0,
-            "kill after {delay_ms} ms, then a plan: {}",
+            "kill at {moment_name}, then a plan: {}",
             plan.all()
         );
         assert_eq!(
             managed_objects(&moto),
             vec!["sg", "subnet", "subnet", "vpc"],
-            "kill after {delay_ms} ms"
+            "kill at {moment_name}"
         );
         let state: serde_json::Value = stack.state();
         assert!(
@@ -63,10 +106,7 @@ fn an_apply_killed_at_any_moment_converges_without_duplicates() {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|name| name.contains(".tmp-"))
             .collect();
-        assert!(
-            leftovers.is_empty(),
-            "kill after {delay_ms} ms: {leftovers:?}"
-        );
+        assert!(leftovers.is_empty(), "kill at {moment_name}: {leftovers:?}");
     }
 }
 
@@ -97,25 +137,20 @@ fn the_reference_stack_killed_at_several_moments_converges_without_duplicates() 
         infra_testkit::run(with_password(&stack, &moto), &apply).ok();
         kinds(&moto)
     };
-    for delay_ms in [200u64, 700, 1500] {
+    // After the first, the eighth and the sixteenth create started, of many more.
+    for creates in [1usize, 8, 16] {
+        let moment_name = format!("{creates} creates");
         let moto = Moto::start();
         let stack = Stack::from_fixture("infrastructure");
-        let mut child = with_password(&stack, &moto)
-            .args(apply)
-            .arg("-parallelism=2")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start infra apply");
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
+        let mut command = with_password(&stack, &moto);
+        command.args(apply).arg("-parallelism=2");
+        kill_at(&stack, command, &|out| started(out) >= creates);
 
         let recovered = infra_testkit::run(with_password(&stack, &moto), &apply);
         assert_eq!(
             recovered.code,
             0,
-            "kill after {delay_ms} ms: {}",
+            "kill at {moment_name}: {}",
             recovered.all()
         );
         let plan = infra_testkit::run(
@@ -130,9 +165,9 @@ fn the_reference_stack_killed_at_several_moments_converges_without_duplicates() 
         assert_eq!(
             plan.code,
             0,
-            "kill after {delay_ms} ms, then a plan: {}",
+            "kill at {moment_name}, then a plan: {}",
             plan.all()
         );
-        assert_eq!(kinds(&moto), expected, "kill after {delay_ms} ms");
+        assert_eq!(kinds(&moto), expected, "kill at {moment_name}");
     }
 }

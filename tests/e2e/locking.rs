@@ -55,18 +55,47 @@ fn a_held_lock_refuses_the_second_run_and_names_the_holder() {
     );
     assert_eq!(stack.read("terraform.tfstate"), before);
 
-    // -lock-timeout waits for the holder.
-    let releaser = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(800));
-        drop(guard);
-    });
-    infra(
+    // -lock-timeout waits for the holder: held throughout, the run is refused, and not
+    // before its timeout has passed.
+    let started = std::time::Instant::now();
+    let waited = infra(
         &stack,
         Some(&moto),
-        &["plan", "-input=false", "-lock-timeout=20s"],
+        &["plan", "-input=false", "-lock-timeout=2s"],
     )
-    .ok();
-    releaser.join().unwrap();
+    .expect_code(1);
+    assert!(
+        waited.stderr.contains("Error acquiring the state lock"),
+        "{}",
+        waited.stderr
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "refused after {:?}, before its -lock-timeout of 2s",
+        started.elapsed()
+    );
+    // Released while a run waits, the waiting run goes on.
+    let mut waiting = infra_testkit::infra_command(super::BINARY, stack.path(), Some(&moto))
+        .args(["plan", "-input=false", "-lock-timeout=60s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start plan");
+    std::thread::sleep(Duration::from_secs(2));
+    if waiting.try_wait().expect("poll the plan").is_some() {
+        let output = waiting.wait_with_output().expect("the plan's output");
+        panic!(
+            "the plan did not wait for the lock: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    drop(guard);
+    let output = waiting.wait_with_output().expect("the plan's output");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     // -lock=false skips the lock entirely.
     let _guard = backend

@@ -20,7 +20,9 @@ add what moto lacks for Application Auto Scaling's predictive policies, CodeBuil
 CodeDeploy, and run Lambda without Docker
 (no test runs a function's code).
 
-Usage: python moto_server.py PORT   (exits when its parent process exits)
+Usage: python moto_server.py PORT [PORT_FILE]   (exits when its parent process exits)
+PORT 0 binds any free port; PORT_FILE, when given, receives the port bound once the server
+listens (written whole, by a rename).
 """
 import datetime, gzip, io, json, os, sys, threading, time
 
@@ -30,7 +32,7 @@ os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 import botocore.session
 from botocore.parsers import BaseCBORParser, JSONParser
 from botocore.serialize import RpcV2CBORSerializer
-from werkzeug.serving import run_simple
+from werkzeug.serving import make_server
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 
 from moto.route53.models import Route53Backend
@@ -437,4 +439,9 @@ def exit_with_parent(parent):
     os._exit(0)
 
 threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-run_simple("127.0.0.1", int(sys.argv[1]), app, threaded=True, request_handler=MotoRequestHandler)
+server = make_server("127.0.0.1", int(sys.argv[1]), app, threaded=True, request_handler=MotoRequestHandler)
+if len(sys.argv) > 2:
+    with open(sys.argv[2] + ".tmp", "w") as port_file:
+        port_file.write(str(server.server_port))
+    os.replace(sys.argv[2] + ".tmp", sys.argv[2])
+server.serve_forever()

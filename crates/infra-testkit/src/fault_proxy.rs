@@ -18,7 +18,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -165,12 +165,13 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// Starts a proxy in front of `moto` with `settings`.
     pub fn start(moto: &Moto, settings: FaultSettings) -> FaultProxy {
-        let port = free_port();
-        let log = std::env::temp_dir().join(format!("fault-proxy-{port}.log"));
+        let log = crate::scratch_name("fault-proxy").with_extension("log");
         let log_file = File::create(&log).expect("fault proxy log file");
         let child = Command::new(venv().join("bin/python"))
             .arg(repo_root().join("tests/support/fault_proxy.py"))
-            .arg(port.to_string())
+            // Any free port, bound by the proxy and printed to its log ("listening PORT"):
+            // no other process can take it between the choice and the bind.
+            .arg("0")
             .arg(moto.endpoint())
             .arg("--seed")
             .arg(settings.seed.to_string())
@@ -192,7 +193,7 @@ impl FaultProxy {
         // here, generous by default.
         upstream_env.push((READ_TIMEOUT_VARIABLE.into(), READ_TIMEOUT_SECONDS.into()));
         let mut proxy = FaultProxy {
-            port,
+            port: 0,
             upstream_port: moto.port,
             upstream_env,
             child,
@@ -211,14 +212,21 @@ impl FaultProxy {
                     self.log_text()
                 );
             }
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
+            let listening = self.log_text().lines().find_map(|line| {
+                line.strip_prefix("listening ")
+                    .and_then(|port| port.trim().parse::<u16>().ok())
+            });
+            if let Some(port) = listening {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    self.port = port;
+                    return;
+                }
             }
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(20));
         }
         panic!(
-            "the fault proxy did not start on port {}; log: {}",
-            self.port,
+            "the fault proxy did not listen within 60 s; log {}: {}",
+            self.log.display(),
             self.log_text()
         );
     }
@@ -422,7 +430,11 @@ impl Drop for FaultProxy {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
+        if std::thread::panicking() {
+            eprintln!("the fault proxy's log is kept: {}", self.log.display());
+        } else {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }
 
@@ -450,13 +462,6 @@ fn stats_from(value: &serde_json::Value) -> ProxyStats {
         held,
         released: count("released"),
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 /// One HTTP/1.1 request to 127.0.0.1:`port` on its own connection; the body of a 200 answer.

@@ -9,7 +9,7 @@ pub mod module_registry;
 
 use std::fs::File;
 use std::io::Read;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -54,18 +54,18 @@ pub fn venv() -> PathBuf {
         .clone()
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// A running moto server, stopped on drop.
+/// A running moto server, stopped on drop. Its log is kept when a test fails.
 pub struct Moto {
     pub port: u16,
     child: Child,
     log: PathBuf,
+}
+
+/// A name for the files of one emulator (or proxy) of this process: `{prefix}-{pid}-{n}`.
+pub(crate) fn scratch_name(prefix: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    std::env::temp_dir().join(format!("{prefix}-{}-{n}", std::process::id()))
 }
 
 impl Moto {
@@ -76,14 +76,18 @@ impl Moto {
 
     pub fn start_with_env(env: &[(&str, &str)]) -> Moto {
         let venv = venv();
-        let port = free_port();
-        let log = std::env::temp_dir().join(format!("moto-{port}.log"));
+        let name = scratch_name("moto");
+        let log = name.with_extension("log");
+        let port_file = name.with_extension("port");
         let log_file = File::create(&log).expect("moto log file");
         // moto's own server, plus CloudWatch's CBOR protocol (see tests/support/moto_server.py).
+        // It binds a free port itself and writes it to `port_file`: no other process can take
+        // the port between its choice and the bind.
         let mut command = Command::new(venv.join("bin/python"));
         command
             .arg(repo_root().join("tests/support/moto_server.py"))
-            .arg(port.to_string())
+            .arg("0")
+            .arg(&port_file)
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().expect("log handle"))
             .stderr(log_file);
@@ -94,22 +98,41 @@ impl Moto {
             command.env(key, value);
         }
         let child = command.spawn().expect("start moto_server");
-        let moto = Moto { port, child, log };
-        moto.wait_ready();
+        let mut moto = Moto {
+            port: 0,
+            child,
+            log,
+        };
+        moto.port = moto.wait_ready(&port_file);
+        let _ = std::fs::remove_file(&port_file);
         moto
     }
 
-    fn wait_ready(&self) {
+    /// The port the server listens on, once it does. A server that exits first fails the
+    /// test at once, with its log.
+    fn wait_ready(&mut self, port_file: &Path) -> u16 {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "moto exited ({status}) before it listened; log {}:\n{}",
+                    self.log.display(),
+                    self.log_text()
+                );
             }
-            std::thread::sleep(Duration::from_millis(100));
+            let port = std::fs::read_to_string(port_file)
+                .ok()
+                .and_then(|text| text.trim().parse::<u16>().ok());
+            if let Some(port) = port {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return port;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
         panic!(
-            "moto did not start on port {}; log: {}",
-            self.port,
+            "moto did not listen within 60 s; log {}:\n{}",
+            self.log.display(),
             self.log_text()
         );
     }
@@ -172,7 +195,11 @@ impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
+        if std::thread::panicking() {
+            eprintln!("moto's log is kept: {}", self.log.display());
+        } else {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }
 

@@ -187,14 +187,28 @@ fn lock_waits_for_release_within_timeout() {
     let guard = first
         .lock(LockInfo::new("apply", "x"), Duration::ZERO)
         .unwrap();
-    let releaser = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(200));
-        drop(guard);
-    });
+    // The holder lets go 200 ms after the second run starts asking, and says when: a lock
+    // granted before that did not wait.
+    let released = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (asking, asked) = std::sync::mpsc::channel::<()>();
+    let releaser = {
+        let released = released.clone();
+        std::thread::spawn(move || {
+            asked.recv().unwrap();
+            std::thread::sleep(Duration::from_millis(200));
+            released.store(true, std::sync::atomic::Ordering::SeqCst);
+            drop(guard);
+        })
+    };
     let second = LocalBackend::new(dir.state_path());
+    asking.send(()).unwrap();
     second
         .lock(LockInfo::new("plan", "x"), Duration::from_secs(10))
         .unwrap();
+    assert!(
+        released.load(std::sync::atomic::Ordering::SeqCst),
+        "the second lock was granted while the first was held"
+    );
     releaser.join().unwrap();
 }
 
