@@ -304,6 +304,43 @@ impl<'c> Evaluator<'c> {
         walker.diagnostics.into_result(edges)
     }
 
+    /// The `timeouts` of the instance at `address` for its delete, evaluated without
+    /// expanding the resource: what `count` or `for_each` depends on may be gone by then (a
+    /// destroy). `count.index` and `each.key` are the address's key; `each.value` is not
+    /// known here, so a timeout that uses it is an error.
+    pub fn delete_timeouts(
+        &self,
+        address: &Address,
+        values: &dyn ResourceValues,
+    ) -> Result<BTreeMap<String, std::time::Duration>, Diagnostics> {
+        let id = &address.resource;
+        let Some(decl) = self.config.resource(id) else {
+            return Ok(BTreeMap::new());
+        };
+        let env = Env::new(self, values);
+        let mut ctx = env.ctx(decl.file, decl.module);
+        ctx.instance = match &address.key {
+            Some(InstanceKey::Index(index)) => Instance {
+                count_index: Some(*index),
+                each: None,
+            },
+            Some(InstanceKey::Key(key)) => Instance {
+                count_index: None,
+                each: Some((key.clone(), Value::Unknown)),
+            },
+            None => Instance::default(),
+        };
+        eval_timeouts(&mut ctx, &decl.body).map_err(|errors| {
+            Diagnostics(
+                errors
+                    .0
+                    .into_iter()
+                    .map(|d| d.for_address(address))
+                    .collect(),
+            )
+        })
+    }
+
     /// Expands `count`/`for_each` and evaluates each instance's body.
     pub fn expand(
         &self,

@@ -372,11 +372,9 @@ impl Executor<'_> {
         };
         match node.1 {
             Phase::Delete => {
-                if let Some(resource_config) = resource_config.filter(|r| r.has_timeouts) {
-                    let instance = self.evaluate_afresh(address, resource_config, state, resources);
-                    if let Some(instance) = instance? {
-                        operation.timeouts = timeouts(&instance, resource_type.as_ref());
-                    }
+                if resource_config.is_some_and(|r| r.has_timeouts) {
+                    let configured = self.delete_timeouts(address, state, resources)?;
+                    operation.timeouts = timeouts(&configured, resource_type.as_ref());
                 }
                 let prior = if change.action == Action::CreateThenDelete {
                     change.before.clone()
@@ -435,7 +433,7 @@ impl Executor<'_> {
                 };
                 let instance =
                     self.evaluate(address, resource_config, state, resources, expansions)?;
-                operation.timeouts = timeouts(&instance, resource_type.as_ref());
+                operation.timeouts = timeouts(&instance.timeouts, resource_type.as_ref());
                 let config_value = instance.value;
                 let is_create = change.action != Action::Update;
                 let prior_value = if is_create {
@@ -896,21 +894,24 @@ impl Executor<'_> {
             .map_err(|d| RunError::Fatal(ApplyError::Config(d)))
     }
 
-    /// The instance at `address` evaluated now and not kept: a replacement's delete needs
-    /// its timeouts before what the instance depends on is applied, and the create after it
-    /// evaluates it again with those values. `None` when the configuration has no such
-    /// instance.
-    fn evaluate_afresh(
+    /// The `timeouts` of the instance at `address` for its delete
+    /// ([`Evaluator::delete_timeouts`]): a destroy may have removed what its `count` needs.
+    fn delete_timeouts(
         &self,
         address: &Address,
-        resource_config: &ResourceConfig,
         state: &RefCell<State>,
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
-    ) -> Result<Option<InstanceConfig>, RunError> {
-        Ok(self
-            .expand(resource_config, state, resources)?
-            .into_iter()
-            .find(|instance| &instance.address == address))
+    ) -> Result<BTreeMap<String, std::time::Duration>, RunError> {
+        let state = state.borrow();
+        let data = self.data.borrow();
+        let values = AppliedValues {
+            state: &state,
+            resources,
+            data: &data,
+        };
+        self.evaluator
+            .delete_timeouts(address, &values)
+            .map_err(|d| RunError::Fatal(ApplyError::Config(d)))
     }
 
     /// Runs one provider call, reporting start, "still running" every 10 s, and the end.
@@ -1280,11 +1281,14 @@ pub async fn finalize_expired(
     Ok(finalized)
 }
 
-/// The instance's `timeouts` over its type's defaults. `read` is accepted by the language;
+/// An instance's `timeouts` over its type's defaults. `read` is accepted by the language;
 /// reads here are not bounded by it.
-fn timeouts(instance: &InstanceConfig, resource_type: &dyn ResourceType) -> Timeouts {
+fn timeouts(
+    configured: &BTreeMap<String, std::time::Duration>,
+    resource_type: &dyn ResourceType,
+) -> Timeouts {
     let mut timeouts = resource_type.default_timeouts();
-    for (key, duration) in &instance.timeouts {
+    for (key, duration) in configured {
         match key.as_str() {
             "create" => timeouts.create = *duration,
             "update" => timeouts.update = *duration,
