@@ -512,7 +512,6 @@ const KNOWN_MISSING: &[&str] = &[
     "aws_lb_listener_rule.action.jwt_validation",
     "aws_lb_listener_rule.condition.path_pattern.regex_values",
     "aws_lb_listener_rule.transform",
-    "aws_lb_target_group.load_balancer_arns",
     "aws_lb_target_group.target_control_port",
     "aws_lb_target_group.target_group_health",
     "aws_nat_gateway.regional_nat_gateway_auto_mode",

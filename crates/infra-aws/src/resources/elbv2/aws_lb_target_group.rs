@@ -29,7 +29,7 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, int, non_empty, number, set_tags, single, string, text, vanished,
+    blocks, boolean, changed, int, non_empty, number, set_tags, single, string, string_list, text, vanished,
 };
 use crate::elbv2_support::{
     arn_suffix, describe_tags, generated_name, has_managed_tags, name_prefix_of, settings_to_send,
@@ -184,6 +184,11 @@ impl AwsLbTargetGroup {
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("arn_suffix", Type::String))
+            // The load balancers whose listeners or rules forward to the group.
+            .attr(Attribute::computed(
+                "load_balancer_arns",
+                Type::set(Type::String),
+            ))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
             .attr(Attribute::optional("name_prefix", Type::String).force_new())
             .attr(Attribute::optional_computed("protocol_version", Type::String).force_new())
@@ -540,6 +545,10 @@ fn to_value(
     object.insert("id".to_string(), Value::string(arn));
     object.insert("arn".to_string(), Value::string(arn));
     object.insert("arn_suffix".to_string(), Value::string(arn_suffix(arn)));
+    object.insert(
+        "load_balancer_arns".to_string(),
+        string_list(group.load_balancer_arns()),
+    );
     object.insert("name".to_string(), text(group.target_group_name()));
     object.insert("port".to_string(), number(group.port().map(i64::from)));
     object.insert(
