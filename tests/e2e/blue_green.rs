@@ -1406,6 +1406,48 @@ fn finished(stack: &Stack, child: std::process::Child) -> infra_testkit::Run {
     }
 }
 
+/// The health gate needs the new colour's tasks running, not only healthy targets: with ECS
+/// starting no task (`MOTO_ECS_TASKS_NEVER_START`, tests/support/moto_server.py), the gate
+/// fails though every target is healthy, and traffic stays where it was.
+#[test]
+fn the_health_gate_fails_while_the_new_colours_tasks_are_not_running() {
+    let moto = Moto::start_with_env(&[
+        ("MOTO_ECS_SERVICE_RUNNING", "1"),
+        ("MOTO_ECS_TASKS_NEVER_START", "1"),
+    ]);
+    let stack = Stack::from_fixture("examples/blue-green");
+    infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    register_target(&stack, &moto, "blue", "10.0.0.10");
+    register_target(&stack, &moto, "green", "10.0.1.10");
+    let failed = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "image=nginx:1.28",
+            "-var",
+            "health_gate_timeout_seconds=2",
+        ],
+    )
+    .expect_code(1);
+    let all = failed.all();
+    assert!(
+        all.contains("health gate failed, traffic was not switched")
+            && all.contains("0 of 1 tasks running")
+            && all.contains("1 of 1 targets healthy"),
+        "{all}"
+    );
+    assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
+}
+
 #[test]
 fn the_health_gate_waits_for_targets_registered_after_the_deploy_starts() {
     let (moto, stack) = start();

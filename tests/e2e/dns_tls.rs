@@ -502,3 +502,70 @@ output "certificate_status" {
     );
     assert_eq!(inventory(&moto), "zones 0\ncertificates 0\n");
 }
+
+/// ACM issues a DNS-validated certificate only once its validation record is published: with
+/// no record, the validation wait runs out its create timeout and the apply fails, naming it.
+/// (The emulator checks the record too: `acm_issues_only_validated_certificates` in
+/// tests/support/moto_server.py.) Then the record is added and the next apply validates.
+#[test]
+fn a_certificate_whose_validation_record_is_missing_is_never_validated() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let config = |records: bool| {
+        let mut text = String::from(
+            r#"resource "aws_route53_zone" "main" {
+  name = "unvalidated.example"
+}
+
+resource "aws_acm_certificate" "web" {
+  domain_name       = "www.unvalidated.example"
+  validation_method = "DNS"
+}
+
+resource "aws_acm_certificate_validation" "web" {
+  certificate_arn = aws_acm_certificate.web.arn
+  timeouts {
+    create = "4s"
+  }
+}
+"#,
+        );
+        if records {
+            text.push_str(
+                r#"
+resource "aws_route53_record" "validation" {
+  for_each = {
+    for dvo in aws_acm_certificate.web.domain_validation_options : dvo.domain_name => dvo
+  }
+  zone_id = aws_route53_zone.main.zone_id
+  name    = each.value.resource_record_name
+  type    = each.value.resource_record_type
+  records = [each.value.resource_record_value]
+  ttl     = 60
+}
+"#,
+            );
+        }
+        text
+    };
+    stack.write("main.tf", &config(false));
+    let failed = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .expect_code(1);
+    assert!(
+        failed.all().contains("aws_acm_certificate_validation.web")
+            && failed.all().contains("timed out after 4s"),
+        "{}",
+        failed.all()
+    );
+    let text = config(true).replace(
+        "  certificate_arn = aws_acm_certificate.web.arn\n",
+        "  certificate_arn = aws_acm_certificate.web.arn\n  depends_on      = [aws_route53_record.validation]\n",
+    );
+    stack.write("main.tf", &text);
+    apply(&stack, &moto, NO_VARS);
+    assert!(!state_id(&stack, "aws_acm_certificate_validation.web").is_empty());
+}

@@ -581,11 +581,30 @@ fn every_call_failing_exits_1_with_a_clear_error_and_a_readable_state() {
     assert!(found.problems.is_empty(), "{found:#?}");
 }
 
-/// The fewest kill points of the apply sweep: one a distinct changing operation of the
+/// How much of the crash sweep runs (`INFRA_SWEEP`): per push, the first changing call of
+/// each AWS service and two destroys; `operations`, the first call of every changing operation
+/// (at least [`MIN_APPLY_KILLS`]) and [`DESTROY_KILLS`] destroys, about 13 minutes; `all`,
+/// every call of the apply (`scripts/sweep-crash`).
+#[derive(Clone, Copy, PartialEq)]
+enum Sweep {
+    PerService,
+    Operations,
+    All,
+}
+
+fn sweep() -> Sweep {
+    match std::env::var("INFRA_SWEEP").as_deref() {
+        Ok("all") => Sweep::All,
+        Ok("operations") => Sweep::Operations,
+        _ => Sweep::PerService,
+    }
+}
+
+/// The fewest kill points of the `operations` sweep: one a distinct changing operation of the
 /// reference stack, topped up with evenly spread calls when there are fewer (issue 16: "at
 /// least 40 calls, spread over every resource type").
 const MIN_APPLY_KILLS: usize = 40;
-/// Kill points of the destroy sweep.
+/// Kill points of the destroy sweep (two per push).
 const DESTROY_KILLS: usize = 8;
 
 /// Whether a logged call changes something: anything but a read (`Describe*`, `List*`,
@@ -632,20 +651,38 @@ impl KillPoint {
     }
 }
 
-/// The kill points of a run of `calls` calls whose log is `log`: the first call of every
-/// changing operation (so every resource type's create, update and delete calls), then the
-/// middles of equal slices of the run until there are `min` of them. `INFRA_SWEEP=all` kills
-/// at every call instead (`scripts/sweep-crash`: the full sweep, too slow for CI).
+/// The kill points of a run of `calls` calls whose log is `log`, by [`sweep`]: per push, the
+/// first changing call of each service (its first create, mostly); `operations`, the first
+/// call of every changing operation (so every resource type's create, update and delete
+/// calls), then the middles of equal slices of the run until there are `min` of them; `all`,
+/// every call.
 fn kill_points(log: &[serde_json::Value], calls: u64, min: usize) -> Vec<KillPoint> {
-    if std::env::var("INFRA_SWEEP").as_deref() == Ok("all") {
-        return (1..=calls).map(KillPoint::Call).collect();
+    let operations = changing_operations(log);
+    let mut points: Vec<KillPoint> = match sweep() {
+        Sweep::All => return (1..=calls).map(KillPoint::Call).collect(),
+        Sweep::PerService => {
+            let mut services = Vec::new();
+            operations
+                .into_iter()
+                .filter(|(service, _)| {
+                    let first = !services.contains(service);
+                    services.push(service.clone());
+                    first
+                })
+                .map(|(service, key)| KillPoint::Operation(service, key))
+                .collect()
+        }
+        Sweep::Operations => operations
+            .into_iter()
+            .map(|(service, key)| KillPoint::Operation(service, key))
+            .collect(),
+    };
+    if sweep() == Sweep::Operations {
+        let extra = min.saturating_sub(points.len()) as u64;
+        points.extend(
+            (0..extra).map(|i| KillPoint::Call(((2 * i + 1) * calls / (2 * extra)).max(1))),
+        );
     }
-    let mut points: Vec<KillPoint> = changing_operations(log)
-        .into_iter()
-        .map(|(service, key)| KillPoint::Operation(service, key))
-        .collect();
-    let extra = min.saturating_sub(points.len()) as u64;
-    points.extend((0..extra).map(|i| KillPoint::Call(((2 * i + 1) * calls / (2 * extra)).max(1))));
     points
 }
 
@@ -653,9 +690,11 @@ fn kill_points(log: &[serde_json::Value], calls: u64, min: usize) -> Vec<KillPoi
 /// calls, and of its destroy during another, then a run without faults converges.
 ///
 /// The sample ([`kill_points`]): an uninterrupted apply through the proxy logs its calls
-/// (about 170); the apply is killed during the first call of each operation that changes
-/// something (about 60: every resource type's create, tag, modify... calls), and during evenly
-/// spread calls when that makes fewer than [`MIN_APPLY_KILLS`]. The call is held (and every
+/// (about 170); per push, the apply is killed during the first changing call of each AWS
+/// service (about a dozen). `INFRA_SWEEP=operations` kills during the first call of each
+/// operation that changes something (about 60: every resource type's create, tag, modify...
+/// calls), and during evenly spread calls when that makes fewer than [`MIN_APPLY_KILLS`];
+/// `INFRA_SWEEP=all` during every call (`scripts/sweep-crash`). The call is held (and every
 /// call after it, so the emulator stays as it was), the test waits until it is, kills the
 /// binary and releases the held calls. Even kill points hold the call before moto sees it; odd
 /// ones after moto did it, so the work is done and never heard of. One moto serves every kill
@@ -663,12 +702,10 @@ fn kill_points(log: &[serde_json::Value], calls: u64, min: usize) -> Vec<KillPoi
 ///
 /// After each kill, an apply without faults exits 0, the plan is clean, every managed address
 /// has exactly one object, and the emulator holds as many objects of each kind as after the
-/// uninterrupted apply. Then [`DESTROY_KILLS`] destroys are killed during the first call of
-/// evenly chosen deleting operations; the state stays readable and a destroy after each leaves
-/// nothing. Failures are gathered over the whole sweep and reported together.
-///
-/// About 13 minutes on two cores, the longest test of the suite; it runs in CI beside the
-/// others. `scripts/sweep-crash` runs the same test over every call.
+/// uninterrupted apply. Then two destroys (per push; [`DESTROY_KILLS`] in the larger sweeps)
+/// are killed during the first call of evenly chosen deleting operations; the state stays
+/// readable and a destroy after each leaves nothing. Failures are gathered over the whole
+/// sweep and reported together.
 #[test]
 fn an_apply_and_a_destroy_killed_during_each_of_a_sample_of_calls_converge() {
     let moto = Moto::start();
@@ -696,10 +733,14 @@ fn an_apply_and_a_destroy_killed_during_each_of_a_sample_of_calls_converge() {
         let destroy_log: Vec<serde_json::Value> = proxy.request_log()[start..].to_vec();
         let apply_points = kill_points(&apply_log, apply_log.len() as u64, MIN_APPLY_KILLS);
         let deletes = changing_operations(&destroy_log);
-        let destroy_points: Vec<KillPoint> = (0..DESTROY_KILLS.min(deletes.len()))
+        let destroy_kills = match sweep() {
+            Sweep::PerService => 2,
+            Sweep::Operations | Sweep::All => DESTROY_KILLS,
+        }
+        .min(deletes.len());
+        let destroy_points: Vec<KillPoint> = (0..destroy_kills)
             .map(|i| {
-                let (service, key) =
-                    deletes[i * deletes.len() / DESTROY_KILLS.min(deletes.len())].clone();
+                let (service, key) = deletes[i * deletes.len() / destroy_kills].clone();
                 KillPoint::Operation(service, key)
             })
             .collect();

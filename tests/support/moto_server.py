@@ -15,7 +15,9 @@ root element (`s3_versioning_root`), S3 delete markers can be deleted
 given (`route53_update_health_check_keeps_lists`), EC2 filters take only `*` and `?` as wildcards
 (`ec2_filters_match_brackets_literally`), and ELBv2's creates are idempotent
 (`elbv2_creates_are_idempotent`), and DynamoDB's TagResource replaces a tag's value
-(`dynamodb_tag_values_replace`). The modules moto_<service>.py beside this file
+(`dynamodb_tag_values_replace`), and ACM issues a DNS-validated certificate only once its
+validation records are published (`acm_issues_only_validated_certificates`). With
+MOTO_ECS_TASKS_NEVER_START=1 no ECS task ever runs (`ecs_tasks_that_never_start`). The modules moto_<service>.py beside this file
 add what moto lacks for Application Auto Scaling's predictive policies, CodeBuild, CodeCommit and
 CodeDeploy, and run Lambda without Docker
 (no test runs a function's code).
@@ -104,18 +106,37 @@ route53_zones_use_reusable_delegation_sets()
 
 def route53_update_health_check_keeps_lists():
     """UpdateHealthCheck keeps a check's ChildHealthChecks and Regions when the request does not
-    name them, as AWS does; moto 5.2.5 reads an absent list as [] and empties them."""
+    name them, and resets those its ResetElements names, as AWS does; moto 5.2.5 reads an
+    absent list as [] and empties them, and ignores ResetElements."""
     from moto.route53.responses import Route53
     original = Route53.update_health_check
+
+    def names(value):
+        # ResetElements as moto's parser gives it: a list, or {"ResettableElementName": ...}.
+        if isinstance(value, dict):
+            value = value.get("ResettableElementName", [])
+        if isinstance(value, str):
+            value = [value]
+        return set(value or [])
 
     def update_health_check(self):
         check = self.backend.get_health_check(self._get_param("HealthCheckId"))
         children, regions = check.children, check.regions
+        reset = names(self._get_param("ResetElements"))
         answer = original(self)
-        if self._get_param("ChildHealthChecks") is None:
+        if "ChildHealthChecks" in reset:
+            check.set_children([])
+        elif self._get_param("ChildHealthChecks") is None:
             check.set_children(children)
-        if self._get_param("Regions") is None:
+        if "Regions" in reset:
+            # Reset: Route 53 checks from its default regions, which moto lists as none.
+            check.set_regions([])
+        elif self._get_param("Regions") is None:
             check.set_regions(regions)
+        if "ResourcePath" in reset:
+            check.resource_path = None
+        if "FullyQualifiedDomainName" in reset:
+            check.fqdn = None
         return answer
 
     Route53.update_health_check = update_health_check
@@ -269,31 +290,34 @@ def metric_statistics_match_dimensions_exactly():
     asked for ("you must specify the same dimensions that were used when the metrics were
     created"); moto 5.2.5 also sums every metric that has them among others. So a query for a
     load balancer's RequestCount (LoadBalancer) would add its target groups' (TargetGroup and
-    LoadBalancer) there, never on AWS. moto's own aggregation runs over the exact matches only;
-    one query at a time, since the override is on the shared backend."""
+    LoadBalancer) there, never on AWS. moto's own aggregation runs over the exact matches only.
+    The dimensions asked for are kept per thread (the server answers each request on a thread
+    of its own), so a concurrent ListMetrics or query sees every metric as before."""
     import threading
     from moto.cloudwatch.models import CloudWatchBackend
 
     original = CloudWatchBackend.get_metric_statistics
-    one_at_a_time = threading.Lock()
+    all_metrics = CloudWatchBackend.get_all_metrics
+    asked = threading.local()
+
+    def get_all_metrics(self):
+        metrics = all_metrics(self)
+        wanted = getattr(asked, "dimensions", None)
+        if wanted is None:
+            return metrics
+        return [datum for datum in metrics
+                if sorted((d.name, d.value) for d in datum.dimensions) == wanted]
 
     def get_metric_statistics(self, namespace, metric_name, start_time, end_time, period, stats,
                               dimensions, unit=None):
-        wanted = sorted((d["Name"], d.get("Value")) for d in dimensions or [])
+        asked.dimensions = sorted((d["Name"], d.get("Value")) for d in dimensions or [])
+        try:
+            return original(self, namespace, metric_name, start_time, end_time, period, stats,
+                            dimensions, unit)
+        finally:
+            asked.dimensions = None
 
-        def exact():
-            # The class's method: another query's override must never be read here.
-            return [datum for datum in CloudWatchBackend.get_all_metrics(self)
-                    if sorted((d.name, d.value) for d in datum.dimensions) == wanted]
-
-        with one_at_a_time:
-            self.get_all_metrics = exact
-            try:
-                return original(self, namespace, metric_name, start_time, end_time, period, stats,
-                                dimensions, unit)
-            finally:
-                del self.get_all_metrics
-
+    CloudWatchBackend.get_all_metrics = get_all_metrics
     CloudWatchBackend.get_metric_statistics = get_metric_statistics
 
 
@@ -328,6 +352,75 @@ def dynamodb_tag_values_replace():
 
 
 dynamodb_tag_values_replace()
+
+def ecs_tasks_that_never_start():
+    """With MOTO_ECS_TASKS_NEVER_START=1, no task of a service ever runs, as on AWS when an
+    image cannot be pulled: UpdateService leaves the running count at 0. moto 5.2.5 makes the
+    running count the desired count on every update (MOTO_ECS_SERVICE_RUNNING counts at create
+    only), so without this a health gate's "tasks running" check could never fail. Only the
+    test of that gate sets it."""
+    if os.environ.get("MOTO_ECS_TASKS_NEVER_START") != "1":
+        return
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    update_service = EC2ContainerServiceBackend.update_service
+
+    def update_service_without_tasks(self, service_properties):
+        service = update_service(self, service_properties)
+        service.running_count = 0
+        service.pending_count = service.desired_count
+        return service
+
+    EC2ContainerServiceBackend.update_service = update_service_without_tasks
+
+
+ecs_tasks_that_never_start()
+
+
+def acm_issues_only_validated_certificates():
+    """ACM issues a DNS-validated certificate once each of its domains' validation CNAME is
+    published. With MOTO_ACM_VALIDATION_WAIT, moto 5.2.5 issues it after that many seconds
+    whether or not the record exists. Here the wait still applies, and the certificate stays
+    PENDING_VALIDATION until every validation record (the name and value moto's
+    DomainValidationOptions give) is in a public Route 53 hosted zone of the account."""
+    from moto.acm.models import CertBundle
+    from moto.route53.models import route53_backends
+
+    def published(account_id):
+        found = set()
+        for backend in route53_backends[account_id].values():
+            for zone in backend.zones.values():
+                if zone.private_zone:
+                    continue
+                for record in zone.rrsets:
+                    if record.type == "CNAME":
+                        for value in record.records:
+                            found.add((record.name.rstrip(".").lower(), str(value).rstrip(".").lower()))
+        return found
+
+    def validated(cert):
+        records = published(cert.arn.split(":")[4])
+        for san in set(cert.sans + ([cert.common_name] if cert.common_name else [])):
+            domain = san[2:] if san.startswith("*.") else san
+            # The record moto's describe() gives for every domain.
+            wanted = (f"_d930b28be6c5927595552b219965053e.{domain}".lower(),
+                      "_c9edd76ee4a0e2a74388032f3861cc50.ykybfrwcxw.acm-validations.aws")
+            if wanted not in records:
+                return False
+        return True
+
+    check = CertBundle.check
+
+    def check_records(self):
+        pending = self.type == "AMAZON_ISSUED" and self.status == "PENDING_VALIDATION"
+        check(self)
+        if pending and self.status == "ISSUED" and not validated(self):
+            self.status = "PENDING_VALIDATION"
+
+    CertBundle.check = check_records
+
+
+acm_issues_only_validated_certificates()
 
 # Services whose gaps need more than a few lines have a module each beside this file; each
 # module's docstring says what moto lacks there and what its patch() adds.

@@ -12,9 +12,7 @@ use infra_core::{Block, Operation, ProviderSettings, ResourceType, Schema, Timeo
 
 /// One moto for the whole test binary (see infra-testkit); this process's SDK clients use it.
 fn moto() -> &'static infra_testkit::Moto {
-    let moto = infra_testkit::Moto::shared(&[("MOTO_ECS_SERVICE_RUNNING", "1")]);
-    moto.export_env();
-    moto
+    infra_testkit::Moto::shared(&[("MOTO_ECS_SERVICE_RUNNING", "1")])
 }
 
 fn aws() -> Arc<Aws> {

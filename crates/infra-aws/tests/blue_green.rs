@@ -23,9 +23,7 @@ const RUNNING: i64 = 2;
 /// One moto for the whole test binary (see infra-testkit, which also routes CloudWatch's CBOR
 /// protocol); this process's SDK clients use it.
 fn moto() -> &'static infra_testkit::Moto {
-    let moto = infra_testkit::Moto::shared(&[("MOTO_ECS_SERVICE_RUNNING", "2")]);
-    moto.export_env();
-    moto
+    infra_testkit::Moto::shared(&[("MOTO_ECS_SERVICE_RUNNING", "2")])
 }
 
 fn aws() -> Arc<Aws> {

@@ -137,14 +137,21 @@ impl Moto {
         );
     }
 
-    /// One server for a whole test binary (the first caller's `env` wins). It is never
-    /// dropped; the server exits on its own when the test process does.
+    /// One server for a whole test binary (the first caller's `env` wins), with this
+    /// process's AWS SDK environment pointed at it. The environment is set inside the one-time
+    /// start that every other caller waits for, so no test thread sets it while another reads
+    /// it. The server is never dropped; it exits on its own when the test process does.
     pub fn shared(env: &[(&str, &str)]) -> &'static Moto {
         static SHARED: std::sync::OnceLock<Moto> = std::sync::OnceLock::new();
-        SHARED.get_or_init(|| Moto::start_with_env(env))
+        SHARED.get_or_init(|| {
+            let moto = Moto::start_with_env(env);
+            moto.export_env();
+            moto
+        })
     }
 
     /// Points this process's AWS SDK clients at the server (for in-process provider tests).
+    /// Only for a process with one test thread: with several, use [`Moto::shared`].
     pub fn export_env(&self) {
         for (key, value) in self.env() {
             std::env::set_var(key, value);
