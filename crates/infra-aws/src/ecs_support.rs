@@ -53,48 +53,15 @@ const CONTAINER_FIELDS: &[&str] = &[
     "healthCheck",
 ];
 
-/// Every field of ECS's `ContainerDefinition` (the API reference; the SDK's
-/// `types::ContainerDefinition`). Of these, infra maps [`CONTAINER_FIELDS`]; the others are
-/// refused, never dropped.
-const ECS_CONTAINER_FIELDS: &[&str] = &[
-    "name",
-    "image",
+/// The fields of ECS's `ContainerDefinition` (the API reference; the SDK's
+/// `types::ContainerDefinition`) that infra does not map: with [`CONTAINER_FIELDS`], every
+/// field there is. These are refused, never dropped.
+const ECS_CONTAINER_FIELDS_NOT_MAPPED: &[&str] = &[
     "repositoryCredentials",
-    "cpu",
-    "memory",
-    "memoryReservation",
-    "links",
-    "portMappings",
-    "essential",
     "restartPolicy",
-    "entryPoint",
-    "command",
-    "environment",
     "environmentFiles",
-    "mountPoints",
-    "volumesFrom",
     "linuxParameters",
-    "secrets",
-    "dependsOn",
-    "startTimeout",
-    "stopTimeout",
     "versionConsistency",
-    "hostname",
-    "user",
-    "workingDirectory",
-    "disableNetworking",
-    "privileged",
-    "readonlyRootFilesystem",
-    "dnsServers",
-    "dnsSearchDomains",
-    "extraHosts",
-    "dockerSecurityOptions",
-    "interactive",
-    "pseudoTerminal",
-    "dockerLabels",
-    "ulimits",
-    "logConfiguration",
-    "healthCheck",
     "systemControls",
     "resourceRequirements",
     "firelensConfiguration",
@@ -123,8 +90,9 @@ pub fn container_definition_ignored_fields(text: &str) -> Vec<String> {
 
 /// Go's JSON decoder matches field names without regard to case, and so does this.
 fn is_ecs_container_field(key: &str) -> bool {
-    ECS_CONTAINER_FIELDS
+    CONTAINER_FIELDS
         .iter()
+        .chain(ECS_CONTAINER_FIELDS_NOT_MAPPED)
         .any(|field| field.eq_ignore_ascii_case(key))
 }
 

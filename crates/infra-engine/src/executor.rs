@@ -858,7 +858,9 @@ impl Executor<'_> {
     ) -> Result<InstanceConfig, RunError> {
         let id = &resource_config.id;
         if !expansions.borrow().contains_key(id) {
-            let instances = self.expand(resource_config, state, resources)?;
+            let instances = self.with_applied_values(state, resources, |evaluator, values| {
+                evaluator.expand(id, values)
+            })?;
             expansions.borrow_mut().insert(id.clone(), instances);
         }
         expansions
@@ -875,13 +877,13 @@ impl Executor<'_> {
             })
     }
 
-    /// The instances of a resource, evaluated with what is applied so far.
-    fn expand(
+    /// Asks the evaluator `ask` with the values applied so far.
+    fn with_applied_values<T>(
         &self,
-        resource_config: &ResourceConfig,
         state: &RefCell<State>,
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
-    ) -> Result<Vec<InstanceConfig>, RunError> {
+        ask: impl FnOnce(&Evaluator, &AppliedValues) -> Result<T, infra_core::Diagnostics>,
+    ) -> Result<T, RunError> {
         let state = state.borrow();
         let data = self.data.borrow();
         let values = AppliedValues {
@@ -889,9 +891,7 @@ impl Executor<'_> {
             resources,
             data: &data,
         };
-        self.evaluator
-            .expand(&resource_config.id, &values)
-            .map_err(|d| RunError::Fatal(ApplyError::Config(d)))
+        ask(self.evaluator, &values).map_err(|d| RunError::Fatal(ApplyError::Config(d)))
     }
 
     /// The `timeouts` of the instance at `address` for its delete
@@ -902,16 +902,9 @@ impl Executor<'_> {
         state: &RefCell<State>,
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
     ) -> Result<BTreeMap<String, std::time::Duration>, RunError> {
-        let state = state.borrow();
-        let data = self.data.borrow();
-        let values = AppliedValues {
-            state: &state,
-            resources,
-            data: &data,
-        };
-        self.evaluator
-            .delete_timeouts(address, &values)
-            .map_err(|d| RunError::Fatal(ApplyError::Config(d)))
+        self.with_applied_values(state, resources, |evaluator, values| {
+            evaluator.delete_timeouts(address, values)
+        })
     }
 
     /// Runs one provider call, reporting start, "still running" every 10 s, and the end.
