@@ -11,6 +11,15 @@ use super::{infra, BINARY};
 const BUCKET: &str = "infra-team-state";
 const KEY: &str = "team/terraform.tfstate";
 
+/// Sends `kill -NAME` to a process.
+fn signal(pid: u32, name: &str) {
+    let sent = Command::new("kill")
+        .args([format!("-{name}"), pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -{name} {pid}");
+}
+
 fn create_bucket(moto: &Moto, bucket: &str) {
     moto.python(&format!(
         "import boto3\nboto3.client('s3').create_bucket(Bucket='{bucket}')"
@@ -163,53 +172,73 @@ fn apply_plan_and_state_recovery_with_the_s3_backend() {
 
 #[test]
 fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
-    // moto's conditional PUT checks and writes in two steps, so both creates can "succeed";
-    // the lock is read back after it is created, and only the writer whose ID is there goes
-    // on. (A single-threaded moto would make the PUT atomic, but applies against it stopped
-    // at the security group create: see the note on issue 16.)
+    // Both applies start together and race for the lock. The one that prints its plan holds
+    // the lock (an apply plans under it), and is stopped there with SIGSTOP until the other
+    // has ended, so the other must meet the held lock: it cannot run first and finish before
+    // the holder locks, which made this test flaky when the two ran one after the other.
+    // moto's conditional PUT is made atomic, as S3's is (tests/support/moto_server.py).
     let moto = Moto::start();
     let stack = s3_stack(&moto);
-    let start = || {
+    let start = |name: &str| {
+        let path = stack.path().join(name);
         let mut command = infra_command(BINARY, stack.path(), Some(&moto));
         command
             .args(["apply", "-input=false", "-auto-approve"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        command.spawn().expect("start infra apply")
+            .stdout(std::fs::File::create(&path).expect("stdout file"))
+            .stderr(std::fs::File::create(path.with_extension("stderr")).expect("stderr file"));
+        (command.spawn().expect("start infra apply"), path)
     };
-    let first = start();
-    let second = start();
-    let pids = [first.id(), second.id()];
-    let outputs = [
-        first.wait_with_output().expect("first apply"),
-        second.wait_with_output().expect("second apply"),
-    ];
-    let codes: Vec<i32> = outputs
+    let mut applies = [start("first.stdout"), start("second.stdout")];
+    let pids = [applies[0].0.id(), applies[1].0.id()];
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).unwrap_or_default();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let winner = loop {
+        if let Some(winner) = (0..2).find(|&i| read(&applies[i].1).contains("will perform")) {
+            break winner;
+        }
+        for (child, path) in &mut applies {
+            if let Some(status) = child.try_wait().expect("poll an apply") {
+                if status.code() != Some(1) {
+                    panic!(
+                        "an apply ended ({status}) before either planned: {}\n{}",
+                        read(path),
+                        read(&path.with_extension("stderr"))
+                    );
+                }
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "neither apply planned within two minutes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let loser = 1 - winner;
+    signal(pids[winner], "STOP");
+    let loser_status = applies[loser].0.wait().expect("the other apply");
+    signal(pids[winner], "CONT");
+    let winner_status = applies[winner].0.wait().expect("the holding apply");
+    let outputs: Vec<(String, String)> = applies
         .iter()
-        .map(|o| o.status.code().unwrap_or(-1))
+        .map(|(_, path)| (read(path), read(&path.with_extension("stderr"))))
         .collect();
     let report = outputs
         .iter()
-        .map(|o| {
-            format!(
-                "--- stdout\n{}\n--- stderr\n{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            )
-        })
+        .map(|(stdout, stderr)| format!("--- stdout\n{stdout}\n--- stderr\n{stderr}"))
         .collect::<Vec<_>>()
         .join("\n");
-    let winner = codes
-        .iter()
-        .position(|&c| c == 0)
-        .unwrap_or_else(|| panic!("no apply succeeded: {codes:?}\n{report}"));
-    let loser = 1 - winner;
     assert_eq!(
-        codes[loser], 1,
-        "exactly one apply runs: {codes:?}\n{report}"
+        winner_status.code(),
+        Some(0),
+        "the holder applies: {report}"
+    );
+    assert_eq!(
+        loser_status.code(),
+        Some(1),
+        "the other is refused: {report}"
     );
 
-    let refused = String::from_utf8_lossy(&outputs[loser].stderr);
+    let refused = &outputs[loser].1;
     assert!(
         refused.contains("Error acquiring the state lock"),
         "{refused}"
@@ -236,7 +265,8 @@ fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
         refused.contains(&format!("infra force-unlock {lock_id}")),
         "{refused}"
     );
-    assert!(String::from_utf8_lossy(&outputs[loser].stdout)
+    assert!(outputs[loser]
+        .0
         .lines()
         .all(|l| !l.contains("Creation complete")));
 

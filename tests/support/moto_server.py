@@ -336,6 +336,29 @@ def s3_delete_markers_can_be_deleted():
 s3_delete_markers_can_be_deleted()
 
 
+def s3_conditional_writes_are_atomic():
+    """S3's conditional PutObject (If-None-Match: *, If-Match) checks and writes as one step:
+    of two concurrent creates of one key, exactly one succeeds and the other gets 412. moto
+    5.2.5 checks, then writes, in separate steps on a threaded server, so both can succeed (a
+    state lock taken twice). One lock around conditional puts restores S3's meaning."""
+    import threading
+    from moto.s3.responses import S3Response
+
+    put_object = S3Response.put_object
+    conditional = threading.Lock()
+
+    def atomic_put_object(self):
+        if self.headers.get("If-None-Match") or self.headers.get("If-Match"):
+            with conditional:
+                return put_object(self)
+        return put_object(self)
+
+    S3Response.put_object = atomic_put_object
+
+
+s3_conditional_writes_are_atomic()
+
+
 def dynamodb_tag_values_replace():
     """DynamoDB's TagResource gives a key that a table has already its new value, as AWS's
     tagging APIs do. moto 5.2.5 appends a second tag with the same key, so a changed tag is
