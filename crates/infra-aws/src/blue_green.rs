@@ -3,21 +3,27 @@
 //! forward on the production listener or rule), CloudWatch (the 5xx ratio) and Application
 //! Auto Scaling (which follows the live colour).
 //!
-//! It owns no orchestration: the health gate, the traffic steps, the bake and the automatic
-//! revert live in the engine, which calls these operations and keeps the deployment's runtime
-//! state. It does not create target groups, listeners or the task definition; those are
-//! ordinary resources.
+//! The orchestration (the health gate, the traffic steps, the bake and the automatic revert)
+//! is [`deploy`]'s, which calls these operations through [`api::BlueGreenApi`]; the engine
+//! runs it as the provider's [`rollouts::BlueGreenRollouts`] and stores its record. It does
+//! not create target groups, listeners or the task definition; those are ordinary resources.
+
+pub mod api;
+pub mod deploy;
+mod rollouts;
+
+pub use rollouts::BlueGreenRollouts;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::blue_green::api::{BlueGreenApi, ErrorCounts, ServiceStatus, WeightedTarget};
 use aws_sdk_cloudwatch::types::{AlarmType, Dimension, StateValue, Statistic};
 use aws_sdk_ecs::types::{DeploymentRolloutState, Service};
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, ForwardActionConfig, TargetGroupTuple, TargetHealthStateEnum,
 };
-use infra_core::blue_green::{BlueGreenApi, ErrorCounts, ServiceStatus, WeightedTarget};
 use infra_core::{ProviderError, Value};
 
 use crate::app_support::{blocks, int, non_empty, single};
@@ -25,6 +31,25 @@ use crate::error::aws_error;
 use crate::resources::appautoscaling;
 use crate::resources::ecs::aws_ecs_service;
 use crate::Aws;
+
+/// The live colour's service name of the blue/green service `name` in `cluster` (a name, or
+/// the cluster's ARN as configured), if the operation's state deploys one.
+pub fn live_colour_of(
+    operation: &infra_core::Operation,
+    cluster: &str,
+    name: &str,
+) -> Option<String> {
+    operation
+        .rollouts
+        .iter()
+        .filter_map(deploy::Deployment::from_json)
+        .find(|deployment| {
+            deployment.service == name
+                && (deployment.cluster == cluster
+                    || deployment.cluster.rsplit('/').next() == Some(cluster))
+        })
+        .and_then(|deployment| deployment.live_state().map(|c| c.service_name.clone()))
+}
 
 /// The tag naming the `aws_ecs_service` a colour service belongs to, so the pair can be found
 /// (and cleaned up) from AWS alone.

@@ -47,6 +47,6 @@ pub fn registry(aws: Arc<Aws>) -> Registry {
     let mut registry = Registry::new();
     resources::register_all(&mut registry, &aws);
     data_sources::register_all(&mut registry, &aws);
-    registry.set_blue_green(Arc::new(blue_green::AwsBlueGreen::new(aws.clone())));
+    registry.set_rollouts(Arc::new(blue_green::BlueGreenRollouts::new(aws.clone())));
     registry
 }

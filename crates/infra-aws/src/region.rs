@@ -146,25 +146,6 @@ impl ResourceType for RegionalResource {
         }
     }
 
-    fn blue_green_deployment(
-        &self,
-        value: &Value,
-    ) -> Option<Result<infra_core::blue_green::DeploymentSpec, String>> {
-        self.inner.blue_green_deployment(value)
-    }
-
-    fn deployment_runtime_attributes(&self) -> &'static [&'static str] {
-        self.inner.deployment_runtime_attributes()
-    }
-
-    fn live_colour_prior(&self, prior: &Value, live_object: &str) -> Value {
-        self.inner.live_colour_prior(prior, live_object)
-    }
-
-    fn with_deployed_revision(&self, value: &Value, revision: &str) -> Value {
-        self.inner.with_deployed_revision(value, revision)
-    }
-
     fn traffic_paths(&self) -> &'static [&'static str] {
         self.inner.traffic_paths()
     }

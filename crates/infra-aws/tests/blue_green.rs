@@ -14,7 +14,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
 };
 use infra_aws::blue_green::{AwsBlueGreen, COLOUR_OF_TAG};
 use infra_aws::Aws;
-use infra_core::blue_green::{BlueGreenApi, ErrorCounts, WeightedTarget};
+use infra_aws::blue_green::api::{BlueGreenApi, ErrorCounts, WeightedTarget};
 use infra_core::{ProviderSettings, Value};
 
 /// moto's running count for every ECS service on the server.
@@ -391,7 +391,7 @@ async fn put_datum(
 #[tokio::test]
 async fn registry_offers_the_blue_green_operations() {
     let aws = aws();
-    assert!(infra_aws::registry(aws).blue_green().is_some());
+    assert!(infra_aws::registry(aws).rollouts().is_some());
 }
 
 #[tokio::test]

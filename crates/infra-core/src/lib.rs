@@ -5,11 +5,11 @@
 
 pub mod action;
 pub mod address;
-pub mod blue_green;
 pub mod cidr;
 pub mod diagnostics;
 pub mod path;
 pub mod resource;
+pub mod rollout;
 pub mod schema;
 pub mod value;
 
@@ -17,8 +17,7 @@ pub use action::Action;
 pub use address::{Address, AddressPattern, InstanceKey, Mode, ResourceId};
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 pub use resource::{
-    BlueGreenObject, Cause, DataSourceType, Operation, ProviderError, Registry, ResourceType,
-    StateReader, Timeouts,
+    Cause, DataSourceType, Operation, ProviderError, Registry, ResourceType, StateReader, Timeouts,
 };
 pub use schema::{Attribute, Block, Check, Nesting, Presence, Schema, Type};
 pub use value::{PlainJson, Value};

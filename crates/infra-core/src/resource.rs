@@ -102,29 +102,9 @@ pub struct Operation {
     /// The state lineage, written as the `infra:lineage` tag.
     pub lineage: String,
     pub timeouts: Timeouts,
-    /// The objects the state deploys blue/green, so that a type configured on one of them
-    /// (Application Auto Scaling on `service/<cluster>/<name>`) acts on its live colour.
-    pub blue_green_objects: Vec<BlueGreenObject>,
-}
-
-/// An object deployed blue/green: two objects `<name>-blue` and `<name>-green`, of which
-/// `live` serves.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct BlueGreenObject {
-    /// The cluster as configured: a name or an ARN.
-    pub cluster: String,
-    pub name: String,
-    /// The live colour's object name (`<name>-blue` or `<name>-green`).
-    pub live: String,
-}
-
-impl BlueGreenObject {
-    /// True when this is the object `name` in the cluster named `cluster` (the configured
-    /// cluster may be its ARN, `arn:...:cluster/<name>`).
-    pub fn is(&self, cluster: &str, name: &str) -> bool {
-        self.name == name
-            && (self.cluster == cluster || self.cluster.rsplit('/').next() == Some(cluster))
-    }
+    /// The state's rollout records, so that a type configured on a rolled-out object acts
+    /// on the side that serves (Application Auto Scaling on a blue/green ECS service).
+    pub rollouts: Vec<crate::rollout::RolloutRecord>,
 }
 
 /// The provider a resource type belongs to, as Terraform names it in plan JSON: the type's
@@ -154,15 +134,6 @@ pub const ADDRESS_TAG: &str = "infra:address";
 pub const LINEAGE_TAG: &str = "infra:lineage";
 
 impl Operation {
-    /// The live colour's object name of the blue/green object `name` in `cluster`, if the
-    /// state deploys one.
-    pub fn live_colour_of(&self, cluster: &str, name: &str) -> Option<&str> {
-        self.blue_green_objects
-            .iter()
-            .find(|object| object.is(cluster, name))
-            .map(|object| object.live.as_str())
-    }
-
     /// The tags to send on create: the value's `tags_all` plus the managed tags.
     pub fn tags_with_managed(&self, planned: &Value) -> BTreeMap<String, String> {
         let mut tags: BTreeMap<String, String> = planned
@@ -251,33 +222,8 @@ pub trait ResourceType: Send + Sync {
     fn unknown_after_update(&self, _prior: &Value, _planned: &Value) -> Vec<&'static str> {
         vec![]
     }
-    /// For a type whose objects can deploy blue/green (an ECS service): `Some` when this
-    /// configured value asks for it, with what the deployment needs read from it, or the
-    /// reason it cannot run (a missing target group). `None` for every other value and type.
-    fn blue_green_deployment(
-        &self,
-        _value: &Value,
-    ) -> Option<Result<crate::blue_green::DeploymentSpec, String>> {
-        None
-    }
-    /// The attributes of a blue/green object that its deployment owns at run time (which
-    /// revision and target group each colour has, the counts): refresh keeps them from the
-    /// state, so only configuration drift is reported.
-    fn deployment_runtime_attributes(&self) -> &'static [&'static str] {
-        &[]
-    }
-    /// `value` recording `revision` as the one a blue/green object runs (after `infra revert`
-    /// or a resumed deploy made another revision live outside a planned change).
-    fn with_deployed_revision(&self, value: &Value, _revision: &str) -> Value {
-        value.clone()
-    }
-    /// The state value of a blue/green object re-aimed at the object that serves it now
-    /// (`live_object` is the live colour's name), so `read_many` reads that one.
-    fn live_colour_prior(&self, prior: &Value, _live_object: &str) -> Value {
-        prior.clone()
-    }
-    /// Attributes a blue/green deployment sets at run time when it routes traffic through an
-    /// object of this type (a listener's actions): they are neither drift nor planned.
+    /// Attributes a rollout sets at run time when it routes traffic through an object of
+    /// this type (a listener's actions): they are neither drift nor planned.
     fn traffic_paths(&self) -> &'static [&'static str] {
         &[]
     }
@@ -342,7 +288,7 @@ pub trait DataSourceType: Send + Sync {
 pub struct Registry {
     resources: BTreeMap<&'static str, Arc<dyn ResourceType>>,
     data_sources: BTreeMap<&'static str, Arc<dyn DataSourceType>>,
-    blue_green: Option<Arc<dyn crate::blue_green::BlueGreenApi>>,
+    rollouts: Option<Arc<dyn crate::rollout::Rollouts>>,
     /// The registries of other provider configurations (`aws.west`), by address.
     configurations: BTreeMap<String, Registry>,
 }
@@ -383,13 +329,13 @@ impl Registry {
         !address.contains('.') || self.configurations.contains_key(address)
     }
 
-    /// The provider's blue/green operations, if it has them.
-    pub fn set_blue_green(&mut self, api: Arc<dyn crate::blue_green::BlueGreenApi>) {
-        self.blue_green = Some(api);
+    /// The provider's rollouts, if it has them.
+    pub fn set_rollouts(&mut self, rollouts: Arc<dyn crate::rollout::Rollouts>) {
+        self.rollouts = Some(rollouts);
     }
 
-    pub fn blue_green(&self) -> Option<&Arc<dyn crate::blue_green::BlueGreenApi>> {
-        self.blue_green.as_ref()
+    pub fn rollouts(&self) -> Option<&Arc<dyn crate::rollout::Rollouts>> {
+        self.rollouts.as_ref()
     }
 
     pub fn resource(&self, name: &str) -> Option<&Arc<dyn ResourceType>> {

@@ -14,21 +14,20 @@ use infra_config::{
     Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
 };
 use infra_core::{
-    Action, Address, BlueGreenObject, Cause, InstanceKey, Mode, Operation, ProviderError,
-    ProviderSettings, Registry, ResourceId, ResourceType, Timeouts, Value,
+    Action, Address, Cause, InstanceKey, Mode, Operation, ProviderError, ProviderSettings,
+    Registry, ResourceId, ResourceType, Timeouts, Value,
 };
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tracing::Instrument;
 
-use crate::deploy::{self, DeployEvents, Deployment, DeploymentSpec};
 use crate::diff::{plan_instance, InstanceInput};
 use crate::graph::Graph;
 use crate::lost_answer::{Careful, DEFAULT_RETRIES};
 use crate::observer::{Event, Observer};
 use crate::plan::{Plan, ResourceChange};
 use crate::planner::shape;
-use infra_core::blue_green::BlueGreenApi;
+use infra_core::rollout::{RolloutEvents, RolloutRecord, Rollouts};
 
 /// Everything the executor needs besides the plan and the state.
 pub struct Executor<'a> {
@@ -148,7 +147,7 @@ impl Executor<'_> {
                 return (state, Err(ApplyError::State(error)));
             }
         }
-        let graph = operation_graph(plan, &state);
+        let graph = operation_graph(plan, &state, self.registry);
         if let Err(cycle) = graph.topological_order() {
             let steps: Vec<String> = cycle
                 .iter()
@@ -368,7 +367,7 @@ impl Executor<'_> {
             address: address.to_string(),
             lineage: state.borrow().lineage.clone(),
             timeouts: resource_type.default_timeouts(),
-            blue_green_objects: blue_green_objects(&state.borrow()),
+            rollouts: state.borrow().deployments.values().cloned().collect(),
         };
         match node.1 {
             Phase::Delete => {
@@ -386,20 +385,20 @@ impl Executor<'_> {
                         .unwrap_or_else(|| change.before.clone())
                 };
                 let action = Action::Delete;
-                let deployment = state
+                let record = state
                     .borrow()
                     .deployments
                     .get(&address.to_string())
-                    .and_then(Deployment::from_json);
+                    .cloned();
                 let id = prior.get("id").as_str().map(str::to_string);
-                match (deployment, registry.blue_green()) {
-                    (Some(deployment), Some(api)) => self
+                match (record, registry.rollouts()) {
+                    (Some(record), Some(rollouts)) => self
                         .timed(
                             address,
                             action,
                             id,
                             operation.timeouts.delete,
-                            deploy::delete(api.as_ref(), &deployment),
+                            rollouts.delete(&record),
                         )
                         .await
                         .map_err(|error| op_error(address, action, error))?,
@@ -469,11 +468,13 @@ impl Executor<'_> {
                         ),
                     }));
                 }
-                if let (Some(spec), Some(api)) = (
-                    resource_type.blue_green_deployment(&planned),
-                    registry.blue_green(),
-                ) {
-                    let spec = spec.map_err(|reason| {
+                let rollout = registry.rollouts().and_then(|rollouts| {
+                    rollouts
+                        .rolls_out(&change.resource_type, &planned)
+                        .map(|valid| (rollouts, valid))
+                });
+                if let Some((rollouts, valid)) = rollout {
+                    valid.map_err(|reason| {
                         RunError::Operation(OperationError {
                             address: address.clone(),
                             action,
@@ -481,13 +482,13 @@ impl Executor<'_> {
                         })
                     })?;
                     return self
-                        .run_blue_green(
+                        .run_rollout(
                             address,
                             change,
                             action,
-                            (resource_type.as_ref(), &spec, &planned),
+                            (resource_type.as_ref(), &planned),
                             prior_value,
-                            api.as_ref(),
+                            rollouts.as_ref(),
                             &operation,
                             state,
                         )
@@ -626,30 +627,33 @@ impl Executor<'_> {
         }
     }
 
+    /// Applies an object its provider rolls out ([`Rollouts`]) instead of updating in place.
     #[allow(clippy::too_many_arguments)]
-    async fn run_blue_green(
+    async fn run_rollout(
         &self,
         address: &Address,
         change: &ResourceChange,
         action: Action,
-        (resource_type, spec, planned): (&dyn ResourceType, &DeploymentSpec, &Value),
+        (resource_type, planned): (&dyn ResourceType, &Value),
         prior: Option<Value>,
-        api: &dyn BlueGreenApi,
+        rollouts: &dyn Rollouts,
         operation: &Operation,
         state: &RefCell<State>,
     ) -> Result<(), RunError> {
-        let events = DeploymentEvents {
+        let events = ExecutorRolloutEvents {
             executor: self,
             address,
             state,
         };
-        let service_id = format!("{}/{}", spec.cluster, spec.name);
-        let finished = || Value::map([("id", Value::string(&service_id))]);
-        let existing = state
-            .borrow()
-            .deployments
-            .get(&address.to_string())
-            .and_then(Deployment::from_json);
+        let type_name = change.resource_type.as_str();
+        let record = || {
+            state
+                .borrow()
+                .deployments
+                .get(&address.to_string())
+                .cloned()
+        };
+        let existing = record();
         let (limit, id) = match action {
             Action::Create => (operation.timeouts.create, None),
             _ => (
@@ -662,48 +666,36 @@ impl Executor<'_> {
         let outcome = self
             .timed(address, action, id, limit, async {
                 match existing {
-                    Some(mut deployment) if action == Action::Update => {
-                        let result = deploy::deploy(api, spec, planned, &mut deployment, &events).await;
-                        let saved = events.save(&deployment);
-                        result.map_err(deploy_error)?;
-                        saved.map(|()| finished()).map_err(|error| {
-                            ProviderError::with_code("StateNotSaved", format!("the deploy finished but its state could not be saved: {error}"))
-                        })
+                    Some(record) if action == Action::Update => {
+                        rollouts.update(type_name, planned, &record, &events).await
                     }
                     _ => {
-                        let deployment =
-                            deploy::create(api, spec, planned, self.settings.region.clone(), &events)
-                                .await
-                                .map_err(deploy_error)?;
-                        events.save(&deployment).map_err(|error| {
-                            ProviderError::with_code("StateNotSaved", format!("the colours were created but their state could not be saved: {error}"))
-                        })?;
-                        Ok(finished())
+                        rollouts
+                            .create(type_name, planned, self.settings.region.clone(), &events)
+                            .await
                     }
                 }
+                .map(|id| Value::map([("id", Value::string(&id))]))
             })
             .await;
-        if let Err(error) = outcome {
-            // A deploy abandoned at its timeout may have left traffic split: its journal says
-            // where it was, and it is rolled back now rather than by the next run.
-            if error.code.as_deref() == Some("Timeout") {
-                let interrupted = state
-                    .borrow()
-                    .deployments
-                    .get(&address.to_string())
-                    .and_then(Deployment::from_json)
-                    .filter(|d| d.in_progress.is_some());
-                if let Some(mut deployment) = interrupted {
-                    if let Ok(Some(outcome)) =
-                        deploy::recover_interrupted(api, planned, &mut deployment, false).await
-                    {
-                        events.message(outcome.report);
-                        let _ = events.save(&deployment);
+        let id = match outcome {
+            Ok(finished) => finished.get("id").clone(),
+            Err(error) => {
+                // A rollout abandoned at its timeout may have left traffic split: its record says
+                // where it was, and it is rolled back now rather than by the next run.
+                if error.code.as_deref() == Some("Timeout") {
+                    if let Some(mut interrupted) = record().filter(|r| rollouts.in_progress(r)) {
+                        if let Ok(Some(outcome)) =
+                            rollouts.recover(planned, &mut interrupted, false).await
+                        {
+                            events.message(outcome.report);
+                            let _ = events.save(&interrupted);
+                        }
                     }
                 }
+                return Err(op_error(address, action, error));
             }
-            return Err(op_error(address, action, error));
-        }
+        };
         let mut value = planned.clone();
         if let Some(entries) = value.map_mut() {
             for (key, item) in entries.iter_mut() {
@@ -714,25 +706,15 @@ impl Executor<'_> {
                         .unwrap_or(Value::Null);
                 }
             }
-            entries.insert("id".into(), Value::string(&service_id));
+            entries.insert("id".into(), id);
         }
-        // The state holds the configuration as the live colour runs it, read back like any
+        // The state holds the configuration as the serving side runs it, read back like any
         // object's, so that refresh compares like with like.
-        let live_object = state
-            .borrow()
-            .deployments
-            .get(&address.to_string())
-            .and_then(Deployment::from_json)
-            .and_then(|d| d.live_state().map(|c| c.service_name.clone()));
-        if let Some(live_object) = live_object {
-            let prior = resource_type.live_colour_prior(&value, &live_object);
-            if let Ok(mut read) = resource_type.read_many(&[prior]).await {
+        let read_prior = record().and_then(|r| rollouts.read_prior(type_name, &value, &r));
+        if let Some(read_prior) = read_prior {
+            if let Ok(mut read) = resource_type.read_many(&[read_prior]).await {
                 if let Some(Some(remote)) = read.pop() {
-                    value = deploy::with_runtime_attributes(
-                        remote,
-                        &value,
-                        resource_type.deployment_runtime_attributes(),
-                    );
+                    value = rollouts.with_runtime_attributes(type_name, remote, &value);
                     crate::diff::normalize(resource_type, &mut value);
                     crate::diff::mark_sensitive(resource_type.schema(), &mut value);
                     if resource_type.schema().taggable {
@@ -977,38 +959,14 @@ impl IdOf for Value {
     }
 }
 
-fn deploy_error(error: deploy::DeployError) -> ProviderError {
-    match error {
-        deploy::DeployError::Provider(error) => error,
-        deploy::DeployError::GateFailed(reason) => ProviderError::with_code(
-            "HealthGateFailed",
-            format!("health gate failed, traffic was not switched: {reason}"),
-        ),
-        deploy::DeployError::Reverted(reason) => ProviderError::with_code(
-            "AutomaticRevert",
-            format!("reverted automatically during the bake: {reason}"),
-        ),
-        deploy::DeployError::HookFailed(reason) => ProviderError::with_code(
-            "LifecycleHookFailed",
-            format!("rolled back by a lifecycle hook: {reason}"),
-        ),
-        error @ deploy::DeployError::Interrupted => {
-            ProviderError::with_code("Interrupted", error.to_string())
-        }
-        error @ deploy::DeployError::StateNotSaved(_) => {
-            ProviderError::with_code("StateNotSaved", error.to_string())
-        }
-    }
-}
-
-/// Deployment progress goes to the observer; deployment state is persisted at every step.
-struct DeploymentEvents<'e, 'a> {
+/// A rollout's progress goes to the observer; its record is persisted at every step.
+struct ExecutorRolloutEvents<'e, 'a> {
     executor: &'e Executor<'a>,
     address: &'e Address,
     state: &'e RefCell<State>,
 }
 
-impl deploy::DeployEvents for DeploymentEvents<'_, '_> {
+impl RolloutEvents for ExecutorRolloutEvents<'_, '_> {
     fn message(&self, text: String) {
         tracing::info!(target: "infra::deploy", "{text}");
         self.executor.observer.event(Event::Deployment {
@@ -1017,11 +975,11 @@ impl deploy::DeployEvents for DeploymentEvents<'_, '_> {
         });
     }
 
-    fn save(&self, deployment: &Deployment) -> Result<(), String> {
+    fn save(&self, record: &RolloutRecord) -> Result<(), String> {
         let mut state = self.state.borrow_mut();
         state
             .deployments
-            .insert(self.address.to_string(), deployment.to_json());
+            .insert(self.address.to_string(), record.clone());
         persist_object(self.executor.backend, &mut state, self.address)
             .map_err(|error| error.to_string())
     }
@@ -1096,81 +1054,63 @@ fn keep_configured_tags(value: &mut Value, planned: &Value) {
     }
 }
 
-/// The blue/green objects of the state: address, deployment, the object's value (unmarked)
-/// and its type's deployment settings (`None` when the type or value no longer has them).
-fn deployed_objects(
-    registry: &Registry,
-    state: &State,
-) -> Vec<(String, Deployment, Value, Option<DeploymentSpec>)> {
+/// The rolled-out objects of the state: address, record, the object's type name and its
+/// value (unmarked; null when the state no longer holds the object).
+fn rolled_out_objects(state: &State) -> Vec<(String, RolloutRecord, String, Value)> {
     state
         .deployments
         .iter()
-        .filter_map(|(address, json)| {
-            let deployment = Deployment::from_json(json)?;
+        .map(|(address, record)| {
             let resource = address.parse::<Address>().ok().and_then(|a| state.get(&a));
-            let service = resource
+            let type_name = resource
+                .map(|r| r.resource_type.clone())
+                .unwrap_or_default();
+            let value = resource
                 .map(|r| r.value.unmark_deep())
                 .unwrap_or(Value::Null);
-            let spec = resource
-                .and_then(|r| registry.resource(&r.resource_type))
-                .and_then(|t| t.blue_green_deployment(&service))
-                .and_then(Result::ok);
-            Some((address.clone(), deployment, service, spec))
+            (address.clone(), record.clone(), type_name, value)
         })
         .collect()
 }
 
-/// Re-derives the deployment record of each blue/green object in the state that has none (a
-/// tool that does not know infra's records rewrote the file) from its listener and services,
-/// in memory: the run that writes the state next keeps it. Returns, by address, what was found.
+/// Re-derives the rollout record of each rolled-out object in the state that has none (a
+/// tool that does not know infra's records rewrote the file) from what runs, in memory: the
+/// run that writes the state next keeps it. Returns, by address, what was found.
 pub async fn rederive_missing_deployments(
     registry: &Registry,
     state: &mut State,
 ) -> Result<Vec<(String, String)>, ProviderError> {
-    let Some(api) = registry.blue_green() else {
+    let Some(rollouts) = registry.rollouts() else {
         return Ok(vec![]);
     };
     let mut found = Vec::new();
-    let missing: Vec<(String, DeploymentSpec, Option<String>)> = state
+    let missing: Vec<(String, String, Value)> = state
         .resources
         .iter()
         .filter(|(address, _)| !state.deployments.contains_key(&address.to_string()))
         .filter_map(|(address, resource)| {
-            let configuration = resource.provider.as_deref().unwrap_or_default();
             let value = resource.value.unmark_deep();
-            let spec = registry
-                .for_configuration(configuration)
-                .resource(&resource.resource_type)?
-                .blue_green_deployment(&value)?
-                .ok()?;
-            let region = value.get("region").as_str().map(str::to_string);
-            Some((address.to_string(), spec, region))
+            rollouts.rolls_out(&resource.resource_type, &value)?.ok()?;
+            Some((address.to_string(), resource.resource_type.clone(), value))
         })
         .collect();
-    for (address, spec, region) in missing {
-        if let Some(deployment) = deploy::rederive(api.as_ref(), &spec, region)
+    for (address, type_name, value) in missing {
+        if let Some((record, report)) = rollouts
+            .rederive(&type_name, &value)
             .await
             .map_err(|error| error.context(&format!("re-deriving {address}'s deployment")))?
         {
-            found.push((
-                address.clone(),
-                format!(
-                    "its blue/green record was missing from the state (the file was rewritten \
-                     by a tool that does not keep it); re-derived from its listener: {} is \
-                     live",
-                    deployment.live
-                ),
-            ));
-            state.deployments.insert(address, deployment.to_json());
+            found.push((address.clone(), report));
+            state.deployments.insert(address, record);
         }
     }
     Ok(found)
 }
 
-/// Re-derives and saves the deployment records a rewrite of the file dropped
-/// ([`rederive_missing_deployments`]); then rolls back deploys a killed run left part way
-/// (their journal entry is still there), or finishes them with `resume` when their gate had
-/// passed, and saves each; returns what was found, by address. Done at the start of an apply,
+/// Re-derives and saves the rollout records a rewrite of the file dropped
+/// ([`rederive_missing_deployments`]); then rolls back rollouts a killed run left part way
+/// (their record says one is under way), or finishes them with `resume` when they can be,
+/// and saves each; returns what was found, by address. Done at the start of an apply,
 /// before anything is planned.
 pub async fn recover_interrupted(
     registry: &Registry,
@@ -1178,7 +1118,7 @@ pub async fn recover_interrupted(
     state: &mut State,
     resume: bool,
 ) -> Result<Vec<(String, String)>, ProviderError> {
-    let Some(api) = registry.blue_green() else {
+    let Some(rollouts) = registry.rollouts() else {
         return Ok(vec![]);
     };
     // Records a rewrite of the file dropped come back first, and are kept.
@@ -1186,25 +1126,13 @@ pub async fn recover_interrupted(
     if !recovered.is_empty() {
         persist(backend, state).map_err(|e| ProviderError::new(e.to_string()))?;
     }
-    for (address, mut deployment, service, _) in deployed_objects(registry, state) {
-        let outcome =
-            deploy::recover_interrupted(api.as_ref(), &service, &mut deployment, resume).await?;
-        if deploy::scaling_follows_live(api.as_ref(), &deployment)
-            .await
-            .map_err(|error| error.context("moving auto scaling to the live colour"))?
-        {
-            recovered.push((
-                address.clone(),
-                format!(
-                    "its auto scaling moved to the live colour, {}",
-                    deployment.live
-                ),
-            ));
+    for (address, mut record, _, value) in rolled_out_objects(state) {
+        let outcome = rollouts.recover(&value, &mut record, resume).await?;
+        if let Some(report) = rollouts.follow_live(&record).await? {
+            recovered.push((address.clone(), report));
         }
         if let Some(outcome) = outcome {
-            state
-                .deployments
-                .insert(address.clone(), deployment.to_json());
+            state.deployments.insert(address.clone(), record);
             if let Some(revision) = &outcome.live_revision {
                 record_live_revision(registry, state, &address, revision);
             }
@@ -1215,58 +1143,35 @@ pub async fn recover_interrupted(
     Ok(recovered)
 }
 
-/// The objects the state deploys blue/green, with their live colours, for operations on
-/// objects configured on them.
-pub fn blue_green_objects(state: &State) -> Vec<BlueGreenObject> {
-    state
-        .deployments
-        .values()
-        .filter_map(Deployment::from_json)
-        .filter_map(|deployment| {
-            Some(BlueGreenObject {
-                live: deployment.live_state()?.service_name.clone(),
-                cluster: deployment.cluster,
-                name: deployment.service,
-            })
-        })
-        .collect()
-}
-
 /// The state's object at `address` records `revision` as the one it runs (a revert or a
-/// resumed deploy changed it outside a planned change), as its type says.
+/// resumed rollout changed it outside a planned change), as its provider says.
 pub fn record_live_revision(registry: &Registry, state: &mut State, address: &str, revision: &str) {
-    let Some(address) = address.parse::<Address>().ok() else {
+    let (Some(address), Some(rollouts)) = (address.parse::<Address>().ok(), registry.rollouts())
+    else {
         return;
     };
-    let Some(entry) = state.resources.get_mut(&address) else {
-        return;
-    };
-    if let Some(resource_type) = registry.resource(&entry.resource_type) {
-        entry.value = resource_type.with_deployed_revision(&entry.value, revision);
+    if let Some(entry) = state.resources.get_mut(&address) {
+        entry.value = rollouts.with_live_revision(&entry.resource_type, &entry.value, revision);
     }
 }
 
-/// Scales down standby colours that outlived their retention, and saves each; returns their
+/// Retires standby sides that outlived their retention, and saves each; returns their
 /// addresses. Done at the start of an apply.
 pub async fn finalize_expired(
     registry: &Registry,
     backend: &dyn Backend,
     state: &mut State,
 ) -> Result<Vec<String>, ProviderError> {
-    let Some(api) = registry.blue_green() else {
+    let Some(rollouts) = registry.rollouts() else {
         return Ok(vec![]);
     };
     let mut finalized = Vec::new();
-    for (address, mut deployment, service, spec) in deployed_objects(registry, state) {
-        let Some(spec) = spec else {
-            continue;
-        };
-        if deploy::standby_expired(&deployment, spec.strategy.standby_retention)
-            && deploy::finalize(api.as_ref(), &service, &mut deployment).await?
+    for (address, mut record, type_name, value) in rolled_out_objects(state) {
+        if rollouts
+            .finalize_expired(&type_name, &value, &mut record)
+            .await?
         {
-            state
-                .deployments
-                .insert(address.clone(), deployment.to_json());
+            state.deployments.insert(address.clone(), record);
             persist(backend, state).map_err(|e| ProviderError::new(e.to_string()))?;
             finalized.push(address);
         }
@@ -1296,7 +1201,7 @@ fn timeouts(
 /// - creates and updates after what they depend on;
 /// - deletes before the deletes of what they depend on, and after anything that stops using them;
 /// - a replacement's halves ordered by `create_before_destroy`.
-fn operation_graph(plan: &Plan, state: &State) -> Graph<Node> {
+fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Node> {
     let mut graph = Graph::new();
     let applies: BTreeSet<&Address> = plan
         .changes
@@ -1378,31 +1283,24 @@ fn operation_graph(plan: &Plan, state: &State) -> Graph<Node> {
             }
         }
     }
-    // A blue/green deployment routes its listener (or rule) to both colours' target groups,
-    // which the configuration's references do not show: delete the route first.
+    // A rollout may need objects deleted in an order the configuration's references do not
+    // show (a blue/green route before the target groups it forwards to).
     let by_id: BTreeMap<&str, &Address> = state
         .resources
         .iter()
         .filter_map(|(address, r)| r.value.get("id").as_str().map(|id| (id, address)))
         .collect();
-    for deployment in state.deployments.values().filter_map(Deployment::from_json) {
-        let routes = [
-            Some(&deployment.listener_arn),
-            deployment.test_listener_arn.as_ref(),
-        ];
-        for route in routes
-            .into_iter()
-            .flatten()
-            .filter_map(|arn| by_id.get(arn.as_str()))
-        {
-            for colour in deployment.colours.values() {
-                if let Some(target_group) = by_id.get(colour.target_group_arn.as_str()) {
-                    if deletes.contains(*route) && deletes.contains(*target_group) {
-                        graph.add_edge(
-                            ((*target_group).clone(), Phase::Delete),
-                            ((*route).clone(), Phase::Delete),
-                        );
-                    }
+    let rollouts = registry.rollouts();
+    for record in state.deployments.values() {
+        let order = rollouts.map(|r| r.delete_order(record)).unwrap_or_default();
+        for (first, then) in order {
+            if let (Some(first), Some(then)) = (by_id.get(first.as_str()), by_id.get(then.as_str()))
+            {
+                if deletes.contains(*first) && deletes.contains(*then) {
+                    graph.add_edge(
+                        ((*then).clone(), Phase::Delete),
+                        ((*first).clone(), Phase::Delete),
+                    );
                 }
             }
         }

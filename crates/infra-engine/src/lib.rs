@@ -6,7 +6,6 @@
 //! by infra-render.
 
 pub mod data;
-pub mod deploy;
 pub mod diff;
 pub mod executor;
 pub mod fingerprint;

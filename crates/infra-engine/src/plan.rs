@@ -90,14 +90,8 @@ impl ResourceChange {
     }
 }
 
-/// What a blue/green deployment will do, for the plan text and the plan file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeploymentPlan {
-    pub live_colour: String,
-    pub target_colour: String,
-    pub live_revision: String,
-    pub target_revision: String,
-}
+/// What a rollout will do, for the plan text and the plan file.
+pub use infra_core::rollout::RolloutPlan as DeploymentPlan;
 
 /// An output's change.
 #[derive(Clone, Debug, PartialEq)]

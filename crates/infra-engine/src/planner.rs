@@ -125,14 +125,15 @@ pub fn resource_order(
     })
 }
 
-/// Listener and rule ARNs whose traffic a blue/green deployment controls.
-pub fn listeners_owned_by_deployments(state: &State) -> BTreeSet<String> {
+/// The IDs of objects whose traffic a rollout moves.
+pub fn routes_owned_by_rollouts(state: &State, registry: &Registry) -> BTreeSet<String> {
+    let Some(rollouts) = registry.rollouts() else {
+        return BTreeSet::new();
+    };
     state
         .deployments
         .values()
-        .filter_map(crate::deploy::Deployment::from_json)
-        .flat_map(|d| [Some(d.listener_arn), d.test_listener_arn])
-        .flatten()
+        .flat_map(|record| rollouts.routes(record))
         .collect()
 }
 
@@ -161,34 +162,6 @@ fn effective_lifecycle(
         }
     };
     lifecycle
-}
-
-/// How a change to a blue/green service will be deployed.
-fn deployment_plan(
-    state: &State,
-    address: &Address,
-    target_task_definition: Option<&str>,
-) -> Option<crate::plan::DeploymentPlan> {
-    let deployment = state
-        .deployments
-        .get(&address.to_string())
-        .and_then(crate::deploy::Deployment::from_json)?;
-    let live = deployment.live_state()?;
-    let live_revision = crate::deploy::revision(&live.task_definition);
-    let target_revision = match target_task_definition {
-        Some(task_definition) => crate::deploy::revision(task_definition),
-        // A new task definition revision is registered in the same apply: the family's next.
-        None => live_revision
-            .parse::<u64>()
-            .map(|r| (r + 1).to_string())
-            .unwrap_or_else(|_| "(known after apply)".into()),
-    };
-    Some(crate::plan::DeploymentPlan {
-        live_colour: deployment.live.to_string(),
-        target_colour: deployment.live.other().to_string(),
-        live_revision,
-        target_revision,
-    })
 }
 
 /// The `read` changes of a data source that could not be read while planning: one per
@@ -261,7 +234,7 @@ fn deferred_reads(
 
 pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
     let _span = tracing::info_span!("plan").entered();
-    let owned_listeners = listeners_owned_by_deployments(input.state);
+    let owned_routes = routes_owned_by_rollouts(input.state, input.registry);
     let resources: BTreeMap<&ResourceId, &ResourceConfig> = input
         .config
         .resources()
@@ -365,7 +338,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                 let lifecycle = effective_lifecycle(
                     &resource.lifecycle,
                     prior,
-                    &owned_listeners,
+                    &owned_routes,
                     resource_type.traffic_paths(),
                 );
                 let requested = input
@@ -418,11 +391,11 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                 });
                 let deployment = (decision.action == Action::Update)
                     .then(|| {
-                        let target = resource_type
-                            .blue_green_deployment(&decision.after)
-                            .and_then(Result::ok)
-                            .and_then(|spec| spec.task_definition);
-                        deployment_plan(input.state, &instance.address, target.as_deref())
+                        let record = input.state.deployments.get(&instance.address.to_string())?;
+                        input
+                            .registry
+                            .rollouts()?
+                            .plan(&id.resource_type, &decision.after, record)
                     })
                     .flatten();
                 shaped.push((instance.address.clone(), decision.after.clone()));

@@ -50,7 +50,7 @@ pub async fn resolve_pending(
             address: address.to_string(),
             lineage: state.lineage.clone(),
             timeouts: resource.default_timeouts(),
-            blue_green_objects: crate::executor::blue_green_objects(state),
+            rollouts: state.deployments.values().cloned().collect(),
         };
         let started_at =
             humantime::parse_rfc3339(&entry.started_at).unwrap_or(SystemTime::UNIX_EPOCH);

@@ -29,20 +29,26 @@ pub async fn refresh(
 ) -> Result<Refreshed, Diagnostics> {
     // One batch per provider configuration and type: `aws.west`'s VPCs are read in its region.
     let mut by_type: BTreeMap<(&str, &str), Vec<(&Address, &Value)>> = BTreeMap::new();
-    let owned_listeners = crate::planner::listeners_owned_by_deployments(state);
-    let mut live_objects: BTreeMap<&Address, String> = BTreeMap::new();
+    let owned_routes = crate::planner::routes_owned_by_rollouts(state, registry);
+    let rollouts = registry.rollouts();
+    // A rolled-out object is read through the prior its provider gives (the side that
+    // serves); what its rollout owns at run time is kept from the state below.
+    let mut read_priors: BTreeMap<&Address, Value> = BTreeMap::new();
     for (address, resource) in &state.resources {
         if only.is_some_and(|only| !only.contains(address)) {
             continue;
         }
-        // A blue/green object is read through its live colour; its colours, weights and
-        // revisions are runtime state, kept from the state below.
-        if let Some(deployment) = state.deployments.get(&address.to_string()) {
-            match crate::deploy::Deployment::from_json(deployment)
-                .and_then(|d| d.live_state().map(|c| c.service_name.clone()))
-            {
-                Some(live_object) => {
-                    live_objects.insert(address, live_object);
+        if let Some(record) = state.deployments.get(&address.to_string()) {
+            let read_prior = rollouts.and_then(|rollouts| {
+                rollouts.read_prior(
+                    &resource.resource_type,
+                    &resource.value.unmark_deep(),
+                    record,
+                )
+            });
+            match read_prior {
+                Some(read_prior) => {
+                    read_priors.insert(address, read_prior);
                 }
                 None => continue,
             }
@@ -68,8 +74,8 @@ pub async fn refresh(
         }
         let priors: Vec<Value> = instances
             .iter()
-            .map(|(address, value)| match live_objects.get(address) {
-                Some(live_object) => resource.live_colour_prior(&value.unmark_deep(), live_object),
+            .map(|(address, value)| match read_priors.get(address) {
+                Some(read_prior) => read_prior.clone(),
                 None => value.unmark_deep(),
             })
             .collect();
@@ -122,17 +128,13 @@ pub async fn refresh(
                 ));
                 continue;
             };
-            if live_objects.contains_key(address) {
-                remote = crate::deploy::with_runtime_attributes(
-                    remote,
-                    prior,
-                    resource.deployment_runtime_attributes(),
-                );
+            if let (true, Some(rollouts)) = (read_priors.contains_key(address), rollouts) {
+                remote = rollouts.with_runtime_attributes(type_name, remote, prior);
             }
             if remote
                 .get("id")
                 .as_str()
-                .is_some_and(|id| owned_listeners.contains(id))
+                .is_some_and(|id| owned_routes.contains(id))
             {
                 // The deployment moves this object's traffic; those attributes are not drift.
                 if let Some(entries) = remote.map_mut() {

@@ -6,8 +6,10 @@
 use std::time::Instant;
 
 use anyhow::{anyhow, Result};
+use infra_aws::blue_green::api::BlueGreenApi;
+use infra_aws::blue_green::deploy::{self, Deployment};
+use infra_aws::blue_green::AwsBlueGreen;
 use infra_core::{Address, ProviderSettings};
-use infra_engine::deploy::{self, Deployment};
 use infra_state::{Backend, State};
 
 use crate::args::{RevertArgs, StateArgs};
@@ -72,12 +74,10 @@ pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
         default_tags: Default::default(),
         ..Default::default()
     });
-    let api = registry
-        .blue_green()
-        .ok_or_else(|| anyhow!("the provider has no blue/green support"))?;
-    let from = deployment.live.clone();
+    let api = AwsBlueGreen::new(aws.clone());
+    let from = deployment.live;
     let interrupted = deployment.in_progress.clone();
-    match deploy::revert(api.as_ref(), &mut deployment, args.force).await {
+    match deploy::revert(&api, &mut deployment, args.force).await {
         Ok(Ok(())) => {}
         Ok(Err(refusal)) => return Err(anyhow!("cannot revert {key}: {refusal}")),
         Err(error) => return Err(anyhow!("reverting {key}: {error}")),
@@ -125,7 +125,7 @@ pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
         started.elapsed().as_secs_f64()
     );
     // Traffic first, in one write; the service's auto scaling then follows the live colour.
-    match deploy::scaling_follows_live(api.as_ref(), &deployment).await {
+    match deploy::scaling_follows_live(&api, &deployment).await {
         Ok(true) => println!("Auto scaling moved to {}.", deployment.live),
         Ok(false) => {}
         Err(error) => eprintln!(
@@ -141,20 +141,18 @@ pub async fn finalize(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypeFinalize")?;
     let mut state = session::read_state(backend.as_ref())?;
     let (key, mut deployment) = pick(&state, args.address.as_deref())?;
-    let (_, registry) = session::provider(ProviderSettings {
+    let (aws, _) = session::provider(ProviderSettings {
         region: deployment.region.clone(),
         default_tags: Default::default(),
         ..Default::default()
     });
-    let api = registry
-        .blue_green()
-        .ok_or_else(|| anyhow!("the provider has no blue/green support"))?;
+    let api = AwsBlueGreen::new(aws);
     let service = key
         .parse::<Address>()
         .ok()
         .and_then(|a| state.get(&a).map(|r| r.value.unmark_deep()))
         .ok_or_else(|| anyhow!("{key} is not in the state"))?;
-    if deploy::finalize(api.as_ref(), &service, &mut deployment)
+    if deploy::finalize(&api, &service, &mut deployment)
         .await
         .map_err(|e| anyhow!("{key}: {e}"))?
     {
@@ -182,11 +180,12 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
         let Some(deployment) = Deployment::from_json(json) else {
             continue;
         };
-        let (_, registry) = session::provider(ProviderSettings {
+        let (aws, _) = session::provider(ProviderSettings {
             region: deployment.region.clone(),
             default_tags: Default::default(),
             ..Default::default()
         });
+        let api = AwsBlueGreen::new(aws);
         let live = deployment.live_state();
         println!("{key}");
         println!(
@@ -203,12 +202,9 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
                 .and_then(|s| deployment.colours.get(s)),
         ) {
             (Some(colour), Some(standby)) => {
-                let health = match registry.blue_green() {
-                    Some(api) => match api.healthy_targets(&standby.target_group_arn).await {
-                        Ok(n) => format!("{n} healthy targets"),
-                        Err(e) => format!("health unknown: {e}"),
-                    },
-                    None => "health unknown".into(),
+                let health = match api.healthy_targets(&standby.target_group_arn).await {
+                    Ok(n) => format!("{n} healthy targets"),
+                    Err(e) => format!("health unknown: {e}"),
                 };
                 let scaled = if deployment.standby_scaled_down {
                     ", scaled down"
@@ -230,21 +226,18 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
         println!("  weights:  {}", weights.join(", "));
         if let Some(interrupted) = &deployment.in_progress {
             // Read, not trusted: a killed run may have left the listener anywhere.
-            let serving = match registry.blue_green() {
-                Some(api) => match api.current_route(&deployment.listener_arn).await {
-                    Ok(targets) => targets
-                        .iter()
-                        .map(|t| {
-                            let colour = deployment
-                                .colour_of(&t.target_group_arn)
-                                .map_or(t.target_group_arn.as_str(), |c| c.name());
-                            format!("{colour} weight {}", t.weight)
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    Err(e) => format!("unknown: {e}"),
-                },
-                None => "unknown".into(),
+            let serving = match api.current_route(&deployment.listener_arn).await {
+                Ok(targets) => targets
+                    .iter()
+                    .map(|t| {
+                        let colour = deployment
+                            .colour_of(&t.target_group_arn)
+                            .map_or(t.target_group_arn.as_str(), |c| c.name());
+                        format!("{colour} weight {}", t.weight)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Err(e) => format!("unknown: {e}"),
             };
             println!(
                 "  interrupted: a deploy of revision {} to {} stopped at \"{}\"; the listener serves {serving}. The next apply rolls it back; `infra revert` puts all traffic on {} now.",

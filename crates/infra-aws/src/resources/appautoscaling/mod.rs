@@ -51,8 +51,7 @@ fn with_resource_id(value: &Value, resource_id: &str) -> Value {
 /// state deploys its ECS service blue/green, else the configured one.
 pub(crate) fn at_live_colour(operation: &Operation, value: &Value) -> Value {
     let live = ecs_service_of(value).and_then(|(cluster, service)| {
-        operation
-            .live_colour_of(&cluster, &service)
+        crate::blue_green::live_colour_of(operation, &cluster, &service)
             .map(|live| format!("service/{cluster}/{live}"))
     });
     match live {
@@ -329,7 +328,6 @@ pub(crate) async fn move_ecs_service_scaling(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use infra_core::BlueGreenObject;
 
     fn scaling(resource_id: &str) -> Value {
         Value::map([
@@ -341,11 +339,14 @@ mod tests {
 
     fn deploying(cluster: &str, name: &str, live: &str) -> Operation {
         Operation {
-            blue_green_objects: vec![BlueGreenObject {
-                cluster: cluster.into(),
-                name: name.into(),
-                live: live.into(),
-            }],
+            rollouts: vec![serde_json::json!({
+                "service": name, "cluster": cluster, "listener_arn": "listener", "live": "green",
+                "colours": { "green": {
+                    "service_name": live, "target_group_arn": "tg-green",
+                    "task_definition": "app:2", "desired_count": 1
+                } },
+                "weights": { "green": 100 }
+            })],
             ..Default::default()
         }
     }

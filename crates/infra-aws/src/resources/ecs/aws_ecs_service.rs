@@ -1716,29 +1716,6 @@ impl ResourceType for AwsEcsService {
         Ok(value)
     }
 
-    fn blue_green_deployment(
-        &self,
-        value: &Value,
-    ) -> Option<Result<infra_core::blue_green::DeploymentSpec, String>> {
-        service_deployment::deployment_spec(value)
-    }
-
-    fn deployment_runtime_attributes(&self) -> &'static [&'static str] {
-        service_deployment::RUNTIME_ATTRIBUTES
-    }
-
-    fn live_colour_prior(&self, prior: &Value, live_object: &str) -> Value {
-        service_deployment::live_colour_prior(prior, live_object)
-    }
-
-    fn with_deployed_revision(&self, value: &Value, revision: &str) -> Value {
-        let mut value = value.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("task_definition".into(), Value::string(revision));
-        }
-        value
-    }
-
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if let (Some(minimum), Some(maximum)) = (

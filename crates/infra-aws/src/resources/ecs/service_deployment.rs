@@ -24,7 +24,7 @@
 
 use std::time::Duration;
 
-use infra_core::blue_green::{DeploymentSpec, LifecycleHook, Strategy, TrafficShift};
+use crate::blue_green::api::{DeploymentSpec, LifecycleHook, Strategy, TrafficShift};
 use infra_core::Value;
 
 use crate::app_support::single;
@@ -296,6 +296,16 @@ pub fn live_colour_prior(prior: &Value, live_service: &str) -> Value {
     let mut value = prior.clone();
     if let Some(entries) = value.map_mut() {
         entries.insert("arn".into(), Value::string(live_service));
+    }
+    value
+}
+
+/// The service's value recording `revision` as the one it runs (after `infra revert` or a
+/// resumed deploy made another revision live outside a planned change).
+pub fn with_deployed_revision(value: &Value, revision: &str) -> Value {
+    let mut value = value.clone();
+    if let Some(entries) = value.map_mut() {
+        entries.insert("task_definition".into(), Value::string(revision));
     }
     value
 }

@@ -13,8 +13,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use infra_core::blue_green::{BlueGreenApi, ErrorCounts, WeightedTarget};
-pub use infra_core::blue_green::{DeploymentSpec, LifecycleHook, Strategy, TrafficShift};
+use super::api::{BlueGreenApi, ErrorCounts, WeightedTarget};
+pub use super::api::{DeploymentSpec, LifecycleHook, Strategy, TrafficShift};
+use infra_core::rollout::{Recovered, RolloutPlan};
 use infra_core::{ProviderError, Value};
 use serde::{Deserialize, Serialize};
 
@@ -175,6 +176,13 @@ impl Deployment {
             .map(|(colour, _)| *colour)
     }
 
+    /// The listener and listener rule whose traffic the deployment moves.
+    pub fn routes(&self) -> Vec<String> {
+        std::iter::once(self.listener_arn.clone())
+            .chain(self.test_listener_arn.clone())
+            .collect()
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
@@ -182,6 +190,27 @@ impl Deployment {
     pub fn from_json(json: &serde_json::Value) -> Option<Deployment> {
         serde_json::from_value(json.clone()).ok()
     }
+}
+
+/// How an update to `target_task_definition` (`None` while it is registered in the same
+/// apply) will be deployed.
+pub fn plan(deployment: &Deployment, target_task_definition: Option<&str>) -> Option<RolloutPlan> {
+    let live = deployment.live_state()?;
+    let live_revision = revision(&live.task_definition);
+    let target_revision = match target_task_definition {
+        Some(task_definition) => revision(task_definition),
+        // A new task definition revision is registered in the same apply: the family's next.
+        None => live_revision
+            .parse::<u64>()
+            .map(|r| (r + 1).to_string())
+            .unwrap_or_else(|_| "(known after apply)".into()),
+    };
+    Some(RolloutPlan {
+        live_colour: deployment.live.to_string(),
+        target_colour: deployment.live.other().to_string(),
+        live_revision,
+        target_revision,
+    })
 }
 
 /// Why a deployment stopped.
@@ -1273,13 +1302,6 @@ pub async fn recover_interrupted(
         report,
         live_revision: None,
     }))
-}
-
-/// What recovering an interrupted deploy did.
-pub struct Recovered {
-    pub report: String,
-    /// The revision now live when the deploy was resumed (the state's object records it).
-    pub live_revision: Option<String>,
 }
 
 /// Forward weights as `green 50%, blue 50%`, by colour where the target group is one.

@@ -1,10 +1,10 @@
-//! The AWS operations a blue/green deployment needs, as a trait: the engine orchestrates the
-//! deployment (health gate, switch, bake, automatic revert) and the provider makes the calls.
+//! The AWS operations a blue/green deployment needs, as a trait: [`super::deploy`]
+//! orchestrates the deployment (health gate, switch, bake, automatic revert) through it, and
+//! [`super::AwsBlueGreen`] makes the calls.
 
 use std::time::Duration;
 
-use crate::resource::ProviderError;
-use crate::value::Value;
+use infra_core::{ProviderError, Value};
 
 /// One blue/green object as its resource type reads it from the configured value: what the
 /// engine needs to run, revert and finalize a deployment without knowing the type's attribute
