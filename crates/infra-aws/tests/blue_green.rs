@@ -12,9 +12,9 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, PathPatternConditionConfig, RuleCondition, TargetDescription,
     TargetTypeEnum,
 };
+use infra_aws::blue_green::api::{BlueGreenApi, ErrorCounts, WeightedTarget};
 use infra_aws::blue_green::{AwsBlueGreen, COLOUR_OF_TAG};
 use infra_aws::Aws;
-use infra_aws::blue_green::api::{BlueGreenApi, ErrorCounts, WeightedTarget};
 use infra_core::{ProviderSettings, Value};
 
 /// moto's running count for every ECS service on the server.

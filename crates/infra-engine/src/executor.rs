@@ -1307,3 +1307,178 @@ fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Nod
     }
     graph
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use infra_core::rollout::{Recovered, RolloutPlan};
+
+    use super::*;
+
+    /// A provider whose rolled-out objects route traffic (`route-1`) to a pool (`pool-1`).
+    struct FakeRollouts;
+
+    #[async_trait::async_trait(?Send)]
+    impl Rollouts for FakeRollouts {
+        fn rolls_out(&self, resource_type: &str, _: &Value) -> Option<Result<(), String>> {
+            (resource_type == "fake_service").then_some(Ok(()))
+        }
+        fn plan(&self, _: &str, _: &Value, _: &RolloutRecord) -> Option<RolloutPlan> {
+            None
+        }
+        async fn create(
+            &self,
+            _: &str,
+            _: &Value,
+            _: Option<String>,
+            _: &dyn RolloutEvents,
+        ) -> Result<String, ProviderError> {
+            Ok("service-1".into())
+        }
+        async fn update(
+            &self,
+            _: &str,
+            _: &Value,
+            _: &RolloutRecord,
+            _: &dyn RolloutEvents,
+        ) -> Result<String, ProviderError> {
+            Ok("service-1".into())
+        }
+        async fn delete(&self, _: &RolloutRecord) -> Result<(), ProviderError> {
+            Ok(())
+        }
+        fn in_progress(&self, _: &RolloutRecord) -> bool {
+            false
+        }
+        async fn recover(
+            &self,
+            _: &Value,
+            _: &mut RolloutRecord,
+            _: bool,
+        ) -> Result<Option<Recovered>, ProviderError> {
+            Ok(None)
+        }
+        async fn follow_live(&self, _: &RolloutRecord) -> Result<Option<String>, ProviderError> {
+            Ok(None)
+        }
+        async fn finalize_expired(
+            &self,
+            _: &str,
+            _: &Value,
+            _: &mut RolloutRecord,
+        ) -> Result<bool, ProviderError> {
+            Ok(false)
+        }
+        async fn rederive(
+            &self,
+            _: &str,
+            _: &Value,
+        ) -> Result<Option<(RolloutRecord, String)>, ProviderError> {
+            Ok(None)
+        }
+        fn read_prior(&self, _: &str, value: &Value, _: &RolloutRecord) -> Option<Value> {
+            Some(value.clone())
+        }
+        fn with_runtime_attributes(&self, _: &str, remote: Value, _: &Value) -> Value {
+            remote
+        }
+        fn with_live_revision(&self, _: &str, value: &Value, _: &str) -> Value {
+            value.clone()
+        }
+        fn routes(&self, _: &RolloutRecord) -> Vec<String> {
+            vec!["route-1".into()]
+        }
+        fn delete_order(&self, _: &RolloutRecord) -> Vec<(String, String)> {
+            vec![("route-1".into(), "pool-1".into())]
+        }
+    }
+
+    fn address(text: &str) -> Address {
+        text.parse().expect("an address")
+    }
+
+    fn object(resource_type: &str, id: &str) -> ResourceState {
+        ResourceState {
+            resource_type: resource_type.into(),
+            value: Value::map([("id", Value::string(id))]),
+            ..Default::default()
+        }
+    }
+
+    fn delete(at: &str, resource_type: &str) -> ResourceChange {
+        ResourceChange {
+            address: address(at),
+            resource_type: resource_type.into(),
+            action: Action::Delete,
+            reason: None,
+            before: Value::Null,
+            after: Value::Null,
+            replace_paths: vec![],
+            dependencies: vec![],
+            create_before_destroy: false,
+            deployment: None,
+            previous_address: None,
+            importing: None,
+        }
+    }
+
+    /// A state with a rolled-out service, the route it moves and the pool it routes to, and a
+    /// registry with (or without) the provider's rollouts.
+    fn rolled_out(with_rollouts: bool) -> (State, Registry) {
+        let mut state = State::new();
+        for (at, resource_type, id) in [
+            ("fake_service.app", "fake_service", "service-1"),
+            ("fake_route.front", "fake_route", "route-1"),
+            ("fake_pool.blue", "fake_pool", "pool-1"),
+        ] {
+            state
+                .resources
+                .insert(address(at), object(resource_type, id));
+        }
+        state.deployments.insert(
+            "fake_service.app".into(),
+            serde_json::json!({"opaque": true}),
+        );
+        let mut registry = Registry::new();
+        if with_rollouts {
+            registry.set_rollouts(Arc::new(FakeRollouts));
+        }
+        (state, registry)
+    }
+
+    #[test]
+    fn a_destroy_deletes_in_the_order_a_rollout_asks_for() {
+        let plan = Plan {
+            changes: vec![
+                delete("fake_pool.blue", "fake_pool"),
+                delete("fake_route.front", "fake_route"),
+            ],
+            ..Default::default()
+        };
+        let pool = (address("fake_pool.blue"), Phase::Delete);
+        let route = (address("fake_route.front"), Phase::Delete);
+
+        let (state, registry) = rolled_out(true);
+        let graph = operation_graph(&plan, &state, &registry);
+        assert!(
+            graph.dependencies_of(&pool).any(|d| *d == route),
+            "the pool's delete waits for the route's"
+        );
+        // Without the provider's word, nothing orders them.
+        let (state, registry) = rolled_out(false);
+        let graph = operation_graph(&plan, &state, &registry);
+        assert_eq!(graph.dependencies_of(&pool).count(), 0);
+    }
+
+    #[test]
+    fn the_routes_a_rollout_moves_are_its_providers_word() {
+        let (state, registry) = rolled_out(true);
+        assert_eq!(
+            crate::planner::routes_owned_by_rollouts(&state, &registry),
+            BTreeSet::from(["route-1".to_string()])
+        );
+        let (state, registry) = rolled_out(false);
+        assert!(crate::planner::routes_owned_by_rollouts(&state, &registry).is_empty());
+    }
+}

@@ -74,7 +74,7 @@ pub struct ResourceChange {
     /// Resource instances this one depends on (config references and `depends_on`).
     pub dependencies: Vec<Address>,
     pub create_before_destroy: bool,
-    /// A blue/green deployment instead of an in-place update (ECS services that opt in).
+    /// How the provider will roll the update out, for a type it rolls out ([`infra_core::rollout`]).
     pub deployment: Option<DeploymentPlan>,
     /// The address the object had in the state before a `moved` block moved it.
     pub previous_address: Option<Address>,

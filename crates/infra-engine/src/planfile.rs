@@ -335,7 +335,7 @@ pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str)
                     "mode": mode_name(c.address.resource.mode),
                     "type": c.resource_type,
                     "name": c.address.resource.name,
-                    "provider_config_key": "aws",
+                    "provider_config_key": infra_core::resource::provider_name(&c.resource_type),
                     "schema_version": 0,
                 }),
             )
@@ -392,10 +392,6 @@ fn output_change_json(output: &OutputChange) -> Json {
 /// `configuration.provider_config`: one entry per provider the plan's types belong to.
 fn provider_config(plan: &Plan) -> Json {
     let mut providers = Map::new();
-    providers.insert(
-        "aws".into(),
-        json!({ "name": "aws", "full_name": "registry.terraform.io/hashicorp/aws" }),
-    );
     for change in &plan.changes {
         let name = infra_core::resource::provider_name(&change.resource_type);
         if !providers.contains_key(name) && name != "terraform" {
