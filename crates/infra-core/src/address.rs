@@ -324,50 +324,57 @@ mod tests {
         );
         let moved = pattern("module.a").rewrite(
             &pattern("module.b.module.c"),
-            &address("module.a.aws_vpc.x[1]"),
+            &address("module.a.test_network.x[1]"),
         );
-        assert_eq!(moved.unwrap().to_string(), "module.b.module.c.aws_vpc.x[1]");
-        let moved = pattern("aws_db_instance.old").rewrite(
-            &pattern("aws_db_instance.new"),
-            &address("aws_db_instance.old"),
+        assert_eq!(
+            moved.unwrap().to_string(),
+            "module.b.module.c.test_network.x[1]"
         );
-        assert_eq!(moved.unwrap().to_string(), "aws_db_instance.new");
-        let moved = pattern("aws_vpc.x").rewrite(&pattern("aws_vpc.x[0]"), &address("aws_vpc.x"));
-        assert_eq!(moved.unwrap().to_string(), "aws_vpc.x[0]");
-        let moved = pattern("aws_vpc.x[\"a\"]")
-            .rewrite(&pattern("aws_vpc.y"), &address("aws_vpc.x[\"a\"]"));
-        assert_eq!(moved.unwrap().to_string(), "aws_vpc.y");
+        let moved = pattern("test_database.old")
+            .rewrite(&pattern("test_database.new"), &address("test_database.old"));
+        assert_eq!(moved.unwrap().to_string(), "test_database.new");
+        let moved = pattern("test_network.x")
+            .rewrite(&pattern("test_network.x[0]"), &address("test_network.x"));
+        assert_eq!(moved.unwrap().to_string(), "test_network.x[0]");
+        let moved = pattern("test_network.x[\"a\"]").rewrite(
+            &pattern("test_network.y"),
+            &address("test_network.x[\"a\"]"),
+        );
+        assert_eq!(moved.unwrap().to_string(), "test_network.y");
         assert!(pattern("module.a")
-            .rewrite(&pattern("aws_vpc.y"), &address("module.a.aws_vpc.x"))
+            .rewrite(
+                &pattern("test_network.y"),
+                &address("module.a.test_network.x")
+            )
             .is_none());
-        assert!(pattern("aws_vpc.x")
+        assert!(pattern("test_network.x")
             .in_module(&["m".into()])
-            .matches(&address("module.m.aws_vpc.x[3]")));
+            .matches(&address("module.m.test_network.x[3]")));
     }
 
     #[test]
     fn parse_and_display() {
         for text in [
-            "aws_vpc.main",
-            "aws_subnet.private[0]",
-            "aws_subnet.private[\"a\"]",
-            "module.net.aws_vpc.main",
-            "data.aws_region.current",
-            "module.a.module.b.data.aws_region.current",
+            "test_network.main",
+            "test_subnet.private[0]",
+            "test_subnet.private[\"a\"]",
+            "module.net.test_network.main",
+            "data.test_region.current",
+            "module.a.module.b.data.test_region.current",
         ] {
             let address: Address = text.parse().unwrap();
             assert_eq!(address.to_string(), text);
         }
-        assert!("aws_vpc".parse::<Address>().is_err());
-        assert!("aws_vpc.main[x]".parse::<Address>().is_err());
-        let address: Address = "module.app[\"a.b\"].module.db[0].aws_db_instance.main[\"x]\"]"
+        assert!("test_network".parse::<Address>().is_err());
+        assert!("test_network.main[x]".parse::<Address>().is_err());
+        let address: Address = "module.app[\"a.b\"].module.db[0].test_database.main[\"x]\"]"
             .parse()
             .unwrap();
         assert_eq!(address.resource.module, vec!["app[\"a.b\"]", "db[0]"]);
         assert_eq!(address.key, Some(InstanceKey::Key("x]".into())));
         assert_eq!(
             address.to_string(),
-            "module.app[\"a.b\"].module.db[0].aws_db_instance.main[\"x]\"]"
+            "module.app[\"a.b\"].module.db[0].test_database.main[\"x]\"]"
         );
     }
 }
