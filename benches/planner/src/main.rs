@@ -23,6 +23,23 @@ use infra_core::{
 use infra_engine::planner::{self, PlanInput, PlanOptions};
 use infra_state::State;
 
+/// `tags` and `tags_all`, as infra-aws's `WithTags` declares them.
+trait WithTags {
+    fn with_tags(self) -> Schema;
+}
+
+impl WithTags for Schema {
+    fn with_tags(self) -> Schema {
+        self.taggable()
+            .attr(Attribute::optional("tags", Type::map(Type::String)))
+            .attr(
+                Attribute::computed("tags_all", Type::map(Type::String))
+                    .compared()
+                    .follows("tags"),
+            )
+    }
+}
+
 struct SchemaOnly {
     name: &'static str,
     schema: Schema,

@@ -12,6 +12,7 @@ use infra_core::resource::{visible_tags, ADDRESS_TAG, LINEAGE_TAG};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
 
 use crate::error::aws_error;
+use crate::tagging::ManagedTags;
 
 /// EC2 accepts at most 200 values in one filter, so larger batches are split into calls of
 /// this size.

@@ -15,6 +15,7 @@ pub mod remote_state;
 pub mod resources;
 pub mod retries;
 pub mod s3_backend;
+pub mod tagging;
 
 // Helpers for the EC2 network resource types.
 mod ec2_support;
@@ -47,6 +48,9 @@ pub fn registry(aws: Arc<Aws>) -> Registry {
     let mut registry = Registry::new();
     resources::register_all(&mut registry, &aws);
     data_sources::register_all(&mut registry, &aws);
+    registry.set_tagging(Arc::new(tagging::DefaultTags::new(
+        aws.settings.default_tags.clone(),
+    )));
     registry.set_rollouts(Arc::new(blue_green::BlueGreenRollouts::new(aws.clone())));
     registry
 }

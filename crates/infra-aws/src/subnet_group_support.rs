@@ -12,6 +12,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::{changed, has_managed_tags, set_tags, string, string_list, strings, text};
 use crate::app_support::{tag_changes, vanished};
+use crate::tagging::{ManagedTags, WithTags};
 
 /// The provider's default description of a subnet group.
 pub const DEFAULT_DESCRIPTION: &str = "Managed by Terraform";

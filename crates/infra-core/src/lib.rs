@@ -11,6 +11,7 @@ pub mod path;
 pub mod resource;
 pub mod rollout;
 pub mod schema;
+pub mod tagging;
 pub mod value;
 
 pub use action::Action;

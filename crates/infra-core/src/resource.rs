@@ -133,25 +133,6 @@ pub fn import_by(attribute: &str, id: &str) -> Value {
 pub const ADDRESS_TAG: &str = "infra:address";
 pub const LINEAGE_TAG: &str = "infra:lineage";
 
-impl Operation {
-    /// The tags to send on create: the value's `tags_all` plus the managed tags.
-    pub fn tags_with_managed(&self, planned: &Value) -> BTreeMap<String, String> {
-        let mut tags: BTreeMap<String, String> = planned
-            .get("tags_all")
-            .as_map()
-            .or_else(|| planned.get("tags").as_map())
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        tags.insert(ADDRESS_TAG.into(), self.address.clone());
-        tags.insert(LINEAGE_TAG.into(), self.lineage.clone());
-        tags
-    }
-}
-
 /// Tags as a provider read them, without the managed `infra:*` tags, as a `Value` map.
 pub fn visible_tags<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> Value {
     Value::Map(
@@ -289,6 +270,7 @@ pub struct Registry {
     resources: BTreeMap<&'static str, Arc<dyn ResourceType>>,
     data_sources: BTreeMap<&'static str, Arc<dyn DataSourceType>>,
     rollouts: Option<Arc<dyn crate::rollout::Rollouts>>,
+    tagging: Option<Arc<dyn crate::tagging::Tagging>>,
     /// The registries of other provider configurations (`aws.west`), by address.
     configurations: BTreeMap<String, Registry>,
 }
@@ -336,6 +318,15 @@ impl Registry {
 
     pub fn rollouts(&self) -> Option<&Arc<dyn crate::rollout::Rollouts>> {
         self.rollouts.as_ref()
+    }
+
+    /// How the provider completes the tags of its taggable types, if it does.
+    pub fn set_tagging(&mut self, tagging: Arc<dyn crate::tagging::Tagging>) {
+        self.tagging = Some(tagging);
+    }
+
+    pub fn tagging(&self) -> Option<&dyn crate::tagging::Tagging> {
+        self.tagging.as_deref()
     }
 
     pub fn resource(&self, name: &str) -> Option<&Arc<dyn ResourceType>> {

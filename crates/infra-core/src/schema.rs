@@ -95,6 +95,12 @@ pub struct Attribute {
     /// `propagate_tags = "NONE"`): an unset argument and this stored value are no change, as
     /// the provider's DiffSuppressFunc has it.
     pub stored_when_unset: Option<Value>,
+    /// A computed attribute that a diff compares all the same: the provider derives it from
+    /// configuration (its merge of default tags), so a changed default changes the object.
+    pub compared: bool,
+    /// The argument this computed attribute follows: `ignore_changes` on that argument
+    /// ignores this one too.
+    pub follows: Option<&'static str>,
 }
 
 impl Attribute {
@@ -111,6 +117,8 @@ impl Attribute {
             write_only: false,
             config_only: false,
             stored_when_unset: None,
+            compared: false,
+            follows: None,
         }
     }
     pub fn required(name: &'static str, ty: Type) -> Attribute {
@@ -135,6 +143,16 @@ impl Attribute {
     }
     pub fn force_new(mut self) -> Attribute {
         self.force_new = true;
+        self
+    }
+    /// See [`Attribute::compared`].
+    pub fn compared(mut self) -> Attribute {
+        self.compared = true;
+        self
+    }
+    /// See [`Attribute::follows`].
+    pub fn follows(mut self, argument: &'static str) -> Attribute {
+        self.follows = Some(argument);
         self
     }
     pub fn volatile(mut self) -> Attribute {
@@ -248,8 +266,9 @@ impl Block {
 pub struct Schema {
     pub attributes: Vec<Attribute>,
     pub blocks: Vec<Block>,
-    /// The type takes `tags`: the engine merges the provider's `default_tags` into `tags_all`
-    /// and the provider adds the managed `infra:*` tags.
+    /// The type takes tags: the engine has the provider's [`crate::tagging::Tagging`]
+    /// complete them at plan, apply and refresh, and the provider adds the managed `infra:*`
+    /// tags.
     pub taggable: bool,
     /// The provider's `SchemaVersion` for the type: the state records it beside each object,
     /// and an object stored under an older version is upgraded by the type's
@@ -274,11 +293,10 @@ impl Schema {
         self.version = version;
         self
     }
-    /// Adds `tags` (optional) and `tags_all` (computed) and marks the type taggable.
-    pub fn with_tags(mut self) -> Schema {
+    /// Marks the type taggable; the provider declares its tag attributes.
+    pub fn taggable(mut self) -> Schema {
         self.taggable = true;
-        self.attr(Attribute::optional("tags", Type::map(Type::String)))
-            .attr(Attribute::computed("tags_all", Type::map(Type::String)))
+        self
     }
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use infra_config::{IgnoreChanges, Lifecycle};
+use infra_core::tagging::Tagging;
 use infra_core::{Action, ResourceType, Schema, Value};
 
 use crate::plan::Reason;
@@ -25,7 +26,8 @@ pub struct InstanceInput<'a> {
     /// The refreshed object, if it exists.
     pub prior: Option<&'a Value>,
     pub lifecycle: &'a Lifecycle,
-    pub default_tags: &'a BTreeMap<String, String>,
+    /// The provider's tagging, for a taggable type.
+    pub tagging: Option<&'a dyn Tagging>,
     /// `-replace=ADDR` named this instance.
     pub force_replace: bool,
     /// The state marks the prior object tainted: it is replaced whatever changed.
@@ -112,31 +114,11 @@ pub fn plan_instance(input: InstanceInput<'_>) -> InstancePlan {
 fn planned_object(input: &InstanceInput<'_>, prior: Option<&Value>) -> Value {
     let schema = input.resource.schema();
     let mut value = object_from_schema(schema, input.config, prior);
-    if schema.taggable {
-        let tags_all = merged_tags(input.default_tags, value.get("tags"));
-        if let Some(entries) = value.map_mut() {
-            entries.insert("tags_all".into(), tags_all);
-        }
+    if let (true, Some(tagging)) = (schema.taggable, input.tagging) {
+        tagging.plan(&mut value);
     }
     normalize(input.resource, &mut value);
     value
-}
-
-/// `default_tags` merged under the resource's own `tags`.
-pub fn merged_tags(default_tags: &BTreeMap<String, String>, tags: &Value) -> Value {
-    if tags.is_unknown() {
-        return Value::Unknown;
-    }
-    let mut merged: BTreeMap<String, Value> = default_tags
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::string(v)))
-        .collect();
-    if let Some(own) = tags.as_map() {
-        for (k, v) in own {
-            merged.insert(k.clone(), v.clone());
-        }
-    }
-    Value::Map(merged)
 }
 
 fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) -> Value {
@@ -302,8 +284,12 @@ fn apply_ignore_changes(
         match steps.as_slice() {
             [infra_core::path::PathStep::Attr(name)] => {
                 entries.insert(name.clone(), prior.get(name).clone());
-                if name == "tags" {
-                    entries.insert("tags_all".into(), prior.get("tags_all").clone());
+                for follower in schema
+                    .attributes
+                    .iter()
+                    .filter(|a| a.follows == Some(name.as_str()))
+                {
+                    entries.insert(follower.name.into(), prior.get(follower.name).clone());
                 }
             }
             [infra_core::path::PathStep::Attr(name), infra_core::path::PathStep::Attr(key)] => {
@@ -326,7 +312,8 @@ pub struct ChangedPath {
     pub force_new: bool,
 }
 
-/// Compares what the configuration controls: settable attributes, `tags_all`, and blocks.
+/// Compares what the configuration controls: settable attributes, the computed ones marked
+/// [`infra_core::Attribute::compared`], and blocks.
 pub fn changed_paths(schema: &Schema, prior: &Value, proposed: &Value) -> Vec<ChangedPath> {
     let mut changed = Vec::new();
     collect_changes(schema, prior, proposed, "", false, &mut changed);
@@ -352,7 +339,7 @@ fn collect_changes(
         // Write-only arguments are never stored, so never compared: their `*_wo_version`
         // companion says when to send them again.
         let compared = (attribute.is_settable() && !attribute.write_only && !attribute.config_only)
-            || (schema.taggable && attribute.name == "tags_all");
+            || attribute.compared;
         if !compared {
             continue;
         }
@@ -471,9 +458,32 @@ mod tests {
                         "ingress",
                         Schema::new().attr(Attribute::required("from_port", Type::Number)),
                     ))
-                    .with_tags(),
+                    .attr(Attribute::optional("labels", Type::map(Type::String)))
+                    .attr(
+                        Attribute::computed("all_labels", Type::map(Type::String))
+                            .compared()
+                            .follows("labels"),
+                    )
+                    .taggable(),
             )
         }
+    }
+
+    /// A provider whose objects carry the label `Team = platform` under their own labels.
+    struct DefaultLabels;
+
+    impl Tagging for DefaultLabels {
+        fn plan(&self, planned: &mut Value) {
+            let mut all = BTreeMap::from([("Team".to_string(), Value::string("platform"))]);
+            if let Some(own) = planned.get("labels").as_map() {
+                all.extend(own.clone());
+            }
+            if let Some(entries) = planned.map_mut() {
+                entries.insert("all_labels".into(), Value::Map(all));
+            }
+        }
+        fn read(&self, _: &mut Value, _: &Value) {}
+        fn applied(&self, _: &mut Value, _: &Value) {}
     }
 
     #[async_trait::async_trait]
@@ -513,7 +523,7 @@ mod tests {
     fn config(cidr: &str, name: &str) -> Value {
         Value::map([
             ("cidr_block", Value::string(cidr)),
-            ("tags", Value::map([("Name", Value::string(name))])),
+            ("labels", Value::map([("Name", Value::string(name))])),
             (
                 "ingress",
                 Value::List(vec![Value::map([("from_port", Value::Number(443.0))])]),
@@ -522,13 +532,12 @@ mod tests {
     }
 
     fn decide(config: &Value, prior: Option<&Value>, lifecycle: &Lifecycle) -> InstancePlan {
-        let defaults = BTreeMap::from([("Team".to_string(), "platform".to_string())]);
         plan_instance(InstanceInput {
             resource: &Network::new(),
             config,
             prior,
             lifecycle,
-            default_tags: &defaults,
+            tagging: Some(&DefaultLabels),
             force_replace: false,
             tainted: false,
         })
@@ -545,16 +554,19 @@ mod tests {
     }
 
     #[test]
-    fn create_has_defaults_merged_tags_and_unknown_computed() {
+    fn create_has_the_providers_tagging_and_unknown_computed() {
         let plan = decide(&config("10.0.0.0/16", "a"), None, &Lifecycle::default());
         assert_eq!(plan.action, Action::Create);
         assert_eq!(plan.after.get("enable_dns_support"), &Value::Bool(true));
         assert_eq!(plan.after.get("id"), &Value::Unknown);
         assert_eq!(
-            plan.after.get("tags_all").get("Team"),
+            plan.after.get("all_labels").get("Team"),
             &Value::string("platform")
         );
-        assert_eq!(plan.after.get("tags_all").get("Name"), &Value::string("a"));
+        assert_eq!(
+            plan.after.get("all_labels").get("Name"),
+            &Value::string("a")
+        );
     }
 
     #[test]
@@ -610,7 +622,7 @@ mod tests {
     fn ignore_changes_keeps_the_prior_value() {
         let prior = applied(&config("10.0.0.0/16", "a"));
         let ignore_tags = Lifecycle {
-            ignore_changes: IgnoreChanges::Paths(vec!["tags".into()]),
+            ignore_changes: IgnoreChanges::Paths(vec!["labels".into()]),
             ..Lifecycle::default()
         };
         assert_eq!(

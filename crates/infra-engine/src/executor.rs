@@ -445,7 +445,7 @@ impl Executor<'_> {
                     config: &config_value,
                     prior: prior_value.as_ref(),
                     lifecycle: &resource_config.lifecycle,
-                    default_tags: &self.settings.default_tags,
+                    tagging: self.registry.tagging(),
                     force_replace: false,
                     tainted: false,
                 });
@@ -550,8 +550,10 @@ impl Executor<'_> {
                         crate::diff::normalize(resource_type.as_ref(), &mut value);
                         crate::diff::mark_sensitive(resource_type.schema(), &mut value);
                         resource_type.schema().clear_write_only(&mut value);
-                        if resource_type.schema().taggable {
-                            keep_configured_tags(&mut value, &planned);
+                        if let (true, Some(tagging)) =
+                            (resource_type.schema().taggable, registry.tagging())
+                        {
+                            tagging.applied(&mut value, &planned);
                         }
                         let mut dependencies = change.dependencies.clone();
                         dependencies.sort();
@@ -717,8 +719,10 @@ impl Executor<'_> {
                     value = rollouts.with_runtime_attributes(type_name, remote, &value);
                     crate::diff::normalize(resource_type, &mut value);
                     crate::diff::mark_sensitive(resource_type.schema(), &mut value);
-                    if resource_type.schema().taggable {
-                        keep_configured_tags(&mut value, planned);
+                    if let (true, Some(tagging)) =
+                        (resource_type.schema().taggable, self.registry.tagging())
+                    {
+                        tagging.applied(&mut value, planned);
                     }
                 }
             }
@@ -1037,21 +1041,6 @@ pub fn persist_object(
 ) -> Result<(), StateError> {
     state.serial += 1;
     backend.write_object(state, address)
-}
-
-/// After a create or update, `tags` is what the configuration set, `tags_all` what AWS has.
-fn keep_configured_tags(value: &mut Value, planned: &Value) {
-    let configured = planned.get("tags").clone();
-    if let Some(entries) = value.map_mut() {
-        entries.insert(
-            "tags".into(),
-            if configured.is_null() {
-                Value::Map(Default::default())
-            } else {
-                configured
-            },
-        );
-    }
 }
 
 /// The rolled-out objects of the state: address, record, the object's type name and its

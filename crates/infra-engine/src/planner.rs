@@ -360,7 +360,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                     config: &instance.value,
                     prior,
                     lifecycle: &lifecycle,
-                    default_tags: &input.settings.default_tags,
+                    tagging: input.registry.tagging(),
                     force_replace: requested || triggered,
                     tainted: input
                         .state

@@ -123,7 +123,7 @@ pub fn apply_state_edits(plan: &Plan, state: &mut State, registry: &Registry) ->
 pub async fn read_imported(
     resource: &dyn ResourceType,
     configuration: &str,
-    settings: &infra_core::ProviderSettings,
+    tagging: Option<&dyn infra_core::tagging::Tagging>,
     address: &Address,
     id: &str,
 ) -> Result<ResourceState, Diagnostic> {
@@ -137,9 +137,9 @@ pub async fn read_imported(
         .map_err(|error| failed(format!("{address}: reading {id}: {error}")))?;
     match read.into_iter().next().flatten() {
         Some(mut value) => {
-            // As a refresh does: the provider's default tags are not the object's own.
-            if resource.schema().taggable {
-                crate::refresh::separate_default_tags(&mut value, &Value::Null, settings);
+            // As a refresh does: the tags the provider added are not the object's own.
+            if let (true, Some(tagging)) = (resource.schema().taggable, tagging) {
+                tagging.read(&mut value, &Value::Null);
             }
             resource.normalize(&mut value);
             Ok(ResourceState {
@@ -164,7 +164,6 @@ pub async fn read_imported(
 pub async fn read_import_targets(
     targets: &[ImportTarget],
     config: &infra_config::Config,
-    settings: &infra_core::ProviderSettings,
     state: &State,
     registry: &Registry,
     observer: &dyn Observer,
@@ -212,7 +211,7 @@ pub async fn read_import_targets(
         match read_imported(
             resource.as_ref(),
             &configuration,
-            settings,
+            registry.tagging(),
             &target.to,
             &target.id,
         )

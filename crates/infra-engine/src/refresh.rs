@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use futures::future::join_all;
-use infra_core::{Action, Address, Diagnostic, Diagnostics, ProviderSettings, Registry, Value};
+use infra_core::{Action, Address, Diagnostic, Diagnostics, Registry, Value};
 use infra_state::State;
 use tracing::Instrument;
 
@@ -23,7 +23,6 @@ pub struct Refreshed {
 pub async fn refresh(
     state: &State,
     registry: &Registry,
-    settings: &ProviderSettings,
     observer: &dyn Observer,
     only: Option<&BTreeSet<Address>>,
 ) -> Result<Refreshed, Diagnostics> {
@@ -147,8 +146,8 @@ pub async fn refresh(
             }
             normalize(resource.as_ref(), &mut remote);
             mark_sensitive(resource.schema(), &mut remote);
-            if resource.schema().taggable {
-                separate_default_tags(&mut remote, prior, settings);
+            if let (true, Some(tagging)) = (resource.schema().taggable, registry.tagging()) {
+                tagging.read(&mut remote, prior);
             }
             let mut prior_normalized = (*prior).clone();
             normalize(resource.as_ref(), &mut prior_normalized);
@@ -193,85 +192,5 @@ fn drift_change(
         deployment: None,
         previous_address: None,
         importing: None,
-    }
-}
-
-/// A provider reads all tags into `tags_all`; `tags` holds those the configuration owns:
-/// every key the prior `tags` had, and every key that is not a provider default with the
-/// same value, neither by the current `default_tags` nor by the prior object's (a tag that
-/// came from `default_tags` when it was applied, unchanged since: changing a default tag's
-/// value is a change to `tags_all`, not a resource tag appearing outside infra).
-pub(crate) fn separate_default_tags(
-    remote: &mut Value,
-    prior: &Value,
-    settings: &ProviderSettings,
-) {
-    let all = remote.get("tags_all").as_map().cloned().unwrap_or_default();
-    let prior_tags = prior.get("tags").as_map().cloned().unwrap_or_default();
-    let prior_all = prior.get("tags_all").as_map().cloned().unwrap_or_default();
-    let own: BTreeMap<String, Value> = all
-        .iter()
-        .filter(|(k, v)| {
-            let current_default = settings.default_tags.get(*k).map(String::as_str) == v.as_str();
-            let prior_default = !prior_tags.contains_key(*k) && prior_all.get(*k) == Some(*v);
-            prior_tags.contains_key(*k) || !(current_default || prior_default)
-        })
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if let Some(entries) = remote.map_mut() {
-        entries.insert("tags".into(), Value::Map(own));
-        entries.insert("tags_all".into(), Value::Map(all));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tags(pairs: &[(&str, &str)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), Value::string(*v)))
-                .collect(),
-        )
-    }
-
-    fn object(own: &[(&str, &str)], all: &[(&str, &str)]) -> Value {
-        Value::Map(BTreeMap::from([
-            ("tags".to_string(), tags(own)),
-            ("tags_all".to_string(), tags(all)),
-        ]))
-    }
-
-    fn settings(defaults: &[(&str, &str)]) -> ProviderSettings {
-        ProviderSettings {
-            region: None,
-            default_tags: defaults
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn a_changed_default_tag_is_not_a_resource_tag() {
-        // Applied with default_tags { Project = "shop" }; now the default is "shop2".
-        let prior = object(&[("Name", "web")], &[("Name", "web"), ("Project", "shop")]);
-        let mut remote = object(&[], &[("Name", "web"), ("Project", "shop")]);
-        separate_default_tags(&mut remote, &prior, &settings(&[("Project", "shop2")]));
-        assert_eq!(remote.get("tags"), &tags(&[("Name", "web")]));
-    }
-
-    #[test]
-    fn a_tag_added_or_changed_outside_is_a_resource_tag() {
-        let prior = object(&[], &[("Project", "shop")]);
-        let mut remote = object(&[], &[("Owner", "someone"), ("Project", "other")]);
-        separate_default_tags(&mut remote, &prior, &settings(&[("Project", "shop")]));
-        assert_eq!(
-            remote.get("tags"),
-            &tags(&[("Owner", "someone"), ("Project", "other")])
-        );
     }
 }

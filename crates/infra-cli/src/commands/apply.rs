@@ -85,7 +85,7 @@ pub async fn run(
             // The objects the plan moved or imported are checked where the plan put them.
             let mut edited = state.clone();
             infra_engine::refactoring::apply_state_edits(&plan, &mut edited, &registry);
-            check_objects_unchanged(&plan, &edited, &registry, &settings, progress, work).await?;
+            check_objects_unchanged(&plan, &edited, &registry, progress, work).await?;
             let dependencies = check(evaluator.dependencies(), work.style)?;
             let order = check(
                 infra_engine::planner::resource_order(&config, &dependencies),
@@ -193,7 +193,6 @@ pub async fn run(
             state,
             saved_plan.is_some(),
             &registry,
-            &settings,
             backend.as_ref(),
             progress,
         )
@@ -294,13 +293,12 @@ async fn record_refresh(
     mut state: State,
     read_again: bool,
     registry: &infra_core::Registry,
-    settings: &infra_core::ProviderSettings,
     backend: &dyn infra_state::Backend,
     progress: &dyn Observer,
 ) -> Result<Exit> {
     if read_again {
         let refreshed = check(
-            infra_engine::refresh::refresh(&state, registry, settings, progress, None).await,
+            infra_engine::refresh::refresh(&state, registry, progress, None).await,
             work.style,
         )?;
         state.resources = refreshed.state.resources;
@@ -444,7 +442,6 @@ async fn check_objects_unchanged(
     plan: &Plan,
     state: &State,
     registry: &infra_core::Registry,
-    settings: &infra_core::ProviderSettings,
     progress: &dyn Observer,
     work: &Workdir,
 ) -> Result<()> {
@@ -453,7 +450,7 @@ async fn check_objects_unchanged(
         return Ok(());
     }
     let refreshed = check(
-        infra_engine::refresh::refresh(state, registry, settings, progress, Some(&touched)).await,
+        infra_engine::refresh::refresh(state, registry, progress, Some(&touched)).await,
         work.style,
     )?;
     let mut changed = Vec::new();

@@ -96,7 +96,7 @@ async fn generate_config(
     let config = session::load_required_config(work, args.destroy)?;
     let inputs = session::input_variables(work, &config, sources, work.input)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let (settings, _, registry) = session::providers(&evaluator, work.style)?;
+    let (_, _, registry) = session::providers(&evaluator, work.style)?;
     let targets = check(evaluator.imports(), work.style)?;
     let mut text = String::from("# __generated__ by infra\n# Please review these resources and move them into your main configuration files.\n");
     let mut generated = 0;
@@ -109,7 +109,7 @@ async fn generate_config(
             infra_engine::refactoring::read_imported(
                 resource_type.as_ref(),
                 &infra_core::resource::provider_name(&resource.resource_type).to_string(),
-                &settings,
+                registry.tagging(),
                 &target.to,
                 &target.id,
             )
@@ -255,7 +255,7 @@ pub async fn make_plan(
     session::report(&move_warnings, style)?;
     let (mut refreshed, drift, deleted) = if args.refresh {
         let refreshed = check(
-            infra_engine::refresh::refresh(&moved_state, registry, settings, observer, None).await,
+            infra_engine::refresh::refresh(&moved_state, registry, observer, None).await,
             style,
         )?;
         (refreshed.state, refreshed.drift, refreshed.deleted)
@@ -281,7 +281,7 @@ pub async fn make_plan(
         session::report(&missing, style)?;
         check(
             infra_engine::refactoring::read_import_targets(
-                &targets, config, settings, &refreshed, registry, observer,
+                &targets, config, &refreshed, registry, observer,
             )
             .await,
             style,

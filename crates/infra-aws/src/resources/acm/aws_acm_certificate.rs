@@ -41,6 +41,7 @@ use crate::app_support::{
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsAcmCertificate {
     aws: Arc<Aws>,

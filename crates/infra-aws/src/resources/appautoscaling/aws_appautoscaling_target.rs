@@ -30,6 +30,7 @@ use crate::app_support::{
 use super::{as_configured, at_live_colour, read_following_colours};
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// DescribeScalableTargets takes at most 50 `ResourceIds`.
 const RESOURCE_IDS_PER_CALL: usize = 50;

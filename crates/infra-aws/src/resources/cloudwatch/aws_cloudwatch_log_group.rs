@@ -30,6 +30,7 @@ use crate::cloudwatch_support::tagging_tags;
 use crate::ec2_support::unique_name;
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// The retention periods CloudWatch Logs accepts (0 = never expire).
 const RETENTION_DAYS: &[i64] = &[

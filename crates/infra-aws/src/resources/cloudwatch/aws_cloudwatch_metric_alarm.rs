@@ -29,6 +29,7 @@ use crate::app_support::{
 use crate::cloudwatch_support::{tagging_tags, UNITS};
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// DescribeAlarms takes at most 100 `AlarmNames`.
 const NAMES_PER_CALL: usize = 100;

@@ -58,6 +58,7 @@ use crate::app_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// BatchGetDeploymentGroups takes at most 100 names a call.
 const GROUPS_PER_CALL: usize = 100;

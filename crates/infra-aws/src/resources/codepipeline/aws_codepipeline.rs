@@ -54,6 +54,7 @@ use crate::app_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// The action provider whose `OAuthToken` AWS masks (GitHub version 1).
 const GITHUB_PROVIDER: &str = "GitHub";

@@ -27,6 +27,7 @@ use crate::app_support::{
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// The provider's `provider_type` values (the API's ProviderType).
 const PROVIDER_TYPES: &[&str] = &[

@@ -65,6 +65,7 @@ use crate::Aws;
 
 use super::replicas;
 use super::table_source::{self, Source};
+use crate::tagging::{WithTags, ManagedTags};
 
 const PROVISIONED: &str = "PROVISIONED";
 const PAY_PER_REQUEST: &str = "PAY_PER_REQUEST";

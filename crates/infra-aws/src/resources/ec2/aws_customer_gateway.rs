@@ -21,6 +21,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 /// Attributes moto leaves out of its answer: kept from the prior value when absent.
 const UNREPORTED: &[&str] = &["device_name", "certificate_arn", "bgp_asn_extended"];

@@ -19,6 +19,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 pub struct AwsEgressOnlyInternetGateway {
     aws: Arc<Aws>,

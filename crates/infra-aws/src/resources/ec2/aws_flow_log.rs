@@ -25,6 +25,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 /// The attributes naming what a flow log watches, with the resource type and id prefix each
 /// means (the longer `tgw-attach-` before `tgw-`).

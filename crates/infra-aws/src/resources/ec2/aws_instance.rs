@@ -164,6 +164,7 @@ use crate::ec2_support::{
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
+use crate::tagging::WithTags;
 
 /// How long IAM may take to make a new instance profile usable by EC2 (the provider's
 /// `iamPropagationTimeout`).

@@ -15,6 +15,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 pub struct AwsInternetGateway {
     aws: Arc<Aws>,

@@ -104,6 +104,7 @@ use crate::ec2_support::{
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
+use crate::tagging::WithTags;
 
 /// The most results a Describe call may return; moto truncates to 15 without it.
 const MAX_RESULTS: i32 = 200;

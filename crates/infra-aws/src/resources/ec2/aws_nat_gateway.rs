@@ -71,6 +71,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 const ZONAL: &str = "zonal";
 const REGIONAL: &str = "regional";

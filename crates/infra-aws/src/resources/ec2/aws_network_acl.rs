@@ -28,6 +28,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 /// The rule number of the catch-all deny entry AWS adds to every ACL; never reported.
 const CATCH_ALL_RULE: i32 = 32767;

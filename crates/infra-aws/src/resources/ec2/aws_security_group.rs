@@ -28,6 +28,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 /// Attributes AWS cannot report, kept from the configuration.
 const CONFIG_ONLY: &[&str] = &["name_prefix", "revoke_rules_on_delete"];

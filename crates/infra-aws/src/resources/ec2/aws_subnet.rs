@@ -28,6 +28,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 /// The boolean subnet attributes ModifySubnetAttribute sets, with AWS's defaults.
 const FLAGS: &[(&str, bool)] = &[

@@ -28,6 +28,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 
 /// Arguments AWS does not report for a VPC, kept from the configuration.

@@ -23,6 +23,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 /// `vpc_id` / `subnet_id` from an excluded resource's ARN
 /// (`arn:aws:ec2:REGION:ACCOUNT:vpc/vpc-1`).

@@ -22,6 +22,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// Terraform attribute → DHCP option key, and whether the option holds a list.
 const OPTIONS: &[(&str, &str, bool)] = &[

@@ -32,6 +32,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 /// Attributes AWS reports only sometimes (and moto never): kept from the prior value when
 /// the describe answer leaves them out.

@@ -22,6 +22,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::WithTags;
 
 /// The virtual private gateways matching `filters` that are not deleted.
 pub(crate) async fn describe_vpn_gateways(

@@ -32,6 +32,7 @@ use crate::app_support::{
 use crate::error::aws_error;
 use crate::ecr_support::{is_gone, list_tags, sdk_tags, update_tags};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// DescribeRepositories takes at most 100 names.
 const NAMES_PER_DESCRIBE: usize = 100;

@@ -24,6 +24,7 @@ use crate::app_support::{blocks, boolean, changed, set_tags, single, string, tex
 use crate::ecs_support::{has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags};
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// DescribeClusters takes at most 100 clusters a call.
 const CLUSTERS_PER_CALL: usize = 100;

@@ -59,6 +59,7 @@ use crate::ecs_support::{
 use crate::error::{aws_error, is_not_found};
 use crate::ec2_support::token_of;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// DescribeServices takes at most 10 services a call (moto accepts more; AWS does not).
 pub const SERVICES_PER_CALL: usize = 10;

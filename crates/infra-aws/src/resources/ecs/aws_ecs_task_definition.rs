@@ -41,6 +41,7 @@ use crate::ecs_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsEcsTaskDefinition {
     aws: Arc<Aws>,

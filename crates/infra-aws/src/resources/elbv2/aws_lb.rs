@@ -35,6 +35,7 @@ use crate::elbv2_support::{
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 const APPLICATION: &[&str] = &["application"];
 const NETWORK: &[&str] = &["network", "gateway"];

@@ -33,6 +33,7 @@ use crate::elbv2_support::{
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsLbListener {
     aws: Arc<Aws>,

@@ -22,6 +22,7 @@ use crate::elbv2_support::{
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsLbListenerRule {
     aws: Arc<Aws>,

@@ -37,6 +37,7 @@ use crate::elbv2_support::{
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 const HTTP: &[&str] = &["HTTP", "HTTPS"];
 const BALANCED: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"];

@@ -29,6 +29,7 @@ use crate::events_support::{
     bus_or_default, is_gone, parse_rule_id, rule_id, sdk_tags, tags_of, DEFAULT_BUS,
 };
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 const STATES: &[&str] = &[
     "ENABLED",

@@ -22,6 +22,7 @@ use crate::iam_support::{
     read_each, tag_pairs, tags_to_sdk,
 };
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamInstanceProfile {
     aws: Arc<Aws>,

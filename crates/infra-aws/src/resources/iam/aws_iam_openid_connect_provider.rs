@@ -20,6 +20,7 @@ use crate::app_support::{
 use crate::error::aws_error;
 use crate::iam_support::{found, gone, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamOpenidConnectProvider {
     aws: Arc<Aws>,

@@ -31,6 +31,7 @@ use crate::iam_support::{
     propagated, read_each, tag_pairs, tags_to_sdk,
 };
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// IAM keeps at most this many versions of a managed policy.
 const MAX_VERSIONS: usize = 5;

@@ -32,6 +32,7 @@ use crate::ec2_support::unique_name;
 use crate::error::aws_error;
 use crate::iam_support::{read_each, sync_attachments, tags_to_sdk, Principal};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamRole {
     aws: Arc<Aws>,

@@ -19,6 +19,7 @@ use crate::app_support::{changed, has_managed_tags, set_tags, string, tag_change
 use crate::error::aws_error;
 use crate::iam_support::{date, found, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamServiceLinkedRole {
     aws: Arc<Aws>,

@@ -28,6 +28,7 @@ use crate::iam_support::{
     tags_to_sdk,
 };
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamUser {
     aws: Arc<Aws>,

@@ -29,6 +29,7 @@ use crate::app_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 const KEY_SPECS: &[&str] = &[
     "SYMMETRIC_DEFAULT",

@@ -46,6 +46,7 @@ use crate::ec2_support::unique_name;
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{tags_from_sdk, tags_to_sdk, update_tags};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// Attributes AWS does not report back: copied from the configuration.
 const CONFIG_ONLY: &[&str] = &[

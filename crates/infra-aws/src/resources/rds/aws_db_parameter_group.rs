@@ -27,6 +27,7 @@ use crate::ec2_support::unique_name;
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// ModifyDBParameterGroup and ResetDBParameterGroup take at most 20 parameters a call.
 const PARAMETERS_PER_CALL: usize = 20;

@@ -19,6 +19,7 @@ use crate::ec2_support::unique_name;
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsDbSubnetGroup {
     aws: Arc<Aws>,

@@ -51,6 +51,7 @@ use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::route53_support::{caller_reference, creation_marker, resource_tags, route53_tags};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 const TYPES: &[&str] = &[
     "HTTP",

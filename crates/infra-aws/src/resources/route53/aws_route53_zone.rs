@@ -35,6 +35,7 @@ use crate::route53_support::{
     wait_insync, zone_tags,
 };
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsRoute53Zone {
     aws: Arc<Aws>,

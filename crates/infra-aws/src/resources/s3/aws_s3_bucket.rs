@@ -25,6 +25,7 @@ use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::s3_support::{dns_suffix, empty_bucket, hosted_zone_id, is_gone};
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// Arguments and blocks of provider v5's bucket that v6 removed, with what replaces each.
 const REMOVED: &[(&str, &str)] = &[

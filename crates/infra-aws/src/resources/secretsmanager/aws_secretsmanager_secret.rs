@@ -33,6 +33,7 @@ use crate::app_support::{
 use crate::ec2_support::unique_name;
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsSecretsmanagerSecret {
     aws: Arc<Aws>,

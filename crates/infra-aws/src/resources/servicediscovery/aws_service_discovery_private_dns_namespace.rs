@@ -31,6 +31,7 @@ use crate::app_support::{changed, known, non_empty, string, text, vanished};
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsServiceDiscoveryPrivateDnsNamespace {
     aws: Arc<Aws>,

@@ -25,6 +25,7 @@ use crate::sns_support::{
     update_tags, Kind, SnsAttribute,
 };
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// The arguments held as topic attributes.
 const ATTRIBUTES: &[SnsAttribute] = &[

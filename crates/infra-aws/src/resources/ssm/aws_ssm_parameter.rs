@@ -33,6 +33,7 @@ use crate::app_support::{
 };
 use crate::error::aws_error;
 use crate::Aws;
+use crate::tagging::{WithTags, ManagedTags};
 
 /// GetParameters takes at most 10 names a call.
 const NAMES_PER_GET: usize = 10;
