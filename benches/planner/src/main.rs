@@ -318,6 +318,7 @@ fn plan_once(dir: &Path, registry: &Registry) -> ([Duration; 7], usize, usize) {
         destroy: false,
         targets: Vec::<Address>::new(),
         replace: Vec::new(),
+        excludes: Vec::new(),
     };
     let plan = planner::plan(PlanInput {
         config: &config,
