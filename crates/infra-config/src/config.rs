@@ -1094,14 +1094,15 @@ impl Loader {
             return;
         }
         let body = &block.body;
-        let ty = body
-            .get_attribute("type")
-            .and_then(|a| match TypeConstraint::parse(&a.value) {
-                Ok(ty) => Some(ty),
-                Err(message) => {
-                    let location = self.location(file, a.value.span());
-                    self.error("Invalid type specification", message, location);
-                    None
+        let ty =
+            body.get_attribute("type").and_then(|a| {
+                match TypeConstraint::parse_variable_type(&a.value) {
+                    Ok(ty) => Some(ty),
+                    Err(message) => {
+                        let location = self.location(file, a.value.span());
+                        self.error("Invalid type specification", message, location);
+                        None
+                    }
                 }
             });
         let mut default = self.literal(file, body, "default");

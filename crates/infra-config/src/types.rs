@@ -33,6 +33,21 @@ impl TypeConstraint {
         Self::parse_inner(expr, false).map(|(ty, _, _)| ty)
     }
 
+    /// Parses a variable's `type`: a type expression, or Terraform's legacy shorthands `list`
+    /// and `map` for `list(any)` and `map(any)`, which Terraform 1.x still accepts there (and
+    /// only there: `decodeVariableType` in Terraform's `configs/named_values.go`).
+    pub fn parse_variable_type(expr: &Expression) -> Result<TypeConstraint, String> {
+        match expr {
+            Expression::Variable(name) if name.value().as_str() == "list" => {
+                Ok(TypeConstraint::List(Box::new(TypeConstraint::Any)))
+            }
+            Expression::Variable(name) if name.value().as_str() == "map" => {
+                Ok(TypeConstraint::Map(Box::new(TypeConstraint::Any)))
+            }
+            _ => Self::parse(expr),
+        }
+    }
+
     fn parse_inner(
         expr: &Expression,
         allow_optional: bool,
@@ -309,5 +324,24 @@ mod tests {
             .unwrap_err();
         assert!(missing.contains("\"name\" is required"), "{missing}");
         assert!(TypeConstraint::parse(&hcl_edit::parser::parse_expr("strin").unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_variable_takes_the_legacy_list_and_map_shorthands_and_only_at_its_top() {
+        let variable_type = |text: &str| {
+            TypeConstraint::parse_variable_type(&hcl_edit::parser::parse_expr(text).unwrap())
+        };
+        assert_eq!(
+            variable_type("list"),
+            Ok(TypeConstraint::List(Box::new(TypeConstraint::Any)))
+        );
+        assert_eq!(
+            variable_type("map"),
+            Ok(TypeConstraint::Map(Box::new(TypeConstraint::Any)))
+        );
+        assert_eq!(variable_type("list(string)"), Ok(ty("list(string)")));
+        // Terraform has no `set` shorthand, and none inside a constructor.
+        assert!(variable_type("set").is_err());
+        assert!(variable_type("list(map)").is_err());
     }
 }
