@@ -7,7 +7,7 @@ use std::time::Duration;
 use infra_core::{ProviderError, Value};
 
 /// One blue/green object as its resource type reads it from the configured value: what the
-/// engine needs to run, revert and finalize a deployment without knowing the type's attribute
+/// deploy needs to run, revert and finalize a deployment without knowing the type's attribute
 /// names.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentSpec {

@@ -331,7 +331,7 @@ impl AwsEcsService {
                                     .check(Check::Range(0, 1440)),
                             ),
                     ))
-                    // Invoked by the engine's deployment at their stages.
+                    // Invoked by the blue/green deploy at their stages.
                     .block(Block::set(
                         "lifecycle_hook",
                         Schema::new()

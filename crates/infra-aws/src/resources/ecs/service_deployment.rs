@@ -1,4 +1,4 @@
-//! What an `aws_ecs_service` tells the engine about its blue/green deployments: whether a value
+//! What an `aws_ecs_service` tells its blue/green rollout (`crate::blue_green`): whether a value
 //! asks for one, and the [`DeploymentSpec`] read from it (colours' target groups, the
 //! production and test routes, the strategy); which attributes the deployment owns at run
 //! time; and how to read the colour that serves it.
@@ -18,7 +18,7 @@
 //!
 //! infra moves traffic with listener weights in whole percents, so a `step_percent` or
 //! `canary_percent` with a fraction (ECS takes multiples of 0.1) is refused at plan time.
-//! `lifecycle_hook` functions are invoked at their stages by the engine's deployment;
+//! `lifecycle_hook` functions are invoked at their stages by the deploy (`blue_green::deploy`);
 //! `RECONCILE_SERVICE` has no counterpart there (infra's deploy starts from one live revision)
 //! and is refused at plan time rather than never run.
 
