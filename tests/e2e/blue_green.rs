@@ -73,7 +73,15 @@ print(json.dumps(out))
 /// The example applied with `vars`, and one healthy IP target registered per colour, so that
 /// the next deploy's health gate can pass.
 fn applied_with_a_target_per_colour(vars: &[&str]) -> (Moto, Stack) {
-    let (moto, stack) = start();
+    applied_with_a_target_per_colour_on(&[], vars)
+}
+
+/// As [`applied_with_a_target_per_colour`], on an emulator started with `env` as well.
+fn applied_with_a_target_per_colour_on(env: &[(&str, &str)], vars: &[&str]) -> (Moto, Stack) {
+    let mut emulator = vec![("MOTO_ECS_SERVICE_RUNNING", "1")];
+    emulator.extend_from_slice(env);
+    let moto = Moto::start_with_env(&emulator);
+    let stack = Stack::from_fixture("examples/blue-green");
     let mut args = vec!["apply", "-input=false", "-auto-approve"];
     args.extend(vars);
     infra(&stack, Some(&moto), &args).ok();
@@ -1411,19 +1419,8 @@ fn finished(stack: &Stack, child: std::process::Child) -> infra_testkit::Run {
 /// fails though every target is healthy, and traffic stays where it was.
 #[test]
 fn the_health_gate_fails_while_the_new_colours_tasks_are_not_running() {
-    let moto = Moto::start_with_env(&[
-        ("MOTO_ECS_SERVICE_RUNNING", "1"),
-        ("MOTO_ECS_TASKS_NEVER_START", "1"),
-    ]);
-    let stack = Stack::from_fixture("examples/blue-green");
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) =
+        applied_with_a_target_per_colour_on(&[("MOTO_ECS_TASKS_NEVER_START", "1")], &[]);
     let failed = infra(
         &stack,
         Some(&moto),
@@ -1508,19 +1505,8 @@ fn unhealthy_targets_during_the_bake_revert() {
 
 #[test]
 fn failed_tasks_fail_the_gate_and_the_state_records_what_ecs_runs() {
-    let moto = Moto::start_with_env(&[
-        ("MOTO_ECS_SERVICE_RUNNING", "1"),
-        ("MOTO_ECS_SERVICE_FAILED_TASKS", "1"),
-    ]);
-    let stack = Stack::from_fixture("examples/blue-green");
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    register_target(&stack, &moto, "blue", "10.0.0.10");
-    register_target(&stack, &moto, "green", "10.0.1.10");
+    let (moto, stack) =
+        applied_with_a_target_per_colour_on(&[("MOTO_ECS_SERVICE_FAILED_TASKS", "1")], &[]);
     let failed = infra(
         &stack,
         Some(&moto),
