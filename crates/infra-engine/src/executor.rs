@@ -1396,20 +1396,13 @@ mod tests {
     }
 
     fn delete(at: &str, resource_type: &str) -> ResourceChange {
-        ResourceChange {
-            address: address(at),
-            resource_type: resource_type.into(),
-            action: Action::Delete,
-            reason: None,
-            before: Value::Null,
-            after: Value::Null,
-            replace_paths: vec![],
-            dependencies: vec![],
-            create_before_destroy: false,
-            deployment: None,
-            previous_address: None,
-            importing: None,
-        }
+        ResourceChange::new(
+            address(at),
+            resource_type,
+            Action::Delete,
+            Value::Null,
+            Value::Null,
+        )
     }
 
     /// A state with a rolled-out service, the route it moves and the pool it routes to, and a

@@ -84,6 +84,31 @@ pub struct ResourceChange {
 }
 
 impl ResourceChange {
+    /// A change of `action` from `before` to `after` and nothing more: no reason, no
+    /// dependencies, no rollout, no move, no import (drift is such a change).
+    pub fn new(
+        address: Address,
+        resource_type: impl Into<String>,
+        action: Action,
+        before: Value,
+        after: Value,
+    ) -> ResourceChange {
+        ResourceChange {
+            address,
+            resource_type: resource_type.into(),
+            action,
+            reason: None,
+            before,
+            after,
+            replace_paths: vec![],
+            dependencies: vec![],
+            create_before_destroy: false,
+            deployment: None,
+            previous_address: None,
+            importing: None,
+        }
+    }
+
     /// Whether applying this change alters the state: an action, a move or an import.
     pub fn changes_state(&self) -> bool {
         self.action.is_change() || self.previous_address.is_some() || self.importing.is_some()

@@ -181,24 +181,17 @@ fn drift_from_json(
     let change = &entry["change"];
     let action = Action::from_terraform_actions(&string_list(&change["actions"]))
         .ok_or_else(|| not_ours(&format!("bad drift action for {address}")))?;
-    Ok(ResourceChange {
+    Ok(ResourceChange::new(
         address,
-        resource_type: entry["type"].as_str().unwrap_or_default().to_string(),
+        entry["type"].as_str().unwrap_or_default(),
         action,
-        reason: None,
-        before: Value::from_json_parts(&change["before"], &Json::Null, &change["before_sensitive"]),
-        after: Value::from_json_parts(
+        Value::from_json_parts(&change["before"], &Json::Null, &change["before_sensitive"]),
+        Value::from_json_parts(
             &change["after"],
             &change["after_unknown"],
             &change["after_sensitive"],
         ),
-        replace_paths: vec![],
-        dependencies: vec![],
-        create_before_destroy: false,
-        deployment: None,
-        previous_address: None,
-        importing: None,
-    })
+    ))
 }
 
 fn module_tree(resources: Vec<(Address, Json)>) -> Json {

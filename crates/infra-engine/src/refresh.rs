@@ -179,18 +179,5 @@ fn drift_change(
     before: Value,
     after: Value,
 ) -> ResourceChange {
-    ResourceChange {
-        address: address.clone(),
-        resource_type: type_name.to_string(),
-        action,
-        reason: None,
-        before,
-        after,
-        replace_paths: vec![],
-        dependencies: vec![],
-        create_before_destroy: false,
-        deployment: None,
-        previous_address: None,
-        importing: None,
-    }
+    ResourceChange::new(address.clone(), type_name, action, before, after)
 }
