@@ -1052,6 +1052,111 @@ fn every_create_with_its_first_answer_lost_converges_with_one_object_per_address
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// The operation keys of the reference stack whose requests must carry an idempotency token:
+/// EC2's `ClientToken`, ECS's `clientToken`, ACM's `IdempotencyToken`, Route 53's
+/// `CallerReference` (REST: `POST /2013-04-01/hostedzone`) and Secrets Manager's
+/// `ClientRequestToken`.
+const TOKEN_CARRIERS: &[&str] = &[
+    "CreateNatGateway",
+    "CreateService",
+    "RequestCertificate",
+    "POST /*/hostedzone",
+    "CreateSecret",
+    "PutSecretValue",
+];
+
+/// What the proxy notes for a request it refused with [`FaultProxy::refuse_first`].
+const REFUSED_FIRST: &str = "refused first (500)";
+
+/// The creates whose API takes an idempotency token send one, and the same one when they are
+/// sent again. An apply of the reference stack without faults shows which requests carry a
+/// token (every one of [`TOKEN_CARRIERS`] at least). A second apply, on an empty emulator,
+/// has the first request of each of those operations refused with a 500 before moto sees it:
+/// infra cannot tell that from a lost answer, so it looks for the object, finds nothing and
+/// sends the call again (for ECS's `CreateService` the SDK resends it). Each refused token must
+/// come back in a resend that goes through; a resend with a new token would be refused again.
+/// The apply exits 0, the plan after it is clean, and the emulator holds one object per
+/// address.
+#[test]
+fn every_create_that_takes_an_idempotency_token_resends_the_same_one() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(&moto, FaultSettings::none());
+    let clean_stack = Stack::from_fixture("infrastructure");
+    let clean = run(&clean_stack, &moto, Some(&proxy), &APPLY);
+    assert_eq!(clean.code, 0, "an apply without faults: {}", clean.all());
+    let expected = census(&moto, &clean_stack);
+    let carriers: std::collections::BTreeSet<String> = proxy
+        .request_log()
+        .iter()
+        .filter(|entry| entry["token"].is_string())
+        .filter_map(|entry| entry["key"].as_str().map(str::to_string))
+        .collect();
+    for known in TOKEN_CARRIERS {
+        assert!(
+            carriers.contains(*known),
+            "{known} carried no idempotency token; the requests that did: {carriers:?}"
+        );
+    }
+
+    proxy.reset_emulator();
+    let stack = Stack::from_fixture("infrastructure");
+    let expected_after = proxy.request_log().len();
+    proxy.refuse_first(&carriers.iter().cloned().collect::<Vec<_>>());
+    let applied = run(&stack, &moto, Some(&proxy), &APPLY);
+    proxy.refuse_first(&[]);
+    let log = proxy.request_log().split_off(expected_after);
+    assert_eq!(applied.code, 0, "the apply: {}", applied.all());
+
+    let refused: Vec<&serde_json::Value> = log
+        .iter()
+        .filter(|entry| entry["fault"] == REFUSED_FIRST)
+        .collect();
+    let mut problems = Vec::new();
+    for known in TOKEN_CARRIERS {
+        if !refused.iter().any(|entry| entry["key"] == *known) {
+            problems.push(format!("no {known} request was refused"));
+        }
+    }
+    for entry in &refused {
+        let key = entry["key"].as_str().unwrap_or_default();
+        let resent = log.iter().any(|later| {
+            later["n"].as_u64() > entry["n"].as_u64()
+                && later["key"] == entry["key"]
+                && later["token"] == entry["token"]
+                && later["fault"].is_null()
+        });
+        if !entry["token"].is_string() || !resent {
+            problems.push(format!(
+                "{key}: the token {} of request {} did not come back in a resend that went \
+                 through",
+                entry["token"], entry["n"]
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\n\nthe requests: {log:#?}",
+        problems.join("\n")
+    );
+    eprintln!(
+        "{} requests refused before moto, each resent with its token: {:?}",
+        refused.len(),
+        refused
+            .iter()
+            .map(|entry| &entry["key"])
+            .collect::<Vec<_>>()
+    );
+    if let Some(problem) = plan_problem(&stack, &moto) {
+        panic!("{problem}");
+    }
+    let found = census(&moto, &stack);
+    assert!(
+        found.problems.is_empty() && found.kinds == expected.kinds,
+        "not one object per address: {found:#?}\nwithout faults: {:#?}",
+        expected.kinds
+    );
+}
+
 /// What one apply with first answers lost did.
 struct LostAnswersApply {
     /// The operation keys whose answer was lost, one entry a request.

@@ -30,6 +30,11 @@ Faults, each with its own rate (0.0 to 1.0):
   resource's address in its tags, that is the first answer of every create of the stack.
   lose_first_only {"key": K, "nth": N} (or null: all) narrows that to one request: the Nth
   distinct request of operation key K among them.
+- refuse_first: a list of operation keys (or null: off). The first request of each distinct
+  (operation key, body) whose key is one of them is answered with a 500 in
+  the service's error shape before moto sees it: an outcome the client cannot tell from a lost
+  answer, so it looks and sends again. A resend with the same body (the same idempotency token)
+  goes through; one with a new token is refused again.
 - latency_ms / jitter_ms: added before forwarding (jitter is uniform in [0, jitter_ms), seeded).
 - aws_buckets: throttle as AWS does: a request finding its token bucket empty gets the
   throttling error of its protocol (as under "before") and never reaches moto. The buckets are
@@ -55,7 +60,8 @@ Control, at run time (both read the same settings, a JSON object; unknown keys a
                            "held": [{"n", "service", "operation"}] (held now, in the order
                            they were held), "released": N, "config": {...}}
     GET  /__proxy/log     every request: {"n", "service", "protocol", "operation", "key" (the
-                          operation key: IDs in REST paths starred), "fault"}
+                          operation key: IDs in REST paths starred), "fault", "token" (the
+                          request's idempotency token, or null: see idempotency_token)}
     POST /__proxy/config  a partial settings object; {"hold_next": K} holds the Kth request from
                           now; {"release": true} releases held requests. Answers the stats.
 - a control file (--control FILE): re-read before each request whenever it changed.
@@ -95,6 +101,7 @@ DEFAULTS = {
     "lost_as": "close",
     "lose_first": None,
     "lose_first_only": None,
+    "refuse_first": None,
 }
 FAULT_KINDS = ("throttle", "unavailable", "lost")
 LOST_AS = ("close", "error", "throttle", "timeout", "mixed")
@@ -126,6 +133,7 @@ class Proxy:
         self.lock = threading.Lock()
         self.lost_first = set()
         self.first_counts = {}
+        self.refused_first = set()
         self.config = dict(DEFAULTS)
         self.apply_settings(settings)
         self.control_file = control_file
@@ -212,6 +220,9 @@ class Proxy:
                 self.config[key] = None if value is None else [str(k) for k in value]
                 self.lost_first = set()
                 self.first_counts = {}
+            elif key == "refuse_first":
+                self.config[key] = None if value is None else [str(k) for k in value]
+                self.refused_first = set()
             elif key == "lose_first_only":
                 self.config[key] = None if value is None else {
                     "key": str(value["key"]), "nth": int(value["nth"])}
@@ -323,6 +334,34 @@ def describe(command, path, headers, body):
     if service in REST_XML:
         return service, "rest-xml", operation
     return service, "rest-json", operation
+
+
+# The request fields AWS documents as idempotency tokens: EC2's and ECS's ClientToken, ACM's
+# IdempotencyToken, Route 53's CallerReference, Cloud Map's CreatorRequestId, Secrets
+# Manager's ClientRequestToken.
+TOKEN_FIELDS = ("ClientToken", "clientToken", "IdempotencyToken", "CallerReference",
+                "CreatorRequestId", "ClientRequestToken")
+XML_TOKEN = re.compile(r"<(" + "|".join(TOKEN_FIELDS) + r")>([^<]*)</")
+
+
+def idempotency_token(protocol, body):
+    """The idempotency token a request carries (see TOKEN_FIELDS), or None."""
+    text = body.decode("utf-8", "replace")
+    if protocol in ("ec2", "query"):
+        form = urllib.parse.parse_qs(text)
+        return next((form[field][0] for field in TOKEN_FIELDS if field in form), None)
+    if protocol in ("json", "rest-json"):
+        try:
+            document = json.loads(text) if text.strip() else {}
+        except ValueError:
+            return None
+        if not isinstance(document, dict):
+            return None
+        return next((document[field] for field in TOKEN_FIELDS if field in document), None)
+    if protocol == "rest-xml":
+        match = XML_TOKEN.search(text)
+        return match.group(2) if match else None
+    return None
 
 
 def operation_key(command, path, operation):
@@ -558,7 +597,8 @@ def make_handler(proxy):
                 hold = config["hold"]
                 held = hold is not None and (n == hold or (config["hold_rest"] and n > hold))
                 entry = {"n": n, "service": service, "protocol": protocol,
-                         "operation": operation, "key": key[1], "fault": None}
+                         "operation": operation, "key": key[1], "fault": None,
+                         "token": idempotency_token(protocol, body)}
                 proxy.log.append(entry)
             try:
                 self.serve_request(n, f"{key[0]}/{key[1]}/{occurrence}", body, service,
@@ -600,6 +640,18 @@ def make_handler(proxy):
                 status, headers, data = error_answer(protocol, service, True, request_id)
                 self.answer(status, list(headers.items()), data)
                 return
+            if not held and entry["key"] in (config["refuse_first"] or ()):
+                digest = (entry["key"], hash(body))
+                with proxy.lock:
+                    first = digest not in proxy.refused_first
+                    proxy.refused_first.add(digest)
+                    proxy.faults_before += first
+                if first:
+                    note("refused first (500)")
+                    status, headers, data = internal_error_answer(protocol, service,
+                                                                  request_id)
+                    self.answer(status, list(headers.items()), data)
+                    return
             chosen = config["at"].get(str(n))
             if not held and (chosen in ("throttle", "unavailable") or (
                     chosen is None and faulty and before_roll < config["before"])):

@@ -345,6 +345,16 @@ pub(crate) fn client_token(operation: &Operation, planned: &Value) -> String {
     token_of(&operation.lineage, &operation.address, planned)
 }
 
+/// [`client_token`] lengthened for the APIs whose tokens are 32 to 64 characters: Secrets
+/// Manager's `ClientRequestToken` (39 characters).
+pub(crate) fn long_client_token(operation: &Operation, planned: &Value) -> String {
+    format!(
+        "{}-{:08x}",
+        client_token(operation, planned),
+        crc32(operation.lineage.as_bytes())
+    )
+}
+
 /// [`client_token`] for a call made outside a resource operation: `scope` and `name` say
 /// what is being made (ECS's `CreateService` of a blue/green colour: the cluster and the
 /// service name).
@@ -360,12 +370,18 @@ pub(crate) fn token_of(scope: &str, name: &str, planned: &Value) -> String {
 /// What sets this process's tokens apart from another run's: its ID and start time.
 fn run_nonce() -> &'static str {
     static NONCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    NONCE.get_or_init(|| {
-        let nanos = std::time::SystemTime::now()
+    NONCE.get_or_init(|| format!("{}-{}", std::process::id(), run_started()))
+}
+
+/// When this process first asked, in nanoseconds since the Unix epoch: the same for every
+/// call of one run.
+pub(crate) fn run_started() -> u128 {
+    static STARTED: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *STARTED.get_or_init(|| {
+        std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|elapsed| elapsed.as_nanos())
-            .unwrap_or_default();
-        format!("{}-{nanos}", std::process::id())
+            .unwrap_or_default()
     })
 }
 

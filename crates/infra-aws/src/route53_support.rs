@@ -8,7 +8,7 @@ use aws_sdk_route53::types::{ChangeStatus, Tag, TagResourceType};
 use infra_core::{Operation, ProviderError, Value};
 
 use crate::app_support::wait_for;
-use crate::ec2_support::crc32;
+use crate::ec2_support::{crc32, run_started};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -171,19 +171,16 @@ pub(crate) fn creation_marker(operation: &Operation) -> String {
     )
 }
 
-/// The caller reference of a create: `[<reference_name>-]<marker><time in base 36>`, 35
+/// The caller reference of a create: `[<reference_name>-]<marker><run start in base 36>`, 35
 /// characters after the reference name, within the 36 the provider leaves for its own suffix
 /// (a health check's caller reference holds 64 characters, its `reference_name` 27).
+///
+/// It is Route 53's idempotency token, so it is the same for every send of one create in a
+/// run: a resend after a lost answer whose zone was made is refused as a duplicate
+/// (`HostedZoneAlreadyExists`) instead of making a second zone. The marker names the lineage
+/// and address, so two creates of one run differ; the run's start sets runs apart.
 pub(crate) fn caller_reference(operation: &Operation, reference_name: Option<&str>) -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_nanos())
-        .unwrap_or_default();
-    // The counter keeps two creates of one process within one clock tick apart.
-    let unique = nanos + u128::from(COUNTER.fetch_add(1, Ordering::Relaxed));
-    let suffix = format!("{}{}", creation_marker(operation), base36(unique));
+    let suffix = format!("{}{}", creation_marker(operation), base36(run_started()));
     match reference_name.filter(|name| !name.is_empty()) {
         Some(name) => format!("{name}-{suffix}"),
         None => suffix,

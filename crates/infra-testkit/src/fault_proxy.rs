@@ -277,6 +277,14 @@ impl FaultProxy {
         }));
     }
 
+    /// Refuses the first of each distinct request whose operation key is one of `keys` with a
+    /// 500 before moto sees it (an outcome the client cannot tell from a lost answer), and lets
+    /// a resend with the same body through. `&[]` stops refusing.
+    pub fn refuse_first(&self, keys: &[String]) {
+        let keys = (!keys.is_empty()).then_some(keys);
+        self.configure(serde_json::json!({ "refuse_first": keys }));
+    }
+
     /// Stops losing first answers.
     pub fn lose_none(&self) {
         self.configure(serde_json::json!({ "lose_first": null, "lose_first_only": null }));
@@ -395,7 +403,8 @@ impl FaultProxy {
         stats_from(&self.control("GET", "/__proxy/stats", ""))
     }
 
-    /// Every request seen: `{"n", "service", "protocol", "operation", "fault"}` objects.
+    /// Every request seen: `{"n", "service", "protocol", "operation", "key", "fault", "token"}`
+    /// objects (`token`: the idempotency token the request carries, or null).
     pub fn request_log(&self) -> Vec<serde_json::Value> {
         match self.control("GET", "/__proxy/log", "") {
             serde_json::Value::Array(entries) => entries,

@@ -19,7 +19,7 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    bool_attribute, chunks_of, ec2_arn, filter, in_prior_order,
+    client_token, bool_attribute, chunks_of, ec2_arn, filter, in_prior_order,
     integer_attribute, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
     single_block, string_attribute, tag_entries, tag_specification, update_tags, whole_object,
 };
@@ -361,6 +361,7 @@ impl ResourceType for AwsFlowLog {
             .await
             .ec2
             .create_flow_logs()
+            .client_token(client_token(operation, planned))
             .resource_type(resource_type_of(attribute))
             .resource_ids(&resource_id)
             .set_traffic_type(

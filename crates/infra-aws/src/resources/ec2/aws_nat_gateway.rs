@@ -65,7 +65,7 @@ use infra_core::{
 
 use crate::app_support::blocks;
 use crate::ec2_support::{
-    chunks_of, filter, in_prior_order, integer_attribute, known_ids, managed_tag_filters,
+    client_token, chunks_of, filter, in_prior_order, integer_attribute, known_ids, managed_tag_filters,
     non_empty_attribute, optional_string, string_attribute, string_list, string_values,
     tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
@@ -1138,6 +1138,7 @@ impl ResourceType for AwsNatGateway {
             string_attribute(planned, "connectivity_type").unwrap_or_else(|| "public".to_string());
         let output = ec2
             .create_nat_gateway()
+            .client_token(client_token(operation, planned))
             .set_subnet_id(string_attribute(planned, "subnet_id"))
             .set_allocation_id(non_empty_attribute(planned, "allocation_id"))
             .set_private_ip_address(non_empty_attribute(planned, "private_ip"))

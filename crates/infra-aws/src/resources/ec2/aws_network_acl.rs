@@ -22,7 +22,7 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    chunks_of, delete_with_retry, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
+    client_token, chunks_of, delete_with_retry, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
     optional_string, string_attribute, string_list, string_values, tag_entries, tag_specification,
     update_tags, whole_object,
 };
@@ -602,6 +602,7 @@ impl ResourceType for AwsNetworkAcl {
         let ec2 = &self.aws.clients().await.ec2;
         let output = ec2
             .create_network_acl()
+            .client_token(client_token(operation, planned))
             .set_vpc_id(string_attribute(planned, "vpc_id"))
             .tag_specifications(tag_specification(
                 operation,

@@ -30,7 +30,7 @@ use crate::app_support::{
     blocks, boolean, canonical_json, changed, copy_attributes, has_managed_tags, int, known, non_empty,
     policy_value, set_tags, string, tag_changes, text, text_or_null, vanished,
 };
-use crate::ec2_support::unique_name;
+use crate::ec2_support::{long_client_token, unique_name};
 use crate::error::aws_error;
 use crate::Aws;
 use crate::tagging::{WithTags, ManagedTags};
@@ -319,6 +319,7 @@ impl ResourceType for AwsSecretsmanagerSecret {
         let created = client
             .create_secret()
             .name(&name)
+            .client_request_token(long_client_token(operation, planned))
             .set_description(string(planned, "description"))
             .set_kms_key_id(non_empty(planned, "kms_key_id"))
             .set_type(non_empty(planned, "type"))

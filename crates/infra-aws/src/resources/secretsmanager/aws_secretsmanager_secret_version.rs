@@ -23,7 +23,7 @@ use aws_sdk_secretsmanager::primitives::Blob;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{string, string_list, strings, text, vanished};
-use crate::ec2_support::unique_name;
+use crate::ec2_support::long_client_token;
 use crate::error::aws_error;
 use crate::resources::secretsmanager::aws_secretsmanager_secret::is_gone;
 use crate::Aws;
@@ -254,14 +254,15 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
         problems
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.secretsmanager;
         let secret_id = string(planned, "secret_id")
             .ok_or_else(|| ProviderError::new("aws_secretsmanager_secret_version has no secret_id"))?;
         let mut request = client
             .put_secret_value()
             .secret_id(&secret_id)
-            .client_request_token(unique_name("infra-"));
+            // Stable for the operation: a resend after a lost answer is the same version.
+            .client_request_token(long_client_token(operation, planned));
         if let Some(binary) = string(planned, "secret_binary") {
             let bytes = aws_smithy_types::base64::decode(&binary)
                 .map_err(|_| ProviderError::new("secret_binary is not base64-encoded"))?;
