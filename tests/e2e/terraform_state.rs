@@ -83,6 +83,97 @@ fn a_terraform_written_state_plans_no_changes_then_only_the_change() {
     );
 }
 
+/// The network fixture's state as OpenTofu writes it under an `encryption` block (pbkdf2 and
+/// aes_gcm at OpenTofu's defaults), sealed by `tests/support/opentofu_encrypt.py`, which
+/// follows OpenTofu's source and not infra's. With the same block in the configuration infra
+/// reads it as it is: the plan is "No changes", leaves the file sealed as it was, and
+/// `state pull` prints Terraform's plain state. Without the block, or with another
+/// passphrase, the file is refused with the reason, and nothing is written.
+#[test]
+fn an_opentofu_encrypted_state_reads_with_the_encryption_blocks_keys() {
+    const PASSPHRASE: &str = "correct-horse-battery-staple";
+    let moto = Moto::start();
+    let stack = Stack::from_fixture(NETWORK_FIXTURE);
+    let plain = stack.read("terraform.tfstate");
+    let sealed = opentofu_encrypted(&plain, "tofu", PASSPHRASE);
+    assert!(!sealed.contains("aws_vpc"), "{sealed}");
+    stack.write("terraform.tfstate", &sealed);
+    let encryption = |passphrase: &str| {
+        format!(
+            "terraform {{\n  encryption {{\n    key_provider \"pbkdf2\" \"tofu\" {{\n      \
+             passphrase = \"{passphrase}\"\n    }}\n    method \"aes_gcm\" \"tofu\" {{\n      \
+             keys = key_provider.pbkdf2.tofu\n    }}\n    state {{\n      method = \
+             method.aes_gcm.tofu\n    }}\n  }}\n}}\n"
+        )
+    };
+    let plan_args = [
+        "plan",
+        "-input=false",
+        "-refresh=false",
+        "-detailed-exitcode",
+    ];
+
+    let refused = infra(&stack, Some(&moto), &plan_args);
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    assert!(refused.stderr.contains("encrypted"), "{}", refused.stderr);
+    stack.write(
+        "encryption.tf",
+        &encryption("not the passphrase OpenTofu used"),
+    );
+    let refused = infra(&stack, Some(&moto), &plan_args);
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    assert_eq!(stack.read("terraform.tfstate"), sealed);
+
+    stack.write("encryption.tf", &encryption(PASSPHRASE));
+    infra(&stack, Some(&moto), &["init", "-input=false"]).ok();
+    let plan = infra(&stack, Some(&moto), &plan_args);
+    assert_eq!(plan.code, 0, "{}", plan.all());
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_eq!(
+        stack.read("terraform.tfstate"),
+        sealed,
+        "a plan leaves the file as it was"
+    );
+    let pulled: serde_json::Value =
+        serde_json::from_str(&infra(&stack, Some(&moto), &["state", "pull"]).ok().stdout)
+            .expect("state pull prints the plain state");
+    let written: serde_json::Value = serde_json::from_str(&plain).unwrap();
+    assert_eq!(pulled["version"], 4);
+    assert_eq!(pulled["lineage"], written["lineage"]);
+    assert_eq!(pulled["serial"], written["serial"]);
+    let ids = |state: &serde_json::Value| -> Vec<serde_json::Value> {
+        state["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["instances"].as_array().unwrap().clone())
+            .map(|instance| instance["attributes"]["id"].clone())
+            .collect()
+    };
+    assert_eq!(ids(&pulled), ids(&written));
+}
+
+/// `plain` sealed as OpenTofu seals a state: see `tests/support/opentofu_encrypt.py`.
+fn opentofu_encrypted(plain: &str, key_provider: &str, passphrase: &str) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new(infra_testkit::venv().join("bin/python"))
+        .arg(infra_testkit::repo_root().join("tests/support/opentofu_encrypt.py"))
+        .args([key_provider, passphrase])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run opentofu_encrypt.py");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(plain.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "opentofu_encrypt.py failed");
+    String::from_utf8(output.stdout).unwrap()
+}
+
 const ECS_FIXTURE: &str = "tests/fixtures/terraform_states/ecs-fargate-alb-aws4";
 
 /// Terraform 1.2.2 and AWS provider 4.17.1 wrote this state: an ECS cluster, a Fargate task

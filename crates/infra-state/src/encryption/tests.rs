@@ -109,3 +109,35 @@ fn pbkdf2_reads_the_parameters_a_file_was_written_with() {
     };
     assert_eq!(reader.decryption_key(&meta).unwrap(), key);
 }
+
+/// OpenTofu's own known answer (`keyprovider/pbkdf2/example_decrypt_test.go` in
+/// opentofu/opentofu): this passphrase, salt and OpenTofu's default parameters give this key.
+#[test]
+fn pbkdf2_derives_opentofus_key_for_opentofus_example() {
+    let salt = [
+        0x10, 0xec, 0x3d, 0x3f, 0xe0, 0x2a, 0xd2, 0xbe, 0xe6, 0xf1, 0xf5, 0x54, 0x0f, 0x8e, 0x6b,
+        0xbe, 0x3b, 0x8b, 0x29, 0x44, 0x5c, 0xf5, 0x02, 0xd2, 0x7d, 0x47, 0xad, 0x55, 0x4a, 0xa8,
+        0x97, 0x1f,
+    ];
+    let stored = serde_json::json!({
+        "salt": BASE64.encode(salt),
+        "iterations": 600000,
+        "hash_function": "sha512",
+        "key_length": 32,
+    });
+    let provider = Pbkdf2 {
+        passphrase: "correct-horse-battery-staple".into(),
+        key_length: 32,
+        iterations: 600000,
+        salt_length: 32,
+        hash_function: HashFunction::Sha512,
+    };
+    let key = provider
+        .decryption_key(stored.to_string().as_bytes())
+        .unwrap();
+    let hex: String = key.iter().map(|byte| format!("{byte:02x}")).collect();
+    assert_eq!(
+        hex,
+        "225872367198760137e0a18580433447bbf578fbe2b87ff36aef3c175fe5709c"
+    );
+}
