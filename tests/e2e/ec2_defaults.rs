@@ -759,3 +759,75 @@ ec2.delete_vpc(VpcId='{id}')
         "destroy without force_destroy deleted it"
     );
 }
+
+/// `enable_classiclink` and `enable_classiclink_dns_support`, which AWS provider 5.0 removed
+/// with EC2-Classic and terraform-aws-modules/vpc 2.x still sets on every VPC: null or false is
+/// accepted with a warning at its line, from `validate` on; a value that asks for ClassicLink is
+/// an error at its line, at `validate` when it is written as a literal and at plan when it
+/// comes from a variable. Neither is sent or stored.
+#[test]
+fn removed_classiclink_arguments_warn_when_false_and_fail_when_true() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let main = r#"provider "aws" {
+  region = "us-east-1"
+}
+variable "classiclink" {
+  type    = bool
+  default = null
+}
+resource "aws_vpc" "main" {
+  cidr_block                     = "10.0.0.0/16"
+  enable_classiclink             = var.classiclink
+  enable_classiclink_dns_support = false
+}
+"#;
+    stack.write("main.tf", main);
+    let validate = infra(&stack, Some(&moto), &["validate"]);
+    assert_eq!(validate.code, 0, "{}", validate.all());
+    for (argument, line) in [
+        ("enable_classiclink", 10),
+        ("enable_classiclink_dns_support", 11),
+    ] {
+        assert!(
+            validate.all().contains(&format!("main.tf:{line}:"))
+                && validate
+                    .all()
+                    .contains(&format!("The argument \"{argument}\" no longer exists")),
+            "{}",
+            validate.all()
+        );
+    }
+    apply(&stack, &moto, NO_VARS);
+    let stored = &stack.state()["resources"][0]["attributes"];
+    assert!(stored.get("enable_classiclink").is_none(), "{stored}");
+
+    let asked = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-var=classiclink=true"],
+    );
+    assert_eq!(asked.code, 1, "{}", asked.all());
+    assert!(
+        asked.stderr.contains("main.tf:10:")
+            && asked.stderr.contains("Only null or false is accepted"),
+        "{}",
+        asked.stderr
+    );
+
+    stack.write(
+        "main.tf",
+        &main.replace(
+            "enable_classiclink_dns_support = false",
+            "enable_classiclink_dns_support = true",
+        ),
+    );
+    let literal = infra(&stack, Some(&moto), &["validate"]);
+    assert_eq!(literal.code, 1, "{}", literal.all());
+    assert!(
+        literal.stderr.contains("main.tf:11:")
+            && literal.stderr.contains("EC2-Classic was retired"),
+        "{}",
+        literal.stderr
+    );
+}

@@ -7,7 +7,9 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::Span;
 use infra_core::path::{parse_path, PathStep};
-use infra_core::{Diagnostic, Diagnostics, Location, Mode, Registry, ResourceId, Schema};
+use infra_core::{
+    Diagnostic, Diagnostics, Location, Mode, Registry, RemovedArgument, ResourceId, Schema,
+};
 
 impl Config {
     /// Checks every resource and data block against the provider schemas: unknown types (with
@@ -211,6 +213,40 @@ impl Checker<'_> {
         );
     }
 
+    fn warn(&mut self, summary: &str, detail: String, span: Option<std::ops::Range<usize>>) {
+        let location = self.config.location(self.decl.file, span);
+        self.diagnostics.push(
+            Diagnostic::warning(summary, detail)
+                .at(location)
+                .for_address(&self.decl.config.id),
+        );
+    }
+
+    /// An argument the provider removed: a literal that asks for it (anything but `null` or
+    /// `false`) is an error now; any other use is a warning, and the planner refuses a value
+    /// that turns out to ask for it.
+    fn check_removed(
+        &mut self,
+        removed: &RemovedArgument,
+        attribute: &hcl_edit::structure::Attribute,
+    ) {
+        let asks = match &attribute.value {
+            Expression::Null(_) => false,
+            Expression::Bool(flag) => *flag.value(),
+            Expression::String(_) | Expression::Number(_) => true,
+            _ => false,
+        };
+        if asks {
+            self.push("Unsupported argument", removed.error(), attribute.span());
+        } else {
+            self.warn(
+                "Argument removed by the provider",
+                removed.warning(),
+                attribute.key.span(),
+            );
+        }
+    }
+
     fn check_body(&mut self, body: &Body, schema: &Schema, top: bool, header: Option<Location>) {
         let mut dynamic_names = Vec::new();
         for structure in body.iter() {
@@ -230,6 +266,12 @@ impl Checker<'_> {
                         // Terraform's attributes-as-blocks: `ingress = []` manages the rules
                         // as none, where leaving out every `ingress` block leaves them alone.
                         None if schema.block_named(name).is_some_and(|b| b.computed) => {}
+                        None if schema.removed_argument(name).is_some() => {
+                            let removed = schema.removed_argument(name).cloned();
+                            if let Some(removed) = removed {
+                                self.check_removed(&removed, attribute);
+                            }
+                        }
                         None if schema.block_named(name).is_some() => self.push(
                             "Unsupported argument",
                             format!("An argument named \"{name}\" is not expected here. Did you mean to define a block of type \"{name}\"?"),

@@ -274,6 +274,46 @@ pub struct Schema {
     /// and an object stored under an older version is upgraded by the type's
     /// [`crate::ResourceType::upgrade_state`] before it is read.
     pub version: u64,
+    /// Arguments the provider removed that older configurations still set, with what became
+    /// of them: accepted with a warning when null or false (they did nothing), any other
+    /// value an error. Never stored or sent.
+    pub removed: Vec<RemovedArgument>,
+}
+
+/// An argument the provider no longer has (see [`Schema::removed`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RemovedArgument {
+    pub name: &'static str,
+    /// Why it is gone, as a sentence: "EC2-Classic was retired in 2022 and the AWS provider
+    /// removed ClassicLink in 5.0".
+    pub why: &'static str,
+}
+
+impl RemovedArgument {
+    /// Whether `value` asks for the removed feature: anything but null or false (unknown
+    /// values are decided when known).
+    pub fn is_asked_for(&self, value: &Value) -> bool {
+        let value = value.unmarked();
+        !(value.is_null() || !value.is_wholly_known() || *value == Value::Bool(false))
+    }
+
+    /// The warning that it is accepted and does nothing.
+    pub fn warning(&self) -> String {
+        format!(
+            "The argument \"{}\" no longer exists: {}. It is accepted only when null or false, \
+             where it has no effect; remove it.",
+            self.name, self.why
+        )
+    }
+
+    /// The error for a value that asks for it.
+    pub fn error(&self) -> String {
+        format!(
+            "The argument \"{}\" no longer exists: {}. Only null or false is accepted; \
+             remove it.",
+            self.name, self.why
+        )
+    }
 }
 
 impl Schema {
@@ -292,6 +332,14 @@ impl Schema {
     pub fn version(mut self, version: u64) -> Schema {
         self.version = version;
         self
+    }
+    /// An argument the provider removed (see [`Schema::removed`]).
+    pub fn removed(mut self, name: &'static str, why: &'static str) -> Schema {
+        self.removed.push(RemovedArgument { name, why });
+        self
+    }
+    pub fn removed_argument(&self, name: &str) -> Option<&RemovedArgument> {
+        self.removed.iter().find(|r| r.name == name)
     }
     /// Marks the type taggable; the provider declares its tag attributes.
     pub fn taggable(mut self) -> Schema {
@@ -444,6 +492,11 @@ impl Schema {
                 format!("{prefix}.{name}")
             }
         };
+        for removed in &self.removed {
+            if removed.is_asked_for(value.get(removed.name)) {
+                problems.push((path(removed.name), removed.error()));
+            }
+        }
         for attribute in &self.attributes {
             let v = value.get(attribute.name);
             if attribute.presence == Presence::Required && v.is_null() {

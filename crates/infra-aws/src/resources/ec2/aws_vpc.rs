@@ -57,6 +57,12 @@ const ADOPTED_CONFIG_ONLY: &[&str] = &[
     "existing_default_vpc",
 ];
 
+/// Why `aws_vpc` and `aws_default_vpc` no longer take `enable_classiclink` and
+/// `enable_classiclink_dns_support`, which terraform-aws-modules/vpc 2.x still sets on every
+/// VPC (null by default).
+const CLASSICLINK_REMOVED: &str = "EC2-Classic was retired on 15 August 2022, and AWS provider 5.0 \
+     removed ClassicLink with it";
+
 pub struct AwsVpc {
     aws: Arc<Aws>,
     schema: Schema,
@@ -121,7 +127,9 @@ impl AwsVpc {
             .attr(Attribute::computed("default_route_table_id", Type::String))
             .attr(Attribute::computed("dhcp_options_id", Type::String))
             .attr(Attribute::computed("owner_id", Type::String))
-            .with_tags();
+            .with_tags()
+            .removed("enable_classiclink", CLASSICLINK_REMOVED)
+            .removed("enable_classiclink_dns_support", CLASSICLINK_REMOVED);
         AwsVpc {
             aws,
             schema,
@@ -171,7 +179,9 @@ impl AwsVpc {
             .attr(Attribute::computed("owner_id", Type::String))
             .attr(Attribute::computed("existing_default_vpc", Type::Bool))
             .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
-            .with_tags();
+            .with_tags()
+            .removed("enable_classiclink", CLASSICLINK_REMOVED)
+            .removed("enable_classiclink_dns_support", CLASSICLINK_REMOVED);
         AwsVpc {
             aws,
             schema,
