@@ -205,21 +205,18 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn push(&mut self, summary: &str, detail: String, span: Option<std::ops::Range<usize>>) {
-        let location = self.config.location(self.decl.file, span);
-        self.diagnostics.push(
-            Diagnostic::error(summary, detail)
-                .at(location)
-                .for_address(&self.decl.config.id),
-        );
+        self.report(Diagnostic::error(summary, detail), span);
     }
 
     fn warn(&mut self, summary: &str, detail: String, span: Option<std::ops::Range<usize>>) {
+        self.report(Diagnostic::warning(summary, detail), span);
+    }
+
+    /// `diagnostic` at `span` of this resource's block.
+    fn report(&mut self, diagnostic: Diagnostic, span: Option<std::ops::Range<usize>>) {
         let location = self.config.location(self.decl.file, span);
-        self.diagnostics.push(
-            Diagnostic::warning(summary, detail)
-                .at(location)
-                .for_address(&self.decl.config.id),
-        );
+        self.diagnostics
+            .push(diagnostic.at(location).for_address(&self.decl.config.id));
     }
 
     /// An argument the provider removed: a literal that asks for it (anything but `null` or

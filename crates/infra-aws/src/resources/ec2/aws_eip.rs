@@ -22,7 +22,7 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    chunks_of, filter, has_code, in_prior_order, known_ids, managed_tag_filters,
+    chunks_of, ec2_arn, filter, has_code, in_prior_order, known_ids, managed_tag_filters,
     non_empty_attribute, optional_string, string_attribute, tag_entries, tag_specification,
     update_tags, wait_for, whole_object,
 };
@@ -71,6 +71,7 @@ impl AwsEip {
                 Type::String,
             ))
             .attr(Attribute::computed("allocation_id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("association_id", Type::String))
             .attr(Attribute::computed("public_ip", Type::String))
             .attr(Attribute::computed("private_ip", Type::String))
@@ -105,6 +106,12 @@ impl AwsEip {
             .filter_map(|a| a.allocation_id().map(str::to_string))
             .collect();
         let ptr_records = self.ptr_records(&ids).await?;
+        // The provider's ARN names the account, which DescribeAddresses does not return.
+        let account = if ids.is_empty() {
+            ""
+        } else {
+            self.aws.account_id().await?
+        };
         let mut found = HashMap::new();
         for address in output.addresses() {
             let Some(id) = address.allocation_id() else {
@@ -116,6 +123,7 @@ impl AwsEip {
                 hint,
                 ptr_records.get(id).map(String::as_str),
                 &clients.region,
+                account,
             );
             found.insert(id.to_string(), value);
         }
@@ -153,6 +161,7 @@ impl AwsEip {
         hint: &Value,
         ptr_record: Option<&str>,
         region: &str,
+        account: &str,
     ) -> Value {
         let id = address.allocation_id().unwrap_or_default();
         let public_ip = address.public_ip().unwrap_or_default();
@@ -211,6 +220,7 @@ impl AwsEip {
             ("network_interface", present(address.network_interface_id())),
             ("associate_with_private_ip", associated_private_ip),
             ("allocation_id", Value::string(id)),
+            ("arn", Value::string(ec2_arn(region, account, "elastic-ip", id))),
             ("association_id", present(address.association_id())),
             ("public_ip", present(address.public_ip())),
             ("private_ip", present(address.private_ip_address())),

@@ -41,6 +41,7 @@ impl AwsSecretsmanagerSecretVersion {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("secret_arn", Type::String))
             .attr(Attribute::required("secret_id", Type::String).force_new())
             .attr(
                 Attribute::optional("secret_string", Type::String)
@@ -165,7 +166,9 @@ fn to_value(secret_id: &str, output: &GetSecretValueOutput, hint: &Value) -> Val
         "id".to_string(),
         Value::string(format!("{secret_id}|{version_id}")),
     );
+    // `arn` is the provider's deprecated name for the secret's ARN, `secret_arn` its new one.
     object.insert("arn".to_string(), text(output.arn()));
+    object.insert("secret_arn".to_string(), text(output.arn()));
     object.insert("secret_id".to_string(), Value::string(secret_id));
     object.insert("version_id".to_string(), Value::string(version_id));
     let write_only = written_only(hint);
