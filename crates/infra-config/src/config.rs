@@ -37,6 +37,14 @@ pub struct Config {
     pub(crate) checks: Vec<CheckDecl>,
 }
 
+/// `provider "aws"` arguments that AWS provider 5.0 removed, with why: accepted when null,
+/// with a warning, and refused otherwise (`config.rs` warns at load, the evaluator refuses a
+/// value).
+pub(crate) const REMOVED_PROVIDER_ARGUMENTS: &[(&str, &str)] = &[(
+    "shared_credentials_file",
+    "AWS provider 5.0 replaced it with `shared_credentials_files`, a list",
+)];
+
 /// An expression together with the file it came from.
 #[derive(Debug, Clone)]
 pub(crate) struct Expr {
@@ -612,6 +620,7 @@ impl Loader {
                 // module is legacy and not read here, and says so.
                 if labels[0] == "aws" {
                     if module == 0 {
+                        self.check_removed_provider_arguments(file, &block);
                         self.config.modules[module].providers.push((file, block));
                     } else {
                         self.diagnostics.push(
@@ -1075,6 +1084,39 @@ impl Loader {
     fn literal_string(&mut self, file: usize, body: &Body, name: &str) -> Option<String> {
         self.literal(file, body, name)
             .and_then(|v| v.as_str().map(str::to_string))
+    }
+
+    /// The `provider "aws"` arguments that AWS provider 5.0 removed
+    /// ([`REMOVED_PROVIDER_ARGUMENTS`]): written as `null`, or as an expression (the evaluator
+    /// refuses a value once known), a warning at its line; any other literal, an error.
+    fn check_removed_provider_arguments(&mut self, file: usize, block: &Block) {
+        for attribute in block.body.attributes() {
+            let name = attribute.key.value().as_str();
+            let Some((_, why)) = REMOVED_PROVIDER_ARGUMENTS.iter().find(|(n, _)| *n == name) else {
+                continue;
+            };
+            let location =
+                self.config.files[file].location(attribute.span().map(|s| s.start).unwrap_or(0));
+            let literal = matches!(
+                attribute.value,
+                Expression::String(_) | Expression::Number(_) | Expression::Bool(_)
+            );
+            if literal {
+                self.error(
+                    "Unsupported provider argument",
+                    format!("The argument \"{name}\" no longer exists: {why}. Only null is accepted; remove it."),
+                    Some(location),
+                );
+            } else {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "Argument removed by the provider",
+                        format!("The argument \"{name}\" no longer exists: {why}. It is accepted only when null, where it has no effect; remove it."),
+                    )
+                    .at(Some(location)),
+                );
+            }
+        }
     }
 
     fn read_variable(

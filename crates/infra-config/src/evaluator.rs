@@ -1009,6 +1009,20 @@ impl<'c> Evaluator<'c> {
                             | "shared_config_files"
                             | "shared_credentials_files"
                     ) => {}
+                removed
+                    if crate::config::REMOVED_PROVIDER_ARGUMENTS
+                        .iter()
+                        .any(|(name, _)| *name == removed) =>
+                {
+                    // Null was warned about at load; anything else asks for what is gone.
+                    let why = crate::config::REMOVED_PROVIDER_ARGUMENTS
+                        .iter()
+                        .find(|(name, _)| *name == removed)
+                        .map_or("", |(_, why)| *why);
+                    if text(&mut ctx, attribute, &mut diagnostics).is_some() {
+                        diagnostics.push(Diagnostic::error("Unsupported provider argument", format!("The argument \"{removed}\" no longer exists: {why}. Only null is accepted; remove it.")).at(ctx.loc(attribute.span())));
+                    }
+                }
                 other => {
                     diagnostics.push(Diagnostic::error("Unsupported provider argument", format!("infra does not support the aws provider argument \"{other}\"; remove it, or set it through the environment (aws-config) instead.")).at(ctx.loc(attribute.span())));
                 }

@@ -565,13 +565,17 @@ fn to_string_value(value: &Value) -> Option<String> {
     }
 }
 
-fn module_path(ctx: &Ctx, relative: &str) -> std::path::PathBuf {
+/// Where the path functions (`file`, `filebase64`, `templatefile`, `fileexists`, ...) look
+/// for `relative`: as in Terraform, relative to the working directory, which is the root
+/// module's directory (`-chdir` moves both), in every module. A module reads its own files
+/// through `path.module`.
+fn working_dir_path(ctx: &Ctx, relative: &str) -> std::path::PathBuf {
     let path = std::path::Path::new(relative);
     if path.is_absolute() {
         return path.to_path_buf();
     }
     match ctx.env {
-        Some(env) => env.module_dir(ctx.module).join(path),
+        Some(env) => env.module_dir(0).join(path),
         None => path.to_path_buf(),
     }
 }

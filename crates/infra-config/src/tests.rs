@@ -921,19 +921,78 @@ fn provider_settings_and_workspace() {
     );
 }
 
+/// `shared_credentials_file`, which AWS provider 5.0 removed: null (or an expression) is a
+/// warning at its line when the configuration loads, a literal path an error there, and an
+/// expression that gives a path an error when the provider block is read.
 #[test]
-fn file_and_templatefile_are_relative_to_the_module() {
+fn a_removed_provider_argument_warns_when_null_and_fails_when_set() {
+    let null = load_ok(&[(
+        "main.tf",
+        "provider \"aws\" {\n  region                  = \"us-east-1\"\n  shared_credentials_file = null\n}\n",
+    )]);
+    let warnings = null.warnings();
+    assert_eq!(
+        located(warnings),
+        vec![(
+            "Argument removed by the provider".into(),
+            "main.tf".into(),
+            3,
+            3
+        )]
+    );
+    assert!(evaluator(&null, &[]).provider_settings().is_ok());
+
+    let literal = load_err(&[(
+        "main.tf",
+        "provider \"aws\" {\n  shared_credentials_file = \"~/.aws/credentials\"\n}\n",
+    )]);
+    assert_eq!(
+        located(&literal),
+        vec![(
+            "Unsupported provider argument".into(),
+            "main.tf".into(),
+            2,
+            3
+        )]
+    );
+
+    let variable = load_ok(&[(
+        "main.tf",
+        "variable \"file\" { default = \"~/.aws/credentials\" }\nprovider \"aws\" {\n  shared_credentials_file = var.file\n}\n",
+    )]);
+    let errors = evaluator(&variable, &[]).provider_settings().unwrap_err();
+    assert_eq!(
+        located(&errors),
+        vec![(
+            "Unsupported provider argument".into(),
+            "main.tf".into(),
+            3,
+            3
+        )]
+    );
+    assert!(
+        errors.to_string().contains("shared_credentials_files"),
+        "{errors}"
+    );
+}
+
+/// As in Terraform, a relative path given to the path functions is relative to the working
+/// directory (the root module's), in a child module too; `path.module` names the module's own.
+/// A stack whose module calls `file("./modules/ecs/x.json")` reads the root's file.
+#[test]
+fn path_functions_resolve_relative_paths_from_the_working_directory() {
     let config = load_ok(&[
         ("main.tf", "module \"app\" {\n  source = \"./app\"\n  name = \"web\"\n}\noutput \"rendered\" {\n  value = module.app.rendered\n}\n"),
-        ("app/main.tf", "variable \"name\" {}\noutput \"rendered\" {\n  value = \"${templatefile(\"${path.module}/t.tpl\", { name = var.name })}|${file(\"f.txt\")}|${fileexists(\"nope\")}\"\n}\n"),
+        ("app/main.tf", "variable \"name\" {}\noutput \"rendered\" {\n  value = \"${templatefile(\"${path.module}/t.tpl\", { name = var.name })}|${file(\"./app/f.txt\")}|${file(\"f.txt\")}|${fileexists(\"t.tpl\")}\"\n}\n"),
         ("app/t.tpl", "hello ${name}%{ if name == \"web\" }!%{ endif }"),
-        ("app/f.txt", "data"),
+        ("app/f.txt", "the module's"),
+        ("f.txt", "the root's"),
     ]);
     let ev = evaluator(&config, &[]);
     let outputs = ev.outputs(&NoResourceValues).unwrap();
     assert_eq!(
         outputs["rendered"].value,
-        Value::string("hello web!|data|false")
+        Value::string("hello web!|the module's|the root's|false")
     );
 }
 

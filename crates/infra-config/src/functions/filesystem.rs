@@ -3,7 +3,7 @@
 //! `pathexpand`, which follow Go's `path/filepath` on Unix as Terraform does.
 
 use super::encoding::sha1;
-use super::{arg_error, module_path, string, Ctx, FnResult, FunctionError};
+use super::{arg_error, string, working_dir_path, Ctx, FnResult, FunctionError};
 use base64::Engine as _;
 use infra_core::Value;
 use sha2::Digest as _;
@@ -96,7 +96,7 @@ fn read_bytes(ctx: &Ctx, given: &str) -> Result<Vec<u8>, FunctionError> {
         FunctionError::Failed(message) => arg_error(0, format!("failed to expand ~: {message}")),
         other => other,
     })?;
-    let path = module_path(ctx, &expanded);
+    let path = working_dir_path(ctx, &expanded);
     std::fs::read(&path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => arg_error(
             0,
@@ -125,7 +125,7 @@ pub(super) fn file_text(ctx: &Ctx, a: &[Value]) -> FnResult {
 /// regular file is.
 pub(super) fn fileexists(ctx: &Ctx, a: &[Value]) -> FnResult {
     let given = string(a, 0)?;
-    let path = module_path(ctx, &expand_home(&given)?);
+    let path = working_dir_path(ctx, &expand_home(&given)?);
     let metadata = match std::fs::metadata(&path) {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Value::Bool(false)),
