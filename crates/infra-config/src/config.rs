@@ -45,6 +45,16 @@ pub(crate) const REMOVED_PROVIDER_ARGUMENTS: &[(&str, &str)] = &[(
     "AWS provider 5.0 replaced it with `shared_credentials_files`, a list",
 )];
 
+/// The error for a value given to `name`, when it is one of [`REMOVED_PROVIDER_ARGUMENTS`].
+pub(crate) fn removed_provider_argument(name: &str) -> Option<String> {
+    REMOVED_PROVIDER_ARGUMENTS
+        .iter()
+        .find(|(removed, _)| *removed == name)
+        .map(|(name, why)| {
+            format!("The argument \"{name}\" no longer exists: {why}. Only null is accepted; remove it.")
+        })
+}
+
 /// An expression together with the file it came from.
 #[derive(Debug, Clone)]
 pub(crate) struct Expr {
@@ -1102,11 +1112,8 @@ impl Loader {
                 Expression::String(_) | Expression::Number(_) | Expression::Bool(_)
             );
             if literal {
-                self.error(
-                    "Unsupported provider argument",
-                    format!("The argument \"{name}\" no longer exists: {why}. Only null is accepted; remove it."),
-                    Some(location),
-                );
+                let detail = removed_provider_argument(name).unwrap_or_default();
+                self.error("Unsupported provider argument", detail, Some(location));
             } else {
                 self.diagnostics.push(
                     Diagnostic::warning(

@@ -1009,18 +1009,17 @@ impl<'c> Evaluator<'c> {
                             | "shared_config_files"
                             | "shared_credentials_files"
                     ) => {}
-                removed
-                    if crate::config::REMOVED_PROVIDER_ARGUMENTS
-                        .iter()
-                        .any(|(name, _)| *name == removed) =>
-                {
+                removed if crate::config::removed_provider_argument(removed).is_some() => {
                     // Null was warned about at load; anything else asks for what is gone.
-                    let why = crate::config::REMOVED_PROVIDER_ARGUMENTS
-                        .iter()
-                        .find(|(name, _)| *name == removed)
-                        .map_or("", |(_, why)| *why);
                     if text(&mut ctx, attribute, &mut diagnostics).is_some() {
-                        diagnostics.push(Diagnostic::error("Unsupported provider argument", format!("The argument \"{removed}\" no longer exists: {why}. Only null is accepted; remove it.")).at(ctx.loc(attribute.span())));
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "Unsupported provider argument",
+                                crate::config::removed_provider_argument(removed)
+                                    .unwrap_or_default(),
+                            )
+                            .at(ctx.loc(attribute.span())),
+                        );
                     }
                 }
                 other => {

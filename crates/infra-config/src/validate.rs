@@ -264,9 +264,8 @@ impl Checker<'_> {
                         // as none, where leaving out every `ingress` block leaves them alone.
                         None if schema.block_named(name).is_some_and(|b| b.computed) => {}
                         None if schema.removed_argument(name).is_some() => {
-                            let removed = schema.removed_argument(name).cloned();
-                            if let Some(removed) = removed {
-                                self.check_removed(&removed, attribute);
+                            if let Some(removed) = schema.removed_argument(name) {
+                                self.check_removed(removed, attribute);
                             }
                         }
                         None if schema.block_named(name).is_some() => self.push(
