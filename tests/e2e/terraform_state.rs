@@ -452,6 +452,120 @@ fn infras_earlier_state_file_moves_with_init_migrate_state() {
     plan_is_clean(&stack, &moto, NO_VARS, "after the migration");
 }
 
+/// A `timeouts` block is stored in the object as Terraform stores it: each of the type's
+/// operations with its text or null, and null without a block. A change to it alone is an
+/// in-place update that only the state sees; a block or operation the provider does not declare
+/// for the type is an error at its line, as in Terraform.
+#[test]
+fn timeouts_are_stored_in_the_object_and_a_change_to_them_is_an_update() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let main = r#"provider "aws" {
+  region = "us-east-1"
+}
+variable "create_timeout" {
+  default = "5m"
+}
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_security_group" "web" {
+  name   = "web"
+  vpc_id = aws_vpc.main.id
+  timeouts {
+    create = var.create_timeout
+  }
+}
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.main.id
+}
+"#;
+    stack.write("main.tf", main);
+    apply_ok(&stack, &moto, NO_VARS);
+    let attributes = |address: &str| -> serde_json::Value {
+        let state = stack.state();
+        state["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == address)
+            .unwrap_or_else(|| panic!("{address} is not in the state"))["attributes"]
+            .clone()
+    };
+    let group = attributes("aws_security_group.web");
+    assert_eq!(
+        group["timeouts"],
+        serde_json::json!({"create": "5m", "delete": null})
+    );
+    let table = attributes("aws_route_table.private");
+    assert!(
+        table.as_object().unwrap().contains_key("timeouts") && table["timeouts"].is_null(),
+        "a type with timeouts and no block stores null: {table}"
+    );
+    assert!(
+        attributes("aws_vpc.main").get("timeouts").is_none(),
+        "aws_vpc has no timeouts in provider 6"
+    );
+    plan_is_clean(&stack, &moto, NO_VARS, "after the apply");
+
+    let changed = ["-var", "create_timeout=7m"];
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "plan",
+            "-input=false",
+            "-detailed-exitcode",
+            changed[0],
+            changed[1],
+        ],
+    );
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(
+        plan.stdout
+            .contains("aws_security_group.web will be updated in-place")
+            && plan.stdout.contains("\"7m\"")
+            && plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    apply_ok(&stack, &moto, &changed);
+    let after = attributes("aws_security_group.web");
+    assert_eq!(after["timeouts"]["create"], "7m");
+    assert_eq!(after["id"], group["id"], "the group is the same object");
+    plan_is_clean(&stack, &moto, &changed, "after the timeouts changed");
+
+    for (block, line, message) in [
+        (
+            "aws_security_group",
+            "  timeouts {\n    read = \"1m\"\n  }\n",
+            "An argument named \"read\" is not expected here.",
+        ),
+        (
+            "aws_vpc",
+            "  timeouts {\n    create = \"1m\"\n  }\n",
+            "Blocks of type \"timeouts\" are not expected here.",
+        ),
+    ] {
+        let bad = format!(
+            "resource \"{block}\" \"bad\" {{\n  name       = \"bad\"\n  cidr_block = \"10.1.0.0/16\"\n{line}}}\n"
+        );
+        let bad = if block == "aws_vpc" {
+            bad.replace("  name       = \"bad\"\n", "")
+        } else {
+            bad.replace("  cidr_block = \"10.1.0.0/16\"\n", "")
+        };
+        stack.write("bad.tf", &bad);
+        let validate = infra(&stack, Some(&moto), &["validate"]);
+        assert_eq!(validate.code, 1, "{}", validate.all());
+        assert!(
+            validate.all().contains(message) && validate.all().contains("bad.tf:"),
+            "{}",
+            validate.all()
+        );
+    }
+}
+
 /// The provider's schemas (`terraform providers schema -json` of AWS provider 6.47.0, see
 /// tests/fixtures/provider_schemas/aws/SOURCE.md).
 fn provider_schemas() -> serde_json::Value {
@@ -696,9 +810,7 @@ fn conforms(
         }
     }
     for name in attributes.keys().chain(blocks.keys()) {
-        // `timeouts` is configuration infra keeps out of the object (Terraform stores null
-        // when it is not set).
-        if !entries.contains_key(name) && name != "timeouts" {
+        if !entries.contains_key(name) {
             missing.insert(format!("{path}.{name}"));
         }
     }

@@ -204,11 +204,11 @@ const META_ARGUMENTS: &[&str] = &["count", "for_each", "depends_on", "provider"]
 pub(crate) const META_BLOCKS: &[&str] = &["lifecycle", "timeouts", "provisioner", "connection"];
 
 /// The operations a `timeouts` block may name.
-const TIMEOUT_OPERATIONS: &[&str] = &["create", "read", "update", "delete"];
+pub(crate) const TIMEOUT_OPERATIONS: &[&str] = &["create", "read", "update", "delete"];
 
 /// The duration of a `timeouts` argument: a Go duration such as "30m" or "1h30m", not
 /// negative. The error is a diagnostic's summary and detail.
-pub(crate) fn timeout_duration(
+pub fn timeout_duration(
     key: &str,
     text: &str,
 ) -> Result<std::time::Duration, (&'static str, String)> {

@@ -312,7 +312,7 @@ impl<'c> Evaluator<'c> {
         &self,
         address: &Address,
         values: &dyn ResourceValues,
-    ) -> Result<BTreeMap<String, std::time::Duration>, Diagnostics> {
+    ) -> Result<BTreeMap<String, crate::Timeout>, Diagnostics> {
         let id = &address.resource;
         let Some(decl) = self.config.resource(id) else {
             return Ok(BTreeMap::new());
@@ -1261,7 +1261,7 @@ fn import_address(ctx: &mut Ctx, expr: &Expression) -> Result<Address, Fail> {
 fn eval_timeouts(
     ctx: &mut Ctx,
     body: &Body,
-) -> Result<BTreeMap<String, std::time::Duration>, Diagnostics> {
+) -> Result<BTreeMap<String, crate::Timeout>, Diagnostics> {
     let mut timeouts = BTreeMap::new();
     let mut errors = Diagnostics::new();
     for block in body.get_blocks("timeouts") {
@@ -1276,7 +1276,8 @@ fn eval_timeouts(
                 Ok(Value::String(text)) => {
                     match crate::config::timeout_duration(key, &text) {
                         Ok(duration) => {
-                            timeouts.insert(key.to_string(), duration);
+                            let timeout = crate::Timeout { text, duration };
+                            timeouts.insert(key.to_string(), timeout);
                         }
                         Err((summary, detail)) => errors
                             .push(Diagnostic::error(summary, detail).at(location.clone())),

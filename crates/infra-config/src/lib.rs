@@ -24,7 +24,8 @@ mod validate;
 mod tests;
 
 pub use config::{
-    load, load_backend, load_state_settings, load_with_module_instances, Config, ModuleInstances,
+    load, load_backend, load_state_settings, load_with_module_instances, timeout_duration, Config,
+    ModuleInstances,
 };
 pub use encryption::{
     parse_environment as parse_encryption_environment, EncryptionBlock, EncryptionConfig,
@@ -129,9 +130,25 @@ pub struct VariableInfo {
 pub struct InstanceConfig {
     pub address: Address,
     pub value: Value,
-    /// The instance's `timeouts { create = "10m" }` by operation, parsed as Go durations;
-    /// arguments that are null are left out.
-    pub timeouts: BTreeMap<String, std::time::Duration>,
+    /// The instance's `timeouts { create = "10m" }` by operation; arguments that are null
+    /// are left out.
+    pub timeouts: BTreeMap<String, Timeout>,
+}
+
+/// One configured timeout: the text as written (what the state stores) and its duration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeout {
+    pub text: String,
+    pub duration: std::time::Duration,
+}
+
+/// The texts of configured timeouts by operation (`create` → `"5m"`), as the object stores
+/// them.
+pub fn timeout_texts(timeouts: &BTreeMap<String, Timeout>) -> BTreeMap<String, String> {
+    timeouts
+        .iter()
+        .map(|(operation, timeout)| (operation.clone(), timeout.text.clone()))
+        .collect()
 }
 
 /// A root module output.

@@ -366,7 +366,13 @@ resource "aws_subnet" "a" {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         instances[0].timeouts,
-        BTreeMap::from([("create".to_string(), std::time::Duration::from_secs(600))])
+        BTreeMap::from([(
+            "create".to_string(),
+            crate::Timeout {
+                text: "10m".into(),
+                duration: std::time::Duration::from_secs(600)
+            }
+        )])
     );
     assert_eq!(resources[1].id.mode, Mode::Data);
     assert!(resources[2].has_count && !resources[2].has_for_each);
@@ -847,18 +853,18 @@ resource "aws_vpc" "bad" {
     let instances = ev
         .expand(&managed("aws_db_instance", "db"), &NoResourceValues)
         .unwrap_or_else(|e| panic!("{e}"));
-    let minutes = |m: u64| std::time::Duration::from_secs(60 * m);
+    let durations = |timeouts: &BTreeMap<String, crate::Timeout>| -> Vec<(String, u64)> {
+        timeouts
+            .iter()
+            .map(|(operation, timeout)| (operation.clone(), timeout.duration.as_secs() / 60))
+            .collect()
+    };
     assert_eq!(
-        instances[0].timeouts,
-        BTreeMap::from([
-            ("create".into(), minutes(40)),
-            ("delete".into(), minutes(120))
-        ])
+        durations(&instances[0].timeouts),
+        [("create".into(), 40), ("delete".into(), 120)]
     );
-    assert_eq!(
-        instances[1].timeouts,
-        BTreeMap::from([("delete".into(), minutes(120))])
-    );
+    assert_eq!(durations(&instances[1].timeouts), [("delete".into(), 120)]);
+    assert_eq!(instances[1].timeouts["delete"].text, "2h");
     let ev = evaluator(&config, &["timeouts={x = \"soon\"}"]);
     let errors = ev
         .expand(&managed("aws_vpc", "bad"), &NoResourceValues)

@@ -244,6 +244,41 @@ impl Checker<'_> {
         }
     }
 
+    /// A `timeouts` block holds the operations the provider declares for the type, as
+    /// Terraform's schema check has it. (Their names and durations were checked when the
+    /// configuration was loaded.)
+    fn check_timeouts(&mut self, block: &hcl_edit::structure::Block, schema: &Schema) {
+        if schema.timeouts.is_empty() {
+            return self.push(
+                "Unsupported block type",
+                "Blocks of type \"timeouts\" are not expected here.".to_string(),
+                block.ident.span(),
+            );
+        }
+        for attribute in block.body.attributes() {
+            let name = attribute.key.value().as_str();
+            if !crate::config::TIMEOUT_OPERATIONS.contains(&name) {
+                continue;
+            }
+            if !schema.timeouts.contains(&name) {
+                self.push(
+                    "Unsupported argument",
+                    format!("An argument named \"{name}\" is not expected here."),
+                    attribute.key.span(),
+                );
+            } else if name == "read" {
+                self.warn(
+                    "Timeout not applied",
+                    "infra stores the read timeout in the state, as Terraform does, but does not \
+                     bound reads by it: each AWS call is bounded by the provider's retry and \
+                     timeout settings."
+                        .to_string(),
+                    attribute.key.span(),
+                );
+            }
+        }
+    }
+
     fn check_body(&mut self, body: &Body, schema: &Schema, top: bool, header: Option<Location>) {
         let mut dynamic_names = Vec::new();
         for structure in body.iter() {
@@ -286,6 +321,10 @@ impl Checker<'_> {
                 }
                 Structure::Block(block) => {
                     let ident = block.ident.value().as_str();
+                    if top && ident == "timeouts" && self.decl.config.id.mode == Mode::Managed {
+                        self.check_timeouts(block, schema);
+                        continue;
+                    }
                     if top && is_meta(ident) {
                         continue;
                     }

@@ -278,6 +278,11 @@ pub struct Schema {
     /// of them: accepted with a warning when null or false (they did nothing), any other
     /// value an error. Never stored or sent.
     pub removed: Vec<RemovedArgument>,
+    /// The operations of the provider's `timeouts` block for the type (`create`, `delete`…),
+    /// empty when it has none. The configured durations bound the operations, and the object
+    /// stores them as Terraform does: `timeouts = {create = "5m", delete = null}`, or null
+    /// without a block (see [`Schema::stored_timeouts`]).
+    pub timeouts: &'static [&'static str],
 }
 
 /// An argument the provider no longer has (see [`Schema::removed`]).
@@ -337,6 +342,35 @@ impl Schema {
     pub fn removed(mut self, name: &'static str, why: &'static str) -> Schema {
         self.removed.push(RemovedArgument { name, why });
         self
+    }
+    /// The operations of the type's `timeouts` block (see [`Schema::timeouts`]).
+    pub fn timeouts(mut self, operations: &'static [&'static str]) -> Schema {
+        self.timeouts = operations;
+        self
+    }
+    /// What the object stores of a `timeouts` block: null without one, else each of the
+    /// type's operations with its configured text (`"5m"`) or null; null for a type without
+    /// timeouts.
+    pub fn stored_timeouts(
+        &self,
+        block: bool,
+        configured: &std::collections::BTreeMap<String, String>,
+    ) -> Value {
+        if !block || self.timeouts.is_empty() {
+            return Value::Null;
+        }
+        Value::Map(
+            self.timeouts
+                .iter()
+                .map(|operation| {
+                    let text = configured.get(*operation).cloned();
+                    (
+                        operation.to_string(),
+                        text.map_or(Value::Null, Value::String),
+                    )
+                })
+                .collect(),
+        )
     }
     pub fn removed_argument(&self, name: &str) -> Option<&RemovedArgument> {
         self.removed.iter().find(|r| r.name == name)
@@ -399,6 +433,20 @@ impl Schema {
                 entry.insert("max_items".into(), max.into());
             }
             block_types.insert(block.name.to_string(), serde_json::Value::Object(entry));
+        }
+        if !self.timeouts.is_empty() {
+            let operations: serde_json::Map<String, serde_json::Value> = self
+                .timeouts
+                .iter()
+                .map(|operation| {
+                    let entry = serde_json::json!({"type": "string", "optional": true});
+                    (operation.to_string(), entry)
+                })
+                .collect();
+            block_types.insert(
+                "timeouts".into(),
+                serde_json::json!({"nesting_mode": "single", "block": {"attributes": operations}}),
+            );
         }
         let mut block = serde_json::Map::new();
         if !attributes.is_empty() {
@@ -566,6 +614,9 @@ impl Schema {
         let Some(entries) = value.map_mut() else {
             return;
         };
+        if !self.timeouts.is_empty() {
+            entries.entry("timeouts".to_string()).or_insert(Value::Null);
+        }
         for attribute in &self.attributes {
             if let Some(v) = entries.get_mut(attribute.name) {
                 normalize_typed(&attribute.ty, v);

@@ -32,12 +32,71 @@ pub struct InstanceInput<'a> {
     pub force_replace: bool,
     /// The state marks the prior object tainted: it is replaced whatever changed.
     pub tainted: bool,
+    /// What the object stores of the instance's `timeouts` block
+    /// ([`infra_core::Schema::stored_timeouts`]).
+    pub timeouts: Value,
 }
 
+/// Plans one instance. The configured `timeouts` are stored in the object, as Terraform
+/// stores them; a change to them alone is an update that only the state sees
+/// ([`only_timeouts_change`]).
 pub fn plan_instance(input: InstanceInput<'_>) -> InstancePlan {
+    let mut decision = plan_object(&input);
+    if input.resource.schema().timeouts.is_empty() {
+        return decision;
+    }
+    let stored = input
+        .prior
+        .map(|prior| prior.get("timeouts").unmark_deep())
+        .unwrap_or(Value::Null);
+    let ignored = match &input.lifecycle.ignore_changes {
+        IgnoreChanges::None => false,
+        IgnoreChanges::All => true,
+        IgnoreChanges::Paths(paths) => paths.iter().any(|path| path == "timeouts"),
+    };
+    let timeouts = if ignored && input.prior.is_some() {
+        stored.clone()
+    } else {
+        input.timeouts.clone()
+    };
+    if decision.action == Action::NoOp && timeouts != stored {
+        decision.action = Action::Update;
+    }
+    if let Some(entries) = decision.after.map_mut() {
+        entries.insert("timeouts".to_string(), timeouts);
+    }
+    decision
+}
+
+/// Whether an update changes nothing but the stored `timeouts`: the provider has nothing to
+/// do, and the state takes the new ones.
+pub fn only_timeouts_change(prior: &Value, after: &Value) -> bool {
+    let without = |value: &Value| {
+        let mut value = value.unmark_deep();
+        if let Some(entries) = value.map_mut() {
+            entries.remove("timeouts");
+        }
+        value
+    };
+    prior.get("timeouts").unmark_deep() != after.get("timeouts").unmark_deep()
+        && without(prior) == without(after)
+}
+
+/// Carries the `timeouts` an object stores from `prior` to what the provider read of it
+/// (`remote`), which cannot know them.
+pub fn keep_stored_timeouts(schema: &Schema, prior: &Value, remote: &mut Value) {
+    if schema.timeouts.is_empty() {
+        return;
+    }
+    if let Some(entries) = remote.map_mut() {
+        entries.insert("timeouts".to_string(), prior.get("timeouts").clone());
+    }
+}
+
+fn plan_object(input: &InstanceInput<'_>) -> InstancePlan {
     let schema = input.resource.schema();
     let Some(prior) = input.prior else {
-        let after = planned_object(&input, None);
+        let after = planned_object(input, None);
         return InstancePlan {
             action: Action::Create,
             reason: None,
@@ -45,7 +104,7 @@ pub fn plan_instance(input: InstanceInput<'_>) -> InstancePlan {
             replace_paths: vec![],
         };
     };
-    let mut proposed = planned_object(&input, Some(prior));
+    let mut proposed = planned_object(input, Some(prior));
     apply_ignore_changes(schema, input.lifecycle, prior, &mut proposed);
 
     let changed = changed_paths(schema, prior, &proposed);
@@ -70,7 +129,7 @@ pub fn plan_instance(input: InstanceInput<'_>) -> InstancePlan {
     };
     if input.tainted || input.force_replace || !replace_paths.is_empty() {
         // A new object: computed attributes are not known until it exists.
-        let mut after = planned_object(&input, None);
+        let mut after = planned_object(input, None);
         apply_ignore_changes(schema, input.lifecycle, prior, &mut after);
         let reason = if input.tainted {
             Reason::ReplaceBecauseTainted
@@ -540,6 +599,7 @@ mod tests {
             tagging: Some(&DefaultLabels),
             force_replace: false,
             tainted: false,
+            timeouts: Value::Null,
         })
     }
 

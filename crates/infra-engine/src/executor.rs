@@ -21,7 +21,7 @@ use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, Sta
 use std::sync::atomic::{AtomicBool, Ordering};
 use tracing::Instrument;
 
-use crate::diff::{plan_instance, InstanceInput};
+use crate::diff::{keep_stored_timeouts, plan_instance, InstanceInput};
 use crate::graph::Graph;
 use crate::lost_answer::{Careful, DEFAULT_RETRIES};
 use crate::observer::{Event, Observer};
@@ -371,10 +371,6 @@ impl Executor<'_> {
         };
         match node.1 {
             Phase::Delete => {
-                if resource_config.is_some_and(|r| r.has_timeouts) {
-                    let configured = self.delete_timeouts(address, state, resources)?;
-                    operation.timeouts = timeouts(&configured, resource_type.as_ref());
-                }
                 let prior = if change.action == Action::CreateThenDelete {
                     change.before.clone()
                 } else {
@@ -384,6 +380,16 @@ impl Executor<'_> {
                         .map(|r| r.value.clone())
                         .unwrap_or_else(|| change.before.clone())
                 };
+                if resource_config.is_some_and(|r| r.has_timeouts) {
+                    let configured = self.delete_timeouts(address, state, resources)?;
+                    operation.timeouts = timeouts(&configured, resource_type.as_ref());
+                } else if let Some(text) = prior.get("timeouts").get("delete").as_str() {
+                    // Gone from the configuration: the delete timeout the object stores bounds
+                    // its delete, as in Terraform.
+                    if let Ok(duration) = infra_config::timeout_duration("delete", text) {
+                        operation.timeouts.delete = duration;
+                    }
+                }
                 let action = Action::Delete;
                 let record = state
                     .borrow()
@@ -448,11 +454,30 @@ impl Executor<'_> {
                     tagging: self.registry.tagging(),
                     force_replace: false,
                     tainted: false,
+                    timeouts: resource_type.schema().stored_timeouts(
+                        resource_config.has_timeouts,
+                        &infra_config::timeout_texts(&instance.timeouts),
+                    ),
                 });
                 if !is_create && decision.action == Action::NoOp {
                     return Ok(());
                 }
                 let planned = decision.after.unmark_deep();
+                if let Some(prior) = prior_value.as_ref().filter(|_| !is_create) {
+                    if crate::diff::only_timeouts_change(prior, &planned) {
+                        // Nothing for the provider to do: the object stores the new timeouts.
+                        let mut state = state.borrow_mut();
+                        if let Some(record) = state.resources.get_mut(address) {
+                            keep_stored_timeouts(
+                                resource_type.schema(),
+                                &planned,
+                                &mut record.value,
+                            );
+                        }
+                        return persist_object(self.backend, &mut state, address)
+                            .map_err(|e| RunError::Fatal(ApplyError::State(e)));
+                    }
+                }
                 let action = if is_create {
                     Action::Create
                 } else {
@@ -548,6 +573,7 @@ impl Executor<'_> {
                 match result {
                     Ok(mut value) => {
                         crate::diff::normalize(resource_type.as_ref(), &mut value);
+                        keep_stored_timeouts(resource_type.schema(), &planned, &mut value);
                         crate::diff::mark_sensitive(resource_type.schema(), &mut value);
                         resource_type.schema().clear_write_only(&mut value);
                         if let (true, Some(tagging)) =
@@ -718,6 +744,7 @@ impl Executor<'_> {
                 if let Some(Some(remote)) = read.pop() {
                     value = rollouts.with_runtime_attributes(type_name, remote, &value);
                     crate::diff::normalize(resource_type, &mut value);
+                    keep_stored_timeouts(resource_type.schema(), planned, &mut value);
                     crate::diff::mark_sensitive(resource_type.schema(), &mut value);
                     if let (true, Some(tagging)) =
                         (resource_type.schema().taggable, self.registry.tagging())
@@ -887,7 +914,7 @@ impl Executor<'_> {
         address: &Address,
         state: &RefCell<State>,
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
-    ) -> Result<BTreeMap<String, std::time::Duration>, RunError> {
+    ) -> Result<BTreeMap<String, infra_config::Timeout>, RunError> {
         self.with_applied_values(state, resources, |evaluator, values| {
             evaluator.delete_timeouts(address, values)
         })
@@ -1168,18 +1195,18 @@ pub async fn finalize_expired(
     Ok(finalized)
 }
 
-/// An instance's `timeouts` over its type's defaults. `read` is accepted by the language;
-/// reads here are not bounded by it.
+/// An instance's `timeouts` over its type's defaults. A `read` timeout (which the provider
+/// declares for a few types) is stored but does not bound reads here; `validate` warns of it.
 fn timeouts(
-    configured: &BTreeMap<String, std::time::Duration>,
+    configured: &BTreeMap<String, infra_config::Timeout>,
     resource_type: &dyn ResourceType,
 ) -> Timeouts {
     let mut timeouts = resource_type.default_timeouts();
-    for (key, duration) in configured {
+    for (key, timeout) in configured {
         match key.as_str() {
-            "create" => timeouts.create = *duration,
-            "update" => timeouts.update = *duration,
-            "delete" => timeouts.delete = *duration,
+            "create" => timeouts.create = timeout.duration,
+            "update" => timeouts.update = timeout.duration,
+            "delete" => timeouts.delete = timeout.duration,
             _ => {}
         }
     }

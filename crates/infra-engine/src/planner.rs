@@ -366,6 +366,10 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                         .state
                         .get(&instance.address)
                         .is_some_and(|r| r.tainted),
+                    timeouts: resource_type.schema().stored_timeouts(
+                        resource.has_timeouts,
+                        &infra_config::timeout_texts(&instance.timeouts),
+                    ),
                 });
                 // Write-only arguments are read from the configuration again when applied;
                 // the plan (and what other resources see of this one) holds null.

@@ -8,7 +8,7 @@ use infra_core::{Action, Address, Diagnostic, Diagnostics, Registry, Value};
 use infra_state::State;
 use tracing::Instrument;
 
-use crate::diff::{changed_paths, mark_sensitive, normalize};
+use crate::diff::{changed_paths, keep_stored_timeouts, mark_sensitive, normalize};
 use crate::observer::{Event, Observer};
 use crate::plan::ResourceChange;
 
@@ -145,6 +145,7 @@ pub async fn refresh(
                 }
             }
             normalize(resource.as_ref(), &mut remote);
+            keep_stored_timeouts(resource.schema(), prior, &mut remote);
             mark_sensitive(resource.schema(), &mut remote);
             if let (true, Some(tagging)) = (resource.schema().taggable, registry.tagging()) {
                 tagging.read(&mut remote, prior);

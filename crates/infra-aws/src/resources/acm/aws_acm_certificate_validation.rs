@@ -31,7 +31,7 @@ pub struct AwsAcmCertificateValidation {
 
 impl AwsAcmCertificateValidation {
     pub fn new(aws: Arc<Aws>) -> AwsAcmCertificateValidation {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("certificate_arn", Type::String).force_new())
             .attr(

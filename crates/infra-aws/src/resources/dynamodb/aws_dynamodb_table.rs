@@ -171,7 +171,7 @@ impl AwsDynamodbTable {
         let ttl = Schema::new()
             .attr(Attribute::optional("attribute_name", Type::String))
             .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)));
-        let schema = Schema::new().version(1)
+        let schema = Schema::new().timeouts(&["create", "update", "delete"]).version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())

@@ -45,7 +45,7 @@ fn present(text: Option<&str>) -> Value {
 
 impl AwsEip {
     pub fn new(aws: Arc<Aws>) -> AwsEip {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["read", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(
                 // "standard" was EC2-Classic, which AWS retired: such an address has no

@@ -442,6 +442,7 @@ fn root_block_device_schema() -> Schema {
 fn instance_schema() -> Schema {
     Schema::new()
         .version(2)
+        .timeouts(&["create", "read", "update", "delete"])
         .attr(Attribute::computed("id", Type::String))
         .attr(Attribute::computed("arn", Type::String))
         .attr(Attribute::optional_computed("ami", Type::String).force_new())

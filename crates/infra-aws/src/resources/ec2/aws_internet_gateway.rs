@@ -24,7 +24,7 @@ pub struct AwsInternetGateway {
 
 impl AwsInternetGateway {
     pub fn new(aws: Arc<Aws>) -> AwsInternetGateway {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional("vpc_id", Type::String))

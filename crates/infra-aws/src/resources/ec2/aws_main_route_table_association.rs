@@ -45,7 +45,7 @@ fn main_associations(tables: &[RouteTable]) -> Vec<(String, String, String)> {
 
 impl AwsMainRouteTableAssociation {
     pub fn new(aws: Arc<Aws>) -> AwsMainRouteTableAssociation {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("vpc_id", Type::String).force_new())
             .attr(Attribute::required("route_table_id", Type::String))

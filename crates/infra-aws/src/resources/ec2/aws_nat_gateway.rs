@@ -146,7 +146,7 @@ impl AwsNatGateway {
     }
 
     pub fn new(aws: Arc<Aws>) -> AwsNatGateway {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("allocation_id", Type::String).force_new())
             // Required for a zonal gateway, refused for a regional one: see `validate`.

@@ -89,7 +89,7 @@ fn destination_of(value: &Value) -> Option<String> {
 
 impl AwsRoute {
     pub fn new(aws: Arc<Aws>) -> AwsRoute {
-        let mut schema = Schema::new()
+        let mut schema = Schema::new().timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("route_table_id", Type::String).force_new())
             .attr(Attribute::optional("destination_cidr_block", Type::String).force_new())

@@ -300,8 +300,13 @@ impl AwsRouteTable {
                         .default(Value::List(Vec::new())),
                 ),
         };
+        let timeouts: &'static [&'static str] = match kind {
+            TableKind::Table => &["create", "update", "delete"],
+            TableKind::Default => &["create", "update"],
+        };
         let schema = schema
             .block(Block::set("route", kind.route_schema()).computed())
+            .timeouts(timeouts)
             .with_tags();
         AwsRouteTable { aws, schema, kind }
     }

@@ -391,7 +391,7 @@ fn normalized_rule(rule: &Value) -> Value {
 
 impl AwsSecurityGroup {
     pub fn new(aws: Arc<Aws>) -> AwsSecurityGroup {
-        let schema = Schema::new().version(1)
+        let schema = Schema::new().version(1).timeouts(&["create", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())

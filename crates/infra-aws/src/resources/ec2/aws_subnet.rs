@@ -70,7 +70,7 @@ pub struct AwsSubnet {
 
 impl AwsSubnet {
     pub fn new(aws: Arc<Aws>) -> AwsSubnet {
-        let schema = Schema::new().version(1)
+        let schema = Schema::new().timeouts(&["create", "delete"]).version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("vpc_id", Type::String).force_new())

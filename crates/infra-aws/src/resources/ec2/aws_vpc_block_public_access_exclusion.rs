@@ -43,7 +43,7 @@ pub struct AwsVpcBlockPublicAccessExclusion {
 
 impl AwsVpcBlockPublicAccessExclusion {
     pub fn new(aws: Arc<Aws>) -> AwsVpcBlockPublicAccessExclusion {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(
                 Attribute::required("internet_gateway_exclusion_mode", Type::String)

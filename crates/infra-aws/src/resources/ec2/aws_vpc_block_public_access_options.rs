@@ -28,7 +28,7 @@ pub struct AwsVpcBlockPublicAccessOptions {
 
 impl AwsVpcBlockPublicAccessOptions {
     pub fn new(aws: Arc<Aws>) -> AwsVpcBlockPublicAccessOptions {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(
                 Attribute::required("internet_gateway_block_mode", Type::String).check(

@@ -69,7 +69,7 @@ impl AwsVpcEndpoint {
             .attr(Attribute::optional_computed("ipv4", Type::String))
             .attr(Attribute::optional_computed("ipv6", Type::String))
             .attr(Attribute::optional_computed("subnet_id", Type::String));
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("vpc_id", Type::String).force_new())

@@ -31,7 +31,7 @@ pub struct AwsVpcIpv4CidrBlockAssociation {
 
 impl AwsVpcIpv4CidrBlockAssociation {
     pub fn new(aws: Arc<Aws>) -> AwsVpcIpv4CidrBlockAssociation {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("vpc_id", Type::String).force_new())
             .attr(

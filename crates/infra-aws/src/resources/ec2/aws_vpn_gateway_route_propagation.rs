@@ -30,7 +30,7 @@ pub struct AwsVpnGatewayRoutePropagation {
 
 impl AwsVpnGatewayRoutePropagation {
     pub fn new(aws: Arc<Aws>) -> AwsVpnGatewayRoutePropagation {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("route_table_id", Type::String).force_new())
             .attr(Attribute::required("vpn_gateway_id", Type::String).force_new());

@@ -44,7 +44,7 @@ pub struct AwsEcrRepository {
 
 impl AwsEcrRepository {
     pub fn new(aws: Arc<Aws>) -> AwsEcrRepository {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())

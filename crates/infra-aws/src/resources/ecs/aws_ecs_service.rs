@@ -81,7 +81,7 @@ pub struct AwsEcsService {
 
 impl AwsEcsService {
     pub fn new(aws: Arc<Aws>) -> AwsEcsService {
-        let schema = Schema::new().version(1)
+        let schema = Schema::new().timeouts(&["create", "update", "delete"]).version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())

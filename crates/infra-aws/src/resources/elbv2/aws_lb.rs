@@ -153,7 +153,7 @@ pub struct AwsLb {
 
 impl AwsLb {
     pub fn new(aws: Arc<Aws>) -> AwsLb {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("arn_suffix", Type::String))

@@ -42,7 +42,7 @@ pub struct AwsLbListener {
 
 impl AwsLbListener {
     pub fn new(aws: Arc<Aws>) -> AwsLbListener {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "update"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("load_balancer_arn", Type::String).force_new())

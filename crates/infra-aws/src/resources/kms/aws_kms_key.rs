@@ -157,7 +157,7 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> 
 
 impl AwsKmsKey {
     pub fn new(aws: Arc<Aws>) -> AwsKmsKey {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("key_id", Type::String))

@@ -275,7 +275,7 @@ impl AwsLambdaFunction {
             ))
             .attr(Attribute::required("subnet_ids", Type::set(Type::String)))
             .attr(Attribute::computed("vpc_id", Type::String));
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional_computed(

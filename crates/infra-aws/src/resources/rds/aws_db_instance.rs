@@ -78,7 +78,7 @@ impl AwsDbInstance {
         let optional_bool = |name: &'static str, default: bool| {
             Attribute::optional(name, Type::Bool).default(Value::Bool(default))
         };
-        let schema = Schema::new().version(2)
+        let schema = Schema::new().timeouts(&["create", "update", "delete"]).version(2)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("address", Type::String))

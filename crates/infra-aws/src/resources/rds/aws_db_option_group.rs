@@ -59,7 +59,7 @@ impl AwsDbOptionGroup {
                     .attr(Attribute::required("name", Type::String))
                     .attr(Attribute::required("value", Type::String)),
             ));
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("engine_name", Type::String).force_new())

@@ -56,7 +56,7 @@ type RecordKey = (String, String, Option<String>);
 
 impl AwsRoute53Record {
     pub fn new(aws: Arc<Aws>) -> AwsRoute53Record {
-        let schema = Schema::new().version(2)
+        let schema = Schema::new().timeouts(&["create", "update", "delete"]).version(2)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("fqdn", Type::String))
             .attr(Attribute::required("zone_id", Type::String).force_new())

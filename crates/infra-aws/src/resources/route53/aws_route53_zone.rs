@@ -57,7 +57,7 @@ struct ZoneFacts {
 
 impl AwsRoute53Zone {
     pub fn new(aws: Arc<Aws>) -> AwsRoute53Zone {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("zone_id", Type::String))

@@ -60,7 +60,7 @@ struct Found {
 
 impl AwsS3Bucket {
     pub fn new(aws: Arc<Aws>) -> AwsS3Bucket {
-        let schema = Schema::new()
+        let schema = Schema::new().timeouts(&["create", "read", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("bucket", Type::String).force_new())
             .attr(Attribute::optional_computed("bucket_prefix", Type::String).force_new())

@@ -448,7 +448,7 @@ impl BucketConfig for Lifecycle {
                     .attr(n("days"))
                     .attr(storage()),
             ));
-        Schema::new().version(1)
+        Schema::new().version(1).timeouts(&["create", "update"])
             .attr(
                 Attribute::optional_computed("transition_default_minimum_object_size", Type::String)
                     .check(Check::OneOf(&[
