@@ -471,6 +471,22 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
             "{address} imported by {id} is another object"
         );
     }
+    // An imported object stores no timeouts, as in Terraform (1.3.8 and later, with
+    // terraform-plugin-sdk#1146): the route table's `timeouts` block is then an in-place
+    // update that only the state sees.
+    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
+    args.extend_from_slice(&replace_vars);
+    let plan = infra(&stack, Some(&moto), &args);
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(
+        plan.stdout
+            .contains("aws_default_route_table.default will be updated in-place")
+            && plan.stdout.contains("0 to add, 1 to change, 0 to destroy")
+            && plan.stdout.contains("timeouts"),
+        "{}",
+        plan.stdout
+    );
+    apply(&stack, &moto, &replace_vars);
     plan_is_clean(&stack, &moto, &replace_vars, "after the imports");
 
     // An imported object has no recorded dependencies until an apply changes it (infra's

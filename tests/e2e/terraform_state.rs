@@ -566,6 +566,280 @@ resource "aws_route_table" "private" {
     }
 }
 
+/// The state records Terraform's `check_results` after an apply: each resource with
+/// conditions (per instance), output with preconditions, `check` block and variable with
+/// validations, with its status and the messages of what failed.
+#[test]
+fn an_apply_records_terraforms_check_results() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let main = r#"provider "aws" {
+  region = "us-east-1"
+}
+variable "cidr" {
+  default = "10.0.0.0/16"
+  validation {
+    condition     = can(cidrhost(var.cidr, 0))
+    error_message = "The CIDR must be a network."
+  }
+}
+resource "aws_vpc" "main" {
+  count      = 2
+  cidr_block = cidrsubnet(var.cidr, 4, count.index)
+  lifecycle {
+    postcondition {
+      condition     = self.cidr_block == "10.0.0.0/20"
+      error_message = "Only the first VPC is 10.0.0.0/20."
+    }
+  }
+}
+output "first" {
+  value = aws_vpc.main[0].id
+  precondition {
+    condition     = aws_vpc.main[0].enable_dns_support
+    error_message = "DNS support is off."
+  }
+}
+check "dns_hostnames" {
+  assert {
+    condition     = aws_vpc.main[0].enable_dns_hostnames
+    error_message = "DNS hostnames are off."
+  }
+}
+"#;
+    stack.write("main.tf", main);
+    let apply = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    );
+    assert_eq!(
+        apply.code,
+        1,
+        "the second VPC fails its postcondition: {}",
+        apply.all()
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
+    let results = written["check_results"].as_array().expect("check_results");
+    let by_address = |address: &str| -> serde_json::Value {
+        results
+            .iter()
+            .find(|r| r["config_addr"] == address)
+            .unwrap_or_else(|| panic!("no result for {address}: {results:?}"))
+            .clone()
+    };
+    assert_eq!(
+        by_address("aws_vpc.main"),
+        serde_json::json!({
+            "object_kind": "resource",
+            "config_addr": "aws_vpc.main",
+            "status": "fail",
+            "objects": [
+                {"object_addr": "aws_vpc.main[0]", "status": "pass"},
+                {"object_addr": "aws_vpc.main[1]", "status": "fail",
+                 "failure_messages": ["Only the first VPC is 10.0.0.0/20."]}
+            ]
+        })
+    );
+    assert_eq!(by_address("output.first")["object_kind"], "output");
+    assert_eq!(by_address("output.first")["status"], "pass");
+    assert_eq!(by_address("var.cidr")["object_kind"], "var");
+    assert_eq!(
+        by_address("var.cidr")["objects"],
+        serde_json::json!([{"object_addr": "var.cidr", "status": "pass"}])
+    );
+    assert_eq!(
+        by_address("check.dns_hostnames"),
+        serde_json::json!({
+            "object_kind": "check",
+            "config_addr": "check.dns_hostnames",
+            "status": "fail",
+            "objects": [
+                {"object_addr": "check.dns_hostnames", "status": "fail",
+                 "failure_messages": ["DNS hostnames are off."]}
+            ]
+        })
+    );
+    assert_eq!(results.len(), 4, "{results:?}");
+
+    // Without conditions there is nothing to record: null, as Terraform writes it.
+    stack.write(
+        "main.tf",
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\nresource \"aws_vpc\" \"main\" {\n  count      = 2\n  cidr_block = \"10.${count.index}.0.0/16\"\n}\n",
+    );
+    apply_ok(&stack, &moto, NO_VARS);
+    let written: serde_json::Value =
+        serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
+    assert!(
+        written["check_results"].is_null(),
+        "{}",
+        written["check_results"]
+    );
+}
+
+/// A deposed object in a Terraform state (what a `create_before_destroy` replacement set aside
+/// and did not delete) reads as it is, plans as Terraform shows it, and the apply deletes it,
+/// from a saved plan as well.
+#[test]
+fn a_deposed_object_is_planned_for_deletion_and_deleted() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let provider = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n";
+    let main = "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n";
+    let old = "resource \"aws_vpc\" \"old\" {\n  cidr_block = \"10.1.0.0/16\"\n}\n";
+    stack.write("main.tf", &format!("{provider}{main}{old}"));
+    apply_ok(&stack, &moto, NO_VARS);
+
+    // The old VPC becomes a deposed object of aws_vpc.main, as Terraform records one.
+    let mut written: serde_json::Value =
+        serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
+    let resources = written["resources"].as_array_mut().unwrap();
+    let at = resources.iter().position(|r| r["name"] == "old").unwrap();
+    let mut deposed = resources.remove(at)["instances"][0].clone();
+    let old_id = deposed["attributes"]["id"].as_str().unwrap().to_string();
+    deposed["deposed"] = serde_json::json!("00000001");
+    deposed["create_before_destroy"] = serde_json::json!(true);
+    let main_at = resources.iter().position(|r| r["name"] == "main").unwrap();
+    resources[main_at]["instances"]
+        .as_array_mut()
+        .unwrap()
+        .push(deposed);
+    stack.write(
+        "terraform.tfstate",
+        &serde_json::to_string_pretty(&written).unwrap(),
+    );
+    stack.write("main.tf", &format!("{provider}{main}"));
+
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode", "-out=tfplan"],
+    );
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(
+        plan.stdout
+            .contains("# aws_vpc.main (deposed object 00000001) will be destroyed")
+            && plan.stdout.contains(&old_id)
+            && plan.stdout.contains("0 to add, 0 to change, 1 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    let shown: serde_json::Value = serde_json::from_str(
+        &infra(&stack, Some(&moto), &["show", "-json", "tfplan"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let changes: Vec<&serde_json::Value> = shown["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"]["actions"] != serde_json::json!(["no-op"]))
+        .collect();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["address"], "aws_vpc.main");
+    assert_eq!(changes[0]["deposed"], "00000001");
+    assert_eq!(
+        changes[0]["change"]["actions"],
+        serde_json::json!(["delete"])
+    );
+    assert_eq!(changes[0]["change"]["before"]["id"], old_id.as_str());
+
+    infra(&stack, Some(&moto), &["apply", "-input=false", "tfplan"]).ok();
+    let left = moto.python(&format!(
+        "import boto3\nec2 = boto3.client('ec2', region_name='us-east-1')\nprint(len(ec2.describe_vpcs(Filters=[{{'Name': 'vpc-id', 'Values': ['{old_id}']}}])['Vpcs']))"
+    ));
+    assert_eq!(left.trim(), "0", "the deposed VPC is deleted");
+    let written = stack.read("terraform.tfstate");
+    assert!(!written.contains("\"deposed\""), "{written}");
+    assert!(!written.contains(&old_id), "{written}");
+    plan_is_clean(
+        &stack,
+        &moto,
+        NO_VARS,
+        "after the deposed object is deleted",
+    );
+}
+
+/// A `create_before_destroy` replacement whose delete fails sets the replaced object aside
+/// as deposed, as Terraform does, instead of losing track of it; the next apply deletes it.
+#[test]
+fn a_replaced_object_whose_delete_fails_is_deposed_and_deleted_next() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"provider "aws" {
+  region = "us-east-1"
+}
+variable "name" {
+  default = "infra-deposed-a"
+}
+resource "aws_s3_bucket" "logs" {
+  bucket = var.name
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+"#,
+    );
+    apply_ok(&stack, &moto, NO_VARS);
+    let objects = |bucket: &str, action: &str| {
+        moto.python(&format!(
+            "import boto3\ns3 = boto3.client('s3', region_name='us-east-1')\ns3.{action}(Bucket='{bucket}', Key='kept.txt'{})",
+            if action == "put_object" { ", Body=b'x'" } else { "" }
+        ));
+    };
+    objects("infra-deposed-a", "put_object");
+
+    let replace = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
+            "-var=name=infra-deposed-b",
+        ],
+    );
+    assert_eq!(replace.code, 1, "{}", replace.all());
+    assert!(
+        replace.all().contains("BucketNotEmpty"),
+        "{}",
+        replace.all()
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
+    let instances = written["resources"][0]["instances"].as_array().unwrap();
+    assert_eq!(instances.len(), 2, "{instances:?}");
+    assert_eq!(instances[0]["attributes"]["bucket"], "infra-deposed-b");
+    assert_eq!(instances[1]["attributes"]["bucket"], "infra-deposed-a");
+    assert_eq!(instances[1]["deposed"], "00000001");
+
+    let vars = ["-var=name=infra-deposed-b"];
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode", vars[0]],
+    );
+    assert_eq!(plan.code, 2, "{}", plan.all());
+    assert!(
+        plan.stdout
+            .contains("# aws_s3_bucket.logs (deposed object 00000001) will be destroyed")
+            && plan.stdout.contains("0 to add, 0 to change, 1 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    objects("infra-deposed-a", "delete_object");
+    apply_ok(&stack, &moto, &vars);
+    let left = moto.python(
+        "import boto3\nprint(sorted(b['Name'] for b in boto3.client('s3', region_name='us-east-1').list_buckets()['Buckets']))",
+    );
+    assert_eq!(left.trim(), "['infra-deposed-b']");
+    plan_is_clean(&stack, &moto, &vars, "after the deposed bucket is deleted");
+}
+
 /// The provider's schemas (`terraform providers schema -json` of AWS provider 6.47.0, see
 /// tests/fixtures/provider_schemas/aws/SOURCE.md).
 fn provider_schemas() -> serde_json::Value {

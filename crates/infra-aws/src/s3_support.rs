@@ -197,17 +197,20 @@ pub struct BucketSubresource<C: BucketConfig> {
 
 impl<C: BucketConfig> BucketSubresource<C> {
     pub fn new(aws: Arc<Aws>) -> BucketSubresource<C> {
+        // The kind's own schema after the shared arguments; everything else is the kind's.
         let own = C::schema();
-        let mut schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("bucket", Type::String).force_new());
+        let mut shared = vec![
+            Attribute::computed("id", Type::String),
+            Attribute::required("bucket", Type::String).force_new(),
+        ];
         if C::EXPECTED_OWNER {
-            schema =
-                schema.attr(Attribute::optional("expected_bucket_owner", Type::String).force_new());
+            shared.push(Attribute::optional("expected_bucket_owner", Type::String).force_new());
         }
-        schema.attributes.extend(own.attributes);
-        schema.blocks.extend(own.blocks);
-        schema.version = own.version;
+        shared.extend(own.attributes);
+        let schema = Schema {
+            attributes: shared,
+            ..own
+        };
         BucketSubresource {
             aws,
             schema,

@@ -16,8 +16,8 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
 use hcl_edit::{Decorated, Span};
 use infra_core::{
-    Address, Diagnostic, Diagnostics, InstanceKey, Mode, ProviderSettings, ResourceId, Severity,
-    Value,
+    Address, CheckResult, CheckStatus, CheckableKind, CheckedObject, Diagnostic, Diagnostics,
+    InstanceKey, Mode, ProviderSettings, ResourceId, Severity, Value,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -571,23 +571,7 @@ impl<'c> Evaluator<'c> {
         let Some(decl) = self.config.resource(&address.resource) else {
             return Diagnostics::new();
         };
-        let conditions: Vec<ConditionDecl> = decl
-            .body
-            .get_blocks("lifecycle")
-            .flat_map(|lifecycle| lifecycle.body.get_blocks(kind))
-            .filter_map(|block| {
-                Some(ConditionDecl {
-                    condition: Expr {
-                        file: decl.file,
-                        expr: block.body.get_attribute("condition")?.value.clone(),
-                    },
-                    error_message: Expr {
-                        file: decl.file,
-                        expr: block.body.get_attribute("error_message")?.value.clone(),
-                    },
-                })
-            })
-            .collect();
+        let conditions = lifecycle_conditions(decl, kind);
         if conditions.is_empty() {
             return Diagnostics::new();
         }
@@ -634,6 +618,102 @@ impl<'c> Evaluator<'c> {
             }
         }
         out
+    }
+
+    /// Terraform's check results against the applied `values`: every resource and data
+    /// source with conditions (one object per instance in `objects`, the state's), output with
+    /// preconditions, `check` block and variable with validations, each with its status and
+    /// the messages of the conditions that failed.
+    pub fn check_results(
+        &self,
+        values: &dyn ResourceValues,
+        objects: &[(&Address, &Value)],
+    ) -> Vec<CheckResult> {
+        let env = Env::new(self, values);
+        let modules = &self.config.modules;
+        let mut results: BTreeMap<(CheckableKind, String), Vec<CheckedObject>> = BTreeMap::new();
+        let mut instances: BTreeMap<&ResourceId, Vec<(&Address, &Value)>> = BTreeMap::new();
+        for (address, value) in objects {
+            instances
+                .entry(&address.resource)
+                .or_default()
+                .push((address, value));
+        }
+        for decl in &self.config.resources {
+            let preconditions = lifecycle_conditions(decl, "precondition");
+            let postconditions = lifecycle_conditions(decl, "postcondition");
+            if preconditions.is_empty() && postconditions.is_empty() {
+                continue;
+            }
+            let id = &decl.config.id;
+            let config_address = format!(
+                "{}{}",
+                module_prefix(&id.module, false),
+                ResourceId {
+                    module: Vec::new(),
+                    ..id.clone()
+                }
+            );
+            let checked = results
+                .entry((CheckableKind::Resource, config_address))
+                .or_default();
+            for (address, value) in instances.get(id).into_iter().flatten() {
+                let mut ctx = env.ctx(decl.file, decl.module);
+                ctx.instance = self.instance_binding(&env, decl, &address.key);
+                let mut outcomes = condition_outcomes(&mut ctx, &preconditions, "");
+                ctx.bindings.push(("self".into(), (*value).clone()));
+                outcomes.extend(condition_outcomes(&mut ctx, &postconditions, ""));
+                checked.push(checked_object(address.to_string(), outcomes));
+            }
+        }
+        for (index, module) in modules.iter().enumerate() {
+            let mut checkable =
+                |kind: CheckableKind, name: String, conditions: &[ConditionDecl]| {
+                    let Some(first) = conditions.first() else {
+                        return;
+                    };
+                    let mut ctx = env.ctx(first.condition.file, index);
+                    let outcomes = condition_outcomes(&mut ctx, conditions, "");
+                    let config_address = format!("{}{name}", module_prefix(&module.path, false));
+                    let address = format!("{}{name}", module_prefix(&module.path, true));
+                    results
+                        .entry((kind, config_address))
+                        .or_default()
+                        .push(checked_object(address, outcomes));
+                };
+            for output in &module.outputs {
+                let name = format!("output.{}", output.name);
+                checkable(CheckableKind::Output, name, &output.preconditions);
+            }
+            for variable in &module.variables {
+                let validations: Vec<ConditionDecl> = variable
+                    .validations
+                    .iter()
+                    .map(|(condition, message)| ConditionDecl {
+                        condition: condition.clone(),
+                        error_message: message.clone(),
+                    })
+                    .collect();
+                let name = format!("var.{}", variable.name);
+                checkable(CheckableKind::Variable, name, &validations);
+            }
+            for check in self.config.checks.iter().filter(|c| c.module == index) {
+                let name = format!("check.{}", check.name);
+                checkable(CheckableKind::Check, name, &check.asserts);
+            }
+        }
+        results
+            .into_iter()
+            .map(|((kind, config_address), mut objects)| {
+                objects.sort_by(|a, b| a.address.cmp(&b.address));
+                CheckResult {
+                    kind,
+                    config_address,
+                    status: CheckStatus::summarize(objects.iter().map(|o| o.status)),
+                    objects,
+                }
+            })
+            .collect()
     }
 
     /// What `lifecycle { replace_triggered_by = [...] }` of an instance names: each entry's
@@ -1158,21 +1238,55 @@ fn condition_failures(
     severity: Severity,
 ) -> Diagnostics {
     let mut out = Diagnostics::new();
+    for outcome in condition_outcomes(ctx, conditions, summary) {
+        match outcome {
+            ConditionOutcome::Holds | ConditionOutcome::Unknown => {}
+            ConditionOutcome::Fails(mut diagnostic) => {
+                diagnostic.severity = severity;
+                out.push(diagnostic);
+            }
+            ConditionOutcome::Invalid(diagnostic) => out.push(diagnostic),
+        }
+    }
+    out
+}
+
+/// What one condition came to.
+enum ConditionOutcome {
+    Holds,
+    /// It depends on values not known yet.
+    Unknown,
+    /// False: an error at the condition whose detail is its error message.
+    Fails(Diagnostic),
+    /// It could not be evaluated, or is not a bool.
+    Invalid(Diagnostic),
+}
+
+/// Evaluates each condition; a failure's diagnostic has `summary`.
+fn condition_outcomes(
+    ctx: &mut Ctx,
+    conditions: &[ConditionDecl],
+    summary: &str,
+) -> Vec<ConditionOutcome> {
+    let mut out = Vec::with_capacity(conditions.len());
     for condition in conditions {
         ctx.file = condition.condition.file;
         let location = ctx.loc(condition.condition.expr.span());
         let result = match ctx.eval(&condition.condition.expr) {
             Ok(value) => value.unmark().0,
             Err(error) => {
-                out.push(*error);
+                out.push(ConditionOutcome::Invalid(*error));
                 continue;
             }
         };
         let holds = match result {
             Value::Bool(holds) => holds,
-            Value::Unknown => continue,
+            Value::Unknown => {
+                out.push(ConditionOutcome::Unknown);
+                continue;
+            }
             other => {
-                out.push(
+                out.push(ConditionOutcome::Invalid(
                     Diagnostic::error(
                         "Invalid condition result",
                         format!(
@@ -1181,11 +1295,12 @@ fn condition_failures(
                         ),
                     )
                     .at(location),
-                );
+                ));
                 continue;
             }
         };
         if holds {
+            out.push(ConditionOutcome::Holds);
             continue;
         }
         let message = match ctx.eval(&condition.error_message.expr) {
@@ -1194,11 +1309,66 @@ fn condition_failures(
             Ok(other) => other.to_string(),
             Err(error) => error.detail,
         };
-        let mut diagnostic = Diagnostic::error(summary, message).at(location);
-        diagnostic.severity = severity;
-        out.push(diagnostic);
+        out.push(ConditionOutcome::Fails(
+            Diagnostic::error(summary, message).at(location),
+        ));
     }
     out
+}
+
+/// One checkable object's result from its conditions' outcomes.
+fn checked_object(address: String, outcomes: Vec<ConditionOutcome>) -> CheckedObject {
+    let mut failure_messages = Vec::new();
+    let status = CheckStatus::summarize(outcomes.into_iter().map(|outcome| match outcome {
+        ConditionOutcome::Holds => CheckStatus::Pass,
+        ConditionOutcome::Unknown => CheckStatus::Unknown,
+        ConditionOutcome::Fails(diagnostic) => {
+            failure_messages.push(diagnostic.detail);
+            CheckStatus::Fail
+        }
+        ConditionOutcome::Invalid(_) => CheckStatus::Error,
+    }));
+    failure_messages.sort();
+    CheckedObject {
+        address,
+        status,
+        failure_messages,
+    }
+}
+
+/// The `precondition` or `postcondition` blocks (`kind`) of a resource's `lifecycle`.
+fn lifecycle_conditions(decl: &crate::config::ResourceDecl, kind: &str) -> Vec<ConditionDecl> {
+    decl.body
+        .get_blocks("lifecycle")
+        .flat_map(|lifecycle| lifecycle.body.get_blocks(kind))
+        .filter_map(|block| {
+            Some(ConditionDecl {
+                condition: Expr {
+                    file: decl.file,
+                    expr: block.body.get_attribute("condition")?.value.clone(),
+                },
+                error_message: Expr {
+                    file: decl.file,
+                    expr: block.body.get_attribute("error_message")?.value.clone(),
+                },
+            })
+        })
+        .collect()
+}
+
+/// `module.app[0].module.db.` for the module path `["app[0]", "db"]`, without the instance keys
+/// unless `keys`; empty for the root.
+fn module_prefix(path: &[String], keys: bool) -> String {
+    path.iter()
+        .map(|step| {
+            let step = if keys {
+                step.as_str()
+            } else {
+                step.split('[').next().unwrap_or(step)
+            };
+            format!("module.{step}.")
+        })
+        .collect()
 }
 
 /// The `to` of an import block: a resource address whose instance key may be an expression

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod address;
+pub mod checks;
 pub mod cidr;
 pub mod diagnostics;
 pub mod path;
@@ -16,6 +17,7 @@ pub mod value;
 
 pub use action::Action;
 pub use address::{Address, AddressPattern, InstanceKey, Mode, ResourceId};
+pub use checks::{CheckResult, CheckStatus, CheckableKind, CheckedObject};
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 pub use resource::{
     Cause, DataSourceType, Operation, ProviderError, Registry, ResourceType, StateReader, Timeouts,

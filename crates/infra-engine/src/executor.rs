@@ -147,6 +147,20 @@ impl Executor<'_> {
                 return (state, Err(ApplyError::State(error)));
             }
         }
+        // Deposed objects first: what a replacement set aside is superseded, and nothing in the
+        // configuration uses it, while what it uses may be deleted below.
+        let mut errors: Vec<OperationError> = Vec::new();
+        for change in plan.changes.iter().filter(|c| c.deposed.is_some()) {
+            if self.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            if let Err(error) = self.delete_deposed(change, &mut state).await {
+                match error {
+                    RunError::Operation(error) => errors.push(error),
+                    RunError::Fatal(error) => return (state, Err(error)),
+                }
+            }
+        }
         let graph = operation_graph(plan, &state, self.registry);
         if let Err(cycle) = graph.topological_order() {
             let steps: Vec<String> = cycle
@@ -166,8 +180,12 @@ impl Executor<'_> {
             };
             return (state, Err(ApplyError::Operations(vec![error])));
         }
-        let changes: BTreeMap<&Address, &ResourceChange> =
-            plan.changes.iter().map(|c| (&c.address, c)).collect();
+        let changes: BTreeMap<&Address, &ResourceChange> = plan
+            .changes
+            .iter()
+            .filter(|c| c.deposed.is_none())
+            .map(|c| (&c.address, c))
+            .collect();
         let resources: BTreeMap<&ResourceId, &ResourceConfig> = self
             .config
             .resources()
@@ -195,7 +213,6 @@ impl Executor<'_> {
             .map(|(n, _)| n.clone())
             .collect();
         let mut running = FuturesUnordered::new();
-        let mut errors: Vec<OperationError> = Vec::new();
         let mut fatal: Option<ApplyError> = None;
         let operations = graph
             .nodes()
@@ -243,6 +260,11 @@ impl Executor<'_> {
                 not_started,
             });
         }
+        state.check_results = if state.resources.is_empty() {
+            Vec::new()
+        } else {
+            self.check_results(&state, &resources)
+        };
         let mut written_whole = false;
         if fatal.is_none() && errors.is_empty() && !plan.destroy {
             match self.update_outputs(&mut state, &resources) {
@@ -270,6 +292,78 @@ impl Executor<'_> {
             (None, true) => Ok(()),
         };
         (state, result)
+    }
+
+    /// Deletes the deposed object a change names and forgets it; the state is written whole.
+    async fn delete_deposed(
+        &self,
+        change: &ResourceChange,
+        state: &mut State,
+    ) -> Result<(), RunError> {
+        let address = &change.address;
+        let key = change.deposed.as_deref().unwrap_or_default();
+        let Some(object) = state.deposed.get(address).and_then(|o| o.get(key)).cloned() else {
+            return Ok(());
+        };
+        let configuration = object.provider.clone().unwrap_or_else(|| {
+            infra_core::resource::provider_name(&object.resource_type).to_string()
+        });
+        let registry = self.registry.for_configuration(&configuration);
+        let action = Action::Delete;
+        let resource_type = registry.resource(&object.resource_type).ok_or_else(|| {
+            op_error(
+                address,
+                action,
+                ProviderError::new(format!(
+                    "unsupported resource type {}",
+                    object.resource_type
+                )),
+            )
+        })?;
+        let mut operation = Operation {
+            address: address.to_string(),
+            lineage: state.lineage.clone(),
+            timeouts: resource_type.default_timeouts(),
+            rollouts: Vec::new(),
+        };
+        if let Some(text) = object.value.get("timeouts").get("delete").as_str() {
+            if let Ok(duration) = infra_config::timeout_duration("delete", text) {
+                operation.timeouts.delete = duration;
+            }
+        }
+        let id = object.id().map(str::to_string);
+        self.timed(
+            address,
+            action,
+            id,
+            operation.timeouts.delete,
+            self.careful(resource_type.as_ref(), &operation, address)
+                .delete(&object.value.unmark_deep()),
+        )
+        .await
+        .map_err(|error| op_error(address, action, error))?;
+        state.forget_deposed(address, key);
+        persist(self.backend, state).map_err(|e| RunError::Fatal(ApplyError::State(e)))
+    }
+
+    /// Terraform's check results against the applied state ([`Evaluator::check_results`]).
+    fn check_results(
+        &self,
+        state: &State,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+    ) -> Vec<infra_core::CheckResult> {
+        let data = self.data.borrow();
+        let values = AppliedValues {
+            state,
+            resources,
+            data: &data,
+        };
+        let objects: Vec<(&Address, &Value)> = state
+            .resources
+            .iter()
+            .map(|(address, resource)| (address, &resource.value))
+            .collect();
+        self.evaluator.check_results(&values, &objects)
     }
 
     /// The `check` assertions that fail against the applied state: warnings.
@@ -397,9 +491,9 @@ impl Executor<'_> {
                     .get(&address.to_string())
                     .cloned();
                 let id = prior.get("id").as_str().map(str::to_string);
-                match (record, registry.rollouts()) {
-                    (Some(record), Some(rollouts)) => self
-                        .timed(
+                let deleted = match (record, registry.rollouts()) {
+                    (Some(record), Some(rollouts)) => {
+                        self.timed(
                             address,
                             action,
                             id,
@@ -407,9 +501,9 @@ impl Executor<'_> {
                             rollouts.delete(&record),
                         )
                         .await
-                        .map_err(|error| op_error(address, action, error))?,
-                    _ => self
-                        .timed(
+                    }
+                    _ => {
+                        self.timed(
                             address,
                             action,
                             id,
@@ -418,7 +512,28 @@ impl Executor<'_> {
                                 .delete(&prior.unmark_deep()),
                         )
                         .await
-                        .map_err(|error| op_error(address, action, error))?,
+                    }
+                };
+                if let Err(error) = deleted {
+                    if change.action == Action::CreateThenDelete {
+                        // The replacement exists; the object it replaces is set aside (deposed)
+                        // for the next apply to delete, as Terraform does.
+                        let mut state = state.borrow_mut();
+                        let object = ResourceState {
+                            resource_type: change.resource_type.clone(),
+                            value: prior,
+                            dependencies: change.dependencies.clone(),
+                            create_before_destroy: true,
+                            provider: aliased(&configuration),
+                            schema_version: resource_type.schema().version,
+                            dynamic_attributes: resource_type.schema().dynamic_attributes(),
+                            ..ResourceState::default()
+                        };
+                        state.depose(address, object);
+                        persist(self.backend, &mut state)
+                            .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
+                    }
+                    return Err(op_error(address, action, error));
                 }
                 let mut state = state.borrow_mut();
                 state.deployments.remove(&address.to_string());
@@ -1219,8 +1334,13 @@ fn timeouts(
 /// - a replacement's halves ordered by `create_before_destroy`.
 fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Node> {
     let mut graph = Graph::new();
-    let applies: BTreeSet<&Address> = plan
+    // Deposed objects are deleted before this graph runs (see `Executor::apply`).
+    let plan_changes: Vec<&ResourceChange> = plan
         .changes
+        .iter()
+        .filter(|c| c.deposed.is_none())
+        .collect();
+    let applies: BTreeSet<&Address> = plan_changes
         .iter()
         .filter(|c| {
             matches!(
@@ -1234,13 +1354,12 @@ fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Nod
         })
         .map(|c| &c.address)
         .collect();
-    let deletes: BTreeSet<&Address> = plan
-        .changes
+    let deletes: BTreeSet<&Address> = plan_changes
         .iter()
         .filter(|c| c.action.is_destructive())
         .map(|c| &c.address)
         .collect();
-    for change in &plan.changes {
+    for change in &plan_changes {
         let address = &change.address;
         if applies.contains(address) {
             graph.add_node((address.clone(), Phase::Apply));
@@ -1266,7 +1385,7 @@ fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Nod
         }
     }
     // Who depended on whom before this apply (from the state), and who will after.
-    for change in &plan.changes {
+    for change in &plan_changes {
         let user = &change.address;
         let prior_dependencies: Vec<&Address> = state
             .get(user)

@@ -81,6 +81,9 @@ pub struct ResourceChange {
     /// The import ID, when this plan imports the object (`import` blocks); `before` is the
     /// object as read, which apply adopts into the state.
     pub importing: Option<String>,
+    /// The deposed key, when the change deletes a deposed object of the instance
+    /// ([`infra_state::State::deposed`]) rather than its current one.
+    pub deposed: Option<String>,
 }
 
 impl ResourceChange {
@@ -106,6 +109,7 @@ impl ResourceChange {
             deployment: None,
             previous_address: None,
             importing: None,
+            deposed: None,
         }
     }
 

@@ -107,6 +107,9 @@ fn resource_change_json(change: &ResourceChange) -> Json {
     if let Some(previous) = &change.previous_address {
         object.insert("previous_address".into(), json!(previous.to_string()));
     }
+    if let Some(key) = &change.deposed {
+        object.insert("deposed".into(), json!(key));
+    }
     let mut inner = Map::new();
     inner.insert("actions".into(), json!(change.action.terraform_actions()));
     inner.insert("before".into(), before);
@@ -416,6 +419,7 @@ fn infra_section(plan: &Plan) -> Json {
             "reason": c.reason.map(reason_name),
             "dependencies": c.dependencies.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
             "create_before_destroy": c.create_before_destroy,
+            "deposed": c.deposed,
             "deployment": c.deployment.as_ref().map(|d| json!({
                 "live_colour": d.live_colour, "target_colour": d.target_colour,
                 "live_revision": d.live_revision, "target_revision": d.target_revision,
@@ -453,14 +457,15 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
             .and_then(|t| t.parse().ok())
             .ok_or_else(|| not_ours(&format!("bad address {text}")))
     };
-    let mut changes_json: BTreeMap<String, &Json> = BTreeMap::new();
+    // By address and deposed key: a deposed object's change shares its instance's address.
+    let mut changes_json: BTreeMap<(String, Option<&str>), &Json> = BTreeMap::new();
     for change in document["resource_changes"]
         .as_array()
         .into_iter()
         .flatten()
     {
         if let Some(address) = change["address"].as_str() {
-            changes_json.insert(address.to_string(), change);
+            changes_json.insert((address.to_string(), change["deposed"].as_str()), change);
         }
     }
     let mut changes = Vec::new();
@@ -469,7 +474,8 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
         .ok_or_else(|| not_ours("missing infra.steps"))?
     {
         let address = parse_address(&step["address"])?;
-        let address_text = address.to_string();
+        let deposed = step["deposed"].as_str();
+        let key = (address.to_string(), deposed);
         let actions: Vec<&str> = step["action"]
             .as_array()
             .into_iter()
@@ -479,7 +485,7 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
         let action =
             Action::from_terraform_actions(&actions).ok_or_else(|| not_ours("bad action"))?;
         let change = changes_json
-            .get(&address.to_string())
+            .get(&key)
             .map(|c| &c["change"])
             .unwrap_or(&Json::Null);
         let reason = step["reason"]
@@ -487,7 +493,7 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
             .and_then(reason_from_name)
             .or_else(|| {
                 changes_json
-                    .get(&address.to_string())
+                    .get(&key)
                     .and_then(|c| c["action_reason"].as_str())
                     .and_then(Reason::from_terraform_name)
             });
@@ -541,11 +547,12 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
                     target_revision: d["target_revision"].as_str().unwrap_or_default().into(),
                 }),
             previous_address: changes_json
-                .get(&address_text)
+                .get(&key)
                 .and_then(|c| c["previous_address"].as_str())
                 .map(|text| parse_address(&Json::from(text)))
                 .transpose()?,
             importing: change["importing"]["id"].as_str().map(str::to_string),
+            deposed: deposed.map(str::to_string),
         });
     }
     let outputs = document["output_changes"]

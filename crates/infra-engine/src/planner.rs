@@ -227,6 +227,7 @@ fn deferred_reads(
                 deployment: None,
                 previous_address: None,
                 importing: None,
+                deposed: None,
             }
         })
         .collect()
@@ -417,6 +418,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                     deployment,
                     previous_address: None,
                     importing: None,
+                    deposed: None,
                 });
             }
             instances_of.insert(id.clone(), shaped.iter().map(|(a, _)| a.clone()).collect());
@@ -464,7 +466,27 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
             deployment: None,
             previous_address: None,
             importing: None,
+            deposed: None,
         });
+    }
+
+    // Deposed objects are deleted, whatever the configuration says (Terraform does the same;
+    // `-target` and `-exclude` select them by their instance's address).
+    for (address, objects) in &input.state.deposed {
+        for (key, resource) in objects {
+            plan.changes.push(ResourceChange {
+                deposed: Some(key.clone()),
+                dependencies: delete_dependencies(&input, address, &resource.dependencies),
+                create_before_destroy: resource.create_before_destroy,
+                ..ResourceChange::new(
+                    address.clone(),
+                    resource.resource_type.clone(),
+                    Action::Delete,
+                    resource.value.clone(),
+                    Value::Null,
+                )
+            });
+        }
     }
 
     for removal in input.config.removals() {

@@ -14,7 +14,11 @@ use infra_state::State;
 /// Upgrades every managed object in `state` to its type's current schema version.
 pub fn upgrade_state(state: &mut State, registry: &Registry) -> Result<(), Diagnostics> {
     let mut diagnostics = Diagnostics::new();
-    for (address, resource) in state.resources.iter_mut() {
+    let deposed = state
+        .deposed
+        .iter_mut()
+        .flat_map(|(address, objects)| objects.values_mut().map(move |object| (&*address, object)));
+    for (address, resource) in state.resources.iter_mut().chain(deposed) {
         let registry = registry.for_configuration(resource.provider.as_deref().unwrap_or_default());
         let resource_type = match address.resource.mode {
             Mode::Managed => registry.resource(&resource.resource_type),

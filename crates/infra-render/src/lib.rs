@@ -157,6 +157,10 @@ pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String
             Action::Delete => format!("# {address} has been deleted"),
             _ => format!("# {address} has changed"),
         }
+    } else if let Some(key) = &change.deposed {
+        format!(
+            "# {address} (deposed object {key}) will be destroyed\n  # (left over from a partially-failed replacement of this instance)"
+        )
     } else {
         match (change.action, change.reason) {
             (_, _) if change.deployment.is_some() => {

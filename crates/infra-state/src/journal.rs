@@ -52,6 +52,8 @@ pub fn entry(state: &State, address: &Address) -> Vec<u8> {
             .get(address)
             .map(|pending| BTreeMap::from([(address.clone(), pending.clone())]))
             .unwrap_or_default(),
+        check_results: Vec::new(),
+        deposed: BTreeMap::new(),
     };
     let encoded: serde_json::Value =
         serde_json::from_slice(&format::encode(&one)).unwrap_or(serde_json::Value::Null);

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use infra_core::{Address, Value};
+use infra_core::{Address, CheckResult, Value};
 
 /// Everything remembered between runs of one workspace.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +19,12 @@ pub struct State {
     pub deployments: BTreeMap<String, serde_json::Value>,
     /// The intent journal: a create that was started and may or may not have happened.
     pub pending: BTreeMap<Address, PendingCreate>,
+    /// Terraform's `check_results`: each checkable object's status as the last apply left it.
+    pub check_results: Vec<CheckResult>,
+    /// Terraform's deposed objects: what a `create_before_destroy` replacement set aside and
+    /// did not delete (the delete failed, or the run stopped), by instance address and deposed
+    /// key (eight hex digits). The next apply deletes each.
+    pub deposed: BTreeMap<Address, BTreeMap<String, ResourceState>>,
 }
 
 /// One resource instance as last read or written.
@@ -83,6 +89,8 @@ impl State {
             outputs: BTreeMap::new(),
             deployments: BTreeMap::new(),
             pending: BTreeMap::new(),
+            check_results: Vec::new(),
+            deposed: BTreeMap::new(),
         }
     }
 
@@ -94,9 +102,34 @@ impl State {
     /// creates); such a workspace may be deleted without losing track of anything.
     pub fn is_empty(&self) -> bool {
         self.resources.is_empty()
+            && self.deposed.is_empty()
             && self.outputs.is_empty()
             && self.deployments.is_empty()
             && self.pending.is_empty()
+    }
+}
+
+impl State {
+    /// Sets `object`, the object at `address` a replacement puts aside, as deposed under a new
+    /// key; returns the key.
+    pub fn depose(&mut self, address: &Address, object: ResourceState) -> String {
+        let objects = self.deposed.entry(address.clone()).or_default();
+        let key = (1u32..)
+            .map(|n| format!("{n:08x}"))
+            .find(|key| !objects.contains_key(key))
+            .unwrap_or_default();
+        objects.insert(key.clone(), object);
+        key
+    }
+
+    /// Forgets the deposed object `key` of `address` (it was deleted).
+    pub fn forget_deposed(&mut self, address: &Address, key: &str) {
+        if let Some(objects) = self.deposed.get_mut(address) {
+            objects.remove(key);
+            if objects.is_empty() {
+                self.deposed.remove(address);
+            }
+        }
     }
 }
 

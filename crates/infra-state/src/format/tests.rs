@@ -417,8 +417,8 @@ fn other_bad_files_are_corrupt() {
             "invalid provider `aws`",
         ),
         (
-            br#"{"version": 4, "serial": 1, "lineage": "l", "resources": [{"mode": "managed", "type": "aws_vpc", "name": "n", "provider": "provider.aws", "instances": [{"deposed": "00000001", "attributes": {}}]}]}"#,
-            "deposed object 00000001 of `aws_vpc.n`",
+            br#"{"version": 4, "serial": 1, "lineage": "l", "resources": [{"mode": "managed", "type": "aws_vpc", "name": "n", "provider": "provider.aws", "instances": [{"deposed": "00000001", "attributes": {}}, {"deposed": "00000001", "attributes": {}}]}]}"#,
+            "lists deposed object 00000001 of `aws_vpc.n` twice",
         ),
         (
             br#"{"version": 4, "serial": 1, "lineage": "l", "resources": [{"mode": "managed", "type": "aws_vpc", "name": "n", "provider": "provider.aws", "instances": [{"attributes_flat": {"id": "x"}}]}]}"#,
@@ -447,4 +447,85 @@ fn unknown_fields_are_ignored() {
         Some("vpc-1")
     );
     assert_eq!(state.outputs, BTreeMap::new());
+}
+
+/// `check_results` as Terraform 1.5+ writes them are read and written back; an object kind
+/// a newer Terraform may add is skipped, as Terraform's reader skips it.
+#[test]
+fn check_results_round_trip() {
+    let file = br#"{"version": 4, "serial": 3, "lineage": "l", "resources": [],
+      "check_results": [
+        {"object_kind": "resource", "config_addr": "module.net.aws_vpc.main", "status": "fail",
+         "objects": [
+           {"object_addr": "module.net[0].aws_vpc.main", "status": "fail",
+            "failure_messages": ["the VPC needs DNS"]},
+           {"object_addr": "module.net[1].aws_vpc.main", "status": "pass"}]},
+        {"object_kind": "var", "config_addr": "var.region", "status": "pass",
+         "objects": [{"object_addr": "var.region", "status": "pass"}]},
+        {"object_kind": "check", "config_addr": "check.health", "status": "unknown",
+         "objects": null},
+        {"object_kind": "ephemeral_thing", "config_addr": "x.y", "status": "pass", "objects": []}
+      ]}"#;
+    let state = decode(file, "terraform.tfstate").unwrap();
+    assert_eq!(state.check_results.len(), 3, "{:?}", state.check_results);
+    let vpc = &state.check_results[0];
+    assert_eq!(vpc.kind, infra_core::CheckableKind::Resource);
+    assert_eq!(vpc.status, infra_core::CheckStatus::Fail);
+    assert_eq!(vpc.objects[0].failure_messages, ["the VPC needs DNS"]);
+    assert_eq!(
+        state.check_results[2].status,
+        infra_core::CheckStatus::Unknown
+    );
+    let json: serde_json::Value = serde_json::from_slice(&encode(&state)).unwrap();
+    assert_eq!(
+        json["check_results"][0],
+        serde_json::json!({
+            "object_kind": "resource", "config_addr": "module.net.aws_vpc.main", "status": "fail",
+            "objects": [
+                {"object_addr": "module.net[0].aws_vpc.main", "status": "fail",
+                 "failure_messages": ["the VPC needs DNS"]},
+                {"object_addr": "module.net[1].aws_vpc.main", "status": "pass"}
+            ]
+        })
+    );
+    assert_eq!(json["check_results"][1]["object_kind"], "var");
+    assert_eq!(json["check_results"][2]["objects"], serde_json::Value::Null);
+    assert_eq!(decode(&encode(&state), "terraform.tfstate").unwrap(), state);
+}
+
+/// Deposed objects read as Terraform wrote them (beside or without the current object) and are
+/// written back after the instance's current object.
+#[test]
+fn deposed_objects_round_trip() {
+    let file = br#"{"version": 4, "serial": 3, "lineage": "l", "resources": [
+      {"mode": "managed", "type": "aws_lb", "name": "web",
+       "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+       "instances": [
+         {"deposed": "5a1c0e2f", "schema_version": 0, "attributes": {"id": "arn:old"},
+          "create_before_destroy": true},
+         {"schema_version": 0, "attributes": {"id": "arn:new"}, "create_before_destroy": true}]},
+      {"mode": "managed", "type": "aws_lb_target_group", "name": "gone",
+       "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+       "instances": [{"deposed": "00000001", "schema_version": 0,
+                      "attributes": {"id": "arn:tg"}}]}]}"#;
+    let state = decode(file, "terraform.tfstate").unwrap();
+    let web = address("aws_lb.web");
+    assert_eq!(state.get(&web).and_then(|r| r.id()), Some("arn:new"));
+    assert_eq!(state.deposed[&web]["5a1c0e2f"].id(), Some("arn:old"));
+    let gone = address("aws_lb_target_group.gone");
+    assert!(state.get(&gone).is_none());
+    assert_eq!(state.deposed[&gone]["00000001"].id(), Some("arn:tg"));
+    let json: serde_json::Value = serde_json::from_slice(&encode(&state)).unwrap();
+    let instances = &json["resources"][0]["instances"];
+    assert_eq!(instances[0]["attributes"]["id"], "arn:new");
+    assert!(instances[0].get("deposed").is_none());
+    assert_eq!(instances[1]["deposed"], "5a1c0e2f");
+    assert_eq!(json["resources"][1]["instances"][0]["deposed"], "00000001");
+    assert_eq!(decode(&encode(&state), "terraform.tfstate").unwrap(), state);
+
+    let mut state = state;
+    let key = state.depose(&web, state.get(&web).unwrap().clone());
+    assert_eq!(key, "00000001");
+    state.forget_deposed(&gone, "00000001");
+    assert!(!state.deposed.contains_key(&gone));
 }

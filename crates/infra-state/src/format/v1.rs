@@ -93,6 +93,8 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
         outputs: BTreeMap::new(),
         deployments: file.deployments,
         pending: BTreeMap::new(),
+        check_results: Vec::new(),
+        deposed: BTreeMap::new(),
     };
     for (name, output) in file.outputs {
         let value = Value::from_json(&output.value).mark_paths(&output.sensitive_attributes);

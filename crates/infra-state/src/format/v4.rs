@@ -14,12 +14,15 @@
 //!   sensitive parts is written `sensitive: true`.
 //! - An output's `type` is inferred from its value (objects, tuples and primitives), which is
 //!   what `terraform_remote_state` needs to read it back.
-//! - `deposed` objects (left by a failed create_before_destroy replacement) and Terraform
-//!   0.11's flat attributes are refused with a message saying what to do.
+//! - Deposed objects (what a `create_before_destroy` replacement set aside and did not delete)
+//!   are the instance's entries with a `deposed` key, after its current object.
+//! - Terraform 0.11's flat attributes are refused with a message saying what to do.
 
 use std::collections::BTreeMap;
 
-use infra_core::{Address, InstanceKey, PlainJson, Value};
+use infra_core::{
+    Address, CheckResult, CheckStatus, CheckableKind, CheckedObject, InstanceKey, PlainJson, Value,
+};
 use serde::{Deserialize, Serialize};
 
 use super::v1::PendingFile;
@@ -47,10 +50,10 @@ struct StateFile<R = ResourceFile> {
     outputs: BTreeMap<String, OutputFile>,
     #[serde(default)]
     resources: Vec<R>,
-    /// Results of `check` blocks and conditions. infra does not record them: it writes null,
-    /// as Terraform does when there are none, and the next Terraform run records them again.
+    /// Each checkable object's status as the last apply left it; null when there are none, as
+    /// Terraform writes it.
     #[serde(default)]
-    check_results: Option<serde_json::Value>,
+    check_results: Option<Vec<CheckResultFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     infra: Option<InfraRecords>,
 }
@@ -62,6 +65,66 @@ struct InfraRecords {
     deployments: BTreeMap<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pending: Vec<PendingFile>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CheckResultFile {
+    object_kind: String,
+    config_addr: String,
+    status: String,
+    /// Null when there are none (instances never reported, or none at all).
+    #[serde(default)]
+    objects: Option<Vec<CheckedObjectFile>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CheckedObjectFile {
+    object_addr: String,
+    status: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    failure_messages: Vec<String>,
+}
+
+impl CheckResultFile {
+    fn of(result: &CheckResult) -> CheckResultFile {
+        CheckResultFile {
+            object_kind: result.kind.as_str().to_string(),
+            config_addr: result.config_address.clone(),
+            status: result.status.as_str().to_string(),
+            // Terraform writes null when there are no objects.
+            objects: (!result.objects.is_empty()).then(|| {
+                result
+                    .objects
+                    .iter()
+                    .map(|object| CheckedObjectFile {
+                        object_addr: object.address.clone(),
+                        status: object.status.as_str().to_string(),
+                        failure_messages: object.failure_messages.clone(),
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    /// The result in the model; `None` for an object kind a newer Terraform added, which is
+    /// skipped as Terraform's reader skips it.
+    fn decode(self) -> Option<CheckResult> {
+        Some(CheckResult {
+            kind: CheckableKind::parse(&self.object_kind)?,
+            config_address: self.config_addr,
+            status: CheckStatus::parse(&self.status),
+            objects: self
+                .objects
+                .unwrap_or_default()
+                .into_iter()
+                .map(|object| CheckedObject {
+                    address: object.object_addr,
+                    status: CheckStatus::parse(&object.status),
+                    failure_messages: object.failure_messages,
+                })
+                .collect(),
+        })
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -130,10 +193,22 @@ struct PathStepFile {
 }
 
 pub(super) fn encode(state: &State) -> Vec<u8> {
-    let mut instances: Vec<(&Address, &ResourceState)> = state.resources.iter().collect();
-    instances.sort_by_cached_key(|(address, _)| terraform_sort_key(address));
+    // Each instance's current object, then its deposed ones by key, as Terraform orders them.
+    let mut instances: Vec<(&Address, Option<&str>, &ResourceState)> = state
+        .resources
+        .iter()
+        .map(|(address, resource)| (address, None, resource))
+        .chain(state.deposed.iter().flat_map(|(address, objects)| {
+            objects
+                .iter()
+                .map(move |(key, resource)| (address, Some(key.as_str()), resource))
+        }))
+        .collect();
+    instances.sort_by_cached_key(|(address, deposed, _)| {
+        (terraform_sort_key(address), deposed.map(str::to_string))
+    });
     let mut resources: Vec<ResourceFile<InstanceFile<Attributes>>> = Vec::new();
-    for (address, resource) in instances {
+    for (address, deposed, resource) in instances {
         let id = &address.resource;
         let same_resource = resources.last().is_some_and(|last| {
             last.name == id.name
@@ -156,7 +231,9 @@ pub(super) fn encode(state: &State) -> Vec<u8> {
             });
         }
         let file = resources.last_mut().expect("pushed above");
-        file.instances.push(encode_instance(address, resource));
+        let mut instance = encode_instance(address, resource);
+        instance.deposed = deposed.map(str::to_string);
+        file.instances.push(instance);
     }
     let infra = InfraRecords {
         deployments: state.deployments.clone(),
@@ -184,7 +261,13 @@ pub(super) fn encode(state: &State) -> Vec<u8> {
             })
             .collect(),
         resources,
-        check_results: None,
+        check_results: (!state.check_results.is_empty()).then(|| {
+            state
+                .check_results
+                .iter()
+                .map(CheckResultFile::of)
+                .collect()
+        }),
         infra: (!infra.deployments.is_empty() || !infra.pending.is_empty()).then_some(infra),
     };
     // Plain data with string keys always serializes.
@@ -314,6 +397,13 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
         outputs: BTreeMap::new(),
         deployments: infra.deployments,
         pending: BTreeMap::new(),
+        deposed: BTreeMap::new(),
+        check_results: file
+            .check_results
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(CheckResultFile::decode)
+            .collect(),
     };
     if state.lineage.is_empty() {
         return Err(corrupt("has no lineage".to_string()));
@@ -354,8 +444,18 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
                     resource.resource_type, resource.name
                 ))
             })?;
+            let deposed = instance.deposed.clone();
             let entry = decode_instance(&address, &resource.resource_type, &provider, instance)
                 .map_err(corrupt)?;
+            if let Some(key) = deposed {
+                let objects = state.deposed.entry(address.clone()).or_default();
+                if objects.insert(key.clone(), entry).is_some() {
+                    return Err(corrupt(format!(
+                        "lists deposed object {key} of `{address}` twice"
+                    )));
+                }
+                continue;
+            }
             if state.resources.insert(address.clone(), entry).is_some() {
                 return Err(corrupt(format!(
                     "lists resource instance `{address}` twice"
@@ -377,12 +477,11 @@ fn decode_instance(
     instance: InstanceFile,
 ) -> Result<ResourceState, String> {
     if let Some(deposed) = &instance.deposed {
-        return Err(format!(
-            "holds a deposed object {deposed} of `{address}`, left by a create_before_destroy \
-             replacement that did not finish; infra does not track deposed objects yet: finish \
-             that apply with the tool that started it (or delete the object and remove it \
-             from the file)"
-        ));
+        if deposed.is_empty() || address.resource.mode != infra_core::Mode::Managed {
+            return Err(format!(
+                "has `{address}` with an invalid deposed key `{deposed}`"
+            ));
+        }
     }
     if instance.attributes.is_none() && instance.attributes_flat.is_some() {
         return Err(format!(
