@@ -4,12 +4,21 @@
 //! always mode 0600, since state holds secrets. One object's change during an apply is a line
 //! appended to the journal beside the file instead ([`crate::journal`]; not when the state is
 //! encrypted, whose every write is whole). The state as it was at the start of the run
-//! is kept as `<path>.backup`. The lock is an OS file lock on `<path>.lock`, which dies with
-//! its process, plus `<path>.lock.info` saying who holds it.
+//! is kept as `<path>.backup`.
+//!
+//! The lock is Terraform's: an fcntl write lock on the state file itself, which dies with its
+//! process, plus `.terraform.tfstate.lock.info` beside it saying who holds it
+//! (`internal/states/statemgr/filesystem.go` and `filesystem_lock_unix.go`), so that Terraform,
+//! OpenTofu and infra exclude each other on one local state. infra takes the lock as an
+//! open-file-description lock (Linux's `F_OFD_SETLK`): it conflicts with Terraform's, and is
+//! not dropped when the process closes another descriptor of the file, as reading the state
+//! does. A write replaces the file by a rename, so infra locks the new file before it takes the
+//! name, and holds every file it locked until the run lets go: a run that opened the state file
+//! before the rename still meets the lock.
 
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -66,6 +75,9 @@ pub struct LocalBackend {
     /// Where infra kept this state before it wrote Terraform's file: while only that file
     /// exists, reads and writes refuse and say to run `infra init -migrate-state`.
     legacy: Option<PathBuf>,
+    /// While this backend holds the lock: every file it locked under the state file's name
+    /// (the one it found, then each it renamed over it), shared with the lock's guard.
+    held: Arc<Mutex<Vec<File>>>,
 }
 
 #[derive(Default)]
@@ -94,6 +106,7 @@ impl LocalBackend {
             session: Mutex::new(WriteSession::default()),
             encryption: None,
             legacy: None,
+            held: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
@@ -136,17 +149,16 @@ impl LocalBackend {
         sibling(&self.path, ".backup")
     }
 
-    pub fn lock_path(&self) -> PathBuf {
-        sibling(&self.path, ".lock")
-    }
-
     /// The journal of changes not yet in the file: `<path>.infra-journal`.
     pub fn journal_path(&self) -> PathBuf {
         sibling(&self.path, journal::JOURNAL_SUFFIX)
     }
 
+    /// Terraform's `.terraform.tfstate.lock.info` beside the state file: who holds the lock.
     pub fn lock_info_path(&self) -> PathBuf {
-        sibling(&self.path, ".lock.info")
+        let name = self.path.file_name().unwrap_or_default().to_string_lossy();
+        let name = name.strip_prefix('.').unwrap_or(&name);
+        self.path.with_file_name(format!(".{name}.lock.info"))
     }
 
     fn display(&self) -> String {
@@ -186,7 +198,12 @@ impl LocalBackend {
         if let Some(parent) = parent_dir(&self.path) {
             fs::create_dir_all(parent).map_err(|error| StateError::io(parent.display(), error))?;
         }
-        write_atomic(&self.path, &bytes).map_err(|error| StateError::io(self.display(), error))?;
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        let locked = !held.is_empty();
+        let written = replace_file(&self.path, &bytes, locked)
+            .map_err(|error| StateError::io(self.display(), error))?;
+        held.extend(written);
+        drop(held);
         session.state_bytes = bytes.len() as u64;
         tracing::debug!(target: "infra::state", write = "whole", bytes = bytes.len(), "state written");
         // Everything the journal held is in the file now.
@@ -290,50 +307,58 @@ impl Backend for LocalBackend {
     }
 
     fn lock(&self, info: LockInfo, timeout: Duration) -> Result<Box<dyn LockGuard>, StateError> {
-        let lock_path = self.lock_path();
-        if let Some(parent) = parent_dir(&lock_path) {
+        if let Some(parent) = parent_dir(&self.path) {
             fs::create_dir_all(parent).map_err(|error| StateError::io(parent.display(), error))?;
         }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(&lock_path)
-            .map_err(|error| StateError::io(lock_path.display(), error))?;
+        let io_error = |error| StateError::io(self.display(), error);
+        let created = !self.path.exists();
         let start = Instant::now();
         let mut attempt = 0;
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(TryLockError::WouldBlock) => {
-                    let elapsed = start.elapsed();
-                    if elapsed >= timeout {
-                        let holder = self
-                            .read_lock_info()
-                            .unwrap_or_else(|| LockInfo::unknown_holder(&self.display()));
-                        return Err(StateError::Locked(Box::new(holder)));
-                    }
-                    std::thread::sleep(retry_delay(attempt).min(timeout - elapsed));
-                    attempt += 1;
+        let file = loop {
+            // Terraform creates the file to lock it, too, and removes it if it stays empty.
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .open(&self.path)
+                .map_err(io_error)?;
+            if try_lock_whole_file(&file).map_err(io_error)? {
+                // A run that held the lock may have renamed a new file over the one opened
+                // here: then this lock guards nothing, and the new file is tried.
+                let same = fs::metadata(&self.path).is_ok_and(|now| {
+                    file.metadata()
+                        .is_ok_and(|opened| (opened.dev(), opened.ino()) == (now.dev(), now.ino()))
+                });
+                if same {
+                    break file;
                 }
-                Err(TryLockError::Error(error)) => {
-                    return Err(StateError::io(lock_path.display(), error))
-                }
+                continue;
             }
-        }
-        // Holding the OS lock: temp files a killed run left are stale, and so is any info
-        // file still there, which is replaced.
+            let elapsed = start.elapsed();
+            if elapsed >= timeout {
+                let holder = self
+                    .read_lock_info()
+                    .unwrap_or_else(|| LockInfo::unknown_holder(&self.display()));
+                return Err(StateError::Locked(Box::new(holder)));
+            }
+            std::thread::sleep(retry_delay(attempt).min(timeout - elapsed));
+            attempt += 1;
+        };
+        // Holding the lock: temp files a killed run left are stale, and so is any info file
+        // still there, which is replaced.
         remove_stale_temp_files(&self.path);
         remove_stale_temp_files(&self.lock_info_path());
         let info_path = self.lock_info_path();
         write_atomic(&info_path, info.to_json().as_bytes())
             .map_err(|error| StateError::io(info_path.display(), error))?;
+        *self.held.lock().unwrap_or_else(|p| p.into_inner()) = vec![file];
         Ok(Box::new(LocalLockGuard {
-            _file: file,
+            held: self.held.clone(),
             info_path,
             id: info.id,
+            created: created.then(|| self.path.clone()),
         }))
     }
 
@@ -367,11 +392,13 @@ impl Backend for LocalBackend {
     }
 }
 
-/// Holds the OS lock (released when the file closes) and removes the info file it wrote.
+/// Holds the lock (released when its files close) and removes the info file it wrote.
 struct LocalLockGuard {
-    _file: File,
+    held: Arc<Mutex<Vec<File>>>,
     info_path: PathBuf,
     id: String,
+    /// The state file, when taking the lock created it: removed if nothing was written to it.
+    created: Option<PathBuf>,
 }
 
 impl LockGuard for LocalLockGuard {}
@@ -386,6 +413,35 @@ impl Drop for LocalLockGuard {
         if ours {
             let _ = fs::remove_file(&self.info_path);
         }
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(path) = &self.created {
+            if fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+                let _ = fs::remove_file(path);
+            }
+        }
+        held.clear();
+    }
+}
+
+/// Takes a write lock on the whole of `file` without waiting; `false` when another holds one.
+/// It is an open-file-description lock (`F_OFD_SETLK`, Linux 3.15 and later), which conflicts
+/// with the POSIX record lock Terraform takes (`F_SETLK`), lives as long as this open file,
+/// and is not released when the process closes some other descriptor of the same file.
+fn try_lock_whole_file(file: &File) -> io::Result<bool> {
+    use nix::fcntl::{fcntl, FcntlArg};
+    let lock = libc::flock {
+        l_type: libc::F_WRLCK as libc::c_short,
+        l_whence: libc::SEEK_SET as libc::c_short,
+        l_start: 0,
+        // Zero: to the end of the file, however it grows.
+        l_len: 0,
+        // Must be zero for an open-file-description lock.
+        l_pid: 0,
+    };
+    match fcntl(file, FcntlArg::F_OFD_SETLK(&lock)) {
+        Ok(_) => Ok(true),
+        Err(nix::errno::Errno::EAGAIN | nix::errno::Errno::EACCES) => Ok(false),
+        Err(errno) => Err(io::Error::from(errno)),
     }
 }
 
@@ -438,6 +494,12 @@ fn remove_stale_temp_files(path: &Path) {
 /// a mix: write a temp file (0600 from creation, so secrets are never world-readable), fsync,
 /// rename over, fsync the directory so the rename itself survives a power cut.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace_file(path, bytes, false).map(drop)
+}
+
+/// [`write_atomic`]; with `locked`, the new file is locked ([`try_lock_whole_file`]) before it
+/// takes the name and is returned open, so that the lock is never missing from `path`.
+fn replace_file(path: &Path, bytes: &[u8], locked: bool) -> io::Result<Option<File>> {
     let temp = sibling(path, &format!(".tmp-{}", std::process::id()));
     // A leftover from a crashed run with the same pid would keep its old mode; start afresh.
     let _ = fs::remove_file(&temp);
@@ -449,17 +511,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
             .open(&temp)?;
         // The umask may have narrowed the mode further; make it exactly 0600.
         file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        if locked && !try_lock_whole_file(&file)? {
+            return Err(io::Error::other(
+                "a new state file was locked by another process",
+            ));
+        }
         file.write_all(bytes)?;
         file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, path)
+        fs::rename(&temp, path)?;
+        Ok(locked.then_some(file))
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temp);
-        return result;
     }
+    let file = result?;
     let directory = parent_dir(path).unwrap_or(Path::new("."));
-    File::open(directory)?.sync_all()
+    File::open(directory)?.sync_all()?;
+    Ok(file)
 }
 
 #[cfg(test)]

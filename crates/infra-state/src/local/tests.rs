@@ -458,3 +458,90 @@ fn a_journal_larger_than_the_state_is_compacted() {
         Some(state)
     );
 }
+
+/// Terraform's lock on a local state (`statemgr.Filesystem.lock`): a POSIX record lock,
+/// `F_SETLK` with `F_WRLCK` over the whole state file, on a descriptor of its own. `true`
+/// when granted.
+fn terraform_lock(file: &File) -> bool {
+    let lock = libc::flock {
+        l_type: libc::F_WRLCK as libc::c_short,
+        l_whence: libc::SEEK_SET as libc::c_short,
+        l_start: 0,
+        l_len: 0,
+        l_pid: 0,
+    };
+    nix::fcntl::fcntl(file, nix::fcntl::FcntlArg::F_SETLK(&lock)).is_ok()
+}
+
+fn open_state(path: &Path) -> File {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .unwrap()
+}
+
+/// infra and Terraform exclude each other on one local state: Terraform's lock refuses infra,
+/// naming the holder from Terraform's `.terraform.tfstate.lock.info`, and infra's lock refuses
+/// Terraform's, on the file infra found and on each file a write renamed over it.
+#[test]
+fn terraforms_lock_and_infras_exclude_each_other() {
+    let dir = TempDir::new("terraform-lock");
+    let backend = LocalBackend::new(dir.state_path());
+    assert_eq!(
+        backend.lock_info_path(),
+        dir.0.join(".terraform.tfstate.lock.info")
+    );
+
+    // Terraform holds it, and wrote its info as Terraform 1.x writes it.
+    let terraform = open_state(&dir.state_path());
+    assert!(terraform_lock(&terraform));
+    fs::write(
+        backend.lock_info_path(),
+        br#"{"ID":"6c2a9c1e-0000-4000-8000-000000000001","Operation":"OperationTypeApply","Info":"","Who":"alice@laptop","Version":"1.12.0","Created":"2026-11-25T10:00:00.000000Z","Path":"terraform.tfstate"}"#,
+    )
+    .unwrap();
+    match backend.lock(LockInfo::new("plan", "x"), Duration::ZERO) {
+        Err(StateError::Locked(info)) => {
+            assert_eq!(info.id, "6c2a9c1e-0000-4000-8000-000000000001");
+            assert_eq!(info.who, "alice@laptop");
+        }
+        Err(other) => panic!("expected Locked, got {other}"),
+        Ok(_) => panic!("infra took the lock Terraform holds"),
+    }
+    drop(terraform);
+    fs::remove_file(backend.lock_info_path()).unwrap();
+
+    // infra holds it: Terraform is refused on the file infra found, and after infra's writes
+    // (each renames a new file over the name) on the file that holds the name now.
+    let guard = backend
+        .lock(LockInfo::new("apply", "x"), Duration::ZERO)
+        .unwrap();
+    assert!(!terraform_lock(&open_state(&dir.state_path())));
+    backend.write(&state_with_serial(1)).unwrap();
+    backend.write(&state_with_serial(2)).unwrap();
+    assert!(!terraform_lock(&open_state(&dir.state_path())));
+    // Reading the state opens and closes the file, which drops a process's POSIX record
+    // locks; infra's lock survives it.
+    assert_eq!(backend.read().unwrap().unwrap().serial, 2);
+    assert!(!terraform_lock(&open_state(&dir.state_path())));
+    drop(guard);
+    assert!(terraform_lock(&open_state(&dir.state_path())));
+}
+
+/// Taking the lock creates the state file, as Terraform's does; if nothing was written to it,
+/// letting go removes it again.
+#[test]
+fn a_lock_on_no_state_leaves_no_file() {
+    let dir = TempDir::new("lock-no-state");
+    let backend = LocalBackend::new(dir.state_path());
+    let guard = backend
+        .lock(LockInfo::new("plan", "x"), Duration::ZERO)
+        .unwrap();
+    assert!(backend.read().unwrap().is_none());
+    drop(guard);
+    assert!(!dir.state_path().exists());
+    assert!(!backend.lock_info_path().exists());
+}
