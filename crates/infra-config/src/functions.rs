@@ -69,14 +69,13 @@ fn arity(name: &str) -> Option<(usize, Option<usize>)> {
         | "filebase64sha512" | "filemd5" | "filesha1" | "filesha256" | "filesha512"
         | "basename" | "dirname" | "abspath" | "pathexpand" | "base64gzip" | "urlencode"
         | "yamlencode" | "yamldecode" | "transpose" | "strrev" | "issensitive"
-        | "ephemeralasnull" | "sha1" | "sha512" | "base64sha256" | "base64sha512" | "signum" => {
-            (1, Some(1))
-        }
+        | "ephemeralasnull" | "sha1" | "sha512" | "base64sha256" | "base64sha512" | "signum"
+        | "csvdecode" => (1, Some(1)),
         "split" | "trim" | "trimprefix" | "trimsuffix" | "element" | "contains" | "zipmap"
         | "index" | "cidrhost" | "templatefile" | "startswith" | "endswith" | "regex"
         | "regexall" | "textencodebase64" | "textdecodebase64" | "chunklist" | "formatdate"
         | "timeadd" | "timecmp" | "parseint" | "templatestring" | "uuidv5" | "log" | "pow"
-        | "indent" | "strcontains" | "setsubtract" => (2, Some(2)),
+        | "indent" | "strcontains" | "setsubtract" | "fileset" => (2, Some(2)),
         "lookup" => (2, Some(3)),
         "bcrypt" => (1, Some(2)),
         "replace" | "substr" | "slice" | "cidrsubnet" | "matchkeys" => (3, Some(3)),
@@ -1200,6 +1199,7 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
         ),
         "file" => filesystem::file_text(ctx, a)?,
         "fileexists" => filesystem::fileexists(ctx, a)?,
+        "fileset" => filesystem::fileset(ctx, a)?,
         "filebase64" | "filebase64sha256" | "filebase64sha512" | "filemd5" | "filesha1"
         | "filesha256" | "filesha512" => filesystem::file_digest(ctx, name, a)?,
         "basename" => Value::String(filesystem::basename(&string(a, 0)?)),
@@ -1237,6 +1237,7 @@ fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
         "textencodebase64" => encoding::textencodebase64(a)?,
         "textdecodebase64" => encoding::textdecodebase64(a)?,
         "uuidv5" => encoding::uuidv5(a)?,
+        "csvdecode" => encoding::csvdecode(a)?,
         "yamlencode" => Value::String(yaml::encode(&a[0])?),
         "yamldecode" => yaml::decode(&string(a, 0)?)?,
         "formatdate" => datetime::formatdate(a)?,

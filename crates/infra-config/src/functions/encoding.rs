@@ -352,11 +352,150 @@ pub(super) fn bcrypt(a: &[Value]) -> Result<String, FunctionError> {
     Ok(parts.format_for_version(::bcrypt::Version::TwoA))
 }
 
+/// `csvdecode(string)`: the rows after the header line as objects keyed by the header's
+/// names, every value a string (cty's stdlib, with Go's `encoding/csv`: RFC 4180 quoting,
+/// empty lines skipped, every row as wide as the header).
+pub(super) fn csvdecode(a: &[Value]) -> FnResult {
+    let text = string(a, 0)?;
+    let mut rows = csv_records(&text)?.into_iter();
+    let Some((_, header)) = rows.next() else {
+        return Err(FunctionError::Failed("missing header line".into()));
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for name in &header {
+        if !seen.insert(name) {
+            return Err(FunctionError::Failed(format!(
+                "duplicate column name {name:?}"
+            )));
+        }
+    }
+    let mut objects = Vec::new();
+    for (line, fields) in rows {
+        if fields.len() != header.len() {
+            return Err(FunctionError::Failed(format!(
+                "CSV parse error on row {line}, column 1: wrong number of fields"
+            )));
+        }
+        objects.push(Value::map(
+            header
+                .iter()
+                .cloned()
+                .zip(fields.into_iter().map(Value::String)),
+        ));
+    }
+    Ok(Value::List(objects))
+}
+
+/// The records of CSV `text` with the line each starts on, as Go's `encoding/csv` reads them.
+fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FunctionError> {
+    let error = |line: usize, column: usize, what: &str| {
+        FunctionError::Failed(format!(
+            "CSV parse error on row {line}, column {column}: {what}"
+        ))
+    };
+    let mut records = Vec::new();
+    let mut chars = text.chars().peekable();
+    let mut line = 1;
+    while chars.peek().is_some() {
+        // Empty lines are skipped.
+        if matches!(chars.peek(), Some('\n')) {
+            chars.next();
+            line += 1;
+            continue;
+        }
+        if chars.peek() == Some(&'\r') {
+            let mut ahead = chars.clone();
+            ahead.next();
+            if matches!(ahead.peek(), Some('\n') | None) {
+                chars.next();
+                continue;
+            }
+        }
+        let start = line;
+        let mut fields = Vec::new();
+        loop {
+            let mut field = String::new();
+            let mut column = 1;
+            if chars.peek() == Some(&'"') {
+                chars.next();
+                loop {
+                    match chars.next() {
+                        None => {
+                            return Err(error(
+                                start,
+                                column,
+                                "extraneous or missing \" in quoted-field",
+                            ))
+                        }
+                        Some('"') if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            field.push('"');
+                        }
+                        Some('"') => break,
+                        Some(c) => {
+                            if c == '\n' {
+                                line += 1;
+                            }
+                            field.push(c);
+                        }
+                    }
+                    column += 1;
+                }
+                if !matches!(chars.peek(), Some(',' | '\n' | '\r') | None) {
+                    return Err(error(
+                        line,
+                        column,
+                        "extraneous or missing \" in quoted-field",
+                    ));
+                }
+            } else {
+                while let Some(&c) = chars.peek() {
+                    if matches!(c, ',' | '\n') {
+                        break;
+                    }
+                    if c == '\r' {
+                        let mut ahead = chars.clone();
+                        ahead.next();
+                        if matches!(ahead.peek(), Some('\n') | None) {
+                            break;
+                        }
+                    }
+                    if c == '"' {
+                        return Err(error(line, column, "bare \" in non-quoted-field"));
+                    }
+                    field.push(c);
+                    chars.next();
+                    column += 1;
+                }
+            }
+            fields.push(field);
+            match chars.next() {
+                Some(',') => continue,
+                Some('\r') => {
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    line += 1;
+                    break;
+                }
+                Some('\n') => {
+                    line += 1;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        records.push((start, fields));
+    }
+    Ok(records)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{err, ok, s};
     use super::sha1;
     use base64::Engine as _;
+    use infra_core::Value;
     use std::io::Read as _;
 
     #[test]
@@ -507,5 +646,24 @@ mod tests {
             .contains("symbols that are not defined for UTF-8"));
         assert!(err("textdecodebase64(\"ab$d\", \"UTF-8\")")
             .contains("the given value has an invalid base64 symbol at offset 2"));
+    }
+
+    /// Terraform's `csvdecode` example, quoting as RFC 4180 has it, and its errors.
+    #[test]
+    fn csvdecode_reads_rows_as_objects_of_strings() {
+        let row = |a: &str, b: &str, c: &str| Value::map([("a", s(a)), ("b", s(b)), ("c", s(c))]);
+        assert_eq!(
+            ok(r#"csvdecode("a,b,c\n1,2,3\n4,5,6")"#),
+            Value::List(vec![row("1", "2", "3"), row("4", "5", "6")])
+        );
+        assert_eq!(
+            ok(r#"csvdecode("a,b,c\r\n\"x, \"\"y\"\"\",,\"multi\nline\"\r\n\n")"#),
+            Value::List(vec![row("x, \"y\"", "", "multi\nline")])
+        );
+        assert_eq!(ok(r#"csvdecode("a,b,c\n")"#), Value::List(vec![]));
+        assert!(err(r#"csvdecode("")"#).contains("missing header line"));
+        assert!(err(r#"csvdecode("a,a\n1,2")"#).contains("duplicate column name \"a\""));
+        assert!(err(r#"csvdecode("a,b\n1,2,3")"#).contains("row 2"));
+        assert!(err(r#"csvdecode("a,b\n1,x\"y")"#).contains("bare \""));
     }
 }

@@ -142,6 +142,141 @@ pub(super) fn fileexists(ctx: &Ctx, a: &[Value]) -> FnResult {
     Err(arg_error(0, format!("{given:?} {what}")))
 }
 
+/// `fileset(path, pattern)`: the regular files under `path` whose path relative to it matches
+/// the glob `pattern`, with `/` separators (Terraform's, with doublestar's patterns: `*` and
+/// `?` within a name, `**` for any number of directories, `[class]`, `{alt,alt}`). A `path`
+/// that does not exist gives an empty set.
+pub(super) fn fileset(ctx: &Ctx, a: &[Value]) -> FnResult {
+    let root = working_dir_path(ctx, &string(a, 0)?);
+    let pattern = clean(&string(a, 1)?);
+    let alternatives = expand_braces(&pattern)
+        .map_err(|message| arg_error(1, format!("invalid pattern {pattern:?}: {message}")))?;
+    let mut files = Vec::new();
+    regular_files(&root, "", &mut files);
+    let mut matches: Vec<Value> = files
+        .into_iter()
+        .filter(|file| {
+            let path: Vec<&str> = file.split('/').collect();
+            alternatives.iter().any(|alternative| {
+                let pattern: Vec<&str> = alternative.split('/').collect();
+                glob_segments(&pattern, &path)
+            })
+        })
+        .map(Value::String)
+        .collect();
+    matches.sort_by(|x, y| x.as_str().cmp(&y.as_str()));
+    Ok(Value::List(matches))
+}
+
+/// Every regular file under `dir` (following links, as `os.Stat` does), as paths relative to
+/// the walk's root with `/` separators; what cannot be read is skipped.
+fn regular_files(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let relative = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        match std::fs::metadata(entry.path()) {
+            Ok(metadata) if metadata.is_file() => out.push(relative),
+            Ok(metadata) if metadata.is_dir() => regular_files(&entry.path(), &relative, out),
+            _ => {}
+        }
+    }
+}
+
+/// The patterns `{a,b}` alternatives stand for: `x{a,b}y` is `xay` and `xby`.
+fn expand_braces(pattern: &str) -> Result<Vec<String>, &'static str> {
+    let Some(open) = pattern.find('{') else {
+        return Ok(vec![pattern.to_string()]);
+    };
+    let mut depth = 0;
+    let mut close = None;
+    let mut splits = Vec::new();
+    for (at, c) in pattern[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(open + at);
+                    break;
+                }
+            }
+            ',' if depth == 1 => splits.push(open + at),
+            _ => {}
+        }
+    }
+    let close = close.ok_or("unclosed {")?;
+    let (before, after) = (&pattern[..open], &pattern[close + 1..]);
+    let mut bounds = vec![open];
+    bounds.extend(splits);
+    bounds.push(close);
+    let mut out = Vec::new();
+    for pair in bounds.windows(2) {
+        let middle = &pattern[pair[0] + 1..pair[1]];
+        out.extend(expand_braces(&format!("{before}{middle}{after}"))?);
+    }
+    Ok(out)
+}
+
+/// Whether path segments match pattern segments, `**` standing for any number of them.
+fn glob_segments(pattern: &[&str], path: &[&str]) -> bool {
+    match pattern.split_first() {
+        None => path.is_empty(),
+        Some((&"**", rest)) => (0..=path.len()).any(|skip| glob_segments(rest, &path[skip..])),
+        Some((first, rest)) => path
+            .split_first()
+            .is_some_and(|(name, others)| glob_name(first, name) && glob_segments(rest, others)),
+    }
+}
+
+/// Whether one name matches one pattern segment: `*`, `?` and `[class]` (`[!class]` or
+/// `[^class]` negated, with ranges `a-z`); `\` escapes.
+fn glob_name(pattern: &str, name: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    fn here(p: &[char], n: &[char]) -> bool {
+        match p.first() {
+            None => n.is_empty(),
+            Some('*') => (0..=n.len()).any(|skip| here(&p[1..], &n[skip..])),
+            Some('?') => !n.is_empty() && here(&p[1..], &n[1..]),
+            Some('[') => {
+                let Some(end) = p.iter().skip(1).position(|&c| c == ']').map(|i| i + 1) else {
+                    return n.first() == Some(&'[') && here(&p[1..], &n[1..]);
+                };
+                let Some(&c) = n.first() else {
+                    return false;
+                };
+                let class = &p[1..end];
+                let (negated, class) = match class.first() {
+                    Some('!' | '^') => (true, &class[1..]),
+                    _ => (false, class),
+                };
+                let mut inside = false;
+                let mut i = 0;
+                while i < class.len() {
+                    if i + 2 < class.len() && class[i + 1] == '-' {
+                        inside |= (class[i]..=class[i + 2]).contains(&c);
+                        i += 3;
+                    } else {
+                        inside |= class[i] == c;
+                        i += 1;
+                    }
+                }
+                inside != negated && here(&p[end + 1..], &n[1..])
+            }
+            Some('\\') if p.len() > 1 => n.first() == Some(&p[1]) && here(&p[2..], &n[1..]),
+            Some(c) => n.first() == Some(c) && here(&p[1..], &n[1..]),
+        }
+    }
+    here(&pattern, &name)
+}
+
 /// `filebase64` and the file hash functions.
 pub(super) fn file_digest(ctx: &Ctx, name: &str, a: &[Value]) -> FnResult {
     let bytes = read_bytes(ctx, &string(a, 0)?)?;
@@ -267,5 +402,51 @@ mod tests {
             _ => assert!(err("pathexpand(\"~/x\")").contains("HOME")),
         }
         assert!(err("pathexpand(\"~root/x\")").contains("cannot expand user-specific home dir"));
+    }
+
+    /// Terraform's `fileset` examples: `*` within a name, `**` across directories, classes and
+    /// alternatives; paths relative to the argument with `/`; only regular files.
+    #[test]
+    fn fileset_matches_globs_under_a_path() {
+        let dir = std::env::temp_dir().join(format!("infra-fileset-{}", std::process::id()));
+        for file in [
+            "a.txt",
+            "b.txt",
+            "c.json",
+            "sub/d.txt",
+            "sub/deeper/e.txt",
+            "f1.tf",
+        ] {
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        std::fs::create_dir_all(dir.join("empty.txt")).unwrap();
+        let d = dir.display();
+        let set = |items: &[&str]| Value::List(items.iter().map(|i| s(i)).collect());
+        assert_eq!(
+            ok(&format!("fileset(\"{d}\", \"*.txt\")")),
+            set(&["a.txt", "b.txt"])
+        );
+        assert_eq!(
+            ok(&format!("fileset(\"{d}\", \"**/*.txt\")")),
+            set(&["a.txt", "b.txt", "sub/d.txt", "sub/deeper/e.txt"])
+        );
+        assert_eq!(
+            ok(&format!("fileset(\"{d}\", \"{{a,c}}.*\")")),
+            set(&["a.txt", "c.json"])
+        );
+        assert_eq!(
+            ok(&format!("fileset(\"{d}\", \"[ab].txt\")")),
+            set(&["a.txt", "b.txt"])
+        );
+        assert_eq!(ok(&format!("fileset(\"{d}\", \"f?.tf\")")), set(&["f1.tf"]));
+        assert_eq!(
+            ok(&format!("fileset(\"{d}\", \"sub/*\")")),
+            set(&["sub/d.txt"])
+        );
+        assert_eq!(ok(&format!("fileset(\"{d}/nothing\", \"*\")")), set(&[]));
+        assert!(err(&format!("fileset(\"{d}\", \"{{a\")")).contains("unclosed"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
