@@ -310,27 +310,16 @@ impl Executor<'_> {
         });
         let registry = self.registry.for_configuration(&configuration);
         let action = Action::Delete;
-        let resource_type = registry.resource(&object.resource_type).ok_or_else(|| {
-            op_error(
-                address,
-                action,
-                ProviderError::new(format!(
-                    "unsupported resource type {}",
-                    object.resource_type
-                )),
-            )
-        })?;
+        let resource_type = registry
+            .resource(&object.resource_type)
+            .ok_or_else(|| unsupported_type(address, action, &object.resource_type))?;
         let mut operation = Operation {
             address: address.to_string(),
             lineage: state.lineage.clone(),
             timeouts: resource_type.default_timeouts(),
             rollouts: Vec::new(),
         };
-        if let Some(text) = object.value.get("timeouts").get("delete").as_str() {
-            if let Ok(duration) = infra_config::timeout_duration("delete", text) {
-                operation.timeouts.delete = duration;
-            }
-        }
+        stored_delete_timeout(&mut operation, &object.value);
         let id = object.id().map(str::to_string);
         self.timed(
             address,
@@ -446,311 +435,363 @@ impl Executor<'_> {
         }
         let configuration = self.configuration_of(address, state);
         let registry = self.registry.for_configuration(&configuration);
-        let resource_type = registry.resource(&change.resource_type).ok_or_else(|| {
-            RunError::Operation(OperationError {
-                address: address.clone(),
-                action: change.action,
-                error: ProviderError::new(format!(
-                    "unsupported resource type {}",
-                    change.resource_type
-                )),
-            })
-        })?;
-        let resource_config = resources.get(&address.resource);
-        let mut operation = Operation {
+        let resource_type = registry
+            .resource(&change.resource_type)
+            .ok_or_else(|| unsupported_type(address, change.action, &change.resource_type))?
+            .as_ref();
+        let operation = Operation {
             address: address.to_string(),
             lineage: state.borrow().lineage.clone(),
             timeouts: resource_type.default_timeouts(),
             rollouts: state.borrow().deployments.values().cloned().collect(),
         };
+        let target = Target {
+            address,
+            change,
+            configuration,
+            registry,
+            resource_type,
+            operation,
+        };
         match node.1 {
-            Phase::Delete => {
-                let prior = if change.action == Action::CreateThenDelete {
-                    change.before.clone()
-                } else {
-                    state
-                        .borrow()
-                        .get(address)
-                        .map(|r| r.value.clone())
-                        .unwrap_or_else(|| change.before.clone())
-                };
-                if resource_config.is_some_and(|r| r.has_timeouts) {
-                    let configured = self.delete_timeouts(address, state, resources)?;
-                    operation.timeouts = timeouts(&configured, resource_type.as_ref());
-                } else if let Some(text) = prior.get("timeouts").get("delete").as_str() {
-                    // Gone from the configuration: the delete timeout the object stores bounds
-                    // its delete, as in Terraform.
-                    if let Ok(duration) = infra_config::timeout_duration("delete", text) {
-                        operation.timeouts.delete = duration;
-                    }
-                }
-                let action = Action::Delete;
-                let record = state
-                    .borrow()
-                    .deployments
-                    .get(&address.to_string())
-                    .cloned();
-                let id = prior.get("id").as_str().map(str::to_string);
-                let deleted = match (record, registry.rollouts()) {
-                    (Some(record), Some(rollouts)) => {
-                        self.timed(
-                            address,
-                            action,
-                            id,
-                            operation.timeouts.delete,
-                            rollouts.delete(&record),
-                        )
-                        .await
-                    }
-                    _ => {
-                        self.timed(
-                            address,
-                            action,
-                            id,
-                            operation.timeouts.delete,
-                            self.careful(resource_type.as_ref(), &operation, address)
-                                .delete(&prior.unmark_deep()),
-                        )
-                        .await
-                    }
-                };
-                if let Err(error) = deleted {
-                    if change.action == Action::CreateThenDelete {
-                        // The replacement exists; the object it replaces is set aside (deposed)
-                        // for the next apply to delete, as Terraform does.
-                        let mut state = state.borrow_mut();
-                        let object = ResourceState {
-                            resource_type: change.resource_type.clone(),
-                            value: prior,
-                            dependencies: change.dependencies.clone(),
-                            create_before_destroy: true,
-                            provider: aliased(&configuration),
-                            schema_version: resource_type.schema().version,
-                            dynamic_attributes: resource_type.schema().dynamic_attributes(),
-                            ..ResourceState::default()
-                        };
-                        state.depose(address, object);
-                        persist(self.backend, &mut state)
-                            .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
-                    }
-                    return Err(op_error(address, action, error));
-                }
-                let mut state = state.borrow_mut();
-                state.deployments.remove(&address.to_string());
-                if change.action != Action::CreateThenDelete {
-                    state.resources.remove(address);
-                }
-                persist_object(self.backend, &mut state, address)
-                    .map_err(|e| RunError::Fatal(ApplyError::State(e)))
+            Phase::Delete => self.run_delete(target, state, resources).await,
+            Phase::Apply => self.run_apply(target, state, resources, expansions).await,
+        }
+    }
+
+    /// Deletes the object of a delete or replacement; a `create_before_destroy` replacement
+    /// whose delete fails sets the replaced object aside as deposed.
+    async fn run_delete(
+        &self,
+        target: Target<'_>,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+    ) -> Result<(), RunError> {
+        let Target {
+            address,
+            change,
+            configuration,
+            registry,
+            resource_type,
+            mut operation,
+        } = target;
+        let resource_config = resources.get(&address.resource);
+        let prior = if change.action == Action::CreateThenDelete {
+            change.before.clone()
+        } else {
+            state
+                .borrow()
+                .get(address)
+                .map(|r| r.value.clone())
+                .unwrap_or_else(|| change.before.clone())
+        };
+        if resource_config.is_some_and(|r| r.has_timeouts) {
+            let configured = self.delete_timeouts(address, state, resources)?;
+            operation.timeouts = timeouts(&configured, resource_type);
+        } else {
+            // Gone from the configuration: the delete timeout the object stores bounds its
+            // delete, as in Terraform.
+            stored_delete_timeout(&mut operation, &prior);
+        }
+        let action = Action::Delete;
+        let record = state
+            .borrow()
+            .deployments
+            .get(&address.to_string())
+            .cloned();
+        let id = prior.get("id").as_str().map(str::to_string);
+        let deleted = match (record, registry.rollouts()) {
+            (Some(record), Some(rollouts)) => {
+                self.timed(
+                    address,
+                    action,
+                    id,
+                    operation.timeouts.delete,
+                    rollouts.delete(&record),
+                )
+                .await
             }
-            Phase::Apply => {
-                let Some(resource_config) = resource_config else {
-                    return Err(op_error(
-                        address,
-                        change.action,
-                        ProviderError::new("the resource is no longer in the configuration"),
-                    ));
-                };
-                let instance =
-                    self.evaluate(address, resource_config, state, resources, expansions)?;
-                operation.timeouts = timeouts(&instance.timeouts, resource_type.as_ref());
-                let config_value = instance.value;
-                let is_create = change.action != Action::Update;
-                let prior_value = if is_create {
-                    None
-                } else {
-                    state.borrow().get(address).map(|r| r.value.clone())
-                };
-                let decision = plan_instance(InstanceInput {
-                    resource: resource_type.as_ref(),
-                    config: &config_value,
-                    prior: prior_value.as_ref(),
-                    lifecycle: &resource_config.lifecycle,
-                    tagging: self.registry.tagging(),
-                    force_replace: false,
-                    tainted: false,
-                    timeouts: resource_type.schema().stored_timeouts(
-                        resource_config.has_timeouts,
-                        &infra_config::timeout_texts(&instance.timeouts),
-                    ),
-                });
-                if !is_create && decision.action == Action::NoOp {
-                    return Ok(());
-                }
-                let planned = decision.after.unmark_deep();
-                if let Some(prior) = prior_value.as_ref().filter(|_| !is_create) {
-                    if crate::diff::only_timeouts_change(prior, &planned) {
-                        // Nothing for the provider to do: the object stores the new timeouts.
-                        let mut state = state.borrow_mut();
-                        if let Some(record) = state.resources.get_mut(address) {
-                            keep_stored_timeouts(
-                                resource_type.schema(),
-                                &planned,
-                                &mut record.value,
-                            );
-                        }
-                        return persist_object(self.backend, &mut state, address)
-                            .map_err(|e| RunError::Fatal(ApplyError::State(e)));
-                    }
-                }
-                let action = if is_create {
-                    Action::Create
-                } else {
-                    Action::Update
-                };
-                if let Some(path) = resource_type.schema().unknown_configured_path(&planned) {
-                    return Err(RunError::Operation(OperationError {
-                        address: address.clone(),
-                        action,
-                        error: ProviderError::with_code(
-                            "UnknownValue",
-                            format!("the value of \"{path}\" is still unknown after everything it depends on was applied; nothing was sent to the provider"),
-                        ),
-                    }));
-                }
-                let rollout = registry.rollouts().and_then(|rollouts| {
-                    rollouts
-                        .rolls_out(&change.resource_type, &planned)
-                        .map(|valid| (rollouts, valid))
-                });
-                if let Some((rollouts, valid)) = rollout {
-                    valid.map_err(|reason| {
-                        RunError::Operation(OperationError {
-                            address: address.clone(),
-                            action,
-                            error: ProviderError::with_code("InvalidDeployment", reason),
-                        })
-                    })?;
-                    return self
-                        .run_rollout(
-                            address,
-                            change,
-                            action,
-                            (resource_type.as_ref(), &planned),
-                            prior_value,
-                            rollouts.as_ref(),
-                            &operation,
-                            state,
-                        )
-                        .await;
-                }
-                let careful = self.careful(resource_type.as_ref(), &operation, address);
-                let result = if is_create {
-                    {
-                        let mut state = state.borrow_mut();
-                        state.pending.insert(
-                            address.clone(),
-                            PendingCreate {
-                                resource_type: change.resource_type.clone(),
-                                planned: {
-                                    let mut planned = decision.after.clone();
-                                    resource_type.schema().clear_write_only(&mut planned);
-                                    planned
-                                },
-                                started_at: humantime::format_rfc3339_seconds(
-                                    std::time::SystemTime::now(),
-                                )
-                                .to_string(),
-                                provider: aliased(&configuration),
-                            },
-                        );
-                        persist_object(self.backend, &mut state, address)
-                            .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
-                    }
-                    self.timed(
-                        address,
-                        action,
-                        None,
-                        operation.timeouts.create,
-                        careful.create(&planned),
-                    )
-                    .await
-                } else {
-                    let prior = prior_value.unwrap_or(Value::Null).unmark_deep();
-                    let id = prior.get("id").as_str().map(str::to_string);
-                    self.timed(
-                        address,
-                        action,
-                        id,
-                        operation.timeouts.update,
-                        careful.update(&prior, &planned),
-                    )
-                    .await
-                };
+            _ => {
+                self.timed(
+                    address,
+                    action,
+                    id,
+                    operation.timeouts.delete,
+                    self.careful(resource_type, &operation, address)
+                        .delete(&prior.unmark_deep()),
+                )
+                .await
+            }
+        };
+        if let Err(error) = deleted {
+            if change.action == Action::CreateThenDelete {
+                // The replacement exists; the object it replaces is set aside (deposed)
+                // for the next apply to delete, as Terraform does.
                 let mut state = state.borrow_mut();
-                // A create with no answer may have made the object: its pending entry stays, and
-                // the next run looks for the object as after a crash.
-                let outcome_unknown =
-                    is_create && matches!(&result, Err(error) if error.cause == Cause::Unknown);
-                if !outcome_unknown {
-                    state.pending.remove(address);
+                let object = ResourceState {
+                    resource_type: change.resource_type.clone(),
+                    value: prior,
+                    dependencies: change.dependencies.clone(),
+                    create_before_destroy: true,
+                    provider: aliased(&configuration),
+                    schema_version: resource_type.schema().version,
+                    dynamic_attributes: resource_type.schema().dynamic_attributes(),
+                    ..ResourceState::default()
+                };
+                state.depose(address, object);
+                persist(self.backend, &mut state)
+                    .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
+            }
+            return Err(op_error(address, action, error));
+        }
+        let mut state = state.borrow_mut();
+        state.deployments.remove(&address.to_string());
+        if change.action != Action::CreateThenDelete {
+            state.resources.remove(address);
+        }
+        persist_object(self.backend, &mut state, address)
+            .map_err(|e| RunError::Fatal(ApplyError::State(e)))
+    }
+
+    /// Creates or updates the object of a change, with the configuration as evaluated now.
+    async fn run_apply(
+        &self,
+        target: Target<'_>,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+        expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
+    ) -> Result<(), RunError> {
+        let Target {
+            address,
+            change,
+            configuration,
+            registry,
+            resource_type,
+            mut operation,
+        } = target;
+        let resource_config = resources.get(&address.resource);
+        let Some(resource_config) = resource_config else {
+            return Err(op_error(
+                address,
+                change.action,
+                ProviderError::new("the resource is no longer in the configuration"),
+            ));
+        };
+        let instance = self.evaluate(address, resource_config, state, resources, expansions)?;
+        operation.timeouts = timeouts(&instance.timeouts, resource_type);
+        let config_value = instance.value;
+        let is_create = change.action != Action::Update;
+        let prior_value = if is_create {
+            None
+        } else {
+            state.borrow().get(address).map(|r| r.value.clone())
+        };
+        let decision = plan_instance(InstanceInput {
+            resource: resource_type,
+            config: &config_value,
+            prior: prior_value.as_ref(),
+            lifecycle: &resource_config.lifecycle,
+            tagging: self.registry.tagging(),
+            force_replace: false,
+            tainted: false,
+            timeouts: resource_type.schema().stored_timeouts(
+                resource_config.has_timeouts,
+                &infra_config::timeout_texts(&instance.timeouts),
+            ),
+        });
+        if !is_create && decision.action == Action::NoOp {
+            return Ok(());
+        }
+        let planned = decision.after.unmark_deep();
+        if let Some(prior) = prior_value.as_ref().filter(|_| !is_create) {
+            if crate::diff::only_timeouts_change(prior, &planned) {
+                // Nothing for the provider to do: the object stores the new timeouts.
+                let mut state = state.borrow_mut();
+                if let Some(record) = state.resources.get_mut(address) {
+                    keep_stored_timeouts(resource_type.schema(), &planned, &mut record.value);
                 }
-                match result {
-                    Ok(mut value) => {
-                        crate::diff::normalize(resource_type.as_ref(), &mut value);
-                        keep_stored_timeouts(resource_type.schema(), &planned, &mut value);
-                        crate::diff::mark_sensitive(resource_type.schema(), &mut value);
-                        resource_type.schema().clear_write_only(&mut value);
-                        if let (true, Some(tagging)) =
-                            (resource_type.schema().taggable, registry.tagging())
-                        {
-                            tagging.applied(&mut value, &planned);
-                        }
-                        let mut dependencies = change.dependencies.clone();
-                        dependencies.sort();
-                        dependencies.dedup();
-                        let record = ResourceState {
-                            resource_type: change.resource_type.clone(),
-                            value,
-                            dependencies,
-                            create_before_destroy: change.create_before_destroy,
-                            provider: aliased(&configuration),
-                            schema_version: resource_type.schema().version,
-                            dynamic_attributes: resource_type.schema().dynamic_attributes(),
-                            ..kept_through_update(&state, address, !is_create)
-                        };
-                        state.resources.insert(address.clone(), record);
-                        persist_object(self.backend, &mut state, address)
-                            .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
-                        // Postconditions see the object as applied (`self`); a failure is an
-                        // error, with the object kept in the state as it now exists.
-                        let applied = state.resources.get(address).map(|r| r.value.clone());
-                        let data = self.data.borrow();
-                        let values = AppliedValues {
-                            state: &state,
-                            resources,
-                            data: &data,
-                        };
-                        let failures = self.evaluator.condition_failures(
-                            address,
-                            &values,
-                            "postcondition",
-                            applied.as_ref(),
-                        );
-                        if failures.has_errors() {
-                            let message: Vec<String> =
-                                failures.iter().map(|d| d.detail.clone()).collect();
-                            return Err(op_error(
-                                address,
-                                action,
-                                ProviderError::with_code(
-                                    "PostconditionFailed",
-                                    format!(
-                                        "Resource postcondition failed: {}",
-                                        message.join("; ")
-                                    ),
-                                ),
-                            ));
-                        }
-                        Ok(())
-                    }
-                    Err(error) => {
-                        let _ = persist_object(self.backend, &mut state, address);
-                        Err(op_error(address, action, error))
-                    }
-                }
+                return persist_object(self.backend, &mut state, address)
+                    .map_err(|e| RunError::Fatal(ApplyError::State(e)));
             }
         }
+        let action = if is_create {
+            Action::Create
+        } else {
+            Action::Update
+        };
+        still_unknown(address, action, resource_type, &planned)?;
+        let rollout = registry.rollouts().and_then(|rollouts| {
+            rollouts
+                .rolls_out(&change.resource_type, &planned)
+                .map(|valid| (rollouts, valid))
+        });
+        if let Some((rollouts, valid)) = rollout {
+            valid.map_err(|reason| {
+                RunError::Operation(OperationError {
+                    address: address.clone(),
+                    action,
+                    error: ProviderError::with_code("InvalidDeployment", reason),
+                })
+            })?;
+            return self
+                .run_rollout(
+                    address,
+                    change,
+                    action,
+                    (resource_type, &planned),
+                    prior_value,
+                    rollouts.as_ref(),
+                    &operation,
+                    state,
+                )
+                .await;
+        }
+        let careful = self.careful(resource_type, &operation, address);
+        let result = if is_create {
+            let mut pending = decision.after.clone();
+            resource_type.schema().clear_write_only(&mut pending);
+            self.journal_create(address, change, pending, &configuration, state)?;
+            self.timed(
+                address,
+                action,
+                None,
+                operation.timeouts.create,
+                careful.create(&planned),
+            )
+            .await
+        } else {
+            let prior = prior_value.unwrap_or(Value::Null).unmark_deep();
+            let id = prior.get("id").as_str().map(str::to_string);
+            self.timed(
+                address,
+                action,
+                id,
+                operation.timeouts.update,
+                careful.update(&prior, &planned),
+            )
+            .await
+        };
+        let mut state = state.borrow_mut();
+        // A create with no answer may have made the object: its pending entry stays, and
+        // the next run looks for the object as after a crash.
+        let outcome_unknown =
+            is_create && matches!(&result, Err(error) if error.cause == Cause::Unknown);
+        if !outcome_unknown {
+            state.pending.remove(address);
+        }
+        match result {
+            Ok(value) => {
+                let applied = Applied {
+                    address,
+                    change,
+                    action,
+                    registry,
+                    resource_type,
+                    configuration: &configuration,
+                    planned: &planned,
+                    in_place: !is_create,
+                };
+                self.record_applied(applied, value, &mut state, resources)
+            }
+            Err(error) => {
+                let _ = persist_object(self.backend, &mut state, address);
+                Err(op_error(address, action, error))
+            }
+        }
+    }
+
+    /// Journals a create before its call: the pending entry with the planned object (write-only
+    /// values cleared), so that a run that dies before the answer looks for the object next.
+    fn journal_create(
+        &self,
+        address: &Address,
+        change: &ResourceChange,
+        planned: Value,
+        configuration: &str,
+        state: &RefCell<State>,
+    ) -> Result<(), RunError> {
+        let mut state = state.borrow_mut();
+        state.pending.insert(
+            address.clone(),
+            PendingCreate {
+                resource_type: change.resource_type.clone(),
+                planned,
+                started_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                    .to_string(),
+                provider: aliased(configuration),
+            },
+        );
+        persist_object(self.backend, &mut state, address)
+            .map_err(|e| RunError::Fatal(ApplyError::State(e)))
+    }
+
+    /// Records what a create or update returned, then checks the resource's postconditions
+    /// against it (`self`): a failure is an error, with the object kept in the state as it now
+    /// exists.
+    fn record_applied(
+        &self,
+        applied: Applied<'_>,
+        mut value: Value,
+        state: &mut State,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+    ) -> Result<(), RunError> {
+        let Applied {
+            address,
+            change,
+            action,
+            registry,
+            resource_type,
+            configuration,
+            planned,
+            in_place,
+        } = applied;
+        crate::diff::normalize(resource_type, &mut value);
+        keep_stored_timeouts(resource_type.schema(), planned, &mut value);
+        crate::diff::mark_sensitive(resource_type.schema(), &mut value);
+        resource_type.schema().clear_write_only(&mut value);
+        if let (true, Some(tagging)) = (resource_type.schema().taggable, registry.tagging()) {
+            tagging.applied(&mut value, planned);
+        }
+        let mut dependencies = change.dependencies.clone();
+        dependencies.sort();
+        dependencies.dedup();
+        let record = ResourceState {
+            resource_type: change.resource_type.clone(),
+            value,
+            dependencies,
+            create_before_destroy: change.create_before_destroy,
+            provider: aliased(configuration),
+            schema_version: resource_type.schema().version,
+            dynamic_attributes: resource_type.schema().dynamic_attributes(),
+            ..kept_through_update(state, address, in_place)
+        };
+        state.resources.insert(address.clone(), record);
+        persist_object(self.backend, state, address)
+            .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
+        // Postconditions see the object as applied (`self`); a failure is an
+        // error, with the object kept in the state as it now exists.
+        let applied = state.resources.get(address).map(|r| r.value.clone());
+        let data = self.data.borrow();
+        let values = AppliedValues {
+            state,
+            resources,
+            data: &data,
+        };
+        let failures =
+            self.evaluator
+                .condition_failures(address, &values, "postcondition", applied.as_ref());
+        if failures.has_errors() {
+            let message: Vec<String> = failures.iter().map(|d| d.detail.clone()).collect();
+            return Err(op_error(
+                address,
+                action,
+                ProviderError::with_code(
+                    "PostconditionFailed",
+                    format!("Resource postcondition failed: {}", message.join("; ")),
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The provider calls of one resource operation, resent only after looking
@@ -1138,6 +1179,69 @@ impl RolloutEvents for ExecutorRolloutEvents<'_, '_> {
 enum RunError {
     Operation(OperationError),
     Fatal(ApplyError),
+}
+
+/// What one resource operation works on: the change, its provider configuration and type, and
+/// the operation's settings.
+struct Target<'a> {
+    address: &'a Address,
+    change: &'a ResourceChange,
+    configuration: String,
+    registry: &'a Registry,
+    resource_type: &'a dyn ResourceType,
+    operation: Operation,
+}
+
+/// A create or update the provider answered, for [`Executor::record_applied`].
+struct Applied<'a> {
+    address: &'a Address,
+    change: &'a ResourceChange,
+    action: Action,
+    registry: &'a Registry,
+    resource_type: &'a dyn ResourceType,
+    configuration: &'a str,
+    planned: &'a Value,
+    /// An update in place: the record keeps what the state held beside the object.
+    in_place: bool,
+}
+
+/// An error when part of the `planned` object is still unknown at apply: nothing is sent.
+fn still_unknown(
+    address: &Address,
+    action: Action,
+    resource_type: &dyn ResourceType,
+    planned: &Value,
+) -> Result<(), RunError> {
+    match resource_type.schema().unknown_configured_path(planned) {
+        None => Ok(()),
+        Some(path) => Err(op_error(
+            address,
+            action,
+            ProviderError::with_code(
+                "UnknownValue",
+                format!("the value of \"{path}\" is still unknown after everything it depends on was applied; nothing was sent to the provider"),
+            ),
+        )),
+    }
+}
+
+/// The error for a change of a type the provider does not have.
+fn unsupported_type(address: &Address, action: Action, resource_type: &str) -> RunError {
+    op_error(
+        address,
+        action,
+        ProviderError::new(format!("unsupported resource type {resource_type}")),
+    )
+}
+
+/// Bounds `operation`'s delete by the delete timeout the object `prior` stores, if any: an
+/// object gone from the configuration is deleted within it, as in Terraform.
+fn stored_delete_timeout(operation: &mut Operation, prior: &Value) {
+    if let Some(text) = prior.get("timeouts").get("delete").as_str() {
+        if let Ok(duration) = infra_config::timeout_duration("delete", text) {
+            operation.timeouts.delete = duration;
+        }
+    }
 }
 
 fn op_error(address: &Address, action: Action, error: ProviderError) -> RunError {
