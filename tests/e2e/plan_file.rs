@@ -574,32 +574,15 @@ fn a_sensitive_variable_never_leaves_the_process() {
     }
 }
 
-/// checkov, pinned in `tests/requirements-audit.txt`, in a virtualenv of its own
-/// (`.venv-audit`): its dependencies pin an older botocore than the emulator's, and installing
-/// it beside moto would break the emulator for every test that runs after this one.
+/// checkov, pinned with every dependency (`tests/requirements-audit.txt`,
+/// `tests/constraints-audit.txt`) and installed by `scripts/setup-emulator` into a virtualenv
+/// of its own (`.venv-audit`): its dependencies pin an older botocore than the emulator's.
 fn checkov() -> std::path::PathBuf {
-    let venv = repo_root().join(".venv-audit");
-    let checkov = venv.join("bin/checkov");
-    if !checkov.exists() {
-        let lock_path = std::env::temp_dir().join("infra-testkit-checkov.lock");
-        let lock = std::fs::File::create(&lock_path).expect("create the checkov lock");
-        lock.lock().expect("lock the checkov install");
-        if !checkov.exists() {
-            let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-            let status = Command::new(python)
-                .args(["-m", "venv"])
-                .arg(&venv)
-                .status()
-                .expect("run python3 -m venv");
-            assert!(status.success(), "creating .venv-audit failed: {status}");
-            let status = Command::new(venv.join("bin/pip"))
-                .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
-                .arg(repo_root().join("tests/requirements-audit.txt"))
-                .status()
-                .expect("run pip");
-            assert!(status.success(), "installing checkov failed: {status}");
-        }
-    }
+    let checkov = repo_root().join(".venv-audit/bin/checkov");
+    assert!(
+        checkov.exists(),
+        "checkov is not installed: run scripts/setup-emulator (scripts/test does)"
+    );
     checkov
 }
 
