@@ -163,22 +163,7 @@ impl Executor<'_> {
         }
         let graph = operation_graph(plan, &state, self.registry);
         if let Err(cycle) = graph.topological_order() {
-            let steps: Vec<String> = cycle
-                .iter()
-                .map(|(address, phase)| format!("{phase:?} {address}"))
-                .collect();
-            let error = OperationError {
-                address: cycle[0].0.clone(),
-                action: Action::NoOp,
-                error: ProviderError::with_code(
-                    "Cycle",
-                    format!(
-                        "the operations of this plan depend on each other: {}; nothing was changed",
-                        steps.join(" → ")
-                    ),
-                ),
-            };
-            return (state, Err(ApplyError::Operations(vec![error])));
+            return (state, Err(cycle_error(&cycle)));
         }
         let changes: BTreeMap<&Address, &ResourceChange> = plan
             .changes
@@ -195,23 +180,7 @@ impl Executor<'_> {
 
         let state = RefCell::new(state);
         let expansions: RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>> = RefCell::default();
-        let mut remaining: BTreeMap<Node, usize> = BTreeMap::new();
-        let mut dependents: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
-        for node in graph.nodes() {
-            let deps: Vec<&Node> = graph.dependencies_of(node).collect();
-            remaining.insert(node.clone(), deps.len());
-            for dep in deps {
-                dependents
-                    .entry(dep.clone())
-                    .or_default()
-                    .push(node.clone());
-            }
-        }
-        let mut ready: BTreeSet<Node> = remaining
-            .iter()
-            .filter(|(_, n)| **n == 0)
-            .map(|(n, _)| n.clone())
-            .collect();
+        let mut schedule = Schedule::of(&graph);
         let mut running = FuturesUnordered::new();
         let mut fatal: Option<ApplyError> = None;
         let operations = graph
@@ -226,7 +195,9 @@ impl Executor<'_> {
                 && fatal.is_none()
                 && running.len() < self.parallelism.max(1)
             {
-                let Some(node) = ready.pop_first() else { break };
+                let Some(node) = schedule.ready.pop_first() else {
+                    break;
+                };
                 let Some(change) = changes.get(&node.0) else {
                     continue;
                 };
@@ -238,22 +209,38 @@ impl Executor<'_> {
             match outcome {
                 Ok(()) => {
                     finished += 1;
-                    for dependent in dependents.get(&node).into_iter().flatten() {
-                        if let Some(count) = remaining.get_mut(dependent) {
-                            *count -= 1;
-                            if *count == 0 {
-                                ready.insert(dependent.clone());
-                            }
-                        }
-                    }
+                    schedule.done(&node);
                 }
                 Err(RunError::Operation(error)) => errors.push(error),
                 Err(RunError::Fatal(error)) => fatal = Some(error),
             }
         }
         drop(running);
-        let mut state = state.into_inner();
-        let not_started = operations.saturating_sub(finished + errors.len());
+        let outcome = Outcome {
+            not_started: operations.saturating_sub(finished + errors.len()),
+            fatal,
+            errors,
+            finished,
+        };
+        self.finish(plan, state.into_inner(), &resources, outcome)
+    }
+
+    /// Ends an apply: records the check results and the outputs, and leaves the whole state
+    /// in the file (the objects' records compacted into it), unless it could not be written
+    /// at all.
+    fn finish(
+        &self,
+        plan: &Plan,
+        mut state: State,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+        outcome: Outcome,
+    ) -> (State, Result<(), ApplyError>) {
+        let Outcome {
+            mut fatal,
+            errors,
+            finished,
+            not_started,
+        } = outcome;
         if self.stop.load(Ordering::SeqCst) && fatal.is_none() && not_started > 0 {
             fatal = Some(ApplyError::Interrupted {
                 finished,
@@ -263,11 +250,11 @@ impl Executor<'_> {
         state.check_results = if state.resources.is_empty() {
             Vec::new()
         } else {
-            self.check_results(&state, &resources)
+            self.check_results(&state, resources)
         };
         let mut written_whole = false;
         if fatal.is_none() && errors.is_empty() && !plan.destroy {
-            match self.update_outputs(&mut state, &resources) {
+            match self.update_outputs(&mut state, resources) {
                 Ok(()) => written_whole = true,
                 Err(error) => fatal = Some(error),
             }
@@ -1179,6 +1166,81 @@ impl RolloutEvents for ExecutorRolloutEvents<'_, '_> {
 enum RunError {
     Operation(OperationError),
     Fatal(ApplyError),
+}
+
+/// How an apply's operations ended, for [`Executor::finish`].
+struct Outcome {
+    fatal: Option<ApplyError>,
+    errors: Vec<OperationError>,
+    finished: usize,
+    /// Operations that neither finished nor failed.
+    not_started: usize,
+}
+
+/// Which operations may start: each node's count of unfinished dependencies, and who waits
+/// on whom.
+struct Schedule {
+    remaining: BTreeMap<Node, usize>,
+    dependents: BTreeMap<Node, Vec<Node>>,
+    ready: BTreeSet<Node>,
+}
+
+impl Schedule {
+    fn of(graph: &Graph<Node>) -> Schedule {
+        let mut remaining: BTreeMap<Node, usize> = BTreeMap::new();
+        let mut dependents: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
+        for node in graph.nodes() {
+            let deps: Vec<&Node> = graph.dependencies_of(node).collect();
+            remaining.insert(node.clone(), deps.len());
+            for dep in deps {
+                dependents
+                    .entry(dep.clone())
+                    .or_default()
+                    .push(node.clone());
+            }
+        }
+        let ready = remaining
+            .iter()
+            .filter(|(_, n)| **n == 0)
+            .map(|(n, _)| n.clone())
+            .collect();
+        Schedule {
+            remaining,
+            dependents,
+            ready,
+        }
+    }
+
+    /// `node` finished: those waiting on nothing else now are ready.
+    fn done(&mut self, node: &Node) {
+        for dependent in self.dependents.get(node).into_iter().flatten() {
+            if let Some(count) = self.remaining.get_mut(dependent) {
+                *count -= 1;
+                if *count == 0 {
+                    self.ready.insert(dependent.clone());
+                }
+            }
+        }
+    }
+}
+
+/// The error for a plan whose operations depend on each other: nothing is changed.
+fn cycle_error(cycle: &[Node]) -> ApplyError {
+    let steps: Vec<String> = cycle
+        .iter()
+        .map(|(address, phase)| format!("{phase:?} {address}"))
+        .collect();
+    ApplyError::Operations(vec![OperationError {
+        address: cycle[0].0.clone(),
+        action: Action::NoOp,
+        error: ProviderError::with_code(
+            "Cycle",
+            format!(
+                "the operations of this plan depend on each other: {}; nothing was changed",
+                steps.join(" → ")
+            ),
+        ),
+    }])
 }
 
 /// What one resource operation works on: the change, its provider configuration and type, and
