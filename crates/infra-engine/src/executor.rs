@@ -732,26 +732,9 @@ impl Executor<'_> {
             planned,
             in_place,
         } = applied;
-        crate::diff::normalize(resource_type, &mut value);
-        keep_stored_timeouts(resource_type.schema(), planned, &mut value);
-        crate::diff::mark_sensitive(resource_type.schema(), &mut value);
-        resource_type.schema().clear_write_only(&mut value);
-        if let (true, Some(tagging)) = (resource_type.schema().taggable, registry.tagging()) {
-            tagging.applied(&mut value, planned);
-        }
-        let mut dependencies = change.dependencies.clone();
-        dependencies.sort();
-        dependencies.dedup();
-        let record = ResourceState {
-            resource_type: change.resource_type.clone(),
-            value,
-            dependencies,
-            create_before_destroy: change.create_before_destroy,
-            provider: aliased(configuration),
-            schema_version: resource_type.schema().version,
-            dynamic_attributes: resource_type.schema().dynamic_attributes(),
-            ..kept_through_update(state, address, in_place)
-        };
+        as_stored(resource_type, registry.tagging(), planned, &mut value);
+        let kept = kept_through_update(state, address, in_place);
+        let record = state_record(change, resource_type, value, aliased(configuration), kept);
         state.resources.insert(address.clone(), record);
         persist_object(self.backend, state, address)
             .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
@@ -886,33 +869,15 @@ impl Executor<'_> {
             if let Ok(mut read) = resource_type.read_many(&[read_prior]).await {
                 if let Some(Some(remote)) = read.pop() {
                     value = rollouts.with_runtime_attributes(type_name, remote, &value);
-                    crate::diff::normalize(resource_type, &mut value);
-                    keep_stored_timeouts(resource_type.schema(), planned, &mut value);
-                    crate::diff::mark_sensitive(resource_type.schema(), &mut value);
-                    if let (true, Some(tagging)) =
-                        (resource_type.schema().taggable, self.registry.tagging())
-                    {
-                        tagging.applied(&mut value, planned);
-                    }
+                    as_stored(resource_type, self.registry.tagging(), planned, &mut value);
                 }
             }
         }
         resource_type.schema().clear_write_only(&mut value);
         let provider = aliased(&self.configuration_of(address, state));
         let mut state = state.borrow_mut();
-        let mut dependencies = change.dependencies.clone();
-        dependencies.sort();
-        dependencies.dedup();
-        let record = ResourceState {
-            resource_type: change.resource_type.clone(),
-            value,
-            dependencies,
-            create_before_destroy: change.create_before_destroy,
-            provider,
-            schema_version: resource_type.schema().version,
-            dynamic_attributes: resource_type.schema().dynamic_attributes(),
-            ..kept_through_update(&state, address, true)
-        };
+        let kept = kept_through_update(&state, address, true);
+        let record = state_record(change, resource_type, value, provider, kept);
         state.resources.insert(address.clone(), record);
         persist_object(self.backend, &mut state, address)
             .map_err(|e| RunError::Fatal(ApplyError::State(e)))
@@ -1284,6 +1249,47 @@ fn still_unknown(
                 format!("the value of \"{path}\" is still unknown after everything it depends on was applied; nothing was sent to the provider"),
             ),
         )),
+    }
+}
+
+/// `value`, as the provider answered a create or update, in the form the state stores:
+/// normalized, with the timeouts `planned` stores, its sensitive parts marked, write-only
+/// values cleared, and the tags the provider applied.
+fn as_stored(
+    resource_type: &dyn ResourceType,
+    tagging: Option<&dyn infra_core::tagging::Tagging>,
+    planned: &Value,
+    value: &mut Value,
+) {
+    crate::diff::normalize(resource_type, value);
+    keep_stored_timeouts(resource_type.schema(), planned, value);
+    crate::diff::mark_sensitive(resource_type.schema(), value);
+    resource_type.schema().clear_write_only(value);
+    if let (true, Some(tagging)) = (resource_type.schema().taggable, tagging) {
+        tagging.applied(value, planned);
+    }
+}
+
+/// The state's record of the object a change applied, with what `kept` held beside it.
+fn state_record(
+    change: &ResourceChange,
+    resource_type: &dyn ResourceType,
+    value: Value,
+    provider: Option<String>,
+    kept: ResourceState,
+) -> ResourceState {
+    let mut dependencies = change.dependencies.clone();
+    dependencies.sort();
+    dependencies.dedup();
+    ResourceState {
+        resource_type: change.resource_type.clone(),
+        value,
+        dependencies,
+        create_before_destroy: change.create_before_destroy,
+        provider,
+        schema_version: resource_type.schema().version,
+        dynamic_attributes: resource_type.schema().dynamic_attributes(),
+        ..kept
     }
 }
 
