@@ -423,22 +423,26 @@ impl Drop for LocalLockGuard {
     }
 }
 
+/// A write lock on the whole file, however it grows, as Terraform asks for it.
+fn whole_file_write_lock() -> libc::flock {
+    libc::flock {
+        l_type: libc::F_WRLCK as libc::c_short,
+        l_whence: libc::SEEK_SET as libc::c_short,
+        l_start: 0,
+        // Zero: to the end of the file.
+        l_len: 0,
+        // Must be zero for an open-file-description lock.
+        l_pid: 0,
+    }
+}
+
 /// Takes a write lock on the whole of `file` without waiting; `false` when another holds one.
 /// It is an open-file-description lock (`F_OFD_SETLK`, Linux 3.15 and later), which conflicts
 /// with the POSIX record lock Terraform takes (`F_SETLK`), lives as long as this open file,
 /// and is not released when the process closes some other descriptor of the same file.
 fn try_lock_whole_file(file: &File) -> io::Result<bool> {
     use nix::fcntl::{fcntl, FcntlArg};
-    let lock = libc::flock {
-        l_type: libc::F_WRLCK as libc::c_short,
-        l_whence: libc::SEEK_SET as libc::c_short,
-        l_start: 0,
-        // Zero: to the end of the file, however it grows.
-        l_len: 0,
-        // Must be zero for an open-file-description lock.
-        l_pid: 0,
-    };
-    match fcntl(file, FcntlArg::F_OFD_SETLK(&lock)) {
+    match fcntl(file, FcntlArg::F_OFD_SETLK(&whole_file_write_lock())) {
         Ok(_) => Ok(true),
         Err(nix::errno::Errno::EAGAIN | nix::errno::Errno::EACCES) => Ok(false),
         Err(errno) => Err(io::Error::from(errno)),

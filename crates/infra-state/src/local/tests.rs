@@ -463,14 +463,11 @@ fn a_journal_larger_than_the_state_is_compacted() {
 /// `F_SETLK` with `F_WRLCK` over the whole state file, on a descriptor of its own. `true`
 /// when granted.
 fn terraform_lock(file: &File) -> bool {
-    let lock = libc::flock {
-        l_type: libc::F_WRLCK as libc::c_short,
-        l_whence: libc::SEEK_SET as libc::c_short,
-        l_start: 0,
-        l_len: 0,
-        l_pid: 0,
-    };
-    nix::fcntl::fcntl(file, nix::fcntl::FcntlArg::F_SETLK(&lock)).is_ok()
+    nix::fcntl::fcntl(
+        file,
+        nix::fcntl::FcntlArg::F_SETLK(&whole_file_write_lock()),
+    )
+    .is_ok()
 }
 
 fn open_state(path: &Path) -> File {
