@@ -83,6 +83,79 @@ fn a_terraform_written_state_plans_no_changes_then_only_the_change() {
     );
 }
 
+/// What a Terraform state holds for the provider's arguments infra does not support yet
+/// (`Schema::not_supported`) is kept as it is and plans no change; a configuration that sets
+/// one is refused at its line, and the file is left as it was.
+#[test]
+fn arguments_infra_does_not_support_yet_are_kept_from_a_state_and_refused_in_configuration() {
+    let moto = Moto::start();
+    let stack = Stack::from_fixture(NETWORK_FIXTURE);
+    let mut state: serde_json::Value =
+        serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
+    for resource in state["resources"].as_array_mut().unwrap() {
+        let attribute = match resource["type"].as_str().unwrap() {
+            "aws_subnet" => "ipv4_ipam_pool_id",
+            "aws_eip" => "ipam_pool_id",
+            _ => continue,
+        };
+        for instance in resource["instances"].as_array_mut().unwrap() {
+            instance["attributes"][attribute] = "ipam-pool-0123456789abcdef0".into();
+        }
+    }
+    let original = serde_json::to_string_pretty(&state).unwrap();
+    stack.write("terraform.tfstate", &original);
+
+    infra(&stack, Some(&moto), &["init", "-input=false"]).ok();
+    let plan_args = [
+        "plan",
+        "-input=false",
+        "-refresh=false",
+        "-detailed-exitcode",
+    ];
+    let plan = infra(&stack, Some(&moto), &plan_args);
+    assert_eq!(plan.code, 0, "{}", plan.all());
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    let shown = infra(
+        &stack,
+        Some(&moto),
+        &["state", "show", "aws_eip.eip_natgateway"],
+    )
+    .ok();
+    assert!(
+        shown.stdout.contains("ipam-pool-0123456789abcdef0"),
+        "{}",
+        shown.stdout
+    );
+
+    let main = stack.read("main.tf");
+    let configured = main.replacen(
+        "  availability_zone = each.key\n",
+        "  availability_zone = each.key\n  ipv4_ipam_pool_id = \"ipam-pool-0123456789abcdef0\"\n",
+        1,
+    );
+    assert_ne!(configured, main);
+    stack.write("main.tf", &configured);
+    let line = configured
+        .lines()
+        .position(|l| l.contains("ipv4_ipam_pool_id"))
+        .unwrap()
+        + 1;
+    let plan = infra(&stack, Some(&moto), &plan_args);
+    assert_eq!(plan.code, 1, "{}", plan.all());
+    assert!(
+        plan.stderr
+            .contains("infra does not support \"ipv4_ipam_pool_id\" of aws_subnet yet"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stderr.contains(&format!("main.tf:{line}:")),
+        "{}",
+        plan.stderr
+    );
+    assert_eq!(stack.read("terraform.tfstate"), original);
+}
+
 /// The network fixture's state as OpenTofu writes it under an `encryption` block (pbkdf2 and
 /// aes_gcm at OpenTofu's defaults), sealed by `tests/support/opentofu_encrypt.py`, which
 /// follows OpenTofu's source and not infra's. With the same block in the configuration infra
@@ -853,9 +926,9 @@ fn provider_schemas() -> serde_json::Value {
 
 /// What infra writes is Terraform's v4 state, and each instance is what the provider stores:
 /// every attribute one of the provider's for the type, each value of the provider's type,
-/// required ones set, and the provider's `schema_version`. The provider's attributes infra does
-/// not write yet are listed in [`KNOWN_MISSING`]; a new gap, or one closed without updating the
-/// list, fails.
+/// required ones set, and the provider's `schema_version`. Every one of the provider's
+/// attributes is there: those infra does not support yet are declared so
+/// (`Schema::not_supported`) and stored as the provider stores them unset.
 #[test]
 fn an_applied_state_is_terraforms_format_with_the_providers_attributes() {
     let moto = Moto::start();
@@ -877,9 +950,8 @@ fn an_applied_state_is_terraforms_format_with_the_providers_attributes() {
 }
 
 /// Every managed instance of a state file is what the provider stores for its type (see
-/// [`an_applied_state_is_terraforms_format_with_the_providers_attributes`]); the provider's
-/// attributes infra does not write are exactly those [`KNOWN_MISSING`] lists for the types
-/// the file holds.
+/// [`an_applied_state_is_terraforms_format_with_the_providers_attributes`]), none of the
+/// provider's attributes missing.
 pub(super) fn assert_is_the_providers(written: &serde_json::Value) {
     let schemas = provider_schemas();
     let mut problems = Vec::new();
@@ -912,20 +984,10 @@ pub(super) fn assert_is_the_providers(written: &serde_json::Value) {
             .any(|extra| problem.starts_with(&format!("{extra}: not an attribute")))
     });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    let written_types: std::collections::BTreeSet<&str> = written["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r["type"].as_str())
-        .collect();
-    let expected: std::collections::BTreeSet<String> = KNOWN_MISSING
-        .iter()
-        .filter(|path| written_types.contains(path.split('.').next().unwrap()))
-        .map(|path| path.to_string())
-        .collect();
-    assert_eq!(
-        missing, expected,
-        "the provider's attributes infra does not write (update KNOWN_MISSING)"
+    assert!(
+        missing.is_empty(),
+        "the provider's attributes infra does not write (declare each in the type's schema, \
+         with Schema::not_supported if infra cannot set it yet): {missing:#?}"
     );
 }
 
@@ -945,79 +1007,6 @@ const KNOWN_EXTRA: &[&str] = &[
     "aws_ecs_service.deployment_configuration.shift_percent",
     "aws_ecs_service.deployment_configuration.standby_retention_minutes",
     "aws_ecs_service.deployment_configuration.traffic_shift",
-];
-
-/// The provider's attributes that infra's types do not have yet (`type.attribute`), for the
-/// types this file's tests write. Each is stored as absent, which Terraform reads as null.
-const KNOWN_MISSING: &[&str] = &[
-    "aws_acm_certificate.private_key_wo",
-    "aws_acm_certificate.private_key_wo_version",
-    "aws_cloudwatch_metric_alarm.evaluation_criteria",
-    "aws_cloudwatch_metric_alarm.evaluation_interval",
-    "aws_db_instance.replicas",
-    "aws_db_instance.upgrade_rollout_order",
-    "aws_eip.ipam_pool_id",
-    "aws_lb.connection_logs",
-    "aws_lb.customer_owned_ipv4_pool",
-    "aws_lb.dns_record_client_routing_policy",
-    "aws_lb.enable_zonal_shift",
-    "aws_lb.enforce_security_group_inbound_rules_on_private_link_traffic",
-    "aws_lb.health_check_logs",
-    "aws_lb.ipam_pools",
-    "aws_lb.minimum_load_balancer_capacity",
-    "aws_lb.secondary_ips_auto_assigned_per_subnet",
-    "aws_lb_listener.default_action.jwt_validation",
-    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_header_name",
-    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_issuer_header_name",
-    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_leaf_header_name",
-    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_serial_number_header_name",
-    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_subject_header_name",
-    "aws_lb_listener.routing_http_request_x_amzn_mtls_clientcert_validity_header_name",
-    "aws_lb_listener.routing_http_request_x_amzn_tls_cipher_suite_header_name",
-    "aws_lb_listener.routing_http_request_x_amzn_tls_version_header_name",
-    "aws_lb_listener.routing_http_response_access_control_allow_credentials_header_value",
-    "aws_lb_listener.routing_http_response_access_control_allow_headers_header_value",
-    "aws_lb_listener.routing_http_response_access_control_allow_methods_header_value",
-    "aws_lb_listener.routing_http_response_access_control_allow_origin_header_value",
-    "aws_lb_listener.routing_http_response_access_control_expose_headers_header_value",
-    "aws_lb_listener.routing_http_response_access_control_max_age_header_value",
-    "aws_lb_listener.routing_http_response_content_security_policy_header_value",
-    "aws_lb_listener.routing_http_response_server_enabled",
-    "aws_lb_listener.routing_http_response_strict_transport_security_header_value",
-    "aws_lb_listener.routing_http_response_x_content_type_options_header_value",
-    "aws_lb_listener.routing_http_response_x_frame_options_header_value",
-    "aws_lb_listener.tcp_idle_timeout_seconds",
-    "aws_lb_listener_rule.action.jwt_validation",
-    "aws_lb_listener_rule.condition.path_pattern.regex_values",
-    "aws_lb_listener_rule.transform",
-    "aws_lb_target_group.target_control_port",
-    "aws_lb_target_group.target_group_health",
-    "aws_nat_gateway.regional_nat_gateway_auto_mode",
-    "aws_route.odb_network_arn",
-    "aws_route53_record.geoproximity_routing_policy",
-    "aws_route_table.route.odb_network_arn",
-    "aws_s3_bucket.acceleration_status",
-    "aws_s3_bucket.acl",
-    "aws_s3_bucket.bucket_namespace",
-    "aws_s3_bucket.cors_rule",
-    "aws_s3_bucket.grant",
-    "aws_s3_bucket.lifecycle_rule",
-    "aws_s3_bucket.logging",
-    "aws_s3_bucket.object_lock_configuration",
-    "aws_s3_bucket.policy",
-    "aws_s3_bucket.replication_configuration",
-    "aws_s3_bucket.request_payer",
-    "aws_s3_bucket.server_side_encryption_configuration",
-    "aws_s3_bucket.versioning",
-    "aws_s3_bucket.website",
-    "aws_s3_bucket.website_domain",
-    "aws_s3_bucket.website_endpoint",
-    "aws_s3_bucket_server_side_encryption_configuration.rule.blocked_encryption_types",
-    "aws_security_group_rule.security_group_rule_id",
-    "aws_subnet.ipv4_ipam_pool_id",
-    "aws_subnet.ipv4_netmask_length",
-    "aws_subnet.ipv6_ipam_pool_id",
-    "aws_subnet.ipv6_netmask_length",
 ];
 
 /// Checks one object against a provider schema block: names, value types and required

@@ -13,7 +13,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition, SourceIpConditionConfig,
     Tag, TargetGroupStickinessConfig, TargetGroupTuple,
 };
-use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, Nesting, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, boolean, int, non_empty, number, single, string, strings, tag_changes, text,
@@ -122,7 +122,12 @@ pub fn action_block(name: &'static str) -> Block {
             .block(Block::single("redirect", redirect))
             .block(Block::single("fixed_response", fixed_response))
             .block(Block::single("authenticate_cognito", authenticate_cognito))
-            .block(Block::single("authenticate_oidc", authenticate_oidc)),
+            .block(Block::single("authenticate_oidc", authenticate_oidc))
+            .not_supported(
+                "jwt_validation",
+                Nesting::List,
+                "infra does not make `jwt-validation` actions",
+            ),
     )
     .required()
 }
@@ -526,16 +531,25 @@ fn extra_params_value(params: Option<&std::collections::HashMap<String, String>>
 /// The schema of a listener rule's `condition` set block.
 pub fn condition_block() -> Block {
     let values = || Schema::new().attr(Attribute::required("values", Type::set(Type::String)));
+    let regex_values = |schema: Schema| {
+        schema.not_supported(
+            "regex_values",
+            Type::set(Type::String),
+            "match with wildcard `values`",
+        )
+    };
     Block::set(
         "condition",
         Schema::new()
-            .block(Block::single("path_pattern", values()))
-            .block(Block::single("host_header", values()))
+            .block(Block::single("path_pattern", regex_values(values())))
+            .block(Block::single("host_header", regex_values(values())))
             .block(Block::single(
                 "http_header",
-                Schema::new()
-                    .attr(Attribute::required("http_header_name", Type::String))
-                    .attr(Attribute::required("values", Type::set(Type::String))),
+                regex_values(
+                    Schema::new()
+                        .attr(Attribute::required("http_header_name", Type::String))
+                        .attr(Attribute::required("values", Type::set(Type::String))),
+                ),
             ))
             .block(Block::single("http_request_method", values()))
             .block(Block::single("source_ip", values()))

@@ -7,6 +7,7 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::Span;
 use infra_core::path::{parse_path, PathStep};
+use infra_core::schema::not_supported_error;
 use infra_core::{
     Diagnostic, Diagnostics, Location, Mode, Registry, RemovedArgument, ResourceId, Schema,
 };
@@ -244,6 +245,21 @@ impl Checker<'_> {
         }
     }
 
+    /// An argument or block infra does not support yet, which the configuration sets.
+    fn not_supported(
+        &mut self,
+        name: &str,
+        why: Option<&str>,
+        span: Option<std::ops::Range<usize>>,
+    ) {
+        let resource_type = &self.decl.config.id.resource_type;
+        self.push(
+            "Argument not supported yet",
+            not_supported_error(name, Some(resource_type), why.unwrap_or_default()),
+            span,
+        );
+    }
+
     /// A `timeouts` block holds the operations the provider declares for the type, as
     /// Terraform's schema check has it. (Their names and durations were checked when the
     /// configuration was loaded.)
@@ -289,6 +305,11 @@ impl Checker<'_> {
                         continue;
                     }
                     match schema.attribute(name) {
+                        Some(a) if a.not_supported.is_some() => {
+                            if is_surely_set(&attribute.value) {
+                                self.not_supported(name, a.not_supported, attribute.span());
+                            }
+                        }
                         Some(a) if !a.is_settable() => self.push(
                             "Value for unconfigurable attribute",
                             format!("Can't configure a value for \"{name}\": its value will be decided automatically based on the result of applying this configuration."),
@@ -309,7 +330,7 @@ impl Checker<'_> {
                             attribute.key.span(),
                         ),
                         None => {
-                            let names: Vec<&str> = schema.attributes.iter().filter(|a| a.is_settable()).map(|a| a.name).collect();
+                            let names: Vec<&str> = schema.attributes.iter().filter(|a| a.is_settable() && a.not_supported.is_none()).map(|a| a.name).collect();
                             let suggestion = closest(name, &names).map(|n| format!(" Did you mean \"{n}\"?")).unwrap_or_default();
                             self.push(
                                 "Unsupported argument",
@@ -339,6 +360,12 @@ impl Checker<'_> {
                         (ident, &block.body)
                     };
                     match schema.block_named(name) {
+                        // A `dynamic` one may make no block: the planner decides.
+                        Some(nested) if nested.not_supported.is_some() => {
+                            if ident != "dynamic" {
+                                self.not_supported(name, nested.not_supported, block.ident.span());
+                            }
+                        }
                         Some(nested) => {
                             let location = self.config.location(self.decl.file, block.span());
                             self.check_body(body, &nested.schema, false, location);
@@ -399,6 +426,24 @@ impl Checker<'_> {
     }
 }
 
+/// Whether `expression` is a value whatever the variables hold (a literal that is not `null`,
+/// a template, a collection): the others are decided by the planner once evaluated.
+fn is_surely_set(expression: &Expression) -> bool {
+    matches!(
+        expression,
+        Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_)
+            | Expression::Array(_)
+            | Expression::Object(_)
+            | Expression::StringTemplate(_)
+            | Expression::HeredocTemplate(_)
+            | Expression::ForExpr(_)
+            | Expression::BinaryOp(_)
+            | Expression::UnaryOp(_)
+    )
+}
+
 /// The name closest to `name` by edit distance, if close enough to be a plausible typo.
 fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
     candidates
@@ -429,6 +474,109 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use infra_core::{Attribute, Block, DataSourceType, Nesting, ProviderError, Type, Value};
+    use std::future::Future;
+    use std::pin::Pin;
+
+    /// A schema-only type: the check never reads it.
+    struct Thing(Schema);
+
+    impl DataSourceType for Thing {
+        fn name(&self) -> &'static str {
+            "fake_thing"
+        }
+        fn schema(&self) -> &Schema {
+            &self.0
+        }
+        fn read<'life0, 'life1, 'async_trait>(
+            &'life0 self,
+            _: &'life1 Value,
+        ) -> Pin<Box<dyn Future<Output = Result<Value, ProviderError>> + Send + 'async_trait>>
+        where
+            'life0: 'async_trait,
+            'life1: 'async_trait,
+            Self: 'async_trait,
+        {
+            Box::pin(async { unreachable!("the check never reads") })
+        }
+    }
+
+    #[test]
+    fn a_configured_not_supported_argument_is_a_located_error_and_null_is_accepted() {
+        let dir =
+            std::env::temp_dir().join(format!("infra-config-not-supported-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("main.tf"),
+            r#"variable "shift" {
+  default = null
+}
+data "fake_thing" "x" {
+  name        = "x"
+  zonal_shift = true
+  pool        = null
+  mode        = var.shift
+  logs {
+  }
+  dynamic "logs" {
+    for_each = []
+    content {}
+  }
+  action {
+    type  = "forward"
+    regex = ["^/a"]
+  }
+}
+"#,
+        )
+        .unwrap();
+        let config = crate::load(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let why = "set it outside infra";
+        let schema = Schema::new()
+            .attr(Attribute::required("name", Type::String))
+            .not_supported("zonal_shift", Type::Bool, why)
+            .not_supported("pool", Type::String, why)
+            .not_supported("mode", Type::String, why)
+            .not_supported("logs", Nesting::List, why)
+            .block(Block::list(
+                "action",
+                Schema::new()
+                    .attr(Attribute::required("type", Type::String))
+                    .not_supported("regex", Type::set(Type::String), why),
+            ));
+        let mut registry = Registry::new();
+        registry.register_data_source(std::sync::Arc::new(Thing(schema)));
+
+        let errors = config.validate_schemas(&registry);
+        let located: Vec<(&str, usize, usize)> = errors
+            .iter()
+            .map(|d| {
+                let location = d.location.as_ref().expect("located");
+                (d.summary.as_str(), location.line, location.column)
+            })
+            .collect();
+        // `pool = null` is accepted, and `var.shift` is the planner's to decide.
+        assert_eq!(
+            located,
+            [
+                ("Argument not supported yet", 6, 3),
+                ("Argument not supported yet", 9, 3),
+                ("Argument not supported yet", 17, 5),
+            ],
+            "{errors}"
+        );
+        assert!(
+            errors.0[0].detail.starts_with(
+                "infra does not support \"zonal_shift\" of fake_thing yet: set it outside infra."
+            ),
+            "{}",
+            errors.0[0].detail
+        );
+        assert!(errors.0[1].detail.contains("\"logs\" of fake_thing"));
+        assert!(errors.has_errors());
+    }
 
     #[test]
     fn suggests_close_names() {

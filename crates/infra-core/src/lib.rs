@@ -22,7 +22,9 @@ pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 pub use resource::{
     Cause, DataSourceType, Operation, ProviderError, Registry, ResourceType, StateReader, Timeouts,
 };
-pub use schema::{Attribute, Block, Check, Nesting, Presence, RemovedArgument, Schema, Type};
+pub use schema::{
+    Attribute, Block, Check, Nesting, Presence, RemovedArgument, Schema, Shape, Type,
+};
 pub use value::{PlainJson, Value};
 
 /// Settings from one `provider "aws"` block (the default one, or one with an `alias`).

@@ -101,6 +101,9 @@ pub struct Attribute {
     /// The argument this computed attribute follows: `ignore_changes` on that argument
     /// ignores this one too.
     pub follows: Option<&'static str>,
+    /// An argument of the provider's that infra does not implement yet, with why: see
+    /// [`Schema::not_supported`].
+    pub not_supported: Option<&'static str>,
 }
 
 impl Attribute {
@@ -119,6 +122,7 @@ impl Attribute {
             stored_when_unset: None,
             compared: false,
             follows: None,
+            not_supported: None,
         }
     }
     pub fn required(name: &'static str, ty: Type) -> Attribute {
@@ -197,6 +201,10 @@ pub enum Nesting {
     List,
     /// Order does not matter (`ingress`, `egress`).
     Set,
+    /// The provider's `single` nesting: one object, stored as it is, or null when absent. Only
+    /// a block infra does not support yet ([`Schema::not_supported`]) has it; infra's own
+    /// one-object blocks are lists of at most one ([`Block::single`]), as SDKv2 stores them.
+    Single,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -215,6 +223,9 @@ pub struct Block {
     /// none of these blocks, the object keeps what it has (`aws_lb.access_logs`,
     /// `aws_ecs_service.deployment_circuit_breaker`); on create there are none.
     pub kept_when_unset: bool,
+    /// A block of the provider's that infra does not implement yet, with why: see
+    /// [`Schema::not_supported`].
+    pub not_supported: Option<&'static str>,
 }
 
 impl Block {
@@ -228,6 +239,7 @@ impl Block {
             max_items: None,
             computed: false,
             kept_when_unset: false,
+            not_supported: None,
         }
     }
     pub fn set(name: &'static str, schema: Schema) -> Block {
@@ -260,6 +272,46 @@ impl Block {
         self.min_items = 1;
         self
     }
+    /// What an object holds of the block when it has none, as the provider stores it: an
+    /// empty list, or null for [`Nesting::Single`].
+    pub fn absent(&self) -> Value {
+        match self.nesting {
+            Nesting::Single => Value::Null,
+            Nesting::List | Nesting::Set => Value::List(vec![]),
+        }
+    }
+}
+
+/// The shape of an argument infra does not support yet (see [`Schema::not_supported`]): an
+/// attribute of a type, or a nested block of a nesting mode. A `Type` or a `Nesting` converts
+/// into one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Attribute(Type),
+    /// A block whose own arguments are not declared: none can be set.
+    Block(Nesting),
+}
+
+impl From<Type> for Shape {
+    fn from(ty: Type) -> Shape {
+        Shape::Attribute(ty)
+    }
+}
+
+impl From<Nesting> for Shape {
+    fn from(nesting: Nesting) -> Shape {
+        Shape::Block(nesting)
+    }
+}
+
+/// The error for a configuration that sets `argument`, which infra does not support yet
+/// ([`Schema::not_supported`]); `resource_type` names the type where the caller knows it.
+pub fn not_supported_error(argument: &str, resource_type: Option<&str>, why: &str) -> String {
+    let of = resource_type.map_or_else(|| "this resource type".to_string(), str::to_string);
+    format!(
+        "infra does not support \"{argument}\" of {of} yet: {why}. Leave it out (null is \
+         accepted): infra leaves what the object has of it as it is."
+    )
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -343,6 +395,59 @@ impl Schema {
         self.removed.push(RemovedArgument { name, why });
         self
     }
+    /// An argument or block of the provider's that infra does not implement yet, so that the
+    /// type's schema and objects are the provider's all the same. Every object holds it as the
+    /// provider stores it unset: null for an attribute, `[]` for a list or set block, null for
+    /// a single one. It is never sent, read or compared: a value a Terraform state holds for
+    /// it is kept as it is and plans no change. A configuration that sets it (anything but
+    /// null, a block, or an unknown value) is an error that names it, never silently ignored.
+    /// `why` says, as a clause, what to do instead ("manage it with the
+    /// aws_s3_bucket_versioning resource").
+    pub fn not_supported(
+        self,
+        name: &'static str,
+        shape: impl Into<Shape>,
+        why: &'static str,
+    ) -> Schema {
+        match shape.into() {
+            Shape::Attribute(ty) => self.attr(Attribute {
+                not_supported: Some(why),
+                ..Attribute::optional(name, ty)
+            }),
+            Shape::Block(nesting) => self.block(Block {
+                nesting,
+                not_supported: Some(why),
+                ..Block::list(name, Schema::new())
+            }),
+        }
+    }
+    /// Copies what `prior` stores for the arguments infra does not support
+    /// ([`Schema::not_supported`]) into `read`, an object the provider just read, which cannot
+    /// know them.
+    pub fn keep_not_supported(&self, prior: &Value, read: &mut Value) {
+        let Some(stored) = prior.as_map() else {
+            return;
+        };
+        let names = self
+            .attributes
+            .iter()
+            .filter(|a| a.not_supported.is_some())
+            .map(|a| a.name)
+            .chain(
+                self.blocks
+                    .iter()
+                    .filter(|b| b.not_supported.is_some())
+                    .map(|b| b.name),
+            );
+        let Some(entries) = read.map_mut() else {
+            return;
+        };
+        for name in names {
+            if let Some(value) = stored.get(name) {
+                entries.insert(name.to_string(), value.clone());
+            }
+        }
+    }
     /// The operations of the type's `timeouts` block (see [`Schema::timeouts`]).
     pub fn timeouts(mut self, operations: &'static [&'static str]) -> Schema {
         self.timeouts = operations;
@@ -423,6 +528,7 @@ impl Schema {
             let nesting = match block.nesting {
                 Nesting::List => "list",
                 Nesting::Set => "set",
+                Nesting::Single => "single",
             };
             entry.insert("nesting_mode".into(), nesting.into());
             entry.insert("block".into(), block.schema.block_json());
@@ -547,6 +653,16 @@ impl Schema {
         }
         for attribute in &self.attributes {
             let v = value.get(attribute.name);
+            if let Some(why) = attribute.not_supported {
+                // Unknown counts as set: it is a value that infra would ignore once known.
+                if !v.is_null() {
+                    problems.push((
+                        path(attribute.name),
+                        not_supported_error(attribute.name, None, why),
+                    ));
+                }
+                continue;
+            }
             if attribute.presence == Presence::Required && v.is_null() {
                 problems.push((
                     path(attribute.name),
@@ -582,6 +698,13 @@ impl Schema {
             }
         }
         for block in &self.blocks {
+            if let Some(why) = block.not_supported {
+                let configured = value.get(block.name);
+                if !configured.is_null() && configured.as_list().is_none_or(|i| !i.is_empty()) {
+                    problems.push((path(block.name), not_supported_error(block.name, None, why)));
+                }
+                continue;
+            }
             let items = value.get(block.name).as_list().unwrap_or(&[]);
             if items.len() < block.min_items {
                 problems.push((
@@ -616,6 +739,18 @@ impl Schema {
         };
         if !self.timeouts.is_empty() {
             entries.entry("timeouts".to_string()).or_insert(Value::Null);
+        }
+        // What infra does not support is in every object all the same, as the provider
+        // stores it unset.
+        for attribute in self.attributes.iter().filter(|a| a.not_supported.is_some()) {
+            entries
+                .entry(attribute.name.to_string())
+                .or_insert(Value::Null);
+        }
+        for block in self.blocks.iter().filter(|b| b.not_supported.is_some()) {
+            entries
+                .entry(block.name.to_string())
+                .or_insert_with(|| block.absent());
         }
         for attribute in &self.attributes {
             if let Some(v) = entries.get_mut(attribute.name) {
@@ -849,6 +984,114 @@ mod tests {
         assert!(problems(1e300)[0].1.contains("is outside 0-1440"));
         assert!(problems(1440.5)[0].1.contains("1440.5 is outside 0-1440"));
         assert!(problems(2000.0)[0].1.contains("2000 is outside 0-1440"));
+    }
+
+    fn with_not_supported() -> Schema {
+        Schema::new()
+            .attr(Attribute::required("name", Type::String))
+            .not_supported("zonal_shift", Type::Bool, "set it outside infra")
+            .not_supported("connection_logs", Nesting::List, "set it outside infra")
+            .not_supported("health", Nesting::Single, "set it outside infra")
+            .block(Block::list(
+                "action",
+                Schema::new()
+                    .attr(Attribute::required("type", Type::String))
+                    .not_supported("jwt_validation", Nesting::List, "use a Lambda"),
+            ))
+    }
+
+    #[test]
+    fn a_not_supported_argument_is_an_error_when_set_and_null_when_not() {
+        let schema = with_not_supported();
+        let unset = Value::map([
+            ("name", Value::string("a")),
+            ("connection_logs", Value::List(vec![])),
+        ]);
+        assert_eq!(schema.validate(&unset), vec![]);
+
+        let set = Value::map([
+            ("name", Value::string("a")),
+            ("zonal_shift", Value::Bool(false)),
+            (
+                "connection_logs",
+                Value::List(vec![Value::Map(Default::default())]),
+            ),
+            ("health", Value::Unknown),
+            (
+                "action",
+                Value::List(vec![Value::map([
+                    ("type", Value::string("forward")),
+                    (
+                        "jwt_validation",
+                        Value::List(vec![Value::Map(Default::default())]),
+                    ),
+                ])]),
+            ),
+        ]);
+        let problems = schema.validate(&set);
+        let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "zonal_shift",
+                "connection_logs",
+                "health",
+                "action[0].jwt_validation"
+            ]
+        );
+        assert!(
+            problems[0]
+                .1
+                .starts_with("infra does not support \"zonal_shift\" of this resource type yet: set it outside infra."),
+            "{}",
+            problems[0].1
+        );
+
+        // Every object holds them as the provider stores them unset.
+        let mut stored = Value::map([
+            ("name", Value::string("a")),
+            (
+                "action",
+                Value::List(vec![Value::map([("type", Value::string("forward"))])]),
+            ),
+        ]);
+        schema.normalize(&mut stored);
+        assert_eq!(stored.get("zonal_shift"), &Value::Null);
+        assert_eq!(stored.get("connection_logs"), &Value::List(vec![]));
+        assert_eq!(stored.get("health"), &Value::Null);
+        assert!(stored.as_map().unwrap().contains_key("health"));
+        assert_eq!(
+            stored.get("action").as_list().unwrap()[0].get("jwt_validation"),
+            &Value::List(vec![])
+        );
+
+        // A value a Terraform state holds is kept through a read.
+        let prior = Value::map([("zonal_shift", Value::Bool(true))]);
+        schema.keep_not_supported(&prior, &mut stored);
+        assert_eq!(stored.get("zonal_shift"), &Value::Bool(true));
+        assert_eq!(stored.get("connection_logs"), &Value::List(vec![]));
+    }
+
+    #[test]
+    fn a_not_supported_argument_is_in_the_providers_schema_json() {
+        let json = with_not_supported().to_terraform_json();
+        assert_eq!(
+            json["block"]["attributes"]["zonal_shift"],
+            serde_json::json!({"type": "bool", "optional": true})
+        );
+        assert_eq!(
+            json["block"]["block_types"]["connection_logs"]["nesting_mode"],
+            "list"
+        );
+        assert_eq!(
+            json["block"]["block_types"]["health"]["nesting_mode"],
+            "single"
+        );
+        assert_eq!(
+            json["block"]["block_types"]["action"]["block"]["block_types"]["jwt_validation"]
+                ["nesting_mode"],
+            "list"
+        );
     }
 
     #[test]

@@ -82,9 +82,11 @@ pub fn only_timeouts_change(prior: &Value, after: &Value) -> bool {
         && without(prior) == without(after)
 }
 
-/// Carries the `timeouts` an object stores from `prior` to what the provider read of it
-/// (`remote`), which cannot know them.
+/// Carries what an object stores and the provider cannot read from `prior` to what the
+/// provider read of it (`remote`): the `timeouts`, and the arguments infra does not support
+/// yet ([`Schema::keep_not_supported`]), which keep what a Terraform state holds for them.
 pub fn keep_stored_timeouts(schema: &Schema, prior: &Value, remote: &mut Value) {
+    schema.keep_not_supported(prior, remote);
     if schema.timeouts.is_empty() {
         return;
     }
@@ -184,7 +186,10 @@ fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) ->
     let mut out = BTreeMap::new();
     for attribute in &schema.attributes {
         let configured = config.get(attribute.name);
-        let mut value = if attribute.is_settable() && !configured.is_null() {
+        let mut value = if attribute.not_supported.is_some() {
+            // Neither set nor read by infra: what the object has stays (null on create).
+            prior.map_or(Value::Null, |p| p.get(attribute.name).clone())
+        } else if attribute.is_settable() && !configured.is_null() {
             configured.clone()
         } else if let Some(default) = &attribute.default {
             default.clone()
@@ -214,6 +219,14 @@ fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) ->
         out.insert(attribute.name.to_string(), value);
     }
     for block in &schema.blocks {
+        if block.not_supported.is_some() {
+            let kept = prior.map(|p| p.get(block.name)).filter(|v| !v.is_null());
+            out.insert(
+                block.name.to_string(),
+                kept.cloned().unwrap_or_else(|| block.absent()),
+            );
+            continue;
+        }
         let configured = config.get(block.name);
         let items = match configured.unmarked() {
             Value::List(items) => {
@@ -397,7 +410,11 @@ fn collect_changes(
     for attribute in &schema.attributes {
         // Write-only arguments are never stored, so never compared: their `*_wo_version`
         // companion says when to send them again.
-        let compared = (attribute.is_settable() && !attribute.write_only && !attribute.config_only)
+        // Nor are the arguments infra does not support: it keeps what the object has of them.
+        let compared = (attribute.is_settable()
+            && !attribute.write_only
+            && !attribute.config_only
+            && attribute.not_supported.is_none())
             || attribute.compared;
         if !compared {
             continue;
@@ -411,7 +428,7 @@ fn collect_changes(
             });
         }
     }
-    for block in &schema.blocks {
+    for block in schema.blocks.iter().filter(|b| b.not_supported.is_none()) {
         let before = prior.get(block.name);
         let after = proposed.get(block.name);
         if equivalent(before, after) {
@@ -723,6 +740,72 @@ mod tests {
         let plan = decide(&with_password, None, &Lifecycle::default());
         assert!(plan.after.get("password").is_sensitive());
         assert!(!plan.after.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn a_not_supported_argument_keeps_what_the_object_has_and_never_changes() {
+        let network = Network(
+            Network::new()
+                .0
+                .not_supported("zonal_shift", Type::Bool, "set it outside infra")
+                .not_supported("logs", infra_core::Nesting::List, "set it outside infra"),
+        );
+        let decide = |prior: Option<&Value>| {
+            plan_instance(InstanceInput {
+                resource: &network,
+                config: &config("10.0.0.0/16", "a"),
+                prior,
+                lifecycle: &Lifecycle::default(),
+                tagging: Some(&DefaultLabels),
+                force_replace: false,
+                tainted: false,
+                timeouts: Value::Null,
+            })
+        };
+        let created = decide(None).after;
+        assert_eq!(created.get("zonal_shift"), &Value::Null, "never unknown");
+        assert_eq!(created.get("logs"), &Value::List(vec![]));
+
+        // What a Terraform state holds for them stays, and is no change.
+        let mut prior = applied(&config("10.0.0.0/16", "a"));
+        let entries = prior.map_mut().unwrap();
+        entries.insert("zonal_shift".into(), Value::Bool(true));
+        entries.insert(
+            "logs".into(),
+            Value::List(vec![Value::map([("bucket", Value::string("b"))])]),
+        );
+        let kept = decide(Some(&prior));
+        assert_eq!(kept.action, Action::NoOp);
+        assert_eq!(kept.after.get("zonal_shift"), &Value::Bool(true));
+
+        let mut renamed = config("10.0.0.0/16", "b");
+        renamed.map_mut().unwrap().remove("ingress");
+        let update = plan_instance(InstanceInput {
+            resource: &network,
+            config: &renamed,
+            prior: Some(&prior),
+            lifecycle: &Lifecycle::default(),
+            tagging: Some(&DefaultLabels),
+            force_replace: false,
+            tainted: false,
+            timeouts: Value::Null,
+        });
+        assert_eq!(update.action, Action::Update);
+        assert_eq!(update.after.get("zonal_shift"), &Value::Bool(true));
+        assert_eq!(update.after.get("logs"), prior.get("logs"));
+        let changed: Vec<String> = changed_paths(network.schema(), &prior, &update.after)
+            .into_iter()
+            .map(|c| c.path)
+            .collect();
+        assert_eq!(changed, ["labels", "all_labels", "ingress"]);
+
+        // A read cannot know them: the stored values are carried over.
+        let mut read = prior.clone();
+        read.map_mut().unwrap().remove("zonal_shift");
+        normalize(&network, &mut read);
+        assert_eq!(read.get("zonal_shift"), &Value::Null);
+        keep_stored_timeouts(network.schema(), &prior, &mut read);
+        assert_eq!(read.get("zonal_shift"), &Value::Bool(true));
     }
 
     #[test]

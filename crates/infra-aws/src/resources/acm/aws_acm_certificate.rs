@@ -16,6 +16,9 @@
 //! `early_renewal_duration` renewals are not seen in tests; it issues every requested
 //! certificate by itself after `MOTO_ACM_VALIDATION_WAIT` seconds, and drops tags on a
 //! re-import (AWS keeps them; update sets them again).
+//!
+//! Not supported yet ([`Schema::not_supported`]): the write-only key, `private_key_wo` and
+//! `private_key_wo_version`.
 
 #![allow(deprecated)] // The provider still takes certificate_transparency_logging_preference.
 
@@ -42,6 +45,9 @@ use crate::ec2_support::client_token;
 use crate::error::aws_error;
 use crate::Aws;
 use crate::tagging::{WithTags, ManagedTags};
+
+/// Why `private_key_wo` and `private_key_wo_version` are not supported.
+const WRITE_ONLY_KEY: &str = "import the key with `private_key`";
 
 pub struct AwsAcmCertificate {
     aws: Arc<Aws>,
@@ -80,6 +86,8 @@ impl AwsAcmCertificate {
             .attr(Attribute::optional("certificate_body", Type::String))
             .attr(Attribute::optional("certificate_chain", Type::String))
             .attr(Attribute::optional("private_key", Type::String).sensitive())
+            .not_supported("private_key_wo", Type::String, WRITE_ONLY_KEY)
+            .not_supported("private_key_wo_version", Type::Number, WRITE_ONLY_KEY)
             .attr(Attribute::optional("early_renewal_duration", Type::String))
             .block(
                 Block::single(

@@ -10,6 +10,9 @@
 //! name.
 //!
 //! moto does not return a `metric_query`'s `account_id`, so drift on it is not seen in tests.
+//!
+//! Not supported yet ([`Schema::not_supported`]): PromQL alarms, `evaluation_criteria` and
+//! `evaluation_interval`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,7 +22,7 @@ use aws_sdk_cloudwatch::types::{
     Statistic, Tag,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
 use crate::app_support::{
@@ -46,6 +49,9 @@ const COMPARISON_OPERATORS: &[&str] = &[
 const STATISTICS: &[&str] = &["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
 const MISSING_DATA: &[&str] = &["missing", "ignore", "breaching", "notBreaching"];
 const LOW_SAMPLE_COUNT: &[&str] = &["ignore", "evaluate"];
+
+/// Why `evaluation_criteria` and `evaluation_interval` are not supported.
+const PROMQL: &str = "it belongs to PromQL alarms, which infra does not make";
 
 pub struct AwsCloudwatchMetricAlarm {
     aws: Arc<Aws>,
@@ -106,6 +112,8 @@ impl AwsCloudwatchMetricAlarm {
                     .check(Check::OneOf(LOW_SAMPLE_COUNT)),
             )
             .block(Block::set("metric_query", metric_query))
+            .not_supported("evaluation_criteria", Nesting::List, PROMQL)
+            .not_supported("evaluation_interval", Type::Number, PROMQL)
             .with_tags();
         AwsCloudwatchMetricAlarm { aws, schema }
     }

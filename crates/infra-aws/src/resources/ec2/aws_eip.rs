@@ -10,6 +10,8 @@
 //! moto does not return `network_border_group`, `public_ipv4_pool`, `customer_owned_ipv4_pool`,
 //! `customer_owned_ip`, `carrier_ip` or `ptr_record`, and ignores `associate_with_private_ip`,
 //! so drift on them is not seen in tests.
+//!
+//! Not supported yet ([`Schema::not_supported`]): `ipam_pool_id`, addresses from an IPAM pool.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -80,6 +82,11 @@ impl AwsEip {
             .attr(Attribute::computed("customer_owned_ip", Type::String))
             .attr(Attribute::computed("carrier_ip", Type::String))
             .attr(Attribute::computed("ptr_record", Type::String))
+            .not_supported(
+                "ipam_pool_id",
+                Type::String,
+                "infra allocates addresses from Amazon's pool or `public_ipv4_pool`",
+            )
             .with_tags();
         AwsEip { aws, schema }
     }

@@ -22,8 +22,8 @@
 //! Adding the first or removing the last `availability_zone_address` block switches a regional
 //! gateway between auto and manual mode, which AWS cannot do in place: that change replaces it
 //! ([`ResourceType::replacing_changes`]), as in the provider (which does it through a hidden
-//! computed attribute, `regional_nat_gateway_auto_mode`, left out here). Should an update still
-//! get such a change, it fails with an error that names `-replace=ADDRESS`.
+//! computed attribute, `regional_nat_gateway_auto_mode`, that infra stores null). Should an
+//! update still get such a change, it fails with an error that names `-replace=ADDRESS`.
 //!
 //! Where this differs from the provider:
 //! - On a public zonal gateway, private addresses are paired with Elastic IPs: a change to
@@ -185,6 +185,11 @@ impl AwsNatGateway {
             .attr(Attribute::computed("auto_provision_zones", Type::String))
             .attr(Attribute::computed("auto_scaling_ips", Type::String))
             .attr(Attribute::computed("route_table_id", Type::String))
+            // The provider's hidden switch between auto and manual mode: stored null here.
+            .attr(Attribute::computed(
+                "regional_nat_gateway_auto_mode",
+                Type::String,
+            ))
             .attr(Attribute::computed(
                 "regional_nat_gateway_address",
                 Type::set(Type::map(Type::String)),

@@ -5,6 +5,8 @@
 //! Gateway Load Balancer endpoint as `vpc_endpoint_id`.
 //!
 //! moto does not hold carrier, local or core-network targets, so those are not shown in tests.
+//!
+//! Not supported yet ([`Schema::not_supported`]): the `odb_network_arn` target.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,6 +41,9 @@ const ROUTE_TARGETS: &[&str] = &[
     "vpc_endpoint_id",
     "vpc_peering_connection_id",
 ];
+
+/// Why a route to an Oracle Database@AWS network (`odb_network_arn`) is not supported.
+pub(crate) const ODB_NETWORK: &str = "infra does not route to Oracle Database@AWS networks";
 
 /// The destinations of a route; exactly one is set.
 const DESTINATIONS: &[&str] = &[
@@ -106,6 +111,7 @@ impl AwsRoute {
                 Attribute::optional(target, Type::String)
             });
         }
+        let schema = schema.not_supported("odb_network_arn", Type::String, ODB_NETWORK);
         AwsRoute { aws, schema }
     }
 

@@ -115,7 +115,10 @@ impl AwsSecurityGroupRule {
                     .default(Value::Bool(false))
                     .force_new(),
             )
-            .attr(Attribute::optional("description", Type::String));
+            .attr(Attribute::optional("description", Type::String))
+            // The provider looks it up with DescribeSecurityGroupRules; infra reads the group's
+            // permissions, which do not carry it, and stores null.
+            .attr(Attribute::computed("security_group_rule_id", Type::String));
         AwsSecurityGroupRule { aws, schema }
     }
 

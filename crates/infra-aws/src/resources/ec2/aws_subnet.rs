@@ -8,6 +8,9 @@
 //! `private_dns_hostname_type_on_launch` changes, `enable_lni_at_device_index`,
 //! `customer_owned_ipv4_pool`, `map_customer_owned_ip_on_launch` or `outpost_arn`, so drift on
 //! them is not seen in tests.
+//!
+//! Not supported yet ([`Schema::not_supported`]): subnets allocated from IPAM pools
+//! (`ipv4_ipam_pool_id`, `ipv4_netmask_length` and their IPv6 counterparts).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -63,6 +66,9 @@ fn set_flag(
     }
 }
 
+/// Why the IPAM arguments are not supported.
+const IPAM: &str = "give the subnet its `cidr_block` (and `ipv6_cidr_block`) instead";
+
 pub struct AwsSubnet {
     aws: Arc<Aws>,
     schema: Schema,
@@ -114,6 +120,10 @@ impl AwsSubnet {
             .fold(schema, |schema, (name, default)| {
                 schema.attr(Attribute::optional(name, Type::Bool).default(Value::Bool(*default)))
             })
+            .not_supported("ipv4_ipam_pool_id", Type::String, IPAM)
+            .not_supported("ipv4_netmask_length", Type::Number, IPAM)
+            .not_supported("ipv6_ipam_pool_id", Type::String, IPAM)
+            .not_supported("ipv6_netmask_length", Type::Number, IPAM)
             .with_tags();
         AwsSubnet { aws, schema }
     }

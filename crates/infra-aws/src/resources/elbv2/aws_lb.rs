@@ -13,6 +13,11 @@
 //! moto does not return `subnet_mapping` addresses (`allocation_id`, `private_ipv4_address`,
 //! `ipv6_address`), and reports cross-zone load balancing off for application load balancers,
 //! so drift on them is not seen in tests.
+//!
+//! Not supported yet ([`Schema::not_supported`]): `connection_logs`, `health_check_logs`,
+//! `customer_owned_ipv4_pool`, `dns_record_client_routing_policy`, `enable_zonal_shift`,
+//! `enforce_security_group_inbound_rules_on_private_link_traffic`, `ipam_pools`,
+//! `minimum_load_balancer_capacity` and `secondary_ips_auto_assigned_per_subnet`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -22,7 +27,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     LoadBalancerTypeEnum, SubnetMapping,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
 use crate::app_support::{
@@ -142,6 +147,9 @@ const ACCESS_LOGS: &[(&str, &str)] = &[
     ("enabled", "access_logs.s3.enabled"),
 ];
 
+/// Why the provider's newer arguments are not supported.
+const OUTSIDE: &str = "configure it on the load balancer outside infra";
+
 fn load_balancer_type(value: &Value) -> String {
     string(value, "load_balancer_type").unwrap_or_else(|| "application".to_string())
 }
@@ -214,6 +222,19 @@ impl AwsLb {
         let schema = SETTINGS
             .iter()
             .fold(schema, |schema, setting| schema.attr(setting.attribute()))
+            .not_supported("connection_logs", Nesting::List, OUTSIDE)
+            .not_supported("health_check_logs", Nesting::List, OUTSIDE)
+            .not_supported("customer_owned_ipv4_pool", Type::String, OUTSIDE)
+            .not_supported("dns_record_client_routing_policy", Type::String, OUTSIDE)
+            .not_supported("enable_zonal_shift", Type::Bool, OUTSIDE)
+            .not_supported(
+                "enforce_security_group_inbound_rules_on_private_link_traffic",
+                Type::String,
+                OUTSIDE,
+            )
+            .not_supported("ipam_pools", Nesting::List, OUTSIDE)
+            .not_supported("minimum_load_balancer_capacity", Nesting::List, OUTSIDE)
+            .not_supported("secondary_ips_auto_assigned_per_subnet", Type::Number, OUTSIDE)
             .with_tags();
         AwsLb { aws, schema }
     }

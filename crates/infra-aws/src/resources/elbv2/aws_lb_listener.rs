@@ -11,6 +11,10 @@
 //!
 //! moto does not return `mutual_authentication`, and ignores `alpn_policy` on ModifyListener,
 //! so drift on them is not seen in tests.
+//!
+//! Not supported yet ([`Schema::not_supported`]): the listener attributes
+//! ([`LISTENER_ATTRIBUTES`]: the `routing_http_*` headers, `tcp_idle_timeout_seconds`) and
+//! `jwt_validation` actions.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -34,6 +38,31 @@ use crate::elbv2_support::{
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
 use crate::tagging::{WithTags, ManagedTags};
+
+/// The listener attributes (DescribeListenerAttributes) of the provider's, which infra does not
+/// read or set yet: (argument, its type).
+const LISTENER_ATTRIBUTES: &[(&str, Type)] = &[
+    ("routing_http_request_x_amzn_mtls_clientcert_header_name", Type::String),
+    ("routing_http_request_x_amzn_mtls_clientcert_issuer_header_name", Type::String),
+    ("routing_http_request_x_amzn_mtls_clientcert_leaf_header_name", Type::String),
+    ("routing_http_request_x_amzn_mtls_clientcert_serial_number_header_name", Type::String),
+    ("routing_http_request_x_amzn_mtls_clientcert_subject_header_name", Type::String),
+    ("routing_http_request_x_amzn_mtls_clientcert_validity_header_name", Type::String),
+    ("routing_http_request_x_amzn_tls_cipher_suite_header_name", Type::String),
+    ("routing_http_request_x_amzn_tls_version_header_name", Type::String),
+    ("routing_http_response_access_control_allow_credentials_header_value", Type::String),
+    ("routing_http_response_access_control_allow_headers_header_value", Type::String),
+    ("routing_http_response_access_control_allow_methods_header_value", Type::String),
+    ("routing_http_response_access_control_allow_origin_header_value", Type::String),
+    ("routing_http_response_access_control_expose_headers_header_value", Type::String),
+    ("routing_http_response_access_control_max_age_header_value", Type::String),
+    ("routing_http_response_content_security_policy_header_value", Type::String),
+    ("routing_http_response_server_enabled", Type::Bool),
+    ("routing_http_response_strict_transport_security_header_value", Type::String),
+    ("routing_http_response_x_content_type_options_header_value", Type::String),
+    ("routing_http_response_x_frame_options_header_value", Type::String),
+    ("tcp_idle_timeout_seconds", Type::Number),
+];
 
 pub struct AwsLbListener {
     aws: Arc<Aws>,
@@ -86,7 +115,12 @@ impl AwsLbListener {
                         )
                         .check(Check::OneOf(&["on", "off"])),
                     ),
-            ))
+            ));
+        let schema = LISTENER_ATTRIBUTES
+            .iter()
+            .fold(schema, |schema, (name, ty)| {
+                schema.not_supported(name, ty.clone(), "configure it on the listener outside infra")
+            })
             .with_tags();
         AwsLbListener { aws, schema }
     }

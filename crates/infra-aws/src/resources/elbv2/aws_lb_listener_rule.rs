@@ -7,12 +7,17 @@
 //! Actions (including `authenticate_cognito` and `authenticate_oidc`) and conditions (host and
 //! HTTP headers, request methods, paths, query strings, source IPs) share their schema and SDK
 //! conversion with the listener in `elbv2_support`.
+//!
+//! Not supported yet ([`Schema::not_supported`]): `transform` blocks, `jwt_validation` actions
+//! and `regex_values` conditions.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::types::{Rule, RulePriorityPair};
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{
+    Attribute, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 use crate::app_support::{changed, int, set_tags, string, vanished};
 use crate::elbv2_support::{
@@ -41,6 +46,11 @@ impl AwsLbListenerRule {
             )
             .block(action_block("action"))
             .block(condition_block())
+            .not_supported(
+                "transform",
+                Nesting::Set,
+                "rewrite hosts and URLs in the target, or configure the rule outside infra",
+            )
             .with_tags();
         AwsLbListenerRule { aws, schema }
     }

@@ -16,6 +16,9 @@
 //! moto does not return `protocol_version`, `ip_address_type`, `preserve_client_ip`,
 //! `load_balancing_anomaly_mitigation`, `target_health_state` or `target_failover` attributes
 //! it was not given, so drift on them is not seen in tests.
+//!
+//! Not supported yet ([`Schema::not_supported`]): `target_control_port` and
+//! `target_group_health`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -25,7 +28,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     TargetTypeEnum,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
 use crate::app_support::{
@@ -266,6 +269,16 @@ impl AwsLbTargetGroup {
         let schema = SETTINGS
             .iter()
             .fold(schema, |schema, setting| schema.attr(setting.attribute()))
+            .not_supported(
+                "target_control_port",
+                Type::Number,
+                "infra does not register target control agents",
+            )
+            .not_supported(
+                "target_group_health",
+                Nesting::List,
+                "configure the group's DNS failover and unhealthy state routing outside infra",
+            )
             .with_tags();
         AwsLbTargetGroup { aws, schema }
     }

@@ -243,6 +243,8 @@ impl AwsDbInstance {
                     .check(Check::OneOf(&["mounted", "open-read-only"])),
             )
             .attr(Attribute::optional("replicate_source_db", Type::String))
+            .attr(Attribute::computed("replicas", Type::list(Type::String)))
+            .attr(Attribute::computed("upgrade_rollout_order", Type::String))
             .attr(Attribute::optional("snapshot_identifier", Type::String).force_new())
             .attr(optional_bool("deletion_protection", false))
             .attr(optional_bool("skip_final_snapshot", false))
@@ -863,6 +865,14 @@ fn to_value(instance: &DbInstance, hint: &Value) -> Value {
             instance.read_replica_source_db_instance_identifier(),
             hint.get("replicate_source_db"),
         ),
+    );
+    put(
+        "replicas",
+        string_list(instance.read_replica_db_instance_identifiers()),
+    );
+    put(
+        "upgrade_rollout_order",
+        text(instance.upgrade_rollout_order().map(|o| o.as_str())),
     );
     put(
         "deletion_protection",

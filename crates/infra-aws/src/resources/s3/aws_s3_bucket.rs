@@ -1,8 +1,11 @@
 //! `aws_s3_bucket`: an S3 bucket, with the provider v6 schema. The bucket's settings are the
 //! split resources (`aws_s3_bucket_versioning`, `_policy`, `_public_access_block`, ...); the
 //! inline blocks and arguments provider v5 still accepted (`acl`, `versioning`, `policy`,
-//! `lifecycle_rule`, ...) are gone from v6's page and are a located error here, naming the
-//! resource that replaces each.
+//! `lifecycle_rule`, ...), which v6 keeps deprecated, are not supported ([`SPLIT_OFF`],
+//! [`Schema::not_supported`]): every object holds them as the provider stores them unset (a
+//! Terraform state's values are kept), and setting one is a located error naming the resource
+//! that replaces it. So is `bucket_namespace`; `website_domain` and `website_endpoint` are
+//! stored null, as for a bucket without a website.
 //!
 //! The ID is the bucket name (also the import ID). `bucket`, `bucket_prefix` and
 //! `object_lock_enabled` force a new bucket; tags change with PutBucketTagging /
@@ -18,7 +21,9 @@ use std::sync::Arc;
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, ObjectLockEnabled, Tag, Tagging,
 };
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{
+    Attribute, Nesting, Operation, ProviderError, ResourceType, Schema, Shape, Type, Value,
+};
 
 use crate::app_support::{boolean, has_managed_tags, known, non_empty, set_tags, string, text};
 use crate::clients::partition_of;
@@ -27,24 +32,74 @@ use crate::s3_support::{dns_suffix, empty_bucket, hosted_zone_id, is_gone};
 use crate::Aws;
 use crate::tagging::{WithTags, ManagedTags};
 
-/// Arguments and blocks of provider v5's bucket that v6 removed, with what replaces each.
-const REMOVED: &[(&str, &str)] = &[
-    ("acceleration_status", "aws_s3_bucket_accelerate_configuration"),
-    ("acl", "aws_s3_bucket_acl"),
-    ("grant", "aws_s3_bucket_acl"),
-    ("cors_rule", "aws_s3_bucket_cors_configuration"),
-    ("lifecycle_rule", "aws_s3_bucket_lifecycle_configuration"),
-    ("logging", "aws_s3_bucket_logging"),
-    ("object_lock_configuration", "aws_s3_bucket_object_lock_configuration"),
-    ("policy", "aws_s3_bucket_policy"),
-    ("replication_configuration", "aws_s3_bucket_replication_configuration"),
-    ("request_payer", "aws_s3_bucket_request_payment_configuration"),
+/// The inline settings of provider v5's bucket, deprecated in v6, with the resource that
+/// replaces each, as `(argument, its shape, why it is not supported)`.
+const SPLIT_OFF: &[(&str, Shape, &str)] = &[
+    (
+        "acceleration_status",
+        Shape::Attribute(Type::String),
+        "manage it with the aws_s3_bucket_accelerate_configuration resource",
+    ),
+    (
+        "acl",
+        Shape::Attribute(Type::String),
+        "manage it with the aws_s3_bucket_acl resource",
+    ),
+    (
+        "grant",
+        Shape::Block(Nesting::Set),
+        "manage it with the aws_s3_bucket_acl resource",
+    ),
+    (
+        "cors_rule",
+        Shape::Block(Nesting::List),
+        "manage it with the aws_s3_bucket_cors_configuration resource",
+    ),
+    (
+        "lifecycle_rule",
+        Shape::Block(Nesting::List),
+        "manage it with the aws_s3_bucket_lifecycle_configuration resource",
+    ),
+    (
+        "logging",
+        Shape::Block(Nesting::List),
+        "manage it with the aws_s3_bucket_logging resource",
+    ),
+    (
+        "object_lock_configuration",
+        Shape::Block(Nesting::List),
+        "manage it with the aws_s3_bucket_object_lock_configuration resource",
+    ),
+    (
+        "policy",
+        Shape::Attribute(Type::String),
+        "manage it with the aws_s3_bucket_policy resource",
+    ),
+    (
+        "replication_configuration",
+        Shape::Block(Nesting::List),
+        "manage it with the aws_s3_bucket_replication_configuration resource",
+    ),
+    (
+        "request_payer",
+        Shape::Attribute(Type::String),
+        "manage it with the aws_s3_bucket_request_payment_configuration resource",
+    ),
     (
         "server_side_encryption_configuration",
-        "aws_s3_bucket_server_side_encryption_configuration",
+        Shape::Block(Nesting::List),
+        "manage it with the aws_s3_bucket_server_side_encryption_configuration resource",
     ),
-    ("versioning", "aws_s3_bucket_versioning"),
-    ("website", "aws_s3_bucket_website_configuration"),
+    (
+        "versioning",
+        Shape::Block(Nesting::List),
+        "manage it with the aws_s3_bucket_versioning resource",
+    ),
+    (
+        "website",
+        Shape::Block(Nesting::List),
+        "manage it with the aws_s3_bucket_website_configuration resource",
+    ),
 ];
 
 pub struct AwsS3Bucket {
@@ -71,6 +126,19 @@ impl AwsS3Bucket {
             .attr(Attribute::computed("bucket_regional_domain_name", Type::String))
             .attr(Attribute::computed("bucket_region", Type::String))
             .attr(Attribute::computed("hosted_zone_id", Type::String))
+            // Of the website configuration, which infra does not read: null.
+            .attr(Attribute::computed("website_domain", Type::String))
+            .attr(Attribute::computed("website_endpoint", Type::String))
+            .not_supported(
+                "bucket_namespace",
+                Type::String,
+                "infra makes buckets in the global namespace",
+            );
+        let schema = SPLIT_OFF
+            .iter()
+            .fold(schema, |schema, (name, shape, why)| {
+                schema.not_supported(name, shape.clone(), why)
+            })
             .with_tags();
         AwsS3Bucket { aws, schema }
     }
@@ -207,6 +275,8 @@ fn to_value(bucket: &str, found: &Found, hint: &Value) -> Value {
     );
     object.insert("bucket_region".to_string(), Value::string(region));
     object.insert("hosted_zone_id".to_string(), text(hosted_zone_id(region)));
+    object.insert("website_domain".to_string(), Value::Null);
+    object.insert("website_endpoint".to_string(), Value::Null);
     set_tags(
         &mut object,
         found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -262,18 +332,6 @@ impl ResourceType for AwsS3Bucket {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        for (argument, replacement) in REMOVED {
-            let set = match config.get(argument) {
-                Value::List(items) => !items.is_empty(),
-                value => !value.is_null(),
-            };
-            if set {
-                problems.push((
-                    argument.to_string(),
-                    format!("\"{argument}\" was removed from aws_s3_bucket in provider v6: use the {replacement} resource"),
-                ));
-            }
-        }
         if !config.get("bucket").is_null() && !config.get("bucket_prefix").is_null() {
             problems.push((
                 "bucket_prefix".to_string(),
@@ -419,8 +477,8 @@ mod tests {
     }
 
     #[test]
-    fn removed_v5_arguments_are_located_errors() {
-        let problems = bucket().validate(&Value::map([
+    fn v5_inline_settings_are_located_errors() {
+        let problems = bucket().schema().validate(&Value::map([
             ("bucket", Value::string("logs")),
             ("acl", Value::string("private")),
             (
@@ -431,6 +489,11 @@ mod tests {
         let paths: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(paths, ["acl", "versioning"]);
         assert!(problems[1].1.contains("aws_s3_bucket_versioning"));
+        let unset = Value::map([
+            ("bucket", Value::string("logs")),
+            ("versioning", Value::List(vec![])),
+        ]);
+        assert_eq!(bucket().schema().validate(&unset), vec![]);
     }
 
     #[test]

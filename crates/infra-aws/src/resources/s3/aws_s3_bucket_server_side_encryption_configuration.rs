@@ -6,6 +6,8 @@
 //! S3 keeps SSE-S3 (`AES256`) as the default encryption after a delete; the resource is gone
 //! from state then. moto does not return `bucket_key_enabled` when it was not sent, so it reads
 //! as false.
+//!
+//! Not supported yet ([`Schema::not_supported`]): a rule's `blocked_encryption_types`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -45,6 +47,11 @@ impl BucketConfig for Encryption {
                 "rule",
                 Schema::new()
                     .attr(Attribute::optional("bucket_key_enabled", Type::Bool))
+                    .not_supported(
+                        "blocked_encryption_types",
+                        Type::list(Type::String),
+                        "block encryption types with a bucket policy",
+                    )
                     .block(Block::single(
                         "apply_server_side_encryption_by_default",
                         Schema::new()
