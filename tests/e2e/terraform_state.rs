@@ -924,6 +924,66 @@ fn provider_schemas() -> serde_json::Value {
     document["provider_schemas"]["registry.terraform.io/hashicorp/aws"]["resource_schemas"].clone()
 }
 
+/// Every resource type infra implements declares every argument and block of the provider's
+/// schema, nested blocks included (those infra cannot set yet as `Schema::not_supported`), so
+/// that every object it writes holds the provider's full attribute set. `infra providers schema
+/// -json` is checked against provider 6.47.0's for all of them, without applying anything.
+#[test]
+fn every_type_declares_every_attribute_of_the_providers_schema() {
+    let stack = Stack::new();
+    stack.write("main.tf", "terraform {}\n");
+    let printed = infra(&stack, None, &["providers", "schema", "-json"]).ok();
+    let document: serde_json::Value = serde_json::from_str(&printed.stdout).unwrap();
+    let declared =
+        &document["provider_schemas"]["registry.terraform.io/hashicorp/aws"]["resource_schemas"];
+    let provider = provider_schemas();
+    let mut missing = Vec::new();
+    for (kind, schema) in provider.as_object().unwrap() {
+        let Some(ours) = declared.get(kind) else {
+            missing.push(format!("{kind}: the type"));
+            continue;
+        };
+        undeclared(kind, &schema["block"], &ours["block"], &mut missing);
+    }
+    assert!(
+        missing.is_empty(),
+        "the provider's arguments infra's types do not declare (declare each, with \
+         Schema::not_supported if infra cannot set it yet):\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The attributes and blocks of the provider's `block` that `ours` lacks, by path.
+fn undeclared(
+    path: &str,
+    block: &serde_json::Value,
+    ours: &serde_json::Value,
+    missing: &mut Vec<String>,
+) {
+    for name in block["attributes"].as_object().into_iter().flatten().map(|(n, _)| n) {
+        let declared = ours["attributes"].get(name).is_some()
+            // SDKv2 blocks that infra declares as attributes (or the other way round) are one
+            // stored value all the same.
+            || ours["block_types"].get(name).is_some();
+        if !declared {
+            missing.push(format!("{path}.{name}"));
+        }
+    }
+    for (name, nested) in block["block_types"].as_object().into_iter().flatten() {
+        let here = format!("{path}.{name}");
+        if let Some(our) = ours["block_types"].get(name) {
+            // A block infra does not support yet declares none of its contents: none can be set.
+            let not_supported =
+                our["block"]["attributes"].is_null() && our["block"]["block_types"].is_null();
+            if !not_supported {
+                undeclared(&here, &nested["block"], &our["block"], missing);
+            }
+        } else if ours["attributes"].get(name).is_none() {
+            missing.push(here);
+        }
+    }
+}
+
 /// What infra writes is Terraform's v4 state, and each instance is what the provider stores:
 /// every attribute one of the provider's for the type, each value of the provider's type,
 /// required ones set, and the provider's `schema_version`. Every one of the provider's

@@ -553,17 +553,13 @@ pub fn condition_block() -> Block {
             ))
             .block(Block::single("http_request_method", values()))
             .block(Block::single("source_ip", values()))
-            .block(Block::single(
+            // One block per key/value pair, as the provider has it; a pair without a key is
+            // stored with "" (the provider's read of none).
+            .block(Block::set(
                 "query_string",
-                Schema::new().block(
-                    Block::set(
-                        "values",
-                        Schema::new()
-                            .attr(Attribute::optional("key", Type::String))
-                            .attr(Attribute::required("value", Type::String)),
-                    )
-                    .required(),
-                ),
+                Schema::new()
+                    .attr(Attribute::optional("key", Type::String).default(Value::string("")))
+                    .attr(Attribute::required("value", Type::String)),
             )),
     )
     .required()
@@ -653,14 +649,15 @@ pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
                     .build(),
             );
         }
-        if let Some(query) = single(condition, "query_string") {
+        let pairs = blocks(condition, "query_string");
+        if !pairs.is_empty() {
             out.push(
                 RuleCondition::builder()
                     .field("query-string")
                     .query_string_config(
                         QueryStringConditionConfig::builder()
                             .set_values(Some(
-                                blocks(query, "values")
+                                pairs
                                     .iter()
                                     .map(|pair| {
                                         QueryStringKeyValuePair::builder()
@@ -732,20 +729,17 @@ pub fn conditions_from_sdk(conditions: &[RuleCondition]) -> Value {
                             .unwrap_or(&[]);
                         object.insert(
                             "query_string".into(),
-                            Value::List(vec![Value::map([(
-                                "values",
-                                Value::List(
-                                    pairs
-                                        .iter()
-                                        .map(|pair| {
-                                            Value::map([
-                                                ("key", text(pair.key())),
-                                                ("value", text(pair.value())),
-                                            ])
-                                        })
-                                        .collect(),
-                                ),
-                            )])]),
+                            Value::List(
+                                pairs
+                                    .iter()
+                                    .map(|pair| {
+                                        Value::map([
+                                            ("key", Value::string(pair.key().unwrap_or_default())),
+                                            ("value", text(pair.value())),
+                                        ])
+                                    })
+                                    .collect(),
+                            ),
                         );
                     }
                     "path-pattern" => {

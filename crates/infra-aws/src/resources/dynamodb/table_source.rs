@@ -65,6 +65,11 @@ pub(super) fn with_source_arguments(schema: Schema) -> Schema {
             Type::String,
         ))
         .attr(Attribute::optional("restore_to_latest_time", Type::Bool).force_new())
+        .not_supported(
+            "restore_backup_arn",
+            Type::String,
+            "restore from a point in time (`restore_source_table_arn`) instead",
+        )
         .block(Block::single("import_table", import))
 }
 

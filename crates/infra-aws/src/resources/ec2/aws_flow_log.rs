@@ -6,6 +6,9 @@
 //! kept from the prior value when the describe answer leaves them out, and drift on them is not
 //! seen in tests (AWS returns both, and then they are read). moto accepts only VPC, subnet and
 //! network interface targets.
+//!
+//! Not supported yet ([`Schema::not_supported`]): a regional NAT gateway's flow log
+//! (`regional_nat_gateway_id`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -80,6 +83,11 @@ impl AwsFlowLog {
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional("deliver_cross_account_role", Type::String).force_new())
             .attr(Attribute::optional("iam_role_arn", Type::String).force_new())
+            .not_supported(
+                "regional_nat_gateway_id",
+                Type::String,
+                "infra does not make regional NAT gateways; log their VPC instead",
+            )
             .attr(Attribute::optional_computed("log_destination", Type::String).force_new())
             .attr(
                 Attribute::optional("log_destination_type", Type::String)

@@ -165,6 +165,10 @@ impl AwsVpc {
             .attr(Attribute::computed("ipv6_association_id", Type::String))
             .attr(Attribute::computed("default_network_acl_id", Type::String))
             .attr(Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)))
+            .attr(Attribute::optional_computed(
+                "enable_network_address_usage_metrics",
+                Type::Bool,
+            ))
             .attr(
                 Attribute::optional("enable_dns_hostnames", Type::Bool).default(Value::Bool(true)),
             )

@@ -45,7 +45,7 @@ use aws_sdk_ecs::types::{
     VpcLatticeConfiguration,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
 use crate::app_support::{
@@ -405,6 +405,11 @@ fn service_connect_schema() -> Schema {
     Schema::new()
         .attr(Attribute::required("enabled", Type::Bool))
         .attr(Attribute::optional("namespace", Type::String))
+        .not_supported(
+            "access_log_configuration",
+            Nesting::List,
+            "set the Service Connect proxy's access logs outside infra",
+        )
         .block(Block::single(
             "log_configuration",
             Schema::new()
@@ -427,7 +432,12 @@ fn service_connect_schema() -> Schema {
                     "client_alias",
                     Schema::new()
                         .attr(Attribute::required("port", Type::Number).check(Check::Port))
-                        .attr(Attribute::optional("dns_name", Type::String)),
+                        .attr(Attribute::optional("dns_name", Type::String))
+                        .not_supported(
+                            "test_traffic_rules",
+                            Nesting::List,
+                            "infra's blue/green deploys send no test traffic by header",
+                        ),
                 ))
                 .block(Block::single(
                     "timeout",

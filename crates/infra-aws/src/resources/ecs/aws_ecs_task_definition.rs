@@ -28,7 +28,7 @@ use aws_sdk_ecs::types::{
     TaskDefinitionStatus, Volume,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
 use crate::app_support::{
@@ -196,6 +196,11 @@ fn volume_schema() -> Schema {
                 .attr(Attribute::optional("driver_opts", Type::map(Type::String)))
                 .attr(Attribute::optional("labels", Type::map(Type::String))),
         ))
+        .not_supported(
+            "s3files_volume_configuration",
+            Nesting::List,
+            "mount the bucket through an EFS or Docker volume instead",
+        )
         .block(Block::single(
             "efs_volume_configuration",
             Schema::new()
