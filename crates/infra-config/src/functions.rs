@@ -1,35 +1,40 @@
-//! Terraform's built-in functions. Each checks its arity and argument types and fails with a
-//! [`FunctionError`] that the caller locates at the offending argument. `try` and `can`
-//! evaluate their arguments lazily, so they are handled before arguments are evaluated.
+//! Terraform's built-in functions. [`FUNCTIONS`] lists every one once: its name, how many
+//! arguments it takes, and the [`Body`] that computes it, which also says how the arguments'
+//! sensitive marks and unknown values are dealt with before it runs. A call checks the number
+//! of arguments against the table and fails with a [`FunctionError`] that the caller locates
+//! at the offending argument. `try` and `can` evaluate their arguments lazily, so they see the
+//! argument expressions rather than values.
 //!
-//! The larger families live in submodules: [`collections`] (set algebra, `chunklist`,
-//! `transpose`, `matchkeys`), [`datetime`] (`formatdate`, `timeadd`, `timecmp`,
-//! `plantimestamp`), [`encoding`] (hashes, `base64gzip`, `textencodebase64`, `urlencode`,
-//! `uuidv5`, `bcrypt`), [`filesystem`] (the `file*` family and path functions), [`network`]
-//! (`cidrsubnets`), [`strings`] (`templatestring`, `parseint`, `strrev`, `indent`) and
-//! [`yaml`] (`yamlencode`, `yamldecode`).
+//! This module owns the table and the machinery of a call; the bodies live in submodules by
+//! Terraform's families of functions: [`numeric`], [`strings`], [`collections`], [`encoding`]
+//! (with the hash and crypto functions, and [`yaml`] behind `yamlencode` and `yamldecode`),
+//! [`filesystem`], [`datetime`], [`network`] and [`conversion`] (type conversion, sensitive
+//! marks, `try` and `can`). Adding a function is a small `fn` in its family plus one line in
+//! [`FUNCTIONS`].
 
 mod collections;
+mod conversion;
 mod datetime;
-
-pub(crate) use datetime::parse_duration;
 mod encoding;
-pub use encoding::sha1;
 mod filesystem;
 mod network;
+mod numeric;
 mod strings;
 mod yaml;
 
-use crate::eval::{describe, mark_if, to_key, Ctx, EvalResult};
-use base64::Engine as _;
-use hcl_edit::expr::FuncCall;
+pub(crate) use datetime::parse_duration;
+pub use encoding::sha1;
+
+use crate::eval::{describe, mark_if, Ctx, EvalResult, Fail};
+use hcl_edit::expr::{Expression, FuncCall};
 use hcl_edit::Span;
 use infra_core::value::format_number;
 use infra_core::{Diagnostic, Value};
-use sha2::Digest as _;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::OnceLock;
+use Body::{Deep, Files, Impure, Lazy, Raw, Shallow};
 
 /// Why a function call failed.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -56,142 +61,303 @@ fn arg_error(index: usize, message: impl Into<String>) -> FunctionError {
     }
 }
 
-/// Minimum and maximum argument counts (`None` = variadic).
-fn arity(name: &str) -> Option<(usize, Option<usize>)> {
-    Some(match name {
-        "timestamp" | "uuid" | "plantimestamp" => (0, Some(0)),
-        "abs" | "ceil" | "floor" | "lower" | "upper" | "title" | "trimspace" | "length"
-        | "distinct" | "flatten" | "keys" | "values" | "compact" | "one" | "reverse" | "sort"
-        | "tolist" | "toset" | "tomap" | "tostring" | "tonumber" | "tobool" | "jsonencode"
-        | "jsondecode" | "cidrnetmask" | "file" | "fileexists" | "base64encode"
-        | "base64decode" | "sha256" | "md5" | "sensitive" | "nonsensitive" | "chomp" | "sum"
-        | "alltrue" | "anytrue" | "type" | "filebase64" | "filebase64sha256"
-        | "filebase64sha512" | "filemd5" | "filesha1" | "filesha256" | "filesha512"
-        | "basename" | "dirname" | "abspath" | "pathexpand" | "base64gzip" | "urlencode"
-        | "yamlencode" | "yamldecode" | "transpose" | "strrev" | "issensitive"
-        | "ephemeralasnull" | "sha1" | "sha512" | "base64sha256" | "base64sha512" | "signum"
-        | "csvdecode" => (1, Some(1)),
-        "split" | "trim" | "trimprefix" | "trimsuffix" | "element" | "contains" | "zipmap"
-        | "index" | "cidrhost" | "templatefile" | "startswith" | "endswith" | "regex"
-        | "regexall" | "textencodebase64" | "textdecodebase64" | "chunklist" | "formatdate"
-        | "timeadd" | "timecmp" | "parseint" | "templatestring" | "uuidv5" | "log" | "pow"
-        | "indent" | "strcontains" | "setsubtract" | "fileset" => (2, Some(2)),
-        "lookup" => (2, Some(3)),
-        "bcrypt" => (1, Some(2)),
-        "replace" | "substr" | "slice" | "cidrsubnet" | "matchkeys" => (3, Some(3)),
-        "range" => (1, Some(3)),
-        "max" | "min" | "format" | "formatlist" | "coalesce" | "setunion" | "setintersection"
-        | "cidrsubnets" => (1, None),
-        "join" | "setproduct" => (2, None),
-        "concat" | "merge" | "coalescelist" => (0, None),
-        _ => return None,
-    })
+/// A built-in function: its name, how many arguments it takes, and what computes it.
+struct Function {
+    name: &'static str,
+    min: usize,
+    /// [`ANY`] when there is no limit.
+    max: usize,
+    body: Body,
+    /// Sees the argument expressions before they are evaluated, and may answer for the call:
+    /// `ephemeralasnull` nulls the parts of its argument that read an ephemeral value, and
+    /// `templatestring` refuses a template written in place.
+    before: Option<Before>,
 }
 
-/// Terraform's impure functions: they give a new value on every call, so while planning they
-/// are "known after apply" ([`Value::Unknown`]). [`impure_value`] computes the value itself
-/// for when the evaluator runs at apply time.
-pub(crate) fn is_impure(name: &str) -> bool {
-    matches!(name, "timestamp" | "uuid" | "bcrypt")
+/// No upper limit on the number of arguments.
+const ANY: usize = usize::MAX;
+
+/// A look at a call's argument expressions before they are evaluated (see
+/// [`Function::before`]); `Some` is the call's result.
+type Before = fn(&mut Ctx, &Call) -> Option<EvalResult>;
+
+/// What computes a function, and so how its arguments' marks and unknowns are dealt with first.
+#[derive(Clone, Copy)]
+enum Body {
+    /// Needs every part of every argument known; the arguments arrive unmarked, and the result
+    /// is wholly sensitive when any part of any argument was. Most functions are this.
+    Deep(fn(&[Value]) -> FnResult),
+    /// Looks only at the top level of its arguments: an unknown argument makes the result
+    /// unknown and a sensitive one makes it sensitive, while the elements it passes through
+    /// keep their own marks.
+    Shallow(fn(&[Value]) -> FnResult),
+    /// Takes the arguments as they are, marks and unknowns included.
+    Raw(fn(Vec<Value>) -> FnResult),
+    /// As [`Body::Deep`], and reads files relative to the working directory (which a
+    /// `templatestring` template may not do).
+    Files(fn(&Ctx, &[Value]) -> FnResult),
+    /// Terraform's impure functions give a new value on every call, so while planning they are
+    /// "known after apply" ([`Value::Unknown`]) once `check` has accepted the arguments' types;
+    /// at apply time `value` computes them. Otherwise as [`Body::Deep`].
+    Impure {
+        check: fn(&[Value]) -> Result<(), FunctionError>,
+        value: fn(&[Value]) -> FnResult,
+    },
+    /// Evaluates the argument expressions itself, and checks their number with messages of
+    /// its own (`try`, `can`).
+    Lazy(fn(&mut Ctx, &Call) -> EvalResult),
 }
 
-/// The value of an impure function (see [`is_impure`]) at apply time: the current timestamp,
-/// a random UUID, or a bcrypt hash with a random salt. The arguments are checked as
-/// [`apply`] checks them and must be known and unmarked.
-pub(crate) fn impure_value(name: &str, args: &[Value]) -> FnResult {
-    check_impure_args(name, args)?;
-    Ok(match name {
-        "timestamp" => Value::String(datetime::now_rfc3339()),
-        "uuid" => Value::String(uuid::Uuid::new_v4().to_string()),
-        "bcrypt" => Value::String(encoding::bcrypt(args)?),
-        other => {
-            return Err(FunctionError::Failed(format!(
-                "\"{other}\" is not an impure function"
-            )))
-        }
-    })
-}
-
-/// The plan-time checks of an impure function's arguments: arity and types only, as Terraform
-/// type-checks a call whose result it cannot know yet.
-fn check_impure_args(name: &str, args: &[Value]) -> Result<(), FunctionError> {
-    check_arity(name, args.len())?;
-    if name == "bcrypt" {
-        string(args, 0)?;
-        if args.len() > 1 {
-            number(args, 1)?;
-        }
+/// A row of [`FUNCTIONS`].
+const fn function(name: &'static str, min: usize, max: usize, body: Body) -> Function {
+    Function {
+        name,
+        min,
+        max,
+        body,
+        before: None,
     }
+}
+
+/// Every built-in function, once, grouped as Terraform's documentation groups them.
+#[rustfmt::skip]
+static FUNCTIONS: &[Function] = &[
+    // Numeric functions.
+    function("abs", 1, 1, Deep(numeric::abs)),
+    function("ceil", 1, 1, Deep(numeric::ceil)),
+    function("floor", 1, 1, Deep(numeric::floor)),
+    function("log", 2, 2, Deep(numeric::log)),
+    function("max", 1, ANY, Deep(numeric::max)),
+    function("min", 1, ANY, Deep(numeric::min)),
+    function("parseint", 2, 2, Deep(numeric::parseint)),
+    function("pow", 2, 2, Deep(numeric::pow)),
+    function("signum", 1, 1, Deep(numeric::signum)),
+    // String functions.
+    function("chomp", 1, 1, Deep(strings::chomp)),
+    function("endswith", 2, 2, Deep(strings::endswith)),
+    function("format", 1, ANY, Deep(strings::format)),
+    function("formatlist", 1, ANY, Deep(strings::formatlist)),
+    function("indent", 2, 2, Deep(strings::indent)),
+    function("join", 2, ANY, Deep(strings::join)),
+    function("lower", 1, 1, Deep(strings::lower)),
+    function("regex", 2, 2, Deep(strings::regex)),
+    function("regexall", 2, 2, Deep(strings::regexall)),
+    function("replace", 3, 3, Deep(strings::replace)),
+    function("split", 2, 2, Deep(strings::split)),
+    function("startswith", 2, 2, Deep(strings::startswith)),
+    function("strcontains", 2, 2, Deep(strings::strcontains)),
+    function("strrev", 1, 1, Deep(strings::strrev)),
+    function("substr", 3, 3, Deep(strings::substr)),
+    function(strings::TEMPLATESTRING, 2, 2, Shallow(strings::templatestring))
+        .before(strings::require_template_reference),
+    function("title", 1, 1, Deep(strings::title)),
+    function("trim", 2, 2, Deep(strings::trim)),
+    function("trimprefix", 2, 2, Deep(strings::trimprefix)),
+    function("trimspace", 1, 1, Deep(strings::trimspace)),
+    function("trimsuffix", 2, 2, Deep(strings::trimsuffix)),
+    function("upper", 1, 1, Deep(strings::upper)),
+    // Collection functions.
+    function("alltrue", 1, 1, Shallow(collections::alltrue)),
+    function("anytrue", 1, 1, Shallow(collections::anytrue)),
+    function("chunklist", 2, 2, Shallow(collections::chunklist)),
+    function("coalesce", 1, ANY, Raw(collections::coalesce)),
+    function("coalescelist", 0, ANY, Shallow(collections::coalescelist)),
+    function("compact", 1, 1, Shallow(collections::compact)),
+    function("concat", 0, ANY, Shallow(collections::concat)),
+    function("contains", 2, 2, Shallow(collections::contains)),
+    function("distinct", 1, 1, Shallow(collections::distinct)),
+    function("element", 2, 2, Shallow(collections::element)),
+    function("flatten", 1, 1, Shallow(collections::flatten)),
+    function("index", 2, 2, Shallow(collections::index)),
+    function("keys", 1, 1, Shallow(collections::keys)),
+    function("length", 1, 1, Shallow(collections::length)),
+    function("lookup", 2, 3, Shallow(collections::lookup)),
+    function("matchkeys", 3, 3, Deep(collections::matchkeys)),
+    function("merge", 0, ANY, Shallow(collections::merge)),
+    function("one", 1, 1, Shallow(collections::one)),
+    function("range", 1, 3, Deep(collections::range)),
+    function("reverse", 1, 1, Shallow(collections::reverse)),
+    function("setintersection", 1, ANY, Deep(collections::setintersection)),
+    function("setproduct", 2, ANY, Shallow(collections::setproduct)),
+    function("setsubtract", 2, 2, Deep(collections::setsubtract)),
+    function("setunion", 1, ANY, Shallow(collections::setunion)),
+    function("slice", 3, 3, Shallow(collections::slice)),
+    function("sort", 1, 1, Deep(collections::sort)),
+    function("sum", 1, 1, Deep(collections::sum)),
+    function("transpose", 1, 1, Deep(collections::transpose)),
+    function("values", 1, 1, Shallow(collections::values)),
+    function("zipmap", 2, 2, Shallow(collections::zipmap)),
+    // Encoding functions.
+    function("base64decode", 1, 1, Deep(encoding::base64decode)),
+    function("base64encode", 1, 1, Deep(encoding::base64encode)),
+    function("base64gzip", 1, 1, Deep(encoding::base64gzip)),
+    function("csvdecode", 1, 1, Deep(encoding::csvdecode)),
+    function("jsondecode", 1, 1, Deep(encoding::jsondecode)),
+    function("jsonencode", 1, 1, Deep(encoding::jsonencode)),
+    function("textdecodebase64", 2, 2, Deep(encoding::textdecodebase64)),
+    function("textencodebase64", 2, 2, Deep(encoding::textencodebase64)),
+    function("urlencode", 1, 1, Deep(encoding::urlencode)),
+    function("yamldecode", 1, 1, Deep(encoding::yamldecode)),
+    function("yamlencode", 1, 1, Deep(encoding::yamlencode)),
+    // Filesystem functions.
+    function("abspath", 1, 1, Deep(filesystem::abspath_function)),
+    function("basename", 1, 1, Deep(filesystem::basename_function)),
+    function("dirname", 1, 1, Deep(filesystem::dirname_function)),
+    function("pathexpand", 1, 1, Deep(filesystem::pathexpand)),
+    function("file", 1, 1, Files(filesystem::file)),
+    function("filebase64", 1, 1, Files(filesystem::filebase64)),
+    function("fileexists", 1, 1, Files(filesystem::fileexists)),
+    function("fileset", 2, 2, Files(filesystem::fileset)),
+    function(strings::TEMPLATEFILE, 2, 2, Files(filesystem::templatefile)),
+    // Date and time functions.
+    function("formatdate", 2, 2, Deep(datetime::formatdate)),
+    function("plantimestamp", 0, 0, Deep(datetime::plantimestamp)),
+    function("timeadd", 2, 2, Deep(datetime::timeadd)),
+    function("timecmp", 2, 2, Deep(datetime::timecmp)),
+    function("timestamp", 0, 0, Impure { check: no_check, value: datetime::timestamp }),
+    // Hash and crypto functions.
+    function("base64sha256", 1, 1, Deep(encoding::base64sha256)),
+    function("base64sha512", 1, 1, Deep(encoding::base64sha512)),
+    function("bcrypt", 1, 2, Impure { check: encoding::check_bcrypt, value: encoding::bcrypt }),
+    function("filebase64sha256", 1, 1, Files(filesystem::filebase64sha256)),
+    function("filebase64sha512", 1, 1, Files(filesystem::filebase64sha512)),
+    function("filemd5", 1, 1, Files(filesystem::filemd5)),
+    function("filesha1", 1, 1, Files(filesystem::filesha1)),
+    function("filesha256", 1, 1, Files(filesystem::filesha256)),
+    function("filesha512", 1, 1, Files(filesystem::filesha512)),
+    function("md5", 1, 1, Deep(encoding::md5)),
+    function("sha1", 1, 1, Deep(encoding::sha1_function)),
+    function("sha256", 1, 1, Deep(encoding::sha256)),
+    function("sha512", 1, 1, Deep(encoding::sha512)),
+    function("uuid", 0, 0, Impure { check: no_check, value: encoding::uuid }),
+    function("uuidv5", 2, 2, Deep(encoding::uuidv5)),
+    // IP network functions.
+    function("cidrhost", 2, 2, Deep(network::cidrhost)),
+    function("cidrnetmask", 1, 1, Deep(network::cidrnetmask)),
+    function("cidrsubnet", 3, 3, Deep(network::cidrsubnet)),
+    function("cidrsubnets", 1, ANY, Deep(network::cidrsubnets)),
+    // Type conversion functions.
+    function("can", 1, 1, Lazy(conversion::can)),
+    function("ephemeralasnull", 1, 1, Raw(conversion::ephemeralasnull))
+        .before(conversion::null_ephemeral_argument),
+    function("issensitive", 1, 1, Raw(conversion::issensitive)),
+    function("nonsensitive", 1, 1, Raw(conversion::nonsensitive)),
+    function("sensitive", 1, 1, Raw(conversion::sensitive)),
+    function("tobool", 1, 1, Deep(conversion::tobool)),
+    function("tolist", 1, 1, Shallow(conversion::tolist)),
+    function("tomap", 1, 1, Shallow(conversion::tomap)),
+    function("tonumber", 1, 1, Deep(conversion::tonumber)),
+    function("toset", 1, 1, Shallow(conversion::toset)),
+    function("tostring", 1, 1, Deep(conversion::tostring)),
+    function("try", 1, ANY, Lazy(conversion::r#try)),
+    function("type", 1, 1, Deep(conversion::r#type)),
+];
+
+/// The function named `name`.
+fn lookup(name: &str) -> Option<&'static Function> {
+    static BY_NAME: OnceLock<HashMap<&'static str, &'static Function>> = OnceLock::new();
+    BY_NAME
+        .get_or_init(|| FUNCTIONS.iter().map(|f| (f.name, f)).collect())
+        .get(name)
+        .copied()
+}
+
+/// The argument check of an impure function that takes no arguments.
+fn no_check(_: &[Value]) -> Result<(), FunctionError> {
     Ok(())
 }
 
-fn check_arity(name: &str, got: usize) -> Result<(), FunctionError> {
-    let (min, max) = arity(name)
-        .ok_or_else(|| FunctionError::Failed(format!("There is no function named \"{name}\".")))?;
-    if got < min || max.is_some_and(|m| got > m) {
-        let expected = match max {
-            Some(m) if m == min => min.to_string(),
-            Some(m) => format!("{min} to {m}"),
-            None => format!("at least {min}"),
+impl Function {
+    /// This function, with a look at its argument expressions before they are evaluated.
+    const fn before(self, hook: Before) -> Function {
+        Function {
+            before: Some(hook),
+            ..self
+        }
+    }
+
+    fn check_arity(&self, got: usize) -> Result<(), FunctionError> {
+        if (self.min..=self.max).contains(&got) {
+            return Ok(());
+        }
+        let expected = if self.max == self.min {
+            self.min.to_string()
+        } else if self.max == ANY {
+            format!("at least {}", self.min)
+        } else {
+            format!("{} to {}", self.min, self.max)
         };
-        return Err(FunctionError::Arity {
-            name: name.to_string(),
+        Err(FunctionError::Arity {
+            name: self.name.to_string(),
             expected,
             got,
-        });
+        })
     }
-    Ok(())
+
+    /// Runs the body on arguments already prepared as it asks (see [`apply`]).
+    fn run(&self, ctx: &Ctx, args: Vec<Value>) -> FnResult {
+        match self.body {
+            Body::Deep(run) | Body::Shallow(run) => run(&args),
+            Body::Raw(run) => run(args),
+            Body::Files(run) => run(ctx, &args),
+            Body::Impure { .. } if ctx.env.is_some_and(|env| env.applying()) => {
+                impure_value(self.name, &args)
+            }
+            Body::Impure { check, .. } => check(&args).map(|()| Value::Unknown),
+            Body::Lazy(_) => Err(FunctionError::Failed(format!(
+                "\"{}\" takes its arguments' expressions, not their values",
+                self.name
+            ))),
+        }
+    }
 }
 
-/// Functions that need every part of every argument known, and whose result is wholly
-/// sensitive when any input is. The others look only at the top level of their arguments
-/// and keep the marks of the elements they pass through.
-fn is_deep(name: &str) -> bool {
-    !matches!(
-        name,
-        "length"
-            | "concat"
-            | "merge"
-            | "element"
-            | "slice"
-            | "keys"
-            | "values"
-            | "lookup"
-            | "tolist"
-            | "toset"
-            | "tomap"
-            | "flatten"
-            | "reverse"
-            | "zipmap"
-            | "coalesce"
-            | "coalescelist"
-            | "compact"
-            | "one"
-            | "contains"
-            | "distinct"
-            | "index"
-            | "sensitive"
-            | "nonsensitive"
-            | "setunion"
-            | "setproduct"
-            | "chunklist"
-            | "alltrue"
-            | "anytrue"
-            | "templatestring"
-    )
+/// Whether `name` is one of Terraform's impure functions (see [`Body::Impure`]).
+#[cfg(test)]
+pub(crate) fn is_impure(name: &str) -> bool {
+    lookup(name).is_some_and(|f| matches!(f.body, Body::Impure { .. }))
+}
+
+/// The value of an impure function (see [`Body::Impure`]) at apply time: the current
+/// timestamp, a random UUID, or a bcrypt hash with a random salt. The arguments are checked as
+/// [`apply`] checks them and must be known and unmarked.
+pub(crate) fn impure_value(name: &str, args: &[Value]) -> FnResult {
+    let function = lookup(name)
+        .ok_or_else(|| FunctionError::Failed(format!("There is no function named \"{name}\".")))?;
+    function.check_arity(args.len())?;
+    let Body::Impure { check, value } = function.body else {
+        return Err(FunctionError::Failed(format!(
+            "\"{name}\" is not an impure function"
+        )));
+    };
+    check(args)?;
+    value(args)
+}
+
+/// A call's argument expressions, before they are evaluated: what [`Body::Lazy`] and
+/// [`Function::before`] see.
+struct Call<'a> {
+    name: &'static str,
+    exprs: Vec<&'a Expression>,
+    spans: Vec<Option<Range<usize>>>,
+    span: Option<Range<usize>>,
+}
+
+impl Call<'_> {
+    /// The diagnostic for this call failing with `error`.
+    fn fail(&self, ctx: &Ctx, error: &FunctionError) -> Fail {
+        function_diag(ctx, self.name, error, &self.spans, self.span.clone())
+    }
 }
 
 /// Evaluates a function call expression.
 pub(crate) fn call(ctx: &mut Ctx, call: &FuncCall) -> EvalResult {
     let name = call.name.name.value().as_str();
-    let call_span = call.span();
-    let arg_exprs: Vec<&hcl_edit::expr::Expression> = call.args.iter().collect();
     // Terraform also offers every built-in function as `core::NAME`.
     let core_namespace = call.name.namespace.len() == 1
         && call.name.namespace.first().map(|n| n.value().as_str()) == Some("core");
-    if (call.name.is_namespaced() && !core_namespace)
-        || (arity(name).is_none() && name != "try" && name != "can")
-    {
+    let function = lookup(name).filter(|_| !call.name.is_namespaced() || core_namespace);
+    let Some(function) = function else {
         let full = call
             .name
             .namespace
@@ -202,98 +368,64 @@ pub(crate) fn call(ctx: &mut Ctx, call: &FuncCall) -> EvalResult {
         return Err(ctx.fail(
             "Call to unknown function",
             format!("There is no function named \"{full}\"."),
-            call.name.name.span().or(call_span),
+            call.name.name.span().or(call.span()),
         ));
+    };
+    let exprs: Vec<&Expression> = call.args.iter().collect();
+    let unevaluated = Call {
+        name: function.name,
+        spans: exprs.iter().map(|e| e.span()).collect(),
+        exprs,
+        span: call.span(),
+    };
+    if let Body::Lazy(run) = function.body {
+        return run(ctx, &unevaluated);
     }
-    let spans: Vec<Option<Range<usize>>> = arg_exprs.iter().map(|e| e.span()).collect();
-    match name {
-        "try" => {
-            if arg_exprs.is_empty() {
-                return Err(ctx.fail(
-                    "Invalid function argument",
-                    "try() needs at least one argument.",
-                    call_span,
-                ));
-            }
-            let mut last = None;
-            for expr in &arg_exprs {
-                match ctx.eval(expr) {
-                    Ok(value) => return Ok(value),
-                    Err(error) => last = Some(error),
-                }
-            }
-            let detail = last.map(|e| e.detail).unwrap_or_default();
-            return Err(ctx.fail(
-                "Error in function call",
-                format!("Call to function \"try\" failed: no expression succeeded; the last error was: {detail}"),
-                call_span,
-            ));
-        }
-        "can" => {
-            let [expr] = arg_exprs.as_slice() else {
-                return Err(ctx.fail(
-                    "Invalid function argument",
-                    "can() takes exactly one argument.",
-                    call_span,
-                ));
-            };
-            return Ok(match ctx.eval(expr) {
-                Ok(value) if !value.is_wholly_known() => Value::Unknown,
-                Ok(_) => Value::Bool(true),
-                Err(_) => Value::Bool(false),
-            });
-        }
-        "templatestring" => {
-            if let Some(expr) = arg_exprs.first() {
-                if let Err(message) = strings::check_template_reference(expr) {
-                    return Err(function_diag(
-                        ctx,
-                        name,
-                        &arg_error(0, message),
-                        &spans,
-                        call_span,
-                    ));
-                }
-            }
-        }
-        _ => {}
+    if let Some(answer) = function.before.and_then(|before| before(ctx, &unevaluated)) {
+        return answer;
     }
-    // `ephemeralasnull(x)`: the parts of `x` that read an ephemeral value (`crate::ephemeral`)
-    // are null, down through object and tuple constructors.
-    if let (true, [expr]) = (name == "ephemeralasnull", arg_exprs.as_slice()) {
-        let value = ctx.eval(expr)?;
-        return Ok(null_ephemeral_parts(ctx, expr, value));
-    }
-    let mut args = Vec::with_capacity(arg_exprs.len());
-    let mut spans = spans;
-    for expr in &arg_exprs {
+    let mut args = Vec::with_capacity(unevaluated.exprs.len());
+    for expr in &unevaluated.exprs {
         args.push(ctx.eval(expr)?);
     }
+    let mut spans = unevaluated.spans.clone();
     if call.args.expand_final() {
-        let last = args.pop().unwrap_or(Value::Null);
-        let span = spans.pop().flatten();
-        let (last, marked) = last.unmark();
-        match last {
-            Value::List(items) => {
-                for item in items {
-                    args.push(mark_if(item, marked));
-                    spans.push(span.clone());
-                }
-            }
-            Value::Unknown => return Ok(mark_if(Value::Unknown, marked)),
-            other => {
-                return Err(ctx.fail(
-                    "Invalid expanding argument value",
-                    format!(
-                        "The expanding argument (indicated by ...) must be a list, got {}.",
-                        describe(&other)
-                    ),
-                    span,
-                ))
-            }
+        if let Some(unknown) = expand_last(ctx, &mut args, &mut spans)? {
+            return Ok(unknown);
         }
     }
-    apply(ctx, name, args).map_err(|error| function_diag(ctx, name, &error, &spans, call_span))
+    apply(ctx, function, args)
+        .map_err(|error| function_diag(ctx, function.name, &error, &spans, unevaluated.span))
+}
+
+/// Spreads the last argument, a list written `list...`, into the arguments (and its span
+/// over theirs). `Some` is the call's value, when the list is unknown.
+fn expand_last(
+    ctx: &Ctx,
+    args: &mut Vec<Value>,
+    spans: &mut Vec<Option<Range<usize>>>,
+) -> Result<Option<Value>, Fail> {
+    let last = args.pop().unwrap_or(Value::Null);
+    let span = spans.pop().flatten();
+    let (last, marked) = last.unmark();
+    match last {
+        Value::List(items) => {
+            for item in items {
+                args.push(mark_if(item, marked));
+                spans.push(span.clone());
+            }
+            Ok(None)
+        }
+        Value::Unknown => Ok(Some(mark_if(Value::Unknown, marked))),
+        other => Err(ctx.fail(
+            "Invalid expanding argument value",
+            format!(
+                "The expanding argument (indicated by ...) must be a list, got {}.",
+                describe(&other)
+            ),
+            span,
+        )),
+    }
 }
 
 /// The diagnostic for a failed call, located at the offending argument when there is one.
@@ -303,7 +435,7 @@ fn function_diag(
     error: &FunctionError,
     spans: &[Option<Range<usize>>],
     call_span: Option<Range<usize>>,
-) -> crate::eval::Fail {
+) -> Fail {
     let span = match error {
         FunctionError::Argument { index, .. } => spans.get(*index).cloned().flatten().or(call_span),
         _ => call_span,
@@ -322,84 +454,18 @@ fn function_diag(
     )
 }
 
-/// `value`, the result of `expr`, with the parts that read an ephemeral value made null: an
-/// object or tuple constructor part by part, anything else as a whole.
-fn null_ephemeral_parts(ctx: &mut Ctx, expr: &hcl_edit::expr::Expression, value: Value) -> Value {
-    use hcl_edit::expr::{Expression, ObjectKey};
-    let Some(env) = ctx.env else {
-        return value;
+/// Runs a function on evaluated arguments: checks their number, deals with unknowns and marks
+/// as its [`Body`] asks, and keeps sensitive text out of its error messages.
+fn apply(ctx: &Ctx, function: &Function, mut args: Vec<Value>) -> FnResult {
+    function.check_arity(args.len())?;
+    strings::check_template_nesting(function)?;
+    let deep = match function.body {
+        Body::Raw(_) | Body::Lazy(_) => return function.run(ctx, args),
+        Body::Shallow(_) => false,
+        Body::Deep(_) | Body::Files(_) | Body::Impure { .. } => true,
     };
-    if !crate::ephemeral::is_ephemeral(env.config(), ctx.module, expr) {
-        return value;
-    }
-    let (value, marked) = value.unmark();
-    let nulled = match (expr, value) {
-        (Expression::Parenthesis(inner), value) => null_ephemeral_parts(ctx, inner.inner(), value),
-        (Expression::Object(object), Value::Map(mut map)) => {
-            for (key, item) in object.iter() {
-                let name = match key {
-                    ObjectKey::Ident(ident) => Some(ident.value().as_str().to_string()),
-                    ObjectKey::Expression(key) => ctx
-                        .eval(key)
-                        .ok()
-                        .and_then(|k| k.unmark().0.as_str().map(str::to_string)),
-                };
-                match name.and_then(|name| map.get_mut(&name)) {
-                    Some(slot) => {
-                        let part = std::mem::take(slot);
-                        *slot = null_ephemeral_parts(ctx, item.expr(), part);
-                    }
-                    // A key not known here: the whole object, to be safe.
-                    None => return Value::Null,
-                }
-            }
-            Value::Map(map)
-        }
-        (Expression::Array(items), Value::List(list)) if items.len() == list.len() => Value::List(
-            items
-                .iter()
-                .zip(list)
-                .map(|(item, part)| null_ephemeral_parts(ctx, item, part))
-                .collect(),
-        ),
-        // A null has nothing left to hide.
-        _ => return Value::Null,
-    };
-    // A constructor is marked for what it holds: it stays marked only if a sensitive part is
-    // left.
-    let still_sensitive = marked && nulled.contains_sensitive();
-    mark_if(nulled, still_sensitive)
-}
-
-/// Runs a function on evaluated arguments, handling arity, unknowns and marks.
-pub(crate) fn apply(ctx: &Ctx, name: &str, mut args: Vec<Value>) -> FnResult {
-    check_arity(name, args.len())?;
-    strings::check_template_nesting(name)?;
-    match name {
-        "sensitive" => return Ok(args.remove(0).mark_sensitive()),
-        // Like Terraform, only the value's own mark is removed: sensitive parts inside a
-        // collection stay sensitive.
-        "nonsensitive" => return Ok(args.remove(0).unmark().0),
-        // Known even for a sensitive unknown value: the mark is what is asked about.
-        "issensitive" => {
-            let value = &args[0];
-            return Ok(if value.is_sensitive() {
-                Value::Bool(true)
-            } else if value.is_unknown() {
-                Value::Unknown
-            } else {
-                Value::Bool(false)
-            });
-        }
-        // A value that reaches here is not ephemeral (`call` nulls those from their
-        // expression): it passes through unchanged, marks and unknowns included.
-        "ephemeralasnull" => return Ok(args.remove(0)),
-        "plantimestamp" => return Ok(datetime::plantimestamp()),
-        _ => {}
-    }
     // Sensitive text must not show up in an error message: remember it to redact it. Only
     // marked arguments are walked, so unmarked calls cost nothing more.
-    let deep = is_deep(name);
     let secrets = if args
         .iter()
         .any(|a| a.is_sensitive() || (deep && a.contains_sensitive()))
@@ -425,19 +491,11 @@ pub(crate) fn apply(ctx: &Ctx, name: &str, mut args: Vec<Value>) -> FnResult {
             sensitive |= marked;
             *arg = inner;
         }
-        if name != "coalesce" && args.iter().any(Value::is_unknown) {
+        if args.iter().any(Value::is_unknown) {
             return Ok(mark_if(Value::Unknown, sensitive));
         }
     }
-    if is_impure(name) {
-        if ctx.env.is_some_and(|env| env.applying()) {
-            let value = impure_value(name, &args).map_err(|e| redact(e, &secrets))?;
-            return Ok(mark_if(value, sensitive));
-        }
-        check_impure_args(name, &args).map_err(|e| redact(e, &secrets))?;
-        return Ok(mark_if(Value::Unknown, sensitive));
-    }
-    let result = run(ctx, name, args).map_err(|e| redact(e, &secrets))?;
+    let result = function.run(ctx, args).map_err(|e| redact(e, &secrets))?;
     Ok(mark_if(result, sensitive))
 }
 
@@ -579,742 +637,6 @@ fn working_dir_path(ctx: &Ctx, relative: &str) -> std::path::PathBuf {
     }
 }
 
-/// `alltrue` and `anytrue`: the list converts to a list of bools first (`"true"` is true).
-/// An unknown element makes `alltrue` unknown unless a false one comes first, and `anytrue`
-/// unknown unless some element is true. A null element counts as false.
-fn all_or_any_true(all: bool, a: &[Value]) -> FnResult {
-    let items = list(a, 0)?;
-    let sensitive = items.iter().any(Value::contains_sensitive);
-    let mut flags = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        flags.push(match item.unmarked() {
-            Value::Unknown => None,
-            Value::Null => Some(false),
-            other => Some(
-                other
-                    .as_bool()
-                    .ok_or_else(|| arg_error(0, format!("element {i}: bool required")))?,
-            ),
-        });
-    }
-    let result = if all {
-        let mut result = Value::Bool(true);
-        for flag in flags {
-            match flag {
-                None => {
-                    result = Value::Unknown;
-                    break;
-                }
-                Some(false) => {
-                    result = Value::Bool(false);
-                    break;
-                }
-                Some(true) => {}
-            }
-        }
-        result
-    } else if flags.contains(&Some(true)) {
-        Value::Bool(true)
-    } else if flags.contains(&None) {
-        Value::Unknown
-    } else {
-        Value::Bool(false)
-    };
-    Ok(mark_if(result, sensitive))
-}
-
-/// `coalesce`: the first argument that is neither null nor an empty string. Like Terraform,
-/// the arguments are first converted to one type, so a string among numbers or bools turns
-/// the result into a string, and collections cannot be mixed with primitive values.
-fn coalesce(a: &[Value]) -> FnResult {
-    let (mut strings, mut numbers, mut bools, mut collections) = (false, false, false, false);
-    for arg in a {
-        match arg.unmarked() {
-            Value::String(_) => strings = true,
-            Value::Number(_) => numbers = true,
-            Value::Bool(_) => bools = true,
-            Value::List(_) | Value::Map(_) => collections = true,
-            _ => {}
-        }
-    }
-    if (collections && (strings || numbers || bools)) || (!strings && numbers && bools) {
-        return Err(FunctionError::Failed(
-            "all arguments must have the same type".into(),
-        ));
-    }
-    let as_string = strings && (numbers || bools);
-    for arg in a {
-        match arg.unmarked() {
-            Value::Unknown => return Ok(Value::Unknown),
-            Value::Null => {}
-            Value::String(s) if s.is_empty() => {}
-            other if as_string => {
-                return Ok(Value::String(to_string_value(other).unwrap_or_default()))
-            }
-            _ => return Ok(arg.clone()),
-        }
-    }
-    Err(FunctionError::Failed(
-        "no non-null, non-empty-string arguments".into(),
-    ))
-}
-
-fn run(ctx: &Ctx, name: &str, args: Vec<Value>) -> FnResult {
-    let a = &args;
-    Ok(match name {
-        "abs" => Value::Number(number(a, 0)?.abs()),
-        "ceil" => Value::Number(number(a, 0)?.ceil()),
-        "floor" => Value::Number(number(a, 0)?.floor()),
-        "max" | "min" => {
-            let mut best = number(a, 0)?;
-            for i in 1..a.len() {
-                let n = number(a, i)?;
-                best = if name == "max" {
-                    best.max(n)
-                } else {
-                    best.min(n)
-                };
-            }
-            Value::Number(best)
-        }
-        "sum" => {
-            let items = list(a, 0)?;
-            if items.is_empty() {
-                return Err(arg_error(0, "cannot sum an empty list"));
-            }
-            let mut total = 0.0;
-            for item in &items {
-                total += item.as_f64().ok_or_else(|| {
-                    arg_error(0, "argument must be list, set, or tuple of number values")
-                })?;
-            }
-            if total.is_nan() {
-                return Err(FunctionError::Failed(
-                    "can't compute sum of opposing infinities".into(),
-                ));
-            }
-            Value::Number(total)
-        }
-        "alltrue" | "anytrue" => return all_or_any_true(name == "alltrue", a),
-        "log" => {
-            let result = number(a, 0)?.ln() / number(a, 1)?.ln();
-            if result.is_nan() {
-                return Err(FunctionError::Failed("result is not a number".into()));
-            }
-            Value::Number(result)
-        }
-        "pow" => {
-            let result = number(a, 0)?.powf(number(a, 1)?);
-            if result.is_nan() {
-                return Err(FunctionError::Failed("result is not a number".into()));
-            }
-            Value::Number(result)
-        }
-        // Terraform converts the argument to a whole number first, so 0.5 is an error.
-        "signum" => Value::Number(integer(a, 0)?.signum() as f64),
-        "parseint" => strings::parseint(a)?,
-        "strrev" => Value::String(strings::strrev(&string(a, 0)?)),
-        "indent" => strings::indent(a)?,
-        "strcontains" => Value::Bool(string(a, 0)?.contains(&string(a, 1)?)),
-        "templatestring" => strings::templatestring(a)?,
-        "format" => Value::String(format_text(&string(a, 0)?, &a[1..])?),
-        "formatlist" => {
-            let length = a[1..]
-                .iter()
-                .filter_map(|v| v.as_list().map(<[Value]>::len))
-                .max();
-            let Some(length) = length else {
-                return Ok(Value::List(vec![Value::String(format_text(
-                    &string(a, 0)?,
-                    &a[1..],
-                )?)]));
-            };
-            let mut out = Vec::with_capacity(length);
-            for row in 0..length {
-                let mut row_args = Vec::new();
-                for (i, arg) in a[1..].iter().enumerate() {
-                    match arg.as_list() {
-                        Some(items) if items.len() != length => {
-                            return Err(arg_error(
-                                i + 1,
-                                format!("all list arguments must have the same length ({length})"),
-                            ))
-                        }
-                        Some(items) => row_args.push(items[row].clone()),
-                        None => row_args.push(arg.clone()),
-                    }
-                }
-                out.push(Value::String(format_text(&string(a, 0)?, &row_args)?));
-            }
-            Value::List(out)
-        }
-        "join" => {
-            let separator = string(a, 0)?;
-            let mut parts = Vec::new();
-            for i in 1..a.len() {
-                for item in list(a, i)? {
-                    parts.push(to_string_value(&item).ok_or_else(|| {
-                        arg_error(
-                            i,
-                            format!("every element must be a string, got {}", describe(&item)),
-                        )
-                    })?);
-                }
-            }
-            Value::String(parts.join(&separator))
-        }
-        "split" => {
-            let separator = string(a, 0)?;
-            let text = string(a, 1)?;
-            if text.is_empty() {
-                Value::List(vec![])
-            } else {
-                Value::List(text.split(separator.as_str()).map(Value::string).collect())
-            }
-        }
-        "lower" => Value::String(string(a, 0)?.to_lowercase()),
-        "upper" => Value::String(string(a, 0)?.to_uppercase()),
-        "title" => {
-            let text = string(a, 0)?;
-            let mut out = String::with_capacity(text.len());
-            let mut start = true;
-            for c in text.chars() {
-                if start && c.is_alphabetic() {
-                    out.extend(c.to_uppercase());
-                } else {
-                    out.push(c);
-                }
-                start = !c.is_alphanumeric();
-            }
-            Value::String(out)
-        }
-        "trimspace" => Value::String(string(a, 0)?.trim().to_string()),
-        "chomp" => Value::String(string(a, 0)?.trim_end_matches(['\n', '\r']).to_string()),
-        "trim" => {
-            let cutset: Vec<char> = string(a, 1)?.chars().collect();
-            Value::String(string(a, 0)?.trim_matches(cutset.as_slice()).to_string())
-        }
-        "trimprefix" => {
-            let text = string(a, 0)?;
-            let prefix = string(a, 1)?;
-            Value::String(
-                text.strip_prefix(prefix.as_str())
-                    .unwrap_or(&text)
-                    .to_string(),
-            )
-        }
-        "trimsuffix" => {
-            let text = string(a, 0)?;
-            let suffix = string(a, 1)?;
-            Value::String(
-                text.strip_suffix(suffix.as_str())
-                    .unwrap_or(&text)
-                    .to_string(),
-            )
-        }
-        "startswith" => Value::Bool(string(a, 0)?.starts_with(&string(a, 1)?)),
-        "endswith" => Value::Bool(string(a, 0)?.ends_with(&string(a, 1)?)),
-        "replace" => {
-            let text = string(a, 0)?;
-            let search = string(a, 1)?;
-            let replacement = string(a, 2)?;
-            if search.len() >= 2 && search.starts_with('/') && search.ends_with('/') {
-                let pattern = &search[1..search.len() - 1];
-                let regex = regex::Regex::new(pattern).map_err(|e| {
-                    arg_error(1, format!("invalid regular expression /{pattern}/: {e}"))
-                })?;
-                Value::String(regex.replace_all(&text, replacement.as_str()).into_owned())
-            } else {
-                Value::String(text.replace(&search, &replacement))
-            }
-        }
-        // Offsets and lengths count user-perceived characters, as Terraform's do.
-        "substr" => {
-            let text = string(a, 0)?;
-            let chars = strings::graphemes(&text);
-            let length_total = chars.len() as i64;
-            let mut offset = integer(a, 1)?;
-            let length = integer(a, 2)?;
-            if offset < 0 {
-                offset += length_total;
-            }
-            let offset = offset.clamp(0, length_total);
-            let end = if length < 0 {
-                length_total
-            } else {
-                (offset + length).min(length_total)
-            };
-            Value::String(chars[offset as usize..end.max(offset) as usize].concat())
-        }
-        "length" => match &a[0] {
-            Value::List(items) => Value::Number(items.len() as f64),
-            Value::Map(entries) => Value::Number(entries.len() as f64),
-            Value::String(s) => Value::Number(strings::graphemes(s).len() as f64),
-            other => {
-                return Err(arg_error(
-                    0,
-                    format!(
-                        "a collection or string is required, got {}",
-                        describe(other)
-                    ),
-                ))
-            }
-        },
-        // The index wraps around the list, in both directions: since Terraform 1.8 a negative
-        // index counts from the end (`element(list, -1)` is the last element).
-        "element" => {
-            let items = list(a, 0)?;
-            let index = integer(a, 1)?;
-            if items.is_empty() {
-                return Err(FunctionError::Failed(
-                    "cannot use element function with an empty list".into(),
-                ));
-            }
-            let length = i64::try_from(items.len()).unwrap_or(i64::MAX);
-            let wrapped = usize::try_from(index.rem_euclid(length)).unwrap_or(0);
-            items[wrapped].clone()
-        }
-        "slice" => {
-            let items = list(a, 0)?;
-            let start = integer(a, 1)?;
-            let end = integer(a, 2)?;
-            if start < 0 || end < start || end as usize > items.len() {
-                return Err(arg_error(
-                    2,
-                    format!(
-                        "slice bounds {start}..{end} are outside a list of {} elements",
-                        items.len()
-                    ),
-                ));
-            }
-            Value::List(items[start as usize..end as usize].to_vec())
-        }
-        "concat" => {
-            let mut out = Vec::new();
-            for i in 0..a.len() {
-                out.extend(list(a, i)?);
-            }
-            Value::List(out)
-        }
-        // The answer depends on every element, so a sensitive element makes it sensitive.
-        "contains" => {
-            let items = list(a, 0)?;
-            if items.is_empty() {
-                return Ok(Value::Bool(false));
-            }
-            let sensitive =
-                a[1].contains_sensitive() || items.iter().any(Value::contains_sensitive);
-            if !a[1].is_wholly_known() {
-                return Ok(mark_if(Value::Unknown, sensitive));
-            }
-            // An unknown element might turn out to be the one, unless a known one already is.
-            let needle = a[1].unmark_deep();
-            let mut unknown = false;
-            let mut found = false;
-            for item in &items {
-                if !item.is_wholly_known() {
-                    unknown = true;
-                } else if item.unmark_deep() == needle {
-                    found = true;
-                    break;
-                }
-            }
-            let result = match (found, unknown) {
-                (true, _) => Value::Bool(true),
-                (false, true) => Value::Unknown,
-                (false, false) => Value::Bool(false),
-            };
-            mark_if(result, sensitive)
-        }
-        "index" => {
-            let items = list(a, 0)?;
-            let sensitive =
-                a[1].contains_sensitive() || items.iter().any(Value::contains_sensitive);
-            if !known_elements(&items) || !a[1].is_wholly_known() {
-                return Ok(mark_if(Value::Unknown, sensitive));
-            }
-            let needle = a[1].unmark_deep();
-            match items.iter().position(|item| item.unmark_deep() == needle) {
-                Some(i) => mark_if(Value::Number(i as f64), sensitive),
-                None => {
-                    return Err(arg_error(
-                        1,
-                        format!("{} is not in the list", describe(&needle)),
-                    ))
-                }
-            }
-        }
-        "distinct" => {
-            let items = list(a, 0)?;
-            if !known_elements(&items) {
-                return Ok(Value::Unknown);
-            }
-            let mut out: Vec<Value> = Vec::new();
-            for item in items {
-                if !out.iter().any(|o| o.unmark_deep() == item.unmark_deep()) {
-                    out.push(item);
-                }
-            }
-            Value::List(out)
-        }
-        "flatten" => {
-            fn flatten_into(items: Vec<Value>, out: &mut Vec<Value>) -> bool {
-                for item in items {
-                    match item {
-                        Value::List(inner) => {
-                            if !flatten_into(inner, out) {
-                                return false;
-                            }
-                        }
-                        Value::Unknown => return false,
-                        other => out.push(other),
-                    }
-                }
-                true
-            }
-            let mut out = Vec::new();
-            if !flatten_into(list(a, 0)?, &mut out) {
-                return Ok(Value::Unknown);
-            }
-            Value::List(out)
-        }
-        "keys" => Value::List(map(a, 0)?.into_keys().map(Value::String).collect()),
-        "values" => Value::List(map(a, 0)?.into_values().collect()),
-        "lookup" => {
-            let entries = map(a, 0)?;
-            let key = string(a, 1)?;
-            match entries.get(&key) {
-                Some(v) => v.clone(),
-                None => match a.get(2) {
-                    Some(default) => default.clone(),
-                    None => {
-                        return Err(FunctionError::Failed(format!(
-                            "lookup failed to find key {key:?}"
-                        )))
-                    }
-                },
-            }
-        }
-        "merge" => {
-            let mut out = BTreeMap::new();
-            for (i, arg) in a.iter().enumerate() {
-                match arg {
-                    Value::Null => {}
-                    Value::Map(entries) => out.extend(entries.clone()),
-                    other => {
-                        return Err(arg_error(
-                            i,
-                            format!("a map or object is required, got {}", describe(other)),
-                        ))
-                    }
-                }
-            }
-            Value::Map(out)
-        }
-        "zipmap" => {
-            let keys = list(a, 0)?;
-            let values = list(a, 1)?;
-            if keys.len() != values.len() {
-                return Err(arg_error(
-                    1,
-                    format!("{} keys but {} values", keys.len(), values.len()),
-                ));
-            }
-            let mut out = BTreeMap::new();
-            for (k, v) in keys.iter().zip(values) {
-                if k.is_unknown() {
-                    return Ok(Value::Unknown);
-                }
-                let k = to_key(k).ok_or_else(|| arg_error(0, "every key must be a string"))?;
-                out.insert(k, v);
-            }
-            Value::Map(out)
-        }
-        "range" => {
-            let (start, end, step) = match a.len() {
-                1 => (0.0, number(a, 0)?, 1.0),
-                2 => (number(a, 0)?, number(a, 1)?, 1.0),
-                _ => (number(a, 0)?, number(a, 1)?, number(a, 2)?),
-            };
-            if step == 0.0 {
-                return Err(arg_error(a.len() - 1, "step must not be zero"));
-            }
-            let mut out = Vec::new();
-            let mut current = start;
-            while (step > 0.0 && current < end) || (step < 0.0 && current > end) {
-                out.push(Value::Number(current));
-                current += step;
-                if out.len() > 1_048_576 {
-                    return Err(FunctionError::Failed(
-                        "range produces more than 1048576 elements".into(),
-                    ));
-                }
-            }
-            Value::List(out)
-        }
-        "compact" => {
-            let items = list(a, 0)?;
-            if items.iter().any(Value::is_unknown) {
-                return Ok(Value::Unknown);
-            }
-            Value::List(
-                items
-                    .into_iter()
-                    .filter(|v| !v.is_null() && v.as_str() != Some(""))
-                    .collect(),
-            )
-        }
-        "coalesce" => return coalesce(a),
-        "coalescelist" => {
-            for (i, arg) in a.iter().enumerate() {
-                match arg {
-                    Value::List(items) if !items.is_empty() => return Ok(arg.clone()),
-                    Value::List(_) | Value::Null => {}
-                    other => {
-                        return Err(arg_error(
-                            i,
-                            format!("a list is required, got {}", describe(other)),
-                        ))
-                    }
-                }
-            }
-            Value::List(vec![])
-        }
-        "one" => {
-            let items = list(a, 0)?;
-            match items.len() {
-                0 => Value::Null,
-                1 => items.into_iter().next().unwrap_or_default(),
-                n => {
-                    return Err(arg_error(
-                        0,
-                        format!("must be a list with at most one element, got {n} elements"),
-                    ))
-                }
-            }
-        }
-        "reverse" => {
-            let mut items = list(a, 0)?;
-            items.reverse();
-            Value::List(items)
-        }
-        "sort" => {
-            let items = list(a, 0)?;
-            let mut strings = Vec::new();
-            for item in &items {
-                strings.push(
-                    to_string_value(item)
-                        .ok_or_else(|| arg_error(0, "every element must be a string"))?,
-                );
-            }
-            strings.sort();
-            Value::List(strings.into_iter().map(Value::String).collect())
-        }
-        "tolist" => match &a[0] {
-            Value::List(_) | Value::Null => a[0].clone(),
-            other => {
-                return Err(arg_error(
-                    0,
-                    format!("cannot convert {} to a list", describe(other)),
-                ))
-            }
-        },
-        "toset" => {
-            if a[0].is_null() {
-                return Ok(Value::Null);
-            }
-            let mut items = list(a, 0)?;
-            if !known_elements(&items) {
-                return Ok(Value::Unknown);
-            }
-            sort_set(&mut items);
-            Value::List(items)
-        }
-        "setunion" | "setintersection" | "setsubtract" => collections::set_operation(name, a)?,
-        "setproduct" => collections::setproduct(a)?,
-        "chunklist" => collections::chunklist(a)?,
-        "transpose" => collections::transpose(a)?,
-        "matchkeys" => collections::matchkeys(a)?,
-        "tomap" => match &a[0] {
-            Value::Map(_) | Value::Null => a[0].clone(),
-            other => {
-                return Err(arg_error(
-                    0,
-                    format!("cannot convert {} to a map", describe(other)),
-                ))
-            }
-        },
-        "tostring" => match &a[0] {
-            Value::Null => Value::Null,
-            other => Value::String(to_string_value(other).ok_or_else(|| {
-                arg_error(0, format!("cannot convert {} to a string", describe(other)))
-            })?),
-        },
-        "tonumber" => match &a[0] {
-            Value::Null => Value::Null,
-            other => Value::Number(other.as_f64().ok_or_else(|| {
-                arg_error(0, format!("cannot convert {} to a number", describe(other)))
-            })?),
-        },
-        "tobool" => match &a[0] {
-            Value::Null => Value::Null,
-            other => Value::Bool(other.as_bool().ok_or_else(|| {
-                arg_error(0, format!("cannot convert {} to a bool", describe(other)))
-            })?),
-        },
-        "type" => Value::String(a[0].type_name().to_string()),
-        "jsonencode" => Value::String(a[0].to_json().to_string()),
-        "jsondecode" => {
-            let text = string(a, 0)?;
-            let json: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| arg_error(0, format!("invalid JSON: {e}")))?;
-            Value::from_json(&json)
-        }
-        "cidrsubnet" => {
-            let newbits = integer(a, 1)?;
-            let netnum = integer(a, 2)?;
-            if !(0..=32).contains(&newbits) {
-                return Err(arg_error(
-                    1,
-                    format!("newbits must be between 0 and 32, got {newbits}"),
-                ));
-            }
-            if netnum < 0 {
-                return Err(arg_error(
-                    2,
-                    format!("netnum must not be negative, got {netnum}"),
-                ));
-            }
-            Value::String(
-                infra_core::cidr::cidrsubnet(&string(a, 0)?, newbits as u8, netnum as u64)
-                    .map_err(FunctionError::Failed)?,
-            )
-        }
-        "cidrhost" => Value::String(
-            infra_core::cidr::cidrhost(&string(a, 0)?, integer(a, 1)?)
-                .map_err(FunctionError::Failed)?,
-        ),
-        "cidrnetmask" => Value::String(
-            infra_core::cidr::cidrnetmask(&string(a, 0)?).map_err(FunctionError::Failed)?,
-        ),
-        "file" => filesystem::file_text(ctx, a)?,
-        "fileexists" => filesystem::fileexists(ctx, a)?,
-        "fileset" => filesystem::fileset(ctx, a)?,
-        "filebase64" | "filebase64sha256" | "filebase64sha512" | "filemd5" | "filesha1"
-        | "filesha256" | "filesha512" => filesystem::file_digest(ctx, name, a)?,
-        "basename" => Value::String(filesystem::basename(&string(a, 0)?)),
-        "dirname" => Value::String(filesystem::dirname(&string(a, 0)?)),
-        "abspath" => Value::String(filesystem::abspath(&string(a, 0)?)?),
-        "pathexpand" => Value::String(filesystem::expand_home(&string(a, 0)?)?),
-        "templatefile" => {
-            let given = string(a, 0)?;
-            let text = filesystem::read_text(ctx, &given)?;
-            let variables = map(a, 1)?;
-            let _guard = strings::TemplateGuard::enter("templatefile");
-            render_template(&text, variables).map_err(|message| {
-                FunctionError::Failed(format!("in template {given:?}: {message}"))
-            })?
-        }
-        "base64encode" => {
-            Value::String(base64::engine::general_purpose::STANDARD.encode(string(a, 0)?))
-        }
-        "base64decode" => {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(string(a, 0)?.trim())
-                .map_err(|e| arg_error(0, format!("invalid base64: {e}")))?;
-            Value::String(
-                String::from_utf8(bytes)
-                    .map_err(|_| arg_error(0, "the decoded bytes are not valid UTF-8"))?,
-            )
-        }
-        "sha256" => Value::String(hex::encode(sha2::Sha256::digest(string(a, 0)?.as_bytes()))),
-        "md5" => Value::String(hex::encode(md5::Md5::digest(string(a, 0)?.as_bytes()))),
-        "sha1" | "sha512" | "base64sha256" | "base64sha512" => {
-            Value::String(encoding::digest(name, string(a, 0)?.as_bytes()))
-        }
-        "base64gzip" => Value::String(encoding::base64gzip(&string(a, 0)?)?),
-        "urlencode" => Value::String(encoding::urlencode(&string(a, 0)?)),
-        "textencodebase64" => encoding::textencodebase64(a)?,
-        "textdecodebase64" => encoding::textdecodebase64(a)?,
-        "uuidv5" => encoding::uuidv5(a)?,
-        "csvdecode" => encoding::csvdecode(a)?,
-        "yamlencode" => Value::String(yaml::encode(&a[0])?),
-        "yamldecode" => yaml::decode(&string(a, 0)?)?,
-        "formatdate" => datetime::formatdate(a)?,
-        "timeadd" => datetime::timeadd(a)?,
-        "timecmp" => datetime::timecmp(a)?,
-        "cidrsubnets" => network::cidrsubnets(a)?,
-        "regex" | "regexall" => {
-            let pattern = string(a, 0)?;
-            let text = string(a, 1)?;
-            let regex = regex::Regex::new(&pattern)
-                .map_err(|e| arg_error(0, format!("error parsing pattern: {e}")))?;
-            let names: Vec<Option<&str>> = regex.capture_names().collect();
-            let named = names.iter().skip(1).filter(|n| n.is_some()).count();
-            if named > 0 && named < names.len() - 1 {
-                return Err(arg_error(
-                    0,
-                    "invalid regexp pattern: cannot mix both named and unnamed capture groups",
-                ));
-            }
-            let capture_value = |captures: regex::Captures| -> Value {
-                if names.len() == 1 {
-                    return Value::String(
-                        captures
-                            .get(0)
-                            .map(|m| m.as_str().to_string())
-                            .unwrap_or_default(),
-                    );
-                }
-                if names.iter().skip(1).any(Option::is_some) {
-                    return Value::Map(
-                        names
-                            .iter()
-                            .flatten()
-                            .map(|n| {
-                                (
-                                    n.to_string(),
-                                    captures
-                                        .name(n)
-                                        .map(|m| Value::string(m.as_str()))
-                                        .unwrap_or_default(),
-                                )
-                            })
-                            .collect(),
-                    );
-                }
-                Value::List(
-                    (1..names.len())
-                        .map(|i| {
-                            captures
-                                .get(i)
-                                .map(|m| Value::string(m.as_str()))
-                                .unwrap_or_default()
-                        })
-                        .collect(),
-                )
-            };
-            if name == "regexall" {
-                Value::List(regex.captures_iter(&text).map(capture_value).collect())
-            } else {
-                match regex.captures(&text) {
-                    Some(captures) => capture_value(captures),
-                    None => {
-                        return Err(FunctionError::Failed(
-                            "pattern did not match any part of the given string".into(),
-                        ))
-                    }
-                }
-            }
-        }
-        other => {
-            return Err(FunctionError::Failed(format!(
-                "There is no function named \"{other}\"."
-            )))
-        }
-    })
-}
-
 /// Renders a template in Terraform's template language (`${...}`, `%{ if }`, `%{ for }`) with
 /// the given variables and the built-in functions, as `templatefile()` does. The result is a
 /// string (or unknown), keeping a sensitive mark: a template that is one interpolation of a
@@ -1346,123 +668,6 @@ pub fn render_template(text: &str, variables: BTreeMap<String, Value>) -> Result
         })?),
     };
     Ok(mark_if(text, marked))
-}
-
-/// Terraform's `format` verbs: `%s %d %f %.Nf %v %q %t %x %%`, with width and zero padding.
-fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
-    let mut out = String::new();
-    let mut chars = spec.chars().peekable();
-    let mut next = 0usize;
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        let mut flags = String::new();
-        while let Some(&f) = chars.peek() {
-            if f == '-' || f == '0' || f == '+' || f == ' ' || f == '#' {
-                flags.push(f);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let mut width = String::new();
-        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-            width.push(d);
-            chars.next();
-        }
-        let mut precision: Option<usize> = None;
-        if chars.peek() == Some(&'.') {
-            chars.next();
-            let mut p = String::new();
-            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                p.push(d);
-                chars.next();
-            }
-            precision = Some(p.parse().unwrap_or(0));
-        }
-        let Some(verb) = chars.next() else {
-            return Err(arg_error(
-                0,
-                "the format string ends with an incomplete verb",
-            ));
-        };
-        if verb == '%' {
-            out.push('%');
-            continue;
-        }
-        let Some(value) = args.get(next) else {
-            return Err(arg_error(
-                0,
-                format!(
-                    "the format string needs more than {} argument(s)",
-                    args.len()
-                ),
-            ));
-        };
-        let index = next + 1;
-        next += 1;
-        let text = match verb {
-            's' => to_string_value(value).ok_or_else(|| {
-                arg_error(index, format!("%s needs a string, got {}", describe(value)))
-            })?,
-            'd' => {
-                let n = value.as_f64().ok_or_else(|| {
-                    arg_error(index, format!("%d needs a number, got {}", describe(value)))
-                })?;
-                format!("{}", n.trunc() as i64)
-            }
-            'f' => {
-                let n = value.as_f64().ok_or_else(|| {
-                    arg_error(index, format!("%f needs a number, got {}", describe(value)))
-                })?;
-                format!("{:.*}", precision.unwrap_or(6), n)
-            }
-            'x' => {
-                let n = value.as_i64().ok_or_else(|| {
-                    arg_error(
-                        index,
-                        format!("%x needs a whole number, got {}", describe(value)),
-                    )
-                })?;
-                format!("{n:x}")
-            }
-            't' => value
-                .as_bool()
-                .ok_or_else(|| {
-                    arg_error(index, format!("%t needs a bool, got {}", describe(value)))
-                })?
-                .to_string(),
-            'v' => match value {
-                Value::String(s) => s.clone(),
-                other => other.to_json().to_string(),
-            },
-            'q' => serde_json::Value::String(to_string_value(value).ok_or_else(|| {
-                arg_error(index, format!("%q needs a string, got {}", describe(value)))
-            })?)
-            .to_string(),
-            other => return Err(arg_error(0, format!("unsupported format verb %{other}"))),
-        };
-        let width: usize = width.parse().unwrap_or(0);
-        let padding = width.saturating_sub(text.chars().count());
-        if flags.contains('-') {
-            out.push_str(&text);
-            out.push_str(&" ".repeat(padding));
-        } else if flags.contains('0') && matches!(verb, 'd' | 'f') {
-            let (sign, digits) = text
-                .strip_prefix('-')
-                .map(|d| ("-", d))
-                .unwrap_or(("", text.as_str()));
-            out.push_str(sign);
-            out.push_str(&"0".repeat(padding));
-            out.push_str(digits);
-        } else {
-            out.push_str(&" ".repeat(padding));
-            out.push_str(&text);
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -1992,5 +1197,14 @@ mod tests {
             run("templatestring(greeting, {name = \"again\"})").unwrap(),
             s("Hello, again!")
         );
+    }
+
+    #[test]
+    fn every_function_is_registered_once() {
+        let mut names: Vec<&str> = super::FUNCTIONS.iter().map(|f| f.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), super::FUNCTIONS.len());
+        assert!(names.iter().all(|name| super::lookup(name).is_some()));
     }
 }

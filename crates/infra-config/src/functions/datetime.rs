@@ -1,5 +1,6 @@
-//! Terraform's time functions: `formatdate`, `timeadd`, `timecmp` and `plantimestamp`, with
-//! Terraform's strict RFC 3339 parsing (and its error wording) and Go's duration syntax.
+//! Terraform's time functions: `formatdate`, `timeadd`, `timecmp`, `plantimestamp` and
+//! `timestamp`, with Terraform's strict RFC 3339 parsing (and its error wording) and Go's
+//! duration syntax.
 
 use super::{arg_error, string, FnResult, FunctionError};
 use infra_core::Value;
@@ -7,14 +8,19 @@ use std::sync::OnceLock;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 /// The current time as Terraform's `timestamp()` gives it: RFC 3339 in UTC, whole seconds.
-pub(super) fn now_rfc3339() -> String {
+fn now_rfc3339() -> String {
     format_rfc3339(OffsetDateTime::now_utc())
 }
 
+/// `timestamp()` at apply time: the current time.
+pub(super) fn timestamp(_: &[Value]) -> FnResult {
+    Ok(Value::String(now_rfc3339()))
+}
+
 /// `plantimestamp()`: the time the plan was made, the same for every call in the process.
-pub(super) fn plantimestamp() -> Value {
+pub(super) fn plantimestamp(_: &[Value]) -> FnResult {
     static PLAN_TIME: OnceLock<String> = OnceLock::new();
-    Value::String(PLAN_TIME.get_or_init(now_rfc3339).clone())
+    Ok(Value::String(PLAN_TIME.get_or_init(now_rfc3339).clone()))
 }
 
 /// RFC 3339 as Go's `time.RFC3339` layout writes it: no fraction, `Z` for a zero offset, and

@@ -1,7 +1,7 @@
-//! Hashes and encodings: `sha1`, `sha512`, `base64sha256`, `base64sha512`, `base64gzip`,
-//! `urlencode`, `textencodebase64`, `textdecodebase64`, `uuidv5` and `bcrypt`.
+//! Encoding functions (base64, JSON, YAML through [`super::yaml`], CSV, text encodings, URLs)
+//! and the hash and crypto functions of strings (`sha1`, `md5`, `uuidv5`, `bcrypt`, ...).
 
-use super::{arg_error, integer, string, FnResult, FunctionError};
+use super::{arg_error, integer, number, string, yaml, FnResult, FunctionError};
 use base64::Engine as _;
 use infra_core::Value;
 use sha2::Digest as _;
@@ -62,20 +62,87 @@ pub fn sha1(data: &[u8]) -> [u8; 20] {
     out
 }
 
-/// `sha1`, `sha512`, `base64sha256` and `base64sha512` of a string's UTF-8 bytes.
-pub(super) fn digest(name: &str, bytes: &[u8]) -> String {
-    let base64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-    match name {
-        "sha1" => hex::encode(sha1(bytes)),
-        "sha512" => hex::encode(sha2::Sha512::digest(bytes)),
-        "base64sha256" => base64(&sha2::Sha256::digest(bytes)),
-        _ => base64(&sha2::Sha512::digest(bytes)),
-    }
+pub(super) fn base64encode(a: &[Value]) -> FnResult {
+    Ok(Value::String(to_base64(string(a, 0)?.as_bytes())))
+}
+
+/// `base64decode(string)`: the decoded bytes must be UTF-8.
+pub(super) fn base64decode(a: &[Value]) -> FnResult {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(string(a, 0)?.trim())
+        .map_err(|e| arg_error(0, format!("invalid base64: {e}")))?;
+    Ok(Value::String(String::from_utf8(bytes).map_err(|_| {
+        arg_error(0, "the decoded bytes are not valid UTF-8")
+    })?))
+}
+
+pub(super) fn jsonencode(a: &[Value]) -> FnResult {
+    Ok(Value::String(a[0].to_json().to_string()))
+}
+
+pub(super) fn jsondecode(a: &[Value]) -> FnResult {
+    let text = string(a, 0)?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| arg_error(0, format!("invalid JSON: {e}")))?;
+    Ok(Value::from_json(&json))
+}
+
+pub(super) fn yamlencode(a: &[Value]) -> FnResult {
+    Ok(Value::String(yaml::encode(&a[0])?))
+}
+
+pub(super) fn yamldecode(a: &[Value]) -> FnResult {
+    yaml::decode(&string(a, 0)?)
+}
+
+fn to_base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The hash functions of a string hash its UTF-8 bytes.
+fn string_bytes(a: &[Value]) -> Result<Vec<u8>, FunctionError> {
+    Ok(string(a, 0)?.into_bytes())
+}
+
+pub(super) fn md5(a: &[Value]) -> FnResult {
+    Ok(Value::String(hex::encode(::md5::Md5::digest(
+        string_bytes(a)?,
+    ))))
+}
+
+/// `sha1(string)` (the [`sha1`] of its bytes, in hex).
+pub(super) fn sha1_function(a: &[Value]) -> FnResult {
+    Ok(Value::String(hex::encode(sha1(&string_bytes(a)?))))
+}
+
+pub(super) fn sha256(a: &[Value]) -> FnResult {
+    Ok(Value::String(hex::encode(sha2::Sha256::digest(
+        string_bytes(a)?,
+    ))))
+}
+
+pub(super) fn sha512(a: &[Value]) -> FnResult {
+    Ok(Value::String(hex::encode(sha2::Sha512::digest(
+        string_bytes(a)?,
+    ))))
+}
+
+pub(super) fn base64sha256(a: &[Value]) -> FnResult {
+    Ok(Value::String(to_base64(&sha2::Sha256::digest(
+        string_bytes(a)?,
+    ))))
+}
+
+pub(super) fn base64sha512(a: &[Value]) -> FnResult {
+    Ok(Value::String(to_base64(&sha2::Sha512::digest(
+        string_bytes(a)?,
+    ))))
 }
 
 /// `base64gzip`: gzip (default level, no name, no time, "unknown" OS, as Go writes the
 /// header), then base64.
-pub(super) fn base64gzip(text: &str) -> Result<String, FunctionError> {
+pub(super) fn base64gzip(a: &[Value]) -> FnResult {
+    let text = string(a, 0)?;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder
         .write_all(text.as_bytes())
@@ -83,11 +150,12 @@ pub(super) fn base64gzip(text: &str) -> Result<String, FunctionError> {
     let compressed = encoder
         .finish()
         .map_err(|e| FunctionError::Failed(format!("failed to close gzip writer: {e}")))?;
-    Ok(base64::engine::general_purpose::STANDARD.encode(compressed))
+    Ok(Value::String(to_base64(&compressed)))
 }
 
 /// `urlencode`: Go's `url.QueryEscape`, so a space becomes `+`.
-pub(super) fn urlencode(text: &str) -> String {
+pub(super) fn urlencode(a: &[Value]) -> FnResult {
+    let text = string(a, 0)?;
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         match b {
@@ -98,7 +166,7 @@ pub(super) fn urlencode(text: &str) -> String {
             other => out.push_str(&format!("%{other:02X}")),
         }
     }
-    out
+    Ok(Value::String(out))
 }
 
 /// The character encodings `textencodebase64` and `textdecodebase64` support.
@@ -310,11 +378,11 @@ pub(super) fn uuidv5(a: &[Value]) -> FnResult {
     let namespace = string(a, 0)?;
     let name = string(a, 1)?;
     let namespace_id = match namespace.as_str() {
-        "dns" => uuid::Uuid::NAMESPACE_DNS,
-        "url" => uuid::Uuid::NAMESPACE_URL,
-        "oid" => uuid::Uuid::NAMESPACE_OID,
-        "x500" => uuid::Uuid::NAMESPACE_X500,
-        other => uuid::Uuid::parse_str(other).map_err(|e| {
+        "dns" => ::uuid::Uuid::NAMESPACE_DNS,
+        "url" => ::uuid::Uuid::NAMESPACE_URL,
+        "oid" => ::uuid::Uuid::NAMESPACE_OID,
+        "x500" => ::uuid::Uuid::NAMESPACE_X500,
+        other => ::uuid::Uuid::parse_str(other).map_err(|e| {
             FunctionError::Failed(format!("uuidv5() doesn't support namespace {other} ({e})"))
         })?,
     };
@@ -324,16 +392,30 @@ pub(super) fn uuidv5(a: &[Value]) -> FnResult {
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&hash[..16]);
     Ok(Value::String(
-        uuid::Builder::from_sha1_bytes(bytes)
+        ::uuid::Builder::from_sha1_bytes(bytes)
             .into_uuid()
             .hyphenated()
             .to_string(),
     ))
 }
 
+/// `uuid()` at apply time: a random UUID.
+pub(super) fn uuid(_: &[Value]) -> FnResult {
+    Ok(Value::String(::uuid::Uuid::new_v4().to_string()))
+}
+
+/// The types of `bcrypt`'s arguments, checked while planning.
+pub(super) fn check_bcrypt(a: &[Value]) -> Result<(), FunctionError> {
+    string(a, 0)?;
+    if a.len() > 1 {
+        number(a, 1)?;
+    }
+    Ok(())
+}
+
 /// `bcrypt(string, cost = 10)` at apply time, in Go's `$2a$` format. Like Go, a cost below 4
 /// means the default; a password longer than 72 bytes is refused.
-pub(super) fn bcrypt(a: &[Value]) -> Result<String, FunctionError> {
+pub(super) fn bcrypt(a: &[Value]) -> FnResult {
     let password = string(a, 0)?;
     let cost = if a.len() > 1 { integer(a, 1)? } else { 10 };
     let cost = if cost < 4 { 10 } else { cost };
@@ -349,7 +431,9 @@ pub(super) fn bcrypt(a: &[Value]) -> Result<String, FunctionError> {
     }
     let parts = ::bcrypt::hash_with_result(password.as_bytes(), cost)
         .map_err(|e| FunctionError::Failed(format!("error occured generating password {e}")))?;
-    Ok(parts.format_for_version(::bcrypt::Version::TwoA))
+    Ok(Value::String(
+        parts.format_for_version(::bcrypt::Version::TwoA),
+    ))
 }
 
 /// `csvdecode(string)`: the rows after the header line as objects keyed by the header's

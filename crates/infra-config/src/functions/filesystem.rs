@@ -1,15 +1,18 @@
-//! The `file*` functions, which read files relative to the module's directory (after
-//! expanding a leading `~`), and the path functions `basename`, `dirname`, `abspath` and
-//! `pathexpand`, which follow Go's `path/filepath` on Unix as Terraform does.
+//! The `file*` functions and `templatefile`, which read files relative to the working
+//! directory (after expanding a leading `~`), and the path functions `basename`, `dirname`,
+//! `abspath` and `pathexpand`, which follow Go's `path/filepath` on Unix as Terraform does.
 
 use super::encoding::sha1;
-use super::{arg_error, string, working_dir_path, Ctx, FnResult, FunctionError};
+use super::strings::{TemplateGuard, TEMPLATEFILE};
+use super::{
+    arg_error, map, render_template, string, working_dir_path, Ctx, FnResult, FunctionError,
+};
 use base64::Engine as _;
 use infra_core::Value;
 use sha2::Digest as _;
 
 /// Go's `filepath.Clean`: the shortest equivalent path, by purely lexical processing.
-pub(super) fn clean(path: &str) -> String {
+fn clean(path: &str) -> String {
     if path.is_empty() {
         return ".".into();
     }
@@ -37,7 +40,7 @@ pub(super) fn clean(path: &str) -> String {
 }
 
 /// Go's `filepath.Base`: the last element, ignoring trailing slashes.
-pub(super) fn basename(path: &str) -> String {
+fn basename(path: &str) -> String {
     if path.is_empty() {
         return ".".into();
     }
@@ -52,7 +55,7 @@ pub(super) fn basename(path: &str) -> String {
 }
 
 /// Go's `filepath.Dir`: everything but the last element, cleaned.
-pub(super) fn dirname(path: &str) -> String {
+fn dirname(path: &str) -> String {
     match path.rfind('/') {
         Some(i) => clean(&path[..=i]),
         None => ".".into(),
@@ -61,7 +64,7 @@ pub(super) fn dirname(path: &str) -> String {
 
 /// Go's `filepath.Abs`: joined to the current directory (Terraform's working directory) when
 /// relative, then cleaned.
-pub(super) fn abspath(path: &str) -> Result<String, FunctionError> {
+fn abspath(path: &str) -> Result<String, FunctionError> {
     if path.starts_with('/') {
         return Ok(clean(path));
     }
@@ -72,7 +75,7 @@ pub(super) fn abspath(path: &str) -> Result<String, FunctionError> {
 
 /// Expands a leading `~` to the home directory (`$HOME`), as Terraform's `pathexpand` and
 /// file functions do. `~user` is refused, as in Terraform.
-pub(super) fn expand_home(path: &str) -> Result<String, FunctionError> {
+fn expand_home(path: &str) -> Result<String, FunctionError> {
     let Some(rest) = path.strip_prefix('~') else {
         return Ok(path.to_string());
     };
@@ -88,6 +91,22 @@ pub(super) fn expand_home(path: &str) -> Result<String, FunctionError> {
         ));
     }
     Ok(clean(&format!("{home}/{rest}")))
+}
+
+pub(super) fn basename_function(a: &[Value]) -> FnResult {
+    Ok(Value::String(basename(&string(a, 0)?)))
+}
+
+pub(super) fn dirname_function(a: &[Value]) -> FnResult {
+    Ok(Value::String(dirname(&string(a, 0)?)))
+}
+
+pub(super) fn abspath_function(a: &[Value]) -> FnResult {
+    Ok(Value::String(abspath(&string(a, 0)?)?))
+}
+
+pub(super) fn pathexpand(a: &[Value]) -> FnResult {
+    Ok(Value::String(expand_home(&string(a, 0)?)?))
 }
 
 /// Reads a file named relative to the module directory, with Terraform's messages.
@@ -107,7 +126,7 @@ fn read_bytes(ctx: &Ctx, given: &str) -> Result<Vec<u8>, FunctionError> {
 }
 
 /// The text of a file, which must be UTF-8 (`file()` and `templatefile()`).
-pub(super) fn read_text(ctx: &Ctx, given: &str) -> Result<String, FunctionError> {
+fn read_text(ctx: &Ctx, given: &str) -> Result<String, FunctionError> {
     String::from_utf8(read_bytes(ctx, given)?).map_err(|_| {
         arg_error(
             0,
@@ -117,8 +136,18 @@ pub(super) fn read_text(ctx: &Ctx, given: &str) -> Result<String, FunctionError>
 }
 
 /// `file(path)`.
-pub(super) fn file_text(ctx: &Ctx, a: &[Value]) -> FnResult {
+pub(super) fn file(ctx: &Ctx, a: &[Value]) -> FnResult {
     Ok(Value::String(read_text(ctx, &string(a, 0)?)?))
+}
+
+/// `templatefile(path, vars)`: renders the template in the file with the given variables.
+pub(super) fn templatefile(ctx: &Ctx, a: &[Value]) -> FnResult {
+    let given = string(a, 0)?;
+    let text = read_text(ctx, &given)?;
+    let variables = map(a, 1)?;
+    let _guard = TemplateGuard::enter(TEMPLATEFILE);
+    render_template(&text, variables)
+        .map_err(|message| FunctionError::Failed(format!("in template {given:?}: {message}")))
 }
 
 /// `fileexists(path)`: false when nothing is there, an error when something other than a
@@ -277,24 +306,49 @@ fn glob_name(pattern: &str, name: &str) -> bool {
     here(&pattern, &name)
 }
 
-/// `filebase64` and the file hash functions.
-pub(super) fn file_digest(ctx: &Ctx, name: &str, a: &[Value]) -> FnResult {
-    let bytes = read_bytes(ctx, &string(a, 0)?)?;
-    let base64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-    Ok(Value::String(match name {
-        "filebase64" => base64(&bytes),
-        "filebase64sha256" => base64(&sha2::Sha256::digest(&bytes)),
-        "filebase64sha512" => base64(&sha2::Sha512::digest(&bytes)),
-        "filemd5" => hex::encode(md5::Md5::digest(&bytes)),
-        "filesha1" => hex::encode(sha1(&bytes)),
-        "filesha256" => hex::encode(sha2::Sha256::digest(&bytes)),
-        "filesha512" => hex::encode(sha2::Sha512::digest(&bytes)),
-        other => {
-            return Err(FunctionError::Failed(format!(
-                "{other} is not a file function"
-            )))
-        }
-    }))
+/// The bytes of the file named by the first argument.
+fn file_bytes(ctx: &Ctx, a: &[Value]) -> Result<Vec<u8>, FunctionError> {
+    read_bytes(ctx, &string(a, 0)?)
+}
+
+fn to_base64(bytes: &[u8]) -> FnResult {
+    Ok(Value::String(
+        base64::engine::general_purpose::STANDARD.encode(bytes),
+    ))
+}
+
+pub(super) fn filebase64(ctx: &Ctx, a: &[Value]) -> FnResult {
+    to_base64(&file_bytes(ctx, a)?)
+}
+
+pub(super) fn filebase64sha256(ctx: &Ctx, a: &[Value]) -> FnResult {
+    to_base64(&sha2::Sha256::digest(file_bytes(ctx, a)?))
+}
+
+pub(super) fn filebase64sha512(ctx: &Ctx, a: &[Value]) -> FnResult {
+    to_base64(&sha2::Sha512::digest(file_bytes(ctx, a)?))
+}
+
+pub(super) fn filemd5(ctx: &Ctx, a: &[Value]) -> FnResult {
+    Ok(Value::String(hex::encode(md5::Md5::digest(file_bytes(
+        ctx, a,
+    )?))))
+}
+
+pub(super) fn filesha1(ctx: &Ctx, a: &[Value]) -> FnResult {
+    Ok(Value::String(hex::encode(sha1(&file_bytes(ctx, a)?))))
+}
+
+pub(super) fn filesha256(ctx: &Ctx, a: &[Value]) -> FnResult {
+    Ok(Value::String(hex::encode(sha2::Sha256::digest(
+        file_bytes(ctx, a)?,
+    ))))
+}
+
+pub(super) fn filesha512(ctx: &Ctx, a: &[Value]) -> FnResult {
+    Ok(Value::String(hex::encode(sha2::Sha512::digest(
+        file_bytes(ctx, a)?,
+    ))))
 }
 
 #[cfg(test)]

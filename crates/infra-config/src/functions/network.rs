@@ -1,7 +1,9 @@
-//! `cidrsubnets`: consecutive subnets of a prefix, for IPv4 and IPv6, computed as Terraform
-//! does (each subnet starts after the end of the previous one, aligned to its own size).
+//! IP network functions: `cidrhost`, `cidrnetmask` and `cidrsubnet` (IPv4, through
+//! [`infra_core::cidr`]), and `cidrsubnets`: consecutive subnets of a prefix, for IPv4 and
+//! IPv6, computed as Terraform does (each subnet starts after the end of the previous one,
+//! aligned to its own size).
 
-use super::{arg_error, integer, string, FnResult};
+use super::{arg_error, integer, string, FnResult, FunctionError};
 use infra_core::Value;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -125,6 +127,43 @@ fn parse_prefix(text: &str) -> Result<Prefix, String> {
         bits,
     };
     Ok(prefix.with(address, length))
+}
+
+/// `cidrhost(prefix, hostnum)`.
+pub(super) fn cidrhost(a: &[Value]) -> FnResult {
+    Ok(Value::String(
+        infra_core::cidr::cidrhost(&string(a, 0)?, integer(a, 1)?)
+            .map_err(FunctionError::Failed)?,
+    ))
+}
+
+/// `cidrnetmask(prefix)`.
+pub(super) fn cidrnetmask(a: &[Value]) -> FnResult {
+    Ok(Value::String(
+        infra_core::cidr::cidrnetmask(&string(a, 0)?).map_err(FunctionError::Failed)?,
+    ))
+}
+
+/// `cidrsubnet(prefix, newbits, netnum)`.
+pub(super) fn cidrsubnet(a: &[Value]) -> FnResult {
+    let newbits = integer(a, 1)?;
+    let netnum = integer(a, 2)?;
+    if !(0..=32).contains(&newbits) {
+        return Err(arg_error(
+            1,
+            format!("newbits must be between 0 and 32, got {newbits}"),
+        ));
+    }
+    if netnum < 0 {
+        return Err(arg_error(
+            2,
+            format!("netnum must not be negative, got {netnum}"),
+        ));
+    }
+    Ok(Value::String(
+        infra_core::cidr::cidrsubnet(&string(a, 0)?, newbits as u8, netnum as u64)
+            .map_err(FunctionError::Failed)?,
+    ))
 }
 
 /// `cidrsubnets(prefix, newbits...)`.

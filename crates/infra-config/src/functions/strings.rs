@@ -1,13 +1,22 @@
-//! String functions with more to them than one line: `templatestring` (and the guard that
-//! keeps template functions from calling themselves), `parseint`, `strrev` and `indent`.
+//! String functions, with `format`'s verbs, the user-perceived characters that `substr`,
+//! `strrev` and `length` count, and `templatestring` (with the guard that keeps template
+//! functions from calling themselves).
 
-use super::{arg_error, integer, render_template, string, FnResult, FunctionError};
-use crate::eval::mark_if;
+use super::{
+    arg_error, integer, render_template, string, to_string_value, Body, Call, FnResult, Function,
+    FunctionError,
+};
+use crate::eval::{describe, mark_if, Ctx, EvalResult};
 use hcl_edit::expr::Expression;
 use hcl_edit::template::{Element, Template};
 use infra_core::Value;
 use std::cell::Cell;
 use std::collections::BTreeMap;
+
+/// The template functions' names. A template may not call them, and they say which kind of
+/// template is being rendered.
+pub(super) const TEMPLATEFILE: &str = "templatefile";
+pub(super) const TEMPLATESTRING: &str = "templatestring";
 
 thread_local! {
     /// The template function whose template is being rendered on this thread, if any.
@@ -33,34 +42,20 @@ impl Drop for TemplateGuard {
     }
 }
 
-/// Functions that read files, which a `templatestring` template may not call.
-const FILESYSTEM_FUNCTIONS: &[&str] = &[
-    "file",
-    "fileexists",
-    "fileset",
-    "filebase64",
-    "filebase64sha256",
-    "filebase64sha512",
-    "filemd5",
-    "filesha1",
-    "filesha256",
-    "filesha512",
-    "templatefile",
-];
-
 /// Inside a template, Terraform refuses the template functions themselves (a template that
 /// renders itself would never end), and inside a `templatestring` template also the functions
-/// that read files.
-pub(super) fn check_template_nesting(name: &str) -> Result<(), FunctionError> {
+/// that read files ([`Body::Files`]).
+pub(super) fn check_template_nesting(function: &Function) -> Result<(), FunctionError> {
     let Some(rendering) = RENDERING.with(Cell::get) else {
         return Ok(());
     };
-    if matches!(name, "templatefile" | "templatestring") {
+    let name = function.name;
+    if name == TEMPLATEFILE || name == TEMPLATESTRING {
         return Err(FunctionError::Failed(format!(
             "cannot recursively call {name} from inside another template function"
         )));
     }
-    if rendering == "templatestring" && FILESYSTEM_FUNCTIONS.contains(&name) {
+    if rendering == TEMPLATESTRING && matches!(function.body, Body::Files(_)) {
         return Err(FunctionError::Failed(format!(
             "cannot use filesystem access functions like {name} in templatestring templates; consider passing the function result as a template variable instead"
         )));
@@ -68,9 +63,14 @@ pub(super) fn check_template_nesting(name: &str) -> Result<(), FunctionError> {
     Ok(())
 }
 
-/// `templatestring` only renders a template fetched from elsewhere: its first argument must be
-/// a reference (`local.t`, `data.x.y.body`, `var.m["k"]`), not a template written in place.
-pub(super) fn check_template_reference(expr: &Expression) -> Result<(), String> {
+/// Before `templatestring`'s arguments are evaluated: refuses a first argument that is not a
+/// reference (see [`check_template_reference`]).
+pub(super) fn require_template_reference(ctx: &mut Ctx, call: &Call) -> Option<EvalResult> {
+    let message = check_template_reference(call.exprs.first()?).err()?;
+    Some(Err(call.fail(ctx, &arg_error(0, message))))
+}
+
+fn check_template_reference(expr: &Expression) -> Result<(), String> {
     fn is_reference(expr: &Expression) -> bool {
         match expr {
             Expression::Variable(_) => true,
@@ -128,58 +128,278 @@ pub(super) fn templatestring(a: &[Value]) -> FnResult {
         .iter()
         .map(|(k, v)| (k.clone(), v.unmark_deep()))
         .collect();
-    let _guard = TemplateGuard::enter("templatestring");
+    let _guard = TemplateGuard::enter(TEMPLATESTRING);
     let rendered = render_template(template, vars)
         .map_err(|message| FunctionError::Failed(format!("in the template: {message}")))?;
     Ok(mark_if(rendered, sensitive))
 }
 
-/// `parseint(string, base)`, for bases 2 to 62: digits, then `a`-`z`, then (above base 36)
-/// `A`-`Z`; below base 37 letters of either case are the same digit.
-pub(super) fn parseint(a: &[Value]) -> FnResult {
-    let Value::String(text) = &a[0] else {
+pub(super) fn chomp(a: &[Value]) -> FnResult {
+    Ok(Value::String(
+        string(a, 0)?.trim_end_matches(['\n', '\r']).to_string(),
+    ))
+}
+
+pub(super) fn endswith(a: &[Value]) -> FnResult {
+    Ok(Value::Bool(string(a, 0)?.ends_with(&string(a, 1)?)))
+}
+
+pub(super) fn format(a: &[Value]) -> FnResult {
+    Ok(Value::String(format_text(&string(a, 0)?, &a[1..])?))
+}
+
+/// `formatlist(spec, values...)`: `format` once per element of the list arguments, which
+/// must all be as long; the other arguments are repeated.
+pub(super) fn formatlist(a: &[Value]) -> FnResult {
+    let length = a[1..]
+        .iter()
+        .filter_map(|v| v.as_list().map(<[Value]>::len))
+        .max();
+    let Some(length) = length else {
+        return Ok(Value::List(vec![Value::String(format_text(
+            &string(a, 0)?,
+            &a[1..],
+        )?)]));
+    };
+    let mut out = Vec::with_capacity(length);
+    for row in 0..length {
+        let mut row_args = Vec::new();
+        for (i, arg) in a[1..].iter().enumerate() {
+            match arg.as_list() {
+                Some(items) if items.len() != length => {
+                    return Err(arg_error(
+                        i + 1,
+                        format!("all list arguments must have the same length ({length})"),
+                    ))
+                }
+                Some(items) => row_args.push(items[row].clone()),
+                None => row_args.push(arg.clone()),
+            }
+        }
+        out.push(Value::String(format_text(&string(a, 0)?, &row_args)?));
+    }
+    Ok(Value::List(out))
+}
+
+/// `join(separator, lists...)`.
+pub(super) fn join(a: &[Value]) -> FnResult {
+    let separator = string(a, 0)?;
+    let mut parts = Vec::new();
+    for i in 1..a.len() {
+        for item in super::list(a, i)? {
+            parts.push(to_string_value(&item).ok_or_else(|| {
+                arg_error(
+                    i,
+                    format!("every element must be a string, got {}", describe(&item)),
+                )
+            })?);
+        }
+    }
+    Ok(Value::String(parts.join(&separator)))
+}
+
+pub(super) fn lower(a: &[Value]) -> FnResult {
+    Ok(Value::String(string(a, 0)?.to_lowercase()))
+}
+
+/// `regex(pattern, string)`: the first match (see [`capture_value`]), which must exist.
+pub(super) fn regex(a: &[Value]) -> FnResult {
+    let (regex, text) = compile(a)?;
+    let names: Vec<Option<&str>> = regex.capture_names().collect();
+    match regex.captures(&text) {
+        Some(captures) => Ok(capture_value(&names, &captures)),
+        None => Err(FunctionError::Failed(
+            "pattern did not match any part of the given string".into(),
+        )),
+    }
+}
+
+/// `regexall(pattern, string)`: every match (see [`capture_value`]).
+pub(super) fn regexall(a: &[Value]) -> FnResult {
+    let (regex, text) = compile(a)?;
+    let names: Vec<Option<&str>> = regex.capture_names().collect();
+    Ok(Value::List(
+        regex
+            .captures_iter(&text)
+            .map(|captures| capture_value(&names, &captures))
+            .collect(),
+    ))
+}
+
+/// The pattern of `regex` and `regexall`, compiled, and the text to search.
+fn compile(a: &[Value]) -> Result<(::regex::Regex, String), FunctionError> {
+    let pattern = string(a, 0)?;
+    let text = string(a, 1)?;
+    let regex = ::regex::Regex::new(&pattern)
+        .map_err(|e| arg_error(0, format!("error parsing pattern: {e}")))?;
+    let names: Vec<Option<&str>> = regex.capture_names().collect();
+    let named = names.iter().skip(1).filter(|n| n.is_some()).count();
+    if named > 0 && named < names.len() - 1 {
         return Err(arg_error(
             0,
-            format!("first argument must be a string, not {}", a[0].type_name()),
-        ));
-    };
-    let base = integer(a, 1)?;
-    if !(2..=62).contains(&base) {
-        return Err(arg_error(
-            1,
-            "base must be a whole number between 2 and 62 inclusive",
+            "invalid regexp pattern: cannot mix both named and unnamed capture groups",
         ));
     }
-    let base = base as u32;
-    let fail = || arg_error(0, format!("cannot parse {text:?} as a base {base} integer"));
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text.as_str()),
-    };
-    if digits.is_empty() {
-        return Err(fail());
+    Ok((regex, text))
+}
+
+/// One match: the matched text when the pattern has no groups, a map of the named groups,
+/// or a list of the unnamed ones. `names` are the pattern's capture names, the whole match's
+/// first.
+fn capture_value(names: &[Option<&str>], captures: &::regex::Captures) -> Value {
+    if names.len() == 1 {
+        return Value::String(
+            captures
+                .get(0)
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_default(),
+        );
     }
-    let mut exact: Option<u128> = Some(0);
-    let mut approximate = 0f64;
-    for c in digits.chars() {
-        let digit = match c {
-            '0'..='9' => c as u32 - '0' as u32,
-            'a'..='z' => c as u32 - 'a' as u32 + 10,
-            'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
-            'A'..='Z' => c as u32 - 'A' as u32 + 36,
-            _ => return Err(fail()),
-        };
-        if digit >= base {
-            return Err(fail());
+    if names.iter().skip(1).any(Option::is_some) {
+        return Value::Map(
+            names
+                .iter()
+                .flatten()
+                .map(|n| {
+                    (
+                        n.to_string(),
+                        captures
+                            .name(n)
+                            .map(|m| Value::string(m.as_str()))
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        );
+    }
+    Value::List(
+        (1..names.len())
+            .map(|i| {
+                captures
+                    .get(i)
+                    .map(|m| Value::string(m.as_str()))
+                    .unwrap_or_default()
+            })
+            .collect(),
+    )
+}
+
+/// `replace(string, search, replacement)`: a search written `/.../` is a regular expression.
+pub(super) fn replace(a: &[Value]) -> FnResult {
+    let text = string(a, 0)?;
+    let search = string(a, 1)?;
+    let replacement = string(a, 2)?;
+    if search.len() >= 2 && search.starts_with('/') && search.ends_with('/') {
+        let pattern = &search[1..search.len() - 1];
+        let regex = ::regex::Regex::new(pattern)
+            .map_err(|e| arg_error(1, format!("invalid regular expression /{pattern}/: {e}")))?;
+        Ok(Value::String(
+            regex.replace_all(&text, replacement.as_str()).into_owned(),
+        ))
+    } else {
+        Ok(Value::String(text.replace(&search, &replacement)))
+    }
+}
+
+/// `split(separator, string)`: an empty string gives an empty list.
+pub(super) fn split(a: &[Value]) -> FnResult {
+    let separator = string(a, 0)?;
+    let text = string(a, 1)?;
+    if text.is_empty() {
+        Ok(Value::List(vec![]))
+    } else {
+        Ok(Value::List(
+            text.split(separator.as_str()).map(Value::string).collect(),
+        ))
+    }
+}
+
+pub(super) fn startswith(a: &[Value]) -> FnResult {
+    Ok(Value::Bool(string(a, 0)?.starts_with(&string(a, 1)?)))
+}
+
+pub(super) fn strcontains(a: &[Value]) -> FnResult {
+    Ok(Value::Bool(string(a, 0)?.contains(&string(a, 1)?)))
+}
+
+/// `strrev`: the characters in reverse order, keeping each user-perceived character whole.
+pub(super) fn strrev(a: &[Value]) -> FnResult {
+    let text = string(a, 0)?;
+    Ok(Value::String(graphemes(&text).into_iter().rev().collect()))
+}
+
+/// `substr(string, offset, length)`. Offsets and lengths count user-perceived characters, as
+/// Terraform's do.
+pub(super) fn substr(a: &[Value]) -> FnResult {
+    let text = string(a, 0)?;
+    let chars = graphemes(&text);
+    let length_total = chars.len() as i64;
+    let mut offset = integer(a, 1)?;
+    let length = integer(a, 2)?;
+    if offset < 0 {
+        offset += length_total;
+    }
+    let offset = offset.clamp(0, length_total);
+    let end = if length < 0 {
+        length_total
+    } else {
+        (offset + length).min(length_total)
+    };
+    Ok(Value::String(
+        chars[offset as usize..end.max(offset) as usize].concat(),
+    ))
+}
+
+/// `title`: the first letter of every word in upper case.
+pub(super) fn title(a: &[Value]) -> FnResult {
+    let text = string(a, 0)?;
+    let mut out = String::with_capacity(text.len());
+    let mut start = true;
+    for c in text.chars() {
+        if start && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
         }
-        exact = exact
-            .and_then(|e| e.checked_mul(u128::from(base)))
-            .and_then(|e| e.checked_add(u128::from(digit)));
-        approximate = approximate * f64::from(base) + f64::from(digit);
+        start = !c.is_alphanumeric();
     }
-    let magnitude = exact.map_or(approximate, |e| e as f64);
-    Ok(Value::Number(if negative { -magnitude } else { magnitude }))
+    Ok(Value::String(out))
+}
+
+/// `trim(string, characters)`.
+pub(super) fn trim(a: &[Value]) -> FnResult {
+    let cutset: Vec<char> = string(a, 1)?.chars().collect();
+    Ok(Value::String(
+        string(a, 0)?.trim_matches(cutset.as_slice()).to_string(),
+    ))
+}
+
+pub(super) fn trimprefix(a: &[Value]) -> FnResult {
+    let text = string(a, 0)?;
+    let prefix = string(a, 1)?;
+    Ok(Value::String(
+        text.strip_prefix(prefix.as_str())
+            .unwrap_or(&text)
+            .to_string(),
+    ))
+}
+
+pub(super) fn trimspace(a: &[Value]) -> FnResult {
+    Ok(Value::String(string(a, 0)?.trim().to_string()))
+}
+
+pub(super) fn trimsuffix(a: &[Value]) -> FnResult {
+    let text = string(a, 0)?;
+    let suffix = string(a, 1)?;
+    Ok(Value::String(
+        text.strip_suffix(suffix.as_str())
+            .unwrap_or(&text)
+            .to_string(),
+    ))
+}
+
+pub(super) fn upper(a: &[Value]) -> FnResult {
+    Ok(Value::String(string(a, 0)?.to_uppercase()))
 }
 
 /// Characters that belong to the character before them (combining marks, variation
@@ -266,11 +486,6 @@ pub(super) fn graphemes(text: &str) -> Vec<&str> {
     clusters
 }
 
-/// `strrev`: the characters in reverse order, keeping each user-perceived character whole.
-pub(super) fn strrev(text: &str) -> String {
-    graphemes(text).into_iter().rev().collect()
-}
-
 /// The largest string `indent` builds.
 const MAX_INDENTED: usize = 1 << 28;
 
@@ -301,4 +516,121 @@ pub(super) fn indent(a: &[Value]) -> FnResult {
         out.push_str(line);
     }
     Ok(Value::String(out))
+}
+
+/// Terraform's `format` verbs: `%s %d %f %.Nf %v %q %t %x %%`, with width and zero padding.
+fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
+    let mut out = String::new();
+    let mut chars = spec.chars().peekable();
+    let mut next = 0usize;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut flags = String::new();
+        while let Some(&f) = chars.peek() {
+            if f == '-' || f == '0' || f == '+' || f == ' ' || f == '#' {
+                flags.push(f);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let mut width = String::new();
+        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            width.push(d);
+            chars.next();
+        }
+        let mut precision: Option<usize> = None;
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            let mut p = String::new();
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                p.push(d);
+                chars.next();
+            }
+            precision = Some(p.parse().unwrap_or(0));
+        }
+        let Some(verb) = chars.next() else {
+            return Err(arg_error(
+                0,
+                "the format string ends with an incomplete verb",
+            ));
+        };
+        if verb == '%' {
+            out.push('%');
+            continue;
+        }
+        let Some(value) = args.get(next) else {
+            return Err(arg_error(
+                0,
+                format!(
+                    "the format string needs more than {} argument(s)",
+                    args.len()
+                ),
+            ));
+        };
+        let index = next + 1;
+        next += 1;
+        let text = match verb {
+            's' => to_string_value(value).ok_or_else(|| {
+                arg_error(index, format!("%s needs a string, got {}", describe(value)))
+            })?,
+            'd' => {
+                let n = value.as_f64().ok_or_else(|| {
+                    arg_error(index, format!("%d needs a number, got {}", describe(value)))
+                })?;
+                format!("{}", n.trunc() as i64)
+            }
+            'f' => {
+                let n = value.as_f64().ok_or_else(|| {
+                    arg_error(index, format!("%f needs a number, got {}", describe(value)))
+                })?;
+                format!("{:.*}", precision.unwrap_or(6), n)
+            }
+            'x' => {
+                let n = value.as_i64().ok_or_else(|| {
+                    arg_error(
+                        index,
+                        format!("%x needs a whole number, got {}", describe(value)),
+                    )
+                })?;
+                format!("{n:x}")
+            }
+            't' => value
+                .as_bool()
+                .ok_or_else(|| {
+                    arg_error(index, format!("%t needs a bool, got {}", describe(value)))
+                })?
+                .to_string(),
+            'v' => match value {
+                Value::String(s) => s.clone(),
+                other => other.to_json().to_string(),
+            },
+            'q' => serde_json::Value::String(to_string_value(value).ok_or_else(|| {
+                arg_error(index, format!("%q needs a string, got {}", describe(value)))
+            })?)
+            .to_string(),
+            other => return Err(arg_error(0, format!("unsupported format verb %{other}"))),
+        };
+        let width: usize = width.parse().unwrap_or(0);
+        let padding = width.saturating_sub(text.chars().count());
+        if flags.contains('-') {
+            out.push_str(&text);
+            out.push_str(&" ".repeat(padding));
+        } else if flags.contains('0') && matches!(verb, 'd' | 'f') {
+            let (sign, digits) = text
+                .strip_prefix('-')
+                .map(|d| ("-", d))
+                .unwrap_or(("", text.as_str()));
+            out.push_str(sign);
+            out.push_str(&"0".repeat(padding));
+            out.push_str(digits);
+        } else {
+            out.push_str(&" ".repeat(padding));
+            out.push_str(&text);
+        }
+    }
+    Ok(out)
 }
