@@ -960,7 +960,12 @@ fn undeclared(
     ours: &serde_json::Value,
     missing: &mut Vec<String>,
 ) {
-    for name in block["attributes"].as_object().into_iter().flatten().map(|(n, _)| n) {
+    for name in block["attributes"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(n, _)| n)
+    {
         let declared = ours["attributes"].get(name).is_some()
             // SDKv2 blocks that infra declares as attributes (or the other way round) are one
             // stored value all the same.
