@@ -10,10 +10,12 @@
 //!
 //! Run: `cargo run --release --manifest-path benches/planner/Cargo.toml -- [RUNS] [SIZES...]`
 
+use std::alloc::{GlobalAlloc, Layout};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use infra_config::{Evaluator, InputVariables};
 use infra_core::{
@@ -22,6 +24,50 @@ use infra_core::{
 };
 use infra_engine::planner::{self, PlanInput, PlanOptions};
 use infra_state::State;
+
+// mimalloc, as in the `infra` binary (src/main.rs), so that the figures are the binary's;
+// counted, to tell what each phase holds.
+#[global_allocator]
+static ALLOCATOR: Counted = Counted;
+
+/// Bytes allocated and not yet freed, and the most of them since [`start_peak`]. The bench
+/// allocates on one thread, so plain loads and stores count exactly and cost little.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+struct Counted;
+
+fn count(allocated: usize, freed: usize) {
+    let live = LIVE.load(Relaxed) + allocated - freed;
+    LIVE.store(live, Relaxed);
+    if live > PEAK.load(Relaxed) {
+        PEAK.store(live, Relaxed);
+    }
+}
+
+unsafe impl GlobalAlloc for Counted {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(layout.size(), 0);
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        count(0, layout.size());
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(new_size, layout.size());
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+    }
+}
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1e6
+}
+
+/// Starts measuring the peak of the heap afresh, from what it holds now.
+fn start_peak() {
+    PEAK.store(LIVE.load(Relaxed), Relaxed);
+}
 
 /// `tags` and `tags_all`, as infra-aws's `WithTags` declares them.
 trait WithTags {
@@ -290,29 +336,58 @@ const PHASES: [&str; 7] = [
     "total",
 ];
 
-/// One `plan -refresh=false` of the stack in `dir` against an empty state: phase durations,
-/// and the number of planned changes.
-fn plan_once(dir: &Path, registry: &Registry) -> ([Duration; 7], usize, usize) {
-    let mut marks = [Duration::ZERO; 7];
-    let started = Instant::now();
-    let mut last = started;
-    let mut mark = |index: usize| {
-        let now = Instant::now();
-        marks[index] = now - last;
-        last = now;
+/// What one run measured, phase by phase (the indices of [`PHASES`]).
+struct Run {
+    wall: [f64; 7],
+    /// This thread's time on a CPU (`/proc/thread-self/schedstat`), which the other work of a
+    /// shared machine disturbs less than the wall time.
+    cpu: [f64; 7],
+    /// The resident set (VmRSS, MB) at the end of each phase.
+    resident: [f64; 7],
+    /// The heap (MB) held at the end of each phase, and its peak during it.
+    held: [f64; 7],
+    peak: [f64; 7],
+    changes: usize,
+    text_len: usize,
+}
+
+/// One `plan -refresh=false` of the stack in `dir` against an empty state.
+fn plan_once(dir: &Path, registry: &Registry) -> Run {
+    let mut run = Run {
+        wall: [0.0; 7],
+        cpu: [0.0; 7],
+        resident: [0.0; 7],
+        held: [0.0; 7],
+        peak: [0.0; 7],
+        changes: 0,
+        text_len: 0,
     };
+    let (started, started_cpu) = (Instant::now(), cpu_seconds());
+    let (mut last, mut last_cpu) = (started, started_cpu);
+    let mut mark = |run: &mut Run, index: usize| {
+        let (now, now_cpu) = (Instant::now(), cpu_seconds());
+        run.wall[index] = (now - last).as_secs_f64();
+        run.cpu[index] = now_cpu - last_cpu;
+        run.resident[index] = rss_mb("VmRSS:");
+        run.held[index] = mb(LIVE.load(Relaxed));
+        run.peak[index] = mb(PEAK.load(Relaxed));
+        start_peak();
+        (last, last_cpu) = (now, now_cpu);
+    };
+    let held_before = LIVE.load(Relaxed);
+    start_peak();
     let config = infra_config::load(dir).expect("the synthetic stack loads");
-    mark(0);
+    mark(&mut run, 0);
     let inputs = InputVariables::new();
     let evaluator = Evaluator::new(&config, &inputs, "default").expect("evaluator");
     let settings: ProviderSettings = evaluator.provider_settings().expect("provider settings");
-    mark(1);
+    mark(&mut run, 1);
     let problems = config.validate_schemas(registry);
     assert!(!problems.has_errors(), "schema problems: {problems:?}");
-    mark(2);
+    mark(&mut run, 2);
     let dependencies = evaluator.dependencies().expect("dependencies");
     let order = planner::resource_order(&config, &dependencies).expect("order");
-    mark(3);
+    mark(&mut run, 3);
     let state = State::new();
     let options = PlanOptions {
         destroy: false,
@@ -333,21 +408,48 @@ fn plan_once(dir: &Path, registry: &Registry) -> ([Duration; 7], usize, usize) {
         options: &options,
     })
     .expect("plan");
-    mark(4);
+    mark(&mut run, 4);
     let text = infra_render::plan_text(&plan, infra_render::Style { colour: false });
-    mark(5);
-    marks[6] = started.elapsed();
-    (marks, plan.changes.len(), text.len())
+    mark(&mut run, 5);
+    (run.changes, run.text_len) = (plan.changes.len(), text.len());
+    // Dropping is part of the total, as it is of the process's time.
+    drop(text);
+    drop(plan);
+    drop(order);
+    drop(dependencies);
+    drop(evaluator);
+    drop(config);
+    run.wall[6] = started.elapsed().as_secs_f64();
+    run.cpu[6] = cpu_seconds() - started_cpu;
+    run.resident[6] = rss_mb("VmRSS:");
+    run.held[6] = mb(LIVE.load(Relaxed) - held_before);
+    run.peak[6] = run.peak.iter().copied().fold(0.0, f64::max);
+    run
 }
 
-/// The process's peak resident set so far (VmHWM), in MB.
-fn peak_rss_mb() -> f64 {
+/// The median over the runs of one figure.
+fn median_of(runs: &[Run], figure: impl Fn(&Run) -> f64) -> f64 {
+    let mut values: Vec<f64> = runs.iter().map(figure).collect();
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// This thread's CPU time so far, in seconds (the first figure of its schedstat, in ns).
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|line| line.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |ns| ns / 1e9)
+}
+
+/// A figure of /proc/self/status in MB: `VmRSS:` (resident now) or `VmHWM:` (the peak so far).
+fn rss_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
             status
                 .lines()
-                .find(|line| line.starts_with("VmHWM:"))
+                .find(|line| line.starts_with(field))
                 .and_then(|line| line.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
@@ -376,29 +478,29 @@ fn main() {
         std::fs::create_dir_all(&dir).expect("temp dir");
         let text = synthetic(size);
         std::fs::write(dir.join("main.tf"), &text).expect("write main.tf");
-        let mut samples: Vec<[Duration; 7]> = Vec::new();
-        let mut rendered = 0;
-        for _ in 0..runs {
-            let (marks, changes, text_len) = plan_once(&dir, &registry);
-            assert_eq!(changes, size, "every resource is planned for creation");
-            rendered = text_len;
-            samples.push(marks);
+        let measured: Vec<Run> = (0..runs).map(|_| plan_once(&dir, &registry)).collect();
+        for run in &measured {
+            assert_eq!(run.changes, size, "every resource is planned for creation");
         }
-        let median = |phase: usize| {
-            let mut values: Vec<f64> = samples.iter().map(|s| s[phase].as_secs_f64()).collect();
-            values.sort_by(f64::total_cmp);
-            values[values.len() / 2]
-        };
         println!(
             "\n{size} resources ({:.2} MB of HCL, {:.1} MB of plan text), peak RSS so far {:.0} MB",
             text.len() as f64 / 1e6,
-            rendered as f64 / 1e6,
-            peak_rss_mb()
+            measured[0].text_len as f64 / 1e6,
+            rss_mb("VmHWM:")
         );
+        println!("  phase                 wall (median)  CPU (median)   heap held after | peak in it   RSS after (first run)");
         for (phase, name) in PHASES.iter().enumerate() {
-            println!("  {name:<20} median {:>8.1} ms", median(phase) * 1e3);
+            let first = &measured[0];
+            println!(
+                "  {name:<20} {:>10.1} ms {:>10.1} ms {:>13.0} MB | {:>6.0} MB {:>10.0} MB",
+                median_of(&measured, |r| r.wall[phase]) * 1e3,
+                median_of(&measured, |r| r.cpu[phase]) * 1e3,
+                first.held[phase],
+                first.peak[phase],
+                first.resident[phase]
+            );
         }
-        medians.push((size, median(6)));
+        medians.push((size, median_of(&measured, |r| r.wall[6])));
     }
     if let (Some(&(small, small_time)), Some(&(large, large_time))) =
         (medians.first(), medians.last())

@@ -95,21 +95,22 @@ pub fn resource_order(
     config: &Config,
     dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
 ) -> Result<Vec<ResourceId>, Diagnostics> {
-    let mut graph: Graph<ResourceId> = Graph::new();
+    // Over references: the graph is as big as the configuration, and only the order is kept.
+    let mut graph: Graph<&ResourceId> = Graph::new();
     for resource in config.resources() {
-        graph.add_node(resource.id.clone());
+        graph.add_node(&resource.id);
     }
     for (id, deps) in dependencies {
         for dep in deps {
-            graph.add_edge(id.clone(), dep.clone());
+            graph.add_edge(id, dep);
         }
     }
-    graph.topological_order().map_err(|cycle| {
+    let order = graph.topological_order().map_err(|cycle| {
         let names: Vec<String> = cycle.iter().map(|id| id.to_string()).collect();
         let location = config
             .resources()
             .into_iter()
-            .find(|r| Some(&r.id) == cycle.first())
+            .find(|r| Some(&&r.id) == cycle.first())
             .map(|r| r.location.clone());
         Diagnostics::from(
             Diagnostic::error(
@@ -122,7 +123,8 @@ pub fn resource_order(
             )
             .at(location),
         )
-    })
+    })?;
+    Ok(order.into_iter().cloned().collect())
 }
 
 /// The IDs of objects whose traffic a rollout moves.
@@ -306,7 +308,9 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
                 .get(id)
                 .into_iter()
                 .flatten()
-                .flat_map(|dep| instances_of.get(dep).cloned().unwrap_or_default())
+                .filter_map(|dep| instances_of.get(dep))
+                .flatten()
+                .cloned()
                 .collect();
             let mut shaped = Vec::with_capacity(instances.len());
             for instance in instances {

@@ -16,7 +16,7 @@ use std::fmt::Write;
 use infra_core::{Action, Value};
 use infra_engine::plan::{OutputChange, Plan, Reason, ResourceChange};
 
-use values::{render_object_diff, render_value};
+use values::{render_object_diff, render_value, write_object_diff};
 
 /// The whole human plan, as `infra plan` prints it.
 pub fn plan_text(plan: &Plan, style: Style) -> String {
@@ -30,7 +30,7 @@ pub fn plan_text(plan: &Plan, style: Style) -> String {
         );
         out.push_str("infra detected the following changes made outside of infra since the last \"infra apply\":\n\n");
         for change in drift {
-            out.push_str(&change_text(change, style, true));
+            write_change(&mut out, change, style, true);
             out.push('\n');
         }
         if plan.refresh_only {
@@ -62,7 +62,7 @@ pub fn plan_text(plan: &Plan, style: Style) -> String {
     if !resource_changes.is_empty() {
         out.push_str("\ninfra will perform the following actions:\n\n");
         for change in &resource_changes {
-            out.push_str(&change_text(change, style, false));
+            write_change(&mut out, change, style, false);
             out.push('\n');
         }
     }
@@ -150,6 +150,13 @@ fn output_line(name: &str, output: &OutputChange, style: Style) -> String {
 
 /// One resource's block: the comment line, the header, and the attribute diff.
 pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String {
+    let mut out = String::new();
+    write_change(&mut out, change, style, drift);
+    out
+}
+
+/// [`change_text`], written at the end of `out`.
+fn write_change(out: &mut String, change: &ResourceChange, style: Style, drift: bool) {
     let address = &change.address;
     let resource = &address.resource;
     let comment = if drift {
@@ -242,7 +249,6 @@ pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String
     } else {
         style.action(change.action)
     };
-    let mut out = String::new();
     let _ = writeln!(out, "  {}", style.bold(&comment));
     let _ = writeln!(
         out,
@@ -260,16 +266,16 @@ pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String
     } else {
         &change.after
     };
-    out.push_str(&render_object_diff(
+    write_object_diff(
+        out,
         &change.before,
         after,
         action,
         &change.replace_paths,
         6,
         style,
-    ));
+    );
     out.push_str("    }\n");
-    out
 }
 
 /// The arguments of an object as configuration: every attribute the configuration may set

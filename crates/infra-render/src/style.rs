@@ -1,5 +1,7 @@
 //! Colours, only when the CLI says so (a TTY without NO_COLOR or -no-color).
 
+use std::borrow::Cow;
+
 use infra_core::Action;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -36,16 +38,20 @@ impl Style {
         self.paint("33", text)
     }
 
-    /// The action's symbol, coloured as Terraform colours it.
-    pub fn action(&self, action: Action) -> String {
+    /// The action's symbol, coloured as Terraform colours it (without colour, the symbol
+    /// itself: a plan shows it on every line).
+    pub fn action(&self, action: Action) -> Cow<'static, str> {
         let symbol = action.symbol();
-        match action {
+        if !self.colour {
+            return Cow::Borrowed(symbol);
+        }
+        Cow::Owned(match action {
             Action::Create => self.green(symbol),
             Action::Delete => self.red(symbol),
             Action::Update => self.yellow(symbol),
             Action::DeleteThenCreate | Action::CreateThenDelete => self.red(symbol),
             Action::Read => self.paint("36", symbol),
             Action::NoOp | Action::Forget => symbol.to_string(),
-        }
+        })
     }
 }

@@ -1,6 +1,8 @@
 //! Rendering values and attribute-level diffs in Terraform's layout.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::fmt::{self, Write};
 
 use infra_core::{Action, Value};
 use similar::{ChangeTag, TextDiff};
@@ -10,70 +12,82 @@ use crate::style::Style;
 const SENSITIVE: &str = "(sensitive value)";
 const UNKNOWN: &str = "(known after apply)";
 
-fn pad(indent: usize) -> String {
-    " ".repeat(indent)
+/// `indent` spaces, written without making a `String`.
+#[derive(Clone, Copy)]
+struct Pad(usize);
+
+impl fmt::Display for Pad {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:1$}", "", self.0)
+    }
+}
+
+fn pad(indent: usize) -> Pad {
+    Pad(indent)
 }
 
 /// A value on one or more lines; continuation lines are indented by `indent`.
 pub fn render_value(value: &Value, indent: usize) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, indent);
+    out
+}
+
+/// [`render_value`], written at the end of `out`. (Writing to a `String` cannot fail, so the
+/// results of `write!` are ignored here and below.)
+fn write_value(out: &mut String, value: &Value, indent: usize) {
     match value {
-        Value::Sensitive(_) => SENSITIVE.to_string(),
-        Value::Unknown => UNKNOWN.to_string(),
-        Value::Null => "null".to_string(),
+        Value::Sensitive(_) => out.push_str(SENSITIVE),
+        Value::Unknown => out.push_str(UNKNOWN),
+        Value::Null => out.push_str("null"),
         Value::String(s) if s.contains('\n') => {
-            let mut out = String::from("<<-EOT\n");
+            out.push_str("<<-EOT\n");
             for line in s.lines() {
-                out.push_str(&format!("{}{line}\n", pad(indent + 4)));
+                let _ = writeln!(out, "{}{line}", pad(indent + 4));
             }
-            out.push_str(&format!("{}EOT", pad(indent + 4)));
-            out
+            let _ = write!(out, "{}EOT", pad(indent + 4));
         }
-        Value::String(s) => serde_json::to_string(s).unwrap_or_default(),
-        Value::Bool(_) | Value::Number(_) => value.to_string(),
-        Value::List(items) if items.is_empty() => "[]".to_string(),
+        Value::String(s) => out.push_str(&serde_json::to_string(s).unwrap_or_default()),
+        Value::Bool(_) | Value::Number(_) => {
+            let _ = write!(out, "{value}");
+        }
+        Value::List(items) if items.is_empty() => out.push_str("[]"),
         Value::List(items) => {
-            let mut out = String::from("[\n");
+            out.push_str("[\n");
             for item in items {
-                out.push_str(&format!(
-                    "{}{},\n",
-                    pad(indent + 4),
-                    render_value(item, indent + 4)
-                ));
+                let _ = write!(out, "{}", pad(indent + 4));
+                write_value(out, item, indent + 4);
+                out.push_str(",\n");
             }
-            out.push_str(&format!("{}]", pad(indent)));
-            out
+            let _ = write!(out, "{}]", pad(indent));
         }
-        Value::Map(entries) if entries.is_empty() => "{}".to_string(),
+        Value::Map(entries) if entries.is_empty() => out.push_str("{}"),
         Value::Map(entries) => {
             let width = entries
                 .keys()
                 .map(|k| quoted_key(k).len())
                 .max()
                 .unwrap_or(0);
-            let mut out = String::from("{\n");
+            out.push_str("{\n");
             for (key, item) in entries {
-                out.push_str(&format!(
-                    "{}{:<width$} = {}\n",
-                    pad(indent + 4),
-                    quoted_key(key),
-                    render_value(item, indent + 4)
-                ));
+                let _ = write!(out, "{}{:<width$} = ", pad(indent + 4), quoted_key(key));
+                write_value(out, item, indent + 4);
+                out.push('\n');
             }
-            out.push_str(&format!("{}}}", pad(indent)));
-            out
+            let _ = write!(out, "{}}}", pad(indent));
         }
     }
 }
 
-fn quoted_key(key: &str) -> String {
+fn quoted_key(key: &str) -> Cow<'_, str> {
     if key
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && !key.starts_with(|c: char| c.is_ascii_digit())
     {
-        key.to_string()
+        Cow::Borrowed(key)
     } else {
-        serde_json::to_string(key).unwrap_or_default()
+        Cow::Owned(serde_json::to_string(key).unwrap_or_default())
     }
 }
 
@@ -90,9 +104,11 @@ fn same(a: &Value, b: &Value) -> bool {
     (is_empty(a) && is_empty(b)) || (a == b && !matches!(a, Value::Unknown))
 }
 
+/// Whether `path`, or an attribute or item under it, is one of `replace_paths`.
 fn forces_replacement(path: &str, replace_paths: &[String]) -> bool {
     replace_paths.iter().any(|p| {
-        p == path || p.starts_with(&format!("{path}.")) || p.starts_with(&format!("{path}["))
+        p.strip_prefix(path)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
     })
 }
 
@@ -109,10 +125,35 @@ pub fn render_object_diff(
     indent: usize,
     style: Style,
 ) -> String {
-    render_object_diff_at(before, after, action, replace_paths, "", indent, style)
+    let mut out = String::new();
+    write_object_diff(
+        &mut out,
+        before,
+        after,
+        action,
+        replace_paths,
+        indent,
+        style,
+    );
+    out
 }
 
-fn render_object_diff_at(
+/// [`render_object_diff`], written at the end of `out`.
+pub(crate) fn write_object_diff(
+    out: &mut String,
+    before: &Value,
+    after: &Value,
+    action: Action,
+    replace_paths: &[String],
+    indent: usize,
+    style: Style,
+) {
+    write_object_diff_at(out, before, after, action, replace_paths, "", indent, style);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_object_diff_at(
+    out: &mut String,
     before: &Value,
     after: &Value,
     action: Action,
@@ -120,13 +161,16 @@ fn render_object_diff_at(
     prefix: &str,
     indent: usize,
     style: Style,
-) -> String {
+) {
     let empty = std::collections::BTreeMap::new();
     let before_map = before.as_map().unwrap_or(&empty);
     let after_map = after.as_map().unwrap_or(&empty);
     let keys: BTreeSet<&String> = before_map.keys().chain(after_map.keys()).collect();
     let null = Value::Null;
-    let mut lines: Vec<(String, String, String)> = Vec::new(); // symbol, name, rest
+    // The attribute lines are aligned on their longest name, so they are written once all are
+    // known: each line's symbol and name, and where its value is in `values`.
+    let mut lines: Vec<(Cow<str>, Cow<str>, std::ops::Range<usize>)> = Vec::new();
+    let mut values = String::new();
     let mut blocks = String::new();
     let mut unchanged_attributes = 0;
     let mut unchanged_blocks = 0;
@@ -134,9 +178,9 @@ fn render_object_diff_at(
         let b = before_map.get(key.as_str()).unwrap_or(&null);
         let a = after_map.get(key.as_str()).unwrap_or(&null);
         let path = if prefix.is_empty() {
-            key.clone()
+            Cow::Borrowed(key.as_str())
         } else {
-            format!("{prefix}.{key}")
+            Cow::Owned(format!("{prefix}.{key}"))
         };
         let forced = if forces_replacement(&path, replace_paths) {
             " # forces replacement"
@@ -165,7 +209,7 @@ fn render_object_diff_at(
                     continue;
                 }
                 let symbol = if show_all {
-                    " ".to_string()
+                    Cow::Borrowed(" ")
                 } else {
                     style.action(item_action)
                 };
@@ -177,8 +221,9 @@ fn render_object_diff_at(
                 } else {
                     ""
                 };
-                blocks.push_str(&format!("{}{symbol} {key} {{{forced}\n", pad(indent)));
-                blocks.push_str(&render_object_diff_at(
+                let _ = writeln!(blocks, "{}{symbol} {key} {{{forced}", pad(indent));
+                write_object_diff_at(
+                    &mut blocks,
                     item_before.unwrap_or(&null),
                     item_after.unwrap_or(&null),
                     if show_all { Action::NoOp } else { item_action },
@@ -186,69 +231,69 @@ fn render_object_diff_at(
                     &block_path,
                     indent + 4,
                     style,
-                ));
-                blocks.push_str(&format!("{}}}\n", pad(indent + 2)));
+                );
+                let _ = writeln!(blocks, "{}}}", pad(indent + 2));
             }
             continue;
         }
-        let (symbol, rest) = match action {
+        let start = values.len();
+        let symbol = match action {
             Action::NoOp if show_all => {
                 if is_empty(a) {
                     continue;
                 }
-                (" ".to_string(), render_value(a, indent + 2))
+                write_value(&mut values, a, indent + 2);
+                Cow::Borrowed(" ")
             }
             Action::Create | Action::Read => {
                 if a.is_null() {
                     continue;
                 }
-                (style.action(Action::Create), render_value(a, indent + 2))
+                write_value(&mut values, a, indent + 2);
+                style.action(Action::Create)
             }
             Action::Delete => {
                 if b.is_null() {
                     continue;
                 }
-                (
-                    style.action(Action::Delete),
-                    format!("{} -> null", render_value(b, indent + 2)),
-                )
+                write_value(&mut values, b, indent + 2);
+                values.push_str(" -> null");
+                style.action(Action::Delete)
             }
             _ => {
                 if same(b, a) {
                     unchanged_attributes += 1;
                     continue;
                 }
-                if is_empty(b) && !a.is_unknown() {
-                    (
-                        style.action(Action::Create),
-                        format!("{}{forced}", render_value(a, indent + 2)),
-                    )
+                let symbol = if is_empty(b) && !a.is_unknown() {
+                    write_value(&mut values, a, indent + 2);
+                    style.action(Action::Create)
                 } else if is_empty(a) && !a.is_unknown() {
-                    (
-                        style.action(Action::Delete),
-                        format!("{} -> null{forced}", render_value(b, indent + 2)),
-                    )
+                    write_value(&mut values, b, indent + 2);
+                    values.push_str(" -> null");
+                    style.action(Action::Delete)
                 } else {
-                    (
-                        style.action(Action::Update),
-                        format!("{}{forced}", render_change(b, a, indent + 2, style)),
-                    )
-                }
+                    values.push_str(&render_change(b, a, indent + 2, style));
+                    style.action(Action::Update)
+                };
+                values.push_str(forced);
+                symbol
             }
         };
-        lines.push((symbol, quoted_key(key), rest));
+        lines.push((symbol, quoted_key(key), start..values.len()));
     }
     let width = lines
         .iter()
         .map(|(_, name, _)| name.len())
         .max()
         .unwrap_or(0);
-    let mut out = String::new();
-    for (symbol, name, rest) in &lines {
-        out.push_str(&format!(
-            "{}{symbol} {name:<width$} = {rest}\n",
-            pad(indent)
-        ));
+    for (symbol, name, value) in &lines {
+        let _ = writeln!(
+            out,
+            "{}{symbol} {name:<width$} = {}",
+            pad(indent),
+            &values[value.clone()]
+        );
     }
     out.push_str(&blocks);
     if unchanged_attributes > 0 {
@@ -257,10 +302,11 @@ fn render_object_diff_at(
         } else {
             "attributes"
         };
-        out.push_str(&format!(
-            "{}# ({unchanged_attributes} unchanged {noun} hidden)\n",
+        let _ = writeln!(
+            out,
+            "{}# ({unchanged_attributes} unchanged {noun} hidden)",
             pad(indent + 2)
-        ));
+        );
     }
     if unchanged_blocks > 0 {
         let noun = if unchanged_blocks == 1 {
@@ -268,12 +314,12 @@ fn render_object_diff_at(
         } else {
             "blocks"
         };
-        out.push_str(&format!(
-            "{}# ({unchanged_blocks} unchanged {noun} hidden)\n",
+        let _ = writeln!(
+            out,
+            "{}# ({unchanged_blocks} unchanged {noun} hidden)",
             pad(indent + 2)
-        ));
+        );
     }
-    out
 }
 
 /// Pairs block items for display: by position when the counts match, otherwise equal items
