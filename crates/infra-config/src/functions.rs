@@ -7,7 +7,8 @@
 //!
 //! This module owns the table and the machinery of a call; the bodies live in submodules by
 //! Terraform's families of functions: [`numeric`], [`strings`], [`collections`], [`encoding`]
-//! (with the hash and crypto functions, and [`yaml`] behind `yamlencode` and `yamldecode`),
+//! (with the hash and crypto functions, and [`yaml`] behind `yamlencode` and `yamldecode`;
+//! [`rsa`] is `rsadecrypt`),
 //! [`filesystem`], [`datetime`], [`network`] and [`conversion`] (type conversion, sensitive
 //! marks, `try` and `can`). Adding a function is a small `fn` in its family plus one line in
 //! [`FUNCTIONS`].
@@ -19,6 +20,7 @@ mod encoding;
 mod filesystem;
 mod network;
 mod numeric;
+mod rsa;
 mod strings;
 mod yaml;
 
@@ -226,6 +228,7 @@ static FUNCTIONS: &[Function] = &[
     function("filesha256", 1, 1, Files(filesystem::filesha256)),
     function("filesha512", 1, 1, Files(filesystem::filesha512)),
     function("md5", 1, 1, Deep(encoding::md5)),
+    function("rsadecrypt", 2, 2, Deep(rsa::rsadecrypt)),
     function("sha1", 1, 1, Deep(encoding::sha1_function)),
     function("sha256", 1, 1, Deep(encoding::sha256)),
     function("sha512", 1, 1, Deep(encoding::sha512)),
