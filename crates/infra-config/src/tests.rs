@@ -1140,7 +1140,8 @@ fn module_missing_input_is_reported() {
 
 // ---- priority 4: schemas and locations ----
 
-mod fake_provider {
+/// A schema-only data source, `fake_thing`, whose read returns its configuration.
+pub(crate) mod fake_provider {
     use infra_core::{Attribute, Block, DataSourceType, ProviderError, Schema, Type, Value};
     use std::future::Future;
     use std::pin::Pin;

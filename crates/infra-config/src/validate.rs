@@ -474,32 +474,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use infra_core::{Attribute, Block, DataSourceType, Nesting, ProviderError, Type, Value};
-    use std::future::Future;
-    use std::pin::Pin;
-
-    /// A schema-only type: the check never reads it.
-    struct Thing(Schema);
-
-    impl DataSourceType for Thing {
-        fn name(&self) -> &'static str {
-            "fake_thing"
-        }
-        fn schema(&self) -> &Schema {
-            &self.0
-        }
-        fn read<'life0, 'life1, 'async_trait>(
-            &'life0 self,
-            _: &'life1 Value,
-        ) -> Pin<Box<dyn Future<Output = Result<Value, ProviderError>> + Send + 'async_trait>>
-        where
-            'life0: 'async_trait,
-            'life1: 'async_trait,
-            Self: 'async_trait,
-        {
-            Box::pin(async { unreachable!("the check never reads") })
-        }
-    }
+    use crate::tests::fake_provider::Thing;
+    use infra_core::{Attribute, Block, Nesting, Type};
 
     #[test]
     fn a_configured_not_supported_argument_is_a_located_error_and_null_is_accepted() {
