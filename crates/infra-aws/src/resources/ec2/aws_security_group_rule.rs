@@ -203,6 +203,8 @@ impl AwsSecurityGroupRule {
             {
                 entries.insert("source_security_group_id".into(), Value::Null);
             }
+            // The group's permissions do not carry it (see the schema): read as null.
+            entries.insert("security_group_rule_id".into(), Value::Null);
         }
         Some(result)
     }
