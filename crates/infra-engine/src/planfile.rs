@@ -452,11 +452,6 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
             supported: INFRA_SECTION_VERSION,
         });
     }
-    let parse_address = |text: &Json| -> Result<Address, PlanFileError> {
-        text.as_str()
-            .and_then(|t| t.parse().ok())
-            .ok_or_else(|| not_ours(&format!("bad address {text}")))
-    };
     // By address and deposed key: a deposed object's change shares its instance's address.
     let mut changes_json: BTreeMap<(String, Option<&str>), &Json> = BTreeMap::new();
     for change in document["resource_changes"]
@@ -468,119 +463,13 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
             changes_json.insert((address.to_string(), change["deposed"].as_str()), change);
         }
     }
-    let mut changes = Vec::new();
-    for step in section["steps"]
+    let changes = section["steps"]
         .as_array()
         .ok_or_else(|| not_ours("missing infra.steps"))?
-    {
-        let address = parse_address(&step["address"])?;
-        let deposed = step["deposed"].as_str();
-        let key = (address.to_string(), deposed);
-        let actions: Vec<&str> = step["action"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Json::as_str)
-            .collect();
-        let action =
-            Action::from_terraform_actions(&actions).ok_or_else(|| not_ours("bad action"))?;
-        let change = changes_json
-            .get(&key)
-            .map(|c| &c["change"])
-            .unwrap_or(&Json::Null);
-        let reason = step["reason"]
-            .as_str()
-            .and_then(reason_from_name)
-            .or_else(|| {
-                changes_json
-                    .get(&key)
-                    .and_then(|c| c["action_reason"].as_str())
-                    .and_then(Reason::from_terraform_name)
-            });
-        let dependencies = step["dependencies"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(parse_address)
-            .collect::<Result<Vec<_>, _>>()?;
-        changes.push(ResourceChange {
-            address,
-            resource_type: step["type"].as_str().unwrap_or_default().to_string(),
-            action,
-            reason,
-            before: Value::from_json_parts(
-                &change["before"],
-                &Json::Null,
-                &change["before_sensitive"],
-            ),
-            after: Value::from_json_parts(
-                &change["after"],
-                &change["after_unknown"],
-                &change["after_sensitive"],
-            ),
-            replace_paths: change["replace_paths"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|p| {
-                    p.as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|s| match s {
-                            Json::Number(n) => format!("[{n}]"),
-                            other => format!(".{}", other.as_str().unwrap_or_default()),
-                        })
-                        .collect::<String>()
-                        .trim_start_matches('.')
-                        .to_string()
-                })
-                .collect(),
-            dependencies,
-            create_before_destroy: step["create_before_destroy"].as_bool().unwrap_or(false),
-            deployment: step
-                .get("deployment")
-                .filter(|d| !d.is_null())
-                .map(|d| DeploymentPlan {
-                    live_colour: d["live_colour"].as_str().unwrap_or_default().into(),
-                    target_colour: d["target_colour"].as_str().unwrap_or_default().into(),
-                    live_revision: d["live_revision"].as_str().unwrap_or_default().into(),
-                    target_revision: d["target_revision"].as_str().unwrap_or_default().into(),
-                }),
-            previous_address: changes_json
-                .get(&key)
-                .and_then(|c| c["previous_address"].as_str())
-                .map(|text| parse_address(&Json::from(text)))
-                .transpose()?,
-            importing: change["importing"]["id"].as_str().map(str::to_string),
-            deposed: deposed.map(str::to_string),
-        });
-    }
-    let outputs = document["output_changes"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(name, o)| {
-            let actions: Vec<&str> = o["actions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Json::as_str)
-                .collect();
-            (
-                name.clone(),
-                OutputChange {
-                    action: Action::from_terraform_actions(&actions).unwrap_or(Action::NoOp),
-                    before: Value::from_json(&o["before"]),
-                    after: Value::from_json_parts(
-                        &o["after"],
-                        &o["after_unknown"],
-                        &o["after_sensitive"],
-                    ),
-                    sensitive: o["after_sensitive"].as_bool().unwrap_or(false),
-                },
-            )
-        })
-        .collect();
+        .iter()
+        .map(|step| step_from_json(step, &changes_json, &not_ours))
+        .collect::<Result<Vec<_>, _>>()?;
+    let outputs = output_changes_from_json(&document["output_changes"]);
     let fingerprints = section["fingerprints"]
         .as_object()
         .into_iter()
@@ -619,4 +508,128 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
             workspace: section["workspace"].as_str().unwrap_or("default").into(),
         },
     })
+}
+
+/// An address in a plan file.
+fn address_from_json(
+    text: &Json,
+    not_ours: &impl Fn(&str) -> PlanFileError,
+) -> Result<Address, PlanFileError> {
+    text.as_str()
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(|| not_ours(&format!("bad address {text}")))
+}
+
+/// Terraform's `actions` list (`["delete", "create"]`).
+fn actions_of(actions: &Json) -> Vec<&str> {
+    actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Json::as_str)
+        .collect()
+}
+
+/// One step of infra's section, with its `resource_changes` entry (`changes_json`, by address
+/// and deposed key) for the values.
+fn step_from_json(
+    step: &Json,
+    changes_json: &BTreeMap<(String, Option<&str>), &Json>,
+    not_ours: &impl Fn(&str) -> PlanFileError,
+) -> Result<ResourceChange, PlanFileError> {
+    let address = address_from_json(&step["address"], not_ours)?;
+    let deposed = step["deposed"].as_str();
+    let entry = changes_json.get(&(address.to_string(), deposed));
+    let action = Action::from_terraform_actions(&actions_of(&step["action"]))
+        .ok_or_else(|| not_ours("bad action"))?;
+    let change = entry.map(|c| &c["change"]).unwrap_or(&Json::Null);
+    let reason = step["reason"]
+        .as_str()
+        .and_then(reason_from_name)
+        .or_else(|| {
+            entry
+                .and_then(|c| c["action_reason"].as_str())
+                .and_then(Reason::from_terraform_name)
+        });
+    let dependencies = step["dependencies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|text| address_from_json(text, not_ours))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ResourceChange {
+        address,
+        resource_type: step["type"].as_str().unwrap_or_default().to_string(),
+        action,
+        reason,
+        before: Value::from_json_parts(&change["before"], &Json::Null, &change["before_sensitive"]),
+        after: Value::from_json_parts(
+            &change["after"],
+            &change["after_unknown"],
+            &change["after_sensitive"],
+        ),
+        replace_paths: change["replace_paths"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(replace_path_from_json)
+            .collect(),
+        dependencies,
+        create_before_destroy: step["create_before_destroy"].as_bool().unwrap_or(false),
+        deployment: step
+            .get("deployment")
+            .filter(|d| !d.is_null())
+            .map(|d| DeploymentPlan {
+                live_colour: d["live_colour"].as_str().unwrap_or_default().into(),
+                target_colour: d["target_colour"].as_str().unwrap_or_default().into(),
+                live_revision: d["live_revision"].as_str().unwrap_or_default().into(),
+                target_revision: d["target_revision"].as_str().unwrap_or_default().into(),
+            }),
+        previous_address: entry
+            .and_then(|c| c["previous_address"].as_str())
+            .map(|text| address_from_json(&Json::from(text), not_ours))
+            .transpose()?,
+        importing: change["importing"]["id"].as_str().map(str::to_string),
+        deposed: deposed.map(str::to_string),
+    })
+}
+
+/// A `replace_paths` entry (`["tags", "Name"]`, `["ingress", 0]`) as infra writes a path
+/// (`tags.Name`, `ingress[0]`).
+fn replace_path_from_json(path: &Json) -> String {
+    path.as_array()
+        .into_iter()
+        .flatten()
+        .map(|step| match step {
+            Json::Number(n) => format!("[{n}]"),
+            other => format!(".{}", other.as_str().unwrap_or_default()),
+        })
+        .collect::<String>()
+        .trim_start_matches('.')
+        .to_string()
+}
+
+/// Terraform's `output_changes`.
+fn output_changes_from_json(outputs: &Json) -> BTreeMap<String, OutputChange> {
+    outputs
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, o)| {
+            (
+                name.clone(),
+                OutputChange {
+                    action: Action::from_terraform_actions(&actions_of(&o["actions"]))
+                        .unwrap_or(Action::NoOp),
+                    before: Value::from_json(&o["before"]),
+                    after: Value::from_json_parts(
+                        &o["after"],
+                        &o["after_unknown"],
+                        &o["after_sensitive"],
+                    ),
+                    sensitive: o["after_sensitive"].as_bool().unwrap_or(false),
+                },
+            )
+        })
+        .collect()
 }

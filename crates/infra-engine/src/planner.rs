@@ -2,11 +2,14 @@
 //! no async, linear in the number of resources.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue, ResourceValues};
+use infra_config::{
+    Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
+};
 use infra_core::{
     Action, Address, Diagnostic, Diagnostics, InstanceKey, Mode, ProviderSettings, Registry,
-    ResourceId, Value,
+    ResourceId, ResourceType, Value,
 };
 use infra_state::State;
 
@@ -235,282 +238,26 @@ fn deferred_reads(
         .collect()
 }
 
+/// Plans `input`: each configured resource in dependency order, then what the state holds
+/// and the configuration no longer wants, narrowed by `-target` and `-exclude`, then the
+/// outputs.
 pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
     let _span = tracing::info_span!("plan").entered();
-    let owned_routes = routes_owned_by_rollouts(input.state, input.registry);
-    let resources: BTreeMap<&ResourceId, &ResourceConfig> = input
-        .config
-        .resources()
-        .into_iter()
-        .map(|r| (&r.id, r))
-        .collect();
-
-    let mut diagnostics = Diagnostics::new();
-    let mut plan = Plan {
-        destroy: input.options.destroy,
-        ..Plan::default()
-    };
-    let mut planned = PlannedValues::default();
-    for (id, value) in input.data {
-        planned.values.insert(id.clone(), value.clone());
-    }
-    // Instance-level dependencies, filled as resources are planned.
-    let mut instances_of: BTreeMap<ResourceId, Vec<Address>> = BTreeMap::new();
-    let mut desired: BTreeSet<Address> = BTreeSet::new();
-
+    let mut planning = Planning::new(&input);
     if !input.options.destroy {
         for id in input.order {
-            let Some(resource) = resources.get(id) else {
-                continue;
-            };
-            if id.mode == Mode::Data {
-                let reads = deferred_reads(&input, id, &planned, &instances_of);
-                instances_of.insert(
-                    id.clone(),
-                    reads.iter().map(|c| c.address.clone()).collect(),
-                );
-                plan.changes.extend(reads);
-                continue;
-            }
-            let configuration = input.config.provider_configuration(id);
-            if !input.registry.has_configuration(&configuration) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "Provider configuration not present",
-                        format!("{id} refers to the provider configuration {configuration}, but no provider block declares it. Add `provider \"{}\" {{ alias = \"{}\" }}` to the root module, or pass it to the module with `providers`.", infra_core::resource::provider_name(&id.resource_type), configuration.split_once('.').map(|(_, alias)| alias).unwrap_or_default()),
-                    )
-                    .at(Some(resource.location.clone())),
-                );
-                continue;
-            }
-            let Some(resource_type) = input.registry.resource(&id.resource_type) else {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "Unknown resource type",
-                        format!(
-                            "The resource type \"{}\" is not supported.",
-                            id.resource_type
-                        ),
-                    )
-                    .at(Some(resource.location.clone())),
-                );
-                continue;
-            };
-            let instances = match input.evaluator.expand(id, &planned) {
-                Ok(instances) => instances,
-                Err(errors) => {
-                    diagnostics.extend(errors);
-                    continue;
-                }
-            };
-            let dependency_addresses: Vec<Address> = input
-                .dependencies
-                .get(id)
-                .into_iter()
-                .flatten()
-                .filter_map(|dep| instances_of.get(dep))
-                .flatten()
-                .cloned()
-                .collect();
-            let mut shaped = Vec::with_capacity(instances.len());
-            for instance in instances {
-                for (path, message) in resource_type
-                    .schema()
-                    .validate(&instance.value)
-                    .into_iter()
-                    .chain(resource_type.validate(&instance.value))
-                {
-                    diagnostics.push(
-                        Diagnostic::error("Invalid resource argument", message)
-                            .at(input.config.location_of(id, &path))
-                            .for_address(&instance.address),
-                    );
-                }
-                for (path, message) in resource_type.warnings(&instance.value) {
-                    plan.warnings.push(
-                        Diagnostic::warning("Argument ignored", message)
-                            .at(input.config.location_of(id, &path))
-                            .for_address(&instance.address),
-                    );
-                }
-                diagnostics.extend(input.evaluator.condition_failures(
-                    &instance.address,
-                    &planned,
-                    "precondition",
-                    None,
-                ));
-                let prior = input.state.get(&instance.address).map(|r| &r.value);
-                let lifecycle = effective_lifecycle(
-                    &resource.lifecycle,
-                    prior,
-                    &owned_routes,
-                    resource_type.traffic_paths(),
-                );
-                let requested = input
-                    .options
-                    .replace
-                    .iter()
-                    .any(|r| r.contains(&instance.address));
-                let triggered = match input.evaluator.replace_triggers(&instance.address) {
-                    Ok(triggers) => {
-                        prior.is_some() && triggers.iter().any(|t| is_triggered(t, &plan.changes))
-                    }
-                    Err(errors) => {
-                        diagnostics.extend(errors);
-                        false
-                    }
-                };
-                let mut decision = plan_instance(InstanceInput {
-                    resource: resource_type.as_ref(),
-                    config: &instance.value,
-                    prior,
-                    lifecycle: &lifecycle,
-                    tagging: input.registry.tagging(),
-                    force_replace: requested || triggered,
-                    tainted: input
-                        .state
-                        .get(&instance.address)
-                        .is_some_and(|r| r.tainted),
-                    timeouts: resource_type.schema().stored_timeouts(
-                        resource.has_timeouts,
-                        &infra_config::timeout_texts(&instance.timeouts),
-                    ),
-                });
-                // Write-only arguments are read from the configuration again when applied;
-                // the plan (and what other resources see of this one) holds null.
-                resource_type.schema().clear_write_only(&mut decision.after);
-                if decision.after.is_wholly_known() {
-                    diagnostics.extend(input.evaluator.condition_failures(
-                        &instance.address,
-                        &planned,
-                        "postcondition",
-                        Some(&decision.after),
-                    ));
-                }
-                let decision_reason = match decision.reason {
-                    Some(Reason::ReplaceByRequest) if triggered && !requested => {
-                        Some(Reason::ReplaceByTriggers)
-                    }
-                    reason => reason,
-                };
-                let reason = decision_reason.or_else(|| {
-                    (decision.action == Action::Create
-                        && input.deleted_outside.contains(&instance.address))
-                    .then_some(Reason::DeletedOutside)
-                });
-                let deployment = (decision.action == Action::Update)
-                    .then(|| {
-                        let record = input.state.deployments.get(&instance.address.to_string())?;
-                        input
-                            .registry
-                            .rollouts()?
-                            .plan(&id.resource_type, &decision.after, record)
-                    })
-                    .flatten();
-                shaped.push((instance.address.clone(), decision.after.clone()));
-                desired.insert(instance.address.clone());
-                plan.changes.push(ResourceChange {
-                    address: instance.address,
-                    resource_type: id.resource_type.clone(),
-                    action: decision.action,
-                    reason,
-                    before: prior.cloned().unwrap_or(Value::Null),
-                    after: decision.after,
-                    replace_paths: decision.replace_paths,
-                    dependencies: dependency_addresses.clone(),
-                    create_before_destroy: resource.lifecycle.create_before_destroy,
-                    deployment,
-                    previous_address: None,
-                    importing: None,
-                    deposed: None,
-                });
-            }
-            instances_of.insert(id.clone(), shaped.iter().map(|(a, _)| a.clone()).collect());
-            planned.values.insert(id.clone(), shape(resource, shaped));
+            planning.plan_resource(id);
         }
     }
-
-    // Everything in state that is no longer desired is deleted.
-    for (address, resource) in &input.state.resources {
-        if address.resource.mode == Mode::Data || desired.contains(address) {
-            continue;
-        }
-        let reason = if input.options.destroy {
-            Reason::Destroy
-        } else if !resources.contains_key(&address.resource) {
-            Reason::DeleteBecauseNoResourceConfig
-        } else {
-            match address.key {
-                Some(InstanceKey::Index(_)) => Reason::DeleteBecauseCountIndex,
-                Some(InstanceKey::Key(_)) => Reason::DeleteBecauseEachKey,
-                None => Reason::DeleteBecauseNoResourceConfig,
-            }
-        };
-        let forget = !input.options.destroy
-            && input
-                .config
-                .removals()
-                .iter()
-                .any(|removal| !removal.destroy && removal.from.matches(address));
-        let (action, reason) = if forget {
-            (Action::Forget, None)
-        } else {
-            (Action::Delete, Some(reason))
-        };
-        plan.changes.push(ResourceChange {
-            address: address.clone(),
-            resource_type: resource.resource_type.clone(),
-            action,
-            reason,
-            before: resource.value.clone(),
-            after: Value::Null,
-            replace_paths: vec![],
-            dependencies: delete_dependencies(&input, address, &resource.dependencies),
-            create_before_destroy: resource.create_before_destroy,
-            deployment: None,
-            previous_address: None,
-            importing: None,
-            deposed: None,
-        });
-    }
-
-    // Deposed objects are deleted, whatever the configuration says (Terraform does the same;
-    // `-target` and `-exclude` select them by their instance's address).
-    for (address, objects) in &input.state.deposed {
-        for (key, resource) in objects {
-            plan.changes.push(ResourceChange {
-                deposed: Some(key.clone()),
-                dependencies: delete_dependencies(&input, address, &resource.dependencies),
-                create_before_destroy: resource.create_before_destroy,
-                ..ResourceChange::new(
-                    address.clone(),
-                    resource.resource_type.clone(),
-                    Action::Delete,
-                    resource.value.clone(),
-                    Value::Null,
-                )
-            });
-        }
-    }
-
-    for removal in input.config.removals() {
-        let still_declared = resources.keys().any(|id| {
-            removal.from.matches(&Address {
-                resource: (*id).clone(),
-                key: None,
-            })
-        });
-        if still_declared {
-            diagnostics.push(
-                Diagnostic::error(
-                    "Removed resource block still exists",
-                    format!("This statement declares that {} was removed, but it is still declared in configuration.", removal.from),
-                )
-                .at(Some(removal.location.clone())),
-            );
-        }
-    }
-
+    planning.plan_deletions();
+    planning.check_removals();
+    let Planning {
+        resources,
+        mut plan,
+        mut diagnostics,
+        planned,
+        ..
+    } = planning;
     if !input.options.targets.is_empty() {
         restrict_to_targets(
             &mut plan,
@@ -519,7 +266,6 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
             input.options.destroy,
         );
     }
-
     if !input.options.excludes.is_empty() {
         leave_out_excluded(
             &mut plan,
@@ -528,32 +274,403 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
             input.options.destroy,
         );
     }
+    for error in prevent_destroy_errors(&plan, &resources) {
+        diagnostics.push(error);
+    }
+    plan_outputs(&input, &planned, &mut plan, &mut diagnostics);
+    if !input.options.destroy {
+        plan.warnings
+            .extend(input.evaluator.check_failures(&planned).0);
+    }
+    plan.changes.sort_by(|a, b| a.address.cmp(&b.address));
+    diagnostics.into_result(plan)
+}
 
-    // prevent_destroy
-    for change in &plan.changes {
-        if change.action.is_destructive() {
-            if let Some(resource) = resources.get(&change.address.resource) {
-                if resource.lifecycle.prevent_destroy {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "Instance cannot be destroyed",
-                            format!(
-                                "Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target flag.",
-                                change.address
-                            ),
-                        )
-                        .at(Some(resource.location.clone()))
-                        .for_address(&change.address),
-                    );
+/// One plan being made, and what has been planned so far for the references of what comes
+/// next.
+struct Planning<'i, 'a> {
+    input: &'i PlanInput<'a>,
+    /// The configured resources by id.
+    resources: BTreeMap<&'a ResourceId, &'a ResourceConfig>,
+    /// The routes a rollout owns ([`routes_owned_by_rollouts`]).
+    owned_routes: BTreeSet<String>,
+    plan: Plan,
+    diagnostics: Diagnostics,
+    /// The values planned so far, as references see them.
+    planned: PlannedValues,
+    /// Each planned resource's instances, for instance-level dependencies.
+    instances_of: BTreeMap<ResourceId, Vec<Address>>,
+    /// The instances the configuration wants; the rest of the state is deleted.
+    desired: BTreeSet<Address>,
+}
+
+impl<'i, 'a> Planning<'i, 'a> {
+    fn new(input: &'i PlanInput<'a>) -> Self {
+        let planned = PlannedValues {
+            values: input
+                .data
+                .iter()
+                .map(|(id, value)| (id.clone(), value.clone()))
+                .collect(),
+        };
+        Planning {
+            input,
+            resources: input
+                .config
+                .resources()
+                .into_iter()
+                .map(|r| (&r.id, r))
+                .collect(),
+            owned_routes: routes_owned_by_rollouts(input.state, input.registry),
+            plan: Plan {
+                destroy: input.options.destroy,
+                ..Plan::default()
+            },
+            diagnostics: Diagnostics::new(),
+            planned,
+            instances_of: BTreeMap::new(),
+            desired: BTreeSet::new(),
+        }
+    }
+
+    /// Plans every instance of one configured resource (a data source: the reads deferred to
+    /// apply).
+    fn plan_resource(&mut self, id: &ResourceId) {
+        let input = self.input;
+        let Some(&resource) = self.resources.get(id) else {
+            return;
+        };
+        if id.mode == Mode::Data {
+            let reads = deferred_reads(input, id, &self.planned, &self.instances_of);
+            self.instances_of.insert(
+                id.clone(),
+                reads.iter().map(|c| c.address.clone()).collect(),
+            );
+            self.plan.changes.extend(reads);
+            return;
+        }
+        let Some(resource_type) = self.resource_type(id, resource) else {
+            return;
+        };
+        let instances = match input.evaluator.expand(id, &self.planned) {
+            Ok(instances) => instances,
+            Err(errors) => {
+                self.diagnostics.extend(errors);
+                return;
+            }
+        };
+        let dependencies: Vec<Address> = input
+            .dependencies
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|dep| self.instances_of.get(dep))
+            .flatten()
+            .cloned()
+            .collect();
+        let mut shaped = Vec::with_capacity(instances.len());
+        for instance in instances {
+            let change =
+                self.plan_instance(resource, resource_type.as_ref(), instance, &dependencies);
+            shaped.push((change.address.clone(), change.after.clone()));
+            self.desired.insert(change.address.clone());
+            self.plan.changes.push(change);
+        }
+        self.instances_of
+            .insert(id.clone(), shaped.iter().map(|(a, _)| a.clone()).collect());
+        self.planned
+            .values
+            .insert(id.clone(), shape(resource, shaped));
+    }
+
+    /// The type of a configured resource, whose provider configuration must exist; `None`
+    /// after saying why not.
+    fn resource_type(
+        &mut self,
+        id: &ResourceId,
+        resource: &ResourceConfig,
+    ) -> Option<&'i Arc<dyn ResourceType>> {
+        let input = self.input;
+        let configuration = input.config.provider_configuration(id);
+        if !input.registry.has_configuration(&configuration) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "Provider configuration not present",
+                    format!("{id} refers to the provider configuration {configuration}, but no provider block declares it. Add `provider \"{}\" {{ alias = \"{}\" }}` to the root module, or pass it to the module with `providers`.", infra_core::resource::provider_name(&id.resource_type), configuration.split_once('.').map(|(_, alias)| alias).unwrap_or_default()),
+                )
+                .at(Some(resource.location.clone())),
+            );
+            return None;
+        }
+        let found = input.registry.resource(&id.resource_type);
+        if found.is_none() {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "Unknown resource type",
+                    format!(
+                        "The resource type \"{}\" is not supported.",
+                        id.resource_type
+                    ),
+                )
+                .at(Some(resource.location.clone())),
+            );
+        }
+        found
+    }
+
+    /// The change of one instance: its arguments checked, its conditions evaluated, and what
+    /// the diff decides given its prior object, lifecycle and replace requests.
+    fn plan_instance(
+        &mut self,
+        resource: &ResourceConfig,
+        resource_type: &dyn ResourceType,
+        instance: InstanceConfig,
+        dependencies: &[Address],
+    ) -> ResourceChange {
+        let input = self.input;
+        let id = &resource.id;
+        for (path, message) in resource_type
+            .schema()
+            .validate(&instance.value)
+            .into_iter()
+            .chain(resource_type.validate(&instance.value))
+        {
+            self.diagnostics.push(
+                Diagnostic::error("Invalid resource argument", message)
+                    .at(input.config.location_of(id, &path))
+                    .for_address(&instance.address),
+            );
+        }
+        for (path, message) in resource_type.warnings(&instance.value) {
+            self.plan.warnings.push(
+                Diagnostic::warning("Argument ignored", message)
+                    .at(input.config.location_of(id, &path))
+                    .for_address(&instance.address),
+            );
+        }
+        self.diagnostics.extend(input.evaluator.condition_failures(
+            &instance.address,
+            &self.planned,
+            "precondition",
+            None,
+        ));
+        let prior_record = input.state.get(&instance.address);
+        let prior = prior_record.map(|r| &r.value);
+        let lifecycle = effective_lifecycle(
+            &resource.lifecycle,
+            prior,
+            &self.owned_routes,
+            resource_type.traffic_paths(),
+        );
+        let requested = input
+            .options
+            .replace
+            .iter()
+            .any(|r| r.contains(&instance.address));
+        let triggered = match input.evaluator.replace_triggers(&instance.address) {
+            Ok(triggers) => {
+                prior.is_some() && triggers.iter().any(|t| is_triggered(t, &self.plan.changes))
+            }
+            Err(errors) => {
+                self.diagnostics.extend(errors);
+                false
+            }
+        };
+        let mut decision = plan_instance(InstanceInput {
+            resource: resource_type,
+            config: &instance.value,
+            prior,
+            lifecycle: &lifecycle,
+            tagging: input.registry.tagging(),
+            force_replace: requested || triggered,
+            tainted: prior_record.is_some_and(|r| r.tainted),
+            timeouts: resource_type.schema().stored_timeouts(
+                resource.has_timeouts,
+                &infra_config::timeout_texts(&instance.timeouts),
+            ),
+        });
+        // Write-only arguments are read from the configuration again when applied; the plan
+        // (and what other resources see of this one) holds null.
+        resource_type.schema().clear_write_only(&mut decision.after);
+        if decision.after.is_wholly_known() {
+            self.diagnostics.extend(input.evaluator.condition_failures(
+                &instance.address,
+                &self.planned,
+                "postcondition",
+                Some(&decision.after),
+            ));
+        }
+        let reason = match decision.reason {
+            Some(Reason::ReplaceByRequest) if triggered && !requested => {
+                Some(Reason::ReplaceByTriggers)
+            }
+            reason => reason,
+        }
+        .or_else(|| {
+            (decision.action == Action::Create && input.deleted_outside.contains(&instance.address))
+                .then_some(Reason::DeletedOutside)
+        });
+        let deployment = (decision.action == Action::Update)
+            .then(|| {
+                let record = input.state.deployments.get(&instance.address.to_string())?;
+                input
+                    .registry
+                    .rollouts()?
+                    .plan(&id.resource_type, &decision.after, record)
+            })
+            .flatten();
+        ResourceChange {
+            address: instance.address,
+            resource_type: id.resource_type.clone(),
+            action: decision.action,
+            reason,
+            before: prior.cloned().unwrap_or(Value::Null),
+            after: decision.after,
+            replace_paths: decision.replace_paths,
+            dependencies: dependencies.to_vec(),
+            create_before_destroy: resource.lifecycle.create_before_destroy,
+            deployment,
+            previous_address: None,
+            importing: None,
+            deposed: None,
+        }
+    }
+
+    /// Deletes (or, for a `removed` block with `destroy = false`, forgets) what the state
+    /// holds and the configuration no longer wants, and every deposed object (as Terraform
+    /// does, whatever the configuration says; `-target` and `-exclude` select them by their
+    /// instance's address).
+    fn plan_deletions(&mut self) {
+        let input = self.input;
+        let in_state = instances_by_resource(input.state);
+        for (address, resource) in &input.state.resources {
+            if address.resource.mode == Mode::Data || self.desired.contains(address) {
+                continue;
+            }
+            let reason = if input.options.destroy {
+                Reason::Destroy
+            } else if !self.resources.contains_key(&address.resource) {
+                Reason::DeleteBecauseNoResourceConfig
+            } else {
+                match address.key {
+                    Some(InstanceKey::Index(_)) => Reason::DeleteBecauseCountIndex,
+                    Some(InstanceKey::Key(_)) => Reason::DeleteBecauseEachKey,
+                    None => Reason::DeleteBecauseNoResourceConfig,
                 }
+            };
+            let forget = !input.options.destroy
+                && input
+                    .config
+                    .removals()
+                    .iter()
+                    .any(|removal| !removal.destroy && removal.from.matches(address));
+            let (action, reason) = if forget {
+                (Action::Forget, None)
+            } else {
+                (Action::Delete, Some(reason))
+            };
+            self.plan.changes.push(ResourceChange {
+                address: address.clone(),
+                resource_type: resource.resource_type.clone(),
+                action,
+                reason,
+                before: resource.value.clone(),
+                after: Value::Null,
+                replace_paths: vec![],
+                dependencies: delete_dependencies(
+                    input,
+                    &in_state,
+                    address,
+                    &resource.dependencies,
+                ),
+                create_before_destroy: resource.create_before_destroy,
+                deployment: None,
+                previous_address: None,
+                importing: None,
+                deposed: None,
+            });
+        }
+        for (address, objects) in &input.state.deposed {
+            for (key, resource) in objects {
+                self.plan.changes.push(ResourceChange {
+                    deposed: Some(key.clone()),
+                    dependencies: delete_dependencies(
+                        input,
+                        &in_state,
+                        address,
+                        &resource.dependencies,
+                    ),
+                    create_before_destroy: resource.create_before_destroy,
+                    ..ResourceChange::new(
+                        address.clone(),
+                        resource.resource_type.clone(),
+                        Action::Delete,
+                        resource.value.clone(),
+                        Value::Null,
+                    )
+                });
             }
         }
     }
 
-    // A partial plan (-target, -exclude) leaves outputs alone: they may read what it skips.
+    /// A `removed` block whose resource is still declared is an error.
+    fn check_removals(&mut self) {
+        for removal in self.input.config.removals() {
+            let still_declared = self.resources.keys().any(|id| {
+                removal.from.matches(&Address {
+                    resource: (*id).clone(),
+                    key: None,
+                })
+            });
+            if still_declared {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "Removed resource block still exists",
+                        format!("This statement declares that {} was removed, but it is still declared in configuration.", removal.from),
+                    )
+                    .at(Some(removal.location.clone())),
+                );
+            }
+        }
+    }
+}
+
+/// `lifecycle.prevent_destroy` on a resource that the plan destroys.
+fn prevent_destroy_errors(
+    plan: &Plan,
+    resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+) -> Vec<Diagnostic> {
+    plan.changes
+        .iter()
+        .filter(|change| change.action.is_destructive())
+        .filter_map(|change| {
+            let resource = resources.get(&change.address.resource)?;
+            resource.lifecycle.prevent_destroy.then(|| {
+                Diagnostic::error(
+                    "Instance cannot be destroyed",
+                    format!(
+                        "Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target flag.",
+                        change.address
+                    ),
+                )
+                .at(Some(resource.location.clone()))
+                .for_address(&change.address)
+            })
+        })
+        .collect()
+}
+
+/// The outputs' changes. A partial plan (`-target`, `-exclude`) leaves outputs alone: they
+/// may read what it skips. Outputs the configuration no longer has are deleted.
+fn plan_outputs(
+    input: &PlanInput<'_>,
+    planned: &PlannedValues,
+    plan: &mut Plan,
+    diagnostics: &mut Diagnostics,
+) {
     let partial = !input.options.targets.is_empty() || !input.options.excludes.is_empty();
     if !input.options.destroy && !partial {
-        match input.evaluator.outputs(&planned) {
+        match input.evaluator.outputs(planned) {
             Ok(outputs) => {
                 for (name, output) in outputs {
                     let before = input.state.outputs.get(&name);
@@ -595,13 +712,6 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
             );
         }
     }
-
-    if !input.options.destroy {
-        plan.warnings
-            .extend(input.evaluator.check_failures(&planned).0);
-    }
-    plan.changes.sort_by(|a, b| a.address.cmp(&b.address));
-    diagnostics.into_result(plan)
 }
 
 /// Whether a `replace_triggered_by` entry fires, as Terraform decides: an update or
@@ -686,7 +796,27 @@ fn restrict_to_targets(
 /// resource is still configured, what its configuration references now (Terraform's destroy
 /// graph uses both). An imported object has no recorded dependencies until an apply writes
 /// them, and must still be deleted before what it uses.
-fn delete_dependencies(input: &PlanInput, address: &Address, recorded: &[Address]) -> Vec<Address> {
+/// The state's instances of each resource, so that a deletion's dependencies are found
+/// without a scan of the whole state for each (linear at 100,000 resources; issue 34).
+fn instances_by_resource(state: &State) -> BTreeMap<&ResourceId, Vec<&Address>> {
+    let mut instances: BTreeMap<&ResourceId, Vec<&Address>> = BTreeMap::new();
+    for address in state.resources.keys() {
+        instances
+            .entry(&address.resource)
+            .or_default()
+            .push(address);
+    }
+    instances
+}
+
+/// What a deleted instance depends on: what its state records, and the state's instances of
+/// the resources its configuration references (deleted after it).
+fn delete_dependencies(
+    input: &PlanInput,
+    in_state: &BTreeMap<&ResourceId, Vec<&Address>>,
+    address: &Address,
+    recorded: &[Address],
+) -> Vec<Address> {
     let mut dependencies: Vec<Address> = recorded.to_vec();
     for used in input
         .dependencies
@@ -695,12 +825,12 @@ fn delete_dependencies(input: &PlanInput, address: &Address, recorded: &[Address
         .flatten()
     {
         dependencies.extend(
-            input
-                .state
-                .resources
-                .keys()
-                .filter(|candidate| &candidate.resource == used && *candidate != address)
-                .cloned(),
+            in_state
+                .get(used)
+                .into_iter()
+                .flatten()
+                .filter(|candidate| **candidate != address)
+                .map(|candidate| (*candidate).clone()),
         );
     }
     dependencies.sort();
