@@ -1246,3 +1246,128 @@ fn looked_before_resending(stdout: &str) -> Vec<String> {
     }
     looked
 }
+
+/// Objects whose names infra generates (`name_prefix`, or no name at all), as the provider
+/// does: a create sent again after its answer was lost must ask for the same name, or the
+/// first attempt's object is left behind as a duplicate (issue 33).
+const GENERATED_NAMES: &str = r#"
+resource "aws_iam_role" "app" {
+  name_prefix = "gen-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_policy" "app" {
+  name_prefix = "gen-"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "logs:CreateLogStream", Resource = "*" }]
+  })
+}
+
+resource "aws_iam_instance_profile" "app" {
+  name_prefix = "gen-"
+  role        = aws_iam_role.app.name
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name_prefix = "gen-"
+}
+
+resource "aws_secretsmanager_secret" "app" {
+  name_prefix = "gen-"
+}
+
+resource "aws_kms_key" "app" {
+  deletion_window_in_days = 7
+}
+
+resource "aws_s3_bucket" "app" {
+  bucket_prefix = "gen-"
+}
+
+resource "aws_kms_alias" "app" {
+  name_prefix   = "alias/gen-"
+  target_key_id = aws_kms_key.app.key_id
+}
+"#;
+
+/// How many objects with a generated `gen-` name the emulator holds, per kind.
+fn generated_copies(moto: &Moto) -> String {
+    moto.python(
+        r#"
+import boto3
+iam = boto3.client('iam')
+counts = [
+    len([r for r in iam.list_roles()['Roles'] if r['RoleName'].startswith('gen-')]),
+    len([p for p in iam.list_policies(Scope='Local')['Policies'] if p['PolicyName'].startswith('gen-')]),
+    len([p for p in iam.list_instance_profiles()['InstanceProfiles'] if p['InstanceProfileName'].startswith('gen-')]),
+    len(boto3.client('logs').describe_log_groups(logGroupNamePrefix='gen-')['logGroups']),
+    len([s for s in boto3.client('secretsmanager').list_secrets()['SecretList'] if s['Name'].startswith('gen-')]),
+    len([a for a in boto3.client('kms').list_aliases()['Aliases'] if a['AliasName'].startswith('alias/gen-')]),
+    len([b for b in boto3.client('s3').list_buckets()['Buckets'] if b['Name'].startswith('gen-')]),
+]
+print(' '.join(str(c) for c in counts))
+"#,
+    )
+    .trim()
+    .to_string()
+}
+
+/// Each create of an object with a generated name has its first answer lost, in each of the
+/// three ways; the resend (the SDK's or infra's, after looking) asks for the name of the first
+/// attempt, so the apply exits 0, the plan is clean, and there is one object of each. The
+/// bucket, whose tags come after CreateBucket, is adopted by its generated name.
+#[test]
+fn a_create_with_a_generated_name_and_its_first_answer_lost_makes_one_object() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(&moto, FaultSettings::none());
+    let creates: Vec<String> = [
+        "CreateRole",
+        "CreatePolicy",
+        "CreateInstanceProfile",
+        "CreateLogGroup",
+        "CreateSecret",
+        "CreateAlias",
+        // S3's CreateBucket (path style; the bucket's name holds digits), and the bucket's
+        // later PUTs with it.
+        "PUT /*",
+    ]
+    .iter()
+    .map(|key| key.to_string())
+    .collect();
+    for how in THREE_WAYS {
+        proxy.reset_emulator();
+        proxy.lose_first(&creates, how);
+        let stack = Stack::new();
+        stack.write("main.tf", GENERATED_NAMES);
+        let seen = proxy.request_log().len();
+        let applied = run(
+            &stack,
+            &moto,
+            Some(&proxy),
+            &["apply", "-input=false", "-auto-approve"],
+        );
+        assert_eq!(applied.code, 0, "{}: {}", how.name(), applied.all());
+        let lost = proxy.request_log()[seen..]
+            .iter()
+            .filter(|entry| {
+                entry["fault"]
+                    .as_str()
+                    .is_some_and(|f| f.starts_with("answer lost"))
+            })
+            .count();
+        assert!(lost >= creates.len(), "{}: {lost} answers lost", how.name());
+        assert_eq!(generated_copies(&moto), "1 1 1 1 1 1 1", "{}", how.name());
+        let plan = run(
+            &stack,
+            &moto,
+            None,
+            &["plan", "-input=false", "-detailed-exitcode"],
+        );
+        assert_eq!(plan.code, 0, "{}: {}", how.name(), plan.all());
+    }
+    proxy.lose_none();
+}

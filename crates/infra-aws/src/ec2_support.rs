@@ -316,6 +316,35 @@ pub(crate) fn unique_name(prefix: &str) -> String {
     format!("{prefix}{nanos:020}{count:06}")
 }
 
+/// The name a create gives its object: the configured `attributes[0]` (`name`), else a unique
+/// name from `attributes[1]` (`name_prefix`) or `default_prefix`, as the provider makes one.
+///
+/// A generated name is made once per operation of this run: the create sent again after its
+/// answer was lost, and the type's `find_created` that looks for the object first, both ask
+/// for the name the first attempt used. A new name each time would make a second object
+/// whenever the first attempt's work was done (issue 33). A later run (a crash between the
+/// call and the state write) gets a new name; the types that can, look by their managed tags.
+pub(crate) fn name_for_create(
+    operation: &Operation,
+    planned: &Value,
+    [name, prefix]: [&str; 2],
+    default_prefix: &str,
+) -> String {
+    if let Some(name) = crate::app_support::non_empty(planned, name) {
+        return name;
+    }
+    let prefix =
+        crate::app_support::non_empty(planned, prefix).unwrap_or_else(|| default_prefix.into());
+    static MADE: std::sync::LazyLock<std::sync::Mutex<HashMap<String, String>>> =
+        std::sync::LazyLock::new(Default::default);
+    let key = format!("{}\n{}\n{prefix}", operation.lineage, operation.address);
+    MADE.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .entry(key)
+        .or_insert_with(|| unique_name(&prefix))
+        .clone()
+}
+
 /// Go's `hash/crc32.ChecksumIEEE`, which the provider uses for
 /// hash-based ids (`aws_iam_policy_document`, `aws_route`).
 pub(crate) fn crc32(bytes: &[u8]) -> u32 {
@@ -536,6 +565,39 @@ mod lookup_tests {
         assert_eq!(
             client_token(&operation, &planned),
             token_of("lineage", "aws_nat_gateway.main", &planned)
+        );
+    }
+
+    /// A generated name is made once per operation: the create sent again after its answer
+    /// was lost, and the lookup before it, use the name of the first attempt (issue 33).
+    #[test]
+    fn a_generated_name_is_the_same_for_each_call_of_one_operation() {
+        let operation = |address: &str| Operation {
+            address: address.into(),
+            lineage: "lineage".into(),
+            ..Operation::default()
+        };
+        let planned = Value::map([("name_prefix", Value::string("app-"))]);
+        let names = ["name", "name_prefix"];
+        let first = name_for_create(&operation("aws_iam_role.a"), &planned, names, "terraform-");
+        assert!(
+            first.starts_with("app-") && first.len() == "app-".len() + 26,
+            "{first}"
+        );
+        assert_eq!(
+            name_for_create(&operation("aws_iam_role.a"), &planned, names, "terraform-"),
+            first
+        );
+        assert_ne!(
+            name_for_create(&operation("aws_iam_role.b"), &planned, names, "terraform-"),
+            first
+        );
+        let generated = name_for_create(&operation("aws_iam_role.c"), &Value::Null, names, "x-");
+        assert!(generated.starts_with("x-"), "{generated}");
+        let named = Value::map([("name", Value::string("fixed"))]);
+        assert_eq!(
+            name_for_create(&operation("aws_iam_role.a"), &named, names, "terraform-"),
+            "fixed"
         );
     }
 

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use aws_sdk_iam::types::Tag;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{is_missing, non_empty, same_json, string};
-use crate::ec2_support::unique_name;
+use crate::app_support::{is_missing, same_json, string};
+use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -96,16 +96,10 @@ pub fn owned_tags(tags: &[Tag]) -> Vec<(String, String)> {
 }
 
 /// The name a create uses: `name`, else `name_prefix` plus a unique suffix, else
-/// `terraform-` plus one (as the provider does).
-pub fn new_name(planned: &Value) -> String {
-    match (
-        non_empty(planned, "name"),
-        non_empty(planned, "name_prefix"),
-    ) {
-        (Some(name), _) => name,
-        (None, Some(prefix)) => unique_name(&prefix),
-        (None, None) => unique_name("terraform-"),
-    }
+/// `terraform-` plus one (as the provider does); the same for every call of one operation
+/// ([`name_for_create`]).
+pub fn new_name(operation: &Operation, planned: &Value) -> String {
+    name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
 }
 
 /// The `name_prefix` a name was made from, as the provider reads it back: the name without a
@@ -713,14 +707,10 @@ impl ResourceType for InlinePolicy {
         problems
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let owner = self.owner(planned)?;
-        let name = new_name(planned);
+        let name = new_name(operation, planned);
         let document = string(planned, "policy").unwrap_or_default();
         self.principal
             .put_inline_policy(client, &owner, &name, &document)
@@ -784,14 +774,17 @@ impl ResourceType for InlinePolicy {
         ]))
     }
 
-    /// Inline policies have no tags: found by (owner, name) when the name was known before
-    /// the create (a `name_prefix` name is lost with the create's answer).
+    /// Inline policies have no tags: found by (owner, name), the name the create sent.
     async fn find_created(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        self.read_one(planned).await
+        let mut named = planned.clone();
+        if let Some(entries) = named.map_mut() {
+            entries.insert("name".into(), Value::string(new_name(operation, planned)));
+        }
+        self.read_one(&named).await
     }
 }
 

@@ -27,7 +27,7 @@ use crate::app_support::{
     set_tags, string, tag_changes, text, vanished,
 };
 use crate::cloudwatch_support::tagging_tags;
-use crate::ec2_support::unique_name;
+use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
 use crate::Aws;
 use crate::tagging::{WithTags, ManagedTags};
@@ -236,14 +236,7 @@ impl ResourceType for AwsCloudwatchLogGroup {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.logs;
-        let name = match (
-            non_empty(planned, "name"),
-            non_empty(planned, "name_prefix"),
-        ) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         client
             .create_log_group()
             .log_group_name(&name)
@@ -400,9 +393,7 @@ impl ResourceType for AwsCloudwatchLogGroup {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         Ok(self
             .describe(std::slice::from_ref(&name))
             .await?

@@ -14,7 +14,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::ec2_support::{
     ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute,
-    optional_string, string_attribute, tag_entries, tag_specification, unique_name,
+    optional_string, string_attribute, tag_entries, tag_specification, name_for_create,
     update_tags, whole_object, FILTER_VALUES_PER_CALL,
 };
 use crate::error::aws_error;
@@ -141,14 +141,7 @@ impl ResourceType for AwsKeyPair {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let name = match (
-            non_empty_attribute(planned, "key_name"),
-            non_empty_attribute(planned, "key_name_prefix"),
-        ) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let name = name_for_create(operation, planned, ["key_name", "key_name_prefix"], "terraform-");
         let public_key = string_attribute(planned, "public_key")
             .ok_or_else(|| ProviderError::new("aws_key_pair: public_key is not known"))?;
         let ec2 = &self.aws.clients().await.ec2;

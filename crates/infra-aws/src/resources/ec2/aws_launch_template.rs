@@ -100,7 +100,7 @@ use crate::app_support::{
 };
 use crate::ec2_support::{
     client_token, ec2_arn, filter, in_prior_order, managed_tag_filters, string_attribute,
-    tag_specification, unique_name, update_tags, wait_for, whole_object, FILTER_VALUES_PER_CALL,
+    tag_specification, name_for_create, update_tags, wait_for, whole_object, FILTER_VALUES_PER_CALL,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
@@ -843,14 +843,7 @@ impl ResourceType for AwsLaunchTemplate {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let name = match (
-            non_empty(planned, "name"),
-            non_empty(planned, "name_prefix"),
-        ) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let data = self.request_data(planned).await?;
         let ec2 = &self.aws.clients().await.ec2;
         let output = ec2

@@ -23,7 +23,7 @@ use infra_core::{
 use crate::ec2_support::{
     bool_attribute, chunks_of, copy_attributes, delete_with_retry, ec2_arn, filter, has_code,
     in_prior_order, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
-    string_attribute, string_list, string_values, tag_entries, tag_specification, unique_name,
+    string_attribute, string_list, string_values, tag_entries, tag_specification, name_for_create,
     update_tags, whole_object,
 };
 use crate::error::aws_error;
@@ -735,14 +735,7 @@ impl ResourceType for AwsSecurityGroup {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        let name = match (
-            non_empty_attribute(planned, "name"),
-            non_empty_attribute(planned, "name_prefix"),
-        ) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let output = ec2
             .create_security_group()
             .group_name(&name)

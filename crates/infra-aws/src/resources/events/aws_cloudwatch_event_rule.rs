@@ -23,7 +23,7 @@ use crate::app_support::{
     boolean, canonical_json, has_managed_tags, known, non_empty, same_json, set_tags, string,
     tag_changes, text, text_or_null, vanished,
 };
-use crate::ec2_support::unique_name;
+use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
 use crate::events_support::{
     bus_or_default, is_gone, parse_rule_id, rule_id, sdk_tags, tags_of, DEFAULT_BUS,
@@ -295,14 +295,7 @@ impl ResourceType for AwsCloudwatchEventRule {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let name = match (
-            non_empty(planned, "name"),
-            non_empty(planned, "name_prefix"),
-        ) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let bus = bus_or_default(string(planned, "event_bus_name"));
         self.put(&name, planned, Some(&operation.tags_with_managed(planned)))
             .await?;

@@ -146,7 +146,7 @@ impl ResourceType for AwsIamInstanceProfile {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let name = new_name(planned);
+        let name = new_name(operation, planned);
         client
             .create_instance_profile()
             .instance_profile_name(&name)
@@ -238,9 +238,7 @@ impl ResourceType for AwsIamInstanceProfile {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
+        let name = new_name(operation, planned);
         Ok(self
             .get(&name)
             .await?

@@ -257,7 +257,7 @@ impl ResourceType for AwsIamPolicy {
         let client = &self.aws.clients().await.iam;
         let response = client
             .create_policy()
-            .policy_name(new_name(planned))
+            .policy_name(new_name(operation, planned))
             .set_path(string(planned, "path"))
             .set_description(string(planned, "description"))
             .set_policy_document(string(planned, "policy"))
@@ -374,9 +374,7 @@ impl ResourceType for AwsIamPolicy {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
+        let name = new_name(operation, planned);
         let mut arn = None;
         let mut pages = client
             .list_policies()

@@ -28,7 +28,7 @@ use crate::app_support::{
     int, is_missing, non_empty, number, same_json, set_tags, string, string_list, strings,
     tag_changes, text, vanished,
 };
-use crate::ec2_support::unique_name;
+use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
 use crate::iam_support::{read_each, sync_attachments, tags_to_sdk, Principal};
 use crate::Aws;
@@ -398,14 +398,7 @@ impl ResourceType for AwsIamRole {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let name = match (
-            non_empty(planned, "name"),
-            non_empty(planned, "name_prefix"),
-        ) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         client
             .create_role()
             .role_name(&name)
@@ -622,9 +615,7 @@ impl ResourceType for AwsIamRole {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let Some(role) = self.get(&name).await? else {
             return Ok(None);
         };

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use aws_sdk_kms::types::AliasListEntry;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{changed, known, non_empty, string, text, vanished};
-use crate::ec2_support::unique_name;
+use crate::app_support::{changed, known, string, text, vanished};
+use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
 use crate::resources::kms::aws_kms_key::is_gone;
 use crate::Aws;
@@ -122,16 +122,9 @@ impl ResourceType for AwsKmsAlias {
         problems
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.kms;
-        let name = match (
-            non_empty(planned, "name"),
-            non_empty(planned, "name_prefix"),
-        ) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("alias/"),
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "alias/");
         client
             .create_alias()
             .alias_name(&name)
@@ -205,12 +198,10 @@ impl ResourceType for AwsKmsAlias {
 
     async fn find_created(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = non_empty(planned, "name") else {
-            return Ok(None);
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "alias/");
         let client = &self.aws.clients().await.kms;
         Ok(list_aliases(client)
             .await?

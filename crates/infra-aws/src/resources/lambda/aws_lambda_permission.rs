@@ -42,7 +42,7 @@ use crate::app_support::{
     boolean, is_missing, known, non_empty, read_each, retry_while, string, text, wait_for,
 };
 use crate::clients::partition_of;
-use crate::ec2_support::unique_name;
+use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -618,14 +618,7 @@ impl ResourceType for AwsLambdaPermission {
                 "aws_lambda_permission needs known function_name, action and principal",
             ));
         };
-        let sid = match (
-            non_empty(planned, "statement_id"),
-            non_empty(planned, "statement_id_prefix"),
-        ) {
-            (Some(sid), _) => sid,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let sid = name_for_create(operation, planned, ["statement_id", "statement_id_prefix"], "terraform-");
         let qualifier = non_empty(planned, "qualifier");
         let limit = PROPAGATION.min(operation.timeouts.create);
         let request = self

@@ -42,7 +42,7 @@ use crate::app_support::{
     blocks, boolean, changed, copy_attributes, int, non_empty, number, set_tags, single, string,
     string_list, strings, text, vanished, wait_for,
 };
-use crate::ec2_support::unique_name;
+use crate::ec2_support::name_for_create;
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{tags_from_sdk, tags_to_sdk, update_tags};
 use crate::Aws;
@@ -1093,14 +1093,7 @@ impl ResourceType for AwsDbInstance {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.rds;
-        let identifier = match (
-            non_empty(planned, "identifier"),
-            non_empty(planned, "identifier_prefix"),
-        ) {
-            (Some(identifier), _) => identifier,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let identifier = name_for_create(operation, planned, ["identifier", "identifier_prefix"], "terraform-");
         let tags = Some(tags_to_sdk(&operation.tags_with_managed(planned)));
         let security_groups = strings(planned, "vpc_security_group_ids");
         let security_groups = (!security_groups.is_empty()).then_some(security_groups);
@@ -1504,9 +1497,8 @@ impl ResourceType for AwsDbInstance {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let Some(identifier) = string(planned, "identifier") else {
-            return Ok(None);
-        };
+        let identifier =
+            name_for_create(operation, planned, ["identifier", "identifier_prefix"], "terraform-");
         Ok(self
             .describe(std::slice::from_ref(&identifier))
             .await?

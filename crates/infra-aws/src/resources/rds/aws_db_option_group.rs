@@ -28,7 +28,7 @@ use crate::app_support::{
     blocks, boolean, has_managed_tags, int, non_empty, number, set_tags, string, string_list,
     strings, text, vanished, wait_for,
 };
-use crate::ec2_support::unique_name;
+use crate::ec2_support::name_for_create;
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::Aws;
@@ -356,11 +356,7 @@ impl ResourceType for AwsDbOptionGroup {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.rds;
-        let name = match (string(planned, "name"), non_empty(planned, "name_prefix")) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         client
             .create_option_group()
             .option_group_name(&name)

@@ -22,8 +22,8 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use crate::app_support::{blocks, boolean, has_managed_tags, non_empty, set_tags, string, text, vanished};
-use crate::ec2_support::unique_name;
+use crate::app_support::{blocks, boolean, has_managed_tags, set_tags, string, text, vanished};
+use crate::ec2_support::name_for_create;
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::Aws;
@@ -306,11 +306,7 @@ impl ResourceType for AwsDbParameterGroup {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.rds;
-        let name = match (string(planned, "name"), non_empty(planned, "name_prefix")) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         client
             .create_db_parameter_group()
             .db_parameter_group_name(&name)

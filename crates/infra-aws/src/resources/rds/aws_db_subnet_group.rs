@@ -13,9 +13,9 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::has_managed_tags;
 use crate::app_support::{
-    changed, non_empty, set_tags, string, string_list, strings, text, vanished,
+    changed, set_tags, string, string_list, strings, text, vanished,
 };
-use crate::ec2_support::unique_name;
+use crate::ec2_support::name_for_create;
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::Aws;
@@ -166,14 +166,7 @@ impl ResourceType for AwsDbSubnetGroup {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.rds;
-        let name = match (
-            non_empty(planned, "name"),
-            non_empty(planned, "name_prefix"),
-        ) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         client
             .create_db_subnet_group()
             .db_subnet_group_name(&name)
@@ -255,9 +248,7 @@ impl ResourceType for AwsDbSubnetGroup {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         Ok(self
             .describe(std::slice::from_ref(&name))
             .await?

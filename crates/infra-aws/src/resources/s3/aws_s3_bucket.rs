@@ -296,12 +296,9 @@ fn generated_prefix(name: &str) -> Option<&str> {
 }
 
 /// The name a create uses: `bucket`, else `bucket_prefix` (or `terraform-`) plus 26 digits.
-fn bucket_name(planned: &Value) -> String {
-    non_empty(planned, "bucket").unwrap_or_else(|| {
-        crate::ec2_support::unique_name(
-            &non_empty(planned, "bucket_prefix").unwrap_or_else(|| "terraform-".into()),
-        )
-    })
+/// The same for every call of one operation ([`name_for_create`]).
+fn bucket_name(operation: &Operation, planned: &Value) -> String {
+    crate::ec2_support::name_for_create(operation, planned, ["bucket", "bucket_prefix"], "terraform-")
 }
 
 /// S3's general-purpose bucket naming rules.
@@ -357,7 +354,7 @@ impl ResourceType for AwsS3Bucket {
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let clients = self.aws.clients().await;
         let client = &clients.s3;
-        let bucket = bucket_name(planned);
+        let bucket = bucket_name(operation, planned);
         let region = clients.region.clone();
         let mut request = client.create_bucket().bucket(&bucket);
         if region != "us-east-1" {
@@ -436,11 +433,22 @@ impl ResourceType for AwsS3Bucket {
 
     /// The bucket with the planned name (or any with the prefix) carrying this operation's
     /// managed tags.
+    /// A configured `bucket` is adopted when it carries this address's managed tags. A
+    /// generated name is this run's for this address ([`bucket_name`]), so a bucket of that
+    /// name is the one the lost create made, tagged or not (its tags come after CreateBucket,
+    /// and the adoption's update puts them). Buckets that an earlier run generated are found
+    /// by `bucket_prefix` and the managed tags.
     async fn find_created(
         &self,
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
+        if non_empty(planned, "bucket").is_none() {
+            let name = bucket_name(operation, planned);
+            if self.find(&name).await?.is_some() {
+                return self.read(&name, planned).await;
+            }
+        }
         let client = &self.aws.clients().await.s3;
         let names = match non_empty(planned, "bucket") {
             Some(name) => vec![name],
@@ -500,7 +508,10 @@ mod tests {
     fn names_follow_the_naming_rules() {
         let problems = bucket().validate(&Value::map([("bucket", Value::string("Logs"))]));
         assert_eq!(problems[0].0, "bucket");
-        let name = bucket_name(&Value::map([("bucket_prefix", Value::string("logs-"))]));
+        let name = bucket_name(
+            &Operation::default(),
+            &Value::map([("bucket_prefix", Value::string("logs-"))]),
+        );
         assert_eq!(generated_prefix(&name), Some("logs-"));
     }
 }

@@ -30,7 +30,7 @@ use crate::app_support::{
     blocks, boolean, canonical_json, changed, copy_attributes, has_managed_tags, int, known, non_empty,
     policy_value, set_tags, string, tag_changes, text, text_or_null, vanished,
 };
-use crate::ec2_support::{long_client_token, unique_name};
+use crate::ec2_support::{long_client_token, name_for_create};
 use crate::error::aws_error;
 use crate::Aws;
 use crate::tagging::{WithTags, ManagedTags};
@@ -307,14 +307,7 @@ impl ResourceType for AwsSecretsmanagerSecret {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.secretsmanager;
-        let name = match (
-            non_empty(planned, "name"),
-            non_empty(planned, "name_prefix"),
-        ) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => unique_name(&prefix),
-            (None, None) => unique_name("terraform-"),
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let replicas = replicas(planned);
         let created = client
             .create_secret()
@@ -474,9 +467,7 @@ impl ResourceType for AwsSecretsmanagerSecret {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = non_empty(planned, "name") else {
-            return Ok(None);
-        };
+        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         Ok(self
             .find(&name)
             .await?

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{boolean, has_managed_tags, known, non_empty, set_tags, string, text};
-use crate::ec2_support::unique_name;
+use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
 use crate::sns_support::{
     attr, from_attribute, sdk_tags, to_attribute, topic_arns, topic_attributes, topic_tags,
@@ -267,12 +267,11 @@ fn name_prefix_of(name: &str) -> Option<&str> {
 
 /// The name a create uses: `name`, else `name_prefix` (or `terraform-`) plus a unique suffix,
 /// with `.fifo` for a FIFO topic.
-fn topic_name(planned: &Value) -> String {
+fn topic_name(operation: &Operation, planned: &Value) -> String {
     if let Some(name) = non_empty(planned, "name") {
         return name;
     }
-    let prefix = non_empty(planned, "name_prefix").unwrap_or_else(|| "terraform-".into());
-    let name = unique_name(&prefix);
+    let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
     if boolean(planned, "fifo_topic") == Some(true) {
         format!("{name}.fifo")
     } else {
@@ -355,7 +354,7 @@ impl ResourceType for AwsSnsTopic {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.sns;
-        let name = topic_name(planned);
+        let name = topic_name(operation, planned);
         let attributes: HashMap<String, String> = ATTRIBUTES
             .iter()
             .filter_map(|spec| {
@@ -475,11 +474,11 @@ mod tests {
             ("name_prefix", Value::string("orders-")),
             ("fifo_topic", Value::Bool(true)),
         ]);
-        let name = topic_name(&planned);
+        let name = topic_name(&Operation::default(), &planned);
         assert!(name.starts_with("orders-") && name.ends_with(".fifo"), "{name}");
         assert_eq!(name_prefix_of(&name), Some("orders-"));
         let named = Value::map([("name", Value::string("a.fifo"))]);
-        assert_eq!(topic_name(&named), "a.fifo");
+        assert_eq!(topic_name(&Operation::default(), &named), "a.fifo");
         assert_eq!(name_prefix_of("a.fifo"), None);
     }
 
