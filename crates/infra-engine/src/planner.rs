@@ -11,7 +11,7 @@ use infra_core::{
     Action, Address, Diagnostic, Diagnostics, InstanceKey, Mode, ProviderSettings, Registry,
     ResourceId, ResourceType, Value,
 };
-use infra_state::State;
+use infra_state::{ResourceState, State};
 
 use crate::diff::{equivalent, plan_instance, InstanceInput};
 use crate::graph::Graph;
@@ -569,45 +569,15 @@ impl<'i, 'a> Planning<'i, 'a> {
             } else {
                 (Action::Delete, Some(reason))
             };
-            self.plan.changes.push(ResourceChange {
-                address: address.clone(),
-                resource_type: resource.resource_type.clone(),
-                action,
-                reason,
-                before: resource.value.clone(),
-                after: Value::Null,
-                replace_paths: vec![],
-                dependencies: delete_dependencies(
-                    input,
-                    &in_state,
-                    address,
-                    &resource.dependencies,
-                ),
-                create_before_destroy: resource.create_before_destroy,
-                deployment: None,
-                previous_address: None,
-                importing: None,
-                deposed: None,
-            });
+            let mut change = deletion(input, &in_state, address, resource);
+            (change.action, change.reason) = (action, reason);
+            self.plan.changes.push(change);
         }
         for (address, objects) in &input.state.deposed {
             for (key, resource) in objects {
                 self.plan.changes.push(ResourceChange {
                     deposed: Some(key.clone()),
-                    dependencies: delete_dependencies(
-                        input,
-                        &in_state,
-                        address,
-                        &resource.dependencies,
-                    ),
-                    create_before_destroy: resource.create_before_destroy,
-                    ..ResourceChange::new(
-                        address.clone(),
-                        resource.resource_type.clone(),
-                        Action::Delete,
-                        resource.value.clone(),
-                        Value::Null,
-                    )
+                    ..deletion(input, &in_state, address, resource)
                 });
             }
         }
@@ -807,6 +777,26 @@ fn instances_by_resource(state: &State) -> BTreeMap<&ResourceId, Vec<&Address>> 
             .push(address);
     }
     instances
+}
+
+/// The deletion of a state object at `address`.
+fn deletion(
+    input: &PlanInput,
+    in_state: &BTreeMap<&ResourceId, Vec<&Address>>,
+    address: &Address,
+    resource: &ResourceState,
+) -> ResourceChange {
+    ResourceChange {
+        dependencies: delete_dependencies(input, in_state, address, &resource.dependencies),
+        create_before_destroy: resource.create_before_destroy,
+        ..ResourceChange::new(
+            address.clone(),
+            resource.resource_type.clone(),
+            Action::Delete,
+            resource.value.clone(),
+            Value::Null,
+        )
+    }
 }
 
 /// What a deleted instance depends on: what its state records, and the state's instances of
