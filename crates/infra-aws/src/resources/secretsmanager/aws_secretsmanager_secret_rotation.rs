@@ -48,7 +48,7 @@ use crate::app_support::{
     arn_problem, blocks, known, non_empty, read_each, single, string, text, text_or_null, vanished,
     POLL_INTERVAL,
 };
-use crate::ec2_support::unique_name;
+use crate::ec2_support::long_client_token;
 use crate::error::aws_error;
 use crate::resources::secretsmanager::aws_secretsmanager_secret::is_gone;
 use crate::Aws;
@@ -124,14 +124,21 @@ impl AwsSecretsmanagerSecretRotation {
 
     /// RotateSecret with the planned configuration, retried while the Lambda permission or
     /// the external rotation role propagates; the secret's ARN.
-    async fn rotate(&self, secret_id: &str, planned: &Value) -> Result<String, ProviderError> {
+    async fn rotate(
+        &self,
+        operation: &Operation,
+        secret_id: &str,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
         let client = &self.aws.clients().await.secretsmanager;
         let metadata = metadata_items(planned);
         let request = client
             .rotate_secret()
             .secret_id(secret_id)
-            // One token for every retry: AWS then treats a retry as the same request.
-            .client_request_token(unique_name("terraform-"))
+            // One token for every send of this operation, the SDK's retries and infra's resend
+            // after a lost answer: AWS then treats the resend as the same request (the token
+            // is the new version's ID).
+            .client_request_token(long_client_token(operation, planned))
             .rotate_immediately(planned.get("rotate_immediately").as_bool().unwrap_or(true))
             .set_rotation_rules(rotation_rules(planned))
             .set_external_secret_rotation_metadata((!metadata.is_empty()).then_some(metadata))
@@ -167,11 +174,16 @@ impl AwsSecretsmanagerSecretRotation {
 
     /// Configures the planned rotation: RotateSecret, or CancelRotateSecret where the
     /// configuration disables rotation.
-    async fn configure(&self, secret_id: &str, planned: &Value) -> Result<String, ProviderError> {
+    async fn configure(
+        &self,
+        operation: &Operation,
+        secret_id: &str,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
         if rotation_disabled(planned) {
             self.cancel(secret_id).await
         } else {
-            self.rotate(secret_id, planned).await
+            self.rotate(operation, secret_id, planned).await
         }
     }
 }
@@ -442,14 +454,14 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
 
     async fn create(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let secret_id = string(planned, "secret_id").ok_or_else(|| {
             ProviderError::new("aws_secretsmanager_secret_rotation has no secret_id")
         })?;
         let arn = self
-            .configure(&secret_id, planned)
+            .configure(operation, &secret_id, planned)
             .await
             .map_err(|error| {
                 error.context(&format!(
@@ -461,7 +473,7 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
 
     async fn update(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
@@ -481,7 +493,7 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
         .iter()
         .any(|key| prior.get(key).to_json() != planned.get(key).to_json());
         if rotation_changed {
-            self.configure(&secret_id, planned)
+            self.configure(operation, &secret_id, planned)
                 .await
                 .map_err(|error| {
                     error.context(&format!("updating Secrets Manager Secret Rotation ({id})"))
