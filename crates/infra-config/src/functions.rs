@@ -241,6 +241,7 @@ static FUNCTIONS: &[Function] = &[
     function("cidrsubnets", 1, ANY, Deep(network::cidrsubnets)),
     // Type conversion functions.
     function("can", 1, 1, Lazy(conversion::can)),
+    function("convert", 2, 2, Lazy(conversion::convert)),
     function("ephemeralasnull", 1, 1, Raw(conversion::ephemeralasnull))
         .before(conversion::null_ephemeral_argument),
     function("issensitive", 1, 1, Raw(conversion::issensitive)),
@@ -826,6 +827,29 @@ mod tests {
         assert_eq!(ok("tostring(1)"), s("1"));
         assert_eq!(ok("tonumber(\"2\")"), Value::Number(2.0));
         assert_eq!(ok("tobool(\"true\")"), Value::Bool(true));
+    }
+
+    /// Terraform 1.15's `convert`, with the documentation's examples.
+    #[test]
+    fn convert_takes_a_type_constraint() {
+        assert_eq!(ok("convert([], list(string))"), Value::List(vec![]));
+        assert_eq!(ok("convert(\"true\", bool)"), Value::Bool(true));
+        assert_eq!(ok("convert(3, string)"), s("3"));
+        assert_eq!(
+            ok("convert({test = {}}, map(object({ attr = optional(string), with_default = optional(string, \"default\") })))"),
+            Value::map([(
+                "test",
+                Value::map([("attr", Value::Null), ("with_default", s("default"))])
+            )])
+        );
+        assert_eq!(
+            ok("convert({}, object({ name = optional(string, \"OpenTofu\") }))"),
+            Value::map([("name", s("OpenTofu"))])
+        );
+        let wrong = err("convert(\"no\", number)");
+        assert!(wrong.contains("argument 1"), "{wrong}");
+        assert!(err("convert([1], list(strin))").contains("strin"));
+        assert!(err("convert(1)").contains("two arguments"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::{
     arg_error, known_elements, list, sort_set, to_string_value, Call, FnResult, FunctionError,
 };
 use crate::eval::{describe, mark_if, Ctx, EvalResult};
+use crate::types::TypeConstraint;
 use infra_core::Value;
 
 /// `try(expressions...)`: the value of the first expression that evaluates without an error.
@@ -31,6 +32,37 @@ pub(super) fn r#try(ctx: &mut Ctx, call: &Call) -> EvalResult {
             "no expression succeeded; the last error was: {detail}"
         )),
     ))
+}
+
+/// `convert(value, type)` (Terraform 1.15): the value converted to a type constraint written
+/// as a variable's `type` is, optional object attributes and their defaults included. The
+/// second argument is a type expression, not a value, so the call sees its expressions.
+/// `tostring(v)` is `convert(v, string)`, `tolist(v)` is `convert(v, list(any))`, and so on.
+pub(super) fn convert(ctx: &mut Ctx, call: &Call) -> EvalResult {
+    let [value, constraint] = call.exprs.as_slice() else {
+        return Err(ctx.fail(
+            "Invalid function argument",
+            "convert() takes exactly two arguments: a value and a type constraint.",
+            call.span.clone(),
+        ));
+    };
+    let constraint = TypeConstraint::parse(constraint).map_err(|problem| {
+        ctx.fail(
+            "Invalid type specification",
+            problem,
+            call.spans.get(1).cloned().flatten(),
+        )
+    })?;
+    let value = ctx.eval(value)?;
+    constraint.convert(value).map_err(|problem| {
+        call.fail(
+            ctx,
+            &FunctionError::Argument {
+                index: 0,
+                message: problem,
+            },
+        )
+    })
 }
 
 /// `can(expression)`: whether the expression evaluates without an error (unknown when its
