@@ -99,6 +99,9 @@ pub(crate) struct VariableDecl {
     pub nullable: bool,
     /// (condition, error_message)
     pub validations: Vec<(Expr, Expr)>,
+    /// `deprecated = "..."` (Terraform 1.15): the message a caller that sets it is warned
+    /// with (`crate::deprecation`).
+    pub deprecated: Option<String>,
 }
 
 #[derive(Debug)]
@@ -118,6 +121,9 @@ pub(crate) struct OutputDecl {
     pub depends_on: Option<Expr>,
     pub location: Location,
     pub preconditions: Vec<ConditionDecl>,
+    /// `deprecated = "..."` (Terraform 1.15, child modules only): the message an expression
+    /// that reads this output is warned with (`crate::deprecation`).
+    pub deprecated: Option<String>,
 }
 
 #[derive(Debug)]
@@ -238,6 +244,9 @@ pub(crate) fn is_meta(name: &str) -> bool {
 pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
     let mut loader = Loader::new(false);
     loader.load_module(dir, String::new(), Vec::new(), &mut Vec::new());
+    loader
+        .diagnostics
+        .extend(crate::deprecation::warnings(&loader.config));
     if loader.diagnostics.has_errors() {
         return Err(loader.diagnostics);
     }
@@ -254,6 +263,9 @@ pub fn load_with_module_instances(
     let mut loader = Loader::new(false);
     loader.module_instances = module_instances.clone();
     loader.load_module(dir, String::new(), Vec::new(), &mut Vec::new());
+    loader
+        .diagnostics
+        .extend(crate::deprecation::warnings(&loader.config));
     if loader.diagnostics.has_errors() {
         return Err(loader.diagnostics);
     }
@@ -703,7 +715,18 @@ impl Loader {
                     }),
                     location: location.clone(),
                     preconditions: self.conditions(file, body, "precondition"),
+                    deprecated: self.literal_string(file, body, "deprecated"),
                 };
+                if module == 0 && output.deprecated.is_some() {
+                    let at = body
+                        .get_attribute("deprecated")
+                        .and_then(|a| self.location(file, a.value.span()));
+                    self.error(
+                        "Root module output deprecated",
+                        "Root module outputs cannot be deprecated, as there is no higher-level module to inform of the deprecation.".into(),
+                        at,
+                    );
+                }
                 if output.value.is_none() {
                     self.error(
                         "Missing required argument",
@@ -1209,6 +1232,7 @@ impl Loader {
             ephemeral: self.literal_bool(file, body, "ephemeral"),
             nullable,
             validations,
+            deprecated: self.literal_string(file, body, "deprecated"),
         };
         let m = &mut self.config.modules[module];
         m.variable_index.insert(name, m.variables.len());

@@ -8,6 +8,7 @@
 //! to AWS: resource values come in through [`ResourceValues`].
 
 mod config;
+mod deprecation;
 mod encryption;
 mod ephemeral;
 mod eval;

@@ -1297,3 +1297,96 @@ fn load_backend_reads_only_the_files_that_mention_a_backend() {
     let errors = load_backend(&broken).expect_err("a broken backend file is an error");
     assert!(errors.to_string().contains("backend.tf:"), "{errors}");
 }
+
+/// Terraform 1.15's `deprecated`: a caller that sets a deprecated variable, and an expression
+/// that reads a deprecated output, are warned where they are written; a null argument and an
+/// unread output are quiet; a root module output cannot be deprecated.
+#[test]
+fn deprecated_variables_and_outputs_warn_their_callers() {
+    let child = (
+        "modules/logs/main.tf",
+        r#"
+variable "versioning" {
+  type       = bool
+  default    = null
+  deprecated = "Set retention instead."
+}
+
+variable "retention" {
+  default = {}
+}
+
+output "bucket_id" {
+  value      = "b"
+  deprecated = "Use the name output instead."
+}
+
+output "name" {
+  value = "n"
+}
+"#,
+    );
+    let config = load_ok(&[
+        (
+            "main.tf",
+            r#"
+module "logs" {
+  source     = "./modules/logs"
+  versioning = true
+}
+
+module "quiet" {
+  source     = "./modules/logs"
+  versioning = null
+}
+
+output "bucket" {
+  value = module.logs.bucket_id
+}
+
+output "name" {
+  value = module.quiet.name
+}
+"#,
+        ),
+        child,
+    ]);
+    let warnings: Vec<(String, String, usize)> = config
+        .warnings()
+        .iter()
+        .map(|d| {
+            let location = d.location.as_ref().expect("located");
+            (d.summary.clone(), d.detail.clone(), location.line)
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            (
+                "Deprecated variable got a value".to_string(),
+                "Set retention instead.".to_string(),
+                4
+            ),
+            (
+                "Deprecated value used".to_string(),
+                "The deprecation originates from module.logs.bucket_id\n\nUse the name output instead."
+                    .to_string(),
+                13
+            ),
+        ]
+    );
+
+    let errors = load_err(&[(
+        "main.tf",
+        "output \"id\" {\n  value      = \"x\"\n  deprecated = \"gone\"\n}\n",
+    )]);
+    assert_eq!(
+        located(&errors),
+        vec![(
+            "Root module output deprecated".to_string(),
+            "main.tf".to_string(),
+            3,
+            16
+        )]
+    );
+}
