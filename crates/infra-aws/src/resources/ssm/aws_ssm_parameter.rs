@@ -154,8 +154,14 @@ impl AwsSsmParameter {
             .ok_or_else(|| vanished("SSM parameter", name))
     }
 
-    /// PutParameter with every configured argument (`overwrite` for an update).
-    async fn put(&self, planned: &Value, overwrite: bool) -> Result<(), ProviderError> {
+    /// PutParameter with every configured argument (`overwrite` for an update), and `tags`
+    /// (AWS refuses them together with `Overwrite`).
+    async fn put(
+        &self,
+        planned: &Value,
+        overwrite: bool,
+        tags: Option<Vec<Tag>>,
+    ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.ssm;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ssm_parameter has no name"))?;
@@ -170,7 +176,8 @@ impl AwsSsmParameter {
             .allowed_pattern(string(planned, "allowed_pattern").unwrap_or_default())
             .description(string(planned, "description").unwrap_or_default())
             .set_tier(string(planned, "tier").map(|t| ParameterTier::from(t.as_str())))
-            .set_data_type(string(planned, "data_type"));
+            .set_data_type(string(planned, "data_type"))
+            .set_tags(tags);
         if kind == "SecureString" {
             request = request.set_key_id(string(planned, "key_id").filter(|k| !k.is_empty()));
         }
@@ -364,17 +371,24 @@ impl ResourceType for AwsSsmParameter {
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ssm_parameter has no name"))?;
         let overwrite = boolean(planned, "overwrite").unwrap_or(false);
-        self.put(planned, overwrite).await?;
-        // PutParameter refuses tags together with Overwrite, so tags always follow on their own
-        // (as the provider does when it overwrites).
-        client
-            .add_tags_to_resource()
-            .resource_type(ResourceTypeForTagging::Parameter)
-            .resource_id(&name)
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let tags = sdk_tags(&operation.tags_with_managed(planned))?;
+        if overwrite {
+            // PutParameter refuses tags together with Overwrite: they follow on their own, as
+            // the provider does.
+            self.put(planned, true, None).await?;
+            client
+                .add_tags_to_resource()
+                .resource_type(ResourceTypeForTagging::Parameter)
+                .resource_id(&name)
+                .set_tags(Some(tags))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        } else {
+            // The tags go with the create, so a parameter whose answer was lost carries this
+            // address's managed tags and `find_created` adopts it (issue 33).
+            self.put(planned, false, Some(tags)).await?;
+        }
         self.read_one(&name, planned).await
     }
 
@@ -401,7 +415,7 @@ impl ResourceType for AwsSsmParameter {
         .any(|key| crate::app_support::changed(prior, planned, key));
         if put_changes {
             // An explicit `overwrite = false` is the user's to keep, as in the provider.
-            self.put(planned, boolean(planned, "overwrite").unwrap_or(true))
+            self.put(planned, boolean(planned, "overwrite").unwrap_or(true), None)
                 .await?;
         }
         let (to_set, to_remove) = tag_changes(prior, planned);
