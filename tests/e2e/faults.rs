@@ -1381,3 +1381,56 @@ fn a_create_with_a_generated_name_and_its_first_answer_lost_makes_one_object() {
     }
     proxy.lose_none();
 }
+
+/// A create of a generated name killed after AWS did it: the pending entry holds the name the
+/// create sent (`with_generated_names`), so the next run finds that object instead of making
+/// a second one under a new name.
+#[test]
+fn a_create_with_a_generated_name_killed_after_aws_did_it_is_found_by_the_next_run() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(&moto, FaultSettings::none());
+    let stack = Stack::new();
+    stack.write("main.tf", GENERATED_NAMES);
+    let apply = ["apply", "-input=false", "-auto-approve"];
+    proxy.hold_operation("iam", "CreateRole", 1, HoldWhen::AfterForwarding);
+    let mut child = spawn(&stack, &moto, &proxy, &apply);
+    let held = proxy.wait_held_or_exit(&mut child);
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    proxy.release();
+    assert!(held.is_some(), "the apply never created the role");
+    let pending = stack.state()["pending"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|entry| entry["address"] == "aws_iam_role.app")
+        .cloned()
+        .unwrap_or_default();
+    let journaled = pending["planned"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        journaled.starts_with("gen-"),
+        "the pending entry: {pending}"
+    );
+    let applied = run(&stack, &moto, None, &apply);
+    assert_eq!(
+        applied.code,
+        0,
+        "the apply after the kill: {}",
+        applied.all()
+    );
+    assert_eq!(generated_copies(&moto), "1 1 1 1 1 1 1 1");
+    let role = moto.python(
+        "import boto3\nprint([r['RoleName'] for r in boto3.client('iam').list_roles()['Roles'] if r['RoleName'].startswith('gen-')][0])",
+    );
+    assert_eq!(role.trim(), journaled);
+    let plan = run(
+        &stack,
+        &moto,
+        None,
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.all());
+}

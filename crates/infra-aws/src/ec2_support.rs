@@ -345,6 +345,22 @@ pub(crate) fn name_for_create(
         .clone()
 }
 
+/// `planned` with `attributes[0]` set to [`name_for_create`]'s name: what a type whose create
+/// generates a name returns from `with_generated_names`, so that the pending entry of the
+/// create holds the name and a run after a crash looks for the same object.
+pub(crate) fn with_name_for_create(
+    operation: &Operation,
+    mut planned: Value,
+    attributes: [&str; 2],
+    default_prefix: &str,
+) -> Value {
+    let name = name_for_create(operation, &planned, attributes, default_prefix);
+    if let Some(entries) = planned.map_mut() {
+        entries.insert(attributes[0].to_string(), Value::string(name));
+    }
+    planned
+}
+
 /// Go's `hash/crc32.ChecksumIEEE`, which the provider uses for
 /// hash-based ids (`aws_iam_policy_document`, `aws_route`).
 pub(crate) fn crc32(bytes: &[u8]) -> u32 {

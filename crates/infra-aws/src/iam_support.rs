@@ -707,6 +707,16 @@ impl ResourceType for InlinePolicy {
         problems
     }
 
+    /// The generated `name` goes into the create's pending entry.
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        crate::ec2_support::with_name_for_create(
+            operation,
+            planned,
+            ["name", "name_prefix"],
+            "terraform-",
+        )
+    }
+
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let owner = self.owner(planned)?;

@@ -166,6 +166,10 @@ impl ResourceType for RegionalResource {
         self.inner.default_timeouts()
     }
 
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        self.inner.with_generated_names(operation, planned)
+    }
+
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let region = effective_region(planned, &self.aws).await?;
         let created = self.inner.create(operation, planned).await?;

@@ -221,6 +221,15 @@ pub trait ResourceType: Send + Sync {
         Ok(value)
     }
 
+    /// The names a create generates (the provider's `name_prefix`, or no name at all), filled
+    /// into `planned` before the create is journaled. The pending entry then holds them, so a
+    /// resend after a lost answer and the next run after a crash look for, and ask for, the
+    /// object the first attempt made. The default leaves `planned` as it is: right for a type
+    /// whose create names nothing itself.
+    fn with_generated_names(&self, _operation: &Operation, planned: Value) -> Value {
+        planned
+    }
+
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError>;
     async fn update(
         &self,

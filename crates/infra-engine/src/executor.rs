@@ -633,9 +633,15 @@ impl Executor<'_> {
                 )
                 .await;
         }
+        let planned = if is_create {
+            resource_type.with_generated_names(&operation, planned)
+        } else {
+            planned
+        };
         let careful = self.careful(resource_type, &operation, address);
         let result = if is_create {
-            let mut pending = decision.after.clone();
+            let mut pending =
+                resource_type.with_generated_names(&operation, decision.after.clone());
             resource_type.schema().clear_write_only(&mut pending);
             self.journal_create(address, change, pending, &configuration, state)?;
             self.timed(

@@ -27,7 +27,7 @@ use crate::app_support::{
     set_tags, string, tag_changes, text, vanished,
 };
 use crate::cloudwatch_support::tagging_tags;
-use crate::ec2_support::name_for_create;
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
 use crate::Aws;
 use crate::tagging::{WithTags, ManagedTags};
@@ -232,6 +232,11 @@ impl ResourceType for AwsCloudwatchLogGroup {
             ));
         }
         problems
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::{Filter, KeyPairInfo, ResourceType as Ec2ResourceType};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
+use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
     ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute,
     optional_string, string_attribute, tag_entries, tag_specification, name_for_create,
@@ -138,6 +139,11 @@ impl ResourceType for AwsKeyPair {
             }
         }
         problems
+    }
+
+    /// The generated `key_name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["key_name", "key_name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

@@ -95,6 +95,7 @@ use infra_core::{
     Attribute, Block, Check, Operation, Presence, ProviderError, ResourceType, Schema, Type, Value,
 };
 
+use crate::ec2_support::with_name_for_create;
 use crate::app_support::{
     blocks, boolean, int, known, non_empty, number, single, string, string_list, strings, text,
 };
@@ -840,6 +841,11 @@ impl ResourceType for AwsLaunchTemplate {
 
     fn normalize(&self, value: &mut Value) {
         normalize_object(&self.schema, value);
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

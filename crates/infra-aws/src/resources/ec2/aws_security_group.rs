@@ -20,6 +20,7 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
     bool_attribute, chunks_of, copy_attributes, delete_with_retry, ec2_arn, filter, has_code,
     in_prior_order, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
@@ -731,6 +732,11 @@ impl ResourceType for AwsSecurityGroup {
                 rules.sort_by_key(|rule| rule.to_json().to_string());
             }
         }
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

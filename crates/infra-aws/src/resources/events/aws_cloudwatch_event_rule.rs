@@ -23,7 +23,7 @@ use crate::app_support::{
     boolean, canonical_json, has_managed_tags, known, non_empty, same_json, set_tags, string,
     tag_changes, text, text_or_null, vanished,
 };
-use crate::ec2_support::name_for_create;
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
 use crate::events_support::{
     bus_or_default, is_gone, parse_rule_id, rule_id, sdk_tags, tags_of, DEFAULT_BUS,
@@ -292,6 +292,11 @@ impl ResourceType for AwsCloudwatchEventRule {
             }
         }
         problems
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use aws_sdk_iam::types::InstanceProfile;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
+use crate::ec2_support::with_name_for_create;
 use crate::app_support::{has_managed_tags, non_empty, set_tags, string, tag_changes};
 use crate::error::aws_error;
 use crate::iam_support::{
@@ -142,6 +143,11 @@ impl ResourceType for AwsIamInstanceProfile {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         name_problems(config, 128)
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

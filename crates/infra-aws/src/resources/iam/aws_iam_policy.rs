@@ -22,6 +22,7 @@ use std::time::Duration;
 use aws_sdk_iam::types::Policy;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
+use crate::ec2_support::with_name_for_create;
 use crate::app_support::{
     decoded_policy, has_managed_tags, is_missing, number, set_tags, string, tag_changes, text,
 };
@@ -251,6 +252,11 @@ impl ResourceType for AwsIamPolicy {
             }
         }
         problems
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

@@ -28,7 +28,7 @@ use crate::app_support::{
     int, is_missing, non_empty, number, same_json, set_tags, string, string_list, strings,
     tag_changes, text, vanished,
 };
-use crate::ec2_support::name_for_create;
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
 use crate::iam_support::{read_each, sync_attachments, tags_to_sdk, Principal};
 use crate::Aws;
@@ -394,6 +394,11 @@ impl ResourceType for AwsIamRole {
             }
         }
         problems
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

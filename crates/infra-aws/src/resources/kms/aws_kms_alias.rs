@@ -15,7 +15,7 @@ use aws_sdk_kms::types::AliasListEntry;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{changed, known, string, text, vanished};
-use crate::ec2_support::name_for_create;
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
 use crate::resources::kms::aws_kms_key::is_gone;
 use crate::Aws;
@@ -120,6 +120,11 @@ impl ResourceType for AwsKmsAlias {
             }
         }
         problems
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "alias/")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

@@ -42,7 +42,7 @@ use crate::app_support::{
     boolean, is_missing, known, non_empty, read_each, retry_while, string, text, wait_for,
 };
 use crate::clients::partition_of;
-use crate::ec2_support::name_for_create;
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -606,6 +606,11 @@ impl ResourceType for AwsLambdaPermission {
             ));
         }
         problems
+    }
+
+    /// The generated `statement_id` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["statement_id", "statement_id_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

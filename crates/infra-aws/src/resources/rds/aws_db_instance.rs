@@ -42,7 +42,7 @@ use crate::app_support::{
     blocks, boolean, changed, copy_attributes, int, non_empty, number, set_tags, single, string,
     string_list, strings, text, vanished, wait_for,
 };
-use crate::ec2_support::name_for_create;
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{tags_from_sdk, tags_to_sdk, update_tags};
 use crate::Aws;
@@ -1089,6 +1089,11 @@ impl ResourceType for AwsDbInstance {
                 *window = window.to_lowercase();
             }
         }
+    }
+
+    /// The generated `identifier` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["identifier", "identifier_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

@@ -28,7 +28,7 @@ use crate::app_support::{
     blocks, boolean, has_managed_tags, int, non_empty, number, set_tags, string, string_list,
     strings, text, vanished, wait_for,
 };
-use crate::ec2_support::name_for_create;
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::Aws;
@@ -352,6 +352,11 @@ impl ResourceType for AwsDbOptionGroup {
             }
         }
         problems
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

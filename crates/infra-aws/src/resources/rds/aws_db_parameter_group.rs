@@ -23,7 +23,7 @@ use infra_core::{
 };
 
 use crate::app_support::{blocks, boolean, has_managed_tags, set_tags, string, text, vanished};
-use crate::ec2_support::name_for_create;
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::Aws;
@@ -302,6 +302,11 @@ impl ResourceType for AwsDbParameterGroup {
             }
         }
         problems
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

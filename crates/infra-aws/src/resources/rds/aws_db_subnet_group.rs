@@ -15,7 +15,7 @@ use crate::app_support::has_managed_tags;
 use crate::app_support::{
     changed, set_tags, string, string_list, strings, text, vanished,
 };
-use crate::ec2_support::name_for_create;
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::Aws;
@@ -162,6 +162,11 @@ impl ResourceType for AwsDbSubnetGroup {
             }
         }
         problems
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

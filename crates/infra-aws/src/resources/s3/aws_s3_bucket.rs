@@ -295,6 +295,13 @@ fn generated_prefix(name: &str) -> Option<&str> {
         .then_some(prefix)
 }
 
+/// Whether `name` is one [`bucket_name`] generated: `bucket_prefix` (or `terraform-`, when
+/// neither it nor `bucket` was configured) and 26 digits.
+fn is_generated(planned: &Value, name: &str) -> bool {
+    let prefix = non_empty(planned, "bucket_prefix").unwrap_or_else(|| "terraform-".into());
+    generated_prefix(name) == Some(prefix.as_str())
+}
+
 /// The name a create uses: `bucket`, else `bucket_prefix` (or `terraform-`) plus 26 digits.
 /// The same for every call of one operation ([`name_for_create`]).
 fn bucket_name(operation: &Operation, planned: &Value) -> String {
@@ -349,6 +356,16 @@ impl ResourceType for AwsS3Bucket {
             }
         }
         problems
+    }
+
+    /// The generated `bucket` goes into the create's pending entry.
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        crate::ec2_support::with_name_for_create(
+            operation,
+            planned,
+            ["bucket", "bucket_prefix"],
+            "terraform-",
+        )
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
@@ -434,20 +451,19 @@ impl ResourceType for AwsS3Bucket {
     /// The bucket with the planned name (or any with the prefix) carrying this operation's
     /// managed tags.
     /// A configured `bucket` is adopted when it carries this address's managed tags. A
-    /// generated name is this run's for this address ([`bucket_name`]), so a bucket of that
-    /// name is the one the lost create made, tagged or not (its tags come after CreateBucket,
-    /// and the adoption's update puts them). Buckets that an earlier run generated are found
-    /// by `bucket_prefix` and the managed tags.
+    /// generated name is the one this create's operation made and journaled
+    /// (`with_generated_names`), globally unique, so a bucket of that name is the one the lost
+    /// or interrupted create made, tagged or not (its tags come after CreateBucket, and the
+    /// adoption's update puts them). Otherwise buckets of `bucket_prefix` with the managed
+    /// tags are looked for.
     async fn find_created(
         &self,
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        if non_empty(planned, "bucket").is_none() {
-            let name = bucket_name(operation, planned);
-            if self.find(&name).await?.is_some() {
-                return self.read(&name, planned).await;
-            }
+        let name = bucket_name(operation, planned);
+        if is_generated(planned, &name) && self.find(&name).await?.is_some() {
+            return self.read(&name, planned).await;
         }
         let client = &self.aws.clients().await.s3;
         let names = match non_empty(planned, "bucket") {

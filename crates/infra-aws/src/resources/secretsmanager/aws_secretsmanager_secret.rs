@@ -26,6 +26,7 @@ use infra_core::{
     Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
+use crate::ec2_support::with_name_for_create;
 use crate::app_support::{
     blocks, boolean, canonical_json, changed, copy_attributes, has_managed_tags, int, known, non_empty,
     policy_value, set_tags, string, tag_changes, text, text_or_null, vanished,
@@ -303,6 +304,11 @@ impl ResourceType for AwsSecretsmanagerSecret {
             }
         }
         problems
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

@@ -352,6 +352,16 @@ impl ResourceType for AwsSnsTopic {
         problems
     }
 
+    /// The generated `name` (with `.fifo` for a FIFO topic) goes into the create's pending
+    /// entry.
+    fn with_generated_names(&self, operation: &Operation, mut planned: Value) -> Value {
+        let name = topic_name(operation, &planned);
+        if let Some(entries) = planned.map_mut() {
+            entries.insert("name".into(), Value::string(name));
+        }
+        planned
+    }
+
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.sns;
         let name = topic_name(operation, planned);
