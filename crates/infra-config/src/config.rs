@@ -121,6 +121,8 @@ pub(crate) struct OutputDecl {
     pub depends_on: Option<Expr>,
     pub location: Location,
     pub preconditions: Vec<ConditionDecl>,
+    /// `type` (Terraform 1.15): the value is converted to it, as a variable's is.
+    pub ty: Option<TypeConstraint>,
     /// `deprecated = "..."` (Terraform 1.15, child modules only): the message an expression
     /// that reads this output is warned with (`crate::deprecation`).
     pub deprecated: Option<String>,
@@ -142,6 +144,9 @@ pub(crate) struct ModuleCall {
     pub inputs: BTreeMap<String, Expr>,
     pub depends_on: Option<Expr>,
     pub location: Location,
+    /// `ignore_nested_deprecations = true` (Terraform 1.15): no "Deprecated value used"
+    /// warnings from within the called module and the modules below it.
+    pub ignore_nested_deprecations: bool,
 }
 
 impl ModuleCall {
@@ -716,6 +721,16 @@ impl Loader {
                     location: location.clone(),
                     preconditions: self.conditions(file, body, "precondition"),
                     deprecated: self.literal_string(file, body, "deprecated"),
+                    ty: body.get_attribute("type").and_then(|a| {
+                        match TypeConstraint::parse(&a.value) {
+                            Ok(ty) => Some(ty),
+                            Err(message) => {
+                                let location = self.location(file, a.value.span());
+                                self.error("Invalid type specification", message, location);
+                                None
+                            }
+                        }
+                    }),
                 };
                 if module == 0 && output.deprecated.is_some() {
                     let at = body
@@ -755,6 +770,7 @@ impl Loader {
                 let mut expansion = None;
                 let mut depends_on = None;
                 let mut providers = Vec::new();
+                let mut ignore_nested_deprecations = false;
                 for attribute in block.body.attributes() {
                     let key = attribute.key.value().as_str();
                     let expr = Expr {
@@ -776,6 +792,17 @@ impl Loader {
                         "depends_on" => depends_on = Some(expr),
                         "providers" => providers = self.provider_references(file, &attribute.value),
                         "version" => {}
+                        "ignore_nested_deprecations" => match &attribute.value {
+                            Expression::Bool(flag) => ignore_nested_deprecations = *flag.value(),
+                            other => {
+                                let location = self.location(file, other.span());
+                                self.error(
+                                    "Invalid value for ignore_nested_deprecations",
+                                    "The value for ignore_nested_deprecations must be a static boolean (true or false).".into(),
+                                    location,
+                                );
+                            }
+                        },
                         _ => {
                             inputs.insert(key.to_string(), expr);
                         }
@@ -799,6 +826,7 @@ impl Loader {
                     inputs,
                     depends_on,
                     location,
+                    ignore_nested_deprecations,
                 });
             }
             "resource" | "data" => {
@@ -1507,7 +1535,7 @@ impl Config {
         reference
     }
 
-    fn parent_of(&self, module: usize) -> Option<(usize, &ModuleCall)> {
+    pub(crate) fn parent_of(&self, module: usize) -> Option<(usize, &ModuleCall)> {
         self.modules.iter().enumerate().find_map(|(index, m)| {
             m.calls
                 .iter()

@@ -8,6 +8,8 @@
 //! - An expression that reads a deprecated output of a module it calls
 //!   (`module.logs.bucket_id`): the warning "Deprecated value used" where it is read.
 //! - A root module output cannot be deprecated: the loader refuses it (`config.rs`).
+//! - `ignore_nested_deprecations = true` on a module call quiets the "Deprecated value used"
+//!   warnings from within that module and the modules below it.
 
 use std::collections::BTreeSet;
 
@@ -42,6 +44,9 @@ pub(crate) fn warnings(config: &Config) -> Diagnostics {
                 }
             }
         }
+        if suppressed(config, index) {
+            continue;
+        }
         for (file, reference) in module_references(config, index) {
             let RefKind::Module(call_name, Some(output_name)) = &reference.kind else {
                 continue;
@@ -68,6 +73,18 @@ pub(crate) fn warnings(config: &Config) -> Diagnostics {
         }
     }
     diagnostics
+}
+
+/// Whether module `index` is, or is below, a module called with
+/// `ignore_nested_deprecations = true`.
+fn suppressed(config: &Config, mut index: usize) -> bool {
+    while let Some((parent, call)) = config.parent_of(index) {
+        if call.ignore_nested_deprecations {
+            return true;
+        }
+        index = parent;
+    }
+    false
 }
 
 /// The message of `module.CALL.OUTPUT`'s `deprecated`, read from module `index`.

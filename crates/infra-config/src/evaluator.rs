@@ -937,7 +937,7 @@ impl<'c> Evaluator<'c> {
                 diagnostics.extend(failures);
                 continue;
             }
-            match ctx.eval(&expr.expr) {
+            match output_value(&mut ctx, output, expr) {
                 Ok(value) => {
                     if value.contains_sensitive() && !output.sensitive {
                         diagnostics.push(
@@ -1890,7 +1890,10 @@ impl<'a> Env<'a> {
                     return Ok(Value::Null);
                 };
                 let mut ctx = self.ctx_for(expr.file, *module);
-                Ok(mark_if(ctx.eval(&expr.expr)?, output.sensitive))
+                Ok(mark_if(
+                    output_value(&mut ctx, output, expr)?,
+                    output.sensitive,
+                ))
             }
         }
     }
@@ -2339,4 +2342,21 @@ impl DependencyWalker<'_, '_> {
         }
         out
     }
+}
+
+/// An output's value: its expression, converted to its `type` (Terraform 1.15) when it has one.
+fn output_value(ctx: &mut Ctx, output: &crate::config::OutputDecl, expr: &Expr) -> EvalResult {
+    let value = ctx.eval(&expr.expr)?;
+    let Some(ty) = &output.ty else {
+        return Ok(value);
+    };
+    ty.convert(value).map_err(|problem| {
+        ctx.fail(
+            "Invalid output value",
+            format!(
+                "The value expression does not match this output value's type constraint: {problem}."
+            ),
+            expr.expr.span(),
+        )
+    })
 }

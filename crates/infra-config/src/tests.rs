@@ -1390,3 +1390,86 @@ output "name" {
         )]
     );
 }
+
+/// `ignore_nested_deprecations = true` on a module call quiets the deprecation warnings from
+/// within the called module (here, its read of a deprecated output of its own child).
+#[test]
+fn ignore_nested_deprecations_quiets_the_called_module() {
+    let logs = (
+        "modules/logs/main.tf",
+        "output \"bucket_id\" {\n  value      = \"b\"\n  deprecated = \"Use name.\"\n}\n",
+    );
+    let wrapper = (
+        "modules/wrapper/main.tf",
+        "module \"logs\" {\n  source = \"../logs\"\n}\n\noutput \"id\" {\n  value = module.logs.bucket_id\n}\n",
+    );
+    let quiet = load_ok(&[
+        (
+            "main.tf",
+            "module \"wrapper\" {\n  source                     = \"./modules/wrapper\"\n  ignore_nested_deprecations = true\n}\n",
+        ),
+        wrapper,
+        logs,
+    ]);
+    assert!(quiet.warnings().is_empty(), "{}", quiet.warnings());
+    let loud = load_ok(&[
+        (
+            "main.tf",
+            "module \"wrapper\" {\n  source = \"./modules/wrapper\"\n}\n",
+        ),
+        wrapper,
+        logs,
+    ]);
+    assert_eq!(
+        loud.warnings()
+            .iter()
+            .map(|d| d.summary.clone())
+            .collect::<Vec<_>>(),
+        vec!["Deprecated value used".to_string()]
+    );
+    let errors = load_err(&[(
+        "main.tf",
+        "variable \"on\" {\n  default = true\n}\nmodule \"wrapper\" {\n  source                     = \"./modules/wrapper\"\n  ignore_nested_deprecations = var.on\n}\n",
+    ), wrapper, logs]);
+    assert_eq!(
+        located(&errors)[0],
+        (
+            "Invalid value for ignore_nested_deprecations".to_string(),
+            "main.tf".to_string(),
+            6,
+            32
+        )
+    );
+}
+
+/// Terraform 1.15's output `type`: the value is converted to it (optional attributes and
+/// defaults included); a value that does not fit is an error at the value expression.
+#[test]
+fn an_output_type_converts_its_value() {
+    let config = load_ok(&[(
+        "main.tf",
+        "output \"port\" {\n  type  = number\n  value = \"8080\"\n}\n\noutput \"app\" {\n  type  = object({ name = optional(string, \"web\") })\n  value = {}\n}\n",
+    )]);
+    let ev = evaluator(&config, &[]);
+    let outputs = ev.outputs(&NoResourceValues).unwrap();
+    assert_eq!(outputs["port"].value, Value::Number(8080.0));
+    assert_eq!(
+        outputs["app"].value,
+        Value::map([("name", Value::string("web"))])
+    );
+    let config = load_ok(&[(
+        "main.tf",
+        "output \"port\" {\n  type  = number\n  value = \"eighty\"\n}\n",
+    )]);
+    let ev = evaluator(&config, &[]);
+    let errors = ev.outputs(&NoResourceValues).unwrap_err();
+    assert_eq!(
+        located(&errors),
+        vec![(
+            "Invalid output value".to_string(),
+            "main.tf".to_string(),
+            3,
+            11
+        )]
+    );
+}
