@@ -466,3 +466,70 @@ fn an_elastic_ip_in_the_retired_standard_domain_is_refused_before_anything_chang
         .python("import boto3\nprint(len(boto3.client('ec2').describe_addresses()['Addresses']))");
     assert_eq!(addresses.trim(), "1", "the address is still there");
 }
+
+/// Terraform 1.16's `lifecycle { destroy = false }`: an instance that would be destroyed is
+/// forgotten instead, whether it left the configuration (here, `count` shrank) or `destroy`
+/// ran; the objects stay in AWS. A replacement it would need is refused, never a destroy.
+#[test]
+fn destroy_false_forgets_instead_of_destroying() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    let config = |count: u32, retention: u32| {
+        format!(
+            "resource \"aws_cloudwatch_log_group\" \"kept\" {{\n  count             = {count}\n  name              = \"/kept/${{count.index}}\"\n  retention_in_days = {retention}\n  lifecycle {{\n    destroy = false\n  }}\n}}\n"
+        )
+    };
+    let groups = |moto: &Moto| {
+        moto.python("import boto3\nprint(len(boto3.client('logs').describe_log_groups(logGroupNamePrefix='/kept/')['logGroups']))")
+            .trim()
+            .to_string()
+    };
+    stack.write("main.tf", &config(2, 7));
+    super::apply_ok(&stack, &moto, super::NO_VARS);
+    assert_eq!(groups(&moto), "2");
+
+    stack.write("main.tf", &config(1, 7));
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
+    assert!(
+        plan.stdout
+            .contains("# aws_cloudwatch_log_group.kept[1] will no longer be managed by infra"),
+        "{}",
+        plan.stdout
+    );
+    super::apply_ok(&stack, &moto, super::NO_VARS);
+    assert_eq!(groups(&moto), "2", "the forgotten group stays");
+    let list = infra(&stack, Some(&moto), &["state", "list"]).ok().stdout;
+    assert_eq!(list.trim(), "aws_cloudwatch_log_group.kept[0]");
+
+    // A name change forces a replacement: refused at the resource, nothing destroyed.
+    stack.write(
+        "main.tf",
+        &config(1, 7).replace("/kept/${count.index}", "/kept/new-${count.index}"),
+    );
+    let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]);
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    assert!(
+        refused
+            .all()
+            .contains("Replacement not supported yet with destroy = false")
+            && refused.all().contains("main.tf:1"),
+        "{}",
+        refused.all()
+    );
+
+    stack.write("main.tf", &config(1, 7));
+    let destroyed = infra(
+        &stack,
+        Some(&moto),
+        &["destroy", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    assert!(
+        destroyed.stdout.contains("will no longer be managed"),
+        "{}",
+        destroyed.stdout
+    );
+    assert_eq!(groups(&moto), "2", "destroy forgets too");
+    let list = infra(&stack, Some(&moto), &["state", "list"]).ok().stdout;
+    assert_eq!(list.trim(), "");
+}

@@ -1366,6 +1366,10 @@ impl Loader {
             if let Some(attribute) = lifecycle_block.body.get_attribute("ignore_changes") {
                 lifecycle.ignore_changes = self.ignore_changes(file, &attribute.value);
             }
+            if lifecycle_block.body.get_attribute("destroy").is_some() {
+                lifecycle.forget_instead_of_destroy =
+                    !self.literal_bool(file, &lifecycle_block.body, "destroy");
+            }
         }
         // A `timeouts` block is evaluated with each instance (`Evaluator::expand`), as
         // modules write `lookup(var.timeouts, "create", null)`; here its names are checked,

@@ -63,6 +63,10 @@ pub struct Lifecycle {
     pub create_before_destroy: bool,
     pub prevent_destroy: bool,
     pub ignore_changes: IgnoreChanges,
+    /// `destroy = false` (Terraform 1.16): an instance that would be destroyed (no longer in
+    /// the configuration, or `destroy`) is forgotten instead: dropped from the state, the
+    /// object left alone.
+    pub forget_instead_of_destroy: bool,
 }
 
 /// `lifecycle { ignore_changes = ... }`.

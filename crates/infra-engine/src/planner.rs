@@ -489,6 +489,23 @@ impl<'i, 'a> Planning<'i, 'a> {
                 &infra_config::timeout_texts(&instance.timeouts),
             ),
         });
+        if resource.lifecycle.forget_instead_of_destroy
+            && matches!(
+                decision.action,
+                Action::DeleteThenCreate | Action::CreateThenDelete
+            )
+        {
+            // Terraform creates the new object and forgets the old one (CreateThenForget);
+            // infra has no such action yet, and never destroys what `destroy = false` keeps.
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "Replacement not supported yet with destroy = false",
+                    format!("{} must be replaced ({}), and its lifecycle sets destroy = false. Terraform would create the new object and forget the old one; infra cannot do that yet. Remove the change that forces the replacement, or use `infra state rm` and apply to create the new object while the old one is left alone.", instance.address, if decision.replace_paths.is_empty() { "replacement requested".to_string() } else { decision.replace_paths.join(", ") }),
+                )
+                .at(Some(resource.location.clone()))
+                .for_address(&instance.address),
+            );
+        }
         // Write-only arguments are read from the configuration again when applied; the plan
         // (and what other resources see of this one) holds null.
         resource_type.schema().clear_write_only(&mut decision.after);
@@ -558,12 +575,19 @@ impl<'i, 'a> Planning<'i, 'a> {
                     None => Reason::DeleteBecauseNoResourceConfig,
                 }
             };
-            let forget = !input.options.destroy
+            // A `removed` block with `destroy = false`, or the resource's own `lifecycle {
+            // destroy = false }` (Terraform 1.16, which holds for `destroy` too).
+            let removed_not_destroyed = !input.options.destroy
                 && input
                     .config
                     .removals()
                     .iter()
                     .any(|removal| !removal.destroy && removal.from.matches(address));
+            let kept = self
+                .resources
+                .get(&address.resource)
+                .is_some_and(|resource| resource.lifecycle.forget_instead_of_destroy);
+            let forget = removed_not_destroyed || kept;
             let (action, reason) = if forget {
                 (Action::Forget, None)
             } else {
