@@ -240,6 +240,39 @@ pub fn timeout_duration(
     }
 }
 
+/// What a `variable` block takes (`const`, Terraform 1.15's mark of a variable that module
+/// `source` and `version` may use, is accepted and has no other effect).
+const VARIABLE_ARGUMENTS: &[&str] = &[
+    "type",
+    "default",
+    "description",
+    "sensitive",
+    "nullable",
+    "ephemeral",
+    "deprecated",
+    "const",
+];
+
+/// What an `output` block takes.
+const OUTPUT_ARGUMENTS: &[&str] = &[
+    "value",
+    "description",
+    "sensitive",
+    "ephemeral",
+    "depends_on",
+    "type",
+    "deprecated",
+];
+
+/// What a resource's `lifecycle` block takes.
+const LIFECYCLE_ARGUMENTS: &[&str] = &[
+    "create_before_destroy",
+    "prevent_destroy",
+    "ignore_changes",
+    "replace_triggered_by",
+    "destroy",
+];
+
 pub(crate) fn is_meta(name: &str) -> bool {
     META_ARGUMENTS.contains(&name) || META_BLOCKS.contains(&name)
 }
@@ -664,6 +697,7 @@ impl Loader {
                 let Some(labels) = self.labels(file, &block, &["name"]) else {
                     return;
                 };
+                self.check_arguments(file, &block.body, VARIABLE_ARGUMENTS, &["validation"]);
                 self.read_variable(module, file, labels[0].clone(), location, &block);
             }
             "locals" => {
@@ -705,6 +739,7 @@ impl Loader {
                     return;
                 }
                 let body = &block.body;
+                self.check_arguments(file, body, OUTPUT_ARGUMENTS, &["precondition"]);
                 let output = OutputDecl {
                     name: name.clone(),
                     value: body.get_attribute("value").map(|a| Expr {
@@ -1142,6 +1177,47 @@ impl Loader {
         }
     }
 
+    /// Terraform's "Unsupported argument" / "Unsupported block type" for a block whose
+    /// arguments the language fixes (`variable`, `output`, `lifecycle`): nothing in them is
+    /// ignored silently.
+    fn check_arguments(&mut self, file: usize, body: &Body, arguments: &[&str], blocks: &[&str]) {
+        for structure in body.iter() {
+            let (name, span, allowed, summary, what) = match structure {
+                Structure::Attribute(attribute) => (
+                    attribute.key.value().as_str(),
+                    attribute.key.span(),
+                    arguments,
+                    "Unsupported argument",
+                    "An argument named",
+                ),
+                Structure::Block(block) => (
+                    block.ident.value().as_str(),
+                    block.ident.span(),
+                    blocks,
+                    "Unsupported block type",
+                    "Blocks of type",
+                ),
+            };
+            if allowed.contains(&name) {
+                continue;
+            }
+            let suggestion = crate::validate::closest(name, allowed)
+                .map(|n| format!(" Did you mean \"{n}\"?"))
+                .unwrap_or_default();
+            let verb = if what == "Blocks of type" {
+                "are"
+            } else {
+                "is"
+            };
+            let location = self.location(file, span);
+            self.error(
+                summary,
+                format!("{what} \"{name}\" {verb} not expected here.{suggestion}"),
+                location,
+            );
+        }
+    }
+
     fn literal_string(&mut self, file: usize, body: &Body, name: &str) -> Option<String> {
         self.literal(file, body, name)
             .and_then(|v| v.as_str().map(str::to_string))
@@ -1359,6 +1435,12 @@ impl Loader {
         let body = block.body;
         let mut lifecycle = Lifecycle::default();
         for lifecycle_block in body.get_blocks("lifecycle") {
+            self.check_arguments(
+                file,
+                &lifecycle_block.body,
+                LIFECYCLE_ARGUMENTS,
+                &["precondition", "postcondition"],
+            );
             lifecycle.create_before_destroy =
                 self.literal_bool(file, &lifecycle_block.body, "create_before_destroy");
             lifecycle.prevent_destroy =

@@ -1473,3 +1473,42 @@ fn an_output_type_converts_its_value() {
         )]
     );
 }
+
+/// Nothing in a `variable`, `output` or `lifecycle` block is ignored silently: an argument or
+/// block the language does not have there is Terraform's error, with the likely name.
+#[test]
+fn unknown_arguments_of_variable_output_and_lifecycle_are_errors() {
+    let errors = load_err(&[(
+        "main.tf",
+        "variable \"a\" {\n  defualt = 1\n  const   = true\n}\n\noutput \"b\" {\n  value     = 1\n  sensitiv = true\n}\n\nresource \"aws_vpc\" \"c\" {\n  lifecycle {\n    prevent_destory = true\n    destroy         = false\n  }\n}\n",
+    )]);
+    let found: Vec<(String, usize)> = errors
+        .iter()
+        .map(|d| {
+            (
+                d.detail.clone(),
+                d.location.as_ref().map(|l| l.line).unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "An argument named \"defualt\" is not expected here. Did you mean \"default\"?"
+                    .to_string(),
+                2
+            ),
+            (
+                "An argument named \"sensitiv\" is not expected here. Did you mean \"sensitive\"?"
+                    .to_string(),
+                8
+            ),
+            (
+                "An argument named \"prevent_destory\" is not expected here. Did you mean \"prevent_destroy\"?"
+                    .to_string(),
+                13
+            ),
+        ]
+    );
+}

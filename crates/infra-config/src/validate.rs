@@ -445,7 +445,7 @@ fn is_surely_set(expression: &Expression) -> bool {
 }
 
 /// The name closest to `name` by edit distance, if close enough to be a plausible typo.
-fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
+pub(crate) fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
     candidates
         .iter()
         .map(|c| (edit_distance(name, c), *c))
