@@ -5,6 +5,7 @@
 //! Nothing of the request or response body is logged but the request ID: bodies can hold
 //! secrets (a DB password, a secret string).
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -80,6 +81,9 @@ impl Intercept for LogCalls {
             }
             _ => None,
         };
+        if error.is_some() && !request_id.is_empty() {
+            remember_attempts(&request_id, attempts);
+        }
         tracing::debug!(
             target: "infra::aws",
             service,
@@ -96,10 +100,34 @@ impl Intercept for LogCalls {
     }
 }
 
+/// How many attempts each recently failed call made, by request ID, for the error that the
+/// caller turns it into (`crate::error::aws_error`): the SDK's error does not carry it.
+static FAILED_ATTEMPTS: std::sync::LazyLock<std::sync::Mutex<HashMap<String, u32>>> =
+    std::sync::LazyLock::new(Default::default);
+
+pub(crate) fn remember_attempts(request_id: &str, attempts: u32) {
+    let mut failed = FAILED_ATTEMPTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Errors that no caller reads are not kept for long.
+    if failed.len() >= 1024 {
+        failed.clear();
+    }
+    failed.insert(request_id.to_string(), attempts);
+}
+
+/// The attempts the failed call with `request_id` made, once.
+pub(crate) fn failed_attempts(request_id: &str) -> Option<u32> {
+    FAILED_ATTEMPTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .remove(request_id)
+}
+
 /// The request ID AWS gave the call: a header for JSON and REST protocols (`x-amzn-RequestId`,
 /// S3's `x-amz-request-id`), the body's `RequestId` element for the Query protocols (EC2's
 /// `requestId`).
-fn request_id(response: &HttpResponse) -> Option<String> {
+pub(crate) fn request_id(response: &HttpResponse) -> Option<String> {
     let headers = response.headers();
     if let Some(id) = ["x-amzn-requestid", "x-amz-request-id"]
         .iter()

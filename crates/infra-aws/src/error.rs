@@ -13,15 +13,37 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let code = error.code().map(str::to_string);
-    let message = match error.message() {
-        Some(message) => message.to_string(),
-        None => DisplayErrorContext(&error).to_string(),
+    let message = match (error.message(), &error) {
+        (Some(message), _) => message.to_string(),
+        // Without the service's message, say what happened, not the SDK's debug dump.
+        (None, SdkError::TimeoutError(_)) => "no answer within the timeout".to_string(),
+        (None, SdkError::DispatchFailure(failure)) => match failure.as_connector_error() {
+            Some(connector) => format!("the request could not be sent: {connector}"),
+            None => "the request could not be sent".to_string(),
+        },
+        (None, SdkError::ResponseError(_)) => "the answer could not be read".to_string(),
+        (None, SdkError::ServiceError(context)) => {
+            format!(
+                "HTTP {} without an error message",
+                context.raw().status().as_u16()
+            )
+        }
+        (None, _) => DisplayErrorContext(&error).to_string(),
     };
     let cause = cause(&error, code.as_deref());
+    let request = error
+        .raw_response()
+        .and_then(crate::call_log::request_id)
+        .map(|id| match crate::call_log::failed_attempts(&id) {
+            Some(attempts) if attempts > 1 => format!("request ID {id}, {attempts} attempts"),
+            Some(_) => format!("request ID {id}, 1 attempt"),
+            None => format!("request ID {id}"),
+        });
     ProviderError {
         code,
         message,
         cause,
+        request,
     }
 }
 
@@ -90,6 +112,31 @@ pub fn is_not_found(error: &ProviderError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 5xx whose body is no AWS error (a proxy's HTML page): the error says what happened,
+    /// with the request ID and the attempts the call made, not the SDK's debug dump.
+    #[test]
+    fn an_error_without_a_message_says_what_happened_and_which_request() {
+        use aws_sdk_ec2::operation::create_vpc::CreateVpcError;
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        let mut raw = HttpResponse::new(
+            StatusCode::try_from(500).unwrap(),
+            SdkBody::from("<html>Internal Server Error</html>"),
+        );
+        raw.headers_mut().insert("x-amzn-RequestId", "req-500-test");
+        crate::call_log::remember_attempts("req-500-test", 4);
+        let error = aws_error(SdkError::service_error(
+            CreateVpcError::generic(aws_smithy_types::error::ErrorMetadata::builder().build()),
+            raw,
+        ));
+        assert_eq!(error.message, "HTTP 500 without an error message");
+        assert_eq!(error.cause, Cause::Unknown);
+        assert_eq!(
+            error.to_string(),
+            "HTTP 500 without an error message (request ID req-500-test, 4 attempts)"
+        );
+    }
 
     #[test]
     fn taken_names_are_already_exists() {

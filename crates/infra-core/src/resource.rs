@@ -16,6 +16,9 @@ pub struct ProviderError {
     pub code: Option<String>,
     pub message: String,
     pub cause: Cause,
+    /// Which request failed, as the provider can say it: AWS's request ID and the number of
+    /// attempts made ("request ID 7a3c…, 4 attempts"). Shown after the message.
+    pub request: Option<String>,
 }
 
 /// What a failure says about the work the call asked for. The provider classifies its
@@ -38,6 +41,7 @@ impl ProviderError {
             code: None,
             message: message.into(),
             cause: Cause::Failed,
+            request: None,
         }
     }
     pub fn with_code(code: impl Into<String>, message: impl Into<String>) -> ProviderError {
@@ -45,6 +49,7 @@ impl ProviderError {
             code: Some(code.into()),
             message: message.into(),
             cause: Cause::Failed,
+            request: None,
         }
     }
     pub fn with_cause(mut self, cause: Cause) -> ProviderError {
@@ -68,8 +73,12 @@ impl ProviderError {
 impl fmt::Display for ProviderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.code {
-            Some(code) => write!(f, "{code}: {}", self.message),
-            None => f.write_str(&self.message),
+            Some(code) => write!(f, "{code}: {}", self.message)?,
+            None => f.write_str(&self.message)?,
+        }
+        match &self.request {
+            Some(request) => write!(f, " ({request})"),
+            None => Ok(()),
         }
     }
 }
