@@ -108,48 +108,8 @@ pub async fn run(
             (plan, state, data)
         }
         None => {
-            // Standby colours past their `standby_retention_minutes` are scaled down first:
-            // the next apply after their retention is where that is done, changes or not.
             if !destroy {
-                if let Some(mut state) = backend.read()? {
-                    // A deploy a killed run left part way goes back to its live colour first.
-                    match infra_engine::executor::recover_interrupted(
-                        &registry,
-                        backend.as_ref(),
-                        &mut state,
-                        args.resume,
-                    )
-                    .await
-                    {
-                        Ok(recovered) => {
-                            for (address, report) in recovered {
-                                say(format!("{address}: {report}"));
-                            }
-                        }
-                        Err(error) => {
-                            return Err(anyhow::anyhow!(
-                                "rolling back an interrupted deploy failed: {error}"
-                            ))
-                        }
-                    }
-                    match infra_engine::executor::finalize_expired(
-                        &registry,
-                        backend.as_ref(),
-                        &mut state,
-                    )
-                    .await
-                    {
-                        Ok(finalized) => {
-                            for address in finalized {
-                                say(format!("{address}: the standby colour outlived standby_retention_minutes and was scaled to 0"));
-                            }
-                        }
-                        Err(error) => eprintln!(
-                            "{} scaling down standby colours past their retention failed: {error}",
-                            work.style.yellow("Warning:")
-                        ),
-                    }
-                }
+                settle_rollouts(work, &registry, backend.as_ref(), args.resume).await?;
             }
             let planned = make_plan(
                 work,
@@ -217,71 +177,7 @@ pub async fn run(
     if debug_requests() {
         eprintln!("AWS requests: {}", aws.requests.count());
     }
-    match result {
-        Ok(()) => {
-            if !destroy {
-                session::report(&executor.check_failures(&final_state), work.style)?;
-            }
-            print_summary(&plan, destroy);
-            if json {
-                crate::json_ui::outputs(&final_state);
-            } else {
-                print_outputs(&final_state);
-            }
-            Ok(Exit::Ok)
-        }
-        Err(ApplyError::Operations(errors)) if json => {
-            for error in errors {
-                crate::json_ui::error(
-                    &format!("{}: {} failed", error.address, failed_verb(error.action)),
-                    error.error.message.clone(),
-                    Some(&error.address),
-                );
-            }
-            crate::json_ui::log("The state was saved with every operation that succeeded.".into());
-            Err(Reported.into())
-        }
-        Err(ApplyError::Operations(errors)) => {
-            for error in errors {
-                let code = error
-                    .error
-                    .code
-                    .clone()
-                    .map(|c| format!(" ({c})"))
-                    .unwrap_or_default();
-                eprintln!(
-                    "\n{} {}: {} failed{code}\n\n  with {},\n\n{}",
-                    work.style.red("Error:"),
-                    error.address,
-                    failed_verb(error.action),
-                    error.address,
-                    error.error.message
-                );
-            }
-            eprintln!("\nThe state was saved with every operation that succeeded.");
-            Err(Reported.into())
-        }
-        Err(ApplyError::Config(diagnostics)) => {
-            session::report(&diagnostics, work.style)?;
-            Err(Reported.into())
-        }
-        Err(ApplyError::State(error)) => Err(anyhow!(error).context("saving the state")),
-        Err(error @ ApplyError::Interrupted { .. }) if json => {
-            crate::json_ui::error(
-                &error.to_string(),
-                "The state was saved with every operation that finished.".into(),
-                None,
-            );
-            Err(Reported.into())
-        }
-        Err(error @ ApplyError::Interrupted { .. }) => {
-            eprintln!(
-                "\n{} {error}.\nThe state was saved with every operation that finished.",
-                work.style.red("Error:")
-            );
-            Err(Reported.into())
-        }
-    }
+    report_result(work, &executor, &plan, &final_state, result, destroy, json)
 }
 
 /// `apply -refresh-only`: the refreshed objects replace those in the state; no object changes.
@@ -340,6 +236,130 @@ fn confirm(destroy: bool, input: bool) -> Result<()> {
 }
 
 /// What a failed operation was, in an error line: "create", "update" or "destroy".
+/// Before an apply plans: a deploy a killed run left part way goes back to its live colour,
+/// and standby colours past their `standby_retention_minutes` are scaled down (the next apply
+/// after their retention is where that is done, changes or not).
+async fn settle_rollouts(
+    work: &Workdir,
+    registry: &infra_core::Registry,
+    backend: &dyn infra_state::Backend,
+    resume: bool,
+) -> Result<()> {
+    let Some(mut state) = backend.read()? else {
+        return Ok(());
+    };
+    match infra_engine::executor::recover_interrupted(registry, backend, &mut state, resume).await {
+        Ok(recovered) => {
+            for (address, report) in recovered {
+                say(format!("{address}: {report}"));
+            }
+        }
+        Err(error) => {
+            return Err(anyhow::anyhow!(
+                "rolling back an interrupted deploy failed: {error}"
+            ))
+        }
+    }
+    match infra_engine::executor::finalize_expired(registry, backend, &mut state).await {
+        Ok(finalized) => {
+            for address in finalized {
+                say(format!("{address}: the standby colour outlived standby_retention_minutes and was scaled to 0"));
+            }
+        }
+        Err(error) => eprintln!(
+            "{} scaling down standby colours past their retention failed: {error}",
+            work.style.yellow("Warning:")
+        ),
+    }
+    Ok(())
+}
+
+/// What the apply's end says: the summary and outputs, or each failed operation with AWS's
+/// code, message and request (ID and attempts), or the configuration's errors.
+fn report_result(
+    work: &Workdir,
+    executor: &Executor<'_>,
+    plan: &Plan,
+    final_state: &State,
+    result: std::result::Result<(), ApplyError>,
+    destroy: bool,
+    json: bool,
+) -> Result<Exit> {
+    match result {
+        Ok(()) => {
+            if !destroy {
+                session::report(&executor.check_failures(final_state), work.style)?;
+            }
+            print_summary(plan, destroy);
+            if json {
+                crate::json_ui::outputs(final_state);
+            } else {
+                print_outputs(final_state);
+            }
+            Ok(Exit::Ok)
+        }
+        Err(ApplyError::Operations(errors)) if json => {
+            for error in errors {
+                crate::json_ui::error(
+                    &format!("{}: {} failed", error.address, failed_verb(error.action)),
+                    failure_detail(&error.error),
+                    Some(&error.address),
+                );
+            }
+            crate::json_ui::log("The state was saved with every operation that succeeded.".into());
+            Err(Reported.into())
+        }
+        Err(ApplyError::Operations(errors)) => {
+            for error in errors {
+                let code = error
+                    .error
+                    .code
+                    .clone()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default();
+                eprintln!(
+                    "\n{} {}: {} failed{code}\n\n  with {},\n\n{}",
+                    work.style.red("Error:"),
+                    error.address,
+                    failed_verb(error.action),
+                    error.address,
+                    failure_detail(&error.error)
+                );
+            }
+            eprintln!("\nThe state was saved with every operation that succeeded.");
+            Err(Reported.into())
+        }
+        Err(ApplyError::Config(diagnostics)) => {
+            session::report(&diagnostics, work.style)?;
+            Err(Reported.into())
+        }
+        Err(ApplyError::State(error)) => Err(anyhow!(error).context("saving the state")),
+        Err(error @ ApplyError::Interrupted { .. }) if json => {
+            crate::json_ui::error(
+                &error.to_string(),
+                "The state was saved with every operation that finished.".into(),
+                None,
+            );
+            Err(Reported.into())
+        }
+        Err(error @ ApplyError::Interrupted { .. }) => {
+            eprintln!(
+                "\n{} {error}.\nThe state was saved with every operation that finished.",
+                work.style.red("Error:")
+            );
+            Err(Reported.into())
+        }
+    }
+}
+
+/// A failed operation's message, then which request failed when the provider says so.
+fn failure_detail(error: &infra_core::ProviderError) -> String {
+    match &error.request {
+        Some(request) => format!("{}\n\n({request})", error.message),
+        None => error.message.clone(),
+    }
+}
+
 fn failed_verb(action: Action) -> &'static str {
     match action {
         Action::Delete => "destroy",
