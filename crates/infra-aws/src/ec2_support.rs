@@ -322,8 +322,9 @@ pub(crate) fn unique_name(prefix: &str) -> String {
 /// A generated name is made once per operation of this run: the create sent again after its
 /// answer was lost, and the type's `find_created` that looks for the object first, both ask
 /// for the name the first attempt used. A new name each time would make a second object
-/// whenever the first attempt's work was done (issue 33). A later run (a crash between the
-/// call and the state write) gets a new name; the types that can, look by their managed tags.
+/// whenever the first attempt's work was done (issue 33). The executor journals the name
+/// before the call ([`with_name_for_create`]), so a later run after a crash finds `attributes[0]`
+/// set and asks for the same object.
 pub(crate) fn name_for_create(
     operation: &Operation,
     planned: &Value,

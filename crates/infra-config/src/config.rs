@@ -1188,14 +1188,14 @@ impl Loader {
                     attribute.key.span(),
                     arguments,
                     "Unsupported argument",
-                    "An argument named",
+                    "An argument named \"{}\" is not expected here.",
                 ),
                 Structure::Block(block) => (
                     block.ident.value().as_str(),
                     block.ident.span(),
                     blocks,
                     "Unsupported block type",
-                    "Blocks of type",
+                    "Blocks of type \"{}\" are not expected here.",
                 ),
             };
             if allowed.contains(&name) {
@@ -1204,15 +1204,10 @@ impl Loader {
             let suggestion = crate::validate::closest(name, allowed)
                 .map(|n| format!(" Did you mean \"{n}\"?"))
                 .unwrap_or_default();
-            let verb = if what == "Blocks of type" {
-                "are"
-            } else {
-                "is"
-            };
             let location = self.location(file, span);
             self.error(
                 summary,
-                format!("{what} \"{name}\" {verb} not expected here.{suggestion}"),
+                format!("{}{suggestion}", what.replace("{}", name)),
                 location,
             );
         }

@@ -16,8 +16,8 @@ pub struct ProviderError {
     pub code: Option<String>,
     pub message: String,
     pub cause: Cause,
-    /// Which request failed, as the provider can say it: AWS's request ID and the number of
-    /// attempts made ("request ID 7a3c…, 4 attempts"). Shown after the message.
+    /// Which request failed, as the provider can say it: the service's request ID and the
+    /// number of attempts made ("request ID 7a3c…, 4 attempts"). Shown after the message.
     pub request: Option<String>,
 }
 

@@ -589,7 +589,14 @@ impl Executor<'_> {
         if !is_create && decision.action == Action::NoOp {
             return Ok(());
         }
-        let planned = decision.after.unmark_deep();
+        // A create's generated names are decided here, once, so that its journal entry holds
+        // them (`ResourceType::with_generated_names`).
+        let after = if is_create {
+            resource_type.with_generated_names(&operation, decision.after)
+        } else {
+            decision.after
+        };
+        let planned = after.unmark_deep();
         if let Some(prior) = prior_value.as_ref().filter(|_| !is_create) {
             if crate::diff::only_timeouts_change(prior, &planned) {
                 // Nothing for the provider to do: the object stores the new timeouts.
@@ -633,15 +640,9 @@ impl Executor<'_> {
                 )
                 .await;
         }
-        let planned = if is_create {
-            resource_type.with_generated_names(&operation, planned)
-        } else {
-            planned
-        };
         let careful = self.careful(resource_type, &operation, address);
         let result = if is_create {
-            let mut pending =
-                resource_type.with_generated_names(&operation, decision.after.clone());
+            let mut pending = after;
             resource_type.schema().clear_write_only(&mut pending);
             self.journal_create(address, change, pending, &configuration, state)?;
             self.timed(
