@@ -686,6 +686,22 @@ fn kill_points(log: &[serde_json::Value], calls: u64, min: usize) -> Vec<KillPoi
     points
 }
 
+/// The killed run of the crash sweep's `index`th kill point also loses [`KILLED_RUN_LOSSES`]
+/// of its answers after moto did the work, each in one of the three ways (a 500, throttling,
+/// no answer until the read timeout), so that kills land while lost answers are looked for
+/// and resent too. The run after the kill has no faults.
+fn lose_answers_until_the_kill(proxy: &FaultProxy, index: usize) {
+    proxy.configure(serde_json::json!({
+        "seed": index as u64 + 1,
+        "before": 0.0,
+        "after": KILLED_RUN_LOSSES,
+        "lost_as": LostAs::Mixed.name(),
+    }));
+}
+
+/// The share of a killed run's answers lost after moto did the work.
+const KILLED_RUN_LOSSES: f64 = 0.05;
+
 /// `kill -9` of the reference stack's apply during each of a deterministic sample of its
 /// calls, and of its destroy during another, then a run without faults converges.
 ///
@@ -702,7 +718,8 @@ fn kill_points(log: &[serde_json::Value], calls: u64, min: usize) -> Vec<KillPoi
 ///
 /// After each kill, an apply without faults exits 0, the plan is clean, every managed address
 /// has exactly one object, and the emulator holds as many objects of each kind as after the
-/// uninterrupted apply. Then two destroys (per push; [`DESTROY_KILLS`] in the larger sweeps)
+/// uninterrupted apply. The killed runs lose some answers in the three ways as well
+/// ([`lose_answers_until_the_kill`]). Then two destroys (per push; [`DESTROY_KILLS`] in the larger sweeps)
 /// are killed during the first call of evenly chosen deleting operations; the state stays
 /// readable and a destroy after each leaves nothing. Failures are gathered over the whole
 /// sweep and reported together.
@@ -757,12 +774,14 @@ fn an_apply_and_a_destroy_killed_during_each_of_a_sample_of_calls_converge() {
             HoldWhen::AfterForwarding
         };
         let stack = Stack::from_fixture("infrastructure");
+        lose_answers_until_the_kill(&proxy, index);
         point.hold(&proxy, when);
         let mut child = spawn(&stack, &moto, &proxy, &APPLY);
         let held = proxy.wait_held_or_exit(&mut child);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         proxy.release();
+        proxy.set_faults(0.0, 0.0);
         let label = match &held {
             Some(request) => {
                 held_count += 1;
@@ -810,12 +829,14 @@ fn an_apply_and_a_destroy_killed_during_each_of_a_sample_of_calls_converge() {
         } else {
             HoldWhen::BeforeForwarding
         };
+        lose_answers_until_the_kill(&proxy, apply_points.len() + index);
         point.hold(&proxy, when);
         let mut child = spawn(&stack, &moto, &proxy, &DESTROY);
         let held = proxy.wait_held_or_exit(&mut child);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         proxy.release();
+        proxy.set_faults(0.0, 0.0);
         readable_state(&stack, "after a killed destroy");
         let label = match held {
             Some(request) => format!("a destroy killed during {point:?}, {request}, held {when:?}"),
@@ -1371,6 +1392,111 @@ fn a_create_with_a_generated_name_and_its_first_answer_lost_makes_one_object() {
             .count();
         assert!(lost >= creates.len(), "{}: {lost} answers lost", how.name());
         assert_eq!(generated_copies(&moto), "1 1 1 1 1 1 1 1", "{}", how.name());
+        let plan = run(
+            &stack,
+            &moto,
+            None,
+            &["plan", "-input=false", "-detailed-exitcode"],
+        );
+        assert_eq!(plan.code, 0, "{}: {}", how.name(), plan.all());
+    }
+    proxy.lose_none();
+}
+
+/// Objects whose create cannot carry the managed tags: a bucket and a service-linked role are
+/// tagged by a later call, an access key has no tags (and its secret is only in the answer).
+const TAGGED_AFTER_CREATE: &str = r#"
+resource "aws_s3_bucket" "app" {
+  bucket = "after-create-bucket"
+}
+
+resource "aws_iam_service_linked_role" "app" {
+  aws_service_name = "autoscaling.amazonaws.com"
+  custom_suffix    = "after"
+}
+
+resource "aws_iam_user" "ci" {
+  name = "after-create-user"
+}
+
+resource "aws_iam_access_key" "ci" {
+  user = aws_iam_user.ci.name
+}
+"#;
+
+/// How many buckets, service-linked roles of the suffix and access keys of the user the
+/// emulator holds.
+fn tagged_after_create_copies(moto: &Moto) -> String {
+    moto.python(
+        r#"
+import boto3
+iam = boto3.client('iam')
+roles = iam.list_roles(PathPrefix='/aws-service-role/autoscaling.amazonaws.com/')['Roles']
+counts = [
+    len([b for b in boto3.client('s3').list_buckets()['Buckets'] if b['Name'] == 'after-create-bucket']),
+    len([r for r in roles if r['RoleName'].endswith('_after')]),
+    len(iam.list_access_keys(UserName='after-create-user')['AccessKeyMetadata']),
+]
+print(' '.join(str(c) for c in counts))
+"#,
+    )
+    .trim()
+    .to_string()
+}
+
+/// The creates that cannot send the managed tags have their first answer lost, in each of the
+/// three ways. The bucket and the role were absent before the first send, so the objects found
+/// after it are the create's and are adopted; the access key found after it has lost its secret,
+/// so it is deleted and the create sent again. The apply exits 0, the plan is clean, and there
+/// is one object of each (the key's secret is in the state).
+#[test]
+fn a_create_tagged_after_it_or_untaggable_and_its_first_answer_lost_makes_one_object() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(&moto, FaultSettings::none());
+    let creates: Vec<String> = [
+        "PUT /after-create-bucket/",
+        "CreateServiceLinkedRole",
+        "CreateAccessKey",
+    ]
+        .iter()
+        .map(|key| key.to_string())
+        .collect();
+    for how in THREE_WAYS {
+        proxy.reset_emulator();
+        proxy.lose_first(&creates, how);
+        let stack = Stack::new();
+        stack.write("main.tf", TAGGED_AFTER_CREATE);
+        let seen = proxy.request_log().len();
+        let applied = run(
+            &stack,
+            &moto,
+            Some(&proxy),
+            &["apply", "-input=false", "-auto-approve"],
+        );
+        assert_eq!(applied.code, 0, "{}: {}", how.name(), applied.all());
+        let log = &proxy.request_log()[seen..];
+        let lost = log
+            .iter()
+            .filter(|entry| {
+                entry["fault"]
+                    .as_str()
+                    .is_some_and(|f| f.starts_with("answer lost"))
+            })
+            .count();
+        assert!(lost >= creates.len(), "{}: {lost} answers lost", how.name());
+        assert_eq!(tagged_after_create_copies(&moto), "1 1 1", "{}", how.name());
+        let secret = stack.state()["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["address"] == "aws_iam_access_key.ci")
+            .map(|r| r["attributes"]["secret"].clone())
+            .unwrap_or_default();
+        assert!(
+            secret.as_str().is_some_and(|s| !s.is_empty()),
+            "{}: the key's secret is in the state",
+            how.name()
+        );
         let plan = run(
             &stack,
             &moto,

@@ -35,6 +35,9 @@ mod s3_support;
 mod sns_support;
 mod subnet_group_support;
 
+// What a create saw before its first send, for finding it after a lost answer.
+mod create_memo;
+
 // Which objects get one-object-at-a-time reads in a refresh.
 mod region;
 

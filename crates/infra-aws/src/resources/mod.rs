@@ -55,6 +55,8 @@ pub mod servicediscovery;
 pub mod sns;
 pub mod ssm;
 #[cfg(test)]
+mod create_protection;
+#[cfg(test)]
 mod state_upgrades;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {

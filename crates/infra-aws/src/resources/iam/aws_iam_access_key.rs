@@ -13,13 +13,19 @@
 //!
 //! The id is the access key ID, which is also the import ID (the user is found with
 //! GetAccessKeyLastUsed). Refresh is one ListAccessKeys per distinct user, run concurrently.
-//! A create whose answer was lost cannot be recovered (the secret is gone with it), so
-//! `find_created` finds nothing and the key left behind is visible in ListAccessKeys.
+//!
+//! A key whose create answer was lost cannot be adopted: its secret is gone with the answer.
+//! So the create lists the user's keys before its first send, and `find_created` deletes the
+//! keys that appeared since and no create of this run received, and finds nothing: the create
+//! is sent again, and the user keeps one key per address (IAM allows two per user). The
+//! creates and lookups of one user's keys take turns, so that a key whose answer is still on
+//! its way is never taken for a lost one. A run after a crash has no such list: a key its
+//! killed create made stays, visible in ListAccessKeys.
 //!
 //! moto holds `user` and `status`; drift on them is seen in tests.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use aws_sdk_iam::types::{AccessKeyMetadata, StatusType};
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
@@ -27,7 +33,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 use crate::app_support::{is_missing, string};
 use crate::error::aws_error;
 use crate::iam_support::{date, found, gone, propagated, read_each};
-use crate::Aws;
+use crate::{create_memo, Aws};
 
 pub struct AwsIamAccessKey {
     aws: Arc<Aws>,
@@ -163,12 +169,18 @@ impl ResourceType for AwsIamAccessKey {
 
     async fn create(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let user = string(planned, "user")
             .ok_or_else(|| ProviderError::new("aws_iam_access_key needs a known user"))?;
+        let turn = user_turn(&user);
+        let guard = turn.lock().await;
+        if !create_memo::recorded(operation) {
+            let existing = self.keys(&user).await?.unwrap_or_default();
+            create_memo::record(operation, existing.into_keys());
+        }
         let response = client
             .create_access_key()
             .user_name(&user)
@@ -179,6 +191,8 @@ impl ResourceType for AwsIamAccessKey {
             .access_key()
             .ok_or_else(|| ProviderError::new("CreateAccessKey returned no key"))?;
         let id = key.access_key_id().to_string();
+        received().insert(id.clone());
+        drop(guard);
         let region = self.aws.clients().await.region.clone();
         let mut written = planned.clone();
         if let Some(entries) = written.map_mut() {
@@ -280,13 +294,54 @@ impl ResourceType for AwsIamAccessKey {
         Ok(Value::map([("id", Value::string(id))]))
     }
 
+    /// Deletes the user's keys that this run's create of `operation` made and never received
+    /// (their secrets are lost), and finds nothing; see the module documentation.
     async fn find_created(
         &self,
-        _operation: &Operation,
-        _planned: &Value,
+        operation: &Operation,
+        planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
+        let Some(user) = string(planned, "user") else {
+            return Ok(None);
+        };
+        let turn = user_turn(&user);
+        let _guard = turn.lock().await;
+        let keys = self.keys(&user).await?.unwrap_or_default();
+        let made = create_memo::made_since_first_send(operation, keys.keys().map(String::as_str))
+            .unwrap_or_default();
+        let lost: Vec<String> = {
+            let received = received();
+            made.into_iter().filter(|id| !received.contains(id)).collect()
+        };
+        for id in lost {
+            tracing::info!(
+                address = %operation.address,
+                access_key_id = %id,
+                "deleting the access key whose create answer was lost (its secret is gone)"
+            );
+            self.delete(operation, &Value::map([("user", Value::string(&user)), ("id", Value::string(&id))]))
+                .await?;
+        }
         Ok(None)
     }
+}
+
+/// The turn of one user's key creates and lookups (see the module documentation).
+fn user_turn(user: &str) -> Arc<tokio::sync::Mutex<()>> {
+    static TURNS: LazyLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    TURNS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(user.to_string())
+        .or_default()
+        .clone()
+}
+
+/// The ids of the keys whose CreateAccessKey answer this run received.
+fn received() -> MutexGuard<'static, BTreeSet<String>> {
+    static RECEIVED: LazyLock<Mutex<BTreeSet<String>>> = LazyLock::new(Default::default);
+    RECEIVED.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The SES SMTP password (SigV4) for a secret access key, as AWS documents it: HMAC-SHA256

@@ -18,7 +18,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 use crate::app_support::{changed, has_managed_tags, set_tags, string, tag_changes, text, wait_for};
 use crate::error::aws_error;
 use crate::iam_support::{date, found, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk};
-use crate::Aws;
+use crate::{create_memo, Aws};
 use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamServiceLinkedRole {
@@ -53,6 +53,32 @@ impl AwsIamServiceLinkedRole {
                 .map_err(aws_error),
         )?
         .and_then(|r| r.role().cloned()))
+    }
+
+    /// The names of the roles under the service's path with the configured suffix: the
+    /// roles a create of `planned` could have made.
+    async fn roles_like(&self, planned: &Value) -> Result<Vec<String>, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let Some(service) = string(planned, "aws_service_name") else {
+            return Ok(vec![]);
+        };
+        let wanted_suffix = string(planned, "custom_suffix");
+        let mut names = Vec::new();
+        let mut pages = client
+            .list_roles()
+            .path_prefix(format!("/aws-service-role/{service}/"))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            names.extend(
+                page.map_err(aws_error)?
+                    .roles()
+                    .iter()
+                    .filter(|r| suffix(r.role_name()) == wanted_suffix.as_deref())
+                    .map(|r| r.role_name().to_string()),
+            );
+        }
+        Ok(names)
     }
 
     async fn read_one(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
@@ -148,6 +174,12 @@ impl ResourceType for AwsIamServiceLinkedRole {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
+        // Tagged by a later call: a role whose create answer was lost is found by having
+        // been absent before the first send (`find_created`).
+        if !create_memo::recorded(operation) {
+            let existing = self.roles_like(planned).await?;
+            create_memo::record(operation, existing);
+        }
         let response = client
             .create_service_linked_role()
             .set_aws_service_name(string(planned, "aws_service_name"))
@@ -271,36 +303,23 @@ impl ResourceType for AwsIamServiceLinkedRole {
         Ok(infra_core::resource::import_by("arn", id))
     }
 
-    /// Among the roles under the service's path, the one with the configured suffix and this
+    /// Among the roles under the service's path with the configured suffix, the one this run's
+    /// create made (absent before its first send, `create_memo`), else the one with this
     /// operation's managed tags.
     async fn find_created(
         &self,
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
         let Some(service) = string(planned, "aws_service_name") else {
             return Ok(None);
         };
-        let wanted_suffix = string(planned, "custom_suffix");
-        let mut names = Vec::new();
-        let mut pages = client
-            .list_roles()
-            .path_prefix(format!("/aws-service-role/{service}/"))
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            names.extend(
-                page.map_err(aws_error)?
-                    .roles()
-                    .iter()
-                    .filter(|r| suffix(r.role_name()) == wanted_suffix.as_deref())
-                    .map(|r| r.role_name().to_string()),
-            );
-        }
+        let names = self.roles_like(planned).await?;
+        let made = create_memo::made_since_first_send(operation, names.iter().map(String::as_str))
+            .unwrap_or_default();
         for name in names {
             if let Some(role) = self.get(&name).await? {
-                if has_managed_tags(&owned_tags(role.tags()), operation) {
+                if made.contains(&name) || has_managed_tags(&owned_tags(role.tags()), operation) {
                     return Ok(Some(to_value(&role, &service, planned)));
                 }
             }

@@ -29,7 +29,7 @@ use crate::app_support::{boolean, has_managed_tags, known, non_empty, set_tags, 
 use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::s3_support::{dns_suffix, empty_bucket, hosted_zone_id, is_gone};
-use crate::Aws;
+use crate::{create_memo, Aws};
 use crate::tagging::{WithTags, ManagedTags};
 
 /// The inline settings of provider v5's bucket, deprecated in v6, with the resource that
@@ -384,6 +384,15 @@ impl ResourceType for AwsS3Bucket {
         if boolean(planned, "object_lock_enabled") == Some(true) {
             request = request.object_lock_enabled_for_bucket(true);
         }
+        // Its tags come after CreateBucket, so a configured bucket whose create answer was
+        // lost is found by having been absent before the first send (`find_created`).
+        if !is_generated(planned, &bucket) && !create_memo::recorded(operation) {
+            let absent = matches!(
+                client.head_bucket().bucket(&bucket).send().await.map_err(aws_error),
+                Err(error) if is_gone(&error)
+            );
+            create_memo::record(operation, (!absent).then(|| bucket.clone()));
+        }
         request.send().await.map_err(aws_error)?;
         self.put_tags(&bucket, &operation.tags_with_managed(planned))
             .await?;
@@ -448,9 +457,8 @@ impl ResourceType for AwsS3Bucket {
         Ok(infra_core::resource::import_by("bucket", id))
     }
 
-    /// The bucket with the planned name (or any with the prefix) carrying this operation's
-    /// managed tags.
-    /// A configured `bucket` is adopted when it carries this address's managed tags. A
+    /// A configured `bucket` is adopted when it carries this address's managed tags, or when
+    /// this run's create saw it absent before its first send (`create_memo`). A
     /// generated name is the one this create's operation made and journaled
     /// (`with_generated_names`), globally unique, so a bucket of that name is the one the lost
     /// or interrupted create made, tagged or not (its tags come after CreateBucket, and the
@@ -462,7 +470,10 @@ impl ResourceType for AwsS3Bucket {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let name = bucket_name(operation, planned);
-        if is_generated(planned, &name) && self.find(&name).await?.is_some() {
+        let made_by_this_create = is_generated(planned, &name)
+            || create_memo::made_since_first_send(operation, [name.as_str()])
+                .is_some_and(|made| !made.is_empty());
+        if made_by_this_create && self.find(&name).await?.is_some() {
             return self.read(&name, planned).await;
         }
         let client = &self.aws.clients().await.s3;
