@@ -1458,9 +1458,9 @@ fn a_create_tagged_after_it_or_untaggable_and_its_first_answer_lost_makes_one_ob
         "CreateServiceLinkedRole",
         "CreateAccessKey",
     ]
-        .iter()
-        .map(|key| key.to_string())
-        .collect();
+    .iter()
+    .map(|key| key.to_string())
+    .collect();
     for how in THREE_WAYS {
         proxy.reset_emulator();
         proxy.lose_first(&creates, how);

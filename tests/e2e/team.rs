@@ -950,7 +950,7 @@ for name, job in workflow["jobs"].items():
 /// The S3 state and its lock through the fault proxy, half of S3's answers lost (the work
 /// done, the answer never heard): the SDK retries, and a retried conditional PUT that finds
 /// its own first attempt done is ours (the lock object with our ID, the state object with
-/// exactly our bytes), not "another writer". Every run exits 0, the state ends as applied,
+/// exactly our bytes, a journal object with exactly our line), not "another writer". Every run exits 0, the state ends as applied,
 /// and no lock is left that no one holds.
 #[test]
 fn the_s3_state_and_its_lock_survive_lost_answers() {
@@ -960,6 +960,12 @@ fn the_s3_state_and_its_lock_survive_lost_answers() {
     let stack = s3_stack(&moto);
     let proxy = FaultProxy::start(&moto, FaultSettings::none());
     proxy.configure(serde_json::json!({ "seed": 1, "after": 0.5, "services": ["s3"] }));
+    // And the first answer of each of the lock's, the state's and the journal's PUTs, so
+    // that each is shown whatever the seed draws.
+    proxy.lose_first(
+        &[format!("PUT /{BUCKET}/{KEY}")],
+        infra_testkit::fault_proxy::LostAs::Error,
+    );
     let run = |args: &[&str]| {
         let mut command = infra_command(BINARY, stack.path(), Some(&moto));
         command.envs(proxy.env());
@@ -1010,18 +1016,139 @@ fn the_s3_state_and_its_lock_survive_lost_answers() {
     let lost: Vec<String> = proxy
         .request_log()
         .iter()
-        .filter(|entry| entry["fault"] == "answer lost")
+        .filter(|entry| {
+            entry["fault"]
+                .as_str()
+                .is_some_and(|f| f.starts_with("answer lost"))
+        })
         .filter_map(|entry| entry["operation"].as_str().map(str::to_string))
         .collect();
     for wanted in [
         format!("PUT /{BUCKET}/{KEY}.tflock"),
         format!("PUT /{BUCKET}/{KEY}"),
+        format!("PUT /{BUCKET}/{KEY}.infra-journal/"),
     ] {
         assert!(
-            lost.contains(&wanted),
+            lost.iter()
+                .any(|op| op == &wanted || (wanted.ends_with('/') && op.starts_with(&wanted))),
             "no answer to `{wanted}` was lost, so this test shows nothing of it: {lost:?}"
         );
     }
     let state = object_json(&moto, BUCKET, KEY);
     assert_eq!(addresses(&state).len(), 5, "{state}");
+}
+
+/// The subnets in moto whose Name tag starts with `prefix`.
+fn subnets_named(moto: &Moto, prefix: &str) -> usize {
+    moto.python(&format!(
+        "import boto3\nss = boto3.client('ec2').describe_subnets()['Subnets']\nprint(len([s for s in ss if any(t['Key'] == 'Name' and t['Value'].startswith('{prefix}') for t in s.get('Tags', []))]))"
+    ))
+    .trim()
+    .parse()
+    .unwrap_or(usize::MAX)
+}
+
+/// With the S3 backend, each operation's record is a small journal object, not a PUT of the
+/// whole state (issue 34): an apply writes the state object once or twice, not per object.
+/// An apply killed mid-way (its machine gone: nothing local survives) leaves its journal in
+/// the bucket; the next run replays it, so the objects made before the kill are in the state
+/// and the one being made is adopted, not made twice. Afterwards the bucket holds the state
+/// object alone.
+#[test]
+fn an_s3_apply_journals_each_operation_and_the_next_run_replays_a_killed_ones() {
+    use infra_testkit::fault_proxy::{FaultProxy, FaultSettings, HoldWhen};
+
+    let moto = Moto::start();
+    let stack = s3_stack(&moto);
+    let proxy = FaultProxy::start(&moto, FaultSettings::none());
+    let command = |args: &[&str]| {
+        let mut command = infra_command(BINARY, stack.path(), Some(&moto));
+        command.envs(proxy.env()).args(args);
+        command
+    };
+    let apply = ["apply", "-input=false", "-auto-approve"];
+
+    // The fifth subnet's create is held after moto made it, then the run is killed.
+    proxy.hold_operation("ec2", "CreateSubnet", 5, HoldWhen::AfterForwarding);
+    let mut child = command(&apply)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start infra apply");
+    let held = proxy.wait_held_or_exit(&mut child);
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    proxy.release();
+    assert!(held.is_some(), "the apply never created the fifth subnet");
+    let journal: Vec<String> = object_keys(&moto, BUCKET)
+        .into_iter()
+        .filter(|key| key.starts_with(&format!("{KEY}.infra-journal/")))
+        .collect();
+    assert!(
+        journal.len() >= 6,
+        "the killed apply's records are in the bucket: {:?}",
+        object_keys(&moto, BUCKET)
+    );
+
+    // The next run (the lock the killed one left, broken first) replays the journal.
+    let lock = object_keys(&moto, BUCKET)
+        .into_iter()
+        .find(|key| key.ends_with(".tflock"));
+    if lock.is_some() {
+        let info: serde_json::Value = serde_json::from_str(&moto.python(&format!(
+            "import boto3\nprint(boto3.client('s3').get_object(Bucket='{BUCKET}', Key='{KEY}.tflock')['Body'].read().decode())"
+        )))
+        .expect("lock info");
+        let id = info["ID"].as_str().unwrap_or_default().to_string();
+        let unlocked = infra_testkit::run(command(&["force-unlock", &id]), &[]);
+        assert_eq!(unlocked.code, 0, "{}", unlocked.all());
+    }
+    let start = proxy.requests() as usize;
+    let applied = infra_testkit::run(command(&apply), &[]);
+    assert_eq!(
+        applied.code,
+        0,
+        "the apply after the kill: {}",
+        applied.all()
+    );
+    assert_eq!(vpcs_named(&moto, "team-default"), vec![state_vpc(&moto)]);
+    assert_eq!(subnets_named(&moto, "team-default-"), 8);
+    assert_eq!(object_keys(&moto, BUCKET), vec![KEY.to_string()]);
+    let stored = object_json(&moto, BUCKET, KEY);
+    assert_eq!(addresses(&stored).len(), 10, "{stored}");
+
+    // That apply made what the killed one had not: its records went to the journal, and the
+    // state object was written once, at the end.
+    let state_puts = proxy.request_log()[start..]
+        .iter()
+        .filter(|entry| entry["operation"] == format!("PUT /{BUCKET}/{KEY}"))
+        .count();
+    let journal_puts = proxy.request_log()[start..]
+        .iter()
+        .filter(|entry| {
+            entry["operation"]
+                .as_str()
+                .is_some_and(|op| op.starts_with(&format!("PUT /{BUCKET}/{KEY}.infra-journal/")))
+        })
+        .count();
+    // The whole state is written where the run resolved the killed one's pending create, and
+    // at its end; each of its creates wrote two journal objects (pending, then done).
+    assert!(state_puts <= 2, "whole-state PUTs: {state_puts}");
+    assert!(journal_puts >= 6, "journal PUTs: {journal_puts}");
+    let plan = infra_testkit::run(
+        command(&["plan", "-input=false", "-detailed-exitcode"]),
+        &[],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.all());
+}
+
+/// The VPC id the S3 state holds.
+fn state_vpc(moto: &Moto) -> String {
+    object_json(moto, BUCKET, KEY)["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["address"] == "aws_vpc.main")
+        .and_then(|r| r["attributes"]["id"].as_str().map(str::to_string))
+        .unwrap_or_default()
 }

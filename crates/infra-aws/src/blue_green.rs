@@ -140,6 +140,11 @@ impl AwsBlueGreen {
     pub fn new(aws: Arc<Aws>) -> AwsBlueGreen {
         AwsBlueGreen { aws }
     }
+
+    /// The provider block's `region` (none: aws-config's, from the environment).
+    pub fn region(&self) -> Option<String> {
+        self.aws.settings.region.clone()
+    }
 }
 
 /// Checks weights and target groups the way ELBv2 does (moto is laxer: it takes a weight of

@@ -16,8 +16,7 @@ use std::sync::{LazyLock, Mutex, PoisonError};
 
 use infra_core::Operation;
 
-static BEFORE: LazyLock<Mutex<HashMap<String, BTreeSet<String>>>> =
-    LazyLock::new(Default::default);
+static BEFORE: LazyLock<Mutex<HashMap<String, BTreeSet<String>>>> = LazyLock::new(Default::default);
 
 fn key(operation: &Operation) -> String {
     format!("{}\n{}", operation.lineage, operation.address)

@@ -55,5 +55,10 @@ pub fn registry(aws: Arc<Aws>) -> Registry {
         aws.settings.default_tags.clone(),
     )));
     registry.set_rollouts(Arc::new(blue_green::BlueGreenRollouts::new(aws.clone())));
+    registry.set_resend_budget(
+        aws.settings
+            .max_retries
+            .unwrap_or(retries::DEFAULT_MAX_RETRIES),
+    );
     registry
 }

@@ -4,6 +4,16 @@
 //! `If-None-Match: *` (Terraform's `use_lockfile`) and/or a DynamoDB item created with
 //! `attribute_not_exists(LockID)` (Terraform's `dynamodb_table`).
 //!
+//! During an apply, one operation's record is not a PUT of the whole state: it is a small
+//! object of its own, `<key>.infra-journal/<serial>` (the local journal's line for the object,
+//! [`infra_state::journal`]), created with `If-None-Match: *`. Each is durable in S3 when its
+//! PUT returns, so a run whose machine died mid-apply loses nothing: the next read lists the
+//! journal objects and replays them over the state object in serial order. The whole state is
+//! written again when the journal has grown to `COMPACT_RATIO` times it and at the end of the
+//! apply; after that write succeeds the journal objects it holds are deleted (objects of a
+//! serial the state already has, left by a delete that failed, are skipped by the replay). An
+//! encrypted state is written whole every time, as locally.
+//!
 //! The [`Backend`] contract is synchronous; this backend blocks on the runtime it is given
 //! (inside a multi-thread runtime via `block_in_place`). It does not decide the file format:
 //! that is `infra_state::format`, the same bytes as a local state file.
@@ -19,7 +29,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use infra_state::backend::retry_delay;
 use infra_state::encryption::Encryption;
-use infra_state::{format, Backend, LockGuard, LockInfo, State, StateError};
+use infra_state::{format, journal, Backend, LockGuard, LockInfo, State, StateError};
 use tokio::runtime::{Handle, RuntimeFlavor};
 
 use crate::error::aws_error;
@@ -85,6 +95,13 @@ struct Session {
     etag: Option<String>,
     /// Why the stored object could not be decoded; such an object is never overwritten.
     unreadable: Option<String>,
+    /// The journal objects read or written since the state object was last written: deleted
+    /// once the next whole write holds them.
+    journal_keys: Vec<String>,
+    /// How many bytes those objects hold.
+    journal_bytes: u64,
+    /// The size of the state object as last read or written.
+    state_bytes: u64,
 }
 
 impl S3Backend {
@@ -120,6 +137,11 @@ impl S3Backend {
 
     pub fn state_key(&self) -> String {
         self.config.state_key()
+    }
+
+    /// The prefix of the journal's objects: `<key>.infra-journal/`.
+    pub fn journal_prefix(&self) -> String {
+        format!("{}{}/", self.state_key(), journal::JOURNAL_SUFFIX)
     }
 
     pub fn lock_key(&self) -> String {
@@ -207,41 +229,10 @@ impl S3Backend {
     pub fn list_workspaces(&self) -> Result<Vec<String>, StateError> {
         let prefix = format!("{}/", self.config.workspace_key_prefix);
         let suffix = format!("/{}", self.config.key);
-        let keys = block_on(&self.runtime, async {
-            let clients = self.aws.clients().await;
-            let mut keys = Vec::new();
-            let mut continuation: Option<String> = None;
-            loop {
-                let page = clients
-                    .s3
-                    .list_objects_v2()
-                    .bucket(&self.config.bucket)
-                    .prefix(&prefix)
-                    .set_continuation_token(continuation.take())
-                    .send()
-                    .await
-                    .map_err(|error| {
-                        StateError::Backend(format!(
-                            "listing workspaces in s3://{}/{prefix} failed: {}",
-                            self.config.bucket,
-                            aws_error(error)
-                        ))
-                    })?;
-                keys.extend(
-                    page.contents()
-                        .iter()
-                        .filter_map(|o| o.key())
-                        .map(str::to_string),
-                );
-                match page.next_continuation_token() {
-                    Some(token) if page.is_truncated() == Some(true) => {
-                        continuation = Some(token.to_string())
-                    }
-                    _ => break,
-                }
-            }
-            Ok::<_, StateError>(keys)
-        })??;
+        let keys = block_on(
+            &self.runtime,
+            self.list_keys(&prefix, "listing workspaces in"),
+        )??;
         let mut names: Vec<String> = keys
             .iter()
             .filter_map(|key| key.strip_prefix(&prefix)?.strip_suffix(&suffix))
@@ -252,6 +243,96 @@ impl S3Backend {
         names.dedup();
         names.insert(0, "default".to_string());
         Ok(names)
+    }
+
+    /// The keys of the bucket's objects under `prefix`, in key order. `what` names the listing
+    /// in an error.
+    async fn list_keys(&self, prefix: &str, what: &str) -> Result<Vec<String>, StateError> {
+        let clients = self.aws.clients().await;
+        let mut keys = Vec::new();
+        let mut continuation: Option<String> = None;
+        loop {
+            let page = clients
+                .s3
+                .list_objects_v2()
+                .bucket(&self.config.bucket)
+                .prefix(prefix)
+                .set_continuation_token(continuation.take())
+                .send()
+                .await
+                .map_err(|error| {
+                    StateError::Backend(format!(
+                        "{what} s3://{}/{prefix} failed: {}",
+                        self.config.bucket,
+                        aws_error(error)
+                    ))
+                })?;
+            keys.extend(
+                page.contents()
+                    .iter()
+                    .filter_map(|o| o.key())
+                    .map(str::to_string),
+            );
+            match page.next_continuation_token() {
+                Some(token) if page.is_truncated() == Some(true) => {
+                    continuation = Some(token.to_string())
+                }
+                _ => break,
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// The journal's objects, in serial order, and their lines one after another.
+    async fn read_journal(&self) -> Result<(Vec<String>, Vec<u8>), StateError> {
+        let keys = self
+            .list_keys(&self.journal_prefix(), "listing the journal of")
+            .await?;
+        let mut lines = Vec::new();
+        for key in &keys {
+            if let Some((_, body)) = self
+                .get_object(key.clone(), "reading the journal of")
+                .await?
+            {
+                lines.extend(body);
+            }
+        }
+        Ok((keys, lines))
+    }
+
+    /// Deletes journal objects the state object now holds. A failure is left for the next
+    /// whole write: the replay skips objects of a serial the state has.
+    async fn delete_journal(&self, keys: &[String]) {
+        let clients = self.aws.clients().await;
+        for batch in keys.chunks(1000) {
+            let objects: Vec<_> = batch
+                .iter()
+                .filter_map(|key| {
+                    aws_sdk_s3::types::ObjectIdentifier::builder()
+                        .key(key)
+                        .build()
+                        .ok()
+                })
+                .collect();
+            let Ok(delete) = aws_sdk_s3::types::Delete::builder()
+                .set_objects(Some(objects))
+                .quiet(true)
+                .build()
+            else {
+                continue;
+            };
+            if let Err(error) = clients
+                .s3
+                .delete_objects()
+                .bucket(&self.config.bucket)
+                .delete(delete)
+                .send()
+                .await
+            {
+                tracing::warn!(target: "infra::state", error = %aws_error(error), "deleting journal objects failed; the next write tries again");
+            }
+        }
     }
 
     /// Deletes a workspace's state object. Refuses `default`, and (unless `force`) a state
@@ -458,6 +539,11 @@ impl S3Backend {
 
 impl Backend for S3Backend {
     fn read(&self) -> Result<Option<State>, StateError> {
+        let (journal_keys, lines) = if self.encryption.is_some() {
+            (Vec::new(), Vec::new())
+        } else {
+            block_on(&self.runtime, self.read_journal())??
+        };
         let fetched = block_on(&self.runtime, async {
             let clients = self.aws.clients().await;
             let got = clients
@@ -483,22 +569,35 @@ impl Backend for S3Backend {
             }
         })??;
         let mut session = self.session();
+        let replay = |base: Option<State>| {
+            let journal = format!("s3://{}/{}", self.config.bucket, self.journal_prefix());
+            journal::replay(base, &lines, &journal)
+        };
+        let journal_bytes = lines.len() as u64;
         let Some((bytes, etag)) = fetched else {
-            *session = Session::default();
-            return Ok(None);
+            *session = Session {
+                journal_keys,
+                journal_bytes,
+                ..Session::default()
+            };
+            return replay(None);
         };
         match format::decode_with(&bytes, &self.location(), self.encryption.as_deref()) {
             Ok(state) => {
                 *session = Session {
                     etag,
                     unreadable: None,
+                    journal_keys,
+                    journal_bytes,
+                    state_bytes: bytes.len() as u64,
                 };
-                Ok(Some(state))
+                replay(Some(state))
             }
             Err(error) => {
                 *session = Session {
                     etag: None,
                     unreadable: Some(error.to_string()),
+                    ..Session::default()
                 };
                 Err(error)
             }
@@ -514,6 +613,7 @@ impl Backend for S3Backend {
             )));
         }
         let bytes = format::encode_with(state, self.encryption.as_deref())?;
+        let state_bytes = bytes.len() as u64;
         let written = bytes.clone();
         let expected = session.etag.clone();
         let new_etag = block_on(&self.runtime, async {
@@ -563,6 +663,65 @@ impl Backend for S3Backend {
             }
         })??;
         session.etag = Some(new_etag);
+        session.state_bytes = state_bytes;
+        session.journal_bytes = 0;
+        let held = std::mem::take(&mut session.journal_keys);
+        drop(session);
+        if !held.is_empty() {
+            block_on(&self.runtime, self.delete_journal(&held))?;
+        }
+        Ok(())
+    }
+
+    /// One object's record as a journal object of its own (see the module documentation);
+    /// the whole state when it is encrypted or the journal has grown large.
+    fn write_object(&self, state: &State, address: &infra_core::Address) -> Result<(), StateError> {
+        let line = journal::entry(state, address);
+        let mut session = self.session();
+        if self.encryption.is_some()
+            || session.unreadable.is_some()
+            || journal::should_compact(
+                session.journal_bytes,
+                line.len() as u64,
+                session.state_bytes,
+            )
+        {
+            drop(session);
+            return self.write(state);
+        }
+        let key = format!("{}{:020}", self.journal_prefix(), state.serial);
+        block_on(&self.runtime, async {
+            let clients = self.aws.clients().await;
+            let put = clients
+                .s3
+                .put_object()
+                .bucket(&self.config.bucket)
+                .key(&key)
+                .content_type("application/json")
+                .if_none_match("*")
+                .body(ByteStream::from(line.clone()))
+                .send()
+                .await;
+            match put {
+                Ok(_) => Ok(()),
+                // A resent PUT whose first attempt wrote: the object holds exactly this line.
+                Err(error) if is_precondition_failed(&error) => {
+                    match self
+                        .get_object(key.clone(), "reading the journal of")
+                        .await?
+                    {
+                        Some((_, body)) if body == line => Ok(()),
+                        _ => Err(StateError::Conflict {
+                            location: format!("s3://{}/{key}", self.config.bucket),
+                        }),
+                    }
+                }
+                Err(error) => Err(self.failed("writing the journal of", aws_error(error))),
+            }
+        })??;
+        session.journal_bytes += line.len() as u64;
+        session.journal_keys.push(key);
+        tracing::debug!(target: "infra::state", write = "journal", bytes = line.len(), %address, "state written");
         Ok(())
     }
 

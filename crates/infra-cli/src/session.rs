@@ -262,10 +262,7 @@ pub fn provider(settings: ProviderSettings) -> (Arc<Aws>, Registry) {
 
 /// The default AWS provider, and a registry with one more registry per aliased `provider
 /// "aws"` block (`aws.west`), each with its own clients.
-pub fn providers(
-    evaluator: &Evaluator<'_>,
-    style: Style,
-) -> Result<(ProviderSettings, Arc<Aws>, Registry)> {
+pub fn providers(evaluator: &Evaluator<'_>, style: Style) -> Result<(Arc<Aws>, Registry)> {
     let mut configurations = check(evaluator.provider_configurations(), style)?;
     let settings = configurations.remove("aws").unwrap_or_default();
     let (aws, mut registry) = provider(settings.clone());
@@ -280,7 +277,7 @@ pub fn providers(
         let (_, alias_registry) = provider(alias_settings);
         registry.add_configuration(address, alias_registry);
     }
-    Ok((settings, aws, registry))
+    Ok((aws, registry))
 }
 
 /// The configured backend: local state (per workspace), or S3 from `terraform { backend "s3" }`;

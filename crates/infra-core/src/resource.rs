@@ -289,6 +289,7 @@ pub struct Registry {
     data_sources: BTreeMap<&'static str, Arc<dyn DataSourceType>>,
     rollouts: Option<Arc<dyn crate::rollout::Rollouts>>,
     tagging: Option<Arc<dyn crate::tagging::Tagging>>,
+    resend_budget: Option<u32>,
     /// The registries of other provider configurations (`aws.west`), by address.
     configurations: BTreeMap<String, Registry>,
 }
@@ -327,6 +328,16 @@ impl Registry {
     /// Whether a provider configuration address is declared: a default one, or an added one.
     pub fn has_configuration(&self, address: &str) -> bool {
         !address.contains('.') || self.configurations.contains_key(address)
+    }
+
+    /// How many times a call whose answer was lost may be sent again after looking for its
+    /// work (the provider configuration's retry setting).
+    pub fn set_resend_budget(&mut self, budget: u32) {
+        self.resend_budget = Some(budget);
+    }
+
+    pub fn resend_budget(&self) -> Option<u32> {
+        self.resend_budget
     }
 
     /// The provider's rollouts, if it has them.

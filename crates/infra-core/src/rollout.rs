@@ -59,7 +59,6 @@ pub trait Rollouts: Send + Sync {
         &self,
         resource_type: &str,
         planned: &Value,
-        region: Option<String>,
         events: &dyn RolloutEvents,
     ) -> Result<String, ProviderError>;
 

@@ -14,8 +14,8 @@ use infra_config::{
     Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
 };
 use infra_core::{
-    Action, Address, Cause, InstanceKey, Mode, Operation, ProviderError, ProviderSettings,
-    Registry, ResourceId, ResourceType, Timeouts, Value,
+    Action, Address, Cause, InstanceKey, Mode, Operation, ProviderError, Registry, ResourceId,
+    ResourceType, Timeouts, Value,
 };
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,7 +34,6 @@ pub struct Executor<'a> {
     pub config: &'a Config,
     pub evaluator: &'a Evaluator<'a>,
     pub registry: &'a Registry,
-    pub settings: &'a ProviderSettings,
     pub backend: &'a dyn Backend,
     pub observer: &'a dyn Observer,
     pub parallelism: usize,
@@ -313,7 +312,7 @@ impl Executor<'_> {
             action,
             id,
             operation.timeouts.delete,
-            self.careful(resource_type.as_ref(), &operation, address)
+            self.careful(registry, resource_type.as_ref(), &operation, address)
                 .delete(&object.value.unmark_deep()),
         )
         .await
@@ -504,7 +503,7 @@ impl Executor<'_> {
                     action,
                     id,
                     operation.timeouts.delete,
-                    self.careful(resource_type, &operation, address)
+                    self.careful(registry, resource_type, &operation, address)
                         .delete(&prior.unmark_deep()),
                 )
                 .await
@@ -640,7 +639,7 @@ impl Executor<'_> {
                 )
                 .await;
         }
-        let careful = self.careful(resource_type, &operation, address);
+        let careful = self.careful(registry, resource_type, &operation, address);
         let result = if is_create {
             let mut pending = after;
             resource_type.schema().clear_write_only(&mut pending);
@@ -775,6 +774,7 @@ impl Executor<'_> {
     /// ([`crate::lost_answer`]).
     fn careful<'b>(
         &'b self,
+        registry: &Registry,
         resource: &'b dyn ResourceType,
         operation: &'b Operation,
         address: &'b Address,
@@ -784,7 +784,7 @@ impl Executor<'_> {
             operation,
             address,
             observer: self.observer,
-            retries: self.settings.max_retries.unwrap_or(DEFAULT_RETRIES),
+            retries: registry.resend_budget().unwrap_or(DEFAULT_RETRIES),
         }
     }
 
@@ -830,11 +830,7 @@ impl Executor<'_> {
                     Some(record) if action == Action::Update => {
                         rollouts.update(type_name, planned, &record, &events).await
                     }
-                    _ => {
-                        rollouts
-                            .create(type_name, planned, self.settings.region.clone(), &events)
-                            .await
-                    }
+                    _ => rollouts.create(type_name, planned, &events).await,
                 }
                 .map(|id| Value::map([("id", Value::string(&id))]))
             })
@@ -1645,7 +1641,6 @@ mod tests {
             &self,
             _: &str,
             _: &Value,
-            _: Option<String>,
             _: &dyn RolloutEvents,
         ) -> Result<String, ProviderError> {
             Ok("service-1".into())

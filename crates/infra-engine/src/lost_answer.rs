@@ -14,8 +14,8 @@
 //! perhaps by an earlier attempt) goes the same way: adopted when the object is this
 //! configuration's, otherwise the error stands and says how to import it.
 //!
-//! Each resend waits first ([`backoff`]); there are at most `retries` of them (the provider's
-//! `max_retries`, 25 by default, as for throttling), after which the last error stands and, for
+//! Each resend waits first ([`backoff`]); there are at most `retries` of them (the provider
+//! configuration's [`infra_core::Registry::resend_budget`], as for throttling), after which the last error stands and, for
 //! a create, its pending entry stays for the next run to resolve.
 
 use std::time::{Duration, SystemTime};
@@ -26,8 +26,7 @@ use crate::diff::{changed_paths, normalize};
 use crate::observer::{Event, Observer};
 use crate::recover::{fill_unreadable, find_settled};
 
-/// The Terraform AWS provider's default `max_retries`, the budget when the provider block
-/// sets none.
+/// The resend budget of a provider that sets none ([`infra_core::Registry::resend_budget`]).
 pub const DEFAULT_RETRIES: u32 = 25;
 
 /// One resource operation's calls, resent only after looking.

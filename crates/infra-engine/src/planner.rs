@@ -8,8 +8,8 @@ use infra_config::{
     Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
 };
 use infra_core::{
-    Action, Address, Diagnostic, Diagnostics, InstanceKey, Mode, ProviderSettings, Registry,
-    ResourceId, ResourceType, Value,
+    Action, Address, Diagnostic, Diagnostics, InstanceKey, Mode, Registry, ResourceId,
+    ResourceType, Value,
 };
 use infra_state::{ResourceState, State};
 
@@ -44,7 +44,6 @@ pub struct PlanInput<'a> {
     pub deleted_outside: &'a BTreeSet<Address>,
     /// Data sources already read (see `data::read_data_sources`).
     pub data: &'a BTreeMap<ResourceId, ResourceValue>,
-    pub settings: &'a ProviderSettings,
     pub options: &'a PlanOptions,
 }
 

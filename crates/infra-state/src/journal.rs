@@ -6,9 +6,10 @@
 //! object after it, a blue/green deployment's step) is one line appended to the journal and
 //! synced before the operation goes on: as durable as rewriting the state file was. A line
 //! holds, for one address, everything the state keeps under it: the object, its pending create
-//! and its deployment record, as a small v4 state (absent ones are absent). The whole state is
-//! written again (compacted) when the journal has grown as large as the state file, and at the
-//! end of every apply, after which the journal is removed.
+//! and its deployment record, the object in the v4 instance layout (absent ones are absent).
+//! The whole state is written again (compacted) when the journal has grown to
+//! [`COMPACT_RATIO`] times the state file, and at the end of every apply, after which the
+//! journal is removed.
 //!
 //! Reading a state replays the journal over the file: a run that died mid-apply leaves its
 //! journal, and the next read sees every operation it recorded. Lines of another lineage or of
@@ -18,48 +19,37 @@
 //! The journal is infra's own: Terraform and OpenTofu never read it, and after a run the state
 //! file holds everything.
 
-use std::collections::BTreeMap;
-
 use infra_core::Address;
 
 use crate::error::StateError;
-use crate::format;
+use crate::format::{self, v4, v4::ObjectRecord};
 use crate::model::State;
 
 /// The journal's file name beside the state file: `terraform.tfstate.infra-journal`.
 pub const JOURNAL_SUFFIX: &str = ".infra-journal";
 
+/// How many times the state file's size the journal may grow to before it is compacted into
+/// the file. Larger means fewer whole rewrites during a long apply (each costs the whole
+/// state); the price is a longer replay after a crash, which reads at most this much more.
+pub const COMPACT_RATIO: u64 = 4;
+
+/// The journal is compacted once it holds more than [`COMPACT_RATIO`] times the state, and not
+/// before it holds this much.
+pub const MIN_COMPACT_BYTES: u64 = 1 << 20;
+
+/// Whether a journal holding `journal` bytes, `line` more to come, should instead be compacted
+/// into a state of `state` bytes.
+pub fn should_compact(journal: u64, line: u64, state: u64) -> bool {
+    journal + line > (state * COMPACT_RATIO).max(MIN_COMPACT_BYTES)
+}
+
 /// One journal line (newline included): the object at `address` in `state`, its pending create
-/// and its deployment record, at `state`'s serial.
+/// and its deployment record, at `state`'s serial ([`v4::encode_record`]: the object in the v4
+/// instance layout, without the whole-state wrapper).
 pub fn entry(state: &State, address: &Address) -> Vec<u8> {
-    let key = address.to_string();
-    let one = State {
-        lineage: state.lineage.clone(),
-        serial: state.serial,
-        resources: state
-            .resources
-            .get(address)
-            .map(|resource| BTreeMap::from([(address.clone(), resource.clone())]))
-            .unwrap_or_default(),
-        outputs: BTreeMap::new(),
-        deployments: state
-            .deployments
-            .get(&key)
-            .map(|deployment| BTreeMap::from([(key.clone(), deployment.clone())]))
-            .unwrap_or_default(),
-        pending: state
-            .pending
-            .get(address)
-            .map(|pending| BTreeMap::from([(address.clone(), pending.clone())]))
-            .unwrap_or_default(),
-        check_results: Vec::new(),
-        deposed: BTreeMap::new(),
-    };
-    let encoded: serde_json::Value =
-        serde_json::from_slice(&format::encode(&one)).unwrap_or(serde_json::Value::Null);
-    let mut line = serde_json::json!({ "address": key, "state": encoded }).to_string();
-    line.push('\n');
-    line.into_bytes()
+    let mut line = v4::encode_record(state, address);
+    line.push(b'\n');
+    line
 }
 
 /// `base` (the state file's, `None` when there is none yet) with the journal's lines applied.
@@ -78,37 +68,57 @@ pub fn replay(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let invalid = |why: String| StateError::Corrupt {
-            path: path.to_string(),
-            detail: format!("journal line {}: {why}", number + 1),
-        };
-        let parsed: serde_json::Value =
-            serde_json::from_slice(line).map_err(|e| invalid(e.to_string()))?;
-        let address: Address = parsed["address"]
-            .as_str()
-            .ok_or_else(|| invalid("no address".to_string()))?
-            .parse()
-            .map_err(|e| invalid(format!("{e}")))?;
-        let bytes = serde_json::to_vec(&parsed["state"]).map_err(|e| invalid(e.to_string()))?;
-        let one = format::decode(&bytes, path)?;
+        let record = v4::decode_record(line)
+            .or_else(|error| earlier_record(line, path).map_err(|_| error))
+            .map_err(|why| StateError::Corrupt {
+                path: path.to_string(),
+                detail: format!("journal line {}: {why}", number + 1),
+            })?;
         let target = state.get_or_insert_with(|| State {
-            lineage: one.lineage.clone(),
+            lineage: record.lineage.clone(),
             serial: 0,
             ..State::new()
         });
-        if one.lineage != target.lineage || one.serial <= target.serial {
+        if record.lineage != target.lineage || record.serial <= target.serial {
             continue;
         }
-        let key = address.to_string();
-        target.serial = one.serial;
-        target.resources.remove(&address);
-        target.pending.remove(&address);
+        let key = record.address.to_string();
+        target.serial = record.serial;
+        target.resources.remove(&record.address);
+        target.pending.remove(&record.address);
         target.deployments.remove(&key);
-        target.resources.extend(one.resources);
-        target.pending.extend(one.pending);
-        target.deployments.extend(one.deployments);
+        if let Some(object) = record.object {
+            target.resources.insert(record.address.clone(), object);
+        }
+        if let Some(pending) = record.pending {
+            target.pending.insert(record.address.clone(), pending);
+        }
+        if let Some(deployment) = record.deployment {
+            target.deployments.insert(key, deployment);
+        }
     }
     Ok(state)
+}
+
+/// A line as infra wrote it before 2026-11-25 (`{"address": ..., "state": <a one-object v4
+/// state>}`), left by a run that died before that version compacted its journal.
+fn earlier_record(line: &[u8], path: &str) -> Result<ObjectRecord, String> {
+    let parsed: serde_json::Value = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    let address: Address = parsed["address"]
+        .as_str()
+        .ok_or("no address")?
+        .parse()
+        .map_err(|e| format!("{e}"))?;
+    let bytes = serde_json::to_vec(&parsed["state"]).map_err(|e| e.to_string())?;
+    let mut one = format::decode(&bytes, path).map_err(|e| e.to_string())?;
+    Ok(ObjectRecord {
+        object: one.resources.remove(&address),
+        pending: one.pending.remove(&address),
+        deployment: one.deployments.remove(&address.to_string()),
+        address,
+        lineage: one.lineage,
+        serial: one.serial,
+    })
 }
 
 #[cfg(test)]
@@ -200,6 +210,67 @@ mod tests {
         let mut journal = old;
         journal.extend(foreign);
         let replayed = replay(Some(state.clone()), &journal, "j").unwrap().unwrap();
+        assert_eq!(replayed, state);
+    }
+
+    /// A line holds the object's attributes and little else: its address, lineage, serial and
+    /// the v4 instance fields.
+    #[test]
+    fn a_line_costs_little_more_than_the_objects_attributes() {
+        let mut state = State::new();
+        state.serial = 7;
+        let attributes = Value::map([
+            ("id", Value::string("/ecs/app")),
+            ("name", Value::string("/ecs/app")),
+            (
+                "arn",
+                Value::string("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/app"),
+            ),
+            ("retention_in_days", Value::Number(14.0)),
+            ("kms_key_id", Value::Null),
+            ("log_group_class", Value::string("STANDARD")),
+            ("skip_destroy", Value::Bool(false)),
+            ("tags", Value::Null),
+        ]);
+        let own = attributes.to_json().to_string().len();
+        state.resources.insert(
+            address("aws_cloudwatch_log_group.app"),
+            ResourceState {
+                resource_type: "aws_cloudwatch_log_group".into(),
+                value: attributes,
+                ..ResourceState::default()
+            },
+        );
+        let line = entry(&state, &address("aws_cloudwatch_log_group.app"));
+        assert!(
+            line.len() <= own + 210,
+            "{} bytes for {own} bytes of attributes: {}",
+            line.len(),
+            String::from_utf8_lossy(&line)
+        );
+        let replayed = replay(None, &line, "j").unwrap().unwrap();
+        assert_eq!(replayed.resources, state.resources);
+    }
+
+    /// A journal left by a run of an earlier infra (a one-object v4 state per line) replays.
+    #[test]
+    fn a_line_of_the_earlier_layout_replays() {
+        let mut state = State::new();
+        state.serial = 2;
+        state
+            .resources
+            .insert(address("aws_vpc.a"), object("vpc-1"));
+        let mut one = state.clone();
+        one.resources.retain(|a, _| *a == address("aws_vpc.a"));
+        let encoded: serde_json::Value = serde_json::from_slice(&format::encode(&one)).unwrap();
+        let line = format!(
+            "{}\n",
+            serde_json::json!({ "address": "aws_vpc.a", "state": encoded })
+        );
+        let mut base = state.clone();
+        base.serial = 1;
+        base.resources.clear();
+        let replayed = replay(Some(base), line.as_bytes(), "j").unwrap().unwrap();
         assert_eq!(replayed, state);
     }
 

@@ -89,12 +89,9 @@ struct WriteSession {
     /// How many bytes the journal holds (`None`: not known yet in this run).
     journal_bytes: Option<u64>,
     /// The size of the state file as last read or written: the journal is compacted into the
-    /// file when it grows larger.
+    /// file when it grows [`journal::COMPACT_RATIO`] times larger.
     state_bytes: u64,
 }
-
-/// The journal is compacted once it holds more than the state file, and not before this.
-const JOURNAL_MIN_COMPACT_BYTES: u64 = 1 << 20;
 
 impl LocalBackend {
     /// A backend for the state file at `path`. Build one per run and share it: the backup
@@ -278,8 +275,9 @@ impl Backend for LocalBackend {
                 Err(error) => return Err(io_error(error)),
             },
         };
-        let limit = session.state_bytes.max(JOURNAL_MIN_COMPACT_BYTES);
-        if self.encryption().is_some() || held + line.len() as u64 > limit {
+        if self.encryption().is_some()
+            || journal::should_compact(held, line.len() as u64, session.state_bytes)
+        {
             return self.write_whole(&mut session, state);
         }
         if let Some(parent) = parent_dir(&path) {

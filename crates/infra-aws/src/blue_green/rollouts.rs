@@ -121,10 +121,10 @@ impl Rollouts for BlueGreenRollouts {
         &self,
         resource_type: &str,
         planned: &Value,
-        region: Option<String>,
         events: &dyn RolloutEvents,
     ) -> Result<String, ProviderError> {
         let spec = valid_spec(resource_type, planned)?;
+        let region = self.api.region();
         let deployment = deploy::create(&self.api, &spec, planned, region, &Events(events))
             .await
             .map_err(deploy_error)?;

@@ -36,6 +36,8 @@ pub mod codecommit;
 pub mod codedeploy;
 pub mod codepipeline;
 pub mod codestarconnections;
+#[cfg(test)]
+mod create_protection;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
@@ -54,8 +56,6 @@ pub mod secretsmanager;
 pub mod servicediscovery;
 pub mod sns;
 pub mod ssm;
-#[cfg(test)]
-mod create_protection;
 #[cfg(test)]
 mod state_upgrades;
 

@@ -57,7 +57,7 @@ pub async fn run(
     )?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let (settings, aws, registry) = session::providers(&evaluator, work.style)?;
+    let (aws, registry) = session::providers(&evaluator, work.style)?;
     session::report(&config.validate_schemas(&registry), work.style)?;
     let backend = session::backend(work, &state_settings, &args.plan.state, &aws)?;
     let operation = if destroy {
@@ -116,7 +116,6 @@ pub async fn run(
                 &config,
                 &evaluator,
                 &registry,
-                &settings,
                 backend.as_ref(),
                 &args.plan,
                 destroy,
@@ -166,7 +165,6 @@ pub async fn run(
         config: &config,
         evaluator: &evaluator,
         registry: &registry,
-        settings: &settings,
         backend: backend.as_ref(),
         observer: progress,
         parallelism: args.plan.parallelism,

@@ -5,7 +5,7 @@ use std::fs;
 
 use anyhow::{Context, Result};
 use infra_config::{Config, Evaluator, ResourceValue};
-use infra_core::{Address, Diagnostic, Diagnostics, ProviderSettings, Registry, ResourceId};
+use infra_core::{Address, Diagnostic, Diagnostics, Registry, ResourceId};
 use infra_engine::fingerprint::{fingerprint, variables_digest};
 use infra_engine::observer::Observer;
 use infra_engine::plan::{Plan, PlanBasis};
@@ -29,7 +29,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     let inputs = session::input_variables(work, &config, sources, work.input && !args.json)?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let (settings, aws, registry) = session::providers(&evaluator, work.style)?;
+    let (aws, registry) = session::providers(&evaluator, work.style)?;
     session::report(&config.validate_schemas(&registry), work.style)?;
     let state_settings = session::StateSettings::of(&config)?;
     let backend = session::backend(work, &state_settings, &args.state, &aws)?;
@@ -40,7 +40,6 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
         &config,
         &evaluator,
         &registry,
-        &settings,
         backend.as_ref(),
         args,
         args.destroy,
@@ -96,7 +95,7 @@ async fn generate_config(
     let config = session::load_required_config(work, args.destroy)?;
     let inputs = session::input_variables(work, &config, sources, work.input)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let (_, _, registry) = session::providers(&evaluator, work.style)?;
+    let (_, registry) = session::providers(&evaluator, work.style)?;
     let targets = check(evaluator.imports(), work.style)?;
     let mut text = String::from("# __generated__ by infra\n# Please review these resources and move them into your main configuration files.\n");
     let mut generated = 0;
@@ -212,7 +211,6 @@ pub async fn make_plan(
     config: &Config,
     evaluator: &Evaluator<'_>,
     registry: &Registry,
-    settings: &ProviderSettings,
     backend: &dyn Backend,
     args: &PlanArgs,
     destroy: bool,
@@ -337,7 +335,6 @@ pub async fn make_plan(
                 state: &refreshed,
                 deleted_outside: &deleted,
                 data: &data,
-                settings,
                 options: &options,
             }),
             style,

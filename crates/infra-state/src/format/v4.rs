@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use super::v1::PendingFile;
 use super::{address_from_parts, mode_name, terraform_sort_key};
 use crate::error::StateError;
-use crate::model::{OutputState, ResourceState, State};
+use crate::model::{OutputState, PendingCreate, ResourceState, State};
 
 /// The `terraform_version` infra writes. Terraform 1.x reads a v4 state whatever version wrote
 /// it (its reader checks only `version: 4`); Terraform 0.12–0.14 refuse a state from a newer
@@ -741,4 +741,85 @@ mod tests {
             serde_json::json!(["object", {"a": ["tuple", ["string", "number"]], "b": "bool"}])
         );
     }
+}
+
+/// What one journal line records for one address ([`crate::journal`]): its object, its pending
+/// create and its blue/green deployment record (an absent one was removed), at a serial of a
+/// lineage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectRecord {
+    pub address: Address,
+    pub lineage: String,
+    pub serial: u64,
+    pub object: Option<ResourceState>,
+    pub pending: Option<PendingCreate>,
+    pub deployment: Option<serde_json::Value>,
+}
+
+/// A journal line as the file holds it: the object in the v4 instance layout, without the
+/// whole-state wrapper around it (version, outputs, the resource's name parts), so that a line
+/// costs little more than the object's own attributes.
+#[derive(Serialize, Deserialize)]
+#[serde(bound(serialize = "I: Serialize", deserialize = "I: Deserialize<'de>"))]
+struct ObjectRecordFile<I = InstanceFile> {
+    address: String,
+    lineage: String,
+    serial: u64,
+    /// The object's provider configuration (`aws.west`; absent for the type's default). Its
+    /// type is the address's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    object: Option<I>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pending: Option<PendingFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    deployment: Option<serde_json::Value>,
+}
+
+/// The journal line (compact JSON, no newline) of `address` in `state`.
+pub fn encode_record(state: &State, address: &Address) -> Vec<u8> {
+    let object = state.resources.get(address);
+    let file = ObjectRecordFile {
+        address: address.to_string(),
+        lineage: state.lineage.clone(),
+        serial: state.serial,
+        provider: object.and_then(|object| object.provider.clone()),
+        object: object.map(|object| encode_instance(address, object)),
+        pending: state
+            .pending
+            .get(address)
+            .map(|pending| PendingFile::of(address, pending)),
+        deployment: state.deployments.get(&address.to_string()).cloned(),
+    };
+    // Plain data with string keys always serializes.
+    serde_json::to_vec(&file).unwrap_or_default()
+}
+
+/// A journal line's record; the error says what is wrong with it.
+pub fn decode_record(line: &[u8]) -> Result<ObjectRecord, String> {
+    let file: ObjectRecordFile = serde_json::from_slice(line).map_err(|e| e.to_string())?;
+    let address: Address = file
+        .address
+        .parse()
+        .map_err(|_| format!("has an invalid address `{}`", file.address))?;
+    let object = file
+        .object
+        .map(|instance| {
+            let resource_type = address.resource.resource_type.clone();
+            decode_instance(&address, &resource_type, &file.provider, instance)
+        })
+        .transpose()?;
+    let pending = file
+        .pending
+        .map(|pending| pending.decode().map(|(_, pending)| pending))
+        .transpose()?;
+    Ok(ObjectRecord {
+        address,
+        lineage: file.lineage,
+        serial: file.serial,
+        object,
+        pending,
+        deployment: file.deployment,
+    })
 }

@@ -431,7 +431,8 @@ fn an_objects_change_goes_to_the_journal_until_the_whole_state_is_written() {
     assert_eq!(reader.read().unwrap(), Some(state));
 }
 
-/// The journal is compacted into the file once it outgrows it, so that a long apply keeps
+/// The journal is compacted into the file once it grows to `COMPACT_RATIO` times it (and at
+/// least 1 MiB), so that a long apply keeps
 /// neither a huge journal nor rewrites the whole state per object.
 #[test]
 fn a_journal_larger_than_the_state_is_compacted() {
