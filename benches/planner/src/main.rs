@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use infra_config::{Evaluator, InputVariables};
 use infra_core::{
-    Address, Attribute, Block, Check, Operation, ProviderError, ProviderSettings, Registry,
+    Address, Attribute, Block, Check, Operation, ProviderError, Registry,
     ResourceType, Schema, Type, Value,
 };
 use infra_engine::planner::{self, PlanInput, PlanOptions};
@@ -380,7 +380,7 @@ fn plan_once(dir: &Path, registry: &Registry) -> Run {
     mark(&mut run, 0);
     let inputs = InputVariables::new();
     let evaluator = Evaluator::new(&config, &inputs, "default").expect("evaluator");
-    let settings: ProviderSettings = evaluator.provider_settings().expect("provider settings");
+    let _blocks = evaluator.provider_blocks().expect("provider blocks");
     mark(&mut run, 1);
     let problems = config.validate_schemas(registry);
     assert!(!problems.has_errors(), "schema problems: {problems:?}");
@@ -404,7 +404,6 @@ fn plan_once(dir: &Path, registry: &Registry) -> Run {
         state: &state,
         deleted_outside: &BTreeSet::new(),
         data: &BTreeMap::new(),
-        settings: &settings,
         options: &options,
     })
     .expect("plan");

@@ -15,6 +15,7 @@ pub mod remote_state;
 pub mod resources;
 pub mod retries;
 pub mod s3_backend;
+pub mod settings;
 pub mod tagging;
 
 // Helpers for the EC2 network resource types.
@@ -45,6 +46,7 @@ use std::sync::Arc;
 
 pub use clients::{Aws, Clients, RequestLog};
 use infra_core::Registry;
+pub use settings::{AssumeRole, ProviderSettings};
 
 /// Every resource type and data source, each registered with one line.
 pub fn registry(aws: Arc<Aws>) -> Registry {

@@ -4,7 +4,8 @@
 //! out. Settings that only matter for writing are accepted; settings that would change where or
 //! how the object is read and that infra does not implement are refused, never ignored.
 
-use infra_core::{ProviderError, ProviderSettings, StateReader, Value};
+use crate::ProviderSettings;
+use infra_core::{ProviderError, StateReader, Value};
 
 use crate::error::aws_error;
 use crate::s3_backend::workspace_key;

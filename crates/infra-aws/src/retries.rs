@@ -17,6 +17,7 @@
 
 use std::time::Duration;
 
+use crate::ProviderSettings;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -25,7 +26,6 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
-use infra_core::ProviderSettings;
 
 /// The Terraform AWS provider's default `max_retries`: throttling and transient failures
 /// (5xx, timeouts, lost connections) are retried this many times, with backoff. The engine

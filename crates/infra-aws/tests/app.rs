@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use infra_aws::Aws;
-use infra_core::{Block, Operation, ProviderSettings, ResourceType, Schema, Timeouts, Value};
+use infra_aws::ProviderSettings;
+use infra_core::{Block, Operation, ResourceType, Schema, Timeouts, Value};
 
 /// One moto for the whole test binary (see infra-testkit); this process's SDK clients use it.
 fn moto() -> &'static infra_testkit::Moto {

@@ -15,7 +15,8 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use infra_aws::blue_green::api::{BlueGreenApi, ErrorCounts, WeightedTarget};
 use infra_aws::blue_green::{AwsBlueGreen, COLOUR_OF_TAG};
 use infra_aws::Aws;
-use infra_core::{ProviderSettings, Value};
+use infra_aws::ProviderSettings;
+use infra_core::Value;
 
 /// moto's running count for every ECS service on the server.
 const RUNNING: i64 = 2;

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use infra_aws::Aws;
-use infra_core::{Operation, ProviderSettings, Registry, ResourceType, Schema, Timeouts, Value};
+use infra_aws::ProviderSettings;
+use infra_core::{Operation, Registry, ResourceType, Schema, Timeouts, Value};
 
 /// moto for this test file (see infra-testkit), with this process's SDK clients pointed at it.
 struct Moto;

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use infra_aws::s3_backend::{S3Backend, S3BackendConfig};
 use infra_aws::Aws;
-use infra_core::{ProviderSettings, Value};
+use infra_aws::ProviderSettings;
+use infra_core::Value;
 use infra_state::{Backend, LockInfo, ResourceState, State, StateError};
 use tokio::runtime::Runtime;
 

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use anyhow::{anyhow, Result};
 use infra_aws::kms_key_provider::{KmsKeyProvider, KEY_SPECS};
 use infra_aws::Aws;
+use infra_aws::ProviderSettings;
 use infra_config::{EncryptionBlock, EncryptionConfig, EncryptionTarget};
-use infra_core::{Location, ProviderSettings, Value};
+use infra_core::{Location, Value};
 use infra_state::encryption::{Encryption, HashFunction, KeyProvider, Method, Pbkdf2};
 
 /// The encryption of the state and of plan files; `None` where not configured.

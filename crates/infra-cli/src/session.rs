@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use infra_aws::Aws;
+use infra_aws::ProviderSettings;
 use infra_config::{BackendConfig, Config, Evaluator, InputVariables};
-use infra_core::{Diagnostics, ProviderSettings, Registry, Severity};
+use infra_core::{Diagnostics, Registry, Severity};
 use infra_render::Style;
 use infra_state::{Backend, LocalBackend, LockGuard, LockInfo, State, StateError};
 
@@ -263,8 +264,13 @@ pub fn provider(settings: ProviderSettings) -> (Arc<Aws>, Registry) {
 /// The default AWS provider, and a registry with one more registry per aliased `provider
 /// "aws"` block (`aws.west`), each with its own clients.
 pub fn providers(evaluator: &Evaluator<'_>, style: Style) -> Result<(Arc<Aws>, Registry)> {
-    let mut configurations = check(evaluator.provider_configurations(), style)?;
-    let settings = configurations.remove("aws").unwrap_or_default();
+    let blocks = check(evaluator.provider_blocks(), style)?;
+    let (mut configurations, warnings) =
+        check(infra_aws::settings::configurations(&blocks), style)?;
+    report(&warnings, style)?;
+    let settings = configurations
+        .remove(infra_aws::settings::PROVIDER)
+        .unwrap_or_default();
     let (aws, mut registry) = provider(settings.clone());
     for (address, alias_settings) in configurations {
         if alias_settings.default_tags != settings.default_tags

@@ -37,24 +37,6 @@ pub struct Config {
     pub(crate) checks: Vec<CheckDecl>,
 }
 
-/// `provider "aws"` arguments that AWS provider 5.0 removed, with why: accepted when null,
-/// with a warning, and refused otherwise (`config.rs` warns at load, the evaluator refuses a
-/// value).
-pub(crate) const REMOVED_PROVIDER_ARGUMENTS: &[(&str, &str)] = &[(
-    "shared_credentials_file",
-    "AWS provider 5.0 replaced it with `shared_credentials_files`, a list",
-)];
-
-/// The error for a value given to `name`, when it is one of [`REMOVED_PROVIDER_ARGUMENTS`].
-pub(crate) fn removed_provider_argument(name: &str) -> Option<String> {
-    REMOVED_PROVIDER_ARGUMENTS
-        .iter()
-        .find(|(removed, _)| *removed == name)
-        .map(|(name, why)| {
-            format!("The argument \"{name}\" no longer exists: {why}. Only null is accepted; remove it.")
-        })
-}
-
 /// An expression together with the file it came from.
 #[derive(Debug, Clone)]
 pub(crate) struct Expr {
@@ -75,7 +57,7 @@ pub(crate) struct Module {
     pub resources: Vec<usize>,
     pub calls: Vec<ModuleCall>,
     pub call_index: HashMap<String, usize>,
-    /// The `provider "aws"` blocks of this module, with or without `alias`.
+    /// The `provider` blocks of this module (the root module's are read).
     pub providers: Vec<(usize, Block)>,
     pub backend: Option<BackendConfig>,
     /// `terraform { encryption { ... } }` (root module only).
@@ -672,25 +654,22 @@ impl Loader {
         match kind.as_str() {
             "terraform" => self.read_terraform(module, file, &block),
             "provider" => {
-                let Some(labels) = self.labels(file, &block, &["name"]) else {
+                if self.labels(file, &block, &["name"]).is_none() {
                     return;
-                };
-                // The utility providers take no settings; aws blocks are read by the
-                // evaluator. Terraform reads provider blocks of the root module; one in a child
-                // module is legacy and not read here, and says so.
-                if labels[0] == "aws" {
-                    if module == 0 {
-                        self.check_removed_provider_arguments(file, &block);
-                        self.config.modules[module].providers.push((file, block));
-                    } else {
-                        self.diagnostics.push(
-                            Diagnostic::warning(
-                                "Provider block in a child module not read",
-                                "infra configures providers in the root module only; pass a root provider configuration to this module with the module call's `providers` argument instead.",
-                            )
-                            .at(Some(location)),
-                        );
-                    }
+                }
+                // Each provider reads its own block (`Evaluator::provider_blocks`). Terraform
+                // reads provider blocks of the root module; one in a child module is legacy and
+                // not read here, and says so when it sets anything.
+                if module == 0 {
+                    self.config.modules[module].providers.push((file, block));
+                } else if !block.body.is_empty() {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            "Provider block in a child module not read",
+                            "infra configures providers in the root module only; pass a root provider configuration to this module with the module call's `providers` argument instead.",
+                        )
+                        .at(Some(location)),
+                    );
                 }
             }
             "variable" => {
@@ -1216,36 +1195,6 @@ impl Loader {
     fn literal_string(&mut self, file: usize, body: &Body, name: &str) -> Option<String> {
         self.literal(file, body, name)
             .and_then(|v| v.as_str().map(str::to_string))
-    }
-
-    /// The `provider "aws"` arguments that AWS provider 5.0 removed
-    /// ([`REMOVED_PROVIDER_ARGUMENTS`]): written as `null`, or as an expression (the evaluator
-    /// refuses a value once known), a warning at its line; any other literal, an error.
-    fn check_removed_provider_arguments(&mut self, file: usize, block: &Block) {
-        for attribute in block.body.attributes() {
-            let name = attribute.key.value().as_str();
-            let Some((_, why)) = REMOVED_PROVIDER_ARGUMENTS.iter().find(|(n, _)| *n == name) else {
-                continue;
-            };
-            let location =
-                self.config.files[file].location(attribute.span().map(|s| s.start).unwrap_or(0));
-            let literal = matches!(
-                attribute.value,
-                Expression::String(_) | Expression::Number(_) | Expression::Bool(_)
-            );
-            if literal {
-                let detail = removed_provider_argument(name).unwrap_or_default();
-                self.error("Unsupported provider argument", detail, Some(location));
-            } else {
-                self.diagnostics.push(
-                    Diagnostic::warning(
-                        "Argument removed by the provider",
-                        format!("The argument \"{name}\" no longer exists: {why}. It is accepted only when null, where it has no effect; remove it."),
-                    )
-                    .at(Some(location)),
-                );
-            }
-        }
     }
 
     fn read_variable(

@@ -17,8 +17,9 @@ use hcl_edit::structure::Body;
 use hcl_edit::{Decorated, Span};
 use infra_core::{
     Address, CheckResult, CheckStatus, CheckableKind, CheckedObject, Diagnostic, Diagnostics,
-    InstanceKey, Mode, ProviderSettings, ResourceId, Severity, Value,
+    InstanceKey, Mode, ResourceId, Severity, Value,
 };
+use infra_core::{Argument, BlockBody, NestedBlock, ProviderBlock};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -964,21 +965,11 @@ impl<'c> Evaluator<'c> {
         diagnostics.into_result(out)
     }
 
-    /// The default `provider "aws"` configuration (the block without `alias`).
-    pub fn provider_settings(&self) -> Result<ProviderSettings, Diagnostics> {
-        Ok(self
-            .provider_configurations()?
-            .remove("aws")
-            .unwrap_or_default())
-    }
-
-    /// Every `provider "aws"` block of the root module by its address: `aws` for the one
-    /// without `alias` (settings from the environment when there is none), `aws.west` for
-    /// `alias = "west"`.
-    pub fn provider_configurations(
-        &self,
-    ) -> Result<BTreeMap<String, ProviderSettings>, Diagnostics> {
-        let mut configurations = BTreeMap::new();
+    /// Every `provider` block of the root module, its arguments evaluated: what each provider
+    /// reads its configuration from (the language reads only `alias`). A value not known yet
+    /// (in `validate`) is unknown. Two blocks of one address are an error.
+    pub fn provider_blocks(&self) -> Result<Vec<ProviderBlock>, Diagnostics> {
+        let mut out: Vec<ProviderBlock> = Vec::new();
         let mut diagnostics = Diagnostics::new();
         let blocks = self
             .config
@@ -986,206 +977,76 @@ impl<'c> Evaluator<'c> {
             .first()
             .map(|m| m.providers.as_slice())
             .unwrap_or_default();
+        let env = Env::new(self, &NoResourceValues);
         for (file, block) in blocks {
-            let (key, settings) = match self.read_provider_block(*file, block) {
-                Ok(read) => read,
-                Err(errors) => {
-                    diagnostics.extend(errors);
-                    continue;
+            let mut ctx = env.ctx(*file, 0);
+            let name = block
+                .labels
+                .first()
+                .map(|label| label.as_str().to_string())
+                .unwrap_or_default();
+            let mut body = evaluate_body(&mut ctx, &block.body, &mut diagnostics);
+            let mut alias = None;
+            if let Some(at) = body.arguments.iter().position(|a| a.name == "alias") {
+                let argument = body.arguments.remove(at);
+                match argument.value.unmark_deep() {
+                    Value::String(text) => alias = Some(text),
+                    other => diagnostics.push(
+                        Diagnostic::error(
+                            "Invalid provider argument",
+                            format!(
+                                "alias must be a known string, got {}.",
+                                crate::eval::describe(&other)
+                            ),
+                        )
+                        .at(argument.value_location),
+                    ),
                 }
+            }
+            let provider = ProviderBlock {
+                name,
+                alias,
+                location: ctx.loc(block.span()),
+                body,
             };
-            if configurations.contains_key(&key) {
-                let location = self.config.location(*file, block.span());
-                diagnostics.push(Diagnostic::error("Duplicate provider configuration", format!("A provider configuration for {key} was already given. Each configuration needs a unique alias.")).at(location));
+            let address = provider.address();
+            if out.iter().any(|p| p.address() == address) {
+                diagnostics.push(Diagnostic::error("Duplicate provider configuration", format!("A provider configuration for {address} was already given. Each configuration needs a unique alias.")).at(provider.location.clone()));
                 continue;
             }
-            configurations.insert(key, settings);
+            out.push(provider);
         }
-        configurations.entry("aws".to_string()).or_default();
-        diagnostics.into_result(configurations)
-    }
-
-    /// One `provider "aws"` block: its address and settings. Arguments infra cannot honour
-    /// are errors at their location, never ignored.
-    fn read_provider_block(
-        &self,
-        file: usize,
-        block: &hcl_edit::structure::Block,
-    ) -> Result<(String, ProviderSettings), Diagnostics> {
-        let mut settings = ProviderSettings::default();
-        let env = Env::new(self, &NoResourceValues);
-        let mut ctx = env.ctx(file, 0);
-        let mut diagnostics = Diagnostics::new();
-        let text = |ctx: &mut Ctx,
-                    attribute: &hcl_edit::structure::Attribute,
-                    diagnostics: &mut Diagnostics|
-         -> Option<String> {
-            match ctx.eval(&attribute.value) {
-                Ok(v) => match v.unmark_deep() {
-                    Value::String(s) => Some(s),
-                    Value::Number(n) => Some(infra_core::value::format_number(n)),
-                    Value::Null => None,
-                    other => {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                "Invalid provider argument",
-                                format!(
-                                    "{} must be a known string, got {}.",
-                                    attribute.key.value().as_str(),
-                                    crate::eval::describe(&other)
-                                ),
-                            )
-                            .at(ctx.loc(attribute.value.span())),
-                        );
-                        None
-                    }
-                },
-                Err(error) => {
-                    diagnostics.push(*error);
-                    None
-                }
-            }
-        };
-        let mut alias = None;
-        for attribute in block.body.attributes() {
-            let name = attribute.key.value().as_str();
-            match name {
-                "alias" => alias = text(&mut ctx, attribute, &mut diagnostics),
-                "region" => settings.region = text(&mut ctx, attribute, &mut diagnostics),
-                "profile" => settings.profile = text(&mut ctx, attribute, &mut diagnostics),
-                "max_retries" => {
-                    let value = text(&mut ctx, attribute, &mut diagnostics);
-                    settings.max_retries = value.as_deref().and_then(|t| t.parse::<u32>().ok());
-                    if let (Some(value), None) = (&value, settings.max_retries) {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                "Invalid provider argument",
-                                format!("max_retries must be a whole number of retries (0 or more), got \"{value}\"."),
-                            )
-                            .at(ctx.loc(attribute.value.span())),
-                        );
-                    }
-                }
-                "retry_mode" => {
-                    let value = text(&mut ctx, attribute, &mut diagnostics);
-                    match value.as_deref() {
-                        None | Some("standard") | Some("adaptive") => settings.retry_mode = value,
-                        Some(other) => diagnostics.push(
-                            Diagnostic::error(
-                                "Invalid provider argument",
-                                format!("retry_mode must be \"standard\" or \"adaptive\", got \"{other}\"."),
-                            )
-                            .at(ctx.loc(attribute.value.span())),
-                        ),
-                    }
-                }
-                // Checks that infra does not make (credentials and account validation happen on
-                // the first call) and path-style S3 (always used): accepted as Terraform does.
-                name if name.starts_with("skip_")
-                    || matches!(
-                        name,
-                        "s3_use_path_style"
-                            | "s3_force_path_style"
-                            | "shared_config_files"
-                            | "shared_credentials_files"
-                    ) => {}
-                removed if crate::config::removed_provider_argument(removed).is_some() => {
-                    // Null was warned about at load; anything else asks for what is gone.
-                    if text(&mut ctx, attribute, &mut diagnostics).is_some() {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                "Unsupported provider argument",
-                                crate::config::removed_provider_argument(removed)
-                                    .unwrap_or_default(),
-                            )
-                            .at(ctx.loc(attribute.span())),
-                        );
-                    }
-                }
-                other => {
-                    diagnostics.push(Diagnostic::error("Unsupported provider argument", format!("infra does not support the aws provider argument \"{other}\"; remove it, or set it through the environment (aws-config) instead.")).at(ctx.loc(attribute.span())));
-                }
-            }
-        }
-        for inner in block.body.blocks() {
-            let name = inner.ident.value().as_str();
-            match name {
-                "default_tags" => {
-                    let Some(tags) = inner.body.get_attribute("tags") else {
-                        continue;
-                    };
-                    match ctx.eval(&tags.value) {
-                        Ok(v) => match v.unmark_deep() {
-                            Value::Map(entries) => {
-                                for (k, v) in entries {
-                                    match crate::eval::to_key(&v) {
-                                        Some(text) => {
-                                            settings.default_tags.insert(k, text);
-                                        }
-                                        None => diagnostics.push(Diagnostic::error("Invalid default tag", format!("The default tag \"{k}\" must be a known string.")).at(ctx.loc(tags.value.span()))),
-                                    }
-                                }
-                            }
-                            Value::Null => {}
-                            other => diagnostics.push(
-                                Diagnostic::error(
-                                    "Invalid default_tags",
-                                    format!(
-                                        "tags must be a map of strings, got {}.",
-                                        crate::eval::describe(&other)
-                                    ),
-                                )
-                                .at(ctx.loc(tags.value.span())),
-                            ),
-                        },
-                        Err(error) => diagnostics.push(*error),
-                    }
-                }
-                "assume_role" => {
-                    let mut role = infra_core::AssumeRole::default();
-                    for attribute in inner.body.attributes() {
-                        match attribute.key.value().as_str() {
-                            "role_arn" => role.role_arn = text(&mut ctx, attribute, &mut diagnostics).unwrap_or_default(),
-                            "session_name" => role.session_name = text(&mut ctx, attribute, &mut diagnostics),
-                            "external_id" => role.external_id = text(&mut ctx, attribute, &mut diagnostics),
-                            other => diagnostics.push(Diagnostic::error("Unsupported provider argument", format!("infra does not support assume_role's \"{other}\" (it reads role_arn, session_name and external_id).")).at(ctx.loc(attribute.span()))),
-                        }
-                    }
-                    if role.role_arn.is_empty() {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                "Missing required argument",
-                                "assume_role needs role_arn.",
-                            )
-                            .at(ctx.loc(inner.span())),
-                        );
-                    }
-                    settings.assume_role = Some(role);
-                }
-                "endpoints" => {
-                    for attribute in inner.body.attributes() {
-                        if let Some(url) = text(&mut ctx, attribute, &mut diagnostics) {
-                            settings
-                                .endpoints
-                                .insert(attribute.key.value().as_str().to_string(), url);
-                        }
-                    }
-                }
-                other => {
-                    diagnostics.push(Diagnostic::error("Unsupported provider block", format!("infra does not support the aws provider's \"{other}\" block; remove it, or apply this configuration with Terraform.")).at(ctx.loc(inner.span())));
-                }
-            }
-        }
-        let key = match alias {
-            Some(alias) => format!("aws.{alias}"),
-            None => "aws".to_string(),
-        };
-        diagnostics.into_result((key, settings))
+        diagnostics.into_result(out)
     }
 
     pub(crate) fn config(&self) -> &Config {
         self.config
     }
+}
+
+/// A block's arguments evaluated (an error is reported, and the argument left out) and its
+/// nested blocks, recursively.
+fn evaluate_body(ctx: &mut Ctx, body: &Body, diagnostics: &mut Diagnostics) -> BlockBody {
+    let mut out = BlockBody::default();
+    for attribute in body.attributes() {
+        match ctx.eval(&attribute.value) {
+            Ok(value) => out.arguments.push(Argument {
+                name: attribute.key.value().as_str().to_string(),
+                value,
+                location: ctx.loc(attribute.span()),
+                value_location: ctx.loc(attribute.value.span()),
+            }),
+            Err(error) => diagnostics.push(*error),
+        }
+    }
+    for inner in body.blocks() {
+        out.blocks.push(NestedBlock {
+            name: inner.ident.value().as_str().to_string(),
+            location: ctx.loc(inner.span()),
+            body: evaluate_body(ctx, &inner.body, diagnostics),
+        });
+    }
+    out
 }
 
 /// Applies a variable's type, default, nullability and sensitivity to a raw value.

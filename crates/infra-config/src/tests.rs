@@ -905,80 +905,50 @@ fn sensitive_output_must_be_declared() {
     assert!(outputs["ok"].sensitive && outputs["ok"].value.is_sensitive());
 }
 
+/// A provider block is handed to its provider evaluated: the language reads `alias` and
+/// nothing else, so an argument no provider knows is the provider's to refuse.
 #[test]
-fn provider_settings_and_workspace() {
+fn provider_blocks_are_evaluated_for_their_provider() {
     let config = load_ok(&[(
         "main.tf",
-        "variable \"region\" { default = \"eu-west-1\" }\nprovider \"aws\" {\n  region = var.region\n  default_tags {\n    tags = { Team = \"infra\", Env = terraform.workspace }\n  }\n}\n",
+        "variable \"region\" { default = \"eu-west-1\" }\nprovider \"aws\" {\n  region = var.region\n  default_tags {\n    tags = { Team = \"infra\", Env = terraform.workspace }\n  }\n}\nprovider \"aws\" {\n  alias = \"west\"\n  anything = 1\n}\n",
     )]);
     let mut inputs = InputVariables::new();
     inputs.add_environment([("TF_VAR_region".to_string(), "us-east-1".to_string())]);
     let ev = Evaluator::new(&config, &inputs, "prod").unwrap();
-    let settings = ev.provider_settings().unwrap();
-    assert_eq!(settings.region.as_deref(), Some("us-east-1"));
+    let blocks = ev.provider_blocks().unwrap();
+    let addresses: Vec<String> = blocks.iter().map(|b| b.address()).collect();
+    assert_eq!(addresses, ["aws", "aws.west"]);
+    let region = &blocks[0].body.arguments[0];
     assert_eq!(
-        settings.default_tags.get("Env").map(String::as_str),
-        Some("prod")
+        (region.name.as_str(), &region.value),
+        ("region", &Value::string("us-east-1"))
     );
-    let empty = load_ok(&[("main.tf", "")]);
+    let tags = &blocks[0].body.blocks[0];
+    assert_eq!(tags.name, "default_tags");
     assert_eq!(
-        evaluator(&empty, &[]).provider_settings().unwrap(),
-        Default::default()
+        tags.body.arguments[0].value.get("Env"),
+        &Value::string("prod")
     );
-}
+    assert_eq!(blocks[1].body.arguments[0].name, "anything");
+    assert!(evaluator(&load_ok(&[("main.tf", "")]), &[])
+        .provider_blocks()
+        .unwrap()
+        .is_empty());
 
-/// `shared_credentials_file`, which AWS provider 5.0 removed: null (or an expression) is a
-/// warning at its line when the configuration loads, a literal path an error there, and an
-/// expression that gives a path an error when the provider block is read.
-#[test]
-fn a_removed_provider_argument_warns_when_null_and_fails_when_set() {
-    let null = load_ok(&[(
+    let twice = load_ok(&[(
         "main.tf",
-        "provider \"aws\" {\n  region                  = \"us-east-1\"\n  shared_credentials_file = null\n}\n",
+        "provider \"aws\" {}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n",
     )]);
-    let warnings = null.warnings();
-    assert_eq!(
-        located(warnings),
-        vec![(
-            "Argument removed by the provider".into(),
-            "main.tf".into(),
-            3,
-            3
-        )]
-    );
-    assert!(evaluator(&null, &[]).provider_settings().is_ok());
-
-    let literal = load_err(&[(
-        "main.tf",
-        "provider \"aws\" {\n  shared_credentials_file = \"~/.aws/credentials\"\n}\n",
-    )]);
-    assert_eq!(
-        located(&literal),
-        vec![(
-            "Unsupported provider argument".into(),
-            "main.tf".into(),
-            2,
-            3
-        )]
-    );
-
-    let variable = load_ok(&[(
-        "main.tf",
-        "variable \"file\" { default = \"~/.aws/credentials\" }\nprovider \"aws\" {\n  shared_credentials_file = var.file\n}\n",
-    )]);
-    let errors = evaluator(&variable, &[]).provider_settings().unwrap_err();
+    let errors = evaluator(&twice, &[]).provider_blocks().unwrap_err();
     assert_eq!(
         located(&errors),
         vec![(
-            "Unsupported provider argument".into(),
+            "Duplicate provider configuration".into(),
             "main.tf".into(),
-            3,
-            3
+            2,
+            1
         )]
-    );
-    assert!(
-        errors.to_string().contains("shared_credentials_files"),
-        "{errors}"
     );
 }
 

@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use infra_core::{ProviderSettings, Registry};
+use crate::ProviderSettings;
+use infra_core::Registry;
 
 const TABLE: &str = include_str!("../../CREATE_PROTECTION.md");
 

@@ -1,7 +1,8 @@
 //! The provider's JSON state upgraders, one case each: an object as an older provider stored
 //! it, and what the upgrade makes of it (each type's `upgrade_state`).
 
-use infra_core::{ProviderSettings, Registry, Value};
+use crate::ProviderSettings;
+use infra_core::{Registry, Value};
 
 fn registry() -> Registry {
     crate::registry(crate::Aws::new(ProviderSettings {

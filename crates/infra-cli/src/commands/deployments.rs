@@ -9,7 +9,8 @@ use anyhow::{anyhow, Result};
 use infra_aws::blue_green::api::BlueGreenApi;
 use infra_aws::blue_green::deploy::{self, Deployment};
 use infra_aws::blue_green::AwsBlueGreen;
-use infra_core::{Address, ProviderSettings};
+use infra_aws::ProviderSettings;
+use infra_core::Address;
 use infra_state::{Backend, State};
 
 use crate::args::{RevertArgs, StateArgs};

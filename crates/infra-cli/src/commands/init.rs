@@ -9,8 +9,9 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context, Result};
 use infra_aws::s3_backend::{S3Backend, S3BackendConfig};
 use infra_aws::Aws;
+use infra_aws::ProviderSettings;
 use infra_config::BackendConfig;
-use infra_core::{ProviderSettings, Value};
+use infra_core::Value;
 use infra_state::{Backend, LocalBackend};
 
 use crate::args::{InitArgs, StateArgs, VariableSource};

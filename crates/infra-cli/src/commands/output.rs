@@ -1,7 +1,8 @@
 //! `infra output [-json] [-raw] [NAME]`.
 
 use anyhow::{anyhow, Result};
-use infra_core::{ProviderSettings, Value};
+use infra_aws::ProviderSettings;
+use infra_core::Value;
 
 use crate::args::OutputArgs;
 use crate::session::{self, Workdir};

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{anyhow, Result};
-use infra_core::ProviderSettings;
+use infra_aws::ProviderSettings;
 
 use crate::args::ProvidersCommand;
 use crate::session;

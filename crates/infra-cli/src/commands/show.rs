@@ -1,7 +1,7 @@
 //! `infra show [-json] [-format=markdown] [FILE]`: a saved plan, or the state.
 
 use anyhow::{anyhow, Context, Result};
-use infra_core::ProviderSettings;
+use infra_aws::ProviderSettings;
 
 use crate::args::ShowArgs;
 use crate::session::{self, Workdir};

@@ -1,7 +1,8 @@
 //! `infra state list|show|mv|rm|pull|push` and `infra force-unlock`.
 
 use anyhow::{anyhow, Context, Result};
-use infra_core::{Address, AddressPattern, ProviderSettings};
+use infra_aws::ProviderSettings;
+use infra_core::{Address, AddressPattern};
 use infra_state::State;
 
 use crate::args::{ForceUnlockArgs, StateArgs, StateCommand};

@@ -2,8 +2,9 @@
 //! With `-json`, the result is Terraform's validate JSON on stdout, whatever it is.
 
 use anyhow::Result;
+use infra_aws::ProviderSettings;
 use infra_config::{Evaluator, NoResourceValues};
-use infra_core::{Diagnostic, Diagnostics, ProviderSettings, Severity};
+use infra_core::{Diagnostic, Diagnostics, Severity};
 use serde_json::{json, Value as Json};
 
 use crate::args::{ValidateArgs, VariableSource};
@@ -52,6 +53,14 @@ fn problems(work: &Workdir) -> Diagnostics {
             return diagnostics;
         }
     };
+    // The provider blocks, their values unknown where they come from variables.
+    match evaluator
+        .provider_blocks()
+        .and_then(|blocks| infra_aws::settings::configurations(&blocks))
+    {
+        Ok((_, warnings)) => diagnostics.extend(warnings),
+        Err(errors) => diagnostics.extend(errors),
+    }
     let (_, registry) = session::provider(ProviderSettings::default());
     diagnostics.extend(config.validate_schemas(&registry));
     if let Err(errors) = evaluator.dependencies() {

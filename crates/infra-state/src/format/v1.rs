@@ -65,9 +65,12 @@ struct ResourceFile {
 /// A pending create as both file formats hold it (v4 under its `infra` key).
 #[derive(Serialize, Deserialize)]
 pub(super) struct PendingFile {
-    address: String,
-    #[serde(rename = "type")]
-    resource_type: String,
+    /// Empty in a journal record, whose address it is.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(super) address: String,
+    /// Empty in a journal record: its address names the type.
+    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty")]
+    pub(super) resource_type: String,
     #[serde(default)]
     planned: serde_json::Value,
     #[serde(default)]

@@ -786,10 +786,12 @@ pub fn encode_record(state: &State, address: &Address) -> Vec<u8> {
         serial: state.serial,
         provider: object.and_then(|object| object.provider.clone()),
         object: object.map(|object| encode_instance(address, object)),
-        pending: state
-            .pending
-            .get(address)
-            .map(|pending| PendingFile::of(address, pending)),
+        pending: state.pending.get(address).map(|pending| {
+            let mut file = PendingFile::of(address, pending);
+            file.address.clear();
+            file.resource_type.clear();
+            file
+        }),
         deployment: state.deployments.get(&address.to_string()).cloned(),
     };
     // Plain data with string keys always serializes.
@@ -812,7 +814,11 @@ pub fn decode_record(line: &[u8]) -> Result<ObjectRecord, String> {
         .transpose()?;
     let pending = file
         .pending
-        .map(|pending| pending.decode().map(|(_, pending)| pending))
+        .map(|mut pending| {
+            pending.address = file.address.clone();
+            pending.resource_type = address.resource.resource_type.clone();
+            pending.decode().map(|(_, pending)| pending)
+        })
         .transpose()?;
     Ok(ObjectRecord {
         address,

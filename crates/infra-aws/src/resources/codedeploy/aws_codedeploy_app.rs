@@ -449,7 +449,7 @@ mod tests {
 
     #[test]
     fn import_takes_a_name_or_an_id() {
-        let app = AwsCodedeployApp::new(Aws::new(infra_core::ProviderSettings::default()));
+        let app = AwsCodedeployApp::new(Aws::new(crate::ProviderSettings::default()));
         let prior = app.import_prior("orders").unwrap_or(Value::Null);
         assert_eq!(prior.get("name").as_str(), Some("orders"));
         let prior = app.import_prior("0b1c-2d:orders").unwrap_or(Value::Null);

@@ -1272,7 +1272,7 @@ mod tests {
     use super::*;
 
     fn group_type() -> AwsCodedeployDeploymentGroup {
-        AwsCodedeployDeploymentGroup::new(Aws::new(infra_core::ProviderSettings::default()))
+        AwsCodedeployDeploymentGroup::new(Aws::new(crate::ProviderSettings::default()))
     }
 
     #[test]

@@ -2322,7 +2322,7 @@ mod tests {
     use super::*;
 
     fn table() -> AwsDynamodbTable {
-        AwsDynamodbTable::new(Aws::new(infra_core::ProviderSettings::default()))
+        AwsDynamodbTable::new(Aws::new(crate::ProviderSettings::default()))
     }
 
     fn attribute(name: &str, kind: &str) -> Value {

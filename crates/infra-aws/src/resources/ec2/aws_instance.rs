@@ -4392,7 +4392,7 @@ mod tests {
 
     #[test]
     fn another_architecture_replaces_the_instance_and_the_same_one_does_not() {
-        let instance = AwsInstance::new(Aws::new(infra_core::ProviderSettings::default()));
+        let instance = AwsInstance::new(Aws::new(crate::ProviderSettings::default()));
         let with_type = |name: &str| Value::map([("instance_type", Value::string(name))]);
         let changed = vec!["instance_type".to_string()];
         assert_eq!(
@@ -4421,7 +4421,7 @@ mod tests {
 
         // What the refresh read is what the plan compares with; without it, a new version
         // replaces.
-        let instance = AwsInstance::new(Aws::new(infra_core::ProviderSettings::default()));
+        let instance = AwsInstance::new(Aws::new(crate::ProviderSettings::default()));
         let with_version = |version: Value| {
             Value::map([
                 ("id", Value::string("i-1")),
@@ -4516,7 +4516,7 @@ mod tests {
 
     #[test]
     fn validation_follows_the_provider() {
-        let instance = AwsInstance::new(Aws::new(infra_core::ProviderSettings::default()));
+        let instance = AwsInstance::new(Aws::new(crate::ProviderSettings::default()));
         let config = Value::map([
             ("ami", Value::string("ami-1")),
             ("instance_type", Value::string("t3.micro")),
@@ -4541,7 +4541,7 @@ mod tests {
 
     #[test]
     fn attached_interfaces_conflict_with_instance_level_network_arguments() {
-        let instance = AwsInstance::new(Aws::new(infra_core::ProviderSettings::default()));
+        let instance = AwsInstance::new(Aws::new(crate::ProviderSettings::default()));
         let interface = Value::List(vec![Value::map([
             ("device_index", Value::Number(0.0)),
             ("network_interface_id", Value::string("eni-1")),
@@ -4573,7 +4573,7 @@ mod tests {
 
     #[test]
     fn turning_primary_ipv6_off_replaces_the_instance() {
-        let instance = AwsInstance::new(Aws::new(infra_core::ProviderSettings::default()));
+        let instance = AwsInstance::new(Aws::new(crate::ProviderSettings::default()));
         let on = Value::map([("enable_primary_ipv6", Value::Bool(true))]);
         let off = Value::map([("enable_primary_ipv6", Value::Bool(false))]);
         let changed = vec!["enable_primary_ipv6".to_string()];

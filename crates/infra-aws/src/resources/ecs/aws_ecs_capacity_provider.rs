@@ -1359,7 +1359,7 @@ mod tests {
                          0b1c2d3e-aaaa-bbbb-cccc-1234567890ab:autoScalingGroupName/app";
 
     fn resource() -> AwsEcsCapacityProvider {
-        AwsEcsCapacityProvider::new(Aws::new(infra_core::ProviderSettings::default()))
+        AwsEcsCapacityProvider::new(Aws::new(crate::ProviderSettings::default()))
     }
 
     fn list(items: &[&str]) -> Value {

@@ -455,7 +455,7 @@ mod tests {
 
     #[test]
     fn import_ids_name_the_bus() {
-        let rule = AwsCloudwatchEventRule::new(Aws::new(infra_core::ProviderSettings::default()));
+        let rule = AwsCloudwatchEventRule::new(Aws::new(crate::ProviderSettings::default()));
         let prior = rule.import_prior("orders/nightly").unwrap();
         assert_eq!(prior.get("event_bus_name").as_str(), Some("orders"));
         assert_eq!(prior.get("id").as_str(), Some("orders/nightly"));
@@ -466,7 +466,7 @@ mod tests {
 
     #[test]
     fn a_rule_needs_a_pattern_or_a_schedule() {
-        let rule = AwsCloudwatchEventRule::new(Aws::new(infra_core::ProviderSettings::default()));
+        let rule = AwsCloudwatchEventRule::new(Aws::new(crate::ProviderSettings::default()));
         let problems = rule.validate(&Value::map([("name", Value::string("x"))]));
         assert_eq!(problems[0].0, "schedule_expression");
     }

@@ -965,7 +965,7 @@ mod tests {
     use super::*;
 
     fn resource() -> AwsCloudwatchEventTarget {
-        AwsCloudwatchEventTarget::new(Aws::new(infra_core::ProviderSettings::default()))
+        AwsCloudwatchEventTarget::new(Aws::new(crate::ProviderSettings::default()))
     }
 
     #[test]

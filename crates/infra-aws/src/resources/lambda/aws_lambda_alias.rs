@@ -444,7 +444,7 @@ mod tests {
 
     #[test]
     fn import_ids_are_function_and_alias_or_the_alias_arn() {
-        let resource = AwsLambdaAlias::new(Aws::new(infra_core::ProviderSettings::default()));
+        let resource = AwsLambdaAlias::new(Aws::new(crate::ProviderSettings::default()));
         let plain = resource.import_prior("fn/live").ok();
         assert_eq!(
             plain

@@ -2266,7 +2266,7 @@ mod tests {
     use super::*;
 
     fn function() -> AwsLambdaFunction {
-        AwsLambdaFunction::new(Aws::new(infra_core::ProviderSettings::default()))
+        AwsLambdaFunction::new(Aws::new(crate::ProviderSettings::default()))
     }
 
     #[test]

@@ -941,7 +941,7 @@ mod tests {
 
     #[test]
     fn import_ids_take_an_optional_qualifier() {
-        let resource = AwsLambdaPermission::new(Aws::new(infra_core::ProviderSettings::default()));
+        let resource = AwsLambdaPermission::new(Aws::new(crate::ProviderSettings::default()));
         let plain = resource.import_prior("fn/AllowSns").ok();
         assert_eq!(
             plain.as_ref().map(|v| v.get("function_name").as_str()),
@@ -958,7 +958,7 @@ mod tests {
 
     #[test]
     fn validation_follows_the_provider() {
-        let resource = AwsLambdaPermission::new(Aws::new(infra_core::ProviderSettings::default()));
+        let resource = AwsLambdaPermission::new(Aws::new(crate::ProviderSettings::default()));
         let problems = resource.validate(&Value::map([
             ("action", Value::string("InvokeFunction")),
             ("function_name", Value::string("fn")),

@@ -903,7 +903,7 @@ mod tests {
 
     #[test]
     fn plan_checks_follow_the_provider() {
-        let check = AwsRoute53HealthCheck::new(Aws::new(infra_core::ProviderSettings::default()));
+        let check = AwsRoute53HealthCheck::new(Aws::new(crate::ProviderSettings::default()));
         let problems = check.validate(&Value::map([
             ("type", Value::string("HTTP")),
             ("request_interval", Value::Number(20.0)),

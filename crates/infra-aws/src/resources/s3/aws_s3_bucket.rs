@@ -508,7 +508,7 @@ mod tests {
     use super::*;
 
     fn bucket() -> AwsS3Bucket {
-        AwsS3Bucket::new(Aws::new(infra_core::ProviderSettings::default()))
+        AwsS3Bucket::new(Aws::new(crate::ProviderSettings::default()))
     }
 
     #[test]

@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn the_import_id_is_namespace_and_vpc() {
         let namespace = AwsServiceDiscoveryPrivateDnsNamespace::new(Aws::new(
-            infra_core::ProviderSettings::default(),
+            crate::ProviderSettings::default(),
         ));
         let prior = namespace
             .import_prior("ns-abc:vpc-123")

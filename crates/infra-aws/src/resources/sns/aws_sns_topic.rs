@@ -494,7 +494,7 @@ mod tests {
 
     #[test]
     fn fifo_settings_need_a_fifo_topic() {
-        let topic = AwsSnsTopic::new(Aws::new(infra_core::ProviderSettings::default()));
+        let topic = AwsSnsTopic::new(Aws::new(crate::ProviderSettings::default()));
         let problems = topic.validate(&Value::map([
             ("name", Value::string("plain")),
             ("content_based_deduplication", Value::Bool(true)),

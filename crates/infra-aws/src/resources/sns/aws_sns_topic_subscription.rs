@@ -373,7 +373,7 @@ mod tests {
     #[test]
     fn firehose_needs_a_role() {
         let resource =
-            AwsSnsTopicSubscription::new(Aws::new(infra_core::ProviderSettings::default()));
+            AwsSnsTopicSubscription::new(Aws::new(crate::ProviderSettings::default()));
         let problems = resource.validate(&Value::map([
             ("protocol", Value::string("firehose")),
             ("filter_policy", Value::string("{not json")),

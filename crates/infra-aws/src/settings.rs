@@ -1,0 +1,427 @@
+//! The `provider "aws"` block: what infra reads from it, from the block the language
+//! evaluated ([`ProviderBlock`]). An argument infra cannot honour is an error at its location,
+//! never ignored.
+
+use std::collections::BTreeMap;
+
+use infra_core::{Argument, Diagnostic, Diagnostics, ProviderBlock, Value};
+
+/// The provider's local name.
+pub const PROVIDER: &str = "aws";
+
+/// Settings from one `provider "aws"` block (the default one, or one with an `alias`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProviderSettings {
+    pub region: Option<String>,
+    pub default_tags: BTreeMap<String, String>,
+    /// `profile`: a named profile of the shared configuration files.
+    pub profile: Option<String>,
+    /// `assume_role { ... }`: credentials of this role, from the base credentials.
+    pub assume_role: Option<AssumeRole>,
+    /// `max_retries`: how many times a failed call is retried.
+    pub max_retries: Option<u32>,
+    /// `retry_mode`: `standard` or `adaptive` (which also rate-limits the client when AWS
+    /// throttles).
+    pub retry_mode: Option<String>,
+    /// `endpoints { ec2 = "http://..." }`: a URL per service name.
+    pub endpoints: BTreeMap<String, String>,
+}
+
+/// `assume_role { role_arn, session_name, external_id }` of a provider block.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+}
+
+/// Arguments that AWS provider 5.0 removed, with why: accepted when null (or not known yet),
+/// with a warning, and refused otherwise.
+const REMOVED_ARGUMENTS: &[(&str, &str)] = &[(
+    "shared_credentials_file",
+    "AWS provider 5.0 replaced it with `shared_credentials_files`, a list",
+)];
+
+/// Every `provider "aws"` configuration of `blocks` by its address: `aws` for the block
+/// without `alias` (settings from the environment when there is none), `aws.west` for
+/// `alias = "west"`. Warnings (a removed argument set to null) come with the settings.
+pub fn configurations(
+    blocks: &[ProviderBlock],
+) -> Result<(BTreeMap<String, ProviderSettings>, Diagnostics), Diagnostics> {
+    let mut configurations = BTreeMap::new();
+    let mut diagnostics = Diagnostics::new();
+    for block in blocks.iter().filter(|block| block.name == PROVIDER) {
+        configurations.insert(block.address(), from_block(block, &mut diagnostics));
+    }
+    configurations.entry(PROVIDER.to_string()).or_default();
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok((configurations, diagnostics))
+    }
+}
+
+/// One block's settings; its problems go to `diagnostics`.
+fn from_block(block: &ProviderBlock, diagnostics: &mut Diagnostics) -> ProviderSettings {
+    let mut settings = ProviderSettings::default();
+    for argument in &block.body.arguments {
+        let name = argument.name.as_str();
+        match name {
+            "region" => settings.region = text(argument, diagnostics),
+            "profile" => settings.profile = text(argument, diagnostics),
+            "max_retries" => {
+                let value = text(argument, diagnostics);
+                settings.max_retries = value.as_deref().and_then(|t| t.parse::<u32>().ok());
+                if let (Some(value), None) = (&value, settings.max_retries) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "Invalid provider argument",
+                            format!("max_retries must be a whole number of retries (0 or more), got \"{value}\"."),
+                        )
+                        .at(argument.value_location.clone()),
+                    );
+                }
+            }
+            "retry_mode" => {
+                let value = text(argument, diagnostics);
+                match value.as_deref() {
+                    None | Some("standard") | Some("adaptive") => settings.retry_mode = value,
+                    Some(other) => diagnostics.push(
+                        Diagnostic::error(
+                            "Invalid provider argument",
+                            format!(
+                                "retry_mode must be \"standard\" or \"adaptive\", got \"{other}\"."
+                            ),
+                        )
+                        .at(argument.value_location.clone()),
+                    ),
+                }
+            }
+            // Checks that infra does not make (credentials and account validation happen on
+            // the first call) and path-style S3 (always used): accepted as Terraform does.
+            name if name.starts_with("skip_")
+                || matches!(
+                    name,
+                    "s3_use_path_style"
+                        | "s3_force_path_style"
+                        | "shared_config_files"
+                        | "shared_credentials_files"
+                ) => {}
+            removed if REMOVED_ARGUMENTS.iter().any(|(n, _)| *n == removed) => {
+                removed_argument(argument, diagnostics)
+            }
+            other => {
+                diagnostics.push(Diagnostic::error("Unsupported provider argument", format!("infra does not support the aws provider argument \"{other}\"; remove it, or set it through the environment (aws-config) instead.")).at(argument.location.clone()));
+            }
+        }
+    }
+    for inner in &block.body.blocks {
+        match inner.name.as_str() {
+            "default_tags" => {
+                if let Some(tags) = inner.body.arguments.iter().find(|a| a.name == "tags") {
+                    default_tags(tags, &mut settings, diagnostics);
+                }
+            }
+            "assume_role" => {
+                let mut role = AssumeRole::default();
+                for argument in &inner.body.arguments {
+                    match argument.name.as_str() {
+                        "role_arn" => role.role_arn = text(argument, diagnostics).unwrap_or_default(),
+                        "session_name" => role.session_name = text(argument, diagnostics),
+                        "external_id" => role.external_id = text(argument, diagnostics),
+                        other => diagnostics.push(Diagnostic::error("Unsupported provider argument", format!("infra does not support assume_role's \"{other}\" (it reads role_arn, session_name and external_id).")).at(argument.location.clone())),
+                    }
+                }
+                let role_arn_known = inner
+                    .body
+                    .arguments
+                    .iter()
+                    .any(|a| a.name == "role_arn" && !a.value.is_wholly_known());
+                if role.role_arn.is_empty() && !role_arn_known {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "Missing required argument",
+                            "assume_role needs role_arn.",
+                        )
+                        .at(inner.location.clone()),
+                    );
+                }
+                settings.assume_role = Some(role);
+            }
+            "endpoints" => {
+                for argument in &inner.body.arguments {
+                    if let Some(url) = text(argument, diagnostics) {
+                        settings.endpoints.insert(argument.name.clone(), url);
+                    }
+                }
+            }
+            other => {
+                diagnostics.push(Diagnostic::error("Unsupported provider block", format!("infra does not support the aws provider's \"{other}\" block; remove it, or apply this configuration with Terraform.")).at(inner.location.clone()));
+            }
+        }
+    }
+    settings
+}
+
+/// A string argument's value: a string, or a number written as text; `None` when null or not
+/// known yet (in `validate`). Anything else is an error.
+fn text(argument: &Argument, diagnostics: &mut Diagnostics) -> Option<String> {
+    match argument.value.unmark_deep() {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(infra_core::value::format_number(n)),
+        Value::Null => None,
+        value if !value.is_wholly_known() => None,
+        other => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "Invalid provider argument",
+                    format!(
+                        "{} must be a known string, got {}.",
+                        argument.name,
+                        describe(&other)
+                    ),
+                )
+                .at(argument.value_location.clone()),
+            );
+            None
+        }
+    }
+}
+
+/// `default_tags { tags = {...} }`: a map of strings.
+fn default_tags(tags: &Argument, settings: &mut ProviderSettings, diagnostics: &mut Diagnostics) {
+    match tags.value.unmark_deep() {
+        Value::Map(entries) => {
+            for (key, value) in entries {
+                match value {
+                    Value::String(text) => {
+                        settings.default_tags.insert(key, text);
+                    }
+                    Value::Number(n) => {
+                        settings
+                            .default_tags
+                            .insert(key, infra_core::value::format_number(n));
+                    }
+                    Value::Bool(b) => {
+                        settings.default_tags.insert(key, b.to_string());
+                    }
+                    value if !value.is_wholly_known() => {}
+                    _ => diagnostics.push(
+                        Diagnostic::error(
+                            "Invalid default tag",
+                            format!("The default tag \"{key}\" must be a known string."),
+                        )
+                        .at(tags.value_location.clone()),
+                    ),
+                }
+            }
+        }
+        Value::Null => {}
+        value if !value.is_wholly_known() => {}
+        other => diagnostics.push(
+            Diagnostic::error(
+                "Invalid default_tags",
+                format!("tags must be a map of strings, got {}.", describe(&other)),
+            )
+            .at(tags.value_location.clone()),
+        ),
+    }
+}
+
+/// A removed argument: null (or not known yet) is a warning, a value an error saying what
+/// replaced it.
+fn removed_argument(argument: &Argument, diagnostics: &mut Diagnostics) {
+    let why = REMOVED_ARGUMENTS
+        .iter()
+        .find(|(n, _)| *n == argument.name)
+        .map(|(_, why)| *why)
+        .unwrap_or_default();
+    let name = &argument.name;
+    let value = argument.value.unmark_deep();
+    if value.is_null() || !value.is_wholly_known() {
+        diagnostics.push(
+            Diagnostic::warning(
+                "Argument removed by the provider",
+                format!("The argument \"{name}\" no longer exists: {why}. It is accepted only when null, where it has no effect; remove it."),
+            )
+            .at(argument.location.clone()),
+        );
+    } else {
+        diagnostics.push(
+            Diagnostic::error(
+                "Unsupported provider argument",
+                format!("The argument \"{name}\" no longer exists: {why}. Only null is accepted; remove it."),
+            )
+            .at(argument.location.clone()),
+        );
+    }
+}
+
+/// A value as the language's errors describe it ("the bool true", "a list").
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => format!("the bool {b}"),
+        Value::List(_) => "a list".into(),
+        Value::Map(_) => "an object".into(),
+        Value::Null => "null".into(),
+        Value::Number(n) => format!("the number {}", infra_core::value::format_number(*n)),
+        Value::String(_) => "a string".into(),
+        Value::Unknown => "an unknown value".into(),
+        Value::Sensitive(_) => "a sensitive value".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infra_core::{BlockBody, NestedBlock, Severity};
+
+    fn argument(name: &str, value: Value) -> Argument {
+        Argument {
+            name: name.into(),
+            value,
+            location: None,
+            value_location: None,
+        }
+    }
+
+    fn block(alias: Option<&str>, body: BlockBody) -> ProviderBlock {
+        ProviderBlock {
+            name: PROVIDER.into(),
+            alias: alias.map(str::to_string),
+            location: None,
+            body,
+        }
+    }
+
+    fn summaries(diagnostics: &Diagnostics) -> Vec<(Severity, String)> {
+        diagnostics
+            .0
+            .iter()
+            .map(|d| (d.severity, d.summary.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn settings_are_read_per_configuration() {
+        let default = block(
+            None,
+            BlockBody {
+                arguments: vec![
+                    argument("region", Value::string("us-east-1")),
+                    argument("max_retries", Value::Number(3.0)),
+                    argument("skip_credentials_validation", Value::Bool(true)),
+                ],
+                blocks: vec![NestedBlock {
+                    name: "default_tags".into(),
+                    location: None,
+                    body: BlockBody {
+                        arguments: vec![argument(
+                            "tags",
+                            Value::map([("Env", Value::string("prod"))]),
+                        )],
+                        blocks: vec![],
+                    },
+                }],
+            },
+        );
+        let west = block(
+            Some("west"),
+            BlockBody {
+                arguments: vec![argument("region", Value::string("us-west-2"))],
+                blocks: vec![],
+            },
+        );
+        let (settings, warnings) = configurations(&[default, west]).unwrap();
+        assert!(warnings.0.is_empty());
+        assert_eq!(settings["aws"].region.as_deref(), Some("us-east-1"));
+        assert_eq!(settings["aws"].max_retries, Some(3));
+        assert_eq!(settings["aws"].default_tags["Env"], "prod");
+        assert_eq!(settings["aws.west"].region.as_deref(), Some("us-west-2"));
+        // No block: the environment's settings.
+        let (settings, _) = configurations(&[]).unwrap();
+        assert_eq!(settings["aws"], ProviderSettings::default());
+    }
+
+    /// `shared_credentials_file`, which AWS provider 5.0 removed: null, or a value not known
+    /// yet (in `validate`), is a warning; a path is an error saying what replaced it.
+    #[test]
+    fn a_removed_argument_warns_when_null_and_fails_when_set() {
+        let with = |value: Value| {
+            configurations(&[block(
+                None,
+                BlockBody {
+                    arguments: vec![argument("shared_credentials_file", value)],
+                    blocks: vec![],
+                },
+            )])
+        };
+        for quiet in [Value::Null, Value::Unknown] {
+            let (_, warnings) = with(quiet).unwrap();
+            assert_eq!(
+                summaries(&warnings),
+                [(
+                    Severity::Warning,
+                    "Argument removed by the provider".to_string()
+                )]
+            );
+        }
+        let errors = with(Value::string("~/.aws/credentials")).unwrap_err();
+        assert_eq!(
+            summaries(&errors),
+            [(Severity::Error, "Unsupported provider argument".to_string())]
+        );
+        assert!(
+            errors.to_string().contains("shared_credentials_files"),
+            "{errors}"
+        );
+    }
+
+    #[test]
+    fn what_infra_cannot_honour_is_an_error() {
+        let errors = configurations(&[block(
+            None,
+            BlockBody {
+                arguments: vec![
+                    argument("retry_mode", Value::string("fast")),
+                    argument("token", Value::string("x")),
+                    argument("region", Value::List(vec![])),
+                ],
+                blocks: vec![NestedBlock {
+                    name: "assume_role".into(),
+                    location: None,
+                    body: BlockBody::default(),
+                }],
+            },
+        )])
+        .unwrap_err();
+        assert_eq!(
+            summaries(&errors)
+                .into_iter()
+                .map(|(_, summary)| summary)
+                .collect::<Vec<_>>(),
+            [
+                "Invalid provider argument",
+                "Unsupported provider argument",
+                "Invalid provider argument",
+                "Missing required argument"
+            ]
+        );
+        // Values not known yet (in `validate`) are not judged.
+        let unknown = configurations(&[block(
+            None,
+            BlockBody {
+                arguments: vec![argument("region", Value::Unknown)],
+                blocks: vec![NestedBlock {
+                    name: "assume_role".into(),
+                    location: None,
+                    body: BlockBody {
+                        arguments: vec![argument("role_arn", Value::Unknown)],
+                        blocks: vec![],
+                    },
+                }],
+            },
+        )]);
+        assert!(unknown.is_ok(), "{unknown:?}");
+    }
+}
