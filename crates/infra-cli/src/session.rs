@@ -1,16 +1,18 @@
 //! What every command that reads configuration or state sets up: the working directory, the
 //! configuration and its variables, the provider, the backend and its lock.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
+use infra_aws::s3_backend::{S3Backend, S3BackendConfig};
 use infra_aws::Aws;
 use infra_aws::ProviderSettings;
 use infra_config::{BackendConfig, Config, Evaluator, InputVariables};
-use infra_core::{Diagnostics, Registry, Severity};
+use infra_core::{Diagnostics, Registry, Severity, Value};
 use infra_render::Style;
 use infra_state::{Backend, LocalBackend, LockGuard, LockInfo, State, StateError};
 
@@ -292,7 +294,6 @@ pub fn backend(
     work: &Workdir,
     settings: &StateSettings,
     args: &StateArgs,
-    aws: &Arc<Aws>,
 ) -> Result<Box<dyn Backend>> {
     let encryption = settings.encryption.state.clone();
     let local = |path: PathBuf| -> Result<Box<dyn Backend>> {
@@ -311,7 +312,7 @@ pub fn backend(
                 }
             }
             "s3" => {
-                return crate::commands::init::s3_backend(work, backend, aws)
+                return s3_backend(work, backend)
                     .map(|s3| Box::new(s3.with_encryption(encryption.clone())) as Box<dyn Backend>)
             }
             other => {
@@ -364,4 +365,60 @@ pub fn lock(
 /// The state, or a new empty one.
 pub fn read_state(backend: &dyn Backend) -> Result<State> {
     Ok(backend.read()?.unwrap_or_else(State::new))
+}
+
+/// Where `-backend-config` values are kept between runs.
+pub fn saved_settings_path(dir: &Path) -> std::path::PathBuf {
+    dir.join(".infra").join("backend-config.json")
+}
+
+pub fn saved_settings(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read(saved_settings_path(dir))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// The S3 backend from `terraform { backend "s3" { ... } }` plus saved `-backend-config`;
+/// the backend itself, for commands that need more than [`Backend`] (workspaces, init's check).
+pub fn s3_backend(work: &Workdir, backend: &BackendConfig) -> Result<S3Backend> {
+    let mut settings: BTreeMap<String, String> = backend
+        .settings
+        .iter()
+        .filter_map(|(k, v)| match v {
+            Value::String(s) => Some((k.clone(), s.clone())),
+            Value::Bool(b) => Some((k.clone(), b.to_string())),
+            Value::Number(n) => Some((k.clone(), n.to_string())),
+            _ => None,
+        })
+        .collect();
+    settings.extend(saved_settings(&work.dir));
+    let required = |key: &str| {
+        settings.get(key).cloned().ok_or_else(|| {
+            anyhow!(
+                "{}: the s3 backend needs `{key}` (in the block or with -backend-config={key}=...)",
+                backend.location
+            )
+        })
+    };
+    let mut config = S3BackendConfig::new(&required("bucket")?, &required("key")?);
+    config.workspace = work.workspace.clone();
+    config.use_lockfile = settings
+        .get("use_lockfile")
+        .map(|v| v == "true")
+        .unwrap_or(false);
+    config.dynamodb_table = settings.get("dynamodb_table").cloned();
+    if let Some(prefix) = settings.get("workspace_key_prefix") {
+        config.workspace_key_prefix = prefix.clone();
+    }
+    let aws = Aws::new(ProviderSettings {
+        region: settings.get("region").cloned(),
+        default_tags: Default::default(),
+        ..Default::default()
+    });
+    Ok(S3Backend::new(
+        aws,
+        config,
+        tokio::runtime::Handle::current(),
+    ))
 }

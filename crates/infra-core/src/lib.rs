@@ -8,6 +8,7 @@ pub mod address;
 pub mod checks;
 pub mod cidr;
 pub mod diagnostics;
+pub mod error;
 pub mod path;
 pub mod provider;
 pub mod resource;

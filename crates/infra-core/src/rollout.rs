@@ -4,7 +4,7 @@
 //! work and keeps a record of it. The engine stores that record in the state's `deployments`
 //! under the object's address, and never reads it.
 
-use crate::resource::ProviderError;
+use crate::error::ProviderError;
 use crate::value::Value;
 
 /// A rollout's record, as the provider wrote it; opaque to the engine.

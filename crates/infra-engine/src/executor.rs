@@ -25,6 +25,7 @@ use crate::diff::{keep_stored_timeouts, plan_instance, InstanceInput};
 use crate::graph::Graph;
 use crate::lost_answer::{Careful, DEFAULT_RETRIES};
 use crate::observer::{Event, Observer};
+use crate::persist::{persist, persist_object};
 use crate::plan::{Plan, ResourceChange};
 use crate::planner::shape;
 use infra_core::rollout::{RolloutEvents, RolloutRecord, Rollouts};
@@ -1340,24 +1341,6 @@ fn kept_through_update(state: &State, address: &Address, in_place: bool) -> Reso
         identity: prior.and_then(|prior| prior.identity.clone()),
         ..ResourceState::default()
     }
-}
-
-/// Writes the whole state with its serial bumped.
-pub fn persist(backend: &dyn Backend, state: &mut State) -> Result<(), StateError> {
-    state.serial += 1;
-    backend.write(state)
-}
-
-/// Records the change of the one object at `address` with the state's serial bumped: the
-/// backend may write just that ([`Backend::write_object`]), so an operation's record costs
-/// what it changed.
-pub fn persist_object(
-    backend: &dyn Backend,
-    state: &mut State,
-    address: &Address,
-) -> Result<(), StateError> {
-    state.serial += 1;
-    backend.write_object(state, address)
 }
 
 /// The rolled-out objects of the state: address, record, the object's type name and its

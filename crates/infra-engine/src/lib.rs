@@ -12,6 +12,7 @@ pub mod fingerprint;
 pub mod graph;
 pub mod lost_answer;
 pub mod observer;
+pub mod persist;
 pub mod plan;
 pub mod planfile;
 pub mod planner;

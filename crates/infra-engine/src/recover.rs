@@ -15,8 +15,8 @@ use infra_core::{
 use infra_state::{Backend, ResourceState, State};
 
 use crate::diff::{mark_sensitive, normalize};
-use crate::executor::persist;
 use crate::observer::{Event, Observer};
+use crate::persist::persist;
 
 /// Resolves every pending entry and persists the result. Returns true when anything changed.
 pub async fn resolve_pending(

@@ -59,7 +59,7 @@ pub async fn run(
     let evaluator = session::evaluator(work, &config, &inputs)?;
     let (aws, registry) = session::providers(&evaluator, work.style)?;
     session::report(&config.validate_schemas(&registry), work.style)?;
-    let backend = session::backend(work, &state_settings, &args.plan.state, &aws)?;
+    let backend = session::backend(work, &state_settings, &args.plan.state)?;
     let operation = if destroy {
         "OperationTypeDestroy"
     } else {
@@ -197,7 +197,7 @@ async fn record_refresh(
         )?;
         state.resources = refreshed.state.resources;
     }
-    infra_engine::executor::persist(backend, &mut state)?;
+    infra_engine::persist::persist(backend, &mut state)?;
     if crate::json_ui::enabled() {
         crate::json_ui::change_summary(plan, "apply");
     } else {

@@ -18,9 +18,8 @@ use crate::session::{self, Workdir};
 use crate::Exit;
 
 fn open(work: &Workdir, args: &StateArgs) -> Result<Box<dyn Backend>> {
-    let (aws, _) = session::provider(ProviderSettings::default());
     let state_settings = session::load_state_settings(work, args)?;
-    session::backend(work, &state_settings, args, &aws)
+    session::backend(work, &state_settings, args)
 }
 
 /// The deployment named by `address`, or the only one.

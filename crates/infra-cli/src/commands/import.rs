@@ -13,7 +13,7 @@ pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) 
     let inputs = session::input_variables(work, &config, sources, work.input)?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let (aws, registry) = session::providers(&evaluator, work.style)?;
+    let (_, registry) = session::providers(&evaluator, work.style)?;
     let address: Address = args.address.parse()?;
     let resource = &address.resource;
     if !config.declares(resource) {
@@ -34,7 +34,7 @@ pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) 
             )
         })?;
     let state_settings = session::StateSettings::of(&config)?;
-    let backend = session::backend(work, &state_settings, &args.state, &aws)?;
+    let backend = session::backend(work, &state_settings, &args.state)?;
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypeImport")?;
     let mut state = session::read_state(backend.as_ref())?;
     if state.resources.contains_key(&address) {

@@ -2,40 +2,22 @@
 //! `-backend-config` it records backend settings for later runs, and with `-migrate-state` it
 //! moves a local state into the configured backend.
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
-use infra_aws::s3_backend::{S3Backend, S3BackendConfig};
-use infra_aws::Aws;
 use infra_aws::ProviderSettings;
-use infra_config::BackendConfig;
-use infra_core::Value;
 use infra_state::{Backend, LocalBackend};
 
 use crate::args::{InitArgs, StateArgs, VariableSource};
 use crate::session::{self, Workdir};
 use crate::Exit;
 
-/// Where `-backend-config` values are kept between runs.
-fn saved_settings_path(dir: &Path) -> std::path::PathBuf {
-    dir.join(".infra").join("backend-config.json")
-}
-
-fn saved_settings(dir: &Path) -> BTreeMap<String, String> {
-    std::fs::read(saved_settings_path(dir))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
-}
-
 pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) -> Result<Exit> {
     install_modules(work, args.upgrade)?;
     let config = session::load_config(work)?;
     let inputs = session::input_variables(work, &config, sources, false)?;
     let _ = inputs;
-    let mut overrides = saved_settings(&work.dir);
+    let mut overrides = session::saved_settings(&work.dir);
     for item in &args.backend_config {
         if let Some((key, value)) = item.split_once('=') {
             overrides.insert(
@@ -63,12 +45,11 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
         }
     }
     if !args.backend_config.is_empty() {
-        let path = saved_settings_path(&work.dir);
+        let path = session::saved_settings_path(&work.dir);
         std::fs::create_dir_all(path.parent().expect("has a parent"))?;
         // Backend settings may hold credentials: written whole and private (0600).
         infra_state::write_atomic(&path, serde_json::to_string_pretty(&overrides)?.as_bytes())?;
     }
-    let aws = Aws::new(ProviderSettings::default());
     let state_settings = session::StateSettings::of(&config)?;
     if args.migrate_state {
         migrate_legacy_states(work, &state_settings)?;
@@ -81,11 +62,10 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
             lock_timeout: "0s".into(),
             state: None,
         },
-        &aws,
     )?;
     // As Terraform's init: a missing bucket or an unusable lock table stops here.
     if let Some(backend) = state_settings.backend.as_ref().filter(|b| b.kind == "s3") {
-        s3_backend(work, backend, &aws)?.check()?;
+        session::s3_backend(work, backend)?.check()?;
     }
     // Reading proves the backend is reachable and its state readable.
     let existing = backend.read()?;
@@ -212,52 +192,4 @@ fn install_modules(work: &Workdir, upgrade: bool) -> Result<()> {
         )
     })?;
     Ok(())
-}
-
-/// The S3 backend from `terraform { backend "s3" { ... } }` plus saved `-backend-config`.
-pub fn s3_backend(work: &Workdir, backend: &BackendConfig, _aws: &Arc<Aws>) -> Result<S3Backend> {
-    s3_backend_for(work, backend)
-}
-
-/// The S3 backend itself, for commands that need more than [`Backend`] (workspaces).
-pub fn s3_backend_for(work: &Workdir, backend: &BackendConfig) -> Result<S3Backend> {
-    let mut settings: BTreeMap<String, String> = backend
-        .settings
-        .iter()
-        .filter_map(|(k, v)| match v {
-            Value::String(s) => Some((k.clone(), s.clone())),
-            Value::Bool(b) => Some((k.clone(), b.to_string())),
-            Value::Number(n) => Some((k.clone(), n.to_string())),
-            _ => None,
-        })
-        .collect();
-    settings.extend(saved_settings(&work.dir));
-    let required = |key: &str| {
-        settings.get(key).cloned().ok_or_else(|| {
-            anyhow!(
-                "{}: the s3 backend needs `{key}` (in the block or with -backend-config={key}=...)",
-                backend.location
-            )
-        })
-    };
-    let mut config = S3BackendConfig::new(&required("bucket")?, &required("key")?);
-    config.workspace = work.workspace.clone();
-    config.use_lockfile = settings
-        .get("use_lockfile")
-        .map(|v| v == "true")
-        .unwrap_or(false);
-    config.dynamodb_table = settings.get("dynamodb_table").cloned();
-    if let Some(prefix) = settings.get("workspace_key_prefix") {
-        config.workspace_key_prefix = prefix.clone();
-    }
-    let aws = Aws::new(ProviderSettings {
-        region: settings.get("region").cloned(),
-        default_tags: Default::default(),
-        ..Default::default()
-    });
-    Ok(S3Backend::new(
-        aws,
-        config,
-        tokio::runtime::Handle::current(),
-    ))
 }

@@ -1,7 +1,6 @@
 //! `infra output [-json] [-raw] [NAME]`.
 
 use anyhow::{anyhow, Result};
-use infra_aws::ProviderSettings;
 use infra_core::Value;
 
 use crate::args::OutputArgs;
@@ -9,9 +8,8 @@ use crate::session::{self, Workdir};
 use crate::Exit;
 
 pub async fn run(work: &Workdir, args: &OutputArgs) -> Result<Exit> {
-    let (aws, _) = session::provider(ProviderSettings::default());
     let state_settings = session::load_state_settings(work, &args.state)?;
-    let backend = session::backend(work, &state_settings, &args.state, &aws)?;
+    let backend = session::backend(work, &state_settings, &args.state)?;
     let state = session::read_state(backend.as_ref())?;
     match &args.name {
         Some(name) => {

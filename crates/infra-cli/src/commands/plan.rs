@@ -32,7 +32,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     let (aws, registry) = session::providers(&evaluator, work.style)?;
     session::report(&config.validate_schemas(&registry), work.style)?;
     let state_settings = session::StateSettings::of(&config)?;
-    let backend = session::backend(work, &state_settings, &args.state, &aws)?;
+    let backend = session::backend(work, &state_settings, &args.state)?;
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypePlan")?;
     let progress = progress(work, args.json);
     let planned = make_plan(

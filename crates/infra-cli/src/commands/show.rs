@@ -1,7 +1,6 @@
 //! `infra show [-json] [-format=markdown] [FILE]`: a saved plan, or the state.
 
 use anyhow::{anyhow, Context, Result};
-use infra_aws::ProviderSettings;
 
 use crate::args::ShowArgs;
 use crate::session::{self, Workdir};
@@ -30,9 +29,8 @@ pub async fn run(work: &Workdir, args: &ShowArgs) -> Result<Exit> {
         }
         return Ok(Exit::Ok);
     }
-    let (aws, _) = session::provider(ProviderSettings::default());
     let state_settings = session::load_state_settings(work, &args.state)?;
-    let backend = session::backend(work, &state_settings, &args.state, &aws)?;
+    let backend = session::backend(work, &state_settings, &args.state)?;
     let state = session::read_state(backend.as_ref())?;
     if args.json {
         let resources: Vec<serde_json::Value> = state

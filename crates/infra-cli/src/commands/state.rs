@@ -1,7 +1,6 @@
 //! `infra state list|show|mv|rm|pull|push` and `infra force-unlock`.
 
 use anyhow::{anyhow, Context, Result};
-use infra_aws::ProviderSettings;
 use infra_core::{Address, AddressPattern};
 use infra_state::State;
 
@@ -18,9 +17,8 @@ fn open_with_settings(
     work: &Workdir,
     args: &StateArgs,
 ) -> Result<(session::StateSettings, Box<dyn infra_state::Backend>)> {
-    let (aws, _) = session::provider(ProviderSettings::default());
     let state_settings = session::load_state_settings(work, args)?;
-    let backend = session::backend(work, &state_settings, args, &aws)?;
+    let backend = session::backend(work, &state_settings, args)?;
     Ok((state_settings, backend))
 }
 

@@ -27,8 +27,7 @@ impl Workspaces {
                 // A new workspace's empty state is written encrypted, as every later write.
                 let encryption = crate::encryption::targets(encryption)?.state;
                 Ok(Workspaces::S3(Box::new(
-                    crate::commands::init::s3_backend_for(work, &backend)?
-                        .with_encryption(encryption),
+                    crate::session::s3_backend(work, &backend)?.with_encryption(encryption),
                 )))
             }
             _ => Ok(Workspaces::Local),
