@@ -126,6 +126,20 @@ data "aws_subnet" "tier" {
   depends_on = [aws_subnet.app, aws_subnet.db]
 }
 
+# The VPC's route tables: its main one and the app's; then the app's alone, by tag.
+data "aws_route_tables" "all" {
+  vpc_id     = aws_vpc.main.id
+  depends_on = [aws_route_table.app]
+}
+
+data "aws_route_tables" "app" {
+  vpc_id = aws_vpc.main.id
+  tags = {
+    Name = "compute-app"
+  }
+  depends_on = [aws_route_table.app]
+}
+
 data "aws_subnets" "main" {
   filter {
     name   = "vpc-id"
@@ -180,6 +194,10 @@ output "subnet" {
 
 output "subnets" {
   value = sort(data.aws_subnets.main.ids)
+}
+
+output "route_tables" {
+  value = [length(data.aws_route_tables.all.ids), contains(data.aws_route_tables.all.ids, aws_route_table.app.id), data.aws_route_tables.app.ids]
 }
 
 output "security_group" {
@@ -281,6 +299,10 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
     assert_eq!(
         values["route_table"],
         serde_json::json!([table, gateway, app])
+    );
+    assert_eq!(
+        values["route_tables"],
+        serde_json::json!([2, true, [table]])
     );
     let (newest, matching) = newest_amazon_linux(&moto);
     assert!(matching > 1, "most_recent chooses among {matching} images");
