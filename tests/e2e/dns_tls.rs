@@ -569,3 +569,150 @@ resource "aws_route53_record" "validation" {
     apply(&stack, &moto, NO_VARS);
     assert!(!state_id(&stack, "aws_acm_certificate_validation.web").is_empty());
 }
+
+/// An HTTPS listener with its default certificate and an additional one
+/// (`aws_lb_listener_certificate`), both imported self-signed certificates.
+const LISTENER_CERTIFICATE: &str = r#"
+resource "aws_vpc" "main" {
+  cidr_block = "10.41.0.0/16"
+}
+
+resource "aws_subnet" "public" {
+  count             = 2
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)
+  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
+}
+
+resource "aws_lb" "web" {
+  name    = "listener-certificates"
+  subnets = aws_subnet.public[*].id
+}
+
+resource "aws_lb_target_group" "web" {
+  name     = "listener-certificates"
+  port     = 8080
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.main.id
+}
+
+resource "aws_acm_certificate" "default" {
+  private_key      = file("key.pem")
+  certificate_body = file("first.pem")
+}
+
+resource "aws_acm_certificate" "extra" {
+  private_key      = file("key.pem")
+  certificate_body = file("second.pem")
+}
+
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 443
+  protocol          = "HTTPS"
+  certificate_arn   = aws_acm_certificate.default.arn
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+
+resource "aws_lb_listener_certificate" "extra" {
+  listener_arn    = aws_lb_listener.https.arn
+  certificate_arn = aws_acm_certificate.extra.arn
+}
+"#;
+
+/// The listener's certificates as moto holds them: `ARN default?` lines, sorted.
+fn listener_certificates(moto: &Moto, listener: &str) -> Vec<String> {
+    let mut lines: Vec<String> = moto
+        .python(&format!(
+            "import boto3\nfor c in boto3.client('elbv2').describe_listener_certificates(ListenerArn='{listener}')['Certificates']:\n    print(c['CertificateArn'], c.get('IsDefault', False))"
+        ))
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// `aws_lb_listener_certificate` adds a certificate to a listener (the default one stays the
+/// listener's own), its ID is the provider's `LISTENER_ARN_CERTIFICATE_ARN`, the plan after it
+/// is clean, one removed outside infra is planned again, an import by that ID plans clean, and
+/// destroy removes it.
+#[test]
+fn a_listener_certificate_is_added_read_imported_and_removed() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", LISTENER_CERTIFICATE);
+    write_self_signed(&stack, &moto);
+    let created = apply(&stack, &moto, NO_VARS);
+    assert!(
+        created.contains("Apply complete! Resources: 9 added, 0 changed, 0 destroyed."),
+        "{created}"
+    );
+    let listener = state_id(&stack, "aws_lb_listener.https");
+    let default = state_id(&stack, "aws_acm_certificate.default");
+    let extra = state_id(&stack, "aws_acm_certificate.extra");
+    assert_eq!(
+        state_id(&stack, "aws_lb_listener_certificate.extra"),
+        format!("{listener}_{extra}")
+    );
+    let held = listener_certificates(&moto, &listener);
+    assert!(
+        held.contains(&format!("{extra} False")),
+        "the additional certificate is on the listener, not as its default: {held:?}"
+    );
+    assert!(!held.contains(&format!("{default} False")), "{held:?}");
+    plan_is_clean(&stack, &moto, NO_VARS, "after the apply");
+
+    // Removed outside infra: the next plan adds it again.
+    moto.python(&format!(
+        "import boto3\nboto3.client('elbv2').remove_listener_certificates(ListenerArn='{listener}', Certificates=[{{'CertificateArn': '{extra}'}}])"
+    ));
+    let drifted = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(drifted.code, 2, "{}", drifted.all());
+    assert!(
+        drifted
+            .stdout
+            .contains("# aws_lb_listener_certificate.extra will be created"),
+        "{}",
+        drifted.stdout
+    );
+    apply(&stack, &moto, NO_VARS);
+    assert!(listener_certificates(&moto, &listener).contains(&format!("{extra} False")));
+
+    // Imported by Terraform's ID.
+    let id = format!("{listener}_{extra}");
+    let forgotten = infra(
+        &stack,
+        Some(&moto),
+        &["state", "rm", "aws_lb_listener_certificate.extra"],
+    );
+    assert_eq!(forgotten.code, 0, "{}", forgotten.all());
+    let imported = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "import",
+            "-input=false",
+            "aws_lb_listener_certificate.extra",
+            &id,
+        ],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.all());
+    plan_is_clean(&stack, &moto, NO_VARS, "after the import");
+
+    let destroyed = infra(
+        &stack,
+        Some(&moto),
+        &["destroy", "-input=false", "-auto-approve"],
+    );
+    assert_eq!(destroyed.code, 0, "{}", destroyed.all());
+}

@@ -7,4 +7,5 @@ super::resource_types! {
     aws_lb_target_group_attachment::AwsLbTargetGroupAttachment::new,
     aws_lb_listener::AwsLbListener::new,
     aws_lb_listener_rule::AwsLbListenerRule::new,
+    aws_lb_listener_certificate::AwsLbListenerCertificate::new,
 }

@@ -1,0 +1,251 @@
+//! `aws_lb_listener_certificate` (alias `aws_alb_listener_certificate`): an additional
+//! certificate on an HTTPS or TLS listener (the default one is the listener's own
+//! `certificate_arn`).
+//!
+//! Create is AddListenerCertificates, retried while the certificate is not found yet (a new
+//! IAM or ACM certificate propagating, as the provider retries it); delete is
+//! RemoveListenerCertificates, done when the certificate or the listener is gone, or when AWS
+//! answers "Default certificate cannot be removed" (as the provider treats it). Both arguments
+//! force replacement. The ID and the import ID are `LISTENER_ARN_CERTIFICATE_ARN`, split at the
+//! first `_` as the provider does. Refresh is one DescribeListenerCertificates per listener for
+//! all its certificates, the default one left out. What keeps a lost create from being
+//! repeated is the pair itself (adding a certificate twice is one attachment).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_elasticloadbalancingv2::types::Certificate;
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+
+use crate::app_support::{retry_while, string, vanished};
+use crate::error::{aws_error, is_not_found};
+use crate::Aws;
+
+/// How long a certificate just made may take to be usable by a listener (the provider's IAM
+/// propagation timeout).
+const CERTIFICATE_PROPAGATION: Duration = Duration::from_secs(120);
+
+pub struct AwsLbListenerCertificate {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsLbListenerCertificate {
+    pub fn new(aws: Arc<Aws>) -> AwsLbListenerCertificate {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("listener_arn", Type::String).force_new())
+            .attr(Attribute::required("certificate_arn", Type::String).force_new());
+        AwsLbListenerCertificate { aws, schema }
+    }
+
+    /// The additional (not default) certificate ARNs of a listener; `None` when the listener
+    /// is gone.
+    async fn certificates(&self, listener: &str) -> Result<Option<BTreeSet<String>>, ProviderError> {
+        let client = &self.aws.clients().await.elbv2;
+        let mut found = BTreeSet::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let page = match client
+                .describe_listener_certificates()
+                .listener_arn(listener)
+                .page_size(400)
+                .set_marker(marker.take())
+                .send()
+                .await
+                .map_err(aws_error)
+            {
+                Ok(page) => page,
+                Err(error) if is_not_found(&error) => return Ok(None),
+                Err(error) => return Err(error),
+            };
+            found.extend(
+                page.certificates()
+                    .iter()
+                    .filter(|c| c.is_default() != Some(true))
+                    .filter_map(|c| c.certificate_arn().map(str::to_string)),
+            );
+            match page.next_marker() {
+                Some(next) if !next.is_empty() => marker = Some(next.to_string()),
+                _ => break,
+            }
+        }
+        Ok(Some(found))
+    }
+}
+
+/// The provider's ID: `LISTENER_ARN_CERTIFICATE_ARN`.
+fn id_of(listener: &str, certificate: &str) -> String {
+    format!("{listener}_{certificate}")
+}
+
+/// The listener and certificate ARNs of an ID, split at the first `_`.
+fn parse_id(id: &str) -> Result<(String, String), ProviderError> {
+    match id.split_once('_') {
+        Some((listener, certificate)) if !listener.is_empty() && !certificate.is_empty() => {
+            Ok((listener.to_string(), certificate.to_string()))
+        }
+        _ => Err(ProviderError::new(format!(
+            "unexpected format for ID ({id}), expected LISTENER_ARN_CERTIFICATE_ARN"
+        ))),
+    }
+}
+
+fn to_value(listener: &str, certificate: &str) -> Value {
+    Value::map([
+        ("id", Value::string(id_of(listener, certificate))),
+        ("listener_arn", Value::string(listener)),
+        ("certificate_arn", Value::string(certificate)),
+    ])
+}
+
+/// The pair a value names: its arguments, or its ID (an import).
+fn pair(value: &Value) -> Option<(String, String)> {
+    match (string(value, "listener_arn"), string(value, "certificate_arn")) {
+        (Some(listener), Some(certificate)) => Some((listener, certificate)),
+        _ => parse_id(&string(value, "id")?).ok(),
+    }
+}
+
+fn certificate(arn: &str) -> Certificate {
+    Certificate::builder().certificate_arn(arn).build()
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsLbListenerCertificate {
+    fn name(&self) -> &'static str {
+        "aws_lb_listener_certificate"
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["aws_alb_listener_certificate"]
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.elbv2;
+        let (listener, certificate_arn) = pair(planned).ok_or_else(|| {
+            ProviderError::new("aws_lb_listener_certificate needs a known listener_arn and certificate_arn")
+        })?;
+        retry_while(
+            CERTIFICATE_PROPAGATION,
+            |error| error.code.as_deref() == Some("CertificateNotFound"),
+            || async {
+                client
+                    .add_listener_certificates()
+                    .listener_arn(&listener)
+                    .certificates(certificate(&certificate_arn))
+                    .send()
+                    .await
+                    .map_err(aws_error)
+            },
+        )
+        .await?;
+        match self.certificates(&listener).await? {
+            Some(found) if found.contains(&certificate_arn) => {
+                Ok(to_value(&listener, &certificate_arn))
+            }
+            _ => Err(vanished(
+                "listener certificate",
+                &id_of(&listener, &certificate_arn),
+            )),
+        }
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        // Both arguments force replacement.
+        Ok(planned.clone())
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.elbv2;
+        let Some((listener, certificate_arn)) = pair(prior) else {
+            return Ok(());
+        };
+        match client
+            .remove_listener_certificates()
+            .listener_arn(&listener)
+            .certificates(certificate(&certificate_arn))
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error)
+                if is_not_found(&error)
+                    || (error.code.as_deref() == Some("OperationNotPermitted")
+                        && error.message.contains("Default certificate cannot be removed")) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let mut listeners: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
+        for (listener, _) in prior.iter().filter_map(pair) {
+            if !listeners.contains_key(&listener) {
+                let found = self.certificates(&listener).await?;
+                listeners.insert(listener, found);
+            }
+        }
+        Ok(prior
+            .iter()
+            .map(|p| {
+                let (listener, certificate_arn) = pair(p)?;
+                listeners
+                    .get(&listener)?
+                    .as_ref()?
+                    .contains(&certificate_arn)
+                    .then(|| to_value(&listener, &certificate_arn))
+            })
+            .collect())
+    }
+
+    /// Terraform's import ID: `LISTENER_ARN_CERTIFICATE_ARN`.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        let (listener, certificate_arn) = parse_id(id)?;
+        Ok(to_value(&listener, &certificate_arn))
+    }
+
+    /// The pair is the natural key: the certificate on the listener means the create happened.
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(self
+            .read_many(std::slice::from_ref(planned))
+            .await?
+            .pop()
+            .flatten())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_id_is_split_at_the_first_underscore_as_the_provider_does() {
+        let listener = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/test/8e4497da625e2d8a/9ab28ade35828f96/67b3d2d36dd7c26b";
+        let certificate = "arn:aws:iam::123456789012:server-certificate/tf_acc_test";
+        let id = id_of(listener, certificate);
+        assert_eq!(
+            parse_id(&id).unwrap(),
+            (listener.to_string(), certificate.to_string())
+        );
+        assert!(parse_id("no-separator").is_err());
+        assert!(parse_id("_only-certificate").is_err());
+    }
+}
