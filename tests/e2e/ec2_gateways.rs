@@ -537,3 +537,133 @@ resource "aws_nat_gateway" "private" {
         assert!(all.contains(expected), "missing {expected:?} in:\n{all}");
     }
 }
+
+/// A Gateway endpoint whose route tables are associated one by one.
+const ENDPOINT_ROUTE_TABLES: &str = r#"
+resource "aws_vpc" "main" {
+  cidr_block = "10.42.0.0/16"
+}
+
+resource "aws_route_table" "a" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_route_table" "b" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id       = aws_vpc.main.id
+  service_name = "com.amazonaws.us-east-1.s3"
+}
+
+resource "aws_vpc_endpoint_route_table_association" "a" {
+  vpc_endpoint_id = aws_vpc_endpoint.s3.id
+  route_table_id  = aws_route_table.a.id
+}
+
+resource "aws_vpc_endpoint_route_table_association" "b" {
+  vpc_endpoint_id = aws_vpc_endpoint.s3.id
+  route_table_id  = aws_route_table.b.id
+}
+"#;
+
+/// The endpoint's route tables as moto holds them, sorted.
+fn endpoint_route_tables(moto: &Moto, endpoint: &str) -> Vec<String> {
+    let mut tables: Vec<String> = moto
+        .python(&format!(
+            "import boto3\nfor t in boto3.client('ec2').describe_vpc_endpoints(VpcEndpointIds=['{endpoint}'])['VpcEndpoints'][0].get('RouteTableIds', []):\n    print(t)"
+        ))
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    tables.sort();
+    tables
+}
+
+/// `aws_vpc_endpoint_route_table_association`: each association adds its table to the
+/// endpoint (whose own `route_table_ids` is left unset, so it does not fight them), the plan
+/// after is clean, an import by `VPC_ENDPOINT_ID/ROUTE_TABLE_ID` plans clean, a table removed
+/// outside infra is planned again, and destroy removes them.
+#[test]
+fn endpoint_route_table_associations_add_read_import_and_remove() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", ENDPOINT_ROUTE_TABLES);
+    let created = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    );
+    assert_eq!(created.code, 0, "{}", created.all());
+    let endpoint = state_id(&stack, "aws_vpc_endpoint.s3");
+    let (a, b) = (
+        state_id(&stack, "aws_route_table.a"),
+        state_id(&stack, "aws_route_table.b"),
+    );
+    let mut both = vec![a.clone(), b.clone()];
+    both.sort();
+    assert_eq!(endpoint_route_tables(&moto, &endpoint), both);
+    assert!(
+        state_id(&stack, "aws_vpc_endpoint_route_table_association.a")
+            .starts_with(&format!("a-{endpoint}")),
+        "the provider's ID"
+    );
+    let clean = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(clean.code, 0, "{}", clean.all());
+
+    // Imported by Terraform's ID.
+    let forgotten = infra(
+        &stack,
+        Some(&moto),
+        &["state", "rm", "aws_vpc_endpoint_route_table_association.b"],
+    );
+    assert_eq!(forgotten.code, 0, "{}", forgotten.all());
+    let imported = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "import",
+            "-input=false",
+            "aws_vpc_endpoint_route_table_association.b",
+            &format!("{endpoint}/{b}"),
+        ],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.all());
+    let clean = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(clean.code, 0, "{}", clean.all());
+
+    // Removed outside infra: planned again.
+    moto.python(&format!(
+        "import boto3\nboto3.client('ec2').modify_vpc_endpoint(VpcEndpointId='{endpoint}', RemoveRouteTableIds=['{a}'])"
+    ));
+    let drifted = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(drifted.code, 2, "{}", drifted.all());
+    assert!(
+        drifted
+            .stdout
+            .contains("# aws_vpc_endpoint_route_table_association.a will be created"),
+        "{}",
+        drifted.stdout
+    );
+
+    let destroyed = infra(
+        &stack,
+        Some(&moto),
+        &["destroy", "-input=false", "-auto-approve"],
+    );
+    assert_eq!(destroyed.code, 0, "{}", destroyed.all());
+}

@@ -34,6 +34,7 @@ super::resource_types! {
     aws_vpn_gateway_route_propagation::AwsVpnGatewayRoutePropagation::new,
     aws_customer_gateway::AwsCustomerGateway::new,
     aws_vpc_endpoint::AwsVpcEndpoint::new,
+    aws_vpc_endpoint_route_table_association::AwsVpcEndpointRouteTableAssociation::new,
     aws_vpc_block_public_access_options::AwsVpcBlockPublicAccessOptions::new,
     aws_vpc_block_public_access_exclusion::AwsVpcBlockPublicAccessExclusion::new,
 }
