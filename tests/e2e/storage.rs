@@ -495,3 +495,105 @@ fn s3_access_logging_acls_cors_and_notifications() {
     );
     assert_eq!(access_settings(&moto), "none");
 }
+
+/// A bucket made with Object Lock, and its default retention.
+const OBJECT_LOCK: &str = r#"
+variable "days" {
+  type    = number
+  default = 5
+}
+
+resource "aws_s3_bucket" "locked" {
+  bucket              = "infra-object-lock"
+  object_lock_enabled = true
+}
+
+resource "aws_s3_bucket_object_lock_configuration" "locked" {
+  bucket = aws_s3_bucket.locked.id
+
+  rule {
+    default_retention {
+      mode = "COMPLIANCE"
+      days = var.days
+    }
+  }
+}
+"#;
+
+/// The bucket's Object Lock configuration as moto holds it.
+fn object_lock(moto: &Moto) -> String {
+    moto.python(
+        "import boto3\nc = boto3.client('s3').get_object_lock_configuration(Bucket='infra-object-lock')['ObjectLockConfiguration']\nr = c.get('Rule', {}).get('DefaultRetention', {})\nprint(c['ObjectLockEnabled'], r.get('Mode'), r.get('Days') or None, r.get('Years') or None)",
+    )
+    .trim()
+    .to_string()
+}
+
+/// `aws_s3_bucket_object_lock_configuration`: the default retention is put, read back (the plan
+/// after is clean), changed in place, imported by the bucket name, and on destroy the rule is
+/// taken off (Object Lock itself stays, as it must).
+#[test]
+fn an_object_lock_configuration_is_put_changed_imported_and_removed() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", OBJECT_LOCK);
+    apply(&stack, &moto, NO_VARS);
+    assert_eq!(object_lock(&moto), "Enabled COMPLIANCE 5 None");
+    assert_eq!(
+        state_attribute(
+            &stack,
+            "aws_s3_bucket_object_lock_configuration.locked",
+            "id"
+        ),
+        "infra-object-lock"
+    );
+    plan_is_clean(&stack, &moto, NO_VARS, "after the apply");
+
+    let changed = apply(&stack, &moto, &["-var", "days=7"]);
+    assert!(
+        changed.contains("0 added, 1 changed, 0 destroyed"),
+        "{changed}"
+    );
+    assert_eq!(object_lock(&moto), "Enabled COMPLIANCE 7 None");
+
+    let forgotten = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "state",
+            "rm",
+            "aws_s3_bucket_object_lock_configuration.locked",
+        ],
+    );
+    assert_eq!(forgotten.code, 0, "{}", forgotten.all());
+    let imported = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "import",
+            "-input=false",
+            "-var",
+            "days=7",
+            "aws_s3_bucket_object_lock_configuration.locked",
+            "infra-object-lock",
+        ],
+    );
+    assert_eq!(imported.code, 0, "{}", imported.all());
+    plan_is_clean(&stack, &moto, &["-var", "days=7"], "after the import");
+
+    let removed = infra(
+        &stack,
+        Some(&moto),
+        &[
+            "destroy",
+            "-input=false",
+            "-auto-approve",
+            "-var",
+            "days=7",
+            "-target",
+            "aws_s3_bucket_object_lock_configuration.locked",
+        ],
+    );
+    assert_eq!(removed.code, 0, "{}", removed.all());
+    assert_eq!(object_lock(&moto), "Enabled None None None");
+}

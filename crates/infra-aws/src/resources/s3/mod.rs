@@ -14,4 +14,5 @@ super::resource_types! {
     aws_s3_bucket_acl::new,
     aws_s3_bucket_cors_configuration::new,
     aws_s3_bucket_notification::new,
+    aws_s3_bucket_object_lock_configuration::new,
 }
