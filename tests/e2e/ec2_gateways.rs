@@ -552,9 +552,18 @@ resource "aws_route_table" "b" {
   vpc_id = aws_vpc.main.id
 }
 
+data "aws_vpc_endpoint_service" "s3" {
+  service      = "s3"
+  service_type = "Gateway"
+}
+
 resource "aws_vpc_endpoint" "s3" {
   vpc_id       = aws_vpc.main.id
-  service_name = "com.amazonaws.us-east-1.s3"
+  service_name = data.aws_vpc_endpoint_service.s3.service_name
+}
+
+output "s3_service" {
+  value = [data.aws_vpc_endpoint_service.s3.service_name, data.aws_vpc_endpoint_service.s3.service_type, data.aws_vpc_endpoint_service.s3.owner, data.aws_vpc_endpoint_service.s3.arn]
 }
 
 resource "aws_vpc_endpoint_route_table_association" "a" {
@@ -585,7 +594,9 @@ fn endpoint_route_tables(moto: &Moto, endpoint: &str) -> Vec<String> {
 /// `aws_vpc_endpoint_route_table_association`: each association adds its table to the
 /// endpoint (whose own `route_table_ids` is left unset, so it does not fight them), the plan
 /// after is clean, an import by `VPC_ENDPOINT_ID/ROUTE_TABLE_ID` plans clean, a table removed
-/// outside infra is planned again, and destroy removes them.
+/// outside infra is planned again, and destroy removes them. The endpoint's service name comes
+/// from `data.aws_vpc_endpoint_service` (by `service`, as terraform-aws-modules/vpc's endpoints
+/// module looks it up), and a lookup that matches nothing is the provider's error.
 #[test]
 fn endpoint_route_table_associations_add_read_import_and_remove() {
     let moto = Moto::start();
@@ -598,6 +609,14 @@ fn endpoint_route_table_associations_add_read_import_and_remove() {
     );
     assert_eq!(created.code, 0, "{}", created.all());
     let endpoint = state_id(&stack, "aws_vpc_endpoint.s3");
+    // The endpoint's service came from data.aws_vpc_endpoint_service.
+    assert!(
+        created.stdout.contains("com.amazonaws.us-east-1.s3")
+            && created.stdout.contains("\"Gateway\"")
+            && created.stdout.contains(":vpc-endpoint-service/"),
+        "{}",
+        created.stdout
+    );
     let (a, b) = (
         state_id(&stack, "aws_route_table.a"),
         state_id(&stack, "aws_route_table.b"),
@@ -666,4 +685,19 @@ fn endpoint_route_table_associations_add_read_import_and_remove() {
         &["destroy", "-input=false", "-auto-approve"],
     );
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
+
+    let none = Stack::new();
+    none.write(
+        "main.tf",
+        "data \"aws_vpc_endpoint_service\" \"none\" {\n  service_name = \"com.amazonaws.us-east-1.nothing-here\"\n}\n",
+    );
+    let refused = infra(&none, Some(&moto), &["plan", "-input=false"]);
+    assert_eq!(refused.code, 1, "{}", refused.all());
+    assert!(
+        refused
+            .all()
+            .contains("no matching EC2 VPC Endpoint Service found"),
+        "{}",
+        refused.all()
+    );
 }

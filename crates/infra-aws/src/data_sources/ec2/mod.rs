@@ -10,6 +10,7 @@ super::data_source_types! {
     aws_security_group::AwsSecurityGroup::new,
     aws_route_table::AwsRouteTable::new,
     aws_route_tables::AwsRouteTables::new,
+    aws_vpc_endpoint_service::AwsVpcEndpointService::new,
     aws_ami::AwsAmi::new,
     aws_ec2_managed_prefix_list::AwsEc2ManagedPrefixList::new,
 }
