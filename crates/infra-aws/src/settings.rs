@@ -42,17 +42,30 @@ const REMOVED_ARGUMENTS: &[(&str, &str)] = &[(
     "AWS provider 5.0 replaced it with `shared_credentials_files`, a list",
 )];
 
+/// When the provider block is read: by `validate`, whose values from variables and data
+/// sources are not known yet and are not judged, or for a run, where every value must be known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    Validate,
+    Run,
+}
+
 /// Every `provider "aws"` configuration of `blocks` by its address: `aws` for the block
 /// without `alias` (settings from the environment when there is none), `aws.west` for
 /// `alias = "west"`. Warnings (a removed argument set to null) come with the settings.
 pub fn configurations(
     blocks: &[ProviderBlock],
+    reading: Reading,
 ) -> Result<(BTreeMap<String, ProviderSettings>, Diagnostics), Diagnostics> {
     let mut configurations = BTreeMap::new();
-    let mut diagnostics = Diagnostics::new();
+    let mut problems = Problems {
+        reading,
+        diagnostics: Diagnostics::new(),
+    };
     for block in blocks.iter().filter(|block| block.name == PROVIDER) {
-        configurations.insert(block.address(), from_block(block, &mut diagnostics));
+        configurations.insert(block.address(), from_block(block, &mut problems));
     }
+    let diagnostics = problems.diagnostics;
     configurations.entry(PROVIDER.to_string()).or_default();
     if diagnostics.has_errors() {
         Err(diagnostics)
@@ -61,8 +74,41 @@ pub fn configurations(
     }
 }
 
+/// What reading a block found wrong, and whether values not known yet are wrong.
+struct Problems {
+    reading: Reading,
+    diagnostics: Diagnostics,
+}
+
+impl Problems {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Whether `value`, not known yet, may pass unjudged (in `validate`); otherwise an error
+    /// at `argument` is recorded.
+    fn unknown_passes(&mut self, argument: &Argument, value: &Value) -> bool {
+        if value.is_wholly_known() {
+            return false;
+        }
+        if self.reading == Reading::Run {
+            self.push(
+                Diagnostic::error(
+                    "Invalid provider argument",
+                    format!(
+                        "{} must be a known string, got an unknown value.",
+                        argument.name
+                    ),
+                )
+                .at(argument.value_location.clone()),
+            );
+        }
+        true
+    }
+}
+
 /// One block's settings; its problems go to `diagnostics`.
-fn from_block(block: &ProviderBlock, diagnostics: &mut Diagnostics) -> ProviderSettings {
+fn from_block(block: &ProviderBlock, diagnostics: &mut Problems) -> ProviderSettings {
     let mut settings = ProviderSettings::default();
     for argument in &block.body.arguments {
         let name = argument.name.as_str();
@@ -132,12 +178,13 @@ fn from_block(block: &ProviderBlock, diagnostics: &mut Diagnostics) -> ProviderS
                         other => diagnostics.push(Diagnostic::error("Unsupported provider argument", format!("infra does not support assume_role's \"{other}\" (it reads role_arn, session_name and external_id).")).at(argument.location.clone())),
                     }
                 }
-                let role_arn_known = inner
+                // An unknown role_arn is judged by `text` (an error for a run).
+                let role_arn_unknown = inner
                     .body
                     .arguments
                     .iter()
                     .any(|a| a.name == "role_arn" && !a.value.is_wholly_known());
-                if role.role_arn.is_empty() && !role_arn_known {
+                if role.role_arn.is_empty() && !role_arn_unknown {
                     diagnostics.push(
                         Diagnostic::error(
                             "Missing required argument",
@@ -165,12 +212,12 @@ fn from_block(block: &ProviderBlock, diagnostics: &mut Diagnostics) -> ProviderS
 
 /// A string argument's value: a string, or a number written as text; `None` when null or not
 /// known yet (in `validate`). Anything else is an error.
-fn text(argument: &Argument, diagnostics: &mut Diagnostics) -> Option<String> {
+fn text(argument: &Argument, diagnostics: &mut Problems) -> Option<String> {
     match argument.value.unmark_deep() {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(infra_core::value::format_number(n)),
         Value::Null => None,
-        value if !value.is_wholly_known() => None,
+        value if diagnostics.unknown_passes(argument, &value) => None,
         other => {
             diagnostics.push(
                 Diagnostic::error(
@@ -189,7 +236,7 @@ fn text(argument: &Argument, diagnostics: &mut Diagnostics) -> Option<String> {
 }
 
 /// `default_tags { tags = {...} }`: a map of strings.
-fn default_tags(tags: &Argument, settings: &mut ProviderSettings, diagnostics: &mut Diagnostics) {
+fn default_tags(tags: &Argument, settings: &mut ProviderSettings, diagnostics: &mut Problems) {
     match tags.value.unmark_deep() {
         Value::Map(entries) => {
             for (key, value) in entries {
@@ -205,7 +252,7 @@ fn default_tags(tags: &Argument, settings: &mut ProviderSettings, diagnostics: &
                     Value::Bool(b) => {
                         settings.default_tags.insert(key, b.to_string());
                     }
-                    value if !value.is_wholly_known() => {}
+                    value if diagnostics.unknown_passes(tags, &value) => {}
                     _ => diagnostics.push(
                         Diagnostic::error(
                             "Invalid default tag",
@@ -217,7 +264,7 @@ fn default_tags(tags: &Argument, settings: &mut ProviderSettings, diagnostics: &
             }
         }
         Value::Null => {}
-        value if !value.is_wholly_known() => {}
+        value if diagnostics.unknown_passes(tags, &value) => {}
         other => diagnostics.push(
             Diagnostic::error(
                 "Invalid default_tags",
@@ -230,7 +277,7 @@ fn default_tags(tags: &Argument, settings: &mut ProviderSettings, diagnostics: &
 
 /// A removed argument: null (or not known yet) is a warning, a value an error saying what
 /// replaced it.
-fn removed_argument(argument: &Argument, diagnostics: &mut Diagnostics) {
+fn removed_argument(argument: &Argument, diagnostics: &mut Problems) {
     let why = REMOVED_ARGUMENTS
         .iter()
         .find(|(n, _)| *n == argument.name)
@@ -238,7 +285,7 @@ fn removed_argument(argument: &Argument, diagnostics: &mut Diagnostics) {
         .unwrap_or_default();
     let name = &argument.name;
     let value = argument.value.unmark_deep();
-    if value.is_null() || !value.is_wholly_known() {
+    if value.is_null() || diagnostics.unknown_passes(argument, &value) {
         diagnostics.push(
             Diagnostic::warning(
                 "Argument removed by the provider",
@@ -332,14 +379,14 @@ mod tests {
                 blocks: vec![],
             },
         );
-        let (settings, warnings) = configurations(&[default, west]).unwrap();
+        let (settings, warnings) = configurations(&[default, west], Reading::Run).unwrap();
         assert!(warnings.0.is_empty());
         assert_eq!(settings["aws"].region.as_deref(), Some("us-east-1"));
         assert_eq!(settings["aws"].max_retries, Some(3));
         assert_eq!(settings["aws"].default_tags["Env"], "prod");
         assert_eq!(settings["aws.west"].region.as_deref(), Some("us-west-2"));
         // No block: the environment's settings.
-        let (settings, _) = configurations(&[]).unwrap();
+        let (settings, _) = configurations(&[], Reading::Run).unwrap();
         assert_eq!(settings["aws"], ProviderSettings::default());
     }
 
@@ -347,17 +394,18 @@ mod tests {
     /// yet (in `validate`), is a warning; a path is an error saying what replaced it.
     #[test]
     fn a_removed_argument_warns_when_null_and_fails_when_set() {
-        let with = |value: Value| {
-            configurations(&[block(
-                None,
-                BlockBody {
-                    arguments: vec![argument("shared_credentials_file", value)],
-                    blocks: vec![],
-                },
-            )])
+        let with = |value: Value, reading: Reading| {
+            let body = BlockBody {
+                arguments: vec![argument("shared_credentials_file", value)],
+                blocks: vec![],
+            };
+            configurations(&[block(None, body)], reading)
         };
-        for quiet in [Value::Null, Value::Unknown] {
-            let (_, warnings) = with(quiet).unwrap();
+        for (quiet, reading) in [
+            (Value::Null, Reading::Run),
+            (Value::Unknown, Reading::Validate),
+        ] {
+            let (_, warnings) = with(quiet, reading).unwrap();
             assert_eq!(
                 summaries(&warnings),
                 [(
@@ -366,7 +414,7 @@ mod tests {
                 )]
             );
         }
-        let errors = with(Value::string("~/.aws/credentials")).unwrap_err();
+        let errors = with(Value::string("~/.aws/credentials"), Reading::Run).unwrap_err();
         assert_eq!(
             summaries(&errors),
             [(Severity::Error, "Unsupported provider argument".to_string())]
@@ -379,21 +427,24 @@ mod tests {
 
     #[test]
     fn what_infra_cannot_honour_is_an_error() {
-        let errors = configurations(&[block(
-            None,
-            BlockBody {
-                arguments: vec![
-                    argument("retry_mode", Value::string("fast")),
-                    argument("token", Value::string("x")),
-                    argument("region", Value::List(vec![])),
-                ],
-                blocks: vec![NestedBlock {
-                    name: "assume_role".into(),
-                    location: None,
-                    body: BlockBody::default(),
-                }],
-            },
-        )])
+        let errors = configurations(
+            &[block(
+                None,
+                BlockBody {
+                    arguments: vec![
+                        argument("retry_mode", Value::string("fast")),
+                        argument("token", Value::string("x")),
+                        argument("region", Value::List(vec![])),
+                    ],
+                    blocks: vec![NestedBlock {
+                        name: "assume_role".into(),
+                        location: None,
+                        body: BlockBody::default(),
+                    }],
+                },
+            )],
+            Reading::Run,
+        )
         .unwrap_err();
         assert_eq!(
             summaries(&errors)
@@ -407,21 +458,41 @@ mod tests {
                 "Missing required argument"
             ]
         );
-        // Values not known yet (in `validate`) are not judged.
-        let unknown = configurations(&[block(
-            None,
-            BlockBody {
-                arguments: vec![argument("region", Value::Unknown)],
-                blocks: vec![NestedBlock {
-                    name: "assume_role".into(),
-                    location: None,
-                    body: BlockBody {
-                        arguments: vec![argument("role_arn", Value::Unknown)],
-                        blocks: vec![],
+        // Values not known yet are not judged in `validate`; for a run they are errors (a
+        // region from a data source would otherwise fall back to the environment's).
+        let unknown = |reading| {
+            configurations(
+                &[block(
+                    None,
+                    BlockBody {
+                        arguments: vec![argument("region", Value::Unknown)],
+                        blocks: vec![NestedBlock {
+                            name: "assume_role".into(),
+                            location: None,
+                            body: BlockBody {
+                                arguments: vec![argument("role_arn", Value::Unknown)],
+                                blocks: vec![],
+                            },
+                        }],
                     },
-                }],
-            },
-        )]);
-        assert!(unknown.is_ok(), "{unknown:?}");
+                )],
+                reading,
+            )
+        };
+        assert!(unknown(Reading::Validate).is_ok());
+        let errors = unknown(Reading::Run).unwrap_err();
+        assert_eq!(
+            summaries(&errors),
+            [
+                (Severity::Error, "Invalid provider argument".to_string()),
+                (Severity::Error, "Invalid provider argument".to_string())
+            ]
+        );
+        assert!(
+            errors
+                .to_string()
+                .contains("region must be a known string, got an unknown value"),
+            "{errors}"
+        );
     }
 }

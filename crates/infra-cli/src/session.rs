@@ -267,8 +267,10 @@ pub fn provider(settings: ProviderSettings) -> (Arc<Aws>, Registry) {
 /// "aws"` block (`aws.west`), each with its own clients.
 pub fn providers(evaluator: &Evaluator<'_>, style: Style) -> Result<(Arc<Aws>, Registry)> {
     let blocks = check(evaluator.provider_blocks(), style)?;
-    let (mut configurations, warnings) =
-        check(infra_aws::settings::configurations(&blocks), style)?;
+    let (mut configurations, warnings) = check(
+        infra_aws::settings::configurations(&blocks, infra_aws::settings::Reading::Run),
+        style,
+    )?;
     report(&warnings, style)?;
     let settings = configurations
         .remove(infra_aws::settings::PROVIDER)

@@ -54,10 +54,9 @@ fn problems(work: &Workdir) -> Diagnostics {
         }
     };
     // The provider blocks, their values unknown where they come from variables.
-    match evaluator
-        .provider_blocks()
-        .and_then(|blocks| infra_aws::settings::configurations(&blocks))
-    {
+    match evaluator.provider_blocks().and_then(|blocks| {
+        infra_aws::settings::configurations(&blocks, infra_aws::settings::Reading::Validate)
+    }) {
         Ok((_, warnings)) => diagnostics.extend(warnings),
         Err(errors) => diagnostics.extend(errors),
     }
