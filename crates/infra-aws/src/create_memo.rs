@@ -13,10 +13,17 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{LazyLock, Mutex, PoisonError};
+use std::time::SystemTime;
 
 use infra_core::Operation;
 
-static BEFORE: LazyLock<Mutex<HashMap<String, BTreeSet<String>>>> = LazyLock::new(Default::default);
+/// What one operation saw before its first send, and when it looked.
+struct Before {
+    existing: BTreeSet<String>,
+    at: SystemTime,
+}
+
+static BEFORE: LazyLock<Mutex<HashMap<String, Before>>> = LazyLock::new(Default::default);
 
 fn key(operation: &Operation) -> String {
     format!("{}\n{}", operation.lineage, operation.address)
@@ -37,7 +44,10 @@ pub(crate) fn record(operation: &Operation, existing: impl IntoIterator<Item = S
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .entry(key(operation))
-        .or_insert_with(|| existing.into_iter().collect());
+        .or_insert_with(|| Before {
+            existing: existing.into_iter().collect(),
+            at: SystemTime::now(),
+        });
 }
 
 /// The ids of `now` that were not there before this operation's first send: what its sends
@@ -48,13 +58,22 @@ pub(crate) fn made_since_first_send<'a>(
     now: impl IntoIterator<Item = &'a str>,
 ) -> Option<Vec<String>> {
     let before = BEFORE.lock().unwrap_or_else(PoisonError::into_inner);
-    let existing = before.get(&key(operation))?;
+    let before = before.get(&key(operation))?;
     Some(
         now.into_iter()
-            .filter(|id| !existing.contains(*id))
+            .filter(|id| !before.existing.contains(*id))
             .map(str::to_string)
             .collect(),
     )
+}
+
+/// When this operation looked before its first send; `None` when it sent no create here.
+pub(crate) fn first_send_at(operation: &Operation) -> Option<SystemTime> {
+    BEFORE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key(operation))
+        .map(|before| before.at)
 }
 
 #[cfg(test)]

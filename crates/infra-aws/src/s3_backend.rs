@@ -11,8 +11,15 @@
 //! journal objects and replays them over the state object in serial order. The whole state is
 //! written again when the journal has grown to `COMPACT_RATIO` times it and at the end of the
 //! apply; after that write succeeds the journal objects it holds are deleted (objects of a
-//! serial the state already has, left by a delete that failed, are skipped by the replay). An
-//! encrypted state is written whole every time, as locally.
+//! serial the state already has, left by a delete that failed, are skipped by the replay). A
+//! journal key holds the serial and the state's lineage, so that records of an earlier state at
+//! this key (a deleted workspace, whose journal is deleted with it) never collide. An encrypted
+//! state is written whole every time, as locally; a bucket policy that refuses the journal's
+//! keys (AccessDenied) makes the run write whole too.
+//!
+//! Known gap: Terraform and OpenTofu do not read the journal, so a state they write over the
+//! records of an infra run that died is later replayed over by those records where their
+//! serials are newer. The same holds for the local journal.
 //!
 //! The [`Backend`] contract is synchronous; this backend blocks on the runtime it is given
 //! (inside a multi-thread runtime via `block_in_place`). It does not decide the file format:
@@ -102,6 +109,9 @@ struct Session {
     journal_bytes: u64,
     /// The size of the state object as last read or written.
     state_bytes: u64,
+    /// The journal cannot be written (S3 refused access to its keys: a policy that grants
+    /// only the state object's): every record is a whole write for the rest of the run.
+    journal_refused: bool,
 }
 
 impl S3Backend {
@@ -322,7 +332,7 @@ impl S3Backend {
             else {
                 continue;
             };
-            if let Err(error) = clients
+            match clients
                 .s3
                 .delete_objects()
                 .bucket(&self.config.bucket)
@@ -330,7 +340,13 @@ impl S3Backend {
                 .send()
                 .await
             {
-                tracing::warn!(target: "infra::state", error = %aws_error(error), "deleting journal objects failed; the next write tries again");
+                Err(error) => {
+                    tracing::warn!(target: "infra::state", error = %aws_error(error), "deleting journal objects failed; the next whole write tries again");
+                }
+                Ok(output) if !output.errors().is_empty() => {
+                    tracing::warn!(target: "infra::state", failed = output.errors().len(), "some journal objects could not be deleted; the next whole write tries again");
+                }
+                Ok(_) => {}
             }
         }
     }
@@ -371,8 +387,13 @@ impl S3Backend {
                 .key(target.state_key())
                 .send()
                 .await
-                .map(|_| ())
-                .map_err(|error| target.failed("deleting", aws_error(error)))
+                .map_err(|error| target.failed("deleting", aws_error(error)))?;
+            // The journal of a run that died in this workspace goes with it.
+            let journal = target
+                .list_keys(&target.journal_prefix(), "listing the journal of")
+                .await?;
+            target.delete_journal(&journal).await;
+            Ok(())
         })?
     }
 
@@ -539,11 +560,9 @@ impl S3Backend {
 
 impl Backend for S3Backend {
     fn read(&self) -> Result<Option<State>, StateError> {
-        let (journal_keys, lines) = if self.encryption.is_some() {
-            (Vec::new(), Vec::new())
-        } else {
-            block_on(&self.runtime, self.read_journal())??
-        };
+        // Read whatever the state's encryption: a run that died before encryption was turned
+        // on left plaintext records, which are replayed and deleted like any.
+        let (journal_keys, lines) = block_on(&self.runtime, self.read_journal())??;
         let fetched = block_on(&self.runtime, async {
             let clients = self.aws.clients().await;
             let got = clients
@@ -590,6 +609,7 @@ impl Backend for S3Backend {
                     journal_keys,
                     journal_bytes,
                     state_bytes: bytes.len() as u64,
+                    journal_refused: session.journal_refused,
                 };
                 replay(Some(state))
             }
@@ -680,6 +700,7 @@ impl Backend for S3Backend {
         let mut session = self.session();
         if self.encryption.is_some()
             || session.unreadable.is_some()
+            || session.journal_refused
             || journal::should_compact(
                 session.journal_bytes,
                 line.len() as u64,
@@ -689,8 +710,15 @@ impl Backend for S3Backend {
             drop(session);
             return self.write(state);
         }
-        let key = format!("{}{:020}", self.journal_prefix(), state.serial);
-        block_on(&self.runtime, async {
+        // Serial first, so that the keys sort in serial order; the lineage, so that records
+        // of an earlier state of this key (a deleted workspace) never collide with these.
+        let key = format!(
+            "{}{:020}-{}",
+            self.journal_prefix(),
+            state.serial,
+            state.lineage
+        );
+        let written = block_on(&self.runtime, async {
             let clients = self.aws.clients().await;
             let put = clients
                 .s3
@@ -703,22 +731,35 @@ impl Backend for S3Backend {
                 .send()
                 .await;
             match put {
-                Ok(_) => Ok(()),
+                Ok(_) => Ok(Ok(())),
                 // A resent PUT whose first attempt wrote: the object holds exactly this line.
                 Err(error) if is_precondition_failed(&error) => {
                     match self
                         .get_object(key.clone(), "reading the journal of")
                         .await?
                     {
-                        Some((_, body)) if body == line => Ok(()),
+                        Some((_, body)) if body == line => Ok(Ok(())),
                         _ => Err(StateError::Conflict {
                             location: format!("s3://{}/{key}", self.config.bucket),
                         }),
                     }
                 }
-                Err(error) => Err(self.failed("writing the journal of", aws_error(error))),
+                Err(error) => Ok(Err(aws_error(error))),
             }
         })??;
+        match written {
+            Ok(()) => {}
+            // The journal's keys are not the state object's: a bucket policy may grant only
+            // the state object. Then this run writes the whole state, as before the journal.
+            // (moto does not enforce bucket policies, so no test shows this fallback.)
+            Err(error) if error.code.as_deref() == Some("AccessDenied") => {
+                tracing::warn!(target: "infra::state", error = %error, "the S3 journal cannot be written; writing the whole state after each operation");
+                session.journal_refused = true;
+                drop(session);
+                return self.write(state);
+            }
+            Err(error) => return Err(self.failed("writing the journal of", error)),
+        }
         session.journal_bytes += line.len() as u64;
         session.journal_keys.push(key);
         tracing::debug!(target: "infra::state", write = "journal", bytes = line.len(), %address, "state written");

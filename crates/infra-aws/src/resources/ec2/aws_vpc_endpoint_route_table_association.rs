@@ -1,9 +1,10 @@
 //! `aws_vpc_endpoint_route_table_association`: one route table of a Gateway VPC endpoint,
 //! managed apart from the endpoint's own `route_table_ids`.
 //!
-//! Create is ModifyVpcEndpoint with `AddRouteTableIds`, delete with `RemoveRouteTableIds`
-//! (done when the endpoint or the table is gone, as the provider treats
-//! `InvalidVpcEndpointId.NotFound`, `InvalidRouteTableId.NotFound` and `InvalidParameter`).
+//! Create is ModifyVpcEndpoint with `AddRouteTableIds`, then a wait until the endpoint lists the
+//! table; delete is `RemoveRouteTableIds` and a wait until it no longer does (done at once when
+//! the endpoint or the table is gone, as the provider treats `InvalidVpcEndpointId.NotFound`,
+//! `InvalidRouteTableId.NotFound` and `InvalidParameter`).
 //! Both arguments force replacement. The ID is the provider's `a-<endpoint id><hash of the
 //! table id>`; the import ID is `VPC_ENDPOINT_ID/ROUTE_TABLE_ID`. Refresh is one
 //! DescribeVpcEndpoints for the endpoints of every association. A lost create is found by the
@@ -14,7 +15,7 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{string, vanished};
+use crate::app_support::string;
 use crate::ec2_support::{chunks_of, crc32, has_code};
 use crate::error::aws_error;
 use crate::Aws;
@@ -124,16 +125,13 @@ impl ResourceType for AwsVpcEndpointRouteTableAssociation {
             )
         })?;
         self.modify(&endpoint, &table, true).await?;
-        self.read_many(std::slice::from_ref(planned))
-            .await?
-            .pop()
-            .flatten()
-            .ok_or_else(|| {
-                vanished(
-                    "VPC endpoint route table association",
-                    &id_of(&endpoint, &table),
-                )
-            })
+        // EC2 is eventually consistent: the table may take a moment to be listed.
+        crate::iam_support::propagated(
+            "VPC endpoint route table association",
+            &id_of(&endpoint, &table),
+            || async { Ok(self.read_many(std::slice::from_ref(planned)).await?.pop().flatten()) },
+        )
+        .await
     }
 
     async fn update(
@@ -156,10 +154,21 @@ impl ResourceType for AwsVpcEndpointRouteTableAssociation {
                     || has_code(&error, "InvalidRouteTableId.NotFound")
                     || has_code(&error, "InvalidParameter") =>
             {
-                Ok(())
+                return Ok(())
             }
-            other => other,
+            other => other?,
         }
+        // Wait until the endpoint no longer lists the table, as the provider does, so that
+        // deleting the table next does not meet a DependencyViolation.
+        crate::app_support::wait_for(
+            "the route table to leave the VPC endpoint",
+            crate::iam_support::PROPAGATION_TIMEOUT,
+            || async {
+                let still = self.read_many(std::slice::from_ref(prior)).await?.pop().flatten();
+                Ok(still.is_none().then_some(()))
+            },
+        )
+        .await
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

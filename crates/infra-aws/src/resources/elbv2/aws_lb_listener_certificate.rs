@@ -18,7 +18,7 @@ use std::time::Duration;
 use aws_sdk_elasticloadbalancingv2::types::Certificate;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{retry_while, string, vanished};
+use crate::app_support::{retry_while, string};
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
 
@@ -145,15 +145,20 @@ impl ResourceType for AwsLbListenerCertificate {
             },
         )
         .await?;
-        match self.certificates(&listener).await? {
-            Some(found) if found.contains(&certificate_arn) => {
-                Ok(to_value(&listener, &certificate_arn))
-            }
-            _ => Err(vanished(
-                "listener certificate",
-                &id_of(&listener, &certificate_arn),
-            )),
-        }
+        // ELBv2 is eventually consistent: the certificate may take a moment to be listed, as
+        // the provider waits for it.
+        crate::iam_support::propagated(
+            "listener certificate",
+            &id_of(&listener, &certificate_arn),
+            || async {
+                Ok(self
+                    .certificates(&listener)
+                    .await?
+                    .filter(|found| found.contains(&certificate_arn))
+                    .map(|_| to_value(&listener, &certificate_arn)))
+            },
+        )
+        .await
     }
 
     async fn update(

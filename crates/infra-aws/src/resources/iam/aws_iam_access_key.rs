@@ -16,7 +16,8 @@
 //!
 //! A key whose create answer was lost cannot be adopted: its secret is gone with the answer.
 //! So the create lists the user's keys before its first send, and `find_created` deletes the
-//! keys that appeared since and no create of this run received, and finds nothing: the create
+//! keys that appeared since (dated from then on) and no create of this run received, and finds
+//! nothing: the create
 //! is sent again, and the user keeps one key per address (IAM allows two per user). The
 //! creates and lookups of one user's keys take turns, so that a key whose answer is still on
 //! its way is never taken for a lost one. A run after a crash has no such list: a key its
@@ -307,7 +308,17 @@ impl ResourceType for AwsIamAccessKey {
         let turn = user_turn(&user);
         let _guard = turn.lock().await;
         let keys = self.keys(&user).await?.unwrap_or_default();
-        let made = create_memo::made_since_first_send(operation, keys.keys().map(String::as_str))
+        // Only a key IAM dates from this operation's first send on can be the lost one (a
+        // minute's leeway for clocks); another made in that window by someone else is not.
+        let since = create_memo::first_send_at(operation)
+            .map(|at| at - std::time::Duration::from_secs(60));
+        let recent = keys.iter().filter(|(_, key)| {
+            let created = key
+                .create_date()
+                .and_then(|d| std::time::SystemTime::try_from(*d).ok());
+            matches!((since, created), (Some(since), Some(created)) if created >= since)
+        });
+        let made = create_memo::made_since_first_send(operation, recent.map(|(id, _)| id.as_str()))
             .unwrap_or_default();
         let lost: Vec<String> = {
             let received = received();
