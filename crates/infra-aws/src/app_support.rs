@@ -245,6 +245,19 @@ pub fn is_missing(error: &ProviderError) -> bool {
         )
 }
 
+/// The one object `value` names, read as refresh reads it: what a create whose natural key is
+/// its arguments (an attachment, an association) finds after a lost answer.
+pub async fn read_one(
+    resource: &dyn infra_core::ResourceType,
+    value: &Value,
+) -> Result<Option<Value>, ProviderError> {
+    Ok(resource
+        .read_many(std::slice::from_ref(value))
+        .await?
+        .pop()
+        .flatten())
+}
+
 /// The error for an object that a create or update could not read back.
 pub fn vanished(kind: &str, id: &str) -> ProviderError {
     ProviderError::with_code(

@@ -129,7 +129,7 @@ impl ResourceType for AwsVpcEndpointRouteTableAssociation {
         crate::iam_support::propagated(
             "VPC endpoint route table association",
             &id_of(&endpoint, &table),
-            || async { Ok(self.read_many(std::slice::from_ref(planned)).await?.pop().flatten()) },
+            || async { crate::app_support::read_one(self, planned).await },
         )
         .await
     }
@@ -164,7 +164,7 @@ impl ResourceType for AwsVpcEndpointRouteTableAssociation {
             "the route table to leave the VPC endpoint",
             crate::iam_support::PROPAGATION_TIMEOUT,
             || async {
-                let still = self.read_many(std::slice::from_ref(prior)).await?.pop().flatten();
+                let still = crate::app_support::read_one(self, prior).await?;
                 Ok(still.is_none().then_some(()))
             },
         )
@@ -210,11 +210,7 @@ impl ResourceType for AwsVpcEndpointRouteTableAssociation {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .read_many(std::slice::from_ref(planned))
-            .await?
-            .pop()
-            .flatten())
+        crate::app_support::read_one(self, planned).await
     }
 }
 

@@ -136,11 +136,7 @@ impl ResourceType for AwsVpnGatewayAttachment {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .read_many(std::slice::from_ref(planned))
-            .await?
-            .pop()
-            .flatten())
+        crate::app_support::read_one(self, planned).await
     }
 
     fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {

@@ -229,11 +229,7 @@ impl ResourceType for AwsLbListenerCertificate {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .read_many(std::slice::from_ref(planned))
-            .await?
-            .pop()
-            .flatten())
+        crate::app_support::read_one(self, planned).await
     }
 }
 
