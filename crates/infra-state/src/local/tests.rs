@@ -543,3 +543,74 @@ fn a_lock_on_no_state_leaves_no_file() {
     assert!(!dir.state_path().exists());
     assert!(!backend.lock_info_path().exists());
 }
+
+/// A run killed anywhere in a journal append or a compaction leaves files from which the next
+/// read is the state as the last completed record left it (issue 34: "kills placed inside
+/// journal writes and compactions"). Each on-disk moment a kill can leave is made here and read
+/// back: a line cut short mid-append; a compaction killed after its temp file was written but
+/// before the rename; one killed after the rename but before the journal was removed.
+#[test]
+fn every_moment_a_kill_can_leave_in_a_journal_write_or_a_compaction_reads_back() {
+    let dir = TempDir::new("killed");
+    let backend = LocalBackend::new(dir.state_path());
+    let mut state = state_with_serial(1);
+    backend.write(&state).unwrap();
+    let mut recorded = Vec::new();
+    for (serial, id) in [(2, "subnet-1"), (3, "subnet-2"), (4, "subnet-3")] {
+        let address: infra_core::Address = format!("aws_subnet.s{serial}").parse().unwrap();
+        state.serial = serial;
+        state.resources.insert(
+            address.clone(),
+            ResourceState {
+                resource_type: "aws_subnet".into(),
+                value: Value::map([("id", Value::string(id))]),
+                ..ResourceState::default()
+            },
+        );
+        backend.write_object(&state, &address).unwrap();
+        recorded.push(state.clone());
+    }
+    let journal = backend.journal_path();
+    let lines = fs::read(&journal).unwrap();
+    let read = || LocalBackend::new(dir.state_path()).read().unwrap();
+
+    // Killed mid-append: every cut of the last line reads as the record before it.
+    let last_line_starts = lines[..lines.len() - 1]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .unwrap()
+        + 1;
+    for cut in [
+        last_line_starts + 1,
+        (last_line_starts + lines.len()) / 2,
+        lines.len() - 1,
+    ] {
+        fs::write(&journal, &lines[..cut]).unwrap();
+        assert_eq!(read(), Some(recorded[1].clone()), "cut at byte {cut}");
+    }
+    fs::write(&journal, &lines).unwrap();
+    assert_eq!(read(), Some(recorded[2].clone()));
+
+    // A compaction killed before its rename: a temp file beside the state, which a read
+    // ignores; the file and the journal are as they were.
+    let file = fs::read(dir.state_path()).unwrap();
+    let temp = dir
+        .state_path()
+        .with_file_name("terraform.tfstate.tmp-4242");
+    fs::write(&temp, format::encode(&recorded[2])).unwrap();
+    assert_eq!(read(), Some(recorded[2].clone()));
+    fs::remove_file(&temp).unwrap();
+
+    // Killed after the rename, before the journal was removed: the journal's lines hold
+    // serials the file already has, and are skipped (here the compacted state has moved on:
+    // a subnet the old lines hold is gone, and must stay gone).
+    state.serial = 5;
+    state
+        .resources
+        .remove(&"aws_subnet.s3".parse::<infra_core::Address>().unwrap());
+    backend.write(&state).unwrap();
+    assert!(!journal.exists());
+    fs::write(&journal, &lines).unwrap();
+    assert_eq!(read(), Some(state.clone()));
+    assert_ne!(fs::read(dir.state_path()).unwrap(), file);
+}
