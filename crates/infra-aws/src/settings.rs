@@ -225,7 +225,7 @@ fn text(argument: &Argument, diagnostics: &mut Problems) -> Option<String> {
                     format!(
                         "{} must be a known string, got {}.",
                         argument.name,
-                        describe(&other)
+                        other.describe()
                     ),
                 )
                 .at(argument.value_location.clone()),
@@ -268,7 +268,7 @@ fn default_tags(tags: &Argument, settings: &mut ProviderSettings, diagnostics: &
         other => diagnostics.push(
             Diagnostic::error(
                 "Invalid default_tags",
-                format!("tags must be a map of strings, got {}.", describe(&other)),
+                format!("tags must be a map of strings, got {}.", other.describe()),
             )
             .at(tags.value_location.clone()),
         ),
@@ -301,20 +301,6 @@ fn removed_argument(argument: &Argument, diagnostics: &mut Problems) {
             )
             .at(argument.location.clone()),
         );
-    }
-}
-
-/// A value as the language's errors describe it ("the bool true", "a list").
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Bool(b) => format!("the bool {b}"),
-        Value::List(_) => "a list".into(),
-        Value::Map(_) => "an object".into(),
-        Value::Null => "null".into(),
-        Value::Number(n) => format!("the number {}", infra_core::value::format_number(*n)),
-        Value::String(_) => "a string".into(),
-        Value::Unknown => "an unknown value".into(),
-        Value::Sensitive(_) => "a sensitive value".into(),
     }
 }
 

@@ -226,7 +226,7 @@ impl<'a> Ctx<'a> {
                 "Invalid operand",
                 format!(
                     "Unsuitable value for operand: a number is required, got {}.",
-                    describe(value)
+                    value.describe()
                 ),
                 span,
             )
@@ -239,7 +239,7 @@ impl<'a> Ctx<'a> {
                 "Invalid operand",
                 format!(
                     "Unsuitable value for operand: a bool is required, got {}.",
-                    describe(value)
+                    value.describe()
                 ),
                 span,
             )
@@ -426,7 +426,7 @@ impl<'a> Ctx<'a> {
                         "Invalid index",
                         format!(
                             "A list index must be a whole number, got {}.",
-                            describe(&key)
+                            key.describe()
                         ),
                         span,
                     ));
@@ -447,7 +447,7 @@ impl<'a> Ctx<'a> {
                 let Some(k) = to_key(&key) else {
                     return Err(self.fail(
                         "Invalid index",
-                        format!("A map key must be a string, got {}.", describe(&key)),
+                        format!("A map key must be a string, got {}.", key.describe()),
                         span,
                     ));
                 };
@@ -774,21 +774,6 @@ pub(crate) fn to_key(value: &Value) -> Option<String> {
 /// Equality as Terraform sees it: numbers by value, otherwise structural.
 pub(crate) fn equal_values(a: &Value, b: &Value) -> bool {
     a == b
-}
-
-/// A short description of a value for error messages, never revealing sensitive content.
-pub(crate) fn describe(value: &Value) -> String {
-    match value {
-        Value::Sensitive(_) => "a sensitive value".into(),
-        Value::String(s) if s.len() <= 40 => format!("the string \"{s}\""),
-        Value::String(_) => "a string".into(),
-        Value::Number(n) => format!("the number {}", format_number(*n)),
-        Value::Bool(b) => format!("the bool {b}"),
-        Value::Null => "null".into(),
-        Value::List(_) => "a list".into(),
-        Value::Map(_) => "an object".into(),
-        Value::Unknown => "an unknown value".into(),
-    }
 }
 
 #[cfg(test)]

@@ -377,7 +377,7 @@ impl<'c> Evaluator<'c> {
                 _ => {
                     return Err(Diagnostic::error(
                         "Invalid count argument",
-                        format!("The given \"count\" argument value is unsuitable: a non-negative whole number up to {MAX_COUNT} is required, got {}.", crate::eval::describe(&value)),
+                        format!("The given \"count\" argument value is unsuitable: a non-negative whole number up to {MAX_COUNT} is required, got {}.", value.describe()),
                     )
                     .at(location)
                     .for_address(id)
@@ -430,12 +430,12 @@ impl<'c> Evaluator<'c> {
                                 Instance { count_index: None, each: Some((key.clone(), Value::String(key))) },
                             )),
                             Value::Unknown => return Err(error("The for_each set includes values that cannot be determined until apply, so infra cannot predict how many instances will be created.".into())),
-                            other => return Err(error(format!("for_each supports maps and sets of strings, but the set contains {}.", crate::eval::describe(&other)))),
+                            other => return Err(error(format!("for_each supports maps and sets of strings, but the set contains {}.", other.describe()))),
                         }
                     }
                 }
                 Value::Null => return Err(error("The given \"for_each\" argument value is null. A map or set of strings is required.".into())),
-                other => return Err(error(format!("for_each supports maps and sets of strings, got {}.", crate::eval::describe(&other)))),
+                other => return Err(error(format!("for_each supports maps and sets of strings, got {}.", other.describe()))),
             }
         } else {
             instances.push((None, Instance::default()));
@@ -515,7 +515,7 @@ impl<'c> Evaluator<'c> {
                                 .collect()
                         }
                         _ => {
-                            diagnostics.push(fail(format!("The given \"count\" argument value is unsuitable: a whole number from 0 to {MAX_COUNT} is required, got {}.", crate::eval::describe(&value))));
+                            diagnostics.push(fail(format!("The given \"count\" argument value is unsuitable: a whole number from 0 to {MAX_COUNT} is required, got {}.", value.describe())));
                             continue;
                         }
                     },
@@ -535,7 +535,7 @@ impl<'c> Evaluator<'c> {
                                     keys.push((InstanceKey::Key(key.clone()), Value::String(key)))
                                 }
                                 other => {
-                                    diagnostics.push(fail(format!("for_each supports maps and sets of strings, but the set contains {}.", crate::eval::describe(&other))));
+                                    diagnostics.push(fail(format!("for_each supports maps and sets of strings, but the set contains {}.", other.describe())));
                                     break;
                                 }
                             }
@@ -545,7 +545,7 @@ impl<'c> Evaluator<'c> {
                     (other, true) => {
                         diagnostics.push(fail(format!(
                             "for_each supports maps and sets of strings, got {}.",
-                            crate::eval::describe(&other)
+                            other.describe()
                         )));
                         continue;
                     }
@@ -888,7 +888,7 @@ impl<'c> Evaluator<'c> {
                                     "Invalid import id argument",
                                     format!(
                                         "The import ID must be a string, got {}.",
-                                        crate::eval::describe(&other)
+                                        other.describe()
                                     ),
                                 )
                                 .at(ctx.loc(decl.id.expr.span())),
@@ -994,10 +994,7 @@ impl<'c> Evaluator<'c> {
                     other => diagnostics.push(
                         Diagnostic::error(
                             "Invalid provider argument",
-                            format!(
-                                "alias must be a known string, got {}.",
-                                crate::eval::describe(&other)
-                            ),
+                            format!("alias must be a known string, got {}.", other.describe()),
                         )
                         .at(argument.value_location),
                     ),
@@ -1152,7 +1149,7 @@ fn condition_outcomes(
                         "Invalid condition result",
                         format!(
                             "The condition must be true or false, got {}.",
-                            crate::eval::describe(&other)
+                            other.describe()
                         ),
                     )
                     .at(location),
@@ -1319,7 +1316,7 @@ fn eval_timeouts(
                 ))),
                 Ok(other) => errors.push(invalid(format!(
                     "The {key} timeout must be a string such as \"30m\", got {}.",
-                    crate::eval::describe(&other)
+                    other.describe()
                 ))),
                 Err(error) => errors.push(*error),
             }

@@ -27,7 +27,7 @@ mod yaml;
 pub(crate) use datetime::parse_duration;
 pub use encoding::sha1;
 
-use crate::eval::{describe, mark_if, Ctx, EvalResult, Fail};
+use crate::eval::{mark_if, Ctx, EvalResult, Fail};
 use hcl_edit::expr::{Expression, FuncCall};
 use hcl_edit::Span;
 use infra_core::value::format_number;
@@ -425,7 +425,7 @@ fn expand_last(
             "Invalid expanding argument value",
             format!(
                 "The expanding argument (indicated by ...) must be a list, got {}.",
-                describe(&other)
+                other.describe()
             ),
             span,
         )),
@@ -555,7 +555,7 @@ fn string(args: &[Value], i: usize) -> Result<String, FunctionError> {
         Value::Bool(b) => Ok(b.to_string()),
         other => Err(arg_error(
             i,
-            format!("a string is required, got {}", describe(other)),
+            format!("a string is required, got {}", other.describe()),
         )),
     }
 }
@@ -564,7 +564,7 @@ fn number(args: &[Value], i: usize) -> Result<f64, FunctionError> {
     args[i].as_f64().ok_or_else(|| {
         arg_error(
             i,
-            format!("a number is required, got {}", describe(&args[i])),
+            format!("a number is required, got {}", args[i].describe()),
         )
     })
 }
@@ -573,7 +573,7 @@ fn integer(args: &[Value], i: usize) -> Result<i64, FunctionError> {
     args[i].as_i64().ok_or_else(|| {
         arg_error(
             i,
-            format!("a whole number is required, got {}", describe(&args[i])),
+            format!("a whole number is required, got {}", args[i].describe()),
         )
     })
 }
@@ -583,7 +583,7 @@ fn list(args: &[Value], i: usize) -> Result<Vec<Value>, FunctionError> {
         Value::List(items) => Ok(items.clone()),
         other => Err(arg_error(
             i,
-            format!("a list is required, got {}", describe(other)),
+            format!("a list is required, got {}", other.describe()),
         )),
     }
 }
@@ -593,7 +593,7 @@ fn map(args: &[Value], i: usize) -> Result<BTreeMap<String, Value>, FunctionErro
         Value::Map(entries) => Ok(entries.clone()),
         other => Err(arg_error(
             i,
-            format!("a map is required, got {}", describe(other)),
+            format!("a map is required, got {}", other.describe()),
         )),
     }
 }
@@ -667,7 +667,7 @@ pub fn render_template(text: &str, variables: BTreeMap<String, Value>) -> Result
         other => Value::String(to_string_value(&other).ok_or_else(|| {
             format!(
                 "the template result must be a string, but the template produced {}",
-                describe(&other)
+                other.describe()
             )
         })?),
     };

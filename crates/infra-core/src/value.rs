@@ -180,6 +180,22 @@ impl Value {
         }
     }
 
+    /// A short description of the value for error messages ("the bool true", "a list"),
+    /// never revealing sensitive content.
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Sensitive(_) => "a sensitive value".into(),
+            Value::String(s) if s.len() <= 40 => format!("the string \"{s}\""),
+            Value::String(_) => "a string".into(),
+            Value::Number(n) => format!("the number {}", format_number(*n)),
+            Value::Bool(b) => format!("the bool {b}"),
+            Value::Null => "null".into(),
+            Value::List(_) => "a list".into(),
+            Value::Map(_) => "an object".into(),
+            Value::Unknown => "an unknown value".into(),
+        }
+    }
+
     /// The name of the value's type, for error messages.
     pub fn type_name(&self) -> &'static str {
         match self {

@@ -10,7 +10,7 @@ use super::{
     arg_error, integer, known_elements, list, map, number, sort_set, string, to_string_value,
     FnResult, FunctionError,
 };
-use crate::eval::{describe, mark_if, to_key};
+use crate::eval::{mark_if, to_key};
 use infra_core::value::format_number;
 use infra_core::Value;
 use std::collections::BTreeMap;
@@ -342,7 +342,7 @@ pub(super) fn coalescelist(a: &[Value]) -> FnResult {
             other => {
                 return Err(arg_error(
                     i,
-                    format!("a list is required, got {}", describe(other)),
+                    format!("a list is required, got {}", other.describe()),
                 ))
             }
         }
@@ -469,7 +469,7 @@ pub(super) fn index(a: &[Value]) -> FnResult {
         Some(i) => Ok(mark_if(Value::Number(i as f64), sensitive)),
         None => Err(arg_error(
             1,
-            format!("{} is not in the list", describe(&needle)),
+            format!("{} is not in the list", needle.describe()),
         )),
     }
 }
@@ -490,7 +490,7 @@ pub(super) fn length(a: &[Value]) -> FnResult {
             0,
             format!(
                 "a collection or string is required, got {}",
-                describe(other)
+                other.describe()
             ),
         )),
     }
@@ -521,7 +521,7 @@ pub(super) fn merge(a: &[Value]) -> FnResult {
             other => {
                 return Err(arg_error(
                     i,
-                    format!("a map or object is required, got {}", describe(other)),
+                    format!("a map or object is required, got {}", other.describe()),
                 ))
             }
         }

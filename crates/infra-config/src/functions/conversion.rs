@@ -5,7 +5,7 @@
 use super::{
     arg_error, known_elements, list, sort_set, to_string_value, Call, FnResult, FunctionError,
 };
-use crate::eval::{describe, mark_if, Ctx, EvalResult};
+use crate::eval::{mark_if, Ctx, EvalResult};
 use crate::types::TypeConstraint;
 use infra_core::Value;
 
@@ -181,7 +181,7 @@ pub(super) fn tobool(a: &[Value]) -> FnResult {
     match &a[0] {
         Value::Null => Ok(Value::Null),
         other => Ok(Value::Bool(other.as_bool().ok_or_else(|| {
-            arg_error(0, format!("cannot convert {} to a bool", describe(other)))
+            arg_error(0, format!("cannot convert {} to a bool", other.describe()))
         })?)),
     }
 }
@@ -191,7 +191,7 @@ pub(super) fn tolist(a: &[Value]) -> FnResult {
         Value::List(_) | Value::Null => Ok(a[0].clone()),
         other => Err(arg_error(
             0,
-            format!("cannot convert {} to a list", describe(other)),
+            format!("cannot convert {} to a list", other.describe()),
         )),
     }
 }
@@ -201,7 +201,7 @@ pub(super) fn tomap(a: &[Value]) -> FnResult {
         Value::Map(_) | Value::Null => Ok(a[0].clone()),
         other => Err(arg_error(
             0,
-            format!("cannot convert {} to a map", describe(other)),
+            format!("cannot convert {} to a map", other.describe()),
         )),
     }
 }
@@ -210,7 +210,10 @@ pub(super) fn tonumber(a: &[Value]) -> FnResult {
     match &a[0] {
         Value::Null => Ok(Value::Null),
         other => Ok(Value::Number(other.as_f64().ok_or_else(|| {
-            arg_error(0, format!("cannot convert {} to a number", describe(other)))
+            arg_error(
+                0,
+                format!("cannot convert {} to a number", other.describe()),
+            )
         })?)),
     }
 }
@@ -232,7 +235,10 @@ pub(super) fn tostring(a: &[Value]) -> FnResult {
     match &a[0] {
         Value::Null => Ok(Value::Null),
         other => Ok(Value::String(to_string_value(other).ok_or_else(|| {
-            arg_error(0, format!("cannot convert {} to a string", describe(other)))
+            arg_error(
+                0,
+                format!("cannot convert {} to a string", other.describe()),
+            )
         })?)),
     }
 }

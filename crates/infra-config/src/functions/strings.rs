@@ -6,7 +6,7 @@ use super::{
     arg_error, integer, render_template, string, to_string_value, Body, Call, FnResult, Function,
     FunctionError,
 };
-use crate::eval::{describe, mark_if, Ctx, EvalResult};
+use crate::eval::{mark_if, Ctx, EvalResult};
 use hcl_edit::expr::Expression;
 use hcl_edit::template::{Element, Template};
 use infra_core::Value;
@@ -190,7 +190,7 @@ pub(super) fn join(a: &[Value]) -> FnResult {
             parts.push(to_string_value(&item).ok_or_else(|| {
                 arg_error(
                     i,
-                    format!("every element must be a string, got {}", describe(&item)),
+                    format!("every element must be a string, got {}", item.describe()),
                 )
             })?);
         }
@@ -575,17 +575,26 @@ fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
         next += 1;
         let text = match verb {
             's' => to_string_value(value).ok_or_else(|| {
-                arg_error(index, format!("%s needs a string, got {}", describe(value)))
+                arg_error(
+                    index,
+                    format!("%s needs a string, got {}", value.describe()),
+                )
             })?,
             'd' => {
                 let n = value.as_f64().ok_or_else(|| {
-                    arg_error(index, format!("%d needs a number, got {}", describe(value)))
+                    arg_error(
+                        index,
+                        format!("%d needs a number, got {}", value.describe()),
+                    )
                 })?;
                 format!("{}", n.trunc() as i64)
             }
             'f' => {
                 let n = value.as_f64().ok_or_else(|| {
-                    arg_error(index, format!("%f needs a number, got {}", describe(value)))
+                    arg_error(
+                        index,
+                        format!("%f needs a number, got {}", value.describe()),
+                    )
                 })?;
                 format!("{:.*}", precision.unwrap_or(6), n)
             }
@@ -593,7 +602,7 @@ fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
                 let n = value.as_i64().ok_or_else(|| {
                     arg_error(
                         index,
-                        format!("%x needs a whole number, got {}", describe(value)),
+                        format!("%x needs a whole number, got {}", value.describe()),
                     )
                 })?;
                 format!("{n:x}")
@@ -601,7 +610,7 @@ fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
             't' => value
                 .as_bool()
                 .ok_or_else(|| {
-                    arg_error(index, format!("%t needs a bool, got {}", describe(value)))
+                    arg_error(index, format!("%t needs a bool, got {}", value.describe()))
                 })?
                 .to_string(),
             'v' => match value {
@@ -609,7 +618,10 @@ fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
                 other => other.to_json().to_string(),
             },
             'q' => serde_json::Value::String(to_string_value(value).ok_or_else(|| {
-                arg_error(index, format!("%q needs a string, got {}", describe(value)))
+                arg_error(
+                    index,
+                    format!("%q needs a string, got {}", value.describe()),
+                )
             })?)
             .to_string(),
             other => return Err(arg_error(0, format!("unsupported format verb %{other}"))),
