@@ -165,13 +165,7 @@ impl AwsVpcEndpoint {
             let Some(id) = endpoint.vpc_endpoint_id() else {
                 continue;
             };
-            // AWS answers in lower case (`available`, `pendingAcceptance`, `deleted`) where the
-            // SDK's enum is capitalized: compare case-insensitively.
-            let state = endpoint
-                .state()
-                .map(|s| s.as_str().to_ascii_lowercase())
-                .unwrap_or_default();
-            if matches!(state.as_str(), "deleted" | "deleting" | "failed") {
+            if is_gone(endpoint) {
                 continue;
             }
             let owner = endpoint.owner_id().unwrap_or_default();
@@ -707,6 +701,17 @@ impl ResourceType for AwsVpcEndpoint {
         }
         Ok(found)
     }
+}
+
+/// Whether AWS reports the endpoint deleted, being deleted or failed. AWS answers in lower
+/// case (`available`, `pendingAcceptance`, `deleted`) where the SDK's enum is capitalized:
+/// compared case-insensitively.
+pub(crate) fn is_gone(endpoint: &VpcEndpoint) -> bool {
+    let state = endpoint
+        .state()
+        .map(|s| s.as_str().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(state.as_str(), "deleted" | "deleting" | "failed")
 }
 
 #[cfg(test)]

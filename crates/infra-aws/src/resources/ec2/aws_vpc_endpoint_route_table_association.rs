@@ -61,9 +61,7 @@ impl AwsVpcEndpointRouteTableAssociation {
                 Err(error) => return Err(error),
             };
             for endpoint in described.vpc_endpoints() {
-                let gone = endpoint
-                    .state()
-                    .is_some_and(|state| matches!(state.as_str(), "deleted" | "deleting"));
+                let gone = super::aws_vpc_endpoint::is_gone(endpoint);
                 if let (Some(id), false) = (endpoint.vpc_endpoint_id(), gone) {
                     found.insert(
                         id.to_string(),
