@@ -308,8 +308,9 @@ impl ResourceType for AwsIamAccessKey {
         let turn = user_turn(&user);
         let _guard = turn.lock().await;
         let keys = self.keys(&user).await?.unwrap_or_default();
-        // Only a key IAM dates from this operation's first send on can be the lost one (a
-        // minute's leeway for clocks); another made in that window by someone else is not.
+        // Only a key IAM dates from this operation's first send on (less a minute for clocks)
+        // can be the lost one. One made for this user by someone else in that window cannot
+        // be told from it (CREATE_PROTECTION.md, "Known gaps").
         let since = create_memo::first_send_at(operation)
             .map(|at| at - std::time::Duration::from_secs(60));
         let recent = keys.iter().filter(|(_, key)| {
