@@ -1587,7 +1587,10 @@ impl<'a> Env<'a> {
                 }
             }
             "data" => match (attr(0), attr(1)) {
-                (Some(ty), Some(n)) => Ok((self.resource(ctx, Mode::Data, ty, n, span_to(2))?, 2, true)),
+                (Some(ty), Some(n)) => {
+                    let (value, taken) = self.resource(ctx, Mode::Data, ty, n, &operators[2..], span_to(2))?;
+                    Ok((value, 2 + taken, true))
+                }
                 _ => Err(invalid("A data source reference needs a type and a name, as in data.aws_region.current.")),
             },
             "count" => match (attr(0), ctx.instance.count_index) {
@@ -1624,7 +1627,10 @@ impl<'a> Env<'a> {
             },
             "self" => Err(invalid("The \"self\" object is not supported here.")),
             resource_type => match attr(0) {
-                Some(n) => Ok((self.resource(ctx, Mode::Managed, resource_type, n, span_to(1))?, 1, true)),
+                Some(n) => {
+                    let (value, taken) = self.resource(ctx, Mode::Managed, resource_type, n, &operators[1..], span_to(1))?;
+                    Ok((value, 1 + taken, true))
+                }
                 None => Err(ctx.fail(
                     "Unknown variable",
                     format!("There is no variable named \"{resource_type}\"."),
@@ -1640,8 +1646,9 @@ impl<'a> Env<'a> {
         mode: Mode,
         ty: &str,
         name: &str,
+        operators: &[Decorated<TraversalOperator>],
         span: Option<Range<usize>>,
-    ) -> EvalResult {
+    ) -> Result<(Value, usize), Fail> {
         let config = self.ev.config;
         let id = ResourceId {
             module: config.modules[ctx.module].path.clone(),
@@ -1657,11 +1664,11 @@ impl<'a> Env<'a> {
             ));
         }
         self.touched.set(true);
+        let steps = plain_steps(operators);
         Ok(self
             .values
-            .get(&id)
-            .map(|v| v.into_value())
-            .unwrap_or(Value::Unknown))
+            .get_part(&id, &steps)
+            .unwrap_or((Value::Unknown, 0)))
     }
 
     /// Evaluates (or fetches from a cache) a variable, local or module output.
@@ -2217,4 +2224,25 @@ fn output_value(ctx: &mut Ctx, output: &crate::config::OutputDecl, expr: &Expr) 
             expr.expr.span(),
         )
     })
+}
+
+/// The leading operators of a reference that [`crate::Step`] can follow without evaluating
+/// anything: attribute names and literal indexes.
+fn plain_steps(operators: &[Decorated<TraversalOperator>]) -> Vec<crate::Step<'_>> {
+    operators
+        .iter()
+        .map_while(|operator| match operator.value() {
+            TraversalOperator::GetAttr(name) => Some(crate::Step::Attr(name.value().as_str())),
+            TraversalOperator::LegacyIndex(i) => {
+                i64::try_from(*i.value()).ok().map(crate::Step::Index)
+            }
+            TraversalOperator::Index(Expression::Number(n)) => {
+                n.value().as_i64().map(crate::Step::Index)
+            }
+            TraversalOperator::Index(Expression::String(key)) => {
+                Some(crate::Step::Key(key.value().as_str()))
+            }
+            _ => None,
+        })
+        .collect()
 }

@@ -168,25 +168,112 @@ pub struct OutputValue {
 pub trait ResourceValues {
     /// The current value of a resource (managed or data), shaped by its expansion.
     fn get(&self, id: &ResourceId) -> Option<ResourceValue>;
+
+    /// The part of a resource's value that the leading `steps` of a reference reach, and how
+    /// many steps that took: `aws_vpc.main.id` needs the VPC's `id`, not a copy of the whole
+    /// object. A holder that can lend its values overrides this with [`ResourceValue::part`];
+    /// the default copies the whole value and takes no step.
+    fn get_part(&self, id: &ResourceId, steps: &[Step]) -> Option<(Value, usize)> {
+        let _ = steps;
+        self.get(id).map(|value| (value.into_value(), 0))
+    }
+}
+
+/// One plain step of a reference after the resource's name: `.name`, `[0]` or `["key"]` with
+/// a literal key. Other operators (splats, computed keys) are applied to the value reached.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Step<'a> {
+    Attr(&'a str),
+    Index(i64),
+    Key(&'a str),
+}
+
+/// Follows `steps` from `value` as far as each lands on a present attribute, element or key of
+/// a plain (unmarked, known) value. What it stops at is left to the evaluator's operators,
+/// which give the same result as following every step there would have.
+pub fn follow<'v>(value: &'v Value, steps: &[Step]) -> (&'v Value, usize) {
+    let mut at = value;
+    let mut taken = 0;
+    for step in steps {
+        let next = match (at, step) {
+            (Value::Map(entries), Step::Attr(name) | Step::Key(name)) => entries.get(*name),
+            (Value::List(items), Step::Index(i)) => {
+                usize::try_from(*i).ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        };
+        match next {
+            Some(value) => {
+                at = value;
+                taken += 1;
+            }
+            None => break,
+        }
+    }
+    (at, taken)
+}
+
+/// A resource's instances in the shape references see them: one, a list (count) or a map
+/// (for_each).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shaped<T> {
+    /// No count/for_each: `aws_vpc.main.id`.
+    Single(T),
+    /// count: `aws_subnet.x[0].id`, `aws_subnet.x[*].id`.
+    Counted(Vec<T>),
+    /// for_each: `aws_subnet.x["a"].id`, `values(aws_subnet.x)`.
+    Keyed(BTreeMap<String, T>),
 }
 
 /// A resource's value as seen from expressions.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ResourceValue {
-    /// No count/for_each: `aws_vpc.main.id`.
-    Single(Value),
-    /// count: `aws_subnet.x[0].id`, `aws_subnet.x[*].id`.
-    Counted(Vec<Value>),
-    /// for_each: `aws_subnet.x["a"].id`, `values(aws_subnet.x)`.
-    Keyed(BTreeMap<String, Value>),
+pub type ResourceValue = Shaped<Value>;
+
+impl<T> Shaped<T> {
+    /// The same shape over what `f` makes of each instance.
+    pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> Shaped<U> {
+        match self {
+            Shaped::Single(one) => Shaped::Single(f(one)),
+            Shaped::Counted(items) => Shaped::Counted(items.iter().map(f).collect()),
+            Shaped::Keyed(entries) => {
+                Shaped::Keyed(entries.iter().map(|(k, v)| (k.clone(), f(v))).collect())
+            }
+        }
+    }
+
+    /// The instance a reference's `steps` pick, and how many steps that took: the one of a
+    /// single resource (none taken), or the one a literal index or key names.
+    pub fn instance(&self, steps: &[Step]) -> Option<(&T, usize)> {
+        match (self, steps.first()) {
+            (Shaped::Single(one), _) => Some((one, 0)),
+            (Shaped::Counted(items), Some(Step::Index(i))) => usize::try_from(*i)
+                .ok()
+                .and_then(|i| items.get(i))
+                .map(|v| (v, 1)),
+            (Shaped::Keyed(entries), Some(Step::Attr(key) | Step::Key(key))) => {
+                entries.get(*key).map(|v| (v, 1))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl ResourceValue {
-    pub(crate) fn into_value(self) -> Value {
+    pub fn into_value(self) -> Value {
         match self {
-            ResourceValue::Single(v) => v,
-            ResourceValue::Counted(items) => Value::List(items),
-            ResourceValue::Keyed(entries) => Value::Map(entries),
+            Shaped::Single(v) => v,
+            Shaped::Counted(items) => Value::List(items),
+            Shaped::Keyed(entries) => Value::Map(entries),
+        }
+    }
+
+    /// What `steps` reach in this value (see [`follow`]), copied alone, and the steps taken.
+    pub fn part(&self, steps: &[Step]) -> (Value, usize) {
+        match self.instance(steps) {
+            Some((value, first)) => {
+                let (reached, taken) = follow(value, &steps[first..]);
+                (reached.clone(), first + taken)
+            }
+            None => (self.clone().into_value(), 0),
         }
     }
 }
@@ -203,5 +290,9 @@ impl ResourceValues for NoResourceValues {
 impl ResourceValues for BTreeMap<ResourceId, ResourceValue> {
     fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
         BTreeMap::get(self, id).cloned()
+    }
+
+    fn get_part(&self, id: &ResourceId, steps: &[Step]) -> Option<(Value, usize)> {
+        BTreeMap::get(self, id).map(|value| value.part(steps))
     }
 }

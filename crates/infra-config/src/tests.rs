@@ -1482,3 +1482,109 @@ fn unknown_arguments_of_variable_output_and_lifecycle_are_errors() {
         ]
     );
 }
+
+/// Lends nothing: every reference copies the whole resource value, as before `get_part`.
+struct CopiedWhole<'a>(&'a BTreeMap<ResourceId, ResourceValue>);
+
+impl ResourceValues for CopiedWhole<'_> {
+    fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
+        self.0.get(id).cloned()
+    }
+}
+
+#[test]
+fn a_reference_that_follows_a_lent_value_means_what_a_copied_one_does() {
+    let references = [
+        "aws_vpc.main.id",
+        "aws_vpc.main",
+        "aws_vpc.main.tags.Name",
+        "aws_vpc.main.tags[\"Name\"]",
+        "aws_vpc.main.missing",
+        "aws_vpc.main.nested[1].port",
+        "aws_vpc.main.nested[*].port",
+        "aws_vpc.main.nested.0.port",
+        "aws_vpc.main.secret",
+        "aws_vpc.main.unknown.deeper",
+        "aws_subnet.counted[1].id",
+        "aws_subnet.counted[*].id",
+        "aws_subnet.counted.1.id",
+        "aws_subnet.keyed[\"a\"].id",
+        "aws_subnet.keyed.b.id",
+        "aws_subnet.keyed",
+        "data.aws_region.current.name",
+        "aws_subnet.counted[5].id",
+        "aws_subnet.keyed[\"z\"].id",
+        "aws_vpc.main.nested[7]",
+        "aws_vpc.main.id.deeper",
+    ];
+    let resources = r#"
+resource "aws_vpc" "main" {}
+resource "aws_subnet" "counted" {
+  count = 2
+}
+resource "aws_subnet" "keyed" {
+  for_each = toset(["a", "b"])
+}
+data "aws_region" "current" {}
+"#;
+    let subnet = |id: &str| Value::map([("id", Value::string(id))]);
+    let mut values = BTreeMap::new();
+    values.insert(
+        managed("aws_vpc", "main"),
+        ResourceValue::Single(Value::map([
+            ("id", Value::string("vpc-1")),
+            ("tags", Value::map([("Name", Value::string("main"))])),
+            (
+                "nested",
+                Value::List(vec![
+                    Value::map([("port", Value::Number(80.0))]),
+                    Value::map([("port", Value::Number(443.0))]),
+                ]),
+            ),
+            ("secret", Value::string("hush").mark_sensitive()),
+            ("unknown", Value::Unknown),
+        ])),
+    );
+    values.insert(
+        managed("aws_subnet", "counted"),
+        ResourceValue::Counted(vec![subnet("s-0"), subnet("s-1")]),
+    );
+    values.insert(
+        managed("aws_subnet", "keyed"),
+        ResourceValue::Keyed(BTreeMap::from([
+            ("a".to_string(), subnet("s-a")),
+            ("b".to_string(), subnet("s-b")),
+        ])),
+    );
+    let region = ResourceId {
+        module: vec![],
+        mode: Mode::Data,
+        resource_type: "aws_region".into(),
+        name: "current".into(),
+    };
+    values.insert(
+        region,
+        ResourceValue::Single(Value::map([("name", Value::string("eu-west-1"))])),
+    );
+    // Each reference in a configuration of its own, so that one failing does not hide another.
+    for (i, reference) in references.iter().enumerate() {
+        let config = load_ok(&[(
+            "main.tf",
+            &format!(
+                "{resources}\noutput \"o\" {{\n  value     = {reference}\n  sensitive = true\n}}\n"
+            ),
+        )]);
+        let ev = evaluator(&config, &[]);
+        let lent = ev.outputs(&values).map(|o| o["o"].value.clone());
+        let copied = ev
+            .outputs(&CopiedWhole(&values))
+            .map(|o| o["o"].value.clone());
+        assert_eq!(format!("{lent:?}"), format!("{copied:?}"), "{reference}");
+        // The last four fail: out of range, no such key, no such element, no attributes.
+        assert_eq!(
+            lent.is_err(),
+            i >= references.len() - 4,
+            "{reference}: {lent:?}"
+        );
+    }
+}

@@ -5,25 +5,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue, ResourceValues};
+use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue, ResourceValues, Step};
 use infra_core::{Action, Address, Diagnostic, Diagnostics, Mode, Registry, ResourceId, Value};
 use infra_state::State;
 
 use crate::observer::{Event, Observer};
-use crate::planner::{shape, PlannedValues};
+use crate::planner::{shape, single_part_in_state};
 
 /// Managed resources as the refreshed state has them, shaped for references, and the data
 /// sources read so far.
 struct KnownValues<'a> {
     state: &'a State,
     resources: &'a BTreeMap<&'a ResourceId, &'a ResourceConfig>,
-    data: PlannedValues,
+    data: BTreeMap<ResourceId, ResourceValue>,
 }
 
 impl ResourceValues for KnownValues<'_> {
     fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
         if id.mode == Mode::Data {
-            return self.data.get(id);
+            return self.data.get(id).cloned();
         }
         let resource = self.resources.get(id)?;
         let instances: Vec<(Address, Value)> = self
@@ -37,6 +37,15 @@ impl ResourceValues for KnownValues<'_> {
             return None;
         }
         Some(shape(resource, instances))
+    }
+
+    fn get_part(&self, id: &ResourceId, steps: &[Step]) -> Option<(Value, usize)> {
+        if id.mode == Mode::Data {
+            return self.data.get_part(id, steps);
+        }
+        let resource = self.resources.get(id)?;
+        single_part_in_state(self.state, resource, steps)
+            .or_else(|| self.get(id).map(|value| (value.into_value(), 0)))
     }
 }
 
@@ -58,7 +67,7 @@ pub async fn read_data_sources(
     let mut values = KnownValues {
         state,
         resources: &resources,
-        data: PlannedValues::default(),
+        data: BTreeMap::new(),
     };
     let mut diagnostics = Diagnostics::new();
     for id in order.iter().filter(|id| id.mode == Mode::Data) {
@@ -114,12 +123,9 @@ pub async fn read_data_sources(
             };
             shaped.push((instance.address, value));
         }
-        values
-            .data
-            .values
-            .insert(id.clone(), shape(resource, shaped));
+        values.data.insert(id.clone(), shape(resource, shaped));
     }
-    diagnostics.into_result(values.data.values)
+    diagnostics.into_result(values.data)
 }
 
 /// The data sources a plan must read during apply: those left unknown, and those that

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
 use infra_config::{
-    Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
+    Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues, Step,
 };
 use infra_core::{
     Action, Address, Cause, InstanceKey, Mode, Operation, ProviderError, Registry, ResourceId,
@@ -27,7 +27,7 @@ use crate::lost_answer::{Careful, DEFAULT_RETRIES};
 use crate::observer::{Event, Observer};
 use crate::persist::{persist, persist_object};
 use crate::plan::{Plan, ResourceChange};
-use crate::planner::shape;
+use crate::planner::{shape, single_part_in_state};
 use infra_core::rollout::{RolloutEvents, RolloutRecord, Rollouts};
 
 /// Everything the executor needs besides the plan and the state.
@@ -133,6 +133,15 @@ impl ResourceValues for AppliedValues<'_> {
             .map(|(address, r)| (address.clone(), r.value.clone()))
             .collect();
         Some(shape(resource, instances))
+    }
+
+    fn get_part(&self, id: &ResourceId, steps: &[Step]) -> Option<(Value, usize)> {
+        if id.mode == Mode::Data {
+            return self.data.get_part(id, steps);
+        }
+        let resource = self.resources.get(id)?;
+        single_part_in_state(self.state, resource, steps)
+            .or_else(|| self.get(id).map(|value| (value.into_value(), 0)))
     }
 }
 

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use infra_config::{
-    Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
+    follow, Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues,
+    Shaped, Step,
 };
 use infra_core::{
     Action, Address, Diagnostic, Diagnostics, InstanceKey, Mode, Registry, ResourceId,
@@ -47,22 +48,62 @@ pub struct PlanInput<'a> {
     pub options: &'a PlanOptions,
 }
 
-/// Resource values as planned so far, shaped by each resource's expansion, for references.
-#[derive(Default)]
-pub struct PlannedValues {
-    pub values: BTreeMap<ResourceId, ResourceValue>,
+/// Resource values as planned so far, for references: the data sources read, and each
+/// planned resource's instances where they are in the plan's changes (their `after`), so that
+/// the plan holds each planned object once.
+struct PlannedValues<'p> {
+    data: &'p BTreeMap<ResourceId, ResourceValue>,
+    at: &'p BTreeMap<ResourceId, Shaped<usize>>,
+    changes: &'p [ResourceChange],
 }
 
-impl ResourceValues for PlannedValues {
+impl ResourceValues for PlannedValues<'_> {
     fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
-        self.values.get(id).cloned()
+        match self.at.get(id) {
+            Some(at) => Some(at.map(|&i| self.changes[i].after.clone())),
+            None => self.data.get(id).cloned(),
+        }
     }
+
+    fn get_part(&self, id: &ResourceId, steps: &[Step]) -> Option<(Value, usize)> {
+        let Some(at) = self.at.get(id) else {
+            return self.data.get_part(id, steps);
+        };
+        Some(match at.instance(steps) {
+            Some((&i, first)) => {
+                let (reached, taken) = follow(&self.changes[i].after, &steps[first..]);
+                (reached.clone(), first + taken)
+            }
+            None => (self.get(id)?.into_value(), 0),
+        })
+    }
+}
+
+/// The part of a managed resource's value in `state` that `steps` reach (see
+/// [`ResourceValue::part`]), for a resource without count or for_each: its one object is lent
+/// from the state, not copied whole.
+pub fn single_part_in_state(
+    state: &State,
+    resource: &ResourceConfig,
+    steps: &[Step],
+) -> Option<(Value, usize)> {
+    if resource.has_count || resource.has_for_each {
+        return None;
+    }
+    let object = state.resources.get(&resource.id.instance(None))?;
+    let (reached, taken) = follow(&object.value, steps);
+    Some((reached.clone(), taken))
 }
 
 /// Shapes instance values the way references see them: one object, a list, or a map.
 pub fn shape(resource: &ResourceConfig, instances: Vec<(Address, Value)>) -> ResourceValue {
-    if resource.has_count {
-        let mut items: Vec<(i64, Value)> = instances
+    shaped(resource, instances).unwrap_or(Shaped::Single(Value::Unknown))
+}
+
+/// Shapes what each instance has; `None` for a single resource without its instance.
+fn shaped<T>(resource: &ResourceConfig, instances: Vec<(Address, T)>) -> Option<Shaped<T>> {
+    Some(if resource.has_count {
+        let mut items: Vec<(i64, T)> = instances
             .into_iter()
             .map(|(address, value)| match address.key {
                 Some(InstanceKey::Index(i)) => (i, value),
@@ -70,9 +111,9 @@ pub fn shape(resource: &ResourceConfig, instances: Vec<(Address, Value)>) -> Res
             })
             .collect();
         items.sort_by_key(|(i, _)| *i);
-        ResourceValue::Counted(items.into_iter().map(|(_, v)| v).collect())
+        Shaped::Counted(items.into_iter().map(|(_, v)| v).collect())
     } else if resource.has_for_each {
-        ResourceValue::Keyed(
+        Shaped::Keyed(
             instances
                 .into_iter()
                 .map(|(address, value)| match address.key {
@@ -82,14 +123,8 @@ pub fn shape(resource: &ResourceConfig, instances: Vec<(Address, Value)>) -> Res
                 .collect(),
         )
     } else {
-        ResourceValue::Single(
-            instances
-                .into_iter()
-                .next()
-                .map(|(_, v)| v)
-                .unwrap_or(Value::Unknown),
-        )
-    }
+        Shaped::Single(instances.into_iter().next()?.1)
+    })
 }
 
 /// The resource graph, in dependency order. A cycle is an error naming its addresses.
@@ -254,9 +289,23 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
         resources,
         mut plan,
         mut diagnostics,
-        planned,
+        planned_at,
         ..
     } = planning;
+    // The outputs and check blocks read the planned values, which are in the changes: before
+    // `-target` and `-exclude` narrow them.
+    let planned = PlannedValues {
+        data: input.data,
+        at: &planned_at,
+        changes: &plan.changes,
+    };
+    let mut output_errors = Diagnostics::new();
+    plan_outputs(&input, &planned, &mut plan.outputs, &mut output_errors);
+    let check_warnings = if input.options.destroy {
+        Vec::new()
+    } else {
+        input.evaluator.check_failures(&planned).0
+    };
     if !input.options.targets.is_empty() {
         restrict_to_targets(
             &mut plan,
@@ -276,11 +325,8 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
     for error in prevent_destroy_errors(&plan, &resources) {
         diagnostics.push(error);
     }
-    plan_outputs(&input, &planned, &mut plan, &mut diagnostics);
-    if !input.options.destroy {
-        plan.warnings
-            .extend(input.evaluator.check_failures(&planned).0);
-    }
+    diagnostics.extend(output_errors);
+    plan.warnings.extend(check_warnings);
     plan.changes.sort_by(|a, b| a.address.cmp(&b.address));
     diagnostics.into_result(plan)
 }
@@ -295,8 +341,9 @@ struct Planning<'i, 'a> {
     owned_routes: BTreeSet<String>,
     plan: Plan,
     diagnostics: Diagnostics,
-    /// The values planned so far, as references see them.
-    planned: PlannedValues,
+    /// Where each resource planned so far has its instances in `plan.changes`, as references
+    /// see them (see [`Planning::planned`]).
+    planned_at: BTreeMap<ResourceId, Shaped<usize>>,
     /// Each planned resource's instances, for instance-level dependencies.
     instances_of: BTreeMap<ResourceId, Vec<Address>>,
     /// The instances the configuration wants; the rest of the state is deleted.
@@ -305,13 +352,6 @@ struct Planning<'i, 'a> {
 
 impl<'i, 'a> Planning<'i, 'a> {
     fn new(input: &'i PlanInput<'a>) -> Self {
-        let planned = PlannedValues {
-            values: input
-                .data
-                .iter()
-                .map(|(id, value)| (id.clone(), value.clone()))
-                .collect(),
-        };
         Planning {
             input,
             resources: input
@@ -326,9 +366,18 @@ impl<'i, 'a> Planning<'i, 'a> {
                 ..Plan::default()
             },
             diagnostics: Diagnostics::new(),
-            planned,
+            planned_at: BTreeMap::new(),
             instances_of: BTreeMap::new(),
             desired: BTreeSet::new(),
+        }
+    }
+
+    /// The values planned so far, as references see them.
+    fn planned(&self) -> PlannedValues<'_> {
+        PlannedValues {
+            data: self.input.data,
+            at: &self.planned_at,
+            changes: &self.plan.changes,
         }
     }
 
@@ -340,7 +389,7 @@ impl<'i, 'a> Planning<'i, 'a> {
             return;
         };
         if id.mode == Mode::Data {
-            let reads = deferred_reads(input, id, &self.planned, &self.instances_of);
+            let reads = deferred_reads(input, id, &self.planned(), &self.instances_of);
             self.instances_of.insert(
                 id.clone(),
                 reads.iter().map(|c| c.address.clone()).collect(),
@@ -351,7 +400,7 @@ impl<'i, 'a> Planning<'i, 'a> {
         let Some(resource_type) = self.resource_type(id, resource) else {
             return;
         };
-        let instances = match input.evaluator.expand(id, &self.planned) {
+        let instances = match input.evaluator.expand(id, &self.planned()) {
             Ok(instances) => instances,
             Err(errors) => {
                 self.diagnostics.extend(errors);
@@ -367,19 +416,19 @@ impl<'i, 'a> Planning<'i, 'a> {
             .flatten()
             .cloned()
             .collect();
-        let mut shaped = Vec::with_capacity(instances.len());
+        let mut planned = Vec::with_capacity(instances.len());
         for instance in instances {
             let change =
                 self.plan_instance(resource, resource_type.as_ref(), instance, &dependencies);
-            shaped.push((change.address.clone(), change.after.clone()));
+            planned.push((change.address.clone(), self.plan.changes.len()));
             self.desired.insert(change.address.clone());
             self.plan.changes.push(change);
         }
         self.instances_of
-            .insert(id.clone(), shaped.iter().map(|(a, _)| a.clone()).collect());
-        self.planned
-            .values
-            .insert(id.clone(), shape(resource, shaped));
+            .insert(id.clone(), planned.iter().map(|(a, _)| a.clone()).collect());
+        if let Some(at) = shaped(resource, planned) {
+            self.planned_at.insert(id.clone(), at);
+        }
     }
 
     /// The type of a configured resource, whose provider configuration must exist; `None`
@@ -447,12 +496,13 @@ impl<'i, 'a> Planning<'i, 'a> {
                     .for_address(&instance.address),
             );
         }
-        self.diagnostics.extend(input.evaluator.condition_failures(
+        let failures = input.evaluator.condition_failures(
             &instance.address,
-            &self.planned,
+            &self.planned(),
             "precondition",
             None,
-        ));
+        );
+        self.diagnostics.extend(failures);
         let prior_record = input.state.get(&instance.address);
         let prior = prior_record.map(|r| &r.value);
         let lifecycle = effective_lifecycle(
@@ -509,12 +559,13 @@ impl<'i, 'a> Planning<'i, 'a> {
         // (and what other resources see of this one) holds null.
         resource_type.schema().clear_write_only(&mut decision.after);
         if decision.after.is_wholly_known() {
-            self.diagnostics.extend(input.evaluator.condition_failures(
+            let failures = input.evaluator.condition_failures(
                 &instance.address,
-                &self.planned,
+                &self.planned(),
                 "postcondition",
                 Some(&decision.after),
-            ));
+            );
+            self.diagnostics.extend(failures);
         }
         let reason = match decision.reason {
             Some(Reason::ReplaceByRequest) if triggered && !requested => {
@@ -658,14 +709,14 @@ fn prevent_destroy_errors(
 fn plan_outputs(
     input: &PlanInput<'_>,
     planned: &PlannedValues,
-    plan: &mut Plan,
+    outputs: &mut BTreeMap<String, OutputChange>,
     diagnostics: &mut Diagnostics,
 ) {
     let partial = !input.options.targets.is_empty() || !input.options.excludes.is_empty();
     if !input.options.destroy && !partial {
         match input.evaluator.outputs(planned) {
-            Ok(outputs) => {
-                for (name, output) in outputs {
+            Ok(configured) => {
+                for (name, output) in configured {
                     let before = input.state.outputs.get(&name);
                     let before_value = before.map(|o| o.value.clone()).unwrap_or(Value::Null);
                     let action = match before {
@@ -678,7 +729,7 @@ fn plan_outputs(
                         }
                         Some(_) => Action::Update,
                     };
-                    plan.outputs.insert(
+                    outputs.insert(
                         name,
                         OutputChange {
                             action,
@@ -693,8 +744,8 @@ fn plan_outputs(
         }
     }
     for (name, output) in &input.state.outputs {
-        if !plan.outputs.contains_key(name) && (input.options.destroy || !partial) {
-            plan.outputs.insert(
+        if !outputs.contains_key(name) && (input.options.destroy || !partial) {
+            outputs.insert(
                 name.clone(),
                 OutputChange {
                     action: Action::Delete,
