@@ -138,17 +138,18 @@ class CountingProxy:
         return tally
 
 
-def run_measured(infra, stack, args, env=None, check=True):
-    """Runs `infra ARGS` in STACK; returns (seconds, peak RSS in MB, CompletedProcess).
+def run_measured(infra, stack, args, env=None, check=True, prefix=()):
+    """Runs `infra ARGS` in STACK (after PREFIX, a profiler say); returns (seconds, peak RSS
+    in MB, CompletedProcess). The CompletedProcess also has `cpu_seconds`.
 
-    The wall time is the whole process: exec, start-up, work, exit. The peak RSS is that
-    one child's, from wait4.
+    The wall time is the whole process: exec, start-up, work, exit. The peak RSS and the CPU
+    time (user and system) are that one child's, from wait4.
     """
     full_env = dict(os.environ, NO_COLOR="1", **(env or {}))
     out_path = tempfile.TemporaryFile(mode="w+")
     err_path = tempfile.TemporaryFile(mode="w+")
     started = time.perf_counter()
-    process = subprocess.Popen([str(infra), *args], cwd=stack, env=full_env,
+    process = subprocess.Popen([*prefix, str(infra), *args], cwd=stack, env=full_env,
                                stdout=out_path, stderr=err_path)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
@@ -157,6 +158,7 @@ def run_measured(infra, stack, args, env=None, check=True):
     err_path.seek(0)
     result = subprocess.CompletedProcess(process.args, process.returncode,
                                          out_path.read(), err_path.read())
+    result.cpu_seconds = usage.ru_utime + usage.ru_stime
     if check and process.returncode not in (0, 2):
         raise SystemExit(f"infra {' '.join(args)} failed ({process.returncode}):\n"
                          f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")

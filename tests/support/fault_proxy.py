@@ -58,7 +58,9 @@ Control, at run time (both read the same settings, a JSON object; unknown keys a
 - HTTP on the proxy's own port (never forwarded, never counted):
     GET  /__proxy/stats   {"seen", "in_flight", "forwarded", "faults_before", "faults_after",
                            "held": [{"n", "service", "operation"}] (held now, in the order
-                           they were held), "released": N, "config": {...}}
+                           they were held), "released": N, "config": {...},
+                           "buckets": {key: {"admitted", "floor_s"}} and "floor_s" (with
+                           aws_buckets: the least time the admitted requests need)}
     GET  /__proxy/log     every request: {"n", "service", "protocol", "operation", "key" (the
                           operation key: IDs in REST paths starred), "fault", "token" (the
                           request's idempotency token, or null: see idempotency_token)}
@@ -149,6 +151,8 @@ class Proxy:
         self.bucket_rows = load_buckets()
         # bucket key -> [tokens, monotonic time of the last refill]
         self.bucket_levels = {}
+        # bucket key -> [requests admitted, capacity, refill per second], for the floor
+        self.bucket_admitted = {}
         self.held = []
         self.released = 0
         self.log = []
@@ -272,6 +276,12 @@ class Proxy:
             "held": list(self.held),
             "released": self.released,
             "config": dict(self.config),
+            "buckets": {key: {"admitted": n, "floor_s": max(0.0, n - capacity) / refill}
+                        for key, (n, capacity, refill) in self.bucket_admitted.items()},
+            # The least time any client needs for the requests admitted so far: each bucket's
+            # requests beyond its burst capacity at its refill rate, the slowest bucket's.
+            "floor_s": max([max(0.0, n - capacity) / refill
+                            for n, capacity, refill in self.bucket_admitted.values()] or [0.0]),
         }
 
     def take_token(self, service, operation):
@@ -291,6 +301,9 @@ class Proxy:
         if level[0] < 1.0:
             return False
         level[0] -= 1.0
+        admitted = self.bucket_admitted.setdefault(
+            key, [0, float(row["capacity"]), float(row["refill_per_second"])])
+        admitted[0] += 1
         return True
 
     def say(self, line):
