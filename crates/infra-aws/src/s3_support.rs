@@ -147,6 +147,9 @@ pub trait BucketConfig: Send + Sync + 'static {
     const NAME: &'static str;
     /// Whether the type takes `expected_bucket_owner` (most do; the policy does not).
     const EXPECTED_OWNER: bool = true;
+    /// The error code S3 answers when the bucket has no configuration of this kind (a read
+    /// finds none, a delete has nothing left to do), for the kinds that have one.
+    const NOT_CONFIGURED: Option<&'static str> = None;
 
     /// The kind's own arguments and blocks (without `id`, `bucket`, `expected_bucket_owner`),
     /// and the provider's schema version for the type.
@@ -218,6 +221,11 @@ impl<C: BucketConfig> BucketSubresource<C> {
         }
     }
 
+    /// Whether `error` says the bucket, or its configuration of this kind, is not there.
+    fn is_gone(error: &ProviderError) -> bool {
+        is_gone(error) || C::NOT_CONFIGURED.is_some_and(|code| error.code.as_deref() == Some(code))
+    }
+
     async fn read(&self, value: &Value) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.s3;
         let Some(bucket) = string(value, "bucket") else {
@@ -226,7 +234,7 @@ impl<C: BucketConfig> BucketSubresource<C> {
         let owner = owner_of(value);
         let found = match C::get(client, &bucket, owner.clone(), value).await {
             Ok(found) => found,
-            Err(error) if is_gone(&error) => None,
+            Err(error) if Self::is_gone(&error) => None,
             Err(error) => return Err(error),
         };
         Ok(found.map(|mut object| {
@@ -324,7 +332,7 @@ impl<C: BucketConfig> ResourceType for BucketSubresource<C> {
         };
         match C::delete(client, &bucket, owner_of(prior), prior).await {
             Ok(()) => Ok(()),
-            Err(error) if is_gone(&error) => Ok(()),
+            Err(error) if Self::is_gone(&error) => Ok(()),
             Err(error) => Err(error),
         }
     }

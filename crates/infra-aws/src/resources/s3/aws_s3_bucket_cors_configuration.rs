@@ -19,7 +19,6 @@ use crate::error::aws_error;
 use crate::s3_support::{BucketConfig, BucketSubresource};
 use crate::Aws;
 
-const NOT_FOUND: &str = "NoSuchCORSConfiguration";
 const MAX_RULES: usize = 100;
 const MAX_ID_LENGTH: usize = 255;
 
@@ -70,6 +69,7 @@ fn rule_value(rule: &CorsRule) -> Value {
 #[async_trait::async_trait]
 impl BucketConfig for Cors {
     const NAME: &'static str = "aws_s3_bucket_cors_configuration";
+    const NOT_CONFIGURED: Option<&'static str> = Some("NoSuchCORSConfiguration");
 
     fn schema() -> Schema {
         let rule = Schema::new()
@@ -146,18 +146,13 @@ impl BucketConfig for Cors {
         owner: Option<String>,
         _hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = match client
-            .get_bucket_cors()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(output) => output,
-            Err(error) if error.code.as_deref() == Some(NOT_FOUND) => return Ok(None),
-            Err(error) => return Err(error),
-        };
+        let output = client
+        .get_bucket_cors()
+        .bucket(bucket)
+        .set_expected_bucket_owner(owner)
+        .send()
+        .await
+        .map_err(aws_error)?;
         Ok(Some(BTreeMap::from([(
             "cors_rule".to_string(),
             Value::List(output.cors_rules().iter().map(rule_value).collect()),
@@ -170,17 +165,14 @@ impl BucketConfig for Cors {
         owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        match client
+        client
             .delete_bucket_cors()
             .bucket(bucket)
             .set_expected_bucket_owner(owner)
             .send()
             .await
-            .map_err(aws_error)
-        {
-            Err(error) if error.code.as_deref() != Some(NOT_FOUND) => Err(error),
-            _ => Ok(()),
-        }
+            .map_err(aws_error)?;
+        Ok(())
     }
 }
 

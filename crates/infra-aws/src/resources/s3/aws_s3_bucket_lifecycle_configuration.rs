@@ -28,7 +28,6 @@ use crate::error::aws_error;
 use crate::s3_support::{BucketConfig, BucketSubresource};
 use crate::Aws;
 
-const NOT_FOUND: &str = "NoSuchLifecycleConfiguration";
 const STORAGE_CLASSES: &[&str] = &[
     "GLACIER",
     "STANDARD_IA",
@@ -343,6 +342,7 @@ fn rule_value(rule: &LifecycleRule, hint: Option<&Value>) -> Value {
 #[async_trait::async_trait]
 impl BucketConfig for Lifecycle {
     const NAME: &'static str = "aws_s3_bucket_lifecycle_configuration";
+    const NOT_CONFIGURED: Option<&'static str> = Some("NoSuchLifecycleConfiguration");
 
     /// The provider's upgrader from the SDKv2 shape (version 0) to the framework's: sizes and
     /// version counts that were strings are numbers, and empty strings are null.
@@ -519,18 +519,13 @@ impl BucketConfig for Lifecycle {
         owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = match client
-            .get_bucket_lifecycle_configuration()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(output) => output,
-            Err(error) if error.code.as_deref() == Some(NOT_FOUND) => return Ok(None),
-            Err(error) => return Err(error),
-        };
+        let output = client
+        .get_bucket_lifecycle_configuration()
+        .bucket(bucket)
+        .set_expected_bucket_owner(owner)
+        .send()
+        .await
+        .map_err(aws_error)?;
         let hints = blocks(hint, "rule");
         let rules = output
             .rules()
@@ -558,17 +553,14 @@ impl BucketConfig for Lifecycle {
         owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        match client
+        client
             .delete_bucket_lifecycle()
             .bucket(bucket)
             .set_expected_bucket_owner(owner)
             .send()
             .await
-            .map_err(aws_error)
-        {
-            Err(error) if error.code.as_deref() != Some(NOT_FOUND) => Err(error),
-            _ => Ok(()),
-        }
+            .map_err(aws_error)?;
+        Ok(())
     }
 }
 

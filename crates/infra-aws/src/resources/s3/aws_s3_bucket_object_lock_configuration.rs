@@ -28,9 +28,6 @@ pub fn new(aws: Arc<Aws>) -> BucketSubresource<ObjectLock> {
     BucketSubresource::new(aws)
 }
 
-/// S3's answer for a bucket without Object Lock.
-const NOT_FOUND: &str = "ObjectLockConfigurationNotFoundError";
-
 /// The configuration `planned` asks for: enabled, with its default retention unless `rule`
 /// is left out (or `without_rule`, for delete).
 fn configuration(planned: &Value, without_rule: bool) -> ObjectLockConfiguration {
@@ -82,6 +79,7 @@ async fn put(
 #[async_trait::async_trait]
 impl BucketConfig for ObjectLock {
     const NAME: &'static str = "aws_s3_bucket_object_lock_configuration";
+    const NOT_CONFIGURED: Option<&'static str> = Some("ObjectLockConfigurationNotFoundError");
 
     fn schema() -> Schema {
         Schema::new()
@@ -125,18 +123,13 @@ impl BucketConfig for ObjectLock {
         owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = match client
-            .get_object_lock_configuration()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(output) => output,
-            Err(error) if error.code.as_deref() == Some(NOT_FOUND) => return Ok(None),
-            Err(error) => return Err(error),
-        };
+        let output = client
+        .get_object_lock_configuration()
+        .bucket(bucket)
+        .set_expected_bucket_owner(owner)
+        .send()
+        .await
+        .map_err(aws_error)?;
         let Some(configuration) = output.object_lock_configuration() else {
             return Ok(None);
         };
@@ -177,14 +170,7 @@ impl BucketConfig for ObjectLock {
         owner: Option<String>,
         prior: &Value,
     ) -> Result<(), ProviderError> {
-        match put(client, bucket, owner, prior, true).await {
-            Err(error)
-                if matches!(error.code.as_deref(), Some("NoSuchBucket") | Some(NOT_FOUND)) =>
-            {
-                Ok(())
-            }
-            other => other,
-        }
+        put(client, bucket, owner, prior, true).await
     }
 }
 

@@ -16,8 +16,6 @@ use crate::error::aws_error;
 use crate::s3_support::{BucketConfig, BucketSubresource};
 use crate::Aws;
 
-const NOT_FOUND: &str = "OwnershipControlsNotFoundError";
-
 pub struct OwnershipControlsConfig;
 
 pub fn new(aws: Arc<Aws>) -> BucketSubresource<OwnershipControlsConfig> {
@@ -27,6 +25,7 @@ pub fn new(aws: Arc<Aws>) -> BucketSubresource<OwnershipControlsConfig> {
 #[async_trait::async_trait]
 impl BucketConfig for OwnershipControlsConfig {
     const NAME: &'static str = "aws_s3_bucket_ownership_controls";
+    const NOT_CONFIGURED: Option<&'static str> = Some("OwnershipControlsNotFoundError");
     const EXPECTED_OWNER: bool = false;
 
     fn schema() -> Schema {
@@ -75,17 +74,12 @@ impl BucketConfig for OwnershipControlsConfig {
         _owner: Option<String>,
         _hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = match client
-            .get_bucket_ownership_controls()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(output) => output,
-            Err(error) if error.code.as_deref() == Some(NOT_FOUND) => return Ok(None),
-            Err(error) => return Err(error),
-        };
+        let output = client
+        .get_bucket_ownership_controls()
+        .bucket(bucket)
+        .send()
+        .await
+        .map_err(aws_error)?;
         let Some(rule) = output.ownership_controls().and_then(|c| c.rules().first()) else {
             return Ok(None);
         };
@@ -104,15 +98,12 @@ impl BucketConfig for OwnershipControlsConfig {
         _owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        match client
+        client
             .delete_bucket_ownership_controls()
             .bucket(bucket)
             .send()
             .await
-            .map_err(aws_error)
-        {
-            Err(error) if error.code.as_deref() != Some(NOT_FOUND) => Err(error),
-            _ => Ok(()),
-        }
+            .map_err(aws_error)?;
+        Ok(())
     }
 }

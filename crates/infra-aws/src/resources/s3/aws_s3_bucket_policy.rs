@@ -23,6 +23,7 @@ pub fn new(aws: Arc<Aws>) -> BucketSubresource<Policy> {
 #[async_trait::async_trait]
 impl BucketConfig for Policy {
     const NAME: &'static str = "aws_s3_bucket_policy";
+    const NOT_CONFIGURED: Option<&'static str> = Some("NoSuchBucketPolicy");
     const EXPECTED_OWNER: bool = false;
 
     fn schema() -> Schema {
@@ -62,17 +63,12 @@ impl BucketConfig for Policy {
         _owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = match client
-            .get_bucket_policy()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(output) => output,
-            Err(error) if error.code.as_deref() == Some("NoSuchBucketPolicy") => return Ok(None),
-            Err(error) => return Err(error),
-        };
+        let output = client
+        .get_bucket_policy()
+        .bucket(bucket)
+        .send()
+        .await
+        .map_err(aws_error)?;
         match policy_value(output.policy(), hint.get("policy")) {
             Value::Null => Ok(None),
             policy => Ok(Some(BTreeMap::from([("policy".to_string(), policy)]))),
@@ -85,15 +81,12 @@ impl BucketConfig for Policy {
         _owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        match client
+        client
             .delete_bucket_policy()
             .bucket(bucket)
             .send()
             .await
-            .map_err(aws_error)
-        {
-            Err(error) if error.code.as_deref() != Some("NoSuchBucketPolicy") => Err(error),
-            _ => Ok(()),
-        }
+            .map_err(aws_error)?;
+        Ok(())
     }
 }

@@ -33,6 +33,7 @@ pub fn new(aws: Arc<Aws>) -> BucketSubresource<PublicAccessBlock> {
 #[async_trait::async_trait]
 impl BucketConfig for PublicAccessBlock {
     const NAME: &'static str = "aws_s3_bucket_public_access_block";
+    const NOT_CONFIGURED: Option<&'static str> = Some("NoSuchPublicAccessBlockConfiguration");
     const EXPECTED_OWNER: bool = false;
 
     fn schema() -> Schema {
@@ -73,21 +74,12 @@ impl BucketConfig for PublicAccessBlock {
         _owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = match client
+        let output = client
             .get_public_access_block()
             .bucket(bucket)
             .send()
             .await
-            .map_err(aws_error)
-        {
-            Ok(output) => output,
-            Err(error)
-                if error.code.as_deref() == Some("NoSuchPublicAccessBlockConfiguration") =>
-            {
-                return Ok(None)
-            }
-            Err(error) => return Err(error),
-        };
+            .map_err(aws_error)?;
         let Some(config) = output.public_access_block_configuration() else {
             return Ok(None);
         };
@@ -124,19 +116,12 @@ impl BucketConfig for PublicAccessBlock {
         if boolean(prior, "skip_destroy") == Some(true) {
             return Ok(());
         }
-        match client
+        client
             .delete_public_access_block()
             .bucket(bucket)
             .send()
             .await
-            .map_err(aws_error)
-        {
-            Err(error)
-                if error.code.as_deref() != Some("NoSuchPublicAccessBlockConfiguration") =>
-            {
-                Err(error)
-            }
-            _ => Ok(()),
-        }
+            .map_err(aws_error)?;
+        Ok(())
     }
 }

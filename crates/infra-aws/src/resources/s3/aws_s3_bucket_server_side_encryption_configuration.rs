@@ -23,8 +23,6 @@ use crate::error::aws_error;
 use crate::s3_support::{BucketConfig, BucketSubresource};
 use crate::Aws;
 
-const NOT_FOUND: &str = "ServerSideEncryptionConfigurationNotFoundError";
-
 pub struct Encryption;
 
 pub fn new(aws: Arc<Aws>) -> BucketSubresource<Encryption> {
@@ -40,6 +38,7 @@ fn built<T>(
 #[async_trait::async_trait]
 impl BucketConfig for Encryption {
     const NAME: &'static str = "aws_s3_bucket_server_side_encryption_configuration";
+    const NOT_CONFIGURED: Option<&'static str> = Some("ServerSideEncryptionConfigurationNotFoundError");
 
     fn schema() -> Schema {
         Schema::new().block(
@@ -115,18 +114,13 @@ impl BucketConfig for Encryption {
         owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = match client
-            .get_bucket_encryption()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(output) => output,
-            Err(error) if error.code.as_deref() == Some(NOT_FOUND) => return Ok(None),
-            Err(error) => return Err(error),
-        };
+        let output = client
+        .get_bucket_encryption()
+        .bucket(bucket)
+        .set_expected_bucket_owner(owner)
+        .send()
+        .await
+        .map_err(aws_error)?;
         let Some(config) = output.server_side_encryption_configuration() else {
             return Ok(None);
         };
@@ -173,16 +167,13 @@ impl BucketConfig for Encryption {
         owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        match client
+        client
             .delete_bucket_encryption()
             .bucket(bucket)
             .set_expected_bucket_owner(owner)
             .send()
             .await
-            .map_err(aws_error)
-        {
-            Err(error) if error.code.as_deref() != Some(NOT_FOUND) => Err(error),
-            _ => Ok(()),
-        }
+            .map_err(aws_error)?;
+        Ok(())
     }
 }
