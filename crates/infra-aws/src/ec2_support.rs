@@ -26,6 +26,36 @@ pub(crate) fn chunks_of(ids: &[String]) -> std::slice::Chunks<'_, String> {
     ids.chunks(FILTER_VALUES_PER_CALL)
 }
 
+/// The objects with `ids`, described a chunk of IDs a call. EC2 fails a whole Describe call
+/// that names one ID of nothing (`Invalid…Id.NotFound`), so a chunk that fails so is described
+/// again one ID a call, and the IDs of nothing are left out.
+pub(crate) async fn describe_by_ids<T, F, Fut>(
+    ids: &[String],
+    describe: F,
+) -> Result<Vec<T>, ProviderError>
+where
+    F: Fn(Vec<String>) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, ProviderError>>,
+{
+    let mut found = Vec::new();
+    for chunk in chunks_of(ids) {
+        match describe(chunk.to_vec()).await {
+            Ok(objects) => found.extend(objects),
+            Err(error) if crate::error::is_not_found(&error) => {
+                for id in chunk {
+                    match describe(vec![id.clone()]).await {
+                        Ok(objects) => found.extend(objects),
+                        Err(error) if crate::error::is_not_found(&error) => {}
+                        Err(error) => return Err(error),
+                    }
+                }
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(found)
+}
+
 /// A describe filter such as `vpc-id = [vpc-1, vpc-2]`.
 pub(crate) fn filter<I, S>(name: &str, values: I) -> Filter
 where

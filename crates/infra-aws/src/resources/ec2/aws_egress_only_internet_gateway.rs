@@ -14,7 +14,7 @@ use infra_core::resource::{ADDRESS_TAG, LINEAGE_TAG};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::ec2_support::{
-    chunks_of, filter, in_prior_order, known_ids, optional_string, string_attribute,
+    describe_by_ids, filter, in_prior_order, known_ids, optional_string, string_attribute,
     tag_entries, tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
@@ -69,27 +69,11 @@ impl AwsEgressOnlyInternetGateway {
             .map_err(aws_error)
     }
 
-    /// The gateways with these ids that exist. AWS refuses a whole call when one id is gone,
-    /// so such a batch is retried id by id.
+    /// The gateways with these ids that exist.
     async fn by_ids(&self, ids: &[String]) -> Result<HashMap<String, Value>, ProviderError> {
-        let mut found = HashMap::new();
-        for chunk in chunks_of(ids) {
-            match self.describe(Some(chunk.to_vec()), None).await {
-                Ok(gateways) => found.extend(gateways.iter().filter_map(|g| self.convert(g))),
-                Err(error) if crate::error::is_not_found(&error) => {
-                    for id in chunk {
-                        match self.describe(Some(vec![id.clone()]), None).await {
-                            Ok(gateways) => {
-                                found.extend(gateways.iter().filter_map(|g| self.convert(g)))
-                            }
-                            Err(error) if crate::error::is_not_found(&error) => {}
-                            Err(error) => return Err(error),
-                        }
-                    }
-                }
-                Err(error) => return Err(error),
-            }
-        }
+        let gateways = describe_by_ids(ids, |chunk| self.describe(Some(chunk), None)).await?;
+        let mut found: HashMap<String, Value> =
+            gateways.iter().filter_map(|g| self.convert(g)).collect();
         // Only the ids asked for (an emulator may answer more).
         found.retain(|id, _| ids.contains(id));
         Ok(found)

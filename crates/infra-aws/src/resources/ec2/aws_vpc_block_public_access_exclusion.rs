@@ -18,7 +18,7 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    in_prior_order, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
+    describe_by_ids, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
     string_attribute, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
@@ -260,23 +260,14 @@ impl ResourceType for AwsVpcBlockPublicAccessExclusion {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let ids = known_ids(prior);
-        let mut found = HashMap::new();
-        if ids.is_empty() {
-            return Ok(in_prior_order(prior, &found));
-        }
-        // One call for all; an unknown id fails the whole call, so then one by one.
-        match self.describe(Some(ids.clone()), None).await {
-            Ok(all) => found.extend(all.into_iter().map(|(id, (value, _))| (id, value))),
-            Err(error) if crate::error::is_not_found(&error) => {
-                for id in ids {
-                    if let Some((value, _)) = self.find(&id).await? {
-                        found.insert(id, value);
-                    }
-                }
-            }
-            Err(error) => return Err(error),
-        }
+        let described = describe_by_ids(&known_ids(prior), |chunk| async {
+            Ok(Vec::from_iter(self.describe(Some(chunk), None).await?))
+        })
+        .await?;
+        let found: HashMap<String, Value> = described
+            .into_iter()
+            .map(|(id, (value, _))| (id, value))
+            .collect();
         Ok(in_prior_order(prior, &found))
     }
 

@@ -26,7 +26,7 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    bool_attribute, client_token, copy_attributes, filter, has_code, managed_tag_filters,
+    bool_attribute, client_token, copy_attributes, describe_by_ids, filter, has_code, managed_tag_filters,
     non_empty_attribute, optional_string, single_block, string_attribute, string_list,
     string_values, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
@@ -121,26 +121,13 @@ impl AwsVpcEndpoint {
         AwsVpcEndpoint { aws, schema }
     }
 
-    /// The endpoints with these ids (those that exist), by id. moto rejects a whole
-    /// DescribeVpcEndpoints call naming one missing id, so a failed batch is retried one by one.
+    /// The endpoints with these ids (those that exist), by id.
     async fn describe_ids(&self, ids: &[String]) -> Result<HashMap<String, Value>, ProviderError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        match self.describe(Some(ids.to_vec()), None).await {
-            Err(error) if crate::error::is_not_found(&error) && ids.len() > 1 => {
-                let mut found = HashMap::new();
-                for id in ids {
-                    match self.describe(Some(vec![id.clone()]), None).await {
-                        Err(error) if crate::error::is_not_found(&error) => {}
-                        other => found.extend(other?),
-                    }
-                }
-                Ok(found)
-            }
-            Err(error) if crate::error::is_not_found(&error) => Ok(HashMap::new()),
-            other => other,
-        }
+        let found = describe_by_ids(ids, |chunk| async {
+            Ok(Vec::from_iter(self.describe(Some(chunk), None).await?))
+        })
+        .await?;
+        Ok(found.into_iter().collect())
     }
 
     async fn describe(

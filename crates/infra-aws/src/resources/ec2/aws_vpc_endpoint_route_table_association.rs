@@ -16,7 +16,7 @@ use std::sync::Arc;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::string;
-use crate::ec2_support::{chunks_of, crc32, has_code};
+use crate::ec2_support::{crc32, describe_by_ids, has_code};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -40,37 +40,24 @@ impl AwsVpcEndpointRouteTableAssociation {
         endpoints: &[String],
     ) -> Result<BTreeMap<String, BTreeSet<String>>, ProviderError> {
         let client = &self.aws.clients().await.ec2;
-        let mut found = BTreeMap::new();
-        for chunk in chunks_of(endpoints) {
-            let described = match client
+        let described = describe_by_ids(endpoints, |chunk| async move {
+            let answer = client
                 .describe_vpc_endpoints()
-                .set_vpc_endpoint_ids(Some(chunk.to_vec()))
+                .set_vpc_endpoint_ids(Some(chunk))
                 .send()
                 .await
-                .map_err(aws_error)
-            {
-                Ok(described) => described,
-                // One of them is gone: ask for each alone.
-                Err(error) if has_code(&error, "InvalidVpcEndpointId.NotFound") && chunk.len() > 1 => {
-                    for endpoint in chunk {
-                        found.extend(Box::pin(self.route_tables(std::slice::from_ref(endpoint))).await?);
-                    }
-                    continue;
-                }
-                Err(error) if has_code(&error, "InvalidVpcEndpointId.NotFound") => continue,
-                Err(error) => return Err(error),
-            };
-            for endpoint in described.vpc_endpoints() {
-                let gone = super::aws_vpc_endpoint::is_gone(endpoint);
-                if let (Some(id), false) = (endpoint.vpc_endpoint_id(), gone) {
-                    found.insert(
-                        id.to_string(),
-                        endpoint.route_table_ids().iter().cloned().collect(),
-                    );
-                }
-            }
-        }
-        Ok(found)
+                .map_err(aws_error)?;
+            Ok(answer.vpc_endpoints.unwrap_or_default())
+        })
+        .await?;
+        Ok(described
+            .iter()
+            .filter(|endpoint| !super::aws_vpc_endpoint::is_gone(endpoint))
+            .filter_map(|endpoint| {
+                let id = endpoint.vpc_endpoint_id()?;
+                Some((id.to_string(), endpoint.route_table_ids().iter().cloned().collect()))
+            })
+            .collect())
     }
 
     async fn modify(&self, endpoint: &str, table: &str, add: bool) -> Result<(), ProviderError> {
