@@ -22,7 +22,7 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    client_token, chunks_of, delete_with_retry, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
+    client_token, chunks_of, delete_with_retry, describe_by_ids, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
     optional_string, string_attribute, string_list, string_values, tag_entries, tag_specification,
     update_tags, whole_object,
 };
@@ -277,36 +277,19 @@ impl AwsNetworkAcl {
             .map_err(aws_error)
     }
 
-    /// The ACLs with these ids that exist, in calls of up to 200 ids. Looked up by
-    /// `NetworkAclIds` (moto does not implement the `network-acl-id` filter); as AWS then
-    /// refuses the whole call when one id is gone, such a batch is retried id by id.
+    /// The ACLs with these ids that exist. Looked up by `NetworkAclIds` (moto does not
+    /// implement the `network-acl-id` filter).
     pub(crate) async fn acls_by_id(&self, ids: &[String]) -> Result<Vec<NetworkAcl>, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        let mut found = Vec::new();
-        for chunk in chunks_of(ids) {
-            let describe = |ids: Vec<String>| async move {
-                ec2.describe_network_acls()
-                    .set_network_acl_ids(Some(ids))
-                    .send()
-                    .await
-                    .map(|output| output.network_acls().to_vec())
-                    .map_err(aws_error)
-            };
-            match describe(chunk.to_vec()).await {
-                Ok(acls) => found.extend(acls),
-                Err(error) if crate::error::is_not_found(&error) => {
-                    for id in chunk {
-                        match describe(vec![id.clone()]).await {
-                            Ok(acls) => found.extend(acls),
-                            Err(error) if crate::error::is_not_found(&error) => {}
-                            Err(error) => return Err(error),
-                        }
-                    }
-                }
-                Err(error) => return Err(error),
-            }
-        }
-        Ok(found)
+        describe_by_ids(ids, |chunk| async move {
+            ec2.describe_network_acls()
+                .set_network_acl_ids(Some(chunk))
+                .send()
+                .await
+                .map(|output| output.network_acls().to_vec())
+                .map_err(aws_error)
+        })
+        .await
     }
 
     fn convert(&self, region: &str, acl: &NetworkAcl) -> Option<(String, Value)> {
