@@ -5,49 +5,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue, ResourceValues, Step};
-use infra_core::{Action, Address, Diagnostic, Diagnostics, Mode, Registry, ResourceId, Value};
+use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue};
+use infra_core::{Action, Diagnostic, Diagnostics, Mode, Registry, ResourceId, Value};
 use infra_state::State;
 
 use crate::observer::{Event, Observer};
-use crate::planner::{shape, single_part_in_state};
-
-/// Managed resources as the refreshed state has them, shaped for references, and the data
-/// sources read so far.
-struct KnownValues<'a> {
-    state: &'a State,
-    resources: &'a BTreeMap<&'a ResourceId, &'a ResourceConfig>,
-    data: BTreeMap<ResourceId, ResourceValue>,
-}
-
-impl ResourceValues for KnownValues<'_> {
-    fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
-        if id.mode == Mode::Data {
-            return self.data.get(id).cloned();
-        }
-        let resource = self.resources.get(id)?;
-        let instances: Vec<(Address, Value)> = self
-            .state
-            .resources
-            .range(id.instance(None)..)
-            .take_while(|(address, _)| &address.resource == id)
-            .map(|(address, r)| (address.clone(), r.value.clone()))
-            .collect();
-        if instances.is_empty() {
-            return None;
-        }
-        Some(shape(resource, instances))
-    }
-
-    fn get_part(&self, id: &ResourceId, steps: &[Step]) -> Option<(Value, usize)> {
-        if id.mode == Mode::Data {
-            return self.data.get_part(id, steps);
-        }
-        let resource = self.resources.get(id)?;
-        single_part_in_state(self.state, resource, steps)
-            .or_else(|| self.get(id).map(|value| (value.into_value(), 0)))
-    }
-}
+use crate::planner::shape;
+use crate::state_values::StateValues;
 
 /// Reads every data source that can be read now: its configuration is wholly known (managed
 /// resources as in `state`) and it is not in `deferred` (those whose dependencies the plan
@@ -64,11 +28,7 @@ pub async fn read_data_sources(
 ) -> Result<BTreeMap<ResourceId, ResourceValue>, Diagnostics> {
     let resources: BTreeMap<&ResourceId, &ResourceConfig> =
         config.resources().into_iter().map(|r| (&r.id, r)).collect();
-    let mut values = KnownValues {
-        state,
-        resources: &resources,
-        data: BTreeMap::new(),
-    };
+    let mut data = BTreeMap::new();
     let mut diagnostics = Diagnostics::new();
     for id in order.iter().filter(|id| id.mode == Mode::Data) {
         let Some(resource) = resources.get(id) else {
@@ -87,13 +47,14 @@ pub async fn read_data_sources(
             );
             continue;
         };
-        let instances = match evaluator.expand(id, &values) {
-            Ok(instances) => instances,
-            Err(errors) => {
-                diagnostics.extend(errors);
-                continue;
-            }
-        };
+        let instances =
+            match evaluator.expand(id, &StateValues::refreshed(state, &resources, &data)) {
+                Ok(instances) => instances,
+                Err(errors) => {
+                    diagnostics.extend(errors);
+                    continue;
+                }
+            };
         let mut shaped = Vec::new();
         for instance in instances {
             for (path, message) in data_source.schema().validate(&instance.value) {
@@ -123,9 +84,9 @@ pub async fn read_data_sources(
             };
             shaped.push((instance.address, value));
         }
-        values.data.insert(id.clone(), shape(resource, shaped));
+        data.insert(id.clone(), shape(resource, shaped));
     }
-    diagnostics.into_result(values.data)
+    diagnostics.into_result(data)
 }
 
 /// The data sources a plan must read during apply: those left unknown, and those that

@@ -10,11 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
-use infra_config::{
-    Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, ResourceValues, Step,
-};
+use infra_config::{Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue};
 use infra_core::{
-    Action, Address, Cause, InstanceKey, Mode, Operation, ProviderError, Registry, ResourceId,
+    Action, Address, Cause, InstanceKey, Operation, ProviderError, Registry, ResourceId,
     ResourceType, Timeouts, Value,
 };
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
@@ -27,7 +25,7 @@ use crate::lost_answer::{Careful, DEFAULT_RETRIES};
 use crate::observer::{Event, Observer};
 use crate::persist::{persist, persist_object};
 use crate::plan::{Plan, ResourceChange};
-use crate::planner::{shape, single_part_in_state};
+use crate::state_values::StateValues;
 use infra_core::rollout::{RolloutEvents, RolloutRecord, Rollouts};
 
 /// Everything the executor needs besides the plan and the state.
@@ -111,39 +109,6 @@ enum Phase {
 }
 
 type Node = (Address, Phase);
-
-/// Values of applied resources for re-evaluation, shaped by expansion.
-struct AppliedValues<'s> {
-    state: &'s State,
-    resources: &'s BTreeMap<&'s ResourceId, &'s ResourceConfig>,
-    data: &'s BTreeMap<ResourceId, ResourceValue>,
-}
-
-impl ResourceValues for AppliedValues<'_> {
-    fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
-        if id.mode == Mode::Data {
-            return self.data.get(id).cloned();
-        }
-        let resource = self.resources.get(id)?;
-        let instances: Vec<(Address, Value)> = self
-            .state
-            .resources
-            .range(id.instance(None)..)
-            .take_while(|(address, _)| &address.resource == id)
-            .map(|(address, r)| (address.clone(), r.value.clone()))
-            .collect();
-        Some(shape(resource, instances))
-    }
-
-    fn get_part(&self, id: &ResourceId, steps: &[Step]) -> Option<(Value, usize)> {
-        if id.mode == Mode::Data {
-            return self.data.get_part(id, steps);
-        }
-        let resource = self.resources.get(id)?;
-        single_part_in_state(self.state, resource, steps)
-            .or_else(|| self.get(id).map(|value| (value.into_value(), 0)))
-    }
-}
 
 impl Executor<'_> {
     /// Executes `plan` against `state`, returning the final state (also persisted).
@@ -338,11 +303,7 @@ impl Executor<'_> {
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
     ) -> Vec<infra_core::CheckResult> {
         let data = self.data.borrow();
-        let values = AppliedValues {
-            state,
-            resources,
-            data: &data,
-        };
+        let values = StateValues::applied(state, resources, &data);
         let objects: Vec<(&Address, &Value)> = state
             .resources
             .iter()
@@ -360,11 +321,7 @@ impl Executor<'_> {
             .map(|r| (&r.id, r))
             .collect();
         let data = self.data.borrow();
-        let values = AppliedValues {
-            state,
-            resources: &resources,
-            data: &data,
-        };
+        let values = StateValues::applied(state, &resources, &data);
         self.evaluator.check_failures(&values)
     }
 
@@ -375,11 +332,7 @@ impl Executor<'_> {
     ) -> Result<(), ApplyError> {
         let outputs = {
             let data = self.data.borrow();
-            let values = AppliedValues {
-                state,
-                resources,
-                data: &data,
-            };
+            let values = StateValues::applied(state, resources, &data);
             self.evaluator
                 .outputs(&values)
                 .map_err(ApplyError::Config)?
@@ -758,11 +711,7 @@ impl Executor<'_> {
         // error, with the object kept in the state as it now exists.
         let applied = state.resources.get(address).map(|r| r.value.clone());
         let data = self.data.borrow();
-        let values = AppliedValues {
-            state,
-            resources,
-            data: &data,
-        };
+        let values = StateValues::applied(state, resources, &data);
         let failures =
             self.evaluator
                 .condition_failures(address, &values, "postcondition", applied.as_ref());
@@ -1016,15 +965,11 @@ impl Executor<'_> {
         &self,
         state: &RefCell<State>,
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
-        ask: impl FnOnce(&Evaluator, &AppliedValues) -> Result<T, infra_core::Diagnostics>,
+        ask: impl FnOnce(&Evaluator, &StateValues) -> Result<T, infra_core::Diagnostics>,
     ) -> Result<T, RunError> {
         let state = state.borrow();
         let data = self.data.borrow();
-        let values = AppliedValues {
-            state: &state,
-            resources,
-            data: &data,
-        };
+        let values = StateValues::applied(&state, resources, &data);
         ask(self.evaluator, &values).map_err(|d| RunError::Fatal(ApplyError::Config(d)))
     }
 

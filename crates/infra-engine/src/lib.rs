@@ -19,6 +19,7 @@ pub mod planner;
 pub mod recover;
 pub mod refactoring;
 pub mod refresh;
+mod state_values;
 pub mod upgrade;
 
 pub use plan::{Plan, ResourceChange};
