@@ -16,7 +16,8 @@ given (`route53_update_health_check_keeps_lists`), EC2 filters take only `*` and
 (`ec2_filters_match_brackets_literally`), and ELBv2's creates are idempotent
 (`elbv2_creates_are_idempotent`), and DynamoDB's TagResource replaces a tag's value
 (`dynamodb_tag_values_replace`), and ACM issues a DNS-validated certificate only once its
-validation records are published (`acm_issues_only_validated_certificates`). With
+validation records are published (`acm_issues_only_validated_certificates`), and IAM lists a user's service-specific credentials
+(`iam_lists_service_specific_credentials`). With
 MOTO_ECS_TASKS_NEVER_START=1 no ECS task ever runs (`ecs_tasks_that_never_start`). The modules moto_<service>.py beside this file
 add what moto lacks for Application Auto Scaling's predictive policies, CodeBuild, CodeCommit and
 CodeDeploy, and run Lambda without Docker
@@ -376,6 +377,27 @@ def dynamodb_tag_values_replace():
 
 dynamodb_tag_values_replace()
 
+def iam_lists_service_specific_credentials():
+    """IAM's ListServiceSpecificCredentials lists a user's credentials for CodeCommit, Amazon
+    Keyspaces and Bedrock. moto 5.2.5 does not implement it and answers 500, which the SDK
+    retried for four minutes (the destroy of a user with `force_destroy` lists them). No test
+    makes such a credential, so the answer is AWS's for a user without one: an empty list; for a
+    user that does not exist, NoSuchEntity."""
+    from moto.core.responses import ActionResult
+    from moto.iam.responses import IamResponse
+
+    def list_service_specific_credentials(self):
+        user_name = self._get_param("UserName")
+        if user_name:
+            self.backend.get_user(user_name)  # NoSuchEntity, as AWS answers
+        return ActionResult({"ServiceSpecificCredentials": []})
+
+    IamResponse.list_service_specific_credentials = list_service_specific_credentials
+
+
+iam_lists_service_specific_credentials()
+
+
 def ecs_tasks_that_never_start():
     """With MOTO_ECS_TASKS_NEVER_START=1, no task of a service ever runs, as on AWS when an
     image cannot be pulled: UpdateService leaves the running count at 0. moto 5.2.5 makes the
@@ -396,8 +418,6 @@ def ecs_tasks_that_never_start():
 
     EC2ContainerServiceBackend.update_service = update_service_without_tasks
 
-
-ecs_tasks_that_never_start()
 
 
 def acm_issues_only_validated_certificates():
@@ -554,10 +574,20 @@ def exit_with_parent(parent):
         time.sleep(1)
     os._exit(0)
 
-threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-server = make_server("127.0.0.1", int(sys.argv[1]), app, threaded=True, request_handler=MotoRequestHandler)
-if len(sys.argv) > 2:
-    with open(sys.argv[2] + ".tmp", "w") as port_file:
-        port_file.write(str(server.server_port))
-    os.replace(sys.argv[2] + ".tmp", sys.argv[2])
-server.serve_forever()
+
+def listen(port):
+    """The server on 127.0.0.1:`port` (0: any free port). The patches that read the environment
+    are applied here, once the server's environment is final (tests/support/moto_forkserver.py
+    imports this module before it sets each emulator's environment)."""
+    ecs_tasks_that_never_start()
+    return make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
+
+
+if __name__ == "__main__":
+    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    server = listen(int(sys.argv[1]))
+    if len(sys.argv) > 2:
+        with open(sys.argv[2] + ".tmp", "w") as port_file:
+            port_file.write(str(server.server_port))
+        os.replace(sys.argv[2] + ".tmp", sys.argv[2])
+    server.serve_forever()

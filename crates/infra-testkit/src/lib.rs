@@ -1,18 +1,21 @@
 //! Test support for end-to-end tests and benchmarks: installs moto (pinned in
 //! `tests/requirements.txt`) into the project's `.venv` when it is missing, starts one moto
-//! server per test on a free loopback port, and runs the real `infra` binary against it.
+//! server per test on a free loopback port (forked from a warm parent, `emulator`), and runs
+//! the real `infra` binary against it.
 //!
 //! This is not a mock of AWS: every request goes to the emulator over HTTP.
 
+mod emulator;
 pub mod fault_proxy;
 pub mod module_registry;
 
 use std::fs::File;
-use std::io::Read;
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Read};
+use std::net::Shutdown;
+use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 /// The repository root: the nearest directory holding `Cargo.lock` above the running test's
 /// package. It is looked up when the test runs (cargo sets `CARGO_MANIFEST_DIR` then too), not
@@ -30,14 +33,21 @@ pub fn repo_root() -> PathBuf {
         .expect("repository root")
 }
 
+/// Set by `scripts/test` once it has run `scripts/setup-emulator`: the test processes (one per
+/// test under nextest) then skip the check, which costs a second of CPU each.
+pub const EMULATOR_INSTALLED: &str = "INFRA_TEST_EMULATOR_INSTALLED";
+
 /// The project's virtualenv with the pinned emulator, installed or updated by
-/// `scripts/setup-emulator` (once per test process; concurrent test processes wait on a file
-/// lock so that only one installs).
+/// `scripts/setup-emulator` (once per test process, unless [`EMULATOR_INSTALLED`] says it was
+/// run; concurrent test processes wait on a file lock so that only one installs).
 pub fn venv() -> PathBuf {
     static READY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     READY
         .get_or_init(|| {
             let root = repo_root();
+            if std::env::var_os(EMULATOR_INSTALLED).is_some_and(|v| v == "1") {
+                return root.join(".venv");
+            }
             let lock_path = std::env::temp_dir().join("infra-testkit-venv.lock");
             let lock = File::create(&lock_path).expect("create the venv lock");
             lock.lock().expect("lock the venv install");
@@ -57,7 +67,8 @@ pub fn venv() -> PathBuf {
 /// A running moto server, stopped on drop. Its log is kept when a test fails.
 pub struct Moto {
     pub port: u16,
-    child: Child,
+    /// The connection to the forked server: it exits when this closes.
+    connection: UnixStream,
     log: PathBuf,
 }
 
@@ -74,73 +85,58 @@ impl Moto {
         Moto::start_with_env(&[("MOTO_ECS_SERVICE_RUNNING", "2")])
     }
 
+    /// Starts moto (moto's own server plus CloudWatch's CBOR protocol and the patches of
+    /// tests/support/moto_server.py) with `env` in its environment. It is forked from a warm
+    /// parent ([`emulator`]), so it starts empty in milliseconds, and it binds a free port
+    /// itself: no other process can take the port between its choice and the bind.
     pub fn start_with_env(env: &[(&str, &str)]) -> Moto {
-        let venv = venv();
-        let name = scratch_name("moto");
-        let log = name.with_extension("log");
-        let port_file = name.with_extension("port");
-        let log_file = File::create(&log).expect("moto log file");
-        // moto's own server, plus CloudWatch's CBOR protocol (see tests/support/moto_server.py).
-        // It binds a free port itself and writes it to `port_file`: no other process can take
-        // the port between its choice and the bind.
-        let mut command = Command::new(venv.join("bin/python"));
-        command
-            .arg(repo_root().join("tests/support/moto_server.py"))
-            .arg("0")
-            .arg(&port_file)
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone().expect("log handle"))
-            .stderr(log_file);
+        let log = scratch_name("moto").with_extension("log");
         // ACM issues a DNS-validated certificate once its validation record exists; moto
         // stands for that by issuing it after MOTO_ACM_VALIDATION_WAIT seconds (default 60).
-        command.env("MOTO_ACM_VALIDATION_WAIT", "1");
+        let mut environment = serde_json::Map::new();
+        environment.insert("MOTO_ACM_VALIDATION_WAIT".into(), "1".into());
         for (key, value) in env {
-            command.env(key, value);
+            environment.insert((*key).into(), (*value).into());
         }
-        let child = command.spawn().expect("start moto_server");
+        let request = serde_json::json!({"serve": {"env": environment, "log": log}});
+        let connection = emulator::request(&request);
         let mut moto = Moto {
             port: 0,
-            child,
+            connection,
             log,
         };
-        moto.port = moto.wait_ready(&port_file);
-        let _ = std::fs::remove_file(&port_file);
+        moto.port = moto.wait_ready();
         moto
     }
 
     /// The port the server listens on, once it does. A server that exits first fails the
     /// test at once, with its log.
-    fn wait_ready(&mut self, port_file: &Path) -> u16 {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "moto exited ({status}) before it listened; log {}:\n{}",
-                    self.log.display(),
-                    self.log_text()
-                );
-            }
-            let port = std::fs::read_to_string(port_file)
-                .ok()
-                .and_then(|text| text.trim().parse::<u16>().ok());
-            if let Some(port) = port {
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return port;
-                }
-            }
-            std::thread::sleep(Duration::from_millis(20));
+    fn wait_ready(&mut self) -> u16 {
+        let mut line = String::new();
+        let read = self
+            .connection
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .and_then(|()| BufReader::new(&self.connection).read_line(&mut line));
+        match (read, line.trim().parse::<u16>()) {
+            (Ok(_), Ok(port)) => port,
+            (read, _) => panic!(
+                "moto did not listen ({}); log {}:\n{}",
+                match read {
+                    Ok(0) => "it exited first".to_string(),
+                    Ok(_) => format!("it answered {line:?}"),
+                    Err(error) => error.to_string(),
+                },
+                self.log.display(),
+                self.log_text()
+            ),
         }
-        panic!(
-            "moto did not listen within 60 s; log {}:\n{}",
-            self.log.display(),
-            self.log_text()
-        );
     }
 
-    /// One server for a whole test binary (the first caller's `env` wins), with this
-    /// process's AWS SDK environment pointed at it. The environment is set inside the one-time
-    /// start that every other caller waits for, so no test thread sets it while another reads
-    /// it. The server is never dropped; it exits on its own when the test process does.
+    /// One server for the whole test process (the first caller's `env` wins; under nextest a
+    /// process runs one test), with this process's AWS SDK environment pointed at it. The
+    /// environment is set inside the one-time start that every other caller waits for, so no
+    /// test thread sets it while another reads it. The server is never dropped; its connection
+    /// closes when the test process exits, and it exits then.
     pub fn shared(env: &[(&str, &str)]) -> &'static Moto {
         static SHARED: std::sync::OnceLock<Moto> = std::sync::OnceLock::new();
         SHARED.get_or_init(|| {
@@ -183,25 +179,36 @@ impl Moto {
     /// Runs a small Python snippet with boto3 (installed with moto) against this server, for
     /// tests that change or inspect the emulator directly. Returns stdout.
     pub fn python(&self, script: &str) -> String {
-        let output = Command::new(venv().join("bin/python"))
-            .args(["-c", script])
-            .envs(self.env())
-            .output()
-            .expect("run python");
+        let env: serde_json::Map<String, serde_json::Value> = self
+            .env()
+            .into_iter()
+            .map(|(key, value)| (key, value.into()))
+            .collect();
+        let connection = emulator::request(&serde_json::json!({"python": script, "env": env}));
+        let mut answer = String::new();
+        BufReader::new(&connection)
+            .read_line(&mut answer)
+            .expect("read the script's answer");
+        let answer: serde_json::Value = serde_json::from_str(&answer)
+            .unwrap_or_else(|error| panic!("the script gave no answer ({error}):\n{script}"));
         assert!(
-            output.status.success(),
+            answer["ok"] == true,
             "python failed: {}\n{}",
-            String::from_utf8_lossy(&output.stderr),
+            answer["error"].as_str().unwrap_or_default(),
             script
         );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        answer["stdout"].as_str().unwrap_or_default().to_string()
     }
 }
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // The server exits when its connection closes; its end closing shows that it did.
+        let _ = self.connection.shutdown(Shutdown::Write);
+        let _ = self
+            .connection
+            .set_read_timeout(Some(Duration::from_secs(10)));
+        let _ = std::io::copy(&mut self.connection, &mut std::io::sink());
         if std::thread::panicking() {
             eprintln!("moto's log is kept: {}", self.log.display());
         } else {
