@@ -702,6 +702,163 @@ fn lose_answers_until_the_kill(proxy: &FaultProxy, index: usize) {
 /// The share of a killed run's answers lost after moto did the work.
 const KILLED_RUN_LOSSES: f64 = 0.05;
 
+/// How many applies of a sweep run at once ([`on_own_emulators`]).
+const WORKERS: usize = 3;
+
+/// Runs `work` on each of `items` from [`WORKERS`] threads, each with an emulator and a fault
+/// proxy of its own, and returns the results in the items' order. A sweep's applies are
+/// independent, so the sweep takes a third of the time it took one after another.
+fn on_own_emulators<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&Moto, &FaultProxy, &T) -> R + Sync,
+) -> Vec<R> {
+    let work = &work;
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..WORKERS.min(items.len()))
+            .map(|worker| {
+                scope.spawn(move || {
+                    let moto = Moto::start();
+                    let proxy = FaultProxy::start(&moto, FaultSettings::none());
+                    (items.iter().enumerate().skip(worker).step_by(WORKERS))
+                        .map(|(index, item)| (index, work(&moto, &proxy, item)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        (workers.into_iter())
+            .flat_map(|worker| worker.join().expect("a sweep worker panicked"))
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// One kill of the crash sweep: an apply's by its index among the apply kills, or a destroy's
+/// by its index among all the kills (its seed) and among the destroy kills.
+enum Kill<'a> {
+    Apply(usize, &'a KillPoint),
+    Destroy(usize, usize, &'a KillPoint),
+}
+
+/// What one kill showed: why it did not converge, if it did not, and whether an apply reached
+/// its kill point.
+struct KillOutcome {
+    failure: Option<String>,
+    apply_held: bool,
+}
+
+impl Kill<'_> {
+    fn run(&self, moto: &Moto, proxy: &FaultProxy, expected: &Census) -> KillOutcome {
+        let outcome = match *self {
+            Kill::Apply(index, point) => kill_an_apply(moto, proxy, index, point, expected),
+            Kill::Destroy(seed, index, point) => KillOutcome {
+                failure: kill_a_destroy(moto, proxy, seed, index, point),
+                apply_held: false,
+            },
+        };
+        proxy.reset_emulator();
+        outcome
+    }
+}
+
+/// Kills the reference stack's apply at `point` (its `index`th); an apply without faults
+/// must then converge on what the uninterrupted one made.
+fn kill_an_apply(
+    moto: &Moto,
+    proxy: &FaultProxy,
+    index: usize,
+    point: &KillPoint,
+    expected: &Census,
+) -> KillOutcome {
+    let when = if index % 2 == 0 {
+        HoldWhen::BeforeForwarding
+    } else {
+        HoldWhen::AfterForwarding
+    };
+    let stack = Stack::from_fixture("infrastructure");
+    lose_answers_until_the_kill(proxy, index);
+    point.hold(proxy, when);
+    let mut child = spawn(&stack, moto, proxy, &APPLY);
+    let held = proxy.wait_held_or_exit(&mut child);
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    proxy.release();
+    proxy.set_faults(0.0, 0.0);
+    let label = match &held {
+        Some(request) => format!("killed during {point:?}, {request}, held {when:?}"),
+        None => format!("the apply ended before {point:?}"),
+    };
+    let recovered = run(&stack, moto, None, &APPLY);
+    let failure = if recovered.code != 0 {
+        Some(format!(
+            "{label}: the next apply exits {}:\n{}",
+            recovered.code,
+            recovered.all()
+        ))
+    } else if let Some(problem) = plan_problem(&stack, moto) {
+        Some(format!("{label}: {problem}"))
+    } else {
+        let found = census(moto, &stack);
+        (!found.problems.is_empty()
+            || (&found.kinds, found.addresses) != (&expected.kinds, expected.addresses))
+            .then(|| {
+                format!(
+                    "{label}: not exactly one object per managed address (after the \
+                     uninterrupted apply: {} addresses, {:?}): {found:#?}",
+                    expected.addresses, expected.kinds
+                )
+            })
+    };
+    KillOutcome {
+        failure,
+        apply_held: held.is_some(),
+    }
+}
+
+/// Applies the reference stack, kills its destroy at `point` (the `index`th destroy kill,
+/// its answers lost by `seed`); the state must stay readable and a destroy after it must
+/// leave nothing.
+fn kill_a_destroy(
+    moto: &Moto,
+    proxy: &FaultProxy,
+    seed: usize,
+    index: usize,
+    point: &KillPoint,
+) -> Option<String> {
+    let stack = Stack::from_fixture("infrastructure");
+    let applied = run(&stack, moto, None, &APPLY);
+    assert_eq!(
+        applied.code,
+        0,
+        "the apply before the killed destroy: {}",
+        applied.all()
+    );
+    let when = if index % 2 == 0 {
+        HoldWhen::AfterForwarding
+    } else {
+        HoldWhen::BeforeForwarding
+    };
+    lose_answers_until_the_kill(proxy, seed);
+    point.hold(proxy, when);
+    let mut child = spawn(&stack, moto, proxy, &DESTROY);
+    let held = proxy.wait_held_or_exit(&mut child);
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    proxy.release();
+    proxy.set_faults(0.0, 0.0);
+    readable_state(&stack, "after a killed destroy");
+    let label = match held {
+        Some(request) => format!("a destroy killed during {point:?}, {request}, held {when:?}"),
+        None => format!("a destroy that ended before {point:?}"),
+    };
+    let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        destroy_clean(&stack, moto, proxy, &label)
+    }));
+    cleaned
+        .is_err()
+        .then(|| format!("{label}: the destroy after it did not leave nothing"))
+}
+
 /// `kill -9` of the reference stack's apply during each of a deterministic sample of its
 /// calls, and of its destroy during another, then a run without faults converges.
 ///
@@ -713,8 +870,8 @@ const KILLED_RUN_LOSSES: f64 = 0.05;
 /// `INFRA_SWEEP=all` during every call (`scripts/sweep-crash`). The call is held (and every
 /// call after it, so the emulator stays as it was), the test waits until it is, kills the
 /// binary and releases the held calls. Even kill points hold the call before moto sees it; odd
-/// ones after moto did it, so the work is done and never heard of. One moto serves every kill
-/// and is reset between them.
+/// ones after moto did it, so the work is done and never heard of. [`WORKERS`] workers share
+/// the kills ([`on_own_emulators`]), each with an emulator that is reset between them.
 ///
 /// After each kill, an apply without faults exits 0, the plan is clean, every managed address
 /// has exactly one object, and the emulator holds as many objects of each kind as after the
@@ -763,96 +920,22 @@ fn an_apply_and_a_destroy_killed_during_each_of_a_sample_of_calls_converge() {
             .collect();
         (apply_points, destroy_points, expected)
     };
-    proxy.reset_emulator();
+    drop(proxy);
+    drop(moto);
 
-    let mut failures = Vec::new();
-    let mut held_count = 0;
-    for (index, point) in apply_points.iter().enumerate() {
-        let when = if index % 2 == 0 {
-            HoldWhen::BeforeForwarding
-        } else {
-            HoldWhen::AfterForwarding
-        };
-        let stack = Stack::from_fixture("infrastructure");
-        lose_answers_until_the_kill(&proxy, index);
-        point.hold(&proxy, when);
-        let mut child = spawn(&stack, &moto, &proxy, &APPLY);
-        let held = proxy.wait_held_or_exit(&mut child);
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        proxy.release();
-        proxy.set_faults(0.0, 0.0);
-        let label = match &held {
-            Some(request) => {
-                held_count += 1;
-                format!("killed during {point:?}, {request}, held {when:?}")
-            }
-            None => format!("the apply ended before {point:?}"),
-        };
-
-        let recovered = run(&stack, &moto, None, &APPLY);
-        if recovered.code != 0 {
-            failures.push(format!(
-                "{label}: the next apply exits {}:\n{}",
-                recovered.code,
-                recovered.all()
-            ));
-        } else if let Some(problem) = plan_problem(&stack, &moto) {
-            failures.push(format!("{label}: {problem}"));
-        } else {
-            let found = census(&moto, &stack);
-            if !found.problems.is_empty()
-                || (&found.kinds, found.addresses) != (&expected.kinds, expected.addresses)
-            {
-                failures.push(format!(
-                    "{label}: not exactly one object per managed address (after the \
-                     uninterrupted apply: {} addresses, {:?}): {found:#?}",
-                    expected.addresses, expected.kinds
-                ));
-            }
-        }
-        proxy.reset_emulator();
-    }
-
-    // Destroys killed during their deleting calls.
-    for (index, point) in destroy_points.iter().enumerate() {
-        let stack = Stack::from_fixture("infrastructure");
-        let applied = run(&stack, &moto, None, &APPLY);
-        assert_eq!(
-            applied.code,
-            0,
-            "the apply before the killed destroy: {}",
-            applied.all()
-        );
-        let when = if index % 2 == 0 {
-            HoldWhen::AfterForwarding
-        } else {
-            HoldWhen::BeforeForwarding
-        };
-        lose_answers_until_the_kill(&proxy, apply_points.len() + index);
-        point.hold(&proxy, when);
-        let mut child = spawn(&stack, &moto, &proxy, &DESTROY);
-        let held = proxy.wait_held_or_exit(&mut child);
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        proxy.release();
-        proxy.set_faults(0.0, 0.0);
-        readable_state(&stack, "after a killed destroy");
-        let label = match held {
-            Some(request) => format!("a destroy killed during {point:?}, {request}, held {when:?}"),
-            None => format!("a destroy that ended before {point:?}"),
-        };
-        let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            destroy_clean(&stack, &moto, &proxy, &label)
-        }));
-        if cleaned.is_err() {
-            failures.push(format!(
-                "{label}: the destroy after it did not leave nothing"
-            ));
-        }
-        proxy.reset_emulator();
-    }
-
+    // The kills, spread over workers that each have an emulator of their own.
+    let kills: Vec<Kill> = (apply_points.iter().enumerate())
+        .map(|(index, point)| Kill::Apply(index, point))
+        .chain(
+            (destroy_points.iter().enumerate())
+                .map(|(index, point)| Kill::Destroy(apply_points.len() + index, index, point)),
+        )
+        .collect();
+    let outcomes = on_own_emulators(&kills, |moto, proxy, kill| kill.run(moto, proxy, &expected));
+    let failures: Vec<&str> = (outcomes.iter())
+        .filter_map(|o| o.failure.as_deref())
+        .collect();
+    let held_count = outcomes.iter().filter(|o| o.apply_held).count();
     let total = apply_points.len() + destroy_points.len();
     assert!(
         failures.is_empty(),
@@ -982,9 +1065,13 @@ fn every_create_with_its_first_answer_lost_converges_with_one_object_per_address
     let mut failures = Vec::new();
     // (operation key, how many of its requests lost their first answer), from the first part.
     let mut lost_creates: Vec<(String, u64)> = Vec::new();
-    for how in THREE_WAYS {
+    drop(proxy);
+    drop(moto);
+    let outcomes = on_own_emulators(&THREE_WAYS, |moto, proxy, &how| {
         proxy.lose_first(&prefixes, how);
-        let outcome = apply_losing_first_answers(&proxy, &moto, &expected, how);
+        apply_losing_first_answers(proxy, moto, &expected, how)
+    });
+    for (how, outcome) in THREE_WAYS.into_iter().zip(outcomes) {
         let looked = looked_before_resending(&outcome.stdout);
         eprintln!(
             "first answers lost ({}): {}",
@@ -1029,43 +1116,40 @@ fn every_create_with_its_first_answer_lost_converges_with_one_object_per_address
         failures.extend(outcome.failures);
     }
     let sweep = std::env::var("INFRA_SWEEP").as_deref() == Ok("lost-answers");
-    let mut applies = 0;
+    let mut chosen: Vec<(LostAs, String, u64)> = Vec::new();
     for (turn, how) in THREE_WAYS.into_iter().enumerate() {
-        let chosen: Vec<(String, u64)> = if sweep {
-            lost_creates
-                .iter()
-                .flat_map(|(key, count)| (1..=*count).map(move |nth| (key.clone(), nth)))
-                .collect()
-        } else {
-            (0..2)
-                .map(|i| {
-                    lost_creates[(turn * 2 + i) * 7 % lost_creates.len()]
-                        .0
-                        .clone()
-                })
-                .map(|key| (key, 1))
-                .collect()
-        };
-        for (key, nth) in chosen {
-            proxy.lose_first_only(&prefixes, &key, nth, how);
-            let outcome = apply_losing_first_answers(&proxy, &moto, &expected, how);
-            applies += 1;
-            if outcome.lost.len() != 1 {
-                failures.push(format!(
-                    "{} {key} #{nth}: {} answers lost, not one",
-                    how.name(),
-                    outcome.lost.len()
-                ));
-            }
-            failures.extend(
-                outcome
-                    .failures
-                    .into_iter()
-                    .map(|f| format!("one at a time, {key} #{nth}: {f}")),
+        if sweep {
+            chosen.extend(
+                (lost_creates.iter())
+                    .flat_map(|(key, count)| (1..=*count).map(move |nth| (how, key.clone(), nth))),
             );
+        } else {
+            chosen.extend((0..2).map(|i| {
+                let key = &lost_creates[(turn * 2 + i) * 7 % lost_creates.len()].0;
+                (how, key.clone(), 1)
+            }));
         }
     }
-    proxy.lose_none();
+    let outcomes = on_own_emulators(&chosen, |moto, proxy, (how, key, nth)| {
+        proxy.lose_first_only(&prefixes, key, *nth, *how);
+        apply_losing_first_answers(proxy, moto, &expected, *how)
+    });
+    let applies = outcomes.len();
+    for ((how, key, nth), outcome) in chosen.iter().zip(outcomes) {
+        if outcome.lost.len() != 1 {
+            failures.push(format!(
+                "{} {key} #{nth}: {} answers lost, not one",
+                how.name(),
+                outcome.lost.len()
+            ));
+        }
+        failures.extend(
+            outcome
+                .failures
+                .into_iter()
+                .map(|f| format!("one at a time, {key} #{nth}: {f}")),
+        );
+    }
     eprintln!(
         "lost-answer sweep: {applies} applies with one create's first answer lost, {} failures",
         failures.len()
