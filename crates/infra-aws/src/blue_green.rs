@@ -12,6 +12,7 @@ pub mod api;
 pub mod deploy;
 mod rollouts;
 
+pub use crate::resources::ecs::aws_ecs_service::COLOUR_OF_TAG;
 pub use rollouts::BlueGreenRollouts;
 
 use std::collections::BTreeMap;
@@ -31,29 +32,6 @@ use crate::error::aws_error;
 use crate::resources::appautoscaling;
 use crate::resources::ecs::aws_ecs_service;
 use crate::Aws;
-
-/// The live colour's service name of the blue/green service `name` in `cluster` (a name, or
-/// the cluster's ARN as configured), if the operation's state deploys one.
-pub fn live_colour_of(
-    operation: &infra_core::Operation,
-    cluster: &str,
-    name: &str,
-) -> Option<String> {
-    operation
-        .rollouts
-        .iter()
-        .filter_map(deploy::Deployment::from_json)
-        .find(|deployment| {
-            deployment.service == name
-                && (deployment.cluster == cluster
-                    || deployment.cluster.rsplit('/').next() == Some(cluster))
-        })
-        .and_then(|deployment| deployment.live_state().map(|c| c.service_name.clone()))
-}
-
-/// The tag naming the `aws_ecs_service` a colour service belongs to, so the pair can be found
-/// (and cleaned up) from AWS alone.
-pub const COLOUR_OF_TAG: &str = "infra:colour-of";
 
 /// The most target groups one ELBv2 forward action may list.
 pub const MAX_FORWARD_TARGET_GROUPS: usize = 5;

@@ -19,6 +19,25 @@ use infra_core::rollout::{Recovered, RolloutPlan};
 use infra_core::{ProviderError, Value};
 use serde::{Deserialize, Serialize};
 
+/// The live colour's service name of the blue/green service `name` in `cluster` (a name, or
+/// the cluster's ARN as configured), if the operation's state deploys one.
+pub fn live_colour_of(
+    operation: &infra_core::Operation,
+    cluster: &str,
+    name: &str,
+) -> Option<String> {
+    operation
+        .rollouts
+        .iter()
+        .filter_map(Deployment::from_json)
+        .find(|deployment| {
+            deployment.service == name
+                && (deployment.cluster == cluster
+                    || deployment.cluster.rsplit('/').next() == Some(cluster))
+        })
+        .and_then(|deployment| deployment.live_state().map(|c| c.service_name.clone()))
+}
+
 /// The runtime state of one blue/green service, stored under its address.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Deployment {

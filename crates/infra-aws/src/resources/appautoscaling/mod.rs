@@ -51,7 +51,7 @@ fn with_resource_id(value: &Value, resource_id: &str) -> Value {
 /// state deploys its ECS service blue/green, else the configured one.
 pub(crate) fn at_live_colour(operation: &Operation, value: &Value) -> Value {
     let live = ecs_service_of(value).and_then(|(cluster, service)| {
-        crate::blue_green::live_colour_of(operation, &cluster, &service)
+        crate::blue_green::deploy::live_colour_of(operation, &cluster, &service)
             .map(|live| format!("service/{cluster}/{live}"))
     });
     match live {

@@ -61,6 +61,10 @@ use crate::ec2_support::token_of;
 use crate::Aws;
 use crate::tagging::{WithTags, ManagedTags};
 
+/// The tag naming the `aws_ecs_service` a colour service belongs to, so the pair can be found
+/// (and cleaned up) from AWS alone.
+pub const COLOUR_OF_TAG: &str = "infra:colour-of";
+
 /// DescribeServices takes at most 10 services a call (moto accepts more; AWS does not).
 pub const SERVICES_PER_CALL: usize = 10;
 
@@ -1462,7 +1466,7 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
     }
     let mut tags = tags_from_sdk(service.tags());
     // A blue/green colour's marker is infra's, not the configuration's.
-    tags.retain(|(key, _)| key != crate::blue_green::COLOUR_OF_TAG);
+    tags.retain(|(key, _)| key != COLOUR_OF_TAG);
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
