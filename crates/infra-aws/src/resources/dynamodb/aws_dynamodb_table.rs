@@ -44,9 +44,9 @@ use aws_sdk_dynamodb::types::{
     CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction, GlobalSecondaryIndex,
     GlobalSecondaryIndexDescription, GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType,
     LocalSecondaryIndex, LocalSecondaryIndexDescription, OnDemandThroughput,
-    PointInTimeRecoverySpecification, Projection, ProjectionType, ProvisionedThroughput,
+    Projection, ProjectionType, ProvisionedThroughput,
     ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
-    TableClass, TableCreationParameters, TableDescription, Tag, TimeToLiveDescription, TimeToLiveSpecification,
+    TableClass, TableCreationParameters, TableDescription, TimeToLiveDescription, TimeToLiveSpecification,
     UpdateGlobalSecondaryIndexAction, WarmThroughput,
 };
 use aws_sdk_dynamodb::Client;
@@ -64,6 +64,10 @@ use crate::error::aws_error;
 use crate::Aws;
 
 use super::replicas;
+use super::table_api::{
+    build_error, continuous_backups, default_key_arn, describe_table, sdk_tags, table_tags,
+    too_many_changes, update_recovery, wait_table,
+};
 use super::table_source::{self, Source};
 use crate::tagging::{WithTags, ManagedTags};
 
@@ -74,9 +78,6 @@ const PAY_PER_REQUEST: &str = "PAY_PER_REQUEST";
 /// as the provider does, so a configuration without one plans no change.
 const DEFAULT_WARM_READ: i64 = 12_000;
 const DEFAULT_WARM_WRITE: i64 = 4_000;
-
-/// The AWS managed key that `server_side_encryption { enabled = true }` uses.
-const DEFAULT_KEY_ALIAS: &str = "alias/aws/dynamodb";
 
 const PROJECTION_TYPES: Check = Check::OneOf(&["ALL", "KEYS_ONLY", "INCLUDE"]);
 
@@ -273,25 +274,6 @@ impl AwsDynamodbTable {
     }
 }
 
-/// The ARN of the AWS managed DynamoDB key in `kms`'s region, if this account has one. A failed
-/// lookup only means the key ARN is shown as AWS reports it, as the provider does.
-pub(super) async fn default_key_arn(kms: &aws_sdk_kms::Client) -> Option<String> {
-    let output = kms
-        .describe_key()
-        .key_id(DEFAULT_KEY_ALIAS)
-        .send()
-        .await
-        .ok()?;
-    output
-        .key_metadata()
-        .and_then(|metadata| metadata.arn())
-        .map(str::to_string)
-}
-
-pub(super) fn build_error(error: impl std::fmt::Display) -> ProviderError {
-    ProviderError::new(error.to_string())
-}
-
 /// The table name of a prior or planned value (an import has only `id` and `name`).
 fn table_name(value: &Value) -> Option<String> {
     non_empty(value, "name").or_else(|| non_empty(value, "id"))
@@ -312,31 +294,7 @@ fn nonzero(value: &Value, key: &str) -> Option<i64> {
     value.get(key).as_i64().filter(|n| *n != 0)
 }
 
-/// "Subscriber limit exceeded: Only 10 tables can be created, updated, or deleted
-/// simultaneously": worth waiting out.
-pub(super) fn too_many_changes(error: &ProviderError) -> bool {
-    error.code.as_deref() == Some("LimitExceededException")
-        && error.message.contains("simultaneously")
-}
-
 // ---- AWS reads ----
-
-pub(super) async fn describe_table(
-    client: &Client,
-    name: &str,
-) -> Result<Option<TableDescription>, ProviderError> {
-    match client
-        .describe_table()
-        .table_name(name)
-        .send()
-        .await
-        .map_err(aws_error)
-    {
-        Ok(output) => Ok(output.table().cloned()),
-        Err(error) if is_missing(&error) => Ok(None),
-        Err(error) => Err(error),
-    }
-}
 
 async fn time_to_live(
     client: &Client,
@@ -352,53 +310,6 @@ async fn time_to_live(
         Ok(output) => Ok(output.time_to_live_description().cloned()),
         Err(error) if is_missing(&error) => Ok(None),
         Err(error) => Err(error.context("reading DynamoDB Table TTL")),
-    }
-}
-
-pub(super) async fn continuous_backups(
-    client: &Client,
-    name: &str,
-) -> Result<Option<ContinuousBackupsDescription>, ProviderError> {
-    match client
-        .describe_continuous_backups()
-        .table_name(name)
-        .send()
-        .await
-        .map_err(aws_error)
-    {
-        Ok(output) => Ok(output.continuous_backups_description().cloned()),
-        // An archived table has none (TableNotFoundException), as the provider reads it.
-        Err(error)
-            if is_missing(&error)
-                || error.code.as_deref() == Some("UnknownOperationException") =>
-        {
-            Ok(None)
-        }
-        Err(error) => Err(error.context("reading DynamoDB Table continuous backups")),
-    }
-}
-
-pub(super) async fn table_tags(client: &Client, arn: &str) -> Result<Vec<(String, String)>, ProviderError> {
-    let mut tags = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let output = client
-            .list_tags_of_resource()
-            .resource_arn(arn)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(aws_error)?;
-        tags.extend(
-            output
-                .tags()
-                .iter()
-                .map(|tag| (tag.key().to_string(), tag.value().to_string())),
-        );
-        match output.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => return Ok(tags),
-        }
     }
 }
 
@@ -1052,18 +963,6 @@ fn stream_specification(
         .map_err(build_error)
 }
 
-pub(super) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(key, value)| {
-            Tag::builder()
-                .key(key)
-                .value(value)
-                .build()
-                .map_err(build_error)
-        })
-        .collect()
-}
-
 /// `(enabled, attribute_name)` of a value's `ttl` block.
 fn ttl_settings(value: &Value) -> (bool, Option<String>) {
     match single(value, "ttl") {
@@ -1239,33 +1138,6 @@ async fn send_update(
         .map_err(|error| aws_error(error).context(doing))
 }
 
-/// Waits until `ready` holds for the table's description (DescribeTable); `what` names the
-/// awaited state after "DynamoDB Table (NAME)". A table that is gone is an error.
-pub(super) async fn wait_table(
-    client: &Client,
-    name: &str,
-    what: &str,
-    timeout: Duration,
-    ready: impl Fn(&TableDescription) -> bool,
-) -> Result<(), ProviderError> {
-    let ready = &ready;
-    wait_for(
-        &format!("DynamoDB Table ({name}) {what}"),
-        timeout,
-        move || {
-            let client = client.clone();
-            let name = name.to_string();
-            async move {
-                let table = describe_table(&client, &name)
-                    .await?
-                    .ok_or_else(|| vanished("DynamoDB Table", &name))?;
-                Ok(ready(&table).then_some(()))
-            }
-        },
-    )
-    .await
-}
-
 /// Waits for the table, and its warm throughput, to be ACTIVE.
 async fn wait_table_active(
     client: &Client,
@@ -1373,66 +1245,6 @@ async fn update_time_to_live(
             async move {
                 let status = time_to_live(&client, &name).await?.and_then(|ttl| {
                     ttl.time_to_live_status()
-                        .map(|status| status.as_str().to_string())
-                });
-                Ok((status.as_deref() == Some(wanted)).then_some(()))
-            }
-        },
-    )
-    .await
-}
-
-/// UpdateContinuousBackups (retried while AWS is still turning backups on for a new table),
-/// then waits for the status it asked for.
-pub(super) async fn update_recovery(
-    client: &Client,
-    name: &str,
-    enabled: bool,
-    period: Option<i32>,
-    timeout: Duration,
-) -> Result<(), ProviderError> {
-    let specification = PointInTimeRecoverySpecification::builder()
-        .point_in_time_recovery_enabled(enabled)
-        .set_recovery_period_in_days(period.filter(|days| enabled && *days > 0))
-        .build()
-        .map_err(build_error)?;
-    wait_for(
-        &format!("DynamoDB Table ({name}) continuous backups to be available"),
-        timeout,
-        || {
-            let request = client
-                .update_continuous_backups()
-                .table_name(name)
-                .point_in_time_recovery_specification(specification.clone());
-            async move {
-                match request.send().await.map_err(aws_error) {
-                    Ok(_) => Ok(Some(())),
-                    Err(error)
-                        if error.code.as_deref()
-                            == Some("ContinuousBackupsUnavailableException")
-                            && error.message.contains("Backups are being enabled") =>
-                    {
-                        Ok(None)
-                    }
-                    Err(error) => Err(error),
-                }
-            }
-        },
-    )
-    .await
-    .map_err(|error| error.context("updating PITR"))?;
-    let wanted = if enabled { "ENABLED" } else { "DISABLED" };
-    wait_for(
-        &format!("DynamoDB Table ({name}) PITR update"),
-        timeout,
-        || {
-            let client = client.clone();
-            let name = name.to_string();
-            async move {
-                let status = continuous_backups(&client, &name).await?.and_then(|backups| {
-                    backups
-                        .point_in_time_recovery_description()
-                        .and_then(|d| d.point_in_time_recovery_status())
                         .map(|status| status.as_str().to_string())
                 });
                 Ok((status.as_deref() == Some(wanted)).then_some(()))

@@ -1,6 +1,7 @@
 //! DynamoDB: tables.
 
 mod replicas;
+mod table_api;
 mod table_source;
 
 super::resource_types! {

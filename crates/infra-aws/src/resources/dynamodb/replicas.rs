@@ -50,7 +50,7 @@ use crate::app_support::{
 };
 use crate::error::aws_error;
 
-use super::aws_dynamodb_table::{
+use super::table_api::{
     build_error, continuous_backups, default_key_arn, describe_table, sdk_tags, table_tags,
     too_many_changes, update_recovery, wait_table,
 };
