@@ -17,6 +17,9 @@ connects and sends one JSON line; a child of this process takes the connection a
   {"python": SCRIPT, "env": {...}}
       Runs SCRIPT (boto3 imported once, here) with `env` added to its environment, and writes
       back one JSON line: {"ok": bool, "stdout": "...", "error": "the traceback"}.
+
+With INFRA_MOTO_PROFILE=DIR in this process's environment, each emulator profiles the requests
+it answers and writes DIR/moto-PID.prof (pstats) when it exits: what the tests' CPU is spent on.
 """
 import contextlib, importlib, io, json, os, signal, socket, sys, threading, traceback
 
@@ -88,17 +91,46 @@ def set_environment(env):
     importlib.reload(moto.settings)  # moto reads some settings once, when imported
 
 
+def profiled(app, directory):
+    """`app` with each request's calls added to one profile, written to `directory` by the
+    returned `save`."""
+    import cProfile, pstats
+    lock, totals = threading.Lock(), []
+
+    def profiled_app(environ, start_response):
+        profile = cProfile.Profile()
+        try:
+            return profile.runcall(app, environ, start_response)
+        finally:
+            with lock:
+                if totals:
+                    totals[0].add(profile)
+                else:
+                    totals.append(pstats.Stats(profile))
+
+    def save():
+        with lock:
+            if totals:
+                totals[0].dump_stats(os.path.join(directory, f"moto-{os.getpid()}.prof"))
+
+    return profiled_app, save
+
+
 def serve(conn, request):
     log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
     set_environment(request.get("env", {}))
+    save = lambda: None
+    if os.environ.get("INFRA_MOTO_PROFILE"):
+        moto_server.app, save = profiled(moto_server.app, os.environ["INFRA_MOTO_PROFILE"])
     server = moto_server.listen(0)
     conn.sendall(f"{server.server_port}\n".encode())
 
     def exit_when_closed():
         while conn.recv(4096):
             pass
+        save()
         os._exit(0)
 
     threading.Thread(target=exit_when_closed, daemon=True).start()
