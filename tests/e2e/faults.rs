@@ -13,7 +13,7 @@ use std::fs::File;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use infra_testkit::fault_proxy::{FaultProxy, FaultSettings, HoldWhen, LostAs};
+use infra_testkit::fault_proxy::{FaultProxy, FaultSettings, HeldRequest, HoldWhen, LostAs};
 use infra_testkit::{Moto, Run, Stack};
 
 use super::{command_with_password, emulator_objects};
@@ -776,14 +776,7 @@ fn kill_an_apply(
         HoldWhen::AfterForwarding
     };
     let stack = Stack::from_fixture("infrastructure");
-    lose_answers_until_the_kill(proxy, index);
-    point.hold(proxy, when);
-    let mut child = spawn(&stack, moto, proxy, &APPLY);
-    let held = proxy.wait_held_or_exit(&mut child);
-    let _ = child.kill(); // SIGKILL
-    let _ = child.wait();
-    proxy.release();
-    proxy.set_faults(0.0, 0.0);
+    let held = kill_during(&stack, moto, proxy, &APPLY, point, when, index);
     let label = match &held {
         Some(request) => format!("killed during {point:?}, {request}, held {when:?}"),
         None => format!("the apply ended before {point:?}"),
@@ -815,6 +808,29 @@ fn kill_an_apply(
     }
 }
 
+/// Runs `infra ARGS` in `stack` losing some answers (by `seed`), holds its call at `point`
+/// (`when`) and kills it there with SIGKILL; then releases what was held and turns the faults
+/// off. The request it was killed during, or `None` if the run ended first.
+fn kill_during(
+    stack: &Stack,
+    moto: &Moto,
+    proxy: &FaultProxy,
+    args: &[&str],
+    point: &KillPoint,
+    when: HoldWhen,
+    seed: usize,
+) -> Option<HeldRequest> {
+    lose_answers_until_the_kill(proxy, seed);
+    point.hold(proxy, when);
+    let mut child = spawn(stack, moto, proxy, args);
+    let held = proxy.wait_held_or_exit(&mut child);
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    proxy.release();
+    proxy.set_faults(0.0, 0.0);
+    held
+}
+
 /// Applies the reference stack, kills its destroy at `point` (the `index`th destroy kill,
 /// its answers lost by `seed`); the state must stay readable and a destroy after it must
 /// leave nothing.
@@ -838,14 +854,7 @@ fn kill_a_destroy(
     } else {
         HoldWhen::BeforeForwarding
     };
-    lose_answers_until_the_kill(proxy, seed);
-    point.hold(proxy, when);
-    let mut child = spawn(&stack, moto, proxy, &DESTROY);
-    let held = proxy.wait_held_or_exit(&mut child);
-    let _ = child.kill(); // SIGKILL
-    let _ = child.wait();
-    proxy.release();
-    proxy.set_faults(0.0, 0.0);
+    let held = kill_during(&stack, moto, proxy, &DESTROY, point, when, seed);
     readable_state(&stack, "after a killed destroy");
     let label = match held {
         Some(request) => format!("a destroy killed during {point:?}, {request}, held {when:?}"),
