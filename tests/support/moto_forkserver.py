@@ -70,6 +70,14 @@ def warm():
     from moto.utilities.utils import PARTITION_NAMES
     for partition in PARTITION_NAMES:
         iam_backends[DEFAULT_ACCOUNT_ID][partition]
+    # moto's own copies of the services' models (it loads one per service on the first request,
+    # about a second each).
+    from moto.core.utils import get_service_model
+    for name in CLIENTS + ["sts", "resourcegroupstaggingapi", "sns", "kms", "servicediscovery"]:
+        try:
+            get_service_model(name)
+        except Exception:
+            pass
     # Models only: credentials and endpoints are resolved in each child, from its environment.
     boto3.setup_default_session()
     for name in CLIENTS:

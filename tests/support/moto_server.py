@@ -398,6 +398,20 @@ def iam_lists_service_specific_credentials():
 iam_lists_service_specific_credentials()
 
 
+def moto_modules_listed_once():
+    """To match a request's host to a service, moto 5.2.5 lists its own package directory and
+    stats every entry, on every request: about 35 ms of CPU a request here, more than most
+    answers take (a profile of the reference stack's test, INFRA_MOTO_PROFILE). The list does
+    not change while the server runs, so it is read once. Nothing AWS does is changed."""
+    import moto.backends
+
+    modules = list(moto.backends.list_of_moto_modules())
+    moto.backends.list_of_moto_modules = lambda: modules
+
+
+moto_modules_listed_once()
+
+
 def ecs_tasks_that_never_start():
     """With MOTO_ECS_TASKS_NEVER_START=1, no task of a service ever runs, as on AWS when an
     image cannot be pulled: UpdateService leaves the running count at 0. moto 5.2.5 makes the
