@@ -31,8 +31,14 @@ pub(crate) fn request(request: &serde_json::Value) -> UnixStream {
     connection
 }
 
-/// The parent's socket: one per checkout, virtualenv and version of the support files.
+/// The parent's socket: one per checkout, virtualenv and version of the support files. Worked
+/// out once per test process: every emulator and every boto3 check asks for it.
 fn socket_path() -> PathBuf {
+    static SOCKET: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SOCKET.get_or_init(named_socket).clone()
+}
+
+fn named_socket() -> PathBuf {
     let root = repo_root();
     let mut hasher = std::hash::DefaultHasher::new();
     root.hash(&mut hasher);
