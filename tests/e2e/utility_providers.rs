@@ -545,20 +545,3 @@ output "secret" {
         .expect("timestamp() has the apply time at apply");
     assert!(stamp.starts_with("20") && stamp.ends_with('Z'), "{stamp}");
 }
-
-#[test]
-fn a_provisioner_is_a_located_error_not_ignored() {
-    let stack = Stack::new();
-    stack.write(
-        "main.tf",
-        "resource \"null_resource\" \"migrate\" {\n  provisioner \"local-exec\" {\n    command = \"./migrate.sh\"\n  }\n}\n",
-    );
-    let refused = infra(&stack, None, &["plan", "-input=false"]).expect_code(1);
-    assert!(
-        refused.stderr.contains("Provisioners are not supported"),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("main.tf:2:"), "{}", refused.stderr);
-    assert!(!stack.path().join("terraform.tfstate").exists());
-}

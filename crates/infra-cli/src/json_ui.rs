@@ -488,6 +488,21 @@ impl Observer for JsonProgress {
                 "deployment_step",
                 [("hook", json!({"resource": resource(&address), "message": message}))],
             ),
+            // Terraform's provision_* messages (command/views/json/hook.go).
+            Event::Provisioning { address, provisioner, failed } => {
+                let (message, kind) = match failed {
+                    None => (format!("{address}: Provisioning with '{provisioner}'..."), "provision_start"),
+                    Some(false) => (format!("{address}: ({provisioner}) Provisioning complete"), "provision_complete"),
+                    Some(true) => (format!("{address}: ({provisioner}) Provisioning errored"), "provision_errored"),
+                };
+                emit("info", message, kind, [("hook", json!({"resource": resource(&address), "provisioner": provisioner}))])
+            }
+            Event::ProvisionOutput { address, provisioner, line } => emit(
+                "info",
+                format!("{address}: ({provisioner}): {line}"),
+                "provision_progress",
+                [("hook", json!({"resource": resource(&address), "provisioner": provisioner, "output": line}))],
+            ),
         }
     }
 }

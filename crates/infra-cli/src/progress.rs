@@ -81,6 +81,15 @@ impl Observer for Progress {
                 format!("{}: {} failed: {error}", self.style.bold(&address.to_string()), verbs(action).2)
             }
             Event::Deployment { address, message } => format!("{}: {message}", self.style.bold(&address.to_string())),
+            // Terraform's lines (command/views/hook_ui.go); the end of a provisioner has none.
+            Event::Provisioning { address, provisioner, failed: None } => {
+                format!("{}: Provisioning with '{provisioner}'...", self.style.bold(&address.to_string()))
+            }
+            Event::Provisioning { .. } => return,
+            Event::ProvisionOutput { address, provisioner, line } if !line.trim().is_empty() => {
+                format!("{} {line}", self.style.bold(&format!("{address} ({provisioner}):")))
+            }
+            Event::ProvisionOutput { .. } => return,
         };
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "{line}");

@@ -1021,7 +1021,7 @@ impl Loader {
         if block.body.get_blocks("provisioner").next().is_some() {
             self.error(
                 "Provisioners are not supported",
-                "infra does not run provisioners; remove the provisioner from the removed block."
+                "infra runs provisioners in resource blocks, not yet in removed blocks: remove the provisioner from the removed block, or run its command before `infra apply`."
                     .into(),
                 Some(location.clone()),
             );
@@ -1326,21 +1326,11 @@ impl Loader {
         location: Location,
         block: Block,
     ) {
-        // Running them would need a shell on the applying machine and its environment; skipping
-        // them would apply something else than the configuration says. Refuse, located.
-        for provisioner in block.body.get_blocks("provisioner") {
-            let at = self.location(file, provisioner.span());
-            let kind = provisioner
-                .labels
-                .first()
-                .map(|l| l.as_str().to_string())
-                .unwrap_or_default();
-            self.error(
-                "Provisioners are not supported",
-                format!("infra does not run provisioners (this one is \"{kind}\"): run the command in your pipeline before or after `infra apply`, or keep this resource in a Terraform-managed configuration."),
-                at,
-            );
-        }
+        let provisioners = {
+            let locate = |span| self.location(file, span);
+            crate::provisioner::check(&block.body, &locate)
+        };
+        self.diagnostics.extend(provisioners);
         let default_provider = infra_core::resource::provider_name(&labels[0]).to_string();
         let provider = match block.body.get_attribute("provider") {
             None => default_provider,

@@ -320,26 +320,53 @@ impl<'c> Evaluator<'c> {
         };
         let env = Env::new(self, values);
         let mut ctx = env.ctx(decl.file, decl.module);
-        ctx.instance = match &address.key {
-            Some(InstanceKey::Index(index)) => Instance {
-                count_index: Some(*index),
-                each: None,
-            },
-            Some(InstanceKey::Key(key)) => Instance {
-                count_index: None,
-                each: Some((key.clone(), Value::Unknown)),
-            },
-            None => Instance::default(),
+        ctx.instance = key_binding(&address.key);
+        eval_timeouts(&mut ctx, &decl.body).map_err(|errors| errors.for_address(address))
+    }
+
+    /// The instance's provisioners that run `when`, in order, evaluated with `self` the object
+    /// (as created, or as last stored before its destroy). A creation-time provisioner sees
+    /// everything a resource argument does; a destroy-time one only its own object and key
+    /// (checked when loaded), so `values` may be empty for it. A resource gone from the
+    /// configuration has none, as in Terraform.
+    pub fn provisioners(
+        &self,
+        address: &Address,
+        values: &dyn ResourceValues,
+        when: crate::When,
+        self_value: &Value,
+    ) -> Result<Vec<crate::LocalExec>, Diagnostics> {
+        let Some(decl) = self.config.resource(&address.resource) else {
+            return Ok(Vec::new());
         };
-        eval_timeouts(&mut ctx, &decl.body).map_err(|errors| {
-            Diagnostics(
-                errors
-                    .0
-                    .into_iter()
-                    .map(|d| d.for_address(address))
-                    .collect(),
-            )
-        })
+        let blocks: Vec<_> = decl
+            .body
+            .get_blocks("provisioner")
+            .filter(|block| crate::provisioner::when(block) == when)
+            .collect();
+        if blocks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let env = Env::new(self, values);
+        let mut ctx = env.ctx(decl.file, decl.module);
+        ctx.instance = match when {
+            crate::When::Create => self.instance_binding(&env, decl, &address.key),
+            crate::When::Destroy => key_binding(&address.key),
+        };
+        ctx.bindings.push(("self".into(), self_value.clone()));
+        let mut out = Vec::new();
+        let mut errors = Diagnostics::new();
+        for block in blocks {
+            match crate::provisioner::evaluate(&mut ctx, block) {
+                Ok(provisioner) => out.push(provisioner),
+                Err(found) => errors.extend(found),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors.for_address(address))
+        }
     }
 
     /// Expands `count`/`for_each` and evaluates each instance's body.
@@ -444,15 +471,7 @@ impl<'c> Evaluator<'c> {
         for (key, instance) in instances {
             ctx.instance = instance;
             let address = id.instance(key);
-            let for_address = |errors: Diagnostics| {
-                Diagnostics(
-                    errors
-                        .0
-                        .into_iter()
-                        .map(|d| d.for_address(&address))
-                        .collect(),
-                )
-            };
+            let for_address = |errors: Diagnostics| errors.for_address(&address);
             let value = eval_body(&mut ctx, &decl.body, true).map_err(for_address)?;
             let timeouts = eval_timeouts(&mut ctx, &decl.body).map_err(for_address)?;
             out.push(InstanceConfig {
@@ -587,14 +606,7 @@ impl<'c> Evaluator<'c> {
         } else {
             "Resource postcondition failed"
         };
-        let failures = condition_failures(&mut ctx, &conditions, summary, Severity::Error);
-        Diagnostics(
-            failures
-                .0
-                .into_iter()
-                .map(|d| d.for_address(address))
-                .collect(),
-        )
+        condition_failures(&mut ctx, &conditions, summary, Severity::Error).for_address(address)
     }
 
     /// The `assert`s of every `check` block that fail, as warnings (Terraform's "Check block
@@ -1281,6 +1293,23 @@ fn import_address(ctx: &mut Ctx, expr: &Expression) -> Result<Address, Fail> {
         resource: address.resource,
         key,
     })
+}
+
+/// `count.index` and `each.key` of the instance at `key`, without expanding the resource: what
+/// its `count` or `for_each` depends on may be gone by the time it is destroyed. `each.value`
+/// is not known.
+fn key_binding(key: &Option<InstanceKey>) -> Instance {
+    match key {
+        Some(InstanceKey::Index(index)) => Instance {
+            count_index: Some(*index),
+            each: None,
+        },
+        Some(InstanceKey::Key(key)) => Instance {
+            count_index: None,
+            each: Some((key.clone(), Value::Unknown)),
+        },
+        None => Instance::default(),
+    }
 }
 
 /// The durations of a resource body's `timeouts` block, by operation, evaluated as any

@@ -16,6 +16,7 @@ mod evaluator;
 mod fmt;
 mod functions;
 mod inputs;
+mod provisioner;
 mod references;
 mod source;
 mod types;
@@ -36,6 +37,7 @@ pub use evaluator::Evaluator;
 pub use fmt::format_source;
 pub use functions::{render_template, sha1};
 pub use inputs::InputVariables;
+pub use provisioner::{LocalExec, When};
 
 use infra_core::{Address, Location, ResourceId, Value};
 use std::collections::BTreeMap;

@@ -59,8 +59,16 @@ pub(crate) fn walk_body(body: &Body, top: bool, bound: &mut Vec<String>, out: &m
             }
             Structure::Block(block) => {
                 let ident = block.ident.value().as_str();
-                // `timeouts` is evaluated with the instance, so what it refers to counts.
-                if top && matches!(ident, "lifecycle" | "provisioner" | "connection") {
+                // `timeouts` is evaluated with the instance, so what it refers to counts, and
+                // so do a creation-time provisioner's references, as in Terraform; a
+                // destroy-time one may refer only to its own object.
+                if top && ident == "lifecycle" {
+                    continue;
+                }
+                if top
+                    && ident == "provisioner"
+                    && crate::provisioner::when(block) == crate::When::Destroy
+                {
                     continue;
                 }
                 if ident == "dynamic" {

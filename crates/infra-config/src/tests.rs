@@ -1588,3 +1588,156 @@ data "aws_region" "current" {}
         );
     }
 }
+
+// ---- provisioners ----
+
+#[test]
+fn provisioners_are_checked_when_loaded_and_located() {
+    let errors = load_err(&[(
+        "main.tf",
+        r#"variable "bucket" {
+  type    = string
+  default = "b"
+}
+
+resource "null_resource" "a" {
+  provisioner "remote-exec" {
+    inline = ["true"]
+  }
+  provisioner "local-exec" {
+    comand = "true"
+  }
+  provisioner "local-exec" {
+    command = "true"
+    when    = later
+  }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "aws s3 rm s3://${var.bucket} --recursive ${each.value}"
+  }
+  provisioner "chef" {}
+}
+"#,
+    )]);
+    assert_eq!(
+        located(&errors),
+        vec![
+            ("Provisioner not supported".into(), "main.tf".into(), 7, 3),
+            ("Unsupported argument".into(), "main.tf".into(), 11, 5),
+            ("Missing required argument".into(), "main.tf".into(), 10, 3),
+            ("Invalid \"when\" keyword".into(), "main.tf".into(), 15, 15),
+            (
+                "Invalid reference from destroy provisioner".into(),
+                "main.tf".into(),
+                19,
+                33
+            ),
+            (
+                "Invalid reference from destroy provisioner".into(),
+                "main.tf".into(),
+                19,
+                15
+            ),
+            (
+                "The \"chef\" provisioner has been removed".into(),
+                "main.tf".into(),
+                21,
+                3
+            ),
+        ]
+    );
+    assert!(
+        errors.to_string().contains("Did you mean \"command\"?"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn provisioners_are_evaluated_with_self_for_their_moment() {
+    let config = load_ok(&[(
+        "main.tf",
+        r#"variable "tag" {
+  type    = string
+  default = "v1"
+}
+
+variable "token" {
+  type      = string
+  default   = "t0ken"
+  sensitive = true
+}
+
+resource "null_resource" "image" {
+  count = 2
+  provisioner "local-exec" {
+    command     = "docker push repo:${var.tag}-${count.index}-${self.id}"
+    environment = { TOKEN = var.token, EMPTY = null }
+    on_failure  = continue
+  }
+  provisioner "local-exec" {
+    when        = "destroy"
+    command     = "echo gone ${self.id}"
+    interpreter = ["/bin/bash", "-c"]
+    working_dir = path.module
+    quiet       = true
+  }
+}
+"#,
+    )]);
+    let ev = evaluator(&config, &[]);
+    let address = managed("null_resource", "image").instance(Some(InstanceKey::Index(1)));
+    let created = Value::map([("id", Value::string("42"))]);
+    let at_create = ev
+        .provisioners(&address, &NoResourceValues, When::Create, &created)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(at_create.len(), 1);
+    let push = &at_create[0];
+    assert_eq!(push.command, "docker push repo:v1-1-42");
+    assert_eq!(push.interpreter, ["/bin/sh", "-c"]);
+    assert_eq!(
+        push.environment,
+        [("TOKEN".to_string(), "t0ken".to_string())]
+    );
+    assert!(push.continue_on_failure && push.sensitive && !push.quiet);
+    let at_destroy = ev
+        .provisioners(&address, &NoResourceValues, When::Destroy, &created)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(at_destroy.len(), 1);
+    let gone = &at_destroy[0];
+    assert_eq!(gone.command, "echo gone 42");
+    assert_eq!(gone.interpreter, ["/bin/bash", "-c"]);
+    assert!(gone.quiet && !gone.sensitive && !gone.continue_on_failure);
+    let module_dir = config.modules[0].dir.display().to_string();
+    assert_eq!(gone.working_dir.as_deref(), Some(module_dir.as_str()));
+    assert!(config
+        .warnings()
+        .iter()
+        .any(|w| w.summary == "Quoted keywords are deprecated"));
+}
+
+#[test]
+fn a_creation_time_provisioner_depends_on_what_it_refers_to() {
+    let config = load_ok(&[(
+        "main.tf",
+        r#"resource "null_resource" "repo" {}
+
+resource "null_resource" "push" {
+  provisioner "local-exec" {
+    command = "push ${null_resource.repo.id}"
+  }
+}
+
+resource "null_resource" "cleanup" {
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo ${self.id}"
+  }
+}
+"#,
+    )]);
+    let ev = evaluator(&config, &[]);
+    let dependencies = ev.dependencies().unwrap_or_else(|e| panic!("{e}"));
+    let repo = managed("null_resource", "repo");
+    assert!(dependencies[&managed("null_resource", "push")].contains(&repo));
+    assert!(dependencies[&managed("null_resource", "cleanup")].is_empty());
+}

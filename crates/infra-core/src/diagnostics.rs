@@ -115,6 +115,17 @@ impl Diagnostics {
         self.0.extend(other.0);
     }
 
+    /// Each diagnostic said of the resource instance at `address`.
+    pub fn for_address(self, address: impl fmt::Display) -> Diagnostics {
+        let address = address.to_string();
+        Diagnostics(
+            self.0
+                .into_iter()
+                .map(|d| d.for_address(&address))
+                .collect(),
+        )
+    }
+
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.severity == Severity::Error)
     }

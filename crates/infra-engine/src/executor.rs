@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
-use infra_config::{Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue};
+use infra_config::{Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, When};
 use infra_core::{
     Action, Address, Cause, InstanceKey, Operation, ProviderError, Registry, ResourceId,
     ResourceType, Timeouts, Value,
@@ -404,8 +404,97 @@ impl Executor<'_> {
         };
         match node.1 {
             Phase::Delete => self.run_delete(target, state, resources).await,
-            Phase::Apply => self.run_apply(target, state, resources, expansions).await,
+            Phase::Apply => {
+                self.run_apply(target, state, resources, expansions).await?;
+                if change.action == Action::Update {
+                    return Ok(());
+                }
+                self.provision_created(address, resource_type, state, resources)
+                    .await
+            }
         }
+    }
+
+    /// Runs the creation-time provisioners of an object just created. One that fails (or
+    /// cannot be evaluated) taints the object, which the next apply replaces, and fails the
+    /// create, as in Terraform. The object is stored tainted while they run, so that a run
+    /// killed part way replaces it next time instead of leaving it unprovisioned.
+    async fn provision_created(
+        &self,
+        address: &Address,
+        resource_type: &dyn ResourceType,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+    ) -> Result<(), RunError> {
+        let Some(created) = self.object_for_provisioners(address, resource_type, state) else {
+            return Ok(());
+        };
+        let provisioners = self.with_applied_values(state, resources, |evaluator, values| {
+            evaluator.provisioners(address, values, When::Create, &created)
+        });
+        let outcome = match provisioners {
+            Ok(provisioners) if provisioners.is_empty() => return Ok(()),
+            Ok(provisioners) => {
+                self.mark_tainted(address, state, true)?;
+                crate::provision::run(address, &provisioners, self.observer)
+                    .await
+                    .map_err(|error| op_error(address, Action::Create, error))
+            }
+            Err(error) => Err(error),
+        };
+        self.mark_tainted(address, state, outcome.is_err())?;
+        outcome
+    }
+
+    /// Stores the object at `address` as tainted, or not.
+    fn mark_tainted(
+        &self,
+        address: &Address,
+        state: &RefCell<State>,
+        tainted: bool,
+    ) -> Result<(), RunError> {
+        let mut state = state.borrow_mut();
+        if let Some(record) = state.resources.get_mut(address) {
+            record.tainted = tainted;
+        }
+        persist_object(self.backend, &mut state, address)
+            .map_err(|e| RunError::Fatal(ApplyError::State(e)))
+    }
+
+    /// Runs the destroy-time provisioners of an object about to be deleted, unless it is
+    /// tainted (Terraform skips them then). One that fails stops the delete.
+    async fn provision_destroyed(
+        &self,
+        address: &Address,
+        resource_type: &dyn ResourceType,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+    ) -> Result<(), RunError> {
+        if state.borrow().get(address).is_some_and(|r| r.tainted) {
+            return Ok(());
+        }
+        let Some(object) = self.object_for_provisioners(address, resource_type, state) else {
+            return Ok(());
+        };
+        let provisioners = self.with_applied_values(state, resources, |evaluator, values| {
+            evaluator.provisioners(address, values, When::Destroy, &object)
+        })?;
+        crate::provision::run(address, &provisioners, self.observer)
+            .await
+            .map_err(|error| op_error(address, Action::Delete, error))
+    }
+
+    /// The stored object at `address` as a provisioner's `self`: its sensitive attributes
+    /// marked, so that a command using one has its output suppressed.
+    fn object_for_provisioners(
+        &self,
+        address: &Address,
+        resource_type: &dyn ResourceType,
+        state: &RefCell<State>,
+    ) -> Option<Value> {
+        let mut object = state.borrow().get(address)?.value.clone();
+        crate::diff::mark_sensitive(resource_type.schema(), &mut object);
+        Some(object)
     }
 
     /// Deletes the object of a delete or replacement; a `create_before_destroy` replacement
@@ -441,6 +530,12 @@ impl Executor<'_> {
             // Gone from the configuration: the delete timeout the object stores bounds its
             // delete, as in Terraform.
             stored_delete_timeout(&mut operation, &prior);
+        }
+        if matches!(change.action, Action::Delete | Action::DeleteThenCreate) {
+            // Not for a create_before_destroy replacement: Terraform deposes the old object
+            // and destroys it without its provisioners.
+            self.provision_destroyed(address, resource_type, state, resources)
+                .await?;
         }
         let action = Action::Delete;
         let record = state

@@ -16,6 +16,7 @@ pub mod persist;
 pub mod plan;
 pub mod planfile;
 pub mod planner;
+mod provision;
 pub mod recover;
 pub mod refactoring;
 pub mod refresh;

@@ -63,6 +63,18 @@ pub enum Event {
         elapsed: Duration,
         error: ProviderError,
     },
+    /// A provisioner of the object starts (`failed` is `None`) or has ended.
+    Provisioning {
+        address: Address,
+        provisioner: &'static str,
+        failed: Option<bool>,
+    },
+    /// A line a provisioner's command printed (or Terraform's words for a suppressed one).
+    ProvisionOutput {
+        address: Address,
+        provisioner: &'static str,
+        line: String,
+    },
     /// A step of a blue/green deployment, in words.
     Deployment {
         address: Address,

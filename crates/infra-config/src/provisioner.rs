@@ -1,0 +1,373 @@
+//! `provisioner` blocks of resources: checked when the configuration is loaded, evaluated when
+//! the executor runs them (after a create, or before a destroy).
+//!
+//! As in Terraform (`configs/provisioner.go`, `builtin/provisioners/local-exec`): `when` is the
+//! keyword `create` (the default) or `destroy`; `on_failure` is `fail` (the default) or
+//! `continue`; a destroy-time provisioner may refer only to `self`, `count.index`, `each.key`,
+//! `path` and `terraform`. infra runs `local-exec`. `file` and `remote-exec` need a connection
+//! to the object and are refused, located; the provisioners Terraform removed in 0.15 get
+//! Terraform's error.
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::Span;
+use infra_core::{Diagnostic, Diagnostics, Location, Value};
+
+use crate::eval::Ctx;
+use crate::types::TypeConstraint;
+
+/// When a provisioner runs: after its object is created, or before it is destroyed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Create,
+    Destroy,
+}
+
+/// A `local-exec` provisioner, evaluated for one instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalExec {
+    pub command: String,
+    /// The program and its first arguments; the command is the last argument. `/bin/sh -c`
+    /// unless `interpreter` names one.
+    pub interpreter: Vec<String>,
+    pub working_dir: Option<String>,
+    /// Added to infra's own environment.
+    pub environment: Vec<(String, String)>,
+    /// `quiet = true`: the command is not echoed.
+    pub quiet: bool,
+    /// `on_failure = continue`: a failure is logged and the apply goes on.
+    pub continue_on_failure: bool,
+    /// The configuration holds a sensitive value: nothing the command prints is shown, as in
+    /// Terraform ("output suppressed due to sensitive value in config"), nor the command.
+    pub sensitive: bool,
+    /// The `provisioner` block.
+    pub location: Option<Location>,
+}
+
+impl LocalExec {
+    /// The provisioner's name as Terraform shows it in progress lines.
+    pub const KIND: &'static str = "local-exec";
+}
+
+const LOCAL_EXEC_ARGUMENTS: &[&str] = &[
+    "command",
+    "interpreter",
+    "working_dir",
+    "environment",
+    "quiet",
+    "when",
+    "on_failure",
+];
+
+/// The provisioners Terraform 0.15 removed: its own error names them.
+const REMOVED: &[&str] = &["chef", "habitat", "puppet", "salt-masterless"];
+
+/// The `when` of a provisioner block, as written; an invalid keyword reads as `create` (its
+/// error was given when the configuration was loaded).
+pub(crate) fn when(block: &Block) -> When {
+    match block
+        .body
+        .get_attribute("when")
+        .and_then(|a| keyword(&a.value))
+    {
+        Some(("destroy", _)) => When::Destroy,
+        _ => When::Create,
+    }
+}
+
+/// A keyword argument's word, and whether it was quoted (Terraform 0.11's form, which
+/// Terraform still accepts with a warning).
+fn keyword(expr: &Expression) -> Option<(&str, bool)> {
+    match expr {
+        Expression::Variable(name) => Some((name.as_str(), false)),
+        Expression::String(text) => Some((text.as_str(), true)),
+        _ => None,
+    }
+}
+
+/// Checks the `provisioner` blocks of a resource body: their kind, arguments and keywords, and
+/// that a destroy-time one refers only to its own object. `locate` turns a span of the body's
+/// file into a location.
+pub(crate) fn check(
+    body: &Body,
+    locate: &dyn Fn(Option<std::ops::Range<usize>>) -> Option<Location>,
+) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for block in body.get_blocks("provisioner") {
+        let at = locate(block.span());
+        let kind = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+        match kind {
+            LocalExec::KIND => {}
+            "file" | "remote-exec" => {
+                out.push(
+                    Diagnostic::error(
+                        "Provisioner not supported",
+                        format!("infra runs local-exec provisioners only. A \"{kind}\" provisioner needs a connection to the object (SSH or WinRM), which infra does not open: run it from a local-exec provisioner or your pipeline, or keep this resource in a Terraform-managed configuration."),
+                    )
+                    .at(at),
+                );
+                continue;
+            }
+            removed if REMOVED.contains(&removed) => {
+                out.push(
+                    Diagnostic::error(
+                        format!("The \"{kind}\" provisioner has been removed"),
+                        format!("The \"{kind}\" provisioner was deprecated in Terraform 0.13.4 has been removed from Terraform. Visit https://learn.hashicorp.com/collections/terraform/provision for alternatives to using provisioners that are a better fit for the Terraform workflow."),
+                    )
+                    .at(at),
+                );
+                continue;
+            }
+            _ => {
+                out.push(
+                    Diagnostic::error(
+                        "Invalid provisioner type",
+                        format!("There is no provisioner named \"{kind}\"; infra has local-exec."),
+                    )
+                    .at(at),
+                );
+                continue;
+            }
+        }
+        check_local_exec(block, locate, &mut out);
+    }
+    out
+}
+
+fn check_local_exec(
+    block: &Block,
+    locate: &dyn Fn(Option<std::ops::Range<usize>>) -> Option<Location>,
+    out: &mut Diagnostics,
+) {
+    let mut connections = 0;
+    for structure in block.body.iter() {
+        match structure {
+            Structure::Attribute(attribute) => {
+                let name = attribute.key.value().as_str();
+                if !LOCAL_EXEC_ARGUMENTS.contains(&name) {
+                    let suggestion = crate::validate::closest(name, LOCAL_EXEC_ARGUMENTS)
+                        .map(|n| format!(" Did you mean \"{n}\"?"))
+                        .unwrap_or_default();
+                    out.push(
+                        Diagnostic::error(
+                            "Unsupported argument",
+                            format!(
+                                "An argument named \"{name}\" is not expected here.{suggestion}"
+                            ),
+                        )
+                        .at(locate(attribute.key.span())),
+                    );
+                }
+            }
+            // local-exec uses no connection, as in Terraform, which accepts the block.
+            Structure::Block(inner) if inner.ident.value().as_str() == "connection" => {
+                connections += 1;
+                if connections > 1 {
+                    out.push(
+                        Diagnostic::error(
+                            "Duplicate connection block",
+                            "This provisioner already has a connection block.",
+                        )
+                        .at(locate(inner.span())),
+                    );
+                }
+            }
+            Structure::Block(inner) => out.push(
+                Diagnostic::error(
+                    "Unsupported block type",
+                    format!(
+                        "Blocks of type \"{}\" are not expected here.",
+                        inner.ident.value().as_str()
+                    ),
+                )
+                .at(locate(inner.ident.span())),
+            ),
+        }
+    }
+    if block.body.get_attribute("command").is_none() {
+        out.push(
+            Diagnostic::error(
+                "Missing required argument",
+                "The argument \"command\" is required, but no definition was found.",
+            )
+            .at(locate(block.span())),
+        );
+    }
+    for (name, words) in [
+        ("when", ["create", "destroy"]),
+        ("on_failure", ["continue", "fail"]),
+    ] {
+        let Some(attribute) = block.body.get_attribute(name) else {
+            continue;
+        };
+        let at = locate(attribute.value.span());
+        match keyword(&attribute.value) {
+            Some((word, quoted)) if words.contains(&word) => {
+                if quoted {
+                    out.push(Diagnostic::warning(
+                        "Quoted keywords are deprecated",
+                        "In this context, keywords are expected literally rather than in quotes. Terraform 0.11 and earlier required quotes, but quoted keywords are now deprecated and will be removed in a future version of Terraform. Remove the quotes surrounding this keyword to silence this warning.",
+                    ).at(at));
+                }
+            }
+            _ => out.push(
+                Diagnostic::error(
+                    format!("Invalid \"{name}\" keyword"),
+                    format!(
+                        "The \"{name}\" argument requires one of the following keywords: {} or {}.",
+                        words[0], words[1]
+                    ),
+                )
+                .at(at),
+            ),
+        }
+    }
+    if when(block) == When::Destroy {
+        check_only_self(&block.body, locate, out);
+    }
+}
+
+/// Terraform's rule for destroy-time provisioners: by the time the object is destroyed what
+/// else it refers to may be gone, or destroyed first.
+fn check_only_self(
+    body: &Body,
+    locate: &dyn Fn(Option<std::ops::Range<usize>>) -> Option<Location>,
+    out: &mut Diagnostics,
+) {
+    let mut references = Vec::new();
+    crate::references::walk_body(body, false, &mut Vec::new(), &mut references);
+    let mut each_value = Vec::new();
+    for structure in body.iter() {
+        if let Structure::Attribute(attribute) = structure {
+            if mentions_each_value(&attribute.value) {
+                each_value.push(attribute.value.span());
+            }
+        }
+    }
+    let spans = references.into_iter().map(|r| r.span).chain(each_value);
+    for span in spans {
+        out.push(
+            Diagnostic::error(
+                "Invalid reference from destroy provisioner",
+                "Destroy-time provisioners and their connection configurations may only reference attributes of the related resource, via 'self', 'count.index', or 'each.key'.\n\nReferences to other resources during the destroy phase can cause dependency cycles and interact poorly with create_before_destroy.",
+            )
+            .at(locate(span)),
+        );
+    }
+}
+
+/// Whether `each.value` appears in the expression's text: at destroy time only `each.key` is
+/// known (the for_each collection may no longer hold the key).
+fn mentions_each_value(expr: &Expression) -> bool {
+    let text = expr.to_string();
+    text.match_indices("each.value").any(|(at, _)| {
+        at == 0
+            || !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    })
+}
+
+/// Evaluates one `local-exec` block (checked when loaded) in `ctx`, which binds `self`.
+pub(crate) fn evaluate(ctx: &mut Ctx, block: &Block) -> Result<LocalExec, Diagnostics> {
+    let location = ctx.loc(block.span());
+    let mut errors = Diagnostics::new();
+    let mut sensitive = false;
+    let mut argument = |name: &str, ty: TypeConstraint| -> Option<Value> {
+        let attribute = block.body.get_attribute(name)?;
+        let at = ctx.loc(attribute.value.span());
+        let invalid = |detail: String| {
+            Diagnostic::error("Invalid local-exec provisioner configuration", detail).at(at.clone())
+        };
+        let value = match ctx.eval(&attribute.value) {
+            Ok(value) => value,
+            Err(error) => {
+                errors.push(*error);
+                return None;
+            }
+        };
+        sensitive |= value.contains_sensitive();
+        let value = value.unmark_deep();
+        if !value.is_wholly_known() {
+            errors.push(invalid(format!(
+                "The {name} argument depends on a value that is not known, even after apply."
+            )));
+            return None;
+        }
+        match ty.convert(value) {
+            Ok(Value::Null) => None,
+            Ok(value) => Some(value),
+            Err(reason) => {
+                errors.push(invalid(format!(
+                    "Inappropriate value for {name}: {reason}."
+                )));
+                None
+            }
+        }
+    };
+    let command = argument("command", TypeConstraint::String);
+    let interpreter = argument(
+        "interpreter",
+        TypeConstraint::List(Box::new(TypeConstraint::String)),
+    );
+    let working_dir = argument("working_dir", TypeConstraint::String);
+    let environment = argument(
+        "environment",
+        TypeConstraint::Map(Box::new(TypeConstraint::String)),
+    );
+    let quiet = argument("quiet", TypeConstraint::Bool);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let strings = |value: Option<Value>| -> Vec<String> {
+        match value {
+            Some(Value::List(items)) => items
+                .into_iter()
+                .filter_map(|item| item.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let command = command
+        .as_ref()
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if command.is_empty() {
+        return Err(Diagnostics(vec![Diagnostic::error(
+            "Invalid local-exec provisioner command",
+            "The command must be a non-empty string.",
+        )
+        .at(location)]));
+    }
+    let mut interpreter = strings(interpreter);
+    if interpreter.is_empty() {
+        interpreter = vec!["/bin/sh".into(), "-c".into()];
+    }
+    let environment = match environment {
+        Some(Value::Map(entries)) => entries
+            .into_iter()
+            .filter_map(|(key, value)| value.as_str().map(|v| (key, v.to_string())))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let continue_on_failure = block
+        .body
+        .get_attribute("on_failure")
+        .and_then(|a| keyword(&a.value))
+        .is_some_and(|(word, _)| word == "continue");
+    Ok(LocalExec {
+        command,
+        interpreter,
+        working_dir: working_dir
+            .as_ref()
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        environment,
+        quiet: matches!(quiet, Some(Value::Bool(true))),
+        continue_on_failure,
+        sensitive,
+        location,
+    })
+}
