@@ -64,8 +64,8 @@ pub enum Command {
     Finalize(RevertArgs),
     /// Show blue/green deployments: live and standby colours, weights, history.
     Deployments(StateArgs),
-    /// Print the resource dependency graph in DOT.
-    Graph,
+    /// Print the resource dependency graph: `-format=dot` (default) or `-format=mermaid`.
+    Graph(GraphArgs),
     /// Show the providers: `infra providers schema -json` prints their schemas as Terraform does.
     #[command(subcommand)]
     Providers(ProvidersCommand),
@@ -231,6 +231,14 @@ pub struct ShowArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// `dot` (default, for Graphviz) or `mermaid` (a Mermaid flowchart), as Terraform 1.16's
+    /// `-format`.
+    #[arg(long, default_value = "dot", value_name = "FORMAT")]
+    pub format: String,
+}
+
+#[derive(Args, Debug)]
 pub struct OutputArgs {
     #[command(flatten)]
     pub state: StateArgs,
@@ -250,6 +258,10 @@ pub enum StateCommand {
     Show {
         #[command(flatten)]
         state: StateArgs,
+        /// Print the instance as Terraform's `state show -json` does: `format_version`,
+        /// `resource` (in `show -json`'s form) and `diagnostics`.
+        #[arg(long)]
+        json: bool,
         address: String,
     },
     /// Forget resources without destroying them.

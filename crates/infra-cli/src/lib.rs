@@ -10,6 +10,7 @@ mod json_ui;
 mod logging;
 mod progress;
 mod session;
+mod state_json;
 
 use std::io::Write;
 use std::process::ExitCode;

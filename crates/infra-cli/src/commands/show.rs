@@ -33,19 +33,19 @@ pub async fn run(work: &Workdir, args: &ShowArgs) -> Result<Exit> {
     let backend = session::backend(work, &state_settings, &args.state)?;
     let state = session::read_state(backend.as_ref())?;
     if args.json {
-        let resources: Vec<serde_json::Value> = state
+        let registry = crate::state_json::schemas();
+        let resources = state
             .resources
             .iter()
-            .map(|(address, r)| {
-                let (values, _, sensitive) = r.value.to_json_parts();
-                let values = redact(values, &sensitive);
-                serde_json::json!({"address": address.to_string(), "type": r.resource_type, "values": values, "sensitive_values": sensitive})
-            })
+            .map(|(address, r)| crate::state_json::resource(address, r, &registry))
             .collect();
-        println!(
-            "{}",
-            serde_json::json!({"format_version": "1.0", "values": {"root_module": {"resources": resources}}})
-        );
+        let document = ShowState {
+            format_version: "1.0",
+            values: StateValues {
+                root_module: Module { resources },
+            },
+        };
+        println!("{}", crate::state_json::to_go_json(&document)?);
         return Ok(Exit::Ok);
     }
     if state.resources.is_empty() {
@@ -67,27 +67,20 @@ pub async fn run(work: &Workdir, args: &ShowArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// Nulls every value whose mask says sensitive.
-fn redact(value: serde_json::Value, mask: &serde_json::Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    match (value, mask) {
-        (_, J::Bool(true)) => J::Null,
-        (J::Object(entries), J::Object(masks)) => J::Object(
-            entries
-                .into_iter()
-                .map(|(k, v)| {
-                    let m = masks.get(&k).cloned().unwrap_or(J::Bool(false));
-                    (k, redact(v, &m))
-                })
-                .collect(),
-        ),
-        (J::Array(items), J::Array(masks)) => J::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| redact(v, masks.get(i).unwrap_or(&J::Bool(false))))
-                .collect(),
-        ),
-        (value, _) => value,
-    }
+/// The document `show -json` prints for the state, its resources in Terraform's
+/// `jsonstate.Resource` form.
+#[derive(serde::Serialize)]
+struct ShowState {
+    format_version: &'static str,
+    values: StateValues,
+}
+
+#[derive(serde::Serialize)]
+struct StateValues {
+    root_module: Module,
+}
+
+#[derive(serde::Serialize)]
+struct Module {
+    resources: Vec<crate::state_json::Resource>,
 }

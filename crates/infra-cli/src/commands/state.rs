@@ -32,6 +32,12 @@ pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
         }
         StateCommand::Show {
             state: args,
+            json: true,
+            address,
+        } => return show_json(work, &args, &address),
+        StateCommand::Show {
+            state: args,
+            json: false,
             address,
         } => {
             let address: Address = address.parse()?;
@@ -158,6 +164,89 @@ pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// `infra state show -json ADDRESS`, as Terraform's `state show -json` (`state_show.go` and
+/// `ShowJSON.DisplayResourceInstanceState` in `views/show.go`): one document on stdout,
+/// `format_version` 1.0, the `resource` as `show -json` gives it, and `diagnostics`; the errors
+/// the command finds itself are diagnostics in that document too, with exit 1.
+fn show_json(work: &Workdir, args: &StateArgs, text: &str) -> Result<Exit> {
+    let backend = open(work, args)?;
+    let Ok(address) = text.parse::<Address>() else {
+        return print_state_show_json(
+            crate::state_json::Resource::default(),
+            Some(format!(
+                "Error parsing instance address: {text}\n\n{REFERENCE_ONE_INSTANCE}"
+            )),
+        );
+    };
+    let Some(state) = backend.read()? else {
+        return print_state_show_json(
+            crate::state_json::Resource::default(),
+            Some(ERR_STATE_NOT_FOUND.to_string()),
+        );
+    };
+    let Some(object) = state.get(&address) else {
+        return print_state_show_json(
+            crate::state_json::Resource::default(),
+            Some(format!(
+                "No instance found for the given address!\n\n{REFERENCE_ONE_INSTANCE}"
+            )),
+        );
+    };
+    let registry = crate::state_json::schemas();
+    print_state_show_json(
+        crate::state_json::resource(&address, object, &registry),
+        None,
+    )
+}
+
+/// Terraform's `errNoInstanceFound` and `errParsingAddress` after their first line.
+const REFERENCE_ONE_INSTANCE: &str =
+    "This command requires that the address references one specific instance.
+To view the available instances, use \"infra state list\". Please modify
+the address to reference a specific instance.";
+
+/// Terraform's `errStateNotFound`.
+const ERR_STATE_NOT_FOUND: &str = "No state file was found!
+
+State management commands require a state file. Run this command
+in a directory where infra has been run or use the -state flag
+to point the command to a specific state location.";
+
+/// The document, and exit 1 when there is an error. Terraform appends each of these errors
+/// as a Go error, so its whole text is the diagnostic's summary and the detail is empty.
+fn print_state_show_json(
+    resource: crate::state_json::Resource,
+    error: Option<String>,
+) -> Result<Exit> {
+    #[derive(serde::Serialize)]
+    struct Diagnostic {
+        severity: &'static str,
+        summary: String,
+        detail: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Output {
+        format_version: &'static str,
+        resource: crate::state_json::Resource,
+        diagnostics: Vec<Diagnostic>,
+    }
+    let failed = error.is_some();
+    let output = Output {
+        format_version: "1.0",
+        resource,
+        diagnostics: error
+            .into_iter()
+            .map(|summary| Diagnostic {
+                severity: "error",
+                summary,
+                detail: String::new(),
+            })
+            .collect(),
+    };
+    println!("{}", crate::state_json::to_go_json_indent(&output)?);
+    Ok(if failed { Exit::Error } else { Exit::Ok })
 }
 
 pub async fn force_unlock(work: &Workdir, args: &ForceUnlockArgs) -> Result<Exit> {
