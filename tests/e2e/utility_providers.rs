@@ -545,3 +545,64 @@ output "secret" {
         .expect("timestamp() has the apply time at apply");
     assert!(stamp.starts_with("20") && stamp.ends_with('Z'), "{stamp}");
 }
+
+#[test]
+fn a_sensitive_value_set_in_an_argument_stays_sensitive_in_the_state() {
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+variable "secret" {
+  type      = string
+  default   = "hunter2-in-config"
+  sensitive = true
+}
+
+resource "terraform_data" "x" {
+  input = var.secret
+}
+
+resource "null_resource" "y" {
+  triggers = { pw = var.secret, plain = "visible" }
+}
+"#,
+    );
+    infra(&stack, None, &["apply", "-input=false", "-auto-approve"]).ok();
+    let file: serde_json::Value =
+        serde_json::from_str(&stack.state_text_at("terraform.tfstate")).expect("v4 state");
+    let sensitive_paths = |name: &str| {
+        file["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["name"] == name)
+            .map(|r| r["instances"][0]["sensitive_attributes"].to_string())
+            .unwrap_or_default()
+    };
+    assert!(
+        sensitive_paths("x").contains(r#"{"type":"get_attr","value":"input"}"#),
+        "{}",
+        sensitive_paths("x")
+    );
+    let y = sensitive_paths("y");
+    assert!(
+        y.contains(r#"{"type":"get_attr","value":"triggers"},{"type":"get_attr","value":"pw"}"#),
+        "{y}"
+    );
+    assert!(!y.contains("plain"), "{y}");
+    for args in [
+        &["show"][..],
+        &["show", "-json"],
+        &["state", "show", "terraform_data.x"],
+        &["state", "show", "null_resource.y"],
+    ] {
+        let shown = infra(&stack, None, args).ok().stdout;
+        assert!(!shown.contains("hunter2-in-config"), "{args:?}: {shown}");
+    }
+    let plan = infra(
+        &stack,
+        None,
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.stdout);
+}

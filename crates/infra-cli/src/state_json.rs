@@ -128,16 +128,7 @@ fn unwrap_dynamic_attributes(schema: &Schema, value: &mut Value) {
     };
     for name in schema.dynamic_attributes() {
         if let Some(attribute) = entries.remove(&name) {
-            let (inner, sensitive) = attribute.unmark();
-            let inner = infra_state::format::v4::unwrap_dynamic(inner);
-            entries.insert(
-                name,
-                if sensitive {
-                    inner.mark_sensitive()
-                } else {
-                    inner
-                },
-            );
+            entries.insert(name, infra_state::format::v4::unwrap_dynamic(attribute));
         }
     }
 }

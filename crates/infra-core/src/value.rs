@@ -40,6 +40,32 @@ impl Value {
         }
     }
 
+    /// Marks sensitive each part of this value that is sensitive in `from` at the same path:
+    /// the configuration's marks carried onto the object a provider returned, or a stored
+    /// object's onto what a refresh read. A marked element of a list marks the whole list,
+    /// since a set's elements need not come back in the same order.
+    pub fn carry_marks(&mut self, from: &Value) {
+        match (from, &mut *self) {
+            (_, Value::Sensitive(_)) => {}
+            (Value::Sensitive(_), _) => {
+                let value = std::mem::replace(self, Value::Null);
+                *self = value.mark_sensitive();
+            }
+            (Value::Map(marked), Value::Map(entries)) => {
+                for (key, from) in marked {
+                    if let Some(entry) = entries.get_mut(key) {
+                        entry.carry_marks(from);
+                    }
+                }
+            }
+            (Value::List(items), Value::List(_)) if items.iter().any(Value::contains_sensitive) => {
+                let value = std::mem::replace(self, Value::Null);
+                *self = value.mark_sensitive();
+            }
+            _ => {}
+        }
+    }
+
     /// Removes the top-level mark and says whether there was one.
     pub fn unmark(self) -> (Value, bool) {
         match self {
@@ -483,6 +509,42 @@ impl fmt::Display for Value {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn marks_are_carried_by_path_and_a_marked_element_marks_its_list() {
+        let from = Value::map([
+            ("password", Value::string("x").mark_sensitive()),
+            ("name", Value::string("n")),
+            (
+                "triggers",
+                Value::map([("pw", Value::string("x").mark_sensitive())]),
+            ),
+            (
+                "keys",
+                Value::List(vec![Value::string("a").mark_sensitive()]),
+            ),
+        ]);
+        let mut returned = Value::map([
+            ("password", Value::string("x")),
+            ("name", Value::string("n")),
+            (
+                "triggers",
+                Value::map([("pw", Value::string("x")), ("other", Value::string("o"))]),
+            ),
+            (
+                "keys",
+                Value::List(vec![Value::string("b"), Value::string("a")]),
+            ),
+            ("id", Value::string("i-1")),
+        ]);
+        returned.carry_marks(&from);
+        assert!(returned.get("password").is_sensitive());
+        assert!(!returned.get("name").is_sensitive());
+        assert!(returned.get("triggers").get("pw").is_sensitive());
+        assert!(!returned.get("triggers").get("other").is_sensitive());
+        assert!(returned.get("keys").is_sensitive());
+        assert!(!returned.get("id").is_sensitive());
+    }
+
     use super::*;
 
     #[test]

@@ -699,7 +699,7 @@ impl Executor<'_> {
         }
         let careful = self.careful(registry, resource_type, &operation, address);
         let result = if is_create {
-            let mut pending = after;
+            let mut pending = after.clone();
             resource_type.schema().clear_write_only(&mut pending);
             self.journal_create(address, change, pending, &configuration, state)?;
             self.timed(
@@ -740,6 +740,7 @@ impl Executor<'_> {
                     resource_type,
                     configuration: &configuration,
                     planned: &planned,
+                    marked: &after,
                     in_place: !is_create,
                 };
                 self.record_applied(applied, value, &mut state, resources)
@@ -794,9 +795,11 @@ impl Executor<'_> {
             resource_type,
             configuration,
             planned,
+            marked,
             in_place,
         } = applied;
         as_stored(resource_type, registry.tagging(), planned, &mut value);
+        value.carry_marks(marked);
         let kept = kept_through_update(state, address, in_place);
         let record = state_record(change, resource_type, value, aliased(configuration), kept);
         state.resources.insert(address.clone(), record);
@@ -1281,6 +1284,9 @@ struct Applied<'a> {
     resource_type: &'a dyn ResourceType,
     configuration: &'a str,
     planned: &'a Value,
+    /// The planned object with the configuration's sensitive marks, which the stored object
+    /// keeps (Terraform's `sensitive_attributes`).
+    marked: &'a Value,
     /// An update in place: the record keeps what the state held beside the object.
     in_place: bool,
 }

@@ -147,6 +147,7 @@ pub async fn refresh(
             normalize(resource.as_ref(), &mut remote);
             keep_stored_timeouts(resource.schema(), prior, &mut remote);
             mark_sensitive(resource.schema(), &mut remote);
+            remote.carry_marks(prior);
             if let (true, Some(tagging)) = (resource.schema().taggable, registry.tagging()) {
                 tagging.read(&mut remote, prior);
             }

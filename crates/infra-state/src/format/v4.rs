@@ -308,9 +308,11 @@ impl Serialize for Attributes<'_> {
 }
 
 /// The value of a dynamic-typed attribute as the file holds it, unwrapped: `{"value": v,
-/// "type": t}` → `v`; anything else as it is.
+/// "type": t}` → `v`, keeping a sensitive mark (`sensitive_attributes` names the attribute);
+/// anything else as it is.
 pub fn unwrap_dynamic(value: Value) -> Value {
     match value {
+        Value::Sensitive(inner) => unwrap_dynamic(*inner).mark_sensitive(),
         Value::Map(mut entries)
             if entries.len() == 2
                 && entries.contains_key("value")
