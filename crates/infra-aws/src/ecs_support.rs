@@ -1,6 +1,7 @@
 //! ECS pieces shared by the cluster, task definition and service types: the
 //! `container_definitions` JSON (to and from the SDK's typed containers, and the normal form
-//! both sides are compared in), and tags.
+//! both sides are compared in), tags, and the blocks services and task sets share (capacity
+//! provider strategy, network configuration, service registries).
 //!
 //! The SDK has no JSON form of `ContainerDefinition`, so the fields are mapped one by one; a
 //! field we do not map is reported by [`unsupported_container_fields`] at validate time rather
@@ -9,9 +10,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_ecs::types::{
-    ApplicationProtocol, CapacityProviderStrategyItem, ContainerCondition, ContainerDefinition,
-    ContainerDependency, HealthCheck, HostEntry, KeyValuePair, LogConfiguration, LogDriver,
-    MountPoint, PortMapping, Secret, Tag, TransportProtocol, Ulimit, UlimitName, VolumeFrom,
+    ApplicationProtocol, AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem,
+    ContainerCondition, ContainerDefinition, ContainerDependency, HealthCheck, HostEntry,
+    KeyValuePair, LogConfiguration, LogDriver, MountPoint, NetworkConfiguration, PortMapping,
+    Secret, ServiceRegistry, Tag, TransportProtocol, Ulimit, UlimitName, VolumeFrom,
 };
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type};
 use serde_json::{json, Map, Value as Json};
@@ -700,6 +702,127 @@ pub fn capacity_provider_strategy_value(
                     ),
                     ("weight", number(Some(i64::from(item.weight())))),
                     ("base", number(Some(i64::from(item.base())))),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// A service's or task set's `network_configuration` (awsvpc): subnets, security groups,
+/// whether to assign a public IP.
+pub fn network_configuration_block() -> Block {
+    Block::single(
+        "network_configuration",
+        Schema::new()
+            .attr(Attribute::required("subnets", Type::set(Type::String)))
+            .attr(Attribute::optional(
+                "security_groups",
+                Type::set(Type::String),
+            ))
+            .attr(
+                Attribute::optional("assign_public_ip", Type::Bool)
+                    .default(infra_core::Value::Bool(false)),
+            ),
+    )
+}
+
+pub fn network_to_sdk(
+    value: &infra_core::Value,
+) -> Result<Option<NetworkConfiguration>, ProviderError> {
+    use crate::app_support::{boolean, single, strings};
+    let Some(network) = single(value, "network_configuration") else {
+        return Ok(None);
+    };
+    // An empty list means the VPC's default group to AWS; the emulator needs the key present.
+    let awsvpc = AwsVpcConfiguration::builder()
+        .set_subnets(Some(strings(network, "subnets")))
+        .set_security_groups(Some(strings(network, "security_groups")))
+        .assign_public_ip(if boolean(network, "assign_public_ip").unwrap_or(false) {
+            AssignPublicIp::Enabled
+        } else {
+            AssignPublicIp::Disabled
+        })
+        .build()
+        .map_err(|e| ProviderError::new(format!("network_configuration: {e}")))?;
+    Ok(Some(
+        NetworkConfiguration::builder()
+            .awsvpc_configuration(awsvpc)
+            .build(),
+    ))
+}
+
+/// `network_configuration` as read back; no security groups read back as the configuration
+/// (`hint`) wrote them: null or empty.
+pub fn network_value(
+    network: Option<&NetworkConfiguration>,
+    hint: &infra_core::Value,
+) -> infra_core::Value {
+    use crate::app_support::{single, string_list};
+    use infra_core::Value;
+    let hinted_security_groups = single(hint, "network_configuration")
+        .map(|n| n.get("security_groups").clone())
+        .unwrap_or(Value::Null);
+    let network = network
+        .and_then(|n| n.awsvpc_configuration())
+        .map(|vpc| {
+            vec![Value::map([
+                ("subnets", string_list(vpc.subnets())),
+                (
+                    "security_groups",
+                    if vpc.security_groups().is_empty() && hinted_security_groups.is_null() {
+                        Value::Null
+                    } else {
+                        string_list(vpc.security_groups())
+                    },
+                ),
+                (
+                    "assign_public_ip",
+                    Value::Bool(vpc.assign_public_ip() == Some(&AssignPublicIp::Enabled)),
+                ),
+            ])]
+        })
+        .unwrap_or_default();
+    Value::List(network)
+}
+
+/// A service's or task set's `service_registries` (Cloud Map), at most one.
+pub fn service_registries_block() -> Block {
+    Block::single(
+        "service_registries",
+        Schema::new()
+            .attr(Attribute::required("registry_arn", Type::String))
+            .attr(Attribute::optional("port", Type::Number).check(Check::Port))
+            .attr(Attribute::optional("container_port", Type::Number).check(Check::Port))
+            .attr(Attribute::optional("container_name", Type::String)),
+    )
+}
+
+pub fn service_registries_to_sdk(value: &infra_core::Value) -> Vec<ServiceRegistry> {
+    use crate::app_support::{blocks, int, string};
+    blocks(value, "service_registries")
+        .iter()
+        .map(|b| {
+            ServiceRegistry::builder()
+                .set_registry_arn(string(b, "registry_arn"))
+                .set_port(int(b, "port"))
+                .set_container_port(int(b, "container_port"))
+                .set_container_name(string(b, "container_name"))
+                .build()
+        })
+        .collect()
+}
+
+pub fn service_registries_value(registries: &[ServiceRegistry]) -> infra_core::Value {
+    use crate::app_support::{number, text};
+    infra_core::Value::List(
+        registries
+            .iter()
+            .map(|r| {
+                infra_core::Value::map([
+                    ("registry_arn", text(r.registry_arn())),
+                    ("port", number(r.port().map(i64::from))),
+                    ("container_port", number(r.container_port().map(i64::from))),
+                    ("container_name", text(r.container_name())),
                 ])
             })
             .collect(),

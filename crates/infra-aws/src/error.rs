@@ -64,7 +64,8 @@ const THROTTLING: &[&str] = &[
 /// unreadable answer, a 5xx, throttling) leaves it unknown; a name or key that is taken is
 /// "already exists" (IAM's `EntityAlreadyExists`, logs' `ResourceAlreadyExistsException`,
 /// EC2's `InvalidGroup.Duplicate` and `InvalidSubnet.Conflict`, RDS's `…AlreadyExists`
-/// faults, ELBv2's `Duplicate…Name` and `PriorityInUse`, …); anything else failed.
+/// faults and `DBProxyTargetAlreadyRegisteredFault`, ELBv2's `Duplicate…Name` and
+/// `PriorityInUse`, …); anything else failed.
 fn cause<E>(error: &SdkError<E, HttpResponse>, code: Option<&str>) -> Cause {
     match error {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
@@ -96,6 +97,8 @@ fn is_already_exists(code: &str) -> bool {
                 | "ParameterAlreadyExists"
                 // ELBv2: a rule holds this priority on the listener (a rule's natural key).
                 | "PriorityInUse"
+                // RDS: the database is already a target of this proxy target group.
+                | "DBProxyTargetAlreadyRegisteredFault"
         )
 }
 
@@ -152,6 +155,7 @@ mod tests {
             "ResourceExistsException",
             "BucketAlreadyOwnedByYou",
             "PriorityInUse",
+            "DBProxyTargetAlreadyRegisteredFault",
         ] {
             assert!(is_already_exists(code), "{code}");
         }

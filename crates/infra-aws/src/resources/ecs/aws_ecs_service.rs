@@ -33,14 +33,13 @@ use super::service_deployment;
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration,
-    DeploymentAlarms, DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentController,
-    DeploymentControllerType, EbsResourceType, EbsTagSpecification, LaunchType, LoadBalancer,
-    LogConfiguration, LogDriver, NetworkConfiguration, PlacementConstraint,
-    PlacementConstraintType, PlacementStrategy, PlacementStrategyType, PropagateTags,
-    SchedulingStrategy, Secret, Service, ServiceConnectClientAlias, ServiceConnectConfiguration,
-    ServiceConnectService, ServiceConnectTlsCertificateAuthority, ServiceConnectTlsConfiguration,
-    ServiceField, ServiceManagedEbsVolumeConfiguration, ServiceRegistry,
+    AvailabilityZoneRebalancing, DeploymentAlarms, DeploymentCircuitBreaker,
+    DeploymentConfiguration, DeploymentController, DeploymentControllerType, EbsResourceType,
+    EbsTagSpecification, LaunchType, LoadBalancer, LogConfiguration, LogDriver,
+    PlacementConstraint, PlacementConstraintType, PlacementStrategy, PlacementStrategyType,
+    PropagateTags, SchedulingStrategy, Secret, Service, ServiceConnectClientAlias,
+    ServiceConnectConfiguration, ServiceConnectService, ServiceConnectTlsCertificateAuthority,
+    ServiceConnectTlsConfiguration, ServiceField, ServiceManagedEbsVolumeConfiguration,
     ServiceVolumeConfiguration, Tag, TaskFilesystemType, TimeoutConfiguration,
     VpcLatticeConfiguration,
 };
@@ -52,14 +51,16 @@ use crate::app_support::{
     blocks, boolean, changed, copy_attributes, int, number, set_tags, single, string, string_list,
     strings, text, vanished, wait_for,
 };
+use crate::ec2_support::token_of;
 use crate::ecs_support::{
     capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
-    capacity_provider_strategy_value, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
+    capacity_provider_strategy_value, has_managed_tags, network_configuration_block,
+    network_to_sdk, network_value, service_registries_block, service_registries_to_sdk,
+    service_registries_value, tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::ec2_support::token_of;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// The tag naming the `aws_ecs_service` a colour service belongs to, so the pair can be found
 /// (and cleaned up) from AWS alone.
@@ -85,7 +86,9 @@ pub struct AwsEcsService {
 
 impl AwsEcsService {
     pub fn new(aws: Arc<Aws>) -> AwsEcsService {
-        let schema = Schema::new().timeouts(&["create", "update", "delete"]).version(1)
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
@@ -151,7 +154,9 @@ impl AwsEcsService {
             .attr(Attribute::optional("force_new_deployment", Type::Bool))
             .attr(Attribute::optional("force_delete", Type::Bool))
             .attr(Attribute::optional("triggers", Type::map(Type::String)))
-            .block(capacity_provider_strategy_block("capacity_provider_strategy"))
+            .block(capacity_provider_strategy_block(
+                "capacity_provider_strategy",
+            ))
             .block(
                 Block::single(
                     "deployment_controller",
@@ -187,14 +192,7 @@ impl AwsEcsService {
                         .attr(Attribute::optional("expression", Type::String)),
                 )
             })
-            .block(Block::single(
-                "service_registries",
-                Schema::new()
-                    .attr(Attribute::required("registry_arn", Type::String))
-                    .attr(Attribute::optional("port", Type::Number).check(Check::Port))
-                    .attr(Attribute::optional("container_port", Type::Number).check(Check::Port))
-                    .attr(Attribute::optional("container_name", Type::String)),
-            ))
+            .block(service_registries_block())
             .block(
                 Block::single(
                     "alarms",
@@ -265,19 +263,7 @@ impl AwsEcsService {
                     .attr(Attribute::required("target_group_arn", Type::String))
                     .attr(Attribute::required("port_name", Type::String)),
             ))
-            .block(Block::single(
-                "network_configuration",
-                Schema::new()
-                    .attr(Attribute::required("subnets", Type::set(Type::String)))
-                    .attr(Attribute::optional(
-                        "security_groups",
-                        Type::set(Type::String),
-                    ))
-                    .attr(
-                        Attribute::optional("assign_public_ip", Type::Bool)
-                            .default(Value::Bool(false)),
-                    ),
-            ))
+            .block(network_configuration_block())
             .block(Block::set(
                 "load_balancer",
                 Schema::new()
@@ -476,28 +462,6 @@ fn cluster_of(value: &Value) -> String {
     string(value, "cluster").unwrap_or_else(|| "default".to_string())
 }
 
-fn network_to_sdk(value: &Value) -> Result<Option<NetworkConfiguration>, ProviderError> {
-    let Some(network) = single(value, "network_configuration") else {
-        return Ok(None);
-    };
-    // An empty list means the VPC's default group to AWS; the emulator needs the key present.
-    let awsvpc = AwsVpcConfiguration::builder()
-        .set_subnets(Some(strings(network, "subnets")))
-        .set_security_groups(Some(strings(network, "security_groups")))
-        .assign_public_ip(if boolean(network, "assign_public_ip").unwrap_or(false) {
-            AssignPublicIp::Enabled
-        } else {
-            AssignPublicIp::Disabled
-        })
-        .build()
-        .map_err(|e| ProviderError::new(format!("network_configuration: {e}")))?;
-    Ok(Some(
-        NetworkConfiguration::builder()
-            .awsvpc_configuration(awsvpc)
-            .build(),
-    ))
-}
-
 /// The load balancers ECS attaches. `advanced_configuration` is not sent: blue/green is
 /// orchestrated by infra itself, with one ECS service per colour.
 fn load_balancers_to_sdk(value: &Value) -> Vec<LoadBalancer> {
@@ -569,20 +533,6 @@ fn placement_constraints_to_sdk(value: &Value) -> Vec<PlacementConstraint> {
             PlacementConstraint::builder()
                 .set_type(string(b, "type").map(|t| PlacementConstraintType::from(t.as_str())))
                 .set_expression(string(b, "expression"))
-                .build()
-        })
-        .collect()
-}
-
-fn service_registries_to_sdk(value: &Value) -> Vec<ServiceRegistry> {
-    blocks(value, "service_registries")
-        .iter()
-        .map(|b| {
-            ServiceRegistry::builder()
-                .set_registry_arn(string(b, "registry_arn"))
-                .set_port(int(b, "port"))
-                .set_container_port(int(b, "container_port"))
-                .set_container_name(string(b, "container_name"))
                 .build()
         })
         .collect()
@@ -829,7 +779,10 @@ pub async fn create_service(
             string(planned, "availability_zone_rebalancing")
                 .map(|r| AvailabilityZoneRebalancing::from(r.as_str())),
         )
-        .set_capacity_provider_strategy(non_empty_list(capacity_provider_strategy_to_sdk(planned, "capacity_provider_strategy")?))
+        .set_capacity_provider_strategy(non_empty_list(capacity_provider_strategy_to_sdk(
+            planned,
+            "capacity_provider_strategy",
+        )?))
         .set_deployment_controller(controller_to_sdk(planned)?)
         .set_placement_strategy(non_empty_list(placement_strategy_to_sdk(planned)))
         .set_placement_constraints(non_empty_list(placement_constraints_to_sdk(planned)))
@@ -896,7 +849,10 @@ pub async fn update_service(
         any = true;
     }
     if changed(prior, planned, "capacity_provider_strategy") {
-        request = request.set_capacity_provider_strategy(Some(capacity_provider_strategy_to_sdk(planned, "capacity_provider_strategy")?));
+        request = request.set_capacity_provider_strategy(Some(capacity_provider_strategy_to_sdk(
+            planned,
+            "capacity_provider_strategy",
+        )?));
         any = true;
     }
     if changed(prior, planned, "deployment_controller") {
@@ -1254,32 +1210,10 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
             other => text(other),
         },
     );
-    let hinted_security_groups = single(hint, "network_configuration")
-        .map(|n| n.get("security_groups").clone())
-        .unwrap_or(Value::Null);
-    let network = service
-        .network_configuration()
-        .and_then(|n| n.awsvpc_configuration())
-        .map(|vpc| {
-            vec![Value::map([
-                ("subnets", string_list(vpc.subnets())),
-                (
-                    "security_groups",
-                    // No groups reads back as the configuration wrote it: null or empty.
-                    if vpc.security_groups().is_empty() && hinted_security_groups.is_null() {
-                        Value::Null
-                    } else {
-                        string_list(vpc.security_groups())
-                    },
-                ),
-                (
-                    "assign_public_ip",
-                    Value::Bool(vpc.assign_public_ip() == Some(&AssignPublicIp::Enabled)),
-                ),
-            ])]
-        })
-        .unwrap_or_default();
-    object.insert("network_configuration".to_string(), Value::List(network));
+    object.insert(
+        "network_configuration".to_string(),
+        network_value(service.network_configuration(), hint),
+    );
     let hinted_balancers = blocks(hint, "load_balancer");
     let balancers = service
         .load_balancers()
@@ -1383,20 +1317,7 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
     );
     object.insert(
         "service_registries".to_string(),
-        Value::List(
-            service
-                .service_registries()
-                .iter()
-                .map(|r| {
-                    Value::map([
-                        ("registry_arn", text(r.registry_arn())),
-                        ("port", number(r.port().map(i64::from))),
-                        ("container_port", number(r.container_port().map(i64::from))),
-                        ("container_name", text(r.container_name())),
-                    ])
-                })
-                .collect(),
-        ),
+        service_registries_value(service.service_registries()),
     );
     object.insert(
         "alarms".to_string(),

@@ -1,4 +1,5 @@
-//! ECS: clusters, their capacity providers, task definitions and (blue/green) services.
+//! ECS: clusters, their capacity providers, task definitions, (blue/green) services and the task
+//! sets of externally deployed services.
 
 pub mod service_deployment;
 
@@ -9,4 +10,5 @@ super::resource_types! {
     aws_ecs_cluster_capacity_providers::AwsEcsClusterCapacityProviders::new,
     aws_ecs_task_definition::AwsEcsTaskDefinition::new,
     aws_ecs_service::AwsEcsService::new,
+    aws_ecs_task_set::AwsEcsTaskSet::new,
 }

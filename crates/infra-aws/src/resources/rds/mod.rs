@@ -1,4 +1,6 @@
-//! RDS: database instances, their subnet groups, parameter groups and option groups.
+//! RDS: database instances, their subnet groups, parameter groups and option groups, and the
+//! RDS Proxy in front of them (the proxy, its default target group's pool settings, and the
+//! databases registered as its targets).
 
 super::resource_types! {
     regional;
@@ -6,4 +8,7 @@ super::resource_types! {
     aws_db_instance::AwsDbInstance::new,
     aws_db_parameter_group::AwsDbParameterGroup::new,
     aws_db_option_group::AwsDbOptionGroup::new,
+    aws_db_proxy::AwsDbProxy::new,
+    aws_db_proxy_default_target_group::AwsDbProxyDefaultTargetGroup::new,
+    aws_db_proxy_target::AwsDbProxyTarget::new,
 }

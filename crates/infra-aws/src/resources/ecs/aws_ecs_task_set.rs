@@ -1,0 +1,577 @@
+//! `aws_ecs_task_set`: a set of tasks of a service whose deployment controller is `EXTERNAL`
+//! (CreateTaskSet), as the provider's `internal/service/ecs/task_set.go` has it. The Terraform
+//! ID is `TASK_SET_ID,SERVICE,CLUSTER`, which is also the import ID. Everything but `scale`
+//! (UpdateTaskSet) and the tags forces a new task set; `force_delete`, `wait_until_stable`
+//! and `wait_until_stable_timeout` are configuration only.
+//!
+//! Refresh is one DescribeTaskSets per service (tags included), for all of its task sets at
+//! once. A create sends a client token, so that the SDK's own retries of it are one call; a
+//! create whose answer was lost is found by the managed tags among the service's task sets.
+//!
+//! AWS refuses task sets on a service whose controller is not `EXTERNAL`
+//! (InvalidParameterException); moto does not check, and reports every task set
+//! `STEADY_STATE` at once, so the stability wait never waits in tests. moto also deletes at
+//! once, where AWS drains first: the wait for the delete is the provider's (10 minutes).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_ecs::types::{LaunchType, LoadBalancer, Scale, ScaleUnit, TaskSet, TaskSetField};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
+
+use crate::app_support::{
+    blocks, copy_attributes, int, number, set_tags, single, string, text, wait_for,
+};
+use crate::ec2_support::token_of;
+use crate::ecs_support::{
+    capacity_provider_strategy_to_sdk, capacity_provider_strategy_value, has_managed_tags,
+    network_configuration_block, network_to_sdk, network_value, service_registries_block,
+    service_registries_to_sdk, service_registries_value, tags_from_sdk, tags_to_sdk, update_tags,
+};
+use crate::error::{aws_error, is_not_found};
+use crate::tagging::{ManagedTags, WithTags};
+use crate::Aws;
+
+/// Attributes AWS does not report back, kept from the configuration.
+const CONFIG_ONLY: &[&str] = &[
+    "force_delete",
+    "wait_until_stable",
+    "wait_until_stable_timeout",
+];
+
+/// The provider's wait for a deleted task set to be gone.
+const DELETE_WAIT: Duration = Duration::from_secs(600);
+
+pub struct AwsEcsTaskSet {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsEcsTaskSet {
+    pub fn new(aws: Arc<Aws>) -> AwsEcsTaskSet {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("task_set_id", Type::String))
+            .attr(Attribute::required("service", Type::String).force_new())
+            .attr(Attribute::required("cluster", Type::String).force_new())
+            .attr(Attribute::required("task_definition", Type::String).force_new())
+            .attr(Attribute::optional_computed("external_id", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed("launch_type", Type::String)
+                    .check(Check::OneOf(&["EC2", "FARGATE", "EXTERNAL"]))
+                    .force_new(),
+            )
+            .attr(Attribute::optional_computed("platform_version", Type::String).force_new())
+            .attr(Attribute::optional("force_delete", Type::Bool).config_only())
+            .attr(
+                Attribute::optional("wait_until_stable", Type::Bool)
+                    .default(Value::Bool(false))
+                    .config_only(),
+            )
+            .attr(
+                Attribute::optional("wait_until_stable_timeout", Type::String)
+                    .default(Value::string("10m"))
+                    .config_only(),
+            )
+            .attr(Attribute::computed("stability_status", Type::String))
+            .attr(Attribute::computed("status", Type::String))
+            .block(
+                Block::set(
+                    "capacity_provider_strategy",
+                    Schema::new()
+                        .attr(Attribute::required("capacity_provider", Type::String).force_new())
+                        .attr(
+                            Attribute::optional("base", Type::Number)
+                                .check(Check::Range(0, 100_000))
+                                .force_new(),
+                        )
+                        .attr(
+                            Attribute::required("weight", Type::Number)
+                                .check(Check::Range(0, 1000))
+                                .force_new(),
+                        ),
+                )
+                .force_new(),
+            )
+            .block(
+                Block::set(
+                    "load_balancer",
+                    Schema::new()
+                        .attr(Attribute::required("container_name", Type::String).force_new())
+                        .attr(
+                            Attribute::optional("container_port", Type::Number)
+                                .check(Check::Port)
+                                .force_new(),
+                        )
+                        .attr(Attribute::optional("load_balancer_name", Type::String).force_new())
+                        .attr(Attribute::optional("target_group_arn", Type::String).force_new()),
+                )
+                .force_new(),
+            )
+            .block(network_configuration_block().force_new())
+            .block(service_registries_block().force_new())
+            .block(
+                Block::single(
+                    "scale",
+                    Schema::new()
+                        .attr(
+                            Attribute::optional("unit", Type::String)
+                                .default(Value::string("PERCENT"))
+                                .check(Check::OneOf(&["PERCENT"])),
+                        )
+                        .attr(Attribute::optional("value", Type::Number)),
+                )
+                .computed(),
+            )
+            .with_tags();
+        AwsEcsTaskSet { aws, schema }
+    }
+
+    /// The task sets of one service by ID, tags included; none when the service or its
+    /// cluster is gone.
+    async fn describe(
+        &self,
+        cluster: &str,
+        service: &str,
+        ids: Option<Vec<String>>,
+    ) -> Result<BTreeMap<String, TaskSet>, ProviderError> {
+        let response = self
+            .aws
+            .clients()
+            .await
+            .ecs
+            .describe_task_sets()
+            .cluster(cluster)
+            .service(service)
+            .set_task_sets(ids)
+            .include(TaskSetField::Tags)
+            .send()
+            .await
+            .map_err(aws_error);
+        let response = match response {
+            Ok(response) => response,
+            Err(error) if is_not_found(&error) => return Ok(BTreeMap::new()),
+            Err(error) => return Err(error),
+        };
+        Ok(response
+            .task_sets()
+            .iter()
+            .filter_map(|set| Some((set.id()?.to_string(), set.clone())))
+            .collect())
+    }
+
+    /// Waits for `STEADY_STATE` when `wait_until_stable` asks for it.
+    async fn wait_until_stable(
+        &self,
+        planned: &Value,
+        key: &TaskSetKey,
+    ) -> Result<(), ProviderError> {
+        if planned.get("wait_until_stable").as_bool() != Some(true) {
+            return Ok(());
+        }
+        let timeout = string(planned, "wait_until_stable_timeout")
+            .and_then(|text| humantime::parse_duration(&text).ok())
+            .unwrap_or(Duration::from_secs(600));
+        wait_for("ECS task set to reach STEADY_STATE", timeout, || async {
+            let found = self
+                .describe(&key.cluster, &key.service, Some(vec![key.id.clone()]))
+                .await?;
+            Ok(found
+                .get(&key.id)
+                .filter(|set| set.stability_status().map(|s| s.as_str()) == Some("STEADY_STATE"))
+                .map(|_| ()))
+        })
+        .await
+    }
+}
+
+/// The three parts of the Terraform ID.
+struct TaskSetKey {
+    id: String,
+    service: String,
+    cluster: String,
+}
+
+impl TaskSetKey {
+    fn of(value: &Value) -> Option<TaskSetKey> {
+        Self::parse(value.get("id").as_str()?).ok()
+    }
+
+    fn parse(id: &str) -> Result<TaskSetKey, ProviderError> {
+        match id.split(',').collect::<Vec<_>>()[..] {
+            [id, service, cluster]
+                if !id.is_empty() && !service.is_empty() && !cluster.is_empty() =>
+            {
+                Ok(TaskSetKey {
+                    id: id.to_string(),
+                    service: service.to_string(),
+                    cluster: cluster.to_string(),
+                })
+            }
+            _ => Err(ProviderError::new(format!(
+                "unexpected format for ID ({id}), expected TASK_SET_ID,SERVICE,CLUSTER"
+            ))),
+        }
+    }
+
+    fn terraform_id(&self) -> String {
+        format!("{},{},{}", self.id, self.service, self.cluster)
+    }
+}
+
+fn load_balancers_to_sdk(value: &Value) -> Vec<LoadBalancer> {
+    blocks(value, "load_balancer")
+        .iter()
+        .map(|lb| {
+            LoadBalancer::builder()
+                .set_load_balancer_name(string(lb, "load_balancer_name"))
+                .set_target_group_arn(string(lb, "target_group_arn"))
+                .set_container_name(string(lb, "container_name"))
+                .set_container_port(int(lb, "container_port"))
+                .build()
+        })
+        .collect()
+}
+
+fn scale_to_sdk(value: &Value) -> Option<Scale> {
+    let scale = single(value, "scale")?;
+    Some(
+        Scale::builder()
+            .unit(ScaleUnit::from(
+                string(scale, "unit")
+                    .unwrap_or_else(|| "PERCENT".into())
+                    .as_str(),
+            ))
+            .set_value(scale.get("value").as_f64())
+            .build(),
+    )
+}
+
+/// The object as read; `service` and `cluster` as the ID names them, and the configuration-only
+/// arguments from `hint`.
+fn to_value(set: &TaskSet, key: &TaskSetKey, hint: &Value) -> Value {
+    let mut object = BTreeMap::new();
+    object.insert("id".to_string(), Value::string(key.terraform_id()));
+    object.insert("arn".to_string(), text(set.task_set_arn()));
+    object.insert("task_set_id".to_string(), text(set.id()));
+    object.insert("service".to_string(), Value::string(&key.service));
+    object.insert("cluster".to_string(), Value::string(&key.cluster));
+    object.insert("task_definition".to_string(), text(set.task_definition()));
+    object.insert("external_id".to_string(), text(set.external_id()));
+    object.insert(
+        "launch_type".to_string(),
+        text(set.launch_type().map(LaunchType::as_str)),
+    );
+    object.insert("platform_version".to_string(), text(set.platform_version()));
+    object.insert(
+        "stability_status".to_string(),
+        text(set.stability_status().map(|s| s.as_str())),
+    );
+    object.insert("status".to_string(), text(set.status()));
+    object.insert(
+        "capacity_provider_strategy".to_string(),
+        capacity_provider_strategy_value(set.capacity_provider_strategy()),
+    );
+    object.insert(
+        "load_balancer".to_string(),
+        Value::List(
+            set.load_balancers()
+                .iter()
+                .map(|lb| {
+                    Value::map([
+                        ("container_name", text(lb.container_name())),
+                        ("container_port", number(lb.container_port().map(i64::from))),
+                        ("load_balancer_name", text(lb.load_balancer_name())),
+                        ("target_group_arn", text(lb.target_group_arn())),
+                    ])
+                })
+                .collect(),
+        ),
+    );
+    object.insert(
+        "network_configuration".to_string(),
+        network_value(set.network_configuration(), hint),
+    );
+    object.insert(
+        "service_registries".to_string(),
+        service_registries_value(set.service_registries()),
+    );
+    object.insert(
+        "scale".to_string(),
+        Value::List(
+            set.scale()
+                .map(|scale| {
+                    Value::map([
+                        ("unit", text(scale.unit().map(ScaleUnit::as_str))),
+                        ("value", Value::Number(scale.value())),
+                    ])
+                })
+                .into_iter()
+                .collect(),
+        ),
+    );
+    let tags = tags_from_sdk(set.tags());
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    copy_attributes(&mut object, hint, CONFIG_ONLY);
+    Value::Map(object)
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsEcsTaskSet {
+    fn name(&self) -> &'static str {
+        "aws_ecs_task_set"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if !config.get("launch_type").is_null()
+            && !blocks(config, "capacity_provider_strategy").is_empty()
+        {
+            problems.push((
+                "capacity_provider_strategy".to_string(),
+                "\"capacity_provider_strategy\" conflicts with \"launch_type\": set only one."
+                    .to_string(),
+            ));
+        }
+        if let Some(timeout) = config.get("wait_until_stable_timeout").as_str() {
+            if humantime::parse_duration(timeout).is_err() {
+                problems.push((
+                    "wait_until_stable_timeout".to_string(),
+                    format!(
+                        "\"wait_until_stable_timeout\" cannot be parsed as a duration: {timeout:?}"
+                    ),
+                ));
+            }
+        }
+        if let Some(value) = single(config, "scale").and_then(|s| s.get("value").as_f64()) {
+            if !(0.0..=100.0).contains(&value) {
+                problems.push((
+                    "scale".to_string(),
+                    format!("expected scale.0.value to be in the range (0.000000 - 100.000000), got {value}"),
+                ));
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let (Some(cluster), Some(service)) =
+            (string(planned, "cluster"), string(planned, "service"))
+        else {
+            return Err(ProviderError::new(
+                "aws_ecs_task_set needs a known \"cluster\" and \"service\"",
+            ));
+        };
+        let load_balancers = load_balancers_to_sdk(planned);
+        let registries = service_registries_to_sdk(planned);
+        let strategy = capacity_provider_strategy_to_sdk(planned, "capacity_provider_strategy")?;
+        let response = self
+            .aws
+            .clients()
+            .await
+            .ecs
+            .create_task_set()
+            .client_token(token_of(
+                &format!("{cluster}/{service}"),
+                &operation.address,
+                planned,
+            ))
+            .cluster(&cluster)
+            .service(&service)
+            .set_task_definition(string(planned, "task_definition"))
+            .set_external_id(string(planned, "external_id"))
+            .set_launch_type(string(planned, "launch_type").map(|t| LaunchType::from(t.as_str())))
+            .set_platform_version(string(planned, "platform_version"))
+            .set_network_configuration(network_to_sdk(planned)?)
+            .set_load_balancers((!load_balancers.is_empty()).then_some(load_balancers))
+            .set_service_registries((!registries.is_empty()).then_some(registries))
+            .set_capacity_provider_strategy((!strategy.is_empty()).then_some(strategy))
+            .set_scale(scale_to_sdk(planned))
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let created = response
+            .task_set()
+            .and_then(|set| set.id())
+            .ok_or_else(|| ProviderError::new("CreateTaskSet returned no task set"))?;
+        let key = TaskSetKey {
+            id: created.to_string(),
+            service,
+            cluster,
+        };
+        self.wait_until_stable(planned, &key).await?;
+        let found = self
+            .describe(&key.cluster, &key.service, Some(vec![key.id.clone()]))
+            .await?;
+        found
+            .get(&key.id)
+            .map(|set| to_value(set, &key, planned))
+            .ok_or_else(|| crate::app_support::vanished("ECS task set", &key.id))
+    }
+
+    /// Only `scale` (UpdateTaskSet) and the tags change in place.
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let key = TaskSetKey::parse(prior.get("id").as_str().unwrap_or_default())?;
+        let client = &self.aws.clients().await.ecs;
+        if crate::app_support::changed(prior, planned, "scale") {
+            client
+                .update_task_set()
+                .cluster(&key.cluster)
+                .service(&key.service)
+                .task_set(&key.id)
+                .set_scale(scale_to_sdk(planned))
+                .send()
+                .await
+                .map_err(aws_error)?;
+            self.wait_until_stable(planned, &key).await?;
+        }
+        if let Some(arn) = string(prior, "arn") {
+            update_tags(client, &arn, prior, planned).await?;
+        }
+        let found = self
+            .describe(&key.cluster, &key.service, Some(vec![key.id.clone()]))
+            .await?;
+        found
+            .get(&key.id)
+            .map(|set| to_value(set, &key, planned))
+            .ok_or_else(|| crate::app_support::vanished("ECS task set", &key.id))
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let key = TaskSetKey::parse(prior.get("id").as_str().unwrap_or_default())?;
+        let deleted = self
+            .aws
+            .clients()
+            .await
+            .ecs
+            .delete_task_set()
+            .cluster(&key.cluster)
+            .service(&key.service)
+            .task_set(&key.id)
+            .force(prior.get("force_delete").as_bool() == Some(true))
+            .send()
+            .await
+            .map_err(aws_error);
+        match deleted {
+            Ok(_) => {}
+            Err(error) if is_not_found(&error) => return Ok(()),
+            Err(error) => return Err(error),
+        }
+        wait_for("ECS task set to be deleted", DELETE_WAIT, || async {
+            let found = self
+                .describe(&key.cluster, &key.service, Some(vec![key.id.clone()]))
+                .await?;
+            Ok((!found.contains_key(&key.id)).then_some(()))
+        })
+        .await
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let mut by_service: BTreeMap<(String, String), BTreeMap<String, TaskSet>> = BTreeMap::new();
+        for key in prior.iter().filter_map(TaskSetKey::of) {
+            let service = (key.cluster.clone(), key.service.clone());
+            if !by_service.contains_key(&service) {
+                let found = self.describe(&key.cluster, &key.service, None).await?;
+                by_service.insert(service, found);
+            }
+        }
+        Ok(prior
+            .iter()
+            .map(|p| {
+                let key = TaskSetKey::of(p)?;
+                by_service
+                    .get(&(key.cluster.clone(), key.service.clone()))?
+                    .get(&key.id)
+                    .map(|set| to_value(set, &key, p))
+            })
+            .collect())
+    }
+
+    /// A task set whose create got no answer carries this operation's managed tags.
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let (Some(cluster), Some(service)) =
+            (string(planned, "cluster"), string(planned, "service"))
+        else {
+            return Ok(None);
+        };
+        let found = self.describe(&cluster, &service, None).await?;
+        Ok(found
+            .into_iter()
+            .find(|(_, set)| has_managed_tags(&tags_from_sdk(set.tags()), operation))
+            .map(|(id, set)| {
+                let key = TaskSetKey {
+                    id,
+                    service,
+                    cluster,
+                };
+                to_value(&set, &key, planned)
+            }))
+    }
+
+    /// Terraform's import ID: `TASK_SET_ID,SERVICE,CLUSTER`.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        TaskSetKey::parse(id)?;
+        Ok(infra_core::resource::import_by("id", id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_id_is_three_parts_and_anything_else_is_terraforms_error() {
+        let key = TaskSetKey::parse("ecs-svc/123,web,prod").unwrap();
+        assert_eq!(
+            (key.id.as_str(), key.service.as_str(), key.cluster.as_str()),
+            ("ecs-svc/123", "web", "prod")
+        );
+        assert_eq!(key.terraform_id(), "ecs-svc/123,web,prod");
+        for bad in ["ecs-svc/123,web", "ecs-svc/123,,prod", "a,b,c,d"] {
+            let error = TaskSetKey::parse(bad)
+                .err()
+                .map(|e| e.message)
+                .unwrap_or_default();
+            assert_eq!(
+                error,
+                format!("unexpected format for ID ({bad}), expected TASK_SET_ID,SERVICE,CLUSTER")
+            );
+        }
+    }
+
+    #[test]
+    fn scale_is_sent_with_its_unit() {
+        let planned = Value::map([(
+            "scale",
+            Value::List(vec![Value::map([
+                ("unit", Value::string("PERCENT")),
+                ("value", Value::Number(50.0)),
+            ])]),
+        )]);
+        let scale = scale_to_sdk(&planned).expect("a scale");
+        assert_eq!(scale.unit(), Some(&ScaleUnit::Percent));
+        assert_eq!(scale.value(), 50.0);
+        assert!(scale_to_sdk(&Value::map([("scale", Value::List(vec![]))])).is_none());
+    }
+}
