@@ -1160,36 +1160,11 @@ impl Loader {
     /// arguments the language fixes (`variable`, `output`, `lifecycle`): nothing in them is
     /// ignored silently.
     fn check_arguments(&mut self, file: usize, body: &Body, arguments: &[&str], blocks: &[&str]) {
-        for structure in body.iter() {
-            let (name, span, allowed, summary, what) = match structure {
-                Structure::Attribute(attribute) => (
-                    attribute.key.value().as_str(),
-                    attribute.key.span(),
-                    arguments,
-                    "Unsupported argument",
-                    "An argument named \"{}\" is not expected here.",
-                ),
-                Structure::Block(block) => (
-                    block.ident.value().as_str(),
-                    block.ident.span(),
-                    blocks,
-                    "Unsupported block type",
-                    "Blocks of type \"{}\" are not expected here.",
-                ),
-            };
-            if allowed.contains(&name) {
-                continue;
-            }
-            let suggestion = crate::validate::closest(name, allowed)
-                .map(|n| format!(" Did you mean \"{n}\"?"))
-                .unwrap_or_default();
-            let location = self.location(file, span);
-            self.error(
-                summary,
-                format!("{}{suggestion}", what.replace("{}", name)),
-                location,
-            );
-        }
+        let found = {
+            let locate = |span| self.location(file, span);
+            crate::validate::unexpected_names(body, arguments, blocks, &locate)
+        };
+        self.diagnostics.extend(found);
     }
 
     fn literal_string(&mut self, file: usize, body: &Body, name: &str) -> Option<String> {

@@ -139,50 +139,21 @@ fn check_local_exec(
     locate: &dyn Fn(Option<std::ops::Range<usize>>) -> Option<Location>,
     out: &mut Diagnostics,
 ) {
-    let mut connections = 0;
-    for structure in block.body.iter() {
-        match structure {
-            Structure::Attribute(attribute) => {
-                let name = attribute.key.value().as_str();
-                if !LOCAL_EXEC_ARGUMENTS.contains(&name) {
-                    let suggestion = crate::validate::closest(name, LOCAL_EXEC_ARGUMENTS)
-                        .map(|n| format!(" Did you mean \"{n}\"?"))
-                        .unwrap_or_default();
-                    out.push(
-                        Diagnostic::error(
-                            "Unsupported argument",
-                            format!(
-                                "An argument named \"{name}\" is not expected here.{suggestion}"
-                            ),
-                        )
-                        .at(locate(attribute.key.span())),
-                    );
-                }
-            }
-            // local-exec uses no connection, as in Terraform, which accepts the block.
-            Structure::Block(inner) if inner.ident.value().as_str() == "connection" => {
-                connections += 1;
-                if connections > 1 {
-                    out.push(
-                        Diagnostic::error(
-                            "Duplicate connection block",
-                            "This provisioner already has a connection block.",
-                        )
-                        .at(locate(inner.span())),
-                    );
-                }
-            }
-            Structure::Block(inner) => out.push(
-                Diagnostic::error(
-                    "Unsupported block type",
-                    format!(
-                        "Blocks of type \"{}\" are not expected here.",
-                        inner.ident.value().as_str()
-                    ),
-                )
-                .at(locate(inner.ident.span())),
-            ),
-        }
+    out.extend(crate::validate::unexpected_names(
+        &block.body,
+        LOCAL_EXEC_ARGUMENTS,
+        &["connection"],
+        locate,
+    ));
+    // local-exec uses no connection, as in Terraform, which accepts the block.
+    for connection in block.body.get_blocks("connection").skip(1) {
+        out.push(
+            Diagnostic::error(
+                "Duplicate connection block",
+                "This provisioner already has a connection block.",
+            )
+            .at(locate(connection.span())),
+        );
     }
     if block.body.get_attribute("command").is_none() {
         out.push(

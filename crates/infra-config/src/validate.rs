@@ -444,6 +444,47 @@ fn is_surely_set(expression: &Expression) -> bool {
     )
 }
 
+/// Terraform's "Unsupported argument" / "Unsupported block type" for each argument or block of
+/// `body` not named in `arguments` / `blocks`, with the closest name as a suggestion. `locate`
+/// turns a span of the body's file into a location.
+pub(crate) fn unexpected_names(
+    body: &Body,
+    arguments: &[&str],
+    blocks: &[&str],
+    locate: &dyn Fn(Option<std::ops::Range<usize>>) -> Option<Location>,
+) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for structure in body.iter() {
+        let (name, span, allowed, summary, what) = match structure {
+            Structure::Attribute(attribute) => (
+                attribute.key.value().as_str(),
+                attribute.key.span(),
+                arguments,
+                "Unsupported argument",
+                "An argument named \"{}\" is not expected here.",
+            ),
+            Structure::Block(block) => (
+                block.ident.value().as_str(),
+                block.ident.span(),
+                blocks,
+                "Unsupported block type",
+                "Blocks of type \"{}\" are not expected here.",
+            ),
+        };
+        if allowed.contains(&name) {
+            continue;
+        }
+        let suggestion = closest(name, allowed)
+            .map(|n| format!(" Did you mean \"{n}\"?"))
+            .unwrap_or_default();
+        out.push(
+            Diagnostic::error(summary, format!("{}{suggestion}", what.replace("{}", name)))
+                .at(locate(span)),
+        );
+    }
+    out
+}
+
 /// The name closest to `name` by edit distance, if close enough to be a plausible typo.
 pub(crate) fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
     candidates
