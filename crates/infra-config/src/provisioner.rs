@@ -8,8 +8,8 @@
 //! to the object and are refused, located; the provisioners Terraform removed in 0.15 get
 //! Terraform's error.
 
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::expr::{Expression, Traversal, TraversalOperator};
+use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 use infra_core::{Diagnostic, Diagnostics, Location, Value};
 
@@ -207,15 +207,9 @@ fn check_only_self(
 ) {
     let mut references = Vec::new();
     crate::references::walk_body(body, false, &mut Vec::new(), &mut references);
-    let mut each_value = Vec::new();
-    for structure in body.iter() {
-        if let Structure::Attribute(attribute) = structure {
-            if mentions_each_value(&attribute.value) {
-                each_value.push(attribute.value.span());
-            }
-        }
-    }
-    let spans = references.into_iter().map(|r| r.span).chain(each_value);
+    let mut each_value = EachValue(Vec::new());
+    hcl_edit::visit::Visit::visit_body(&mut each_value, body);
+    let spans = references.into_iter().map(|r| r.span).chain(each_value.0);
     for span in spans {
         out.push(
             Diagnostic::error(
@@ -227,17 +221,23 @@ fn check_only_self(
     }
 }
 
-/// Whether `each.value` appears in the expression's text: at destroy time only `each.key` is
-/// known (the for_each collection may no longer hold the key).
-fn mentions_each_value(expr: &Expression) -> bool {
-    let text = expr.to_string();
-    text.match_indices("each.value").any(|(at, _)| {
-        at == 0
-            || !text[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
-    })
+/// The spans of `each.value` traversals: at destroy time only `each.key` is known (the
+/// for_each collection may no longer hold the key).
+struct EachValue(Vec<Option<std::ops::Range<usize>>>);
+
+impl hcl_edit::visit::Visit for EachValue {
+    fn visit_traversal(&mut self, node: &Traversal) {
+        let root_is_each =
+            matches!(&node.expr, Expression::Variable(root) if root.value().as_str() == "each");
+        let reads_value = matches!(
+            node.operators.first().map(|o| o.value()),
+            Some(TraversalOperator::GetAttr(name)) if name.value().as_str() == "value"
+        );
+        if root_is_each && reads_value {
+            self.0.push(node.span());
+        }
+        hcl_edit::visit::visit_traversal(self, node);
+    }
 }
 
 /// Evaluates one `local-exec` block (checked when loaded) in `ctx`, which binds `self`.

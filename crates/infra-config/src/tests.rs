@@ -1616,6 +1616,10 @@ resource "null_resource" "a" {
     command = "aws s3 rm s3://${var.bucket} --recursive ${each.value}"
   }
   provisioner "chef" {}
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo each.value is only text here: ${each.key}"
+  }
 }
 "#,
     )]);
@@ -1636,7 +1640,7 @@ resource "null_resource" "a" {
                 "Invalid reference from destroy provisioner".into(),
                 "main.tf".into(),
                 19,
-                15
+                59
             ),
             (
                 "The \"chef\" provisioner has been removed".into(),
