@@ -164,6 +164,22 @@ impl AwsEcsTaskSet {
             .collect())
     }
 
+    /// The task set `key` names, if it exists.
+    async fn describe_one(&self, key: &TaskSetKey) -> Result<Option<TaskSet>, ProviderError> {
+        let mut found = self
+            .describe(&key.cluster, &key.service, Some(vec![key.id.clone()]))
+            .await?;
+        Ok(found.remove(&key.id))
+    }
+
+    /// The task set `key` names as the state holds it, after a create or an update.
+    async fn read_back(&self, key: &TaskSetKey, planned: &Value) -> Result<Value, ProviderError> {
+        self.describe_one(key)
+            .await?
+            .map(|set| to_value(&set, key, planned))
+            .ok_or_else(|| crate::app_support::vanished("ECS task set", &key.id))
+    }
+
     /// Waits for `STEADY_STATE` when `wait_until_stable` asks for it.
     async fn wait_until_stable(
         &self,
@@ -177,11 +193,9 @@ impl AwsEcsTaskSet {
             .and_then(|text| humantime::parse_duration(&text).ok())
             .unwrap_or(Duration::from_secs(600));
         wait_for("ECS task set to reach STEADY_STATE", timeout, || async {
-            let found = self
-                .describe(&key.cluster, &key.service, Some(vec![key.id.clone()]))
-                .await?;
-            Ok(found
-                .get(&key.id)
+            Ok(self
+                .describe_one(key)
+                .await?
                 .filter(|set| set.stability_status().map(|s| s.as_str()) == Some("STEADY_STATE"))
                 .map(|_| ()))
         })
@@ -412,13 +426,7 @@ impl ResourceType for AwsEcsTaskSet {
             cluster,
         };
         self.wait_until_stable(planned, &key).await?;
-        let found = self
-            .describe(&key.cluster, &key.service, Some(vec![key.id.clone()]))
-            .await?;
-        found
-            .get(&key.id)
-            .map(|set| to_value(set, &key, planned))
-            .ok_or_else(|| crate::app_support::vanished("ECS task set", &key.id))
+        self.read_back(&key, planned).await
     }
 
     /// Only `scale` (UpdateTaskSet) and the tags change in place.
@@ -445,13 +453,7 @@ impl ResourceType for AwsEcsTaskSet {
         if let Some(arn) = string(prior, "arn") {
             update_tags(client, &arn, prior, planned).await?;
         }
-        let found = self
-            .describe(&key.cluster, &key.service, Some(vec![key.id.clone()]))
-            .await?;
-        found
-            .get(&key.id)
-            .map(|set| to_value(set, &key, planned))
-            .ok_or_else(|| crate::app_support::vanished("ECS task set", &key.id))
+        self.read_back(&key, planned).await
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -475,10 +477,7 @@ impl ResourceType for AwsEcsTaskSet {
             Err(error) => return Err(error),
         }
         wait_for("ECS task set to be deleted", DELETE_WAIT, || async {
-            let found = self
-                .describe(&key.cluster, &key.service, Some(vec![key.id.clone()]))
-                .await?;
-            Ok((!found.contains_key(&key.id)).then_some(()))
+            Ok(self.describe_one(&key).await?.is_none().then_some(()))
         })
         .await
     }
