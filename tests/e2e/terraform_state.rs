@@ -1598,3 +1598,129 @@ fn utility_provider_objects_in_a_terraform_state_are_adopted() {
     );
     plan_is_clean(&stack, &moto, NO_VARS, "after the apply");
 }
+
+/// An infra apply dies mid-run and Terraform then writes the state file (issue 34): the
+/// journal the dead run left no longer extends the file. infra neither replays it over what
+/// Terraform wrote nor drops it: reading the state is an error that names the objects the
+/// journal holds, and nothing is changed. With the journal moved away, the file reads as
+/// Terraform wrote it. No AWS call is made, so no emulator is needed.
+#[test]
+fn terraform_writing_the_state_after_a_dead_run_makes_its_journal_an_error_naming_its_objects() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+resource "terraform_data" "first" {
+  input = "one"
+}
+
+resource "terraform_data" "second" {
+  input      = "two"
+  depends_on = [terraform_data.first]
+  provisioner "local-exec" {
+    command = "echo started; sleep 30"
+  }
+}
+"#,
+    );
+    let mut child = infra_testkit::infra_command(super::BINARY, stack.path(), None)
+        .args(["apply", "-input=false", "-auto-approve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start infra");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let read = stdout.read_line(&mut line).expect("read stdout");
+        assert!(read > 0, "the apply ended before its provisioner started");
+        if line.contains("terraform_data.second (local-exec): started") {
+            break;
+        }
+    }
+    child.kill().expect("kill infra");
+    child.wait().expect("wait for infra");
+    assert!(
+        stack
+            .path()
+            .join("terraform.tfstate.infra-journal")
+            .exists(),
+        "the killed run left its journal"
+    );
+    let first_id = {
+        let state: serde_json::Value =
+            serde_json::from_str(&stack.state_text_at("terraform.tfstate")).expect("state");
+        infra_testkit::flat_state(&state)["resources"]
+            .as_array()
+            .and_then(|resources| {
+                resources
+                    .iter()
+                    .find(|r| r["address"] == "terraform_data.first")
+            })
+            .map(|r| r["id"].as_str().unwrap_or_default().to_string())
+            .expect("the journal holds terraform_data.first")
+    };
+
+    // Terraform reads the file alone (the journal is infra's) and writes it again: the same
+    // lineage, the next serial. Where the dead run wrote no file yet, Terraform starts one.
+    let terraform_state = match std::fs::read_to_string(stack.path().join("terraform.tfstate")) {
+        Ok(text) if !text.trim().is_empty() => {
+            let mut state: serde_json::Value = serde_json::from_str(&text).expect("v4 JSON");
+            state["serial"] = serde_json::json!(state["serial"].as_u64().unwrap_or(0) + 1);
+            state
+        }
+        _ => serde_json::json!({
+            "version": 4,
+            "terraform_version": "1.14.0",
+            "serial": 1,
+            "lineage": "0b9c9a49-6e52-4bb7-a0d5-3c1b7b0a0c11",
+            "outputs": {},
+            "resources": [],
+            "check_results": null
+        }),
+    };
+    let terraform_text = serde_json::to_string_pretty(&terraform_state).unwrap();
+    stack.write("terraform.tfstate", &terraform_text);
+
+    let plan = infra(&stack, None, &["plan", "-input=false"]);
+    assert_eq!(plan.code, 1, "{}", plan.all());
+    assert!(
+        plan.stderr
+            .contains("holds the records of an infra run that died"),
+        "{}",
+        plan.all()
+    );
+    assert!(
+        plan.stderr
+            .contains(&format!("terraform_data.first ({first_id})")),
+        "{}",
+        plan.all()
+    );
+    assert!(
+        plan.stderr.contains("terraform_data.second"),
+        "{}",
+        plan.all()
+    );
+    assert_eq!(
+        stack.read("terraform.tfstate"),
+        terraform_text,
+        "nothing was changed"
+    );
+
+    std::fs::rename(
+        stack.path().join("terraform.tfstate.infra-journal"),
+        stack.path().join("journal-aside"),
+    )
+    .expect("move the journal away");
+    let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
+    assert!(
+        plan.stdout
+            .contains("terraform_data.second will be created"),
+        "{}",
+        plan.stdout
+    );
+}

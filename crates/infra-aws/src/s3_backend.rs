@@ -9,17 +9,20 @@
 //! [`infra_state::journal`]), created with `If-None-Match: *`. Each is durable in S3 when its
 //! PUT returns, so a run whose machine died mid-apply loses nothing: the next read lists the
 //! journal objects and replays them over the state object in serial order. The whole state is
-//! written again when the journal has grown to `COMPACT_RATIO` times it and at the end of the
-//! apply; after that write succeeds the journal objects it holds are deleted (objects of a
-//! serial the state already has, left by a delete that failed, are skipped by the replay). A
+//! written again when the journal has grown to `COMPACT_RATIO` times it, when the last whole
+//! write is Terraform's 20-second persist interval old (`journal::WholeWrites`), and at the end
+//! of the apply; after that write succeeds the journal objects it holds are deleted (objects of
+//! a serial the state already has, left by a delete that failed, are skipped by the replay). A
 //! journal key holds the serial and the state's lineage, so that records of an earlier state at
 //! this key (a deleted workspace, whose journal is deleted with it) never collide. An encrypted
 //! state is written whole every time, as locally; a bucket policy that refuses the journal's
 //! keys (AccessDenied) makes the run write whole too.
 //!
-//! Known gap: Terraform and OpenTofu do not read the journal, so a state they write over the
-//! records of an infra run that died is later replayed over by those records where their
-//! serials are newer. The same holds for the local journal.
+//! Terraform and OpenTofu do not read the journal: after an infra run died, they see the state
+//! object as last written whole, at most 20 seconds behind (as Terraform's own is when it dies).
+//! Each record names the serial of the state object it extends, so that once another tool has
+//! written the object, reading is an error naming the records' objects instead of a replay over
+//! what that tool wrote (`infra_state::journal::replay`), as for the local journal.
 //!
 //! The [`Backend`] contract is synchronous; this backend blocks on the runtime it is given
 //! (inside a multi-thread runtime via `block_in_place`). It does not decide the file format:
@@ -34,6 +37,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use infra_core::ProviderError;
 use infra_state::backend::retry_delay;
 use infra_state::encryption::Encryption;
 use infra_state::{format, journal, Backend, LockGuard, LockInfo, State, StateError};
@@ -112,6 +116,11 @@ struct Session {
     /// The journal cannot be written (S3 refused access to its keys: a policy that grants
     /// only the state object's): every record is a whole write for the rest of the run.
     journal_refused: bool,
+    /// The serial of the state object as last read or written (`Some(None)`: there is none),
+    /// which each journal record names; `None` until this run has read or written it.
+    file_serial: Option<Option<u64>>,
+    /// When the journal is compacted for its age.
+    whole_writes: journal::WholeWrites,
 }
 
 impl S3Backend {
@@ -311,8 +320,113 @@ impl S3Backend {
         Ok((keys, lines))
     }
 
+    /// The state object with its journal replayed, read once.
+    fn read_once(&self) -> Result<Option<State>, StateError> {
+        // Read whatever the state's encryption: a run that died before encryption was turned
+        // on left plaintext records, which are replayed and deleted like any.
+        let (journal_keys, lines) = block_on(&self.runtime, self.read_journal())??;
+        let fetched = block_on(&self.runtime, async {
+            let clients = self.aws.clients().await;
+            let got = clients
+                .s3
+                .get_object()
+                .bucket(&self.config.bucket)
+                .key(self.state_key())
+                .send()
+                .await;
+            match got {
+                Ok(output) => {
+                    let etag = output.e_tag().map(str::to_string);
+                    let bytes = output
+                        .body
+                        .collect()
+                        .await
+                        .map_err(|error| self.failed("reading", error))?
+                        .into_bytes();
+                    Ok(Some((bytes.to_vec(), etag)))
+                }
+                Err(error) if is_not_found(&error) => Ok(None),
+                Err(error) => Err(self.failed("reading", aws_error(error))),
+            }
+        })??;
+        let mut session = self.session();
+        let replay = |base: Option<State>, base_bytes: &[u8]| {
+            let journal = format!("s3://{}/{}", self.config.bucket, self.journal_prefix());
+            journal::replay(base, base_bytes, &lines, &journal)
+        };
+        let journal_bytes = lines.len() as u64;
+        let Some((bytes, etag)) = fetched else {
+            *session = Session {
+                journal_keys,
+                journal_bytes,
+                file_serial: Some(None),
+                ..Session::default()
+            };
+            return replay(None, &[]);
+        };
+        match format::decode_with(&bytes, &self.location(), self.encryption.as_deref()) {
+            Ok(state) => {
+                *session = Session {
+                    etag,
+                    unreadable: None,
+                    journal_keys,
+                    journal_bytes,
+                    state_bytes: bytes.len() as u64,
+                    journal_refused: session.journal_refused,
+                    file_serial: Some(Some(state.serial)),
+                    whole_writes: journal::WholeWrites::default(),
+                };
+                replay(Some(state), &bytes)
+            }
+            Err(error) => {
+                *session = Session {
+                    etag: None,
+                    unreadable: Some(error.to_string()),
+                    ..Session::default()
+                };
+                Err(error)
+            }
+        }
+    }
+
+    /// Creates the journal object `key` holding `body` (`If-None-Match: *`). The outer error is
+    /// the state's (another writer's object at the key); the inner one AWS's answer.
+    async fn put_journal_object(
+        &self,
+        key: &str,
+        body: &[u8],
+    ) -> Result<Result<(), ProviderError>, StateError> {
+        let clients = self.aws.clients().await;
+        let put = clients
+            .s3
+            .put_object()
+            .bucket(&self.config.bucket)
+            .key(key)
+            .content_type("application/json")
+            .if_none_match("*")
+            .body(ByteStream::from(body.to_vec()))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(Ok(())),
+            // A resent PUT whose first attempt wrote: the object holds exactly this body.
+            Err(error) if is_precondition_failed(&error) => {
+                match self
+                    .get_object(key.to_string(), "reading the journal of")
+                    .await?
+                {
+                    Some((_, written)) if written == body => Ok(Ok(())),
+                    _ => Err(StateError::Conflict {
+                        location: format!("s3://{}/{key}", self.config.bucket),
+                    }),
+                }
+            }
+            Err(error) => Ok(Err(aws_error(error))),
+        }
+    }
+
     /// Deletes journal objects the state object now holds. A failure is left for the next
-    /// whole write: the replay skips objects of a serial the state has.
+    /// whole write: the compaction's marker object tells the replay they are in the state.
     async fn delete_journal(&self, keys: &[String]) {
         let clients = self.aws.clients().await;
         for batch in keys.chunks(1000) {
@@ -560,66 +674,15 @@ impl S3Backend {
 
 impl Backend for S3Backend {
     fn read(&self) -> Result<Option<State>, StateError> {
-        // Read whatever the state's encryption: a run that died before encryption was turned
-        // on left plaintext records, which are replayed and deleted like any.
-        let (journal_keys, lines) = block_on(&self.runtime, self.read_journal())??;
-        let fetched = block_on(&self.runtime, async {
-            let clients = self.aws.clients().await;
-            let got = clients
-                .s3
-                .get_object()
-                .bucket(&self.config.bucket)
-                .key(self.state_key())
-                .send()
-                .await;
-            match got {
-                Ok(output) => {
-                    let etag = output.e_tag().map(str::to_string);
-                    let bytes = output
-                        .body
-                        .collect()
-                        .await
-                        .map_err(|error| self.failed("reading", error))?
-                        .into_bytes();
-                    Ok(Some((bytes.to_vec(), etag)))
-                }
-                Err(error) if is_not_found(&error) => Ok(None),
-                Err(error) => Err(self.failed("reading", aws_error(error))),
-            }
-        })??;
-        let mut session = self.session();
-        let replay = |base: Option<State>| {
-            let journal = format!("s3://{}/{}", self.config.bucket, self.journal_prefix());
-            journal::replay(base, &lines, &journal)
-        };
-        let journal_bytes = lines.len() as u64;
-        let Some((bytes, etag)) = fetched else {
-            *session = Session {
-                journal_keys,
-                journal_bytes,
-                ..Session::default()
-            };
-            return replay(None);
-        };
-        match format::decode_with(&bytes, &self.location(), self.encryption.as_deref()) {
-            Ok(state) => {
-                *session = Session {
-                    etag,
-                    unreadable: None,
-                    journal_keys,
-                    journal_bytes,
-                    state_bytes: bytes.len() as u64,
-                    journal_refused: session.journal_refused,
-                };
-                replay(Some(state))
-            }
-            Err(error) => {
-                *session = Session {
-                    etag: None,
-                    unreadable: Some(error.to_string()),
-                    ..Session::default()
-                };
-                Err(error)
+        // A run that compacts its journal while this one lists and reads it (a lock-free
+        // reader, such as `infra show`, during an apply) can pair the journal of one state
+        // object with the next, which it no longer extends: read both again. A journal that
+        // really is stale stays so.
+        let mut attempts = 0;
+        loop {
+            match self.read_once() {
+                Err(StateError::StaleJournal { .. }) if attempts < 2 => attempts += 1,
+                read => return read,
             }
         }
     }
@@ -632,10 +695,27 @@ impl Backend for S3Backend {
                 self.location()
             )));
         }
+        let started = Instant::now();
         let bytes = format::encode_with(state, self.encryption.as_deref())?;
         let state_bytes = bytes.len() as u64;
         let written = bytes.clone();
         let expected = session.etag.clone();
+        if !session.journal_keys.is_empty() {
+            // The journal records that its objects are in these bytes before they are written
+            // ([`journal::compacted_marker`]), in an object that sorts after them.
+            let key = format!(
+                "{}{:020}-{}.compacted",
+                self.journal_prefix(),
+                state.serial,
+                state.lineage
+            );
+            let marker = journal::compacted_marker(&bytes);
+            if let Err(error) = block_on(&self.runtime, self.put_journal_object(&key, &marker))?? {
+                return Err(self.failed("writing the journal of", error));
+            }
+            session.journal_keys.push(key);
+            infra_state::written::journal(marker.len());
+        }
         let new_etag = block_on(&self.runtime, async {
             let clients = self.aws.clients().await;
             let mut put = clients
@@ -684,7 +764,10 @@ impl Backend for S3Backend {
         })??;
         session.etag = Some(new_etag);
         session.state_bytes = state_bytes;
+        infra_state::written::whole(state_bytes as usize);
         session.journal_bytes = 0;
+        session.file_serial = Some(Some(state.serial));
+        session.whole_writes.written(started);
         let held = std::mem::take(&mut session.journal_keys);
         drop(session);
         if !held.is_empty() {
@@ -696,20 +779,32 @@ impl Backend for S3Backend {
     /// One object's record as a journal object of its own (see the module documentation);
     /// the whole state when it is encrypted or the journal has grown large.
     fn write_object(&self, state: &State, address: &infra_core::Address) -> Result<(), StateError> {
-        let line = journal::entry(state, address);
         let mut session = self.session();
-        if self.encryption.is_some()
-            || session.unreadable.is_some()
-            || session.journal_refused
-            || journal::should_compact(
-                session.journal_bytes,
-                line.len() as u64,
-                session.state_bytes,
-            )
-        {
+        let line = session
+            .file_serial
+            .map(|file_serial| journal::entry(state, address, file_serial));
+        let whole = match &line {
+            // Not read in this run: no record can name the object it extends.
+            None => true,
+            Some(line) => {
+                self.encryption.is_some()
+                    || session.unreadable.is_some()
+                    || session.journal_refused
+                    || journal::should_compact(
+                        session.journal_bytes,
+                        line.len() as u64,
+                        session.state_bytes,
+                    )
+                    || {
+                        let journal_bytes = session.journal_bytes;
+                        session.whole_writes.due(journal_bytes)
+                    }
+            }
+        };
+        let Some(line) = line.filter(|_| !whole) else {
             drop(session);
             return self.write(state);
-        }
+        };
         // Serial first, so that the keys sort in serial order; the lineage, so that records
         // of an earlier state of this key (a deleted workspace) never collide with these.
         let key = format!(
@@ -718,35 +813,7 @@ impl Backend for S3Backend {
             state.serial,
             state.lineage
         );
-        let written = block_on(&self.runtime, async {
-            let clients = self.aws.clients().await;
-            let put = clients
-                .s3
-                .put_object()
-                .bucket(&self.config.bucket)
-                .key(&key)
-                .content_type("application/json")
-                .if_none_match("*")
-                .body(ByteStream::from(line.clone()))
-                .send()
-                .await;
-            match put {
-                Ok(_) => Ok(Ok(())),
-                // A resent PUT whose first attempt wrote: the object holds exactly this line.
-                Err(error) if is_precondition_failed(&error) => {
-                    match self
-                        .get_object(key.clone(), "reading the journal of")
-                        .await?
-                    {
-                        Some((_, body)) if body == line => Ok(Ok(())),
-                        _ => Err(StateError::Conflict {
-                            location: format!("s3://{}/{key}", self.config.bucket),
-                        }),
-                    }
-                }
-                Err(error) => Ok(Err(aws_error(error))),
-            }
-        })??;
+        let written = block_on(&self.runtime, self.put_journal_object(&key, &line))??;
         match written {
             Ok(()) => {}
             // The journal's keys are not the state object's: a bucket policy may grant only
@@ -762,6 +829,7 @@ impl Backend for S3Backend {
         }
         session.journal_bytes += line.len() as u64;
         session.journal_keys.push(key);
+        infra_state::written::journal(line.len());
         tracing::debug!(target: "infra::state", write = "journal", bytes = line.len(), %address, "state written");
         Ok(())
     }

@@ -62,6 +62,23 @@ pub enum StateError {
     )]
     Conflict { location: String },
 
+    /// The journal of an infra run that died no longer extends the state file: another tool
+    /// (Terraform, OpenTofu) wrote the file since ([`crate::journal`]).
+    #[error(
+        "{path} holds the records of an infra run that died, but the state file was written \
+         since by another tool ({}), so they no longer apply to it. They name objects that may \
+         exist and that the state file may not know:\n  {}\nCheck each against the state \
+         (`infra state list`) and the cloud; `infra import` what the state lacks, or delete it; \
+         then move {path} out of the way. Nothing was changed.",
+        match file_serial { Some(serial) => format!("its serial is now {serial}"), None => "it is gone".to_string() },
+        objects.join("\n  ")
+    )]
+    StaleJournal {
+        path: String,
+        file_serial: Option<u64>,
+        objects: Vec<String>,
+    },
+
     /// The state could not be encrypted (its key provider failed).
     #[error("state encryption: {0}")]
     Encryption(String),

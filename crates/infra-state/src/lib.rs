@@ -20,6 +20,7 @@ pub mod local;
 pub mod lock;
 pub mod model;
 pub mod workspace;
+pub mod written;
 
 pub use backend::{Backend, LockGuard};
 pub use error::StateError;

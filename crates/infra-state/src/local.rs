@@ -91,6 +91,11 @@ struct WriteSession {
     /// The size of the state file as last read or written: the journal is compacted into the
     /// file when it grows [`journal::COMPACT_RATIO`] times larger.
     state_bytes: u64,
+    /// The serial of the state file as last read or written (`Some(None)`: there is none),
+    /// which each journal line names; `None` until this run has read or written it.
+    file_serial: Option<Option<u64>>,
+    /// When the journal is compacted for its age.
+    whole_writes: journal::WholeWrites,
 }
 
 impl LocalBackend {
@@ -175,6 +180,7 @@ impl LocalBackend {
 
     /// Writes the whole state (compacting the journal into it), `session` held.
     fn write_whole(&self, session: &mut WriteSession, state: &State) -> Result<(), StateError> {
+        let started = Instant::now();
         let bytes = format::encode_with(state, self.encryption())?;
         if !session.existing_checked {
             // The first overwrite in this run: never replace a file we could not read (it may
@@ -195,6 +201,9 @@ impl LocalBackend {
         if let Some(parent) = parent_dir(&self.path) {
             fs::create_dir_all(parent).map_err(|error| StateError::io(parent.display(), error))?;
         }
+        if session.journal_bytes != Some(0) {
+            self.mark_compacted(&bytes)?;
+        }
         let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
         let locked = !held.is_empty();
         let written = replace_file(&self.path, &bytes, locked)
@@ -202,6 +211,8 @@ impl LocalBackend {
         held.extend(written);
         drop(held);
         session.state_bytes = bytes.len() as u64;
+        session.file_serial = Some(Some(state.serial));
+        crate::written::whole(bytes.len());
         tracing::debug!(target: "infra::state", write = "whole", bytes = bytes.len(), "state written");
         // Everything the journal held is in the file now.
         if session.journal_bytes != Some(0) {
@@ -213,7 +224,66 @@ impl LocalBackend {
             }
         }
         session.journal_bytes = Some(0);
+        session.whole_writes.written(started);
         Ok(())
+    }
+
+    /// Before the file is replaced by `file`, a journal beside it records that its lines are
+    /// in `file` ([`journal::compacted_marker`]): a kill before the journal is removed then
+    /// leaves nothing that reads as newer than the file.
+    fn mark_compacted(&self, file: &[u8]) -> Result<(), StateError> {
+        let path = self.journal_path();
+        let mut journal = match OpenOptions::new().append(true).open(&path) {
+            Ok(journal) => journal,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(error) => return Err(StateError::io(path.display(), error)),
+        };
+        let marker = journal::compacted_marker(file);
+        journal
+            .write_all(&marker)
+            .and_then(|()| journal.sync_data())
+            .map_err(|error| StateError::io(path.display(), error))?;
+        crate::written::journal(marker.len());
+        Ok(())
+    }
+
+    /// The file with its journal replayed, read once.
+    fn read_once(&self) -> Result<Option<State>, StateError> {
+        let bytes = self.read_bytes()?;
+        let state = match &bytes {
+            None => {
+                self.check_not_legacy()?;
+                self.session
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .file_serial = Some(None);
+                None
+            }
+            Some(bytes) => {
+                let state = format::decode_with(bytes, &self.display(), self.encryption())?;
+                let mut session = self
+                    .session
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                session.state_bytes = bytes.len() as u64;
+                session.file_serial = Some(Some(state.serial));
+                if !session.existing_checked {
+                    session.decoded = Some(bytes.clone());
+                }
+                Some(state)
+            }
+        };
+        let journal_path = self.journal_path();
+        match fs::read(&journal_path) {
+            Ok(lines) => journal::replay(
+                state,
+                bytes.as_deref().unwrap_or_default(),
+                &lines,
+                &journal_path.display().to_string(),
+            ),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(state),
+            Err(error) => Err(StateError::io(journal_path.display(), error)),
+        }
     }
 
     fn read_lock_info(&self) -> Option<LockInfo> {
@@ -225,29 +295,15 @@ impl LocalBackend {
 
 impl Backend for LocalBackend {
     fn read(&self) -> Result<Option<State>, StateError> {
-        let state = match self.read_bytes()? {
-            None => {
-                self.check_not_legacy()?;
-                None
+        // A run that compacts its journal between the two reads below (a lock-free reader,
+        // such as `infra show`, during an apply) pairs the old file with the new journal, which
+        // no longer extends it: read both again. A journal that really is stale stays so.
+        let mut attempts = 0;
+        loop {
+            match self.read_once() {
+                Err(StateError::StaleJournal { .. }) if attempts < 2 => attempts += 1,
+                read => return read,
             }
-            Some(bytes) => {
-                let state = format::decode_with(&bytes, &self.display(), self.encryption())?;
-                let mut session = self
-                    .session
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-                session.state_bytes = bytes.len() as u64;
-                if !session.existing_checked {
-                    session.decoded = Some(bytes);
-                }
-                Some(state)
-            }
-        };
-        let journal_path = self.journal_path();
-        match fs::read(&journal_path) {
-            Ok(lines) => journal::replay(state, &lines, &journal_path.display().to_string()),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(state),
-            Err(error) => Err(StateError::io(journal_path.display(), error)),
         }
     }
 
@@ -264,7 +320,11 @@ impl Backend for LocalBackend {
             .session
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let line = journal::entry(state, address);
+        let Some(file_serial) = session.file_serial else {
+            // Not read in this run: no journal line can name the file it extends.
+            return self.write_whole(&mut session, state);
+        };
+        let line = journal::entry(state, address, file_serial);
         let path = self.journal_path();
         let io_error = |error| StateError::io(path.display(), error);
         let held = match session.journal_bytes {
@@ -277,6 +337,7 @@ impl Backend for LocalBackend {
         };
         if self.encryption().is_some()
             || journal::should_compact(held, line.len() as u64, session.state_bytes)
+            || session.whole_writes.due(held)
         {
             return self.write_whole(&mut session, state);
         }
@@ -300,6 +361,7 @@ impl Backend for LocalBackend {
                 .map_err(io_error)?;
         }
         session.journal_bytes = Some(held + line.len() as u64);
+        crate::written::journal(line.len());
         tracing::debug!(target: "infra::state", write = "journal", bytes = line.len(), %address, "state written");
         Ok(())
     }

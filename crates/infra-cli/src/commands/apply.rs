@@ -174,6 +174,7 @@ pub async fn run(
     let (final_state, result) = executor.apply(&plan, state).await;
     if debug_requests() {
         eprintln!("AWS requests: {}", aws.requests.count());
+        eprintln!("{}", infra_state::written::summary());
     }
     report_result(work, &executor, &plan, &final_state, result, destroy, json)
 }

@@ -69,6 +69,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     }
     if debug_requests() {
         eprintln!("AWS requests: {}", aws.requests.count());
+        eprintln!("{}", infra_state::written::summary());
     }
     Ok(if args.detailed_exitcode && planned.plan.has_changes() {
         Exit::Changes
@@ -147,7 +148,8 @@ pub fn progress(work: &Workdir, json: bool) -> Box<dyn Observer> {
     }
 }
 
-/// `INFRA_DEBUG_REQUESTS=1` prints the number of AWS requests made (benchmarks use it).
+/// `INFRA_DEBUG_REQUESTS=1` prints the number of AWS requests made and the state's bytes
+/// written (benchmarks use them).
 pub fn debug_requests() -> bool {
     std::env::var_os("INFRA_DEBUG_REQUESTS").is_some()
 }

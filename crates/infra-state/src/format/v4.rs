@@ -753,6 +753,9 @@ pub struct ObjectRecord {
     pub address: Address,
     pub lineage: String,
     pub serial: u64,
+    /// The serial of the state file the journal extends (`Some(None)`: there was no file);
+    /// `None` in a line written before infra recorded it.
+    pub base: Option<Option<u64>>,
     pub object: Option<ResourceState>,
     pub pending: Option<PendingCreate>,
     pub deployment: Option<serde_json::Value>,
@@ -767,6 +770,14 @@ struct ObjectRecordFile<I = InstanceFile> {
     address: String,
     lineage: String,
     serial: u64,
+    /// The serial of the state file this journal extends, `null` when there was none
+    /// ([`crate::journal`]: a file written since by another tool makes the line stale).
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    base: Option<Option<u64>>,
     /// The object's provider configuration (`aws.west`; absent for the type's default). Its
     /// type is the address's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -779,13 +790,22 @@ struct ObjectRecordFile<I = InstanceFile> {
     deployment: Option<serde_json::Value>,
 }
 
-/// The journal line (compact JSON, no newline) of `address` in `state`.
-pub fn encode_record(state: &State, address: &Address) -> Vec<u8> {
+/// A field that is present, even as `null`, is `Some`.
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<u64>>, D::Error> {
+    Option::<u64>::deserialize(deserializer).map(Some)
+}
+
+/// The journal line (compact JSON, no newline) of `address` in `state`, extending the state
+/// file of serial `base` (`None`: no file).
+pub fn encode_record(state: &State, address: &Address, base: Option<u64>) -> Vec<u8> {
     let object = state.resources.get(address);
     let file = ObjectRecordFile {
         address: address.to_string(),
         lineage: state.lineage.clone(),
         serial: state.serial,
+        base: Some(base),
         provider: object.and_then(|object| object.provider.clone()),
         object: object.map(|object| encode_instance(address, object)),
         pending: state.pending.get(address).map(|pending| {
@@ -826,6 +846,7 @@ pub fn decode_record(line: &[u8]) -> Result<ObjectRecord, String> {
         address,
         lineage: file.lineage,
         serial: file.serial,
+        base: file.base,
         object,
         pending,
         deployment: file.deployment,

@@ -460,6 +460,76 @@ fn a_journal_larger_than_the_state_is_compacted() {
     );
 }
 
+/// The journal is also compacted once the last whole write is Terraform's persist interval
+/// old, so that Terraform, which reads the file alone after an infra run died, misses no more
+/// than its own file would; a file that Terraform wrote since makes the journal an error that
+/// names its objects, not a replay over what Terraform wrote.
+#[test]
+fn an_old_journal_is_compacted_and_one_that_terraform_wrote_over_is_refused() {
+    let dir = TempDir::new("persist-interval");
+    let backend = LocalBackend::new(dir.state_path());
+    let mut state = state_with_serial(1);
+    backend.write(&state).unwrap();
+    // The interval is 20 s; here, any age is old enough.
+    backend.session.lock().unwrap().whole_writes = journal::WholeWrites::every(Duration::ZERO);
+    let subnet = |state: &mut State, serial: u64| {
+        let address: infra_core::Address = format!("aws_subnet.s{serial}").parse().unwrap();
+        state.serial = serial;
+        state.resources.insert(
+            address.clone(),
+            ResourceState {
+                resource_type: "aws_subnet".into(),
+                value: Value::map([("id", Value::string(format!("subnet-{serial}")))]),
+                ..ResourceState::default()
+            },
+        );
+        address
+    };
+    let file_alone = || {
+        let bytes = fs::read(dir.state_path()).unwrap();
+        format::decode(&bytes, "terraform.tfstate").unwrap()
+    };
+    let address = subnet(&mut state, 2);
+    backend.write_object(&state, &address).unwrap();
+    assert!(!file_alone().resources.contains_key(&address));
+    let address = subnet(&mut state, 3);
+    backend.write_object(&state, &address).unwrap();
+    assert_eq!(
+        file_alone(),
+        state,
+        "the second record found the journal old and compacted it"
+    );
+    assert!(!backend.journal_path().exists());
+
+    // The run records one more object and dies; Terraform then reads the file (serial 3) and
+    // writes it (serial 4) with an object of its own.
+    let address = subnet(&mut state, 4);
+    backend.write_object(&state, &address).unwrap();
+    let mut terraform = file_alone();
+    terraform.serial = 4;
+    terraform.resources.insert(
+        "aws_vpc.other".parse().unwrap(),
+        ResourceState {
+            resource_type: "aws_vpc".into(),
+            value: Value::map([("id", Value::string("vpc-9"))]),
+            ..ResourceState::default()
+        },
+    );
+    fs::write(dir.state_path(), format::encode(&terraform)).unwrap();
+    let error = LocalBackend::new(dir.state_path()).read().unwrap_err();
+    assert!(
+        matches!(&error, StateError::StaleJournal { objects, file_serial: Some(4), .. }
+            if objects == &vec!["aws_subnet.s4 (subnet-4)".to_string()]),
+        "{error}"
+    );
+    // Nothing was changed: moved aside, the file reads as Terraform wrote it.
+    fs::rename(backend.journal_path(), dir.0.join("journal-aside")).unwrap();
+    assert_eq!(
+        LocalBackend::new(dir.state_path()).read().unwrap(),
+        Some(terraform)
+    );
+}
+
 /// Terraform's lock on a local state (`statemgr.Filesystem.lock`): a POSIX record lock,
 /// `F_SETLK` with `F_WRLCK` over the whole state file, on a descriptor of its own. `true`
 /// when granted.
@@ -601,16 +671,41 @@ fn every_moment_a_kill_can_leave_in_a_journal_write_or_a_compaction_reads_back()
     assert_eq!(read(), Some(recorded[2].clone()));
     fs::remove_file(&temp).unwrap();
 
-    // Killed after the rename, before the journal was removed: the journal's lines hold
-    // serials the file already has, and are skipped (here the compacted state has moved on:
-    // a subnet the old lines hold is gone, and must stay gone).
+    // The compaction appends a marker naming the new file's digest before the rename. Killed
+    // between the two, the marker names bytes the file does not hold, and the lines replay.
     state.serial = 5;
     state
         .resources
         .remove(&"aws_subnet.s3".parse::<infra_core::Address>().unwrap());
+    let mut marked = lines.clone();
+    marked.extend(journal::compacted_marker(&format::encode(&state)));
+    fs::write(&journal, &marked).unwrap();
+    assert_eq!(read(), Some(recorded[2].clone()));
+    fs::remove_file(&journal).unwrap();
+
+    // Killed after the rename, before the journal was removed: the lines before the marker
+    // are in the file, and are skipped (here the compacted state has moved on: a subnet the
+    // old lines hold is gone, and must stay gone).
     backend.write(&state).unwrap();
     assert!(!journal.exists());
-    fs::write(&journal, &lines).unwrap();
+    fs::write(&journal, &marked).unwrap();
     assert_eq!(read(), Some(state.clone()));
+    // The real compaction writes that marker (seen through a second link to the journal).
+    fs::remove_file(&journal).unwrap();
+    let address: infra_core::Address = "aws_subnet.s2".parse().unwrap();
+    state.serial = 6;
+    backend.write_object(&state, &address).unwrap();
+    let aside = dir.0.join("journal-aside");
+    fs::hard_link(&journal, &aside).unwrap();
+    state.serial = 7;
+    backend.write(&state).unwrap();
+    assert!(!journal.exists());
+    let kept = fs::read(&aside).unwrap();
+    let marker = journal::compacted_marker(&fs::read(dir.state_path()).unwrap());
+    assert!(
+        kept.ends_with(&marker),
+        "{}",
+        String::from_utf8_lossy(&kept)
+    );
     assert_ne!(fs::read(dir.state_path()).unwrap(), file);
 }
