@@ -17,6 +17,7 @@ use infra_core::{
 };
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use tracing::Instrument;
 
 use crate::diff::{keep_stored_timeouts, plan_instance, InstanceInput};
@@ -613,57 +614,22 @@ impl Executor<'_> {
             resource_type,
             mut operation,
         } = target;
-        let resource_config = resources.get(&address.resource);
-        let Some(resource_config) = resource_config else {
-            return Err(op_error(
-                address,
-                change.action,
-                ProviderError::new("the resource is no longer in the configuration"),
-            ));
-        };
-        let instance = self.evaluate(address, resource_config, state, resources, expansions)?;
-        operation.timeouts = timeouts(&instance.timeouts, resource_type);
-        let config_value = instance.value;
         let is_create = change.action != Action::Update;
-        let prior_value = if is_create {
-            None
-        } else {
-            state.borrow().get(address).map(|r| r.value.clone())
-        };
-        let decision = plan_instance(InstanceInput {
-            resource: resource_type,
-            config: &config_value,
-            prior: prior_value.as_ref(),
-            lifecycle: &resource_config.lifecycle,
-            tagging: self.registry.tagging(),
-            force_replace: false,
-            tainted: false,
-            timeouts: resource_type.schema().stored_timeouts(
-                resource_config.has_timeouts,
-                &infra_config::timeout_texts(&instance.timeouts),
-            ),
-        });
-        if !is_create && decision.action == Action::NoOp {
+        let Some(PlannedNow { after, prior }) = self.plan_now(
+            (address, change, resource_type, &mut operation),
+            state,
+            resources,
+            expansions,
+        )?
+        else {
             return Ok(());
-        }
-        // A create's generated names are decided here, once, so that its journal entry holds
-        // them (`ResourceType::with_generated_names`).
-        let after = if is_create {
-            resource_type.with_generated_names(&operation, decision.after)
-        } else {
-            decision.after
         };
         let planned = after.unmark_deep();
-        if let Some(prior) = prior_value.as_ref().filter(|_| !is_create) {
-            if crate::diff::only_timeouts_change(prior, &planned) {
-                // Nothing for the provider to do: the object stores the new timeouts.
-                let mut state = state.borrow_mut();
-                if let Some(record) = state.resources.get_mut(address) {
-                    keep_stored_timeouts(resource_type.schema(), &planned, &mut record.value);
-                }
-                return persist_object(self.backend, &mut state, address)
-                    .map_err(|e| RunError::Fatal(ApplyError::State(e)));
-            }
+        if prior
+            .as_ref()
+            .is_some_and(|prior| !is_create && crate::diff::only_timeouts_change(prior, &planned))
+        {
+            return self.store_timeouts(address, resource_type, &planned, state);
         }
         let action = if is_create {
             Action::Create
@@ -671,26 +637,22 @@ impl Executor<'_> {
             Action::Update
         };
         still_unknown(address, action, resource_type, &planned)?;
-        let rollout = registry.rollouts().and_then(|rollouts| {
-            rollouts
-                .rolls_out(&change.resource_type, &planned)
-                .map(|valid| (rollouts, valid))
-        });
-        if let Some((rollouts, valid)) = rollout {
-            valid.map_err(|reason| {
-                RunError::Operation(OperationError {
-                    address: address.clone(),
+        let rollouts =
+            rolling_out(registry, &change.resource_type, &planned).map_err(|reason| {
+                op_error(
+                    address,
                     action,
-                    error: ProviderError::with_code("InvalidDeployment", reason),
-                })
+                    ProviderError::with_code("InvalidDeployment", reason),
+                )
             })?;
+        if let Some(rollouts) = rollouts {
             return self
                 .run_rollout(
                     address,
                     change,
                     action,
                     (resource_type, &planned),
-                    prior_value,
+                    prior,
                     rollouts.as_ref(),
                     &operation,
                     state,
@@ -711,7 +673,7 @@ impl Executor<'_> {
             )
             .await
         } else {
-            let prior = prior_value.unwrap_or(Value::Null).unmark_deep();
+            let prior = prior.unwrap_or(Value::Null).unmark_deep();
             let id = prior.get("id").as_str().map(str::to_string);
             self.timed(
                 address,
@@ -722,29 +684,112 @@ impl Executor<'_> {
             )
             .await
         };
+        let applied = Applied {
+            address,
+            change,
+            action,
+            registry,
+            resource_type,
+            configuration: &configuration,
+            planned: &planned,
+            marked: &after,
+            in_place: !is_create,
+        };
+        self.record_outcome(applied, result, state, resources)
+    }
+
+    /// An update that changes only `timeouts`: nothing for the provider to do; the object
+    /// stores the new timeouts.
+    fn store_timeouts(
+        &self,
+        address: &Address,
+        resource_type: &dyn ResourceType,
+        planned: &Value,
+        state: &RefCell<State>,
+    ) -> Result<(), RunError> {
         let mut state = state.borrow_mut();
+        if let Some(record) = state.resources.get_mut(address) {
+            keep_stored_timeouts(resource_type.schema(), planned, &mut record.value);
+        }
+        persist_object(self.backend, &mut state, address)
+            .map_err(|e| RunError::Fatal(ApplyError::State(e)))
+    }
+
+    /// The object a create or an update asks for, planned again from the configuration as
+    /// evaluated now (`operation`'s timeouts set from it); `None` when an update has nothing
+    /// left to do.
+    fn plan_now(
+        &self,
+        (address, change, resource_type, operation): (
+            &Address,
+            &ResourceChange,
+            &dyn ResourceType,
+            &mut Operation,
+        ),
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+        expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
+    ) -> Result<Option<PlannedNow>, RunError> {
+        let Some(resource_config) = resources.get(&address.resource) else {
+            return Err(op_error(
+                address,
+                change.action,
+                ProviderError::new("the resource is no longer in the configuration"),
+            ));
+        };
+        let instance = self.evaluate(address, resource_config, state, resources, expansions)?;
+        operation.timeouts = timeouts(&instance.timeouts, resource_type);
+        let is_create = change.action != Action::Update;
+        let prior = if is_create {
+            None
+        } else {
+            state.borrow().get(address).map(|r| r.value.clone())
+        };
+        let decision = plan_instance(InstanceInput {
+            resource: resource_type,
+            config: &instance.value,
+            prior: prior.as_ref(),
+            lifecycle: &resource_config.lifecycle,
+            tagging: self.registry.tagging(),
+            force_replace: false,
+            tainted: false,
+            timeouts: resource_type.schema().stored_timeouts(
+                resource_config.has_timeouts,
+                &infra_config::timeout_texts(&instance.timeouts),
+            ),
+        });
+        if !is_create && decision.action == Action::NoOp {
+            return Ok(None);
+        }
+        // A create's generated names are decided here, once, so that its journal entry holds
+        // them (`ResourceType::with_generated_names`).
+        let after = if is_create {
+            resource_type.with_generated_names(operation, decision.after)
+        } else {
+            decision.after
+        };
+        Ok(Some(PlannedNow { after, prior }))
+    }
+
+    /// Records what a create or an update's call answered.
+    fn record_outcome(
+        &self,
+        applied: Applied<'_>,
+        result: Result<Value, ProviderError>,
+        state: &RefCell<State>,
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+    ) -> Result<(), RunError> {
+        let mut state = state.borrow_mut();
+        let (address, action) = (applied.address, applied.action);
         // A create with no answer may have made the object: its pending entry stays, and
         // the next run looks for the object as after a crash.
         let outcome_unknown =
-            is_create && matches!(&result, Err(error) if error.cause == Cause::Unknown);
+            !applied.in_place && matches!(&result, Err(error) if error.cause == Cause::Unknown);
         if !outcome_unknown {
             state.pending.remove(address);
         }
         match result {
-            Ok(value) => {
-                let applied = Applied {
-                    address,
-                    change,
-                    action,
-                    registry,
-                    resource_type,
-                    configuration: &configuration,
-                    planned: &planned,
-                    marked: &after,
-                    in_place: !is_create,
-                };
-                self.record_applied(applied, value, &mut state, resources)
-            }
+            Ok(value) => self.record_applied(applied, value, &mut state, resources),
             Err(error) => {
                 let _ = persist_object(self.backend, &mut state, address);
                 Err(op_error(address, action, error))
@@ -1275,6 +1320,14 @@ struct Target<'a> {
     operation: Operation,
 }
 
+/// A create's or an update's object as planned when its turn came.
+struct PlannedNow {
+    /// With the configuration's sensitive marks.
+    after: Value,
+    /// The object in the state, for an update.
+    prior: Option<Value>,
+}
+
 /// A create or update the provider answered, for [`Executor::record_applied`].
 struct Applied<'a> {
     address: &'a Address,
@@ -1368,6 +1421,22 @@ fn stored_delete_timeout(operation: &mut Operation, prior: &Value) {
         if let Ok(duration) = infra_config::timeout_duration("delete", text) {
             operation.timeouts.delete = duration;
         }
+    }
+}
+
+/// The provider's rollouts when `planned` rolls out instead of being applied as any object
+/// is; the reason when its rollout settings cannot run.
+fn rolling_out<'r>(
+    registry: &'r Registry,
+    resource_type: &str,
+    planned: &Value,
+) -> Result<Option<&'r Arc<dyn Rollouts>>, String> {
+    let Some(rollouts) = registry.rollouts() else {
+        return Ok(None);
+    };
+    match rollouts.rolls_out(resource_type, planned) {
+        None => Ok(None),
+        Some(valid) => valid.map(|()| Some(rollouts)),
     }
 }
 
@@ -1597,8 +1666,21 @@ fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Nod
             _ => {}
         }
     }
-    // Who depended on whom before this apply (from the state), and who will after.
-    for change in &plan_changes {
+    order_deletes_by_dependencies(&mut graph, plan, state, &plan_changes, (&applies, &deletes));
+    order_deletes_by_rollouts(&mut graph, state, registry, &deletes);
+    graph
+}
+
+/// Orders deletes by who depended on whom before this apply (from the state), and who will
+/// after: a user is deleted before what it uses, and moved off an old object before it goes.
+fn order_deletes_by_dependencies(
+    graph: &mut Graph<Node>,
+    plan: &Plan,
+    state: &State,
+    plan_changes: &[&ResourceChange],
+    (applies, deletes): (&BTreeSet<&Address>, &BTreeSet<&Address>),
+) {
+    for change in plan_changes {
         let user = &change.address;
         let prior_dependencies: Vec<&Address> = state
             .get(user)
@@ -1631,8 +1713,16 @@ fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Nod
             }
         }
     }
-    // A rollout may need objects deleted in an order the configuration's references do not
-    // show (a blue/green route before the target groups it forwards to).
+}
+
+/// A rollout may need objects deleted in an order the configuration's references do not show
+/// (a blue/green route before the target groups it forwards to).
+fn order_deletes_by_rollouts(
+    graph: &mut Graph<Node>,
+    state: &State,
+    registry: &Registry,
+    deletes: &BTreeSet<&Address>,
+) {
     let by_id: BTreeMap<&str, &Address> = state
         .resources
         .iter()
@@ -1653,7 +1743,6 @@ fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Nod
             }
         }
     }
-    graph
 }
 
 #[cfg(test)]

@@ -477,25 +477,7 @@ impl<'i, 'a> Planning<'i, 'a> {
     ) -> ResourceChange {
         let input = self.input;
         let id = &resource.id;
-        for (path, message) in resource_type
-            .schema()
-            .validate(&instance.value)
-            .into_iter()
-            .chain(resource_type.validate(&instance.value))
-        {
-            self.diagnostics.push(
-                Diagnostic::error("Invalid resource argument", message)
-                    .at(input.config.location_of(id, &path))
-                    .for_address(&instance.address),
-            );
-        }
-        for (path, message) in resource_type.warnings(&instance.value) {
-            self.plan.warnings.push(
-                Diagnostic::warning("Argument ignored", message)
-                    .at(input.config.location_of(id, &path))
-                    .for_address(&instance.address),
-            );
-        }
+        self.check_arguments(id, resource_type, &instance);
         let failures = input.evaluator.condition_failures(
             &instance.address,
             &self.planned(),
@@ -511,20 +493,7 @@ impl<'i, 'a> Planning<'i, 'a> {
             &self.owned_routes,
             resource_type.traffic_paths(),
         );
-        let requested = input
-            .options
-            .replace
-            .iter()
-            .any(|r| r.contains(&instance.address));
-        let triggered = match input.evaluator.replace_triggers(&instance.address) {
-            Ok(triggers) => {
-                prior.is_some() && triggers.iter().any(|t| is_triggered(t, &self.plan.changes))
-            }
-            Err(errors) => {
-                self.diagnostics.extend(errors);
-                false
-            }
-        };
+        let (requested, triggered) = self.replacement_asked(&instance.address, prior.is_some());
         let mut decision = plan_instance(InstanceInput {
             resource: resource_type,
             config: &instance.value,
@@ -538,22 +507,8 @@ impl<'i, 'a> Planning<'i, 'a> {
                 &infra_config::timeout_texts(&instance.timeouts),
             ),
         });
-        if resource.lifecycle.forget_instead_of_destroy
-            && matches!(
-                decision.action,
-                Action::DeleteThenCreate | Action::CreateThenDelete
-            )
-        {
-            // Terraform creates the new object and forgets the old one (CreateThenForget);
-            // infra has no such action yet, and never destroys what `destroy = false` keeps.
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "Replacement not supported yet with destroy = false",
-                    format!("{} must be replaced ({}), and its lifecycle sets destroy = false. Terraform would create the new object and forget the old one; infra cannot do that yet. Remove the change that forces the replacement, or use `infra state rm` and apply to create the new object while the old one is left alone.", instance.address, if decision.replace_paths.is_empty() { "replacement requested".to_string() } else { decision.replace_paths.join(", ") }),
-                )
-                .at(Some(resource.location.clone()))
-                .for_address(&instance.address),
-            );
+        if resource.lifecycle.forget_instead_of_destroy {
+            self.refuse_replacing_what_is_kept(resource, &instance.address, &decision);
         }
         // Write-only arguments are read from the configuration again when applied; the plan
         // (and what other resources see of this one) holds null.
@@ -601,6 +556,81 @@ impl<'i, 'a> Planning<'i, 'a> {
             importing: None,
             deposed: None,
         }
+    }
+
+    /// The instance's arguments checked against its type: errors, and warnings for arguments
+    /// the type ignores.
+    fn check_arguments(
+        &mut self,
+        id: &ResourceId,
+        resource_type: &dyn ResourceType,
+        instance: &InstanceConfig,
+    ) {
+        let config = self.input.config;
+        for (path, message) in resource_type
+            .schema()
+            .validate(&instance.value)
+            .into_iter()
+            .chain(resource_type.validate(&instance.value))
+        {
+            self.diagnostics.push(
+                Diagnostic::error("Invalid resource argument", message)
+                    .at(config.location_of(id, &path))
+                    .for_address(&instance.address),
+            );
+        }
+        for (path, message) in resource_type.warnings(&instance.value) {
+            self.plan.warnings.push(
+                Diagnostic::warning("Argument ignored", message)
+                    .at(config.location_of(id, &path))
+                    .for_address(&instance.address),
+            );
+        }
+    }
+
+    /// Whether `-replace` names the instance, and whether its `replace_triggered_by` fired
+    /// (only for an object that exists).
+    fn replacement_asked(&mut self, address: &Address, exists: bool) -> (bool, bool) {
+        let input = self.input;
+        let requested = input.options.replace.iter().any(|r| r.contains(address));
+        let triggered = match input.evaluator.replace_triggers(address) {
+            Ok(triggers) => exists && triggers.iter().any(|t| is_triggered(t, &self.plan.changes)),
+            Err(errors) => {
+                self.diagnostics.extend(errors);
+                false
+            }
+        };
+        (requested, triggered)
+    }
+
+    /// A replacement of an object whose lifecycle sets `destroy = false` is an error.
+    /// Terraform creates the new object and forgets the old one (CreateThenForget); infra has
+    /// no such action yet, and never destroys what `destroy = false` keeps.
+    fn refuse_replacing_what_is_kept(
+        &mut self,
+        resource: &ResourceConfig,
+        address: &Address,
+        decision: &crate::diff::InstancePlan,
+    ) {
+        if !matches!(
+            decision.action,
+            Action::DeleteThenCreate | Action::CreateThenDelete
+        ) {
+            return;
+        }
+        let why = if decision.replace_paths.is_empty() {
+            "replacement requested".to_string()
+        } else {
+            decision.replace_paths.join(", ")
+        };
+        self.diagnostics.push(
+            Diagnostic::error(
+                "Replacement not supported yet with destroy = false",
+                format!("{address} must be replaced ({why}), and its lifecycle sets destroy = false. Terraform would create the new object and forget the old one; infra cannot do that yet. Remove the change that forces the replacement, or use `infra state rm` and apply to create the new object while the old one is left alone."),
+            )
+            .at(Some(resource.location.clone()))
+            .for_address(address),
+        );
     }
 
     /// Deletes (or, for a `removed` block with `destroy = false`, forgets) what the state
