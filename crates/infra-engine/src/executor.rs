@@ -1,6 +1,7 @@
 //! The executor: walks a plan's operations in dependency order, up to `parallelism` at once,
 //! and persists the state after every single operation. Before each create it journals a
-//! `pending` entry so that a run killed at any moment can be resolved by the next one.
+//! `pending` entry so that a run killed at any moment can be resolved by the next one. A
+//! failed operation's dependents are not started; everything else goes on, as in Terraform.
 //!
 //! Configuration is evaluated again per resource as its dependencies complete, so values that
 //! were "known after apply" at plan time are real by the time they are sent.
@@ -163,10 +164,12 @@ impl Executor<'_> {
             .filter(|node| changes.contains_key(&node.0))
             .count();
         let mut finished = 0;
+        let failed_before = errors.len();
 
+        // As Terraform's walk: a failed operation's dependents never become ready (they are
+        // not started), and everything else goes on.
         loop {
             while !self.stop.load(Ordering::SeqCst)
-                && errors.is_empty()
                 && fatal.is_none()
                 && running.len() < self.parallelism.max(1)
             {
@@ -192,7 +195,7 @@ impl Executor<'_> {
         }
         drop(running);
         let outcome = Outcome {
-            not_started: operations.saturating_sub(finished + errors.len()),
+            not_started: operations.saturating_sub(finished + errors.len() - failed_before),
             fatal,
             errors,
             finished,

@@ -1,0 +1,788 @@
+//! The executor end to end, against a fake provider that keeps its objects in memory.
+//!
+//! Each test writes a small configuration of `fake_thing` resources and runs it as `infra
+//! apply` does: read the state, resolve pending creates, refresh, plan, then apply to a local
+//! state file. It then checks the calls the provider received, in order, the objects it holds,
+//! and the state as the next run would read it (the file with its journal replayed).
+//!
+//! What this file does not cover: the CLI's own steps (locking, approval, saved plans, output),
+//! data sources, modules, and rollouts.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use infra_config::{Config, Evaluator, InputVariables};
+use infra_core::{
+    Action, Address, Attribute, Cause, Operation, ProviderError, Registry, ResourceType, Schema,
+    Type, Value,
+};
+use infra_engine::executor::{ApplyError, Executor};
+use infra_engine::observer::{Event, Observer, Silent};
+use infra_engine::planner::{self, PlanInput, PlanOptions};
+use infra_engine::Plan;
+use infra_state::{Backend, LocalBackend, State};
+
+/// How a create of one name goes wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    /// The provider refuses it with an error that says nothing was made.
+    Refuse,
+    /// The object is made, but the answer is lost (once): the caller cannot tell.
+    LoseAnswer,
+}
+
+/// The fake provider's side: its objects by ID, every call it received (`"create a"`, with
+/// the object's name), and the faults it is told to inject.
+#[derive(Default)]
+struct Cloud {
+    objects: Mutex<BTreeMap<String, Value>>,
+    calls: Mutex<Vec<String>>,
+    faults: Mutex<BTreeMap<String, Fault>>,
+    /// `find_created` fails with a known error while set (the lookup after a lost answer).
+    lookups_fail: AtomicBool,
+    made: AtomicUsize,
+}
+
+impl Cloud {
+    fn fail(&self, name: &str, fault: Fault) {
+        self.faults.lock().unwrap().insert(name.into(), fault);
+    }
+
+    fn log(&self, verb: &str, object: &Value) {
+        let name = object.get("name").as_str().unwrap_or("?");
+        self.calls.lock().unwrap().push(format!("{verb} {name}"));
+    }
+
+    /// The calls received since the last time they were taken.
+    fn take_calls(&self) -> Vec<String> {
+        std::mem::take(&mut self.calls.lock().unwrap())
+    }
+
+    /// The names of the objects held, sorted.
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .objects
+            .lock()
+            .unwrap()
+            .values()
+            .filter_map(|object| object.get("name").as_str().map(str::to_string))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The objects held that have this name.
+    fn named(&self, name: &str) -> Vec<Value> {
+        self.objects
+            .lock()
+            .unwrap()
+            .values()
+            .filter(|object| object.get("name").as_str() == Some(name))
+            .cloned()
+            .collect()
+    }
+
+    /// The ID of the one object with this name.
+    fn id_of(&self, name: &str) -> String {
+        let named = self.named(name);
+        assert_eq!(named.len(), 1, "one object named {name}: {named:?}");
+        named[0].get("id").as_str().unwrap().to_string()
+    }
+}
+
+/// `fake_thing`: `name` (force-new), `size` (updated in place), `parent_id` (to reference
+/// another one's `id`), and a computed `id`. Its calls work on the [`Cloud`]'s objects.
+struct FakeThing {
+    cloud: Arc<Cloud>,
+    schema: Schema,
+}
+
+impl FakeThing {
+    fn new(cloud: Arc<Cloud>) -> FakeThing {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(Attribute::optional("size", Type::Number))
+            .attr(Attribute::optional("parent_id", Type::String));
+        FakeThing { cloud, schema }
+    }
+}
+
+fn with_id(object: &Value, id: &str) -> Value {
+    let mut object = object.clone();
+    object
+        .map_mut()
+        .expect("an object")
+        .insert("id".into(), Value::string(id));
+    object
+}
+
+fn not_found(id: &str) -> ProviderError {
+    ProviderError::with_code("NotFound", format!("no thing {id}"))
+}
+
+#[async_trait::async_trait]
+impl ResourceType for FakeThing {
+    fn name(&self) -> &'static str {
+        "fake_thing"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, _: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        self.cloud.log("create", planned);
+        let name = planned.get("name").as_str().unwrap_or_default().to_string();
+        let fault = self.cloud.faults.lock().unwrap().get(&name).copied();
+        if fault == Some(Fault::Refuse) {
+            return Err(ProviderError::with_code(
+                "InvalidParameterValue",
+                format!("{name} is not an acceptable name"),
+            ));
+        }
+        let id = format!(
+            "thing-{}",
+            self.cloud.made.fetch_add(1, Ordering::SeqCst) + 1
+        );
+        let object = with_id(planned, &id);
+        self.cloud
+            .objects
+            .lock()
+            .unwrap()
+            .insert(id, object.clone());
+        if fault == Some(Fault::LoseAnswer) {
+            self.cloud.faults.lock().unwrap().remove(&name);
+            return Err(
+                ProviderError::with_code("RequestTimeout", "the connection was reset")
+                    .with_cause(Cause::Unknown),
+            );
+        }
+        Ok(object)
+    }
+
+    async fn update(
+        &self,
+        _: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        self.cloud.log("update", planned);
+        let id = prior.get("id").as_str().unwrap_or_default();
+        let mut objects = self.cloud.objects.lock().unwrap();
+        let object = objects.get_mut(id).ok_or_else(|| not_found(id))?;
+        *object = with_id(planned, id);
+        Ok(object.clone())
+    }
+
+    async fn delete(&self, _: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        self.cloud.log("delete", prior);
+        let id = prior.get("id").as_str().unwrap_or_default();
+        match self.cloud.objects.lock().unwrap().remove(id) {
+            Some(_) => Ok(()),
+            None => Err(not_found(id)),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let objects = self.cloud.objects.lock().unwrap();
+        Ok(prior
+            .iter()
+            .map(|p| {
+                objects
+                    .get(p.get("id").as_str().unwrap_or_default())
+                    .cloned()
+            })
+            .collect())
+    }
+
+    /// By name, as a real type finds its object by its tags or natural key.
+    async fn find_created(
+        &self,
+        _: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        self.cloud.log("find", planned);
+        if self.cloud.lookups_fail.load(Ordering::SeqCst) {
+            return Err(ProviderError::with_code(
+                "AccessDenied",
+                "not allowed to list things",
+            ));
+        }
+        let name = planned.get("name").as_str().unwrap_or_default();
+        Ok(self.cloud.named(name).into_iter().next())
+    }
+}
+
+/// Sets the stop flag when the first operation finishes, as a signal arriving then would.
+#[derive(Default)]
+struct StopAfterFirstFinish {
+    stop: AtomicBool,
+}
+
+impl Observer for StopAfterFirstFinish {
+    fn event(&self, event: Event) {
+        if let Event::Finished { .. } = event {
+            self.stop.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// How one simulated run goes.
+struct Settings<'a> {
+    destroy: bool,
+    parallelism: usize,
+    observer: &'a dyn Observer,
+    /// The executor's stop flag; a fresh, unset one when `None`.
+    stop: Option<&'a AtomicBool>,
+}
+
+impl Default for Settings<'_> {
+    /// `infra apply -auto-approve`: no destroy, the CLI's default parallelism of 10.
+    fn default() -> Self {
+        Settings {
+            destroy: false,
+            parallelism: 10,
+            observer: &Silent,
+            stop: None,
+        }
+    }
+}
+
+/// What one run of plan then apply gave.
+struct Applied {
+    plan: Plan,
+    /// The state the executor returned (the planned one when the plan had no changes).
+    state: State,
+    result: Result<(), ApplyError>,
+}
+
+/// A configuration directory and its local state, and the fake provider it runs against.
+struct Stack {
+    dir: tempfile::TempDir,
+    cloud: Arc<Cloud>,
+    registry: Registry,
+}
+
+impl Stack {
+    fn new(configuration: &str) -> Stack {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::create_dir(dir.path().join("stack")).expect("the stack's directory");
+        let cloud = Arc::new(Cloud::default());
+        let mut registry = Registry::new();
+        registry.register_resource(Arc::new(FakeThing::new(cloud.clone())));
+        let stack = Stack {
+            dir,
+            cloud,
+            registry,
+        };
+        stack.configure(configuration);
+        stack
+    }
+
+    /// Replaces the configuration.
+    fn configure(&self, configuration: &str) {
+        std::fs::write(self.dir.path().join("stack").join("main.tf"), configuration)
+            .expect("main.tf written");
+    }
+
+    /// A backend for one run, as the CLI builds one per run.
+    fn backend(&self) -> LocalBackend {
+        LocalBackend::new(self.state_path())
+    }
+
+    fn state_path(&self) -> PathBuf {
+        self.dir.path().join("terraform.tfstate")
+    }
+
+    /// The state as the next run reads it: the file with its journal replayed.
+    fn stored_state(&self) -> State {
+        self.backend()
+            .read()
+            .expect("the state reads")
+            .expect("a state was written")
+    }
+
+    fn load(&self) -> Config {
+        let config = infra_config::load(&self.dir.path().join("stack")).expect("the stack loads");
+        let problems = config.validate_schemas(&self.registry);
+        assert!(!problems.has_errors(), "schema problems: {problems:?}");
+        config
+    }
+
+    /// `infra plan`: the plan over the stored state, after pending creates are resolved and
+    /// the objects refreshed.
+    async fn plan(&self) -> Plan {
+        let config = self.load();
+        let inputs = InputVariables::new();
+        let evaluator = Evaluator::new(&config, &inputs, "default").expect("the stack evaluates");
+        let (plan, _) = plan(
+            &config,
+            &evaluator,
+            &self.registry,
+            &self.backend(),
+            &Silent,
+            false,
+        )
+        .await;
+        plan
+    }
+
+    async fn apply(&self) -> Applied {
+        self.apply_with(Settings::default()).await
+    }
+
+    /// `infra apply -auto-approve` (or `destroy`): plans, and applies a plan with changes.
+    async fn apply_with(&self, settings: Settings<'_>) -> Applied {
+        let config = self.load();
+        let inputs = InputVariables::new();
+        let evaluator = Evaluator::new(&config, &inputs, "default").expect("the stack evaluates");
+        let backend = self.backend();
+        let (plan, state) = plan(
+            &config,
+            &evaluator,
+            &self.registry,
+            &backend,
+            settings.observer,
+            settings.destroy,
+        )
+        .await;
+        if !plan.has_changes() {
+            return Applied {
+                plan,
+                state,
+                result: Ok(()),
+            };
+        }
+        let never = AtomicBool::new(false);
+        let executor = Executor {
+            config: &config,
+            evaluator: &evaluator,
+            registry: &self.registry,
+            backend: &backend,
+            observer: settings.observer,
+            parallelism: settings.parallelism,
+            data: RefCell::new(BTreeMap::new()),
+            stop: settings.stop.unwrap_or(&never),
+        };
+        let (state, result) = executor.apply(&plan, state).await;
+        Applied {
+            plan,
+            state,
+            result,
+        }
+    }
+}
+
+/// What `make_plan` in crates/infra-cli/src/commands/plan.rs does for a configuration without
+/// data sources, imports or moves: returns the plan and the state to apply it to (the stored
+/// state with the refreshed objects).
+async fn plan(
+    config: &Config,
+    evaluator: &Evaluator<'_>,
+    registry: &Registry,
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+    destroy: bool,
+) -> (Plan, State) {
+    let mut state = backend
+        .read()
+        .expect("the state reads")
+        .unwrap_or_else(State::new);
+    infra_engine::upgrade::upgrade_state(&mut state, registry).expect("the state upgrades");
+    infra_engine::recover::resolve_pending(&mut state, registry, backend, observer)
+        .await
+        .expect("pending creates resolve");
+    let refreshed = infra_engine::refresh::refresh(&state, registry, observer, None)
+        .await
+        .expect("the objects refresh");
+    let dependencies = evaluator.dependencies().expect("dependencies");
+    let order = planner::resource_order(config, &dependencies).expect("an order");
+    let plan = planner::plan(PlanInput {
+        config,
+        evaluator,
+        dependencies: &dependencies,
+        order: &order,
+        registry,
+        state: &refreshed.state,
+        deleted_outside: &refreshed.deleted,
+        data: &BTreeMap::new(),
+        options: &PlanOptions {
+            destroy,
+            targets: Vec::new(),
+            replace: Vec::new(),
+            excludes: Vec::new(),
+        },
+    })
+    .expect("a plan");
+    state.resources = refreshed.state.resources;
+    (plan, state)
+}
+
+fn at(text: &str) -> Address {
+    text.parse().expect("an address")
+}
+
+fn addresses(state: &State) -> Vec<String> {
+    state.resources.keys().map(Address::to_string).collect()
+}
+
+fn action_of(plan: &Plan, address: &str) -> Action {
+    plan.change(&at(address))
+        .unwrap_or_else(|| panic!("{address} is in the plan"))
+        .action
+}
+
+/// The errors of an apply that failed because operations did.
+fn operation_errors(result: Result<(), ApplyError>) -> Vec<infra_engine::executor::OperationError> {
+    match result {
+        Err(ApplyError::Operations(errors)) => errors,
+        other => panic!("expected failed operations, got {other:?}"),
+    }
+}
+
+/// A thing that references another, named so that it sorts first: nothing but the reference
+/// puts it after the other.
+const REFERENCING: &str = r#"
+resource "fake_thing" "app" {
+  name      = "app"
+  parent_id = fake_thing.network.id
+}
+
+resource "fake_thing" "network" {
+  name = "network"
+  size = 1
+}
+"#;
+
+#[tokio::test]
+async fn creates_run_after_what_they_reference_and_a_second_plan_changes_nothing() {
+    let stack = Stack::new(REFERENCING);
+
+    let applied = stack
+        .apply_with(Settings {
+            parallelism: 1,
+            ..Settings::default()
+        })
+        .await;
+
+    applied.result.expect("the apply succeeds");
+    assert_eq!(stack.cloud.take_calls(), ["create network", "create app"]);
+    let state = stack.stored_state();
+    assert_eq!(addresses(&state), ["fake_thing.app", "fake_thing.network"]);
+    assert_eq!(state.resources, applied.state.resources);
+    assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
+    let (app, network) = (
+        &state.resources[&at("fake_thing.app")],
+        &state.resources[&at("fake_thing.network")],
+    );
+    assert_eq!(app.id(), Some(stack.cloud.id_of("app").as_str()));
+    assert_eq!(network.id(), Some(stack.cloud.id_of("network").as_str()));
+    assert_eq!(app.value.get("parent_id").as_str(), network.id());
+    assert_eq!(app.dependencies, [at("fake_thing.network")]);
+    assert!(network.dependencies.is_empty());
+
+    let again = stack.plan().await;
+    assert!(
+        !again.has_changes(),
+        "a plan over the applied state changes nothing: {:?}",
+        again.changes
+    );
+    assert_eq!(stack.cloud.take_calls(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_change_of_an_updatable_attribute_updates_the_object_in_place() {
+    let stack = Stack::new(
+        r#"
+resource "fake_thing" "a" {
+  name = "a"
+  size = 1
+}
+"#,
+    );
+    stack.apply().await.result.expect("the first apply");
+    let id = stack.cloud.id_of("a");
+    stack.cloud.take_calls();
+
+    stack.configure(
+        r#"
+resource "fake_thing" "a" {
+  name = "a"
+  size = 2
+}
+"#,
+    );
+    let applied = stack.apply().await;
+
+    applied.result.expect("the update succeeds");
+    assert_eq!(action_of(&applied.plan, "fake_thing.a"), Action::Update);
+    assert_eq!(stack.cloud.take_calls(), ["update a"]);
+    assert_eq!(stack.cloud.id_of("a"), id, "the same object");
+    assert_eq!(stack.cloud.named("a")[0].get("size"), &Value::Number(2.0));
+    let stored = &stack.stored_state().resources[&at("fake_thing.a")];
+    assert_eq!(stored.id(), Some(id.as_str()));
+    assert_eq!(stored.value.get("size"), &Value::Number(2.0));
+}
+
+#[tokio::test]
+async fn a_replacement_deletes_the_old_object_before_creating_the_new_one_by_default() {
+    let stack = Stack::new(
+        r#"
+resource "fake_thing" "a" {
+  name = "a-1"
+}
+"#,
+    );
+    stack.apply().await.result.expect("the first apply");
+    stack.cloud.take_calls();
+
+    stack.configure(
+        r#"
+resource "fake_thing" "a" {
+  name = "a-2"
+}
+"#,
+    );
+    let applied = stack.apply().await;
+
+    applied.result.expect("the replacement succeeds");
+    assert_eq!(
+        action_of(&applied.plan, "fake_thing.a"),
+        Action::DeleteThenCreate
+    );
+    assert_eq!(stack.cloud.take_calls(), ["delete a-1", "create a-2"]);
+    assert_eq!(stack.cloud.names(), ["a-2"]);
+    let stored = &stack.stored_state().resources[&at("fake_thing.a")];
+    assert_eq!(stored.id(), Some(stack.cloud.id_of("a-2").as_str()));
+}
+
+#[tokio::test]
+async fn with_create_before_destroy_a_replacement_creates_the_new_object_before_deleting_the_old() {
+    let configuration = |name: &str| {
+        format!(
+            r#"
+resource "fake_thing" "a" {{
+  name = "{name}"
+  lifecycle {{
+    create_before_destroy = true
+  }}
+}}
+"#
+        )
+    };
+    let stack = Stack::new(&configuration("a-1"));
+    stack.apply().await.result.expect("the first apply");
+    stack.cloud.take_calls();
+
+    stack.configure(&configuration("a-2"));
+    let applied = stack.apply().await;
+
+    applied.result.expect("the replacement succeeds");
+    assert_eq!(
+        action_of(&applied.plan, "fake_thing.a"),
+        Action::CreateThenDelete
+    );
+    assert_eq!(stack.cloud.take_calls(), ["create a-2", "delete a-1"]);
+    assert_eq!(stack.cloud.names(), ["a-2"]);
+    let state = stack.stored_state();
+    assert_eq!(
+        state.resources[&at("fake_thing.a")].id(),
+        Some(stack.cloud.id_of("a-2").as_str())
+    );
+    assert!(state.deposed.is_empty(), "deposed: {:?}", state.deposed);
+}
+
+/// The refused create's dependent is never sent (its configuration could not even be
+/// evaluated), while an object that does not depend on it is made and recorded, as
+/// Terraform's walk skips only what depends on a failure. One operation at a time, `broken`
+/// (first in address order) fails before `other` starts, so the failure does not stop it.
+#[tokio::test]
+async fn a_refused_create_fails_the_apply_and_leaves_its_dependents_unattempted() {
+    let stack = Stack::new(
+        r#"
+resource "fake_thing" "broken" {
+  name = "broken"
+}
+
+resource "fake_thing" "child" {
+  name      = "child"
+  parent_id = fake_thing.broken.id
+}
+
+resource "fake_thing" "other" {
+  name = "other"
+}
+"#,
+    );
+    stack.cloud.fail("broken", Fault::Refuse);
+
+    let applied = stack
+        .apply_with(Settings {
+            parallelism: 1,
+            ..Settings::default()
+        })
+        .await;
+
+    let errors = operation_errors(applied.result);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].address, at("fake_thing.broken"));
+    assert_eq!(errors[0].action, Action::Create);
+    assert_eq!(
+        errors[0].error.code.as_deref(),
+        Some("InvalidParameterValue")
+    );
+    assert_eq!(stack.cloud.take_calls(), ["create broken", "create other"]);
+    assert_eq!(stack.cloud.names(), ["other"]);
+    let state = stack.stored_state();
+    assert_eq!(addresses(&state), ["fake_thing.other"]);
+    assert_eq!(
+        state.resources[&at("fake_thing.other")].id(),
+        Some(stack.cloud.id_of("other").as_str())
+    );
+    assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
+}
+
+/// A create that made its object but whose answer was lost, and whose lookup failed too:
+/// the run cannot know, so it keeps the pending entry; the next run finds the object by its
+/// name and takes it into the state rather than making a second one.
+#[tokio::test]
+async fn a_create_whose_answer_is_lost_stays_pending_and_the_next_run_adopts_its_object() {
+    let stack = Stack::new(
+        r#"
+resource "fake_thing" "a" {
+  name = "a"
+}
+"#,
+    );
+    stack.cloud.fail("a", Fault::LoseAnswer);
+    stack.cloud.lookups_fail.store(true, Ordering::SeqCst);
+
+    let first = stack.apply().await;
+
+    let errors = operation_errors(first.result);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].address, at("fake_thing.a"));
+    assert_eq!(errors[0].error.cause, Cause::Unknown);
+    assert_eq!(stack.cloud.take_calls(), ["create a", "find a"]);
+    let state = stack.stored_state();
+    assert!(state.resources.is_empty(), "{:?}", state.resources);
+    assert_eq!(
+        state.pending.keys().collect::<Vec<_>>(),
+        [&at("fake_thing.a")]
+    );
+    assert_eq!(stack.cloud.named("a").len(), 1);
+
+    stack.cloud.lookups_fail.store(false, Ordering::SeqCst);
+    let second = stack.apply().await;
+
+    second.result.expect("the second run succeeds");
+    assert_eq!(stack.cloud.take_calls(), ["find a"], "no second create");
+    assert_eq!(stack.cloud.named("a").len(), 1);
+    assert!(!second.plan.has_changes(), "{:?}", second.plan.changes);
+    let state = stack.stored_state();
+    assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
+    assert_eq!(
+        state.resources[&at("fake_thing.a")].id(),
+        Some(stack.cloud.id_of("a").as_str())
+    );
+}
+
+/// The lookup a lost answer leads to, when it works: the object is adopted at once.
+#[tokio::test]
+async fn a_create_whose_answer_is_lost_is_found_and_adopted_in_the_same_run() {
+    let stack = Stack::new(
+        r#"
+resource "fake_thing" "a" {
+  name = "a"
+  size = 3
+}
+"#,
+    );
+    stack.cloud.fail("a", Fault::LoseAnswer);
+
+    let applied = stack.apply().await;
+
+    applied.result.expect("the apply succeeds");
+    assert_eq!(stack.cloud.take_calls(), ["create a", "find a"]);
+    assert_eq!(stack.cloud.named("a").len(), 1);
+    let state = stack.stored_state();
+    assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
+    let stored = &state.resources[&at("fake_thing.a")];
+    assert_eq!(stored.id(), Some(stack.cloud.id_of("a").as_str()));
+    assert_eq!(stored.value.get("size"), &Value::Number(3.0));
+}
+
+#[tokio::test]
+async fn an_interrupted_apply_saves_what_finished_and_starts_nothing_more() {
+    let stack = Stack::new(
+        r#"
+resource "fake_thing" "a" { name = "a" }
+resource "fake_thing" "b" { name = "b" }
+resource "fake_thing" "c" { name = "c" }
+"#,
+    );
+    let observer = StopAfterFirstFinish::default();
+
+    let applied = stack
+        .apply_with(Settings {
+            parallelism: 1,
+            observer: &observer,
+            stop: Some(&observer.stop),
+            ..Settings::default()
+        })
+        .await;
+
+    match applied.result {
+        Err(ApplyError::Interrupted {
+            finished,
+            not_started,
+        }) => assert_eq!((finished, not_started), (1, 2)),
+        other => panic!("expected an interruption, got {other:?}"),
+    }
+    assert_eq!(stack.cloud.take_calls(), ["create a"]);
+    assert_eq!(stack.cloud.names(), ["a"]);
+    let state = stack.stored_state();
+    assert_eq!(addresses(&state), ["fake_thing.a"]);
+    assert_eq!(state.resources, applied.state.resources);
+    assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
+}
+
+/// `web` references `network` and sorts after it: only the dependency puts its delete first.
+#[tokio::test]
+async fn a_destroy_deletes_dependents_before_what_they_depend_on() {
+    let stack = Stack::new(
+        r#"
+resource "fake_thing" "network" {
+  name = "network"
+}
+
+resource "fake_thing" "web" {
+  name      = "web"
+  parent_id = fake_thing.network.id
+}
+"#,
+    );
+    stack.apply().await.result.expect("the apply");
+    stack.cloud.take_calls();
+
+    let destroyed = stack
+        .apply_with(Settings {
+            destroy: true,
+            parallelism: 1,
+            ..Settings::default()
+        })
+        .await;
+
+    destroyed.result.expect("the destroy succeeds");
+    assert!(destroyed.plan.destroy);
+    assert_eq!(action_of(&destroyed.plan, "fake_thing.web"), Action::Delete);
+    assert_eq!(stack.cloud.take_calls(), ["delete web", "delete network"]);
+    assert_eq!(stack.cloud.names(), Vec::<String>::new());
+    let state = stack.stored_state();
+    assert!(state.resources.is_empty(), "{:?}", state.resources);
+    assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
+}
