@@ -165,6 +165,7 @@ impl Executor<'_> {
             .count();
         let mut finished = 0;
         let failed_before = errors.len();
+        let watchdog = crate::watchdog::Watchdog::start();
 
         // As Terraform's walk: a failed operation's dependents never become ready (they are
         // not started), and everything else goes on.
@@ -179,11 +180,15 @@ impl Executor<'_> {
                 let Some(change) = changes.get(&node.0) else {
                     continue;
                 };
+                let ready = schedule.ready.len();
+                watchdog.note(|walk, now| walk.started(&node.0, ready, now));
                 running.push(self.run(node, change, &state, &resources, &expansions));
             }
             let Some((node, outcome)) = running.next().await else {
                 break;
             };
+            let ready = schedule.ready.len();
+            watchdog.note(|walk, now| walk.ended(&node.0, ready, now));
             match outcome {
                 Ok(()) => {
                     finished += 1;
@@ -194,6 +199,7 @@ impl Executor<'_> {
             }
         }
         drop(running);
+        drop(watchdog);
         let outcome = Outcome {
             not_started: operations.saturating_sub(finished + errors.len() - failed_before),
             fatal,
