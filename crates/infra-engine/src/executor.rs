@@ -63,8 +63,12 @@ pub enum ApplyError {
     /// The configuration could not be evaluated at apply time.
     Config(infra_core::Diagnostics),
     /// Stopped by [`Executor::stop`]: `finished` operations completed (and are in the state),
-    /// `not_started` were never begun.
-    Interrupted { finished: usize, not_started: usize },
+    /// `not_started` were never begun, and `failed` had failed before the stop.
+    Interrupted {
+        finished: usize,
+        not_started: usize,
+        failed: Vec<OperationError>,
+    },
 }
 
 impl std::fmt::Display for ApplyError {
@@ -84,10 +88,17 @@ impl std::fmt::Display for ApplyError {
             ApplyError::Interrupted {
                 finished,
                 not_started,
-            } => write!(
-                f,
-                "Interrupted: {finished} operations finished, {not_started} not started"
-            ),
+                failed,
+            } => {
+                write!(
+                    f,
+                    "Interrupted: {finished} operations finished, {not_started} not started"
+                )?;
+                match failed.len() {
+                    0 => Ok(()),
+                    count => write!(f, ", {count} failed"),
+                }
+            }
         }
     }
 }
@@ -154,6 +165,10 @@ impl Executor<'_> {
             .map(|r| (&r.id, r))
             .collect();
 
+        // The rollout records as the apply found them: a create_before_destroy replacement
+        // deletes the old object through its own record, after the new object's has taken its
+        // place in the state.
+        let records_before = state.deployments.clone();
         let state = RefCell::new(state);
         let expansions: RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>> = RefCell::default();
         let mut schedule = Schedule::of(&graph);
@@ -182,7 +197,8 @@ impl Executor<'_> {
                 };
                 let ready = schedule.ready.len();
                 watchdog.note(|walk, now| walk.started(&node.0, ready, now));
-                running.push(self.run(node, change, &state, &resources, &expansions));
+                let walk = (&state, &resources, &expansions, &records_before);
+                running.push(self.run(node, change, walk));
             }
             let Some((node, outcome)) = running.next().await else {
                 break;
@@ -221,14 +237,16 @@ impl Executor<'_> {
     ) -> (State, Result<(), ApplyError>) {
         let Outcome {
             mut fatal,
-            errors,
+            mut errors,
             finished,
             not_started,
         } = outcome;
         if self.stop.load(Ordering::SeqCst) && fatal.is_none() && not_started > 0 {
+            // The failures go with the interruption, so that both are reported.
             fatal = Some(ApplyError::Interrupted {
                 finished,
                 not_started,
+                failed: std::mem::take(&mut errors),
             });
         }
         state.check_results = if state.resources.is_empty() {
@@ -366,15 +384,10 @@ impl Executor<'_> {
         &self,
         node: Node,
         change: &ResourceChange,
-        state: &RefCell<State>,
-        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
-        expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
+        walk: Walk<'_>,
     ) -> (Node, Result<(), RunError>) {
         let span = tracing::info_span!("operation", address = %node.0, action = ?change.action);
-        let outcome = self
-            .run_inner(&node, change, state, resources, expansions)
-            .instrument(span)
-            .await;
+        let outcome = self.run_inner(&node, change, walk).instrument(span).await;
         (node, outcome)
     }
 
@@ -382,9 +395,7 @@ impl Executor<'_> {
         &self,
         node: &Node,
         change: &ResourceChange,
-        state: &RefCell<State>,
-        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
-        expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
+        (state, resources, expansions, records_before): Walk<'_>,
     ) -> Result<(), RunError> {
         let address = &node.0;
         if change.action == Action::Read {
@@ -404,6 +415,10 @@ impl Executor<'_> {
             timeouts: resource_type.default_timeouts(),
             rollouts: state.borrow().deployments.values().cloned().collect(),
         };
+        let replaced_record = match change.action {
+            Action::CreateThenDelete => records_before.get(&address.to_string()).cloned(),
+            _ => None,
+        };
         let target = Target {
             address,
             change,
@@ -411,6 +426,7 @@ impl Executor<'_> {
             registry,
             resource_type,
             operation,
+            replaced_record,
         };
         match node.1 {
             Phase::Delete => self.run_delete(target, state, resources).await,
@@ -522,6 +538,7 @@ impl Executor<'_> {
             registry,
             resource_type,
             mut operation,
+            replaced_record,
         } = target;
         let resource_config = resources.get(&address.resource);
         let prior = if change.action == Action::CreateThenDelete {
@@ -548,11 +565,15 @@ impl Executor<'_> {
                 .await?;
         }
         let action = Action::Delete;
-        let record = state
-            .borrow()
-            .deployments
-            .get(&address.to_string())
-            .cloned();
+        let record = match change.action {
+            // The new object's record is at the address by now; the old one's is this.
+            Action::CreateThenDelete => replaced_record,
+            _ => state
+                .borrow()
+                .deployments
+                .get(&address.to_string())
+                .cloned(),
+        };
         let id = prior.get("id").as_str().map(str::to_string);
         let deleted = match (record, registry.rollouts()) {
             (Some(record), Some(rollouts)) => {
@@ -599,8 +620,8 @@ impl Executor<'_> {
             return Err(op_error(address, action, error));
         }
         let mut state = state.borrow_mut();
-        state.deployments.remove(&address.to_string());
         if change.action != Action::CreateThenDelete {
+            state.deployments.remove(&address.to_string());
             state.resources.remove(address);
         }
         persist_object(self.backend, &mut state, address)
@@ -622,6 +643,7 @@ impl Executor<'_> {
             registry,
             resource_type,
             mut operation,
+            ..
         } = target;
         let is_create = change.action != Action::Update;
         let Some(PlannedNow { after, prior }) = self.plan_now(
@@ -1327,7 +1349,18 @@ struct Target<'a> {
     registry: &'a Registry,
     resource_type: &'a dyn ResourceType,
     operation: Operation,
+    /// For a `create_before_destroy` replacement: the replaced object's rollout record.
+    replaced_record: Option<RolloutRecord>,
 }
+
+/// What every operation of an apply's walk shares: the state, the configuration's resources,
+/// their instances as evaluated so far, and the rollout records as the apply found them.
+type Walk<'a> = (
+    &'a RefCell<State>,
+    &'a BTreeMap<&'a ResourceId, &'a ResourceConfig>,
+    &'a RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
+    &'a BTreeMap<String, RolloutRecord>,
+);
 
 /// A create's or an update's object as planned when its turn came.
 struct PlannedNow {

@@ -8,22 +8,18 @@
 //! What this file does not cover: the CLI's own steps (locking, approval, saved plans, output),
 //! data sources, modules, and rollouts.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use infra_config::{Config, Evaluator, InputVariables};
 use infra_core::{
-    Action, Address, Attribute, Cause, Operation, ProviderError, Registry, ResourceType, Schema,
-    Type, Value,
+    Action, Attribute, Cause, Operation, ProviderError, Registry, ResourceType, Schema, Type, Value,
 };
-use infra_engine::executor::{ApplyError, Executor};
-use infra_engine::observer::{Event, Observer, Silent};
-use infra_engine::planner::{self, PlanInput, PlanOptions};
-use infra_engine::Plan;
-use infra_state::{Backend, LocalBackend, State};
+use infra_engine::executor::ApplyError;
+use infra_engine::observer::{Event, Observer};
+
+mod support;
+use support::{action_of, addresses, at, operation_errors, Applied, Run, Workspace};
 
 /// How a create of one name goes wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,221 +227,40 @@ impl Observer for StopAfterFirstFinish {
     }
 }
 
-/// How one simulated run goes.
-struct Settings<'a> {
-    destroy: bool,
-    parallelism: usize,
-    observer: &'a dyn Observer,
-    /// The executor's stop flag; a fresh, unset one when `None`.
-    stop: Option<&'a AtomicBool>,
-}
-
-impl Default for Settings<'_> {
-    /// `infra apply -auto-approve`: no destroy, the CLI's default parallelism of 10.
-    fn default() -> Self {
-        Settings {
-            destroy: false,
-            parallelism: 10,
-            observer: &Silent,
-            stop: None,
-        }
-    }
-}
-
-/// What one run of plan then apply gave.
-struct Applied {
-    plan: Plan,
-    /// The state the executor returned (the planned one when the plan had no changes).
-    state: State,
-    result: Result<(), ApplyError>,
-}
-
-/// A configuration directory and its local state, and the fake provider it runs against.
+/// The fake provider's objects, and a workspace whose runs use it.
 struct Stack {
-    dir: tempfile::TempDir,
+    workspace: Workspace,
     cloud: Arc<Cloud>,
-    registry: Registry,
 }
 
 impl Stack {
     fn new(configuration: &str) -> Stack {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        std::fs::create_dir(dir.path().join("stack")).expect("the stack's directory");
         let cloud = Arc::new(Cloud::default());
-        let mut registry = Registry::new();
-        registry.register_resource(Arc::new(FakeThing::new(cloud.clone())));
-        let stack = Stack {
-            dir,
-            cloud,
-            registry,
-        };
-        stack.configure(configuration);
-        stack
-    }
-
-    /// Replaces the configuration.
-    fn configure(&self, configuration: &str) {
-        std::fs::write(self.dir.path().join("stack").join("main.tf"), configuration)
-            .expect("main.tf written");
-    }
-
-    /// A backend for one run, as the CLI builds one per run.
-    fn backend(&self) -> LocalBackend {
-        LocalBackend::new(self.state_path())
-    }
-
-    fn state_path(&self) -> PathBuf {
-        self.dir.path().join("terraform.tfstate")
-    }
-
-    /// The state as the next run reads it: the file with its journal replayed.
-    fn stored_state(&self) -> State {
-        self.backend()
-            .read()
-            .expect("the state reads")
-            .expect("a state was written")
-    }
-
-    fn load(&self) -> Config {
-        let config = infra_config::load(&self.dir.path().join("stack")).expect("the stack loads");
-        let problems = config.validate_schemas(&self.registry);
-        assert!(!problems.has_errors(), "schema problems: {problems:?}");
-        config
-    }
-
-    /// `infra plan`: the plan over the stored state, after pending creates are resolved and
-    /// the objects refreshed.
-    async fn plan(&self) -> Plan {
-        let config = self.load();
-        let inputs = InputVariables::new();
-        let evaluator = Evaluator::new(&config, &inputs, "default").expect("the stack evaluates");
-        let (plan, _) = plan(
-            &config,
-            &evaluator,
-            &self.registry,
-            &self.backend(),
-            &Silent,
-            false,
-        )
-        .await;
-        plan
+        let workspace = Workspace::new(configuration, |_| {
+            let mut registry = Registry::new();
+            registry.register_resource(Arc::new(FakeThing::new(cloud.clone())));
+            registry
+        });
+        Stack { workspace, cloud }
     }
 
     async fn apply(&self) -> Applied {
-        self.apply_with(Settings::default()).await
+        self.workspace.apply(Run::default()).await
     }
 
-    /// `infra apply -auto-approve` (or `destroy`): plans, and applies a plan with changes.
-    async fn apply_with(&self, settings: Settings<'_>) -> Applied {
-        let config = self.load();
-        let inputs = InputVariables::new();
-        let evaluator = Evaluator::new(&config, &inputs, "default").expect("the stack evaluates");
-        let backend = self.backend();
-        let (plan, state) = plan(
-            &config,
-            &evaluator,
-            &self.registry,
-            &backend,
-            settings.observer,
-            settings.destroy,
-        )
-        .await;
-        if !plan.has_changes() {
-            return Applied {
-                plan,
-                state,
-                result: Ok(()),
-            };
-        }
-        let never = AtomicBool::new(false);
-        let executor = Executor {
-            config: &config,
-            evaluator: &evaluator,
-            registry: &self.registry,
-            backend: &backend,
-            observer: settings.observer,
-            parallelism: settings.parallelism,
-            data: RefCell::new(BTreeMap::new()),
-            stop: settings.stop.unwrap_or(&never),
-        };
-        let (state, result) = executor.apply(&plan, state).await;
-        Applied {
-            plan,
-            state,
-            result,
-        }
+    async fn apply_with(&self, run: Run<'_>) -> Applied {
+        self.workspace.apply(run).await
     }
 }
 
-/// What `make_plan` in crates/infra-cli/src/commands/plan.rs does for a configuration without
-/// data sources, imports or moves: returns the plan and the state to apply it to (the stored
-/// state with the refreshed objects).
-async fn plan(
-    config: &Config,
-    evaluator: &Evaluator<'_>,
-    registry: &Registry,
-    backend: &dyn Backend,
-    observer: &dyn Observer,
-    destroy: bool,
-) -> (Plan, State) {
-    let mut state = backend
-        .read()
-        .expect("the state reads")
-        .unwrap_or_else(State::new);
-    infra_engine::upgrade::upgrade_state(&mut state, registry).expect("the state upgrades");
-    infra_engine::recover::resolve_pending(&mut state, registry, backend, observer)
-        .await
-        .expect("pending creates resolve");
-    let refreshed = infra_engine::refresh::refresh(&state, registry, observer, None)
-        .await
-        .expect("the objects refresh");
-    let dependencies = evaluator.dependencies().expect("dependencies");
-    let order = planner::resource_order(config, &dependencies).expect("an order");
-    let plan = planner::plan(PlanInput {
-        config,
-        evaluator,
-        dependencies: &dependencies,
-        order: &order,
-        registry,
-        state: &refreshed.state,
-        deleted_outside: &refreshed.deleted,
-        data: &BTreeMap::new(),
-        options: &PlanOptions {
-            destroy,
-            targets: Vec::new(),
-            replace: Vec::new(),
-            excludes: Vec::new(),
-        },
-    })
-    .expect("a plan");
-    state.resources = refreshed.state.resources;
-    (plan, state)
-}
+impl std::ops::Deref for Stack {
+    type Target = Workspace;
 
-fn at(text: &str) -> Address {
-    text.parse().expect("an address")
-}
-
-fn addresses(state: &State) -> Vec<String> {
-    state.resources.keys().map(Address::to_string).collect()
-}
-
-fn action_of(plan: &Plan, address: &str) -> Action {
-    plan.change(&at(address))
-        .unwrap_or_else(|| panic!("{address} is in the plan"))
-        .action
-}
-
-/// The errors of an apply that failed because operations did.
-fn operation_errors(result: Result<(), ApplyError>) -> Vec<infra_engine::executor::OperationError> {
-    match result {
-        Err(ApplyError::Operations(errors)) => errors,
-        other => panic!("expected failed operations, got {other:?}"),
+    fn deref(&self) -> &Workspace {
+        &self.workspace
     }
 }
 
-/// A thing that references another, named so that it sorts first: nothing but the reference
-/// puts it after the other.
 const REFERENCING: &str = r#"
 resource "fake_thing" "app" {
   name      = "app"
@@ -463,9 +278,9 @@ async fn creates_run_after_what_they_reference_and_a_second_plan_changes_nothing
     let stack = Stack::new(REFERENCING);
 
     let applied = stack
-        .apply_with(Settings {
+        .apply_with(Run {
             parallelism: 1,
-            ..Settings::default()
+            ..Run::default()
         })
         .await;
 
@@ -621,9 +436,9 @@ resource "fake_thing" "other" {
     stack.cloud.fail("broken", Fault::Refuse);
 
     let applied = stack
-        .apply_with(Settings {
+        .apply_with(Run {
             parallelism: 1,
-            ..Settings::default()
+            ..Run::default()
         })
         .await;
 
@@ -728,11 +543,11 @@ resource "fake_thing" "c" { name = "c" }
     let observer = StopAfterFirstFinish::default();
 
     let applied = stack
-        .apply_with(Settings {
+        .apply_with(Run {
             parallelism: 1,
             observer: &observer,
             stop: Some(&observer.stop),
-            ..Settings::default()
+            ..Run::default()
         })
         .await;
 
@@ -740,7 +555,11 @@ resource "fake_thing" "c" { name = "c" }
         Err(ApplyError::Interrupted {
             finished,
             not_started,
-        }) => assert_eq!((finished, not_started), (1, 2)),
+            failed,
+        }) => {
+            assert_eq!((finished, not_started), (1, 2));
+            assert!(failed.is_empty(), "{failed:?}");
+        }
         other => panic!("expected an interruption, got {other:?}"),
     }
     assert_eq!(stack.cloud.take_calls(), ["create a"]);
@@ -749,6 +568,47 @@ resource "fake_thing" "c" { name = "c" }
     assert_eq!(addresses(&state), ["fake_thing.a"]);
     assert_eq!(state.resources, applied.state.resources);
     assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
+}
+
+/// A failure before the stop is reported with the interruption, not dropped by it: `a` is
+/// refused, `b` finishes (and the stop comes), `c` is never started.
+#[tokio::test]
+async fn an_interrupted_apply_still_reports_what_failed_before_the_stop() {
+    let stack = Stack::new(
+        r#"
+resource "fake_thing" "a" { name = "a" }
+resource "fake_thing" "b" { name = "b" }
+resource "fake_thing" "c" { name = "c" }
+"#,
+    );
+    stack.cloud.fail("a", Fault::Refuse);
+    let observer = StopAfterFirstFinish::default();
+
+    let applied = stack
+        .apply_with(Run {
+            parallelism: 1,
+            observer: &observer,
+            stop: Some(&observer.stop),
+            ..Run::default()
+        })
+        .await;
+
+    match applied.result {
+        Err(error @ ApplyError::Interrupted { .. }) => {
+            assert_eq!(
+                error.to_string(),
+                "Interrupted: 1 operations finished, 1 not started, 1 failed"
+            );
+            let ApplyError::Interrupted { failed, .. } = error else {
+                unreachable!()
+            };
+            assert_eq!(failed.len(), 1);
+            assert_eq!(failed[0].address, at("fake_thing.a"));
+        }
+        other => panic!("expected an interruption, got {other:?}"),
+    }
+    assert_eq!(stack.cloud.take_calls(), ["create a", "create b"]);
+    assert_eq!(addresses(&stack.stored_state()), ["fake_thing.b"]);
 }
 
 /// `web` references `network` and sorts after it: only the dependency puts its delete first.
@@ -770,10 +630,10 @@ resource "fake_thing" "web" {
     stack.cloud.take_calls();
 
     let destroyed = stack
-        .apply_with(Settings {
+        .apply_with(Run {
             destroy: true,
             parallelism: 1,
-            ..Settings::default()
+            ..Run::default()
         })
         .await;
 

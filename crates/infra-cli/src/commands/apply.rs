@@ -5,7 +5,7 @@ use std::io::{BufRead, Write};
 
 use anyhow::{anyhow, Context, Result};
 use infra_core::{Action, Address};
-use infra_engine::executor::{ApplyError, Executor};
+use infra_engine::executor::{ApplyError, Executor, OperationError};
 use infra_engine::fingerprint::{fingerprint, variables_digest};
 use infra_engine::plan::Plan;
 use infra_state::State;
@@ -297,35 +297,14 @@ fn report_result(
             }
             Ok(Exit::Ok)
         }
-        Err(ApplyError::Operations(errors)) if json => {
-            for error in errors {
-                crate::json_ui::error(
-                    &format!("{}: {} failed", error.address, failed_verb(error.action)),
-                    failure_detail(&error.error),
-                    Some(&error.address),
-                );
-            }
-            crate::json_ui::log("The state was saved with every operation that succeeded.".into());
-            Err(Reported.into())
-        }
         Err(ApplyError::Operations(errors)) => {
-            for error in errors {
-                let code = error
-                    .error
-                    .code
-                    .clone()
-                    .map(|c| format!(" ({c})"))
-                    .unwrap_or_default();
-                eprintln!(
-                    "\n{} {}: {} failed{code}\n\n  with {},\n\n{}",
-                    work.style.red("Error:"),
-                    error.address,
-                    failed_verb(error.action),
-                    error.address,
-                    failure_detail(&error.error)
-                );
+            report_failures(errors, work, json);
+            let saved = "The state was saved with every operation that succeeded.";
+            if json {
+                crate::json_ui::log(saved.into());
+            } else {
+                eprintln!("\n{saved}");
             }
-            eprintln!("\nThe state was saved with every operation that succeeded.");
             Err(Reported.into())
         }
         Err(ApplyError::Config(diagnostics)) => {
@@ -333,21 +312,49 @@ fn report_result(
             Err(Reported.into())
         }
         Err(ApplyError::State(error)) => Err(anyhow!(error).context("saving the state")),
-        Err(error @ ApplyError::Interrupted { .. }) if json => {
-            crate::json_ui::error(
-                &error.to_string(),
-                "The state was saved with every operation that finished.".into(),
-                None,
-            );
-            Err(Reported.into())
-        }
         Err(error @ ApplyError::Interrupted { .. }) => {
-            eprintln!(
-                "\n{} {error}.\nThe state was saved with every operation that finished.",
-                work.style.red("Error:")
-            );
+            // The failures first, then "Interrupted: N operations finished, M not started, K
+            // failed".
+            let summary = error.to_string();
+            if let ApplyError::Interrupted { failed, .. } = error {
+                report_failures(failed, work, json);
+            }
+            let saved = "The state was saved with every operation that finished.";
+            if json {
+                crate::json_ui::error(&summary, saved.into(), None);
+            } else {
+                eprintln!("\n{} {summary}.\n{saved}", work.style.red("Error:"));
+            }
             Err(Reported.into())
         }
+    }
+}
+
+/// Each failed operation, as Terraform reports a failed apply step.
+fn report_failures(errors: Vec<OperationError>, work: &Workdir, json: bool) {
+    for error in errors {
+        if json {
+            crate::json_ui::error(
+                &format!("{}: {} failed", error.address, failed_verb(error.action)),
+                failure_detail(&error.error),
+                Some(&error.address),
+            );
+            continue;
+        }
+        let code = error
+            .error
+            .code
+            .clone()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
+        eprintln!(
+            "\n{} {}: {} failed{code}\n\n  with {},\n\n{}",
+            work.style.red("Error:"),
+            error.address,
+            failed_verb(error.action),
+            error.address,
+            failure_detail(&error.error)
+        );
     }
 }
 

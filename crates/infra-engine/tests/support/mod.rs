@@ -1,0 +1,246 @@
+//! What the engine's end-to-end tests share: the CLI's steps before an apply, as
+//! crates/infra-cli/src/commands/plan.rs and apply.rs take them, and small helpers.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
+
+use infra_config::{Config, Evaluator, InputVariables};
+use infra_core::{Action, Address, Registry};
+use infra_engine::executor::{ApplyError, Executor, OperationError};
+use infra_engine::observer::{Observer, Silent};
+use infra_engine::planner::{self, PlanInput, PlanOptions};
+use infra_engine::Plan;
+use infra_state::{Backend, LocalBackend, State};
+
+/// What `make_plan` does for a configuration without data sources, imports or moves: reads
+/// the state, upgrades it, re-derives lost rollout records, resolves pending creates and
+/// refreshes; returns the plan and the state to apply it to (the stored state with the
+/// refreshed objects).
+pub async fn plan(
+    config: &Config,
+    evaluator: &Evaluator<'_>,
+    registry: &Registry,
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+    destroy: bool,
+) -> (Plan, State) {
+    let mut state = backend
+        .read()
+        .expect("the state reads")
+        .unwrap_or_else(State::new);
+    infra_engine::upgrade::upgrade_state(&mut state, registry).expect("the state upgrades");
+    infra_engine::executor::rederive_missing_deployments(registry, &mut state)
+        .await
+        .expect("missing records re-derive");
+    infra_engine::recover::resolve_pending(&mut state, registry, backend, observer)
+        .await
+        .expect("pending creates resolve");
+    let refreshed = infra_engine::refresh::refresh(&state, registry, observer, None)
+        .await
+        .expect("the objects refresh");
+    let dependencies = evaluator.dependencies().expect("dependencies");
+    let order = planner::resource_order(config, &dependencies).expect("an order");
+    let plan = planner::plan(PlanInput {
+        config,
+        evaluator,
+        dependencies: &dependencies,
+        order: &order,
+        registry,
+        state: &refreshed.state,
+        deleted_outside: &refreshed.deleted,
+        data: &BTreeMap::new(),
+        options: &PlanOptions {
+            destroy,
+            targets: Vec::new(),
+            replace: Vec::new(),
+            excludes: Vec::new(),
+        },
+    })
+    .expect("a plan");
+    state.resources = refreshed.state.resources;
+    (plan, state)
+}
+
+/// What `settle_rollouts` in apply.rs does before an apply plans (not before a destroy):
+/// recovers the rollouts a killed run left part way, then retires expired standbys. Returns
+/// what was recovered.
+#[allow(dead_code)]
+pub async fn settle_rollouts(
+    registry: &Registry,
+    backend: &dyn Backend,
+    resume: bool,
+) -> Vec<(String, String)> {
+    let Some(mut state) = backend.read().expect("the state reads") else {
+        return Vec::new();
+    };
+    let recovered =
+        infra_engine::executor::recover_interrupted(registry, backend, &mut state, resume)
+            .await
+            .expect("interrupted rollouts recover");
+    infra_engine::executor::finalize_expired(registry, backend, &mut state)
+        .await
+        .expect("expired standbys are finalized");
+    recovered
+}
+
+pub fn at(text: &str) -> Address {
+    text.parse().expect("an address")
+}
+
+#[allow(dead_code)]
+pub fn addresses(state: &State) -> Vec<String> {
+    state.resources.keys().map(Address::to_string).collect()
+}
+
+pub fn action_of(plan: &Plan, address: &str) -> Action {
+    plan.change(&at(address))
+        .unwrap_or_else(|| panic!("{address} is in the plan"))
+        .action
+}
+
+/// The errors of an apply that failed because operations did.
+pub fn operation_errors(result: Result<(), ApplyError>) -> Vec<OperationError> {
+    match result {
+        Err(ApplyError::Operations(errors)) => errors,
+        other => panic!("expected failed operations, got {other:?}"),
+    }
+}
+
+/// A configuration directory (`stack/main.tf`) beside its local state file, and the registry
+/// its runs use.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+    pub registry: Registry,
+}
+
+impl Workspace {
+    /// A workspace with `configuration`, whose registry `registry` builds from the state
+    /// file's path.
+    pub fn new(
+        configuration: &str,
+        registry: impl FnOnce(std::path::PathBuf) -> Registry,
+    ) -> Workspace {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::create_dir(dir.path().join("stack")).expect("the stack's directory");
+        let registry = registry(dir.path().join("terraform.tfstate"));
+        let workspace = Workspace { dir, registry };
+        workspace.configure(configuration);
+        workspace
+    }
+
+    /// Replaces the configuration.
+    pub fn configure(&self, configuration: &str) {
+        std::fs::write(self.dir.path().join("stack").join("main.tf"), configuration)
+            .expect("main.tf written");
+    }
+
+    /// A backend for one run, as the CLI builds one per run.
+    pub fn backend(&self) -> LocalBackend {
+        LocalBackend::new(self.dir.path().join("terraform.tfstate"))
+    }
+
+    /// The state as the next run reads it: the file with its journal replayed.
+    pub fn stored_state(&self) -> State {
+        self.backend()
+            .read()
+            .expect("the state reads")
+            .expect("a state was written")
+    }
+
+    /// The configuration, its schemas checked.
+    pub fn load(&self) -> Config {
+        let config = infra_config::load(&self.dir.path().join("stack")).expect("the stack loads");
+        let problems = config.validate_schemas(&self.registry);
+        assert!(!problems.has_errors(), "schema problems: {problems:?}");
+        config
+    }
+
+    /// `infra plan` without data sources: the plan over the stored state.
+    pub async fn plan(&self) -> Plan {
+        let config = self.load();
+        let inputs = InputVariables::new();
+        let evaluator = Evaluator::new(&config, &inputs, "default").expect("the stack evaluates");
+        plan(
+            &config,
+            &evaluator,
+            &self.registry,
+            &self.backend(),
+            &Silent,
+            false,
+        )
+        .await
+        .0
+    }
+
+    /// `infra apply -auto-approve` (or `destroy`) after `settle` (what the CLI does before it
+    /// plans): plans, and applies a plan with changes.
+    pub async fn apply(&self, run: Run<'_>) -> Applied {
+        let config = self.load();
+        let inputs = InputVariables::new();
+        let evaluator = Evaluator::new(&config, &inputs, "default").expect("the stack evaluates");
+        let backend = self.backend();
+        let (plan, state) = plan(
+            &config,
+            &evaluator,
+            &self.registry,
+            &backend,
+            run.observer,
+            run.destroy,
+        )
+        .await;
+        if !plan.has_changes() {
+            return Applied {
+                plan,
+                state,
+                result: Ok(()),
+            };
+        }
+        let never = AtomicBool::new(false);
+        let executor = Executor {
+            config: &config,
+            evaluator: &evaluator,
+            registry: &self.registry,
+            backend: &backend,
+            observer: run.observer,
+            parallelism: run.parallelism,
+            data: RefCell::new(BTreeMap::new()),
+            stop: run.stop.unwrap_or(&never),
+        };
+        let (state, result) = executor.apply(&plan, state).await;
+        Applied {
+            plan,
+            state,
+            result,
+        }
+    }
+}
+
+/// How one simulated run goes.
+pub struct Run<'a> {
+    pub destroy: bool,
+    pub parallelism: usize,
+    pub observer: &'a dyn Observer,
+    /// The executor's stop flag; a fresh, unset one when `None`.
+    pub stop: Option<&'a AtomicBool>,
+}
+
+impl Default for Run<'_> {
+    /// `infra apply -auto-approve`: no destroy, the CLI's default parallelism of 10.
+    fn default() -> Self {
+        Run {
+            destroy: false,
+            parallelism: 10,
+            observer: &Silent,
+            stop: None,
+        }
+    }
+}
+
+/// What one run of plan then apply gave.
+pub struct Applied {
+    pub plan: Plan,
+    /// The state the executor returned (the planned one when the plan had no changes).
+    pub state: State,
+    pub result: Result<(), ApplyError>,
+}
