@@ -31,7 +31,7 @@ pub struct Config {
     pub(crate) moves: Vec<MoveStatement>,
     /// `removed` blocks of every module.
     pub(crate) removals: Vec<RemoveStatement>,
-    /// `import` blocks of the root module.
+    /// `import` blocks of every module.
     pub(crate) imports: Vec<ImportDecl>,
     /// `check` blocks of every module.
     pub(crate) checks: Vec<CheckDecl>,
@@ -162,12 +162,15 @@ pub(crate) struct CheckDecl {
     pub asserts: Vec<ConditionDecl>,
 }
 
-/// An `import` block of the root module, before evaluation.
+/// An `import` block, before evaluation.
 #[derive(Debug)]
 pub(crate) struct ImportDecl {
+    /// Relative to the module the block is in.
     pub to: Expr,
     pub id: Expr,
     pub for_each: Option<Expr>,
+    /// Index into `Config::modules`.
+    pub module: usize,
     pub location: Location,
 }
 
@@ -1033,15 +1036,9 @@ impl Loader {
         });
     }
 
+    /// An `import` block, in any module (Terraform 1.16: a child module's `to` is relative to
+    /// the module, and each of its instances imports its own object).
     fn read_import(&mut self, module: usize, file: usize, location: Location, block: Block) {
-        if module != 0 {
-            self.error(
-                "Invalid import configuration",
-                "An import block was detected in a child module. Import blocks are only allowed in the root module.".into(),
-                Some(location),
-            );
-            return;
-        }
         let body = block.body;
         let mut arguments = BTreeMap::new();
         for name in ["to", "id", "for_each", "provider"] {
@@ -1080,6 +1077,7 @@ impl Loader {
             to,
             id,
             for_each: arguments.remove("for_each"),
+            module,
             location,
         });
     }

@@ -5,7 +5,7 @@
 //! whose evaluation touched no resource is cached for the evaluator's lifetime; one that did is
 //! cached only for one `expand`/`outputs` call, because resource values change between calls.
 
-use crate::config::{is_meta, ConditionDecl, Config, Expr, VariableDecl, META_BLOCKS};
+use crate::config::{is_meta, ConditionDecl, Config, Expr, ImportDecl, VariableDecl, META_BLOCKS};
 use crate::eval::{mark_if, Ctx, EvalResult, Fail, Instance};
 use crate::inputs::{InputSource, InputVariables, RawValue};
 use crate::references::{self, RefKind, Reference};
@@ -842,13 +842,23 @@ impl<'c> Evaluator<'c> {
     }
 
     /// The `import` blocks, evaluated: `for_each` expanded, each `id` and `to` key computed.
-    /// Both must be known at plan time, as in Terraform.
+    /// Both must be known at plan time, as in Terraform. A child module's block is evaluated
+    /// in each instance of the module, its `to` under the instance's path; a block in a
+    /// shallower module that targets the same resource of the configuration takes its place
+    /// (Terraform 1.16's `FindImportStatements`).
     pub fn imports(&self) -> Result<Vec<ImportTarget>, Diagnostics> {
         let env = Env::new(self, &NoResourceValues);
         let mut diagnostics = Diagnostics::new();
         let mut targets = Vec::new();
-        for decl in &self.config.imports {
-            let mut ctx = env.ctx(decl.to.file, 0);
+        let depth = |decl: &&ImportDecl| self.config.modules[decl.module].path.len();
+        let mut decls: Vec<&ImportDecl> = self.config.imports.iter().collect();
+        decls.sort_by_key(depth);
+        // Each resource of the configuration (module path without instance keys) an import
+        // targets, with the depth of the first module whose block targets it.
+        let mut claimed: BTreeMap<String, usize> = BTreeMap::new();
+        for decl in decls {
+            let module = &self.config.modules[decl.module];
+            let mut ctx = env.ctx(decl.to.file, decl.module);
             let instances = match &decl.for_each {
                 None => vec![Instance::default()],
                 Some(for_each) => {
@@ -914,11 +924,21 @@ impl<'c> Evaluator<'c> {
                     }
                 };
                 match import_address(&mut ctx, &decl.to.expr) {
-                    Ok(to) => targets.push(ImportTarget {
-                        to,
-                        id,
-                        location: decl.location.clone(),
-                    }),
+                    Ok(mut to) => {
+                        let mut path = module.path.clone();
+                        path.append(&mut to.resource.module);
+                        to.resource.module = path;
+                        let resource = configuration_resource(&to.resource);
+                        let first = *claimed.entry(resource).or_insert(module.path.len());
+                        if first < module.path.len() {
+                            continue;
+                        }
+                        targets.push(ImportTarget {
+                            to,
+                            id,
+                            location: decl.location.clone(),
+                        });
+                    }
                     Err(error) => diagnostics.push(*error),
                 }
             }
@@ -1293,6 +1313,22 @@ fn import_address(ctx: &mut Ctx, expr: &Expression) -> Result<Address, Fail> {
         resource: address.resource,
         key,
     })
+}
+
+/// A resource's address in the configuration: its module path without instance keys
+/// (`module.app.aws_vpc.main` for `module.app["a"].aws_vpc.main`).
+fn configuration_resource(id: &ResourceId) -> String {
+    let mut text = String::new();
+    for call in &id.module {
+        let name = call.split_once('[').map_or(call.as_str(), |(name, _)| name);
+        text.push_str("module.");
+        text.push_str(name);
+        text.push('.');
+    }
+    text.push_str(&id.resource_type);
+    text.push('.');
+    text.push_str(&id.name);
+    text
 }
 
 /// `count.index` and `each.key` of the instance at `key`, without expanding the resource: what

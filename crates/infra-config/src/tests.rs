@@ -1745,3 +1745,77 @@ resource "null_resource" "cleanup" {
     assert!(dependencies[&managed("null_resource", "push")].contains(&repo));
     assert!(dependencies[&managed("null_resource", "cleanup")].is_empty());
 }
+
+/// Terraform 1.16: an `import` block in a child module imports into that module, once per
+/// instance of it, with the instance's variables; a block in the calling module that targets
+/// the same resource takes the child's place.
+#[test]
+fn import_blocks_in_child_modules_import_into_each_instance() {
+    let dir = fixture(&[
+        (
+            "main.tf",
+            r#"
+module "one" {
+  source = "./child"
+  tag    = "one"
+}
+
+module "many" {
+  source = "./child"
+  count  = 2
+  tag    = "many-${count.index}"
+}
+
+module "overridden" {
+  source = "./child"
+  tag    = "child-id"
+}
+
+import {
+  to = module.overridden.random_string.s
+  id = "from-root"
+}
+"#,
+        ),
+        (
+            "child/main.tf",
+            r#"
+variable "tag" {
+  type = string
+}
+
+resource "random_string" "s" {
+  length = 8
+}
+
+import {
+  to = random_string.s
+  id = "id-${var.tag}"
+}
+"#,
+        ),
+    ]);
+    let config = load(&dir).unwrap_or_else(|errors| panic!("{errors}"));
+    let instances = evaluator(&config, &[])
+        .module_instances()
+        .unwrap_or_else(|errors| panic!("{errors}"));
+    let config = load_with_module_instances(&dir, &instances).unwrap_or_else(|e| panic!("{e}"));
+    let targets = evaluator(&config, &[])
+        .imports()
+        .unwrap_or_else(|errors| panic!("{errors}"));
+    let mut found: Vec<(String, String)> = targets
+        .iter()
+        .map(|t| (t.to.to_string(), t.id.clone()))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("module.many[0].random_string.s", "id-many-0"),
+            ("module.many[1].random_string.s", "id-many-1"),
+            ("module.one.random_string.s", "id-one"),
+            ("module.overridden.random_string.s", "from-root"),
+        ]
+        .map(|(to, id)| (to.to_string(), id.to_string()))
+    );
+}

@@ -100,7 +100,12 @@ async fn generate_config(
     let targets = check(evaluator.imports(), work.style)?;
     let mut text = String::from("# __generated__ by infra\n# Please review these resources and move them into your main configuration files.\n");
     let mut generated = 0;
-    for target in targets.iter().filter(|t| !config.declares(&t.to.resource)) {
+    // Configuration is generated for the root module's targets only: a child module's file is
+    // the module's own (its targets without configuration are errors at plan).
+    let undeclared = targets
+        .iter()
+        .filter(|t| t.to.resource.module.is_empty() && !config.declares(&t.to.resource));
+    for target in undeclared {
         let resource = &target.to.resource;
         let Some(resource_type) = registry.resource(&resource.resource_type) else {
             continue;
