@@ -130,7 +130,7 @@ mod tests {
     fn a_quiet_walk_is_reported_with_what_is_in_flight_once_per_interval() {
         let start = Instant::now();
         let mut walk = Walk::new(start);
-        walk.started(&address("aws_vpc.main"), 3, start);
+        walk.started(&address("fake_thing.main"), 3, start);
         let minute = Duration::from_secs(60);
         assert_eq!(walk.stalled(start + Duration::from_secs(59), minute), None);
         let report = walk
@@ -138,7 +138,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             report,
-            "no operation has started or finished for 61s: 1 in flight: aws_vpc.main, 3 ready to start"
+            "no operation has started or finished for 61s: 1 in flight: fake_thing.main, 3 ready to start"
         );
         assert_eq!(walk.stalled(start + Duration::from_secs(90), minute), None);
         assert!(walk
@@ -146,7 +146,7 @@ mod tests {
             .is_some());
         // Something moves: quiet again for a minute before the next report.
         walk.ended(
-            &address("aws_vpc.main"),
+            &address("fake_thing.main"),
             3,
             start + Duration::from_secs(130),
         );
