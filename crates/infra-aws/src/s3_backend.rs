@@ -674,17 +674,8 @@ impl S3Backend {
 
 impl Backend for S3Backend {
     fn read(&self) -> Result<Option<State>, StateError> {
-        // A run that compacts its journal while this one lists and reads it (a lock-free
-        // reader, such as `infra show`, during an apply) can pair the journal of one state
-        // object with the next, which it no longer extends: read both again. A journal that
-        // really is stale stays so.
-        let mut attempts = 0;
-        loop {
-            match self.read_once() {
-                Err(StateError::StaleJournal { .. }) if attempts < 2 => attempts += 1,
-                read => return read,
-            }
-        }
+        // The journal's records and the state object are listed and read apart.
+        journal::read_consistently(|| self.read_once())
     }
 
     fn write(&self, state: &State) -> Result<(), StateError> {

@@ -149,6 +149,23 @@ struct Compacted {
     compacted: String,
 }
 
+/// The state as `read_once` reads it (the file with its journal replayed), read again up to
+/// twice while the journal does not extend the file: a run that compacts its journal between
+/// the reads of the file and of the journal (a lock-free reader, such as `infra show`, during
+/// an apply) pairs the old file with the new journal. A journal that really is stale
+/// ([`StateError::StaleJournal`]) stays so.
+pub fn read_consistently(
+    mut read_once: impl FnMut() -> Result<Option<State>, StateError>,
+) -> Result<Option<State>, StateError> {
+    let mut attempts = 0;
+    loop {
+        match read_once() {
+            Err(StateError::StaleJournal { .. }) if attempts < 2 => attempts += 1,
+            read => return read,
+        }
+    }
+}
+
 /// `base` (the state file as decoded from `base_bytes`; `None` when there is none yet) with
 /// the journal's lines applied. `path` names the journal in errors. A journal whose lines
 /// extend another file than `base` (another tool wrote it after the run that left them died)

@@ -295,16 +295,7 @@ impl LocalBackend {
 
 impl Backend for LocalBackend {
     fn read(&self) -> Result<Option<State>, StateError> {
-        // A run that compacts its journal between the two reads below (a lock-free reader,
-        // such as `infra show`, during an apply) pairs the old file with the new journal, which
-        // no longer extends it: read both again. A journal that really is stale stays so.
-        let mut attempts = 0;
-        loop {
-            match self.read_once() {
-                Err(StateError::StaleJournal { .. }) if attempts < 2 => attempts += 1,
-                read => return read,
-            }
-        }
+        journal::read_consistently(|| self.read_once())
     }
 
     fn write(&self, state: &State) -> Result<(), StateError> {
