@@ -309,18 +309,20 @@ impl Executor<'_> {
             rollouts: Vec::new(),
         };
         stored_delete_timeout(&mut operation, &object.value);
-        let id = object.id().map(str::to_string);
-        self.timed(
+        let record_key = deposed_record_key(address, key);
+        let record = state.deployments.get(&record_key);
+        self.delete_object(
             address,
-            action,
-            id,
-            operation.timeouts.delete,
-            self.careful(registry, resource_type.as_ref(), &operation, address)
-                .delete(&object.value.unmark_deep()),
+            registry,
+            resource_type.as_ref(),
+            &operation,
+            record,
+            &object.value,
         )
         .await
         .map_err(|error| op_error(address, action, error))?;
         state.forget_deposed(address, key);
+        state.deployments.remove(&record_key);
         persist(self.backend, state).map_err(|e| RunError::Fatal(ApplyError::State(e)))
     }
 
@@ -567,37 +569,23 @@ impl Executor<'_> {
         let action = Action::Delete;
         let record = match change.action {
             // The new object's record is at the address by now; the old one's is this.
-            Action::CreateThenDelete => replaced_record,
+            Action::CreateThenDelete => replaced_record.clone(),
             _ => state
                 .borrow()
                 .deployments
                 .get(&address.to_string())
                 .cloned(),
         };
-        let id = prior.get("id").as_str().map(str::to_string);
-        let deleted = match (record, registry.rollouts()) {
-            (Some(record), Some(rollouts)) => {
-                self.timed(
-                    address,
-                    action,
-                    id,
-                    operation.timeouts.delete,
-                    rollouts.delete(&record),
-                )
-                .await
-            }
-            _ => {
-                self.timed(
-                    address,
-                    action,
-                    id,
-                    operation.timeouts.delete,
-                    self.careful(registry, resource_type, &operation, address)
-                        .delete(&prior.unmark_deep()),
-                )
-                .await
-            }
-        };
+        let deleted = self
+            .delete_object(
+                address,
+                registry,
+                resource_type,
+                &operation,
+                record.as_ref(),
+                &prior,
+            )
+            .await;
         if let Err(error) = deleted {
             if change.action == Action::CreateThenDelete {
                 // The replacement exists; the object it replaces is set aside (deposed)
@@ -613,7 +601,14 @@ impl Executor<'_> {
                     dynamic_attributes: resource_type.schema().dynamic_attributes(),
                     ..ResourceState::default()
                 };
-                state.depose(address, object);
+                let key = state.depose(address, object);
+                if let Some(record) = replaced_record {
+                    // The deposed object is deleted through its rollout record, as it would
+                    // have been now.
+                    state
+                        .deployments
+                        .insert(deposed_record_key(address, &key), record);
+                }
                 persist(self.backend, &mut state)
                     .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
             }
@@ -626,6 +621,38 @@ impl Executor<'_> {
         }
         persist_object(self.backend, &mut state, address)
             .map_err(|e| RunError::Fatal(ApplyError::State(e)))
+    }
+
+    /// Deletes `object` (a stored value), timed: through its rollout `record` when it has one
+    /// (what the rollout made), else as its type's own object.
+    async fn delete_object(
+        &self,
+        address: &Address,
+        registry: &Registry,
+        resource_type: &dyn ResourceType,
+        operation: &Operation,
+        record: Option<&RolloutRecord>,
+        object: &Value,
+    ) -> Result<(), ProviderError> {
+        let (action, limit) = (Action::Delete, operation.timeouts.delete);
+        let id = object.get("id").as_str().map(str::to_string);
+        match (record, registry.rollouts()) {
+            (Some(record), Some(rollouts)) => {
+                self.timed(address, action, id, limit, rollouts.delete(record))
+                    .await
+            }
+            _ => {
+                let careful = self.careful(registry, resource_type, operation, address);
+                self.timed(
+                    address,
+                    action,
+                    id,
+                    limit,
+                    careful.delete(&object.unmark_deep()),
+                )
+                .await
+            }
+        }
     }
 
     /// Creates or updates the object of a change, with the configuration as evaluated now.
@@ -948,6 +975,9 @@ impl Executor<'_> {
                 .cloned()
         };
         let existing = record();
+        if action == Action::Update && existing.is_none() {
+            return Err(op_error(address, action, record_missing(address)));
+        }
         let (limit, id) = match action {
             Action::Create => (operation.timeouts.create, None),
             _ => (
@@ -958,7 +988,7 @@ impl Executor<'_> {
             ),
         };
         let outcome = self
-            .timed(address, action, id, limit, async {
+            .timed_outcome(address, action, id, limit, async {
                 match existing {
                     Some(record) if action == Action::Update => {
                         rollouts.update(type_name, planned, &record, &events).await
@@ -969,20 +999,12 @@ impl Executor<'_> {
             })
             .await;
         let id = match outcome {
-            Ok(finished) => finished.get("id").clone(),
-            Err(error) => {
-                // A rollout abandoned at its timeout may have left traffic split: its record says
-                // where it was, and it is rolled back now rather than by the next run.
-                if error.code.as_deref() == Some("Timeout") {
-                    if let Some(mut interrupted) = record().filter(|r| rollouts.in_progress(r)) {
-                        if let Ok(Some(outcome)) =
-                            rollouts.recover(planned, &mut interrupted, false).await
-                        {
-                            events.message(outcome.report);
-                            let _ = events.save(&interrupted);
-                        }
-                    }
-                }
+            Timed::Answered(Ok(finished)) => finished.get("id").clone(),
+            Timed::Answered(Err(error)) => return Err(op_error(address, action, error)),
+            Timed::Abandoned(error) => {
+                let error = self
+                    .roll_back_abandoned(rollouts, planned, record(), &events, error)
+                    .await;
                 return Err(op_error(address, action, error));
             }
         };
@@ -1017,6 +1039,41 @@ impl Executor<'_> {
         state.resources.insert(address.clone(), record);
         persist_object(self.backend, &mut state, address)
             .map_err(|e| RunError::Fatal(ApplyError::State(e)))
+    }
+
+    /// Rolls back now a rollout abandoned at its timeout, which may have left traffic split
+    /// (its record says where it was), rather than leaving it to the next run; `error` (the
+    /// timeout) says how that went.
+    async fn roll_back_abandoned(
+        &self,
+        rollouts: &dyn Rollouts,
+        planned: &Value,
+        record: Option<RolloutRecord>,
+        events: &ExecutorRolloutEvents<'_, '_>,
+        error: ProviderError,
+    ) -> ProviderError {
+        let Some(mut interrupted) = record.filter(|r| rollouts.in_progress(r)) else {
+            return error;
+        };
+        let rolled_back = match rollouts.recover(planned, &mut interrupted, false).await {
+            Ok(Some(outcome)) => {
+                events.message(outcome.report);
+                events.save(&interrupted)
+            }
+            Ok(None) => Ok(()),
+            Err(failed) => Err(failed.to_string()),
+        };
+        match rolled_back {
+            Ok(()) => error,
+            Err(reason) => ProviderError {
+                message: format!(
+                    "{}; rolling the rollout back failed too ({reason}): the next apply rolls it \
+                     back first",
+                    error.message
+                ),
+                ..error
+            },
+        }
     }
 
     /// The provider configuration of an instance: its resource's in the configuration, or
@@ -1160,7 +1217,8 @@ impl Executor<'_> {
         })
     }
 
-    /// Runs one provider call, reporting start, "still running" every 10 s, and the end.
+    /// Runs one provider call, reporting start, "still running" every 10 s, and the end; a
+    /// call abandoned at `limit` is a "Timeout" error whose outcome is unknown.
     async fn timed<T>(
         &self,
         address: &Address,
@@ -1169,6 +1227,25 @@ impl Executor<'_> {
         limit: Duration,
         call: impl std::future::Future<Output = Result<T, ProviderError>>,
     ) -> Result<T, ProviderError>
+    where
+        T: IdOf,
+    {
+        match self.timed_outcome(address, action, id, limit, call).await {
+            Timed::Answered(result) => result,
+            Timed::Abandoned(error) => Err(error),
+        }
+    }
+
+    /// [`Executor::timed`], telling a call abandoned at its timeout from one that answered
+    /// (whatever error it answered with).
+    async fn timed_outcome<T>(
+        &self,
+        address: &Address,
+        action: Action,
+        id: Option<String>,
+        limit: Duration,
+        call: impl std::future::Future<Output = Result<T, ProviderError>>,
+    ) -> Timed<T>
     where
         T: IdOf,
     {
@@ -1189,14 +1266,22 @@ impl Executor<'_> {
                 _ = ticker.tick() => self.observer.event(Event::StillRunning { address: address.clone(), action, elapsed: started.elapsed() }),
             }
         };
-        // The call was abandoned, not answered: what it did is unknown.
-        let result = result.unwrap_or_else(|_| {
-            Err(ProviderError::with_code(
+        let failed = |error: &ProviderError| Event::Failed {
+            address: address.clone(),
+            action,
+            elapsed: started.elapsed(),
+            error: error.clone(),
+        };
+        let Ok(result) = result else {
+            // The call was abandoned, not answered: what it did is unknown.
+            let error = ProviderError::with_code(
                 "Timeout",
                 format!("timed out after {}", humantime::format_duration(limit)),
             )
-            .with_cause(Cause::Unknown))
-        });
+            .with_cause(Cause::Unknown);
+            self.observer.event(failed(&error));
+            return Timed::Abandoned(error);
+        };
         match &result {
             Ok(value) => self.observer.event(Event::Finished {
                 address: address.clone(),
@@ -1204,14 +1289,9 @@ impl Executor<'_> {
                 elapsed: started.elapsed(),
                 id: value.id().or(id),
             }),
-            Err(error) => self.observer.event(Event::Failed {
-                address: address.clone(),
-                action,
-                elapsed: started.elapsed(),
-                error: error.clone(),
-            }),
+            Err(error) => self.observer.event(failed(error)),
         }
-        result
+        Timed::Answered(result)
     }
 }
 
@@ -1466,6 +1546,28 @@ fn stored_delete_timeout(operation: &mut Operation, prior: &Value) {
     }
 }
 
+/// Why an update of a rolled-out object without its rollout record is refused. Its provider
+/// re-derives a lost record before planning; one it could not is not replaced by a second
+/// copy of the object, which is what rolling out from nothing makes.
+fn record_missing(address: &Address) -> ProviderError {
+    ProviderError::with_code(
+        "RolloutRecordMissing",
+        format!(
+            "the state has no rollout record for {address}, and none could be re-derived from \
+             what runs, so the update cannot be rolled out; `infra apply -replace={address}` \
+             replaces the object"
+        ),
+    )
+}
+
+/// How a timed provider call ended ([`Executor::timed_outcome`]).
+enum Timed<T> {
+    /// The provider answered, with its result or its error.
+    Answered(Result<T, ProviderError>),
+    /// The call was abandoned at its timeout: this error says so.
+    Abandoned(ProviderError),
+}
+
 /// The provider's rollouts when `planned` rolls out instead of being applied as any object
 /// is; the reason when its rollout settings cannot run.
 fn rolling_out<'r>(
@@ -1509,12 +1611,21 @@ fn kept_through_update(state: &State, address: &Address, in_place: bool) -> Reso
     }
 }
 
+/// Where the state keeps the rollout record of a rolled-out object that a
+/// `create_before_destroy` replacement deposed (`aws_ecs_service.app deposed 00000001`): the
+/// object's address holds the new object's record.
+fn deposed_record_key(address: &Address, key: &str) -> String {
+    format!("{address} deposed {key}")
+}
+
 /// The rolled-out objects of the state: address, record, the object's type name and its
-/// value (unmarked; null when the state no longer holds the object).
+/// value (unmarked; null when the state no longer holds the object). Deposed objects'
+/// records ([`deposed_record_key`]) are not among them: they are only deleted.
 fn rolled_out_objects(state: &State) -> Vec<(String, RolloutRecord, String, Value)> {
     state
         .deployments
         .iter()
+        .filter(|(key, _)| !key.contains(" deposed "))
         .map(|(address, record)| {
             let resource = address.parse::<Address>().ok().and_then(|a| state.get(&a));
             let type_name = resource

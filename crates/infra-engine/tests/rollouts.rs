@@ -55,6 +55,12 @@ struct Cloud {
     received: Mutex<Vec<RolloutRecord>>,
     /// After each save, the record the state file holds for [`ADDRESS`].
     stored_at_save: Mutex<Vec<Option<RolloutRecord>>>,
+    /// Rollouts' deletes fail (the service stays).
+    deletes_fail: Mutex<bool>,
+    /// Rolling back an interrupted rollout fails.
+    recovers_fail: Mutex<bool>,
+    /// The code of the error a rollout fails with at `fail_at` ("DeploymentFailed" if empty).
+    failure_code: Mutex<&'static str>,
 }
 
 impl Cloud {
@@ -232,8 +238,12 @@ impl FakeRollouts {
             std::future::pending::<()>().await;
         }
         if *self.cloud.fail_at.lock().unwrap() == Some(step) {
+            let code = match *self.cloud.failure_code.lock().unwrap() {
+                "" => "DeploymentFailed",
+                code => code,
+            };
             return Err(ProviderError::with_code(
-                "DeploymentFailed",
+                code,
                 format!("the rollout failed at {step}"),
             ));
         }
@@ -326,6 +336,12 @@ impl Rollouts for FakeRollouts {
         let id = text(record, "service");
         self.cloud.log(format!("delete {id}"));
         self.cloud.received.lock().unwrap().push(record.clone());
+        if *self.cloud.deletes_fail.lock().unwrap() {
+            return Err(ProviderError::with_code(
+                "DeleteFailed",
+                format!("{id} cannot be deleted now"),
+            ));
+        }
         match self.cloud.services.lock().unwrap().remove(id) {
             Some(_) => Ok(()),
             None => Err(ProviderError::with_code(
@@ -352,6 +368,12 @@ impl Rollouts for FakeRollouts {
             .log(format!("recover {} ({how})", text(record, "step")));
         if record["in_progress"] != json!(true) {
             return Ok(None);
+        }
+        if *self.cloud.recovers_fail.lock().unwrap() {
+            return Err(ProviderError::with_code(
+                "RouteNotChanged",
+                "the listener did not answer",
+            ));
         }
         let id = text(record, "service").to_string();
         if resume {
@@ -983,4 +1005,158 @@ async fn a_create_before_destroy_replacement_deletes_the_old_object_through_its_
         Some(json!("svc-2")),
         "the new object's record is kept"
     );
+}
+
+/// A `create_before_destroy` replacement whose delete of the old object fails sets that object
+/// aside (deposed) with its own rollout record, and the next apply deletes it through that
+/// record. (The deposed object kept no record, so the next apply deleted it as the type's own
+/// object, which the rollout's services are not: they stayed, unrecorded.)
+#[tokio::test]
+async fn a_deposed_rolled_out_object_keeps_its_record_and_is_deleted_through_it() {
+    let cbd = "lifecycle {\n    create_before_destroy = true\n  }";
+    let stack = Stack::new(&service_named("app-1", "v1", cbd));
+    stack.apply().await.result.expect("the create");
+    let old = stack.stored_record().expect("the create's record");
+    stack.cloud.take_received();
+
+    stack.configure(&service_named("app-2", "v1", cbd));
+    *stack.cloud.deletes_fail.lock().unwrap() = true;
+    let failed = stack.apply().await;
+
+    let errors = operation_errors(failed.result);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].error.code.as_deref(), Some("DeleteFailed"));
+    let state = stack.stored_state();
+    assert_eq!(state.resources[&at(ADDRESS)].id(), Some("svc-2"));
+    let deposed = &state.deposed[&at(ADDRESS)];
+    let key = deposed
+        .keys()
+        .next()
+        .expect("the old object is deposed")
+        .clone();
+    assert_eq!(deposed[&key].id(), Some("svc-1"));
+    assert_eq!(
+        state.deployments.get(&format!("{ADDRESS} deposed {key}")),
+        Some(&old),
+        "the deposed object keeps its own record"
+    );
+    assert_eq!(state.deployments[ADDRESS]["service"], json!("svc-2"));
+    stack.cloud.take_received();
+    stack.cloud.take_calls();
+
+    *stack.cloud.deletes_fail.lock().unwrap() = false;
+    let applied = stack.apply().await;
+
+    applied.result.expect("the deposed object is deleted");
+    assert_eq!(stack.cloud.take_received(), [old], "through its record");
+    assert_eq!(
+        type_writes(&stack.cloud.take_calls()),
+        Vec::<&String>::new()
+    );
+    assert_eq!(
+        stack.cloud.serving(),
+        BTreeMap::from([("svc-2".to_string(), "v1".to_string())])
+    );
+    let state = stack.stored_state();
+    assert!(state.deposed.is_empty());
+    assert_eq!(
+        state.deployments.keys().collect::<Vec<_>>(),
+        [ADDRESS],
+        "the deposed record is forgotten with its object"
+    );
+}
+
+/// An update of a rolled-out object whose record is gone (and which its provider could not
+/// re-derive) fails, naming the way out, and creates nothing. (It went to the rollouts'
+/// create, which made a second copy of the object and recorded only that one.)
+#[tokio::test]
+async fn an_update_without_a_rollout_record_fails_and_creates_no_second_object() {
+    let stack = Stack::new(&service("v1"));
+    stack.apply().await.result.expect("the create");
+    let mut state = stack.stored_state();
+    state.deployments.clear();
+    stack.backend().write(&state).expect("the state is written");
+    stack.cloud.take_calls();
+
+    stack.configure(&service("v2"));
+    let applied = stack.apply().await;
+
+    let errors = operation_errors(applied.result);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].action, Action::Update);
+    assert_eq!(
+        errors[0].error.code.as_deref(),
+        Some("RolloutRecordMissing")
+    );
+    assert!(
+        errors[0]
+            .error
+            .message
+            .contains("-replace=fake_service.app"),
+        "{}",
+        errors[0].error.message
+    );
+    let calls = stack.cloud.take_calls();
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.starts_with("create") || c.starts_with("update")),
+        "{calls:?}"
+    );
+    assert_eq!(
+        stack.cloud.serving(),
+        BTreeMap::from([("svc-1".to_string(), "v1".to_string())])
+    );
+}
+
+/// A rollout abandoned at its timeout whose roll-back fails too says both, so that the user
+/// knows traffic may still be split until the next apply rolls it back.
+#[tokio::test]
+async fn a_timed_out_rollout_whose_roll_back_fails_says_so() {
+    let limited = |image: &str| service_named("app", image, r#"timeouts { update = "1ms" }"#);
+    let stack = Stack::new(&limited("v1"));
+    stack.apply().await.result.expect("the create");
+
+    stack.configure(&limited("v2"));
+    stack.cloud.hang_at(Some("shifted"));
+    *stack.cloud.recovers_fail.lock().unwrap() = true;
+    let applied = stack.apply().await;
+
+    let errors = operation_errors(applied.result);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].error.code.as_deref(), Some("Timeout"));
+    let message = &errors[0].error.message;
+    assert!(
+        message.contains("rolling the rollout back failed too"),
+        "{message}"
+    );
+    assert!(
+        message.contains("the next apply rolls it back"),
+        "{message}"
+    );
+    assert_eq!(stack.stored_record(), Some(update_record("shifted")));
+}
+
+/// A provider error named "Timeout" is the provider's answer, not a call infra abandoned: the
+/// rollout stopped where its own code left it, and is not rolled back a second time.
+#[tokio::test]
+async fn a_providers_own_timeout_error_is_not_taken_for_an_abandoned_call() {
+    let stack = Stack::new(&service("v1"));
+    stack.apply().await.result.expect("the create");
+    stack.cloud.take_calls();
+
+    stack.configure(&service("v2"));
+    *stack.cloud.failure_code.lock().unwrap() = "Timeout";
+    stack.cloud.fail_at(Some("shifted"));
+    let applied = stack.apply().await;
+
+    let errors = operation_errors(applied.result);
+    assert_eq!(errors[0].error.code.as_deref(), Some("Timeout"));
+    let calls = stack.cloud.take_calls();
+    assert_eq!(
+        calls.last().map(String::as_str),
+        Some("save shifted"),
+        "{calls:?}"
+    );
+    assert_eq!(stack.stored_record(), Some(update_record("shifted")));
 }

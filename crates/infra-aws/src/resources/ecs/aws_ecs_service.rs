@@ -1711,6 +1711,21 @@ impl ResourceType for AwsEcsService {
         problems
     }
 
+    /// infra runs a blue/green service as two ECS services, `<name>-blue` and `<name>-green`
+    /// ([`crate::blue_green`]); a single service is one ECS service named `<name>`. Turning
+    /// blue/green on or off therefore replaces the object, where AWS's own blue/green (one
+    /// service) updates it in place: an update would leave the other form running unrecorded.
+    fn replacing_changes(&self, prior: &Value, planned: &Value, _changed: &[String]) -> Vec<String> {
+        let before = service_deployment::deployed_by_infra(prior);
+        let after = service_deployment::deployed_by_infra(planned);
+        match (before, after) {
+            (Some(before), Some(after)) if before != after => {
+                vec!["deployment_configuration".to_string()]
+            }
+            _ => vec![],
+        }
+    }
+
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ecs_service needs a known \"name\""))?;
@@ -1797,5 +1812,37 @@ impl ResourceType for AwsEcsService {
             .get(&name)
             .filter(|service| has_managed_tags(&tags_from_sdk(service.tags()), operation))
             .map(|service| service_to_value(service, planned)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(strategy: Value) -> Value {
+        Value::map([
+            ("name", Value::string("web")),
+            (
+                "deployment_configuration",
+                Value::List(vec![Value::map([("strategy", strategy)])]),
+            ),
+        ])
+    }
+
+    /// Turning blue/green on or off replaces the service (infra's blue/green is two ECS
+    /// services); a change between infra's strategies, or an unknown one, does not.
+    #[test]
+    fn turning_blue_green_on_or_off_replaces_the_service() {
+        let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
+        let rolling = service(Value::string("ROLLING"));
+        let blue_green = service(Value::string("BLUE_GREEN"));
+        let canary = service(Value::string("CANARY"));
+        let replaced = ["deployment_configuration".to_string()];
+        assert_eq!(ecs.replacing_changes(&rolling, &blue_green, &[]), replaced);
+        assert_eq!(ecs.replacing_changes(&blue_green, &rolling, &[]), replaced);
+        assert!(ecs.replacing_changes(&blue_green, &canary, &[]).is_empty());
+        assert!(ecs.replacing_changes(&rolling, &rolling, &[]).is_empty());
+        let unknown = service(Value::Unknown);
+        assert!(ecs.replacing_changes(&rolling, &unknown, &[]).is_empty());
     }
 }

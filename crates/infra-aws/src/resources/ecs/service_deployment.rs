@@ -68,6 +68,17 @@ fn strategy_name(service: &Value) -> Option<&str> {
     single(service, "deployment_configuration").and_then(|d| d.get("strategy").as_str())
 }
 
+/// Whether `service` is deployed by infra (blue/green, linear or canary) rather than by ECS;
+/// `None` while its strategy is not known (planned from values known only after apply).
+pub fn deployed_by_infra(service: &Value) -> Option<bool> {
+    let deployment = service.get("deployment_configuration");
+    let strategy = single(service, "deployment_configuration").map(|d| d.get("strategy"));
+    if deployment.is_unknown() || strategy.is_some_and(Value::is_unknown) {
+        return None;
+    }
+    Some(strategy_name(service).is_some_and(|s| DEPLOYMENT_STRATEGIES.contains(&s)))
+}
+
 /// `Some` when `service` asks for a deployment infra runs.
 pub fn deployment_spec(service: &Value) -> Option<Result<DeploymentSpec, String>> {
     let strategy = strategy_name(service)?;
@@ -343,6 +354,34 @@ mod tests {
         let rolling = service(Value::map([("strategy", Value::string("ROLLING"))]));
         assert!(deployment_spec(&rolling).is_none());
         assert!(deployment_spec(&Value::Null).is_none());
+    }
+
+    #[test]
+    fn who_deploys_a_service_is_unknown_while_its_strategy_is() {
+        let strategy = |s: Value| service(Value::map([("strategy", s)]));
+        assert_eq!(
+            deployed_by_infra(&strategy(Value::string("BLUE_GREEN"))),
+            Some(true)
+        );
+        assert_eq!(
+            deployed_by_infra(&strategy(Value::string("CANARY"))),
+            Some(true)
+        );
+        assert_eq!(
+            deployed_by_infra(&strategy(Value::string("ROLLING"))),
+            Some(false)
+        );
+        assert_eq!(
+            deployed_by_infra(&Value::map([("name", Value::string("web"))])),
+            Some(false)
+        );
+        assert_eq!(deployed_by_infra(&strategy(Value::Unknown)), None);
+        let mut unknown_block = strategy(Value::Null);
+        unknown_block
+            .map_mut()
+            .unwrap()
+            .insert("deployment_configuration".into(), Value::Unknown);
+        assert_eq!(deployed_by_infra(&unknown_block), None);
     }
 
     #[test]
