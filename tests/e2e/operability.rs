@@ -949,6 +949,119 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
     );
 }
 
+/// Ephemeral resources (Terraform 1.10) chained through write-only arguments: a password is
+/// generated, written to a secret, read back from the secret (when the secret exists, so
+/// during apply), copied into a parameter and read from the parameter by its ARN.
+const EPHEMERAL_STACK: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+ephemeral "random_password" "db" {
+  length  = 24
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "db" {
+  name = "eph-db-password"
+}
+
+resource "aws_secretsmanager_secret_version" "db" {
+  secret_id                = aws_secretsmanager_secret.db.id
+  secret_string_wo         = ephemeral.random_password.db.result
+  secret_string_wo_version = 1
+}
+
+ephemeral "aws_secretsmanager_secret_version" "db" {
+  secret_id = aws_secretsmanager_secret_version.db.secret_id
+}
+
+resource "aws_ssm_parameter" "copy" {
+  name             = "/eph/copy"
+  type             = "SecureString"
+  value_wo         = ephemeral.aws_secretsmanager_secret_version.db.secret_string
+  value_wo_version = 1
+}
+
+ephemeral "aws_ssm_parameter" "copy" {
+  arn = aws_ssm_parameter.copy.arn
+}
+
+resource "aws_ssm_parameter" "again" {
+  name             = "/eph/again"
+  type             = "SecureString"
+  value_wo         = ephemeral.aws_ssm_parameter.copy.value
+  value_wo_version = 1
+}
+"#;
+
+#[test]
+fn ephemeral_resources_are_opened_when_known_feed_write_only_arguments_and_are_never_stored() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", EPHEMERAL_STACK);
+    let infra = || infra_command(BINARY, stack.path(), Some(&moto));
+
+    let mut plan = infra();
+    plan.args(["plan", "-input=false", "-out=eph.tfplan"]);
+    let planned = run(plan, &[]).ok();
+    assert!(
+        planned
+            .stdout
+            .contains("ephemeral.random_password.db: Opening..."),
+        "{}",
+        planned.stdout
+    );
+    assert!(
+        !planned
+            .stdout
+            .contains("ephemeral.aws_secretsmanager_secret_version.db"),
+        "an ephemeral resource is not a change of the plan:\n{}",
+        planned.stdout
+    );
+    assert!(planned
+        .stdout
+        .contains("Plan: 4 to add, 0 to change, 0 to destroy."));
+    let plan_file = stack.read("eph.tfplan");
+    let document: Json = serde_json::from_str(&plan_file).unwrap();
+    for change in document["resource_changes"].as_array().unwrap() {
+        assert_eq!(change["mode"], "managed", "{change}");
+    }
+
+    let mut apply = infra();
+    apply.args(["apply", "-input=false", "eph.tfplan"]);
+    let applied = run(apply, &[]).ok();
+    for line in [
+        "ephemeral.aws_secretsmanager_secret_version.db: Opening...",
+        "ephemeral.aws_secretsmanager_secret_version.db: Opening complete after",
+    ] {
+        assert!(applied.stdout.contains(line), "{line}:\n{}", applied.stdout);
+    }
+    let values = moto.python(
+        "import boto3\nssm = boto3.client('ssm')\nprint(boto3.client('secretsmanager').get_secret_value(SecretId='eph-db-password')['SecretString'])\nfor name in ['/eph/copy', '/eph/again']:\n    print(ssm.get_parameter(Name=name, WithDecryption=True)['Parameter']['Value'])",
+    );
+    let values: Vec<&str> = values.lines().collect();
+    assert_eq!(values.len(), 3, "{values:?}");
+    let password = values[0];
+    assert_eq!(password.len(), 24);
+    assert!(password.chars().all(char::is_alphanumeric), "{password}");
+    assert_eq!(values, [password; 3], "the password went through each step");
+    let state = stack.read("terraform.tfstate");
+    assert!(
+        !state.contains(password),
+        "the state holds the password: {state}"
+    );
+    assert!(!state.contains("ephemeral"), "{state}");
+    assert!(!applied.all().contains(password), "{}", applied.all());
+
+    // Opened again on the next plan (a new password), which changes nothing: write-only
+    // values are not compared.
+    let mut again = infra();
+    again.args(["plan", "-input=false", "-detailed-exitcode"]);
+    let again = run(again, &[]);
+    assert_eq!(again.code, 0, "{}", again.all());
+}
+
 #[test]
 fn an_ephemeral_variable_flows_only_into_write_only_arguments_and_is_asked_for_again_at_apply() {
     let moto = Moto::start();

@@ -8,6 +8,7 @@ pub mod blue_green;
 mod call_log;
 pub mod clients;
 pub mod data_sources;
+pub mod ephemeral_resources;
 pub mod error;
 pub mod kms_key_provider;
 pub mod rate_limit;
@@ -48,11 +49,12 @@ pub use clients::{Aws, Clients, RequestLog};
 use infra_core::Registry;
 pub use settings::{AssumeRole, ProviderSettings};
 
-/// Every resource type and data source, each registered with one line.
+/// Every resource type, data source and ephemeral resource type, each registered with one line.
 pub fn registry(aws: Arc<Aws>) -> Registry {
     let mut registry = Registry::new();
     resources::register_all(&mut registry, &aws);
     data_sources::register_all(&mut registry, &aws);
+    ephemeral_resources::register_all(&mut registry, &aws);
     registry.set_tagging(Arc::new(tagging::DefaultTags::new(
         aws.settings.default_tags.clone(),
     )));

@@ -28,6 +28,9 @@ pub fn register_all(
     registry.register_resource(Arc::new(random::random_id::RandomId::new()));
     registry.register_resource(Arc::new(random::random_string::RandomString::new()));
     registry.register_resource(Arc::new(random::random_password::RandomPassword::new()));
+    registry.register_ephemeral_resource(Arc::new(
+        random::ephemeral_random_password::EphemeralRandomPassword::new(),
+    ));
     registry.register_resource(Arc::new(random::random_pet::RandomPet::new()));
     registry.register_resource(Arc::new(random::random_integer::RandomInteger::new()));
     registry.register_resource(Arc::new(random::random_shuffle::RandomShuffle::new()));

@@ -407,6 +407,13 @@ impl Observer for JsonProgress {
                 "refresh_start",
                 [("hook", json!({"resource": resource(&address), "id_key": "id", "id_value": id}))],
             ),
+            // Terraform 1.10's message for an ephemeral resource (views/json/hook.go).
+            Event::ReadingData { address } if address.resource.mode == infra_core::Mode::Ephemeral => emit(
+                "info",
+                format!("{address}: Opening..."),
+                "ephemeral_op_start",
+                [("hook", json!({"resource": resource(&address), "action": "open"}))],
+            ),
             Event::ReadingData { address } => emit(
                 "info",
                 format!("{address}: Refreshing..."),

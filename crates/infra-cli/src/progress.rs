@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use infra_core::Action;
+use infra_core::{Action, Address, Mode};
 use infra_engine::observer::{Event, Observer};
 use infra_render::Style;
 
@@ -12,10 +12,15 @@ pub struct Progress {
     pub show_refresh: bool,
 }
 
-fn verbs(action: Action) -> (&'static str, &'static str, &'static str) {
+/// Terraform's words for an operation on `address` (views/hook_ui.go): starting, done, and
+/// under way. An ephemeral resource is opened, not read.
+fn verbs(address: &Address, action: Action) -> (&'static str, &'static str, &'static str) {
     match action {
         Action::Delete => ("Destroying...", "Destruction complete", "destroying"),
         Action::Update => ("Modifying...", "Modifications complete", "modifying"),
+        Action::Read if address.resource.mode == Mode::Ephemeral => {
+            ("Opening...", "Opening complete", "opening")
+        }
         Action::Read => ("Reading...", "Read complete", "reading"),
         _ => ("Creating...", "Creation complete", "creating"),
     }
@@ -58,6 +63,10 @@ impl Observer for Progress {
         let line = match event {
             Event::Refreshing { address, id } if self.show_refresh => format!("{address}: Refreshing state... [id={id}]"),
             Event::Refreshing { .. } => return,
+            // Terraform's word for an ephemeral resource is "Opening" (views/hook_ui.go).
+            Event::ReadingData { address } if address.resource.mode == Mode::Ephemeral => {
+                format!("{address}: Opening...")
+            }
             Event::ReadingData { address } if self.show_refresh => format!("{address}: Reading..."),
             Event::ReadingData { .. } => return,
             // The ID is not shown: for some types (random_password) it is the secret itself.
@@ -68,17 +77,17 @@ impl Observer for Progress {
             Event::AnswerLost { .. } | Event::Resending { .. } => lost_answer_line(&event),
             Event::Started { address, action, id } => {
                 let id = id.map(|id| format!(" [id={id}]")).unwrap_or_default();
-                format!("{}: {}{id}", self.style.bold(&address.to_string()), verbs(action).0)
+                format!("{}: {}{id}", self.style.bold(&address.to_string()), verbs(&address, action).0)
             }
             Event::StillRunning { address, action, elapsed } => {
-                format!("{address}: Still {}... [{} elapsed]", verbs(action).2, seconds(elapsed))
+                format!("{address}: Still {}... [{} elapsed]", verbs(&address, action).2, seconds(elapsed))
             }
             Event::Finished { address, action, elapsed, id } => {
                 let id = id.filter(|_| action != Action::Delete).map(|id| format!(" [id={id}]")).unwrap_or_default();
-                format!("{}: {} after {}{id}", self.style.bold(&address.to_string()), verbs(action).1, seconds(elapsed))
+                format!("{}: {} after {}{id}", self.style.bold(&address.to_string()), verbs(&address, action).1, seconds(elapsed))
             }
             Event::Failed { address, action, error, .. } => {
-                format!("{}: {} failed: {error}", self.style.bold(&address.to_string()), verbs(action).2)
+                format!("{}: {} failed: {error}", self.style.bold(&address.to_string()), verbs(&address, action).2)
             }
             Event::Deployment { address, message } => format!("{}: {message}", self.style.bold(&address.to_string())),
             // Terraform's lines (command/views/hook_ui.go); the end of a provisioner has none.

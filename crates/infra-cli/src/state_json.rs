@@ -53,7 +53,7 @@ pub fn schemas() -> Registry {
 /// schema declares sensitive are sensitive whatever the file recorded.
 pub fn resource(address: &Address, object: &ResourceState, registry: &Registry) -> Resource {
     let id = &address.resource;
-    let schema = registry.schema(id.mode == Mode::Data, &object.resource_type);
+    let schema = registry.schema(id.mode, &object.resource_type);
     let mut value = object.value.clone();
     if let Some(schema) = schema {
         unwrap_dynamic_attributes(schema, &mut value);
@@ -76,11 +76,7 @@ pub fn resource(address: &Address, object: &ResourceState, registry: &Registry) 
     };
     Resource {
         address: address.to_string(),
-        mode: match id.mode {
-            Mode::Managed => "managed",
-            Mode::Data => "data",
-        }
-        .to_string(),
+        mode: id.mode.json_name().to_string(),
         resource_type: object.resource_type.clone(),
         name: id.name.clone(),
         index: address.key.as_ref().map(|key| match key {

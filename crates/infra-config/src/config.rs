@@ -846,14 +846,14 @@ impl Loader {
                     ignore_nested_deprecations,
                 });
             }
-            "resource" | "data" => {
+            "resource" | "data" | "ephemeral" => {
                 let Some(labels) = self.labels(file, &block, &["type", "name"]) else {
                     return;
                 };
-                let mode = if kind == "data" {
-                    Mode::Data
-                } else {
-                    Mode::Managed
+                let mode = match kind.as_str() {
+                    "data" => Mode::Data,
+                    "ephemeral" => Mode::Ephemeral,
+                    _ => Mode::Managed,
                 };
                 self.read_resource(module, file, mode, labels, location, block);
             }
@@ -1323,11 +1323,7 @@ impl Loader {
             name: labels[1].clone(),
         };
         if let Some(&previous) = self.config.resource_index.get(&id) {
-            let word = if mode == Mode::Data {
-                "data"
-            } else {
-                "resource"
-            };
+            let word = mode.keyword().unwrap_or("resource");
             let detail = format!(
                 "A {} {word} named \"{}\" was already declared at {}. Resource names must be unique per type in each module.",
                 id.resource_type, id.name, self.config.resources[previous].config.location
@@ -1340,12 +1336,20 @@ impl Loader {
             return;
         }
         let body = block.body;
+        if mode == Mode::Ephemeral {
+            self.check_ephemeral_block(file, &body);
+        }
         let mut lifecycle = Lifecycle::default();
         for lifecycle_block in body.get_blocks("lifecycle") {
+            let arguments: &[&str] = if mode == Mode::Ephemeral {
+                &[]
+            } else {
+                LIFECYCLE_ARGUMENTS
+            };
             self.check_arguments(
                 file,
                 &lifecycle_block.body,
-                LIFECYCLE_ARGUMENTS,
+                arguments,
                 &["precondition", "postcondition"],
             );
             lifecycle.create_before_destroy =
@@ -1410,6 +1414,21 @@ impl Loader {
         });
         self.config.resource_index.insert(id, index);
         self.config.modules[module].resources.push(index);
+    }
+
+    /// What an `ephemeral` block does not take, as Terraform (`configs/resource.go`): nothing
+    /// is created, so there is nothing to provision or time out.
+    fn check_ephemeral_block(&mut self, file: usize, body: &Body) {
+        for kind in ["provisioner", "connection", "timeouts"] {
+            for nested in body.get_blocks(kind) {
+                let location = self.location(file, nested.span());
+                self.error(
+                    "Unsupported block type",
+                    format!("Blocks of type \"{kind}\" are not expected here: an ephemeral resource is opened, not created."),
+                    location,
+                );
+            }
+        }
     }
 
     fn ignore_changes(&mut self, file: usize, expr: &Expression) -> IgnoreChanges {

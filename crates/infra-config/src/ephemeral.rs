@@ -4,7 +4,8 @@
 //! ephemeral values; anything else is Terraform's error at the expression.
 //!
 //! The check is static, over references: an expression is ephemeral when it reads an
-//! ephemeral variable, local or module output outside `ephemeralasnull(...)`.
+//! ephemeral variable, local, module output or resource (an `ephemeral` block) outside
+//! `ephemeralasnull(...)`.
 
 use std::collections::BTreeSet;
 
@@ -38,7 +39,7 @@ impl Scope<'_> {
                 RefKind::Module(call, output) => {
                     self.module_output_is_ephemeral(call, output.as_deref())
                 }
-                RefKind::Resource(..) => false,
+                RefKind::Resource(mode, ..) => *mode == Mode::Ephemeral,
             })
     }
 
@@ -95,7 +96,11 @@ pub(crate) fn check(config: &Config, registry: &Registry) -> Diagnostics {
         for &resource in &module.resources {
             let decl = &config.resources[resource];
             let id = &decl.config.id;
-            let schema = registry.schema(id.mode == Mode::Data, &id.resource_type);
+            if id.mode == Mode::Ephemeral {
+                // An ephemeral resource's arguments take ephemeral values: it is not stored.
+                continue;
+            }
+            let schema = registry.schema(id.mode, &id.resource_type);
             let write_only = |name: &str| {
                 schema
                     .and_then(|s| s.attribute(name))

@@ -1658,6 +1658,13 @@ impl<'a> Env<'a> {
                 }
                 _ => Err(invalid("A data source reference needs a type and a name, as in data.aws_region.current.")),
             },
+            "ephemeral" => match (attr(0), attr(1)) {
+                (Some(ty), Some(n)) => {
+                    let (value, taken) = self.resource(ctx, Mode::Ephemeral, ty, n, &operators[2..], span_to(2))?;
+                    Ok((value, 2 + taken, true))
+                }
+                _ => Err(invalid("An ephemeral resource reference needs a type and a name, as in ephemeral.random_password.db.")),
+            },
             "count" => match (attr(0), ctx.instance.count_index) {
                 (Some("index"), Some(i)) => Ok((Value::Number(i as f64), 1, false)),
                 (Some("index"), None) => Err(ctx.fail(
@@ -1952,6 +1959,9 @@ fn undeclared_resource_detail(mode: Mode, ty: &str, name: &str) -> String {
         Mode::Data => {
             format!("A data resource \"{ty}\" \"{name}\" has not been declared in this module.")
         }
+        Mode::Ephemeral => format!(
+            "An ephemeral resource \"{ty}\" \"{name}\" has not been declared in this module."
+        ),
     }
 }
 

@@ -205,13 +205,21 @@ pub(crate) fn walk(expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref
                     (Some(ty), Some(name)) => Some(RefKind::Resource(Mode::Data, ty, name)),
                     _ => None,
                 },
+                "ephemeral" => match (attr(0), attr(1)) {
+                    (Some(ty), Some(name)) => Some(RefKind::Resource(Mode::Ephemeral, ty, name)),
+                    _ => None,
+                },
                 other => {
                     attr(0).map(|name| RefKind::Resource(Mode::Managed, other.to_string(), name))
                 }
             };
             // The attribute comes after `type.name` (or `data.type.name`) and one optional
             // index or splat.
-            let first = if root_name == "data" { 2 } else { 1 };
+            let first = if matches!(root_name, "data" | "ephemeral") {
+                2
+            } else {
+                1
+            };
             let attribute = match t.operators.get(first).map(|o| o.value()) {
                 Some(TraversalOperator::GetAttr(name)) => Some(name.value().as_str().to_string()),
                 Some(

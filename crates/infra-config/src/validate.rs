@@ -20,20 +20,17 @@ impl Config {
         let mut diagnostics = Diagnostics::new();
         for decl in &self.resources {
             let id = &decl.config.id;
-            let data = id.mode == Mode::Data;
-            let Some(schema) = registry.schema(data, &id.resource_type) else {
-                let names: Vec<&str> = if data {
-                    registry.data_source_names().collect()
-                } else {
-                    registry.resource_names().collect()
-                };
+            let Some(schema) = registry.schema(id.mode, &id.resource_type) else {
+                let names = registry.names(id.mode);
                 let suggestion = closest(&id.resource_type, &names)
                     .map(|n| format!(" Did you mean \"{n}\"?"))
                     .unwrap_or_default();
-                let (summary, kind) = if data {
-                    ("Invalid data source", "data source")
-                } else {
-                    ("Invalid resource type", "resource type")
+                let (summary, kind) = match id.mode {
+                    Mode::Managed => ("Invalid resource type", "resource type"),
+                    Mode::Data => ("Invalid data source", "data source"),
+                    Mode::Ephemeral => {
+                        ("Invalid ephemeral resource type", "ephemeral resource type")
+                    }
                 };
                 diagnostics.push(
                     Diagnostic::error(
@@ -110,7 +107,7 @@ impl Config {
             else {
                 continue;
             };
-            let Some(schema) = registry.schema(*mode == Mode::Data, ty) else {
+            let Some(schema) = registry.schema(*mode, ty) else {
                 continue;
             };
             let known = attribute == "id"

@@ -7,6 +7,26 @@ use std::fmt;
 pub enum Mode {
     Managed,
     Data,
+    /// An `ephemeral` block (Terraform 1.10): opened when planned and applied, never stored
+    /// in the plan or the state.
+    Ephemeral,
+}
+
+impl Mode {
+    /// The word an address of this mode starts with (`data.aws_region.current`), and the
+    /// name the state and plan files give the mode (`"managed"` for none).
+    pub fn keyword(self) -> Option<&'static str> {
+        match self {
+            Mode::Managed => None,
+            Mode::Data => Some("data"),
+            Mode::Ephemeral => Some("ephemeral"),
+        }
+    }
+
+    /// Terraform's name of the mode in its JSON formats: `managed`, `data`, `ephemeral`.
+    pub fn json_name(self) -> &'static str {
+        self.keyword().unwrap_or("managed")
+    }
 }
 
 /// The key of one instance of a resource with `count` or `for_each`.
@@ -72,8 +92,8 @@ impl fmt::Display for ResourceId {
         for m in &self.module {
             write!(f, "module.{m}.")?;
         }
-        if self.mode == Mode::Data {
-            f.write_str("data.")?;
+        if let Some(keyword) = self.mode.keyword() {
+            write!(f, "{keyword}.")?;
         }
         write!(f, "{}.{}", self.resource_type, self.name)
     }
@@ -188,12 +208,15 @@ impl std::str::FromStr for Address {
         let steps = steps(text).ok_or_else(error)?;
         let (module, mut i) = module_path(&steps);
         let mut mode = Mode::Managed;
-        if steps
-            .get(i)
-            .is_some_and(|(name, key)| name == "data" && key.is_none())
-        {
-            mode = Mode::Data;
-            i += 1;
+        for keyed in [Mode::Data, Mode::Ephemeral] {
+            if steps
+                .get(i)
+                .is_some_and(|(name, key)| Some(name.as_str()) == keyed.keyword() && key.is_none())
+            {
+                mode = keyed;
+                i += 1;
+                break;
+            }
         }
         let [(resource_type, None), (name, key)] = &steps[i..] else {
             return Err(error());
@@ -361,10 +384,14 @@ mod tests {
             "module.net.test_network.main",
             "data.test_region.current",
             "module.a.module.b.data.test_region.current",
+            "ephemeral.test_password.db",
+            "module.a.ephemeral.test_password.db[0]",
         ] {
             let address: Address = text.parse().unwrap();
             assert_eq!(address.to_string(), text);
         }
+        let ephemeral: Address = "ephemeral.test_password.db".parse().unwrap();
+        assert_eq!(ephemeral.resource.mode, Mode::Ephemeral);
         assert!("test_network".parse::<Address>().is_err());
         assert!("test_network.main[x]".parse::<Address>().is_err());
         let address: Address = "module.app[\"a.b\"].module.db[0].test_database.main[\"x]\"]"

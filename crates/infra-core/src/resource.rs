@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::address::Mode;
 pub use crate::error::{Cause, ProviderError};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -212,6 +213,9 @@ pub trait DataSourceType: Send + Sync {
 pub struct Registry {
     resources: BTreeMap<&'static str, Arc<dyn ResourceType>>,
     data_sources: BTreeMap<&'static str, Arc<dyn DataSourceType>>,
+    /// Ephemeral resource types (Terraform 1.10): opened as a data source is read, and never
+    /// stored. None of infra's has anything to close.
+    ephemeral_resources: BTreeMap<&'static str, Arc<dyn DataSourceType>>,
     rollouts: Option<Arc<dyn crate::rollout::Rollouts>>,
     tagging: Option<Arc<dyn crate::tagging::Tagging>>,
     resend_budget: Option<u32>,
@@ -236,6 +240,10 @@ impl Registry {
             self.data_sources.insert(alias, data_source.clone());
         }
         self.data_sources.insert(data_source.name(), data_source);
+    }
+
+    pub fn register_ephemeral_resource(&mut self, ephemeral: Arc<dyn DataSourceType>) {
+        self.ephemeral_resources.insert(ephemeral.name(), ephemeral);
     }
 
     /// Adds the types of another provider configuration, such as `aws.west` (a `provider`
@@ -291,6 +299,20 @@ impl Registry {
         self.data_sources.get(name)
     }
 
+    pub fn ephemeral_resource(&self, name: &str) -> Option<&Arc<dyn DataSourceType>> {
+        self.ephemeral_resources.get(name)
+    }
+
+    /// What reads an object of `mode` without managing it: a data source, or an ephemeral
+    /// resource (opened); `None` for a managed resource.
+    pub fn reader(&self, mode: Mode, name: &str) -> Option<&Arc<dyn DataSourceType>> {
+        match mode {
+            Mode::Managed => None,
+            Mode::Data => self.data_source(name),
+            Mode::Ephemeral => self.ephemeral_resource(name),
+        }
+    }
+
     pub fn resource_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.resources.keys().copied()
     }
@@ -299,12 +321,24 @@ impl Registry {
         self.data_sources.keys().copied()
     }
 
-    /// The schema for a resource (`data = false`) or data source type.
-    pub fn schema(&self, data: bool, name: &str) -> Option<&Schema> {
-        if data {
-            self.data_source(name).map(|d| d.schema())
-        } else {
-            self.resource(name).map(|r| r.schema())
+    pub fn ephemeral_resource_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.ephemeral_resources.keys().copied()
+    }
+
+    /// The type names of a mode.
+    pub fn names(&self, mode: Mode) -> Vec<&'static str> {
+        match mode {
+            Mode::Managed => self.resource_names().collect(),
+            Mode::Data => self.data_source_names().collect(),
+            Mode::Ephemeral => self.ephemeral_resource_names().collect(),
+        }
+    }
+
+    /// The schema of a type of `mode`.
+    pub fn schema(&self, mode: Mode, name: &str) -> Option<&Schema> {
+        match mode {
+            Mode::Managed => self.resource(name).map(|r| r.schema()),
+            _ => self.reader(mode, name).map(|d| d.schema()),
         }
     }
 }

@@ -2,6 +2,9 @@
 //! known (managed resources are seen as the refreshed state has them) and it is not deferred;
 //! the others stay Unknown and the plan reads them during apply, after what they depend on
 //! (Terraform's "will be read during apply").
+//!
+//! Ephemeral resources (`ephemeral` blocks) are opened the same way and at the same moments:
+//! their values live in the same map, in memory only, and no plan or state holds them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,18 +33,22 @@ pub async fn read_data_sources(
         config.resources().into_iter().map(|r| (&r.id, r)).collect();
     let mut data = BTreeMap::new();
     let mut diagnostics = Diagnostics::new();
-    for id in order.iter().filter(|id| id.mode == Mode::Data) {
+    for id in order.iter().filter(|id| id.mode != Mode::Managed) {
         let Some(resource) = resources.get(id) else {
             continue;
         };
         let Some(data_source) = registry
             .for_configuration(&config.provider_configuration(id))
-            .data_source(&id.resource_type)
+            .reader(id.mode, &id.resource_type)
         else {
+            let (summary, kind) = match id.mode {
+                Mode::Ephemeral => ("Unknown ephemeral resource type", "ephemeral resource type"),
+                _ => ("Unknown data source", "data source"),
+            };
             diagnostics.push(
                 Diagnostic::error(
-                    "Unknown data source",
-                    format!("The data source \"{}\" is not supported.", id.resource_type),
+                    summary,
+                    format!("The {kind} \"{}\" is not supported.", id.resource_type),
                 )
                 .at(Some(resource.location.clone())),
             );
@@ -104,7 +111,7 @@ pub fn deferred_by_plan(
         .map(|c| &c.address.resource)
         .collect();
     let mut deferred = BTreeSet::new();
-    for id in order.iter().filter(|id| id.mode == Mode::Data) {
+    for id in order.iter().filter(|id| id.mode != Mode::Managed) {
         let waits = dependencies
             .get(id)
             .into_iter()

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use futures::stream::{FuturesUnordered, StreamExt};
 use infra_config::{Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, When};
 use infra_core::{
-    Action, Address, Cause, InstanceKey, Operation, ProviderError, Registry, ResourceId,
+    Action, Address, Cause, InstanceKey, Mode, Operation, ProviderError, Registry, ResourceId,
     ResourceType, Timeouts, Value,
 };
 use infra_state::{Backend, OutputState, PendingCreate, ResourceState, State, StateError};
@@ -1106,12 +1106,12 @@ impl Executor<'_> {
         let data_source = self
             .registry
             .for_configuration(&configuration)
-            .data_source(&change.resource_type)
+            .reader(address.resource.mode, &change.resource_type)
             .ok_or_else(|| {
                 op_error(
                     address,
                     action,
-                    ProviderError::new(format!("unsupported data source {}", change.resource_type)),
+                    ProviderError::new(format!("unsupported type {}", change.resource_type)),
                 )
             })?;
         let Some(resource_config) = resources.get(&address.resource) else {
@@ -1512,7 +1512,13 @@ fn state_record(
     provider: Option<String>,
     kept: ResourceState,
 ) -> ResourceState {
-    let mut dependencies = change.dependencies.clone();
+    // An ephemeral resource is never in a state, nor named by one.
+    let mut dependencies: Vec<Address> = change
+        .dependencies
+        .iter()
+        .filter(|d| d.resource.mode != Mode::Ephemeral)
+        .cloned()
+        .collect();
     dependencies.sort();
     dependencies.dedup();
     ResourceState {

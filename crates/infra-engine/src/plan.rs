@@ -113,9 +113,20 @@ impl ResourceChange {
         }
     }
 
-    /// Whether applying this change alters the state: an action, a move or an import.
+    /// Whether applying this change alters the state: an action, a move or an import (not
+    /// the opening of an ephemeral resource).
     pub fn changes_state(&self) -> bool {
-        self.action.is_change() || self.previous_address.is_some() || self.importing.is_some()
+        !self.opens_ephemeral()
+            && (self.action.is_change()
+                || self.previous_address.is_some()
+                || self.importing.is_some())
+    }
+
+    /// The opening of an ephemeral resource during apply (its configuration was not known when
+    /// planned). Terraform's plans do not show these: only infra's own section of the plan
+    /// file holds them, so that applying the file opens the resource where it should.
+    pub fn opens_ephemeral(&self) -> bool {
+        self.address.resource.mode == infra_core::Mode::Ephemeral
     }
 }
 

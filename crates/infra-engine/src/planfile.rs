@@ -62,10 +62,7 @@ fn index_json(key: &Option<InstanceKey>) -> Option<Json> {
 }
 
 fn mode_name(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Managed => "managed",
-        Mode::Data => "data",
-    }
+    mode.json_name()
 }
 
 fn path_steps(path: &str) -> Json {
@@ -276,9 +273,9 @@ fn state_resource_json(address: &Address, resource_type: &str, value: &Value) ->
 
 /// The whole plan document.
 pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str) -> Json {
-    let planned_resources: Vec<(Address, Json)> = plan
-        .changes
-        .iter()
+    // What Terraform's own parts of the document show: never an ephemeral resource.
+    let shown = || plan.changes.iter().filter(|c| !c.opens_ephemeral());
+    let planned_resources: Vec<(Address, Json)> = shown()
         .filter(|c| !matches!(c.action, Action::Delete))
         .map(|c| {
             (
@@ -318,9 +315,7 @@ pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str)
         .iter()
         .map(|(name, v)| (name.clone(), json!({"value": redacted_json(v)})))
         .collect();
-    let configuration_resources: Vec<(Address, Json)> = plan
-        .changes
-        .iter()
+    let configuration_resources: Vec<(Address, Json)> = shown()
         .filter(|c| c.action != Action::Delete)
         .map(|c| {
             let address = c.address.resource.instance(None);
@@ -349,7 +344,7 @@ pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str)
             "root_module": module_tree(planned_resources),
         },
         "resource_drift": plan.drift.iter().map(resource_change_json).collect::<Vec<_>>(),
-        "resource_changes": plan.changes.iter().map(resource_change_json).collect::<Vec<_>>(),
+        "resource_changes": shown().map(resource_change_json).collect::<Vec<_>>(),
         "output_changes": output_changes,
         "prior_state": {
             "format_version": "1.0",

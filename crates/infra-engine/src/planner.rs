@@ -388,7 +388,7 @@ impl<'i, 'a> Planning<'i, 'a> {
         let Some(&resource) = self.resources.get(id) else {
             return;
         };
-        if id.mode == Mode::Data {
+        if id.mode != Mode::Managed {
             let reads = deferred_reads(input, id, &self.planned(), &self.instances_of);
             self.instances_of.insert(
                 id.clone(),
@@ -641,7 +641,7 @@ impl<'i, 'a> Planning<'i, 'a> {
         let input = self.input;
         let in_state = instances_by_resource(input.state);
         for (address, resource) in &input.state.resources {
-            if address.resource.mode == Mode::Data || self.desired.contains(address) {
+            if address.resource.mode != Mode::Managed || self.desired.contains(address) {
                 continue;
             }
             let reason = if input.options.destroy {

@@ -9,7 +9,8 @@ use infra_state::State;
 
 use crate::planner::{shape, single_part_in_state};
 
-/// Managed resources as `state` has them, shaped by their expansion, and data sources' values.
+/// Managed resources as `state` has them, shaped by their expansion, and the values of data
+/// sources and ephemeral resources.
 pub(crate) struct StateValues<'a> {
     state: &'a State,
     resources: &'a BTreeMap<&'a ResourceId, &'a ResourceConfig>,
@@ -59,7 +60,7 @@ impl<'a> StateValues<'a> {
 
 impl ResourceValues for StateValues<'_> {
     fn get(&self, id: &ResourceId) -> Option<ResourceValue> {
-        if id.mode == Mode::Data {
+        if id.mode != Mode::Managed {
             return self.data.get(id).cloned();
         }
         let resource = self.resources.get(id)?;
@@ -77,7 +78,7 @@ impl ResourceValues for StateValues<'_> {
     }
 
     fn get_part(&self, id: &ResourceId, steps: &[Step]) -> Option<(Value, usize)> {
-        if id.mode == Mode::Data {
+        if id.mode != Mode::Managed {
             return self.data.get_part(id, steps);
         }
         let resource = self.resources.get(id)?;

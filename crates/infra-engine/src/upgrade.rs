@@ -22,7 +22,7 @@ pub fn upgrade_state(state: &mut State, registry: &Registry) -> Result<(), Diagn
         let registry = registry.for_configuration(resource.provider.as_deref().unwrap_or_default());
         let resource_type = match address.resource.mode {
             Mode::Managed => registry.resource(&resource.resource_type),
-            Mode::Data => None,
+            Mode::Data | Mode::Ephemeral => None,
         };
         // Dynamic-typed attributes come wrapped as cty writes them; the model holds the value.
         if let Some(resource_type) = resource_type {
@@ -37,13 +37,10 @@ pub fn upgrade_state(state: &mut State, registry: &Registry) -> Result<(), Diagn
             }
         }
         if resource.schema_version == SCHEMA_VERSION_CURRENT {
-            resource.schema_version = match address.resource.mode {
-                Mode::Managed => resource_type.map(|r| r.schema().version),
-                Mode::Data => registry
-                    .data_source(&resource.resource_type)
-                    .map(|d| d.schema().version),
-            }
-            .unwrap_or(0);
+            resource.schema_version = registry
+                .schema(address.resource.mode, &resource.resource_type)
+                .map(|schema| schema.version)
+                .unwrap_or(0);
             continue;
         }
         let Some(resource_type) = resource_type else {

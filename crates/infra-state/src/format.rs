@@ -152,10 +152,7 @@ fn terraform_sort_key(
 }
 
 fn mode_name(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Managed => "managed",
-        Mode::Data => "data",
-    }
+    mode.json_name()
 }
 
 /// An instance's address from the parts a state file holds for it.

@@ -2,6 +2,7 @@
 //! then kept in state. Nothing is remote, so refresh returns the prior object unchanged and a
 //! new value comes only from replacement (`keepers` or any other argument changing).
 
+pub mod ephemeral_random_password;
 pub mod pet_words;
 pub mod random_id;
 pub mod random_integer;

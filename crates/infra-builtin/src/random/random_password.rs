@@ -34,7 +34,7 @@ impl Default for RandomPassword {
 }
 
 /// The `$2a$` bcrypt hash Go's `bcrypt.GenerateFromPassword` gives, of the first 72 bytes.
-fn bcrypt_hash(password: &str) -> Result<String, ProviderError> {
+pub(crate) fn bcrypt_hash(password: &str) -> Result<String, ProviderError> {
     let bytes = password.as_bytes();
     let hashed = &bytes[..bytes.len().min(BCRYPT_MAX_BYTES)];
     bcrypt::hash_with_result(hashed, BCRYPT_COST)

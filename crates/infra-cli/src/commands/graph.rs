@@ -160,11 +160,11 @@ impl ResourceGraph {
 }
 
 /// The address within its module (Terraform's `addrs.Resource.String()`): `aws_vpc.main`,
-/// `data.aws_ami.base`.
+/// `data.aws_ami.base`, `ephemeral.random_password.db`.
 fn local_address(id: &ResourceId) -> String {
-    match id.mode {
-        Mode::Managed => format!("{}.{}", id.resource_type, id.name),
-        Mode::Data => format!("data.{}.{}", id.resource_type, id.name),
+    match id.mode.keyword() {
+        None => format!("{}.{}", id.resource_type, id.name),
+        Some(keyword) => format!("{keyword}.{}.{}", id.resource_type, id.name),
     }
 }
 

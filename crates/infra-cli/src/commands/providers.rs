@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{anyhow, Result};
 use infra_aws::ProviderSettings;
+use infra_core::Mode;
 
 use crate::args::ProvidersCommand;
 use crate::session;
@@ -29,13 +30,22 @@ pub fn run(command: ProvidersCommand) -> Result<Exit> {
         group[name] = schema;
     };
     for name in registry.resource_names() {
-        if let Some(schema) = registry.schema(false, name) {
+        if let Some(schema) = registry.schema(Mode::Managed, name) {
             add("resource_schemas", name, schema.to_terraform_json());
         }
     }
     for name in registry.data_source_names() {
-        if let Some(schema) = registry.schema(true, name) {
+        if let Some(schema) = registry.schema(Mode::Data, name) {
             add("data_source_schemas", name, schema.to_terraform_json());
+        }
+    }
+    for name in registry.ephemeral_resource_names() {
+        if let Some(schema) = registry.schema(Mode::Ephemeral, name) {
+            add(
+                "ephemeral_resource_schemas",
+                name,
+                schema.to_terraform_json(),
+            );
         }
     }
     let document = serde_json::json!({

@@ -2,21 +2,22 @@
 //! crates/infra-cli/src/commands/plan.rs and apply.rs take them, and small helpers.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::AtomicBool;
 
-use infra_config::{Config, Evaluator, InputVariables};
-use infra_core::{Action, Address, Registry};
+use infra_config::{Config, Evaluator, InputVariables, ResourceValue};
+use infra_core::{Action, Address, Registry, ResourceId};
 use infra_engine::executor::{ApplyError, Executor, OperationError};
 use infra_engine::observer::{Observer, Silent};
 use infra_engine::planner::{self, PlanInput, PlanOptions};
 use infra_engine::Plan;
 use infra_state::{Backend, LocalBackend, State};
 
-/// What `make_plan` does for a configuration without data sources, imports or moves: reads
-/// the state, upgrades it, re-derives lost rollout records, resolves pending creates and
-/// refreshes; returns the plan and the state to apply it to (the stored state with the
-/// refreshed objects).
+/// What `make_plan` does for a configuration without imports or moves: reads the state,
+/// upgrades it, re-derives lost rollout records, resolves pending creates and refreshes, then
+/// reads data sources and opens ephemeral resources and plans, deferring those that wait on
+/// what the plan changes, until that settles; returns the plan, the state to apply it to (the
+/// stored state with the refreshed objects) and the values read.
 pub async fn plan(
     config: &Config,
     evaluator: &Evaluator<'_>,
@@ -24,7 +25,7 @@ pub async fn plan(
     backend: &dyn Backend,
     observer: &dyn Observer,
     destroy: bool,
-) -> (Plan, State) {
+) -> (Plan, State, BTreeMap<ResourceId, ResourceValue>) {
     let mut state = backend
         .read()
         .expect("the state reads")
@@ -41,25 +42,44 @@ pub async fn plan(
         .expect("the objects refresh");
     let dependencies = evaluator.dependencies().expect("dependencies");
     let order = planner::resource_order(config, &dependencies).expect("an order");
-    let plan = planner::plan(PlanInput {
-        config,
-        evaluator,
-        dependencies: &dependencies,
-        order: &order,
-        registry,
-        state: &refreshed.state,
-        deleted_outside: &refreshed.deleted,
-        data: &BTreeMap::new(),
-        options: &PlanOptions {
-            destroy,
-            targets: Vec::new(),
-            replace: Vec::new(),
-            excludes: Vec::new(),
-        },
-    })
-    .expect("a plan");
+    let mut deferred = BTreeSet::new();
+    let (plan, data) = loop {
+        let data = infra_engine::data::read_data_sources(
+            config,
+            evaluator,
+            registry,
+            &order,
+            &refreshed.state,
+            &deferred,
+            observer,
+        )
+        .await
+        .expect("data sources read");
+        let plan = planner::plan(PlanInput {
+            config,
+            evaluator,
+            dependencies: &dependencies,
+            order: &order,
+            registry,
+            state: &refreshed.state,
+            deleted_outside: &refreshed.deleted,
+            data: &data,
+            options: &PlanOptions {
+                destroy,
+                targets: Vec::new(),
+                replace: Vec::new(),
+                excludes: Vec::new(),
+            },
+        })
+        .expect("a plan");
+        let waiting = infra_engine::data::deferred_by_plan(&plan, &order, &dependencies);
+        if destroy || waiting.is_subset(&deferred) {
+            break (plan, data);
+        }
+        deferred.extend(waiting);
+    };
     state.resources = refreshed.state.resources;
-    (plan, state)
+    (plan, state, data)
 }
 
 /// What `settle_rollouts` in apply.rs does before an apply plans (not before a destroy):
@@ -93,6 +113,7 @@ pub fn addresses(state: &State) -> Vec<String> {
     state.resources.keys().map(Address::to_string).collect()
 }
 
+#[allow(dead_code)]
 pub fn action_of(plan: &Plan, address: &str) -> Action {
     plan.change(&at(address))
         .unwrap_or_else(|| panic!("{address} is in the plan"))
@@ -100,6 +121,7 @@ pub fn action_of(plan: &Plan, address: &str) -> Action {
 }
 
 /// The errors of an apply that failed because operations did.
+#[allow(dead_code)]
 pub fn operation_errors(result: Result<(), ApplyError>) -> Vec<OperationError> {
     match result {
         Err(ApplyError::Operations(errors)) => errors,
@@ -135,6 +157,25 @@ impl Workspace {
             .expect("main.tf written");
     }
 
+    /// The configuration's directory.
+    #[allow(dead_code)]
+    pub fn stack_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("stack")
+    }
+
+    /// Every file the state is kept in (the state file, its journal), as text.
+    #[allow(dead_code)]
+    pub fn stored_files(&self) -> String {
+        let mut text = String::new();
+        for entry in std::fs::read_dir(self.dir.path()).expect("the directory lists") {
+            let path = entry.expect("an entry").path();
+            if path.is_file() {
+                text.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+            }
+        }
+        text
+    }
+
     /// A backend for one run, as the CLI builds one per run.
     pub fn backend(&self) -> LocalBackend {
         LocalBackend::new(self.dir.path().join("terraform.tfstate"))
@@ -156,7 +197,8 @@ impl Workspace {
         config
     }
 
-    /// `infra plan` without data sources: the plan over the stored state.
+    /// `infra plan`: the plan over the stored state.
+    #[allow(dead_code)]
     pub async fn plan(&self) -> Plan {
         let config = self.load();
         let inputs = InputVariables::new();
@@ -180,7 +222,7 @@ impl Workspace {
         let inputs = InputVariables::new();
         let evaluator = Evaluator::new(&config, &inputs, "default").expect("the stack evaluates");
         let backend = self.backend();
-        let (plan, state) = plan(
+        let (plan, state, data) = plan(
             &config,
             &evaluator,
             &self.registry,
@@ -204,7 +246,7 @@ impl Workspace {
             backend: &backend,
             observer: run.observer,
             parallelism: run.parallelism,
-            data: RefCell::new(BTreeMap::new()),
+            data: RefCell::new(data),
             stop: run.stop.unwrap_or(&never),
         };
         let (state, result) = executor.apply(&plan, state).await;
@@ -241,6 +283,7 @@ impl Default for Run<'_> {
 pub struct Applied {
     pub plan: Plan,
     /// The state the executor returned (the planned one when the plan had no changes).
+    #[allow(dead_code)]
     pub state: State,
     pub result: Result<(), ApplyError>,
 }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueOutput;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{sensitive, string_list, text};
@@ -32,6 +33,34 @@ impl AwsSecretsmanagerSecretVersion {
     }
 }
 
+/// GetSecretValue for `config`'s `secret_id`, by `version_id` (which overrides
+/// `version_stage`) or `version_stage` (default AWSCURRENT): the secret ID, the stage asked
+/// for, and the answer. The ephemeral resource of this name opens the secret the same way.
+pub(crate) async fn get_secret_value(
+    aws: &Aws,
+    config: &Value,
+) -> Result<(String, Option<String>, GetSecretValueOutput), ProviderError> {
+    let client = &aws.clients().await.secretsmanager;
+    let secret_id = config.get("secret_id").as_str().ok_or_else(|| {
+        ProviderError::new("aws_secretsmanager_secret_version: secret_id is required")
+    })?;
+    let version_id = config.get("version_id").as_str().map(str::to_string);
+    let stage = match (&version_id, config.get("version_stage").as_str()) {
+        (Some(_), _) => None,
+        (None, Some(stage)) => Some(stage.to_string()),
+        (None, None) => Some("AWSCURRENT".to_string()),
+    };
+    let output = client
+        .get_secret_value()
+        .secret_id(secret_id)
+        .set_version_id(version_id)
+        .set_version_stage(stage.clone())
+        .send()
+        .await
+        .map_err(aws_error)?;
+    Ok((secret_id.to_string(), stage, output))
+}
+
 #[async_trait::async_trait]
 impl DataSourceType for AwsSecretsmanagerSecretVersion {
     fn name(&self) -> &'static str {
@@ -43,25 +72,7 @@ impl DataSourceType for AwsSecretsmanagerSecretVersion {
     }
 
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        let secret_id = config.get("secret_id").as_str().ok_or_else(|| {
-            ProviderError::new("aws_secretsmanager_secret_version: secret_id is required")
-        })?;
-        let version_id = config.get("version_id").as_str().map(str::to_string);
-        // `version_id` overrides `version_stage`, which defaults to AWSCURRENT.
-        let stage = match (&version_id, config.get("version_stage").as_str()) {
-            (Some(_), _) => None,
-            (None, Some(stage)) => Some(stage.to_string()),
-            (None, None) => Some("AWSCURRENT".to_string()),
-        };
-        let output = client
-            .get_secret_value()
-            .secret_id(secret_id)
-            .set_version_id(version_id)
-            .set_version_stage(stage.clone())
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let (secret_id, stage, output) = get_secret_value(&self.aws, config).await?;
         let version = output.version_id().unwrap_or_default();
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {

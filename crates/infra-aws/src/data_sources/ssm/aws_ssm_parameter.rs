@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use aws_sdk_ssm::types::Parameter;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{number, sensitive, text};
@@ -30,6 +31,28 @@ impl AwsSsmParameter {
     }
 }
 
+/// GetParameter of `name` (a name or an ARN, as the API takes either), decrypted when
+/// `decrypt`. The ephemeral resource of this name opens the parameter the same way.
+pub(crate) async fn get_parameter(
+    aws: &Aws,
+    name: &str,
+    decrypt: bool,
+) -> Result<Parameter, ProviderError> {
+    let output = aws
+        .clients()
+        .await
+        .ssm
+        .get_parameter()
+        .name(name)
+        .with_decryption(decrypt)
+        .send()
+        .await
+        .map_err(aws_error)?;
+    output
+        .parameter
+        .ok_or_else(|| ProviderError::new(format!("SSM parameter {name} not found")))
+}
+
 #[async_trait::async_trait]
 impl DataSourceType for AwsSsmParameter {
     fn name(&self) -> &'static str {
@@ -41,22 +64,12 @@ impl DataSourceType for AwsSsmParameter {
     }
 
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ssm;
         let name = config
             .get("name")
             .as_str()
             .ok_or_else(|| ProviderError::new("aws_ssm_parameter: name is required"))?;
         let decrypt = config.get("with_decryption").as_bool().unwrap_or(true);
-        let output = client
-            .get_parameter()
-            .name(name)
-            .with_decryption(decrypt)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        let parameter = output
-            .parameter()
-            .ok_or_else(|| ProviderError::new(format!("SSM parameter {name} not found")))?;
+        let parameter = get_parameter(&self.aws, name, decrypt).await?;
         let kind = parameter.r#type().map(|t| t.as_str()).unwrap_or("String");
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {

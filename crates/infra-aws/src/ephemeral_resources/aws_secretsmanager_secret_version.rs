@@ -1,0 +1,73 @@
+//! `ephemeral "aws_secretsmanager_secret_version"`: a secret's value, by `version_id` (which
+//! overrides `version_stage`) or `version_stage` (AWSCURRENT when neither is set), with the
+//! provider's ephemeral schema (`secret_version_ephemeral.go`): no `id`, and `secret_binary`
+//! is the bytes as a string, not base64 as the data source gives them. `secret_string` and
+//! `secret_binary` are sensitive.
+
+use std::sync::Arc;
+
+use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+
+use crate::app_support::{sensitive, string_list, text};
+use crate::data_sources::secretsmanager::aws_secretsmanager_secret_version::get_secret_value;
+use crate::Aws;
+
+pub struct EphemeralSecretVersion {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl EphemeralSecretVersion {
+    pub fn new(aws: Arc<Aws>) -> EphemeralSecretVersion {
+        let schema = Schema::new()
+            .attr(Attribute::required("secret_id", Type::String))
+            .attr(Attribute::optional_computed("version_id", Type::String))
+            .attr(Attribute::optional_computed("version_stage", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("created_date", Type::String))
+            .attr(Attribute::computed("secret_string", Type::String).sensitive())
+            .attr(Attribute::computed("secret_binary", Type::String).sensitive())
+            .attr(Attribute::computed(
+                "version_stages",
+                Type::list(Type::String),
+            ));
+        EphemeralSecretVersion { aws, schema }
+    }
+}
+
+#[async_trait::async_trait]
+impl DataSourceType for EphemeralSecretVersion {
+    fn name(&self) -> &'static str {
+        "aws_secretsmanager_secret_version"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+        let (_, _, output) = get_secret_value(&self.aws, config).await?;
+        let mut value = config.clone();
+        if let Some(entries) = value.map_mut() {
+            entries.insert("version_id".into(), text(output.version_id()));
+            entries.insert("arn".into(), text(output.arn()));
+            entries.insert(
+                "created_date".into(),
+                text(output.created_date().map(|d| d.to_string()).as_deref()),
+            );
+            entries.insert(
+                "secret_string".into(),
+                sensitive(text(output.secret_string())),
+            );
+            let binary = output
+                .secret_binary()
+                .map(|b| String::from_utf8_lossy(b.as_ref()).into_owned());
+            entries.insert("secret_binary".into(), sensitive(text(binary.as_deref())));
+            entries.insert(
+                "version_stages".into(),
+                string_list(output.version_stages()),
+            );
+        }
+        Ok(value)
+    }
+}
