@@ -63,6 +63,19 @@ fn local_exec_runs_after_create_and_before_destroy_with_self() {
     ] {
         assert!(first.stdout.contains(line), "{line}\n{}", first.stdout);
     }
+    // As Terraform: the object is complete once its provisioners have run.
+    let at = |line: &str| {
+        first
+            .stdout
+            .find(line)
+            .unwrap_or_else(|| panic!("{line}\n{}", first.stdout))
+    };
+    assert!(
+        at("terraform_data.image (local-exec): pushing repo:v1")
+            < at("terraform_data.image: Creation complete after"),
+        "{}",
+        first.stdout
+    );
     assert_eq!(log(&stack), ["built v1"]);
     assert_eq!(stack.read("deployed.txt").trim(), "v1");
 

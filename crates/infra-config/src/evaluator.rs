@@ -324,6 +324,15 @@ impl<'c> Evaluator<'c> {
         eval_timeouts(&mut ctx, &decl.body).map_err(|errors| errors.for_address(address))
     }
 
+    /// Whether the resource of `address` has provisioners that run `when` (not evaluated).
+    pub fn has_provisioners(&self, address: &Address, when: crate::When) -> bool {
+        self.config.resource(&address.resource).is_some_and(|decl| {
+            decl.body
+                .get_blocks("provisioner")
+                .any(|block| crate::provisioner::when(block) == when)
+        })
+    }
+
     /// The instance's provisioners that run `when`, in order, evaluated with `self` the object
     /// (as created, or as last stored before its destroy). A creation-time provisioner sees
     /// everything a resource argument does; a destroy-time one only its own object and key

@@ -433,12 +433,16 @@ impl Executor<'_> {
         match node.1 {
             Phase::Delete => self.run_delete(target, state, resources).await,
             Phase::Apply => {
-                self.run_apply(target, state, resources, expansions).await?;
+                let held = self.run_apply(target, state, resources, expansions).await?;
                 if change.action == Action::Update {
                     return Ok(());
                 }
                 self.provision_created(address, resource_type, state, resources)
-                    .await
+                    .await?;
+                if let Some(finish) = held {
+                    finish.announce(self.observer);
+                }
+                Ok(())
             }
         }
     }
@@ -655,14 +659,15 @@ impl Executor<'_> {
         }
     }
 
-    /// Creates or updates the object of a change, with the configuration as evaluated now.
+    /// Creates or updates the object of a change, with the configuration as evaluated now; a
+    /// create that its provisioners follow returns its "complete" line, held for after them.
     async fn run_apply(
         &self,
         target: Target<'_>,
         state: &RefCell<State>,
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
         expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
-    ) -> Result<(), RunError> {
+    ) -> Result<Option<HeldFinish>, RunError> {
         let Target {
             address,
             change,
@@ -680,14 +685,16 @@ impl Executor<'_> {
             expansions,
         )?
         else {
-            return Ok(());
+            return Ok(None);
         };
         let planned = after.unmark_deep();
         if prior
             .as_ref()
             .is_some_and(|prior| !is_create && crate::diff::only_timeouts_change(prior, &planned))
         {
-            return self.store_timeouts(address, resource_type, &planned, state);
+            return self
+                .store_timeouts(address, resource_type, &planned, state)
+                .map(|()| None);
         }
         let action = if is_create {
             Action::Create
@@ -715,32 +722,22 @@ impl Executor<'_> {
                     &operation,
                     state,
                 )
-                .await;
+                .await
+                .map(|()| None);
         }
         let careful = self.careful(registry, resource_type, &operation, address);
-        let result = if is_create {
+        let (result, held) = if is_create {
             let mut pending = after.clone();
             resource_type.schema().clear_write_only(&mut pending);
             self.journal_create(address, change, pending, &configuration, state)?;
-            self.timed(
-                address,
-                action,
-                None,
-                operation.timeouts.create,
-                careful.create(&planned),
-            )
-            .await
+            self.timed_create(&careful, operation.timeouts.create, &planned)
+                .await
         } else {
             let prior = prior.unwrap_or(Value::Null).unmark_deep();
             let id = prior.get("id").as_str().map(str::to_string);
-            self.timed(
-                address,
-                action,
-                id,
-                operation.timeouts.update,
-                careful.update(&prior, &planned),
-            )
-            .await
+            let limit = operation.timeouts.update;
+            let updated = careful.update(&prior, &planned);
+            (self.timed(address, action, id, limit, updated).await, None)
         };
         let applied = Applied {
             address,
@@ -753,7 +750,25 @@ impl Executor<'_> {
             marked: &after,
             in_place: !is_create,
         };
-        self.record_outcome(applied, result, state, resources)
+        self.record_outcome(applied, result, state, resources)?;
+        Ok(held)
+    }
+
+    /// The provider's create of `planned`, timed; its "complete" line is held when
+    /// creation-time provisioners follow ([`HeldFinish`]).
+    async fn timed_create(
+        &self,
+        careful: &Careful<'_>,
+        limit: Duration,
+        planned: &Value,
+    ) -> (Result<Value, ProviderError>, Option<HeldFinish>) {
+        let address = careful.address;
+        let provisioned = self.evaluator.has_provisioners(address, When::Create);
+        let created = careful.create(planned);
+        let (outcome, held) = self
+            .timed_call(address, Action::Create, None, limit, created, provisioned)
+            .await;
+        (outcome.into_result(), held)
     }
 
     /// An update that changes only `timeouts`: nothing for the provider to do; the object
@@ -1230,10 +1245,9 @@ impl Executor<'_> {
     where
         T: IdOf,
     {
-        match self.timed_outcome(address, action, id, limit, call).await {
-            Timed::Answered(result) => result,
-            Timed::Abandoned(error) => Err(error),
-        }
+        self.timed_outcome(address, action, id, limit, call)
+            .await
+            .into_result()
     }
 
     /// [`Executor::timed`], telling a call abandoned at its timeout from one that answered
@@ -1246,6 +1260,25 @@ impl Executor<'_> {
         limit: Duration,
         call: impl std::future::Future<Output = Result<T, ProviderError>>,
     ) -> Timed<T>
+    where
+        T: IdOf,
+    {
+        self.timed_call(address, action, id, limit, call, false)
+            .await
+            .0
+    }
+
+    /// [`Executor::timed_outcome`]; with `hold`, a success is not announced but returned, for
+    /// the caller to announce when the operation is over ([`HeldFinish`]).
+    async fn timed_call<T>(
+        &self,
+        address: &Address,
+        action: Action,
+        id: Option<String>,
+        limit: Duration,
+        call: impl std::future::Future<Output = Result<T, ProviderError>>,
+        hold: bool,
+    ) -> (Timed<T>, Option<HeldFinish>)
     where
         T: IdOf,
     {
@@ -1280,18 +1313,47 @@ impl Executor<'_> {
             )
             .with_cause(Cause::Unknown);
             self.observer.event(failed(&error));
-            return Timed::Abandoned(error);
+            return (Timed::Abandoned(error), None);
         };
+        let mut held = None;
         match &result {
-            Ok(value) => self.observer.event(Event::Finished {
-                address: address.clone(),
-                action,
-                elapsed: started.elapsed(),
-                id: value.id().or(id),
-            }),
+            Ok(value) => {
+                let finish = HeldFinish {
+                    address: address.clone(),
+                    action,
+                    started,
+                    id: value.id().or(id),
+                };
+                if hold {
+                    held = Some(finish);
+                } else {
+                    finish.announce(self.observer);
+                }
+            }
             Err(error) => self.observer.event(failed(error)),
         }
-        Timed::Answered(result)
+        (Timed::Answered(result), held)
+    }
+}
+
+/// The "complete" line of an operation that goes on after its provider call: a create whose
+/// creation-time provisioners run next is complete when they have, as Terraform says it (its
+/// PostApply hook follows the provisioners, `node_resource_apply_instance.go`).
+struct HeldFinish {
+    address: Address,
+    action: Action,
+    started: Instant,
+    id: Option<String>,
+}
+
+impl HeldFinish {
+    fn announce(self, observer: &dyn Observer) {
+        observer.event(Event::Finished {
+            address: self.address,
+            action: self.action,
+            elapsed: self.started.elapsed(),
+            id: self.id,
+        });
     }
 }
 
@@ -1572,6 +1634,15 @@ enum Timed<T> {
     Answered(Result<T, ProviderError>),
     /// The call was abandoned at its timeout: this error says so.
     Abandoned(ProviderError),
+}
+
+impl<T> Timed<T> {
+    fn into_result(self) -> Result<T, ProviderError> {
+        match self {
+            Timed::Answered(result) => result,
+            Timed::Abandoned(error) => Err(error),
+        }
+    }
 }
 
 /// The provider's rollouts when `planned` rolls out instead of being applied as any object
