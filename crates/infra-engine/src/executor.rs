@@ -1002,16 +1002,23 @@ impl Executor<'_> {
                     .and_then(|p| p.get("id").as_str().map(str::to_string)),
             ),
         };
-        let outcome = self
-            .timed_outcome(address, action, id, limit, async {
-                match existing {
-                    Some(record) if action == Action::Update => {
-                        rollouts.update(type_name, planned, &record, &events).await
+        let (outcome, _) = self
+            .timed_call(
+                address,
+                action,
+                id,
+                limit,
+                async {
+                    match existing {
+                        Some(record) if action == Action::Update => {
+                            rollouts.update(type_name, planned, &record, &events).await
+                        }
+                        _ => rollouts.create(type_name, planned, &events).await,
                     }
-                    _ => rollouts.create(type_name, planned, &events).await,
-                }
-                .map(|id| Value::map([("id", Value::string(&id))]))
-            })
+                    .map(|id| Value::map([("id", Value::string(&id))]))
+                },
+                false,
+            )
             .await;
         let id = match outcome {
             Timed::Answered(Ok(finished)) => finished.get("id").clone(),
@@ -1245,31 +1252,15 @@ impl Executor<'_> {
     where
         T: IdOf,
     {
-        self.timed_outcome(address, action, id, limit, call)
+        self.timed_call(address, action, id, limit, call, false)
             .await
+            .0
             .into_result()
     }
 
     /// [`Executor::timed`], telling a call abandoned at its timeout from one that answered
-    /// (whatever error it answered with).
-    async fn timed_outcome<T>(
-        &self,
-        address: &Address,
-        action: Action,
-        id: Option<String>,
-        limit: Duration,
-        call: impl std::future::Future<Output = Result<T, ProviderError>>,
-    ) -> Timed<T>
-    where
-        T: IdOf,
-    {
-        self.timed_call(address, action, id, limit, call, false)
-            .await
-            .0
-    }
-
-    /// [`Executor::timed_outcome`]; with `hold`, a success is not announced but returned, for
-    /// the caller to announce when the operation is over ([`HeldFinish`]).
+    /// (whatever error it answered with); with `hold`, a success is not announced but
+    /// returned, for the caller to announce when the operation is over ([`HeldFinish`]).
     async fn timed_call<T>(
         &self,
         address: &Address,
@@ -1628,7 +1619,7 @@ fn record_missing(address: &Address) -> ProviderError {
     )
 }
 
-/// How a timed provider call ended ([`Executor::timed_outcome`]).
+/// How a timed provider call ended ([`Executor::timed_call`]).
 enum Timed<T> {
     /// The provider answered, with its result or its error.
     Answered(Result<T, ProviderError>),
