@@ -1327,17 +1327,8 @@ fn import_address(ctx: &mut Ctx, expr: &Expression) -> Result<Address, Fail> {
 /// A resource's address in the configuration: its module path without instance keys
 /// (`module.app.aws_vpc.main` for `module.app["a"].aws_vpc.main`).
 fn configuration_resource(id: &ResourceId) -> String {
-    let mut text = String::new();
-    for call in &id.module {
-        let name = call.split_once('[').map_or(call.as_str(), |(name, _)| name);
-        text.push_str("module.");
-        text.push_str(name);
-        text.push('.');
-    }
-    text.push_str(&id.resource_type);
-    text.push('.');
-    text.push_str(&id.name);
-    text
+    let module = module_prefix(&id.module, false);
+    format!("{module}{}.{}", id.resource_type, id.name)
 }
 
 /// `count.index` and `each.key` of the instance at `key`, without expanding the resource: what

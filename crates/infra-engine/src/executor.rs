@@ -1683,8 +1683,11 @@ fn kept_through_update(state: &State, address: &Address, in_place: bool) -> Reso
 /// `create_before_destroy` replacement deposed (`aws_ecs_service.app deposed 00000001`): the
 /// object's address holds the new object's record.
 fn deposed_record_key(address: &Address, key: &str) -> String {
-    format!("{address} deposed {key}")
+    format!("{address}{DEPOSED_RECORD}{key}")
 }
+
+/// What sets a deposed object's record key ([`deposed_record_key`]) apart from an address.
+const DEPOSED_RECORD: &str = " deposed ";
 
 /// The rolled-out objects of the state: address, record, the object's type name and its
 /// value (unmarked; null when the state no longer holds the object). Deposed objects'
@@ -1693,7 +1696,7 @@ fn rolled_out_objects(state: &State) -> Vec<(String, RolloutRecord, String, Valu
     state
         .deployments
         .iter()
-        .filter(|(key, _)| !key.contains(" deposed "))
+        .filter(|(key, _)| !key.contains(DEPOSED_RECORD))
         .map(|(address, record)| {
             let resource = address.parse::<Address>().ok().and_then(|a| state.get(&a));
             let type_name = resource

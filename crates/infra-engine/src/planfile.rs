@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use infra_core::{Action, Address, InstanceKey, Mode, Value};
+use infra_core::{Action, Address, InstanceKey, Value};
 use serde_json::{json, Map, Value as Json};
 
 use crate::plan::{DeploymentPlan, OutputChange, Plan, PlanBasis, Reason, ResourceChange};
@@ -61,10 +61,6 @@ fn index_json(key: &Option<InstanceKey>) -> Option<Json> {
     }
 }
 
-fn mode_name(mode: Mode) -> &'static str {
-    mode.json_name()
-}
-
 fn path_steps(path: &str) -> Json {
     Json::Array(
         infra_core::path::parse_path(path)
@@ -90,7 +86,7 @@ fn resource_change_json(change: &ResourceChange) -> Json {
     }
     object.insert(
         "mode".into(),
-        json!(mode_name(change.address.resource.mode)),
+        json!(change.address.resource.mode.json_name()),
     );
     object.insert("type".into(), json!(change.resource_type));
     object.insert("name".into(), json!(change.address.resource.name));
@@ -248,7 +244,7 @@ fn state_resource_json(address: &Address, resource_type: &str, value: &Value) ->
     let (values, _, sensitive) = masked_parts(value);
     let mut object = Map::new();
     object.insert("address".into(), json!(address.to_string()));
-    object.insert("mode".into(), json!(mode_name(address.resource.mode)));
+    object.insert("mode".into(), json!(address.resource.mode.json_name()));
     object.insert("type".into(), json!(resource_type));
     object.insert("name".into(), json!(address.resource.name));
     if let Some(index) = index_json(&address.key) {
@@ -323,7 +319,7 @@ pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str)
                 address.clone(),
                 json!({
                     "address": c.address.resource.to_string(),
-                    "mode": mode_name(c.address.resource.mode),
+                    "mode": c.address.resource.mode.json_name(),
                     "type": c.resource_type,
                     "name": c.address.resource.name,
                     "provider_config_key": infra_core::resource::provider_name(&c.resource_type),
