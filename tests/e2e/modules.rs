@@ -443,3 +443,132 @@ fn moved_into_a_module_and_import_with_for_each() {
     );
     assert_eq!(again.code, 0, "{}", again.all());
 }
+
+/// Terraform 1.15: a module's `source` and `version` may use constant variables and locals.
+/// `init` installs what they evaluate to, with `-var`, and the commands after it load the same
+/// modules; a variable not marked `const` is Terraform's error, at the source.
+#[test]
+fn module_sources_and_versions_from_constant_variables_and_locals() {
+    let registry = ModuleRegistry::start();
+    let fixtures = tempfile::tempdir().unwrap();
+    let versions = fixtures.path().join("greeting");
+    for version in ["1.0.0", "1.2.0", "1.9.3"] {
+        versioned_module(&versions, version);
+    }
+    registry.add_module("acme/greeting/aws", &versions);
+    let cli_config = fixtures.path().join("infra.tfrc");
+    std::fs::write(&cli_config, registry.cli_config("registry.test")).unwrap();
+
+    let stack = Stack::new();
+    versioned_module(&stack.path().join("modules/greeting"), "local");
+    stack.write(
+        "main.tf",
+        r#"
+variable "greeting_version" {
+  type  = string
+  const = true
+}
+
+variable "flavour" {
+  type    = string
+  const   = true
+  default = "local"
+}
+
+locals {
+  registry = "registry.test/acme"
+}
+
+module "from_registry" {
+  source  = "${local.registry}/greeting/aws"
+  version = var.greeting_version
+  name    = "registry"
+}
+
+module "from_path" {
+  source = "./modules/greeting/${var.flavour}"
+  name   = "path"
+}
+
+output "registry" {
+  value = module.from_registry.greeting
+}
+
+output "path" {
+  value = module.from_path.greeting
+}
+"#,
+    );
+    let infra_with_config = |args: &[&str]| {
+        let mut command = infra_command(BINARY, stack.path(), None);
+        command.env("TF_CLI_CONFIG_FILE", &cli_config);
+        run(command, args)
+    };
+
+    // A const variable that the sources need must have a value, at init too.
+    let unset = infra_with_config(&["init", "-input=false"]).expect_code(1);
+    assert!(
+        unset.stderr.contains("No value for required variable"),
+        "{}",
+        unset.stderr
+    );
+
+    let init = infra_with_config(&["init", "-input=false", "-var=greeting_version=1.2.0"]).ok();
+    assert!(
+        init.stdout
+            .contains("Downloading registry.test/acme/greeting/aws 1.2.0 for from_registry"),
+        "{}",
+        init.stdout
+    );
+    assert!(
+        init.stdout
+            .contains("- from_path in modules/greeting/local"),
+        "{}",
+        init.stdout
+    );
+
+    let apply = infra_with_config(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-var=greeting_version=1.2.0",
+    ])
+    .ok();
+    assert!(
+        apply.stdout.contains("registry = \"registry from 1.2.0\""),
+        "{}",
+        apply.stdout
+    );
+    assert!(
+        apply.stdout.contains("path = \"path from local\""),
+        "{}",
+        apply.stdout
+    );
+
+    // Another version than the one installed wants init again, as a changed literal would.
+    let changed =
+        infra_with_config(&["plan", "-input=false", "-var=greeting_version=1.9.3"]).expect_code(1);
+    assert!(changed.stderr.contains("infra init"), "{}", changed.stderr);
+
+    // A variable not marked const is unknown when sources are evaluated.
+    let text = stack.read("main.tf").replacen(
+        "  type    = string\n  const   = true\n  default = \"local\"",
+        "  type    = string\n  default = \"local\"",
+        1,
+    );
+    stack.write("main.tf", &text);
+    let refused = infra_with_config(&["validate", "-var=greeting_version=1.2.0"]).expect_code(1);
+    assert!(
+        refused.stderr.contains("Invalid module source"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused
+            .stderr
+            .contains("constant variables (with const = true)"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("main.tf:23:"), "{}", refused.stderr);
+}

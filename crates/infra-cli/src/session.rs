@@ -11,7 +11,7 @@ use anyhow::{anyhow, Context, Result};
 use infra_aws::s3_backend::{S3Backend, S3BackendConfig};
 use infra_aws::Aws;
 use infra_aws::ProviderSettings;
-use infra_config::{BackendConfig, Config, Evaluator, InputVariables};
+use infra_config::{BackendConfig, Config, Evaluator, InputVariables, Resolved};
 use infra_core::{Diagnostics, Registry, Severity, Value};
 use infra_render::Style;
 use infra_state::{Backend, LocalBackend, LockGuard, LockInfo, State, StateError};
@@ -219,25 +219,62 @@ pub fn input_variables_with(
 }
 
 /// The configuration with one module per instance of each module call with `count` or
-/// `for_each`, evaluated with these inputs. Nested expanded calls take one more pass each.
+/// `for_each`, evaluated with these inputs, and every module whose `source` is an expression
+/// loaded ([`resolve_module_sources`]). Nested calls take one more pass each.
 pub fn expand_modules(work: &Workdir, config: Config, inputs: &InputVariables) -> Result<Config> {
     let mut config = config;
-    let mut known = infra_config::ModuleInstances::new();
+    let mut known = Resolved::default();
     for _ in 0..16 {
-        let instances = {
-            let evaluator = evaluator(work, &config, inputs)?;
-            check(evaluator.module_instances(), work.style)?
+        let next = Resolved {
+            instances: check(
+                evaluator(work, &config, inputs)?.module_instances(),
+                work.style,
+            )?,
+            sources: check(module_sources(work, &config, inputs), work.style)?,
         };
-        if instances == known {
+        if next == known {
             break;
         }
-        known = instances;
-        config = check(
-            infra_config::load_with_module_instances(&work.dir, &known),
-            work.style,
-        )?;
+        known = next;
+        config = check(infra_config::load_with(&work.dir, &known), work.style)?;
     }
     Ok(config)
+}
+
+/// The configuration with the module of every call whose `source` or `version` is an
+/// expression (Terraform 1.15) loaded, as evaluated from constant variables and locals with
+/// these inputs. Nested calls take one more pass each.
+pub fn resolve_module_sources(
+    work: &Workdir,
+    config: Config,
+    inputs: &InputVariables,
+) -> Result<Config, Diagnostics> {
+    let mut config = config;
+    let mut known = Resolved::default();
+    for _ in 0..16 {
+        let next = Resolved {
+            instances: Default::default(),
+            sources: module_sources(work, &config, inputs)?,
+        };
+        if next == known {
+            break;
+        }
+        known = next;
+        config = infra_config::load_with(&work.dir, &known)?;
+    }
+    Ok(config)
+}
+
+/// The evaluated `source` and `version` of the loaded calls that write them as expressions.
+fn module_sources(
+    work: &Workdir,
+    config: &Config,
+    inputs: &InputVariables,
+) -> Result<infra_config::ModuleSources, Diagnostics> {
+    if !config.has_module_sources_to_evaluate() {
+        return Ok(Default::default());
+    }
+    Evaluator::for_init(config, inputs, &work.workspace)?.module_sources()
 }
 
 pub fn evaluator<'c>(

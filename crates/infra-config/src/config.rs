@@ -78,6 +78,9 @@ pub(crate) struct VariableDecl {
     /// `ephemeral = true`: the value may flow only into write-only arguments, provider
     /// configuration and other ephemeral values (`crate::ephemeral`).
     pub ephemeral: bool,
+    /// `const = true` (Terraform 1.15): known before the configuration is loaded whole, so
+    /// module `source` and `version` may use it.
+    pub constant: bool,
     pub nullable: bool,
     /// (condition, error_message)
     pub validations: Vec<(Expr, Expr)>,
@@ -123,6 +126,11 @@ pub(crate) struct ModuleCall {
     pub instances: Vec<(InstanceKey, usize)>,
     /// `providers = { aws = aws.west }`: (the child's name, the caller's reference).
     pub providers: Vec<(String, String)>,
+    /// `source`, and `version` when set: literal strings, or (Terraform 1.15) expressions of
+    /// constant variables and locals, resolved before the child is loaded ([`ModuleSources`]).
+    pub source: Option<Expr>,
+    pub version: Option<Expr>,
+    /// The arguments that set the child's variables.
     pub inputs: BTreeMap<String, Expr>,
     pub depends_on: Option<Expr>,
     pub location: Location,
@@ -132,6 +140,12 @@ pub(crate) struct ModuleCall {
 }
 
 impl ModuleCall {
+    /// Whether `source` and `version` are literal strings, not expressions (Terraform 1.15).
+    pub fn source_is_literal(&self) -> bool {
+        let literal = |expr: &Expr| expr.expr.as_str().is_some();
+        self.source.as_ref().is_none_or(literal) && self.version.as_ref().is_none_or(literal)
+    }
+
     /// The modules this call instantiates.
     pub fn children(&self) -> Vec<usize> {
         if self.instances.is_empty() {
@@ -145,6 +159,19 @@ impl ModuleCall {
 /// The instances of every module call with `count` or `for_each`, by the call's path from the
 /// root (`["app[0]", "db"]` for `module.app[0].module.db`): each key with its `each.value`.
 pub type ModuleInstances = BTreeMap<Vec<String>, Vec<(InstanceKey, Value)>>;
+
+/// The `source` and `version` of every module call that gives them as expressions rather than
+/// literal strings (Terraform 1.15), by the call's key in the module manifest (`vpc`,
+/// `app.db`), as evaluated from constant variables and locals (`Evaluator::module_sources`).
+pub use infra_modules::{ModuleSource, ModuleSources};
+
+/// What the loader knows from evaluating an earlier load: the instances of expanded calls and
+/// the sources written as expressions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resolved {
+    pub instances: ModuleInstances,
+    pub sources: ModuleSources,
+}
 
 /// A `precondition`, `postcondition` or `assert` block: its condition and error message.
 #[derive(Debug, Clone)]
@@ -225,8 +252,7 @@ pub fn timeout_duration(
     }
 }
 
-/// What a `variable` block takes (`const`, Terraform 1.15's mark of a variable that module
-/// `source` and `version` may use, is accepted and has no other effect).
+/// What a `variable` block takes.
 const VARIABLE_ARGUMENTS: &[&str] = &[
     "type",
     "default",
@@ -278,13 +304,13 @@ pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
 }
 
 /// As [`load`], with one module per instance of each call with `count`/`for_each` whose
-/// instances are given (see `Evaluator::module_instances`): `module.app[0]`, `module.app[1]`.
-pub fn load_with_module_instances(
-    dir: &Path,
-    module_instances: &ModuleInstances,
-) -> Result<Config, Diagnostics> {
+/// instances are given (see `Evaluator::module_instances`): `module.app[0]`, `module.app[1]`;
+/// and the children of calls whose source is an expression, where it is given
+/// (`Evaluator::module_sources`). [`load`] leaves those children out.
+pub fn load_with(dir: &Path, resolved: &Resolved) -> Result<Config, Diagnostics> {
     let mut loader = Loader::new(false);
-    loader.module_instances = module_instances.clone();
+    loader.module_instances = resolved.instances.clone();
+    loader.module_sources = resolved.sources.clone();
     loader.load_module(dir, String::new(), Vec::new(), &mut Vec::new());
     loader
         .diagnostics
@@ -334,8 +360,10 @@ struct Loader {
     diagnostics: Diagnostics,
     /// Read only `terraform` blocks, in root files that mention "backend" ([`load_backend`]).
     backend_only: bool,
-    /// The known instances of calls with `count`/`for_each` ([`load_with_module_instances`]).
+    /// The known instances of calls with `count`/`for_each` ([`load_with`]).
     module_instances: ModuleInstances,
+    /// The evaluated sources of calls that write them as expressions ([`load_with`]).
+    module_sources: ModuleSources,
 }
 
 impl Loader {
@@ -355,6 +383,7 @@ impl Loader {
             diagnostics: Diagnostics::new(),
             backend_only,
             module_instances: ModuleInstances::new(),
+            module_sources: ModuleSources::new(),
         }
     }
 
@@ -454,26 +483,27 @@ impl Loader {
         stack.push(canonical);
         let call_count = self.config.modules[module_index].calls.len();
         for call_position in 0..call_count {
-            let (name, source) = {
+            let (name, source, version) = {
                 let call = &self.config.modules[module_index].calls[call_position];
-                (call.name.clone(), call.inputs.get("source").cloned())
+                (call.name.clone(), call.source.clone(), call.version.clone())
             };
             let Some(source) = source else { continue };
-            let Some(text) = source.expr.as_str().map(str::to_string) else {
-                let location = self.location(source.file, source.expr.span());
-                self.error(
-                    "Invalid module source",
-                    "The module source must be a literal string.".into(),
-                    location,
-                );
-                continue;
-            };
             // The manifest knows calls, not their instances: `app` for `module.app[0]`.
             let mut child_path: Vec<String> = path
                 .iter()
                 .map(|segment| segment.split('[').next().unwrap_or(segment).to_string())
                 .collect();
             child_path.push(name.clone());
+            let literal_version = version.as_ref().map(|v| v.expr.as_str());
+            let (text, version) = match (source.expr.as_str(), literal_version) {
+                (Some(text), None) => (text.to_string(), None),
+                (Some(text), Some(Some(version))) => (text.to_string(), Some(version.to_string())),
+                // Written as expressions: loaded once they have been evaluated.
+                _ => match self.module_sources.get(&child_path.join(".")) {
+                    Some(resolved) => (resolved.source.clone(), resolved.version.clone()),
+                    None => continue,
+                },
+            };
             let (child_dir, child_relative) = if text.starts_with("./") || text.starts_with("../") {
                 let child_relative = if relative.is_empty() {
                     text.trim_start_matches("./").to_string()
@@ -484,7 +514,7 @@ impl Loader {
             } else {
                 // Remote: where `infra init` installed it, if it still matches this call.
                 let location = self.location(source.file, source.expr.span());
-                match self.installed_module(source.file, &child_path, &text) {
+                match self.installed_module(&child_path, &text, version.as_deref()) {
                     Ok(found) => found,
                     Err((summary, detail)) => {
                         self.error(summary, detail, location);
@@ -561,39 +591,20 @@ impl Loader {
     }
 
     /// The directory (and its path relative to the root) where `infra init` installed the
-    /// remote module call at `call_path` with source `text`, declared in `file`; or the
-    /// diagnostic (summary, detail) saying why it cannot be used.
+    /// remote module call at `call_path` with source `text` and `version`; or the diagnostic
+    /// (summary, detail) saying why it cannot be used.
     fn installed_module(
         &self,
-        file: usize,
         call_path: &[String],
         text: &str,
+        version: Option<&str>,
     ) -> Result<(PathBuf, String), (&'static str, String)> {
         let key = call_path.join(".");
-        let name = call_path.last().map(String::as_str).unwrap_or_default();
-        // The loader keeps no `version`; it is read again from the call's own file.
-        let body = self.config.files[file].parse().ok();
-        let block = body.as_ref().and_then(|body| {
-            body.get_blocks("module")
-                .find(|b| b.labels.first().map(|l| l.as_str()) == Some(name))
-        });
-        let version = match block.and_then(|b| b.body.get_attribute("version")) {
-            None => None,
-            Some(attribute) => match attribute.value.as_str() {
-                Some(version) => Some(version.to_string()),
-                None => {
-                    return Err((
-                        "Invalid version constraint",
-                        format!("The version of module \"{key}\" must be a literal string."),
-                    ))
-                }
-            },
-        };
         let root = self.config.modules[0].dir.clone();
         let manifest = infra_modules::Manifest::load(&root)
             .map_err(|error| ("Failed to read module manifest", error.to_string()))?;
         let (record, dir) = manifest
-            .check(&root, &key, text, version.as_deref())
+            .check(&root, &key, text, version)
             .map_err(|mismatch| (mismatch.summary(), mismatch.detail(&key)))?;
         Ok((dir, record.dir.clone()))
     }
@@ -788,6 +799,7 @@ impl Loader {
                 let mut depends_on = None;
                 let mut providers = Vec::new();
                 let mut ignore_nested_deprecations = false;
+                let (mut source, mut version) = (None, None);
                 for attribute in block.body.attributes() {
                     let key = attribute.key.value().as_str();
                     let expr = Expr {
@@ -808,7 +820,8 @@ impl Loader {
                         }
                         "depends_on" => depends_on = Some(expr),
                         "providers" => providers = self.provider_references(file, &attribute.value),
-                        "version" => {}
+                        "source" => source = Some(self.source_expression(expr, "source")),
+                        "version" => version = Some(self.source_expression(expr, "version")),
                         "ignore_nested_deprecations" => match &attribute.value {
                             Expression::Bool(flag) => ignore_nested_deprecations = *flag.value(),
                             other => {
@@ -825,7 +838,7 @@ impl Loader {
                         }
                     }
                 }
-                if !inputs.contains_key("source") {
+                if source.is_none() {
                     self.error(
                         "Missing required argument",
                         format!("The module \"{name}\" has no \"source\" argument."),
@@ -840,6 +853,8 @@ impl Loader {
                     expansion,
                     instances: Vec::new(),
                     providers,
+                    source,
+                    version,
                     inputs,
                     depends_on,
                     location,
@@ -1134,6 +1149,29 @@ impl Loader {
         }
     }
 
+    /// A module call's `source` or `version` (`what`): a literal string, or an expression that
+    /// refers only to input variables and local values (and, for `source`, `path`), as
+    /// Terraform 1.15 allows; the values are checked when it is evaluated.
+    fn source_expression(&mut self, expr: Expr, what: &str) -> Expr {
+        if expr.expr.as_str().is_some() {
+            return expr;
+        }
+        for reference in crate::references::in_expr(&expr.expr) {
+            if !matches!(
+                reference.kind,
+                crate::references::RefKind::Var(_) | crate::references::RefKind::Local(_)
+            ) {
+                let location = self.location(expr.file, reference.span);
+                self.error(
+                    &format!("Invalid module {what}"),
+                    format!("The module {what} can only reference constant input variables and local values."),
+                    location,
+                );
+            }
+        }
+        expr
+    }
+
     fn literal_bool(&mut self, file: usize, body: &Body, name: &str) -> bool {
         match self.literal(file, body, name) {
             None => false,
@@ -1251,10 +1289,23 @@ impl Loader {
             description: self.literal_string(file, body, "description"),
             sensitive: self.literal_bool(file, body, "sensitive"),
             ephemeral: self.literal_bool(file, body, "ephemeral"),
+            constant: self.literal_bool(file, body, "const"),
             nullable,
             validations,
             deprecated: self.literal_string(file, body, "deprecated"),
         };
+        for (marked, what) in [
+            (variable.sensitive, "sensitive"),
+            (variable.ephemeral, "ephemeral"),
+        ] {
+            if variable.constant && marked {
+                self.error(
+                    &format!("Const variable cannot be {what}"),
+                    format!("A variable that is marked as \"const\" cannot also be marked as \"{what}\"."),
+                    Some(variable.location.clone()),
+                );
+            }
+        }
         let m = &mut self.config.modules[module];
         m.variable_index.insert(name, m.variables.len());
         m.variables.push(variable);
@@ -1559,6 +1610,15 @@ impl Config {
     /// Whether the root module has no `.tf` file at all.
     pub fn has_no_files(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Whether a module call writes its `source` or `version` as an expression (Terraform
+    /// 1.15), to be evaluated ([`crate::Evaluator::module_sources`]) before its module loads.
+    pub fn has_module_sources_to_evaluate(&self) -> bool {
+        self.modules
+            .iter()
+            .flat_map(|m| &m.calls)
+            .any(|call| !call.source_is_literal())
     }
 
     /// `moved` blocks, from the root's point of view, in the order written.

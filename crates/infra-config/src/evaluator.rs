@@ -48,7 +48,24 @@ pub struct Evaluator<'c> {
     /// Set by [`Evaluator::begin_apply`]: impure functions (`timestamp()`, `uuid()`,
     /// `bcrypt()`) give their values instead of "known after apply".
     applying: Cell<bool>,
+    /// Set by [`Evaluator::for_init`]: a variable not marked `const` is unknown.
+    constant_only: bool,
 }
+
+/// What an evaluator is built for: which variables need values.
+#[derive(Clone, Copy, PartialEq)]
+enum Walk {
+    /// Every variable needs a value (or a default).
+    Plan,
+    /// A variable without a value is unknown ([`Evaluator::for_validation`]).
+    Validate,
+    /// Only `const` variables are known ([`Evaluator::for_init`]).
+    Init,
+}
+
+/// Said with every error about a module source or version that is not known early enough,
+/// in Terraform's words.
+const CONSTANT_VARIABLE_DETAIL: &str = "\n\nOnly literal values and constant variables (with const = true) are allowed for this attribute, as well as values derived from these.";
 
 /// The per-call environment: resource values and the caches that depend on them.
 pub(crate) struct Env<'a> {
@@ -91,21 +108,32 @@ impl<'c> Evaluator<'c> {
         inputs: &InputVariables,
         workspace: &str,
     ) -> Result<Self, Diagnostics> {
-        Self::build(config, inputs, workspace, false)
+        Self::build(config, inputs, workspace, Walk::Plan)
     }
 
     /// For `validate`, as Terraform validates: no variable values are needed. A variable
     /// that is not set is an unknown value of its type, and its `validation` blocks wait
     /// for a value.
     pub fn for_validation(config: &'c Config, workspace: &str) -> Result<Self, Diagnostics> {
-        Self::build(config, &InputVariables::new(), workspace, true)
+        Self::build(config, &InputVariables::new(), workspace, Walk::Validate)
+    }
+
+    /// For evaluating module `source` and `version` before the configuration is loaded whole
+    /// ([`Evaluator::module_sources`]), as Terraform 1.15's init walk: variables marked
+    /// `const` take their values, every other variable is unknown, and so is every resource.
+    pub fn for_init(
+        config: &'c Config,
+        inputs: &InputVariables,
+        workspace: &str,
+    ) -> Result<Self, Diagnostics> {
+        Self::build(config, inputs, workspace, Walk::Init)
     }
 
     fn build(
         config: &'c Config,
         inputs: &InputVariables,
         workspace: &str,
-        validating: bool,
+        walk: Walk,
     ) -> Result<Self, Diagnostics> {
         let mut parents = vec![None; config.modules.len()];
         for (index, module) in config.modules.iter().enumerate() {
@@ -123,6 +151,7 @@ impl<'c> Evaluator<'c> {
             cache: RefCell::new(HashMap::new()),
             warnings: Diagnostics::new(),
             applying: Cell::new(false),
+            constant_only: walk == Walk::Init,
         };
         let mut diagnostics = Diagnostics::new();
         let Some(root) = config.modules.first() else {
@@ -148,6 +177,12 @@ impl<'c> Evaluator<'c> {
             }
         }
         for decl in &root.variables {
+            if walk == Walk::Init && !decl.constant {
+                evaluator
+                    .root_variables
+                    .insert(decl.name.clone(), Value::Unknown);
+                continue;
+            }
             let raw = match inputs.values.get(&decl.name) {
                 None => None,
                 Some(input) => match &input.value {
@@ -177,7 +212,7 @@ impl<'c> Evaluator<'c> {
                 },
             };
             let raw = match raw {
-                None if validating && decl.default.is_none() => Some(Value::Unknown),
+                None if walk == Walk::Validate && decl.default.is_none() => Some(Value::Unknown),
                 raw => raw,
             };
             match finalize_variable(decl, raw) {
@@ -277,7 +312,7 @@ impl<'c> Evaluator<'c> {
                     for name in call.inputs.keys() {
                         if self.config.modules[child].variable_index.contains_key(name) {
                             walker.named(&Named::Var(child, name.clone()));
-                        } else if name != "source" {
+                        } else {
                             let expr = &call.inputs[name];
                             walker.error(
                                 Diagnostic::error(
@@ -492,9 +527,70 @@ impl<'c> Evaluator<'c> {
         Ok(out)
     }
 
+    /// The `source` and `version` of every loaded module call that writes either as an
+    /// expression (Terraform 1.15), evaluated where the call is written; build the evaluator
+    /// with [`Evaluator::for_init`]. The configuration is then loaded again with them
+    /// ([`crate::load_with`]), and a call inside a module loaded that way is found on that next
+    /// pass. A value not known from constant variables and locals is Terraform's error.
+    pub fn module_sources(&self) -> Result<crate::ModuleSources, Diagnostics> {
+        let env = Env::new(self, &NoResourceValues);
+        let mut diagnostics = Diagnostics::new();
+        let mut sources = crate::ModuleSources::new();
+        for (index, module) in self.config.modules.iter().enumerate() {
+            for call in &module.calls {
+                let Some(source) = call.source.as_ref().filter(|_| !call.source_is_literal())
+                else {
+                    continue;
+                };
+                // The manifest knows calls, not their instances: `app.db` for `module.app[0].module.db`.
+                let key = module
+                    .path
+                    .iter()
+                    .map(|step| step.split('[').next().unwrap_or(step))
+                    .chain([call.name.as_str()])
+                    .collect::<Vec<_>>()
+                    .join(".");
+                let evaluated = env
+                    .early_string(index, source, "source")
+                    .and_then(|source| {
+                        let version = match &call.version {
+                            None => None,
+                            Some(version) => env.early_string(index, version, "version")?,
+                        };
+                        let source = source.ok_or_else(|| {
+                            Box::new(
+                                Diagnostic::error(
+                                    "Invalid module source",
+                                    "The module source is null.",
+                                )
+                                .at(Some(call.location.clone())),
+                            )
+                        })?;
+                        Ok(crate::ModuleSource { source, version })
+                    });
+                match evaluated {
+                    Err(error) => diagnostics.push(*error),
+                    Ok(resolved) => match sources.get(&key) {
+                        Some(earlier) if *earlier != resolved => diagnostics.push(
+                            Diagnostic::error(
+                                "Invalid module source",
+                                format!("The module \"{key}\" has a different source or version in different instances of the module that calls it: {} and {}. A module is installed once for all instances.", earlier.source, resolved.source),
+                            )
+                            .at(Some(call.location.clone())),
+                        ),
+                        _ => {
+                            sources.insert(key, resolved);
+                        }
+                    },
+                }
+            }
+        }
+        diagnostics.into_result(sources)
+    }
+
     /// The instances of every module call with `count` or `for_each`, evaluated where the
     /// call is written (variables, locals and data known at plan time). The configuration is
-    /// then loaded again with them (`load_with_module_instances`); a call nested in an
+    /// then loaded again with them (`load_with`); a call nested in an
     /// expanded module is found on that next pass. An unknown count or for_each is
     /// Terraform's error.
     pub fn module_instances(&self) -> Result<crate::ModuleInstances, Diagnostics> {
@@ -1525,6 +1621,28 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// A module call's `source` or `version` (`what`) in module `module`, as a string (None
+    /// when null); a value not known yet is Terraform's "Invalid module source" error.
+    fn early_string(
+        &'a self,
+        module: usize,
+        expr: &Expr,
+        what: &str,
+    ) -> Result<Option<String>, Fail> {
+        let mut ctx = self.ctx(expr.file, module);
+        let (value, _) = ctx.eval(&expr.expr)?.unmark();
+        let fail =
+            |detail: String| ctx.fail(&format!("Invalid module {what}"), detail, expr.expr.span());
+        match value {
+            Value::Null => Ok(None),
+            Value::String(text) => Ok(Some(text)),
+            Value::Number(number) => Ok(Some(infra_core::value::format_number(number))),
+            Value::Bool(flag) => Ok(Some(flag.to_string())),
+            value if !value.is_wholly_known() => Err(fail(format!("The module {what} contains a reference that is unknown during init.{CONSTANT_VARIABLE_DETAIL}"))),
+            other => Err(fail(format!("A string is required, got {}.", other.describe()))),
+        }
+    }
+
     fn ctx(&'a self, file: usize, module: usize) -> Ctx<'a> {
         Ctx {
             files: &self.ev.config.files,
@@ -1583,6 +1701,10 @@ impl<'a> Env<'a> {
                         format!("An input variable with the name \"{var}\" has not been declared. This variable can be declared with a variable \"{var}\" {{}} block."),
                         span_to(1),
                     ));
+                }
+                let decl = &module.variables[module.variable_index[var]];
+                if self.ev.constant_only && !decl.constant {
+                    return Ok((Value::Unknown, 1, false));
                 }
                 Ok((self.named(&Named::Var(ctx.module, var.to_string()))?, 1, false))
             }

@@ -26,8 +26,8 @@ mod validate;
 mod tests;
 
 pub use config::{
-    load, load_backend, load_state_settings, load_with_module_instances, timeout_duration, Config,
-    ModuleInstances,
+    load, load_backend, load_state_settings, load_with, timeout_duration, Config, ModuleInstances,
+    ModuleSource, ModuleSources, Resolved,
 };
 pub use encryption::{
     parse_environment as parse_encryption_environment, EncryptionBlock, EncryptionConfig,

@@ -1799,7 +1799,11 @@ import {
     let instances = evaluator(&config, &[])
         .module_instances()
         .unwrap_or_else(|errors| panic!("{errors}"));
-    let config = load_with_module_instances(&dir, &instances).unwrap_or_else(|e| panic!("{e}"));
+    let resolved = Resolved {
+        instances,
+        ..Resolved::default()
+    };
+    let config = load_with(&dir, &resolved).unwrap_or_else(|e| panic!("{e}"));
     let targets = evaluator(&config, &[])
         .imports()
         .unwrap_or_else(|errors| panic!("{errors}"));
@@ -1817,5 +1821,172 @@ import {
             ("module.overridden.random_string.s", "from-root"),
         ]
         .map(|(to, id)| (to.to_string(), id.to_string()))
+    );
+}
+
+/// The configuration in `dir` loaded again until every module source written as an expression
+/// is evaluated (what `infra init` and `plan` do), with these `-var`s.
+fn load_resolving_sources(dir: &std::path::Path, vars: &[&str]) -> Result<Config, Diagnostics> {
+    let mut inputs = InputVariables::new();
+    for v in vars {
+        inputs.add_cli(v).unwrap();
+    }
+    let mut config = load(dir)?;
+    let mut known = Resolved::default();
+    for _ in 0..16 {
+        let sources = Evaluator::for_init(&config, &inputs, "default")?.module_sources()?;
+        if sources == known.sources {
+            break;
+        }
+        known.sources = sources;
+        config = load_with(dir, &known)?;
+    }
+    Ok(config)
+}
+
+fn module_source_stack(flavour_variable: &str) -> PathBuf {
+    fixture(&[
+        (
+            "main.tf",
+            &format!(
+                r#"
+{flavour_variable}
+
+locals {{
+  modules = "./modules"
+}}
+
+module "app" {{
+  source = "${{local.modules}}/${{var.flavour}}"
+  size   = 3
+}}
+"#
+            ),
+        ),
+        (
+            "modules/small/main.tf",
+            r#"
+variable "size" {
+  type = number
+}
+
+variable "inner" {
+  type    = string
+  const   = true
+  default = "leaf"
+}
+
+resource "random_string" "s" {
+  length = var.size
+}
+
+module "leaf" {
+  source = "./${var.inner}"
+}
+"#,
+        ),
+        (
+            "modules/small/leaf/main.tf",
+            "resource \"random_id\" \"r\" {\n  byte_length = 4\n}\n",
+        ),
+        (
+            "modules/large/main.tf",
+            "variable \"size\" {}\n\nresource \"random_pet\" \"p\" {}\n",
+        ),
+    ])
+}
+
+fn resource_addresses(config: &Config) -> Vec<String> {
+    config
+        .resources()
+        .iter()
+        .map(|r| r.id.to_string())
+        .collect()
+}
+
+#[test]
+fn module_sources_from_constant_variables_and_locals_load_their_modules() {
+    let dir = module_source_stack(
+        "variable \"flavour\" {\n  type    = string\n  const   = true\n  default = \"small\"\n}",
+    );
+    // Loaded once, the call whose source is an expression has no module yet.
+    assert!(resource_addresses(&load(&dir).unwrap()).is_empty());
+    let config = load_resolving_sources(&dir, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        resource_addresses(&config),
+        [
+            "module.app.random_string.s",
+            "module.app.module.leaf.random_id.r"
+        ]
+    );
+    let config = load_resolving_sources(&dir, &["flavour=large"]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(resource_addresses(&config), ["module.app.random_pet.p"]);
+}
+
+#[test]
+fn a_module_source_from_a_variable_not_marked_const_is_an_error() {
+    let dir =
+        module_source_stack("variable \"flavour\" {\n  type    = string\n  default = \"small\"\n}");
+    let Err(errors) = load_resolving_sources(&dir, &[]) else {
+        panic!("the source should be refused")
+    };
+    let error = errors.iter().next().unwrap();
+    assert_eq!(error.summary, "Invalid module source");
+    assert!(
+        error.detail.contains("unknown during init")
+            && error
+                .detail
+                .contains("constant variables (with const = true)"),
+        "{}",
+        error.detail
+    );
+    assert_eq!(located(&errors)[0].1, "main.tf");
+}
+
+#[test]
+fn a_module_source_may_refer_only_to_variables_and_locals() {
+    let errors = load_err(&[(
+        "main.tf",
+        r#"
+resource "random_pet" "p" {}
+
+module "app" {
+  source  = "./modules/${random_pet.p.id}"
+  version = data.x.y.version
+}
+"#,
+    )]);
+    let details: Vec<_> = errors
+        .iter()
+        .map(|d| (d.summary.as_str(), d.detail.as_str()))
+        .collect();
+    assert_eq!(
+        details,
+        [
+            (
+                "Invalid module source",
+                "The module source can only reference constant input variables and local values."
+            ),
+            (
+                "Invalid module version",
+                "The module version can only reference constant input variables and local values."
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_const_variable_cannot_be_sensitive_or_ephemeral() {
+    let errors = load_err(&[(
+        "main.tf",
+        "variable \"a\" {\n  const     = true\n  sensitive = true\n}\n\nvariable \"b\" {\n  const     = true\n  ephemeral = true\n}\n",
+    )]);
+    let summaries: Vec<_> = errors.iter().map(|d| d.summary.as_str()).collect();
+    assert_eq!(
+        summaries,
+        [
+            "Const variable cannot be sensitive",
+            "Const variable cannot be ephemeral"
+        ]
     );
 }

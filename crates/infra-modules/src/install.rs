@@ -1,5 +1,6 @@
 //! `infra init`'s module installation: reads the `module` blocks of the root module's `*.tf`
-//! files (only their literal `source` and `version`), installs every remote module into
+//! files (their literal `source` and `version`; those written as expressions are given
+//! evaluated, by infra-config), installs every remote module into
 //! `.infra/modules/<key>/`, recurses into installed and local child modules, and writes the
 //! manifest. Without `upgrade`, a module whose record still matches its call is kept without
 //! asking the network; with it, every remote module is resolved and fetched again.
@@ -88,16 +89,26 @@ pub enum InstallError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleCall {
     pub name: String,
-    /// The literal `source`.
-    pub source: String,
-    /// The literal `version`, if given.
-    pub version: Option<String>,
+    /// The `source` and `version` when both are literal strings; None when either is an
+    /// expression (Terraform 1.15), whose value `install` is given evaluated.
+    pub literal: Option<ModuleSource>,
     /// The file the block is in.
     pub file: PathBuf,
 }
 
-/// The `module` blocks of `dir/*.tf`, sorted by name. A block whose `source` or `version` is
-/// not a literal string is an error; a block without a `source` is too.
+/// A module call's `source` and `version`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleSource {
+    pub source: String,
+    pub version: Option<String>,
+}
+
+/// The `source` and `version` of module calls that write them as expressions, evaluated, by
+/// the call's key (`vpc`, `app.db`).
+pub type ModuleSources = std::collections::BTreeMap<String, ModuleSource>;
+
+/// The `module` blocks of `dir/*.tf`, sorted by name. A block without a `source` is an
+/// error.
 pub fn module_calls(dir: &Path) -> Result<Vec<ModuleCall>, InstallError> {
     use hcl_edit::structure::Structure;
     let entries = std::fs::read_dir(dir).map_err(|error| InstallError::ReadDir {
@@ -139,28 +150,27 @@ pub fn module_calls(dir: &Path) -> Result<Vec<ModuleCall>, InstallError> {
                 file: file.clone(),
                 message: message.to_string(),
             };
-            let source = match block.body.get_attribute("source") {
-                None => return Err(call_error("the \"source\" argument is required")),
-                Some(attribute) => attribute
-                    .value
-                    .as_str()
-                    .ok_or_else(|| call_error("the module source must be a literal string"))?
-                    .to_string(),
+            let Some(source) = block.body.get_attribute("source") else {
+                return Err(call_error("the \"source\" argument is required"));
             };
-            let version = match block.body.get_attribute("version") {
-                None => None,
-                Some(attribute) => Some(
-                    attribute
-                        .value
-                        .as_str()
-                        .ok_or_else(|| call_error("the module version must be a literal string"))?
-                        .to_string(),
-                ),
+            let version = block
+                .body
+                .get_attribute("version")
+                .map(|v| v.value.as_str());
+            let literal = match (source.value.as_str(), version) {
+                (Some(source), None) => Some(ModuleSource {
+                    source: source.to_string(),
+                    version: None,
+                }),
+                (Some(source), Some(Some(version))) => Some(ModuleSource {
+                    source: source.to_string(),
+                    version: Some(version.to_string()),
+                }),
+                _ => None,
             };
             calls.push(ModuleCall {
                 name,
-                source,
-                version,
+                literal,
                 file: file.clone(),
             });
         }
@@ -172,11 +182,14 @@ pub fn module_calls(dir: &Path) -> Result<Vec<ModuleCall>, InstallError> {
 /// Installs the modules `root`'s configuration calls and writes
 /// `root/.infra/modules/modules.json`. `progress` gets one line per step, in Terraform's words
 /// (`Downloading registry.test/acme/vpc/aws 6.0.1 for vpc...`, `- vpc in .infra/modules/vpc`).
+/// A call whose `source` or `version` is an expression is installed with its value in
+/// `evaluated`, and passed over while it has none.
 /// When it fails, the manifest still records what is installed.
 pub fn install(
     root: &Path,
     options: InstallOptions,
     cli_config: &CliConfig,
+    evaluated: &ModuleSources,
     progress: &mut dyn FnMut(String),
 ) -> Result<Manifest, InstallError> {
     let previous = Manifest::load(root)?;
@@ -184,6 +197,7 @@ pub fn install(
     let mut installer = Installer {
         root,
         options,
+        evaluated,
         http: &http,
         registry: RegistryClient::new(&http, cli_config),
         previous: &previous,
@@ -220,6 +234,7 @@ pub fn install(
 struct Installer<'a, 'p> {
     root: &'a Path,
     options: InstallOptions,
+    evaluated: &'a ModuleSources,
     http: &'a Http,
     registry: RegistryClient<'a>,
     previous: &'a Manifest,
@@ -292,21 +307,26 @@ impl Installer<'_, '_> {
         package: Option<&str>,
         absolute: &Path,
     ) -> Result<(), InstallError> {
+        let evaluated = self.evaluated;
         for call in module_calls(absolute)? {
             let key = if prefix.is_empty() {
                 call.name.clone()
             } else {
                 format!("{prefix}.{}", call.name)
             };
-            let source = match &call.version {
-                Some(_) => Source::parse_with_version(&call.source),
-                None => Source::parse(&call.source),
+            // A source written as an expression is installed once it has been evaluated.
+            let Some(call_source) = call.literal.as_ref().or(evaluated.get(&key)) else {
+                continue;
+            };
+            let source = match &call_source.version {
+                Some(_) => Source::parse_with_version(&call_source.source),
+                None => Source::parse(&call_source.source),
             }
             .map_err(|error| InstallError::Source {
                 key: key.clone(),
                 error,
             })?;
-            let constraints = call
+            let constraints = call_source
                 .version
                 .as_deref()
                 .map(VersionConstraints::parse)
@@ -343,7 +363,12 @@ impl Installer<'_, '_> {
                 None
             } else {
                 self.previous
-                    .check(self.root, &key, &call.source, call.version.as_deref())
+                    .check(
+                        self.root,
+                        &key,
+                        &call_source.source,
+                        call_source.version.as_deref(),
+                    )
                     .ok()
                     .map(|(record, _)| record.clone())
             };
@@ -520,20 +545,49 @@ resource "aws_vpc" "x" {}
         let calls = module_calls(dir.path()).unwrap();
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[0].name, "app");
-        assert_eq!(calls[1].version.as_deref(), Some("~> 6.0"));
+        let vpc = calls[1].literal.as_ref().unwrap();
+        assert_eq!(vpc.version.as_deref(), Some("~> 6.0"));
     }
 
     #[test]
-    fn non_literal_sources_are_errors() {
+    fn sources_written_as_expressions_wait_for_their_values() {
         let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("networks/east")).unwrap();
         std::fs::write(
             dir.path().join("main.tf"),
-            "module \"vpc\" {\n  source = var.where\n}\n",
+            "module \"vpc\" {\n  source = \"./networks/${var.where}\"\n}\n",
         )
         .unwrap();
-        let error = module_calls(dir.path()).unwrap_err();
-        assert!(error.to_string().contains("module \"vpc\""), "{error}");
-        assert!(error.to_string().contains("literal"), "{error}");
+        let calls = module_calls(dir.path()).unwrap();
+        assert_eq!(calls[0].literal, None);
+        let mut lines = Vec::new();
+        let none = ModuleSources::new();
+        install(
+            dir.path(),
+            InstallOptions::default(),
+            &CliConfig::new(),
+            &none,
+            &mut |line| lines.push(line),
+        )
+        .unwrap();
+        assert!(lines.is_empty(), "{lines:?}");
+        let evaluated = ModuleSources::from([(
+            "vpc".to_string(),
+            ModuleSource {
+                source: "./networks/east".into(),
+                version: None,
+            },
+        )]);
+        let manifest = install(
+            dir.path(),
+            InstallOptions::default(),
+            &CliConfig::new(),
+            &evaluated,
+            &mut |line| lines.push(line),
+        )
+        .unwrap();
+        assert_eq!(lines, ["- vpc in networks/east"]);
+        assert_eq!(manifest.get("vpc").unwrap().dir, "networks/east");
         std::fs::write(dir.path().join("main.tf"), "module \"vpc\" {\n").unwrap();
         assert!(matches!(
             module_calls(dir.path()),
@@ -560,6 +614,7 @@ resource "aws_vpc" "x" {}
             dir.path(),
             InstallOptions::default(),
             &CliConfig::new(),
+            &ModuleSources::new(),
             &mut |line| lines.push(line),
         )
         .unwrap();
@@ -581,6 +636,7 @@ resource "aws_vpc" "x" {}
             dir.path(),
             InstallOptions::default(),
             &CliConfig::new(),
+            &ModuleSources::new(),
             &mut |_| {},
         )
         .unwrap_err();

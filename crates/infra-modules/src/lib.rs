@@ -18,7 +18,9 @@ mod url;
 pub mod version;
 
 pub use cli_config::{CliConfig, CliConfigError};
-pub use install::{install, module_calls, InstallError, InstallOptions, ModuleCall};
+pub use install::{
+    install, module_calls, InstallError, InstallOptions, ModuleCall, ModuleSource, ModuleSources,
+};
 pub use manifest::{Manifest, ManifestError, Mismatch, Record, MANIFEST_PATH, MODULES_DIR};
 pub use registry::{RegistryClient, RegistryError};
 pub use source::{ArchiveFormat, GitSource, HttpSource, RegistrySource, Source, SourceError};

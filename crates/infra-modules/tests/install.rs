@@ -43,9 +43,13 @@ fn run(
     config: &CliConfig,
 ) -> (Result<Manifest, InstallError>, Vec<String>) {
     let mut lines = Vec::new();
-    let result = install(root, InstallOptions { upgrade }, config, &mut |line| {
-        lines.push(line)
-    });
+    let result = install(
+        root,
+        InstallOptions { upgrade },
+        config,
+        &Default::default(),
+        &mut |line| lines.push(line),
+    );
     (result, lines)
 }
 

@@ -13,10 +13,7 @@ use crate::session::{self, Workdir};
 use crate::Exit;
 
 pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) -> Result<Exit> {
-    install_modules(work, args.upgrade)?;
-    let config = session::load_config(work)?;
-    let inputs = session::input_variables(work, &config, sources, false)?;
-    let _ = inputs;
+    let config = install_modules(work, args.upgrade, sources)?;
     let mut overrides = session::saved_settings(&work.dir);
     for item in &args.backend_config {
         if let Some((key, value)) = item.split_once('=') {
@@ -179,17 +176,54 @@ fn migrate_legacy_states(work: &Workdir, settings: &session::StateSettings) -> R
 
 /// Downloads the registry, git and archive modules the configuration calls into
 /// `.infra/modules/`, with Terraform's manifest; `-upgrade` re-resolves their versions.
-fn install_modules(work: &Workdir, upgrade: bool) -> Result<()> {
+/// Installs the modules the configuration calls and returns the configuration, loaded with
+/// them. A call whose `source` or `version` is an expression (Terraform 1.15) is installed
+/// once the modules above it are loaded and it has been evaluated, from constant variables
+/// (`-var`, `-var-file` and the usual files) and locals: one more round per level.
+fn install_modules(
+    work: &Workdir,
+    upgrade: bool,
+    sources: &[VariableSource],
+) -> Result<infra_config::Config> {
     println!("Initializing modules...");
     let cli_config = infra_modules::CliConfig::load()?;
-    // Downloads block; this runtime has worker threads to spare for them.
-    tokio::task::block_in_place(|| {
-        infra_modules::install(
-            &work.dir,
-            infra_modules::InstallOptions { upgrade },
-            &cli_config,
-            &mut |line: String| println!("{line}"),
-        )
-    })?;
-    Ok(())
+    let mut evaluated = infra_config::ModuleSources::new();
+    for round in 0..16 {
+        // Downloads block; this runtime has worker threads to spare for them.
+        tokio::task::block_in_place(|| {
+            infra_modules::install(
+                &work.dir,
+                infra_modules::InstallOptions {
+                    upgrade: upgrade && round == 0,
+                },
+                &cli_config,
+                &evaluated,
+                &mut |line: String| println!("{line}"),
+            )
+        })?;
+        let resolved = infra_config::Resolved {
+            instances: Default::default(),
+            sources: evaluated.clone(),
+        };
+        let config = session::check(infra_config::load_with(&work.dir, &resolved), work.style)?;
+        // Checks every variable value given, as the commands that follow will.
+        let inputs = session::input_variables(work, &config, sources, false)?;
+        if !config.has_module_sources_to_evaluate() {
+            session::report(config.warnings(), work.style)?;
+            return Ok(config);
+        }
+        let next = session::check(
+            infra_config::Evaluator::for_init(&config, &inputs, &work.workspace)
+                .and_then(|evaluator| evaluator.module_sources()),
+            work.style,
+        )?;
+        if next == evaluated {
+            session::report(config.warnings(), work.style)?;
+            return Ok(config);
+        }
+        evaluated = next;
+    }
+    Err(anyhow!(
+        "module sources kept changing after 16 rounds of evaluation"
+    ))
 }

@@ -11,10 +11,11 @@ use crate::args::{ValidateArgs, VariableSource};
 use crate::session::{self, Workdir};
 use crate::{Exit, Reported};
 
-/// As Terraform's validate, no variable values are read: `-var` and `-input` are accepted and
-/// ignored, and an unset variable is an unknown value of its type.
-pub fn run(work: &Workdir, args: &ValidateArgs, _sources: &[VariableSource]) -> Result<Exit> {
-    let diagnostics = problems(work);
+/// As Terraform's validate, variable values are not needed: an unset variable is an unknown
+/// value of its type. Only `const` variables that module `source` or `version` expressions
+/// use are read (Terraform 1.15), from `-var`, `-var-file` and the usual files.
+pub fn run(work: &Workdir, args: &ValidateArgs, sources: &[VariableSource]) -> Result<Exit> {
+    let diagnostics = problems(work, sources)?;
     if args.json {
         println!("{:#}", validate_json(work, &diagnostics));
         return if diagnostics.has_errors() {
@@ -33,11 +34,25 @@ pub fn run(work: &Workdir, args: &ValidateArgs, _sources: &[VariableSource]) -> 
 }
 
 /// Every problem of the configuration, warnings included; loading stops at its own errors.
-fn problems(work: &Workdir) -> Diagnostics {
+/// Variable values that cannot be read are an error of their own.
+fn problems(work: &Workdir, sources: &[VariableSource]) -> Result<Diagnostics> {
     let config = match infra_config::load(&work.dir) {
         Ok(config) => config,
-        Err(errors) => return errors,
+        Err(errors) => return Ok(errors),
     };
+    let config = if config.has_module_sources_to_evaluate() {
+        let inputs = session::input_variables(work, &config, sources, false)?;
+        match session::resolve_module_sources(work, config, &inputs) {
+            Ok(config) => config,
+            Err(errors) => return Ok(errors),
+        }
+    } else {
+        config
+    };
+    Ok(problems_of(work, &config))
+}
+
+fn problems_of(work: &Workdir, config: &infra_config::Config) -> Diagnostics {
     let mut diagnostics = config.warnings().clone();
     if config.has_no_files() {
         diagnostics.push(Diagnostic::error(
@@ -46,7 +61,7 @@ fn problems(work: &Workdir) -> Diagnostics {
         ));
         return diagnostics;
     }
-    let evaluator = match Evaluator::for_validation(&config, &work.workspace) {
+    let evaluator = match Evaluator::for_validation(config, &work.workspace) {
         Ok(evaluator) => evaluator,
         Err(errors) => {
             diagnostics.extend(errors);
