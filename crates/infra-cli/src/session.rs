@@ -222,23 +222,7 @@ pub fn input_variables_with(
 /// `for_each`, evaluated with these inputs, and every module whose `source` is an expression
 /// loaded ([`resolve_module_sources`]). Nested calls take one more pass each.
 pub fn expand_modules(work: &Workdir, config: Config, inputs: &InputVariables) -> Result<Config> {
-    let mut config = config;
-    let mut known = Resolved::default();
-    for _ in 0..16 {
-        let next = Resolved {
-            instances: check(
-                evaluator(work, &config, inputs)?.module_instances(),
-                work.style,
-            )?,
-            sources: check(module_sources(work, &config, inputs), work.style)?,
-        };
-        if next == known {
-            break;
-        }
-        known = next;
-        config = check(infra_config::load_with(&work.dir, &known), work.style)?;
-    }
-    Ok(config)
+    check(load_resolved(work, config, inputs, true), work.style)
 }
 
 /// The configuration with the module of every call whose `source` or `version` is an
@@ -249,13 +233,26 @@ pub fn resolve_module_sources(
     config: Config,
     inputs: &InputVariables,
 ) -> Result<Config, Diagnostics> {
+    load_resolved(work, config, inputs, false)
+}
+
+/// The configuration loaded again until what evaluating it tells the loader stops changing:
+/// module sources written as expressions, and with `expand` the instances of module calls.
+fn load_resolved(
+    work: &Workdir,
+    config: Config,
+    inputs: &InputVariables,
+    expand: bool,
+) -> Result<Config, Diagnostics> {
     let mut config = config;
     let mut known = Resolved::default();
     for _ in 0..16 {
-        let next = Resolved {
-            instances: Default::default(),
-            sources: module_sources(work, &config, inputs)?,
+        let instances = match expand {
+            true => Evaluator::new(&config, inputs, &work.workspace)?.module_instances()?,
+            false => Default::default(),
         };
+        let sources = module_sources(work, &config, inputs)?;
+        let next = Resolved { instances, sources };
         if next == known {
             break;
         }
