@@ -3,12 +3,13 @@
 //! module sources). This is the configuration as written, not the result of evaluating it.
 
 use crate::source::{display_path, SourceFile};
+use crate::syntax::traversal_path;
 use crate::types::TypeConstraint;
 use crate::{
     BackendConfig, EncryptionConfig, IgnoreChanges, Lifecycle, MoveStatement, RemoveStatement,
     ResourceConfig, VariableInfo,
 };
-use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::Span;
 use infra_core::{
@@ -64,7 +65,7 @@ pub(crate) struct Module {
     pub encryption: Option<EncryptionConfig>,
     /// For one instance of a call with `count`/`for_each`: `count.index` or `each` while
     /// evaluating the call's arguments.
-    pub instance: crate::eval::Instance,
+    pub instance: crate::context::Instance,
 }
 
 #[derive(Debug)]
@@ -288,38 +289,16 @@ pub(crate) fn is_meta(name: &str) -> bool {
     META_ARGUMENTS.contains(&name) || META_BLOCKS.contains(&name)
 }
 
-/// Reads every `*.tf` file in `dir` (sorted by name), then every local module it calls,
-/// recursively. All errors from all files are collected before returning.
-pub fn load(dir: &Path) -> Result<Config, Diagnostics> {
-    let mut loader = Loader::new(false);
-    loader.load_module(dir, String::new(), Vec::new(), &mut Vec::new());
-    loader
-        .diagnostics
-        .extend(crate::deprecation::warnings(&loader.config));
-    if loader.diagnostics.has_errors() {
-        return Err(loader.diagnostics);
-    }
-    loader.config.warnings = loader.diagnostics;
-    Ok(loader.config)
-}
-
-/// As [`load`], with one module per instance of each call with `count`/`for_each` whose
-/// instances are given (see `Evaluator::module_instances`): `module.app[0]`, `module.app[1]`;
-/// and the children of calls whose source is an expression, where it is given
-/// (`Evaluator::module_sources`). [`load`] leaves those children out.
-pub fn load_with(dir: &Path, resolved: &Resolved) -> Result<Config, Diagnostics> {
+/// The configuration in `dir` as read, with what reading it found ([`crate::load_with`]
+/// completes it): every `*.tf` file (sorted by name), then every module it calls, recursively;
+/// one module per instance of each call with `count`/`for_each` whose instances are given, and
+/// the child of a call whose source is an expression only where its value is given.
+pub(crate) fn read(dir: &Path, resolved: &Resolved) -> (Config, Diagnostics) {
     let mut loader = Loader::new(false);
     loader.module_instances = resolved.instances.clone();
     loader.module_sources = resolved.sources.clone();
     loader.load_module(dir, String::new(), Vec::new(), &mut Vec::new());
-    loader
-        .diagnostics
-        .extend(crate::deprecation::warnings(&loader.config));
-    if loader.diagnostics.has_errors() {
-        return Err(loader.diagnostics);
-    }
-    loader.config.warnings = loader.diagnostics;
-    Ok(loader.config)
+    (loader.config, loader.diagnostics)
 }
 
 /// The root module's `terraform { backend "…" { … } }`, reading only the root files that
@@ -360,9 +339,9 @@ struct Loader {
     diagnostics: Diagnostics,
     /// Read only `terraform` blocks, in root files that mention "backend" ([`load_backend`]).
     backend_only: bool,
-    /// The known instances of calls with `count`/`for_each` ([`load_with`]).
+    /// The known instances of calls with `count`/`for_each` ([`crate::load_with`]).
     module_instances: ModuleInstances,
-    /// The evaluated sources of calls that write them as expressions ([`load_with`]).
+    /// The evaluated sources of calls that write them as expressions ([`crate::load_with`]).
     module_sources: ModuleSources,
 }
 
@@ -445,7 +424,7 @@ impl Loader {
             providers: Vec::new(),
             backend: None,
             encryption: None,
-            instance: crate::eval::Instance::default(),
+            instance: crate::context::Instance::default(),
         });
 
         for name in names {
@@ -562,15 +541,15 @@ impl Loader {
                             continue;
                         };
                         self.config.modules[child].instance = match &key {
-                            InstanceKey::Index(i) if !for_each => crate::eval::Instance {
+                            InstanceKey::Index(i) if !for_each => crate::context::Instance {
                                 count_index: Some(*i),
                                 each: None,
                             },
-                            InstanceKey::Index(i) => crate::eval::Instance {
+                            InstanceKey::Index(i) => crate::context::Instance {
                                 count_index: None,
                                 each: Some((i.to_string(), value)),
                             },
-                            InstanceKey::Key(k) => crate::eval::Instance {
+                            InstanceKey::Key(k) => crate::context::Instance {
                                 count_index: None,
                                 each: Some((k.clone(), value)),
                             },
@@ -927,7 +906,7 @@ impl Loader {
                 self.config.files[file].location(inner.span().map(|s| s.start).unwrap_or(0));
             let mut settings = BTreeMap::new();
             for attribute in inner.body.attributes() {
-                match crate::eval::constant(&attribute.value) {
+                match crate::context::constant(&attribute.value) {
                     Ok(value) => {
                         settings.insert(attribute.key.value().as_str().to_string(), value);
                     }
@@ -1135,7 +1114,7 @@ impl Loader {
 
     fn literal(&mut self, file: usize, body: &Body, name: &str) -> Option<Value> {
         let attribute = body.get_attribute(name)?;
-        match crate::eval::constant(&attribute.value) {
+        match crate::context::constant(&attribute.value) {
             Ok(v) => Some(v),
             Err(_) => {
                 let location = self.location(file, attribute.value.span());
@@ -1198,7 +1177,7 @@ impl Loader {
     fn check_arguments(&mut self, file: usize, body: &Body, arguments: &[&str], blocks: &[&str]) {
         let found = {
             let locate = |span| self.location(file, span);
-            crate::validate::unexpected_names(body, arguments, blocks, &locate)
+            crate::syntax::unexpected_names(body, arguments, blocks, &locate)
         };
         self.diagnostics.extend(found);
     }
@@ -1430,7 +1409,7 @@ impl Loader {
                     );
                     continue;
                 }
-                if let Ok(Value::String(text)) = crate::eval::constant(&attribute.value) {
+                if let Ok(Value::String(text)) = crate::context::constant(&attribute.value) {
                     if let Err((summary, detail)) = timeout_duration(&key, &text) {
                         self.error(summary, detail, location);
                     }
@@ -1513,35 +1492,6 @@ impl Loader {
                 IgnoreChanges::None
             }
         }
-    }
-}
-
-/// `tags["Name"]` / `tags.Name` / `"tags"` as a path string.
-pub(crate) fn traversal_path(expr: &Expression) -> Option<String> {
-    match expr {
-        Expression::Variable(v) => Some(v.value().as_str().to_string()),
-        Expression::String(s) => Some(s.value().to_string()),
-        Expression::Traversal(traversal) => {
-            let mut out = traversal_path(&traversal.expr)?;
-            for operator in &traversal.operators {
-                match operator.value() {
-                    TraversalOperator::GetAttr(name) => {
-                        out.push('.');
-                        out.push_str(name.value().as_str());
-                    }
-                    TraversalOperator::Index(Expression::String(s)) => {
-                        out.push_str(&format!("[{:?}]", s.value()))
-                    }
-                    TraversalOperator::Index(Expression::Number(n)) => {
-                        out.push_str(&format!("[{}]", n.value()))
-                    }
-                    TraversalOperator::LegacyIndex(i) => out.push_str(&format!("[{}]", i.value())),
-                    _ => return None,
-                }
-            }
-            Some(out)
-        }
-        _ => None,
     }
 }
 

@@ -10,8 +10,8 @@ use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 use infra_core::{Diagnostic, Diagnostics, Location, Value};
 
-use crate::config::traversal_path;
 use crate::source::SourceFile;
+use crate::syntax::traversal_path;
 
 /// The encryption configuration, from the root module's `terraform` block, `TF_ENCRYPTION`,
 /// or both merged ([`EncryptionConfig::merge`]).
@@ -236,7 +236,7 @@ impl Reader<'_> {
         }
         for attribute in block.body.attributes() {
             let key = attribute.key.value().as_str().to_string();
-            match crate::eval::constant(&attribute.value) {
+            match crate::context::constant(&attribute.value) {
                 Ok(value) => {
                     parsed.settings.insert(key, value);
                 }
@@ -283,7 +283,7 @@ impl Reader<'_> {
                         attribute.value.span(),
                     ),
                 },
-                "enforced" if top => match crate::eval::constant(&attribute.value) {
+                "enforced" if top => match crate::context::constant(&attribute.value) {
                     Ok(Value::Bool(enforced)) => target.enforced = enforced,
                     _ => self.error(
                         "Invalid value",

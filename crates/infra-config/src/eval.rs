@@ -1,72 +1,21 @@
 //! The expression evaluator over hcl-edit's AST: literals, templates, operators, conditionals,
 //! `for` expressions, splats and traversals, with Terraform's unknown and sensitive
-//! propagation. Named things (`var.x`, `aws_vpc.main`) are resolved by
-//! [`crate::evaluator::Env`]; this module knows only the shapes of expressions.
+//! propagation: the methods of [`Ctx`] that evaluate. Named things (`var.x`,
+//! `aws_vpc.main`) are resolved by the context's [`crate::context::Scope`]; this module knows only the shapes
+//! of expressions.
 
-use crate::evaluator::Env;
-use crate::source::SourceFile;
+use crate::context::{equal_values, mark_if, to_key, Ctx, EvalResult, Fail};
 use hcl_edit::expr::{
     BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
 };
 use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::{Decorated, Span};
 use infra_core::value::format_number;
-use infra_core::{Diagnostic, Location, Value};
+use infra_core::Value;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-/// A located evaluation error.
-pub(crate) type Fail = Box<Diagnostic>;
-pub(crate) type EvalResult = Result<Value, Fail>;
-
-/// The instance being evaluated: `count.index`, `each.key`/`each.value`.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Instance {
-    pub count_index: Option<i64>,
-    pub each: Option<(String, Value)>,
-}
-
-/// Where an expression is being evaluated: which file (for locations), which module and
-/// instance (for names), and the names bound by enclosing `for` expressions and `dynamic`
-/// blocks.
-pub(crate) struct Ctx<'a> {
-    pub files: &'a [SourceFile],
-    pub file: usize,
-    pub module: usize,
-    pub env: Option<&'a Env<'a>>,
-    pub instance: Instance,
-    pub bindings: Vec<(String, Value)>,
-}
-
-/// Evaluates an expression that may not refer to anything (defaults, tfvars, backend).
-pub(crate) fn constant(expr: &Expression) -> EvalResult {
-    Ctx {
-        files: &[],
-        file: 0,
-        module: 0,
-        env: None,
-        instance: Instance::default(),
-        bindings: Vec::new(),
-    }
-    .eval(expr)
-}
-
-impl<'a> Ctx<'a> {
-    pub fn loc(&self, span: Option<Range<usize>>) -> Option<Location> {
-        self.files
-            .get(self.file)
-            .and_then(|f| f.span_location(span))
-    }
-
-    pub fn fail(
-        &self,
-        summary: &str,
-        detail: impl Into<String>,
-        span: Option<Range<usize>>,
-    ) -> Fail {
-        Box::new(Diagnostic::error(summary, detail).at(self.loc(span)))
-    }
-
+impl Ctx<'_> {
     fn binding(&self, name: &str) -> Option<&Value> {
         self.bindings
             .iter()
@@ -210,8 +159,8 @@ impl<'a> Ctx<'a> {
         operators: &[Decorated<TraversalOperator>],
         span: Option<Range<usize>>,
     ) -> Result<(Value, usize, bool), Fail> {
-        match self.env {
-            Some(env) => env.resolve(self, name, operators, span),
+        match self.scope {
+            Some(scope) => scope.resolve(self, name, operators, span),
             None => Err(self.fail(
                 "Variables not allowed",
                 format!("\"{name}\": variables and references may not be used here."),
@@ -753,36 +702,13 @@ impl TemplateState {
     }
 }
 
-pub(crate) fn mark_if(value: Value, sensitive: bool) -> Value {
-    if sensitive {
-        value.mark_sensitive()
-    } else {
-        value
-    }
-}
-
-/// A value used as an object or map key.
-pub(crate) fn to_key(value: &Value) -> Option<String> {
-    match value.unmarked() {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(format_number(*n)),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// Equality as Terraform sees it: numbers by value, otherwise structural.
-pub(crate) fn equal_values(a: &Value, b: &Value) -> bool {
-    a == b
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
 
     pub fn eval_text(text: &str) -> EvalResult {
         let expr = hcl_edit::parser::parse_expr(text).expect("test expression parses");
-        constant(&expr)
+        crate::context::constant(&expr)
     }
 
     #[test]
@@ -877,14 +803,7 @@ pub(crate) mod tests {
 
     #[test]
     fn unknown_and_sensitive_propagate() {
-        let mut ctx = Ctx {
-            files: &[],
-            file: 0,
-            module: 0,
-            env: None,
-            instance: Instance::default(),
-            bindings: vec![],
-        };
+        let mut ctx = Ctx::without_scope();
         ctx.bindings.push(("u".into(), Value::Unknown));
         ctx.bindings
             .push(("s".into(), Value::string("x").mark_sensitive()));

@@ -6,7 +6,7 @@
 //! cached only for one `expand`/`outputs` call, because resource values change between calls.
 
 use crate::config::{is_meta, ConditionDecl, Config, Expr, ImportDecl, VariableDecl, META_BLOCKS};
-use crate::eval::{mark_if, Ctx, EvalResult, Fail, Instance};
+use crate::context::{mark_if, Ctx, EvalResult, Fail, Instance, Scope};
 use crate::inputs::{InputSource, InputVariables, RawValue};
 use crate::references::{self, RefKind, Reference};
 use crate::{
@@ -76,9 +76,28 @@ pub(crate) struct Env<'a> {
     in_progress: RefCell<Vec<Named>>,
 }
 
-impl Env<'_> {
-    pub(crate) fn config(&self) -> &Config {
-        self.ev.config
+impl Scope for Env<'_> {
+    fn resolve(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+        operators: &[Decorated<TraversalOperator>],
+        span: Option<Range<usize>>,
+    ) -> Result<(Value, usize, bool), Fail> {
+        Env::resolve(self, ctx, name, operators, span)
+    }
+
+    /// Whether impure functions give values ([`Evaluator::begin_apply`]).
+    fn applying(&self) -> bool {
+        self.ev.applying.get()
+    }
+
+    fn working_dir(&self) -> &std::path::Path {
+        &self.ev.config.modules[0].dir
+    }
+
+    fn is_ephemeral(&self, module: usize, expr: &Expression) -> bool {
+        crate::ephemeral::is_ephemeral(self.ev.config, module, expr)
     }
 }
 
@@ -193,8 +212,9 @@ impl<'c> Evaluator<'c> {
                         } else {
                             match hcl_edit::parser::parse_expr(text.trim())
                                 .map_err(|e| e.message().to_string())
-                                .and_then(|expr| crate::eval::constant(&expr).map_err(|d| d.detail))
-                            {
+                                .and_then(|expr| {
+                                    crate::context::constant(&expr).map_err(|d| d.detail)
+                                }) {
                                 Ok(v) => Some(v),
                                 Err(message) => {
                                     diagnostics.push(
@@ -364,7 +384,7 @@ impl<'c> Evaluator<'c> {
         self.config.resource(&address.resource).is_some_and(|decl| {
             decl.body
                 .get_blocks("provisioner")
-                .any(|block| crate::provisioner::when(block) == when)
+                .any(|block| crate::syntax::when(block) == when)
         })
     }
 
@@ -386,7 +406,7 @@ impl<'c> Evaluator<'c> {
         let blocks: Vec<_> = decl
             .body
             .get_blocks("provisioner")
-            .filter(|block| crate::provisioner::when(block) == when)
+            .filter(|block| crate::syntax::when(block) == when)
             .collect();
         if blocks.is_empty() {
             return Ok(Vec::new());
@@ -1379,7 +1399,7 @@ fn import_address(ctx: &mut Ctx, expr: &Expression) -> Result<Address, Fail> {
     let (base, key) = match expr {
         Expression::Traversal(traversal) => {
             let mut text =
-                crate::config::traversal_path(&traversal.expr).ok_or_else(|| invalid(ctx))?;
+                crate::syntax::traversal_path(&traversal.expr).ok_or_else(|| invalid(ctx))?;
             let mut key = None;
             let count = traversal.operators.len();
             for (position, operator) in traversal.operators.iter().enumerate() {
@@ -1406,7 +1426,7 @@ fn import_address(ctx: &mut Ctx, expr: &Expression) -> Result<Address, Fail> {
             (text, key)
         }
         other => (
-            crate::config::traversal_path(other).ok_or_else(|| invalid(ctx))?,
+            crate::syntax::traversal_path(other).ok_or_else(|| invalid(ctx))?,
             None,
         ),
     };
@@ -1648,19 +1668,10 @@ impl<'a> Env<'a> {
             files: &self.ev.config.files,
             file,
             module,
-            env: Some(self),
+            scope: Some(self),
             instance: Instance::default(),
             bindings: Vec::new(),
         }
-    }
-
-    /// Whether impure functions give values ([`Evaluator::begin_apply`]).
-    pub fn applying(&self) -> bool {
-        self.ev.applying.get()
-    }
-
-    pub fn module_dir(&self, module: usize) -> &std::path::Path {
-        &self.ev.config.modules[module].dir
     }
 
     /// Resolves a root name (`var`, `local`, `aws_vpc`, ...) and the operators it consumes.
@@ -1962,7 +1973,7 @@ impl<'a> Env<'a> {
             files: &self.ev.config.files,
             file,
             module,
-            env: Some(self),
+            scope: Some(self),
             instance: Instance::default(),
             bindings: Vec::new(),
         }

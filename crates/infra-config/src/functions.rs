@@ -27,12 +27,12 @@ mod yaml;
 pub(crate) use datetime::parse_duration;
 pub use encoding::sha1;
 
-use crate::eval::{mark_if, Ctx, EvalResult, Fail};
+use crate::context::{mark_if, Ctx, EvalResult, Fail};
+pub(crate) use crate::types::sort_set;
 use hcl_edit::expr::{Expression, FuncCall};
 use hcl_edit::Span;
 use infra_core::value::format_number;
 use infra_core::{Diagnostic, Value};
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -304,7 +304,7 @@ impl Function {
             Body::Deep(run) | Body::Shallow(run) => run(&args),
             Body::Raw(run) => run(args),
             Body::Files(run) => run(ctx, &args),
-            Body::Impure { .. } if ctx.env.is_some_and(|env| env.applying()) => {
+            Body::Impure { .. } if ctx.scope.is_some_and(|scope| scope.applying()) => {
                 impure_value(self.name, &args)
             }
             Body::Impure { check, .. } => check(&args).map(|()| Value::Unknown),
@@ -603,20 +603,6 @@ fn known_elements(items: &[Value]) -> bool {
     items.iter().all(Value::is_wholly_known)
 }
 
-fn compare(a: &Value, b: &Value) -> Ordering {
-    match (a.unmarked(), b.unmarked()) {
-        (Value::Number(x), Value::Number(y)) => x.partial_cmp(y).unwrap_or(Ordering::Equal),
-        (Value::String(x), Value::String(y)) => x.cmp(y),
-        (x, y) => x.to_json().to_string().cmp(&y.to_json().to_string()),
-    }
-}
-
-/// Sorts and de-duplicates a set's elements, as Terraform orders sets.
-pub(crate) fn sort_set(items: &mut Vec<Value>) {
-    items.sort_by(compare);
-    items.dedup_by(|a, b| a.unmark_deep() == b.unmark_deep());
-}
-
 fn to_string_value(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
@@ -635,8 +621,8 @@ fn working_dir_path(ctx: &Ctx, relative: &str) -> std::path::PathBuf {
     if path.is_absolute() {
         return path.to_path_buf();
     }
-    match ctx.env {
-        Some(env) => env.module_dir(0).join(path),
+    match ctx.scope {
+        Some(scope) => scope.working_dir().join(path),
         None => path.to_path_buf(),
     }
 }
@@ -648,14 +634,8 @@ fn working_dir_path(ctx: &Ctx, relative: &str) -> std::path::PathBuf {
 pub fn render_template(text: &str, variables: BTreeMap<String, Value>) -> Result<Value, String> {
     let template = hcl_edit::parser::parse_template(text)
         .map_err(|e| format!("the template is invalid: {}", e.message()))?;
-    let mut template_ctx = Ctx {
-        files: &[],
-        file: 0,
-        module: 0,
-        env: None,
-        instance: Default::default(),
-        bindings: variables.into_iter().collect(),
-    };
+    let mut template_ctx = Ctx::without_scope();
+    template_ctx.bindings = variables.into_iter().collect();
     let expr = hcl_edit::expr::Expression::StringTemplate(template.into());
     let rendered = template_ctx
         .eval(&expr)
@@ -676,9 +656,12 @@ pub fn render_template(text: &str, variables: BTreeMap<String, Value>) -> Result
 
 #[cfg(test)]
 mod tests {
-    use crate::eval::tests::eval_text;
-    use crate::eval::{Ctx, EvalResult, Instance};
+    use crate::context::{constant, Ctx, EvalResult};
     use infra_core::Value;
+
+    fn eval_text(text: &str) -> EvalResult {
+        constant(&hcl_edit::parser::parse_expr(text).expect("test expression parses"))
+    }
 
     /// Evaluates an expression that must succeed.
     pub(crate) fn ok(text: &str) -> Value {
@@ -698,17 +681,11 @@ mod tests {
 
     /// Evaluates an expression with names bound to values (unknown or sensitive ones).
     pub(crate) fn with(text: &str, bindings: &[(&str, Value)]) -> EvalResult {
-        let mut ctx = Ctx {
-            files: &[],
-            file: 0,
-            module: 0,
-            env: None,
-            instance: Instance::default(),
-            bindings: bindings
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.clone()))
-                .collect(),
-        };
+        let mut ctx = Ctx::without_scope();
+        ctx.bindings = bindings
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.clone()))
+            .collect();
         ctx.eval(&hcl_edit::parser::parse_expr(text).expect("test expression parses"))
     }
 

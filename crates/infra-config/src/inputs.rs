@@ -119,7 +119,7 @@ impl InputVariables {
             match structure {
                 Structure::Attribute(attribute) => {
                     let location = file.span_location(attribute.span());
-                    match crate::eval::constant(&attribute.value) {
+                    match crate::context::constant(&attribute.value) {
                         Ok(value) => {
                             self.values.insert(
                                 attribute.key.value().as_str().to_string(),

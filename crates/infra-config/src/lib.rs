@@ -8,6 +8,7 @@
 //! to AWS: resource values come in through [`ResourceValues`].
 
 mod config;
+mod context;
 mod deprecation;
 mod encryption;
 mod ephemeral;
@@ -16,9 +17,11 @@ mod evaluator;
 mod fmt;
 mod functions;
 mod inputs;
+mod load;
 mod provisioner;
 mod references;
 mod source;
+mod syntax;
 mod types;
 mod validate;
 
@@ -26,8 +29,8 @@ mod validate;
 mod tests;
 
 pub use config::{
-    load, load_backend, load_state_settings, load_with, timeout_duration, Config, ModuleInstances,
-    ModuleSource, ModuleSources, Resolved,
+    load_backend, load_state_settings, timeout_duration, Config, ModuleInstances, ModuleSource,
+    ModuleSources, Resolved,
 };
 pub use encryption::{
     parse_environment as parse_encryption_environment, EncryptionBlock, EncryptionConfig,
@@ -37,7 +40,9 @@ pub use evaluator::Evaluator;
 pub use fmt::format_source;
 pub use functions::{render_template, sha1};
 pub use inputs::InputVariables;
-pub use provisioner::{LocalExec, When};
+pub use load::{load, load_with};
+pub use provisioner::LocalExec;
+pub use syntax::When;
 
 use infra_core::{Address, Location, ResourceId, Value};
 use std::collections::BTreeMap;

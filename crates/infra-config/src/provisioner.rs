@@ -13,15 +13,9 @@ use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 use infra_core::{Diagnostic, Diagnostics, Location, Value};
 
-use crate::eval::Ctx;
+use crate::context::Ctx;
+use crate::syntax::{keyword, when, When};
 use crate::types::TypeConstraint;
-
-/// When a provisioner runs: after its object is created, or before it is destroyed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
-    Create,
-    Destroy,
-}
 
 /// A `local-exec` provisioner, evaluated for one instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,29 +55,6 @@ const LOCAL_EXEC_ARGUMENTS: &[&str] = &[
 
 /// The provisioners Terraform 0.15 removed: its own error names them.
 const REMOVED: &[&str] = &["chef", "habitat", "puppet", "salt-masterless"];
-
-/// The `when` of a provisioner block, as written; an invalid keyword reads as `create` (its
-/// error was given when the configuration was loaded).
-pub(crate) fn when(block: &Block) -> When {
-    match block
-        .body
-        .get_attribute("when")
-        .and_then(|a| keyword(&a.value))
-    {
-        Some(("destroy", _)) => When::Destroy,
-        _ => When::Create,
-    }
-}
-
-/// A keyword argument's word, and whether it was quoted (Terraform 0.11's form, which
-/// Terraform still accepts with a warning).
-fn keyword(expr: &Expression) -> Option<(&str, bool)> {
-    match expr {
-        Expression::Variable(name) => Some((name.as_str(), false)),
-        Expression::String(text) => Some((text.as_str(), true)),
-        _ => None,
-    }
-}
 
 /// Checks the `provisioner` blocks of a resource body: their kind, arguments and keywords, and
 /// that a destroy-time one refers only to its own object. `locate` turns a span of the body's
@@ -139,7 +110,7 @@ fn check_local_exec(
     locate: &dyn Fn(Option<std::ops::Range<usize>>) -> Option<Location>,
     out: &mut Diagnostics,
 ) {
-    out.extend(crate::validate::unexpected_names(
+    out.extend(crate::syntax::unexpected_names(
         &block.body,
         LOCAL_EXEC_ARGUMENTS,
         &["connection"],

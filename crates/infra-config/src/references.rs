@@ -67,7 +67,7 @@ pub(crate) fn walk_body(body: &Body, top: bool, bound: &mut Vec<String>, out: &m
                 }
                 if top
                     && ident == "provisioner"
-                    && crate::provisioner::when(block) == crate::When::Destroy
+                    && crate::syntax::when(block) == crate::When::Destroy
                 {
                     continue;
                 }

@@ -80,7 +80,7 @@ impl TypeConstraint {
                             [ty] => (TypeConstraint::parse(ty)?, None),
                             [ty, default] => (
                                 TypeConstraint::parse(ty)?,
-                                Some(crate::eval::constant(default).map_err(|d| d.detail)?),
+                                Some(crate::context::constant(default).map_err(|d| d.detail)?),
                             ),
                             _ => {
                                 return Err(
@@ -209,7 +209,7 @@ impl TypeConstraint {
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 if self.is_set() {
-                    crate::functions::sort_set(&mut converted);
+                    sort_set(&mut converted);
                 }
                 Ok(Value::List(converted))
             }
@@ -282,6 +282,24 @@ pub(crate) fn object_key_name(key: &ObjectKey) -> Option<String> {
         ObjectKey::Expression(Expression::Variable(v)) => Some(v.value().as_str().to_string()),
         _ => None,
     }
+}
+
+/// The order of a set's elements, as Terraform orders sets: numbers by value, strings
+/// lexically, anything else by its JSON text.
+fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
+    match (a.unmarked(), b.unmarked()) {
+        (Value::Number(x), Value::Number(y)) => {
+            x.partial_cmp(y).unwrap_or(std::cmp::Ordering::Equal)
+        }
+        (Value::String(x), Value::String(y)) => x.cmp(y),
+        (x, y) => x.to_json().to_string().cmp(&y.to_json().to_string()),
+    }
+}
+
+/// Sorts and de-duplicates a set's elements, as Terraform orders sets.
+pub(crate) fn sort_set(items: &mut Vec<Value>) {
+    items.sort_by(compare);
+    items.dedup_by(|a, b| a.unmark_deep() == b.unmark_deep());
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use crate::config::{is_meta, Config, ResourceDecl};
 use crate::references::RefKind;
+use crate::syntax::closest;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::Span;
@@ -439,74 +440,6 @@ fn is_surely_set(expression: &Expression) -> bool {
             | Expression::BinaryOp(_)
             | Expression::UnaryOp(_)
     )
-}
-
-/// Terraform's "Unsupported argument" / "Unsupported block type" for each argument or block of
-/// `body` not named in `arguments` / `blocks`, with the closest name as a suggestion. `locate`
-/// turns a span of the body's file into a location.
-pub(crate) fn unexpected_names(
-    body: &Body,
-    arguments: &[&str],
-    blocks: &[&str],
-    locate: &dyn Fn(Option<std::ops::Range<usize>>) -> Option<Location>,
-) -> Diagnostics {
-    let mut out = Diagnostics::new();
-    for structure in body.iter() {
-        let (name, span, allowed, summary, what) = match structure {
-            Structure::Attribute(attribute) => (
-                attribute.key.value().as_str(),
-                attribute.key.span(),
-                arguments,
-                "Unsupported argument",
-                "An argument named \"{}\" is not expected here.",
-            ),
-            Structure::Block(block) => (
-                block.ident.value().as_str(),
-                block.ident.span(),
-                blocks,
-                "Unsupported block type",
-                "Blocks of type \"{}\" are not expected here.",
-            ),
-        };
-        if allowed.contains(&name) {
-            continue;
-        }
-        let suggestion = closest(name, allowed)
-            .map(|n| format!(" Did you mean \"{n}\"?"))
-            .unwrap_or_default();
-        out.push(
-            Diagnostic::error(summary, format!("{}{suggestion}", what.replace("{}", name)))
-                .at(locate(span)),
-        );
-    }
-    out
-}
-
-/// The name closest to `name` by edit distance, if close enough to be a plausible typo.
-pub(crate) fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(name, c), *c))
-        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(2))
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut current = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            current[j] = (previous[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(previous[j - 1] + cost);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::{
     arg_error, integer, known_elements, list, map, number, sort_set, string, to_string_value,
     FnResult, FunctionError,
 };
-use crate::eval::{mark_if, to_key};
+use crate::context::{mark_if, to_key};
 use infra_core::value::format_number;
 use infra_core::Value;
 use std::collections::BTreeMap;

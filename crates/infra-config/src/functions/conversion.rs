@@ -5,7 +5,7 @@
 use super::{
     arg_error, known_elements, list, sort_set, to_string_value, Call, FnResult, FunctionError,
 };
-use crate::eval::{mark_if, Ctx, EvalResult};
+use crate::context::{mark_if, Ctx, EvalResult};
 use crate::types::TypeConstraint;
 use infra_core::Value;
 
@@ -98,10 +98,10 @@ pub(super) fn null_ephemeral_argument(ctx: &mut Ctx, call: &Call) -> Option<Eval
 /// object or tuple constructor part by part, anything else as a whole.
 fn null_ephemeral_parts(ctx: &mut Ctx, expr: &hcl_edit::expr::Expression, value: Value) -> Value {
     use hcl_edit::expr::{Expression, ObjectKey};
-    let Some(env) = ctx.env else {
+    let Some(scope) = ctx.scope else {
         return value;
     };
-    if !crate::ephemeral::is_ephemeral(env.config(), ctx.module, expr) {
+    if !scope.is_ephemeral(ctx.module, expr) {
         return value;
     }
     let (value, marked) = value.unmark();

@@ -6,7 +6,7 @@ use super::{
     arg_error, integer, render_template, string, to_string_value, Body, Call, FnResult, Function,
     FunctionError,
 };
-use crate::eval::{mark_if, Ctx, EvalResult};
+use crate::context::{mark_if, Ctx, EvalResult};
 use hcl_edit::expr::Expression;
 use hcl_edit::template::{Element, Template};
 use infra_core::Value;
