@@ -371,25 +371,8 @@ impl Loader {
             .push(Diagnostic::error(summary, detail).at(location));
     }
 
-    fn load_module(
-        &mut self,
-        dir: &Path,
-        relative: String,
-        path: Vec<String>,
-        stack: &mut Vec<PathBuf>,
-    ) -> Option<usize> {
-        let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        if stack.contains(&canonical) {
-            self.error(
-                "Module calls itself",
-                format!(
-                    "The module in {} is called from inside itself.",
-                    dir.display()
-                ),
-                None,
-            );
-            return None;
-        }
+    /// The `*.tf` files of `dir`, sorted by name; None (with the error) if it cannot be read.
+    fn module_file_names(&mut self, dir: &Path) -> Option<Vec<String>> {
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(error) => {
@@ -408,25 +391,17 @@ impl Loader {
             .filter(|n| n.ends_with(".tf"))
             .collect();
         names.sort();
+        Some(names)
+    }
 
-        let module_index = self.config.modules.len();
-        self.config.modules.push(Module {
-            path: path.clone(),
-            dir: dir.to_path_buf(),
-            variables: Vec::new(),
-            variable_index: HashMap::new(),
-            locals: HashMap::new(),
-            outputs: Vec::new(),
-            output_index: HashMap::new(),
-            resources: Vec::new(),
-            calls: Vec::new(),
-            call_index: HashMap::new(),
-            providers: Vec::new(),
-            backend: None,
-            encryption: None,
-            instance: crate::context::Instance::default(),
-        });
-
+    /// Reads and parses the files `names` of `dir` into module `module_index`.
+    fn read_module_files(
+        &mut self,
+        dir: &Path,
+        relative: &str,
+        module_index: usize,
+        names: Vec<String>,
+    ) {
         for name in names {
             let file_path = dir.join(&name);
             let text = match std::fs::read_to_string(&file_path) {
@@ -457,113 +432,167 @@ impl Loader {
                 Err(diagnostic) => self.diagnostics.push(*diagnostic),
             }
         }
+    }
+
+    /// Loads the module of call `call_position` of module `module_index` (written in `dir`, at
+    /// `path`): once, or once per known instance; a call whose source is an expression not
+    /// evaluated yet is left without one.
+    fn load_call(
+        &mut self,
+        module_index: usize,
+        call_position: usize,
+        dir: &Path,
+        relative: &str,
+        path: &[String],
+        stack: &mut Vec<PathBuf>,
+    ) {
+        let (name, source, version) = {
+            let call = &self.config.modules[module_index].calls[call_position];
+            (call.name.clone(), call.source.clone(), call.version.clone())
+        };
+        let Some(source) = source else { return };
+        // The manifest knows calls, not their instances: `app` for `module.app[0]`.
+        let mut child_path: Vec<String> = path
+            .iter()
+            .map(|segment| segment.split('[').next().unwrap_or(segment).to_string())
+            .collect();
+        child_path.push(name.clone());
+        let literal_version = version.as_ref().map(|v| v.expr.as_str());
+        let (text, version) = match (source.expr.as_str(), literal_version) {
+            (Some(text), None) => (text.to_string(), None),
+            (Some(text), Some(Some(version))) => (text.to_string(), Some(version.to_string())),
+            // Written as expressions: loaded once they have been evaluated.
+            _ => match self.module_sources.get(&child_path.join(".")) {
+                Some(resolved) => (resolved.source.clone(), resolved.version.clone()),
+                None => return,
+            },
+        };
+        let (child_dir, child_relative) = if text.starts_with("./") || text.starts_with("../") {
+            let child_relative = if relative.is_empty() {
+                text.trim_start_matches("./").to_string()
+            } else {
+                format!("{relative}/{}", text.trim_start_matches("./"))
+            };
+            (dir.join(&text), child_relative)
+        } else {
+            // Remote: where `infra init` installed it, if it still matches this call.
+            let location = self.location(source.file, source.expr.span());
+            match self.installed_module(&child_path, &text, version.as_deref()) {
+                Ok(found) => found,
+                Err((summary, detail)) => {
+                    self.error(summary, detail, location);
+                    return;
+                }
+            }
+        };
+        if !child_dir.is_dir() {
+            let location = self.location(source.file, source.expr.span());
+            self.error(
+                "Module not found",
+                format!(
+                    "The module directory `{}` does not exist.",
+                    child_dir.display()
+                ),
+                location,
+            );
+            return;
+        }
+        let mut call_path = path.to_vec();
+        call_path.push(name.clone());
+        let expanded = self.config.modules[module_index].calls[call_position]
+            .expansion
+            .is_some();
+        match self
+            .module_instances
+            .get(&call_path)
+            .filter(|_| expanded)
+            .cloned()
+        {
+            Some(instances) => {
+                let for_each = matches!(
+                    self.config.modules[module_index].calls[call_position].expansion,
+                    Some((_, true))
+                );
+                for (key, value) in instances {
+                    let mut instance_path = path.to_vec();
+                    instance_path.push(format!("{name}{key}"));
+                    let Some(child) =
+                        self.load_module(&child_dir, child_relative.clone(), instance_path, stack)
+                    else {
+                        continue;
+                    };
+                    self.config.modules[child].instance = match &key {
+                        InstanceKey::Index(i) if !for_each => crate::context::Instance {
+                            count_index: Some(*i),
+                            each: None,
+                        },
+                        InstanceKey::Index(i) => crate::context::Instance {
+                            count_index: None,
+                            each: Some((i.to_string(), value)),
+                        },
+                        InstanceKey::Key(k) => crate::context::Instance {
+                            count_index: None,
+                            each: Some((k.clone(), value)),
+                        },
+                    };
+                    self.config.modules[module_index].calls[call_position]
+                        .instances
+                        .push((key, child));
+                }
+            }
+            None => {
+                let child = self.load_module(&child_dir, child_relative, call_path, stack);
+                self.config.modules[module_index].calls[call_position].module = child;
+            }
+        }
+    }
+
+    fn load_module(
+        &mut self,
+        dir: &Path,
+        relative: String,
+        path: Vec<String>,
+        stack: &mut Vec<PathBuf>,
+    ) -> Option<usize> {
+        let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        if stack.contains(&canonical) {
+            self.error(
+                "Module calls itself",
+                format!(
+                    "The module in {} is called from inside itself.",
+                    dir.display()
+                ),
+                None,
+            );
+            return None;
+        }
+        let names = self.module_file_names(dir)?;
+
+        let module_index = self.config.modules.len();
+        self.config.modules.push(Module {
+            path: path.clone(),
+            dir: dir.to_path_buf(),
+            variables: Vec::new(),
+            variable_index: HashMap::new(),
+            locals: HashMap::new(),
+            outputs: Vec::new(),
+            output_index: HashMap::new(),
+            resources: Vec::new(),
+            calls: Vec::new(),
+            call_index: HashMap::new(),
+            providers: Vec::new(),
+            backend: None,
+            encryption: None,
+            instance: crate::context::Instance::default(),
+        });
+
+        self.read_module_files(dir, &relative, module_index, names);
 
         // Child modules, after this module's own resources so that resources() is depth-first.
         stack.push(canonical);
         let call_count = self.config.modules[module_index].calls.len();
         for call_position in 0..call_count {
-            let (name, source, version) = {
-                let call = &self.config.modules[module_index].calls[call_position];
-                (call.name.clone(), call.source.clone(), call.version.clone())
-            };
-            let Some(source) = source else { continue };
-            // The manifest knows calls, not their instances: `app` for `module.app[0]`.
-            let mut child_path: Vec<String> = path
-                .iter()
-                .map(|segment| segment.split('[').next().unwrap_or(segment).to_string())
-                .collect();
-            child_path.push(name.clone());
-            let literal_version = version.as_ref().map(|v| v.expr.as_str());
-            let (text, version) = match (source.expr.as_str(), literal_version) {
-                (Some(text), None) => (text.to_string(), None),
-                (Some(text), Some(Some(version))) => (text.to_string(), Some(version.to_string())),
-                // Written as expressions: loaded once they have been evaluated.
-                _ => match self.module_sources.get(&child_path.join(".")) {
-                    Some(resolved) => (resolved.source.clone(), resolved.version.clone()),
-                    None => continue,
-                },
-            };
-            let (child_dir, child_relative) = if text.starts_with("./") || text.starts_with("../") {
-                let child_relative = if relative.is_empty() {
-                    text.trim_start_matches("./").to_string()
-                } else {
-                    format!("{relative}/{}", text.trim_start_matches("./"))
-                };
-                (dir.join(&text), child_relative)
-            } else {
-                // Remote: where `infra init` installed it, if it still matches this call.
-                let location = self.location(source.file, source.expr.span());
-                match self.installed_module(&child_path, &text, version.as_deref()) {
-                    Ok(found) => found,
-                    Err((summary, detail)) => {
-                        self.error(summary, detail, location);
-                        continue;
-                    }
-                }
-            };
-            if !child_dir.is_dir() {
-                let location = self.location(source.file, source.expr.span());
-                self.error(
-                    "Module not found",
-                    format!(
-                        "The module directory `{}` does not exist.",
-                        child_dir.display()
-                    ),
-                    location,
-                );
-                continue;
-            }
-            let mut call_path = path.clone();
-            call_path.push(name.clone());
-            let expanded = self.config.modules[module_index].calls[call_position]
-                .expansion
-                .is_some();
-            match self
-                .module_instances
-                .get(&call_path)
-                .filter(|_| expanded)
-                .cloned()
-            {
-                Some(instances) => {
-                    let for_each = matches!(
-                        self.config.modules[module_index].calls[call_position].expansion,
-                        Some((_, true))
-                    );
-                    for (key, value) in instances {
-                        let mut instance_path = path.clone();
-                        instance_path.push(format!("{name}{key}"));
-                        let Some(child) = self.load_module(
-                            &child_dir,
-                            child_relative.clone(),
-                            instance_path,
-                            stack,
-                        ) else {
-                            continue;
-                        };
-                        self.config.modules[child].instance = match &key {
-                            InstanceKey::Index(i) if !for_each => crate::context::Instance {
-                                count_index: Some(*i),
-                                each: None,
-                            },
-                            InstanceKey::Index(i) => crate::context::Instance {
-                                count_index: None,
-                                each: Some((i.to_string(), value)),
-                            },
-                            InstanceKey::Key(k) => crate::context::Instance {
-                                count_index: None,
-                                each: Some((k.clone(), value)),
-                            },
-                        };
-                        self.config.modules[module_index].calls[call_position]
-                            .instances
-                            .push((key, child));
-                    }
-                }
-                None => {
-                    let child = self.load_module(&child_dir, child_relative, call_path, stack);
-                    self.config.modules[module_index].calls[call_position].module = child;
-                }
-            }
+            self.load_call(module_index, call_position, dir, &relative, &path, stack);
         }
         stack.pop();
         Some(module_index)
@@ -641,6 +670,154 @@ impl Loader {
         Some(labels)
     }
 
+    /// An `output` block.
+    fn read_output(&mut self, module: usize, file: usize, location: Location, block: &Block) {
+        let Some(labels) = self.labels(file, block, &["name"]) else {
+            return;
+        };
+        let name = labels[0].clone();
+        if let Some(&previous) = self.config.modules[module].output_index.get(&name) {
+            let detail = format!(
+                "An output named \"{name}\" was already defined at {}. Output names must be unique within a module.",
+                self.config.modules[module].outputs[previous].location
+            );
+            self.error("Duplicate output definition", detail, Some(location));
+            return;
+        }
+        let body = &block.body;
+        self.check_arguments(file, body, OUTPUT_ARGUMENTS, &["precondition"]);
+        let output = OutputDecl {
+            name: name.clone(),
+            value: body.get_attribute("value").map(|a| Expr {
+                file,
+                expr: a.value.clone(),
+            }),
+            sensitive: self.literal_bool(file, body, "sensitive"),
+            ephemeral: self.literal_bool(file, body, "ephemeral"),
+            description: self.literal_string(file, body, "description"),
+            depends_on: body.get_attribute("depends_on").map(|a| Expr {
+                file,
+                expr: a.value.clone(),
+            }),
+            location: location.clone(),
+            preconditions: self.conditions(file, body, "precondition"),
+            deprecated: self.literal_string(file, body, "deprecated"),
+            ty: body
+                .get_attribute("type")
+                .and_then(|a| match TypeConstraint::parse(&a.value) {
+                    Ok(ty) => Some(ty),
+                    Err(message) => {
+                        let location = self.location(file, a.value.span());
+                        self.error("Invalid type specification", message, location);
+                        None
+                    }
+                }),
+        };
+        if module == 0 && output.deprecated.is_some() {
+            let at = body
+                .get_attribute("deprecated")
+                .and_then(|a| self.location(file, a.value.span()));
+            self.error(
+                "Root module output deprecated",
+                "Root module outputs cannot be deprecated, as there is no higher-level module to inform of the deprecation.".into(),
+                at,
+            );
+        }
+        if output.value.is_none() {
+            self.error(
+                "Missing required argument",
+                format!("The output \"{name}\" has no \"value\" argument."),
+                Some(location),
+            );
+        }
+        let m = &mut self.config.modules[module];
+        m.output_index.insert(name, m.outputs.len());
+        m.outputs.push(output);
+    }
+
+    /// A `module` block: the call, its arguments and meta-arguments (its module is loaded
+    /// after this module's files, in `load_module`).
+    fn read_module_call(&mut self, module: usize, file: usize, location: Location, block: &Block) {
+        let Some(labels) = self.labels(file, block, &["name"]) else {
+            return;
+        };
+        let name = labels[0].clone();
+        if let Some(&previous) = self.config.modules[module].call_index.get(&name) {
+            let detail = format!(
+                "A module call named \"{name}\" was already defined at {}. Module calls must have unique names within a module.",
+                self.config.modules[module].calls[previous].location
+            );
+            self.error("Duplicate module call", detail, Some(location));
+            return;
+        }
+        let mut inputs = BTreeMap::new();
+        let mut expansion = None;
+        let mut depends_on = None;
+        let mut providers = Vec::new();
+        let mut ignore_nested_deprecations = false;
+        let (mut source, mut version) = (None, None);
+        for attribute in block.body.attributes() {
+            let key = attribute.key.value().as_str();
+            let expr = Expr {
+                file,
+                expr: attribute.value.clone(),
+            };
+            match key {
+                "count" | "for_each" => {
+                    if expansion.is_some() {
+                        let location = self.location(file, attribute.span());
+                        self.error(
+                            "Invalid combination of \"count\" and \"for_each\"",
+                            "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used.".into(),
+                            location,
+                        );
+                    }
+                    expansion = Some((expr, key == "for_each"));
+                }
+                "depends_on" => depends_on = Some(expr),
+                "providers" => providers = self.provider_references(file, &attribute.value),
+                "source" => source = Some(self.source_expression(expr, "source")),
+                "version" => version = Some(self.source_expression(expr, "version")),
+                "ignore_nested_deprecations" => match &attribute.value {
+                    Expression::Bool(flag) => ignore_nested_deprecations = *flag.value(),
+                    other => {
+                        let location = self.location(file, other.span());
+                        self.error(
+                            "Invalid value for ignore_nested_deprecations",
+                            "The value for ignore_nested_deprecations must be a static boolean (true or false).".into(),
+                            location,
+                        );
+                    }
+                },
+                _ => {
+                    inputs.insert(key.to_string(), expr);
+                }
+            }
+        }
+        if source.is_none() {
+            self.error(
+                "Missing required argument",
+                format!("The module \"{name}\" has no \"source\" argument."),
+                Some(location.clone()),
+            );
+        }
+        let m = &mut self.config.modules[module];
+        m.call_index.insert(name.clone(), m.calls.len());
+        m.calls.push(ModuleCall {
+            name,
+            module: None,
+            expansion,
+            instances: Vec::new(),
+            providers,
+            source,
+            version,
+            inputs,
+            depends_on,
+            location,
+            ignore_nested_deprecations,
+        });
+    }
+
     fn read_block(&mut self, module: usize, file: usize, block: Block) {
         let kind = block.ident.value().as_str().to_string();
         let location = self.config.files[file].location(block.span().map(|s| s.start).unwrap_or(0));
@@ -697,149 +874,8 @@ impl Loader {
                     );
                 }
             }
-            "output" => {
-                let Some(labels) = self.labels(file, &block, &["name"]) else {
-                    return;
-                };
-                let name = labels[0].clone();
-                if let Some(&previous) = self.config.modules[module].output_index.get(&name) {
-                    let detail = format!(
-                        "An output named \"{name}\" was already defined at {}. Output names must be unique within a module.",
-                        self.config.modules[module].outputs[previous].location
-                    );
-                    self.error("Duplicate output definition", detail, Some(location));
-                    return;
-                }
-                let body = &block.body;
-                self.check_arguments(file, body, OUTPUT_ARGUMENTS, &["precondition"]);
-                let output = OutputDecl {
-                    name: name.clone(),
-                    value: body.get_attribute("value").map(|a| Expr {
-                        file,
-                        expr: a.value.clone(),
-                    }),
-                    sensitive: self.literal_bool(file, body, "sensitive"),
-                    ephemeral: self.literal_bool(file, body, "ephemeral"),
-                    description: self.literal_string(file, body, "description"),
-                    depends_on: body.get_attribute("depends_on").map(|a| Expr {
-                        file,
-                        expr: a.value.clone(),
-                    }),
-                    location: location.clone(),
-                    preconditions: self.conditions(file, body, "precondition"),
-                    deprecated: self.literal_string(file, body, "deprecated"),
-                    ty: body.get_attribute("type").and_then(|a| {
-                        match TypeConstraint::parse(&a.value) {
-                            Ok(ty) => Some(ty),
-                            Err(message) => {
-                                let location = self.location(file, a.value.span());
-                                self.error("Invalid type specification", message, location);
-                                None
-                            }
-                        }
-                    }),
-                };
-                if module == 0 && output.deprecated.is_some() {
-                    let at = body
-                        .get_attribute("deprecated")
-                        .and_then(|a| self.location(file, a.value.span()));
-                    self.error(
-                        "Root module output deprecated",
-                        "Root module outputs cannot be deprecated, as there is no higher-level module to inform of the deprecation.".into(),
-                        at,
-                    );
-                }
-                if output.value.is_none() {
-                    self.error(
-                        "Missing required argument",
-                        format!("The output \"{name}\" has no \"value\" argument."),
-                        Some(location),
-                    );
-                }
-                let m = &mut self.config.modules[module];
-                m.output_index.insert(name, m.outputs.len());
-                m.outputs.push(output);
-            }
-            "module" => {
-                let Some(labels) = self.labels(file, &block, &["name"]) else {
-                    return;
-                };
-                let name = labels[0].clone();
-                if let Some(&previous) = self.config.modules[module].call_index.get(&name) {
-                    let detail = format!(
-                        "A module call named \"{name}\" was already defined at {}. Module calls must have unique names within a module.",
-                        self.config.modules[module].calls[previous].location
-                    );
-                    self.error("Duplicate module call", detail, Some(location));
-                    return;
-                }
-                let mut inputs = BTreeMap::new();
-                let mut expansion = None;
-                let mut depends_on = None;
-                let mut providers = Vec::new();
-                let mut ignore_nested_deprecations = false;
-                let (mut source, mut version) = (None, None);
-                for attribute in block.body.attributes() {
-                    let key = attribute.key.value().as_str();
-                    let expr = Expr {
-                        file,
-                        expr: attribute.value.clone(),
-                    };
-                    match key {
-                        "count" | "for_each" => {
-                            if expansion.is_some() {
-                                let location = self.location(file, attribute.span());
-                                self.error(
-                                    "Invalid combination of \"count\" and \"for_each\"",
-                                    "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used.".into(),
-                                    location,
-                                );
-                            }
-                            expansion = Some((expr, key == "for_each"));
-                        }
-                        "depends_on" => depends_on = Some(expr),
-                        "providers" => providers = self.provider_references(file, &attribute.value),
-                        "source" => source = Some(self.source_expression(expr, "source")),
-                        "version" => version = Some(self.source_expression(expr, "version")),
-                        "ignore_nested_deprecations" => match &attribute.value {
-                            Expression::Bool(flag) => ignore_nested_deprecations = *flag.value(),
-                            other => {
-                                let location = self.location(file, other.span());
-                                self.error(
-                                    "Invalid value for ignore_nested_deprecations",
-                                    "The value for ignore_nested_deprecations must be a static boolean (true or false).".into(),
-                                    location,
-                                );
-                            }
-                        },
-                        _ => {
-                            inputs.insert(key.to_string(), expr);
-                        }
-                    }
-                }
-                if source.is_none() {
-                    self.error(
-                        "Missing required argument",
-                        format!("The module \"{name}\" has no \"source\" argument."),
-                        Some(location.clone()),
-                    );
-                }
-                let m = &mut self.config.modules[module];
-                m.call_index.insert(name.clone(), m.calls.len());
-                m.calls.push(ModuleCall {
-                    name,
-                    module: None,
-                    expansion,
-                    instances: Vec::new(),
-                    providers,
-                    source,
-                    version,
-                    inputs,
-                    depends_on,
-                    location,
-                    ignore_nested_deprecations,
-                });
-            }
+            "output" => self.read_output(module, file, location, &block),
+            "module" => self.read_module_call(module, file, location, &block),
             "resource" | "data" | "ephemeral" => {
                 let Some(labels) = self.labels(file, &block, &["type", "name"]) else {
                     return;

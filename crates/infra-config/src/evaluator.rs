@@ -5,7 +5,9 @@
 //! whose evaluation touched no resource is cached for the evaluator's lifetime; one that did is
 //! cached only for one `expand`/`outputs` call, because resource values change between calls.
 
-use crate::config::{is_meta, ConditionDecl, Config, Expr, ImportDecl, VariableDecl, META_BLOCKS};
+use crate::config::{
+    is_meta, ConditionDecl, Config, Expr, ImportDecl, ModuleCall, VariableDecl, META_BLOCKS,
+};
 use crate::context::{mark_if, Ctx, EvalResult, Fail, Instance, Scope};
 use crate::inputs::{InputSource, InputVariables, RawValue};
 use crate::references::{self, RefKind, Reference};
@@ -1674,6 +1676,79 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// `module.NAME` (every output, of every instance of a call with `count`/`for_each`) or
+    /// `module.NAME.OUTPUT` for `call`, and how many operators that used.
+    fn module_call_value(
+        &'a self,
+        ctx: &Ctx,
+        call: &ModuleCall,
+        call_name: &str,
+        output: Option<&str>,
+        output_span: Option<Range<usize>>,
+    ) -> Result<(Value, usize, bool), Fail> {
+        if let Some((_, for_each)) = &call.expansion {
+            // `module.app` of a call with count/for_each: a list (count) or map
+            // (for_each) of each instance's outputs; unknown until they are known.
+            if call.instances.is_empty() {
+                return Ok((Value::Unknown, 1, false));
+            }
+            let mut instances = Vec::new();
+            for (key, child) in &call.instances {
+                instances.push((key.clone(), self.module_outputs(*child)?));
+            }
+            let value = if *for_each {
+                Value::Map(
+                    instances
+                        .into_iter()
+                        .map(|(key, v)| {
+                            let key = match key {
+                                InstanceKey::Key(k) => k,
+                                InstanceKey::Index(i) => i.to_string(),
+                            };
+                            (key, v)
+                        })
+                        .collect(),
+                )
+            } else {
+                Value::List(instances.into_iter().map(|(_, v)| v).collect())
+            };
+            return Ok((value, 1, false));
+        }
+        let Some(child) = call.module else {
+            return Ok((Value::Unknown, 1, false));
+        };
+        match output {
+            Some(output) => {
+                if !self.ev.config.modules[child]
+                    .output_index
+                    .contains_key(output)
+                {
+                    return Err(ctx.fail(
+                        "Unsupported attribute",
+                        format!("This object does not have an attribute named \"{output}\": module \"{call_name}\" has no output of that name."),
+                        output_span,
+                    ));
+                }
+                Ok((
+                    self.named(&Named::Output(child, output.to_string()))?,
+                    2,
+                    false,
+                ))
+            }
+            None => Ok((self.module_outputs(child)?, 1, false)),
+        }
+    }
+
+    /// Every output of module `child`, as an object.
+    fn module_outputs(&'a self, child: usize) -> EvalResult {
+        let mut outputs = BTreeMap::new();
+        for output in &self.ev.config.modules[child].outputs {
+            let value = self.named(&Named::Output(child, output.name.clone()))?;
+            outputs.insert(output.name.clone(), value);
+        }
+        Ok(Value::Map(outputs))
+    }
+
     /// Resolves a root name (`var`, `local`, `aws_vpc`, ...) and the operators it consumes.
     /// Returns the value, how many operators were used, and whether missing attributes of the
     /// result should read as unknown (resource values).
@@ -1739,50 +1814,7 @@ impl<'a> Env<'a> {
                         span_to(1),
                     ));
                 };
-                if let Some((_, for_each)) = &call.expansion {
-                    // `module.app` of a call with count/for_each: a list (count) or map
-                    // (for_each) of each instance's outputs; unknown until they are known.
-                    if call.instances.is_empty() {
-                        return Ok((Value::Unknown, 1, false));
-                    }
-                    let mut instances = Vec::new();
-                    for (key, child) in &call.instances {
-                        let mut outputs = BTreeMap::new();
-                        for output in &config.modules[*child].outputs {
-                            outputs.insert(output.name.clone(), self.named(&Named::Output(*child, output.name.clone()))?);
-                        }
-                        instances.push((key.clone(), Value::Map(outputs)));
-                    }
-                    let value = if *for_each {
-                        Value::Map(instances.into_iter().map(|(key, v)| (match key { InstanceKey::Key(k) => k, InstanceKey::Index(i) => i.to_string() }, v)).collect())
-                    } else {
-                        Value::List(instances.into_iter().map(|(_, v)| v).collect())
-                    };
-                    return Ok((value, 1, false));
-                }
-                let Some(child) = call.module else {
-                    return Ok((Value::Unknown, 1, false));
-                };
-                let child_module = &config.modules[child];
-                match attr(1) {
-                    Some(output) => {
-                        if !child_module.output_index.contains_key(output) {
-                            return Err(ctx.fail(
-                                "Unsupported attribute",
-                                format!("This object does not have an attribute named \"{output}\": module \"{call_name}\" has no output of that name."),
-                                span_to(2),
-                            ));
-                        }
-                        Ok((self.named(&Named::Output(child, output.to_string()))?, 2, false))
-                    }
-                    None => {
-                        let mut outputs = BTreeMap::new();
-                        for output in &child_module.outputs {
-                            outputs.insert(output.name.clone(), self.named(&Named::Output(child, output.name.clone()))?);
-                        }
-                        Ok((Value::Map(outputs), 1, false))
-                    }
-                }
+                self.module_call_value(ctx, call, call_name, attr(1), span_to(2))
             }
             "data" => match (attr(0), attr(1)) {
                 (Some(ty), Some(n)) => {
