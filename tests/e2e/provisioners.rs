@@ -278,3 +278,58 @@ resource "terraform_data" "seed" {
         plan.stdout
     );
 }
+
+/// Terraform 1.9: a `removed` block's destroy-time provisioners run before the objects it
+/// names are destroyed, with `self` the stored object; a creation-time one there, or one on a
+/// `removed` block of a module call, is Terraform's located error.
+#[test]
+fn a_removed_blocks_destroy_time_provisioner_runs_before_the_destroy() {
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        "resource \"terraform_data\" \"image\" {\n  count = 2\n  input = \"v${count.index}\"\n}\n",
+    );
+    apply(&stack, &[]).ok();
+
+    let removed = |provisioner: &str| {
+        format!(
+            "removed {{\n  from = terraform_data.image\n\n  lifecycle {{\n    destroy = true\n  }}\n\n{provisioner}}}\n"
+        )
+    };
+    stack.write(
+        "main.tf",
+        &removed("  provisioner \"local-exec\" {\n    command = \"echo built\"\n  }\n"),
+    );
+    let refused = infra(&stack, None, &["validate"]).expect_code(1);
+    assert!(
+        refused
+            .stderr
+            .contains("Only destroy-time provisioners are valid in \"removed\" blocks"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("main.tf:8:"), "{}", refused.stderr);
+
+    stack.write(
+        "main.tf",
+        &removed(
+            "  provisioner \"local-exec\" {\n    when    = destroy\n    command = \"echo \\\"removed ${self.output} ${count.index}\\\" >> log.txt\"\n  }\n",
+        ),
+    );
+    let applied = apply(&stack, &[]).ok();
+    assert!(
+        applied
+            .stdout
+            .contains("terraform_data.image[1]: Provisioning with 'local-exec'..."),
+        "{}",
+        applied.stdout
+    );
+    assert!(
+        applied.stdout.contains("0 added, 0 changed, 2 destroyed"),
+        "{}",
+        applied.stdout
+    );
+    let mut lines = log(&stack);
+    lines.sort();
+    assert_eq!(lines, ["removed v0 0", "removed v1 1"]);
+}

@@ -1031,6 +1031,37 @@ impl Loader {
         self.config.moves.push(MoveStatement { from, to, location });
     }
 
+    /// The provisioners of a `removed` block (Terraform 1.9): destroy-time ones only, of a
+    /// managed resource, checked as a resource's are.
+    fn removed_provisioners(
+        &mut self,
+        file: usize,
+        from: &AddressPattern,
+        block: &Block,
+    ) -> Vec<Block> {
+        let provisioners: Vec<Block> = block.body.get_blocks("provisioner").cloned().collect();
+        let managed = matches!(from, AddressPattern::Resource(id) if id.mode == Mode::Managed);
+        for provisioner in &provisioners {
+            let location = self.location(file, provisioner.span());
+            if !managed {
+                self.error(
+                    "Invalid provisioner block",
+                    "Provisioners are valid only when a removed block targets a managed resource."
+                        .into(),
+                    location,
+                );
+            } else if crate::syntax::when(provisioner) != crate::When::Destroy {
+                self.error("Invalid provisioner block", "Only destroy-time provisioners are valid in \"removed\" blocks. To declare a destroy-time provisioner, use:\n    when = destroy".into(), location);
+            }
+        }
+        let checked = {
+            let locate = |span| self.location(file, span);
+            crate::provisioner::check(&block.body, &locate)
+        };
+        self.diagnostics.extend(checked);
+        provisioners
+    }
+
     fn read_removed(&mut self, module: usize, file: usize, location: Location, block: &Block) {
         let Some(from) = self.address_pattern(module, file, &block.body, "from", &location) else {
             return;
@@ -1051,18 +1082,14 @@ impl Loader {
                 destroy = self.literal_bool(file, &lifecycle.body, "destroy");
             }
         }
-        if block.body.get_blocks("provisioner").next().is_some() {
-            self.error(
-                "Provisioners are not supported",
-                "infra runs provisioners in resource blocks, not yet in removed blocks: remove the provisioner from the removed block, or run its command before `infra apply`."
-                    .into(),
-                Some(location.clone()),
-            );
-        }
+        let provisioners = self.removed_provisioners(file, &from, block);
         self.config.removals.push(RemoveStatement {
             from,
             destroy,
             location,
+            provisioners,
+            file,
+            module,
         });
     }
 

@@ -15,7 +15,7 @@ use crate::{
     ImportTarget, InstanceConfig, NoResourceValues, OutputValue, ReplaceTrigger, ResourceValues,
 };
 use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::structure::Body;
+use hcl_edit::structure::{Block, Body};
 use hcl_edit::{Decorated, Span};
 use infra_core::{
     Address, CheckResult, CheckStatus, CheckableKind, CheckedObject, Diagnostic, Diagnostics,
@@ -394,7 +394,8 @@ impl<'c> Evaluator<'c> {
     /// (as created, or as last stored before its destroy). A creation-time provisioner sees
     /// everything a resource argument does; a destroy-time one only its own object and key
     /// (checked when loaded), so `values` may be empty for it. A resource gone from the
-    /// configuration has none, as in Terraform.
+    /// configuration has those of a `removed` block that names it and destroys it (Terraform
+    /// 1.9), and otherwise none, as in Terraform.
     pub fn provisioners(
         &self,
         address: &Address,
@@ -402,22 +403,39 @@ impl<'c> Evaluator<'c> {
         when: crate::When,
         self_value: &Value,
     ) -> Result<Vec<crate::LocalExec>, Diagnostics> {
-        let Some(decl) = self.config.resource(&address.resource) else {
-            return Ok(Vec::new());
+        let decl = self.config.resource(&address.resource);
+        let (blocks, file, module): (Vec<&Block>, usize, usize) = match decl {
+            Some(decl) => (
+                decl.body.get_blocks("provisioner").collect(),
+                decl.file,
+                decl.module,
+            ),
+            None => match self
+                .config
+                .removals
+                .iter()
+                .find(|removal| removal.destroy && removal.from.matches(address))
+            {
+                Some(removal) => (
+                    removal.provisioners.iter().collect(),
+                    removal.file,
+                    removal.module,
+                ),
+                None => return Ok(Vec::new()),
+            },
         };
-        let blocks: Vec<_> = decl
-            .body
-            .get_blocks("provisioner")
+        let blocks: Vec<&Block> = blocks
+            .into_iter()
             .filter(|block| crate::syntax::when(block) == when)
             .collect();
         if blocks.is_empty() {
             return Ok(Vec::new());
         }
         let env = Env::new(self, values);
-        let mut ctx = env.ctx(decl.file, decl.module);
-        ctx.instance = match when {
-            crate::When::Create => self.instance_binding(&env, decl, &address.key),
-            crate::When::Destroy => key_binding(&address.key),
+        let mut ctx = env.ctx(file, module);
+        ctx.instance = match (when, decl) {
+            (crate::When::Create, Some(decl)) => self.instance_binding(&env, decl, &address.key),
+            _ => key_binding(&address.key),
         };
         ctx.bindings.push(("self".into(), self_value.clone()));
         let mut out = Vec::new();

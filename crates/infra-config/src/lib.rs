@@ -109,6 +109,11 @@ pub struct RemoveStatement {
     pub from: infra_core::AddressPattern,
     pub destroy: bool,
     pub location: Location,
+    /// Its destroy-time `provisioner` blocks (Terraform 1.9), run before each object at
+    /// `from` is destroyed; evaluated in the block's `file` and `module`.
+    pub(crate) provisioners: Vec<hcl_edit::structure::Block>,
+    pub(crate) file: usize,
+    pub(crate) module: usize,
 }
 
 /// One entry of `lifecycle { replace_triggered_by = [...] }`: a change to this resource (or

@@ -1990,3 +1990,54 @@ fn a_const_variable_cannot_be_sensitive_or_ephemeral() {
         ]
     );
 }
+
+#[test]
+fn provisioners_of_a_removed_block_are_destroy_time_ones_of_a_managed_resource() {
+    let errors = load_err(&[(
+        "main.tf",
+        r#"
+removed {
+  from = module.old
+
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo gone"
+  }
+}
+
+removed {
+  from = aws_vpc.gone
+
+  provisioner "local-exec" {
+    command = "echo made"
+  }
+}
+"#,
+    )]);
+    let found: Vec<_> = errors
+        .iter()
+        .map(|d| {
+            (
+                d.summary.as_str(),
+                d.detail.lines().next().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "Invalid provisioner block",
+                "Provisioners are valid only when a removed block targets a managed resource."
+            ),
+            (
+                "Invalid provisioner block",
+                "Only destroy-time provisioners are valid in \"removed\" blocks. To declare a destroy-time provisioner, use:"
+            ),
+        ]
+    );
+    assert_eq!(
+        located(&errors).iter().map(|l| l.2).collect::<Vec<_>>(),
+        [5, 14]
+    );
+}
