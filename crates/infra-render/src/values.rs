@@ -182,105 +182,34 @@ fn write_object_diff_at(
         } else {
             Cow::Owned(format!("{prefix}.{key}"))
         };
+        // Nested blocks (lists of objects).
+        if (is_block_list(b) || is_block_list(a)) && !b.is_sensitive() && !a.is_sensitive() {
+            unchanged_blocks += write_block_list_diff(
+                &mut blocks,
+                key,
+                &path,
+                b,
+                a,
+                action,
+                replace_paths,
+                indent,
+                style,
+            );
+            continue;
+        }
         let forced = if forces_replacement(&path, replace_paths) {
             " # forces replacement"
         } else {
             ""
         };
-        let show_all = action == Action::NoOp;
-        // Nested blocks (lists of objects).
-        if (is_block_list(b) || is_block_list(a)) && !b.is_sensitive() && !a.is_sensitive() {
-            let before_items = b.as_list().unwrap_or(&[]);
-            let after_items = a.as_list().unwrap_or(&[]);
-            if same(b, a) && !show_all && action != Action::Create && action != Action::Delete {
-                unchanged_blocks += before_items.len();
-                continue;
-            }
-            let pairs = pair_blocks(before_items, after_items, action);
-            for (i, (item_before, item_after)) in pairs.into_iter().enumerate() {
-                let item_action = match (item_before, item_after) {
-                    (None, Some(_)) => Action::Create,
-                    (Some(_), None) => Action::Delete,
-                    (Some(x), Some(y)) if x == y => Action::NoOp,
-                    _ => Action::Update,
-                };
-                if item_action == Action::NoOp && !show_all {
-                    unchanged_blocks += 1;
-                    continue;
-                }
-                let symbol = if show_all {
-                    Cow::Borrowed(" ")
-                } else {
-                    style.action(item_action)
-                };
-                let block_path = format!("{path}[{i}]");
-                let forced = if forces_replacement(&block_path, replace_paths)
-                    || forces_replacement(&path, replace_paths)
-                {
-                    " # forces replacement"
-                } else {
-                    ""
-                };
-                let _ = writeln!(blocks, "{}{symbol} {key} {{{forced}", pad(indent));
-                write_object_diff_at(
-                    &mut blocks,
-                    item_before.unwrap_or(&null),
-                    item_after.unwrap_or(&null),
-                    if show_all { Action::NoOp } else { item_action },
-                    replace_paths,
-                    &block_path,
-                    indent + 4,
-                    style,
-                );
-                let _ = writeln!(blocks, "{}}}", pad(indent + 2));
-            }
-            continue;
-        }
         let start = values.len();
-        let symbol = match action {
-            Action::NoOp if show_all => {
-                if is_empty(a) {
-                    continue;
-                }
-                write_value(&mut values, a, indent + 2);
-                Cow::Borrowed(" ")
+        match write_attribute_value(&mut values, b, a, action, forced, indent, style) {
+            AttributeLine::Shown(symbol) => {
+                lines.push((symbol, quoted_key(key), start..values.len()));
             }
-            Action::Create | Action::Read => {
-                if a.is_null() {
-                    continue;
-                }
-                write_value(&mut values, a, indent + 2);
-                style.action(Action::Create)
-            }
-            Action::Delete => {
-                if b.is_null() {
-                    continue;
-                }
-                write_value(&mut values, b, indent + 2);
-                values.push_str(" -> null");
-                style.action(Action::Delete)
-            }
-            _ => {
-                if same(b, a) {
-                    unchanged_attributes += 1;
-                    continue;
-                }
-                let symbol = if is_empty(b) && !a.is_unknown() {
-                    write_value(&mut values, a, indent + 2);
-                    style.action(Action::Create)
-                } else if is_empty(a) && !a.is_unknown() {
-                    write_value(&mut values, b, indent + 2);
-                    values.push_str(" -> null");
-                    style.action(Action::Delete)
-                } else {
-                    values.push_str(&render_change(b, a, indent + 2, style));
-                    style.action(Action::Update)
-                };
-                values.push_str(forced);
-                symbol
-            }
-        };
-        lines.push((symbol, quoted_key(key), start..values.len()));
+            AttributeLine::Unchanged => unchanged_attributes += 1,
+            AttributeLine::Omitted => {}
+        }
     }
     let width = lines
         .iter()
@@ -296,27 +225,146 @@ fn write_object_diff_at(
         );
     }
     out.push_str(&blocks);
-    if unchanged_attributes > 0 {
-        let noun = if unchanged_attributes == 1 {
-            "attribute"
-        } else {
-            "attributes"
-        };
-        let _ = writeln!(
-            out,
-            "{}# ({unchanged_attributes} unchanged {noun} hidden)",
-            pad(indent + 2)
-        );
+    write_hidden_count(out, unchanged_attributes, "attribute", "attributes", indent);
+    write_hidden_count(out, unchanged_blocks, "block", "blocks", indent);
+}
+
+/// What one attribute contributes to an object diff.
+enum AttributeLine {
+    /// A line with this symbol; its value was written.
+    Shown(Cow<'static, str>),
+    /// No line: counted among the unchanged attributes hidden.
+    Unchanged,
+    /// No line, and not counted (an absent value, or an empty one when everything is shown).
+    Omitted,
+}
+
+/// Writes one attribute's value, or its change, at the end of `values`, and says whether and
+/// with which symbol the attribute's line is shown.
+fn write_attribute_value(
+    values: &mut String,
+    before: &Value,
+    after: &Value,
+    action: Action,
+    forced: &str,
+    indent: usize,
+    style: Style,
+) -> AttributeLine {
+    let symbol = match action {
+        Action::NoOp => {
+            if is_empty(after) {
+                return AttributeLine::Omitted;
+            }
+            write_value(values, after, indent + 2);
+            Cow::Borrowed(" ")
+        }
+        Action::Create | Action::Read => {
+            if after.is_null() {
+                return AttributeLine::Omitted;
+            }
+            write_value(values, after, indent + 2);
+            style.action(Action::Create)
+        }
+        Action::Delete => {
+            if before.is_null() {
+                return AttributeLine::Omitted;
+            }
+            write_value(values, before, indent + 2);
+            values.push_str(" -> null");
+            style.action(Action::Delete)
+        }
+        _ => {
+            if same(before, after) {
+                return AttributeLine::Unchanged;
+            }
+            let symbol = if is_empty(before) && !after.is_unknown() {
+                write_value(values, after, indent + 2);
+                style.action(Action::Create)
+            } else if is_empty(after) && !after.is_unknown() {
+                write_value(values, before, indent + 2);
+                values.push_str(" -> null");
+                style.action(Action::Delete)
+            } else {
+                values.push_str(&render_change(before, after, indent + 2, style));
+                style.action(Action::Update)
+            };
+            values.push_str(forced);
+            symbol
+        }
+    };
+    AttributeLine::Shown(symbol)
+}
+
+/// Writes a nested block list's items, each as a block of its own, at the end of `blocks`, and
+/// returns how many unchanged items were left out.
+#[allow(clippy::too_many_arguments)]
+fn write_block_list_diff(
+    blocks: &mut String,
+    key: &str,
+    path: &str,
+    before: &Value,
+    after: &Value,
+    action: Action,
+    replace_paths: &[String],
+    indent: usize,
+    style: Style,
+) -> usize {
+    let show_all = action == Action::NoOp;
+    let before_items = before.as_list().unwrap_or(&[]);
+    let after_items = after.as_list().unwrap_or(&[]);
+    if same(before, after) && !show_all && action != Action::Create && action != Action::Delete {
+        return before_items.len();
     }
-    if unchanged_blocks > 0 {
-        let noun = if unchanged_blocks == 1 {
-            "block"
-        } else {
-            "blocks"
+    let null = Value::Null;
+    let mut unchanged = 0;
+    let pairs = pair_blocks(before_items, after_items, action);
+    for (i, (item_before, item_after)) in pairs.into_iter().enumerate() {
+        let item_action = match (item_before, item_after) {
+            (None, Some(_)) => Action::Create,
+            (Some(_), None) => Action::Delete,
+            (Some(x), Some(y)) if x == y => Action::NoOp,
+            _ => Action::Update,
         };
+        if item_action == Action::NoOp && !show_all {
+            unchanged += 1;
+            continue;
+        }
+        let symbol = if show_all {
+            Cow::Borrowed(" ")
+        } else {
+            style.action(item_action)
+        };
+        let block_path = format!("{path}[{i}]");
+        let forced = if forces_replacement(&block_path, replace_paths)
+            || forces_replacement(path, replace_paths)
+        {
+            " # forces replacement"
+        } else {
+            ""
+        };
+        let _ = writeln!(blocks, "{}{symbol} {key} {{{forced}", pad(indent));
+        write_object_diff_at(
+            blocks,
+            item_before.unwrap_or(&null),
+            item_after.unwrap_or(&null),
+            if show_all { Action::NoOp } else { item_action },
+            replace_paths,
+            &block_path,
+            indent + 4,
+            style,
+        );
+        let _ = writeln!(blocks, "{}}}", pad(indent + 2));
+    }
+    unchanged
+}
+
+/// "# (N unchanged attributes hidden)" and the like, when any were left out.
+fn write_hidden_count(out: &mut String, count: usize, one: &str, many: &str, indent: usize) {
+    if count > 0 {
+        let noun = if count == 1 { one } else { many };
         let _ = writeln!(
             out,
-            "{}# ({unchanged_blocks} unchanged {noun} hidden)",
+            "{}# ({count} unchanged {noun} hidden)",
             pad(indent + 2)
         );
     }

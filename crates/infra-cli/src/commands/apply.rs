@@ -1,14 +1,17 @@
 //! `infra apply [FILE]` and `infra destroy`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Write};
+use std::path::PathBuf;
 
 use anyhow::{anyhow, Context, Result};
-use infra_core::{Action, Address};
+use infra_aws::Aws;
+use infra_config::{Config, Evaluator, ResourceValue};
+use infra_core::{Action, Address, Registry, ResourceId};
 use infra_engine::executor::{ApplyError, Executor, OperationError};
 use infra_engine::fingerprint::{fingerprint, variables_digest};
 use infra_engine::plan::Plan;
-use infra_state::State;
+use infra_state::{Backend, State};
 
 use crate::args::{ApplyArgs, VariableSource};
 use crate::commands::plan::{debug_requests, make_plan};
@@ -31,23 +34,11 @@ pub async fn run(
     }
     let config = session::load_required_config(work, destroy || args.plan.destroy)?;
     let state_settings = session::StateSettings::of(&config)?;
+    let saved_plan = read_saved_plan(work, args, &state_settings)?;
     // A saved plan carries its variables (all but the sensitive ones, which are masked).
-    let saved_plan = match &args.plan_file {
-        Some(file) => {
-            let path = work.path(file);
-            let text = crate::commands::plan::read_plan_file(
-                &path,
-                state_settings.encryption.plan.as_deref(),
-            )?;
-            let document: serde_json::Value = serde_json::from_str(&text)
-                .with_context(|| format!("the plan file {} is not valid JSON", path.display()))?;
-            Some((path, text, document))
-        }
-        None => None,
-    };
     let saved_variables = saved_plan
         .as_ref()
-        .map(|(_, _, document)| &document["variables"]);
+        .map(|saved| &saved.document["variables"]);
     let inputs = session::input_variables_with(
         work,
         &config,
@@ -67,116 +58,217 @@ pub async fn run(
     };
     let _lock = session::lock(backend.as_ref(), &args.plan.state, operation)?;
     let progress = crate::commands::plan::progress(work, json);
-    let progress = progress.as_ref();
-
-    let (plan, state, data) = match &saved_plan {
-        Some((path, text, _)) => {
-            let plan = infra_engine::planfile::from_json(&path.display().to_string(), text)?;
-            // With no state yet, the state the plan was made against is the new one it names.
-            let mut state = backend.read()?.unwrap_or_else(|| State {
-                lineage: plan.basis.lineage.clone(),
-                ..State::new()
-            });
-            check(
-                infra_engine::upgrade::upgrade_state(&mut state, &registry),
-                work.style,
-            )?;
-            check_plan_is_current(&plan, &state, &config, &evaluator, work)?;
-            // The objects the plan moved or imported are checked where the plan put them.
-            let mut edited = state.clone();
-            infra_engine::refactoring::apply_state_edits(&plan, &mut edited, &registry);
-            check_objects_unchanged(&plan, &edited, &registry, progress, work).await?;
-            let dependencies = check(evaluator.dependencies(), work.style)?;
-            let order = check(
-                infra_engine::planner::resource_order(&config, &dependencies),
-                work.style,
-            )?;
-            // What the plan reads during apply stays unread until the executor reaches it.
-            let deferred: BTreeSet<infra_core::ResourceId> = plan
-                .changes
-                .iter()
-                .filter(|c| c.action == Action::Read)
-                .map(|c| c.address.resource.clone())
-                .collect();
-            let data = check(
-                infra_engine::data::read_data_sources(
-                    &config, &evaluator, &registry, &order, &state, &deferred, progress,
-                )
-                .await,
-                work.style,
-            )?;
-            (plan, state, data)
-        }
-        None => {
-            if !destroy {
-                settle_rollouts(work, &registry, backend.as_ref(), args.resume).await?;
-            }
-            let planned = make_plan(
-                work,
-                &config,
-                &evaluator,
-                &registry,
-                backend.as_ref(),
-                &args.plan,
-                destroy,
-                progress,
-            )
-            .await?;
-            if json {
-                crate::json_ui::plan(&planned.plan);
-            } else {
-                print!("{}", infra_render::plan_text(&planned.plan, work.style));
-            }
-            session::report(
-                &infra_core::Diagnostics(planned.plan.warnings.clone()),
-                work.style,
-            )?;
-            if !planned.plan.has_changes() {
-                print_summary(&planned.plan, destroy);
-                return Ok(Exit::Ok);
-            }
-            if !work.auto_approve {
-                confirm(destroy, work.input)?;
-            }
-            // Apply against the persisted state: refresh results are not saved unless an
-            // operation needs them, as Terraform does.
-            let mut state = planned.state;
-            state.resources = planned.refreshed.resources;
-            (planned.plan, state, planned.data)
-        }
+    let context = ApplyContext {
+        work,
+        config: &config,
+        evaluator: &evaluator,
+        registry: &registry,
+        backend: backend.as_ref(),
+        progress: progress.as_ref(),
     };
-    if plan.refresh_only {
+
+    let to_apply = match &saved_plan {
+        Some(saved) => prepare_saved_plan(&context, saved).await?,
+        None => match plan_and_confirm(&context, args, destroy).await? {
+            Some(to_apply) => to_apply,
+            None => return Ok(Exit::Ok),
+        },
+    };
+    if to_apply.plan.refresh_only {
         return record_refresh(
             work,
-            &plan,
-            state,
+            &to_apply.plan,
+            to_apply.state,
             saved_plan.is_some(),
             &registry,
             backend.as_ref(),
-            progress,
+            context.progress,
         )
         .await;
     }
+    execute(&context, args, to_apply, destroy, &aws).await
+}
+
+/// What the steps of an apply share, once the configuration is loaded and the state locked.
+struct ApplyContext<'a> {
+    work: &'a Workdir,
+    config: &'a Config,
+    evaluator: &'a Evaluator<'a>,
+    registry: &'a Registry,
+    backend: &'a dyn Backend,
+    progress: &'a dyn Observer,
+}
+
+/// A plan file given to `apply`: its path, its text and the text parsed as JSON.
+struct SavedPlan {
+    path: PathBuf,
+    text: String,
+    document: serde_json::Value,
+}
+
+/// The plan the executor carries out, the state it starts from, and the data sources read.
+struct PlanToApply {
+    plan: Plan,
+    state: State,
+    data: BTreeMap<ResourceId, ResourceValue>,
+}
+
+/// The plan file named on the command line, decrypted and parsed, if one was.
+fn read_saved_plan(
+    work: &Workdir,
+    args: &ApplyArgs,
+    state_settings: &session::StateSettings,
+) -> Result<Option<SavedPlan>> {
+    let Some(file) = &args.plan_file else {
+        return Ok(None);
+    };
+    let path = work.path(file);
+    let text =
+        crate::commands::plan::read_plan_file(&path, state_settings.encryption.plan.as_deref())?;
+    let document: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("the plan file {} is not valid JSON", path.display()))?;
+    Ok(Some(SavedPlan {
+        path,
+        text,
+        document,
+    }))
+}
+
+/// A saved plan, once it is known to be current (same configuration, variables and state, and
+/// the objects it changes unchanged since), with the data sources it does not defer read again.
+async fn prepare_saved_plan(context: &ApplyContext<'_>, saved: &SavedPlan) -> Result<PlanToApply> {
+    let ApplyContext {
+        work,
+        config,
+        evaluator,
+        registry,
+        backend,
+        progress,
+    } = *context;
+    let plan = infra_engine::planfile::from_json(&saved.path.display().to_string(), &saved.text)?;
+    // With no state yet, the state the plan was made against is the new one it names.
+    let mut state = backend.read()?.unwrap_or_else(|| State {
+        lineage: plan.basis.lineage.clone(),
+        ..State::new()
+    });
+    check(
+        infra_engine::upgrade::upgrade_state(&mut state, registry),
+        work.style,
+    )?;
+    check_plan_is_current(&plan, &state, config, evaluator, work)?;
+    // The objects the plan moved or imported are checked where the plan put them.
+    let mut edited = state.clone();
+    infra_engine::refactoring::apply_state_edits(&plan, &mut edited, registry);
+    check_objects_unchanged(&plan, &edited, registry, progress, work).await?;
+    let dependencies = check(evaluator.dependencies(), work.style)?;
+    let order = check(
+        infra_engine::planner::resource_order(config, &dependencies),
+        work.style,
+    )?;
+    // What the plan reads during apply stays unread until the executor reaches it.
+    let deferred: BTreeSet<ResourceId> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Read)
+        .map(|c| c.address.resource.clone())
+        .collect();
+    let data = check(
+        infra_engine::data::read_data_sources(
+            config, evaluator, registry, &order, &state, &deferred, progress,
+        )
+        .await,
+        work.style,
+    )?;
+    Ok(PlanToApply { plan, state, data })
+}
+
+/// Without a saved plan: settles rollouts, plans, shows the plan and asks for approval.
+/// `None` when there is nothing to do (the summary has been printed).
+async fn plan_and_confirm(
+    context: &ApplyContext<'_>,
+    args: &ApplyArgs,
+    destroy: bool,
+) -> Result<Option<PlanToApply>> {
+    let work = context.work;
+    if !destroy {
+        settle_rollouts(work, context.registry, context.backend, args.resume).await?;
+    }
+    let planned = make_plan(
+        work,
+        context.config,
+        context.evaluator,
+        context.registry,
+        context.backend,
+        &args.plan,
+        destroy,
+        context.progress,
+    )
+    .await?;
+    if args.plan.json {
+        crate::json_ui::plan(&planned.plan);
+    } else {
+        print!("{}", infra_render::plan_text(&planned.plan, work.style));
+    }
+    session::report(
+        &infra_core::Diagnostics(planned.plan.warnings.clone()),
+        work.style,
+    )?;
+    if !planned.plan.has_changes() {
+        print_summary(&planned.plan, destroy);
+        return Ok(None);
+    }
+    if !work.auto_approve {
+        confirm(destroy, work.input)?;
+    }
+    // Apply against the persisted state: refresh results are not saved unless an
+    // operation needs them, as Terraform does.
+    let mut state = planned.state;
+    state.resources = planned.refreshed.resources;
+    Ok(Some(PlanToApply {
+        plan: planned.plan,
+        state,
+        data: planned.data,
+    }))
+}
+
+/// Carries out the plan (until done, or stopped by a signal), then reports how it went.
+async fn execute(
+    context: &ApplyContext<'_>,
+    args: &ApplyArgs,
+    to_apply: PlanToApply,
+    destroy: bool,
+    aws: &Aws,
+) -> Result<Exit> {
+    let json = args.plan.json;
     if !json {
         println!();
     }
     let stop = crate::interrupt::stop_on_signals();
     let executor = Executor {
-        config: &config,
-        evaluator: &evaluator,
-        registry: &registry,
-        backend: backend.as_ref(),
-        observer: progress,
+        config: context.config,
+        evaluator: context.evaluator,
+        registry: context.registry,
+        backend: context.backend,
+        observer: context.progress,
         parallelism: args.plan.parallelism,
-        data: std::cell::RefCell::new(data),
+        data: std::cell::RefCell::new(to_apply.data),
         stop,
     };
-    let (final_state, result) = executor.apply(&plan, state).await;
+    let plan = to_apply.plan;
+    let (final_state, result) = executor.apply(&plan, to_apply.state).await;
     if debug_requests() {
         eprintln!("AWS requests: {}", aws.requests.count());
         eprintln!("{}", infra_state::written::summary());
     }
-    report_result(work, &executor, &plan, &final_state, result, destroy, json)
+    report_result(
+        context.work,
+        &executor,
+        &plan,
+        &final_state,
+        result,
+        destroy,
+        json,
+    )
 }
 
 /// `apply -refresh-only`: the refreshed objects replace those in the state; no object changes.
@@ -234,7 +326,6 @@ fn confirm(destroy: bool, input: bool) -> Result<()> {
     }
 }
 
-/// What a failed operation was, in an error line: "create", "update" or "destroy".
 /// Before an apply plans: a deploy a killed run left part way goes back to its live colour,
 /// and standby colours past their `standby_retention_minutes` are scaled down (the next apply
 /// after their retention is where that is done, changes or not).
@@ -366,6 +457,7 @@ fn failure_detail(error: &infra_core::ProviderError) -> String {
     }
 }
 
+/// What a failed operation was, in an error line: "create", "update" or "destroy".
 fn failed_verb(action: Action) -> &'static str {
     match action {
         Action::Delete => "destroy",

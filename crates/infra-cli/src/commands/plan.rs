@@ -4,14 +4,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 
 use anyhow::{Context, Result};
-use infra_config::{Config, Evaluator, ResourceValue};
+use infra_config::{Config, Evaluator, ImportTarget, ResourceValue};
 use infra_core::{Address, Diagnostic, Diagnostics, Registry, ResourceId};
 use infra_engine::fingerprint::{fingerprint, variables_digest};
 use infra_engine::observer::Observer;
 use infra_engine::plan::{Plan, PlanBasis};
 use infra_engine::planner::{self, PlanInput, PlanOptions};
+use infra_engine::refresh::Refreshed;
+use infra_render::Style;
 use infra_state::encryption::Encryption;
-use infra_state::{Backend, State};
+use infra_state::{Backend, ResourceState, State};
 
 use crate::args::{PlanArgs, VariableSource};
 use crate::progress::Progress;
@@ -113,7 +115,7 @@ async fn generate_config(
         let object = check(
             infra_engine::refactoring::read_imported(
                 resource_type.as_ref(),
-                &infra_core::resource::provider_name(&resource.resource_type).to_string(),
+                infra_core::resource::provider_name(&resource.resource_type),
                 registry.tagging(),
                 &target.to,
                 &target.id,
@@ -224,6 +226,76 @@ pub async fn make_plan(
     observer: &dyn Observer,
 ) -> Result<Planned> {
     let style = work.style;
+    let state = read_recovered_state(registry, backend, observer, style).await?;
+    // `moved` blocks rename objects before anything is read, so refresh and the plan see
+    // them at their new addresses; apply repeats the moves on the persisted state.
+    let mut moved_state = state.clone();
+    let moved = move_objects(&mut moved_state, config, destroy, style)?;
+    let Refreshed {
+        state: mut refreshed,
+        drift,
+        deleted,
+    } = refresh_unless_skipped(moved_state, args.refresh, registry, observer, style).await?;
+    let imported = if destroy {
+        Vec::new()
+    } else {
+        read_imports(config, evaluator, &refreshed, registry, observer, style).await?
+    };
+    for (target, object) in &imported {
+        refreshed
+            .resources
+            .insert(target.to.clone(), object.clone());
+    }
+    let dependencies = check(evaluator.dependencies(), style)?;
+    let order = check(planner::resource_order(config, &dependencies), style)?;
+    let options = plan_options(work, args, destroy)?;
+    let (data, mut plan) = plan_with_data_sources(
+        config,
+        evaluator,
+        registry,
+        &dependencies,
+        &order,
+        &refreshed,
+        &deleted,
+        &options,
+        observer,
+        style,
+    )
+    .await?;
+    infra_engine::refactoring::annotate(&mut plan, &moved, &imported);
+    if args.refresh_only {
+        // Drift is recorded, nothing is changed: no resource change and no output change.
+        plan.changes.clear();
+        plan.outputs.clear();
+        plan.refresh_only = true;
+    }
+    plan.drift = drift;
+    let variables = evaluator.root_variable_values();
+    plan.basis = PlanBasis {
+        lineage: state.lineage.clone(),
+        serial: state.serial,
+        config_digest: config.digest(),
+        variables_digest: variables_digest(&variables),
+        fingerprints: fingerprints(&plan, &refreshed, registry),
+        workspace: work.workspace.clone(),
+    };
+    plan.variables = variables;
+    Ok(Planned {
+        plan,
+        state,
+        refreshed,
+        data,
+    })
+}
+
+/// The persisted state, upgraded to the current schemas, with missing blue/green records
+/// re-derived (each one a warning) and operations a killed run left pending resolved.
+async fn read_recovered_state(
+    registry: &Registry,
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+    style: Style,
+) -> Result<State> {
     let mut state = session::read_state(backend)?;
     check(
         infra_engine::upgrade::upgrade_state(&mut state, registry),
@@ -244,62 +316,86 @@ pub async fn make_plan(
         infra_engine::recover::resolve_pending(&mut state, registry, backend, observer).await,
         style,
     )?;
-    // `moved` blocks rename objects before anything is read, so refresh and the plan see
-    // them at their new addresses; apply repeats the moves on the persisted state.
-    let mut moved_state = state.clone();
+    Ok(state)
+}
+
+/// Applies the configuration's `moved` blocks to `state` (none when destroying) and reports
+/// their warnings; the moves made, each from and to.
+fn move_objects(
+    state: &mut State,
+    config: &Config,
+    destroy: bool,
+    style: Style,
+) -> Result<Vec<(Address, Address)>> {
     let mut move_warnings = Diagnostics::new();
     let moved = if destroy {
         Vec::new()
     } else {
-        infra_engine::refactoring::apply_moved_blocks(
-            &mut moved_state,
-            config.moves(),
-            &mut move_warnings,
-        )
+        infra_engine::refactoring::apply_moved_blocks(state, config.moves(), &mut move_warnings)
     };
     session::report(&move_warnings, style)?;
-    let (mut refreshed, drift, deleted) = if args.refresh {
-        let refreshed = check(
-            infra_engine::refresh::refresh(&moved_state, registry, observer, None).await,
-            style,
-        )?;
-        (refreshed.state, refreshed.drift, refreshed.deleted)
-    } else {
-        (moved_state, vec![], BTreeSet::new())
-    };
-    let imported = if destroy {
-        Vec::new()
-    } else {
-        let targets = check(evaluator.imports(), style)?;
-        let mut missing = Diagnostics::new();
-        for target in &targets {
-            if !config.declares(&target.to.resource) {
-                missing.push(
-                    Diagnostic::error(
-                        "Configuration for import target does not exist",
-                        format!("The configuration for the given import target {} does not exist. All target instances must have an associated configuration to be imported.", target.to),
-                    )
-                    .at(Some(target.location.clone())),
-                );
-            }
-        }
-        session::report(&missing, style)?;
-        check(
-            infra_engine::refactoring::read_import_targets(
-                &targets, config, &refreshed, registry, observer,
-            )
-            .await,
-            style,
-        )?
-    };
-    for (target, object) in &imported {
-        refreshed
-            .resources
-            .insert(target.to.clone(), object.clone());
+    Ok(moved)
+}
+
+/// The state refreshed, or as it is with no drift when `-refresh=false`.
+async fn refresh_unless_skipped(
+    state: State,
+    refresh: bool,
+    registry: &Registry,
+    observer: &dyn Observer,
+    style: Style,
+) -> Result<Refreshed> {
+    if !refresh {
+        return Ok(Refreshed {
+            state,
+            drift: vec![],
+            deleted: BTreeSet::new(),
+        });
     }
-    let dependencies = check(evaluator.dependencies(), style)?;
-    let order = check(planner::resource_order(config, &dependencies), style)?;
-    let options = PlanOptions {
+    check(
+        infra_engine::refresh::refresh(&state, registry, observer, None).await,
+        style,
+    )
+}
+
+/// The objects the `import` blocks name, read from AWS; every target must have a `resource`
+/// block.
+async fn read_imports(
+    config: &Config,
+    evaluator: &Evaluator<'_>,
+    refreshed: &State,
+    registry: &Registry,
+    observer: &dyn Observer,
+    style: Style,
+) -> Result<Vec<(ImportTarget, ResourceState)>> {
+    let targets = check(evaluator.imports(), style)?;
+    let mut missing = Diagnostics::new();
+    for target in &targets {
+        if !config.declares(&target.to.resource) {
+            missing.push(
+                Diagnostic::error(
+                    "Configuration for import target does not exist",
+                    format!("The configuration for the given import target {} does not exist. All target instances must have an associated configuration to be imported.", target.to),
+                )
+                .at(Some(target.location.clone())),
+            );
+        }
+    }
+    session::report(&missing, style)?;
+    check(
+        infra_engine::refactoring::read_import_targets(
+            &targets, config, refreshed, registry, observer,
+        )
+        .await,
+        style,
+    )
+}
+
+/// The planner's options from the command line: `-destroy`, `-target`, `-replace` and
+/// `-exclude` (with their `-*-file` forms).
+fn plan_options(work: &Workdir, args: &PlanArgs, destroy: bool) -> Result<PlanOptions> {
+    let style = work.style;
+    Ok(PlanOptions {
         destroy,
         targets: check(
             parse_addresses(
@@ -316,17 +412,34 @@ pub async fn make_plan(
             ),
             style,
         )?,
-    };
-    // Data sources are read with what the state knows; one whose dependencies this plan
-    // changes is read during apply instead, and the plan is made again without its value.
+    })
+}
+
+/// The data sources read and the plan made with them. Data sources are read with what the
+/// state knows; one whose dependencies this plan changes is read during apply instead, and
+/// the plan is made again without its value.
+#[allow(clippy::too_many_arguments)]
+async fn plan_with_data_sources(
+    config: &Config,
+    evaluator: &Evaluator<'_>,
+    registry: &Registry,
+    dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
+    order: &[ResourceId],
+    refreshed: &State,
+    deleted: &BTreeSet<Address>,
+    options: &PlanOptions,
+    observer: &dyn Observer,
+    style: Style,
+) -> Result<(BTreeMap<ResourceId, ResourceValue>, Plan)> {
+    let destroy = options.destroy;
     let mut deferred = BTreeSet::new();
-    let (data, mut plan) = loop {
+    loop {
         let data = if destroy {
             BTreeMap::new()
         } else {
             check(
                 infra_engine::data::read_data_sources(
-                    config, evaluator, registry, &order, &refreshed, &deferred, observer,
+                    config, evaluator, registry, order, refreshed, &deferred, observer,
                 )
                 .await,
                 style,
@@ -336,59 +449,40 @@ pub async fn make_plan(
             planner::plan(PlanInput {
                 config,
                 evaluator,
-                dependencies: &dependencies,
-                order: &order,
+                dependencies,
+                order,
                 registry,
-                state: &refreshed,
-                deleted_outside: &deleted,
+                state: refreshed,
+                deleted_outside: deleted,
                 data: &data,
-                options: &options,
+                options,
             }),
             style,
         )?;
-        let waiting = infra_engine::data::deferred_by_plan(&plan, &order, &dependencies);
+        let waiting = infra_engine::data::deferred_by_plan(&plan, order, dependencies);
         if destroy || waiting.is_subset(&deferred) {
-            break (data, plan);
+            return Ok((data, plan));
         }
         deferred.extend(waiting);
-    };
-    infra_engine::refactoring::annotate(&mut plan, &moved, &imported);
-    if args.refresh_only {
-        // Drift is recorded, nothing is changed: no resource change and no output change.
-        plan.changes.clear();
-        plan.outputs.clear();
-        plan.refresh_only = true;
     }
-    plan.drift = drift;
-    let variables = evaluator.root_variable_values();
-    plan.basis = PlanBasis {
-        lineage: state.lineage.clone(),
-        serial: state.serial,
-        config_digest: config.digest(),
-        variables_digest: variables_digest(&variables),
-        fingerprints: plan
-            .changes
-            .iter()
-            .filter(|c| c.action.is_change())
-            .filter_map(|c| {
-                refreshed.get(&c.address).map(|r| {
-                    let value = match registry.resource(&r.resource_type) {
-                        Some(resource) => resource.schema().without_volatile(&r.value),
-                        None => r.value.clone(),
-                    };
-                    (c.address.clone(), fingerprint(&value))
-                })
+}
+
+/// The fingerprint of each refreshed object the plan changes (volatile attributes left out),
+/// which apply compares to refuse a saved plan whose objects changed since.
+fn fingerprints(plan: &Plan, refreshed: &State, registry: &Registry) -> BTreeMap<Address, String> {
+    plan.changes
+        .iter()
+        .filter(|c| c.action.is_change())
+        .filter_map(|c| {
+            refreshed.get(&c.address).map(|r| {
+                let value = match registry.resource(&r.resource_type) {
+                    Some(resource) => resource.schema().without_volatile(&r.value),
+                    None => r.value.clone(),
+                };
+                (c.address.clone(), fingerprint(&value))
             })
-            .collect(),
-        workspace: work.workspace.clone(),
-    };
-    plan.variables = variables;
-    Ok(Planned {
-        plan,
-        state,
-        refreshed,
-        data,
-    })
+        })
+        .collect()
 }
 
 /// The addresses given as flags, then those in the file (one a line, `#` comments), as
