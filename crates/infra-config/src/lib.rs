@@ -6,6 +6,13 @@
 //! undeclared references), variables and their types, locals, outputs, `count`/`for_each`
 //! expansion, the built-in functions, and `infra fmt`. It does not plan, read state or talk
 //! to AWS: resource values come in through [`ResourceValues`].
+//!
+//! Its modules stand in layers, each using only those below it (no two import each other):
+//! `source` and `syntax` (files, and shapes read without evaluating); `context` (where an
+//! expression is evaluated, and the `Scope` trait that resolves names); `types`, the
+//! `functions` and `eval` (the expression language); `references`, `provisioner`, `inputs`,
+//! `encryption` and `config` (the loader); `load`, `deprecation`, `ephemeral` and `validate`
+//! (checks over a loaded configuration); and `evaluator`, a loaded configuration's scope.
 
 mod config;
 mod context;
