@@ -17,11 +17,15 @@ use crate::Exit;
 
 pub fn run(work: &Workdir, args: &GraphArgs) -> Result<Exit> {
     let config = session::load_required_config(work, false)?;
-    let inputs = session::input_variables(work, &config, &[], false)?;
-    let config = check(
-        session::resolve_module_sources(work, config, &inputs),
-        work.style,
-    )?;
+    let config = if config.has_module_sources_to_evaluate() {
+        let inputs = session::input_variables(work, &config, &[], false)?;
+        check(
+            session::resolve_module_sources(work, config, &inputs),
+            work.style,
+        )?
+    } else {
+        config
+    };
     let evaluator = check(
         Evaluator::for_validation(&config, &work.workspace),
         work.style,
