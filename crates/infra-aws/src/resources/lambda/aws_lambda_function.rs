@@ -80,9 +80,10 @@ use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{
     ApplicationLogLevel, Architecture, CapacityProviderConfig, DeadLetterConfig, DurableConfig,
     Environment, EphemeralStorage, ExecutionStatus, FileSystemConfig, FunctionCode,
-    FunctionVersionLatestPublished, ImageConfig, LambdaManagedInstancesCapacityProviderConfig,
-    LogFormat, LoggingConfig, PackageType, Runtime, SnapStart, SnapStartApplyOn, SystemLogLevel,
-    TenancyConfig, TenantIsolationMode, TracingConfig, TracingMode, VpcConfig,
+    FunctionConfiguration, FunctionVersionLatestPublished, ImageConfig,
+    LambdaManagedInstancesCapacityProviderConfig, LogFormat, LoggingConfig, PackageType, Runtime,
+    SnapStart, SnapStartApplyOn, SystemLogLevel, TenancyConfig, TenantIsolationMode, TracingConfig,
+    TracingMode, VpcConfig,
 };
 use aws_sdk_lambda::Client;
 use infra_core::{
@@ -197,173 +198,13 @@ struct Found {
 
 impl AwsLambdaFunction {
     pub fn new(aws: Arc<Aws>) -> AwsLambdaFunction {
-        let managed_instances = Schema::new()
-            .attr(Attribute::required("capacity_provider_arn", Type::String))
-            .attr(Attribute::optional_computed(
-                "execution_environment_memory_gib_per_vcpu",
-                Type::Number,
-            ))
-            .attr(Attribute::optional_computed(
-                "per_execution_environment_max_concurrency",
-                Type::Number,
-            ));
-        let capacity_provider = Schema::new().block(
-            Block::single(
-                "lambda_managed_instances_capacity_provider_config",
-                managed_instances,
-            )
-            .required(),
+        let schema = function_attributes().into_iter().fold(
+            Schema::new().timeouts(&["create", "update", "delete"]),
+            Schema::attr,
         );
-        let dead_letter = Schema::new().attr(Attribute::required("target_arn", Type::String));
-        let durable = Schema::new()
-            .attr(
-                Attribute::required("execution_timeout", Type::Number)
-                    .check(Check::Range(1, 31_622_400)),
-            )
-            .attr(
-                Attribute::optional("retention_period", Type::Number)
-                    .default(Value::Number(14.0))
-                    .check(Check::Range(1, 90)),
-            );
-        let environment =
-            Schema::new().attr(Attribute::optional("variables", Type::map(Type::String)));
-        let ephemeral = Schema::new().attr(
-            Attribute::optional_computed("size", Type::Number).check(Check::Range(512, 10240)),
-        );
-        let file_system = Schema::new()
-            .attr(Attribute::required("arn", Type::String))
-            .attr(Attribute::required("local_mount_path", Type::String));
-        let image = Schema::new()
-            .attr(Attribute::optional("command", Type::list(Type::String)))
-            .attr(Attribute::optional("entry_point", Type::list(Type::String)))
-            .attr(Attribute::optional("working_directory", Type::String));
-        let logging = Schema::new()
-            .attr(
-                Attribute::optional_computed("application_log_level", Type::String)
-                    .check(Check::OneOf(ApplicationLogLevel::values())),
-            )
-            .attr(
-                Attribute::required("log_format", Type::String)
-                    .check(Check::OneOf(LogFormat::values())),
-            )
-            .attr(Attribute::optional_computed("log_group", Type::String))
-            .attr(
-                Attribute::optional_computed("system_log_level", Type::String)
-                    .check(Check::OneOf(SystemLogLevel::values())),
-            );
-        let snap_start = Schema::new()
-            .attr(
-                Attribute::required("apply_on", Type::String)
-                    .check(Check::OneOf(SnapStartApplyOn::values())),
-            )
-            .attr(Attribute::computed("optimization_status", Type::String));
-        let tenancy = Schema::new().attr(
-            Attribute::required("tenant_isolation_mode", Type::String)
-                .check(Check::OneOf(TenantIsolationMode::values())),
-        );
-        let tracing = Schema::new().attr(
-            Attribute::required("mode", Type::String).check(Check::OneOf(TracingMode::values())),
-        );
-        let vpc = Schema::new()
-            .attr(
-                Attribute::optional("ipv6_allowed_for_dual_stack", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::required(
-                "security_group_ids",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::required("subnet_ids", Type::set(Type::String)))
-            .attr(Attribute::computed("vpc_id", Type::String));
-        let schema = Schema::new().timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional_computed(
-                "architectures",
-                Type::list(Type::String),
-            ))
-            .attr(Attribute::optional_computed("code_sha256", Type::String))
-            .attr(Attribute::optional("code_signing_config_arn", Type::String))
-            .attr(Attribute::optional("description", Type::String))
-            .attr(Attribute::optional("filename", Type::String))
-            .attr(Attribute::required("function_name", Type::String).force_new())
-            .attr(Attribute::optional("handler", Type::String))
-            .attr(Attribute::optional("image_uri", Type::String))
-            .attr(Attribute::computed("invoke_arn", Type::String))
-            .attr(Attribute::optional("kms_key_arn", Type::String))
-            .attr(Attribute::computed("last_modified", Type::String))
-            .attr(Attribute::optional("layers", Type::list(Type::String)))
-            .attr(
-                Attribute::optional("memory_size", Type::Number)
-                    .default(Value::Number(128.0))
-                    .check(Check::Range(128, 10240)),
-            )
-            .attr(
-                Attribute::optional("package_type", Type::String)
-                    .default(Value::string("Zip"))
-                    .force_new()
-                    .check(Check::OneOf(PackageType::values())),
-            )
-            .attr(Attribute::optional("publish", Type::Bool).default(Value::Bool(false)))
-            .attr(
-                Attribute::optional("publish_to", Type::String)
-                    .check(Check::OneOf(FunctionVersionLatestPublished::values())),
-            )
-            .attr(Attribute::computed("qualified_arn", Type::String))
-            .attr(Attribute::computed("qualified_invoke_arn", Type::String))
-            .attr(Attribute::optional(
-                "replace_security_groups_on_destroy",
-                Type::Bool,
-            ))
-            .attr(Attribute::optional(
-                "replacement_security_group_ids",
-                Type::set(Type::String),
-            ))
-            .attr(
-                Attribute::optional("reserved_concurrent_executions", Type::Number)
-                    .default(Value::Number(-1.0)),
-            )
-            .attr(Attribute::computed(
-                "response_streaming_invoke_arn",
-                Type::String,
-            ))
-            .attr(Attribute::required("role", Type::String))
-            .attr(
-                Attribute::optional("runtime", Type::String).check(Check::OneOf(Runtime::values())),
-            )
-            .attr(Attribute::optional("s3_bucket", Type::String))
-            .attr(Attribute::optional("s3_key", Type::String))
-            .attr(Attribute::optional("s3_object_version", Type::String))
-            .attr(Attribute::computed("signing_job_arn", Type::String))
-            .attr(Attribute::computed(
-                "signing_profile_version_arn",
-                Type::String,
-            ))
-            .attr(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional_computed(
-                "source_code_hash",
-                Type::String,
-            ))
-            .attr(Attribute::computed("source_code_size", Type::Number))
-            .attr(Attribute::optional("source_kms_key_arn", Type::String))
-            .attr(
-                Attribute::optional("timeout", Type::Number)
-                    .default(Value::Number(3.0))
-                    .check(Check::Range(1, 900)),
-            )
-            .attr(Attribute::computed("version", Type::String))
-            .block(Block::single("capacity_provider_config", capacity_provider))
-            .block(Block::single("dead_letter_config", dead_letter))
-            .block(Block::single("durable_config", durable))
-            .block(Block::single("environment", environment))
-            .block(Block::single("ephemeral_storage", ephemeral).computed())
-            .block(Block::single("file_system_config", file_system))
-            .block(Block::single("image_config", image))
-            .block(Block::single("logging_config", logging).computed())
-            .block(Block::single("snap_start", snap_start))
-            .block(Block::single("tenancy_config", tenancy).force_new())
-            .block(Block::single("tracing_config", tracing).computed())
-            .block(Block::single("vpc_config", vpc))
+        let schema = configuration_blocks()
+            .into_iter()
+            .fold(schema, Schema::block)
             .with_tags();
         AwsLambdaFunction { aws, schema }
     }
@@ -642,6 +483,168 @@ impl AwsLambdaFunction {
             );
         send_configuration(client, name, request, timeout).await
     }
+}
+
+// ---- The schema ----
+
+/// The function's attributes: `id` and `arn`, then the rest in alphabetical order.
+fn function_attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::computed("id", Type::String),
+        Attribute::computed("arn", Type::String),
+        Attribute::optional_computed("architectures", Type::list(Type::String)),
+        Attribute::optional_computed("code_sha256", Type::String),
+        Attribute::optional("code_signing_config_arn", Type::String),
+        Attribute::optional("description", Type::String),
+        Attribute::optional("filename", Type::String),
+        Attribute::required("function_name", Type::String).force_new(),
+        Attribute::optional("handler", Type::String),
+        Attribute::optional("image_uri", Type::String),
+        Attribute::computed("invoke_arn", Type::String),
+        Attribute::optional("kms_key_arn", Type::String),
+        Attribute::computed("last_modified", Type::String),
+        Attribute::optional("layers", Type::list(Type::String)),
+        Attribute::optional("memory_size", Type::Number)
+            .default(Value::Number(128.0))
+            .check(Check::Range(128, 10240)),
+        Attribute::optional("package_type", Type::String)
+            .default(Value::string("Zip"))
+            .force_new()
+            .check(Check::OneOf(PackageType::values())),
+        Attribute::optional("publish", Type::Bool).default(Value::Bool(false)),
+        Attribute::optional("publish_to", Type::String)
+            .check(Check::OneOf(FunctionVersionLatestPublished::values())),
+        Attribute::computed("qualified_arn", Type::String),
+        Attribute::computed("qualified_invoke_arn", Type::String),
+        Attribute::optional("replace_security_groups_on_destroy", Type::Bool),
+        Attribute::optional("replacement_security_group_ids", Type::set(Type::String)),
+        Attribute::optional("reserved_concurrent_executions", Type::Number)
+            .default(Value::Number(-1.0)),
+        Attribute::computed("response_streaming_invoke_arn", Type::String),
+        Attribute::required("role", Type::String),
+        Attribute::optional("runtime", Type::String).check(Check::OneOf(Runtime::values())),
+        Attribute::optional("s3_bucket", Type::String),
+        Attribute::optional("s3_key", Type::String),
+        Attribute::optional("s3_object_version", Type::String),
+        Attribute::computed("signing_job_arn", Type::String),
+        Attribute::computed("signing_profile_version_arn", Type::String),
+        Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)),
+        Attribute::optional_computed("source_code_hash", Type::String),
+        Attribute::computed("source_code_size", Type::Number),
+        Attribute::optional("source_kms_key_arn", Type::String),
+        Attribute::optional("timeout", Type::Number)
+            .default(Value::Number(3.0))
+            .check(Check::Range(1, 900)),
+        Attribute::computed("version", Type::String),
+    ]
+}
+
+/// The function's blocks, in alphabetical order.
+fn configuration_blocks() -> Vec<Block> {
+    let dead_letter = Schema::new().attr(Attribute::required("target_arn", Type::String));
+    let environment = Schema::new().attr(Attribute::optional("variables", Type::map(Type::String)));
+    let ephemeral = Schema::new()
+        .attr(Attribute::optional_computed("size", Type::Number).check(Check::Range(512, 10240)));
+    let file_system = Schema::new()
+        .attr(Attribute::required("arn", Type::String))
+        .attr(Attribute::required("local_mount_path", Type::String));
+    let image = Schema::new()
+        .attr(Attribute::optional("command", Type::list(Type::String)))
+        .attr(Attribute::optional("entry_point", Type::list(Type::String)))
+        .attr(Attribute::optional("working_directory", Type::String));
+    let tenancy = Schema::new().attr(
+        Attribute::required("tenant_isolation_mode", Type::String)
+            .check(Check::OneOf(TenantIsolationMode::values())),
+    );
+    let tracing = Schema::new()
+        .attr(Attribute::required("mode", Type::String).check(Check::OneOf(TracingMode::values())));
+    vec![
+        Block::single("capacity_provider_config", capacity_provider_schema()),
+        Block::single("dead_letter_config", dead_letter),
+        Block::single("durable_config", durable_schema()),
+        Block::single("environment", environment),
+        Block::single("ephemeral_storage", ephemeral).computed(),
+        Block::single("file_system_config", file_system),
+        Block::single("image_config", image),
+        Block::single("logging_config", logging_schema()).computed(),
+        Block::single("snap_start", snap_start_schema()),
+        Block::single("tenancy_config", tenancy).force_new(),
+        Block::single("tracing_config", tracing).computed(),
+        Block::single("vpc_config", vpc_schema()),
+    ]
+}
+
+fn capacity_provider_schema() -> Schema {
+    let managed_instances = Schema::new()
+        .attr(Attribute::required("capacity_provider_arn", Type::String))
+        .attr(Attribute::optional_computed(
+            "execution_environment_memory_gib_per_vcpu",
+            Type::Number,
+        ))
+        .attr(Attribute::optional_computed(
+            "per_execution_environment_max_concurrency",
+            Type::Number,
+        ));
+    Schema::new().block(
+        Block::single(
+            "lambda_managed_instances_capacity_provider_config",
+            managed_instances,
+        )
+        .required(),
+    )
+}
+
+fn durable_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::required("execution_timeout", Type::Number)
+                .check(Check::Range(1, 31_622_400)),
+        )
+        .attr(
+            Attribute::optional("retention_period", Type::Number)
+                .default(Value::Number(14.0))
+                .check(Check::Range(1, 90)),
+        )
+}
+
+fn logging_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional_computed("application_log_level", Type::String)
+                .check(Check::OneOf(ApplicationLogLevel::values())),
+        )
+        .attr(
+            Attribute::required("log_format", Type::String)
+                .check(Check::OneOf(LogFormat::values())),
+        )
+        .attr(Attribute::optional_computed("log_group", Type::String))
+        .attr(
+            Attribute::optional_computed("system_log_level", Type::String)
+                .check(Check::OneOf(SystemLogLevel::values())),
+        )
+}
+
+fn snap_start_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::required("apply_on", Type::String)
+                .check(Check::OneOf(SnapStartApplyOn::values())),
+        )
+        .attr(Attribute::computed("optimization_status", Type::String))
+}
+
+fn vpc_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional("ipv6_allowed_for_dual_stack", Type::Bool)
+                .default(Value::Bool(false)),
+        )
+        .attr(Attribute::required(
+            "security_group_ids",
+            Type::set(Type::String),
+        ))
+        .attr(Attribute::required("subnet_ids", Type::set(Type::String)))
+        .attr(Attribute::computed("vpc_id", Type::String))
 }
 
 /// True when the code is uploaded again for this change.
@@ -1300,9 +1303,38 @@ fn block_of(item: Option<Value>) -> Value {
 }
 
 fn to_value(found: &Found, hint: &Value, region: &str) -> Value {
-    let partition = partition_of(region);
     let function = &found.function;
     let configuration = function.configuration();
+    let mut object = BTreeMap::new();
+    let groups = [
+        identity_entries(found, hint, region),
+        settings_entries(configuration),
+        package_entries(configuration, hint),
+        beside_configuration_entries(found, hint),
+        configuration_only_entries(hint),
+        block_entries(configuration, hint),
+    ];
+    for (key, value) in groups.into_iter().flatten() {
+        object.insert(key.to_string(), value);
+    }
+    set_tags(
+        &mut object,
+        function
+            .tags()
+            .map(|tags| {
+                tags.iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+    );
+    Value::Map(object)
+}
+
+/// The name, the ARNs and invoke ARNs, and the latest version.
+fn identity_entries(found: &Found, hint: &Value, region: &str) -> Vec<(&'static str, Value)> {
+    let partition = partition_of(region);
+    let configuration = found.function.configuration();
     let name = configuration
         .and_then(|c| c.function_name())
         .map(str::to_string)
@@ -1316,146 +1348,171 @@ fn to_value(found: &Found, hint: &Value, region: &str) -> Value {
         .latest
         .clone()
         .unwrap_or_else(|| (format!("{arn}:$LATEST"), "$LATEST".to_string()));
-    let code_sha256 = configuration.and_then(|c| c.code_sha256());
+    vec![
+        ("id", Value::string(&name)),
+        ("function_name", Value::string(&name)),
+        (
+            "invoke_arn",
+            Value::string(invoke_arn(
+                partition,
+                region,
+                "2015-03-31",
+                &arn,
+                "invocations",
+            )),
+        ),
+        (
+            "response_streaming_invoke_arn",
+            Value::string(invoke_arn(
+                partition,
+                region,
+                "2021-11-15",
+                &arn,
+                "response-streaming-invocations",
+            )),
+        ),
+        (
+            "qualified_invoke_arn",
+            Value::string(invoke_arn(
+                partition,
+                region,
+                "2015-03-31",
+                &qualified_arn,
+                "invocations",
+            )),
+        ),
+        ("arn", Value::string(&arn)),
+        ("qualified_arn", Value::string(qualified_arn)),
+        ("version", Value::string(version)),
+    ]
+}
 
-    let mut object = BTreeMap::new();
-    let mut put = |key: &str, value: Value| {
-        object.insert(key.to_string(), value);
-    };
-    put("id", Value::string(&name));
-    put("function_name", Value::string(&name));
-    put(
-        "invoke_arn",
-        Value::string(invoke_arn(
-            partition,
-            region,
-            "2015-03-31",
-            &arn,
-            "invocations",
-        )),
-    );
-    put(
-        "response_streaming_invoke_arn",
-        Value::string(invoke_arn(
-            partition,
-            region,
-            "2021-11-15",
-            &arn,
-            "response-streaming-invocations",
-        )),
-    );
-    put(
-        "qualified_invoke_arn",
-        Value::string(invoke_arn(
-            partition,
-            region,
-            "2015-03-31",
-            &qualified_arn,
-            "invocations",
-        )),
-    );
-    put("arn", Value::string(&arn));
-    put("qualified_arn", Value::string(qualified_arn));
-    put("version", Value::string(version));
-    put("role", text_or_null(configuration.and_then(|c| c.role())));
-    put(
-        "handler",
-        text_or_null(configuration.and_then(|c| c.handler())),
-    );
-    put(
-        "runtime",
-        text_or_null(configuration.and_then(|c| c.runtime()).map(|r| r.as_str())),
-    );
-    put(
-        "description",
-        text_or_null(configuration.and_then(|c| c.description())),
-    );
-    put(
-        "memory_size",
-        number(configuration.and_then(|c| c.memory_size()).map(i64::from)),
-    );
-    put(
-        "timeout",
-        number(configuration.and_then(|c| c.timeout()).map(i64::from)),
-    );
-    put(
-        "last_modified",
-        text(configuration.and_then(|c| c.last_modified())),
-    );
-    put("code_sha256", text(code_sha256));
-    // Configuration only (provider v6); recorded as AWS's hash where nothing configures it.
-    put(
-        "source_code_hash",
-        match known(hint, "source_code_hash") {
-            Value::Null => text(code_sha256),
-            configured => configured,
-        },
-    );
-    put(
-        "source_code_size",
-        Value::Number(configuration.map(|c| c.code_size()).unwrap_or(0) as f64),
-    );
-    put(
-        "package_type",
-        Value::string(
-            configuration
-                .and_then(|c| c.package_type())
-                .map(|p| p.as_str())
-                .unwrap_or("Zip"),
+/// The role, handler, runtime, description, memory size and timeout.
+fn settings_entries(configuration: Option<&FunctionConfiguration>) -> Vec<(&'static str, Value)> {
+    vec![
+        ("role", text_or_null(configuration.and_then(|c| c.role()))),
+        (
+            "handler",
+            text_or_null(configuration.and_then(|c| c.handler())),
         ),
-    );
-    put(
-        "kms_key_arn",
-        text_or_null(configuration.and_then(|c| c.kms_key_arn())),
-    );
-    put(
-        "signing_job_arn",
-        text_or_null(configuration.and_then(|c| c.signing_job_arn())),
-    );
-    put(
-        "signing_profile_version_arn",
-        text_or_null(configuration.and_then(|c| c.signing_profile_version_arn())),
-    );
-    put(
-        "architectures",
-        string_list(
-            configuration
-                .map(|c| c.architectures())
-                .unwrap_or_default()
-                .iter()
-                .map(|a| a.as_str()),
+        (
+            "runtime",
+            text_or_null(configuration.and_then(|c| c.runtime()).map(|r| r.as_str())),
         ),
-    );
-    put(
-        "layers",
-        string_list(
-            configuration
-                .map(|c| c.layers())
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|layer| layer.arn()),
+        (
+            "description",
+            text_or_null(configuration.and_then(|c| c.description())),
         ),
-    );
-    put(
-        "reserved_concurrent_executions",
-        Value::Number(f64::from(found.reserved.unwrap_or(-1))),
-    );
-    put(
-        "image_uri",
-        text_or_null(function.code().and_then(|code| code.image_uri())),
-    );
-    put(
-        "source_kms_key_arn",
-        text_or_null(function.code().and_then(|code| code.source_kms_key_arn())),
-    );
-    put(
-        "code_signing_config_arn",
-        match &found.code_signing {
-            Some(arn) => text(arn.as_deref()),
-            None => known(hint, "code_signing_config_arn"),
-        },
-    );
-    for key in [
+        (
+            "memory_size",
+            number(configuration.and_then(|c| c.memory_size()).map(i64::from)),
+        ),
+        (
+            "timeout",
+            number(configuration.and_then(|c| c.timeout()).map(i64::from)),
+        ),
+    ]
+}
+
+/// The package as the configuration reports it: its hash, size and type, the KMS key, its
+/// signing, architectures and layers.
+fn package_entries(
+    configuration: Option<&FunctionConfiguration>,
+    hint: &Value,
+) -> Vec<(&'static str, Value)> {
+    let code_sha256 = configuration.and_then(|c| c.code_sha256());
+    vec![
+        (
+            "last_modified",
+            text(configuration.and_then(|c| c.last_modified())),
+        ),
+        ("code_sha256", text(code_sha256)),
+        // Configuration only (provider v6); recorded as AWS's hash where nothing configures it.
+        (
+            "source_code_hash",
+            match known(hint, "source_code_hash") {
+                Value::Null => text(code_sha256),
+                configured => configured,
+            },
+        ),
+        (
+            "source_code_size",
+            Value::Number(configuration.map(|c| c.code_size()).unwrap_or(0) as f64),
+        ),
+        (
+            "package_type",
+            Value::string(
+                configuration
+                    .and_then(|c| c.package_type())
+                    .map(|p| p.as_str())
+                    .unwrap_or("Zip"),
+            ),
+        ),
+        (
+            "kms_key_arn",
+            text_or_null(configuration.and_then(|c| c.kms_key_arn())),
+        ),
+        (
+            "signing_job_arn",
+            text_or_null(configuration.and_then(|c| c.signing_job_arn())),
+        ),
+        (
+            "signing_profile_version_arn",
+            text_or_null(configuration.and_then(|c| c.signing_profile_version_arn())),
+        ),
+        (
+            "architectures",
+            string_list(
+                configuration
+                    .map(|c| c.architectures())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| a.as_str()),
+            ),
+        ),
+        (
+            "layers",
+            string_list(
+                configuration
+                    .map(|c| c.layers())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|layer| layer.arn()),
+            ),
+        ),
+    ]
+}
+
+/// What is read beside the configuration: the reserved concurrency, the code location's image
+/// and key, and the code signing configuration.
+fn beside_configuration_entries(found: &Found, hint: &Value) -> Vec<(&'static str, Value)> {
+    let function = &found.function;
+    vec![
+        (
+            "reserved_concurrent_executions",
+            Value::Number(f64::from(found.reserved.unwrap_or(-1))),
+        ),
+        (
+            "image_uri",
+            text_or_null(function.code().and_then(|code| code.image_uri())),
+        ),
+        (
+            "source_kms_key_arn",
+            text_or_null(function.code().and_then(|code| code.source_kms_key_arn())),
+        ),
+        (
+            "code_signing_config_arn",
+            match &found.code_signing {
+                Some(arn) => text(arn.as_deref()),
+                None => known(hint, "code_signing_config_arn"),
+            },
+        ),
+    ]
+}
+
+/// The arguments AWS does not report, as configured.
+fn configuration_only_entries(hint: &Value) -> Vec<(&'static str, Value)> {
+    let mut entries: Vec<(&'static str, Value)> = [
         "filename",
         "publish_to",
         "s3_bucket",
@@ -1463,202 +1520,213 @@ fn to_value(found: &Found, hint: &Value, region: &str) -> Value {
         "s3_object_version",
         "replace_security_groups_on_destroy",
         "replacement_security_group_ids",
-    ] {
-        put(key, known(hint, key));
-    }
-    put(
+    ]
+    .into_iter()
+    .map(|key| (key, known(hint, key)))
+    .collect();
+    entries.push((
         "publish",
         Value::Bool(boolean(hint, "publish").unwrap_or(false)),
-    );
-    put(
+    ));
+    entries.push((
         "skip_destroy",
         Value::Bool(boolean(hint, "skip_destroy").unwrap_or(false)),
-    );
+    ));
+    entries
+}
 
-    put(
-        "capacity_provider_config",
-        match configuration.and_then(|c| c.capacity_provider_config()) {
-            Some(config) => capacity_provider_config_value(config),
-            None => kept_block(hint, "capacity_provider_config"),
-        },
-    );
-    put(
-        "durable_config",
-        match configuration.and_then(|c| c.durable_config()) {
-            Some(config) => block_of(durable_config_value(config)),
-            None => kept_block(hint, "durable_config"),
-        },
-    );
-    put(
-        "dead_letter_config",
-        block_of(
-            configuration
-                .and_then(|c| c.dead_letter_config())
-                .and_then(|d| d.target_arn())
-                .filter(|target| !target.is_empty())
-                .map(|target| Value::map([("target_arn", Value::string(target))])),
-        ),
-    );
-    put(
-        "environment",
-        block_of(
-            configuration
-                .and_then(|c| c.environment())
-                .and_then(|e| e.variables())
-                .filter(|variables| !variables.is_empty())
-                .map(|variables| {
-                    Value::map([(
-                        "variables",
-                        Value::Map(
-                            variables
-                                .iter()
-                                .map(|(key, value)| (key.clone(), Value::string(value)))
-                                .collect(),
-                        ),
-                    )])
-                }),
-        ),
-    );
-    put(
-        "ephemeral_storage",
-        block_of(
-            configuration
-                .and_then(|c| c.ephemeral_storage())
-                .map(|e| Value::map([("size", Value::Number(f64::from(e.size())))])),
-        ),
-    );
-    put(
-        "file_system_config",
-        Value::List(
-            configuration
-                .map(|c| c.file_system_configs())
-                .unwrap_or_default()
-                .iter()
-                .map(|fs| {
-                    Value::map([
-                        ("arn", Value::string(fs.arn())),
-                        ("local_mount_path", Value::string(fs.local_mount_path())),
-                    ])
-                })
-                .collect(),
-        ),
-    );
-    put(
-        "image_config",
-        block_of(
-            configuration
-                .and_then(|c| c.image_config_response())
-                .filter(|response| response.error().is_none())
-                .and_then(|response| response.image_config())
-                .map(|image| {
-                    Value::map([
-                        ("command", string_list(image.command())),
-                        ("entry_point", string_list(image.entry_point())),
-                        ("working_directory", text_or_null(image.working_directory())),
-                    ])
-                }),
-        ),
-    );
-    put(
-        "logging_config",
-        match configuration.and_then(|c| c.logging_config()) {
-            Some(logging) => block_of(Some(Value::map([
-                (
-                    "application_log_level",
-                    text(logging.application_log_level().map(|l| l.as_str())),
-                ),
-                ("log_format", text(logging.log_format().map(|f| f.as_str()))),
-                ("log_group", text(logging.log_group())),
-                (
-                    "system_log_level",
-                    text(logging.system_log_level().map(|l| l.as_str())),
-                ),
-            ]))),
-            // AWS always reports it; an answer without it (the emulator) keeps the prior one.
-            None => match known(hint, "logging_config") {
-                Value::Null => Value::List(vec![]),
-                prior => prior,
+/// The blocks, from the configuration (or, where an answer leaves one out, from `hint`).
+fn block_entries(
+    configuration: Option<&FunctionConfiguration>,
+    hint: &Value,
+) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "capacity_provider_config",
+            match configuration.and_then(|c| c.capacity_provider_config()) {
+                Some(config) => capacity_provider_config_value(config),
+                None => kept_block(hint, "capacity_provider_config"),
             },
-        },
-    );
-    put(
-        "snap_start",
-        block_of(
-            configuration
-                .and_then(|c| c.snap_start())
-                .filter(|snap| {
-                    snap.apply_on()
-                        .map(|a| a.as_str())
-                        .is_some_and(|apply_on| apply_on != "None")
-                })
-                .map(|snap| {
-                    Value::map([
-                        ("apply_on", text(snap.apply_on().map(|a| a.as_str()))),
-                        (
-                            "optimization_status",
-                            text(snap.optimization_status().map(|o| o.as_str())),
-                        ),
-                    ])
-                }),
         ),
-    );
-    put(
-        "tenancy_config",
-        block_of(
-            configuration
-                .and_then(|c| c.tenancy_config())
-                .map(|tenancy| {
-                    Value::map([(
-                        "tenant_isolation_mode",
-                        Value::string(tenancy.tenant_isolation_mode().as_str()),
-                    )])
-                }),
+        (
+            "durable_config",
+            match configuration.and_then(|c| c.durable_config()) {
+                Some(config) => block_of(durable_config_value(config)),
+                None => kept_block(hint, "durable_config"),
+            },
         ),
-    );
-    put(
-        "tracing_config",
-        block_of(Some(Value::map([(
-            "mode",
-            Value::string(
+        (
+            "dead_letter_config",
+            block_of(
                 configuration
-                    .and_then(|c| c.tracing_config())
-                    .and_then(|t| t.mode())
-                    .map(|m| m.as_str())
-                    .unwrap_or("PassThrough"),
+                    .and_then(|c| c.dead_letter_config())
+                    .and_then(|d| d.target_arn())
+                    .filter(|target| !target.is_empty())
+                    .map(|target| Value::map([("target_arn", Value::string(target))])),
             ),
-        )]))),
-    );
-    put(
-        "vpc_config",
-        block_of(
-            configuration
-                .and_then(|c| c.vpc_config())
-                .filter(|vpc| !vpc.security_group_ids().is_empty() || !vpc.subnet_ids().is_empty())
-                .map(|vpc| {
-                    Value::map([
-                        (
-                            "ipv6_allowed_for_dual_stack",
-                            Value::Bool(vpc.ipv6_allowed_for_dual_stack().unwrap_or(false)),
-                        ),
-                        ("security_group_ids", string_list(vpc.security_group_ids())),
-                        ("subnet_ids", string_list(vpc.subnet_ids())),
-                        ("vpc_id", text(vpc.vpc_id())),
-                    ])
-                }),
         ),
-    );
-    set_tags(
-        &mut object,
-        function
-            .tags()
-            .map(|tags| {
-                tags.iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect::<Vec<_>>()
+        ("environment", environment_block(configuration)),
+        (
+            "ephemeral_storage",
+            block_of(
+                configuration
+                    .and_then(|c| c.ephemeral_storage())
+                    .map(|e| Value::map([("size", Value::Number(f64::from(e.size())))])),
+            ),
+        ),
+        (
+            "file_system_config",
+            file_system_config_block(configuration),
+        ),
+        ("image_config", image_config_block(configuration)),
+        ("logging_config", logging_config_block(configuration, hint)),
+        ("snap_start", snap_start_block(configuration)),
+        (
+            "tenancy_config",
+            block_of(
+                configuration
+                    .and_then(|c| c.tenancy_config())
+                    .map(|tenancy| {
+                        Value::map([(
+                            "tenant_isolation_mode",
+                            Value::string(tenancy.tenant_isolation_mode().as_str()),
+                        )])
+                    }),
+            ),
+        ),
+        (
+            "tracing_config",
+            block_of(Some(Value::map([(
+                "mode",
+                Value::string(
+                    configuration
+                        .and_then(|c| c.tracing_config())
+                        .and_then(|t| t.mode())
+                        .map(|m| m.as_str())
+                        .unwrap_or("PassThrough"),
+                ),
+            )]))),
+        ),
+        ("vpc_config", vpc_config_block(configuration)),
+    ]
+}
+
+/// `environment`: none without variables.
+fn environment_block(configuration: Option<&FunctionConfiguration>) -> Value {
+    block_of(
+        configuration
+            .and_then(|c| c.environment())
+            .and_then(|e| e.variables())
+            .filter(|variables| !variables.is_empty())
+            .map(|variables| {
+                Value::map([(
+                    "variables",
+                    Value::Map(
+                        variables
+                            .iter()
+                            .map(|(key, value)| (key.clone(), Value::string(value)))
+                            .collect(),
+                    ),
+                )])
+            }),
+    )
+}
+
+fn file_system_config_block(configuration: Option<&FunctionConfiguration>) -> Value {
+    Value::List(
+        configuration
+            .map(|c| c.file_system_configs())
+            .unwrap_or_default()
+            .iter()
+            .map(|fs| {
+                Value::map([
+                    ("arn", Value::string(fs.arn())),
+                    ("local_mount_path", Value::string(fs.local_mount_path())),
+                ])
             })
-            .unwrap_or_default(),
-    );
-    Value::Map(object)
+            .collect(),
+    )
+}
+
+/// `image_config`: none when AWS reports an error for it.
+fn image_config_block(configuration: Option<&FunctionConfiguration>) -> Value {
+    block_of(
+        configuration
+            .and_then(|c| c.image_config_response())
+            .filter(|response| response.error().is_none())
+            .and_then(|response| response.image_config())
+            .map(|image| {
+                Value::map([
+                    ("command", string_list(image.command())),
+                    ("entry_point", string_list(image.entry_point())),
+                    ("working_directory", text_or_null(image.working_directory())),
+                ])
+            }),
+    )
+}
+
+fn logging_config_block(configuration: Option<&FunctionConfiguration>, hint: &Value) -> Value {
+    match configuration.and_then(|c| c.logging_config()) {
+        Some(logging) => block_of(Some(Value::map([
+            (
+                "application_log_level",
+                text(logging.application_log_level().map(|l| l.as_str())),
+            ),
+            ("log_format", text(logging.log_format().map(|f| f.as_str()))),
+            ("log_group", text(logging.log_group())),
+            (
+                "system_log_level",
+                text(logging.system_log_level().map(|l| l.as_str())),
+            ),
+        ]))),
+        // AWS always reports it; an answer without it (the emulator) keeps the prior one.
+        None => match known(hint, "logging_config") {
+            Value::Null => Value::List(vec![]),
+            prior => prior,
+        },
+    }
+}
+
+/// `snap_start`: none unless it applies to something.
+fn snap_start_block(configuration: Option<&FunctionConfiguration>) -> Value {
+    block_of(
+        configuration
+            .and_then(|c| c.snap_start())
+            .filter(|snap| {
+                snap.apply_on()
+                    .map(|a| a.as_str())
+                    .is_some_and(|apply_on| apply_on != "None")
+            })
+            .map(|snap| {
+                Value::map([
+                    ("apply_on", text(snap.apply_on().map(|a| a.as_str()))),
+                    (
+                        "optimization_status",
+                        text(snap.optimization_status().map(|o| o.as_str())),
+                    ),
+                ])
+            }),
+    )
+}
+
+/// `vpc_config`: none without security groups and subnets.
+fn vpc_config_block(configuration: Option<&FunctionConfiguration>) -> Value {
+    block_of(
+        configuration
+            .and_then(|c| c.vpc_config())
+            .filter(|vpc| !vpc.security_group_ids().is_empty() || !vpc.subnet_ids().is_empty())
+            .map(|vpc| {
+                Value::map([
+                    (
+                        "ipv6_allowed_for_dual_stack",
+                        Value::Bool(vpc.ipv6_allowed_for_dual_stack().unwrap_or(false)),
+                    ),
+                    ("security_group_ids", string_list(vpc.security_group_ids())),
+                    ("subnet_ids", string_list(vpc.subnet_ids())),
+                    ("vpc_id", text(vpc.vpc_id())),
+                ])
+            }),
+    )
 }
 
 /// Null, or a known empty list or map.
@@ -1726,6 +1794,222 @@ fn valid_function_name(name: &str) -> bool {
     plain(function) && qualifier.is_none_or(|q| q == "$LATEST" || plain(q))
 }
 
+// ---- Validation: each check reports a problem as `problem(path, message)` ----
+
+/// Arguments that need or exclude each other: one package source, both of `s3_bucket` and
+/// `s3_key`, the replacement security groups with their switch, and a handler and runtime for
+/// a zip.
+fn validate_combinations(config: &Value, problem: &mut impl FnMut(&str, String)) {
+    let set = |key: &str| !config.get(key).is_null();
+    let sources: Vec<&str> = ["filename", "image_uri", "s3_bucket"]
+        .into_iter()
+        .filter(|key| set(*key))
+        .collect();
+    match sources.as_slice() {
+        [] => problem(
+            "filename",
+            "one of `filename,image_uri,s3_bucket` must be specified".to_string(),
+        ),
+        [_] => {}
+        [_, second, ..] => problem(
+            *second,
+            format!(
+                "only one of `filename,image_uri,s3_bucket` can be specified, but `{}` were specified.",
+                sources.join(",")
+            ),
+        ),
+    }
+    if set("s3_bucket") != set("s3_key") {
+        let key = if set("s3_bucket") {
+            "s3_bucket"
+        } else {
+            "s3_key"
+        };
+        problem(
+            key,
+            "all of `s3_bucket,s3_key` must be specified".to_string(),
+        );
+    }
+    for other in ["filename", "image_uri"] {
+        if set("s3_object_version") && set(other) {
+            problem("s3_object_version", format!("conflicts with {other}"));
+        }
+    }
+    if set("source_kms_key_arn") && set("image_uri") {
+        problem("source_kms_key_arn", "conflicts with image_uri".to_string());
+    }
+    if set("replacement_security_group_ids") && !set("replace_security_groups_on_destroy") {
+        problem(
+            "replacement_security_group_ids",
+            "all of `replace_security_groups_on_destroy,replacement_security_group_ids` must be specified"
+                .to_string(),
+        );
+    }
+    let package_type = config.get("package_type");
+    let zip = package_type.is_null() || package_type.as_str() == Some("Zip");
+    if zip {
+        if let Some(missing) = ["handler", "runtime"].into_iter().find(|key| !set(*key)) {
+            problem(
+                missing,
+                "handler and runtime must be set when PackageType is Zip".to_string(),
+            );
+        }
+    }
+}
+
+/// The function name, the handler's length, and the ARNs outside lists.
+fn validate_names_and_arns(config: &Value, problem: &mut impl FnMut(&str, String)) {
+    if let Some(name) = config.get("function_name").as_str() {
+        if !valid_function_name(name) {
+            problem(
+                "function_name",
+                "invalid value for function_name (must be valid function name or function ARN)"
+                    .to_string(),
+            );
+        }
+    }
+    if let Some(handler) = config.get("handler").as_str() {
+        let length = handler.chars().count();
+        if !(1..=128).contains(&length) {
+            problem(
+                "handler",
+                format!("expected length of handler to be in the range (1 - 128), got {handler}"),
+            );
+        }
+    }
+    for key in [
+        "role",
+        "kms_key_arn",
+        "code_signing_config_arn",
+        "source_kms_key_arn",
+    ] {
+        if let Some(message) = config.get(key).as_str().and_then(|v| arn_problem(key, v)) {
+            problem(key, message);
+        }
+    }
+    if let Some(message) = blocks(config, "dead_letter_config")
+        .first()
+        .and_then(|block| block.get("target_arn").as_str())
+        .and_then(|arn| arn_problem("target_arn", arn))
+    {
+        problem("dead_letter_config[0].target_arn", message);
+    }
+    if let Some(message) = blocks(config, "capacity_provider_config")
+        .first()
+        .and_then(|block| {
+            blocks(block, "lambda_managed_instances_capacity_provider_config").first()
+        })
+        .and_then(|managed| managed.get("capacity_provider_arn").as_str())
+        .and_then(|arn| arn_problem("capacity_provider_arn", arn))
+    {
+        problem(
+            "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].capacity_provider_arn",
+            message,
+        );
+    }
+}
+
+/// `file_system_config`: its ARN, and a mount path under `/mnt/`.
+fn validate_file_system(config: &Value, problem: &mut impl FnMut(&str, String)) {
+    if let Some(block) = blocks(config, "file_system_config").first() {
+        if let Some(message) = block
+            .get("arn")
+            .as_str()
+            .and_then(|arn| arn_problem("arn", arn))
+        {
+            problem("file_system_config[0].arn", message);
+        }
+        if let Some(path) = block.get("local_mount_path").as_str() {
+            let valid = path.strip_prefix("/mnt/").is_some_and(|rest| {
+                !rest.is_empty()
+                    && rest
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+            });
+            if !valid {
+                problem(
+                    "file_system_config[0].local_mount_path",
+                    "invalid value for local_mount_path (must start with '/mnt/')".to_string(),
+                );
+            }
+        }
+    }
+}
+
+/// `architectures` and `layers`: how many, and each item.
+fn validate_lists(config: &Value, problem: &mut impl FnMut(&str, String)) {
+    for (key, maximum) in [("architectures", 1), ("layers", 5)] {
+        if let Some(items) = config.get(key).as_list() {
+            if items.len() > maximum {
+                problem(
+                    key,
+                    format!(
+                        "Too many list items: attribute \"{key}\" supports {maximum} item{} maximum, but config has {} declared.",
+                        if maximum == 1 { "" } else { "s" },
+                        items.len()
+                    ),
+                );
+            }
+        }
+    }
+    for (index, architecture) in config
+        .get("architectures")
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if let Some(name) = architecture.as_str() {
+            if !Architecture::values().contains(&name) {
+                problem(
+                    &format!("architectures[{index}]"),
+                    format!(
+                        "expected architectures to be one of {:?}, got {name}",
+                        Architecture::values()
+                    ),
+                );
+            }
+        }
+    }
+    for (index, layer) in config
+        .get("layers")
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if let Some(message) = layer.as_str().and_then(|arn| arn_problem("layers", arn)) {
+            problem(&format!("layers[{index}]"), message);
+        }
+    }
+}
+
+/// The reserved concurrency (-1 or more), and log levels only with JSON logs.
+fn validate_concurrency_and_logging(config: &Value, problem: &mut impl FnMut(&str, String)) {
+    if let Some(reserved) = config.get("reserved_concurrent_executions").as_i64() {
+        if reserved < -1 {
+            problem(
+                "reserved_concurrent_executions",
+                format!(
+                    "expected reserved_concurrent_executions to be at least (-1), got {reserved}"
+                ),
+            );
+        }
+    }
+    if let Some(block) = blocks(config, "logging_config").first() {
+        if block.get("log_format").as_str() == Some("Text") {
+            for level in ["application_log_level", "system_log_level"] {
+                if block.get(level).as_str().is_some_and(|l| !l.is_empty()) {
+                    problem(
+                        &format!("logging_config[0].{level}"),
+                        format!("{level} can only be set when log_format is \"JSON\""),
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl ResourceType for AwsLambdaFunction {
     fn name(&self) -> &'static str {
@@ -1785,202 +2069,12 @@ impl ResourceType for AwsLambdaFunction {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems: Vec<(String, String)> = Vec::new();
-        let set = |key: &str| !config.get(key).is_null();
         let mut problem = |path: &str, message: String| problems.push((path.to_string(), message));
-
-        let sources: Vec<&str> = ["filename", "image_uri", "s3_bucket"]
-            .into_iter()
-            .filter(|key| set(*key))
-            .collect();
-        match sources.as_slice() {
-            [] => problem(
-                "filename",
-                "one of `filename,image_uri,s3_bucket` must be specified".to_string(),
-            ),
-            [_] => {}
-            [_, second, ..] => problem(
-                *second,
-                format!(
-                    "only one of `filename,image_uri,s3_bucket` can be specified, but `{}` were specified.",
-                    sources.join(",")
-                ),
-            ),
-        }
-        if set("s3_bucket") != set("s3_key") {
-            let key = if set("s3_bucket") {
-                "s3_bucket"
-            } else {
-                "s3_key"
-            };
-            problem(
-                key,
-                "all of `s3_bucket,s3_key` must be specified".to_string(),
-            );
-        }
-        for other in ["filename", "image_uri"] {
-            if set("s3_object_version") && set(other) {
-                problem("s3_object_version", format!("conflicts with {other}"));
-            }
-        }
-        if set("source_kms_key_arn") && set("image_uri") {
-            problem("source_kms_key_arn", "conflicts with image_uri".to_string());
-        }
-        if set("replacement_security_group_ids") && !set("replace_security_groups_on_destroy") {
-            problem(
-                "replacement_security_group_ids",
-                "all of `replace_security_groups_on_destroy,replacement_security_group_ids` must be specified"
-                    .to_string(),
-            );
-        }
-        let package_type = config.get("package_type");
-        let zip = package_type.is_null() || package_type.as_str() == Some("Zip");
-        if zip {
-            if let Some(missing) = ["handler", "runtime"].into_iter().find(|key| !set(*key)) {
-                problem(
-                    missing,
-                    "handler and runtime must be set when PackageType is Zip".to_string(),
-                );
-            }
-        }
-        if let Some(name) = config.get("function_name").as_str() {
-            if !valid_function_name(name) {
-                problem(
-                    "function_name",
-                    "invalid value for function_name (must be valid function name or function ARN)"
-                        .to_string(),
-                );
-            }
-        }
-        if let Some(handler) = config.get("handler").as_str() {
-            let length = handler.chars().count();
-            if !(1..=128).contains(&length) {
-                problem(
-                    "handler",
-                    format!(
-                        "expected length of handler to be in the range (1 - 128), got {handler}"
-                    ),
-                );
-            }
-        }
-        for key in [
-            "role",
-            "kms_key_arn",
-            "code_signing_config_arn",
-            "source_kms_key_arn",
-        ] {
-            if let Some(message) = config.get(key).as_str().and_then(|v| arn_problem(key, v)) {
-                problem(key, message);
-            }
-        }
-        if let Some(message) = blocks(config, "dead_letter_config")
-            .first()
-            .and_then(|block| block.get("target_arn").as_str())
-            .and_then(|arn| arn_problem("target_arn", arn))
-        {
-            problem("dead_letter_config[0].target_arn", message);
-        }
-        if let Some(message) = blocks(config, "capacity_provider_config")
-            .first()
-            .and_then(|block| {
-                blocks(block, "lambda_managed_instances_capacity_provider_config").first()
-            })
-            .and_then(|managed| managed.get("capacity_provider_arn").as_str())
-            .and_then(|arn| arn_problem("capacity_provider_arn", arn))
-        {
-            problem(
-                "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].capacity_provider_arn",
-                message,
-            );
-        }
-        if let Some(block) = blocks(config, "file_system_config").first() {
-            if let Some(message) = block
-                .get("arn")
-                .as_str()
-                .and_then(|arn| arn_problem("arn", arn))
-            {
-                problem("file_system_config[0].arn", message);
-            }
-            if let Some(path) = block.get("local_mount_path").as_str() {
-                let valid = path.strip_prefix("/mnt/").is_some_and(|rest| {
-                    !rest.is_empty()
-                        && rest
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
-                });
-                if !valid {
-                    problem(
-                        "file_system_config[0].local_mount_path",
-                        "invalid value for local_mount_path (must start with '/mnt/')".to_string(),
-                    );
-                }
-            }
-        }
-        for (key, maximum) in [("architectures", 1), ("layers", 5)] {
-            if let Some(items) = config.get(key).as_list() {
-                if items.len() > maximum {
-                    problem(
-                        key,
-                        format!(
-                            "Too many list items: attribute \"{key}\" supports {maximum} item{} maximum, but config has {} declared.",
-                            if maximum == 1 { "" } else { "s" },
-                            items.len()
-                        ),
-                    );
-                }
-            }
-        }
-        for (index, architecture) in config
-            .get("architectures")
-            .as_list()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            if let Some(name) = architecture.as_str() {
-                if !Architecture::values().contains(&name) {
-                    problem(
-                        &format!("architectures[{index}]"),
-                        format!(
-                            "expected architectures to be one of {:?}, got {name}",
-                            Architecture::values()
-                        ),
-                    );
-                }
-            }
-        }
-        for (index, layer) in config
-            .get("layers")
-            .as_list()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            if let Some(message) = layer.as_str().and_then(|arn| arn_problem("layers", arn)) {
-                problem(&format!("layers[{index}]"), message);
-            }
-        }
-        if let Some(reserved) = config.get("reserved_concurrent_executions").as_i64() {
-            if reserved < -1 {
-                problem(
-                    "reserved_concurrent_executions",
-                    format!(
-                        "expected reserved_concurrent_executions to be at least (-1), got {reserved}"
-                    ),
-                );
-            }
-        }
-        if let Some(block) = blocks(config, "logging_config").first() {
-            if block.get("log_format").as_str() == Some("Text") {
-                for level in ["application_log_level", "system_log_level"] {
-                    if block.get(level).as_str().is_some_and(|l| !l.is_empty()) {
-                        problem(
-                            &format!("logging_config[0].{level}"),
-                            format!("{level} can only be set when log_format is \"JSON\""),
-                        );
-                    }
-                }
-            }
-        }
+        validate_combinations(config, &mut problem);
+        validate_names_and_arns(config, &mut problem);
+        validate_file_system(config, &mut problem);
+        validate_lists(config, &mut problem);
+        validate_concurrency_and_logging(config, &mut problem);
         problems
     }
 
