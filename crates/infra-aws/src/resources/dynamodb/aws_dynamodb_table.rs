@@ -323,60 +323,66 @@ fn table_value(
     default_key: Option<&str>,
     hint: &Value,
 ) -> Value {
+    let mut object = BTreeMap::new();
+    let groups = [
+        name_and_billing_entries(table, hint),
+        key_and_index_entries(table, hint),
+        stream_entries(table, hint),
+        table_settings_entries(table, ttl, backups, default_key, hint),
+    ];
+    for (key, value) in groups.into_iter().flatten() {
+        object.insert(key.to_string(), value);
+    }
+    set_tags(
+        &mut object,
+        tags.iter()
+            .map(|(key, value)| (key.as_str(), value.as_str())),
+    );
+    for key in table_source::KEPT_AS_CONFIGURED {
+        object.insert(key.to_string(), known(hint, key));
+    }
+    Value::Map(object)
+}
+
+/// The name and ARN, the billing mode, deletion protection and the table's capacity.
+fn name_and_billing_entries(table: &TableDescription, hint: &Value) -> Vec<(&'static str, Value)> {
     let name = table
         .table_name()
         .map(str::to_string)
         .or_else(|| table_name(hint))
         .unwrap_or_default();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(&name));
-    object.insert("name".to_string(), Value::string(&name));
-    object.insert("arn".to_string(), text(table.table_arn()));
-    object.insert(
-        "billing_mode".to_string(),
-        Value::string(
-            table
-                .billing_mode_summary()
-                .and_then(|summary| summary.billing_mode())
-                .map(|mode| mode.as_str())
-                .unwrap_or(PROVISIONED),
+    let (read_capacity, write_capacity) = match table.provisioned_throughput() {
+        Some(throughput) => (
+            number(Some(throughput.read_capacity_units().unwrap_or(0))),
+            number(Some(throughput.write_capacity_units().unwrap_or(0))),
         ),
-    );
-    object.insert(
-        "deletion_protection_enabled".to_string(),
-        Value::Bool(table.deletion_protection_enabled().unwrap_or(false)),
-    );
-    match table.provisioned_throughput() {
-        Some(throughput) => {
-            object.insert(
-                "read_capacity".to_string(),
-                number(Some(throughput.read_capacity_units().unwrap_or(0))),
-            );
-            object.insert(
-                "write_capacity".to_string(),
-                number(Some(throughput.write_capacity_units().unwrap_or(0))),
-            );
-        }
-        None => {
-            object.insert("read_capacity".to_string(), known(hint, "read_capacity"));
-            object.insert("write_capacity".to_string(), known(hint, "write_capacity"));
-        }
-    }
-    object.insert(
-        "attribute".to_string(),
-        Value::List(
-            table
-                .attribute_definitions()
-                .iter()
-                .map(|definition| {
-                    Value::map([
-                        ("name", Value::string(definition.attribute_name())),
-                        ("type", Value::string(definition.attribute_type().as_str())),
-                    ])
-                })
-                .collect(),
+        None => (known(hint, "read_capacity"), known(hint, "write_capacity")),
+    };
+    vec![
+        ("id", Value::string(&name)),
+        ("name", Value::string(&name)),
+        ("arn", text(table.table_arn())),
+        (
+            "billing_mode",
+            Value::string(
+                table
+                    .billing_mode_summary()
+                    .and_then(|summary| summary.billing_mode())
+                    .map(|mode| mode.as_str())
+                    .unwrap_or(PROVISIONED),
+            ),
         ),
-    );
+        (
+            "deletion_protection_enabled",
+            Value::Bool(table.deletion_protection_enabled().unwrap_or(false)),
+        ),
+        ("read_capacity", read_capacity),
+        ("write_capacity", write_capacity),
+    ]
+}
+
+/// The attribute definitions, the keys, the secondary indexes and the on-demand throughput.
+fn key_and_index_entries(table: &TableDescription, hint: &Value) -> Vec<(&'static str, Value)> {
     let key = |kind: &str| {
         table
             .key_schema()
@@ -384,105 +390,120 @@ fn table_value(
             .find(|element| element.key_type().as_str() == kind)
             .map(|element| element.attribute_name())
     };
-    object.insert("hash_key".to_string(), text(key("HASH")));
-    object.insert("range_key".to_string(), text(key("RANGE")));
-    object.insert(
-        "local_secondary_index".to_string(),
-        Value::List(
-            table
-                .local_secondary_indexes()
-                .iter()
-                .map(local_index_value)
-                .collect(),
-        ),
-    );
     let hinted_indexes = blocks(hint, "global_secondary_index");
-    object.insert(
-        "global_secondary_index".to_string(),
-        Value::List(
-            table
-                .global_secondary_indexes()
-                .iter()
-                .map(|index| {
-                    let hint = hinted_indexes
-                        .iter()
-                        .find(|item| item.get("name").as_str() == index.index_name());
-                    global_index_value(index, hint)
-                })
-                .collect(),
+    vec![
+        (
+            "attribute",
+            Value::List(
+                table
+                    .attribute_definitions()
+                    .iter()
+                    .map(|definition| {
+                        Value::map([
+                            ("name", Value::string(definition.attribute_name())),
+                            ("type", Value::string(definition.attribute_type().as_str())),
+                        ])
+                    })
+                    .collect(),
+            ),
         ),
-    );
-    object.insert(
-        "on_demand_throughput".to_string(),
-        on_demand_value(
-            table.on_demand_throughput(),
-            single(hint, "on_demand_throughput"),
+        ("hash_key", text(key("HASH"))),
+        ("range_key", text(key("RANGE"))),
+        (
+            "local_secondary_index",
+            Value::List(
+                table
+                    .local_secondary_indexes()
+                    .iter()
+                    .map(local_index_value)
+                    .collect(),
+            ),
         ),
-    );
-    match table.stream_specification() {
-        Some(stream) => {
-            object.insert(
-                "stream_enabled".to_string(),
-                Value::Bool(stream.stream_enabled()),
-            );
-            object.insert(
-                "stream_view_type".to_string(),
-                match stream.stream_view_type() {
-                    Some(view) => Value::string(view.as_str()),
-                    None => known(hint, "stream_view_type"),
-                },
-            );
-        }
-        None => {
-            // A disabled stream has no view type: the configured one stays, as the provider
-            // keeps it.
-            object.insert("stream_enabled".to_string(), Value::Bool(false));
-            object.insert(
-                "stream_view_type".to_string(),
-                known(hint, "stream_view_type"),
-            );
-        }
-    }
-    object.insert("stream_arn".to_string(), text(table.latest_stream_arn()));
-    object.insert("stream_label".to_string(), text(table.latest_stream_label()));
-    object.insert(
-        "server_side_encryption".to_string(),
-        encryption_value(table, default_key, hint),
-    );
-    object.insert(
-        "table_class".to_string(),
-        match table
-            .table_class_summary()
-            .and_then(|summary| summary.table_class())
-        {
-            Some(class) => Value::string(class.as_str()),
-            // AWS leaves the summary out for a table that was never given a class: STANDARD.
-            None => match non_empty(hint, "table_class") {
-                Some(class) => Value::string(class),
-                None => Value::string("STANDARD"),
+        (
+            "global_secondary_index",
+            Value::List(
+                table
+                    .global_secondary_indexes()
+                    .iter()
+                    .map(|index| {
+                        let hint = hinted_indexes
+                            .iter()
+                            .find(|item| item.get("name").as_str() == index.index_name());
+                        global_index_value(index, hint)
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "on_demand_throughput",
+            on_demand_value(
+                table.on_demand_throughput(),
+                single(hint, "on_demand_throughput"),
+            ),
+        ),
+    ]
+}
+
+fn stream_entries(table: &TableDescription, hint: &Value) -> Vec<(&'static str, Value)> {
+    let (enabled, view_type) = match table.stream_specification() {
+        Some(stream) => (
+            Value::Bool(stream.stream_enabled()),
+            match stream.stream_view_type() {
+                Some(view) => Value::string(view.as_str()),
+                None => known(hint, "stream_view_type"),
             },
-        },
-    );
-    object.insert(
-        "warm_throughput".to_string(),
-        match table.warm_throughput() {
-            Some(warm) => warm_value(warm.read_units_per_second(), warm.write_units_per_second()),
-            None => Value::List(vec![]),
-        },
-    );
-    object.insert("ttl".to_string(), ttl_value(ttl, hint));
-    object.insert(
-        "point_in_time_recovery".to_string(),
-        recovery_value(backups, hint),
-    );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(key, value)| (key.as_str(), value.as_str())),
-    );
-    for key in table_source::KEPT_AS_CONFIGURED {
-        object.insert(key.to_string(), known(hint, key));
-    }
-    Value::Map(object)
+        ),
+        // A disabled stream has no view type: the configured one stays, as the provider
+        // keeps it.
+        None => (Value::Bool(false), known(hint, "stream_view_type")),
+    };
+    vec![
+        ("stream_enabled", enabled),
+        ("stream_view_type", view_type),
+        ("stream_arn", text(table.latest_stream_arn())),
+        ("stream_label", text(table.latest_stream_label())),
+    ]
+}
+
+/// Encryption, the table class, warm throughput, TTL and point-in-time recovery.
+fn table_settings_entries(
+    table: &TableDescription,
+    ttl: Option<&TimeToLiveDescription>,
+    backups: Option<&ContinuousBackupsDescription>,
+    default_key: Option<&str>,
+    hint: &Value,
+) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "server_side_encryption",
+            encryption_value(table, default_key, hint),
+        ),
+        (
+            "table_class",
+            match table
+                .table_class_summary()
+                .and_then(|summary| summary.table_class())
+            {
+                Some(class) => Value::string(class.as_str()),
+                // AWS leaves the summary out for a table that was never given a class: STANDARD.
+                None => match non_empty(hint, "table_class") {
+                    Some(class) => Value::string(class),
+                    None => Value::string("STANDARD"),
+                },
+            },
+        ),
+        (
+            "warm_throughput",
+            match table.warm_throughput() {
+                Some(warm) => {
+                    warm_value(warm.read_units_per_second(), warm.write_units_per_second())
+                }
+                None => Value::List(vec![]),
+            },
+        ),
+        ("ttl", ttl_value(ttl, hint)),
+        ("point_in_time_recovery", recovery_value(backups, hint)),
+    ]
 }
 
 fn local_index_value(index: &LocalSecondaryIndexDescription) -> Value {
@@ -1483,6 +1504,593 @@ fn validate_attributes(config: &Value, problems: &mut Vec<(String, String)>) {
     }
 }
 
+// ---- Creating a table ----
+
+/// What the calls that make a table take of the plan, checked before any is sent.
+struct NewTable {
+    billing: String,
+    keys: Vec<KeySchemaElement>,
+    global: Vec<GlobalSecondaryIndex>,
+    local: Vec<LocalSecondaryIndex>,
+    definitions: Vec<AttributeDefinition>,
+    throughput: Option<ProvisionedThroughput>,
+    stream: Option<StreamSpecification>,
+}
+
+impl NewTable {
+    /// The planned table's keys, indexes, attribute definitions, capacity and stream; `doing`
+    /// is the context of a missing hash key or a GSI's capacity problem.
+    fn planned(planned: &Value, doing: &str) -> Result<NewTable, ProviderError> {
+        let hash_key = non_empty(planned, "hash_key").ok_or_else(|| {
+            ProviderError::new(
+                "The argument \"hash_key\" is required, but no definition was found.",
+            )
+            .context(doing)
+        })?;
+        let billing = billing_mode(planned);
+
+        let mut keys = vec![key_element(&hash_key, KeyType::Hash)?];
+        if let Some(range) = non_empty(planned, "range_key") {
+            keys.push(key_element(&range, KeyType::Range)?);
+        }
+        let mut global = Vec::new();
+        for index in blocks(planned, "global_secondary_index") {
+            check_index_capacity(index, &billing).map_err(|e| e.context(doing))?;
+            global.push(global_index(index, &billing)?);
+        }
+        let local = blocks(planned, "local_secondary_index")
+            .iter()
+            .map(|index| local_index(index, &hash_key))
+            .collect::<Result<Vec<_>, _>>()?;
+        let definitions = attribute_definitions(planned)?;
+        let throughput = if billing == PROVISIONED {
+            Some(provisioned_throughput(
+                capacity(planned, "read_capacity"),
+                capacity(planned, "write_capacity"),
+            )?)
+        } else {
+            None
+        };
+        let stream = if boolean(planned, "stream_enabled") == Some(true) {
+            Some(stream_specification(
+                true,
+                non_empty(planned, "stream_view_type"),
+            )?)
+        } else {
+            None
+        };
+        Ok(NewTable {
+            billing,
+            keys,
+            global,
+            local,
+            definitions,
+            throughput,
+            stream,
+        })
+    }
+}
+
+/// A table being made: its client, name and plan, what is being done (the errors' context)
+/// and the create timeout.
+struct Creation<'a> {
+    client: &'a Client,
+    operation: &'a Operation,
+    planned: &'a Value,
+    name: &'a str,
+    doing: &'a str,
+    timeout: Duration,
+}
+
+impl Creation<'_> {
+    /// CreateTable, with everything it takes.
+    async fn create_table(&self, table: NewTable) -> Result<(), ProviderError> {
+        let planned = self.planned;
+        let request = self
+            .client
+            .create_table()
+            .table_name(self.name)
+            .billing_mode(BillingMode::from(table.billing.as_str()))
+            .set_key_schema(Some(table.keys))
+            .set_attribute_definitions((!table.definitions.is_empty()).then_some(table.definitions))
+            .set_provisioned_throughput(table.throughput)
+            .set_global_secondary_indexes((!table.global.is_empty()).then_some(table.global))
+            .set_local_secondary_indexes((!table.local.is_empty()).then_some(table.local))
+            .set_stream_specification(table.stream)
+            .set_sse_specification(encryption(planned))
+            .set_table_class(
+                non_empty(planned, "table_class").map(|class| TableClass::from(class.as_str())),
+            )
+            .set_deletion_protection_enabled(
+                (boolean(planned, "deletion_protection_enabled") == Some(true)).then_some(true),
+            )
+            .set_on_demand_throughput(on_demand(planned))
+            .set_warm_throughput(warm(planned))
+            .set_tags(Some(sdk_tags(&self.operation.tags_with_managed(planned))?));
+        send_creating(self.name, self.doing, self.timeout, || {
+            let request = request.clone();
+            async move { request.send().await.map_err(aws_error) }
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// RestoreTableToPointInTime, with the overrides it takes; as the provider sends it:
+    /// capacities only when both are set.
+    async fn restore_table(&self, table: NewTable) -> Result<(), ProviderError> {
+        let planned = self.planned;
+        let both_capacities = nonzero(planned, "read_capacity").is_some()
+            && nonzero(planned, "write_capacity").is_some();
+        let request = table_source::restore_request(self.client, self.name, planned)?
+            .billing_mode_override(BillingMode::from(table.billing.as_str()))
+            .set_provisioned_throughput_override(table.throughput.filter(|_| both_capacities))
+            .set_global_secondary_index_override((!table.global.is_empty()).then_some(table.global))
+            .set_local_secondary_index_override((!table.local.is_empty()).then_some(table.local))
+            .set_sse_specification_override(encryption(planned));
+        send_creating(self.name, self.doing, self.timeout, || {
+            let request = request.clone();
+            async move { request.send().await.map_err(aws_error) }
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// ImportTable of the `import_table` block; returns the import's ARN.
+    async fn import_table(
+        &self,
+        import: &Value,
+        table: NewTable,
+    ) -> Result<Option<String>, ProviderError> {
+        let planned = self.planned;
+        let parameters = TableCreationParameters::builder()
+            .table_name(self.name)
+            .billing_mode(BillingMode::from(table.billing.as_str()))
+            .set_key_schema(Some(table.keys))
+            .set_attribute_definitions(Some(table.definitions))
+            .set_provisioned_throughput(table.throughput)
+            .set_sse_specification(encryption(planned))
+            .set_global_secondary_indexes((!table.global.is_empty()).then_some(table.global))
+            .set_on_demand_throughput(on_demand(planned))
+            .build()
+            .map_err(build_error)?;
+        let request = table_source::import_request(
+            self.client,
+            import,
+            client_token(self.operation, planned),
+        )?
+        .table_creation_parameters(parameters);
+        let output = send_creating(self.name, self.doing, self.timeout, || {
+            let request = request.clone();
+            async move { request.send().await.map_err(aws_error) }
+        })
+        .await?;
+        Ok(output
+            .import_table_description()
+            .and_then(|d| d.import_arn())
+            .map(str::to_string))
+    }
+
+    /// Waits for the new table and its GSIs to be ACTIVE.
+    async fn wait_active(&self) -> Result<(), ProviderError> {
+        let (client, name, timeout) = (self.client, self.name, self.timeout);
+        let waiting = format!("waiting for DynamoDB Table ({name}) creation");
+        wait_table_active(client, name, timeout)
+            .await
+            .map_err(|e| e.context(&waiting))?;
+        let index_names = blocks(self.planned, "global_secondary_index")
+            .iter()
+            .filter_map(|index| non_empty(index, "name"))
+            .collect();
+        wait_indexes_active(client, name, index_names, timeout)
+            .await
+            .map_err(|e| e.context(&waiting))
+    }
+
+    /// Puts the managed tags on a restored or imported table.
+    async fn tag_made_table(&self) -> Result<(), ProviderError> {
+        let arn = describe_table(self.client, self.name)
+            .await?
+            .and_then(|table| table.table_arn().map(str::to_string))
+            .ok_or_else(|| vanished("DynamoDB Table", self.name))?;
+        self.client
+            .tag_resource()
+            .resource_arn(&arn)
+            .set_tags(Some(sdk_tags(
+                &self.operation.tags_with_managed(self.planned),
+            )?))
+            .send()
+            .await
+            .map_err(|e| aws_error(e).context(&format!("{}: tagging", self.doing)))?;
+        Ok(())
+    }
+
+    /// Turns TTL and point-in-time recovery on where planned: CreateTable takes neither.
+    async fn enable_ttl_and_recovery(&self) -> Result<(), ProviderError> {
+        let (client, name, timeout, doing) = (self.client, self.name, self.timeout, self.doing);
+        let (ttl_enabled, ttl_attribute) = ttl_settings(self.planned);
+        if ttl_enabled {
+            let attribute = ttl_attribute.unwrap_or_default();
+            update_time_to_live(client, name, true, &attribute, timeout)
+                .await
+                .map_err(|e| e.context(&format!("{doing}: enabling TTL")))?;
+        }
+        let (recovery_enabled, period) = recovery_settings(self.planned);
+        if recovery_enabled {
+            update_recovery(client, name, true, period, timeout)
+                .await
+                .map_err(|e| e.context(&format!("{doing}: enabling point in time recovery")))?;
+        }
+        Ok(())
+    }
+}
+
+// ---- Updating a table, one change after another ----
+
+/// A table being updated from `prior` to `planned`: its client and name, what is being done
+/// (the errors' context) and the update timeout.
+struct TableUpdate<'a> {
+    client: &'a Client,
+    name: &'a str,
+    doing: &'a str,
+    timeout: Duration,
+    prior: &'a Value,
+    planned: &'a Value,
+}
+
+impl TableUpdate<'_> {
+    fn changed(&self, key: &str) -> bool {
+        changed(self.prior, self.planned, key)
+    }
+
+    /// Whether the billing mode changes to PROVISIONED.
+    fn switched_to_provisioned(&self) -> bool {
+        let new_billing = billing_mode(self.planned);
+        new_billing != billing_mode(self.prior) && new_billing == PROVISIONED
+    }
+
+    /// The GSI work, when the GSIs change or the table switches to PROVISIONED.
+    fn index_changes(&self) -> Result<IndexChanges, ProviderError> {
+        let switched_to_provisioned = self.switched_to_provisioned();
+        if !self.changed("global_secondary_index") && !switched_to_provisioned {
+            return Ok(IndexChanges::default());
+        }
+        index_changes(
+            blocks(self.prior, "global_secondary_index"),
+            blocks(self.planned, "global_secondary_index"),
+            &billing_mode(self.planned),
+            switched_to_provisioned,
+        )
+        .map_err(|e| e.context(self.doing))
+    }
+
+    /// An UpdateTable of the table.
+    fn request(&self) -> UpdateTableFluentBuilder {
+        self.client.update_table().table_name(self.name)
+    }
+
+    async fn wait_active(&self) -> Result<(), ProviderError> {
+        wait_table_active(self.client, self.name, self.timeout).await
+    }
+
+    async fn wait_indexes_active(&self, indexes: Vec<String>) -> Result<(), ProviderError> {
+        wait_indexes_active(self.client, self.name, indexes, self.timeout).await
+    }
+
+    async fn delete_indexes(&self, deletes: &[String]) -> Result<(), ProviderError> {
+        for index in deletes {
+            let delete = DeleteGlobalSecondaryIndexAction::builder()
+                .index_name(index)
+                .build()
+                .map_err(build_error)?;
+            send_update(
+                self.request().global_secondary_index_updates(
+                    GlobalSecondaryIndexUpdate::builder().delete(delete).build(),
+                ),
+                &format!("{}: deleting GSI ({index})", self.doing),
+            )
+            .await?;
+            wait_index_deleted(self.client, self.name, index, self.timeout).await?;
+        }
+        Ok(())
+    }
+
+    /// The table class changes alone.
+    async fn change_table_class(&self) -> Result<(), ProviderError> {
+        if self.changed("table_class") {
+            if let Some(class) = non_empty(self.planned, "table_class") {
+                send_update(
+                    self.request().table_class(TableClass::from(class.as_str())),
+                    &format!("{} table class", self.doing),
+                )
+                .await?;
+                self.wait_active().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Billing mode and capacity, the table's and its GSIs' (`throughput`) together.
+    async fn change_capacity(
+        &self,
+        throughput: &[UpdateGlobalSecondaryIndexAction],
+    ) -> Result<(), ProviderError> {
+        let (prior, planned) = (self.prior, self.planned);
+        let new_billing = billing_mode(planned);
+        let old_billing = billing_mode(prior);
+        let capacity_changed = ["billing_mode", "read_capacity", "write_capacity"]
+            .iter()
+            .any(|key| changed(prior, planned, key));
+        if !capacity_changed && throughput.is_empty() {
+            return Ok(());
+        }
+        let mut request = self.request();
+        if capacity_changed {
+            request = request.billing_mode(BillingMode::from(new_billing.as_str()));
+            if new_billing == PROVISIONED {
+                // Switching from on-demand with capacity left to autoscaling: AWS needs
+                // some, the provider sends 1.
+                let units = |key: &str| match capacity(planned, key) {
+                    0 if old_billing == PAY_PER_REQUEST => 1,
+                    n => n,
+                };
+                request = request.provisioned_throughput(provisioned_throughput(
+                    units("read_capacity"),
+                    units("write_capacity"),
+                )?);
+            }
+        }
+        for update in throughput {
+            request = request.global_secondary_index_updates(
+                GlobalSecondaryIndexUpdate::builder()
+                    .update(update.clone())
+                    .build(),
+            );
+        }
+        send_update(request, self.doing).await?;
+        self.wait_active().await?;
+        let touched = throughput
+            .iter()
+            .map(|update| update.index_name().to_string())
+            .collect();
+        self.wait_indexes_active(touched).await
+    }
+
+    async fn change_deletion_protection(&self) -> Result<(), ProviderError> {
+        if self.changed("deletion_protection_enabled") {
+            send_update(
+                self.request().deletion_protection_enabled(
+                    boolean(self.planned, "deletion_protection_enabled").unwrap_or(false),
+                ),
+                self.doing,
+            )
+            .await?;
+            self.wait_active().await?;
+        }
+        Ok(())
+    }
+
+    async fn change_on_demand_throughput(&self) -> Result<(), ProviderError> {
+        if self.changed("on_demand_throughput") {
+            if let Some(throughput) = on_demand(self.planned) {
+                send_update(self.request().on_demand_throughput(throughput), self.doing).await?;
+                self.wait_active().await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn change_stream(&self) -> Result<(), ProviderError> {
+        let planned = self.planned;
+        let stream_enabled = boolean(planned, "stream_enabled").unwrap_or(false);
+        let view = non_empty(planned, "stream_view_type");
+        if self.changed("stream_enabled") {
+            let view = if stream_enabled { view } else { None };
+            send_update(
+                self.request()
+                    .stream_specification(stream_specification(stream_enabled, view)?),
+                self.doing,
+            )
+            .await?;
+            self.wait_active().await?;
+        } else if stream_enabled && view.is_some() && self.changed("stream_view_type") {
+            // An enabled stream's view type cannot change: it is disabled and enabled again.
+            let cycling = format!("{}: cycling stream enabled", self.doing);
+            send_update(
+                self.request()
+                    .stream_specification(stream_specification(false, None)?),
+                &cycling,
+            )
+            .await?;
+            self.wait_active().await?;
+            send_update(
+                self.request()
+                    .stream_specification(stream_specification(true, view)?),
+                &cycling,
+            )
+            .await?;
+            self.wait_active().await?;
+        }
+        Ok(())
+    }
+
+    /// The GSIs' raised warm throughput, one GSI a call.
+    async fn raise_index_warm_throughput(
+        &self,
+        warm: &[UpdateGlobalSecondaryIndexAction],
+    ) -> Result<(), ProviderError> {
+        for update in warm {
+            let index = update.index_name().to_string();
+            send_update(
+                self.request().global_secondary_index_updates(
+                    GlobalSecondaryIndexUpdate::builder()
+                        .update(update.clone())
+                        .build(),
+                ),
+                &format!("{}: updating GSI for warm throughput ({index})", self.doing),
+            )
+            .await?;
+            self.wait_indexes_active(vec![index]).await?;
+        }
+        Ok(())
+    }
+
+    /// The new GSIs, one a call, each with the planned attribute definitions.
+    async fn create_indexes(
+        &self,
+        creates: &[CreateGlobalSecondaryIndexAction],
+    ) -> Result<(), ProviderError> {
+        if creates.is_empty() {
+            return Ok(());
+        }
+        let definitions = attribute_definitions(self.planned)?;
+        for create in creates {
+            let index = create.index_name().to_string();
+            send_update(
+                self.request()
+                    .set_attribute_definitions(Some(definitions.clone()))
+                    .global_secondary_index_updates(
+                        GlobalSecondaryIndexUpdate::builder()
+                            .create(create.clone())
+                            .build(),
+                    ),
+                &format!("{}: creating GSI ({index})", self.doing),
+            )
+            .await?;
+            self.wait_indexes_active(vec![index]).await?;
+        }
+        Ok(())
+    }
+
+    async fn change_encryption(&self) -> Result<(), ProviderError> {
+        let (prior, planned) = (self.prior, self.planned);
+        // "Disabled" and "absent" are the same AWS owned key: nothing to send between them.
+        if !self.changed("server_side_encryption")
+            || (encryption_disabled(prior) && encryption_disabled(planned))
+        {
+            return Ok(());
+        }
+        let (client, name, timeout) = (self.client, self.name, self.timeout);
+        let sse = format!("{} SSE", self.doing);
+        let key =
+            single(planned, "server_side_encryption").and_then(|e| non_empty(e, "kms_key_arn"));
+        let own_region = client.config().region().map(|r| r.to_string());
+        match (key, own_region) {
+            // A global table's key goes to each region through ReplicaUpdates (the
+            // provider's request), then every replica's encryption settles.
+            (Some(key), Some(own_region)) if !blocks(planned, "replica").is_empty() => {
+                send_update(
+                    self.request()
+                        .set_replica_updates(Some(replicas::key_updates(
+                            planned,
+                            &own_region,
+                            &key,
+                        )?)),
+                    &sse,
+                )
+                .await?;
+                replicas::wait_encryption_settled(client, name, planned, timeout).await?;
+                wait_encryption_settled(client, name, timeout).await?;
+            }
+            _ => {
+                if let Some(specification) = encryption(planned) {
+                    send_update(self.request().sse_specification(specification), &sse).await?;
+                    wait_encryption_settled(client, name, timeout).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn change_ttl(&self) -> Result<(), ProviderError> {
+        if self.changed("ttl") {
+            let (was_enabled, old_attribute) = ttl_settings(self.prior);
+            let (enabled, attribute) = ttl_settings(self.planned);
+            // AWS takes a change of state (or of the attribute while enabled); a disabled
+            // TTL's attribute name is only remembered.
+            if enabled != was_enabled || (enabled && attribute != old_attribute) {
+                let attribute = attribute.or(old_attribute).unwrap_or_default();
+                update_time_to_live(self.client, self.name, enabled, &attribute, self.timeout)
+                    .await
+                    .map_err(|e| e.context(self.doing))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The replicas, and the tags they carry.
+    async fn change_replicas(&self) -> Result<(), ProviderError> {
+        let (prior, planned) = (self.prior, self.planned);
+        if self.changed("replica") {
+            replicas::update(self.client, self.name, prior, planned, self.timeout)
+                .await
+                .map_err(|e| e.context(self.doing))?;
+        }
+        if (self.changed("replica") || self.changed("tags_all"))
+            && !blocks(planned, "replica").is_empty()
+        {
+            let arn = non_empty(prior, "arn").unwrap_or_default();
+            replicas::propagate_tags(self.client, &arn, planned).await?;
+        }
+        Ok(())
+    }
+
+    async fn change_tags(&self) -> Result<(), ProviderError> {
+        let (to_set, to_remove) = tag_changes(self.prior, self.planned);
+        if to_set.is_empty() && to_remove.is_empty() {
+            return Ok(());
+        }
+        let doing = self.doing;
+        let arn = non_empty(self.prior, "arn")
+            .ok_or_else(|| ProviderError::new("aws_dynamodb_table has no arn in state"))?;
+        if !to_remove.is_empty() {
+            self.client
+                .untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(to_remove))
+                .send()
+                .await
+                .map_err(|e| aws_error(e).context(&format!("{doing}: untagging")))?;
+        }
+        if !to_set.is_empty() {
+            self.client
+                .tag_resource()
+                .resource_arn(&arn)
+                .set_tags(Some(sdk_tags(&to_set)?))
+                .send()
+                .await
+                .map_err(|e| aws_error(e).context(&format!("{doing}: tagging")))?;
+        }
+        Ok(())
+    }
+
+    async fn change_recovery(&self) -> Result<(), ProviderError> {
+        if self.changed("point_in_time_recovery") {
+            let (was_enabled, _) = recovery_settings(self.prior);
+            let (enabled, period) = recovery_settings(self.planned);
+            if enabled || was_enabled {
+                update_recovery(self.client, self.name, enabled, period, self.timeout)
+                    .await
+                    .map_err(|e| e.context(self.doing))?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn change_warm_throughput(&self) -> Result<(), ProviderError> {
+        if self.changed("warm_throughput") {
+            if let Some(throughput) = warm(self.planned) {
+                send_update(
+                    self.request().warm_throughput(throughput),
+                    &format!("{}: warm throughput", self.doing),
+                )
+                .await?;
+                self.wait_active().await?;
+            }
+        }
+        Ok(())
+    }
+}
+
 #[async_trait::async_trait]
 impl ResourceType for AwsDynamodbTable {
     fn name(&self) -> &'static str {
@@ -1538,177 +2146,55 @@ impl ResourceType for AwsDynamodbTable {
         let name = non_empty(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_dynamodb_table needs a known \"name\""))?;
         let doing = format!("creating DynamoDB Table ({name})");
-        let hash_key = non_empty(planned, "hash_key").ok_or_else(|| {
-            ProviderError::new(
-                "The argument \"hash_key\" is required, but no definition was found.",
-            )
-            .context(&doing)
-        })?;
-        let billing = billing_mode(planned);
-        let timeout = operation.timeouts.create;
-
-        let mut keys = vec![key_element(&hash_key, KeyType::Hash)?];
-        if let Some(range) = non_empty(planned, "range_key") {
-            keys.push(key_element(&range, KeyType::Range)?);
-        }
-        let mut global = Vec::new();
-        for index in blocks(planned, "global_secondary_index") {
-            check_index_capacity(index, &billing).map_err(|e| e.context(&doing))?;
-            global.push(global_index(index, &billing)?);
-        }
-        let local = blocks(planned, "local_secondary_index")
-            .iter()
-            .map(|index| local_index(index, &hash_key))
-            .collect::<Result<Vec<_>, _>>()?;
-        let definitions = attribute_definitions(planned)?;
-        let throughput = if billing == PROVISIONED {
-            Some(provisioned_throughput(
-                capacity(planned, "read_capacity"),
-                capacity(planned, "write_capacity"),
-            )?)
-        } else {
-            None
-        };
-        let stream = if boolean(planned, "stream_enabled") == Some(true) {
-            Some(stream_specification(
-                true,
-                non_empty(planned, "stream_view_type"),
-            )?)
-        } else {
-            None
+        let table = NewTable::planned(planned, &doing)?;
+        let creation = Creation {
+            client: &client,
+            operation,
+            planned,
+            name: &name,
+            doing: &doing,
+            timeout: operation.timeouts.create,
         };
         let source = table_source::source_of(planned);
-        let mut import_arn = None;
-        match source {
+        let import_arn = match source {
             Source::Empty => {
-                let request = client
-                    .create_table()
-                    .table_name(&name)
-                    .billing_mode(BillingMode::from(billing.as_str()))
-                    .set_key_schema(Some(keys))
-                    .set_attribute_definitions((!definitions.is_empty()).then_some(definitions))
-                    .set_provisioned_throughput(throughput)
-                    .set_global_secondary_indexes((!global.is_empty()).then_some(global))
-                    .set_local_secondary_indexes((!local.is_empty()).then_some(local))
-                    .set_stream_specification(stream)
-                    .set_sse_specification(encryption(planned))
-                    .set_table_class(
-                        non_empty(planned, "table_class")
-                            .map(|class| TableClass::from(class.as_str())),
-                    )
-                    .set_deletion_protection_enabled(
-                        (boolean(planned, "deletion_protection_enabled") == Some(true))
-                            .then_some(true),
-                    )
-                    .set_on_demand_throughput(on_demand(planned))
-                    .set_warm_throughput(warm(planned))
-                    .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?));
-                send_creating(&name, &doing, timeout, || {
-                    let request = request.clone();
-                    async move { request.send().await.map_err(aws_error) }
-                })
-                .await?;
+                creation.create_table(table).await?;
+                None
             }
-            // As the provider sends it: capacities only when both are set.
             Source::Restore => {
-                let both_capacities =
-                    nonzero(planned, "read_capacity").is_some() && nonzero(planned, "write_capacity").is_some();
-                let request = table_source::restore_request(&client, &name, planned)?
-                    .billing_mode_override(BillingMode::from(billing.as_str()))
-                    .set_provisioned_throughput_override(throughput.filter(|_| both_capacities))
-                    .set_global_secondary_index_override((!global.is_empty()).then_some(global))
-                    .set_local_secondary_index_override((!local.is_empty()).then_some(local))
-                    .set_sse_specification_override(encryption(planned));
-                send_creating(&name, &doing, timeout, || {
-                    let request = request.clone();
-                    async move { request.send().await.map_err(aws_error) }
-                })
-                .await?;
+                creation.restore_table(table).await?;
+                None
             }
-            Source::Import(import) => {
-                let parameters = TableCreationParameters::builder()
-                    .table_name(&name)
-                    .billing_mode(BillingMode::from(billing.as_str()))
-                    .set_key_schema(Some(keys))
-                    .set_attribute_definitions(Some(definitions))
-                    .set_provisioned_throughput(throughput)
-                    .set_sse_specification(encryption(planned))
-                    .set_global_secondary_indexes((!global.is_empty()).then_some(global))
-                    .set_on_demand_throughput(on_demand(planned))
-                    .build()
-                    .map_err(build_error)?;
-                let request = table_source::import_request(
-                    &client,
-                    import,
-                    client_token(operation, planned),
-                )?
-                .table_creation_parameters(parameters);
-                let output = send_creating(&name, &doing, timeout, || {
-                    let request = request.clone();
-                    async move { request.send().await.map_err(aws_error) }
-                })
-                .await?;
-                import_arn = output
-                    .import_table_description()
-                    .and_then(|d| d.import_arn())
-                    .map(str::to_string);
-            }
-        }
+            Source::Import(import) => creation.import_table(import, table).await?,
+        };
         if let Some(import_arn) = &import_arn {
-            table_source::wait_import_completed(&client, import_arn, timeout)
+            table_source::wait_import_completed(&client, import_arn, creation.timeout)
                 .await
                 .map_err(|e| e.context(&doing))?;
         }
-
-        let waiting = format!("waiting for DynamoDB Table ({name}) creation");
-        wait_table_active(&client, &name, timeout)
-            .await
-            .map_err(|e| e.context(&waiting))?;
-        let index_names = blocks(planned, "global_secondary_index")
-            .iter()
-            .filter_map(|index| non_empty(index, "name"))
-            .collect();
-        wait_indexes_active(&client, &name, index_names, timeout)
-            .await
-            .map_err(|e| e.context(&waiting))?;
+        creation.wait_active().await?;
 
         if !matches!(source, Source::Empty) {
             // RestoreTableToPointInTime and ImportTable take no tags and few of the settings:
             // the managed tags go on first (a run stopped from here finds the table by them),
             // then the table is updated to the rest of its configuration.
-            let arn = describe_table(&client, &name)
-                .await?
-                .and_then(|table| table.table_arn().map(str::to_string))
-                .ok_or_else(|| vanished("DynamoDB Table", &name))?;
-            client
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
-                .send()
-                .await
-                .map_err(|e| aws_error(e).context(&format!("{doing}: tagging")))?;
+            creation.tag_made_table().await?;
             let made = self.read_one(&name, planned).await?;
             return self.update(operation, &made, planned).await;
         }
-        let (ttl_enabled, ttl_attribute) = ttl_settings(planned);
-        if ttl_enabled {
-            let attribute = ttl_attribute.unwrap_or_default();
-            update_time_to_live(&client, &name, true, &attribute, timeout)
-                .await
-                .map_err(|e| e.context(&format!("{doing}: enabling TTL")))?;
-        }
-        let (recovery_enabled, period) = recovery_settings(planned);
-        if recovery_enabled {
-            update_recovery(&client, &name, true, period, timeout)
-                .await
-                .map_err(|e| e.context(&format!("{doing}: enabling point in time recovery")))?;
-        }
+        creation.enable_ttl_and_recovery().await?;
         let new_replicas: Vec<&Value> = blocks(planned, "replica").iter().collect();
         if !new_replicas.is_empty() {
             let witness = replicas::witness(planned);
-            replicas::create(&client, &name, &new_replicas, witness.as_deref(), timeout)
-                .await
-                .map_err(|e| e.context(&format!("{doing}: replicas")))?;
+            replicas::create(
+                &client,
+                &name,
+                &new_replicas,
+                witness.as_deref(),
+                creation.timeout,
+            )
+            .await
+            .map_err(|e| e.context(&format!("{doing}: replicas")))?;
             let made = self.read_one(&name, planned).await?;
             let arn = non_empty(&made, "arn").unwrap_or_default();
             replicas::propagate_tags(&client, &arn, planned).await?;
@@ -1726,313 +2212,31 @@ impl ResourceType for AwsDynamodbTable {
         let name = table_name(prior)
             .ok_or_else(|| ProviderError::new("aws_dynamodb_table has no name in state"))?;
         let doing = format!("updating DynamoDB Table ({name})");
-        let timeout = operation.timeouts.update;
-        let new_billing = billing_mode(planned);
-        let old_billing = billing_mode(prior);
-        let switched_to_provisioned = new_billing != old_billing && new_billing == PROVISIONED;
-        let gsis_changed = changed(prior, planned, "global_secondary_index");
-        let indexes = if gsis_changed || switched_to_provisioned {
-            index_changes(
-                blocks(prior, "global_secondary_index"),
-                blocks(planned, "global_secondary_index"),
-                &new_billing,
-                switched_to_provisioned,
-            )
-            .map_err(|e| e.context(&doing))?
-        } else {
-            IndexChanges::default()
+        let update = TableUpdate {
+            client: &client,
+            name: &name,
+            doing: &doing,
+            timeout: operation.timeouts.update,
+            prior,
+            planned,
         };
-
+        let indexes = update.index_changes()?;
         // GSIs go first, one at a time (AWS deletes one online index at a time), so a switch
         // to PROVISIONED never needs capacity for an index that is going away.
-        for index in &indexes.deletes {
-            let delete = DeleteGlobalSecondaryIndexAction::builder()
-                .index_name(index)
-                .build()
-                .map_err(build_error)?;
-            send_update(
-                client
-                    .update_table()
-                    .table_name(&name)
-                    .global_secondary_index_updates(
-                        GlobalSecondaryIndexUpdate::builder().delete(delete).build(),
-                    ),
-                &format!("{doing}: deleting GSI ({index})"),
-            )
-            .await?;
-            wait_index_deleted(&client, &name, index, timeout).await?;
-        }
-
-        // The table class changes alone.
-        if changed(prior, planned, "table_class") {
-            if let Some(class) = non_empty(planned, "table_class") {
-                send_update(
-                    client
-                        .update_table()
-                        .table_name(&name)
-                        .table_class(TableClass::from(class.as_str())),
-                    &format!("{doing} table class"),
-                )
-                .await?;
-                wait_table_active(&client, &name, timeout).await?;
-            }
-        }
-
-        // Billing mode and capacity, the table's and its GSIs' together.
-        let capacity_changed = ["billing_mode", "read_capacity", "write_capacity"]
-            .iter()
-            .any(|key| changed(prior, planned, key));
-        if capacity_changed || !indexes.throughput.is_empty() {
-            let mut request = client.update_table().table_name(&name);
-            if capacity_changed {
-                request = request.billing_mode(BillingMode::from(new_billing.as_str()));
-                if new_billing == PROVISIONED {
-                    // Switching from on-demand with capacity left to autoscaling: AWS needs
-                    // some, the provider sends 1.
-                    let units = |key: &str| match capacity(planned, key) {
-                        0 if old_billing == PAY_PER_REQUEST => 1,
-                        n => n,
-                    };
-                    request = request.provisioned_throughput(provisioned_throughput(
-                        units("read_capacity"),
-                        units("write_capacity"),
-                    )?);
-                }
-            }
-            for update in &indexes.throughput {
-                request = request.global_secondary_index_updates(
-                    GlobalSecondaryIndexUpdate::builder()
-                        .update(update.clone())
-                        .build(),
-                );
-            }
-            send_update(request, &doing).await?;
-            wait_table_active(&client, &name, timeout).await?;
-            let touched = indexes
-                .throughput
-                .iter()
-                .map(|update| update.index_name().to_string())
-                .collect();
-            wait_indexes_active(&client, &name, touched, timeout).await?;
-        }
-
-        if changed(prior, planned, "deletion_protection_enabled") {
-            send_update(
-                client
-                    .update_table()
-                    .table_name(&name)
-                    .deletion_protection_enabled(
-                        boolean(planned, "deletion_protection_enabled").unwrap_or(false),
-                    ),
-                &doing,
-            )
-            .await?;
-            wait_table_active(&client, &name, timeout).await?;
-        }
-
-        if changed(prior, planned, "on_demand_throughput") {
-            if let Some(throughput) = on_demand(planned) {
-                send_update(
-                    client
-                        .update_table()
-                        .table_name(&name)
-                        .on_demand_throughput(throughput),
-                    &doing,
-                )
-                .await?;
-                wait_table_active(&client, &name, timeout).await?;
-            }
-        }
-
-        let stream_enabled = boolean(planned, "stream_enabled").unwrap_or(false);
-        let view = non_empty(planned, "stream_view_type");
-        if changed(prior, planned, "stream_enabled") {
-            let view = if stream_enabled { view } else { None };
-            send_update(
-                client
-                    .update_table()
-                    .table_name(&name)
-                    .stream_specification(stream_specification(stream_enabled, view)?),
-                &doing,
-            )
-            .await?;
-            wait_table_active(&client, &name, timeout).await?;
-        } else if stream_enabled && view.is_some() && changed(prior, planned, "stream_view_type")
-        {
-            // An enabled stream's view type cannot change: it is disabled and enabled again.
-            let cycling = format!("{doing}: cycling stream enabled");
-            send_update(
-                client
-                    .update_table()
-                    .table_name(&name)
-                    .stream_specification(stream_specification(false, None)?),
-                &cycling,
-            )
-            .await?;
-            wait_table_active(&client, &name, timeout).await?;
-            send_update(
-                client
-                    .update_table()
-                    .table_name(&name)
-                    .stream_specification(stream_specification(true, view)?),
-                &cycling,
-            )
-            .await?;
-            wait_table_active(&client, &name, timeout).await?;
-        }
-
-        for update in &indexes.warm {
-            let index = update.index_name().to_string();
-            send_update(
-                client
-                    .update_table()
-                    .table_name(&name)
-                    .global_secondary_index_updates(
-                        GlobalSecondaryIndexUpdate::builder()
-                            .update(update.clone())
-                            .build(),
-                    ),
-                &format!("{doing}: updating GSI for warm throughput ({index})"),
-            )
-            .await?;
-            wait_indexes_active(&client, &name, vec![index], timeout).await?;
-        }
-
-        if !indexes.creates.is_empty() {
-            let definitions = attribute_definitions(planned)?;
-            for create in &indexes.creates {
-                let index = create.index_name().to_string();
-                send_update(
-                    client
-                        .update_table()
-                        .table_name(&name)
-                        .set_attribute_definitions(Some(definitions.clone()))
-                        .global_secondary_index_updates(
-                            GlobalSecondaryIndexUpdate::builder()
-                                .create(create.clone())
-                                .build(),
-                        ),
-                    &format!("{doing}: creating GSI ({index})"),
-                )
-                .await?;
-                wait_indexes_active(&client, &name, vec![index], timeout).await?;
-            }
-        }
-
-        // "Disabled" and "absent" are the same AWS owned key: nothing to send between them.
-        if changed(prior, planned, "server_side_encryption")
-            && !(encryption_disabled(prior) && encryption_disabled(planned))
-        {
-            let key = single(planned, "server_side_encryption").and_then(|e| non_empty(e, "kms_key_arn"));
-            let own_region = client.config().region().map(|r| r.to_string());
-            match (key, own_region) {
-                // A global table's key goes to each region through ReplicaUpdates (the
-                // provider's request), then every replica's encryption settles.
-                (Some(key), Some(own_region)) if !blocks(planned, "replica").is_empty() => {
-                    send_update(
-                        client
-                            .update_table()
-                            .table_name(&name)
-                            .set_replica_updates(Some(replicas::key_updates(
-                                planned,
-                                &own_region,
-                                &key,
-                            )?)),
-                        &format!("{doing} SSE"),
-                    )
-                    .await?;
-                    replicas::wait_encryption_settled(&client, &name, planned, timeout).await?;
-                    wait_encryption_settled(&client, &name, timeout).await?;
-                }
-                _ => {
-                    if let Some(specification) = encryption(planned) {
-                        send_update(
-                            client
-                                .update_table()
-                                .table_name(&name)
-                                .sse_specification(specification),
-                            &format!("{doing} SSE"),
-                        )
-                        .await?;
-                        wait_encryption_settled(&client, &name, timeout).await?;
-                    }
-                }
-            }
-        }
-
-        if changed(prior, planned, "ttl") {
-            let (was_enabled, old_attribute) = ttl_settings(prior);
-            let (enabled, attribute) = ttl_settings(planned);
-            // AWS takes a change of state (or of the attribute while enabled); a disabled
-            // TTL's attribute name is only remembered.
-            if enabled != was_enabled || (enabled && attribute != old_attribute) {
-                let attribute = attribute.or(old_attribute).unwrap_or_default();
-                update_time_to_live(&client, &name, enabled, &attribute, timeout)
-                    .await
-                    .map_err(|e| e.context(&doing))?;
-            }
-        }
-
-        if changed(prior, planned, "replica") {
-            replicas::update(&client, &name, prior, planned, timeout)
-                .await
-                .map_err(|e| e.context(&doing))?;
-        }
-        if (changed(prior, planned, "replica") || changed(prior, planned, "tags_all"))
-            && !blocks(planned, "replica").is_empty()
-        {
-            let arn = non_empty(prior, "arn").unwrap_or_default();
-            replicas::propagate_tags(&client, &arn, planned).await?;
-        }
-
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_set.is_empty() || !to_remove.is_empty() {
-            let arn = non_empty(prior, "arn")
-                .ok_or_else(|| ProviderError::new("aws_dynamodb_table has no arn in state"))?;
-            if !to_remove.is_empty() {
-                client
-                    .untag_resource()
-                    .resource_arn(&arn)
-                    .set_tag_keys(Some(to_remove))
-                    .send()
-                    .await
-                    .map_err(|e| aws_error(e).context(&format!("{doing}: untagging")))?;
-            }
-            if !to_set.is_empty() {
-                client
-                    .tag_resource()
-                    .resource_arn(&arn)
-                    .set_tags(Some(sdk_tags(&to_set)?))
-                    .send()
-                    .await
-                    .map_err(|e| aws_error(e).context(&format!("{doing}: tagging")))?;
-            }
-        }
-
-        if changed(prior, planned, "point_in_time_recovery") {
-            let (was_enabled, _) = recovery_settings(prior);
-            let (enabled, period) = recovery_settings(planned);
-            if enabled || was_enabled {
-                update_recovery(&client, &name, enabled, period, timeout)
-                    .await
-                    .map_err(|e| e.context(&doing))?;
-            }
-        }
-
-        if changed(prior, planned, "warm_throughput") {
-            if let Some(throughput) = warm(planned) {
-                send_update(
-                    client
-                        .update_table()
-                        .table_name(&name)
-                        .warm_throughput(throughput),
-                    &format!("{doing}: warm throughput"),
-                )
-                .await?;
-                wait_table_active(&client, &name, timeout).await?;
-            }
-        }
-
+        update.delete_indexes(&indexes.deletes).await?;
+        update.change_table_class().await?;
+        update.change_capacity(&indexes.throughput).await?;
+        update.change_deletion_protection().await?;
+        update.change_on_demand_throughput().await?;
+        update.change_stream().await?;
+        update.raise_index_warm_throughput(&indexes.warm).await?;
+        update.create_indexes(&indexes.creates).await?;
+        update.change_encryption().await?;
+        update.change_ttl().await?;
+        update.change_replicas().await?;
+        update.change_tags().await?;
+        update.change_recovery().await?;
+        update.change_warm_throughput().await?;
         self.read_one(&name, planned).await
     }
 
