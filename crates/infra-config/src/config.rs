@@ -320,6 +320,16 @@ pub fn load_state_settings(
     loader.diagnostics.into_result(settings)
 }
 
+/// The module manifest's path of call `name` in the module at `path`: the manifest knows
+/// calls, not their instances, so `["app", "db"]` for `module.app[0].module.db`. Its key is
+/// the path joined with dots.
+pub(crate) fn manifest_path(path: &[String], name: &str) -> Vec<String> {
+    path.iter()
+        .map(|segment| segment.split('[').next().unwrap_or(segment).to_string())
+        .chain([name.to_string()])
+        .collect()
+}
+
 /// Whether `text` may hold a `backend "TYPE"` block: the word on its own, then a quoted
 /// label. `aws_lb.backend` or a resource named "backend" do not count.
 fn mentions_backend_block(text: &str) -> bool {
@@ -451,12 +461,7 @@ impl Loader {
             (call.name.clone(), call.source.clone(), call.version.clone())
         };
         let Some(source) = source else { return };
-        // The manifest knows calls, not their instances: `app` for `module.app[0]`.
-        let mut child_path: Vec<String> = path
-            .iter()
-            .map(|segment| segment.split('[').next().unwrap_or(segment).to_string())
-            .collect();
-        child_path.push(name.clone());
+        let child_path = manifest_path(path, &name);
         let literal_version = version.as_ref().map(|v| v.expr.as_str());
         let (text, version) = match (source.expr.as_str(), literal_version) {
             (Some(text), None) => (text.to_string(), None),

@@ -582,14 +582,7 @@ impl<'c> Evaluator<'c> {
                 else {
                     continue;
                 };
-                // The manifest knows calls, not their instances: `app.db` for `module.app[0].module.db`.
-                let key = module
-                    .path
-                    .iter()
-                    .map(|step| step.split('[').next().unwrap_or(step))
-                    .chain([call.name.as_str()])
-                    .collect::<Vec<_>>()
-                    .join(".");
+                let key = crate::config::manifest_path(&module.path, &call.name).join(".");
                 let evaluated = env
                     .early_string(index, source, "source")
                     .and_then(|source| {
