@@ -1465,8 +1465,11 @@ impl Loader {
         // A `timeouts` block is evaluated with each instance (`Evaluator::expand`), as
         // modules write `lookup(var.timeouts, "create", null)`; here its names are checked,
         // and a literal's duration, so that `validate` finds those early.
-        for timeouts_block in body.get_blocks("timeouts") {
-            for attribute in timeouts_block.body.attributes() {
+        for timeouts in crate::syntax::timeouts_blocks(&body) {
+            let Some(arguments) = timeouts.arguments() else {
+                continue;
+            };
+            for attribute in arguments.attributes() {
                 let key = attribute.key.value().as_str().to_string();
                 let location = self.location(file, attribute.span());
                 if !TIMEOUT_OPERATIONS.contains(&key.as_str()) {
@@ -1501,7 +1504,7 @@ impl Loader {
             lifecycle,
             has_count: body.get_attribute("count").is_some(),
             has_for_each: body.get_attribute("for_each").is_some(),
-            has_timeouts: body.get_blocks("timeouts").next().is_some(),
+            has_timeouts: crate::syntax::timeouts_blocks(&body).next().is_some(),
         };
         let index = self.config.resources.len();
         self.config.resources.push(ResourceDecl {

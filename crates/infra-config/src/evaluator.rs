@@ -11,6 +11,7 @@ use crate::config::{
 use crate::context::{mark_if, Ctx, EvalResult, Fail, Instance, Scope};
 use crate::inputs::{InputSource, InputVariables, RawValue};
 use crate::references::{self, RefKind, Reference};
+use crate::syntax::TimeoutsBlock;
 use crate::{
     ImportTarget, InstanceConfig, NoResourceValues, OutputValue, ReplaceTrigger, ResourceValues,
 };
@@ -378,7 +379,9 @@ impl<'c> Evaluator<'c> {
         let env = Env::new(self, values);
         let mut ctx = env.ctx(decl.file, decl.module);
         ctx.instance = key_binding(&address.key);
-        eval_timeouts(&mut ctx, &decl.body).map_err(|errors| errors.for_address(address))
+        eval_timeouts(&mut ctx, &decl.body)
+            .map(Option::unwrap_or_default)
+            .map_err(|errors| errors.for_address(address))
     }
 
     /// Whether the resource of `address` has provisioners that run `when` (not evaluated).
@@ -1479,47 +1482,91 @@ fn key_binding(key: &Option<InstanceKey>) -> Instance {
 
 /// The durations of a resource body's `timeouts` block, by operation, evaluated as any
 /// argument is (modules write `lookup(var.timeouts, "create", null)`); a null one is left
-/// out. The names were checked when the configuration was loaded.
+/// out. None when the body has no such block, or a `dynamic "timeouts"` one generates none
+/// (the object then stores `timeouts` as null). The names were checked when the
+/// configuration was loaded.
 fn eval_timeouts(
     ctx: &mut Ctx,
     body: &Body,
-) -> Result<BTreeMap<String, crate::Timeout>, Diagnostics> {
-    let mut timeouts = BTreeMap::new();
+) -> Result<Option<BTreeMap<String, crate::Timeout>>, Diagnostics> {
+    let mut timeouts = None;
     let mut errors = Diagnostics::new();
-    for block in body.get_blocks("timeouts") {
-        for attribute in block.body.attributes() {
-            let key = attribute.key.value().as_str();
-            let location = ctx.loc(attribute.value.span());
-            let invalid = |detail: String| {
-                Diagnostic::error("Invalid timeout value", detail).at(location.clone())
-            };
-            match ctx.eval(&attribute.value).map(|value| value.unmark().0) {
-                Ok(Value::Null) => {}
-                Ok(Value::String(text)) => {
-                    match crate::config::timeout_duration(key, &text) {
-                        Ok(duration) => {
-                            let timeout = crate::Timeout { text, duration };
-                            timeouts.insert(key.to_string(), timeout);
-                        }
-                        Err((summary, detail)) => errors
-                            .push(Diagnostic::error(summary, detail).at(location.clone())),
-                    }
-                }
-                Ok(Value::Unknown) => errors.push(invalid(format!(
-                    "The {key} timeout depends on a value known only after apply; timeouts must be known when planning."
-                ))),
-                Ok(other) => errors.push(invalid(format!(
-                    "The {key} timeout must be a string such as \"30m\", got {}.",
-                    other.describe()
-                ))),
-                Err(error) => errors.push(*error),
+    for block in crate::syntax::timeouts_blocks(body) {
+        let TimeoutsBlock::Dynamic(dynamic) = block else {
+            let arguments = &block.block().body;
+            eval_timeout_arguments(
+                ctx,
+                arguments,
+                timeouts.get_or_insert_default(),
+                &mut errors,
+            );
+            continue;
+        };
+        let dynamic = match Dynamic::expand(ctx, dynamic) {
+            Ok(dynamic) => dynamic,
+            Err(error) => {
+                errors.push(*error);
+                continue;
             }
+        };
+        let Some(items) = dynamic.items else {
+            errors.push(
+                Diagnostic::error(
+                    "Invalid timeout value",
+                    "The for_each of the dynamic \"timeouts\" block depends on a value known only after apply; timeouts must be known when planning.",
+                )
+                .at(ctx.loc(block.block().span())),
+            );
+            continue;
+        };
+        for (key, value) in items {
+            let item = Value::map([("key", key), ("value", value)]);
+            ctx.bindings.push((dynamic.iterator.clone(), item));
+            let into = timeouts.get_or_insert_default();
+            eval_timeout_arguments(ctx, dynamic.content, into, &mut errors);
+            ctx.bindings.pop();
         }
     }
     if errors.is_empty() {
         Ok(timeouts)
     } else {
         Err(errors)
+    }
+}
+
+/// One `timeouts` block's arguments, evaluated into `timeouts`.
+fn eval_timeout_arguments(
+    ctx: &mut Ctx,
+    arguments: &Body,
+    timeouts: &mut BTreeMap<String, crate::Timeout>,
+    errors: &mut Diagnostics,
+) {
+    for attribute in arguments.attributes() {
+        let key = attribute.key.value().as_str();
+        let location = ctx.loc(attribute.value.span());
+        let invalid = |detail: String| {
+            Diagnostic::error("Invalid timeout value", detail).at(location.clone())
+        };
+        match ctx.eval(&attribute.value).map(|value| value.unmark().0) {
+            Ok(Value::Null) => {}
+            Ok(Value::String(text)) => match crate::config::timeout_duration(key, &text) {
+                Ok(duration) => {
+                    let timeout = crate::Timeout { text, duration };
+                    timeouts.insert(key.to_string(), timeout);
+                }
+                Err((summary, detail)) => {
+                    errors.push(Diagnostic::error(summary, detail).at(location.clone()))
+                }
+            },
+            Ok(Value::Unknown) => errors.push(invalid(format!(
+                "The {key} timeout depends on a value known only after apply; timeouts must be known when planning."
+            ))),
+            Ok(other) => errors.push(invalid(format!(
+                "The {key} timeout must be a string such as \"30m\", got {}.",
+                other.describe()
+            ))),
+            Err(error) => errors.push(*error),
+        }
     }
 }
 
@@ -1549,6 +1596,9 @@ fn eval_body(ctx: &mut Ctx, body: &Body, top: bool) -> Result<Value, Diagnostics
                 if top && META_BLOCKS.contains(&ident) {
                     continue;
                 }
+                if top && TimeoutsBlock::of(block).is_some() {
+                    continue; // dynamic "timeouts": see eval_timeouts
+                }
                 if ident != "dynamic" {
                     match eval_body(ctx, &block.body, false) {
                         Ok(v) => push_block(&mut out, ident, v),
@@ -1556,58 +1606,22 @@ fn eval_body(ctx: &mut Ctx, body: &Body, top: bool) -> Result<Value, Diagnostics
                     }
                     continue;
                 }
-                let Some(label) = block.labels.first().map(|l| l.as_str().to_string()) else {
-                    errors.push(
-                        Diagnostic::error(
-                            "Missing dynamic block label",
-                            "A dynamic block needs the name of the block it generates.",
-                        )
-                        .at(ctx.loc(block.span())),
-                    );
-                    continue;
-                };
-                let iterator = block
-                    .body
-                    .get_attribute("iterator")
-                    .and_then(|a| a.value.as_variable().map(|v| v.as_str().to_string()))
-                    .unwrap_or_else(|| label.clone());
-                let Some(for_each) = block.body.get_attribute("for_each") else {
-                    errors.push(
-                        Diagnostic::error(
-                            "Missing required argument",
-                            format!("The dynamic \"{label}\" block needs a for_each argument."),
-                        )
-                        .at(ctx.loc(block.span())),
-                    );
-                    continue;
-                };
-                let Some(content) = block.body.get_blocks("content").next() else {
-                    errors.push(
-                        Diagnostic::error(
-                            "Missing content block",
-                            format!("The dynamic \"{label}\" block needs a content block."),
-                        )
-                        .at(ctx.loc(block.span())),
-                    );
-                    continue;
-                };
-                let collection = match ctx.eval(&for_each.value) {
-                    Ok(v) => v.unmark().0,
+                let dynamic = match Dynamic::expand(ctx, block) {
+                    Ok(dynamic) => dynamic,
                     Err(error) => {
                         errors.push(*error);
                         continue;
                     }
                 };
-                let items = match ctx.iteration_items(collection, for_each.value.span()) {
-                    Ok(Some(items)) => items,
-                    Ok(None) => {
-                        out.insert(label, Value::Unknown);
-                        continue;
-                    }
-                    Err(error) => {
-                        errors.push(*error);
-                        continue;
-                    }
+                let Dynamic {
+                    label,
+                    iterator,
+                    content,
+                    items,
+                } = dynamic;
+                let Some(items) = items else {
+                    out.insert(label, Value::Unknown);
+                    continue;
                 };
                 out.entry(label.clone())
                     .or_insert_with(|| Value::List(Vec::new()));
@@ -1616,7 +1630,7 @@ fn eval_body(ctx: &mut Ctx, body: &Body, top: bool) -> Result<Value, Diagnostics
                         iterator.clone(),
                         Value::map([("key", key), ("value", value)]),
                     ));
-                    let result = eval_body(ctx, &content.body, false);
+                    let result = eval_body(ctx, content, false);
                     ctx.bindings.pop();
                     match result {
                         Ok(v) => push_block(&mut out, &label, v),
@@ -1630,6 +1644,61 @@ fn eval_body(ctx: &mut Ctx, body: &Body, top: bool) -> Result<Value, Diagnostics
         Err(errors)
     } else {
         Ok(Value::Map(out))
+    }
+}
+
+/// A `dynamic "LABEL"` block, checked and its `for_each` evaluated: the blocks it generates
+/// are its `content` once per item, with the item bound to `iterator` as `{key, value}`.
+struct Dynamic<'b> {
+    label: String,
+    iterator: String,
+    content: &'b Body,
+    /// The items of `for_each`, by key; None while the collection is not known.
+    items: Option<Vec<(Value, Value)>>,
+}
+
+impl<'b> Dynamic<'b> {
+    fn expand(ctx: &mut Ctx, block: &'b Block) -> Result<Dynamic<'b>, Fail> {
+        let Some(label) = block.labels.first().map(|l| l.as_str().to_string()) else {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "Missing dynamic block label",
+                    "A dynamic block needs the name of the block it generates.",
+                )
+                .at(ctx.loc(block.span())),
+            ));
+        };
+        let iterator = block
+            .body
+            .get_attribute("iterator")
+            .and_then(|a| a.value.as_variable().map(|v| v.as_str().to_string()))
+            .unwrap_or_else(|| label.clone());
+        let Some(for_each) = block.body.get_attribute("for_each") else {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "Missing required argument",
+                    format!("The dynamic \"{label}\" block needs a for_each argument."),
+                )
+                .at(ctx.loc(block.span())),
+            ));
+        };
+        let Some(content) = block.body.get_blocks("content").next() else {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "Missing content block",
+                    format!("The dynamic \"{label}\" block needs a content block."),
+                )
+                .at(ctx.loc(block.span())),
+            ));
+        };
+        let collection = ctx.eval(&for_each.value)?.unmark().0;
+        let items = ctx.iteration_items(collection, for_each.value.span())?;
+        Ok(Dynamic {
+            label,
+            iterator,
+            content: &content.body,
+            items,
+        })
     }
 }
 

@@ -155,8 +155,9 @@ pub struct InstanceConfig {
     pub address: Address,
     pub value: Value,
     /// The instance's `timeouts { create = "10m" }` by operation; arguments that are null
-    /// are left out.
-    pub timeouts: BTreeMap<String, Timeout>,
+    /// are left out. None without a `timeouts` block (a `dynamic "timeouts"` may generate
+    /// none): the object then stores `timeouts` as null.
+    pub timeouts: Option<BTreeMap<String, Timeout>>,
 }
 
 /// One configured timeout: the text as written (what the state stores) and its duration.
@@ -166,13 +167,24 @@ pub struct Timeout {
     pub duration: std::time::Duration,
 }
 
-/// The texts of configured timeouts by operation (`create` → `"5m"`), as the object stores
-/// them.
-pub fn timeout_texts(timeouts: &BTreeMap<String, Timeout>) -> BTreeMap<String, String> {
-    timeouts
-        .iter()
-        .map(|(operation, timeout)| (operation.clone(), timeout.text.clone()))
-        .collect()
+impl InstanceConfig {
+    /// What the object stores of its `timeouts` block for a type of `schema`: null without
+    /// a block, else each of the type's operations with its configured text (`"5m"`) or null.
+    pub fn stored_timeouts(&self, schema: &infra_core::Schema) -> Value {
+        let texts: BTreeMap<String, String> = self
+            .timeouts
+            .iter()
+            .flatten()
+            .map(|(operation, timeout)| (operation.clone(), timeout.text.clone()))
+            .collect();
+        schema.stored_timeouts(self.timeouts.is_some(), &texts)
+    }
+
+    /// The configured durations by operation (none without a `timeouts` block).
+    pub fn configured_timeouts(&self) -> &BTreeMap<String, Timeout> {
+        static NONE: BTreeMap<String, Timeout> = BTreeMap::new();
+        self.timeouts.as_ref().unwrap_or(&NONE)
+    }
 }
 
 /// A root module output.

@@ -1,6 +1,6 @@
 //! Shapes of the configuration's syntax that several readers share, read without evaluating
-//! anything: a keyword argument's word, a traversal's dotted path, a provisioner's `when`, and
-//! Terraform's "Unsupported argument" with its did-you-mean.
+//! anything: a keyword argument's word, a traversal's dotted path, a provisioner's `when`, a
+//! resource's `timeouts` blocks, and Terraform's "Unsupported argument" with its did-you-mean.
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body, Structure};
@@ -24,6 +24,59 @@ pub(crate) fn when(block: &Block) -> When {
     {
         Some(("destroy", _)) => When::Destroy,
         _ => When::Create,
+    }
+}
+
+/// A resource body's `timeouts` blocks as written: each literal `timeouts` block, and each
+/// `dynamic "timeouts"` block (as terraform-aws-modules write it, with `for_each` over the
+/// module's `timeouts` variable). `timeouts` is a block of the provider's schema, so Terraform
+/// generates it as any other block.
+pub(crate) fn timeouts_blocks(body: &Body) -> impl Iterator<Item = TimeoutsBlock<'_>> {
+    body.blocks().filter_map(TimeoutsBlock::of)
+}
+
+/// One `timeouts` block of a resource body (see [`timeouts_blocks`]).
+#[derive(Clone, Copy)]
+pub(crate) enum TimeoutsBlock<'b> {
+    Literal(&'b Block),
+    Dynamic(&'b Block),
+}
+
+impl<'b> TimeoutsBlock<'b> {
+    /// `block` if it is a `timeouts` block or a `dynamic "timeouts"` one.
+    pub(crate) fn of(block: &'b Block) -> Option<TimeoutsBlock<'b>> {
+        match block.ident.value().as_str() {
+            "timeouts" => Some(TimeoutsBlock::Literal(block)),
+            "dynamic"
+                if block
+                    .labels
+                    .first()
+                    .is_some_and(|l| l.as_str() == "timeouts") =>
+            {
+                Some(TimeoutsBlock::Dynamic(block))
+            }
+            _ => None,
+        }
+    }
+
+    /// The block as written: the `timeouts` block, or the `dynamic` one.
+    pub(crate) fn block(self) -> &'b Block {
+        match self {
+            TimeoutsBlock::Literal(block) | TimeoutsBlock::Dynamic(block) => block,
+        }
+    }
+
+    /// The arguments it sets: the block's own, or its `content` block's (None when a
+    /// `dynamic` block has no `content`, an error reported where it is evaluated).
+    pub(crate) fn arguments(self) -> Option<&'b Body> {
+        match self {
+            TimeoutsBlock::Literal(block) => Some(&block.body),
+            TimeoutsBlock::Dynamic(block) => block
+                .body
+                .get_blocks("content")
+                .next()
+                .map(|content| &content.body),
+        }
     }
 }
 

@@ -366,13 +366,13 @@ resource "aws_subnet" "a" {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         instances[0].timeouts,
-        BTreeMap::from([(
+        Some(BTreeMap::from([(
             "create".to_string(),
             crate::Timeout {
                 text: "10m".into(),
                 duration: std::time::Duration::from_secs(600)
             }
-        )])
+        )]))
     );
     assert_eq!(resources[1].id.mode, Mode::Data);
     assert!(resources[2].has_count && !resources[2].has_for_each);
@@ -824,6 +824,65 @@ fn timeouts_are_durations_of_known_operations() {
     );
 }
 
+/// terraform-aws-modules/alb and /ecs write `dynamic "timeouts"` over their `timeouts`
+/// variable: it generates the block as Terraform does, none when the variable is null (the
+/// object stores null, as without a block), and its content is checked as a block's.
+#[test]
+fn a_dynamic_timeouts_block_generates_the_timeouts() {
+    let config = load_ok(&[(
+        "main.tf",
+        r#"variable "timeouts" {
+  type    = object({ create = optional(string), delete = optional(string) })
+  default = null
+}
+resource "aws_lb" "this" {
+  dynamic "timeouts" {
+    for_each = var.timeouts != null ? [var.timeouts] : []
+    content {
+      create = timeouts.value.create
+      delete = timeouts.value.delete
+    }
+  }
+}
+"#,
+    )]);
+    assert!(config.resources()[0].has_timeouts);
+    let expand = |vars: &[&str]| {
+        evaluator(&config, vars)
+            .expand(&managed("aws_lb", "this"), &NoResourceValues)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .remove(0)
+    };
+    let none = expand(&[]);
+    assert_eq!(none.timeouts, None);
+    assert!(none.value.get("timeouts").is_null(), "not an argument");
+    let set = expand(&["timeouts={create = \"15m\"}"]);
+    let texts: Vec<(&str, &str)> = set
+        .configured_timeouts()
+        .iter()
+        .map(|(operation, timeout)| (operation.as_str(), timeout.text.as_str()))
+        .collect();
+    assert_eq!(texts, [("create", "15m")]);
+    assert!(set.value.get("timeouts").is_null(), "not an argument");
+
+    let errors = load_err(&[(
+        "main.tf",
+        r#"resource "aws_lb" "this" {
+  dynamic "timeouts" {
+    for_each = [1]
+    content {
+      creation = "5m"
+    }
+  }
+}
+"#,
+    )]);
+    assert!(
+        errors.to_string().contains("Unsupported argument"),
+        "{errors}"
+    );
+}
+
 /// terraform-aws-modules write `create = lookup(var.timeouts, "create", null)`: timeouts are
 /// evaluated with each instance, a null one sets nothing, and a bad value is located.
 #[test]
@@ -860,11 +919,14 @@ resource "aws_vpc" "bad" {
             .collect()
     };
     assert_eq!(
-        durations(&instances[0].timeouts),
+        durations(instances[0].configured_timeouts()),
         [("create".into(), 40), ("delete".into(), 120)]
     );
-    assert_eq!(durations(&instances[1].timeouts), [("delete".into(), 120)]);
-    assert_eq!(instances[1].timeouts["delete"].text, "2h");
+    assert_eq!(
+        durations(instances[1].configured_timeouts()),
+        [("delete".into(), 120)]
+    );
+    assert_eq!(instances[1].configured_timeouts()["delete"].text, "2h");
     let ev = evaluator(&config, &["timeouts={x = \"soon\"}"]);
     let errors = ev
         .expand(&managed("aws_vpc", "bad"), &NoResourceValues)

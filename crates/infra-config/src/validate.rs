@@ -3,7 +3,7 @@
 
 use crate::config::{is_meta, Config, ResourceDecl};
 use crate::references::RefKind;
-use crate::syntax::closest;
+use crate::syntax::{closest, TimeoutsBlock};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::Span;
@@ -261,15 +261,18 @@ impl Checker<'_> {
     /// A `timeouts` block holds the operations the provider declares for the type, as
     /// Terraform's schema check has it. (Their names and durations were checked when the
     /// configuration was loaded.)
-    fn check_timeouts(&mut self, block: &hcl_edit::structure::Block, schema: &Schema) {
+    fn check_timeouts(&mut self, timeouts: TimeoutsBlock, schema: &Schema) {
         if schema.timeouts.is_empty() {
             return self.push(
                 "Unsupported block type",
                 "Blocks of type \"timeouts\" are not expected here.".to_string(),
-                block.ident.span(),
+                timeouts.block().ident.span(),
             );
         }
-        for attribute in block.body.attributes() {
+        let Some(arguments) = timeouts.arguments() else {
+            return;
+        };
+        for attribute in arguments.attributes() {
             let name = attribute.key.value().as_str();
             if !crate::config::TIMEOUT_OPERATIONS.contains(&name) {
                 continue;
@@ -340,9 +343,11 @@ impl Checker<'_> {
                 }
                 Structure::Block(block) => {
                     let ident = block.ident.value().as_str();
-                    if top && ident == "timeouts" && self.decl.config.id.mode == Mode::Managed {
-                        self.check_timeouts(block, schema);
-                        continue;
+                    if let Some(timeouts) = TimeoutsBlock::of(block) {
+                        if top && self.decl.config.id.mode == Mode::Managed {
+                            self.check_timeouts(timeouts, schema);
+                            continue;
+                        }
                     }
                     if top && is_meta(ident) {
                         continue;

@@ -811,7 +811,7 @@ impl Executor<'_> {
             ));
         };
         let instance = self.evaluate(address, resource_config, state, resources, expansions)?;
-        operation.timeouts = timeouts(&instance.timeouts, resource_type);
+        operation.timeouts = timeouts(instance.configured_timeouts(), resource_type);
         let is_create = change.action != Action::Update;
         let prior = if is_create {
             None
@@ -826,10 +826,7 @@ impl Executor<'_> {
             tagging: self.registry.tagging(),
             force_replace: false,
             tainted: false,
-            timeouts: resource_type.schema().stored_timeouts(
-                resource_config.has_timeouts,
-                &infra_config::timeout_texts(&instance.timeouts),
-            ),
+            timeouts: instance.stored_timeouts(resource_type.schema()),
         });
         if !is_create && decision.action == Action::NoOp {
             return Ok(None);

@@ -502,10 +502,7 @@ impl<'i, 'a> Planning<'i, 'a> {
             tagging: input.registry.tagging(),
             force_replace: requested || triggered,
             tainted: prior_record.is_some_and(|r| r.tainted),
-            timeouts: resource_type.schema().stored_timeouts(
-                resource.has_timeouts,
-                &infra_config::timeout_texts(&instance.timeouts),
-            ),
+            timeouts: instance.stored_timeouts(resource_type.schema()),
         });
         if resource.lifecycle.forget_instead_of_destroy {
             self.refuse_replacing_what_is_kept(resource, &instance.address, &decision);
