@@ -50,6 +50,7 @@ mod storage;
 mod team;
 mod terraform_state;
 mod utility_providers;
+mod waf;
 
 use infra_testkit::{infra_command, run, Moto, Run, Stack};
 

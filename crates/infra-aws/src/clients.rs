@@ -53,6 +53,7 @@ pub struct Clients {
     pub codepipeline: aws_sdk_codepipeline::Client,
     pub codecommit: aws_sdk_codecommit::Client,
     pub codestarconnections: aws_sdk_codestarconnections::Client,
+    pub wafv2: aws_sdk_wafv2::Client,
 }
 
 /// The partition a region is in (`aws`, `aws-cn`, `aws-us-gov`, ...), as ARNs spell it.
@@ -265,6 +266,7 @@ impl Aws {
                     codepipeline: client!(aws_sdk_codepipeline, "codepipeline"),
                     codecommit: client!(aws_sdk_codecommit, "codecommit"),
                     codestarconnections: client!(aws_sdk_codestarconnections, "codestarconnections"),
+                    wafv2: client!(aws_sdk_wafv2, "wafv2"),
                 }
             })
             .await

@@ -56,6 +56,7 @@ pub mod secretsmanager;
 pub mod servicediscovery;
 pub mod sns;
 pub mod ssm;
+pub mod wafv2;
 #[cfg(test)]
 mod state_upgrades;
 
@@ -83,6 +84,7 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     codebuild::register(registry, aws);
     codepipeline::register(registry, aws);
     codestarconnections::register(registry, aws);
+    wafv2::register(registry, aws);
     codedeploy::register(registry, aws);
     lambda::register(registry, aws);
     dynamodb::register(registry, aws);
