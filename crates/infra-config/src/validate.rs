@@ -50,6 +50,7 @@ impl Config {
                 config: self,
                 decl,
                 diagnostics: &mut diagnostics,
+                in_dynamic: false,
             };
             checker.check_body(&decl.body, schema, true, Some(decl.config.location.clone()));
             for reference in crate::references::in_resource_body(&decl.body) {
@@ -200,6 +201,11 @@ struct Checker<'a> {
     config: &'a Config,
     decl: &'a ResourceDecl,
     diagnostics: &'a mut Diagnostics,
+    /// Inside a `dynamic` block's content, which may generate nothing: an argument infra
+    /// does not support yet is then an error only if the plan has it (`Schema::validate`),
+    /// as terraform-aws-modules write a `dynamic` block for every action type and condition
+    /// and leave those their callers don't use empty.
+    in_dynamic: bool,
 }
 
 impl Checker<'_> {
@@ -307,7 +313,7 @@ impl Checker<'_> {
                     }
                     match schema.attribute(name) {
                         Some(a) if a.not_supported.is_some() => {
-                            if is_surely_set(&attribute.value) {
+                            if !self.in_dynamic && is_surely_set(&attribute.value) {
                                 self.not_supported(name, a.not_supported, attribute.span());
                             }
                         }
@@ -365,13 +371,16 @@ impl Checker<'_> {
                     match schema.block_named(name) {
                         // A `dynamic` one may make no block: the planner decides.
                         Some(nested) if nested.not_supported.is_some() => {
-                            if ident != "dynamic" {
+                            if ident != "dynamic" && !self.in_dynamic {
                                 self.not_supported(name, nested.not_supported, block.ident.span());
                             }
                         }
                         Some(nested) => {
                             let location = self.config.location(self.decl.file, block.span());
+                            let in_dynamic = self.in_dynamic;
+                            self.in_dynamic |= ident == "dynamic";
                             self.check_body(body, &nested.schema, false, location);
+                            self.in_dynamic = in_dynamic;
                         }
                         None if schema.attribute(name).is_some() => self.push(
                             "Unsupported block type",
@@ -479,6 +488,13 @@ data "fake_thing" "x" {
     type  = "forward"
     regex = ["^/a"]
   }
+  dynamic "action" {
+    for_each = []
+    content {
+      type  = "forward"
+      regex = ["^/b"]
+    }
+  }
 }
 "#,
         )
@@ -509,7 +525,8 @@ data "fake_thing" "x" {
                 (d.summary.as_str(), location.line, location.column)
             })
             .collect();
-        // `pool = null` is accepted, and `var.shift` is the planner's to decide.
+        // `pool = null` is accepted, and `var.shift` is the planner's to decide, as is
+        // what a `dynamic` block's content sets (it may generate no block).
         assert_eq!(
             located,
             [
