@@ -25,17 +25,17 @@ use aws_sdk_route53::types::{
 use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, copy_attributes, has_managed_tags, non_empty, set_tags, string,
-    string_list, tag_changes, text, vanished,
+    blocks, boolean, copy_attributes, has_managed_tags, non_empty, set_tags, string, string_list,
+    tag_changes, text, vanished,
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::route53_support::{
-    caller_reference, clean_zone_id, creation_marker, is_no_such_zone, normalize_dns_name, normalize_name_attribute, route53_tags,
-    wait_insync, zone_tags,
+    caller_reference, clean_zone_id, creation_marker, is_no_such_zone, normalize_dns_name,
+    normalize_name_attribute, route53_tags, wait_insync, zone_tags,
 };
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsRoute53Zone {
     aws: Arc<Aws>,
@@ -57,11 +57,15 @@ struct ZoneFacts {
 
 impl AwsRoute53Zone {
     pub fn new(aws: Arc<Aws>) -> AwsRoute53Zone {
-        let schema = Schema::new().timeouts(&["create", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("zone_id", Type::String))
-            .attr(Attribute::computed("name_servers", Type::list(Type::String)))
+            .attr(Attribute::computed(
+                "name_servers",
+                Type::list(Type::String),
+            ))
             .attr(Attribute::computed("primary_name_server", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
             .attr(
@@ -104,7 +108,12 @@ impl AwsRoute53Zone {
         let private = zone.config().is_some_and(|c| c.private_zone());
         let mut name_servers: Vec<String> = response
             .delegation_set()
-            .map(|d| d.name_servers().iter().map(|n| normalize_dns_name(n)).collect())
+            .map(|d| {
+                d.name_servers()
+                    .iter()
+                    .map(|n| normalize_dns_name(n))
+                    .collect()
+            })
             .unwrap_or_default();
         // The apex SOA (primary name server) and NS (a private zone's name servers).
         let apex = client
@@ -167,12 +176,7 @@ impl AwsRoute53Zone {
         }))
     }
 
-    async fn to_value(
-        &self,
-        facts: &ZoneFacts,
-        tags: &[(String, String)],
-        hint: &Value,
-    ) -> Value {
+    async fn to_value(&self, facts: &ZoneFacts, tags: &[(String, String)], hint: &Value) -> Value {
         let region = self.aws.clients().await.region.clone();
         let mut object = BTreeMap::new();
         object.insert("id".to_string(), Value::string(&facts.id));
@@ -195,10 +199,7 @@ impl AwsRoute53Zone {
                 _ => Value::Null,
             },
         );
-        object.insert(
-            "name_servers".to_string(),
-            string_list(&facts.name_servers),
-        );
+        object.insert("name_servers".to_string(), string_list(&facts.name_servers));
         object.insert(
             "primary_name_server".to_string(),
             text(facts.primary_name_server.as_deref()),
@@ -229,7 +230,10 @@ impl AwsRoute53Zone {
         if boolean(hint, "force_destroy").is_none() {
             object.insert("force_destroy".to_string(), Value::Bool(false));
         }
-        set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        set_tags(
+            &mut object,
+            tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
         Value::Map(object)
     }
 
@@ -240,7 +244,11 @@ impl AwsRoute53Zone {
             .ok_or_else(|| vanished("Route 53 hosted zone", zone_id))?;
         let tags = zone_tags(&self.aws, &[zone_id.to_string()]).await?;
         Ok(self
-            .to_value(&facts, tags.get(zone_id).map(Vec::as_slice).unwrap_or(&[]), hint)
+            .to_value(
+                &facts,
+                tags.get(zone_id).map(Vec::as_slice).unwrap_or(&[]),
+                hint,
+            )
             .await)
     }
 
@@ -270,7 +278,11 @@ impl AwsRoute53Zone {
             }
             let page = request.send().await.map_err(aws_error)?;
             records.extend(page.resource_record_sets().iter().cloned());
-            match (page.is_truncated(), page.next_record_name(), page.next_record_type()) {
+            match (
+                page.is_truncated(),
+                page.next_record_name(),
+                page.next_record_type(),
+            ) {
                 (true, Some(name), Some(kind)) => {
                     next = Some((
                         name.to_string(),
@@ -314,9 +326,6 @@ impl AwsRoute53Zone {
         Ok(())
     }
 }
-
-/// The caller reference of a create: a create repeated with the same lineage, address and
-/// configuration finds the zone the first one made.
 
 /// Tags a zone just created with the configured and managed tags (CreateHostedZone takes
 /// none): after the create, and when recovery finds a create that stopped before it.
@@ -562,7 +571,10 @@ impl ResourceType for AwsRoute53Zone {
 
     /// Terraform's import ID: the zone ID.
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("zone_id", &clean_zone_id(id)))
+        Ok(infra_core::resource::import_by(
+            "zone_id",
+            &clean_zone_id(id),
+        ))
     }
 
     async fn find_created(
