@@ -86,308 +86,275 @@ pub struct AwsEcsService {
 
 impl AwsEcsService {
     pub fn new(aws: Arc<Aws>) -> AwsEcsService {
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("cluster", Type::String).force_new())
-            .attr(Attribute::optional("task_definition", Type::String))
-            .attr(Attribute::optional("sigint_rollback", Type::Bool))
-            .attr(
-                Attribute::optional("desired_count", Type::Number)
-                    .default(Value::Number(1.0))
-                    .check(Check::Range(0, 100_000)),
-            )
-            .attr(
-                Attribute::optional_computed("launch_type", Type::String)
-                    .check(Check::OneOf(&["EC2", "FARGATE", "EXTERNAL"]))
-                    .force_new(),
-            )
-            .attr(Attribute::optional_computed(
-                "platform_version",
-                Type::String,
-            ))
-            .attr(
-                Attribute::optional("deployment_minimum_healthy_percent", Type::Number)
-                    .default(Value::Number(100.0))
-                    .check(Check::Range(0, 100)),
-            )
-            .attr(
-                Attribute::optional("deployment_maximum_percent", Type::Number)
-                    .default(Value::Number(200.0))
-                    .check(Check::Range(0, 2000)),
-            )
-            .attr(
-                Attribute::optional("health_check_grace_period_seconds", Type::Number)
-                    .check(Check::Range(0, 2_147_483_647)),
-            )
-            .attr(
-                Attribute::optional("enable_execute_command", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(
-                Attribute::optional("propagate_tags", Type::String)
-                    .check(Check::OneOf(&["SERVICE", "TASK_DEFINITION", "NONE"]))
-                    .stored_when_unset(Value::string("NONE")),
-            )
-            .attr(
-                Attribute::optional("wait_for_steady_state", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::optional_computed("iam_role", Type::String).force_new())
-            .attr(
-                Attribute::optional("enable_ecs_managed_tags", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(
-                Attribute::optional("scheduling_strategy", Type::String)
-                    .default(Value::string("REPLICA"))
-                    .check(Check::OneOf(&["REPLICA", "DAEMON"]))
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional_computed("availability_zone_rebalancing", Type::String)
-                    .check(Check::OneOf(&["ENABLED", "DISABLED"])),
-            )
-            .attr(Attribute::optional("force_new_deployment", Type::Bool))
-            .attr(Attribute::optional("force_delete", Type::Bool))
-            .attr(Attribute::optional("triggers", Type::map(Type::String)))
-            .block(capacity_provider_strategy_block(
-                "capacity_provider_strategy",
-            ))
-            .block(
-                Block::single(
-                    "deployment_controller",
-                    Schema::new().attr(
-                        Attribute::optional("type", Type::String)
-                            .default(Value::string("ECS"))
-                            .check(Check::OneOf(&["ECS", "CODE_DEPLOY", "EXTERNAL"])),
-                    ),
-                )
-                .kept_when_unset(),
-            )
-            .block(Block {
-                max_items: Some(5),
-                ..Block::list(
-                    "ordered_placement_strategy",
-                    Schema::new()
-                        .attr(
-                            Attribute::required("type", Type::String)
-                                .check(Check::OneOf(&["binpack", "random", "spread"])),
-                        )
-                        .attr(Attribute::optional("field", Type::String)),
-                )
-            })
-            .block(Block {
-                max_items: Some(10),
-                ..Block::set(
-                    "placement_constraints",
-                    Schema::new()
-                        .attr(
-                            Attribute::required("type", Type::String)
-                                .check(Check::OneOf(&["memberOf", "distinctInstance"])),
-                        )
-                        .attr(Attribute::optional("expression", Type::String)),
-                )
-            })
-            .block(service_registries_block())
-            .block(
-                Block::single(
-                    "alarms",
-                    Schema::new()
-                        .attr(Attribute::required("alarm_names", Type::set(Type::String)))
-                        .attr(Attribute::required("enable", Type::Bool))
-                        .attr(Attribute::required("rollback", Type::Bool)),
-                )
-                .kept_when_unset(),
-            )
-            .block(Block::single(
-                "service_connect_configuration",
-                service_connect_schema(),
-            ))
-            .block(Block::single(
-                "volume_configuration",
-                Schema::new()
-                    .attr(Attribute::required("name", Type::String))
-                    .block(
-                        Block::single(
-                            "managed_ebs_volume",
-                            Schema::new()
-                                .attr(Attribute::required("role_arn", Type::String))
-                                .attr(
-                                    Attribute::optional("encrypted", Type::Bool)
-                                        .default(Value::Bool(true)),
-                                )
-                                .attr(
-                                    Attribute::optional("file_system_type", Type::String)
-                                        .default(Value::string("xfs"))
-                                        .check(Check::OneOf(&["ext3", "ext4", "xfs", "ntfs"])),
-                                )
-                                .attr(Attribute::optional("iops", Type::Number))
-                                .attr(Attribute::optional("kms_key_id", Type::String))
-                                .attr(Attribute::optional("size_in_gb", Type::Number))
-                                .attr(Attribute::optional("snapshot_id", Type::String))
-                                .attr(Attribute::optional("throughput", Type::Number))
-                                .attr(Attribute::optional(
-                                    "volume_initialization_rate",
-                                    Type::Number,
-                                ))
-                                .attr(Attribute::optional("volume_type", Type::String))
-                                .block(Block::list(
-                                    "tag_specifications",
-                                    Schema::new()
-                                        .attr(
-                                            Attribute::required("resource_type", Type::String)
-                                                .check(Check::OneOf(&["volume"])),
-                                        )
-                                        .attr(
-                                            Attribute::optional("propagate_tags", Type::String)
-                                                .check(Check::OneOf(&[
-                                                    "TASK_DEFINITION",
-                                                    "SERVICE",
-                                                    "NONE",
-                                                ])),
-                                        )
-                                        .attr(Attribute::optional("tags", Type::map(Type::String))),
-                                )),
-                        )
-                        .required(),
-                    ),
-            ))
-            .block(Block::set(
-                "vpc_lattice_configurations",
-                Schema::new()
-                    .attr(Attribute::required("role_arn", Type::String))
-                    .attr(Attribute::required("target_group_arn", Type::String))
-                    .attr(Attribute::required("port_name", Type::String)),
-            ))
-            .block(network_configuration_block())
-            .block(Block::set(
-                "load_balancer",
-                Schema::new()
-                    .attr(Attribute::optional("elb_name", Type::String))
-                    .attr(Attribute::optional("target_group_arn", Type::String))
-                    .attr(Attribute::required("container_name", Type::String))
-                    .attr(Attribute::required("container_port", Type::Number).check(Check::Port))
-                    .block(Block::single(
-                        "advanced_configuration",
-                        Schema::new()
-                            .attr(Attribute::required(
-                                "alternate_target_group_arn",
-                                Type::String,
-                            ))
-                            .attr(Attribute::required(
-                                "production_listener_rule",
-                                Type::String,
-                            ))
-                            .attr(Attribute::optional("role_arn", Type::String))
-                            .attr(Attribute::optional("test_listener_rule", Type::String)),
-                    )),
-            ))
-            .block(Block::single(
-                "deployment_configuration",
-                Schema::new()
-                    .attr(
-                        Attribute::optional("strategy", Type::String).check(Check::OneOf(&[
-                            "ROLLING",
-                            "BLUE_GREEN",
-                            "LINEAR",
-                            "CANARY",
-                        ])),
-                    )
-                    .block(Block::single(
-                        "linear_configuration",
-                        Schema::new()
-                            .attr(
-                                Attribute::optional("step_percent", Type::Number)
-                                    .check(Check::Range(3, 100)),
-                            )
-                            .attr(
-                                Attribute::optional("step_bake_time_in_minutes", Type::Number)
-                                    .check(Check::Range(0, 1440)),
-                            ),
-                    ))
-                    .block(Block::single(
-                        "canary_configuration",
-                        Schema::new()
-                            .attr(
-                                Attribute::optional("canary_percent", Type::Number)
-                                    .check(Check::Range(0, 100)),
-                            )
-                            .attr(
-                                Attribute::optional("canary_bake_time_in_minutes", Type::Number)
-                                    .check(Check::Range(0, 1440)),
-                            ),
-                    ))
-                    // Invoked by the blue/green deploy at their stages.
-                    .block(Block::set(
-                        "lifecycle_hook",
-                        Schema::new()
-                            .attr(Attribute::required("hook_target_arn", Type::String))
-                            .attr(Attribute::required("role_arn", Type::String))
-                            .attr(Attribute::required(
-                                "lifecycle_stages",
-                                Type::list(Type::String),
-                            ))
-                            .attr(Attribute::optional("hook_details", Type::String)),
-                    ))
-                    .attr(Attribute::optional("keep_failed_colour", Type::Bool))
-                    .attr(
-                        Attribute::optional("bake_time_in_minutes", Type::Number)
-                            .check(Check::Range(0, 1440)),
-                    )
-                    // infra's blue/green extension settings (documented in the README), each
-                    // bounded so that a mistyped figure is an error, not a wait of centuries:
-                    .attr(
-                        Attribute::optional("traffic_shift", Type::String).check(Check::OneOf(&[
-                            "all_at_once",
-                            "canary",
-                            "linear",
-                        ])),
-                    )
-                    .attr(
-                        Attribute::optional("shift_percent", Type::Number)
-                            .check(Check::Range(1, 100)),
-                    )
-                    .attr(
-                        Attribute::optional("shift_interval_seconds", Type::Number)
-                            .check(Check::Range(0, 86_400)),
-                    )
-                    .attr(
-                        Attribute::optional("error_threshold_percent", Type::Number)
-                            .check(Check::Range(0, 100)),
-                    )
-                    .attr(
-                        Attribute::optional("minimum_request_count", Type::Number)
-                            .check(Check::Range(1, 1_000_000_000)),
-                    )
-                    .attr(
-                        Attribute::optional("health_gate_timeout_seconds", Type::Number)
-                            .check(Check::Range(0, 86_400)),
-                    )
-                    .attr(
-                        Attribute::optional("standby_retention_minutes", Type::Number)
-                            .check(Check::Range(0, 43_200)),
-                    )
-                    .attr(
-                        Attribute::optional("poll_interval_seconds", Type::Number)
-                            .check(Check::Range(0, 3_600)),
-                    ),
-            ))
-            .block(
-                Block::single(
-                    "deployment_circuit_breaker",
-                    Schema::new()
-                        .attr(Attribute::required("enable", Type::Bool))
-                        .attr(Attribute::required("rollback", Type::Bool)),
-                )
-                .kept_when_unset(),
-            )
+        let schema = service_attributes().into_iter().fold(
+            Schema::new()
+                .timeouts(&["create", "update", "delete"])
+                .version(1),
+            Schema::attr,
+        );
+        let schema = service_blocks()
+            .into_iter()
+            .fold(schema, Schema::block)
             .with_tags();
         AwsEcsService { aws, schema }
     }
+}
+
+// ---- The schema ----
+
+/// The service's attributes, in the order they have always been declared.
+fn service_attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::computed("id", Type::String),
+        Attribute::computed("arn", Type::String),
+        Attribute::required("name", Type::String).force_new(),
+        Attribute::optional_computed("cluster", Type::String).force_new(),
+        Attribute::optional("task_definition", Type::String),
+        Attribute::optional("sigint_rollback", Type::Bool),
+        Attribute::optional("desired_count", Type::Number)
+            .default(Value::Number(1.0))
+            .check(Check::Range(0, 100_000)),
+        Attribute::optional_computed("launch_type", Type::String)
+            .check(Check::OneOf(&["EC2", "FARGATE", "EXTERNAL"]))
+            .force_new(),
+        Attribute::optional_computed("platform_version", Type::String),
+        Attribute::optional("deployment_minimum_healthy_percent", Type::Number)
+            .default(Value::Number(100.0))
+            .check(Check::Range(0, 100)),
+        Attribute::optional("deployment_maximum_percent", Type::Number)
+            .default(Value::Number(200.0))
+            .check(Check::Range(0, 2000)),
+        Attribute::optional("health_check_grace_period_seconds", Type::Number)
+            .check(Check::Range(0, 2_147_483_647)),
+        Attribute::optional("enable_execute_command", Type::Bool).default(Value::Bool(false)),
+        Attribute::optional("propagate_tags", Type::String)
+            .check(Check::OneOf(&["SERVICE", "TASK_DEFINITION", "NONE"]))
+            .stored_when_unset(Value::string("NONE")),
+        Attribute::optional("wait_for_steady_state", Type::Bool).default(Value::Bool(false)),
+        Attribute::optional_computed("iam_role", Type::String).force_new(),
+        Attribute::optional("enable_ecs_managed_tags", Type::Bool).default(Value::Bool(false)),
+        Attribute::optional("scheduling_strategy", Type::String)
+            .default(Value::string("REPLICA"))
+            .check(Check::OneOf(&["REPLICA", "DAEMON"]))
+            .force_new(),
+        Attribute::optional_computed("availability_zone_rebalancing", Type::String)
+            .check(Check::OneOf(&["ENABLED", "DISABLED"])),
+        Attribute::optional("force_new_deployment", Type::Bool),
+        Attribute::optional("force_delete", Type::Bool),
+        Attribute::optional("triggers", Type::map(Type::String)),
+    ]
+}
+
+/// The service's blocks, in the order they have always been declared.
+fn service_blocks() -> Vec<Block> {
+    vec![
+        capacity_provider_strategy_block("capacity_provider_strategy"),
+        Block::single(
+            "deployment_controller",
+            Schema::new().attr(
+                Attribute::optional("type", Type::String)
+                    .default(Value::string("ECS"))
+                    .check(Check::OneOf(&["ECS", "CODE_DEPLOY", "EXTERNAL"])),
+            ),
+        )
+        .kept_when_unset(),
+        Block {
+            max_items: Some(5),
+            ..Block::list(
+                "ordered_placement_strategy",
+                Schema::new()
+                    .attr(
+                        Attribute::required("type", Type::String)
+                            .check(Check::OneOf(&["binpack", "random", "spread"])),
+                    )
+                    .attr(Attribute::optional("field", Type::String)),
+            )
+        },
+        Block {
+            max_items: Some(10),
+            ..Block::set(
+                "placement_constraints",
+                Schema::new()
+                    .attr(
+                        Attribute::required("type", Type::String)
+                            .check(Check::OneOf(&["memberOf", "distinctInstance"])),
+                    )
+                    .attr(Attribute::optional("expression", Type::String)),
+            )
+        },
+        service_registries_block(),
+        Block::single(
+            "alarms",
+            Schema::new()
+                .attr(Attribute::required("alarm_names", Type::set(Type::String)))
+                .attr(Attribute::required("enable", Type::Bool))
+                .attr(Attribute::required("rollback", Type::Bool)),
+        )
+        .kept_when_unset(),
+        Block::single("service_connect_configuration", service_connect_schema()),
+        Block::single("volume_configuration", volume_configuration_schema()),
+        Block::set(
+            "vpc_lattice_configurations",
+            Schema::new()
+                .attr(Attribute::required("role_arn", Type::String))
+                .attr(Attribute::required("target_group_arn", Type::String))
+                .attr(Attribute::required("port_name", Type::String)),
+        ),
+        network_configuration_block(),
+        Block::set("load_balancer", load_balancer_schema()),
+        Block::single(
+            "deployment_configuration",
+            deployment_configuration_schema(),
+        ),
+        Block::single(
+            "deployment_circuit_breaker",
+            Schema::new()
+                .attr(Attribute::required("enable", Type::Bool))
+                .attr(Attribute::required("rollback", Type::Bool)),
+        )
+        .kept_when_unset(),
+    ]
+}
+
+/// `volume_configuration`'s schema: a name and the required `managed_ebs_volume`.
+fn volume_configuration_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::required("name", Type::String))
+        .block(Block::single("managed_ebs_volume", managed_ebs_volume_schema()).required())
+}
+
+fn managed_ebs_volume_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::required("role_arn", Type::String))
+        .attr(Attribute::optional("encrypted", Type::Bool).default(Value::Bool(true)))
+        .attr(
+            Attribute::optional("file_system_type", Type::String)
+                .default(Value::string("xfs"))
+                .check(Check::OneOf(&["ext3", "ext4", "xfs", "ntfs"])),
+        )
+        .attr(Attribute::optional("iops", Type::Number))
+        .attr(Attribute::optional("kms_key_id", Type::String))
+        .attr(Attribute::optional("size_in_gb", Type::Number))
+        .attr(Attribute::optional("snapshot_id", Type::String))
+        .attr(Attribute::optional("throughput", Type::Number))
+        .attr(Attribute::optional(
+            "volume_initialization_rate",
+            Type::Number,
+        ))
+        .attr(Attribute::optional("volume_type", Type::String))
+        .block(Block::list(
+            "tag_specifications",
+            Schema::new()
+                .attr(
+                    Attribute::required("resource_type", Type::String)
+                        .check(Check::OneOf(&["volume"])),
+                )
+                .attr(
+                    Attribute::optional("propagate_tags", Type::String).check(Check::OneOf(&[
+                        "TASK_DEFINITION",
+                        "SERVICE",
+                        "NONE",
+                    ])),
+                )
+                .attr(Attribute::optional("tags", Type::map(Type::String))),
+        ))
+}
+
+/// `load_balancer`'s schema, with the blue/green `advanced_configuration`.
+fn load_balancer_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional("elb_name", Type::String))
+        .attr(Attribute::optional("target_group_arn", Type::String))
+        .attr(Attribute::required("container_name", Type::String))
+        .attr(Attribute::required("container_port", Type::Number).check(Check::Port))
+        .block(Block::single(
+            "advanced_configuration",
+            Schema::new()
+                .attr(Attribute::required(
+                    "alternate_target_group_arn",
+                    Type::String,
+                ))
+                .attr(Attribute::required(
+                    "production_listener_rule",
+                    Type::String,
+                ))
+                .attr(Attribute::optional("role_arn", Type::String))
+                .attr(Attribute::optional("test_listener_rule", Type::String)),
+        ))
+}
+
+/// `deployment_configuration`'s schema: the strategy and its blocks, then the blue/green
+/// settings.
+fn deployment_configuration_schema() -> Schema {
+    let schema = Schema::new()
+        .attr(
+            Attribute::optional("strategy", Type::String).check(Check::OneOf(&[
+                "ROLLING",
+                "BLUE_GREEN",
+                "LINEAR",
+                "CANARY",
+            ])),
+        )
+        .block(Block::single(
+            "linear_configuration",
+            Schema::new()
+                .attr(Attribute::optional("step_percent", Type::Number).check(Check::Range(3, 100)))
+                .attr(
+                    Attribute::optional("step_bake_time_in_minutes", Type::Number)
+                        .check(Check::Range(0, 1440)),
+                ),
+        ))
+        .block(Block::single(
+            "canary_configuration",
+            Schema::new()
+                .attr(
+                    Attribute::optional("canary_percent", Type::Number).check(Check::Range(0, 100)),
+                )
+                .attr(
+                    Attribute::optional("canary_bake_time_in_minutes", Type::Number)
+                        .check(Check::Range(0, 1440)),
+                ),
+        ))
+        // Invoked by the blue/green deploy at their stages.
+        .block(Block::set(
+            "lifecycle_hook",
+            Schema::new()
+                .attr(Attribute::required("hook_target_arn", Type::String))
+                .attr(Attribute::required("role_arn", Type::String))
+                .attr(Attribute::required(
+                    "lifecycle_stages",
+                    Type::list(Type::String),
+                ))
+                .attr(Attribute::optional("hook_details", Type::String)),
+        ));
+    blue_green_attributes()
+        .into_iter()
+        .fold(schema, Schema::attr)
+}
+
+/// `deployment_configuration`'s blue/green attributes.
+fn blue_green_attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::optional("keep_failed_colour", Type::Bool),
+        Attribute::optional("bake_time_in_minutes", Type::Number).check(Check::Range(0, 1440)),
+        // infra's blue/green extension settings (documented in the README), each
+        // bounded so that a mistyped figure is an error, not a wait of centuries:
+        Attribute::optional("traffic_shift", Type::String).check(Check::OneOf(&[
+            "all_at_once",
+            "canary",
+            "linear",
+        ])),
+        Attribute::optional("shift_percent", Type::Number).check(Check::Range(1, 100)),
+        Attribute::optional("shift_interval_seconds", Type::Number).check(Check::Range(0, 86_400)),
+        Attribute::optional("error_threshold_percent", Type::Number).check(Check::Range(0, 100)),
+        Attribute::optional("minimum_request_count", Type::Number)
+            .check(Check::Range(1, 1_000_000_000)),
+        Attribute::optional("health_gate_timeout_seconds", Type::Number)
+            .check(Check::Range(0, 86_400)),
+        Attribute::optional("standby_retention_minutes", Type::Number)
+            .check(Check::Range(0, 43_200)),
+        Attribute::optional("poll_interval_seconds", Type::Number).check(Check::Range(0, 3_600)),
+    ]
 }
 
 /// `service_connect_configuration`'s schema.
@@ -1119,54 +1086,109 @@ fn same_or_reported(reported: Option<&str>, configured: &Value) -> Value {
 /// report (the blue/green blocks, `wait_for_steady_state`) and, where ECS omits a setting
 /// (the emulator does for deployment settings), the configured value.
 pub fn service_to_value(service: &Service, hint: &Value) -> Value {
-    let arn = service.service_arn().unwrap_or_default();
     let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(arn));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("name".to_string(), text(service.service_name()));
-    object.insert(
-        "cluster".to_string(),
-        same_or_reported(service.cluster_arn(), hint.get("cluster")),
-    );
-    object.insert(
-        "task_definition".to_string(),
-        same_or_reported(service.task_definition(), hint.get("task_definition")),
-    );
-    object.insert(
-        "desired_count".to_string(),
-        number(Some(i64::from(service.desired_count()))),
-    );
-    object.insert(
-        "launch_type".to_string(),
-        text(service.launch_type().map(|l| l.as_str())),
-    );
-    object.insert(
-        "platform_version".to_string(),
-        match service.platform_version() {
-            Some(version) => Value::string(version),
-            None if hint.get("platform_version").is_unknown() => Value::Null,
-            None => hint.get("platform_version").clone(),
-        },
-    );
     let deployment = service.deployment_configuration();
+    let before_controller = [
+        identity_entries(service, hint),
+        deployment_entries(deployment, hint),
+        task_entries(service, hint),
+        vec![("load_balancer", load_balancer_value(service, hint))],
+    ];
+    for (key, value) in before_controller.into_iter().flatten() {
+        object.insert(key.to_string(), value);
+    }
+    let controller = service
+        .deployment_controller()
+        .map(|c| c.r#type().as_str().to_string());
+    object.insert(
+        "deployment_controller".to_string(),
+        controller_value(controller.as_deref(), hint),
+    );
+    // With CODE_DEPLOY the deployment tool owns the task definition and the load balancers.
+    if controller.as_deref() == Some("CODE_DEPLOY") {
+        for key in ["task_definition", "load_balancer"] {
+            let configured = hint.get(key);
+            if configured.is_wholly_known() && !configured.is_null() {
+                object.insert(key.to_string(), configured.clone());
+            }
+        }
+    }
+    let after_controller = [
+        placement_entries(service, hint),
+        vec![("alarms", alarms_value(deployment, hint))],
+        primary_deployment_entries(service, hint),
+    ];
+    for (key, value) in after_controller.into_iter().flatten() {
+        object.insert(key.to_string(), value);
+    }
+    copy_attributes(&mut object, hint, CONFIG_ONLY);
+    if object
+        .get("deployment_configuration")
+        .is_some_and(Value::is_null)
+    {
+        object.insert("deployment_configuration".to_string(), Value::List(vec![]));
+    }
+    if object
+        .get("wait_for_steady_state")
+        .is_some_and(Value::is_null)
+    {
+        object.insert("wait_for_steady_state".to_string(), Value::Bool(false));
+    }
+    let mut tags = tags_from_sdk(service.tags());
+    // A blue/green colour's marker is infra's, not the configuration's.
+    tags.retain(|(key, _)| key != COLOUR_OF_TAG);
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    Value::Map(object)
+}
+
+/// What names the service and what it runs: ids, name, cluster, task definition, count,
+/// launch type and platform version.
+fn identity_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Value)> {
+    let arn = service.service_arn().unwrap_or_default();
+    vec![
+        ("id", Value::string(arn)),
+        ("arn", Value::string(arn)),
+        ("name", text(service.service_name())),
+        (
+            "cluster",
+            same_or_reported(service.cluster_arn(), hint.get("cluster")),
+        ),
+        (
+            "task_definition",
+            same_or_reported(service.task_definition(), hint.get("task_definition")),
+        ),
+        (
+            "desired_count",
+            number(Some(i64::from(service.desired_count()))),
+        ),
+        (
+            "launch_type",
+            text(service.launch_type().map(|l| l.as_str())),
+        ),
+        (
+            "platform_version",
+            match service.platform_version() {
+                Some(version) => Value::string(version),
+                None if hint.get("platform_version").is_unknown() => Value::Null,
+                None => hint.get("platform_version").clone(),
+            },
+        ),
+    ]
+}
+
+/// The rolling deployment's percentages and circuit breaker, from the hint where ECS omits
+/// them.
+fn deployment_entries(
+    deployment: Option<&DeploymentConfiguration>,
+    hint: &Value,
+) -> Vec<(&'static str, Value)> {
     let or_hint = |reported: Option<i32>, key: &str| match reported {
         Some(n) => number(Some(i64::from(n))),
         None => hint.get(key).clone(),
     };
-    object.insert(
-        "deployment_minimum_healthy_percent".to_string(),
-        or_hint(
-            deployment.and_then(|d| d.minimum_healthy_percent()),
-            "deployment_minimum_healthy_percent",
-        ),
-    );
-    object.insert(
-        "deployment_maximum_percent".to_string(),
-        or_hint(
-            deployment.and_then(|d| d.maximum_percent()),
-            "deployment_maximum_percent",
-        ),
-    );
     let breaker = match deployment.and_then(|d| d.deployment_circuit_breaker()) {
         // AWS reports a disabled breaker for services that never configured one.
         Some(b)
@@ -1182,38 +1204,66 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
         Some(_) => Value::List(vec![]),
         None => hint.get("deployment_circuit_breaker").clone(),
     };
-    object.insert(
-        "deployment_circuit_breaker".to_string(),
-        if breaker.is_null() {
-            Value::List(vec![])
-        } else {
-            breaker
-        },
-    );
-    object.insert(
-        "health_check_grace_period_seconds".to_string(),
-        match service.health_check_grace_period_seconds() {
-            Some(0) | None => hint.get("health_check_grace_period_seconds").clone(),
-            Some(n) => number(Some(i64::from(n))),
-        },
-    );
-    object.insert(
-        "enable_execute_command".to_string(),
-        Value::Bool(service.enable_execute_command()),
-    );
-    object.insert(
-        "propagate_tags".to_string(),
-        match service.propagate_tags().map(|p| p.as_str()) {
-            Some("NONE") | None if hint.get("propagate_tags").as_str() != Some("NONE") => {
-                Value::Null
-            }
-            other => text(other),
-        },
-    );
-    object.insert(
-        "network_configuration".to_string(),
-        network_value(service.network_configuration(), hint),
-    );
+    vec![
+        (
+            "deployment_minimum_healthy_percent",
+            or_hint(
+                deployment.and_then(|d| d.minimum_healthy_percent()),
+                "deployment_minimum_healthy_percent",
+            ),
+        ),
+        (
+            "deployment_maximum_percent",
+            or_hint(
+                deployment.and_then(|d| d.maximum_percent()),
+                "deployment_maximum_percent",
+            ),
+        ),
+        (
+            "deployment_circuit_breaker",
+            if breaker.is_null() {
+                Value::List(vec![])
+            } else {
+                breaker
+            },
+        ),
+    ]
+}
+
+/// How the tasks are checked, reached and tagged: grace period, execute command, tag
+/// propagation and network configuration.
+fn task_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "health_check_grace_period_seconds",
+            match service.health_check_grace_period_seconds() {
+                Some(0) | None => hint.get("health_check_grace_period_seconds").clone(),
+                Some(n) => number(Some(i64::from(n))),
+            },
+        ),
+        (
+            "enable_execute_command",
+            Value::Bool(service.enable_execute_command()),
+        ),
+        (
+            "propagate_tags",
+            match service.propagate_tags().map(|p| p.as_str()) {
+                Some("NONE") | None if hint.get("propagate_tags").as_str() != Some("NONE") => {
+                    Value::Null
+                }
+                other => text(other),
+            },
+        ),
+        (
+            "network_configuration",
+            network_value(service.network_configuration(), hint),
+        ),
+    ]
+}
+
+/// `load_balancer`, each with the `advanced_configuration` of its hinted block (ECS does not
+/// report it).
+fn load_balancer_value(service: &Service, hint: &Value) -> Value {
     let hinted_balancers = blocks(hint, "load_balancer");
     let balancers = service
         .load_balancers()
@@ -1237,162 +1287,144 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
             ])
         })
         .collect();
-    object.insert("load_balancer".to_string(), Value::List(balancers));
-    let controller = service
-        .deployment_controller()
-        .map(|c| c.r#type().as_str().to_string());
-    object.insert(
-        "deployment_controller".to_string(),
-        match controller.as_deref() {
-            // ECS is the default: no block reads as no block.
-            Some("ECS") if blocks(hint, "deployment_controller").is_empty() => Value::List(vec![]),
-            Some(kind) => Value::List(vec![Value::map([("type", Value::string(kind))])]),
-            None => list_or_empty(hint.get("deployment_controller")),
-        },
-    );
-    // With CODE_DEPLOY the deployment tool owns the task definition and the load balancers.
-    if controller.as_deref() == Some("CODE_DEPLOY") {
-        for key in ["task_definition", "load_balancer"] {
-            let configured = hint.get(key);
-            if configured.is_wholly_known() && !configured.is_null() {
-                object.insert(key.to_string(), configured.clone());
-            }
-        }
+    Value::List(balancers)
+}
+
+/// `deployment_controller` from the reported controller type.
+fn controller_value(controller: Option<&str>, hint: &Value) -> Value {
+    match controller {
+        // ECS is the default: no block reads as no block.
+        Some("ECS") if blocks(hint, "deployment_controller").is_empty() => Value::List(vec![]),
+        Some(kind) => Value::List(vec![Value::map([("type", Value::string(kind))])]),
+        None => list_or_empty(hint.get("deployment_controller")),
     }
-    object.insert(
-        "iam_role".to_string(),
-        match service.role_arn() {
-            Some(role) => same_or_reported(Some(role), hint.get("iam_role")),
-            None => Value::Null,
-        },
-    );
-    object.insert(
-        "enable_ecs_managed_tags".to_string(),
-        Value::Bool(service.enable_ecs_managed_tags()),
-    );
-    object.insert(
-        "scheduling_strategy".to_string(),
-        match service.scheduling_strategy() {
-            Some(strategy) => Value::string(strategy.as_str()),
-            None => hint.get("scheduling_strategy").clone(),
-        },
-    );
-    object.insert(
-        "availability_zone_rebalancing".to_string(),
-        text(service.availability_zone_rebalancing().map(|r| r.as_str())),
-    );
-    object.insert(
-        "capacity_provider_strategy".to_string(),
-        capacity_provider_strategy_value(service.capacity_provider_strategy()),
-    );
-    object.insert(
-        "ordered_placement_strategy".to_string(),
-        Value::List(
-            service
-                .placement_strategy()
-                .iter()
-                .map(|p| {
-                    Value::map([
-                        ("type", text(p.r#type().map(|t| t.as_str()))),
-                        ("field", text(p.field())),
-                    ])
-                })
-                .collect(),
+}
+
+/// Where and how the tasks are placed: role, managed tags, scheduling, rebalancing,
+/// capacity providers, placement strategy and constraints, service registries.
+fn placement_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "iam_role",
+            match service.role_arn() {
+                Some(role) => same_or_reported(Some(role), hint.get("iam_role")),
+                None => Value::Null,
+            },
         ),
-    );
-    object.insert(
-        "placement_constraints".to_string(),
-        Value::List(
-            service
-                .placement_constraints()
-                .iter()
-                .map(|p| {
-                    Value::map([
-                        ("type", text(p.r#type().map(|t| t.as_str()))),
-                        ("expression", text(p.expression())),
-                    ])
-                })
-                .collect(),
+        (
+            "enable_ecs_managed_tags",
+            Value::Bool(service.enable_ecs_managed_tags()),
         ),
-    );
-    object.insert(
-        "service_registries".to_string(),
-        service_registries_value(service.service_registries()),
-    );
-    object.insert(
-        "alarms".to_string(),
-        match deployment.and_then(|d| d.alarms()) {
-            Some(a) if a.enable() || a.rollback() || !a.alarm_names().is_empty() => {
-                Value::List(vec![Value::map([
-                    ("alarm_names", string_list(a.alarm_names())),
-                    ("enable", Value::Bool(a.enable())),
-                    ("rollback", Value::Bool(a.rollback())),
-                ])])
-            }
-            Some(_) => Value::List(vec![]),
-            None => list_or_empty(hint.get("alarms")),
-        },
-    );
-    // Service Connect, volumes and VPC Lattice are reported on the PRIMARY deployment.
-    let primary = service
-        .deployments()
-        .iter()
-        .find(|d| d.status() == Some("PRIMARY"));
-    object.insert(
-        "service_connect_configuration".to_string(),
-        match primary.and_then(|d| d.service_connect_configuration()) {
-            Some(config) => Value::List(vec![service_connect_value(config)]),
-            None => list_or_empty(hint.get("service_connect_configuration")),
-        },
-    );
-    object.insert(
-        "volume_configuration".to_string(),
-        match primary.map(|d| d.volume_configurations()) {
-            Some(volumes) if !volumes.is_empty() => {
-                Value::List(volumes.iter().map(volume_value).collect())
-            }
-            _ => list_or_empty(hint.get("volume_configuration")),
-        },
-    );
-    object.insert(
-        "vpc_lattice_configurations".to_string(),
-        match primary.map(|d| d.vpc_lattice_configurations()) {
-            Some(lattice) if !lattice.is_empty() => Value::List(
-                lattice
+        (
+            "scheduling_strategy",
+            match service.scheduling_strategy() {
+                Some(strategy) => Value::string(strategy.as_str()),
+                None => hint.get("scheduling_strategy").clone(),
+            },
+        ),
+        (
+            "availability_zone_rebalancing",
+            text(service.availability_zone_rebalancing().map(|r| r.as_str())),
+        ),
+        (
+            "capacity_provider_strategy",
+            capacity_provider_strategy_value(service.capacity_provider_strategy()),
+        ),
+        (
+            "ordered_placement_strategy",
+            Value::List(
+                service
+                    .placement_strategy()
                     .iter()
-                    .map(|l| {
+                    .map(|p| {
                         Value::map([
-                            ("role_arn", Value::string(l.role_arn())),
-                            ("target_group_arn", Value::string(l.target_group_arn())),
-                            ("port_name", Value::string(l.port_name())),
+                            ("type", text(p.r#type().map(|t| t.as_str()))),
+                            ("field", text(p.field())),
                         ])
                     })
                     .collect(),
             ),
-            _ => list_or_empty(hint.get("vpc_lattice_configurations")),
-        },
-    );
-    copy_attributes(&mut object, hint, CONFIG_ONLY);
-    if object
-        .get("deployment_configuration")
-        .is_some_and(Value::is_null)
-    {
-        object.insert("deployment_configuration".to_string(), Value::List(vec![]));
+        ),
+        (
+            "placement_constraints",
+            Value::List(
+                service
+                    .placement_constraints()
+                    .iter()
+                    .map(|p| {
+                        Value::map([
+                            ("type", text(p.r#type().map(|t| t.as_str()))),
+                            ("expression", text(p.expression())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "service_registries",
+            service_registries_value(service.service_registries()),
+        ),
+    ]
+}
+
+/// `alarms`, from the hint when ECS reports none.
+fn alarms_value(deployment: Option<&DeploymentConfiguration>, hint: &Value) -> Value {
+    match deployment.and_then(|d| d.alarms()) {
+        Some(a) if a.enable() || a.rollback() || !a.alarm_names().is_empty() => {
+            Value::List(vec![Value::map([
+                ("alarm_names", string_list(a.alarm_names())),
+                ("enable", Value::Bool(a.enable())),
+                ("rollback", Value::Bool(a.rollback())),
+            ])])
+        }
+        Some(_) => Value::List(vec![]),
+        None => list_or_empty(hint.get("alarms")),
     }
-    if object
-        .get("wait_for_steady_state")
-        .is_some_and(Value::is_null)
-    {
-        object.insert("wait_for_steady_state".to_string(), Value::Bool(false));
-    }
-    let mut tags = tags_from_sdk(service.tags());
-    // A blue/green colour's marker is infra's, not the configuration's.
-    tags.retain(|(key, _)| key != COLOUR_OF_TAG);
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+}
+
+/// Service Connect, volumes and VPC Lattice, which are reported on the PRIMARY deployment;
+/// from the hint when it reports none.
+fn primary_deployment_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Value)> {
+    let primary = service
+        .deployments()
+        .iter()
+        .find(|d| d.status() == Some("PRIMARY"));
+    vec![
+        (
+            "service_connect_configuration",
+            match primary.and_then(|d| d.service_connect_configuration()) {
+                Some(config) => Value::List(vec![service_connect_value(config)]),
+                None => list_or_empty(hint.get("service_connect_configuration")),
+            },
+        ),
+        (
+            "volume_configuration",
+            match primary.map(|d| d.volume_configurations()) {
+                Some(volumes) if !volumes.is_empty() => {
+                    Value::List(volumes.iter().map(volume_value).collect())
+                }
+                _ => list_or_empty(hint.get("volume_configuration")),
+            },
+        ),
+        (
+            "vpc_lattice_configurations",
+            match primary.map(|d| d.vpc_lattice_configurations()) {
+                Some(lattice) if !lattice.is_empty() => Value::List(
+                    lattice
+                        .iter()
+                        .map(|l| {
+                            Value::map([
+                                ("role_arn", Value::string(l.role_arn())),
+                                ("target_group_arn", Value::string(l.target_group_arn())),
+                                ("port_name", Value::string(l.port_name())),
+                            ])
+                        })
+                        .collect(),
+                ),
+                _ => list_or_empty(hint.get("vpc_lattice_configurations")),
+            },
+        ),
+    ]
 }
 
 /// A block list from a hint: the list, or empty for null or unknown.
@@ -1715,7 +1747,12 @@ impl ResourceType for AwsEcsService {
     /// ([`crate::blue_green`]); a single service is one ECS service named `<name>`. Turning
     /// blue/green on or off therefore replaces the object, where AWS's own blue/green (one
     /// service) updates it in place: an update would leave the other form running unrecorded.
-    fn replacing_changes(&self, prior: &Value, planned: &Value, _changed: &[String]) -> Vec<String> {
+    fn replacing_changes(
+        &self,
+        prior: &Value,
+        planned: &Value,
+        _changed: &[String],
+    ) -> Vec<String> {
         let before = service_deployment::deployed_by_infra(prior);
         let after = service_deployment::deployed_by_infra(planned);
         match (before, after) {
