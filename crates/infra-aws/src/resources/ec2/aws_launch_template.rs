@@ -70,10 +70,10 @@ use aws_sdk_ec2::types::{
     LaunchTemplateCpuOptionsRequest, LaunchTemplateEbsBlockDeviceRequest,
     LaunchTemplateEnclaveOptionsRequest, LaunchTemplateHibernationOptionsRequest,
     LaunchTemplateHttpTokensState, LaunchTemplateIamInstanceProfileSpecificationRequest,
-    LaunchTemplateInstanceMaintenanceOptionsRequest, LaunchTemplateInstanceMarketOptionsRequest,
-    LaunchTemplateInstanceMetadataEndpointState, LaunchTemplateInstanceMetadataOptionsRequest,
-    LaunchTemplateInstanceMetadataProtocolIpv6, LaunchTemplateInstanceMetadataTagsState,
-    LaunchTemplateInstanceNetworkInterfaceSpecification,
+    LaunchTemplateInstanceMaintenanceOptionsRequest, LaunchTemplateInstanceMarketOptions,
+    LaunchTemplateInstanceMarketOptionsRequest, LaunchTemplateInstanceMetadataEndpointState,
+    LaunchTemplateInstanceMetadataOptionsRequest, LaunchTemplateInstanceMetadataProtocolIpv6,
+    LaunchTemplateInstanceMetadataTagsState, LaunchTemplateInstanceNetworkInterfaceSpecification,
     LaunchTemplateInstanceNetworkInterfaceSpecificationRequest,
     LaunchTemplateInstanceSecondaryInterfaceSpecification,
     LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest,
@@ -95,17 +95,18 @@ use infra_core::{
     Attribute, Block, Check, Operation, Presence, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use crate::ec2_support::with_name_for_create;
 use crate::app_support::{
     blocks, boolean, int, known, non_empty, number, single, string, string_list, strings, text,
 };
+use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
-    client_token, ec2_arn, filter, in_prior_order, managed_tag_filters, string_attribute,
-    tag_specification, name_for_create, update_tags, wait_for, whole_object, FILTER_VALUES_PER_CALL,
+    client_token, ec2_arn, filter, in_prior_order, managed_tag_filters, name_for_create,
+    string_attribute, tag_specification, update_tags, wait_for, whole_object,
+    FILTER_VALUES_PER_CALL,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// The most results a Describe call may return; moto truncates to 15 without it.
 const MAX_RESULTS: i32 = 200;
@@ -318,95 +319,7 @@ fn secondary_interface_schema() -> Schema {
 }
 
 fn launch_template_schema() -> Schema {
-    let ebs = Schema::new()
-        .attr(nullable_bool("delete_on_termination"))
-        .attr(nullable_bool("encrypted"))
-        .attr(Attribute::optional_computed("iops", Type::Number))
-        .attr(optional_string("kms_key_id"))
-        .attr(optional_string("snapshot_id"))
-        // gp3 allows up to 2000 MiB/s since 2025; the provider's docs still say 1000.
-        .attr(
-            Attribute::optional_computed("throughput", Type::Number).check(Check::Range(125, 2000)),
-        )
-        .attr(optional_number("volume_initialization_rate"))
-        .attr(Attribute::optional_computed("volume_size", Type::Number))
-        .attr(
-            Attribute::optional_computed("volume_type", Type::String)
-                .check(Check::OneOf(VOLUME_TYPES)),
-        );
-    let block_device_mapping = Schema::new()
-        .attr(optional_string("device_name"))
-        .block(Block::single("ebs", ebs))
-        .attr(optional_string("no_device"))
-        .attr(optional_string("virtual_name"));
-    let capacity_reservation = Schema::new()
-        .attr(one_of(
-            "capacity_reservation_preference",
-            RESERVATION_PREFERENCES,
-        ))
-        .block(Block::single(
-            "capacity_reservation_target",
-            Schema::new()
-                .attr(optional_string("capacity_reservation_id"))
-                .attr(optional_string("capacity_reservation_resource_group_arn")),
-        ));
-    let cpu_options = Schema::new()
-        .attr(one_of("amd_sev_snp", ENABLED_DISABLED))
-        .attr(optional_number("core_count"))
-        .attr(one_of("nested_virtualization", ENABLED_DISABLED))
-        .attr(optional_number("threads_per_core"));
-    let spot_options = Schema::new()
-        .attr(optional_number("block_duration_minutes"))
-        .attr(one_of(
-            "instance_interruption_behavior",
-            INTERRUPTION_BEHAVIORS,
-        ))
-        .attr(optional_string("max_price"))
-        .attr(one_of("spot_instance_type", SPOT_INSTANCE_TYPES))
-        .attr(Attribute::optional_computed("valid_until", Type::String));
-    let market_options = Schema::new()
-        .attr(one_of("market_type", MARKET_TYPES))
-        .block(Block::single("spot_options", spot_options));
-    let metadata_options = Schema::new()
-        .attr(
-            Attribute::optional_computed("http_endpoint", Type::String)
-                .check(Check::OneOf(ENABLED_DISABLED)),
-        )
-        .attr(
-            Attribute::optional_computed("http_protocol_ipv6", Type::String)
-                .check(Check::OneOf(ENABLED_DISABLED)),
-        )
-        .attr(
-            Attribute::optional_computed("http_put_response_hop_limit", Type::Number)
-                .check(Check::Range(1, 64)),
-        )
-        .attr(
-            Attribute::optional_computed("http_tokens", Type::String)
-                .check(Check::OneOf(HTTP_TOKENS)),
-        )
-        .attr(
-            Attribute::optional_computed("instance_metadata_tags", Type::String)
-                .check(Check::OneOf(ENABLED_DISABLED)),
-        );
-    let placement = Schema::new()
-        .attr(optional_string("affinity"))
-        .attr(optional_string("availability_zone"))
-        .attr(optional_string("group_id"))
-        .attr(optional_string("group_name"))
-        .attr(optional_string("host_id"))
-        .attr(optional_string("host_resource_group_arn"))
-        .attr(optional_number("partition_number"))
-        .attr(optional_string("spread_domain"))
-        .attr(one_of("tenancy", TENANCIES));
-    let private_dns_name_options = Schema::new()
-        .attr(flag_attribute("enable_resource_name_dns_aaaa_record"))
-        .attr(flag_attribute("enable_resource_name_dns_a_record"))
-        .attr(one_of("hostname_type", HOSTNAME_TYPES));
-    let tag_specification = Schema::new()
-        .attr(optional_string("resource_type"))
-        .attr(Attribute::optional("tags", Type::map(Type::String)));
-
-    Schema::new()
+    let schema = Schema::new()
         .version(1)
         .attr(Attribute::computed("id", Type::String))
         .attr(Attribute::computed("arn", Type::String))
@@ -418,13 +331,25 @@ fn launch_template_schema() -> Schema {
             Type::Number,
         ))
         .attr(flag_attribute("update_default_version"))
-        .attr(Attribute::computed("latest_version", Type::Number))
-        .block(Block::list("block_device_mappings", block_device_mapping))
+        .attr(Attribute::computed("latest_version", Type::Number));
+    let schema = hardware_arguments(schema);
+    let schema = image_and_type_arguments(schema);
+    network_and_placement_arguments(schema).with_tags()
+}
+
+/// The template data from `block_device_mappings` to `iam_instance_profile`: disks,
+/// capacity reservation, CPU, credits, API protection, enclaves and hibernation.
+fn hardware_arguments(schema: Schema) -> Schema {
+    schema
+        .block(Block::list(
+            "block_device_mappings",
+            block_device_mapping_schema(),
+        ))
         .block(Block::single(
             "capacity_reservation_specification",
-            capacity_reservation,
+            capacity_reservation_schema(),
         ))
-        .block(Block::single("cpu_options", cpu_options))
+        .block(Block::single("cpu_options", cpu_options_schema()))
         .block(Block::single(
             "credit_specification",
             Schema::new().attr(one_of("cpu_credits", CPU_CREDITS)),
@@ -446,12 +371,21 @@ fn launch_template_schema() -> Schema {
                 .attr(optional_string("arn"))
                 .attr(optional_string("name")),
         ))
+}
+
+/// The template data from `image_id` to `monitoring`: image, shutdown, market, instance
+/// type or requirements, kernel, key, licences, maintenance, metadata and monitoring.
+fn image_and_type_arguments(schema: Schema) -> Schema {
+    schema
         .attr(optional_string("image_id"))
         .attr(one_of(
             "instance_initiated_shutdown_behavior",
             SHUTDOWN_BEHAVIORS,
         ))
-        .block(Block::single("instance_market_options", market_options))
+        .block(Block::single(
+            "instance_market_options",
+            market_options_schema(),
+        ))
         .block(Block::single(
             "instance_requirements",
             instance_requirements_schema(),
@@ -470,11 +404,20 @@ fn launch_template_schema() -> Schema {
             "maintenance_options",
             Schema::new().attr(one_of("auto_recovery", AUTO_RECOVERY)),
         ))
-        .block(Block::single("metadata_options", metadata_options).computed())
+        .block(Block::single("metadata_options", metadata_options_schema()).computed())
         .block(Block::single(
             "monitoring",
             Schema::new().attr(flag_attribute("enabled")),
         ))
+}
+
+/// The template data from `network_interfaces` on: interfaces, placement, DNS names, RAM
+/// disk, security groups, tag specifications and user data.
+fn network_and_placement_arguments(schema: Schema) -> Schema {
+    let tag_specification = Schema::new()
+        .attr(optional_string("resource_type"))
+        .attr(Attribute::optional("tags", Type::map(Type::String)));
+    schema
         .block(Block::list(
             "network_interfaces",
             network_interface_schema(),
@@ -483,10 +426,10 @@ fn launch_template_schema() -> Schema {
             "network_performance_options",
             Schema::new().attr(one_of("bandwidth_weighting", BANDWIDTH_WEIGHTINGS)),
         ))
-        .block(Block::single("placement", placement))
+        .block(Block::single("placement", placement_schema()))
         .block(Block::single(
             "private_dns_name_options",
-            private_dns_name_options,
+            private_dns_name_options_schema(),
         ))
         .attr(optional_string("ram_disk_id"))
         .block(Block::list(
@@ -497,7 +440,111 @@ fn launch_template_schema() -> Schema {
         .block(Block::list("tag_specifications", tag_specification))
         .attr(optional_string("user_data"))
         .attr(string_set("vpc_security_group_ids"))
-        .with_tags()
+}
+
+fn block_device_mapping_schema() -> Schema {
+    let ebs = Schema::new()
+        .attr(nullable_bool("delete_on_termination"))
+        .attr(nullable_bool("encrypted"))
+        .attr(Attribute::optional_computed("iops", Type::Number))
+        .attr(optional_string("kms_key_id"))
+        .attr(optional_string("snapshot_id"))
+        // gp3 allows up to 2000 MiB/s since 2025; the provider's docs still say 1000.
+        .attr(
+            Attribute::optional_computed("throughput", Type::Number).check(Check::Range(125, 2000)),
+        )
+        .attr(optional_number("volume_initialization_rate"))
+        .attr(Attribute::optional_computed("volume_size", Type::Number))
+        .attr(
+            Attribute::optional_computed("volume_type", Type::String)
+                .check(Check::OneOf(VOLUME_TYPES)),
+        );
+    Schema::new()
+        .attr(optional_string("device_name"))
+        .block(Block::single("ebs", ebs))
+        .attr(optional_string("no_device"))
+        .attr(optional_string("virtual_name"))
+}
+
+fn capacity_reservation_schema() -> Schema {
+    Schema::new()
+        .attr(one_of(
+            "capacity_reservation_preference",
+            RESERVATION_PREFERENCES,
+        ))
+        .block(Block::single(
+            "capacity_reservation_target",
+            Schema::new()
+                .attr(optional_string("capacity_reservation_id"))
+                .attr(optional_string("capacity_reservation_resource_group_arn")),
+        ))
+}
+
+fn cpu_options_schema() -> Schema {
+    Schema::new()
+        .attr(one_of("amd_sev_snp", ENABLED_DISABLED))
+        .attr(optional_number("core_count"))
+        .attr(one_of("nested_virtualization", ENABLED_DISABLED))
+        .attr(optional_number("threads_per_core"))
+}
+
+fn market_options_schema() -> Schema {
+    let spot_options = Schema::new()
+        .attr(optional_number("block_duration_minutes"))
+        .attr(one_of(
+            "instance_interruption_behavior",
+            INTERRUPTION_BEHAVIORS,
+        ))
+        .attr(optional_string("max_price"))
+        .attr(one_of("spot_instance_type", SPOT_INSTANCE_TYPES))
+        .attr(Attribute::optional_computed("valid_until", Type::String));
+    Schema::new()
+        .attr(one_of("market_type", MARKET_TYPES))
+        .block(Block::single("spot_options", spot_options))
+}
+
+fn metadata_options_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional_computed("http_endpoint", Type::String)
+                .check(Check::OneOf(ENABLED_DISABLED)),
+        )
+        .attr(
+            Attribute::optional_computed("http_protocol_ipv6", Type::String)
+                .check(Check::OneOf(ENABLED_DISABLED)),
+        )
+        .attr(
+            Attribute::optional_computed("http_put_response_hop_limit", Type::Number)
+                .check(Check::Range(1, 64)),
+        )
+        .attr(
+            Attribute::optional_computed("http_tokens", Type::String)
+                .check(Check::OneOf(HTTP_TOKENS)),
+        )
+        .attr(
+            Attribute::optional_computed("instance_metadata_tags", Type::String)
+                .check(Check::OneOf(ENABLED_DISABLED)),
+        )
+}
+
+fn placement_schema() -> Schema {
+    Schema::new()
+        .attr(optional_string("affinity"))
+        .attr(optional_string("availability_zone"))
+        .attr(optional_string("group_id"))
+        .attr(optional_string("group_name"))
+        .attr(optional_string("host_id"))
+        .attr(optional_string("host_resource_group_arn"))
+        .attr(optional_number("partition_number"))
+        .attr(optional_string("spread_domain"))
+        .attr(one_of("tenancy", TENANCIES))
+}
+
+fn private_dns_name_options_schema() -> Schema {
+    Schema::new()
+        .attr(flag_attribute("enable_resource_name_dns_aaaa_record"))
+        .attr(flag_attribute("enable_resource_name_dns_a_record"))
+        .attr(one_of("hostname_type", HOSTNAME_TYPES))
 }
 
 impl AwsLaunchTemplate {
@@ -1616,6 +1663,19 @@ fn data_entries(
     data: &ResponseLaunchTemplateData,
     shape: Option<&Value>,
 ) -> Vec<(&'static str, Value)> {
+    [
+        hardware_entries(data, shape),
+        image_and_type_entries(data, shape),
+        network_and_placement_entries(data),
+    ]
+    .concat()
+}
+
+/// The data from `block_device_mappings` to `iam_instance_profile`.
+fn hardware_entries(
+    data: &ResponseLaunchTemplateData,
+    shape: Option<&Value>,
+) -> Vec<(&'static str, Value)> {
     let credit_specification = match data.credit_specification() {
         Some(spec) => one(Value::map([("cpu_credits", text(spec.cpu_credits()))])),
         // Not sent for instance types without burstable performance (as the provider does):
@@ -1624,10 +1684,6 @@ fn data_entries(
             .map(|s| known(s, "credit_specification"))
             .unwrap_or(Value::List(vec![])),
     };
-    let configured_valid_until = shape
-        .and_then(|s| single(s, "instance_market_options"))
-        .and_then(|options| single(options, "spot_options"))
-        .and_then(|spot| spot.get("valid_until").as_str());
     vec![
         (
             "block_device_mappings",
@@ -1709,6 +1765,19 @@ fn data_entries(
                 Value::map([("arn", text(profile.arn())), ("name", text(profile.name()))])
             })),
         ),
+    ]
+}
+
+/// The data from `image_id` to `monitoring`.
+fn image_and_type_entries(
+    data: &ResponseLaunchTemplateData,
+    shape: Option<&Value>,
+) -> Vec<(&'static str, Value)> {
+    let configured_valid_until = shape
+        .and_then(|s| single(s, "instance_market_options"))
+        .and_then(|options| single(options, "spot_options"))
+        .and_then(|spot| spot.get("valid_until").as_str());
+    vec![
         ("image_id", text(data.image_id())),
         (
             "instance_initiated_shutdown_behavior",
@@ -1716,32 +1785,10 @@ fn data_entries(
         ),
         (
             "instance_market_options",
-            optional_block(data.instance_market_options().map(|options| {
-                Value::map([
-                    ("market_type", enum_value(options.market_type())),
-                    (
-                        "spot_options",
-                        optional_block(options.spot_options().map(|spot| {
-                            Value::map([
-                                (
-                                    "block_duration_minutes",
-                                    int_value(spot.block_duration_minutes()),
-                                ),
-                                (
-                                    "instance_interruption_behavior",
-                                    enum_value(spot.instance_interruption_behavior()),
-                                ),
-                                ("max_price", text(spot.max_price())),
-                                ("spot_instance_type", enum_value(spot.spot_instance_type())),
-                                (
-                                    "valid_until",
-                                    time_value(spot.valid_until(), configured_valid_until),
-                                ),
-                            ])
-                        })),
-                    ),
-                ])
-            })),
+            optional_block(
+                data.instance_market_options()
+                    .map(|options| market_options_value(options, configured_valid_until)),
+            ),
         ),
         (
             "instance_requirements",
@@ -1803,6 +1850,43 @@ fn data_entries(
                 )])
             })),
         ),
+    ]
+}
+
+/// `instance_market_options`, `valid_until` in the configured form when it is the same time.
+fn market_options_value(
+    options: &LaunchTemplateInstanceMarketOptions,
+    configured_valid_until: Option<&str>,
+) -> Value {
+    Value::map([
+        ("market_type", enum_value(options.market_type())),
+        (
+            "spot_options",
+            optional_block(options.spot_options().map(|spot| {
+                Value::map([
+                    (
+                        "block_duration_minutes",
+                        int_value(spot.block_duration_minutes()),
+                    ),
+                    (
+                        "instance_interruption_behavior",
+                        enum_value(spot.instance_interruption_behavior()),
+                    ),
+                    ("max_price", text(spot.max_price())),
+                    ("spot_instance_type", enum_value(spot.spot_instance_type())),
+                    (
+                        "valid_until",
+                        time_value(spot.valid_until(), configured_valid_until),
+                    ),
+                ])
+            })),
+        ),
+    ])
+}
+
+/// The data from `network_interfaces` on.
+fn network_and_placement_entries(data: &ResponseLaunchTemplateData) -> Vec<(&'static str, Value)> {
+    vec![
         (
             "network_interfaces",
             Value::List(
@@ -2486,24 +2570,34 @@ fn check_ipv4_addresses(
 
 fn validate_config(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
+    check_top_level(&mut problems, config);
+    check_disks_and_interfaces(&mut problems, config);
+    check_block_conflicts(&mut problems, config);
+    check_spot_options(&mut problems, config);
+    problems
+}
+
+/// The top-level arguments: conflicts, names, `default_version`, `description` and
+/// `ebs_optimized`.
+fn check_top_level(problems: &mut Vec<(String, String)>, config: &Value) {
     let top = ("", "");
-    check_conflict(&mut problems, config, top, "name", "name_prefix");
+    check_conflict(problems, config, top, "name", "name_prefix");
     check_conflict(
-        &mut problems,
+        problems,
         config,
         top,
         "default_version",
         "update_default_version",
     );
     check_conflict(
-        &mut problems,
+        problems,
         config,
         top,
         "instance_type",
         "instance_requirements",
     );
     check_conflict(
-        &mut problems,
+        problems,
         config,
         top,
         "security_group_names",
@@ -2534,12 +2628,17 @@ fn validate_config(config: &Value) -> Vec<(String, String)> {
             ));
         }
     }
-    check_nullable_bool(&mut problems, config, "", "ebs_optimized");
+    check_nullable_bool(problems, config, "", "ebs_optimized");
+}
+
+/// The nullable booleans of `block_device_mappings` and `network_interfaces`, and the
+/// addresses of `secondary_interfaces`.
+fn check_disks_and_interfaces(problems: &mut Vec<(String, String)>, config: &Value) {
     for (index, mapping) in blocks(config, "block_device_mappings").iter().enumerate() {
         for ebs in blocks(mapping, "ebs") {
             let path = format!("block_device_mappings[{index}].ebs[0].");
-            check_nullable_bool(&mut problems, ebs, &path, "delete_on_termination");
-            check_nullable_bool(&mut problems, ebs, &path, "encrypted");
+            check_nullable_bool(problems, ebs, &path, "delete_on_termination");
+            check_nullable_bool(problems, ebs, &path, "encrypted");
         }
     }
     for (index, item) in blocks(config, "network_interfaces").iter().enumerate() {
@@ -2550,21 +2649,26 @@ fn validate_config(config: &Value) -> Vec<(String, String)> {
             "delete_on_termination",
             "primary_ipv6",
         ] {
-            check_nullable_bool(&mut problems, item, &path, key);
+            check_nullable_bool(problems, item, &path, key);
         }
     }
     for (index, item) in blocks(config, "secondary_interfaces").iter().enumerate() {
         check_ipv4_addresses(
-            &mut problems,
+            problems,
             item,
             &format!("secondary_interfaces[{index}]."),
             &format!("secondary_interfaces.{index}."),
             "private_ip_addresses",
         );
     }
+}
+
+/// The arguments that conflict within `iam_instance_profile`,
+/// `capacity_reservation_target`, `placement` and `instance_requirements`.
+fn check_block_conflicts(problems: &mut Vec<(String, String)>, config: &Value) {
     if let Some(profile) = single(config, "iam_instance_profile") {
         let at = ("iam_instance_profile[0].", "iam_instance_profile.0.");
-        check_conflict(&mut problems, profile, at, "arn", "name");
+        check_conflict(problems, profile, at, "arn", "name");
     }
     if let Some(target) = single(config, "capacity_reservation_specification")
         .and_then(|spec| single(spec, "capacity_reservation_target"))
@@ -2574,7 +2678,7 @@ fn validate_config(config: &Value) -> Vec<(String, String)> {
             "capacity_reservation_specification.0.capacity_reservation_target.0.",
         );
         check_conflict(
-            &mut problems,
+            problems,
             target,
             at,
             "capacity_reservation_id",
@@ -2584,31 +2688,35 @@ fn validate_config(config: &Value) -> Vec<(String, String)> {
     if let Some(placement) = single(config, "placement") {
         let at = ("placement[0].", "placement.0.");
         check_conflict(
-            &mut problems,
+            problems,
             placement,
             at,
             "host_id",
             "host_resource_group_arn",
         );
-        check_conflict(&mut problems, placement, at, "group_name", "group_id");
+        check_conflict(problems, placement, at, "group_name", "group_id");
     }
     if let Some(requirements) = single(config, "instance_requirements") {
         let at = ("instance_requirements[0].", "instance_requirements.0.");
         check_conflict(
-            &mut problems,
+            problems,
             requirements,
             at,
             "allowed_instance_types",
             "excluded_instance_types",
         );
         check_conflict(
-            &mut problems,
+            problems,
             requirements,
             at,
             "spot_max_price_percentage_over_lowest_price",
             "max_spot_price_as_percentage_of_optimal_on_demand_price",
         );
     }
+}
+
+/// `instance_market_options.spot_options`: `block_duration_minutes` and `valid_until`.
+fn check_spot_options(problems: &mut Vec<(String, String)>, config: &Value) {
     if let Some(spot) = single(config, "instance_market_options")
         .and_then(|options| single(options, "spot_options"))
     {
@@ -2634,7 +2742,6 @@ fn validate_config(config: &Value) -> Vec<(String, String)> {
             }
         }
     }
-    problems
 }
 
 #[cfg(test)]
