@@ -431,32 +431,12 @@ pub async fn deploy(
     events: &dyn DeployEvents,
 ) -> Result<(), DeployError> {
     let strategy = &spec.strategy;
-    let live = deployment.live.clone();
+    let live = deployment.live;
     let idle = live.other();
     let task_definition = spec.task_definition.clone().unwrap_or_default();
-    let desired = spec.desired_count;
-    let live_state = deployment
-        .colours
-        .get(&live)
-        .cloned()
-        .ok_or_else(|| ProviderError::new(format!("deployment state has no {live} colour")))?;
-    let idle_state = deployment
-        .colours
-        .get(&idle)
-        .cloned()
-        .ok_or_else(|| ProviderError::new(format!("deployment state has no {idle} colour")))?;
-    // An autoscaled service's count is the scaling's: the new colour starts at the count the
-    // live colour has now, not the configured one.
-    let desired = if api
-        .is_autoscaled(&deployment.cluster, &live_state.service_name)
-        .await?
-    {
-        api.service_status(&deployment.cluster, &live_state.service_name)
-            .await?
-            .desired
-    } else {
-        desired
-    };
+    let live_state = colour_state(deployment, live)?;
+    let idle_state = colour_state(deployment, idle)?;
+    let desired = starting_count(api, deployment, &live_state, spec.desired_count).await?;
     let from = live_state.task_definition.clone();
     deployment.test_listener_arn = spec.test_route.clone();
     let target = ColourState {
@@ -480,138 +460,353 @@ pub async fn deploy(
         target: &target,
         events,
     };
+    let journal = Journal {
+        span: std::cell::RefCell::new(None),
+        colour: idle,
+        task_definition: &task_definition,
+        events,
+    };
+    let steps = DeploySteps {
+        api,
+        strategy,
+        service,
+        events,
+        live,
+        idle,
+        live_state: &live_state,
+        idle_state: &idle_state,
+        target: &target,
+        task_definition: &task_definition,
+        from: &from,
+        desired,
+        stop,
+        hooks,
+        journal,
+    };
+    steps.scale_up(deployment).await?;
+    steps.health_gate(deployment).await?;
+    steps.test_traffic(deployment).await?;
+    steps.shift_traffic(deployment).await?;
+    steps.make_live(deployment).await;
+    Ok(())
+}
 
-    // Each step is in the state before it is taken; a deploy whose state cannot be saved
-    // stops, with its traffic back on the live colour.
-    // Each step is also a log span, closed (with its duration) when the next step starts.
-    let step_span = std::cell::RefCell::new(None::<tracing::Span>);
-    let journal = |deployment: &mut Deployment, step: &str| {
-        step_span.replace(Some(tracing::info_span!("deploy_step", step)));
+/// A colour's state in the deployment, which must have both.
+fn colour_state(deployment: &Deployment, colour: Colour) -> Result<ColourState, ProviderError> {
+    deployment
+        .colours
+        .get(&colour)
+        .cloned()
+        .ok_or_else(|| ProviderError::new(format!("deployment state has no {colour} colour")))
+}
+
+/// The count the new colour starts at. An autoscaled service's count is the scaling's: the
+/// new colour starts at the count the live colour has now, not the configured one.
+async fn starting_count(
+    api: &dyn BlueGreenApi,
+    deployment: &Deployment,
+    live_state: &ColourState,
+    configured: i64,
+) -> Result<i64, ProviderError> {
+    Ok(
+        if api
+            .is_autoscaled(&deployment.cluster, &live_state.service_name)
+            .await?
+        {
+            api.service_status(&deployment.cluster, &live_state.service_name)
+                .await?
+                .desired
+        } else {
+            configured
+        },
+    )
+}
+
+/// The deploy's journal. Each step is in the state before it is taken; a deploy whose state
+/// cannot be saved stops, with its traffic back on the live colour. Each step is also a log
+/// span, closed (with its duration) when the next step starts.
+struct Journal<'a> {
+    span: std::cell::RefCell<Option<tracing::Span>>,
+    /// The colour being deployed.
+    colour: Colour,
+    task_definition: &'a str,
+    events: &'a dyn DeployEvents,
+}
+
+impl Journal<'_> {
+    fn step(&self, deployment: &mut Deployment, step: &str) -> Result<(), String> {
+        self.span
+            .replace(Some(tracing::info_span!("deploy_step", step)));
         deployment.in_progress = Some(InProgress {
-            colour: idle.clone(),
-            task_definition: task_definition.clone(),
+            colour: self.colour,
+            task_definition: self.task_definition.to_string(),
             step: step.to_string(),
         });
-        events.save(deployment)
-    };
-    if let Err(error) = journal(deployment, &format!("updating {idle}")) {
-        deployment.in_progress = None;
-        return Err(DeployError::StateNotSaved(error));
+        self.events.save(deployment)
     }
+}
 
-    if let Err(reason) = hooks.run(deployment, stage::PRE_SCALE_UP).await? {
-        deployment.in_progress = None;
-        deployment.record(
-            "deploy",
-            &from,
-            &task_definition,
-            format!("failed: {reason}"),
-        );
-        let _ = events.save(deployment);
-        return Err(DeployError::HookFailed(reason));
-    }
+/// The steps of one deploy, in the order [`deploy`] takes them, and what they share.
+struct DeploySteps<'a> {
+    api: &'a dyn BlueGreenApi,
+    strategy: &'a Strategy,
+    service: &'a Value,
+    events: &'a dyn DeployEvents,
+    live: Colour,
+    idle: Colour,
+    live_state: &'a ColourState,
+    idle_state: &'a ColourState,
+    /// The idle colour as the deployment sets it up (the new revision).
+    target: &'a ColourState,
+    task_definition: &'a str,
+    from: &'a str,
+    desired: i64,
+    stop: Stop<'a>,
+    hooks: Hooks<'a>,
+    journal: Journal<'a>,
+}
 
-    // 1. The idle colour gets the new revision.
-    api.put_service(
-        service,
-        &idle_state.service_name,
-        &idle_state.target_group_arn,
-        &task_definition,
-        desired,
-    )
-    .await?;
-    deployment.colours.insert(idle, target.clone());
-    deployment.standby = None;
-    events.message(format!(
-        "{idle} ← revision {} ({} task(s)); waiting for the health gate",
-        revision(&task_definition),
-        desired
-    ));
-    let _ = events.save(deployment);
+impl DeploySteps<'_> {
+    /// The first journal entry and the `PRE_SCALE_UP` hooks, then step 1: the idle colour
+    /// gets the new revision.
+    async fn scale_up(&self, deployment: &mut Deployment) -> Result<(), DeployError> {
+        let (idle, task_definition, desired) = (self.idle, self.task_definition, self.desired);
+        if let Err(error) = self.journal.step(deployment, &format!("updating {idle}")) {
+            deployment.in_progress = None;
+            return Err(DeployError::StateNotSaved(error));
+        }
 
-    // 2. Health gate.
-    if let Err(error) = journal(deployment, "health gate") {
-        return Err(stop.state_not_saved(deployment, error).await?);
-    }
-    let started = Instant::now();
-    let mut passed = false;
-    let mut last;
-    loop {
-        let status = api
-            .service_status(&deployment.cluster, &idle_state.service_name)
-            .await?;
-        let healthy = api.healthy_targets(&idle_state.target_group_arn).await?;
-        last = format!(
-            "{} of {desired} tasks running, rollout {}, {healthy} of {desired} targets healthy",
-            status.running,
-            if status.rollout_completed {
-                "completed"
-            } else {
-                "in progress"
-            }
-        );
-        if status.rollout_failed {
-            last = format!("the ECS deployment failed ({last})");
-            break;
-        }
-        if strategy.sigint_rollback && events.interrupted() {
-            return Err(stop.interrupted(deployment).await?);
-        }
-        if status.running >= desired && status.rollout_completed && healthy >= desired {
-            events.message(format!("health gate passed: {last}"));
-            passed = true;
-            break;
-        }
-        if started.elapsed() >= strategy.health_gate_timeout {
-            last = format!(
-                "timed out after {}: {last}",
-                humantime::format_duration(Duration::from_secs(
-                    strategy.health_gate_timeout.as_secs()
-                ))
+        if let Err(reason) = self.hooks.run(deployment, stage::PRE_SCALE_UP).await? {
+            deployment.in_progress = None;
+            deployment.record(
+                "deploy",
+                self.from,
+                task_definition,
+                format!("failed: {reason}"),
             );
-            break;
+            let _ = self.events.save(deployment);
+            return Err(DeployError::HookFailed(reason));
         }
-        tokio::time::sleep(strategy.poll_interval).await;
+
+        // 1. The idle colour gets the new revision.
+        self.api
+            .put_service(
+                self.service,
+                &self.idle_state.service_name,
+                &self.idle_state.target_group_arn,
+                task_definition,
+                desired,
+            )
+            .await?;
+        deployment.colours.insert(idle, self.target.clone());
+        deployment.standby = None;
+        self.events.message(format!(
+            "{idle} ← revision {} ({} task(s)); waiting for the health gate",
+            revision(task_definition),
+            desired
+        ));
+        let _ = self.events.save(deployment);
+        Ok(())
     }
-    if !passed {
-        // A colour that never became healthy is not kept: it served nothing.
-        Stop {
-            keep_failed_colour: false,
-            ..stop
+
+    /// Step 2, the health gate: the new colour's tasks run and its targets are healthy before
+    /// the timeout, or it is rolled back.
+    async fn health_gate(&self, deployment: &mut Deployment) -> Result<(), DeployError> {
+        let (api, strategy, events, stop) = (self.api, self.strategy, self.events, &self.stop);
+        let (idle_state, desired) = (self.idle_state, self.desired);
+        if let Err(error) = self.journal.step(deployment, "health gate") {
+            return Err(stop.state_not_saved(deployment, error).await?);
         }
-        .roll_back(deployment, "deploy", format!("failed: {last}"))
-        .await?;
-        if live_state.desired_count > 0 {
-            deployment.standby = None;
+        let started = Instant::now();
+        let mut passed = false;
+        let mut last;
+        loop {
+            let status = api
+                .service_status(&deployment.cluster, &idle_state.service_name)
+                .await?;
+            let healthy = api.healthy_targets(&idle_state.target_group_arn).await?;
+            last = format!(
+                "{} of {desired} tasks running, rollout {}, {healthy} of {desired} targets healthy",
+                status.running,
+                if status.rollout_completed {
+                    "completed"
+                } else {
+                    "in progress"
+                }
+            );
+            if status.rollout_failed {
+                last = format!("the ECS deployment failed ({last})");
+                break;
+            }
+            if strategy.sigint_rollback && events.interrupted() {
+                return Err(stop.interrupted(deployment).await?);
+            }
+            if status.running >= desired && status.rollout_completed && healthy >= desired {
+                events.message(format!("health gate passed: {last}"));
+                passed = true;
+                break;
+            }
+            if started.elapsed() >= strategy.health_gate_timeout {
+                last = format!(
+                    "timed out after {}: {last}",
+                    humantime::format_duration(Duration::from_secs(
+                        strategy.health_gate_timeout.as_secs()
+                    ))
+                );
+                break;
+            }
+            tokio::time::sleep(strategy.poll_interval).await;
         }
+        if !passed {
+            // A colour that never became healthy is not kept: it served nothing.
+            Stop {
+                keep_failed_colour: false,
+                ..*stop
+            }
+            .roll_back(deployment, "deploy", format!("failed: {last}"))
+            .await?;
+            if self.live_state.desired_count > 0 {
+                deployment.standby = None;
+            }
+            let _ = events.save(deployment);
+            return Err(DeployError::GateFailed(last));
+        }
+        Ok(())
+    }
+
+    /// Step 3, test traffic first, when there is a test route: it stays on the new colour.
+    /// The hooks of the stages before and after it run around it.
+    async fn test_traffic(&self, deployment: &mut Deployment) -> Result<(), DeployError> {
+        let (idle, hooks, stop) = (self.idle, &self.hooks, &self.stop);
+        if let Err(error) = self.journal.step(deployment, "test traffic") {
+            return Err(stop.state_not_saved(deployment, error).await?);
+        }
+        for stage in [stage::POST_SCALE_UP, stage::TEST_TRAFFIC_SHIFT] {
+            if let Err(reason) = hooks.run(deployment, stage).await? {
+                return Err(stop.hook_failed(deployment, reason).await?);
+            }
+        }
+        if let Some(test_route) = deployment.test_listener_arn.clone() {
+            route_test(self.api, deployment, &test_route, idle).await?;
+            self.events.message(format!("test traffic: {idle} 100%"));
+        }
+        for stage in [
+            stage::POST_TEST_TRAFFIC_SHIFT,
+            stage::PRODUCTION_TRAFFIC_SHIFT,
+        ] {
+            if let Err(reason) = hooks.run(deployment, stage).await? {
+                return Err(stop.hook_failed(deployment, reason).await?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Step 4, the switch, in steps, each watched (the last one for the bake time), reverting
+    /// on a bad verdict.
+    async fn shift_traffic(&self, deployment: &mut Deployment) -> Result<(), DeployError> {
+        let (api, strategy, events) = (self.api, self.strategy, self.events);
+        let (live, idle, hooks, stop) = (self.live, self.idle, &self.hooks, &self.stop);
+        let (steps, interval) = shift_steps(&strategy.shift);
+        // The 5xx check counts from the switch: what the idle colour served before is not the
+        // new revision's production traffic.
+        let switched_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_secs() as i64)
+            .unwrap_or(1);
+        let listener_arn = deployment.listener_arn.clone();
+        let mut watch = Watch {
+            api,
+            listener_arn: &listener_arn,
+            idle_tg: &self.idle_state.target_group_arn,
+            desired: self.desired,
+            threshold: strategy.error_threshold_percent,
+            minimum_requests: strategy.minimum_request_count,
+            alarm_names: &strategy.alarm_names,
+            alarm_rollback: strategy.alarm_rollback,
+            poll: strategy.poll_interval,
+            since: switched_at,
+            reported: None,
+            alarms_reported: false,
+            rollback_on_interrupt: strategy.sigint_rollback,
+            interrupted: false,
+            events,
+        };
+        if let Err(error) = self.journal.step(deployment, "shifting traffic") {
+            return Err(stop.state_not_saved(deployment, error).await?);
+        }
+        for (index, weight) in steps.iter().enumerate() {
+            if strategy.sigint_rollback && events.interrupted() {
+                return Err(stop.interrupted(deployment).await?);
+            }
+            route(api, deployment, idle, *weight).await?;
+            events.message(format!(
+                "traffic: {idle} {weight}%, {live} {}%",
+                100 - weight
+            ));
+            if let Err(error) = events.save(deployment) {
+                return Err(stop.state_not_saved(deployment, error).await?);
+            }
+            let last_step = index + 1 == steps.len();
+            if last_step {
+                if let Err(reason) = hooks
+                    .run(deployment, stage::POST_PRODUCTION_TRAFFIC_SHIFT)
+                    .await?
+                {
+                    return Err(stop.hook_failed(deployment, reason).await?);
+                }
+            }
+            if last_step {
+                if let Err(error) = self.journal.step(deployment, "bake") {
+                    return Err(stop.state_not_saved(deployment, error).await?);
+                }
+            }
+            let window = if last_step { strategy.bake } else { interval };
+            if let Err(reason) = watch.watch(window).await? {
+                if watch.interrupted {
+                    return Err(stop.interrupted(deployment).await?);
+                }
+                stop.roll_back(deployment, "auto-revert", format!("reverted: {reason}"))
+                    .await?;
+                let _ = events.save(deployment);
+                return Err(DeployError::Reverted(reason));
+            }
+            if !last_step {
+                events.message(format!("step {} of {} healthy", index + 1, steps.len()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Step 5, standby: the new colour is live, the old one stays on standby, and the auto
+    /// scaling follows the live colour.
+    async fn make_live(&self, deployment: &mut Deployment) {
+        let (api, events, live, idle) = (self.api, self.events, self.live, self.idle);
+        let (from, task_definition) = (self.from, self.task_definition);
+        deployment.in_progress = None;
+        deployment.live = idle;
+        deployment.standby = Some(live);
+        deployment.standby_since = Some(now());
+        deployment.standby_scaled_down = false;
+        deployment.record("deploy", from, task_definition, format!("{idle} is live"));
+        events.message(format!(
+            "{idle} is live with revision {}; {live} stays on standby for instant revert",
+            revision(task_definition)
+        ));
         let _ = events.save(deployment);
-        return Err(DeployError::GateFailed(last));
-    }
-
-    // 3. Test traffic first, when there is a test route: it stays on the new colour.
-    if let Err(error) = journal(deployment, "test traffic") {
-        return Err(stop.state_not_saved(deployment, error).await?);
-    }
-    for stage in [stage::POST_SCALE_UP, stage::TEST_TRAFFIC_SHIFT] {
-        if let Err(reason) = hooks.run(deployment, stage).await? {
-            return Err(stop.hook_failed(deployment, reason).await?);
+        match scaling_follows_live(api, deployment).await {
+            Ok(true) => events.message(format!("auto scaling moved to {idle}")),
+            Ok(false) => {}
+            // The deploy is done; the next apply moves the scaling (see `scaling_follows_live`).
+            Err(error) => events.message(format!(
+                "auto scaling is still on {live}, the next apply moves it to {idle}: {error}"
+            )),
         }
     }
-    if let Some(test_route) = deployment.test_listener_arn.clone() {
-        route_test(api, deployment, &test_route, idle).await?;
-        events.message(format!("test traffic: {idle} 100%"));
-    }
-    for stage in [
-        stage::POST_TEST_TRAFFIC_SHIFT,
-        stage::PRODUCTION_TRAFFIC_SHIFT,
-    ] {
-        if let Err(reason) = hooks.run(deployment, stage).await? {
-            return Err(stop.hook_failed(deployment, reason).await?);
-        }
-    }
+}
 
-    // 4. Switch, in steps.
-    let steps: Vec<i64> = match &strategy.shift {
+/// The weights the traffic moves to the new colour in, and the time between two steps.
+fn shift_steps(shift: &TrafficShift) -> (Vec<i64>, Duration) {
+    let steps: Vec<i64> = match shift {
         TrafficShift::AllAtOnce => vec![100],
         TrafficShift::Canary { percent, .. } => vec![*percent, 100],
         TrafficShift::Linear { percent, .. } => (1..)
@@ -620,99 +815,11 @@ pub async fn deploy(
             .chain([100])
             .collect(),
     };
-    let interval = match &strategy.shift {
+    let interval = match shift {
         TrafficShift::AllAtOnce => Duration::ZERO,
         TrafficShift::Canary { interval, .. } | TrafficShift::Linear { interval, .. } => *interval,
     };
-    // The 5xx check counts from the switch: what the idle colour served before is not the
-    // new revision's production traffic.
-    let switched_at = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs() as i64)
-        .unwrap_or(1);
-    let listener_arn = deployment.listener_arn.clone();
-    let mut watch = Watch {
-        api,
-        listener_arn: &listener_arn,
-        idle_tg: &idle_state.target_group_arn,
-        desired,
-        threshold: strategy.error_threshold_percent,
-        minimum_requests: strategy.minimum_request_count,
-        alarm_names: &strategy.alarm_names,
-        alarm_rollback: strategy.alarm_rollback,
-        poll: strategy.poll_interval,
-        since: switched_at,
-        reported: None,
-        alarms_reported: false,
-        rollback_on_interrupt: strategy.sigint_rollback,
-        interrupted: false,
-        events,
-    };
-    if let Err(error) = journal(deployment, "shifting traffic") {
-        return Err(stop.state_not_saved(deployment, error).await?);
-    }
-    for (index, weight) in steps.iter().enumerate() {
-        if strategy.sigint_rollback && events.interrupted() {
-            return Err(stop.interrupted(deployment).await?);
-        }
-        route(api, deployment, idle, *weight).await?;
-        events.message(format!(
-            "traffic: {idle} {weight}%, {live} {}%",
-            100 - weight
-        ));
-        if let Err(error) = events.save(deployment) {
-            return Err(stop.state_not_saved(deployment, error).await?);
-        }
-        let last_step = index + 1 == steps.len();
-        if last_step {
-            if let Err(reason) = hooks
-                .run(deployment, stage::POST_PRODUCTION_TRAFFIC_SHIFT)
-                .await?
-            {
-                return Err(stop.hook_failed(deployment, reason).await?);
-            }
-        }
-        if last_step {
-            if let Err(error) = journal(deployment, "bake") {
-                return Err(stop.state_not_saved(deployment, error).await?);
-            }
-        }
-        let window = if last_step { strategy.bake } else { interval };
-        if let Err(reason) = watch.watch(window).await? {
-            if watch.interrupted {
-                return Err(stop.interrupted(deployment).await?);
-            }
-            stop.roll_back(deployment, "auto-revert", format!("reverted: {reason}"))
-                .await?;
-            let _ = events.save(deployment);
-            return Err(DeployError::Reverted(reason));
-        }
-        if !last_step {
-            events.message(format!("step {} of {} healthy", index + 1, steps.len()));
-        }
-    }
-
-    // 5. Standby.
-    deployment.in_progress = None;
-    deployment.live = idle.clone();
-    deployment.standby = Some(live.clone());
-    deployment.standby_since = Some(now());
-    deployment.standby_scaled_down = false;
-    deployment.record("deploy", &from, &task_definition, format!("{idle} is live"));
-    events.message(format!(
-        "{idle} is live with revision {}; {live} stays on standby for instant revert",
-        revision(&task_definition)
-    ));
-    let _ = events.save(deployment);
-    match scaling_follows_live(api, deployment).await {
-        Ok(true) => events.message(format!("auto scaling moved to {idle}")),
-        Ok(false) => {}
-        // The deploy is done; the next apply moves the scaling (see `scaling_follows_live`).
-        Err(error) => events.message(format!(
-            "auto scaling is still on {live}, the next apply moves it to {idle}: {error}"
-        )),
-    }
-    Ok(())
+    (steps, interval)
 }
 
 /// Application Auto Scaling follows the live colour: scaling on the other colour (left by a
