@@ -146,8 +146,7 @@ use aws_sdk_ec2::types::{
     PrivateDnsNameOptionsRequest, PrivateIpAddressSpecification, ResourceType as Ec2ResourceType,
     ResponseLaunchTemplateData, RunInstancesMonitoringEnabled, SecondaryInterfaceType,
     SecureBlobAttributeValue, ShutdownBehavior, SpotInstanceRequest, SpotInstanceType,
-    SpotMarketOptions, Tag, TagSpecification, Tenancy, Volume, VolumeModificationState,
-    VolumeType,
+    SpotMarketOptions, Tag, TagSpecification, Tenancy, Volume, VolumeModificationState, VolumeType,
 };
 use aws_smithy_types::date_time::Format as DateTimeFormat;
 use aws_smithy_types::{Blob, DateTime};
@@ -163,8 +162,8 @@ use crate::ec2_support::{
     POLL_INTERVAL,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// How long IAM may take to make a new instance profile usable by EC2 (the provider's
 /// `iamPropagationTimeout`).
@@ -445,171 +444,137 @@ fn root_block_device_schema() -> Schema {
 }
 
 fn instance_schema() -> Schema {
-    Schema::new()
-        .version(2)
-        .timeouts(&["create", "read", "update", "delete"])
-        .attr(Attribute::computed("id", Type::String))
-        .attr(Attribute::computed("arn", Type::String))
-        .attr(Attribute::optional_computed("ami", Type::String).force_new())
-        .attr(Attribute::optional_computed("associate_public_ip_address", Type::Bool).force_new())
-        .attr(Attribute::optional_computed("availability_zone", Type::String).force_new())
-        .attr(Attribute::optional_computed("disable_api_stop", Type::Bool))
-        .attr(Attribute::optional_computed(
-            "disable_api_termination",
-            Type::Bool,
-        ))
-        .attr(Attribute::optional_computed("ebs_optimized", Type::Bool).force_new())
-        .attr(Attribute::optional_computed(
-            "enable_primary_ipv6",
-            Type::Bool,
-        ))
-        .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
-        .attr(Attribute::optional("get_password_data", Type::Bool).default(Value::Bool(false)))
-        .attr(Attribute::optional("hibernation", Type::Bool).force_new())
-        .attr(Attribute::optional_computed("host_id", Type::String).force_new())
-        .attr(Attribute::optional_computed("host_resource_group_arn", Type::String).force_new())
-        .attr(Attribute::optional_computed(
-            "iam_instance_profile",
-            Type::String,
-        ))
-        .attr(Attribute::optional_computed(
-            "instance_initiated_shutdown_behavior",
-            Type::String,
-        ))
-        .attr(Attribute::computed("instance_lifecycle", Type::String))
-        .attr(Attribute::computed("instance_state", Type::String))
-        .attr(Attribute::optional_computed("instance_type", Type::String))
-        .attr(Attribute::optional_computed(
-            "ipv6_address_count",
-            Type::Number,
-        ))
-        .attr(Attribute::optional_computed("ipv6_addresses", Type::list(Type::String)).force_new())
-        .attr(Attribute::optional_computed("key_name", Type::String).force_new())
-        .attr(Attribute::optional_computed("monitoring", Type::Bool))
-        .attr(Attribute::computed("outpost_arn", Type::String))
-        .attr(Attribute::computed("password_data", Type::String))
-        .attr(Attribute::optional_computed("placement_group", Type::String).force_new())
-        .attr(Attribute::optional_computed("placement_group_id", Type::String).force_new())
+    let schema = instance_schema_attributes().into_iter().fold(
+        Schema::new()
+            .version(2)
+            .timeouts(&["create", "read", "update", "delete"]),
+        Schema::attr,
+    );
+    instance_schema_blocks()
+        .into_iter()
+        .fold(schema, Schema::block)
+        .with_tags()
+}
+
+/// The instance's attributes, in alphabetical order after `id` and `arn` (the v5 CPU counts
+/// beside the placement ones, as they have always been).
+fn instance_schema_attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::computed("id", Type::String),
+        Attribute::computed("arn", Type::String),
+        Attribute::optional_computed("ami", Type::String).force_new(),
+        Attribute::optional_computed("associate_public_ip_address", Type::Bool).force_new(),
+        Attribute::optional_computed("availability_zone", Type::String).force_new(),
+        Attribute::optional_computed("disable_api_stop", Type::Bool),
+        Attribute::optional_computed("disable_api_termination", Type::Bool),
+        Attribute::optional_computed("ebs_optimized", Type::Bool).force_new(),
+        Attribute::optional_computed("enable_primary_ipv6", Type::Bool),
+        Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)),
+        Attribute::optional("get_password_data", Type::Bool).default(Value::Bool(false)),
+        Attribute::optional("hibernation", Type::Bool).force_new(),
+        Attribute::optional_computed("host_id", Type::String).force_new(),
+        Attribute::optional_computed("host_resource_group_arn", Type::String).force_new(),
+        Attribute::optional_computed("iam_instance_profile", Type::String),
+        Attribute::optional_computed("instance_initiated_shutdown_behavior", Type::String),
+        Attribute::computed("instance_lifecycle", Type::String),
+        Attribute::computed("instance_state", Type::String),
+        Attribute::optional_computed("instance_type", Type::String),
+        Attribute::optional_computed("ipv6_address_count", Type::Number),
+        Attribute::optional_computed("ipv6_addresses", Type::list(Type::String)).force_new(),
+        Attribute::optional_computed("key_name", Type::String).force_new(),
+        Attribute::optional_computed("monitoring", Type::Bool),
+        Attribute::computed("outpost_arn", Type::String),
+        Attribute::computed("password_data", Type::String),
+        Attribute::optional_computed("placement_group", Type::String).force_new(),
+        Attribute::optional_computed("placement_group_id", Type::String).force_new(),
         // Provider v5's deprecated spellings of cpu_options' counts (removed in v6), still in
         // v5 stacks: sent as cpu_options, read back from it.
-        .attr(Attribute::optional_computed("cpu_core_count", Type::Number).force_new())
-        .attr(Attribute::optional_computed("cpu_threads_per_core", Type::Number).force_new())
-        .attr(Attribute::optional_computed("placement_partition_number", Type::Number).force_new())
-        .attr(Attribute::computed(
-            "primary_network_interface_id",
-            Type::String,
-        ))
-        .attr(Attribute::computed("private_dns", Type::String))
-        .attr(Attribute::optional_computed("private_ip", Type::String).force_new())
-        .attr(Attribute::computed("public_dns", Type::String))
-        .attr(Attribute::computed("public_ip", Type::String))
-        .attr(Attribute::optional_computed(
-            "secondary_private_ips",
-            Type::set(Type::String),
-        ))
-        .attr(Attribute::optional_computed("security_groups", Type::set(Type::String)).force_new())
-        .attr(Attribute::optional("source_dest_check", Type::Bool).default(Value::Bool(true)))
-        .attr(Attribute::computed(
-            "spot_instance_request_id",
-            Type::String,
-        ))
-        .attr(Attribute::optional_computed("subnet_id", Type::String).force_new())
-        .attr(
-            Attribute::optional_computed("tenancy", Type::String)
-                .force_new()
-                .check(Check::OneOf(&["default", "dedicated", "host"])),
+        Attribute::optional_computed("cpu_core_count", Type::Number).force_new(),
+        Attribute::optional_computed("cpu_threads_per_core", Type::Number).force_new(),
+        Attribute::optional_computed("placement_partition_number", Type::Number).force_new(),
+        Attribute::computed("primary_network_interface_id", Type::String),
+        Attribute::computed("private_dns", Type::String),
+        Attribute::optional_computed("private_ip", Type::String).force_new(),
+        Attribute::computed("public_dns", Type::String),
+        Attribute::computed("public_ip", Type::String),
+        Attribute::optional_computed("secondary_private_ips", Type::set(Type::String)),
+        Attribute::optional_computed("security_groups", Type::set(Type::String)).force_new(),
+        Attribute::optional("source_dest_check", Type::Bool).default(Value::Bool(true)),
+        Attribute::computed("spot_instance_request_id", Type::String),
+        Attribute::optional_computed("subnet_id", Type::String).force_new(),
+        Attribute::optional_computed("tenancy", Type::String)
+            .force_new()
+            .check(Check::OneOf(&["default", "dedicated", "host"])),
+        Attribute::optional_computed("user_data", Type::String),
+        Attribute::optional_computed("user_data_base64", Type::String),
+        Attribute::optional("user_data_replace_on_change", Type::Bool).default(Value::Bool(false)),
+        Attribute::optional("volume_tags", Type::map(Type::String)),
+        Attribute::optional_computed("vpc_security_group_ids", Type::set(Type::String)),
+    ]
+}
+
+/// The instance's blocks, in alphabetical order.
+fn instance_schema_blocks() -> Vec<Block> {
+    vec![
+        Block::single(
+            "capacity_reservation_specification",
+            capacity_reservation_schema(),
         )
-        .attr(Attribute::optional_computed("user_data", Type::String))
-        .attr(Attribute::optional_computed(
-            "user_data_base64",
-            Type::String,
-        ))
-        .attr(
-            Attribute::optional("user_data_replace_on_change", Type::Bool)
-                .default(Value::Bool(false)),
+        .computed(),
+        Block::single("cpu_options", cpu_options_schema()).computed(),
+        // Optional+Computed: removing the block stops managing the setting (the
+        // provider's DiffSuppressFunc), it does not reset it.
+        Block::single(
+            "credit_specification",
+            Schema::new().attr(
+                Attribute::optional_computed("cpu_credits", Type::String)
+                    .check(Check::OneOf(&["standard", "unlimited"])),
+            ),
         )
-        .attr(Attribute::optional("volume_tags", Type::map(Type::String)))
-        .attr(Attribute::optional_computed(
-            "vpc_security_group_ids",
-            Type::set(Type::String),
-        ))
-        .block(
-            Block::single(
-                "capacity_reservation_specification",
-                capacity_reservation_schema(),
-            )
-            .computed(),
+        .computed(),
+        Block::set("ebs_block_device", ebs_block_device_schema()).computed(),
+        Block::single(
+            "enclave_options",
+            Schema::new().attr(Attribute::optional_computed("enabled", Type::Bool).force_new()),
         )
-        .block(Block::single("cpu_options", cpu_options_schema()).computed())
-        .block(
-            // Optional+Computed: removing the block stops managing the setting (the
-            // provider's DiffSuppressFunc), it does not reset it.
-            Block::single(
-                "credit_specification",
-                Schema::new().attr(
-                    Attribute::optional_computed("cpu_credits", Type::String)
-                        .check(Check::OneOf(&["standard", "unlimited"])),
-                ),
-            )
-            .computed(),
-        )
-        .block(Block::set("ebs_block_device", ebs_block_device_schema()).computed())
-        .block(
-            Block::single(
-                "enclave_options",
-                Schema::new().attr(Attribute::optional_computed("enabled", Type::Bool).force_new()),
-            )
-            .computed(),
-        )
-        .block(
-            Block::set("ephemeral_block_device", ephemeral_block_device_schema())
-                .computed()
-                .force_new(),
-        )
-        .block(
-            Block::single("instance_market_options", instance_market_options_schema())
-                .computed()
-                .force_new(),
-        )
-        // Not force_new as a whole: its `id` and `name` are, and a new `version` replaces
-        // only when it names another version than the instance's (`replacing_changes`).
-        .block(Block::single("launch_template", launch_template_schema()))
-        .block(
-            Block::single(
-                "maintenance_options",
-                Schema::new().attr(
-                    Attribute::optional_computed("auto_recovery", Type::String)
-                        .check(Check::OneOf(&["default", "disabled"])),
-                ),
-            )
-            .computed(),
-        )
-        .block(Block::single("metadata_options", metadata_options_schema()).computed())
-        .block(Block::set("network_interface", network_interface_schema()).computed())
-        .block(
-            Block::single(
-                "primary_network_interface",
-                primary_network_interface_schema(),
-            )
-            .computed(),
-        )
-        .block(
-            Block::single(
-                "private_dns_name_options",
-                private_dns_name_options_schema(),
-            )
+        .computed(),
+        Block::set("ephemeral_block_device", ephemeral_block_device_schema())
             .computed()
             .force_new(),
+        Block::single("instance_market_options", instance_market_options_schema())
+            .computed()
+            .force_new(),
+        // Not force_new as a whole: its `id` and `name` are, and a new `version` replaces
+        // only when it names another version than the instance's (`replacing_changes`).
+        Block::single("launch_template", launch_template_schema()),
+        Block::single(
+            "maintenance_options",
+            Schema::new().attr(
+                Attribute::optional_computed("auto_recovery", Type::String)
+                    .check(Check::OneOf(&["default", "disabled"])),
+            ),
         )
-        .block(Block::single("root_block_device", root_block_device_schema()).computed())
-        .block(
-            Block::set(
-                "secondary_network_interface",
-                secondary_network_interface_schema(),
-            )
-            .computed(),
+        .computed(),
+        Block::single("metadata_options", metadata_options_schema()).computed(),
+        Block::set("network_interface", network_interface_schema()).computed(),
+        Block::single(
+            "primary_network_interface",
+            primary_network_interface_schema(),
         )
-        .with_tags()
+        .computed(),
+        Block::single(
+            "private_dns_name_options",
+            private_dns_name_options_schema(),
+        )
+        .computed()
+        .force_new(),
+        Block::single("root_block_device", root_block_device_schema()).computed(),
+        Block::set(
+            "secondary_network_interface",
+            secondary_network_interface_schema(),
+        )
+        .computed(),
+    ]
 }
 
 // ---- What a refresh gathers besides DescribeInstances ----
@@ -1002,7 +967,11 @@ impl AwsInstance {
     }
 
     /// Keeps, for this run's plan, the launch template versions of each instance just read.
-    fn remember_launch_template_versions(&self, instances: &[(&Instance, &Value)], related: &Related) {
+    fn remember_launch_template_versions(
+        &self,
+        instances: &[(&Instance, &Value)],
+        related: &Related,
+    ) {
         let mut remembered = self
             .launch_template_versions
             .lock()
@@ -1174,238 +1143,15 @@ impl AwsInstance {
     ) -> Value {
         let id = instance.instance_id().unwrap_or_default();
         let attributes = related.attributes.get(id);
-        let placement = instance.placement();
-        let with_password = prior.get("get_password_data").as_bool() == Some(true);
-        let flag = |reported: Option<bool>, name: &str| {
-            reported
-                .map(Value::Bool)
-                .unwrap_or_else(|| kept(prior, name, Value::Null))
-        };
-        let mut entries: Vec<(&str, Value)> = vec![
-            ("id", Value::string(id)),
-            (
-                "arn",
-                Value::string(ec2_arn(region, account, "instance", id)),
-            ),
-            ("ami", optional_string(instance.image_id())),
-            (
-                "instance_type",
-                optional_string(instance.instance_type().map(|t| t.as_str())),
-            ),
-            (
-                "instance_state",
-                optional_string(
-                    instance
-                        .state()
-                        .and_then(|state| state.name())
-                        .map(|name| name.as_str()),
-                ),
-            ),
-            (
-                "availability_zone",
-                optional_string(placement.and_then(|p| p.availability_zone())),
-            ),
-            (
-                "placement_group",
-                optional_string(placement.and_then(|p| p.group_name())),
-            ),
-            (
-                "placement_group_id",
-                optional_string(placement.and_then(|p| p.group_id())),
-            ),
-            (
-                "placement_partition_number",
-                number(placement.and_then(|p| p.partition_number()).map(i64::from)),
-            ),
-            (
-                "host_id",
-                optional_string(placement.and_then(|p| p.host_id())),
-            ),
-            (
-                "host_resource_group_arn",
-                optional_string(placement.and_then(|p| p.host_resource_group_arn())),
-            ),
-            (
-                "tenancy",
-                optional_string(placement.and_then(|p| p.tenancy()).map(|t| t.as_str())),
-            ),
-            ("key_name", optional_string(instance.key_name())),
-            ("public_dns", optional_string(instance.public_dns_name())),
-            ("public_ip", optional_string(instance.public_ip_address())),
-            ("private_dns", optional_string(instance.private_dns_name())),
-            ("private_ip", optional_string(instance.private_ip_address())),
-            ("outpost_arn", optional_string(instance.outpost_arn())),
-            (
-                "ebs_optimized",
-                Value::Bool(instance.ebs_optimized().unwrap_or(false)),
-            ),
-            (
-                "monitoring",
-                Value::Bool(matches!(
-                    instance.monitoring().and_then(|m| m.state()),
-                    Some(MonitoringState::Enabled | MonitoringState::Pending)
-                )),
-            ),
-            (
-                "iam_instance_profile",
-                optional_string(related.profiles.get(id).map(|arn| profile_name(arn))),
-            ),
-            ("hibernation", hibernation_value(instance, prior)),
-            (
-                "source_dest_check",
-                source_dest_check_value(instance, prior),
-            ),
-            (
-                "disable_api_stop",
-                flag(
-                    attributes.and_then(|a| a.disable_api_stop),
-                    "disable_api_stop",
-                ),
-            ),
-            (
-                "disable_api_termination",
-                flag(
-                    attributes.and_then(|a| a.disable_api_termination),
-                    "disable_api_termination",
-                ),
-            ),
-            (
-                "instance_initiated_shutdown_behavior",
-                attributes
-                    .and_then(|a| a.shutdown_behavior.as_deref())
-                    .map(Value::string)
-                    .unwrap_or_else(|| {
-                        kept(prior, "instance_initiated_shutdown_behavior", Value::Null)
-                    }),
-            ),
-            ("get_password_data", Value::Bool(with_password)),
-            (
-                // Configuration only: what the state holds (false after an import, as the
-                // provider's importer sets it).
-                "force_destroy",
-                Value::Bool(prior.get("force_destroy").as_bool().unwrap_or(false)),
-            ),
-            (
-                "password_data",
-                if with_password {
-                    optional_string(attributes.and_then(|a| a.password_data.as_deref()))
-                } else {
-                    Value::Null
-                },
-            ),
-            (
-                "user_data_replace_on_change",
-                Value::Bool(
-                    prior
-                        .get("user_data_replace_on_change")
-                        .as_bool()
-                        .unwrap_or(false),
-                ),
-            ),
-            (
-                "launch_template",
-                launch_template_value(instance, related, prior),
-            ),
-            (
-                "cpu_options",
-                reported_or_kept(
-                    instance.cpu_options().map(|o| cpu_options_value(o, prior)),
-                    prior,
-                    "cpu_options",
-                ),
-            ),
-            (
-                "cpu_core_count",
-                match instance.cpu_options().and_then(|o| o.core_count()) {
-                    Some(count) => number(Some(i64::from(count))),
-                    None => kept(prior, "cpu_core_count", Value::Null),
-                },
-            ),
-            (
-                "cpu_threads_per_core",
-                match instance.cpu_options().and_then(|o| o.threads_per_core()) {
-                    Some(count) => number(Some(i64::from(count))),
-                    None => kept(prior, "cpu_threads_per_core", Value::Null),
-                },
-            ),
-            (
-                "enclave_options",
-                reported_or_kept(
-                    instance.enclave_options().map(|o| {
-                        single_object([("enabled", Value::Bool(o.enabled().unwrap_or(false)))])
-                    }),
-                    prior,
-                    "enclave_options",
-                ),
-            ),
-            (
-                "maintenance_options",
-                reported_or_kept(
-                    instance.maintenance_options().map(|o| {
-                        single_object([(
-                            "auto_recovery",
-                            optional_string(o.auto_recovery().map(|a| a.as_str())),
-                        )])
-                    }),
-                    prior,
-                    "maintenance_options",
-                ),
-            ),
-            (
-                "metadata_options",
-                reported_or_kept(
-                    instance.metadata_options().map(metadata_options_value),
-                    prior,
-                    "metadata_options",
-                ),
-            ),
-            (
-                "private_dns_name_options",
-                reported_or_kept(
-                    instance.private_dns_name_options().map(|o| {
-                        single_object([
-                            (
-                                "enable_resource_name_dns_aaaa_record",
-                                optional_bool(o.enable_resource_name_dns_aaaa_record()),
-                            ),
-                            (
-                                "enable_resource_name_dns_a_record",
-                                optional_bool(o.enable_resource_name_dns_a_record()),
-                            ),
-                            (
-                                "hostname_type",
-                                optional_string(o.hostname_type().map(|t| t.as_str())),
-                            ),
-                        ])
-                    }),
-                    prior,
-                    "private_dns_name_options",
-                ),
-            ),
-            (
-                "capacity_reservation_specification",
-                reported_or_kept(
-                    instance
-                        .capacity_reservation_specification()
-                        .map(capacity_reservation_value),
-                    prior,
-                    "capacity_reservation_specification",
-                ),
-            ),
-            (
-                "credit_specification",
-                credit_value(instance, related, prior),
-            ),
-            (
-                // AWS does not report instance store mappings: they stay as configured.
-                "ephemeral_block_device",
-                kept(prior, "ephemeral_block_device", Value::List(Vec::new())),
-            ),
-            (
-                "secondary_network_interface",
-                secondary_interfaces_value(instance.secondary_interfaces(), prior),
-            ),
-        ];
+        let mut entries: Vec<(&str, Value)> = [
+            identity_entries(instance, region, account),
+            placement_entries(instance),
+            host_entries(instance, related, prior),
+            attribute_entries(attributes, prior),
+            launch_and_cpu_entries(instance, related, prior),
+            option_block_entries(instance, related, prior),
+        ]
+        .concat();
         entries.extend(network_entries(instance, prior));
         entries.extend(security_group_entries(instance, related));
         entries.extend(user_data_entries(
@@ -2489,7 +2235,12 @@ impl ResourceType for AwsInstance {
         let user_data_replaces = planned.get("user_data_replace_on_change").as_bool() == Some(true);
         let disables_primary_ipv6 = prior.get("enable_primary_ipv6").as_bool() == Some(true)
             && planned.get("enable_primary_ipv6").as_bool() == Some(false);
-        let architecture = |value: &Value| value.get("instance_type").as_str().and_then(architecture_of);
+        let architecture = |value: &Value| {
+            value
+                .get("instance_type")
+                .as_str()
+                .and_then(architecture_of)
+        };
         let changes_architecture = matches!(
             (architecture(prior), architecture(planned)),
             (Some(before), Some(after)) if before != after
@@ -2509,181 +2260,12 @@ impl ResourceType for AwsInstance {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let present = |value: &Value| {
-            !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty())
-        };
-        let template = present(config.get("launch_template"));
-        for name in ["ami", "instance_type"] {
-            if !template && !present(config.get(name)) {
-                problems.push((
-                    name.to_string(),
-                    format!("\"{name}\": one of `{name},launch_template` must be specified"),
-                ));
-            }
-        }
-        for (first, second) in [
-            ("user_data", "user_data_base64"),
-            ("ipv6_address_count", "ipv6_addresses"),
-            ("placement_group", "host_resource_group_arn"),
-            ("placement_group", "placement_group_id"),
-            ("placement_group_id", "host_resource_group_arn"),
-        ] {
-            if present(config.get(first)) && present(config.get(second)) {
-                problems.push((
-                    first.to_string(),
-                    format!("\"{first}\": conflicts with {second}"),
-                ));
-                problems.push((
-                    second.to_string(),
-                    format!("\"{second}\": conflicts with {first}"),
-                ));
-            }
-        }
-        // Provider v5: the top-level counts conflict with the block's.
-        let cpu_options = crate::ec2_support::single_block(config, "cpu_options");
-        for (top_level, in_block) in [
-            ("cpu_core_count", "core_count"),
-            ("cpu_threads_per_core", "threads_per_core"),
-        ] {
-            if present(config.get(top_level))
-                && cpu_options.is_some_and(|options| present(options.get(in_block)))
-            {
-                problems.push((
-                    top_level.to_string(),
-                    format!("\"{top_level}\": conflicts with cpu_options.0.{in_block}"),
-                ));
-            }
-        }
-        // Existing interfaces attached at launch bring their own subnet, addresses, groups and
-        // source/destination check (the provider's ConflictsWith, in its order).
-        for (block, other_block) in [
-            ("network_interface", "primary_network_interface"),
-            ("primary_network_interface", "network_interface"),
-        ] {
-            if !present(config.get(block)) {
-                continue;
-            }
-            let conflicts = [
-                "associate_public_ip_address",
-                "enable_primary_ipv6",
-                "ipv6_addresses",
-                "ipv6_address_count",
-                other_block,
-                "private_ip",
-                "secondary_private_ips",
-                "security_groups",
-                "source_dest_check",
-                "subnet_id",
-                "vpc_security_group_ids",
-            ];
-            for other in conflicts {
-                if present(config.get(other)) {
-                    problems.push((
-                        block.to_string(),
-                        format!("\"{block}\": conflicts with {other}"),
-                    ));
-                }
-            }
-        }
-        if let Some(text) = config.get("user_data").as_str() {
-            if text.len() > 16384 {
-                problems.push((
-                    "user_data".to_string(),
-                    format!(
-                        "expected length of user_data to be in the range (0 - 16384), got {} \
-                         characters",
-                        text.len()
-                    ),
-                ));
-            }
-        }
-        if let Some(encoded) = config.get("user_data_base64").as_str() {
-            if aws_smithy_types::base64::decode(encoded).is_err() {
-                problems.push((
-                    "user_data_base64".to_string(),
-                    format!("\"user_data_base64\" (\"{encoded}\") must be base64-encoded"),
-                ));
-            }
-        }
-        for (index, item) in config
-            .get("launch_template")
-            .as_list()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let set = [present(item.get("id")), present(item.get("name"))];
-            let message = match set {
-                [false, false] => {
-                    Some("one of `launch_template.0.id,launch_template.0.name` must be specified")
-                }
-                [true, true] => Some(
-                    "only one of `launch_template.0.id,launch_template.0.name` can be specified, \
-                     but `launch_template.0.id,launch_template.0.name` were specified.",
-                ),
-                _ => None,
-            };
-            if let Some(message) = message {
-                problems.push((
-                    format!("launch_template[{index}].id"),
-                    format!("\"launch_template.0.id\": {message}"),
-                ));
-            }
-        }
-        for (index, item) in config
-            .get("capacity_reservation_specification")
-            .as_list()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let preference = present(item.get("capacity_reservation_preference"));
-            let target = present(item.get("capacity_reservation_target"));
-            let keys = "`capacity_reservation_specification.0.capacity_reservation_preference,\
-                        capacity_reservation_specification.0.capacity_reservation_target`";
-            let message = match (preference, target) {
-                (false, false) => Some(format!("one of {keys} must be specified")),
-                (true, true) => Some(format!(
-                    "only one of {keys} can be specified, but {keys} were specified."
-                )),
-                _ => None,
-            };
-            if let Some(message) = message {
-                problems.push((
-                    format!("capacity_reservation_specification[{index}]"),
-                    format!(
-                        "\"capacity_reservation_specification.0.capacity_reservation_preference\": \
-                         {message}"
-                    ),
-                ));
-            }
-            for target in blocks(item, "capacity_reservation_target") {
-                if present(target.get("capacity_reservation_id"))
-                    && present(target.get("capacity_reservation_resource_group_arn"))
-                {
-                    problems.push((
-                        format!(
-                            "capacity_reservation_specification[{index}].capacity_reservation_target[0].capacity_reservation_id"
-                        ),
-                        "\"capacity_reservation_specification.0.capacity_reservation_target.0.capacity_reservation_id\": \
-                         conflicts with capacity_reservation_specification.0.capacity_reservation_target.0.capacity_reservation_resource_group_arn"
-                            .to_string(),
-                    ));
-                }
-            }
-        }
-        if present(config.get("volume_tags")) {
-            for block in ["root_block_device", "ebs_block_device"] {
-                for (index, item) in blocks(config, block).iter().enumerate() {
-                    if present(item.get("tags")) {
-                        problems.push((
-                            format!("{block}[{index}].tags"),
-                            format!("\"{block}.{index}.tags\": conflicts with volume_tags"),
-                        ));
-                    }
-                }
-            }
-        }
+        check_required_and_conflicting(&mut problems, config);
+        check_attached_interfaces(&mut problems, config);
+        check_user_data(&mut problems, config);
+        check_launch_template(&mut problems, config);
+        check_capacity_reservation(&mut problems, config);
+        check_volume_tags(&mut problems, config);
         problems
     }
 
@@ -3079,6 +2661,210 @@ impl ResourceType for AwsInstance {
 }
 
 // ---- Small helpers ----
+
+// ---- Validation ----
+
+/// Whether an argument is set: not null, and not an empty list.
+fn present(value: &Value) -> bool {
+    !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty())
+}
+
+/// `ami` and `instance_type` unless a launch template is given, the arguments that conflict
+/// in pairs and the v5 CPU counts.
+fn check_required_and_conflicting(problems: &mut Vec<(String, String)>, config: &Value) {
+    let template = present(config.get("launch_template"));
+    for name in ["ami", "instance_type"] {
+        if !template && !present(config.get(name)) {
+            problems.push((
+                name.to_string(),
+                format!("\"{name}\": one of `{name},launch_template` must be specified"),
+            ));
+        }
+    }
+    for (first, second) in [
+        ("user_data", "user_data_base64"),
+        ("ipv6_address_count", "ipv6_addresses"),
+        ("placement_group", "host_resource_group_arn"),
+        ("placement_group", "placement_group_id"),
+        ("placement_group_id", "host_resource_group_arn"),
+    ] {
+        if present(config.get(first)) && present(config.get(second)) {
+            problems.push((
+                first.to_string(),
+                format!("\"{first}\": conflicts with {second}"),
+            ));
+            problems.push((
+                second.to_string(),
+                format!("\"{second}\": conflicts with {first}"),
+            ));
+        }
+    }
+    // Provider v5: the top-level counts conflict with the block's.
+    let cpu_options = crate::ec2_support::single_block(config, "cpu_options");
+    for (top_level, in_block) in [
+        ("cpu_core_count", "core_count"),
+        ("cpu_threads_per_core", "threads_per_core"),
+    ] {
+        if present(config.get(top_level))
+            && cpu_options.is_some_and(|options| present(options.get(in_block)))
+        {
+            problems.push((
+                top_level.to_string(),
+                format!("\"{top_level}\": conflicts with cpu_options.0.{in_block}"),
+            ));
+        }
+    }
+}
+
+fn check_attached_interfaces(problems: &mut Vec<(String, String)>, config: &Value) {
+    // Existing interfaces attached at launch bring their own subnet, addresses, groups and
+    // source/destination check (the provider's ConflictsWith, in its order).
+    for (block, other_block) in [
+        ("network_interface", "primary_network_interface"),
+        ("primary_network_interface", "network_interface"),
+    ] {
+        if !present(config.get(block)) {
+            continue;
+        }
+        let conflicts = [
+            "associate_public_ip_address",
+            "enable_primary_ipv6",
+            "ipv6_addresses",
+            "ipv6_address_count",
+            other_block,
+            "private_ip",
+            "secondary_private_ips",
+            "security_groups",
+            "source_dest_check",
+            "subnet_id",
+            "vpc_security_group_ids",
+        ];
+        for other in conflicts {
+            if present(config.get(other)) {
+                problems.push((
+                    block.to_string(),
+                    format!("\"{block}\": conflicts with {other}"),
+                ));
+            }
+        }
+    }
+}
+
+/// `user_data`'s length and `user_data_base64`'s encoding.
+fn check_user_data(problems: &mut Vec<(String, String)>, config: &Value) {
+    if let Some(text) = config.get("user_data").as_str() {
+        if text.len() > 16384 {
+            problems.push((
+                "user_data".to_string(),
+                format!(
+                    "expected length of user_data to be in the range (0 - 16384), got {} \
+                     characters",
+                    text.len()
+                ),
+            ));
+        }
+    }
+    if let Some(encoded) = config.get("user_data_base64").as_str() {
+        if aws_smithy_types::base64::decode(encoded).is_err() {
+            problems.push((
+                "user_data_base64".to_string(),
+                format!("\"user_data_base64\" (\"{encoded}\") must be base64-encoded"),
+            ));
+        }
+    }
+}
+
+/// Each `launch_template` names its template by exactly one of `id` and `name`.
+fn check_launch_template(problems: &mut Vec<(String, String)>, config: &Value) {
+    for (index, item) in config
+        .get("launch_template")
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let set = [present(item.get("id")), present(item.get("name"))];
+        let message = match set {
+            [false, false] => {
+                Some("one of `launch_template.0.id,launch_template.0.name` must be specified")
+            }
+            [true, true] => Some(
+                "only one of `launch_template.0.id,launch_template.0.name` can be specified, \
+                 but `launch_template.0.id,launch_template.0.name` were specified.",
+            ),
+            _ => None,
+        };
+        if let Some(message) = message {
+            problems.push((
+                format!("launch_template[{index}].id"),
+                format!("\"launch_template.0.id\": {message}"),
+            ));
+        }
+    }
+}
+
+/// Each `capacity_reservation_specification` has exactly one of a preference and a target,
+/// and the target one of an ID and a group.
+fn check_capacity_reservation(problems: &mut Vec<(String, String)>, config: &Value) {
+    for (index, item) in config
+        .get("capacity_reservation_specification")
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let preference = present(item.get("capacity_reservation_preference"));
+        let target = present(item.get("capacity_reservation_target"));
+        let keys = "`capacity_reservation_specification.0.capacity_reservation_preference,\
+                    capacity_reservation_specification.0.capacity_reservation_target`";
+        let message = match (preference, target) {
+            (false, false) => Some(format!("one of {keys} must be specified")),
+            (true, true) => Some(format!(
+                "only one of {keys} can be specified, but {keys} were specified."
+            )),
+            _ => None,
+        };
+        if let Some(message) = message {
+            problems.push((
+                format!("capacity_reservation_specification[{index}]"),
+                format!(
+                    "\"capacity_reservation_specification.0.capacity_reservation_preference\": \
+                     {message}"
+                ),
+            ));
+        }
+        for target in blocks(item, "capacity_reservation_target") {
+            if present(target.get("capacity_reservation_id"))
+                && present(target.get("capacity_reservation_resource_group_arn"))
+            {
+                problems.push((
+                    format!(
+                        "capacity_reservation_specification[{index}].capacity_reservation_target[0].capacity_reservation_id"
+                    ),
+                    "\"capacity_reservation_specification.0.capacity_reservation_target.0.capacity_reservation_id\": \
+                     conflicts with capacity_reservation_specification.0.capacity_reservation_target.0.capacity_reservation_resource_group_arn"
+                        .to_string(),
+                ));
+            }
+        }
+    }
+}
+
+/// `volume_tags` conflicts with the block devices' `tags`.
+fn check_volume_tags(problems: &mut Vec<(String, String)>, config: &Value) {
+    if present(config.get("volume_tags")) {
+        for block in ["root_block_device", "ebs_block_device"] {
+            for (index, item) in blocks(config, block).iter().enumerate() {
+                if present(item.get("tags")) {
+                    problems.push((
+                        format!("{block}[{index}].tags"),
+                        format!("\"{block}.{index}.tags\": conflicts with volume_tags"),
+                    ));
+                }
+            }
+        }
+    }
+}
 
 /// `error` with what was being done in front of its message, keeping its code.
 fn context(error: ProviderError, doing: &str) -> ProviderError {
@@ -3768,11 +3554,304 @@ fn volume_id_of_device<'a>(instance: &'a Instance, device: &str) -> Option<&'a s
         .and_then(|ebs| ebs.volume_id())
 }
 
+/// What the instance is: its IDs, image, type and state.
+fn identity_entries(
+    instance: &Instance,
+    region: &str,
+    account: &str,
+) -> Vec<(&'static str, Value)> {
+    let id = instance.instance_id().unwrap_or_default();
+    vec![
+        ("id", Value::string(id)),
+        (
+            "arn",
+            Value::string(ec2_arn(region, account, "instance", id)),
+        ),
+        ("ami", optional_string(instance.image_id())),
+        (
+            "instance_type",
+            optional_string(instance.instance_type().map(|t| t.as_str())),
+        ),
+        (
+            "instance_state",
+            optional_string(
+                instance
+                    .state()
+                    .and_then(|state| state.name())
+                    .map(|name| name.as_str()),
+            ),
+        ),
+    ]
+}
+
+/// Where the instance runs: zone, placement group, host and tenancy.
+fn placement_entries(instance: &Instance) -> Vec<(&'static str, Value)> {
+    let placement = instance.placement();
+    vec![
+        (
+            "availability_zone",
+            optional_string(placement.and_then(|p| p.availability_zone())),
+        ),
+        (
+            "placement_group",
+            optional_string(placement.and_then(|p| p.group_name())),
+        ),
+        (
+            "placement_group_id",
+            optional_string(placement.and_then(|p| p.group_id())),
+        ),
+        (
+            "placement_partition_number",
+            number(placement.and_then(|p| p.partition_number()).map(i64::from)),
+        ),
+        (
+            "host_id",
+            optional_string(placement.and_then(|p| p.host_id())),
+        ),
+        (
+            "host_resource_group_arn",
+            optional_string(placement.and_then(|p| p.host_resource_group_arn())),
+        ),
+        (
+            "tenancy",
+            optional_string(placement.and_then(|p| p.tenancy()).map(|t| t.as_str())),
+        ),
+    ]
+}
+
+/// The instance's key, addresses and names, EBS optimization, monitoring, profile,
+/// hibernation and source/destination check.
+fn host_entries(
+    instance: &Instance,
+    related: &Related,
+    prior: &Value,
+) -> Vec<(&'static str, Value)> {
+    let id = instance.instance_id().unwrap_or_default();
+    vec![
+        ("key_name", optional_string(instance.key_name())),
+        ("public_dns", optional_string(instance.public_dns_name())),
+        ("public_ip", optional_string(instance.public_ip_address())),
+        ("private_dns", optional_string(instance.private_dns_name())),
+        ("private_ip", optional_string(instance.private_ip_address())),
+        ("outpost_arn", optional_string(instance.outpost_arn())),
+        (
+            "ebs_optimized",
+            Value::Bool(instance.ebs_optimized().unwrap_or(false)),
+        ),
+        (
+            "monitoring",
+            Value::Bool(matches!(
+                instance.monitoring().and_then(|m| m.state()),
+                Some(MonitoringState::Enabled | MonitoringState::Pending)
+            )),
+        ),
+        (
+            "iam_instance_profile",
+            optional_string(related.profiles.get(id).map(|arn| profile_name(arn))),
+        ),
+        ("hibernation", hibernation_value(instance, prior)),
+        (
+            "source_dest_check",
+            source_dest_check_value(instance, prior),
+        ),
+    ]
+}
+
+/// What DescribeInstanceAttribute and GetPasswordData report, and the configuration-only
+/// flags kept from the state.
+fn attribute_entries(
+    attributes: Option<&InstanceAttributes>,
+    prior: &Value,
+) -> Vec<(&'static str, Value)> {
+    let with_password = prior.get("get_password_data").as_bool() == Some(true);
+    let flag = |reported: Option<bool>, name: &str| {
+        reported
+            .map(Value::Bool)
+            .unwrap_or_else(|| kept(prior, name, Value::Null))
+    };
+    vec![
+        (
+            "disable_api_stop",
+            flag(
+                attributes.and_then(|a| a.disable_api_stop),
+                "disable_api_stop",
+            ),
+        ),
+        (
+            "disable_api_termination",
+            flag(
+                attributes.and_then(|a| a.disable_api_termination),
+                "disable_api_termination",
+            ),
+        ),
+        (
+            "instance_initiated_shutdown_behavior",
+            attributes
+                .and_then(|a| a.shutdown_behavior.as_deref())
+                .map(Value::string)
+                .unwrap_or_else(|| {
+                    kept(prior, "instance_initiated_shutdown_behavior", Value::Null)
+                }),
+        ),
+        ("get_password_data", Value::Bool(with_password)),
+        (
+            // Configuration only: what the state holds (false after an import, as the
+            // provider's importer sets it).
+            "force_destroy",
+            Value::Bool(prior.get("force_destroy").as_bool().unwrap_or(false)),
+        ),
+        (
+            "password_data",
+            if with_password {
+                optional_string(attributes.and_then(|a| a.password_data.as_deref()))
+            } else {
+                Value::Null
+            },
+        ),
+        (
+            "user_data_replace_on_change",
+            Value::Bool(
+                prior
+                    .get("user_data_replace_on_change")
+                    .as_bool()
+                    .unwrap_or(false),
+            ),
+        ),
+    ]
+}
+
+/// The launch template and the CPU options (with the v5 counts).
+fn launch_and_cpu_entries(
+    instance: &Instance,
+    related: &Related,
+    prior: &Value,
+) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "launch_template",
+            launch_template_value(instance, related, prior),
+        ),
+        (
+            "cpu_options",
+            reported_or_kept(
+                instance.cpu_options().map(|o| cpu_options_value(o, prior)),
+                prior,
+                "cpu_options",
+            ),
+        ),
+        (
+            "cpu_core_count",
+            match instance.cpu_options().and_then(|o| o.core_count()) {
+                Some(count) => number(Some(i64::from(count))),
+                None => kept(prior, "cpu_core_count", Value::Null),
+            },
+        ),
+        (
+            "cpu_threads_per_core",
+            match instance.cpu_options().and_then(|o| o.threads_per_core()) {
+                Some(count) => number(Some(i64::from(count))),
+                None => kept(prior, "cpu_threads_per_core", Value::Null),
+            },
+        ),
+    ]
+}
+
+/// The option blocks from `enclave_options` on, each kept from the state when AWS reports
+/// none, then the instance store and secondary interfaces.
+fn option_block_entries(
+    instance: &Instance,
+    related: &Related,
+    prior: &Value,
+) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "enclave_options",
+            reported_or_kept(
+                instance.enclave_options().map(|o| {
+                    single_object([("enabled", Value::Bool(o.enabled().unwrap_or(false)))])
+                }),
+                prior,
+                "enclave_options",
+            ),
+        ),
+        (
+            "maintenance_options",
+            reported_or_kept(
+                instance.maintenance_options().map(|o| {
+                    single_object([(
+                        "auto_recovery",
+                        optional_string(o.auto_recovery().map(|a| a.as_str())),
+                    )])
+                }),
+                prior,
+                "maintenance_options",
+            ),
+        ),
+        (
+            "metadata_options",
+            reported_or_kept(
+                instance.metadata_options().map(metadata_options_value),
+                prior,
+                "metadata_options",
+            ),
+        ),
+        (
+            "private_dns_name_options",
+            reported_or_kept(
+                instance.private_dns_name_options().map(|o| {
+                    single_object([
+                        (
+                            "enable_resource_name_dns_aaaa_record",
+                            optional_bool(o.enable_resource_name_dns_aaaa_record()),
+                        ),
+                        (
+                            "enable_resource_name_dns_a_record",
+                            optional_bool(o.enable_resource_name_dns_a_record()),
+                        ),
+                        (
+                            "hostname_type",
+                            optional_string(o.hostname_type().map(|t| t.as_str())),
+                        ),
+                    ])
+                }),
+                prior,
+                "private_dns_name_options",
+            ),
+        ),
+        (
+            "capacity_reservation_specification",
+            reported_or_kept(
+                instance
+                    .capacity_reservation_specification()
+                    .map(capacity_reservation_value),
+                prior,
+                "capacity_reservation_specification",
+            ),
+        ),
+        (
+            "credit_specification",
+            credit_value(instance, related, prior),
+        ),
+        (
+            // AWS does not report instance store mappings: they stay as configured.
+            "ephemeral_block_device",
+            kept(prior, "ephemeral_block_device", Value::List(Vec::new())),
+        ),
+        (
+            "secondary_network_interface",
+            secondary_interfaces_value(instance.secondary_interfaces(), prior),
+        ),
+    ]
+}
+
 /// Subnet, primary interface, public IP choice, secondary IPs and IPv6 addresses from the
 /// primary network interface (the instance's own fields without one), and the attached
 /// interfaces.
 fn network_entries(instance: &Instance, prior: &Value) -> Vec<(&'static str, Value)> {
-    let mut entries = vec![("network_interface", attached_interfaces_value(instance, prior))];
+    let mut entries = vec![(
+        "network_interface",
+        attached_interfaces_value(instance, prior),
+    )];
     // Where AWS lists no primary interface, the known interface settings stay.
     let no_primary = [
         (
