@@ -38,6 +38,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_sdk_codebuild::operation::update_project::builders::UpdateProjectFluentBuilder;
 use aws_sdk_codebuild::types::{
     ArtifactNamespace, ArtifactPackaging, ArtifactsType, BatchRestrictions, BucketOwnerAccess,
     BuildStatusConfig, CacheMode, CacheType, CloudWatchLogsConfig, ComputeType,
@@ -57,8 +58,8 @@ use crate::app_support::{
     retry_while, set_tags, single, string, string_list, strings, text, vanished,
 };
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// BatchGetProjects takes at most 100 names a call.
 const NAMES_PER_CALL: usize = 100;
@@ -164,10 +165,7 @@ fn artifacts_schema(secondary: bool) -> Schema {
         .attr(Attribute::optional("location", Type::String))
         .attr(Attribute::optional("name", Type::String))
         .attr(namespace.check(one_of(NAMESPACE_TYPES)))
-        .attr(
-            Attribute::optional("override_artifact_name", Type::Bool)
-                .default(Value::Bool(false)),
-        )
+        .attr(Attribute::optional("override_artifact_name", Type::Bool).default(Value::Bool(false)))
         .attr(packaging.check(one_of(PACKAGINGS)))
         .attr(Attribute::optional("path", Type::String))
         .attr(Attribute::required("type", Type::String).check(one_of(ARTIFACTS_TYPES)))
@@ -215,8 +213,7 @@ fn environment_schema() -> Schema {
             "docker_server",
             Schema::new()
                 .attr(
-                    Attribute::required("compute_type", Type::String)
-                        .check(one_of(COMPUTE_TYPES)),
+                    Attribute::required("compute_type", Type::String).check(one_of(COMPUTE_TYPES)),
                 )
                 .attr(Attribute::optional(
                     "security_group_ids",
@@ -328,7 +325,10 @@ impl AwsCodebuildProject {
             )
             .attr(Attribute::computed("public_project_alias", Type::String))
             .attr(Attribute::optional("resource_access_role", Type::String))
-            .attr(Attribute::optional_computed("auto_retry_limit", Type::Number))
+            .attr(Attribute::optional_computed(
+                "auto_retry_limit",
+                Type::Number,
+            ))
             .attr(Attribute::optional("source_version", Type::String))
             .block(Block::single("artifacts", artifacts_schema(false)).required())
             .block(Block {
@@ -706,7 +706,9 @@ fn batch_to_sdk(item: &Value) -> ProjectBuildBatchConfig {
 fn file_system_to_sdk(item: &Value) -> ProjectFileSystemLocation {
     ProjectFileSystemLocation::builder()
         .r#type(FileSystemType::from(
-            string(item, "type").unwrap_or_else(|| "EFS".into()).as_str(),
+            string(item, "type")
+                .unwrap_or_else(|| "EFS".into())
+                .as_str(),
         ))
         .set_identifier(non_empty(item, "identifier"))
         .set_location(non_empty(item, "location"))
@@ -871,7 +873,10 @@ fn environment_value(environment: &ProjectEnvironment, hint: &Value) -> Value {
         .docker_server()
         .map(|server| {
             Value::map([
-                ("compute_type", Value::string(server.compute_type().as_str())),
+                (
+                    "compute_type",
+                    Value::string(server.compute_type().as_str()),
+                ),
                 (
                     "security_group_ids",
                     string_list(server.security_group_ids()),
@@ -970,7 +975,10 @@ fn source_value(source: &ProjectSource, hint: &Value, secondary: bool) -> Value 
         .collect();
     let mut object = BTreeMap::new();
     object.insert("auth".to_string(), Value::List(auth));
-    object.insert("build_status_config".to_string(), Value::List(status_config));
+    object.insert(
+        "build_status_config".to_string(),
+        Value::List(status_config),
+    );
     object.insert(
         "buildspec".to_string(),
         reported(text(source.buildspec()), hint, "buildspec"),
@@ -1000,10 +1008,7 @@ fn source_value(source: &ProjectSource, hint: &Value, secondary: bool) -> Value 
             "report_build_status",
         ),
     );
-    object.insert(
-        "type".to_string(),
-        Value::string(source.r#type().as_str()),
-    );
+    object.insert("type".to_string(), Value::string(source.r#type().as_str()));
     if secondary {
         object.insert(
             "source_identifier".to_string(),
@@ -1095,10 +1100,7 @@ fn vpc_value(vpc: &VpcConfig) -> Option<Value> {
         return None;
     }
     Some(Value::map([
-        (
-            "security_group_ids",
-            string_list(vpc.security_group_ids()),
-        ),
+        ("security_group_ids", string_list(vpc.security_group_ids())),
         ("subnets", string_list(vpc.subnets())),
         ("vpc_id", text(vpc.vpc_id())),
     ]))
@@ -1131,11 +1133,7 @@ fn batch_value(batch: &ProjectBuildBatchConfig, hint: &Value) -> Option<Value> {
     Some(Value::map([
         (
             "combine_artifacts",
-            reported(
-                flag(batch.combine_artifacts()),
-                hint,
-                "combine_artifacts",
-            ),
+            reported(flag(batch.combine_artifacts()), hint, "combine_artifacts"),
         ),
         ("restrictions", Value::List(restrictions)),
         ("service_role", Value::string(service_role)),
@@ -1178,22 +1176,45 @@ fn file_system_value(location: &ProjectFileSystemLocation, hint: &Value) -> Valu
 /// The object from what AWS reports; `hint` is the prior (or planned) value, for what the
 /// provider keeps from the configuration.
 fn to_value(project: &Project, hint: &Value) -> Value {
+    let mut object = BTreeMap::new();
+    let groups = [
+        identity_entries(project, hint),
+        settings_entries(project, hint),
+        build_input_entries(project, hint),
+        configuration_block_entries(project, hint),
+    ];
+    for (key, value) in groups.into_iter().flatten() {
+        object.insert(key.to_string(), value);
+    }
+    set_tags(
+        &mut object,
+        project
+            .tags()
+            .iter()
+            .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or_default()))),
+    );
+    Value::Map(object)
+}
+
+/// The project's ID, name, description, role, timeouts, build limit and encryption key.
+fn identity_entries(project: &Project, hint: &Value) -> Vec<(&'static str, Value)> {
     let name = project.name().unwrap_or_default();
     let arn = project.arn().unwrap_or_default();
-    let mut object = BTreeMap::new();
     // The ID is the ARN, or the name a project was imported by.
     let id = match known(hint, "id") {
         Value::String(id) if !id.is_empty() => id,
         _ => arn.to_string(),
     };
-    object.insert("id".to_string(), Value::string(id));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("name".to_string(), Value::string(name));
-    object.insert(
-        "description".to_string(),
-        reported(text(project.description()), hint, "description"),
-    );
-    object.insert("service_role".to_string(), text(project.service_role()));
+    let mut entries = vec![
+        ("id", Value::string(id)),
+        ("arn", Value::string(arn)),
+        ("name", Value::string(name)),
+        (
+            "description",
+            reported(text(project.description()), hint, "description"),
+        ),
+        ("service_role", text(project.service_role())),
+    ];
     let environment_type = project
         .environment()
         .map(|e| e.r#type().as_str())
@@ -1208,201 +1229,216 @@ fn to_value(project: &Project, hint: &Value) -> Value {
             Some(minutes) => Value::Number(f64::from(minutes)),
             None => known(hint, key),
         };
-        object.insert(key.to_string(), value);
+        entries.push((key, value));
     }
-    object.insert(
-        "concurrent_build_limit".to_string(),
-        number(project.concurrent_build_limit().map(i64::from)),
-    );
-    object.insert(
-        "encryption_key".to_string(),
-        match project.encryption_key() {
-            Some(key) => Value::string(key),
-            None => known(hint, "encryption_key"),
-        },
-    );
+    entries.extend([
+        (
+            "concurrent_build_limit",
+            number(project.concurrent_build_limit().map(i64::from)),
+        ),
+        (
+            "encryption_key",
+            match project.encryption_key() {
+                Some(key) => Value::string(key),
+                None => known(hint, "encryption_key"),
+            },
+        ),
+    ]);
+    entries
+}
+
+/// The badge, visibility, resource access role, retry limit and source version.
+fn settings_entries(project: &Project, hint: &Value) -> Vec<(&'static str, Value)> {
     let badge = project.badge();
-    object.insert(
-        "badge_enabled".to_string(),
-        Value::Bool(badge.map(|b| b.badge_enabled()).unwrap_or(false)),
-    );
-    object.insert(
-        "badge_url".to_string(),
-        text(badge.and_then(|b| b.badge_request_url())),
-    );
-    object.insert(
-        "project_visibility".to_string(),
-        Value::string(
-            project
-                .project_visibility()
-                .map(|v| v.as_str())
-                .unwrap_or("PRIVATE"),
+    vec![
+        (
+            "badge_enabled",
+            Value::Bool(badge.map(|b| b.badge_enabled()).unwrap_or(false)),
         ),
-    );
-    object.insert(
-        "public_project_alias".to_string(),
-        text(project.public_project_alias()),
-    );
-    object.insert(
-        "resource_access_role".to_string(),
-        reported(
-            text(project.resource_access_role()),
-            hint,
+        ("badge_url", text(badge.and_then(|b| b.badge_request_url()))),
+        (
+            "project_visibility",
+            Value::string(
+                project
+                    .project_visibility()
+                    .map(|v| v.as_str())
+                    .unwrap_or("PRIVATE"),
+            ),
+        ),
+        ("public_project_alias", text(project.public_project_alias())),
+        (
             "resource_access_role",
+            reported(
+                text(project.resource_access_role()),
+                hint,
+                "resource_access_role",
+            ),
         ),
-    );
-    object.insert(
-        "auto_retry_limit".to_string(),
-        match project.auto_retry_limit() {
-            Some(limit) => Value::Number(f64::from(limit)),
-            None => known(hint, "auto_retry_limit"),
-        },
-    );
-    object.insert(
-        "source_version".to_string(),
-        reported(text(project.source_version()), hint, "source_version"),
-    );
-    object.insert(
-        "artifacts".to_string(),
-        Value::List(
-            project
-                .artifacts()
-                .map(|a| artifacts_value(a, first(hint, "artifacts"), name, false))
-                .into_iter()
-                .collect(),
+        (
+            "auto_retry_limit",
+            match project.auto_retry_limit() {
+                Some(limit) => Value::Number(f64::from(limit)),
+                None => known(hint, "auto_retry_limit"),
+            },
         ),
-    );
-    object.insert(
-        "secondary_artifacts".to_string(),
-        Value::List(
-            project
-                .secondary_artifacts()
-                .iter()
-                .map(|a| {
-                    let item_hint = matching(
-                        hint,
-                        "secondary_artifacts",
-                        "artifact_identifier",
-                        a.artifact_identifier(),
-                    );
-                    artifacts_value(a, item_hint, name, true)
-                })
-                .collect(),
+        (
+            "source_version",
+            reported(text(project.source_version()), hint, "source_version"),
         ),
-    );
-    object.insert(
-        "environment".to_string(),
-        Value::List(
-            project
-                .environment()
-                .map(|e| environment_value(e, first(hint, "environment")))
-                .into_iter()
-                .collect(),
+    ]
+}
+
+/// The artifacts, environment and sources (each secondary one matched to its hinted block by
+/// identifier).
+fn build_input_entries(project: &Project, hint: &Value) -> Vec<(&'static str, Value)> {
+    let name = project.name().unwrap_or_default();
+    vec![
+        (
+            "artifacts",
+            Value::List(
+                project
+                    .artifacts()
+                    .map(|a| artifacts_value(a, first(hint, "artifacts"), name, false))
+                    .into_iter()
+                    .collect(),
+            ),
         ),
-    );
-    object.insert(
-        "source".to_string(),
-        Value::List(
-            project
-                .source()
-                .map(|s| source_value(s, first(hint, "source"), false))
-                .into_iter()
-                .collect(),
+        (
+            "secondary_artifacts",
+            Value::List(
+                project
+                    .secondary_artifacts()
+                    .iter()
+                    .map(|a| {
+                        let item_hint = matching(
+                            hint,
+                            "secondary_artifacts",
+                            "artifact_identifier",
+                            a.artifact_identifier(),
+                        );
+                        artifacts_value(a, item_hint, name, true)
+                    })
+                    .collect(),
+            ),
         ),
-    );
-    object.insert(
-        "secondary_sources".to_string(),
-        Value::List(
-            project
-                .secondary_sources()
-                .iter()
-                .map(|s| {
-                    let item_hint = matching(
-                        hint,
-                        "secondary_sources",
-                        "source_identifier",
-                        s.source_identifier(),
-                    );
-                    source_value(s, item_hint, true)
-                })
-                .collect(),
+        (
+            "environment",
+            Value::List(
+                project
+                    .environment()
+                    .map(|e| environment_value(e, first(hint, "environment")))
+                    .into_iter()
+                    .collect(),
+            ),
         ),
-    );
-    object.insert(
-        "secondary_source_version".to_string(),
-        Value::List(
-            project
-                .secondary_source_versions()
-                .iter()
-                .map(|v| {
-                    Value::map([
-                        ("source_identifier", Value::string(v.source_identifier())),
-                        ("source_version", Value::string(v.source_version())),
-                    ])
-                })
-                .collect(),
+        (
+            "source",
+            Value::List(
+                project
+                    .source()
+                    .map(|s| source_value(s, first(hint, "source"), false))
+                    .into_iter()
+                    .collect(),
+            ),
         ),
-    );
-    object.insert(
-        "cache".to_string(),
-        Value::List(
-            project
-                .cache()
-                .map(|c| cache_value(c, first(hint, "cache")))
-                .into_iter()
-                .collect(),
+        (
+            "secondary_sources",
+            Value::List(
+                project
+                    .secondary_sources()
+                    .iter()
+                    .map(|s| {
+                        let item_hint = matching(
+                            hint,
+                            "secondary_sources",
+                            "source_identifier",
+                            s.source_identifier(),
+                        );
+                        source_value(s, item_hint, true)
+                    })
+                    .collect(),
+            ),
         ),
-    );
-    object.insert(
-        "logs_config".to_string(),
-        Value::List(
-            project
-                .logs_config()
-                .map(|l| logs_value(l, first(hint, "logs_config")))
-                .into_iter()
-                .collect(),
+        (
+            "secondary_source_version",
+            Value::List(
+                project
+                    .secondary_source_versions()
+                    .iter()
+                    .map(|v| {
+                        Value::map([
+                            ("source_identifier", Value::string(v.source_identifier())),
+                            ("source_version", Value::string(v.source_version())),
+                        ])
+                    })
+                    .collect(),
+            ),
         ),
-    );
-    object.insert(
-        "vpc_config".to_string(),
-        Value::List(project.vpc_config().and_then(vpc_value).into_iter().collect()),
-    );
-    object.insert(
-        "build_batch_config".to_string(),
-        Value::List(
-            project
-                .build_batch_config()
-                .and_then(|b| batch_value(b, first(hint, "build_batch_config")))
-                .into_iter()
-                .collect(),
+    ]
+}
+
+/// The cache, logs, VPC, batch and file system blocks.
+fn configuration_block_entries(project: &Project, hint: &Value) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "cache",
+            Value::List(
+                project
+                    .cache()
+                    .map(|c| cache_value(c, first(hint, "cache")))
+                    .into_iter()
+                    .collect(),
+            ),
         ),
-    );
-    object.insert(
-        "file_system_locations".to_string(),
-        Value::List(
-            project
-                .file_system_locations()
-                .iter()
-                .map(|location| {
-                    let item_hint = matching(
-                        hint,
-                        "file_system_locations",
-                        "identifier",
-                        location.identifier(),
-                    );
-                    file_system_value(location, item_hint)
-                })
-                .collect(),
+        (
+            "logs_config",
+            Value::List(
+                project
+                    .logs_config()
+                    .map(|l| logs_value(l, first(hint, "logs_config")))
+                    .into_iter()
+                    .collect(),
+            ),
         ),
-    );
-    set_tags(
-        &mut object,
-        project
-            .tags()
-            .iter()
-            .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or_default()))),
-    );
-    Value::Map(object)
+        (
+            "vpc_config",
+            Value::List(
+                project
+                    .vpc_config()
+                    .and_then(vpc_value)
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+        (
+            "build_batch_config",
+            Value::List(
+                project
+                    .build_batch_config()
+                    .and_then(|b| batch_value(b, first(hint, "build_batch_config")))
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+        (
+            "file_system_locations",
+            Value::List(
+                project
+                    .file_system_locations()
+                    .iter()
+                    .map(|location| {
+                        let item_hint = matching(
+                            hint,
+                            "file_system_locations",
+                            "identifier",
+                            location.identifier(),
+                        );
+                        file_system_value(location, item_hint)
+                    })
+                    .collect(),
+            ),
+        ),
+    ]
 }
 
 /// The tags of a found project, as pairs.
@@ -1424,7 +1460,11 @@ fn tag_pairs(project: &Project) -> Vec<(String, String)> {
 /// The provider's `ValidProjectName`.
 fn project_name_problems(name: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    if !name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+    if !name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+    {
         problems.push(format!(
             "first character of {name:?} must be a letter or number"
         ));
@@ -1488,6 +1528,152 @@ fn list_member_problems(
     }
 }
 
+/// Sends UpdateProjectVisibility for a change to the visibility or the resource access role.
+async fn update_visibility(
+    client: &aws_sdk_codebuild::Client,
+    arn: &str,
+    id: &str,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    client
+        .update_project_visibility()
+        .project_arn(arn)
+        .project_visibility(ProjectVisibilityType::from(
+            string(planned, "project_visibility")
+                .unwrap_or_else(|| "PRIVATE".into())
+                .as_str(),
+        ))
+        .set_resource_access_role(non_empty(planned, "resource_access_role"))
+        .send()
+        .await
+        .map_err(aws_error)
+        .map_err(|e| e.context(&format!("updating CodeBuild Project ({id}) visibility")))?;
+    Ok(())
+}
+
+/// UpdateProject's fields from `artifacts` to `environment` (in the SDK's alphabetical order),
+/// each set when its argument changed.
+fn with_changes_a_to_e(
+    mut request: UpdateProjectFluentBuilder,
+    prior: &Value,
+    planned: &Value,
+) -> Result<UpdateProjectFluentBuilder, ProviderError> {
+    let has = |key: &str| changed(prior, planned, key);
+    if has("artifacts") {
+        request = request.set_artifacts(
+            single(planned, "artifacts")
+                .map(artifacts_to_sdk)
+                .transpose()?,
+        );
+    }
+    if has("auto_retry_limit") {
+        request = request.set_auto_retry_limit(Some(int(planned, "auto_retry_limit").unwrap_or(0)));
+    }
+    if has("badge_enabled") {
+        request = request.badge_enabled(boolean(planned, "badge_enabled").unwrap_or(false));
+    }
+    if has("build_batch_config") {
+        request = request.build_batch_config(
+            single(planned, "build_batch_config")
+                .map(batch_to_sdk)
+                .unwrap_or_else(|| ProjectBuildBatchConfig::builder().build()),
+        );
+    }
+    if has("cache") {
+        request = request.cache(match single(planned, "cache") {
+            Some(cache) => cache_to_sdk(cache)?,
+            None => ProjectCache::builder()
+                .r#type(CacheType::NoCache)
+                .build()
+                .map_err(build_error)?,
+        });
+    }
+    if has("concurrent_build_limit") {
+        // -1 removes the limit.
+        request = request.concurrent_build_limit(
+            int(planned, "concurrent_build_limit")
+                .filter(|n| *n != 0)
+                .unwrap_or(-1),
+        );
+    }
+    if has("description") {
+        request = request.description(string(planned, "description").unwrap_or_default());
+    }
+    if has("encryption_key") {
+        request = request.encryption_key(string(planned, "encryption_key").unwrap_or_default());
+    }
+    if has("environment") {
+        request = request.set_environment(
+            single(planned, "environment")
+                .map(environment_to_sdk)
+                .transpose()?,
+        );
+    }
+    Ok(request)
+}
+
+/// UpdateProject's fields from `file_system_locations` to `vpc_config` (in the SDK's
+/// alphabetical order), each set when its argument changed.
+fn with_changes_f_to_v(
+    mut request: UpdateProjectFluentBuilder,
+    prior: &Value,
+    planned: &Value,
+) -> Result<UpdateProjectFluentBuilder, ProviderError> {
+    let has = |key: &str| changed(prior, planned, key);
+    if has("file_system_locations") {
+        request = request.set_file_system_locations(Some(
+            blocks(planned, "file_system_locations")
+                .iter()
+                .map(file_system_to_sdk)
+                .collect(),
+        ));
+    }
+    if has("logs_config") {
+        request = request.logs_config(logs_to_sdk(planned)?);
+    }
+    if has("queued_timeout") {
+        request = request.set_queued_timeout_in_minutes(int(planned, "queued_timeout"));
+    }
+    if has("secondary_artifacts") {
+        request = request.set_secondary_artifacts(Some(each(
+            planned,
+            "secondary_artifacts",
+            artifacts_to_sdk,
+        )?));
+    }
+    if has("secondary_sources") {
+        request =
+            request.set_secondary_sources(Some(each(planned, "secondary_sources", source_to_sdk)?));
+    }
+    if has("secondary_source_version") {
+        request = request.set_secondary_source_versions(Some(each(
+            planned,
+            "secondary_source_version",
+            source_version_to_sdk,
+        )?));
+    }
+    if has("service_role") {
+        request = request.set_service_role(string(planned, "service_role"));
+    }
+    if has("source") {
+        request = request.set_source(single(planned, "source").map(source_to_sdk).transpose()?);
+    }
+    if has("source_version") {
+        request = request.source_version(string(planned, "source_version").unwrap_or_default());
+    }
+    if has("build_timeout") {
+        request = request.set_timeout_in_minutes(int(planned, "build_timeout"));
+    }
+    if has("vpc_config") {
+        request = request.vpc_config(
+            single(planned, "vpc_config")
+                .map(vpc_to_sdk)
+                .unwrap_or_else(|| VpcConfig::builder().build()),
+        );
+    }
+    Ok(request)
+}
+
 #[async_trait::async_trait]
 impl ResourceType for AwsCodebuildProject {
     fn name(&self) -> &'static str {
@@ -1546,7 +1732,10 @@ impl ResourceType for AwsCodebuildProject {
         }
         if let Some(source) = single(config, "source") {
             if let Some(auth) = single(source, "auth") {
-                arns.push(("source[0].auth[0].resource".to_string(), auth.get("resource")));
+                arns.push((
+                    "source[0].auth[0].resource".to_string(),
+                    auth.get("resource"),
+                ));
             }
             // The provider refuses these at create; they are known at plan time.
             if source.get("type").as_str() == Some("NO_SOURCE") {
@@ -1557,11 +1746,14 @@ impl ResourceType for AwsCodebuildProject {
                         "`buildspec` must be set when source's `type` is `NO_SOURCE`".to_string(),
                     ));
                 }
-                if source.get("location").as_str().is_some_and(|l| !l.is_empty()) {
+                if source
+                    .get("location")
+                    .as_str()
+                    .is_some_and(|l| !l.is_empty())
+                {
                     problems.push((
                         "source[0].location".to_string(),
-                        "`location` must be empty when source's `type` is `NO_SOURCE`"
-                            .to_string(),
+                        "`location` must be empty when source's `type` is `NO_SOURCE`".to_string(),
                     ));
                 }
             }
@@ -1646,7 +1838,11 @@ impl ResourceType for AwsCodebuildProject {
             .set_secondary_source_versions(
                 (!secondary_versions.is_empty()).then_some(secondary_versions),
             )
-            .set_artifacts(single(planned, "artifacts").map(artifacts_to_sdk).transpose()?)
+            .set_artifacts(
+                single(planned, "artifacts")
+                    .map(artifacts_to_sdk)
+                    .transpose()?,
+            )
             .set_secondary_artifacts(
                 (!secondary_artifacts.is_empty()).then_some(secondary_artifacts),
             )
@@ -1712,19 +1908,7 @@ impl ResourceType for AwsCodebuildProject {
             .iter()
             .any(|key| changed(prior, planned, key))
         {
-            client
-                .update_project_visibility()
-                .project_arn(&arn)
-                .project_visibility(ProjectVisibilityType::from(
-                    string(planned, "project_visibility")
-                        .unwrap_or_else(|| "PRIVATE".into())
-                        .as_str(),
-                ))
-                .set_resource_access_role(non_empty(planned, "resource_access_role"))
-                .send()
-                .await
-                .map_err(aws_error)
-                .map_err(|e| e.context(&format!("updating CodeBuild Project ({id}) visibility")))?;
+            update_visibility(client, &arn, &id, planned).await?;
         }
         let others_changed = self
             .schema
@@ -1737,116 +1921,9 @@ impl ResourceType for AwsCodebuildProject {
             .filter(|key| !VISIBILITY_ARGUMENTS.contains(key))
             .any(|key| changed(prior, planned, key));
         if others_changed {
-            let has = |key: &str| changed(prior, planned, key);
-            let mut request = client.update_project().name(&name);
-            if has("artifacts") {
-                request = request
-                    .set_artifacts(single(planned, "artifacts").map(artifacts_to_sdk).transpose()?);
-            }
-            if has("auto_retry_limit") {
-                request = request.set_auto_retry_limit(Some(
-                    int(planned, "auto_retry_limit").unwrap_or(0),
-                ));
-            }
-            if has("badge_enabled") {
-                request =
-                    request.badge_enabled(boolean(planned, "badge_enabled").unwrap_or(false));
-            }
-            if has("build_batch_config") {
-                request = request.build_batch_config(
-                    single(planned, "build_batch_config")
-                        .map(batch_to_sdk)
-                        .unwrap_or_else(|| ProjectBuildBatchConfig::builder().build()),
-                );
-            }
-            if has("cache") {
-                request = request.cache(match single(planned, "cache") {
-                    Some(cache) => cache_to_sdk(cache)?,
-                    None => ProjectCache::builder()
-                        .r#type(CacheType::NoCache)
-                        .build()
-                        .map_err(build_error)?,
-                });
-            }
-            if has("concurrent_build_limit") {
-                // -1 removes the limit.
-                request = request.concurrent_build_limit(
-                    int(planned, "concurrent_build_limit")
-                        .filter(|n| *n != 0)
-                        .unwrap_or(-1),
-                );
-            }
-            if has("description") {
-                request =
-                    request.description(string(planned, "description").unwrap_or_default());
-            }
-            if has("encryption_key") {
-                request =
-                    request.encryption_key(string(planned, "encryption_key").unwrap_or_default());
-            }
-            if has("environment") {
-                request = request.set_environment(
-                    single(planned, "environment")
-                        .map(environment_to_sdk)
-                        .transpose()?,
-                );
-            }
-            if has("file_system_locations") {
-                request = request.set_file_system_locations(Some(
-                    blocks(planned, "file_system_locations")
-                        .iter()
-                        .map(file_system_to_sdk)
-                        .collect(),
-                ));
-            }
-            if has("logs_config") {
-                request = request.logs_config(logs_to_sdk(planned)?);
-            }
-            if has("queued_timeout") {
-                request = request.set_queued_timeout_in_minutes(int(planned, "queued_timeout"));
-            }
-            if has("secondary_artifacts") {
-                request = request.set_secondary_artifacts(Some(each(
-                    planned,
-                    "secondary_artifacts",
-                    artifacts_to_sdk,
-                )?));
-            }
-            if has("secondary_sources") {
-                request = request.set_secondary_sources(Some(each(
-                    planned,
-                    "secondary_sources",
-                    source_to_sdk,
-                )?));
-            }
-            if has("secondary_source_version") {
-                request = request.set_secondary_source_versions(Some(each(
-                    planned,
-                    "secondary_source_version",
-                    source_version_to_sdk,
-                )?));
-            }
-            if has("service_role") {
-                request = request.set_service_role(string(planned, "service_role"));
-            }
-            if has("source") {
-                request =
-                    request.set_source(single(planned, "source").map(source_to_sdk).transpose()?);
-            }
-            if has("source_version") {
-                request =
-                    request.source_version(string(planned, "source_version").unwrap_or_default());
-            }
-            if has("build_timeout") {
-                request = request.set_timeout_in_minutes(int(planned, "build_timeout"));
-            }
-            if has("vpc_config") {
-                request = request.vpc_config(
-                    single(planned, "vpc_config")
-                        .map(vpc_to_sdk)
-                        .unwrap_or_else(|| VpcConfig::builder().build()),
-                );
-            }
+            let request = client.update_project().name(&name);
+            let request = with_changes_a_to_e(request, prior, planned)?;
+            let mut request = with_changes_f_to_v(request, prior, planned)?;
             // UpdateProject's tags replace the project's: always send the whole set.
             request = request.set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))));
             retry_while(PROPAGATION, is_propagating, || {
@@ -1864,7 +1941,10 @@ impl ResourceType for AwsCodebuildProject {
             return Ok(());
         };
         // DeleteProject takes the name; an imported project's key may be its ARN.
-        let name = name.rsplit_once(":project/").map_or(name.as_str(), |(_, n)| n).to_string();
+        let name = name
+            .rsplit_once(":project/")
+            .map_or(name.as_str(), |(_, n)| n)
+            .to_string();
         match self
             .aws
             .clients()
