@@ -53,8 +53,8 @@ use crate::app_support::{
     single, string, string_list, strings, tag_changes, text, vanished,
 };
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// The action provider whose `OAuthToken` AWS masks (GitHub version 1).
 const GITHUB_PROVIDER: &str = "GitHub";
@@ -89,148 +89,6 @@ struct Found {
 
 impl AwsCodepipeline {
     pub fn new(aws: Arc<Aws>) -> AwsCodepipeline {
-        let criteria = || {
-            Schema::new()
-                .attr(Attribute::optional("excludes", Type::list(Type::String)))
-                .attr(Attribute::optional("includes", Type::list(Type::String)))
-        };
-        let rule_type_id = Schema::new()
-            .attr(
-                Attribute::required("category", Type::String)
-                    .check(Check::OneOf(RuleCategory::values())),
-            )
-            .attr(
-                Attribute::optional("owner", Type::String).check(Check::OneOf(RuleOwner::values())),
-            )
-            .attr(Attribute::required("provider", Type::String))
-            .attr(Attribute::optional("version", Type::String));
-        let rule = Schema::new()
-            .attr(Attribute::optional("commands", Type::list(Type::String)))
-            .attr(Attribute::optional(
-                "configuration",
-                Type::map(Type::String),
-            ))
-            .attr(Attribute::optional(
-                "input_artifacts",
-                Type::list(Type::String),
-            ))
-            .attr(Attribute::required("name", Type::String))
-            .attr(Attribute::optional("region", Type::String))
-            .attr(Attribute::optional("role_arn", Type::String))
-            .attr(
-                Attribute::optional("timeout_in_minutes", Type::Number)
-                    .check(Check::Range(5, 86_400)),
-            )
-            .block(Block::single("rule_type_id", rule_type_id).required());
-        let condition = Schema::new()
-            .attr(
-                Attribute::optional("result", Type::String)
-                    .check(Check::OneOf(ConditionResult::values())),
-            )
-            .block(Block {
-                min_items: 1,
-                max_items: Some(5),
-                ..Block::list("rule", rule)
-            });
-        let action = Schema::new()
-            .attr(
-                Attribute::required("category", Type::String)
-                    .check(Check::OneOf(ActionCategory::values())),
-            )
-            .attr(Attribute::optional(
-                "configuration",
-                Type::map(Type::String),
-            ))
-            .attr(Attribute::optional(
-                "input_artifacts",
-                Type::list(Type::String),
-            ))
-            .attr(Attribute::required("name", Type::String))
-            .attr(Attribute::optional("namespace", Type::String))
-            .attr(Attribute::optional(
-                "output_artifacts",
-                Type::list(Type::String),
-            ))
-            .attr(
-                Attribute::required("owner", Type::String)
-                    .check(Check::OneOf(ActionOwner::values())),
-            )
-            .attr(Attribute::required("provider", Type::String))
-            .attr(Attribute::optional_computed("region", Type::String))
-            .attr(Attribute::optional("role_arn", Type::String))
-            .attr(
-                Attribute::optional_computed("run_order", Type::Number).check(Check::Range(1, 999)),
-            )
-            .attr(
-                Attribute::optional("timeout_in_minutes", Type::Number)
-                    .check(Check::Range(5, 86_400)),
-            )
-            .attr(Attribute::required("version", Type::String));
-        let on_failure = Schema::new()
-            .attr(
-                Attribute::optional("result", Type::String)
-                    .check(Check::OneOf(ConditionResult::values())),
-            )
-            .block(Block::single("condition", condition.clone()))
-            .block(Block::single(
-                "retry_configuration",
-                Schema::new().attr(
-                    Attribute::optional("retry_mode", Type::String)
-                        .check(Check::OneOf(StageRetryMode::values())),
-                ),
-            ));
-        let stage = Schema::new()
-            .attr(Attribute::required("name", Type::String))
-            .block(Block::list("action", action).required())
-            .block(Block::single(
-                "before_entry",
-                Schema::new().block(Block::single("condition", condition.clone()).required()),
-            ))
-            .block(Block::single("on_failure", on_failure))
-            .block(Block::single(
-                "on_success",
-                Schema::new().block(Block::single("condition", condition).required()),
-            ));
-        let pull_request = Schema::new()
-            .attr(Attribute::optional("events", Type::list(Type::String)))
-            .block(Block::single("branches", criteria()))
-            .block(Block::single("file_paths", criteria()));
-        let push = Schema::new()
-            .block(Block::single("branches", criteria()))
-            .block(Block::single("file_paths", criteria()))
-            .block(Block::single("tags", criteria()));
-        let git_configuration = Schema::new()
-            .attr(Attribute::required("source_action_name", Type::String))
-            .block(Block {
-                max_items: Some(3),
-                ..Block::list("pull_request", pull_request)
-            })
-            .block(Block {
-                max_items: Some(3),
-                ..Block::list("push", push)
-            });
-        let trigger = Schema::new()
-            .attr(
-                Attribute::required("provider_type", Type::String)
-                    .check(Check::OneOf(PipelineTriggerProviderType::values())),
-            )
-            .block(Block::single("git_configuration", git_configuration).required());
-        let artifact_store = Schema::new()
-            .attr(Attribute::required("location", Type::String))
-            .attr(Attribute::optional("region", Type::String))
-            .attr(
-                Attribute::required("type", Type::String)
-                    .check(Check::OneOf(ArtifactStoreType::values())),
-            )
-            .block(Block::single(
-                "encryption_key",
-                Schema::new()
-                    .attr(Attribute::required("id", Type::String))
-                    .attr(
-                        Attribute::required("type", Type::String)
-                            .check(Check::OneOf(EncryptionKeyType::values())),
-                    ),
-            ));
         let variable = Schema::new()
             .attr(Attribute::optional("default_value", Type::String))
             .attr(Attribute::optional("description", Type::String))
@@ -251,14 +109,14 @@ impl AwsCodepipeline {
                     .check(Check::OneOf(ExecutionMode::values())),
             )
             .attr(Attribute::computed("trigger_all", Type::list(Type::Any)))
-            .block(Block::set("artifact_store", artifact_store).required())
+            .block(Block::set("artifact_store", artifact_store_schema()).required())
             .block(Block {
                 min_items: 2,
-                ..Block::list("stage", stage)
+                ..Block::list("stage", stage_schema())
             })
             .block(Block {
                 max_items: Some(50),
-                ..Block::list("trigger", trigger)
+                ..Block::list("trigger", trigger_schema())
             })
             .block(Block::list("variable", variable))
             .with_tags();
@@ -327,6 +185,158 @@ impl AwsCodepipeline {
             .map(|found| to_value(&found, hint))
             .ok_or_else(|| vanished("CodePipeline Pipeline", name))
     }
+}
+
+/// A stage condition: its result and its rules.
+fn condition_schema() -> Schema {
+    let rule_type_id = Schema::new()
+        .attr(
+            Attribute::required("category", Type::String)
+                .check(Check::OneOf(RuleCategory::values())),
+        )
+        .attr(Attribute::optional("owner", Type::String).check(Check::OneOf(RuleOwner::values())))
+        .attr(Attribute::required("provider", Type::String))
+        .attr(Attribute::optional("version", Type::String));
+    let rule = Schema::new()
+        .attr(Attribute::optional("commands", Type::list(Type::String)))
+        .attr(Attribute::optional(
+            "configuration",
+            Type::map(Type::String),
+        ))
+        .attr(Attribute::optional(
+            "input_artifacts",
+            Type::list(Type::String),
+        ))
+        .attr(Attribute::required("name", Type::String))
+        .attr(Attribute::optional("region", Type::String))
+        .attr(Attribute::optional("role_arn", Type::String))
+        .attr(
+            Attribute::optional("timeout_in_minutes", Type::Number).check(Check::Range(5, 86_400)),
+        )
+        .block(Block::single("rule_type_id", rule_type_id).required());
+    Schema::new()
+        .attr(
+            Attribute::optional("result", Type::String)
+                .check(Check::OneOf(ConditionResult::values())),
+        )
+        .block(Block {
+            min_items: 1,
+            max_items: Some(5),
+            ..Block::list("rule", rule)
+        })
+}
+
+fn action_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::required("category", Type::String)
+                .check(Check::OneOf(ActionCategory::values())),
+        )
+        .attr(Attribute::optional(
+            "configuration",
+            Type::map(Type::String),
+        ))
+        .attr(Attribute::optional(
+            "input_artifacts",
+            Type::list(Type::String),
+        ))
+        .attr(Attribute::required("name", Type::String))
+        .attr(Attribute::optional("namespace", Type::String))
+        .attr(Attribute::optional(
+            "output_artifacts",
+            Type::list(Type::String),
+        ))
+        .attr(Attribute::required("owner", Type::String).check(Check::OneOf(ActionOwner::values())))
+        .attr(Attribute::required("provider", Type::String))
+        .attr(Attribute::optional_computed("region", Type::String))
+        .attr(Attribute::optional("role_arn", Type::String))
+        .attr(Attribute::optional_computed("run_order", Type::Number).check(Check::Range(1, 999)))
+        .attr(
+            Attribute::optional("timeout_in_minutes", Type::Number).check(Check::Range(5, 86_400)),
+        )
+        .attr(Attribute::required("version", Type::String))
+}
+
+/// A stage: its name, actions and conditions.
+fn stage_schema() -> Schema {
+    let condition = condition_schema();
+    let on_failure = Schema::new()
+        .attr(
+            Attribute::optional("result", Type::String)
+                .check(Check::OneOf(ConditionResult::values())),
+        )
+        .block(Block::single("condition", condition.clone()))
+        .block(Block::single(
+            "retry_configuration",
+            Schema::new().attr(
+                Attribute::optional("retry_mode", Type::String)
+                    .check(Check::OneOf(StageRetryMode::values())),
+            ),
+        ));
+    Schema::new()
+        .attr(Attribute::required("name", Type::String))
+        .block(Block::list("action", action_schema()).required())
+        .block(Block::single(
+            "before_entry",
+            Schema::new().block(Block::single("condition", condition.clone()).required()),
+        ))
+        .block(Block::single("on_failure", on_failure))
+        .block(Block::single(
+            "on_success",
+            Schema::new().block(Block::single("condition", condition).required()),
+        ))
+}
+
+/// A trigger: the provider type and its Git configuration.
+fn trigger_schema() -> Schema {
+    let criteria = || {
+        Schema::new()
+            .attr(Attribute::optional("excludes", Type::list(Type::String)))
+            .attr(Attribute::optional("includes", Type::list(Type::String)))
+    };
+    let pull_request = Schema::new()
+        .attr(Attribute::optional("events", Type::list(Type::String)))
+        .block(Block::single("branches", criteria()))
+        .block(Block::single("file_paths", criteria()));
+    let push = Schema::new()
+        .block(Block::single("branches", criteria()))
+        .block(Block::single("file_paths", criteria()))
+        .block(Block::single("tags", criteria()));
+    let git_configuration = Schema::new()
+        .attr(Attribute::required("source_action_name", Type::String))
+        .block(Block {
+            max_items: Some(3),
+            ..Block::list("pull_request", pull_request)
+        })
+        .block(Block {
+            max_items: Some(3),
+            ..Block::list("push", push)
+        });
+    Schema::new()
+        .attr(
+            Attribute::required("provider_type", Type::String)
+                .check(Check::OneOf(PipelineTriggerProviderType::values())),
+        )
+        .block(Block::single("git_configuration", git_configuration).required())
+}
+
+fn artifact_store_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::required("location", Type::String))
+        .attr(Attribute::optional("region", Type::String))
+        .attr(
+            Attribute::required("type", Type::String)
+                .check(Check::OneOf(ArtifactStoreType::values())),
+        )
+        .block(Block::single(
+            "encryption_key",
+            Schema::new()
+                .attr(Attribute::required("id", Type::String))
+                .attr(
+                    Attribute::required("type", Type::String)
+                        .check(Check::OneOf(EncryptionKeyType::values())),
+                ),
+        ))
 }
 
 /// A builder's result as a `ProviderError` (a required member left unset).
