@@ -201,170 +201,192 @@ pub fn containers_to_sdk(text: &str) -> Result<Vec<ContainerDefinition>, Provide
         let Some(c) = container.as_object() else {
             continue;
         };
-        let port_mappings = objects_field(c, "portMappings")
-            .into_iter()
-            .map(|p| {
-                PortMapping::builder()
-                    .set_container_port(int_field(p, "containerPort"))
-                    .set_host_port(int_field(p, "hostPort"))
-                    .set_protocol(
-                        text_field(p, "protocol").map(|s| TransportProtocol::from(s.as_str())),
-                    )
-                    .set_name(text_field(p, "name"))
-                    .set_app_protocol(
-                        text_field(p, "appProtocol").map(|s| ApplicationProtocol::from(s.as_str())),
-                    )
-                    .set_container_port_range(text_field(p, "containerPortRange"))
-                    .build()
-            })
-            .collect();
-        let environment = objects_field(c, "environment")
-            .into_iter()
-            .map(|e| {
-                KeyValuePair::builder()
-                    .set_name(text_field(e, "name"))
-                    .set_value(text_field(e, "value"))
-                    .build()
-            })
-            .collect();
-        let mount_points = objects_field(c, "mountPoints")
-            .into_iter()
-            .map(|m| {
-                MountPoint::builder()
-                    .set_source_volume(text_field(m, "sourceVolume"))
-                    .set_container_path(text_field(m, "containerPath"))
-                    .set_read_only(bool_field(m, "readOnly"))
-                    .build()
-            })
-            .collect();
-        let volumes_from = objects_field(c, "volumesFrom")
-            .into_iter()
-            .map(|v| {
-                VolumeFrom::builder()
-                    .set_source_container(text_field(v, "sourceContainer"))
-                    .set_read_only(bool_field(v, "readOnly"))
-                    .build()
-            })
-            .collect();
-        let secrets = objects_field(c, "secrets")
-            .into_iter()
-            .map(|s| {
-                Secret::builder()
-                    .set_name(text_field(s, "name"))
-                    .set_value_from(text_field(s, "valueFrom"))
-                    .build()
-                    .map_err(|e| invalid(index, "secrets", e))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let depends_on = objects_field(c, "dependsOn")
-            .into_iter()
-            .map(|d| {
-                ContainerDependency::builder()
-                    .set_container_name(text_field(d, "containerName"))
-                    .set_condition(
-                        text_field(d, "condition").map(|s| ContainerCondition::from(s.as_str())),
-                    )
-                    .build()
-                    .map_err(|e| invalid(index, "dependsOn", e))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let ulimits = objects_field(c, "ulimits")
-            .into_iter()
-            .map(|u| {
-                Ulimit::builder()
-                    .set_name(text_field(u, "name").map(|s| UlimitName::from(s.as_str())))
-                    .set_soft_limit(int_field(u, "softLimit"))
-                    .set_hard_limit(int_field(u, "hardLimit"))
-                    .build()
-                    .map_err(|e| invalid(index, "ulimits", e))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let extra_hosts = objects_field(c, "extraHosts")
-            .into_iter()
-            .map(|h| {
-                HostEntry::builder()
-                    .set_hostname(text_field(h, "hostname"))
-                    .set_ip_address(text_field(h, "ipAddress"))
-                    .build()
-                    .map_err(|e| invalid(index, "extraHosts", e))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let log_configuration = match c.get("logConfiguration").and_then(Json::as_object) {
-            Some(l) => Some(
-                LogConfiguration::builder()
-                    .set_log_driver(text_field(l, "logDriver").map(|s| LogDriver::from(s.as_str())))
-                    .set_options(string_map_field(l, "options"))
-                    .set_secret_options(Some(
-                        objects_field(l, "secretOptions")
-                            .into_iter()
-                            .map(|s| {
-                                Secret::builder()
-                                    .set_name(text_field(s, "name"))
-                                    .set_value_from(text_field(s, "valueFrom"))
-                                    .build()
-                                    .map_err(|e| {
-                                        invalid(index, "logConfiguration.secretOptions", e)
-                                    })
-                            })
-                            .collect::<Result<Vec<_>, _>>()?,
-                    ))
-                    .build()
-                    .map_err(|e| invalid(index, "logConfiguration", e))?,
-            ),
-            None => None,
-        };
-        let health_check = match c.get("healthCheck").and_then(Json::as_object) {
-            Some(h) => Some(
-                HealthCheck::builder()
-                    .set_command(strings_field(h, "command"))
-                    .set_interval(int_field(h, "interval"))
-                    .set_timeout(int_field(h, "timeout"))
-                    .set_retries(int_field(h, "retries"))
-                    .set_start_period(int_field(h, "startPeriod"))
-                    .build()
-                    .map_err(|e| invalid(index, "healthCheck", e))?,
-            ),
-            None => None,
-        };
-        out.push(
-            ContainerDefinition::builder()
-                .set_name(text_field(c, "name"))
-                .set_image(text_field(c, "image"))
-                .set_cpu(int_field(c, "cpu"))
-                .set_memory(int_field(c, "memory"))
-                .set_memory_reservation(int_field(c, "memoryReservation"))
-                .set_links(strings_field(c, "links"))
-                .set_port_mappings(Some(port_mappings))
-                .set_essential(bool_field(c, "essential"))
-                .set_entry_point(strings_field(c, "entryPoint"))
-                .set_command(strings_field(c, "command"))
-                .set_environment(Some(environment))
-                .set_mount_points(Some(mount_points))
-                .set_volumes_from(Some(volumes_from))
-                .set_secrets((!secrets.is_empty()).then_some(secrets))
-                .set_depends_on((!depends_on.is_empty()).then_some(depends_on))
-                .set_start_timeout(int_field(c, "startTimeout"))
-                .set_stop_timeout(int_field(c, "stopTimeout"))
-                .set_hostname(text_field(c, "hostname"))
-                .set_user(text_field(c, "user"))
-                .set_working_directory(text_field(c, "workingDirectory"))
-                .set_disable_networking(bool_field(c, "disableNetworking"))
-                .set_privileged(bool_field(c, "privileged"))
-                .set_readonly_root_filesystem(bool_field(c, "readonlyRootFilesystem"))
-                .set_dns_servers(strings_field(c, "dnsServers"))
-                .set_dns_search_domains(strings_field(c, "dnsSearchDomains"))
-                .set_extra_hosts((!extra_hosts.is_empty()).then_some(extra_hosts))
-                .set_docker_security_options(strings_field(c, "dockerSecurityOptions"))
-                .set_interactive(bool_field(c, "interactive"))
-                .set_pseudo_terminal(bool_field(c, "pseudoTerminal"))
-                .set_docker_labels(string_map_field(c, "dockerLabels"))
-                .set_ulimits((!ulimits.is_empty()).then_some(ulimits))
-                .set_log_configuration(log_configuration)
-                .set_health_check(health_check)
-                .build(),
-        );
+        out.push(container_to_sdk(index, c)?);
     }
     Ok(out)
+}
+
+/// One container of the document (the `index`th, for errors).
+fn container_to_sdk(
+    index: usize,
+    c: &Map<String, Json>,
+) -> Result<ContainerDefinition, ProviderError> {
+    let port_mappings = port_mappings_to_sdk(c);
+    let environment = objects_field(c, "environment")
+        .into_iter()
+        .map(|e| {
+            KeyValuePair::builder()
+                .set_name(text_field(e, "name"))
+                .set_value(text_field(e, "value"))
+                .build()
+        })
+        .collect();
+    let mount_points = objects_field(c, "mountPoints")
+        .into_iter()
+        .map(|m| {
+            MountPoint::builder()
+                .set_source_volume(text_field(m, "sourceVolume"))
+                .set_container_path(text_field(m, "containerPath"))
+                .set_read_only(bool_field(m, "readOnly"))
+                .build()
+        })
+        .collect();
+    let volumes_from = objects_field(c, "volumesFrom")
+        .into_iter()
+        .map(|v| {
+            VolumeFrom::builder()
+                .set_source_container(text_field(v, "sourceContainer"))
+                .set_read_only(bool_field(v, "readOnly"))
+                .build()
+        })
+        .collect();
+    let secrets = objects_field(c, "secrets")
+        .into_iter()
+        .map(|s| {
+            Secret::builder()
+                .set_name(text_field(s, "name"))
+                .set_value_from(text_field(s, "valueFrom"))
+                .build()
+                .map_err(|e| invalid(index, "secrets", e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let depends_on = objects_field(c, "dependsOn")
+        .into_iter()
+        .map(|d| {
+            ContainerDependency::builder()
+                .set_container_name(text_field(d, "containerName"))
+                .set_condition(
+                    text_field(d, "condition").map(|s| ContainerCondition::from(s.as_str())),
+                )
+                .build()
+                .map_err(|e| invalid(index, "dependsOn", e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let ulimits = objects_field(c, "ulimits")
+        .into_iter()
+        .map(|u| {
+            Ulimit::builder()
+                .set_name(text_field(u, "name").map(|s| UlimitName::from(s.as_str())))
+                .set_soft_limit(int_field(u, "softLimit"))
+                .set_hard_limit(int_field(u, "hardLimit"))
+                .build()
+                .map_err(|e| invalid(index, "ulimits", e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let extra_hosts = objects_field(c, "extraHosts")
+        .into_iter()
+        .map(|h| {
+            HostEntry::builder()
+                .set_hostname(text_field(h, "hostname"))
+                .set_ip_address(text_field(h, "ipAddress"))
+                .build()
+                .map_err(|e| invalid(index, "extraHosts", e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let log_configuration = log_configuration_to_sdk(index, c)?;
+    let health_check = health_check_to_sdk(index, c)?;
+    Ok(ContainerDefinition::builder()
+        .set_name(text_field(c, "name"))
+        .set_image(text_field(c, "image"))
+        .set_cpu(int_field(c, "cpu"))
+        .set_memory(int_field(c, "memory"))
+        .set_memory_reservation(int_field(c, "memoryReservation"))
+        .set_links(strings_field(c, "links"))
+        .set_port_mappings(Some(port_mappings))
+        .set_essential(bool_field(c, "essential"))
+        .set_entry_point(strings_field(c, "entryPoint"))
+        .set_command(strings_field(c, "command"))
+        .set_environment(Some(environment))
+        .set_mount_points(Some(mount_points))
+        .set_volumes_from(Some(volumes_from))
+        .set_secrets((!secrets.is_empty()).then_some(secrets))
+        .set_depends_on((!depends_on.is_empty()).then_some(depends_on))
+        .set_start_timeout(int_field(c, "startTimeout"))
+        .set_stop_timeout(int_field(c, "stopTimeout"))
+        .set_hostname(text_field(c, "hostname"))
+        .set_user(text_field(c, "user"))
+        .set_working_directory(text_field(c, "workingDirectory"))
+        .set_disable_networking(bool_field(c, "disableNetworking"))
+        .set_privileged(bool_field(c, "privileged"))
+        .set_readonly_root_filesystem(bool_field(c, "readonlyRootFilesystem"))
+        .set_dns_servers(strings_field(c, "dnsServers"))
+        .set_dns_search_domains(strings_field(c, "dnsSearchDomains"))
+        .set_extra_hosts((!extra_hosts.is_empty()).then_some(extra_hosts))
+        .set_docker_security_options(strings_field(c, "dockerSecurityOptions"))
+        .set_interactive(bool_field(c, "interactive"))
+        .set_pseudo_terminal(bool_field(c, "pseudoTerminal"))
+        .set_docker_labels(string_map_field(c, "dockerLabels"))
+        .set_ulimits((!ulimits.is_empty()).then_some(ulimits))
+        .set_log_configuration(log_configuration)
+        .set_health_check(health_check)
+        .build())
+}
+
+fn port_mappings_to_sdk(c: &Map<String, Json>) -> Vec<PortMapping> {
+    objects_field(c, "portMappings")
+        .into_iter()
+        .map(|p| {
+            PortMapping::builder()
+                .set_container_port(int_field(p, "containerPort"))
+                .set_host_port(int_field(p, "hostPort"))
+                .set_protocol(
+                    text_field(p, "protocol").map(|s| TransportProtocol::from(s.as_str())),
+                )
+                .set_name(text_field(p, "name"))
+                .set_app_protocol(
+                    text_field(p, "appProtocol").map(|s| ApplicationProtocol::from(s.as_str())),
+                )
+                .set_container_port_range(text_field(p, "containerPortRange"))
+                .build()
+        })
+        .collect()
+}
+
+fn log_configuration_to_sdk(
+    index: usize,
+    c: &Map<String, Json>,
+) -> Result<Option<LogConfiguration>, ProviderError> {
+    Ok(match c.get("logConfiguration").and_then(Json::as_object) {
+        Some(l) => Some(
+            LogConfiguration::builder()
+                .set_log_driver(text_field(l, "logDriver").map(|s| LogDriver::from(s.as_str())))
+                .set_options(string_map_field(l, "options"))
+                .set_secret_options(Some(
+                    objects_field(l, "secretOptions")
+                        .into_iter()
+                        .map(|s| {
+                            Secret::builder()
+                                .set_name(text_field(s, "name"))
+                                .set_value_from(text_field(s, "valueFrom"))
+                                .build()
+                                .map_err(|e| invalid(index, "logConfiguration.secretOptions", e))
+                        })
+                        .collect::<Result<Vec<_>, _>>()?,
+                ))
+                .build()
+                .map_err(|e| invalid(index, "logConfiguration", e))?,
+        ),
+        None => None,
+    })
+}
+
+fn health_check_to_sdk(
+    index: usize,
+    c: &Map<String, Json>,
+) -> Result<Option<HealthCheck>, ProviderError> {
+    Ok(match c.get("healthCheck").and_then(Json::as_object) {
+        Some(h) => Some(
+            HealthCheck::builder()
+                .set_command(strings_field(h, "command"))
+                .set_interval(int_field(h, "interval"))
+                .set_timeout(int_field(h, "timeout"))
+                .set_retries(int_field(h, "retries"))
+                .set_start_period(int_field(h, "startPeriod"))
+                .build()
+                .map_err(|e| invalid(index, "healthCheck", e))?,
+        ),
+        None => None,
+    })
 }
 
 fn put(object: &mut Map<String, Json>, key: &str, value: Option<Json>) {

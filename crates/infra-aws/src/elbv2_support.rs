@@ -349,161 +349,186 @@ pub fn actions_from_sdk(actions: &[Action], hint: &Value, name: &str) -> Value {
             .enumerate()
             .map(|(index, action)| {
                 let hint = hints.get(index).cloned().unwrap_or(Value::Null);
-                let kind = action
-                    .r#type()
-                    .map(|t| t.as_str().to_string())
-                    .unwrap_or_default();
-                let mut object = BTreeMap::new();
-                object.insert("type".to_string(), Value::string(&kind));
-                object.insert("order".to_string(), number(action.order().map(i64::from)));
-                let mut target_group_arn = Value::Null;
-                let mut forward = Value::List(vec![]);
-                if kind == "forward" {
-                    let groups: Vec<(String, i32)> = match action.forward_config() {
-                        Some(config) if !config.target_groups().is_empty() => config
-                            .target_groups()
-                            .iter()
-                            .map(|g| {
-                                (
-                                    g.target_group_arn().unwrap_or_default().to_string(),
-                                    g.weight().unwrap_or(1),
-                                )
-                            })
-                            .collect(),
-                        _ => action
-                            .target_group_arn()
-                            .map(|arn| vec![(arn.to_string(), 1)])
-                            .unwrap_or_default(),
-                    };
-                    let stickiness = action
-                        .forward_config()
-                        .and_then(|c| c.target_group_stickiness_config());
-                    let hint_uses_block = single(&hint, "forward").is_some();
-                    let hint_uses_arn = !hint.get("target_group_arn").is_null();
-                    let as_arn = if hint_uses_block {
-                        false
-                    } else if hint_uses_arn {
-                        groups.len() == 1
-                    } else {
-                        groups.len() == 1 && !stickiness.and_then(|s| s.enabled()).unwrap_or(false)
-                    };
-                    if as_arn {
-                        target_group_arn = Value::string(&groups[0].0);
-                    } else {
-                        let hint_stickiness = single(&hint, "forward")
-                            .and_then(|f| single(f, "stickiness"))
-                            .is_some();
-                        let stickiness_blocks = match stickiness {
-                            Some(s) if hint_stickiness || s.enabled().unwrap_or(false) => {
-                                vec![Value::map([
-                                    ("enabled", Value::Bool(s.enabled().unwrap_or(false))),
-                                    ("duration", number(s.duration_seconds().map(i64::from))),
-                                ])]
-                            }
-                            _ => vec![],
-                        };
-                        forward = Value::List(vec![Value::map([
-                            (
-                                "target_group",
-                                Value::List(
-                                    groups
-                                        .iter()
-                                        .map(|(arn, weight)| {
-                                            Value::map([
-                                                ("arn", Value::string(arn)),
-                                                ("weight", Value::Number(f64::from(*weight))),
-                                            ])
-                                        })
-                                        .collect(),
-                                ),
-                            ),
-                            ("stickiness", Value::List(stickiness_blocks)),
-                        ])]);
-                    }
-                }
-                object.insert("target_group_arn".to_string(), target_group_arn);
-                object.insert("forward".to_string(), forward);
-                let redirect = action
-                    .redirect_config()
-                    .map(|r| {
-                        vec![Value::map([
-                            ("host", text(r.host())),
-                            ("path", text(r.path())),
-                            ("port", text(r.port())),
-                            ("protocol", text(r.protocol())),
-                            ("query", text(r.query())),
-                            ("status_code", text(r.status_code().map(|s| s.as_str()))),
-                        ])]
-                    })
-                    .unwrap_or_default();
-                object.insert("redirect".to_string(), Value::List(redirect));
-                let fixed = action
-                    .fixed_response_config()
-                    .map(|f| {
-                        vec![Value::map([
-                            ("content_type", text(f.content_type())),
-                            ("message_body", text(f.message_body())),
-                            ("status_code", text(f.status_code())),
-                        ])]
-                    })
-                    .unwrap_or_default();
-                object.insert("fixed_response".to_string(), Value::List(fixed));
-                let cognito = action
-                    .authenticate_cognito_config()
-                    .map(|c| {
-                        vec![Value::map([
-                            ("user_pool_arn", text(c.user_pool_arn())),
-                            ("user_pool_client_id", text(c.user_pool_client_id())),
-                            ("user_pool_domain", text(c.user_pool_domain())),
-                            (
-                                "authentication_request_extra_params",
-                                extra_params_value(c.authentication_request_extra_params()),
-                            ),
-                            (
-                                "on_unauthenticated_request",
-                                text(c.on_unauthenticated_request().map(|b| b.as_str())),
-                            ),
-                            ("scope", text(c.scope())),
-                            ("session_cookie_name", text(c.session_cookie_name())),
-                            ("session_timeout", number(c.session_timeout())),
-                        ])]
-                    })
-                    .unwrap_or_default();
-                object.insert("authenticate_cognito".to_string(), Value::List(cognito));
-                let oidc = action
-                    .authenticate_oidc_config()
-                    .map(|c| {
-                        // AWS never returns the client secret: keep the configured one.
-                        let secret = single(&hint, "authenticate_oidc")
-                            .map(|h| h.get("client_secret").clone())
-                            .filter(|s| !s.is_null())
-                            .unwrap_or_else(|| text(c.client_secret()));
-                        vec![Value::map([
-                            ("authorization_endpoint", text(c.authorization_endpoint())),
-                            ("client_id", text(c.client_id())),
-                            ("client_secret", secret),
-                            ("issuer", text(c.issuer())),
-                            ("token_endpoint", text(c.token_endpoint())),
-                            ("user_info_endpoint", text(c.user_info_endpoint())),
-                            (
-                                "authentication_request_extra_params",
-                                extra_params_value(c.authentication_request_extra_params()),
-                            ),
-                            (
-                                "on_unauthenticated_request",
-                                text(c.on_unauthenticated_request().map(|b| b.as_str())),
-                            ),
-                            ("scope", text(c.scope())),
-                            ("session_cookie_name", text(c.session_cookie_name())),
-                            ("session_timeout", number(c.session_timeout())),
-                        ])]
-                    })
-                    .unwrap_or_default();
-                object.insert("authenticate_oidc".to_string(), Value::List(oidc));
-                Value::Map(object)
+                action_value(action, &hint)
             })
             .collect(),
     )
+}
+
+/// One action as AWS reports it, shaped after its hinted block.
+fn action_value(action: &Action, hint: &Value) -> Value {
+    let kind = action
+        .r#type()
+        .map(|t| t.as_str().to_string())
+        .unwrap_or_default();
+    let mut object = BTreeMap::new();
+    object.insert("type".to_string(), Value::string(&kind));
+    object.insert("order".to_string(), number(action.order().map(i64::from)));
+    let (target_group_arn, forward) = if kind == "forward" {
+        forward_value(action, hint)
+    } else {
+        (Value::Null, Value::List(vec![]))
+    };
+    object.insert("target_group_arn".to_string(), target_group_arn);
+    object.insert("forward".to_string(), forward);
+    let redirect = action
+        .redirect_config()
+        .map(|r| {
+            vec![Value::map([
+                ("host", text(r.host())),
+                ("path", text(r.path())),
+                ("port", text(r.port())),
+                ("protocol", text(r.protocol())),
+                ("query", text(r.query())),
+                ("status_code", text(r.status_code().map(|s| s.as_str()))),
+            ])]
+        })
+        .unwrap_or_default();
+    object.insert("redirect".to_string(), Value::List(redirect));
+    let fixed = action
+        .fixed_response_config()
+        .map(|f| {
+            vec![Value::map([
+                ("content_type", text(f.content_type())),
+                ("message_body", text(f.message_body())),
+                ("status_code", text(f.status_code())),
+            ])]
+        })
+        .unwrap_or_default();
+    object.insert("fixed_response".to_string(), Value::List(fixed));
+    object.insert(
+        "authenticate_cognito".to_string(),
+        Value::List(cognito_blocks(action)),
+    );
+    object.insert(
+        "authenticate_oidc".to_string(),
+        Value::List(oidc_blocks(action, hint)),
+    );
+    Value::Map(object)
+}
+
+/// `target_group_arn` and `forward` of a forward action: a single group as its ARN or as a
+/// block, as the hint has it (or, without one, a block only for stickiness or several groups).
+fn forward_value(action: &Action, hint: &Value) -> (Value, Value) {
+    let groups: Vec<(String, i32)> = match action.forward_config() {
+        Some(config) if !config.target_groups().is_empty() => config
+            .target_groups()
+            .iter()
+            .map(|g| {
+                (
+                    g.target_group_arn().unwrap_or_default().to_string(),
+                    g.weight().unwrap_or(1),
+                )
+            })
+            .collect(),
+        _ => action
+            .target_group_arn()
+            .map(|arn| vec![(arn.to_string(), 1)])
+            .unwrap_or_default(),
+    };
+    let stickiness = action
+        .forward_config()
+        .and_then(|c| c.target_group_stickiness_config());
+    let hint_uses_block = single(hint, "forward").is_some();
+    let hint_uses_arn = !hint.get("target_group_arn").is_null();
+    let as_arn = if hint_uses_block {
+        false
+    } else if hint_uses_arn {
+        groups.len() == 1
+    } else {
+        groups.len() == 1 && !stickiness.and_then(|s| s.enabled()).unwrap_or(false)
+    };
+    if as_arn {
+        return (Value::string(&groups[0].0), Value::List(vec![]));
+    }
+    let hint_stickiness = single(hint, "forward")
+        .and_then(|f| single(f, "stickiness"))
+        .is_some();
+    let stickiness_blocks = match stickiness {
+        Some(s) if hint_stickiness || s.enabled().unwrap_or(false) => {
+            vec![Value::map([
+                ("enabled", Value::Bool(s.enabled().unwrap_or(false))),
+                ("duration", number(s.duration_seconds().map(i64::from))),
+            ])]
+        }
+        _ => vec![],
+    };
+    let forward = Value::List(vec![Value::map([
+        (
+            "target_group",
+            Value::List(
+                groups
+                    .iter()
+                    .map(|(arn, weight)| {
+                        Value::map([
+                            ("arn", Value::string(arn)),
+                            ("weight", Value::Number(f64::from(*weight))),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        ("stickiness", Value::List(stickiness_blocks)),
+    ])]);
+    (Value::Null, forward)
+}
+
+/// `authenticate_cognito`, as a list of at most one block.
+fn cognito_blocks(action: &Action) -> Vec<Value> {
+    action
+        .authenticate_cognito_config()
+        .map(|c| {
+            vec![Value::map([
+                ("user_pool_arn", text(c.user_pool_arn())),
+                ("user_pool_client_id", text(c.user_pool_client_id())),
+                ("user_pool_domain", text(c.user_pool_domain())),
+                (
+                    "authentication_request_extra_params",
+                    extra_params_value(c.authentication_request_extra_params()),
+                ),
+                (
+                    "on_unauthenticated_request",
+                    text(c.on_unauthenticated_request().map(|b| b.as_str())),
+                ),
+                ("scope", text(c.scope())),
+                ("session_cookie_name", text(c.session_cookie_name())),
+                ("session_timeout", number(c.session_timeout())),
+            ])]
+        })
+        .unwrap_or_default()
+}
+
+/// `authenticate_oidc`, as a list of at most one block.
+fn oidc_blocks(action: &Action, hint: &Value) -> Vec<Value> {
+    action
+        .authenticate_oidc_config()
+        .map(|c| {
+            // AWS never returns the client secret: keep the configured one.
+            let secret = single(hint, "authenticate_oidc")
+                .map(|h| h.get("client_secret").clone())
+                .filter(|s| !s.is_null())
+                .unwrap_or_else(|| text(c.client_secret()));
+            vec![Value::map([
+                ("authorization_endpoint", text(c.authorization_endpoint())),
+                ("client_id", text(c.client_id())),
+                ("client_secret", secret),
+                ("issuer", text(c.issuer())),
+                ("token_endpoint", text(c.token_endpoint())),
+                ("user_info_endpoint", text(c.user_info_endpoint())),
+                (
+                    "authentication_request_extra_params",
+                    extra_params_value(c.authentication_request_extra_params()),
+                ),
+                (
+                    "on_unauthenticated_request",
+                    text(c.on_unauthenticated_request().map(|b| b.as_str())),
+                ),
+                ("scope", text(c.scope())),
+                ("session_cookie_name", text(c.session_cookie_name())),
+                ("session_timeout", number(c.session_timeout())),
+            ])]
+        })
+        .unwrap_or_default()
 }
 
 /// `authentication_request_extra_params` of an authenticate block, for the SDK.
