@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use aws_sdk_route53::operation::get_hosted_zone::GetHostedZoneOutput;
+use aws_sdk_route53::types::HostedZone;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{boolean, non_empty, string_list, text};
@@ -25,16 +27,34 @@ impl AwsRoute53ZoneData {
             .attr(Attribute::optional_computed("name", Type::String))
             .attr(Attribute::optional("private_zone", Type::Bool).default(Value::Bool(false)))
             .attr(Attribute::optional_computed("vpc_id", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+            ))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("caller_reference", Type::String))
             .attr(Attribute::computed("comment", Type::String))
-            .attr(Attribute::computed("enable_accelerated_recovery", Type::Bool))
-            .attr(Attribute::computed("linked_service_description", Type::String))
-            .attr(Attribute::computed("linked_service_principal", Type::String))
-            .attr(Attribute::computed("name_servers", Type::list(Type::String)))
+            .attr(Attribute::computed(
+                "enable_accelerated_recovery",
+                Type::Bool,
+            ))
+            .attr(Attribute::computed(
+                "linked_service_description",
+                Type::String,
+            ))
+            .attr(Attribute::computed(
+                "linked_service_principal",
+                Type::String,
+            ))
+            .attr(Attribute::computed(
+                "name_servers",
+                Type::list(Type::String),
+            ))
             .attr(Attribute::computed("primary_name_server", Type::String))
-            .attr(Attribute::computed("resource_record_set_count", Type::Number));
+            .attr(Attribute::computed(
+                "resource_record_set_count",
+                Type::Number,
+            ));
         AwsRoute53ZoneData { aws, schema }
     }
 }
@@ -70,24 +90,47 @@ impl DataSourceType for AwsRoute53ZoneData {
                     .collect()
             })
             .unwrap_or_default();
-        // Candidate zone IDs.
-        let candidates: Vec<String> = match (&wanted_id, &wanted_name) {
-            (Some(id), _) => vec![id.clone()],
-            (None, Some(name)) => {
-                let mut ids = Vec::new();
-                let mut pages = client.list_hosted_zones().into_paginator().send();
-                while let Some(page) = pages.next().await {
-                    for zone in page.map_err(aws_error)?.hosted_zones() {
-                        let zone_private = zone.config().is_some_and(|c| c.private_zone());
-                        if normalize_dns_name(zone.name()) == *name && zone_private == private {
-                            ids.push(clean_zone_id(zone.id()));
-                        }
-                    }
-                }
-                ids
+        let candidates = candidate_ids(client, &wanted_id, &wanted_name, private).await?;
+        let found = self
+            .matching_zone(client, candidates, vpc_id.as_deref(), &wanted_tags)
+            .await?;
+        let zone = found
+            .response
+            .hosted_zone()
+            .ok_or_else(|| ProviderError::new("GetHostedZone returned no zone"))?;
+        let name = normalize_dns_name(zone.name());
+        let (name_servers, primary) = apex_name_servers(client, &found, &name).await?;
+        let mut value = config.clone();
+        if let Some(entries) = value.map_mut() {
+            let groups = [
+                identity_entries(&found, zone, &name, vpc_id.as_deref(), &clients.region),
+                detail_entries(zone, &name_servers, primary.as_deref()),
+            ];
+            for (key, value) in groups.into_iter().flatten() {
+                entries.insert(key.into(), value);
             }
-            _ => vec![],
-        };
+        }
+        Ok(value)
+    }
+}
+
+/// The one zone the configuration chose, with its tags.
+struct Found {
+    id: String,
+    response: GetHostedZoneOutput,
+    tags: Vec<(String, String)>,
+}
+
+impl AwsRoute53ZoneData {
+    /// GetHostedZone for each candidate, keeping those in the wanted VPC with the wanted
+    /// tags: exactly one must be left.
+    async fn matching_zone(
+        &self,
+        client: &aws_sdk_route53::Client,
+        candidates: Vec<String>,
+        vpc_id: Option<&str>,
+        wanted_tags: &[(String, String)],
+    ) -> Result<Found, ProviderError> {
         let tags = if candidates.is_empty() {
             Default::default()
         } else {
@@ -101,8 +144,8 @@ impl DataSourceType for AwsRoute53ZoneData {
                 .send()
                 .await
                 .map_err(aws_error)?;
-            if let Some(vpc) = &vpc_id {
-                if !response.vpcs().iter().any(|v| v.vpc_id() == Some(vpc.as_str())) {
+            if let Some(vpc) = vpc_id {
+                if !response.vpcs().iter().any(|v| v.vpc_id() == Some(vpc)) {
                     continue;
                 }
             }
@@ -110,112 +153,174 @@ impl DataSourceType for AwsRoute53ZoneData {
             if !wanted_tags.iter().all(|t| zone_tags.contains(t)) {
                 continue;
             }
-            matched.push((id, response, zone_tags));
+            matched.push(Found {
+                id,
+                response,
+                tags: zone_tags,
+            });
         }
-        let (id, response, zone_tags) = match matched.len() {
-            1 => matched.remove(0),
-            0 => return Err(ProviderError::new("no matching Route 53 Hosted Zone found")),
-            _ => {
-                return Err(ProviderError::new(
-                    "multiple Route 53 Hosted Zones matched; use additional constraints to reduce matches to a single Route 53 Hosted Zone",
-                ))
-            }
-        };
-        let zone = response
-            .hosted_zone()
-            .ok_or_else(|| ProviderError::new("GetHostedZone returned no zone"))?;
-        let name = normalize_dns_name(zone.name());
-        let mut name_servers: Vec<String> = response
-            .delegation_set()
-            .map(|d| d.name_servers().iter().map(|n| normalize_dns_name(n)).collect())
-            .unwrap_or_default();
-        let apex = client
-            .list_resource_record_sets()
-            .hosted_zone_id(&id)
-            .start_record_name(format!("{name}."))
-            .max_items(10)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        let mut primary = None;
-        for record in apex.resource_record_sets() {
-            if normalize_dns_name(record.name()) != name {
-                continue;
-            }
-            let values: Vec<&str> = record.resource_records().iter().map(|r| r.value()).collect();
-            match record.r#type().as_str() {
-                "SOA" => {
-                    primary = values
-                        .first()
-                        .and_then(|soa| soa.split_whitespace().next())
-                        .map(normalize_dns_name)
-                }
-                "NS" if name_servers.is_empty() => {
-                    name_servers = values.iter().map(|n| normalize_dns_name(n)).collect()
-                }
-                _ => {}
-            }
+        match matched.len() {
+            1 => Ok(matched.remove(0)),
+            0 => Err(ProviderError::new("no matching Route 53 Hosted Zone found")),
+            _ => Err(ProviderError::new(
+                "multiple Route 53 Hosted Zones matched; use additional constraints to reduce matches to a single Route 53 Hosted Zone",
+            )),
         }
-        name_servers.sort();
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(&id));
-            entries.insert("zone_id".into(), Value::string(&id));
-            entries.insert("name".into(), Value::string(&name));
-            entries.insert(
-                "private_zone".into(),
-                Value::Bool(zone.config().is_some_and(|c| c.private_zone())),
-            );
-            entries.insert(
-                "vpc_id".into(),
-                match &vpc_id {
-                    Some(vpc) => Value::string(vpc),
-                    None => text(response.vpcs().first().and_then(|v| v.vpc_id())),
-                },
-            );
-            entries.insert(
-                "tags".into(),
-                infra_core::resource::visible_tags(
-                    zone_tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-                ),
-            );
-            entries.insert(
-                "arn".into(),
-                Value::string(format!(
-                    "arn:{}:route53:::hostedzone/{id}",
-                    partition_of(&clients.region)
-                )),
-            );
-            entries.insert("caller_reference".into(), Value::string(zone.caller_reference()));
-            entries.insert(
-                "comment".into(),
-                text(zone.config().and_then(|c| c.comment())),
-            );
-            entries.insert(
-                "enable_accelerated_recovery".into(),
-                Value::Bool(
-                    zone.features()
-                        .and_then(|f| f.accelerated_recovery_status())
-                        .is_some_and(|s| s.as_str().starts_with("ENABL")),
-                ),
-            );
-            entries.insert(
-                "linked_service_description".into(),
-                text(zone.linked_service().and_then(|l| l.description())),
-            );
-            entries.insert(
-                "linked_service_principal".into(),
-                text(zone.linked_service().and_then(|l| l.service_principal())),
-            );
-            entries.insert("name_servers".into(), string_list(&name_servers));
-            entries.insert("primary_name_server".into(), text(primary.as_deref()));
-            entries.insert(
-                "resource_record_set_count".into(),
-                zone.resource_record_set_count()
-                    .map(|n| Value::Number(n as f64))
-                    .unwrap_or(Value::Null),
-            );
-        }
-        Ok(value)
     }
+}
+
+/// Candidate zone IDs: the one wanted, or those ListHostedZones lists by that name and
+/// privacy.
+async fn candidate_ids(
+    client: &aws_sdk_route53::Client,
+    wanted_id: &Option<String>,
+    wanted_name: &Option<String>,
+    private: bool,
+) -> Result<Vec<String>, ProviderError> {
+    Ok(match (wanted_id, wanted_name) {
+        (Some(id), _) => vec![id.clone()],
+        (None, Some(name)) => {
+            let mut ids = Vec::new();
+            let mut pages = client.list_hosted_zones().into_paginator().send();
+            while let Some(page) = pages.next().await {
+                for zone in page.map_err(aws_error)?.hosted_zones() {
+                    let zone_private = zone.config().is_some_and(|c| c.private_zone());
+                    if normalize_dns_name(zone.name()) == *name && zone_private == private {
+                        ids.push(clean_zone_id(zone.id()));
+                    }
+                }
+            }
+            ids
+        }
+        _ => vec![],
+    })
+}
+
+/// The zone's name servers, sorted (from the delegation set, else the apex NS record), and
+/// its primary name server (from the apex SOA record).
+async fn apex_name_servers(
+    client: &aws_sdk_route53::Client,
+    found: &Found,
+    name: &str,
+) -> Result<(Vec<String>, Option<String>), ProviderError> {
+    let mut name_servers: Vec<String> = found
+        .response
+        .delegation_set()
+        .map(|d| {
+            d.name_servers()
+                .iter()
+                .map(|n| normalize_dns_name(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    let apex = client
+        .list_resource_record_sets()
+        .hosted_zone_id(&found.id)
+        .start_record_name(format!("{name}."))
+        .max_items(10)
+        .send()
+        .await
+        .map_err(aws_error)?;
+    let mut primary = None;
+    for record in apex.resource_record_sets() {
+        if normalize_dns_name(record.name()) != name {
+            continue;
+        }
+        let values: Vec<&str> = record
+            .resource_records()
+            .iter()
+            .map(|r| r.value())
+            .collect();
+        match record.r#type().as_str() {
+            "SOA" => {
+                primary = values
+                    .first()
+                    .and_then(|soa| soa.split_whitespace().next())
+                    .map(normalize_dns_name)
+            }
+            "NS" if name_servers.is_empty() => {
+                name_servers = values.iter().map(|n| normalize_dns_name(n)).collect()
+            }
+            _ => {}
+        }
+    }
+    name_servers.sort();
+    Ok((name_servers, primary))
+}
+
+/// The zone's ID, name, privacy, VPC, tags and ARN.
+fn identity_entries(
+    found: &Found,
+    zone: &HostedZone,
+    name: &str,
+    vpc_id: Option<&str>,
+    region: &str,
+) -> Vec<(&'static str, Value)> {
+    let id = &found.id;
+    vec![
+        ("id", Value::string(id)),
+        ("zone_id", Value::string(id)),
+        ("name", Value::string(name)),
+        (
+            "private_zone",
+            Value::Bool(zone.config().is_some_and(|c| c.private_zone())),
+        ),
+        (
+            "vpc_id",
+            match vpc_id {
+                Some(vpc) => Value::string(vpc),
+                None => text(found.response.vpcs().first().and_then(|v| v.vpc_id())),
+            },
+        ),
+        (
+            "tags",
+            infra_core::resource::visible_tags(
+                found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ),
+        ),
+        (
+            "arn",
+            Value::string(format!(
+                "arn:{}:route53:::hostedzone/{id}",
+                partition_of(region)
+            )),
+        ),
+    ]
+}
+
+/// What the zone reports about itself: caller reference, comment, features, linked
+/// service, name servers and record count.
+fn detail_entries(
+    zone: &HostedZone,
+    name_servers: &[String],
+    primary: Option<&str>,
+) -> Vec<(&'static str, Value)> {
+    vec![
+        ("caller_reference", Value::string(zone.caller_reference())),
+        ("comment", text(zone.config().and_then(|c| c.comment()))),
+        (
+            "enable_accelerated_recovery",
+            Value::Bool(
+                zone.features()
+                    .and_then(|f| f.accelerated_recovery_status())
+                    .is_some_and(|s| s.as_str().starts_with("ENABL")),
+            ),
+        ),
+        (
+            "linked_service_description",
+            text(zone.linked_service().and_then(|l| l.description())),
+        ),
+        (
+            "linked_service_principal",
+            text(zone.linked_service().and_then(|l| l.service_principal())),
+        ),
+        ("name_servers", string_list(name_servers)),
+        ("primary_name_server", text(primary)),
+        (
+            "resource_record_set_count",
+            zone.resource_record_set_count()
+                .map(|n| Value::Number(n as f64))
+                .unwrap_or(Value::Null),
+        ),
+    ]
 }

@@ -27,9 +27,8 @@ use crate::ec2_support::{
     string_attribute, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
-
+use crate::Aws;
 
 /// Arguments AWS does not report for a VPC, kept from the configuration.
 const CONFIG_ONLY: &[&str] = &[
@@ -60,7 +59,8 @@ const ADOPTED_CONFIG_ONLY: &[&str] = &[
 /// Why `aws_vpc` and `aws_default_vpc` no longer take `enable_classiclink` and
 /// `enable_classiclink_dns_support`, which terraform-aws-modules/vpc 2.x still sets on every
 /// VPC (null by default).
-const CLASSICLINK_REMOVED: &str = "EC2-Classic was retired on 15 August 2022, and AWS provider 5.0 \
+const CLASSICLINK_REMOVED: &str =
+    "EC2-Classic was retired on 15 August 2022, and AWS provider 5.0 \
      removed ClassicLink with it";
 
 pub struct AwsVpc {
@@ -72,7 +72,8 @@ pub struct AwsVpc {
 
 impl AwsVpc {
     pub fn new(aws: Arc<Aws>) -> AwsVpc {
-        let schema = Schema::new().version(1)
+        let schema = Schema::new()
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(
@@ -141,7 +142,8 @@ impl AwsVpc {
     /// computed, DNS hostnames default to on (as in a default VPC), and `force_destroy` decides
     /// whether destroying deletes the VPC.
     pub(crate) fn adopted(aws: Arc<Aws>) -> AwsVpc {
-        let schema = Schema::new().version(1)
+        let schema = Schema::new()
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("cidr_block", Type::String))
@@ -238,59 +240,32 @@ impl AwsVpc {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let mut main_route_tables: HashMap<String, String> = HashMap::new();
-        let mut default_security_groups: HashMap<String, String> = HashMap::new();
-        let mut default_network_acls: HashMap<String, String> = HashMap::new();
-        for chunk in chunks_of(&ids) {
-            let acls = clients
-                .ec2
-                .describe_network_acls()
-                .filters(filter("vpc-id", chunk.iter().cloned()))
-                .filters(filter("default", ["true"]))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
-            for acl in acls {
-                if let (Some(vpc_id), Some(acl_id)) = (acl.vpc_id(), acl.network_acl_id()) {
-                    default_network_acls.insert(vpc_id.to_string(), acl_id.to_string());
-                }
-            }
-            let tables = clients
-                .ec2
-                .describe_route_tables()
-                .filters(filter("vpc-id", chunk.iter().cloned()))
-                .filters(filter("association.main", ["true"]))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
-            for table in tables {
-                if let (Some(vpc_id), Some(table_id)) = (table.vpc_id(), table.route_table_id()) {
-                    main_route_tables.insert(vpc_id.to_string(), table_id.to_string());
-                }
-            }
-            let groups = clients
-                .ec2
-                .describe_security_groups()
-                .filters(filter("vpc-id", chunk.iter().cloned()))
-                .filters(filter("group-name", ["default"]))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
-            for group in groups {
-                if let (Some(vpc_id), Some(group_id)) = (group.vpc_id(), group.group_id()) {
-                    default_security_groups.insert(vpc_id.to_string(), group_id.to_string());
-                }
-            }
+        let defaults = VpcDefaults::read(&clients.ec2, &ids).await?;
+        let attributes = self.read_attributes(&ids).await?;
+        let mut found = HashMap::new();
+        for vpc in &vpcs {
+            let Some(id) = vpc.vpc_id() else { continue };
+            let Some(&[dns_support, dns_hostnames, address_usage_metrics]) =
+                attributes.get(id).map(Vec::as_slice)
+            else {
+                continue;
+            };
+            let flags = [dns_support, dns_hostnames, address_usage_metrics];
+            let mut entries = vpc_entries(vpc, &clients.region, &defaults, flags);
+            entries.extend(tag_entries(vpc.tags()));
+            let mut value = whole_object(&self.schema, entries);
+            self.keep_config_only(prior.get(id).unwrap_or(&Value::Null), &mut value);
+            found.insert(id.to_string(), value);
         }
+        Ok(found)
+    }
+
+    /// DescribeVpcAttribute's three flags of each VPC (DNS support, DNS hostnames, address
+    /// usage metrics), by VPC ID.
+    async fn read_attributes(
+        &self,
+        ids: &[String],
+    ) -> Result<HashMap<String, Vec<bool>>, ProviderError> {
         // DescribeVpcAttribute answers one attribute of one VPC a call: those calls run
         // concurrently, three per VPC.
         let attribute_names = [
@@ -308,81 +283,15 @@ impl AwsVpc {
                 .collect(),
         )
         .await?;
-        let attributes: HashMap<&str, &[bool]> = ids
+        Ok(ids
             .iter()
-            .map(String::as_str)
-            .zip(attributes.chunks(attribute_names.len()))
-            .collect();
-        let mut found = HashMap::new();
-        for vpc in &vpcs {
-            let Some(id) = vpc.vpc_id() else { continue };
-            let Some(&[dns_support, dns_hostnames, address_usage_metrics]) =
-                attributes.get(id).copied()
-            else {
-                continue;
-            };
-            let owner = vpc.owner_id().unwrap_or_default();
-            let ipv6 = vpc.ipv6_cidr_block_association_set().iter().find(|a| {
-                matches!(
-                    a.ipv6_cidr_block_state().and_then(|s| s.state()),
-                    Some(VpcCidrBlockStateCode::Associated | VpcCidrBlockStateCode::Associating)
-                        | None
-                )
-            });
-            let main_route_table = optional_string(main_route_tables.get(id).map(String::as_str));
-            let mut entries = vec![
-                ("id", Value::string(id)),
-                (
-                    "arn",
-                    Value::string(ec2_arn(&clients.region, owner, "vpc", id)),
-                ),
-                ("cidr_block", optional_string(vpc.cidr_block())),
-                ("enable_dns_support", Value::Bool(dns_support)),
-                ("enable_dns_hostnames", Value::Bool(dns_hostnames)),
-                (
-                    "enable_network_address_usage_metrics",
-                    Value::Bool(address_usage_metrics),
-                ),
-                (
-                    "instance_tenancy",
-                    optional_string(vpc.instance_tenancy().map(Tenancy::as_str)),
-                ),
-                (
-                    "default_security_group_id",
-                    optional_string(default_security_groups.get(id).map(String::as_str)),
-                ),
-                ("main_route_table_id", main_route_table.clone()),
-                ("default_route_table_id", main_route_table),
-                ("dhcp_options_id", optional_string(vpc.dhcp_options_id())),
-                (
-                    "default_network_acl_id",
-                    optional_string(default_network_acls.get(id).map(String::as_str)),
-                ),
-                ("owner_id", Value::string(owner)),
-                (
-                    "ipv6_cidr_block",
-                    optional_string(ipv6.and_then(|a| a.ipv6_cidr_block())),
-                ),
-                (
-                    "ipv6_association_id",
-                    optional_string(ipv6.and_then(|a| a.association_id())),
-                ),
-                (
-                    "ipv6_cidr_block_network_border_group",
-                    optional_string(ipv6.and_then(|a| a.network_border_group())),
-                ),
-                (
-                    // An Amazon-provided block is one from the "Amazon" pool.
-                    "assign_generated_ipv6_cidr_block",
-                    Value::Bool(ipv6.and_then(|a| a.ipv6_pool()) == Some("Amazon")),
-                ),
-            ];
-            entries.extend(tag_entries(vpc.tags()));
-            let mut value = whole_object(&self.schema, entries);
-            self.keep_config_only(prior.get(id).unwrap_or(&Value::Null), &mut value);
-            found.insert(id.to_string(), value);
-        }
-        Ok(found)
+            .cloned()
+            .zip(
+                attributes
+                    .chunks(attribute_names.len())
+                    .map(<[bool]>::to_vec),
+            )
+            .collect())
     }
 
     async fn read_attribute(
@@ -413,12 +322,13 @@ impl AwsVpc {
 
     /// One VPC, every attribute read; `hint` (planned or prior) supplies the configuration-only
     /// arguments.
-    pub(crate) async fn read_one(&self, id: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
+    pub(crate) async fn read_one(
+        &self,
+        id: &str,
+        hint: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
         let mut found = self
-            .describe(
-                vec![filter("vpc-id", [id])],
-                &HashMap::new(),
-            )
+            .describe(vec![filter("vpc-id", [id])], &HashMap::new())
             .await?
             .remove(id);
         if let Some(value) = found.as_mut() {
@@ -519,6 +429,139 @@ impl AwsVpc {
         }
         Ok(())
     }
+}
+
+/// What each VPC has by default, by VPC ID: its main route table, default security group
+/// and default network ACL.
+#[derive(Default)]
+struct VpcDefaults {
+    main_route_tables: HashMap<String, String>,
+    security_groups: HashMap<String, String>,
+    network_acls: HashMap<String, String>,
+}
+
+impl VpcDefaults {
+    /// DescribeNetworkAcls, DescribeRouteTables and DescribeSecurityGroups for the VPCs, in
+    /// chunks.
+    async fn read(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Result<VpcDefaults, ProviderError> {
+        let mut defaults = VpcDefaults::default();
+        for chunk in chunks_of(ids) {
+            let acls = ec2
+                .describe_network_acls()
+                .filters(filter("vpc-id", chunk.iter().cloned()))
+                .filters(filter("default", ["true"]))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error)?;
+            for acl in acls {
+                if let (Some(vpc_id), Some(acl_id)) = (acl.vpc_id(), acl.network_acl_id()) {
+                    defaults
+                        .network_acls
+                        .insert(vpc_id.to_string(), acl_id.to_string());
+                }
+            }
+            let tables = ec2
+                .describe_route_tables()
+                .filters(filter("vpc-id", chunk.iter().cloned()))
+                .filters(filter("association.main", ["true"]))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error)?;
+            for table in tables {
+                if let (Some(vpc_id), Some(table_id)) = (table.vpc_id(), table.route_table_id()) {
+                    defaults
+                        .main_route_tables
+                        .insert(vpc_id.to_string(), table_id.to_string());
+                }
+            }
+            let groups = ec2
+                .describe_security_groups()
+                .filters(filter("vpc-id", chunk.iter().cloned()))
+                .filters(filter("group-name", ["default"]))
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(aws_error)?;
+            for group in groups {
+                if let (Some(vpc_id), Some(group_id)) = (group.vpc_id(), group.group_id()) {
+                    defaults
+                        .security_groups
+                        .insert(vpc_id.to_string(), group_id.to_string());
+                }
+            }
+        }
+        Ok(defaults)
+    }
+}
+
+/// A described VPC's attributes, before its tags.
+fn vpc_entries(
+    vpc: &Vpc,
+    region: &str,
+    defaults: &VpcDefaults,
+    [dns_support, dns_hostnames, address_usage_metrics]: [bool; 3],
+) -> Vec<(&'static str, Value)> {
+    let id = vpc.vpc_id().unwrap_or_default();
+    let owner = vpc.owner_id().unwrap_or_default();
+    let ipv6 = vpc.ipv6_cidr_block_association_set().iter().find(|a| {
+        matches!(
+            a.ipv6_cidr_block_state().and_then(|s| s.state()),
+            Some(VpcCidrBlockStateCode::Associated | VpcCidrBlockStateCode::Associating) | None
+        )
+    });
+    let main_route_table = optional_string(defaults.main_route_tables.get(id).map(String::as_str));
+    vec![
+        ("id", Value::string(id)),
+        ("arn", Value::string(ec2_arn(region, owner, "vpc", id))),
+        ("cidr_block", optional_string(vpc.cidr_block())),
+        ("enable_dns_support", Value::Bool(dns_support)),
+        ("enable_dns_hostnames", Value::Bool(dns_hostnames)),
+        (
+            "enable_network_address_usage_metrics",
+            Value::Bool(address_usage_metrics),
+        ),
+        (
+            "instance_tenancy",
+            optional_string(vpc.instance_tenancy().map(Tenancy::as_str)),
+        ),
+        (
+            "default_security_group_id",
+            optional_string(defaults.security_groups.get(id).map(String::as_str)),
+        ),
+        ("main_route_table_id", main_route_table.clone()),
+        ("default_route_table_id", main_route_table),
+        ("dhcp_options_id", optional_string(vpc.dhcp_options_id())),
+        (
+            "default_network_acl_id",
+            optional_string(defaults.network_acls.get(id).map(String::as_str)),
+        ),
+        ("owner_id", Value::string(owner)),
+        (
+            "ipv6_cidr_block",
+            optional_string(ipv6.and_then(|a| a.ipv6_cidr_block())),
+        ),
+        (
+            "ipv6_association_id",
+            optional_string(ipv6.and_then(|a| a.association_id())),
+        ),
+        (
+            "ipv6_cidr_block_network_border_group",
+            optional_string(ipv6.and_then(|a| a.network_border_group())),
+        ),
+        (
+            // An Amazon-provided block is one from the "Amazon" pool.
+            "assign_generated_ipv6_cidr_block",
+            Value::Bool(ipv6.and_then(|a| a.ipv6_pool()) == Some("Amazon")),
+        ),
+    ]
 }
 
 #[async_trait::async_trait]
@@ -680,7 +723,7 @@ impl ResourceType for AwsVpc {
         for chunk in chunks_of(&ids) {
             found.extend(
                 self.describe(vec![filter("vpc-id", chunk.iter().cloned())], &by_id)
-                .await?,
+                    .await?,
             );
         }
         Ok(in_prior_order(prior, &found))
@@ -692,10 +735,7 @@ impl ResourceType for AwsVpc {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         Ok(self
-            .describe(
-                managed_tag_filters(operation),
-                &HashMap::new(),
-            )
+            .describe(managed_tag_filters(operation), &HashMap::new())
             .await?
             .into_values()
             .next()
