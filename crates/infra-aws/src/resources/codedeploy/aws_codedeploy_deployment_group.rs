@@ -57,8 +57,8 @@ use crate::app_support::{
     single, string, string_list, strings, text, text_or_null, vanished,
 };
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// BatchGetDeploymentGroups takes at most 100 names a call.
 const GROUPS_PER_CALL: usize = 100;
@@ -720,40 +720,57 @@ fn to_value(
     tags: &[(String, String)],
     hint: &Value,
 ) -> Value {
-    let id = group.deployment_group_id().unwrap_or_default();
     let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(id));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("deployment_group_id".to_string(), Value::string(id));
-    object.insert("app_name".to_string(), text(group.application_name()));
-    object.insert(
-        "deployment_group_name".to_string(),
-        text(group.deployment_group_name()),
+    let groups = [
+        identity_entries(group, arn),
+        deployment_entries(group, hint),
+        target_entries(group),
+    ];
+    for (key, value) in groups.into_iter().flatten() {
+        object.insert(key.to_string(), value);
+    }
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     );
-    object.insert(
-        "compute_platform".to_string(),
-        text(group.compute_platform().map(|p| p.as_str())),
-    );
-    object.insert(
-        "service_role_arn".to_string(),
-        text(group.service_role_arn()),
-    );
-    object.insert(
-        "deployment_config_name".to_string(),
-        text(group.deployment_config_name()),
-    );
-    object.insert(
-        "outdated_instances_strategy".to_string(),
-        text(group.outdated_instances_strategy().map(|s| s.as_str())),
-    );
-    object.insert(
-        "termination_hook_enabled".to_string(),
-        Value::Bool(group.termination_hook_enabled()),
-    );
-    object.insert(
-        "autoscaling_groups".to_string(),
-        string_list(group.auto_scaling_groups().iter().filter_map(|g| g.name())),
-    );
+    Value::Map(object)
+}
+
+/// The group's IDs, names, platform, role, configuration, strategy and Auto Scaling groups.
+fn identity_entries(group: &DeploymentGroupInfo, arn: &str) -> Vec<(&'static str, Value)> {
+    let id = group.deployment_group_id().unwrap_or_default();
+    vec![
+        ("id", Value::string(id)),
+        ("arn", Value::string(arn)),
+        ("deployment_group_id", Value::string(id)),
+        ("app_name", text(group.application_name())),
+        ("deployment_group_name", text(group.deployment_group_name())),
+        (
+            "compute_platform",
+            text(group.compute_platform().map(|p| p.as_str())),
+        ),
+        ("service_role_arn", text(group.service_role_arn())),
+        (
+            "deployment_config_name",
+            text(group.deployment_config_name()),
+        ),
+        (
+            "outdated_instances_strategy",
+            text(group.outdated_instances_strategy().map(|s| s.as_str())),
+        ),
+        (
+            "termination_hook_enabled",
+            Value::Bool(group.termination_hook_enabled()),
+        ),
+        (
+            "autoscaling_groups",
+            string_list(group.auto_scaling_groups().iter().filter_map(|g| g.name())),
+        ),
+    ]
+}
+
+/// How deployments run: alarms, automatic rollback, blue/green and the deployment style.
+fn deployment_entries(group: &DeploymentGroupInfo, hint: &Value) -> Vec<(&'static str, Value)> {
     // Disabled and empty is how AWS holds "none"; the provider reads it as no block.
     let alarm = group
         .alarm_configuration()
@@ -771,7 +788,6 @@ fn to_value(
                 ),
             ])
         });
-    object.insert("alarm_configuration".to_string(), one(alarm));
     let rollback = group
         .auto_rollback_configuration()
         .filter(|config| config.enabled() || !config.events().is_empty())
@@ -784,98 +800,103 @@ fn to_value(
                 ),
             ])
         });
-    object.insert("auto_rollback_configuration".to_string(), one(rollback));
     let blue_green_hint = single(hint, "blue_green_deployment_config").unwrap_or(&Value::Null);
-    object.insert(
-        "blue_green_deployment_config".to_string(),
-        one(group
-            .blue_green_deployment_configuration()
-            .map(|config| blue_green_value(config, blue_green_hint))),
-    );
-    object.insert(
-        "deployment_style".to_string(),
-        one(group.deployment_style().map(|style| {
-            Value::map([
-                (
-                    "deployment_option",
-                    text(style.deployment_option().map(|o| o.as_str())),
-                ),
-                (
-                    "deployment_type",
-                    text(style.deployment_type().map(|t| t.as_str())),
-                ),
-            ])
-        })),
-    );
-    object.insert(
-        "ec2_tag_filter".to_string(),
-        ec2_tag_filter_values(group.ec2_tag_filters()),
-    );
-    object.insert(
-        "ec2_tag_set".to_string(),
-        Value::List(
-            group
-                .ec2_tag_set()
-                .map(|set| set.ec2_tag_set_list())
-                .unwrap_or_default()
-                .iter()
-                .map(|filters| Value::map([("ec2_tag_filter", ec2_tag_filter_values(filters))]))
-                .collect(),
+    vec![
+        ("alarm_configuration", one(alarm)),
+        ("auto_rollback_configuration", one(rollback)),
+        (
+            "blue_green_deployment_config",
+            one(group
+                .blue_green_deployment_configuration()
+                .map(|config| blue_green_value(config, blue_green_hint))),
         ),
-    );
-    object.insert(
-        "ecs_service".to_string(),
-        Value::List(
-            group
-                .ecs_services()
-                .iter()
-                .map(|service| {
-                    Value::map([
-                        ("cluster_name", text(service.cluster_name())),
-                        ("service_name", text(service.service_name())),
-                    ])
-                })
-                .collect(),
+        (
+            "deployment_style",
+            one(group.deployment_style().map(|style| {
+                Value::map([
+                    (
+                        "deployment_option",
+                        text(style.deployment_option().map(|o| o.as_str())),
+                    ),
+                    (
+                        "deployment_type",
+                        text(style.deployment_type().map(|t| t.as_str())),
+                    ),
+                ])
+            })),
         ),
-    );
-    object.insert(
-        "load_balancer_info".to_string(),
-        one(group.load_balancer_info().and_then(load_balancer_value)),
-    );
-    object.insert(
-        "on_premises_instance_tag_filter".to_string(),
-        Value::List(
-            group
-                .on_premises_instance_tag_filters()
-                .iter()
-                .map(|f| tag_filter_value(f.key(), f.r#type().map(|t| t.as_str()), f.value()))
-                .collect(),
+    ]
+}
+
+/// What is deployed to: EC2 tags, ECS services, load balancers, on-premises tags, and the
+/// triggers.
+fn target_entries(group: &DeploymentGroupInfo) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "ec2_tag_filter",
+            ec2_tag_filter_values(group.ec2_tag_filters()),
         ),
-    );
-    object.insert(
-        "trigger_configuration".to_string(),
-        Value::List(
-            group
-                .trigger_configurations()
-                .iter()
-                .map(|trigger| {
-                    Value::map([
-                        (
-                            "trigger_events",
-                            string_list(trigger.trigger_events().iter().map(|e| e.as_str())),
-                        ),
-                        ("trigger_name", text(trigger.trigger_name())),
-                        ("trigger_target_arn", text(trigger.trigger_target_arn())),
-                    ])
-                })
-                .collect(),
+        (
+            "ec2_tag_set",
+            Value::List(
+                group
+                    .ec2_tag_set()
+                    .map(|set| set.ec2_tag_set_list())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|filters| Value::map([("ec2_tag_filter", ec2_tag_filter_values(filters))]))
+                    .collect(),
+            ),
         ),
-    );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+        (
+            "ecs_service",
+            Value::List(
+                group
+                    .ecs_services()
+                    .iter()
+                    .map(|service| {
+                        Value::map([
+                            ("cluster_name", text(service.cluster_name())),
+                            ("service_name", text(service.service_name())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "load_balancer_info",
+            one(group.load_balancer_info().and_then(load_balancer_value)),
+        ),
+        (
+            "on_premises_instance_tag_filter",
+            Value::List(
+                group
+                    .on_premises_instance_tag_filters()
+                    .iter()
+                    .map(|f| tag_filter_value(f.key(), f.r#type().map(|t| t.as_str()), f.value()))
+                    .collect(),
+            ),
+        ),
+        (
+            "trigger_configuration",
+            Value::List(
+                group
+                    .trigger_configurations()
+                    .iter()
+                    .map(|trigger| {
+                        Value::map([
+                            (
+                                "trigger_events",
+                                string_list(trigger.trigger_events().iter().map(|e| e.as_str())),
+                            ),
+                            ("trigger_name", text(trigger.trigger_name())),
+                            ("trigger_target_arn", text(trigger.trigger_target_arn())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+    ]
 }
 
 // --- plan-time checks ------------------------------------------------------------------------

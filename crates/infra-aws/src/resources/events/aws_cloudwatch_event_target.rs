@@ -16,13 +16,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use aws_sdk_eventbridge::types::{
-    AppSyncParameters, AssignPublicIp, AwsVpcConfiguration, BatchArrayProperties,
-    BatchParameters, BatchRetryStrategy, CapacityProviderStrategyItem, DeadLetterConfig,
-    EcsParameters, HttpParameters, InputTransformer, KinesisParameters, LaunchType,
-    NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy,
-    PlacementStrategyType, PropagateTags, RedshiftDataParameters, RetryPolicy,
-    RunCommandParameters, RunCommandTarget, SageMakerPipelineParameter,
-    SageMakerPipelineParameters, SqsParameters, Target,
+    AppSyncParameters, AssignPublicIp, AwsVpcConfiguration, BatchArrayProperties, BatchParameters,
+    BatchRetryStrategy, CapacityProviderStrategyItem, DeadLetterConfig, EcsParameters,
+    HttpParameters, InputTransformer, KinesisParameters, LaunchType, NetworkConfiguration,
+    PlacementConstraint, PlacementConstraintType, PlacementStrategy, PlacementStrategyType,
+    PropagateTags, RedshiftDataParameters, RetryPolicy, RunCommandParameters, RunCommandTarget,
+    SageMakerPipelineParameter, SageMakerPipelineParameters, SqsParameters, Target,
 };
 use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
@@ -50,72 +49,8 @@ fn s(name: &'static str) -> Attribute {
 
 impl AwsCloudwatchEventTarget {
     pub fn new(aws: Arc<Aws>) -> AwsCloudwatchEventTarget {
-        let ecs_target = Schema::new()
-            .attr(Attribute::required("task_definition_arn", Type::String))
-            .attr(
-                Attribute::optional("task_count", Type::Number)
-                    .default(Value::Number(1.0))
-                    .check(Check::Range(1, 10)),
-            )
-            .attr(s("launch_type").check(Check::OneOf(&["EC2", "FARGATE", "EXTERNAL"])))
-            .attr(s("platform_version"))
-            .attr(s("group"))
-            .attr(
-                Attribute::optional("enable_ecs_managed_tags", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(
-                Attribute::optional("enable_execute_command", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(s("propagate_tags").check(Check::OneOf(&["TASK_DEFINITION"])))
-            .attr(Attribute::optional("tags", Type::map(Type::String)))
-            .block(Block::single(
-                "network_configuration",
-                Schema::new()
-                    .attr(Attribute::required("subnets", Type::set(Type::String)))
-                    .attr(Attribute::optional("security_groups", Type::set(Type::String)))
-                    .attr(
-                        Attribute::optional("assign_public_ip", Type::Bool)
-                            .default(Value::Bool(false)),
-                    ),
-            ))
-            .block(Block {
-                max_items: Some(10),
-                ..Block::set(
-                    "placement_constraint",
-                    Schema::new()
-                        .attr(
-                            Attribute::required("type", Type::String)
-                                .check(Check::OneOf(&["distinctInstance", "memberOf"])),
-                        )
-                        .attr(s("expression")),
-                )
-            })
-            .block(Block {
-                max_items: Some(5),
-                ..Block::list(
-                    "ordered_placement_strategy",
-                    Schema::new()
-                        .attr(
-                            Attribute::required("type", Type::String)
-                                .check(Check::OneOf(&["random", "spread", "binpack"])),
-                        )
-                        .attr(s("field")),
-                )
-            })
-            .block(Block::set(
-                "capacity_provider_strategy",
-                Schema::new()
-                    .attr(Attribute::required("capacity_provider", Type::String))
-                    .attr(
-                        Attribute::optional("weight", Type::Number).check(Check::Range(0, 1000)),
-                    )
-                    .attr(
-                        Attribute::optional("base", Type::Number).check(Check::Range(0, 100000)),
-                    ),
-            ));
-        let schema = Schema::new().version(1)
+        let schema = Schema::new()
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("rule", Type::String).force_new())
             .attr(
@@ -128,88 +63,8 @@ impl AwsCloudwatchEventTarget {
             .attr(Attribute::optional("input", Type::Json))
             .attr(s("input_path"))
             .attr(s("role_arn"))
-            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
-            .block(Block {
-                max_items: Some(5),
-                ..Block::list(
-                    "run_command_targets",
-                    Schema::new()
-                        .attr(Attribute::required("key", Type::String))
-                        .attr(Attribute::required("values", Type::list(Type::String))),
-                )
-            })
-            .block(Block::single("ecs_target", ecs_target))
-            .block(Block::single(
-                "batch_target",
-                Schema::new()
-                    .attr(Attribute::required("job_definition", Type::String))
-                    .attr(Attribute::required("job_name", Type::String))
-                    .attr(Attribute::optional("array_size", Type::Number).check(Check::Range(2, 10000)))
-                    .attr(Attribute::optional("job_attempts", Type::Number).check(Check::Range(1, 10))),
-            ))
-            .block(Block::single(
-                "kinesis_target",
-                Schema::new().attr(s("partition_key_path")),
-            ))
-            .block(Block::single(
-                "redshift_target",
-                Schema::new()
-                    .attr(Attribute::required("database", Type::String))
-                    .attr(s("db_user"))
-                    .attr(s("secrets_manager_arn"))
-                    .attr(s("sql"))
-                    .attr(s("statement_name"))
-                    .attr(Attribute::optional("with_event", Type::Bool).default(Value::Bool(false))),
-            ))
-            .block(Block::single(
-                "sagemaker_pipeline_target",
-                Schema::new().block(Block {
-                    max_items: Some(200),
-                    ..Block::set(
-                        "pipeline_parameter_list",
-                        Schema::new()
-                            .attr(Attribute::required("name", Type::String))
-                            .attr(Attribute::required("value", Type::String)),
-                    )
-                }),
-            ))
-            .block(Block::single(
-                "sqs_target",
-                Schema::new().attr(s("message_group_id")),
-            ))
-            .block(Block::single(
-                "http_target",
-                Schema::new()
-                    .attr(Attribute::optional("path_parameter_values", Type::list(Type::String)))
-                    .attr(Attribute::optional("header_parameters", Type::map(Type::String)))
-                    .attr(Attribute::optional(
-                        "query_string_parameters",
-                        Type::map(Type::String),
-                    )),
-            ))
-            .block(Block::single(
-                "input_transformer",
-                Schema::new()
-                    .attr(Attribute::optional("input_paths", Type::map(Type::String)))
-                    .attr(Attribute::required("input_template", Type::String)),
-            ))
-            .block(Block::single(
-                "retry_policy",
-                Schema::new()
-                    .attr(
-                        Attribute::optional("maximum_event_age_in_seconds", Type::Number)
-                            .check(Check::Range(60, 86400)),
-                    )
-                    .attr(
-                        Attribute::optional("maximum_retry_attempts", Type::Number)
-                            .check(Check::Range(0, 185)),
-                    ),
-            ))
-            .block(Block::single("dead_letter_config", Schema::new().attr(s("arn"))))
-            .block(Block::single(
-                "appsync_target",
-                Schema::new().attr(s("graphql_operation")),
-            ));
+            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)));
+        let schema = target_blocks().into_iter().fold(schema, Schema::block);
         AwsCloudwatchEventTarget { aws, schema }
     }
 
@@ -286,7 +141,159 @@ impl AwsCloudwatchEventTarget {
     }
 }
 
-fn built<T>(result: Result<T, aws_smithy_types::error::operation::BuildError>) -> Result<T, ProviderError> {
+/// The target's blocks, in the order they have always been declared.
+fn target_blocks() -> Vec<Block> {
+    vec![
+        Block {
+            max_items: Some(5),
+            ..Block::list(
+                "run_command_targets",
+                Schema::new()
+                    .attr(Attribute::required("key", Type::String))
+                    .attr(Attribute::required("values", Type::list(Type::String))),
+            )
+        },
+        Block::single("ecs_target", ecs_target_schema()),
+        Block::single(
+            "batch_target",
+            Schema::new()
+                .attr(Attribute::required("job_definition", Type::String))
+                .attr(Attribute::required("job_name", Type::String))
+                .attr(Attribute::optional("array_size", Type::Number).check(Check::Range(2, 10000)))
+                .attr(Attribute::optional("job_attempts", Type::Number).check(Check::Range(1, 10))),
+        ),
+        Block::single(
+            "kinesis_target",
+            Schema::new().attr(s("partition_key_path")),
+        ),
+        Block::single(
+            "redshift_target",
+            Schema::new()
+                .attr(Attribute::required("database", Type::String))
+                .attr(s("db_user"))
+                .attr(s("secrets_manager_arn"))
+                .attr(s("sql"))
+                .attr(s("statement_name"))
+                .attr(Attribute::optional("with_event", Type::Bool).default(Value::Bool(false))),
+        ),
+        Block::single(
+            "sagemaker_pipeline_target",
+            Schema::new().block(Block {
+                max_items: Some(200),
+                ..Block::set(
+                    "pipeline_parameter_list",
+                    Schema::new()
+                        .attr(Attribute::required("name", Type::String))
+                        .attr(Attribute::required("value", Type::String)),
+                )
+            }),
+        ),
+        Block::single("sqs_target", Schema::new().attr(s("message_group_id"))),
+        Block::single(
+            "http_target",
+            Schema::new()
+                .attr(Attribute::optional(
+                    "path_parameter_values",
+                    Type::list(Type::String),
+                ))
+                .attr(Attribute::optional(
+                    "header_parameters",
+                    Type::map(Type::String),
+                ))
+                .attr(Attribute::optional(
+                    "query_string_parameters",
+                    Type::map(Type::String),
+                )),
+        ),
+        Block::single(
+            "input_transformer",
+            Schema::new()
+                .attr(Attribute::optional("input_paths", Type::map(Type::String)))
+                .attr(Attribute::required("input_template", Type::String)),
+        ),
+        Block::single(
+            "retry_policy",
+            Schema::new()
+                .attr(
+                    Attribute::optional("maximum_event_age_in_seconds", Type::Number)
+                        .check(Check::Range(60, 86400)),
+                )
+                .attr(
+                    Attribute::optional("maximum_retry_attempts", Type::Number)
+                        .check(Check::Range(0, 185)),
+                ),
+        ),
+        Block::single("dead_letter_config", Schema::new().attr(s("arn"))),
+        Block::single("appsync_target", Schema::new().attr(s("graphql_operation"))),
+    ]
+}
+
+/// `ecs_target`'s schema.
+fn ecs_target_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::required("task_definition_arn", Type::String))
+        .attr(
+            Attribute::optional("task_count", Type::Number)
+                .default(Value::Number(1.0))
+                .check(Check::Range(1, 10)),
+        )
+        .attr(s("launch_type").check(Check::OneOf(&["EC2", "FARGATE", "EXTERNAL"])))
+        .attr(s("platform_version"))
+        .attr(s("group"))
+        .attr(
+            Attribute::optional("enable_ecs_managed_tags", Type::Bool).default(Value::Bool(false)),
+        )
+        .attr(Attribute::optional("enable_execute_command", Type::Bool).default(Value::Bool(false)))
+        .attr(s("propagate_tags").check(Check::OneOf(&["TASK_DEFINITION"])))
+        .attr(Attribute::optional("tags", Type::map(Type::String)))
+        .block(Block::single(
+            "network_configuration",
+            Schema::new()
+                .attr(Attribute::required("subnets", Type::set(Type::String)))
+                .attr(Attribute::optional(
+                    "security_groups",
+                    Type::set(Type::String),
+                ))
+                .attr(
+                    Attribute::optional("assign_public_ip", Type::Bool).default(Value::Bool(false)),
+                ),
+        ))
+        .block(Block {
+            max_items: Some(10),
+            ..Block::set(
+                "placement_constraint",
+                Schema::new()
+                    .attr(
+                        Attribute::required("type", Type::String)
+                            .check(Check::OneOf(&["distinctInstance", "memberOf"])),
+                    )
+                    .attr(s("expression")),
+            )
+        })
+        .block(Block {
+            max_items: Some(5),
+            ..Block::list(
+                "ordered_placement_strategy",
+                Schema::new()
+                    .attr(
+                        Attribute::required("type", Type::String)
+                            .check(Check::OneOf(&["random", "spread", "binpack"])),
+                    )
+                    .attr(s("field")),
+            )
+        })
+        .block(Block::set(
+            "capacity_provider_strategy",
+            Schema::new()
+                .attr(Attribute::required("capacity_provider", Type::String))
+                .attr(Attribute::optional("weight", Type::Number).check(Check::Range(0, 1000)))
+                .attr(Attribute::optional("base", Type::Number).check(Check::Range(0, 100000))),
+        ))
+}
+
+fn built<T>(
+    result: Result<T, aws_smithy_types::error::operation::BuildError>,
+) -> Result<T, ProviderError> {
     result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
@@ -301,9 +308,11 @@ fn string_map(value: &Value, key: &str) -> Option<HashMap<String, String>> {
 
 fn map_value(map: Option<&HashMap<String, String>>) -> Value {
     match map {
-        Some(map) if !map.is_empty() => {
-            Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
-        }
+        Some(map) if !map.is_empty() => Value::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), Value::string(v)))
+                .collect(),
+        ),
         _ => Value::Null,
     }
 }
@@ -357,7 +366,9 @@ fn build_target(planned: &Value, id: &str) -> Result<Target, ProviderError> {
     if let Some(kinesis) = single(planned, "kinesis_target") {
         if let Some(path) = non_empty(kinesis, "partition_key_path") {
             target = target.kinesis_parameters(built(
-                KinesisParameters::builder().partition_key_path(path).build(),
+                KinesisParameters::builder()
+                    .partition_key_path(path)
+                    .build(),
             )?);
         }
     }
@@ -550,14 +561,29 @@ fn ecs_value(ecs: &EcsParameters) -> Value {
         )
     };
     Value::map([
-        ("task_definition_arn", Value::string(ecs.task_definition_arn())),
-        ("task_count", number(Some(i64::from(ecs.task_count().unwrap_or(1))))),
+        (
+            "task_definition_arn",
+            Value::string(ecs.task_definition_arn()),
+        ),
+        (
+            "task_count",
+            number(Some(i64::from(ecs.task_count().unwrap_or(1)))),
+        ),
         ("launch_type", text(ecs.launch_type().map(|l| l.as_str()))),
         ("platform_version", text_or_null(ecs.platform_version())),
         ("group", text_or_null(ecs.group())),
-        ("enable_ecs_managed_tags", Value::Bool(ecs.enable_ecs_managed_tags())),
-        ("enable_execute_command", Value::Bool(ecs.enable_execute_command())),
-        ("propagate_tags", text(ecs.propagate_tags().map(|p| p.as_str()))),
+        (
+            "enable_ecs_managed_tags",
+            Value::Bool(ecs.enable_ecs_managed_tags()),
+        ),
+        (
+            "enable_execute_command",
+            Value::Bool(ecs.enable_execute_command()),
+        ),
+        (
+            "propagate_tags",
+            text(ecs.propagate_tags().map(|p| p.as_str())),
+        ),
         ("tags", tags),
         ("network_configuration", Value::List(network)),
         (
@@ -612,165 +638,194 @@ fn one(value: Option<Value>) -> Value {
 
 fn to_value(target: &Target, bus: &str, rule: &str, hint: &Value) -> Value {
     let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(target_id(bus, rule, target.id())));
-    object.insert("rule".to_string(), Value::string(rule));
-    object.insert("event_bus_name".to_string(), Value::string(bus));
-    object.insert("target_id".to_string(), Value::string(target.id()));
-    object.insert("arn".to_string(), Value::string(target.arn()));
-    object.insert(
-        "input".to_string(),
-        match target.input().filter(|i| !i.is_empty()) {
-            Some(input) => same_json(Some(canonical_json(input)), hint.get("input")),
-            None => Value::Null,
-        },
-    );
-    object.insert("input_path".to_string(), text_or_null(target.input_path()));
-    object.insert("role_arn".to_string(), text_or_null(target.role_arn()));
-    object.insert(
-        "force_destroy".to_string(),
-        Value::Bool(boolean(hint, "force_destroy").unwrap_or(false)),
-    );
-    object.insert(
-        "run_command_targets".to_string(),
-        Value::List(
-            target
-                .run_command_parameters()
-                .map(|r| r.run_command_targets())
-                .unwrap_or_default()
-                .iter()
-                .map(|t| {
-                    Value::map([
-                        ("key", Value::string(t.key())),
-                        ("values", string_list(t.values())),
-                    ])
-                })
-                .collect(),
-        ),
-    );
-    object.insert(
-        "ecs_target".to_string(),
-        one(target.ecs_parameters().map(ecs_value)),
-    );
-    object.insert(
-        "batch_target".to_string(),
-        one(target.batch_parameters().map(|b| {
-            Value::map([
-                ("job_definition", Value::string(b.job_definition())),
-                ("job_name", Value::string(b.job_name())),
-                (
-                    "array_size",
-                    number(b.array_properties().map(|a| i64::from(a.size()))),
-                ),
-                (
-                    "job_attempts",
-                    number(b.retry_strategy().map(|r| i64::from(r.attempts()))),
-                ),
-            ])
-        })),
-    );
-    object.insert(
-        "kinesis_target".to_string(),
-        one(target.kinesis_parameters().map(|k| {
-            Value::map([("partition_key_path", Value::string(k.partition_key_path()))])
-        })),
-    );
-    object.insert(
-        "redshift_target".to_string(),
-        one(target.redshift_data_parameters().map(|r| {
-            Value::map([
-                ("database", Value::string(r.database())),
-                ("db_user", text_or_null(r.db_user())),
-                ("secrets_manager_arn", text_or_null(r.secret_manager_arn())),
-                ("sql", text_or_null(r.sql())),
-                ("statement_name", text_or_null(r.statement_name())),
-                ("with_event", Value::Bool(r.with_event())),
-            ])
-        })),
-    );
-    object.insert(
-        "sagemaker_pipeline_target".to_string(),
-        one(target.sage_maker_pipeline_parameters().map(|p| {
-            Value::map([(
-                "pipeline_parameter_list",
-                Value::List(
-                    p.pipeline_parameter_list()
-                        .iter()
-                        .map(|p| {
-                            Value::map([
-                                ("name", Value::string(p.name())),
-                                ("value", Value::string(p.value())),
-                            ])
-                        })
-                        .collect(),
-                ),
-            )])
-        })),
-    );
-    object.insert(
-        "sqs_target".to_string(),
-        one(target
-            .sqs_parameters()
-            .map(|q| Value::map([("message_group_id", text_or_null(q.message_group_id()))]))),
-    );
-    object.insert(
-        "http_target".to_string(),
-        one(target.http_parameters().map(|h| {
-            Value::map([
-                (
-                    "path_parameter_values",
-                    if h.path_parameter_values().is_empty() {
-                        Value::Null
-                    } else {
-                        string_list(h.path_parameter_values())
-                    },
-                ),
-                ("header_parameters", map_value(h.header_parameters())),
-                (
-                    "query_string_parameters",
-                    map_value(h.query_string_parameters()),
-                ),
-            ])
-        })),
-    );
-    object.insert(
-        "input_transformer".to_string(),
-        one(target.input_transformer().map(|t| {
-            Value::map([
-                ("input_paths", map_value(t.input_paths_map())),
-                ("input_template", Value::string(t.input_template())),
-            ])
-        })),
-    );
-    object.insert(
-        "retry_policy".to_string(),
-        one(target.retry_policy().map(|r| {
-            Value::map([
-                (
-                    "maximum_event_age_in_seconds",
-                    number(r.maximum_event_age_in_seconds().map(i64::from)),
-                ),
-                (
-                    "maximum_retry_attempts",
-                    number(r.maximum_retry_attempts().map(i64::from)),
-                ),
-            ])
-        })),
-    );
-    object.insert(
-        "dead_letter_config".to_string(),
-        one(target
-            .dead_letter_config()
-            .map(|d| Value::map([("arn", text_or_null(d.arn()))]))),
-    );
-    object.insert(
-        "appsync_target".to_string(),
-        one(target
-            .app_sync_parameters()
-            .map(|a| Value::map([("graphql_operation", text_or_null(a.graph_ql_operation()))]))),
-    );
+    let groups = [
+        identity_entries(target, bus, rule, hint),
+        service_target_entries(target),
+        delivery_entries(target),
+    ];
+    for (key, value) in groups.into_iter().flatten() {
+        object.insert(key.to_string(), value);
+    }
     // A planned unknown target_id never reaches here: the read uses the id that was sent.
     let _ = known(hint, "target_id");
     Value::Map(object)
+}
+
+/// The target's ID, rule, bus, ARN, input and role.
+fn identity_entries(
+    target: &Target,
+    bus: &str,
+    rule: &str,
+    hint: &Value,
+) -> Vec<(&'static str, Value)> {
+    vec![
+        ("id", Value::string(target_id(bus, rule, target.id()))),
+        ("rule", Value::string(rule)),
+        ("event_bus_name", Value::string(bus)),
+        ("target_id", Value::string(target.id())),
+        ("arn", Value::string(target.arn())),
+        (
+            "input",
+            match target.input().filter(|i| !i.is_empty()) {
+                Some(input) => same_json(Some(canonical_json(input)), hint.get("input")),
+                None => Value::Null,
+            },
+        ),
+        ("input_path", text_or_null(target.input_path())),
+        ("role_arn", text_or_null(target.role_arn())),
+        (
+            "force_destroy",
+            Value::Bool(boolean(hint, "force_destroy").unwrap_or(false)),
+        ),
+    ]
+}
+
+/// The parameters for the kinds of target: Run Command, ECS, Batch, Kinesis, Redshift and
+/// SageMaker.
+fn service_target_entries(target: &Target) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "run_command_targets",
+            Value::List(
+                target
+                    .run_command_parameters()
+                    .map(|r| r.run_command_targets())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|t| {
+                        Value::map([
+                            ("key", Value::string(t.key())),
+                            ("values", string_list(t.values())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        ("ecs_target", one(target.ecs_parameters().map(ecs_value))),
+        (
+            "batch_target",
+            one(target.batch_parameters().map(|b| {
+                Value::map([
+                    ("job_definition", Value::string(b.job_definition())),
+                    ("job_name", Value::string(b.job_name())),
+                    (
+                        "array_size",
+                        number(b.array_properties().map(|a| i64::from(a.size()))),
+                    ),
+                    (
+                        "job_attempts",
+                        number(b.retry_strategy().map(|r| i64::from(r.attempts()))),
+                    ),
+                ])
+            })),
+        ),
+        (
+            "kinesis_target",
+            one(target.kinesis_parameters().map(|k| {
+                Value::map([("partition_key_path", Value::string(k.partition_key_path()))])
+            })),
+        ),
+        (
+            "redshift_target",
+            one(target.redshift_data_parameters().map(|r| {
+                Value::map([
+                    ("database", Value::string(r.database())),
+                    ("db_user", text_or_null(r.db_user())),
+                    ("secrets_manager_arn", text_or_null(r.secret_manager_arn())),
+                    ("sql", text_or_null(r.sql())),
+                    ("statement_name", text_or_null(r.statement_name())),
+                    ("with_event", Value::Bool(r.with_event())),
+                ])
+            })),
+        ),
+        (
+            "sagemaker_pipeline_target",
+            one(target.sage_maker_pipeline_parameters().map(|p| {
+                Value::map([(
+                    "pipeline_parameter_list",
+                    Value::List(
+                        p.pipeline_parameter_list()
+                            .iter()
+                            .map(|p| {
+                                Value::map([
+                                    ("name", Value::string(p.name())),
+                                    ("value", Value::string(p.value())),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                )])
+            })),
+        ),
+    ]
+}
+
+/// SQS and HTTP parameters, the input transformer, retries, dead letters and AppSync.
+fn delivery_entries(target: &Target) -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "sqs_target",
+            one(target
+                .sqs_parameters()
+                .map(|q| Value::map([("message_group_id", text_or_null(q.message_group_id()))]))),
+        ),
+        (
+            "http_target",
+            one(target.http_parameters().map(|h| {
+                Value::map([
+                    (
+                        "path_parameter_values",
+                        if h.path_parameter_values().is_empty() {
+                            Value::Null
+                        } else {
+                            string_list(h.path_parameter_values())
+                        },
+                    ),
+                    ("header_parameters", map_value(h.header_parameters())),
+                    (
+                        "query_string_parameters",
+                        map_value(h.query_string_parameters()),
+                    ),
+                ])
+            })),
+        ),
+        (
+            "input_transformer",
+            one(target.input_transformer().map(|t| {
+                Value::map([
+                    ("input_paths", map_value(t.input_paths_map())),
+                    ("input_template", Value::string(t.input_template())),
+                ])
+            })),
+        ),
+        (
+            "retry_policy",
+            one(target.retry_policy().map(|r| {
+                Value::map([
+                    (
+                        "maximum_event_age_in_seconds",
+                        number(r.maximum_event_age_in_seconds().map(i64::from)),
+                    ),
+                    (
+                        "maximum_retry_attempts",
+                        number(r.maximum_retry_attempts().map(i64::from)),
+                    ),
+                ])
+            })),
+        ),
+        (
+            "dead_letter_config",
+            one(target
+                .dead_letter_config()
+                .map(|d| Value::map([("arn", text_or_null(d.arn()))]))),
+        ),
+        (
+            "appsync_target",
+            one(target.app_sync_parameters().map(|a| {
+                Value::map([("graphql_operation", text_or_null(a.graph_ql_operation()))])
+            })),
+        ),
+    ]
 }
 
 /// `(bus, rule, target_id)` of a prior value (from state, or an import).
@@ -852,7 +907,11 @@ impl ResourceType for AwsCloudwatchEventTarget {
         problems
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let id = non_empty(planned, "target_id").unwrap_or_else(|| unique_name("terraform-"));
         self.put(planned, &id).await
     }
