@@ -530,14 +530,17 @@ impl Loader {
                         InstanceKey::Index(i) if !for_each => crate::context::Instance {
                             count_index: Some(*i),
                             each: None,
+                            unexpanded: None,
                         },
                         InstanceKey::Index(i) => crate::context::Instance {
                             count_index: None,
                             each: Some((i.to_string(), value)),
+                            unexpanded: None,
                         },
                         InstanceKey::Key(k) => crate::context::Instance {
                             count_index: None,
                             each: Some((k.clone(), value)),
+                            unexpanded: None,
                         },
                     };
                     self.config.modules[module_index].calls[call_position]
@@ -547,6 +550,14 @@ impl Loader {
             }
             None => {
                 let child = self.load_module(&child_dir, child_relative, call_path, stack);
+                let call = &self.config.modules[module_index].calls[call_position];
+                if let (Some(child), Some((_, for_each))) = (child, &call.expansion) {
+                    self.config.modules[child].instance.unexpanded = Some(if *for_each {
+                        crate::context::Repetition::ForEach
+                    } else {
+                        crate::context::Repetition::Count
+                    });
+                }
                 self.config.modules[module_index].calls[call_position].module = child;
             }
         }

@@ -21,6 +21,17 @@ pub(crate) type EvalResult = Result<Value, Fail>;
 pub(crate) struct Instance {
     pub count_index: Option<i64>,
     pub each: Option<(String, Value)>,
+    /// A module called with `count` or `for_each` and loaded once, before its instances are
+    /// known (`validate`): as in Terraform's validate walk, its `count.index` or
+    /// `each.key`/`each.value` is unknown.
+    pub unexpanded: Option<Repetition>,
+}
+
+/// How a module call repeats its module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repetition {
+    Count,
+    ForEach,
 }
 
 /// What an expression's named values come from: a configuration's variables, locals,

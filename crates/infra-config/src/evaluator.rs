@@ -8,7 +8,7 @@
 use crate::config::{
     is_meta, ConditionDecl, Config, Expr, ImportDecl, ModuleCall, VariableDecl, META_BLOCKS,
 };
-use crate::context::{mark_if, Ctx, EvalResult, Fail, Instance, Scope};
+use crate::context::{mark_if, Ctx, EvalResult, Fail, Instance, Repetition, Scope};
 use crate::inputs::{InputSource, InputVariables, RawValue};
 use crate::references::{self, RefKind, Reference};
 use crate::syntax::TimeoutsBlock;
@@ -504,6 +504,7 @@ impl<'c> Evaluator<'c> {
                     Instance {
                         count_index: Some(i),
                         each: None,
+                        unexpanded: None,
                     },
                 ));
             }
@@ -526,7 +527,7 @@ impl<'c> Evaluator<'c> {
                 }
                 Value::Map(entries) => {
                     for (key, v) in entries {
-                        instances.push((Some(InstanceKey::Key(key.clone())), Instance { count_index: None, each: Some((key, v)) }));
+                        instances.push((Some(InstanceKey::Key(key.clone())), Instance { count_index: None, each: Some((key, v)), unexpanded: None }));
                     }
                 }
                 Value::List(items) => {
@@ -541,7 +542,7 @@ impl<'c> Evaluator<'c> {
                         match item {
                             Value::String(key) => instances.push((
                                 Some(InstanceKey::Key(key.clone())),
-                                Instance { count_index: None, each: Some((key.clone(), Value::String(key))) },
+                                Instance { count_index: None, each: Some((key.clone(), Value::String(key))), unexpanded: None },
                             )),
                             Value::Unknown => return Err(error("The for_each set includes values that cannot be determined until apply, so infra cannot predict how many instances will be created.".into())),
                             other => return Err(error(format!("for_each supports maps and sets of strings, but the set contains {}.", other.describe()))),
@@ -963,6 +964,7 @@ impl<'c> Evaluator<'c> {
             Some(InstanceKey::Index(i)) if decl.config.has_count => Instance {
                 count_index: Some(*i),
                 each: None,
+                unexpanded: None,
             },
             Some(InstanceKey::Key(k)) => {
                 let value = decl
@@ -976,6 +978,7 @@ impl<'c> Evaluator<'c> {
                 Instance {
                     count_index: None,
                     each: Some((k.clone(), value)),
+                    unexpanded: None,
                 }
             }
             _ => Instance::default(),
@@ -1022,6 +1025,7 @@ impl<'c> Evaluator<'c> {
                                         key.as_str().unwrap_or_default().to_string(),
                                         value,
                                     )),
+                                    unexpanded: None,
                                 }
                             })
                             .collect(),
@@ -1471,10 +1475,12 @@ fn key_binding(key: &Option<InstanceKey>) -> Instance {
         Some(InstanceKey::Index(index)) => Instance {
             count_index: Some(*index),
             each: None,
+            unexpanded: None,
         },
         Some(InstanceKey::Key(key)) => Instance {
             count_index: None,
             each: Some((key.clone(), Value::Unknown)),
+            unexpanded: None,
         },
         None => Instance::default(),
     }
@@ -1912,6 +1918,9 @@ impl<'a> Env<'a> {
             },
             "count" => match (attr(0), ctx.instance.count_index) {
                 (Some("index"), Some(i)) => Ok((Value::Number(i as f64), 1, false)),
+                (Some("index"), None) if ctx.instance.unexpanded == Some(Repetition::Count) => {
+                    Ok((Value::Unknown, 1, false))
+                }
                 (Some("index"), None) => Err(ctx.fail(
                     "Reference to \"count\" in non-counted context",
                     "The \"count\" object can only be used in \"resource\" and \"data\" blocks, and only when the \"count\" argument is set.",
@@ -1922,6 +1931,11 @@ impl<'a> Env<'a> {
             "each" => match (attr(0), &ctx.instance.each) {
                 (Some("key"), Some((key, _))) => Ok((Value::String(key.clone()), 1, false)),
                 (Some("value"), Some((_, value))) => Ok((value.clone(), 1, false)),
+                (Some("key" | "value"), None)
+                    if ctx.instance.unexpanded == Some(Repetition::ForEach) =>
+                {
+                    Ok((Value::Unknown, 1, false))
+                }
                 (Some("key" | "value"), None) => Err(ctx.fail(
                     "Reference to \"each\" in context without for_each",
                     "The \"each\" object can be used only in \"resource\" and \"data\" blocks, and only when the \"for_each\" argument is set.",

@@ -824,6 +824,61 @@ fn timeouts_are_durations_of_known_operations() {
     );
 }
 
+/// `validate` loads a module called with `for_each` or `count` once, before its instances are
+/// known: as in Terraform's validate walk, `each` and `count.index` in the call's arguments are
+/// unknown, not an error (terraform-aws-modules/ecs's service calls its container-definition
+/// module with `for_each`).
+#[test]
+fn validate_reads_each_and_count_of_an_unexpanded_module_call_as_unknown() {
+    let config = load_ok(&[
+        (
+            "main.tf",
+            r#"module "each" {
+  source   = "./child"
+  for_each = { a = 1 }
+  n        = each.value
+  name     = each.key
+}
+module "counted" {
+  source = "./child"
+  count  = 2
+  n      = count.index
+  name   = "counted"
+}
+"#,
+        ),
+        (
+            "child/main.tf",
+            r#"variable "n" {
+  type = number
+}
+variable "name" {
+  type = string
+}
+resource "aws_vpc" "v" {
+  cidr_block = "10.${var.n}.0.0/16"
+  tags       = { Name = var.name }
+}
+"#,
+        ),
+    ]);
+    let ev = Evaluator::for_validation(&config, "default").unwrap_or_else(|e| panic!("{e}"));
+    for call in ["each", "counted"] {
+        let id = ResourceId {
+            module: vec![call.to_string()],
+            ..managed("aws_vpc", "v")
+        };
+        let instances = ev
+            .expand(&id, &NoResourceValues)
+            .unwrap_or_else(|e| panic!("module.{call}: {e}"));
+        assert_eq!(
+            instances[0].value.get("cidr_block"),
+            &Value::Unknown,
+            "{call}"
+        );
+    }
+}
+
 /// terraform-aws-modules/alb and /ecs write `dynamic "timeouts"` over their `timeouts`
 /// variable: it generates the block as Terraform does, none when the variable is null (the
 /// object stores null, as without a block), and its content is checked as a block's.
