@@ -206,6 +206,13 @@ impl Ctx<'_> {
         use BinaryOperator as B;
         if matches!(operator, B::Eq | B::NotEq) {
             let sensitive = left.contains_sensitive() || right.contains_sensitive();
+            // As cty compares: null against a value that is known itself (an object whose
+            // attributes are not all known yet) is decided, as modules test
+            // `var.load_balancer != null` on an object of ARNs known after apply.
+            let (left_null, right_null) = (left.unmarked().is_null(), right.unmarked().is_null());
+            if left_null != right_null && !left.is_unknown() && !right.is_unknown() {
+                return Ok(mark_if(Value::Bool(operator == B::NotEq), sensitive));
+            }
             if !left.is_wholly_known() || !right.is_wholly_known() {
                 return Ok(mark_if(Value::Unknown, sensitive));
             }
@@ -819,5 +826,10 @@ pub(crate) mod tests {
         assert_eq!(run("length([u, 1])"), Value::Number(2.0));
         assert!(run("length(s)").is_sensitive());
         assert_eq!(run("nonsensitive(s)"), Value::string("x"));
+        // cty's comparison with null: decided for a value known itself, whatever it holds.
+        assert_eq!(run("{ arn = u } != null"), Value::Bool(true));
+        assert_eq!(run("null == [u]"), Value::Bool(false));
+        assert_eq!(run("u == null"), Value::Unknown);
+        assert_eq!(run("{ arn = u } == { arn = 1 }"), Value::Unknown);
     }
 }
