@@ -39,8 +39,8 @@ use crate::elbv2_support::{
     tags_to_sdk, update_tags, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 const APPLICATION: &[&str] = &["application"];
 const NETWORK: &[&str] = &["network", "gateway"];
@@ -161,7 +161,8 @@ pub struct AwsLb {
 
 impl AwsLb {
     pub fn new(aws: Arc<Aws>) -> AwsLb {
-        let schema = Schema::new().timeouts(&["create", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("arn_suffix", Type::String))
@@ -234,7 +235,11 @@ impl AwsLb {
             )
             .not_supported("ipam_pools", Nesting::List, OUTSIDE)
             .not_supported("minimum_load_balancer_capacity", Nesting::List, OUTSIDE)
-            .not_supported("secondary_ips_auto_assigned_per_subnet", Type::Number, OUTSIDE)
+            .not_supported(
+                "secondary_ips_auto_assigned_per_subnet",
+                Type::Number,
+                OUTSIDE,
+            )
             .with_tags();
         AwsLb { aws, schema }
     }
@@ -482,8 +487,20 @@ fn to_value(
         "ip_address_type".to_string(),
         text(load_balancer.ip_address_type().map(|t| t.as_str())),
     );
+    let kind = load_balancer
+        .r#type()
+        .map_or("application", |kind| kind.as_str());
     for setting in SETTINGS {
-        object.insert(setting.name.to_string(), setting.read(attributes));
+        // One that does not apply to this type (cross-zone load balancing on an application
+        // load balancer, where it is always on) is not read: the provider suppresses its diff
+        // there, and terraform-aws-modules/alb sets it to true on every load balancer.
+        let configured = hint.get(setting.name);
+        let value = if setting.applies_to(kind) || configured.is_null() {
+            setting.read(attributes)
+        } else {
+            configured.clone()
+        };
+        object.insert(setting.name.to_string(), value);
     }
     // No bucket means no access_logs block.
     let access_logs = match attributes.get("access_logs.s3.bucket") {

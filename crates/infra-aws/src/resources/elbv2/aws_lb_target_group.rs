@@ -32,15 +32,16 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, int, non_empty, number, set_tags, single, string, string_list, text, vanished,
+    blocks, boolean, changed, int, non_empty, number, set_tags, single, string, string_list, text,
+    vanished,
 };
 use crate::elbv2_support::{
     arn_suffix, describe_tags, generated_name, has_managed_tags, name_prefix_of, settings_to_send,
     tags_to_sdk, update_tags, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 const HTTP: &[&str] = &["HTTP", "HTTPS"];
 const BALANCED: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"];
@@ -148,7 +149,6 @@ fn group_kind(value: &Value) -> Option<String> {
     }
 }
 
-
 pub struct AwsLbTargetGroup {
     aws: Arc<Aws>,
     schema: Schema,
@@ -221,27 +221,29 @@ impl AwsLbTargetGroup {
             )
             .attr(Attribute::optional("vpc_id", Type::String).force_new())
             .block(Block::single("health_check", health_check))
-            .block(Block::single(
-                "stickiness",
-                Schema::new()
-                    .attr(
-                        Attribute::required("type", Type::String).check(Check::OneOf(&[
-                            "lb_cookie",
-                            "app_cookie",
-                            "source_ip",
-                            "source_ip_dest_ip",
-                            "source_ip_dest_ip_proto",
-                        ])),
-                    )
-                    .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(true)))
-                    .attr(
-                        Attribute::optional("cookie_duration", Type::Number)
-                            .default(Value::Number(86400.0))
-                            .check(Check::Range(0, 604_800)),
-                    )
-                    .attr(Attribute::optional("cookie_name", Type::String)),
+            .block(
+                Block::single(
+                    "stickiness",
+                    Schema::new()
+                        .attr(
+                            Attribute::required("type", Type::String).check(Check::OneOf(&[
+                                "lb_cookie",
+                                "app_cookie",
+                                "source_ip",
+                                "source_ip_dest_ip",
+                                "source_ip_dest_ip_proto",
+                            ])),
+                        )
+                        .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(true)))
+                        .attr(
+                            Attribute::optional("cookie_duration", Type::Number)
+                                .default(Value::Number(86400.0))
+                                .check(Check::Range(0, 604_800)),
+                        )
+                        .attr(Attribute::optional("cookie_name", Type::String)),
+                )
+                .computed(),
             )
-            .computed())
             .block(Block::single(
                 "target_health_state",
                 Schema::new()
@@ -579,6 +581,13 @@ fn to_value(
         ),
     );
     object.insert("vpc_id".to_string(), text(group.vpc_id()));
+    // Nor does AWS report them for a lambda group; the provider suppresses their diff there,
+    // so what the configuration says stands.
+    if group.target_type() == Some(&TargetTypeEnum::Lambda) {
+        for key in ["port", "protocol", "protocol_version", "vpc_id"] {
+            object.insert(key.to_string(), hint.get(key).clone());
+        }
+    }
     object.insert(
         "health_check".to_string(),
         Value::List(vec![Value::map([
@@ -796,17 +805,25 @@ impl ResourceType for AwsLbTargetGroup {
             (None, Some(prefix)) => generated_name(&prefix, 32),
             (None, None) => generated_name("tf-", 32),
         };
+        // A lambda group has no port, protocol or VPC: AWS refuses them ("VPC ID cannot be
+        // specified for target groups with target type 'lambda'"), and the provider sends
+        // none of them whatever the configuration says (terraform-aws-modules/alb sets vpc_id
+        // on every group).
+        let lambda = string(planned, "target_type").as_deref() == Some("lambda");
+        let unless_lambda = |value: Option<String>| value.filter(|_| !lambda);
         let call = client
             .create_target_group()
             .name(&name)
-            .set_port(int(planned, "port"))
-            .set_protocol(string(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
-            .set_protocol_version(non_empty(planned, "protocol_version"))
+            .set_port(int(planned, "port").filter(|_| !lambda))
+            .set_protocol(
+                unless_lambda(string(planned, "protocol")).map(|p| ProtocolEnum::from(p.as_str())),
+            )
+            .set_protocol_version(unless_lambda(non_empty(planned, "protocol_version")))
             .set_ip_address_type(
-                non_empty(planned, "ip_address_type")
+                unless_lambda(non_empty(planned, "ip_address_type"))
                     .map(|t| TargetGroupIpAddressTypeEnum::from(t.as_str())),
             )
-            .set_vpc_id(string(planned, "vpc_id"))
+            .set_vpc_id(unless_lambda(string(planned, "vpc_id")))
             .set_target_type(
                 string(planned, "target_type").map(|t| TargetTypeEnum::from(t.as_str())),
             );
