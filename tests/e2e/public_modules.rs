@@ -69,3 +69,98 @@ fn the_public_vpc_module_validates_applies_plans_clean_and_destroys() {
         "vpcs=0 subnets=0 nat=0 db=0 cache=0 redshift=0"
     );
 }
+
+/// What the alb module made in eu-west-1, counted through the AWS API: load balancers,
+/// listeners, rules (defaults left out), target groups, registered targets, the web ACL's
+/// protection, and the alias record.
+fn alb_objects(moto: &Moto) -> String {
+    moto.python(
+        "import boto3\n\
+         elb = boto3.client('elbv2', region_name='eu-west-1')\n\
+         lbs = elb.describe_load_balancers()['LoadBalancers']\n\
+         listeners = [l for lb in lbs for l in elb.describe_listeners(LoadBalancerArn=lb['LoadBalancerArn'])['Listeners']]\n\
+         rules = [r for l in listeners for r in elb.describe_rules(ListenerArn=l['ListenerArn'])['Rules'] if not r['IsDefault']]\n\
+         groups = elb.describe_target_groups()['TargetGroups']\n\
+         targets = sum(len(elb.describe_target_health(TargetGroupArn=g['TargetGroupArn'])['TargetHealthDescriptions']) for g in groups)\n\
+         waf = boto3.client('wafv2', region_name='eu-west-1')\n\
+         protected = sum(1 for lb in lbs if 'WebACL' in waf.get_web_acl_for_resource(ResourceArn=lb['LoadBalancerArn']))\n\
+         r53 = boto3.client('route53')\n\
+         zones = r53.list_hosted_zones()['HostedZones']\n\
+         aliases = [r for z in zones for r in r53.list_resource_record_sets(HostedZoneId=z['Id'])['ResourceRecordSets'] if 'AliasTarget' in r]\n\
+         print(f'lbs={len(lbs)} listeners={len(listeners)} rules={len(rules)} groups={len(groups)} targets={targets} protected={protected} aliases={len(aliases)}')",
+    )
+    .trim()
+    .to_string()
+}
+
+/// terraform-aws-modules/alb 10.5.0, called as its complete-alb example calls it (trimmed to
+/// what the emulator serves, `tests/fixtures/alb_module/main.tf`): validate, apply, a clean
+/// plan, destroy to an empty emulator.
+#[test]
+fn the_public_alb_module_validates_applies_plans_clean_and_destroys() {
+    let moto = Moto::start();
+    let stack = Stack::from_fixture("tests/fixtures/alb_module");
+    let pems = moto.python(
+        "import datetime\n\
+         from cryptography import x509\n\
+         from cryptography.hazmat.primitives import hashes, serialization\n\
+         from cryptography.hazmat.primitives.asymmetric import rsa\n\
+         from cryptography.x509.oid import NameOID\n\
+         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)\n\
+         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'terraform-aws-modules.modules.tf')])\n\
+         now = datetime.datetime.now(datetime.timezone.utc)\n\
+         cert = x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(1001).not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=365)).sign(key, hashes.SHA256())\n\
+         print(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()).decode() + '%%' + cert.public_bytes(serialization.Encoding.PEM).decode())",
+    );
+    let (key, cert) = pems.trim().split_once("%%").expect("a key and a certificate");
+    stack.write("key.pem", key);
+    stack.write("cert.pem", cert);
+    let validate = infra(&stack, None, &["validate"]).ok();
+    assert!(
+        validate.stdout.contains("The configuration is valid"),
+        "{}",
+        validate.all()
+    );
+    let web_acl = moto
+        .python(
+            "import boto3\n\
+             acl = boto3.client('wafv2', region_name='eu-west-1').create_web_acl(Name='alb-module', Scope='REGIONAL', DefaultAction={'Allow': {}}, \
+             VisibilityConfig={'SampledRequestsEnabled': False, 'CloudWatchMetricsEnabled': False, 'MetricName': 'alb-module'})\n\
+             print(acl['Summary']['ARN'])",
+        )
+        .trim()
+        .to_string();
+    let var = format!("-var=web_acl_arn={web_acl}");
+
+    let apply = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve", &var],
+    )
+    .ok();
+    assert!(apply.stdout.contains("Apply complete!"), "{}", apply.stdout);
+    assert_eq!(
+        alb_objects(&moto),
+        "lbs=1 listeners=4 rules=5 groups=2 targets=3 protected=1 aliases=1",
+        "{}",
+        apply.stdout
+    );
+
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode", &var],
+    );
+    assert_eq!(plan.code, 0, "a second plan shows changes:\n{}", plan.all());
+
+    infra(
+        &stack,
+        Some(&moto),
+        &["destroy", "-input=false", "-auto-approve", &var],
+    )
+    .ok();
+    assert_eq!(
+        alb_objects(&moto),
+        "lbs=0 listeners=0 rules=0 groups=0 targets=0 protected=0 aliases=0"
+    );
+}
