@@ -3,9 +3,9 @@
 //! both sides are compared in), tags, and the blocks services and task sets share (capacity
 //! provider strategy, network configuration, service registries).
 //!
-//! The SDK has no JSON form of `ContainerDefinition`, so the fields are mapped one by one; a
-//! field we do not map is reported by [`unsupported_container_fields`] at validate time rather
-//! than silently dropped.
+//! The SDK has no JSON form of `ContainerDefinition`, so the fields are mapped one by one, the
+//! less common ones in [`crate::ecs_container_settings`]; every field of ECS's is mapped, and a
+//! key that is none of them is dropped with a warning, as the provider drops it.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -55,21 +55,6 @@ const CONTAINER_FIELDS: &[&str] = &[
     "healthCheck",
 ];
 
-/// The fields of ECS's `ContainerDefinition` (the API reference; the SDK's
-/// `types::ContainerDefinition`) that infra does not map: with [`CONTAINER_FIELDS`], every
-/// field there is. These are refused, never dropped.
-const ECS_CONTAINER_FIELDS_NOT_MAPPED: &[&str] = &[
-    "repositoryCredentials",
-    "restartPolicy",
-    "environmentFiles",
-    "linuxParameters",
-    "versionConsistency",
-    "systemControls",
-    "resourceRequirements",
-    "firelensConfiguration",
-    "credentialSpecs",
-];
-
 /// What a `container_definitions` document holds that is not a container field of ECS at
 /// all (a task-level `networkMode` written inside a container, a typo): the provider decodes
 /// the JSON with Go's decoder, which drops such keys silently; infra drops them too and says so.
@@ -90,16 +75,24 @@ pub fn container_definition_ignored_fields(text: &str) -> Vec<String> {
     ignored
 }
 
-/// Go's JSON decoder matches field names without regard to case, and so does this.
-fn is_ecs_container_field(key: &str) -> bool {
+/// ECS's name of a container field written `key`: Go's JSON decoder matches field names
+/// without regard to case, and so does this. With [`crate::ecs_container_settings::FIELDS`],
+/// [`CONTAINER_FIELDS`] is every field of ECS's `ContainerDefinition` (the API reference; the
+/// SDK's `types::ContainerDefinition`).
+fn ecs_container_field(key: &str) -> Option<&'static str> {
     CONTAINER_FIELDS
         .iter()
-        .chain(ECS_CONTAINER_FIELDS_NOT_MAPPED)
-        .any(|field| field.eq_ignore_ascii_case(key))
+        .chain(crate::ecs_container_settings::FIELDS)
+        .find(|field| field.eq_ignore_ascii_case(key))
+        .copied()
 }
 
-/// Problems with a `container_definitions` document: not a JSON array of objects, a container
-/// without `name`/`image`, or a field of ECS's that this provider does not map.
+fn is_ecs_container_field(key: &str) -> bool {
+    ecs_container_field(key).is_some()
+}
+
+/// Problems with a `container_definitions` document: not a JSON array of objects, or a
+/// container without `name`/`image`.
 pub fn container_definition_problems(text: &str) -> Vec<String> {
     let parsed: Json = match serde_json::from_str(text) {
         Ok(json) => json,
@@ -115,16 +108,9 @@ pub fn container_definition_problems(text: &str) -> Vec<String> {
             continue;
         };
         for required in ["name", "image"] {
-            if !fields.get(required).is_some_and(Json::is_string) {
+            if !field(fields, required).is_some_and(Json::is_string) {
                 problems.push(format!(
                     "container_definitions[{index}] needs a string \"{required}\""
-                ));
-            }
-        }
-        for key in fields.keys() {
-            if is_ecs_container_field(key) && !CONTAINER_FIELDS.contains(&key.as_str()) {
-                problems.push(format!(
-                    "container_definitions[{index}]: field \"{key}\" is not supported by infra"
                 ));
             }
         }
@@ -132,8 +118,20 @@ pub fn container_definition_problems(text: &str) -> Vec<String> {
     problems
 }
 
-fn text_field(object: &Map<String, Json>, key: &str) -> Option<String> {
-    match object.get(key)? {
+/// The value of `key` in `object`, the key matched whatever its case when not exactly, as
+/// Go's JSON decoder (the provider's) matches a struct's fields: terraform-aws-modules/ecs
+/// writes `entrypoint`.
+pub(crate) fn field<'a>(object: &'a Map<String, Json>, key: &str) -> Option<&'a Json> {
+    object.get(key).or_else(|| {
+        object
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(key))
+            .map(|(_, value)| value)
+    })
+}
+
+pub(crate) fn text_field(object: &Map<String, Json>, key: &str) -> Option<String> {
+    match field(object, key)? {
         Json::String(s) => Some(s.clone()),
         Json::Number(n) => Some(n.to_string()),
         Json::Bool(b) => Some(b.to_string()),
@@ -141,24 +139,24 @@ fn text_field(object: &Map<String, Json>, key: &str) -> Option<String> {
     }
 }
 
-fn int_field(object: &Map<String, Json>, key: &str) -> Option<i32> {
-    let value = object.get(key)?;
+pub(crate) fn int_field(object: &Map<String, Json>, key: &str) -> Option<i32> {
+    let value = field(object, key)?;
     let number = value
         .as_i64()
         .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))?;
     i32::try_from(number).ok()
 }
 
-fn bool_field(object: &Map<String, Json>, key: &str) -> Option<bool> {
-    match object.get(key)? {
+pub(crate) fn bool_field(object: &Map<String, Json>, key: &str) -> Option<bool> {
+    match field(object, key)? {
         Json::Bool(b) => Some(*b),
         Json::String(s) => s.parse().ok(),
         _ => None,
     }
 }
 
-fn strings_field(object: &Map<String, Json>, key: &str) -> Option<Vec<String>> {
-    let items = object.get(key)?.as_array()?;
+pub(crate) fn strings_field(object: &Map<String, Json>, key: &str) -> Option<Vec<String>> {
+    let items = field(object, key)?.as_array()?;
     Some(
         items
             .iter()
@@ -167,16 +165,21 @@ fn strings_field(object: &Map<String, Json>, key: &str) -> Option<Vec<String>> {
     )
 }
 
-fn objects_field<'a>(object: &'a Map<String, Json>, key: &str) -> Vec<&'a Map<String, Json>> {
-    object
-        .get(key)
+pub(crate) fn objects_field<'a>(
+    object: &'a Map<String, Json>,
+    key: &str,
+) -> Vec<&'a Map<String, Json>> {
+    field(object, key)
         .and_then(Json::as_array)
         .map(|items| items.iter().filter_map(Json::as_object).collect())
         .unwrap_or_default()
 }
 
-fn string_map_field(object: &Map<String, Json>, key: &str) -> Option<HashMap<String, String>> {
-    let entries = object.get(key)?.as_object()?;
+pub(crate) fn string_map_field(
+    object: &Map<String, Json>,
+    key: &str,
+) -> Option<HashMap<String, String>> {
+    let entries = field(object, key)?.as_object()?;
     Some(
         entries
             .iter()
@@ -185,7 +188,7 @@ fn string_map_field(object: &Map<String, Json>, key: &str) -> Option<HashMap<Str
     )
 }
 
-fn invalid(index: usize, what: &str, error: impl std::fmt::Display) -> ProviderError {
+pub(crate) fn invalid(index: usize, what: &str, error: impl std::fmt::Display) -> ProviderError {
     ProviderError::new(format!("container_definitions[{index}].{what}: {error}"))
 }
 
@@ -285,7 +288,8 @@ fn container_to_sdk(
         .collect::<Result<Vec<_>, _>>()?;
     let log_configuration = log_configuration_to_sdk(index, c)?;
     let health_check = health_check_to_sdk(index, c)?;
-    Ok(ContainerDefinition::builder()
+    let builder = crate::ecs_container_settings::to_sdk(index, c, ContainerDefinition::builder())?;
+    Ok(builder
         .set_name(text_field(c, "name"))
         .set_image(text_field(c, "image"))
         .set_cpu(int_field(c, "cpu"))
@@ -346,35 +350,39 @@ fn log_configuration_to_sdk(
     index: usize,
     c: &Map<String, Json>,
 ) -> Result<Option<LogConfiguration>, ProviderError> {
-    Ok(match c.get("logConfiguration").and_then(Json::as_object) {
-        Some(l) => Some(
-            LogConfiguration::builder()
-                .set_log_driver(text_field(l, "logDriver").map(|s| LogDriver::from(s.as_str())))
-                .set_options(string_map_field(l, "options"))
-                .set_secret_options(Some(
-                    objects_field(l, "secretOptions")
-                        .into_iter()
-                        .map(|s| {
-                            Secret::builder()
-                                .set_name(text_field(s, "name"))
-                                .set_value_from(text_field(s, "valueFrom"))
-                                .build()
-                                .map_err(|e| invalid(index, "logConfiguration.secretOptions", e))
-                        })
-                        .collect::<Result<Vec<_>, _>>()?,
-                ))
-                .build()
-                .map_err(|e| invalid(index, "logConfiguration", e))?,
-        ),
-        None => None,
-    })
+    Ok(
+        match field(c, "logConfiguration").and_then(Json::as_object) {
+            Some(l) => Some(
+                LogConfiguration::builder()
+                    .set_log_driver(text_field(l, "logDriver").map(|s| LogDriver::from(s.as_str())))
+                    .set_options(string_map_field(l, "options"))
+                    .set_secret_options(Some(
+                        objects_field(l, "secretOptions")
+                            .into_iter()
+                            .map(|s| {
+                                Secret::builder()
+                                    .set_name(text_field(s, "name"))
+                                    .set_value_from(text_field(s, "valueFrom"))
+                                    .build()
+                                    .map_err(|e| {
+                                        invalid(index, "logConfiguration.secretOptions", e)
+                                    })
+                            })
+                            .collect::<Result<Vec<_>, _>>()?,
+                    ))
+                    .build()
+                    .map_err(|e| invalid(index, "logConfiguration", e))?,
+            ),
+            None => None,
+        },
+    )
 }
 
 fn health_check_to_sdk(
     index: usize,
     c: &Map<String, Json>,
 ) -> Result<Option<HealthCheck>, ProviderError> {
-    Ok(match c.get("healthCheck").and_then(Json::as_object) {
+    Ok(match field(c, "healthCheck").and_then(Json::as_object) {
         Some(h) => Some(
             HealthCheck::builder()
                 .set_command(strings_field(h, "command"))
@@ -389,13 +397,13 @@ fn health_check_to_sdk(
     })
 }
 
-fn put(object: &mut Map<String, Json>, key: &str, value: Option<Json>) {
+pub(crate) fn put(object: &mut Map<String, Json>, key: &str, value: Option<Json>) {
     if let Some(value) = value {
         object.insert(key.to_string(), value);
     }
 }
 
-fn list_json(items: &[String]) -> Option<Json> {
+pub(crate) fn list_json(items: &[String]) -> Option<Json> {
     (!items.is_empty()).then(|| json!(items))
 }
 
@@ -509,6 +517,7 @@ pub fn containers_to_json(containers: &[ContainerDefinition]) -> String {
                     })
                 }),
             );
+            crate::ecs_container_settings::to_json(c, &mut o);
             Json::Object(o)
         })
         .collect();
@@ -554,10 +563,14 @@ pub fn normalize_container_definitions(text: &str, awsvpc: bool) -> String {
     let normalized: Vec<Json> = containers
         .into_iter()
         .map(|container| {
-            let Json::Object(mut c) = container else {
+            let Json::Object(c) = container else {
                 return container;
             };
-            c.retain(|key, _| is_ecs_container_field(key));
+            // ECS's own fields, each under ECS's name whatever case it was written in.
+            let mut c: Map<String, Json> = c
+                .into_iter()
+                .filter_map(|(key, value)| Some((ecs_container_field(&key)?.to_string(), value)))
+                .collect();
             for key in [
                 "cpu",
                 "memory",
@@ -871,15 +884,9 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_fields_are_named_and_fields_ecs_lacks_are_ignored() {
+    fn every_ecs_field_is_taken_and_fields_ecs_lacks_are_ignored() {
         let text = r#"[{"name":"a","image":"b","linuxParameters":{},"networkMode":"awsvpc"}]"#;
-        assert_eq!(
-            container_definition_problems(text),
-            vec![
-                "container_definitions[0]: field \"linuxParameters\" is not supported by infra"
-                    .to_string()
-            ]
-        );
+        assert_eq!(container_definition_problems(text), Vec::<String>::new());
         assert_eq!(
             container_definition_ignored_fields(text),
             vec!["container_definitions[0]: \"networkMode\" is not a field of an ECS container definition; it is ignored, as the AWS provider ignores it".to_string()]
