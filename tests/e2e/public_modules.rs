@@ -112,7 +112,10 @@ fn the_public_alb_module_validates_applies_plans_clean_and_destroys() {
          cert = x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(1001).not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=365)).sign(key, hashes.SHA256())\n\
          print(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()).decode() + '%%' + cert.public_bytes(serialization.Encoding.PEM).decode())",
     );
-    let (key, cert) = pems.trim().split_once("%%").expect("a key and a certificate");
+    let (key, cert) = pems
+        .trim()
+        .split_once("%%")
+        .expect("a key and a certificate");
     stack.write("key.pem", key);
     stack.write("cert.pem", cert);
     let validate = infra(&stack, None, &["validate"]).ok();
@@ -162,5 +165,75 @@ fn the_public_alb_module_validates_applies_plans_clean_and_destroys() {
     assert_eq!(
         alb_objects(&moto),
         "lbs=0 listeners=0 rules=0 groups=0 targets=0 protected=0 aliases=0"
+    );
+}
+
+/// What the ecs example made in eu-west-1, counted through the AWS API: active clusters,
+/// services (and their ECS Exec flag) and task definitions, load balancers, target groups.
+fn ecs_objects(moto: &Moto) -> String {
+    moto.python(
+        "import boto3\n\
+         ecs = boto3.client('ecs', region_name='eu-west-1')\n\
+         arns = ecs.list_clusters()['clusterArns']\n\
+         clusters = [c['clusterArn'] for c in ecs.describe_clusters(clusters=arns)['clusters'] if c['status'] == 'ACTIVE'] if arns else []\n\
+         services = [s for c in clusters for s in ecs.describe_services(cluster=c, services=ecs.list_services(cluster=c)['serviceArns'])['services'] if s['status'] == 'ACTIVE'] if clusters else []\n\
+         exec_on = sum(1 for s in services if s.get('enableExecuteCommand'))\n\
+         task_definitions = ecs.list_task_definitions(status='ACTIVE')['taskDefinitionArns']\n\
+         elb = boto3.client('elbv2', region_name='eu-west-1')\n\
+         lbs = elb.describe_load_balancers()['LoadBalancers']\n\
+         groups = elb.describe_target_groups()['TargetGroups']\n\
+         print(f'clusters={len(clusters)} services={len(services)} exec={exec_on} task_definitions={len(task_definitions)} lbs={len(lbs)} groups={len(groups)}')",
+    )
+    .trim()
+    .to_string()
+}
+
+/// terraform-aws-modules/ecs 7.5.0's fargate example, with the alb and vpc modules it calls
+/// (`tests/fixtures/ecs_module/main.tf` says what differs): validate, apply (a cluster, a
+/// blue/green service with ECS Exec and service connect, a standalone task definition, the
+/// load balancer with the service's two target groups), a clean plan, destroy.
+#[test]
+fn the_public_ecs_module_validates_applies_plans_clean_and_destroys() {
+    let moto = Moto::start();
+    let stack = Stack::from_fixture("tests/fixtures/ecs_module");
+    let validate = infra(&stack, None, &["validate"]).ok();
+    assert!(
+        validate.stdout.contains("The configuration is valid"),
+        "{}",
+        validate.all()
+    );
+
+    let apply = infra(
+        &stack,
+        Some(&moto),
+        &["apply", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    assert!(apply.stdout.contains("Apply complete!"), "{}", apply.stdout);
+    assert_eq!(
+        ecs_objects(&moto),
+        // The blue/green service is two ECS services, `<name>-blue` and `<name>-green` (README,
+        // "Blue/green deployments"), both with ECS Exec.
+        "clusters=1 services=2 exec=2 task_definitions=2 lbs=1 groups=2",
+        "{}",
+        apply.stdout
+    );
+
+    let plan = infra(
+        &stack,
+        Some(&moto),
+        &["plan", "-input=false", "-detailed-exitcode"],
+    );
+    assert_eq!(plan.code, 0, "a second plan shows changes:\n{}", plan.all());
+
+    infra(
+        &stack,
+        Some(&moto),
+        &["destroy", "-input=false", "-auto-approve"],
+    )
+    .ok();
+    assert_eq!(
+        ecs_objects(&moto),
+        "clusters=0 services=0 exec=0 task_definitions=0 lbs=0 groups=0"
     );
 }

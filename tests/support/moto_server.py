@@ -434,6 +434,39 @@ def ecs_tasks_that_never_start():
 
 
 
+def ecs_services_report_execute_command_and_managed_tags():
+    """DescribeServices reports a service's `enableExecuteCommand` and `enableECSManagedTags`,
+    false unless CreateService or UpdateService set them, as AWS does. moto 5.2.5 drops both at
+    CreateService (its UpdateService keeps them), so a service created with ECS Exec read back
+    without it, and terraform-aws-modules/ecs, which turns both on, never planned clean."""
+    from moto.ecs.models import Service
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    init = Service.__init__
+
+    def service_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.enable_execute_command = False
+        self.enable_ecs_managed_tags = False
+
+    Service.__init__ = service_init
+    create_service = EC2ContainerServiceResponse.create_service
+
+    def create_service_with_flags(self):
+        result = create_service(self)
+        service = self.ecs_backend._get_service(
+            self._get_param("cluster", "default"), self._get_param("serviceName")
+        )
+        service.enable_execute_command = bool(self._get_param("enableExecuteCommand", False))
+        service.enable_ecs_managed_tags = bool(self._get_param("enableECSManagedTags", False))
+        return result
+
+    EC2ContainerServiceResponse.create_service = create_service_with_flags
+
+
+ecs_services_report_execute_command_and_managed_tags()
+
+
 def acm_issues_only_validated_certificates():
     """ACM issues a DNS-validated certificate once each of its domains' validation CNAME is
     published. With MOTO_ACM_VALIDATION_WAIT, moto 5.2.5 issues it after that many seconds

@@ -56,9 +56,9 @@ pub mod secretsmanager;
 pub mod servicediscovery;
 pub mod sns;
 pub mod ssm;
-pub mod wafv2;
 #[cfg(test)]
 mod state_upgrades;
+pub mod wafv2;
 
 pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     ec2::register(registry, aws);

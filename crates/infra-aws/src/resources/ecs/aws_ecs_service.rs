@@ -19,11 +19,11 @@
 //! `force_delete` and `triggers` are configuration only (delete always scales to zero and
 //! forces).
 //!
-//! moto does not return `enable_ecs_managed_tags`, `enable_execute_command`,
-//! `capacity_provider_strategy`, `ordered_placement_strategy`, `placement_constraints`,
-//! `availability_zone_rebalancing`, `alarms`, `service_connect_configuration`,
-//! `volume_configuration` or `vpc_lattice_configurations`, so drift on them is not seen in
-//! tests (`alarms` and the three deployment-level blocks fall back to the configuration when
+//! moto does not return `capacity_provider_strategy`, `ordered_placement_strategy`,
+//! `placement_constraints`, `availability_zone_rebalancing`, `alarms`,
+//! `service_connect_configuration`, `volume_configuration` or `vpc_lattice_configurations`
+//! (`enable_execute_command` and `enable_ecs_managed_tags` it returns through the test
+//! server's patch, `tests/support/moto_server.py`), so drift on them is not seen in tests (`alarms` and the three deployment-level blocks fall back to the configuration when
 //! the answer has none, as for the other deployment settings).
 
 use std::collections::BTreeMap;
