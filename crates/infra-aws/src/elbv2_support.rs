@@ -556,25 +556,20 @@ fn extra_params_value(params: Option<&std::collections::HashMap<String, String>>
 /// The schema of a listener rule's `condition` set block.
 pub fn condition_block() -> Block {
     let values = || Schema::new().attr(Attribute::required("values", Type::set(Type::String)));
-    let regex_values = |schema: Schema| {
-        schema.not_supported(
-            "regex_values",
-            Type::set(Type::String),
-            "match with wildcard `values`",
-        )
+    // Wildcard `values` or `regex_values` (provider 6.x): exactly one of them.
+    let matched = |schema: Schema| {
+        schema
+            .attr(Attribute::optional("values", Type::set(Type::String)))
+            .attr(Attribute::optional("regex_values", Type::set(Type::String)))
     };
     Block::set(
         "condition",
         Schema::new()
-            .block(Block::single("path_pattern", regex_values(values())))
-            .block(Block::single("host_header", regex_values(values())))
+            .block(Block::single("path_pattern", matched(Schema::new())))
+            .block(Block::single("host_header", matched(Schema::new())))
             .block(Block::single(
                 "http_header",
-                regex_values(
-                    Schema::new()
-                        .attr(Attribute::required("http_header_name", Type::String))
-                        .attr(Attribute::required("values", Type::set(Type::String))),
-                ),
+                matched(Schema::new().attr(Attribute::required("http_header_name", Type::String))),
             ))
             .block(Block::single("http_request_method", values()))
             .block(Block::single("source_ip", values()))
@@ -600,51 +595,91 @@ const CONDITION_KINDS: &[&str] = &[
     "source_ip",
 ];
 
-/// Each condition sets exactly one kind, as AWS requires. Returns `(path, message)`.
+/// The condition kinds that match `values` (wildcards) or `regex_values`.
+const PATTERN_KINDS: &[&str] = &["host_header", "http_header", "path_pattern"];
+
+/// Each condition sets exactly one kind, and a pattern kind exactly one of `values` and
+/// `regex_values`, as AWS requires. Returns `(path, message)`.
 pub fn validate_conditions(config: &Value) -> Vec<(String, String)> {
-    blocks(config, "condition")
-        .iter()
-        .enumerate()
-        .filter_map(|(index, condition)| {
-            let set = CONDITION_KINDS
-                .iter()
-                .filter(|kind| single(condition, kind).is_some())
-                .count();
-            (set != 1).then(|| {
-                (
-                    format!("condition[{index}]"),
-                    format!(
-                        "exactly one of {} must be set in a condition, got {set}",
-                        CONDITION_KINDS.join(", ")
-                    ),
-                )
-            })
-        })
-        .collect()
+    let mut problems = Vec::new();
+    for (index, condition) in blocks(config, "condition").iter().enumerate() {
+        let set = CONDITION_KINDS
+            .iter()
+            .filter(|kind| single(condition, kind).is_some())
+            .count();
+        if set != 1 {
+            problems.push((
+                format!("condition[{index}]"),
+                format!(
+                    "exactly one of {} must be set in a condition, got {set}",
+                    CONDITION_KINDS.join(", ")
+                ),
+            ));
+        }
+        for kind in PATTERN_KINDS {
+            let Some(block) = single(condition, kind) else {
+                continue;
+            };
+            let given = |key: &str| !block.get(key).is_null();
+            if !block.get("values").is_wholly_known()
+                || !block.get("regex_values").is_wholly_known()
+            {
+                continue;
+            }
+            if given("values") == given("regex_values") {
+                problems.push((
+                    format!("condition[{index}].{kind}"),
+                    "exactly one of values and regex_values must be set".to_string(),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// A pattern condition's `values` and `regex_values`, as the SDK takes them (None when unset).
+fn patterns(block: &Value) -> (Option<Vec<String>>, Option<Vec<String>>) {
+    let set = |key: &str| (!block.get(key).is_null()).then(|| strings(block, key));
+    (set("values"), set("regex_values"))
+}
+
+/// A pattern condition's entries when read: the `values` or `regex_values` AWS reports.
+fn pattern_entries(values: &[String], regex_values: &[String]) -> [(&'static str, Value); 2] {
+    [
+        ("values", crate::app_support::string_list(values)),
+        (
+            "regex_values",
+            crate::app_support::string_list(regex_values),
+        ),
+    ]
 }
 
 pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
     let mut out = Vec::new();
     for condition in blocks(value, "condition") {
         if let Some(path) = single(condition, "path_pattern") {
+            let (values, regex_values) = patterns(path);
             out.push(
                 RuleCondition::builder()
                     .field("path-pattern")
                     .path_pattern_config(
                         PathPatternConditionConfig::builder()
-                            .set_values(Some(strings(path, "values")))
+                            .set_values(values)
+                            .set_regex_values(regex_values)
                             .build(),
                     )
                     .build(),
             );
         }
         if let Some(host) = single(condition, "host_header") {
+            let (values, regex_values) = patterns(host);
             out.push(
                 RuleCondition::builder()
                     .field("host-header")
                     .host_header_config(
                         HostHeaderConditionConfig::builder()
-                            .set_values(Some(strings(host, "values")))
+                            .set_values(values)
+                            .set_regex_values(regex_values)
                             .build(),
                     )
                     .build(),
@@ -704,7 +739,8 @@ pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
                     .http_header_config(
                         HttpHeaderConditionConfig::builder()
                             .set_http_header_name(string(header, "http_header_name"))
-                            .set_values(Some(strings(header, "values")))
+                            .set_values(patterns(header).0)
+                            .set_regex_values(patterns(header).1)
                             .build(),
                     )
                     .build(),
@@ -768,36 +804,41 @@ pub fn conditions_from_sdk(conditions: &[RuleCondition]) -> Value {
                         );
                     }
                     "path-pattern" => {
-                        let values = condition
-                            .path_pattern_config()
+                        let config = condition.path_pattern_config();
+                        let regex_values = config.map(|c| c.regex_values()).unwrap_or(&[]);
+                        let values = config
                             .map(|c| c.values().to_vec())
-                            .filter(|v| !v.is_empty())
+                            .filter(|v| !v.is_empty() || !regex_values.is_empty())
                             .unwrap_or_else(|| condition.values().to_vec());
-                        object.insert("path_pattern".into(), values_block(&values));
+                        let entries = pattern_entries(&values, regex_values);
+                        object.insert(
+                            "path_pattern".into(),
+                            Value::List(vec![Value::map(entries)]),
+                        );
                     }
                     "host-header" => {
-                        let values = condition
-                            .host_header_config()
+                        let config = condition.host_header_config();
+                        let regex_values = config.map(|c| c.regex_values()).unwrap_or(&[]);
+                        let values = config
                             .map(|c| c.values().to_vec())
-                            .filter(|v| !v.is_empty())
+                            .filter(|v| !v.is_empty() || !regex_values.is_empty())
                             .unwrap_or_else(|| condition.values().to_vec());
-                        object.insert("host_header".into(), values_block(&values));
+                        let entries = pattern_entries(&values, regex_values);
+                        object.insert("host_header".into(), Value::List(vec![Value::map(entries)]));
                     }
                     "http-header" => {
                         let config = condition.http_header_config();
+                        let [values, regex_values] = pattern_entries(
+                            config.map(|c| c.values()).unwrap_or(&[]),
+                            config.map(|c| c.regex_values()).unwrap_or(&[]),
+                        );
+                        let name = text(config.and_then(|c| c.http_header_name()));
                         object.insert(
                             "http_header".into(),
                             Value::List(vec![Value::map([
-                                (
-                                    "http_header_name",
-                                    text(config.and_then(|c| c.http_header_name())),
-                                ),
-                                (
-                                    "values",
-                                    crate::app_support::string_list(
-                                        config.map(|c| c.values()).unwrap_or(&[]),
-                                    ),
-                                ),
+                                ("http_header_name", name),
+                                values,
+                                regex_values,
                             ])]),
                         );
                     }
@@ -1085,5 +1126,69 @@ pub async fn only_match(
         n => Err(ProviderError::new(format!(
             "reading ELBv2 {kind}: {n} {kind}s matched; use additional constraints to reduce matches to a single {kind}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod condition_tests {
+    use super::*;
+
+    /// terraform-aws-modules/alb's complete example: a header condition by regular
+    /// expressions. It is sent as `RegexValues`, read back into `regex_values`, and a pattern
+    /// condition must set exactly one of `values` and `regex_values`. (moto 5.2.5 keeps no
+    /// `RegexValues`, so this is shown here, not end to end.)
+    #[test]
+    fn regex_values_go_to_aws_and_come_back() {
+        let header = Value::map([
+            ("http_header_name", Value::string("x-Gimme-Fixed-Response")),
+            (
+                "regex_values",
+                crate::app_support::string_list(["^yes$", "^please$"]),
+            ),
+        ]);
+        let rule = Value::map([(
+            "condition",
+            Value::List(vec![Value::map([(
+                "http_header",
+                Value::List(vec![header]),
+            )])]),
+        )]);
+        assert!(
+            validate_conditions(&rule).is_empty(),
+            "{:?}",
+            validate_conditions(&rule)
+        );
+        let sent = conditions_to_sdk(&rule);
+        let config = sent[0].http_header_config().unwrap();
+        assert_eq!(config.regex_values(), ["^yes$", "^please$"]);
+        assert!(config.values.is_none(), "values left out");
+        let read = conditions_from_sdk(&sent);
+        let header = &read.as_list().unwrap()[0]
+            .get("http_header")
+            .as_list()
+            .unwrap()[0];
+        assert_eq!(
+            header.get("regex_values"),
+            &crate::app_support::string_list(["^yes$", "^please$"])
+        );
+        assert_eq!(header.get("values"), &Value::List(vec![]));
+
+        let both = Value::map([(
+            "condition",
+            Value::List(vec![Value::map([(
+                "path_pattern",
+                Value::List(vec![Value::map([
+                    ("values", crate::app_support::string_list(["/a"])),
+                    ("regex_values", crate::app_support::string_list(["^/b"])),
+                ])]),
+            )])]),
+        )]);
+        assert_eq!(
+            validate_conditions(&both),
+            [(
+                "condition[0].path_pattern".to_string(),
+                "exactly one of values and regex_values must be set".to_string()
+            )]
+        );
     }
 }

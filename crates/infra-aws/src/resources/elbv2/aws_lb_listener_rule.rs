@@ -8,8 +8,8 @@
 //! HTTP headers, request methods, paths, query strings, source IPs) share their schema and SDK
 //! conversion with the listener in `elbv2_support`.
 //!
-//! Not supported yet ([`Schema::not_supported`]): `transform` blocks, `jwt_validation` actions
-//! and `regex_values` conditions.
+//! Not supported yet ([`Schema::not_supported`]): `transform` blocks and `jwt_validation`
+//! actions. Host, header and path conditions match `values` (wildcards) or `regex_values`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -26,8 +26,8 @@ use crate::elbv2_support::{
     validate_conditions,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsLbListenerRule {
     aws: Arc<Aws>,
