@@ -226,7 +226,7 @@ fn the_public_ecs_module_validates_applies_plans_clean_and_destroys() {
     );
     assert_eq!(plan.code, 0, "a second plan shows changes:\n{}", plan.all());
 
-    infra(
+    let destroy = infra(
         &stack,
         Some(&moto),
         &["destroy", "-input=false", "-auto-approve"],
@@ -234,6 +234,8 @@ fn the_public_ecs_module_validates_applies_plans_clean_and_destroys() {
     .ok();
     assert_eq!(
         ecs_objects(&moto),
-        "clusters=0 services=0 exec=0 task_definitions=0 lbs=0 groups=0"
+        "clusters=0 services=0 exec=0 task_definitions=0 lbs=0 groups=0",
+        "{}",
+        destroy.all()
     );
 }
