@@ -9,11 +9,12 @@ use aws_sdk_elasticloadbalancingv2::types::{
     AuthenticateCognitoActionConfig, AuthenticateOidcActionConditionalBehaviorEnum,
     AuthenticateOidcActionConfig, FixedResponseActionConfig, ForwardActionConfig,
     HostHeaderConditionConfig, HttpHeaderConditionConfig, HttpRequestMethodConditionConfig,
-    PathPatternConditionConfig, QueryStringConditionConfig, QueryStringKeyValuePair,
-    RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition, SourceIpConditionConfig,
-    Tag, TargetGroupStickinessConfig, TargetGroupTuple,
+    JwtValidationActionAdditionalClaim, JwtValidationActionAdditionalClaimFormatEnum,
+    JwtValidationActionConfig, PathPatternConditionConfig, QueryStringConditionConfig,
+    QueryStringKeyValuePair, RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition,
+    SourceIpConditionConfig, Tag, TargetGroupStickinessConfig, TargetGroupTuple,
 };
-use infra_core::{Attribute, Block, Check, Nesting, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, boolean, int, non_empty, number, single, string, strings, tag_changes, text,
@@ -112,6 +113,7 @@ pub fn action_block(name: &'static str) -> Block {
                     "fixed-response",
                     "authenticate-cognito",
                     "authenticate-oidc",
+                    "jwt-validation",
                 ])),
             )
             .attr(Attribute::optional("target_group_arn", Type::String))
@@ -123,13 +125,77 @@ pub fn action_block(name: &'static str) -> Block {
             .block(Block::single("fixed_response", fixed_response))
             .block(Block::single("authenticate_cognito", authenticate_cognito))
             .block(Block::single("authenticate_oidc", authenticate_oidc))
-            .not_supported(
-                "jwt_validation",
-                Nesting::List,
-                "infra does not make `jwt-validation` actions",
-            ),
+            .block(Block::single("jwt_validation", jwt_validation_schema())),
     )
     .required()
+}
+
+/// A `jwt_validation` action's block (provider 6.x, ELB's JWT validation of November 2025):
+/// the issuer, the JWKS endpoint, and the claims beyond the standard ones to check.
+fn jwt_validation_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::required("issuer", Type::String))
+        .attr(Attribute::required("jwks_endpoint", Type::String))
+        .block(Block::set(
+            "additional_claim",
+            Schema::new()
+                .attr(
+                    Attribute::required("format", Type::String).check(Check::OneOf(&[
+                        "single-string",
+                        "string-array",
+                        "space-separated-values",
+                    ])),
+                )
+                .attr(Attribute::required("name", Type::String))
+                .attr(Attribute::required("values", Type::set(Type::String))),
+        ))
+}
+
+/// The SDK's JWT validation of a `jwt_validation` block.
+fn jwt_validation_to_sdk(jwt: &Value) -> JwtValidationActionConfig {
+    let claims = blocks(jwt, "additional_claim")
+        .iter()
+        .map(|claim| {
+            JwtValidationActionAdditionalClaim::builder()
+                .set_format(
+                    string(claim, "format")
+                        .map(|f| JwtValidationActionAdditionalClaimFormatEnum::from(f.as_str())),
+                )
+                .set_name(string(claim, "name"))
+                .set_values(Some(strings(claim, "values")))
+                .build()
+        })
+        .collect::<Vec<_>>();
+    JwtValidationActionConfig::builder()
+        .set_issuer(string(jwt, "issuer"))
+        .set_jwks_endpoint(string(jwt, "jwks_endpoint"))
+        .set_additional_claims((!claims.is_empty()).then_some(claims))
+        .build()
+}
+
+/// `jwt_validation`, as a list of at most one block.
+fn jwt_validation_blocks(action: &Action) -> Vec<Value> {
+    action
+        .jwt_validation_config()
+        .map(|c| {
+            let claims = c
+                .additional_claims()
+                .iter()
+                .map(|claim| {
+                    Value::map([
+                        ("format", text(claim.format().map(|f| f.as_str()))),
+                        ("name", text(claim.name())),
+                        ("values", crate::app_support::string_list(claim.values())),
+                    ])
+                })
+                .collect();
+            vec![Value::map([
+                ("issuer", text(c.issuer())),
+                ("jwks_endpoint", text(c.jwks_endpoint())),
+                ("additional_claim", Value::List(claims)),
+            ])]
+        })
+        .unwrap_or_default()
 }
 
 /// Checks the provider makes and moto does not: forward actions name target groups, weights
@@ -198,6 +264,12 @@ pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
                     path,
                     "an authenticate-cognito action requires an \"authenticate_cognito\" block"
                         .to_string(),
+                ));
+            }
+            Some("jwt-validation") if single(action, "jwt_validation").is_none() => {
+                problems.push((
+                    path,
+                    "a jwt-validation action requires a \"jwt_validation\" block".to_string(),
                 ));
             }
             Some("authenticate-oidc") if single(action, "authenticate_oidc").is_none() => {
@@ -329,6 +401,11 @@ pub fn actions_to_sdk(value: &Value, name: &str) -> Vec<Action> {
                         );
                     }
                 }
+                "jwt-validation" => {
+                    if let Some(jwt) = single(action, "jwt_validation") {
+                        builder = builder.jwt_validation_config(jwt_validation_to_sdk(jwt));
+                    }
+                }
                 _ => {}
             }
             builder.build()
@@ -403,6 +480,10 @@ fn action_value(action: &Action, hint: &Value) -> Value {
     object.insert(
         "authenticate_oidc".to_string(),
         Value::List(oidc_blocks(action, hint)),
+    );
+    object.insert(
+        "jwt_validation".to_string(),
+        Value::List(jwt_validation_blocks(action)),
     );
     Value::Map(object)
 }
@@ -643,15 +724,14 @@ fn patterns(block: &Value) -> (Option<Vec<String>>, Option<Vec<String>>) {
     (set("values"), set("regex_values"))
 }
 
-/// A pattern condition's entries when read: the `values` or `regex_values` AWS reports.
+/// A pattern condition's entries when read: the `values` or `regex_values` AWS reports, the
+/// one it does not use null, as the configuration leaves it.
 fn pattern_entries(values: &[String], regex_values: &[String]) -> [(&'static str, Value); 2] {
-    [
-        ("values", crate::app_support::string_list(values)),
-        (
-            "regex_values",
-            crate::app_support::string_list(regex_values),
-        ),
-    ]
+    let set = |items: &[String]| match items {
+        [] => Value::Null,
+        items => crate::app_support::string_list(items),
+    };
+    [("values", set(values)), ("regex_values", set(regex_values))]
 }
 
 pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
@@ -1171,7 +1251,7 @@ mod condition_tests {
             header.get("regex_values"),
             &crate::app_support::string_list(["^yes$", "^please$"])
         );
-        assert_eq!(header.get("values"), &Value::List(vec![]));
+        assert_eq!(header.get("values"), &Value::Null);
 
         let both = Value::map([(
             "condition",
@@ -1189,6 +1269,61 @@ mod condition_tests {
                 "condition[0].path_pattern".to_string(),
                 "exactly one of values and regex_values must be set".to_string()
             )]
+        );
+    }
+}
+
+#[cfg(test)]
+mod jwt_validation_tests {
+    use super::*;
+
+    /// terraform-aws-modules/alb's complete example: a rule that validates JWTs before it
+    /// forwards. The action is sent as `jwt-validation` with its issuer, JWKS endpoint and
+    /// additional claim, and read back the same. (moto 5.2.5 refuses the action type, so this
+    /// is shown here, not end to end.)
+    #[test]
+    fn a_jwt_validation_action_goes_to_aws_and_comes_back() {
+        let claim = Value::map([
+            ("format", Value::string("space-separated-values")),
+            ("name", Value::string("scp")),
+            ("values", crate::app_support::string_list(["read", "write"])),
+        ]);
+        let jwt = Value::map([
+            ("issuer", Value::string("https://issuer.example")),
+            (
+                "jwks_endpoint",
+                Value::string("https://issuer.example/jwks.json"),
+            ),
+            ("additional_claim", Value::List(vec![claim])),
+        ]);
+        let action = Value::map([
+            ("type", Value::string("jwt-validation")),
+            ("order", Value::Number(1.0)),
+            ("jwt_validation", Value::List(vec![jwt.clone()])),
+        ]);
+        let rule = Value::map([("action", Value::List(vec![action]))]);
+        assert!(validate_actions(&rule, "action").is_empty());
+        let sent = actions_to_sdk(&rule, "action");
+        assert_eq!(sent[0].r#type(), Some(&ActionTypeEnum::JwtValidation));
+        let config = sent[0].jwt_validation_config().unwrap();
+        assert_eq!(config.issuer(), Some("https://issuer.example"));
+        assert_eq!(config.additional_claims()[0].values(), ["read", "write"]);
+        let read = actions_from_sdk(&sent, &rule, "action");
+        assert_eq!(
+            read.as_list().unwrap()[0].get("jwt_validation"),
+            &Value::List(vec![jwt])
+        );
+
+        let missing = Value::map([(
+            "action",
+            Value::List(vec![Value::map([(
+                "type",
+                Value::string("jwt-validation"),
+            )])]),
+        )]);
+        assert_eq!(
+            validate_actions(&missing, "action")[0].1,
+            "a jwt-validation action requires a \"jwt_validation\" block"
         );
     }
 }

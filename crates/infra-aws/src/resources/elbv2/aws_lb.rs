@@ -495,11 +495,12 @@ fn to_value(
         // load balancer, where it is always on) is not read: the provider suppresses its diff
         // there, and terraform-aws-modules/alb sets it to true on every load balancer.
         let configured = hint.get(setting.name);
-        let value = if setting.applies_to(kind) || configured.is_null() {
-            setting.read(attributes)
-        } else {
-            configured.clone()
-        };
+        let value =
+            if setting.applies_to(kind) || configured.is_null() || !configured.is_wholly_known() {
+                setting.read(attributes)
+            } else {
+                configured.clone()
+            };
         object.insert(setting.name.to_string(), value);
     }
     // No bucket means no access_logs block.

@@ -13,8 +13,7 @@
 //! so drift on them is not seen in tests.
 //!
 //! Not supported yet ([`Schema::not_supported`]): the listener attributes
-//! ([`LISTENER_ATTRIBUTES`]: the `routing_http_*` headers, `tcp_idle_timeout_seconds`) and
-//! `jwt_validation` actions.
+//! ([`LISTENER_ATTRIBUTES`]: the `routing_http_*` headers, `tcp_idle_timeout_seconds`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

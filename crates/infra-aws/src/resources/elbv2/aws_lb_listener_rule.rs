@@ -8,8 +8,8 @@
 //! HTTP headers, request methods, paths, query strings, source IPs) share their schema and SDK
 //! conversion with the listener in `elbv2_support`.
 //!
-//! Not supported yet ([`Schema::not_supported`]): `transform` blocks and `jwt_validation`
-//! actions. Host, header and path conditions match `values` (wildcards) or `regex_values`.
+//! Not supported yet ([`Schema::not_supported`]): `transform` blocks. Host, header and path
+//! conditions match `values` (wildcards) or `regex_values`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

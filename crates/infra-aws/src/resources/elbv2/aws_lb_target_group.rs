@@ -585,7 +585,10 @@ fn to_value(
     // so what the configuration says stands.
     if group.target_type() == Some(&TargetTypeEnum::Lambda) {
         for key in ["port", "protocol", "protocol_version", "vpc_id"] {
-            object.insert(key.to_string(), hint.get(key).clone());
+            let configured = hint.get(key);
+            if !configured.is_null() && configured.is_wholly_known() {
+                object.insert(key.to_string(), configured.clone());
+            }
         }
     }
     object.insert(
