@@ -30,19 +30,17 @@ use infra_state::State;
 #[global_allocator]
 static ALLOCATOR: Counted = Counted;
 
-/// Bytes allocated and not yet freed, and the most of them since [`start_peak`]. The bench
-/// allocates on one thread, so plain loads and stores count exactly and cost little.
+/// Bytes allocated and not yet freed, and the most of them since [`start_peak`]. Rendering
+/// allocates on several threads, so the counts are atomic additions.
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 struct Counted;
 
 fn count(allocated: usize, freed: usize) {
-    let live = LIVE.load(Relaxed) + allocated - freed;
-    LIVE.store(live, Relaxed);
-    if live > PEAK.load(Relaxed) {
-        PEAK.store(live, Relaxed);
-    }
+    let live = LIVE.fetch_add(allocated, Relaxed) + allocated;
+    LIVE.fetch_sub(freed, Relaxed);
+    PEAK.fetch_max(live - freed, Relaxed);
 }
 
 unsafe impl GlobalAlloc for Counted {
@@ -339,8 +337,8 @@ const PHASES: [&str; 7] = [
 /// What one run measured, phase by phase (the indices of [`PHASES`]).
 struct Run {
     wall: [f64; 7],
-    /// This thread's time on a CPU (`/proc/thread-self/schedstat`), which the other work of a
-    /// shared machine disturbs less than the wall time.
+    /// The process's time on a CPU (every thread's), which the other work of a shared machine
+    /// disturbs less than the wall time; above the wall time where a phase runs on several cores.
     cpu: [f64; 7],
     /// The resident set (VmRSS, MB) at the end of each phase.
     resident: [f64; 7],
@@ -433,12 +431,18 @@ fn median_of(runs: &[Run], figure: impl Fn(&Run) -> f64) -> f64 {
     values[values.len() / 2]
 }
 
-/// This thread's CPU time so far, in seconds (the first figure of its schedstat, in ns).
+/// The process's CPU time so far (user and system, every thread's, `getrusage`), in seconds.
 fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|line| line.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |ns| ns / 1e9)
+    // SAFETY: getrusage writes the struct it is given, which lives for the call.
+    let usage = unsafe {
+        let mut usage = std::mem::zeroed::<libc::rusage>();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return f64::NAN;
+        }
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// A figure of /proc/self/status in MB: `VmRSS:` (resident now) or `VmHWM:` (the peak so far).

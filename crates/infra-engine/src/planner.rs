@@ -352,17 +352,22 @@ struct Planning<'i, 'a> {
 
 impl<'i, 'a> Planning<'i, 'a> {
     fn new(input: &'i PlanInput<'a>) -> Self {
+        let resources: BTreeMap<_, _> = input
+            .config
+            .resources()
+            .into_iter()
+            .map(|r| (&r.id, r))
+            .collect();
+        // At least a change per resource block: sized once, where a growing vector of 100,000
+        // changes was copied into fresh memory at each doubling.
+        let changes = Vec::with_capacity(resources.len());
         Planning {
             input,
-            resources: input
-                .config
-                .resources()
-                .into_iter()
-                .map(|r| (&r.id, r))
-                .collect(),
+            resources,
             owned_routes: routes_owned_by_rollouts(input.state, input.registry),
             plan: Plan {
                 destroy: input.options.destroy,
+                changes,
                 ..Plan::default()
             },
             diagnostics: Diagnostics::new(),
