@@ -15,7 +15,7 @@ use aws_sdk_ecs::types::{
 use infra_core::ProviderError;
 use serde_json::{json, Map, Value as Json};
 
-use crate::ecs_support::{
+use crate::ecs_container_json::{
     bool_field, field, int_field, invalid, list_json, objects_field, put, string_map_field,
     strings_field, text_field,
 };

@@ -7,7 +7,7 @@
 //! less common ones in [`crate::ecs_container_settings`]; every field of ECS's is mapped, and a
 //! key that is none of them is dropped with a warning, as the provider drops it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use aws_sdk_ecs::types::{
     ApplicationProtocol, AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem,
@@ -17,6 +17,11 @@ use aws_sdk_ecs::types::{
 };
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type};
 use serde_json::{json, Map, Value as Json};
+
+use crate::ecs_container_json::{
+    bool_field, field, int_field, invalid, list_json, objects_field, put, string_map_field,
+    strings_field, text_field,
+};
 
 /// The container fields this provider maps to the SDK.
 const CONTAINER_FIELDS: &[&str] = &[
@@ -116,80 +121,6 @@ pub fn container_definition_problems(text: &str) -> Vec<String> {
         }
     }
     problems
-}
-
-/// The value of `key` in `object`, the key matched whatever its case when not exactly, as
-/// Go's JSON decoder (the provider's) matches a struct's fields: terraform-aws-modules/ecs
-/// writes `entrypoint`.
-pub(crate) fn field<'a>(object: &'a Map<String, Json>, key: &str) -> Option<&'a Json> {
-    object.get(key).or_else(|| {
-        object
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(key))
-            .map(|(_, value)| value)
-    })
-}
-
-pub(crate) fn text_field(object: &Map<String, Json>, key: &str) -> Option<String> {
-    match field(object, key)? {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.to_string()),
-        Json::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-pub(crate) fn int_field(object: &Map<String, Json>, key: &str) -> Option<i32> {
-    let value = field(object, key)?;
-    let number = value
-        .as_i64()
-        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))?;
-    i32::try_from(number).ok()
-}
-
-pub(crate) fn bool_field(object: &Map<String, Json>, key: &str) -> Option<bool> {
-    match field(object, key)? {
-        Json::Bool(b) => Some(*b),
-        Json::String(s) => s.parse().ok(),
-        _ => None,
-    }
-}
-
-pub(crate) fn strings_field(object: &Map<String, Json>, key: &str) -> Option<Vec<String>> {
-    let items = field(object, key)?.as_array()?;
-    Some(
-        items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_string))
-            .collect(),
-    )
-}
-
-pub(crate) fn objects_field<'a>(
-    object: &'a Map<String, Json>,
-    key: &str,
-) -> Vec<&'a Map<String, Json>> {
-    field(object, key)
-        .and_then(Json::as_array)
-        .map(|items| items.iter().filter_map(Json::as_object).collect())
-        .unwrap_or_default()
-}
-
-pub(crate) fn string_map_field(
-    object: &Map<String, Json>,
-    key: &str,
-) -> Option<HashMap<String, String>> {
-    let entries = field(object, key)?.as_object()?;
-    Some(
-        entries
-            .iter()
-            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-            .collect(),
-    )
-}
-
-pub(crate) fn invalid(index: usize, what: &str, error: impl std::fmt::Display) -> ProviderError {
-    ProviderError::new(format!("container_definitions[{index}].{what}: {error}"))
 }
 
 /// Parses a `container_definitions` document into the SDK's containers.
@@ -395,16 +326,6 @@ fn health_check_to_sdk(
         ),
         None => None,
     })
-}
-
-pub(crate) fn put(object: &mut Map<String, Json>, key: &str, value: Option<Json>) {
-    if let Some(value) = value {
-        object.insert(key.to_string(), value);
-    }
-}
-
-pub(crate) fn list_json(items: &[String]) -> Option<Json> {
-    (!items.is_empty()).then(|| json!(items))
 }
 
 /// The SDK's containers as a `container_definitions` document (not yet normalized).

@@ -27,6 +27,7 @@ mod name_regex;
 mod app_support;
 mod cloudwatch_support;
 mod ecr_support;
+mod ecs_container_json;
 mod ecs_container_settings;
 mod ecs_support;
 mod elbv2_support;
