@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use infra_core::ProviderError;
+use infra_core::{ProviderError, Value};
+
+use crate::app_support::string;
 
 use crate::clients::Clients;
 use crate::error::aws_error;
@@ -133,6 +135,28 @@ pub fn by_log_group(keys: &[(String, String)]) -> BTreeMap<String, Vec<String>> 
         }
     }
     groups
+}
+
+/// `(log_group_name, name)` of an object named within a log group (a stream, a metric filter, a
+/// subscription filter), from its prior or planned value.
+pub fn log_group_and_name(value: &Value) -> Option<(String, String)> {
+    Some((string(value, "log_group_name")?, string(value, "name")?))
+}
+
+/// Each prior object's refreshed value: the one `found` holds under its log group and name, as
+/// `to_value` (given the group) makes it, or `None` where it is gone.
+pub fn found_in_log_groups<T>(
+    prior: &[Value],
+    found: &BTreeMap<(String, String), T>,
+    to_value: impl Fn(&str, &T) -> Value,
+) -> Vec<Option<Value>> {
+    prior
+        .iter()
+        .map(|p| {
+            let key = log_group_and_name(p)?;
+            found.get(&key).map(|object| to_value(&key.0, object))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -18,10 +18,11 @@ use infra_core::{
 };
 
 use crate::app_support::{boolean, is_missing, non_empty, single, string, text, vanished};
-use crate::cloudwatch_support::{by_log_group, common_prefix, two_part_id, UNITS};
+use crate::cloudwatch_support::{
+    by_log_group, common_prefix, found_in_log_groups, log_group_and_name, two_part_id, UNITS,
+};
 use crate::error::aws_error;
 use crate::Aws;
-
 
 pub struct AwsCloudwatchLogMetricFilter {
     aws: Arc<Aws>,
@@ -98,7 +99,7 @@ impl AwsCloudwatchLogMetricFilter {
     }
 
     async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
-        let (group, name) = key_of(planned).ok_or_else(|| {
+        let (group, name) = log_group_and_name(planned).ok_or_else(|| {
             ProviderError::new("aws_cloudwatch_log_metric_filter needs a name and group")
         })?;
         let transformation = single(planned, "metric_transformation")
@@ -132,11 +133,15 @@ fn transformation_of(block: &Value) -> Result<MetricTransformation, ProviderErro
         })?),
         None => None,
     };
-    let dimensions = block.get("dimensions").as_map().filter(|m| !m.is_empty()).map(|m| {
-        m.iter()
-            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-            .collect()
-    });
+    let dimensions = block
+        .get("dimensions")
+        .as_map()
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        });
     MetricTransformation::builder()
         .set_metric_name(string(block, "name"))
         .set_metric_namespace(string(block, "namespace"))
@@ -183,7 +188,7 @@ fn to_value(group: &str, filter: &MetricFilter) -> Value {
         ("id", text(filter.filter_name())),
         ("name", text(filter.filter_name())),
         ("log_group_name", Value::string(group)),
-        ("pattern", text(Some(filter.filter_pattern().unwrap_or(""))),),
+        ("pattern", text(Some(filter.filter_pattern().unwrap_or("")))),
         (
             "apply_on_transformed_logs",
             Value::Bool(filter.apply_on_transformed_logs()),
@@ -201,11 +206,6 @@ fn to_value(group: &str, filter: &MetricFilter) -> Value {
     ])
 }
 
-/// `(log_group_name, name)` of a prior or planned value.
-fn key_of(value: &Value) -> Option<(String, String)> {
-    Some((string(value, "log_group_name")?, string(value, "name")?))
-}
-
 /// The provider's plan-time rules for `metric_transformation`.
 fn check(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
@@ -220,7 +220,11 @@ fn check(config: &Value) -> Vec<(String, String)> {
                 "\"default_value\" conflicts with \"dimensions\"".to_string(),
             ));
         }
-        if block.get("dimensions").as_map().is_some_and(|m| m.len() > 3) {
+        if block
+            .get("dimensions")
+            .as_map()
+            .is_some_and(|m| m.len() > 3)
+        {
             problems.push((
                 "metric_transformation[0].dimensions".to_string(),
                 "up to 3 dimensions are allowed".to_string(),
@@ -261,7 +265,11 @@ impl ResourceType for AwsCloudwatchLogMetricFilter {
         }
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         self.put(planned).await
     }
 
@@ -275,7 +283,7 @@ impl ResourceType for AwsCloudwatchLogMetricFilter {
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((group, name)) = key_of(prior) else {
+        let Some((group, name)) = log_group_and_name(prior) else {
             return Ok(());
         };
         match self
@@ -297,15 +305,9 @@ impl ResourceType for AwsCloudwatchLogMetricFilter {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<(String, String)> = prior.iter().filter_map(key_of).collect();
+        let keys: Vec<(String, String)> = prior.iter().filter_map(log_group_and_name).collect();
         let found = self.describe(&keys).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                let key = key_of(p)?;
-                found.get(&key).map(|filter| to_value(&key.0, filter))
-            })
-            .collect())
+        Ok(found_in_log_groups(prior, &found, to_value))
     }
 
     /// Terraform's import ID: `log_group_name:name`.
@@ -326,7 +328,7 @@ impl ResourceType for AwsCloudwatchLogMetricFilter {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        match key_of(planned) {
+        match log_group_and_name(planned) {
             Some((group, name)) => self.read_one(&group, &name).await,
             None => Ok(None),
         }

@@ -12,8 +12,10 @@ use std::sync::Arc;
 use aws_sdk_cloudwatchlogs::types::LogStream;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{is_missing, string, text, vanished};
-use crate::cloudwatch_support::{by_log_group, common_prefix, two_part_id};
+use crate::app_support::{is_missing, text, vanished};
+use crate::cloudwatch_support::{
+    by_log_group, common_prefix, found_in_log_groups, log_group_and_name, two_part_id,
+};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -85,11 +87,6 @@ fn to_value(group: &str, stream: &LogStream) -> Value {
     ])
 }
 
-/// `(log_group_name, name)` of a prior or planned value.
-fn key_of(value: &Value) -> Option<(String, String)> {
-    Some((string(value, "log_group_name")?, string(value, "name")?))
-}
-
 #[async_trait::async_trait]
 impl ResourceType for AwsCloudwatchLogStream {
     fn name(&self) -> &'static str {
@@ -110,9 +107,14 @@ impl ResourceType for AwsCloudwatchLogStream {
         }
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let (group, name) = key_of(planned)
-            .ok_or_else(|| ProviderError::new("aws_cloudwatch_log_stream needs a name and group"))?;
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let (group, name) = log_group_and_name(planned).ok_or_else(|| {
+            ProviderError::new("aws_cloudwatch_log_stream needs a name and group")
+        })?;
         self.aws
             .clients()
             .await
@@ -135,7 +137,7 @@ impl ResourceType for AwsCloudwatchLogStream {
         prior: &Value,
         _planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let (group, name) = key_of(prior)
+        let (group, name) = log_group_and_name(prior)
             .ok_or_else(|| ProviderError::new("aws_cloudwatch_log_stream has no key in state"))?;
         self.read_one(&group, &name)
             .await?
@@ -143,7 +145,7 @@ impl ResourceType for AwsCloudwatchLogStream {
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((group, name)) = key_of(prior) else {
+        let Some((group, name)) = log_group_and_name(prior) else {
             return Ok(());
         };
         match self
@@ -165,15 +167,9 @@ impl ResourceType for AwsCloudwatchLogStream {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<(String, String)> = prior.iter().filter_map(key_of).collect();
+        let keys: Vec<(String, String)> = prior.iter().filter_map(log_group_and_name).collect();
         let found = self.describe(&keys).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                let key = key_of(p)?;
-                found.get(&key).map(|stream| to_value(&key.0, stream))
-            })
-            .collect())
+        Ok(found_in_log_groups(prior, &found, to_value))
     }
 
     /// Terraform's import ID: `log_group_name:name`.
@@ -193,7 +189,7 @@ impl ResourceType for AwsCloudwatchLogStream {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        match key_of(planned) {
+        match log_group_and_name(planned) {
             Some((group, name)) => self.read_one(&group, &name).await,
             None => Ok(None),
         }

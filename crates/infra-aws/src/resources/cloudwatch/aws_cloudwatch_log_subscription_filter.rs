@@ -21,7 +21,9 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 use crate::app_support::{
     boolean, is_missing, non_empty, string, string_list, strings, text, vanished,
 };
-use crate::cloudwatch_support::{by_log_group, two_part_id};
+use crate::cloudwatch_support::{
+    by_log_group, found_in_log_groups, log_group_and_name, two_part_id,
+};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -97,7 +99,7 @@ impl AwsCloudwatchLogSubscriptionFilter {
     }
 
     async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
-        let (group, name) = key_of(planned).ok_or_else(|| {
+        let (group, name) = log_group_and_name(planned).ok_or_else(|| {
             ProviderError::new("aws_cloudwatch_log_subscription_filter needs a name and group")
         })?;
         let emit = strings(planned, "emit_system_fields");
@@ -111,7 +113,9 @@ impl AwsCloudwatchLogSubscriptionFilter {
             .filter_pattern(string(planned, "filter_pattern").unwrap_or_default())
             .set_destination_arn(string(planned, "destination_arn"))
             .set_role_arn(non_empty(planned, "role_arn"))
-            .set_distribution(non_empty(planned, "distribution").map(|d| Distribution::from(d.as_str())))
+            .set_distribution(
+                non_empty(planned, "distribution").map(|d| Distribution::from(d.as_str())),
+            )
             .set_emit_system_fields((!emit.is_empty()).then_some(emit))
             .set_apply_on_transformed_logs(boolean(planned, "apply_on_transformed_logs"))
             .send()
@@ -175,11 +179,6 @@ fn to_value(group: &str, filter: &SubscriptionFilter) -> Value {
     ])
 }
 
-/// `(log_group_name, name)` of a prior or planned value.
-fn key_of(value: &Value) -> Option<(String, String)> {
-    Some((string(value, "log_group_name")?, string(value, "name")?))
-}
-
 #[async_trait::async_trait]
 impl ResourceType for AwsCloudwatchLogSubscriptionFilter {
     fn name(&self) -> &'static str {
@@ -203,7 +202,11 @@ impl ResourceType for AwsCloudwatchLogSubscriptionFilter {
             .collect()
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         self.put(planned).await
     }
 
@@ -217,7 +220,7 @@ impl ResourceType for AwsCloudwatchLogSubscriptionFilter {
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((group, name)) = key_of(prior) else {
+        let Some((group, name)) = log_group_and_name(prior) else {
             return Ok(());
         };
         match self
@@ -239,15 +242,9 @@ impl ResourceType for AwsCloudwatchLogSubscriptionFilter {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<(String, String)> = prior.iter().filter_map(key_of).collect();
+        let keys: Vec<(String, String)> = prior.iter().filter_map(log_group_and_name).collect();
         let found = self.describe(&keys).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                let key = key_of(p)?;
-                found.get(&key).map(|filter| to_value(&key.0, filter))
-            })
-            .collect())
+        Ok(found_in_log_groups(prior, &found, to_value))
     }
 
     /// Terraform's import ID: `log_group_name|name`.
@@ -267,7 +264,7 @@ impl ResourceType for AwsCloudwatchLogSubscriptionFilter {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        match key_of(planned) {
+        match log_group_and_name(planned) {
             Some((group, name)) => self.read_one(&group, &name).await,
             None => Ok(None),
         }
@@ -286,9 +283,6 @@ mod tests {
 
     #[test]
     fn the_id_hashes_the_group_name() {
-        assert_eq!(
-            resource_id("app"),
-            format!("cwlsf-{}", crc32(b"app-"))
-        );
+        assert_eq!(resource_id("app"), format!("cwlsf-{}", crc32(b"app-")));
     }
 }
