@@ -37,7 +37,10 @@ impl AwsAcmCertificateData {
             .attr(Attribute::optional("types", Type::list(Type::String)))
             .attr(Attribute::optional("key_types", Type::set(Type::String)))
             .attr(Attribute::optional("most_recent", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+            ))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("status", Type::String))
             .attr(Attribute::computed("certificate", Type::String))
@@ -128,12 +131,22 @@ impl DataSourceType for AwsAcmCertificateData {
                 .map_err(aws_error)?
                 .tags()
                 .iter()
-                .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
+                .map(|t| {
+                    (
+                        t.key().to_string(),
+                        t.value().unwrap_or_default().to_string(),
+                    )
+                })
                 .collect();
             if !wanted_tags.iter().all(|t| tags.contains(t)) {
                 continue;
             }
-            let detail = match client.describe_certificate().certificate_arn(&arn).send().await {
+            let detail = match client
+                .describe_certificate()
+                .certificate_arn(&arn)
+                .send()
+                .await
+            {
                 Ok(response) => response.certificate().cloned(),
                 Err(error) => {
                     let error = aws_error(error);

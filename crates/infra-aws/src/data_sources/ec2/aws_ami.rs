@@ -14,8 +14,7 @@ use aws_sdk_ec2::types::{Filter, Image};
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::ec2_support::{
-    block_filters, exactly_one, filter_block, lookup_value, string_list,
-    visible_ec2_tags,
+    block_filters, exactly_one, filter_block, lookup_value, string_list, visible_ec2_tags,
 };
 use crate::error::aws_error;
 use crate::name_regex::NameRegex;
@@ -60,23 +59,28 @@ impl AwsAmi {
         let mut schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional("owners", Type::list(Type::String)))
-            .attr(Attribute::optional("executable_users", Type::list(Type::String)))
+            .attr(Attribute::optional(
+                "executable_users",
+                Type::list(Type::String),
+            ))
             .attr(Attribute::optional("most_recent", Type::Bool).default(Value::Bool(false)))
             .attr(Attribute::optional("name_regex", Type::String))
+            .attr(Attribute::optional("include_deprecated", Type::Bool).default(Value::Bool(false)))
             .attr(
-                Attribute::optional("include_deprecated", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(
-                Attribute::optional("allow_unsafe_filter", Type::Bool)
-                    .default(Value::Bool(false)),
+                Attribute::optional("allow_unsafe_filter", Type::Bool).default(Value::Bool(false)),
             )
             .attr(Attribute::optional_computed("uefi_data", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+            ))
             .attr(Attribute::computed("ena_support", Type::Bool))
             .attr(Attribute::computed("public", Type::Bool))
             // Objects of `device_name`, `ebs` (a string map), `no_device`, `virtual_name`.
-            .attr(Attribute::computed("block_device_mappings", Type::set(Type::Any)))
+            .attr(Attribute::computed(
+                "block_device_mappings",
+                Type::set(Type::Any),
+            ))
             // Objects of `product_code_id`, `product_code_type`.
             .attr(Attribute::computed("product_codes", Type::set(Type::Any)))
             .attr(Attribute::computed("state_reason", Type::map(Type::String)))
@@ -129,9 +133,15 @@ fn block_device_mappings(image: &Image) -> Vec<Value> {
                 })
                 .unwrap_or_else(|| Value::Map(Default::default()));
             Value::map([
-                ("device_name", Value::string(mapping.device_name().unwrap_or_default())),
+                (
+                    "device_name",
+                    Value::string(mapping.device_name().unwrap_or_default()),
+                ),
                 ("ebs", ebs),
-                ("no_device", Value::string(mapping.no_device().unwrap_or_default())),
+                (
+                    "no_device",
+                    Value::string(mapping.no_device().unwrap_or_default()),
+                ),
                 (
                     "virtual_name",
                     Value::string(mapping.virtual_name().unwrap_or_default()),
@@ -255,17 +265,26 @@ impl DataSourceType for AwsAmi {
                 "arn",
                 Value::string(format!("arn:aws:ec2:{}::image/{id}", clients.region)),
             ),
-            ("architecture", text(image.architecture().map(|a| a.as_str()))),
+            (
+                "architecture",
+                text(image.architecture().map(|a| a.as_str())),
+            ),
             ("boot_mode", text(image.boot_mode().map(|m| m.as_str()))),
             ("creation_date", text(image.creation_date())),
             ("deprecation_time", text(image.deprecation_time())),
             ("description", text(image.description())),
-            ("ena_support", Value::Bool(image.ena_support().unwrap_or(false))),
+            (
+                "ena_support",
+                Value::Bool(image.ena_support().unwrap_or(false)),
+            ),
             ("hypervisor", text(image.hypervisor().map(|h| h.as_str()))),
             ("image_location", text(image.image_location())),
             ("image_owner_alias", text(image.image_owner_alias())),
             ("image_type", text(image.image_type().map(|t| t.as_str()))),
-            ("imds_support", text(image.imds_support().map(|s| s.as_str()))),
+            (
+                "imds_support",
+                text(image.imds_support().map(|s| s.as_str())),
+            ),
             ("kernel_id", text(image.kernel_id())),
             ("name", text(image.name())),
             ("owner_id", text(image.owner_id())),
@@ -306,9 +325,8 @@ mod tests {
 
     #[test]
     fn most_recent_needs_an_owner_or_allow_unsafe_filter() {
-        let config = |pairs: &[(&str, bool)]| {
-            Value::map(pairs.iter().map(|(k, v)| (*k, Value::Bool(*v))))
-        };
+        let config =
+            |pairs: &[(&str, bool)]| Value::map(pairs.iter().map(|(k, v)| (*k, Value::Bool(*v))));
         let recent = config(&[("most_recent", true)]);
         assert!(unsafe_filter(&recent, &[], &[]).is_some());
         assert!(unsafe_filter(&recent, &["amazon".into()], &[]).is_none());

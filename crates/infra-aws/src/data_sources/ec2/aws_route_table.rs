@@ -29,7 +29,10 @@ impl AwsRouteTable {
             .attr(Attribute::optional_computed("vpc_id", Type::String))
             .attr(Attribute::optional_computed("subnet_id", Type::String))
             .attr(Attribute::optional_computed("gateway_id", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+            ))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("owner_id", Type::String))
             // Objects of `cidr_block`, `ipv6_cidr_block`, `destination_prefix_list_id` and
@@ -52,9 +55,7 @@ fn routes(table: &RouteTable) -> Vec<Value> {
         .routes()
         .iter()
         .filter(|route| route.gateway_id() != Some("local"))
-        .filter(|route| {
-            route.origin().map(|o| o.as_str()) != Some("EnableVgwRoutePropagation")
-        })
+        .filter(|route| route.origin().map(|o| o.as_str()) != Some("EnableVgwRoutePropagation"))
         .filter(|route| {
             !(route.destination_prefix_list_id().is_some() && endpoint(route.gateway_id()))
         })
@@ -126,7 +127,10 @@ impl DataSourceType for AwsRouteTable {
 
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
         let set = |name: &str| !config.get(name).is_null();
-        let has_filter = config.get("filter").as_list().is_some_and(|l| !l.is_empty());
+        let has_filter = config
+            .get("filter")
+            .as_list()
+            .is_some_and(|l| !l.is_empty());
         let has_tags = config.get("tags").as_map().is_some_and(|m| !m.is_empty());
         if !["route_table_id", "vpc_id", "subnet_id", "gateway_id"]
             .iter()

@@ -19,7 +19,10 @@ impl AwsRouteTables {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional("vpc_id", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+            ))
             .attr(Attribute::computed("ids", Type::list(Type::String)))
             .block(filter_block());
         AwsRouteTables { aws, schema }

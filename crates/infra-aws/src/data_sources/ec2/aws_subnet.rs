@@ -41,12 +41,24 @@ impl AwsSubnet {
                 "available_ip_address_count",
                 Type::Number,
             ))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+            ))
             .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("assign_ipv6_address_on_creation", Type::Bool))
-            .attr(Attribute::computed("customer_owned_ipv4_pool", Type::String))
+            .attr(Attribute::computed(
+                "assign_ipv6_address_on_creation",
+                Type::Bool,
+            ))
+            .attr(Attribute::computed(
+                "customer_owned_ipv4_pool",
+                Type::String,
+            ))
             .attr(Attribute::computed("enable_dns64", Type::Bool))
-            .attr(Attribute::computed("enable_lni_at_device_index", Type::Number))
+            .attr(Attribute::computed(
+                "enable_lni_at_device_index",
+                Type::Number,
+            ))
             .attr(Attribute::computed(
                 "enable_resource_name_dns_aaaa_record_on_launch",
                 Type::Bool,
@@ -55,9 +67,15 @@ impl AwsSubnet {
                 "enable_resource_name_dns_a_record_on_launch",
                 Type::Bool,
             ))
-            .attr(Attribute::computed("ipv6_cidr_block_association_id", Type::String))
+            .attr(Attribute::computed(
+                "ipv6_cidr_block_association_id",
+                Type::String,
+            ))
             .attr(Attribute::computed("ipv6_native", Type::Bool))
-            .attr(Attribute::computed("map_customer_owned_ip_on_launch", Type::Bool))
+            .attr(Attribute::computed(
+                "map_customer_owned_ip_on_launch",
+                Type::Bool,
+            ))
             .attr(Attribute::computed("map_public_ip_on_launch", Type::Bool))
             .attr(Attribute::computed("outpost_arn", Type::String))
             .attr(Attribute::computed("owner_id", Type::String))
@@ -98,7 +116,10 @@ impl DataSourceType for AwsSubnet {
                 ("vpc_id", "vpc-id"),
             ],
         );
-        let mut request = clients.ec2.describe_subnets().set_filters((!filters.is_empty()).then_some(filters));
+        let mut request = clients
+            .ec2
+            .describe_subnets()
+            .set_filters((!filters.is_empty()).then_some(filters));
         if let Some(id) = config.get("id").as_str() {
             request = request.subnet_ids(id);
         }
@@ -125,7 +146,10 @@ impl DataSourceType for AwsSubnet {
         let entries = [
             ("id", Value::string(id)),
             ("arn", Value::string(arn)),
-            ("availability_zone", optional_string(subnet.availability_zone())),
+            (
+                "availability_zone",
+                optional_string(subnet.availability_zone()),
+            ),
             (
                 "availability_zone_id",
                 optional_string(subnet.availability_zone_id()),
@@ -184,10 +208,7 @@ impl DataSourceType for AwsSubnet {
             ("owner_id", Value::string(owner)),
             (
                 "private_dns_hostname_type_on_launch",
-                optional_string(
-                    dns.and_then(|d| d.hostname_type())
-                        .map(|t| t.as_str()),
-                ),
+                optional_string(dns.and_then(|d| d.hostname_type()).map(|t| t.as_str())),
             ),
         ];
         Ok(lookup_value(&self.schema, config, entries))

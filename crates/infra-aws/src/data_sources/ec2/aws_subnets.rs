@@ -47,7 +47,9 @@ impl DataSourceType for AwsSubnets {
             .try_collect()
             .await
             .map_err(aws_error)?;
-        let ids = subnets.iter().filter_map(|subnet| subnet.subnet_id().map(str::to_string));
+        let ids = subnets
+            .iter()
+            .filter_map(|subnet| subnet.subnet_id().map(str::to_string));
         Ok(lookup_value(
             &self.schema,
             config,

@@ -27,10 +27,16 @@ impl AwsVpc {
         let schema = Schema::new()
             .attr(Attribute::optional_computed("id", Type::String))
             .attr(Attribute::optional_computed("cidr_block", Type::String))
-            .attr(Attribute::optional_computed("dhcp_options_id", Type::String))
+            .attr(Attribute::optional_computed(
+                "dhcp_options_id",
+                Type::String,
+            ))
             .attr(Attribute::optional_computed("default", Type::Bool))
             .attr(Attribute::optional_computed("state", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+            ))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("enable_dns_support", Type::Bool))
             .attr(Attribute::computed("enable_dns_hostnames", Type::Bool))
@@ -75,11 +81,18 @@ impl DataSourceType for AwsVpc {
                 ("state", "state"),
             ],
         );
-        let mut request = ec2.describe_vpcs().set_filters((!filters.is_empty()).then_some(filters));
+        let mut request = ec2
+            .describe_vpcs()
+            .set_filters((!filters.is_empty()).then_some(filters));
         if let Some(id) = config.get("id").as_str() {
             request = request.vpc_ids(id);
         }
-        let vpcs = request.send().await.map_err(aws_error)?.vpcs.unwrap_or_default();
+        let vpcs = request
+            .send()
+            .await
+            .map_err(aws_error)?
+            .vpcs
+            .unwrap_or_default();
         let vpc = single_match(vpcs, "EC2 VPC")?;
         let id = vpc.vpc_id().unwrap_or_default().to_string();
         let mut flags = Vec::new();
@@ -103,7 +116,10 @@ impl DataSourceType for AwsVpc {
                 "enable_dns_hostnames" => answer.enable_dns_hostnames(),
                 _ => answer.enable_network_address_usage_metrics(),
             };
-            flags.push((name, Value::Bool(flag.and_then(|f| f.value()).unwrap_or(false))));
+            flags.push((
+                name,
+                Value::Bool(flag.and_then(|f| f.value()).unwrap_or(false)),
+            ));
         }
         let main_table = ec2
             .describe_route_tables()
@@ -143,7 +159,10 @@ impl DataSourceType for AwsVpc {
             .collect();
         let mut entries = vec![
             ("id", Value::string(&id)),
-            ("arn", Value::string(ec2_arn(&clients.region, owner, "vpc", &id))),
+            (
+                "arn",
+                Value::string(ec2_arn(&clients.region, owner, "vpc", &id)),
+            ),
             ("cidr_block", optional_string(vpc.cidr_block())),
             ("dhcp_options_id", optional_string(vpc.dhcp_options_id())),
             ("default", Value::Bool(vpc.is_default().unwrap_or(false))),
@@ -161,7 +180,10 @@ impl DataSourceType for AwsVpc {
                 "ipv6_cidr_block",
                 optional_string(ipv6.and_then(|a| a.ipv6_cidr_block())),
             ),
-            ("main_route_table_id", optional_string(main_table.as_deref())),
+            (
+                "main_route_table_id",
+                optional_string(main_table.as_deref()),
+            ),
             ("owner_id", Value::string(owner)),
             ("cidr_block_associations", Value::List(associations)),
         ];

@@ -47,7 +47,9 @@ impl DataSourceType for AwsVpcs {
             .try_collect()
             .await
             .map_err(aws_error)?;
-        let ids = vpcs.iter().filter_map(|vpc| vpc.vpc_id().map(str::to_string));
+        let ids = vpcs
+            .iter()
+            .filter_map(|vpc| vpc.vpc_id().map(str::to_string));
         Ok(lookup_value(
             &self.schema,
             config,

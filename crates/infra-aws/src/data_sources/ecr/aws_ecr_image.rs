@@ -153,7 +153,11 @@ mod tests {
 
     #[test]
     fn most_recent_picks_the_last_pushed_image() {
-        let chosen = choose(vec![image("a", 10), image("b", 30), image("c", 20)], true, "r");
+        let chosen = choose(
+            vec![image("a", 10), image("b", 30), image("c", 20)],
+            true,
+            "r",
+        );
         assert_eq!(chosen.unwrap().image_digest(), Some("b"));
     }
 

@@ -40,7 +40,10 @@ impl AwsEcrRepository {
                 "most_recent_image_tags",
                 Type::list(Type::String),
             ))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
+            .attr(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+            ));
         AwsEcrRepository { aws, schema }
     }
 }
@@ -137,7 +140,10 @@ impl DataSourceType for AwsEcrRepository {
                         .encryption_configuration()
                         .map(|c| {
                             Value::map([
-                                ("encryption_type", Value::string(c.encryption_type().as_str())),
+                                (
+                                    "encryption_type",
+                                    Value::string(c.encryption_type().as_str()),
+                                ),
                                 ("kms_key", Value::string(c.kms_key().unwrap_or_default())),
                             ])
                         })

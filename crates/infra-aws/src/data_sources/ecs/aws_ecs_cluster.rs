@@ -62,7 +62,9 @@ impl DataSourceType for AwsEcsClusterData {
             .await?
             .remove(&name)
             .ok_or_else(|| {
-                ProviderError::new(format!("reading ECS Cluster ({name}): couldn't find resource"))
+                ProviderError::new(format!(
+                    "reading ECS Cluster ({name}): couldn't find resource"
+                ))
             })?;
         // The resource's reading of settings, Service Connect defaults and tags; every setting
         // is shown (the hint names none, so "disabled" ones are kept by this hint).
@@ -92,7 +94,9 @@ impl DataSourceType for AwsEcsClusterData {
             );
             entries.insert(
                 "registered_container_instances_count".into(),
-                number(Some(i64::from(cluster.registered_container_instances_count()))),
+                number(Some(i64::from(
+                    cluster.registered_container_instances_count(),
+                ))),
             );
             for key in ["setting", "service_connect_defaults", "tags"] {
                 entries.insert(key.into(), read.get(key).clone());

@@ -59,10 +59,7 @@ impl DataSourceType for AwsEcsTaskDefinitionData {
         if let Some(entries) = value.map_mut() {
             entries.insert("id".into(), text(task.task_definition_arn()));
             entries.insert("task_definition".into(), Value::string(&key));
-            entries.insert(
-                "status".into(),
-                text(task.status().map(|s| s.as_str())),
-            );
+            entries.insert("status".into(), text(task.status().map(|s| s.as_str())));
             entries.insert(
                 "trusted_execution_configuration".into(),
                 Value::List(vec![]),

@@ -107,7 +107,9 @@ mod tests {
             ("port", Value::Number(80.0)),
         ]))
         .is_none());
-        assert!(lookup_problem(&Value::map([("load_balancer_arn", Value::string("lb"))])).is_some());
+        assert!(
+            lookup_problem(&Value::map([("load_balancer_arn", Value::string("lb"))])).is_some()
+        );
         assert!(lookup_problem(&Value::Map(Default::default())).is_some());
     }
 }

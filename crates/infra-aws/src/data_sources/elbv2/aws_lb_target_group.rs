@@ -75,8 +75,14 @@ impl DataSourceType for AwsLbTargetGroupData {
         let arn = only_match(client, "Target Group", candidates, config.get("tags")).await?;
         // The resource shows the blocks its hint has: show both, as the provider does.
         let hint = Value::map([
-            ("health_check", Value::List(vec![Value::Map(Default::default())])),
-            ("stickiness", Value::List(vec![Value::Map(Default::default())])),
+            (
+                "health_check",
+                Value::List(vec![Value::Map(Default::default())]),
+            ),
+            (
+                "stickiness",
+                Value::List(vec![Value::Map(Default::default())]),
+            ),
         ]);
         let value = self.resource.read_one(&arn, &hint).await?;
         Ok(data_source_value(&self.schema, value))

@@ -31,7 +31,10 @@ impl AwsIamPolicy {
             .attr(Attribute::computed("path", Type::String))
             .attr(Attribute::computed("policy", Type::String))
             .attr(Attribute::computed("policy_id", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
+            .attr(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+            ));
         AwsIamPolicy { aws, schema }
     }
 
@@ -111,7 +114,10 @@ impl DataSourceType for AwsIamPolicy {
         )?
         .and_then(|r| r.policy().cloned())
         .ok_or_else(|| {
-            ProviderError::with_code("NoSuchEntity", format!("reading IAM policy ({arn}): not found"))
+            ProviderError::with_code(
+                "NoSuchEntity",
+                format!("reading IAM policy ({arn}): not found"),
+            )
         })?;
         let document = client
             .get_policy_version()

@@ -33,7 +33,10 @@ impl AwsIamRole {
                 Type::list(Type::map(Type::String)),
             ))
             .attr(Attribute::computed("unique_id", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
+            .attr(Attribute::optional_computed(
+                "tags",
+                Type::map(Type::String),
+            ));
         AwsIamRole { aws, schema }
     }
 }
@@ -62,7 +65,10 @@ impl DataSourceType for AwsIamRole {
         )?
         .and_then(|r| r.role().cloned())
         .ok_or_else(|| {
-            ProviderError::with_code("NoSuchEntity", format!("reading IAM Role ({name}): not found"))
+            ProviderError::with_code(
+                "NoSuchEntity",
+                format!("reading IAM Role ({name}): not found"),
+            )
         })?;
         let last_used = role
             .role_last_used()
@@ -80,7 +86,11 @@ impl DataSourceType for AwsIamRole {
             entries.insert("arn".into(), Value::string(role.arn()));
             entries.insert(
                 "assume_role_policy".into(),
-                text(role.assume_role_policy_document().map(decoded_policy).as_deref()),
+                text(
+                    role.assume_role_policy_document()
+                        .map(decoded_policy)
+                        .as_deref(),
+                ),
             );
             entries.insert("create_date".into(), date(Some(role.create_date())));
             entries.insert("description".into(), text(role.description()));

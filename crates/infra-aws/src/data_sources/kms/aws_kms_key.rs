@@ -19,7 +19,10 @@ impl AwsKmsKey {
         let mut schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("key_id", Type::String))
-            .attr(Attribute::optional("grant_tokens", Type::list(Type::String)));
+            .attr(Attribute::optional(
+                "grant_tokens",
+                Type::list(Type::String),
+            ));
         for name in [
             "arn",
             "aws_account_id",
@@ -93,7 +96,8 @@ impl DataSourceType for AwsKmsKey {
         let key = output
             .key_metadata()
             .ok_or_else(|| ProviderError::new(format!("KMS key {key_id} not found")))?;
-        let date = |d: Option<&aws_smithy_types::DateTime>| text(d.map(|d| d.to_string()).as_deref());
+        let date =
+            |d: Option<&aws_smithy_types::DateTime>| text(d.map(|d| d.to_string()).as_deref());
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             let mut set = |name: &str, v: Value| {
@@ -122,7 +126,10 @@ impl DataSourceType for AwsKmsKey {
             set("origin", text(key.origin().map(|o| o.as_str())));
             set("valid_to", date(key.valid_to()));
             set("enabled", Value::Bool(key.enabled()));
-            set("multi_region", Value::Bool(key.multi_region().unwrap_or(false)));
+            set(
+                "multi_region",
+                Value::Bool(key.multi_region().unwrap_or(false)),
+            );
             set(
                 "pending_deletion_window_in_days",
                 number(key.pending_deletion_window_in_days().map(i64::from)),
@@ -138,9 +145,7 @@ impl DataSourceType for AwsKmsKey {
             let regions = |keys: &[aws_sdk_kms::types::MultiRegionKey]| {
                 Value::List(
                     keys.iter()
-                        .map(|k| {
-                            Value::map([("arn", text(k.arn())), ("region", text(k.region()))])
-                        })
+                        .map(|k| Value::map([("arn", text(k.arn())), ("region", text(k.region()))]))
                         .collect(),
                 )
             };
@@ -156,7 +161,9 @@ impl DataSourceType for AwsKmsKey {
                                 ),
                                 (
                                     "primary_key",
-                                    regions(c.primary_key().map(std::slice::from_ref).unwrap_or(&[])),
+                                    regions(
+                                        c.primary_key().map(std::slice::from_ref).unwrap_or(&[]),
+                                    ),
                                 ),
                                 ("replica_keys", regions(c.replica_keys())),
                             ])

@@ -74,7 +74,10 @@ impl AwsDbInstanceData {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("db_instance_identifier", Type::String))
-            .attr(Attribute::computed("master_user_secret", Type::list(Type::Any)))
+            .attr(Attribute::computed(
+                "master_user_secret",
+                Type::list(Type::Any),
+            ))
             .attr(Attribute::computed("tags", Type::map(Type::String)));
         let schema = STRINGS.iter().fold(schema, |s, name| {
             s.attr(Attribute::computed(*name, Type::String))
@@ -117,7 +120,10 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
             _ => Value::Null,
         },
     );
-    put("hosted_zone_id", text(endpoint.and_then(|e| e.hosted_zone_id())));
+    put(
+        "hosted_zone_id",
+        text(endpoint.and_then(|e| e.hosted_zone_id())),
+    );
     put("port", int(port));
     put("allocated_storage", int(instance.allocated_storage()));
     put(
@@ -129,8 +135,14 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
         "backup_retention_period",
         int(instance.backup_retention_period()),
     );
-    put("ca_cert_identifier", text(instance.ca_certificate_identifier()));
-    put("db_cluster_identifier", text(instance.db_cluster_identifier()));
+    put(
+        "ca_cert_identifier",
+        text(instance.ca_certificate_identifier()),
+    );
+    put(
+        "db_cluster_identifier",
+        text(instance.db_cluster_identifier()),
+    );
     put("db_instance_arn", text(instance.db_instance_arn()));
     put("db_instance_class", text(instance.db_instance_class()));
     put("db_name", text(instance.db_name()));
@@ -208,7 +220,10 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
         "preferred_maintenance_window",
         text(instance.preferred_maintenance_window()),
     );
-    put("publicly_accessible", boolean(instance.publicly_accessible()));
+    put(
+        "publicly_accessible",
+        boolean(instance.publicly_accessible()),
+    );
     put(
         "replicate_source_db",
         text(instance.read_replica_source_db_instance_identifier()),

@@ -25,7 +25,10 @@ impl AwsS3Bucket {
             .attr(Attribute::required("bucket", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("bucket_domain_name", Type::String))
-            .attr(Attribute::computed("bucket_regional_domain_name", Type::String))
+            .attr(Attribute::computed(
+                "bucket_regional_domain_name",
+                Type::String,
+            ))
             .attr(Attribute::computed("bucket_region", Type::String))
             .attr(Attribute::computed("hosted_zone_id", Type::String))
             .attr(Attribute::computed("website_endpoint", Type::String))
@@ -70,7 +73,13 @@ impl DataSourceType for AwsS3Bucket {
             .as_str()
             .ok_or_else(|| ProviderError::new("aws_s3_bucket: bucket is required"))?
             .to_string();
-        let head = match client.head_bucket().bucket(&bucket).send().await.map_err(aws_error) {
+        let head = match client
+            .head_bucket()
+            .bucket(&bucket)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
             Ok(head) => head,
             Err(error) if is_gone(&error) => {
                 return Err(ProviderError::with_code(
@@ -142,7 +151,13 @@ mod tests {
 
     #[test]
     fn website_domains_follow_the_region_style() {
-        assert_eq!(website_domain("us-east-1"), "s3-website-us-east-1.amazonaws.com");
-        assert_eq!(website_domain("eu-central-1"), "s3-website.eu-central-1.amazonaws.com");
+        assert_eq!(
+            website_domain("us-east-1"),
+            "s3-website-us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            website_domain("eu-central-1"),
+            "s3-website.eu-central-1.amazonaws.com"
+        );
     }
 }

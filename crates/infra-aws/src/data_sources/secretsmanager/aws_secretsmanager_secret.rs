@@ -43,15 +43,14 @@ impl DataSourceType for AwsSecretsmanagerSecret {
 
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.secretsmanager;
-        let id = match (config.get("arn").as_str(), config.get("name").as_str()) {
-            (Some(arn), None) => arn.to_string(),
-            (None, Some(name)) => name.to_string(),
-            _ => {
-                return Err(ProviderError::new(
+        let id =
+            match (config.get("arn").as_str(), config.get("name").as_str()) {
+                (Some(arn), None) => arn.to_string(),
+                (None, Some(name)) => name.to_string(),
+                _ => return Err(ProviderError::new(
                     "aws_secretsmanager_secret: exactly one of `arn` or `name` must be specified",
-                ))
-            }
-        };
+                )),
+            };
         let secret = client
             .describe_secret()
             .secret_id(&id)

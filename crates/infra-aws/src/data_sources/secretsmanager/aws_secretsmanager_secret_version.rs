@@ -28,7 +28,10 @@ impl AwsSecretsmanagerSecretVersion {
             .attr(Attribute::computed("created_date", Type::String))
             .attr(Attribute::computed("secret_string", Type::String).sensitive())
             .attr(Attribute::computed("secret_binary", Type::String).sensitive())
-            .attr(Attribute::computed("version_stages", Type::list(Type::String)));
+            .attr(Attribute::computed(
+                "version_stages",
+                Type::list(Type::String),
+            ));
         AwsSecretsmanagerSecretVersion { aws, schema }
     }
 }

@@ -77,10 +77,7 @@ impl DataSourceType for AwsSsmParameter {
             entries.insert("with_decryption".into(), Value::Bool(decrypt));
             entries.insert("arn".into(), text(parameter.arn()));
             entries.insert("type".into(), Value::string(kind));
-            entries.insert(
-                "value".into(),
-                sensitive(text(parameter.value())),
-            );
+            entries.insert("value".into(), sensitive(text(parameter.value())));
             entries.insert(
                 "insecure_value".into(),
                 if kind == "SecureString" {

@@ -43,8 +43,8 @@ use crate::app_support::{
 };
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// Why `private_key_wo` and `private_key_wo_version` are not supported.
 const WRITE_ONLY_KEY: &str = "import the key with `private_key`";
@@ -141,7 +141,12 @@ impl AwsAcmCertificate {
 
     async fn describe(&self, arn: &str) -> Result<Option<CertificateDetail>, ProviderError> {
         let client = &self.aws.clients().await.acm;
-        match client.describe_certificate().certificate_arn(arn).send().await {
+        match client
+            .describe_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+        {
             Ok(response) => Ok(response.certificate().cloned()),
             Err(error) => {
                 let error = aws_error(error);
@@ -165,7 +170,12 @@ impl AwsAcmCertificate {
         Ok(response
             .tags()
             .iter()
-            .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
+            .map(|t| {
+                (
+                    t.key().to_string(),
+                    t.value().unwrap_or_default().to_string(),
+                )
+            })
             .collect())
     }
 
@@ -196,7 +206,9 @@ impl AwsAcmCertificate {
             .certificate(Blob::new(
                 string(planned, "certificate_body").unwrap_or_default(),
             ))
-            .private_key(Blob::new(string(planned, "private_key").unwrap_or_default()))
+            .private_key(Blob::new(
+                string(planned, "private_key").unwrap_or_default(),
+            ))
             .set_certificate_chain(non_empty(planned, "certificate_chain").map(Blob::new))
             .set_tags(tags)
             .send()
@@ -222,11 +234,7 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> 
 }
 
 fn time(value: Option<&aws_smithy_types::DateTime>) -> Value {
-    text(
-        value
-            .and_then(|t| t.fmt(Format::DateTime).ok())
-            .as_deref(),
-    )
+    text(value.and_then(|t| t.fmt(Format::DateTime).ok()).as_deref())
 }
 
 /// A Go duration (`720h`, `1h30m`, `90s`) as the provider takes `early_renewal_duration`.
@@ -363,7 +371,10 @@ fn to_value(detail: &CertificateDetail, tags: &[(String, String)], hint: &Value)
             dvos.push(Value::map([
                 ("domain_name", Value::string(dvo.domain_name())),
                 ("resource_record_name", Value::string(record.name())),
-                ("resource_record_type", Value::string(record.r#type().as_str())),
+                (
+                    "resource_record_type",
+                    Value::string(record.r#type().as_str()),
+                ),
                 ("resource_record_value", Value::string(record.value())),
             ]));
         }
@@ -392,7 +403,10 @@ fn to_value(detail: &CertificateDetail, tags: &[(String, String)], hint: &Value)
                 .renewal_summary()
                 .map(|summary| {
                     vec![Value::map([
-                        ("renewal_status", Value::string(summary.renewal_status().as_str())),
+                        (
+                            "renewal_status",
+                            Value::string(summary.renewal_status().as_str()),
+                        ),
                         (
                             "renewal_status_reason",
                             text(summary.renewal_status_reason().map(|r| r.as_str())),
@@ -403,7 +417,10 @@ fn to_value(detail: &CertificateDetail, tags: &[(String, String)], hint: &Value)
                 .unwrap_or_default(),
         ),
     );
-    set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
     Value::Map(object)
 }
 
@@ -588,7 +605,9 @@ impl ResourceType for AwsAcmCertificate {
             .and_then(|o| string(o, "certificate_transparency_logging_preference"));
         let planned_ct = single(planned, "options")
             .and_then(|o| string(o, "certificate_transparency_logging_preference"));
-        if planned_ct.is_some() && prior_ct != planned_ct && string(planned, "private_key").is_none()
+        if planned_ct.is_some()
+            && prior_ct != planned_ct
+            && string(planned, "private_key").is_none()
         {
             client
                 .update_certificate_options()
@@ -596,8 +615,9 @@ impl ResourceType for AwsAcmCertificate {
                 .options(
                     CertificateOptions::builder()
                         .set_certificate_transparency_logging_preference(
-                            planned_ct
-                                .map(|p| CertificateTransparencyLoggingPreference::from(p.as_str())),
+                            planned_ct.map(|p| {
+                                CertificateTransparencyLoggingPreference::from(p.as_str())
+                            }),
                         )
                         .build(),
                 )
@@ -663,7 +683,12 @@ impl ResourceType for AwsAcmCertificate {
             || {
                 let arn = arn.clone();
                 async move {
-                    match client.delete_certificate().certificate_arn(arn).send().await {
+                    match client
+                        .delete_certificate()
+                        .certificate_arn(arn)
+                        .send()
+                        .await
+                    {
                         Ok(_) => Ok(Some(())),
                         Err(error) => {
                             let error = aws_error(error);
@@ -729,7 +754,10 @@ mod tests {
 
     #[test]
     fn go_durations_parse() {
-        assert_eq!(parse_duration("720h"), Some(Duration::from_secs(720 * 3600)));
+        assert_eq!(
+            parse_duration("720h"),
+            Some(Duration::from_secs(720 * 3600))
+        );
         assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
         assert_eq!(parse_duration("720"), None);
         assert_eq!(parse_duration("3d"), None);
@@ -746,7 +774,10 @@ mod tests {
         ]);
         assert_eq!(
             domains_to_validate(&value),
-            Some(vec!["example.com".to_string(), "www.example.com".to_string()])
+            Some(vec![
+                "example.com".to_string(),
+                "www.example.com".to_string()
+            ])
         );
     }
 }

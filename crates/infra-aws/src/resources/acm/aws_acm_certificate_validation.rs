@@ -31,19 +31,24 @@ pub struct AwsAcmCertificateValidation {
 
 impl AwsAcmCertificateValidation {
     pub fn new(aws: Arc<Aws>) -> AwsAcmCertificateValidation {
-        let schema = Schema::new().timeouts(&["create"])
+        let schema = Schema::new()
+            .timeouts(&["create"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("certificate_arn", Type::String).force_new())
             .attr(
-                Attribute::optional("validation_record_fqdns", Type::set(Type::String))
-                    .force_new(),
+                Attribute::optional("validation_record_fqdns", Type::set(Type::String)).force_new(),
             );
         AwsAcmCertificateValidation { aws, schema }
     }
 
     async fn describe(&self, arn: &str) -> Result<Option<CertificateDetail>, ProviderError> {
         let client = &self.aws.clients().await.acm;
-        match client.describe_certificate().certificate_arn(arn).send().await {
+        match client
+            .describe_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+        {
             Ok(response) => Ok(response.certificate().cloned()),
             Err(error) => {
                 let error = aws_error(error);
@@ -200,7 +205,9 @@ impl ResourceType for AwsAcmCertificateValidation {
     }
 
     fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
-        Err(ProviderError::not_importable("aws_acm_certificate_validation"))
+        Err(ProviderError::not_importable(
+            "aws_acm_certificate_validation",
+        ))
     }
 
     async fn find_created(

@@ -47,11 +47,11 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
+use super::{as_configured, at_live_colour, read_following_colours};
 use crate::app_support::{
     blocks, boolean, int, is_missing, non_empty, number, single, string, string_list, text,
     vanished,
 };
-use super::{as_configured, at_live_colour, read_following_colours};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -1105,7 +1105,8 @@ impl ResourceType for AwsAppautoscalingPolicy {
     }
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((name, namespace, resource, dimension)) = key_of(&at_live_colour(operation, prior))
+        let Some((name, namespace, resource, dimension)) =
+            key_of(&at_live_colour(operation, prior))
         else {
             return Ok(());
         };

@@ -24,8 +24,8 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{non_empty, single, string, text, vanished};
 use super::{as_configured, at_live_colour, read_following_colours};
+use crate::app_support::{non_empty, single, string, text, vanished};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -72,7 +72,10 @@ impl AwsAppautoscalingScheduledAction {
 
     /// The actions found, by key: one DescribeScheduledActions walk per namespace and chunk of
     /// names.
-    async fn describe(&self, keys: &[Key]) -> Result<BTreeMap<Key, ScheduledAction>, ProviderError> {
+    async fn describe(
+        &self,
+        keys: &[Key],
+    ) -> Result<BTreeMap<Key, ScheduledAction>, ProviderError> {
         let client = &self.aws.clients().await.appautoscaling;
         let mut by_namespace: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for (name, namespace, _, _) in keys {
@@ -203,7 +206,10 @@ fn to_value(action: &ScheduledAction, hint: &Value) -> Value {
         })
         .unwrap_or_default();
     Value::map([
-        ("id", Value::string(format!("{name}-{namespace}-{resource}"))),
+        (
+            "id",
+            Value::string(format!("{name}-{namespace}-{resource}")),
+        ),
         ("arn", Value::string(action.scheduled_action_arn())),
         ("name", Value::string(name)),
         ("service_namespace", Value::string(namespace)),
@@ -213,12 +219,18 @@ fn to_value(action: &ScheduledAction, hint: &Value) -> Value {
             text(action.scalable_dimension().map(|d| d.as_str())),
         ),
         ("schedule", Value::string(action.schedule())),
-        ("timezone", Value::string(action.timezone().unwrap_or("UTC"))),
+        (
+            "timezone",
+            Value::string(action.timezone().unwrap_or("UTC")),
+        ),
         (
             "start_time",
             time_value(action.start_time(), hint.get("start_time")),
         ),
-        ("end_time", time_value(action.end_time(), hint.get("end_time"))),
+        (
+            "end_time",
+            time_value(action.end_time(), hint.get("end_time")),
+        ),
         ("scalable_target_action", Value::List(target_action)),
     ])
 }
@@ -283,7 +295,8 @@ impl ResourceType for AwsAppautoscalingScheduledAction {
     }
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((name, namespace, resource, dimension)) = key_of(&at_live_colour(operation, prior))
+        let Some((name, namespace, resource, dimension)) =
+            key_of(&at_live_colour(operation, prior))
         else {
             return Ok(());
         };
@@ -313,7 +326,11 @@ impl ResourceType for AwsAppautoscalingScheduledAction {
             let found = self.describe(&keys).await?;
             Ok(candidates
                 .iter()
-                .map(|p| key_of(p).and_then(|k| found.get(&k)).map(|a| to_value(a, p)))
+                .map(|p| {
+                    key_of(p)
+                        .and_then(|k| found.get(&k))
+                        .map(|a| to_value(a, p))
+                })
                 .collect())
         })
         .await

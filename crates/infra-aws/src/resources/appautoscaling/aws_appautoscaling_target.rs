@@ -24,13 +24,13 @@ use aws_sdk_applicationautoscaling::types::{
 };
 use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
+use super::{as_configured, at_live_colour, read_following_colours};
 use crate::app_support::{
     boolean, int, number, set_tags, single, string, tag_changes, text, vanished,
 };
-use super::{as_configured, at_live_colour, read_following_colours};
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// DescribeScalableTargets takes at most 50 `ResourceIds`.
 const RESOURCE_IDS_PER_CALL: usize = 50;
@@ -126,11 +126,7 @@ impl AwsAppautoscalingTarget {
                     .await
                     .map_err(aws_error)?
                     .tags()
-                    .map(|tags| {
-                        tags.iter()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect()
-                    })
+                    .map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                     .unwrap_or_default(),
                 None => Vec::new(),
             };
@@ -248,7 +244,9 @@ impl ResourceType for AwsAppautoscalingTarget {
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let registered = at_live_colour(operation, planned);
         let key = key_of(&registered).ok_or_else(|| {
-            ProviderError::new("aws_appautoscaling_target needs its namespace, resource and dimension")
+            ProviderError::new(
+                "aws_appautoscaling_target needs its namespace, resource and dimension",
+            )
         })?;
         self.register(&key, planned, Some(operation.tags_with_managed(planned)))
             .await?;
@@ -266,7 +264,12 @@ impl ResourceType for AwsAppautoscalingTarget {
     ) -> Result<Value, ProviderError> {
         let key = key_of(&at_live_colour(operation, planned))
             .ok_or_else(|| ProviderError::new("aws_appautoscaling_target has no key in state"))?;
-        let settings = ["min_capacity", "max_capacity", "role_arn", "suspended_state"];
+        let settings = [
+            "min_capacity",
+            "max_capacity",
+            "role_arn",
+            "suspended_state",
+        ];
         if settings
             .iter()
             .any(|name| crate::app_support::changed(prior, planned, name))

@@ -99,7 +99,11 @@ impl ResourceType for AwsCloudwatchDashboard {
         }
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         self.put(planned).await
     }
 

@@ -29,8 +29,8 @@ use crate::app_support::{
 use crate::cloudwatch_support::tagging_tags;
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// The retention periods CloudWatch Logs accepts (0 = never expire).
 const RETENTION_DAYS: &[i64] = &[

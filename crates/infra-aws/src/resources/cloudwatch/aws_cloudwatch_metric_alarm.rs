@@ -31,8 +31,8 @@ use crate::app_support::{
 };
 use crate::cloudwatch_support::{tagging_tags, UNITS};
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// DescribeAlarms takes at most 100 `AlarmNames`.
 const NAMES_PER_CALL: usize = 100;
@@ -75,7 +75,8 @@ impl AwsCloudwatchMetricAlarm {
             .attr(Attribute::optional("period", Type::Number))
             .attr(Attribute::optional("return_data", Type::Bool).default(Value::Bool(false)))
             .block(Block::single("metric", metric));
-        let schema = Schema::new().version(1)
+        let schema = Schema::new()
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("alarm_name", Type::String).force_new())
@@ -92,7 +93,10 @@ impl AwsCloudwatchMetricAlarm {
             .attr(Attribute::optional("threshold", Type::Number))
             .attr(Attribute::optional("threshold_metric_id", Type::String))
             .attr(Attribute::optional("actions_enabled", Type::Bool).default(Value::Bool(true)))
-            .attr(Attribute::optional("alarm_actions", Type::set(Type::String)))
+            .attr(Attribute::optional(
+                "alarm_actions",
+                Type::set(Type::String),
+            ))
             .attr(Attribute::optional("ok_actions", Type::set(Type::String)))
             .attr(Attribute::optional(
                 "insufficient_data_actions",
@@ -311,7 +315,10 @@ fn metric_query_value(query: &MetricDataQuery) -> Value {
         ("expression", text(query.expression())),
         ("label", text(query.label())),
         ("period", number(query.period().map(i64::from))),
-        ("return_data", Value::Bool(query.return_data().unwrap_or(false))),
+        (
+            "return_data",
+            Value::Bool(query.return_data().unwrap_or(false)),
+        ),
         ("metric", metric),
     ])
 }
@@ -431,7 +438,9 @@ fn check(config: &Value) -> Vec<(String, String)> {
         if !valid_period(period, &[10, 20, 30]) {
             problems.push((
                 "period".to_string(),
-                format!("expected period to be one of [10 20 30] or a multiple of 60, got {period}"),
+                format!(
+                    "expected period to be one of [10 20 30] or a multiple of 60, got {period}"
+                ),
             ));
         }
     }
@@ -484,7 +493,11 @@ impl ResourceType for AwsCloudwatchMetricAlarm {
         let name = string(planned, "alarm_name")
             .ok_or_else(|| ProviderError::new("aws_cloudwatch_metric_alarm needs alarm_name"))?;
         // PutMetricAlarm overwrites an alarm of the same name: refuse, as the provider does.
-        if self.describe(std::slice::from_ref(&name)).await?.contains_key(&name) {
+        if self
+            .describe(std::slice::from_ref(&name))
+            .await?
+            .contains_key(&name)
+        {
             return Err(ProviderError::with_code(
                 "ResourceAlreadyExists",
                 format!("CloudWatch metric alarm \"{name}\" already exists"),

@@ -30,8 +30,8 @@ use crate::app_support::{
     vanished,
 };
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// BatchGetRepositories takes at most 100 names a call.
 const NAMES_PER_CALL: usize = 100;
@@ -191,7 +191,10 @@ fn to_value(found: &Found, hint: &Value) -> Value {
         "clone_url_http".to_string(),
         text(repository.clone_url_http()),
     );
-    object.insert("clone_url_ssh".to_string(), text(repository.clone_url_ssh()));
+    object.insert(
+        "clone_url_ssh".to_string(),
+        text(repository.clone_url_ssh()),
+    );
     object.insert(
         "repository_id".to_string(),
         text(repository.repository_id()),
@@ -273,9 +276,7 @@ impl ResourceType for AwsCodecommitRepository {
         client
             .create_repository()
             .repository_name(&name)
-            .set_repository_description(
-                string(planned, "description").filter(|d| !d.is_empty()),
-            )
+            .set_repository_description(string(planned, "description").filter(|d| !d.is_empty()))
             .set_kms_key_id(string(planned, "kms_key_id").filter(|k| !k.is_empty()))
             .set_tags(Some(tags))
             .send()
@@ -327,7 +328,9 @@ impl ResourceType for AwsCodecommitRepository {
                 .await
                 .map_err(aws_error)
                 .map_err(|e| {
-                    e.context(&format!("updating CodeCommit Repository ({name}) description"))
+                    e.context(&format!(
+                        "updating CodeCommit Repository ({name}) description"
+                    ))
                 })?;
         }
         if changed(prior, planned, "kms_key_id") {

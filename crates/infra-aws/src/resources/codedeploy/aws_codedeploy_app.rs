@@ -28,8 +28,8 @@ use crate::app_support::{
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// BatchGetApplications takes at most 100 names a call.
 const APPLICATIONS_PER_CALL: usize = 100;

@@ -26,8 +26,8 @@ use crate::app_support::{
     vanished,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// The provider's `provider_type` values (the API's ProviderType).
 const PROVIDER_TYPES: &[&str] = &[
@@ -65,7 +65,10 @@ impl AwsCodestarconnectionsConnection {
     }
 
     /// The connections of these ARNs, in order; `None` for one that is gone.
-    async fn read_arns(&self, arns: &[Option<String>]) -> Result<Vec<Option<Value>>, ProviderError> {
+    async fn read_arns(
+        &self,
+        arns: &[Option<String>],
+    ) -> Result<Vec<Option<Value>>, ProviderError> {
         let client = self.client().await;
         let wanted: Vec<&str> = arns.iter().flatten().map(String::as_str).collect();
         let connections: Vec<Connection> = match wanted.as_slice() {
@@ -131,7 +134,12 @@ async fn connection_tags(
     client: &Client,
     arn: &str,
 ) -> Result<Option<Vec<(String, String)>>, ProviderError> {
-    match client.list_tags_for_resource().resource_arn(arn).send().await {
+    match client
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+    {
         Ok(output) => Ok(Some(
             output
                 .tags()
@@ -151,7 +159,10 @@ async fn connection_tags(
 }
 
 /// The connection as a value, with its tags; `None` when it went away meanwhile.
-async fn with_tags(client: &Client, connection: &Connection) -> Result<Option<Value>, ProviderError> {
+async fn with_tags(
+    client: &Client,
+    connection: &Connection,
+) -> Result<Option<Value>, ProviderError> {
     let Some(arn) = connection.connection_arn() else {
         return Ok(None);
     };
@@ -174,12 +185,18 @@ fn connection_value(connection: &Connection, tags: &[(String, String)]) -> Value
             "provider_type".to_string(),
             text(connection.provider_type().map(|p| p.as_str())),
         ),
-        ("host_arn".to_string(), match connection.host_arn() {
-            Some(host) if !host.is_empty() => Value::string(host),
-            _ => Value::Null,
-        }),
+        (
+            "host_arn".to_string(),
+            match connection.host_arn() {
+                Some(host) if !host.is_empty() => Value::string(host),
+                _ => Value::Null,
+            },
+        ),
     ]);
-    set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
     Value::Map(object)
 }
 
@@ -292,9 +309,9 @@ impl ResourceType for AwsCodestarconnectionsConnection {
             .await
             .map_err(aws_error)
         {
-            Err(error) if !is_not_found(&error) => Err(error.context(&format!(
-                "deleting CodeStar Connections Connection ({arn})"
-            ))),
+            Err(error) if !is_not_found(&error) => {
+                Err(error.context(&format!("deleting CodeStar Connections Connection ({arn})")))
+            }
             _ => Ok(()),
         }
     }
@@ -345,11 +362,13 @@ fn create_request(
     client: &Client,
     operation: &Operation,
     planned: &Value,
-) -> Result<aws_sdk_codestarconnections::operation::create_connection::builders::CreateConnectionFluentBuilder, ProviderError> {
+) -> Result<aws_sdk_codestarconnections::operation::create_connection::builders::CreateConnectionFluentBuilder, ProviderError>{
     Ok(client
         .create_connection()
         .set_connection_name(string(planned, "name"))
-        .set_provider_type(non_empty(planned, "provider_type").map(|p| ProviderType::from(p.as_str())))
+        .set_provider_type(
+            non_empty(planned, "provider_type").map(|p| ProviderType::from(p.as_str())),
+        )
         .set_host_arn(non_empty(planned, "host_arn"))
         .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))
 }
@@ -361,7 +380,9 @@ mod tests {
     fn client() -> Client {
         let config = aws_sdk_codestarconnections::Config::builder()
             .behavior_version(aws_sdk_codestarconnections::config::BehaviorVersion::latest())
-            .region(aws_sdk_codestarconnections::config::Region::new("us-east-1"))
+            .region(aws_sdk_codestarconnections::config::Region::new(
+                "us-east-1",
+            ))
             .build();
         Client::from_conf(config)
     }

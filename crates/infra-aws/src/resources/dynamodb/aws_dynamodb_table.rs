@@ -43,16 +43,16 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, ContinuousBackupsDescription,
     CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction, GlobalSecondaryIndex,
     GlobalSecondaryIndexDescription, GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType,
-    LocalSecondaryIndex, LocalSecondaryIndexDescription, OnDemandThroughput,
-    Projection, ProjectionType, ProvisionedThroughput,
-    ScalarAttributeType, SseSpecification, SseType, StreamSpecification, StreamViewType,
-    TableClass, TableCreationParameters, TableDescription, TimeToLiveDescription, TimeToLiveSpecification,
-    UpdateGlobalSecondaryIndexAction, WarmThroughput,
+    LocalSecondaryIndex, LocalSecondaryIndexDescription, OnDemandThroughput, Projection,
+    ProjectionType, ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType,
+    StreamSpecification, StreamViewType, TableClass, TableCreationParameters, TableDescription,
+    TimeToLiveDescription, TimeToLiveSpecification, UpdateGlobalSecondaryIndexAction,
+    WarmThroughput,
 };
 use aws_sdk_dynamodb::Client;
 use infra_core::{
-    Attribute, Block, Cause, Check, Operation, ProviderError, ResourceType, Schema, Timeouts,
-    Type, Value,
+    Attribute, Block, Cause, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type,
+    Value,
 };
 
 use crate::app_support::{
@@ -69,7 +69,7 @@ use super::table_api::{
     too_many_changes, update_recovery, wait_table,
 };
 use super::table_source::{self, Source};
-use crate::tagging::{WithTags, ManagedTags};
+use crate::tagging::{ManagedTags, WithTags};
 
 const PROVISIONED: &str = "PROVISIONED";
 const PAY_PER_REQUEST: &str = "PAY_PER_REQUEST";
@@ -172,7 +172,9 @@ impl AwsDynamodbTable {
         let ttl = Schema::new()
             .attr(Attribute::optional("attribute_name", Type::String))
             .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)));
-        let schema = Schema::new().timeouts(&["create", "update", "delete"]).version(1)
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
@@ -558,8 +560,7 @@ fn global_index_value(index: &GlobalSecondaryIndexDescription, hint: Option<&Val
         .collect();
     // One form only: a GSI in `hash_key` form has no `key_schema` in its value, so a set of
     // GSIs compares equal whatever order the configuration lists them in.
-    let schema_form =
-        hint.is_some_and(uses_key_schema) || hashes.len() != 1 || ranges.len() > 1;
+    let schema_form = hint.is_some_and(uses_key_schema) || hashes.len() != 1 || ranges.len() > 1;
     let (hash_key, range_key, key_schema) = if schema_form {
         (
             Value::Null,
@@ -651,13 +652,14 @@ fn on_demand_value(reported: Option<&OnDemandThroughput>, hint: Option<&Value>) 
     }
     let field = |reported: Option<i64>, key: &str| match reported {
         Some(n) if n > 0 => Value::Number(n as f64),
-        _ if hint.is_some_and(|block| block.get(key).as_i64() == Some(-1)) => {
-            Value::Number(-1.0)
-        }
+        _ if hint.is_some_and(|block| block.get(key).as_i64() == Some(-1)) => Value::Number(-1.0),
         other => number(other),
     };
     Value::List(vec![Value::map([
-        ("max_read_request_units", field(reads, "max_read_request_units")),
+        (
+            "max_read_request_units",
+            field(reads, "max_read_request_units"),
+        ),
         (
             "max_write_request_units",
             field(writes, "max_write_request_units"),
@@ -931,10 +933,7 @@ fn attribute_definitions(planned: &Value) -> Result<Vec<AttributeDefinition>, Pr
     blocks(planned, "attribute")
         .iter()
         .filter_map(|attribute| {
-            Some((
-                non_empty(attribute, "name")?,
-                non_empty(attribute, "type")?,
-            ))
+            Some((non_empty(attribute, "name")?, non_empty(attribute, "type")?))
         })
         .map(|(name, kind)| {
             AttributeDefinition::builder()
@@ -965,8 +964,7 @@ fn encryption(value: &Value) -> Option<SseSpecification> {
 }
 
 fn encryption_disabled(value: &Value) -> bool {
-    single(value, "server_side_encryption")
-        .and_then(|block| boolean(block, "enabled"))
+    single(value, "server_side_encryption").and_then(|block| boolean(block, "enabled"))
         != Some(true)
 }
 
@@ -1148,10 +1146,7 @@ where
     })
 }
 
-async fn send_update(
-    request: UpdateTableFluentBuilder,
-    doing: &str,
-) -> Result<(), ProviderError> {
+async fn send_update(request: UpdateTableFluentBuilder, doing: &str) -> Result<(), ProviderError> {
     request
         .send()
         .await
@@ -2250,9 +2245,16 @@ impl ResourceType for AwsDynamodbTable {
         let old_replicas: Vec<&Value> = blocks(prior, "replica").iter().collect();
         if !old_replicas.is_empty() {
             let witness = replicas::witness(prior);
-            replicas::delete(&client, &name, &old_replicas, witness.as_deref(), true, timeout)
-                .await
-                .map_err(|e| e.context(&doing))?;
+            replicas::delete(
+                &client,
+                &name,
+                &old_replicas,
+                witness.as_deref(),
+                true,
+                timeout,
+            )
+            .await
+            .map_err(|e| e.context(&doing))?;
         }
         // A table still settling from an update, or too many tables changing at once in the
         // account, refuses the delete for now.
@@ -2294,7 +2296,12 @@ impl ResourceType for AwsDynamodbTable {
             || {
                 let client = client.clone();
                 let name = name.clone();
-                async move { Ok(describe_table(&client, &name).await?.is_none().then_some(())) }
+                async move {
+                    Ok(describe_table(&client, &name)
+                        .await?
+                        .is_none()
+                        .then_some(()))
+                }
             },
         )
         .await

@@ -15,13 +15,13 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    chunks_of, ec2_arn, filter, in_prior_order, known_ids,
-    managed_tag_filters, non_empty_attribute, optional_string, string_attribute, tag_entries,
-    tag_specification, update_tags, wait_for, whole_object,
+    chunks_of, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
+    non_empty_attribute, optional_string, string_attribute, tag_entries, tag_specification,
+    update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// Attributes moto leaves out of its answer: kept from the prior value when absent.
 const UNREPORTED: &[&str] = &["device_name", "certificate_arn", "bgp_asn_extended"];
@@ -85,8 +85,14 @@ impl AwsCustomerGateway {
                     Value::string(ec2_arn(&clients.region, &account, "customer-gateway", id)),
                 ),
                 ("bgp_asn", optional_string(gateway.bgp_asn())),
-                ("bgp_asn_extended", optional_string(gateway.bgp_asn_extended())),
-                ("certificate_arn", optional_string(gateway.certificate_arn())),
+                (
+                    "bgp_asn_extended",
+                    optional_string(gateway.bgp_asn_extended()),
+                ),
+                (
+                    "certificate_arn",
+                    optional_string(gateway.certificate_arn()),
+                ),
                 ("device_name", optional_string(gateway.device_name())),
                 ("ip_address", optional_string(gateway.ip_address())),
                 ("type", optional_string(gateway.r#type())),
@@ -150,7 +156,10 @@ impl ResourceType for AwsCustomerGateway {
             ));
         }
         if let Some(asn) = config.get("bgp_asn").as_str() {
-            if !asn.parse::<i64>().is_ok_and(|n| (1..=2_147_483_647).contains(&n)) {
+            if !asn
+                .parse::<i64>()
+                .is_ok_and(|n| (1..=2_147_483_647).contains(&n))
+            {
                 problems.push((
                     "bgp_asn".to_string(),
                     format!("\"bgp_asn\" ({asn}) must be a number from 1 to 2147483647."),

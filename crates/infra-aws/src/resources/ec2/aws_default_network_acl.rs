@@ -33,7 +33,12 @@ impl AwsDefaultNetworkAcl {
 
     /// Subnets newly listed in `subnet_ids` join the default ACL; removed ones cannot leave it
     /// from here (see the module doc).
-    async fn add_subnets(&self, id: &str, prior: &Value, planned: &Value) -> Result<(), ProviderError> {
+    async fn add_subnets(
+        &self,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
         let before = string_list(prior, "subnet_ids");
         let added: Vec<String> = string_list(planned, "subnet_ids")
             .into_iter()
@@ -65,7 +70,11 @@ impl ResourceType for AwsDefaultNetworkAcl {
         normalize_entries(value);
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let id = string_attribute(planned, "default_network_acl_id").ok_or_else(|| {
             ProviderError::new("aws_default_network_acl: default_network_acl_id is not known")
         })?;

@@ -35,7 +35,10 @@ impl AwsDefaultRouteTable {
         }
     }
 
-    async fn describe_raw(&self, filters: Vec<aws_sdk_ec2::types::Filter>) -> Result<Vec<RouteTable>, ProviderError> {
+    async fn describe_raw(
+        &self,
+        filters: Vec<aws_sdk_ec2::types::Filter>,
+    ) -> Result<Vec<RouteTable>, ProviderError> {
         self.aws
             .clients()
             .await
@@ -90,7 +93,11 @@ impl ResourceType for AwsDefaultRouteTable {
         normalize_routes(value, TableKind::Default);
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let id = string_attribute(planned, "default_route_table_id").ok_or_else(|| {
             ProviderError::new("aws_default_route_table: default_route_table_id is not known")
         })?;
@@ -109,7 +116,9 @@ impl ResourceType for AwsDefaultRouteTable {
             .iter()
             .filter_map(|vgw| vgw.gateway_id().map(str::to_string))
             .collect();
-        self.table.change_propagation(&id, &propagating, &[]).await?;
+        self.table
+            .change_propagation(&id, &propagating, &[])
+            .await?;
         for route in table.routes() {
             let endpoint_prefix_list = route.destination_prefix_list_id().is_some()
                 && route.gateway_id().is_some_and(|g| g.starts_with("vpce-"));
@@ -136,7 +145,9 @@ impl ResourceType for AwsDefaultRouteTable {
             .change_propagation(&id, &[], &string_list(planned, "propagating_vgws"))
             .await?;
         let after = routes_by_destination(planned.get("route"), TableKind::Default);
-        self.table.change_routes(&id, &BTreeMap::new(), &after).await?;
+        self.table
+            .change_routes(&id, &BTreeMap::new(), &after)
+            .await?;
         // The table's tags become the configured ones.
         let current = self.table.read_one(&id, &Value::Null).await?;
         update_tags(&self.aws.clients().await.ec2, &id, &current, planned).await?;

@@ -36,10 +36,7 @@ impl AwsDefaultVpc {
     async fn find_default(&self) -> Result<Option<Value>, ProviderError> {
         Ok(self
             .vpc
-            .describe(
-                vec![filter("is-default", ["true"])],
-                &HashMap::new(),
-            )
+            .describe(vec![filter("is-default", ["true"])], &HashMap::new())
             .await?
             .into_values()
             .next())

@@ -7,9 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aws_sdk_ec2::types::{
-    EgressOnlyInternetGateway, Filter, ResourceType as Ec2ResourceType,
-};
+use aws_sdk_ec2::types::{EgressOnlyInternetGateway, Filter, ResourceType as Ec2ResourceType};
 use infra_core::resource::{ADDRESS_TAG, LINEAGE_TAG};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
@@ -18,8 +16,8 @@ use crate::ec2_support::{
     tag_entries, tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 pub struct AwsEgressOnlyInternetGateway {
     aws: Arc<Aws>,
@@ -161,7 +159,10 @@ impl ResourceType for AwsEgressOnlyInternetGateway {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(in_prior_order(prior, &self.by_ids(&known_ids(prior)).await?))
+        Ok(in_prior_order(
+            prior,
+            &self.by_ids(&known_ids(prior)).await?,
+        ))
     }
 
     async fn find_created(

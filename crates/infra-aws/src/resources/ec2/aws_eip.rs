@@ -29,8 +29,8 @@ use crate::ec2_support::{
     update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 pub struct AwsEip {
     aws: Arc<Aws>,
@@ -47,7 +47,8 @@ fn present(text: Option<&str>) -> Value {
 
 impl AwsEip {
     pub fn new(aws: Arc<Aws>) -> AwsEip {
-        let schema = Schema::new().timeouts(&["read", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["read", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(
                 // "standard" was EC2-Classic, which AWS retired: such an address has no
@@ -227,7 +228,10 @@ impl AwsEip {
             ("network_interface", present(address.network_interface_id())),
             ("associate_with_private_ip", associated_private_ip),
             ("allocation_id", Value::string(id)),
-            ("arn", Value::string(ec2_arn(region, account, "elastic-ip", id))),
+            (
+                "arn",
+                Value::string(ec2_arn(region, account, "elastic-ip", id)),
+            ),
             ("association_id", present(address.association_id())),
             ("public_ip", present(address.public_ip())),
             ("private_ip", present(address.private_ip_address())),

@@ -22,13 +22,13 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    client_token, bool_attribute, chunks_of, ec2_arn, filter, in_prior_order,
-    integer_attribute, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
-    single_block, string_attribute, tag_entries, tag_specification, update_tags, whole_object,
+    bool_attribute, chunks_of, client_token, ec2_arn, filter, in_prior_order, integer_attribute,
+    known_ids, managed_tag_filters, non_empty_attribute, optional_string, single_block,
+    string_attribute, tag_entries, tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// The attributes naming what a flow log watches, with the resource type and id prefix each
 /// means (the longer `tgw-attach-` before `tgw-`).
@@ -76,7 +76,9 @@ impl AwsFlowLog {
                 Attribute::optional("hive_compatible_partitions", Type::Bool)
                     .default(Value::Bool(false)),
             )
-            .attr(Attribute::optional("per_hour_partition", Type::Bool).default(Value::Bool(false)));
+            .attr(
+                Attribute::optional("per_hour_partition", Type::Bool).default(Value::Bool(false)),
+            );
         let mut schema = Schema::new()
             .version(1)
             .attr(Attribute::computed("id", Type::String))
@@ -93,7 +95,11 @@ impl AwsFlowLog {
                 Attribute::optional("log_destination_type", Type::String)
                     .force_new()
                     .default(Value::string("cloud-watch-logs"))
-                    .check(Check::OneOf(&["cloud-watch-logs", "s3", "kinesis-data-firehose"])),
+                    .check(Check::OneOf(&[
+                        "cloud-watch-logs",
+                        "s3",
+                        "kinesis-data-firehose",
+                    ])),
             )
             .attr(Attribute::optional_computed("log_format", Type::String).force_new())
             // Deprecated in provider v5 (use `log_destination`), still accepted.
@@ -227,7 +233,10 @@ fn keep_unreported(prior: &Value, value: &mut Value) {
     let Some(entries) = value.map_mut() else {
         return;
     };
-    if entries.get("deliver_cross_account_role").is_none_or(Value::is_null) {
+    if entries
+        .get("deliver_cross_account_role")
+        .is_none_or(Value::is_null)
+    {
         entries.insert(
             "deliver_cross_account_role".into(),
             prior.get("deliver_cross_account_role").clone(),
@@ -331,8 +340,7 @@ impl ResourceType for AwsFlowLog {
         if target.is_some() && !transit && config.get("traffic_type").is_null() {
             problems.push((
                 "traffic_type".into(),
-                "traffic_type is required for a VPC, subnet or network interface flow log."
-                    .into(),
+                "traffic_type is required for a VPC, subnet or network interface flow log.".into(),
             ));
         }
         if !config.get("log_group_name").is_null() && !config.get("log_destination").is_null() {
@@ -507,7 +515,10 @@ mod tests {
         assert_eq!(target_attribute("vpc-1"), "vpc_id");
         assert_eq!(target_attribute("subnet-1"), "subnet_id");
         assert_eq!(target_attribute("eni-1"), "eni_id");
-        assert_eq!(target_attribute("tgw-attach-1"), "transit_gateway_attachment_id");
+        assert_eq!(
+            target_attribute("tgw-attach-1"),
+            "transit_gateway_attachment_id"
+        );
         assert_eq!(target_attribute("tgw-1"), "transit_gateway_id");
     }
 

@@ -14,8 +14,8 @@ use crate::ec2_support::{
     tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 pub struct AwsInternetGateway {
     aws: Arc<Aws>,
@@ -24,7 +24,8 @@ pub struct AwsInternetGateway {
 
 impl AwsInternetGateway {
     pub fn new(aws: Arc<Aws>) -> AwsInternetGateway {
-        let schema = Schema::new().timeouts(&["create", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional("vpc_id", Type::String))

@@ -14,13 +14,13 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
-    ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute,
-    optional_string, string_attribute, tag_entries, tag_specification, name_for_create,
+    ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters, name_for_create,
+    non_empty_attribute, optional_string, string_attribute, tag_entries, tag_specification,
     update_tags, whole_object, FILTER_VALUES_PER_CALL,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 pub struct AwsKeyPair {
     aws: Arc<Aws>,
@@ -29,7 +29,8 @@ pub struct AwsKeyPair {
 
 impl AwsKeyPair {
     pub fn new(aws: Arc<Aws>) -> AwsKeyPair {
-        let schema = Schema::new().version(1)
+        let schema = Schema::new()
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional_computed("key_name", Type::String).force_new())
@@ -74,7 +75,13 @@ impl AwsKeyPair {
         Ok(found)
     }
 
-    fn convert(&self, pair: &KeyPairInfo, region: &str, account: &str, prior: Option<&Value>) -> Value {
+    fn convert(
+        &self,
+        pair: &KeyPairInfo,
+        region: &str,
+        account: &str,
+        prior: Option<&Value>,
+    ) -> Value {
         let name = pair.key_name().unwrap_or_default();
         let configured_key = prior.and_then(|p| string_attribute(p, "public_key"));
         let public_key = configured_key
@@ -86,13 +93,19 @@ impl AwsKeyPair {
             .unwrap_or_else(|| Value::string(""));
         let mut entries = vec![
             ("id", Value::string(name)),
-            ("arn", Value::string(ec2_arn(region, account, "key-pair", name))),
+            (
+                "arn",
+                Value::string(ec2_arn(region, account, "key-pair", name)),
+            ),
             ("key_name", Value::string(name)),
             ("key_name_prefix", prefix),
             ("public_key", public_key),
             ("fingerprint", optional_string(pair.key_fingerprint())),
             ("key_pair_id", optional_string(pair.key_pair_id())),
-            ("key_type", optional_string(pair.key_type().map(|t| t.as_str()))),
+            (
+                "key_type",
+                optional_string(pair.key_type().map(|t| t.as_str())),
+            ),
         ];
         entries.extend(tag_entries(pair.tags()));
         whole_object(&self.schema, entries)
@@ -143,18 +156,32 @@ impl ResourceType for AwsKeyPair {
 
     /// The generated `key_name` goes into the create's pending entry ([`with_name_for_create`]).
     fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, ["key_name", "key_name_prefix"], "terraform-")
+        with_name_for_create(
+            operation,
+            planned,
+            ["key_name", "key_name_prefix"],
+            "terraform-",
+        )
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let name = name_for_create(operation, planned, ["key_name", "key_name_prefix"], "terraform-");
+        let name = name_for_create(
+            operation,
+            planned,
+            ["key_name", "key_name_prefix"],
+            "terraform-",
+        );
         let public_key = string_attribute(planned, "public_key")
             .ok_or_else(|| ProviderError::new("aws_key_pair: public_key is not known"))?;
         let ec2 = &self.aws.clients().await.ec2;
         ec2.import_key_pair()
             .key_name(&name)
             .public_key_material(aws_smithy_types::Blob::new(public_key.into_bytes()))
-            .tag_specifications(tag_specification(operation, planned, Ec2ResourceType::KeyPair))
+            .tag_specifications(tag_specification(
+                operation,
+                planned,
+                Ec2ResourceType::KeyPair,
+            ))
             .send()
             .await
             .map_err(aws_error)?;
@@ -180,7 +207,13 @@ impl ResourceType for AwsKeyPair {
             return Ok(());
         };
         let ec2 = &self.aws.clients().await.ec2;
-        match ec2.delete_key_pair().key_name(&name).send().await.map_err(aws_error) {
+        match ec2
+            .delete_key_pair()
+            .key_name(&name)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
             Ok(_) => Ok(()),
             Err(error) if crate::error::is_not_found(&error) => Ok(()),
             Err(error) => Err(error),
@@ -221,7 +254,9 @@ impl ResourceType for AwsKeyPair {
         };
         let mut value = found.remove(&name).unwrap_or(Value::Null);
         // The key material is what this configuration sent.
-        if let (Some(entries), Some(key)) = (value.map_mut(), string_attribute(planned, "public_key")) {
+        if let (Some(entries), Some(key)) =
+            (value.map_mut(), string_attribute(planned, "public_key"))
+        {
             entries.insert("public_key".into(), Value::String(key));
         }
         Ok(Some(value))

@@ -45,7 +45,8 @@ fn main_associations(tables: &[RouteTable]) -> Vec<(String, String, String)> {
 
 impl AwsMainRouteTableAssociation {
     pub fn new(aws: Arc<Aws>) -> AwsMainRouteTableAssociation {
-        let schema = Schema::new().timeouts(&["create", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("vpc_id", Type::String).force_new())
             .attr(Attribute::required("route_table_id", Type::String))
@@ -53,7 +54,10 @@ impl AwsMainRouteTableAssociation {
         AwsMainRouteTableAssociation { aws, schema }
     }
 
-    async fn tables(&self, filters: Vec<aws_sdk_ec2::types::Filter>) -> Result<Vec<RouteTable>, ProviderError> {
+    async fn tables(
+        &self,
+        filters: Vec<aws_sdk_ec2::types::Filter>,
+    ) -> Result<Vec<RouteTable>, ProviderError> {
         self.aws
             .clients()
             .await
@@ -69,7 +73,11 @@ impl AwsMainRouteTableAssociation {
     }
 
     /// Makes `route_table_id` main through association `association_id`; the new association id.
-    async fn replace(&self, association_id: &str, route_table_id: &str) -> Result<String, ProviderError> {
+    async fn replace(
+        &self,
+        association_id: &str,
+        route_table_id: &str,
+    ) -> Result<String, ProviderError> {
         let output = self
             .aws
             .clients()
@@ -118,7 +126,11 @@ impl ResourceType for AwsMainRouteTableAssociation {
         }
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let vpc_id = string_attribute(planned, "vpc_id").unwrap_or_default();
         let route_table_id = string_attribute(planned, "route_table_id").unwrap_or_default();
         let tables = self
@@ -189,7 +201,8 @@ impl ResourceType for AwsMainRouteTableAssociation {
                 .await?;
             for (id, table, vpc) in main_associations(&tables) {
                 if let Some(before) = by_id.get(&id) {
-                    let value = self.value(&id, &table, &vpc, before.get("original_route_table_id"));
+                    let value =
+                        self.value(&id, &table, &vpc, before.get("original_route_table_id"));
                     found.insert(id, value);
                 }
             }

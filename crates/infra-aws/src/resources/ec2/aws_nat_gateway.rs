@@ -65,13 +65,13 @@ use infra_core::{
 
 use crate::app_support::blocks;
 use crate::ec2_support::{
-    client_token, chunks_of, filter, in_prior_order, integer_attribute, known_ids, managed_tag_filters,
-    non_empty_attribute, optional_string, string_attribute, string_list, string_values,
-    tag_entries, tag_specification, update_tags, wait_for, whole_object,
+    chunks_of, client_token, filter, in_prior_order, integer_attribute, known_ids,
+    managed_tag_filters, non_empty_attribute, optional_string, string_attribute, string_list,
+    string_values, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 const ZONAL: &str = "zonal";
 const REGIONAL: &str = "regional";
@@ -146,7 +146,8 @@ impl AwsNatGateway {
     }
 
     pub fn new(aws: Arc<Aws>) -> AwsNatGateway {
-        let schema = Schema::new().timeouts(&["create", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("allocation_id", Type::String).force_new())
             // Required for a zonal gateway, refused for a regional one: see `validate`.

@@ -22,13 +22,13 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    client_token, chunks_of, delete_with_retry, describe_by_ids, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
-    optional_string, string_attribute, string_list, string_values, tag_entries, tag_specification,
-    update_tags, whole_object,
+    chunks_of, client_token, delete_with_retry, describe_by_ids, ec2_arn, filter, in_prior_order,
+    known_ids, managed_tag_filters, optional_string, string_attribute, string_list, string_values,
+    tag_entries, tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// The rule number of the catch-all deny entry AWS adds to every ACL; never reported.
 const CATCH_ALL_RULE: i32 = 32767;
@@ -279,7 +279,10 @@ impl AwsNetworkAcl {
 
     /// The ACLs with these ids that exist. Looked up by `NetworkAclIds` (moto does not
     /// implement the `network-acl-id` filter).
-    pub(crate) async fn acls_by_id(&self, ids: &[String]) -> Result<Vec<NetworkAcl>, ProviderError> {
+    pub(crate) async fn acls_by_id(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<NetworkAcl>, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
         describe_by_ids(ids, |chunk| async move {
             ec2.describe_network_acls()
@@ -427,7 +430,11 @@ impl AwsNetworkAcl {
     }
 
     /// Associates `subnets` with ACL `id`, replacing each subnet's current association.
-    pub(crate) async fn associate(&self, id: &str, subnets: &[String]) -> Result<(), ProviderError> {
+    pub(crate) async fn associate(
+        &self,
+        id: &str,
+        subnets: &[String],
+    ) -> Result<(), ProviderError> {
         if subnets.is_empty() {
             return Ok(());
         }
@@ -618,9 +625,16 @@ impl ResourceType for AwsNetworkAcl {
         if planned.get("subnet_ids").as_list().is_some() {
             let before = string_list(prior, "subnet_ids");
             let after = string_list(planned, "subnet_ids");
-            let added: Vec<String> = after.iter().filter(|s| !before.contains(s)).cloned().collect();
-            let removed: Vec<String> =
-                before.iter().filter(|s| !after.contains(s)).cloned().collect();
+            let added: Vec<String> = after
+                .iter()
+                .filter(|s| !before.contains(s))
+                .cloned()
+                .collect();
+            let removed: Vec<String> = before
+                .iter()
+                .filter(|s| !after.contains(s))
+                .cloned()
+                .collect();
             self.associate(&id, &added).await?;
             let vpc_id = string_attribute(prior, "vpc_id").unwrap_or_default();
             self.release(&vpc_id, &removed).await?;

@@ -12,13 +12,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_sdk_ec2::types::NetworkAclEntry;
-use infra_core::{
-    Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::ec2_support::{
-    bool_attribute, crc32, integer_attribute, known_strings,
-    optional_string, string_attribute, whole_object,
+    bool_attribute, crc32, integer_attribute, known_strings, optional_string, string_attribute,
+    whole_object,
 };
 use crate::error::aws_error;
 use crate::resources::ec2::aws_network_acl::{
@@ -81,10 +79,26 @@ impl AwsNetworkAclRule {
             )
             .attr(Attribute::optional("ipv6_cidr_block", Type::String).force_new())
             // Unset numbers are 0, as the provider (SDKv2) stores them.
-            .attr(Attribute::optional("from_port", Type::Number).default(zero()).force_new())
-            .attr(Attribute::optional("to_port", Type::Number).default(zero()).force_new())
-            .attr(Attribute::optional("icmp_type", Type::Number).default(zero()).force_new())
-            .attr(Attribute::optional("icmp_code", Type::Number).default(zero()).force_new());
+            .attr(
+                Attribute::optional("from_port", Type::Number)
+                    .default(zero())
+                    .force_new(),
+            )
+            .attr(
+                Attribute::optional("to_port", Type::Number)
+                    .default(zero())
+                    .force_new(),
+            )
+            .attr(
+                Attribute::optional("icmp_type", Type::Number)
+                    .default(zero())
+                    .force_new(),
+            )
+            .attr(
+                Attribute::optional("icmp_code", Type::Number)
+                    .default(zero())
+                    .force_new(),
+            );
         AwsNetworkAclRule {
             acls: AwsNetworkAcl::new(aws.clone()),
             aws,
@@ -99,7 +113,12 @@ impl AwsNetworkAclRule {
         let egress = bool_attribute(prior, "egress", false);
         let aws_protocol = entry.protocol().unwrap_or("-1");
         let protocol = match string_attribute(prior, "protocol") {
-            Some(p) if protocol_number(&p).is_some() && protocol_number(&p) == protocol_number(aws_protocol) => p,
+            Some(p)
+                if protocol_number(&p).is_some()
+                    && protocol_number(&p) == protocol_number(aws_protocol) =>
+            {
+                p
+            }
             _ => aws_protocol.to_string(),
         };
         let aws_action = entry.rule_action().map(|a| a.as_str()).unwrap_or_default();
@@ -220,13 +239,19 @@ impl ResourceType for AwsNetworkAclRule {
         problems
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let (acl_id, egress, number) = Self::key(planned);
         // CreateNetworkAclEntry succeeds when an identical entry exists; the provider refuses.
         if self.read_one(planned).await?.is_some() {
             return Err(ProviderError::with_code(
                 "NetworkAclEntryAlreadyExists",
-                format!("EC2 Network ACL ({acl_id}) Rule (egress: {egress})({number}) already exists"),
+                format!(
+                    "EC2 Network ACL ({acl_id}) Rule (egress: {egress})({number}) already exists"
+                ),
             ));
         }
         let protocol = string_attribute(planned, "protocol").unwrap_or_default();
@@ -310,7 +335,10 @@ impl ResourceType for AwsNetworkAclRule {
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
         let (acl_id, number, protocol, egress) = parse_import_id(id)?;
         Ok(Value::map([
-            ("id", Value::String(rule_id(&acl_id, number, egress, &protocol))),
+            (
+                "id",
+                Value::String(rule_id(&acl_id, number, egress, &protocol)),
+            ),
             ("network_acl_id", Value::String(acl_id)),
             ("rule_number", Value::Number(number as f64)),
             ("protocol", Value::String(protocol)),
@@ -325,7 +353,8 @@ mod tests {
 
     #[test]
     fn import_ids_parse() {
-        let (acl, number, protocol, egress) = parse_import_id("acl-7aaabd18:100:tcp:false").unwrap();
+        let (acl, number, protocol, egress) =
+            parse_import_id("acl-7aaabd18:100:tcp:false").unwrap();
         assert_eq!(
             (acl.as_str(), number, protocol.as_str(), egress),
             ("acl-7aaabd18", 100, "tcp", false)

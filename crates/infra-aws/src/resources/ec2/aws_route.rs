@@ -94,7 +94,8 @@ fn destination_of(value: &Value) -> Option<String> {
 
 impl AwsRoute {
     pub fn new(aws: Arc<Aws>) -> AwsRoute {
-        let mut schema = Schema::new().timeouts(&["create", "update", "delete"])
+        let mut schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("route_table_id", Type::String).force_new())
             .attr(Attribute::optional("destination_cidr_block", Type::String).force_new())
@@ -166,7 +167,10 @@ impl AwsRoute {
                 optional_string(route.destination_prefix_list_id()),
             ),
             ("instance_id", optional_string(route.instance_id())),
-            ("instance_owner_id", optional_string(route.instance_owner_id())),
+            (
+                "instance_owner_id",
+                optional_string(route.instance_owner_id()),
+            ),
             (
                 "origin",
                 optional_string(route.origin().map(|origin| origin.as_str())),

@@ -23,16 +23,20 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    client_token, chunks_of, delete_with_retry, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
-    optional_string, string_attribute, string_list, string_values, tag_entries, tag_specification,
-    update_tags, whole_object,
+    chunks_of, client_token, delete_with_retry, ec2_arn, filter, in_prior_order, known_ids,
+    managed_tag_filters, optional_string, string_attribute, string_list, string_values,
+    tag_entries, tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// The destinations of an inline `route` block; exactly one is set.
-const ROUTE_DESTINATIONS: &[&str] = &["cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"];
+const ROUTE_DESTINATIONS: &[&str] = &[
+    "cidr_block",
+    "ipv6_cidr_block",
+    "destination_prefix_list_id",
+];
 
 /// The targets of an `aws_route_table` inline `route` block.
 const TABLE_ROUTE_TARGETS: &[&str] = &[
@@ -131,7 +135,10 @@ fn route_block(route: &Route, kind: TableKind) -> Value {
         interface = "";
     }
     let pairs = [
-        ("cidr_block", route.destination_cidr_block().unwrap_or_default()),
+        (
+            "cidr_block",
+            route.destination_cidr_block().unwrap_or_default(),
+        ),
         (
             "ipv6_cidr_block",
             route.destination_ipv6_cidr_block().unwrap_or_default(),
@@ -140,18 +147,30 @@ fn route_block(route: &Route, kind: TableKind) -> Value {
             "destination_prefix_list_id",
             route.destination_prefix_list_id().unwrap_or_default(),
         ),
-        ("carrier_gateway_id", route.carrier_gateway_id().unwrap_or_default()),
-        ("core_network_arn", route.core_network_arn().unwrap_or_default()),
+        (
+            "carrier_gateway_id",
+            route.carrier_gateway_id().unwrap_or_default(),
+        ),
+        (
+            "core_network_arn",
+            route.core_network_arn().unwrap_or_default(),
+        ),
         (
             "egress_only_gateway_id",
             route.egress_only_internet_gateway_id().unwrap_or_default(),
         ),
         ("gateway_id", gateway),
         ("instance_id", instance),
-        ("local_gateway_id", route.local_gateway_id().unwrap_or_default()),
+        (
+            "local_gateway_id",
+            route.local_gateway_id().unwrap_or_default(),
+        ),
         ("nat_gateway_id", route.nat_gateway_id().unwrap_or_default()),
         ("network_interface_id", interface),
-        ("transit_gateway_id", route.transit_gateway_id().unwrap_or_default()),
+        (
+            "transit_gateway_id",
+            route.transit_gateway_id().unwrap_or_default(),
+        ),
         ("vpc_endpoint_id", endpoint),
         (
             "vpc_peering_connection_id",
@@ -362,8 +381,10 @@ impl AwsRouteTable {
                 routes => routes.as_list().is_some_and(|routes| !routes.is_empty()),
             });
             let routes = if manages_routes {
-                let prior_routes =
-                    routes_by_destination(before.map_or(&Value::Null, |v| v.get("route")), self.kind);
+                let prior_routes = routes_by_destination(
+                    before.map_or(&Value::Null, |v| v.get("route")),
+                    self.kind,
+                );
                 table
                     .routes()
                     .iter()
@@ -756,7 +777,10 @@ mod tests {
             ("ipv6_cidr_block", Value::string("::/0")),
             ("gateway_id", Value::string("igw-1")),
         ]));
-        assert_eq!(validate_routes(&two_destinations, TableKind::Table).len(), 1);
+        assert_eq!(
+            validate_routes(&two_destinations, TableKind::Table).len(),
+            1
+        );
     }
 
     #[test]
@@ -766,9 +790,16 @@ mod tests {
             .egress_only_internet_gateway_id("eigw-1")
             .build();
         let block = route_block(&egress, TableKind::Default);
-        assert_eq!(block.get("egress_only_gateway_id"), &Value::string("eigw-1"));
+        assert_eq!(
+            block.get("egress_only_gateway_id"),
+            &Value::string("eigw-1")
+        );
         assert_eq!(block.get("gateway_id"), &Value::string(""));
-        assert_eq!(block.get("local_gateway_id"), &Value::Null, "not a default-table target");
+        assert_eq!(
+            block.get("local_gateway_id"),
+            &Value::Null,
+            "not a default-table target"
+        );
         let endpoint = Route::builder()
             .destination_prefix_list_id("pl-1")
             .gateway_id("vpce-1")

@@ -23,7 +23,8 @@ pub struct AwsRouteTableAssociation {
 
 impl AwsRouteTableAssociation {
     pub fn new(aws: Arc<Aws>) -> AwsRouteTableAssociation {
-        let schema = Schema::new().timeouts(&["create", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional("subnet_id", Type::String).force_new())
             .attr(Attribute::optional("gateway_id", Type::String).force_new())

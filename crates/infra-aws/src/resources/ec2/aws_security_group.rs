@@ -23,13 +23,13 @@ use infra_core::{
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
     bool_attribute, chunks_of, copy_attributes, delete_with_retry, ec2_arn, filter, has_code,
-    in_prior_order, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
-    string_attribute, string_list, string_values, tag_entries, tag_specification, name_for_create,
+    in_prior_order, known_ids, managed_tag_filters, name_for_create, non_empty_attribute,
+    optional_string, string_attribute, string_list, string_values, tag_entries, tag_specification,
     update_tags, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// Attributes AWS cannot report, kept from the configuration.
 const CONFIG_ONLY: &[&str] = &["name_prefix", "revoke_rules_on_delete"];
@@ -392,7 +392,9 @@ fn normalized_rule(rule: &Value) -> Value {
 
 impl AwsSecurityGroup {
     pub fn new(aws: Arc<Aws>) -> AwsSecurityGroup {
-        let schema = Schema::new().version(1).timeouts(&["create", "delete"])
+        let schema = Schema::new()
+            .version(1)
+            .timeouts(&["create", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
@@ -421,7 +423,8 @@ impl AwsSecurityGroup {
     /// The group logic with `aws_default_security_group`'s schema: `name`, `name_prefix` and
     /// `description` are computed only, and `revoke_rules_on_delete` is accepted but unused.
     pub(crate) fn adopted(aws: Arc<Aws>) -> AwsSecurityGroup {
-        let schema = Schema::new().version(1)
+        let schema = Schema::new()
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("name", Type::String))
@@ -560,7 +563,8 @@ impl AwsSecurityGroup {
                 .difference(&present)
                 .cloned()
                 .collect();
-            self.change_rules(id, direction, &BTreeSet::new(), &add).await?;
+            self.change_rules(id, direction, &BTreeSet::new(), &add)
+                .await?;
         }
         self.read_one(id, planned).await
     }
@@ -618,7 +622,9 @@ impl AwsSecurityGroup {
                     .map(|_| ())
                     .map_err(aws_error)
             };
-            result.map_err(|error| error.context(&format!("authorizing {direction} rules on {id}")))?;
+            result.map_err(|error| {
+                error.context(&format!("authorizing {direction} rules on {id}"))
+            })?;
         }
         Ok(())
     }

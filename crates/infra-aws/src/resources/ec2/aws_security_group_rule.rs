@@ -85,7 +85,9 @@ fn rule_id(value: &Value) -> String {
 
 impl AwsSecurityGroupRule {
     pub fn new(aws: Arc<Aws>) -> AwsSecurityGroupRule {
-        let schema = Schema::new().timeouts(&["create"]).version(2)
+        let schema = Schema::new()
+            .timeouts(&["create"])
+            .version(2)
             .attr(Attribute::computed("id", Type::String))
             .attr(
                 Attribute::required("type", Type::String)

@@ -30,8 +30,8 @@ use crate::ec2_support::{
     string_attribute, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// The boolean subnet attributes ModifySubnetAttribute sets, with AWS's defaults.
 const FLAGS: &[(&str, bool)] = &[
@@ -76,7 +76,9 @@ pub struct AwsSubnet {
 
 impl AwsSubnet {
     pub fn new(aws: Arc<Aws>) -> AwsSubnet {
-        let schema = Schema::new().timeouts(&["create", "delete"]).version(1)
+        let schema = Schema::new()
+            .timeouts(&["create", "delete"])
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("vpc_id", Type::String).force_new())

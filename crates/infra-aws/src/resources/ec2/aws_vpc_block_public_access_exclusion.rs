@@ -18,12 +18,13 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    describe_by_ids, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
-    string_attribute, tag_entries, tag_specification, update_tags, wait_for, whole_object,
+    describe_by_ids, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute,
+    optional_string, string_attribute, tag_entries, tag_specification, update_tags, wait_for,
+    whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// `vpc_id` / `subnet_id` from an excluded resource's ARN
 /// (`arn:aws:ec2:REGION:ACCOUNT:vpc/vpc-1`).
@@ -43,7 +44,8 @@ pub struct AwsVpcBlockPublicAccessExclusion {
 
 impl AwsVpcBlockPublicAccessExclusion {
     pub fn new(aws: Arc<Aws>) -> AwsVpcBlockPublicAccessExclusion {
-        let schema = Schema::new().timeouts(&["create", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(
                 Attribute::required("internet_gateway_exclusion_mode", Type::String)

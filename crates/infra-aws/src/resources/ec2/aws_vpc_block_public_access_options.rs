@@ -28,7 +28,8 @@ pub struct AwsVpcBlockPublicAccessOptions {
 
 impl AwsVpcBlockPublicAccessOptions {
     pub fn new(aws: Arc<Aws>) -> AwsVpcBlockPublicAccessOptions {
-        let schema = Schema::new().timeouts(&["create", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(
                 Attribute::required("internet_gateway_block_mode", Type::String).check(
@@ -50,9 +51,12 @@ impl AwsVpcBlockPublicAccessOptions {
             .send()
             .await
             .map_err(aws_error)?;
-        output.vpc_block_public_access_options().cloned().ok_or_else(|| {
-            ProviderError::new("DescribeVpcBlockPublicAccessOptions returned no options")
-        })
+        output
+            .vpc_block_public_access_options()
+            .cloned()
+            .ok_or_else(|| {
+                ProviderError::new("DescribeVpcBlockPublicAccessOptions returned no options")
+            })
     }
 
     fn object(&self, options: &VpcBlockPublicAccessOptions, region: &str) -> Value {
@@ -116,9 +120,8 @@ impl ResourceType for AwsVpcBlockPublicAccessOptions {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let mode = string_attribute(planned, "internet_gateway_block_mode").ok_or_else(|| {
-            ProviderError::new("internet_gateway_block_mode is required")
-        })?;
+        let mode = string_attribute(planned, "internet_gateway_block_mode")
+            .ok_or_else(|| ProviderError::new("internet_gateway_block_mode is required"))?;
         self.set_mode(&mode, operation.timeouts.create).await
     }
 
@@ -128,9 +131,8 @@ impl ResourceType for AwsVpcBlockPublicAccessOptions {
         _prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let mode = string_attribute(planned, "internet_gateway_block_mode").ok_or_else(|| {
-            ProviderError::new("internet_gateway_block_mode is required")
-        })?;
+        let mode = string_attribute(planned, "internet_gateway_block_mode")
+            .ok_or_else(|| ProviderError::new("internet_gateway_block_mode is required"))?;
         self.set_mode(&mode, operation.timeouts.update).await
     }
 
@@ -162,9 +164,11 @@ impl ResourceType for AwsVpcBlockPublicAccessOptions {
         let options = self.describe().await?;
         let region = self.aws.clients().await.region.clone();
         let value = self.object(&options, &region);
-        Ok((value.get("internet_gateway_block_mode")
-            == planned.get("internet_gateway_block_mode"))
-        .then_some(value))
+        Ok(
+            (value.get("internet_gateway_block_mode")
+                == planned.get("internet_gateway_block_mode"))
+            .then_some(value),
+        )
     }
 
     fn default_timeouts(&self) -> Timeouts {

@@ -21,8 +21,8 @@ use crate::ec2_support::{
     tag_entries, tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// Terraform attribute → DHCP option key, and whether the option holds a list.
 const OPTIONS: &[(&str, &str, bool)] = &[
@@ -111,7 +111,10 @@ impl AwsVpcDhcpOptions {
                 let value = if *list {
                     string_values(values)
                 } else {
-                    values.first().map(|v| Value::string(*v)).unwrap_or(Value::Null)
+                    values
+                        .first()
+                        .map(|v| Value::string(*v))
+                        .unwrap_or(Value::Null)
                 };
                 entries.push((name, value));
             }

@@ -41,7 +41,10 @@ impl AwsVpcDhcpOptionsAssociation {
     }
 
     /// The DHCP options set of each VPC, by VPC id.
-    async fn options_of(&self, vpc_ids: &[String]) -> Result<HashMap<String, String>, ProviderError> {
+    async fn options_of(
+        &self,
+        vpc_ids: &[String],
+    ) -> Result<HashMap<String, String>, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
         let mut found = HashMap::new();
         for chunk in chunks_of(vpc_ids) {
@@ -110,7 +113,11 @@ impl ResourceType for AwsVpcDhcpOptionsAssociation {
         &self.schema
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let (Some(options), Some(vpc_id)) = (
             string_attribute(planned, "dhcp_options_id"),
             string_attribute(planned, "vpc_id"),
@@ -162,11 +169,7 @@ impl ResourceType for AwsVpcDhcpOptionsAssociation {
                 Some((Some(options.to_string()), vpc.to_string()))
             })
             .collect();
-        let mut vpc_ids: Vec<String> = keys
-            .iter()
-            .flatten()
-            .map(|(_, vpc)| vpc.clone())
-            .collect();
+        let mut vpc_ids: Vec<String> = keys.iter().flatten().map(|(_, vpc)| vpc.clone()).collect();
         vpc_ids.sort();
         vpc_ids.dedup();
         let current = self.options_of(&vpc_ids).await?;

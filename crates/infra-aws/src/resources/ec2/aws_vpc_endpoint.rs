@@ -26,13 +26,14 @@ use infra_core::{
 };
 
 use crate::ec2_support::{
-    bool_attribute, client_token, copy_attributes, describe_by_ids, filter, has_code, managed_tag_filters,
-    non_empty_attribute, optional_string, single_block, string_attribute, string_list,
-    string_values, tag_entries, tag_specification, update_tags, wait_for, whole_object,
+    bool_attribute, client_token, copy_attributes, describe_by_ids, filter, has_code,
+    managed_tag_filters, non_empty_attribute, optional_string, single_block, string_attribute,
+    string_list, string_values, tag_entries, tag_specification, update_tags, wait_for,
+    whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// Attributes AWS reports only sometimes (and moto never): kept from the prior value when
 /// the describe answer leaves them out.
@@ -60,7 +61,10 @@ impl AwsVpcEndpoint {
                 "private_dns_only_for_inbound_resolver_endpoint",
                 Type::Bool,
             ))
-            .attr(Attribute::optional_computed("private_dns_preference", Type::String))
+            .attr(Attribute::optional_computed(
+                "private_dns_preference",
+                Type::String,
+            ))
             .attr(Attribute::optional_computed(
                 "private_dns_specified_domains",
                 Type::set(Type::String),
@@ -69,7 +73,8 @@ impl AwsVpcEndpoint {
             .attr(Attribute::optional_computed("ipv4", Type::String))
             .attr(Attribute::optional_computed("ipv6", Type::String))
             .attr(Attribute::optional_computed("subnet_id", Type::String));
-        let schema = Schema::new().timeouts(&["create", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("vpc_id", Type::String).force_new())
@@ -91,13 +96,22 @@ impl AwsVpcEndpoint {
             )
             .attr(Attribute::optional("auto_accept", Type::Bool))
             .attr(Attribute::optional_computed("policy", Type::Json))
-            .attr(Attribute::optional_computed("private_dns_enabled", Type::Bool))
+            .attr(Attribute::optional_computed(
+                "private_dns_enabled",
+                Type::Bool,
+            ))
             .attr(
                 Attribute::optional_computed("ip_address_type", Type::String)
                     .check(Check::OneOf(&["ipv4", "dualstack", "ipv6"])),
             )
-            .attr(Attribute::optional_computed("route_table_ids", Type::set(Type::String)))
-            .attr(Attribute::optional_computed("subnet_ids", Type::set(Type::String)))
+            .attr(Attribute::optional_computed(
+                "route_table_ids",
+                Type::set(Type::String),
+            ))
+            .attr(Attribute::optional_computed(
+                "subnet_ids",
+                Type::set(Type::String),
+            ))
             .attr(Attribute::optional_computed(
                 "security_group_ids",
                 Type::set(Type::String),
@@ -242,7 +256,9 @@ impl AwsVpcEndpoint {
                     Value::List(vec![Value::map([
                         (
                             "dns_record_ip_type",
-                            optional_string(options.dns_record_ip_type().map(DnsRecordIpType::as_str)),
+                            optional_string(
+                                options.dns_record_ip_type().map(DnsRecordIpType::as_str),
+                            ),
                         ),
                         (
                             "private_dns_only_for_inbound_resolver_endpoint",
@@ -270,7 +286,10 @@ impl AwsVpcEndpoint {
     }
 
     /// The prefix list AWS keeps for a Gateway endpoint's service, and its CIDR blocks.
-    async fn prefix_list(&self, service: &str) -> Result<(Option<String>, Vec<String>), ProviderError> {
+    async fn prefix_list(
+        &self,
+        service: &str,
+    ) -> Result<(Option<String>, Vec<String>), ProviderError> {
         if service.is_empty() {
             return Ok((None, Vec::new()));
         }
@@ -453,8 +472,16 @@ fn set_changes(prior: &Value, planned: &Value, name: &str) -> (Vec<String>, Vec<
     let before = string_list(prior, name);
     let after = string_list(planned, name);
     (
-        after.iter().filter(|v| !before.contains(v)).cloned().collect(),
-        before.iter().filter(|v| !after.contains(v)).cloned().collect(),
+        after
+            .iter()
+            .filter(|v| !before.contains(v))
+            .cloned()
+            .collect(),
+        before
+            .iter()
+            .filter(|v| !after.contains(v))
+            .cloned()
+            .collect(),
     )
 }
 
@@ -481,7 +508,11 @@ impl ResourceType for AwsVpcEndpoint {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let targets = ["service_name", "resource_configuration_arn", "service_network_arn"];
+        let targets = [
+            "service_name",
+            "resource_configuration_arn",
+            "service_network_arn",
+        ];
         let set = targets
             .iter()
             .filter(|name| !config.get(name).is_null())
@@ -574,8 +605,8 @@ impl ResourceType for AwsVpcEndpoint {
             || request.get_remove_subnet_ids().is_some()
             || request.get_add_security_group_ids().is_some()
             || request.get_remove_security_group_ids().is_some();
-        let policy_changed = planned.get("policy").is_wholly_known()
-            && prior.get("policy") != planned.get("policy");
+        let policy_changed =
+            planned.get("policy").is_wholly_known() && prior.get("policy") != planned.get("policy");
         if policy_changed {
             changed = true;
             request = match non_empty_attribute(planned, "policy") {
@@ -596,9 +627,7 @@ impl ResourceType for AwsVpcEndpoint {
             changed = true;
             request = match apply {
                 0 => request.set_private_dns_enabled(value.as_bool()),
-                1 => request.set_ip_address_type(
-                    value.as_str().map(IpAddressType::from),
-                ),
+                1 => request.set_ip_address_type(value.as_str().map(IpAddressType::from)),
                 2 => request.set_dns_options(dns_options_request(planned)),
                 _ => request.set_subnet_configurations(subnet_configurations(planned)),
             };
@@ -736,10 +765,19 @@ mod tests {
         let planned = Value::map([("service_name", Value::string("com.amazonaws.us-east-1.s3"))]);
         let token = client_token(&operation("aws_vpc_endpoint.s3"), &planned);
         assert!(token.len() <= 64 && token.is_ascii(), "{token}");
-        assert_eq!(token, client_token(&operation("aws_vpc_endpoint.s3"), &planned));
-        assert_ne!(token, client_token(&operation("aws_vpc_endpoint.ssm"), &planned));
+        assert_eq!(
+            token,
+            client_token(&operation("aws_vpc_endpoint.s3"), &planned)
+        );
+        assert_ne!(
+            token,
+            client_token(&operation("aws_vpc_endpoint.ssm"), &planned)
+        );
         let changed = Value::map([("service_name", Value::string("com.amazonaws.us-east-1.ssm"))]);
-        assert_ne!(token, client_token(&operation("aws_vpc_endpoint.s3"), &changed));
+        assert_ne!(
+            token,
+            client_token(&operation("aws_vpc_endpoint.s3"), &changed)
+        );
     }
 
     #[test]

@@ -55,7 +55,10 @@ impl AwsVpcEndpointRouteTableAssociation {
             .filter(|endpoint| !super::aws_vpc_endpoint::is_gone(endpoint))
             .filter_map(|endpoint| {
                 let id = endpoint.vpc_endpoint_id()?;
-                Some((id.to_string(), endpoint.route_table_ids().iter().cloned().collect()))
+                Some((
+                    id.to_string(),
+                    endpoint.route_table_ids().iter().cloned().collect(),
+                ))
             })
             .collect())
     }
@@ -103,7 +106,11 @@ impl ResourceType for AwsVpcEndpointRouteTableAssociation {
         &self.schema
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let (endpoint, table) = pair(planned).ok_or_else(|| {
             ProviderError::new(
                 "aws_vpc_endpoint_route_table_association needs a known vpc_endpoint_id and route_table_id",
@@ -180,7 +187,9 @@ impl ResourceType for AwsVpcEndpointRouteTableAssociation {
     /// Terraform's import ID: `VPC_ENDPOINT_ID/ROUTE_TABLE_ID`.
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
         match id.split_once('/') {
-            Some((endpoint, table)) if !endpoint.is_empty() && !table.is_empty() && !table.contains('/') => {
+            Some((endpoint, table))
+                if !endpoint.is_empty() && !table.is_empty() && !table.contains('/') =>
+            {
                 Ok(to_value(endpoint, table))
             }
             _ => Err(ProviderError::new(format!(
@@ -208,15 +217,21 @@ mod tests {
         // The provider's `a-%s%d` of the endpoint and Go's crc32.ChecksumIEEE of the table.
         assert_eq!(
             id_of("vpce-0123456789abcdef0", "rtb-0123456789abcdef0"),
-            format!("a-vpce-0123456789abcdef0{}", crc32(b"rtb-0123456789abcdef0"))
+            format!(
+                "a-vpce-0123456789abcdef0{}",
+                crc32(b"rtb-0123456789abcdef0")
+            )
         );
-        let imported = AwsVpcEndpointRouteTableAssociation::new(crate::Aws::new(Default::default()))
-            .import_prior("vpce-1/rtb-2")
-            .unwrap();
+        let imported =
+            AwsVpcEndpointRouteTableAssociation::new(crate::Aws::new(Default::default()))
+                .import_prior("vpce-1/rtb-2")
+                .unwrap();
         assert_eq!(imported.get("route_table_id"), &Value::string("rtb-2"));
         assert_eq!(imported.get("id"), &Value::string(id_of("vpce-1", "rtb-2")));
-        assert!(AwsVpcEndpointRouteTableAssociation::new(crate::Aws::new(Default::default()))
-            .import_prior("vpce-1")
-            .is_err());
+        assert!(
+            AwsVpcEndpointRouteTableAssociation::new(crate::Aws::new(Default::default()))
+                .import_prior("vpce-1")
+                .is_err()
+        );
     }
 }

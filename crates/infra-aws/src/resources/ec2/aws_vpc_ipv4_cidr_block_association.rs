@@ -31,7 +31,8 @@ pub struct AwsVpcIpv4CidrBlockAssociation {
 
 impl AwsVpcIpv4CidrBlockAssociation {
     pub fn new(aws: Arc<Aws>) -> AwsVpcIpv4CidrBlockAssociation {
-        let schema = Schema::new().timeouts(&["create", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("vpc_id", Type::String).force_new())
             .attr(
@@ -70,7 +71,8 @@ impl AwsVpcIpv4CidrBlockAssociation {
         let mut found = HashMap::new();
         for vpc in &vpcs {
             for association in vpc.cidr_block_association_set() {
-                let (Some(id), Some(cidr)) = (association.association_id(), association.cidr_block())
+                let (Some(id), Some(cidr)) =
+                    (association.association_id(), association.cidr_block())
                 else {
                     continue;
                 };
@@ -103,7 +105,10 @@ impl AwsVpcIpv4CidrBlockAssociation {
         Ok(found)
     }
 
-    async fn find(&self, id: &str) -> Result<Option<(Value, VpcCidrBlockStateCode)>, ProviderError> {
+    async fn find(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Value, VpcCidrBlockStateCode)>, ProviderError> {
         Ok(self
             .describe(vec![filter("cidr-block-association.association-id", [id])])
             .await?
@@ -245,7 +250,8 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
             &format!("VPC CIDR block association {id} to be disassociated"),
             || async {
                 Ok(match self.find(&id).await? {
-                    Some((_, VpcCidrBlockStateCode::Disassociating)) | Some((_, VpcCidrBlockStateCode::Associated)) => None,
+                    Some((_, VpcCidrBlockStateCode::Disassociating))
+                    | Some((_, VpcCidrBlockStateCode::Associated)) => None,
                     _ => Some(()),
                 })
             },

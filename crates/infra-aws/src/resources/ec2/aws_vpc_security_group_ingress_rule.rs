@@ -21,8 +21,8 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::resources::ec2::aws_security_group::{canonical_protocol, protocol_problem};
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// The attributes naming where traffic comes from (or goes to); exactly one is set.
 const SOURCES: &[&str] = &[

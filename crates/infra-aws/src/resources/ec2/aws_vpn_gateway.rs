@@ -16,13 +16,13 @@ use aws_sdk_ec2::types::{
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::ec2_support::{
-    chunks_of, delete_with_retry, ec2_arn, filter, has_code, in_prior_order,
-    known_ids, managed_tag_filters, non_empty_attribute, optional_string, string_attribute,
-    tag_entries, tag_specification, update_tags, wait_for, whole_object,
+    chunks_of, delete_with_retry, ec2_arn, filter, has_code, in_prior_order, known_ids,
+    managed_tag_filters, non_empty_attribute, optional_string, string_attribute, tag_entries,
+    tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
-use crate::Aws;
 use crate::tagging::WithTags;
+use crate::Aws;
 
 /// The virtual private gateways matching `filters` that are not deleted.
 pub(crate) async fn describe_vpn_gateways(
@@ -87,12 +87,10 @@ pub(crate) async fn attach_vpn_gateway(
         timeout,
         &format!("VPN gateway {id} to attach to {vpc_id}"),
         || async {
-            Ok(
-                match current_attachment(ec2, id, vpc_id).await? {
-                    Some(AttachmentStatus::Attached) => Some(()),
-                    _ => None,
-                },
-            )
+            Ok(match current_attachment(ec2, id, vpc_id).await? {
+                Some(AttachmentStatus::Attached) => Some(()),
+                _ => None,
+            })
         },
     )
     .await
@@ -126,7 +124,12 @@ pub(crate) async fn detach_vpn_gateway(
     wait_for(
         timeout,
         &format!("VPN gateway {id} to detach from {vpc_id}"),
-        || async { Ok(current_attachment(ec2, id, vpc_id).await?.is_none().then_some(())) },
+        || async {
+            Ok(current_attachment(ec2, id, vpc_id)
+                .await?
+                .is_none()
+                .then_some(()))
+        },
     )
     .await
 }
@@ -181,7 +184,12 @@ impl AwsVpnGateway {
                 ),
                 (
                     "amazon_side_asn",
-                    optional_string(gateway.amazon_side_asn().map(|asn| asn.to_string()).as_deref()),
+                    optional_string(
+                        gateway
+                            .amazon_side_asn()
+                            .map(|asn| asn.to_string())
+                            .as_deref(),
+                    ),
                 ),
                 (
                     "availability_zone",
@@ -308,8 +316,8 @@ impl ResourceType for AwsVpnGateway {
         };
         let ec2 = &self.aws.clients().await.ec2;
         // Detach from whatever AWS says it is attached to, not only what the state says.
-        let gateways = describe_vpn_gateways(ec2, vec![filter("vpn-gateway-id", [id.as_str()])])
-            .await?;
+        let gateways =
+            describe_vpn_gateways(ec2, vec![filter("vpn-gateway-id", [id.as_str()])]).await?;
         let Some(gateway) = gateways.first() else {
             return Ok(());
         };
@@ -340,9 +348,9 @@ impl ResourceType for AwsVpnGateway {
                 {
                     Ok(_) => Ok(()),
                     // A detach still in progress: retried like a dependency.
-                    Err(error) if has_code(&error, "IncorrectState") => {
-                        Err(ProviderError::with_code("DependencyViolation", error.message))
-                    }
+                    Err(error) if has_code(&error, "IncorrectState") => Err(
+                        ProviderError::with_code("DependencyViolation", error.message),
+                    ),
                     Err(error) => Err(error),
                 }
             },

@@ -30,7 +30,8 @@ pub struct AwsVpnGatewayRoutePropagation {
 
 impl AwsVpnGatewayRoutePropagation {
     pub fn new(aws: Arc<Aws>) -> AwsVpnGatewayRoutePropagation {
-        let schema = Schema::new().timeouts(&["create", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("route_table_id", Type::String).force_new())
             .attr(Attribute::required("vpn_gateway_id", Type::String).force_new());
@@ -175,9 +176,7 @@ impl ResourceType for AwsVpnGatewayRoutePropagation {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let tables = self
-            .tables(&known_strings(prior, "route_table_id"))
-            .await?;
+        let tables = self.tables(&known_strings(prior, "route_table_id")).await?;
         Ok(prior
             .iter()
             .map(|value| {

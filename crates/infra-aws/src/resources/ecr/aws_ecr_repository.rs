@@ -29,10 +29,10 @@ use crate::app_support::{
     blocks, boolean, changed, copy_attributes, has_managed_tags, non_empty, set_tags, single,
     string, text, vanished,
 };
-use crate::error::aws_error;
 use crate::ecr_support::{is_gone, list_tags, sdk_tags, update_tags};
+use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// DescribeRepositories takes at most 100 names.
 const NAMES_PER_DESCRIBE: usize = 100;
@@ -44,7 +44,8 @@ pub struct AwsEcrRepository {
 
 impl AwsEcrRepository {
     pub fn new(aws: Arc<Aws>) -> AwsEcrRepository {
-        let schema = Schema::new().timeouts(&["delete"])
+        let schema = Schema::new()
+            .timeouts(&["delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
@@ -125,7 +126,8 @@ impl AwsEcrRepository {
         }
         let mut out = BTreeMap::new();
         for repository in repositories {
-            let (Some(name), Some(arn)) = (repository.repository_name(), repository.repository_arn())
+            let (Some(name), Some(arn)) =
+                (repository.repository_name(), repository.repository_arn())
             else {
                 continue;
             };
@@ -252,7 +254,10 @@ fn to_value(repository: &Repository, tags: &[(String, String)], hint: &Value) ->
                 .encryption_configuration()
                 .map(|c| {
                     Value::map([
-                        ("encryption_type", Value::string(c.encryption_type().as_str())),
+                        (
+                            "encryption_type",
+                            Value::string(c.encryption_type().as_str()),
+                        ),
                         ("kms_key", Value::string(c.kms_key().unwrap_or_default())),
                     ])
                 })
@@ -281,7 +286,10 @@ impl ResourceType for AwsEcrRepository {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let filters = blocks(config, "image_tag_mutability_exclusion_filter");
-        let mutability = config.get("image_tag_mutability").as_str().unwrap_or("MUTABLE");
+        let mutability = config
+            .get("image_tag_mutability")
+            .as_str()
+            .unwrap_or("MUTABLE");
         if !filters.is_empty()
             && !matches!(
                 mutability,

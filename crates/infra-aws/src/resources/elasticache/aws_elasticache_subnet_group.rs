@@ -80,9 +80,17 @@ impl SubnetGroupApi for ElastiCacheSubnetGroups {
                 Err(error) => return Err(error),
             }
         } else {
-            let mut pages = client.describe_cache_subnet_groups().into_paginator().send();
+            let mut pages = client
+                .describe_cache_subnet_groups()
+                .into_paginator()
+                .send();
             while let Some(page) = pages.next().await {
-                groups.extend(page.map_err(aws_error)?.cache_subnet_groups().iter().cloned());
+                groups.extend(
+                    page.map_err(aws_error)?
+                        .cache_subnet_groups()
+                        .iter()
+                        .cloned(),
+                );
             }
         }
         let mut records = Vec::new();

@@ -28,8 +28,8 @@ use crate::error::aws_error;
 use crate::events_support::{
     bus_or_default, is_gone, parse_rule_id, rule_id, sdk_tags, tags_of, DEFAULT_BUS,
 };
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 const STATES: &[&str] = &[
     "ENABLED",
@@ -49,7 +49,8 @@ struct Found {
 
 impl AwsCloudwatchEventRule {
     pub fn new(aws: Arc<Aws>) -> AwsCloudwatchEventRule {
-        let schema = Schema::new().version(1)
+        let schema = Schema::new()
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
@@ -65,9 +66,7 @@ impl AwsCloudwatchEventRule {
             .attr(Attribute::optional("role_arn", Type::String))
             .attr(Attribute::optional_computed("is_enabled", Type::Bool))
             .attr(Attribute::optional_computed("state", Type::String).check(Check::OneOf(STATES)))
-            .attr(
-                Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)),
-            )
+            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
             .with_tags();
         AwsCloudwatchEventRule { aws, schema }
     }
@@ -199,10 +198,7 @@ fn to_value(found: &Found, bus: &str, hint: &Value) -> Value {
 fn generated_prefix(name: &str) -> Option<&str> {
     let split = name.len().checked_sub(26)?;
     let (prefix, suffix) = (name.get(..split)?, name.get(split..)?);
-    suffix
-        .bytes()
-        .all(|b| b.is_ascii_digit())
-        .then_some(prefix)
+    suffix.bytes().all(|b| b.is_ascii_digit()).then_some(prefix)
 }
 
 /// `(bus, name)` of a prior value.
@@ -422,7 +418,11 @@ impl ResourceType for AwsCloudwatchEventRule {
                         .send()
                         .await
                         .map_err(aws_error)?;
-                    names.extend(page.rules().iter().filter_map(|r| r.name().map(str::to_string)));
+                    names.extend(
+                        page.rules()
+                            .iter()
+                            .filter_map(|r| r.name().map(str::to_string)),
+                    );
                     match page.next_token() {
                         Some(next) if !next.is_empty() => token = Some(next.to_string()),
                         _ => break,
@@ -448,8 +448,14 @@ mod tests {
 
     #[test]
     fn state_comes_from_state_or_is_enabled() {
-        assert_eq!(planned_state(&Value::map([("is_enabled", Value::Bool(false))])), "DISABLED");
-        assert_eq!(planned_state(&Value::map([("state", Value::string("DISABLED"))])), "DISABLED");
+        assert_eq!(
+            planned_state(&Value::map([("is_enabled", Value::Bool(false))])),
+            "DISABLED"
+        );
+        assert_eq!(
+            planned_state(&Value::map([("state", Value::string("DISABLED"))])),
+            "DISABLED"
+        );
         assert_eq!(planned_state(&Value::Null), "ENABLED");
     }
 
@@ -461,7 +467,10 @@ mod tests {
         assert_eq!(prior.get("id").as_str(), Some("orders/nightly"));
         let prior = rule.import_prior("nightly").unwrap();
         assert_eq!(prior.get("event_bus_name").as_str(), Some("default"));
-        assert_eq!(generated_prefix("tf-00000000000000000000000001"), Some("tf-"));
+        assert_eq!(
+            generated_prefix("tf-00000000000000000000000001"),
+            Some("tf-")
+        );
     }
 
     #[test]

@@ -78,9 +78,11 @@ impl AwsIamAccessKey {
             .send();
         while let Some(page) = pages.next().await {
             match page.map_err(aws_error) {
-                Ok(page) => out.extend(page.access_key_metadata().iter().filter_map(|k| {
-                    Some((k.access_key_id()?.to_string(), k.clone()))
-                })),
+                Ok(page) => out.extend(
+                    page.access_key_metadata()
+                        .iter()
+                        .filter_map(|k| Some((k.access_key_id()?.to_string(), k.clone()))),
+                ),
                 Err(error) if is_missing(&error) => return Ok(None),
                 Err(error) => return Err(error),
             }
@@ -102,7 +104,12 @@ impl AwsIamAccessKey {
         .and_then(|r| r.user_name().map(str::to_string)))
     }
 
-    async fn read_written(&self, user: &str, id: &str, planned: &Value) -> Result<Value, ProviderError> {
+    async fn read_written(
+        &self,
+        user: &str,
+        id: &str,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         propagated("IAM access key", id, || async {
             Ok(self
                 .keys(user)
@@ -168,11 +175,7 @@ impl ResourceType for AwsIamAccessKey {
         )]
     }
 
-    async fn create(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let user = string(planned, "user")
             .ok_or_else(|| ProviderError::new("aws_iam_access_key needs a known user"))?;
@@ -311,8 +314,8 @@ impl ResourceType for AwsIamAccessKey {
         // Only a key IAM dates from this operation's first send on (less a minute for clocks)
         // can be the lost one. One made for this user by someone else in that window cannot
         // be told from it (CREATE_PROTECTION.md, "Known gaps").
-        let since = create_memo::first_send_at(operation)
-            .map(|at| at - std::time::Duration::from_secs(60));
+        let since =
+            create_memo::first_send_at(operation).map(|at| at - std::time::Duration::from_secs(60));
         let recent = keys.iter().filter(|(_, key)| {
             let created = key
                 .create_date()
@@ -323,7 +326,9 @@ impl ResourceType for AwsIamAccessKey {
             .unwrap_or_default();
         let lost: Vec<String> = {
             let received = received();
-            made.into_iter().filter(|id| !received.contains(id)).collect()
+            made.into_iter()
+                .filter(|id| !received.contains(id))
+                .collect()
         };
         for id in lost {
             tracing::info!(
@@ -331,8 +336,11 @@ impl ResourceType for AwsIamAccessKey {
                 access_key_id = %id,
                 "deleting the access key whose create answer was lost (its secret is gone)"
             );
-            self.delete(operation, &Value::map([("user", Value::string(&user)), ("id", Value::string(&id))]))
-                .await?;
+            self.delete(
+                operation,
+                &Value::map([("user", Value::string(&user)), ("id", Value::string(&id))]),
+            )
+            .await?;
         }
         Ok(None)
     }
@@ -453,8 +461,7 @@ fn sha256(message: &[u8]) -> [u8; 32] {
 
 /// Standard base64 with padding.
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = (u32::from(chunk[0]) << 16)

@@ -102,7 +102,11 @@ impl ResourceType for AwsIamGroup {
         name_problems(config, 128)
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_iam_group needs a known name"))?;

@@ -114,7 +114,11 @@ impl ResourceType for AwsIamGroupMembership {
         &self.schema
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let group = string(planned, "group")
             .ok_or_else(|| ProviderError::new("aws_iam_group_membership needs a known group"))?;
         let wanted = users(planned);

@@ -15,15 +15,15 @@ use std::sync::Arc;
 use aws_sdk_iam::types::InstanceProfile;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::ec2_support::with_name_for_create;
 use crate::app_support::{has_managed_tags, non_empty, set_tags, string, tag_changes};
+use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
 use crate::iam_support::{
     date, found, gone, name_prefix_from_name, name_problems, new_name, owned_tags, propagated,
     read_each, tag_pairs, tags_to_sdk,
 };
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamInstanceProfile {
     aws: Arc<Aws>,
@@ -105,19 +105,13 @@ fn to_value(profile: &InstanceProfile) -> Value {
     let name = profile.instance_profile_name();
     object.insert("id".to_string(), Value::string(name));
     object.insert("arn".to_string(), Value::string(profile.arn()));
-    object.insert(
-        "create_date".to_string(),
-        date(Some(profile.create_date())),
-    );
+    object.insert("create_date".to_string(), date(Some(profile.create_date())));
     object.insert(
         "unique_id".to_string(),
         Value::string(profile.instance_profile_id()),
     );
     object.insert("name".to_string(), Value::string(name));
-    object.insert(
-        "name_prefix".to_string(),
-        name_prefix_from_name(name),
-    );
+    object.insert("name_prefix".to_string(), name_prefix_from_name(name));
     object.insert("path".to_string(), Value::string(profile.path()));
     object.insert(
         "role".to_string(),

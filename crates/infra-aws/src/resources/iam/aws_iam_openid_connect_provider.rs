@@ -19,8 +19,8 @@ use crate::app_support::{
 };
 use crate::error::aws_error;
 use crate::iam_support::{found, gone, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamOpenidConnectProvider {
     aws: Arc<Aws>,
@@ -33,7 +33,10 @@ impl AwsIamOpenidConnectProvider {
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("url", Type::String).force_new())
-            .attr(Attribute::required("client_id_list", Type::set(Type::String)))
+            .attr(Attribute::required(
+                "client_id_list",
+                Type::set(Type::String),
+            ))
             .attr(Attribute::optional_computed(
                 "thumbprint_list",
                 Type::list(Type::String),
@@ -42,7 +45,10 @@ impl AwsIamOpenidConnectProvider {
         AwsIamOpenidConnectProvider { aws, schema }
     }
 
-    async fn get(&self, arn: &str) -> Result<Option<GetOpenIdConnectProviderOutput>, ProviderError> {
+    async fn get(
+        &self,
+        arn: &str,
+    ) -> Result<Option<GetOpenIdConnectProviderOutput>, ProviderError> {
         let client = &self.aws.clients().await.iam;
         found(
             client

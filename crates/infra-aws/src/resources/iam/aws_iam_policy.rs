@@ -22,17 +22,17 @@ use std::time::Duration;
 use aws_sdk_iam::types::Policy;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::ec2_support::with_name_for_create;
 use crate::app_support::{
     decoded_policy, has_managed_tags, is_missing, number, set_tags, string, tag_changes, text,
 };
+use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
 use crate::iam_support::{
     found, gone, json_problem, name_prefix_from_name, name_problems, new_name, owned_tags,
     propagated, read_each, tag_pairs, tags_to_sdk,
 };
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// IAM keeps at most this many versions of a managed policy.
 const MAX_VERSIONS: usize = 5;
@@ -94,7 +94,10 @@ impl AwsIamPolicy {
                 .map_err(aws_error),
         )?;
         let document = version
-            .and_then(|v| v.policy_version().and_then(|v| v.document().map(decoded_policy)))
+            .and_then(|v| {
+                v.policy_version()
+                    .and_then(|v| v.document().map(decoded_policy))
+            })
             .unwrap_or_default();
         Ok(Some((policy, document)))
     }

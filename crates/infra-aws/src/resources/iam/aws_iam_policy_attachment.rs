@@ -184,7 +184,8 @@ impl ResourceType for AwsIamPolicyAttachment {
         let wanted = Entities::configured(planned);
         // Create attaches what is configured; other principals are detached by the next
         // apply, after refresh shows them (as the provider does).
-        self.sync(&policy_arn, &Entities::default(), &wanted).await?;
+        self.sync(&policy_arn, &Entities::default(), &wanted)
+            .await?;
         Ok(to_value(&policy_arn, &wanted, planned))
     }
 

@@ -31,8 +31,8 @@ use crate::app_support::{
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
 use crate::iam_support::{read_each, sync_attachments, tags_to_sdk, Principal};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamRole {
     aws: Arc<Aws>,
@@ -129,7 +129,11 @@ impl AwsIamRole {
             })
             .collect();
         let roles = read_each(reads).await?;
-        out.extend(roles.into_iter().filter_map(|(name, role)| Some((name, role?))));
+        out.extend(
+            roles
+                .into_iter()
+                .filter_map(|(name, role)| Some((name, role?))),
+        );
         Ok(out)
     }
 
@@ -227,7 +231,9 @@ impl AwsIamRole {
     /// Makes the role's managed policy attachments exactly `managed_policy_arns`.
     async fn sync_attachments(&self, name: &str, planned: &Value) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let wanted = strings(planned, "managed_policy_arns").into_iter().collect();
+        let wanted = strings(planned, "managed_policy_arns")
+            .into_iter()
+            .collect();
         let current = self.attached_policies(name).await?.into_iter().collect();
         sync_attachments(client, Principal::Role, name, &current, &wanted).await
     }

@@ -15,11 +15,13 @@ use std::sync::Arc;
 use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{changed, has_managed_tags, set_tags, string, tag_changes, text, wait_for};
+use crate::app_support::{
+    changed, has_managed_tags, set_tags, string, tag_changes, text, wait_for,
+};
 use crate::error::aws_error;
 use crate::iam_support::{date, found, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::{create_memo, Aws};
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamServiceLinkedRole {
     aws: Arc<Aws>,

@@ -27,8 +27,8 @@ use crate::iam_support::{
     arn_problem, found, gone, name_problems, owned_tags, propagated, read_each, tag_pairs,
     tags_to_sdk,
 };
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsIamUser {
     aws: Arc<Aws>,
@@ -200,9 +200,7 @@ impl AwsIamUser {
                     client
                         .delete_service_specific_credential()
                         .user_name(name)
-                        .service_specific_credential_id(
-                            credential.service_specific_credential_id(),
-                        )
+                        .service_specific_credential_id(credential.service_specific_credential_id())
                         .send()
                         .await
                         .map_err(aws_error),
@@ -248,7 +246,10 @@ impl ResourceType for AwsIamUser {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = name_problems(config, 64);
         if let Some(name) = config.get("name").as_str() {
-            if !name.chars().all(|c| c.is_ascii_alphanumeric() || "=,.@-_+".contains(c)) {
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "=,.@-_+".contains(c))
+            {
                 problems.push((
                     "name".to_string(),
                     format!("\"{name}\" must only contain alphanumeric characters, hyphens, underscores, commas, periods, @ symbols, plus and equals signs"),

@@ -49,7 +49,10 @@ pub(crate) fn key_arn(alias_arn: &str, key_id: &str) -> Option<String> {
 
 /// True when `configured` (a key ID or key ARN) names the key `key_id`.
 fn same_key(configured: &str, key_id: &str) -> bool {
-    configured == key_id || configured.rsplit_once(":key/").is_some_and(|(_, id)| id == key_id)
+    configured == key_id
+        || configured
+            .rsplit_once(":key/")
+            .is_some_and(|(_, id)| id == key_id)
 }
 
 fn to_value(alias: &AliasListEntry, hint: &Value) -> Value {
@@ -61,7 +64,12 @@ fn to_value(alias: &AliasListEntry, hint: &Value) -> Value {
     let key_id = alias.target_key_id().unwrap_or_default();
     object.insert(
         "target_key_arn".to_string(),
-        text(alias.alias_arn().and_then(|arn| key_arn(arn, key_id)).as_deref()),
+        text(
+            alias
+                .alias_arn()
+                .and_then(|arn| key_arn(arn, key_id))
+                .as_deref(),
+        ),
     );
     let target = match hint.get("target_key_id").as_str() {
         Some(configured) if same_key(configured, key_id) => Value::string(configured),

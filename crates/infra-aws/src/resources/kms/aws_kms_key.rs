@@ -28,8 +28,8 @@ use crate::app_support::{
     set_tags, string, tag_changes, text, text_or_null, vanished, wait_for,
 };
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 const KEY_SPECS: &[&str] = &[
     "SYMMETRIC_DEFAULT",
@@ -117,7 +117,10 @@ pub(crate) async fn find_key(
             .send()
             .await
             .map_err(aws_error)?;
-        Some((status.key_rotation_enabled(), status.rotation_period_in_days()))
+        Some((
+            status.key_rotation_enabled(),
+            status.rotation_period_in_days(),
+        ))
     } else {
         None
     };
@@ -157,7 +160,8 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> 
 
 impl AwsKmsKey {
     pub fn new(aws: Arc<Aws>) -> AwsKmsKey {
-        let schema = Schema::new().timeouts(&["create"])
+        let schema = Schema::new()
+            .timeouts(&["create"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("key_id", Type::String))
@@ -306,7 +310,10 @@ fn to_value(key: &KeyInfo, hint: &Value) -> Value {
     copy_attributes(
         &mut object,
         hint,
-        &["deletion_window_in_days", "bypass_policy_lockout_safety_check"],
+        &[
+            "deletion_window_in_days",
+            "bypass_policy_lockout_safety_check",
+        ],
     );
     if boolean(hint, "bypass_policy_lockout_safety_check").is_none() {
         object.insert(
@@ -410,7 +417,8 @@ impl ResourceType for AwsKmsKey {
                     match request.send().await.map_err(aws_error) {
                         Ok(created) => Ok(Some(created)),
                         Err(error)
-                            if error.code.as_deref() == Some("MalformedPolicyDocumentException") =>
+                            if error.code.as_deref()
+                                == Some("MalformedPolicyDocumentException") =>
                         {
                             Ok(None)
                         }

@@ -98,8 +98,8 @@ use crate::app_support::{
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// The provider's `lambdaPropagationTimeout`: how long a create or configuration update is
 /// retried while IAM or the function catches up, and a publish while an update is in progress.

@@ -610,7 +610,12 @@ impl ResourceType for AwsLambdaPermission {
 
     /// The generated `statement_id` goes into the create's pending entry ([`with_name_for_create`]).
     fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, ["statement_id", "statement_id_prefix"], "terraform-")
+        with_name_for_create(
+            operation,
+            planned,
+            ["statement_id", "statement_id_prefix"],
+            "terraform-",
+        )
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
@@ -623,7 +628,12 @@ impl ResourceType for AwsLambdaPermission {
                 "aws_lambda_permission needs known function_name, action and principal",
             ));
         };
-        let sid = name_for_create(operation, planned, ["statement_id", "statement_id_prefix"], "terraform-");
+        let sid = name_for_create(
+            operation,
+            planned,
+            ["statement_id", "statement_id_prefix"],
+            "terraform-",
+        );
         let qualifier = non_empty(planned, "qualifier");
         let limit = PROPAGATION.min(operation.timeouts.create);
         let request = self

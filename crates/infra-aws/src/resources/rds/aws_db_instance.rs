@@ -46,8 +46,8 @@ use crate::app_support::{
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{tags_from_sdk, tags_to_sdk, update_tags};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// Attributes AWS does not report back: copied from the configuration.
 const CONFIG_ONLY: &[&str] = &[
@@ -1286,7 +1286,12 @@ impl ResourceType for AwsDbInstance {
 
     /// The generated `identifier` goes into the create's pending entry ([`with_name_for_create`]).
     fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, ["identifier", "identifier_prefix"], "terraform-")
+        with_name_for_create(
+            operation,
+            planned,
+            ["identifier", "identifier_prefix"],
+            "terraform-",
+        )
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
@@ -1441,8 +1446,12 @@ impl ResourceType for AwsDbInstance {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let identifier =
-            name_for_create(operation, planned, ["identifier", "identifier_prefix"], "terraform-");
+        let identifier = name_for_create(
+            operation,
+            planned,
+            ["identifier", "identifier_prefix"],
+            "terraform-",
+        );
         Ok(self
             .describe(std::slice::from_ref(&identifier))
             .await?

@@ -31,8 +31,8 @@ use crate::app_support::{
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsDbOptionGroup {
     aws: Arc<Aws>,
@@ -59,7 +59,8 @@ impl AwsDbOptionGroup {
                     .attr(Attribute::required("name", Type::String))
                     .attr(Attribute::required("value", Type::String)),
             ));
-        let schema = Schema::new().timeouts(&["delete"])
+        let schema = Schema::new()
+            .timeouts(&["delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("engine_name", Type::String).force_new())
@@ -146,7 +147,12 @@ impl AwsDbOptionGroup {
         .ok_or_else(|| vanished("DB option group", name))
     }
 
-    async fn modify(&self, name: &str, prior: &Value, planned: &Value) -> Result<(), ProviderError> {
+    async fn modify(
+        &self,
+        name: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
         let (include, remove) = option_changes(prior, planned);
         if include.is_empty() && remove.is_empty() {
             return Ok(());
@@ -510,7 +516,10 @@ mod tests {
         let prior = Value::map([(
             "option",
             Value::List(vec![
-                option("MARIADB_AUDIT_PLUGIN", &[("SERVER_AUDIT_EVENTS", "CONNECT")]),
+                option(
+                    "MARIADB_AUDIT_PLUGIN",
+                    &[("SERVER_AUDIT_EVENTS", "CONNECT")],
+                ),
                 option("MEMCACHED", &[]),
             ]),
         )]);

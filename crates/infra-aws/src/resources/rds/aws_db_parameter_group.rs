@@ -26,8 +26,8 @@ use crate::app_support::{blocks, boolean, has_managed_tags, set_tags, string, te
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// ModifyDBParameterGroup and ResetDBParameterGroup take at most 20 parameters a call.
 const PARAMETERS_PER_CALL: usize = 20;
@@ -87,9 +87,17 @@ impl AwsDbParameterGroup {
                 Err(error) => return Err(error),
             },
             _ => {
-                let mut pages = client.describe_db_parameter_groups().into_paginator().send();
+                let mut pages = client
+                    .describe_db_parameter_groups()
+                    .into_paginator()
+                    .send();
                 while let Some(page) = pages.next().await {
-                    groups.extend(page.map_err(aws_error)?.db_parameter_groups().iter().cloned());
+                    groups.extend(
+                        page.map_err(aws_error)?
+                            .db_parameter_groups()
+                            .iter()
+                            .cloned(),
+                    );
                 }
             }
         }
@@ -401,7 +409,10 @@ impl ResourceType for AwsDbParameterGroup {
             None => {
                 let client = &self.aws.clients().await.rds;
                 let mut names = Vec::new();
-                let mut pages = client.describe_db_parameter_groups().into_paginator().send();
+                let mut pages = client
+                    .describe_db_parameter_groups()
+                    .into_paginator()
+                    .send();
                 while let Some(page) = pages.next().await {
                     names.extend(
                         page.map_err(aws_error)?

@@ -12,14 +12,12 @@ use aws_sdk_rds::types::DbSubnetGroup;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::has_managed_tags;
-use crate::app_support::{
-    changed, set_tags, string, string_list, strings, text, vanished,
-};
+use crate::app_support::{changed, set_tags, string, string_list, strings, text, vanished};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsDbSubnetGroup {
     aws: Arc<Aws>,

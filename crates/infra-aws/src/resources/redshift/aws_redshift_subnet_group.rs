@@ -81,9 +81,17 @@ impl SubnetGroupApi for RedshiftSubnetGroups {
                 Err(error) => return Err(error),
             }
         } else {
-            let mut pages = client.describe_cluster_subnet_groups().into_paginator().send();
+            let mut pages = client
+                .describe_cluster_subnet_groups()
+                .into_paginator()
+                .send();
             while let Some(page) = pages.next().await {
-                groups.extend(page.map_err(aws_error)?.cluster_subnet_groups().iter().cloned());
+                groups.extend(
+                    page.map_err(aws_error)?
+                        .cluster_subnet_groups()
+                        .iter()
+                        .cloned(),
+                );
             }
         }
         let groups: Vec<ClusterSubnetGroup> = groups

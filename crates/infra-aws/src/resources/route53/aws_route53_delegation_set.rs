@@ -98,7 +98,10 @@ impl AwsRoute53DelegationSet {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("name_servers", Type::list(Type::String)))
+            .attr(Attribute::computed(
+                "name_servers",
+                Type::list(Type::String),
+            ))
             .attr(Attribute::optional("reference_name", Type::String).force_new());
         AwsRoute53DelegationSet { aws, schema }
     }
@@ -183,7 +186,10 @@ impl ResourceType for AwsRoute53DelegationSet {
         if let Some(name) = config.get("reference_name").as_str() {
             if name.chars().count() > 128 {
                 let message = "expected length of reference_name to be in the range (0 - 128)";
-                problems.push(("reference_name".to_string(), format!("{message}, got {name}")));
+                problems.push((
+                    "reference_name".to_string(),
+                    format!("{message}, got {name}"),
+                ));
             }
         }
         problems
@@ -265,17 +271,25 @@ impl ResourceType for AwsRoute53DelegationSet {
         }
         let mut out = Vec::with_capacity(prior.len());
         for (p, id) in prior.iter().zip(&ids) {
-            out.push(match id.as_ref().and_then(|id| found.get(id).map(|set| (id, set))) {
-                Some((id, set)) => Some(self.to_value(set, id, p).await),
-                None => None,
-            });
+            out.push(
+                match id
+                    .as_ref()
+                    .and_then(|id| found.get(id).map(|set| (id, set)))
+                {
+                    Some((id, set)) => Some(self.to_value(set, id, p).await),
+                    None => None,
+                },
+            );
         }
         Ok(out)
     }
 
     /// Terraform's import ID: the delegation set ID.
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(Value::map([("id", Value::string(clean_delegation_set_id(id)))]))
+        Ok(Value::map([(
+            "id",
+            Value::string(clean_delegation_set_id(id)),
+        )]))
     }
 
     /// The set whose caller reference carries this lineage's and address's marker and the
@@ -349,7 +363,10 @@ mod tests {
 
     #[test]
     fn ids_lose_their_prefix() {
-        assert_eq!(clean_delegation_set_id("/delegationset/N1PA6795"), "N1PA6795");
+        assert_eq!(
+            clean_delegation_set_id("/delegationset/N1PA6795"),
+            "N1PA6795"
+        );
         assert_eq!(clean_delegation_set_id("N1PA6795"), "N1PA6795");
     }
 }

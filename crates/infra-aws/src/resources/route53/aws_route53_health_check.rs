@@ -50,8 +50,8 @@ use crate::app_support::{
 use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::route53_support::{caller_reference, creation_marker, resource_tags, route53_tags};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 const TYPES: &[&str] = &[
     "HTTP",
@@ -294,7 +294,10 @@ fn to_value(
     );
     object.insert(
         "ip_address".to_string(),
-        match config.and_then(|c| c.ip_address()).filter(|ip| !ip.is_empty()) {
+        match config
+            .and_then(|c| c.ip_address())
+            .filter(|ip| !ip.is_empty())
+        {
             Some(ip) => Value::string(canonical_ip(ip)),
             None => Value::Null,
         },
@@ -351,7 +354,10 @@ fn to_value(
         text_or_null(config.and_then(|c| c.search_string())),
     );
     object.insert("triggers".to_string(), known(hint, "triggers"));
-    set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
     Value::Map(object)
 }
 
@@ -369,7 +375,10 @@ impl AwsRoute53HealthCheck {
                 Attribute::optional("child_health_threshold", Type::Number)
                     .check(Check::Range(0, 256)),
             )
-            .attr(Attribute::optional("child_healthchecks", Type::set(Type::String)))
+            .attr(Attribute::optional(
+                "child_healthchecks",
+                Type::set(Type::String),
+            ))
             .attr(Attribute::optional("cloudwatch_alarm_name", Type::String))
             .attr(
                 Attribute::optional("cloudwatch_alarm_region", Type::String)
@@ -386,9 +395,7 @@ impl AwsRoute53HealthCheck {
                 Attribute::optional("insufficient_data_health_status", Type::String)
                     .check(Check::OneOf(INSUFFICIENT_DATA_STATUSES)),
             )
-            .attr(
-                Attribute::optional("invert_healthcheck", Type::Bool).default(Value::Bool(false)),
-            )
+            .attr(Attribute::optional("invert_healthcheck", Type::Bool).default(Value::Bool(false)))
             .attr(Attribute::optional("ip_address", Type::String))
             .attr(
                 Attribute::optional("measure_latency", Type::Bool)
@@ -402,7 +409,10 @@ impl AwsRoute53HealthCheck {
             .attr(Attribute::optional("resource_path", Type::String))
             .attr(Attribute::optional("routing_control_arn", Type::String).force_new())
             .attr(Attribute::optional("search_string", Type::String))
-            .attr(Attribute::optional_computed("triggers", Type::map(Type::String)))
+            .attr(Attribute::optional_computed(
+                "triggers",
+                Type::map(Type::String),
+            ))
             .with_tags();
         AwsRoute53HealthCheck { aws, schema }
     }
@@ -720,10 +730,9 @@ impl ResourceType for AwsRoute53HealthCheck {
         }
         if differs(prior, planned, "insufficient_data_health_status") {
             if let Some(status) = non_empty(planned, "insufficient_data_health_status") {
-                request = request
-                    .insufficient_data_health_status(InsufficientDataHealthStatus::from(
-                        status.as_str(),
-                    ));
+                request = request.insufficient_data_health_status(
+                    InsufficientDataHealthStatus::from(status.as_str()),
+                );
                 any = true;
             }
         }
@@ -798,7 +807,12 @@ impl ResourceType for AwsRoute53HealthCheck {
         let Some(id) = string(prior, "id") else {
             return Ok(());
         };
-        match client.delete_health_check().health_check_id(&id).send().await {
+        match client
+            .delete_health_check()
+            .health_check_id(&id)
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
             Err(error) => {
                 let error = aws_error(error);
@@ -884,7 +898,12 @@ mod tests {
             Value::Null
         );
         assert_eq!(
-            unless_default(&configured, "port", Value::Number(8080.0), &Value::Number(80.0)),
+            unless_default(
+                &configured,
+                "port",
+                Value::Number(8080.0),
+                &Value::Number(80.0)
+            ),
             Value::Number(8080.0)
         );
         let imported = Value::map([("id", Value::string("abc"))]);
@@ -918,6 +937,10 @@ mod tests {
         assert!(paths.contains(&"request_interval"), "{problems:?}");
         assert!(paths.contains(&"ip_address"), "{problems:?}");
         assert!(paths.contains(&"reference_name"), "{problems:?}");
-        assert_eq!(paths.iter().filter(|p| **p == "regions").count(), 2, "{problems:?}");
+        assert_eq!(
+            paths.iter().filter(|p| **p == "regions").count(),
+            2,
+            "{problems:?}"
+        );
     }
 }

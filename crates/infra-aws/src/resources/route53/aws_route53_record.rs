@@ -26,9 +26,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_route53::types::{
-    AliasTarget, Change, ChangeAction, ChangeBatch, CidrRoutingConfig, GeoLocation,
-    ResourceRecord, ResourceRecordSet, ResourceRecordSetFailover, ResourceRecordSetRegion,
-    RrType,
+    AliasTarget, Change, ChangeAction, ChangeBatch, CidrRoutingConfig, GeoLocation, ResourceRecord,
+    ResourceRecordSet, ResourceRecordSetFailover, ResourceRecordSetRegion, RrType,
 };
 use infra_core::{
     Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
@@ -56,7 +55,9 @@ type RecordKey = (String, String, Option<String>);
 
 impl AwsRoute53Record {
     pub fn new(aws: Arc<Aws>) -> AwsRoute53Record {
-        let schema = Schema::new().timeouts(&["create", "update", "delete"]).version(2)
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
+            .version(2)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("fqdn", Type::String))
             .attr(Attribute::required("zone_id", Type::String).force_new())
@@ -118,9 +119,7 @@ impl AwsRoute53Record {
     async fn zone_name(&self, zone_id: &str) -> Result<Option<String>, ProviderError> {
         let client = &self.aws.clients().await.route53;
         match client.get_hosted_zone().id(zone_id).send().await {
-            Ok(response) => Ok(response
-                .hosted_zone()
-                .map(|z| normalize_dns_name(z.name()))),
+            Ok(response) => Ok(response.hosted_zone().map(|z| normalize_dns_name(z.name()))),
             Err(error) => {
                 let error = aws_error(error);
                 if is_no_such_zone(&error) {
@@ -175,7 +174,9 @@ impl AwsRoute53Record {
         &self,
         value: &Value,
     ) -> Result<Option<(String, ResourceRecordSet)>, ProviderError> {
-        let zone_id = string(value, "zone_id").map(|z| clean_zone_id(&z)).unwrap_or_default();
+        let zone_id = string(value, "zone_id")
+            .map(|z| clean_zone_id(&z))
+            .unwrap_or_default();
         let Some(zone_name) = self.zone_name(&zone_id).await? else {
             return Ok(None);
         };
@@ -185,7 +186,9 @@ impl AwsRoute53Record {
     }
 
     async fn read_one(&self, hint: &Value) -> Result<Value, ProviderError> {
-        let zone_id = string(hint, "zone_id").map(|z| clean_zone_id(&z)).unwrap_or_default();
+        let zone_id = string(hint, "zone_id")
+            .map(|z| clean_zone_id(&z))
+            .unwrap_or_default();
         match self.find(hint).await? {
             Some((zone_name, record)) => Ok(to_value(&zone_id, &zone_name, &record, hint)),
             None => Err(crate::app_support::vanished(
@@ -771,7 +774,12 @@ mod tests {
     fn record_ids_parse_as_the_provider_does() {
         assert_eq!(
             parse_record_id("Z4KAPRWWNC7JR_dev.example.com_NS"),
-            Some(("Z4KAPRWWNC7JR".into(), "dev.example.com".into(), "NS".into(), None))
+            Some((
+                "Z4KAPRWWNC7JR".into(),
+                "dev.example.com".into(),
+                "NS".into(),
+                None
+            ))
         );
         assert_eq!(
             parse_record_id("Z4KAPRWWNC7JR_dev.example.com_NS_dev"),
@@ -792,7 +800,10 @@ mod tests {
     #[test]
     fn names_expand_with_the_zone() {
         assert_eq!(expand_name("www", "example.com"), "www.example.com");
-        assert_eq!(expand_name("WWW.example.com.", "example.com"), "www.example.com");
+        assert_eq!(
+            expand_name("WWW.example.com.", "example.com"),
+            "www.example.com"
+        );
         assert_eq!(expand_name("", "example.com"), "example.com");
         assert_eq!(expand_name("example.com", "example.com"), "example.com");
     }

@@ -29,8 +29,8 @@ use crate::app_support::{boolean, has_managed_tags, known, non_empty, set_tags, 
 use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::s3_support::{dns_suffix, empty_bucket, hosted_zone_id, is_gone};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::{create_memo, Aws};
-use crate::tagging::{WithTags, ManagedTags};
 
 /// The inline settings of provider v5's bucket, deprecated in v6, with the resource that
 /// replaces each, as `(argument, its shape, why it is not supported)`.
@@ -115,7 +115,8 @@ struct Found {
 
 impl AwsS3Bucket {
     pub fn new(aws: Arc<Aws>) -> AwsS3Bucket {
-        let schema = Schema::new().timeouts(&["create", "read", "update", "delete"])
+        let schema = Schema::new()
+            .timeouts(&["create", "read", "update", "delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("bucket", Type::String).force_new())
             .attr(Attribute::optional_computed("bucket_prefix", Type::String).force_new())
@@ -123,7 +124,10 @@ impl AwsS3Bucket {
             .attr(Attribute::optional_computed("object_lock_enabled", Type::Bool).force_new())
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("bucket_domain_name", Type::String))
-            .attr(Attribute::computed("bucket_regional_domain_name", Type::String))
+            .attr(Attribute::computed(
+                "bucket_regional_domain_name",
+                Type::String,
+            ))
             .attr(Attribute::computed("bucket_region", Type::String))
             .attr(Attribute::computed("hosted_zone_id", Type::String))
             // Of the website configuration, which infra does not read: null.
@@ -145,7 +149,13 @@ impl AwsS3Bucket {
 
     async fn find(&self, bucket: &str) -> Result<Option<Found>, ProviderError> {
         let client = &self.aws.clients().await.s3;
-        let head = match client.head_bucket().bucket(bucket).send().await.map_err(aws_error) {
+        let head = match client
+            .head_bucket()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
             Ok(head) => head,
             Err(error) if is_gone(&error) => return Ok(None),
             Err(error) => return Err(error),
@@ -177,13 +187,13 @@ impl AwsS3Bucket {
             .await
             .map_err(aws_error)
         {
-            Ok(output) => output
-                .object_lock_configuration()
-                .and_then(|c| c.object_lock_enabled())
-                == Some(&ObjectLockEnabled::Enabled),
-            Err(error)
-                if error.code.as_deref() == Some("ObjectLockConfigurationNotFoundError") =>
-            {
+            Ok(output) => {
+                output
+                    .object_lock_configuration()
+                    .and_then(|c| c.object_lock_enabled())
+                    == Some(&ObjectLockEnabled::Enabled)
+            }
+            Err(error) if error.code.as_deref() == Some("ObjectLockConfigurationNotFoundError") => {
                 false
             }
             Err(error) if is_gone(&error) => return Ok(None),
@@ -206,7 +216,11 @@ impl AwsS3Bucket {
         }))
     }
 
-    async fn put_tags(&self, bucket: &str, tags: &BTreeMap<String, String>) -> Result<(), ProviderError> {
+    async fn put_tags(
+        &self,
+        bucket: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.s3;
         if tags.is_empty() {
             client
@@ -260,7 +274,10 @@ fn to_value(bucket: &str, found: &Found, hint: &Value) -> Value {
         "force_destroy".to_string(),
         Value::Bool(boolean(hint, "force_destroy").unwrap_or(false)),
     );
-    object.insert("object_lock_enabled".to_string(), Value::Bool(found.object_lock));
+    object.insert(
+        "object_lock_enabled".to_string(),
+        Value::Bool(found.object_lock),
+    );
     object.insert(
         "arn".to_string(),
         Value::string(format!("arn:{}:s3:::{bucket}", partition_of(region))),
@@ -289,10 +306,7 @@ fn to_value(bucket: &str, found: &Found, hint: &Value) -> Value {
 fn generated_prefix(name: &str) -> Option<&str> {
     let split = name.len().checked_sub(26)?;
     let (prefix, suffix) = (name.get(..split)?, name.get(split..)?);
-    suffix
-        .bytes()
-        .all(|b| b.is_ascii_digit())
-        .then_some(prefix)
+    suffix.bytes().all(|b| b.is_ascii_digit()).then_some(prefix)
 }
 
 /// Whether `name` is one [`bucket_name`] generated: `bucket_prefix` (or `terraform-`, when
@@ -305,7 +319,12 @@ fn is_generated(planned: &Value, name: &str) -> bool {
 /// The name a create uses: `bucket`, else `bucket_prefix` (or `terraform-`) plus 26 digits.
 /// The same for every call of one operation ([`name_for_create`]).
 fn bucket_name(operation: &Operation, planned: &Value) -> String {
-    crate::ec2_support::name_for_create(operation, planned, ["bucket", "bucket_prefix"], "terraform-")
+    crate::ec2_support::name_for_create(
+        operation,
+        planned,
+        ["bucket", "bucket_prefix"],
+        "terraform-",
+    )
 }
 
 /// S3's general-purpose bucket naming rules.
@@ -344,9 +363,9 @@ impl ResourceType for AwsS3Bucket {
         }
         if let Some(name) = config.get("bucket").as_str() {
             let short = name.len() < 3;
-            if let Some(problem) = name_problem(name, 63).or_else(|| {
-                short.then(|| format!("\"{name}\": must be at least 3 characters"))
-            }) {
+            if let Some(problem) = name_problem(name, 63)
+                .or_else(|| short.then(|| format!("\"{name}\": must be at least 3 characters")))
+            {
                 problems.push(("bucket".to_string(), problem));
             }
         }

@@ -147,12 +147,12 @@ impl BucketConfig for Cors {
         _hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let output = client
-        .get_bucket_cors()
-        .bucket(bucket)
-        .set_expected_bucket_owner(owner)
-        .send()
-        .await
-        .map_err(aws_error)?;
+            .get_bucket_cors()
+            .bucket(bucket)
+            .set_expected_bucket_owner(owner)
+            .send()
+            .await
+            .map_err(aws_error)?;
         Ok(Some(BTreeMap::from([(
             "cors_rule".to_string(),
             Value::List(output.cors_rules().iter().map(rule_value).collect()),

@@ -263,7 +263,12 @@ fn rule_value(rule: &LifecycleRule, hint: Option<&Value>) -> Value {
             "abort_incomplete_multipart_upload",
             Value::List(
                 rule.abort_incomplete_multipart_upload()
-                    .map(|a| Value::map([("days_after_initiation", int_value(a.days_after_initiation()))]))
+                    .map(|a| {
+                        Value::map([(
+                            "days_after_initiation",
+                            int_value(a.days_after_initiation()),
+                        )])
+                    })
                     .into_iter()
                     .collect(),
             ),
@@ -360,8 +365,14 @@ impl BucketConfig for Lifecycle {
                     "filter",
                     &["object_size_greater_than", "object_size_less_than"][..],
                 ),
-                ("noncurrent_version_expiration", &["newer_noncurrent_versions"][..]),
-                ("noncurrent_version_transition", &["newer_noncurrent_versions"][..]),
+                (
+                    "noncurrent_version_expiration",
+                    &["newer_noncurrent_versions"][..],
+                ),
+                (
+                    "noncurrent_version_transition",
+                    &["newer_noncurrent_versions"][..],
+                ),
             ] {
                 for_each_item(rule, block, |item| {
                     for field in fields {
@@ -448,13 +459,18 @@ impl BucketConfig for Lifecycle {
                     .attr(n("days"))
                     .attr(storage()),
             ));
-        Schema::new().version(1).timeouts(&["create", "update"])
+        Schema::new()
+            .version(1)
+            .timeouts(&["create", "update"])
             .attr(
-                Attribute::optional_computed("transition_default_minimum_object_size", Type::String)
-                    .check(Check::OneOf(&[
-                        "varies_by_storage_class",
-                        "all_storage_classes_128K",
-                    ])),
+                Attribute::optional_computed(
+                    "transition_default_minimum_object_size",
+                    Type::String,
+                )
+                .check(Check::OneOf(&[
+                    "varies_by_storage_class",
+                    "all_storage_classes_128K",
+                ])),
             )
             .block(Block::list("rule", rule).required())
     }
@@ -520,20 +536,18 @@ impl BucketConfig for Lifecycle {
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let output = client
-        .get_bucket_lifecycle_configuration()
-        .bucket(bucket)
-        .set_expected_bucket_owner(owner)
-        .send()
-        .await
-        .map_err(aws_error)?;
+            .get_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .set_expected_bucket_owner(owner)
+            .send()
+            .await
+            .map_err(aws_error)?;
         let hints = blocks(hint, "rule");
         let rules = output
             .rules()
             .iter()
             .map(|r| {
-                let hint = hints
-                    .iter()
-                    .find(|h| string(h, "id").as_deref() == r.id());
+                let hint = hints.iter().find(|h| string(h, "id").as_deref() == r.id());
                 rule_value(r, hint)
             })
             .collect();
@@ -543,7 +557,10 @@ impl BucketConfig for Lifecycle {
         };
         Ok(Some(BTreeMap::from([
             ("rule".to_string(), Value::List(rules)),
-            ("transition_default_minimum_object_size".to_string(), minimum),
+            (
+                "transition_default_minimum_object_size".to_string(),
+                minimum,
+            ),
         ])))
     }
 
@@ -607,7 +624,10 @@ mod tests {
                 Value::List(vec![Value::map([("date", Value::string("2024-01-01"))])]),
             )])]),
         )]);
-        assert_eq!(Lifecycle::validate(&config)[0].0, "rule[0].expiration[0].date");
+        assert_eq!(
+            Lifecycle::validate(&config)[0].0,
+            "rule[0].expiration[0].date"
+        );
     }
 }
 

@@ -41,7 +41,8 @@ fn configuration(planned: &Value, without_rule: bool) -> ObjectLockConfiguration
                     .set_days(int(retention, "days").filter(|d| *d > 0))
                     .set_years(int(retention, "years").filter(|y| *y > 0))
                     .set_mode(
-                        string(retention, "mode").map(|m| ObjectLockRetentionMode::from(m.as_str())),
+                        string(retention, "mode")
+                            .map(|m| ObjectLockRetentionMode::from(m.as_str())),
                     )
                     .build(),
             )
@@ -124,12 +125,12 @@ impl BucketConfig for ObjectLock {
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let output = client
-        .get_object_lock_configuration()
-        .bucket(bucket)
-        .set_expected_bucket_owner(owner)
-        .send()
-        .await
-        .map_err(aws_error)?;
+            .get_object_lock_configuration()
+            .bucket(bucket)
+            .set_expected_bucket_owner(owner)
+            .send()
+            .await
+            .map_err(aws_error)?;
         let Some(configuration) = output.object_lock_configuration() else {
             return Ok(None);
         };
@@ -140,14 +141,20 @@ impl BucketConfig for ObjectLock {
                 match rule.default_retention() {
                     None => Value::List(vec![]),
                     Some(retention) => Value::List(vec![Value::map([
-                        ("days", number(retention.days().filter(|d| *d > 0).map(i64::from))),
+                        (
+                            "days",
+                            number(retention.days().filter(|d| *d > 0).map(i64::from)),
+                        ),
                         (
                             "mode",
                             retention
                                 .mode()
                                 .map_or(Value::Null, |m| Value::string(m.as_str())),
                         ),
-                        ("years", number(retention.years().filter(|y| *y > 0).map(i64::from))),
+                        (
+                            "years",
+                            number(retention.years().filter(|y| *y > 0).map(i64::from)),
+                        ),
                     ])]),
                 },
             )])]),
@@ -195,7 +202,10 @@ mod tests {
             ),
         ]);
         let sent = configuration(&planned, false);
-        let retention = sent.rule().and_then(|r| r.default_retention()).expect("a rule");
+        let retention = sent
+            .rule()
+            .and_then(|r| r.default_retention())
+            .expect("a rule");
         assert_eq!(retention.days(), Some(5));
         assert_eq!(retention.years(), None);
         assert_eq!(retention.mode(), Some(&ObjectLockRetentionMode::Compliance));

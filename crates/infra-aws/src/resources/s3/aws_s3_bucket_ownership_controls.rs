@@ -33,7 +33,11 @@ impl BucketConfig for OwnershipControlsConfig {
             Block::single(
                 "rule",
                 Schema::new().attr(Attribute::required("object_ownership", Type::String).check(
-                    Check::OneOf(&["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]),
+                    Check::OneOf(&[
+                        "BucketOwnerPreferred",
+                        "ObjectWriter",
+                        "BucketOwnerEnforced",
+                    ]),
                 )),
             )
             .required(),
@@ -75,11 +79,11 @@ impl BucketConfig for OwnershipControlsConfig {
         _hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let output = client
-        .get_bucket_ownership_controls()
-        .bucket(bucket)
-        .send()
-        .await
-        .map_err(aws_error)?;
+            .get_bucket_ownership_controls()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(aws_error)?;
         let Some(rule) = output.ownership_controls().and_then(|c| c.rules().first()) else {
             return Ok(None);
         };

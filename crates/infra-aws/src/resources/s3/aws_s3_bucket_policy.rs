@@ -64,11 +64,11 @@ impl BucketConfig for Policy {
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let output = client
-        .get_bucket_policy()
-        .bucket(bucket)
-        .send()
-        .await
-        .map_err(aws_error)?;
+            .get_bucket_policy()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(aws_error)?;
         match policy_value(output.policy(), hint.get("policy")) {
             Value::Null => Ok(None),
             policy => Ok(Some(BTreeMap::from([("policy".to_string(), policy)]))),

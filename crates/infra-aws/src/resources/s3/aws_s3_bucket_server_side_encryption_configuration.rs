@@ -38,7 +38,8 @@ fn built<T>(
 #[async_trait::async_trait]
 impl BucketConfig for Encryption {
     const NAME: &'static str = "aws_s3_bucket_server_side_encryption_configuration";
-    const NOT_CONFIGURED: Option<&'static str> = Some("ServerSideEncryptionConfigurationNotFoundError");
+    const NOT_CONFIGURED: Option<&'static str> =
+        Some("ServerSideEncryptionConfigurationNotFoundError");
 
     fn schema() -> Schema {
         Schema::new().block(
@@ -55,9 +56,8 @@ impl BucketConfig for Encryption {
                         "apply_server_side_encryption_by_default",
                         Schema::new()
                             .attr(
-                                Attribute::required("sse_algorithm", Type::String).check(
-                                    Check::OneOf(&["AES256", "aws:kms", "aws:kms:dsse"]),
-                                ),
+                                Attribute::required("sse_algorithm", Type::String)
+                                    .check(Check::OneOf(&["AES256", "aws:kms", "aws:kms:dsse"])),
                             )
                             .attr(Attribute::optional("kms_master_key_id", Type::String)),
                     )),
@@ -115,12 +115,12 @@ impl BucketConfig for Encryption {
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
         let output = client
-        .get_bucket_encryption()
-        .bucket(bucket)
-        .set_expected_bucket_owner(owner)
-        .send()
-        .await
-        .map_err(aws_error)?;
+            .get_bucket_encryption()
+            .bucket(bucket)
+            .set_expected_bucket_owner(owner)
+            .send()
+            .await
+            .map_err(aws_error)?;
         let Some(config) = output.server_side_encryption_configuration() else {
             return Ok(None);
         };
@@ -147,7 +147,10 @@ impl BucketConfig for Encryption {
                             rule.apply_server_side_encryption_by_default()
                                 .map(|d| {
                                     Value::map([
-                                        ("sse_algorithm", Value::string(d.sse_algorithm().as_str())),
+                                        (
+                                            "sse_algorithm",
+                                            Value::string(d.sse_algorithm().as_str()),
+                                        ),
                                         ("kms_master_key_id", text(d.kms_master_key_id())),
                                     ])
                                 })
@@ -158,7 +161,10 @@ impl BucketConfig for Encryption {
                 ])
             })
             .collect();
-        Ok(Some(BTreeMap::from([("rule".to_string(), Value::List(rules))])))
+        Ok(Some(BTreeMap::from([(
+            "rule".to_string(),
+            Value::List(rules),
+        )])))
     }
 
     async fn delete(

@@ -37,8 +37,11 @@ impl BucketConfig for Versioning {
                     "versioning_configuration",
                     Schema::new()
                         .attr(
-                            Attribute::required("status", Type::String)
-                                .check(Check::OneOf(&["Enabled", "Suspended", "Disabled"])),
+                            Attribute::required("status", Type::String).check(Check::OneOf(&[
+                                "Enabled",
+                                "Suspended",
+                                "Disabled",
+                            ])),
                         )
                         .attr(
                             Attribute::optional_computed("mfa_delete", Type::String)
@@ -55,7 +58,9 @@ impl BucketConfig for Versioning {
         owner: Option<String>,
         planned: &Value,
     ) -> Result<(), ProviderError> {
-        let config = single(planned, "versioning_configuration").cloned().unwrap_or(Value::Null);
+        let config = single(planned, "versioning_configuration")
+            .cloned()
+            .unwrap_or(Value::Null);
         let status = string(&config, "status").unwrap_or_else(|| "Enabled".into());
         if status == "Disabled" {
             // Only a bucket that was never versioned can be "Disabled": nothing to put.

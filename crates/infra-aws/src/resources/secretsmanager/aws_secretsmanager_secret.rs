@@ -22,19 +22,17 @@ use std::sync::Arc;
 
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::types::{ReplicaRegionType, Tag};
-use infra_core::{
-    Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::ec2_support::with_name_for_create;
 use crate::app_support::{
-    blocks, boolean, canonical_json, changed, copy_attributes, has_managed_tags, int, known, non_empty,
-    policy_value, set_tags, string, tag_changes, text, text_or_null, vanished,
+    blocks, boolean, canonical_json, changed, copy_attributes, has_managed_tags, int, known,
+    non_empty, policy_value, set_tags, string, tag_changes, text, text_or_null, vanished,
 };
+use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{long_client_token, name_for_create};
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsSecretsmanagerSecret {
     aws: Arc<Aws>,
@@ -236,10 +234,7 @@ fn to_value(found: &Found, hint: &Value) -> Value {
     );
     object.insert("name_prefix".to_string(), known(hint, "name_prefix"));
     if int(hint, "recovery_window_in_days").is_none() {
-        object.insert(
-            "recovery_window_in_days".to_string(),
-            Value::Number(30.0),
-        );
+        object.insert("recovery_window_in_days".to_string(), Value::Number(30.0));
     }
     if boolean(hint, "force_overwrite_replica_secret").is_none() {
         object.insert(
@@ -323,9 +318,7 @@ impl ResourceType for AwsSecretsmanagerSecret {
             .set_kms_key_id(non_empty(planned, "kms_key_id"))
             .set_type(non_empty(planned, "type"))
             .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))))
-            .set_add_replica_regions(
-                (!replicas.is_empty()).then(|| replica_regions(&replicas)),
-            )
+            .set_add_replica_regions((!replicas.is_empty()).then(|| replica_regions(&replicas)))
             .force_overwrite_replica_secret(
                 boolean(planned, "force_overwrite_replica_secret").unwrap_or(false),
             )

@@ -64,7 +64,8 @@ pub struct AwsSecretsmanagerSecretRotation {
 
 impl AwsSecretsmanagerSecretRotation {
     pub fn new(aws: Arc<Aws>) -> Self {
-        let schema = Schema::new().version(1)
+        let schema = Schema::new()
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("secret_id", Type::String).force_new())
             .attr(Attribute::optional("rotation_lambda_arn", Type::String))
@@ -72,23 +73,18 @@ impl AwsSecretsmanagerSecretRotation {
                 "external_secret_rotation_role_arn",
                 Type::String,
             ))
-            .attr(
-                Attribute::optional("rotate_immediately", Type::Bool)
-                    .default(Value::Bool(true)),
-            )
+            .attr(Attribute::optional("rotate_immediately", Type::Bool).default(Value::Bool(true)))
             .attr(Attribute::optional_computed("rotation_enabled", Type::Bool))
-            .block(
-                Block::single(
-                    "rotation_rules",
-                    Schema::new()
-                        .attr(
-                            Attribute::optional("automatically_after_days", Type::Number)
-                                .check(Check::Range(1, 1000)),
-                        )
-                        .attr(Attribute::optional("duration", Type::String))
-                        .attr(Attribute::optional("schedule_expression", Type::String)),
-                ),
-            )
+            .block(Block::single(
+                "rotation_rules",
+                Schema::new()
+                    .attr(
+                        Attribute::optional("automatically_after_days", Type::Number)
+                            .check(Check::Range(1, 1000)),
+                    )
+                    .attr(Attribute::optional("duration", Type::String))
+                    .attr(Attribute::optional("schedule_expression", Type::String)),
+            ))
             .block(Block::list(
                 "external_secret_rotation_metadata",
                 Schema::new()
@@ -305,12 +301,7 @@ fn to_value(secret: &DescribeSecretOutput, hint: &Value) -> Value {
         let metadata = secret
             .external_secret_rotation_metadata()
             .iter()
-            .map(|item| {
-                Value::map([
-                    ("key", text(item.key())),
-                    ("value", text(item.value())),
-                ])
-            })
+            .map(|item| Value::map([("key", text(item.key())), ("value", text(item.value()))]))
             .collect();
         object.insert(
             "external_secret_rotation_metadata".to_string(),
@@ -321,10 +312,7 @@ fn to_value(secret: &DescribeSecretOutput, hint: &Value) -> Value {
         // Secrets Manager still remembers of the last ones.
         object.insert("rotation_lambda_arn".to_string(), Value::Null);
         object.insert("rotation_rules".to_string(), Value::List(vec![]));
-        object.insert(
-            "external_secret_rotation_role_arn".to_string(),
-            Value::Null,
-        );
+        object.insert("external_secret_rotation_role_arn".to_string(), Value::Null);
         object.insert(
             "external_secret_rotation_metadata".to_string(),
             Value::List(vec![]),
@@ -393,8 +381,7 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
             } else if !disabled && !has_rules {
                 problems.push((
                     "rotation_rules".to_string(),
-                    "`rotation_rules` is required unless `rotation_enabled` is `false`"
-                        .to_string(),
+                    "`rotation_rules` is required unless `rotation_enabled` is `false`".to_string(),
                 ));
             }
         }
@@ -439,12 +426,11 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
             }
             if let Some(expression) = schedule.as_str() {
                 let key = format!("rotation_rules.{index}.schedule_expression");
-                if let Some(problem) = pattern_problem(
-                    &key,
-                    expression,
-                    r"[0-9A-Za-z\(\)#\?\*\-\/, ]+",
-                    |c| c.is_ascii_alphanumeric() || "()#?*-/, ".contains(c),
-                ) {
+                if let Some(problem) =
+                    pattern_problem(&key, expression, r"[0-9A-Za-z\(\)#\?\*\-\/, ]+", |c| {
+                        c.is_ascii_alphanumeric() || "()#?*-/, ".contains(c)
+                    })
+                {
                     problems.push((path("schedule_expression"), problem));
                 }
             }
@@ -452,11 +438,7 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
         problems
     }
 
-    async fn create(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let secret_id = string(planned, "secret_id").ok_or_else(|| {
             ProviderError::new("aws_secretsmanager_secret_rotation has no secret_id")
         })?;

@@ -240,7 +240,9 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
                 ));
             }
         }
-        if config.get("secret_string_wo_version").is_null() != config.get("secret_string_wo").is_null() {
+        if config.get("secret_string_wo_version").is_null()
+            != config.get("secret_string_wo").is_null()
+        {
             problems.push((
                 "secret_string_wo_version".to_string(),
                 "all of `secret_string_wo,secret_string_wo_version` must be specified".to_string(),
@@ -259,8 +261,9 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.secretsmanager;
-        let secret_id = string(planned, "secret_id")
-            .ok_or_else(|| ProviderError::new("aws_secretsmanager_secret_version has no secret_id"))?;
+        let secret_id = string(planned, "secret_id").ok_or_else(|| {
+            ProviderError::new("aws_secretsmanager_secret_version has no secret_id")
+        })?;
         let mut request = client
             .put_secret_value()
             .secret_id(&secret_id)
@@ -320,8 +323,7 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Ok((secret_id, version_id)) = parse_id(&string(prior, "id").unwrap_or_default())
-        else {
+        let Ok((secret_id, version_id)) = parse_id(&string(prior, "id").unwrap_or_default()) else {
             return Ok(());
         };
         for stage in strings(prior, "version_stages") {
@@ -343,8 +345,7 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let mut out = Vec::with_capacity(prior.len());
         for p in prior {
-            let Ok((secret_id, version_id)) = parse_id(&string(p, "id").unwrap_or_default())
-            else {
+            let Ok((secret_id, version_id)) = parse_id(&string(p, "id").unwrap_or_default()) else {
                 out.push(None);
                 continue;
             };

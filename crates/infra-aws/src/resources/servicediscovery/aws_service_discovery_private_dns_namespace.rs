@@ -30,8 +30,8 @@ use super::support::{
 use crate::app_support::{changed, known, non_empty, string, text, vanished};
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsServiceDiscoveryPrivateDnsNamespace {
     aws: Arc<Aws>,

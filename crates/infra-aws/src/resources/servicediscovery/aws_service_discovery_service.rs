@@ -53,8 +53,8 @@ use crate::app_support::{
 };
 use crate::ec2_support::client_token;
 use crate::error::{aws_error, is_not_found};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsServiceDiscoveryService {
     aws: Arc<Aws>,

@@ -24,8 +24,8 @@ use crate::sns_support::{
     attr, from_attribute, sdk_tags, to_attribute, topic_arns, topic_attributes, topic_tags,
     update_tags, Kind, SnsAttribute,
 };
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// The arguments held as topic attributes.
 const ATTRIBUTES: &[SnsAttribute] = &[
@@ -185,8 +185,9 @@ impl AwsSnsTopic {
             );
         for spec in ATTRIBUTES.iter().skip(10) {
             schema = schema.attr(match spec.kind {
-                Kind::Number => Attribute::optional(spec.argument, Type::Number)
-                    .check(Check::Range(0, 100)),
+                Kind::Number => {
+                    Attribute::optional(spec.argument, Type::Number).check(Check::Range(0, 100))
+                }
                 _ => Attribute::optional(spec.argument, Type::String),
             });
         }
@@ -252,7 +253,10 @@ fn to_value(
         };
         object.insert(spec.argument.to_string(), value);
     }
-    set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    set_tags(
+        &mut object,
+        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
     Value::Map(object)
 }
 
@@ -307,7 +311,8 @@ impl ResourceType for AwsSnsTopic {
             let valid = base.is_some_and(|b| {
                 !b.is_empty()
                     && b.len() <= 256
-                    && b.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    && b.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             });
             if !valid {
                 problems.push((
@@ -325,7 +330,9 @@ impl ResourceType for AwsSnsTopic {
                 if config.get(attribute).as_bool() == Some(true) {
                     problems.push((
                         attribute.to_string(),
-                        format!("\"{attribute}\" can only be set for FIFO topics (fifo_topic = true)"),
+                        format!(
+                            "\"{attribute}\" can only be set for FIFO topics (fifo_topic = true)"
+                        ),
                     ));
                 }
             }
@@ -407,7 +414,14 @@ impl ResourceType for AwsSnsTopic {
             let before = to_attribute(prior, spec);
             let after = to_attribute(planned, spec);
             // An optional-computed attribute left out of the configuration keeps AWS's value.
-            if before == after || (after.is_none() && planned.get(spec.argument).is_null() && matches!(spec.argument, "policy" | "signature_version" | "tracing_config" | "fifo_throughput_scope")) {
+            if before == after
+                || (after.is_none()
+                    && planned.get(spec.argument).is_null()
+                    && matches!(
+                        spec.argument,
+                        "policy" | "signature_version" | "tracing_config" | "fifo_throughput_scope"
+                    ))
+            {
                 continue;
             }
             client
@@ -428,7 +442,13 @@ impl ResourceType for AwsSnsTopic {
         let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
             return Ok(());
         };
-        match client.delete_topic().topic_arn(&arn).send().await.map_err(aws_error) {
+        match client
+            .delete_topic()
+            .topic_arn(&arn)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
             Ok(_) => Ok(()),
             Err(error) if crate::sns_support::is_gone(&error) => Ok(()),
             Err(error) => Err(error),
@@ -485,7 +505,10 @@ mod tests {
             ("fifo_topic", Value::Bool(true)),
         ]);
         let name = topic_name(&Operation::default(), &planned);
-        assert!(name.starts_with("orders-") && name.ends_with(".fifo"), "{name}");
+        assert!(
+            name.starts_with("orders-") && name.ends_with(".fifo"),
+            "{name}"
+        );
         assert_eq!(name_prefix_of(&name), Some("orders-"));
         let named = Value::map([("name", Value::string("a.fifo"))]);
         assert_eq!(topic_name(&Operation::default(), &named), "a.fifo");

@@ -93,7 +93,11 @@ impl ResourceType for AwsSnsTopicPolicy {
         }
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         self.put(planned).await
     }
 

@@ -90,13 +90,15 @@ impl AwsSnsTopicSubscription {
                     .check(Check::OneOf(&["MessageAttributes", "MessageBody"])),
             )
             .attr(
-                Attribute::optional("raw_message_delivery", Type::Bool)
-                    .default(Value::Bool(false)),
+                Attribute::optional("raw_message_delivery", Type::Bool).default(Value::Bool(false)),
             )
             .attr(Attribute::optional("redrive_policy", Type::Json))
             .attr(Attribute::optional("replay_policy", Type::Json))
             .attr(Attribute::optional("subscription_role_arn", Type::String))
-            .attr(Attribute::computed("confirmation_was_authenticated", Type::Bool))
+            .attr(Attribute::computed(
+                "confirmation_was_authenticated",
+                Type::Bool,
+            ))
             .attr(Attribute::computed("owner_id", Type::String))
             .attr(Attribute::computed("pending_confirmation", Type::Bool));
         AwsSnsTopicSubscription { aws, schema }
@@ -150,10 +152,7 @@ fn to_value(arn: &str, attributes: &HashMap<String, String>, hint: &Value) -> Va
         object.insert("endpoint_auto_confirms".into(), Value::Bool(false));
     }
     if int(hint, "confirmation_timeout_in_minutes").is_none() {
-        object.insert(
-            "confirmation_timeout_in_minutes".into(),
-            Value::Number(1.0),
-        );
+        object.insert("confirmation_timeout_in_minutes".into(), Value::Number(1.0));
     }
     Value::Map(object)
 }
@@ -193,7 +192,11 @@ impl ResourceType for AwsSnsTopicSubscription {
         problems
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.sns;
         let (Some(topic), Some(protocol), Some(endpoint)) = (
             string(planned, "topic_arn"),
@@ -372,8 +375,7 @@ mod tests {
 
     #[test]
     fn firehose_needs_a_role() {
-        let resource =
-            AwsSnsTopicSubscription::new(Aws::new(crate::ProviderSettings::default()));
+        let resource = AwsSnsTopicSubscription::new(Aws::new(crate::ProviderSettings::default()));
         let problems = resource.validate(&Value::map([
             ("protocol", Value::string("firehose")),
             ("filter_policy", Value::string("{not json")),
@@ -385,7 +387,10 @@ mod tests {
     #[test]
     fn read_back_keeps_configuration_only_arguments() {
         let attributes = HashMap::from([
-            ("TopicArn".to_string(), "arn:aws:sns:us-east-1:1:t".to_string()),
+            (
+                "TopicArn".to_string(),
+                "arn:aws:sns:us-east-1:1:t".to_string(),
+            ),
             ("RawMessageDelivery".to_string(), "true".to_string()),
             ("PendingConfirmation".to_string(), "true".to_string()),
         ]);

@@ -32,8 +32,8 @@ use crate::app_support::{
     text_or_null, vanished,
 };
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// GetParameters takes at most 10 names a call.
 const NAMES_PER_GET: usize = 10;
@@ -59,8 +59,11 @@ impl AwsSsmParameter {
             .attr(Attribute::optional_computed("arn", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
             .attr(
-                Attribute::required("type", Type::String)
-                    .check(Check::OneOf(&["String", "StringList", "SecureString"])),
+                Attribute::required("type", Type::String).check(Check::OneOf(&[
+                    "String",
+                    "StringList",
+                    "SecureString",
+                ])),
             )
             .attr(Attribute::optional_computed("value", Type::String).sensitive())
             .attr(Attribute::optional_computed("insecure_value", Type::String))
@@ -71,13 +74,20 @@ impl AwsSsmParameter {
             .attr(Attribute::computed("has_value_wo", Type::Bool))
             .attr(Attribute::optional("description", Type::String))
             .attr(
-                Attribute::optional_computed("tier", Type::String)
-                    .check(Check::OneOf(&["Standard", "Advanced", "Intelligent-Tiering"])),
+                Attribute::optional_computed("tier", Type::String).check(Check::OneOf(&[
+                    "Standard",
+                    "Advanced",
+                    "Intelligent-Tiering",
+                ])),
             )
             .attr(Attribute::optional_computed("key_id", Type::String))
             .attr(
                 Attribute::optional_computed("data_type", Type::String)
-                    .check(Check::OneOf(&["aws:ec2:image", "aws:ssm:integration", "text"]))
+                    .check(Check::OneOf(&[
+                        "aws:ec2:image",
+                        "aws:ssm:integration",
+                        "text",
+                    ]))
                     .force_new(),
             )
             .attr(Attribute::optional("overwrite", Type::Bool))
@@ -248,10 +258,7 @@ fn to_value(found: &Found, hint: &Value) -> Value {
     object.insert("arn".to_string(), text(parameter.arn()));
     let kind = parameter.r#type().map(|t| t.as_str()).unwrap_or("String");
     object.insert("type".to_string(), Value::string(kind));
-    object.insert(
-        "version".to_string(),
-        number(Some(parameter.version())),
-    );
+    object.insert("version".to_string(), number(Some(parameter.version())));
     // The provider reports the value as `insecure_value` when that is what the configuration
     // set (and the parameter is not secret), else as `value`.
     let value = text(parameter.value());
@@ -340,7 +347,9 @@ impl ResourceType for AwsSsmParameter {
                     .to_string(),
             ));
         }
-        if !config.get("insecure_value").is_null() && config.get("type").as_str() == Some("SecureString") {
+        if !config.get("insecure_value").is_null()
+            && config.get("type").as_str() == Some("SecureString")
+        {
             problems.push((
                 "insecure_value".to_string(),
                 "invalid configuration, cannot set type = SecureString and insecure_value"
@@ -356,7 +365,11 @@ impl ResourceType for AwsSsmParameter {
             }
         }
         for (attribute, limit) in [("description", 1024), ("allowed_pattern", 1024)] {
-            if config.get(attribute).as_str().is_some_and(|s| s.len() > limit) {
+            if config
+                .get(attribute)
+                .as_str()
+                .is_some_and(|s| s.len() > limit)
+            {
                 problems.push((
                     attribute.to_string(),
                     format!("expected length of {attribute} to be in the range (0 - {limit})"),
