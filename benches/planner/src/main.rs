@@ -19,8 +19,8 @@ use std::time::Instant;
 
 use infra_config::{Evaluator, InputVariables};
 use infra_core::{
-    Address, Attribute, Block, Check, Operation, ProviderError, Registry,
-    ResourceType, Schema, Type, Value,
+    Address, Attribute, Block, Check, Operation, ProviderError, Registry, ResourceType, Schema,
+    Type, Value,
 };
 use infra_engine::planner::{self, PlanInput, PlanOptions};
 use infra_state::State;
