@@ -2,8 +2,8 @@
 //! match; `arn` wins over `name`). Its attributes are the `aws_lb` resource's, read by the
 //! resource's own code: DescribeLoadBalancers, DescribeTags, DescribeLoadBalancerAttributes.
 //!
-//! The provider's legacy name `aws_alb` is not registered for the data source (data sources
-//! have no aliases here). moto does not return `subnet_mapping` addresses.
+//! It answers to the provider's legacy name `aws_alb` too. moto does not return
+//! `subnet_mapping` addresses.
 
 use std::sync::Arc;
 

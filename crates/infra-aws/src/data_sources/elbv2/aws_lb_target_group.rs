@@ -3,8 +3,8 @@
 //! resource's, read by the resource's own code (DescribeTargetGroups, DescribeTags,
 //! DescribeTargetGroupAttributes); `health_check` and `stickiness` are always shown.
 //!
-//! The legacy name `aws_alb_target_group` is not registered for the data source. moto does not
-//! return `protocol_version`, `ip_address_type`, `preserve_client_ip` or
+//! It answers to the legacy name `aws_alb_target_group` too. moto does not return
+//! `protocol_version`, `ip_address_type`, `preserve_client_ip` or
 //! `load_balancing_anomaly_mitigation` unless they were set.
 
 use std::sync::Arc;
