@@ -308,6 +308,16 @@ async fn load_balancer_life_cycle_and_batched_refresh() {
             ("name", s("web-lb")),
             ("subnets", subnets.clone()),
             ("idle_timeout", n(120.0)),
+            // Provider 6.x's connection logs, as the load balancer's connection_logs.s3.*
+            // attributes (moto 5.2.5 refuses health_check_logs.s3.bucket: a unit test has those).
+            (
+                "connection_logs",
+                list([Value::map([
+                    ("bucket", s("lb-logs")),
+                    ("prefix", s("connections")),
+                    ("enabled", Value::Bool(true)),
+                ])]),
+            ),
             ("tags", tags(&[("env", "prod")])),
         ]),
     )

@@ -4,9 +4,14 @@
 //! one ARN is gone, since the call then fails), DescribeTags 20 ARNs a call, and one
 //! DescribeLoadBalancerAttributes per load balancer (the API has no batch form).
 //!
-//! The load balancer attributes (`idle_timeout`, `enable_http2`, `access_logs`, ...) are one
-//! table, [`SETTINGS`]: each applies to some load balancer types, and one set on another type to
-//! other than its neutral value is a plan-time error, since AWS would not take it. Without
+//! The load balancer attributes (`idle_timeout`, `enable_http2`, ...) are one table,
+//! [`SETTINGS`]: each applies to some load balancer types, and one set on another type to
+//! other than its neutral value is a plan-time error, since AWS would not take it. The S3 log
+//! blocks (`access_logs`; `connection_logs` and `health_check_logs`, provider 6.x) are another,
+//! [`LOG_BLOCKS`], sent and read by one path: each for the types the provider sends it for
+//! (access logs for application and network load balancers, the others for application ones),
+//! an enabled one on another type a plan-time error, and a block on a type that does not take
+//! it kept as configured, as the provider leaves it. Without
 //! `name` or `name_prefix` the name is generated (`tf-lb-...`), as the provider does.
 //! `subnets` reads the zones AWS reports; `subnet_mapping` does too when it is configured.
 //!
@@ -14,8 +19,10 @@
 //! `ipv6_address`), and reports cross-zone load balancing off for application load balancers,
 //! so drift on them is not seen in tests.
 //!
-//! Not supported yet ([`Schema::not_supported`]): `connection_logs`, `health_check_logs`,
-//! `customer_owned_ipv4_pool`, `dns_record_client_routing_policy`, `enable_zonal_shift`,
+//! moto 5.2.5 takes no `health_check_logs.s3.bucket` or `.prefix` attribute, so health check
+//! logs are shown by a unit test, not against the emulator.
+//!
+//! Not supported yet ([`Schema::not_supported`]): `customer_owned_ipv4_pool`, `dns_record_client_routing_policy`, `enable_zonal_shift`,
 //! `enforce_security_group_inbound_rules_on_private_link_traffic`, `ipam_pools`,
 //! `minimum_load_balancer_capacity` and `secondary_ips_auto_assigned_per_subnet`.
 
@@ -140,12 +147,132 @@ const SETTINGS: &[Setting] = &[
     .neutral("true"),
 ];
 
-/// The `access_logs` block's attributes: (block attribute, AWS key).
-const ACCESS_LOGS: &[(&str, &str)] = &[
-    ("bucket", "access_logs.s3.bucket"),
-    ("prefix", "access_logs.s3.prefix"),
-    ("enabled", "access_logs.s3.enabled"),
+/// One of the load balancer's S3 log blocks: its attribute keys, and the load balancer types
+/// the provider sends and reads it for.
+struct LogBlock {
+    name: &'static str,
+    enabled: &'static str,
+    bucket: &'static str,
+    prefix: &'static str,
+    types: &'static [&'static str],
+}
+
+/// The S3 log blocks, each `{ bucket, enabled, prefix }`.
+const LOG_BLOCKS: &[LogBlock] = &[
+    LogBlock {
+        name: "access_logs",
+        enabled: "access_logs.s3.enabled",
+        bucket: "access_logs.s3.bucket",
+        prefix: "access_logs.s3.prefix",
+        types: &["application", "network"],
+    },
+    LogBlock {
+        name: "connection_logs",
+        enabled: "connection_logs.s3.enabled",
+        bucket: "connection_logs.s3.bucket",
+        prefix: "connection_logs.s3.prefix",
+        types: APPLICATION,
+    },
+    LogBlock {
+        name: "health_check_logs",
+        enabled: "health_check_logs.s3.enabled",
+        bucket: "health_check_logs.s3.bucket",
+        prefix: "health_check_logs.s3.prefix",
+        types: APPLICATION,
+    },
 ];
+
+impl LogBlock {
+    fn applies_to(&self, kind: &str) -> bool {
+        self.types.contains(&kind)
+    }
+
+    fn block(&self) -> Block {
+        Block::single(
+            self.name,
+            Schema::new()
+                .attr(Attribute::required("bucket", Type::String))
+                .attr(Attribute::optional("prefix", Type::String))
+                .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false))),
+        )
+        .kept_when_unset()
+    }
+
+    /// The attributes to send when the block differs from `prior`'s (all of them, or
+    /// "disabled" when the block is gone).
+    fn to_send(&self, prior: &Value, planned: &Value) -> Vec<(&'static str, String)> {
+        if !changed(prior, planned, self.name) {
+            return vec![];
+        }
+        match single(planned, self.name) {
+            Some(logs) => vec![
+                (self.bucket, string(logs, "bucket").unwrap_or_default()),
+                (self.prefix, string(logs, "prefix").unwrap_or_default()),
+                (
+                    self.enabled,
+                    boolean(logs, "enabled").unwrap_or(false).to_string(),
+                ),
+            ],
+            None if single(prior, self.name).is_some() => vec![(self.enabled, "false".to_string())],
+            None => vec![],
+        }
+    }
+
+    /// The block as AWS reports it (no bucket, no block) on a `kind` it applies to; on another
+    /// kind, what `hint` (the configuration or prior state) has, as the provider keeps it.
+    fn read(&self, attributes: &BTreeMap<String, String>, kind: &str, hint: &Value) -> Value {
+        if !self.applies_to(kind) {
+            let configured = hint.get(self.name);
+            return match configured {
+                Value::List(_) if configured.is_wholly_known() => configured.clone(),
+                _ => Value::List(vec![]),
+            };
+        }
+        let blocks = match attributes.get(self.bucket) {
+            Some(bucket) if !bucket.is_empty() => vec![Value::map([
+                ("bucket", Value::string(bucket)),
+                (
+                    "prefix",
+                    attributes
+                        .get(self.prefix)
+                        .filter(|p| !p.is_empty())
+                        .map(Value::string)
+                        .unwrap_or(Value::Null),
+                ),
+                (
+                    "enabled",
+                    Value::Bool(attributes.get(self.enabled).map(String::as_str) == Some("true")),
+                ),
+            ])],
+            _ => vec![],
+        };
+        Value::List(blocks)
+    }
+
+    /// A plan-time problem when `config` enables the block on a `kind` that does not take it
+    /// (a disabled one is harmless, and not sent).
+    fn misplaced(&self, config: &Value, kind: &str) -> Option<String> {
+        let logs = single(config, self.name)?;
+        if self.applies_to(kind) || logs.get("enabled") == &Value::Bool(false) {
+            return None;
+        }
+        Some(format!(
+            "\"{}\" applies only to {} load balancers (this one is {kind})",
+            self.name,
+            self.types.join(" or ")
+        ))
+    }
+}
+
+/// The log block attributes to send for a `kind` of load balancer, from `prior` (null on
+/// create) to `planned`.
+fn log_attributes(kind: &str, prior: &Value, planned: &Value) -> Vec<(&'static str, String)> {
+    LOG_BLOCKS
+        .iter()
+        .filter(|logs| logs.applies_to(kind))
+        .flat_map(|logs| logs.to_send(prior, planned))
+        .collect()
+}
 
 /// Why the provider's newer arguments are not supported.
 const OUTSIDE: &str = "configure it on the load balancer outside infra";
@@ -194,19 +321,10 @@ impl AwsLb {
                 Attribute::optional_computed("ip_address_type", Type::String).check(Check::OneOf(
                     &["ipv4", "dualstack", "dualstack-without-public-ipv4"],
                 )),
-            )
-            .block(
-                Block::single(
-                    "access_logs",
-                    Schema::new()
-                        .attr(Attribute::required("bucket", Type::String))
-                        .attr(Attribute::optional("prefix", Type::String))
-                        .attr(
-                            Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)),
-                        ),
-                )
-                .kept_when_unset(),
-            )
+            );
+        let schema = LOG_BLOCKS
+            .iter()
+            .fold(schema, |schema, logs| schema.block(logs.block()))
             .block(
                 Block::set(
                     "subnet_mapping",
@@ -223,8 +341,6 @@ impl AwsLb {
         let schema = SETTINGS
             .iter()
             .fold(schema, |schema, setting| schema.attr(setting.attribute()))
-            .not_supported("connection_logs", Nesting::List, OUTSIDE)
-            .not_supported("health_check_logs", Nesting::List, OUTSIDE)
             .not_supported("customer_owned_ipv4_pool", Type::String, OUTSIDE)
             .not_supported("dns_record_client_routing_policy", Type::String, OUTSIDE)
             .not_supported("enable_zonal_shift", Type::Bool, OUTSIDE)
@@ -388,30 +504,6 @@ fn subnet_mappings(planned: &Value) -> Option<Vec<SubnetMapping>> {
     })
 }
 
-/// The access log attributes to send when `access_logs` differs from `prior`'s (all of them,
-/// or "disabled" when the block is gone).
-fn access_logs(planned: &Value, prior: &Value) -> Vec<(&'static str, String)> {
-    if changed(prior, planned, "access_logs") == false {
-        return vec![];
-    }
-    match single(planned, "access_logs") {
-        Some(logs) => ACCESS_LOGS
-            .iter()
-            .map(|(name, key)| {
-                let value = match *name {
-                    "enabled" => boolean(logs, "enabled").unwrap_or(false).to_string(),
-                    _ => string(logs, name).unwrap_or_default(),
-                };
-                (*key, value)
-            })
-            .collect(),
-        None if single(prior, "access_logs").is_some() => {
-            vec![("access_logs.s3.enabled", "false".to_string())]
-        }
-        None => vec![],
-    }
-}
-
 fn to_value(
     load_balancer: &LoadBalancer,
     attributes: &BTreeMap<String, String>,
@@ -503,28 +595,9 @@ fn to_value(
             };
         object.insert(setting.name.to_string(), value);
     }
-    // No bucket means no access_logs block.
-    let access_logs = match attributes.get("access_logs.s3.bucket") {
-        Some(bucket) if !bucket.is_empty() => vec![Value::map([
-            ("bucket", Value::string(bucket)),
-            (
-                "prefix",
-                attributes
-                    .get("access_logs.s3.prefix")
-                    .filter(|p| !p.is_empty())
-                    .map(Value::string)
-                    .unwrap_or(Value::Null),
-            ),
-            (
-                "enabled",
-                Value::Bool(
-                    attributes.get("access_logs.s3.enabled").map(String::as_str) == Some("true"),
-                ),
-            ),
-        ])],
-        _ => vec![],
-    };
-    object.insert("access_logs".to_string(), Value::List(access_logs));
+    for logs in LOG_BLOCKS {
+        object.insert(logs.name.to_string(), logs.read(attributes, kind, hint));
+    }
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -597,11 +670,10 @@ impl ResourceType for AwsLb {
                     problems.push((setting.name.to_string(), problem));
                 }
             }
-            if kind == "gateway" && !blocks(config, "access_logs").is_empty() {
-                problems.push((
-                    "access_logs".to_string(),
-                    "gateway load balancers have no access logs".to_string(),
-                ));
+            for logs in LOG_BLOCKS {
+                if let Some(problem) = logs.misplaced(config, kind) {
+                    problems.push((logs.name.to_string(), problem));
+                }
             }
             if !config.get("subnets").is_null() && !blocks(config, "subnet_mapping").is_empty() {
                 problems.push((
@@ -664,7 +736,7 @@ impl ResourceType for AwsLb {
             .to_string();
         // Only what differs from AWS's defaults: a new load balancer has those already.
         let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, &Value::Null, planned);
-        attributes.extend(access_logs(planned, &Value::Null));
+        attributes.extend(log_attributes(&load_balancer_type, &Value::Null, planned));
         self.modify_attributes(&arn, attributes).await?;
         let timeout = operation.timeouts.create;
         wait_for(
@@ -734,7 +806,7 @@ impl ResourceType for AwsLb {
         }
         let load_balancer_type = load_balancer_type(planned);
         let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, prior, planned);
-        attributes.extend(access_logs(planned, prior));
+        attributes.extend(log_attributes(&load_balancer_type, prior, planned));
         self.modify_attributes(&arn, attributes).await?;
         update_tags(client, &arn, prior, planned).await?;
         self.read_one(&arn, planned).await
@@ -854,5 +926,127 @@ impl ResourceType for AwsLb {
             .remove(&arn)
             .filter(|(_, tags)| has_managed_tags(tags, operation))
             .map(|(value, _)| value))
+    }
+}
+
+#[cfg(test)]
+mod log_block_tests {
+    use super::*;
+
+    fn logs(bucket: &str, prefix: Option<&str>, enabled: bool) -> Value {
+        Value::List(vec![Value::map([
+            ("bucket", Value::string(bucket)),
+            ("prefix", prefix.map(Value::string).unwrap_or(Value::Null)),
+            ("enabled", Value::Bool(enabled)),
+        ])])
+    }
+
+    fn load_balancer(kind: LoadBalancerTypeEnum) -> LoadBalancer {
+        LoadBalancer::builder()
+            .load_balancer_arn("arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/1")
+            .r#type(kind)
+            .build()
+    }
+
+    /// terraform-aws-modules/alb's complete example: connection and health check logs on an
+    /// application load balancer. Both go to AWS as their `*.s3.*` attributes, by the same
+    /// path as access logs, and come back the same. (moto 5.2.5 refuses
+    /// `health_check_logs.s3.bucket`, so this is shown here.)
+    #[test]
+    fn connection_and_health_check_logs_go_to_aws_and_come_back() {
+        let planned = Value::map([
+            ("load_balancer_type", Value::string("application")),
+            (
+                "connection_logs",
+                logs("logs", Some("connection-logs"), true),
+            ),
+            ("health_check_logs", logs("logs", None, true)),
+        ]);
+        let sent = log_attributes("application", &Value::Null, &planned);
+        assert_eq!(
+            sent,
+            [
+                ("connection_logs.s3.bucket", "logs".to_string()),
+                ("connection_logs.s3.prefix", "connection-logs".to_string()),
+                ("connection_logs.s3.enabled", "true".to_string()),
+                ("health_check_logs.s3.bucket", "logs".to_string()),
+                ("health_check_logs.s3.prefix", String::new()),
+                ("health_check_logs.s3.enabled", "true".to_string()),
+            ]
+        );
+        // DescribeLoadBalancerAttributes answers every key, the unset ones empty.
+        let mut reported: BTreeMap<String, String> = [
+            ("access_logs.s3.enabled", "false"),
+            ("access_logs.s3.bucket", ""),
+            ("access_logs.s3.prefix", ""),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        reported.extend(sent.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        let read = to_value(
+            &load_balancer(LoadBalancerTypeEnum::Application),
+            &reported,
+            &[],
+            &planned,
+        );
+        assert_eq!(read.get("connection_logs"), planned.get("connection_logs"));
+        assert_eq!(
+            read.get("health_check_logs"),
+            planned.get("health_check_logs")
+        );
+        assert_eq!(read.get("access_logs"), &Value::List(vec![]));
+
+        // Removing a block disables its logs and touches nothing else.
+        let removed = Value::map([
+            ("load_balancer_type", Value::string("application")),
+            (
+                "connection_logs",
+                logs("logs", Some("connection-logs"), true),
+            ),
+        ]);
+        assert_eq!(
+            log_attributes("application", &planned, &removed),
+            [("health_check_logs.s3.enabled", "false".to_string())]
+        );
+    }
+
+    /// The provider sends connection and health check logs for application load balancers
+    /// only, and does not read them for the other types: a network load balancer gets none of
+    /// them, keeps a disabled block as configured, and refuses an enabled one at plan time.
+    #[test]
+    fn a_network_load_balancer_takes_access_logs_only() {
+        let planned = Value::map([
+            ("load_balancer_type", Value::string("network")),
+            ("access_logs", logs("logs", None, true)),
+            ("connection_logs", logs("logs", None, false)),
+        ]);
+        let sent = log_attributes("network", &Value::Null, &planned);
+        assert!(
+            sent.iter().all(|(key, _)| key.starts_with("access_logs.")),
+            "{sent:?}"
+        );
+        let reported: BTreeMap<String, String> = sent
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        let read = to_value(
+            &load_balancer(LoadBalancerTypeEnum::Network),
+            &reported,
+            &[],
+            &planned,
+        );
+        assert_eq!(read.get("access_logs"), planned.get("access_logs"));
+        assert_eq!(read.get("connection_logs"), planned.get("connection_logs"));
+        assert_eq!(read.get("health_check_logs"), &Value::List(vec![]));
+
+        let enabled = Value::map([("health_check_logs", logs("logs", None, true))]);
+        assert_eq!(
+            LOG_BLOCKS[2].misplaced(&enabled, "network").as_deref(),
+            Some("\"health_check_logs\" applies only to application load balancers (this one is network)")
+        );
+        assert_eq!(LOG_BLOCKS[1].misplaced(&planned, "network"), None);
+        let gateway = Value::map([("access_logs", logs("logs", None, true))]);
+        assert!(LOG_BLOCKS[0].misplaced(&gateway, "gateway").is_some());
     }
 }
