@@ -390,6 +390,24 @@ async fn target_group_listener_and_rule_life_cycle() {
             ("target_type", s("ip")),
             ("vpc_id", s(&net.vpc_id)),
             ("deregistration_delay", n(30.0)),
+            // Provider 6.x's DNS failover and unhealthy state routing thresholds, as the
+            // group's target_group_health.* attributes.
+            (
+                "target_group_health",
+                list([Value::map([
+                    (
+                        "dns_failover",
+                        list([Value::map([("minimum_healthy_targets_count", s("1"))])]),
+                    ),
+                    (
+                        "unhealthy_state_routing",
+                        list([Value::map([
+                            ("minimum_healthy_targets_count", n(2.0)),
+                            ("minimum_healthy_targets_percentage", s("50")),
+                        ])]),
+                    ),
+                ])]),
+            ),
             (
                 "health_check",
                 list([Value::map([

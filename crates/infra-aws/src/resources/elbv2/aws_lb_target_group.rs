@@ -3,13 +3,18 @@
 //!
 //! Refresh is one DescribeTargetGroups with every ARN (a full listing when one is gone),
 //! DescribeTags 20 ARNs a call, and DescribeTargetGroupAttributes for the attribute-backed
-//! arguments ([`SETTINGS`], `stickiness`, `target_health_state`, `target_failover`). That API
+//! arguments ([`SETTINGS`], `stickiness`, `target_health_state`, `target_failover`,
+//! `target_group_health`). That API
 //! answers one group a call; every refresh reads it for every group, so drift on those
 //! arguments is seen on the next plan.
 //!
 //! Each setting applies to some protocols (or to `lambda` targets); one set elsewhere to other
 //! than its default is a plan-time error, since AWS would refuse it. The `stickiness`,
-//! `target_health_state` and `target_failover` blocks are read back when configured. A lambda
+//! `target_health_state` and `target_failover` blocks are read back when configured.
+//! `target_group_health` (DNS failover and unhealthy state routing thresholds, provider 6.x)
+//! is sent, as the provider sends it, for instance and ip groups of any protocol but GENEVE;
+//! like the provider's Optional+Computed block it is read whenever AWS reports it, and a
+//! configuration that omits it keeps what AWS has. A lambda
 //! group without a `health_check` block keeps AWS's (disabled) health check. Without `name` or
 //! `name_prefix` the name is generated (`tf-...`), as the provider does.
 //!
@@ -17,8 +22,7 @@
 //! `load_balancing_anomaly_mitigation`, `target_health_state` or `target_failover` attributes
 //! it was not given, so drift on them is not seen in tests.
 //!
-//! Not supported yet ([`Schema::not_supported`]): `target_control_port` and
-//! `target_group_health`.
+//! Not supported yet ([`Schema::not_supported`]): `target_control_port`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -28,7 +32,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     TargetTypeEnum,
 };
 use infra_core::{
-    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
 use crate::app_support::{
@@ -36,8 +40,8 @@ use crate::app_support::{
     vanished,
 };
 use crate::elbv2_support::{
-    arn_suffix, describe_tags, generated_name, has_managed_tags, name_prefix_of, settings_to_send,
-    tags_to_sdk, update_tags, Setting, SettingKind,
+    arn_suffix, attribute_value, describe_tags, generated_name, has_managed_tags, name_prefix_of,
+    settings_to_send, tags_to_sdk, update_tags, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -140,6 +144,96 @@ const ATTRIBUTE_BLOCKS: &[(&str, &[&str])] = &[
     ("target_health_state", &["TCP", "TLS"]),
     ("target_failover", &["GENEVE"]),
 ];
+
+/// The `target_group_health` block's attributes: (nested block, attribute, AWS key).
+const TARGET_GROUP_HEALTH: &[(&str, &str, &str)] = &[
+    (
+        "dns_failover",
+        "minimum_healthy_targets_count",
+        "target_group_health.dns_failover.minimum_healthy_targets.count",
+    ),
+    (
+        "dns_failover",
+        "minimum_healthy_targets_percentage",
+        "target_group_health.dns_failover.minimum_healthy_targets.percentage",
+    ),
+    (
+        "unhealthy_state_routing",
+        "minimum_healthy_targets_count",
+        "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count",
+    ),
+    (
+        "unhealthy_state_routing",
+        "minimum_healthy_targets_percentage",
+        "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage",
+    ),
+];
+
+/// The `target_group_health` block's schema, the provider's defaults included: DNS failover
+/// off; unhealthy state routing below 1 healthy target, percentage off.
+fn target_group_health_schema() -> Schema {
+    let off = || Value::string("off");
+    Schema::new()
+        .block(Block::single(
+            "dns_failover",
+            Schema::new()
+                .attr(
+                    Attribute::optional("minimum_healthy_targets_count", Type::String)
+                        .default(off()),
+                )
+                .attr(
+                    Attribute::optional("minimum_healthy_targets_percentage", Type::String)
+                        .default(off()),
+                ),
+        ))
+        .block(Block::single(
+            "unhealthy_state_routing",
+            Schema::new()
+                .attr(
+                    Attribute::optional("minimum_healthy_targets_count", Type::Number)
+                        .default(Value::Number(1.0)),
+                )
+                .attr(
+                    Attribute::optional("minimum_healthy_targets_percentage", Type::String)
+                        .default(off()),
+                ),
+        ))
+}
+
+/// Whether the provider sends `target_group_health` for the group: instance and ip targets,
+/// any protocol but GENEVE.
+fn takes_target_group_health(value: &Value) -> bool {
+    let target_type = string(value, "target_type").unwrap_or_else(|| "instance".to_string());
+    matches!(target_type.as_str(), "instance" | "ip")
+        && string(value, "protocol").as_deref() != Some("GENEVE")
+}
+
+/// The provider's checks of `target_group_health`'s values: a DNS failover count is "off" or
+/// a whole number, a percentage "off" or 1 to 100. Returns `(path, message)`.
+fn check_target_group_health(config: &Value) -> Vec<(String, String)> {
+    let Some(health) = single(config, "target_group_health") else {
+        return vec![];
+    };
+    let mut problems = Vec::new();
+    for (block, attribute, _) in TARGET_GROUP_HEALTH {
+        let Some(text) = single(health, block).and_then(|b| b.get(attribute).as_str()) else {
+            continue;
+        };
+        let path = format!("target_group_health.{block}.{attribute}");
+        let number = text.parse::<i64>();
+        if attribute.ends_with("percentage") {
+            if text != "off" && !number.is_ok_and(|n| (1..=100).contains(&n)) {
+                problems.push((
+                    path,
+                    format!("\"{text}\" must be an integer between 0 and 100 or 'off'"),
+                ));
+            }
+        } else if text != "off" && number.is_err() {
+            problems.push((path, format!("\"{text}\" must be an integer or 'off'")));
+        }
+    }
+    problems
+}
 
 /// What a group is for the settings: `lambda`, or its protocol.
 fn group_kind(value: &Value) -> Option<String> {
@@ -267,7 +361,8 @@ impl AwsLbTargetGroup {
                         Attribute::required("on_unhealthy", Type::String)
                             .check(Check::OneOf(&["rebalance", "no_rebalance"])),
                     ),
-            ));
+            ))
+            .block(Block::single("target_group_health", target_group_health_schema()).computed());
         let schema = SETTINGS
             .iter()
             .fold(schema, |schema, setting| schema.attr(setting.attribute()))
@@ -275,11 +370,6 @@ impl AwsLbTargetGroup {
                 "target_control_port",
                 Type::Number,
                 "infra does not register target control agents",
-            )
-            .not_supported(
-                "target_group_health",
-                Nesting::List,
-                "configure the group's DNS failover and unhealthy state routing outside infra",
             )
             .with_tags();
         AwsLbTargetGroup { aws, schema }
@@ -465,7 +555,63 @@ fn block_attributes(prior: &Value, planned: &Value) -> Vec<(&'static str, String
             out.push(("target_failover.on_unhealthy", get("on_unhealthy")));
         }
     }
+    // Sent whole when it changed; removing it sends nothing, as the provider does (the block
+    // is Optional+Computed: the group keeps what it has).
+    if crate::app_support::changed(prior, planned, "target_group_health")
+        && takes_target_group_health(planned)
+    {
+        if let Some(health) = single(planned, "target_group_health") {
+            for (block, attribute, key) in TARGET_GROUP_HEALTH {
+                let value = single(health, block).and_then(|b| attribute_value(b, attribute));
+                if let Some(value) = value {
+                    out.push((*key, value));
+                }
+            }
+        }
+    }
     out
+}
+
+/// `target_group_health` as AWS reports it (none when AWS reports none of its keys). When
+/// `hint` has the block, only the nested blocks it has are shown, so a configuration that
+/// sets one of them plans clean.
+fn target_group_health_value(attributes: &BTreeMap<String, String>, hint: &Value) -> Value {
+    if !TARGET_GROUP_HEALTH
+        .iter()
+        .any(|(_, _, key)| attributes.contains_key(*key))
+    {
+        return Value::List(vec![]);
+    }
+    let configured = single(hint, "target_group_health");
+    let nested = |block: &str| {
+        if configured.is_some_and(|health| single(health, block).is_none()) {
+            return Value::List(vec![]);
+        }
+        let entries = TARGET_GROUP_HEALTH
+            .iter()
+            .filter(|(name, _, _)| *name == block)
+            .map(|(_, attribute, key)| {
+                let reported = attributes.get(*key).map(String::as_str);
+                let value = match (*attribute, reported) {
+                    (_, None) => Value::Null,
+                    // The one number: the provider reads it as an integer.
+                    ("minimum_healthy_targets_count", Some(text))
+                        if block == "unhealthy_state_routing" =>
+                    {
+                        text.parse::<f64>()
+                            .map(Value::Number)
+                            .unwrap_or_else(|_| Value::string(text))
+                    }
+                    (_, Some(text)) => Value::string(text),
+                };
+                (attribute.to_string(), value)
+            });
+        Value::List(vec![Value::Map(entries.collect())])
+    };
+    Value::List(vec![Value::map([
+        ("dns_failover", nested("dns_failover")),
+        ("unhealthy_state_routing", nested("unhealthy_state_routing")),
+    ])])
 }
 
 /// The attribute-backed blocks as AWS reports them, shown when `hint` has them.
@@ -531,6 +677,10 @@ fn blocks_from_attributes(
         None => vec![],
     };
     object.insert("target_failover".to_string(), Value::List(failover));
+    object.insert(
+        "target_group_health".to_string(),
+        target_group_health_value(attributes, hint),
+    );
 }
 
 /// The value AWS reports.
@@ -778,6 +928,16 @@ impl ResourceType for AwsLbTargetGroup {
                     problems.push((setting.name.to_string(), problem));
                 }
             }
+            if single(config, "target_group_health").is_some()
+                && config.get("target_type").is_wholly_known()
+                && config.get("protocol").is_wholly_known()
+                && !takes_target_group_health(config)
+            {
+                problems.push((
+                    "target_group_health".to_string(),
+                    "\"target_group_health\" applies only to instance and ip target groups whose protocol is not GENEVE".to_string(),
+                ));
+            }
             for (block, kinds) in ATTRIBUTE_BLOCKS {
                 if single(config, block).is_some() && !kinds.contains(&kind) {
                     problems.push((
@@ -790,6 +950,7 @@ impl ResourceType for AwsLbTargetGroup {
                 }
             }
         }
+        problems.extend(check_target_group_health(config));
         if let Some(name) = config.get("name").as_str() {
             if name.len() > 32 {
                 problems.push((
@@ -965,5 +1126,153 @@ impl ResourceType for AwsLbTargetGroup {
             .remove(&arn)
             .filter(|(_, tags)| has_managed_tags(tags, operation))
             .map(|(value, _)| value))
+    }
+}
+
+#[cfg(test)]
+mod target_group_health_tests {
+    use super::*;
+
+    fn health(dns: Option<(&str, &str)>, routing: Option<(f64, &str)>) -> Value {
+        let dns = dns.map(|(count, percentage)| {
+            Value::map([
+                ("minimum_healthy_targets_count", Value::string(count)),
+                (
+                    "minimum_healthy_targets_percentage",
+                    Value::string(percentage),
+                ),
+            ])
+        });
+        let routing = routing.map(|(count, percentage)| {
+            Value::map([
+                ("minimum_healthy_targets_count", Value::Number(count)),
+                (
+                    "minimum_healthy_targets_percentage",
+                    Value::string(percentage),
+                ),
+            ])
+        });
+        Value::List(vec![Value::map([
+            ("dns_failover", Value::List(dns.into_iter().collect())),
+            (
+                "unhealthy_state_routing",
+                Value::List(routing.into_iter().collect()),
+            ),
+        ])])
+    }
+
+    fn group() -> TargetGroup {
+        TargetGroup::builder()
+            .target_group_arn("arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/blue/1")
+            .target_type(TargetTypeEnum::Ip)
+            .protocol(ProtocolEnum::Http)
+            .build()
+    }
+
+    /// terraform-aws-modules/alb's complete example: DNS failover and unhealthy state
+    /// routing thresholds on an ip group, sent as the four `target_group_health.*` target
+    /// group attributes and read back the same.
+    #[test]
+    fn target_group_health_goes_to_aws_and_comes_back() {
+        let planned = Value::map([
+            ("target_type", Value::string("ip")),
+            ("protocol", Value::string("HTTP")),
+            (
+                "target_group_health",
+                health(Some(("1", "off")), Some((1.0, "50"))),
+            ),
+        ]);
+        let sent = block_attributes(&Value::Null, &planned);
+        assert_eq!(
+            sent,
+            [
+                (
+                    "target_group_health.dns_failover.minimum_healthy_targets.count",
+                    "1".to_string()
+                ),
+                (
+                    "target_group_health.dns_failover.minimum_healthy_targets.percentage",
+                    "off".to_string()
+                ),
+                (
+                    "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count",
+                    "1".to_string()
+                ),
+                (
+                    "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage",
+                    "50".to_string()
+                ),
+            ]
+        );
+        let reported: BTreeMap<String, String> = sent
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        let read = to_value(&group(), &reported, &[], &planned);
+        assert_eq!(
+            read.get("target_group_health"),
+            planned.get("target_group_health")
+        );
+
+        // Without the block in the configuration (Optional+Computed), AWS's values are read.
+        let unset = to_value(&group(), &reported, &[], &Value::Null);
+        assert_eq!(
+            unset.get("target_group_health"),
+            planned.get("target_group_health")
+        );
+        // A configuration with only DNS failover reads only DNS failover back.
+        let dns_only = Value::map([("target_group_health", health(Some(("1", "off")), None))]);
+        let read = to_value(&group(), &reported, &[], &dns_only);
+        assert_eq!(
+            read.get("target_group_health"),
+            dns_only.get("target_group_health")
+        );
+        // AWS reporting none of the keys (another kind of group): no block.
+        let none = to_value(&group(), &BTreeMap::new(), &[], &planned);
+        assert_eq!(none.get("target_group_health"), &Value::List(vec![]));
+    }
+
+    /// The provider sends the block for instance and ip groups only, never for GENEVE, and
+    /// checks its values.
+    #[test]
+    fn target_group_health_is_checked_and_sent_only_where_it_applies() {
+        let lambda = Value::map([
+            ("target_type", Value::string("lambda")),
+            ("target_group_health", health(Some(("off", "off")), None)),
+        ]);
+        assert!(block_attributes(&Value::Null, &lambda).is_empty());
+        let geneve = with_entries(&lambda, [("target_type", "ip"), ("protocol", "GENEVE")]);
+        assert!(block_attributes(&Value::Null, &geneve).is_empty());
+        assert!(!takes_target_group_health(&geneve));
+
+        let bad = Value::map([(
+            "target_group_health",
+            health(Some(("some", "0")), Some((1.0, "101"))),
+        )]);
+        let problems: Vec<String> = check_target_group_health(&bad)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "target_group_health.dns_failover.minimum_healthy_targets_count",
+                "target_group_health.dns_failover.minimum_healthy_targets_percentage",
+                "target_group_health.unhealthy_state_routing.minimum_healthy_targets_percentage",
+            ]
+        );
+        let good = Value::map([(
+            "target_group_health",
+            health(Some(("3", "100")), Some((2.0, "off"))),
+        )]);
+        assert!(check_target_group_health(&good).is_empty());
+    }
+
+    fn with_entries<const N: usize>(value: &Value, entries: [(&str, &str); N]) -> Value {
+        let mut object = value.as_map().cloned().unwrap_or_default();
+        for (key, text) in entries {
+            object.insert(key.to_string(), Value::string(text));
+        }
+        Value::Map(object)
     }
 }
