@@ -8,18 +8,24 @@
 //! HTTP headers, request methods, paths, query strings, source IPs) share their schema and SDK
 //! conversion with the listener in `elbv2_support`.
 //!
-//! Not supported yet ([`Schema::not_supported`]): `transform` blocks. Host, header and path
-//! conditions match `values` (wildcards) or `regex_values`.
+//! Host, header and path conditions match `values` (wildcards) or `regex_values`. `transform`
+//! blocks (provider 6.x: one `host-header-rewrite` and one `url-rewrite` at most, each a
+//! `rewrite { regex replace }`) go to CreateRule and ModifyRule as `Transforms` and are read
+//! back from DescribeRules; removing the last one sends `ResetTransforms`, as the provider
+//! does. moto 5.2.5 keeps no transforms, so a unit test shows them, not the emulator.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use aws_sdk_elasticloadbalancingv2::types::{Rule, RulePriorityPair};
+use aws_sdk_elasticloadbalancingv2::types::{
+    HostHeaderRewriteConfig, RewriteConfig, Rule, RulePriorityPair, RuleTransform,
+    TransformTypeEnum, UrlRewriteConfig,
+};
 use infra_core::{
-    Attribute, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use crate::app_support::{changed, int, set_tags, string, vanished};
+use crate::app_support::{blocks, changed, int, set_tags, single, string, text, vanished};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
     conditions_to_sdk, describe_tags, has_managed_tags, tags_to_sdk, update_tags, validate_actions,
@@ -46,11 +52,7 @@ impl AwsLbListenerRule {
             )
             .block(action_block("action"))
             .block(condition_block())
-            .not_supported(
-                "transform",
-                Nesting::Set,
-                "rewrite hosts and URLs in the target, or configure the rule outside infra",
-            )
+            .block(transform_block())
             .with_tags();
         AwsLbListenerRule { aws, schema }
     }
@@ -132,6 +134,180 @@ impl AwsLbListenerRule {
     }
 }
 
+/// The transform types, each with the configuration block it takes.
+const TRANSFORMS: &[(&str, &str)] = &[
+    ("host-header-rewrite", "host_header_rewrite_config"),
+    ("url-rewrite", "url_rewrite_config"),
+];
+
+/// The `transform` set block: a type, and the rewrite configuration of that type.
+fn transform_block() -> Block {
+    let rewrite_config = |name: &'static str| {
+        Block::single(
+            name,
+            Schema::new().block(Block::single(
+                "rewrite",
+                Schema::new()
+                    .attr(Attribute::required("regex", Type::String))
+                    .attr(Attribute::required("replace", Type::String)),
+            )),
+        )
+    };
+    Block::set(
+        "transform",
+        Schema::new()
+            .attr(
+                Attribute::required("type", Type::String)
+                    .check(Check::OneOf(&["host-header-rewrite", "url-rewrite"])),
+            )
+            .block(rewrite_config("host_header_rewrite_config"))
+            .block(rewrite_config("url_rewrite_config")),
+    )
+}
+
+/// AWS takes one transform of each type, with the configuration block of its type only; a
+/// regex is 1 to 1024 characters, a replacement at most 1024. Returns `(path, message)`.
+fn validate_transforms(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let transforms = blocks(config, "transform");
+    for (kind, block) in TRANSFORMS {
+        let count = transforms
+            .iter()
+            .filter(|t| t.get("type").as_str() == Some(kind))
+            .count();
+        if count > 1 {
+            problems.push((
+                "transform".to_string(),
+                format!("a rule takes one \"{kind}\" transform, got {count}"),
+            ));
+        }
+        for (index, transform) in transforms.iter().enumerate() {
+            let Some(kind_set) = transform.get("type").as_str() else {
+                continue;
+            };
+            let has_block = single(transform, block).is_some();
+            if kind_set == *kind && !has_block {
+                problems.push((
+                    format!("transform[{index}]"),
+                    format!("a \"{kind}\" transform requires a \"{block}\" block"),
+                ));
+            } else if kind_set != *kind && has_block {
+                problems.push((
+                    format!("transform[{index}].{block}"),
+                    format!("\"{block}\" applies only to a \"{kind}\" transform"),
+                ));
+            }
+            let rewrite = single(transform, block).and_then(|b| single(b, "rewrite"));
+            if let Some(rewrite) = rewrite {
+                let length = |key: &str| rewrite.get(key).as_str().map(|v| v.chars().count());
+                if length("regex").is_some_and(|n| !(1..=1024).contains(&n)) {
+                    problems.push((
+                        format!("transform[{index}].{block}.rewrite.regex"),
+                        "a regex is 1 to 1024 characters".to_string(),
+                    ));
+                }
+                if length("replace").is_some_and(|n| n > 1024) {
+                    problems.push((
+                        format!("transform[{index}].{block}.rewrite.replace"),
+                        "a replacement is at most 1024 characters".to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The planned `transform` blocks as the SDK takes them.
+fn transforms_to_sdk(planned: &Value) -> Vec<RuleTransform> {
+    blocks(planned, "transform")
+        .iter()
+        .map(|transform| {
+            let rewrites = |block: &str| {
+                single(transform, block).map(|config| {
+                    blocks(config, "rewrite")
+                        .iter()
+                        .map(|rewrite| {
+                            RewriteConfig::builder()
+                                .set_regex(string(rewrite, "regex"))
+                                .set_replace(string(rewrite, "replace"))
+                                .build()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            };
+            RuleTransform::builder()
+                .set_type(string(transform, "type").map(|t| TransformTypeEnum::from(t.as_str())))
+                .set_host_header_rewrite_config(rewrites("host_header_rewrite_config").map(
+                    |rewrites| {
+                        HostHeaderRewriteConfig::builder()
+                            .set_rewrites(Some(rewrites))
+                            .build()
+                    },
+                ))
+                .set_url_rewrite_config(rewrites("url_rewrite_config").map(|rewrites| {
+                    UrlRewriteConfig::builder()
+                        .set_rewrites(Some(rewrites))
+                        .build()
+                }))
+                .build()
+        })
+        .collect()
+}
+
+/// ModifyRule's `Transforms` and `ResetTransforms` for a change from `prior` to `planned`:
+/// nothing when `transform` did not change, the planned transforms, or a reset when none are
+/// left (AWS keeps the rule's transforms when `Transforms` is absent or empty).
+fn transforms_update(prior: &Value, planned: &Value) -> (Option<Vec<RuleTransform>>, Option<bool>) {
+    if !changed(prior, planned, "transform") {
+        return (None, None);
+    }
+    match transforms_to_sdk(planned) {
+        transforms if transforms.is_empty() => (None, Some(true)),
+        transforms => (Some(transforms), None),
+    }
+}
+
+/// The rule's transforms as the provider reads them: each with its type's configuration
+/// block, the other type's empty.
+fn transforms_from_sdk(transforms: &[RuleTransform]) -> Value {
+    let config = |rewrites: Option<&[RewriteConfig]>| match rewrites {
+        Some(rewrites) => Value::List(vec![Value::map([(
+            "rewrite",
+            Value::List(
+                rewrites
+                    .iter()
+                    .map(|rewrite| {
+                        Value::map([
+                            ("regex", text(rewrite.regex())),
+                            ("replace", text(rewrite.replace())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        )])]),
+        None => Value::List(vec![]),
+    };
+    Value::List(
+        transforms
+            .iter()
+            .map(|transform| {
+                Value::map([
+                    ("type", text(transform.r#type().map(|t| t.as_str()))),
+                    (
+                        "host_header_rewrite_config",
+                        config(transform.host_header_rewrite_config().map(|c| c.rewrites())),
+                    ),
+                    (
+                        "url_rewrite_config",
+                        config(transform.url_rewrite_config().map(|c| c.rewrites())),
+                    ),
+                ])
+            })
+            .collect(),
+    )
+}
+
 /// The rule as a value; `listener_arn` is not in DescribeRules' answer and comes from `hint`
 /// (the ARN of a rule embeds its listener's, but we keep what the configuration said).
 fn to_value(rule: &Rule, hint: &Value, tags: &[(String, String)]) -> Value {
@@ -154,6 +330,10 @@ fn to_value(rule: &Rule, hint: &Value, tags: &[(String, String)]) -> Value {
     object.insert(
         "condition".to_string(),
         conditions_from_sdk(rule.conditions()),
+    );
+    object.insert(
+        "transform".to_string(),
+        transforms_from_sdk(rule.transforms()),
     );
     set_tags(
         &mut object,
@@ -193,6 +373,7 @@ impl ResourceType for AwsLbListenerRule {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = validate_actions(config, "action");
         problems.extend(validate_conditions(config));
+        problems.extend(validate_transforms(config));
         problems
     }
 
@@ -205,12 +386,14 @@ impl ResourceType for AwsLbListenerRule {
             Some(priority) => priority,
             None => self.next_priority(&listener_arn).await?,
         };
+        let transforms = transforms_to_sdk(planned);
         let response = client
             .create_rule()
             .listener_arn(&listener_arn)
             .priority(priority)
             .set_actions(Some(actions_to_sdk(planned, "action")))
             .set_conditions(Some(conditions_to_sdk(planned)))
+            .set_transforms((!transforms.is_empty()).then_some(transforms))
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
             .send()
             .await
@@ -248,12 +431,19 @@ impl ResourceType for AwsLbListenerRule {
                     .map_err(aws_error)?;
             }
         }
-        if changed(prior, planned, "action") || changed(prior, planned, "condition") {
+        let (transforms, reset_transforms) = transforms_update(prior, planned);
+        if changed(prior, planned, "action")
+            || changed(prior, planned, "condition")
+            || transforms.is_some()
+            || reset_transforms.is_some()
+        {
             client
                 .modify_rule()
                 .rule_arn(&arn)
                 .set_actions(Some(actions_to_sdk(planned, "action")))
                 .set_conditions(Some(conditions_to_sdk(planned)))
+                .set_transforms(transforms)
+                .set_reset_transforms(reset_transforms)
                 .send()
                 .await
                 .map_err(aws_error)?;
@@ -355,5 +545,142 @@ impl AwsLbListenerRule {
             .max()
             .unwrap_or(0);
         Ok(highest + 1)
+    }
+}
+
+#[cfg(test)]
+mod transform_tests {
+    use super::*;
+
+    fn transform(kind: &str, block: &str, regex: &str, replace: &str) -> Value {
+        let empty = Value::List(vec![]);
+        let config = Value::List(vec![Value::map([(
+            "rewrite",
+            Value::List(vec![Value::map([
+                ("regex", Value::string(regex)),
+                ("replace", Value::string(replace)),
+            ])]),
+        )])]);
+        Value::map([
+            ("type", Value::string(kind)),
+            (
+                "host_header_rewrite_config",
+                if block == "host_header_rewrite_config" {
+                    config.clone()
+                } else {
+                    empty.clone()
+                },
+            ),
+            (
+                "url_rewrite_config",
+                if block == "url_rewrite_config" {
+                    config
+                } else {
+                    empty
+                },
+            ),
+        ])
+    }
+
+    /// terraform-aws-modules/alb's complete example: a rule that rewrites the host header and
+    /// the URL. Both go to AWS as `Transforms` and come back the same; removing them all sends
+    /// `ResetTransforms`, as the provider does. (moto 5.2.5 keeps no transforms, so this is
+    /// shown here.)
+    #[test]
+    fn transforms_go_to_aws_and_come_back() {
+        let transforms = Value::List(vec![
+            transform(
+                "host-header-rewrite",
+                "host_header_rewrite_config",
+                "^mywebsite-(.+).com$",
+                "internal.dev.$1.myweb.com",
+            ),
+            transform(
+                "url-rewrite",
+                "url_rewrite_config",
+                "^/dp/([A-Za-z0-9]+)/?$",
+                "/product.php?id=$1",
+            ),
+        ]);
+        let planned = Value::map([("transform", transforms.clone())]);
+        assert!(
+            validate_transforms(&planned).is_empty(),
+            "{:?}",
+            validate_transforms(&planned)
+        );
+        let sent = transforms_to_sdk(&planned);
+        assert_eq!(
+            sent[0].r#type(),
+            Some(&TransformTypeEnum::HostHeaderRewrite)
+        );
+        let host = sent[0]
+            .host_header_rewrite_config()
+            .expect("host header config");
+        assert_eq!(host.rewrites()[0].regex(), Some("^mywebsite-(.+).com$"));
+        assert_eq!(
+            host.rewrites()[0].replace(),
+            Some("internal.dev.$1.myweb.com")
+        );
+        assert!(sent[0].url_rewrite_config().is_none());
+        assert_eq!(sent[1].r#type(), Some(&TransformTypeEnum::UrlRewrite));
+        assert_eq!(
+            sent[1].url_rewrite_config().unwrap().rewrites()[0].replace(),
+            Some("/product.php?id=$1")
+        );
+
+        // DescribeRules answers the rule with its transforms.
+        let rule = Rule::builder()
+            .rule_arn("arn:aws:elasticloadbalancing:eu-west-1:1:listener-rule/app/web/1/2/3")
+            .set_transforms(Some(sent))
+            .build();
+        let read = to_value(&rule, &planned, &[]);
+        assert_eq!(read.get("transform"), &transforms);
+
+        // An update: unchanged sends nothing, a changed set is sent whole, none left resets.
+        assert_eq!(transforms_update(&planned, &planned), (None, None));
+        let one = Value::map([(
+            "transform",
+            Value::List(vec![transforms.as_list().unwrap()[1].clone()]),
+        )]);
+        let (changed, reset) = transforms_update(&planned, &one);
+        assert_eq!(changed.map(|t| t.len()), Some(1));
+        assert_eq!(reset, None);
+        let none = Value::map([("transform", Value::List(vec![]))]);
+        assert_eq!(transforms_update(&planned, &none), (None, Some(true)));
+    }
+
+    #[test]
+    fn a_transform_takes_the_configuration_of_its_type_once() {
+        let twice = Value::map([(
+            "transform",
+            Value::List(vec![
+                transform("url-rewrite", "url_rewrite_config", "^/a", "/b"),
+                transform("url-rewrite", "url_rewrite_config", "^/c", "/d"),
+            ]),
+        )]);
+        assert_eq!(
+            validate_transforms(&twice),
+            [(
+                "transform".to_string(),
+                "a rule takes one \"url-rewrite\" transform, got 2".to_string()
+            )]
+        );
+        let mismatched = Value::map([(
+            "transform",
+            Value::List(vec![transform(
+                "url-rewrite",
+                "host_header_rewrite_config",
+                "^a",
+                "b",
+            )]),
+        )]);
+        let paths: Vec<String> = validate_transforms(&mismatched)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(
+            paths,
+            ["transform[0].host_header_rewrite_config", "transform[0]"]
+        );
     }
 }
