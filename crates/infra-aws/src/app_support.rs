@@ -336,6 +336,13 @@ pub fn arn_problem(key: &str, value: &str) -> Option<String> {
     Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
 }
 
+/// The check of the provider's plugin-framework ARN type (`fwtypes.ARN`, the SDK's
+/// `arn.IsARN`: an `arn:` prefix and at least six sections), in its wording.
+pub fn arn_type_problem(value: &str) -> Option<String> {
+    let is_arn = value.starts_with("arn:") && value.matches(':').count() >= 5;
+    (!is_arn).then(|| format!("The provided value cannot be parsed as an ARN. Value: {value}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

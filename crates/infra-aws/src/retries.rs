@@ -125,6 +125,7 @@ const ONE_ATTEMPT_ONLY: &[&str] = &[
     "CreateTargetGroup",
     "CreateCapacityProvider",
     "CreateCluster",
+    "CreateExpressGatewayService",
     "RegisterTaskDefinition",
     "CreateDBInstance",
     "CreateDBInstanceReadReplica",
@@ -273,6 +274,7 @@ mod tests {
             "AttachInternetGateway",
             "CreateNatGateway",
             "RegisterTaskDefinition",
+            "CreateExpressGatewayService",
             "CreateRole",
             "CreateKey",
         ] {

@@ -1,5 +1,5 @@
-//! ECS: clusters, their capacity providers, task definitions, (blue/green) services and the task
-//! sets of externally deployed services.
+//! ECS: clusters, their capacity providers, task definitions, (blue/green) services, the task
+//! sets of externally deployed services, and Express Mode services.
 
 pub mod service_deployment;
 
@@ -11,4 +11,5 @@ super::resource_types! {
     aws_ecs_task_definition::AwsEcsTaskDefinition::new,
     aws_ecs_service::AwsEcsService::new,
     aws_ecs_task_set::AwsEcsTaskSet::new,
+    aws_ecs_express_gateway_service::AwsEcsExpressGatewayService::new,
 }
