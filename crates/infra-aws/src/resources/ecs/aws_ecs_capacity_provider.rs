@@ -66,8 +66,8 @@ use crate::app_support::{
 };
 use crate::ecs_support::{has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags};
 use crate::error::{aws_error, is_not_found};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// DescribeCapacityProviders takes at most 100 names a call.
 const PROVIDERS_PER_CALL: usize = 100;

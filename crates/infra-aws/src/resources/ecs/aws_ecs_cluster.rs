@@ -23,8 +23,8 @@ use infra_core::{
 use crate::app_support::{blocks, boolean, changed, set_tags, single, string, text, vanished};
 use crate::ecs_support::{has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags};
 use crate::error::{aws_error, is_not_found};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// DescribeClusters takes at most 100 clusters a call.
 const CLUSTERS_PER_CALL: usize = 100;
@@ -40,18 +40,20 @@ impl AwsEcsCluster {
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
-            .block(Block::set(
-                "setting",
-                Schema::new()
-                    .attr(
-                        Attribute::required("name", Type::String)
-                            .check(infra_core::Check::OneOf(&["containerInsights"])),
-                    )
-                    .attr(Attribute::required("value", Type::String).check(
-                        infra_core::Check::OneOf(&["enabled", "disabled", "enhanced"]),
-                    )),
+            .block(
+                Block::set(
+                    "setting",
+                    Schema::new()
+                        .attr(
+                            Attribute::required("name", Type::String)
+                                .check(infra_core::Check::OneOf(&["containerInsights"])),
+                        )
+                        .attr(Attribute::required("value", Type::String).check(
+                            infra_core::Check::OneOf(&["enabled", "disabled", "enhanced"]),
+                        )),
+                )
+                .computed(),
             )
-            .computed())
             .block(Block::single(
                 "configuration",
                 Schema::new()
@@ -107,7 +109,10 @@ impl AwsEcsCluster {
     }
 
     /// Active clusters by ARN or name, as asked.
-    pub(crate) async fn describe(&self, keys: &[String]) -> Result<BTreeMap<String, Cluster>, ProviderError> {
+    pub(crate) async fn describe(
+        &self,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Cluster>, ProviderError> {
         let client = &self.aws.clients().await.ecs;
         let mut out = BTreeMap::new();
         for chunk in keys.chunks(CLUSTERS_PER_CALL) {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use aws_sdk_ecs::types::Cluster;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{string, strings, string_list, vanished};
+use crate::app_support::{string, string_list, strings, vanished};
 use crate::ecs_support::{
     capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
     capacity_provider_strategy_value,
@@ -33,7 +33,10 @@ impl AwsEcsClusterCapacityProviders {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("cluster_name", Type::String).force_new())
-            .attr(Attribute::optional("capacity_providers", Type::set(Type::String)))
+            .attr(Attribute::optional(
+                "capacity_providers",
+                Type::set(Type::String),
+            ))
             .block(capacity_provider_strategy_block(
                 "default_capacity_provider_strategy",
             ));
@@ -127,7 +130,11 @@ impl ResourceType for AwsEcsClusterCapacityProviders {
         &self.schema
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         self.put_planned(planned).await
     }
 

@@ -36,12 +36,13 @@ use crate::app_support::{
     text, vanished,
 };
 use crate::ecs_support::{
-    container_definition_ignored_fields, container_definition_problems, containers_to_json, containers_to_sdk, has_managed_tags,
-    normalize_container_definitions, tags_from_sdk, tags_to_sdk, update_tags,
+    container_definition_ignored_fields, container_definition_problems, containers_to_json,
+    containers_to_sdk, has_managed_tags, normalize_container_definitions, tags_from_sdk,
+    tags_to_sdk, update_tags,
 };
 use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 pub struct AwsEcsTaskDefinition {
     aws: Arc<Aws>,
@@ -50,7 +51,8 @@ pub struct AwsEcsTaskDefinition {
 
 impl AwsEcsTaskDefinition {
     pub fn new(aws: Arc<Aws>) -> AwsEcsTaskDefinition {
-        let schema = Schema::new().version(1)
+        let schema = Schema::new()
+            .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("arn_without_revision", Type::String))
@@ -673,7 +675,10 @@ impl ResourceType for AwsEcsTaskDefinition {
     }
 
     fn warnings(&self, config: &Value) -> Vec<(String, String)> {
-        let text = config.get("container_definitions").as_str().unwrap_or_default();
+        let text = config
+            .get("container_definitions")
+            .as_str()
+            .unwrap_or_default();
         container_definition_ignored_fields(text)
             .into_iter()
             .map(|message| ("container_definitions".to_string(), message))

@@ -35,31 +35,85 @@ use crate::elbv2_support::{
     update_tags, validate_actions,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
-use crate::tagging::{WithTags, ManagedTags};
 
 /// The listener attributes (DescribeListenerAttributes) of the provider's, which infra does not
 /// read or set yet: (argument, its type).
 const LISTENER_ATTRIBUTES: &[(&str, Type)] = &[
-    ("routing_http_request_x_amzn_mtls_clientcert_header_name", Type::String),
-    ("routing_http_request_x_amzn_mtls_clientcert_issuer_header_name", Type::String),
-    ("routing_http_request_x_amzn_mtls_clientcert_leaf_header_name", Type::String),
-    ("routing_http_request_x_amzn_mtls_clientcert_serial_number_header_name", Type::String),
-    ("routing_http_request_x_amzn_mtls_clientcert_subject_header_name", Type::String),
-    ("routing_http_request_x_amzn_mtls_clientcert_validity_header_name", Type::String),
-    ("routing_http_request_x_amzn_tls_cipher_suite_header_name", Type::String),
-    ("routing_http_request_x_amzn_tls_version_header_name", Type::String),
-    ("routing_http_response_access_control_allow_credentials_header_value", Type::String),
-    ("routing_http_response_access_control_allow_headers_header_value", Type::String),
-    ("routing_http_response_access_control_allow_methods_header_value", Type::String),
-    ("routing_http_response_access_control_allow_origin_header_value", Type::String),
-    ("routing_http_response_access_control_expose_headers_header_value", Type::String),
-    ("routing_http_response_access_control_max_age_header_value", Type::String),
-    ("routing_http_response_content_security_policy_header_value", Type::String),
+    (
+        "routing_http_request_x_amzn_mtls_clientcert_header_name",
+        Type::String,
+    ),
+    (
+        "routing_http_request_x_amzn_mtls_clientcert_issuer_header_name",
+        Type::String,
+    ),
+    (
+        "routing_http_request_x_amzn_mtls_clientcert_leaf_header_name",
+        Type::String,
+    ),
+    (
+        "routing_http_request_x_amzn_mtls_clientcert_serial_number_header_name",
+        Type::String,
+    ),
+    (
+        "routing_http_request_x_amzn_mtls_clientcert_subject_header_name",
+        Type::String,
+    ),
+    (
+        "routing_http_request_x_amzn_mtls_clientcert_validity_header_name",
+        Type::String,
+    ),
+    (
+        "routing_http_request_x_amzn_tls_cipher_suite_header_name",
+        Type::String,
+    ),
+    (
+        "routing_http_request_x_amzn_tls_version_header_name",
+        Type::String,
+    ),
+    (
+        "routing_http_response_access_control_allow_credentials_header_value",
+        Type::String,
+    ),
+    (
+        "routing_http_response_access_control_allow_headers_header_value",
+        Type::String,
+    ),
+    (
+        "routing_http_response_access_control_allow_methods_header_value",
+        Type::String,
+    ),
+    (
+        "routing_http_response_access_control_allow_origin_header_value",
+        Type::String,
+    ),
+    (
+        "routing_http_response_access_control_expose_headers_header_value",
+        Type::String,
+    ),
+    (
+        "routing_http_response_access_control_max_age_header_value",
+        Type::String,
+    ),
+    (
+        "routing_http_response_content_security_policy_header_value",
+        Type::String,
+    ),
     ("routing_http_response_server_enabled", Type::Bool),
-    ("routing_http_response_strict_transport_security_header_value", Type::String),
-    ("routing_http_response_x_content_type_options_header_value", Type::String),
-    ("routing_http_response_x_frame_options_header_value", Type::String),
+    (
+        "routing_http_response_strict_transport_security_header_value",
+        Type::String,
+    ),
+    (
+        "routing_http_response_x_content_type_options_header_value",
+        Type::String,
+    ),
+    (
+        "routing_http_response_x_frame_options_header_value",
+        Type::String,
+    ),
     ("tcp_idle_timeout_seconds", Type::Number),
 ];
 
@@ -70,7 +124,8 @@ pub struct AwsLbListener {
 
 impl AwsLbListener {
     pub fn new(aws: Arc<Aws>) -> AwsLbListener {
-        let schema = Schema::new().timeouts(&["create", "update"])
+        let schema = Schema::new()
+            .timeouts(&["create", "update"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::required("load_balancer_arn", Type::String).force_new())
@@ -118,7 +173,11 @@ impl AwsLbListener {
         let schema = LISTENER_ATTRIBUTES
             .iter()
             .fold(schema, |schema, (name, ty)| {
-                schema.not_supported(name, ty.clone(), "configure it on the listener outside infra")
+                schema.not_supported(
+                    name,
+                    ty.clone(),
+                    "configure it on the listener outside infra",
+                )
             })
             .with_tags();
         AwsLbListener { aws, schema }

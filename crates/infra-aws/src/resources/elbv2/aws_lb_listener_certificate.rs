@@ -42,7 +42,10 @@ impl AwsLbListenerCertificate {
 
     /// The additional (not default) certificate ARNs of a listener; `None` when the listener
     /// is gone.
-    async fn certificates(&self, listener: &str) -> Result<Option<BTreeSet<String>>, ProviderError> {
+    async fn certificates(
+        &self,
+        listener: &str,
+    ) -> Result<Option<BTreeSet<String>>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
         let mut found = BTreeSet::new();
         let mut marker: Option<String> = None;
@@ -102,7 +105,10 @@ fn to_value(listener: &str, certificate: &str) -> Value {
 
 /// The pair a value names: its arguments, or its ID (an import).
 fn pair(value: &Value) -> Option<(String, String)> {
-    match (string(value, "listener_arn"), string(value, "certificate_arn")) {
+    match (
+        string(value, "listener_arn"),
+        string(value, "certificate_arn"),
+    ) {
         (Some(listener), Some(certificate)) => Some((listener, certificate)),
         _ => parse_id(&string(value, "id")?).ok(),
     }
@@ -126,10 +132,16 @@ impl ResourceType for AwsLbListenerCertificate {
         &self.schema
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
         let (listener, certificate_arn) = pair(planned).ok_or_else(|| {
-            ProviderError::new("aws_lb_listener_certificate needs a known listener_arn and certificate_arn")
+            ProviderError::new(
+                "aws_lb_listener_certificate needs a known listener_arn and certificate_arn",
+            )
         })?;
         retry_while(
             CERTIFICATE_PROPAGATION,
@@ -188,7 +200,9 @@ impl ResourceType for AwsLbListenerCertificate {
             Err(error)
                 if is_not_found(&error)
                     || (error.code.as_deref() == Some("OperationNotPermitted")
-                        && error.message.contains("Default certificate cannot be removed")) =>
+                        && error
+                            .message
+                            .contains("Default certificate cannot be removed")) =>
             {
                 Ok(())
             }

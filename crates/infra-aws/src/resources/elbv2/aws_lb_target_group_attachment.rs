@@ -104,7 +104,8 @@ fn find_in(prior: &Value, registered: &[TargetHealthDescription]) -> Option<Valu
     let port = int(prior, "port");
     let found = registered.iter().find_map(|d| {
         let target = d.target()?;
-        (target.id() == Some(id.as_str()) && (port.is_none() || target.port() == port)).then_some(target)
+        (target.id() == Some(id.as_str()) && (port.is_none() || target.port() == port))
+            .then_some(target)
     })?;
     let zone = match string(prior, "availability_zone") {
         None => Value::Null,
@@ -140,10 +141,15 @@ impl ResourceType for AwsLbTargetGroupAttachment {
         &self.schema
     }
 
-    async fn create(&self, _operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let group = string(planned, "target_group_arn")
-            .ok_or_else(|| ProviderError::new("aws_lb_target_group_attachment: no target_group_arn"))?;
+        let group = string(planned, "target_group_arn").ok_or_else(|| {
+            ProviderError::new("aws_lb_target_group_attachment: no target_group_arn")
+        })?;
         client
             .register_targets()
             .target_group_arn(&group)
@@ -215,7 +221,9 @@ impl ResourceType for AwsLbTargetGroupAttachment {
 
     /// "Target Group Attachments cannot be imported."
     fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
-        Err(ProviderError::not_importable("aws_lb_target_group_attachment"))
+        Err(ProviderError::not_importable(
+            "aws_lb_target_group_attachment",
+        ))
     }
 
     /// The target's registration is its natural key: registered means the create happened.
@@ -271,7 +279,11 @@ mod tests {
         let found = find_in(&prior, &same).expect("registered");
         assert_eq!(found.get("port"), &Value::Number(8080.0));
         assert_eq!(found.get("availability_zone"), &Value::Null);
-        assert!(gone(&described("10.0.0.1", 8080, Some("Target.NotRegistered"))));
+        assert!(gone(&described(
+            "10.0.0.1",
+            8080,
+            Some("Target.NotRegistered")
+        )));
         assert!(!gone(&described("10.0.0.1", 8080, Some("Target.NotInUse"))));
     }
 }
