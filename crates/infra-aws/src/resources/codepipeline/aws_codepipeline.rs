@@ -42,15 +42,16 @@ use aws_sdk_codepipeline::types::{
     InputArtifact, OutputArtifact, PipelineDeclaration, PipelineTriggerDeclaration,
     PipelineTriggerProviderType, PipelineType, PipelineVariableDeclaration,
     Result as ConditionResult, RetryConfiguration, RuleCategory, RuleDeclaration, RuleOwner,
-    RuleTypeId, StageDeclaration, StageRetryMode, SuccessConditions, Tag,
+    RuleTypeId, StageDeclaration, StageRetryMode, SuccessConditions,
 };
 use infra_core::{
     Attribute, Block, Cause, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
+use super::support::{built, length_problem, list_tags, sdk_tags, update_tags};
 use crate::app_support::{
     blocks, has_managed_tags, int, is_missing, non_empty, number, read_each, retry_while, set_tags,
-    single, string, string_list, strings, tag_changes, text, vanished,
+    single, string, string_list, strings, text, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -337,11 +338,6 @@ fn artifact_store_schema() -> Schema {
                         .check(Check::OneOf(EncryptionKeyType::values())),
                 ),
         ))
-}
-
-/// A builder's result as a `ProviderError` (a required member left unset).
-fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
 /// A scalar as the string a `map(string)` holds.
@@ -693,58 +689,6 @@ fn pipeline_declaration(planned: &Value) -> Result<PipelineDeclaration, Provider
         builder = builder.set_variables(Some(variables));
     }
     built(builder.build())
-}
-
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(key, value)| built(Tag::builder().key(key).value(value).build()))
-        .collect()
-}
-
-async fn list_tags(
-    client: &aws_sdk_codepipeline::Client,
-    arn: &str,
-) -> Result<Vec<(String, String)>, ProviderError> {
-    let mut tags = Vec::new();
-    let mut pages = client
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        for tag in page.map_err(aws_error)?.tags() {
-            tags.push((tag.key().to_string(), tag.value().to_string()));
-        }
-    }
-    Ok(tags)
-}
-
-async fn update_tags(
-    client: &aws_sdk_codepipeline::Client,
-    arn: &str,
-    prior: &Value,
-    planned: &Value,
-) -> Result<(), ProviderError> {
-    let (to_set, to_remove) = tag_changes(prior, planned);
-    if !to_remove.is_empty() {
-        client
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(to_remove))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
-    if !to_set.is_empty() {
-        client
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(sdk_tags(&to_set)?))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
-    Ok(())
 }
 
 /// AWS's answer while a new role cannot be assumed yet (IAM propagation).
@@ -1127,25 +1071,6 @@ fn hide_oauth_tokens(value: &mut Value) {
                     *token = std::mem::take(token).mark_sensitive();
                 }
             }
-        }
-    }
-}
-
-/// Terraform's StringLenBetween check.
-fn length_problem(
-    problems: &mut Vec<(String, String)>,
-    path: String,
-    key: &str,
-    value: &Value,
-    (min, max): (usize, usize),
-) {
-    if let Some(text) = value.as_str() {
-        let length = text.chars().count();
-        if length < min || length > max {
-            problems.push((
-                path,
-                format!("expected length of {key} to be in the range ({min} - {max}), got {text}"),
-            ));
         }
     }
 }

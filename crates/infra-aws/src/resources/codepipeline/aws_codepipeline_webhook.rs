@@ -1,0 +1,656 @@
+//! `aws_codepipeline_webhook`: a CodePipeline webhook, the URL a source host (GitHub) POSTs to
+//! so that a pipeline's source action starts. The Terraform ID is the webhook's ARN, which is
+//! also the import ID. `arn` and `url` are computed. Every argument forces a new webhook except
+//! `filter` and the tags, as in the provider.
+//!
+//! Create and update are PutWebhook, which creates or replaces the webhook of that name (create
+//! sends the tags; an update sends PutWebhook only when something other than the tags changed,
+//! then the tags through TagResource / UntagResource on the ARN). The authentication
+//! configuration sent holds only the member of the authentication type (`allowed_ip_range` for
+//! `IP`, `secret_token` for `GITHUB_HMAC`), and is empty otherwise, as the provider sends it.
+//! Delete is DeleteWebhook by name; a webhook already gone (`WebhookNotFoundException`, which
+//! the provider takes as gone; AWS documents that the call succeeds) is done.
+//!
+//! Refresh is one paginated ListWebhooks for every webhook refreshed (the provider lists and
+//! filters by ARN for each), whose items carry their definition, URL and tags.
+//!
+//! AWS documents that a secret token "will be redacted in the response": the read keeps the
+//! token of the prior value (the configuration's, on create) whenever AWS reports one, so a
+//! redacted answer is not drift; the provider stores the redacted answer and so plans a
+//! replacement after every apply (hashicorp/terraform-provider-aws#41538). An imported webhook
+//! has no token to keep: it holds what AWS reports.
+//!
+//! Plan-time checks are the provider's: `name` of 1 to 100 characters matching
+//! `[0-9A-Za-z_.@-]+` (unanchored, as the provider matches it: one such character passes),
+//! filter `json_path` and `match_equals` of 1 to 150, `secret_token` of 1 to 100, and
+//! `allowed_ip_range` a network CIDR with a prefix of 0 to 32 bits.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use aws_sdk_codepipeline::types::{
+    ListWebhookItem, WebhookAuthConfiguration, WebhookAuthenticationType, WebhookDefinition,
+    WebhookFilterRule,
+};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
+
+use super::support::{built, length_problem, sdk_tags, update_tags};
+use crate::app_support::{
+    blocks, changed, has_managed_tags, is_missing, set_tags, single, string, text, vanished,
+};
+use crate::error::aws_error;
+use crate::tagging::{ManagedTags, WithTags};
+use crate::Aws;
+
+/// What PutWebhook sends on update; the tags change on their own.
+const DEFINITION: &[&str] = &[
+    "authentication",
+    "authentication_configuration",
+    "filter",
+    "name",
+    "target_action",
+    "target_pipeline",
+];
+
+/// The provider's (unanchored) pattern for `name`.
+const NAME_PATTERN: &str = "[0-9A-Za-z_.@-]+";
+
+pub struct AwsCodepipelineWebhook {
+    aws: Arc<Aws>,
+    schema: Schema,
+}
+
+impl AwsCodepipelineWebhook {
+    pub fn new(aws: Arc<Aws>) -> AwsCodepipelineWebhook {
+        let authentication_configuration = Schema::new()
+            .attr(Attribute::optional("allowed_ip_range", Type::String).force_new())
+            .attr(
+                Attribute::optional("secret_token", Type::String)
+                    .sensitive()
+                    .force_new(),
+            );
+        let filter = Schema::new()
+            .attr(Attribute::required("json_path", Type::String))
+            .attr(Attribute::required("match_equals", Type::String));
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("url", Type::String))
+            .attr(
+                Attribute::required("authentication", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(WebhookAuthenticationType::values())),
+            )
+            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(Attribute::required("target_action", Type::String).force_new())
+            .attr(Attribute::required("target_pipeline", Type::String).force_new())
+            .block(
+                Block::single("authentication_configuration", authentication_configuration)
+                    .force_new(),
+            )
+            .block(Block {
+                min_items: 1,
+                max_items: Some(5),
+                ..Block::set("filter", filter)
+            })
+            .with_tags();
+        AwsCodepipelineWebhook { aws, schema }
+    }
+
+    /// Every webhook in the region, every page of ListWebhooks.
+    async fn list(&self) -> Result<Vec<ListWebhookItem>, ProviderError> {
+        let clients = self.aws.clients().await;
+        let mut items = Vec::new();
+        let mut pages = clients.codepipeline.list_webhooks().into_paginator().send();
+        while let Some(page) = pages.next().await {
+            items.extend(page.map_err(aws_error)?.webhooks().iter().cloned());
+        }
+        Ok(items)
+    }
+
+    /// The webhook with this ARN, read back with `hint` (the planned value) for the token.
+    async fn read_arn(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
+        self.list()
+            .await?
+            .iter()
+            .find(|item| item.arn() == Some(arn))
+            .map(|item| to_value(item, hint))
+            .ok_or_else(|| vanished("CodePipeline Webhook", arn))
+    }
+}
+
+/// The authentication configuration PutWebhook takes: only the member of `authentication`'s
+/// type, as the provider sends it (AWS refuses the request without the structure, so it is
+/// sent empty for `UNAUTHENTICATED` or without a block).
+fn auth_configuration(authentication: &str, block: Option<&Value>) -> WebhookAuthConfiguration {
+    let builder = WebhookAuthConfiguration::builder();
+    let Some(block) = block else {
+        return builder.build();
+    };
+    match WebhookAuthenticationType::from(authentication) {
+        WebhookAuthenticationType::Ip => builder
+            .allowed_ip_range(string(block, "allowed_ip_range").unwrap_or_default())
+            .build(),
+        WebhookAuthenticationType::GithubHmac => builder
+            .secret_token(string(block, "secret_token").unwrap_or_default())
+            .build(),
+        _ => builder.build(),
+    }
+}
+
+/// The webhook PutWebhook sends for `planned`.
+fn webhook_definition(planned: &Value) -> Result<WebhookDefinition, ProviderError> {
+    let authentication = string(planned, "authentication").unwrap_or_default();
+    let filters = blocks(planned, "filter")
+        .iter()
+        .map(|filter| {
+            built(
+                WebhookFilterRule::builder()
+                    .json_path(string(filter, "json_path").unwrap_or_default())
+                    .match_equals(string(filter, "match_equals").unwrap_or_default())
+                    .build(),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    built(
+        WebhookDefinition::builder()
+            .name(string(planned, "name").unwrap_or_default())
+            .target_pipeline(string(planned, "target_pipeline").unwrap_or_default())
+            .target_action(string(planned, "target_action").unwrap_or_default())
+            .set_filters(Some(filters))
+            .authentication(WebhookAuthenticationType::from(authentication.as_str()))
+            .authentication_configuration(auth_configuration(
+                &authentication,
+                single(planned, "authentication_configuration"),
+            ))
+            .build(),
+    )
+}
+
+/// One webhook as AWS lists it; a reported (redacted) secret token gives way to `hint`'s.
+fn to_value(item: &ListWebhookItem, hint: &Value) -> Value {
+    let arn = item.arn().unwrap_or_default();
+    let mut object = std::collections::BTreeMap::new();
+    object.insert("id".to_string(), Value::string(arn));
+    object.insert("arn".to_string(), Value::string(arn));
+    object.insert("url".to_string(), Value::string(item.url()));
+    let Some(definition) = item.definition() else {
+        return Value::Map(object);
+    };
+    object.insert("name".to_string(), Value::string(definition.name()));
+    object.insert(
+        "authentication".to_string(),
+        Value::string(definition.authentication().as_str()),
+    );
+    object.insert(
+        "target_action".to_string(),
+        Value::string(definition.target_action()),
+    );
+    object.insert(
+        "target_pipeline".to_string(),
+        Value::string(definition.target_pipeline()),
+    );
+    let filters = definition
+        .filters()
+        .iter()
+        .map(|filter| {
+            Value::map([
+                ("json_path", Value::string(filter.json_path())),
+                ("match_equals", text(filter.match_equals())),
+            ])
+        })
+        .collect();
+    object.insert("filter".to_string(), Value::List(filters));
+    let configuration = definition.authentication_configuration();
+    let allowed_ip_range = configuration.and_then(|c| c.allowed_ip_range());
+    let reported_token = configuration.and_then(|c| c.secret_token());
+    let hinted_token = single(hint, "authentication_configuration")
+        .and_then(|block| string(block, "secret_token"));
+    let secret_token = match (reported_token, hinted_token) {
+        (Some(_), Some(kept)) => Some(kept),
+        (reported, _) => reported.map(str::to_string),
+    };
+    let blocks = if allowed_ip_range.is_none() && secret_token.is_none() {
+        vec![]
+    } else {
+        vec![Value::map([
+            ("allowed_ip_range", text(allowed_ip_range)),
+            ("secret_token", text(secret_token.as_deref())),
+        ])]
+    };
+    object.insert(
+        "authentication_configuration".to_string(),
+        Value::List(blocks),
+    );
+    set_tags(
+        &mut object,
+        item.tags().iter().map(|tag| (tag.key(), tag.value())),
+    );
+    Value::Map(object)
+}
+
+/// The managed tags of a listed webhook, as `has_managed_tags` takes them.
+fn tag_pairs(item: &ListWebhookItem) -> Vec<(String, String)> {
+    item.tags()
+        .iter()
+        .map(|tag| (tag.key().to_string(), tag.value().to_string()))
+        .collect()
+}
+
+/// Terraform's IsCIDRNetwork(0, 32): a CIDR whose address is its network address, with a
+/// prefix of 0 to 32 bits.
+fn cidr_network_problem(key: &str, cidr: &str) -> Option<String> {
+    let invalid = || {
+        Some(format!(
+            "expected {key} to contain a valid Value, got: {cidr} with err: invalid CIDR address: {cidr}"
+        ))
+    };
+    let Some((address, bits)) = cidr.split_once('/') else {
+        return invalid();
+    };
+    let Ok(address) = address.parse::<IpAddr>() else {
+        return invalid();
+    };
+    let Ok(bits) = bits.parse::<u8>() else {
+        return invalid();
+    };
+    let network = match address {
+        IpAddr::V4(v4) if bits <= 32 => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(bits)).unwrap_or(0);
+            IpAddr::from(std::net::Ipv4Addr::from(u32::from(v4) & mask))
+        }
+        IpAddr::V6(v6) if bits <= 128 => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(bits)).unwrap_or(0);
+            IpAddr::from(std::net::Ipv6Addr::from(u128::from(v6) & mask))
+        }
+        _ => return invalid(),
+    };
+    let canonical = format!("{network}/{bits}");
+    if canonical != cidr {
+        return Some(format!(
+            "expected {key} to contain a valid network Value, expected {canonical}, got {cidr}"
+        ));
+    }
+    if bits > 32 {
+        return Some(format!(
+            "expected \"{key}\" to contain a network Value with between 0 and 32 significant bits, got: {bits}"
+        ));
+    }
+    None
+}
+
+#[async_trait::async_trait]
+impl ResourceType for AwsCodepipelineWebhook {
+    fn name(&self) -> &'static str {
+        "aws_codepipeline_webhook"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        length_problem(
+            &mut problems,
+            "name".into(),
+            "name",
+            config.get("name"),
+            (1, 100),
+        );
+        if let Some(name) = config.get("name").as_str() {
+            let allowed = |c: char| c.is_ascii_alphanumeric() || "_.@-".contains(c);
+            if !name.chars().any(allowed) {
+                problems.push((
+                    "name".to_string(),
+                    format!(
+                        "expected value of name to match regular expression \"{NAME_PATTERN}\", got {name}"
+                    ),
+                ));
+            }
+        }
+        for (i, filter) in blocks(config, "filter").iter().enumerate() {
+            for key in ["json_path", "match_equals"] {
+                length_problem(
+                    &mut problems,
+                    format!("filter[{i}].{key}"),
+                    key,
+                    filter.get(key),
+                    (1, 150),
+                );
+            }
+        }
+        if let Some(block) = single(config, "authentication_configuration") {
+            length_problem(
+                &mut problems,
+                "authentication_configuration[0].secret_token".into(),
+                "secret_token",
+                block.get("secret_token"),
+                (1, 100),
+            );
+            if let Some(cidr) = block.get("allowed_ip_range").as_str() {
+                if let Some(problem) = cidr_network_problem("allowed_ip_range", cidr) {
+                    problems.push((
+                        "authentication_configuration[0].allowed_ip_range".to_string(),
+                        problem,
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.codepipeline;
+        let definition = webhook_definition(planned)?;
+        let name = definition.name().to_string();
+        let output = client
+            .put_webhook()
+            .webhook(definition)
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
+            .send()
+            .await
+            .map_err(aws_error)
+            .map_err(|e| e.context(&format!("creating CodePipeline Webhook ({name})")))?;
+        let arn = output
+            .webhook()
+            .and_then(|item| item.arn())
+            .map(str::to_string)
+            .ok_or_else(|| vanished("CodePipeline Webhook", &name))?;
+        self.read_arn(&arn, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.codepipeline;
+        let arn = string(prior, "arn")
+            .or_else(|| string(prior, "id"))
+            .ok_or_else(|| ProviderError::new("aws_codepipeline_webhook has no ARN in state"))?;
+        if DEFINITION.iter().any(|key| changed(prior, planned, key)) {
+            client
+                .put_webhook()
+                .webhook(webhook_definition(planned)?)
+                .send()
+                .await
+                .map_err(aws_error)
+                .map_err(|e| e.context(&format!("updating CodePipeline Webhook ({arn})")))?;
+        }
+        update_tags(client, &arn, prior, planned)
+            .await
+            .map_err(|e| e.context(&format!("updating CodePipeline Webhook ({arn}) tags")))?;
+        self.read_arn(&arn, planned).await
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some(name) = string(prior, "name") else {
+            return Ok(());
+        };
+        match self
+            .aws
+            .clients()
+            .await
+            .codepipeline
+            .delete_webhook()
+            .name(&name)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(_) => Ok(()),
+            Err(error) if is_missing(&error) => Ok(()),
+            Err(error) => Err(error.context(&format!("deleting CodePipeline Webhook ({name})"))),
+        }
+    }
+
+    /// One paginated ListWebhooks for every webhook refreshed, matched by ARN.
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        if prior.is_empty() {
+            return Ok(vec![]);
+        }
+        let items = self.list().await?;
+        Ok(prior
+            .iter()
+            .map(|value| {
+                let arn = string(value, "arn").or_else(|| string(value, "id"))?;
+                items
+                    .iter()
+                    .find(|item| item.arn() == Some(arn.as_str()))
+                    .map(|item| to_value(item, value))
+            })
+            .collect())
+    }
+
+    /// Terraform's import ID: the webhook's ARN.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("arn", id))
+    }
+
+    /// Webhook names are unique in an account and region (PutWebhook replaces the webhook of
+    /// that name); ours carries the managed tags.
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = string(planned, "name") else {
+            return Ok(None);
+        };
+        Ok(self
+            .list()
+            .await?
+            .iter()
+            .find(|item| {
+                item.definition().map(|d| d.name()) == Some(name.as_str())
+                    && has_managed_tags(&tag_pairs(item), operation)
+            })
+            .map(|item| to_value(item, planned)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planned(authentication: &str, configuration: Option<Value>) -> Value {
+        let mut entries = vec![
+            ("name", Value::string("release-hook")),
+            ("authentication", Value::string(authentication)),
+            ("target_action", Value::string("Source")),
+            ("target_pipeline", Value::string("release")),
+            (
+                "filter",
+                Value::List(vec![Value::map([
+                    ("json_path", Value::string("$.ref")),
+                    ("match_equals", Value::string("refs/heads/{Branch}")),
+                ])]),
+            ),
+        ];
+        if let Some(configuration) = configuration {
+            entries.push((
+                "authentication_configuration",
+                Value::List(vec![configuration]),
+            ));
+        }
+        Value::map(entries)
+    }
+
+    fn both() -> Value {
+        Value::map([
+            ("allowed_ip_range", Value::string("10.0.0.0/8")),
+            ("secret_token", Value::string("shh").mark_sensitive()),
+        ])
+    }
+
+    #[test]
+    fn the_request_sends_only_the_member_of_the_authentication_type() {
+        let ip = webhook_definition(&planned("IP", Some(both()))).unwrap();
+        let sent = ip.authentication_configuration().unwrap();
+        assert_eq!(sent.allowed_ip_range(), Some("10.0.0.0/8"));
+        assert_eq!(sent.secret_token(), None);
+        assert_eq!(ip.authentication(), &WebhookAuthenticationType::Ip);
+
+        let hmac = webhook_definition(&planned("GITHUB_HMAC", Some(both()))).unwrap();
+        let sent = hmac.authentication_configuration().unwrap();
+        assert_eq!(sent.allowed_ip_range(), None);
+        assert_eq!(sent.secret_token(), Some("shh"));
+
+        for (authentication, configuration) in [
+            ("UNAUTHENTICATED", Some(both())),
+            ("UNAUTHENTICATED", None),
+            ("GITHUB_HMAC", None),
+        ] {
+            let definition = webhook_definition(&planned(authentication, configuration)).unwrap();
+            let sent = definition.authentication_configuration().unwrap();
+            assert_eq!(
+                (sent.allowed_ip_range(), sent.secret_token()),
+                (None, None),
+                "{authentication}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_request_carries_the_name_target_and_filters() {
+        let definition = webhook_definition(&planned("UNAUTHENTICATED", None)).unwrap();
+        assert_eq!(definition.name(), "release-hook");
+        assert_eq!(definition.target_pipeline(), "release");
+        assert_eq!(definition.target_action(), "Source");
+        let filters: Vec<(&str, Option<&str>)> = definition
+            .filters()
+            .iter()
+            .map(|f| (f.json_path(), f.match_equals()))
+            .collect();
+        assert_eq!(filters, [("$.ref", Some("refs/heads/{Branch}"))]);
+    }
+
+    fn listed(token: Option<&str>) -> ListWebhookItem {
+        let mut configuration = WebhookAuthConfiguration::builder();
+        if let Some(token) = token {
+            configuration = configuration.secret_token(token);
+        }
+        let definition = WebhookDefinition::builder()
+            .name("release-hook")
+            .target_pipeline("release")
+            .target_action("Source")
+            .filters(
+                WebhookFilterRule::builder()
+                    .json_path("$.ref")
+                    .match_equals("refs/heads/{Branch}")
+                    .build()
+                    .unwrap(),
+            )
+            .authentication(WebhookAuthenticationType::GithubHmac)
+            .authentication_configuration(configuration.build())
+            .build()
+            .unwrap();
+        ListWebhookItem::builder()
+            .definition(definition)
+            .url("https://us-east-1.webhooks.aws/trigger?t=x&v=1")
+            .arn("arn:aws:codepipeline:us-east-1:123456789012:webhook:release-hook")
+            .tags(
+                aws_sdk_codepipeline::types::Tag::builder()
+                    .key("Team")
+                    .value("platform")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_redacted_token_reads_back_as_the_prior_one() {
+        let value = to_value(&listed(Some("****")), &planned("GITHUB_HMAC", Some(both())));
+        let block = single(&value, "authentication_configuration").unwrap();
+        assert_eq!(string(block, "secret_token").as_deref(), Some("shh"));
+        assert!(block.get("allowed_ip_range").is_null());
+        assert_eq!(
+            value.get("id").as_str(),
+            Some("arn:aws:codepipeline:us-east-1:123456789012:webhook:release-hook")
+        );
+        assert_eq!(value.get("tags").get("Team").as_str(), Some("platform"));
+        assert_eq!(blocks(&value, "filter").len(), 1);
+
+        // Imported: nothing to keep, so what AWS reports.
+        let imported = to_value(&listed(Some("****")), &Value::Null);
+        let block = single(&imported, "authentication_configuration").unwrap();
+        assert_eq!(string(block, "secret_token").as_deref(), Some("****"));
+
+        // No configuration reported: no block, as the provider reads it.
+        let none = to_value(&listed(None), &planned("GITHUB_HMAC", Some(both())));
+        assert!(blocks(&none, "authentication_configuration").is_empty());
+    }
+
+    fn problems(config: Value) -> Vec<(String, String)> {
+        AwsCodepipelineWebhook::new(Aws::new(crate::ProviderSettings::default())).validate(&config)
+    }
+
+    #[test]
+    fn the_providers_checks_are_located() {
+        assert!(problems(planned("IP", Some(both()))).is_empty());
+
+        let mut config = planned(
+            "IP",
+            Some(Value::map([
+                ("allowed_ip_range", Value::string("10.0.0.1/8")),
+                ("secret_token", Value::string("")),
+            ])),
+        );
+        if let Value::Map(entries) = &mut config {
+            entries.insert("name".into(), Value::string("  "));
+            entries.insert(
+                "filter".into(),
+                Value::List(vec![Value::map([
+                    ("json_path", Value::string("")),
+                    ("match_equals", Value::string("x".repeat(151))),
+                ])]),
+            );
+        }
+        let paths: Vec<String> = problems(config).into_iter().map(|(path, _)| path).collect();
+        assert_eq!(
+            paths,
+            [
+                "name",
+                "filter[0].json_path",
+                "filter[0].match_equals",
+                "authentication_configuration[0].secret_token",
+                "authentication_configuration[0].allowed_ip_range",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_and_cidrs_are_checked_as_the_provider_checks_them() {
+        let long = Value::map([("name", Value::string("a".repeat(101)))]);
+        assert_eq!(problems(long).len(), 1);
+        // The provider's pattern is unanchored: one allowed character passes.
+        assert!(problems(Value::map([("name", Value::string("my hook"))])).is_empty());
+        assert!(problems(Value::map([("name", Value::string("!!"))]))[0]
+            .1
+            .contains("[0-9A-Za-z_.@-]+"));
+
+        assert_eq!(cidr_network_problem("k", "10.0.0.0/8"), None);
+        assert_eq!(cidr_network_problem("k", "0.0.0.0/0"), None);
+        assert_eq!(cidr_network_problem("k", "2001:db8::/32"), None);
+        assert!(cidr_network_problem("k", "10.0.0.1/8")
+            .unwrap()
+            .contains("expected 10.0.0.0/8"));
+        assert!(cidr_network_problem("k", "2001:db8::/64")
+            .unwrap()
+            .contains("between 0 and 32"));
+        for invalid in ["10.0.0.0", "10.0.0.0/33", "nonsense/8", ""] {
+            assert!(
+                cidr_network_problem("k", invalid)
+                    .unwrap()
+                    .contains("valid Value"),
+                "{invalid}"
+            );
+        }
+    }
+}
