@@ -3,7 +3,9 @@
 //! show; its Deploy stage deploys the S3 source's artifact back to S3 and rolls back on failure.
 //! A plan afterwards shows no changes; the source object key, the token and a tag change in
 //! place; a new name replaces the pipeline; the pipeline imports by its name; destroy leaves no
-//! pipeline, role or bucket.
+//! pipeline, role or bucket. Webhooks (GitHub HMAC and IP) on a pipeline apply, change a filter
+//! and a tag in place, import by ARN and are destroyed; moto has no webhook API, so
+//! tests/support/moto_codepipeline.py adds it as AWS documents it.
 //!
 //! moto checks that the role exists and trusts `codepipeline.amazonaws.com` (so the role is a
 //! real one), and that the pipeline has at least two stages; it does not validate action
@@ -11,7 +13,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport};
+use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id};
 
 const FIRST_TOKEN: &str = "ghp-first-pipeline-token";
 const SECOND_TOKEN: &str = "ghp-second-pipeline-token";
@@ -276,6 +278,250 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
         "{destroyed}"
     );
     assert_eq!(emulator_view(&moto), "");
+}
+
+const WEBHOOK_SECRET: &str = "webhook-shared-secret";
+
+const WEBHOOK_STACK: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "branch" {
+  type    = string
+  default = "main"
+}
+
+variable "env" {
+  type    = string
+  default = "dev"
+}
+
+resource "aws_iam_role" "pipeline" {
+  name = "codepipeline-hooked"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "codepipeline.amazonaws.com" }
+    }]
+  })
+}
+
+resource "aws_s3_bucket" "artifacts" {
+  bucket        = "infra-codepipeline-hooked"
+  force_destroy = true
+}
+
+resource "aws_codepipeline" "main" {
+  name     = "hooked"
+  role_arn = aws_iam_role.pipeline.arn
+
+  artifact_store {
+    location = aws_s3_bucket.artifacts.bucket
+    type     = "S3"
+  }
+
+  stage {
+    name = "Source"
+
+    action {
+      name             = "Source"
+      category         = "Source"
+      owner            = "AWS"
+      provider         = "S3"
+      version          = "1"
+      output_artifacts = ["source_output"]
+
+      configuration = {
+        S3Bucket             = aws_s3_bucket.artifacts.bucket
+        S3ObjectKey          = "source.zip"
+        PollForSourceChanges = "false"
+      }
+    }
+  }
+
+  stage {
+    name = "Deploy"
+
+    action {
+      name            = "Deploy"
+      category        = "Deploy"
+      owner           = "AWS"
+      provider        = "S3"
+      version         = "1"
+      input_artifacts = ["source_output"]
+
+      configuration = {
+        BucketName = aws_s3_bucket.artifacts.bucket
+        Extract    = "true"
+      }
+    }
+  }
+}
+
+resource "aws_codepipeline_webhook" "github" {
+  name            = "hooked-github"
+  authentication  = "GITHUB_HMAC"
+  target_action   = "Source"
+  target_pipeline = aws_codepipeline.main.name
+
+  authentication_configuration {
+    secret_token = "webhook-shared-secret"
+  }
+
+  filter {
+    json_path    = "$.ref"
+    match_equals = "refs/heads/${var.branch}"
+  }
+}
+
+resource "aws_codepipeline_webhook" "ip" {
+  name            = "hooked-ip"
+  authentication  = "IP"
+  target_action   = "Source"
+  target_pipeline = aws_codepipeline.main.name
+
+  authentication_configuration {
+    allowed_ip_range = "192.0.2.0/24"
+  }
+
+  filter {
+    json_path    = "$.ref"
+    match_equals = "refs/heads/main"
+  }
+
+  filter {
+    json_path    = "$.repository.name"
+    match_equals = "app"
+  }
+
+  tags = {
+    Env = var.env
+  }
+}
+
+output "hooks" {
+  value = [aws_codepipeline_webhook.github.url, aws_codepipeline_webhook.ip.arn]
+}
+"#;
+
+/// Every webhook (name, authentication, its configuration as AWS answers it, target, filters
+/// and visible tags), as the emulator holds them.
+fn webhooks_view(moto: &Moto) -> String {
+    moto.python(
+        r#"
+import boto3
+codepipeline = boto3.client('codepipeline')
+for page in codepipeline.get_paginator('list_webhooks').paginate():
+    for hook in page['webhooks']:
+        d = hook['definition']
+        filters = sorted(f"{f['jsonPath']}={f['matchEquals']}" for f in d['filters'])
+        tags = codepipeline.list_tags_for_resource(resourceArn=hook['arn'])['tags']
+        visible = sorted(f"{t['key']}={t['value']}" for t in tags if not t['key'].startswith('infra:'))
+        managed = sorted(t['key'] for t in tags if t['key'].startswith('infra:'))
+        print('webhook', d['name'], d['authentication'], d['authenticationConfiguration'], d['targetPipeline'], d['targetAction'], filters, visible, managed)
+"#,
+    )
+}
+
+/// A GitHub HMAC webhook and an IP webhook on a pipeline: applied with their managed tags (the
+/// secret token never shown), a clean plan after; a filter and a tag change in place; the IP
+/// webhook imports by its ARN; destroy leaves nothing. The GitHub webhook is not imported: AWS
+/// redacts its secret token, so an imported one holds the redacted token and plans a
+/// replacement, as in the provider.
+#[test]
+fn codepipeline_webhooks_apply_update_in_place_import_and_destroy() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", WEBHOOK_STACK);
+    let mut vars: Vec<String> = vec![];
+
+    let created = apply(&stack, &moto, &vars);
+    assert!(
+        created.contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."),
+        "{created}"
+    );
+    assert!(
+        !created.contains(WEBHOOK_SECRET),
+        "the secret leaked: {created}"
+    );
+    plan_is_clean(&stack, &moto, &vars, "after the first apply");
+    let managed = "['infra:address', 'infra:lineage']";
+    assert_eq!(
+        webhooks_view(&moto),
+        format!(
+            "webhook hooked-github GITHUB_HMAC {{'SecretToken': '****'}} hooked Source ['$.ref=refs/heads/main'] [] {managed}\n\
+             webhook hooked-ip IP {{'AllowedIPRange': '192.0.2.0/24'}} hooked Source ['$.ref=refs/heads/main', '$.repository.name=app'] ['Env=dev'] {managed}\n"
+        )
+    );
+    let output = infra(&stack, Some(&moto), &["output", "-json", "hooks"]).ok();
+    assert!(
+        output
+            .stdout
+            .contains("https://us-east-1.webhooks.aws/trigger?t=")
+            && output
+                .stdout
+                .contains("arn:aws:codepipeline:us-east-1:123456789012:webhook:hooked-ip"),
+        "{}",
+        output.stdout
+    );
+
+    // In place: the GitHub webhook's filter (PutWebhook) and the IP webhook's tag (TagResource).
+    vars.extend([
+        "-var=branch=release".to_string(),
+        "-var=env=prod".to_string(),
+    ]);
+    let mut args = vec!["plan", "-input=false"];
+    args.extend(vars.iter().map(String::as_str));
+    let plan = infra(&stack, Some(&moto), &args).ok();
+    assert!(
+        plan.stdout.contains("0 to add, 2 to change, 0 to destroy"),
+        "{}",
+        plan.all()
+    );
+    assert!(
+        !plan.all().contains(WEBHOOK_SECRET),
+        "the secret leaked: {}",
+        plan.all()
+    );
+    let changed = apply(&stack, &moto, &vars);
+    assert!(
+        changed.contains("Resources: 0 added, 2 changed, 0 destroyed."),
+        "{changed}"
+    );
+    plan_is_clean(&stack, &moto, &vars, "after the in-place update");
+    assert_eq!(
+        webhooks_view(&moto),
+        format!(
+            "webhook hooked-github GITHUB_HMAC {{'SecretToken': '****'}} hooked Source ['$.ref=refs/heads/release'] [] {managed}\n\
+             webhook hooked-ip IP {{'AllowedIPRange': '192.0.2.0/24'}} hooked Source ['$.ref=refs/heads/main', '$.repository.name=app'] ['Env=prod'] {managed}\n"
+        )
+    );
+
+    // Import by the Terraform import ID, the webhook's ARN.
+    let arn = state_id(&stack, "aws_codepipeline_webhook.ip");
+    assert_eq!(
+        arn,
+        "arn:aws:codepipeline:us-east-1:123456789012:webhook:hooked-ip"
+    );
+    reimport(
+        &stack,
+        &moto,
+        &vars,
+        &[("aws_codepipeline_webhook.ip", &arn)],
+    );
+    plan_is_clean(&stack, &moto, &vars, "after the import");
+
+    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
+    args.extend(vars.iter().map(String::as_str));
+    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    assert!(
+        destroyed.contains("Destroy complete! Resources: 5 destroyed."),
+        "{destroyed}"
+    );
+    assert_eq!(webhooks_view(&moto), "");
 }
 
 /// moto has no CodeStar Connections service, so a connection is shown at plan only: it plans

@@ -514,12 +514,13 @@ acm_issues_only_validated_certificates()
 
 # Services whose gaps need more than a few lines have a module each beside this file; each
 # module's docstring says what moto lacks there and what its patch() adds.
-import moto_appautoscaling, moto_codebuild, moto_codecommit, moto_codedeploy, moto_lambda
+import moto_appautoscaling, moto_codebuild, moto_codecommit, moto_codedeploy, moto_codepipeline, moto_lambda
 
 moto_appautoscaling.patch()
 moto_codebuild.patch()
 moto_codecommit.patch()
 moto_codedeploy.patch()
+moto_codepipeline.patch()
 moto_lambda.patch()
 
 PREFIX = "/service/GraniteServiceVersion20100801/operation/"
