@@ -40,12 +40,14 @@ use aws_sdk_ecs::types::{
     PropagateTags, SchedulingStrategy, Secret, Service, ServiceConnectAccessLogConfiguration,
     ServiceConnectAccessLoggingFormat, ServiceConnectClientAlias, ServiceConnectConfiguration,
     ServiceConnectIncludeQueryParameters, ServiceConnectService,
-    ServiceConnectTlsCertificateAuthority, ServiceConnectTlsConfiguration, ServiceField,
-    ServiceManagedEbsVolumeConfiguration, ServiceVolumeConfiguration, Tag, TaskFilesystemType,
-    TimeoutConfiguration, VpcLatticeConfiguration,
+    ServiceConnectTestTrafficHeaderMatchRules, ServiceConnectTestTrafficHeaderRules,
+    ServiceConnectTestTrafficRules, ServiceConnectTlsCertificateAuthority,
+    ServiceConnectTlsConfiguration, ServiceField, ServiceManagedEbsVolumeConfiguration,
+    ServiceVolumeConfiguration, Tag, TaskFilesystemType, TimeoutConfiguration,
+    VpcLatticeConfiguration,
 };
 use infra_core::{
-    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
 use crate::app_support::{
@@ -398,11 +400,7 @@ fn service_connect_schema() -> Schema {
                     Schema::new()
                         .attr(Attribute::required("port", Type::Number).check(Check::Port))
                         .attr(Attribute::optional("dns_name", Type::String))
-                        .not_supported(
-                            "test_traffic_rules",
-                            Nesting::List,
-                            "infra's blue/green deploys send no test traffic by header",
-                        ),
+                        .block(test_traffic_rules_block()),
                 ))
                 .block(Block::single(
                     "timeout",
@@ -430,6 +428,30 @@ fn service_connect_schema() -> Schema {
                         ),
                 )),
         ))
+}
+
+/// `client_alias.test_traffic_rules` (provider 6.x): the header a request carries to reach
+/// the test revision during an ECS blue/green deployment with Service Connect. It is
+/// configuration passed to ECS; infra's own blue/green deploy (two ECS services) does not use
+/// it. A list without a limit, as the provider declares it; ECS takes one rule object, so a
+/// second block is a plan-time error ([`test_traffic_rules_problems`]) where the provider sends
+/// the first and drops the rest.
+fn test_traffic_rules_block() -> Block {
+    Block::list(
+        "test_traffic_rules",
+        Schema::new().block(Block::single(
+            "header",
+            Schema::new()
+                .attr(Attribute::required("name", Type::String))
+                .block(
+                    Block::single(
+                        "value",
+                        Schema::new().attr(Attribute::required("exact", Type::String)),
+                    )
+                    .required(),
+                ),
+        )),
+    )
 }
 
 /// The cluster a value names, `default` when unset (as ECS does).
@@ -581,6 +603,7 @@ fn service_connect_to_sdk(
                     ServiceConnectClientAlias::builder()
                         .set_port(int(alias, "port"))
                         .set_dns_name(string(alias, "dns_name"))
+                        .set_test_traffic_rules(test_traffic_rules_to_sdk(alias)?)
                         .build(),
                     "service_connect_configuration.service.client_alias",
                 )
@@ -641,6 +664,95 @@ fn service_connect_to_sdk(
             .set_access_log_configuration(access_log)
             .build(),
     ))
+}
+
+/// A client alias's `test_traffic_rules` as ECS takes them (the provider's
+/// `expandServiceConnectTestTrafficRules`): the first block, its header's name and exact value.
+/// A block without `header` is sent as an empty rule object, as the provider sends it.
+fn test_traffic_rules_to_sdk(
+    alias: &Value,
+) -> Result<Option<ServiceConnectTestTrafficRules>, ProviderError> {
+    let Some(rules) = single(alias, "test_traffic_rules") else {
+        return Ok(None);
+    };
+    let header = match single(rules, "header") {
+        Some(header) => {
+            let value = match single(header, "value") {
+                Some(value) => Some(built(
+                    ServiceConnectTestTrafficHeaderMatchRules::builder()
+                        .set_exact(string(value, "exact"))
+                        .build(),
+                    "service_connect_configuration.service.client_alias.test_traffic_rules.header.value",
+                )?),
+                None => None,
+            };
+            Some(built(
+                ServiceConnectTestTrafficHeaderRules::builder()
+                    .set_name(string(header, "name"))
+                    .set_value(value)
+                    .build(),
+                "service_connect_configuration.service.client_alias.test_traffic_rules.header",
+            )?)
+        }
+        None => None,
+    };
+    Ok(Some(
+        ServiceConnectTestTrafficRules::builder()
+            .set_header(header)
+            .build(),
+    ))
+}
+
+/// `test_traffic_rules` as the provider flattens them: a list of one rule object with its
+/// header (`[]` when the rule has none), or `[]` without rules.
+fn test_traffic_rules_value(rules: Option<&ServiceConnectTestTrafficRules>) -> Value {
+    let Some(rules) = rules else {
+        return Value::List(vec![]);
+    };
+    let header = rules
+        .header()
+        .map(|header| {
+            Value::map([
+                ("name", Value::string(header.name())),
+                (
+                    "value",
+                    Value::List(
+                        header
+                            .value()
+                            .map(|value| Value::map([("exact", Value::string(value.exact()))]))
+                            .into_iter()
+                            .collect(),
+                    ),
+                ),
+            ])
+        })
+        .into_iter()
+        .collect();
+    Value::List(vec![Value::map([("header", Value::List(header))])])
+}
+
+/// More than one `test_traffic_rules` block on a client alias: ECS takes one rule object per
+/// alias, so the others could not be sent (the provider sends the first and drops the rest).
+fn test_traffic_rules_problems(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    for connect in blocks(config, "service_connect_configuration") {
+        for (i, service) in blocks(connect, "service").iter().enumerate() {
+            for (j, alias) in blocks(service, "client_alias").iter().enumerate() {
+                let count = blocks(alias, "test_traffic_rules").len();
+                if count > 1 {
+                    problems.push((
+                        format!(
+                            "service_connect_configuration[0].service[{i}].client_alias[{j}].test_traffic_rules"
+                        ),
+                        format!(
+                            "at most 1 test_traffic_rules block is allowed, got {count}: ECS takes one set of test traffic rules per client alias"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    problems
 }
 
 fn volumes_to_sdk(value: &Value) -> Result<Vec<ServiceVolumeConfiguration>, ProviderError> {
@@ -1518,6 +1630,10 @@ fn service_connect_value(config: &ServiceConnectConfiguration) -> Value {
                                 Value::map([
                                     ("port", number(Some(i64::from(a.port())))),
                                     ("dns_name", text(a.dns_name())),
+                                    (
+                                        "test_traffic_rules",
+                                        test_traffic_rules_value(a.test_traffic_rules()),
+                                    ),
                                 ])
                             })
                             .collect(),
@@ -1772,6 +1888,7 @@ impl ResourceType for AwsEcsService {
                 ));
             }
         }
+        problems.extend(test_traffic_rules_problems(config));
         problems.extend(service_deployment::validate(config));
         if controller != "EXTERNAL" && config.get("task_definition").is_null() {
             problems.push((
@@ -1966,6 +2083,133 @@ mod tests {
             service_connect_value(&sent).get("access_log_configuration"),
             &Value::List(vec![])
         );
+    }
+
+    /// A Service Connect configuration with one client alias, its `test_traffic_rules` blocks
+    /// as given.
+    fn with_test_traffic_rules(rules: Vec<Value>) -> Value {
+        Value::map([(
+            "service_connect_configuration",
+            Value::List(vec![Value::map([
+                ("enabled", Value::Bool(true)),
+                ("namespace", Value::string("example")),
+                (
+                    "service",
+                    Value::List(vec![Value::map([
+                        ("port_name", Value::string("http")),
+                        (
+                            "client_alias",
+                            Value::List(vec![Value::map([
+                                ("port", Value::Number(8080.0)),
+                                ("dns_name", Value::string("web.example")),
+                                ("test_traffic_rules", Value::List(rules)),
+                            ])]),
+                        ),
+                    ])]),
+                ),
+            ])]),
+        )])
+    }
+
+    /// A `test_traffic_rules` block matching header `name` exactly on `exact`.
+    fn header_rule(name: &str, exact: &str) -> Value {
+        Value::map([(
+            "header",
+            Value::List(vec![Value::map([
+                ("name", Value::string(name)),
+                (
+                    "value",
+                    Value::List(vec![Value::map([("exact", Value::string(exact))])]),
+                ),
+            ])]),
+        )])
+    }
+
+    /// The configured `client_alias` blocks of the first Service Connect service.
+    fn configured_aliases(config: &Value) -> Value {
+        let connect = single(config, "service_connect_configuration").expect("configured");
+        let service = single(connect, "service").expect("configured");
+        service.get("client_alias").clone()
+    }
+
+    /// `client_alias.test_traffic_rules` (provider 6.x) is sent in the Service Connect
+    /// configuration of CreateService and UpdateService (both take it from
+    /// `service_connect_to_sdk`) and read back as the provider flattens it. moto keeps no
+    /// Service Connect configuration of a service, so only this test shows the request and the
+    /// read-back.
+    #[test]
+    fn service_connect_test_traffic_rules_are_sent_and_read_back() {
+        let config = with_test_traffic_rules(vec![header_rule("x-canary", "yes")]);
+        let sent = service_connect_to_sdk(&config)
+            .expect("valid")
+            .expect("configured");
+        let alias = &sent.services()[0].client_aliases()[0];
+        assert_eq!(alias.port(), 8080);
+        assert_eq!(alias.dns_name(), Some("web.example"));
+        let header = alias
+            .test_traffic_rules()
+            .and_then(|rules| rules.header())
+            .expect("the header rule is sent");
+        assert_eq!(header.name(), "x-canary");
+        assert_eq!(header.value().map(|v| v.exact()), Some("yes"));
+
+        // Read back, the alias is what was configured.
+        let read = service_connect_value(&sent);
+        let service = single(&read, "service").expect("read");
+        assert_eq!(service.get("client_alias"), &configured_aliases(&config));
+
+        // A rule without a header is sent as an empty rule object and read back as one.
+        let config = with_test_traffic_rules(vec![Value::map([("header", Value::List(vec![]))])]);
+        let sent = service_connect_to_sdk(&config)
+            .expect("valid")
+            .expect("configured");
+        let rules = sent.services()[0].client_aliases()[0]
+            .test_traffic_rules()
+            .expect("sent");
+        assert!(rules.header().is_none());
+        let read = service_connect_value(&sent);
+        let service = single(&read, "service").expect("read");
+        assert_eq!(service.get("client_alias"), &configured_aliases(&config));
+
+        // Without rules, none are sent and none are read.
+        let config = with_test_traffic_rules(vec![]);
+        let sent = service_connect_to_sdk(&config)
+            .expect("valid")
+            .expect("configured");
+        assert!(sent.services()[0].client_aliases()[0]
+            .test_traffic_rules()
+            .is_none());
+        let read = service_connect_value(&sent);
+        let service = single(&read, "service").expect("read");
+        assert_eq!(service.get("client_alias"), &configured_aliases(&config));
+    }
+
+    /// ECS takes one set of test traffic rules per client alias: a second block is a located
+    /// plan-time error rather than dropped (the provider sends the first only).
+    #[test]
+    fn a_second_test_traffic_rules_block_is_refused_at_its_location() {
+        let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
+        let with_task = |mut config: Value| {
+            if let Some(entries) = config.map_mut() {
+                entries.insert("task_definition".into(), Value::string("web:1"));
+            }
+            config
+        };
+        let one = with_task(with_test_traffic_rules(vec![header_rule(
+            "x-canary", "yes",
+        )]));
+        assert!(ecs.validate(&one).is_empty(), "{:?}", ecs.validate(&one));
+        let two = with_task(with_test_traffic_rules(vec![
+            header_rule("x-canary", "yes"),
+            header_rule("x-test", "1"),
+        ]));
+        let problems = ecs.validate(&two);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].0,
+            "service_connect_configuration[0].service[0].client_alias[0].test_traffic_rules"
+        );
+        assert!(problems[0].1.contains("at most 1"), "{}", problems[0].1);
     }
 
     /// Turning blue/green on or off replaces the service (infra's blue/green is two ECS
