@@ -12,7 +12,12 @@
 //! does not return `availability_zone`, and keys targets by ID alone (two ports of one target
 //! are one registration there), so drift on them is not seen in tests.
 //!
-//! Not supported yet ([`Schema::not_supported`]): `quic_server_id`.
+//! `quic_server_id` (targets of `QUIC` and `TCP_QUIC` target groups) is sent with the target in
+//! RegisterTargets and DeregisterTargets, as the provider sends it, and read back from the
+//! target DescribeTargetHealth reports (the prior value kept when AWS reports none, as the
+//! provider keeps it). Like the provider, infra does not check its form (`0x` and 16 lowercase
+//! hexadecimal digits): AWS does. moto 5.2.5 neither keeps nor returns it, so unit tests show
+//! the request and the read-back.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,7 +25,7 @@ use std::sync::Arc;
 use aws_sdk_elasticloadbalancingv2::types::{TargetDescription, TargetHealthDescription};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{int, number, string, text, vanished};
+use crate::app_support::{int, non_empty, number, string, text, vanished};
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
 
@@ -41,11 +46,7 @@ impl AwsLbTargetGroupAttachment {
                     .force_new(),
             )
             .attr(Attribute::optional("availability_zone", Type::String).force_new())
-            .not_supported(
-                "quic_server_id",
-                Type::String,
-                "infra does not register targets of QUIC target groups",
-            );
+            .attr(Attribute::optional("quic_server_id", Type::String).force_new());
         AwsLbTargetGroupAttachment { aws, schema }
     }
 
@@ -94,6 +95,7 @@ fn target(value: &Value) -> TargetDescription {
         .id(string(value, "target_id").unwrap_or_default())
         .set_port(int(value, "port"))
         .set_availability_zone(string(value, "availability_zone"))
+        .set_quic_server_id(non_empty(value, "quic_server_id"))
         .build()
 }
 
@@ -124,6 +126,13 @@ fn find_in(prior: &Value, registered: &[TargetHealthDescription]) -> Option<Valu
             },
         ),
         ("availability_zone", zone),
+        (
+            "quic_server_id",
+            match found.quic_server_id().filter(|id| !id.is_empty()) {
+                Some(id) => Value::string(id),
+                None => prior.get("quic_server_id").clone(),
+            },
+        ),
     ]))
 }
 
@@ -285,5 +294,54 @@ mod tests {
             Some("Target.NotRegistered")
         )));
         assert!(!gone(&described("10.0.0.1", 8080, Some("Target.NotInUse"))));
+    }
+
+    /// moto 5.2.5 drops the QUIC server ID, so the request and the read-back are shown here.
+    #[test]
+    fn the_quic_server_id_is_sent_with_the_target_and_read_back() {
+        let planned = Value::map([
+            ("target_group_arn", Value::string("arn:tg")),
+            ("target_id", Value::string("10.0.0.1")),
+            ("port", Value::Number(443.0)),
+            ("quic_server_id", Value::string("0x1a2b3c4d5e6f7a8b")),
+        ]);
+        let sent = target(&planned);
+        assert_eq!(sent.id(), Some("10.0.0.1"));
+        assert_eq!(sent.port(), Some(443));
+        assert_eq!(sent.quic_server_id(), Some("0x1a2b3c4d5e6f7a8b"));
+        let without = Value::map([("target_id", Value::string("i-1"))]);
+        assert_eq!(target(&without).quic_server_id(), None);
+
+        // AWS reports another ID (changed outside infra): the drift shows, and forces a new
+        // registration.
+        let reported = TargetHealthDescription::builder()
+            .target(
+                TargetDescription::builder()
+                    .id("10.0.0.1")
+                    .port(443)
+                    .quic_server_id("0x00000000000000ff")
+                    .build(),
+            )
+            .build();
+        let found = find_in(&planned, &[reported]).expect("registered");
+        assert_eq!(
+            found.get("quic_server_id"),
+            &Value::string("0x00000000000000ff")
+        );
+        // AWS reports none (moto): the stored one is kept.
+        let found = find_in(&planned, &[described("10.0.0.1", 443, None)]).expect("registered");
+        assert_eq!(
+            found.get("quic_server_id"),
+            &Value::string("0x1a2b3c4d5e6f7a8b")
+        );
+        let schema =
+            AwsLbTargetGroupAttachment::new(crate::Aws::new(crate::ProviderSettings::default()))
+                .schema;
+        let attribute = schema
+            .attributes
+            .iter()
+            .find(|a| a.name == "quic_server_id")
+            .expect("declared");
+        assert!(attribute.force_new && attribute.not_supported.is_none());
     }
 }
