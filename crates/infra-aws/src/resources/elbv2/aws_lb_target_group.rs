@@ -22,15 +22,21 @@
 //! `load_balancing_anomaly_mitigation`, `target_health_state` or `target_failover` attributes
 //! it was not given, so drift on them is not seen in tests.
 //!
-//! Not supported yet ([`Schema::not_supported`]): `target_control_port`.
+//! `target_control_port` (the port of the target optimizer's control agent, provider 6.x) is
+//! CreateTargetGroup's `TargetControlPort`, a port from 1 to 65535 as the provider validates
+//! it. ModifyTargetGroup has no such parameter, so a change replaces the group; it is read back
+//! from DescribeTargetGroups. moto 5.2.5 neither keeps nor returns it: unit tests show the
+//! request and the read-back.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use aws_sdk_elasticloadbalancingv2::operation::create_target_group::builders::CreateTargetGroupFluentBuilder;
 use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, TargetGroup, TargetGroupAttribute, TargetGroupIpAddressTypeEnum,
     TargetTypeEnum,
 };
+use aws_sdk_elasticloadbalancingv2::Client;
 use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
@@ -366,10 +372,10 @@ impl AwsLbTargetGroup {
         let schema = SETTINGS
             .iter()
             .fold(schema, |schema, setting| schema.attr(setting.attribute()))
-            .not_supported(
-                "target_control_port",
-                Type::Number,
-                "infra does not register target control agents",
+            .attr(
+                Attribute::optional("target_control_port", Type::Number)
+                    .check(Check::Range(1, 65535))
+                    .force_new(),
             )
             .with_tags();
         AwsLbTargetGroup { aws, schema }
@@ -731,6 +737,10 @@ fn to_value(
         ),
     );
     object.insert("vpc_id".to_string(), text(group.vpc_id()));
+    object.insert(
+        "target_control_port".to_string(),
+        number(group.target_control_port().map(i64::from)),
+    );
     // Nor does AWS report them for a lambda group; the provider suppresses their diff there,
     // so what the configuration says stands.
     if group.target_type() == Some(&TargetTypeEnum::Lambda) {
@@ -854,6 +864,34 @@ macro_rules! with_health_check {
     }};
 }
 
+/// CreateTargetGroup for `planned`, named `name` (the tags are added by the caller).
+fn create_request(client: &Client, name: &str, planned: &Value) -> CreateTargetGroupFluentBuilder {
+    // A lambda group has no port, protocol or VPC: AWS refuses them ("VPC ID cannot be
+    // specified for target groups with target type 'lambda'"), and the provider sends
+    // none of them whatever the configuration says (terraform-aws-modules/alb sets vpc_id
+    // on every group).
+    let lambda = string(planned, "target_type").as_deref() == Some("lambda");
+    let unless_lambda = |value: Option<String>| value.filter(|_| !lambda);
+    let call = client
+        .create_target_group()
+        .name(name)
+        .set_port(int(planned, "port").filter(|_| !lambda))
+        .set_protocol(
+            unless_lambda(string(planned, "protocol")).map(|p| ProtocolEnum::from(p.as_str())),
+        )
+        .set_protocol_version(unless_lambda(non_empty(planned, "protocol_version")))
+        .set_ip_address_type(
+            unless_lambda(non_empty(planned, "ip_address_type"))
+                .map(|t| TargetGroupIpAddressTypeEnum::from(t.as_str())),
+        )
+        .set_vpc_id(unless_lambda(string(planned, "vpc_id")))
+        .set_target_type(string(planned, "target_type").map(|t| TargetTypeEnum::from(t.as_str())))
+        // Sent whenever configured, as the provider sends it: AWS refuses it where the
+        // target optimizer does not apply.
+        .set_target_control_port(int(planned, "target_control_port"));
+    with_health_check!(call, planned)
+}
+
 /// The planned health check, with the schema defaults filled in when the block is absent, so
 /// what we send is what we later read back.
 fn health_check_settings(planned: &Value) -> Value {
@@ -969,29 +1007,7 @@ impl ResourceType for AwsLbTargetGroup {
             (None, Some(prefix)) => generated_name(&prefix, 32),
             (None, None) => generated_name("tf-", 32),
         };
-        // A lambda group has no port, protocol or VPC: AWS refuses them ("VPC ID cannot be
-        // specified for target groups with target type 'lambda'"), and the provider sends
-        // none of them whatever the configuration says (terraform-aws-modules/alb sets vpc_id
-        // on every group).
-        let lambda = string(planned, "target_type").as_deref() == Some("lambda");
-        let unless_lambda = |value: Option<String>| value.filter(|_| !lambda);
-        let call = client
-            .create_target_group()
-            .name(&name)
-            .set_port(int(planned, "port").filter(|_| !lambda))
-            .set_protocol(
-                unless_lambda(string(planned, "protocol")).map(|p| ProtocolEnum::from(p.as_str())),
-            )
-            .set_protocol_version(unless_lambda(non_empty(planned, "protocol_version")))
-            .set_ip_address_type(
-                unless_lambda(non_empty(planned, "ip_address_type"))
-                    .map(|t| TargetGroupIpAddressTypeEnum::from(t.as_str())),
-            )
-            .set_vpc_id(unless_lambda(string(planned, "vpc_id")))
-            .set_target_type(
-                string(planned, "target_type").map(|t| TargetTypeEnum::from(t.as_str())),
-            );
-        let response = with_health_check!(call, planned)
+        let response = create_request(client, &name, planned)
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
             .send()
             .await
@@ -1274,5 +1290,86 @@ mod target_group_health_tests {
             object.insert(key.to_string(), Value::string(text));
         }
         Value::Map(object)
+    }
+}
+
+/// moto 5.2.5 neither keeps nor returns `TargetControlPort`: the request and the read-back are
+/// shown here.
+#[cfg(test)]
+mod target_control_port_tests {
+    use super::*;
+
+    fn client() -> Client {
+        let config = aws_sdk_elasticloadbalancingv2::Config::builder()
+            .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
+            .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
+                "us-east-1",
+            ))
+            .build();
+        Client::from_conf(config)
+    }
+
+    fn planned(port: Option<f64>) -> Value {
+        let mut object = BTreeMap::from([
+            ("target_type".to_string(), Value::string("ip")),
+            ("protocol".to_string(), Value::string("HTTP")),
+            ("port".to_string(), Value::Number(80.0)),
+            ("vpc_id".to_string(), Value::string("vpc-1")),
+        ]);
+        if let Some(port) = port {
+            object.insert("target_control_port".to_string(), Value::Number(port));
+        }
+        Value::Map(object)
+    }
+
+    #[test]
+    fn the_target_control_port_is_sent_on_create_and_read_back() {
+        let request = create_request(&client(), "web", &planned(Some(3000.0)));
+        let input = request.as_input();
+        assert_eq!(input.get_target_control_port(), &Some(3000));
+        assert_eq!(input.get_port(), &Some(80));
+        let request = create_request(&client(), "web", &planned(None));
+        assert_eq!(request.as_input().get_target_control_port(), &None);
+
+        let group = TargetGroup::builder()
+            .target_group_arn("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1")
+            .target_type(TargetTypeEnum::Ip)
+            .protocol(ProtocolEnum::Http)
+            .port(80)
+            .target_control_port(3000)
+            .build();
+        let read = to_value(&group, &BTreeMap::new(), &[], &planned(Some(3000.0)));
+        assert_eq!(read.get("target_control_port"), &Value::Number(3000.0));
+        let without = TargetGroup::builder()
+            .target_group_arn("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1")
+            .build();
+        let read = to_value(&without, &BTreeMap::new(), &[], &planned(None));
+        assert_eq!(read.get("target_control_port"), &Value::Null);
+    }
+
+    /// A port from 1 to 65535 (the provider's IsPortNumber), and a change replaces the group:
+    /// ModifyTargetGroup cannot change it.
+    #[test]
+    fn the_target_control_port_is_a_port_that_forces_a_new_group() {
+        let group = AwsLbTargetGroup::new(crate::Aws::new(crate::ProviderSettings::default()));
+        let attribute = group
+            .schema
+            .attributes
+            .iter()
+            .find(|a| a.name == "target_control_port")
+            .expect("declared");
+        assert!(attribute.force_new && attribute.not_supported.is_none());
+        let problems = |port: f64| {
+            group
+                .schema
+                .validate(&planned(Some(port)))
+                .into_iter()
+                .filter(|(path, _)| path == "target_control_port")
+                .count()
+        };
+        assert_eq!(problems(0.0), 1);
+        assert_eq!(problems(65536.0), 1);
+        assert_eq!(problems(1.0), 0);
+        assert_eq!(problems(65535.0), 0);
     }
 }
