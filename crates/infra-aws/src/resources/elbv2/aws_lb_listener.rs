@@ -12,8 +12,29 @@
 //! moto does not return `mutual_authentication`, and ignores `alpn_policy` on ModifyListener,
 //! so drift on them is not seen in tests.
 //!
-//! Not supported yet ([`Schema::not_supported`]): the listener attributes
-//! ([`LISTENER_ATTRIBUTES`]: the `routing_http_*` headers, `tcp_idle_timeout_seconds`).
+//! The listener attributes ([`LISTENER_ATTRIBUTES`]: the `routing_http_*` headers and
+//! `tcp_idle_timeout_seconds`, provider 5.8x and 6.x) are Optional+Computed, as in the
+//! provider. Each applies to some protocols: the `routing_http_request_*` header names to
+//! HTTPS, the `routing_http_response_*` settings to HTTP and HTTPS, `tcp_idle_timeout_seconds`
+//! (60 to 6000) to TCP and GENEVE (a gateway load balancer's listener, which names no
+//! protocol). As the provider does, CreateListener cannot take them, so a create that sets any
+//! is followed by one ModifyListenerAttributes with the configured ones, and an update sends
+//! the changed ones only; every read of a listener that is not TLS (AWS has no attributes for
+//! TLS listeners) is one DescribeListenerAttributes, each attribute AWS reports read back, the
+//! others kept as they were.
+//!
+//! Where infra differs from the provider, so as not to ignore configuration: an attribute set
+//! for a listener whose protocol does not take it is a plan-time error (the provider
+//! suppresses its diff and never sends it); an ALB listener that names no protocol takes the
+//! HTTP listener's attributes (the protocol infra creates it with; the provider sends nothing
+//! then); a header value changed to `""` is sent, which resets the header to AWS's default
+//! (the provider skips empty values, and cannot turn a header off: its issue 43042); and
+//! `routing_http_response_server_enabled` is sent only when configured (the provider sends
+//! `false` on every HTTP and HTTPS create that omits it, its zero value of an unset bool).
+//!
+//! moto 5.2.5 has both calls but gives every listener `tcp.idle_timeout.seconds` = 350, HTTP
+//! ones included, so such a listener reads `tcp_idle_timeout_seconds` = 350 there (AWS reports
+//! it for TCP listeners only); unit tests show the requests and the read-back.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -38,84 +59,303 @@ use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
-/// The listener attributes (DescribeListenerAttributes) of the provider's, which infra does not
-/// read or set yet: (argument, its type).
-const LISTENER_ATTRIBUTES: &[(&str, Type)] = &[
-    (
+/// A listener attribute's value type.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Bool,
+    Number,
+    String,
+}
+
+/// A listener attribute (DescribeListenerAttributes, ModifyListenerAttributes) as the provider
+/// maps it: the argument, AWS's key, the value type and the listener protocols that take it.
+struct ListenerAttribute {
+    name: &'static str,
+    key: &'static str,
+    kind: Kind,
+    protocols: &'static [&'static str],
+}
+
+const HTTPS: &[&str] = &["HTTPS"];
+const HTTP_AND_HTTPS: &[&str] = &["HTTP", "HTTPS"];
+
+const fn header(
+    name: &'static str,
+    key: &'static str,
+    protocols: &'static [&'static str],
+) -> ListenerAttribute {
+    ListenerAttribute {
+        name,
+        key,
+        kind: Kind::String,
+        protocols,
+    }
+}
+
+/// The provider's listener attributes.
+const LISTENER_ATTRIBUTES: &[ListenerAttribute] = &[
+    ListenerAttribute {
+        name: "tcp_idle_timeout_seconds",
+        key: "tcp.idle_timeout.seconds",
+        kind: Kind::Number,
+        protocols: &["TCP", "GENEVE"],
+    },
+    header(
         "routing_http_request_x_amzn_mtls_clientcert_header_name",
-        Type::String,
+        "routing.http.request.x_amzn_mtls_clientcert.header_name",
+        HTTPS,
     ),
-    (
+    header(
         "routing_http_request_x_amzn_mtls_clientcert_issuer_header_name",
-        Type::String,
+        "routing.http.request.x_amzn_mtls_clientcert_issuer.header_name",
+        HTTPS,
     ),
-    (
+    header(
         "routing_http_request_x_amzn_mtls_clientcert_leaf_header_name",
-        Type::String,
+        "routing.http.request.x_amzn_mtls_clientcert_leaf.header_name",
+        HTTPS,
     ),
-    (
+    header(
         "routing_http_request_x_amzn_mtls_clientcert_serial_number_header_name",
-        Type::String,
+        "routing.http.request.x_amzn_mtls_clientcert_serial_number.header_name",
+        HTTPS,
     ),
-    (
+    header(
         "routing_http_request_x_amzn_mtls_clientcert_subject_header_name",
-        Type::String,
+        "routing.http.request.x_amzn_mtls_clientcert_subject.header_name",
+        HTTPS,
     ),
-    (
+    header(
         "routing_http_request_x_amzn_mtls_clientcert_validity_header_name",
-        Type::String,
+        "routing.http.request.x_amzn_mtls_clientcert_validity.header_name",
+        HTTPS,
     ),
-    (
+    header(
         "routing_http_request_x_amzn_tls_cipher_suite_header_name",
-        Type::String,
+        "routing.http.request.x_amzn_tls_cipher_suite.header_name",
+        HTTPS,
     ),
-    (
+    header(
         "routing_http_request_x_amzn_tls_version_header_name",
-        Type::String,
+        "routing.http.request.x_amzn_tls_version.header_name",
+        HTTPS,
     ),
-    (
+    header(
         "routing_http_response_access_control_allow_credentials_header_value",
-        Type::String,
+        "routing.http.response.access_control_allow_credentials.header_value",
+        HTTP_AND_HTTPS,
     ),
-    (
+    header(
         "routing_http_response_access_control_allow_headers_header_value",
-        Type::String,
+        "routing.http.response.access_control_allow_headers.header_value",
+        HTTP_AND_HTTPS,
     ),
-    (
+    header(
         "routing_http_response_access_control_allow_methods_header_value",
-        Type::String,
+        "routing.http.response.access_control_allow_methods.header_value",
+        HTTP_AND_HTTPS,
     ),
-    (
+    header(
         "routing_http_response_access_control_allow_origin_header_value",
-        Type::String,
+        "routing.http.response.access_control_allow_origin.header_value",
+        HTTP_AND_HTTPS,
     ),
-    (
+    header(
         "routing_http_response_access_control_expose_headers_header_value",
-        Type::String,
+        "routing.http.response.access_control_expose_headers.header_value",
+        HTTP_AND_HTTPS,
     ),
-    (
+    header(
         "routing_http_response_access_control_max_age_header_value",
-        Type::String,
+        "routing.http.response.access_control_max_age.header_value",
+        HTTP_AND_HTTPS,
     ),
-    (
+    header(
         "routing_http_response_content_security_policy_header_value",
-        Type::String,
+        "routing.http.response.content_security_policy.header_value",
+        HTTP_AND_HTTPS,
     ),
-    ("routing_http_response_server_enabled", Type::Bool),
-    (
+    ListenerAttribute {
+        name: "routing_http_response_server_enabled",
+        key: "routing.http.response.server.enabled",
+        kind: Kind::Bool,
+        protocols: HTTP_AND_HTTPS,
+    },
+    header(
         "routing_http_response_strict_transport_security_header_value",
-        Type::String,
+        "routing.http.response.strict_transport_security.header_value",
+        HTTP_AND_HTTPS,
     ),
-    (
+    header(
         "routing_http_response_x_content_type_options_header_value",
-        Type::String,
+        "routing.http.response.x_content_type_options.header_value",
+        HTTP_AND_HTTPS,
     ),
-    (
+    header(
         "routing_http_response_x_frame_options_header_value",
-        Type::String,
+        "routing.http.response.x_frame_options.header_value",
+        HTTP_AND_HTTPS,
     ),
-    ("tcp_idle_timeout_seconds", Type::Number),
 ];
+
+impl ListenerAttribute {
+    fn attribute(&self) -> Attribute {
+        let ty = match self.kind {
+            Kind::Bool => Type::Bool,
+            Kind::Number => Type::Number,
+            Kind::String => Type::String,
+        };
+        let attribute = Attribute::optional_computed(self.name, ty);
+        match self.kind {
+            Kind::Number => attribute.check(Check::Range(60, 6000)),
+            _ => attribute,
+        }
+    }
+
+    /// The value to send for `value`'s argument: `None` when it is null or unknown.
+    fn to_send(&self, value: &Value) -> Option<String> {
+        let value = value.get(self.name);
+        match (self.kind, value.unmarked()) {
+            (Kind::Bool, Value::Bool(b)) => Some(b.to_string()),
+            (Kind::Number, Value::Number(_)) => value.as_i64().map(|n| n.to_string()),
+            (Kind::String, Value::String(s)) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// The argument's value from the value AWS reports (as the provider reads it).
+    fn read(&self, reported: &str) -> Value {
+        match self.kind {
+            Kind::Bool => Value::Bool(reported == "true"),
+            Kind::Number => reported
+                .parse::<i64>()
+                .map(|n| Value::Number(n as f64))
+                .unwrap_or(Value::Null),
+            Kind::String => Value::string(reported),
+        }
+    }
+
+    fn applies_to(&self, protocol: &str) -> bool {
+        self.protocols.contains(&protocol)
+    }
+
+    fn misplaced(&self, protocol: &str) -> String {
+        format!(
+            "\"{}\" applies only to {} listeners, and this listener's protocol is {protocol}",
+            self.name,
+            self.protocols.join(" and ")
+        )
+    }
+}
+
+/// The listener's protocol for its attributes: the configured one, else the one AWS gives a
+/// listener that names none (GENEVE on a gateway load balancer, as the provider reckons it;
+/// HTTP on an application load balancer, what infra creates it with). `None` while unknown;
+/// an unknown protocol is taken as unset (at apply, where a configured one is known, an
+/// unknown one is the computed protocol of a listener that names none).
+fn listener_protocol(value: &Value) -> Option<String> {
+    if let Some(protocol) = non_empty(value, "protocol") {
+        return Some(protocol.to_uppercase());
+    }
+    let arn = string(value, "load_balancer_arn")?;
+    if arn.contains("loadbalancer/gwy/") {
+        Some("GENEVE".to_string())
+    } else if arn.contains(":loadbalancer/app/") {
+        Some("HTTP".to_string())
+    } else {
+        None
+    }
+}
+
+/// The attributes ModifyListenerAttributes sets for `planned`: on create (`prior` `None`) the
+/// configured ones (an empty header value is AWS's default and is not sent, as the provider
+/// skips it); on update the changed ones. An attribute the listener's protocol does not take
+/// is an error: it cannot be set.
+fn attributes_to_send(
+    prior: Option<&Value>,
+    planned: &Value,
+) -> Result<Vec<aws_sdk_elasticloadbalancingv2::types::ListenerAttribute>, ProviderError> {
+    let protocol = listener_protocol(planned);
+    let mut attributes = Vec::new();
+    for attribute in LISTENER_ATTRIBUTES {
+        let Some(value) = attribute.to_send(planned) else {
+            continue;
+        };
+        match prior {
+            None if value.is_empty() => continue,
+            Some(prior) if !changed(prior, planned, attribute.name) => continue,
+            _ => {}
+        }
+        let Some(protocol) = protocol.as_deref() else {
+            return Err(ProviderError::new(format!(
+                "aws_lb_listener: \"{}\" needs the listener's protocol, which is not known",
+                attribute.name
+            )));
+        };
+        if !attribute.applies_to(protocol) {
+            return Err(ProviderError::new(format!(
+                "aws_lb_listener: {}",
+                attribute.misplaced(protocol)
+            )));
+        }
+        attributes.push(
+            aws_sdk_elasticloadbalancingv2::types::ListenerAttribute::builder()
+                .key(attribute.key)
+                .value(value)
+                .build(),
+        );
+    }
+    Ok(attributes)
+}
+
+async fn modify_attributes(
+    client: &Client,
+    arn: &str,
+    attributes: Vec<aws_sdk_elasticloadbalancingv2::types::ListenerAttribute>,
+) -> Result<(), ProviderError> {
+    if attributes.is_empty() {
+        return Ok(());
+    }
+    client
+        .modify_listener_attributes()
+        .listener_arn(arn)
+        .set_attributes(Some(attributes))
+        .send()
+        .await
+        .map_err(aws_error)?;
+    Ok(())
+}
+
+/// The listener's attributes, by AWS's key; none for a TLS listener, which has none
+/// (DescribeListenerAttributes refuses it, and the provider does not ask).
+async fn describe_attributes(
+    client: &Client,
+    listener: &Listener,
+) -> Result<Option<BTreeMap<String, String>>, ProviderError> {
+    let Some(arn) = listener.listener_arn() else {
+        return Ok(None);
+    };
+    if listener.protocol() == Some(&ProtocolEnum::Tls) {
+        return Ok(None);
+    }
+    match client
+        .describe_listener_attributes()
+        .listener_arn(arn)
+        .send()
+        .await
+        .map_err(aws_error)
+    {
+        Ok(response) => Ok(Some(
+            response
+                .attributes()
+                .iter()
+                .filter_map(|a| Some((a.key()?.to_string(), a.value()?.to_string())))
+                .collect(),
+        )),
+        Err(error) if is_not_found(&error) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
 
 pub struct AwsLbListener {
     aws: Arc<Aws>,
@@ -172,12 +412,8 @@ impl AwsLbListener {
             ));
         let schema = LISTENER_ATTRIBUTES
             .iter()
-            .fold(schema, |schema, (name, ty)| {
-                schema.not_supported(
-                    name,
-                    ty.clone(),
-                    "configure it on the listener outside infra",
-                )
+            .fold(schema, |schema, attribute| {
+                schema.attr(attribute.attribute())
             })
             .with_tags();
         AwsLbListener { aws, schema }
@@ -243,15 +479,17 @@ impl AwsLbListener {
             .collect();
         let listeners = self.describe(&arns, &parents).await?;
         let found: Vec<String> = listeners.keys().cloned().collect();
-        let tags = describe_tags(&self.aws.clients().await.elbv2, &found).await?;
-        Ok(listeners
-            .into_iter()
-            .map(|(arn, listener)| {
-                let tags = tags.get(&arn).cloned().unwrap_or_default();
-                let hint = hints.get(&arn).copied().unwrap_or(&Value::Null);
-                (arn, (to_value(&listener, hint, &tags), tags))
-            })
-            .collect())
+        let client = &self.aws.clients().await.elbv2;
+        let tags = describe_tags(client, &found).await?;
+        let mut read = BTreeMap::new();
+        for (arn, listener) in listeners {
+            let attributes = describe_attributes(client, &listener).await?;
+            let tags = tags.get(&arn).cloned().unwrap_or_default();
+            let hint = hints.get(&arn).copied().unwrap_or(&Value::Null);
+            let value = to_value(&listener, hint, &tags, attributes.as_ref());
+            read.insert(arn, (value, tags));
+        }
+        Ok(read)
     }
 
     pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
@@ -354,7 +592,14 @@ async fn modify(
     Ok(())
 }
 
-fn to_value(listener: &Listener, hint: &Value, tags: &[(String, String)]) -> Value {
+/// The listener as a value; `attributes` are what DescribeListenerAttributes reported (by
+/// key), an attribute it did not report keeping `hint`'s known value.
+fn to_value(
+    listener: &Listener,
+    hint: &Value,
+    tags: &[(String, String)],
+    attributes: Option<&BTreeMap<String, String>>,
+) -> Value {
     let arn = listener.listener_arn().unwrap_or_default();
     let mut object = BTreeMap::new();
     object.insert("id".to_string(), Value::string(arn));
@@ -413,6 +658,20 @@ fn to_value(listener: &Listener, hint: &Value, tags: &[(String, String)]) -> Val
         })
         .unwrap_or_default();
     object.insert("mutual_authentication".to_string(), Value::List(mutual));
+    for attribute in LISTENER_ATTRIBUTES {
+        let value = match attributes.and_then(|a| a.get(attribute.key)) {
+            Some(reported) => attribute.read(reported),
+            None => {
+                let kept = hint.get(attribute.name);
+                if kept.is_wholly_known() {
+                    kept.clone()
+                } else {
+                    Value::Null
+                }
+            }
+        };
+        object.insert(attribute.name.to_string(), value);
+    }
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -464,6 +723,16 @@ impl ResourceType for AwsLbListener {
                 "\"alpn_policy\" can be set only when \"protocol\" is TLS".to_string(),
             ));
         }
+        // The provider suppresses the diff of an attribute the protocol does not take, never
+        // sending it; infra refuses it rather than ignore it.
+        let protocol = listener_protocol(config).filter(|_| !config.get("protocol").is_unknown());
+        if let Some(protocol) = protocol {
+            for attribute in LISTENER_ATTRIBUTES {
+                if !config.get(attribute.name).is_null() && !attribute.applies_to(&protocol) {
+                    problems.push((attribute.name.to_string(), attribute.misplaced(&protocol)));
+                }
+            }
+        }
         problems
     }
 
@@ -478,6 +747,8 @@ impl ResourceType for AwsLbListener {
                 .contains(":loadbalancer/app/")
                 .then(|| "HTTP".to_string())
         });
+        // Checked before anything is created.
+        let attributes = attributes_to_send(None, planned)?;
         let response = client
             .create_listener()
             .load_balancer_arn(&load_balancer_arn)
@@ -498,6 +769,9 @@ impl ResourceType for AwsLbListener {
             .and_then(|l| l.listener_arn())
             .ok_or_else(|| vanished("listener", &load_balancer_arn))?
             .to_string();
+        // "Listener attributes like TCP idle timeout are not supported on create" (the
+        // provider): one ModifyListenerAttributes after it.
+        modify_attributes(client, &arn, attributes).await?;
         self.read_one(&arn, planned).await
     }
 
@@ -516,6 +790,7 @@ impl ResourceType for AwsLbListener {
         {
             modify(client, &arn, prior, planned).await?;
         }
+        modify_attributes(client, &arn, attributes_to_send(Some(prior), planned)?).await?;
         update_tags(client, &arn, prior, planned).await?;
         self.read_one(&arn, planned).await
     }
@@ -590,9 +865,234 @@ impl ResourceType for AwsLbListener {
             };
             let listener_tags = tags.get(arn).cloned().unwrap_or_default();
             if has_managed_tags(&listener_tags, operation) {
-                return Ok(Some(to_value(listener, planned, &listener_tags)));
+                let attributes = describe_attributes(client, listener).await?;
+                return Ok(Some(to_value(
+                    listener,
+                    planned,
+                    &listener_tags,
+                    attributes.as_ref(),
+                )));
             }
         }
         Ok(None)
+    }
+}
+
+/// moto 5.2.5 keeps what ModifyListenerAttributes sets but reports
+/// `tcp.idle_timeout.seconds` for every listener: the requests and the read-back are shown
+/// here.
+#[cfg(test)]
+mod listener_attribute_tests {
+    use super::*;
+
+    const ALB: &str = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/web/1";
+    const GWLB: &str = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/gwy/fw/1";
+
+    fn listener(entries: &[(&str, Value)]) -> Value {
+        let mut object: BTreeMap<String, Value> = LISTENER_ATTRIBUTES
+            .iter()
+            .map(|a| (a.name.to_string(), Value::Unknown))
+            .collect();
+        object.insert("load_balancer_arn".to_string(), Value::string(ALB));
+        for (key, value) in entries {
+            object.insert(key.to_string(), value.clone());
+        }
+        Value::Map(object)
+    }
+
+    fn sent(
+        attributes: &[aws_sdk_elasticloadbalancingv2::types::ListenerAttribute],
+    ) -> Vec<(&str, &str)> {
+        attributes
+            .iter()
+            .map(|a| (a.key().unwrap_or_default(), a.value().unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn a_create_sends_the_configured_attributes_its_protocol_takes() {
+        let planned = listener(&[
+            ("protocol", Value::string("HTTPS")),
+            ("routing_http_response_server_enabled", Value::Bool(false)),
+            (
+                "routing_http_request_x_amzn_tls_version_header_name",
+                Value::string("X-Tls-Version"),
+            ),
+            (
+                "routing_http_response_strict_transport_security_header_value",
+                Value::string("max-age=31536000"),
+            ),
+            // AWS's default: not sent on create, as the provider skips it.
+            (
+                "routing_http_response_x_frame_options_header_value",
+                Value::string(""),
+            ),
+        ]);
+        let attributes = attributes_to_send(None, &planned).unwrap();
+        assert_eq!(
+            sent(&attributes),
+            [
+                (
+                    "routing.http.request.x_amzn_tls_version.header_name",
+                    "X-Tls-Version"
+                ),
+                ("routing.http.response.server.enabled", "false"),
+                (
+                    "routing.http.response.strict_transport_security.header_value",
+                    "max-age=31536000"
+                ),
+            ]
+        );
+        // Nothing configured: no call at all.
+        let plain = listener(&[("protocol", Value::string("HTTP"))]);
+        assert!(attributes_to_send(None, &plain).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_gateway_listener_without_a_protocol_takes_the_tcp_idle_timeout() {
+        let planned = listener(&[
+            ("load_balancer_arn", Value::string(GWLB)),
+            ("tcp_idle_timeout_seconds", Value::Number(600.0)),
+        ]);
+        let attributes = attributes_to_send(None, &planned).unwrap();
+        assert_eq!(sent(&attributes), [("tcp.idle_timeout.seconds", "600")]);
+        // No plan-time problem either.
+        let resource = AwsLbListener::new(crate::Aws::new(crate::ProviderSettings::default()));
+        let config = Value::map([
+            ("load_balancer_arn", Value::string(GWLB)),
+            ("tcp_idle_timeout_seconds", Value::Number(600.0)),
+        ]);
+        assert!(!resource
+            .validate(&config)
+            .iter()
+            .any(|(path, _)| path == "tcp_idle_timeout_seconds"));
+    }
+
+    #[test]
+    fn an_update_sends_the_changed_attributes_only() {
+        let prior = listener(&[
+            ("protocol", Value::string("HTTP")),
+            ("routing_http_response_server_enabled", Value::Bool(true)),
+            (
+                "routing_http_response_access_control_allow_origin_header_value",
+                Value::string("https://example.com"),
+            ),
+            ("tcp_idle_timeout_seconds", Value::Number(350.0)),
+        ]);
+        let mut planned = prior.clone();
+        let entries = planned.map_mut().unwrap();
+        entries.insert(
+            "routing_http_response_server_enabled".to_string(),
+            Value::Bool(false),
+        );
+        // Cleared: sent as "", AWS's default (the provider skips it and cannot clear it).
+        entries.insert(
+            "routing_http_response_access_control_allow_origin_header_value".to_string(),
+            Value::string(""),
+        );
+        let attributes = attributes_to_send(Some(&prior), &planned).unwrap();
+        assert_eq!(
+            sent(&attributes),
+            [
+                (
+                    "routing.http.response.access_control_allow_origin.header_value",
+                    ""
+                ),
+                ("routing.http.response.server.enabled", "false"),
+            ]
+        );
+        assert!(attributes_to_send(Some(&prior), &prior).unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_attribute_the_protocol_does_not_take_is_refused() {
+        let resource = AwsLbListener::new(crate::Aws::new(crate::ProviderSettings::default()));
+        let config = Value::map([
+            ("load_balancer_arn", Value::string(ALB)),
+            ("protocol", Value::string("HTTP")),
+            ("tcp_idle_timeout_seconds", Value::Number(600.0)),
+            (
+                "routing_http_request_x_amzn_mtls_clientcert_header_name",
+                Value::string("X-Cert"),
+            ),
+        ]);
+        let problems: Vec<String> = resource
+            .validate(&config)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "tcp_idle_timeout_seconds",
+                "routing_http_request_x_amzn_mtls_clientcert_header_name"
+            ]
+        );
+        // Known only at apply: refused there, before the listener is created.
+        let planned = listener(&[
+            ("protocol", Value::string("TCP")),
+            ("routing_http_response_server_enabled", Value::Bool(false)),
+        ]);
+        let error = attributes_to_send(None, &planned).unwrap_err();
+        assert!(error.to_string().contains("HTTP and HTTPS"), "{error}");
+        // The provider's range for the idle timeout.
+        let out_of_range = Value::map([("tcp_idle_timeout_seconds", Value::Number(59.0))]);
+        assert!(resource
+            .schema()
+            .validate(&out_of_range)
+            .iter()
+            .any(|(path, _)| path == "tcp_idle_timeout_seconds"));
+    }
+
+    #[test]
+    fn the_reported_attributes_are_read_back_and_the_others_kept() {
+        let aws = Listener::builder()
+            .listener_arn("arn:aws:elasticloadbalancing:us-east-1:1:listener/app/web/1/2")
+            .load_balancer_arn(ALB)
+            .protocol(ProtocolEnum::Https)
+            .port(443)
+            .build();
+        let reported = BTreeMap::from([
+            (
+                "routing.http.response.server.enabled".to_string(),
+                "false".to_string(),
+            ),
+            (
+                "routing.http.response.x_frame_options.header_value".to_string(),
+                "DENY".to_string(),
+            ),
+            (
+                "routing.http.request.x_amzn_tls_version.header_name".to_string(),
+                "".to_string(),
+            ),
+            ("tcp.idle_timeout.seconds".to_string(), "350".to_string()),
+        ]);
+        let hint = listener(&[(
+            "routing_http_response_content_security_policy_header_value",
+            Value::string("default-src 'self'"),
+        )]);
+        let read = to_value(&aws, &hint, &[], Some(&reported));
+        assert_eq!(
+            read.get("routing_http_response_server_enabled"),
+            &Value::Bool(false)
+        );
+        assert_eq!(
+            read.get("routing_http_response_x_frame_options_header_value"),
+            &Value::string("DENY")
+        );
+        assert_eq!(
+            read.get("routing_http_request_x_amzn_tls_version_header_name"),
+            &Value::string("")
+        );
+        assert_eq!(read.get("tcp_idle_timeout_seconds"), &Value::Number(350.0));
+        // Not reported: the known prior value stays, an unknown one reads as null.
+        assert_eq!(
+            read.get("routing_http_response_content_security_policy_header_value"),
+            &Value::string("default-src 'self'")
+        );
+        assert_eq!(
+            read.get("routing_http_response_x_content_type_options_header_value"),
+            &Value::Null
+        );
     }
 }
