@@ -364,7 +364,10 @@ fn blue_green_attributes() -> Vec<Attribute> {
 fn service_connect_schema() -> Schema {
     Schema::new()
         .attr(Attribute::required("enabled", Type::Bool))
-        .attr(Attribute::optional("namespace", Type::String))
+        // Optional+Computed, as the provider has them: what ECS fills in when they are left
+        // out (the cluster's default namespace, the port name as the discovery name, the
+        // DNS name `discoveryName.namespace`) is not drift.
+        .attr(Attribute::optional_computed("namespace", Type::String))
         .block(Block::single(
             "access_log_configuration",
             Schema::new()
@@ -380,8 +383,22 @@ fn service_connect_schema() -> Schema {
         .block(Block::single(
             "log_configuration",
             Schema::new()
-                .attr(Attribute::required("log_driver", Type::String))
-                .attr(Attribute::optional("options", Type::map(Type::String)))
+                .attr(
+                    Attribute::required("log_driver", Type::String).check(Check::OneOf(&[
+                        "awsfirelens",
+                        "awslogs",
+                        "fluentd",
+                        "gelf",
+                        "journald",
+                        "json-file",
+                        "splunk",
+                        "syslog",
+                    ])),
+                )
+                .attr(Attribute::optional_computed(
+                    "options",
+                    Type::map(Type::String),
+                ))
                 .block(Block::list(
                     "secret_option",
                     Schema::new()
@@ -393,23 +410,31 @@ fn service_connect_schema() -> Schema {
             "service",
             Schema::new()
                 .attr(Attribute::required("port_name", Type::String))
-                .attr(Attribute::optional("discovery_name", Type::String))
-                .attr(Attribute::optional("ingress_port_override", Type::Number).check(Check::Port))
-                .block(Block::list(
+                .attr(Attribute::optional_computed("discovery_name", Type::String))
+                .attr(
+                    Attribute::optional("ingress_port_override", Type::Number)
+                        .check(Check::Range(0, 65535)),
+                )
+                .block(Block::single(
                     "client_alias",
                     Schema::new()
-                        .attr(Attribute::required("port", Type::Number).check(Check::Port))
-                        .attr(Attribute::optional("dns_name", Type::String))
+                        .attr(
+                            Attribute::required("port", Type::Number).check(Check::Range(0, 65535)),
+                        )
+                        .attr(Attribute::optional_computed("dns_name", Type::String))
                         .block(test_traffic_rules_block()),
                 ))
                 .block(Block::single(
                     "timeout",
                     Schema::new()
-                        .attr(Attribute::optional("idle_timeout_seconds", Type::Number))
-                        .attr(Attribute::optional(
-                            "per_request_timeout_seconds",
-                            Type::Number,
-                        )),
+                        .attr(
+                            Attribute::optional("idle_timeout_seconds", Type::Number)
+                                .check(Check::Range(0, 2_147_483_647)),
+                        )
+                        .attr(
+                            Attribute::optional("per_request_timeout_seconds", Type::Number)
+                                .check(Check::Range(0, 2_147_483_647)),
+                        ),
                 ))
                 .block(Block::single(
                     "tls",
@@ -419,7 +444,7 @@ fn service_connect_schema() -> Schema {
                         .block(
                             Block::single(
                                 "issuer_cert_authority",
-                                Schema::new().attr(Attribute::optional(
+                                Schema::new().attr(Attribute::required(
                                     "aws_pca_authority_arn",
                                     Type::String,
                                 )),
@@ -2210,6 +2235,63 @@ mod tests {
             "service_connect_configuration[0].service[0].client_alias[0].test_traffic_rules"
         );
         assert!(problems[0].1.contains("at most 1"), "{}", problems[0].1);
+    }
+
+    /// Service Connect's arguments have the provider's shape: what ECS fills in is
+    /// Optional+Computed, a service has at most one client alias, a TLS block names its
+    /// certificate authority, and the numbers have the provider's ranges.
+    #[test]
+    fn service_connect_arguments_have_the_providers_shape() {
+        use infra_core::schema::Presence;
+        let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
+        let connect = &ecs
+            .schema()
+            .block_named("service_connect_configuration")
+            .expect("declared")
+            .schema;
+        let presence =
+            |schema: &Schema, name: &str| schema.attribute(name).map(|a| a.presence).expect(name);
+        assert_eq!(presence(connect, "namespace"), Presence::OptionalComputed);
+        let log = &connect
+            .block_named("log_configuration")
+            .expect("declared")
+            .schema;
+        assert_eq!(presence(log, "options"), Presence::OptionalComputed);
+        assert!(matches!(
+            log.attribute("log_driver").and_then(|a| a.check.clone()),
+            Some(Check::OneOf(drivers)) if drivers.contains(&"awslogs") && drivers.len() == 8
+        ));
+        let service = &connect.block_named("service").expect("declared").schema;
+        assert_eq!(
+            presence(service, "discovery_name"),
+            Presence::OptionalComputed
+        );
+        let alias = service.block_named("client_alias").expect("declared");
+        assert_eq!(alias.max_items, Some(1));
+        assert_eq!(
+            presence(&alias.schema, "dns_name"),
+            Presence::OptionalComputed
+        );
+        assert_eq!(
+            alias.schema.attribute("port").and_then(|a| a.check.clone()),
+            Some(Check::Range(0, 65535))
+        );
+        let timeout = &service.block_named("timeout").expect("declared").schema;
+        for name in ["idle_timeout_seconds", "per_request_timeout_seconds"] {
+            assert_eq!(
+                timeout.attribute(name).and_then(|a| a.check.clone()),
+                Some(Check::Range(0, 2_147_483_647))
+            );
+        }
+        let authority = &service
+            .block_named("tls")
+            .and_then(|tls| tls.schema.block_named("issuer_cert_authority"))
+            .expect("declared")
+            .schema;
+        assert_eq!(
+            presence(authority, "aws_pca_authority_arn"),
+            Presence::Required
+        );
     }
 
     /// Turning blue/green on or off replaces the service (infra's blue/green is two ECS
