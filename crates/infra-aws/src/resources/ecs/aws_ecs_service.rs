@@ -51,8 +51,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, copy_attributes, int, number, set_tags, single, string, string_list,
-    strings, text, vanished, wait_for,
+    arn_problem, blocks, boolean, changed, copy_attributes, int, number, set_tags, single, string,
+    string_list, strings, text, vanished, wait_for,
 };
 use crate::ec2_support::token_of;
 use crate::ecs_support::{
@@ -239,7 +239,7 @@ fn managed_ebs_volume_schema() -> Schema {
         .attr(Attribute::optional("kms_key_id", Type::String))
         .attr(Attribute::optional("size_in_gb", Type::Number))
         .attr(Attribute::optional("snapshot_id", Type::String))
-        .attr(Attribute::optional("throughput", Type::Number))
+        .attr(Attribute::optional("throughput", Type::Number).check(Check::Range(0, 1000)))
         .attr(Attribute::optional(
             "volume_initialization_rate",
             Type::Number,
@@ -754,6 +754,119 @@ fn test_traffic_rules_value(rules: Option<&ServiceConnectTestTrafficRules>) -> V
         .into_iter()
         .collect();
     Value::List(vec![Value::map([("header", Value::List(header))])])
+}
+
+/// The provider's `verify.ValidARN` checks of the service's ARN arguments, each at its
+/// location, and its check of a VPC Lattice port name.
+fn arn_problems(config: &Value) -> Vec<(String, String)> {
+    fn check(problems: &mut Vec<(String, String)>, object: &Value, at: String, keys: &[&str]) {
+        for key in keys {
+            if let Some(problem) = object.get(key).as_str().and_then(|v| arn_problem(key, v)) {
+                problems.push((format!("{at}.{key}"), problem));
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for (i, balancer) in blocks(config, "load_balancer").iter().enumerate() {
+        let at = format!("load_balancer[{i}]");
+        check(&mut problems, balancer, at.clone(), &["target_group_arn"]);
+        for advanced in blocks(balancer, "advanced_configuration") {
+            check(
+                &mut problems,
+                advanced,
+                format!("{at}.advanced_configuration[0]"),
+                &[
+                    "alternate_target_group_arn",
+                    "production_listener_rule",
+                    "test_listener_rule",
+                    "role_arn",
+                ],
+            );
+        }
+    }
+    for registry in blocks(config, "service_registries") {
+        check(
+            &mut problems,
+            registry,
+            "service_registries[0]".into(),
+            &["registry_arn"],
+        );
+    }
+    for connect in blocks(config, "service_connect_configuration") {
+        for (i, service) in blocks(connect, "service").iter().enumerate() {
+            let at = format!("service_connect_configuration[0].service[{i}].tls[0]");
+            for tls in blocks(service, "tls") {
+                check(&mut problems, tls, at.clone(), &["role_arn"]);
+                for authority in blocks(tls, "issuer_cert_authority") {
+                    check(
+                        &mut problems,
+                        authority,
+                        format!("{at}.issuer_cert_authority[0]"),
+                        &["aws_pca_authority_arn"],
+                    );
+                }
+            }
+        }
+    }
+    for volume in blocks(config, "volume_configuration") {
+        for ebs in blocks(volume, "managed_ebs_volume") {
+            check(
+                &mut problems,
+                ebs,
+                "volume_configuration[0].managed_ebs_volume[0]".into(),
+                &["role_arn"],
+            );
+        }
+    }
+    for deployment in blocks(config, "deployment_configuration") {
+        for (i, hook) in blocks(deployment, "lifecycle_hook").iter().enumerate() {
+            check(
+                &mut problems,
+                hook,
+                format!("deployment_configuration[0].lifecycle_hook[{i}]"),
+                &["hook_target_arn", "role_arn"],
+            );
+        }
+    }
+    for (i, lattice) in blocks(config, "vpc_lattice_configurations")
+        .iter()
+        .enumerate()
+    {
+        let at = format!("vpc_lattice_configurations[{i}]");
+        check(
+            &mut problems,
+            lattice,
+            at.clone(),
+            &["role_arn", "target_group_arn"],
+        );
+        if let Some(name) = lattice.get("port_name").as_str() {
+            if let Some(problem) = lattice_port_name_problem(name) {
+                problems.push((format!("{at}.port_name"), problem));
+            }
+        }
+    }
+    problems
+}
+
+/// The provider's checks of a VPC Lattice `port_name`, in its wording.
+fn lattice_port_name_problem(name: &str) -> Option<String> {
+    let length = name.chars().count();
+    if !(1..=64).contains(&length) {
+        return Some(format!(
+            "expected length of port_name to be in the range (1 - 64), got {name}"
+        ));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '_' || c == '-')
+    {
+        return Some(
+            "invalid value for port_name (must contain only lowercase letters, numbers, underscores and hyphens)"
+                .to_string(),
+        );
+    }
+    name.starts_with('-')
+        .then(|| "invalid value for port_name (cannot begin with a hyphen)".to_string())
 }
 
 /// More than one `test_traffic_rules` block on a client alias: ECS takes one rule object per
@@ -1913,6 +2026,7 @@ impl ResourceType for AwsEcsService {
                 ));
             }
         }
+        problems.extend(arn_problems(config));
         problems.extend(test_traffic_rules_problems(config));
         problems.extend(service_deployment::validate(config));
         if controller != "EXTERNAL" && config.get("task_definition").is_null() {
@@ -2292,6 +2406,77 @@ mod tests {
             presence(authority, "aws_pca_authority_arn"),
             Presence::Required
         );
+    }
+
+    /// The provider's `verify.ValidARN` checks of the ARN arguments and its VPC Lattice port
+    /// name check, each problem at its location; valid and unknown values pass.
+    #[test]
+    fn arns_and_lattice_port_names_are_checked_where_they_are() {
+        let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
+        let arn = "arn:aws:iam::123456789012:role/ecs";
+        let config = |bad: Value, port_name: &str| {
+            Value::map([
+                ("name", Value::string("web")),
+                ("task_definition", Value::string("web:1")),
+                (
+                    "load_balancer",
+                    Value::List(vec![Value::map([
+                        ("container_name", Value::string("app")),
+                        ("container_port", Value::Number(80.0)),
+                        ("target_group_arn", bad.clone()),
+                    ])]),
+                ),
+                (
+                    "service_registries",
+                    Value::List(vec![Value::map([("registry_arn", Value::string(arn))])]),
+                ),
+                (
+                    "vpc_lattice_configurations",
+                    Value::List(vec![Value::map([
+                        ("role_arn", Value::string(arn)),
+                        ("target_group_arn", bad.clone()),
+                        ("port_name", Value::string(port_name)),
+                    ])]),
+                ),
+                (
+                    "deployment_configuration",
+                    Value::List(vec![Value::map([(
+                        "lifecycle_hook",
+                        Value::List(vec![Value::map([
+                            ("hook_target_arn", bad),
+                            ("role_arn", Value::string(arn)),
+                            (
+                                "lifecycle_stages",
+                                Value::List(vec![Value::string("PRE_SCALE_UP")]),
+                            ),
+                        ])]),
+                    )])]),
+                ),
+            ])
+        };
+        assert!(ecs.validate(&config(Value::string(arn), "http")).is_empty());
+        assert!(ecs.validate(&config(Value::Unknown, "http")).is_empty());
+        let problems = ecs.validate(&config(Value::string("my-target-group"), "-HTTP"));
+        let at: Vec<&str> = problems.iter().map(|(at, _)| at.as_str()).collect();
+        assert_eq!(
+            at,
+            [
+                "load_balancer[0].target_group_arn",
+                "deployment_configuration[0].lifecycle_hook[0].hook_target_arn",
+                "vpc_lattice_configurations[0].target_group_arn",
+                "vpc_lattice_configurations[0].port_name",
+            ],
+            "{problems:?}"
+        );
+        assert!(problems[0]
+            .1
+            .contains("is an invalid ARN: arn: invalid prefix"));
+        assert_eq!(
+            lattice_port_name_problem("-http").as_deref(),
+            Some("invalid value for port_name (cannot begin with a hyphen)")
+        );
+        assert!(lattice_port_name_problem(&"a".repeat(65)).is_some_and(|p| p.contains("(1 - 64)")));
+        assert_eq!(lattice_port_name_problem("http_8080-a"), None);
     }
 
     /// Turning blue/green on or off replaces the service (infra's blue/green is two ECS
