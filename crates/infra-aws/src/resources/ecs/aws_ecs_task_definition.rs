@@ -362,6 +362,99 @@ fn volumes_to_sdk(value: &Value) -> Result<Vec<Volume>, ProviderError> {
     Ok(out)
 }
 
+/// The launch types a task definition can require (the provider's list).
+const COMPATIBILITIES: &[&str] = &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"];
+
+/// ECS's operating system families (`OSFamily`).
+const OS_FAMILIES: &[&str] = &[
+    "LINUX",
+    "WINDOWS_SERVER_2004_CORE",
+    "WINDOWS_SERVER_2016_FULL",
+    "WINDOWS_SERVER_2019_CORE",
+    "WINDOWS_SERVER_2019_FULL",
+    "WINDOWS_SERVER_2022_CORE",
+    "WINDOWS_SERVER_2022_FULL",
+    "WINDOWS_SERVER_2025_CORE",
+    "WINDOWS_SERVER_2025_FULL",
+    "WINDOWS_SERVER_20H2_CORE",
+];
+
+/// The provider's value checks that the schema does not express, in its wording: the family
+/// name, the role ARNs, the launch types required, the operating system family and the FSx
+/// credentials parameter's ARN. Unknown values are left to apply.
+fn argument_problems(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if let Some(family) = config.get("family").as_str() {
+        if !(1..=255).contains(&family.chars().count()) {
+            problems.push((
+                "family".to_string(),
+                format!("expected length of family to be in the range (1 - 255), got {family}"),
+            ));
+        } else if !family
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            problems.push((
+                "family".to_string(),
+                "invalid value for family (see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskDefinition.html)".to_string(),
+            ));
+        }
+    }
+    for key in ["execution_role_arn", "task_role_arn"] {
+        if let Some(problem) = config.get(key).as_str().and_then(|v| arn_problem(key, v)) {
+            problems.push((key.to_string(), problem));
+        }
+    }
+    for compatibility in config
+        .get("requires_compatibilities")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(Value::as_str)
+    {
+        if !COMPATIBILITIES.contains(&compatibility) {
+            problems.push((
+                "requires_compatibilities".to_string(),
+                format!(
+                    "expected requires_compatibilities to be one of {}, got {compatibility}",
+                    COMPATIBILITIES.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(family) =
+        single(config, "runtime_platform").and_then(|p| p.get("operating_system_family").as_str())
+    {
+        if !OS_FAMILIES.contains(&family) {
+            problems.push((
+                "runtime_platform[0].operating_system_family".to_string(),
+                format!(
+                    "expected operating_system_family to be one of {}, got {family}",
+                    OS_FAMILIES.join(", ")
+                ),
+            ));
+        }
+    }
+    for (i, volume) in blocks(config, "volume").iter().enumerate() {
+        for fsx in blocks(volume, "fsx_windows_file_server_volume_configuration") {
+            for authorization in blocks(fsx, "authorization_config") {
+                let key = "credentials_parameter";
+                if let Some(problem) = authorization
+                    .get(key)
+                    .as_str()
+                    .and_then(|v| arn_problem(key, v))
+                {
+                    problems.push((
+                        format!("volume[{i}].fsx_windows_file_server_volume_configuration[0].authorization_config[0].{key}"),
+                        problem,
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// The provider's `verify.ValidARN` on an S3 Files volume's ARNs.
 fn s3files_problems(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
@@ -731,6 +824,7 @@ impl ResourceType for AwsEcsTaskDefinition {
                 problems.push(("container_definitions".to_string(), problem));
             }
         }
+        problems.extend(argument_problems(config));
         problems.extend(s3files_problems(config));
         let fargate = config
             .get("requires_compatibilities")
@@ -1031,6 +1125,87 @@ mod tests {
         // A volume of another kind reads back without one.
         let read = volumes_value(&[Volume::builder().name("scratch").build()], &Value::Null);
         assert_eq!(s3files_block(&read), Value::List(vec![]));
+    }
+
+    /// The provider's value checks: the family name, the role ARNs, the launch types, the
+    /// operating system family and the FSx credentials ARN, each at its location.
+    #[test]
+    fn arguments_are_checked_as_the_provider_checks_them() {
+        let ecs = AwsEcsTaskDefinition::new(Aws::new(crate::ProviderSettings::default()));
+        let config = |family: &str, role: &str, launch: &str, os: &str| {
+            Value::map([
+                ("family", Value::string(family)),
+                ("container_definitions", Value::string("[]")),
+                ("execution_role_arn", Value::string(role)),
+                ("task_role_arn", Value::Unknown),
+                (
+                    "requires_compatibilities",
+                    Value::List(vec![Value::string(launch)]),
+                ),
+                (
+                    "runtime_platform",
+                    Value::List(vec![Value::map([(
+                        "operating_system_family",
+                        Value::string(os),
+                    )])]),
+                ),
+                (
+                    "volume",
+                    Value::List(vec![Value::map([
+                        ("name", Value::string("share")),
+                        (
+                            "fsx_windows_file_server_volume_configuration",
+                            Value::List(vec![Value::map([
+                                ("file_system_id", Value::string("fs-0123")),
+                                ("root_directory", Value::string("\\data")),
+                                (
+                                    "authorization_config",
+                                    Value::List(vec![Value::map([
+                                        ("credentials_parameter", Value::string(role)),
+                                        ("domain", Value::string("corp.example")),
+                                    ])]),
+                                ),
+                            ])]),
+                        ),
+                    ])]),
+                ),
+            ])
+        };
+        let good = config(
+            "web-app_1",
+            "arn:aws:iam::123456789012:role/exec",
+            "EC2",
+            "WINDOWS_SERVER_2022_CORE",
+        );
+        assert!(ecs.validate(&good).is_empty(), "{:?}", ecs.validate(&good));
+        let bad = config("web.app", "exec", "LAMBDA", "MACOS");
+        let at: Vec<String> = ecs.validate(&bad).into_iter().map(|(at, _)| at).collect();
+        assert_eq!(
+            at,
+            [
+                "family",
+                "execution_role_arn",
+                "requires_compatibilities",
+                "runtime_platform[0].operating_system_family",
+                "volume[0].fsx_windows_file_server_volume_configuration[0].authorization_config[0].credentials_parameter",
+            ]
+        );
+        let long = config(
+            &"f".repeat(256),
+            "arn:aws:iam::123456789012:role/exec",
+            "MANAGED_INSTANCES",
+            "LINUX",
+        );
+        assert_eq!(
+            ecs.validate(&long)
+                .into_iter()
+                .map(|(_, message)| message)
+                .collect::<Vec<_>>(),
+            [format!(
+                "expected length of family to be in the range (1 - 255), got {}",
+                "f".repeat(256)
+            )]
+        );
     }
 
     /// The ARNs are checked at plan time as the provider's `verify.ValidARN` checks them.
