@@ -23,7 +23,7 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, copy_attributes, int, number, set_tags, single, string, text, wait_for,
+    arn_problem, blocks, copy_attributes, int, number, set_tags, single, string, text, wait_for,
 };
 use crate::ec2_support::token_of;
 use crate::ecs_support::{
@@ -265,6 +265,59 @@ fn scale_to_sdk(value: &Value) -> Option<Scale> {
     )
 }
 
+/// The provider's checks of the task set's nested arguments that the schema does not express,
+/// in its wording: the ARNs (`verify.ValidARN`), the ports (`validation.IsPortNumber`, 1-65535)
+/// and the network configuration's limits (5 security groups, 16 subnets). Unknown values are
+/// left to apply.
+fn argument_problems(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let mut arn = |object: &Value, at: &str, key: &str| {
+        if let Some(problem) = object.get(key).as_str().and_then(|v| arn_problem(key, v)) {
+            problems.push((format!("{at}.{key}"), problem));
+        }
+    };
+    for (i, balancer) in blocks(config, "load_balancer").iter().enumerate() {
+        arn(balancer, &format!("load_balancer[{i}]"), "target_group_arn");
+    }
+    for registry in blocks(config, "service_registries") {
+        arn(registry, "service_registries[0]", "registry_arn");
+    }
+    let mut ports: Vec<(String, f64)> = Vec::new();
+    for (i, balancer) in blocks(config, "load_balancer").iter().enumerate() {
+        if let Some(port) = balancer.get("container_port").as_f64() {
+            ports.push((format!("load_balancer[{i}].container_port"), port));
+        }
+    }
+    for registry in blocks(config, "service_registries") {
+        for key in ["port", "container_port"] {
+            if let Some(port) = registry.get(key).as_f64() {
+                ports.push((format!("service_registries[0].{key}"), port));
+            }
+        }
+    }
+    for (at, port) in ports {
+        if !(1.0..=65535.0).contains(&port) {
+            let key = at.rsplit('.').next().unwrap_or_default().to_string();
+            problems.push((
+                at,
+                format!("expected {key} to be a valid port number, got: {port}"),
+            ));
+        }
+    }
+    for network in blocks(config, "network_configuration") {
+        for (key, most) in [("security_groups", 5), ("subnets", 16)] {
+            let count = network.get(key).as_list().map_or(0, <[Value]>::len);
+            if count > most {
+                problems.push((
+                    format!("network_configuration[0].{key}"),
+                    format!("{key}: attribute supports {most} item maximum, config has {count} declared"),
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// The object as read; `service` and `cluster` as the ID names them, and the configuration-only
 /// arguments from `hint`.
 fn to_value(set: &TaskSet, key: &TaskSetKey, hint: &Value) -> Value {
@@ -368,6 +421,7 @@ impl ResourceType for AwsEcsTaskSet {
                 ));
             }
         }
+        problems.extend(argument_problems(config));
         if let Some(value) = single(config, "scale").and_then(|s| s.get("value").as_f64()) {
             if !(0.0..=100.0).contains(&value) {
                 problems.push((
@@ -557,6 +611,68 @@ mod tests {
                 format!("unexpected format for ID ({bad}), expected TASK_SET_ID,SERVICE,CLUSTER")
             );
         }
+    }
+
+    /// The provider's checks of the ARNs, ports and network limits, each at its location.
+    #[test]
+    fn nested_arguments_are_checked_as_the_provider_checks_them() {
+        let ecs = AwsEcsTaskSet::new(Aws::new(crate::ProviderSettings::default()));
+        let strings = |prefix: &str, n: usize| {
+            Value::List(
+                (0..n)
+                    .map(|i| Value::string(format!("{prefix}-{i}")))
+                    .collect(),
+            )
+        };
+        let config = |target_group: &str, port: f64, groups: usize, subnets: usize| {
+            Value::map([
+                ("service", Value::string("web")),
+                ("cluster", Value::string("prod")),
+                ("task_definition", Value::string("web:1")),
+                (
+                    "load_balancer",
+                    Value::List(vec![Value::map([
+                        ("container_name", Value::string("app")),
+                        ("container_port", Value::Number(port)),
+                        ("target_group_arn", Value::string(target_group)),
+                    ])]),
+                ),
+                (
+                    "service_registries",
+                    Value::List(vec![Value::map([(
+                        "registry_arn",
+                        Value::string(
+                            "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1",
+                        ),
+                    )])]),
+                ),
+                (
+                    "network_configuration",
+                    Value::List(vec![Value::map([
+                        ("subnets", strings("subnet", subnets)),
+                        ("security_groups", strings("sg", groups)),
+                    ])]),
+                ),
+            ])
+        };
+        let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123";
+        assert!(ecs.validate(&config(tg, 8080.0, 5, 16)).is_empty());
+        let problems = ecs.validate(&config("web", 0.0, 6, 17));
+        let at: Vec<&str> = problems.iter().map(|(at, _)| at.as_str()).collect();
+        assert_eq!(
+            at,
+            [
+                "load_balancer[0].target_group_arn",
+                "load_balancer[0].container_port",
+                "network_configuration[0].security_groups",
+                "network_configuration[0].subnets",
+            ],
+            "{problems:?}"
+        );
+        assert_eq!(
+            problems[1].1,
+            "expected container_port to be a valid port number, got: 0"
+        );
     }
 
     #[test]
