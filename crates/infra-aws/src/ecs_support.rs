@@ -608,6 +608,24 @@ pub use crate::app_support::has_managed_tags;
 
 /// A capacity provider strategy block (the service's `capacity_provider_strategy`, the
 /// cluster's `default_capacity_provider_strategy`): provider, `base` 0–100000, `weight` 0–1000.
+/// The provider's `validateClusterName` of the `key` argument, in its wording: 1-255
+/// alphanumerics, hyphens and underscores (`aws_ecs_cluster.name`,
+/// `aws_ecs_cluster_capacity_providers.cluster_name`, `aws_ecs_capacity_provider.cluster`).
+pub fn cluster_name_problem(key: &str, name: &str) -> Option<String> {
+    if name.is_empty() || name.len() > 255 {
+        return Some(format!(
+            "expected length of {key} to be in the range (1 - 255), got {name}"
+        ));
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    (!name.chars().all(allowed)).then(|| {
+        format!(
+            "invalid value for {key} (The cluster name must consist of alphanumerics, hyphens, \
+             and underscores.)"
+        )
+    })
+}
+
 pub fn capacity_provider_strategy_block(name: &'static str) -> Block {
     Block::set(
         name,

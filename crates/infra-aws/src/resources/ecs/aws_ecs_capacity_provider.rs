@@ -1029,19 +1029,9 @@ fn arn_check(object: &Value, key: &str, at: &str, problems: &mut Vec<(String, St
     }
 }
 
-/// The provider's `validateClusterName`: 1-255 alphanumerics, hyphens and underscores.
+/// The provider's `validateClusterName` of `cluster`.
 fn cluster_problem(name: &str) -> Option<String> {
-    if name.is_empty() || name.len() > 255 {
-        return Some(format!(
-            "expected length of cluster to be in the range (1 - 255), got {name}"
-        ));
-    }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    (!name.chars().all(allowed)).then(|| {
-        "invalid value for cluster (The cluster name must consist of alphanumerics, hyphens, \
-         and underscores.)"
-            .to_string()
-    })
+    crate::ecs_support::cluster_name_problem("cluster", name)
 }
 
 /// The checks of an `instance_requirements` block that the schema cannot express: the values

@@ -21,7 +21,9 @@ use infra_core::{
 };
 
 use crate::app_support::{blocks, boolean, changed, set_tags, single, string, text, vanished};
-use crate::ecs_support::{has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags};
+use crate::ecs_support::{
+    cluster_name_problem, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
+};
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -346,6 +348,18 @@ impl ResourceType for AwsEcsCluster {
         &self.schema
     }
 
+    /// The provider's `validateClusterName` of `name`. (The provider also requires
+    /// `service_connect_defaults.namespace` to be an ARN; infra keeps taking the namespace's
+    /// name as well, which the API accepts: see `to_value`.)
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        config
+            .get("name")
+            .as_str()
+            .and_then(|name| cluster_name_problem("name", name))
+            .map(|problem| vec![("name".to_string(), problem)])
+            .unwrap_or_default()
+    }
+
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.ecs;
         let name = string(planned, "name")
@@ -482,5 +496,31 @@ impl ResourceType for AwsEcsCluster {
             .get(&name)
             .filter(|cluster| has_managed_tags(&tags_from_sdk(cluster.tags()), operation))
             .map(|cluster| to_value(cluster, planned)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The name is checked as the provider's `validateClusterName` checks it.
+    #[test]
+    fn the_name_is_checked_as_the_provider_checks_it() {
+        let ecs = AwsEcsCluster::new(Aws::new(crate::ProviderSettings::default()));
+        let named = |name: &str| Value::map([("name", Value::string(name))]);
+        assert!(ecs.validate(&named("prod_cluster-1")).is_empty());
+        assert!(ecs
+            .validate(&Value::map([("name", Value::Unknown)]))
+            .is_empty());
+        assert_eq!(
+            ecs.validate(&named("prod.cluster")),
+            [(
+                "name".to_string(),
+                "invalid value for name (The cluster name must consist of alphanumerics, \
+                 hyphens, and underscores.)"
+                    .to_string()
+            )]
+        );
+        assert_eq!(ecs.validate(&named(&"c".repeat(256))).len(), 1);
     }
 }

@@ -15,7 +15,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 use crate::app_support::{string, string_list, strings, vanished};
 use crate::ecs_support::{
     capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
-    capacity_provider_strategy_value,
+    capacity_provider_strategy_value, cluster_name_problem,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
@@ -130,6 +130,17 @@ impl ResourceType for AwsEcsClusterCapacityProviders {
         &self.schema
     }
 
+    /// The provider's `validateClusterName` of `cluster_name` (a name, not an ARN, so that the
+    /// read knows which to store).
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        config
+            .get("cluster_name")
+            .as_str()
+            .and_then(|name| cluster_name_problem("cluster_name", name))
+            .map(|problem| vec![("cluster_name".to_string(), problem)])
+            .unwrap_or_default()
+    }
+
     async fn create(
         &self,
         _operation: &Operation,
@@ -187,5 +198,23 @@ impl ResourceType for AwsEcsClusterCapacityProviders {
     /// Terraform's import ID: the cluster name.
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
         Ok(infra_core::resource::import_by("cluster_name", id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cluster_name` is a cluster name, checked as the provider's `validateClusterName`
+    /// checks it (an ARN is refused, as the provider refuses it).
+    #[test]
+    fn the_cluster_name_is_checked_as_the_provider_checks_it() {
+        let ecs = AwsEcsClusterCapacityProviders::new(Aws::new(crate::ProviderSettings::default()));
+        let named = |name: &str| Value::map([("cluster_name", Value::string(name))]);
+        assert!(ecs.validate(&named("prod")).is_empty());
+        let problems = ecs.validate(&named("arn:aws:ecs:us-east-1:123456789012:cluster/prod"));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, "cluster_name");
+        assert!(problems[0].1.starts_with("invalid value for cluster_name"));
     }
 }
