@@ -213,11 +213,13 @@ impl<'c> Evaluator<'c> {
                         if decl.ty.as_ref().is_none_or(|t| t.is_string()) {
                             Some(Value::String(text.clone()))
                         } else {
-                            match hcl_edit::parser::parse_expr(text.trim())
-                                .map_err(|e| e.message().to_string())
-                                .and_then(|expr| {
-                                    crate::context::constant(&expr).map_err(|d| d.detail)
-                                }) {
+                            match crate::repeated_keys::parse(
+                                text.trim(),
+                                hcl_edit::parser::parse_expr,
+                            )
+                            .map_err(|e| e.message().to_string())
+                            .and_then(|expr| crate::context::constant(&expr).map_err(|d| d.detail))
+                            {
                                 Ok(v) => Some(v),
                                 Err(message) => {
                                     diagnostics.push(

@@ -632,7 +632,7 @@ fn working_dir_path(ctx: &Ctx, relative: &str) -> std::path::PathBuf {
 /// string (or unknown), keeping a sensitive mark: a template that is one interpolation of a
 /// number or bool gives its text, and one of a collection or null is an error.
 pub fn render_template(text: &str, variables: BTreeMap<String, Value>) -> Result<Value, String> {
-    let template = hcl_edit::parser::parse_template(text)
+    let template = crate::repeated_keys::parse(text, hcl_edit::parser::parse_template)
         .map_err(|e| format!("the template is invalid: {}", e.message()))?;
     let mut template_ctx = Ctx::without_scope();
     template_ctx.bindings = variables.into_iter().collect();

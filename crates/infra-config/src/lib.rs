@@ -27,6 +27,7 @@ mod inputs;
 mod load;
 mod provisioner;
 mod references;
+mod repeated_keys;
 mod source;
 mod syntax;
 mod types;

@@ -60,9 +60,10 @@ impl SourceFile {
         span.map(|s| self.location(s.start))
     }
 
-    /// Parses the file as an HCL body, turning a syntax error into a located diagnostic.
+    /// Parses the file as an HCL body, turning a syntax error into a located diagnostic. An
+    /// object constructor may repeat a key, as in Terraform ([`crate::repeated_keys`]).
     pub fn parse(&self) -> Result<hcl_edit::structure::Body, Box<Diagnostic>> {
-        hcl_edit::parser::parse_body(&self.text).map_err(|error| {
+        crate::repeated_keys::parse(&self.text, hcl_edit::parser::parse_body).map_err(|error| {
             let location = error.location();
             let message = error.message().to_string();
             let at_end = self.text[location.offset().min(self.text.len())..].trim().is_empty();
@@ -82,7 +83,9 @@ impl SourceFile {
             } else {
                 "Invalid HCL syntax"
             };
-            let snippet = error.line().trim_end_matches(['\r', '\n']).to_string();
+            // The line as written: hcl-edit's is of the text it parsed last, which may hold a
+            // repeated key's placeholder.
+            let snippet = self.location(location.offset()).snippet;
             Box::new(
                 Diagnostic::error(summary, message).at(Some(Location {
                     file: self.path.clone(),
