@@ -64,7 +64,10 @@ impl AwsEcsCluster {
                         Schema::new()
                             .attr(Attribute::optional("kms_key_id", Type::String))
                             .attr(
+                                // The provider's default: it sends DEFAULT (ECS's own) and
+                                // stores it, so a Terraform-written state plans no change.
                                 Attribute::optional("logging", Type::String)
+                                    .default(Value::string("DEFAULT"))
                                     .check(Check::OneOf(&["NONE", "DEFAULT", "OVERRIDE"])),
                             )
                             .block(Block::single(
@@ -522,5 +525,46 @@ mod tests {
             )]
         );
         assert_eq!(ecs.validate(&named(&"c".repeat(256))).len(), 1);
+    }
+
+    /// `execute_command_configuration.logging` defaults to DEFAULT, as in the provider: it is
+    /// sent, and a Terraform-written state holding it plans no change.
+    #[test]
+    fn exec_logging_defaults_to_default() {
+        let ecs = AwsEcsCluster::new(Aws::new(crate::ProviderSettings::default()));
+        let logging = ecs
+            .schema()
+            .block_named("configuration")
+            .and_then(|c| c.schema.block_named("execute_command_configuration"))
+            .and_then(|e| e.schema.attribute("logging"))
+            .expect("declared");
+        assert_eq!(logging.default, Some(Value::string("DEFAULT")));
+        let planned = Value::map([(
+            "configuration",
+            Value::List(vec![Value::map([(
+                "execute_command_configuration",
+                Value::List(vec![Value::map([("logging", Value::string("DEFAULT"))])]),
+            )])]),
+        )]);
+        let sent = configuration_to_sdk(&planned).expect("configured");
+        assert_eq!(
+            sent.execute_command_configuration()
+                .and_then(|e| e.logging())
+                .map(|l| l.as_str()),
+            Some("DEFAULT")
+        );
+        // Read back as sent.
+        let execute = Value::List(vec![Value::map([
+            ("kms_key_id", Value::Null),
+            ("logging", Value::string("DEFAULT")),
+            ("log_configuration", Value::List(vec![])),
+        ])]);
+        assert_eq!(
+            configuration_value(Some(&sent)),
+            Value::List(vec![Value::map([
+                ("execute_command_configuration", execute),
+                ("managed_storage_configuration", Value::List(vec![])),
+            ])])
+        );
     }
 }
