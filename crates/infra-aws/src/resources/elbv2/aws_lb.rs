@@ -22,24 +22,48 @@
 //! moto 5.2.5 takes no `health_check_logs.s3.bucket` or `.prefix` attribute, so health check
 //! logs are shown by a unit test, not against the emulator.
 //!
-//! Not supported yet ([`Schema::not_supported`]): `customer_owned_ipv4_pool`, `dns_record_client_routing_policy`, `enable_zonal_shift`,
-//! `enforce_security_group_inbound_rules_on_private_link_traffic`, `ipam_pools`,
-//! `minimum_load_balancer_capacity` and `secondary_ips_auto_assigned_per_subnet`.
+//! Provider 6.x's newer arguments, each as the provider has it:
+//! - `enable_zonal_shift` (application and network), `dns_record_client_routing_policy` and
+//!   `secondary_ips_auto_assigned_per_subnet` (network) are [`SETTINGS`] rows
+//!   (`zonal_shift.config.enabled`, `dns_record.client_routing_policy`,
+//!   `secondary_ips.auto_assigned.per_subnet`); fewer secondary IPs than before replace the load
+//!   balancer ([`ResourceType::replacing_changes`]), since AWS cannot take them back.
+//! - `customer_owned_ipv4_pool` goes with CreateLoadBalancer and forces a new load balancer;
+//!   `ipam_pools` (application) too, and a change is ModifyIpPools (its removal
+//!   `RemoveIpamPools = [ipv4]`); both are read from DescribeLoadBalancers.
+//! - `enforce_security_group_inbound_rules_on_private_link_traffic` (network) is sent with
+//!   SetSecurityGroups after the create and whenever it or `security_groups` changes, and read
+//!   from DescribeLoadBalancers.
+//! - `minimum_load_balancer_capacity` (application and network) is ModifyCapacityReservation
+//!   (its removal `ResetCapacityReservation`), then a wait for the reservation to be
+//!   provisioned; it is read with DescribeCapacityReservation (none where AWS answers
+//!   `AccessDenied` or `InvalidAction`, as the provider reads it), one call per application or
+//!   network load balancer whose object has a reservation, and on import: unlike the provider,
+//!   a refresh does not ask for one that has none ([`reads_capacity`]).
+//!
+//! Each set on a type it does not apply to is a plan-time error, like the settings. moto 5.2.5
+//! holds the three attributes but none of the others (no customer-owned pool, IPAM pools,
+//! PrivateLink enforcement, ModifyIpPools or ModifyCapacityReservation, and a capacity
+//! reservation without capacity), so the requests built and the values read back are shown by
+//! unit tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use aws_sdk_elasticloadbalancingv2::operation::create_load_balancer::builders::CreateLoadBalancerFluentBuilder;
+use aws_sdk_elasticloadbalancingv2::operation::describe_capacity_reservation::DescribeCapacityReservationOutput;
 use aws_sdk_elasticloadbalancingv2::types::{
-    IpAddressType, LoadBalancer, LoadBalancerAttribute, LoadBalancerSchemeEnum,
-    LoadBalancerTypeEnum, SubnetMapping,
+    CapacityReservationStateEnum, EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum,
+    IpAddressType, IpamPools, LoadBalancer, LoadBalancerAttribute, LoadBalancerSchemeEnum,
+    LoadBalancerTypeEnum, MinimumLoadBalancerCapacity, RemoveIpamPoolEnum, SubnetMapping,
 };
 use infra_core::{
-    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, non_empty, set_tags, single, string, string_list, strings, text,
-    vanished, wait_for,
+    blocks, boolean, changed, int, non_empty, number, set_tags, single, string, string_list,
+    strings, text, text_or_null, vanished, wait_for,
 };
 use crate::elbv2_support::{
     arn_suffix, describe_tags, generated_name, has_managed_tags, name_prefix_of, settings_to_send,
@@ -52,6 +76,8 @@ use crate::Aws;
 const APPLICATION: &[&str] = &["application"];
 const NETWORK: &[&str] = &["network", "gateway"];
 const ALL: &[&str] = &["application", "network", "gateway"];
+const NETWORK_ONLY: &[&str] = &["network"];
+const APPLICATION_AND_NETWORK: &[&str] = &["application", "network"];
 
 /// The load balancer attributes the schema exposes as top-level arguments.
 const SETTINGS: &[Setting] = &[
@@ -145,7 +171,42 @@ const SETTINGS: &[Setting] = &[
         NETWORK,
     )
     .neutral("true"),
+    Setting::new(
+        "enable_zonal_shift",
+        "zonal_shift.config.enabled",
+        SettingKind::Bool,
+        Some("false"),
+        APPLICATION_AND_NETWORK,
+    ),
+    Setting::new(
+        "dns_record_client_routing_policy",
+        "dns_record.client_routing_policy",
+        SettingKind::String,
+        Some("any_availability_zone"),
+        NETWORK_ONLY,
+    )
+    .checked(Check::OneOf(&[
+        "availability_zone_affinity",
+        "partial_availability_zone_affinity",
+        "any_availability_zone",
+    ])),
+    // Optional and computed, as the provider has it; 0 (AWS's default, no secondary IPs) is
+    // what the other types have.
+    Setting::new(
+        SECONDARY_IPS,
+        "secondary_ips.auto_assigned.per_subnet",
+        SettingKind::Number,
+        None,
+        NETWORK_ONLY,
+    )
+    .checked(Check::Range(0, 7))
+    .neutral("0"),
 ];
+
+const SECONDARY_IPS: &str = "secondary_ips_auto_assigned_per_subnet";
+const PRIVATE_LINK: &str = "enforce_security_group_inbound_rules_on_private_link_traffic";
+const IPAM_POOLS: &str = "ipam_pools";
+const MINIMUM_CAPACITY: &str = "minimum_load_balancer_capacity";
 
 /// One of the load balancer's S3 log blocks: its attribute keys, and the load balancer types
 /// the provider sends and reads it for.
@@ -274,9 +335,6 @@ fn log_attributes(kind: &str, prior: &Value, planned: &Value) -> Vec<(&'static s
         .collect()
 }
 
-/// Why the provider's newer arguments are not supported.
-const OUTSIDE: &str = "configure it on the load balancer outside infra";
-
 fn load_balancer_type(value: &Value) -> String {
     string(value, "load_balancer_type").unwrap_or_else(|| "application".to_string())
 }
@@ -341,21 +399,19 @@ impl AwsLb {
         let schema = SETTINGS
             .iter()
             .fold(schema, |schema, setting| schema.attr(setting.attribute()))
-            .not_supported("customer_owned_ipv4_pool", Type::String, OUTSIDE)
-            .not_supported("dns_record_client_routing_policy", Type::String, OUTSIDE)
-            .not_supported("enable_zonal_shift", Type::Bool, OUTSIDE)
-            .not_supported(
-                "enforce_security_group_inbound_rules_on_private_link_traffic",
-                Type::String,
-                OUTSIDE,
+            .attr(Attribute::optional("customer_owned_ipv4_pool", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed(PRIVATE_LINK, Type::String)
+                    .check(Check::OneOf(&["on", "off"])),
             )
-            .not_supported("ipam_pools", Nesting::List, OUTSIDE)
-            .not_supported("minimum_load_balancer_capacity", Nesting::List, OUTSIDE)
-            .not_supported(
-                "secondary_ips_auto_assigned_per_subnet",
-                Type::Number,
-                OUTSIDE,
-            )
+            .block(Block::single(
+                IPAM_POOLS,
+                Schema::new().attr(Attribute::required("ipv4_ipam_pool_id", Type::String)),
+            ))
+            .block(Block::single(
+                MINIMUM_CAPACITY,
+                Schema::new().attr(Attribute::required("capacity_units", Type::Number)),
+            ))
             .with_tags();
         AwsLb { aws, schema }
     }
@@ -427,7 +483,14 @@ impl AwsLb {
         let tags = describe_tags(&self.aws.clients().await.elbv2, &found).await?;
         let mut out = BTreeMap::new();
         for (arn, load_balancer) in load_balancers {
-            let attributes = self.attributes(&arn).await?;
+            let kind = load_balancer
+                .r#type()
+                .map_or("application", |kind| kind.as_str());
+            let hint = hints.get(&arn).copied().unwrap_or(&Value::Null);
+            let (attributes, reservation) = futures::try_join!(
+                self.attributes(&arn),
+                self.capacity_reservation(&arn, kind, hint)
+            )?;
             let tags = tags.get(&arn).cloned().unwrap_or_default();
             out.insert(
                 arn.clone(),
@@ -435,14 +498,139 @@ impl AwsLb {
                     to_value(
                         &load_balancer,
                         &attributes,
+                        reservation.as_ref(),
                         &tags,
-                        hints.get(&arn).copied().unwrap_or(&Value::Null),
+                        hint,
                     ),
                     tags,
                 ),
             );
         }
         Ok(out)
+    }
+
+    /// DescribeCapacityReservation, for the application and network load balancers the
+    /// provider reads it for, when [`reads_capacity`] says so; none when AWS refuses it with
+    /// `AccessDenied` or `InvalidAction` (a partition or account without capacity
+    /// reservations), as the provider reads it.
+    async fn capacity_reservation(
+        &self,
+        arn: &str,
+        kind: &str,
+        hint: &Value,
+    ) -> Result<Option<DescribeCapacityReservationOutput>, ProviderError> {
+        if !APPLICATION_AND_NETWORK.contains(&kind) || !reads_capacity(hint) {
+            return Ok(None);
+        }
+        let client = &self.aws.clients().await.elbv2;
+        match client
+            .describe_capacity_reservation()
+            .load_balancer_arn(arn)
+            .send()
+            .await
+            .map_err(aws_error)
+        {
+            Ok(reservation) => Ok(Some(reservation)),
+            Err(error)
+                if matches!(
+                    error.code.as_deref(),
+                    Some("AccessDenied" | "InvalidAction")
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// ModifyCapacityReservation for `planned`, then the provider's wait for the reservation to
+    /// be provisioned.
+    async fn modify_capacity(
+        &self,
+        arn: &str,
+        planned: &Value,
+        timeout: std::time::Duration,
+    ) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.elbv2;
+        let (minimum, reset) = capacity_request(planned);
+        client
+            .modify_capacity_reservation()
+            .load_balancer_arn(arn)
+            .set_minimum_load_balancer_capacity(minimum)
+            .reset_capacity_reservation(reset)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        wait_for(
+            &format!("the capacity reservation of load balancer {arn} to be provisioned"),
+            timeout,
+            || async {
+                let reservation = client
+                    .describe_capacity_reservation()
+                    .load_balancer_arn(arn)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                match reservation_state(&reservation).as_str() {
+                    "provisioned" => Ok(Some(())),
+                    "pending" | "failed" | "rebalancing" => Ok(None),
+                    other => Err(ProviderError::new(format!(
+                        "the capacity reservation of load balancer {arn} is in the unexpected state {other:?}"
+                    ))),
+                }
+            },
+        )
+        .await
+    }
+
+    /// SetSecurityGroups with the groups and the PrivateLink enforcement.
+    async fn set_security_groups(
+        &self,
+        arn: &str,
+        groups: Vec<String>,
+        enforcement: Option<EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum>,
+    ) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.elbv2;
+        client
+            .set_security_groups()
+            .load_balancer_arn(arn)
+            .set_security_groups(Some(groups))
+            .set_enforce_security_group_inbound_rules_on_private_link_traffic(enforcement)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    /// Waits until the load balancer is active (or gone from the listing).
+    async fn wait_active(
+        &self,
+        arn: &str,
+        name: &str,
+        timeout: std::time::Duration,
+    ) -> Result<(), ProviderError> {
+        wait_for(
+            &format!("load balancer {name} to be active"),
+            timeout,
+            || async {
+                let found = self.describe(&[arn.to_string()]).await?;
+                let state = found
+                    .get(arn)
+                    .and_then(|lb| lb.state())
+                    .and_then(|s| s.code())
+                    .map(|c| c.as_str().to_string());
+                Ok(match state.as_deref() {
+                    Some("active") | None => Some(()),
+                    Some("failed") => {
+                        return Err(ProviderError::new(format!(
+                            "load balancer {name} failed to provision"
+                        )))
+                    }
+                    _ => None,
+                })
+            },
+        )
+        .await
     }
 
     pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
@@ -504,9 +692,217 @@ fn subnet_mappings(planned: &Value) -> Option<Vec<SubnetMapping>> {
     })
 }
 
+/// CreateLoadBalancer for `planned`, named `name`, without its tags.
+fn create_request(
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    name: &str,
+    planned: &Value,
+) -> CreateLoadBalancerFluentBuilder {
+    let load_balancer_type = load_balancer_type(planned);
+    // Gateway load balancers take no scheme.
+    let scheme = match (load_balancer_type.as_str(), boolean(planned, "internal")) {
+        ("gateway", _) => None,
+        (_, Some(true)) => Some(LoadBalancerSchemeEnum::Internal),
+        _ => Some(LoadBalancerSchemeEnum::InternetFacing),
+    };
+    let security_groups = strings(planned, "security_groups");
+    let mappings = subnet_mappings(planned);
+    client
+        .create_load_balancer()
+        .name(name)
+        .set_scheme(scheme)
+        .r#type(LoadBalancerTypeEnum::from(load_balancer_type.as_str()))
+        .set_subnets(mappings.is_none().then(|| strings(planned, "subnets")))
+        .set_subnet_mappings(mappings)
+        .set_security_groups((!security_groups.is_empty()).then_some(security_groups))
+        .set_ip_address_type(
+            non_empty(planned, "ip_address_type").map(|t| IpAddressType::from(t.as_str())),
+        )
+        .set_customer_owned_ipv4_pool(non_empty(planned, "customer_owned_ipv4_pool"))
+        .set_ipam_pools(ipam_pools(planned))
+}
+
+/// The IPAM pools CreateLoadBalancer takes, when the block is configured.
+fn ipam_pools(planned: &Value) -> Option<IpamPools> {
+    single(planned, IPAM_POOLS).map(|pools| {
+        IpamPools::builder()
+            .set_ipv4_ipam_pool_id(non_empty(pools, "ipv4_ipam_pool_id"))
+            .build()
+    })
+}
+
+/// What ModifyIpPools sends for a change of `ipam_pools`.
+#[derive(Debug, PartialEq)]
+enum IpPoolsChange {
+    /// The pools now configured.
+    Set(IpamPools),
+    /// The block is gone: `RemoveIpamPools = [ipv4]`, as the provider sends it.
+    RemoveIpv4,
+}
+
+/// The ModifyIpPools request an update sends, when `ipam_pools` changed.
+fn ip_pools_change(prior: &Value, planned: &Value) -> Option<IpPoolsChange> {
+    if !changed(prior, planned, IPAM_POOLS) {
+        return None;
+    }
+    Some(match ipam_pools(planned) {
+        Some(pools) => IpPoolsChange::Set(pools),
+        None => IpPoolsChange::RemoveIpv4,
+    })
+}
+
+/// ModifyCapacityReservation's minimum capacity and `ResetCapacityReservation` for `planned`:
+/// the configured capacity units, or a reset when there are none (no block, or no units), as
+/// the provider sends them.
+fn capacity_request(planned: &Value) -> (Option<MinimumLoadBalancerCapacity>, bool) {
+    match single(planned, MINIMUM_CAPACITY) {
+        Some(capacity) => {
+            let units = int(capacity, "capacity_units").filter(|units| *units != 0);
+            let minimum = MinimumLoadBalancerCapacity::builder()
+                .set_capacity_units(units)
+                .build();
+            (Some(minimum), units.is_none())
+        }
+        None => (None, true),
+    }
+}
+
+/// A capacity reservation's state across its zones: provisioned when every zone is, else the
+/// state of the last zone that is not, as the provider takes it.
+fn reservation_state(reservation: &DescribeCapacityReservationOutput) -> String {
+    let provisioned = CapacityReservationStateEnum::Provisioned;
+    reservation
+        .capacity_reservation_state()
+        .iter()
+        .map(|zone| zone.state().and_then(|state| state.code()))
+        .filter(|code| *code != Some(&provisioned))
+        .last()
+        .map_or_else(
+            || provisioned.as_str().to_string(),
+            |code| code.map_or_else(String::new, |code| code.as_str().to_string()),
+        )
+}
+
+/// Whether a read asks AWS for the capacity reservation: when `hint` (the prior or planned
+/// value) has one, or may have one, and on an import (a hint without the load balancer's
+/// type). The provider asks for every application and network load balancer; infra spares
+/// the call (one per load balancer, the API has no batch form) on a refresh of one whose
+/// object has none, so a reservation added outside infra to a load balancer configured
+/// without one is not seen there.
+fn reads_capacity(hint: &Value) -> bool {
+    match hint.get(MINIMUM_CAPACITY).unmarked() {
+        Value::List(items) => !items.is_empty(),
+        Value::Null => hint.get("load_balancer_type").is_null(),
+        _ => true,
+    }
+}
+
+/// `minimum_load_balancer_capacity` as read: what DescribeCapacityReservation reports for an
+/// application or network load balancer (`None`: AWS refused the call with `AccessDenied` or
+/// `InvalidAction`, read as none, as the provider does); a gateway load balancer has no
+/// reservation and keeps what `hint` holds, as the provider leaves it.
+fn capacity_value(
+    kind: &str,
+    reservation: Option<&DescribeCapacityReservationOutput>,
+    hint: &Value,
+) -> Value {
+    if !APPLICATION_AND_NETWORK.contains(&kind) {
+        let configured = hint.get(MINIMUM_CAPACITY);
+        return match configured {
+            Value::List(_) if configured.is_wholly_known() => configured.clone(),
+            _ => Value::List(vec![]),
+        };
+    }
+    Value::List(
+        reservation
+            .and_then(|reservation| reservation.minimum_load_balancer_capacity())
+            .map(|minimum| {
+                Value::map([(
+                    "capacity_units",
+                    number(Some(i64::from(minimum.capacity_units().unwrap_or(0)))),
+                )])
+            })
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// The PrivateLink enforcement SetSecurityGroups sends: for a network load balancer, when set.
+fn private_link_enforcement(
+    planned: &Value,
+) -> Option<EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum> {
+    if load_balancer_type(planned) != "network" {
+        return None;
+    }
+    non_empty(planned, PRIVATE_LINK).map(|enforce| {
+        EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum::from(enforce.as_str())
+    })
+}
+
+/// The SetSecurityGroups request an update sends (the groups, and the PrivateLink enforcement
+/// of a network load balancer), when either changed, as the provider's update does.
+#[allow(clippy::type_complexity)]
+fn security_groups_request(
+    prior: &Value,
+    planned: &Value,
+) -> Option<(
+    Vec<String>,
+    Option<EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum>,
+)> {
+    let known = |key: &str| {
+        let value = planned.get(key);
+        !value.is_unknown() && !value.is_null()
+    };
+    let groups = changed(prior, planned, "security_groups") && known("security_groups");
+    let enforcement = changed(prior, planned, PRIVATE_LINK) && known(PRIVATE_LINK);
+    (groups || enforcement).then(|| {
+        (
+            strings(planned, "security_groups"),
+            private_link_enforcement(planned),
+        )
+    })
+}
+
+/// Fewer secondary IP addresses than before on a network load balancer: AWS cannot take them
+/// back, so the provider replaces the load balancer.
+fn fewer_secondary_ips(prior: &Value, planned: &Value, changed: &[String]) -> Option<String> {
+    if load_balancer_type(planned) != "network" || !changed.iter().any(|c| c == SECONDARY_IPS) {
+        return None;
+    }
+    let before = prior.get(SECONDARY_IPS).as_f64()?;
+    let after = planned.get(SECONDARY_IPS).as_f64()?;
+    (after < before).then(|| SECONDARY_IPS.to_string())
+}
+
+/// The arguments that apply to some load balancer types only and are no [`SETTINGS`] row:
+/// each set on another type is a plan-time error (AWS would refuse it, or the provider would
+/// not send it, which would ignore it).
+const TYPED_ARGUMENTS: &[(&str, &[&str])] = &[
+    (PRIVATE_LINK, NETWORK_ONLY),
+    (IPAM_POOLS, APPLICATION),
+    (MINIMUM_CAPACITY, APPLICATION_AND_NETWORK),
+];
+
+fn misplaced_argument(config: &Value, name: &str, types: &[&str], kind: &str) -> Option<String> {
+    let value = config.get(name);
+    let set = match value.unmarked() {
+        Value::List(items) => !items.is_empty(),
+        _ => !value.is_null() && !value.is_unknown(),
+    };
+    (set && !types.contains(&kind)).then(|| {
+        format!(
+            "\"{name}\" applies only to {} load balancers (this one is {kind})",
+            types.join(" or ")
+        )
+    })
+}
+
+/// The object as AWS reports it: `reservation` is DescribeCapacityReservation's answer (none
+/// for a gateway load balancer, or when AWS refused the call).
 fn to_value(
     load_balancer: &LoadBalancer,
     attributes: &BTreeMap<String, String>,
+    reservation: Option<&DescribeCapacityReservationOutput>,
     tags: &[(String, String)],
     hint: &Value,
 ) -> Value {
@@ -598,6 +994,39 @@ fn to_value(
     for logs in LOG_BLOCKS {
         object.insert(logs.name.to_string(), logs.read(attributes, kind, hint));
     }
+    object.insert(
+        "customer_owned_ipv4_pool".to_string(),
+        text_or_null(load_balancer.customer_owned_ipv4_pool()),
+    );
+    // Network load balancers only: on another type, what the configuration has (refused at
+    // plan time when set) stays, as the provider's diff suppression leaves it.
+    let configured = hint.get(PRIVATE_LINK);
+    let enforcement = if kind != "network" && !configured.is_null() && configured.is_wholly_known()
+    {
+        configured.clone()
+    } else {
+        text_or_null(load_balancer.enforce_security_group_inbound_rules_on_private_link_traffic())
+    };
+    object.insert(PRIVATE_LINK.to_string(), enforcement);
+    object.insert(
+        IPAM_POOLS.to_string(),
+        Value::List(
+            load_balancer
+                .ipam_pools()
+                .map(|pools| {
+                    Value::map([(
+                        "ipv4_ipam_pool_id",
+                        Value::string(pools.ipv4_ipam_pool_id().unwrap_or_default()),
+                    )])
+                })
+                .into_iter()
+                .collect(),
+        ),
+    );
+    object.insert(
+        MINIMUM_CAPACITY.to_string(),
+        capacity_value(kind, reservation, hint),
+    );
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -617,6 +1046,36 @@ impl ResourceType for AwsLb {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// Fewer `secondary_ips_auto_assigned_per_subnet` on a network load balancer replace it.
+    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        fewer_secondary_ips(prior, planned, changed)
+            .into_iter()
+            .collect()
+    }
+
+    /// A setting with a default that does not apply to the load balancer's type reads as its
+    /// default where a stored object has null: the provider suppresses its diff there, so
+    /// Terraform's state holds null for it (`dns_record_client_routing_policy` of an
+    /// application load balancer), which is no change.
+    fn normalize(&self, value: &mut Value) {
+        let Some(kind) = value.get("load_balancer_type").as_str().map(str::to_string) else {
+            return;
+        };
+        let Some(object) = value.map_mut() else {
+            return;
+        };
+        for setting in SETTINGS {
+            if setting.applies_to(&kind) || setting.default.is_none() {
+                continue;
+            }
+            if let Some(slot) = object.get_mut(setting.name) {
+                if slot.is_null() {
+                    *slot = setting.read(&BTreeMap::new());
+                }
+            }
+        }
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
@@ -675,6 +1134,11 @@ impl ResourceType for AwsLb {
                     problems.push((logs.name.to_string(), problem));
                 }
             }
+            for (name, types) in TYPED_ARGUMENTS {
+                if let Some(problem) = misplaced_argument(config, name, types, kind) {
+                    problems.push((name.to_string(), problem));
+                }
+            }
             if !config.get("subnets").is_null() && !blocks(config, "subnet_mapping").is_empty() {
                 problems.push((
                     "subnet_mapping".to_string(),
@@ -705,25 +1169,8 @@ impl ResourceType for AwsLb {
             (None, None) => generated_name("tf-lb-", 32),
         };
         let load_balancer_type = load_balancer_type(planned);
-        // Gateway load balancers take no scheme.
-        let scheme = match (load_balancer_type.as_str(), boolean(planned, "internal")) {
-            ("gateway", _) => None,
-            (_, Some(true)) => Some(LoadBalancerSchemeEnum::Internal),
-            _ => Some(LoadBalancerSchemeEnum::InternetFacing),
-        };
         let security_groups = strings(planned, "security_groups");
-        let mappings = subnet_mappings(planned);
-        let response = client
-            .create_load_balancer()
-            .name(&name)
-            .set_scheme(scheme)
-            .r#type(LoadBalancerTypeEnum::from(load_balancer_type.as_str()))
-            .set_subnets(mappings.is_none().then(|| strings(planned, "subnets")))
-            .set_subnet_mappings(mappings)
-            .set_security_groups((!security_groups.is_empty()).then_some(security_groups))
-            .set_ip_address_type(
-                non_empty(planned, "ip_address_type").map(|t| IpAddressType::from(t.as_str())),
-            )
+        let response = create_request(client, &name, planned)
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
             .send()
             .await
@@ -739,50 +1186,33 @@ impl ResourceType for AwsLb {
         attributes.extend(log_attributes(&load_balancer_type, &Value::Null, planned));
         self.modify_attributes(&arn, attributes).await?;
         let timeout = operation.timeouts.create;
-        wait_for(
-            &format!("load balancer {name} to be active"),
-            timeout,
-            || async {
-                let found = self.describe(std::slice::from_ref(&arn)).await?;
-                let state = found
-                    .get(&arn)
-                    .and_then(|lb| lb.state())
-                    .and_then(|s| s.code())
-                    .map(|c| c.as_str().to_string());
-                Ok(match state.as_deref() {
-                    Some("active") | None => Some(()),
-                    Some("failed") => {
-                        return Err(ProviderError::new(format!(
-                            "load balancer {name} failed to provision"
-                        )))
-                    }
-                    _ => None,
-                })
-            },
-        )
-        .await?;
+        self.wait_active(&arn, &name, timeout).await?;
+        // The provider's order once the load balancer is active: the capacity reservation (and
+        // its wait), then the PrivateLink enforcement, then a wait for it to be active again.
+        if APPLICATION_AND_NETWORK.contains(&load_balancer_type.as_str())
+            && single(planned, MINIMUM_CAPACITY).is_some()
+        {
+            self.modify_capacity(&arn, planned, timeout).await?;
+        }
+        if let Some(enforcement) = private_link_enforcement(planned) {
+            self.set_security_groups(&arn, security_groups, Some(enforcement))
+                .await?;
+            self.wait_active(&arn, &name, timeout).await?;
+        }
         self.read_one(&arn, planned).await
     }
 
     async fn update(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
         let arn =
             string(prior, "arn").ok_or_else(|| ProviderError::new("aws_lb has no arn in state"))?;
-        if changed(prior, planned, "security_groups")
-            && !planned.get("security_groups").is_unknown()
-        {
-            client
-                .set_security_groups()
-                .load_balancer_arn(&arn)
-                .set_security_groups(Some(strings(planned, "security_groups")))
-                .send()
-                .await
-                .map_err(aws_error)?;
+        if let Some((groups, enforcement)) = security_groups_request(prior, planned) {
+            self.set_security_groups(&arn, groups, enforcement).await?;
         }
         if changed(prior, planned, "subnets") && !planned.get("subnets").is_unknown() {
             client
@@ -804,10 +1234,35 @@ impl ResourceType for AwsLb {
                     .map_err(aws_error)?;
             }
         }
+        match ip_pools_change(prior, planned) {
+            Some(IpPoolsChange::Set(pools)) => {
+                client
+                    .modify_ip_pools()
+                    .load_balancer_arn(&arn)
+                    .ipam_pools(pools)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+            Some(IpPoolsChange::RemoveIpv4) => {
+                client
+                    .modify_ip_pools()
+                    .load_balancer_arn(&arn)
+                    .remove_ipam_pools(RemoveIpamPoolEnum::Ipv4)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+            None => {}
+        }
         let load_balancer_type = load_balancer_type(planned);
         let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, prior, planned);
         attributes.extend(log_attributes(&load_balancer_type, prior, planned));
         self.modify_attributes(&arn, attributes).await?;
+        if changed(prior, planned, MINIMUM_CAPACITY) {
+            self.modify_capacity(&arn, planned, operation.timeouts.update)
+                .await?;
+        }
         update_tags(client, &arn, prior, planned).await?;
         self.read_one(&arn, planned).await
     }
@@ -987,6 +1442,7 @@ mod log_block_tests {
         let read = to_value(
             &load_balancer(LoadBalancerTypeEnum::Application),
             &reported,
+            None,
             &[],
             &planned,
         );
@@ -1033,6 +1489,7 @@ mod log_block_tests {
         let read = to_value(
             &load_balancer(LoadBalancerTypeEnum::Network),
             &reported,
+            None,
             &[],
             &planned,
         );
@@ -1048,5 +1505,526 @@ mod log_block_tests {
         assert_eq!(LOG_BLOCKS[1].misplaced(&planned, "network"), None);
         let gateway = Value::map([("access_logs", logs("logs", None, true))]);
         assert!(LOG_BLOCKS[0].misplaced(&gateway, "gateway").is_some());
+    }
+}
+
+/// Provider 6.x's newer arguments. moto 5.2.5 holds none of them but the three attributes
+/// (no customer-owned pool, IPAM pools, PrivateLink enforcement, ModifyIpPools,
+/// ModifyCapacityReservation, and a capacity reservation without capacity), so the requests
+/// built and the values read back are shown here.
+#[cfg(test)]
+mod newer_argument_tests {
+    use super::*;
+    use aws_sdk_elasticloadbalancingv2::types::{
+        CapacityReservationStatus, ZonalCapacityReservationState,
+    };
+
+    fn client() -> aws_sdk_elasticloadbalancingv2::Client {
+        aws_sdk_elasticloadbalancingv2::Client::from_conf(
+            aws_sdk_elasticloadbalancingv2::Config::builder()
+                .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
+                .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
+                    "eu-west-1",
+                ))
+                .build(),
+        )
+    }
+
+    fn load_balancer() -> AwsLb {
+        AwsLb::new(Aws::new(crate::ProviderSettings::default()))
+    }
+
+    fn block(entries: &[(&str, Value)]) -> Value {
+        Value::List(vec![Value::map(entries.iter().cloned())])
+    }
+
+    fn reservation(capacity: Option<i32>, states: &[&str]) -> DescribeCapacityReservationOutput {
+        let mut builder = DescribeCapacityReservationOutput::builder();
+        if let Some(units) = capacity {
+            builder = builder.minimum_load_balancer_capacity(
+                MinimumLoadBalancerCapacity::builder()
+                    .capacity_units(units)
+                    .build(),
+            );
+        }
+        for (zone, state) in states.iter().enumerate() {
+            builder = builder.capacity_reservation_state(
+                ZonalCapacityReservationState::builder()
+                    .availability_zone(format!("eu-west-1{}", ["a", "b", "c"][zone % 3]))
+                    .state(
+                        CapacityReservationStatus::builder()
+                            .code(CapacityReservationStateEnum::from(*state))
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+        builder.build()
+    }
+
+    fn lb(kind: LoadBalancerTypeEnum) -> LoadBalancer {
+        LoadBalancer::builder()
+            .load_balancer_arn("arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/net/n/1")
+            .r#type(kind)
+            .build()
+    }
+
+    /// `enable_zonal_shift` (application and network), `dns_record_client_routing_policy` and
+    /// `secondary_ips_auto_assigned_per_subnet` (network) are load balancer attributes: a create
+    /// sends those that differ from AWS's defaults, on the types they apply to, and they are
+    /// read back from DescribeLoadBalancerAttributes.
+    #[test]
+    fn zonal_shift_dns_routing_and_secondary_ips_are_attributes() {
+        let planned = Value::map([
+            ("load_balancer_type", Value::string("network")),
+            ("enable_zonal_shift", Value::Bool(true)),
+            (
+                "dns_record_client_routing_policy",
+                Value::string("availability_zone_affinity"),
+            ),
+            (SECONDARY_IPS, Value::Number(3.0)),
+        ]);
+        let sent = settings_to_send(SETTINGS, "network", &Value::Null, &planned);
+        for pair in [
+            ("zonal_shift.config.enabled", "true"),
+            (
+                "dns_record.client_routing_policy",
+                "availability_zone_affinity",
+            ),
+            ("secondary_ips.auto_assigned.per_subnet", "3"),
+        ] {
+            assert!(
+                sent.contains(&(pair.0, pair.1.to_string())),
+                "{pair:?} in {sent:?}"
+            );
+        }
+        let reported: BTreeMap<String, String> = sent
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        let read = to_value(
+            &lb(LoadBalancerTypeEnum::Network),
+            &reported,
+            None,
+            &[],
+            &planned,
+        );
+        for name in [
+            "enable_zonal_shift",
+            "dns_record_client_routing_policy",
+            SECONDARY_IPS,
+        ] {
+            assert_eq!(read.get(name), planned.get(name), "{name}");
+        }
+
+        // An application load balancer takes zonal shift only; the defaults are not sent.
+        let application = Value::map([
+            ("enable_zonal_shift", Value::Bool(true)),
+            (
+                "dns_record_client_routing_policy",
+                Value::string("any_availability_zone"),
+            ),
+        ]);
+        assert_eq!(
+            settings_to_send(SETTINGS, "application", &Value::Null, &application)
+                .iter()
+                .filter(|(key, _)| key.starts_with("zonal_shift")
+                    || key.starts_with("dns_record")
+                    || key.starts_with("secondary_ips"))
+                .cloned()
+                .collect::<Vec<_>>(),
+            [("zonal_shift.config.enabled", "true".to_string())]
+        );
+        // An update sends what changed.
+        let prior = Value::map([
+            ("load_balancer_type", Value::string("network")),
+            ("enable_zonal_shift", Value::Bool(true)),
+            (
+                "dns_record_client_routing_policy",
+                Value::string("availability_zone_affinity"),
+            ),
+            (SECONDARY_IPS, Value::Number(1.0)),
+        ]);
+        assert_eq!(
+            settings_to_send(SETTINGS, "network", &prior, &planned),
+            [("secondary_ips.auto_assigned.per_subnet", "3".to_string())]
+        );
+    }
+
+    /// Set on a type it does not apply to, each is a plan-time error (the provider would not
+    /// send it); AWS's values for the other types are accepted.
+    #[test]
+    fn each_argument_is_refused_on_a_type_it_does_not_apply_to() {
+        let resource = load_balancer();
+        let problems = |entries: Vec<(&str, Value)>| -> Vec<String> {
+            let mut config = vec![
+                (
+                    "subnets",
+                    Value::List(vec![Value::string("subnet-a"), Value::string("subnet-b")]),
+                ),
+                ("name", Value::string("web")),
+            ];
+            config.extend(entries);
+            resource
+                .validate(&Value::map(config))
+                .into_iter()
+                .map(|(path, _)| path)
+                .collect()
+        };
+        let application = || ("load_balancer_type", Value::string("application"));
+        let network = || ("load_balancer_type", Value::string("network"));
+        let gateway = || ("load_balancer_type", Value::string("gateway"));
+        assert_eq!(
+            problems(vec![
+                application(),
+                (
+                    "dns_record_client_routing_policy",
+                    Value::string("availability_zone_affinity")
+                ),
+                (SECONDARY_IPS, Value::Number(2.0)),
+                (PRIVATE_LINK, Value::string("off")),
+                (
+                    MINIMUM_CAPACITY,
+                    block(&[("capacity_units", Value::Number(100.0))])
+                ),
+            ]),
+            [
+                "dns_record_client_routing_policy",
+                SECONDARY_IPS,
+                PRIVATE_LINK
+            ]
+        );
+        assert_eq!(
+            problems(vec![
+                application(),
+                (
+                    "dns_record_client_routing_policy",
+                    Value::string("any_availability_zone")
+                ),
+                (SECONDARY_IPS, Value::Number(0.0)),
+                ("enable_zonal_shift", Value::Bool(true)),
+                (
+                    IPAM_POOLS,
+                    block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-1"))])
+                ),
+            ]),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            problems(vec![
+                network(),
+                (
+                    IPAM_POOLS,
+                    block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-1"))])
+                ),
+                (PRIVATE_LINK, Value::string("off")),
+                (SECONDARY_IPS, Value::Number(7.0)),
+            ]),
+            [IPAM_POOLS]
+        );
+        assert_eq!(
+            problems(vec![
+                gateway(),
+                ("enable_zonal_shift", Value::Bool(true)),
+                (
+                    MINIMUM_CAPACITY,
+                    block(&[("capacity_units", Value::Number(100.0))])
+                ),
+            ]),
+            ["enable_zonal_shift", MINIMUM_CAPACITY]
+        );
+        let message = misplaced_argument(
+            &Value::map([(PRIVATE_LINK, Value::string("on"))]),
+            PRIVATE_LINK,
+            NETWORK_ONLY,
+            "application",
+        );
+        assert_eq!(
+            message.as_deref(),
+            Some("\"enforce_security_group_inbound_rules_on_private_link_traffic\" applies only to network load balancers (this one is application)")
+        );
+        // The schema checks the values themselves.
+        let schema = resource.schema();
+        let check = |name: &str| {
+            schema
+                .attributes
+                .iter()
+                .find(|a| a.name == name)
+                .and_then(|a| a.check.clone())
+        };
+        assert_eq!(check(SECONDARY_IPS), Some(Check::Range(0, 7)));
+        assert_eq!(check(PRIVATE_LINK), Some(Check::OneOf(&["on", "off"])));
+        assert!(schema
+            .attributes
+            .iter()
+            .any(|a| a.name == "customer_owned_ipv4_pool" && a.force_new));
+    }
+
+    /// Fewer secondary IP addresses replace a network load balancer (AWS cannot take them
+    /// back); more are an update.
+    #[test]
+    fn fewer_secondary_ips_replace_a_network_load_balancer() {
+        let resource = load_balancer();
+        let value = |n: f64| {
+            Value::map([
+                ("load_balancer_type", Value::string("network")),
+                (SECONDARY_IPS, Value::Number(n)),
+            ])
+        };
+        let changed = [SECONDARY_IPS.to_string()];
+        assert_eq!(
+            resource.replacing_changes(&value(3.0), &value(1.0), &changed),
+            [SECONDARY_IPS]
+        );
+        assert!(resource
+            .replacing_changes(&value(1.0), &value(3.0), &changed)
+            .is_empty());
+        assert!(resource
+            .replacing_changes(&value(3.0), &value(1.0), &[])
+            .is_empty());
+    }
+
+    /// CreateLoadBalancer carries the customer-owned pool and the IPAM pools; an update's
+    /// ModifyIpPools sets the new pools, or removes the IPv4 pool when the block is gone.
+    #[test]
+    fn the_pools_go_with_the_create_and_ip_pool_changes() {
+        let planned = Value::map([
+            ("load_balancer_type", Value::string("application")),
+            (
+                "subnets",
+                Value::List(vec![Value::string("subnet-a"), Value::string("subnet-b")]),
+            ),
+            ("customer_owned_ipv4_pool", Value::string("ipv4pool-coip-1")),
+            (
+                IPAM_POOLS,
+                block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-1"))]),
+            ),
+        ]);
+        let client = client();
+        let request = create_request(&client, "web", &planned);
+        let input = request.as_input();
+        assert_eq!(
+            input.get_customer_owned_ipv4_pool().as_deref(),
+            Some("ipv4pool-coip-1")
+        );
+        assert_eq!(
+            input
+                .get_ipam_pools()
+                .as_ref()
+                .and_then(|p| p.ipv4_ipam_pool_id()),
+            Some("ipam-pool-1")
+        );
+        let bare = Value::map([("load_balancer_type", Value::string("application"))]);
+        let request = create_request(&client, "web", &bare);
+        assert_eq!(request.as_input().get_customer_owned_ipv4_pool(), &None);
+        assert_eq!(request.as_input().get_ipam_pools(), &None);
+
+        let other = Value::map([(
+            IPAM_POOLS,
+            block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-2"))]),
+        )]);
+        assert_eq!(ip_pools_change(&planned, &planned), None);
+        assert_eq!(
+            ip_pools_change(&planned, &other),
+            Some(IpPoolsChange::Set(
+                IpamPools::builder()
+                    .ipv4_ipam_pool_id("ipam-pool-2")
+                    .build()
+            ))
+        );
+        let removed = Value::map([(IPAM_POOLS, Value::List(vec![]))]);
+        assert_eq!(
+            ip_pools_change(&planned, &removed),
+            Some(IpPoolsChange::RemoveIpv4)
+        );
+    }
+
+    /// SetSecurityGroups carries the PrivateLink enforcement of a network load balancer, when
+    /// the groups or the enforcement change; an application load balancer's groups go alone.
+    #[test]
+    fn private_link_enforcement_goes_with_set_security_groups() {
+        let value = |kind: &str, groups: &[&str], enforce: Value| {
+            Value::map([
+                ("load_balancer_type", Value::string(kind)),
+                (
+                    "security_groups",
+                    Value::List(groups.iter().map(|g| Value::string(*g)).collect()),
+                ),
+                (PRIVATE_LINK, enforce),
+            ])
+        };
+        let prior = value("network", &["sg-1"], Value::string("on"));
+        let off = value("network", &["sg-1"], Value::string("off"));
+        assert_eq!(
+            private_link_enforcement(&off),
+            Some(EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum::Off)
+        );
+        assert_eq!(
+            security_groups_request(&prior, &off),
+            Some((
+                vec!["sg-1".to_string()],
+                Some(EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum::Off)
+            ))
+        );
+        let more = value("network", &["sg-1", "sg-2"], Value::string("on"));
+        assert_eq!(
+            security_groups_request(&prior, &more),
+            Some((
+                vec!["sg-1".to_string(), "sg-2".to_string()],
+                Some(EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum::On)
+            ))
+        );
+        assert_eq!(security_groups_request(&prior, &prior), None);
+        // Unset (optional and computed): the prior value stays, nothing is sent.
+        let unknown = value("network", &["sg-1"], Value::Unknown);
+        assert_eq!(private_link_enforcement(&unknown), None);
+        assert_eq!(security_groups_request(&prior, &unknown), None);
+        let application = value("application", &["sg-1", "sg-2"], Value::Null);
+        assert_eq!(
+            security_groups_request(&value("application", &["sg-1"], Value::Null), &application),
+            Some((vec!["sg-1".to_string(), "sg-2".to_string()], None))
+        );
+    }
+
+    /// ModifyCapacityReservation sets the configured capacity units, or resets the
+    /// reservation when the block is gone; the capacity and the reservation's state are read
+    /// from DescribeCapacityReservation.
+    #[test]
+    fn the_minimum_capacity_is_a_capacity_reservation() {
+        let planned = Value::map([(
+            MINIMUM_CAPACITY,
+            block(&[("capacity_units", Value::Number(150.0))]),
+        )]);
+        assert_eq!(
+            capacity_request(&planned),
+            (
+                Some(
+                    MinimumLoadBalancerCapacity::builder()
+                        .capacity_units(150)
+                        .build()
+                ),
+                false
+            )
+        );
+        assert_eq!(capacity_request(&Value::Null), (None, true));
+
+        let answer = reservation(Some(150), &["provisioned", "provisioned"]);
+        assert_eq!(reservation_state(&answer), "provisioned");
+        assert_eq!(
+            capacity_value("network", Some(&answer), &Value::Null),
+            planned.get(MINIMUM_CAPACITY).clone()
+        );
+        assert_eq!(
+            reservation_state(&reservation(Some(150), &["provisioned", "pending"])),
+            "pending"
+        );
+        assert_eq!(reservation_state(&reservation(None, &[])), "provisioned");
+        // No reservation, or AWS refusing the call: none.
+        assert_eq!(
+            capacity_value(
+                "application",
+                Some(&reservation(None, &["provisioned"])),
+                &planned
+            ),
+            Value::List(vec![])
+        );
+        assert_eq!(
+            capacity_value("application", None, &planned),
+            Value::List(vec![])
+        );
+        // A gateway load balancer has none to read: the configuration's stays.
+        assert_eq!(
+            capacity_value("gateway", None, &planned),
+            planned.get(MINIMUM_CAPACITY).clone()
+        );
+        let read = to_value(
+            &lb(LoadBalancerTypeEnum::Network),
+            &BTreeMap::new(),
+            Some(&answer),
+            &[],
+            &Value::Null,
+        );
+        assert_eq!(read.get(MINIMUM_CAPACITY), planned.get(MINIMUM_CAPACITY));
+        // Asked for where the object has one, and on an import; not on a refresh of one
+        // without.
+        assert!(reads_capacity(&planned));
+        assert!(reads_capacity(&Value::map([(
+            "arn",
+            Value::string("arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/1")
+        )])));
+        assert!(!reads_capacity(&Value::map([
+            ("load_balancer_type", Value::string("application")),
+            (MINIMUM_CAPACITY, Value::List(vec![])),
+        ])));
+    }
+
+    /// DescribeLoadBalancers gives the customer-owned pool, the IPAM pools and the PrivateLink
+    /// enforcement; on another type than network, a configured enforcement stays as it is.
+    #[test]
+    fn the_pools_and_the_enforcement_are_read_back() {
+        let reported = LoadBalancer::builder()
+            .load_balancer_arn("arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/net/n/1")
+            .r#type(LoadBalancerTypeEnum::Network)
+            .customer_owned_ipv4_pool("ipv4pool-coip-1")
+            .enforce_security_group_inbound_rules_on_private_link_traffic("off")
+            .ipam_pools(
+                IpamPools::builder()
+                    .ipv4_ipam_pool_id("ipam-pool-1")
+                    .build(),
+            )
+            .build();
+        let read = to_value(&reported, &BTreeMap::new(), None, &[], &Value::Null);
+        assert_eq!(
+            read.get("customer_owned_ipv4_pool"),
+            &Value::string("ipv4pool-coip-1")
+        );
+        assert_eq!(read.get(PRIVATE_LINK), &Value::string("off"));
+        assert_eq!(
+            read.get(IPAM_POOLS),
+            &block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-1"))])
+        );
+
+        let bare = to_value(
+            &lb(LoadBalancerTypeEnum::Application),
+            &BTreeMap::new(),
+            None,
+            &[],
+            &Value::map([(PRIVATE_LINK, Value::string("on"))]),
+        );
+        assert_eq!(bare.get("customer_owned_ipv4_pool"), &Value::Null);
+        assert_eq!(bare.get(PRIVATE_LINK), &Value::string("on"));
+        assert_eq!(bare.get(IPAM_POOLS), &Value::List(vec![]));
+        assert_eq!(bare.get(MINIMUM_CAPACITY), &Value::List(vec![]));
+    }
+
+    /// Terraform's state holds null for a setting whose diff the provider suppresses on the
+    /// load balancer's type (`dns_record_client_routing_policy` of an application load
+    /// balancer): it reads as the default infra plans, so it plans no change.
+    #[test]
+    fn a_suppressed_setting_stored_as_null_reads_as_its_default() {
+        let resource = load_balancer();
+        let mut stored = Value::map([
+            ("load_balancer_type", Value::string("application")),
+            ("dns_record_client_routing_policy", Value::Null),
+            (SECONDARY_IPS, Value::Null),
+            ("enable_zonal_shift", Value::Bool(false)),
+        ]);
+        resource.normalize(&mut stored);
+        assert_eq!(
+            stored.get("dns_record_client_routing_policy"),
+            &Value::string("any_availability_zone")
+        );
+        assert_eq!(stored.get(SECONDARY_IPS), &Value::Null);
+        let mut network = Value::map([
+            ("load_balancer_type", Value::string("network")),
+            ("dns_record_client_routing_policy", Value::Null),
+            ("idle_timeout", Value::Null),
+        ]);
+        resource.normalize(&mut network);
+        assert_eq!(
+            network.get("dns_record_client_routing_policy"),
+            &Value::Null
+        );
+        assert_eq!(network.get("idle_timeout"), &Value::Number(60.0));
     }
 }
