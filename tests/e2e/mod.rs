@@ -33,6 +33,7 @@ mod monitoring;
 mod operability;
 mod plan_file;
 mod predictive_scaling;
+mod provider_ephemeral;
 mod provisioners;
 mod public_modules;
 mod refactoring;

@@ -1,7 +1,7 @@
 //! What every command that reads configuration or state sets up: the working directory, the
 //! configuration and its variables, the provider, the backend and its lock.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,8 +11,9 @@ use anyhow::{anyhow, Context, Result};
 use infra_aws::s3_backend::{S3Backend, S3BackendConfig};
 use infra_aws::Aws;
 use infra_aws::ProviderSettings;
-use infra_config::{BackendConfig, Config, Evaluator, InputVariables, Resolved};
-use infra_core::{Diagnostics, Registry, Severity, Value};
+use infra_config::{BackendConfig, Config, Evaluator, InputVariables, Resolved, ResourceValue};
+use infra_core::{Diagnostic, Diagnostics, Mode, Registry, ResourceId, Severity, Value};
+use infra_engine::observer::Observer;
 use infra_render::Style;
 use infra_state::{Backend, LocalBackend, LockGuard, LockInfo, State, StateError};
 
@@ -299,8 +300,108 @@ pub fn provider(settings: ProviderSettings) -> (Arc<Aws>, Registry) {
 
 /// The default AWS provider, and a registry with one more registry per aliased `provider
 /// "aws"` block (`aws.west`), each with its own clients.
-pub fn providers(evaluator: &Evaluator<'_>, style: Style) -> Result<(Arc<Aws>, Registry)> {
-    let blocks = check(evaluator.provider_blocks(), style)?;
+///
+/// A provider block may read an ephemeral resource (Terraform 1.10: provider configuration is
+/// one of the places an ephemeral value may go). As Terraform does, the ephemeral resources a
+/// block reads are opened before that provider is configured (`observer` sees them opened),
+/// with the providers whose blocks read none, and the blocks are evaluated again with their
+/// values, which go into the provider's settings only: no plan or state holds them.
+pub async fn providers(
+    evaluator: &Evaluator<'_>,
+    style: Style,
+    observer: &dyn Observer,
+) -> Result<(Arc<Aws>, Registry)> {
+    let reads = check(evaluator.provider_ephemeral_reads(), style)?;
+    if reads.is_empty() {
+        return configure(check(evaluator.provider_blocks(), style)?, style);
+    }
+    let opened = open_for_providers(evaluator, &reads, style, observer).await?;
+    configure(
+        check(evaluator.provider_blocks_with(&opened), style)?,
+        style,
+    )
+}
+
+/// Opens the ephemeral resources that provider blocks read (`reads`, by the configuration
+/// that reads them), and the ephemeral resources and data sources their configuration reads
+/// in turn, in dependency order, with the providers whose blocks read no ephemeral resource.
+/// What infra cannot do before anything else is planned is a located error: one of them
+/// reading a managed resource (not planned yet), or using a provider configuration whose own
+/// block reads an ephemeral resource.
+async fn open_for_providers(
+    evaluator: &Evaluator<'_>,
+    reads: &BTreeMap<String, BTreeSet<ResourceId>>,
+    style: Style,
+    observer: &dyn Observer,
+) -> Result<BTreeMap<ResourceId, ResourceValue>> {
+    let config = evaluator.config();
+    let dependencies = check(evaluator.dependencies(), style)?;
+    let locations: BTreeMap<&ResourceId, &infra_config::ResourceConfig> =
+        config.resources().into_iter().map(|r| (&r.id, r)).collect();
+    let mut diagnostics = Diagnostics::new();
+    let mut needed = BTreeSet::new();
+    let mut pending: Vec<ResourceId> = reads.values().flatten().cloned().collect();
+    while let Some(id) = pending.pop() {
+        if !needed.insert(id.clone()) {
+            continue;
+        }
+        let location = locations.get(&id).map(|r| r.location.clone());
+        let provider = config.provider_configuration(&id);
+        if reads.contains_key(&provider) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "Unsupported provider configuration",
+                    format!("{id} is read by a provider block, and uses provider {provider}, whose block reads an ephemeral resource itself. infra opens the ephemeral resources provider blocks read with the providers whose blocks read none; use one of those for {id}."),
+                )
+                .at(location),
+            );
+            continue;
+        }
+        for dependency in dependencies.get(&id).into_iter().flatten() {
+            if dependency.mode == Mode::Managed {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "Unsupported provider configuration",
+                        format!("{id} is read by a provider block, so it is opened before the provider is configured, before anything is planned; its configuration reads {dependency}, a managed resource, which infra does not support there."),
+                    )
+                    .at(location.clone()),
+                );
+            } else {
+                pending.push(dependency.clone());
+            }
+        }
+    }
+    report(&diagnostics, style)?;
+    // The providers whose blocks read no ephemeral resource, configured as usual.
+    let blocks: Vec<_> = check(evaluator.provider_blocks(), style)?
+        .into_iter()
+        .filter(|block| !reads.contains_key(&block.address()))
+        .collect();
+    let (_, registry) = configure(blocks, style)?;
+    let order: Vec<ResourceId> = check(
+        infra_engine::planner::resource_order(config, &dependencies),
+        style,
+    )?
+    .into_iter()
+    .filter(|id| needed.contains(id))
+    .collect();
+    check(
+        infra_engine::data::read_data_sources(
+            config,
+            evaluator,
+            &registry,
+            &order,
+            &State::new(),
+            &BTreeSet::new(),
+            observer,
+        )
+        .await,
+        style,
+    )
+}
+
+/// The providers configured from their evaluated blocks (see [`providers`]).
+fn configure(blocks: Vec<infra_core::ProviderBlock>, style: Style) -> Result<(Arc<Aws>, Registry)> {
     let (mut configurations, warnings) = check(
         infra_aws::settings::configurations(&blocks, infra_aws::settings::Reading::Run),
         style,

@@ -1146,9 +1146,46 @@ impl<'c> Evaluator<'c> {
 
     /// Every `provider` block of the root module, its arguments evaluated: what each provider
     /// reads its configuration from (the language reads only `alias`). A value not known yet
-    /// (in `validate`) is unknown. Two blocks of one address are an error.
+    /// (in `validate`, or an ephemeral resource not opened) is unknown. Two blocks of one
+    /// address are an error.
     pub fn provider_blocks(&self) -> Result<Vec<ProviderBlock>, Diagnostics> {
-        let mut out: Vec<ProviderBlock> = Vec::new();
+        self.provider_blocks_with(&NoResourceValues)
+    }
+
+    /// As [`Evaluator::provider_blocks`], with the ephemeral resources in `values` opened:
+    /// provider configuration is one of the places an ephemeral value may go (Terraform 1.10),
+    /// and Terraform opens an ephemeral resource a provider block reads before it configures
+    /// the provider (see [`Evaluator::provider_ephemeral_reads`]).
+    pub fn provider_blocks_with(
+        &self,
+        values: &dyn ResourceValues,
+    ) -> Result<Vec<ProviderBlock>, Diagnostics> {
+        self.evaluated_provider_blocks(values)
+            .map(|blocks| blocks.into_iter().map(|(block, _)| block).collect())
+    }
+
+    /// The ephemeral resources (`ephemeral` blocks of the root module) each provider
+    /// configuration's block reads, by the configuration's address (`aws`, `aws.west`);
+    /// configurations that read none are left out. A provider block is in the root module
+    /// (one in a child module is only warned about), so these are root resources.
+    pub fn provider_ephemeral_reads(
+        &self,
+    ) -> Result<BTreeMap<String, BTreeSet<ResourceId>>, Diagnostics> {
+        Ok(self
+            .evaluated_provider_blocks(&NoResourceValues)?
+            .into_iter()
+            .filter(|(_, reads)| !reads.is_empty())
+            .map(|(block, reads)| (block.address(), reads))
+            .collect())
+    }
+
+    /// The root module's provider blocks evaluated with `values`, each with the ephemeral
+    /// resources it reads.
+    fn evaluated_provider_blocks(
+        &self,
+        values: &dyn ResourceValues,
+    ) -> Result<Vec<(ProviderBlock, BTreeSet<ResourceId>)>, Diagnostics> {
+        let mut out: Vec<(ProviderBlock, BTreeSet<ResourceId>)> = Vec::new();
         let mut diagnostics = Diagnostics::new();
         let blocks = self
             .config
@@ -1156,7 +1193,7 @@ impl<'c> Evaluator<'c> {
             .first()
             .map(|m| m.providers.as_slice())
             .unwrap_or_default();
-        let env = Env::new(self, &NoResourceValues);
+        let env = Env::new(self, values);
         for (file, block) in blocks {
             let mut ctx = env.ctx(*file, 0);
             let name = block
@@ -1186,18 +1223,40 @@ impl<'c> Evaluator<'c> {
                 body,
             };
             let address = provider.address();
-            if out.iter().any(|p| p.address() == address) {
+            if out.iter().any(|(p, _)| p.address() == address) {
                 diagnostics.push(Diagnostic::error("Duplicate provider configuration", format!("A provider configuration for {address} was already given. Each configuration needs a unique alias.")).at(provider.location.clone()));
                 continue;
             }
-            out.push(provider);
+            out.push((provider, ephemeral_reads(&block.body)));
         }
         diagnostics.into_result(out)
     }
 
-    pub(crate) fn config(&self) -> &Config {
+    /// The configuration this evaluates.
+    pub fn config(&self) -> &Config {
         self.config
     }
+}
+
+/// The root module's ephemeral resources a block's arguments read, nested blocks included.
+fn ephemeral_reads(body: &Body) -> BTreeSet<ResourceId> {
+    let mut out = BTreeSet::new();
+    for attribute in body.attributes() {
+        for reference in crate::references::in_expr(&attribute.value) {
+            if let RefKind::Resource(Mode::Ephemeral, resource_type, name) = reference.kind {
+                out.insert(ResourceId {
+                    module: Vec::new(),
+                    mode: Mode::Ephemeral,
+                    resource_type,
+                    name,
+                });
+            }
+        }
+    }
+    for inner in body.blocks() {
+        out.extend(ephemeral_reads(&inner.body));
+    }
+    out
 }
 
 /// A block's arguments evaluated (an error is reported, and the argument left out) and its

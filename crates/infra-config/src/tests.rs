@@ -1069,6 +1069,64 @@ fn provider_blocks_are_evaluated_for_their_provider() {
     );
 }
 
+/// Provider configuration may read an ephemeral value (Terraform 1.10): the ephemeral
+/// resources each provider block reads are named, so that they are opened before the provider
+/// is configured, and the blocks are evaluated again with their values. Not opened, the value
+/// is unknown (as `validate` sees it). The static check lets the value in.
+#[test]
+fn provider_blocks_read_ephemeral_resources_once_opened() {
+    let config = load_ok(&[(
+        "main.tf",
+        "ephemeral \"random_password\" \"session\" {\n  length  = 16\n  special = false\n}\nephemeral \"aws_ssm_parameter\" \"role\" {\n  arn = \"arn:aws:ssm:us-east-1:123456789012:parameter/role\"\n}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\nprovider \"aws\" {\n  alias = \"target\"\n  assume_role {\n    role_arn     = ephemeral.aws_ssm_parameter.role.value\n    session_name = \"s-${ephemeral.random_password.session.result}\"\n  }\n}\n",
+    )]);
+    assert!(!crate::ephemeral::check(&config, &infra_core::Registry::new()).has_errors());
+    let ev = evaluator(&config, &[]);
+    let reads = ev.provider_ephemeral_reads().unwrap();
+    let ephemeral = |ty: &str, name: &str| ResourceId {
+        module: vec![],
+        mode: Mode::Ephemeral,
+        resource_type: ty.into(),
+        name: name.into(),
+    };
+    assert_eq!(
+        reads.into_iter().collect::<Vec<_>>(),
+        vec![(
+            "aws.target".to_string(),
+            [
+                ephemeral("aws_ssm_parameter", "role"),
+                ephemeral("random_password", "session")
+            ]
+            .into_iter()
+            .collect()
+        )]
+    );
+    let unopened = ev.provider_blocks().unwrap();
+    let assume_role = &unopened[1].body.blocks[0].body.arguments;
+    assert_eq!(assume_role[0].value, Value::Unknown);
+    let mut values = BTreeMap::new();
+    values.insert(
+        ephemeral("random_password", "session"),
+        ResourceValue::Single(Value::map([("result", Value::string("abc"))])),
+    );
+    values.insert(
+        ephemeral("aws_ssm_parameter", "role"),
+        ResourceValue::Single(Value::map([(
+            "value",
+            Value::string("arn:aws:iam::123456789012:role/r"),
+        )])),
+    );
+    let opened = ev.provider_blocks_with(&values).unwrap();
+    let assume_role = &opened[1].body.blocks[0].body.arguments;
+    assert_eq!(
+        (&assume_role[0].value, &assume_role[1].value),
+        (
+            &Value::string("arn:aws:iam::123456789012:role/r"),
+            &Value::string("s-abc")
+        )
+    );
+    assert_eq!(opened[0], unopened[0]);
+}
+
 /// As in Terraform, a relative path given to the path functions is relative to the working
 /// directory (the root module's), in a child module too; `path.module` names the module's own.
 /// A stack whose module calls `file("./modules/ecs/x.json")` reads the root's file.

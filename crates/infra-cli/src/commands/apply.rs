@@ -48,7 +48,12 @@ pub async fn run(
     )?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let (aws, registry) = session::providers(&evaluator, work.style)?;
+    let (aws, registry) = session::providers(
+        &evaluator,
+        work.style,
+        crate::commands::plan::progress(work, json).as_ref(),
+    )
+    .await?;
     session::report(&config.validate_schemas(&registry), work.style)?;
     let backend = session::backend(work, &state_settings, &args.plan.state)?;
     let operation = if destroy {

@@ -13,7 +13,8 @@ pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) 
     let inputs = session::input_variables(work, &config, sources, work.input)?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let (_, registry) = session::providers(&evaluator, work.style)?;
+    let progress = crate::commands::plan::progress(work, false);
+    let (_, registry) = session::providers(&evaluator, work.style, progress.as_ref()).await?;
     let address: Address = args.address.parse()?;
     let resource = &address.resource;
     if !config.declares(resource) {

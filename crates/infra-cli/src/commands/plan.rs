@@ -31,7 +31,8 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     let inputs = session::input_variables(work, &config, sources, work.input && !args.json)?;
     let config = session::expand_modules(work, config, &inputs)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let (aws, registry) = session::providers(&evaluator, work.style)?;
+    let (aws, registry) =
+        session::providers(&evaluator, work.style, progress(work, args.json).as_ref()).await?;
     session::report(&config.validate_schemas(&registry), work.style)?;
     let state_settings = session::StateSettings::of(&config)?;
     let backend = session::backend(work, &state_settings, &args.state)?;
@@ -98,7 +99,8 @@ async fn generate_config(
     let config = session::load_required_config(work, args.destroy)?;
     let inputs = session::input_variables(work, &config, sources, work.input)?;
     let evaluator = session::evaluator(work, &config, &inputs)?;
-    let (_, registry) = session::providers(&evaluator, work.style)?;
+    let (_, registry) =
+        session::providers(&evaluator, work.style, progress(work, false).as_ref()).await?;
     let targets = check(evaluator.imports(), work.style)?;
     let mut text = String::from("# __generated__ by infra\n# Please review these resources and move them into your main configuration files.\n");
     let mut generated = 0;
