@@ -333,6 +333,11 @@ mod tests {
                 ("ab", Value::Number(3.0))
             ]))
         );
+        // In a template's interpolation.
+        assert_eq!(
+            eval("\"port ${ { p = 1, p = 2 }.p }\""),
+            Ok(Value::String("port 2".into()))
+        );
         // Nested, and inside the value of a repeated key.
         assert_eq!(
             eval("{ o = { x = 1, x = 2 }, o = { y = 1, y = [{ z = 1, z = 5 }] } }"),
