@@ -12,6 +12,10 @@
 //! `volume_configuration` and `vpc_lattice_configurations` are read from the PRIMARY
 //! deployment; when ECS reports none there, the configured value is kept.
 //!
+//! A DAEMON service runs one task per instance: as the provider, infra sends no count and no
+//! maximum percent for it (the minimum only when set), and keeps the configured count and the
+//! default percentages where ECS reports its own.
+//!
 //! With `deployment_controller { type = "CODE_DEPLOY" }` the deployment tool owns the task
 //! definition and the load balancers: drift on `task_definition` and `load_balancer` is ignored,
 //! as the provider does. `triggers` changes redeploy (`forceNewDeployment`), and with
@@ -500,7 +504,33 @@ fn load_balancers_to_sdk(value: &Value) -> Vec<LoadBalancer> {
         .collect()
 }
 
-fn deployment_to_sdk(value: &Value) -> Result<DeploymentConfiguration, ProviderError> {
+/// Whether a service value is scheduled as a DAEMON (one task per container instance).
+fn is_daemon(value: &Value) -> bool {
+    string(value, "scheduling_strategy").as_deref() == Some("DAEMON")
+}
+
+/// The deployment percentages sent, as the provider sends them: both for a REPLICA service;
+/// for a DAEMON service, whose maximum ECS sets itself, the minimum only, on create only when
+/// it is not the default 100.
+fn percents_to_sdk(value: &Value, update: bool) -> (Option<i32>, Option<i32>) {
+    let minimum = int(value, "deployment_minimum_healthy_percent");
+    if is_daemon(value) {
+        let minimum = if update {
+            minimum
+        } else {
+            minimum.filter(|m| *m != 100)
+        };
+        (minimum, None)
+    } else {
+        (minimum, int(value, "deployment_maximum_percent"))
+    }
+}
+
+fn deployment_to_sdk(
+    value: &Value,
+    update: bool,
+) -> Result<DeploymentConfiguration, ProviderError> {
+    let (minimum, maximum) = percents_to_sdk(value, update);
     let breaker = single(value, "deployment_circuit_breaker").map(|b| {
         DeploymentCircuitBreaker::builder()
             .enable(boolean(b, "enable").unwrap_or(false))
@@ -519,8 +549,8 @@ fn deployment_to_sdk(value: &Value) -> Result<DeploymentConfiguration, ProviderE
         None => None,
     };
     Ok(DeploymentConfiguration::builder()
-        .set_minimum_healthy_percent(int(value, "deployment_minimum_healthy_percent"))
-        .set_maximum_percent(int(value, "deployment_maximum_percent"))
+        .set_minimum_healthy_percent(minimum)
+        .set_maximum_percent(maximum)
         .set_deployment_circuit_breaker(breaker)
         .set_alarms(alarms)
         .build())
@@ -1007,7 +1037,7 @@ pub async fn create_service(
         .set_platform_version(string(planned, "platform_version"))
         .set_network_configuration(network_to_sdk(planned)?)
         .set_load_balancers((!load_balancers.is_empty()).then_some(load_balancers))
-        .deployment_configuration(deployment_to_sdk(planned)?)
+        .deployment_configuration(deployment_to_sdk(planned, false)?)
         .set_health_check_grace_period_seconds(int(planned, "health_check_grace_period_seconds"))
         .enable_execute_command(boolean(planned, "enable_execute_command").unwrap_or(false))
         .set_propagate_tags(
@@ -1062,7 +1092,8 @@ pub async fn update_service(
         request = request.set_task_definition(string(planned, "task_definition"));
         any = true;
     }
-    if changed(prior, planned, "desired_count") {
+    // ECS runs one task of a DAEMON service per instance: its count is not sent.
+    if changed(prior, planned, "desired_count") && !is_daemon(planned) {
         request = request.set_desired_count(int(planned, "desired_count"));
         any = true;
     }
@@ -1088,7 +1119,7 @@ pub async fn update_service(
     .iter()
     .any(|key| changed(prior, planned, key))
     {
-        request = request.deployment_configuration(deployment_to_sdk(planned)?);
+        request = request.deployment_configuration(deployment_to_sdk(planned, true)?);
         any = true;
     }
     if changed(prior, planned, "capacity_provider_strategy") {
@@ -1397,6 +1428,9 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
     for (key, value) in after_controller.into_iter().flatten() {
         object.insert(key.to_string(), value);
     }
+    if service.scheduling_strategy().map(|s| s.as_str()) == Some("DAEMON") {
+        keep_daemon_settings(&mut object, hint);
+    }
     copy_attributes(&mut object, hint, CONFIG_ONLY);
     if object
         .get("deployment_configuration")
@@ -1535,6 +1569,27 @@ fn task_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Value)> {
             network_value(service.network_configuration(), hint),
         ),
     ]
+}
+
+/// The provider's DiffSuppressFuncs of a DAEMON service: ECS decides its task count (one per
+/// instance), so the configured `desired_count` is kept whatever ECS reports, and the
+/// deployment percentages' defaults (100 and 200) are kept where ECS reports its own. What
+/// the configuration sets otherwise reads back as ECS reports it.
+fn keep_daemon_settings(object: &mut BTreeMap<String, Value>, hint: &Value) {
+    if matches!(hint.get("desired_count"), Value::Number(_)) {
+        object.insert(
+            "desired_count".to_string(),
+            hint.get("desired_count").clone(),
+        );
+    }
+    for (key, default) in [
+        ("deployment_minimum_healthy_percent", 100.0),
+        ("deployment_maximum_percent", 200.0),
+    ] {
+        if hint.get(key).as_f64() == Some(default) {
+            object.insert(key.to_string(), Value::Number(default));
+        }
+    }
 }
 
 /// `load_balancer`, each with the `advanced_configuration` of its hinted block (ECS does not
@@ -2477,6 +2532,98 @@ mod tests {
         );
         assert!(lattice_port_name_problem(&"a".repeat(65)).is_some_and(|p| p.contains("(1 - 64)")));
         assert_eq!(lattice_port_name_problem("http_8080-a"), None);
+    }
+
+    /// A DAEMON service as the provider handles it: its maximum percent is not sent (ECS sets
+    /// it), its minimum only when not the default 100 on create and whenever it is sent on
+    /// update, and a REPLICA service sends both.
+    #[test]
+    fn a_daemon_service_sends_the_percentages_the_provider_sends() {
+        let service = |strategy: &str, minimum: f64| {
+            Value::map([
+                ("scheduling_strategy", Value::string(strategy)),
+                ("deployment_minimum_healthy_percent", Value::Number(minimum)),
+                ("deployment_maximum_percent", Value::Number(200.0)),
+            ])
+        };
+        assert_eq!(
+            percents_to_sdk(&service("REPLICA", 100.0), false),
+            (Some(100), Some(200))
+        );
+        assert_eq!(
+            percents_to_sdk(&service("DAEMON", 100.0), false),
+            (None, None)
+        );
+        assert_eq!(
+            percents_to_sdk(&service("DAEMON", 50.0), false),
+            (Some(50), None)
+        );
+        assert_eq!(
+            percents_to_sdk(&service("DAEMON", 100.0), true),
+            (Some(100), None)
+        );
+        let sent = deployment_to_sdk(&service("DAEMON", 50.0), false).expect("valid");
+        assert_eq!(sent.minimum_healthy_percent(), Some(50));
+        assert_eq!(sent.maximum_percent(), None);
+    }
+
+    /// ECS decides a DAEMON service's task count and its own percentages: the configured
+    /// count and the percentages' defaults read back as configured (the provider's
+    /// DiffSuppressFuncs), and a REPLICA service reads back what ECS reports.
+    #[test]
+    fn a_daemon_service_reads_back_its_configured_count_and_default_percentages() {
+        let reported = |strategy: SchedulingStrategy| {
+            Service::builder()
+                .service_arn("arn:aws:ecs:us-east-1:123456789012:service/prod/agent")
+                .service_name("agent")
+                .scheduling_strategy(strategy)
+                .desired_count(3)
+                .deployment_configuration(
+                    DeploymentConfiguration::builder()
+                        .minimum_healthy_percent(0)
+                        .maximum_percent(100)
+                        .build(),
+                )
+                .build()
+        };
+        let hint = Value::map([
+            ("name", Value::string("agent")),
+            ("scheduling_strategy", Value::string("DAEMON")),
+            ("desired_count", Value::Number(1.0)),
+            ("deployment_minimum_healthy_percent", Value::Number(100.0)),
+            ("deployment_maximum_percent", Value::Number(200.0)),
+        ]);
+        let read = service_to_value(&reported(SchedulingStrategy::Daemon), &hint);
+        assert_eq!(read.get("desired_count"), &Value::Number(1.0));
+        assert_eq!(
+            read.get("deployment_minimum_healthy_percent"),
+            &Value::Number(100.0)
+        );
+        assert_eq!(
+            read.get("deployment_maximum_percent"),
+            &Value::Number(200.0)
+        );
+
+        // A minimum the configuration sets reads back as ECS reports it.
+        let mut set = hint.clone();
+        if let Some(entries) = set.map_mut() {
+            entries.insert(
+                "deployment_minimum_healthy_percent".into(),
+                Value::Number(50.0),
+            );
+        }
+        let read = service_to_value(&reported(SchedulingStrategy::Daemon), &set);
+        assert_eq!(
+            read.get("deployment_minimum_healthy_percent"),
+            &Value::Number(0.0)
+        );
+
+        let read = service_to_value(&reported(SchedulingStrategy::Replica), &hint);
+        assert_eq!(read.get("desired_count"), &Value::Number(3.0));
+        assert_eq!(
+            read.get("deployment_maximum_percent"),
+            &Value::Number(100.0)
+        );
     }
 
     /// Turning blue/green on or off replaces the service (infra's blue/green is two ECS
