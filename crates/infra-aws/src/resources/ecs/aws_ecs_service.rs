@@ -1667,10 +1667,15 @@ fn placement_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Valu
                 service
                     .placement_strategy()
                     .iter()
-                    .map(|p| {
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let configured = blocks(hint, "ordered_placement_strategy")
+                            .get(i)
+                            .map(|b| b.get("field").clone())
+                            .unwrap_or(Value::Null);
                         Value::map([
                             ("type", text(p.r#type().map(|t| t.as_str()))),
-                            ("field", text(p.field())),
+                            ("field", placement_field_value(p.field(), &configured)),
                         ])
                     })
                     .collect(),
@@ -1696,6 +1701,30 @@ fn placement_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Valu
             service_registries_value(service.service_registries()),
         ),
     ]
+}
+
+/// A placement strategy's `field` as the provider reads it: ECS answers `MEMORY` and `CPU`
+/// for the `memory` and `cpu` it was sent (lowercased back), fields compare without case, and
+/// `host` is ECS's `instanceId` (the provider's StateFunc); where the configured field means
+/// the reported one, the configuration's spelling is kept.
+fn placement_field_value(reported: Option<&str>, configured: &Value) -> Value {
+    let Some(reported) = reported else {
+        return Value::Null;
+    };
+    if let Some(configured) = configured.as_str() {
+        let configured_means = if configured == "host" {
+            "instanceId"
+        } else {
+            configured
+        };
+        if configured_means.eq_ignore_ascii_case(reported) {
+            return Value::string(configured);
+        }
+    }
+    match reported {
+        "MEMORY" | "CPU" => Value::string(reported.to_ascii_lowercase()),
+        _ => Value::string(reported),
+    }
 }
 
 /// `alarms`, from the hint when ECS reports none.
@@ -2624,6 +2653,37 @@ mod tests {
             read.get("deployment_maximum_percent"),
             &Value::Number(100.0)
         );
+    }
+
+    /// A placement strategy's field reads back as configured where it means what ECS reports
+    /// (ECS's upper case, `host` for `instanceId`), and lowercased for MEMORY and CPU
+    /// otherwise, as the provider flattens it.
+    #[test]
+    fn placement_fields_read_back_as_the_provider_reads_them() {
+        let field = |reported: Option<&str>, configured: Value| {
+            placement_field_value(reported, &configured)
+        };
+        assert_eq!(
+            field(Some("MEMORY"), Value::string("memory")),
+            Value::string("memory")
+        );
+        assert_eq!(field(Some("CPU"), Value::Null), Value::string("cpu"));
+        assert_eq!(
+            field(Some("instanceId"), Value::string("host")),
+            Value::string("host")
+        );
+        assert_eq!(
+            field(
+                Some("attribute:ecs.availability-zone"),
+                Value::string("attribute:ecs.availability-zone")
+            ),
+            Value::string("attribute:ecs.availability-zone")
+        );
+        assert_eq!(
+            field(Some("instanceId"), Value::string("memory")),
+            Value::string("instanceId")
+        );
+        assert_eq!(field(None, Value::Null), Value::Null);
     }
 
     /// Turning blue/green on or off replaces the service (infra's blue/green is two ECS
