@@ -878,6 +878,57 @@ fn arn_problems(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
+/// The provider's `validPlacementStrategy` and `validPlacementConstraint` (which it runs when
+/// it builds the request), in its wording: a random strategy takes no field, a binpack one
+/// `cpu` or `memory`, and a `memberOf` constraint needs an expression.
+fn placement_problems(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    for (i, strategy) in blocks(config, "ordered_placement_strategy")
+        .iter()
+        .enumerate()
+    {
+        let field = strategy.get("field");
+        if field.is_unknown() {
+            continue;
+        }
+        let field = field.as_str().unwrap_or_default();
+        let problem = match strategy.get("type").as_str() {
+            Some("random") if !field.is_empty() => Some(format!(
+                "Random type requires the field attribute to be unset. Got: {field}"
+            )),
+            Some("binpack") if field != "cpu" && field != "memory" => Some(format!(
+                "Binpack type requires the field attribute to be either 'cpu' or 'memory'. Got: {field}"
+            )),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            problems.push((format!("ordered_placement_strategy[{i}].field"), problem));
+        }
+    }
+    problems.extend(member_of_problems(config));
+    problems
+}
+
+/// A `memberOf` placement constraint without an expression (the provider's
+/// `validPlacementConstraint`).
+pub(crate) fn member_of_problems(config: &Value) -> Vec<(String, String)> {
+    blocks(config, "placement_constraints")
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            c.get("type").as_str() == Some("memberOf")
+                && !c.get("expression").is_unknown()
+                && c.get("expression").as_str().unwrap_or_default().is_empty()
+        })
+        .map(|(i, _)| {
+            (
+                format!("placement_constraints[{i}].expression"),
+                "Expression cannot be nil for 'memberOf' type".to_string(),
+            )
+        })
+        .collect()
+}
+
 /// The provider's checks of a VPC Lattice `port_name`, in its wording.
 fn lattice_port_name_problem(name: &str) -> Option<String> {
     let length = name.chars().count();
@@ -2111,6 +2162,7 @@ impl ResourceType for AwsEcsService {
             }
         }
         problems.extend(arn_problems(config));
+        problems.extend(placement_problems(config));
         problems.extend(test_traffic_rules_problems(config));
         problems.extend(service_deployment::validate(config));
         if controller != "EXTERNAL" && config.get("task_definition").is_null() {
@@ -2684,6 +2736,73 @@ mod tests {
             Value::string("instanceId")
         );
         assert_eq!(field(None, Value::Null), Value::Null);
+    }
+
+    /// The provider's placement checks, at their locations: a random strategy takes no
+    /// field, a binpack one cpu or memory, and a memberOf constraint needs an expression.
+    #[test]
+    fn placement_strategies_and_constraints_are_checked_as_the_provider_checks_them() {
+        let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
+        let config = |strategies: Vec<(&str, Value)>, constraint: Value| {
+            Value::map([
+                ("name", Value::string("web")),
+                ("task_definition", Value::string("web:1")),
+                (
+                    "ordered_placement_strategy",
+                    Value::List(
+                        strategies
+                            .into_iter()
+                            .map(|(kind, field)| {
+                                Value::map([("type", Value::string(kind)), ("field", field)])
+                            })
+                            .collect(),
+                    ),
+                ),
+                (
+                    "placement_constraints",
+                    Value::List(vec![Value::map([
+                        ("type", Value::string("memberOf")),
+                        ("expression", constraint),
+                    ])]),
+                ),
+            ])
+        };
+        let good = config(
+            vec![
+                ("binpack", Value::string("memory")),
+                ("spread", Value::string("attribute:ecs.availability-zone")),
+                ("random", Value::Null),
+            ],
+            Value::string("attribute:ecs.instance-type =~ t3.*"),
+        );
+        assert!(ecs.validate(&good).is_empty(), "{:?}", ecs.validate(&good));
+        let bad = config(
+            vec![
+                ("binpack", Value::string("MEMORY")),
+                ("random", Value::string("instanceId")),
+            ],
+            Value::Null,
+        );
+        assert_eq!(
+            ecs.validate(&bad),
+            [
+                (
+                    "ordered_placement_strategy[0].field".to_string(),
+                    "Binpack type requires the field attribute to be either 'cpu' or 'memory'. Got: MEMORY".to_string()
+                ),
+                (
+                    "ordered_placement_strategy[1].field".to_string(),
+                    "Random type requires the field attribute to be unset. Got: instanceId"
+                        .to_string()
+                ),
+                (
+                    "placement_constraints[0].expression".to_string(),
+                    "Expression cannot be nil for 'memberOf' type".to_string()
+                ),
+            ]
+        );
+        let unknown = config(vec![("binpack", Value::Unknown)], Value::Unknown);
+        assert!(ecs.validate(&unknown).is_empty());
     }
 
     /// Turning blue/green on or off replaces the service (infra's blue/green is two ECS
