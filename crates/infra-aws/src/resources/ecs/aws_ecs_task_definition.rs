@@ -825,6 +825,8 @@ impl ResourceType for AwsEcsTaskDefinition {
             }
         }
         problems.extend(argument_problems(config));
+        // The provider's validPlacementConstraint, run when it builds the request.
+        problems.extend(super::aws_ecs_service::member_of_problems(config));
         problems.extend(s3files_problems(config));
         let fargate = config
             .get("requires_compatibilities")
@@ -1204,6 +1206,35 @@ mod tests {
             [format!(
                 "expected length of family to be in the range (1 - 255), got {}",
                 "f".repeat(256)
+            )]
+        );
+    }
+
+    /// A memberOf placement constraint needs an expression, as the provider checks it.
+    #[test]
+    fn a_member_of_constraint_needs_an_expression() {
+        let ecs = AwsEcsTaskDefinition::new(Aws::new(crate::ProviderSettings::default()));
+        let config = |expression: Value| {
+            Value::map([
+                ("family", Value::string("web")),
+                ("container_definitions", Value::string("[]")),
+                (
+                    "placement_constraints",
+                    Value::List(vec![Value::map([
+                        ("type", Value::string("memberOf")),
+                        ("expression", expression),
+                    ])]),
+                ),
+            ])
+        };
+        assert!(ecs
+            .validate(&config(Value::string("attribute:ecs.os-type == linux")))
+            .is_empty());
+        assert_eq!(
+            ecs.validate(&config(Value::Null)),
+            [(
+                "placement_constraints[0].expression".to_string(),
+                "Expression cannot be nil for 'memberOf' type".to_string()
             )]
         );
     }
