@@ -1358,19 +1358,39 @@ pub async fn scale_down_and_delete(
     service: &str,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
+    delete_service(aws, cluster, service, timeout, true).await
+}
+
+/// Whether deleting the service `prior` describes drains it first: not a DAEMON service,
+/// whose task count ECS sets (one per instance), as the provider skips it.
+fn drains_before_delete(prior: &Value) -> bool {
+    !is_daemon(prior)
+}
+
+/// Deletes `service` (forced), scaled to 0 first when `drain`, then waits until ECS reports
+/// it gone or `INACTIVE`. A missing service is not an error.
+async fn delete_service(
+    aws: &Aws,
+    cluster: &str,
+    service: &str,
+    timeout: Duration,
+    drain: bool,
+) -> Result<(), ProviderError> {
     let client = &aws.clients().await.ecs;
-    let scaled = client
-        .update_service()
-        .cluster(cluster)
-        .service(service)
-        .desired_count(0)
-        .send()
-        .await
-        .map_err(aws_error);
-    match scaled {
-        Ok(_) => {}
-        Err(error) if is_not_found(&error) || is_inactive(&error) => return Ok(()),
-        Err(error) => return Err(error),
+    if drain {
+        let scaled = client
+            .update_service()
+            .cluster(cluster)
+            .service(service)
+            .desired_count(0)
+            .send()
+            .await
+            .map_err(aws_error);
+        match scaled {
+            Ok(_) => {}
+            Err(error) if is_not_found(&error) || is_inactive(&error) => return Ok(()),
+            Err(error) => return Err(error),
+        }
     }
     match client
         .delete_service()
@@ -2233,11 +2253,12 @@ impl ResourceType for AwsEcsService {
         let Some(arn) = string(prior, "arn") else {
             return Ok(());
         };
-        scale_down_and_delete(
+        delete_service(
             &self.aws,
             &cluster_of(prior),
             &arn,
             operation.timeouts.delete,
+            drains_before_delete(prior),
         )
         .await
     }
@@ -2803,6 +2824,16 @@ mod tests {
         );
         let unknown = config(vec![("binpack", Value::Unknown)], Value::Unknown);
         assert!(ecs.validate(&unknown).is_empty());
+    }
+
+    /// A DAEMON service is deleted without scaling it to 0 first (ECS sets its count), as
+    /// the provider deletes it; a REPLICA service is drained first.
+    #[test]
+    fn only_a_replica_service_is_drained_before_delete() {
+        let strategy = |s: &str| Value::map([("scheduling_strategy", Value::string(s))]);
+        assert!(drains_before_delete(&strategy("REPLICA")));
+        assert!(!drains_before_delete(&strategy("DAEMON")));
+        assert!(drains_before_delete(&Value::Null));
     }
 
     /// Turning blue/green on or off replaces the service (infra's blue/green is two ECS
