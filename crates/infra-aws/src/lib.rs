@@ -20,6 +20,7 @@ pub mod settings;
 pub mod tagging;
 
 // Helpers for the EC2 network resource types.
+mod ec2_object;
 mod ec2_support;
 mod name_regex;
 

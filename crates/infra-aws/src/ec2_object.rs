@@ -1,0 +1,335 @@
+//! A tagged EC2 object declared once. A type such as `aws_internet_gateway` implements
+//! [`Ec2Object`]: its attributes, each with how it is read from the SDK's object, its describe
+//! call, and what is particular to it (create, update beyond tags, delete). [`Ec2Type`] makes a
+//! [`ResourceType`] of it and writes the shared tail once:
+//! - the schema, from the declared attributes plus `tags`/`tags_all`;
+//! - `read_many`: the IDs of a refresh in chunks of one filter each (EC2 describes skip missing
+//!   IDs with a filter, where an ID list fails the call);
+//! - `find_created`: the object carrying this run's managed tags, checked on the answer too
+//!   (moto ignores some describes' filters);
+//! - tag updates, and reading the object back after create and update.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use aws_sdk_ec2::types::{Filter, Tag};
+use infra_core::resource::{ADDRESS_TAG, LINEAGE_TAG};
+use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
+
+use crate::ec2_support::{
+    chunks_of, describe_by_ids, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
+    string_attribute, tag_entries, update_tags, whole_object,
+};
+use crate::tagging::WithTags;
+use crate::Aws;
+
+/// Where an object was read: what an attribute's reader may need beyond the object.
+pub struct Reading<'a> {
+    pub region: &'a str,
+    /// The account's ID, when the type asks for it ([`Ec2Object::READS_ACCOUNT`]); else "".
+    pub account: &'a str,
+}
+
+impl Reading<'_> {
+    /// The object's ARN, `arn:aws:ec2:REGION:OWNER:KIND/ID`.
+    pub fn arn(&self, owner: &str, kind: &str, id: &str) -> Value {
+        Value::string(ec2_arn(self.region, owner, kind, id))
+    }
+}
+
+/// One attribute of a declared type and how it is read from the SDK's object; `None` for an
+/// attribute AWS does not report (it reads as null, or as the prior value for those named
+/// in [`Ec2Object::KEPT_FROM_PRIOR`]).
+pub struct Declared<Item> {
+    pub attribute: Attribute,
+    pub read: Option<fn(&Item, &Reading) -> Value>,
+}
+
+/// An attribute read from the object by `read`.
+pub fn read<Item>(attribute: Attribute, read: fn(&Item, &Reading) -> Value) -> Declared<Item> {
+    Declared {
+        attribute,
+        read: Some(read),
+    }
+}
+
+/// What makes one EC2 object type; see the module's documentation.
+#[async_trait::async_trait]
+pub trait Ec2Object: Send + Sync + Sized + 'static {
+    /// The SDK's object, e.g. `aws_sdk_ec2::types::InternetGateway`.
+    type Item: Send + Sync;
+    /// The Terraform type name.
+    const NAME: &'static str;
+    /// The describe filter that names objects by ID, e.g. `internet-gateway-id`; `None` where
+    /// the describe has none (it then takes an ID list, which fails as a whole on one missing
+    /// ID, so a failed chunk is described again an ID a call).
+    const ID_FILTER: Option<&'static str>;
+    /// The error code AWS gives for a missing object, e.g. `InvalidInternetGatewayID.NotFound`.
+    const NOT_FOUND: &'static str;
+    /// Whether an attribute's reader needs the account's ID (one STS call a run, made only
+    /// when something was found).
+    const READS_ACCOUNT: bool = false;
+    /// Attributes AWS may leave out of its answer, kept from the prior value when read null.
+    const KEPT_FROM_PRIOR: &'static [&'static str] = &[];
+
+    /// The attributes, each with its reader, in the schema's order (`tags` and `tags_all`
+    /// are added).
+    fn attributes() -> Vec<Declared<Self::Item>>;
+    /// What the schema holds beyond the attributes: timeouts, blocks, arguments not supported.
+    fn schema(schema: Schema) -> Schema {
+        schema
+    }
+    fn default_timeouts() -> Timeouts {
+        Timeouts::default()
+    }
+    fn id(item: &Self::Item) -> Option<&str>;
+    fn tags(item: &Self::Item) -> &[Tag];
+    /// An object that is gone though still described (`deleted`, `deleting`).
+    fn is_gone(_item: &Self::Item) -> bool {
+        false
+    }
+    /// Checks across attributes, as [`ResourceType::validate`].
+    fn validate(_config: &Value) -> Vec<(String, String)> {
+        vec![]
+    }
+
+    /// Every object with one of `ids` (when given) matching `filters`.
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<Self::Item>, ProviderError>;
+    /// Creates the object, tagged with [`crate::ec2_support::tag_specification`], and waits
+    /// until it is usable; returns its ID.
+    async fn create(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError>;
+    /// What an update changes beyond the tags (which [`Ec2Type`] updates after it).
+    async fn update(
+        _this: &Ec2Type<Self>,
+        _id: &str,
+        _prior: &Value,
+        _planned: &Value,
+    ) -> Result<(), ProviderError> {
+        Ok(())
+    }
+    /// Deletes the object and waits until it is gone; a missing object is deleted.
+    async fn delete(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        id: &str,
+    ) -> Result<(), ProviderError>;
+}
+
+/// The [`ResourceType`] of a declared EC2 object.
+pub struct Ec2Type<O: Ec2Object> {
+    pub aws: Arc<Aws>,
+    schema: Schema,
+    readers: Vec<(&'static str, Option<fn(&O::Item, &Reading) -> Value>)>,
+    object: PhantomData<O>,
+}
+
+impl<O: Ec2Object> Ec2Type<O> {
+    pub fn new(aws: Arc<Aws>) -> Ec2Type<O> {
+        let declared = O::attributes();
+        let schema = declared
+            .iter()
+            .fold(Schema::new(), |schema, d| schema.attr(d.attribute.clone()));
+        let readers = declared
+            .into_iter()
+            .map(|d| (d.attribute.name, d.read))
+            .collect();
+        Ec2Type {
+            aws,
+            schema: O::schema(schema).with_tags(),
+            readers,
+            object: PhantomData,
+        }
+    }
+
+    pub async fn ec2(&self) -> &aws_sdk_ec2::Client {
+        &self.aws.clients().await.ec2
+    }
+
+    /// The objects matching `filters` that are not gone, each with its ID, read whole.
+    async fn read_matching(
+        &self,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<(String, O::Item, Value)>, ProviderError> {
+        let clients = self.aws.clients().await;
+        let items = O::describe(&clients.ec2, ids, filters).await?;
+        let items: Vec<O::Item> = items.into_iter().filter(|i| !O::is_gone(i)).collect();
+        let account = match O::READS_ACCOUNT && !items.is_empty() {
+            true => self.aws.account_id().await?,
+            false => "",
+        };
+        let reading = Reading {
+            region: &clients.region,
+            account,
+        };
+        Ok(items
+            .into_iter()
+            .filter_map(|item| {
+                let id = O::id(&item)?.to_string();
+                let value = self.value_of(&item, &reading);
+                Some((id, item, value))
+            })
+            .collect())
+    }
+
+    fn value_of(&self, item: &O::Item, reading: &Reading) -> Value {
+        let entries = self
+            .readers
+            .iter()
+            .filter_map(|(name, read)| Some((*name, read.as_ref()?(item, reading))));
+        whole_object(&self.schema, entries.chain(tag_entries(O::tags(item))))
+    }
+
+    /// `value` with what AWS left out ([`Ec2Object::KEPT_FROM_PRIOR`]) taken from `prior`.
+    fn with_unreported(mut value: Value, prior: Option<&Value>) -> Value {
+        if let (Some(prior), Some(object)) = (prior, value.map_mut()) {
+            for name in O::KEPT_FROM_PRIOR {
+                if object.get(*name).is_none_or(|read| *read == Value::Null) {
+                    object.insert(name.to_string(), prior.get(name).clone());
+                }
+            }
+        }
+        value
+    }
+
+    /// The object with this ID, read whole, or `None` when there is none (or it is gone).
+    pub async fn find(
+        &self,
+        id: &str,
+        prior: Option<&Value>,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(self
+            .read_ids(&[id.to_string()])
+            .await?
+            .into_iter()
+            .find(|(found, _)| found == id)
+            .map(|(_, value)| Self::with_unreported(value, prior)))
+    }
+
+    /// The objects with these IDs that exist, read whole: a chunk of IDs a call.
+    async fn read_ids(&self, ids: &[String]) -> Result<Vec<(String, Value)>, ProviderError> {
+        let mut found = Vec::new();
+        for chunk in chunks_of(ids) {
+            let read = match O::ID_FILTER {
+                Some(name) => {
+                    let matching = filter(name, chunk.iter().cloned());
+                    self.read_matching(None, vec![matching]).await?
+                }
+                None => {
+                    let describe = |ids| self.read_matching(Some(ids), vec![]);
+                    describe_by_ids(chunk, describe).await?
+                }
+            };
+            // Only the IDs asked for (moto ignores some describes' filters).
+            found.extend(
+                read.into_iter()
+                    .filter(|(id, _, _)| chunk.contains(id))
+                    .map(|(id, _, value)| (id, value)),
+            );
+        }
+        Ok(found)
+    }
+
+    /// The object with this ID, read whole; an error when there is none.
+    pub async fn read_one(&self, id: &str, prior: &Value) -> Result<Value, ProviderError> {
+        self.find(id, Some(prior)).await?.ok_or_else(|| {
+            ProviderError::with_code(O::NOT_FOUND, format!("{} {id} not found", O::NAME))
+        })
+    }
+
+    fn id_of(prior: &Value) -> Result<String, ProviderError> {
+        string_attribute(prior, "id")
+            .ok_or_else(|| ProviderError::new(format!("{}: prior state has no id", O::NAME)))
+    }
+}
+
+#[async_trait::async_trait]
+impl<O: Ec2Object> ResourceType for Ec2Type<O> {
+    fn name(&self) -> &'static str {
+        O::NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        O::validate(config)
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        O::default_timeouts()
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let id = O::create(self, operation, planned).await?;
+        self.read_one(&id, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let id = Self::id_of(prior)?;
+        O::update(self, &id, prior, planned).await?;
+        update_tags(self.ec2().await, &id, prior, planned).await?;
+        self.read_one(&id, planned).await
+    }
+
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        match string_attribute(prior, "id") {
+            Some(id) => O::delete(self, operation, &id).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let by_id: HashMap<&str, &Value> = prior
+            .iter()
+            .filter_map(|p| Some((p.get("id").as_str()?, p)))
+            .collect();
+        let found: HashMap<String, Value> = self
+            .read_ids(&known_ids(prior))
+            .await?
+            .into_iter()
+            .map(|(id, value)| {
+                let value = Self::with_unreported(value, by_id.get(id.as_str()).copied());
+                (id, value)
+            })
+            .collect();
+        Ok(in_prior_order(prior, &found))
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let tagged = |item: &O::Item, key: &str, value: &str| {
+            O::tags(item)
+                .iter()
+                .any(|tag| tag.key() == Some(key) && tag.value() == Some(value))
+        };
+        let found = self
+            .read_matching(None, managed_tag_filters(operation))
+            .await?
+            .into_iter()
+            .find(|(_, item, _)| {
+                tagged(item, ADDRESS_TAG, &operation.address)
+                    && tagged(item, LINEAGE_TAG, &operation.lineage)
+            });
+        // What AWS leaves out is what the create asked for.
+        Ok(found.map(|(_, _, value)| Self::with_unreported(value, Some(planned))))
+    }
+}
