@@ -128,7 +128,7 @@ pub fn module_calls(dir: &Path) -> Result<Vec<ModuleCall>, InstallError> {
             path: file.clone(),
             error,
         })?;
-        let body = hcl_edit::parser::parse_body(&text).map_err(|error| InstallError::Parse {
+        let body = infra_hcl::parse_body(&text).map_err(|error| InstallError::Parse {
             file: file.clone(),
             message: format!(
                 "line {}, column {}: {}",
@@ -547,6 +547,21 @@ resource "aws_vpc" "x" {}
         assert_eq!(calls[0].name, "app");
         let vpc = calls[1].literal.as_ref().unwrap();
         assert_eq!(vpc.version.as_deref(), Some("~> 6.0"));
+    }
+
+    #[test]
+    fn module_calls_whose_arguments_repeat_an_object_key_are_read() {
+        // terraform-aws-modules/alb's complete example writes `port = 80` twice in one
+        // target group; Terraform takes the last one, and init must not refuse the file.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "module \"alb\" {\n  source = \"./alb\"\n  groups = { a = { port = 80, port = 81 } }\n}\n",
+        )
+        .unwrap();
+        let calls = module_calls(dir.path()).unwrap();
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].name, "alb");
     }
 
     #[test]
