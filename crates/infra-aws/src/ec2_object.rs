@@ -43,14 +43,20 @@ impl Reading<'_> {
 /// in [`Ec2Object::KEPT_FROM_PRIOR`]).
 pub struct Declared<Item> {
     pub attribute: Attribute,
-    pub read: Option<fn(&Item, &Reading) -> Value>,
+    pub read: Option<Reader<Item>>,
 }
 
+/// How one attribute is read from the SDK's object.
+pub type Reader<Item> = Box<dyn Fn(&Item, &Reading) -> Value + Send + Sync>;
+
 /// An attribute read from the object by `read`.
-pub fn read<Item>(attribute: Attribute, read: fn(&Item, &Reading) -> Value) -> Declared<Item> {
+pub fn read<Item>(
+    attribute: Attribute,
+    read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
+) -> Declared<Item> {
     Declared {
         attribute,
-        read: Some(read),
+        read: Some(Box::new(read)),
     }
 }
 
@@ -93,6 +99,8 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     fn validate(_config: &Value) -> Vec<(String, String)> {
         vec![]
     }
+    /// Normalization before comparing, as [`ResourceType::normalize`].
+    fn normalize(_value: &mut Value) {}
 
     /// Every object with one of `ids` (when given) matching `filters`.
     async fn describe(
@@ -128,7 +136,7 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
 pub struct Ec2Type<O: Ec2Object> {
     pub aws: Arc<Aws>,
     schema: Schema,
-    readers: Vec<(&'static str, Option<fn(&O::Item, &Reading) -> Value>)>,
+    readers: Vec<(&'static str, Option<Reader<O::Item>>)>,
     object: PhantomData<O>,
 }
 
@@ -264,6 +272,10 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         O::validate(config)
+    }
+
+    fn normalize(&self, value: &mut Value) {
+        O::normalize(value)
     }
 
     fn default_timeouts(&self) -> Timeouts {

@@ -25,12 +25,17 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
 
     fn attributes() -> Vec<Declared<EgressOnlyInternetGateway>> {
         vec![
-            read(Attribute::computed("id", Type::String), |g, _| {
-                optional_string(g.egress_only_internet_gateway_id())
-            }),
+            read(
+                Attribute::computed("id", Type::String),
+                |g: &EgressOnlyInternetGateway, _| {
+                    optional_string(g.egress_only_internet_gateway_id())
+                },
+            ),
             read(
                 Attribute::required("vpc_id", Type::String).force_new(),
-                |g, _| optional_string(g.attachments().iter().find_map(|a| a.vpc_id())),
+                |g: &EgressOnlyInternetGateway, _| {
+                    optional_string(g.attachments().iter().find_map(|a| a.vpc_id()))
+                },
             ),
         ]
     }

@@ -23,19 +23,25 @@ impl Ec2Object for InternetGatewayObject {
 
     fn attributes() -> Vec<Declared<InternetGateway>> {
         vec![
-            read(Attribute::computed("id", Type::String), |g, _| {
-                optional_string(g.internet_gateway_id())
-            }),
-            read(Attribute::computed("arn", Type::String), |g, at| {
-                let id = g.internet_gateway_id().unwrap_or_default();
-                at.arn(g.owner_id().unwrap_or_default(), "internet-gateway", id)
-            }),
-            read(Attribute::optional("vpc_id", Type::String), |g, _| {
-                optional_string(attached_vpc(g))
-            }),
-            read(Attribute::computed("owner_id", Type::String), |g, _| {
-                Value::string(g.owner_id().unwrap_or_default())
-            }),
+            read(
+                Attribute::computed("id", Type::String),
+                |g: &InternetGateway, _| optional_string(g.internet_gateway_id()),
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |g: &InternetGateway, at| {
+                    let id = g.internet_gateway_id().unwrap_or_default();
+                    at.arn(g.owner_id().unwrap_or_default(), "internet-gateway", id)
+                },
+            ),
+            read(
+                Attribute::optional("vpc_id", Type::String),
+                |g: &InternetGateway, _| optional_string(attached_vpc(g)),
+            ),
+            read(
+                Attribute::computed("owner_id", Type::String),
+                |g: &InternetGateway, _| Value::string(g.owner_id().unwrap_or_default()),
+            ),
         ]
     }
 

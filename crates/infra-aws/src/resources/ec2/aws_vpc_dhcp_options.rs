@@ -6,23 +6,19 @@
 //! it is not seen in tests; it also drops the tag specification of CreateDhcpOptions, so create
 //! tags the set again when the answer shows no tags.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use aws_sdk_ec2::types::{
-    DhcpOptions, Filter, NewDhcpConfiguration, ResourceType as Ec2ResourceType,
+    DhcpOptions, Filter, NewDhcpConfiguration, ResourceType as Ec2ResourceType, Tag,
 };
 use infra_core::resource::ADDRESS_TAG;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
+use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    chunks_of, delete_with_retry, ec2_arn, ec2_tags, filter, has_code, in_prior_order, known_ids,
-    managed_tag_filters, non_empty_attribute, string_attribute, string_list, string_values,
-    tag_entries, tag_specification, update_tags, whole_object,
+    delete_with_retry, ec2_tags, filter, has_code, non_empty_attribute, optional_string,
+    string_list, string_values, tag_specification,
 };
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// Terraform attribute → DHCP option key, and whether the option holds a list.
 const OPTIONS: &[(&str, &str, bool)] = &[
@@ -41,135 +37,59 @@ const OPTIONS: &[(&str, &str, bool)] = &[
 /// The id AWS gives the DHCP options set every VPC falls back to.
 pub(crate) const DEFAULT_DHCP_OPTIONS_ID: &str = "default";
 
-pub struct AwsVpcDhcpOptions {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsVpcDhcpOptions = Ec2Type<DhcpOptionsObject>;
 
-impl AwsVpcDhcpOptions {
-    pub fn new(aws: Arc<Aws>) -> AwsVpcDhcpOptions {
-        let mut schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("owner_id", Type::String));
-        for (name, _, list) in OPTIONS {
-            let ty = if *list {
-                Type::list(Type::String)
-            } else {
-                Type::String
-            };
-            schema = schema.attr(Attribute::optional(name, ty).force_new());
-        }
-        AwsVpcDhcpOptions {
-            aws,
-            schema: schema.with_tags(),
-        }
-    }
-
-    async fn describe(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<HashMap<String, Value>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let sets: Vec<DhcpOptions> = clients
-            .ec2
-            .describe_dhcp_options()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
-        let mut found = HashMap::new();
-        for set in &sets {
-            let Some(id) = set.dhcp_options_id() else {
-                continue;
-            };
-            let owner = set.owner_id().unwrap_or_default();
-            let mut entries = vec![
-                ("id", Value::string(id)),
-                (
-                    "arn",
-                    Value::string(ec2_arn(&clients.region, owner, "dhcp-options", id)),
-                ),
-                ("owner_id", Value::string(owner)),
-            ];
-            for (name, key, list) in OPTIONS {
-                let Some(configuration) = set
-                    .dhcp_configurations()
-                    .iter()
-                    .find(|c| c.key() == Some(*key))
-                else {
-                    continue;
-                };
-                let values: Vec<&str> = configuration
-                    .values()
-                    .iter()
-                    .filter_map(|v| v.value())
-                    .collect();
-                let value = if *list {
-                    string_values(values)
-                } else {
-                    values
-                        .first()
-                        .map(|v| Value::string(*v))
-                        .unwrap_or(Value::Null)
-                };
-                entries.push((name, value));
-            }
-            entries.extend(tag_entries(set.tags()));
-            found.insert(id.to_string(), whole_object(&self.schema, entries));
-        }
-        Ok(found)
-    }
-
-    async fn read_one(&self, id: &str) -> Result<Value, ProviderError> {
-        self.describe(vec![filter("dhcp-options-id", [id])])
-            .await?
-            .remove(id)
-            .ok_or_else(|| {
-                ProviderError::with_code(
-                    "InvalidDhcpOptionID.NotFound",
-                    format!("DHCP options set {id} not found"),
-                )
-            })
-    }
-}
-
-/// The DHCP configurations a planned value asks for, in the API's key names.
-fn configurations(planned: &Value) -> Vec<NewDhcpConfiguration> {
-    OPTIONS
-        .iter()
-        .filter_map(|(name, key, list)| {
-            let values = if *list {
-                string_list(planned, name)
-            } else {
-                non_empty_attribute(planned, name).into_iter().collect()
-            };
-            (!values.is_empty()).then(|| {
-                NewDhcpConfiguration::builder()
-                    .key(*key)
-                    .set_values(Some(values))
-                    .build()
-            })
-        })
-        .collect()
-}
+pub struct DhcpOptionsObject;
 
 #[async_trait::async_trait]
-impl ResourceType for AwsVpcDhcpOptions {
-    fn name(&self) -> &'static str {
-        "aws_vpc_dhcp_options"
+impl Ec2Object for DhcpOptionsObject {
+    type Item = DhcpOptions;
+    const NAME: &'static str = "aws_vpc_dhcp_options";
+    const ID_FILTER: Option<&'static str> = Some("dhcp-options-id");
+    const NOT_FOUND: &'static str = "InvalidDhcpOptionID.NotFound";
+
+    fn attributes() -> Vec<Declared<DhcpOptions>> {
+        let mut attributes = vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |set: &DhcpOptions, _| optional_string(set.dhcp_options_id()),
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |set: &DhcpOptions, at| {
+                    let id = set.dhcp_options_id().unwrap_or_default();
+                    at.arn(set.owner_id().unwrap_or_default(), "dhcp-options", id)
+                },
+            ),
+            read(
+                Attribute::computed("owner_id", Type::String),
+                |set: &DhcpOptions, _| Value::string(set.owner_id().unwrap_or_default()),
+            ),
+        ];
+        for (name, key, list) in OPTIONS {
+            let ty = match list {
+                true => Type::list(Type::String),
+                false => Type::String,
+            };
+            attributes.push(read(
+                Attribute::optional(name, ty).force_new(),
+                move |set: &DhcpOptions, _| option_value(set, key, *list),
+            ));
+        }
+        attributes
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn id(set: &DhcpOptions) -> Option<&str> {
+        set.dhcp_options_id()
+    }
+
+    fn tags(set: &DhcpOptions) -> &[Tag] {
+        set.tags()
     }
 
     /// An empty string is an unset option, as in the provider (its SDK cannot tell them apart):
     /// modules pass `netbios_node_type = ""` to mean "not set", and AWS returns nothing for it.
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         let Some(entries) = value.map_mut() else {
             return;
         };
@@ -181,7 +101,7 @@ impl ResourceType for AwsVpcDhcpOptions {
     }
 
     /// The provider's remark: every argument is optional, but a set needs at least one.
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let any_unknown = OPTIONS
             .iter()
             .any(|(name, _, _)| !config.get(name).is_wholly_known());
@@ -194,12 +114,29 @@ impl ResourceType for AwsVpcDhcpOptions {
         vec![]
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let output = self
-            .aws
-            .clients()
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<DhcpOptions>, ProviderError> {
+        ec2.describe_dhcp_options()
+            .set_dhcp_options_ids(ids)
+            .set_filters((!filters.is_empty()).then_some(filters))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
             .await
-            .ec2
+            .map_err(aws_error)
+    }
+
+    async fn create(
+        this: &AwsVpcDhcpOptions,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let ec2 = this.ec2().await;
+        let output = ec2
             .create_dhcp_options()
             .set_dhcp_configurations(Some(configurations(planned)))
             .tag_specifications(tag_specification(
@@ -221,40 +158,25 @@ impl ResourceType for AwsVpcDhcpOptions {
             .dhcp_options()
             .is_some_and(|set| set.tags().iter().any(|t| t.key() == Some(ADDRESS_TAG)));
         if !tagged {
-            self.aws
-                .clients()
-                .await
-                .ec2
-                .create_tags()
+            ec2.create_tags()
                 .resources(&id)
                 .set_tags(Some(ec2_tags(&operation.tags_with_managed(planned))))
                 .send()
                 .await
                 .map_err(aws_error)?;
         }
-        self.read_one(&id).await
+        Ok(id)
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_vpc_dhcp_options: prior state has no id"))?;
-        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
-        self.read_one(&id).await
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let ec2 = &self.aws.clients().await.ec2;
+    async fn delete(
+        this: &AwsVpcDhcpOptions,
+        operation: &Operation,
+        id: &str,
+    ) -> Result<(), ProviderError> {
+        let ec2 = this.ec2().await;
         let vpcs: Vec<_> = ec2
             .describe_vpcs()
-            .filters(filter("dhcp-options-id", [id.as_str()]))
+            .filters(filter("dhcp-options-id", [id]))
             .into_paginator()
             .items()
             .send()
@@ -280,7 +202,7 @@ impl ResourceType for AwsVpcDhcpOptions {
             &format!("DHCP options set {id}"),
             || async {
                 ec2.delete_dhcp_options()
-                    .dhcp_options_id(&id)
+                    .dhcp_options_id(id)
                     .send()
                     .await
                     .map(|_| ())
@@ -289,29 +211,42 @@ impl ResourceType for AwsVpcDhcpOptions {
         )
         .await
     }
+}
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            found.extend(
-                self.describe(vec![filter("dhcp-options-id", chunk.iter().cloned())])
-                    .await?,
-            );
-        }
-        Ok(in_prior_order(prior, &found))
+/// The value of one DHCP option of `set`: a list, or its first value; null when not set.
+fn option_value(set: &DhcpOptions, key: &str, list: bool) -> Value {
+    let Some(configuration) = set
+        .dhcp_configurations()
+        .iter()
+        .find(|c| c.key() == Some(key))
+    else {
+        return Value::Null;
+    };
+    let mut values = configuration.values().iter().filter_map(|v| v.value());
+    match list {
+        true => string_values(values),
+        false => optional_string(values.next()),
     }
+}
 
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .describe(managed_tag_filters(operation))
-            .await?
-            .into_values()
-            .next())
-    }
+/// The DHCP configurations a planned value asks for, in the API's key names.
+fn configurations(planned: &Value) -> Vec<NewDhcpConfiguration> {
+    OPTIONS
+        .iter()
+        .filter_map(|(name, key, list)| {
+            let values = if *list {
+                string_list(planned, name)
+            } else {
+                non_empty_attribute(planned, name).into_iter().collect()
+            };
+            (!values.is_empty()).then(|| {
+                NewDhcpConfiguration::builder()
+                    .key(*key)
+                    .set_values(Some(values))
+                    .build()
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
