@@ -19,7 +19,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Time
 
 use crate::ec2_support::{
     chunks_of, describe_by_ids, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
-    string_attribute, tag_entries, update_tags, whole_object,
+    string_attribute, tag_entries, update_tags, wait_for, whole_object,
 };
 use crate::tagging::WithTags;
 use crate::Aws;
@@ -219,12 +219,15 @@ impl<O: Ec2Object> Ec2Type<O> {
             .read_ids(&[id.to_string()])
             .await?
             .into_iter()
-            .find(|(found, _)| found == id)
-            .map(|(_, value)| Self::with_unreported(value, prior)))
+            .find(|(found, _, _)| found == id)
+            .map(|(_, _, value)| Self::with_unreported(value, prior)))
     }
 
     /// The objects with these IDs that exist, read whole: a chunk of IDs a call.
-    async fn read_ids(&self, ids: &[String]) -> Result<Vec<(String, Value)>, ProviderError> {
+    async fn read_ids(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<(String, O::Item, Value)>, ProviderError> {
         let mut found = Vec::new();
         for chunk in chunks_of(ids) {
             let read = match O::ID_FILTER {
@@ -238,13 +241,27 @@ impl<O: Ec2Object> Ec2Type<O> {
                 }
             };
             // Only the IDs asked for (moto ignores some describes' filters).
-            found.extend(
-                read.into_iter()
-                    .filter(|(id, _, _)| chunk.contains(id))
-                    .map(|(id, _, value)| (id, value)),
-            );
+            found.extend(read.into_iter().filter(|(id, _, _)| chunk.contains(id)));
         }
         Ok(found)
+    }
+
+    /// Polls the object with this ID (`None` once there is none, or it is gone) until `done`
+    /// says so or `timeout` passes; the error names `what` was awaited.
+    pub async fn wait_until(
+        &self,
+        id: &str,
+        timeout: std::time::Duration,
+        what: &str,
+        done: impl Fn(Option<&O::Item>) -> bool,
+    ) -> Result<(), ProviderError> {
+        let done = &done;
+        wait_for(timeout, what, || async move {
+            let read = self.read_ids(&[id.to_string()]).await?;
+            let item = read.iter().find(|(found, _, _)| found == id);
+            Ok(done(item.map(|(_, item, _)| item)).then_some(()))
+        })
+        .await
     }
 
     /// The object with this ID, read whole; an error when there is none.
@@ -315,7 +332,7 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
             .read_ids(&known_ids(prior))
             .await?
             .into_iter()
-            .map(|(id, value)| {
+            .map(|(id, _, value)| {
                 let value = Self::with_unreported(value, by_id.get(id.as_str()).copied());
                 (id, value)
             })

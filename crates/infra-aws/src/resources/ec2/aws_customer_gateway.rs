@@ -6,140 +6,72 @@
 //! from the prior value when the describe answer leaves them out, and drift on them is not
 //! seen in tests.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use aws_sdk_ec2::types::{CustomerGateway, Filter, GatewayType, ResourceType as Ec2ResourceType};
-use infra_core::{
-    Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+use aws_sdk_ec2::types::{
+    CustomerGateway, Filter, GatewayType, ResourceType as Ec2ResourceType, Tag,
 };
+use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Value};
 
-use crate::ec2_support::{
-    chunks_of, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
-    non_empty_attribute, optional_string, string_attribute, tag_entries, tag_specification,
-    update_tags, wait_for, whole_object,
-};
+use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
+use crate::ec2_support::{non_empty_attribute, optional_string, tag_specification};
 use crate::error::aws_error;
-use crate::tagging::WithTags;
-use crate::Aws;
 
-/// Attributes moto leaves out of its answer: kept from the prior value when absent.
-const UNREPORTED: &[&str] = &["device_name", "certificate_arn", "bgp_asn_extended"];
+pub type AwsCustomerGateway = Ec2Type<CustomerGatewayObject>;
 
-pub struct AwsCustomerGateway {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub struct CustomerGatewayObject;
 
-impl AwsCustomerGateway {
-    pub fn new(aws: Arc<Aws>) -> AwsCustomerGateway {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional_computed("bgp_asn", Type::String).force_new())
-            .attr(Attribute::optional_computed("bgp_asn_extended", Type::String).force_new())
-            .attr(Attribute::optional("certificate_arn", Type::String).force_new())
-            .attr(Attribute::optional("device_name", Type::String).force_new())
-            .attr(Attribute::optional("ip_address", Type::String).force_new())
-            .attr(
+#[async_trait::async_trait]
+impl Ec2Object for CustomerGatewayObject {
+    type Item = CustomerGateway;
+    const NAME: &'static str = "aws_customer_gateway";
+    const ID_FILTER: Option<&'static str> = Some("customer-gateway-id");
+    const NOT_FOUND: &'static str = "InvalidCustomerGatewayID.NotFound";
+    const READS_ACCOUNT: bool = true;
+    const KEPT_FROM_PRIOR: &'static [&'static str] =
+        &["device_name", "certificate_arn", "bgp_asn_extended"];
+
+    fn attributes() -> Vec<Declared<CustomerGateway>> {
+        vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |g: &CustomerGateway, _| optional_string(g.customer_gateway_id()),
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |g: &CustomerGateway, at| {
+                    let id = g.customer_gateway_id().unwrap_or_default();
+                    at.arn(at.account, "customer-gateway", id)
+                },
+            ),
+            read(
+                Attribute::optional_computed("bgp_asn", Type::String).force_new(),
+                |g: &CustomerGateway, _| optional_string(g.bgp_asn()),
+            ),
+            read(
+                Attribute::optional_computed("bgp_asn_extended", Type::String).force_new(),
+                |g: &CustomerGateway, _| optional_string(g.bgp_asn_extended()),
+            ),
+            read(
+                Attribute::optional("certificate_arn", Type::String).force_new(),
+                |g: &CustomerGateway, _| optional_string(g.certificate_arn()),
+            ),
+            read(
+                Attribute::optional("device_name", Type::String).force_new(),
+                |g: &CustomerGateway, _| optional_string(g.device_name()),
+            ),
+            read(
+                Attribute::optional("ip_address", Type::String).force_new(),
+                |g: &CustomerGateway, _| optional_string(g.ip_address()),
+            ),
+            read(
                 Attribute::required("type", Type::String)
                     .force_new()
                     .check(Check::OneOf(&["ipsec.1"])),
-            )
-            .with_tags();
-        AwsCustomerGateway { aws, schema }
+                |g: &CustomerGateway, _| optional_string(g.r#type()),
+            ),
+        ]
     }
 
-    /// The gateways matching `filters` with their state (`pending`, `available`, ...); deleted
-    /// ones are left out.
-    async fn describe(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<HashMap<String, (Value, String)>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let output = clients
-            .ec2
-            .describe_customer_gateways()
-            .set_filters(Some(filters))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        let gateways: Vec<&CustomerGateway> = output
-            .customer_gateways()
-            .iter()
-            .filter(|g| !matches!(g.state(), Some("deleted" | "deleting")))
-            .collect();
-        if gateways.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let account = self.aws.account_id().await?;
-        let mut found = HashMap::new();
-        for gateway in gateways {
-            let Some(id) = gateway.customer_gateway_id() else {
-                continue;
-            };
-            let mut entries = vec![
-                ("id", Value::string(id)),
-                (
-                    "arn",
-                    Value::string(ec2_arn(&clients.region, &account, "customer-gateway", id)),
-                ),
-                ("bgp_asn", optional_string(gateway.bgp_asn())),
-                (
-                    "bgp_asn_extended",
-                    optional_string(gateway.bgp_asn_extended()),
-                ),
-                (
-                    "certificate_arn",
-                    optional_string(gateway.certificate_arn()),
-                ),
-                ("device_name", optional_string(gateway.device_name())),
-                ("ip_address", optional_string(gateway.ip_address())),
-                ("type", optional_string(gateway.r#type())),
-            ];
-            entries.extend(tag_entries(gateway.tags()));
-            found.insert(
-                id.to_string(),
-                (
-                    whole_object(&self.schema, entries),
-                    gateway.state().unwrap_or("available").to_string(),
-                ),
-            );
-        }
-        Ok(found)
-    }
-
-    async fn find(&self, id: &str) -> Result<Option<(Value, String)>, ProviderError> {
-        Ok(self
-            .describe(vec![filter("customer-gateway-id", [id])])
-            .await?
-            .remove(id))
-    }
-}
-
-/// What the describe answer left out is kept from `prior`.
-fn keep_unreported(prior: &Value, value: &mut Value) {
-    let Some(entries) = value.map_mut() else {
-        return;
-    };
-    for name in UNREPORTED {
-        if entries.get(*name).is_none_or(Value::is_null) {
-            entries.insert(name.to_string(), prior.get(name).clone());
-        }
-    }
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsCustomerGateway {
-    fn name(&self) -> &'static str {
-        "aws_customer_gateway"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts {
             create: std::time::Duration::from_secs(10 * 60),
             update: std::time::Duration::from_secs(10 * 60),
@@ -147,7 +79,19 @@ impl ResourceType for AwsCustomerGateway {
         }
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn id(gateway: &CustomerGateway) -> Option<&str> {
+        gateway.customer_gateway_id()
+    }
+
+    fn tags(gateway: &CustomerGateway) -> &[Tag] {
+        gateway.tags()
+    }
+
+    fn is_gone(gateway: &CustomerGateway) -> bool {
+        matches!(gateway.state(), Some("deleted" | "deleting"))
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if !config.get("bgp_asn").is_null() && !config.get("bgp_asn_extended").is_null() {
             problems.push((
@@ -180,12 +124,29 @@ impl ResourceType for AwsCustomerGateway {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let output = self
-            .aws
-            .clients()
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<CustomerGateway>, ProviderError> {
+        let output = ec2
+            .describe_customer_gateways()
+            .set_customer_gateway_ids(ids)
+            .set_filters((!filters.is_empty()).then_some(filters))
+            .send()
             .await
-            .ec2
+            .map_err(aws_error)?;
+        Ok(output.customer_gateways().to_vec())
+    }
+
+    async fn create(
+        this: &AwsCustomerGateway,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let output = this
+            .ec2()
+            .await
             .create_customer_gateway()
             .r#type(GatewayType::Ipsec1)
             .set_bgp_asn(non_empty_attribute(planned, "bgp_asn").and_then(|a| a.parse().ok()))
@@ -208,100 +169,36 @@ impl ResourceType for AwsCustomerGateway {
             .and_then(CustomerGateway::customer_gateway_id)
             .ok_or_else(|| ProviderError::new("CreateCustomerGateway returned no id"))?
             .to_string();
-        let mut value = wait_for(
-            operation.timeouts.create,
-            &format!("customer gateway {id} to become available"),
-            || async {
-                Ok(match self.find(&id).await? {
-                    Some((value, state)) if state == "available" => Some(value),
-                    _ => None,
-                })
-            },
-        )
+        let what = format!("customer gateway {id} to become available");
+        this.wait_until(&id, operation.timeouts.create, &what, |gateway| {
+            gateway.is_some_and(|g| g.state().unwrap_or("available") == "available")
+        })
         .await?;
-        keep_unreported(planned, &mut value);
-        Ok(value)
+        Ok(id)
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_customer_gateway: prior state has no id"))?;
-        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
-        let (mut value, _) = self.find(&id).await?.ok_or_else(|| {
-            ProviderError::with_code(
-                "InvalidCustomerGatewayID.NotFound",
-                format!("customer gateway {id} not found"),
-            )
-        })?;
-        keep_unreported(planned, &mut value);
-        Ok(value)
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let result = self
-            .aws
-            .clients()
+    async fn delete(
+        this: &AwsCustomerGateway,
+        operation: &Operation,
+        id: &str,
+    ) -> Result<(), ProviderError> {
+        let deleted = this
+            .ec2()
             .await
-            .ec2
             .delete_customer_gateway()
-            .customer_gateway_id(&id)
+            .customer_gateway_id(id)
             .send()
             .await
             .map_err(aws_error);
-        match result {
+        match deleted {
             Ok(_) => {}
             Err(error) if crate::error::is_not_found(&error) => return Ok(()),
             Err(error) => return Err(error),
         }
-        wait_for(
-            operation.timeouts.delete,
-            &format!("customer gateway {id} to be deleted"),
-            || async { Ok(self.find(&id).await?.is_none().then_some(())) },
-        )
+        let what = format!("customer gateway {id} to be deleted");
+        this.wait_until(id, operation.timeouts.delete, &what, |gateway| {
+            gateway.is_none()
+        })
         .await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            for (id, (value, _)) in self
-                .describe(vec![filter("customer-gateway-id", chunk.iter().cloned())])
-                .await?
-            {
-                found.insert(id, value);
-            }
-        }
-        let mut read = in_prior_order(prior, &found);
-        for (value, before) in read.iter_mut().zip(prior) {
-            if let Some(value) = value {
-                keep_unreported(before, value);
-            }
-        }
-        Ok(read)
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let mut found = self
-            .describe(managed_tag_filters(operation))
-            .await?
-            .into_values()
-            .map(|(value, _)| value)
-            .next();
-        if let Some(value) = &mut found {
-            keep_unreported(planned, value);
-        }
-        Ok(found)
     }
 }
