@@ -62,14 +62,19 @@ const LAMBDA: &[&str] = &["lambda"];
 /// The target group attributes shown as top-level arguments. "Kinds" are protocols, or
 /// `lambda` for lambda targets.
 const SETTINGS: &[Setting] = &[
+    // A string in the provider's schema (its nullable int: TypeString holding a whole number,
+    // validated 0-3600), so the state holds "300" as Terraform's does; a configured number is
+    // converted, as Terraform converts it for a string attribute.
     Setting::new(
         "deregistration_delay",
         "deregistration_delay.timeout_seconds",
-        SettingKind::Number,
+        SettingKind::String,
         Some("300"),
         NOT_LAMBDA,
     )
     .checked(Check::Range(0, 3600)),
+    // 0 or 30-900: the rest of 0-900 is refused by the type's validate, as the provider's
+    // validation.Any(IntBetween(0, 0), IntBetween(30, 900)) refuses it.
     Setting::new(
         "slow_start",
         "slow_start.duration_seconds",
@@ -241,6 +246,61 @@ fn check_target_group_health(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
+/// The provider's checks that the schema's cannot express: `protocol_version` and
+/// `health_check.protocol` among their values in any case (StringInSlice ignoring case),
+/// `slow_start` 0 or 30-900, and `deregistration_delay` a whole number (its nullable int, a
+/// string in the provider's schema; "" is unset). Returns `(path, message)`.
+fn provider_value_checks(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let one_of = |path: String, value: &Value, options: &[&str], problems: &mut Vec<_>| {
+        if let Some(text) = value.as_str() {
+            if !options.iter().any(|o| o.eq_ignore_ascii_case(text)) {
+                let listed: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
+                problems.push((
+                    path,
+                    format!(
+                        "\"{text}\" is not one of {} (in any case).",
+                        listed.join(", ")
+                    ),
+                ));
+            }
+        }
+    };
+    one_of(
+        "protocol_version".to_string(),
+        config.get("protocol_version"),
+        &["GRPC", "HTTP1", "HTTP2"],
+        &mut problems,
+    );
+    for (index, check) in blocks(config, "health_check").iter().enumerate() {
+        one_of(
+            format!("health_check[{index}].protocol"),
+            check.get("protocol"),
+            &["HTTP", "HTTPS", "TCP"],
+            &mut problems,
+        );
+    }
+    if let Some(seconds) = config.get("slow_start").as_i64() {
+        if (1..30).contains(&seconds) {
+            problems.push((
+                "slow_start".to_string(),
+                format!(
+                    "expected slow_start to be in the range (0 - 0) or (30 - 900), got {seconds}"
+                ),
+            ));
+        }
+    }
+    if let Value::String(text) = config.get("deregistration_delay").unmarked() {
+        if !text.is_empty() && text.parse::<i64>().is_err() {
+            problems.push((
+                "deregistration_delay".to_string(),
+                format!("deregistration_delay: cannot parse '{text}' as int"),
+            ));
+        }
+    }
+    problems
+}
+
 /// What a group is for the settings: `lambda`, or its protocol.
 fn group_kind(value: &Value) -> Option<String> {
     match string(value, "target_type").as_deref() {
@@ -277,11 +337,9 @@ impl AwsLbTargetGroup {
                     .check(Check::Range(2, 10)),
             )
             .attr(Attribute::optional("port", Type::String).default(Value::string("traffic-port")))
-            .attr(
-                Attribute::optional("protocol", Type::String)
-                    .default(Value::string("HTTP"))
-                    .check(Check::OneOf(&["HTTP", "HTTPS", "TCP"])),
-            );
+            // Checked in any case and stored upper-case (the provider's StateFunc): see
+            // `validate` and `normalize`.
+            .attr(Attribute::optional("protocol", Type::String).default(Value::string("HTTP")));
         // AWS's health check and matcher limits.
         let health_check = health_check;
         let schema = Schema::new()
@@ -352,7 +410,8 @@ impl AwsLbTargetGroup {
                             .default(Value::Bool(true)),
                     )
                     .attr(
-                        Attribute::optional_computed("unhealthy_draining_interval", Type::Number)
+                        Attribute::optional("unhealthy_draining_interval", Type::Number)
+                            .default(Value::Number(0.0))
                             .check(Check::Range(0, 360_000)),
                     ),
             ))
@@ -839,7 +898,8 @@ macro_rules! with_health_check {
             $call
         } else {
             let health = health_check_settings(planned);
-            let grpc = string(planned, "protocol_version").as_deref() == Some("GRPC");
+            let grpc = string(planned, "protocol_version")
+                .is_some_and(|version| version.eq_ignore_ascii_case("GRPC"));
             $call
                 .set_health_check_enabled(boolean(&health, "enabled"))
                 .set_health_check_path(non_empty(&health, "path"))
@@ -858,7 +918,7 @@ macro_rules! with_health_check {
                 .set_health_check_protocol(
                     non_empty(&health, "protocol")
                         .filter(|_| !lambda)
-                        .map(|p| ProtocolEnum::from(p.as_str())),
+                        .map(|p| ProtocolEnum::from(p.to_uppercase().as_str())),
                 )
         }
     }};
@@ -879,7 +939,9 @@ fn create_request(client: &Client, name: &str, planned: &Value) -> CreateTargetG
         .set_protocol(
             unless_lambda(string(planned, "protocol")).map(|p| ProtocolEnum::from(p.as_str())),
         )
-        .set_protocol_version(unless_lambda(non_empty(planned, "protocol_version")))
+        .set_protocol_version(
+            unless_lambda(non_empty(planned, "protocol_version")).map(|v| v.to_uppercase()),
+        )
         .set_ip_address_type(
             unless_lambda(non_empty(planned, "ip_address_type"))
                 .map(|t| TargetGroupIpAddressTypeEnum::from(t.as_str())),
@@ -918,6 +980,27 @@ impl ResourceType for AwsLbTargetGroup {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// `protocol_version` and `health_check.protocol` upper-case, as the provider's StateFunc
+    /// stores them: a configured `grpc` or `http` is the `GRPC` or `HTTP` AWS reports, so it
+    /// plans no change.
+    fn normalize(&self, value: &mut Value) {
+        let Some(object) = value.map_mut() else {
+            return;
+        };
+        if let Some(Value::String(version)) = object.get_mut("protocol_version") {
+            *version = version.to_uppercase();
+        }
+        if let Some(Value::List(checks)) = object.get_mut("health_check") {
+            for check in checks {
+                if let Some(Value::String(protocol)) =
+                    check.map_mut().and_then(|c| c.get_mut("protocol"))
+                {
+                    *protocol = protocol.to_uppercase();
+                }
+            }
+        }
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
@@ -989,6 +1072,7 @@ impl ResourceType for AwsLbTargetGroup {
             }
         }
         problems.extend(check_target_group_health(config));
+        problems.extend(provider_value_checks(config));
         if let Some(name) = config.get("name").as_str() {
             if name.len() > 32 {
                 problems.push((
@@ -1371,5 +1455,232 @@ mod target_control_port_tests {
         assert_eq!(problems(65536.0), 1);
         assert_eq!(problems(1.0), 0);
         assert_eq!(problems(65535.0), 0);
+    }
+}
+
+/// The audit of issue 36 against the provider's schema (target_group.go): the state shape of
+/// `deregistration_delay`, the StateFunc'd protocols, and the provider's validations and
+/// defaults.
+#[cfg(test)]
+mod provider_schema_tests {
+    use super::*;
+
+    fn group() -> AwsLbTargetGroup {
+        AwsLbTargetGroup::new(crate::Aws::new(crate::ProviderSettings::default()))
+    }
+
+    fn client() -> Client {
+        let config = aws_sdk_elasticloadbalancingv2::Config::builder()
+            .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
+            .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
+                "us-east-1",
+            ))
+            .build();
+        Client::from_conf(config)
+    }
+
+    fn http_group(extra: &[(&str, Value)]) -> Value {
+        let mut object = BTreeMap::from([
+            ("port".to_string(), Value::Number(80.0)),
+            ("protocol".to_string(), Value::string("HTTP")),
+            ("vpc_id".to_string(), Value::string("vpc-1")),
+        ]);
+        for (key, value) in extra {
+            object.insert(key.to_string(), value.clone());
+        }
+        Value::Map(object)
+    }
+
+    fn problems_at(config: &Value, path: &str) -> Vec<String> {
+        let resource = group();
+        let mut problems = resource.schema.validate(config);
+        problems.extend(resource.validate(config));
+        problems
+            .into_iter()
+            .filter(|(at, _)| at == path)
+            .map(|(_, message)| message)
+            .collect()
+    }
+
+    /// The provider's `deregistration_delay` is a string (a nullable int): its state holds
+    /// "300", which is what infra reads and stores; a configured number becomes that string,
+    /// and the request sends it.
+    #[test]
+    fn deregistration_delay_is_a_string_as_the_provider_stores_it() {
+        let resource = group();
+        let attribute = resource
+            .schema
+            .attributes
+            .iter()
+            .find(|a| a.name == "deregistration_delay")
+            .expect("declared");
+        assert_eq!(attribute.ty, Type::String);
+        assert_eq!(attribute.default, Some(Value::string("300")));
+
+        let reported = BTreeMap::from([(
+            "deregistration_delay.timeout_seconds".to_string(),
+            "30".to_string(),
+        )]);
+        let aws = TargetGroup::builder()
+            .target_group_arn("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1")
+            .protocol(ProtocolEnum::Http)
+            .build();
+        let read = to_value(&aws, &reported, &[], &Value::Null);
+        assert_eq!(read.get("deregistration_delay"), &Value::string("30"));
+
+        // A configured number: the schema's normalization makes it the state's string.
+        let mut planned = http_group(&[("deregistration_delay", Value::Number(30.0))]);
+        resource.schema.normalize(&mut planned);
+        assert_eq!(planned.get("deregistration_delay"), &Value::string("30"));
+        assert_eq!(
+            settings_to_send(SETTINGS, "HTTP", &Value::Null, &planned),
+            [("deregistration_delay.timeout_seconds", "30".to_string())]
+        );
+        // A Terraform state's "300" and AWS's default read the same: no change to send.
+        let state = http_group(&[("deregistration_delay", Value::string("300"))]);
+        let configured = http_group(&[("deregistration_delay", Value::Number(300.0))]);
+        let mut configured = configured;
+        resource.schema.normalize(&mut configured);
+        assert!(settings_to_send(SETTINGS, "HTTP", &state, &configured).is_empty());
+
+        assert!(problems_at(
+            &http_group(&[("deregistration_delay", Value::string("60"))]),
+            "deregistration_delay"
+        )
+        .is_empty());
+        assert_eq!(
+            problems_at(
+                &http_group(&[("deregistration_delay", Value::string("soon"))]),
+                "deregistration_delay"
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            problems_at(
+                &http_group(&[("deregistration_delay", Value::Number(3601.0))]),
+                "deregistration_delay"
+            )
+            .len(),
+            1
+        );
+    }
+
+    /// `protocol_version` and `health_check.protocol` are checked in any case and stored
+    /// upper-case (the provider's StateFunc): `grpc` and `http` plan what AWS reports, and
+    /// the request sends the upper-case value.
+    #[test]
+    fn protocol_version_and_health_check_protocol_are_upper_cased() {
+        let resource = group();
+        let config = http_group(&[
+            ("protocol_version", Value::string("grpc")),
+            (
+                "health_check",
+                Value::List(vec![Value::map([
+                    ("protocol", Value::string("http")),
+                    ("matcher", Value::string("12")),
+                ])]),
+            ),
+        ]);
+        assert!(problems_at(&config, "protocol_version").is_empty());
+        assert!(problems_at(&config, "health_check[0].protocol").is_empty());
+        let mut planned = config.clone();
+        resource.normalize(&mut planned);
+        assert_eq!(planned.get("protocol_version"), &Value::string("GRPC"));
+        assert_eq!(
+            single(&planned, "health_check").unwrap().get("protocol"),
+            &Value::string("HTTP")
+        );
+        let request = create_request(&client(), "web", &config);
+        let input = request.as_input();
+        assert_eq!(input.get_protocol_version().as_deref(), Some("GRPC"));
+        assert_eq!(input.get_health_check_protocol(), &Some(ProtocolEnum::Http));
+        // The gRPC matcher goes as a gRPC code whatever the configured case.
+        assert_eq!(
+            input
+                .get_matcher()
+                .as_ref()
+                .and_then(|m| m.grpc_code())
+                .map(str::to_string),
+            Some("12".to_string())
+        );
+
+        let bad = http_group(&[
+            ("protocol_version", Value::string("http3")),
+            (
+                "health_check",
+                Value::List(vec![Value::map([("protocol", Value::string("udp"))])]),
+            ),
+        ]);
+        assert_eq!(problems_at(&bad, "protocol_version").len(), 1);
+        assert_eq!(problems_at(&bad, "health_check[0].protocol").len(), 1);
+    }
+
+    /// `slow_start` is 0 or 30-900 (the provider's validation.Any), not any of 0-900.
+    #[test]
+    fn slow_start_is_zero_or_thirty_to_nine_hundred() {
+        let count = |seconds: f64| {
+            problems_at(
+                &http_group(&[("slow_start", Value::Number(seconds))]),
+                "slow_start",
+            )
+            .len()
+        };
+        assert_eq!(count(0.0), 0);
+        assert_eq!(count(1.0), 1);
+        assert_eq!(count(29.0), 1);
+        assert_eq!(count(30.0), 0);
+        assert_eq!(count(900.0), 0);
+        assert_eq!(count(901.0), 1);
+    }
+
+    /// `target_health_state.unhealthy_draining_interval` defaults to 0 (not Optional+Computed),
+    /// so removing it plans 0 and sends it, as the provider does.
+    #[test]
+    fn unhealthy_draining_interval_defaults_to_zero() {
+        let resource = group();
+        let block = resource
+            .schema
+            .blocks
+            .iter()
+            .find(|b| b.name == "target_health_state")
+            .expect("declared");
+        let attribute = block
+            .schema
+            .attributes
+            .iter()
+            .find(|a| a.name == "unhealthy_draining_interval")
+            .expect("declared");
+        assert_eq!(attribute.default, Some(Value::Number(0.0)));
+        assert!(!attribute.is_computed());
+
+        let state = |interval: f64| {
+            Value::map([
+                ("protocol", Value::string("TCP")),
+                (
+                    "target_health_state",
+                    Value::List(vec![Value::map([
+                        (
+                            "enable_unhealthy_connection_termination",
+                            Value::Bool(false),
+                        ),
+                        ("unhealthy_draining_interval", Value::Number(interval)),
+                    ])]),
+                ),
+            ])
+        };
+        assert_eq!(
+            block_attributes(&state(300.0), &state(0.0)),
+            [
+                (
+                    "target_health_state.unhealthy.connection_termination.enabled",
+                    "false".to_string()
+                ),
+                (
+                    "target_health_state.unhealthy.draining_interval_seconds",
+                    "0".to_string()
+                ),
+            ]
+        );
     }
 }
