@@ -119,6 +119,28 @@ impl AwsBlueGreen {
         AwsBlueGreen { aws }
     }
 
+    /// The ECS service `service_name` of `cluster` with its tags; `None` when it is not there.
+    async fn tagged_service(
+        &self,
+        cluster: &str,
+        service_name: &str,
+    ) -> Result<Option<Service>, ProviderError> {
+        let ecs = &self.aws.clients().await.ecs;
+        let output = ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(service_name)
+            .include(aws_sdk_ecs::types::ServiceField::Tags)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(output
+            .services()
+            .iter()
+            .find(|service| service.status() != Some("INACTIVE"))
+            .cloned())
+    }
+
     /// The provider block's `region` (none: aws-config's, from the environment).
     pub fn region(&self) -> Option<String> {
         self.aws.settings.region.clone()
@@ -667,6 +689,67 @@ impl BlueGreenApi for AwsBlueGreen {
             Some(kind) => Err(format!("{kind}: {body}")),
             None => Ok(body),
         })
+    }
+
+    async fn service_tag(
+        &self,
+        cluster: &str,
+        service_name: &str,
+        key: &str,
+    ) -> Result<Option<String>, ProviderError> {
+        Ok(self
+            .tagged_service(cluster, service_name)
+            .await?
+            .and_then(|service| {
+                service
+                    .tags()
+                    .iter()
+                    .find(|tag| tag.key() == Some(key))
+                    .and_then(|tag| tag.value().map(str::to_string))
+            }))
+    }
+
+    async fn set_service_tag(
+        &self,
+        cluster: &str,
+        service_name: &str,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<(), ProviderError> {
+        let Some(service) = self.tagged_service(cluster, service_name).await? else {
+            return Err(ProviderError::new(format!(
+                "ECS service {service_name} is not in cluster {cluster}"
+            )));
+        };
+        let arn = service.service_arn().unwrap_or_default().to_string();
+        let has = service.tags().iter().any(|tag| tag.key() == Some(key));
+        let ecs = &self.aws.clients().await.ecs;
+        match value {
+            Some(value) => {
+                ecs.tag_resource()
+                    .resource_arn(&arn)
+                    .tags(
+                        aws_sdk_ecs::types::Tag::builder()
+                            .key(key)
+                            .value(value)
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+            // One read, and no write when there is nothing to remove.
+            None if has => {
+                ecs.untag_resource()
+                    .resource_arn(&arn)
+                    .tag_keys(key)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+            None => {}
+        }
+        Ok(())
     }
 
     async fn alarms_in_alarm(&self, alarm_names: &[String]) -> Result<Vec<String>, ProviderError> {

@@ -68,16 +68,55 @@ pub struct Strategy {
     pub sigint_rollback: bool,
 }
 
-/// A function the deployment invokes at some of its lifecycle stages (`PRE_SCALE_UP`,
+/// A hook the deployment runs at some of its lifecycle stages (`PRE_SCALE_UP`,
 /// `POST_SCALE_UP`, `TEST_TRAFFIC_SHIFT`, `POST_TEST_TRAFFIC_SHIFT`,
-/// `PRODUCTION_TRAFFIC_SHIFT`, `POST_PRODUCTION_TRAFFIC_SHIFT`); its answer's `hookStatus`
-/// lets the deployment go on, roll back, or asks to be invoked again.
+/// `PRE_PRODUCTION_TRAFFIC_SHIFT`, `PRODUCTION_TRAFFIC_SHIFT`,
+/// `POST_PRODUCTION_TRAFFIC_SHIFT`): a function whose answer's `hookStatus` lets the
+/// deployment go on, roll back, or asks to be invoked again; or a pause until someone says
+/// continue or roll back, or until the timeout.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LifecycleHook {
-    pub target_arn: String,
+    pub target: HookTarget,
     pub stages: Vec<String>,
     /// The configured `hook_details` (JSON), passed to every invocation.
     pub details: Option<serde_json::Value>,
+    /// How long the hook may take before `timeout_action` is taken (ECS's default, 1440
+    /// minutes).
+    pub timeout: Duration,
+    pub timeout_action: HookAction,
+}
+
+/// What a lifecycle hook runs (`target_type`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum HookTarget {
+    /// `AWS_LAMBDA`: the function's ARN.
+    Lambda(String),
+    /// `PAUSE`: the deploy waits for `infra deployments continue|rollback` or the timeout.
+    Pause,
+}
+
+/// What ends a paused (or timed-out) hook: ECS's `DeploymentLifecycleHookAction`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookAction {
+    Continue,
+    Rollback,
+}
+
+impl HookAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HookAction::Continue => "CONTINUE",
+            HookAction::Rollback => "ROLLBACK",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<HookAction> {
+        match text {
+            "CONTINUE" => Some(HookAction::Continue),
+            "ROLLBACK" => Some(HookAction::Rollback),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Strategy {
@@ -196,6 +235,24 @@ pub trait BlueGreenApi: Send + Sync {
         from_service: &str,
         to_service: &str,
     ) -> Result<bool, ProviderError>;
+
+    /// The value of the tag `key` on the ECS service `service_name`, if it has one (a paused
+    /// deploy's signal: see `deploy::PAUSE_SIGNAL_TAG`).
+    async fn service_tag(
+        &self,
+        cluster: &str,
+        service_name: &str,
+        key: &str,
+    ) -> Result<Option<String>, ProviderError>;
+
+    /// Sets (`Some`) or removes (`None`) the tag `key` on the ECS service `service_name`.
+    async fn set_service_tag(
+        &self,
+        cluster: &str,
+        service_name: &str,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<(), ProviderError>;
 
     /// Which of these CloudWatch alarms are in the ALARM state now.
     async fn alarms_in_alarm(&self, alarm_names: &[String]) -> Result<Vec<String>, ProviderError>;

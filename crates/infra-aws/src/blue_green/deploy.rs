@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::api::{BlueGreenApi, ErrorCounts, WeightedTarget};
-pub use super::api::{DeploymentSpec, LifecycleHook, Strategy, TrafficShift};
+pub use super::api::{
+    DeploymentSpec, HookAction, HookTarget, LifecycleHook, Strategy, TrafficShift,
+};
 use infra_core::rollout::{Recovered, RolloutPlan};
 use infra_core::{ProviderError, Value};
 use serde::{Deserialize, Serialize};
@@ -75,6 +77,81 @@ pub struct InProgress {
     pub task_definition: String,
     /// `updating <colour>`, `health gate`, `test traffic`, `shifting traffic`, `bake`.
     pub step: String,
+    /// Set while a PAUSE lifecycle hook holds the deploy at a stage: `infra deployments
+    /// continue|rollback` reads it (without the state lock, which the running apply holds)
+    /// and answers with a tag on the colour being deployed (see [`PAUSE_SIGNAL_TAG`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<Pause>,
+}
+
+/// A deploy held by a PAUSE lifecycle hook.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pause {
+    pub stage: String,
+    /// Names this pause, so that a signal meant for it ends no other one.
+    pub id: String,
+    pub since: String,
+    /// When the timeout action is taken (RFC 3339).
+    pub expires_at: String,
+    /// `CONTINUE` or `ROLLBACK`, the hook's `timeout_configuration.action`.
+    pub timeout_action: String,
+}
+
+/// The tag a paused deploy polls on the ECS service of the colour it deploys, at its poll
+/// interval: `infra deployments continue ADDR` sets it to `CONTINUE <pause id>`, `infra
+/// deployments rollback ADDR` to `ROLLBACK <pause id>`. On the AWS side, so the signal works
+/// from any machine with the credentials (a CI run paused, an engineer continuing from a
+/// laptop), and without the state lock the paused apply holds. The deploy removes it when
+/// the pause starts and when it ends; a service read never reports it as a tag.
+pub const PAUSE_SIGNAL_TAG: &str = "infra:deployment-signal";
+
+/// How often a paused deploy says it is still paused (Terraform's "Still ..." interval).
+const PAUSE_REPORT_INTERVAL: Duration = Duration::from_secs(10);
+
+/// The tag value that ends `pause` with `action`.
+pub fn pause_signal(pause: &Pause, action: HookAction) -> String {
+    format!("{} {}", action.as_str(), pause.id)
+}
+
+/// What a signal tag's value asks of the pause `id`: `None` unless it names that pause.
+fn signalled(value: &str, id: &str) -> Option<HookAction> {
+    let (action, named) = value.split_once(' ')?;
+    (named == id).then(|| HookAction::parse(action)).flatten()
+}
+
+/// Sets the signal that ends the pause of the deploy `deployment` records with `action`;
+/// `Err` (a sentence) when no deploy of it is paused. Reads nothing but the record, writes one
+/// tag: the paused apply, polling the tag, does the rest.
+pub async fn signal_pause(
+    api: &dyn BlueGreenApi,
+    deployment: &Deployment,
+    action: HookAction,
+) -> Result<Result<Pause, String>, ProviderError> {
+    let Some(in_progress) = &deployment.in_progress else {
+        return Ok(Err("no deployment is paused: none is under way".into()));
+    };
+    let Some(pause) = &in_progress.pause else {
+        return Ok(Err(format!(
+            "no deployment is paused: a deploy of revision {} to {} is at \"{}\", not at a PAUSE lifecycle hook",
+            revision(&in_progress.task_definition),
+            in_progress.colour,
+            in_progress.step
+        )));
+    };
+    let Some(colour) = deployment.colours.get(&in_progress.colour) else {
+        return Ok(Err(format!(
+            "the deployment state has no {} colour",
+            in_progress.colour
+        )));
+    };
+    api.set_service_tag(
+        &deployment.cluster,
+        &colour.service_name,
+        PAUSE_SIGNAL_TAG,
+        Some(&pause_signal(pause, action)),
+    )
+    .await?;
+    Ok(Ok(pause.clone()))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -458,6 +535,8 @@ pub async fn deploy(
         api,
         hooks: &strategy.hooks,
         target: &target,
+        poll: strategy.poll_interval,
+        sigint_rollback: strategy.sigint_rollback,
         events,
     };
     let journal = Journal {
@@ -541,6 +620,7 @@ impl Journal<'_> {
             colour: self.colour,
             task_definition: self.task_definition.to_string(),
             step: step.to_string(),
+            pause: None,
         });
         self.events.save(deployment)
     }
@@ -690,13 +770,11 @@ impl DeploySteps<'_> {
             route_test(self.api, deployment, &test_route, idle).await?;
             self.events.message(format!("test traffic: {idle} 100%"));
         }
-        for stage in [
-            stage::POST_TEST_TRAFFIC_SHIFT,
-            stage::PRODUCTION_TRAFFIC_SHIFT,
-        ] {
-            if let Err(reason) = hooks.run(deployment, stage).await? {
-                return Err(stop.hook_failed(deployment, reason).await?);
-            }
+        if let Err(reason) = hooks
+            .run(deployment, stage::POST_TEST_TRAFFIC_SHIFT)
+            .await?
+        {
+            return Err(stop.hook_failed(deployment, reason).await?);
         }
         Ok(())
     }
@@ -737,6 +815,17 @@ impl DeploySteps<'_> {
         for (index, weight) in steps.iter().enumerate() {
             if strategy.sigint_rollback && events.interrupted() {
                 return Err(stop.interrupted(deployment).await?);
+            }
+            // ECS's order: PRE_PRODUCTION_TRAFFIC_SHIFT before every step, then (infra runs it
+            // once, before the first step) PRODUCTION_TRAFFIC_SHIFT.
+            let mut stages = vec![stage::PRE_PRODUCTION_TRAFFIC_SHIFT];
+            if index == 0 {
+                stages.push(stage::PRODUCTION_TRAFFIC_SHIFT);
+            }
+            for stage in stages {
+                if let Err(reason) = hooks.run(deployment, stage).await? {
+                    return Err(stop.hook_failed(deployment, reason).await?);
+                }
             }
             route(api, deployment, idle, *weight).await?;
             events.message(format!(
@@ -943,6 +1032,7 @@ pub mod stage {
     pub const POST_SCALE_UP: &str = "POST_SCALE_UP";
     pub const TEST_TRAFFIC_SHIFT: &str = "TEST_TRAFFIC_SHIFT";
     pub const POST_TEST_TRAFFIC_SHIFT: &str = "POST_TEST_TRAFFIC_SHIFT";
+    pub const PRE_PRODUCTION_TRAFFIC_SHIFT: &str = "PRE_PRODUCTION_TRAFFIC_SHIFT";
     pub const PRODUCTION_TRAFFIC_SHIFT: &str = "PRODUCTION_TRAFFIC_SHIFT";
     pub const POST_PRODUCTION_TRAFFIC_SHIFT: &str = "POST_PRODUCTION_TRAFFIC_SHIFT";
 }
@@ -957,17 +1047,22 @@ struct Hooks<'a> {
     hooks: &'a [LifecycleHook],
     /// The colour being deployed, with its new revision.
     target: &'a ColourState,
+    /// How often a paused deploy looks for its signal.
+    poll: Duration,
+    /// `sigint_rollback`: a signal during a pause rolls the deploy back.
+    sigint_rollback: bool,
     events: &'a dyn DeployEvents,
 }
 
 impl Hooks<'_> {
-    /// Invokes every hook configured for `stage`, as ECS does: with the stage and the
-    /// deployment's state as the payload, and again after `callBackDelay` while it answers
-    /// `IN_PROGRESS`. `Ok(Err(reason))` means roll back: a hook answered `FAILED`, failed, or
-    /// gave no valid `hookStatus`.
+    /// Runs every hook configured for `stage`, as ECS does. A function is invoked with the
+    /// stage and the deployment's state as the payload, and again after `callBackDelay` while
+    /// it answers `IN_PROGRESS`; a pause waits for its signal. Either ends at its timeout with
+    /// its timeout action. `Ok(Err(reason))` means roll back: a hook answered `FAILED`,
+    /// failed, gave no valid `hookStatus`, or a pause ended in a rollback.
     async fn run(
         &self,
-        deployment: &Deployment,
+        deployment: &mut Deployment,
         stage: &str,
     ) -> Result<Result<(), String>, ProviderError> {
         for hook in self
@@ -975,56 +1070,188 @@ impl Hooks<'_> {
             .iter()
             .filter(|hook| hook.stages.iter().any(|s| s == stage))
         {
-            let name = &hook.target_arn;
-            let mut details = hook.details.clone();
-            loop {
-                let payload = hook_payload(deployment, self.target, stage, details.as_ref());
-                let body = match self.api.invoke_hook(name, &payload.to_string()).await? {
-                    Ok(body) => body,
-                    Err(failure) => {
-                        return Ok(Err(format!(
-                            "lifecycle hook {name} failed at {stage}: {failure}"
-                        )))
-                    }
-                };
-                let answer: serde_json::Value =
-                    serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
-                if let Some(returned) = answer.get("hookDetails").filter(|d| d.is_object()) {
-                    details = Some(returned.clone());
-                }
-                match answer.get("hookStatus").and_then(|s| s.as_str()) {
-                    Some("SUCCEEDED") => {
-                        self.events
-                            .message(format!("lifecycle hook {stage}: {name} SUCCEEDED"));
-                        break;
-                    }
-                    Some("IN_PROGRESS") => {
-                        let delay = answer
-                            .get("callBackDelay")
-                            .and_then(|d| d.as_f64())
-                            .filter(|d| *d >= 0.0)
-                            .map(|d| Duration::from_secs_f64(d.min(86_400.0)))
-                            .unwrap_or(DEFAULT_CALLBACK_DELAY);
-                        self.events.message(format!(
-                            "lifecycle hook {stage}: {name} IN_PROGRESS; invoking it again in {}",
-                            humantime::format_duration(delay)
-                        ));
-                        tokio::time::sleep(delay).await;
-                    }
-                    Some("FAILED") => {
-                        return Ok(Err(format!(
-                            "lifecycle hook {name} answered FAILED at {stage}"
-                        )))
-                    }
-                    _ => {
-                        return Ok(Err(format!(
-                            "lifecycle hook {name} gave no valid hookStatus (SUCCEEDED, FAILED or IN_PROGRESS) at {stage}"
-                        )))
-                    }
-                }
+            let outcome = match &hook.target {
+                HookTarget::Lambda(name) => self.invoke(deployment, stage, hook, name).await?,
+                HookTarget::Pause => self.pause(deployment, stage, hook).await?,
+            };
+            if outcome.is_err() {
+                return Ok(outcome);
             }
         }
         Ok(Ok(()))
+    }
+
+    /// The timeout of `hook` reached at `stage`: its action, said.
+    fn timed_out(&self, stage: &str, what: &str, hook: &LifecycleHook) -> Result<(), String> {
+        let after = humantime::format_duration(Duration::from_secs(hook.timeout.as_secs()));
+        match hook.timeout_action {
+            HookAction::Continue => {
+                self.events.message(format!(
+                    "lifecycle hook {stage}: {what} timed out after {after}; its timeout action is CONTINUE, so the deploy goes on"
+                ));
+                Ok(())
+            }
+            HookAction::Rollback => Err(format!(
+                "lifecycle hook {what} timed out at {stage} after {after} (timeout action ROLLBACK)"
+            )),
+        }
+    }
+
+    async fn invoke(
+        &self,
+        deployment: &Deployment,
+        stage: &str,
+        hook: &LifecycleHook,
+        name: &str,
+    ) -> Result<Result<(), String>, ProviderError> {
+        let started = Instant::now();
+        let mut details = hook.details.clone();
+        loop {
+            let payload = hook_payload(deployment, self.target, stage, details.as_ref());
+            let body = match self.api.invoke_hook(name, &payload.to_string()).await? {
+                Ok(body) => body,
+                Err(failure) => {
+                    return Ok(Err(format!(
+                        "lifecycle hook {name} failed at {stage}: {failure}"
+                    )))
+                }
+            };
+            let answer: serde_json::Value =
+                serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
+            if let Some(returned) = answer.get("hookDetails").filter(|d| d.is_object()) {
+                details = Some(returned.clone());
+            }
+            match answer.get("hookStatus").and_then(|s| s.as_str()) {
+                Some("SUCCEEDED") => {
+                    self.events
+                        .message(format!("lifecycle hook {stage}: {name} SUCCEEDED"));
+                    return Ok(Ok(()));
+                }
+                Some("IN_PROGRESS") => {
+                    if started.elapsed() >= hook.timeout {
+                        return Ok(self.timed_out(stage, name, hook));
+                    }
+                    let delay = answer
+                        .get("callBackDelay")
+                        .and_then(|d| d.as_f64())
+                        .filter(|d| *d >= 0.0)
+                        .map(|d| Duration::from_secs_f64(d.min(86_400.0)))
+                        .unwrap_or(DEFAULT_CALLBACK_DELAY)
+                        .min(hook.timeout.saturating_sub(started.elapsed()));
+                    self.events.message(format!(
+                        "lifecycle hook {stage}: {name} IN_PROGRESS; invoking it again in {}",
+                        humantime::format_duration(delay)
+                    ));
+                    tokio::time::sleep(delay).await;
+                }
+                Some("FAILED") => {
+                    return Ok(Err(format!(
+                        "lifecycle hook {name} answered FAILED at {stage}"
+                    )))
+                }
+                _ => {
+                    return Ok(Err(format!(
+                        "lifecycle hook {name} gave no valid hookStatus (SUCCEEDED, FAILED or IN_PROGRESS) at {stage}"
+                    )))
+                }
+            }
+        }
+    }
+
+    /// A PAUSE hook: the deploy records the pause in the state (where `infra deployments
+    /// continue|rollback` finds it), says how it ends, and polls the signal tag on the colour
+    /// it deploys until a signal for this pause arrives or the timeout passes.
+    async fn pause(
+        &self,
+        deployment: &mut Deployment,
+        stage: &str,
+        hook: &LifecycleHook,
+    ) -> Result<Result<(), String>, ProviderError> {
+        let (api, events) = (self.api, self.events);
+        let cluster = deployment.cluster.clone();
+        let service = self.target.service_name.clone();
+        // A signal left by an earlier pause ends none but its own; clear it all the same.
+        api.set_service_tag(&cluster, &service, PAUSE_SIGNAL_TAG, None)
+            .await?;
+        let since = now();
+        let expires_at = humantime::format_rfc3339_seconds(SystemTime::now() + hook.timeout);
+        let pause = Pause {
+            stage: stage.to_string(),
+            id: format!("{stage}@{since}"),
+            since,
+            expires_at: expires_at.to_string(),
+            timeout_action: hook.timeout_action.as_str().to_string(),
+        };
+        if let Some(in_progress) = deployment.in_progress.as_mut() {
+            in_progress.pause = Some(pause.clone());
+        }
+        if let Err(error) = events.save(deployment) {
+            return Ok(Err(format!(
+                "the pause at {stage} could not be recorded in the state ({error}), so nothing could continue it"
+            )));
+        }
+        let timeout_text = humantime::format_duration(Duration::from_secs(hook.timeout.as_secs()));
+        let on_timeout = match hook.timeout_action {
+            HookAction::Continue => "continue",
+            HookAction::Rollback => "roll back",
+        };
+        let text = format!(
+            "paused at {stage} (PAUSE lifecycle hook): run `infra deployments continue ADDRESS` to go on or `infra deployments rollback ADDRESS` to roll back, ADDRESS being this service's; after {timeout_text} (at {expires_at}) the deploy will {on_timeout}"
+        );
+        events.message(text);
+        let started = Instant::now();
+        let mut reported = Instant::now();
+        let outcome = loop {
+            let signal = api
+                .service_tag(&cluster, &service, PAUSE_SIGNAL_TAG)
+                .await?;
+            match signal
+                .as_deref()
+                .and_then(|value| signalled(value, &pause.id))
+            {
+                Some(HookAction::Continue) => {
+                    events.message(format!(
+                        "lifecycle hook {stage}: continued by `infra deployments continue`"
+                    ));
+                    break Ok(());
+                }
+                Some(HookAction::Rollback) => {
+                    break Err(format!(
+                        "the deploy paused at {stage} was rolled back by `infra deployments rollback`"
+                    ));
+                }
+                None => {}
+            }
+            if self.sigint_rollback && events.interrupted() {
+                break Err(format!(
+                    "interrupted while paused at {stage}; sigint_rollback = true"
+                ));
+            }
+            let elapsed = started.elapsed();
+            if elapsed >= hook.timeout {
+                break self.timed_out(stage, "PAUSE", hook);
+            }
+            if reported.elapsed() >= PAUSE_REPORT_INTERVAL {
+                reported = Instant::now();
+                let left = hook.timeout.saturating_sub(elapsed).as_secs().div_ceil(60);
+                events.message(format!("Still paused at {stage} ({left}m left)"));
+            }
+            tokio::time::sleep(
+                self.poll
+                    .min(hook.timeout.saturating_sub(elapsed))
+                    .max(Duration::from_millis(50)),
+            )
+            .await;
+        };
+        if let Some(in_progress) = deployment.in_progress.as_mut() {
+            in_progress.pause = None;
+        }
+        // The signal served its pause; a failed removal is cleared by the next pause.
+        let _ = api
+            .set_service_tag(&cluster, &service, PAUSE_SIGNAL_TAG, None)
+            .await;
+        let _ = events.save(deployment);
+        Ok(outcome)
     }
 }
 
@@ -1047,6 +1274,7 @@ fn hook_payload(
     let test_on_target = matches!(
         stage,
         stage::POST_TEST_TRAFFIC_SHIFT
+            | stage::PRE_PRODUCTION_TRAFFIC_SHIFT
             | stage::PRODUCTION_TRAFFIC_SHIFT
             | stage::POST_PRODUCTION_TRAFFIC_SHIFT
     );
@@ -1350,7 +1578,10 @@ pub async fn recover_interrupted(
     );
     let gate_passed =
         !interrupted.step.starts_with("updating ") && interrupted.step != "health gate";
-    if resume && gate_passed {
+    // A deploy killed while a PAUSE hook held it never had its go-ahead: resuming would skip
+    // it, so it is rolled back.
+    let paused = interrupted.pause.as_ref().map(|pause| pause.stage.clone());
+    if resume && gate_passed && paused.is_none() {
         if let Some(target) = deployment.colours.get(&interrupted.colour).cloned() {
             let desired = target.desired_count.max(1);
             let healthy = api.healthy_targets(&target.target_group_arn).await?;
@@ -1406,10 +1637,13 @@ pub async fn recover_interrupted(
     }
     deployment.in_progress = None;
     let from = deployment.live_task_definition();
-    let why_not_resumed = match (resume, gate_passed) {
-        (true, false) => " (not resumed: its health gate had not passed)",
-        (true, true) => " (not resumed: the new colour is not healthy now)",
-        _ => "",
+    let why_not_resumed = match (resume, gate_passed, &paused) {
+        (true, false, _) => " (not resumed: its health gate had not passed)".to_string(),
+        (true, true, Some(stage)) => format!(
+            " (not resumed: a PAUSE lifecycle hook held it at {stage}, and nothing continued it)"
+        ),
+        (true, true, None) => " (not resumed: the new colour is not healthy now)".to_string(),
+        _ => String::new(),
     };
     let report = format!(
         "a deploy of revision {} to {} was interrupted at \"{}\" with the listener at {found}; traffic is back on {live} and {} is scaled to 0{why_not_resumed}",
@@ -1586,6 +1820,37 @@ mod tests {
         assert!(
             figures.contains("= 1 / 200 = 0.5%, within the 1% threshold"),
             "{figures}"
+        );
+    }
+
+    /// A signal names its pause: one left by an earlier pause (or a mistyped value) ends no
+    /// other. moto cannot show a stale tag meeting a new pause; this shows the match.
+    #[test]
+    fn a_signal_ends_only_the_pause_it_names() {
+        let pause = Pause {
+            stage: "POST_TEST_TRAFFIC_SHIFT".into(),
+            id: "POST_TEST_TRAFFIC_SHIFT@2026-11-26T23:00:00Z".into(),
+            since: "2026-11-26T23:00:00Z".into(),
+            expires_at: "2026-11-27T23:00:00Z".into(),
+            timeout_action: "ROLLBACK".into(),
+        };
+        for action in [HookAction::Continue, HookAction::Rollback] {
+            let value = pause_signal(&pause, action);
+            assert_eq!(signalled(&value, &pause.id), Some(action));
+        }
+        assert_eq!(
+            pause_signal(&pause, HookAction::Continue),
+            "CONTINUE POST_TEST_TRAFFIC_SHIFT@2026-11-26T23:00:00Z"
+        );
+        let earlier = "CONTINUE POST_TEST_TRAFFIC_SHIFT@2026-11-25T08:00:00Z";
+        assert_eq!(signalled(earlier, &pause.id), None);
+        assert_eq!(signalled("continue", &pause.id), None);
+        assert_eq!(
+            signalled(
+                "PAUSE POST_TEST_TRAFFIC_SHIFT@2026-11-26T23:00:00Z",
+                &pause.id
+            ),
+            None
         );
     }
 }

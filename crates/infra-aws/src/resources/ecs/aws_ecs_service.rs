@@ -58,6 +58,7 @@ use crate::app_support::{
     arn_problem, blocks, boolean, changed, copy_attributes, int, number, set_tags, single, string,
     string_list, strings, text, vanished, wait_for,
 };
+use crate::blue_green::deploy::PAUSE_SIGNAL_TAG;
 use crate::ec2_support::token_of;
 use crate::ecs_support::{
     capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
@@ -322,17 +323,37 @@ fn deployment_configuration_schema() -> Schema {
                         .check(Check::Range(0, 1440)),
                 ),
         ))
-        // Invoked by the blue/green deploy at their stages.
+        // Run by the blue/green deploy at their stages: a Lambda function invoked (AWS_LAMBDA,
+        // ECS's default), or a pause until `infra deployments continue|rollback` or the
+        // timeout (PAUSE, provider 6.66). hook_target_arn and role_arn are required for
+        // AWS_LAMBDA and not taken for PAUSE (`service_deployment::validate`).
         .block(Block::set(
             "lifecycle_hook",
             Schema::new()
-                .attr(Attribute::required("hook_target_arn", Type::String))
-                .attr(Attribute::required("role_arn", Type::String))
+                .attr(Attribute::optional("hook_target_arn", Type::String))
+                .attr(Attribute::optional("role_arn", Type::String))
                 .attr(Attribute::required(
                     "lifecycle_stages",
                     Type::list(Type::String),
                 ))
-                .attr(Attribute::optional("hook_details", Type::String)),
+                .attr(Attribute::optional("hook_details", Type::String))
+                .attr(
+                    Attribute::optional("target_type", Type::String)
+                        .default(Value::string("AWS_LAMBDA"))
+                        .check(Check::OneOf(&["AWS_LAMBDA", "PAUSE"])),
+                )
+                .block(Block::single(
+                    "timeout_configuration",
+                    Schema::new()
+                        .attr(
+                            Attribute::optional("action", Type::String)
+                                .stored_when_unset(Value::string("ROLLBACK"))
+                                .check(Check::OneOf(&["ROLLBACK", "CONTINUE"])),
+                        )
+                        // A string in the provider's schema (its nullable int), as the bake
+                        // times are: "1" to "20160" minutes.
+                        .attr(Attribute::optional("timeout_in_minutes", Type::String)),
+                )),
         ));
     blue_green_attributes()
         .into_iter()
@@ -1517,7 +1538,8 @@ pub fn service_to_value(service: &Service, hint: &Value) -> Value {
     }
     let mut tags = tags_from_sdk(service.tags());
     // A blue/green colour's marker is infra's, not the configuration's.
-    tags.retain(|(key, _)| key != COLOUR_OF_TAG);
+    // Nor is a paused deploy's signal (`blue_green::deploy::PAUSE_SIGNAL_TAG`).
+    tags.retain(|(key, _)| key != COLOUR_OF_TAG && key != PAUSE_SIGNAL_TAG);
     set_tags(
         &mut object,
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -2132,6 +2154,10 @@ impl ResourceType for AwsEcsService {
         Ok(value)
     }
 
+    fn normalize(&self, value: &mut Value) {
+        service_deployment::normalize(value);
+    }
+
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if let (Some(minimum), Some(maximum)) = (
@@ -2597,17 +2623,20 @@ mod tests {
                 ),
                 (
                     "deployment_configuration",
-                    Value::List(vec![Value::map([(
-                        "lifecycle_hook",
-                        Value::List(vec![Value::map([
-                            ("hook_target_arn", bad),
-                            ("role_arn", Value::string(arn)),
-                            (
-                                "lifecycle_stages",
-                                Value::List(vec![Value::string("PRE_SCALE_UP")]),
-                            ),
-                        ])]),
-                    )])]),
+                    Value::List(vec![Value::map([
+                        ("strategy", Value::string("BLUE_GREEN")),
+                        (
+                            "lifecycle_hook",
+                            Value::List(vec![Value::map([
+                                ("hook_target_arn", bad),
+                                ("role_arn", Value::string(arn)),
+                                (
+                                    "lifecycle_stages",
+                                    Value::List(vec![Value::string("PRE_SCALE_UP")]),
+                                ),
+                            ])]),
+                        ),
+                    ])]),
                 ),
             ])
         };

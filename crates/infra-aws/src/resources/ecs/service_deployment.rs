@@ -24,7 +24,9 @@
 
 use std::time::Duration;
 
-use crate::blue_green::api::{DeploymentSpec, LifecycleHook, Strategy, TrafficShift};
+use crate::blue_green::api::{
+    DeploymentSpec, HookAction, HookTarget, LifecycleHook, Strategy, TrafficShift,
+};
 use infra_core::Value;
 
 use crate::app_support::single;
@@ -36,9 +38,65 @@ const HOOK_STAGES: &[&str] = &[
     "POST_SCALE_UP",
     "TEST_TRAFFIC_SHIFT",
     "POST_TEST_TRAFFIC_SHIFT",
+    "PRE_PRODUCTION_TRAFFIC_SHIFT",
     "PRODUCTION_TRAFFIC_SHIFT",
     "POST_PRODUCTION_TRAFFIC_SHIFT",
 ];
+
+/// The stages ECS takes no PAUSE hook at: they are a shift under way, for AWS_LAMBDA hooks
+/// only (`DeploymentLifecycleHook.lifecycleStages` in the ECS API reference).
+const LAMBDA_ONLY_STAGES: &[&str] = &["TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"];
+
+/// ECS's `DeploymentLifecycleHookTimeoutConfiguration`: 1440 minutes by default, 1 to 20160.
+const DEFAULT_HOOK_TIMEOUT_MINUTES: i64 = 1440;
+const HOOK_TIMEOUT_MINUTES: (i64, i64) = (1, 20_160);
+
+/// A hook's `target_type`, ECS's default (AWS_LAMBDA) when unset.
+fn hook_target_type(hook: &Value) -> &str {
+    hook.get("target_type")
+        .as_str()
+        .filter(|t| !t.is_empty())
+        .unwrap_or("AWS_LAMBDA")
+}
+
+/// A hook's `timeout_configuration.timeout_in_minutes` (a string in the provider's schema;
+/// a number is taken too), `Err` when it is not a whole number of minutes in ECS's range.
+fn hook_timeout_minutes(hook: &Value) -> Result<i64, String> {
+    let setting = single(hook, "timeout_configuration")
+        .map(|t| t.get("timeout_in_minutes"))
+        .unwrap_or(&Value::Null);
+    let text = match setting.unmarked() {
+        Value::String(text) if !text.is_empty() => text.clone(),
+        Value::Number(n) => infra_core::value::format_number(*n),
+        _ => return Ok(DEFAULT_HOOK_TIMEOUT_MINUTES),
+    };
+    let (low, high) = HOOK_TIMEOUT_MINUTES;
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|m| (low..=high).contains(m))
+        .ok_or_else(|| {
+            format!("timeout_in_minutes = {text:?}: must be a whole number of minutes from {low} to {high}")
+        })
+}
+
+/// A hook's `timeout_configuration.action`, ECS's default (ROLLBACK) when unset.
+fn hook_timeout_action(hook: &Value) -> HookAction {
+    single(hook, "timeout_configuration")
+        .and_then(|t| t.get("action").as_str())
+        .and_then(HookAction::parse)
+        .unwrap_or(HookAction::Rollback)
+}
+
+/// The hook timeout a test asks for instead of the configured minutes: the environment
+/// variable `INFRA_TEST_HOOK_TIMEOUT_SECONDS` (infra's test knob; AWS's shortest timeout is a
+/// minute, too long for a test to wait). Never set it outside tests.
+fn test_hook_timeout() -> Option<Duration> {
+    std::env::var("INFRA_TEST_HOOK_TIMEOUT_SECONDS")
+        .ok()
+        .and_then(|text| text.parse::<f64>().ok())
+        .map(seconds)
+}
 
 /// The strategies infra runs as a deployment of its own; ROLLING (the default) is ECS's.
 const DEPLOYMENT_STRATEGIES: &[&str] = &["BLUE_GREEN", "LINEAR", "CANARY"];
@@ -209,16 +267,47 @@ pub fn strategy(service: &Value) -> Strategy {
         hooks: crate::app_support::blocks(config, "lifecycle_hook")
             .iter()
             .filter_map(|hook| {
+                let target = match hook_target_type(hook) {
+                    "PAUSE" => HookTarget::Pause,
+                    _ => HookTarget::Lambda(hook.get("hook_target_arn").as_str()?.to_string()),
+                };
+                let minutes = hook_timeout_minutes(hook).unwrap_or(DEFAULT_HOOK_TIMEOUT_MINUTES);
                 Some(LifecycleHook {
-                    target_arn: hook.get("hook_target_arn").as_str()?.to_string(),
+                    target,
                     stages: crate::app_support::strings(hook, "lifecycle_stages"),
                     details: hook
                         .get("hook_details")
                         .as_str()
                         .and_then(|text| serde_json::from_str(text).ok()),
+                    timeout: test_hook_timeout().unwrap_or(seconds(minutes as f64 * 60.0)),
+                    timeout_action: hook_timeout_action(hook),
                 })
             })
             .collect(),
+    }
+}
+
+/// A stored service value in the provider's normal form: a lifecycle hook without
+/// `target_type` (written before provider 6.66 had it, or stored empty) is an AWS_LAMBDA hook,
+/// ECS's default, so it plans no change against a configuration that leaves it out.
+pub fn normalize(service: &mut Value) {
+    let hooks = service
+        .map_mut()
+        .and_then(|entries| entries.get_mut("deployment_configuration"))
+        .and_then(Value::list_mut)
+        .and_then(|items| items.first_mut())
+        .and_then(Value::map_mut)
+        .and_then(|entries| entries.get_mut("lifecycle_hook"))
+        .and_then(Value::list_mut);
+    for hook in hooks.into_iter().flatten() {
+        if let Some(entries) = hook.map_mut() {
+            let unset = entries
+                .get("target_type")
+                .map_or(true, |t| t.is_null() || t.as_str() == Some(""));
+            if unset {
+                entries.insert("target_type".into(), Value::string("AWS_LAMBDA"));
+            }
+        }
     }
 }
 
@@ -274,30 +363,89 @@ pub fn validate(service: &Value) -> Vec<(String, String)> {
         .iter()
         .enumerate()
     {
-        for stage in crate::app_support::strings(hook, "lifecycle_stages") {
-            if !HOOK_STAGES.contains(&stage.as_str()) {
-                problems.push((
-                    path(&format!("lifecycle_hook[{index}].lifecycle_stages")),
-                    format!(
-                        "lifecycle stage \"{stage}\" is not one of {}",
-                        HOOK_STAGES.join(", ")
-                    ),
-                ));
-            } else if stage == "RECONCILE_SERVICE" {
-                problems.push((
-                    path(&format!("lifecycle_hook[{index}].lifecycle_stages")),
-                    "RECONCILE_SERVICE has no counterpart in infra's deployments (each starts from one live revision), so the hook would never run there; remove the stage".into(),
-                ));
+        problems.extend(
+            hook_problems(hook, strategy, deployed_by_infra(service) == Some(false))
+                .into_iter()
+                .map(|(key, message)| (path(&format!("lifecycle_hook[{index}]{key}")), message)),
+        );
+    }
+    problems
+}
+
+/// A lifecycle hook's problems, as (path under the hook, message): its stages, what its
+/// target type takes (the provider's docs and ECS's API reference: `hook_target_arn` and
+/// `role_arn` are required for AWS_LAMBDA and not used for PAUSE, nor is `hook_details`; PAUSE
+/// takes no stage of a shift under way), and its timeout.
+fn hook_problems(hook: &Value, strategy: &str, rolling: bool) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let target_type = hook.get("target_type");
+    // An unknown target type (a value known only at apply) decides nothing yet.
+    let kind = (!target_type.is_unknown()).then(|| hook_target_type(hook));
+    if rolling {
+        problems.push((
+            String::new(),
+            format!("lifecycle hooks are run by infra's blue/green deployments (strategy BLUE_GREEN, LINEAR or CANARY); with strategy \"{strategy}\" infra does not send them to ECS, so they would never run"),
+        ));
+    }
+    for stage in crate::app_support::strings(hook, "lifecycle_stages") {
+        if !HOOK_STAGES.contains(&stage.as_str()) {
+            problems.push((
+                ".lifecycle_stages".into(),
+                format!(
+                    "lifecycle stage \"{stage}\" is not one of {}",
+                    HOOK_STAGES.join(", ")
+                ),
+            ));
+        } else if stage == "RECONCILE_SERVICE" {
+            problems.push((
+                ".lifecycle_stages".into(),
+                "RECONCILE_SERVICE has no counterpart in infra's deployments (each starts from one live revision), so the hook would never run there; remove the stage".into(),
+            ));
+        } else if kind == Some("PAUSE") && LAMBDA_ONLY_STAGES.contains(&stage.as_str()) {
+            problems.push((
+                ".lifecycle_stages".into(),
+                format!("a PAUSE hook cannot be at {stage}: ECS takes PAUSE hooks at PRE_SCALE_UP, POST_SCALE_UP, POST_TEST_TRAFFIC_SHIFT, PRE_PRODUCTION_TRAFFIC_SHIFT and POST_PRODUCTION_TRAFFIC_SHIFT; {stage} is for AWS_LAMBDA hooks only"),
+            ));
+        }
+    }
+    match kind {
+        Some("PAUSE") => {
+            for key in ["hook_target_arn", "role_arn", "hook_details"] {
+                if !hook.get(key).is_null() {
+                    problems.push((
+                        format!(".{key}"),
+                        format!("{key} is not used by a PAUSE hook (it pauses the deploy until `infra deployments continue` or `rollback`, or the timeout); remove it, or set target_type = \"AWS_LAMBDA\""),
+                    ));
+                }
             }
         }
-        if let Some(details) = hook.get("hook_details").as_str() {
-            if serde_json::from_str::<serde_json::Value>(details).map_or(true, |d| !d.is_object()) {
-                problems.push((
-                    path(&format!("lifecycle_hook[{index}].hook_details")),
-                    "hook_details must be a JSON object (jsonencode a map)".into(),
-                ));
+        Some(_) => {
+            for key in ["hook_target_arn", "role_arn"] {
+                if hook.get(key).is_null() {
+                    problems.push((
+                        format!(".{key}"),
+                        format!(
+                            "{key} is required when target_type is \"AWS_LAMBDA\" (the default)"
+                        ),
+                    ));
+                }
             }
         }
+        None => {}
+    }
+    if let Some(details) = hook.get("hook_details").as_str() {
+        if serde_json::from_str::<serde_json::Value>(details).map_or(true, |d| !d.is_object()) {
+            problems.push((
+                ".hook_details".into(),
+                "hook_details must be a JSON object (jsonencode a map)".into(),
+            ));
+        }
+    }
+    if let Err(problem) = hook_timeout_minutes(hook) {
+        problems.push((
+            ".timeout_configuration[0].timeout_in_minutes".into(),
+            problem,
+        ));
     }
     problems
 }
@@ -462,6 +610,7 @@ mod tests {
                 "lifecycle_hook",
                 Value::List(vec![Value::map([
                     ("hook_target_arn", Value::string("f")),
+                    ("role_arn", Value::string("r")),
                     (
                         "lifecycle_stages",
                         Value::List(vec![Value::string("RECONCILE_SERVICE")]),
@@ -479,5 +628,216 @@ mod tests {
                 "deployment_configuration[0].lifecycle_hook[0].lifecycle_stages",
             ]
         );
+    }
+
+    fn with_hooks(strategy: &str, hooks: Vec<Value>) -> Value {
+        service(Value::map([
+            ("strategy", Value::string(strategy)),
+            ("lifecycle_hook", Value::List(hooks)),
+        ]))
+    }
+
+    fn stages(names: &[&str]) -> Value {
+        Value::List(names.iter().map(|s| Value::string(*s)).collect())
+    }
+
+    fn timeout(action: Value, minutes: Value) -> Value {
+        Value::List(vec![Value::map([
+            ("action", action),
+            ("timeout_in_minutes", minutes),
+        ])])
+    }
+
+    fn problems_of(service: &Value) -> Vec<(String, String)> {
+        validate(service)
+    }
+
+    #[test]
+    fn a_pause_hook_is_read_with_its_timeout_and_action() {
+        let service = with_hooks(
+            "BLUE_GREEN",
+            vec![
+                Value::map([
+                    ("target_type", Value::string("PAUSE")),
+                    ("lifecycle_stages", stages(&["POST_TEST_TRAFFIC_SHIFT"])),
+                    (
+                        "timeout_configuration",
+                        timeout(Value::string("CONTINUE"), Value::string("5")),
+                    ),
+                ]),
+                // ECS's defaults: AWS_LAMBDA, ROLLBACK after 1440 minutes.
+                Value::map([
+                    ("hook_target_arn", Value::string("arn:aws:lambda:f")),
+                    ("role_arn", Value::string("arn:aws:iam::1:role/r")),
+                    ("lifecycle_stages", stages(&["POST_SCALE_UP"])),
+                ]),
+            ],
+        );
+        assert!(
+            problems_of(&service).is_empty(),
+            "{:?}",
+            problems_of(&service)
+        );
+        let hooks = strategy(&service).hooks;
+        assert_eq!(hooks[0].target, HookTarget::Pause);
+        assert_eq!(hooks[0].timeout, Duration::from_secs(5 * 60));
+        assert_eq!(hooks[0].timeout_action, HookAction::Continue);
+        assert_eq!(
+            hooks[1].target,
+            HookTarget::Lambda("arn:aws:lambda:f".into())
+        );
+        assert_eq!(hooks[1].timeout, Duration::from_secs(1440 * 60));
+        assert_eq!(hooks[1].timeout_action, HookAction::Rollback);
+    }
+
+    #[test]
+    fn what_each_target_type_takes_is_checked_at_plan_time() {
+        let service = with_hooks(
+            "CANARY",
+            vec![
+                // PAUSE: no function, role or details, and no stage of a shift under way.
+                Value::map([
+                    ("target_type", Value::string("PAUSE")),
+                    ("hook_target_arn", Value::string("arn:aws:lambda:f")),
+                    ("role_arn", Value::string("arn:aws:iam::1:role/r")),
+                    ("hook_details", Value::string("{}")),
+                    (
+                        "lifecycle_stages",
+                        stages(&["TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT"]),
+                    ),
+                ]),
+                // AWS_LAMBDA (the default): a function and a role.
+                Value::map([("lifecycle_stages", stages(&["PRODUCTION_TRAFFIC_SHIFT"]))]),
+            ],
+        );
+        let paths: Vec<String> = problems_of(&service).into_iter().map(|(p, _)| p).collect();
+        let at = |i: usize, rest: &str| {
+            format!("deployment_configuration[0].lifecycle_hook[{i}].{rest}")
+        };
+        assert_eq!(
+            paths,
+            vec![
+                at(0, "lifecycle_stages"),
+                at(0, "hook_target_arn"),
+                at(0, "role_arn"),
+                at(0, "hook_details"),
+                at(1, "hook_target_arn"),
+                at(1, "role_arn"),
+            ]
+        );
+        let messages: Vec<String> = problems_of(&service).into_iter().map(|(_, m)| m).collect();
+        assert!(
+            messages[0].contains("a PAUSE hook cannot be at TEST_TRAFFIC_SHIFT"),
+            "{}",
+            messages[0]
+        );
+        assert!(
+            messages[4].contains("required when target_type is \"AWS_LAMBDA\""),
+            "{}",
+            messages[4]
+        );
+    }
+
+    #[test]
+    fn a_hook_timeout_is_a_whole_number_of_minutes_in_ecs_range() {
+        for (minutes, ok) in [
+            (Value::string("1"), true),
+            (Value::string("20160"), true),
+            (Value::Number(30.0), true),
+            (Value::Null, true),
+            (Value::string("0"), false),
+            (Value::string("20161"), false),
+            (Value::string("1.5"), false),
+            (Value::string("soon"), false),
+        ] {
+            let service = with_hooks(
+                "BLUE_GREEN",
+                vec![Value::map([
+                    ("target_type", Value::string("PAUSE")),
+                    ("lifecycle_stages", stages(&["POST_SCALE_UP"])),
+                    (
+                        "timeout_configuration",
+                        timeout(Value::Null, minutes.clone()),
+                    ),
+                ])],
+            );
+            let problems = problems_of(&service);
+            assert_eq!(problems.is_empty(), ok, "{minutes:?}: {problems:?}");
+            if !ok {
+                assert_eq!(
+                    problems[0].0,
+                    "deployment_configuration[0].lifecycle_hook[0].timeout_configuration[0].timeout_in_minutes"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hooks_on_a_rolling_service_are_refused_as_never_run() {
+        let service = with_hooks(
+            "ROLLING",
+            vec![Value::map([
+                ("target_type", Value::string("PAUSE")),
+                ("lifecycle_stages", stages(&["POST_SCALE_UP"])),
+            ])],
+        );
+        let problems = problems_of(&service);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].0,
+            "deployment_configuration[0].lifecycle_hook[0]"
+        );
+        assert!(
+            problems[0].1.contains("would never run"),
+            "{}",
+            problems[0].1
+        );
+        // A strategy known only at apply decides nothing yet.
+        let unknown = with_hooks("BLUE_GREEN", vec![]);
+        let mut unknown = unknown;
+        unknown.map_mut().unwrap().insert(
+            "deployment_configuration".into(),
+            Value::List(vec![Value::map([
+                ("strategy", Value::Unknown),
+                (
+                    "lifecycle_hook",
+                    Value::List(vec![Value::map([
+                        ("target_type", Value::string("PAUSE")),
+                        ("lifecycle_stages", stages(&["POST_SCALE_UP"])),
+                    ])]),
+                ),
+            ])]),
+        );
+        assert!(
+            problems_of(&unknown).is_empty(),
+            "{:?}",
+            problems_of(&unknown)
+        );
+    }
+
+    #[test]
+    fn a_stored_hook_without_target_type_is_an_aws_lambda_hook() {
+        // A state written before provider 6.66 (or with target_type stored empty) plans no
+        // change against a configuration that leaves target_type out (its default).
+        for stored in [None, Some(Value::Null), Some(Value::string(""))] {
+            let mut hook = Value::map([("lifecycle_stages", stages(&["POST_SCALE_UP"]))]);
+            if let Some(stored) = stored {
+                hook.map_mut().unwrap().insert("target_type".into(), stored);
+            }
+            let mut value = with_hooks("BLUE_GREEN", vec![hook]);
+            normalize(&mut value);
+            let config = single(&value, "deployment_configuration").unwrap();
+            assert_eq!(
+                crate::app_support::blocks(config, "lifecycle_hook")[0].get("target_type"),
+                &Value::string("AWS_LAMBDA")
+            );
+        }
+        let mut pause = with_hooks(
+            "BLUE_GREEN",
+            vec![Value::map([("target_type", Value::string("PAUSE"))])],
+        );
+        let before = pause.clone();
+        normalize(&mut pause);
+        assert_eq!(pause, before);
     }
 }
