@@ -1,6 +1,7 @@
 //! Shared helpers for the end-to-end tests.
 
 mod blue_green;
+mod blue_green_pause;
 mod codebuild_codecommit;
 mod codedeploy;
 mod codepipeline;

@@ -62,8 +62,9 @@ pub enum Command {
     Revert(RevertArgs),
     /// Scale a blue/green service's standby colour down now.
     Finalize(RevertArgs),
-    /// Show blue/green deployments: live and standby colours, weights, history.
-    Deployments(StateArgs),
+    /// Show blue/green deployments (live and standby colours, weights, history), or end a
+    /// deploy paused by a PAUSE lifecycle hook: `infra deployments continue|rollback ADDR`.
+    Deployments(DeploymentsArgs),
     /// Print the resource dependency graph: `-format=dot` (default) or `-format=mermaid`.
     Graph(GraphArgs),
     /// Show the providers: `infra providers schema -json` prints their schemas as Terraform does.
@@ -317,6 +318,30 @@ pub enum WorkspaceCommand {
         force: bool,
         name: String,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct DeploymentsArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+    #[command(subcommand)]
+    pub action: Option<DeploymentsCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DeploymentsCommand {
+    /// Let a deploy paused by a PAUSE lifecycle hook go on to its next stage.
+    Continue(PausedArgs),
+    /// Roll back a deploy paused by a PAUSE lifecycle hook, as a failed hook does.
+    Rollback(PausedArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PausedArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// The aws_ecs_service's address, e.g. aws_ecs_service.app or module.x.aws_ecs_service.app.
+    pub address: String,
 }
 
 #[derive(Args, Debug)]

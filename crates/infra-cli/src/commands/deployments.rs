@@ -2,18 +2,21 @@
 //!
 //! None of these reads the configuration's resources or refreshes the stack: revert is one
 //! listener write (plus one target-health read unless -force), whatever the size of the state.
+//! `infra deployments continue|rollback ADDR` ends a deploy that a PAUSE lifecycle hook holds:
+//! it reads the state without its lock (the paused apply holds it) and writes one tag on the
+//! colour being deployed, which the paused apply polls (`deploy::PAUSE_SIGNAL_TAG`).
 
 use std::time::Instant;
 
 use anyhow::{anyhow, Result};
 use infra_aws::blue_green::api::BlueGreenApi;
-use infra_aws::blue_green::deploy::{self, Deployment};
+use infra_aws::blue_green::deploy::{self, Deployment, HookAction};
 use infra_aws::blue_green::AwsBlueGreen;
 use infra_aws::ProviderSettings;
 use infra_core::Address;
 use infra_state::{Backend, State};
 
-use crate::args::{RevertArgs, StateArgs};
+use crate::args::{DeploymentsArgs, DeploymentsCommand, PausedArgs, RevertArgs, StateArgs};
 use crate::session::{self, Workdir};
 use crate::Exit;
 
@@ -169,6 +172,62 @@ pub async fn finalize(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
+pub async fn run(work: &Workdir, args: &DeploymentsArgs) -> Result<Exit> {
+    match &args.action {
+        None => list(work, &args.state).await,
+        Some(DeploymentsCommand::Continue(paused)) => {
+            signal(work, paused, HookAction::Continue).await
+        }
+        Some(DeploymentsCommand::Rollback(paused)) => {
+            signal(work, paused, HookAction::Rollback).await
+        }
+    }
+}
+
+/// `infra deployments continue|rollback ADDR`: the signal that ends the pause of ADDR's
+/// deploy. Never takes the state lock: the paused apply holds it.
+async fn signal(work: &Workdir, args: &PausedArgs, action: HookAction) -> Result<Exit> {
+    let key = &args.address;
+    let address = key
+        .parse::<Address>()
+        .map_err(|error| anyhow!("{key} is not a resource address: {error}"))?;
+    let backend = open(work, &args.state)?;
+    let state = session::read_state(backend.as_ref())?;
+    let resource = state
+        .get(&address)
+        .ok_or_else(|| anyhow!("no resource {key} in the state"))?;
+    let deployment = state
+        .deployments
+        .get(key)
+        .and_then(Deployment::from_json)
+        .ok_or_else(|| {
+            anyhow!(
+                "{key} is not a blue/green service: infra runs no deployment of it ({} in the state; deployment_configuration.strategy BLUE_GREEN, LINEAR or CANARY makes one)",
+                resource.resource_type
+            )
+        })?;
+    let (aws, _) = session::provider(ProviderSettings {
+        region: deployment.region.clone(),
+        default_tags: Default::default(),
+        ..Default::default()
+    });
+    let api = AwsBlueGreen::new(aws);
+    let pause = match deploy::signal_pause(&api, &deployment, action).await {
+        Ok(Ok(pause)) => pause,
+        Ok(Err(refusal)) => return Err(anyhow!("{key}: {refusal}")),
+        Err(error) => return Err(anyhow!("signalling {key}: {error}")),
+    };
+    let what = match action {
+        HookAction::Continue => "goes on to its next stage",
+        HookAction::Rollback => "rolls back",
+    };
+    println!(
+        "{key}: the deploy paused at {} (since {}) {what} at its next poll; the running apply reports it.",
+        pause.stage, pause.since
+    );
+    Ok(Exit::Ok)
+}
+
 pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
     let backend = open(work, args)?;
     let state = session::read_state(backend.as_ref())?;
@@ -224,7 +283,19 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
             .map(|(c, w)| format!("{c} {w}%"))
             .collect();
         println!("  weights:  {}", weights.join(", "));
-        if let Some(interrupted) = &deployment.in_progress {
+        if let Some(pause) = deployment
+            .in_progress
+            .as_ref()
+            .and_then(|p| p.pause.as_ref())
+        {
+            println!(
+                "  paused:   at {} since {} (PAUSE lifecycle hook); `infra deployments continue {key}` or `infra deployments rollback {key}`; at {} it will {}",
+                pause.stage,
+                pause.since,
+                pause.expires_at,
+                if pause.timeout_action == "CONTINUE" { "continue" } else { "roll back" }
+            );
+        } else if let Some(interrupted) = &deployment.in_progress {
             // Read, not trusted: a killed run may have left the listener anywhere.
             let serving = match api.current_route(&deployment.listener_arn).await {
                 Ok(targets) => targets

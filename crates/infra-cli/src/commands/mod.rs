@@ -42,7 +42,7 @@ pub async fn run(cli: Cli, variable_sources: Vec<VariableSource>) -> Result<Exit
         Command::Workspace(command) => workspace::run(&work, command).await,
         Command::Revert(args) => deployments::revert(&work, &args).await,
         Command::Finalize(args) => deployments::finalize(&work, &args).await,
-        Command::Deployments(args) => deployments::list(&work, &args).await,
+        Command::Deployments(args) => deployments::run(&work, &args).await,
         Command::Graph(args) => graph::run(&work, &args),
         Command::Providers(command) => providers::run(command),
         Command::Import(args) => import::run(&work, &args, &variable_sources).await,
