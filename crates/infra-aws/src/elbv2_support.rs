@@ -24,8 +24,25 @@ use crate::error::aws_error;
 /// DescribeTags takes at most 20 resource ARNs a call.
 pub const TAGS_PER_CALL: usize = 20;
 
+/// The action types, as AWS spells them; the provider checks a configured type against them
+/// in any case (`enum.ValidateIgnoreCase`).
+const ACTION_TYPES: &[&str] = &[
+    "forward",
+    "redirect",
+    "fixed-response",
+    "authenticate-cognito",
+    "authenticate-oidc",
+    "jwt-validation",
+];
+
 /// The schema of a `default_action` (listener) or `action` (listener rule) block.
+///
+/// The two differ as the provider's schemas do: a rule's `authenticate_cognito` and
+/// `authenticate_oidc` have defaults for `scope` ("openid"), `session_cookie_name`
+/// ("AWSELBAuthSessionCookie") and `session_timeout` (604800), so removing one plans the
+/// default; a listener's are Optional+Computed, keeping what AWS has.
 pub fn action_block(name: &'static str) -> Block {
+    let rule = name == "action";
     let forward = Schema::new()
         .block(Block::set(
             "target_group",
@@ -67,7 +84,15 @@ pub fn action_block(name: &'static str) -> Block {
         )
         .attr(Attribute::optional("message_body", Type::String))
         .attr(Attribute::optional_computed("status_code", Type::String));
-    // AWS fills in scope, cookie name, timeout and the unauthenticated behaviour.
+    // AWS fills in scope, cookie name, timeout and the unauthenticated behaviour; a rule's
+    // schema has the first three as defaults.
+    let defaulted = |attribute: &'static str, ty: Type, default: Value| {
+        if rule {
+            Attribute::optional(attribute, ty).default(default)
+        } else {
+            Attribute::optional_computed(attribute, ty)
+        }
+    };
     let authenticate_common = |schema: Schema| {
         schema
             .attr(Attribute::optional(
@@ -78,14 +103,16 @@ pub fn action_block(name: &'static str) -> Block {
                 Attribute::optional_computed("on_unauthenticated_request", Type::String)
                     .check(Check::OneOf(&["deny", "allow", "authenticate"])),
             )
-            .attr(Attribute::optional_computed("scope", Type::String))
-            .attr(Attribute::optional_computed(
+            .attr(defaulted("scope", Type::String, Value::string("openid")))
+            .attr(defaulted(
                 "session_cookie_name",
                 Type::String,
+                Value::string("AWSELBAuthSessionCookie"),
             ))
-            .attr(Attribute::optional_computed(
+            .attr(defaulted(
                 "session_timeout",
                 Type::Number,
+                Value::Number(604_800.0),
             ))
     };
     let authenticate_cognito = authenticate_common(
@@ -106,16 +133,8 @@ pub fn action_block(name: &'static str) -> Block {
     Block::list(
         name,
         Schema::new()
-            .attr(
-                Attribute::required("type", Type::String).check(Check::OneOf(&[
-                    "forward",
-                    "redirect",
-                    "fixed-response",
-                    "authenticate-cognito",
-                    "authenticate-oidc",
-                    "jwt-validation",
-                ])),
-            )
+            // Checked in any case by `validate_actions`, and lower-cased by `normalize_actions`.
+            .attr(Attribute::required("type", Type::String))
             .attr(Attribute::optional("target_group_arn", Type::String))
             .attr(
                 Attribute::optional_computed("order", Type::Number).check(Check::Range(1, 50_000)),
@@ -136,19 +155,23 @@ fn jwt_validation_schema() -> Schema {
     Schema::new()
         .attr(Attribute::required("issuer", Type::String))
         .attr(Attribute::required("jwks_endpoint", Type::String))
-        .block(Block::set(
-            "additional_claim",
-            Schema::new()
-                .attr(
-                    Attribute::required("format", Type::String).check(Check::OneOf(&[
-                        "single-string",
-                        "string-array",
-                        "space-separated-values",
-                    ])),
-                )
-                .attr(Attribute::required("name", Type::String))
-                .attr(Attribute::required("values", Type::set(Type::String))),
-        ))
+        // At most 10, as the provider's schema has it (MaxItems: 10).
+        .block(Block {
+            max_items: Some(10),
+            ..Block::set(
+                "additional_claim",
+                Schema::new()
+                    .attr(
+                        Attribute::required("format", Type::String).check(Check::OneOf(&[
+                            "single-string",
+                            "string-array",
+                            "space-separated-values",
+                        ])),
+                    )
+                    .attr(Attribute::required("name", Type::String))
+                    .attr(Attribute::required("values", Type::set(Type::String))),
+            )
+        })
 }
 
 /// The SDK's JWT validation of a `jwt_validation` block.
@@ -204,7 +227,21 @@ pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for (index, action) in blocks(config, name).iter().enumerate() {
         let path = format!("{name}[{index}]");
-        match action.get("type").as_str() {
+        let kind = action.get("type").as_str().map(str::to_ascii_lowercase);
+        if let Some(kind) = &kind {
+            if !ACTION_TYPES.contains(&kind.as_str()) {
+                let listed: Vec<String> = ACTION_TYPES.iter().map(|t| format!("\"{t}\"")).collect();
+                problems.push((
+                    format!("{path}.type"),
+                    format!(
+                        "\"{}\" is not one of {} (in any case).",
+                        action.get("type").as_str().unwrap_or_default(),
+                        listed.join(", ")
+                    ),
+                ));
+            }
+        }
+        match kind.as_deref() {
             Some("forward") => {
                 let forward = single(action, "forward");
                 let groups = forward.map(|f| blocks(f, "target_group")).unwrap_or(&[]);
@@ -285,13 +322,28 @@ pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
     problems
 }
 
+/// Each action's `type` lower-case, as AWS spells it and reports it: the provider accepts
+/// any case, and a configured `Forward` is the `forward` AWS reads back.
+pub fn normalize_actions(value: &mut Value, name: &str) {
+    let Some(Value::List(actions)) = value.map_mut().and_then(|o| o.get_mut(name)) else {
+        return;
+    };
+    for action in actions {
+        if let Some(Value::String(kind)) = action.map_mut().and_then(|a| a.get_mut("type")) {
+            *kind = kind.to_ascii_lowercase();
+        }
+    }
+}
+
 /// The SDK actions for the `name` blocks of `value`.
 pub fn actions_to_sdk(value: &Value, name: &str) -> Vec<Action> {
     blocks(value, name)
         .iter()
         .enumerate()
         .map(|(index, action)| {
-            let kind = string(action, "type").unwrap_or_default();
+            let kind = string(action, "type")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             let mut builder = Action::builder()
                 .r#type(ActionTypeEnum::from(kind.as_str()))
                 .order(int(action, "order").unwrap_or(index as i32 + 1));
@@ -1324,6 +1376,162 @@ mod jwt_validation_tests {
         assert_eq!(
             validate_actions(&missing, "action")[0].1,
             "a jwt-validation action requires a \"jwt_validation\" block"
+        );
+    }
+}
+
+/// The audit of issue 36 against the provider's schemas (listener.go, listener_rule.go).
+#[cfg(test)]
+mod provider_schema_tests {
+    use super::*;
+
+    fn authenticate_attribute(name: &'static str, block: &str, attribute: &str) -> Attribute {
+        let action = action_block(name);
+        let auth = action
+            .schema
+            .blocks
+            .iter()
+            .find(|b| b.name == block)
+            .expect("declared");
+        auth.schema
+            .attributes
+            .iter()
+            .find(|a| a.name == attribute)
+            .expect("declared")
+            .clone()
+    }
+
+    /// A rule's `scope`, `session_cookie_name` and `session_timeout` have the provider's
+    /// defaults, so a removed value plans the default; a listener's keep what AWS has.
+    #[test]
+    fn a_rules_authentication_has_the_providers_defaults() {
+        for block in ["authenticate_cognito", "authenticate_oidc"] {
+            let defaults = [
+                ("scope", Value::string("openid")),
+                (
+                    "session_cookie_name",
+                    Value::string("AWSELBAuthSessionCookie"),
+                ),
+                ("session_timeout", Value::Number(604_800.0)),
+            ];
+            for (attribute, default) in defaults {
+                let rule = authenticate_attribute("action", block, attribute);
+                assert_eq!(rule.default, Some(default), "{block}.{attribute}");
+                assert!(!rule.is_computed(), "{block}.{attribute}");
+                let listener = authenticate_attribute("default_action", block, attribute);
+                assert_eq!(listener.default, None, "{block}.{attribute}");
+                assert!(listener.is_computed(), "{block}.{attribute}");
+            }
+        }
+        // The defaults go to AWS as the provider sends them.
+        let action = Value::map([
+            ("type", Value::string("authenticate-cognito")),
+            (
+                "authenticate_cognito",
+                Value::List(vec![Value::map([
+                    (
+                        "user_pool_arn",
+                        Value::string("arn:aws:cognito-idp:us-east-1:1:userpool/p"),
+                    ),
+                    ("user_pool_client_id", Value::string("client")),
+                    ("user_pool_domain", Value::string("domain")),
+                    ("scope", Value::string("openid")),
+                    (
+                        "session_cookie_name",
+                        Value::string("AWSELBAuthSessionCookie"),
+                    ),
+                    ("session_timeout", Value::Number(604_800.0)),
+                ])]),
+            ),
+        ]);
+        let rule = Value::map([("action", Value::List(vec![action]))]);
+        let sent = actions_to_sdk(&rule, "action");
+        let config = sent[0].authenticate_cognito_config().unwrap();
+        assert_eq!(config.scope(), Some("openid"));
+        assert_eq!(
+            config.session_cookie_name(),
+            Some("AWSELBAuthSessionCookie")
+        );
+        assert_eq!(config.session_timeout(), Some(604_800));
+    }
+
+    /// An action's `type` is checked in any case (the provider's ValidateIgnoreCase), stored
+    /// as AWS spells it, and sent so.
+    #[test]
+    fn an_action_type_is_accepted_in_any_case() {
+        let action = |kind: &str| {
+            Value::map([(
+                "action",
+                Value::List(vec![Value::map([
+                    ("type", Value::string(kind)),
+                    (
+                        "target_group_arn",
+                        Value::string("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1"),
+                    ),
+                ])]),
+            )])
+        };
+        let schema = Schema::new().block(action_block("action"));
+        let upper = action("FORWARD");
+        assert!(schema.validate(&upper).is_empty());
+        assert!(validate_actions(&upper, "action").is_empty());
+        let sent = actions_to_sdk(&upper, "action");
+        assert_eq!(sent[0].r#type(), Some(&ActionTypeEnum::Forward));
+        assert_eq!(
+            sent[0].target_group_arn(),
+            Some("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1")
+        );
+        let mut planned = upper.clone();
+        normalize_actions(&mut planned, "action");
+        assert_eq!(planned, action("forward"));
+
+        let wrong = action("forwarding");
+        let problems = validate_actions(&wrong, "action");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "action[0].type");
+    }
+
+    /// At most 10 `additional_claim` blocks in a `jwt_validation`, as the provider's schema
+    /// has it.
+    #[test]
+    fn a_jwt_validation_takes_at_most_ten_additional_claims() {
+        let claims = |count: usize| {
+            (0..count)
+                .map(|i| {
+                    Value::map([
+                        ("format", Value::string("single-string")),
+                        ("name", Value::string(format!("claim{i}"))),
+                        ("values", Value::List(vec![Value::string("x")])),
+                    ])
+                })
+                .collect::<Vec<_>>()
+        };
+        let rule = |count: usize| {
+            Value::map([(
+                "action",
+                Value::List(vec![Value::map([
+                    ("type", Value::string("jwt-validation")),
+                    (
+                        "jwt_validation",
+                        Value::List(vec![Value::map([
+                            ("issuer", Value::string("https://issuer.example.com")),
+                            (
+                                "jwks_endpoint",
+                                Value::string("https://issuer.example.com/jwks"),
+                            ),
+                            ("additional_claim", Value::List(claims(count))),
+                        ])]),
+                    ),
+                ])]),
+            )])
+        };
+        let schema = Schema::new().block(action_block("action"));
+        assert!(schema.validate(&rule(10)).is_empty());
+        let problems = schema.validate(&rule(11));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].0,
+            "action[0].jwt_validation[0].additional_claim"
         );
     }
 }

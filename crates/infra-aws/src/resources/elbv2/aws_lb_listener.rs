@@ -52,8 +52,8 @@ use crate::app_support::{
     boolean, changed, int, non_empty, number, set_tags, single, string, text, vanished,
 };
 use crate::elbv2_support::{
-    action_block, actions_from_sdk, actions_to_sdk, describe_tags, has_managed_tags, tags_to_sdk,
-    update_tags, validate_actions,
+    action_block, actions_from_sdk, actions_to_sdk, describe_tags, has_managed_tags,
+    normalize_actions, tags_to_sdk, update_tags, validate_actions,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -691,6 +691,11 @@ impl ResourceType for AwsLbListener {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// Each action's `type` as AWS spells it (the provider accepts any case).
+    fn normalize(&self, value: &mut Value) {
+        normalize_actions(value, "default_action");
     }
 
     /// A blue/green deployment weights this listener's forward action.

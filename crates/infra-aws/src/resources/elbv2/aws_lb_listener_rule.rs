@@ -28,8 +28,8 @@ use infra_core::{
 use crate::app_support::{blocks, changed, int, set_tags, single, string, text, vanished};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
-    conditions_to_sdk, describe_tags, has_managed_tags, tags_to_sdk, update_tags, validate_actions,
-    validate_conditions,
+    conditions_to_sdk, describe_tags, has_managed_tags, normalize_actions, tags_to_sdk,
+    update_tags, validate_actions, validate_conditions,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -363,6 +363,11 @@ impl ResourceType for AwsLbListenerRule {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// Each action's `type` as AWS spells it (the provider accepts any case).
+    fn normalize(&self, value: &mut Value) {
+        normalize_actions(value, "action");
     }
 
     /// A blue/green deployment weights this rule's forward action.
