@@ -14,6 +14,10 @@
 //! it kept as configured, as the provider leaves it. Without
 //! `name` or `name_prefix` the name is generated (`tf-lb-...`), as the provider does.
 //! `subnets` reads the zones AWS reports; `subnet_mapping` does too when it is configured.
+//! Both change in place with SetSubnets, except where the provider's CustomizeDiff replaces
+//! the load balancer ([`subnet_replacements`]): a changed mapping, and on a network load
+//! balancer any subnet or mapping removed, or security groups going from none to some or
+//! from some to none.
 //!
 //! moto does not return `subnet_mapping` addresses (`allocation_id`, `private_ipv4_address`,
 //! `ipv6_address`), and reports cross-zone load balancing off for application load balancers,
@@ -162,12 +166,15 @@ const SETTINGS: &[Setting] = &[
         APPLICATION,
     )
     .checked(Check::Range(60, 604_800)),
-    // Always on for application load balancers; off by default for the others.
+    // Off by default for network and gateway load balancers, as the provider's schema has
+    // it (Default: false), so removing `= true` plans false. Always on for application load
+    // balancers, where the provider suppresses its diff: [`AwsLb::normalize`] makes any value
+    // there the `true` AWS reports.
     Setting::new(
         "enable_cross_zone_load_balancing",
         "load_balancing.cross_zone.enabled",
         SettingKind::Bool,
-        None,
+        Some("false"),
         NETWORK,
     )
     .neutral("true"),
@@ -356,11 +363,10 @@ impl AwsLb {
             .attr(Attribute::computed("vpc_id", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
             .attr(Attribute::optional("name_prefix", Type::String).force_new())
-            .attr(
-                Attribute::optional("internal", Type::Bool)
-                    .default(Value::Bool(false))
-                    .force_new(),
-            )
+            // Optional+Computed, as the provider has it: a configuration that omits it keeps
+            // the scheme the load balancer has (an imported internal one is not replaced); a
+            // new one is internet-facing.
+            .attr(Attribute::optional_computed("internal", Type::Bool).force_new())
             .attr(
                 Attribute::optional("load_balancer_type", Type::String)
                     .default(Value::string("application"))
@@ -393,7 +399,8 @@ impl AwsLb {
                         .attr(Attribute::optional_computed("ipv6_address", Type::String))
                         .attr(Attribute::computed("outpost_id", Type::String)),
                 )
-                .force_new()
+                // Changed in place (SetSubnets) except where the provider's CustomizeDiff
+                // replaces: [`subnet_replacements`].
                 .computed(),
             );
         let schema = SETTINGS
@@ -863,6 +870,124 @@ fn security_groups_request(
     })
 }
 
+/// A subnet mapping as the provider's set tells them apart: by its configurable arguments
+/// (`outpost_id`, computed only, is not one), an unset one the same as `""`.
+fn mapping_key(mapping: &Value) -> [String; 4] {
+    [
+        "subnet_id",
+        "allocation_id",
+        "private_ipv4_address",
+        "ipv6_address",
+    ]
+    .map(|key| mapping.get(key).as_str().unwrap_or_default().to_string())
+}
+
+/// The subnet mappings of `value`, when it has a known list of them.
+fn mapping_keys(value: &Value) -> Option<Vec<[String; 4]>> {
+    let mappings = value.get("subnet_mapping");
+    if !mappings.is_wholly_known() {
+        return None;
+    }
+    let mut keys: Vec<[String; 4]> = mappings
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .map(mapping_key)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    Some(keys)
+}
+
+/// Whether `subnet_mapping` changes from `prior` to `planned` (and is known).
+fn mappings_changed(prior: &Value, planned: &Value) -> bool {
+    match (mapping_keys(prior), mapping_keys(planned)) {
+        (Some(before), Some(after)) => !after.is_empty() && before != after,
+        _ => false,
+    }
+}
+
+/// The subnet and security group changes that replace the load balancer, as the provider's
+/// CustomizeDiff decides them for an existing one (customizeDiffLoadBalancerALB and
+/// customizeDiffLoadBalancerNLB), each only when the planned value is known:
+/// - `subnet_mapping`: an application load balancer is replaced when a mapping changes
+///   (mappings only added or only removed are SetSubnets); a network load balancer also when
+///   one is removed (only additions are SetSubnets);
+/// - `subnets` of a network load balancer: replaced unless subnets are only added;
+/// - `security_groups` of a network load balancer: replaced when it goes from none to some or
+///   from some to none (AWS cannot add groups to one created without, nor remove them all).
+fn subnet_replacements(prior: &Value, planned: &Value) -> Vec<String> {
+    let kind = load_balancer_type(planned);
+    let mut replace = Vec::new();
+    if mappings_changed(prior, planned) {
+        if let (Some(before), Some(after)) = (mapping_keys(prior), mapping_keys(planned)) {
+            // A prior object that showed no mappings (its configuration had `subnets`) has
+            // one for each subnet, as the provider's state has.
+            let before = if before.is_empty() {
+                strings(prior, "subnets")
+                    .into_iter()
+                    .map(|subnet| [subnet, String::new(), String::new(), String::new()])
+                    .collect()
+            } else {
+                before
+            };
+            let kept_all = before.iter().all(|m| after.contains(m));
+            let unchanged = kept_all && before.len() == after.len();
+            let only_removed = after.iter().all(|m| before.contains(m));
+            let in_place = match kind.as_str() {
+                "application" => {
+                    (after.len() > before.len() && kept_all)
+                        || (after.len() < before.len() && only_removed)
+                }
+                "network" => after.len() > before.len() && kept_all,
+                _ => true,
+            };
+            if !in_place && !unchanged {
+                replace.push("subnet_mapping".to_string());
+            }
+        }
+    }
+    if kind != "network" {
+        return replace;
+    }
+    let known_set = |key: &str| {
+        let value = planned.get(key);
+        (!value.is_null() && value.is_wholly_known()).then(|| strings(planned, key))
+    };
+    if let Some(after) = known_set("subnets") {
+        let before = strings(prior, "subnets");
+        let mut sorted = after.clone();
+        sorted.sort();
+        let mut previous = before.clone();
+        previous.sort();
+        if sorted != previous && after.len() <= before.len() {
+            replace.push("subnets".to_string());
+        }
+    }
+    if let Some(after) = known_set("security_groups") {
+        let before = strings(prior, "security_groups");
+        if before.is_empty() != after.is_empty() {
+            replace.push("security_groups".to_string());
+        }
+    }
+    replace
+}
+
+/// The SetSubnets request an update sends, as the provider's: the subnet mappings when they
+/// changed, else the subnets when they changed; each only when known.
+#[allow(clippy::type_complexity)]
+fn subnets_request(
+    prior: &Value,
+    planned: &Value,
+) -> Option<(Option<Vec<String>>, Option<Vec<SubnetMapping>>)> {
+    if mappings_changed(prior, planned) {
+        return Some((None, subnet_mappings(planned)));
+    }
+    let subnets = planned.get("subnets");
+    (changed(prior, planned, "subnets") && !subnets.is_null() && subnets.is_wholly_known())
+        .then(|| (Some(strings(planned, "subnets")), None))
+}
+
 /// Fewer secondary IP addresses than before on a network load balancer: AWS cannot take them
 /// back, so the provider replaces the load balancer.
 fn fewer_secondary_ips(prior: &Value, planned: &Value, changed: &[String]) -> Option<String> {
@@ -1048,17 +1173,34 @@ impl ResourceType for AwsLb {
         &self.schema
     }
 
-    /// Fewer `secondary_ips_auto_assigned_per_subnet` on a network load balancer replace it.
+    /// Fewer `secondary_ips_auto_assigned_per_subnet` on a network load balancer replace it,
+    /// and the subnet and security group changes AWS cannot make in place
+    /// ([`subnet_replacements`]).
     fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
         fewer_secondary_ips(prior, planned, changed)
             .into_iter()
+            .chain(subnet_replacements(prior, planned))
             .collect()
+    }
+
+    /// A changed `subnet_mapping` changes the zones, so `subnets` is known after the update
+    /// (the provider's SetNewComputed).
+    fn unknown_after_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        if mappings_changed(prior, planned) && !planned.get("subnets").is_unknown() {
+            vec!["subnets"]
+        } else {
+            vec![]
+        }
     }
 
     /// A setting with a default that does not apply to the load balancer's type reads as its
     /// default where a stored object has null: the provider suppresses its diff there, so
     /// Terraform's state holds null for it (`dns_record_client_routing_policy` of an
-    /// application load balancer), which is no change.
+    /// application load balancer), which is no change. A setting with a value that is AWS's
+    /// fixed behaviour there (`neutral`: cross-zone load balancing, always on for an
+    /// application load balancer) reads as that value whatever the configuration or the state
+    /// says, as the provider's suppression leaves no change; AWS reports it so, and the
+    /// provider stores what AWS reports.
     fn normalize(&self, value: &mut Value) {
         let Some(kind) = value.get("load_balancer_type").as_str().map(str::to_string) else {
             return;
@@ -1067,13 +1209,21 @@ impl ResourceType for AwsLb {
             return;
         };
         for setting in SETTINGS {
-            if setting.applies_to(&kind) || setting.default.is_none() {
+            if setting.applies_to(&kind) {
                 continue;
             }
-            if let Some(slot) = object.get_mut(setting.name) {
-                if slot.is_null() {
-                    *slot = setting.read(&BTreeMap::new());
+            let Some(slot) = object.get_mut(setting.name) else {
+                continue;
+            };
+            if let (Some(neutral), Some(_)) = (setting.neutral, setting.default) {
+                if !slot.is_unknown() {
+                    *slot = setting.read(&BTreeMap::from([(
+                        setting.key.to_string(),
+                        neutral.to_string(),
+                    )]));
                 }
+            } else if slot.is_null() && setting.default.is_some() {
+                *slot = setting.read(&BTreeMap::new());
             }
         }
     }
@@ -1214,11 +1364,12 @@ impl ResourceType for AwsLb {
         if let Some((groups, enforcement)) = security_groups_request(prior, planned) {
             self.set_security_groups(&arn, groups, enforcement).await?;
         }
-        if changed(prior, planned, "subnets") && !planned.get("subnets").is_unknown() {
+        if let Some((subnets, mappings)) = subnets_request(prior, planned) {
             client
                 .set_subnets()
                 .load_balancer_arn(&arn)
-                .set_subnets(Some(strings(planned, "subnets")))
+                .set_subnets(subnets)
+                .set_subnet_mappings(mappings)
                 .send()
                 .await
                 .map_err(aws_error)?;
@@ -2026,5 +2177,284 @@ mod newer_argument_tests {
             &Value::Null
         );
         assert_eq!(network.get("idle_timeout"), &Value::Number(60.0));
+    }
+}
+
+/// The audit of issue 36 against the provider's schema and CustomizeDiff (load_balancer.go).
+#[cfg(test)]
+mod provider_schema_tests {
+    use super::*;
+
+    fn load_balancer() -> AwsLb {
+        AwsLb::new(Aws::new(crate::ProviderSettings::default()))
+    }
+
+    fn mapping(subnet: &str, allocation: Option<&str>) -> Value {
+        Value::map([
+            ("subnet_id", Value::string(subnet)),
+            (
+                "allocation_id",
+                allocation.map_or(Value::Null, Value::string),
+            ),
+            ("private_ipv4_address", Value::Null),
+            ("ipv6_address", Value::Null),
+            ("outpost_id", Value::string("")),
+        ])
+    }
+
+    /// A load balancer configured with `subnet_mapping`: its `subnets` is computed, the same
+    /// before and after (unset here).
+    fn mapped(kind: &str, mappings: &[Value]) -> Value {
+        Value::map([
+            ("load_balancer_type", Value::string(kind)),
+            ("subnet_mapping", Value::List(mappings.to_vec())),
+        ])
+    }
+
+    fn with_subnets(kind: &str, subnets: &[&str], groups: &[&str]) -> Value {
+        let list = |items: &[&str]| Value::List(items.iter().map(|i| Value::string(*i)).collect());
+        Value::map([
+            ("load_balancer_type", Value::string(kind)),
+            ("subnets", list(subnets)),
+            ("security_groups", list(groups)),
+            ("subnet_mapping", Value::List(vec![])),
+        ])
+    }
+
+    /// `subnet_mapping` is no longer force-new: the provider changes it with SetSubnets and
+    /// replaces only through its CustomizeDiff. An application load balancer is replaced when
+    /// a mapping changes; one that only gains or only loses mappings is updated. A network
+    /// load balancer is replaced unless it only gains mappings.
+    #[test]
+    fn subnet_mappings_change_in_place_where_the_provider_changes_them() {
+        let resource = load_balancer();
+        let block = resource
+            .schema
+            .blocks
+            .iter()
+            .find(|b| b.name == "subnet_mapping")
+            .expect("declared");
+        assert!(!block.force_new);
+        assert!(!block.schema.attributes.iter().any(|a| a.force_new));
+
+        let a = mapping("subnet-a", None);
+        let b = mapping("subnet-b", None);
+        let c = mapping("subnet-c", None);
+        let replaced = |kind: &str, before: &[Value], after: &[Value]| {
+            resource.replacing_changes(
+                &mapped(kind, before),
+                &mapped(kind, after),
+                &["subnet_mapping".to_string()],
+            )
+        };
+        let none: Vec<String> = vec![];
+        let mappings = vec!["subnet_mapping".to_string()];
+        // Application: added or removed in place; one changed replaces.
+        assert_eq!(
+            replaced(
+                "application",
+                &[a.clone(), b.clone()],
+                &[a.clone(), b.clone(), c.clone()]
+            ),
+            none
+        );
+        assert_eq!(
+            replaced(
+                "application",
+                &[a.clone(), b.clone(), c.clone()],
+                &[a.clone(), b.clone()]
+            ),
+            none
+        );
+        assert_eq!(
+            replaced(
+                "application",
+                &[a.clone(), b.clone()],
+                &[a.clone(), c.clone()]
+            ),
+            mappings
+        );
+        assert_eq!(
+            replaced("application", &[a.clone(), b.clone()], &[c.clone()]),
+            mappings
+        );
+        // Network: added in place; removed or changed replaces (an Elastic IP too).
+        assert_eq!(
+            replaced("network", &[a.clone()], &[a.clone(), b.clone()]),
+            none
+        );
+        assert_eq!(
+            replaced("network", &[a.clone(), b.clone()], &[a.clone()]),
+            mappings
+        );
+        let a_with_eip = mapping("subnet-a", Some("eipalloc-1"));
+        assert_eq!(replaced("network", &[a.clone()], &[a_with_eip]), mappings);
+        assert_eq!(replaced("network", &[a.clone()], &[a.clone()]), none);
+
+        // The update sends the new mappings with SetSubnets, and `subnets` is known after it.
+        let prior = mapped("application", &[a.clone(), b.clone()]);
+        let planned = mapped("application", &[a.clone(), b.clone(), c.clone()]);
+        let (subnets, sent) = subnets_request(&prior, &planned).expect("a SetSubnets");
+        assert_eq!(subnets, None);
+        let sent: Vec<&str> = sent
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| m.subnet_id())
+            .collect();
+        assert_eq!(sent, ["subnet-a", "subnet-b", "subnet-c"]);
+        assert_eq!(resource.unknown_after_update(&prior, &planned), ["subnets"]);
+        assert!(subnets_request(&prior, &prior).is_none());
+        assert!(resource.unknown_after_update(&prior, &prior).is_empty());
+    }
+
+    /// A network load balancer is replaced when it loses a subnet (or swaps one), or when its
+    /// security groups go from none to some or from some to none, as the provider's
+    /// CustomizeDiff has it; AWS would refuse those changes. Added subnets and changed groups
+    /// are updates; an application load balancer is never replaced for them.
+    #[test]
+    fn a_network_load_balancer_is_replaced_where_aws_cannot_change_it() {
+        let resource = load_balancer();
+        let replaced = |kind: &str, before: (&[&str], &[&str]), after: (&[&str], &[&str])| {
+            resource.replacing_changes(
+                &with_subnets(kind, before.0, before.1),
+                &with_subnets(kind, after.0, after.1),
+                &[],
+            )
+        };
+        let none: Vec<String> = vec![];
+        let ab: &[&str] = &["subnet-a", "subnet-b"];
+        let abc: &[&str] = &["subnet-a", "subnet-b", "subnet-c"];
+        let ac: &[&str] = &["subnet-a", "subnet-c"];
+        let sg1: &[&str] = &["sg-1"];
+        let sg2: &[&str] = &["sg-1", "sg-2"];
+        let no: &[&str] = &[];
+        assert_eq!(replaced("network", (ab, no), (abc, no)), none);
+        assert_eq!(replaced("network", (abc, no), (ab, no)), ["subnets"]);
+        assert_eq!(replaced("network", (ab, no), (ac, no)), ["subnets"]);
+        assert_eq!(
+            replaced("network", (ab, no), (ab, sg1)),
+            ["security_groups"]
+        );
+        assert_eq!(
+            replaced("network", (ab, sg1), (ab, no)),
+            ["security_groups"]
+        );
+        assert_eq!(replaced("network", (ab, sg1), (ab, sg2)), none);
+        assert_eq!(replaced("application", (abc, sg1), (ab, no)), none);
+        assert_eq!(replaced("application", (ab, sg1), (ac, sg1)), none);
+        // Unknown subnets (known after apply) decide nothing yet.
+        let mut unknown = with_subnets("network", ab, no);
+        unknown
+            .map_mut()
+            .unwrap()
+            .insert("subnets".to_string(), Value::Unknown);
+        assert_eq!(
+            resource.replacing_changes(&with_subnets("network", abc, no), &unknown, &[]),
+            none
+        );
+        // An update still sends SetSubnets with the subnets.
+        let (subnets, mappings) = subnets_request(
+            &with_subnets("application", ab, no),
+            &with_subnets("application", ac, no),
+        )
+        .expect("a SetSubnets");
+        assert_eq!(
+            subnets,
+            Some(vec!["subnet-a".to_string(), "subnet-c".to_string()])
+        );
+        assert!(mappings.is_none());
+    }
+
+    /// `enable_cross_zone_load_balancing` defaults to false (network and gateway), so removing
+    /// `= true` plans false; on an application load balancer, where it is always on, any
+    /// value reads as the `true` AWS reports, as the provider suppresses the diff there.
+    #[test]
+    fn cross_zone_load_balancing_defaults_to_false_where_it_applies() {
+        let resource = load_balancer();
+        let attribute = resource
+            .schema
+            .attributes
+            .iter()
+            .find(|a| a.name == "enable_cross_zone_load_balancing")
+            .expect("declared");
+        assert_eq!(attribute.default, Some(Value::Bool(false)));
+        assert!(!attribute.is_computed());
+
+        let value = |kind: &str, enabled: bool| {
+            Value::map([
+                ("load_balancer_type", Value::string(kind)),
+                ("enable_cross_zone_load_balancing", Value::Bool(enabled)),
+            ])
+        };
+        // Network: the default is sent on no create; a change from true to false is sent.
+        assert_eq!(
+            settings_to_send(
+                SETTINGS,
+                "network",
+                &value("network", true),
+                &value("network", false)
+            ),
+            [("load_balancing.cross_zone.enabled", "false".to_string())]
+        );
+        let mut network = value("network", false);
+        resource.normalize(&mut network);
+        assert_eq!(network, value("network", false));
+        // Application: the state's true, the default false and a configured true are the same.
+        for enabled in [true, false] {
+            let mut application = value("application", enabled);
+            resource.normalize(&mut application);
+            assert_eq!(application, value("application", true));
+        }
+        assert!(settings_to_send(
+            SETTINGS,
+            "application",
+            &value("application", true),
+            &value("application", false)
+        )
+        .is_empty());
+    }
+
+    /// `internal` is Optional+Computed: a configuration that omits it keeps the load
+    /// balancer's scheme (an imported internal one is not replaced), and a new one is
+    /// internet-facing.
+    #[test]
+    fn internal_is_optional_and_computed() {
+        let resource = load_balancer();
+        let attribute = resource
+            .schema
+            .attributes
+            .iter()
+            .find(|a| a.name == "internal")
+            .expect("declared");
+        assert_eq!(attribute.default, None);
+        assert!(attribute.is_computed() && attribute.is_settable() && attribute.force_new);
+
+        let client = aws_sdk_elasticloadbalancingv2::Client::from_conf(
+            aws_sdk_elasticloadbalancingv2::Config::builder()
+                .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
+                .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
+                    "eu-west-1",
+                ))
+                .build(),
+        );
+        let scheme = |internal: Value| {
+            let planned = Value::map([
+                ("load_balancer_type", Value::string("application")),
+                ("internal", internal),
+            ]);
+            create_request(&client, "web", &planned)
+                .as_input()
+                .get_scheme()
+                .clone()
+        };
+        assert_eq!(
+            scheme(Value::Unknown),
+            Some(LoadBalancerSchemeEnum::InternetFacing)
+        );
+        assert_eq!(
+            scheme(Value::Bool(true)),
+            Some(LoadBalancerSchemeEnum::Internal)
+        );
     }
 }
