@@ -685,10 +685,12 @@ fn service_connect_to_sdk(
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // Both timeouts, 0 for the one left unset, as the provider's expandTimeout sends them
+        // (an unset int is 0 in its SDKv2 schema): ECS reads 0 as that timeout turned off.
         let timeout = single(service, "timeout").map(|t| {
             TimeoutConfiguration::builder()
-                .set_idle_timeout_seconds(int(t, "idle_timeout_seconds"))
-                .set_per_request_timeout_seconds(int(t, "per_request_timeout_seconds"))
+                .idle_timeout_seconds(int(t, "idle_timeout_seconds").unwrap_or(0))
+                .per_request_timeout_seconds(int(t, "per_request_timeout_seconds").unwrap_or(0))
                 .build()
         });
         let tls = single(service, "tls").map(|t| {
@@ -2504,6 +2506,39 @@ mod tests {
         let read = service_connect_value(&sent);
         let service = single(&read, "service").expect("read");
         assert_eq!(service.get("client_alias"), &configured_aliases(&config));
+    }
+
+    /// A Service Connect `timeout` with one of its two settings sends the other as 0, as the
+    /// provider's expandTimeout does; ECS answers 0 for it, which reads back as no change from
+    /// the unset argument (a zero value). moto keeps no Service Connect configuration, so only
+    /// this test shows the request.
+    #[test]
+    fn a_service_connect_timeout_sends_both_settings() {
+        let mut config = with_test_traffic_rules(vec![]);
+        let service = config
+            .map_mut()
+            .and_then(|c| c.get_mut("service_connect_configuration"))
+            .and_then(Value::list_mut)
+            .and_then(|items| items.first_mut())
+            .and_then(Value::map_mut)
+            .and_then(|c| c.get_mut("service"))
+            .and_then(Value::list_mut)
+            .and_then(|items| items.first_mut())
+            .and_then(Value::map_mut)
+            .expect("a service");
+        service.insert(
+            "timeout".into(),
+            Value::List(vec![Value::map([(
+                "idle_timeout_seconds",
+                Value::Number(30.0),
+            )])]),
+        );
+        let sent = service_connect_to_sdk(&config)
+            .expect("valid")
+            .expect("configured");
+        let timeout = sent.services()[0].timeout().expect("sent");
+        assert_eq!(timeout.idle_timeout_seconds(), Some(30));
+        assert_eq!(timeout.per_request_timeout_seconds(), Some(0));
     }
 
     /// ECS takes one set of test traffic rules per client alias: a second block is a located
