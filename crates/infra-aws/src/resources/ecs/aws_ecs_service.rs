@@ -2226,20 +2226,32 @@ impl ResourceType for AwsEcsService {
     /// ([`crate::blue_green`]); a single service is one ECS service named `<name>`. Turning
     /// blue/green on or off therefore replaces the object, where AWS's own blue/green (one
     /// service) updates it in place: an update would leave the other form running unrecorded.
-    fn replacing_changes(
-        &self,
-        prior: &Value,
-        planned: &Value,
-        _changed: &[String],
-    ) -> Vec<String> {
+    ///
+    /// A `capacity_provider_strategy` change replaces the service too, as the provider's
+    /// capacityProviderStrategyCustomizeDiff has it ("to be backward compatible, should
+    /// ForceNew almost always"): unless `force_new_deployment = true` and the strategy neither
+    /// appears nor goes away (0 blocks to some, or some to 0), which ECS updates in place.
+    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        let mut paths = Vec::new();
         let before = service_deployment::deployed_by_infra(prior);
         let after = service_deployment::deployed_by_infra(planned);
-        match (before, after) {
-            (Some(before), Some(after)) if before != after => {
-                vec!["deployment_configuration".to_string()]
+        if let (Some(before), Some(after)) = (before, after) {
+            if before != after {
+                paths.push("deployment_configuration".to_string());
             }
-            _ => vec![],
         }
+        let strategy = "capacity_provider_strategy";
+        if changed
+            .iter()
+            .any(|path| path == strategy || path.starts_with(&format!("{strategy}[")))
+        {
+            let in_place = boolean(planned, "force_new_deployment") == Some(true)
+                && blocks(prior, strategy).is_empty() == blocks(planned, strategy).is_empty();
+            if !in_place {
+                paths.push(strategy.to_string());
+            }
+        }
+        paths
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
@@ -2506,6 +2518,72 @@ mod tests {
         let read = service_connect_value(&sent);
         let service = single(&read, "service").expect("read");
         assert_eq!(service.get("client_alias"), &configured_aliases(&config));
+    }
+
+    /// A `capacity_provider_strategy` change replaces the service, as the provider's
+    /// CustomizeDiff forces it, unless `force_new_deployment = true` and the strategy neither
+    /// appears nor goes away.
+    #[test]
+    fn a_capacity_provider_strategy_change_replaces_unless_force_new_deployment() {
+        let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
+        let with = |providers: &[(&str, f64)], force: Option<bool>| {
+            let mut value = Value::map([
+                ("name", Value::string("web")),
+                (
+                    "capacity_provider_strategy",
+                    Value::List(
+                        providers
+                            .iter()
+                            .map(|(name, weight)| {
+                                Value::map([
+                                    ("capacity_provider", Value::string(*name)),
+                                    ("weight", Value::Number(*weight)),
+                                    ("base", Value::Number(0.0)),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ),
+            ]);
+            if let Some(force) = force {
+                value
+                    .map_mut()
+                    .unwrap()
+                    .insert("force_new_deployment".into(), Value::Bool(force));
+            }
+            value
+        };
+        let replaced = |prior: &Value, planned: &Value| {
+            let changed: Vec<String> = infra_engine_free_changed(prior, planned);
+            ecs.replacing_changes(prior, planned, &changed)
+        };
+        let spot = with(&[("FARGATE_SPOT", 1.0)], None);
+        let both = with(&[("FARGATE", 1.0), ("FARGATE_SPOT", 3.0)], None);
+        assert_eq!(replaced(&spot, &both), vec!["capacity_provider_strategy"]);
+        // With force_new_deployment, ECS updates it in place...
+        let spot_forced = with(&[("FARGATE_SPOT", 1.0)], Some(true));
+        let both_forced = with(&[("FARGATE", 1.0), ("FARGATE_SPOT", 3.0)], Some(true));
+        assert!(replaced(&spot_forced, &both_forced).is_empty());
+        // ...unless the strategy appears or goes away.
+        let none_forced = with(&[], Some(true));
+        assert_eq!(
+            replaced(&none_forced, &spot_forced),
+            vec!["capacity_provider_strategy"]
+        );
+        assert_eq!(
+            replaced(&spot_forced, &none_forced),
+            vec!["capacity_provider_strategy"]
+        );
+        assert!(replaced(&spot, &spot).is_empty());
+    }
+
+    /// The paths that differ at the top level, as the engine names a changed block.
+    fn infra_engine_free_changed(prior: &Value, planned: &Value) -> Vec<String> {
+        let keys = ["capacity_provider_strategy", "force_new_deployment"];
+        keys.iter()
+            .filter(|key| prior.get(key) != planned.get(key))
+            .map(|key| key.to_string())
+            .collect()
     }
 
     /// A Service Connect `timeout` with one of its two settings sends the other as 0, as the
