@@ -15,11 +15,13 @@ use std::sync::Arc;
 
 use aws_sdk_ec2::types::{Filter, Tag};
 use infra_core::resource::{ADDRESS_TAG, LINEAGE_TAG};
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
+use infra_core::{
+    Attribute, Block, Operation, ProviderError, ResourceType, Schema, Timeouts, Value,
+};
 
 use crate::ec2_support::{
     chunks_of, describe_by_ids, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
-    string_attribute, tag_entries, update_tags, wait_for, whole_object,
+    optional_string, string_attribute, tag_entries, update_tags, wait_for, whole_object,
 };
 use crate::tagging::WithTags;
 use crate::Aws;
@@ -38,12 +40,27 @@ impl Reading<'_> {
     }
 }
 
-/// One attribute of a declared type and how it is read from the SDK's object; `None` for an
-/// attribute AWS does not report (it reads as null, or as the prior value for those named
-/// in [`Ec2Object::KEPT_FROM_PRIOR`]).
+/// One attribute (or block) of a declared type and how it is read from the SDK's object;
+/// `None` for one AWS does not report (it reads as null, or as the prior value for those
+/// named in [`Ec2Object::KEPT_FROM_PRIOR`]).
 pub struct Declared<Item> {
-    pub attribute: Attribute,
+    pub field: Field,
     pub read: Option<Reader<Item>>,
+}
+
+/// What a declaration declares: an attribute, or a nested block.
+pub enum Field {
+    Attribute(Attribute),
+    Block(Block),
+}
+
+impl Field {
+    fn name(&self) -> &'static str {
+        match self {
+            Field::Attribute(attribute) => attribute.name,
+            Field::Block(block) => block.name,
+        }
+    }
 }
 
 /// How one attribute is read from the SDK's object.
@@ -55,9 +72,30 @@ pub fn read<Item>(
     read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
 ) -> Declared<Item> {
     Declared {
-        attribute,
+        field: Field::Attribute(attribute),
         read: Some(Box::new(read)),
     }
+}
+
+/// A nested block read from the object by `read` (a list of the block's objects).
+pub fn read_block<Item>(
+    block: Block,
+    read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
+) -> Declared<Item> {
+    Declared {
+        field: Field::Block(block),
+        read: Some(Box::new(read)),
+    }
+}
+
+/// A string attribute read by one of the SDK object's accessors, e.g. `Subnet::vpc_id`.
+pub fn string<Item: 'static>(
+    attribute: Attribute,
+    accessor: fn(&Item) -> Option<&str>,
+) -> Declared<Item> {
+    read(attribute, move |item: &Item, _: &Reading| {
+        optional_string(accessor(item))
+    })
 }
 
 /// What makes one EC2 object type; see the module's documentation.
@@ -79,8 +117,8 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     /// Attributes AWS may leave out of its answer, kept from the prior value when read null.
     const KEPT_FROM_PRIOR: &'static [&'static str] = &[];
 
-    /// The attributes, each with its reader, in the schema's order (`tags` and `tags_all`
-    /// are added).
+    /// The attributes and blocks, each with its reader, in the schema's order (`tags` and
+    /// `tags_all` are added).
     fn attributes() -> Vec<Declared<Self::Item>>;
     /// What the schema holds beyond the attributes: timeouts, blocks, arguments not supported.
     fn schema(schema: Schema) -> Schema {
@@ -101,6 +139,21 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     }
     /// Normalization before comparing, as [`ResourceType::normalize`].
     fn normalize(_value: &mut Value) {}
+    /// A state written by an older schema version, as [`ResourceType::upgrade_state`].
+    fn upgrade_state(_from: u64, value: Value) -> Result<Value, String> {
+        Ok(value)
+    }
+    /// What AWS left out of `value`, taken from `prior` (the prior state, or the planned value
+    /// after a create): by default the attributes of [`Ec2Object::KEPT_FROM_PRIOR`] read null.
+    fn keep_unreported(prior: &Value, value: &mut Value) {
+        if let Some(object) = value.map_mut() {
+            for name in Self::KEPT_FROM_PRIOR {
+                if object.get(*name).is_none_or(|read| *read == Value::Null) {
+                    object.insert(name.to_string(), prior.get(name).clone());
+                }
+            }
+        }
+    }
 
     /// Every object with one of `ids` (when given) matching `filters`.
     async fn describe(
@@ -115,9 +168,21 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
         operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError>;
+    /// After a create whose answer was lost, with the object found by its managed tags (read
+    /// whole): finishes what `create` does after its create call. Returns whether it changed
+    /// anything, so that the object is read again.
+    async fn finish_create(
+        _this: &Ec2Type<Self>,
+        _id: &str,
+        _found: &Value,
+        _planned: &Value,
+    ) -> Result<bool, ProviderError> {
+        Ok(false)
+    }
     /// What an update changes beyond the tags (which [`Ec2Type`] updates after it).
     async fn update(
         _this: &Ec2Type<Self>,
+        _operation: &Operation,
         _id: &str,
         _prior: &Value,
         _planned: &Value,
@@ -142,14 +207,15 @@ pub struct Ec2Type<O: Ec2Object> {
 
 impl<O: Ec2Object> Ec2Type<O> {
     pub fn new(aws: Arc<Aws>) -> Ec2Type<O> {
-        let declared = O::attributes();
-        let schema = declared
-            .iter()
-            .fold(Schema::new(), |schema, d| schema.attr(d.attribute.clone()));
-        let readers = declared
-            .into_iter()
-            .map(|d| (d.attribute.name, d.read))
-            .collect();
+        let mut schema = Schema::new();
+        let mut readers = Vec::new();
+        for declared in O::attributes() {
+            readers.push((declared.field.name(), declared.read));
+            schema = match declared.field {
+                Field::Attribute(attribute) => schema.attr(attribute),
+                Field::Block(block) => schema.block(block),
+            };
+        }
         Ec2Type {
             aws,
             schema: O::schema(schema).with_tags(),
@@ -197,14 +263,10 @@ impl<O: Ec2Object> Ec2Type<O> {
         whole_object(&self.schema, entries.chain(tag_entries(O::tags(item))))
     }
 
-    /// `value` with what AWS left out ([`Ec2Object::KEPT_FROM_PRIOR`]) taken from `prior`.
+    /// `value` with what AWS left out ([`Ec2Object::keep_unreported`]) taken from `prior`.
     fn with_unreported(mut value: Value, prior: Option<&Value>) -> Value {
-        if let (Some(prior), Some(object)) = (prior, value.map_mut()) {
-            for name in O::KEPT_FROM_PRIOR {
-                if object.get(*name).is_none_or(|read| *read == Value::Null) {
-                    object.insert(name.to_string(), prior.get(name).clone());
-                }
-            }
+        if let Some(prior) = prior {
+            O::keep_unreported(prior, &mut value);
         }
         value
     }
@@ -257,11 +319,18 @@ impl<O: Ec2Object> Ec2Type<O> {
     ) -> Result<(), ProviderError> {
         let done = &done;
         wait_for(timeout, what, || async move {
-            let read = self.read_ids(&[id.to_string()]).await?;
-            let item = read.iter().find(|(found, _, _)| found == id);
-            Ok(done(item.map(|(_, item, _)| item)).then_some(()))
+            Ok(done(self.item(id).await?.as_ref()).then_some(()))
         })
         .await
+    }
+
+    /// The SDK's object with this ID, or `None` when there is none (or it is gone).
+    pub async fn item(&self, id: &str) -> Result<Option<O::Item>, ProviderError> {
+        let read = self.read_ids(&[id.to_string()]).await?;
+        Ok(read
+            .into_iter()
+            .find(|(found, _, _)| found == id)
+            .map(|(_, item, _)| item))
     }
 
     /// The object with this ID, read whole; an error when there is none.
@@ -295,6 +364,10 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
         O::normalize(value)
     }
 
+    fn upgrade_state(&self, from: u64, value: Value) -> Result<Value, String> {
+        O::upgrade_state(from, value)
+    }
+
     fn default_timeouts(&self) -> Timeouts {
         O::default_timeouts()
     }
@@ -306,12 +379,12 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
 
     async fn update(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let id = Self::id_of(prior)?;
-        O::update(self, &id, prior, planned).await?;
+        O::update(self, operation, &id, prior, planned).await?;
         update_tags(self.ec2().await, &id, prior, planned).await?;
         self.read_one(&id, planned).await
     }
@@ -358,7 +431,13 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
                 tagged(item, ADDRESS_TAG, &operation.address)
                     && tagged(item, LINEAGE_TAG, &operation.lineage)
             });
+        let Some((id, _, value)) = found else {
+            return Ok(None);
+        };
+        if O::finish_create(self, &id, &value, planned).await? {
+            return self.read_one(&id, planned).await.map(Some);
+        }
         // What AWS leaves out is what the create asked for.
-        Ok(found.map(|(_, _, value)| Self::with_unreported(value, Some(planned))))
+        Ok(Some(Self::with_unreported(value, Some(planned))))
     }
 }

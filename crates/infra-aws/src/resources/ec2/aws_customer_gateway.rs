@@ -11,7 +11,7 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Value};
 
-use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{non_empty_attribute, optional_string, tag_specification};
 use crate::error::aws_error;
 
@@ -31,9 +31,9 @@ impl Ec2Object for CustomerGatewayObject {
 
     fn attributes() -> Vec<Declared<CustomerGateway>> {
         vec![
-            read(
+            string(
                 Attribute::computed("id", Type::String),
-                |g: &CustomerGateway, _| optional_string(g.customer_gateway_id()),
+                CustomerGateway::customer_gateway_id,
             ),
             read(
                 Attribute::computed("arn", Type::String),
@@ -42,25 +42,25 @@ impl Ec2Object for CustomerGatewayObject {
                     at.arn(at.account, "customer-gateway", id)
                 },
             ),
-            read(
+            string(
                 Attribute::optional_computed("bgp_asn", Type::String).force_new(),
-                |g: &CustomerGateway, _| optional_string(g.bgp_asn()),
+                CustomerGateway::bgp_asn,
             ),
-            read(
+            string(
                 Attribute::optional_computed("bgp_asn_extended", Type::String).force_new(),
-                |g: &CustomerGateway, _| optional_string(g.bgp_asn_extended()),
+                CustomerGateway::bgp_asn_extended,
             ),
-            read(
+            string(
                 Attribute::optional("certificate_arn", Type::String).force_new(),
-                |g: &CustomerGateway, _| optional_string(g.certificate_arn()),
+                CustomerGateway::certificate_arn,
             ),
-            read(
+            string(
                 Attribute::optional("device_name", Type::String).force_new(),
-                |g: &CustomerGateway, _| optional_string(g.device_name()),
+                CustomerGateway::device_name,
             ),
-            read(
+            string(
                 Attribute::optional("ip_address", Type::String).force_new(),
-                |g: &CustomerGateway, _| optional_string(g.ip_address()),
+                CustomerGateway::ip_address,
             ),
             read(
                 Attribute::required("type", Type::String)

@@ -10,25 +10,18 @@
 //! Not supported yet ([`Schema::not_supported`]): a regional NAT gateway's flow log
 //! (`regional_nat_gateway_id`).
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use aws_sdk_ec2::types::{
     DestinationFileFormat, DestinationOptionsRequest, Filter, FlowLog, FlowLogsResourceType,
-    LogDestinationType, ResourceType as Ec2ResourceType, TrafficType,
+    LogDestinationType, ResourceType as Ec2ResourceType, Tag, TrafficType,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
+use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    bool_attribute, chunks_of, client_token, ec2_arn, filter, in_prior_order, integer_attribute,
-    known_ids, managed_tag_filters, non_empty_attribute, optional_string, single_block,
-    string_attribute, tag_entries, tag_specification, update_tags, whole_object,
+    bool_attribute, client_token, integer_attribute, non_empty_attribute, optional_string,
+    single_block, string_attribute, tag_specification,
 };
 use crate::error::aws_error;
-use crate::tagging::WithTags;
-use crate::Aws;
 
 /// The attributes naming what a flow log watches, with the resource type and id prefix each
 /// means (the longer `tgw-attach-` before `tgw-`).
@@ -59,39 +52,61 @@ fn target_attribute(resource_id: &str) -> &'static str {
         .unwrap_or("vpc_id")
 }
 
-pub struct AwsFlowLog {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsFlowLog = Ec2Type<FlowLogObject>;
+
+pub struct FlowLogObject;
+
+fn destination_options_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional("file_format", Type::String)
+                .default(Value::string("plain-text"))
+                .check(Check::OneOf(&["plain-text", "parquet"])),
+        )
+        .attr(
+            Attribute::optional("hive_compatible_partitions", Type::Bool)
+                .default(Value::Bool(false)),
+        )
+        .attr(Attribute::optional("per_hour_partition", Type::Bool).default(Value::Bool(false)))
 }
 
-impl AwsFlowLog {
-    pub fn new(aws: Arc<Aws>) -> AwsFlowLog {
-        let destination_options = Schema::new()
-            .attr(
-                Attribute::optional("file_format", Type::String)
-                    .default(Value::string("plain-text"))
-                    .check(Check::OneOf(&["plain-text", "parquet"])),
-            )
-            .attr(
-                Attribute::optional("hive_compatible_partitions", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(
-                Attribute::optional("per_hour_partition", Type::Bool).default(Value::Bool(false)),
-            );
-        let mut schema = Schema::new()
-            .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional("deliver_cross_account_role", Type::String).force_new())
-            .attr(Attribute::optional("iam_role_arn", Type::String).force_new())
-            .not_supported(
-                "regional_nat_gateway_id",
-                Type::String,
-                "infra does not make regional NAT gateways; log their VPC instead",
-            )
-            .attr(Attribute::optional_computed("log_destination", Type::String).force_new())
-            .attr(
+#[async_trait::async_trait]
+impl Ec2Object for FlowLogObject {
+    type Item = FlowLog;
+    const NAME: &'static str = "aws_flow_log";
+    const ID_FILTER: Option<&'static str> = Some("flow-log-id");
+    const NOT_FOUND: &'static str = "InvalidFlowLogId.NotFound";
+    const READS_ACCOUNT: bool = true;
+
+    fn attributes() -> Vec<Declared<FlowLog>> {
+        let mut declared = vec![
+            string(
+                Attribute::computed("id", Type::String),
+                FlowLog::flow_log_id,
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |log: &FlowLog, at| {
+                    at.arn(
+                        at.account,
+                        "vpc-flow-log",
+                        log.flow_log_id().unwrap_or_default(),
+                    )
+                },
+            ),
+            string(
+                Attribute::optional("deliver_cross_account_role", Type::String).force_new(),
+                FlowLog::deliver_cross_account_role,
+            ),
+            string(
+                Attribute::optional("iam_role_arn", Type::String).force_new(),
+                FlowLog::deliver_logs_permission_arn,
+            ),
+            string(
+                Attribute::optional_computed("log_destination", Type::String).force_new(),
+                FlowLog::log_destination,
+            ),
+            read(
                 Attribute::optional("log_destination_type", Type::String)
                     .force_new()
                     .default(Value::string("cloud-watch-logs"))
@@ -100,95 +115,55 @@ impl AwsFlowLog {
                         "s3",
                         "kinesis-data-firehose",
                     ])),
-            )
-            .attr(Attribute::optional_computed("log_format", Type::String).force_new())
+                |log: &FlowLog, _| {
+                    let kind = log.log_destination_type().map(LogDestinationType::as_str);
+                    Value::string(kind.unwrap_or("cloud-watch-logs"))
+                },
+            ),
+            string(
+                Attribute::optional_computed("log_format", Type::String).force_new(),
+                FlowLog::log_format,
+            ),
             // Deprecated in provider v5 (use `log_destination`), still accepted.
-            .attr(Attribute::optional_computed("log_group_name", Type::String).force_new())
-            .attr(
+            string(
+                Attribute::optional_computed("log_group_name", Type::String).force_new(),
+                FlowLog::log_group_name,
+            ),
+            read(
                 Attribute::optional("max_aggregation_interval", Type::Number)
                     .force_new()
                     .default(Value::Number(600.0)),
-            )
-            .attr(
+                |log: &FlowLog, _| {
+                    let interval = log.max_aggregation_interval().unwrap_or(600);
+                    Value::Number(f64::from(interval))
+                },
+            ),
+            read(
                 Attribute::optional("traffic_type", Type::String)
                     .force_new()
                     .check(Check::OneOf(&["ACCEPT", "REJECT", "ALL"])),
-            );
-        for (name, _) in TARGETS {
-            schema = schema.attr(Attribute::optional(name, Type::String).force_new());
-        }
-        let schema = schema
-            .block(Block::single("destination_options", destination_options).force_new())
-            .with_tags();
-        AwsFlowLog { aws, schema }
-    }
-
-    async fn describe(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<HashMap<String, Value>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let logs: Vec<FlowLog> = clients
-            .ec2
-            .describe_flow_logs()
-            .set_filter(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
-        if logs.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let account = self.aws.account_id().await?;
-        let mut found = HashMap::new();
-        for log in &logs {
-            let Some(id) = log.flow_log_id() else {
-                continue;
-            };
-            let resource_id = log.resource_id().unwrap_or_default();
-            let mut entries = vec![
-                ("id", Value::string(id)),
-                (
-                    "arn",
-                    Value::string(ec2_arn(&clients.region, &account, "vpc-flow-log", id)),
-                ),
-                (target_attribute(resource_id), Value::string(resource_id)),
-                (
-                    "traffic_type",
-                    optional_string(log.traffic_type().map(TrafficType::as_str)),
-                ),
-                (
-                    "log_destination_type",
-                    Value::string(
-                        log.log_destination_type()
-                            .map(LogDestinationType::as_str)
-                            .unwrap_or("cloud-watch-logs"),
-                    ),
-                ),
-                ("log_destination", optional_string(log.log_destination())),
-                ("log_group_name", optional_string(log.log_group_name())),
-                ("log_format", optional_string(log.log_format())),
-                (
-                    "iam_role_arn",
-                    optional_string(log.deliver_logs_permission_arn()),
-                ),
-                (
-                    "deliver_cross_account_role",
-                    optional_string(log.deliver_cross_account_role()),
-                ),
-                (
-                    "max_aggregation_interval",
-                    log.max_aggregation_interval()
-                        .map(|n| Value::Number(f64::from(n)))
-                        .unwrap_or(Value::Number(600.0)),
-                ),
-            ];
-            if let Some(options) = log.destination_options() {
-                entries.push((
-                    "destination_options",
-                    Value::List(vec![Value::map([
+                |log: &FlowLog, _| optional_string(log.traffic_type().map(TrafficType::as_str)),
+            ),
+        ];
+        declared.extend(TARGETS.iter().map(|(name, _)| {
+            read(
+                Attribute::optional(name, Type::String).force_new(),
+                move |log: &FlowLog, _| {
+                    let id = log.resource_id().unwrap_or_default();
+                    let watched = target_attribute(id) == *name;
+                    if watched {
+                        Value::string(id)
+                    } else {
+                        Value::Null
+                    }
+                },
+            )
+        }));
+        declared.push(read_block(
+            Block::single("destination_options", destination_options_schema()).force_new(),
+            |log: &FlowLog, _| {
+                let options = log.destination_options().map(|options| {
+                    Value::map([
                         (
                             "file_format",
                             optional_string(
@@ -203,88 +178,34 @@ impl AwsFlowLog {
                             "per_hour_partition",
                             Value::Bool(options.per_hour_partition().unwrap_or(false)),
                         ),
-                    ])]),
-                ));
-            }
-            entries.extend(tag_entries(log.tags()));
-            found.insert(id.to_string(), whole_object(&self.schema, entries));
-        }
-        Ok(found)
+                    ])
+                });
+                Value::List(options.into_iter().collect())
+            },
+        ));
+        declared
     }
 
-    async fn read_one(&self, id: &str, prior: &Value) -> Result<Value, ProviderError> {
-        let mut value = self
-            .describe(vec![filter("flow-log-id", [id])])
-            .await?
-            .remove(id)
-            .ok_or_else(|| {
-                ProviderError::with_code(
-                    "InvalidFlowLogId.NotFound",
-                    format!("flow log {id} not found"),
-                )
-            })?;
-        keep_unreported(prior, &mut value);
-        Ok(value)
-    }
-}
-
-/// What the describe answer left out (moto never returns these) is kept from `prior`.
-fn keep_unreported(prior: &Value, value: &mut Value) {
-    let Some(entries) = value.map_mut() else {
-        return;
-    };
-    if entries
-        .get("deliver_cross_account_role")
-        .is_none_or(Value::is_null)
-    {
-        entries.insert(
-            "deliver_cross_account_role".into(),
-            prior.get("deliver_cross_account_role").clone(),
-        );
-    }
-    let no_options = entries
-        .get("destination_options")
-        .and_then(Value::as_list)
-        .is_none_or(|items| items.is_empty());
-    if no_options && prior.get("destination_options").is_wholly_known() {
-        let options = match prior.get("destination_options") {
-            Value::Null => Value::List(Vec::new()),
-            other => other.clone(),
-        };
-        entries.insert("destination_options".into(), options);
-    }
-}
-
-/// The single target attribute set in `config`, or the problems with the set of targets.
-fn target(config: &Value) -> Result<(&'static str, Option<String>), Vec<(String, String)>> {
-    let set: Vec<&'static str> = TARGETS
-        .iter()
-        .map(|(name, _)| *name)
-        .filter(|name| !config.get(name).is_null())
-        .collect();
-    match set.as_slice() {
-        [name] => Ok((name, string_attribute(config, name))),
-        _ => Err(vec![(
-            "vpc_id".to_string(),
-            "exactly one of eni_id, subnet_id, transit_gateway_id, transit_gateway_attachment_id or vpc_id must be set.".to_string(),
-        )]),
-    }
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsFlowLog {
-    fn name(&self) -> &'static str {
-        "aws_flow_log"
+    fn schema(schema: Schema) -> Schema {
+        schema.version(1).not_supported(
+            "regional_nat_gateway_id",
+            Type::String,
+            "infra does not make regional NAT gateways; log their VPC instead",
+        )
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn id(log: &FlowLog) -> Option<&str> {
+        log.flow_log_id()
+    }
+
+    fn tags(log: &FlowLog) -> &[Tag] {
+        log.tags()
     }
 
     /// The provider's `flowLogStateUpgradeV0`: a `log_group_name` becomes the log group's ARN
     /// in `log_destination` (in the flow log's own partition, region and account, read from
     /// its ARN), and `log_group_name` is cleared.
-    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+    fn upgrade_state(from: u64, mut value: Value) -> Result<Value, String> {
         if from != 0 {
             return Ok(value);
         }
@@ -311,7 +232,7 @@ impl ResourceType for AwsFlowLog {
         Ok(value)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let target = match target(config) {
             Ok((name, _)) => Some(name),
@@ -352,7 +273,31 @@ impl ResourceType for AwsFlowLog {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    fn keep_unreported(prior: &Value, value: &mut Value) {
+        keep_unreported(prior, value)
+    }
+
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<FlowLog>, ProviderError> {
+        ec2.describe_flow_logs()
+            .set_flow_log_ids(ids)
+            .set_filter((!filters.is_empty()).then_some(filters))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(aws_error)
+    }
+
+    async fn create(
+        this: &AwsFlowLog,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
         let (attribute, resource_id) =
             target(planned).map_err(|problems| ProviderError::new(problems[0].1.clone()))?;
         let resource_id = resource_id
@@ -371,11 +316,9 @@ impl ResourceType for AwsFlowLog {
                 .per_hour_partition(bool_attribute(options, "per_hour_partition", false))
                 .build()
         });
-        let output = self
-            .aws
-            .clients()
+        let output = this
+            .ec2()
             .await
-            .ec2
             .create_flow_logs()
             .client_token(client_token(operation, planned))
             .resource_type(resource_type_of(attribute))
@@ -423,32 +366,19 @@ impl ResourceType for AwsFlowLog {
             .first()
             .ok_or_else(|| ProviderError::new("CreateFlowLogs returned no flow log id"))?
             .to_string();
-        self.read_one(&id, planned).await
+        Ok(id)
     }
 
-    async fn update(
-        &self,
+    async fn delete(
+        this: &AwsFlowLog,
         _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_flow_log: prior state has no id"))?;
-        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
-        self.read_one(&id, planned).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let output = self
-            .aws
-            .clients()
+        id: &str,
+    ) -> Result<(), ProviderError> {
+        let output = this
+            .ec2()
             .await
-            .ec2
             .delete_flow_logs()
-            .flow_log_ids(&id)
+            .flow_log_ids(id)
             .send()
             .await
             .map_err(aws_error);
@@ -471,38 +401,48 @@ impl ResourceType for AwsFlowLog {
             None => Ok(()),
         }
     }
+}
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            found.extend(
-                self.describe(vec![filter("flow-log-id", chunk.iter().cloned())])
-                    .await?,
-            );
-        }
-        let mut read = in_prior_order(prior, &found);
-        for (value, before) in read.iter_mut().zip(prior) {
-            if let Some(value) = value {
-                keep_unreported(before, value);
-            }
-        }
-        Ok(read)
+/// What the describe answer left out (moto never returns these) is kept from `prior`.
+fn keep_unreported(prior: &Value, value: &mut Value) {
+    let Some(entries) = value.map_mut() else {
+        return;
+    };
+    if entries
+        .get("deliver_cross_account_role")
+        .is_none_or(Value::is_null)
+    {
+        entries.insert(
+            "deliver_cross_account_role".into(),
+            prior.get("deliver_cross_account_role").clone(),
+        );
     }
+    let no_options = entries
+        .get("destination_options")
+        .and_then(Value::as_list)
+        .is_none_or(|items| items.is_empty());
+    if no_options && prior.get("destination_options").is_wholly_known() {
+        let options = match prior.get("destination_options") {
+            Value::Null => Value::List(Vec::new()),
+            other => other.clone(),
+        };
+        entries.insert("destination_options".into(), options);
+    }
+}
 
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let mut found = self
-            .describe(managed_tag_filters(operation))
-            .await?
-            .into_values()
-            .next();
-        if let Some(value) = &mut found {
-            keep_unreported(planned, value);
-        }
-        Ok(found)
+/// The single target attribute set in `config`, or the problems with the set of targets.
+fn target(config: &Value) -> Result<(&'static str, Option<String>), Vec<(String, String)>> {
+    let set: Vec<&'static str> = TARGETS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| !config.get(name).is_null())
+        .collect();
+    match set.as_slice() {
+        [name] => Ok((name, string_attribute(config, name))),
+        _ => Err(vec![(
+            "vpc_id".to_string(),
+            "exactly one of eni_id, subnet_id, transit_gateway_id, transit_gateway_attachment_id or vpc_id must be set.".to_string(),
+        )]),
     }
 }
 

@@ -4,7 +4,7 @@
 use aws_sdk_ec2::types::{Filter, InternetGateway, ResourceType as Ec2ResourceType, Tag};
 use infra_core::{Attribute, Operation, ProviderError, Timeouts, Type, Value};
 
-use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     delete_with_retry, has_code, non_empty_attribute, optional_string, tag_specification,
 };
@@ -23,9 +23,9 @@ impl Ec2Object for InternetGatewayObject {
 
     fn attributes() -> Vec<Declared<InternetGateway>> {
         vec![
-            read(
+            string(
                 Attribute::computed("id", Type::String),
-                |g: &InternetGateway, _| optional_string(g.internet_gateway_id()),
+                InternetGateway::internet_gateway_id,
             ),
             read(
                 Attribute::computed("arn", Type::String),
@@ -111,6 +111,7 @@ impl Ec2Object for InternetGatewayObject {
 
     async fn update(
         this: &AwsInternetGateway,
+        _operation: &Operation,
         id: &str,
         prior: &Value,
         planned: &Value,

@@ -12,7 +12,7 @@ use aws_sdk_ec2::types::{
 use infra_core::resource::ADDRESS_TAG;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     delete_with_retry, ec2_tags, filter, has_code, non_empty_attribute, optional_string,
     string_list, string_values, tag_specification,
@@ -50,9 +50,9 @@ impl Ec2Object for DhcpOptionsObject {
 
     fn attributes() -> Vec<Declared<DhcpOptions>> {
         let mut attributes = vec![
-            read(
+            string(
                 Attribute::computed("id", Type::String),
-                |set: &DhcpOptions, _| optional_string(set.dhcp_options_id()),
+                DhcpOptions::dhcp_options_id,
             ),
             read(
                 Attribute::computed("arn", Type::String),

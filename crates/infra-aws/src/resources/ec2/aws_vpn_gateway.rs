@@ -6,23 +6,20 @@
 //! moto attaches and detaches at once and holds every argument; AWS takes a while, so attach
 //! and detach wait for the attachment state.
 
-use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_ec2::types::{
-    AttachmentStatus, Filter, GatewayType, ResourceType as Ec2ResourceType, VpnGateway, VpnState,
+    AttachmentStatus, Filter, GatewayType, ResourceType as Ec2ResourceType, Tag, VpnGateway,
+    VpnState,
 };
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
+use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    chunks_of, delete_with_retry, ec2_arn, filter, has_code, in_prior_order, known_ids,
-    managed_tag_filters, non_empty_attribute, optional_string, string_attribute, tag_entries,
-    tag_specification, update_tags, wait_for, whole_object,
+    delete_with_retry, filter, has_code, non_empty_attribute, optional_string, tag_specification,
+    wait_for,
 };
 use crate::error::aws_error;
-use crate::tagging::WithTags;
-use crate::Aws;
 
 /// The virtual private gateways matching `filters` that are not deleted.
 pub(crate) async fn describe_vpn_gateways(
@@ -38,14 +35,23 @@ pub(crate) async fn describe_vpn_gateways(
     Ok(output
         .vpn_gateways()
         .iter()
-        .filter(|gateway| {
-            !matches!(
-                gateway.state(),
-                Some(VpnState::Deleted | VpnState::Deleting)
-            )
-        })
+        .filter(|gateway| !VpnGatewayObject::is_gone(gateway))
         .cloned()
         .collect())
+}
+
+/// The VPCs the gateway is attached or attaching to.
+fn attached_vpcs(gateway: &VpnGateway) -> impl Iterator<Item = &str> {
+    gateway
+        .vpc_attachments()
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.state(),
+                Some(AttachmentStatus::Attached | AttachmentStatus::Attaching)
+            )
+        })
+        .filter_map(|a| a.vpc_id())
 }
 
 /// The state of `vpc_id`'s attachment to `gateway`, if there is one that is not detached.
@@ -134,100 +140,67 @@ pub(crate) async fn detach_vpn_gateway(
     .await
 }
 
-pub struct AwsVpnGateway {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsVpnGateway = Ec2Type<VpnGatewayObject>;
 
-impl AwsVpnGateway {
-    pub fn new(aws: Arc<Aws>) -> AwsVpnGateway {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional_computed("amazon_side_asn", Type::String).force_new())
-            .attr(Attribute::optional("availability_zone", Type::String).force_new())
-            .attr(Attribute::optional_computed("vpc_id", Type::String))
-            .with_tags();
-        AwsVpnGateway { aws, schema }
-    }
-
-    async fn describe(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<HashMap<String, Value>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let gateways = describe_vpn_gateways(&clients.ec2, filters).await?;
-        if gateways.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let account = self.aws.account_id().await?;
-        let mut found = HashMap::new();
-        for gateway in &gateways {
-            let Some(id) = gateway.vpn_gateway_id() else {
-                continue;
-            };
-            let vpc_id = gateway
-                .vpc_attachments()
-                .iter()
-                .find(|a| {
-                    matches!(
-                        a.state(),
-                        Some(AttachmentStatus::Attached | AttachmentStatus::Attaching)
-                    )
-                })
-                .and_then(|a| a.vpc_id());
-            let mut entries = vec![
-                ("id", Value::string(id)),
-                (
-                    "arn",
-                    Value::string(ec2_arn(&clients.region, &account, "vpn-gateway", id)),
-                ),
-                (
-                    "amazon_side_asn",
-                    optional_string(
-                        gateway
-                            .amazon_side_asn()
-                            .map(|asn| asn.to_string())
-                            .as_deref(),
-                    ),
-                ),
-                (
-                    "availability_zone",
-                    optional_string(gateway.availability_zone().filter(|az| !az.is_empty())),
-                ),
-                ("vpc_id", optional_string(vpc_id)),
-            ];
-            entries.extend(tag_entries(gateway.tags()));
-            found.insert(id.to_string(), whole_object(&self.schema, entries));
-        }
-        Ok(found)
-    }
-
-    async fn read_one(&self, id: &str) -> Result<Value, ProviderError> {
-        self.describe(vec![filter("vpn-gateway-id", [id])])
-            .await?
-            .remove(id)
-            .ok_or_else(|| {
-                ProviderError::with_code(
-                    "InvalidVpnGatewayID.NotFound",
-                    format!("VPN gateway {id} not found"),
-                )
-            })
-    }
-}
+pub struct VpnGatewayObject;
 
 #[async_trait::async_trait]
-impl ResourceType for AwsVpnGateway {
-    fn name(&self) -> &'static str {
-        "aws_vpn_gateway"
+impl Ec2Object for VpnGatewayObject {
+    type Item = VpnGateway;
+    const NAME: &'static str = "aws_vpn_gateway";
+    const ID_FILTER: Option<&'static str> = Some("vpn-gateway-id");
+    const NOT_FOUND: &'static str = "InvalidVpnGatewayID.NotFound";
+    const READS_ACCOUNT: bool = true;
+
+    fn attributes() -> Vec<Declared<VpnGateway>> {
+        vec![
+            string(
+                Attribute::computed("id", Type::String),
+                VpnGateway::vpn_gateway_id,
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |g: &VpnGateway, at| {
+                    let id = g.vpn_gateway_id().unwrap_or_default();
+                    at.arn(at.account, "vpn-gateway", id)
+                },
+            ),
+            read(
+                Attribute::optional_computed("amazon_side_asn", Type::String).force_new(),
+                |g: &VpnGateway, _| {
+                    optional_string(g.amazon_side_asn().map(|asn| asn.to_string()).as_deref())
+                },
+            ),
+            read(
+                Attribute::optional("availability_zone", Type::String).force_new(),
+                |g: &VpnGateway, _| {
+                    optional_string(g.availability_zone().filter(|az| !az.is_empty()))
+                },
+            ),
+            read(
+                Attribute::optional_computed("vpc_id", Type::String),
+                |g: &VpnGateway, _| optional_string(attached_vpcs(g).next()),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn id(gateway: &VpnGateway) -> Option<&str> {
+        gateway.vpn_gateway_id()
+    }
+
+    fn tags(gateway: &VpnGateway) -> &[Tag] {
+        gateway.tags()
+    }
+
+    fn is_gone(gateway: &VpnGateway) -> bool {
+        matches!(
+            gateway.state(),
+            Some(VpnState::Deleted | VpnState::Deleting)
+        )
     }
 
     /// The provider's check of `amazon_side_asn`: 64512-65534 or 4200000000-4294967294.
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let asn = config.get("amazon_side_asn");
         let Some(text) = asn.as_str() else {
             return vec![];
@@ -245,8 +218,27 @@ impl ResourceType for AwsVpnGateway {
         }
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<VpnGateway>, ProviderError> {
+        let output = ec2
+            .describe_vpn_gateways()
+            .set_vpn_gateway_ids(ids)
+            .set_filters((!filters.is_empty()).then_some(filters))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(output.vpn_gateways().to_vec())
+    }
+
+    async fn create(
+        this: &AwsVpnGateway,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let ec2 = this.ec2().await;
         let output = ec2
             .create_vpn_gateway()
             .r#type(GatewayType::Ipsec1)
@@ -267,73 +259,53 @@ impl ResourceType for AwsVpnGateway {
             .and_then(VpnGateway::vpn_gateway_id)
             .ok_or_else(|| ProviderError::new("CreateVpnGateway returned no id"))?
             .to_string();
-        wait_for(
-            operation.timeouts.create,
-            &format!("VPN gateway {id} to become available"),
-            || async {
-                let gateways =
-                    describe_vpn_gateways(ec2, vec![filter("vpn-gateway-id", [id.as_str()])])
-                        .await?;
-                Ok(gateways
-                    .first()
-                    .filter(|g| g.state() == Some(&VpnState::Available))
-                    .map(|_| ()))
-            },
-        )
+        let what = format!("VPN gateway {id} to become available");
+        this.wait_until(&id, operation.timeouts.create, &what, |gateway| {
+            gateway.is_some_and(|g| g.state() == Some(&VpnState::Available))
+        })
         .await?;
         if let Some(vpc_id) = non_empty_attribute(planned, "vpc_id") {
             attach_vpn_gateway(ec2, &id, &vpc_id, operation.timeouts.create).await?;
         }
-        self.read_one(&id).await
+        Ok(id)
     }
 
+    /// A changed `vpc_id` detaches from the old VPC and attaches to the new one.
     async fn update(
-        &self,
+        this: &AwsVpnGateway,
         operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_vpn_gateway: prior state has no id"))?;
-        let ec2 = &self.aws.clients().await.ec2;
+    ) -> Result<(), ProviderError> {
+        let ec2 = this.ec2().await;
+        let timeout = operation.timeouts.update;
         let before = non_empty_attribute(prior, "vpc_id");
         let after = non_empty_attribute(planned, "vpc_id");
         if before != after && !planned.get("vpc_id").is_unknown() {
             if let Some(vpc_id) = &before {
-                detach_vpn_gateway(ec2, &id, vpc_id, operation.timeouts.update).await?;
+                detach_vpn_gateway(ec2, id, vpc_id, timeout).await?;
             }
             if let Some(vpc_id) = &after {
-                attach_vpn_gateway(ec2, &id, vpc_id, operation.timeouts.update).await?;
+                attach_vpn_gateway(ec2, id, vpc_id, timeout).await?;
             }
         }
-        update_tags(ec2, &id, prior, planned).await?;
-        self.read_one(&id).await
+        Ok(())
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let ec2 = &self.aws.clients().await.ec2;
+    async fn delete(
+        this: &AwsVpnGateway,
+        operation: &Operation,
+        id: &str,
+    ) -> Result<(), ProviderError> {
+        let ec2 = this.ec2().await;
         // Detach from whatever AWS says it is attached to, not only what the state says.
-        let gateways =
-            describe_vpn_gateways(ec2, vec![filter("vpn-gateway-id", [id.as_str()])]).await?;
-        let Some(gateway) = gateways.first() else {
+        let Some(gateway) = this.item(id).await? else {
             return Ok(());
         };
-        let attached: Vec<String> = gateway
-            .vpc_attachments()
-            .iter()
-            .filter(|a| {
-                matches!(
-                    a.state(),
-                    Some(AttachmentStatus::Attached | AttachmentStatus::Attaching)
-                )
-            })
-            .filter_map(|a| a.vpc_id().map(str::to_string))
-            .collect();
+        let attached: Vec<String> = attached_vpcs(&gateway).map(str::to_string).collect();
         for vpc_id in attached {
-            detach_vpn_gateway(ec2, &id, &vpc_id, operation.timeouts.delete).await?;
+            detach_vpn_gateway(ec2, id, &vpc_id, operation.timeouts.delete).await?;
         }
         delete_with_retry(
             operation.timeouts.delete,
@@ -341,7 +313,7 @@ impl ResourceType for AwsVpnGateway {
             || async {
                 match ec2
                     .delete_vpn_gateway()
-                    .vpn_gateway_id(&id)
+                    .vpn_gateway_id(id)
                     .send()
                     .await
                     .map_err(aws_error)
@@ -356,28 +328,5 @@ impl ResourceType for AwsVpnGateway {
             },
         )
         .await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            found.extend(
-                self.describe(vec![filter("vpn-gateway-id", chunk.iter().cloned())])
-                    .await?,
-            );
-        }
-        Ok(in_prior_order(prior, &found))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .describe(managed_tag_filters(operation))
-            .await?
-            .into_values()
-            .next())
     }
 }
