@@ -76,90 +76,8 @@ impl DataSourceType for AwsAcmCertificateData {
                 "at least one of `domain,tags` must be specified",
             ));
         }
-        let mut statuses = strings(config, "statuses");
-        if statuses.is_empty() {
-            statuses.push("ISSUED".to_string());
-        }
-        let mut key_types = strings(config, "key_types");
-        if key_types.is_empty() {
-            key_types = KEY_TYPES.iter().map(|k| k.to_string()).collect();
-        }
-        let types = strings(config, "types");
-        let mut arns = Vec::new();
-        let mut pages = client
-            .list_certificates()
-            .set_certificate_statuses(Some(
-                statuses
-                    .iter()
-                    .map(|s| CertificateStatus::from(s.as_str()))
-                    .collect(),
-            ))
-            .includes(
-                Filters::builder()
-                    .set_key_types(Some(
-                        key_types
-                            .iter()
-                            .map(|k| KeyAlgorithm::from(k.as_str()))
-                            .collect(),
-                    ))
-                    .build(),
-            )
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            for summary in page.map_err(aws_error)?.certificate_summary_list() {
-                if domain.is_some() && summary.domain_name() != domain.as_deref() {
-                    continue;
-                }
-                if !types.is_empty()
-                    && !summary
-                        .r#type()
-                        .is_some_and(|t| types.iter().any(|w| w == t.as_str()))
-                {
-                    continue;
-                }
-                arns.extend(summary.certificate_arn().map(str::to_string));
-            }
-        }
-        let mut matched = Vec::new();
-        for arn in arns {
-            let tags: Vec<(String, String)> = client
-                .list_tags_for_certificate()
-                .certificate_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error)?
-                .tags()
-                .iter()
-                .map(|t| {
-                    (
-                        t.key().to_string(),
-                        t.value().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect();
-            if !wanted_tags.iter().all(|t| tags.contains(t)) {
-                continue;
-            }
-            let detail = match client
-                .describe_certificate()
-                .certificate_arn(&arn)
-                .send()
-                .await
-            {
-                Ok(response) => response.certificate().cloned(),
-                Err(error) => {
-                    let error = aws_error(error);
-                    if is_missing(&error) {
-                        continue;
-                    }
-                    return Err(error);
-                }
-            };
-            if let Some(detail) = detail {
-                matched.push((arn, detail, tags));
-            }
-        }
+        let arns = listed_certificates(client, config, domain.as_deref()).await?;
+        let mut matched = tagged_certificates(client, arns, &wanted_tags).await?;
         if matched.is_empty() {
             return Err(ProviderError::new(format!(
                 "no ACM Certificate matching domain ({}) found",
@@ -214,4 +132,115 @@ impl DataSourceType for AwsAcmCertificateData {
         }
         Ok(value)
     }
+}
+
+/// The ARNs of the certificates with the configuration's statuses, key types, types and
+/// domain (when given).
+async fn listed_certificates(
+    client: &aws_sdk_acm::Client,
+    config: &Value,
+    domain: Option<&str>,
+) -> Result<Vec<String>, ProviderError> {
+    let mut statuses = strings(config, "statuses");
+    if statuses.is_empty() {
+        statuses.push("ISSUED".to_string());
+    }
+    let mut key_types = strings(config, "key_types");
+    if key_types.is_empty() {
+        key_types = KEY_TYPES.iter().map(|k| k.to_string()).collect();
+    }
+    let types = strings(config, "types");
+    let mut arns = Vec::new();
+    let mut pages = client
+        .list_certificates()
+        .set_certificate_statuses(Some(
+            statuses
+                .iter()
+                .map(|s| CertificateStatus::from(s.as_str()))
+                .collect(),
+        ))
+        .includes(
+            Filters::builder()
+                .set_key_types(Some(
+                    key_types
+                        .iter()
+                        .map(|k| KeyAlgorithm::from(k.as_str()))
+                        .collect(),
+                ))
+                .build(),
+        )
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        for summary in page.map_err(aws_error)?.certificate_summary_list() {
+            if domain.is_some() && summary.domain_name() != domain {
+                continue;
+            }
+            if !types.is_empty()
+                && !summary
+                    .r#type()
+                    .is_some_and(|t| types.iter().any(|w| w == t.as_str()))
+            {
+                continue;
+            }
+            arns.extend(summary.certificate_arn().map(str::to_string));
+        }
+    }
+    Ok(arns)
+}
+
+/// Of `arns`, the certificates carrying every one of `wanted_tags`, with their details and
+/// tags; a certificate deleted meanwhile is left out.
+async fn tagged_certificates(
+    client: &aws_sdk_acm::Client,
+    arns: Vec<String>,
+    wanted_tags: &[(String, String)],
+) -> Result<
+    Vec<(
+        String,
+        aws_sdk_acm::types::CertificateDetail,
+        Vec<(String, String)>,
+    )>,
+    ProviderError,
+> {
+    let mut matched = Vec::new();
+    for arn in arns {
+        let tags: Vec<(String, String)> = client
+            .list_tags_for_certificate()
+            .certificate_arn(&arn)
+            .send()
+            .await
+            .map_err(aws_error)?
+            .tags()
+            .iter()
+            .map(|t| {
+                (
+                    t.key().to_string(),
+                    t.value().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        if !wanted_tags.iter().all(|t| tags.contains(t)) {
+            continue;
+        }
+        let detail = match client
+            .describe_certificate()
+            .certificate_arn(&arn)
+            .send()
+            .await
+        {
+            Ok(response) => response.certificate().cloned(),
+            Err(error) => {
+                let error = aws_error(error);
+                if is_missing(&error) {
+                    continue;
+                }
+                return Err(error);
+            }
+        };
+        if let Some(detail) = detail {
+            matched.push((arn, detail, tags));
+        }
+    }
+    Ok(matched)
 }

@@ -98,12 +98,67 @@ impl AwsDbInstanceData {
     }
 }
 
+/// The attributes read from one text field of the instance.
+const TEXT: &[(&str, fn(&DbInstance) -> Option<&str>)] = &[
+    ("id", DbInstance::db_instance_identifier),
+    ("availability_zone", DbInstance::availability_zone),
+    ("ca_cert_identifier", DbInstance::ca_certificate_identifier),
+    ("db_cluster_identifier", DbInstance::db_cluster_identifier),
+    ("db_instance_arn", DbInstance::db_instance_arn),
+    ("db_instance_class", DbInstance::db_instance_class),
+    ("db_name", DbInstance::db_name),
+    ("engine", DbInstance::engine),
+    ("engine_version", DbInstance::engine_version),
+    ("kms_key_id", DbInstance::kms_key_id),
+    ("license_model", DbInstance::license_model),
+    ("master_username", DbInstance::master_username),
+    ("monitoring_role_arn", DbInstance::monitoring_role_arn),
+    ("network_type", DbInstance::network_type),
+    (
+        "preferred_backup_window",
+        DbInstance::preferred_backup_window,
+    ),
+    (
+        "preferred_maintenance_window",
+        DbInstance::preferred_maintenance_window,
+    ),
+    (
+        "replicate_source_db",
+        DbInstance::read_replica_source_db_instance_identifier,
+    ),
+    ("resource_id", DbInstance::dbi_resource_id),
+    ("storage_type", DbInstance::storage_type),
+    ("timezone", DbInstance::timezone),
+];
+
+/// The attributes read from one integer field of the instance.
+const INTEGERS: &[(&str, fn(&DbInstance) -> Option<i32>)] = &[
+    ("allocated_storage", DbInstance::allocated_storage),
+    (
+        "backup_retention_period",
+        DbInstance::backup_retention_period,
+    ),
+    ("db_instance_port", DbInstance::db_instance_port),
+    ("iops", DbInstance::iops),
+    ("monitoring_interval", DbInstance::monitoring_interval),
+    ("storage_throughput", DbInstance::storage_throughput),
+];
+
+/// The attributes read from one boolean field of the instance.
+const FLAGS: &[(&str, fn(&DbInstance) -> Option<bool>)] = &[
+    (
+        "auto_minor_version_upgrade",
+        DbInstance::auto_minor_version_upgrade,
+    ),
+    ("multi_az", DbInstance::multi_az),
+    ("publicly_accessible", DbInstance::publicly_accessible),
+    ("storage_encrypted", DbInstance::storage_encrypted),
+];
+
 fn to_value(instance: &DbInstance, config: &Value) -> Value {
     let endpoint = instance.endpoint();
     let address = endpoint.and_then(|e| e.address());
     let port = endpoint.and_then(|e| e.port());
-    let int = |n: Option<i32>| number(n.map(i64::from));
-    let boolean = |b: Option<bool>| b.map(Value::Bool).unwrap_or(Value::Null);
     let mut value = config.clone();
     let Some(entries) = value.map_mut() else {
         return value;
@@ -111,7 +166,15 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
     let mut put = |key: &str, v: Value| {
         entries.insert(key.to_string(), v);
     };
-    put("id", text(instance.db_instance_identifier()));
+    for (key, field) in TEXT {
+        put(key, text(field(instance)));
+    }
+    for (key, field) in INTEGERS {
+        put(key, number(field(instance).map(i64::from)));
+    }
+    for (key, field) in FLAGS {
+        put(key, field(instance).map(Value::Bool).unwrap_or(Value::Null));
+    }
     put("address", text(address));
     put(
         "endpoint",
@@ -124,29 +187,7 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
         "hosted_zone_id",
         text(endpoint.and_then(|e| e.hosted_zone_id())),
     );
-    put("port", int(port));
-    put("allocated_storage", int(instance.allocated_storage()));
-    put(
-        "auto_minor_version_upgrade",
-        boolean(instance.auto_minor_version_upgrade()),
-    );
-    put("availability_zone", text(instance.availability_zone()));
-    put(
-        "backup_retention_period",
-        int(instance.backup_retention_period()),
-    );
-    put(
-        "ca_cert_identifier",
-        text(instance.ca_certificate_identifier()),
-    );
-    put(
-        "db_cluster_identifier",
-        text(instance.db_cluster_identifier()),
-    );
-    put("db_instance_arn", text(instance.db_instance_arn()));
-    put("db_instance_class", text(instance.db_instance_class()));
-    put("db_name", text(instance.db_name()));
-    put("db_instance_port", int(instance.db_instance_port()));
+    put("port", number(port.map(i64::from)));
     put(
         "db_parameter_groups",
         string_list(
@@ -177,12 +218,6 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
         "enabled_cloudwatch_logs_exports",
         string_list(instance.enabled_cloudwatch_logs_exports()),
     );
-    put("engine", text(instance.engine()));
-    put("engine_version", text(instance.engine_version()));
-    put("iops", int(instance.iops()));
-    put("kms_key_id", text(instance.kms_key_id()));
-    put("license_model", text(instance.license_model()));
-    put("master_username", text(instance.master_username()));
     put(
         "master_user_secret",
         Value::List(
@@ -199,10 +234,6 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
                 .collect(),
         ),
     );
-    put("monitoring_interval", int(instance.monitoring_interval()));
-    put("monitoring_role_arn", text(instance.monitoring_role_arn()));
-    put("multi_az", boolean(instance.multi_az()));
-    put("network_type", text(instance.network_type()));
     put(
         "option_group_memberships",
         string_list(
@@ -212,27 +243,6 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
                 .filter_map(|g| g.option_group_name()),
         ),
     );
-    put(
-        "preferred_backup_window",
-        text(instance.preferred_backup_window()),
-    );
-    put(
-        "preferred_maintenance_window",
-        text(instance.preferred_maintenance_window()),
-    );
-    put(
-        "publicly_accessible",
-        boolean(instance.publicly_accessible()),
-    );
-    put(
-        "replicate_source_db",
-        text(instance.read_replica_source_db_instance_identifier()),
-    );
-    put("resource_id", text(instance.dbi_resource_id()));
-    put("storage_encrypted", boolean(instance.storage_encrypted()));
-    put("storage_throughput", int(instance.storage_throughput()));
-    put("storage_type", text(instance.storage_type()));
-    put("timezone", text(instance.timezone()));
     put(
         "vpc_security_groups",
         string_list(

@@ -525,153 +525,153 @@ fn volumes_value(volumes: &[Volume], hint: &Value) -> Value {
                     .find(|v| v.get("name").as_str() == Some(name))
                     .cloned()
                     .unwrap_or(Value::Null);
-                let unset_default =
-                    |block: &str, key: &str, reported: Option<&str>, default: &str| {
-                        let hinted = single(&mine, block)
-                            .map(|b| b.get(key))
-                            .unwrap_or(&Value::Null);
-                        match reported {
-                            Some(r) if r == default && hinted.is_null() => Value::Null,
-                            other => text(other),
-                        }
-                    };
-                let docker = volume
-                    .docker_volume_configuration()
-                    .map(|d| {
-                        Value::map([
-                            (
-                                "scope",
-                                unset_default(
-                                    "docker_volume_configuration",
-                                    "scope",
-                                    d.scope().map(|s| s.as_str()),
-                                    "task",
-                                ),
-                            ),
-                            (
-                                "autoprovision",
-                                match d.autoprovision() {
-                                    Some(false)
-                                        if single(&mine, "docker_volume_configuration")
-                                            .is_none_or(|b| b.get("autoprovision").is_null()) =>
-                                    {
-                                        Value::Null
-                                    }
-                                    other => other.map(Value::Bool).unwrap_or(Value::Null),
-                                },
-                            ),
-                            ("driver", text(d.driver())),
-                            ("driver_opts", map_value(d.driver_opts())),
-                            ("labels", map_value(d.labels())),
-                        ])
-                    })
-                    .into_iter()
-                    .collect();
-                let efs = volume
-                    .efs_volume_configuration()
-                    .map(|e| {
-                        Value::map([
-                            ("file_system_id", Value::string(e.file_system_id())),
-                            (
-                                "root_directory",
-                                unset_default(
-                                    "efs_volume_configuration",
-                                    "root_directory",
-                                    e.root_directory(),
-                                    "/",
-                                ),
-                            ),
-                            (
-                                "transit_encryption",
-                                unset_default(
-                                    "efs_volume_configuration",
-                                    "transit_encryption",
-                                    e.transit_encryption().map(|t| t.as_str()),
-                                    "DISABLED",
-                                ),
-                            ),
-                            (
-                                "transit_encryption_port",
-                                number(e.transit_encryption_port().map(i64::from)),
-                            ),
-                            (
-                                "authorization_config",
-                                Value::List(
-                                    e.authorization_config()
-                                        .map(|a| {
-                                            Value::map([
-                                                ("access_point_id", text(a.access_point_id())),
-                                                ("iam", text(a.iam().map(|i| i.as_str()))),
-                                            ])
-                                        })
-                                        .into_iter()
-                                        .collect(),
-                                ),
-                            ),
-                        ])
-                    })
-                    .into_iter()
-                    .collect();
-                let fsx = volume
-                    .fsx_windows_file_server_volume_configuration()
-                    .map(|f| {
-                        Value::map([
-                            ("file_system_id", Value::string(f.file_system_id())),
-                            ("root_directory", Value::string(f.root_directory())),
-                            (
-                                "authorization_config",
-                                Value::List(
-                                    f.authorization_config()
-                                        .map(|a| {
-                                            Value::map([
-                                                (
-                                                    "credentials_parameter",
-                                                    Value::string(a.credentials_parameter()),
-                                                ),
-                                                ("domain", Value::string(a.domain())),
-                                            ])
-                                        })
-                                        .into_iter()
-                                        .collect(),
-                                ),
-                            ),
-                        ])
-                    })
-                    .into_iter()
-                    .collect();
-                Value::map([
-                    ("name", Value::string(name)),
-                    (
-                        "host_path",
-                        text(volume.host().and_then(|h| h.source_path())),
-                    ),
-                    (
-                        "configure_at_launch",
-                        match volume.configured_at_launch() {
-                            Some(false) if mine.get("configure_at_launch").is_null() => Value::Null,
-                            other => other.map(Value::Bool).unwrap_or(Value::Null),
-                        },
-                    ),
-                    ("docker_volume_configuration", Value::List(docker)),
-                    ("efs_volume_configuration", Value::List(efs)),
-                    (
-                        "fsx_windows_file_server_volume_configuration",
-                        Value::List(fsx),
-                    ),
-                    (
-                        "s3files_volume_configuration",
-                        Value::List(
-                            volume
-                                .s3files_volume_configuration()
-                                .map(s3files_value)
-                                .into_iter()
-                                .collect(),
-                        ),
-                    ),
-                ])
+                volume_value(volume, &mine)
             })
             .collect(),
     )
+}
+
+/// `reported`, or unset where it is ECS's `default` and `configured`'s `block.key` is unset.
+fn unset_default(
+    configured: &Value,
+    block: &str,
+    key: &str,
+    reported: Option<&str>,
+    default: &str,
+) -> Value {
+    let hinted = single(configured, block)
+        .map(|b| b.get(key))
+        .unwrap_or(&Value::Null);
+    match reported {
+        Some(r) if r == default && hinted.is_null() => Value::Null,
+        other => text(other),
+    }
+}
+
+/// One volume as a value; `mine` is the configuration's volume of that name (or null).
+fn volume_value(volume: &Volume, mine: &Value) -> Value {
+    let listed = |value: Option<Value>| Value::List(value.into_iter().collect());
+    Value::map([
+        ("name", Value::string(volume.name().unwrap_or_default())),
+        (
+            "host_path",
+            text(volume.host().and_then(|h| h.source_path())),
+        ),
+        (
+            "configure_at_launch",
+            match volume.configured_at_launch() {
+                Some(false) if mine.get("configure_at_launch").is_null() => Value::Null,
+                other => other.map(Value::Bool).unwrap_or(Value::Null),
+            },
+        ),
+        (
+            "docker_volume_configuration",
+            listed(
+                volume
+                    .docker_volume_configuration()
+                    .map(|d| docker_volume_value(d, mine)),
+            ),
+        ),
+        (
+            "efs_volume_configuration",
+            listed(
+                volume
+                    .efs_volume_configuration()
+                    .map(|e| efs_volume_value(e, mine)),
+            ),
+        ),
+        (
+            "fsx_windows_file_server_volume_configuration",
+            listed(
+                volume
+                    .fsx_windows_file_server_volume_configuration()
+                    .map(fsx_volume_value),
+            ),
+        ),
+        (
+            "s3files_volume_configuration",
+            listed(volume.s3files_volume_configuration().map(s3files_value)),
+        ),
+    ])
+}
+
+fn docker_volume_value(d: &DockerVolumeConfiguration, mine: &Value) -> Value {
+    const BLOCK: &str = "docker_volume_configuration";
+    Value::map([
+        (
+            "scope",
+            unset_default(mine, BLOCK, "scope", d.scope().map(|s| s.as_str()), "task"),
+        ),
+        (
+            "autoprovision",
+            match d.autoprovision() {
+                Some(false)
+                    if single(mine, BLOCK).is_none_or(|b| b.get("autoprovision").is_null()) =>
+                {
+                    Value::Null
+                }
+                other => other.map(Value::Bool).unwrap_or(Value::Null),
+            },
+        ),
+        ("driver", text(d.driver())),
+        ("driver_opts", map_value(d.driver_opts())),
+        ("labels", map_value(d.labels())),
+    ])
+}
+
+fn efs_volume_value(e: &EfsVolumeConfiguration, mine: &Value) -> Value {
+    const BLOCK: &str = "efs_volume_configuration";
+    let authorization = e.authorization_config().map(|a| {
+        Value::map([
+            ("access_point_id", text(a.access_point_id())),
+            ("iam", text(a.iam().map(|i| i.as_str()))),
+        ])
+    });
+    Value::map([
+        ("file_system_id", Value::string(e.file_system_id())),
+        (
+            "root_directory",
+            unset_default(mine, BLOCK, "root_directory", e.root_directory(), "/"),
+        ),
+        (
+            "transit_encryption",
+            unset_default(
+                mine,
+                BLOCK,
+                "transit_encryption",
+                e.transit_encryption().map(|t| t.as_str()),
+                "DISABLED",
+            ),
+        ),
+        (
+            "transit_encryption_port",
+            number(e.transit_encryption_port().map(i64::from)),
+        ),
+        (
+            "authorization_config",
+            Value::List(authorization.into_iter().collect()),
+        ),
+    ])
+}
+
+fn fsx_volume_value(f: &FSxWindowsFileServerVolumeConfiguration) -> Value {
+    let authorization = f.authorization_config().map(|a| {
+        Value::map([
+            (
+                "credentials_parameter",
+                Value::string(a.credentials_parameter()),
+            ),
+            ("domain", Value::string(a.domain())),
+        ])
+    });
+    Value::map([
+        ("file_system_id", Value::string(f.file_system_id())),
+        ("root_directory", Value::string(f.root_directory())),
+        (
+            "authorization_config",
+            Value::List(authorization.into_iter().collect()),
+        ),
+    ])
 }
 
 pub(crate) fn to_value(task: &TaskDefinition, tags: &[(String, String)], hint: &Value) -> Value {
