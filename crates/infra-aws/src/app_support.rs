@@ -448,3 +448,31 @@ where
         .try_collect()
         .await
 }
+
+/// The `key` attribute (a name or an ARN) of each prior object that has one: what a refresh
+/// describes in one go.
+pub fn keys_of(prior: &[Value], key: &str) -> Vec<String> {
+    prior.iter().filter_map(|p| string(p, key)).collect()
+}
+
+/// Each prior object's refreshed value, in the prior's order: the object `found` under its
+/// `key` attribute, made a value by `value` (given the prior as the hint), or `None` (gone).
+pub fn by_key<'f, T: 'f>(
+    prior: &[Value],
+    key: &str,
+    found: impl Fn(&str) -> Option<&'f T>,
+    value: impl Fn(&T, &Value) -> Value,
+) -> Vec<Option<Value>> {
+    prior
+        .iter()
+        .map(|p| Some(value(found(&string(p, key)?)?, p)))
+        .collect()
+}
+
+/// The prior objects by their `key` attribute: the hints a reader of many objects takes.
+pub fn hints_by<'p>(prior: &'p [Value], key: &str) -> BTreeMap<String, &'p Value> {
+    prior
+        .iter()
+        .filter_map(|p| Some((string(p, key)?, p)))
+        .collect()
+}

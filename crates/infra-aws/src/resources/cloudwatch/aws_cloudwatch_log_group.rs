@@ -23,8 +23,8 @@ use aws_sdk_cloudwatchlogs::types::{LogGroup, LogGroupClass};
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, changed, copy_attributes, has_managed_tags, int, is_missing, non_empty, number,
-    set_tags, string, tag_changes, text, vanished,
+    boolean, by_key, changed, copy_attributes, has_managed_tags, int, is_missing, keys_of,
+    non_empty, number, set_tags, string, tag_changes, text, vanished,
 };
 use crate::cloudwatch_support::tagging_tags;
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -376,16 +376,13 @@ impl ResourceType for AwsCloudwatchLogGroup {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
-        let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "name")
-                    .and_then(|name| found.get(&name))
-                    .map(|(group, tags)| to_value(group, tags, p))
-            })
-            .collect())
+        let found = self.describe(&keys_of(prior, "name")).await?;
+        Ok(by_key(
+            prior,
+            "name",
+            |name| found.get(name),
+            |(group, tags), p| to_value(group, tags, p),
+        ))
     }
 
     /// Terraform's import ID: its name.

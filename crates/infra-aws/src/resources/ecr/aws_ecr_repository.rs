@@ -26,8 +26,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, copy_attributes, has_managed_tags, non_empty, set_tags, single,
-    string, text, vanished,
+    blocks, boolean, by_key, changed, copy_attributes, has_managed_tags, keys_of, non_empty,
+    set_tags, single, string, text, vanished,
 };
 use crate::ecr_support::{is_gone, list_tags, sdk_tags, update_tags};
 use crate::error::aws_error;
@@ -429,16 +429,13 @@ impl ResourceType for AwsEcrRepository {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
-        let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "name")
-                    .and_then(|name| found.get(&name))
-                    .map(|(repository, tags)| to_value(repository, tags, p))
-            })
-            .collect())
+        let found = self.describe(&keys_of(prior, "name")).await?;
+        Ok(by_key(
+            prior,
+            "name",
+            |name| found.get(name),
+            |(repository, tags), p| to_value(repository, tags, p),
+        ))
     }
 
     /// Terraform's import ID: the repository name.

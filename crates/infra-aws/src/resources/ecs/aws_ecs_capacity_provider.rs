@@ -61,8 +61,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, int, non_empty, number, retry_while, set_tags, single, string,
-    string_list, strings, text, vanished, wait_for,
+    arn_problem, blocks, boolean, by_key, int, keys_of, non_empty, number, retry_while, set_tags,
+    single, string, string_list, strings, text, vanished, wait_for,
 };
 use crate::ecs_support::{has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags};
 use crate::error::{aws_error, is_not_found};
@@ -1301,16 +1301,13 @@ impl ResourceType for AwsEcsCapacityProvider {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let arns: Vec<String> = prior.iter().filter_map(|p| string(p, "arn")).collect();
-        let found = self.describe(&arns, None).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "arn")
-                    .and_then(|arn| found.get(&arn))
-                    .map(to_value)
-            })
-            .collect())
+        let found = self.describe(&keys_of(prior, "arn"), None).await?;
+        Ok(by_key(
+            prior,
+            "arn",
+            |arn| found.get(arn),
+            |provider, _| to_value(provider),
+        ))
     }
 
     /// Terraform's import ID: the ARN (a name works too: DescribeCapacityProviders takes both).

@@ -20,7 +20,9 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use crate::app_support::{blocks, boolean, changed, set_tags, single, string, text, vanished};
+use crate::app_support::{
+    blocks, boolean, by_key, changed, keys_of, set_tags, single, string, text, vanished,
+};
 use crate::ecs_support::{
     cluster_name_problem, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
 };
@@ -469,16 +471,13 @@ impl ResourceType for AwsEcsCluster {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let arns: Vec<String> = prior.iter().filter_map(|p| string(p, "arn")).collect();
-        let found = self.describe(&arns).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "arn")
-                    .and_then(|arn| found.get(&arn))
-                    .map(|cluster| to_value(cluster, p))
-            })
-            .collect())
+        let found = self.describe(&keys_of(prior, "arn")).await?;
+        Ok(by_key(
+            prior,
+            "arn",
+            |arn| found.get(arn),
+            |cluster, p| to_value(cluster, p),
+        ))
     }
 
     /// Terraform's import ID: its name (DescribeClusters takes names as well as ARNs).

@@ -25,8 +25,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, has_managed_tags, int, non_empty, number, set_tags, string, string_list,
-    strings, text, vanished, wait_for,
+    blocks, boolean, by_key, has_managed_tags, hints_by, int, keys_of, non_empty, number, set_tags,
+    string, string_list, strings, text, vanished, wait_for,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
@@ -434,20 +434,14 @@ impl ResourceType for AwsDbOptionGroup {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
-        let hints: BTreeMap<String, &Value> = prior
-            .iter()
-            .filter_map(|p| Some((string(p, "name")?, p)))
-            .collect();
+        let (names, hints) = (keys_of(prior, "name"), hints_by(prior, "name"));
         let found = self.read_names(&names, &hints).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "name")
-                    .and_then(|name| found.get(&name))
-                    .map(|(value, _)| value.clone())
-            })
-            .collect())
+        Ok(by_key(
+            prior,
+            "name",
+            |name| found.get(name),
+            |(value, _), _| value.clone(),
+        ))
     }
 
     /// Terraform's import ID: the group's name.

@@ -22,7 +22,9 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use crate::app_support::{blocks, boolean, has_managed_tags, set_tags, string, text, vanished};
+use crate::app_support::{
+    blocks, boolean, by_key, has_managed_tags, hints_by, keys_of, set_tags, string, text, vanished,
+};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
@@ -377,20 +379,14 @@ impl ResourceType for AwsDbParameterGroup {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
-        let hints: BTreeMap<String, &Value> = prior
-            .iter()
-            .filter_map(|p| Some((string(p, "name")?, p)))
-            .collect();
+        let (names, hints) = (keys_of(prior, "name"), hints_by(prior, "name"));
         let found = self.read_names(&names, &hints).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "name")
-                    .and_then(|name| found.get(&name))
-                    .map(|(value, _)| value.clone())
-            })
-            .collect())
+        Ok(by_key(
+            prior,
+            "name",
+            |name| found.get(name),
+            |(value, _), _| value.clone(),
+        ))
     }
 
     /// Terraform's import ID: the group's name.

@@ -34,8 +34,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, has_managed_tags, int, non_empty, number, set_tags,
-    string, string_list, strings, vanished, wait_for,
+    arn_problem, blocks, boolean, by_key, changed, has_managed_tags, int, keys_of, non_empty,
+    number, set_tags, string, string_list, strings, vanished, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{identifier_checks, list_tags, tags_to_sdk, update_tags};
@@ -498,16 +498,13 @@ impl ResourceType for AwsDbProxy {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
-        let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "name")
-                    .and_then(|name| found.get(&name))
-                    .map(|(proxy, tags)| to_value(proxy, tags))
-            })
-            .collect())
+        let found = self.describe(&keys_of(prior, "name")).await?;
+        Ok(by_key(
+            prior,
+            "name",
+            |name| found.get(name),
+            |(proxy, tags), _| to_value(proxy, tags),
+        ))
     }
 
     /// Terraform's import ID: the proxy's name.

@@ -12,7 +12,9 @@ use aws_sdk_rds::types::DbSubnetGroup;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::has_managed_tags;
-use crate::app_support::{changed, set_tags, string, string_list, strings, text, vanished};
+use crate::app_support::{
+    by_key, changed, keys_of, set_tags, string, string_list, strings, text, vanished,
+};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
@@ -229,16 +231,13 @@ impl ResourceType for AwsDbSubnetGroup {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
-        let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "name")
-                    .and_then(|name| found.get(&name))
-                    .map(|(group, tags)| to_value(group, tags, p))
-            })
-            .collect())
+        let found = self.describe(&keys_of(prior, "name")).await?;
+        Ok(by_key(
+            prior,
+            "name",
+            |name| found.get(name),
+            |(group, tags), p| to_value(group, tags, p),
+        ))
     }
 
     /// Terraform's import ID: its name.

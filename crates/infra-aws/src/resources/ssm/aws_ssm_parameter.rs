@@ -28,8 +28,8 @@ use aws_sdk_ssm::types::{
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, copy_attributes, has_managed_tags, number, set_tags, string, tag_changes, text,
-    text_or_null, vanished,
+    boolean, by_key, copy_attributes, has_managed_tags, keys_of, number, set_tags, string,
+    tag_changes, text, text_or_null, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -474,16 +474,13 @@ impl ResourceType for AwsSsmParameter {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior.iter().filter_map(|p| string(p, "name")).collect();
-        let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "name")
-                    .and_then(|name| found.get(&name))
-                    .map(|found| to_value(found, p))
-            })
-            .collect())
+        let found = self.describe(&keys_of(prior, "name")).await?;
+        Ok(by_key(
+            prior,
+            "name",
+            |name| found.get(name),
+            |found, p| to_value(found, p),
+        ))
     }
 
     /// Terraform's import ID: the parameter name.
