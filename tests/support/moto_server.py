@@ -14,7 +14,8 @@ root element (`s3_versioning_root`), S3 delete markers can be deleted
 (`route53_zones_use_reusable_delegation_sets`), and UpdateHealthCheck keeps the lists it was not
 given (`route53_update_health_check_keeps_lists`), EC2 filters take only `*` and `?` as wildcards
 (`ec2_filters_match_brackets_literally`), and ELBv2's creates are idempotent
-(`elbv2_creates_are_idempotent`), and DynamoDB's TagResource replaces a tag's value
+(`elbv2_creates_are_idempotent`) and take health-check logs' bucket and prefix
+(`elbv2_health_check_logs_take_a_bucket`), and DynamoDB's TagResource replaces a tag's value
 (`dynamodb_tag_values_replace`), and ACM issues a DNS-validated certificate only once its
 validation records are published (`acm_issues_only_validated_certificates`), and IAM lists a user's service-specific credentials
 (`iam_lists_service_specific_credentials`). With
@@ -211,6 +212,19 @@ def elbv2_creates_are_idempotent():
 
 
 elbv2_creates_are_idempotent()
+
+
+def elbv2_health_check_logs_take_a_bucket():
+    """ModifyLoadBalancerAttributes takes `health_check_logs.s3.bucket` and
+    `health_check_logs.s3.prefix` beside `health_check_logs.s3.enabled`, as the API reference's
+    LoadBalancerAttribute lists them for Application Load Balancers; moto 5.2.5 knows only the
+    last and refuses the other two ("Key ... not valid")."""
+    from moto.elbv2.models import FakeLoadBalancer
+    FakeLoadBalancer.VALID_ATTRS = FakeLoadBalancer.VALID_ATTRS | {
+        "health_check_logs.s3.bucket", "health_check_logs.s3.prefix"}
+
+
+elbv2_health_check_logs_take_a_bucket()
 
 
 def application_autoscaling_tags():
