@@ -18,8 +18,9 @@
 //!
 //! With `deployment_controller { type = "CODE_DEPLOY" }` the deployment tool owns the task
 //! definition and the load balancers: drift on `task_definition` and `load_balancer` is ignored,
-//! as the provider does. `triggers` changes redeploy (`forceNewDeployment`), and with
-//! `force_new_deployment = true` every update redeploys. `force_new_deployment`,
+//! as the provider does. With `force_new_deployment = true` every update redeploys
+//! (`forceNewDeployment`), and a `triggers` change is one; without it `triggers` plan no
+//! change, as the provider's CustomizeDiff clears them. `force_new_deployment`,
 //! `force_delete` and `triggers` are configuration only (delete always scales to zero and
 //! forces).
 //!
@@ -2110,6 +2111,25 @@ impl AwsEcsService {
     }
 }
 
+/// `triggers` as the provider's triggersCustomizeDiff has them: without
+/// `force_new_deployment = true` a change to them is cleared from the diff (no change, no
+/// redeploy), so they mean nothing and are held as unset; with it, a change redeploys. A
+/// state that holds triggers without it (the provider stores them at create) and a
+/// configuration that changes them then plan no change, as with the provider. (The provider
+/// also clears the removal of every trigger while `force_new_deployment` is set; infra plans
+/// that removal, which redeploys.)
+fn triggers_only_with_force_new_deployment(value: &mut Value) {
+    let force = value.get("force_new_deployment");
+    if force.is_unknown() || force.as_bool() == Some(true) {
+        return;
+    }
+    if let Some(entries) = value.map_mut() {
+        if entries.get("triggers").is_some_and(|t| !t.is_null()) {
+            entries.insert("triggers".into(), Value::Null);
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl ResourceType for AwsEcsService {
     fn name(&self) -> &'static str {
@@ -2158,6 +2178,7 @@ impl ResourceType for AwsEcsService {
 
     fn normalize(&self, value: &mut Value) {
         service_deployment::normalize(value);
+        triggers_only_with_force_new_deployment(value);
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
@@ -2584,6 +2605,36 @@ mod tests {
             .filter(|key| prior.get(key) != planned.get(key))
             .map(|key| key.to_string())
             .collect()
+    }
+
+    /// `triggers` mean something only with `force_new_deployment = true` (the provider's
+    /// triggersCustomizeDiff clears their change otherwise): without it they normalize to
+    /// unset, so a state holding them and a configuration changing them plan no change and
+    /// nothing redeploys.
+    #[test]
+    fn triggers_count_only_with_force_new_deployment() {
+        let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
+        let value = |force: Value| {
+            Value::map([
+                ("name", Value::string("web")),
+                ("force_new_deployment", force),
+                (
+                    "triggers",
+                    Value::map([("redeploy", Value::string("2026-11-26T23:00:00Z"))]),
+                ),
+            ])
+        };
+        for force in [Value::Null, Value::Bool(false)] {
+            let mut unforced = value(force);
+            ecs.normalize(&mut unforced);
+            assert!(unforced.get("triggers").is_null(), "{unforced}");
+        }
+        for force in [Value::Bool(true), Value::Unknown] {
+            let mut forced = value(force);
+            let before = forced.get("triggers").clone();
+            ecs.normalize(&mut forced);
+            assert_eq!(forced.get("triggers"), &before);
+        }
     }
 
     /// A Service Connect `timeout` with one of its two settings sends the other as 0, as the
