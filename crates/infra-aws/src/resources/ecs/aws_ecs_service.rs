@@ -309,7 +309,7 @@ fn deployment_configuration_schema() -> Schema {
             Schema::new()
                 .attr(Attribute::optional("step_percent", Type::Number).check(Check::Range(3, 100)))
                 .attr(
-                    Attribute::optional("step_bake_time_in_minutes", Type::Number)
+                    Attribute::optional("step_bake_time_in_minutes", Type::String)
                         .check(Check::Range(0, 1440)),
                 ),
         ))
@@ -320,7 +320,7 @@ fn deployment_configuration_schema() -> Schema {
                     Attribute::optional("canary_percent", Type::Number).check(Check::Range(0, 100)),
                 )
                 .attr(
-                    Attribute::optional("canary_bake_time_in_minutes", Type::Number)
+                    Attribute::optional("canary_bake_time_in_minutes", Type::String)
                         .check(Check::Range(0, 1440)),
                 ),
         ))
@@ -365,7 +365,9 @@ fn deployment_configuration_schema() -> Schema {
 fn blue_green_attributes() -> Vec<Attribute> {
     vec![
         Attribute::optional("keep_failed_colour", Type::Bool),
-        Attribute::optional("bake_time_in_minutes", Type::Number).check(Check::Range(0, 1440)),
+        // A string, as the provider's nullable int is stored (so are the linear and canary
+        // bake times): a configured 10 is "10" in the state, as Terraform writes it.
+        Attribute::optional("bake_time_in_minutes", Type::String).check(Check::Range(0, 1440)),
         // infra's blue/green extension settings (documented in the README), each
         // bounded so that a mistyped figure is an error, not a wait of centuries:
         Attribute::optional("traffic_shift", Type::String).check(Check::OneOf(&[

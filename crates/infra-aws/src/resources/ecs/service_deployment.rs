@@ -327,6 +327,34 @@ pub fn validate(service: &Value) -> Vec<(String, String)> {
         return problems;
     };
     let path = |rest: &str| format!("deployment_configuration[0].{rest}");
+    // The bake times are strings in the provider's schema (its nullable int): a text that is
+    // no number at all is refused, as its validation refuses it. (infra takes a fraction of
+    // a minute, which the provider would not; the schema bounds the range.)
+    for (at, minutes) in [
+        (
+            "bake_time_in_minutes".to_string(),
+            config.get("bake_time_in_minutes"),
+        ),
+        (
+            "linear_configuration[0].step_bake_time_in_minutes".to_string(),
+            single(config, "linear_configuration")
+                .map_or(&Value::Null, |b| b.get("step_bake_time_in_minutes")),
+        ),
+        (
+            "canary_configuration[0].canary_bake_time_in_minutes".to_string(),
+            single(config, "canary_configuration")
+                .map_or(&Value::Null, |b| b.get("canary_bake_time_in_minutes")),
+        ),
+    ] {
+        if let Value::String(text) = minutes.unmarked() {
+            if !text.is_empty() && text.trim().parse::<f64>().is_err() {
+                problems.push((
+                    path(&at),
+                    format!("cannot parse '{text}' as a number of minutes"),
+                ));
+            }
+        }
+    }
     for (block, wanted, figure) in [
         ("linear_configuration", "LINEAR", "step_percent"),
         ("canary_configuration", "CANARY", "canary_percent"),
@@ -839,5 +867,57 @@ mod tests {
         let before = pause.clone();
         normalize(&mut pause);
         assert_eq!(pause, before);
+    }
+
+    /// The bake times are strings, as the provider stores its nullable int: a configured
+    /// number becomes one through the schema, is read as minutes, and a text that is no
+    /// number is refused at its path.
+    #[test]
+    fn bake_times_are_strings_read_as_minutes() {
+        let schema = crate::resources::ecs::aws_ecs_service::AwsEcsService::new(crate::Aws::new(
+            crate::ProviderSettings::default(),
+        ));
+        let mut configured = service(Value::map([
+            ("strategy", Value::string("LINEAR")),
+            ("bake_time_in_minutes", Value::Number(10.0)),
+            (
+                "linear_configuration",
+                Value::List(vec![Value::map([(
+                    "step_bake_time_in_minutes",
+                    Value::Number(2.0),
+                )])]),
+            ),
+        ]));
+        infra_core::ResourceType::schema(&schema).normalize(&mut configured);
+        let config = single(&configured, "deployment_configuration").unwrap();
+        assert_eq!(config.get("bake_time_in_minutes"), &Value::string("10"));
+        let read = strategy(&configured);
+        assert_eq!(read.bake, Duration::from_secs(600));
+        assert_eq!(
+            read.shift,
+            TrafficShift::Linear {
+                percent: 10,
+                interval: Duration::from_secs(120)
+            }
+        );
+        let problems = validate(&service(Value::map([
+            ("strategy", Value::string("CANARY")),
+            ("bake_time_in_minutes", Value::string("soon")),
+            (
+                "canary_configuration",
+                Value::List(vec![Value::map([(
+                    "canary_bake_time_in_minutes",
+                    Value::string("later"),
+                )])]),
+            ),
+        ])));
+        let paths: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "deployment_configuration[0].bake_time_in_minutes",
+                "deployment_configuration[0].canary_configuration[0].canary_bake_time_in_minutes",
+            ]
+        );
     }
 }
