@@ -3,6 +3,7 @@
 //! conditions, tags (DescribeTags, 20 ARNs a call) and tag updates.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, AuthenticateCognitoActionConditionalBehaviorEnum,
@@ -14,12 +15,12 @@ use aws_sdk_elasticloadbalancingv2::types::{
     QueryStringKeyValuePair, RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition,
     SourceIpConditionConfig, Tag, TargetGroupStickinessConfig, TargetGroupTuple,
 };
-use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, int, non_empty, number, single, string, strings, tag_changes, text,
+    blocks, boolean, int, non_empty, number, single, string, strings, tag_changes, text, vanished,
 };
-use crate::error::aws_error;
+use crate::error::{aws_error, is_not_found};
 
 /// DescribeTags takes at most 20 resource ARNs a call.
 pub const TAGS_PER_CALL: usize = 20;
@@ -409,47 +410,33 @@ pub fn actions_to_sdk(value: &Value, name: &str) -> Vec<Action> {
                 "authenticate-cognito" => {
                     if let Some(auth) = single(action, "authenticate_cognito") {
                         builder = builder.authenticate_cognito_config(
-                            AuthenticateCognitoActionConfig::builder()
-                                .set_user_pool_arn(string(auth, "user_pool_arn"))
-                                .set_user_pool_client_id(string(auth, "user_pool_client_id"))
-                                .set_user_pool_domain(string(auth, "user_pool_domain"))
-                                .set_authentication_request_extra_params(extra_params(auth))
-                                .set_on_unauthenticated_request(
-                                    non_empty(auth, "on_unauthenticated_request").map(|s| {
-                                        AuthenticateCognitoActionConditionalBehaviorEnum::from(
-                                            s.as_str(),
-                                        )
-                                    }),
-                                )
-                                .set_scope(non_empty(auth, "scope"))
-                                .set_session_cookie_name(non_empty(auth, "session_cookie_name"))
-                                .set_session_timeout(auth.get("session_timeout").as_i64())
-                                .build(),
+                            with_authentication_settings!(
+                                AuthenticateCognitoActionConfig::builder(),
+                                auth,
+                                AuthenticateCognitoActionConditionalBehaviorEnum
+                            )
+                            .set_user_pool_arn(string(auth, "user_pool_arn"))
+                            .set_user_pool_client_id(string(auth, "user_pool_client_id"))
+                            .set_user_pool_domain(string(auth, "user_pool_domain"))
+                            .build(),
                         );
                     }
                 }
                 "authenticate-oidc" => {
                     if let Some(auth) = single(action, "authenticate_oidc") {
                         builder = builder.authenticate_oidc_config(
-                            AuthenticateOidcActionConfig::builder()
-                                .set_authorization_endpoint(string(auth, "authorization_endpoint"))
-                                .set_client_id(string(auth, "client_id"))
-                                .set_client_secret(string(auth, "client_secret"))
-                                .set_issuer(string(auth, "issuer"))
-                                .set_token_endpoint(string(auth, "token_endpoint"))
-                                .set_user_info_endpoint(string(auth, "user_info_endpoint"))
-                                .set_authentication_request_extra_params(extra_params(auth))
-                                .set_on_unauthenticated_request(
-                                    non_empty(auth, "on_unauthenticated_request").map(|s| {
-                                        AuthenticateOidcActionConditionalBehaviorEnum::from(
-                                            s.as_str(),
-                                        )
-                                    }),
-                                )
-                                .set_scope(non_empty(auth, "scope"))
-                                .set_session_cookie_name(non_empty(auth, "session_cookie_name"))
-                                .set_session_timeout(auth.get("session_timeout").as_i64())
-                                .build(),
+                            with_authentication_settings!(
+                                AuthenticateOidcActionConfig::builder(),
+                                auth,
+                                AuthenticateOidcActionConditionalBehaviorEnum
+                            )
+                            .set_authorization_endpoint(string(auth, "authorization_endpoint"))
+                            .set_client_id(string(auth, "client_id"))
+                            .set_client_secret(string(auth, "client_secret"))
+                            .set_issuer(string(auth, "issuer"))
+                            .set_token_endpoint(string(auth, "token_endpoint"))
+                            .set_user_info_endpoint(string(auth, "user_info_endpoint"))
+                            .build(),
                         );
                     }
                 }
@@ -606,27 +593,58 @@ fn forward_value(action: &Action, hint: &Value) -> (Value, Value) {
     (Value::Null, forward)
 }
 
+/// The settings `authenticate_cognito` and `authenticate_oidc` share, on either SDK config
+/// builder; `$behavior` is that config's on-unauthenticated-request enum. (A macro: the two
+/// builders are distinct SDK types with the same setters.)
+macro_rules! with_authentication_settings {
+    ($builder:expr, $auth:expr, $behavior:ty) => {
+        $builder
+            .set_authentication_request_extra_params(extra_params($auth))
+            .set_on_unauthenticated_request(
+                non_empty($auth, "on_unauthenticated_request")
+                    .map(|s| <$behavior>::from(s.as_str())),
+            )
+            .set_scope(non_empty($auth, "scope"))
+            .set_session_cookie_name(non_empty($auth, "session_cookie_name"))
+            .set_session_timeout($auth.get("session_timeout").as_i64())
+    };
+}
+use with_authentication_settings;
+
+/// The settings `authenticate_cognito` and `authenticate_oidc` share, as AWS reports them in
+/// either SDK config.
+macro_rules! authentication_settings_read {
+    ($config:expr) => {
+        [
+            (
+                "authentication_request_extra_params",
+                extra_params_value($config.authentication_request_extra_params()),
+            ),
+            (
+                "on_unauthenticated_request",
+                text($config.on_unauthenticated_request().map(|b| b.as_str())),
+            ),
+            ("scope", text($config.scope())),
+            ("session_cookie_name", text($config.session_cookie_name())),
+            ("session_timeout", number($config.session_timeout())),
+        ]
+    };
+}
+
 /// `authenticate_cognito`, as a list of at most one block.
 fn cognito_blocks(action: &Action) -> Vec<Value> {
     action
         .authenticate_cognito_config()
         .map(|c| {
-            vec![Value::map([
-                ("user_pool_arn", text(c.user_pool_arn())),
-                ("user_pool_client_id", text(c.user_pool_client_id())),
-                ("user_pool_domain", text(c.user_pool_domain())),
-                (
-                    "authentication_request_extra_params",
-                    extra_params_value(c.authentication_request_extra_params()),
-                ),
-                (
-                    "on_unauthenticated_request",
-                    text(c.on_unauthenticated_request().map(|b| b.as_str())),
-                ),
-                ("scope", text(c.scope())),
-                ("session_cookie_name", text(c.session_cookie_name())),
-                ("session_timeout", number(c.session_timeout())),
-            ])]
+            vec![Value::map(
+                [
+                    ("user_pool_arn", text(c.user_pool_arn())),
+                    ("user_pool_client_id", text(c.user_pool_client_id())),
+                    ("user_pool_domain", text(c.user_pool_domain())),
+                ]
+                .into_iter()
+                .chain(authentication_settings_read!(c)),
+            )]
         })
         .unwrap_or_default()
 }
@@ -641,25 +659,18 @@ fn oidc_blocks(action: &Action, hint: &Value) -> Vec<Value> {
                 .map(|h| h.get("client_secret").clone())
                 .filter(|s| !s.is_null())
                 .unwrap_or_else(|| text(c.client_secret()));
-            vec![Value::map([
-                ("authorization_endpoint", text(c.authorization_endpoint())),
-                ("client_id", text(c.client_id())),
-                ("client_secret", secret),
-                ("issuer", text(c.issuer())),
-                ("token_endpoint", text(c.token_endpoint())),
-                ("user_info_endpoint", text(c.user_info_endpoint())),
-                (
-                    "authentication_request_extra_params",
-                    extra_params_value(c.authentication_request_extra_params()),
-                ),
-                (
-                    "on_unauthenticated_request",
-                    text(c.on_unauthenticated_request().map(|b| b.as_str())),
-                ),
-                ("scope", text(c.scope())),
-                ("session_cookie_name", text(c.session_cookie_name())),
-                ("session_timeout", number(c.session_timeout())),
-            ])]
+            vec![Value::map(
+                [
+                    ("authorization_endpoint", text(c.authorization_endpoint())),
+                    ("client_id", text(c.client_id())),
+                    ("client_secret", secret),
+                    ("issuer", text(c.issuer())),
+                    ("token_endpoint", text(c.token_endpoint())),
+                    ("user_info_endpoint", text(c.user_info_endpoint())),
+                ]
+                .into_iter()
+                .chain(authentication_settings_read!(c)),
+            )]
         })
         .unwrap_or_default()
 }
@@ -1052,6 +1063,123 @@ pub async fn update_tags(
 }
 
 pub use crate::app_support::has_managed_tags;
+
+/// ELBv2 objects by ARN, from a Describe call by ARNs (`by_arns`), which fails whole when one
+/// ARN is missing: then `listed` lists the candidates (every object, or those of the parents)
+/// and they are matched by `arn_of`. Missing ones are absent from the map.
+pub async fn describe_by_arn<T, ByArns, Listed>(
+    arns: &[String],
+    by_arns: impl FnOnce(Vec<String>) -> ByArns,
+    listed: impl FnOnce() -> Listed,
+    arn_of: impl Fn(&T) -> Option<&str>,
+) -> Result<BTreeMap<String, T>, ProviderError>
+where
+    ByArns: Future<Output = Result<Vec<T>, ProviderError>>,
+    Listed: Future<Output = Result<Vec<T>, ProviderError>>,
+{
+    if arns.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let objects = match by_arns(arns.to_vec()).await {
+        Ok(objects) => objects,
+        Err(error) if is_not_found(&error) => listed().await?,
+        Err(error) => return Err(error),
+    };
+    Ok(objects
+        .into_iter()
+        .filter_map(|object| {
+            let arn = arn_of(&object)?.to_string();
+            arns.contains(&arn).then_some((arn, object))
+        })
+        .collect())
+}
+
+/// ELBv2 objects read back, by ARN: each one's value and its tags (which a lost create's
+/// search checks for the operation's managed tags).
+pub type ReadByArn = BTreeMap<String, (Value, Vec<(String, String)>)>;
+
+/// The refresh the load balancer, listener, listener rule and target group share: `read` (the
+/// type's reader) gets each prior object by its `arn`, as the hint that shapes its value; the
+/// answer is each prior's value in the prior's order, `None` for one gone.
+pub async fn refresh_by_arn<'p, Fut>(
+    prior: &'p [Value],
+    read: impl FnOnce(BTreeMap<String, &'p Value>) -> Fut,
+) -> Result<Vec<Option<Value>>, ProviderError>
+where
+    Fut: Future<Output = Result<ReadByArn, ProviderError>>,
+{
+    let hints = prior
+        .iter()
+        .filter_map(|p| Some((string(p, "arn")?, p)))
+        .collect();
+    let found = read(hints).await?;
+    Ok(prior
+        .iter()
+        .map(|p| {
+            string(p, "arn")
+                .and_then(|arn| found.get(&arn))
+                .map(|(value, _)| value.clone())
+        })
+        .collect())
+}
+
+/// The one object `arn`, shaped after `hint`, read by `read` (the type's reader), with its
+/// tags; `None` when it is gone.
+async fn read_arn<'h, Fut>(
+    arn: &str,
+    hint: &'h Value,
+    read: impl FnOnce(BTreeMap<String, &'h Value>) -> Fut,
+) -> Result<Option<(Value, Vec<(String, String)>)>, ProviderError>
+where
+    Fut: Future<Output = Result<ReadByArn, ProviderError>>,
+{
+    Ok(read(BTreeMap::from([(arn.to_string(), hint)]))
+        .await?
+        .remove(arn))
+}
+
+/// The object `arn` read back after a create or update (or by a data source), shaped after
+/// `hint`; one gone is the error that names it a `kind` ("listener").
+pub async fn read_written<'h, Fut>(
+    arn: &str,
+    hint: &'h Value,
+    kind: &str,
+    read: impl FnOnce(BTreeMap<String, &'h Value>) -> Fut,
+) -> Result<Value, ProviderError>
+where
+    Fut: Future<Output = Result<ReadByArn, ProviderError>>,
+{
+    read_arn(arn, hint, read)
+        .await?
+        .map(|(value, _)| value)
+        .ok_or_else(|| vanished(kind, arn))
+}
+
+/// What a lost create answer left: the object `arn`, shaped after `planned`, when it carries
+/// this operation's managed tags.
+pub async fn read_if_managed<'h, Fut>(
+    arn: &str,
+    planned: &'h Value,
+    operation: &Operation,
+    read: impl FnOnce(BTreeMap<String, &'h Value>) -> Fut,
+) -> Result<Option<Value>, ProviderError>
+where
+    Fut: Future<Output = Result<ReadByArn, ProviderError>>,
+{
+    Ok(read_arn(arn, planned, read)
+        .await?
+        .filter(|(_, tags)| has_managed_tags(tags, operation))
+        .map(|(value, _)| value))
+}
+
+/// A delete's answer: an object already gone counts as deleted.
+pub fn deleted<T>(answer: Result<T, ProviderError>) -> Result<(), ProviderError> {
+    match answer {
+        Ok(_) => Ok(()),
+        Err(error) if is_not_found(&error) => Ok(()),
+        Err(error) => Err(error),
+    }
+}
 
 /// The last `type/name/id` part of an ELBv2 ARN (`app/web/123` for a load balancer), used by
 /// CloudWatch dimensions.

@@ -70,8 +70,9 @@ use crate::app_support::{
     strings, text, text_or_null, vanished, wait_for,
 };
 use crate::elbv2_support::{
-    arn_suffix, describe_tags, generated_name, has_managed_tags, name_prefix_of, settings_to_send,
-    tags_to_sdk, update_tags, Setting, SettingKind,
+    arn_suffix, describe_by_arn, describe_tags, generated_name, has_managed_tags, name_prefix_of,
+    read_if_managed, read_written, refresh_by_arn, settings_to_send, tags_to_sdk, update_tags,
+    ReadByArn, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -429,37 +430,29 @@ impl AwsLb {
         arns: &[String],
     ) -> Result<BTreeMap<String, LoadBalancer>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let mut found = BTreeMap::new();
-        if arns.is_empty() {
-            return Ok(found);
-        }
-        let listed = client
-            .describe_load_balancers()
-            .set_load_balancer_arns(Some(arns.to_vec()))
-            .send()
-            .await
-            .map_err(aws_error);
-        let load_balancers = match listed {
-            Ok(response) => response.load_balancers().to_vec(),
-            // One missing ARN fails the whole call: list everything instead and match.
-            Err(error) if is_not_found(&error) => {
+        describe_by_arn(
+            arns,
+            |arns| async move {
+                let response = client
+                    .describe_load_balancers()
+                    .set_load_balancer_arns(Some(arns))
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(response.load_balancers().to_vec())
+            },
+            // Every load balancer.
+            || async move {
                 let mut all = Vec::new();
                 let mut pages = client.describe_load_balancers().into_paginator().send();
                 while let Some(page) = pages.next().await {
                     all.extend(page.map_err(aws_error)?.load_balancers().iter().cloned());
                 }
-                all
-            }
-            Err(error) => return Err(error),
-        };
-        for load_balancer in load_balancers {
-            if let Some(arn) = load_balancer.load_balancer_arn() {
-                if arns.iter().any(|a| a == arn) {
-                    found.insert(arn.to_string(), load_balancer);
-                }
-            }
-        }
-        Ok(found)
+                Ok(all)
+            },
+            LoadBalancer::load_balancer_arn,
+        )
+        .await
     }
 
     async fn attributes(&self, arn: &str) -> Result<BTreeMap<String, String>, ProviderError> {
@@ -480,12 +473,9 @@ impl AwsLb {
     /// Reads full values for `arns`, keyed by ARN.
     /// Reads full values for `arns`, keyed by ARN; `hints` (ARN → prior or planned value)
     /// decide whether `subnet_mapping` is shown.
-    async fn read_arns(
-        &self,
-        arns: &[String],
-        hints: &BTreeMap<String, &Value>,
-    ) -> Result<BTreeMap<String, (Value, Vec<(String, String)>)>, ProviderError> {
-        let load_balancers = self.describe(arns).await?;
+    async fn read_arns(&self, hints: BTreeMap<String, &Value>) -> Result<ReadByArn, ProviderError> {
+        let arns: Vec<String> = hints.keys().cloned().collect();
+        let load_balancers = self.describe(&arns).await?;
         let found: Vec<String> = load_balancers.keys().cloned().collect();
         let tags = describe_tags(&self.aws.clients().await.elbv2, &found).await?;
         let mut out = BTreeMap::new();
@@ -641,14 +631,7 @@ impl AwsLb {
     }
 
     pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read_arns(
-            &[arn.to_string()],
-            &BTreeMap::from([(arn.to_string(), hint)]),
-        )
-        .await?
-        .remove(arn)
-        .map(|(value, _)| value)
-        .ok_or_else(|| vanished("load balancer", arn))
+        read_written(arn, hint, "load balancer", |hints| self.read_arns(hints)).await
     }
 
     async fn modify_attributes(
@@ -1450,20 +1433,7 @@ impl ResourceType for AwsLb {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let arns: Vec<String> = prior.iter().filter_map(|p| string(p, "arn")).collect();
-        let hints: BTreeMap<String, &Value> = prior
-            .iter()
-            .filter_map(|p| Some((string(p, "arn")?, p)))
-            .collect();
-        let found = self.read_arns(&arns, &hints).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "arn")
-                    .and_then(|arn| found.get(&arn))
-                    .map(|(value, _)| value.clone())
-            })
-            .collect())
+        refresh_by_arn(prior, |hints| self.read_arns(hints)).await
     }
 
     /// Terraform's import ID: its ARN.
@@ -1497,14 +1467,7 @@ impl ResourceType for AwsLb {
             else {
                 return Ok(None);
             };
-            return Ok(self
-                .read_arns(
-                    std::slice::from_ref(&arn),
-                    &BTreeMap::from([(arn.clone(), planned)]),
-                )
-                .await?
-                .remove(&arn)
-                .map(|(value, _)| value));
+            return read_if_managed(&arn, planned, operation, |hints| self.read_arns(hints)).await;
         };
         let response = client
             .describe_load_balancers()
@@ -1522,16 +1485,7 @@ impl ResourceType for AwsLb {
             Err(error) => return Err(error),
         };
         let Some(arn) = arn else { return Ok(None) };
-        let mut found = self
-            .read_arns(
-                std::slice::from_ref(&arn),
-                &BTreeMap::from([(arn.clone(), planned)]),
-            )
-            .await?;
-        Ok(found
-            .remove(&arn)
-            .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(value, _)| value))
+        read_if_managed(&arn, planned, operation, |hints| self.read_arns(hints)).await
     }
 }
 

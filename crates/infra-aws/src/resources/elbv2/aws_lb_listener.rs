@@ -52,8 +52,9 @@ use crate::app_support::{
     boolean, changed, int, non_empty, number, set_tags, single, string, text, vanished,
 };
 use crate::elbv2_support::{
-    action_block, actions_from_sdk, actions_to_sdk, describe_tags, has_managed_tags,
-    normalize_actions, tags_to_sdk, update_tags, validate_actions,
+    action_block, actions_from_sdk, actions_to_sdk, deleted, describe_by_arn, describe_tags,
+    has_managed_tags, normalize_actions, read_written, refresh_by_arn, tags_to_sdk, update_tags,
+    validate_actions, ReadByArn,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -426,19 +427,19 @@ impl AwsLbListener {
         load_balancers: &BTreeSet<String>,
     ) -> Result<BTreeMap<String, Listener>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        if arns.is_empty() {
-            return Ok(BTreeMap::new());
-        }
-        let listed = client
-            .describe_listeners()
-            .set_listener_arns(Some(arns.to_vec()))
-            .send()
-            .await
-            .map_err(aws_error);
-        let listeners = match listed {
-            Ok(response) => response.listeners().to_vec(),
-            // One missing ARN fails the whole call: list per load balancer and match.
-            Err(error) if is_not_found(&error) => {
+        describe_by_arn(
+            arns,
+            |arns| async move {
+                let response = client
+                    .describe_listeners()
+                    .set_listener_arns(Some(arns))
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(response.listeners().to_vec())
+            },
+            // The listeners of each load balancer (one gone has none).
+            || async move {
                 let mut all = Vec::new();
                 for load_balancer in load_balancers {
                     let mut pages = client
@@ -454,24 +455,15 @@ impl AwsLbListener {
                         }
                     }
                 }
-                all
-            }
-            Err(error) => return Err(error),
-        };
-        Ok(listeners
-            .into_iter()
-            .filter_map(|listener| {
-                let arn = listener.listener_arn()?.to_string();
-                arns.contains(&arn).then_some((arn, listener))
-            })
-            .collect())
+                Ok(all)
+            },
+            Listener::listener_arn,
+        )
+        .await
     }
 
     /// Reads listeners; `hints` (ARN → prior or planned value) shape the action blocks.
-    async fn read_arns(
-        &self,
-        hints: &BTreeMap<String, &Value>,
-    ) -> Result<BTreeMap<String, (Value, Vec<(String, String)>)>, ProviderError> {
+    async fn read_arns(&self, hints: BTreeMap<String, &Value>) -> Result<ReadByArn, ProviderError> {
         let arns: Vec<String> = hints.keys().cloned().collect();
         let parents: BTreeSet<String> = hints
             .values()
@@ -493,11 +485,7 @@ impl AwsLbListener {
     }
 
     pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read_arns(&BTreeMap::from([(arn.to_string(), hint)]))
-            .await?
-            .remove(arn)
-            .map(|(value, _)| value)
-            .ok_or_else(|| vanished("listener", arn))
+        read_written(arn, hint, "listener", |hints| self.read_arns(hints)).await
     }
 }
 
@@ -805,33 +793,18 @@ impl ResourceType for AwsLbListener {
         let Some(arn) = string(prior, "arn") else {
             return Ok(());
         };
-        match client
-            .delete_listener()
-            .listener_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted(
+            client
+                .delete_listener()
+                .listener_arn(&arn)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let hints: BTreeMap<String, &Value> = prior
-            .iter()
-            .filter_map(|p| Some((string(p, "arn")?, p)))
-            .collect();
-        let found = self.read_arns(&hints).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "arn")
-                    .and_then(|arn| found.get(&arn))
-                    .map(|(value, _)| value.clone())
-            })
-            .collect())
+        refresh_by_arn(prior, |hints| self.read_arns(hints)).await
     }
 
     /// Terraform's import ID: its ARN.

@@ -28,8 +28,9 @@ use infra_core::{
 use crate::app_support::{blocks, changed, int, set_tags, single, string, text, vanished};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
-    conditions_to_sdk, describe_tags, has_managed_tags, normalize_actions, tags_to_sdk,
-    update_tags, validate_actions, validate_conditions,
+    conditions_to_sdk, deleted, describe_by_arn, describe_tags, has_managed_tags,
+    normalize_actions, read_written, refresh_by_arn, tags_to_sdk, update_tags, validate_actions,
+    validate_conditions, ReadByArn,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -63,19 +64,19 @@ impl AwsLbListenerRule {
         listeners: &BTreeSet<String>,
     ) -> Result<BTreeMap<String, Rule>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        if arns.is_empty() {
-            return Ok(BTreeMap::new());
-        }
-        let listed = client
-            .describe_rules()
-            .set_rule_arns(Some(arns.to_vec()))
-            .send()
-            .await
-            .map_err(aws_error);
-        let rules = match listed {
-            Ok(response) => response.rules().to_vec(),
-            // One missing ARN fails the whole call: list per listener and match.
-            Err(error) if is_not_found(&error) => {
+        describe_by_arn(
+            arns,
+            |arns| async move {
+                let response = client
+                    .describe_rules()
+                    .set_rule_arns(Some(arns))
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(response.rules().to_vec())
+            },
+            // The rules of each listener (one gone has none).
+            || async move {
                 let mut all = Vec::new();
                 for listener in listeners {
                     match client
@@ -90,23 +91,14 @@ impl AwsLbListenerRule {
                         Err(error) => return Err(error),
                     }
                 }
-                all
-            }
-            Err(error) => return Err(error),
-        };
-        Ok(rules
-            .into_iter()
-            .filter_map(|rule| {
-                let arn = rule.rule_arn()?.to_string();
-                arns.contains(&arn).then_some((arn, rule))
-            })
-            .collect())
+                Ok(all)
+            },
+            Rule::rule_arn,
+        )
+        .await
     }
 
-    async fn read_arns(
-        &self,
-        hints: &BTreeMap<String, &Value>,
-    ) -> Result<BTreeMap<String, (Value, Vec<(String, String)>)>, ProviderError> {
+    async fn read_arns(&self, hints: BTreeMap<String, &Value>) -> Result<ReadByArn, ProviderError> {
         let arns: Vec<String> = hints.keys().cloned().collect();
         let listeners: BTreeSet<String> = hints
             .values()
@@ -126,11 +118,7 @@ impl AwsLbListenerRule {
     }
 
     async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read_arns(&BTreeMap::from([(arn.to_string(), hint)]))
-            .await?
-            .remove(arn)
-            .map(|(value, _)| value)
-            .ok_or_else(|| vanished("listener rule", arn))
+        read_written(arn, hint, "listener rule", |hints| self.read_arns(hints)).await
     }
 }
 
@@ -462,33 +450,18 @@ impl ResourceType for AwsLbListenerRule {
         let Some(arn) = string(prior, "arn") else {
             return Ok(());
         };
-        match client
-            .delete_rule()
-            .rule_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted(
+            client
+                .delete_rule()
+                .rule_arn(&arn)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let hints: BTreeMap<String, &Value> = prior
-            .iter()
-            .filter_map(|p| Some((string(p, "arn")?, p)))
-            .collect();
-        let found = self.read_arns(&hints).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "arn")
-                    .and_then(|arn| found.get(&arn))
-                    .map(|(value, _)| value.clone())
-            })
-            .collect())
+        refresh_by_arn(prior, |hints| self.read_arns(hints)).await
     }
 
     /// Terraform's import ID: its ARN.

@@ -46,8 +46,9 @@ use crate::app_support::{
     vanished,
 };
 use crate::elbv2_support::{
-    arn_suffix, attribute_value, describe_tags, generated_name, has_managed_tags, name_prefix_of,
-    settings_to_send, tags_to_sdk, update_tags, Setting, SettingKind,
+    arn_suffix, attribute_value, deleted, describe_by_arn, describe_tags, generated_name,
+    has_managed_tags, name_prefix_of, read_if_managed, read_written, refresh_by_arn,
+    settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -445,46 +446,37 @@ impl AwsLbTargetGroup {
         arns: &[String],
     ) -> Result<BTreeMap<String, TargetGroup>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        if arns.is_empty() {
-            return Ok(BTreeMap::new());
-        }
-        let listed = client
-            .describe_target_groups()
-            .set_target_group_arns(Some(arns.to_vec()))
-            .send()
-            .await
-            .map_err(aws_error);
-        let groups = match listed {
-            Ok(response) => response.target_groups().to_vec(),
-            // One missing ARN fails the whole call: list everything instead and match.
-            Err(error) if is_not_found(&error) => {
+        describe_by_arn(
+            arns,
+            |arns| async move {
+                let response = client
+                    .describe_target_groups()
+                    .set_target_group_arns(Some(arns))
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(response.target_groups().to_vec())
+            },
+            // Every target group.
+            || async move {
                 let mut all = Vec::new();
                 let mut pages = client.describe_target_groups().into_paginator().send();
                 while let Some(page) = pages.next().await {
                     all.extend(page.map_err(aws_error)?.target_groups().iter().cloned());
                 }
-                all
-            }
-            Err(error) => return Err(error),
-        };
-        Ok(groups
-            .into_iter()
-            .filter_map(|group| {
-                let arn = group.target_group_arn()?.to_string();
-                arns.contains(&arn).then_some((arn, group))
-            })
-            .collect())
+                Ok(all)
+            },
+            TargetGroup::target_group_arn,
+        )
+        .await
     }
 
     /// The groups with these ARNs, with tags and attributes. `hints` (ARN → prior or planned
     /// value) shape the blocks.
-    async fn read_arns(
-        &self,
-        arns: &[String],
-        hints: &BTreeMap<String, &Value>,
-    ) -> Result<BTreeMap<String, (Value, Vec<(String, String)>)>, ProviderError> {
+    async fn read_arns(&self, hints: BTreeMap<String, &Value>) -> Result<ReadByArn, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let groups = self.describe(arns).await?;
+        let arns: Vec<String> = hints.keys().cloned().collect();
+        let groups = self.describe(&arns).await?;
         let found: Vec<String> = groups.keys().cloned().collect();
         let tags = describe_tags(client, &found).await?;
         // DescribeTargetGroupAttributes answers one group a call: those calls run concurrently.
@@ -517,14 +509,7 @@ impl AwsLbTargetGroup {
     }
 
     pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read_arns(
-            &[arn.to_string()],
-            &BTreeMap::from([(arn.to_string(), hint)]),
-        )
-        .await?
-        .remove(arn)
-        .map(|(value, _)| value)
-        .ok_or_else(|| vanished("target group", arn))
+        read_written(arn, hint, "target group", |hints| self.read_arns(hints)).await
     }
 
     async fn modify_attributes(
@@ -1139,34 +1124,18 @@ impl ResourceType for AwsLbTargetGroup {
         let Some(arn) = string(prior, "arn") else {
             return Ok(());
         };
-        match client
-            .delete_target_group()
-            .target_group_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted(
+            client
+                .delete_target_group()
+                .target_group_arn(&arn)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let arns: Vec<String> = prior.iter().filter_map(|p| string(p, "arn")).collect();
-        let hints: BTreeMap<String, &Value> = prior
-            .iter()
-            .filter_map(|p| Some((string(p, "arn")?, p)))
-            .collect();
-        let found = self.read_arns(&arns, &hints).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "arn")
-                    .and_then(|arn| found.get(&arn))
-                    .map(|(value, _)| value.clone())
-            })
-            .collect())
+        refresh_by_arn(prior, |hints| self.read_arns(hints)).await
     }
 
     /// Terraform's import ID: its ARN.
@@ -1216,16 +1185,7 @@ impl ResourceType for AwsLbTargetGroup {
             },
         };
         let Some(arn) = arn else { return Ok(None) };
-        let mut found = self
-            .read_arns(
-                std::slice::from_ref(&arn),
-                &BTreeMap::from([(arn.clone(), planned)]),
-            )
-            .await?;
-        Ok(found
-            .remove(&arn)
-            .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(value, _)| value))
+        read_if_managed(&arn, planned, operation, |hints| self.read_arns(hints)).await
     }
 }
 
