@@ -36,6 +36,13 @@ const ACTION_TYPES: &[&str] = &[
     "jwt-validation",
 ];
 
+/// What an authenticate action does with an unauthenticated request, as AWS spells it; the
+/// provider checks a configured one against them in any case (`enum.ValidateIgnoreCase`).
+const UNAUTHENTICATED_BEHAVIOURS: &[&str] = &["deny", "allow", "authenticate"];
+
+/// The authenticate blocks, which share `on_unauthenticated_request`.
+const AUTHENTICATE_BLOCKS: &[&str] = &["authenticate_cognito", "authenticate_oidc"];
+
 /// The schema of a `default_action` (listener) or `action` (listener rule) block.
 ///
 /// The two differ as the provider's schemas do: a rule's `authenticate_cognito` and
@@ -100,10 +107,11 @@ pub fn action_block(name: &'static str) -> Block {
                 "authentication_request_extra_params",
                 Type::map(Type::String),
             ))
-            .attr(
-                Attribute::optional_computed("on_unauthenticated_request", Type::String)
-                    .check(Check::OneOf(&["deny", "allow", "authenticate"])),
-            )
+            // Checked in any case by `validate_actions`, and lower-cased by `normalize_actions`.
+            .attr(Attribute::optional_computed(
+                "on_unauthenticated_request",
+                Type::String,
+            ))
             .attr(defaulted("scope", Type::String, Value::string("openid")))
             .attr(defaulted(
                 "session_cookie_name",
@@ -229,16 +237,14 @@ pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
     for (index, action) in blocks(config, name).iter().enumerate() {
         let path = format!("{name}[{index}]");
         let kind = action.get("type").as_str().map(str::to_ascii_lowercase);
-        if let Some(kind) = &kind {
-            if !ACTION_TYPES.contains(&kind.as_str()) {
-                let listed: Vec<String> = ACTION_TYPES.iter().map(|t| format!("\"{t}\"")).collect();
-                problems.push((
-                    format!("{path}.type"),
-                    format!(
-                        "\"{}\" is not one of {} (in any case).",
-                        action.get("type").as_str().unwrap_or_default(),
-                        listed.join(", ")
-                    ),
+        problems.extend(one_of_in_any_case(action, "type", ACTION_TYPES, &path));
+        for block in AUTHENTICATE_BLOCKS {
+            if let Some(auth) = single(action, block) {
+                problems.extend(one_of_in_any_case(
+                    auth,
+                    "on_unauthenticated_request",
+                    UNAUTHENTICATED_BEHAVIOURS,
+                    &format!("{path}.{block}[0]"),
                 ));
             }
         }
@@ -323,15 +329,50 @@ pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
     problems
 }
 
-/// Each action's `type` lower-case, as AWS spells it and reports it: the provider accepts
-/// any case, and a configured `Forward` is the `forward` AWS reads back.
+/// The problem, at `path.key`, when `value`'s `key` is a string none of `allowed` (AWS's
+/// spellings) is in any case: the provider's `enum.ValidateIgnoreCase`.
+fn one_of_in_any_case(
+    value: &Value,
+    key: &str,
+    allowed: &[&str],
+    path: &str,
+) -> Option<(String, String)> {
+    let configured = value.get(key).as_str()?;
+    if allowed.contains(&configured.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    let listed: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
+    Some((
+        format!("{path}.{key}"),
+        format!(
+            "\"{configured}\" is not one of {} (in any case).",
+            listed.join(", ")
+        ),
+    ))
+}
+
+/// Lower-cases `value`'s `key` where it is a string.
+fn lower_case(value: &mut Value, key: &str) {
+    if let Some(Value::String(text)) = value.map_mut().and_then(|o| o.get_mut(key)) {
+        *text = text.to_ascii_lowercase();
+    }
+}
+
+/// Each action's `type`, and its authentication's `on_unauthenticated_request`, lower-case
+/// as AWS spells them and reports them: the provider accepts any case, and a configured
+/// `Forward` is the `forward` (a `DENY` the `deny`) AWS reads back, so a re-plan is clean.
 pub fn normalize_actions(value: &mut Value, name: &str) {
     let Some(Value::List(actions)) = value.map_mut().and_then(|o| o.get_mut(name)) else {
         return;
     };
     for action in actions {
-        if let Some(Value::String(kind)) = action.map_mut().and_then(|a| a.get_mut("type")) {
-            *kind = kind.to_ascii_lowercase();
+        lower_case(action, "type");
+        for block in AUTHENTICATE_BLOCKS {
+            if let Some(Value::List(auths)) = action.map_mut().and_then(|a| a.get_mut(*block)) {
+                for auth in auths {
+                    lower_case(auth, "on_unauthenticated_request");
+                }
+            }
         }
     }
 }
@@ -602,7 +643,7 @@ macro_rules! with_authentication_settings {
             .set_authentication_request_extra_params(extra_params($auth))
             .set_on_unauthenticated_request(
                 non_empty($auth, "on_unauthenticated_request")
-                    .map(|s| <$behavior>::from(s.as_str())),
+                    .map(|s| <$behavior>::from(s.to_ascii_lowercase().as_str())),
             )
             .set_scope(non_empty($auth, "scope"))
             .set_session_cookie_name(non_empty($auth, "session_cookie_name"))
@@ -1617,6 +1658,113 @@ mod provider_schema_tests {
         let problems = validate_actions(&wrong, "action");
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].0, "action[0].type");
+    }
+
+    /// `on_unauthenticated_request` is checked in any case (listener.go and listener_rule.go
+    /// validate it with `enum.ValidateIgnoreCase`), stored and sent as AWS spells it (AWS
+    /// reports `deny`, so a configured `DENY` re-plans clean), and refused when it is none of
+    /// them, at its own path.
+    #[test]
+    fn on_unauthenticated_request_is_accepted_in_any_case() {
+        let cognito = |behaviour: &str| {
+            Value::map([(
+                "action",
+                Value::List(vec![Value::map([
+                    ("type", Value::string("authenticate-cognito")),
+                    (
+                        "authenticate_cognito",
+                        Value::List(vec![Value::map([
+                            (
+                                "user_pool_arn",
+                                Value::string("arn:aws:cognito-idp:us-east-1:1:userpool/p"),
+                            ),
+                            ("user_pool_client_id", Value::string("client")),
+                            ("user_pool_domain", Value::string("domain")),
+                            ("on_unauthenticated_request", Value::string(behaviour)),
+                        ])]),
+                    ),
+                ])]),
+            )])
+        };
+        let oidc = |behaviour: &str| {
+            Value::map([(
+                "default_action",
+                Value::List(vec![Value::map([
+                    ("type", Value::string("authenticate-oidc")),
+                    (
+                        "authenticate_oidc",
+                        Value::List(vec![Value::map([
+                            (
+                                "authorization_endpoint",
+                                Value::string("https://idp.example.com/auth"),
+                            ),
+                            ("client_id", Value::string("client")),
+                            ("client_secret", Value::string("secret")),
+                            ("issuer", Value::string("https://idp.example.com")),
+                            (
+                                "token_endpoint",
+                                Value::string("https://idp.example.com/token"),
+                            ),
+                            (
+                                "user_info_endpoint",
+                                Value::string("https://idp.example.com/userinfo"),
+                            ),
+                            ("on_unauthenticated_request", Value::string(behaviour)),
+                        ])]),
+                    ),
+                ])]),
+            )])
+        };
+        let rule_schema = Schema::new().block(action_block("action"));
+        let listener_schema = Schema::new().block(action_block("default_action"));
+
+        let upper = cognito("DENY");
+        assert!(rule_schema.validate(&upper).is_empty());
+        assert!(validate_actions(&upper, "action").is_empty());
+        let mut planned = upper.clone();
+        normalize_actions(&mut planned, "action");
+        assert_eq!(planned, cognito("deny"));
+        let sent = actions_to_sdk(&planned, "action");
+        assert_eq!(
+            sent[0]
+                .authenticate_cognito_config()
+                .and_then(|c| c.on_unauthenticated_request()),
+            Some(&AuthenticateCognitoActionConditionalBehaviorEnum::Deny)
+        );
+        // AWS reports `deny`: the value read back is the planned one, so no change is planned.
+        let read = actions_from_sdk(&sent, &planned, "action");
+        assert_eq!(
+            single(&read.as_list().unwrap()[0], "authenticate_cognito")
+                .unwrap()
+                .get("on_unauthenticated_request"),
+            &Value::string("deny")
+        );
+
+        let mixed = oidc("Authenticate");
+        assert!(listener_schema.validate(&mixed).is_empty());
+        assert!(validate_actions(&mixed, "default_action").is_empty());
+        let mut planned = mixed.clone();
+        normalize_actions(&mut planned, "default_action");
+        assert_eq!(planned, oidc("authenticate"));
+        let sent = actions_to_sdk(&planned, "default_action");
+        assert_eq!(
+            sent[0]
+                .authenticate_oidc_config()
+                .and_then(|c| c.on_unauthenticated_request()),
+            Some(&AuthenticateOidcActionConditionalBehaviorEnum::Authenticate)
+        );
+
+        for (config, name, block) in [
+            (cognito("refuse"), "action", "authenticate_cognito"),
+            (oidc("refuse"), "default_action", "authenticate_oidc"),
+        ] {
+            let problems = validate_actions(&config, name);
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(
+                problems[0].0,
+                format!("{name}[0].{block}[0].on_unauthenticated_request")
+            );
+        }
     }
 
     /// At most 10 `additional_claim` blocks in a `jwt_validation`, as the provider's schema

@@ -60,6 +60,9 @@ const NETWORK: &[&str] = &["TCP", "TLS", "UDP", "TCP_UDP"];
 const NOT_LAMBDA: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"];
 const LAMBDA: &[&str] = &["lambda"];
 
+/// `deregistration_delay`'s default (the provider's `Default: 300`, AWS's own).
+const DEREGISTRATION_DELAY_DEFAULT: &str = "300";
+
 /// The target group attributes shown as top-level arguments. "Kinds" are protocols, or
 /// `lambda` for lambda targets.
 const SETTINGS: &[Setting] = &[
@@ -70,7 +73,7 @@ const SETTINGS: &[Setting] = &[
         "deregistration_delay",
         "deregistration_delay.timeout_seconds",
         SettingKind::String,
-        Some("300"),
+        Some(DEREGISTRATION_DELAY_DEFAULT),
         NOT_LAMBDA,
     )
     .checked(Check::Range(0, 3600)),
@@ -406,10 +409,11 @@ impl AwsLbTargetGroup {
             .block(Block::single(
                 "target_health_state",
                 Schema::new()
-                    .attr(
-                        Attribute::optional("enable_unhealthy_connection_termination", Type::Bool)
-                            .default(Value::Bool(true)),
-                    )
+                    // Required, as in the provider's schema.
+                    .attr(Attribute::required(
+                        "enable_unhealthy_connection_termination",
+                        Type::Bool,
+                    ))
                     .attr(
                         Attribute::optional("unhealthy_draining_interval", Type::Number)
                             .default(Value::Number(0.0))
@@ -974,6 +978,14 @@ impl ResourceType for AwsLbTargetGroup {
         let Some(object) = value.map_mut() else {
             return;
         };
+        // `deregistration_delay = ""` is unset: the provider's nullable int reads "" as null
+        // and sends nothing for it. Unset plans the default, which AWS has (and reports) when
+        // nothing is sent, so "" is never sent to AWS and a re-plan is clean.
+        if let Some(Value::String(delay)) = object.get_mut("deregistration_delay") {
+            if delay.is_empty() {
+                *delay = DEREGISTRATION_DELAY_DEFAULT.to_string();
+            }
+        }
         if let Some(Value::String(version)) = object.get_mut("protocol_version") {
             *version = version.to_uppercase();
         }
@@ -1030,6 +1042,12 @@ impl ResourceType for AwsLbTargetGroup {
         };
         if let Some(kind) = kind {
             for setting in SETTINGS {
+                // An empty `deregistration_delay` is unset (see `normalize`), on any type.
+                if setting.name == "deregistration_delay"
+                    && config.get(setting.name).unmarked().as_str() == Some("")
+                {
+                    continue;
+                }
                 if let Some(problem) = setting.misplaced(config, kind) {
                     problems.push((setting.name.to_string(), problem));
                 }
@@ -1592,6 +1610,65 @@ mod provider_schema_tests {
         assert_eq!(count(30.0), 0);
         assert_eq!(count(900.0), 0);
         assert_eq!(count(901.0), 1);
+    }
+
+    /// `deregistration_delay = ""` is unset, as the provider's nullable int reads it (its
+    /// expand sends nothing for ""): it plans the default, so "" never goes to AWS and AWS's
+    /// reported default re-plans clean; nor is it refused on a lambda group.
+    #[test]
+    fn an_empty_deregistration_delay_is_unset() {
+        let resource = group();
+        let mut planned = http_group(&[("deregistration_delay", Value::string(""))]);
+        resource.schema.normalize(&mut planned);
+        ResourceType::normalize(&resource, &mut planned);
+        assert_eq!(planned.get("deregistration_delay"), &Value::string("300"));
+        // Nothing to send on create (AWS's default), and nothing after a read of it.
+        assert!(settings_to_send(SETTINGS, "HTTP", &Value::Null, &planned).is_empty());
+        let state = http_group(&[("deregistration_delay", Value::string("300"))]);
+        assert!(settings_to_send(SETTINGS, "HTTP", &state, &planned).is_empty());
+        // From another value, the default is what unset sends.
+        let state = http_group(&[("deregistration_delay", Value::string("60"))]);
+        assert_eq!(
+            settings_to_send(SETTINGS, "HTTP", &state, &planned),
+            [("deregistration_delay.timeout_seconds", "300".to_string())]
+        );
+        assert!(problems_at(
+            &http_group(&[("deregistration_delay", Value::string(""))]),
+            "deregistration_delay"
+        )
+        .is_empty());
+        let lambda = Value::map([
+            ("target_type", Value::string("lambda")),
+            ("deregistration_delay", Value::string("")),
+        ]);
+        assert!(problems_at(&lambda, "deregistration_delay").is_empty());
+    }
+
+    /// `target_health_state.enable_unhealthy_connection_termination` is Required in the
+    /// provider's schema: a block without it is a plan-time error at that argument.
+    #[test]
+    fn unhealthy_connection_termination_is_required() {
+        let tcp_group = |state: Value| {
+            Value::map([
+                ("port", Value::Number(80.0)),
+                ("protocol", Value::string("TCP")),
+                ("vpc_id", Value::string("vpc-1")),
+                ("target_health_state", Value::List(vec![state])),
+            ])
+        };
+        let path = "target_health_state[0].enable_unhealthy_connection_termination";
+        let missing = tcp_group(Value::map([(
+            "unhealthy_draining_interval",
+            Value::Number(60.0),
+        )]));
+        let problems = problems_at(&missing, path);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("is required"), "{problems:?}");
+        let given = tcp_group(Value::map([(
+            "enable_unhealthy_connection_termination",
+            Value::Bool(false),
+        )]));
+        assert!(problems_at(&given, path).is_empty());
     }
 
     /// `target_health_state.unhealthy_draining_interval` defaults to 0 (not Optional+Computed),
