@@ -1660,6 +1660,19 @@ mod provider_schema_tests {
         assert_eq!(problems[0].0, "action[0].type");
     }
 
+    /// `name` (`action` or `default_action`) with one action of `kind` whose `block` holds
+    /// `arguments`.
+    fn one_action(name: &str, kind: &str, block: &str, arguments: &[(&str, Value)]) -> Value {
+        let settings = Value::map(arguments.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        Value::map([(
+            name,
+            Value::List(vec![Value::map([
+                ("type", Value::string(kind)),
+                (block, Value::List(vec![settings])),
+            ])]),
+        )])
+    }
+
     /// `on_unauthenticated_request` is checked in any case (listener.go and listener_rule.go
     /// validate it with `enum.ValidateIgnoreCase`), stored and sent as AWS spells it (AWS
     /// reports `deny`, so a configured `DENY` re-plans clean), and refused when it is none of
@@ -1667,53 +1680,37 @@ mod provider_schema_tests {
     #[test]
     fn on_unauthenticated_request_is_accepted_in_any_case() {
         let cognito = |behaviour: &str| {
-            Value::map([(
+            one_action(
                 "action",
-                Value::List(vec![Value::map([
-                    ("type", Value::string("authenticate-cognito")),
+                "authenticate-cognito",
+                "authenticate_cognito",
+                &[
                     (
-                        "authenticate_cognito",
-                        Value::List(vec![Value::map([
-                            (
-                                "user_pool_arn",
-                                Value::string("arn:aws:cognito-idp:us-east-1:1:userpool/p"),
-                            ),
-                            ("user_pool_client_id", Value::string("client")),
-                            ("user_pool_domain", Value::string("domain")),
-                            ("on_unauthenticated_request", Value::string(behaviour)),
-                        ])]),
+                        "user_pool_arn",
+                        Value::string("arn:aws:cognito-idp:us-east-1:1:userpool/p"),
                     ),
-                ])]),
-            )])
+                    ("user_pool_client_id", Value::string("client")),
+                    ("user_pool_domain", Value::string("domain")),
+                    ("on_unauthenticated_request", Value::string(behaviour)),
+                ],
+            )
         };
         let oidc = |behaviour: &str| {
-            Value::map([(
+            let endpoint = |path: &str| Value::string(format!("https://idp.example.com{path}"));
+            one_action(
                 "default_action",
-                Value::List(vec![Value::map([
-                    ("type", Value::string("authenticate-oidc")),
-                    (
-                        "authenticate_oidc",
-                        Value::List(vec![Value::map([
-                            (
-                                "authorization_endpoint",
-                                Value::string("https://idp.example.com/auth"),
-                            ),
-                            ("client_id", Value::string("client")),
-                            ("client_secret", Value::string("secret")),
-                            ("issuer", Value::string("https://idp.example.com")),
-                            (
-                                "token_endpoint",
-                                Value::string("https://idp.example.com/token"),
-                            ),
-                            (
-                                "user_info_endpoint",
-                                Value::string("https://idp.example.com/userinfo"),
-                            ),
-                            ("on_unauthenticated_request", Value::string(behaviour)),
-                        ])]),
-                    ),
-                ])]),
-            )])
+                "authenticate-oidc",
+                "authenticate_oidc",
+                &[
+                    ("authorization_endpoint", endpoint("/auth")),
+                    ("client_id", Value::string("client")),
+                    ("client_secret", Value::string("secret")),
+                    ("issuer", endpoint("")),
+                    ("token_endpoint", endpoint("/token")),
+                    ("user_info_endpoint", endpoint("/userinfo")),
+                    ("on_unauthenticated_request", Value::string(behaviour)),
+                ],
+            )
         };
         let rule_schema = Schema::new().block(action_block("action"));
         let listener_schema = Schema::new().block(action_block("default_action"));
