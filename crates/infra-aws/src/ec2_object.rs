@@ -48,6 +48,16 @@ pub struct Declared<Item> {
     pub read: Option<Reader<Item>>,
 }
 
+impl<Item> Declared<Item> {
+    /// An attribute AWS does not report: it reads as null (or as kept from the prior value).
+    pub fn unread(attribute: Attribute) -> Declared<Item> {
+        Declared {
+            field: Field::Attribute(attribute),
+            read: None,
+        }
+    }
+}
+
 /// What a declaration declares: an attribute, or a nested block.
 pub enum Field {
     Attribute(Attribute),
@@ -189,11 +199,13 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     ) -> Result<(), ProviderError> {
         Ok(())
     }
-    /// Deletes the object and waits until it is gone; a missing object is deleted.
+    /// Deletes the object (`prior` is its state) and waits until it is gone; a missing object
+    /// is deleted.
     async fn delete(
         this: &Ec2Type<Self>,
         operation: &Operation,
         id: &str,
+        prior: &Value,
     ) -> Result<(), ProviderError>;
 }
 
@@ -391,7 +403,7 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         match string_attribute(prior, "id") {
-            Some(id) => O::delete(self, operation, &id).await,
+            Some(id) => O::delete(self, operation, &id, prior).await,
             None => Ok(()),
         }
     }

@@ -181,6 +181,7 @@ impl Ec2Object for CustomerGatewayObject {
         this: &AwsCustomerGateway,
         operation: &Operation,
         id: &str,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
         let deleted = this
             .ec2()

@@ -93,6 +93,7 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
         this: &AwsEgressOnlyInternetGateway,
         _operation: &Operation,
         id: &str,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
         let deleted = this
             .ec2()

@@ -373,6 +373,7 @@ impl Ec2Object for FlowLogObject {
         this: &AwsFlowLog,
         _operation: &Operation,
         id: &str,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
         let output = this
             .ec2()

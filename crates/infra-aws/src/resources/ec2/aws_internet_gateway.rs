@@ -133,6 +133,7 @@ impl Ec2Object for InternetGatewayObject {
         this: &AwsInternetGateway,
         operation: &Operation,
         id: &str,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
         // Detach from whatever AWS says it is attached to, not only what the state says.
         let Some(current) = this.find(id, None).await? else {

@@ -320,6 +320,7 @@ impl Ec2Object for SubnetObject {
         this: &AwsSubnet,
         operation: &Operation,
         id: &str,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
         let ec2 = this.ec2().await;
         delete_with_retry(

@@ -172,6 +172,7 @@ impl Ec2Object for DhcpOptionsObject {
         this: &AwsVpcDhcpOptions,
         operation: &Operation,
         id: &str,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
         let ec2 = this.ec2().await;
         let vpcs: Vec<_> = ec2

@@ -297,6 +297,7 @@ impl Ec2Object for VpnGatewayObject {
         this: &AwsVpnGateway,
         operation: &Operation,
         id: &str,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
         let ec2 = this.ec2().await;
         // Detach from whatever AWS says it is attached to, not only what the state says.
