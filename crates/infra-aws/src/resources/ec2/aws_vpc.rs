@@ -222,6 +222,18 @@ impl AwsVpc {
         filters: Vec<aws_sdk_ec2::types::Filter>,
         prior: &HashMap<String, Value>,
     ) -> Result<HashMap<String, Value>, ProviderError> {
+        let described = self.describe_vpcs(filters).await?;
+        let ids: Vec<String> = described.ids().collect();
+        let attributes = self.read_attributes(&ids).await?;
+        Ok(self.values(&described, &attributes, prior).await)
+    }
+
+    /// The VPCs matching `filters` with their defaults (main route tables, default security
+    /// groups and network ACLs), without DescribeVpcAttribute's flags.
+    async fn describe_vpcs(
+        &self,
+        filters: Vec<aws_sdk_ec2::types::Filter>,
+    ) -> Result<DescribedVpcs, ProviderError> {
         let clients = self.aws.clients().await;
         let vpcs: Vec<Vpc> = clients
             .ec2
@@ -237,13 +249,24 @@ impl AwsVpc {
             .iter()
             .filter_map(|vpc| vpc.vpc_id().map(str::to_string))
             .collect();
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let defaults = VpcDefaults::read(&clients.ec2, &ids).await?;
-        let attributes = self.read_attributes(&ids).await?;
+        let defaults = match ids.is_empty() {
+            true => VpcDefaults::default(),
+            false => VpcDefaults::read(&clients.ec2, &ids).await?,
+        };
+        Ok(DescribedVpcs { vpcs, defaults })
+    }
+
+    /// The described VPCs whose flags are in `attributes`, converted; `prior` supplies the
+    /// configuration-only arguments.
+    async fn values(
+        &self,
+        described: &DescribedVpcs,
+        attributes: &HashMap<String, Vec<bool>>,
+        prior: &HashMap<String, Value>,
+    ) -> HashMap<String, Value> {
+        let region = &self.aws.clients().await.region;
         let mut found = HashMap::new();
-        for vpc in &vpcs {
+        for vpc in &described.vpcs {
             let Some(id) = vpc.vpc_id() else { continue };
             let Some(&[dns_support, dns_hostnames, address_usage_metrics]) =
                 attributes.get(id).map(Vec::as_slice)
@@ -251,13 +274,13 @@ impl AwsVpc {
                 continue;
             };
             let flags = [dns_support, dns_hostnames, address_usage_metrics];
-            let mut entries = vpc_entries(vpc, &clients.region, &defaults, flags);
+            let mut entries = vpc_entries(vpc, region, &described.defaults, flags);
             entries.extend(tag_entries(vpc.tags()));
             let mut value = whole_object(&self.schema, entries);
             self.keep_config_only(prior.get(id).unwrap_or(&Value::Null), &mut value);
             found.insert(id.to_string(), value);
         }
-        Ok(found)
+        found
     }
 
     /// DescribeVpcAttribute's three flags of each VPC (DNS support, DNS hostnames, address
@@ -283,14 +306,12 @@ impl AwsVpc {
                 .collect(),
         )
         .await?;
+        // A VPC gone since its ID was known answers NotFound: it is left out.
         Ok(ids
             .iter()
             .cloned()
-            .zip(
-                attributes
-                    .chunks(attribute_names.len())
-                    .map(<[bool]>::to_vec),
-            )
+            .zip(attributes.chunks(attribute_names.len()))
+            .filter_map(|(id, flags)| Some((id, flags.iter().copied().collect::<Option<_>>()?)))
             .collect())
     }
 
@@ -298,7 +319,7 @@ impl AwsVpc {
         &self,
         vpc_id: &str,
         attribute: VpcAttributeName,
-    ) -> Result<bool, ProviderError> {
+    ) -> Result<Option<bool>, ProviderError> {
         let clients = self.aws.clients().await;
         let output = clients
             .ec2
@@ -307,7 +328,11 @@ impl AwsVpc {
             .attribute(attribute.clone())
             .send()
             .await
-            .map_err(aws_error)?;
+            .map_err(aws_error);
+        let output = match output {
+            Err(error) if crate::error::is_not_found(&error) => return Ok(None),
+            other => other?,
+        };
         let value = match attribute {
             VpcAttributeName::EnableDnsHostnames => output.enable_dns_hostnames(),
             VpcAttributeName::EnableNetworkAddressUsageMetrics => {
@@ -315,9 +340,11 @@ impl AwsVpc {
             }
             _ => output.enable_dns_support(),
         };
-        Ok(value
-            .and_then(AttributeBooleanValue::value)
-            .unwrap_or(false))
+        Ok(Some(
+            value
+                .and_then(AttributeBooleanValue::value)
+                .unwrap_or(false),
+        ))
     }
 
     /// One VPC, every attribute read; `hint` (planned or prior) supplies the configuration-only
@@ -428,6 +455,20 @@ impl AwsVpc {
                 .map_err(aws_error)?;
         }
         Ok(())
+    }
+}
+
+/// VPCs as DescribeVpcs answers them, with their defaults.
+struct DescribedVpcs {
+    vpcs: Vec<Vpc>,
+    defaults: VpcDefaults,
+}
+
+impl DescribedVpcs {
+    fn ids(&self) -> impl Iterator<Item = String> + '_ {
+        self.vpcs
+            .iter()
+            .filter_map(|vpc| vpc.vpc_id().map(str::to_string))
     }
 }
 
@@ -719,12 +760,22 @@ impl ResourceType for AwsVpc {
             .iter()
             .filter_map(|value| Some((string_attribute(value, "id")?, value.clone())))
             .collect();
+        // DescribeVpcAttribute (one flag of one VPC a call, the slowest bucket of a refresh)
+        // needs only the IDs: its calls start at once, beside the describes by chunks, so that
+        // its bucket paces them from the first second rather than chunk after chunk.
+        let attributes = self.read_attributes(&ids);
+        let described = async {
+            let mut described = Vec::new();
+            for chunk in chunks_of(&ids) {
+                let filters = vec![filter("vpc-id", chunk.iter().cloned())];
+                described.push(self.describe_vpcs(filters).await?);
+            }
+            Ok(described)
+        };
+        let (attributes, described) = futures::try_join!(attributes, described)?;
         let mut found = HashMap::new();
-        for chunk in chunks_of(&ids) {
-            found.extend(
-                self.describe(vec![filter("vpc-id", chunk.iter().cloned())], &by_id)
-                    .await?,
-            );
+        for chunk in &described {
+            found.extend(self.values(chunk, &attributes, &by_id).await);
         }
         Ok(in_prior_order(prior, &found))
     }
