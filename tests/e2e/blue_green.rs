@@ -1380,9 +1380,15 @@ fn apply_resume_finishes_a_killed_deploy_whose_gate_had_passed() {
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
 }
 
-/// Starts `infra apply` with `args`, its output to files; returns the child.
-fn spawn_apply(stack: &Stack, moto: &Moto, args: &[&str]) -> std::process::Child {
+/// Starts `infra apply ARGS` (with `env`), its output to files; returns the child.
+pub(super) fn spawn_apply(
+    stack: &Stack,
+    moto: &Moto,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> std::process::Child {
     infra_testkit::infra_command(super::BINARY, stack.path(), Some(moto))
+        .envs(env.iter().copied())
         .args(["apply", "-input=false", "-auto-approve"])
         .args(args)
         .stdout(std::fs::File::create(stack.path().join("apply.stdout")).expect("stdout file"))
@@ -1391,21 +1397,22 @@ fn spawn_apply(stack: &Stack, moto: &Moto, args: &[&str]) -> std::process::Child
         .expect("start apply")
 }
 
-/// Waits until the spawned apply's output shows `marker` (two minutes at most).
-fn wait_for_output(stack: &Stack, marker: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+/// Waits until the spawned apply's output shows `marker` (three minutes at most).
+pub(super) fn wait_for_output(stack: &Stack, marker: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
     while !stack.read("apply.stdout").contains(marker) {
         assert!(
             std::time::Instant::now() < deadline,
-            "no {marker}: {}",
-            stack.read("apply.stdout")
+            "no {marker}: {}\n{}",
+            stack.read("apply.stdout"),
+            stack.read("apply.stderr")
         );
         // Polled often: a test acts on the marker before the next step, a second later.
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
 
-fn finished(stack: &Stack, child: std::process::Child) -> infra_testkit::Run {
+pub(super) fn finished(stack: &Stack, child: std::process::Child) -> infra_testkit::Run {
     let status = child.wait_with_output().expect("apply").status;
     infra_testkit::Run {
         code: status.code().unwrap_or(-1),
@@ -1457,7 +1464,7 @@ fn the_health_gate_waits_for_targets_registered_after_the_deploy_starts() {
     register_target(&stack, &moto, "blue", "10.0.0.10");
     // Green has no healthy target when the deploy starts; one registers 5 s later, as a
     // task's IP would once it is running.
-    let child = spawn_apply(&stack, &moto, &["-var", "image=nginx:1.28"]);
+    let child = spawn_apply(&stack, &moto, &[], &["-var", "image=nginx:1.28"]);
     wait_for_output(&stack, "waiting for the health gate");
     std::thread::sleep(std::time::Duration::from_secs(5));
     assert!(
@@ -1483,6 +1490,7 @@ fn unhealthy_targets_during_the_bake_revert() {
     let child = spawn_apply(
         &stack,
         &moto,
+        &[],
         &[
             "-var",
             "image=nginx:1.28",
@@ -1546,6 +1554,7 @@ fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
     let child = spawn_apply(
         &stack,
         &moto,
+        &[],
         &["-var", "traffic_shift=linear", "-var", "image=nginx:1.28"],
     );
     wait_for_output(&stack, "traffic: green 25%");

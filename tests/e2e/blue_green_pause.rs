@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 
 use infra_testkit::{Moto, Stack};
 
-use super::{infra, BINARY};
+use super::blue_green::{finished, spawn_apply, wait_for_output};
+use super::infra;
 
 const ADDRESS: &str = "aws_ecs_service.web";
 
@@ -131,46 +132,6 @@ fn history(stack: &Stack) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// Starts `infra apply ARGS` (with `env`), its output to files.
-fn spawn_apply(
-    stack: &Stack,
-    moto: &Moto,
-    env: &[(&str, &str)],
-    args: &[&str],
-) -> std::process::Child {
-    let mut command = infra_testkit::infra_command(BINARY, stack.path(), Some(moto));
-    command
-        .envs(env.iter().copied())
-        .args(["apply", "-input=false", "-auto-approve"])
-        .args(args)
-        .stdout(std::fs::File::create(stack.path().join("apply.stdout")).expect("stdout file"))
-        .stderr(std::fs::File::create(stack.path().join("apply.stderr")).expect("stderr file"));
-    command.spawn().expect("start apply")
-}
-
-/// Waits until the spawned apply's output shows `marker` (three minutes at most).
-fn wait_for_output(stack: &Stack, marker: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
-    while !stack.read("apply.stdout").contains(marker) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no {marker}: {}\n{}",
-            stack.read("apply.stdout"),
-            stack.read("apply.stderr")
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
-
-fn finished(stack: &Stack, child: std::process::Child) -> infra_testkit::Run {
-    let status = child.wait_with_output().expect("apply").status;
-    infra_testkit::Run {
-        code: status.code().unwrap_or(-1),
-        stdout: stack.read("apply.stdout"),
-        stderr: stack.read("apply.stderr"),
-    }
 }
 
 const NEW_IMAGE: &[&str] = &["-var", "image=nginx:1.28"];
