@@ -63,7 +63,9 @@ Control, at run time (both read the same settings, a JSON object; unknown keys a
                            aws_buckets: the least time the admitted requests need)}
     GET  /__proxy/log     every request: {"n", "service", "protocol", "operation", "key" (the
                           operation key: IDs in REST paths starred), "fault", "token" (the
-                          request's idempotency token, or null: see idempotency_token)}
+                          request's idempotency token, or null: see idempotency_token), "at"
+                          (its arrival, the machine's monotonic clock in seconds: Python's
+                          time.monotonic() in another process reads the same clock)}
     POST /__proxy/config  a partial settings object; {"hold_next": K} holds the Kth request from
                           now; {"release": true} releases held requests. Answers the stats.
 - a control file (--control FILE): re-read before each request whenever it changed.
@@ -609,7 +611,8 @@ def make_handler(proxy):
                 release = proxy.release_event
                 hold = config["hold"]
                 held = hold is not None and (n == hold or (config["hold_rest"] and n > hold))
-                entry = {"n": n, "service": service, "protocol": protocol,
+                entry = {"n": n, "at": time.monotonic(), "service": service,
+                         "protocol": protocol,
                          "operation": operation, "key": key[1], "fault": None,
                          "token": idempotency_token(protocol, body)}
                 proxy.log.append(entry)

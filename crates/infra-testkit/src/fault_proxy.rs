@@ -403,8 +403,9 @@ impl FaultProxy {
         stats_from(&self.control("GET", "/__proxy/stats", ""))
     }
 
-    /// Every request seen: `{"n", "service", "protocol", "operation", "key", "fault", "token"}`
-    /// objects (`token`: the idempotency token the request carries, or null).
+    /// Every request seen: `{"n", "at", "service", "protocol", "operation", "key", "fault",
+    /// "token"}` objects (`at`: its arrival on the machine's monotonic clock, in seconds;
+    /// `token`: the idempotency token the request carries, or null).
     pub fn request_log(&self) -> Vec<serde_json::Value> {
         match self.control("GET", "/__proxy/log", "") {
             serde_json::Value::Array(entries) => entries,
