@@ -18,7 +18,8 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, int, non_empty, number, single, string, strings, tag_changes, text, vanished,
+    blocks, boolean, by_key, hints_by, int, non_empty, number, single, string, strings,
+    tag_changes, text, vanished,
 };
 use crate::error::{aws_error, is_not_found};
 
@@ -1149,19 +1150,9 @@ pub async fn refresh_by_arn<'p, Fut>(
 where
     Fut: Future<Output = Result<ReadByArn, ProviderError>>,
 {
-    let hints = prior
-        .iter()
-        .filter_map(|p| Some((string(p, "arn")?, p)))
-        .collect();
-    let found = read(hints).await?;
-    Ok(prior
-        .iter()
-        .map(|p| {
-            string(p, "arn")
-                .and_then(|arn| found.get(&arn))
-                .map(|(value, _)| value.clone())
-        })
-        .collect())
+    let found = read(hints_by(prior, "arn")).await?;
+    let value = |(value, _): &(Value, Vec<(String, String)>), _: &Value| value.clone();
+    Ok(by_key(prior, "arn", |arn| found.get(arn), value))
 }
 
 /// The one object `arn`, shaped after `hint`, read by `read` (the type's reader), with its

@@ -245,15 +245,15 @@ impl AwsVpc {
             .try_collect()
             .await
             .map_err(aws_error)?;
-        let ids: Vec<String> = vpcs
-            .iter()
-            .filter_map(|vpc| vpc.vpc_id().map(str::to_string))
-            .collect();
-        let defaults = match ids.is_empty() {
-            true => VpcDefaults::default(),
-            false => VpcDefaults::read(&clients.ec2, &ids).await?,
+        let mut described = DescribedVpcs {
+            vpcs,
+            defaults: VpcDefaults::default(),
         };
-        Ok(DescribedVpcs { vpcs, defaults })
+        let ids: Vec<String> = described.ids().collect();
+        if !ids.is_empty() {
+            described.defaults = VpcDefaults::read(&clients.ec2, &ids).await?;
+        }
+        Ok(described)
     }
 
     /// The described VPCs whose flags are in `attributes`, converted; `prior` supplies the

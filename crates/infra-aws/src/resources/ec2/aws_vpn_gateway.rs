@@ -26,17 +26,10 @@ pub(crate) async fn describe_vpn_gateways(
     ec2: &aws_sdk_ec2::Client,
     filters: Vec<Filter>,
 ) -> Result<Vec<VpnGateway>, ProviderError> {
-    let output = ec2
-        .describe_vpn_gateways()
-        .set_filters(Some(filters))
-        .send()
-        .await
-        .map_err(aws_error)?;
-    Ok(output
-        .vpn_gateways()
-        .iter()
+    let gateways = VpnGatewayObject::describe(ec2, None, filters).await?;
+    Ok(gateways
+        .into_iter()
         .filter(|gateway| !VpnGatewayObject::is_gone(gateway))
-        .cloned()
         .collect())
 }
 
