@@ -72,11 +72,7 @@ pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypeRevert")?;
     let mut state = session::read_state(backend.as_ref())?;
     let (key, mut deployment) = pick(&state, args.address.as_deref())?;
-    let (aws, registry) = session::provider(ProviderSettings {
-        region: deployment.region.clone(),
-        default_tags: Default::default(),
-        ..Default::default()
-    });
+    let (aws, registry) = provider_for(&deployment);
     let api = AwsBlueGreen::new(aws.clone());
     let from = deployment.live;
     let interrupted = deployment.in_progress.clone();
@@ -144,11 +140,7 @@ pub async fn finalize(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypeFinalize")?;
     let mut state = session::read_state(backend.as_ref())?;
     let (key, mut deployment) = pick(&state, args.address.as_deref())?;
-    let (aws, _) = session::provider(ProviderSettings {
-        region: deployment.region.clone(),
-        default_tags: Default::default(),
-        ..Default::default()
-    });
+    let (aws, _) = provider_for(&deployment);
     let api = AwsBlueGreen::new(aws);
     let service = key
         .parse::<Address>()
@@ -170,6 +162,16 @@ pub async fn finalize(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
         println!("{key}: no standby colour is running; nothing to do.");
     }
     Ok(Exit::Ok)
+}
+
+/// The provider a deployment is reached through: its own region, no default tags (nothing
+/// here creates anything to tag).
+fn provider_for(deployment: &Deployment) -> (std::sync::Arc<infra_aws::Aws>, infra_core::Registry) {
+    session::provider(ProviderSettings {
+        region: deployment.region.clone(),
+        default_tags: Default::default(),
+        ..Default::default()
+    })
 }
 
 pub async fn run(work: &Workdir, args: &DeploymentsArgs) -> Result<Exit> {
@@ -206,11 +208,7 @@ async fn signal(work: &Workdir, args: &PausedArgs, action: HookAction) -> Result
                 resource.resource_type
             )
         })?;
-    let (aws, _) = session::provider(ProviderSettings {
-        region: deployment.region.clone(),
-        default_tags: Default::default(),
-        ..Default::default()
-    });
+    let (aws, _) = provider_for(&deployment);
     let api = AwsBlueGreen::new(aws);
     let pause = match deploy::signal_pause(&api, &deployment, action).await {
         Ok(Ok(pause)) => pause,
@@ -239,11 +237,7 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
         let Some(deployment) = Deployment::from_json(json) else {
             continue;
         };
-        let (aws, _) = session::provider(ProviderSettings {
-            region: deployment.region.clone(),
-            default_tags: Default::default(),
-            ..Default::default()
-        });
+        let (aws, _) = provider_for(&deployment);
         let api = AwsBlueGreen::new(aws);
         let live = deployment.live_state();
         println!("{key}");
