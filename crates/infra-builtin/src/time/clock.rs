@@ -7,7 +7,7 @@ use ::time::format_description::well_known::Rfc3339;
 use ::time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime};
 use infra_core::{ProviderError, Value};
 
-use crate::support::{number, problem, Object};
+use crate::support::{number, problem, text, Object};
 
 /// The current time in UTC, to the second.
 pub fn now() -> OffsetDateTime {
@@ -23,6 +23,27 @@ pub fn parse(text: &str, attribute: &str) -> Result<OffsetDateTime, ProviderErro
              {error}"
         ))
     })
+}
+
+/// The timestamp configured in `key` (RFC 3339, an error naming `key` otherwise), or the
+/// current time when it is unset or not yet known.
+pub fn configured_or_now(planned: &Value, key: &str) -> Result<OffsetDateTime, ProviderError> {
+    match text(planned, key) {
+        Some(configured) => parse(&configured, key),
+        None => Ok(now()),
+    }
+}
+
+/// Sets `key` to `instant` unless it already holds text for that instant: a configured
+/// timestamp stays as written, since another spelling of the same time must not plan a change.
+pub fn keep_or_insert(object: &mut Object, key: &str, instant: OffsetDateTime) {
+    let written = object
+        .get(key)
+        .and_then(Value::as_str)
+        .and_then(|text| parse(text, key).ok());
+    if written != Some(instant) {
+        object.insert(key.into(), Value::String(format(instant)));
+    }
 }
 
 /// The timestamp as RFC 3339 in its own offset, whole seconds (`Z` for UTC).
@@ -71,6 +92,25 @@ pub fn add_seconds(
     timestamp
         .checked_add(Duration::seconds(seconds))
         .ok_or_else(|| ProviderError::new("the resulting timestamp is out of range"))
+}
+
+/// `timestamp` moved by `amount` of `unit` (`years`, `months`, `days`, `hours`, `minutes` or
+/// `seconds`), as the provider's offsets and rotations count: years, months and days by Go's
+/// `AddDate`, the rest as seconds.
+pub fn add(
+    timestamp: OffsetDateTime,
+    unit: &str,
+    amount: i64,
+) -> Result<OffsetDateTime, ProviderError> {
+    match unit {
+        "years" => add_date(timestamp, amount, 0, 0),
+        "months" => add_date(timestamp, 0, amount, 0),
+        "days" => add_date(timestamp, 0, 0, amount),
+        "hours" => add_seconds(timestamp, amount.saturating_mul(3600)),
+        "minutes" => add_seconds(timestamp, amount.saturating_mul(60)),
+        "seconds" => add_seconds(timestamp, amount),
+        _ => Err(ProviderError::new(format!("no time unit {unit:?}"))),
+    }
 }
 
 /// Sets `year`, `month`, `day`, `hour`, `minute`, `second` (in the timestamp's own offset) and

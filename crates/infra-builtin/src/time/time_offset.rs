@@ -10,10 +10,8 @@
 use ::time::OffsetDateTime;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::support::{
-    integer, keep_priors, number, object_of, problem, replacing_map, text, Object,
-};
-use crate::time::clock;
+use crate::support::{integer, keep_priors, object_of, problem, replacing_map, text, Object};
+use crate::time::{clock, insert_import_amounts, known_arguments};
 
 const NAME: &str = "time_offset";
 
@@ -61,14 +59,7 @@ fn offset_time(base: OffsetDateTime, arguments: &Value) -> Result<OffsetDateTime
         let Some(amount) = integer(arguments, key).filter(|n| *n != 0) else {
             continue;
         };
-        moved = match key {
-            "offset_days" => clock::add_date(moved, 0, 0, amount)?,
-            "offset_hours" => clock::add_seconds(moved, amount.saturating_mul(3600))?,
-            "offset_minutes" => clock::add_seconds(moved, amount.saturating_mul(60))?,
-            "offset_months" => clock::add_date(moved, 0, amount, 0)?,
-            "offset_seconds" => clock::add_seconds(moved, amount)?,
-            _ => clock::add_date(moved, amount, 0, 0)?,
-        };
+        moved = clock::add(moved, key.trim_start_matches("offset_"), amount)?;
     }
     Ok(moved)
 }
@@ -77,13 +68,7 @@ fn offset_time(base: OffsetDateTime, arguments: &Value) -> Result<OffsetDateTime
 /// for the same instant), the offset time as `rfc3339` and components.
 fn stamped(mut object: Object, base: OffsetDateTime) -> Result<Value, ProviderError> {
     let moved = offset_time(base, &Value::Map(object.clone()))?;
-    let written = object
-        .get("base_rfc3339")
-        .and_then(Value::as_str)
-        .and_then(|text| clock::parse(text, "base_rfc3339").ok());
-    if written != Some(base) {
-        object.insert("base_rfc3339".into(), Value::String(clock::format(base)));
-    }
+    clock::keep_or_insert(&mut object, "base_rfc3339", base);
     object.insert("id".into(), Value::String(clock::format(base)));
     object.insert("rfc3339".into(), Value::String(clock::format(moved)));
     clock::insert_components(&mut object, moved);
@@ -134,13 +119,8 @@ impl ResourceType for TimeOffset {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let base = match text(planned, "base_rfc3339") {
-            Some(configured) => clock::parse(&configured, "base_rfc3339")?,
-            None => clock::now(),
-        };
-        let mut object = object_of(planned);
-        object.retain(|_, value| !value.is_unknown());
-        stamped(object, base)
+        let base = clock::configured_or_now(planned, "base_rfc3339")?;
+        stamped(known_arguments(planned), base)
     }
 
     /// New offsets, counted from the same base (the plan carries the prior base when none is
@@ -155,9 +135,7 @@ impl ResourceType for TimeOffset {
             .or_else(|| text(prior, "base_rfc3339"))
             .ok_or_else(|| ProviderError::new(format!("{NAME}: no base timestamp to offset")))?;
         let base = clock::parse(&base_text, "base_rfc3339")?;
-        let mut object = object_of(planned);
-        object.retain(|_, value| !value.is_unknown());
-        stamped(object, base)
+        stamped(known_arguments(planned), base)
     }
 
     async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
@@ -199,19 +177,7 @@ impl ResourceType for TimeOffset {
         ];
         let mut object = Object::new();
         object.insert("triggers".into(), Value::Null);
-        for (key, amount) in keys.iter().zip(amounts) {
-            let value = if amount.is_empty() {
-                Value::Null
-            } else {
-                number(amount.parse().map_err(|error| {
-                    ProviderError::new(format!(
-                        "importing time_offset: could not parse offset ({amount:?}) as int: \
-                         {error}"
-                    ))
-                })?)
-            };
-            object.insert((*key).into(), value);
-        }
+        insert_import_amounts(&mut object, &keys, amounts, NAME, "offset")?;
         let base = clock::parse(base, "base timestamp")?;
         stamped(object, base)
     }
@@ -223,6 +189,7 @@ mod tests {
     use crate::testing::{
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
     };
+    use crate::time::created;
 
     #[tokio::test]
     async fn offsets_apply_in_the_providers_order() {
@@ -241,10 +208,7 @@ mod tests {
             planned.get("rfc3339"),
             &Value::string("2020-03-02T08:00:30Z")
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = created(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created, planned, "create gives what the plan showed");
         assert_eq!(created.get("id"), &Value::string("2020-01-31T10:00:00Z"));
@@ -259,10 +223,7 @@ mod tests {
         let resource = TimeOffset::new();
         let planned_value = planned(&resource, &config([("offset_days", Value::Number(7.0))]));
         assert!(planned_value.get("rfc3339").is_unknown());
-        let created = resource
-            .create(&operation(), &planned_value)
-            .await
-            .expect("create");
+        let created = created(&resource, &planned_value).await;
         assert_computed_known(&resource, &created);
         let base = clock::parse(created.get("id").as_str().expect("id"), "id").expect("base");
         let moved = clock::parse(created.get("rfc3339").as_str().expect("rfc3339"), "rfc3339")

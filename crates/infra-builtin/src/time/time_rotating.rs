@@ -13,9 +13,9 @@ use ::time::OffsetDateTime;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::support::{
-    carry_computed, integer, keep_priors, number, object_of, problem, replacing_map, text, Object,
+    carry_computed, integer, keep_priors, object_of, problem, replacing_map, text, Object,
 };
-use crate::time::clock;
+use crate::time::{clock, insert_import_amounts, known_arguments};
 
 const NAME: &str = "time_rotating";
 
@@ -71,13 +71,11 @@ fn rotation_time(
         let Some(amount) = integer(arguments, key).filter(|n| *n != 0) else {
             continue;
         };
-        rotation = Some(match key {
-            "rotation_days" => clock::add_date(base, 0, 0, amount)?,
-            "rotation_hours" => clock::add_seconds(base, amount.saturating_mul(3600))?,
-            "rotation_minutes" => clock::add_seconds(base, amount.saturating_mul(60))?,
-            "rotation_months" => clock::add_date(base, 0, amount, 0)?,
-            _ => clock::add_date(base, amount, 0, 0)?,
-        });
+        rotation = Some(clock::add(
+            base,
+            key.trim_start_matches("rotation_"),
+            amount,
+        )?);
     }
     let years_set = integer(arguments, "rotation_years").is_some_and(|n| n != 0);
     match (explicit, years_set) {
@@ -94,17 +92,8 @@ fn rotation_time(
 /// The object for this base and rotation: `rfc3339` and `id` the base, the components the
 /// rotation. Configured timestamps stay as written (only their instant matters).
 fn stamped(mut object: Object, base: OffsetDateTime, rotation: OffsetDateTime) -> Value {
-    let keep_or = |object: &mut Object, key: &str, instant: OffsetDateTime| {
-        let written = object
-            .get(key)
-            .and_then(Value::as_str)
-            .and_then(|text| clock::parse(text, key).ok());
-        if written != Some(instant) {
-            object.insert(key.into(), Value::String(clock::format(instant)));
-        }
-    };
-    keep_or(&mut object, "rfc3339", base);
-    keep_or(&mut object, "rotation_rfc3339", rotation);
+    clock::keep_or_insert(&mut object, "rfc3339", base);
+    clock::keep_or_insert(&mut object, "rotation_rfc3339", rotation);
     object.insert("id".into(), Value::String(clock::format(base)));
     clock::insert_components(&mut object, rotation);
     Value::Map(object)
@@ -160,17 +149,12 @@ impl ResourceType for TimeRotating {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let base = match text(planned, "rfc3339") {
-            Some(configured) => clock::parse(&configured, "rfc3339")?,
-            None => clock::now(),
-        };
+        let base = clock::configured_or_now(planned, "rfc3339")?;
         let explicit = text(planned, "rotation_rfc3339")
             .map(|text| clock::parse(&text, "rotation_rfc3339"))
             .transpose()?;
         let rotation = rotation_time(base, planned, explicit)?;
-        let mut object = object_of(planned);
-        object.retain(|_, value| !value.is_unknown());
-        Ok(stamped(object, base, rotation))
+        Ok(stamped(known_arguments(planned), base, rotation))
     }
 
     /// A changed rotation argument moves the rotation time, counted from the same base.
@@ -257,7 +241,7 @@ impl ResourceType for TimeRotating {
                 Ok(stamped(object, base, rotation))
             }
             [base, years, months, days, hours, minutes] => {
-                let amounts = [years, months, days, hours, minutes];
+                let amounts = [*years, *months, *days, *hours, *minutes];
                 if base.is_empty() || amounts.iter().all(|a| a.is_empty()) {
                     return Err(unexpected(
                         "BASETIMESTAMP,YEARS,MONTHS,DAYS,HOURS,MINUTES where at least one \
@@ -271,18 +255,7 @@ impl ResourceType for TimeRotating {
                     "rotation_hours",
                     "rotation_minutes",
                 ];
-                for (key, amount) in keys.iter().zip(amounts) {
-                    if amount.is_empty() {
-                        continue;
-                    }
-                    let parsed: i64 = amount.parse().map_err(|error| {
-                        ProviderError::new(format!(
-                            "importing time_rotating: could not parse rotation ({amount:?}) as \
-                             int: {error}"
-                        ))
-                    })?;
-                    object.insert((*key).into(), number(parsed));
-                }
+                insert_import_amounts(&mut object, &keys, &amounts, NAME, "rotation")?;
                 let base = clock::parse(base, "base timestamp")?;
                 let rotation = rotation_time(base, &Value::Map(object.clone()), None)?;
                 Ok(stamped(object, base, rotation))
@@ -301,6 +274,7 @@ mod tests {
     use crate::testing::{
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
     };
+    use crate::time::created;
 
     #[tokio::test]
     async fn rotation_counts_from_the_base() {
@@ -312,10 +286,7 @@ mod tests {
                 ("rotation_days", Value::Number(30.0)),
             ]),
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = created(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created.get("id"), &Value::string("2020-02-12T06:36:13Z"));
         assert_eq!(
@@ -337,7 +308,7 @@ mod tests {
                 ("rotation_hours", Value::Number(1.0)),
             ]),
         );
-        let expired = resource.create(&operation(), &past).await.expect("create");
+        let expired = created(&resource, &past).await;
         let refreshed = resource
             .read_many(std::slice::from_ref(&expired))
             .await
@@ -349,7 +320,7 @@ mod tests {
         );
 
         let now = planned(&resource, &config([("rotation_years", Value::Number(1.0))]));
-        let fresh = resource.create(&operation(), &now).await.expect("create");
+        let fresh = created(&resource, &now).await;
         assert_computed_known(&resource, &fresh);
         let base = clock::parse(fresh.get("id").as_str().expect("id"), "id").expect("base");
         assert!((clock::now() - base).whole_seconds() <= 5);
@@ -372,10 +343,7 @@ mod tests {
                 ("rotation_days", Value::Number(1.0)),
             ]),
         );
-        let created = resource
-            .create(&operation(), &planned_value)
-            .await
-            .expect("create");
+        let created = created(&resource, &planned_value).await;
         assert!(resource
             .schema()
             .attribute("rotation_days")

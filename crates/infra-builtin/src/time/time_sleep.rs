@@ -172,6 +172,7 @@ mod tests {
     use crate::testing::{
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
     };
+    use crate::time::created;
 
     #[tokio::test]
     async fn create_and_destroy_wait_their_durations() {
@@ -184,10 +185,7 @@ mod tests {
             ]),
         );
         let started = std::time::Instant::now();
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = created(&resource, &planned).await;
         assert!(started.elapsed() >= Duration::from_millis(150));
         assert_computed_known(&resource, &created);
         let id = created.get("id").as_str().expect("id");

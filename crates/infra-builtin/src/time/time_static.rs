@@ -4,7 +4,7 @@
 
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::support::{carry_computed, keep_priors, object_of, replacing_map, text, Object};
+use crate::support::{carry_computed, keep_priors, object_of, replacing_map, Object};
 use crate::time::clock;
 
 const NAME: &str = "time_static";
@@ -65,10 +65,7 @@ impl ResourceType for TimeStatic {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let timestamp = match text(planned, "rfc3339") {
-            Some(configured) => clock::parse(&configured, "rfc3339")?,
-            None => clock::now(),
-        };
+        let timestamp = clock::configured_or_now(planned, "rfc3339")?;
         let mut object = object_of(planned);
         if planned.get("rfc3339").is_unknown() {
             object.remove("rfc3339");
@@ -114,8 +111,9 @@ impl ResourceType for TimeStatic {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
+        assert_computed_known, assert_refresh_keeps, config, import, planned, problems,
     };
+    use crate::time::created;
 
     #[tokio::test]
     async fn create_takes_the_current_time() {
@@ -123,10 +121,7 @@ mod tests {
         let planned = planned(&resource, &config([]));
         assert!(planned.get("rfc3339").is_unknown());
         let before = clock::now();
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = created(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         let rfc3339 = created.get("rfc3339").as_str().expect("rfc3339");
         assert_eq!(created.get("id").as_str(), Some(rfc3339));
@@ -143,10 +138,7 @@ mod tests {
             &resource,
             &config([("rfc3339", Value::string("2020-02-12T06:36:13Z"))]),
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = created(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         for (key, expected) in [
             ("year", 2020.0),
