@@ -258,6 +258,56 @@ pub async fn read_one(
         .flatten())
 }
 
+/// The objects named `names`, described as the APIs that take one name or list everything
+/// allow (RDS, ElastiCache, Redshift): one name is asked for directly (`describe_one`; a
+/// not-found answer is none), several by listing (`describe_all`, usually [`all_pages!`]).
+/// Only objects whose `name_of` is among `names` are kept, in the order described: a listing
+/// carries others, and the provider checks the name of a direct answer too.
+pub async fn describe_named<T, One, All>(
+    names: &[String],
+    name_of: impl Fn(&T) -> Option<&str>,
+    describe_one: impl FnOnce(String) -> One,
+    describe_all: impl FnOnce() -> All,
+) -> Result<Vec<T>, ProviderError>
+where
+    One: Future<Output = Result<Vec<T>, ProviderError>>,
+    All: Future<Output = Result<Vec<T>, ProviderError>>,
+{
+    let described = match names {
+        [] => return Ok(Vec::new()),
+        [name] => match describe_one(name.clone()).await {
+            Err(error) if crate::error::is_not_found(&error) => Vec::new(),
+            answer => answer?,
+        },
+        _ => describe_all().await?,
+    };
+    Ok(described
+        .into_iter()
+        .filter(|item| name_of(item).is_some_and(|name| names.iter().any(|n| n == name)))
+        .collect())
+}
+
+/// Every item of every page of an SDK list request: `all_pages!(request, items)` pages through
+/// `request.into_paginator()` and gathers each page's `items()` (cloned); a failed page is the
+/// caller's error (`?`, through [`crate::error::aws_error`]). A macro because each SDK crate's
+/// paginator is its own type with no common trait.
+macro_rules! all_pages {
+    ($request:expr, $items:ident) => {{
+        let mut items = Vec::new();
+        let mut pages = $request.into_paginator().send();
+        while let Some(page) = pages.next().await {
+            items.extend(
+                page.map_err($crate::error::aws_error)?
+                    .$items()
+                    .iter()
+                    .cloned(),
+            );
+        }
+        items
+    }};
+}
+pub(crate) use all_pages;
+
 /// The error for an object that a create or update could not read back.
 pub fn vanished(kind: &str, id: &str) -> ProviderError {
     ProviderError::with_code(

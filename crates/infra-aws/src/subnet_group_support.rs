@@ -12,6 +12,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::{changed, has_managed_tags, set_tags, string, string_list, strings, text};
 use crate::app_support::{tag_changes, vanished};
+use crate::error::is_not_found;
 use crate::tagging::{ManagedTags, WithTags};
 
 /// The provider's default description of a subnet group.
@@ -57,13 +58,15 @@ pub trait SubnetGroupApi: Send + Sync {
         description: &str,
         subnet_ids: Vec<String>,
     ) -> Result<(), ProviderError>;
-    async fn change_tags(
+    /// Removes the tags of these keys (called only with some).
+    async fn remove_tags(&self, arn: &str, keys: Vec<String>) -> Result<(), ProviderError>;
+    /// Adds or overwrites these tags (called only with some).
+    async fn add_tags(
         &self,
         arn: &str,
-        to_set: BTreeMap<String, String>,
-        to_remove: Vec<String>,
+        tags: &BTreeMap<String, String>,
     ) -> Result<(), ProviderError>;
-    /// Deletes the group; a group that is already gone is not an error.
+    /// Deletes the group (a not-found answer, a group already gone, is not an error).
     async fn delete(&self, name: &str) -> Result<(), ProviderError>;
 }
 
@@ -198,8 +201,11 @@ impl<A: SubnetGroupApi + 'static> ResourceType for SubnetGroup<A> {
         }
         let (to_set, to_remove) = tag_changes(prior, planned);
         if let Some(arn) = string(prior, "arn") {
-            if !to_set.is_empty() || !to_remove.is_empty() {
-                self.api.change_tags(&arn, to_set, to_remove).await?;
+            if !to_remove.is_empty() {
+                self.api.remove_tags(&arn, to_remove).await?;
+            }
+            if !to_set.is_empty() {
+                self.api.add_tags(&arn, &to_set).await?;
             }
         }
         self.read_one(&name).await
@@ -207,7 +213,10 @@ impl<A: SubnetGroupApi + 'static> ResourceType for SubnetGroup<A> {
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         match self.name_of(prior) {
-            Some(name) => self.api.delete(&name).await,
+            Some(name) => match self.api.delete(&name).await {
+                Err(error) if !is_not_found(&error) => Err(error),
+                _ => Ok(()),
+            },
             None => Ok(()),
         }
     }

@@ -16,7 +16,8 @@ use std::sync::Arc;
 use aws_sdk_elasticache::types::{CacheSubnetGroup, Tag};
 use infra_core::ProviderError;
 
-use crate::error::{aws_error, is_not_found};
+use crate::app_support::{all_pages, describe_named};
+use crate::error::aws_error;
 use crate::subnet_group_support::{SubnetGroup, SubnetGroupApi, SubnetGroupRecord};
 use crate::Aws;
 
@@ -66,41 +67,31 @@ impl SubnetGroupApi for ElastiCacheSubnetGroups {
             return Ok(Vec::new());
         }
         let client = &self.aws.clients().await.elasticache;
-        let mut groups: Vec<CacheSubnetGroup> = Vec::new();
-        if let [name] = names {
-            match client
-                .describe_cache_subnet_groups()
-                .cache_subnet_group_name(name)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(answer) => groups.extend(answer.cache_subnet_groups().iter().cloned()),
-                Err(error) if is_not_found(&error) => {}
-                Err(error) => return Err(error),
-            }
-        } else {
-            let mut pages = client
-                .describe_cache_subnet_groups()
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                groups.extend(
-                    page.map_err(aws_error)?
-                        .cache_subnet_groups()
-                        .iter()
-                        .cloned(),
-                );
-            }
-        }
+        let groups = describe_named(
+            names,
+            CacheSubnetGroup::cache_subnet_group_name,
+            |name| async move {
+                let answer = client
+                    .describe_cache_subnet_groups()
+                    .cache_subnet_group_name(name)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(answer.cache_subnet_groups().to_vec())
+            },
+            || async {
+                Ok(all_pages!(
+                    client.describe_cache_subnet_groups(),
+                    cache_subnet_groups
+                ))
+            },
+        )
+        .await?;
         let mut records = Vec::new();
         for group in groups {
             let Some(name) = group.cache_subnet_group_name() else {
                 continue;
             };
-            if !names.iter().any(|wanted| wanted == name) {
-                continue;
-            }
             let mut tags = Vec::new();
             if let Some(arn) = group.arn() {
                 let answer = client
@@ -172,45 +163,42 @@ impl SubnetGroupApi for ElastiCacheSubnetGroups {
         Ok(())
     }
 
-    async fn change_tags(
+    async fn remove_tags(&self, arn: &str, keys: Vec<String>) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.elasticache;
+        client
+            .remove_tags_from_resource()
+            .resource_name(arn)
+            .set_tag_keys(Some(keys))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    async fn add_tags(
         &self,
         arn: &str,
-        to_set: BTreeMap<String, String>,
-        to_remove: Vec<String>,
+        tags: &BTreeMap<String, String>,
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.elasticache;
-        if !to_remove.is_empty() {
-            client
-                .remove_tags_from_resource()
-                .resource_name(arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
-                .add_tags_to_resource()
-                .resource_name(arn)
-                .set_tags(Some(sdk_tags(&to_set)))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        client
+            .add_tags_to_resource()
+            .resource_name(arn)
+            .set_tags(Some(sdk_tags(tags)))
+            .send()
+            .await
+            .map_err(aws_error)?;
         Ok(())
     }
 
     async fn delete(&self, name: &str) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.elasticache;
-        match client
+        client
             .delete_cache_subnet_group()
             .cache_subnet_group_name(name)
             .send()
             .await
-            .map_err(aws_error)
-        {
-            Err(error) if !is_not_found(&error) => Err(error),
-            _ => Ok(()),
-        }
+            .map_err(aws_error)?;
+        Ok(())
     }
 }

@@ -1496,6 +1496,87 @@ fn strings_or_none(planned: &Value, key: &str) -> Option<Vec<String>> {
     (!items.is_empty()).then_some(items)
 }
 
+/// Sets the arguments that all four create calls (CreateDBInstance,
+/// CreateDBInstanceReadReplica, RestoreDBInstanceFromDBSnapshot and
+/// RestoreDBInstanceToPointInTime) take alike: the same attribute to the same request member.
+/// The four are different SDK builders with no common trait, hence a macro.
+macro_rules! set_instance_arguments {
+    ($request:expr, $planned:expr, $arguments:ident) => {
+        $request
+            .set_db_instance_class(string($planned, "instance_class"))
+            .set_allocated_storage(int($planned, "allocated_storage"))
+            .set_storage_type(string($planned, "storage_type"))
+            .set_iops(int($planned, "iops"))
+            .set_storage_throughput(int($planned, "storage_throughput"))
+            .set_dedicated_log_volume(boolean($planned, "dedicated_log_volume"))
+            .set_port(int($planned, "port"))
+            .set_availability_zone(string($planned, "availability_zone"))
+            .set_db_subnet_group_name(string($planned, "db_subnet_group_name"))
+            .set_vpc_security_group_ids($arguments.security_groups)
+            .set_multi_az(boolean($planned, "multi_az"))
+            .set_network_type(string($planned, "network_type"))
+            .set_publicly_accessible(boolean($planned, "publicly_accessible"))
+            .set_enable_customer_owned_ip(boolean($planned, "customer_owned_ip_enabled"))
+            .set_backup_target(string($planned, "backup_target"))
+            .set_copy_tags_to_snapshot(boolean($planned, "copy_tags_to_snapshot"))
+            .set_auto_minor_version_upgrade(boolean($planned, "auto_minor_version_upgrade"))
+            .set_ca_certificate_identifier(string($planned, "ca_cert_identifier"))
+            .set_option_group_name(string($planned, "option_group_name"))
+            .set_db_parameter_group_name(string($planned, "parameter_group_name"))
+            .set_enable_iam_database_authentication(boolean(
+                $planned,
+                "iam_database_authentication_enabled",
+            ))
+            .set_enable_cloudwatch_logs_exports($arguments.exports)
+            .set_domain(string($planned, "domain"))
+            .set_domain_iam_role_name(string($planned, "domain_iam_role_name"))
+            .set_domain_fqdn(string($planned, "domain_fqdn"))
+            .set_domain_ou(string($planned, "domain_ou"))
+            .set_domain_auth_secret_arn(string($planned, "domain_auth_secret_arn"))
+            .set_domain_dns_ips($arguments.dns_ips)
+            .set_custom_iam_instance_profile(string($planned, "custom_iam_instance_profile"))
+            .set_deletion_protection(boolean($planned, "deletion_protection"))
+            .set_tags($arguments.tags)
+    };
+}
+
+/// Sets the arguments of a new database that a read replica takes from its source instead:
+/// CreateDBInstance and both restores take them alike.
+macro_rules! set_database_arguments {
+    ($request:expr, $planned:expr) => {
+        $request
+            .set_engine(string($planned, "engine"))
+            .set_engine_lifecycle_support(string($planned, "engine_lifecycle_support"))
+            .set_db_name(string($planned, "db_name"))
+            .set_manage_master_user_password(boolean($planned, "manage_master_user_password"))
+            .set_master_user_secret_kms_key_id(string($planned, "master_user_secret_kms_key_id"))
+            .set_backup_retention_period(int($planned, "backup_retention_period"))
+            .set_preferred_backup_window(string($planned, "backup_window"))
+            .set_license_model(string($planned, "license_model"))
+    };
+}
+
+/// Sets the monitoring arguments (Performance Insights, Database Insights, Enhanced
+/// Monitoring), which CreateDBInstance and CreateDBInstanceReadReplica take alike (the
+/// restores do not; the ModifyDBInstance after them sets these).
+macro_rules! set_monitoring_arguments {
+    ($request:expr, $planned:expr) => {
+        $request
+            .set_enable_performance_insights(boolean($planned, "performance_insights_enabled"))
+            .set_database_insights_mode(insights_mode($planned))
+            .set_performance_insights_kms_key_id(string(
+                $planned,
+                "performance_insights_kms_key_id",
+            ))
+            .set_performance_insights_retention_period(int(
+                $planned,
+                "performance_insights_retention_period",
+            ))
+            .set_monitoring_interval(int($planned, "monitoring_interval"))
+            .set_monitoring_role_arn(string($planned, "monitoring_role_arn"))
+    };
+}
+
 /// CreateDBInstanceReadReplica of `source`.
 async fn create_read_replica(
     client: &aws_sdk_rds::Client,
@@ -1504,57 +1585,16 @@ async fn create_read_replica(
     planned: &Value,
     arguments: CreateArguments,
 ) -> Result<(), ProviderError> {
-    client
+    let request = client
         .create_db_instance_read_replica()
         .db_instance_identifier(identifier)
         .source_db_instance_identifier(source)
-        .set_db_instance_class(string(planned, "instance_class"))
-        .set_allocated_storage(int(planned, "allocated_storage"))
         .set_max_allocated_storage(arguments.maximum)
-        .set_storage_type(string(planned, "storage_type"))
-        .set_iops(int(planned, "iops"))
-        .set_storage_throughput(int(planned, "storage_throughput"))
         .set_kms_key_id(string(planned, "kms_key_id"))
-        .set_dedicated_log_volume(boolean(planned, "dedicated_log_volume"))
         .set_upgrade_storage_config(boolean(planned, "upgrade_storage_config"))
-        .set_port(int(planned, "port"))
-        .set_availability_zone(string(planned, "availability_zone"))
-        .set_db_subnet_group_name(string(planned, "db_subnet_group_name"))
-        .set_vpc_security_group_ids(arguments.security_groups)
-        .set_multi_az(boolean(planned, "multi_az"))
-        .set_network_type(string(planned, "network_type"))
-        .set_publicly_accessible(boolean(planned, "publicly_accessible"))
-        .set_enable_customer_owned_ip(boolean(planned, "customer_owned_ip_enabled"))
-        .set_backup_target(string(planned, "backup_target"))
-        .set_copy_tags_to_snapshot(boolean(planned, "copy_tags_to_snapshot"))
-        .set_auto_minor_version_upgrade(boolean(planned, "auto_minor_version_upgrade"))
-        .set_ca_certificate_identifier(string(planned, "ca_cert_identifier"))
-        .set_option_group_name(string(planned, "option_group_name"))
-        .set_db_parameter_group_name(string(planned, "parameter_group_name"))
-        .set_enable_iam_database_authentication(boolean(
-            planned,
-            "iam_database_authentication_enabled",
-        ))
-        .set_enable_performance_insights(boolean(planned, "performance_insights_enabled"))
-        .set_database_insights_mode(insights_mode(planned))
-        .set_performance_insights_kms_key_id(string(planned, "performance_insights_kms_key_id"))
-        .set_performance_insights_retention_period(int(
-            planned,
-            "performance_insights_retention_period",
-        ))
-        .set_monitoring_interval(int(planned, "monitoring_interval"))
-        .set_monitoring_role_arn(string(planned, "monitoring_role_arn"))
-        .set_enable_cloudwatch_logs_exports(arguments.exports)
-        .set_domain(string(planned, "domain"))
-        .set_domain_iam_role_name(string(planned, "domain_iam_role_name"))
-        .set_domain_fqdn(string(planned, "domain_fqdn"))
-        .set_domain_ou(string(planned, "domain_ou"))
-        .set_domain_auth_secret_arn(string(planned, "domain_auth_secret_arn"))
-        .set_domain_dns_ips(arguments.dns_ips)
-        .set_custom_iam_instance_profile(string(planned, "custom_iam_instance_profile"))
-        .set_replica_mode(string(planned, "replica_mode").map(|m| ReplicaMode::from(m.as_str())))
-        .set_deletion_protection(boolean(planned, "deletion_protection"))
-        .set_tags(arguments.tags)
+        .set_replica_mode(string(planned, "replica_mode").map(|m| ReplicaMode::from(m.as_str())));
+    let request = set_monitoring_arguments!(request, planned);
+    set_instance_arguments!(request, planned, arguments)
         .send()
         .await
         .map_err(aws_error)?;
@@ -1569,52 +1609,12 @@ async fn restore_from_snapshot(
     planned: &Value,
     arguments: CreateArguments,
 ) -> Result<(), ProviderError> {
-    client
+    let request = client
         .restore_db_instance_from_db_snapshot()
         .db_instance_identifier(identifier)
-        .db_snapshot_identifier(snapshot)
-        .set_engine(string(planned, "engine"))
-        .set_db_instance_class(string(planned, "instance_class"))
-        .set_allocated_storage(int(planned, "allocated_storage"))
-        .set_storage_type(string(planned, "storage_type"))
-        .set_iops(int(planned, "iops"))
-        .set_storage_throughput(int(planned, "storage_throughput"))
-        .set_dedicated_log_volume(boolean(planned, "dedicated_log_volume"))
-        .set_db_name(string(planned, "db_name"))
-        .set_manage_master_user_password(boolean(planned, "manage_master_user_password"))
-        .set_master_user_secret_kms_key_id(string(planned, "master_user_secret_kms_key_id"))
-        .set_port(int(planned, "port"))
-        .set_availability_zone(string(planned, "availability_zone"))
-        .set_db_subnet_group_name(string(planned, "db_subnet_group_name"))
-        .set_vpc_security_group_ids(arguments.security_groups)
-        .set_multi_az(boolean(planned, "multi_az"))
-        .set_network_type(string(planned, "network_type"))
-        .set_publicly_accessible(boolean(planned, "publicly_accessible"))
-        .set_enable_customer_owned_ip(boolean(planned, "customer_owned_ip_enabled"))
-        .set_backup_target(string(planned, "backup_target"))
-        .set_backup_retention_period(int(planned, "backup_retention_period"))
-        .set_preferred_backup_window(string(planned, "backup_window"))
-        .set_copy_tags_to_snapshot(boolean(planned, "copy_tags_to_snapshot"))
-        .set_auto_minor_version_upgrade(boolean(planned, "auto_minor_version_upgrade"))
-        .set_ca_certificate_identifier(string(planned, "ca_cert_identifier"))
-        .set_option_group_name(string(planned, "option_group_name"))
-        .set_db_parameter_group_name(string(planned, "parameter_group_name"))
-        .set_license_model(string(planned, "license_model"))
-        .set_enable_iam_database_authentication(boolean(
-            planned,
-            "iam_database_authentication_enabled",
-        ))
-        .set_enable_cloudwatch_logs_exports(arguments.exports)
-        .set_domain(string(planned, "domain"))
-        .set_domain_iam_role_name(string(planned, "domain_iam_role_name"))
-        .set_domain_fqdn(string(planned, "domain_fqdn"))
-        .set_domain_ou(string(planned, "domain_ou"))
-        .set_domain_auth_secret_arn(string(planned, "domain_auth_secret_arn"))
-        .set_domain_dns_ips(arguments.dns_ips)
-        .set_custom_iam_instance_profile(string(planned, "custom_iam_instance_profile"))
-        .set_engine_lifecycle_support(string(planned, "engine_lifecycle_support"))
-        .set_deletion_protection(boolean(planned, "deletion_protection"))
-        .set_tags(arguments.tags)
+        .db_snapshot_identifier(snapshot);
+    let request = set_database_arguments!(request, planned);
+    set_instance_arguments!(request, planned, arguments)
         .send()
         .await
         .map_err(aws_error)?;
@@ -1644,7 +1644,7 @@ async fn restore_to_point_in_time(
     arguments: CreateArguments,
 ) -> Result<(), ProviderError> {
     let restore_time = restore_time(pitr)?;
-    client
+    let request = client
         .restore_db_instance_to_point_in_time()
         .target_db_instance_identifier(identifier)
         .set_source_db_instance_identifier(non_empty(pitr, "source_db_instance_identifier"))
@@ -1655,49 +1655,9 @@ async fn restore_to_point_in_time(
         .set_source_dbi_resource_id(non_empty(pitr, "source_dbi_resource_id"))
         .set_restore_time(restore_time)
         .set_use_latest_restorable_time(boolean(pitr, "use_latest_restorable_time"))
-        .set_engine(string(planned, "engine"))
-        .set_db_instance_class(string(planned, "instance_class"))
-        .set_allocated_storage(int(planned, "allocated_storage"))
-        .set_max_allocated_storage(arguments.maximum)
-        .set_storage_type(string(planned, "storage_type"))
-        .set_iops(int(planned, "iops"))
-        .set_storage_throughput(int(planned, "storage_throughput"))
-        .set_dedicated_log_volume(boolean(planned, "dedicated_log_volume"))
-        .set_db_name(string(planned, "db_name"))
-        .set_manage_master_user_password(boolean(planned, "manage_master_user_password"))
-        .set_master_user_secret_kms_key_id(string(planned, "master_user_secret_kms_key_id"))
-        .set_port(int(planned, "port"))
-        .set_availability_zone(string(planned, "availability_zone"))
-        .set_db_subnet_group_name(string(planned, "db_subnet_group_name"))
-        .set_vpc_security_group_ids(arguments.security_groups)
-        .set_multi_az(boolean(planned, "multi_az"))
-        .set_network_type(string(planned, "network_type"))
-        .set_publicly_accessible(boolean(planned, "publicly_accessible"))
-        .set_enable_customer_owned_ip(boolean(planned, "customer_owned_ip_enabled"))
-        .set_backup_target(string(planned, "backup_target"))
-        .set_backup_retention_period(int(planned, "backup_retention_period"))
-        .set_preferred_backup_window(string(planned, "backup_window"))
-        .set_copy_tags_to_snapshot(boolean(planned, "copy_tags_to_snapshot"))
-        .set_auto_minor_version_upgrade(boolean(planned, "auto_minor_version_upgrade"))
-        .set_ca_certificate_identifier(string(planned, "ca_cert_identifier"))
-        .set_option_group_name(string(planned, "option_group_name"))
-        .set_db_parameter_group_name(string(planned, "parameter_group_name"))
-        .set_license_model(string(planned, "license_model"))
-        .set_enable_iam_database_authentication(boolean(
-            planned,
-            "iam_database_authentication_enabled",
-        ))
-        .set_enable_cloudwatch_logs_exports(arguments.exports)
-        .set_domain(string(planned, "domain"))
-        .set_domain_iam_role_name(string(planned, "domain_iam_role_name"))
-        .set_domain_fqdn(string(planned, "domain_fqdn"))
-        .set_domain_ou(string(planned, "domain_ou"))
-        .set_domain_auth_secret_arn(string(planned, "domain_auth_secret_arn"))
-        .set_domain_dns_ips(arguments.dns_ips)
-        .set_custom_iam_instance_profile(string(planned, "custom_iam_instance_profile"))
-        .set_engine_lifecycle_support(string(planned, "engine_lifecycle_support"))
-        .set_deletion_protection(boolean(planned, "deletion_protection"))
-        .set_tags(arguments.tags)
+        .set_max_allocated_storage(arguments.maximum);
+    let request = set_database_arguments!(request, planned);
+    set_instance_arguments!(request, planned, arguments)
         .send()
         .await
         .map_err(aws_error)?;
@@ -1711,73 +1671,25 @@ async fn create_instance(
     planned: &Value,
     arguments: CreateArguments,
 ) -> Result<(), ProviderError> {
-    client
+    let request = client
         .create_db_instance()
         .db_instance_identifier(identifier)
-        .set_engine(string(planned, "engine"))
         .set_engine_version(string(planned, "engine_version"))
-        .set_engine_lifecycle_support(string(planned, "engine_lifecycle_support"))
-        .set_db_instance_class(string(planned, "instance_class"))
-        .set_allocated_storage(int(planned, "allocated_storage"))
         .set_max_allocated_storage(arguments.maximum)
-        .set_storage_type(string(planned, "storage_type"))
-        .set_iops(int(planned, "iops"))
-        .set_storage_throughput(int(planned, "storage_throughput"))
         .set_storage_encrypted(boolean(planned, "storage_encrypted"))
         .set_kms_key_id(string(planned, "kms_key_id"))
-        .set_dedicated_log_volume(boolean(planned, "dedicated_log_volume"))
-        .set_db_name(string(planned, "db_name"))
         .set_master_username(string(planned, "username"))
         .set_master_user_password(
             string(planned, "password").or_else(|| string(planned, "password_wo")),
         )
-        .set_manage_master_user_password(boolean(planned, "manage_master_user_password"))
-        .set_master_user_secret_kms_key_id(string(planned, "master_user_secret_kms_key_id"))
-        .set_port(int(planned, "port"))
-        .set_availability_zone(string(planned, "availability_zone"))
-        .set_db_subnet_group_name(string(planned, "db_subnet_group_name"))
-        .set_vpc_security_group_ids(arguments.security_groups)
-        .set_multi_az(boolean(planned, "multi_az"))
         .set_multi_tenant(boolean(planned, "multi_tenant"))
-        .set_network_type(string(planned, "network_type"))
-        .set_publicly_accessible(boolean(planned, "publicly_accessible"))
-        .set_enable_customer_owned_ip(boolean(planned, "customer_owned_ip_enabled"))
-        .set_backup_target(string(planned, "backup_target"))
-        .set_backup_retention_period(int(planned, "backup_retention_period"))
-        .set_preferred_backup_window(string(planned, "backup_window"))
         .set_preferred_maintenance_window(string(planned, "maintenance_window"))
-        .set_copy_tags_to_snapshot(boolean(planned, "copy_tags_to_snapshot"))
-        .set_auto_minor_version_upgrade(boolean(planned, "auto_minor_version_upgrade"))
-        .set_ca_certificate_identifier(string(planned, "ca_cert_identifier"))
-        .set_option_group_name(string(planned, "option_group_name"))
-        .set_db_parameter_group_name(string(planned, "parameter_group_name"))
-        .set_license_model(string(planned, "license_model"))
         .set_character_set_name(string(planned, "character_set_name"))
         .set_nchar_character_set_name(string(planned, "nchar_character_set_name"))
-        .set_timezone(string(planned, "timezone"))
-        .set_enable_iam_database_authentication(boolean(
-            planned,
-            "iam_database_authentication_enabled",
-        ))
-        .set_enable_performance_insights(boolean(planned, "performance_insights_enabled"))
-        .set_database_insights_mode(insights_mode(planned))
-        .set_performance_insights_kms_key_id(string(planned, "performance_insights_kms_key_id"))
-        .set_performance_insights_retention_period(int(
-            planned,
-            "performance_insights_retention_period",
-        ))
-        .set_monitoring_interval(int(planned, "monitoring_interval"))
-        .set_monitoring_role_arn(string(planned, "monitoring_role_arn"))
-        .set_enable_cloudwatch_logs_exports(arguments.exports)
-        .set_domain(string(planned, "domain"))
-        .set_domain_iam_role_name(string(planned, "domain_iam_role_name"))
-        .set_domain_fqdn(string(planned, "domain_fqdn"))
-        .set_domain_ou(string(planned, "domain_ou"))
-        .set_domain_auth_secret_arn(string(planned, "domain_auth_secret_arn"))
-        .set_domain_dns_ips(arguments.dns_ips)
-        .set_custom_iam_instance_profile(string(planned, "custom_iam_instance_profile"))
-        .set_deletion_protection(boolean(planned, "deletion_protection"))
-        .set_tags(arguments.tags)
+        .set_timezone(string(planned, "timezone"));
+    let request = set_database_arguments!(request, planned);
+    let request = set_monitoring_arguments!(request, planned);
+    set_instance_arguments!(request, planned, arguments)
         .send()
         .await
         .map_err(aws_error)?;

@@ -25,8 +25,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, by_key, has_managed_tags, hints_by, int, keys_of, non_empty, number, set_tags,
-    string, string_list, strings, text, vanished, wait_for,
+    blocks, boolean, by_key, describe_named, has_managed_tags, hints_by, int, keys_of, non_empty,
+    number, set_tags, string, string_list, strings, text, vanished, wait_for,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
@@ -83,21 +83,20 @@ impl AwsDbOptionGroup {
         names: &[String],
     ) -> Result<BTreeMap<String, OptionGroup>, ProviderError> {
         let client = &self.aws.clients().await.rds;
-        let mut groups = Vec::new();
-        match names {
-            [] => {}
-            [name] => match client
-                .describe_option_groups()
-                .option_group_name(name)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(response) => groups.extend(response.option_groups_list().iter().cloned()),
-                Err(error) if is_not_found(&error) => {}
-                Err(error) => return Err(error),
+        let groups = describe_named(
+            names,
+            OptionGroup::option_group_name,
+            |name| async move {
+                let response = client
+                    .describe_option_groups()
+                    .option_group_name(name)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(response.option_groups_list().to_vec())
             },
-            _ => {
+            || async {
+                let mut groups = Vec::new();
                 let mut pages = client.describe_option_groups().into_paginator().send();
                 while let Some(page) = pages.next().await {
                     match page.map_err(aws_error) {
@@ -107,14 +106,13 @@ impl AwsDbOptionGroup {
                         Err(error) => return Err(error),
                     }
                 }
-            }
-        }
+                Ok(groups)
+            },
+        )
+        .await?;
         Ok(groups
             .into_iter()
-            .filter_map(|g| {
-                let name = g.option_group_name()?.to_string();
-                names.contains(&name).then_some((name, g))
-            })
+            .filter_map(|g| Some((g.option_group_name()?.to_string(), g)))
             .collect())
     }
 

@@ -23,7 +23,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, by_key, has_managed_tags, hints_by, keys_of, set_tags, string, text, vanished,
+    all_pages, blocks, boolean, by_key, describe_named, has_managed_tags, hints_by, keys_of,
+    set_tags, string, text, vanished,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
@@ -74,41 +75,29 @@ impl AwsDbParameterGroup {
         names: &[String],
     ) -> Result<BTreeMap<String, DbParameterGroup>, ProviderError> {
         let client = &self.aws.clients().await.rds;
-        let mut groups = Vec::new();
-        match names {
-            [] => {}
-            [name] => match client
-                .describe_db_parameter_groups()
-                .db_parameter_group_name(name)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(response) => groups.extend(response.db_parameter_groups().iter().cloned()),
-                Err(error) if is_not_found(&error) => {}
-                Err(error) => return Err(error),
-            },
-            _ => {
-                let mut pages = client
+        let groups = describe_named(
+            names,
+            DbParameterGroup::db_parameter_group_name,
+            |name| async move {
+                let response = client
                     .describe_db_parameter_groups()
-                    .into_paginator()
-                    .send();
-                while let Some(page) = pages.next().await {
-                    groups.extend(
-                        page.map_err(aws_error)?
-                            .db_parameter_groups()
-                            .iter()
-                            .cloned(),
-                    );
-                }
-            }
-        }
+                    .db_parameter_group_name(name)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(response.db_parameter_groups().to_vec())
+            },
+            || async {
+                Ok(all_pages!(
+                    client.describe_db_parameter_groups(),
+                    db_parameter_groups
+                ))
+            },
+        )
+        .await?;
         Ok(groups
             .into_iter()
-            .filter_map(|g| {
-                let name = g.db_parameter_group_name()?.to_string();
-                names.contains(&name).then_some((name, g))
-            })
+            .filter_map(|g| Some((g.db_parameter_group_name()?.to_string(), g)))
             .collect())
     }
 

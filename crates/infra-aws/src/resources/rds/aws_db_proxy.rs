@@ -34,8 +34,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, by_key, changed, has_managed_tags, int, keys_of, non_empty,
-    number, set_tags, string, string_list, strings, vanished, wait_for,
+    all_pages, arn_problem, blocks, boolean, by_key, changed, describe_named, has_managed_tags,
+    int, keys_of, non_empty, number, set_tags, string, string_list, strings, vanished, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{identifier_checks, list_tags, tags_to_sdk, update_tags};
@@ -132,36 +132,22 @@ impl AwsDbProxy {
         names: &[String],
     ) -> Result<BTreeMap<String, (DbProxy, Vec<(String, String)>)>, ProviderError> {
         let client = &self.aws.clients().await.rds;
-        let mut proxies = Vec::new();
-        match names {
-            [] => {}
-            // One name: ask for it directly rather than listing the account.
-            [name] => match client
-                .describe_db_proxies()
-                .db_proxy_name(name)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(response) => proxies.extend(response.db_proxies().iter().cloned()),
-                Err(error) if is_not_found(&error) => {}
-                Err(error) => return Err(error),
-            },
-            _ => {
-                let mut pages = client.describe_db_proxies().into_paginator().send();
-                while let Some(page) = pages.next().await {
-                    proxies.extend(page.map_err(aws_error)?.db_proxies().iter().cloned());
-                }
-            }
-        }
         // The provider's eventual-consistency check: only a proxy of the asked name counts.
-        let found: Vec<DbProxy> = proxies
-            .into_iter()
-            .filter(|p| {
-                p.db_proxy_name()
-                    .is_some_and(|n| names.iter().any(|m| m == n))
-            })
-            .collect();
+        let found = describe_named(
+            names,
+            DbProxy::db_proxy_name,
+            |name| async move {
+                let response = client
+                    .describe_db_proxies()
+                    .db_proxy_name(name)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(response.db_proxies().to_vec())
+            },
+            || async { Ok(all_pages!(client.describe_db_proxies(), db_proxies)) },
+        )
+        .await?;
         let tagged = futures::future::try_join_all(found.into_iter().map(|proxy| async move {
             let tags = match proxy.db_proxy_arn() {
                 Some(arn) => list_tags(client, arn).await?,

@@ -13,7 +13,8 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::has_managed_tags;
 use crate::app_support::{
-    by_key, changed, keys_of, set_tags, string, string_list, strings, text, vanished,
+    all_pages, by_key, changed, describe_named, keys_of, set_tags, string, string_list, strings,
+    text, vanished,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
@@ -54,36 +55,30 @@ impl AwsDbSubnetGroup {
     ) -> Result<BTreeMap<String, (DbSubnetGroup, Vec<(String, String)>)>, ProviderError> {
         let client = &self.aws.clients().await.rds;
         let mut out = BTreeMap::new();
-        if names.is_empty() {
-            return Ok(out);
-        }
-        let mut groups = Vec::new();
-        if let [name] = names {
-            // One name: ask for it directly rather than listing the account.
-            match client
-                .describe_db_subnet_groups()
-                .db_subnet_group_name(name)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(response) => groups.extend(response.db_subnet_groups().iter().cloned()),
-                Err(error) if is_not_found(&error) => {}
-                Err(error) => return Err(error),
-            }
-        } else {
-            let mut pages = client.describe_db_subnet_groups().into_paginator().send();
-            while let Some(page) = pages.next().await {
-                groups.extend(page.map_err(aws_error)?.db_subnet_groups().iter().cloned());
-            }
-        }
+        let groups = describe_named(
+            names,
+            DbSubnetGroup::db_subnet_group_name,
+            |name| async move {
+                let response = client
+                    .describe_db_subnet_groups()
+                    .db_subnet_group_name(name)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(response.db_subnet_groups().to_vec())
+            },
+            || async {
+                Ok(all_pages!(
+                    client.describe_db_subnet_groups(),
+                    db_subnet_groups
+                ))
+            },
+        )
+        .await?;
         for group in groups {
             let Some(name) = group.db_subnet_group_name().map(str::to_string) else {
                 continue;
             };
-            if !names.contains(&name) {
-                continue;
-            }
             let tags = match group.db_subnet_group_arn() {
                 Some(arn) => list_tags(client, arn).await?,
                 None => vec![],

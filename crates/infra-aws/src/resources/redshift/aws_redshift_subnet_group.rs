@@ -15,8 +15,9 @@ use std::sync::Arc;
 use aws_sdk_redshift::types::{ClusterSubnetGroup, Tag};
 use infra_core::ProviderError;
 
+use crate::app_support::{all_pages, describe_named};
 use crate::clients::partition_of;
-use crate::error::{aws_error, is_not_found};
+use crate::error::aws_error;
 use crate::subnet_group_support::{SubnetGroup, SubnetGroupApi, SubnetGroupRecord};
 use crate::Aws;
 
@@ -67,40 +68,26 @@ impl SubnetGroupApi for RedshiftSubnetGroups {
         }
         let clients = self.aws.clients().await;
         let client = &clients.redshift;
-        let mut groups: Vec<ClusterSubnetGroup> = Vec::new();
-        if let [name] = names {
-            match client
-                .describe_cluster_subnet_groups()
-                .cluster_subnet_group_name(name)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(answer) => groups.extend(answer.cluster_subnet_groups().iter().cloned()),
-                Err(error) if is_not_found(&error) => {}
-                Err(error) => return Err(error),
-            }
-        } else {
-            let mut pages = client
-                .describe_cluster_subnet_groups()
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                groups.extend(
-                    page.map_err(aws_error)?
-                        .cluster_subnet_groups()
-                        .iter()
-                        .cloned(),
-                );
-            }
-        }
-        let groups: Vec<ClusterSubnetGroup> = groups
-            .into_iter()
-            .filter(|g| {
-                g.cluster_subnet_group_name()
-                    .is_some_and(|n| names.iter().any(|wanted| wanted == n))
-            })
-            .collect();
+        let groups = describe_named(
+            names,
+            ClusterSubnetGroup::cluster_subnet_group_name,
+            |name| async move {
+                let answer = client
+                    .describe_cluster_subnet_groups()
+                    .cluster_subnet_group_name(name)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+                Ok(answer.cluster_subnet_groups().to_vec())
+            },
+            || async {
+                Ok(all_pages!(
+                    client.describe_cluster_subnet_groups(),
+                    cluster_subnet_groups
+                ))
+            },
+        )
+        .await?;
         if groups.is_empty() {
             return Ok(Vec::new());
         }
@@ -174,45 +161,42 @@ impl SubnetGroupApi for RedshiftSubnetGroups {
         Ok(())
     }
 
-    async fn change_tags(
+    async fn remove_tags(&self, arn: &str, keys: Vec<String>) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.redshift;
+        client
+            .delete_tags()
+            .resource_name(arn)
+            .set_tag_keys(Some(keys))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    async fn add_tags(
         &self,
         arn: &str,
-        to_set: BTreeMap<String, String>,
-        to_remove: Vec<String>,
+        tags: &BTreeMap<String, String>,
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.redshift;
-        if !to_remove.is_empty() {
-            client
-                .delete_tags()
-                .resource_name(arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
-                .create_tags()
-                .resource_name(arn)
-                .set_tags(Some(sdk_tags(&to_set)))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        client
+            .create_tags()
+            .resource_name(arn)
+            .set_tags(Some(sdk_tags(tags)))
+            .send()
+            .await
+            .map_err(aws_error)?;
         Ok(())
     }
 
     async fn delete(&self, name: &str) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.redshift;
-        match client
+        client
             .delete_cluster_subnet_group()
             .cluster_subnet_group_name(name)
             .send()
             .await
-            .map_err(aws_error)
-        {
-            Err(error) if !is_not_found(&error) => Err(error),
-            _ => Ok(()),
-        }
+            .map_err(aws_error)?;
+        Ok(())
     }
 }
