@@ -3,57 +3,29 @@
 //! One moto serves every test in this file; each test uses its own names. Each type goes
 //! through create → read_many → in-place update → read → find_created → delete → read_many.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use infra_aws::Aws;
-use infra_aws::ProviderSettings;
-use infra_core::{Block, Operation, ResourceType, Schema, Timeouts, Value};
+use infra_core::{Block, Operation, ResourceType, Schema, Value};
+use support::{planned_attributes, tags, vpc_with_two_subnets, with, SdkNetwork};
 
 /// One moto for the whole test binary (see infra-testkit); this process's SDK clients use it.
-fn moto() -> &'static infra_testkit::Moto {
-    infra_testkit::Moto::shared(&[("MOTO_ECS_SERVICE_RUNNING", "1")])
-}
-
 fn aws() -> Arc<Aws> {
-    moto();
-    Aws::new(ProviderSettings {
-        region: Some("us-east-1".into()),
-        ..Default::default()
-    })
+    support::aws_on_shared_moto("1")
 }
 
 fn operation(address: &str) -> Operation {
-    Operation {
-        address: address.to_string(),
-        lineage: "lineage-app-tests".to_string(),
-        timeouts: Timeouts {
-            create: Duration::from_secs(30),
-            update: Duration::from_secs(30),
-            delete: Duration::from_secs(30),
-        },
-        ..Default::default()
-    }
+    support::operation(address, "lineage-app-tests", Duration::from_secs(30))
 }
 
 /// What the engine would plan for `config`: every attribute, defaults filled in, computed
 /// attributes unknown, nested blocks filled the same way, `tags_all` = `tags`.
 fn planned(schema: &Schema, config: Value) -> Value {
-    let mut object = BTreeMap::new();
-    for attribute in &schema.attributes {
-        let given = config.get(attribute.name).clone();
-        let value = if !given.is_null() {
-            given
-        } else if let Some(default) = &attribute.default {
-            default.clone()
-        } else if attribute.is_computed() {
-            Value::Unknown
-        } else {
-            Value::Null
-        };
-        object.insert(attribute.name.to_string(), value);
-    }
+    let mut object = planned_attributes(schema, &config);
     for block in &schema.blocks {
         object.insert(
             block.name.to_string(),
@@ -91,9 +63,7 @@ const VOLATILE: &[&str] = &["latest_restorable_time"];
 
 /// Applies the engine's comparison: schema normalization plus the type's own.
 fn normalized(resource: &dyn ResourceType, value: &Value) -> Value {
-    let mut value = value.clone();
-    resource.schema().normalize(&mut value);
-    resource.normalize(&mut value);
+    let mut value = support::normalized(resource, value);
     if let Some(object) = value.map_mut() {
         for key in VOLATILE {
             object.remove(*key);
@@ -130,14 +100,6 @@ fn assert_matches_config(resource: &dyn ResourceType, planned: &Value, actual: &
     );
 }
 
-fn with(value: &Value, key: &str, new: Value) -> Value {
-    let mut value = value.clone();
-    if let Some(object) = value.map_mut() {
-        object.insert(key.to_string(), new);
-    }
-    value
-}
-
 fn s(text: &str) -> Value {
     Value::string(text)
 }
@@ -150,8 +112,35 @@ fn list(items: impl IntoIterator<Item = Value>) -> Value {
     Value::List(items.into_iter().collect())
 }
 
-fn tags(entries: &[(&str, &str)]) -> Value {
-    Value::map(entries.iter().map(|(k, v)| (*k, s(v))))
+/// `config` planned and created at `address`, which must succeed (`what` names it otherwise).
+async fn create(resource: &dyn ResourceType, address: &str, config: Value, what: &str) -> Value {
+    resource
+        .create(&operation(address), &planned(resource.schema(), config))
+        .await
+        .expect(what)
+}
+
+/// `planned` for an update: the computed attributes it leaves unknown keep the prior's values,
+/// as the planner keeps them.
+fn keep_prior(mut planned: Value, prior: &Value) -> Value {
+    if let (Some(object), Some(prior)) = (planned.map_mut(), prior.as_map()) {
+        for (key, value) in object.iter_mut() {
+            if value.is_unknown() {
+                *value = prior.get(key).cloned().unwrap_or(Value::Null);
+            }
+        }
+    }
+    planned
+}
+
+/// `config` with each of `extra` set.
+fn with_all(mut config: Value, extra: &[(&str, Value)]) -> Value {
+    if let Some(object) = config.map_mut() {
+        for (key, value) in extra {
+            object.insert(key.to_string(), value.clone());
+        }
+    }
+    config
 }
 
 /// Runs the full life cycle of one instance: create, read, in-place update, read,
@@ -174,15 +163,7 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
         Some(normalized(resource, &created))
     );
 
-    let mut second = planned(resource.schema(), update);
-    // Computed attributes stay as they were, as the planner keeps them.
-    if let (Some(object), Some(prior)) = (second.map_mut(), created.as_map()) {
-        for (key, value) in object.iter_mut() {
-            if value.is_unknown() {
-                *value = prior.get(key).cloned().unwrap_or(Value::Null);
-            }
-        }
-    }
+    let second = keep_prior(planned(resource.schema(), update), &created);
     let updated = resource
         .update(&operation, &created, &second)
         .await
@@ -229,43 +210,8 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
         .expect("deleting twice is fine");
 }
 
-struct Network {
-    vpc_id: String,
-    subnet_ids: Vec<String>,
-}
-
-async fn network(aws: &Aws, second_octet: u8) -> Network {
-    let ec2 = &aws.clients().await.ec2;
-    let vpc = ec2
-        .create_vpc()
-        .cidr_block(format!("10.{second_octet}.0.0/16"))
-        .send()
-        .await
-        .expect("vpc");
-    let vpc_id = vpc
-        .vpc()
-        .and_then(|v| v.vpc_id())
-        .expect("vpc id")
-        .to_string();
-    let mut subnet_ids = Vec::new();
-    for (index, zone) in ["us-east-1a", "us-east-1b"].iter().enumerate() {
-        let subnet = ec2
-            .create_subnet()
-            .vpc_id(&vpc_id)
-            .cidr_block(format!("10.{second_octet}.{index}.0/24"))
-            .availability_zone(*zone)
-            .send()
-            .await
-            .expect("subnet");
-        subnet_ids.push(
-            subnet
-                .subnet()
-                .and_then(|s| s.subnet_id())
-                .expect("subnet id")
-                .to_string(),
-        );
-    }
-    Network { vpc_id, subnet_ids }
+async fn network(aws: &Aws, second_octet: u8) -> SdkNetwork {
+    vpc_with_two_subnets(&aws.clients().await.ec2, second_octet).await
 }
 
 fn registry_type(aws: &Arc<Aws>, name: &str) -> Arc<dyn ResourceType> {
@@ -330,13 +276,13 @@ async fn load_balancer_life_cycle_and_batched_refresh() {
             ("name", s(&format!("batch-lb-{index}"))),
             ("subnets", subnets.clone()),
         ]);
-        let value = lb
-            .create(
-                &operation(&format!("aws_lb.batch[{index}]")),
-                &planned(lb.schema(), config),
-            )
-            .await
-            .expect("create");
+        let value = create(
+            lb.as_ref(),
+            &format!("aws_lb.batch[{index}]"),
+            config,
+            "create",
+        )
+        .await;
         created.push(value);
     }
     let elbv2 = &aws.clients().await.elbv2;
@@ -424,16 +370,13 @@ async fn target_group_listener_and_rule_life_cycle() {
     // A load balancer and two groups for the listener and the rule.
     let lb = registry_type(&aws, "aws_lb");
     let subnets = list(net.subnet_ids.iter().map(|id| s(id)));
-    let balancer = lb
-        .create(
-            &operation("aws_lb.main"),
-            &planned(
-                lb.schema(),
-                Value::map([("name", s("main-lb")), ("subnets", subnets)]),
-            ),
-        )
-        .await
-        .expect("lb");
+    let balancer = create(
+        lb.as_ref(),
+        "aws_lb.main",
+        Value::map([("name", s("main-lb")), ("subnets", subnets)]),
+        "lb",
+    )
+    .await;
     let mut groups = Vec::new();
     for name in ["green", "red"] {
         let config = Value::map([
@@ -442,13 +385,13 @@ async fn target_group_listener_and_rule_life_cycle() {
             ("protocol", s("HTTP")),
             ("vpc_id", s(&net.vpc_id)),
         ]);
-        let created = target_group
-            .create(
-                &operation(&format!("aws_lb_target_group.{name}")),
-                &planned(target_group.schema(), config),
-            )
-            .await
-            .expect("group");
+        let created = create(
+            target_group.as_ref(),
+            &format!("aws_lb_target_group.{name}"),
+            config,
+            "group",
+        )
+        .await;
         assert!(
             created
                 .get("health_check")
@@ -519,34 +462,31 @@ async fn target_group_listener_and_rule_life_cycle() {
     )
     .await;
 
-    let http = listener
-        .create(
-            &operation("aws_lb_listener.main"),
-            &planned(
-                listener.schema(),
-                Value::map([
-                    ("load_balancer_arn", s(&lb_arn)),
-                    ("port", n(8080.0)),
-                    ("protocol", s("HTTP")),
+    let http = create(
+        listener.as_ref(),
+        "aws_lb_listener.main",
+        Value::map([
+            ("load_balancer_arn", s(&lb_arn)),
+            ("port", n(8080.0)),
+            ("protocol", s("HTTP")),
+            (
+                "default_action",
+                list([Value::map([
+                    ("type", s("fixed-response")),
                     (
-                        "default_action",
+                        "fixed_response",
                         list([Value::map([
-                            ("type", s("fixed-response")),
-                            (
-                                "fixed_response",
-                                list([Value::map([
-                                    ("content_type", s("text/plain")),
-                                    ("message_body", s("nope")),
-                                    ("status_code", s("404")),
-                                ])]),
-                            ),
+                            ("content_type", s("text/plain")),
+                            ("message_body", s("nope")),
+                            ("status_code", s("404")),
                         ])]),
                     ),
-                ]),
+                ])]),
             ),
-        )
-        .await
-        .expect("listener");
+        ]),
+        "listener",
+    )
+    .await;
     let rule = registry_type(&aws, "aws_lb_listener_rule");
     let listener_arn = http.get("arn").as_str().expect("arn").to_string();
     let path = |values: &[&str]| {
@@ -657,9 +597,9 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
     )
     .await;
     let rich = |tags_value: Value| {
-        let mut config = task_definition_config("web-rich", tags_value);
-        if let Some(object) = config.map_mut() {
-            for (key, value) in [
+        with_all(
+            task_definition_config("web-rich", tags_value),
+            &[
                 ("task_role_arn", s("arn:aws:iam::123456789012:role/task")),
                 (
                     "execution_role_arn",
@@ -695,11 +635,8 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
                         ("cpu_architecture", s("ARM64")),
                     ])]),
                 ),
-            ] {
-                object.insert(key.to_string(), value);
-            }
-        }
-        config
+            ],
+        )
     };
     life_cycle(
         task.as_ref(),
@@ -710,20 +647,20 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
     .await;
 
     // A cluster and a task definition for the service.
-    let main = cluster
-        .create(
-            &operation("aws_ecs_cluster.app"),
-            &planned(cluster.schema(), Value::map([("name", s("app"))])),
-        )
-        .await
-        .expect("cluster");
-    let web = task
-        .create(
-            &operation("aws_ecs_task_definition.app"),
-            &planned(task.schema(), task_definition_config("app", Value::Null)),
-        )
-        .await
-        .expect("task definition");
+    let main = create(
+        cluster.as_ref(),
+        "aws_ecs_cluster.app",
+        Value::map([("name", s("app"))]),
+        "cluster",
+    )
+    .await;
+    let web = create(
+        task.as_ref(),
+        "aws_ecs_task_definition.app",
+        task_definition_config("app", Value::Null),
+        "task definition",
+    )
+    .await;
     let service = registry_type(&aws, "aws_ecs_service");
     let cluster_arn = main.get("arn").as_str().expect("arn").to_string();
     let task_arn = web.get("arn").as_str().expect("arn").to_string();
@@ -732,7 +669,7 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
         list(net.subnet_ids.iter().map(|id| s(id))),
     )])]);
     let service_config = |desired: f64, extra: &[(&str, Value)]| {
-        let mut config = Value::map([
+        let config = Value::map([
             ("name", s("web")),
             ("cluster", s(&cluster_arn)),
             ("task_definition", s(&task_arn)),
@@ -748,12 +685,7 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
                 ])]),
             ),
         ]);
-        if let Some(object) = config.map_mut() {
-            for (key, value) in extra {
-                object.insert(key.to_string(), value.clone());
-            }
-        }
-        config
+        with_all(config, extra)
     };
     life_cycle(
         service.as_ref(),
@@ -846,13 +778,13 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
             ("launch_type", s("FARGATE")),
             ("network_configuration", network_block.clone()),
         ]);
-        let created = service
-            .create(
-                &operation(&format!("aws_ecs_service.batch[{index}]")),
-                &planned(service.schema(), config),
-            )
-            .await
-            .expect("service");
+        let created = create(
+            service.as_ref(),
+            &format!("aws_ecs_service.batch[{index}]"),
+            config,
+            "service",
+        )
+        .await;
         services.push(created);
     }
     let ecs = &aws.clients().await.ecs;
@@ -899,16 +831,13 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     )
     .await;
 
-    let prefixed = subnet_group
-        .create(
-            &operation("aws_db_subnet_group.prefixed"),
-            &planned(
-                subnet_group.schema(),
-                Value::map([("name_prefix", s("data-")), ("subnet_ids", subnets.clone())]),
-            ),
-        )
-        .await
-        .expect("subnet group from a prefix");
+    let prefixed = create(
+        subnet_group.as_ref(),
+        "aws_db_subnet_group.prefixed",
+        Value::map([("name_prefix", s("data-")), ("subnet_ids", subnets.clone())]),
+        "subnet group from a prefix",
+    )
+    .await;
     assert!(prefixed
         .get("name")
         .as_str()
@@ -927,19 +856,16 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         .await
         .expect("delete");
 
-    let group = subnet_group
-        .create(
-            &operation("aws_db_subnet_group.main"),
-            &planned(
-                subnet_group.schema(),
-                Value::map([("name", s("main")), ("subnet_ids", subnets)]),
-            ),
-        )
-        .await
-        .expect("subnet group");
+    let group = create(
+        subnet_group.as_ref(),
+        "aws_db_subnet_group.main",
+        Value::map([("name", s("main")), ("subnet_ids", subnets)]),
+        "subnet group",
+    )
+    .await;
     let instance = registry_type(&aws, "aws_db_instance");
     let config = |class: &str, extra: &[(&str, Value)]| {
-        let mut config = Value::map([
+        let config = Value::map([
             ("identifier", s("orders")),
             ("engine", s("postgres")),
             ("engine_version", s("16.3")),
@@ -954,12 +880,7 @@ async fn rds_subnet_group_and_instance_life_cycle() {
             ),
             ("skip_final_snapshot", Value::Bool(true)),
         ]);
-        if let Some(object) = config.map_mut() {
-            for (key, value) in extra {
-                object.insert(key.to_string(), value.clone());
-            }
-        }
-        config
+        with_all(config, extra)
     };
     life_cycle(
         instance.as_ref(),
@@ -1039,20 +960,17 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     }
 
     // A generated identifier from the prefix.
-    let prefixed = instance
-        .create(
-            &operation("aws_db_instance.prefixed"),
-            &planned(
-                instance.schema(),
-                with(
-                    &config("db.t3.micro", &[("identifier_prefix", s("pre-"))]),
-                    "identifier",
-                    Value::Null,
-                ),
-            ),
-        )
-        .await
-        .expect("instance from a prefix");
+    let prefixed = create(
+        instance.as_ref(),
+        "aws_db_instance.prefixed",
+        with(
+            &config("db.t3.micro", &[("identifier_prefix", s("pre-"))]),
+            "identifier",
+            Value::Null,
+        ),
+        "instance from a prefix",
+    )
+    .await;
     let generated = prefixed.get("identifier").as_str().expect("identifier");
     assert!(generated.starts_with("pre-"), "{generated}");
     assert_eq!(prefixed.get("identifier_prefix"), &s("pre-"));
@@ -1062,16 +980,13 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         .expect("delete");
 
     // A delete without a final-snapshot choice is refused, as AWS refuses it.
-    let kept = instance
-        .create(
-            &operation("aws_db_instance.kept"),
-            &planned(
-                instance.schema(),
-                with(&config("db.t3.micro", &[]), "identifier", s("kept")),
-            ),
-        )
-        .await
-        .expect("instance");
+    let kept = create(
+        instance.as_ref(),
+        "aws_db_instance.kept",
+        with(&config("db.t3.micro", &[]), "identifier", s("kept")),
+        "instance",
+    )
+    .await;
     let no_choice = with(&kept, "skip_final_snapshot", Value::Bool(false));
     let refused = instance
         .delete(&operation("aws_db_instance.kept"), &no_choice)
@@ -1126,22 +1041,18 @@ async fn rds_subnet_group_and_instance_life_cycle() {
             ("skip_final_snapshot", Value::Bool(true)),
         ])
     };
-    let replica = instance
-        .create(
-            &operation("aws_db_instance.replica"),
-            &planned(instance.schema(), replica_config(s("kept"))),
-        )
-        .await
-        .expect("replica");
+    let replica = create(
+        instance.as_ref(),
+        "aws_db_instance.replica",
+        replica_config(s("kept")),
+        "replica",
+    )
+    .await;
     assert_eq!(replica.get("replicate_source_db"), &s("kept"));
-    let mut promote = planned(instance.schema(), replica_config(Value::Null));
-    if let (Some(object), Some(prior)) = (promote.map_mut(), replica.as_map()) {
-        for (key, value) in object.iter_mut() {
-            if value.is_unknown() {
-                *value = prior.get(key).cloned().unwrap_or(Value::Null);
-            }
-        }
-    }
+    let promote = keep_prior(
+        planned(instance.schema(), replica_config(Value::Null)),
+        &replica,
+    );
     let promoted = instance
         .update(&operation("aws_db_instance.replica"), &replica, &promote)
         .await
@@ -1194,16 +1105,13 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     }
 
     // Two instances, one deleted outside: one DescribeDBInstances call.
-    let other = instance
-        .create(
-            &operation("aws_db_instance.other"),
-            &planned(
-                instance.schema(),
-                with(&config("db.t3.micro", &[]), "identifier", s("other")),
-            ),
-        )
-        .await
-        .expect("instance");
+    let other = create(
+        instance.as_ref(),
+        "aws_db_instance.other",
+        with(&config("db.t3.micro", &[]), "identifier", s("other")),
+        "instance",
+    )
+    .await;
     instance
         .delete(&operation("aws_db_instance.other"), &other)
         .await
@@ -1296,16 +1204,13 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
             .any(|(path, _)| path == "name_prefix"),
         "name and name_prefix refused"
     );
-    let prefixed = role
-        .create(
-            &operation("aws_iam_role.prefixed"),
-            &planned(
-                role.schema(),
-                Value::map([("name_prefix", s("svc-")), ("assume_role_policy", s(TRUST))]),
-            ),
-        )
-        .await
-        .expect("role from a prefix");
+    let prefixed = create(
+        role.as_ref(),
+        "aws_iam_role.prefixed",
+        Value::map([("name_prefix", s("svc-")), ("assume_role_policy", s(TRUST))]),
+        "role from a prefix",
+    )
+    .await;
     assert!(prefixed
         .get("name")
         .as_str()
@@ -1323,12 +1228,13 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
     for name in ["exec-a", "exec-b"] {
         let config = Value::map([("name", s(name)), ("assume_role_policy", s(TRUST))]);
         roles.push(
-            role.create(
-                &operation(&format!("aws_iam_role.{name}")),
-                &planned(role.schema(), config),
+            create(
+                role.as_ref(),
+                &format!("aws_iam_role.{name}"),
+                config,
+                "role",
             )
-            .await
-            .expect("role"),
+            .await,
         );
     }
     iam.delete_role()
@@ -1439,19 +1345,16 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
     )
     .await;
     // A generated name, and skip_destroy leaves the group behind.
-    let kept = log_group
-        .create(
-            &operation("aws_cloudwatch_log_group.kept"),
-            &planned(
-                log_group.schema(),
-                Value::map([
-                    ("name_prefix", s("/kept/")),
-                    ("skip_destroy", Value::Bool(true)),
-                ]),
-            ),
-        )
-        .await
-        .expect("log group from a prefix");
+    let kept = create(
+        log_group.as_ref(),
+        "aws_cloudwatch_log_group.kept",
+        Value::map([
+            ("name_prefix", s("/kept/")),
+            ("skip_destroy", Value::Bool(true)),
+        ]),
+        "log group from a prefix",
+    )
+    .await;
     assert!(kept
         .get("name")
         .as_str()

@@ -4,6 +4,8 @@
 //! The surrounding stack (VPC, ALB, target groups, listener, rule, cluster, task definition)
 //! is made with the SDK directly, so these tests depend on no resource type.
 
+mod support;
+
 use std::sync::Arc;
 
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
@@ -15,24 +17,16 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use infra_aws::blue_green::api::{BlueGreenApi, ErrorCounts, WeightedTarget};
 use infra_aws::blue_green::{AwsBlueGreen, COLOUR_OF_TAG};
 use infra_aws::Aws;
-use infra_aws::ProviderSettings;
 use infra_core::Value;
+use support::{vpc_with_two_subnets, SdkNetwork};
 
 /// moto's running count for every ECS service on the server.
 const RUNNING: i64 = 2;
 
 /// One moto for the whole test binary (see infra-testkit, which also routes CloudWatch's CBOR
 /// protocol); this process's SDK clients use it.
-fn moto() -> &'static infra_testkit::Moto {
-    infra_testkit::Moto::shared(&[("MOTO_ECS_SERVICE_RUNNING", "2")])
-}
-
 fn aws() -> Arc<Aws> {
-    moto();
-    Aws::new(ProviderSettings {
-        region: Some("us-east-1".into()),
-        ..Default::default()
-    })
+    support::aws_on_shared_moto("2")
 }
 
 fn s(text: &str) -> Value {
@@ -68,37 +62,7 @@ fn forward_to(target_group_arn: &str) -> Action {
 /// `name` keeps the ELBv2 and ECS names of different tests apart; `second_octet` the CIDRs.
 async fn stack(aws: &Aws, name: &str, second_octet: u8) -> Stack {
     let clients = aws.clients().await;
-    let vpc = clients
-        .ec2
-        .create_vpc()
-        .cidr_block(format!("10.{second_octet}.0.0/16"))
-        .send()
-        .await
-        .expect("vpc");
-    let vpc_id = vpc
-        .vpc()
-        .and_then(|v| v.vpc_id())
-        .expect("vpc id")
-        .to_string();
-    let mut subnet_ids = Vec::new();
-    for (index, zone) in ["us-east-1a", "us-east-1b"].iter().enumerate() {
-        let subnet = clients
-            .ec2
-            .create_subnet()
-            .vpc_id(&vpc_id)
-            .cidr_block(format!("10.{second_octet}.{index}.0/24"))
-            .availability_zone(*zone)
-            .send()
-            .await
-            .expect("subnet");
-        subnet_ids.push(
-            subnet
-                .subnet()
-                .and_then(|s| s.subnet_id())
-                .expect("subnet id")
-                .to_string(),
-        );
-    }
+    let SdkNetwork { vpc_id, subnet_ids } = vpc_with_two_subnets(&clients.ec2, second_octet).await;
     let group = clients
         .ec2
         .create_security_group()

@@ -1,23 +1,14 @@
 //! The EC2 network resource types and data sources against moto in server mode: one moto per
 //! file, one test running every scenario in order, so the emulator starts once.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use infra_aws::Aws;
-use infra_aws::ProviderSettings;
-use infra_core::{Operation, Registry, ResourceType, Schema, Timeouts, Value};
-
-/// moto for this test file (see infra-testkit), with this process's SDK clients pointed at it.
-struct Moto;
-
-impl Moto {
-    fn start() -> infra_testkit::Moto {
-        let moto = infra_testkit::Moto::start_with_env(&[]);
-        moto.export_env();
-        moto
-    }
-}
+use infra_core::{Operation, Registry, ResourceType, Schema, Value};
+use support::{normalized, planned_attributes, strings, tags, with};
 
 struct Harness {
     aws: Arc<Aws>,
@@ -34,35 +25,13 @@ impl Harness {
 }
 
 fn operation(address: &str) -> Operation {
-    Operation {
-        address: address.to_string(),
-        lineage: "lineage-network-test".to_string(),
-        timeouts: Timeouts {
-            create: Duration::from_secs(60),
-            update: Duration::from_secs(60),
-            delete: Duration::from_secs(60),
-        },
-        ..Default::default()
-    }
+    support::operation(address, "lineage-network-test", Duration::from_secs(60))
 }
 
 /// What the engine would plan for a create: config values, schema defaults (nested blocks
 /// too), `Unknown` for computed attributes, and `tags_all` = `tags`.
 fn planned(schema: &Schema, config: &Value) -> Value {
-    let mut entries = std::collections::BTreeMap::new();
-    for attribute in &schema.attributes {
-        let given = config.get(attribute.name);
-        let value = if !given.is_null() {
-            given.clone()
-        } else if let Some(default) = &attribute.default {
-            default.clone()
-        } else if attribute.is_computed() {
-            Value::Unknown
-        } else {
-            Value::Null
-        };
-        entries.insert(attribute.name.to_string(), value);
-    }
+    let mut entries = planned_attributes(schema, config);
     for block in &schema.blocks {
         let given = config.get(block.name);
         // As the engine plans a create: a computed block nobody configured is unknown.
@@ -124,13 +93,6 @@ fn keep_prior(planned: Value, prior: &Value) -> Value {
     }
 }
 
-fn normalized(resource: &dyn ResourceType, value: &Value) -> Value {
-    let mut value = value.clone();
-    resource.schema().normalize(&mut value);
-    resource.normalize(&mut value);
-    value
-}
-
 /// Asserts a second plan would show no changes: every known planned attribute equals what
 /// was read, after normalization.
 fn assert_no_changes(resource: &dyn ResourceType, planned: &Value, read: &Value) {
@@ -165,26 +127,6 @@ fn assert_no_changes(resource: &dyn ResourceType, planned: &Value, read: &Value)
             attribute.name
         );
     }
-}
-
-fn with(value: &Value, name: &str, new: Value) -> Value {
-    let mut value = value.clone();
-    if let Some(entries) = value.map_mut() {
-        entries.insert(name.to_string(), new);
-    }
-    value
-}
-
-fn tags(pairs: &[(&str, &str)]) -> Value {
-    Value::map(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), Value::string(*v))),
-    )
-}
-
-fn strings(items: &[&str]) -> Value {
-    Value::List(items.iter().map(|s| Value::string(*s)).collect())
 }
 
 /// The full life of one object: create, read back, an in-place update, find_created, delete,
@@ -1630,11 +1572,8 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
 
 #[tokio::test]
 async fn network_types_against_moto() {
-    let moto = Moto::start();
-    let aws = Aws::new(ProviderSettings {
-        region: Some("us-east-1".into()),
-        ..Default::default()
-    });
+    let moto = support::start_moto();
+    let aws = support::aws_in_us_east_1();
     let harness = Harness {
         registry: infra_aws::registry(aws.clone()),
         aws,

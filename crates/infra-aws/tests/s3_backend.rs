@@ -2,6 +2,8 @@
 //! the lock object and the DynamoDB lock, workspace keys. One moto per file and one test that
 //! runs every scenario in order, since the endpoint is process-wide environment.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,17 +16,6 @@ use tokio::runtime::Runtime;
 
 const BUCKET: &str = "infra-state-test";
 const TABLE: &str = "infra-locks";
-
-/// moto for this test file (see infra-testkit), with this process's SDK clients pointed at it.
-struct Moto;
-
-impl Moto {
-    fn start() -> infra_testkit::Moto {
-        let moto = infra_testkit::Moto::start_with_env(&[]);
-        moto.export_env();
-        moto
-    }
-}
 
 struct Harness {
     runtime: Runtime,
@@ -79,7 +70,7 @@ fn state_with(serial: u64, vpc_id: &str) -> State {
 
 #[test]
 fn s3_backend_against_moto() {
-    let _moto = Moto::start();
+    let _moto = support::start_moto();
     let harness = Harness {
         runtime: tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
