@@ -38,6 +38,27 @@ fn load_err(files: &[(&str, &str)]) -> Diagnostics {
     }
 }
 
+/// A configuration of one file, main.tf, that must load.
+fn load_main_tf(text: &str) -> Config {
+    load_ok(&[("main.tf", text)])
+}
+
+/// A configuration of one file, main.tf, that must fail to load.
+fn load_main_tf_err(text: &str) -> Diagnostics {
+    load_err(&[("main.tf", text)])
+}
+
+/// A diagnostic's place as [`located`] gives it.
+fn at(summary: &str, file: &str, line: usize, column: usize) -> (String, String, usize, usize) {
+    (summary.to_string(), file.to_string(), line, column)
+}
+
+/// Asserts the diagnostics are exactly `expected`, in order, by [`located`].
+#[track_caller]
+fn assert_located(errors: &Diagnostics, expected: &[(String, String, usize, usize)]) {
+    assert_eq!(located(errors), expected);
+}
+
 /// (summary, file name, line, column) of each diagnostic.
 fn located(errors: &Diagnostics) -> Vec<(String, String, usize, usize)> {
     errors
@@ -81,18 +102,11 @@ fn one(ev: &Evaluator, id: &ResourceId) -> Value {
 
 #[test]
 fn parse_error_unclosed_brace_is_located() {
-    let errors = load_err(&[(
-        "main.tf",
-        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n",
-    )]);
-    assert_eq!(
-        located(&errors),
-        vec![(
-            "Unclosed configuration block".into(),
-            "main.tf".into(),
-            1,
-            27
-        )]
+    let errors =
+        load_main_tf_err("resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n");
+    assert_located(
+        &errors,
+        &[at("Unclosed configuration block", "main.tf", 1, 27)],
     );
 }
 
@@ -120,14 +134,14 @@ fn duplicate_resource_names_both_places() {
         ("a.tf", "resource \"aws_vpc\" \"main\" {}\n"),
         ("b.tf", "\n\nresource \"aws_vpc\" \"main\" {}\n"),
     ]);
-    assert_eq!(
-        located(&errors),
-        vec![(
-            "Duplicate resource \"aws_vpc\" configuration".into(),
-            "b.tf".into(),
+    assert_located(
+        &errors,
+        &[at(
+            "Duplicate resource \"aws_vpc\" configuration",
+            "b.tf",
             3,
-            1
-        )]
+            1,
+        )],
     );
     assert!(
         errors.0[0].detail.contains("a.tf:1:1"),
@@ -138,62 +152,36 @@ fn duplicate_resource_names_both_places() {
 
 #[test]
 fn duplicate_variable_output_local_module() {
-    let errors = load_err(&[(
-        "main.tf",
-        "variable \"a\" {}\nvariable \"a\" {}\noutput \"o\" { value = 1 }\noutput \"o\" { value = 2 }\nlocals { l = 1 }\nlocals { l = 2 }\n",
-    )]);
+    let errors = load_main_tf_err("variable \"a\" {}\nvariable \"a\" {}\noutput \"o\" { value = 1 }\noutput \"o\" { value = 2 }\nlocals { l = 1 }\nlocals { l = 2 }\n");
     let got = located(&errors);
     assert_eq!(
         got[0],
-        (
-            "Duplicate variable declaration".into(),
-            "main.tf".into(),
-            2,
-            1
-        )
+        at("Duplicate variable declaration", "main.tf", 2, 1)
     );
-    assert_eq!(
-        got[1],
-        ("Duplicate output definition".into(), "main.tf".into(), 4, 1)
-    );
+    assert_eq!(got[1], at("Duplicate output definition", "main.tf", 4, 1));
     assert_eq!(
         got[2],
-        (
-            "Duplicate local value definition".into(),
-            "main.tf".into(),
-            6,
-            10
-        )
+        at("Duplicate local value definition", "main.tf", 6, 10)
     );
 }
 
 #[test]
 fn attribute_redefined_is_located() {
-    let errors = load_err(&[(
-        "main.tf",
+    let errors = load_main_tf_err(
         "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"a\"\n  cidr_block = \"b\"\n}\n",
-    )]);
-    assert_eq!(
-        located(&errors),
-        vec![("Attribute redefined".into(), "main.tf".into(), 3, 3)]
     );
+    assert_located(&errors, &[at("Attribute redefined", "main.tf", 3, 3)]);
 }
 
 #[test]
 fn unknown_top_level_block_is_an_error() {
-    let errors = load_err(&[("main.tf", "\nresrouce \"aws_vpc\" \"x\" {}\n")]);
-    assert_eq!(
-        located(&errors),
-        vec![("Unsupported block type".into(), "main.tf".into(), 2, 1)]
-    );
+    let errors = load_main_tf_err("\nresrouce \"aws_vpc\" \"x\" {}\n");
+    assert_located(&errors, &[at("Unsupported block type", "main.tf", 2, 1)]);
 }
 
 #[test]
 fn moved_removed_and_import_blocks_are_read_and_bad_ones_located() {
-    let config = load_ok(&[(
-        "main.tf",
-        "moved {\n  from = aws_vpc.a\n  to = aws_vpc.b\n}\nremoved {\n  from = module.old\n  lifecycle {\n    destroy = false\n  }\n}\nimport {\n  to = aws_vpc.b\n  id = \"vpc-1\"\n}\nresource \"aws_vpc\" \"b\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
-    )]);
+    let config = load_main_tf("moved {\n  from = aws_vpc.a\n  to = aws_vpc.b\n}\nremoved {\n  from = module.old\n  lifecycle {\n    destroy = false\n  }\n}\nimport {\n  to = aws_vpc.b\n  id = \"vpc-1\"\n}\nresource \"aws_vpc\" \"b\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n");
     assert!(config.warnings().is_empty(), "{}", config.warnings());
     assert_eq!(config.moves().len(), 1);
     assert_eq!(config.moves()[0].from.to_string(), "aws_vpc.a");
@@ -202,30 +190,22 @@ fn moved_removed_and_import_blocks_are_read_and_bad_ones_located() {
     assert!(!config.removals()[0].destroy);
     assert_eq!(config.removals()[0].from.to_string(), "module.old");
 
-    let errors = load_err(&[(
-        "main.tf",
-        "moved {\n  from = aws_vpc.a\n  to = aws_subnet.b\n}\nremoved {\n  from = aws_vpc.c[0]\n}\nimport {\n  id = \"vpc-1\"\n}\n",
-    )]);
-    assert_eq!(
-        located(&errors),
-        vec![
-            ("Invalid \"moved\" addresses".into(), "main.tf".into(), 1, 1),
-            ("Invalid \"removed\" address".into(), "main.tf".into(), 5, 1),
-            ("Missing required argument".into(), "main.tf".into(), 8, 1),
-        ]
+    let errors = load_main_tf_err("moved {\n  from = aws_vpc.a\n  to = aws_subnet.b\n}\nremoved {\n  from = aws_vpc.c[0]\n}\nimport {\n  id = \"vpc-1\"\n}\n");
+    assert_located(
+        &errors,
+        &[
+            at("Invalid \"moved\" addresses", "main.tf", 1, 1),
+            at("Invalid \"removed\" address", "main.tf", 5, 1),
+            at("Missing required argument", "main.tf", 8, 1),
+        ],
     );
 }
 
 #[test]
 fn remote_module_not_installed_is_an_error_at_its_source() {
-    let errors = load_err(&[(
-        "main.tf",
-        "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n",
-    )]);
-    assert_eq!(
-        located(&errors),
-        vec![("Module not installed".into(), "main.tf".into(), 2, 12)]
-    );
+    let errors =
+        load_main_tf_err("module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n");
+    assert_located(&errors, &[at("Module not installed", "main.tf", 2, 12)]);
     assert!(errors.0[0]
         .detail
         .contains("Module \"vpc\" is not yet installed. Run \"infra init\""));
@@ -282,14 +262,14 @@ fn installed_remote_modules_load_from_the_manifest() {
 fn remote_modules_that_no_longer_match_the_manifest_are_errors() {
     let files = installed_remote_module("~> 7.0", "registry.test/acme/vpc/aws");
     let errors = load_err(&as_refs(&files));
-    assert_eq!(
-        located(&errors),
-        vec![(
-            "Module version requirements have changed".into(),
-            "main.tf".into(),
+    assert_located(
+        &errors,
+        &[at(
+            "Module version requirements have changed",
+            "main.tf",
             2,
-            13
-        )]
+            13,
+        )],
     );
     assert!(
         errors.0[0].detail.contains("(6.0.1)"),
@@ -300,28 +280,27 @@ fn remote_modules_that_no_longer_match_the_manifest_are_errors() {
 
     let files = installed_remote_module("~> 6.0", "registry.test/acme/subnets/aws");
     let errors = load_err(&as_refs(&files));
-    assert_eq!(
-        located(&errors),
-        vec![("Module source has changed".into(), "main.tf".into(), 2, 13)]
+    assert_located(
+        &errors,
+        &[at("Module source has changed", "main.tf", 2, 13)],
     );
 
     let files = installed_remote_module("~> 6.0", "git::https://example.com/vpc.git");
     let errors = load_err(&as_refs(&files));
-    assert_eq!(
-        located(&errors),
-        vec![(
-            "Invalid registry module source address".into(),
-            "main.tf".into(),
+    assert_located(
+        &errors,
+        &[at(
+            "Invalid registry module source address",
+            "main.tf",
             2,
-            13
-        )]
+            13,
+        )],
     );
 }
 
 #[test]
 fn resources_backend_lifecycle_timeouts_and_digest() {
-    let config = load_ok(&[(
-        "main.tf",
+    let config = load_main_tf(
         r#"
 terraform {
   required_version = ">= 1.5"
@@ -350,7 +329,7 @@ resource "aws_subnet" "a" {
   lifecycle { ignore_changes = all }
 }
 "#,
-    )]);
+    );
     let resources = config.resources();
     assert_eq!(resources.len(), 3);
     assert_eq!(resources[0].id, managed("aws_vpc", "main"));
@@ -432,14 +411,9 @@ fn variables_types_defaults_and_prompt_info() {
     let missing = Evaluator::new(&config, &InputVariables::new(), "default")
         .err()
         .unwrap();
-    assert_eq!(
-        located(&missing),
-        vec![(
-            "No value for required variable".into(),
-            "variables.tf".into(),
-            2,
-            1
-        )]
+    assert_located(
+        &missing,
+        &[at("No value for required variable", "variables.tf", 2, 1)],
     );
 
     let mut inputs = InputVariables::new();
@@ -461,14 +435,9 @@ fn variable_validation_failure_is_located_at_condition() {
     inputs.add_cli("name=x").unwrap();
     inputs.add_cli("env=qa").unwrap();
     let errors = Evaluator::new(&config, &inputs, "default").err().unwrap();
-    assert_eq!(
-        located(&errors),
-        vec![(
-            "Invalid value for variable".into(),
-            "variables.tf".into(),
-            23,
-            21
-        )]
+    assert_located(
+        &errors,
+        &[at("Invalid value for variable", "variables.tf", 23, 21)],
     );
     assert!(errors.0[0].detail.contains("env must be dev or prod."));
 }
@@ -490,10 +459,7 @@ fn undeclared_variable_on_command_line_is_error_but_file_warns() {
 
 #[test]
 fn wrong_type_and_non_nullable() {
-    let config = load_ok(&[(
-        "main.tf",
-        "variable \"n\" { type = number }\nvariable \"s\" {\n  type = string\n  nullable = false\n  default = \"x\"\n}\n",
-    )]);
+    let config = load_main_tf("variable \"n\" { type = number }\nvariable \"s\" {\n  type = string\n  nullable = false\n  default = \"x\"\n}\n");
     let mut inputs = InputVariables::new();
     inputs.add_cli("n=abc").unwrap();
     let errors = Evaluator::new(&config, &inputs, "default").err().unwrap();
@@ -626,8 +592,7 @@ fn expand_count_for_each_blocks_and_dynamic() {
 
 #[test]
 fn dependencies_are_transitive_through_locals() {
-    let config = load_ok(&[(
-        "main.tf",
+    let config = load_main_tf(
         r#"
 resource "aws_vpc" "main" {}
 data "aws_region" "current" {}
@@ -643,7 +608,7 @@ resource "aws_eip" "b" {
   depends_on = [aws_vpc.main]
 }
 "#,
-    )]);
+    );
     let ev = evaluator(&config, &[]);
     let deps = ev.dependencies().unwrap();
     let region = ResourceId {
@@ -665,34 +630,16 @@ resource "aws_eip" "b" {
 
 #[test]
 fn undeclared_references_are_located() {
-    let config = load_ok(&[(
-        "main.tf",
-        "resource \"aws_subnet\" \"a\" {\n  vpc_id = aws_vpc.nope.id\n  name   = local.nope\n  cidr   = var.nope\n}\n",
-    )]);
+    let config = load_main_tf("resource \"aws_subnet\" \"a\" {\n  vpc_id = aws_vpc.nope.id\n  name   = local.nope\n  cidr   = var.nope\n}\n");
     let ev = evaluator(&config, &[]);
     let errors = ev.dependencies().unwrap_err();
-    assert_eq!(
-        located(&errors),
-        vec![
-            (
-                "Reference to undeclared resource".into(),
-                "main.tf".into(),
-                2,
-                12
-            ),
-            (
-                "Reference to undeclared local value".into(),
-                "main.tf".into(),
-                3,
-                12
-            ),
-            (
-                "Reference to undeclared input variable".into(),
-                "main.tf".into(),
-                4,
-                12
-            ),
-        ]
+    assert_located(
+        &errors,
+        &[
+            at("Reference to undeclared resource", "main.tf", 2, 12),
+            at("Reference to undeclared local value", "main.tf", 3, 12),
+            at("Reference to undeclared input variable", "main.tf", 4, 12),
+        ],
     );
     // The same errors come out of evaluation.
     let errors = ev
@@ -700,21 +647,13 @@ fn undeclared_references_are_located() {
         .unwrap_err();
     assert_eq!(
         located(&errors)[0],
-        (
-            "Reference to undeclared resource".into(),
-            "main.tf".into(),
-            2,
-            12
-        )
+        at("Reference to undeclared resource", "main.tf", 2, 12)
     );
 }
 
 #[test]
 fn local_cycle_is_an_error_naming_the_chain() {
-    let config = load_ok(&[(
-        "main.tf",
-        "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_vpc\" \"x\" {\n  name = local.a\n}\n",
-    )]);
+    let config = load_main_tf("locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_vpc\" \"x\" {\n  name = local.a\n}\n");
     let ev = evaluator(&config, &[]);
     let errors = ev.dependencies().unwrap_err();
     assert_eq!(errors.0[0].summary, "Cycle in references");
@@ -731,8 +670,7 @@ fn local_cycle_is_an_error_naming_the_chain() {
 
 #[test]
 fn count_and_for_each_errors_are_located() {
-    let config = load_ok(&[(
-        "main.tf",
+    let config = load_main_tf(
         r#"resource "aws_vpc" "main" {}
 resource "aws_subnet" "unknown" {
   count = length(aws_vpc.main.ids)
@@ -759,7 +697,7 @@ resource "aws_subnet" "huge" {
   count = 1e12
 }
 "#,
-    )]);
+    );
     let ev = evaluator(&config, &[]);
     let check = |name: &str, summary: &str, line: usize, column: usize, detail: &str| {
         let errors = ev
@@ -801,8 +739,7 @@ resource "aws_subnet" "huge" {
 
 #[test]
 fn timeouts_are_durations_of_known_operations() {
-    let errors = load_err(&[(
-        "main.tf",
+    let errors = load_main_tf_err(
         r#"resource "aws_vpc" "main" {
   timeouts {
     create = "ten minutes"
@@ -812,13 +749,13 @@ fn timeouts_are_durations_of_known_operations() {
   }
 }
 "#,
-    )]);
+    );
     assert_eq!(
         located(&errors),
         vec![
-            ("Invalid timeout value".into(), "main.tf".into(), 3, 5),
-            ("Invalid timeout value".into(), "main.tf".into(), 4, 5),
-            ("Unsupported argument".into(), "main.tf".into(), 5, 5),
+            at("Invalid timeout value", "main.tf", 3, 5),
+            at("Invalid timeout value", "main.tf", 4, 5),
+            at("Unsupported argument", "main.tf", 5, 5),
         ],
         "{errors}"
     );
@@ -884,8 +821,7 @@ resource "aws_vpc" "v" {
 /// object stores null, as without a block), and its content is checked as a block's.
 #[test]
 fn a_dynamic_timeouts_block_generates_the_timeouts() {
-    let config = load_ok(&[(
-        "main.tf",
+    let config = load_main_tf(
         r#"variable "timeouts" {
   type    = object({ create = optional(string), delete = optional(string) })
   default = null
@@ -900,7 +836,7 @@ resource "aws_lb" "this" {
   }
 }
 "#,
-    )]);
+    );
     assert!(config.resources()[0].has_timeouts);
     let expand = |vars: &[&str]| {
         evaluator(&config, vars)
@@ -920,8 +856,7 @@ resource "aws_lb" "this" {
     assert_eq!(texts, [("create", "15m")]);
     assert!(set.value.get("timeouts").is_null(), "not an argument");
 
-    let errors = load_err(&[(
-        "main.tf",
+    let errors = load_main_tf_err(
         r#"resource "aws_lb" "this" {
   dynamic "timeouts" {
     for_each = [1]
@@ -931,7 +866,7 @@ resource "aws_lb" "this" {
   }
 }
 "#,
-    )]);
+    );
     assert!(
         errors.to_string().contains("Unsupported argument"),
         "{errors}"
@@ -942,8 +877,7 @@ resource "aws_lb" "this" {
 /// evaluated with each instance, a null one sets nothing, and a bad value is located.
 #[test]
 fn timeouts_are_evaluated_for_each_instance() {
-    let config = load_ok(&[(
-        "main.tf",
+    let config = load_main_tf(
         r#"variable "timeouts" {
   type    = map(string)
   default = {}
@@ -962,7 +896,7 @@ resource "aws_vpc" "bad" {
   }
 }
 "#,
-    )]);
+    );
     let ev = evaluator(&config, &["timeouts={delete = \"2h\"}"]);
     let instances = ev
         .expand(&managed("aws_db_instance", "db"), &NoResourceValues)
@@ -989,8 +923,8 @@ resource "aws_vpc" "bad" {
     assert_eq!(
         located(&errors),
         vec![
-            ("Invalid timeout value".into(), "main.tf".into(), 14, 14),
-            ("Invalid timeout value".into(), "main.tf".into(), 15, 14),
+            at("Invalid timeout value", "main.tf", 14, 14),
+            at("Invalid timeout value", "main.tf", 15, 14),
         ],
         "{errors}"
     );
@@ -998,25 +932,14 @@ resource "aws_vpc" "bad" {
 
 #[test]
 fn sensitive_output_must_be_declared() {
-    let config = load_ok(&[(
-        "main.tf",
-        "variable \"p\" {\n  sensitive = true\n  default = \"x\"\n}\noutput \"leak\" {\n  value = \"${var.p}!\"\n}\noutput \"ok\" {\n  value = var.p\n  sensitive = true\n}\noutput \"len\" {\n  value = nonsensitive(length(var.p))\n}\n",
-    )]);
+    let config = load_main_tf("variable \"p\" {\n  sensitive = true\n  default = \"x\"\n}\noutput \"leak\" {\n  value = \"${var.p}!\"\n}\noutput \"ok\" {\n  value = var.p\n  sensitive = true\n}\noutput \"len\" {\n  value = nonsensitive(length(var.p))\n}\n");
     let ev = evaluator(&config, &[]);
     let errors = ev.outputs(&NoResourceValues).unwrap_err();
-    assert_eq!(
-        located(&errors),
-        vec![(
-            "Output refers to sensitive values".into(),
-            "main.tf".into(),
-            5,
-            1
-        )]
+    assert_located(
+        &errors,
+        &[at("Output refers to sensitive values", "main.tf", 5, 1)],
     );
-    let config = load_ok(&[(
-        "main.tf",
-        "variable \"p\" {\n  sensitive = true\n  default = \"x\"\n}\noutput \"ok\" {\n  value = var.p\n  sensitive = true\n}\n",
-    )]);
+    let config = load_main_tf("variable \"p\" {\n  sensitive = true\n  default = \"x\"\n}\noutput \"ok\" {\n  value = var.p\n  sensitive = true\n}\n");
     let ev = evaluator(&config, &[]);
     let outputs = ev.outputs(&NoResourceValues).unwrap();
     assert!(outputs["ok"].sensitive && outputs["ok"].value.is_sensitive());
@@ -1026,10 +949,7 @@ fn sensitive_output_must_be_declared() {
 /// nothing else, so an argument no provider knows is the provider's to refuse.
 #[test]
 fn provider_blocks_are_evaluated_for_their_provider() {
-    let config = load_ok(&[(
-        "main.tf",
-        "variable \"region\" { default = \"eu-west-1\" }\nprovider \"aws\" {\n  region = var.region\n  default_tags {\n    tags = { Team = \"infra\", Env = terraform.workspace }\n  }\n}\nprovider \"aws\" {\n  alias = \"west\"\n  anything = 1\n}\n",
-    )]);
+    let config = load_main_tf("variable \"region\" { default = \"eu-west-1\" }\nprovider \"aws\" {\n  region = var.region\n  default_tags {\n    tags = { Team = \"infra\", Env = terraform.workspace }\n  }\n}\nprovider \"aws\" {\n  alias = \"west\"\n  anything = 1\n}\n");
     let mut inputs = InputVariables::new();
     inputs.add_environment([("TF_VAR_region".to_string(), "us-east-1".to_string())]);
     let ev = Evaluator::new(&config, &inputs, "prod").unwrap();
@@ -1048,24 +968,17 @@ fn provider_blocks_are_evaluated_for_their_provider() {
         &Value::string("prod")
     );
     assert_eq!(blocks[1].body.arguments[0].name, "anything");
-    assert!(evaluator(&load_ok(&[("main.tf", "")]), &[])
+    assert!(evaluator(&load_main_tf(""), &[])
         .provider_blocks()
         .unwrap()
         .is_empty());
 
-    let twice = load_ok(&[(
-        "main.tf",
-        "provider \"aws\" {}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n",
-    )]);
+    let twice =
+        load_main_tf("provider \"aws\" {}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n");
     let errors = evaluator(&twice, &[]).provider_blocks().unwrap_err();
-    assert_eq!(
-        located(&errors),
-        vec![(
-            "Duplicate provider configuration".into(),
-            "main.tf".into(),
-            2,
-            1
-        )]
+    assert_located(
+        &errors,
+        &[at("Duplicate provider configuration", "main.tf", 2, 1)],
     );
 }
 
@@ -1075,10 +988,7 @@ fn provider_blocks_are_evaluated_for_their_provider() {
 /// is unknown (as `validate` sees it). The static check lets the value in.
 #[test]
 fn provider_blocks_read_ephemeral_resources_once_opened() {
-    let config = load_ok(&[(
-        "main.tf",
-        "ephemeral \"random_password\" \"session\" {\n  length  = 16\n  special = false\n}\nephemeral \"aws_ssm_parameter\" \"role\" {\n  arn = \"arn:aws:ssm:us-east-1:123456789012:parameter/role\"\n}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\nprovider \"aws\" {\n  alias = \"target\"\n  assume_role {\n    role_arn     = ephemeral.aws_ssm_parameter.role.value\n    session_name = \"s-${ephemeral.random_password.session.result}\"\n  }\n}\n",
-    )]);
+    let config = load_main_tf("ephemeral \"random_password\" \"session\" {\n  length  = 16\n  special = false\n}\nephemeral \"aws_ssm_parameter\" \"role\" {\n  arn = \"arn:aws:ssm:us-east-1:123456789012:parameter/role\"\n}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\nprovider \"aws\" {\n  alias = \"target\"\n  assume_role {\n    role_arn     = ephemeral.aws_ssm_parameter.role.value\n    session_name = \"s-${ephemeral.random_password.session.result}\"\n  }\n}\n");
     assert!(!crate::ephemeral::check(&config, &infra_core::Registry::new()).has_errors());
     let ev = evaluator(&config, &[]);
     let reads = ev.provider_ephemeral_reads().unwrap();
@@ -1328,8 +1238,7 @@ pub(crate) mod fake_provider {
 
 #[test]
 fn validate_schemas_reports_each_kind() {
-    let config = load_ok(&[(
-        "main.tf",
+    let config = load_main_tf(
         r#"data "fake_thng" "typo" {}
 data "fake_thing" "x" {
   count = 1
@@ -1349,62 +1258,33 @@ data "fake_thing" "x" {
   }
 }
 "#,
-    )]);
+    );
     let mut registry = infra_core::Registry::new();
     registry.register_data_source(std::sync::Arc::new(fake_provider::Thing(
         fake_provider::schema(),
     )));
     let errors = config.validate_schemas(&registry);
     let got = located(&errors);
-    assert_eq!(
-        got[0],
-        ("Invalid data source".into(), "main.tf".into(), 1, 1)
-    );
+    assert_eq!(got[0], at("Invalid data source", "main.tf", 1, 1));
     assert!(errors.0[0].detail.contains("Did you mean \"fake_thing\"?"));
-    assert_eq!(
-        got[1],
-        ("Unsupported argument".into(), "main.tf".into(), 4, 3)
-    );
+    assert_eq!(got[1], at("Unsupported argument", "main.tf", 4, 3));
     assert!(errors.0[1].detail.contains("Did you mean \"name\"?"));
     assert_eq!(
         got[2],
-        (
-            "Value for unconfigurable attribute".into(),
-            "main.tf".into(),
-            5,
-            3
-        )
+        at("Value for unconfigurable attribute", "main.tf", 5, 3)
     );
-    assert_eq!(
-        got[3],
-        ("Unsupported argument".into(), "main.tf".into(), 6, 3)
-    );
+    assert_eq!(got[3], at("Unsupported argument", "main.tf", 6, 3));
     assert!(errors.0[3].detail.contains("block of type \"ingress\""));
-    assert_eq!(
-        got[4],
-        ("Unsupported block type".into(), "main.tf".into(), 7, 3)
-    );
-    assert_eq!(
-        got[5],
-        ("Missing required argument".into(), "main.tf".into(), 9, 3)
-    );
-    assert_eq!(
-        got[6],
-        ("Unsupported argument".into(), "main.tf".into(), 15, 7)
-    );
-    assert_eq!(
-        got[7],
-        ("Missing required argument".into(), "main.tf".into(), 2, 1)
-    );
+    assert_eq!(got[4], at("Unsupported block type", "main.tf", 7, 3));
+    assert_eq!(got[5], at("Missing required argument", "main.tf", 9, 3));
+    assert_eq!(got[6], at("Unsupported argument", "main.tf", 15, 7));
+    assert_eq!(got[7], at("Missing required argument", "main.tf", 2, 1));
     assert_eq!(got.len(), 8, "{errors}");
 }
 
 #[test]
 fn location_of_attribute_paths() {
-    let config = load_ok(&[(
-        "main.tf",
-        "resource \"aws_security_group\" \"web\" {\n  name = \"x\"\n  ingress {\n    from_port = 1\n  }\n  ingress {\n    from_port = 70000\n    cidr_blocks = [\"a\", \"10.0.0.0/33\"]\n  }\n}\n",
-    )]);
+    let config = load_main_tf("resource \"aws_security_group\" \"web\" {\n  name = \"x\"\n  ingress {\n    from_port = 1\n  }\n  ingress {\n    from_port = 70000\n    cidr_blocks = [\"a\", \"10.0.0.0/33\"]\n  }\n}\n");
     let id = managed("aws_security_group", "web");
     let at = |path: &str| config.location_of(&id, path).map(|l| (l.line, l.column));
     assert_eq!(at("name"), Some((2, 3)));
@@ -1521,18 +1401,11 @@ output "name" {
         ]
     );
 
-    let errors = load_err(&[(
-        "main.tf",
-        "output \"id\" {\n  value      = \"x\"\n  deprecated = \"gone\"\n}\n",
-    )]);
-    assert_eq!(
-        located(&errors),
-        vec![(
-            "Root module output deprecated".to_string(),
-            "main.tf".to_string(),
-            3,
-            16
-        )]
+    let errors =
+        load_main_tf_err("output \"id\" {\n  value      = \"x\"\n  deprecated = \"gone\"\n}\n");
+    assert_located(
+        &errors,
+        &[at("Root module output deprecated", "main.tf", 3, 16)],
     );
 }
 
@@ -1578,9 +1451,9 @@ fn ignore_nested_deprecations_quiets_the_called_module() {
     ), wrapper, logs]);
     assert_eq!(
         located(&errors)[0],
-        (
-            "Invalid value for ignore_nested_deprecations".to_string(),
-            "main.tf".to_string(),
+        at(
+            "Invalid value for ignore_nested_deprecations",
+            "main.tf",
             6,
             32
         )
@@ -1591,10 +1464,7 @@ fn ignore_nested_deprecations_quiets_the_called_module() {
 /// defaults included); a value that does not fit is an error at the value expression.
 #[test]
 fn an_output_type_converts_its_value() {
-    let config = load_ok(&[(
-        "main.tf",
-        "output \"port\" {\n  type  = number\n  value = \"8080\"\n}\n\noutput \"app\" {\n  type  = object({ name = optional(string, \"web\") })\n  value = {}\n}\n",
-    )]);
+    let config = load_main_tf("output \"port\" {\n  type  = number\n  value = \"8080\"\n}\n\noutput \"app\" {\n  type  = object({ name = optional(string, \"web\") })\n  value = {}\n}\n");
     let ev = evaluator(&config, &[]);
     let outputs = ev.outputs(&NoResourceValues).unwrap();
     assert_eq!(outputs["port"].value, Value::Number(8080.0));
@@ -1602,31 +1472,17 @@ fn an_output_type_converts_its_value() {
         outputs["app"].value,
         Value::map([("name", Value::string("web"))])
     );
-    let config = load_ok(&[(
-        "main.tf",
-        "output \"port\" {\n  type  = number\n  value = \"eighty\"\n}\n",
-    )]);
+    let config = load_main_tf("output \"port\" {\n  type  = number\n  value = \"eighty\"\n}\n");
     let ev = evaluator(&config, &[]);
     let errors = ev.outputs(&NoResourceValues).unwrap_err();
-    assert_eq!(
-        located(&errors),
-        vec![(
-            "Invalid output value".to_string(),
-            "main.tf".to_string(),
-            3,
-            11
-        )]
-    );
+    assert_located(&errors, &[at("Invalid output value", "main.tf", 3, 11)]);
 }
 
 /// Nothing in a `variable`, `output` or `lifecycle` block is ignored silently: an argument or
 /// block the language does not have there is Terraform's error, with the likely name.
 #[test]
 fn unknown_arguments_of_variable_output_and_lifecycle_are_errors() {
-    let errors = load_err(&[(
-        "main.tf",
-        "variable \"a\" {\n  defualt = 1\n  const   = true\n}\n\noutput \"b\" {\n  value     = 1\n  sensitiv = true\n}\n\nresource \"aws_vpc\" \"c\" {\n  lifecycle {\n    prevent_destory = true\n    destroy         = false\n  }\n}\n",
-    )]);
+    let errors = load_main_tf_err("variable \"a\" {\n  defualt = 1\n  const   = true\n}\n\noutput \"b\" {\n  value     = 1\n  sensitiv = true\n}\n\nresource \"aws_vpc\" \"c\" {\n  lifecycle {\n    prevent_destory = true\n    destroy         = false\n  }\n}\n");
     let found: Vec<(String, usize)> = errors
         .iter()
         .map(|d| {
@@ -1768,8 +1624,7 @@ data "aws_region" "current" {}
 
 #[test]
 fn provisioners_are_checked_when_loaded_and_located() {
-    let errors = load_err(&[(
-        "main.tf",
+    let errors = load_main_tf_err(
         r#"variable "bucket" {
   type    = string
   default = "b"
@@ -1797,33 +1652,33 @@ resource "null_resource" "a" {
   }
 }
 "#,
-    )]);
-    assert_eq!(
-        located(&errors),
-        vec![
-            ("Provisioner not supported".into(), "main.tf".into(), 7, 3),
-            ("Unsupported argument".into(), "main.tf".into(), 11, 5),
-            ("Missing required argument".into(), "main.tf".into(), 10, 3),
-            ("Invalid \"when\" keyword".into(), "main.tf".into(), 15, 15),
-            (
-                "Invalid reference from destroy provisioner".into(),
-                "main.tf".into(),
+    );
+    assert_located(
+        &errors,
+        &[
+            at("Provisioner not supported", "main.tf", 7, 3),
+            at("Unsupported argument", "main.tf", 11, 5),
+            at("Missing required argument", "main.tf", 10, 3),
+            at("Invalid \"when\" keyword", "main.tf", 15, 15),
+            at(
+                "Invalid reference from destroy provisioner",
+                "main.tf",
                 19,
-                33
+                33,
             ),
-            (
-                "Invalid reference from destroy provisioner".into(),
-                "main.tf".into(),
+            at(
+                "Invalid reference from destroy provisioner",
+                "main.tf",
                 19,
-                59
+                59,
             ),
-            (
-                "The \"chef\" provisioner has been removed".into(),
-                "main.tf".into(),
+            at(
+                "The \"chef\" provisioner has been removed",
+                "main.tf",
                 21,
-                3
+                3,
             ),
-        ]
+        ],
     );
     assert!(
         errors.to_string().contains("Did you mean \"command\"?"),
@@ -1833,8 +1688,7 @@ resource "null_resource" "a" {
 
 #[test]
 fn provisioners_are_evaluated_with_self_for_their_moment() {
-    let config = load_ok(&[(
-        "main.tf",
+    let config = load_main_tf(
         r#"variable "tag" {
   type    = string
   default = "v1"
@@ -1862,7 +1716,7 @@ resource "null_resource" "image" {
   }
 }
 "#,
-    )]);
+    );
     let ev = evaluator(&config, &[]);
     let address = managed("null_resource", "image").instance(Some(InstanceKey::Index(1)));
     let created = Value::map([("id", Value::string("42"))]);
@@ -1896,8 +1750,7 @@ resource "null_resource" "image" {
 
 #[test]
 fn a_creation_time_provisioner_depends_on_what_it_refers_to() {
-    let config = load_ok(&[(
-        "main.tf",
+    let config = load_main_tf(
         r#"resource "null_resource" "repo" {}
 
 resource "null_resource" "push" {
@@ -1913,7 +1766,7 @@ resource "null_resource" "cleanup" {
   }
 }
 "#,
-    )]);
+    );
     let ev = evaluator(&config, &[]);
     let dependencies = ev.dependencies().unwrap_or_else(|e| panic!("{e}"));
     let repo = managed("null_resource", "repo");
@@ -2120,8 +1973,7 @@ fn a_module_source_from_a_variable_not_marked_const_is_an_error() {
 
 #[test]
 fn a_module_source_may_refer_only_to_variables_and_locals() {
-    let errors = load_err(&[(
-        "main.tf",
+    let errors = load_main_tf_err(
         r#"
 resource "random_pet" "p" {}
 
@@ -2130,7 +1982,7 @@ module "app" {
   version = data.x.y.version
 }
 "#,
-    )]);
+    );
     let details: Vec<_> = errors
         .iter()
         .map(|d| (d.summary.as_str(), d.detail.as_str()))
@@ -2152,10 +2004,7 @@ module "app" {
 
 #[test]
 fn a_const_variable_cannot_be_sensitive_or_ephemeral() {
-    let errors = load_err(&[(
-        "main.tf",
-        "variable \"a\" {\n  const     = true\n  sensitive = true\n}\n\nvariable \"b\" {\n  const     = true\n  ephemeral = true\n}\n",
-    )]);
+    let errors = load_main_tf_err("variable \"a\" {\n  const     = true\n  sensitive = true\n}\n\nvariable \"b\" {\n  const     = true\n  ephemeral = true\n}\n");
     let summaries: Vec<_> = errors.iter().map(|d| d.summary.as_str()).collect();
     assert_eq!(
         summaries,
@@ -2168,8 +2017,7 @@ fn a_const_variable_cannot_be_sensitive_or_ephemeral() {
 
 #[test]
 fn provisioners_of_a_removed_block_are_destroy_time_ones_of_a_managed_resource() {
-    let errors = load_err(&[(
-        "main.tf",
+    let errors = load_main_tf_err(
         r#"
 removed {
   from = module.old
@@ -2188,7 +2036,7 @@ removed {
   }
 }
 "#,
-    )]);
+    );
     let found: Vec<_> = errors
         .iter()
         .map(|d| {
