@@ -172,12 +172,71 @@ pub fn arn_problem(config: &Value, key: &str) -> Option<(String, String)> {
     })
 }
 
+/// Applies the tag difference between `prior` and `planned` to one IAM object: `$untag` and
+/// `$tag` are its kind's Untag*/Tag* operations, `$member($key)` the member that names it
+/// (`user_name(&name)`, `policy_arn(&arn)`). Removals go first, then additions, as the
+/// provider sends them. A future of `Result<(), ProviderError>`.
+macro_rules! update_tags {
+    ($client:expr, $untag:ident, $tag:ident, $member:ident($key:expr), $prior:expr, $planned:expr) => {
+        async {
+            let (to_set, to_remove) = $crate::app_support::tag_changes($prior, $planned);
+            if !to_remove.is_empty() {
+                $client
+                    .$untag()
+                    .$member($key)
+                    .set_tag_keys(Some(to_remove))
+                    .send()
+                    .await
+                    .map_err($crate::error::aws_error)?;
+            }
+            if !to_set.is_empty() {
+                $client
+                    .$tag()
+                    .$member($key)
+                    .set_tags(Some($crate::iam_support::tags_to_sdk(&to_set)?))
+                    .send()
+                    .await
+                    .map_err($crate::error::aws_error)?;
+            }
+            Ok::<(), ProviderError>(())
+        }
+    };
+}
+pub(crate) use update_tags;
+
 /// The kind of IAM identity a managed policy attaches to or an inline policy belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Principal {
     User,
     Role,
     Group,
+}
+
+/// Runs one IAM call for a user, a role or a group: IAM has one operation per kind of
+/// principal (`$user`, `$role`, `$group`), each naming its owner with its own setter
+/// (`user_name`, `role_name`, `group_name`). `$request` is that builder, owner set; `$body`
+/// finishes and sends it (the same code for the three kinds, typed for each).
+macro_rules! per_principal {
+    (
+        $principal:expr, $client:expr, $owner:expr,
+        [$user:ident, $role:ident, $group:ident],
+        |$request:ident| $body:expr
+    ) => {
+        match $principal {
+            Principal::User => {
+                let $request = $client.$user().user_name($owner);
+                $body
+            }
+            Principal::Role => {
+                let $request = $client.$role().role_name($owner);
+                $body
+            }
+            Principal::Group => {
+                let $request = $client.$group().group_name($owner);
+                $body
+            }
+        }
+    };
 }
 
 impl Principal {
@@ -197,9 +256,17 @@ impl Principal {
         name: &str,
     ) -> Result<Option<BTreeSet<String>>, ProviderError> {
         let mut out = BTreeSet::new();
-        macro_rules! walk {
-            ($call:ident, $setter:ident) => {{
-                let mut pages = client.$call().$setter(name).into_paginator().send();
+        per_principal!(
+            self,
+            client,
+            name,
+            [
+                list_attached_user_policies,
+                list_attached_role_policies,
+                list_attached_group_policies
+            ],
+            |request| {
+                let mut pages = request.into_paginator().send();
                 while let Some(page) = pages.next().await {
                     match page.map_err(aws_error) {
                         Ok(page) => out.extend(
@@ -211,13 +278,8 @@ impl Principal {
                         Err(error) => return Err(error),
                     }
                 }
-            }};
-        }
-        match self {
-            Principal::User => walk!(list_attached_user_policies, user_name),
-            Principal::Role => walk!(list_attached_role_policies, role_name),
-            Principal::Group => walk!(list_attached_group_policies, group_name),
-        }
+            }
+        );
         Ok(Some(out))
     }
 
@@ -228,32 +290,13 @@ impl Principal {
         name: &str,
         policy_arn: &str,
     ) -> Result<(), ProviderError> {
-        match self {
-            Principal::User => client
-                .attach_user_policy()
-                .user_name(name)
-                .policy_arn(policy_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            Principal::Role => client
-                .attach_role_policy()
-                .role_name(name)
-                .policy_arn(policy_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            Principal::Group => client
-                .attach_group_policy()
-                .group_name(name)
-                .policy_arn(policy_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-        }
+        per_principal!(
+            self,
+            client,
+            name,
+            [attach_user_policy, attach_role_policy, attach_group_policy],
+            |request| sent(request.policy_arn(policy_arn).send().await)
+        )
     }
 
     /// Detaches a managed policy; already detached (or gone) is success.
@@ -263,32 +306,13 @@ impl Principal {
         name: &str,
         policy_arn: &str,
     ) -> Result<(), ProviderError> {
-        gone(match self {
-            Principal::User => client
-                .detach_user_policy()
-                .user_name(name)
-                .policy_arn(policy_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            Principal::Role => client
-                .detach_role_policy()
-                .role_name(name)
-                .policy_arn(policy_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            Principal::Group => client
-                .detach_group_policy()
-                .group_name(name)
-                .policy_arn(policy_arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-        })
+        gone(per_principal!(
+            self,
+            client,
+            name,
+            [detach_user_policy, detach_role_policy, detach_group_policy],
+            |request| sent(request.policy_arn(policy_arn).send().await)
+        ))
     }
 
     /// One inline policy's document (canonical JSON); `None` when it or its owner is gone.
@@ -299,39 +323,16 @@ impl Principal {
         policy: &str,
     ) -> Result<Option<String>, ProviderError> {
         use crate::app_support::decoded_policy;
-        let document = match self {
-            Principal::User => found(
-                client
-                    .get_user_policy()
-                    .user_name(owner)
-                    .policy_name(policy)
-                    .send()
-                    .await
-                    .map_err(aws_error),
-            )?
-            .map(|r| decoded_policy(r.policy_document())),
-            Principal::Role => found(
-                client
-                    .get_role_policy()
-                    .role_name(owner)
-                    .policy_name(policy)
-                    .send()
-                    .await
-                    .map_err(aws_error),
-            )?
-            .map(|r| decoded_policy(r.policy_document())),
-            Principal::Group => found(
-                client
-                    .get_group_policy()
-                    .group_name(owner)
-                    .policy_name(policy)
-                    .send()
-                    .await
-                    .map_err(aws_error),
-            )?
-            .map(|r| decoded_policy(r.policy_document())),
-        };
-        Ok(document)
+        per_principal!(
+            self,
+            client,
+            owner,
+            [get_user_policy, get_role_policy, get_group_policy],
+            |request| {
+                let output = found(request.policy_name(policy).send().await.map_err(aws_error))?;
+                Ok(output.map(|r| decoded_policy(r.policy_document())))
+            }
+        )
     }
 
     /// Creates or replaces an inline policy.
@@ -342,35 +343,21 @@ impl Principal {
         policy: &str,
         document: &str,
     ) -> Result<(), ProviderError> {
-        match self {
-            Principal::User => client
-                .put_user_policy()
-                .user_name(owner)
-                .policy_name(policy)
-                .policy_document(document)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            Principal::Role => client
-                .put_role_policy()
-                .role_name(owner)
-                .policy_name(policy)
-                .policy_document(document)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            Principal::Group => client
-                .put_group_policy()
-                .group_name(owner)
-                .policy_name(policy)
-                .policy_document(document)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-        }
+        per_principal!(
+            self,
+            client,
+            owner,
+            [put_user_policy, put_role_policy, put_group_policy],
+            |request| {
+                sent(
+                    request
+                        .policy_name(policy)
+                        .policy_document(document)
+                        .send()
+                        .await,
+                )
+            }
+        )
     }
 
     /// Deletes an inline policy; already gone is success.
@@ -380,32 +367,13 @@ impl Principal {
         owner: &str,
         policy: &str,
     ) -> Result<(), ProviderError> {
-        gone(match self {
-            Principal::User => client
-                .delete_user_policy()
-                .user_name(owner)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            Principal::Role => client
-                .delete_role_policy()
-                .role_name(owner)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            Principal::Group => client
-                .delete_group_policy()
-                .group_name(owner)
-                .policy_name(policy)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-        })
+        gone(per_principal!(
+            self,
+            client,
+            owner,
+            [delete_user_policy, delete_role_policy, delete_group_policy],
+            |request| sent(request.policy_name(policy).send().await)
+        ))
     }
 
     /// The names of the owner's inline policies (empty when the owner is gone).
@@ -415,9 +383,13 @@ impl Principal {
         owner: &str,
     ) -> Result<Vec<String>, ProviderError> {
         let mut out = Vec::new();
-        macro_rules! walk {
-            ($call:ident, $setter:ident) => {{
-                let mut pages = client.$call().$setter(owner).into_paginator().send();
+        per_principal!(
+            self,
+            client,
+            owner,
+            [list_user_policies, list_role_policies, list_group_policies],
+            |request| {
+                let mut pages = request.into_paginator().send();
                 while let Some(page) = pages.next().await {
                     match page.map_err(aws_error) {
                         Ok(page) => out.extend(page.policy_names().iter().cloned()),
@@ -425,15 +397,30 @@ impl Principal {
                         Err(error) => return Err(error),
                     }
                 }
-            }};
-        }
-        match self {
-            Principal::User => walk!(list_user_policies, user_name),
-            Principal::Role => walk!(list_role_policies, role_name),
-            Principal::Group => walk!(list_group_policies, group_name),
-        }
+            }
+        );
         Ok(out)
     }
+}
+
+/// A write's outcome without its output.
+fn sent<T, E>(
+    result: Result<
+        T,
+        aws_smithy_runtime_api::client::result::SdkError<
+            E,
+            aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        >,
+    >,
+) -> Result<(), ProviderError>
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+        + std::error::Error
+        + Send
+        + Sync
+        + 'static,
+{
+    result.map(|_| ()).map_err(aws_error)
 }
 
 /// The managed attachments of many principals of one kind, read concurrently, one listing
@@ -676,6 +663,24 @@ impl InlinePolicy {
         let document = self.principal.inline_policy(client, &owner, &name).await?;
         Ok(document.map(|d| self.to_value(&owner, &name, d, prior)))
     }
+
+    /// Writes `planned`'s document as `owner`'s inline policy `name` (create or replace), then
+    /// reads it back once it has propagated.
+    async fn put(&self, owner: &str, name: &str, planned: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.iam;
+        let document = string(planned, "policy").unwrap_or_default();
+        self.principal
+            .put_inline_policy(client, owner, name, &document)
+            .await?;
+        let mut written = planned.clone();
+        if let Some(entries) = written.map_mut() {
+            entries.insert("name".into(), Value::string(name));
+        }
+        propagated(self.type_name, &format!("{owner}:{name}"), || {
+            self.read_one(&written)
+        })
+        .await
+    }
 }
 
 /// Splits an import ID `OWNER:POLICY_NAME`.
@@ -718,21 +723,9 @@ impl ResourceType for InlinePolicy {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
         let owner = self.owner(planned)?;
-        let name = new_name(operation, planned);
-        let document = string(planned, "policy").unwrap_or_default();
-        self.principal
-            .put_inline_policy(client, &owner, &name, &document)
-            .await?;
-        let mut written = planned.clone();
-        if let Some(entries) = written.map_mut() {
-            entries.insert("name".into(), Value::string(&name));
-        }
-        propagated(self.type_name, &format!("{owner}:{name}"), || {
-            self.read_one(&written)
-        })
-        .await
+        self.put(&owner, &new_name(operation, planned), planned)
+            .await
     }
 
     async fn update(
@@ -742,21 +735,9 @@ impl ResourceType for InlinePolicy {
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         // Only the document changes in place; the owner and the name force replacement.
-        let client = &self.aws.clients().await.iam;
         let owner = self.owner(prior)?;
         let name = string(prior, "name").unwrap_or_default();
-        let document = string(planned, "policy").unwrap_or_default();
-        self.principal
-            .put_inline_policy(client, &owner, &name, &document)
-            .await?;
-        let mut written = planned.clone();
-        if let Some(entries) = written.map_mut() {
-            entries.insert("name".into(), Value::string(&name));
-        }
-        propagated(self.type_name, &format!("{owner}:{name}"), || {
-            self.read_one(&written)
-        })
-        .await
+        self.put(&owner, &name, planned).await
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {

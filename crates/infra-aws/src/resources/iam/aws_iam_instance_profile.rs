@@ -15,12 +15,12 @@ use std::sync::Arc;
 use aws_sdk_iam::types::InstanceProfile;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{has_managed_tags, non_empty, set_tags, string, tag_changes};
+use crate::app_support::{has_managed_tags, non_empty, set_tags, string};
 use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
 use crate::iam_support::{
     date, found, gone, name_prefix_from_name, name_problems, new_name, owned_tags, propagated,
-    read_each, tag_pairs, tags_to_sdk,
+    read_each, tag_pairs, tags_to_sdk, update_tags,
 };
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -180,25 +180,15 @@ impl ResourceType for AwsIamInstanceProfile {
                 self.add_role(&name, role).await?;
             }
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
-                .untag_instance_profile()
-                .instance_profile_name(&name)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
-                .tag_instance_profile()
-                .instance_profile_name(&name)
-                .set_tags(Some(tags_to_sdk(&to_set)?))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        update_tags!(
+            client,
+            untag_instance_profile,
+            tag_instance_profile,
+            instance_profile_name(&name),
+            prior,
+            planned
+        )
+        .await?;
         self.read_written(&name).await
     }
 

@@ -14,11 +14,11 @@ use std::sync::Arc;
 use aws_sdk_iam::operation::get_open_id_connect_provider::GetOpenIdConnectProviderOutput;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{
-    changed, has_managed_tags, set_tags, string, string_list, strings, tag_changes,
-};
+use crate::app_support::{changed, has_managed_tags, set_tags, string, string_list, strings};
 use crate::error::aws_error;
-use crate::iam_support::{found, gone, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk};
+use crate::iam_support::{
+    found, gone, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk, update_tags,
+};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -203,25 +203,15 @@ impl ResourceType for AwsIamOpenidConnectProvider {
                 .await
                 .map_err(aws_error)?;
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
-                .untag_open_id_connect_provider()
-                .open_id_connect_provider_arn(&arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
-                .tag_open_id_connect_provider()
-                .open_id_connect_provider_arn(&arn)
-                .set_tags(Some(tags_to_sdk(&to_set)?))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        update_tags!(
+            client,
+            untag_open_id_connect_provider,
+            tag_open_id_connect_provider,
+            open_id_connect_provider_arn(&arn),
+            prior,
+            planned
+        )
+        .await?;
         self.read_written(&arn, planned).await
     }
 

@@ -23,13 +23,13 @@ use aws_sdk_iam::types::Policy;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    decoded_policy, has_managed_tags, is_missing, number, set_tags, string, tag_changes, text,
+    decoded_policy, has_managed_tags, is_missing, number, set_tags, string, text,
 };
 use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
 use crate::iam_support::{
     found, gone, json_problem, name_prefix_from_name, name_problems, new_name, owned_tags,
-    propagated, read_each, tag_pairs, tags_to_sdk,
+    propagated, read_each, tag_pairs, tags_to_sdk, update_tags,
 };
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -301,25 +301,15 @@ impl ResourceType for AwsIamPolicy {
             )
             .await?;
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
-                .untag_policy()
-                .policy_arn(&arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
-                .tag_policy()
-                .policy_arn(&arn)
-                .set_tags(Some(tags_to_sdk(&to_set)?))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        update_tags!(
+            client,
+            untag_policy,
+            tag_policy,
+            policy_arn(&arn),
+            prior,
+            planned
+        )
+        .await?;
         self.read_written(&arn, planned).await
     }
 

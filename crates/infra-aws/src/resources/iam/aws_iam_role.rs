@@ -25,12 +25,12 @@ use infra_core::{
 
 use crate::app_support::{
     blocks, boolean, canonical_json, changed, copy_attributes, decoded_policy, has_managed_tags,
-    int, is_missing, non_empty, number, same_json, set_tags, string, string_list, strings,
-    tag_changes, text, vanished,
+    int, is_missing, non_empty, number, same_json, set_tags, string, string_list, strings, text,
+    vanished,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
-use crate::iam_support::{read_each, sync_attachments, tags_to_sdk, Principal};
+use crate::iam_support::{read_each, sync_attachments, tags_to_sdk, update_tags, Principal};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -508,25 +508,15 @@ impl ResourceType for AwsIamRole {
         {
             self.sync_attachments(&name, planned).await?;
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
-                .untag_role()
-                .role_name(&name)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
-                .tag_role()
-                .role_name(&name)
-                .set_tags(Some(tags_to_sdk(&to_set)?))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        update_tags!(
+            client,
+            untag_role,
+            tag_role,
+            role_name(&name),
+            prior,
+            planned
+        )
+        .await?;
         self.read_one(&name, planned).await
     }
 

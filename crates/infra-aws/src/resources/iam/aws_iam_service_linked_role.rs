@@ -15,11 +15,11 @@ use std::sync::Arc;
 use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{
-    changed, has_managed_tags, set_tags, string, tag_changes, text, wait_for,
-};
+use crate::app_support::{changed, has_managed_tags, set_tags, string, text, wait_for};
 use crate::error::aws_error;
-use crate::iam_support::{date, found, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk};
+use crate::iam_support::{
+    date, found, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk, update_tags,
+};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::{create_memo, Aws};
 
@@ -227,25 +227,15 @@ impl ResourceType for AwsIamServiceLinkedRole {
                 .await
                 .map_err(aws_error)?;
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
-                .untag_role()
-                .role_name(&name)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
-                .tag_role()
-                .role_name(&name)
-                .set_tags(Some(tags_to_sdk(&to_set)?))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        update_tags!(
+            client,
+            untag_role,
+            tag_role,
+            role_name(&name),
+            prior,
+            planned
+        )
+        .await?;
         self.read_written(&arn, planned).await
     }
 

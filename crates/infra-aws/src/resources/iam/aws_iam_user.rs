@@ -19,13 +19,11 @@ use std::sync::Arc;
 use aws_sdk_iam::types::User;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{
-    boolean, changed, has_managed_tags, non_empty, set_tags, string, tag_changes, text,
-};
+use crate::app_support::{boolean, changed, has_managed_tags, non_empty, set_tags, string, text};
 use crate::error::aws_error;
 use crate::iam_support::{
     arn_problem, found, gone, name_problems, owned_tags, propagated, read_each, tag_pairs,
-    tags_to_sdk,
+    tags_to_sdk, update_tags,
 };
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -321,25 +319,15 @@ impl ResourceType for AwsIamUser {
                 )?,
             }
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
-                .untag_user()
-                .user_name(&name)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
-                .tag_user()
-                .user_name(&name)
-                .set_tags(Some(tags_to_sdk(&to_set)?))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        update_tags!(
+            client,
+            untag_user,
+            tag_user,
+            user_name(&name),
+            prior,
+            planned
+        )
+        .await?;
         self.read_written(&name, planned).await
     }
 
