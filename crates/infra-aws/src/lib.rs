@@ -43,6 +43,9 @@ mod subnet_group_support;
 // What a create saw before its first send, for finding it after a lost answer.
 mod create_memo;
 
+// Every page of an SDK listing.
+mod paginated;
+
 // Which objects get one-object-at-a-time reads in a refresh.
 mod region;
 

@@ -8,7 +8,7 @@ use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 use crate::ec2_support::{
     filter_block, lookup_filters, lookup_value, optional_string, single_match, visible_ec2_tags,
 };
-use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::Aws;
 
 pub struct AwsEc2ManagedPrefixList {
@@ -61,24 +61,11 @@ impl DataSourceType for AwsEc2ManagedPrefixList {
         if let Some(id) = config.get("id").as_str() {
             request = request.prefix_list_ids(id);
         }
-        let lists: Vec<_> = request
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+        let lists: Vec<_> = all_items!(request)?;
         let list = single_match(lists, "EC2 Managed Prefix List")?;
         let id = list.prefix_list_id().unwrap_or_default().to_string();
-        let entries: Vec<_> = ec2
-            .get_managed_prefix_list_entries()
-            .prefix_list_id(&id)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+        let entries: Vec<_> =
+            all_items!(ec2.get_managed_prefix_list_entries().prefix_list_id(&id))?;
         let entries: Vec<Value> = entries
             .iter()
             .map(|entry| {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::ec2_support::{filter_block, lookup_filters, lookup_value, string_values};
-use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::Aws;
 
 pub struct AwsRouteTables {
@@ -41,18 +41,9 @@ impl DataSourceType for AwsRouteTables {
 
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
         let clients = self.aws.clients().await;
-        let tables: Vec<_> = clients
-            .ec2
-            .describe_route_tables()
-            .set_filters(
-                Some(lookup_filters(config, &[("vpc_id", "vpc-id")])).filter(|f| !f.is_empty()),
-            )
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+        let tables: Vec<_> = all_items!(clients.ec2.describe_route_tables().set_filters(
+            Some(lookup_filters(config, &[("vpc_id", "vpc-id")])).filter(|f| !f.is_empty()),
+        ))?;
         let ids = tables
             .iter()
             .filter_map(|table| table.route_table_id().map(str::to_string));

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::ec2_support::{filter_block, lookup_filters, lookup_value, string_values};
-use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::Aws;
 
 pub struct AwsVpcs {
@@ -37,16 +37,10 @@ impl DataSourceType for AwsVpcs {
 
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
         let clients = self.aws.clients().await;
-        let vpcs: Vec<_> = clients
+        let vpcs: Vec<_> = all_items!(clients
             .ec2
             .describe_vpcs()
-            .set_filters(Some(lookup_filters(config, &[])).filter(|f| !f.is_empty()))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+            .set_filters(Some(lookup_filters(config, &[])).filter(|f| !f.is_empty())))?;
         let ids = vpcs
             .iter()
             .filter_map(|vpc| vpc.vpc_id().map(str::to_string));

@@ -11,7 +11,7 @@ use infra_core::{DataSourceType, ProviderError, Schema, Value};
 
 use crate::app_support::{data_source_schema, data_source_value, string};
 use crate::elbv2_support::only_match;
-use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::resources::elbv2::aws_lb::AwsLb;
 use crate::Aws;
 
@@ -60,16 +60,10 @@ impl DataSourceType for AwsLbData {
             (None, Some(name)) => call.names(name),
             (None, None) => call,
         };
-        let mut candidates = Vec::new();
-        let mut pages = call.into_paginator().send();
-        while let Some(page) = pages.next().await {
-            candidates.extend(
-                page.map_err(aws_error)?
-                    .load_balancers()
-                    .iter()
-                    .filter_map(|lb| lb.load_balancer_arn().map(str::to_string)),
-            );
-        }
+        let candidates = all_items!(call)?
+            .iter()
+            .filter_map(|lb| lb.load_balancer_arn().map(str::to_string))
+            .collect();
         let arn = only_match(client, "Load Balancer", candidates, config.get("tags")).await?;
         // The resource shows `subnet_mapping` when its hint has it: show it, as the provider
         // does.

@@ -13,7 +13,7 @@ use infra_core::{DataSourceType, ProviderError, Schema, Value};
 
 use crate::app_support::{data_source_schema, data_source_value, string};
 use crate::elbv2_support::only_match;
-use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::resources::elbv2::aws_lb_target_group::AwsLbTargetGroup;
 use crate::Aws;
 
@@ -62,16 +62,10 @@ impl DataSourceType for AwsLbTargetGroupData {
             (None, Some(name)) => call.names(name),
             (None, None) => call,
         };
-        let mut candidates = Vec::new();
-        let mut pages = call.into_paginator().send();
-        while let Some(page) = pages.next().await {
-            candidates.extend(
-                page.map_err(aws_error)?
-                    .target_groups()
-                    .iter()
-                    .filter_map(|g| g.target_group_arn().map(str::to_string)),
-            );
-        }
+        let candidates = all_items!(call)?
+            .iter()
+            .filter_map(|g| g.target_group_arn().map(str::to_string))
+            .collect();
         let arn = only_match(client, "Target Group", candidates, config.get("tags")).await?;
         // The resource shows the blocks its hint has: show both, as the provider does.
         let hint = Value::map([

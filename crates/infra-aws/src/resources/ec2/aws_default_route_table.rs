@@ -16,7 +16,7 @@ use aws_sdk_ec2::types::RouteTable;
 use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
 
 use crate::ec2_support::{filter, in_prior_order, string_attribute, string_list, update_tags};
-use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::resources::ec2::aws_route_table::{
     is_implicit, normalize_routes, routes_by_destination, validate_routes, AwsRouteTable, TableKind,
 };
@@ -39,18 +39,13 @@ impl AwsDefaultRouteTable {
         &self,
         filters: Vec<aws_sdk_ec2::types::Filter>,
     ) -> Result<Vec<RouteTable>, ProviderError> {
-        self.aws
+        all_items!(self
+            .aws
             .clients()
             .await
             .ec2
             .describe_route_tables()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)
+            .set_filters(Some(filters)))
     }
 
     /// The id of the main route table of `vpc_id` (import), if the VPC exists.

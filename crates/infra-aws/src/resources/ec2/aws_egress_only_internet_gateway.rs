@@ -10,6 +10,7 @@ use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{optional_string, string_attribute, tag_specification};
 use crate::error::aws_error;
+use crate::paginated::all_items;
 
 pub type AwsEgressOnlyInternetGateway = Ec2Type<EgressOnlyInternetGatewayObject>;
 
@@ -53,15 +54,10 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<EgressOnlyInternetGateway>, ProviderError> {
-        ec2.describe_egress_only_internet_gateways()
+        all_items!(ec2
+            .describe_egress_only_internet_gateways()
             .set_egress_only_internet_gateway_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)
+            .set_filters((!filters.is_empty()).then_some(filters)))
     }
 
     async fn create(

@@ -22,6 +22,7 @@ use crate::ec2_support::{
     single_block, string_attribute, tag_specification,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 
 /// The attributes naming what a flow log watches, with the resource type and id prefix each
 /// means (the longer `tgw-attach-` before `tgw-`).
@@ -282,15 +283,10 @@ impl Ec2Object for FlowLogObject {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<FlowLog>, ProviderError> {
-        ec2.describe_flow_logs()
+        all_items!(ec2
+            .describe_flow_logs()
             .set_flow_log_ids(ids)
-            .set_filter((!filters.is_empty()).then_some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)
+            .set_filter((!filters.is_empty()).then_some(filters)))
     }
 
     async fn create(

@@ -162,6 +162,7 @@ use crate::ec2_support::{
     POLL_INTERVAL,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::paginated::all_items;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -689,17 +690,11 @@ impl AwsInstance {
     /// Instances matching `filters`, without those shutting down or terminated (AWS lists
     /// terminated instances for about an hour).
     async fn live_instances(&self, filters: Vec<Filter>) -> Result<Vec<Instance>, ProviderError> {
-        let reservations: Vec<aws_sdk_ec2::types::Reservation> = self
+        let reservations: Vec<aws_sdk_ec2::types::Reservation> = all_items!(self
             .ec2()
             .await
             .describe_instances()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+            .set_filters(Some(filters)))?;
         Ok(reservations
             .iter()
             .flat_map(|reservation| reservation.instances())
@@ -747,29 +742,17 @@ impl AwsInstance {
             .filter_map(|(instance, _)| instance.instance_id().map(str::to_string))
             .collect();
         for chunk in chunks_of(&ids) {
-            let volumes: Vec<Volume> = ec2
+            let volumes: Vec<Volume> = all_items!(ec2
                 .describe_volumes()
-                .filters(filter("attachment.instance-id", chunk.iter().cloned()))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
+                .filters(filter("attachment.instance-id", chunk.iter().cloned())))?;
             for volume in volumes {
                 if let Some(id) = volume.volume_id().map(str::to_string) {
                     related.volumes.insert(id, volume);
                 }
             }
-            let associations: Vec<IamInstanceProfileAssociation> = ec2
+            let associations: Vec<IamInstanceProfileAssociation> = all_items!(ec2
                 .describe_iam_instance_profile_associations()
-                .filters(filter("instance-id", chunk.iter().cloned()))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
+                .filters(filter("instance-id", chunk.iter().cloned())))?;
             for association in &associations {
                 let (Some(instance_id), Some(arn)) = (
                     association.instance_id(),
@@ -871,15 +854,9 @@ impl AwsInstance {
             .collect();
         let ec2 = self.ec2().await;
         for chunk in chunks_of(&ids) {
-            let answer = ec2
+            let answer = all_items!(ec2
                 .describe_instance_credit_specifications()
-                .set_instance_ids(Some(chunk.to_vec()))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error);
+                .set_instance_ids(Some(chunk.to_vec())));
             match answer {
                 Ok(specifications) => {
                     for specification in &specifications {
@@ -1011,15 +988,9 @@ impl AwsInstance {
             .collect();
         let ec2 = self.ec2().await;
         for chunk in chunks_of(&request_ids) {
-            let requests: Vec<SpotInstanceRequest> = ec2
+            let requests: Vec<SpotInstanceRequest> = all_items!(ec2
                 .describe_spot_instance_requests()
-                .filters(filter("spot-instance-request-id", chunk.iter().cloned()))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
+                .filters(filter("spot-instance-request-id", chunk.iter().cloned())))?;
             for request in requests {
                 if let Some(id) = request.spot_instance_request_id().map(str::to_string) {
                     related.spot_requests.insert(id, request);
@@ -1428,17 +1399,11 @@ impl AwsInstance {
         &self,
         id: &str,
     ) -> Result<Vec<IamInstanceProfileAssociation>, ProviderError> {
-        let associations: Vec<IamInstanceProfileAssociation> = self
+        let associations: Vec<IamInstanceProfileAssociation> = all_items!(self
             .ec2()
             .await
             .describe_iam_instance_profile_associations()
-            .filters(filter("instance-id", [id]))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+            .filters(filter("instance-id", [id])))?;
         Ok(associations
             .into_iter()
             .filter(|association| {

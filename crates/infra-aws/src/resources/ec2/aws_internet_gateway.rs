@@ -9,6 +9,7 @@ use crate::ec2_support::{
     delete_with_retry, has_code, non_empty_attribute, optional_string, tag_specification,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 
 pub type AwsInternetGateway = Ec2Type<InternetGatewayObject>;
 
@@ -70,15 +71,10 @@ impl Ec2Object for InternetGatewayObject {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<InternetGateway>, ProviderError> {
-        ec2.describe_internet_gateways()
+        all_items!(ec2
+            .describe_internet_gateways()
             .set_internet_gateway_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)
+            .set_filters((!filters.is_empty()).then_some(filters)))
     }
 
     async fn create(

@@ -17,6 +17,7 @@ use crate::ec2_support::{
     chunks_of, filter, in_prior_order, known_ids, string_attribute, whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::Aws;
 
 pub struct AwsMainRouteTableAssociation {
@@ -58,18 +59,13 @@ impl AwsMainRouteTableAssociation {
         &self,
         filters: Vec<aws_sdk_ec2::types::Filter>,
     ) -> Result<Vec<RouteTable>, ProviderError> {
-        self.aws
+        all_items!(self
+            .aws
             .clients()
             .await
             .ec2
             .describe_route_tables()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)
+            .set_filters(Some(filters)))
     }
 
     /// Makes `route_table_id` main through association `association_id`; the new association id.

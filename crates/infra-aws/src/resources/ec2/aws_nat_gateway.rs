@@ -70,6 +70,7 @@ use crate::ec2_support::{
     string_values, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -205,19 +206,13 @@ impl AwsNatGateway {
         &self,
         filters: Vec<Filter>,
     ) -> Result<Vec<NatGateway>, ProviderError> {
-        let gateways: Vec<NatGateway> = self
+        let gateways: Vec<NatGateway> = all_items!(self
             .aws
             .clients()
             .await
             .ec2
             .describe_nat_gateways()
-            .set_filter(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+            .set_filter(Some(filters)))?;
         Ok(gateways
             .into_iter()
             .filter(|gateway| {

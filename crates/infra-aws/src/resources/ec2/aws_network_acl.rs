@@ -27,6 +27,7 @@ use crate::ec2_support::{
     tag_entries, tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -263,18 +264,13 @@ impl AwsNetworkAcl {
         &self,
         filters: Vec<Filter>,
     ) -> Result<Vec<NetworkAcl>, ProviderError> {
-        self.aws
+        all_items!(self
+            .aws
             .clients()
             .await
             .ec2
             .describe_network_acls()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)
+            .set_filters(Some(filters)))
     }
 
     /// The ACLs with these ids that exist. Looked up by `NetworkAclIds` (moto does not

@@ -21,6 +21,7 @@ use crate::ec2_support::{
     whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::Aws;
 
 pub struct AwsRoute {
@@ -124,15 +125,9 @@ impl AwsRoute {
         let ec2 = &self.aws.clients().await.ec2;
         let mut tables = HashMap::new();
         for chunk in crate::ec2_support::chunks_of(route_table_ids) {
-            let found: Vec<RouteTable> = ec2
+            let found: Vec<RouteTable> = all_items!(ec2
                 .describe_route_tables()
-                .filters(filter("route-table-id", chunk.iter().cloned()))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
+                .filters(filter("route-table-id", chunk.iter().cloned())))?;
             for table in found {
                 if let Some(id) = table.route_table_id() {
                     tables.insert(id.to_string(), table);
@@ -202,6 +197,30 @@ impl AwsRoute {
     }
 }
 
+/// Sets a CreateRoute or ReplaceRoute request's route table, destination and target from
+/// `planned` (the two requests take the same members; an empty string is not sent).
+macro_rules! with_route {
+    ($request:expr, $planned:expr) => {{
+        let planned = $planned;
+        let target = |name: &str| non_empty_attribute(planned, name);
+        $request
+            .set_route_table_id(string_attribute(planned, "route_table_id"))
+            .set_destination_cidr_block(target("destination_cidr_block"))
+            .set_destination_ipv6_cidr_block(target("destination_ipv6_cidr_block"))
+            .set_destination_prefix_list_id(target("destination_prefix_list_id"))
+            .set_carrier_gateway_id(target("carrier_gateway_id"))
+            .set_core_network_arn(target("core_network_arn"))
+            .set_egress_only_internet_gateway_id(target("egress_only_gateway_id"))
+            .set_local_gateway_id(target("local_gateway_id"))
+            .set_gateway_id(target("gateway_id"))
+            .set_nat_gateway_id(target("nat_gateway_id"))
+            .set_network_interface_id(target("network_interface_id"))
+            .set_transit_gateway_id(target("transit_gateway_id"))
+            .set_vpc_endpoint_id(target("vpc_endpoint_id"))
+            .set_vpc_peering_connection_id(target("vpc_peering_connection_id"))
+    }};
+}
+
 #[async_trait::async_trait]
 impl ResourceType for AwsRoute {
     fn name(&self) -> &'static str {
@@ -262,22 +281,7 @@ impl ResourceType for AwsRoute {
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        let target = |name: &str| non_empty_attribute(planned, name);
-        ec2.create_route()
-            .set_route_table_id(string_attribute(planned, "route_table_id"))
-            .set_destination_cidr_block(target("destination_cidr_block"))
-            .set_destination_ipv6_cidr_block(target("destination_ipv6_cidr_block"))
-            .set_destination_prefix_list_id(target("destination_prefix_list_id"))
-            .set_carrier_gateway_id(target("carrier_gateway_id"))
-            .set_core_network_arn(target("core_network_arn"))
-            .set_egress_only_internet_gateway_id(target("egress_only_gateway_id"))
-            .set_local_gateway_id(target("local_gateway_id"))
-            .set_gateway_id(target("gateway_id"))
-            .set_nat_gateway_id(target("nat_gateway_id"))
-            .set_network_interface_id(target("network_interface_id"))
-            .set_transit_gateway_id(target("transit_gateway_id"))
-            .set_vpc_endpoint_id(target("vpc_endpoint_id"))
-            .set_vpc_peering_connection_id(target("vpc_peering_connection_id"))
+        with_route!(ec2.create_route(), planned)
             .send()
             .await
             .map_err(aws_error)?;
@@ -291,22 +295,7 @@ impl ResourceType for AwsRoute {
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        let target = |name: &str| non_empty_attribute(planned, name);
-        ec2.replace_route()
-            .set_route_table_id(string_attribute(planned, "route_table_id"))
-            .set_destination_cidr_block(target("destination_cidr_block"))
-            .set_destination_ipv6_cidr_block(target("destination_ipv6_cidr_block"))
-            .set_destination_prefix_list_id(target("destination_prefix_list_id"))
-            .set_carrier_gateway_id(target("carrier_gateway_id"))
-            .set_core_network_arn(target("core_network_arn"))
-            .set_egress_only_internet_gateway_id(target("egress_only_gateway_id"))
-            .set_local_gateway_id(target("local_gateway_id"))
-            .set_gateway_id(target("gateway_id"))
-            .set_nat_gateway_id(target("nat_gateway_id"))
-            .set_network_interface_id(target("network_interface_id"))
-            .set_transit_gateway_id(target("transit_gateway_id"))
-            .set_vpc_endpoint_id(target("vpc_endpoint_id"))
-            .set_vpc_peering_connection_id(target("vpc_peering_connection_id"))
+        with_route!(ec2.replace_route(), planned)
             .send()
             .await
             .map_err(aws_error)?;

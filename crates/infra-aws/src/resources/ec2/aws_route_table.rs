@@ -28,6 +28,7 @@ use crate::ec2_support::{
     tag_entries, tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -358,16 +359,10 @@ impl AwsRouteTable {
         prior: &HashMap<String, &Value>,
     ) -> Result<HashMap<String, Value>, ProviderError> {
         let clients = self.aws.clients().await;
-        let tables: Vec<RouteTable> = clients
+        let tables: Vec<RouteTable> = all_items!(clients
             .ec2
             .describe_route_tables()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+            .set_filters(Some(filters)))?;
         let mut found = HashMap::new();
         for table in &tables {
             let Some(id) = table.route_table_id() else {

@@ -14,6 +14,7 @@ use crate::ec2_support::{
     string_attribute, whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::Aws;
 
 pub struct AwsRouteTableAssociation {
@@ -37,19 +38,13 @@ impl AwsRouteTableAssociation {
         &self,
         filters: Vec<Filter>,
     ) -> Result<HashMap<String, Value>, ProviderError> {
-        let tables: Vec<RouteTable> = self
+        let tables: Vec<RouteTable> = all_items!(self
             .aws
             .clients()
             .await
             .ec2
             .describe_route_tables()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+            .set_filters(Some(filters)))?;
         let mut found = HashMap::new();
         for association in tables.iter().flat_map(RouteTable::associations) {
             let Some(id) = association.route_table_association_id() else {

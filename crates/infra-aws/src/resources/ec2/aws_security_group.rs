@@ -28,6 +28,7 @@ use crate::ec2_support::{
     update_tags, whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -450,18 +451,13 @@ impl AwsSecurityGroup {
         &self,
         filters: Vec<Filter>,
     ) -> Result<Vec<SecurityGroup>, ProviderError> {
-        self.aws
+        all_items!(self
+            .aws
             .clients()
             .await
             .ec2
             .describe_security_groups()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)
+            .set_filters(Some(filters)))
     }
 
     /// Converts groups; `prior` (by id) gives the rule shapes and config-only attributes.

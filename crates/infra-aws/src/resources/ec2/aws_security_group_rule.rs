@@ -15,6 +15,7 @@ use crate::ec2_support::{
     string_attribute, string_list,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::resources::ec2::aws_security_group::{
     canonical_protocol, permission_atoms, permissions, protocol_problem, rule_atoms, Atom,
 };
@@ -131,15 +132,9 @@ impl AwsSecurityGroupRule {
         let ec2 = &self.aws.clients().await.ec2;
         let mut found = HashMap::new();
         for chunk in chunks_of(group_ids) {
-            let groups: Vec<SecurityGroup> = ec2
+            let groups: Vec<SecurityGroup> = all_items!(ec2
                 .describe_security_groups()
-                .filters(filter("group-id", chunk.iter().cloned()))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
+                .filters(filter("group-id", chunk.iter().cloned())))?;
             for group in groups {
                 if let Some(id) = group.group_id() {
                     found.insert(id.to_string(), group);

@@ -25,6 +25,7 @@ use crate::ec2_support::{
     string_attribute, tag_specification,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 
 /// The boolean subnet attributes ModifySubnetAttribute sets, with AWS's defaults and how each
 /// is read from the subnet.
@@ -247,15 +248,10 @@ impl Ec2Object for SubnetObject {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<Subnet>, ProviderError> {
-        ec2.describe_subnets()
+        all_items!(ec2
+            .describe_subnets()
             .set_subnet_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)
+            .set_filters((!filters.is_empty()).then_some(filters)))
     }
 
     async fn create(

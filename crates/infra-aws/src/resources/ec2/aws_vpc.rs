@@ -27,6 +27,7 @@ use crate::ec2_support::{
     string_attribute, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -235,16 +236,7 @@ impl AwsVpc {
         filters: Vec<aws_sdk_ec2::types::Filter>,
     ) -> Result<DescribedVpcs, ProviderError> {
         let clients = self.aws.clients().await;
-        let vpcs: Vec<Vpc> = clients
-            .ec2
-            .describe_vpcs()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+        let vpcs: Vec<Vpc> = all_items!(clients.ec2.describe_vpcs().set_filters(Some(filters)))?;
         let mut described = DescribedVpcs {
             vpcs,
             defaults: VpcDefaults::default(),
@@ -487,16 +479,10 @@ impl VpcDefaults {
     async fn read(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Result<VpcDefaults, ProviderError> {
         let mut defaults = VpcDefaults::default();
         for chunk in chunks_of(ids) {
-            let acls = ec2
+            let acls = all_items!(ec2
                 .describe_network_acls()
                 .filters(filter("vpc-id", chunk.iter().cloned()))
-                .filters(filter("default", ["true"]))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
+                .filters(filter("default", ["true"])))?;
             for acl in acls {
                 if let (Some(vpc_id), Some(acl_id)) = (acl.vpc_id(), acl.network_acl_id()) {
                     defaults
@@ -504,16 +490,10 @@ impl VpcDefaults {
                         .insert(vpc_id.to_string(), acl_id.to_string());
                 }
             }
-            let tables = ec2
+            let tables = all_items!(ec2
                 .describe_route_tables()
                 .filters(filter("vpc-id", chunk.iter().cloned()))
-                .filters(filter("association.main", ["true"]))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
+                .filters(filter("association.main", ["true"])))?;
             for table in tables {
                 if let (Some(vpc_id), Some(table_id)) = (table.vpc_id(), table.route_table_id()) {
                     defaults
@@ -521,16 +501,10 @@ impl VpcDefaults {
                         .insert(vpc_id.to_string(), table_id.to_string());
                 }
             }
-            let groups = ec2
+            let groups = all_items!(ec2
                 .describe_security_groups()
                 .filters(filter("vpc-id", chunk.iter().cloned()))
-                .filters(filter("group-name", ["default"]))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
+                .filters(filter("group-name", ["default"])))?;
             for group in groups {
                 if let (Some(vpc_id), Some(group_id)) = (group.vpc_id(), group.group_id()) {
                     defaults

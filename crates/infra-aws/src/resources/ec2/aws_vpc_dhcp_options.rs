@@ -18,6 +18,7 @@ use crate::ec2_support::{
     string_list, string_values, tag_specification,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::tagging::ManagedTags;
 
 /// Terraform attribute → DHCP option key, and whether the option holds a list.
@@ -119,15 +120,10 @@ impl Ec2Object for DhcpOptionsObject {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<DhcpOptions>, ProviderError> {
-        ec2.describe_dhcp_options()
+        all_items!(ec2
+            .describe_dhcp_options()
             .set_dhcp_options_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)
+            .set_filters((!filters.is_empty()).then_some(filters)))
     }
 
     async fn create(
@@ -175,15 +171,8 @@ impl Ec2Object for DhcpOptionsObject {
         _prior: &Value,
     ) -> Result<(), ProviderError> {
         let ec2 = this.ec2().await;
-        let vpcs: Vec<_> = ec2
-            .describe_vpcs()
-            .filters(filter("dhcp-options-id", [id]))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+        let vpcs: Vec<_> =
+            all_items!(ec2.describe_vpcs().filters(filter("dhcp-options-id", [id])))?;
         for vpc_id in vpcs.iter().filter_map(|vpc| vpc.vpc_id()) {
             let result = ec2
                 .associate_dhcp_options()

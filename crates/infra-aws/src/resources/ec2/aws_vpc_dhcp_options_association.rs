@@ -13,6 +13,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::ec2_support::{chunks_of, filter, has_code, string_attribute, whole_object};
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::resources::ec2::aws_vpc_dhcp_options::DEFAULT_DHCP_OPTIONS_ID;
 use crate::Aws;
 
@@ -48,15 +49,9 @@ impl AwsVpcDhcpOptionsAssociation {
         let ec2 = &self.aws.clients().await.ec2;
         let mut found = HashMap::new();
         for chunk in chunks_of(vpc_ids) {
-            let vpcs: Vec<Vpc> = ec2
+            let vpcs: Vec<Vpc> = all_items!(ec2
                 .describe_vpcs()
-                .filters(filter("vpc-id", chunk.iter().cloned()))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
+                .filters(filter("vpc-id", chunk.iter().cloned())))?;
             for vpc in &vpcs {
                 if let (Some(vpc_id), Some(options)) = (vpc.vpc_id(), vpc.dhcp_options_id()) {
                     found.insert(vpc_id.to_string(), options.to_string());

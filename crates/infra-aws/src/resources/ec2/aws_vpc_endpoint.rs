@@ -32,6 +32,7 @@ use crate::ec2_support::{
     whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -150,17 +151,11 @@ impl AwsVpcEndpoint {
         filters: Option<Vec<Filter>>,
     ) -> Result<HashMap<String, Value>, ProviderError> {
         let clients = self.aws.clients().await;
-        let endpoints: Vec<VpcEndpoint> = clients
+        let endpoints: Vec<VpcEndpoint> = all_items!(clients
             .ec2
             .describe_vpc_endpoints()
             .set_vpc_endpoint_ids(ids)
-            .set_filters(filters)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+            .set_filters(filters))?;
         let mut found = HashMap::new();
         for endpoint in &endpoints {
             let Some(id) = endpoint.vpc_endpoint_id() else {

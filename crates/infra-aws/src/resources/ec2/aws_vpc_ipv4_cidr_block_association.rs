@@ -19,6 +19,7 @@ use crate::ec2_support::{
     non_empty_attribute, string_attribute, wait_for, whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::Aws;
 
 /// Attributes AWS does not return: kept from the prior or planned value.
@@ -55,19 +56,13 @@ impl AwsVpcIpv4CidrBlockAssociation {
         &self,
         filters: Vec<Filter>,
     ) -> Result<HashMap<String, (Value, VpcCidrBlockStateCode)>, ProviderError> {
-        let vpcs: Vec<_> = self
+        let vpcs: Vec<_> = all_items!(self
             .aws
             .clients()
             .await
             .ec2
             .describe_vpcs()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+            .set_filters(Some(filters)))?;
         let mut found = HashMap::new();
         for vpc in &vpcs {
             for association in vpc.cidr_block_association_set() {

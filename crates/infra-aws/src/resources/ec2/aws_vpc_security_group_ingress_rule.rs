@@ -20,6 +20,7 @@ use crate::ec2_support::{
     tag_specification, update_tags, whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::resources::ec2::aws_security_group::{canonical_protocol, protocol_problem};
 use crate::tagging::WithTags;
 use crate::Aws;
@@ -82,16 +83,10 @@ impl VpcSecurityGroupRule {
         filters: Vec<Filter>,
     ) -> Result<HashMap<String, Value>, ProviderError> {
         let clients = self.aws.clients().await;
-        let rules: Vec<SecurityGroupRule> = clients
+        let rules: Vec<SecurityGroupRule> = all_items!(clients
             .ec2
             .describe_security_group_rules()
-            .set_filters(Some(filters))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+            .set_filters(Some(filters)))?;
         let mut found = HashMap::new();
         for rule in rules
             .iter()
@@ -163,19 +158,13 @@ impl VpcSecurityGroupRule {
         if wanting.is_empty() {
             return Ok(());
         }
-        let groups: Vec<SecurityGroup> = self
+        let groups: Vec<SecurityGroup> = all_items!(self
             .aws
             .clients()
             .await
             .ec2
             .describe_security_groups()
-            .filters(filter("group-id", wanting))
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(aws_error)?;
+            .filters(filter("group-id", wanting)))?;
         for rule in found.values_mut() {
             if !rule.get("description").is_null() {
                 continue;

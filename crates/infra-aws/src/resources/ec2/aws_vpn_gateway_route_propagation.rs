@@ -17,6 +17,7 @@ use crate::ec2_support::{
     chunks_of, filter, known_strings, string_attribute, wait_for, whole_object,
 };
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::Aws;
 
 fn propagation_id(route_table_id: &str, vpn_gateway_id: &str) -> String {
@@ -60,15 +61,9 @@ impl AwsVpnGatewayRoutePropagation {
         let ec2 = &self.aws.clients().await.ec2;
         let mut tables = Vec::new();
         for chunk in chunks_of(ids) {
-            let found: Vec<RouteTable> = ec2
+            let found: Vec<RouteTable> = all_items!(ec2
                 .describe_route_tables()
-                .filters(filter("route-table-id", chunk.iter().cloned()))
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(aws_error)?;
+                .filters(filter("route-table-id", chunk.iter().cloned())))?;
             tables.extend(found);
         }
         Ok(tables)

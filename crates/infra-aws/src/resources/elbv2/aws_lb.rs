@@ -75,6 +75,7 @@ use crate::elbv2_support::{
     ReadByArn, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -442,14 +443,7 @@ impl AwsLb {
                 Ok(response.load_balancers().to_vec())
             },
             // Every load balancer.
-            || async move {
-                let mut all = Vec::new();
-                let mut pages = client.describe_load_balancers().into_paginator().send();
-                while let Some(page) = pages.next().await {
-                    all.extend(page.map_err(aws_error)?.load_balancers().iter().cloned());
-                }
-                Ok(all)
-            },
+            || async move { all_items!(client.describe_load_balancers()) },
             LoadBalancer::load_balancer_arn,
         )
         .await
@@ -1449,16 +1443,10 @@ impl ResourceType for AwsLb {
         let client = &self.aws.clients().await.elbv2;
         let Some(name) = string(planned, "name") else {
             // A generated name: look among every load balancer for this operation's tags.
-            let mut arns = Vec::new();
-            let mut pages = client.describe_load_balancers().into_paginator().send();
-            while let Some(page) = pages.next().await {
-                arns.extend(
-                    page.map_err(aws_error)?
-                        .load_balancers()
-                        .iter()
-                        .filter_map(|lb| lb.load_balancer_arn().map(str::to_string)),
-                );
-            }
+            let arns: Vec<String> = all_items!(client.describe_load_balancers())?
+                .iter()
+                .filter_map(|lb| lb.load_balancer_arn().map(str::to_string))
+                .collect();
             let tags = describe_tags(client, &arns).await?;
             let Some(arn) = tags
                 .iter()

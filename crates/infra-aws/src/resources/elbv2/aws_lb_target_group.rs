@@ -51,6 +51,7 @@ use crate::elbv2_support::{
     settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -462,14 +463,7 @@ impl AwsLbTargetGroup {
                 Ok(response.target_groups().to_vec())
             },
             // Every target group.
-            || async move {
-                let mut all = Vec::new();
-                let mut pages = client.describe_target_groups().into_paginator().send();
-                while let Some(page) = pages.next().await {
-                    all.extend(page.map_err(aws_error)?.target_groups().iter().cloned());
-                }
-                Ok(all)
-            },
+            || async move { all_items!(client.describe_target_groups()) },
             TargetGroup::target_group_arn,
         )
         .await
@@ -1170,16 +1164,10 @@ impl ResourceType for AwsLbTargetGroup {
         let arn = match string(planned, "name") {
             // A generated name: look among every group for this operation's tags.
             None => {
-                let mut arns = Vec::new();
-                let mut pages = client.describe_target_groups().into_paginator().send();
-                while let Some(page) = pages.next().await {
-                    arns.extend(
-                        page.map_err(aws_error)?
-                            .target_groups()
-                            .iter()
-                            .filter_map(|g| g.target_group_arn().map(str::to_string)),
-                    );
-                }
+                let arns: Vec<String> = all_items!(client.describe_target_groups())?
+                    .iter()
+                    .filter_map(|g| g.target_group_arn().map(str::to_string))
+                    .collect();
                 describe_tags(client, &arns)
                     .await?
                     .into_iter()
