@@ -1106,6 +1106,32 @@ pub async fn update_tags(
 
 pub use crate::app_support::has_managed_tags;
 
+/// The first of `objects` whose tags (one DescribeTags per 20 ARNs, `arn_of` each object's
+/// ARN) say this operation created it, with those tags: how `find_created` finds a listener
+/// or a rule whose create may have succeeded unseen.
+pub async fn first_created<'a, T>(
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    objects: &'a [T],
+    arn_of: impl Fn(&T) -> Option<&str>,
+    operation: &Operation,
+) -> Result<Option<(&'a T, Vec<(String, String)>)>, ProviderError> {
+    let arns: Vec<String> = objects
+        .iter()
+        .filter_map(|o| arn_of(o).map(str::to_string))
+        .collect();
+    let tags = describe_tags(client, &arns).await?;
+    for object in objects {
+        let Some(arn) = arn_of(object) else {
+            continue;
+        };
+        let object_tags = tags.get(arn).cloned().unwrap_or_default();
+        if has_managed_tags(&object_tags, operation) {
+            return Ok(Some((object, object_tags)));
+        }
+    }
+    Ok(None)
+}
+
 /// ELBv2 objects by ARN, from a Describe call by ARNs (`by_arns`), which fails whole when one
 /// ARN is missing: then `listed` lists the candidates (every object, or those of the parents)
 /// and they are matched by `arn_of`. Missing ones are absent from the map.

@@ -53,7 +53,7 @@ use crate::app_support::{
 };
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, deleted, describe_by_arn, describe_tags,
-    has_managed_tags, normalize_actions, read_written, refresh_by_arn, tags_to_sdk, update_tags,
+    first_created, normalize_actions, read_written, refresh_by_arn, tags_to_sdk, update_tags,
     validate_actions, ReadByArn,
 };
 use crate::error::{aws_error, is_not_found};
@@ -832,27 +832,17 @@ impl ResourceType for AwsLbListener {
             Err(error) if is_not_found(&error) => return Ok(None),
             Err(error) => return Err(error),
         };
-        let arns: Vec<String> = listeners
-            .iter()
-            .filter_map(|l| l.listener_arn().map(str::to_string))
-            .collect();
-        let tags = describe_tags(client, &arns).await?;
-        for listener in &listeners {
-            let Some(arn) = listener.listener_arn() else {
-                continue;
-            };
-            let listener_tags = tags.get(arn).cloned().unwrap_or_default();
-            if has_managed_tags(&listener_tags, operation) {
-                let attributes = describe_attributes(client, listener).await?;
-                return Ok(Some(to_value(
-                    listener,
-                    planned,
-                    &listener_tags,
-                    attributes.as_ref(),
-                )));
-            }
-        }
-        Ok(None)
+        let found = first_created(client, &listeners, |l| l.listener_arn(), operation).await?;
+        let Some((listener, tags)) = found else {
+            return Ok(None);
+        };
+        let attributes = describe_attributes(client, listener).await?;
+        Ok(Some(to_value(
+            listener,
+            planned,
+            &tags,
+            attributes.as_ref(),
+        )))
     }
 }
 

@@ -28,9 +28,9 @@ use infra_core::{
 use crate::app_support::{blocks, changed, int, set_tags, single, string, text, vanished};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
-    conditions_to_sdk, deleted, describe_by_arn, describe_tags, has_managed_tags,
-    normalize_actions, read_written, refresh_by_arn, tags_to_sdk, update_tags, validate_actions,
-    validate_conditions, ReadByArn,
+    conditions_to_sdk, deleted, describe_by_arn, describe_tags, first_created, normalize_actions,
+    read_written, refresh_by_arn, tags_to_sdk, update_tags, validate_actions, validate_conditions,
+    ReadByArn,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -485,24 +485,18 @@ impl ResourceType for AwsLbListenerRule {
             .await
             .map_err(aws_error)
         {
-            Ok(response) => response.rules().to_vec(),
+            // A default rule is the listener's, never one created here (and has no tags).
+            Ok(response) => response
+                .rules()
+                .iter()
+                .filter(|r| r.is_default() != Some(true))
+                .cloned()
+                .collect::<Vec<_>>(),
             Err(error) if is_not_found(&error) => return Ok(None),
             Err(error) => return Err(error),
         };
-        let arns: Vec<String> = rules
-            .iter()
-            .filter(|r| r.is_default() != Some(true))
-            .filter_map(|r| r.rule_arn().map(str::to_string))
-            .collect();
-        let tags = describe_tags(client, &arns).await?;
-        for rule in &rules {
-            let Some(arn) = rule.rule_arn() else { continue };
-            let rule_tags = tags.get(arn).cloned().unwrap_or_default();
-            if has_managed_tags(&rule_tags, operation) {
-                return Ok(Some(to_value(rule, planned, &rule_tags)));
-            }
-        }
-        Ok(None)
+        let found = first_created(client, &rules, |r| r.rule_arn(), operation).await?;
+        Ok(found.map(|(rule, tags)| to_value(rule, planned, &tags)))
     }
 }
 
