@@ -17,6 +17,7 @@ use infra_core::{
 };
 use infra_engine::executor::ApplyError;
 use infra_engine::observer::{Event, Observer};
+use infra_state::ResourceState;
 
 mod support;
 use support::{action_of, addresses, at, operation_errors, Applied, Run, Workspace};
@@ -251,6 +252,32 @@ impl Stack {
     async fn apply_with(&self, run: Run<'_>) -> Applied {
         self.workspace.apply(run).await
     }
+
+    /// An apply with one operation at a time, so that the calls come in a known order.
+    async fn apply_one_at_a_time(&self) -> Applied {
+        self.apply_with(Run {
+            parallelism: 1,
+            ..Run::default()
+        })
+        .await
+    }
+
+    /// An apply with one operation at a time that `observer` stops after the first finishes.
+    async fn apply_stopping_after_first_finish(&self, observer: &StopAfterFirstFinish) -> Applied {
+        self.apply_with(Run {
+            parallelism: 1,
+            observer,
+            stop: Some(&observer.stop),
+            ..Run::default()
+        })
+        .await
+    }
+
+    /// Asserts `stored` is the cloud's one object named `name`.
+    #[track_caller]
+    fn assert_is_object(&self, stored: &ResourceState, name: &str) {
+        assert_eq!(stored.id(), Some(self.cloud.id_of(name).as_str()));
+    }
 }
 
 impl std::ops::Deref for Stack {
@@ -277,12 +304,7 @@ resource "fake_thing" "network" {
 async fn creates_run_after_what_they_reference_and_a_second_plan_changes_nothing() {
     let stack = Stack::new(REFERENCING);
 
-    let applied = stack
-        .apply_with(Run {
-            parallelism: 1,
-            ..Run::default()
-        })
-        .await;
+    let applied = stack.apply_one_at_a_time().await;
 
     applied.result.expect("the apply succeeds");
     assert_eq!(stack.cloud.take_calls(), ["create network", "create app"]);
@@ -294,8 +316,8 @@ async fn creates_run_after_what_they_reference_and_a_second_plan_changes_nothing
         &state.resources[&at("fake_thing.app")],
         &state.resources[&at("fake_thing.network")],
     );
-    assert_eq!(app.id(), Some(stack.cloud.id_of("app").as_str()));
-    assert_eq!(network.id(), Some(stack.cloud.id_of("network").as_str()));
+    stack.assert_is_object(app, "app");
+    stack.assert_is_object(network, "network");
     assert_eq!(app.value.get("parent_id").as_str(), network.id());
     assert_eq!(app.dependencies, [at("fake_thing.network")]);
     assert!(network.dependencies.is_empty());
@@ -372,7 +394,7 @@ resource "fake_thing" "a" {
     assert_eq!(stack.cloud.take_calls(), ["delete a-1", "create a-2"]);
     assert_eq!(stack.cloud.names(), ["a-2"]);
     let stored = &stack.stored_state().resources[&at("fake_thing.a")];
-    assert_eq!(stored.id(), Some(stack.cloud.id_of("a-2").as_str()));
+    stack.assert_is_object(stored, "a-2");
 }
 
 #[tokio::test]
@@ -404,10 +426,7 @@ resource "fake_thing" "a" {{
     assert_eq!(stack.cloud.take_calls(), ["create a-2", "delete a-1"]);
     assert_eq!(stack.cloud.names(), ["a-2"]);
     let state = stack.stored_state();
-    assert_eq!(
-        state.resources[&at("fake_thing.a")].id(),
-        Some(stack.cloud.id_of("a-2").as_str())
-    );
+    stack.assert_is_object(&state.resources[&at("fake_thing.a")], "a-2");
     assert!(state.deposed.is_empty(), "deposed: {:?}", state.deposed);
 }
 
@@ -435,12 +454,7 @@ resource "fake_thing" "other" {
     );
     stack.cloud.fail("broken", Fault::Refuse);
 
-    let applied = stack
-        .apply_with(Run {
-            parallelism: 1,
-            ..Run::default()
-        })
-        .await;
+    let applied = stack.apply_one_at_a_time().await;
 
     let errors = operation_errors(applied.result);
     assert_eq!(errors.len(), 1, "{errors:?}");
@@ -454,10 +468,7 @@ resource "fake_thing" "other" {
     assert_eq!(stack.cloud.names(), ["other"]);
     let state = stack.stored_state();
     assert_eq!(addresses(&state), ["fake_thing.other"]);
-    assert_eq!(
-        state.resources[&at("fake_thing.other")].id(),
-        Some(stack.cloud.id_of("other").as_str())
-    );
+    stack.assert_is_object(&state.resources[&at("fake_thing.other")], "other");
     assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
 }
 
@@ -500,10 +511,7 @@ resource "fake_thing" "a" {
     assert!(!second.plan.has_changes(), "{:?}", second.plan.changes);
     let state = stack.stored_state();
     assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
-    assert_eq!(
-        state.resources[&at("fake_thing.a")].id(),
-        Some(stack.cloud.id_of("a").as_str())
-    );
+    stack.assert_is_object(&state.resources[&at("fake_thing.a")], "a");
 }
 
 /// The lookup a lost answer leads to, when it works: the object is adopted at once.
@@ -527,7 +535,7 @@ resource "fake_thing" "a" {
     let state = stack.stored_state();
     assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
     let stored = &state.resources[&at("fake_thing.a")];
-    assert_eq!(stored.id(), Some(stack.cloud.id_of("a").as_str()));
+    stack.assert_is_object(stored, "a");
     assert_eq!(stored.value.get("size"), &Value::Number(3.0));
 }
 
@@ -542,14 +550,7 @@ resource "fake_thing" "c" { name = "c" }
     );
     let observer = StopAfterFirstFinish::default();
 
-    let applied = stack
-        .apply_with(Run {
-            parallelism: 1,
-            observer: &observer,
-            stop: Some(&observer.stop),
-            ..Run::default()
-        })
-        .await;
+    let applied = stack.apply_stopping_after_first_finish(&observer).await;
 
     match applied.result {
         Err(ApplyError::Interrupted {
@@ -584,14 +585,7 @@ resource "fake_thing" "c" { name = "c" }
     stack.cloud.fail("a", Fault::Refuse);
     let observer = StopAfterFirstFinish::default();
 
-    let applied = stack
-        .apply_with(Run {
-            parallelism: 1,
-            observer: &observer,
-            stop: Some(&observer.stop),
-            ..Run::default()
-        })
-        .await;
+    let applied = stack.apply_stopping_after_first_finish(&observer).await;
 
     match applied.result {
         Err(error @ ApplyError::Interrupted { .. }) => {

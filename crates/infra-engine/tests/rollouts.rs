@@ -548,6 +548,11 @@ fn type_writes(calls: &[String]) -> Vec<&String> {
         .collect()
 }
 
+/// What [`Cloud::serving`] shows when one service runs one image.
+fn running_image(service: &str, image: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([(service.to_string(), image.to_string())])
+}
+
 /// `fake_service.app` named `name`, running `image`, with `extra` in its block.
 fn service_named(name: &str, image: &str, extra: &str) -> String {
     format!(
@@ -630,10 +635,7 @@ async fn a_rolled_out_create_goes_through_rollouts_and_keeps_its_record_under_it
     assert_eq!(object.id(), Some("svc-1"));
     assert_eq!(object.value.get("image").as_str(), Some("v1"));
     assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
-    assert_eq!(
-        stack.cloud.serving(),
-        BTreeMap::from([("svc-1".to_string(), "v1".to_string())])
-    );
+    assert_eq!(stack.cloud.serving(), running_image("svc-1", "v1"));
 
     let again = stack.plan().await;
     assert!(
@@ -703,10 +705,7 @@ async fn a_rolled_out_update_carries_the_providers_plan_and_rolls_out_from_the_h
     let stored = &stack.stored_state().resources[&at(ADDRESS)];
     assert_eq!(stored.id(), Some("svc-1"));
     assert_eq!(stored.value.get("image").as_str(), Some("v2"));
-    assert_eq!(
-        stack.cloud.serving(),
-        BTreeMap::from([("svc-1".to_string(), "v2".to_string())])
-    );
+    assert_eq!(stack.cloud.serving(), running_image("svc-1", "v2"));
     let again = stack.plan().await;
     assert!(!again.has_changes(), "{:?}", again.changes);
 }
@@ -757,7 +756,7 @@ async fn each_steps_record_is_saved_as_it_happens_and_a_failed_rollout_leaves_it
     );
     assert_eq!(
         stack.cloud.serving(),
-        BTreeMap::from([("svc-1".to_string(), "v2".to_string())]),
+        running_image("svc-1", "v2"),
         "the traffic was shifted when it failed"
     );
 }
@@ -935,7 +934,7 @@ async fn a_rollout_that_times_out_is_rolled_back_in_the_same_run() {
     );
     assert_eq!(
         stack.cloud.serving(),
-        BTreeMap::from([("svc-1".to_string(), "v1".to_string())]),
+        running_image("svc-1", "v1"),
         "the traffic is back on v1"
     );
 }
@@ -960,10 +959,7 @@ async fn a_replacement_deletes_through_the_old_record_and_creates_through_rollou
         .filter(|c| c.starts_with("delete") || c.starts_with("create"))
         .collect();
     assert_eq!(writes, ["delete svc-1", "create app-2"]);
-    assert_eq!(
-        stack.cloud.serving(),
-        BTreeMap::from([("svc-2".to_string(), "v1".to_string())])
-    );
+    assert_eq!(stack.cloud.serving(), running_image("svc-2", "v1"));
     let state = stack.stored_state();
     assert_eq!(state.resources[&at(ADDRESS)].id(), Some("svc-2"));
     assert_eq!(state.deployments[ADDRESS]["service"], json!("svc-2"));
@@ -995,7 +991,7 @@ async fn a_create_before_destroy_replacement_deletes_the_old_object_through_its_
     );
     assert_eq!(
         stack.cloud.serving(),
-        BTreeMap::from([("svc-2".to_string(), "v1".to_string())]),
+        running_image("svc-2", "v1"),
         "only the new service runs"
     );
     let state = stack.stored_state();
@@ -1053,10 +1049,7 @@ async fn a_deposed_rolled_out_object_keeps_its_record_and_is_deleted_through_it(
         type_writes(&stack.cloud.take_calls()),
         Vec::<&String>::new()
     );
-    assert_eq!(
-        stack.cloud.serving(),
-        BTreeMap::from([("svc-2".to_string(), "v1".to_string())])
-    );
+    assert_eq!(stack.cloud.serving(), running_image("svc-2", "v1"));
     let state = stack.stored_state();
     assert!(state.deposed.is_empty());
     assert_eq!(
@@ -1103,10 +1096,7 @@ async fn an_update_without_a_rollout_record_fails_and_creates_no_second_object()
             .any(|c| c.starts_with("create") || c.starts_with("update")),
         "{calls:?}"
     );
-    assert_eq!(
-        stack.cloud.serving(),
-        BTreeMap::from([("svc-1".to_string(), "v1".to_string())])
-    );
+    assert_eq!(stack.cloud.serving(), running_image("svc-1", "v1"));
 }
 
 /// A rollout abandoned at its timeout whose roll-back fails too says both, so that the user
