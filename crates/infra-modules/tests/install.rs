@@ -33,6 +33,11 @@ fn versions(parent: &Path, name: &str, list: &[&str]) -> PathBuf {
     dir
 }
 
+/// Writes `dir`/main.tf.
+fn write_main_tf(dir: &Path, text: &str) {
+    write(dir, "main.tf", text);
+}
+
 fn host_config(registry: &ModuleRegistry) -> CliConfig {
     CliConfig::parse(&registry.cli_config(HOST), Path::new("test.tfrc")).unwrap()
 }
@@ -51,6 +56,11 @@ fn run(
         &mut |line| lines.push(line),
     );
     (result, lines)
+}
+
+/// The error of an install (without upgrade) that must fail, as text.
+fn install_error(root: &Path, config: &CliConfig) -> String {
+    run(root, false, config).0.unwrap_err().to_string()
 }
 
 fn ok(root: &Path, upgrade: bool, config: &CliConfig) -> (Manifest, Vec<String>) {
@@ -74,10 +84,7 @@ fn registry_module_through_a_host_block_at_the_newest_matching_version() {
         ),
     );
     let root = scratch.path().join("root");
-    write(
-        &root,
-        "main.tf",
-        "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n  cidr    = \"10.0.0.0/16\"\n}\n",
+    write_main_tf(&root, "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n  cidr    = \"10.0.0.0/16\"\n}\n",
     );
 
     let (manifest, lines) = ok(&root, false, &host_config(&registry));
@@ -132,9 +139,8 @@ fn a_token_from_tf_token_is_required_and_sent() {
     let rc = scratch.path().join("custom.tfrc");
     std::fs::write(&rc, registry.cli_config(HOST)).unwrap();
     let root = scratch.path().join("root");
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         "module \"vpc\" {\n  source = \"registry.test/acme/vpc/aws\"\n}\n",
     );
     let env = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
@@ -173,7 +179,7 @@ fn a_token_from_tf_token_is_required_and_sent() {
         None,
     )
     .unwrap();
-    let error = run(&root, false, &config).0.unwrap_err().to_string();
+    let error = install_error(&root, &config);
     assert!(error.contains("not accepted"), "{error}");
     assert!(!error.contains("wrong-token"), "{error}");
 
@@ -229,9 +235,8 @@ fn git_module_at_a_tag_a_branch_and_a_subdirectory() {
     let bare = net_repository(scratch.path());
     let url = format!("file://{}", bare.display());
     let root = scratch.path().join("root");
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         &format!(
             "module \"old\" {{\n  source = \"git::{url}//modules/net?ref=v1.0.0\"\n}}\n\
              module \"main\" {{\n  source = \"git::{url}//modules/net?ref=main\"\n}}\n\
@@ -278,29 +283,21 @@ fn git_errors_name_the_ref_and_the_subdirectory() {
     let bare = net_repository(scratch.path());
     let url = format!("file://{}", bare.display());
     let root = scratch.path().join("root");
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         &format!("module \"net\" {{\n  source = \"git::{url}?ref=v9.9.9\"\n}}\n"),
     );
-    let error = run(&root, false, &CliConfig::new())
-        .0
-        .unwrap_err()
-        .to_string();
+    let error = install_error(&root, &CliConfig::new());
     assert!(
         error.contains("module \"net\"") && error.contains("v9.9.9"),
         "{error}"
     );
 
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         &format!("module \"net\" {{\n  source = \"git::{url}//modules/nope?ref=v1.0.0\"\n}}\n"),
     );
-    let error = run(&root, false, &CliConfig::new())
-        .0
-        .unwrap_err()
-        .to_string();
+    let error = install_error(&root, &CliConfig::new());
     assert!(error.contains("no directory \"modules/nope\""), "{error}");
 }
 
@@ -316,10 +313,7 @@ fn registry_download_location_may_be_a_git_address_with_a_subdirectory() {
         &format!("git::file://{}//modules?ref=v1.0.0", bare.display()),
     );
     let root = scratch.path().join("root");
-    write(
-        &root,
-        "main.tf",
-        "module \"net\" {\n  source  = \"registry.test/acme/net/aws//net\"\n  version = \"1.0.0\"\n}\n",
+    write_main_tf(&root, "module \"net\" {\n  source  = \"registry.test/acme/net/aws//net\"\n  version = \"1.0.0\"\n}\n",
     );
     let (manifest, _) = ok(&root, false, &host_config(&registry));
     let record = manifest.get("net").unwrap();
@@ -339,10 +333,7 @@ fn http_archives_tar_gz_and_zip_with_a_subdirectory() {
     write(&dir, "1.0.0/modules/sub/main.tf", "# sub\n");
     registry.add_module("acme/pkg/aws", &dir);
     let root = scratch.path().join("root");
-    write(
-        &root,
-        "main.tf",
-        &format!(
+    write_main_tf(&root, &format!(
             "module \"tgz\" {{\n  source = \"{}\"\n}}\nmodule \"zip\" {{\n  source = \"{}//modules/sub\"\n}}\n",
             registry.archive_url("acme/pkg/aws", "1.0.0", "tar.gz"),
             registry.archive_url("acme/pkg/aws", "1.0.0", "zip"),
@@ -367,18 +358,14 @@ fn http_archives_tar_gz_and_zip_with_a_subdirectory() {
     );
 
     // A package that is not there.
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         &format!(
             "module \"gone\" {{\n  source = \"{}\"\n}}\n",
             registry.archive_url("acme/pkg/aws", "9.0.0", "zip")
         ),
     );
-    let error = run(&root, false, &CliConfig::new())
-        .0
-        .unwrap_err()
-        .to_string();
+    let error = install_error(&root, &CliConfig::new());
     assert!(
         error.contains("module \"gone\"") && error.contains("404"),
         "{error}"
@@ -408,9 +395,8 @@ fn nested_remote_and_local_modules_get_dotted_keys() {
         &versions(scratch.path(), "sg", &["1.0.0", "1.2.0", "2.0.0"]),
     );
     let root = scratch.path().join("root");
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         "module \"app\" {\n  source = \"registry.test/acme/app/aws\"\n}\n",
     );
 
@@ -454,9 +440,8 @@ fn a_local_path_cannot_leave_its_remote_package() {
     );
     registry.add_module("acme/app/aws", &app);
     let root = scratch.path().join("root");
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         "module \"app\" {\n  source = \"registry.test/acme/app/aws\"\n}\n",
     );
     let error = run(&root, false, &host_config(&registry)).0.unwrap_err();
@@ -473,9 +458,8 @@ fn upgrade_moves_to_a_newer_version_and_plain_init_keeps_the_installed_one() {
     let registry = ModuleRegistry::start();
     registry.add_module("acme/vpc/aws", &versions(scratch.path(), "vpc", &["6.0.0"]));
     let root = scratch.path().join("root");
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n}\n",
     );
     let config = host_config(&registry);
@@ -510,9 +494,8 @@ fn upgrade_moves_to_a_newer_version_and_plain_init_keeps_the_installed_one() {
     );
 
     // A constraint the installed version no longer meets is resolved again without -upgrade.
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"6.0.0\"\n}\n",
     );
     let (manifest, _) = ok(&root, false, &config);
@@ -531,27 +514,19 @@ fn no_matching_version_lists_what_is_available() {
         &versions(scratch.path(), "vpc", &["1.0.0", "2.0.0"]),
     );
     let root = scratch.path().join("root");
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 3.0\"\n}\n",
     );
-    let error = run(&root, false, &host_config(&registry))
-        .0
-        .unwrap_err()
-        .to_string();
+    let error = install_error(&root, &host_config(&registry));
     assert!(error.contains("\"~> 3.0\""), "{error}");
     assert!(error.contains("1.0.0, 2.0.0"), "{error}");
 
-    write(
+    write_main_tf(
         &root,
-        "main.tf",
         "module \"vpc\" {\n  source = \"registry.test/acme/nope/aws\"\n}\n",
     );
-    let error = run(&root, false, &host_config(&registry))
-        .0
-        .unwrap_err()
-        .to_string();
+    let error = install_error(&root, &host_config(&registry));
     assert!(
         error.contains("registry.test/acme/nope/aws") && error.contains("not found"),
         "{error}"
@@ -566,7 +541,7 @@ fn missing_or_changed_modules_are_located_loader_errors() {
     let root = scratch.path().join("root");
     let main =
         "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n}\n";
-    write(&root, "main.tf", main);
+    write_main_tf(&root, main);
 
     let summary_and_line = |root: &Path| {
         let errors = infra_config::load(root).expect_err("the load should fail");
@@ -588,7 +563,7 @@ fn missing_or_changed_modules_are_located_loader_errors() {
     ok(&root, false, &host_config(&registry));
     infra_config::load(&root).unwrap_or_else(|e| panic!("load failed: {e}"));
 
-    write(&root, "main.tf", &main.replace("~> 6.0", "~> 7.0"));
+    write_main_tf(&root, &main.replace("~> 6.0", "~> 7.0"));
     let (summary, detail, line, _) = summary_and_line(&root);
     assert_eq!(
         (summary.as_str(), line),
@@ -600,7 +575,7 @@ fn missing_or_changed_modules_are_located_loader_errors() {
     );
 
     std::fs::remove_dir_all(root.join(".infra/modules/vpc")).unwrap();
-    write(&root, "main.tf", main);
+    write_main_tf(&root, main);
     let (summary, detail, _, _) = summary_and_line(&root);
     assert_eq!(summary, "Module not installed");
     assert!(detail.contains(".infra/modules/vpc"), "{detail}");
