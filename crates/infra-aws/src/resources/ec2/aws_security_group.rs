@@ -223,6 +223,53 @@ pub(crate) fn permission_atoms(permissions: &[IpPermission], own_id: &str) -> BT
     atoms
 }
 
+/// Authorizes (`authorize`) or revokes `permissions` on the group `group_id`, in one direction
+/// (`egress`, else ingress): Authorize/RevokeSecurityGroupIngress/Egress, which take the same
+/// members.
+pub(crate) async fn send_permissions(
+    ec2: &aws_sdk_ec2::Client,
+    group_id: &str,
+    egress: bool,
+    authorize: bool,
+    permissions: Vec<IpPermission>,
+) -> Result<(), ProviderError> {
+    let permissions = Some(permissions);
+    match (egress, authorize) {
+        (false, true) => ec2
+            .authorize_security_group_ingress()
+            .group_id(group_id)
+            .set_ip_permissions(permissions)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error),
+        (true, true) => ec2
+            .authorize_security_group_egress()
+            .group_id(group_id)
+            .set_ip_permissions(permissions)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error),
+        (false, false) => ec2
+            .revoke_security_group_ingress()
+            .group_id(group_id)
+            .set_ip_permissions(permissions)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error),
+        (true, false) => ec2
+            .revoke_security_group_egress()
+            .group_id(group_id)
+            .set_ip_permissions(permissions)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_error),
+    }
+}
+
 /// Permissions for AuthorizeSecurityGroup*/RevokeSecurityGroup*, one per protocol and ports.
 pub(crate) fn permissions(atoms: &BTreeSet<Atom>, own_id: &str) -> Vec<IpPermission> {
     let mut grouped: BTreeMap<(String, i64, i64), Vec<&Atom>> = BTreeMap::new();
@@ -306,53 +353,25 @@ fn rules_from_atoms(prior_rules: &Value, mut remaining: BTreeSet<Atom>) -> Value
             .push(atom.source);
     }
     for ((protocol, from_port, to_port, description), sources) in grouped {
-        let pick = |wanted: fn(&Source) -> Option<&String>| {
-            string_values(sources.iter().filter_map(wanted).cloned())
-        };
+        let (mut cidrs, mut ipv6s, mut prefix_lists, mut groups) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for source in &sources {
+            match source {
+                Source::Cidr(c) => cidrs.push(c.clone()),
+                Source::Ipv6(c) => ipv6s.push(c.clone()),
+                Source::PrefixList(c) => prefix_lists.push(c.clone()),
+                Source::Group(c) => groups.push(c.clone()),
+                Source::OwnGroup => {}
+            }
+        }
         rules.push(Value::map([
             ("from_port", Value::Number(from_port as f64)),
             ("to_port", Value::Number(to_port as f64)),
             ("protocol", Value::string(protocol)),
-            (
-                "cidr_blocks",
-                pick(|s| {
-                    if let Source::Cidr(c) = s {
-                        Some(c)
-                    } else {
-                        None
-                    }
-                }),
-            ),
-            (
-                "ipv6_cidr_blocks",
-                pick(|s| {
-                    if let Source::Ipv6(c) = s {
-                        Some(c)
-                    } else {
-                        None
-                    }
-                }),
-            ),
-            (
-                "prefix_list_ids",
-                pick(|s| {
-                    if let Source::PrefixList(c) = s {
-                        Some(c)
-                    } else {
-                        None
-                    }
-                }),
-            ),
-            (
-                "security_groups",
-                pick(|s| {
-                    if let Source::Group(c) = s {
-                        Some(c)
-                    } else {
-                        None
-                    }
-                }),
-            ),
+            ("cidr_blocks", string_values(cidrs)),
+            ("ipv6_cidr_blocks", string_values(ipv6s)),
+            ("prefix_list_ids", string_values(prefix_lists)),
+            ("security_groups", string_values(groups)),
             ("self", Value::Bool(sources.contains(&Source::OwnGroup))),
             ("description", Value::string(description)),
         ]));
@@ -576,48 +595,14 @@ impl AwsSecurityGroup {
         let ec2 = &self.aws.clients().await.ec2;
         let ingress = direction == "ingress";
         if !remove.is_empty() {
-            let permissions = Some(permissions(remove, id));
-            let result = if ingress {
-                ec2.revoke_security_group_ingress()
-                    .group_id(id)
-                    .set_ip_permissions(permissions)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-            } else {
-                ec2.revoke_security_group_egress()
-                    .group_id(id)
-                    .set_ip_permissions(permissions)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-            };
+            let result = send_permissions(ec2, id, !ingress, false, permissions(remove, id)).await;
             match result {
                 Err(error) if !has_code(&error, "InvalidPermission.NotFound") => return Err(error),
                 _ => {}
             }
         }
         if !add.is_empty() {
-            let permissions = Some(permissions(add, id));
-            let result = if ingress {
-                ec2.authorize_security_group_ingress()
-                    .group_id(id)
-                    .set_ip_permissions(permissions)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-            } else {
-                ec2.authorize_security_group_egress()
-                    .group_id(id)
-                    .set_ip_permissions(permissions)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-            };
+            let result = send_permissions(ec2, id, !ingress, true, permissions(add, id)).await;
             result.map_err(|error| {
                 error.context(&format!("authorizing {direction} rules on {id}"))
             })?;

@@ -17,7 +17,8 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_security_group::{
-    canonical_protocol, permission_atoms, permissions, protocol_problem, rule_atoms, Atom,
+    canonical_protocol, permission_atoms, permissions, protocol_problem, rule_atoms,
+    send_permissions, Atom,
 };
 use crate::Aws;
 
@@ -226,42 +227,9 @@ impl AwsSecurityGroupRule {
         let ec2 = &self.aws.clients().await.ec2;
         let group_id = string_attribute(value, "security_group_id").unwrap_or_default();
         let atoms: BTreeSet<Atom> = rule_atoms(&as_inline_rule(value)).into_iter().collect();
-        let permissions = Some(permissions(&atoms, &group_id));
         let egress = value.get("type").as_str() == Some("egress");
-        let result = match (egress, authorize) {
-            (false, true) => ec2
-                .authorize_security_group_ingress()
-                .group_id(&group_id)
-                .set_ip_permissions(permissions)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            (true, true) => ec2
-                .authorize_security_group_egress()
-                .group_id(&group_id)
-                .set_ip_permissions(permissions)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            (false, false) => ec2
-                .revoke_security_group_ingress()
-                .group_id(&group_id)
-                .set_ip_permissions(permissions)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-            (true, false) => ec2
-                .revoke_security_group_egress()
-                .group_id(&group_id)
-                .set_ip_permissions(permissions)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error),
-        };
+        let permissions = permissions(&atoms, &group_id);
+        let result = send_permissions(ec2, &group_id, egress, authorize, permissions).await;
         match result {
             Err(error) if !authorize && (has_code(&error, "InvalidPermission.NotFound") || crate::error::is_not_found(&error)) => Ok(()),
             Err(error) if authorize && has_code(&error, "InvalidPermission.Duplicate") => Err(error.context(&format!(
