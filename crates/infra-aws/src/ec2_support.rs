@@ -166,6 +166,37 @@ pub(crate) fn optional_string(text: Option<&str>) -> Value {
     text.map(Value::string).unwrap_or(Value::Null)
 }
 
+/// `(added, removed)` between the prior and planned values of a set attribute. An unknown or
+/// unset planned set (left to AWS) changes nothing.
+pub(crate) fn set_changes(
+    prior: &Value,
+    planned: &Value,
+    name: &str,
+) -> (Vec<String>, Vec<String>) {
+    if !planned.get(name).is_wholly_known() || planned.get(name).is_null() {
+        return (Vec::new(), Vec::new());
+    }
+    let before = string_list(prior, name);
+    let after = string_list(planned, name);
+    (
+        after
+            .iter()
+            .filter(|v| !before.contains(v))
+            .cloned()
+            .collect(),
+        before
+            .iter()
+            .filter(|v| !after.contains(v))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// `Some(items)` unless empty (a request member left out rather than sent empty).
+pub(crate) fn non_empty_list(items: Vec<String>) -> Option<Vec<String>> {
+    (!items.is_empty()).then_some(items)
+}
+
 pub(crate) fn string_values<I, S>(items: I) -> Value
 where
     I: IntoIterator<Item = S>,

@@ -66,8 +66,9 @@ use infra_core::{
 use crate::app_support::blocks;
 use crate::ec2_support::{
     chunks_of, client_token, filter, in_prior_order, integer_attribute, known_ids,
-    managed_tag_filters, non_empty_attribute, optional_string, string_attribute, string_list,
-    string_values, tag_entries, tag_specification, update_tags, wait_for, whole_object,
+    managed_tag_filters, non_empty_attribute, non_empty_list, optional_string, set_changes,
+    string_attribute, string_list, string_values, tag_entries, tag_specification, update_tags,
+    wait_for, whole_object,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -741,10 +742,6 @@ fn regional_problems(config: &Value) -> Vec<(String, String)> {
 
 // ---- Requests ----
 
-fn non_empty_list(items: Vec<String>) -> Option<Vec<String>> {
-    (!items.is_empty()).then_some(items)
-}
-
 /// `secondary_private_ip_address_count` to send; like the provider, a count of zero is not.
 fn secondary_address_count(planned: &Value) -> Option<i32> {
     integer_attribute(planned, "secondary_private_ip_address_count")
@@ -775,28 +772,6 @@ fn zone_address_request(item: &Value) -> AvailabilityZoneAddress {
         .set_availability_zone(zone)
         .set_availability_zone_id(zone_id)
         .build()
-}
-
-/// `(added, removed)` between the prior and planned values of a set attribute. An unknown or
-/// unset planned set (left to AWS) changes nothing.
-fn set_changes(prior: &Value, planned: &Value, name: &str) -> (Vec<String>, Vec<String>) {
-    if !planned.get(name).is_wholly_known() || planned.get(name).is_null() {
-        return (Vec::new(), Vec::new());
-    }
-    let before = string_list(prior, name);
-    let after = string_list(planned, name);
-    (
-        after
-            .iter()
-            .filter(|v| !before.contains(v))
-            .cloned()
-            .collect(),
-        before
-            .iter()
-            .filter(|v| !after.contains(v))
-            .cloned()
-            .collect(),
-    )
 }
 
 fn is_regional(value: &Value) -> bool {

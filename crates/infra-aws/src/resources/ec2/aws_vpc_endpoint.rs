@@ -27,9 +27,9 @@ use infra_core::{
 
 use crate::ec2_support::{
     bool_attribute, client_token, copy_attributes, describe_by_ids, filter, has_code,
-    managed_tag_filters, non_empty_attribute, optional_string, single_block, string_attribute,
-    string_list, string_values, tag_entries, tag_specification, update_tags, wait_for,
-    whole_object,
+    managed_tag_filters, non_empty_attribute, non_empty_list, optional_string, set_changes,
+    single_block, string_attribute, string_list, string_values, tag_entries, tag_specification,
+    update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -458,32 +458,6 @@ fn subnet_configurations(planned: &Value) -> Option<Vec<SubnetConfiguration>> {
     )
 }
 
-/// `(added, removed)` between the prior and planned values of a set attribute. An unknown
-/// planned set (left to AWS) changes nothing.
-fn set_changes(prior: &Value, planned: &Value, name: &str) -> (Vec<String>, Vec<String>) {
-    if !planned.get(name).is_wholly_known() || planned.get(name).is_null() {
-        return (Vec::new(), Vec::new());
-    }
-    let before = string_list(prior, name);
-    let after = string_list(planned, name);
-    (
-        after
-            .iter()
-            .filter(|v| !before.contains(v))
-            .cloned()
-            .collect(),
-        before
-            .iter()
-            .filter(|v| !after.contains(v))
-            .cloned()
-            .collect(),
-    )
-}
-
-fn non_empty(items: Vec<String>) -> Option<Vec<String>> {
-    (!items.is_empty()).then_some(items)
-}
-
 #[async_trait::async_trait]
 impl ResourceType for AwsVpcEndpoint {
     fn name(&self) -> &'static str {
@@ -551,9 +525,9 @@ impl ResourceType for AwsVpcEndpoint {
                 non_empty_attribute(planned, "ip_address_type")
                     .map(|t| IpAddressType::from(t.as_str())),
             )
-            .set_route_table_ids(non_empty(string_list(planned, "route_table_ids")))
-            .set_subnet_ids(non_empty(string_list(planned, "subnet_ids")))
-            .set_security_group_ids(non_empty(string_list(planned, "security_group_ids")))
+            .set_route_table_ids(non_empty_list(string_list(planned, "route_table_ids")))
+            .set_subnet_ids(non_empty_list(string_list(planned, "subnet_ids")))
+            .set_security_group_ids(non_empty_list(string_list(planned, "security_group_ids")))
             .set_dns_options(dns_options_request(planned))
             .set_subnet_configurations(subnet_configurations(planned))
             .tag_specifications(tag_specification(
@@ -588,12 +562,12 @@ impl ResourceType for AwsVpcEndpoint {
         let mut request = ec2
             .modify_vpc_endpoint()
             .vpc_endpoint_id(&id)
-            .set_add_route_table_ids(non_empty(add_tables))
-            .set_remove_route_table_ids(non_empty(remove_tables))
-            .set_add_subnet_ids(non_empty(add_subnets))
-            .set_remove_subnet_ids(non_empty(remove_subnets))
-            .set_add_security_group_ids(non_empty(add_groups))
-            .set_remove_security_group_ids(non_empty(remove_groups));
+            .set_add_route_table_ids(non_empty_list(add_tables))
+            .set_remove_route_table_ids(non_empty_list(remove_tables))
+            .set_add_subnet_ids(non_empty_list(add_subnets))
+            .set_remove_subnet_ids(non_empty_list(remove_subnets))
+            .set_add_security_group_ids(non_empty_list(add_groups))
+            .set_remove_security_group_ids(non_empty_list(remove_groups));
         let mut changed = request.get_add_route_table_ids().is_some()
             || request.get_remove_route_table_ids().is_some()
             || request.get_add_subnet_ids().is_some()
