@@ -212,7 +212,7 @@ async fn plan_and_confirm(
     if args.plan.json {
         crate::json_ui::plan(&planned.plan);
     } else {
-        print!("{}", infra_render::plan_text(&planned.plan, work.style));
+        super::plan::print_plan_text(&planned.plan, work.style);
     }
     session::report(
         &infra_core::Diagnostics(planned.plan.warnings.clone()),

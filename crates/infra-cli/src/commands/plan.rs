@@ -52,7 +52,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     if args.json {
         crate::json_ui::plan(&planned.plan);
     } else {
-        print!("{}", infra_render::plan_text(&planned.plan, work.style));
+        print_plan_text(&planned.plan, work.style);
     }
     session::report(
         &infra_core::Diagnostics(planned.plan.warnings.clone()),
@@ -74,11 +74,15 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
         eprintln!("AWS requests: {}", aws.requests.count());
         eprintln!("{}", infra_state::written::summary());
     }
-    Ok(if args.detailed_exitcode && planned.plan.has_changes() {
+    let exit = if args.detailed_exitcode && planned.plan.has_changes() {
         Exit::Changes
     } else {
         Exit::Ok
-    })
+    };
+    session::left_to_exit(planned);
+    session::left_to_exit(evaluator);
+    session::left_to_exit(config);
+    Ok(exit)
 }
 
 /// `-generate-config-out=FILE`: for every `import` target without a `resource` block, reads
@@ -522,4 +526,16 @@ fn parse_addresses(flag: &str, texts: &[String]) -> Result<Vec<Address>, Diagnos
         }
     }
     diagnostics.into_result(addresses)
+}
+
+/// The plan's text on standard output, written as it is rendered (infra_render::plan_text_pieces).
+/// A closed output (`infra plan | head`) ends the writing, as it would end Terraform's.
+pub(crate) fn print_plan_text(plan: &infra_engine::plan::Plan, style: infra_render::Style) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let mut open = true;
+    infra_render::plan_text_pieces(plan, style, |piece| {
+        open = open && stdout.write_all(piece.as_bytes()).is_ok();
+    });
+    let _ = stdout.flush();
 }
