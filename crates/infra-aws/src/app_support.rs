@@ -245,6 +245,24 @@ pub fn is_missing(error: &ProviderError) -> bool {
         )
 }
 
+/// A delete's answer as its outcome: an object already gone (a not-found answer, as
+/// [`is_missing`] knows it) is deleted too.
+pub fn deleted_or_missing<T>(answer: Result<T, ProviderError>) -> Result<(), ProviderError> {
+    deleted_or_gone(answer, is_missing)
+}
+
+/// A delete's answer as its outcome, where `is_gone` tells the service's answers for an object
+/// already gone.
+pub fn deleted_or_gone<T>(
+    answer: Result<T, ProviderError>,
+    is_gone: impl Fn(&ProviderError) -> bool,
+) -> Result<(), ProviderError> {
+    match answer {
+        Err(error) if !is_gone(&error) => Err(error),
+        _ => Ok(()),
+    }
+}
+
 /// The one object `value` names, read as refresh reads it: what a create whose natural key is
 /// its arguments (an attachment, an association) finds after a lost answer.
 pub async fn read_one(

@@ -2,10 +2,15 @@
 //! Resource Groups Tagging API call (their describe calls return no tags).
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
 
-use infra_core::{ProviderError, Value};
+use aws_sdk_cloudwatchlogs::Client as LogsClient;
+use infra_core::{Operation, ProviderError, ResourceType, Schema, Value};
 
-use crate::app_support::string;
+use crate::app_support::{deleted_or_missing, string, vanished};
+use crate::Aws;
 
 use crate::clients::Clients;
 use crate::error::aws_error;
@@ -143,6 +148,61 @@ pub fn log_group_and_name(value: &Value) -> Option<(String, String)> {
     Some((string(value, "log_group_name")?, string(value, "name")?))
 }
 
+/// The objects found in log groups (streams, metric filters, subscription filters), by
+/// `(log_group_name, name)`: `list` is called once per group with the names wanted from it and
+/// answers the group's objects (a group that is gone answers none, see [`log_group_pages!`]);
+/// only those of a wanted name are kept.
+pub async fn describe_in_log_groups<T, Fut>(
+    keys: &[(String, String)],
+    name_of: impl Fn(&T) -> Option<&str>,
+    list: impl Fn(String, Vec<String>) -> Fut,
+) -> Result<BTreeMap<(String, String), T>, ProviderError>
+where
+    Fut: Future<Output = Result<Vec<T>, ProviderError>>,
+{
+    let mut out = BTreeMap::new();
+    for (group, names) in by_log_group(keys) {
+        for object in list(group.clone(), names.clone()).await? {
+            let Some(name) = name_of(&object).map(str::to_string) else {
+                continue;
+            };
+            if names.contains(&name) {
+                out.insert((group.clone(), name), object);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every item of every page of a CloudWatch Logs listing within one log group:
+/// `log_group_pages!(request, items)` pages through `request.into_paginator()` and gathers each
+/// page's `items()`; a not-found answer (the group is gone) ends the listing, any other error
+/// is the caller's (`return Err`). A macro because each paginator is its own SDK type.
+macro_rules! log_group_pages {
+    ($request:expr, $items:ident) => {{
+        let mut items = Vec::new();
+        let mut pages = $request.into_paginator().send();
+        while let Some(page) = pages.next().await {
+            match page.map_err($crate::error::aws_error) {
+                Ok(page) => items.extend(page.$items().iter().cloned()),
+                Err(error) if $crate::app_support::is_missing(&error) => break,
+                Err(error) => return Err(error),
+            }
+        }
+        items
+    }};
+}
+pub(crate) use log_group_pages;
+
+/// The value an import starts from for an object named within a log group.
+pub fn imported_in_log_group(id: String, group: String, name: String) -> Value {
+    Value::map([
+        ("id", Value::string(id)),
+        ("name", Value::string(name)),
+        ("log_group_name", Value::string(group)),
+    ])
+}
+
 /// Each prior object's refreshed value: the one `found` holds under its log group and name, as
 /// `to_value` (given the group) makes it, or `None` where it is gone.
 pub fn found_in_log_groups<T>(
@@ -157,6 +217,168 @@ pub fn found_in_log_groups<T>(
             found.get(&key).map(|object| to_value(&key.0, object))
         })
         .collect()
+}
+
+/// What differs between the objects named within a log group (streams, metric filters,
+/// subscription filters): names and API calls. [`InLogGroup`] is the one resource type over
+/// them: refresh lists each log group once ([`describe_in_log_groups`]); a delete's not-found
+/// answer is done; they take no tags, so crash recovery reads the object of the planned group
+/// and name (the create wrote it: a Put* call replaces an object of that name with the same
+/// configuration, and CreateLogStream refuses an existing name).
+#[async_trait::async_trait]
+pub trait LogGroupMember: Send + Sync + 'static {
+    type Object: Send + Sync;
+    /// The Terraform type name.
+    const TYPE_NAME: &'static str;
+    /// The object's name in messages ("log stream").
+    const KIND: &'static str;
+    /// Whether an update writes the object again (the filters: their Put* call replaces one in
+    /// place), or only reads it back (a stream: every argument forces a new one).
+    const WRITES_ON_UPDATE: bool;
+    fn schema() -> Schema;
+    fn validate(_config: &Value) -> Vec<(String, String)> {
+        vec![]
+    }
+    fn normalize(_value: &mut Value) {}
+    fn name_of(object: &Self::Object) -> Option<&str>;
+    fn to_value(group: &str, object: &Self::Object) -> Value;
+    /// The objects of `group`, narrowed to `names` where the API can (see
+    /// [`log_group_pages!`]).
+    async fn list(
+        client: &LogsClient,
+        group: String,
+        names: Vec<String>,
+    ) -> Result<Vec<Self::Object>, ProviderError>;
+    /// Creates (or replaces) the planned object.
+    async fn write(
+        client: &LogsClient,
+        group: &str,
+        name: &str,
+        planned: &Value,
+    ) -> Result<(), ProviderError>;
+    /// The delete call's answer (not-found is done: [`deleted_or_missing`]).
+    async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError>;
+    /// The value an import of Terraform's import ID starts from.
+    fn import_prior(id: &str) -> Result<Value, ProviderError>;
+}
+
+/// A resource type of objects named within a log group, over one [`LogGroupMember`].
+pub struct InLogGroup<M> {
+    aws: Arc<Aws>,
+    schema: Schema,
+    member: PhantomData<M>,
+}
+
+impl<M: LogGroupMember> InLogGroup<M> {
+    pub fn new(aws: Arc<Aws>) -> InLogGroup<M> {
+        InLogGroup {
+            aws,
+            schema: M::schema(),
+            member: PhantomData,
+        }
+    }
+
+    /// The objects found, by `(group, name)`: one listing per group.
+    async fn describe(
+        &self,
+        keys: &[(String, String)],
+    ) -> Result<BTreeMap<(String, String), M::Object>, ProviderError> {
+        let client = &self.aws.clients().await.logs;
+        describe_in_log_groups(keys, M::name_of, |group, names| {
+            M::list(client, group, names)
+        })
+        .await
+    }
+
+    async fn read_one(&self, group: &str, name: &str) -> Result<Option<Value>, ProviderError> {
+        let key = (group.to_string(), name.to_string());
+        Ok(self
+            .describe(std::slice::from_ref(&key))
+            .await?
+            .remove(&key)
+            .map(|object| M::to_value(group, &object)))
+    }
+
+    async fn write(&self, planned: &Value) -> Result<Value, ProviderError> {
+        let (group, name) = log_group_and_name(planned).ok_or_else(|| {
+            ProviderError::new(format!("{} needs a name and group", M::TYPE_NAME))
+        })?;
+        M::write(&self.aws.clients().await.logs, &group, &name, planned).await?;
+        self.read_one(&group, &name)
+            .await?
+            .ok_or_else(|| vanished(M::KIND, &name))
+    }
+}
+
+#[async_trait::async_trait]
+impl<M: LogGroupMember> ResourceType for InLogGroup<M> {
+    fn name(&self) -> &'static str {
+        M::TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        M::validate(config)
+    }
+
+    fn normalize(&self, value: &mut Value) {
+        M::normalize(value)
+    }
+
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        self.write(planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        if M::WRITES_ON_UPDATE {
+            return self.write(planned).await;
+        }
+        let (group, name) = log_group_and_name(prior)
+            .ok_or_else(|| ProviderError::new(format!("{} has no key in state", M::TYPE_NAME)))?;
+        self.read_one(&group, &name)
+            .await?
+            .ok_or_else(|| vanished(M::KIND, &name))
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some((group, name)) = log_group_and_name(prior) else {
+            return Ok(());
+        };
+        deleted_or_missing(M::delete(&self.aws.clients().await.logs, group, name).await)
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let keys: Vec<(String, String)> = prior.iter().filter_map(log_group_and_name).collect();
+        let found = self.describe(&keys).await?;
+        Ok(found_in_log_groups(prior, &found, M::to_value))
+    }
+
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        M::import_prior(id)
+    }
+
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        match log_group_and_name(planned) {
+            Some((group, name)) => self.read_one(&group, &name).await,
+            None => Ok(None),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -47,9 +47,9 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use super::{as_configured, at_live_colour, read_following_colours};
+use super::{as_configured, at_live_colour, names_by_namespace, read_following_colours};
 use crate::app_support::{
-    blocks, boolean, int, is_missing, non_empty, number, single, string, string_list, text,
+    blocks, boolean, deleted_or_missing, int, non_empty, number, single, string, string_list, text,
     vanished,
 };
 use crate::error::aws_error;
@@ -237,13 +237,10 @@ impl AwsAppautoscalingPolicy {
     /// names.
     async fn describe(&self, keys: &[Key]) -> Result<BTreeMap<Key, ScalingPolicy>, ProviderError> {
         let client = &self.aws.clients().await.appautoscaling;
-        let mut by_namespace: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for (name, namespace, _, _) in keys {
-            let names = by_namespace.entry(namespace.as_str()).or_default();
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
+        let by_namespace = names_by_namespace(
+            keys.iter()
+                .map(|(name, namespace, _, _)| (namespace.as_str(), name)),
+        );
         let mut out = BTreeMap::new();
         for (namespace, names) in by_namespace {
             for chunk in names.chunks(NAMES_PER_CALL) {
@@ -409,46 +406,63 @@ fn customized_of(block: &Value) -> Result<CustomizedMetricSpecification, Provide
         .build())
 }
 
+/// Builds a metric data query (target tracking's or predictive scaling's: the same block and
+/// request shape in different SDK types) from its configuration block; `$dimensions` is the
+/// provider's name of the dimension blocks in each (`dimensions`, `dimension`).
+macro_rules! metric_data_query_of {
+    ($query:expr, $dimensions:literal, $Query:ident, $Stat:ident, $Metric:ident, $Dimension:ident) => {{
+        let query: &Value = $query;
+        let stat = single(query, "metric_stat")
+            .map(|s| {
+                let metric = single(s, "metric")
+                    .map(|m| {
+                        let dimensions = blocks(m, $dimensions)
+                            .iter()
+                            .map(|d| {
+                                $Dimension::builder()
+                                    .set_name(string(d, "name"))
+                                    .set_value(string(d, "value"))
+                                    .build()
+                                    .map_err(build_error)
+                            })
+                            .collect::<Result<Vec<_>, _>>()?;
+                        Ok::<_, ProviderError>(
+                            $Metric::builder()
+                                .set_metric_name(non_empty(m, "metric_name"))
+                                .set_namespace(non_empty(m, "namespace"))
+                                .set_dimensions((!dimensions.is_empty()).then_some(dimensions))
+                                .build(),
+                        )
+                    })
+                    .transpose()?;
+                $Stat::builder()
+                    .set_metric(metric)
+                    .set_stat(string(s, "stat"))
+                    .set_unit(non_empty(s, "unit"))
+                    .build()
+                    .map_err(build_error)
+            })
+            .transpose()?;
+        $Query::builder()
+            .set_id(string(query, "id"))
+            .set_expression(non_empty(query, "expression"))
+            .set_label(non_empty(query, "label"))
+            .set_return_data(boolean(query, "return_data"))
+            .set_metric_stat(stat)
+            .build()
+            .map_err(build_error)
+    }};
+}
+
 fn query_of(query: &Value) -> Result<TargetTrackingMetricDataQuery, ProviderError> {
-    let stat = single(query, "metric_stat")
-        .map(|s| {
-            let metric = single(s, "metric")
-                .map(|m| {
-                    let dimensions = blocks(m, "dimensions")
-                        .iter()
-                        .map(|d| {
-                            TargetTrackingMetricDimension::builder()
-                                .set_name(string(d, "name"))
-                                .set_value(string(d, "value"))
-                                .build()
-                                .map_err(build_error)
-                        })
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok::<_, ProviderError>(
-                        TargetTrackingMetric::builder()
-                            .set_metric_name(non_empty(m, "metric_name"))
-                            .set_namespace(non_empty(m, "namespace"))
-                            .set_dimensions((!dimensions.is_empty()).then_some(dimensions))
-                            .build(),
-                    )
-                })
-                .transpose()?;
-            TargetTrackingMetricStat::builder()
-                .set_metric(metric)
-                .set_stat(string(s, "stat"))
-                .set_unit(non_empty(s, "unit"))
-                .build()
-                .map_err(build_error)
-        })
-        .transpose()?;
-    TargetTrackingMetricDataQuery::builder()
-        .set_id(string(query, "id"))
-        .set_expression(non_empty(query, "expression"))
-        .set_label(non_empty(query, "label"))
-        .set_return_data(boolean(query, "return_data"))
-        .set_metric_stat(stat)
-        .build()
-        .map_err(build_error)
+    metric_data_query_of!(
+        query,
+        "dimensions",
+        TargetTrackingMetricDataQuery,
+        TargetTrackingMetricStat,
+        TargetTrackingMetric,
+        TargetTrackingMetricDimension
+    )
 }
 
 /// A predictive metric specification's `target_value` (a float kept as text), as a number.
@@ -546,45 +560,14 @@ fn predictive_customized_of(
 }
 
 fn predictive_query_of(query: &Value) -> Result<PredictiveScalingMetricDataQuery, ProviderError> {
-    let stat = single(query, "metric_stat")
-        .map(|s| {
-            let metric = single(s, "metric")
-                .map(|m| {
-                    let dimensions = blocks(m, "dimension")
-                        .iter()
-                        .map(|d| {
-                            PredictiveScalingMetricDimension::builder()
-                                .set_name(string(d, "name"))
-                                .set_value(string(d, "value"))
-                                .build()
-                                .map_err(build_error)
-                        })
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok::<_, ProviderError>(
-                        PredictiveScalingMetric::builder()
-                            .set_metric_name(non_empty(m, "metric_name"))
-                            .set_namespace(non_empty(m, "namespace"))
-                            .set_dimensions((!dimensions.is_empty()).then_some(dimensions))
-                            .build(),
-                    )
-                })
-                .transpose()?;
-            PredictiveScalingMetricStat::builder()
-                .set_metric(metric)
-                .set_stat(string(s, "stat"))
-                .set_unit(non_empty(s, "unit"))
-                .build()
-                .map_err(build_error)
-        })
-        .transpose()?;
-    PredictiveScalingMetricDataQuery::builder()
-        .set_id(string(query, "id"))
-        .set_expression(non_empty(query, "expression"))
-        .set_label(non_empty(query, "label"))
-        .set_return_data(boolean(query, "return_data"))
-        .set_metric_stat(stat)
-        .build()
-        .map_err(build_error)
+    metric_data_query_of!(
+        query,
+        "dimension",
+        PredictiveScalingMetricDataQuery,
+        PredictiveScalingMetricStat,
+        PredictiveScalingMetric,
+        PredictiveScalingMetricDimension
+    )
 }
 
 /// A bound as the provider stores it: the number's shortest text, or null.
@@ -649,40 +632,44 @@ fn step_value(step: &StepScalingPolicyConfiguration) -> Value {
     ])
 }
 
-fn query_value(query: &TargetTrackingMetricDataQuery) -> Value {
-    let stat = query
-        .metric_stat()
-        .map(|s| {
-            let metric = s
-                .metric()
-                .map(|m| {
-                    vec![Value::map([
-                        ("metric_name", text(m.metric_name())),
-                        ("namespace", text(m.namespace())),
-                        (
-                            "dimensions",
-                            dimensions_value(m.dimensions().iter().map(|d| (d.name(), d.value()))),
-                        ),
-                    ])]
-                })
-                .unwrap_or_default();
-            vec![Value::map([
+/// A metric data query as the provider stores it (target tracking's or predictive scaling's:
+/// the same block in different SDK types); `$dimensions` is the provider's name of its
+/// dimension blocks (`dimensions`, `dimension`).
+macro_rules! metric_data_query_value {
+    ($query:expr, $dimensions:literal) => {{
+        let query = $query;
+        let stat = query.metric_stat().map(|s| {
+            let metric = s.metric().map(|m| {
+                Value::map([
+                    ("metric_name", text(m.metric_name())),
+                    ("namespace", text(m.namespace())),
+                    (
+                        $dimensions,
+                        dimensions_value(m.dimensions().iter().map(|d| (d.name(), d.value()))),
+                    ),
+                ])
+            });
+            Value::map([
                 ("stat", Value::string(s.stat())),
                 ("unit", text(s.unit())),
-                ("metric", Value::List(metric)),
-            ])]
-        })
-        .unwrap_or_default();
-    Value::map([
-        ("id", Value::string(query.id())),
-        ("expression", text(query.expression())),
-        ("label", text(query.label())),
-        (
-            "return_data",
-            query.return_data().map(Value::Bool).unwrap_or(Value::Null),
-        ),
-        ("metric_stat", Value::List(stat)),
-    ])
+                ("metric", Value::List(metric.into_iter().collect())),
+            ])
+        });
+        Value::map([
+            ("id", Value::string(query.id())),
+            ("expression", text(query.expression())),
+            ("label", text(query.label())),
+            (
+                "return_data",
+                query.return_data().map(Value::Bool).unwrap_or(Value::Null),
+            ),
+            ("metric_stat", Value::List(stat.into_iter().collect())),
+        ])
+    }};
+}
+
+fn query_value(query: &TargetTrackingMetricDataQuery) -> Value {
+    metric_data_query_value!(query, "dimensions")
 }
 
 fn tracking_value(tracking: &TargetTrackingScalingPolicyConfiguration) -> Value {
@@ -752,33 +739,7 @@ fn predefined_value(metric: Option<(&str, Option<&str>)>) -> Value {
 }
 
 fn predictive_query_value(query: &PredictiveScalingMetricDataQuery) -> Value {
-    let stat = query.metric_stat().map(|s| {
-        let metric = s.metric().map(|m| {
-            Value::map([
-                ("metric_name", text(m.metric_name())),
-                ("namespace", text(m.namespace())),
-                (
-                    "dimension",
-                    dimensions_value(m.dimensions().iter().map(|d| (d.name(), d.value()))),
-                ),
-            ])
-        });
-        Value::map([
-            ("stat", Value::string(s.stat())),
-            ("unit", text(s.unit())),
-            ("metric", Value::List(metric.into_iter().collect())),
-        ])
-    });
-    Value::map([
-        ("id", Value::string(query.id())),
-        ("expression", text(query.expression())),
-        ("label", text(query.label())),
-        (
-            "return_data",
-            query.return_data().map(Value::Bool).unwrap_or(Value::Null),
-        ),
-        ("metric_stat", Value::List(stat.into_iter().collect())),
-    ])
+    metric_data_query_value!(query, "dimension")
 }
 
 /// A customized predictive metric block: one object of metric data queries, or none.
@@ -1110,24 +1071,20 @@ impl ResourceType for AwsAppautoscalingPolicy {
         else {
             return Ok(());
         };
-        match self
-            .aws
-            .clients()
-            .await
-            .appautoscaling
-            .delete_scaling_policy()
-            .policy_name(name)
-            .service_namespace(ServiceNamespace::from(namespace.as_str()))
-            .resource_id(resource)
-            .scalable_dimension(ScalableDimension::from(dimension.as_str()))
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_missing(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_missing(
+            self.aws
+                .clients()
+                .await
+                .appautoscaling
+                .delete_scaling_policy()
+                .policy_name(name)
+                .service_namespace(ServiceNamespace::from(namespace.as_str()))
+                .resource_id(resource)
+                .scalable_dimension(ScalableDimension::from(dimension.as_str()))
+                .send()
+                .await
+                .map_err(aws_error),
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

@@ -24,8 +24,8 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use super::{as_configured, at_live_colour, read_following_colours};
-use crate::app_support::{non_empty, single, string, text, vanished};
+use super::{as_configured, at_live_colour, names_by_namespace, read_following_colours};
+use crate::app_support::{deleted_or_missing, non_empty, single, string, text, vanished};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -77,13 +77,10 @@ impl AwsAppautoscalingScheduledAction {
         keys: &[Key],
     ) -> Result<BTreeMap<Key, ScheduledAction>, ProviderError> {
         let client = &self.aws.clients().await.appautoscaling;
-        let mut by_namespace: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for (name, namespace, _, _) in keys {
-            let names = by_namespace.entry(namespace.as_str()).or_default();
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
+        let by_namespace = names_by_namespace(
+            keys.iter()
+                .map(|(name, namespace, _, _)| (namespace.as_str(), name)),
+        );
         let mut out = BTreeMap::new();
         for (namespace, names) in by_namespace {
             for chunk in names.chunks(NAMES_PER_CALL) {
@@ -300,24 +297,20 @@ impl ResourceType for AwsAppautoscalingScheduledAction {
         else {
             return Ok(());
         };
-        match self
-            .aws
-            .clients()
-            .await
-            .appautoscaling
-            .delete_scheduled_action()
-            .scheduled_action_name(name)
-            .service_namespace(ServiceNamespace::from(namespace.as_str()))
-            .resource_id(resource)
-            .scalable_dimension(ScalableDimension::from(dimension.as_str()))
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if crate::app_support::is_missing(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_missing(
+            self.aws
+                .clients()
+                .await
+                .appautoscaling
+                .delete_scheduled_action()
+                .scheduled_action_name(name)
+                .service_namespace(ServiceNamespace::from(namespace.as_str()))
+                .resource_id(resource)
+                .scalable_dimension(ScalableDimension::from(dimension.as_str()))
+                .send()
+                .await
+                .map_err(aws_error),
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

@@ -24,7 +24,7 @@ use aws_sdk_applicationautoscaling::types::{
 };
 use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use super::{as_configured, at_live_colour, read_following_colours};
+use super::{as_configured, at_live_colour, names_by_namespace, read_following_colours};
 use crate::app_support::{
     boolean, int, number, set_tags, single, string, tag_changes, text, vanished,
 };
@@ -86,13 +86,10 @@ impl AwsAppautoscalingTarget {
         keys: &[Key],
     ) -> Result<BTreeMap<Key, (ScalableTarget, Vec<(String, String)>)>, ProviderError> {
         let client = &self.aws.clients().await.appautoscaling;
-        let mut by_namespace: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for (namespace, resource, _) in keys {
-            let resources = by_namespace.entry(namespace.as_str()).or_default();
-            if !resources.contains(resource) {
-                resources.push(resource.clone());
-            }
-        }
+        let by_namespace = names_by_namespace(
+            keys.iter()
+                .map(|(namespace, resource, _)| (namespace.as_str(), resource)),
+        );
         let mut found = BTreeMap::new();
         for (namespace, resources) in by_namespace {
             for chunk in resources.chunks(RESOURCE_IDS_PER_CALL) {

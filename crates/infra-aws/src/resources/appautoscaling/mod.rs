@@ -6,6 +6,7 @@
 //! live colour), read it wherever it is registered and show the configured resource ID, and the
 //! deployment moves it when the live colour changes ([`move_ecs_service_scaling`]).
 
+use std::collections::BTreeMap;
 use std::future::Future;
 
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ScalableTarget, ServiceNamespace};
@@ -37,6 +38,21 @@ fn ecs_service_of(value: &Value) -> Option<(String, String)> {
     let resource = string(value, "resource_id")?;
     let (cluster, service) = resource.strip_prefix("service/")?.split_once('/')?;
     Some((cluster.to_string(), service.to_string()))
+}
+
+/// The distinct names (policy or action names, resource IDs) wanted in each service namespace,
+/// from `(namespace, name)` pairs: each namespace is described once, its names in chunks.
+pub(crate) fn names_by_namespace<'k>(
+    pairs: impl Iterator<Item = (&'k str, &'k String)>,
+) -> BTreeMap<&'k str, Vec<String>> {
+    let mut by_namespace: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (namespace, name) in pairs {
+        let names = by_namespace.entry(namespace).or_default();
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    by_namespace
 }
 
 fn with_resource_id(value: &Value, resource_id: &str) -> Value {

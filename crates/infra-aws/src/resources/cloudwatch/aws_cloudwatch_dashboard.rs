@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{canonical_json, is_missing, same_json, string, text, vanished};
+use crate::app_support::{
+    canonical_json, deleted_or_missing, is_missing, same_json, string, text, vanished,
+};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -120,21 +122,17 @@ impl ResourceType for AwsCloudwatchDashboard {
         let Some(name) = string(prior, "dashboard_name") else {
             return Ok(());
         };
-        match self
-            .aws
-            .clients()
-            .await
-            .cloudwatch
-            .delete_dashboards()
-            .dashboard_names(name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_missing(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_missing(
+            self.aws
+                .clients()
+                .await
+                .cloudwatch
+                .delete_dashboards()
+                .dashboard_names(name)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

@@ -23,8 +23,8 @@ use aws_sdk_cloudwatchlogs::types::{LogGroup, LogGroupClass};
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, by_key, changed, copy_attributes, has_managed_tags, int, is_missing, keys_of,
-    non_empty, number, set_tags, string, tag_changes, text, vanished,
+    boolean, by_key, changed, copy_attributes, deleted_or_missing, has_managed_tags, int,
+    is_missing, keys_of, non_empty, number, set_tags, string, tag_changes, text, vanished,
 };
 use crate::cloudwatch_support::tagging_tags;
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -362,17 +362,14 @@ impl ResourceType for AwsCloudwatchLogGroup {
         if boolean(prior, "skip_destroy") == Some(true) {
             return Ok(());
         }
-        match client
-            .delete_log_group()
-            .log_group_name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_missing(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_missing(
+            client
+                .delete_log_group()
+                .log_group_name(&name)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

@@ -9,28 +9,31 @@
 //!
 //! moto does not return `apply_on_transformed_logs`, so drift on it is not seen in tests.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_cloudwatchlogs::types::{MetricFilter, MetricTransformation, StandardUnit};
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use aws_sdk_cloudwatchlogs::Client as LogsClient;
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{boolean, is_missing, non_empty, single, string, text, vanished};
+use crate::app_support::{boolean, non_empty, single, string, text};
 use crate::cloudwatch_support::{
-    by_log_group, common_prefix, found_in_log_groups, log_group_and_name, two_part_id, UNITS,
+    common_prefix, imported_in_log_group, log_group_pages, two_part_id, InLogGroup, LogGroupMember,
+    UNITS,
 };
 use crate::error::aws_error;
-use crate::Aws;
 
-pub struct AwsCloudwatchLogMetricFilter {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsCloudwatchLogMetricFilter = InLogGroup<MetricFilters>;
 
-impl AwsCloudwatchLogMetricFilter {
-    pub fn new(aws: Arc<Aws>) -> AwsCloudwatchLogMetricFilter {
+/// Metric filters as a [`LogGroupMember`].
+pub struct MetricFilters;
+
+#[async_trait::async_trait]
+impl LogGroupMember for MetricFilters {
+    type Object = MetricFilter;
+    const TYPE_NAME: &'static str = "aws_cloudwatch_log_metric_filter";
+    const KIND: &'static str = "metric filter";
+    /// PutMetricFilter replaces the filter in place.
+    const WRITES_ON_UPDATE: bool = true;
+
+    fn schema() -> Schema {
         let transformation = Schema::new()
             .attr(Attribute::required("name", Type::String))
             .attr(Attribute::required("namespace", Type::String))
@@ -43,7 +46,7 @@ impl AwsCloudwatchLogMetricFilter {
                     .default(Value::string("None"))
                     .check(Check::OneOf(UNITS)),
             );
-        let schema = Schema::new()
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
             .attr(Attribute::required("log_group_name", Type::String).force_new())
@@ -52,75 +55,81 @@ impl AwsCloudwatchLogMetricFilter {
                 "apply_on_transformed_logs",
                 Type::Bool,
             ))
-            .block(Block::single("metric_transformation", transformation).required());
-        AwsCloudwatchLogMetricFilter { aws, schema }
+            .block(Block::single("metric_transformation", transformation).required())
     }
 
-    /// The filters found, by `(group, name)`: one DescribeMetricFilters walk per group.
-    async fn describe(
-        &self,
-        keys: &[(String, String)],
-    ) -> Result<BTreeMap<(String, String), MetricFilter>, ProviderError> {
-        let client = &self.aws.clients().await.logs;
-        let mut out = BTreeMap::new();
-        for (group, names) in by_log_group(keys) {
-            let prefix = common_prefix(&names);
-            let mut request = client.describe_metric_filters().log_group_name(&group);
-            if !prefix.is_empty() {
-                request = request.filter_name_prefix(&prefix);
-            }
-            let mut pages = request.into_paginator().send();
-            while let Some(page) = pages.next().await {
-                let page = match page.map_err(aws_error) {
-                    Ok(page) => page,
-                    Err(error) if is_missing(&error) => break,
-                    Err(error) => return Err(error),
-                };
-                for filter in page.metric_filters() {
-                    let Some(name) = filter.filter_name() else {
-                        continue;
-                    };
-                    if names.iter().any(|n| n == name) {
-                        out.insert((group.clone(), name.to_string()), filter.clone());
-                    }
-                }
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        check(config)
+    }
+
+    /// The provider stores the pattern trimmed.
+    fn normalize(value: &mut Value) {
+        if let Some(map) = value.map_mut() {
+            if let Some(Value::String(pattern)) = map.get_mut("pattern") {
+                *pattern = pattern.trim().to_string();
             }
         }
-        Ok(out)
     }
 
-    async fn read_one(&self, group: &str, name: &str) -> Result<Option<Value>, ProviderError> {
-        let key = (group.to_string(), name.to_string());
-        Ok(self
-            .describe(std::slice::from_ref(&key))
-            .await?
-            .remove(&key)
-            .map(|filter| to_value(group, &filter)))
+    fn name_of(filter: &MetricFilter) -> Option<&str> {
+        filter.filter_name()
     }
 
-    async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
-        let (group, name) = log_group_and_name(planned).ok_or_else(|| {
-            ProviderError::new("aws_cloudwatch_log_metric_filter needs a name and group")
-        })?;
+    fn to_value(group: &str, filter: &MetricFilter) -> Value {
+        to_value(group, filter)
+    }
+
+    /// DescribeMetricFilters by the common prefix of the wanted names.
+    async fn list(
+        client: &LogsClient,
+        group: String,
+        names: Vec<String>,
+    ) -> Result<Vec<MetricFilter>, ProviderError> {
+        let prefix = common_prefix(&names);
+        let mut request = client.describe_metric_filters().log_group_name(&group);
+        if !prefix.is_empty() {
+            request = request.filter_name_prefix(&prefix);
+        }
+        Ok(log_group_pages!(request, metric_filters))
+    }
+
+    async fn write(
+        client: &LogsClient,
+        group: &str,
+        name: &str,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
         let transformation = single(planned, "metric_transformation")
             .map(transformation_of)
             .transpose()?;
-        self.aws
-            .clients()
-            .await
-            .logs
+        client
             .put_metric_filter()
-            .log_group_name(&group)
-            .filter_name(&name)
+            .log_group_name(group)
+            .filter_name(name)
             .filter_pattern(string(planned, "pattern").unwrap_or_default().trim())
             .set_metric_transformations(transformation.map(|t| vec![t]))
             .set_apply_on_transformed_logs(boolean(planned, "apply_on_transformed_logs"))
             .send()
             .await
             .map_err(aws_error)?;
-        self.read_one(&group, &name)
-            .await?
-            .ok_or_else(|| vanished("metric filter", &name))
+        Ok(())
+    }
+
+    async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError> {
+        client
+            .delete_metric_filter()
+            .log_group_name(group)
+            .filter_name(name)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    /// Terraform's import ID: `log_group_name:name`.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let (group, name) = two_part_id(Self::TYPE_NAME, id, ':', "log-group-name:filter-name")?;
+        Ok(imported_in_log_group(name.clone(), group, name))
     }
 }
 
@@ -240,99 +249,6 @@ fn check(config: &Value) -> Vec<(String, String)> {
         }
     }
     problems
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsCloudwatchLogMetricFilter {
-    fn name(&self) -> &'static str {
-        "aws_cloudwatch_log_metric_filter"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        check(config)
-    }
-
-    /// The provider stores the pattern trimmed.
-    fn normalize(&self, value: &mut Value) {
-        if let Some(map) = value.map_mut() {
-            if let Some(Value::String(pattern)) = map.get_mut("pattern") {
-                *pattern = pattern.trim().to_string();
-            }
-        }
-    }
-
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put(planned).await
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put(planned).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((group, name)) = log_group_and_name(prior) else {
-            return Ok(());
-        };
-        match self
-            .aws
-            .clients()
-            .await
-            .logs
-            .delete_metric_filter()
-            .log_group_name(group)
-            .filter_name(name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_missing(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<(String, String)> = prior.iter().filter_map(log_group_and_name).collect();
-        let found = self.describe(&keys).await?;
-        Ok(found_in_log_groups(prior, &found, to_value))
-    }
-
-    /// Terraform's import ID: `log_group_name:name`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (group, name) = two_part_id(self.name(), id, ':', "log-group-name:filter-name")?;
-        Ok(Value::map([
-            ("id", Value::string(&name)),
-            ("name", Value::string(name)),
-            ("log_group_name", Value::string(group)),
-        ]))
-    }
-
-    /// Metric filters have no tags: the filter of this group and name is the one the create
-    /// wrote (PutMetricFilter on an existing name would have replaced it with the same
-    /// configuration).
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        match log_group_and_name(planned) {
-            Some((group, name)) => self.read_one(&group, &name).await,
-            None => Ok(None),
-        }
-    }
 }
 
 #[cfg(test)]

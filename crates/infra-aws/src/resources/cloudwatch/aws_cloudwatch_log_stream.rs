@@ -6,77 +6,20 @@
 //! the stream by its natural key (group and name), which CreateLogStream refuses to duplicate.
 //! Import ID: `log_group_name:name`.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_cloudwatchlogs::types::LogStream;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use aws_sdk_cloudwatchlogs::Client as LogsClient;
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{is_missing, text, vanished};
+use crate::app_support::text;
 use crate::cloudwatch_support::{
-    by_log_group, common_prefix, found_in_log_groups, log_group_and_name, two_part_id,
+    common_prefix, imported_in_log_group, log_group_pages, two_part_id, InLogGroup, LogGroupMember,
 };
 use crate::error::aws_error;
-use crate::Aws;
 
-pub struct AwsCloudwatchLogStream {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsCloudwatchLogStream = InLogGroup<LogStreams>;
 
-impl AwsCloudwatchLogStream {
-    pub fn new(aws: Arc<Aws>) -> AwsCloudwatchLogStream {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::required("log_group_name", Type::String).force_new());
-        AwsCloudwatchLogStream { aws, schema }
-    }
-
-    /// The streams found, by `(group, name)`: one DescribeLogStreams walk per group. A group
-    /// that is gone has no streams.
-    async fn describe(
-        &self,
-        keys: &[(String, String)],
-    ) -> Result<BTreeMap<(String, String), LogStream>, ProviderError> {
-        let client = &self.aws.clients().await.logs;
-        let mut out = BTreeMap::new();
-        for (group, names) in by_log_group(keys) {
-            let prefix = common_prefix(&names);
-            let mut request = client.describe_log_streams().log_group_name(&group);
-            if !prefix.is_empty() {
-                request = request.log_stream_name_prefix(&prefix);
-            }
-            let mut pages = request.into_paginator().send();
-            while let Some(page) = pages.next().await {
-                let page = match page.map_err(aws_error) {
-                    Ok(page) => page,
-                    Err(error) if is_missing(&error) => break,
-                    Err(error) => return Err(error),
-                };
-                for stream in page.log_streams() {
-                    let Some(name) = stream.log_stream_name() else {
-                        continue;
-                    };
-                    if names.iter().any(|n| n == name) {
-                        out.insert((group.clone(), name.to_string()), stream.clone());
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    async fn read_one(&self, group: &str, name: &str) -> Result<Option<Value>, ProviderError> {
-        let key = (group.to_string(), name.to_string());
-        Ok(self
-            .describe(std::slice::from_ref(&key))
-            .await?
-            .remove(&key)
-            .map(|stream| to_value(group, &stream)))
-    }
-}
+/// Log streams as a [`LogGroupMember`].
+pub struct LogStreams;
 
 fn to_value(group: &str, stream: &LogStream) -> Value {
     Value::map([
@@ -88,16 +31,22 @@ fn to_value(group: &str, stream: &LogStream) -> Value {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsCloudwatchLogStream {
-    fn name(&self) -> &'static str {
-        "aws_cloudwatch_log_stream"
+impl LogGroupMember for LogStreams {
+    type Object = LogStream;
+    const TYPE_NAME: &'static str = "aws_cloudwatch_log_stream";
+    const KIND: &'static str = "log stream";
+    /// Both arguments force a new stream: there is nothing to change in place.
+    const WRITES_ON_UPDATE: bool = false;
+
+    fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::required("name", Type::String).force_new())
+            .attr(Attribute::required("log_group_name", Type::String).force_new())
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         match config.get("name").as_str() {
             Some(name) if name.contains(':') || name.is_empty() || name.len() > 512 => vec![(
                 "name".to_string(),
@@ -107,98 +56,68 @@ impl ResourceType for AwsCloudwatchLogStream {
         }
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let (group, name) = log_group_and_name(planned).ok_or_else(|| {
-            ProviderError::new("aws_cloudwatch_log_stream needs a name and group")
-        })?;
-        self.aws
-            .clients()
-            .await
-            .logs
+    fn name_of(stream: &LogStream) -> Option<&str> {
+        stream.log_stream_name()
+    }
+
+    fn to_value(group: &str, stream: &LogStream) -> Value {
+        to_value(group, stream)
+    }
+
+    /// DescribeLogStreams by the common prefix of the wanted names.
+    async fn list(
+        client: &LogsClient,
+        group: String,
+        names: Vec<String>,
+    ) -> Result<Vec<LogStream>, ProviderError> {
+        let prefix = common_prefix(&names);
+        let mut request = client.describe_log_streams().log_group_name(&group);
+        if !prefix.is_empty() {
+            request = request.log_stream_name_prefix(&prefix);
+        }
+        Ok(log_group_pages!(request, log_streams))
+    }
+
+    async fn write(
+        client: &LogsClient,
+        group: &str,
+        name: &str,
+        _planned: &Value,
+    ) -> Result<(), ProviderError> {
+        client
             .create_log_stream()
-            .log_group_name(&group)
-            .log_stream_name(&name)
+            .log_group_name(group)
+            .log_stream_name(name)
             .send()
             .await
             .map_err(aws_error)?;
-        self.read_one(&group, &name)
-            .await?
-            .ok_or_else(|| vanished("log stream", &name))
+        Ok(())
     }
 
-    /// Both arguments force a new stream: there is nothing to change in place.
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        _planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let (group, name) = log_group_and_name(prior)
-            .ok_or_else(|| ProviderError::new("aws_cloudwatch_log_stream has no key in state"))?;
-        self.read_one(&group, &name)
-            .await?
-            .ok_or_else(|| vanished("log stream", &name))
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((group, name)) = log_group_and_name(prior) else {
-            return Ok(());
-        };
-        match self
-            .aws
-            .clients()
-            .await
-            .logs
+    async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError> {
+        client
             .delete_log_stream()
             .log_group_name(group)
             .log_stream_name(name)
             .send()
             .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_missing(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<(String, String)> = prior.iter().filter_map(log_group_and_name).collect();
-        let found = self.describe(&keys).await?;
-        Ok(found_in_log_groups(prior, &found, to_value))
+            .map_err(aws_error)?;
+        Ok(())
     }
 
     /// Terraform's import ID: `log_group_name:name`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (group, name) = two_part_id(self.name(), id, ':', "log-group-name:log-stream-name")?;
-        Ok(Value::map([
-            ("id", Value::string(&name)),
-            ("name", Value::string(name)),
-            ("log_group_name", Value::string(group)),
-        ]))
-    }
-
-    /// Log streams have no tags: the stream of this group and name is the one the create made
-    /// (CreateLogStream fails on an existing name, so no other apply made it in between).
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        match log_group_and_name(planned) {
-            Some((group, name)) => self.read_one(&group, &name).await,
-            None => Ok(None),
-        }
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let (group, name) =
+            two_part_id(Self::TYPE_NAME, id, ':', "log-group-name:log-stream-name")?;
+        Ok(imported_in_log_group(name.clone(), group, name))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
 
     #[test]
     fn a_stream_name_must_not_hold_a_colon() {

@@ -12,29 +12,31 @@
 //! moto does not hold `distribution` (it always answers `ByLogStream`), `emit_system_fields` or
 //! `apply_on_transformed_logs`, so drift on them is not seen in tests.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_cloudwatchlogs::types::{Distribution, SubscriptionFilter};
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use aws_sdk_cloudwatchlogs::Client as LogsClient;
+use infra_core::{Attribute, Check, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{
-    boolean, is_missing, non_empty, string, string_list, strings, text, vanished,
-};
+use crate::app_support::{boolean, non_empty, string, string_list, strings, text};
 use crate::cloudwatch_support::{
-    by_log_group, found_in_log_groups, log_group_and_name, two_part_id,
+    imported_in_log_group, log_group_pages, two_part_id, InLogGroup, LogGroupMember,
 };
 use crate::error::aws_error;
-use crate::Aws;
 
-pub struct AwsCloudwatchLogSubscriptionFilter {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsCloudwatchLogSubscriptionFilter = InLogGroup<SubscriptionFilters>;
 
-impl AwsCloudwatchLogSubscriptionFilter {
-    pub fn new(aws: Arc<Aws>) -> AwsCloudwatchLogSubscriptionFilter {
-        let schema = Schema::new()
+/// Subscription filters as a [`LogGroupMember`].
+pub struct SubscriptionFilters;
+
+#[async_trait::async_trait]
+impl LogGroupMember for SubscriptionFilters {
+    type Object = SubscriptionFilter;
+    const TYPE_NAME: &'static str = "aws_cloudwatch_log_subscription_filter";
+    const KIND: &'static str = "subscription filter";
+    /// PutSubscriptionFilter replaces the filter in place.
+    const WRITES_ON_UPDATE: bool = true;
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
             .attr(Attribute::required("log_group_name", Type::String).force_new())
@@ -53,63 +55,53 @@ impl AwsCloudwatchLogSubscriptionFilter {
                 "apply_on_transformed_logs",
                 Type::Bool,
             ))
-            .attr(Attribute::optional_computed("role_arn", Type::String));
-        AwsCloudwatchLogSubscriptionFilter { aws, schema }
+            .attr(Attribute::optional_computed("role_arn", Type::String))
     }
 
-    /// The filters found, by `(group, name)`: one DescribeSubscriptionFilters walk per group.
-    async fn describe(
-        &self,
-        keys: &[(String, String)],
-    ) -> Result<BTreeMap<(String, String), SubscriptionFilter>, ProviderError> {
-        let client = &self.aws.clients().await.logs;
-        let mut out = BTreeMap::new();
-        for (group, names) in by_log_group(keys) {
-            let mut pages = client
-                .describe_subscription_filters()
-                .log_group_name(&group)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = match page.map_err(aws_error) {
-                    Ok(page) => page,
-                    Err(error) if is_missing(&error) => break,
-                    Err(error) => return Err(error),
-                };
-                for filter in page.subscription_filters() {
-                    let Some(name) = filter.filter_name() else {
-                        continue;
-                    };
-                    if names.iter().any(|n| n == name) {
-                        out.insert((group.clone(), name.to_string()), filter.clone());
-                    }
-                }
-            }
-        }
-        Ok(out)
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        strings(config, "emit_system_fields")
+            .into_iter()
+            .filter(|f| f != "@aws.account" && f != "@aws.region")
+            .map(|f| {
+                (
+                    "emit_system_fields".to_string(),
+                    format!("expected \"@aws.account\" or \"@aws.region\", got \"{f}\""),
+                )
+            })
+            .collect()
     }
 
-    async fn read_one(&self, group: &str, name: &str) -> Result<Option<Value>, ProviderError> {
-        let key = (group.to_string(), name.to_string());
-        Ok(self
-            .describe(std::slice::from_ref(&key))
-            .await?
-            .remove(&key)
-            .map(|filter| to_value(group, &filter)))
+    fn name_of(filter: &SubscriptionFilter) -> Option<&str> {
+        filter.filter_name()
     }
 
-    async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
-        let (group, name) = log_group_and_name(planned).ok_or_else(|| {
-            ProviderError::new("aws_cloudwatch_log_subscription_filter needs a name and group")
-        })?;
+    fn to_value(group: &str, filter: &SubscriptionFilter) -> Value {
+        to_value(group, filter)
+    }
+
+    /// DescribeSubscriptionFilters of the group (a group holds at most two).
+    async fn list(
+        client: &LogsClient,
+        group: String,
+        _names: Vec<String>,
+    ) -> Result<Vec<SubscriptionFilter>, ProviderError> {
+        let request = client
+            .describe_subscription_filters()
+            .log_group_name(&group);
+        Ok(log_group_pages!(request, subscription_filters))
+    }
+
+    async fn write(
+        client: &LogsClient,
+        group: &str,
+        name: &str,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
         let emit = strings(planned, "emit_system_fields");
-        self.aws
-            .clients()
-            .await
-            .logs
+        client
             .put_subscription_filter()
-            .log_group_name(&group)
-            .filter_name(&name)
+            .log_group_name(group)
+            .filter_name(name)
             .filter_pattern(string(planned, "filter_pattern").unwrap_or_default())
             .set_destination_arn(string(planned, "destination_arn"))
             .set_role_arn(non_empty(planned, "role_arn"))
@@ -121,9 +113,24 @@ impl AwsCloudwatchLogSubscriptionFilter {
             .send()
             .await
             .map_err(aws_error)?;
-        self.read_one(&group, &name)
-            .await?
-            .ok_or_else(|| vanished("subscription filter", &name))
+        Ok(())
+    }
+
+    async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError> {
+        client
+            .delete_subscription_filter()
+            .log_group_name(group)
+            .filter_name(name)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    /// Terraform's import ID: `log_group_name|name`.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let (group, name) = two_part_id(Self::TYPE_NAME, id, '|', "log-group-name|filter-name")?;
+        Ok(imported_in_log_group(resource_id(&group), group, name))
     }
 }
 
@@ -177,98 +184,6 @@ fn to_value(group: &str, filter: &SubscriptionFilter) -> Value {
         ),
         ("role_arn", text(filter.role_arn())),
     ])
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsCloudwatchLogSubscriptionFilter {
-    fn name(&self) -> &'static str {
-        "aws_cloudwatch_log_subscription_filter"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        strings(config, "emit_system_fields")
-            .into_iter()
-            .filter(|f| f != "@aws.account" && f != "@aws.region")
-            .map(|f| {
-                (
-                    "emit_system_fields".to_string(),
-                    format!("expected \"@aws.account\" or \"@aws.region\", got \"{f}\""),
-                )
-            })
-            .collect()
-    }
-
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put(planned).await
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put(planned).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((group, name)) = log_group_and_name(prior) else {
-            return Ok(());
-        };
-        match self
-            .aws
-            .clients()
-            .await
-            .logs
-            .delete_subscription_filter()
-            .log_group_name(group)
-            .filter_name(name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_missing(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<(String, String)> = prior.iter().filter_map(log_group_and_name).collect();
-        let found = self.describe(&keys).await?;
-        Ok(found_in_log_groups(prior, &found, to_value))
-    }
-
-    /// Terraform's import ID: `log_group_name|name`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (group, name) = two_part_id(self.name(), id, '|', "log-group-name|filter-name")?;
-        Ok(Value::map([
-            ("id", Value::string(resource_id(&group))),
-            ("name", Value::string(name)),
-            ("log_group_name", Value::string(group)),
-        ]))
-    }
-
-    /// Subscription filters have no tags: the filter of this group and name is the one the
-    /// create wrote.
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        match log_group_and_name(planned) {
-            Some((group, name)) => self.read_one(&group, &name).await,
-            None => Ok(None),
-        }
-    }
 }
 
 #[cfg(test)]

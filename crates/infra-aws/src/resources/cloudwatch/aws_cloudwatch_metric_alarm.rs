@@ -26,8 +26,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, has_managed_tags, int, is_missing, non_empty, number, set_tags, single,
-    string, string_list, strings, tag_changes, text, vanished,
+    blocks, boolean, deleted_or_missing, has_managed_tags, int, is_missing, non_empty, number,
+    set_tags, single, string, string_list, strings, tag_changes, text, vanished,
 };
 use crate::cloudwatch_support::{tagging_tags, UNITS};
 use crate::error::aws_error;
@@ -564,21 +564,17 @@ impl ResourceType for AwsCloudwatchMetricAlarm {
         let Some(name) = string(prior, "alarm_name") else {
             return Ok(());
         };
-        match self
-            .aws
-            .clients()
-            .await
-            .cloudwatch
-            .delete_alarms()
-            .alarm_names(name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_missing(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_missing(
+            self.aws
+                .clients()
+                .await
+                .cloudwatch
+                .delete_alarms()
+                .alarm_names(name)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

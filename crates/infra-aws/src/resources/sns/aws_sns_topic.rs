@@ -17,7 +17,9 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{boolean, has_managed_tags, known, non_empty, set_tags, string, text};
+use crate::app_support::{
+    boolean, deleted_or_gone, has_managed_tags, known, non_empty, set_tags, string, text,
+};
 use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
 use crate::sns_support::{
@@ -442,17 +444,15 @@ impl ResourceType for AwsSnsTopic {
         let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
             return Ok(());
         };
-        match client
-            .delete_topic()
-            .topic_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if crate::sns_support::is_gone(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_gone(
+            client
+                .delete_topic()
+                .topic_arn(&arn)
+                .send()
+                .await
+                .map_err(aws_error),
+            crate::sns_support::is_gone,
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

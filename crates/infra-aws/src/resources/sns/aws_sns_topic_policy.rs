@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{canonical_json, policy_value, string, text, vanished};
+use crate::app_support::{canonical_json, deleted_or_gone, policy_value, string, text, vanished};
 use crate::error::aws_error;
 use crate::sns_support::{default_topic_policy, is_gone, topic_attributes};
 use crate::Aws;
@@ -124,19 +124,17 @@ impl ResourceType for AwsSnsTopicPolicy {
             .cloned()
             .or_else(|| string(prior, "owner"))
             .unwrap_or_default();
-        match client
-            .set_topic_attributes()
-            .topic_arn(&arn)
-            .attribute_name("Policy")
-            .attribute_value(default_topic_policy(&arn, &owner))
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_gone(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_gone(
+            client
+                .set_topic_attributes()
+                .topic_arn(&arn)
+                .attribute_name("Policy")
+                .attribute_value(default_topic_policy(&arn, &owner))
+                .send()
+                .await
+                .map_err(aws_error),
+            is_gone,
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
