@@ -13,6 +13,8 @@ pub type RolloutRecord = serde_json::Value;
 /// What the engine gives a running rollout: where its progress goes, and how its record is
 /// saved at each step, so that a run killed part way leaves it in the state.
 pub trait RolloutEvents {
+    /// The rolling object's address, for a message that names a command to run on it.
+    fn address(&self) -> String;
     fn message(&self, text: String);
     /// Writes `record` to the state now.
     fn save(&self, record: &RolloutRecord) -> Result<(), String>;

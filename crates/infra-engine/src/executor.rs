@@ -1368,6 +1368,10 @@ struct ExecutorRolloutEvents<'e, 'a> {
 }
 
 impl RolloutEvents for ExecutorRolloutEvents<'_, '_> {
+    fn address(&self) -> String {
+        self.address.to_string()
+    }
+
     fn message(&self, text: String) {
         tracing::info!(target: "infra::deploy", "{text}");
         self.executor.observer.event(Event::Deployment {

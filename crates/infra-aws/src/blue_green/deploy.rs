@@ -357,6 +357,8 @@ impl From<ProviderError> for DeployError {
 
 /// What the orchestration tells the outside: progress lines and state saves.
 pub trait DeployEvents {
+    /// The service's address, for a message that names a command to run on it.
+    fn address(&self) -> String;
     fn message(&self, text: String);
     /// Persist the deployment now (before each step and after every traffic change); an
     /// error says why it could not be.
@@ -1195,8 +1197,9 @@ impl Hooks<'_> {
             HookAction::Continue => "continue",
             HookAction::Rollback => "roll back",
         };
+        let address = events.address();
         let text = format!(
-            "paused at {stage} (PAUSE lifecycle hook): run `infra deployments continue ADDRESS` to go on or `infra deployments rollback ADDRESS` to roll back, ADDRESS being this service's; after {timeout_text} (at {expires_at}) the deploy will {on_timeout}"
+            "paused at {stage} (PAUSE lifecycle hook): run `infra deployments continue {address}` to go on or `infra deployments rollback {address}` to roll back; after {timeout_text} (at {expires_at}) the deploy will {on_timeout}"
         );
         events.message(text);
         let started = Instant::now();

@@ -60,6 +60,10 @@ fn deployment(record: &RolloutRecord) -> Result<Deployment, ProviderError> {
 struct Events<'a>(&'a dyn RolloutEvents);
 
 impl DeployEvents for Events<'_> {
+    fn address(&self) -> String {
+        self.0.address()
+    }
+
     fn message(&self, text: String) {
         self.0.message(text)
     }
