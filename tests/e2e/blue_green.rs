@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_run, assert_contains, destroy_run, infra, plan_run, NO_VARS};
 
 fn start() -> (Moto, Stack) {
     let moto = Moto::start_with_env(&[("MOTO_ECS_SERVICE_RUNNING", "1")]);
@@ -82,9 +82,7 @@ fn applied_with_a_target_per_colour_on(env: &[(&str, &str)], vars: &[&str]) -> (
     emulator.extend_from_slice(env);
     let moto = Moto::start_with_env(&emulator);
     let stack = Stack::from_fixture("examples/blue-green");
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(vars);
-    infra(&stack, Some(&moto), &args).ok();
+    apply_run(&stack, &moto, &vars).ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     (moto, stack)
@@ -126,25 +124,11 @@ fn history(stack: &Stack) -> Vec<String> {
 fn deploy_through_the_gate_then_revert_instantly() {
     let (moto, stack) = start();
     // 1. The first apply: blue is live.
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    apply_run(&stack, &moto, NO_VARS).ok();
     let deployments = infra(&stack, Some(&moto), &["deployments"]).ok();
-    assert!(
-        deployments.stdout.contains("live:     blue (revision 1)"),
-        "{}",
-        deployments.stdout
-    );
+    assert_contains(&deployments.stdout, "live:     blue (revision 1)");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
-    infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    )
-    .expect_code(0);
+    plan_run(&stack, &moto, NO_VARS).expect_code(0);
 
     // 2. A new image: green is deployed, the gate passes, the listener forwards to green.
     register_target(&stack, &moto, "blue", "10.0.0.10");
@@ -155,11 +139,7 @@ fn deploy_through_the_gate_then_revert_instantly() {
         &["plan", "-input=false", "-var", "image=nginx:1.28"],
     )
     .ok();
-    assert!(
-        plan.stdout.contains("# aws_ecs_service.web will be deployed blue/green: green ← revision 2 (live: blue, revision 1)"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "# aws_ecs_service.web will be deployed blue/green: green ← revision 2 (live: blue, revision 1)");
     assert!(
         !plan.stdout.contains("aws_ecs_service.web must be replaced"),
         "{}",
@@ -216,54 +196,21 @@ fn deploy_through_the_gate_then_revert_instantly() {
                 .as_str()
                 .unwrap()
                 .starts_with("aws_ecs_service.web: ")));
-    assert!(
-        deploy.stdout.contains("health gate passed"),
-        "{}",
-        deploy.stdout
-    );
-    assert!(
-        deploy.stdout.contains("green is live with revision 2"),
-        "{}",
-        deploy.stdout
-    );
+    assert_contains(&deploy.stdout, "health gate passed");
+    assert_contains(&deploy.stdout, "green is live with revision 2");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
 
     // 3. A plan afterwards shows no changes: colours and weights are not drift.
-    let after = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-var",
-            "image=nginx:1.28",
-        ],
-    )
-    .expect_code(0);
-    assert!(after.stdout.contains("No changes."), "{}", after.stdout);
+    let after = plan_run(&stack, &moto, &["-var", "image=nginx:1.28"]).expect_code(0);
+    assert_contains(&after.stdout, "No changes.");
 
     // 4. Revert: blue is live again, with one mutating call.
     let revert = infra(&stack, Some(&moto), &["revert"]).ok();
-    assert!(
-        revert.stdout.contains("blue is live again (revision 1)"),
-        "{}",
-        revert.stdout
-    );
-    assert!(
-        revert
-            .stdout
-            .contains("1 mutating AWS call (ModifyListener)"),
-        "{}",
-        revert.stdout
-    );
+    assert_contains(&revert.stdout, "blue is live again (revision 1)");
+    assert_contains(&revert.stdout, "1 mutating AWS call (ModifyListener)");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     let shown = infra(&stack, Some(&moto), &["deployments"]).ok();
-    assert!(
-        shown.stdout.contains("live:     blue (revision 1)"),
-        "{}",
-        shown.stdout
-    );
+    assert_contains(&shown.stdout, "live:     blue (revision 1)");
     assert!(
         shown.stdout.contains("standby:  green (revision 2"),
         "{}",
@@ -272,13 +219,10 @@ fn deploy_through_the_gate_then_revert_instantly() {
 
     // 5. A failing deployment: the new colour never gets healthy targets. No switch, exit 1.
     deregister_targets(&stack, &moto, "green");
-    let failed = infra(
+    let failed = apply_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
             "-var",
             "image=nginx:1.29",
             "-var",
@@ -305,13 +249,10 @@ fn deploy_through_the_gate_then_revert_instantly() {
 
     // A revert with nothing healthy to go back to is refused with the reason.
     deregister_targets(&stack, &moto, "blue");
-    infra(
+    apply_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
             "-var",
             "image=nginx:1.29",
             "-var",
@@ -320,23 +261,10 @@ fn deploy_through_the_gate_then_revert_instantly() {
     )
     .expect_code(1);
     let refused = infra(&stack, Some(&moto), &["revert"]).expect_code(1);
-    assert!(
-        refused.stderr.contains("cannot revert aws_ecs_service.web"),
-        "{}",
-        refused.stderr
-    );
+    assert_contains(&refused.stderr, "cannot revert aws_ecs_service.web");
 
-    let destroy = infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    assert!(
-        destroy.stdout.contains("Destroy complete!"),
-        "{}",
-        destroy.stdout
-    );
+    let destroy = destroy_run(&stack, &moto, NO_VARS).ok();
+    assert_contains(&destroy.stdout, "Destroy complete!");
     let services = moto.python(
         "import boto3\nr = boto3.client('ecs').describe_services(cluster='web', services=['web-blue', 'web-green'])\nprint(sorted(s['status'] for s in r['services']))",
     );
@@ -469,24 +397,16 @@ cw.put_metric_alarm(AlarmName='web-latency', Namespace='AWS/ApplicationELB',
 "#,
     );
     let alarms = r#"-var=alarm_names=["web-5xx","web-latency"]"#;
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve", alarms],
-    )
-    .ok();
+    apply_run(&stack, &moto, &[alarms]).ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     moto.python(
         "import boto3\nboto3.client('cloudwatch').set_alarm_state(AlarmName='web-5xx', StateValue='ALARM', StateReason='5xx above 10')",
     );
-    let reverted = infra(
+    let reverted = apply_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
             alarms,
             "-var",
             "image=nginx:1.28",
@@ -526,32 +446,13 @@ fn a_5xx_burst_under_the_minimum_request_count_does_not_revert() {
 #[test]
 fn canary_and_linear_shift_traffic_in_steps() {
     let (moto, stack) = start();
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "traffic_shift=canary",
-        ],
-    )
-    .ok();
+    apply_run(&stack, &moto, &["-var", "traffic_shift=canary"]).ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
-    let canary = infra(
+    let canary = apply_run(
         &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "traffic_shift=canary",
-            "-var",
-            "image=nginx:1.28",
-        ],
+        &moto,
+        &["-var", "traffic_shift=canary", "-var", "image=nginx:1.28"],
     )
     .ok();
     let steps: Vec<&str> = canary
@@ -566,18 +467,10 @@ fn canary_and_linear_shift_traffic_in_steps() {
     );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
 
-    let linear = infra(
+    let linear = apply_run(
         &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "traffic_shift=linear",
-            "-var",
-            "image=nginx:1.29",
-        ],
+        &moto,
+        &["-var", "traffic_shift=linear", "-var", "image=nginx:1.29"],
     )
     .ok();
     let steps: Vec<&str> = linear
@@ -653,7 +546,7 @@ fn the_providers_canary_and_linear_blocks_shift_traffic_in_steps() {
         ],
     )
     .ok();
-    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes.");
 }
 
 #[test]
@@ -729,13 +622,10 @@ fn a_lifecycle_hook_in_progress_is_invoked_again_until_it_succeeds() {
             r#"{"hookStatus": "SUCCEEDED"}"#,
         ],
     );
-    let deploy = infra(
+    let deploy = apply_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
             "-var",
             "image=nginx:1.28",
             "-var",
@@ -829,20 +719,15 @@ fn test_traffic_moves_to_the_new_colour_before_production() {
     let mut args = vec!["plan", "-input=false", "-var", "image=nginx:1.28"];
     args.extend(with_test_rule);
     let plan = infra(&stack, Some(&moto), &args).ok();
-    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes.");
 }
 
 #[test]
 fn a_blue_green_service_is_refreshed_through_its_live_colour() {
     let (moto, stack) = start();
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    apply_run(&stack, &moto, NO_VARS).ok();
     let clean = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert!(clean.stdout.contains("No changes."), "{}", clean.stdout);
+    assert_contains(&clean.stdout, "No changes.");
     assert!(
         !clean.stdout.contains("changed outside"),
         "{}",
@@ -860,23 +745,9 @@ ecs.update_service(cluster='web', service='web-blue', networkConfiguration={'aws
 "#,
     );
     let drifted = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert!(
-        drifted
-            .stdout
-            .contains("Objects have changed outside of infra"),
-        "{}",
-        drifted.stdout
-    );
-    assert!(
-        drifted.stdout.contains("aws_ecs_service.web"),
-        "{}",
-        drifted.stdout
-    );
-    assert!(
-        drifted.stdout.contains("network_configuration"),
-        "{}",
-        drifted.stdout
-    );
+    assert_contains(&drifted.stdout, "Objects have changed outside of infra");
+    assert_contains(&drifted.stdout, "aws_ecs_service.web");
+    assert_contains(&drifted.stdout, "network_configuration");
 }
 
 #[test]
@@ -899,22 +770,14 @@ fn a_listener_rule_can_be_the_production_route() {
         only("blue"),
         "the listener's default action is untouched"
     );
-    let plan = infra(
+    let plan = plan_run(
         &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-var",
-            "use_listener_rule=true",
-            "-var",
-            "image=nginx:1.28",
-        ],
+        &moto,
+        &["-var", "use_listener_rule=true", "-var", "image=nginx:1.28"],
     );
     assert_eq!(plan.code, 0, "{}", plan.all());
     let revert = infra(&stack, Some(&moto), &["revert", "aws_ecs_service.web"]).ok();
-    assert!(revert.stdout.contains("(ModifyRule)"), "{}", revert.stdout);
+    assert_contains(&revert.stdout, "(ModifyRule)");
     assert_eq!(weights(&stack, &moto, "rule_arn"), only("blue"));
 }
 
@@ -976,29 +839,19 @@ fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down
     assert_eq!(desired_count(&moto, "green"), 0);
     assert_eq!(desired_count(&moto, "blue"), 1);
     let scaled_down = infra(&stack, Some(&moto), &["revert"]).expect_code(1);
-    assert!(
-        scaled_down
-            .stderr
-            .contains("the standby colour green was scaled down after its retention time"),
-        "{}",
-        scaled_down.stderr
+    assert_contains(
+        &scaled_down.stderr,
+        "the standby colour green was scaled down after its retention time",
     );
     let shown = infra(&stack, Some(&moto), &["deployments"]).ok();
-    assert!(
-        shown.stdout.contains("live:     blue (revision 1)"),
-        "{}",
-        shown.stdout
-    );
+    assert_contains(&shown.stdout, "live:     blue (revision 1)");
 
     // A deployment whose gate fails puts the idle colour back to 0; traffic never moves.
     deregister_targets(&stack, &moto, "green");
-    infra(
+    apply_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
             "-var",
             "image=nginx:1.29",
             "-var",
@@ -1111,9 +964,7 @@ fn in_progress(stack: &Stack) -> serde_json::Value {
 fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
     let (moto, stack) = start();
     let linear = ["-var", "traffic_shift=linear"];
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(linear);
-    infra(&stack, Some(&moto), &args).ok();
+    apply_run(&stack, &moto, &linear).ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     let deploy = ["-var", "traffic_shift=linear", "-var", "image=nginx:1.28"];
@@ -1142,9 +993,7 @@ fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
 
     // Killed again; this time the next apply finds it, rolls back, then deploys afresh.
     apply_killed_at(&stack, &moto, &deploy, "traffic: green 25%");
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(deploy);
-    let recovered = infra(&stack, Some(&moto), &args).ok().stdout;
+    let recovered = apply_run(&stack, &moto, &deploy).ok().stdout;
     // The listener as the killed run left it (25%, or 50% if the kill came late), read back.
     let rolled_back = ["green 25%, blue 75%", "green 50%, blue 50%"]
         .iter()
@@ -1163,7 +1012,7 @@ fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
     let mut args = vec!["plan", "-input=false"];
     args.extend(deploy);
     let plan = infra(&stack, Some(&moto), &args).ok();
-    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes.");
     assert_eq!(
         history(&stack),
         vec!["create", "revert", "interrupted", "deploy"]
@@ -1245,14 +1094,12 @@ fn a_deploy_past_its_update_timeout_is_rolled_back_at_once() {
         ),
     );
     let vars = ["-var", "traffic_shift=linear"];
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(vars);
-    infra(&stack, Some(&moto), &args).ok();
+    apply_run(&stack, &moto, &vars).ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     // Four steps a second apart do not fit in two seconds.
-    args.extend(["-var", "image=nginx:1.28", "-var", "update_timeout=2s"]);
-    let timed_out = infra(&stack, Some(&moto), &args);
+    let deploy = ["-var", "image=nginx:1.28", "-var", "update_timeout=2s"];
+    let timed_out = apply_run(&stack, &moto, &[&vars[..], &deploy].concat());
     let all = timed_out.all();
     assert_eq!(timed_out.code, 1, "{all}");
     assert!(
@@ -1298,9 +1145,7 @@ fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
             "-var",
             "bake_time_in_minutes=1",
         ];
-        let mut args = vec!["apply", "-input=false", "-auto-approve"];
-        args.extend(vars);
-        infra(&stack, Some(&moto), &args).ok();
+        apply_run(&stack, &moto, &vars).ok();
         register_target(&stack, &moto, "blue", "10.0.0.10");
         register_target(&stack, &moto, "green", "10.0.1.10");
         let mut deploy = vars.to_vec();
@@ -1428,13 +1273,10 @@ pub(super) fn finished(stack: &Stack, child: std::process::Child) -> infra_testk
 fn the_health_gate_fails_while_the_new_colours_tasks_are_not_running() {
     let (moto, stack) =
         applied_with_a_target_per_colour_on(&[("MOTO_ECS_TASKS_NEVER_START", "1")], &[]);
-    let failed = infra(
+    let failed = apply_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
             "-var",
             "image=nginx:1.28",
             "-var",
@@ -1455,12 +1297,7 @@ fn the_health_gate_fails_while_the_new_colours_tasks_are_not_running() {
 #[test]
 fn the_health_gate_waits_for_targets_registered_after_the_deploy_starts() {
     let (moto, stack) = start();
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    apply_run(&stack, &moto, NO_VARS).ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     // Green has no healthy target when the deploy starts; one registers 5 s later, as a
     // task's IP would once it is running.
@@ -1474,12 +1311,9 @@ fn the_health_gate_waits_for_targets_registered_after_the_deploy_starts() {
     register_target(&stack, &moto, "green", "10.0.1.10");
     let run = finished(&stack, child);
     assert_eq!(run.code, 0, "{}", run.all());
-    assert!(
-        run.stdout.contains(
-            "health gate passed: 1 of 1 tasks running, rollout completed, 1 of 1 targets healthy"
-        ),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "health gate passed: 1 of 1 tasks running, rollout completed, 1 of 1 targets healthy",
     );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
 }
@@ -1515,17 +1349,7 @@ fn unhealthy_targets_during_the_bake_revert() {
 fn failed_tasks_fail_the_gate_and_the_state_records_what_ecs_runs() {
     let (moto, stack) =
         applied_with_a_target_per_colour_on(&[("MOTO_ECS_SERVICE_FAILED_TASKS", "1")], &[]);
-    let failed = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "image=nginx:1.28",
-        ],
-    );
+    let failed = apply_run(&stack, &moto, &["-var", "image=nginx:1.28"]);
     let all = failed.all();
     assert_eq!(failed.code, 1, "{all}");
     assert!(
@@ -1646,7 +1470,7 @@ fn auto_scaling_of_a_blue_green_service_follows_the_live_colour() {
         args.extend(["-var", "autoscaling=true"]);
         args.extend(vars);
         let plan = infra(&stack, Some(&moto), &args).expect_code(0);
-        assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+        assert_contains(&plan.stdout, "No changes.");
     };
 
     // 1. `service/web/web` is registered on the live colour's service (ECS has no `web`; AWS
@@ -1677,11 +1501,9 @@ fn auto_scaling_of_a_blue_green_service_follows_the_live_colour() {
     // 3. A change to the scaling is made where it is now, and shows the configured ID.
     let wider = ["-var", "image=nginx:1.28", "-var", "max_capacity=6"];
     let plan = run("plan", &wider);
-    assert!(
-        plan.stdout
-            .contains("# aws_appautoscaling_target.web[0] will be updated in-place"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# aws_appautoscaling_target.web[0] will be updated in-place",
     );
     run("apply", &wider);
     assert_eq!(max_capacity(&moto, "service/web/web-green"), 6);
@@ -1753,17 +1575,7 @@ fn a_state_rewritten_without_infras_records_re_derives_the_live_colour() {
         &serde_json::to_string_pretty(&file).unwrap(),
     );
 
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-var",
-            "image=nginx:1.28",
-        ],
-    );
+    let plan = plan_run(&stack, &moto, &["-var", "image=nginx:1.28"]);
     assert_eq!(plan.code, 0, "{}", plan.all());
     assert!(
         plan.all()
@@ -1778,6 +1590,6 @@ fn a_state_rewritten_without_infras_records_re_derives_the_live_colour() {
     assert_eq!(deployment["live"], "green", "{state}");
     assert_eq!(deployment["standby"], "blue", "{state}");
     let revert = infra(&stack, Some(&moto), &["revert"]).ok();
-    assert!(revert.stdout.contains("blue"), "{}", revert.stdout);
+    assert_contains(&revert.stdout, "blue");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
 }

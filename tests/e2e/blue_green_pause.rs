@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use infra_testkit::{Moto, Stack};
 
 use super::blue_green::{finished, spawn_apply, wait_for_output};
-use super::infra;
+use super::{apply_run, assert_contains, infra, plan_run};
 
 const ADDRESS: &str = "aws_ecs_service.web";
 
@@ -52,9 +52,7 @@ fn applied_with_a_pause_hook(vars: &[&str]) -> (Moto, Stack) {
         "pause.tf",
         "variable \"pause_timeout_action\" {\n  type    = string\n  default = \"ROLLBACK\"\n}\n",
     );
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(vars);
-    infra(&stack, Some(&moto), &args).ok();
+    apply_run(&stack, &moto, &vars).ok();
     for (colour, ip) in [("blue", "10.0.0.10"), ("green", "10.0.1.10")] {
         let arn = output(&stack, &moto, &format!("{colour}_arn"));
         moto.python(&format!(
@@ -195,21 +193,12 @@ fn a_paused_deploy_goes_on_when_another_process_continues_it() {
     // Production traffic has not moved while paused; `infra deployments` shows the pause.
     assert_eq!(production_weights(&stack, &moto), only("blue"));
     let listed = infra(&stack, Some(&moto), &["deployments"]).ok();
-    assert!(
-        listed
-            .stdout
-            .contains("paused:   at POST_TEST_TRAFFIC_SHIFT"),
-        "{}",
-        listed.stdout
-    );
+    assert_contains(&listed.stdout, "paused:   at POST_TEST_TRAFFIC_SHIFT");
     // Another process, while the apply holds the state lock.
     let signal = infra(&stack, Some(&moto), &["deployments", "continue", ADDRESS]).ok();
-    assert!(
-        signal
-            .stdout
-            .contains("the deploy paused at POST_TEST_TRAFFIC_SHIFT"),
-        "{}",
-        signal.stdout
+    assert_contains(
+        &signal.stdout,
+        "the deploy paused at POST_TEST_TRAFFIC_SHIFT",
     );
     let done = finished(&stack, apply);
     assert_eq!(done.code, 0, "{}", done.all());
@@ -230,17 +219,7 @@ fn a_paused_deploy_goes_on_when_another_process_continues_it() {
         "{}",
         service_tags(&moto, "green")
     );
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-var",
-            "image=nginx:1.28",
-        ],
-    );
+    let plan = plan_run(&stack, &moto, &["-var", "image=nginx:1.28"]);
     assert_eq!(plan.code, 0, "{}", plan.all());
     let after = infra(&stack, Some(&moto), &["deployments", "continue", ADDRESS]);
     assert_eq!(after.code, 1, "{}", after.all());
@@ -267,7 +246,7 @@ fn a_paused_deploy_rolled_back_by_another_process_reverts_and_fails() {
     );
     wait_for_output(&stack, PAUSED);
     let signal = infra(&stack, Some(&moto), &["deployments", "rollback", ADDRESS]).ok();
-    assert!(signal.stdout.contains("rolls back"), "{}", signal.stdout);
+    assert_contains(&signal.stdout, "rolls back");
     let done = finished(&stack, apply);
     let all = done.all();
     assert_eq!(done.code, 1, "{all}");
@@ -366,18 +345,10 @@ fn a_deploy_killed_while_paused_is_rolled_back_not_resumed() {
         "{}",
         state["deployments"][ADDRESS]
     );
-    let recovered = infra(
+    let recovered = apply_run(
         &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-resume",
-            "-refresh-only",
-            "-var",
-            "image=nginx:1.28",
-        ],
+        &moto,
+        &["-resume", "-refresh-only", "-var", "image=nginx:1.28"],
     )
     .ok()
     .stdout;

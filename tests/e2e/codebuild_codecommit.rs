@@ -11,7 +11,9 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport, state_id,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -188,7 +190,7 @@ fn codebuild_and_codecommit_apply_update_replace_import_and_destroy() {
     );
     assert_eq!(state_id(&stack, "aws_codecommit_repository.app"), "app");
     let output = infra(&stack, Some(&moto), &["output", "-json", "build"]).ok();
-    assert!(output.stdout.contains(CLONE_URL), "{}", output.stdout);
+    assert_contains(&output.stdout, CLONE_URL);
 
     // In place: the project's description, build timeout and STAGE variable (and its tag),
     // and the repository's description.
@@ -245,9 +247,7 @@ fn codebuild_and_codecommit_apply_update_replace_import_and_destroy() {
     assert_eq!(state_id(&stack, "aws_codebuild_project.app"), "app-build-2");
     assert_eq!(state_id(&stack, "aws_codecommit_repository.app"), "app");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 3 destroyed."),
         "{destroyed}"

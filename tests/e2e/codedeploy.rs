@@ -14,7 +14,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id, NO_VARS};
+use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport, state_id, NO_VARS};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -348,9 +348,7 @@ fn codedeploy_apps_and_groups_apply_update_replace_import_and_destroy() {
         "import finds the group's ID"
     );
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 5 destroyed."),
         "{destroyed}"

@@ -13,7 +13,9 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport, state_id,
+};
 
 const FIRST_TOKEN: &str = "ghp-first-pipeline-token";
 const SECOND_TOKEN: &str = "ghp-second-pipeline-token";
@@ -196,12 +198,9 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
         )
     );
     let output = infra(&stack, Some(&moto), &["output", "-json", "pipeline"]).ok();
-    assert!(
-        output
-            .stdout
-            .contains("arn:aws:codepipeline:us-east-1:123456789012:release"),
-        "{}",
-        output.stdout
+    assert_contains(
+        &output.stdout,
+        "arn:aws:codepipeline:us-east-1:123456789012:release",
     );
 
     // In place: the S3 source's object key, the GitHub token and a tag. The plan shows the
@@ -219,7 +218,7 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
         "{}",
         plan.all()
     );
-    assert!(plan.stdout.contains("(sensitive value)"), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "(sensitive value)");
     assert!(
         !plan.all().contains(FIRST_TOKEN) && !plan.all().contains(SECOND_TOKEN),
         "the token leaked: {}",
@@ -270,9 +269,7 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
     );
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 3 destroyed."),
         "{destroyed}"
@@ -514,9 +511,7 @@ fn codepipeline_webhooks_apply_update_in_place_import_and_destroy() {
     );
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 5 destroyed."),
         "{destroyed}"
@@ -551,26 +546,14 @@ output "connection" {
 "#,
     );
     let planned = infra(&stack, None, &["plan", "-input=false", "-refresh=false"]).ok();
-    assert!(
-        planned
-            .stdout
-            .contains("aws_codestarconnections_connection.github will be created"),
-        "{}",
-        planned.stdout
+    assert_contains(
+        &planned.stdout,
+        "aws_codestarconnections_connection.github will be created",
     );
-    assert!(
-        planned
-            .stdout
-            .contains("connection_status = (known after apply)"),
-        "{}",
-        planned.stdout
-    );
-    assert!(
-        planned
-            .stdout
-            .contains("Plan: 1 to add, 0 to change, 0 to destroy."),
-        "{}",
-        planned.stdout
+    assert_contains(&planned.stdout, "connection_status = (known after apply)");
+    assert_contains(
+        &planned.stdout,
+        "Plan: 1 to add, 0 to change, 0 to destroy.",
     );
 
     stack.write(

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use infra_testkit::{infra_command, Moto, Stack};
 
-use super::{command_with_password, emulator_objects, infra, managed_objects, BINARY};
+use super::{
+    apply_run, command_with_password, emulator_objects, managed_objects, plan_run, BINARY, NO_VARS,
+};
 
 /// How many operations of the apply have started ("...: Creating...").
 fn started(output: &str) -> usize {
@@ -66,22 +68,14 @@ fn an_apply_killed_at_any_moment_converges_without_duplicates() {
         command.args(["apply", "-input=false", "-auto-approve", "-parallelism=1"]);
         kill_at(&stack, command, moment);
 
-        let recovered = infra(
-            &stack,
-            Some(&moto),
-            &["apply", "-input=false", "-auto-approve"],
-        );
+        let recovered = apply_run(&stack, &moto, NO_VARS);
         assert_eq!(
             recovered.code,
             0,
             "kill at {moment_name}: {}",
             recovered.all()
         );
-        let plan = infra(
-            &stack,
-            Some(&moto),
-            &["plan", "-input=false", "-detailed-exitcode"],
-        );
+        let plan = plan_run(&stack, &moto, NO_VARS);
         assert_eq!(
             plan.code,
             0,

@@ -12,7 +12,9 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok, infra, plan_is_clean, reimport, state_id};
+use super::{
+    apply_ok, assert_contains, destroy_ok, infra, plan_is_clean, python_lines, reimport, state_id,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -165,19 +167,13 @@ print(json.dumps({'tags': tags, 'borrow': pool['ConnectionBorrowTimeout'], 'max'
 
 /// What the emulator still holds of this stack's proxy, database, secret and role.
 fn leftovers(moto: &Moto) -> Vec<String> {
-    moto.python(
-        "import boto3
+    python_lines(moto, "import boto3
 rds = boto3.client('rds')
 out = ['proxy ' + p['DBProxyName'] for p in rds.describe_db_proxies()['DBProxies']]
 out += ['db ' + d['DBInstanceIdentifier'] for d in rds.describe_db_instances()['DBInstances']]
 out += ['secret ' + s['Name'] for s in boto3.client('secretsmanager').list_secrets()['SecretList']]
 out += ['role ' + r['RoleName'] for r in boto3.client('iam').list_roles()['Roles'] if r['RoleName'] == 'db-proxy']
-print('\\n'.join(out))",
-    )
-    .lines()
-    .filter(|l| !l.is_empty())
-    .map(str::to_string)
-    .collect()
+print('\\n'.join(out))",)
 }
 
 #[test]
@@ -293,14 +289,8 @@ fn db_proxy_with_its_default_target_group_and_target_applies_updates_imports_and
     infra(&stack, Some(&moto), &args).ok();
     plan_is_clean(&stack, &moto, &vars, "after the target's import");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars);
-    let destroy = infra(&stack, Some(&moto), &args).ok();
-    assert!(
-        destroy.stdout.contains("Destroy complete!"),
-        "{}",
-        destroy.stdout
-    );
+    let destroy = destroy_ok(&stack, &moto, &vars);
+    assert_contains(&destroy, "Destroy complete!");
     assert_eq!(leftovers(&moto), Vec::<String>::new());
 }
 

@@ -6,7 +6,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, NO_VARS};
+use super::{
+    apply_ok as apply, apply_run, assert_contains, destroy_run, infra, plan_is_clean, plan_run,
+    python_sorted_lines, NO_VARS,
+};
 
 const STACK: &str = r#"
 variable "ttl" {
@@ -360,30 +363,10 @@ output "certificate_status" {
         &["apply", "-input=false", "-auto-approve"],
     );
     assert_eq!(looked_up.code, 0, "{}", looked_up.all());
-    assert!(
-        looked_up
-            .stdout
-            .contains(&format!("zone_id = \"{zone_id}\"")),
-        "{}",
-        looked_up.stdout
-    );
-    assert!(
-        looked_up.stdout.contains("internal_private = true"),
-        "{}",
-        looked_up.stdout
-    );
-    assert!(
-        looked_up
-            .stdout
-            .contains(&format!("certificate = {certificate}")),
-        "{}",
-        looked_up.stdout
-    );
-    assert!(
-        looked_up.stdout.contains("certificate_status = \"ISSUED\""),
-        "{}",
-        looked_up.stdout
-    );
+    assert_contains(&looked_up.stdout, &format!("zone_id = \"{zone_id}\""));
+    assert_contains(&looked_up.stdout, "internal_private = true");
+    assert_contains(&looked_up.stdout, &format!("certificate = {certificate}"));
+    assert_contains(&looked_up.stdout, "certificate_status = \"ISSUED\"");
     let missing = Stack::new();
     missing.write(
         "main.tf",
@@ -489,16 +472,11 @@ output "certificate_status" {
     }
     plan_is_clean(&stack, &moto, &renamed, "after the imports");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&renamed);
-    let destroyed = infra(&stack, Some(&moto), &args);
+    let destroyed = destroy_run(&stack, &moto, &renamed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 19 destroyed."),
-        "{}",
-        destroyed.stdout
+    assert_contains(
+        &destroyed.stdout,
+        "Destroy complete! Resources: 19 destroyed.",
     );
     assert_eq!(inventory(&moto), "zones 0\ncertificates 0\n");
 }
@@ -549,12 +527,7 @@ resource "aws_route53_record" "validation" {
         text
     };
     stack.write("main.tf", &config(false));
-    let failed = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .expect_code(1);
+    let failed = apply_run(&stack, &moto, NO_VARS).expect_code(1);
     assert!(
         failed.all().contains("aws_acm_certificate_validation.web")
             && failed.all().contains("timed out after 4s"),
@@ -626,16 +599,9 @@ resource "aws_lb_listener_certificate" "extra" {
 
 /// The listener's certificates as moto holds them: `ARN default?` lines, sorted.
 fn listener_certificates(moto: &Moto, listener: &str) -> Vec<String> {
-    let mut lines: Vec<String> = moto
-        .python(&format!(
+    python_sorted_lines(moto, &format!(
             "import boto3\nfor c in boto3.client('elbv2').describe_listener_certificates(ListenerArn='{listener}')['Certificates']:\n    print(c['CertificateArn'], c.get('IsDefault', False))"
         ))
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
-    lines.sort();
-    lines
 }
 
 /// `aws_lb_listener_certificate` adds a certificate to a listener (the default one stays the
@@ -672,18 +638,11 @@ fn a_listener_certificate_is_added_read_imported_and_removed() {
     moto.python(&format!(
         "import boto3\nboto3.client('elbv2').remove_listener_certificates(ListenerArn='{listener}', Certificates=[{{'CertificateArn': '{extra}'}}])"
     ));
-    let drifted = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let drifted = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(drifted.code, 2, "{}", drifted.all());
-    assert!(
-        drifted
-            .stdout
-            .contains("# aws_lb_listener_certificate.extra will be created"),
-        "{}",
-        drifted.stdout
+    assert_contains(
+        &drifted.stdout,
+        "# aws_lb_listener_certificate.extra will be created",
     );
     apply(&stack, &moto, NO_VARS);
     assert!(listener_certificates(&moto, &listener).contains(&format!("{extra} False")));
@@ -709,10 +668,6 @@ fn a_listener_certificate_is_added_read_imported_and_removed() {
     assert_eq!(imported.code, 0, "{}", imported.all());
     plan_is_clean(&stack, &moto, NO_VARS, "after the import");
 
-    let destroyed = infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-input=false", "-auto-approve"],
-    );
+    let destroyed = destroy_run(&stack, &moto, NO_VARS);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
 }

@@ -6,7 +6,9 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport, state_id,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -186,20 +188,14 @@ fn dynamodb_tables_apply_update_replace_import_and_destroy() {
     );
     assert_eq!(state_id(&stack, "aws_dynamodb_table.orders"), "orders");
     let orders = infra(&stack, Some(&moto), &["output", "-json", "orders"]).ok();
-    assert!(
-        orders
-            .stdout
-            .contains("arn:aws:dynamodb:us-east-1:123456789012:table/orders"),
-        "{}",
-        orders.stdout
+    assert_contains(
+        &orders.stdout,
+        "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
     );
     let stream = infra(&stack, Some(&moto), &["output", "-json", "stream"]).ok();
-    assert!(
-        stream
-            .stdout
-            .contains("arn:aws:dynamodb:us-east-1:123456789012:table/events/stream/"),
-        "{}",
-        stream.stdout
+    assert_contains(
+        &stream.stdout,
+        "arn:aws:dynamodb:us-east-1:123456789012:table/events/stream/",
     );
 
     // In place: the table's and the GSI's capacity (one UpdateTable), point-in-time recovery
@@ -253,9 +249,7 @@ fn dynamodb_tables_apply_update_replace_import_and_destroy() {
     );
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 2 destroyed."),
         "{destroyed}"
@@ -427,19 +421,14 @@ s3.put_object(Bucket='orders-export', Key='archive/part-1.json',
     );
     let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]);
     assert_eq!(refused.code, 1, "{}", refused.stderr);
-    assert!(
-        refused
-            .stderr
-            .contains("\"restore_source_name\": conflicts with restore_source_table_arn"),
-        "{}",
-        refused.stderr
+    assert_contains(
+        &refused.stderr,
+        "\"restore_source_name\": conflicts with restore_source_table_arn",
     );
-    assert!(refused.stderr.contains("main.tf:"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "main.tf:");
     stack.write("main.tf", SOURCED);
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 3 destroyed."),
         "{destroyed}"

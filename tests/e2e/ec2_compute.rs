@@ -7,7 +7,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, state_id, NO_VARS};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, python_sorted_lines,
+    state_id, NO_VARS,
+};
 
 const RSA_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC5FsIkhKDwsgsh1FgCn2q4j56W39j01kn96KXEYnL7gnbPHQCi6KRyQCAUTL2DIEj0lfsb5MULxUIc2FsaJruHnUAUZD0KnDagRKfbziJntyDcB6PHKRWiAkg/qYKAZSCTaDjZb1KHOohAzPKnRRMEHOeBHWBDE0+SkbMwm/kC/cNuozOrefjx5TFBEGWMsZxHEr7KPRAgoPxW3eJrBRfZ8KL5TTLOzmh4041RWVfcuRSjp0/TWMfdkwsc3fiEfzPJcZXIapLaBdjBf9fqbP2Nu81xaHNHl7GsXAcBhcaxVgcQQJe5eSHNnbGa33hOSzVNSCM23gY2TY0gcPJrLOV/ deploy2";
 
@@ -396,36 +399,22 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
     );
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&vars);
-    let destroyed = infra(&stack, Some(&moto), &args).ok();
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 9 destroyed."),
-        "{}",
-        destroyed.stdout
-    );
+    let destroyed = destroy_ok(&stack, &moto, &vars);
+    assert_contains(&destroyed, "Destroy complete! Resources: 9 destroyed.");
     assert!(key_pairs(&moto).is_empty(), "{:?}", key_pairs(&moto));
 }
 
 /// The key pairs in moto as `name type Key=Value...` lines, sorted by name.
 fn key_pairs(moto: &Moto) -> Vec<String> {
-    let mut lines: Vec<String> = moto
-        .python(
-            r#"
+    python_sorted_lines(
+        moto,
+        r#"
 import boto3
 for k in boto3.client('ec2').describe_key_pairs()['KeyPairs']:
     tags = ' '.join(t['Key'] + '=' + t['Value'] for t in sorted(k.get('Tags', []), key=lambda t: t['Key']) if not t['Key'].startswith('infra:'))
     print((k['KeyName'] + ' ' + k.get('KeyType', '') + ' ' + tags).strip())
 "#,
-        )
-        .lines()
-        .filter(|line| !line.is_empty())
-        .map(str::to_string)
-        .collect();
-    lines.sort();
-    lines
+    )
 }
 
 #[test]

@@ -6,7 +6,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, NO_VARS};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, destroy_run, infra, plan_is_clean, plan_run,
+    NO_VARS,
+};
 
 const STACK: &str = r#"
 variable "sg_port" {
@@ -474,9 +477,7 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
     // An imported object stores no timeouts, as in Terraform (1.3.8 and later, with
     // terraform-plugin-sdk#1146): the route table's `timeouts` block is then an in-place
     // update that only the state sees.
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend_from_slice(&replace_vars);
-    let plan = infra(&stack, Some(&moto), &args);
+    let plan = plan_run(&stack, &moto, &replace_vars);
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(
         plan.stdout
@@ -510,16 +511,8 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
         "after updating the imported ACL",
     );
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&final_vars);
-    let destroyed = infra(&stack, Some(&moto), &args).ok();
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 16 destroyed."),
-        "{}",
-        destroyed.stdout
-    );
+    let destroyed = destroy_ok(&stack, &moto, &final_vars);
+    assert_contains(&destroyed, "Destroy complete! Resources: 16 destroyed.");
     let held = describe(&moto);
     assert_eq!(held["vpcs"], 0, "the VPC is still there: {held}");
     assert_eq!(held["eigws"], serde_json::json!([]), "{held}");
@@ -611,16 +604,8 @@ print(len(sg['IpPermissions']), len(sg['IpPermissionsEgress']), len([r for r in 
         "SG ingress, SG egress, routes, table tags, ACL entries after adoption"
     );
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&vars);
-    let destroyed = infra(&stack, Some(&moto), &args).ok();
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 3 destroyed."),
-        "{}",
-        destroyed.stdout
-    );
+    let destroyed = destroy_ok(&stack, &moto, &vars);
+    assert_contains(&destroyed, "Destroy complete! Resources: 3 destroyed.");
     let still = moto.python(&format!(
         "import boto3\nec2 = boto3.client('ec2')\nprint(len(ec2.describe_vpcs(VpcIds=['{vpc}'])['Vpcs']))"
     ));
@@ -717,22 +702,8 @@ fn default_vpc_is_adopted_or_created_and_destroy_forgets_it() {
     .ok();
     plan_is_clean(&stack, &moto, &["-var=hostnames=false"], "after the import");
 
-    let destroyed = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "destroy",
-            "-input=false",
-            "-auto-approve",
-            "-var=hostnames=false",
-        ],
-    )
-    .ok();
-    assert!(
-        destroyed.stdout.contains("Resources: 1 destroyed."),
-        "{}",
-        destroyed.stdout
-    );
+    let destroyed = destroy_run(&stack, &moto, &["-var=hostnames=false"]).ok();
+    assert_contains(&destroyed.stdout, "Resources: 1 destroyed.");
     assert_eq!(
         default_vpc(&moto),
         format!("{id} False default"),
@@ -763,12 +734,7 @@ ec2.delete_vpc(VpcId='{id}')
     );
     let state = stack.read("terraform.tfstate");
     assert!(state.contains("\"existing_default_vpc\": false"), "{state}");
-    infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    destroy_run(&stack, &moto, NO_VARS).ok();
     assert_eq!(
         default_vpc(&moto),
         now,

@@ -8,7 +8,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, state_id, NO_VARS};
+use super::{
+    apply_ok as apply, apply_run, assert_contains, destroy_ok, destroy_run, infra, plan_is_clean,
+    plan_run, python_sorted_lines, state_id, NO_VARS,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -309,16 +312,8 @@ fn vpc_edge_types_apply_update_replace_import_and_destroy() {
     }
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&vars);
-    let destroyed = infra(&stack, Some(&moto), &args).ok();
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 19 destroyed."),
-        "{}",
-        destroyed.stdout
-    );
+    let destroyed = destroy_ok(&stack, &moto, &vars);
+    assert_contains(&destroyed, "Destroy complete! Resources: 19 destroyed.");
     assert_eq!(
         leftovers(&moto),
         "endpoints 0\nflow_logs 0\nvpn_gateways 0\ncustomer_gateways 0\ndhcp_options 0\nsecondary_cidrs 0\n"
@@ -429,13 +424,9 @@ fn vpc_edge_types_gated_off_with_count_zero_validate_and_plan() {
         "{}",
         validate.all()
     );
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(plan.code, 0, "{}", plan.all());
-    assert!(plan.stdout.contains("No changes"), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes");
 
     // Turned on, every type plans a create (the configuration is valid for each).
     let on = infra(
@@ -449,12 +440,7 @@ fn vpc_edge_types_gated_off_with_count_zero_validate_and_plan() {
         ],
     )
     .ok();
-    assert!(
-        on.stdout
-            .contains("Plan: 11 to add, 0 to change, 0 to destroy."),
-        "{}",
-        on.stdout
-    );
+    assert_contains(&on.stdout, "Plan: 11 to add, 0 to change, 0 to destroy.");
 
     // As in the provider, these two types have no import.
     for address in [
@@ -579,16 +565,9 @@ resource "aws_vpc_endpoint_route_table_association" "b" {
 
 /// The endpoint's route tables as moto holds them, sorted.
 fn endpoint_route_tables(moto: &Moto, endpoint: &str) -> Vec<String> {
-    let mut tables: Vec<String> = moto
-        .python(&format!(
+    python_sorted_lines(moto, &format!(
             "import boto3\nfor t in boto3.client('ec2').describe_vpc_endpoints(VpcEndpointIds=['{endpoint}'])['VpcEndpoints'][0].get('RouteTableIds', []):\n    print(t)"
         ))
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
-    tables.sort();
-    tables
 }
 
 /// `aws_vpc_endpoint_route_table_association`: each association adds its table to the
@@ -602,11 +581,7 @@ fn endpoint_route_table_associations_add_read_import_and_remove() {
     let moto = Moto::start();
     let stack = Stack::new();
     stack.write("main.tf", ENDPOINT_ROUTE_TABLES);
-    let created = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    );
+    let created = apply_run(&stack, &moto, NO_VARS);
     assert_eq!(created.code, 0, "{}", created.all());
     let endpoint = state_id(&stack, "aws_vpc_endpoint.s3");
     // The endpoint's service came from data.aws_vpc_endpoint_service.
@@ -629,11 +604,7 @@ fn endpoint_route_table_associations_add_read_import_and_remove() {
             .starts_with(&format!("a-{endpoint}")),
         "the provider's ID"
     );
-    let clean = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let clean = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(clean.code, 0, "{}", clean.all());
 
     // Imported by Terraform's ID.
@@ -654,36 +625,21 @@ fn endpoint_route_table_associations_add_read_import_and_remove() {
         ],
     );
     assert_eq!(imported.code, 0, "{}", imported.all());
-    let clean = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let clean = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(clean.code, 0, "{}", clean.all());
 
     // Removed outside infra: planned again.
     moto.python(&format!(
         "import boto3\nboto3.client('ec2').modify_vpc_endpoint(VpcEndpointId='{endpoint}', RemoveRouteTableIds=['{a}'])"
     ));
-    let drifted = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let drifted = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(drifted.code, 2, "{}", drifted.all());
-    assert!(
-        drifted
-            .stdout
-            .contains("# aws_vpc_endpoint_route_table_association.a will be created"),
-        "{}",
-        drifted.stdout
+    assert_contains(
+        &drifted.stdout,
+        "# aws_vpc_endpoint_route_table_association.a will be created",
     );
 
-    let destroyed = infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-input=false", "-auto-approve"],
-    );
+    let destroyed = destroy_run(&stack, &moto, NO_VARS);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
 
     let none = Stack::new();

@@ -14,7 +14,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id, NO_VARS};
+use super::{apply_ok as apply, destroy_run, infra, plan_is_clean, reimport, state_id, NO_VARS};
 
 const NETWORK: &str = r#"
 provider "aws" {
@@ -294,13 +294,7 @@ for eni in {enis:?}:
 "#
     ));
 
-    let destroyed = infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-input=false", "-auto-approve"],
-    )
-    .ok()
-    .stdout;
+    let destroyed = destroy_run(&stack, &moto, NO_VARS).ok().stdout;
     assert!(
         destroyed.contains("Destroy complete! Resources: 3 destroyed."),
         "{destroyed}"

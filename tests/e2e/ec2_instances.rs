@@ -8,7 +8,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id};
+use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport, state_id};
 
 const STACK: &str = r##"
 provider "aws" {
@@ -365,9 +365,7 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
         emulator_view(&moto)
     );
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 11 destroyed."),
         "{destroyed}"

@@ -10,7 +10,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport};
+use super::{apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -153,12 +153,9 @@ fn ecs_capacity_providers_apply_update_replace_import_and_destroy() {
          provider capacity-spare 100 []\n"
     );
     let output = infra(&stack, Some(&moto), &["output", "-json", "provider"]).ok();
-    assert!(
-        output
-            .stdout
-            .contains("arn:aws:ecs:us-east-1:123456789012:capacity-provider/capacity-ec2"),
-        "{}",
-        output.stdout
+    assert_contains(
+        &output.stdout,
+        "arn:aws:ecs:us-east-1:123456789012:capacity-provider/capacity-ec2",
     );
 
     // In place: managed scaling and tags on the provider, the weight in the strategy.
@@ -209,9 +206,7 @@ fn ecs_capacity_providers_apply_update_replace_import_and_destroy() {
     );
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 4 destroyed."),
         "{destroyed}"

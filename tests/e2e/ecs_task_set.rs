@@ -10,7 +10,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok, infra, plan_is_clean, reimport, state_id, NO_VARS};
+use super::{
+    apply_ok, assert_contains, infra, plan_is_clean, python_sorted_lines, reimport, state_id,
+    NO_VARS,
+};
 
 const TASK_SET: &str = r#"
 variable "scale" {
@@ -101,16 +104,7 @@ resource "aws_ecs_task_set" "blue" {
 "#;
 
 fn task_sets(moto: &Moto) -> Vec<String> {
-    let mut sets: Vec<String> = moto
-        .python(
-            "import boto3\nfor s in boto3.client('ecs').describe_task_sets(cluster='task-sets', service='task-set-app')['taskSets']:\n    print(s['id'], s['scale']['value'], s['taskDefinition'].rsplit('/', 1)[-1])",
-        )
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
-    sets.sort();
-    sets
+    python_sorted_lines(moto, "import boto3\nfor s in boto3.client('ecs').describe_task_sets(cluster='task-sets', service='task-set-app')['taskSets']:\n    print(s['id'], s['scale']['value'], s['taskDefinition'].rsplit('/', 1)[-1])",)
 }
 
 #[test]
@@ -139,11 +133,9 @@ fn a_task_set_is_created_scaled_replaced_imported_and_deleted() {
         &["plan", "-input=false", "-var", "scale=100"],
     )
     .ok();
-    assert!(
-        plan.stdout
-            .contains("# aws_ecs_task_set.blue will be updated in-place"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# aws_ecs_task_set.blue will be updated in-place",
     );
     apply_ok(&stack, &moto, &scaled);
     assert_eq!(task_sets(&moto), [format!("{first} 100.0 task-set-app:1")]);
@@ -164,12 +156,7 @@ fn a_task_set_is_created_scaled_replaced_imported_and_deleted() {
         ],
     )
     .ok();
-    assert!(
-        plan.stdout
-            .contains("# aws_ecs_task_set.blue must be replaced"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "# aws_ecs_task_set.blue must be replaced");
     apply_ok(&stack, &moto, &replaced);
     let sets = task_sets(&moto);
     assert_eq!(sets.len(), 1, "{sets:?}");

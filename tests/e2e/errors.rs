@@ -3,7 +3,7 @@
 
 use infra_testkit::Stack;
 
-use super::infra;
+use super::{assert_contains, infra};
 
 const VPC: &str = "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n";
 
@@ -125,7 +125,7 @@ fn a_corrupt_or_newer_state_file_is_refused_and_kept() {
 fn validate_accepts_a_good_configuration_and_needs_no_aws() {
     let stack = Stack::from_fixture("tests/fixtures/network");
     let run = infra(&stack, None, &["validate"]).ok();
-    assert!(run.stdout.contains("Success"), "{}", run.stdout);
+    assert_contains(&run.stdout, "Success");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean};
+use super::{apply_ok as apply, assert_contains, destroy_run, infra, plan_is_clean, plan_run};
 
 const STACK: &str = r#"
 variable "queue_arn" {
@@ -157,11 +157,9 @@ fn sns_topics_policies_and_subscriptions() {
         "import boto3\nboto3.client('sns').set_topic_attributes(TopicArn='{}', AttributeName='DisplayName', AttributeValue='changed')",
         state_attribute(&stack, "aws_sns_topic.orders", "arn")
     ));
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend_from_slice(&updated);
-    let drift = infra(&stack, Some(&moto), &args);
+    let drift = plan_run(&stack, &moto, &updated);
     assert_eq!(drift.code, 2, "{}", drift.all());
-    assert!(drift.stdout.contains("1 to change"), "{}", drift.stdout);
+    assert_contains(&drift.stdout, "1 to change");
     apply(&stack, &moto, &updated);
 
     // Replacement: a new topic name replaces the topic, its policy and its subscription.
@@ -195,16 +193,11 @@ fn sns_topics_policies_and_subscriptions() {
     }
     plan_is_clean(&stack, &moto, &renamed, "after the imports");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&renamed);
-    let destroyed = infra(&stack, Some(&moto), &args);
+    let destroyed = destroy_run(&stack, &moto, &renamed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 4 destroyed."),
-        "{}",
-        destroyed.stdout
+    assert_contains(
+        &destroyed.stdout,
+        "Destroy complete! Resources: 4 destroyed.",
     );
     assert_eq!(inventory(&moto), "");
 }
@@ -392,16 +385,11 @@ fn eventbridge_rules_and_targets() {
     }
     plan_is_clean(&stack, &moto, &renamed, "after the imports");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&renamed);
-    let destroyed = infra(&stack, Some(&moto), &args);
+    let destroyed = destroy_run(&stack, &moto, &renamed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 6 destroyed."),
-        "{}",
-        destroyed.stdout
+    assert_contains(
+        &destroyed.stdout,
+        "Destroy complete! Resources: 6 destroyed.",
     );
     assert_eq!(inventory(&moto), "");
 }

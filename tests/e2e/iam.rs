@@ -8,7 +8,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, NO_VARS};
+use super::{apply_ok as apply, assert_contains, infra, python_lines, NO_VARS};
 
 const STACK: &str = r#"
 variable "action" {
@@ -190,11 +190,7 @@ for p in iam.list_instance_profiles()['InstanceProfiles']: out.append('instance_
 for p in iam.list_open_id_connect_providers()['OpenIDConnectProviderList']: out.append('oidc ' + p['Arn'])
 print('\n'.join(sorted(out)))
 "#;
-    moto.python(script)
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect()
+    python_lines(moto, script)
 }
 
 fn plan_code(stack: &Stack, moto: &Moto, vars: &[&str]) -> (i32, String) {
@@ -383,12 +379,9 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
         .concat(),
     )
     .ok();
-    assert!(
-        destroyed.stdout.contains(&format!(
-            "Destroy complete! Resources: {RESOURCES} destroyed."
-        )),
-        "{}",
-        destroyed.stdout
+    assert_contains(
+        &destroyed.stdout,
+        &format!("Destroy complete! Resources: {RESOURCES} destroyed."),
     );
     assert_eq!(iam_objects(&moto), Vec::<String>::new());
 }

@@ -7,7 +7,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean};
+use super::{apply_ok as apply, destroy_run, infra, plan_is_clean};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -160,17 +160,8 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
         &["-var=version=$Latest", "-var=description=second"],
         "after the replacement",
     );
-    let destroyed = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "destroy",
-            "-input=false",
-            "-auto-approve",
-            "-var=description=second",
-        ],
-    )
-    .ok()
-    .stdout;
+    let destroyed = destroy_run(&stack, &moto, &["-var=description=second"])
+        .ok()
+        .stdout;
     assert!(destroyed.contains("2 destroyed"), "{destroyed}");
 }

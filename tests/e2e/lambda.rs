@@ -11,7 +11,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport};
+use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -280,9 +280,7 @@ fn lambda_function_alias_and_permission_apply_update_replace_import_and_destroy(
         emulator_view(&moto)
     );
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 4 destroyed."),
         "{destroyed}"

@@ -21,7 +21,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport};
+use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -251,9 +251,7 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
          role infra-lambda-v6-role\n"
     );
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 3 destroyed."),
         "{destroyed}"

@@ -11,7 +11,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id};
+use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport, state_id};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -160,9 +160,7 @@ fn launch_template_secondary_interfaces_apply_update_replace_import_and_destroy(
     );
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 1 destroyed."),
         "{destroyed}"

@@ -9,7 +9,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{
+    apply_run, assert_contains, destroy_run, infra, plan_run, python_lines, python_sorted_lines,
+    NO_VARS,
+};
 
 const STACK: &str = r#"
 variable "deregistration_delay" {
@@ -262,8 +265,7 @@ output "checks" {
 
 /// What the emulator still holds of this stack's objects, one line each.
 fn leftovers(moto: &Moto) -> Vec<String> {
-    moto.python(
-        "import boto3
+    python_lines(moto, "import boto3
 out = []
 elbv2 = boto3.client('elbv2')
 out += ['lb ' + lb['LoadBalancerName'] for lb in elbv2.describe_load_balancers()['LoadBalancers']]
@@ -280,43 +282,26 @@ try:
     out += ['og ' + g['OptionGroupName'] for g in rds.describe_option_groups(OptionGroupName='lb-ecs-rds-og')['OptionGroupsList']]
 except rds.exceptions.OptionGroupNotFoundFault:
     pass
-print('\\n'.join(out))",
-    )
-    .lines()
-    .filter(|l| !l.is_empty())
-    .map(str::to_string)
-    .collect()
+print('\\n'.join(out))",)
 }
 
 /// The registered targets of the stack's target group, as `id:port`.
 fn targets(moto: &Moto) -> Vec<String> {
-    moto.python(
-        "import boto3
+    python_lines(moto, "import boto3
 elbv2 = boto3.client('elbv2')
 arn = elbv2.describe_target_groups(Names=['lb-ecs-rds'])['TargetGroups'][0]['TargetGroupArn']
-print('\\n'.join(d['Target']['Id'] + ':' + str(d['Target']['Port']) for d in elbv2.describe_target_health(TargetGroupArn=arn)['TargetHealthDescriptions'] if d['TargetHealth'].get('Reason') != 'Target.NotRegistered'))",
-    )
-    .lines()
-    .filter(|l| !l.is_empty())
-    .map(str::to_string)
-    .collect()
+print('\\n'.join(d['Target']['Id'] + ':' + str(d['Target']['Port']) for d in elbv2.describe_target_health(TargetGroupArn=arn)['TargetHealthDescriptions'] if d['TargetHealth'].get('Reason') != 'Target.NotRegistered'))",)
 }
 
 /// The parameters set on the stack's parameter group, as `name=value method`.
 fn parameters(moto: &Moto) -> Vec<String> {
-    let mut found: Vec<String> = moto
-        .python(
-            "import boto3
+    python_sorted_lines(
+        moto,
+        "import boto3
 rds = boto3.client('rds')
 for p in rds.describe_db_parameters(DBParameterGroupName='lb-ecs-rds-pg')['Parameters']:
     print(p['ParameterName'] + '=' + p['ParameterValue'] + ' ' + p.get('ApplyMethod', ''))",
-        )
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
-    found.sort();
-    found
+    )
 }
 
 /// The `SERVER_AUDIT_EVENTS` setting of the stack's option group.
@@ -342,17 +327,8 @@ fn lb_ecs_rds_data_sources_and_target_attachments() {
     let stack = Stack::new();
     stack.write("main.tf", STACK);
 
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    assert!(
-        apply.stdout.contains("Apply complete! Resources: 13 added"),
-        "{}",
-        apply.stdout
-    );
+    let apply = apply_run(&stack, &moto, NO_VARS).ok();
+    assert_contains(&apply.stdout, "Apply complete! Resources: 13 added");
     let found = checks(&stack, &moto);
     let expected = serde_json::json!({
         "lb_by_name": true,
@@ -386,32 +362,21 @@ fn lb_ecs_rds_data_sources_and_target_attachments() {
     assert_eq!(found, expected);
     assert_eq!(targets(&moto), vec!["10.40.0.10:8080".to_string()]);
 
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(plan.code, 0, "a second plan shows changes:\n{}", plan.all());
 
     // In place: the target group's delay, which the data sources then read.
-    let update = infra(
+    let update = apply_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
             "-var=deregistration_delay=60",
             "-var=long_query_time=2",
             "-var=audit_events=CONNECT,QUERY",
         ],
     )
     .ok();
-    assert!(
-        update.stdout.contains("0 added, 3 changed, 0 destroyed"),
-        "{}",
-        update.stdout
-    );
+    assert_contains(&update.stdout, "0 added, 3 changed, 0 destroyed");
     assert_eq!(checks(&stack, &moto)["tg_delay"], "60");
     assert_eq!(
         parameters(&moto),
@@ -420,13 +385,10 @@ fn lb_ecs_rds_data_sources_and_target_attachments() {
             "long_query_time=2 pending-reboot".to_string()
         ]
     );
-    let plan = infra(
+    let plan = plan_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
             "-var=deregistration_delay=60",
             "-var=long_query_time=2",
             "-var=audit_events=CONNECT,QUERY",
@@ -462,13 +424,10 @@ fn lb_ecs_rds_data_sources_and_target_attachments() {
         )
         .ok();
     }
-    let plan = infra(
+    let plan = plan_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
             "-var=deregistration_delay=60",
             "-var=long_query_time=2",
             "-var=audit_events=CONNECT,QUERY",
@@ -482,13 +441,10 @@ fn lb_ecs_rds_data_sources_and_target_attachments() {
     );
 
     // Replacement: an attachment's port forces a new registration.
-    let replace = infra(
+    let replace = apply_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
             "-var=deregistration_delay=60",
             "-var=long_query_time=2",
             "-var=audit_events=CONNECT,QUERY",
@@ -496,11 +452,7 @@ fn lb_ecs_rds_data_sources_and_target_attachments() {
         ],
     )
     .ok();
-    assert!(
-        replace.stdout.contains("1 added, 0 changed, 1 destroyed"),
-        "{}",
-        replace.stdout
-    );
+    assert_contains(&replace.stdout, "1 added, 0 changed, 1 destroyed");
     assert_eq!(targets(&moto), vec!["10.40.0.10:9090".to_string()]);
 
     // An attachment deregistered behind infra's back is seen as gone.
@@ -510,13 +462,10 @@ elbv2 = boto3.client('elbv2')
 arn = elbv2.describe_target_groups(Names=['lb-ecs-rds'])['TargetGroups'][0]['TargetGroupArn']
 elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{'Id': '10.40.0.10', 'Port': 9090}])",
     );
-    let drift = infra(
+    let drift = plan_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
             "-var=deregistration_delay=60",
             "-var=long_query_time=2",
             "-var=audit_events=CONNECT,QUERY",
@@ -524,21 +473,15 @@ elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{'Id': '10.40.0.10', 'Port
         ],
     );
     assert_eq!(drift.code, 2, "{}", drift.all());
-    assert!(
-        drift
-            .stdout
-            .contains("aws_lb_target_group_attachment.app will be created"),
-        "{}",
-        drift.stdout
+    assert_contains(
+        &drift.stdout,
+        "aws_lb_target_group_attachment.app will be created",
     );
 
-    let destroy = infra(
+    let destroy = destroy_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "destroy",
-            "-input=false",
-            "-auto-approve",
             "-var=deregistration_delay=60",
             "-var=long_query_time=2",
             "-var=audit_events=CONNECT,QUERY",
@@ -546,11 +489,7 @@ elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{'Id': '10.40.0.10', 'Port
         ],
     )
     .ok();
-    assert!(
-        destroy.stdout.contains("Destroy complete!"),
-        "{}",
-        destroy.stdout
-    );
+    assert_contains(&destroy.stdout, "Destroy complete!");
     assert_eq!(leftovers(&moto), Vec::<String>::new());
 
     // The provider cannot import attachments; neither can infra.

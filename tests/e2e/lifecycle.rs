@@ -4,7 +4,9 @@ use std::os::unix::fs::PermissionsExt;
 
 use infra_testkit::{Moto, Stack};
 
-use super::{infra, managed_objects, vpcs_tagged};
+use super::{
+    apply_run, assert_contains, destroy_run, infra, managed_objects, plan_run, vpcs_tagged, NO_VARS,
+};
 
 #[test]
 fn plan_apply_update_replace_destroy() {
@@ -17,34 +19,16 @@ fn plan_apply_update_replace_destroy() {
         &["plan", "-input=false", "-out=plan.json"],
     )
     .ok();
-    assert!(
-        plan.stdout.contains("# aws_vpc.main will be created"),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout
-            .contains("Plan: 4 to add, 0 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "# aws_vpc.main will be created");
+    assert_contains(&plan.stdout, "Plan: 4 to add, 0 to change, 0 to destroy.");
     assert!(plan.stdout.contains("(known after apply)"));
     assert!(plan.stdout.contains("aws_subnet.private[0]"));
 
     let apply = infra(&stack, Some(&moto), &["apply", "plan.json"]).ok();
-    assert!(
-        apply
-            .stdout
-            .contains("aws_vpc.main: Creation complete after"),
-        "{}",
-        apply.stdout
-    );
-    assert!(
-        apply
-            .stdout
-            .contains("Apply complete! Resources: 4 added, 0 changed, 0 destroyed."),
-        "{}",
-        apply.stdout
+    assert_contains(&apply.stdout, "aws_vpc.main: Creation complete after");
+    assert_contains(
+        &apply.stdout,
+        "Apply complete! Resources: 4 added, 0 changed, 0 destroyed.",
     );
     assert_eq!(
         managed_objects(&moto),
@@ -73,71 +57,19 @@ fn plan_apply_update_replace_destroy() {
         ]
     );
 
-    let again = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = plan_run(&stack, &moto, NO_VARS);
     let again = again.expect_code(0);
-    assert!(
-        again
-            .stdout
-            .contains("No changes. Your infrastructure matches the configuration."),
-        "{}",
-        again.stdout
+    assert_contains(
+        &again.stdout,
+        "No changes. Your infrastructure matches the configuration.",
     );
 
     // A tag change is an in-place update.
-    let tagged = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-var",
-            "name=renamed",
-        ],
-    )
-    .expect_code(2);
-    assert!(
-        tagged
-            .stdout
-            .contains("# aws_vpc.main will be updated in-place"),
-        "{}",
-        tagged.stdout
-    );
-    assert!(
-        tagged
-            .stdout
-            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        tagged.stdout
-    );
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "name=renamed",
-        ],
-    )
-    .ok();
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-var",
-            "name=renamed",
-        ],
-    )
-    .expect_code(0);
+    let tagged = plan_run(&stack, &moto, &["-var", "name=renamed"]).expect_code(2);
+    assert_contains(&tagged.stdout, "# aws_vpc.main will be updated in-place");
+    assert_contains(&tagged.stdout, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    apply_run(&stack, &moto, &["-var", "name=renamed"]).ok();
+    plan_run(&stack, &moto, &["-var", "name=renamed"]).expect_code(0);
 
     // A CIDR change replaces the VPC, names the cause, and takes the subnets with it.
     let replaced = infra(
@@ -153,16 +85,8 @@ fn plan_apply_update_replace_destroy() {
         ],
     )
     .ok();
-    assert!(
-        replaced.stdout.contains("# aws_vpc.main must be replaced"),
-        "{}",
-        replaced.stdout
-    );
-    assert!(
-        replaced.stdout.contains("# forces replacement"),
-        "{}",
-        replaced.stdout
-    );
+    assert_contains(&replaced.stdout, "# aws_vpc.main must be replaced");
+    assert_contains(&replaced.stdout, "# forces replacement");
     let cidr_line = replaced
         .stdout
         .lines()
@@ -173,40 +97,18 @@ fn plan_apply_update_replace_destroy() {
         "{}",
         replaced.stdout
     );
-    let applied = infra(
+    let applied = apply_run(
         &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "name=renamed",
-            "-var",
-            "cidr=10.1.0.0/16",
-        ],
+        &moto,
+        &["-var", "name=renamed", "-var", "cidr=10.1.0.0/16"],
     )
     .ok();
-    assert!(
-        applied
-            .stdout
-            .contains("aws_vpc.main: Destruction complete"),
-        "{}",
-        applied.stdout
-    );
+    assert_contains(&applied.stdout, "aws_vpc.main: Destruction complete");
     assert_eq!(vpcs_tagged(&moto, "aws_vpc.main"), 1);
-    infra(
+    plan_run(
         &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-var",
-            "name=renamed",
-            "-var",
-            "cidr=10.1.0.0/16",
-        ],
+        &moto,
+        &["-var", "name=renamed", "-var", "cidr=10.1.0.0/16"],
     )
     .expect_code(0);
 
@@ -227,13 +129,7 @@ fn plan_apply_update_replace_destroy() {
         ],
     )
     .ok();
-    assert!(
-        destroy
-            .stdout
-            .contains("Destroy complete! Resources: 4 destroyed."),
-        "{}",
-        destroy.stdout
-    );
+    assert_contains(&destroy.stdout, "Destroy complete! Resources: 4 destroyed.");
     assert!(
         managed_objects(&moto).is_empty(),
         "left behind: {:?}",
@@ -246,12 +142,7 @@ fn plan_apply_update_replace_destroy() {
 fn a_saved_plan_is_refused_once_the_state_or_an_object_changed() {
     let moto = Moto::start();
     let stack = Stack::from_fixture("tests/fixtures/network");
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    apply_run(&stack, &moto, NO_VARS).ok();
 
     // The state moved on after the plan was saved.
     infra(
@@ -260,12 +151,7 @@ fn a_saved_plan_is_refused_once_the_state_or_an_object_changed() {
         &["plan", "-input=false", "-out=old.json", "-var", "name=one"],
     )
     .ok();
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve", "-var", "name=two"],
-    )
-    .ok();
+    apply_run(&stack, &moto, &["-var", "name=two"]).ok();
     let before = stack.read("terraform.tfstate");
     let stale = infra(
         &stack,
@@ -273,12 +159,8 @@ fn a_saved_plan_is_refused_once_the_state_or_an_object_changed() {
         &["apply", "-input=false", "-var", "name=one", "old.json"],
     )
     .expect_code(1);
-    assert!(
-        stale.stderr.contains("Saved plan is stale"),
-        "{}",
-        stale.stderr
-    );
-    assert!(stale.stderr.contains("serial"), "{}", stale.stderr);
+    assert_contains(&stale.stderr, "Saved plan is stale");
+    assert_contains(&stale.stderr, "serial");
     assert_eq!(
         stack.read("terraform.tfstate"),
         before,
@@ -310,13 +192,7 @@ fn a_saved_plan_is_refused_once_the_state_or_an_object_changed() {
         &["apply", "-input=false", "-var", "name=three", "fresh.json"],
     )
     .expect_code(1);
-    assert!(
-        drifted
-            .stderr
-            .contains("aws_vpc.main was modified outside infra"),
-        "{}",
-        drifted.stderr
-    );
+    assert_contains(&drifted.stderr, "aws_vpc.main was modified outside infra");
 
     // And a plan now reports the drift before the plan.
     let plan = infra(
@@ -325,42 +201,22 @@ fn a_saved_plan_is_refused_once_the_state_or_an_object_changed() {
         &["plan", "-input=false", "-var", "name=three"],
     )
     .ok();
-    assert!(
-        plan.stdout
-            .contains("Objects have changed outside of infra"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Objects have changed outside of infra");
 }
 
 #[test]
 fn a_resource_deleted_outside_is_planned_for_creation() {
     let moto = Moto::start();
     let stack = Stack::from_fixture("tests/fixtures/network");
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    apply_run(&stack, &moto, NO_VARS).ok();
     let state: serde_json::Value = stack.state();
     let group_id = state["resources"][0]["id"].as_str().unwrap().to_string();
     moto.python(&format!(
         "import boto3\nboto3.client('ec2').delete_security_group(GroupId='{group_id}')"
     ));
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    )
-    .expect_code(2);
-    assert!(
-        plan.stdout
-            .contains("# aws_security_group.web will be created"),
-        "{}",
-        plan.stdout
-    );
-    assert!(plan.stdout.contains("has been deleted"), "{}", plan.stdout);
+    let plan = plan_run(&stack, &moto, NO_VARS).expect_code(2);
+    assert_contains(&plan.stdout, "# aws_security_group.web will be created");
+    assert_contains(&plan.stdout, "has been deleted");
 }
 
 /// A security group's inline rules, as the Terraform provider treats them: with no `ingress`
@@ -379,12 +235,7 @@ fn security_group_rules_are_left_alone_without_blocks_and_removed_with_an_empty_
         "main.tf",
         &group("  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n    cidr_blocks = [\"10.0.0.0/8\"]\n  }\n"),
     );
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    apply_run(&stack, &moto, NO_VARS).ok();
     let rules = || {
         moto.python(
             "import boto3\ng = boto3.client('ec2').describe_security_groups(Filters=[{'Name': 'group-name', 'Values': ['web']}])['SecurityGroups'][0]\nprint(len(g['IpPermissions']))",
@@ -395,40 +246,19 @@ fn security_group_rules_are_left_alone_without_blocks_and_removed_with_an_empty_
     assert_eq!(rules(), "1");
 
     stack.write("main.tf", &group(""));
-    let untouched = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let untouched = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(untouched.code, 0, "{}", untouched.all());
 
     stack.write("main.tf", &group("  ingress = []\n"));
-    let removal = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let removal = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(removal.code, 2, "{}", removal.all());
-    assert!(
-        removal
-            .stdout
-            .contains("# aws_security_group.web will be updated in-place"),
-        "{}",
-        removal.stdout
+    assert_contains(
+        &removal.stdout,
+        "# aws_security_group.web will be updated in-place",
     );
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    apply_run(&stack, &moto, NO_VARS).ok();
     assert_eq!(rules(), "0");
-    infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    )
-    .ok();
+    plan_run(&stack, &moto, NO_VARS).ok();
 }
 
 /// aws_eip's one force-new attribute is `domain`, and "vpc" is its only value since AWS retired
@@ -442,20 +272,10 @@ fn an_elastic_ip_in_the_retired_standard_domain_is_refused_before_anything_chang
         format!("resource \"aws_eip\" \"nat\" {{\n  domain = \"{domain}\"\n  tags = {{ Name = \"nat\" }}\n}}\n")
     };
     stack.write("main.tf", &eip("vpc"));
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    apply_run(&stack, &moto, NO_VARS).ok();
     let before = stack.read("terraform.tfstate");
     stack.write("main.tf", &eip("standard"));
-    let refused = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .expect_code(1);
+    let refused = apply_run(&stack, &moto, NO_VARS).expect_code(1);
     assert!(
         refused.stderr.contains("main.tf:2:") && refused.stderr.contains("standard"),
         "{}",
@@ -490,11 +310,9 @@ fn destroy_false_forgets_instead_of_destroying() {
 
     stack.write("main.tf", &config(1, 7));
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout
-            .contains("# aws_cloudwatch_log_group.kept[1] will no longer be managed by infra"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# aws_cloudwatch_log_group.kept[1] will no longer be managed by infra",
     );
     super::apply_ok(&stack, &moto, super::NO_VARS);
     assert_eq!(groups(&moto), "2", "the forgotten group stays");
@@ -518,17 +336,8 @@ fn destroy_false_forgets_instead_of_destroying() {
     );
 
     stack.write("main.tf", &config(1, 7));
-    let destroyed = infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    assert!(
-        destroyed.stdout.contains("will no longer be managed"),
-        "{}",
-        destroyed.stdout
-    );
+    let destroyed = destroy_run(&stack, &moto, NO_VARS).ok();
+    assert_contains(&destroyed.stdout, "will no longer be managed");
     assert_eq!(groups(&moto), "2", "destroy forgets too");
     let list = infra(&stack, Some(&moto), &["state", "list"]).ok().stdout;
     assert_eq!(list.trim(), "");

@@ -8,18 +8,13 @@ use std::time::Duration;
 use infra_state::{Backend, LocalBackend, LockInfo};
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_run, assert_contains, infra, NO_VARS};
 
 #[test]
 fn a_held_lock_refuses_the_second_run_and_names_the_holder() {
     let moto = Moto::start();
     let stack = Stack::from_fixture("tests/fixtures/network");
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    apply_run(&stack, &moto, NO_VARS).ok();
     let before = stack.read("terraform.tfstate");
 
     let backend = LocalBackend::new(PathBuf::from(stack.path().join("terraform.tfstate")));
@@ -28,33 +23,14 @@ fn a_held_lock_refuses_the_second_run_and_names_the_holder() {
         .lock(holder.clone(), Duration::ZERO)
         .expect("the test takes the lock");
 
-    let refused = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "name=other",
-        ],
-    )
-    .expect_code(1);
-    assert!(
-        refused.stderr.contains("Error acquiring the state lock"),
-        "{}",
-        refused.stderr
-    );
+    let refused = apply_run(&stack, &moto, &["-var", "name=other"]).expect_code(1);
+    assert_contains(&refused.stderr, "Error acquiring the state lock");
     assert!(
         refused.stderr.contains(&holder.id),
         "the holder's lock ID is named: {}",
         refused.stderr
     );
-    assert!(
-        refused.stderr.contains("OperationTypeApply"),
-        "{}",
-        refused.stderr
-    );
+    assert_contains(&refused.stderr, "OperationTypeApply");
     assert_eq!(stack.read("terraform.tfstate"), before);
 
     // -lock-timeout waits for the holder: held throughout, the run is refused, and not
@@ -66,11 +42,7 @@ fn a_held_lock_refuses_the_second_run_and_names_the_holder() {
         &["plan", "-input=false", "-lock-timeout=2s"],
     )
     .expect_code(1);
-    assert!(
-        waited.stderr.contains("Error acquiring the state lock"),
-        "{}",
-        waited.stderr
-    );
+    assert_contains(&waited.stderr, "Error acquiring the state lock");
     assert!(
         started.elapsed() >= Duration::from_secs(2),
         "refused after {:?}, before its -lock-timeout of 2s",

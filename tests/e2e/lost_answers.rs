@@ -7,7 +7,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok, infra, plan_is_clean, NO_VARS};
+use super::{apply_ok, apply_run, infra, plan_is_clean, NO_VARS};
 
 const STACK: &str = r#"
 resource "aws_iam_role" "app" {
@@ -75,11 +75,7 @@ fn a_create_refused_by_an_object_infra_did_not_make_names_it_and_the_import() {
     );
     let stack = Stack::new();
     stack.write("main.tf", STACK);
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    );
+    let apply = apply_run(&stack, &moto, NO_VARS);
     assert_eq!(apply.code, 1, "{}", apply.all());
     assert!(
         apply

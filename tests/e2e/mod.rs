@@ -63,22 +63,72 @@ pub fn infra(stack: &Stack, moto: Option<&Moto>, args: &[&str]) -> Run {
     run(infra_command(BINARY, stack.path(), moto), args)
 }
 
-/// No `-var` arguments, for [`apply_ok`] and [`plan_is_clean`].
+/// Asserts `text` contains `needle`; the message is `text`.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{}", text);
+}
+
+/// No `-var` arguments, for [`apply_ok`], [`destroy_ok`] and [`plan_is_clean`].
 pub const NO_VARS: &[&str] = &[];
+
+/// The commands [`apply_run`], [`destroy_run`] and [`plan_run`] run, before their variables.
+const APPLY: &[&str] = &["apply", "-input=false", "-auto-approve"];
+const DESTROY: &[&str] = &["destroy", "-input=false", "-auto-approve"];
+const PLAN: &[&str] = &["plan", "-input=false", "-detailed-exitcode"];
+
+/// `infra COMMAND VARS` in `stack` against `moto`, whatever its outcome.
+fn infra_with_vars<S: AsRef<str>>(stack: &Stack, moto: &Moto, command: &[&str], vars: &[S]) -> Run {
+    let mut args = command.to_vec();
+    args.extend(vars.iter().map(AsRef::as_ref));
+    infra(stack, Some(moto), &args)
+}
+
+/// `infra apply -auto-approve VARS`, whatever its outcome.
+pub fn apply_run<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S]) -> Run {
+    infra_with_vars(stack, moto, APPLY, vars)
+}
 
 /// `infra apply -auto-approve VARS`, which must succeed; its stdout.
 pub fn apply_ok<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S]) -> String {
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(AsRef::as_ref));
-    infra(stack, Some(moto), &args).ok().stdout
+    apply_run(stack, moto, vars).ok().stdout
+}
+
+/// `infra destroy -auto-approve VARS`, whatever its outcome.
+pub fn destroy_run<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S]) -> Run {
+    infra_with_vars(stack, moto, DESTROY, vars)
+}
+
+/// `infra destroy -auto-approve VARS`, which must succeed; its stdout.
+pub fn destroy_ok<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S]) -> String {
+    destroy_run(stack, moto, vars).ok().stdout
+}
+
+/// `infra plan -detailed-exitcode VARS`, whatever its outcome (2: changes).
+pub fn plan_run<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S]) -> Run {
+    infra_with_vars(stack, moto, PLAN, vars)
 }
 
 /// `infra plan -detailed-exitcode VARS` must find no changes; `when` names the moment.
 pub fn plan_is_clean<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S], when: &str) {
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend(vars.iter().map(AsRef::as_ref));
-    let plan = infra(stack, Some(moto), &args);
+    let plan = plan_run(stack, moto, vars);
     assert_eq!(plan.code, 0, "plan {when} is not clean: {}", plan.all());
+}
+
+/// The lines `script` prints in moto, without empty ones.
+pub fn python_lines(moto: &Moto, script: &str) -> Vec<String> {
+    moto.python(script)
+        .lines()
+        .filter(|line| !line.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`python_lines`], sorted.
+pub fn python_sorted_lines(moto: &Moto, script: &str) -> Vec<String> {
+    let mut lines = python_lines(moto, script);
+    lines.sort();
+    lines
 }
 
 /// The `id` of `address` in the stack's local state.
@@ -134,14 +184,7 @@ pub fn create_vpc(moto: &Moto, cidr: &str, name: &str) -> String {
 
 /// The `Name` tags of the VPCs in one region of moto, sorted.
 pub fn vpcs_in(moto: &Moto, region: &str) -> Vec<String> {
-    let mut names: Vec<String> = moto
-        .python(&format!("import boto3\nec2 = boto3.client('ec2', region_name='{region}')\nfor v in ec2.describe_vpcs()['Vpcs']:\n    for t in v.get('Tags', []):\n        if t['Key'] == 'Name': print(t['Value'])"))
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
-    names.sort();
-    names
+    python_sorted_lines(moto, &format!("import boto3\nec2 = boto3.client('ec2', region_name='{region}')\nfor v in ec2.describe_vpcs()['Vpcs']:\n    for t in v.get('Tags', []):\n        if t['Key'] == 'Name': print(t['Value'])"))
 }
 
 /// How many VPCs in moto carry the managed address tag `address`.
@@ -164,11 +207,7 @@ for s in ec2.describe_subnets(Filters=f)['Subnets']: out.append('subnet')
 for g in ec2.describe_security_groups(Filters=f)['SecurityGroups']: out.append('sg')
 print('\n'.join(sorted(out)))
 "#;
-    moto.python(script)
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect()
+    python_lines(moto, script)
 }
 
 /// Everything in the emulator that a stack could have made, as `kind name` lines. The
@@ -226,11 +265,7 @@ for b in s3.list_buckets()['Buckets']:
     if any(t['Key'] == 'infra:address' for t in tags): out.append('bucket ' + b['Name'])
 print('\n'.join(sorted(out)))
 "#;
-    moto.python(script)
-        .lines()
-        .filter(|line| !line.is_empty())
-        .map(str::to_string)
-        .collect()
+    python_lines(moto, script)
 }
 
 /// Every file under `dir` whose bytes contain `needle`.

@@ -6,7 +6,7 @@
 use infra_testkit::module_registry::{git_fixture, ModuleRegistry};
 use infra_testkit::{infra_command, run, Moto, Stack};
 
-use super::{create_vpc, infra, vpcs_in, BINARY};
+use super::{assert_contains, create_vpc, infra, plan_run, vpcs_in, BINARY, NO_VARS};
 
 const NETWORK_MODULE: &str = r#"
 variable "cidr" {
@@ -91,12 +91,7 @@ output "prod_id" {
             plan.stdout
         );
     }
-    assert!(
-        plan.stdout
-            .contains("Plan: 4 to add, 0 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Plan: 4 to add, 0 to change, 0 to destroy.");
 
     let apply = infra(
         &stack,
@@ -104,20 +99,12 @@ output "prod_id" {
         &["apply", "-auto-approve", "-input=false"],
     )
     .ok();
-    assert!(
-        apply.stdout.contains("prod_id = \"vpc-"),
-        "{}",
-        apply.stdout
-    );
+    assert_contains(&apply.stdout, "prod_id = \"vpc-");
     assert_eq!(
         vpcs_in(&moto, "us-east-1"),
         vec!["prod", "shared-0", "shared-1", "staging"]
     );
-    let again = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(again.code, 0, "{}", again.all());
 
     // Dropping one key of for_each and the count to zero destroys exactly those instances.
@@ -134,12 +121,7 @@ output "prod_id" {
         ],
     )
     .ok();
-    assert!(
-        plan.stdout
-            .contains("Plan: 0 to add, 0 to change, 3 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Plan: 0 to add, 0 to change, 3 to destroy.");
 
     infra(
         &stack,
@@ -155,12 +137,8 @@ output "prod_id" {
         "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.9.0.0/16\"\n}\n\nmodule \"x\" {\n  source = \"./modules/network\"\n  count  = length(aws_vpc.a.id)\n  cidr   = \"10.8.0.0/16\"\n  name   = \"x\"\n}\n",
     );
     let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]).expect_code(1);
-    assert!(
-        refused.stderr.contains("Invalid count argument"),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("main.tf:7:"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "Invalid count argument");
+    assert_contains(&refused.stderr, "main.tf:7:");
 }
 
 /// A module that only has outputs, so the test needs no emulator: version `VERSION` says so.
@@ -222,20 +200,14 @@ output "git" {{
 
     // Without init, the plan says what to do, at the module's source.
     let missing = infra_with_config(&["plan", "-input=false"]).expect_code(1);
-    assert!(
-        missing.stderr.contains("Module not installed"),
-        "{}",
-        missing.stderr
-    );
-    assert!(missing.stderr.contains("infra init"), "{}", missing.stderr);
-    assert!(missing.stderr.contains("main.tf:3:"), "{}", missing.stderr);
+    assert_contains(&missing.stderr, "Module not installed");
+    assert_contains(&missing.stderr, "infra init");
+    assert_contains(&missing.stderr, "main.tf:3:");
 
     let init = infra_with_config(&["init", "-input=false"]).ok();
-    assert!(
-        init.stdout
-            .contains("Downloading registry.test/acme/greeting/aws 1.9.3 for from_registry"),
-        "{}",
-        init.stdout
+    assert_contains(
+        &init.stdout,
+        "Downloading registry.test/acme/greeting/aws 1.9.3 for from_registry",
     );
     let manifest = stack.read(".infra/modules/modules.json");
     assert!(
@@ -244,28 +216,16 @@ output "git" {{
     );
 
     let apply = infra_with_config(&["apply", "-auto-approve", "-input=false"]).ok();
-    assert!(
-        apply.stdout.contains("registry = \"registry from 1.9.3\""),
-        "{}",
-        apply.stdout
-    );
-    assert!(
-        apply.stdout.contains("git = \"git from 1.2.0\""),
-        "{}",
-        apply.stdout
-    );
+    assert_contains(&apply.stdout, "registry = \"registry from 1.9.3\"");
+    assert_contains(&apply.stdout, "git = \"git from 1.2.0\"");
 
     // -upgrade re-resolves: a newer matching version appears.
     versioned_module(&versions, "1.10.0");
     registry.add_version("acme/greeting/aws", "1.10.0", &versions.join("1.10.0"));
     let upgrade = infra_with_config(&["init", "-upgrade", "-input=false"]).ok();
-    assert!(upgrade.stdout.contains("1.10.0"), "{}", upgrade.stdout);
+    assert_contains(&upgrade.stdout, "1.10.0");
     let plan = infra_with_config(&["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout.contains("registry from 1.10.0"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "registry from 1.10.0");
 }
 
 #[test]
@@ -323,21 +283,13 @@ module "west_network" {
     );
 
     // Each is refreshed in its own region: no drift, no change.
-    let again = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(again.code, 0, "{}", again.all());
 
     // An object deleted in its region is seen as deleted there.
     moto.python("import boto3\nec2 = boto3.client('ec2', region_name='us-west-2')\nfor v in ec2.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['west']}])['Vpcs']:\n    ec2.delete_vpc(VpcId=v['VpcId'])");
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout.contains("# aws_vpc.west will be created"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "# aws_vpc.west will be created");
 
     infra(
         &stack,
@@ -354,14 +306,8 @@ module "west_network" {
         "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nresource \"aws_vpc\" \"x\" {\n  provider   = aws.nowhere\n  cidr_block = \"10.0.0.0/16\"\n}\n",
     );
     let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]).expect_code(1);
-    assert!(
-        refused
-            .stderr
-            .contains("Provider configuration not present"),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("main.tf:5:"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "Provider configuration not present");
+    assert_contains(&refused.stderr, "main.tf:5:");
 }
 
 #[test]
@@ -385,17 +331,11 @@ fn moved_into_a_module_and_import_with_for_each() {
         &format!("{provider}\nmodule \"network\" {{\n  source = \"./modules/network\"\n  cidr   = \"10.90.0.0/16\"\n  name   = \"net\"\n}}\n\nmoved {{\n  from = aws_vpc.net\n  to   = module.network.aws_vpc.this\n}}\n"),
     );
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout
-            .contains("# aws_vpc.net has moved to module.network.aws_vpc.this"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# aws_vpc.net has moved to module.network.aws_vpc.this",
     );
-    assert!(
-        plan.stdout.contains("0 to add, 0 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "0 to add, 0 to change, 0 to destroy.");
     infra(
         &stack,
         Some(&moto),
@@ -417,17 +357,10 @@ fn moved_into_a_module_and_import_with_for_each() {
         ),
     );
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout
-            .contains("# aws_vpc.imported[\"a\"] will be imported"),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout
-            .contains("Plan: 2 to import, 0 to add, 0 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
+    assert_contains(&plan.stdout, "# aws_vpc.imported[\"a\"] will be imported");
+    assert_contains(
+        &plan.stdout,
+        "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.",
     );
     infra(
         &stack,
@@ -436,11 +369,7 @@ fn moved_into_a_module_and_import_with_for_each() {
     )
     .ok();
     assert_eq!(vpcs_in(&moto, "us-east-1"), vec!["a", "b", "net"]);
-    let again = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(again.code, 0, "{}", again.all());
 }
 
@@ -507,25 +436,14 @@ output "path" {
 
     // A const variable that the sources need must have a value, at init too.
     let unset = infra_with_config(&["init", "-input=false"]).expect_code(1);
-    assert!(
-        unset.stderr.contains("No value for required variable"),
-        "{}",
-        unset.stderr
-    );
+    assert_contains(&unset.stderr, "No value for required variable");
 
     let init = infra_with_config(&["init", "-input=false", "-var=greeting_version=1.2.0"]).ok();
-    assert!(
-        init.stdout
-            .contains("Downloading registry.test/acme/greeting/aws 1.2.0 for from_registry"),
-        "{}",
-        init.stdout
+    assert_contains(
+        &init.stdout,
+        "Downloading registry.test/acme/greeting/aws 1.2.0 for from_registry",
     );
-    assert!(
-        init.stdout
-            .contains("- from_path in modules/greeting/local"),
-        "{}",
-        init.stdout
-    );
+    assert_contains(&init.stdout, "- from_path in modules/greeting/local");
 
     let apply = infra_with_config(&[
         "apply",
@@ -534,21 +452,13 @@ output "path" {
         "-var=greeting_version=1.2.0",
     ])
     .ok();
-    assert!(
-        apply.stdout.contains("registry = \"registry from 1.2.0\""),
-        "{}",
-        apply.stdout
-    );
-    assert!(
-        apply.stdout.contains("path = \"path from local\""),
-        "{}",
-        apply.stdout
-    );
+    assert_contains(&apply.stdout, "registry = \"registry from 1.2.0\"");
+    assert_contains(&apply.stdout, "path = \"path from local\"");
 
     // Another version than the one installed wants init again, as a changed literal would.
     let changed =
         infra_with_config(&["plan", "-input=false", "-var=greeting_version=1.9.3"]).expect_code(1);
-    assert!(changed.stderr.contains("infra init"), "{}", changed.stderr);
+    assert_contains(&changed.stderr, "infra init");
 
     // A variable not marked const is unknown when sources are evaluated.
     let text = stack.read("main.tf").replacen(
@@ -558,17 +468,7 @@ output "path" {
     );
     stack.write("main.tf", &text);
     let refused = infra_with_config(&["validate", "-var=greeting_version=1.2.0"]).expect_code(1);
-    assert!(
-        refused.stderr.contains("Invalid module source"),
-        "{}",
-        refused.stderr
-    );
-    assert!(
-        refused
-            .stderr
-            .contains("constant variables (with const = true)"),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("main.tf:23:"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "Invalid module source");
+    assert_contains(&refused.stderr, "constant variables (with const = true)");
+    assert_contains(&refused.stderr, "main.tf:23:");
 }

@@ -5,7 +5,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{assert_contains, infra};
 
 const STACK: &str = r#"
 variable "destination_arn" {
@@ -346,12 +346,9 @@ fn alarms_log_filters_and_dashboard() {
         &changed,
     );
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 8 destroyed."),
-        "{}",
-        destroyed.stdout
+    assert_contains(
+        &destroyed.stdout,
+        "Destroy complete! Resources: 8 destroyed.",
     );
     assert_eq!(monitoring_objects(&moto).trim(), "");
 }
@@ -503,12 +500,9 @@ fn group_inline_policy_and_ecr_image() {
         &renamed,
     );
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 2 destroyed."),
-        "{}",
-        destroyed.stdout
+    assert_contains(
+        &destroyed.stdout,
+        "Destroy complete! Resources: 2 destroyed.",
     );
     assert_eq!(group_policies(&moto).trim(), "");
 }
@@ -811,12 +805,9 @@ fn ecs_service_scaling_policies_and_schedule() {
         &renamed,
     );
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 6 destroyed."),
-        "{}",
-        destroyed.stdout
+    assert_contains(
+        &destroyed.stdout,
+        "Destroy complete! Resources: 6 destroyed.",
     );
     assert_eq!(scaling_objects(&moto).trim(), "");
 }

@@ -8,7 +8,7 @@ use std::process::Command;
 use infra_testkit::{infra_command, run, Moto, Run, Stack};
 use serde_json::Value as Json;
 
-use super::BINARY;
+use super::{assert_contains, BINARY};
 
 const PASSWORD: &str = "log-secret-7f3a9c2e";
 
@@ -145,14 +145,12 @@ fn trace_logs_in_json_name_every_aws_call_and_never_the_secret() {
         &["plan", "-input=false"],
     )
     .ok();
-    assert!(plan.stdout.contains("No changes"), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes");
     assert!(!plan.stdout.contains("AWS call"), "{}", plan.stdout);
-    assert!(plan.stderr.contains("AWS call"), "{}", plan.stderr);
-    assert!(
-        plan.stderr
-            .contains("refresh{provider=\"\" resource_type=\"aws_db_instance\""),
-        "{}",
-        plan.stderr
+    assert_contains(&plan.stderr, "AWS call");
+    assert_contains(
+        &plan.stderr,
+        "refresh{provider=\"\" resource_type=\"aws_db_instance\"",
     );
     assert!(!plan.stderr.contains(PASSWORD));
 }
@@ -164,14 +162,8 @@ fn an_unknown_log_level_warns_and_logs_at_trace_as_terraform_does() {
     let mut command = infra_command(BINARY, stack.path(), None);
     command.env("TF_LOG", "loud");
     let validate = run(command, &["validate"]).ok();
-    assert!(
-        validate
-            .stderr
-            .contains("[WARN] Invalid log level: \"loud\""),
-        "{}",
-        validate.stderr
-    );
-    assert!(validate.stderr.contains("TRACE"), "{}", validate.stderr);
+    assert_contains(&validate.stderr, "[WARN] Invalid log level: \"loud\"");
+    assert_contains(&validate.stderr, "TRACE");
 }
 
 /// A stack whose state holds a secret, and an `encryption` block (or none) before it.
@@ -267,11 +259,7 @@ fn a_local_state_is_encrypted_rotated_and_refused_with_a_wrong_passphrase() {
     // `state pull` prints the plaintext with the key.
     let pull = infra_env(&stack, &moto, none, &["state", "pull"]).ok();
     let pulled: Json = serde_json::from_str(&pull.stdout).expect("plaintext state");
-    assert!(
-        pull.stdout.contains("aws_cloudwatch_log_group"),
-        "{}",
-        pull.stdout
-    );
+    assert_contains(&pull.stdout, "aws_cloudwatch_log_group");
     assert!(pulled["lineage"].is_string());
 
     // A wrong passphrase: exit 1, the reason, nothing written.
@@ -428,11 +416,7 @@ fn an_s3_state_and_a_plan_file_are_encrypted_with_a_kms_data_key() {
     assert!(meta.is_string(), "{document}");
     assert!(!String::from_utf8_lossy(&plan_file).contains(PASSWORD));
     let show = infra_env(&stack, &moto, none, &["show", "app.tfplan"]).ok();
-    assert!(
-        show.stdout.contains("aws_ssm_parameter.db"),
-        "{}",
-        show.stdout
-    );
+    assert_contains(&show.stdout, "aws_ssm_parameter.db");
     infra_env(
         &stack,
         &moto,
@@ -914,12 +898,9 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
         .env("INFRA_LOG_PATH", &log)
         .args(["apply", "-input=false", "rotate.tfplan"]);
     let applied = run(apply, &[]).ok();
-    assert!(
-        applied
-            .stdout
-            .contains("aws_secretsmanager_secret_version.db: Destroying"),
-        "{}",
-        applied.stdout
+    assert_contains(
+        &applied.stdout,
+        "aws_secretsmanager_secret_version.db: Destroying",
     );
     assert_eq!(
         stored_secret(&moto),
@@ -1005,13 +986,7 @@ fn ephemeral_resources_are_opened_when_known_feed_write_only_arguments_and_are_n
     let mut plan = infra();
     plan.args(["plan", "-input=false", "-out=eph.tfplan"]);
     let planned = run(plan, &[]).ok();
-    assert!(
-        planned
-            .stdout
-            .contains("ephemeral.random_password.db: Opening..."),
-        "{}",
-        planned.stdout
-    );
+    assert_contains(&planned.stdout, "ephemeral.random_password.db: Opening...");
     assert!(
         !planned
             .stdout

@@ -9,7 +9,7 @@ use std::process::Command;
 use infra_testkit::{repo_root, Moto, Run, Stack};
 use serde_json::Value as Json;
 
-use super::{infra, infra_with_password};
+use super::{apply_run, assert_contains, infra, infra_with_password};
 
 /// Insta filters for what moto generates anew on every run.
 fn filters() -> Vec<(&'static str, &'static str)> {
@@ -192,9 +192,7 @@ fn check_state_values(values: &Json, context: &str) {
 fn applied(fixture: &str, variables: &[&str]) -> (Moto, Stack) {
     let moto = Moto::start();
     let stack = Stack::from_fixture(fixture);
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(variables);
-    infra(&stack, Some(&moto), &args).ok();
+    apply_run(&stack, &moto, variables).ok();
     (moto, stack)
 }
 
@@ -389,20 +387,9 @@ fn show_json_is_terraforms_plan_representation() {
 #[test]
 fn show_renders_the_saved_plan_as_plan_printed_it() {
     let (moto, stack, plan) = drifted_plan_with_every_action();
-    assert!(
-        plan.stdout
-            .contains("Note: Objects have changed outside of infra"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Note: Objects have changed outside of infra");
     // After the summary, every address grouped by action.
-    assert!(
-        plan.stdout.contains(
-            "Plan: 2 to add, 1 to change, 2 to destroy.\n  replace  aws_subnet.private[0]\n  destroy  aws_subnet.private[1]\n  update   aws_vpc.main\n  create   aws_security_group.extra[0]\n"
-        ),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Plan: 2 to add, 1 to change, 2 to destroy.\n  replace  aws_subnet.private[0]\n  destroy  aws_subnet.private[1]\n  update   aws_vpc.main\n  create   aws_security_group.extra[0]\n");
     let shown = infra(&stack, Some(&moto), &["show", "plan.json"]).ok();
     assert_same_text(plan_part(&plan), &shown.stdout);
 
@@ -413,13 +400,7 @@ fn show_renders_the_saved_plan_as_plan_printed_it() {
         &["plan", "-input=false", "-destroy", "-out=destroy.json"],
     )
     .ok();
-    assert!(
-        destroy
-            .stdout
-            .contains("# aws_vpc.main will be destroyed\n"),
-        "{}",
-        destroy.stdout
-    );
+    assert_contains(&destroy.stdout, "# aws_vpc.main will be destroyed\n");
     let shown = infra(&stack, Some(&moto), &["show", "destroy.json"]).ok();
     assert_same_text(plan_part(&destroy), &shown.stdout);
     let document: Json = serde_json::from_str(&stack.read("destroy.json")).expect("plan JSON");
@@ -512,17 +493,11 @@ fn a_sensitive_variable_never_leaves_the_process() {
     let state_shown = infra(SECRET, &["show"]).ok();
     let state_json = infra(SECRET, &["show", "-json"]).ok();
     let output = infra(SECRET, &["output", "-json"]).ok();
-    assert!(
-        plan.stdout
-            .contains("+ password                              = (sensitive value)"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "+ password                              = (sensitive value)",
     );
-    assert!(
-        apply.stdout.contains("Apply complete! Resources: 1 added"),
-        "{}",
-        apply.stdout
-    );
+    assert_contains(&apply.stdout, "Apply complete! Resources: 1 added");
     for (what, text) in [
         ("plan output", plan.all()),
         ("apply output", apply.all()),
@@ -549,12 +524,9 @@ fn a_sensitive_variable_never_leaves_the_process() {
 
     // Changing it: both the old and the new value stay hidden, and the change still shows.
     let update = infra(NEXT_SECRET, &["plan", "-input=false", "-out=next.json"]).ok();
-    assert!(
-        update
-            .stdout
-            .contains("~ password = (sensitive value) -> (sensitive value)"),
-        "{}",
-        update.stdout
+    assert_contains(
+        &update.stdout,
+        "~ password = (sensitive value) -> (sensitive value)",
     );
     let apply_next = infra(NEXT_SECRET, &["apply", "-input=false", "next.json"]).ok();
     let file = stack.read("next.json");

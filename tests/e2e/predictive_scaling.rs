@@ -12,7 +12,9 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, plan_is_clean, plan_run, reimport, NO_VARS,
+};
 
 const STACK: &str = r#"
 variable "target_value" {
@@ -214,18 +216,10 @@ fn ecs_predictive_scaling_policies() {
                  'Mode': 'ForecastAndScale', 'SchedulingBufferTime': 300,\n        \
                  'MaxCapacityBreachBehavior': 'IncreaseMaxCapacity', 'MaxCapacityBuffer': 10})",
     );
-    let drifted = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    )
-    .expect_code(2);
-    assert!(
-        drifted
-            .stdout
-            .contains("# aws_appautoscaling_policy.forecast will be updated in-place"),
-        "{}",
-        drifted.stdout
+    let drifted = plan_run(&stack, &moto, NO_VARS).expect_code(2);
+    assert_contains(
+        &drifted.stdout,
+        "# aws_appautoscaling_policy.forecast will be updated in-place",
     );
     let restored = apply(&stack, &moto, &vars);
     assert!(
@@ -299,9 +293,7 @@ fn ecs_predictive_scaling_policies() {
     );
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 3 destroyed."),
         "{destroyed}"

@@ -4,7 +4,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok, infra, NO_VARS};
+use super::{apply_ok, assert_contains, infra, NO_VARS};
 
 /// An aliased AWS provider assumes a role under a session name made from an ephemeral
 /// password: moto's STS names the session in the assumed role's ARN, which the provider's
@@ -68,11 +68,9 @@ fn a_provider_block_reads_an_ephemeral_resource_opened_before_it_is_configured()
         &["plan", "-input=false", "-out=p.tfplan"],
     )
     .ok();
-    assert!(
-        plan.stdout
-            .contains("ephemeral.random_password.session: Opening..."),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "ephemeral.random_password.session: Opening...",
     );
     let arn_line = plan
         .stdout
@@ -172,8 +170,8 @@ fn an_object_constructor_may_repeat_a_key_the_last_one_winning() {
     );
     infra(&stack, None, &["validate"]).ok();
     let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
-    assert!(plan.stdout.contains("+ port = 8080"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("\"a\""), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "+ port = 8080");
+    assert_contains(&plan.stdout, "\"a\"");
     // A body's attribute may still not be repeated.
     stack.write("main.tf", "locals {\n  a = 1\n  a = 2\n}\n");
     let refused = infra(&stack, None, &["validate"]).expect_code(1);

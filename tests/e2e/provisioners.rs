@@ -9,7 +9,7 @@ use std::process::Stdio;
 
 use infra_testkit::{infra_command, Stack};
 
-use super::{infra, BINARY};
+use super::{assert_contains, infra, BINARY};
 
 const IMAGE: &str = r#"
 variable "release" {
@@ -88,12 +88,9 @@ fn local_exec_runs_after_create_and_before_destroy_with_self() {
     assert_eq!(log(&stack), ["built v1", "removed v1", "built v2"]);
 
     let destroyed = infra(&stack, None, &["destroy", "-input=false", "-auto-approve"]).ok();
-    assert!(
-        destroyed
-            .stdout
-            .contains("terraform_data.image: Provisioning with 'local-exec'..."),
-        "{}",
-        destroyed.stdout
+    assert_contains(
+        &destroyed.stdout,
+        "terraform_data.image: Provisioning with 'local-exec'...",
     );
     assert_eq!(
         log(&stack),
@@ -146,16 +143,8 @@ resource "terraform_data" "optional" {
 
     // The tainted object is replaced by the next apply, which runs the provisioner again.
     let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout.contains("is tainted, so must be replaced"),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout.contains("1 to add, 0 to change, 1 to destroy"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "is tainted, so must be replaced");
+    assert_contains(&plan.stdout, "1 to add, 0 to change, 1 to destroy");
 }
 
 #[test]
@@ -213,12 +202,9 @@ resource "terraform_data" "login" {
         "{}",
         applied.stdout
     );
-    assert!(
-        applied.stdout.contains(
-            "terraform_data.login (local-exec): (output suppressed due to sensitive value in config)"
-        ),
-        "{}",
-        applied.stdout
+    assert_contains(
+        &applied.stdout,
+        "terraform_data.login (local-exec): (output suppressed due to sensitive value in config)",
     );
 }
 
@@ -230,12 +216,8 @@ fn provisioners_infra_does_not_run_are_located_errors_at_validate() {
         "resource \"null_resource\" \"migrate\" {\n  provisioner \"remote-exec\" {\n    inline = [\"./migrate.sh\"]\n  }\n}\n",
     );
     let refused = infra(&stack, None, &["validate"]).expect_code(1);
-    assert!(
-        refused.stderr.contains("Provisioner not supported"),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("main.tf:2:"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "Provisioner not supported");
+    assert_contains(&refused.stderr, "main.tf:2:");
     assert!(!stack.path().join("terraform.tfstate").exists());
 }
 
@@ -271,11 +253,9 @@ resource "terraform_data" "seed" {
     child.kill().expect("kill infra");
     child.wait().expect("wait for infra");
     let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout
-            .contains("terraform_data.seed is tainted, so must be replaced"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "terraform_data.seed is tainted, so must be replaced",
     );
 }
 
@@ -301,14 +281,11 @@ fn a_removed_blocks_destroy_time_provisioner_runs_before_the_destroy() {
         &removed("  provisioner \"local-exec\" {\n    command = \"echo built\"\n  }\n"),
     );
     let refused = infra(&stack, None, &["validate"]).expect_code(1);
-    assert!(
-        refused
-            .stderr
-            .contains("Only destroy-time provisioners are valid in \"removed\" blocks"),
-        "{}",
-        refused.stderr
+    assert_contains(
+        &refused.stderr,
+        "Only destroy-time provisioners are valid in \"removed\" blocks",
     );
-    assert!(refused.stderr.contains("main.tf:8:"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "main.tf:8:");
 
     stack.write(
         "main.tf",
@@ -317,18 +294,11 @@ fn a_removed_blocks_destroy_time_provisioner_runs_before_the_destroy() {
         ),
     );
     let applied = apply(&stack, &[]).ok();
-    assert!(
-        applied
-            .stdout
-            .contains("terraform_data.image[1]: Provisioning with 'local-exec'..."),
-        "{}",
-        applied.stdout
+    assert_contains(
+        &applied.stdout,
+        "terraform_data.image[1]: Provisioning with 'local-exec'...",
     );
-    assert!(
-        applied.stdout.contains("0 added, 0 changed, 2 destroyed"),
-        "{}",
-        applied.stdout
-    );
+    assert_contains(&applied.stdout, "0 added, 0 changed, 2 destroyed");
     let mut lines = log(&stack);
     lines.sort();
     assert_eq!(lines, ["removed v0 0", "removed v1 1"]);

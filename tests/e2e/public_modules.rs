@@ -3,7 +3,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_run, assert_contains, destroy_run, infra, plan_run, NO_VARS};
 
 /// What the vpc module made in eu-west-1, counted through the AWS API: non-default VPCs,
 /// subnets, NAT gateways, and the database, ElastiCache and Redshift subnet groups.
@@ -37,13 +37,8 @@ fn the_public_vpc_module_validates_applies_plans_clean_and_destroys() {
         validate.all()
     );
 
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    assert!(apply.stdout.contains("Apply complete!"), "{}", apply.stdout);
+    let apply = apply_run(&stack, &moto, NO_VARS).ok();
+    assert_contains(&apply.stdout, "Apply complete!");
     assert_eq!(
         objects_left(&moto),
         "vpcs=1 subnets=15 nat=1 db=1 cache=0 redshift=1",
@@ -51,19 +46,10 @@ fn the_public_vpc_module_validates_applies_plans_clean_and_destroys() {
         apply.stdout
     );
 
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(plan.code, 0, "a second plan shows changes:\n{}", plan.all());
 
-    infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    destroy_run(&stack, &moto, NO_VARS).ok();
     assert_eq!(
         objects_left(&moto),
         "vpcs=0 subnets=0 nat=0 db=0 cache=0 redshift=0"
@@ -135,13 +121,8 @@ fn the_public_alb_module_validates_applies_plans_clean_and_destroys() {
         .to_string();
     let var = format!("-var=web_acl_arn={web_acl}");
 
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve", &var],
-    )
-    .ok();
-    assert!(apply.stdout.contains("Apply complete!"), "{}", apply.stdout);
+    let apply = apply_run(&stack, &moto, &[&var]).ok();
+    assert_contains(&apply.stdout, "Apply complete!");
     assert_eq!(
         alb_objects(&moto),
         "lbs=1 listeners=4 rules=5 groups=2 targets=3 protected=1 aliases=1",
@@ -149,19 +130,10 @@ fn the_public_alb_module_validates_applies_plans_clean_and_destroys() {
         apply.stdout
     );
 
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode", &var],
-    );
+    let plan = plan_run(&stack, &moto, &[&var]);
     assert_eq!(plan.code, 0, "a second plan shows changes:\n{}", plan.all());
 
-    infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-input=false", "-auto-approve", &var],
-    )
-    .ok();
+    destroy_run(&stack, &moto, &[&var]).ok();
     assert_eq!(
         alb_objects(&moto),
         "lbs=0 listeners=0 rules=0 groups=0 targets=0 protected=0 aliases=0"
@@ -203,13 +175,8 @@ fn the_public_ecs_module_validates_applies_plans_clean_and_destroys() {
         validate.all()
     );
 
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    assert!(apply.stdout.contains("Apply complete!"), "{}", apply.stdout);
+    let apply = apply_run(&stack, &moto, NO_VARS).ok();
+    assert_contains(&apply.stdout, "Apply complete!");
     assert_eq!(
         ecs_objects(&moto),
         // The blue/green service is two ECS services, `<name>-blue` and `<name>-green` (README,
@@ -219,19 +186,10 @@ fn the_public_ecs_module_validates_applies_plans_clean_and_destroys() {
         apply.stdout
     );
 
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(plan.code, 0, "a second plan shows changes:\n{}", plan.all());
 
-    let destroy = infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    let destroy = destroy_run(&stack, &moto, NO_VARS).ok();
     assert_eq!(
         ecs_objects(&moto),
         "clusters=0 services=0 exec=0 task_definitions=0 lbs=0 groups=0",

@@ -4,7 +4,9 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{create_vpc, infra, infra_with_password};
+use super::{
+    assert_contains, create_vpc, infra, infra_with_password, plan_run, python_lines, NO_VARS,
+};
 
 const DATABASE: &str = r#"
 provider "aws" {
@@ -30,13 +32,7 @@ resource "aws_db_instance" "NAME" {
 "#;
 
 fn database_identifiers(moto: &Moto) -> Vec<String> {
-    moto.python(
-        "import boto3\nrds = boto3.client('rds')\nprint('\\n'.join(d['DBInstanceIdentifier'] for d in rds.describe_db_instances()['DBInstances']))",
-    )
-    .lines()
-    .filter(|l| !l.is_empty())
-    .map(str::to_string)
-    .collect()
+    python_lines(moto, "import boto3\nrds = boto3.client('rds')\nprint('\\n'.join(d['DBInstanceIdentifier'] for d in rds.describe_db_instances()['DBInstances']))",)
 }
 
 fn state_addresses(stack: &Stack) -> Vec<String> {
@@ -78,18 +74,11 @@ fn a_moved_block_renames_an_rds_instance_without_destroying_it() {
         &["plan", "-input=false", "-out=plan.json"],
     )
     .ok();
-    assert!(
-        plan.stdout
-            .contains("# aws_db_instance.old has moved to aws_db_instance.new"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# aws_db_instance.old has moved to aws_db_instance.new",
     );
-    assert!(
-        plan.stdout
-            .contains("Plan: 0 to add, 0 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Plan: 0 to add, 0 to change, 0 to destroy.");
     let plan_json =
         infra_with_password(&stack, &moto, password, &["show", "-json", "plan.json"]).ok();
     let document: serde_json::Value = serde_json::from_str(&plan_json.stdout).expect("plan JSON");
@@ -103,7 +92,7 @@ fn a_moved_block_renames_an_rds_instance_without_destroying_it() {
     assert_eq!(change["change"]["actions"], serde_json::json!(["no-op"]));
 
     let apply = infra_with_password(&stack, &moto, password, &["apply", "plan.json"]).ok();
-    assert!(apply.stdout.contains("0 destroyed"), "{}", apply.stdout);
+    assert_contains(&apply.stdout, "0 destroyed");
     assert_eq!(state_addresses(&stack), vec!["aws_db_instance.new"]);
     assert_eq!(database_identifiers(&moto), vec!["orders-db"]);
 
@@ -114,7 +103,7 @@ fn a_moved_block_renames_an_rds_instance_without_destroying_it() {
         &["plan", "-input=false", "-detailed-exitcode"],
     );
     assert_eq!(again.code, 0, "{}", again.all());
-    assert!(again.stdout.contains("No changes."), "{}", again.stdout);
+    assert_contains(&again.stdout, "No changes.");
 }
 
 const VPC_BY_ID: &str = r#"
@@ -155,16 +144,10 @@ fn an_import_block_adopts_an_existing_vpc_then_plans_no_changes() {
     let var = format!("vpc_id={vpc_id}");
 
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-var", &var]).ok();
-    assert!(
-        plan.stdout.contains("# aws_vpc.imported will be imported"),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout
-            .contains("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
+    assert_contains(&plan.stdout, "# aws_vpc.imported will be imported");
+    assert_contains(
+        &plan.stdout,
+        "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.",
     );
     let apply = infra(
         &stack,
@@ -172,22 +155,15 @@ fn an_import_block_adopts_an_existing_vpc_then_plans_no_changes() {
         &["apply", "-auto-approve", "-input=false", "-var", &var],
     )
     .ok();
-    assert!(
-        apply
-            .stdout
-            .contains("Apply complete! Resources: 1 imported, 0 added"),
-        "{}",
-        apply.stdout
+    assert_contains(
+        &apply.stdout,
+        "Apply complete! Resources: 1 imported, 0 added",
     );
     assert_eq!(vpc_count(&moto), 1, "the import made no second VPC");
     let state = stack.read("terraform.tfstate");
     assert!(state.contains(&vpc_id), "{state}");
 
-    let again = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode", "-var", &var],
-    );
+    let again = plan_run(&stack, &moto, &["-var", &var]);
     assert_eq!(again.code, 0, "{}", again.all());
 
     // An ID that names nothing is Terraform's error, at the import block.
@@ -204,14 +180,8 @@ fn an_import_block_adopts_an_existing_vpc_then_plans_no_changes() {
         ],
     )
     .expect_code(1);
-    assert!(
-        refused
-            .stderr
-            .contains("Cannot import non-existent remote object"),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("main.tf:"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "Cannot import non-existent remote object");
+    assert_contains(&refused.stderr, "main.tf:");
 }
 
 #[test]
@@ -240,31 +210,17 @@ resource "aws_vpc" "main" {
         &["import", "-input=false", "aws_vpc.main", &vpc_id],
     )
     .ok();
-    assert!(
-        import.stdout.contains("Import successful!"),
-        "{}",
-        import.stdout
-    );
+    assert_contains(&import.stdout, "Import successful!");
     assert_eq!(state_addresses(&stack), vec!["aws_vpc.main"]);
-    let again = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(again.code, 0, "{}", again.all());
 
     // A second import to the same address is refused, and so is one without configuration.
     let twice = infra(&stack, Some(&moto), &["import", "aws_vpc.main", &vpc_id]).expect_code(1);
-    assert!(twice.stderr.contains("already managed"), "{}", twice.stderr);
+    assert_contains(&twice.stderr, "already managed");
     let unconfigured =
         infra(&stack, Some(&moto), &["import", "aws_vpc.other", &vpc_id]).expect_code(1);
-    assert!(
-        unconfigured
-            .stderr
-            .contains("does not exist in the configuration"),
-        "{}",
-        unconfigured.stderr
-    );
+    assert_contains(&unconfigured.stderr, "does not exist in the configuration");
 }
 
 const ONE_VPC: &str = r#"
@@ -298,17 +254,13 @@ fn a_removed_block_with_destroy_false_forgets_the_object_and_keeps_it() {
         "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nremoved {\n  from = aws_vpc.main\n  lifecycle {\n    destroy = false\n  }\n}\n",
     );
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout
-            .contains("# aws_vpc.main will no longer be managed by infra"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# aws_vpc.main will no longer be managed by infra",
     );
-    assert!(
-        plan.stdout
-            .contains("Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget."),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget.",
     );
     infra(
         &stack,
@@ -325,14 +277,8 @@ fn a_removed_block_with_destroy_false_forgets_the_object_and_keeps_it() {
         &format!("{ONE_VPC}\nremoved {{\n  from = aws_vpc.main\n  lifecycle {{\n    destroy = false\n  }}\n}}\n"),
     );
     let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]).expect_code(1);
-    assert!(
-        refused
-            .stderr
-            .contains("Removed resource block still exists"),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("main.tf:"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "Removed resource block still exists");
+    assert_contains(&refused.stderr, "main.tf:");
 }
 
 #[test]
@@ -358,19 +304,12 @@ fn state_mv_renames_and_the_plan_agrees() {
         ],
     )
     .ok();
-    assert!(
-        moved
-            .stdout
-            .contains("Move \"aws_vpc.main\" to \"aws_vpc.renamed\""),
-        "{}",
-        moved.stdout
+    assert_contains(
+        &moved.stdout,
+        "Move \"aws_vpc.main\" to \"aws_vpc.renamed\"",
     );
     stack.write("main.tf", &ONE_VPC.replace("\"main\"", "\"renamed\""));
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(plan.code, 0, "{}", plan.all());
     let missing = infra(
         &stack,
@@ -378,11 +317,7 @@ fn state_mv_renames_and_the_plan_agrees() {
         &["state", "mv", "aws_vpc.nothing", "aws_vpc.else"],
     )
     .expect_code(1);
-    assert!(
-        missing.stderr.contains("nothing was moved"),
-        "{}",
-        missing.stderr
-    );
+    assert_contains(&missing.stderr, "nothing was moved");
 }
 
 #[test]
@@ -411,14 +346,10 @@ resource "aws_subnet" "private" {
 "#,
     );
     let validate = infra(&stack, None, &["validate", "-input=false"]).ok();
-    assert!(validate.stdout.contains("Success!"), "{}", validate.stdout);
+    assert_contains(&validate.stdout, "Success!");
     // plan still needs them.
     let plan = infra(&stack, None, &["plan", "-input=false"]).expect_code(1);
-    assert!(
-        plan.stderr.contains("No value for required variable"),
-        "{}",
-        plan.stderr
-    );
+    assert_contains(&plan.stderr, "No value for required variable");
 }
 
 #[test]
@@ -443,41 +374,18 @@ resource "aws_security_group" "loop" {
 "#,
     );
     let validate = infra(&stack, None, &["validate"]).expect_code(1);
-    assert!(
-        validate.stderr.contains("Unsupported attribute"),
-        "{}",
-        validate.stderr
+    assert_contains(&validate.stderr, "Unsupported attribute");
+    assert_contains(
+        &validate.stderr,
+        "no argument, nested block, or exported attribute named \"cidr_blocks_typo\"",
     );
-    assert!(
-        validate.stderr.contains(
-            "no argument, nested block, or exported attribute named \"cidr_blocks_typo\""
-        ),
-        "{}",
-        validate.stderr
-    );
-    assert!(
-        validate.stderr.contains("main.tf:8:"),
-        "{}",
-        validate.stderr
-    );
-    assert!(
-        validate.stderr.contains("Self-referential block"),
-        "{}",
-        validate.stderr
-    );
-    assert!(
-        validate.stderr.contains("main.tf:13:"),
-        "{}",
-        validate.stderr
-    );
+    assert_contains(&validate.stderr, "main.tf:8:");
+    assert_contains(&validate.stderr, "Self-referential block");
+    assert_contains(&validate.stderr, "main.tf:13:");
 
     let empty = Stack::new();
     let plan = infra(&empty, None, &["plan", "-input=false"]).expect_code(1);
-    assert!(
-        plan.stderr.contains("No configuration files"),
-        "{}",
-        plan.stderr
-    );
+    assert_contains(&plan.stderr, "No configuration files");
 }
 
 #[test]
@@ -490,12 +398,7 @@ fn exclude_leaves_out_an_address_and_what_depends_on_it() {
         &["plan", "-input=false", "-exclude=aws_security_group.web"],
     )
     .ok();
-    assert!(
-        plan.stdout
-            .contains("Plan: 3 to add, 0 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Plan: 3 to add, 0 to change, 0 to destroy.");
     assert!(
         !plan.stdout.contains("aws_security_group.web will be"),
         "{}",
@@ -513,7 +416,7 @@ fn exclude_leaves_out_an_address_and_what_depends_on_it() {
         &["plan", "-input=false", "-exclude-file=exclude.txt"],
     )
     .ok();
-    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes.");
 }
 
 #[test]
@@ -540,16 +443,8 @@ fn refresh_only_records_drift_without_changing_any_object() {
         ],
     );
     assert_eq!(plan.code, 2, "{}", plan.all());
-    assert!(
-        plan.stdout.contains("# aws_vpc.main has changed"),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout.contains("This is a refresh-only plan"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "# aws_vpc.main has changed");
+    assert_contains(&plan.stdout, "This is a refresh-only plan");
     assert!(!plan.stdout.contains("Plan:"), "{}", plan.stdout);
 
     infra(
@@ -568,7 +463,7 @@ fn refresh_only_records_drift_without_changing_any_object() {
 
     // A normal plan now proposes to undo the out-of-band tag.
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert!(plan.stdout.contains("1 to change"), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "1 to change");
 }
 
 #[test]
@@ -657,35 +552,24 @@ resource "aws_iam_role" "second" {
         &["plan", "-input=false", "-out=plan.json"],
     )
     .ok();
-    assert!(
-        plan.stdout
-            .contains("# data.aws_iam_policy_document.trust will be read during apply"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# data.aws_iam_policy_document.trust will be read during apply",
     );
-    assert!(
-        plan.stdout
-            .contains("# data.aws_availability_zones.after_role will be read during apply"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# data.aws_availability_zones.after_role will be read during apply",
     );
     let apply = infra(&stack, Some(&moto), &["apply", "plan.json"]).ok();
-    assert!(
-        apply
-            .stdout
-            .contains("data.aws_iam_policy_document.trust: Read complete"),
-        "{}",
-        apply.stdout
+    assert_contains(
+        &apply.stdout,
+        "data.aws_iam_policy_document.trust: Read complete",
     );
     let trust = moto.python("import boto3, json\niam = boto3.client('iam')\nprint(json.dumps(iam.get_role(RoleName='deferred-second')['Role']['AssumeRolePolicyDocument']))");
     assert!(trust.contains("role/deferred-first"), "{trust}");
 
     // Now that the role exists and nothing changes, the data sources are read while planning.
-    let again = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(again.code, 0, "{}", again.all());
     assert!(
         !again.stdout.contains("will be read during apply"),
@@ -764,19 +648,11 @@ fn replace_triggered_by_conditions_and_checks_behave_as_in_terraform() {
     );
 
     let plan = infra(&stack, None, &["plan", "-input=false", "-var", "image=v2"]).ok();
-    assert!(
-        plan.stdout.contains(
-            "# random_id.service will be replaced due to changes in replace_triggered_by"
-        ),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# random_id.service will be replaced due to changes in replace_triggered_by",
     );
-    assert!(
-        plan.stdout
-            .contains("Plan: 1 to add, 1 to change, 1 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Plan: 1 to add, 1 to change, 1 to destroy.");
     infra(
         &stack,
         None,
@@ -784,13 +660,7 @@ fn replace_triggered_by_conditions_and_checks_behave_as_in_terraform() {
     )
     .ok();
     let shown = infra(&stack, None, &["show", "-json", "plan.json"]).ok();
-    assert!(
-        shown
-            .stdout
-            .contains("\"action_reason\":\"replace_by_triggers\""),
-        "{}",
-        shown.stdout
-    );
+    assert_contains(&shown.stdout, "\"action_reason\":\"replace_by_triggers\"");
 
     let refused = infra(
         &stack,
@@ -798,29 +668,13 @@ fn replace_triggered_by_conditions_and_checks_behave_as_in_terraform() {
         &["plan", "-input=false", "-var", "min_port=0"],
     )
     .expect_code(1);
-    assert!(
-        refused.stderr.contains("Resource precondition failed"),
-        "{}",
-        refused.stderr
-    );
-    assert!(
-        refused.stderr.contains("min_port must be positive, got 0."),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("main.tf:28:"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "Resource precondition failed");
+    assert_contains(&refused.stderr, "min_port must be positive, got 0.");
+    assert_contains(&refused.stderr, "main.tf:28:");
 
     let refused = infra(&stack, None, &["plan", "-input=false", "-var", "image=x"]).expect_code(1);
-    assert!(
-        refused.stderr.contains("Output precondition failed"),
-        "{}",
-        refused.stderr
-    );
-    assert!(
-        refused.stderr.contains("The image tag is too short."),
-        "{}",
-        refused.stderr
-    );
+    assert_contains(&refused.stderr, "Output precondition failed");
+    assert_contains(&refused.stderr, "The image tag is too short.");
 
     // A postcondition that fails once the object exists fails the apply, naming it.
     let post = Stack::new();
@@ -847,12 +701,9 @@ fn generate_config_out_writes_configuration_for_an_import_block() {
     );
     // Without configuration for the target, Terraform's error.
     let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]).expect_code(1);
-    assert!(
-        refused
-            .stderr
-            .contains("Configuration for import target does not exist"),
-        "{}",
-        refused.stderr
+    assert_contains(
+        &refused.stderr,
+        "Configuration for import target does not exist",
     );
     let plan = infra(
         &stack,
@@ -869,22 +720,14 @@ fn generate_config_out_writes_configuration_for_an_import_block() {
         generated.contains("cidr_block = \"10.44.0.0/16\""),
         "{generated}"
     );
-    assert!(
-        plan.stdout.contains("# aws_vpc.legacy will be imported"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "# aws_vpc.legacy will be imported");
     infra(
         &stack,
         Some(&moto),
         &["apply", "-auto-approve", "-input=false"],
     )
     .ok();
-    let again = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(again.code, 0, "{}", again.all());
     // A second run refuses to overwrite the file.
     let refused = infra(
@@ -893,9 +736,5 @@ fn generate_config_out_writes_configuration_for_an_import_block() {
         &["plan", "-input=false", "-generate-config-out=generated.tf"],
     )
     .expect_code(1);
-    assert!(
-        refused.stderr.contains("already exists"),
-        "{}",
-        refused.stderr
-    );
+    assert_contains(&refused.stderr, "already exists");
 }

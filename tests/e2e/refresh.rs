@@ -5,7 +5,7 @@
 
 use infra_testkit::{infra_command, run, Moto, Run, Stack};
 
-use super::BINARY;
+use super::{assert_contains, BINARY};
 
 /// VPCs besides the main one, in the first test's stack.
 const EXTRA_VPCS: usize = 10;
@@ -102,12 +102,9 @@ fn refreshing_many_log_groups_and_target_groups_takes_a_bounded_number_of_reques
         &["plan", "-input=false", "-detailed-exitcode"],
     );
     assert_eq!(drifted.code, 2, "{}", drifted.all());
-    assert!(
-        drifted
-            .stdout
-            .contains("# aws_lb_target_group.app[23] will be updated in-place"),
-        "{}",
-        drifted.stdout
+    assert_contains(
+        &drifted.stdout,
+        "# aws_lb_target_group.app[23] will be updated in-place",
     );
     // The same cloud gives the same plan, byte for byte, drift section included.
     let again = infra_counting(
@@ -136,12 +133,9 @@ fn refreshing_many_log_groups_and_target_groups_takes_a_bounded_number_of_reques
         &["plan", "-input=false", "-detailed-exitcode"],
     );
     assert_eq!(drifted.code, 2, "{}", drifted.all());
-    assert!(
-        drifted
-            .stdout
-            .contains("# aws_vpc.extra[7] will be updated in-place"),
-        "{}",
-        drifted.stdout
+    assert_contains(
+        &drifted.stdout,
+        "# aws_vpc.extra[7] will be updated in-place",
     );
     infra_counting(
         &stack,
@@ -160,12 +154,9 @@ fn refreshing_many_log_groups_and_target_groups_takes_a_bounded_number_of_reques
         &["plan", "-input=false", "-detailed-exitcode"],
     );
     assert_eq!(drifted.code, 2, "{}", drifted.all());
-    assert!(
-        drifted
-            .stdout
-            .contains("# aws_cloudwatch_log_group.app[7] will be updated in-place"),
-        "{}",
-        drifted.stdout
+    assert_contains(
+        &drifted.stdout,
+        "# aws_cloudwatch_log_group.app[7] will be updated in-place",
     );
 }
 

@@ -9,7 +9,9 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport, state_id,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -145,18 +147,12 @@ fn route53_health_checks_and_delegation_sets_apply_update_replace_import_and_des
     );
     let http_id = state_id(&stack, "aws_route53_health_check.http");
     let arn = infra(&stack, Some(&moto), &["output", "-json", "http_arn"]).ok();
-    assert!(
-        arn.stdout
-            .contains(&format!("arn:aws:route53:::healthcheck/{http_id}")),
-        "{}",
-        arn.stdout
+    assert_contains(
+        &arn.stdout,
+        &format!("arn:aws:route53:::healthcheck/{http_id}"),
     );
     let name_servers = infra(&stack, Some(&moto), &["output", "-json", "name_servers"]).ok();
-    assert!(
-        name_servers.stdout.contains("ns-2048.awsdns-64.com"),
-        "{}",
-        name_servers.stdout
-    );
+    assert_contains(&name_servers.stdout, "ns-2048.awsdns-64.com");
 
     // In place: the HTTP check's failure threshold and tags.
     vars.extend([
@@ -212,9 +208,7 @@ fn route53_health_checks_and_delegation_sets_apply_update_replace_import_and_des
     reimport(&stack, &moto, &vars, &imports);
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend(vars.iter().map(String::as_str));
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 5 destroyed."),
         "{destroyed}"

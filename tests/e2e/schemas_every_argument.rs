@@ -15,7 +15,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{emulator_objects, infra};
+use super::{assert_contains, emulator_objects, infra};
 
 const STACK: &str = r#"
 variable "retention" {
@@ -453,11 +453,7 @@ fn every_argument_moto_holds_reads_back_unchanged() {
         &[],
     )
     .ok();
-    assert!(
-        apply.stdout.contains("Apply complete! Resources: 39 added"),
-        "{}",
-        apply.stdout
-    );
+    assert_contains(&apply.stdout, "Apply complete! Resources: 39 added");
     plans_clean(&stack, &moto, &[]);
 
     let update = run(
@@ -467,12 +463,9 @@ fn every_argument_moto_holds_reads_back_unchanged() {
         &CHANGED,
     )
     .ok();
-    assert!(
-        update
-            .stdout
-            .contains("Resources: 0 added, 9 changed, 0 destroyed."),
-        "{}",
-        update.stdout
+    assert_contains(
+        &update.stdout,
+        "Resources: 0 added, 9 changed, 0 destroyed.",
     );
     plans_clean(&stack, &moto, &CHANGED);
 
@@ -483,10 +476,6 @@ fn every_argument_moto_holds_reads_back_unchanged() {
         &CHANGED,
     )
     .ok();
-    assert!(
-        destroy.stdout.contains("Destroy complete!"),
-        "{}",
-        destroy.stdout
-    );
+    assert_contains(&destroy.stdout, "Destroy complete!");
     assert_eq!(emulator_objects(&moto), Vec::<String>::new());
 }

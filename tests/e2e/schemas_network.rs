@@ -4,7 +4,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_run, assert_contains, destroy_run, plan_run};
 
 const STACK: &str = r#"
 variable "certificate_arn" {
@@ -144,55 +144,16 @@ fn newer_network_arguments_read_back_unchanged() {
     stack.write("main.tf", STACK);
     let variable = format!("-var=certificate_arn={certificate}");
 
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve", &variable],
-    )
-    .ok();
-    assert!(
-        apply.stdout.contains("Apply complete! Resources: 9 added"),
-        "{}",
-        apply.stdout
-    );
+    let apply = apply_run(&stack, &moto, &[&variable]).ok();
+    assert_contains(&apply.stdout, "Apply complete! Resources: 9 added");
 
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode", &variable],
-    );
+    let plan = plan_run(&stack, &moto, &[&variable]);
     assert_eq!(plan.code, 0, "a second plan shows changes:\n{}", plan.all());
 
     // A new argument changed in place.
-    let update = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            &variable,
-            "-var=idle_timeout=120",
-        ],
-    )
-    .ok();
-    assert!(
-        update.stdout.contains("1 changed, 0 destroyed"),
-        "{}",
-        update.stdout
-    );
+    let update = apply_run(&stack, &moto, &[&variable, "-var=idle_timeout=120"]).ok();
+    assert_contains(&update.stdout, "1 changed, 0 destroyed");
 
-    let destroy = infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-input=false", "-auto-approve", &variable],
-    )
-    .ok();
-    assert!(
-        destroy
-            .stdout
-            .contains("Destroy complete! Resources: 9 destroyed."),
-        "{}",
-        destroy.stdout
-    );
+    let destroy = destroy_run(&stack, &moto, &[&variable]).ok();
+    assert_contains(&destroy.stdout, "Destroy complete! Resources: 9 destroyed.");
 }

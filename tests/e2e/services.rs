@@ -6,7 +6,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{apply_run, assert_contains, destroy_run, infra, python_lines, NO_VARS};
 
 /// A value that only the secret and the SecureString parameter hold.
 const SECRET: &str = "Hunter2-e2e-9f3a";
@@ -236,11 +236,7 @@ ecr = boto3.client('ecr')
 for r in ecr.describe_repositories()['repositories']: out.append('repository ' + r['repositoryName'])
 print('\n'.join(sorted(out)))
 "#;
-    moto.python(script)
-        .lines()
-        .filter(|line| !line.is_empty())
-        .map(str::to_string)
-        .collect()
+    python_lines(moto, script)
 }
 
 fn assert_no_secret(output: &str) {
@@ -266,12 +262,7 @@ fn application_services_apply_update_import_and_destroy() {
     let stack = Stack::new();
     stack.write("main.tf", STACK);
 
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    let apply = apply_run(&stack, &moto, NO_VARS).ok();
     assert!(
         apply.stdout.contains("Apply complete! Resources: 10 added"),
         "{}",
@@ -307,12 +298,7 @@ fn application_services_apply_update_import_and_destroy() {
         drift.all()
     );
     assert!(!drift.all().contains(DRIFTED), "{}", drift.all());
-    let undo = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    let undo = apply_run(&stack, &moto, NO_VARS).ok();
     assert!(!undo.all().contains(DRIFTED), "{}", undo.all());
     plan_is_clean(&stack, &moto, &[]);
 
@@ -322,9 +308,7 @@ fn application_services_apply_update_import_and_destroy() {
         "-var=key_description=application key v2",
         "-var=mutability=IMMUTABLE_WITH_EXCLUSION",
     ];
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&changed);
-    let update = infra(&stack, Some(&moto), &args).ok();
+    let update = apply_run(&stack, &moto, &changed).ok();
     assert!(
         update.stdout.contains("0 added, 3 changed, 0 destroyed"),
         "{}",
@@ -349,11 +333,9 @@ fn application_services_apply_update_import_and_destroy() {
         "{}",
         plan.all()
     );
-    assert!(plan.stdout.contains("(sensitive value)"), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "(sensitive value)");
     assert_no_secret(&plan.all());
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&rotated);
-    let replace = infra(&stack, Some(&moto), &args).ok();
+    let replace = apply_run(&stack, &moto, &rotated).ok();
     assert!(
         replace.stdout.contains("1 added, 1 changed, 1 destroyed"),
         "{}",
@@ -396,9 +378,7 @@ fn application_services_apply_update_import_and_destroy() {
     }
     plan_is_clean(&stack, &moto, &rotated);
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&rotated);
-    let destroy = infra(&stack, Some(&moto), &args).ok();
+    let destroy = destroy_run(&stack, &moto, &rotated).ok();
     assert!(
         destroy
             .stdout

@@ -4,7 +4,9 @@
 
 use infra_testkit::{Moto, Run, Stack};
 
-use super::{command_with_password, emulator_objects, files_holding, infra_with_password};
+use super::{
+    assert_contains, command_with_password, emulator_objects, files_holding, infra_with_password,
+};
 
 const PASSWORD: &str = "stack-test-password-9f2c";
 
@@ -164,11 +166,9 @@ fn reference_stack_dev_applies_replaces_every_type_and_destroys() {
             plan.stdout
         );
     }
-    assert!(
-        plan.stdout
-            .contains("# aws_internet_gateway.main will be updated in-place"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# aws_internet_gateway.main will be updated in-place",
     );
     apply_and_plan_clean(&stack, &moto, &renamed);
     let objects = emulator_objects(&moto);

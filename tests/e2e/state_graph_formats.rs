@@ -5,7 +5,7 @@
 
 use infra_testkit::Stack;
 
-use super::infra;
+use super::{assert_contains, infra};
 
 /// Terraform's `graph-interesting` fixture (`internal/command/testdata/graph-interesting`), with
 /// `terraform_data` for its resource type `foo`.
@@ -370,13 +370,7 @@ fn state_show_json_errors_are_diagnostics() {
     // A resource with count has no instance without a key.
     let unkeyed =
         infra(&stack, None, &["state", "show", "-json", "null_resource.n"]).expect_code(1);
-    assert!(
-        unkeyed
-            .stdout
-            .contains("No instance found for the given address!"),
-        "{}",
-        unkeyed.stdout
-    );
+    assert_contains(&unkeyed.stdout, "No instance found for the given address!");
 
     // The text form is unchanged.
     let text = infra(&stack, None, &["state", "show", "terraform_data.bar"]).ok();

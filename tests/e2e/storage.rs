@@ -5,7 +5,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, NO_VARS};
+use super::{
+    apply_ok as apply, apply_run, assert_contains, destroy_ok, destroy_run, infra, plan_is_clean,
+    plan_run, NO_VARS,
+};
 
 const STACK: &str = r#"
 variable "bucket_name" {
@@ -195,9 +198,7 @@ fn s3_buckets_and_their_configurations() {
 
     // Drift: the public access block loosened outside is planned back.
     moto.python("import boto3\nboto3.client('s3').put_public_access_block(Bucket='infra-storage-logs', PublicAccessBlockConfiguration={'BlockPublicAcls': False, 'IgnorePublicAcls': True, 'BlockPublicPolicy': True, 'RestrictPublicBuckets': True})");
-    let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-    args.extend_from_slice(&updated);
-    let drift = infra(&stack, Some(&moto), &args);
+    let drift = plan_run(&stack, &moto, &updated);
     assert_eq!(drift.code, 2, "{}", drift.all());
     apply(&stack, &moto, &updated);
 
@@ -233,22 +234,15 @@ fn s3_buckets_and_their_configurations() {
         );
     }
     // force_destroy is configuration only: the imported bucket plans it back in place.
-    let mut args = vec!["apply", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&renamed);
-    let run = infra(&stack, Some(&moto), &args);
+    let run = apply_run(&stack, &moto, &renamed);
     assert_eq!(run.code, 0, "{}", run.all());
     plan_is_clean(&stack, &moto, &renamed, "after the imports");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&renamed);
-    let destroyed = infra(&stack, Some(&moto), &args);
+    let destroyed = destroy_run(&stack, &moto, &renamed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert!(
-        destroyed
-            .stdout
-            .contains("Destroy complete! Resources: 8 destroyed."),
-        "{}",
-        destroyed.stdout
+    assert_contains(
+        &destroyed.stdout,
+        "Destroy complete! Resources: 8 destroyed.",
     );
     assert_eq!(buckets(&moto), "");
 }
@@ -486,9 +480,7 @@ fn s3_access_logging_acls_cors_and_notifications() {
     apply(&stack, &moto, &changed_vars);
     plan_is_clean(&stack, &moto, &changed_vars, "after the imports");
 
-    let mut args = vec!["destroy", "-input=false", "-auto-approve"];
-    args.extend_from_slice(&changed_vars);
-    let destroyed = infra(&stack, Some(&moto), &args).ok().stdout;
+    let destroyed = destroy_ok(&stack, &moto, &changed_vars);
     assert!(
         destroyed.contains("Destroy complete! Resources: 12 destroyed."),
         "{destroyed}"
@@ -581,13 +573,10 @@ fn an_object_lock_configuration_is_put_changed_imported_and_removed() {
     assert_eq!(imported.code, 0, "{}", imported.all());
     plan_is_clean(&stack, &moto, &["-var", "days=7"], "after the import");
 
-    let removed = infra(
+    let removed = destroy_run(
         &stack,
-        Some(&moto),
+        &moto,
         &[
-            "destroy",
-            "-input=false",
-            "-auto-approve",
             "-var",
             "days=7",
             "-target",

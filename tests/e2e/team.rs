@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use infra_testkit::{infra_command, repo_root, Moto, Stack};
 
-use super::{infra, BINARY};
+use super::{apply_run, assert_contains, infra, plan_run, python_lines, BINARY, NO_VARS};
 
 const BUCKET: &str = "infra-team-state";
 const KEY: &str = "team/terraform.tfstate";
@@ -34,13 +34,9 @@ fn s3_stack(moto: &Moto) -> Stack {
 
 /// Every object key in `bucket`, sorted.
 fn object_keys(moto: &Moto, bucket: &str) -> Vec<String> {
-    moto.python(&format!(
+    python_lines(moto, &format!(
         "import boto3\nr = boto3.client('s3').list_objects_v2(Bucket='{bucket}')\nprint('\\n'.join(sorted(o['Key'] for o in r.get('Contents', []))))"
     ))
-    .lines()
-    .filter(|l| !l.is_empty())
-    .map(str::to_string)
-    .collect()
 }
 
 /// A state object's body, flattened as [`infra_testkit::flat_state`] does.
@@ -67,13 +63,9 @@ fn addresses(state: &serde_json::Value) -> Vec<String> {
 
 /// The VPC ids in moto whose Name tag is `name`.
 fn vpcs_named(moto: &Moto, name: &str) -> Vec<String> {
-    moto.python(&format!(
+    python_lines(moto, &format!(
         "import boto3\nvs = boto3.client('ec2').describe_vpcs(Filters=[{{'Name': 'tag:Name', 'Values': ['{name}']}}])['Vpcs']\nprint('\\n'.join(v['VpcId'] for v in vs))"
     ))
-    .lines()
-    .filter(|l| !l.is_empty())
-    .map(str::to_string)
-    .collect()
 }
 
 #[test]
@@ -82,24 +74,11 @@ fn apply_plan_and_state_recovery_with_the_s3_backend() {
     let stack = s3_stack(&moto);
 
     let init = infra(&stack, Some(&moto), &["init", "-input=false"]).ok();
-    assert!(
-        init.stdout
-            .contains(&format!("backend: s3://{BUCKET}/{KEY}")),
-        "{}",
-        init.stdout
-    );
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
-    assert!(
-        apply
-            .stdout
-            .contains("Apply complete! Resources: 10 added, 0 changed, 0 destroyed."),
-        "{}",
-        apply.stdout
+    assert_contains(&init.stdout, &format!("backend: s3://{BUCKET}/{KEY}"));
+    let apply = apply_run(&stack, &moto, NO_VARS).ok();
+    assert_contains(
+        &apply.stdout,
+        "Apply complete! Resources: 10 added, 0 changed, 0 destroyed.",
     );
     assert!(
         !stack.path().join("terraform.tfstate").exists(),
@@ -112,32 +91,10 @@ fn apply_plan_and_state_recovery_with_the_s3_backend() {
     assert!(addresses(&stored).contains(&"aws_vpc.main".to_string()));
     assert_eq!(vpcs_named(&moto, "team-default").len(), 1);
 
-    let again = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    )
-    .expect_code(0);
-    assert!(again.stdout.contains("No changes."), "{}", again.stdout);
-    let fewer = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-var",
-            "subnets=7",
-        ],
-    )
-    .expect_code(2);
-    assert!(
-        fewer
-            .stdout
-            .contains("# aws_subnet.private[7] will be destroyed"),
-        "{}",
-        fewer.stdout
-    );
+    let again = plan_run(&stack, &moto, NO_VARS).expect_code(0);
+    assert_contains(&again.stdout, "No changes.");
+    let fewer = plan_run(&stack, &moto, &["-var", "subnets=7"]).expect_code(2);
+    assert_contains(&fewer.stdout, "# aws_subnet.private[7] will be destroyed");
 
     // `state pull` prints the stored state; pushing it back after the state moved on is
     // refused, and the stored state is untouched.
@@ -146,26 +103,11 @@ fn apply_plan_and_state_recovery_with_the_s3_backend() {
     assert_eq!(pulled_json["lineage"], stored["lineage"]);
     assert_eq!(pulled_json["serial"], stored["serial"]);
     stack.write("old.json", &pulled.stdout);
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "subnets=7",
-        ],
-    )
-    .ok();
+    apply_run(&stack, &moto, &["-var", "subnets=7"]).ok();
     let newer = object_json(&moto, BUCKET, KEY);
     assert_eq!(addresses(&newer).len(), 9);
     let refused = infra(&stack, Some(&moto), &["state", "push", "old.json"]).expect_code(1);
-    assert!(
-        refused.stderr.contains("over newer state with serial"),
-        "{}",
-        refused.stderr
-    );
+    assert_contains(&refused.stderr, "over newer state with serial");
     assert_eq!(object_json(&moto, BUCKET, KEY), newer);
     assert_eq!(object_keys(&moto, BUCKET), vec![KEY.to_string()]);
 }
@@ -274,12 +216,7 @@ fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
     assert_eq!(vpcs_named(&moto, "team-default").len(), 1);
     assert_eq!(addresses(&object_json(&moto, BUCKET, KEY)).len(), 10);
     assert_eq!(object_keys(&moto, BUCKET), vec![KEY.to_string()]);
-    infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    )
-    .expect_code(0);
+    plan_run(&stack, &moto, NO_VARS).expect_code(0);
 }
 
 #[test]
@@ -290,25 +227,10 @@ fn a_stale_lock_object_is_refused_until_force_unlock() {
     moto.python(&format!(
         "import boto3\nboto3.client('s3').put_object(Bucket='{BUCKET}', Key='{KEY}.tflock', Body=r'''{lock}''')"
     ));
-    let refused = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .expect_code(1);
-    assert!(
-        refused.stderr.contains("Error acquiring the state lock"),
-        "{}",
-        refused.stderr
-    );
-    assert!(
-        refused
-            .stderr
-            .contains("1b4e0f7c-dead-4bee-9a1e-5c0ffee00001"),
-        "{}",
-        refused.stderr
-    );
-    assert!(refused.stderr.contains("ci@runner-7"), "{}", refused.stderr);
+    let refused = apply_run(&stack, &moto, NO_VARS).expect_code(1);
+    assert_contains(&refused.stderr, "Error acquiring the state lock");
+    assert_contains(&refused.stderr, "1b4e0f7c-dead-4bee-9a1e-5c0ffee00001");
+    assert_contains(&refused.stderr, "ci@runner-7");
     assert!(vpcs_named(&moto, "team-default").is_empty());
 
     // The wrong ID is refused; the right one removes the lock.
@@ -320,17 +242,7 @@ fn a_stale_lock_object_is_refused_until_force_unlock() {
     )
     .ok();
     assert!(object_keys(&moto, BUCKET).is_empty());
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-lock-timeout=10s",
-        ],
-    )
-    .ok();
+    apply_run(&stack, &moto, &["-lock-timeout=10s"]).ok();
     assert_eq!(vpcs_named(&moto, "team-default").len(), 1);
 }
 
@@ -340,29 +252,15 @@ fn migrate_state_moves_a_local_state_into_the_bucket() {
     let stack = s3_stack(&moto);
     let backend_file = stack.read("backend.tf");
     std::fs::remove_file(stack.path().join("backend.tf")).unwrap();
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    apply_run(&stack, &moto, NO_VARS).ok();
     let local: serde_json::Value = stack.state();
     assert_eq!(addresses(&local).len(), 10);
     assert!(object_keys(&moto, BUCKET).is_empty());
 
     // The stack moves to S3: a plan without migrating sees an empty state.
     stack.write("backend.tf", &backend_file);
-    let unmigrated = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    )
-    .expect_code(2);
-    assert!(
-        unmigrated.stdout.contains("10 to add"),
-        "{}",
-        unmigrated.stdout
-    );
+    let unmigrated = plan_run(&stack, &moto, NO_VARS).expect_code(2);
+    assert_contains(&unmigrated.stdout, "10 to add");
 
     let migrated = infra(
         &stack,
@@ -370,23 +268,15 @@ fn migrate_state_moves_a_local_state_into_the_bucket() {
         &["init", "-input=false", "-migrate-state"],
     )
     .ok();
-    assert!(
-        migrated.stdout.contains(&format!(
-            "Migrated 10 resources from local state to s3://{BUCKET}/{KEY}"
-        )),
-        "{}",
-        migrated.stdout
+    assert_contains(
+        &migrated.stdout,
+        &format!("Migrated 10 resources from local state to s3://{BUCKET}/{KEY}"),
     );
     let remote = object_json(&moto, BUCKET, KEY);
     assert_eq!(remote["lineage"], local["lineage"]);
     assert_eq!(remote["resources"], local["resources"]);
     assert_eq!(remote["outputs"], local["outputs"]);
-    infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    )
-    .expect_code(0);
+    plan_run(&stack, &moto, NO_VARS).expect_code(0);
     let listed = infra(&stack, Some(&moto), &["state", "list"]).ok();
     assert_eq!(listed.stdout.lines().count(), 10, "{}", listed.stdout);
 
@@ -397,11 +287,7 @@ fn migrate_state_moves_a_local_state_into_the_bucket() {
         &["init", "-input=false", "-migrate-state"],
     )
     .expect_code(1);
-    assert!(
-        again.stderr.contains("refusing to overwrite"),
-        "{}",
-        again.stderr
-    );
+    assert_contains(&again.stderr, "refusing to overwrite");
     assert_eq!(object_json(&moto, BUCKET, KEY), remote);
 }
 
@@ -411,25 +297,11 @@ fn local_workspaces_keep_separate_states() {
     let stack = Stack::from_fixture("tests/fixtures/s3");
     std::fs::remove_file(stack.path().join("backend.tf")).unwrap();
 
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "subnets=1",
-        ],
-    )
-    .ok();
+    apply_run(&stack, &moto, &["-var", "subnets=1"]).ok();
     let created = infra(&stack, Some(&moto), &["workspace", "new", "staging"]).ok();
-    assert!(
-        created
-            .stdout
-            .contains("Created and switched to workspace \"staging\""),
-        "{}",
-        created.stdout
+    assert_contains(
+        &created.stdout,
+        "Created and switched to workspace \"staging\"",
     );
     assert_eq!(
         infra(&stack, Some(&moto), &["workspace", "show"])
@@ -439,37 +311,14 @@ fn local_workspaces_keep_separate_states() {
         "staging"
     );
     // A new workspace starts empty.
-    infra(
+    plan_run(&stack, &moto, &["-var", "subnets=1"]).expect_code(2);
+    let staged = apply_run(
         &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-var",
-            "subnets=1",
-        ],
-    )
-    .expect_code(2);
-    let staged = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "subnets=2",
-            "-var",
-            "cidr=10.9.0.0/16",
-        ],
+        &moto,
+        &["-var", "subnets=2", "-var", "cidr=10.9.0.0/16"],
     )
     .ok();
-    assert!(
-        staged.stdout.contains("workspace = \"staging\""),
-        "{}",
-        staged.stdout
-    );
+    assert_contains(&staged.stdout, "workspace = \"staging\"");
     let staging: serde_json::Value =
         stack.state_at("terraform.tfstate.d/staging/terraform.tfstate");
     let default: serde_json::Value = stack.state();
@@ -482,30 +331,11 @@ fn local_workspaces_keep_separate_states() {
     let listed = infra(&stack, Some(&moto), &["workspace", "list"]).ok();
     assert_eq!(listed.stdout, "  default\n* staging\n");
     infra(&stack, Some(&moto), &["workspace", "select", "default"]).ok();
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            "-var",
-            "subnets=1",
-        ],
-    )
-    .expect_code(0);
+    plan_run(&stack, &moto, &["-var", "subnets=1"]).expect_code(0);
     let missing = infra(&stack, Some(&moto), &["workspace", "select", "prod"]).expect_code(1);
-    assert!(
-        missing.stderr.contains("doesn't exist"),
-        "{}",
-        missing.stderr
-    );
+    assert_contains(&missing.stderr, "doesn't exist");
     let not_empty = infra(&stack, Some(&moto), &["workspace", "delete", "staging"]).expect_code(1);
-    assert!(
-        not_empty.stderr.contains("not empty"),
-        "{}",
-        not_empty.stderr
-    );
+    assert_contains(&not_empty.stderr, "not empty");
     assert!(stack
         .path()
         .join("terraform.tfstate.d/staging/terraform.tfstate")
@@ -520,11 +350,7 @@ fn local_workspaces_keep_separate_states() {
     };
     assert_eq!(with_workspace("staging").ok().stdout, "staging\n");
     let escaped = with_workspace("../escape").expect_code(1);
-    assert!(
-        escaped.stderr.contains("invalid workspace name"),
-        "{}",
-        escaped.stderr
-    );
+    assert_contains(&escaped.stderr, "invalid workspace name");
 }
 
 #[test]
@@ -545,20 +371,9 @@ fn s3_workspaces_keep_separate_states_under_env_prefix() {
     )
     .ok();
 
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "subnets=1",
-        ],
-    )
-    .ok();
+    apply_run(&stack, &moto, &["-var", "subnets=1"]).ok();
     let created = infra(&stack, Some(&moto), &["workspace", "new", "staging"]).ok();
-    assert!(created.stdout.contains("staging"), "{}", created.stdout);
+    assert_contains(&created.stdout, "staging");
     // The new workspace exists in the bucket at once, so other clones can select it.
     assert_eq!(
         object_keys(&moto, bucket),
@@ -566,25 +381,13 @@ fn s3_workspaces_keep_separate_states_under_env_prefix() {
     );
     let listed = infra(&stack, Some(&moto), &["workspace", "list"]).ok();
     assert_eq!(listed.stdout, "  default\n* staging\n");
-    let staged = infra(
+    let staged = apply_run(
         &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "subnets=2",
-            "-var",
-            "cidr=10.9.0.0/16",
-        ],
+        &moto,
+        &["-var", "subnets=2", "-var", "cidr=10.9.0.0/16"],
     )
     .ok();
-    assert!(
-        staged.stdout.contains("Resources: 4 added"),
-        "{}",
-        staged.stdout
-    );
+    assert_contains(&staged.stdout, "Resources: 4 added");
     let staging = object_json(&moto, bucket, &format!("env:/staging/{KEY}"));
     let default = object_json(&moto, bucket, KEY);
     assert_eq!(addresses(&staging).len(), 4);
@@ -623,32 +426,16 @@ fn s3_workspaces_keep_separate_states_under_env_prefix() {
     )
     .expect_code(0);
     let exists = infra(&clone, Some(&moto), &["workspace", "new", "staging"]).expect_code(1);
-    assert!(
-        exists.stderr.contains("already exists"),
-        "{}",
-        exists.stderr
-    );
+    assert_contains(&exists.stderr, "already exists");
     let missing = infra(&clone, Some(&moto), &["workspace", "select", "prod"]).expect_code(1);
-    assert!(
-        missing.stderr.contains("doesn't exist"),
-        "{}",
-        missing.stderr
-    );
+    assert_contains(&missing.stderr, "doesn't exist");
 
     // Deleting: not the active workspace, not while it tracks resources, then for real.
     let active = infra(&clone, Some(&moto), &["workspace", "delete", "staging"]).expect_code(1);
-    assert!(
-        active.stderr.contains("active workspace"),
-        "{}",
-        active.stderr
-    );
+    assert_contains(&active.stderr, "active workspace");
     infra(&stack, Some(&moto), &["workspace", "select", "default"]).ok();
     let not_empty = infra(&stack, Some(&moto), &["workspace", "delete", "staging"]).expect_code(1);
-    assert!(
-        not_empty.stderr.contains("not empty"),
-        "{}",
-        not_empty.stderr
-    );
+    assert_contains(&not_empty.stderr, "not empty");
     infra(
         &clone,
         Some(&moto),

@@ -8,7 +8,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok, infra, plan_is_clean, NO_VARS};
+use super::{apply_ok, apply_run, assert_contains, infra, plan_is_clean, plan_run, NO_VARS};
 
 const NETWORK_FIXTURE: &str = "tests/fixtures/terraform_states/packt-vpc-natgw";
 
@@ -33,7 +33,7 @@ fn a_terraform_written_state_plans_no_changes_then_only_the_change() {
         ],
     );
     assert_eq!(plan.code, 0, "{}", plan.all());
-    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes.");
     assert_eq!(
         stack.read("terraform.tfstate"),
         original,
@@ -56,18 +56,8 @@ fn a_terraform_written_state_plans_no_changes_then_only_the_change() {
         ],
     );
     assert_eq!(plan.code, 2, "{}", plan.all());
-    assert!(
-        plan.stdout
-            .contains("# aws_vpc.vpc will be updated in-place"),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout
-            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "# aws_vpc.vpc will be updated in-place");
+    assert_contains(&plan.stdout, "Plan: 0 to add, 1 to change, 0 to destroy.");
 
     // `state pull` prints Terraform's file, with Terraform's lineage and serial kept.
     let pulled: serde_json::Value =
@@ -114,18 +104,14 @@ fn arguments_infra_does_not_support_yet_are_kept_from_a_state_and_refused_in_con
     ];
     let plan = infra(&stack, Some(&moto), &plan_args);
     assert_eq!(plan.code, 0, "{}", plan.all());
-    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes.");
     let shown = infra(
         &stack,
         Some(&moto),
         &["state", "show", "aws_eip.eip_natgateway"],
     )
     .ok();
-    assert!(
-        shown.stdout.contains("ipam-pool-0123456789abcdef0"),
-        "{}",
-        shown.stdout
-    );
+    assert_contains(&shown.stdout, "ipam-pool-0123456789abcdef0");
 
     let main = stack.read("main.tf");
     let configured = main.replacen(
@@ -142,17 +128,11 @@ fn arguments_infra_does_not_support_yet_are_kept_from_a_state_and_refused_in_con
         + 1;
     let plan = infra(&stack, Some(&moto), &plan_args);
     assert_eq!(plan.code, 1, "{}", plan.all());
-    assert!(
-        plan.stderr
-            .contains("infra does not support \"ipv4_ipam_pool_id\" of aws_subnet yet"),
-        "{}",
-        plan.stderr
+    assert_contains(
+        &plan.stderr,
+        "infra does not support \"ipv4_ipam_pool_id\" of aws_subnet yet",
     );
-    assert!(
-        plan.stderr.contains(&format!("main.tf:{line}:")),
-        "{}",
-        plan.stderr
-    );
+    assert_contains(&plan.stderr, &format!("main.tf:{line}:"));
     assert_eq!(stack.read("terraform.tfstate"), original);
 }
 
@@ -188,7 +168,7 @@ fn an_opentofu_encrypted_state_reads_with_the_encryption_blocks_keys() {
 
     let refused = infra(&stack, Some(&moto), &plan_args);
     assert_eq!(refused.code, 1, "{}", refused.all());
-    assert!(refused.stderr.contains("encrypted"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "encrypted");
     stack.write(
         "encryption.tf",
         &encryption("not the passphrase OpenTofu used"),
@@ -201,7 +181,7 @@ fn an_opentofu_encrypted_state_reads_with_the_encryption_blocks_keys() {
     infra(&stack, Some(&moto), &["init", "-input=false"]).ok();
     let plan = infra(&stack, Some(&moto), &plan_args);
     assert_eq!(plan.code, 0, "{}", plan.all());
-    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes.");
     assert_eq!(
         stack.read("terraform.tfstate"),
         sealed,
@@ -322,7 +302,7 @@ print(json.dumps(ids))
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let plan = infra(&stack, Some(&moto), &args);
     assert_eq!(plan.code, 0, "{}", plan.all());
-    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes.");
     // The container definitions carry a task-level `networkMode` inside the container, which
     // ECS has no field for: ignored, as the provider ignores it, and said.
     assert!(
@@ -341,23 +321,16 @@ print(json.dumps(ids))
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let plan = infra(&stack, Some(&moto), &args);
     assert_eq!(plan.code, 2, "{}", plan.all());
-    assert!(
-        plan.stdout
-            .contains("# aws_ecs_service.demoapp_main will be updated in-place"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# aws_ecs_service.demoapp_main will be updated in-place",
     );
     assert!(
         plan.stdout.contains("~ desired_count") && plan.stdout.contains("2 -> 3"),
         "{}",
         plan.stdout
     );
-    assert!(
-        plan.stdout
-            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Plan: 0 to add, 1 to change, 0 to destroy.");
 }
 
 /// Terraform 1.13 and AWS provider 5.x wrote this PostgreSQL instance, its parameter group
@@ -395,7 +368,7 @@ fn a_terraform_written_rds_state_plans_no_changes_then_only_the_change() {
         ],
     );
     assert_eq!(plan.code, 0, "{}", plan.all());
-    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes.");
     assert_eq!(stack.read("terraform.tfstate"), original);
 
     let plan = infra(
@@ -410,24 +383,12 @@ fn a_terraform_written_rds_state_plans_no_changes_then_only_the_change() {
         ],
     );
     assert_eq!(plan.code, 2, "{}", plan.all());
-    assert!(
-        plan.stdout.contains(
-            "# module.rds.module.db_instance.aws_db_instance.this[0] will be updated in-place"
-        ),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# module.rds.module.db_instance.aws_db_instance.this[0] will be updated in-place",
     );
-    assert!(
-        plan.stdout.contains("\"db.t3.micro\" -> \"db.t3.small\""),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout
-            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "\"db.t3.micro\" -> \"db.t3.small\"");
+    assert_contains(&plan.stdout, "Plan: 0 to add, 1 to change, 0 to destroy.");
 }
 
 /// infra's earlier `infra.tfstate.json` (its own format 1) is not silently ignored: plan stops
@@ -475,11 +436,7 @@ fn infras_earlier_state_file_moves_with_init_migrate_state() {
 
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]);
     assert_eq!(plan.code, 1, "{}", plan.all());
-    assert!(
-        plan.stderr.contains("infra init -migrate-state"),
-        "{}",
-        plan.stderr
-    );
+    assert_contains(&plan.stderr, "infra init -migrate-state");
     assert!(
         !stack.path().join("terraform.tfstate").exists(),
         "a refused plan writes no state"
@@ -491,11 +448,7 @@ fn infras_earlier_state_file_moves_with_init_migrate_state() {
         &["init", "-input=false", "-migrate-state"],
     )
     .ok();
-    assert!(
-        init.stdout.contains("Migrated workspace \"default\""),
-        "{}",
-        init.stdout
-    );
+    assert_contains(&init.stdout, "Migrated workspace \"default\"");
     assert_eq!(stack.read("infra.tfstate.json.migrated"), earlier_text);
     let migrated: serde_json::Value =
         serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
@@ -681,11 +634,7 @@ check "dns_hostnames" {
 }
 "#;
     stack.write("main.tf", main);
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    );
+    let apply = apply_run(&stack, &moto, NO_VARS);
     assert_eq!(
         apply.code,
         1,
@@ -784,11 +733,7 @@ fn a_deposed_object_is_planned_for_deletion_and_deleted() {
     );
     stack.write("main.tf", &format!("{provider}{main}"));
 
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode", "-out=tfplan"],
-    );
+    let plan = plan_run(&stack, &moto, &["-out=tfplan"]);
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(
         plan.stdout
@@ -866,16 +811,7 @@ resource "aws_s3_bucket" "logs" {
     };
     objects("infra-deposed-a", "put_object");
 
-    let replace = infra(
-        &stack,
-        Some(&moto),
-        &[
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var=name=infra-deposed-b",
-        ],
-    );
+    let replace = apply_run(&stack, &moto, &["-var=name=infra-deposed-b"]);
     assert_eq!(replace.code, 1, "{}", replace.all());
     assert!(
         replace.all().contains("BucketNotEmpty"),
@@ -1361,7 +1297,7 @@ output "token" {{
     );
     let refused = infra(&consumer, Some(&moto), &["plan", "-input=false"]);
     assert_eq!(refused.code, 1, "{}", refused.all());
-    assert!(refused.stderr.contains("sensitive"), "{}", refused.stderr);
+    assert_contains(&refused.stderr, "sensitive");
 }
 
 /// `init` checks an S3 backend as Terraform's does: a bucket that does not exist, or a lock
@@ -1379,12 +1315,7 @@ fn init_refuses_a_missing_bucket_and_a_lock_table_without_lock_id() {
     stack.write("main.tf", &backend("no-such-bucket", None));
     let init = infra(&stack, Some(&moto), &["init", "-input=false"]);
     assert_eq!(init.code, 1, "{}", init.all());
-    assert!(
-        init.stderr
-            .contains("S3 bucket \"no-such-bucket\" does not exist."),
-        "{}",
-        init.stderr
-    );
+    assert_contains(&init.stderr, "S3 bucket \"no-such-bucket\" does not exist.");
     assert!(
         !init.stdout.contains("successfully initialized"),
         "{}",
@@ -1400,20 +1331,11 @@ fn init_refuses_a_missing_bucket_and_a_lock_table_without_lock_id() {
     stack.write("main.tf", &backend("states", Some("locks")));
     let init = infra(&stack, Some(&moto), &["init", "-input=false"]);
     assert_eq!(init.code, 1, "{}", init.all());
-    assert!(
-        init.stderr
-            .contains("must have the string hash key \"LockID\""),
-        "{}",
-        init.stderr
-    );
+    assert_contains(&init.stderr, "must have the string hash key \"LockID\"");
 
     stack.write("main.tf", &backend("states", None));
     let init = infra(&stack, Some(&moto), &["init", "-input=false"]).ok();
-    assert!(
-        init.stdout.contains("successfully initialized"),
-        "{}",
-        init.stdout
-    );
+    assert_contains(&init.stdout, "successfully initialized");
 }
 
 /// `state push` takes a state Terraform wrote, with Terraform's checks: an unrelated lineage,
@@ -1439,22 +1361,15 @@ fn state_push_takes_a_terraform_state_with_terraforms_checks() {
     unrelated["serial"] = 1000.into();
     stack.write("unrelated.tfstate", &unrelated.to_string());
     let refused = infra(&stack, None, &["state", "push", "unrelated.tfstate"]).expect_code(1);
-    assert!(
-        refused.stderr.contains("over unrelated state with lineage"),
-        "{}",
-        refused.stderr
-    );
+    assert_contains(&refused.stderr, "over unrelated state with lineage");
     let mut same_serial = written.clone();
     same_serial["serial"] = state["serial"].clone();
     same_serial["outputs"] = serde_json::json!({});
     stack.write("same.tfstate", &same_serial.to_string());
     let refused = infra(&stack, None, &["state", "push", "same.tfstate"]).expect_code(1);
-    assert!(
-        refused
-            .stderr
-            .contains("with a different state that has the same serial"),
-        "{}",
-        refused.stderr
+    assert_contains(
+        &refused.stderr,
+        "with a different state that has the same serial",
     );
     infra(
         &stack,
@@ -1558,27 +1473,14 @@ fn utility_provider_objects_in_a_terraform_state_are_adopted() {
     let moto = Moto::start();
     let stack = Stack::from_fixture("tests/fixtures/terraform_states/utility-providers");
     for refresh in ["-refresh=false", "-refresh=true"] {
-        let plan = infra(
-            &stack,
-            Some(&moto),
-            &["plan", "-input=false", "-detailed-exitcode", refresh],
-        );
+        let plan = plan_run(&stack, &moto, &[refresh]);
         assert_eq!(plan.code, 0, "{refresh}: {}", plan.all());
     }
     let main = stack.read("main.tf");
     stack.write("main.tf", &main.replace("input = \"v1\"", "input = \"v2\""));
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(plan.code, 2, "{}", plan.all());
-    assert!(
-        plan.stdout
-            .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Plan: 0 to add, 1 to change, 0 to destroy.");
     apply_ok(&stack, &moto, NO_VARS);
     let written: serde_json::Value =
         serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
@@ -1717,10 +1619,5 @@ resource "terraform_data" "second" {
     )
     .expect("move the journal away");
     let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout
-            .contains("terraform_data.second will be created"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "terraform_data.second will be created");
 }

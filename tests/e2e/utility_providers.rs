@@ -4,7 +4,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::infra;
+use super::{assert_contains, infra};
 
 const EVERY_TYPE: &str = r#"
 terraform {
@@ -139,23 +139,12 @@ fn every_utility_type_is_created_stable_replaced_by_its_keepers_and_destroyed() 
     stack.write("input.txt", "read me\n");
 
     let apply = infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
-    assert!(
-        apply
-            .stdout
-            .contains("Apply complete! Resources: 14 added, 0 changed, 0 destroyed."),
-        "{}",
-        apply.stdout
+    assert_contains(
+        &apply.stdout,
+        "Apply complete! Resources: 14 added, 0 changed, 0 destroyed.",
     );
-    assert!(
-        apply.stdout.contains("greeting = \"Hello, world!\""),
-        "{}",
-        apply.stdout
-    );
-    assert!(
-        apply.stdout.contains("readme = \"read me\\n\""),
-        "{}",
-        apply.stdout
-    );
+    assert_contains(&apply.stdout, "greeting = \"Hello, world!\"");
+    assert_contains(&apply.stdout, "readme = \"read me\\n\"");
     let written = std::fs::read_to_string(stack.path().join("out/config.txt")).unwrap();
     assert!(written.starts_with("name="), "{written}");
     let password = attribute(&stack, "random_password.db", "result");
@@ -170,7 +159,7 @@ fn every_utility_type_is_created_stable_replaced_by_its_keepers_and_destroyed() 
         &["plan", "-input=false", "-detailed-exitcode"],
     );
     assert_eq!(again.code, 0, "{}", again.all());
-    assert!(again.stdout.contains("No changes."), "{}", again.stdout);
+    assert_contains(&again.stdout, "No changes.");
 
     // A keeper or trigger change replaces exactly the resources that use it.
     let suffix = attribute(&stack, "random_id.suffix", "hex");
@@ -192,12 +181,7 @@ fn every_utility_type_is_created_stable_replaced_by_its_keepers_and_destroyed() 
             plan.stdout
         );
     }
-    assert!(
-        plan.stdout
-            .contains("Plan: 3 to add, 0 to change, 3 to destroy."),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "Plan: 3 to add, 0 to change, 3 to destroy.");
     infra(
         &stack,
         None,
@@ -225,11 +209,7 @@ fn every_utility_type_is_created_stable_replaced_by_its_keepers_and_destroyed() 
         &["plan", "-input=false", "-var", "generation=2"],
     )
     .ok();
-    assert!(
-        plan.stdout.contains("# local_file.config will be created"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "# local_file.config will be created");
     let apply = infra(
         &stack,
         None,
@@ -242,13 +222,7 @@ fn every_utility_type_is_created_stable_replaced_by_its_keepers_and_destroyed() 
         ],
     )
     .ok();
-    assert!(
-        apply
-            .stdout
-            .contains("Resources: 1 added, 0 changed, 0 destroyed."),
-        "{}",
-        apply.stdout
-    );
+    assert_contains(&apply.stdout, "Resources: 1 added, 0 changed, 0 destroyed.");
     assert!(stack.path().join("out/config.txt").exists());
 
     let destroy = infra(
@@ -263,12 +237,9 @@ fn every_utility_type_is_created_stable_replaced_by_its_keepers_and_destroyed() 
         ],
     )
     .ok();
-    assert!(
-        destroy
-            .stdout
-            .contains("Destroy complete! Resources: 14 destroyed."),
-        "{}",
-        destroy.stdout
+    assert_contains(
+        &destroy.stdout,
+        "Destroy complete! Resources: 14 destroyed.",
     );
     assert!(!stack.path().join("out/config.txt").exists());
 }
@@ -310,12 +281,9 @@ resource "terraform_data" "code" {
         "def handler(event, context):\n    return 'changed'\n",
     );
     let changed = infra(&stack, None, &["plan", "-input=false"]).ok();
-    assert!(
-        changed
-            .stdout
-            .contains("# terraform_data.code will be updated in-place"),
-        "{}",
-        changed.stdout
+    assert_contains(
+        &changed.stdout,
+        "# terraform_data.code will be updated in-place",
     );
 }
 
@@ -350,11 +318,7 @@ resource "random_uuid" "run" {}
         &["import", "random_password.imported", "Sup3rS3cret!xy"],
     )
     .ok();
-    assert!(
-        import.stdout.contains("Import successful!"),
-        "{}",
-        import.stdout
-    );
+    assert_contains(&import.stdout, "Import successful!");
     assert!(
         !import.all().contains("Sup3rS3cret!xy"),
         "the imported password was printed"
@@ -363,25 +327,14 @@ resource "random_uuid" "run" {}
     assert_eq!(attribute(&stack, "random_integer.port", "result"), 42.0);
 
     let refused = infra(&stack, None, &["import", "random_pet.name", "anything"]).expect_code(1);
-    assert!(
-        refused
-            .stderr
-            .contains("resource random_pet doesn't support import"),
-        "{}",
-        refused.stderr
+    assert_contains(
+        &refused.stderr,
+        "resource random_pet doesn't support import",
     );
 
     let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout.contains("# random_uuid.run will be imported"),
-        "{}",
-        plan.stdout
-    );
-    assert!(
-        plan.stdout.contains("1 to import, 1 to add"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "# random_uuid.run will be imported");
+    assert_contains(&plan.stdout, "1 to import, 1 to add");
     infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
     assert_eq!(
         attribute(&stack, "random_uuid.run", "result"),
@@ -452,7 +405,7 @@ resource "aws_db_instance" "main" {
     ] {
         assert!(!output.contains(&password), "{what} shows the password");
     }
-    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert_contains(&plan.stdout, "No changes.");
 }
 
 #[test]
@@ -509,11 +462,7 @@ output "secret" {
 "#,
     );
     let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
-    assert!(
-        plan.stdout.contains("+ input  = (known after apply)"),
-        "{}",
-        plan.stdout
-    );
+    assert_contains(&plan.stdout, "+ input  = (known after apply)");
     let apply = infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
     for expected in [
         "subnets = [\"10.0.0.0/24\", \"10.0.1.0/24\", \"10.0.16.0/20\"]",
@@ -532,12 +481,9 @@ output "secret" {
             apply.stdout
         );
     }
-    assert!(
-        apply
-            .stdout
-            .contains(r#"yaml = "\"name\": \"web\"\n\"ports\":\n- 80\n- 443\n""#),
-        "{}",
-        apply.stdout
+    assert_contains(
+        &apply.stdout,
+        r#"yaml = "\"name\": \"web\"\n\"ports\":\n- 80\n- 443\n""#,
     );
     let stamp = attribute(&stack, "terraform_data.stamp", "output");
     let stamp = stamp["value"]
@@ -645,19 +591,14 @@ import {
     infra(&stack, None, &["init", "-input=false"]).ok();
     let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
     for index in 0..2 {
-        assert!(
-            plan.stdout.contains(&format!(
-                "# module.names[{index}].random_string.s will be imported"
-            )),
-            "{}",
-            plan.stdout
+        assert_contains(
+            &plan.stdout,
+            &format!("# module.names[{index}].random_string.s will be imported"),
         );
     }
-    assert!(
-        plan.stdout
-            .contains("Plan: 2 to import, 0 to add, 0 to change, 0 to destroy."),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.",
     );
     infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
     for index in 0..2 {

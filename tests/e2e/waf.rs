@@ -4,7 +4,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean, reimport, state_id};
+use super::{apply_ok as apply, assert_contains, infra, plan_is_clean, reimport, state_id};
 
 const ASSOCIATION: &str = r#"
 variable "web_acl_arn" {
@@ -89,11 +89,9 @@ fn a_web_acl_association_protects_the_load_balancer_until_destroyed() {
     let second = web_acl(&moto, "second");
     let vars = [format!("-var=web_acl_arn={second}")];
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false", &vars[0]]).ok();
-    assert!(
-        plan.stdout
-            .contains("# aws_wafv2_web_acl_association.web must be replaced"),
-        "{}",
-        plan.stdout
+    assert_contains(
+        &plan.stdout,
+        "# aws_wafv2_web_acl_association.web must be replaced",
     );
     apply(&stack, &moto, &vars);
     assert_eq!(protecting(&moto, &lb), second);
