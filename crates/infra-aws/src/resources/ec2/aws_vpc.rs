@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, ResourceType as Ec2ResourceType, Tenancy, Vpc, VpcAttributeName,
-    VpcCidrBlockStateCode,
+    AttributeBooleanValue, NetworkAcl, ResourceType as Ec2ResourceType, RouteTable, SecurityGroup,
+    Tenancy, Vpc, VpcAttributeName, VpcCidrBlockStateCode,
 };
 use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
@@ -87,31 +87,8 @@ impl AwsVpc {
                 Attribute::optional("ipv4_netmask_length", Type::Number)
                     .force_new()
                     .check(Check::Range(0, 32)),
-            )
-            .attr(
-                Attribute::optional("assign_generated_ipv6_cidr_block", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::optional_computed(
-                "ipv6_cidr_block",
-                Type::String,
-            ))
-            .attr(Attribute::optional("ipv6_ipam_pool_id", Type::String))
-            .attr(
-                Attribute::optional("ipv6_netmask_length", Type::Number)
-                    .check(Check::Range(0, 128)),
-            )
-            .attr(Attribute::optional_computed(
-                "ipv6_cidr_block_network_border_group",
-                Type::String,
-            ))
-            .attr(Attribute::computed("ipv6_association_id", Type::String))
-            .attr(Attribute::computed("default_network_acl_id", Type::String))
-            .attr(Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)))
-            .attr(Attribute::optional_computed(
-                "enable_network_address_usage_metrics",
-                Type::Bool,
-            ))
+            );
+        let schema = ipv6_and_dns_attributes(schema)
             .attr(
                 Attribute::optional("enable_dns_hostnames", Type::Bool).default(Value::Bool(false)),
             )
@@ -120,15 +97,8 @@ impl AwsVpc {
                     .default(Value::string("default"))
                     .force_new()
                     .check(Check::OneOf(&["default", "dedicated"])),
-            )
-            .attr(Attribute::computed(
-                "default_security_group_id",
-                Type::String,
-            ))
-            .attr(Attribute::computed("main_route_table_id", Type::String))
-            .attr(Attribute::computed("default_route_table_id", Type::String))
-            .attr(Attribute::computed("dhcp_options_id", Type::String))
-            .attr(Attribute::computed("owner_id", Type::String))
+            );
+        let schema = default_object_ids(schema)
             .with_tags()
             .removed("enable_classiclink", CLASSICLINK_REMOVED)
             .removed("enable_classiclink_dns_support", CLASSICLINK_REMOVED);
@@ -147,43 +117,13 @@ impl AwsVpc {
             .version(1)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("cidr_block", Type::String))
-            .attr(
-                Attribute::optional("assign_generated_ipv6_cidr_block", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::optional_computed(
-                "ipv6_cidr_block",
-                Type::String,
-            ))
-            .attr(Attribute::optional("ipv6_ipam_pool_id", Type::String))
-            .attr(
-                Attribute::optional("ipv6_netmask_length", Type::Number)
-                    .check(Check::Range(0, 128)),
-            )
-            .attr(Attribute::optional_computed(
-                "ipv6_cidr_block_network_border_group",
-                Type::String,
-            ))
-            .attr(Attribute::computed("ipv6_association_id", Type::String))
-            .attr(Attribute::computed("default_network_acl_id", Type::String))
-            .attr(Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)))
-            .attr(Attribute::optional_computed(
-                "enable_network_address_usage_metrics",
-                Type::Bool,
-            ))
+            .attr(Attribute::computed("cidr_block", Type::String));
+        let schema = ipv6_and_dns_attributes(schema)
             .attr(
                 Attribute::optional("enable_dns_hostnames", Type::Bool).default(Value::Bool(true)),
             )
-            .attr(Attribute::computed("instance_tenancy", Type::String))
-            .attr(Attribute::computed(
-                "default_security_group_id",
-                Type::String,
-            ))
-            .attr(Attribute::computed("main_route_table_id", Type::String))
-            .attr(Attribute::computed("default_route_table_id", Type::String))
-            .attr(Attribute::computed("dhcp_options_id", Type::String))
-            .attr(Attribute::computed("owner_id", Type::String))
+            .attr(Attribute::computed("instance_tenancy", Type::String));
+        let schema = default_object_ids(schema)
             .attr(Attribute::computed("existing_default_vpc", Type::Bool))
             .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
             .with_tags()
@@ -464,6 +404,45 @@ impl DescribedVpcs {
     }
 }
 
+/// The IPv6 and DNS arguments `aws_vpc` and `aws_default_vpc` share (in the provider's order).
+fn ipv6_and_dns_attributes(schema: Schema) -> Schema {
+    schema
+        .attr(
+            Attribute::optional("assign_generated_ipv6_cidr_block", Type::Bool)
+                .default(Value::Bool(false)),
+        )
+        .attr(Attribute::optional_computed(
+            "ipv6_cidr_block",
+            Type::String,
+        ))
+        .attr(Attribute::optional("ipv6_ipam_pool_id", Type::String))
+        .attr(Attribute::optional("ipv6_netmask_length", Type::Number).check(Check::Range(0, 128)))
+        .attr(Attribute::optional_computed(
+            "ipv6_cidr_block_network_border_group",
+            Type::String,
+        ))
+        .attr(Attribute::computed("ipv6_association_id", Type::String))
+        .attr(Attribute::computed("default_network_acl_id", Type::String))
+        .attr(Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)))
+        .attr(Attribute::optional_computed(
+            "enable_network_address_usage_metrics",
+            Type::Bool,
+        ))
+}
+
+/// The IDs of what every VPC has by default, computed in `aws_vpc` and `aws_default_vpc`.
+fn default_object_ids(schema: Schema) -> Schema {
+    schema
+        .attr(Attribute::computed(
+            "default_security_group_id",
+            Type::String,
+        ))
+        .attr(Attribute::computed("main_route_table_id", Type::String))
+        .attr(Attribute::computed("default_route_table_id", Type::String))
+        .attr(Attribute::computed("dhcp_options_id", Type::String))
+        .attr(Attribute::computed("owner_id", Type::String))
+}
+
 /// What each VPC has by default, by VPC ID: its main route table, default security group
 /// and default network ACL.
 #[derive(Default)]
@@ -479,42 +458,48 @@ impl VpcDefaults {
     async fn read(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Result<VpcDefaults, ProviderError> {
         let mut defaults = VpcDefaults::default();
         for chunk in chunks_of(ids) {
+            let in_chunk = || filter("vpc-id", chunk.iter().cloned());
             let acls = all_items!(ec2
                 .describe_network_acls()
-                .filters(filter("vpc-id", chunk.iter().cloned()))
+                .filters(in_chunk())
                 .filters(filter("default", ["true"])))?;
-            for acl in acls {
-                if let (Some(vpc_id), Some(acl_id)) = (acl.vpc_id(), acl.network_acl_id()) {
-                    defaults
-                        .network_acls
-                        .insert(vpc_id.to_string(), acl_id.to_string());
-                }
-            }
+            defaults.network_acls.extend(by_vpc(
+                &acls,
+                NetworkAcl::vpc_id,
+                NetworkAcl::network_acl_id,
+            ));
             let tables = all_items!(ec2
                 .describe_route_tables()
-                .filters(filter("vpc-id", chunk.iter().cloned()))
+                .filters(in_chunk())
                 .filters(filter("association.main", ["true"])))?;
-            for table in tables {
-                if let (Some(vpc_id), Some(table_id)) = (table.vpc_id(), table.route_table_id()) {
-                    defaults
-                        .main_route_tables
-                        .insert(vpc_id.to_string(), table_id.to_string());
-                }
-            }
+            defaults.main_route_tables.extend(by_vpc(
+                &tables,
+                RouteTable::vpc_id,
+                RouteTable::route_table_id,
+            ));
             let groups = all_items!(ec2
                 .describe_security_groups()
-                .filters(filter("vpc-id", chunk.iter().cloned()))
+                .filters(in_chunk())
                 .filters(filter("group-name", ["default"])))?;
-            for group in groups {
-                if let (Some(vpc_id), Some(group_id)) = (group.vpc_id(), group.group_id()) {
-                    defaults
-                        .security_groups
-                        .insert(vpc_id.to_string(), group_id.to_string());
-                }
-            }
+            defaults.security_groups.extend(by_vpc(
+                &groups,
+                SecurityGroup::vpc_id,
+                SecurityGroup::group_id,
+            ));
         }
         Ok(defaults)
     }
+}
+
+/// (VPC ID, object ID) of each object that has both.
+fn by_vpc<'a, T>(
+    objects: &'a [T],
+    vpc_id: fn(&T) -> Option<&str>,
+    id: fn(&T) -> Option<&str>,
+) -> impl Iterator<Item = (String, String)> + 'a {
+    objects
+        .iter()
+        .filter_map(move |o| Some((vpc_id(o)?.to_string(), id(o)?.to_string())))
 }
 
 /// A described VPC's attributes, before its tags.
