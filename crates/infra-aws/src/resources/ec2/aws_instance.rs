@@ -2739,6 +2739,18 @@ fn check_user_data(problems: &mut Vec<(String, String)>, config: &Value) {
     }
 }
 
+/// The provider's ExactlyOneOf message for the two arguments `keys` (as it lists them, in
+/// backquotes), given whether each is set; `None` when exactly one is.
+fn exactly_one_of(keys: &str, first: bool, second: bool) -> Option<String> {
+    match (first, second) {
+        (false, false) => Some(format!("one of {keys} must be specified")),
+        (true, true) => Some(format!(
+            "only one of {keys} can be specified, but {keys} were specified."
+        )),
+        _ => None,
+    }
+}
+
 /// Each `launch_template` names its template by exactly one of `id` and `name`.
 fn check_launch_template(problems: &mut Vec<(String, String)>, config: &Value) {
     for (index, item) in config
@@ -2748,17 +2760,11 @@ fn check_launch_template(problems: &mut Vec<(String, String)>, config: &Value) {
         .iter()
         .enumerate()
     {
-        let set = [present(item.get("id")), present(item.get("name"))];
-        let message = match set {
-            [false, false] => {
-                Some("one of `launch_template.0.id,launch_template.0.name` must be specified")
-            }
-            [true, true] => Some(
-                "only one of `launch_template.0.id,launch_template.0.name` can be specified, \
-                 but `launch_template.0.id,launch_template.0.name` were specified.",
-            ),
-            _ => None,
-        };
+        let message = exactly_one_of(
+            "`launch_template.0.id,launch_template.0.name`",
+            present(item.get("id")),
+            present(item.get("name")),
+        );
         if let Some(message) = message {
             problems.push((
                 format!("launch_template[{index}].id"),
@@ -2782,13 +2788,7 @@ fn check_capacity_reservation(problems: &mut Vec<(String, String)>, config: &Val
         let target = present(item.get("capacity_reservation_target"));
         let keys = "`capacity_reservation_specification.0.capacity_reservation_preference,\
                     capacity_reservation_specification.0.capacity_reservation_target`";
-        let message = match (preference, target) {
-            (false, false) => Some(format!("one of {keys} must be specified")),
-            (true, true) => Some(format!(
-                "only one of {keys} can be specified, but {keys} were specified."
-            )),
-            _ => None,
-        };
+        let message = exactly_one_of(keys, preference, target);
         if let Some(message) = message {
             problems.push((
                 format!("capacity_reservation_specification[{index}]"),
