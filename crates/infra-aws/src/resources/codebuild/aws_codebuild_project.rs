@@ -54,8 +54,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, has_managed_tags, int, known, non_empty, number,
-    retry_while, set_tags, single, string, string_list, strings, text, vanished,
+    arn_problem, blocks, boolean, changed, deleted_or_missing, has_managed_tags, int, known,
+    non_empty, number, retry_while, set_tags, single, string, string_list, strings, text, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -1945,21 +1945,18 @@ impl ResourceType for AwsCodebuildProject {
             .rsplit_once(":project/")
             .map_or(name.as_str(), |(_, n)| n)
             .to_string();
-        match self
-            .aws
-            .clients()
-            .await
-            .codebuild
-            .delete_project()
-            .name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if crate::app_support::is_missing(&error) => Ok(()),
-            Err(error) => Err(error.context(&format!("deleting CodeBuild Project ({name})"))),
-        }
+        deleted_or_missing(
+            self.aws
+                .clients()
+                .await
+                .codebuild
+                .delete_project()
+                .name(&name)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
+        .map_err(|error| error.context(&format!("deleting CodeBuild Project ({name})")))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

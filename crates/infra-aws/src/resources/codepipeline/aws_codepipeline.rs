@@ -50,8 +50,8 @@ use infra_core::{
 
 use super::support::{built, length_problem, list_tags, sdk_tags, update_tags};
 use crate::app_support::{
-    blocks, has_managed_tags, int, is_missing, non_empty, number, read_each, retry_while, set_tags,
-    single, string, string_list, strings, text, vanished,
+    blocks, deleted_or_missing, has_managed_tags, int, is_missing, non_empty, number, read_each,
+    retry_while, set_tags, single, string, string_list, strings, text, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -1256,21 +1256,18 @@ impl ResourceType for AwsCodepipeline {
         let Some(name) = string(prior, "name").or_else(|| string(prior, "id")) else {
             return Ok(());
         };
-        match self
-            .aws
-            .clients()
-            .await
-            .codepipeline
-            .delete_pipeline()
-            .name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_missing(&error) => Ok(()),
-            Err(error) => Err(error.context(&format!("deleting CodePipeline Pipeline ({name})"))),
-        }
+        deleted_or_missing(
+            self.aws
+                .clients()
+                .await
+                .codepipeline
+                .delete_pipeline()
+                .name(&name)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
+        .map_err(|error| error.context(&format!("deleting CodePipeline Pipeline ({name})")))
     }
 
     /// GetPipeline and ListTagsForResource per pipeline, several in flight: there is no batched

@@ -38,7 +38,7 @@ use infra_core::{
 
 use super::support::{built, length_problem, sdk_tags, update_tags};
 use crate::app_support::{
-    blocks, changed, has_managed_tags, is_missing, set_tags, single, string, text, vanished,
+    blocks, changed, deleted_or_missing, has_managed_tags, set_tags, single, string, text, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -391,21 +391,18 @@ impl ResourceType for AwsCodepipelineWebhook {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
-        match self
-            .aws
-            .clients()
-            .await
-            .codepipeline
-            .delete_webhook()
-            .name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_missing(&error) => Ok(()),
-            Err(error) => Err(error.context(&format!("deleting CodePipeline Webhook ({name})"))),
-        }
+        deleted_or_missing(
+            self.aws
+                .clients()
+                .await
+                .codepipeline
+                .delete_webhook()
+                .name(&name)
+                .send()
+                .await
+                .map_err(aws_error),
+        )
+        .map_err(|error| error.context(&format!("deleting CodePipeline Webhook ({name})")))
     }
 
     /// One paginated ListWebhooks for every webhook refreshed, matched by ARN.

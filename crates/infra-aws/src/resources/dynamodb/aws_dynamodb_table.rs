@@ -1767,6 +1767,16 @@ impl TableUpdate<'_> {
         wait_table_active(self.client, self.name, self.timeout).await
     }
 
+    /// Sends one UpdateTable and waits for the table to be ACTIVE again.
+    async fn update_and_wait(
+        &self,
+        request: UpdateTableFluentBuilder,
+        doing: &str,
+    ) -> Result<(), ProviderError> {
+        send_update(request, doing).await?;
+        self.wait_active().await
+    }
+
     async fn wait_indexes_active(&self, indexes: Vec<String>) -> Result<(), ProviderError> {
         wait_indexes_active(self.client, self.name, indexes, self.timeout).await
     }
@@ -1793,12 +1803,11 @@ impl TableUpdate<'_> {
     async fn change_table_class(&self) -> Result<(), ProviderError> {
         if self.changed("table_class") {
             if let Some(class) = non_empty(self.planned, "table_class") {
-                send_update(
+                self.update_and_wait(
                     self.request().table_class(TableClass::from(class.as_str())),
                     &format!("{} table class", self.doing),
                 )
                 .await?;
-                self.wait_active().await?;
             }
         }
         Ok(())
@@ -1841,8 +1850,7 @@ impl TableUpdate<'_> {
                     .build(),
             );
         }
-        send_update(request, self.doing).await?;
-        self.wait_active().await?;
+        self.update_and_wait(request, self.doing).await?;
         let touched = throughput
             .iter()
             .map(|update| update.index_name().to_string())
@@ -1852,14 +1860,13 @@ impl TableUpdate<'_> {
 
     async fn change_deletion_protection(&self) -> Result<(), ProviderError> {
         if self.changed("deletion_protection_enabled") {
-            send_update(
+            self.update_and_wait(
                 self.request().deletion_protection_enabled(
                     boolean(self.planned, "deletion_protection_enabled").unwrap_or(false),
                 ),
                 self.doing,
             )
             .await?;
-            self.wait_active().await?;
         }
         Ok(())
     }
@@ -1867,8 +1874,8 @@ impl TableUpdate<'_> {
     async fn change_on_demand_throughput(&self) -> Result<(), ProviderError> {
         if self.changed("on_demand_throughput") {
             if let Some(throughput) = on_demand(self.planned) {
-                send_update(self.request().on_demand_throughput(throughput), self.doing).await?;
-                self.wait_active().await?;
+                self.update_and_wait(self.request().on_demand_throughput(throughput), self.doing)
+                    .await?;
             }
         }
         Ok(())
@@ -1880,30 +1887,27 @@ impl TableUpdate<'_> {
         let view = non_empty(planned, "stream_view_type");
         if self.changed("stream_enabled") {
             let view = if stream_enabled { view } else { None };
-            send_update(
+            self.update_and_wait(
                 self.request()
                     .stream_specification(stream_specification(stream_enabled, view)?),
                 self.doing,
             )
             .await?;
-            self.wait_active().await?;
         } else if stream_enabled && view.is_some() && self.changed("stream_view_type") {
             // An enabled stream's view type cannot change: it is disabled and enabled again.
             let cycling = format!("{}: cycling stream enabled", self.doing);
-            send_update(
+            self.update_and_wait(
                 self.request()
                     .stream_specification(stream_specification(false, None)?),
                 &cycling,
             )
             .await?;
-            self.wait_active().await?;
-            send_update(
+            self.update_and_wait(
                 self.request()
                     .stream_specification(stream_specification(true, view)?),
                 &cycling,
             )
             .await?;
-            self.wait_active().await?;
         }
         Ok(())
     }
@@ -2074,12 +2078,11 @@ impl TableUpdate<'_> {
     async fn change_warm_throughput(&self) -> Result<(), ProviderError> {
         if self.changed("warm_throughput") {
             if let Some(throughput) = warm(self.planned) {
-                send_update(
+                self.update_and_wait(
                     self.request().warm_throughput(throughput),
                     &format!("{}: warm throughput", self.doing),
                 )
                 .await?;
-                self.wait_active().await?;
             }
         }
         Ok(())

@@ -25,7 +25,9 @@ use infra_core::{
     Attribute, Block, Cause, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::{is_missing, known, read_each, single, string, text, vanished, wait_for};
+use crate::app_support::{
+    deleted_or_missing, is_missing, known, read_each, single, string, text, vanished, wait_for,
+};
 use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::Aws;
@@ -317,14 +319,10 @@ impl ResourceType for AwsLambdaAlias {
             .send()
             .await
             .map_err(aws_error);
-        match deleted {
-            Ok(_) => Ok(()),
-            Err(error) if is_missing(&error) => Ok(()),
-            Err(error) => {
-                let id = string(prior, "id").unwrap_or_else(|| format!("{function}/{name}"));
-                Err(error.context(&format!("deleting Lambda Alias ({id})")))
-            }
-        }
+        deleted_or_missing(deleted).map_err(|error| {
+            let id = string(prior, "id").unwrap_or_else(|| format!("{function}/{name}"));
+            error.context(&format!("deleting Lambda Alias ({id})"))
+        })
     }
 
     /// GetAlias per alias, at most eight in flight.
