@@ -46,6 +46,9 @@ mod create_memo;
 // Every page of an SDK listing.
 mod paginated;
 
+// Resource types' default timeouts.
+mod timeouts;
+
 // Which objects get one-object-at-a-time reads in a refresh.
 mod region;
 

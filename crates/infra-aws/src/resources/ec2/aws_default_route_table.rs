@@ -20,6 +20,7 @@ use crate::paginated::all_items;
 use crate::resources::ec2::aws_route_table::{
     is_implicit, normalize_routes, routes_by_destination, validate_routes, AwsRouteTable, TableKind,
 };
+use crate::timeouts::minutes;
 use crate::Aws;
 
 pub struct AwsDefaultRouteTable {
@@ -73,11 +74,7 @@ impl ResourceType for AwsDefaultRouteTable {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(2 * 60),
-            update: std::time::Duration::from_secs(2 * 60),
-            delete: std::time::Duration::from_secs(2 * 60),
-        }
+        minutes(2, 2, 2)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

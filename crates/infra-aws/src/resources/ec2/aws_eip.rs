@@ -19,6 +19,7 @@ use aws_sdk_ec2::types::{
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type, Reading};
+use crate::timeouts::minutes;
 use std::collections::HashMap;
 
 use crate::ec2_support::{
@@ -207,11 +208,7 @@ impl Ec2Object for EipObject {
     }
 
     fn default_timeouts() -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(5 * 60),
-            update: std::time::Duration::from_secs(5 * 60),
-            delete: std::time::Duration::from_secs(3 * 60),
-        }
+        minutes(5, 5, 3)
     }
 
     fn id(address: &DescribedAddress) -> Option<&str> {

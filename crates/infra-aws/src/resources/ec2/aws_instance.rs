@@ -164,6 +164,7 @@ use crate::ec2_support::{
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 /// How long IAM may take to make a new instance profile usable by EC2 (the provider's
@@ -2163,11 +2164,7 @@ impl ResourceType for AwsInstance {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: Duration::from_secs(10 * 60),
-            update: Duration::from_secs(10 * 60),
-            delete: Duration::from_secs(20 * 60),
-        }
+        minutes(10, 10, 20)
     }
 
     /// `user_data_replace_on_change = true`: a user data change replaces the instance. A

@@ -10,6 +10,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
+use crate::timeouts::minutes;
 
 pub type AwsInternetGateway = Ec2Type<InternetGatewayObject>;
 
@@ -51,11 +52,7 @@ impl Ec2Object for InternetGatewayObject {
     }
 
     fn default_timeouts() -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(20 * 60),
-            update: std::time::Duration::from_secs(20 * 60),
-            delete: std::time::Duration::from_secs(20 * 60),
-        }
+        minutes(20, 20, 20)
     }
 
     fn id(gateway: &InternetGateway) -> Option<&str> {

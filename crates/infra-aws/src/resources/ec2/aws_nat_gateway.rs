@@ -73,6 +73,7 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 const ZONAL: &str = "zonal";
@@ -1071,11 +1072,7 @@ impl ResourceType for AwsNatGateway {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: Duration::from_secs(10 * 60),
-            update: Duration::from_secs(10 * 60),
-            delete: Duration::from_secs(30 * 60),
-        }
+        minutes(10, 10, 30)
     }
 
     /// A regional gateway switching between auto mode (no `availability_zone_address` blocks)

@@ -29,6 +29,7 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 /// The rule number of the catch-all deny entry AWS adds to every ACL; never reported.
@@ -569,11 +570,7 @@ impl ResourceType for AwsNetworkAcl {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(5 * 60),
-            update: std::time::Duration::from_secs(5 * 60),
-            delete: std::time::Duration::from_secs(5 * 60),
-        }
+        minutes(5, 5, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

@@ -22,6 +22,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 pub struct AwsRoute {
@@ -232,11 +233,7 @@ impl ResourceType for AwsRoute {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(5 * 60),
-            update: std::time::Duration::from_secs(2 * 60),
-            delete: std::time::Duration::from_secs(5 * 60),
-        }
+        minutes(5, 2, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

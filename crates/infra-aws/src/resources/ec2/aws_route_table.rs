@@ -30,6 +30,7 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 /// The destinations of an inline `route` block; exactly one is set.
@@ -630,11 +631,7 @@ impl ResourceType for AwsRouteTable {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(5 * 60),
-            update: std::time::Duration::from_secs(2 * 60),
-            delete: std::time::Duration::from_secs(5 * 60),
-        }
+        minutes(5, 2, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

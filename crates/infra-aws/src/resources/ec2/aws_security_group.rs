@@ -30,6 +30,7 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 /// Attributes AWS cannot report, kept from the configuration.
@@ -622,11 +623,7 @@ impl ResourceType for AwsSecurityGroup {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(10 * 60),
-            update: std::time::Duration::from_secs(10 * 60),
-            delete: std::time::Duration::from_secs(15 * 60),
-        }
+        minutes(10, 10, 15)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

@@ -20,6 +20,7 @@ use crate::resources::ec2::aws_security_group::{
     canonical_protocol, permission_atoms, permissions, protocol_problem, rule_atoms,
     send_permissions, Atom,
 };
+use crate::timeouts::minutes;
 use crate::Aws;
 
 pub struct AwsSecurityGroupRule {
@@ -252,11 +253,7 @@ impl ResourceType for AwsSecurityGroupRule {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(5 * 60),
-            update: std::time::Duration::from_secs(5 * 60),
-            delete: std::time::Duration::from_secs(5 * 60),
-        }
+        minutes(5, 5, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

@@ -26,6 +26,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
+use crate::timeouts::minutes;
 
 /// The boolean subnet attributes ModifySubnetAttribute sets, with AWS's defaults and how each
 /// is read from the subnet.
@@ -208,11 +209,7 @@ impl Ec2Object for SubnetObject {
     }
 
     fn default_timeouts() -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(10 * 60),
-            update: std::time::Duration::from_secs(10 * 60),
-            delete: std::time::Duration::from_secs(20 * 60),
-        }
+        minutes(10, 10, 20)
     }
 
     fn id(subnet: &Subnet) -> Option<&str> {

@@ -29,6 +29,7 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 /// Arguments AWS does not report for a VPC, kept from the configuration.
@@ -595,11 +596,7 @@ impl ResourceType for AwsVpc {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(10 * 60),
-            update: std::time::Duration::from_secs(10 * 60),
-            delete: std::time::Duration::from_secs(5 * 60),
-        }
+        minutes(10, 10, 5)
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

@@ -34,6 +34,7 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 /// Attributes AWS reports only sometimes (and moto never): kept from the prior value when
@@ -469,11 +470,7 @@ impl ResourceType for AwsVpcEndpoint {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(10 * 60),
-            update: std::time::Duration::from_secs(10 * 60),
-            delete: std::time::Duration::from_secs(10 * 60),
-        }
+        minutes(10, 10, 10)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

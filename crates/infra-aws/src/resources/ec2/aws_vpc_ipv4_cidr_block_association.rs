@@ -20,6 +20,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 /// Attributes AWS does not return: kept from the prior or planned value.
@@ -144,11 +145,7 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(10 * 60),
-            update: std::time::Duration::from_secs(10 * 60),
-            delete: std::time::Duration::from_secs(10 * 60),
-        }
+        minutes(10, 10, 10)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

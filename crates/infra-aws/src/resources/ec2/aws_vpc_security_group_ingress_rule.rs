@@ -23,6 +23,7 @@ use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_security_group::{canonical_protocol, protocol_problem};
 use crate::tagging::WithTags;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 /// The attributes naming where traffic comes from (or goes to); exactly one is set.
@@ -291,11 +292,7 @@ impl ResourceType for VpcSecurityGroupRule {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(5 * 60),
-            update: std::time::Duration::from_secs(5 * 60),
-            delete: std::time::Duration::from_secs(5 * 60),
-        }
+        minutes(5, 5, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

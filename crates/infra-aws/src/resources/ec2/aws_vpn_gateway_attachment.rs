@@ -17,6 +17,7 @@ use crate::ec2_support::{crc32, filter, known_strings, string_attribute, whole_o
 use crate::resources::ec2::aws_vpn_gateway::{
     attach_vpn_gateway, attachment_state, describe_vpn_gateways, detach_vpn_gateway,
 };
+use crate::timeouts::minutes;
 use crate::Aws;
 
 /// The provider's id for the attachment of `vpn_gateway_id` to `vpc_id`.
@@ -71,11 +72,7 @@ impl ResourceType for AwsVpnGatewayAttachment {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(15 * 60),
-            update: std::time::Duration::from_secs(15 * 60),
-            delete: std::time::Duration::from_secs(15 * 60),
-        }
+        minutes(15, 15, 15)
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

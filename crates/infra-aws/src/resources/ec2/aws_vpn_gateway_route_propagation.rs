@@ -18,6 +18,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
+use crate::timeouts::minutes;
 use crate::Aws;
 
 fn propagation_id(route_table_id: &str, vpn_gateway_id: &str) -> String {
@@ -95,11 +96,7 @@ impl ResourceType for AwsVpnGatewayRoutePropagation {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: std::time::Duration::from_secs(2 * 60),
-            update: std::time::Duration::from_secs(2 * 60),
-            delete: std::time::Duration::from_secs(2 * 60),
-        }
+        minutes(2, 2, 2)
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
