@@ -235,39 +235,22 @@ pub(crate) async fn send_permissions(
     permissions: Vec<IpPermission>,
 ) -> Result<(), ProviderError> {
     let permissions = Some(permissions);
+    macro_rules! send {
+        ($operation:ident) => {
+            ec2.$operation()
+                .group_id(group_id)
+                .set_ip_permissions(permissions)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_error)
+        };
+    }
     match (egress, authorize) {
-        (false, true) => ec2
-            .authorize_security_group_ingress()
-            .group_id(group_id)
-            .set_ip_permissions(permissions)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(aws_error),
-        (true, true) => ec2
-            .authorize_security_group_egress()
-            .group_id(group_id)
-            .set_ip_permissions(permissions)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(aws_error),
-        (false, false) => ec2
-            .revoke_security_group_ingress()
-            .group_id(group_id)
-            .set_ip_permissions(permissions)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(aws_error),
-        (true, false) => ec2
-            .revoke_security_group_egress()
-            .group_id(group_id)
-            .set_ip_permissions(permissions)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(aws_error),
+        (false, true) => send!(authorize_security_group_ingress),
+        (true, true) => send!(authorize_security_group_egress),
+        (false, false) => send!(revoke_security_group_ingress),
+        (true, false) => send!(revoke_security_group_egress),
     }
 }
 
