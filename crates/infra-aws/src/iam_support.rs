@@ -177,7 +177,10 @@ pub fn arn_problem(config: &Value, key: &str) -> Option<(String, String)> {
 /// (`user_name(&name)`, `policy_arn(&arn)`). Removals go first, then additions, as the
 /// provider sends them. A future of `Result<(), ProviderError>`.
 macro_rules! update_tags {
-    ($client:expr, $untag:ident, $tag:ident, $member:ident($key:expr), $prior:expr, $planned:expr) => {
+    (
+        $client:expr, $untag:ident, $tag:ident, $member:ident($key:expr),
+        $prior:expr, $planned:expr
+    ) => {
         async {
             let (to_set, to_remove) = $crate::app_support::tag_changes($prior, $planned);
             if !to_remove.is_empty() {
