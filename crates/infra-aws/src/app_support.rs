@@ -278,7 +278,7 @@ pub async fn read_one(
 
 /// The objects named `names`, described as the APIs that take one name or list everything
 /// allow (RDS, ElastiCache, Redshift): one name is asked for directly (`describe_one`; a
-/// not-found answer is none), several by listing (`describe_all`, usually [`all_pages!`]).
+/// not-found answer is none), several by listing (`describe_all`, usually [`crate::paginated::all_items!`]).
 /// Only objects whose `name_of` is among `names` are kept, in the order described: a listing
 /// carries others, and the provider checks the name of a direct answer too.
 pub async fn describe_named<T, One, All>(
@@ -305,26 +305,23 @@ where
         .collect())
 }
 
-/// Every item of every page of an SDK list request: `all_pages!(request, items)` pages through
-/// `request.into_paginator()` and gathers each page's `items()` (cloned); a failed page is the
-/// caller's error (`?`, through [`crate::error::aws_error`]). A macro because each SDK crate's
-/// paginator is its own type with no common trait.
-macro_rules! all_pages {
-    ($request:expr, $items:ident) => {{
-        let mut items = Vec::new();
-        let mut pages = $request.into_paginator().send();
-        while let Some(page) = pages.next().await {
-            items.extend(
-                page.map_err($crate::error::aws_error)?
-                    .$items()
-                    .iter()
-                    .cloned(),
-            );
+/// Sends the tag difference between `prior` and `planned` ([`tag_changes`]): first the untag
+/// request (`|to_remove| request`, given the removed keys), then the tag request (`|to_set|
+/// request`, given the added or changed tags), each only when there are some; a failed call is
+/// the caller's error (`?`, through [`crate::error::aws_error`]). A macro because each service's
+/// requests are their own SDK types.
+macro_rules! send_tag_changes {
+    ($prior:expr, $planned:expr, |$to_remove:ident| $untag:expr, |$to_set:ident| $tag:expr $(,)?) => {{
+        let ($to_set, $to_remove) = $crate::app_support::tag_changes($prior, $planned);
+        if !$to_remove.is_empty() {
+            $untag.send().await.map_err($crate::error::aws_error)?;
         }
-        items
+        if !$to_set.is_empty() {
+            $tag.send().await.map_err($crate::error::aws_error)?;
+        }
     }};
 }
-pub(crate) use all_pages;
+pub(crate) use send_tag_changes;
 
 /// The error for an object that a create or update could not read back.
 pub fn vanished(kind: &str, id: &str) -> ProviderError {

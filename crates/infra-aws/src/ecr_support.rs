@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use aws_sdk_ecr::types::Tag;
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::tag_changes;
+use crate::app_support::send_tag_changes;
 use crate::error::aws_error;
 
 /// ECR's "not found" answers (repository, lifecycle policy, repository policy).
@@ -59,24 +59,17 @@ pub async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    let (to_set, to_remove) = tag_changes(prior, planned);
-    if !to_remove.is_empty() {
-        client
+    send_tag_changes!(
+        prior,
+        planned,
+        |to_remove| client
             .untag_resource()
             .resource_arn(arn)
-            .set_tag_keys(Some(to_remove))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
-    if !to_set.is_empty() {
-        client
+            .set_tag_keys(Some(to_remove)),
+        |to_set| client
             .tag_resource()
             .resource_arn(arn)
             .set_tags(Some(sdk_tags(&to_set)?))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
+    );
     Ok(())
 }

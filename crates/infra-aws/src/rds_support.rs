@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use aws_sdk_rds::types::Tag;
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::tag_changes;
+use crate::app_support::send_tag_changes;
 use crate::error::aws_error;
 
 pub fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Vec<Tag> {
@@ -47,25 +47,18 @@ pub async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    let (to_set, to_remove) = tag_changes(prior, planned);
-    if !to_remove.is_empty() {
-        client
+    send_tag_changes!(
+        prior,
+        planned,
+        |to_remove| client
             .remove_tags_from_resource()
             .resource_name(arn)
-            .set_tag_keys(Some(to_remove))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
-    if !to_set.is_empty() {
-        client
+            .set_tag_keys(Some(to_remove)),
+        |to_set| client
             .add_tags_to_resource()
             .resource_name(arn)
             .set_tags(Some(tags_to_sdk(&to_set)))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
+    );
     Ok(())
 }
 

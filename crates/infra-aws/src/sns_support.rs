@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use aws_sdk_sns::types::Tag;
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::{canonical_json, same_json, string};
+use crate::app_support::{canonical_json, same_json, send_tag_changes, string};
 use crate::error::aws_error;
 
 /// How an attribute's string form maps to a `Value`.
@@ -172,25 +172,18 @@ pub async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    let (to_set, to_remove) = crate::app_support::tag_changes(prior, planned);
-    if !to_remove.is_empty() {
-        client
+    send_tag_changes!(
+        prior,
+        planned,
+        |to_remove| client
             .untag_resource()
             .resource_arn(arn)
-            .set_tag_keys(Some(to_remove))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
-    if !to_set.is_empty() {
-        client
+            .set_tag_keys(Some(to_remove)),
+        |to_set| client
             .tag_resource()
             .resource_arn(arn)
             .set_tags(Some(sdk_tags(&to_set)?))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
+    );
     Ok(())
 }
 

@@ -26,7 +26,7 @@ use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schem
 
 use super::{as_configured, at_live_colour, names_by_namespace, read_following_colours};
 use crate::app_support::{
-    boolean, int, number, set_tags, single, string, tag_changes, text, vanished,
+    boolean, int, number, send_tag_changes, set_tags, single, string, text, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -275,25 +275,18 @@ impl ResourceType for AwsAppautoscalingTarget {
         }
         if let Some(arn) = string(prior, "arn") {
             let client = &self.aws.clients().await.appautoscaling;
-            let (to_set, to_remove) = tag_changes(prior, planned);
-            if !to_remove.is_empty() {
-                client
+            send_tag_changes!(
+                prior,
+                planned,
+                |to_remove| client
                     .untag_resource()
                     .resource_arn(&arn)
-                    .set_tag_keys(Some(to_remove))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-            }
-            if !to_set.is_empty() {
-                client
+                    .set_tag_keys(Some(to_remove)),
+                |to_set| client
                     .tag_resource()
                     .resource_arn(&arn)
                     .set_tags(Some(to_set.into_iter().collect()))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-            }
+            );
         }
         self.read_one(&key)
             .await?

@@ -24,7 +24,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 
 use crate::app_support::{
     boolean, by_key, changed, copy_attributes, deleted_or_missing, has_managed_tags, int,
-    is_missing, keys_of, non_empty, number, set_tags, string, tag_changes, text, vanished,
+    is_missing, keys_of, non_empty, number, send_tag_changes, set_tags, string, text, vanished,
 };
 use crate::cloudwatch_support::tagging_tags;
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -331,25 +331,18 @@ impl ResourceType for AwsCloudwatchLogGroup {
             }
         }
         let arn = string(prior, "arn").unwrap_or_default();
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
+        send_tag_changes!(
+            prior,
+            planned,
+            |to_remove| client
                 .untag_resource()
                 .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
+                .set_tag_keys(Some(to_remove)),
+            |to_set| client
                 .tag_resource()
                 .resource_arn(&arn)
                 .set_tags(Some(to_set.into_iter().collect()))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        );
         self.read_one(&name, planned).await
     }
 

@@ -27,7 +27,7 @@ use infra_core::{
 
 use crate::app_support::{
     blocks, boolean, deleted_or_missing, has_managed_tags, int, is_missing, non_empty, number,
-    set_tags, single, string, string_list, strings, tag_changes, text, vanished,
+    send_tag_changes, set_tags, single, string, string_list, strings, text, vanished,
 };
 use crate::cloudwatch_support::{tagging_tags, UNITS};
 use crate::error::aws_error;
@@ -533,30 +533,20 @@ impl ResourceType for AwsCloudwatchMetricAlarm {
         }
         let client = &self.aws.clients().await.cloudwatch;
         let arn = string(prior, "arn").unwrap_or_default();
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
+        send_tag_changes!(
+            prior,
+            planned,
+            |to_remove| client
                 .untag_resource()
                 .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(
-                    to_set
-                        .into_iter()
-                        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                        .collect(),
-                ))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+                .set_tag_keys(Some(to_remove)),
+            |to_set| client.tag_resource().resource_arn(&arn).set_tags(Some(
+                to_set
+                    .into_iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect(),
+            ))
+        );
         self.read_one(&name).await
     }
 

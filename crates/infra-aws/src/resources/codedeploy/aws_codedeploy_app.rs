@@ -24,7 +24,7 @@ use aws_sdk_codedeploy::types::{ApplicationInfo, ComputePlatform, Tag};
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    changed, has_managed_tags, read_each, set_tags, string, tag_changes, text, vanished,
+    changed, has_managed_tags, read_each, send_tag_changes, set_tags, string, text, vanished,
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
@@ -223,25 +223,18 @@ pub(super) async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    let (to_set, to_remove) = tag_changes(prior, planned);
-    if !to_remove.is_empty() {
-        client
+    send_tag_changes!(
+        prior,
+        planned,
+        |to_remove| client
             .untag_resource()
             .resource_arn(arn)
-            .set_tag_keys(Some(to_remove))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
-    if !to_set.is_empty() {
-        client
+            .set_tag_keys(Some(to_remove)),
+        |to_set| client
             .tag_resource()
             .resource_arn(arn)
             .set_tags(Some(sdk_tags(&to_set)))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
+    );
     Ok(())
 }
 

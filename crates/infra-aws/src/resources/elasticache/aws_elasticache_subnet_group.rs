@@ -16,8 +16,9 @@ use std::sync::Arc;
 use aws_sdk_elasticache::types::{CacheSubnetGroup, Tag};
 use infra_core::ProviderError;
 
-use crate::app_support::{all_pages, describe_named};
+use crate::app_support::describe_named;
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::subnet_group_support::{SubnetGroup, SubnetGroupApi, SubnetGroupRecord};
 use crate::Aws;
 
@@ -79,12 +80,7 @@ impl SubnetGroupApi for ElastiCacheSubnetGroups {
                     .map_err(aws_error)?;
                 Ok(answer.cache_subnet_groups().to_vec())
             },
-            || async {
-                Ok(all_pages!(
-                    client.describe_cache_subnet_groups(),
-                    cache_subnet_groups
-                ))
-            },
+            || async { all_items!(client.describe_cache_subnet_groups()) },
         )
         .await?;
         let mut records = Vec::new();

@@ -20,8 +20,8 @@ use aws_sdk_eventbridge::types::RuleState;
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, canonical_json, has_managed_tags, known, non_empty, same_json, set_tags, string,
-    tag_changes, text, text_or_null, vanished,
+    boolean, canonical_json, has_managed_tags, known, non_empty, same_json, send_tag_changes,
+    set_tags, string, text, text_or_null, vanished,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
@@ -328,25 +328,18 @@ impl ResourceType for AwsCloudwatchEventRule {
         }
         let arn = string(prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_cloudwatch_event_rule has no ARN in state"))?;
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
+        send_tag_changes!(
+            prior,
+            planned,
+            |to_remove| client
                 .untag_resource()
                 .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
+                .set_tag_keys(Some(to_remove)),
+            |to_set| client
                 .tag_resource()
                 .resource_arn(&arn)
                 .set_tags(Some(sdk_tags(&to_set)?))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        );
         self.read(&bus, &name, planned).await
     }
 

@@ -25,7 +25,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 
 use crate::app_support::{
     boolean, canonical_json, changed, copy_attributes, int, known, non_empty, number, policy_value,
-    set_tags, string, tag_changes, text, text_or_null, vanished, wait_for,
+    send_tag_changes, set_tags, string, text, text_or_null, vanished, wait_for,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -487,25 +487,18 @@ impl ResourceType for AwsKmsKey {
                     .map_err(aws_error)?;
             }
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
+        send_tag_changes!(
+            prior,
+            planned,
+            |to_remove| client
                 .untag_resource()
                 .key_id(&key_id)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
+                .set_tag_keys(Some(to_remove)),
+            |to_set| client
                 .tag_resource()
                 .key_id(&key_id)
                 .set_tags(Some(sdk_tags(&to_set)?))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        );
         if changed(prior, planned, "is_enabled") && !enabled {
             self.set_enabled(&key_id, false).await?;
         }

@@ -23,11 +23,12 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    all_pages, blocks, boolean, by_key, describe_named, has_managed_tags, hints_by, keys_of,
-    set_tags, string, text, vanished,
+    blocks, boolean, by_key, describe_named, has_managed_tags, hints_by, keys_of, set_tags, string,
+    text, vanished,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
+use crate::paginated::all_items;
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -87,12 +88,7 @@ impl AwsDbParameterGroup {
                     .map_err(aws_error)?;
                 Ok(response.db_parameter_groups().to_vec())
             },
-            || async {
-                Ok(all_pages!(
-                    client.describe_db_parameter_groups(),
-                    db_parameter_groups
-                ))
-            },
+            || async { all_items!(client.describe_db_parameter_groups()) },
         )
         .await?;
         Ok(groups

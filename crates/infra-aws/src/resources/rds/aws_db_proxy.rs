@@ -34,10 +34,11 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    all_pages, arn_problem, blocks, boolean, by_key, changed, describe_named, has_managed_tags,
-    int, keys_of, non_empty, number, set_tags, string, string_list, strings, vanished, wait_for,
+    arn_problem, blocks, boolean, by_key, changed, describe_named, has_managed_tags, int, keys_of,
+    non_empty, number, set_tags, string, string_list, strings, vanished, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::paginated::all_items;
 use crate::rds_support::{identifier_checks, list_tags, tags_to_sdk, update_tags};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -145,7 +146,7 @@ impl AwsDbProxy {
                     .map_err(aws_error)?;
                 Ok(response.db_proxies().to_vec())
             },
-            || async { Ok(all_pages!(client.describe_db_proxies(), db_proxies)) },
+            || async { all_items!(client.describe_db_proxies()) },
         )
         .await?;
         let tagged = futures::future::try_join_all(found.into_iter().map(|proxy| async move {

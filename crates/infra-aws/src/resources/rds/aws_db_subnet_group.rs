@@ -13,11 +13,12 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 
 use crate::app_support::has_managed_tags;
 use crate::app_support::{
-    all_pages, by_key, changed, describe_named, keys_of, set_tags, string, string_list, strings,
-    text, vanished,
+    by_key, changed, describe_named, keys_of, set_tags, string, string_list, strings, text,
+    vanished,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
+use crate::paginated::all_items;
 use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -67,12 +68,7 @@ impl AwsDbSubnetGroup {
                     .map_err(aws_error)?;
                 Ok(response.db_subnet_groups().to_vec())
             },
-            || async {
-                Ok(all_pages!(
-                    client.describe_db_subnet_groups(),
-                    db_subnet_groups
-                ))
-            },
+            || async { all_items!(client.describe_db_subnet_groups()) },
         )
         .await?;
         for group in groups {

@@ -15,9 +15,10 @@ use std::sync::Arc;
 use aws_sdk_redshift::types::{ClusterSubnetGroup, Tag};
 use infra_core::ProviderError;
 
-use crate::app_support::{all_pages, describe_named};
+use crate::app_support::describe_named;
 use crate::clients::partition_of;
 use crate::error::aws_error;
+use crate::paginated::all_items;
 use crate::subnet_group_support::{SubnetGroup, SubnetGroupApi, SubnetGroupRecord};
 use crate::Aws;
 
@@ -80,12 +81,7 @@ impl SubnetGroupApi for RedshiftSubnetGroups {
                     .map_err(aws_error)?;
                 Ok(answer.cluster_subnet_groups().to_vec())
             },
-            || async {
-                Ok(all_pages!(
-                    client.describe_cluster_subnet_groups(),
-                    cluster_subnet_groups
-                ))
-            },
+            || async { all_items!(client.describe_cluster_subnet_groups()) },
         )
         .await?;
         if groups.is_empty() {

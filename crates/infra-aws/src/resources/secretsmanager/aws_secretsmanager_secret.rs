@@ -26,7 +26,7 @@ use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schem
 
 use crate::app_support::{
     blocks, boolean, canonical_json, changed, copy_attributes, has_managed_tags, int, known,
-    non_empty, policy_value, set_tags, string, tag_changes, text, text_or_null, vanished,
+    non_empty, policy_value, send_tag_changes, set_tags, string, text, text_or_null, vanished,
 };
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{long_client_token, name_for_create};
@@ -390,25 +390,18 @@ impl ResourceType for AwsSecretsmanagerSecret {
         if changed(prior, planned, "policy") {
             self.put_policy(&arn, planned).await?;
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
+        send_tag_changes!(
+            prior,
+            planned,
+            |to_remove| client
                 .untag_resource()
                 .secret_id(&arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
+                .set_tag_keys(Some(to_remove)),
+            |to_set| client
                 .tag_resource()
                 .secret_id(&arn)
                 .set_tags(Some(sdk_tags(&to_set)))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        );
         self.read_one(&arn, planned).await
     }
 

@@ -19,8 +19,8 @@ use aws_sdk_servicediscovery::Client;
 use infra_core::{ProviderError, Value};
 
 use crate::app_support::{
-    has_managed_tags, read_each, retry_while, set_tags, string, tag_changes, text, text_or_null,
-    wait_for,
+    has_managed_tags, read_each, retry_while, send_tag_changes, set_tags, string, text,
+    text_or_null, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
 
@@ -173,25 +173,18 @@ pub(crate) async fn update_tags(
     let Some(arn) = string(prior, "arn") else {
         return Ok(());
     };
-    let (to_set, to_remove) = tag_changes(prior, planned);
-    if !to_remove.is_empty() {
-        client
+    send_tag_changes!(
+        prior,
+        planned,
+        |to_remove| client
             .untag_resource()
             .resource_arn(&arn)
-            .set_tag_keys(Some(to_remove))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
-    if !to_set.is_empty() {
-        client
+            .set_tag_keys(Some(to_remove)),
+        |to_set| client
             .tag_resource()
             .resource_arn(&arn)
             .set_tags(Some(sdk_tags(&to_set)?))
-            .send()
-            .await
-            .map_err(aws_error)?;
-    }
+    );
     Ok(())
 }
 

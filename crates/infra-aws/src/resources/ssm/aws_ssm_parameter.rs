@@ -28,8 +28,8 @@ use aws_sdk_ssm::types::{
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, by_key, copy_attributes, has_managed_tags, keys_of, number, set_tags, string,
-    tag_changes, text, text_or_null, vanished,
+    boolean, by_key, copy_attributes, has_managed_tags, keys_of, number, send_tag_changes,
+    set_tags, string, text, text_or_null, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -431,27 +431,20 @@ impl ResourceType for AwsSsmParameter {
             self.put(planned, boolean(planned, "overwrite").unwrap_or(true), None)
                 .await?;
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
+        send_tag_changes!(
+            prior,
+            planned,
+            |to_remove| client
                 .remove_tags_from_resource()
                 .resource_type(ResourceTypeForTagging::Parameter)
                 .resource_id(&name)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
-        if !to_set.is_empty() {
-            client
+                .set_tag_keys(Some(to_remove)),
+            |to_set| client
                 .add_tags_to_resource()
                 .resource_type(ResourceTypeForTagging::Parameter)
                 .resource_id(&name)
                 .set_tags(Some(sdk_tags(&to_set)?))
-                .send()
-                .await
-                .map_err(aws_error)?;
-        }
+        );
         self.read_one(&name, planned).await
     }
 
