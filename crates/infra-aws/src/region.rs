@@ -154,6 +154,10 @@ impl ResourceType for RegionalResource {
         self.inner.replacing_changes(prior, planned, changed)
     }
 
+    fn cleared_changes(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        self.inner.cleared_changes(prior, planned)
+    }
+
     fn unknown_after_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
         self.inner.unknown_after_update(prior, planned)
     }

@@ -131,6 +131,12 @@ pub trait ResourceType: Send + Sync {
     ) -> Vec<String> {
         vec![]
     }
+    /// The top-level attributes whose change from `prior` to `planned` the provider's
+    /// CustomizeDiff clears (`d.Clear`): they keep `prior`'s value, so they plan no change and
+    /// send none (an ECS service's `triggers` removed while `force_new_deployment` is set).
+    fn cleared_changes(&self, _prior: &Value, _planned: &Value) -> Vec<&'static str> {
+        vec![]
+    }
     /// The computed attributes that an in-place update from `prior` to `planned` gives new
     /// values, so the plan shows them as known after apply and what references them is
     /// planned with the new value (a Lambda function's `version` when the update publishes

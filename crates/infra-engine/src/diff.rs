@@ -108,6 +108,7 @@ fn plan_object(input: &InstanceInput<'_>) -> InstancePlan {
     };
     let mut proposed = planned_object(input, Some(prior));
     apply_ignore_changes(schema, input.lifecycle, prior, &mut proposed);
+    keep_cleared_changes(input, prior, &mut proposed);
 
     let changed = changed_paths(schema, prior, &proposed);
     let mut replace_paths: Vec<String> = changed
@@ -133,6 +134,7 @@ fn plan_object(input: &InstanceInput<'_>) -> InstancePlan {
         // A new object: computed attributes are not known until it exists.
         let mut after = planned_object(input, None);
         apply_ignore_changes(schema, input.lifecycle, prior, &mut after);
+        keep_cleared_changes(input, prior, &mut after);
         let reason = if input.tainted {
             Reason::ReplaceBecauseTainted
         } else if input.force_replace {
@@ -166,6 +168,16 @@ fn plan_object(input: &InstanceInput<'_>) -> InstancePlan {
             reason: None,
             after: proposed,
             replace_paths: vec![],
+        }
+    }
+}
+
+/// The provider's cleared changes ([`ResourceType::cleared_changes`]) take `prior`'s values.
+fn keep_cleared_changes(input: &InstanceInput<'_>, prior: &Value, planned: &mut Value) {
+    let cleared = input.resource.cleared_changes(prior, planned);
+    if let Some(object) = planned.map_mut() {
+        for name in cleared {
+            object.insert(name.to_string(), prior.get(name).clone());
         }
     }
 }
@@ -570,6 +582,14 @@ mod tests {
         fn schema(&self) -> &Schema {
             &self.0
         }
+        /// As a provider's CustomizeDiff may: removing the password is no change.
+        fn cleared_changes(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+            if !prior.get("password").is_null() && planned.get("password").is_null() {
+                vec!["password"]
+            } else {
+                vec![]
+            }
+        }
         async fn create(&self, _: &Operation, _: &Value) -> Result<Value, ProviderError> {
             unreachable!("the diff never calls the provider")
         }
@@ -692,6 +712,38 @@ mod tests {
         assert_eq!(
             decide(&config("10.1.0.0/16", "a"), Some(&prior), &create_first).action,
             Action::CreateThenDelete
+        );
+    }
+
+    #[test]
+    fn a_change_the_provider_clears_keeps_the_prior_value() {
+        let with_password = |password: Option<&str>| {
+            let mut value = config("10.0.0.0/16", "a");
+            if let (Some(password), Some(entries)) = (password, value.map_mut()) {
+                entries.insert("password".into(), Value::string(password));
+            }
+            value
+        };
+        let prior = applied(&with_password(Some("one")));
+        let removed = decide(&with_password(None), Some(&prior), &Lifecycle::default());
+        assert_eq!(removed.action, Action::NoOp, "{:?}", removed.after);
+        let changed = decide(
+            &with_password(Some("two")),
+            Some(&prior),
+            &Lifecycle::default(),
+        );
+        assert_eq!(changed.action, Action::Update);
+        // In a replacement the new object keeps it too.
+        let mut replaced_config = with_password(None);
+        replaced_config
+            .map_mut()
+            .unwrap()
+            .insert("cidr_block".into(), Value::string("10.1.0.0/16"));
+        let replaced = decide(&replaced_config, Some(&prior), &Lifecycle::default());
+        assert_eq!(replaced.action, Action::DeleteThenCreate);
+        assert_eq!(
+            replaced.after.get("password").unmarked(),
+            &Value::string("one")
         );
     }
 

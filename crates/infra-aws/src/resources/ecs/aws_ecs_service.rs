@@ -19,8 +19,8 @@
 //! With `deployment_controller { type = "CODE_DEPLOY" }` the deployment tool owns the task
 //! definition and the load balancers: drift on `task_definition` and `load_balancer` is ignored,
 //! as the provider does. With `force_new_deployment = true` every update redeploys
-//! (`forceNewDeployment`), and a `triggers` change is one; without it `triggers` plan no
-//! change, as the provider's CustomizeDiff clears them. `force_new_deployment`,
+//! (`forceNewDeployment`), and a `triggers` change is one (but removing them all is no change);
+//! without it `triggers` plan no change, as the provider's CustomizeDiff clears them. `force_new_deployment`,
 //! `force_delete` and `triggers` are configuration only (delete always scales to zero and
 //! forces).
 //!
@@ -2117,9 +2117,8 @@ impl AwsEcsService {
 /// `force_new_deployment = true` a change to them is cleared from the diff (no change, no
 /// redeploy), so they mean nothing and are held as unset; with it, a change redeploys. A
 /// state that holds triggers without it (the provider stores them at create) and a
-/// configuration that changes them then plan no change, as with the provider. (The provider
-/// also clears the removal of every trigger while `force_new_deployment` is set; infra plans
-/// that removal, which redeploys.)
+/// configuration that changes them then plan no change, as with the provider. The removal of
+/// every trigger while `force_new_deployment` is set is cleared too ([`triggers_removed`]).
 fn triggers_only_with_force_new_deployment(value: &mut Value) {
     let force = value.get("force_new_deployment");
     if force.is_unknown() || force.as_bool() == Some(true) {
@@ -2130,6 +2129,21 @@ fn triggers_only_with_force_new_deployment(value: &mut Value) {
             entries.insert("triggers".into(), Value::Null);
         }
     }
+}
+
+/// The rest of triggersCustomizeDiff: with `force_new_deployment = true`, going from some
+/// triggers to none is cleared from the diff, so the stored triggers stay and nothing
+/// redeploys.
+fn triggers_removed(prior: &Value, planned: &Value) -> bool {
+    let some = |value: &Value| value.as_map().is_some_and(|entries| !entries.is_empty());
+    let none = match planned.get("triggers").unmarked() {
+        Value::Null => true,
+        Value::Map(entries) => entries.is_empty(),
+        _ => false,
+    };
+    planned.get("force_new_deployment").as_bool() == Some(true)
+        && some(prior.get("triggers").unmarked())
+        && none
 }
 
 #[async_trait::async_trait]
@@ -2181,6 +2195,14 @@ impl ResourceType for AwsEcsService {
     fn normalize(&self, value: &mut Value) {
         service_deployment::normalize(value);
         triggers_only_with_force_new_deployment(value);
+    }
+
+    fn cleared_changes(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        if triggers_removed(prior, planned) {
+            vec!["triggers"]
+        } else {
+            vec![]
+        }
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
@@ -2637,6 +2659,36 @@ mod tests {
             ecs.normalize(&mut forced);
             assert_eq!(forced.get("triggers"), &before);
         }
+    }
+
+    /// With `force_new_deployment = true`, removing every trigger is cleared from the diff as
+    /// the provider's triggersCustomizeDiff clears it; changing or adding them is not.
+    #[test]
+    fn removing_every_trigger_with_force_new_deployment_is_no_change() {
+        let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
+        let service = |force: bool, triggers: Value| {
+            Value::map([
+                ("force_new_deployment", Value::Bool(force)),
+                ("triggers", triggers),
+            ])
+        };
+        let some = |at: &str| Value::map([("redeploy", Value::string(at))]);
+        let prior = service(true, some("1"));
+        for none in [Value::Null, Value::Map(Default::default())] {
+            assert_eq!(
+                ecs.cleared_changes(&prior, &service(true, none)),
+                ["triggers"]
+            );
+        }
+        assert!(ecs
+            .cleared_changes(&prior, &service(true, some("2")))
+            .is_empty());
+        assert!(ecs
+            .cleared_changes(&prior, &service(true, Value::Unknown))
+            .is_empty());
+        assert!(ecs
+            .cleared_changes(&service(true, Value::Null), &service(true, some("1")))
+            .is_empty());
     }
 
     /// A Service Connect `timeout` with one of its two settings sends the other as 0, as the
