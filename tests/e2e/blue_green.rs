@@ -366,10 +366,7 @@ boto3.client('cloudwatch').put_metric_data(Namespace='AWS/ApplicationELB', Metri
     );
     let all = spiked.all();
     assert_eq!(spiked.code, 1, "{all}");
-    assert!(
-        all.contains("reverted automatically during the bake"),
-        "{all}"
-    );
+    assert_contains(&all, "reverted automatically during the bake");
     assert!(
         all.contains("HTTPCode_Target_5XX_Count / RequestCount = 30 / 100 = 30.0%"),
         "the figures are named, and only those since the switch: {all}"
@@ -377,7 +374,7 @@ boto3.client('cloudwatch').put_metric_data(Namespace='AWS/ApplicationELB', Metri
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(history(&stack), vec!["create", "auto-revert"]);
     // The failed colour does not keep running at full count.
-    assert!(all.contains("green scaled to 0 task(s)"), "{all}");
+    assert_contains(&all, "green scaled to 0 task(s)");
     assert_eq!(desired_count(&moto, "green"), 0);
 }
 
@@ -416,12 +413,12 @@ cw.put_metric_alarm(AlarmName='web-latency', Namespace='AWS/ApplicationELB',
     )
     .expect_code(1);
     let all = reverted.all();
-    assert!(all.contains("alarm web-5xx is in ALARM"), "{all}");
+    assert_contains(&all, "alarm web-5xx is in ALARM");
     assert!(!all.contains("web-latency is in ALARM"), "{all}");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(history(&stack), vec!["create", "auto-revert"]);
     // The failed colour does not keep running at full count.
-    assert!(all.contains("green scaled to 0 task(s)"), "{all}");
+    assert_contains(&all, "green scaled to 0 task(s)");
     assert_eq!(desired_count(&moto, "green"), 0);
 }
 
@@ -567,7 +564,7 @@ fn fractional_percents_and_a_reconcile_hook_are_refused_at_their_line() {
     );
     let all = refused.all();
     assert_eq!(refused.code, 1, "{all}");
-    assert!(all.contains("canary_percent = 2.5"), "{all}");
+    assert_contains(&all, "canary_percent = 2.5");
     assert!(all.contains("main.tf:"), "located: {all}");
     stack.write("main.tf", &main);
     let refused = infra(
@@ -584,10 +581,7 @@ fn fractional_percents_and_a_reconcile_hook_are_refused_at_their_line() {
     );
     let all = refused.all();
     assert_eq!(refused.code, 1, "{all}");
-    assert!(
-        all.contains("RECONCILE_SERVICE has no counterpart"),
-        "{all}"
-    );
+    assert_contains(&all, "RECONCILE_SERVICE has no counterpart");
 }
 
 /// A Lambda function for lifecycle hooks in the emulator, and its queued answers: moto's
@@ -916,10 +910,7 @@ fn the_next_apply_scales_down_a_standby_past_its_retention() {
 
     // Nothing to change, but blue has been standby longer than its retention (0 minutes).
     let next = apply(&["-var", "image=nginx:1.28"]);
-    assert!(
-        next.contains("aws_ecs_service.web: the standby colour outlived standby_retention_minutes and was scaled to 0"),
-        "{next}"
-    );
+    assert_contains(&next, "aws_ecs_service.web: the standby colour outlived standby_retention_minutes and was scaled to 0");
     assert_eq!(desired_count(&moto, "blue"), 0);
     assert_eq!(desired_count(&moto, "green"), 1);
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
@@ -1052,7 +1043,7 @@ fn sigint_during_a_deploy_with_sigint_rollback_puts_traffic_back_before_exiting(
             break;
         }
     }
-    assert!(seen.contains("traffic: green 25%"), "{seen}");
+    assert_contains(&seen, "traffic: green 25%");
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -1215,13 +1206,13 @@ fn apply_resume_finishes_a_killed_deploy_whose_gate_had_passed() {
         "{resumed}"
     );
     // The state records the revision green runs: nothing left to deploy.
-    assert!(resumed.contains("No changes."), "{resumed}");
+    assert_contains(&resumed, "No changes.");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
     assert!(in_progress(&stack).is_null());
     assert_eq!(history(&stack), vec!["create", "deploy"]);
     // And blue, on standby, is one write away.
     let reverted = infra(&stack, Some(&moto), &["revert"]).ok().stdout;
-    assert!(reverted.contains("blue is live again"), "{reverted}");
+    assert_contains(&reverted, "blue is live again");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
 }
 
@@ -1337,9 +1328,9 @@ fn unhealthy_targets_during_the_bake_revert() {
     let run = finished(&stack, child);
     let all = run.all();
     assert_eq!(run.code, 1, "{all}");
-    assert!(
-        all.contains("reverted automatically during the bake: only 0 of 1 targets are healthy"),
-        "{all}"
+    assert_contains(
+        &all,
+        "reverted automatically during the bake: only 0 of 1 targets are healthy",
     );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(history(&stack), vec!["create", "auto-revert"]);
@@ -1352,9 +1343,9 @@ fn failed_tasks_fail_the_gate_and_the_state_records_what_ecs_runs() {
     let failed = apply_run(&stack, &moto, &["-var", "image=nginx:1.28"]);
     let all = failed.all();
     assert_eq!(failed.code, 1, "{all}");
-    assert!(
-        all.contains("health gate failed, traffic was not switched: the ECS deployment failed"),
-        "{all}"
+    assert_contains(
+        &all,
+        "health gate failed, traffic was not switched: the ECS deployment failed",
     );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(desired_count(&moto, "green"), 0);
@@ -1414,16 +1405,13 @@ fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
     }
     let all = run.all();
     assert_eq!(run.code, 1, "{all}");
-    assert!(
-        all.contains("the deployment state could not be saved"),
-        "{all}"
-    );
+    assert_contains(&all, "the deployment state could not be saved");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(desired_count(&moto, "green"), 0);
     // The next run, which can save, finds the journal and agrees with the listener.
     std::fs::remove_dir(&blocker).expect("unblock the state file");
     let shown = infra(&stack, Some(&moto), &["revert"]).ok().stdout;
-    assert!(shown.contains("all traffic is back on blue"), "{shown}");
+    assert_contains(&shown, "all traffic is back on blue");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert!(in_progress(&stack).is_null());
 }

@@ -210,7 +210,7 @@ fn a_paused_deploy_goes_on_when_another_process_continues_it() {
         .find("traffic: green 100%")
         .unwrap_or_else(|| panic!("then traffic moved: {out}"));
     assert!(continued < switched, "{out}");
-    assert!(out.contains("green is live"), "{out}");
+    assert_contains(&out, "green is live");
     assert_eq!(production_weights(&stack, &moto), only("green"));
     assert_eq!(history(&stack), vec!["create", "deploy"]);
     // The signal is gone, and the pause left nothing a plan would change.
@@ -352,12 +352,7 @@ fn a_deploy_killed_while_paused_is_rolled_back_not_resumed() {
     )
     .ok()
     .stdout;
-    assert!(
-        recovered.contains(
-            "not resumed: a PAUSE lifecycle hook held it at POST_TEST_TRAFFIC_SHIFT, and nothing continued it"
-        ),
-        "{recovered}"
-    );
+    assert_contains(&recovered, "not resumed: a PAUSE lifecycle hook held it at POST_TEST_TRAFFIC_SHIFT, and nothing continued it");
     assert_eq!(production_weights(&stack, &moto), only("blue"));
     assert_eq!(desired_count(&moto, "green"), 0);
     let after = infra(&stack, Some(&moto), &["deployments", "continue", ADDRESS]);

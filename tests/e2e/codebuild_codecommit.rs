@@ -171,9 +171,9 @@ fn codebuild_and_codecommit_apply_update_replace_import_and_destroy() {
     let mut vars: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 3 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -201,9 +201,9 @@ fn codebuild_and_codecommit_apply_update_replace_import_and_destroy() {
         "-var=repository_description=App sources and tests".to_string(),
     ]);
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Apply complete! Resources: 0 added, 2 changed, 0 destroyed."),
-        "{changed}"
+    assert_contains(
+        &changed,
+        "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
@@ -218,9 +218,9 @@ fn codebuild_and_codecommit_apply_update_replace_import_and_destroy() {
     // A new name replaces the project.
     vars.push("-var=project_name=app-build-2".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert!(
@@ -248,9 +248,6 @@ fn codebuild_and_codecommit_apply_update_replace_import_and_destroy() {
     assert_eq!(state_id(&stack, "aws_codecommit_repository.app"), "app");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 3 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 3 destroyed.");
     assert_eq!(emulator_view(&moto), "");
 }

@@ -14,7 +14,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport, state_id, NO_VARS};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport, state_id,
+    NO_VARS,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -240,9 +243,9 @@ fn codedeploy_apps_and_groups_apply_update_replace_import_and_destroy() {
     stack.write("main.tf", STACK);
 
     let created = apply(&stack, &moto, NO_VARS);
-    assert!(
-        created.contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
     assert_eq!(
@@ -283,9 +286,9 @@ fn codedeploy_apps_and_groups_apply_update_replace_import_and_destroy() {
         "-var=env=prod".to_string(),
     ];
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Apply complete! Resources: 0 added, 4 changed, 0 destroyed."),
-        "{changed}"
+    assert_contains(
+        &changed,
+        "Apply complete! Resources: 0 added, 4 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     let after_update = format!(
@@ -309,9 +312,9 @@ fn codedeploy_apps_and_groups_apply_update_replace_import_and_destroy() {
     // A new compute platform replaces the spare application.
     vars.push("-var=spare_platform=Server".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
@@ -349,9 +352,6 @@ fn codedeploy_apps_and_groups_apply_update_replace_import_and_destroy() {
     );
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 5 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 5 destroyed.");
     assert_eq!(emulator_view(&moto), "");
 }

@@ -14,7 +14,8 @@
 use infra_testkit::{Moto, Stack};
 
 use super::{
-    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport, state_id,
+    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean,
+    reimport, state_id,
 };
 
 const FIRST_TOKEN: &str = "ghp-first-pipeline-token";
@@ -180,9 +181,9 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
     let mut vars: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 3 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
     );
     assert!(
         !created.contains(FIRST_TOKEN),
@@ -225,10 +226,7 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
         plan.all()
     );
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Resources: 0 added, 1 changed, 0 destroyed."),
-        "{changed}"
-    );
+    assert_contains(&changed, "Resources: 0 added, 1 changed, 0 destroyed.");
     assert!(
         !changed.contains(SECOND_TOKEN),
         "the token leaked: {changed}"
@@ -245,12 +243,13 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
 
     // A new name replaces the pipeline.
     vars.push("-var=pipeline_name=release-next".to_string());
-    let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 1 added, 0 changed, 1 destroyed.",
+        "after the replacement",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
         emulator_view(&moto),
         format!(
@@ -270,10 +269,7 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 3 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 3 destroyed.");
     assert_eq!(emulator_view(&moto), "");
 }
 
@@ -436,9 +432,9 @@ fn codepipeline_webhooks_apply_update_in_place_import_and_destroy() {
     let mut vars: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
     );
     assert!(
         !created.contains(WEBHOOK_SECRET),
@@ -483,12 +479,13 @@ fn codepipeline_webhooks_apply_update_in_place_import_and_destroy() {
         "the secret leaked: {}",
         plan.all()
     );
-    let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Resources: 0 added, 2 changed, 0 destroyed."),
-        "{changed}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 0 added, 2 changed, 0 destroyed.",
+        "after the in-place update",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         webhooks_view(&moto),
         format!(
@@ -512,10 +509,7 @@ fn codepipeline_webhooks_apply_update_in_place_import_and_destroy() {
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 5 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 5 destroyed.");
     assert_eq!(webhooks_view(&moto), "");
 }
 

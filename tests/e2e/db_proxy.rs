@@ -183,10 +183,7 @@ fn db_proxy_with_its_default_target_group_and_target_applies_updates_imports_and
     stack.write("main.tf", STACK);
 
     let apply = apply_ok(&stack, &moto, super::NO_VARS);
-    assert!(
-        apply.contains("Apply complete! Resources: 13 added"),
-        "{apply}"
-    );
+    assert_contains(&apply, "Apply complete! Resources: 13 added");
     let output = infra(&stack, Some(&moto), &["output", "-json", "proxy"]).ok();
     let output: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
     assert_eq!(
@@ -222,10 +219,7 @@ fn db_proxy_with_its_default_target_group_and_target_applies_updates_imports_and
         "-var=max_connections=90",
     ];
     let update = apply_ok(&stack, &moto, &vars);
-    assert!(
-        update.contains("0 added, 2 changed, 0 destroyed"),
-        "{update}"
-    );
+    assert_contains(&update, "0 added, 2 changed, 0 destroyed");
     let held = proxy_in_emulator(&moto);
     assert_eq!(held["tags"], serde_json::json!({"Team": "platform"}));
     assert_eq!(

@@ -261,9 +261,9 @@ fn zone_certificate_validation_listener_and_records() {
 
     // One run: the validation records' for_each keys are known at plan time.
     let created = apply(&stack, &moto, NO_VARS);
-    assert!(
-        created.contains("Apply complete! Resources: 19 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 19 added, 0 changed, 0 destroyed.",
     );
     // Refresh lists each zone's records once: one walk per zone for the 7 records, and one
     // apex read per zone for the zones' name servers (moto logs each request).
@@ -297,25 +297,19 @@ fn zone_certificate_validation_listener_and_records() {
         "dns-tls.example"
     );
     let held = inventory(&moto);
-    assert!(held.contains("zones 2\n"), "{held}");
-    assert!(held.contains("certificates 3\n"), "{held}");
-    assert!(
-        held.contains("record db.internal.dns-tls.example. A 30"),
-        "{held}"
-    );
+    assert_contains(&held, "zones 2\n");
+    assert_contains(&held, "certificates 3\n");
+    assert_contains(&held, "record db.internal.dns-tls.example. A 30");
     assert_eq!(
         state_attribute(&stack, "aws_route53_zone.internal", "vpc")[0]["vpc_id"],
         state_attribute(&stack, "aws_vpc.main", "id")
     );
-    assert!(
-        held.contains("record info.dns-tls.example. TXT 300"),
-        "{held}"
+    assert_contains(&held, "record info.dns-tls.example. TXT 300");
+    assert_contains(
+        &held,
+        "record _d930b28be6c5927595552b219965053e.www.dns-tls.example. CNAME 60",
     );
-    assert!(
-        held.contains("record _d930b28be6c5927595552b219965053e.www.dns-tls.example. CNAME 60"),
-        "{held}"
-    );
-    assert!(held.contains("record dns-tls.example. A"), "{held}");
+    assert_contains(&held, "record dns-tls.example. A");
 
     // The data sources find the zones and the issued certificate.
     let lookup = Stack::new();
@@ -410,9 +404,9 @@ output "certificate_status" {
         "-var=certificate_file=second.pem",
     ];
     let updated = apply(&stack, &moto, &changed);
-    assert!(
-        updated.contains("Apply complete! Resources: 0 added, 4 changed, 0 destroyed."),
-        "{updated}"
+    assert_contains(
+        &updated,
+        "Apply complete! Resources: 0 added, 4 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &changed, "after the in-place update");
     assert_eq!(
@@ -420,9 +414,9 @@ output "certificate_status" {
         certificate.as_str().unwrap_or_default()
     );
     let held = inventory(&moto);
-    assert!(
-        held.contains("record info.dns-tls.example. TXT 600 DNS for the web stack"),
-        "{held}"
+    assert_contains(
+        &held,
+        "record info.dns-tls.example. TXT 600 DNS for the web stack",
     );
 
     // A new name replaces the record.
@@ -434,14 +428,14 @@ output "certificate_status" {
         "-var=info_name=about",
     ];
     let replaced = apply(&stack, &moto, &renamed);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     plan_is_clean(&stack, &moto, &renamed, "after the replacement");
     let held = inventory(&moto);
     assert!(!held.contains("record info.dns-tls.example."), "{held}");
-    assert!(held.contains("record about.dns-tls.example. TXT"), "{held}");
+    assert_contains(&held, "record about.dns-tls.example. TXT");
 
     // Import by Terraform's IDs: the zone by its ID, records by ZONEID_NAME_TYPE[_SET].
     let imports = [
@@ -615,9 +609,9 @@ fn a_listener_certificate_is_added_read_imported_and_removed() {
     stack.write("main.tf", LISTENER_CERTIFICATE);
     write_self_signed(&stack, &moto);
     let created = apply(&stack, &moto, NO_VARS);
-    assert!(
-        created.contains("Apply complete! Resources: 9 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 9 added, 0 changed, 0 destroyed.",
     );
     let listener = state_id(&stack, "aws_lb_listener.https");
     let default = state_id(&stack, "aws_acm_certificate.default");

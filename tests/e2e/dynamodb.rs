@@ -7,7 +7,8 @@
 use infra_testkit::{Moto, Stack};
 
 use super::{
-    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport, state_id,
+    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean,
+    reimport, state_id,
 };
 
 const STACK: &str = r#"
@@ -174,9 +175,9 @@ fn dynamodb_tables_apply_update_replace_import_and_destroy() {
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 2 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 2 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -207,12 +208,13 @@ fn dynamodb_tables_apply_update_replace_import_and_destroy() {
         "-var=team=".to_string(),
         "-var=owner=ops".to_string(),
     ]);
-    let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Resources: 0 added, 1 changed, 0 destroyed."),
-        "{changed}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 0 added, 1 changed, 0 destroyed.",
+        "after the in-place update",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         emulator_view(&moto),
         format!(
@@ -223,12 +225,13 @@ fn dynamodb_tables_apply_update_replace_import_and_destroy() {
 
     // A new sort key is a new table.
     vars.push("-var=sort_key=created_at".to_string());
-    let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 1 added, 0 changed, 1 destroyed.",
+        "after the replacement",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
         emulator_view(&moto),
         format!(
@@ -250,10 +253,7 @@ fn dynamodb_tables_apply_update_replace_import_and_destroy() {
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 2 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 2 destroyed.");
     assert_eq!(emulator_view(&moto), "");
 }
 
@@ -375,9 +375,9 @@ s3.put_object(Bucket='orders-export', Key='archive/part-1.json',
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 3 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after restoring and importing");
     // The restored table carries what RestoreTableToPointInTime does not take (stream, TTL,
@@ -395,14 +395,8 @@ s3.put_object(Bucket='orders-export', Key='archive/part-1.json',
         "-var=prefix=archive/".to_string(),
     ]);
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Resources: 1 added, 1 changed, 1 destroyed."),
-        "{changed}"
-    );
-    assert!(
-        changed.contains("aws_dynamodb_table.imported must be replaced"),
-        "{changed}"
-    );
+    assert_contains(&changed, "Resources: 1 added, 1 changed, 1 destroyed.");
+    assert_contains(&changed, "aws_dynamodb_table.imported must be replaced");
     plan_is_clean(&stack, &moto, &vars, "after the new import");
     assert_eq!(
         sourced_view(&moto),
@@ -429,10 +423,7 @@ s3.put_object(Bucket='orders-export', Key='archive/part-1.json',
     stack.write("main.tf", SOURCED);
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 3 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 3 destroyed.");
     assert_eq!(sourced_view(&moto), "");
 }
 
@@ -473,7 +464,7 @@ resource "aws_dynamodb_table" "global" {{
     };
     stack.write("main.tf", &table(""));
     let created = apply(&stack, &moto, super::NO_VARS);
-    assert!(created.contains("1 added"), "{created}");
+    assert_contains(&created, "1 added");
     plan_is_clean(&stack, &moto, super::NO_VARS, "after the apply");
 
     stack.write(

@@ -8,8 +8,8 @@
 use infra_testkit::{Moto, Stack};
 
 use super::{
-    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, python_sorted_lines,
-    state_id, NO_VARS,
+    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean,
+    python_sorted_lines, state_id, NO_VARS,
 };
 
 const RSA_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC5FsIkhKDwsgsh1FgCn2q4j56W39j01kn96KXEYnL7gnbPHQCi6KRyQCAUTL2DIEj0lfsb5MULxUIc2FsaJruHnUAUZD0KnDagRKfbziJntyDcB6PHKRWiAkg/qYKAZSCTaDjZb1KHOohAzPKnRRMEHOeBHWBDE0+SkbMwm/kC/cNuozOrefjx5TFBEGWMsZxHEr7KPRAgoPxW3eJrBRfZ8KL5TTLOzmh4041RWVfcuRSjp0/TWMfdkwsc3fiEfzPJcZXIapLaBdjBf9fqbP2Nu81xaHNHl7GsXAcBhcaxVgcQQJe5eSHNnbGa33hOSzVNSCM23gY2TY0gcPJrLOV/ deploy2";
@@ -261,9 +261,9 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
     stack.write("main.tf", STACK);
 
     let created = apply(&stack, &moto, NO_VARS);
-    assert!(
-        created.contains("Apply complete! Resources: 9 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 9 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
 
@@ -353,12 +353,13 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
 
     // In place: a changed lookup input reads the other subnet, and the key pair's tags change.
     let vars = ["-var=tier=db", "-var=key_env=prod"];
-    let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Resources: 0 added, 1 changed, 0 destroyed."),
-        "{changed}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 0 added, 1 changed, 0 destroyed.",
+        "after the in-place update",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(outputs(&stack, &moto)["subnet"][0], db.as_str());
     let mut expected = vec![
         "compute-deploy ed25519 Env=prod".to_string(),
@@ -370,12 +371,13 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
     // A new public key replaces the key pair.
     let public_key = format!("-var=public_key={RSA_KEY}");
     let vars = ["-var=tier=db", "-var=key_env=prod", public_key.as_str()];
-    let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 1 added, 0 changed, 1 destroyed.",
+        "after the replacement",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert!(
         key_pairs(&moto).contains(&"compute-deploy rsa Env=prod".to_string()),
         "{:?}",

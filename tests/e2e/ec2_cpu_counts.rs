@@ -8,7 +8,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, infra, plan_is_clean};
+use super::{apply_ok as apply, assert_contains, infra, plan_is_clean};
 
 fn stack_with(cores: u32, extra: &str) -> String {
     format!(
@@ -38,9 +38,9 @@ fn v5_cpu_counts_apply_replace_and_conflict_with_the_block() {
     let stack = Stack::new();
     stack.write("main.tf", &stack_with(2, ""));
     let created = apply(&stack, &moto, &[] as &[&str]);
-    assert!(
-        created.contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &[] as &[&str], "after the first apply");
     let cores = infra(&stack, Some(&moto), &["output", "-raw", "cores"])
@@ -64,9 +64,9 @@ fn v5_cpu_counts_apply_replace_and_conflict_with_the_block() {
     let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]);
     let all = refused.all();
     assert_eq!(refused.code, 1, "{all}");
-    assert!(
-        all.contains("\"cpu_core_count\": conflicts with cpu_options.0.core_count"),
-        "{all}"
+    assert_contains(
+        &all,
+        "\"cpu_core_count\": conflicts with cpu_options.0.core_count",
     );
     assert!(
         all.contains("main.tf:9"),

@@ -7,8 +7,8 @@
 use infra_testkit::{Moto, Stack};
 
 use super::{
-    apply_ok as apply, assert_contains, destroy_ok, destroy_run, infra, plan_is_clean, plan_run,
-    NO_VARS,
+    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_ok, destroy_run, infra,
+    plan_is_clean, plan_run, NO_VARS,
 };
 
 const STACK: &str = r#"
@@ -351,9 +351,9 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
     assert!(validate.all().contains("valid"), "{}", validate.all());
 
     let created = apply(&stack, &moto, NO_VARS);
-    assert!(
-        created.contains("Apply complete! Resources: 16 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 16 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
 
@@ -404,12 +404,13 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
         "-var=eigw_name=egress-v6",
         "-var=main_alt=true",
     ];
-    let updated = apply(&stack, &moto, &update_vars);
-    assert!(
-        updated.contains("Resources: 0 added, 5 changed, 0 destroyed."),
-        "{updated}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &update_vars,
+        "Resources: 0 added, 5 changed, 0 destroyed.",
+        "after the in-place update",
     );
-    plan_is_clean(&stack, &moto, &update_vars, "after the in-place update");
     let held = describe(&moto);
     assert_eq!(
         held["sg_in"],
@@ -433,12 +434,13 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
         "-var=main_alt=true",
         "-var=rule_port=2222",
     ];
-    let replaced = apply(&stack, &moto, &replace_vars);
-    assert!(
-        replaced.contains("Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &replace_vars,
+        "Resources: 1 added, 0 changed, 1 destroyed.",
+        "after replacing the ACL rule",
     );
-    plan_is_clean(&stack, &moto, &replace_vars, "after replacing the ACL rule");
 
     // Imports by the provider's import IDs.
     let acl = state_attribute(&stack, "aws_network_acl.private", "id");
@@ -500,10 +502,7 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
         "-var=rule_port=2222",
     ];
     let reverted = apply(&stack, &moto, &final_vars);
-    assert!(
-        reverted.contains("Resources: 0 added, 1 changed, 0 destroyed."),
-        "{reverted}"
-    );
+    assert_contains(&reverted, "Resources: 0 added, 1 changed, 0 destroyed.");
     plan_is_clean(
         &stack,
         &moto,
@@ -583,9 +582,7 @@ resource "aws_default_network_acl" "this" {
         format!("-var=acl_id={acl}"),
     ];
     let vars: Vec<&str> = vars.iter().map(String::as_str).collect();
-    let created = apply(&stack, &moto, &vars);
-    assert!(created.contains("Resources: 3 added"), "{created}");
-    plan_is_clean(&stack, &moto, &vars, "after adopting");
+    apply_and_plan_clean(&stack, &moto, &vars, "Resources: 3 added", "after adopting");
 
     let held = moto.python(&format!(
         r#"
@@ -662,9 +659,13 @@ fn default_vpc_is_adopted_or_created_and_destroy_forgets_it() {
     let id = before.split(' ').next().unwrap_or_default().to_string();
     assert!(id.starts_with("vpc-"), "moto has no default VPC: {before}");
 
-    let created = apply(&stack, &moto, NO_VARS);
-    assert!(created.contains("Resources: 1 added"), "{created}");
-    plan_is_clean(&stack, &moto, NO_VARS, "after adopting the default VPC");
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        NO_VARS,
+        "Resources: 1 added",
+        "after adopting the default VPC",
+    );
     assert_eq!(default_vpc(&moto), format!("{id} True default"));
     assert_eq!(
         state_attribute(&stack, "aws_default_vpc.this", "id"),
@@ -672,13 +673,10 @@ fn default_vpc_is_adopted_or_created_and_destroy_forgets_it() {
         "adopted another VPC"
     );
     let state = stack.read("terraform.tfstate");
-    assert!(state.contains("\"existing_default_vpc\": true"), "{state}");
+    assert_contains(&state, "\"existing_default_vpc\": true");
 
     let updated = apply(&stack, &moto, &["-var=hostnames=false"]);
-    assert!(
-        updated.contains("Resources: 0 added, 1 changed, 0 destroyed."),
-        "{updated}"
-    );
+    assert_contains(&updated, "Resources: 0 added, 1 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &["-var=hostnames=false"], "after the update");
     assert_eq!(default_vpc(&moto), format!("{id} False default"));
 
@@ -724,16 +722,20 @@ ec2.delete_vpc(VpcId='{id}')
 "#
     ));
     assert_eq!(default_vpc(&moto), "none");
-    let created = apply(&stack, &moto, NO_VARS);
-    assert!(created.contains("Resources: 1 added"), "{created}");
-    plan_is_clean(&stack, &moto, NO_VARS, "after creating a default VPC");
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        NO_VARS,
+        "Resources: 1 added",
+        "after creating a default VPC",
+    );
     let now = default_vpc(&moto);
     assert!(
         now.ends_with(" True default") && !now.starts_with(&id),
         "{now}"
     );
     let state = stack.read("terraform.tfstate");
-    assert!(state.contains("\"existing_default_vpc\": false"), "{state}");
+    assert_contains(&state, "\"existing_default_vpc\": false");
     destroy_run(&stack, &moto, NO_VARS).ok();
     assert_eq!(
         default_vpc(&moto),

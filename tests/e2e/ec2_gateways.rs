@@ -9,8 +9,8 @@
 use infra_testkit::{Moto, Stack};
 
 use super::{
-    apply_ok as apply, apply_run, assert_contains, destroy_ok, destroy_run, infra, plan_is_clean,
-    plan_run, python_sorted_lines, state_id, NO_VARS,
+    apply_and_plan_clean, apply_ok as apply, apply_run, assert_contains, destroy_ok, destroy_run,
+    infra, plan_is_clean, plan_run, python_sorted_lines, state_id, NO_VARS,
 };
 
 const STACK: &str = r#"
@@ -217,9 +217,9 @@ fn vpc_edge_types_apply_update_replace_import_and_destroy() {
     stack.write("main.tf", STACK);
 
     let created = apply(&stack, &moto, NO_VARS);
-    assert!(
-        created.contains("Apply complete! Resources: 19 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 19 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
     let vpc_id = state_id(&stack, "aws_vpc.main");
@@ -239,10 +239,7 @@ fn vpc_edge_types_apply_update_replace_import_and_destroy() {
     // In place: tags of the DHCP options, VPN and customer gateways, Gateway endpoint and flow
     // log, and a second subnet for the Interface endpoint.
     let changed = apply(&stack, &moto, &["-var=env=prod", "-var=endpoint_subnets=2"]);
-    assert!(
-        changed.contains("Resources: 0 added, 6 changed, 0 destroyed."),
-        "{changed}"
-    );
+    assert_contains(&changed, "Resources: 0 added, 6 changed, 0 destroyed.");
     plan_is_clean(
         &stack,
         &moto,
@@ -263,12 +260,13 @@ fn vpc_edge_types_apply_update_replace_import_and_destroy() {
         "-var=secondary_cidr=10.62.0.0/16",
         "-var=s3_traffic=ALL",
     ];
-    let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Resources: 3 added, 1 changed, 3 destroyed."),
-        "{replaced}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 3 added, 1 changed, 3 destroyed.",
+        "after the replacements",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the replacements");
     assert_ne!(state_id(&stack, "aws_vpc_dhcp_options.main"), dhcp_id);
 
     // Import by Terraform's IDs: the association by its VPC id, the others by their own id.

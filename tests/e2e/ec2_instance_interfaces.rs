@@ -14,7 +14,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, destroy_run, infra, plan_is_clean, reimport, state_id, NO_VARS};
+use super::{
+    apply_ok as apply, assert_contains, destroy_run, infra, plan_is_clean, reimport, state_id,
+    NO_VARS,
+};
 
 const NETWORK: &str = r#"
 provider "aws" {
@@ -169,9 +172,9 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
 
     // The network first: the interfaces need its subnet and group.
     let network = apply(&stack, &moto, NO_VARS);
-    assert!(
-        network.contains("Apply complete! Resources: 3 added, 0 changed, 0 destroyed."),
-        "{network}"
+    assert_contains(
+        &network,
+        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
     );
     let subnet = state_id(&stack, "aws_subnet.a");
     let group = state_id(&stack, "aws_security_group.web");
@@ -183,9 +186,9 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
     stack.write("instances.tf", INSTANCES);
     let vars = instance_vars(web_a, api, "test");
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 2 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 2 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -203,9 +206,9 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
     // In place: the tags of both instances.
     let vars = instance_vars(web_a, api, "prod");
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Apply complete! Resources: 0 added, 2 changed, 0 destroyed."),
-        "{changed}"
+    assert_contains(
+        &changed,
+        "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
@@ -225,9 +228,9 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
         "{plan}"
     );
     let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
@@ -261,9 +264,9 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
         "{plan}"
     );
     let updated = apply(&stack, &moto, &vars);
-    assert!(
-        updated.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."),
-        "{updated}"
+    assert_contains(
+        &updated,
+        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
@@ -271,9 +274,9 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
     // the stack stay, and the test deletes them.
     stack.write("instances.tf", "");
     let removed = apply(&stack, &moto, NO_VARS);
-    assert!(
-        removed.contains("Apply complete! Resources: 0 added, 0 changed, 2 destroyed."),
-        "{removed}"
+    assert_contains(
+        &removed,
+        "Apply complete! Resources: 0 added, 0 changed, 2 destroyed.",
     );
     assert_eq!(emulator_view(&moto).trim(), "");
     assert_eq!(
@@ -295,9 +298,6 @@ for eni in {enis:?}:
     ));
 
     let destroyed = destroy_run(&stack, &moto, NO_VARS).ok().stdout;
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 3 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 3 destroyed.");
     assert_eq!(leftovers(&moto).trim(), "");
 }

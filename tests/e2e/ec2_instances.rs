@@ -8,7 +8,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport, state_id};
+use super::{
+    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean,
+    reimport, state_id,
+};
 
 const STACK: &str = r##"
 provider "aws" {
@@ -260,9 +263,9 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 11 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 11 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -273,8 +276,8 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
          template web 1/1 t3.micro"
     );
     let output = infra(&stack, Some(&moto), &["output", "-json"]).ok().stdout;
-    assert!(output.contains("\"running\""), "{output}");
-    assert!(output.contains(":launch-template/lt-"), "{output}");
+    assert_contains(&output, "\"running\"");
+    assert_contains(&output, ":launch-template/lt-");
 
     // In place: the instance's type, groups, protection and tags; a new template version
     // that becomes the default.
@@ -283,12 +286,13 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
         "-var=protected=false".to_string(),
         "-var=env=prod".to_string(),
     ]);
-    let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Resources: 0 added, 2 changed, 0 destroyed."),
-        "{changed}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 0 added, 2 changed, 0 destroyed.",
+        "after the in-place update",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     // A type of another CPU architecture (Graviton) is a new instance, as in the provider.
     let mut args = vec!["plan", "-input=false", "-var=instance_type=t4g.small"];
     args.extend(
@@ -318,16 +322,14 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     let mut args = vec!["plan", "-input=false"];
     args.extend(vars.iter().map(String::as_str));
     let plan = infra(&stack, Some(&moto), &args).ok().stdout;
-    assert!(
-        plan.contains("# aws_instance.worker must be replaced"),
-        "{plan}"
+    assert_contains(&plan, "# aws_instance.worker must be replaced");
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 3 added, 0 changed, 3 destroyed.",
+        "after the replacements",
     );
-    let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Resources: 3 added, 0 changed, 3 destroyed."),
-        "{replaced}"
-    );
-    plan_is_clean(&stack, &moto, &vars, "after the replacements");
     assert_eq!(
         emulator_view(&moto).trim(),
         "instance t3.micro ami-1e749f67 1 Env=worker\n\
@@ -366,9 +368,6 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     );
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 11 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 11 destroyed.");
     assert_eq!(emulator_view(&moto).trim(), "");
 }

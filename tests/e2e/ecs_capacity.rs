@@ -10,7 +10,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport};
+use super::{
+    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean,
+    reimport,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -141,9 +144,9 @@ fn ecs_capacity_providers_apply_update_replace_import_and_destroy() {
     let mut vars = vec![format!("-var=asg_arn={asg}")];
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 4 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 4 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -164,12 +167,13 @@ fn ecs_capacity_providers_apply_update_replace_import_and_destroy() {
         "-var=fargate_weight=3".to_string(),
         "-var=env=prod".to_string(),
     ]);
-    let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Resources: 0 added, 2 changed, 0 destroyed."),
-        "{changed}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 0 added, 2 changed, 0 destroyed.",
+        "after the in-place update",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         emulator_view(&moto),
         "cluster ['FARGATE', 'FARGATE_SPOT', 'capacity-ec2'] ['FARGATE:1:3', 'FARGATE_SPOT:0:1']\n\
@@ -179,12 +183,13 @@ fn ecs_capacity_providers_apply_update_replace_import_and_destroy() {
 
     // A new name replaces the capacity provider.
     vars.push("-var=spare_name=capacity-other".to_string());
-    let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 1 added, 0 changed, 1 destroyed.",
+        "after the replacement",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert!(
         emulator_view(&moto).ends_with("provider capacity-other 100 []\n"),
         "{}",
@@ -207,9 +212,6 @@ fn ecs_capacity_providers_apply_update_replace_import_and_destroy() {
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 4 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 4 destroyed.");
     assert_eq!(emulator_view(&moto), "");
 }

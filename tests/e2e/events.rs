@@ -4,7 +4,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, assert_contains, destroy_run, infra, plan_is_clean, plan_run};
+use super::{
+    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_run, infra, plan_is_clean,
+    plan_run,
+};
 
 const STACK: &str = r#"
 variable "queue_arn" {
@@ -129,7 +132,7 @@ fn sns_topics_policies_and_subscriptions() {
     let vars = [queue_var.as_str()];
 
     let out = apply(&stack, &moto, &vars);
-    assert!(out.contains("Apply complete! Resources: 4 added"), "{out}");
+    assert_contains(&out, "Apply complete! Resources: 4 added");
     let fifo = state_attribute(&stack, "aws_sns_topic.fifo", "name");
     assert!(
         fifo.starts_with("ledger-") && fifo.ends_with(".fifo"),
@@ -144,7 +147,7 @@ fn sns_topics_policies_and_subscriptions() {
         "-var=raw=true",
     ];
     let out = apply(&stack, &moto, &updated);
-    assert!(out.contains("0 added, 2 changed, 0 destroyed"), "{out}");
+    assert_contains(&out, "0 added, 2 changed, 0 destroyed");
     let raw = moto.python(&format!(
         "import boto3\nsns = boto3.client('sns')\nprint(sns.get_subscription_attributes(SubscriptionArn='{}')['Attributes']['RawMessageDelivery'])",
         state_attribute(&stack, "aws_sns_topic_subscription.queue", "arn")
@@ -169,9 +172,13 @@ fn sns_topics_policies_and_subscriptions() {
         "-var=raw=true",
         "-var=topic_name=orders-v2",
     ];
-    let out = apply(&stack, &moto, &renamed);
-    assert!(out.contains("3 added, 0 changed, 3 destroyed"), "{out}");
-    plan_is_clean(&stack, &moto, &renamed, "after the replacement");
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &renamed,
+        "3 added, 0 changed, 3 destroyed",
+        "after the replacement",
+    );
 
     // Import by the Terraform import IDs (ARNs). (The orders topic's feedback settings are
     // not returned by moto, so it is the FIFO topic that is imported.)
@@ -312,7 +319,7 @@ fn eventbridge_rules_and_targets() {
     let vars = ["-var=bus=orders"];
 
     let out = apply(&stack, &moto, &vars);
-    assert!(out.contains("Apply complete! Resources: 6 added"), "{out}");
+    assert_contains(&out, "Apply complete! Resources: 6 added");
     assert_eq!(
         state_attribute(&stack, "aws_cloudwatch_event_rule.placed", "id"),
         "orders/order-placed"
@@ -338,7 +345,7 @@ fn eventbridge_rules_and_targets() {
         "-var=task_count=2",
     ];
     let out = apply(&stack, &moto, &updated);
-    assert!(out.contains("0 added, 2 changed, 0 destroyed"), "{out}");
+    assert_contains(&out, "0 added, 2 changed, 0 destroyed");
     let count = moto.python(&format!(
         "import boto3\nprint(boto3.client('events').list_targets_by_rule(Rule='{nightly}')['Targets'][0]['EcsParameters']['TaskCount'])"
     ));
@@ -352,9 +359,13 @@ fn eventbridge_rules_and_targets() {
         "-var=task_count=2",
         "-var=rule_name=order-created",
     ];
-    let out = apply(&stack, &moto, &renamed);
-    assert!(out.contains("2 added, 0 changed, 2 destroyed"), "{out}");
-    plan_is_clean(&stack, &moto, &renamed, "after the replacement");
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &renamed,
+        "2 added, 0 changed, 2 destroyed",
+        "after the replacement",
+    );
 
     // Import by the Terraform import IDs.
     let report_id = format!(

@@ -222,16 +222,16 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
     stack.write("main.tf", STACK);
 
     let created = apply(&stack, &moto, NO_VARS);
-    assert!(
-        created.contains(&format!("Apply complete! Resources: {RESOURCES} added")),
-        "{created}"
+    assert_contains(
+        &created,
+        &format!("Apply complete! Resources: {RESOURCES} added"),
     );
     // The data sources read the role and the policy's default version.
-    assert!(
-        created.contains("role_arn = \"arn:aws:iam::123456789012:role/app\""),
-        "{created}"
+    assert_contains(
+        &created,
+        "role_arn = \"arn:aws:iam::123456789012:role/app\"",
     );
-    assert!(created.contains("s3:ListBucket"), "{created}");
+    assert_contains(&created, "s3:ListBucket");
     let (code, text) = plan_code(&stack, &moto, &[]);
     assert_eq!(code, 0, "a second plan shows changes:\n{text}");
 
@@ -252,7 +252,7 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
         "import boto3\niam = boto3.client('iam')\nfor action in ['a:B', 'c:D', 'e:F', 'g:H']:\n    iam.create_policy_version(PolicyArn='{arn}', PolicyDocument='{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Action\": \"' + action + '\", \"Resource\": \"*\"}}]}}')"
     ));
     let updated = apply(&stack, &moto, &["-var=action=s3:GetObject"]);
-    assert!(updated.contains("1 changed, 0 destroyed"), "{updated}");
+    assert_contains(&updated, "1 changed, 0 destroyed");
     let versions = moto.python(&format!(
         "import boto3\niam = boto3.client('iam')\nfor v in sorted(iam.list_policy_versions(PolicyArn='{arn}')['Versions'], key=lambda v: int(v['VersionId'][1:])):\n    doc = iam.get_policy_version(PolicyArn='{arn}', VersionId=v['VersionId'])['PolicyVersion']['Document']\n    print(v['VersionId'], v['IsDefaultVersion'], 's3:GetObject' in str(doc))"
     ));
@@ -278,10 +278,7 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
         "-var=key_status=Inactive",
     ];
     let updated = apply(&stack, &moto, &vars);
-    assert!(
-        updated.contains("0 added, 6 changed, 0 destroyed"),
-        "{updated}"
-    );
+    assert_contains(&updated, "0 added, 6 changed, 0 destroyed");
     let (code, text) = plan_code(&stack, &moto, &vars);
     assert_eq!(code, 0, "after the in-place updates:\n{text}");
     let status = moto.python(
@@ -297,7 +294,7 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
     ));
     let (code, text) = plan_code(&stack, &moto, &vars);
     assert_eq!(code, 2, "the outside attachment is not seen:\n{text}");
-    assert!(text.contains("outsider"), "{text}");
+    assert_contains(&text, "outsider");
     apply(&stack, &moto, &vars);
     let outsider = moto.python(
         "import boto3\nprint(len(boto3.client('iam').list_attached_role_policies(RoleName='outsider')['AttachedPolicies']))",
@@ -309,10 +306,7 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
     let mut renamed_vars = vars.to_vec();
     renamed_vars.push("-var=inline_name=write-logs");
     let renamed = apply(&stack, &moto, &renamed_vars);
-    assert!(
-        renamed.contains("1 added, 0 changed, 1 destroyed"),
-        "{renamed}"
-    );
+    assert_contains(&renamed, "1 added, 0 changed, 1 destroyed");
     let names = moto.python(
         "import boto3\nprint(boto3.client('iam').list_role_policies(RoleName='app')['PolicyNames'])",
     );
@@ -403,7 +397,7 @@ resource "aws_iam_access_key" "ci" {
     let run = infra(&stack, Some(&moto), &["plan", "-input=false"]);
     assert_eq!(run.code, 1, "{}", run.all());
     let text = run.all();
-    assert!(text.contains("pgp_key"), "{text}");
-    assert!(text.contains("cannot encrypt with PGP"), "{text}");
+    assert_contains(&text, "pgp_key");
+    assert_contains(&text, "cannot encrypt with PGP");
     assert!(text.contains("main.tf"), "the error is located: {text}");
 }

@@ -7,7 +7,9 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, destroy_run, infra, plan_is_clean};
+use super::{
+    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_run, infra, plan_is_clean,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -56,10 +58,7 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
     stack.write("main.tf", STACK);
 
     let created = apply(&stack, &moto, &["-var=version=$Latest"]);
-    assert!(
-        created.contains("Resources: 2 added, 0 changed, 0 destroyed."),
-        "{created}"
-    );
+    assert_contains(&created, "Resources: 2 added, 0 changed, 0 destroyed.");
     plan_is_clean(
         &stack,
         &moto,
@@ -77,10 +76,7 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
         "{to_number}"
     );
     let changed = apply(&stack, &moto, &["-var=version=1"]);
-    assert!(
-        changed.contains("Resources: 0 added, 1 changed, 0 destroyed."),
-        "{changed}"
-    );
+    assert_contains(&changed, "Resources: 0 added, 1 changed, 0 destroyed.");
     plan_is_clean(
         &stack,
         &moto,
@@ -88,10 +84,7 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
         "after moving to the number",
     );
     let changed = apply(&stack, &moto, &["-var=version=$Default"]);
-    assert!(
-        changed.contains("Resources: 0 added, 1 changed, 0 destroyed."),
-        "{changed}"
-    );
+    assert_contains(&changed, "Resources: 0 added, 1 changed, 0 destroyed.");
     plan_is_clean(
         &stack,
         &moto,
@@ -102,12 +95,13 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
     // A new template version (2, not the default): `$Default` still names the instance's
     // version, so nothing happens to the instance.
     let vars = ["-var=version=$Default", "-var=description=second"];
-    let templated = apply(&stack, &moto, &vars);
-    assert!(
-        templated.contains("Resources: 0 added, 1 changed, 0 destroyed."),
-        "{templated}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 0 added, 1 changed, 0 destroyed.",
+        "after the new template version",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the new template version");
 
     // `$Latest` (now 2) and `2` name another version: the instance must be replaced.
     for version in ["-var=version=$Latest", "-var=version=2"] {
@@ -140,20 +134,14 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
             "-var=description=second",
         ],
     );
-    assert!(
-        unrefreshed.contains("# aws_instance.app must be replaced"),
-        "{unrefreshed}"
-    );
+    assert_contains(&unrefreshed, "# aws_instance.app must be replaced");
 
     let replaced = apply(
         &stack,
         &moto,
         &["-var=version=$Latest", "-var=description=second"],
     );
-    assert!(
-        replaced.contains("Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
-    );
+    assert_contains(&replaced, "Resources: 1 added, 0 changed, 1 destroyed.");
     plan_is_clean(
         &stack,
         &moto,
@@ -163,5 +151,5 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
     let destroyed = destroy_run(&stack, &moto, &["-var=description=second"])
         .ok()
         .stdout;
-    assert!(destroyed.contains("2 destroyed"), "{destroyed}");
+    assert_contains(&destroyed, "2 destroyed");
 }

@@ -11,7 +11,10 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport};
+use super::{
+    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean,
+    reimport,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -159,9 +162,9 @@ fn lambda_function_alias_and_permission_apply_update_replace_import_and_destroy(
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 4 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 4 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -196,12 +199,13 @@ fn lambda_function_alias_and_permission_apply_update_replace_import_and_destroy(
         "-var=env=prod".to_string(),
         "-var=alias_description=all traffic".to_string(),
     ]);
-    let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Resources: 0 added, 2 changed, 0 destroyed."),
-        "{changed}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 0 added, 2 changed, 0 destroyed.",
+        "after the in-place update",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         emulator_view(&moto),
         format!(
@@ -217,16 +221,14 @@ fn lambda_function_alias_and_permission_apply_update_replace_import_and_destroy(
     let mut args = vec!["plan", "-input=false"];
     args.extend(vars.iter().map(String::as_str));
     let plan = infra(&stack, Some(&moto), &args).ok().stdout;
-    assert!(
-        plan.contains("# aws_lambda_function.app must be replaced"),
-        "{plan}"
+    assert_contains(&plan, "# aws_lambda_function.app must be replaced");
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 3 added, 0 changed, 3 destroyed.",
+        "after the replacement",
     );
-    let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Resources: 3 added, 0 changed, 3 destroyed."),
-        "{replaced}"
-    );
-    plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
         emulator_view(&moto),
         format!(
@@ -266,12 +268,13 @@ fn lambda_function_alias_and_permission_apply_update_replace_import_and_destroy(
             && plan.contains("Plan: 0 to add, 2 to change, 0 to destroy."),
         "{plan}"
     );
-    let recorded = apply(&stack, &moto, &vars);
-    assert!(
-        recorded.contains("Resources: 0 added, 2 changed, 0 destroyed."),
-        "{recorded}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "Resources: 0 added, 2 changed, 0 destroyed.",
+        "after the imports",
     );
-    plan_is_clean(&stack, &moto, &vars, "after the imports");
     assert!(
         emulator_view(&moto).starts_with(&format!(
             "function infra-lambda-next 256 ['STAGE=prod'] {second} ['$LATEST', '1', '2'] None"
@@ -281,9 +284,6 @@ fn lambda_function_alias_and_permission_apply_update_replace_import_and_destroy(
     );
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 4 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 4 destroyed.");
     assert_eq!(emulator_view(&moto), "");
 }

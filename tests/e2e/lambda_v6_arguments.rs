@@ -21,7 +21,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport};
+use super::{apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -139,9 +139,9 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 3 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -175,9 +175,9 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
         "{planned}"
     );
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Apply complete! Resources: 0 added, 2 changed, 0 destroyed."),
-        "{changed}"
+    assert_contains(
+        &changed,
+        "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
@@ -205,9 +205,9 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
         "{planned}"
     );
     let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
@@ -239,9 +239,9 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
         "{planned}"
     );
     let recorded = apply(&stack, &moto, &vars);
-    assert!(
-        recorded.contains("Apply complete! Resources: 0 added, 2 changed, 0 destroyed."),
-        "{recorded}"
+    assert_contains(
+        &recorded,
+        "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the imports");
     assert_eq!(
@@ -252,9 +252,6 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
     );
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 3 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 3 destroyed.");
     assert_eq!(emulator_view(&moto), "");
 }

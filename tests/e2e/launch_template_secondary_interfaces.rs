@@ -11,7 +11,9 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport, state_id};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport, state_id,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -102,9 +104,9 @@ fn launch_template_secondary_interfaces_apply_update_replace_import_and_destroy(
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -121,9 +123,9 @@ fn launch_template_secondary_interfaces_apply_update_replace_import_and_destroy(
         "-var=address_count=3".to_string(),
     ]);
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."),
-        "{changed}"
+    assert_contains(
+        &changed,
+        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
@@ -137,9 +139,9 @@ fn launch_template_secondary_interfaces_apply_update_replace_import_and_destroy(
     // Replacement: a new name makes a new template carrying the same interfaces.
     vars.push("-var=template_name=secondary-interfaces-2".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
@@ -161,10 +163,7 @@ fn launch_template_secondary_interfaces_apply_update_replace_import_and_destroy(
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 1 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 1 destroyed.");
     assert_eq!(emulator_view(&moto).trim(), "");
 }
 

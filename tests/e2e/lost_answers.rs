@@ -7,7 +7,7 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok, apply_run, infra, plan_is_clean, NO_VARS};
+use super::{apply_ok, apply_run, assert_contains, infra, plan_is_clean, NO_VARS};
 
 const STACK: &str = r#"
 resource "aws_iam_role" "app" {
@@ -58,10 +58,7 @@ fn a_create_refused_because_its_object_exists_adopts_it_when_it_is_ours() {
 
     let applied = apply_ok(&stack, &moto, NO_VARS);
     for address in ["aws_iam_role.app", "aws_cloudwatch_log_group.app"] {
-        assert!(
-            applied.contains(&format!("{address}: the object already existed")),
-            "{applied}"
-        );
+        assert_contains(&applied, &format!("{address}: the object already existed"));
     }
     assert_eq!(copies(&moto), "1 1");
     plan_is_clean(&stack, &moto, NO_VARS, "after adopting");

@@ -115,6 +115,19 @@ pub fn plan_is_clean<S: AsRef<str>>(stack: &Stack, moto: &Moto, vars: &[S], when
     assert_eq!(plan.code, 0, "plan {when} is not clean: {}", plan.all());
 }
 
+/// [`apply_ok`], whose output must show `summary`, then [`plan_is_clean`] with the same
+/// variables (`when` names the moment).
+pub fn apply_and_plan_clean<S: AsRef<str>>(
+    stack: &Stack,
+    moto: &Moto,
+    vars: &[S],
+    summary: &str,
+    when: &str,
+) {
+    assert_contains(&apply_ok(stack, moto, vars), summary);
+    plan_is_clean(stack, moto, vars, when);
+}
+
 /// The lines `script` prints in moto, without empty ones.
 pub fn python_lines(moto: &Moto, script: &str) -> Vec<String> {
     moto.python(script)

@@ -277,9 +277,9 @@ module "west_network" {
     assert_eq!(vpcs_in(&moto, "us-east-1"), vec!["east"]);
     assert_eq!(vpcs_in(&moto, "us-west-2"), vec!["west", "west-module"]);
     let state = stack.read("terraform.tfstate");
-    assert!(
-        state.contains(r#""provider": "provider[\"registry.terraform.io/hashicorp/aws\"].west""#),
-        "{state}"
+    assert_contains(
+        &state,
+        r#""provider": "provider[\"registry.terraform.io/hashicorp/aws\"].west""#,
     );
 
     // Each is refreshed in its own region: no drift, no change.

@@ -253,10 +253,7 @@ fn alarms_log_filters_and_dashboard() {
     let base = vec![format!("-var=destination_arn={stream}")];
 
     let created = apply(&stack, &moto, &base);
-    assert!(
-        created.contains("Apply complete! Resources: 8 added"),
-        "{created}"
-    );
+    assert_contains(&created, "Apply complete! Resources: 8 added");
     let held = monitoring_objects(&moto);
     for line in [
         "alarm monitoring-cpu 80.0",
@@ -279,24 +276,24 @@ fn alarms_log_filters_and_dashboard() {
         "-var=dashboard_title=CPU of web".to_string(),
     ]);
     let updated = apply(&stack, &moto, &changed);
-    assert!(
-        updated.contains("Apply complete! Resources: 0 added, 3 changed, 0 destroyed."),
-        "{updated}"
+    assert_contains(
+        &updated,
+        "Apply complete! Resources: 0 added, 3 changed, 0 destroyed.",
     );
     let held = monitoring_objects(&moto);
-    assert!(held.contains("alarm monitoring-cpu 90.0"), "{held}");
-    assert!(held.contains("metric_filter errors FATAL"), "{held}");
+    assert_contains(&held, "alarm monitoring-cpu 90.0");
+    assert_contains(&held, "metric_filter errors FATAL");
     plan_is_clean(&stack, &moto, &changed, "after the in-place changes");
 
     // A new stream name replaces the stream.
     changed.push("-var=stream_name=web-2".to_string());
     let replaced = apply(&stack, &moto, &changed);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     let held = monitoring_objects(&moto);
-    assert!(held.contains("log_stream web-2"), "{held}");
+    assert_contains(&held, "log_stream web-2");
     assert!(!held.contains("log_stream web-1"), "{held}");
     plan_is_clean(&stack, &moto, &changed, "after the replacement");
 
@@ -336,7 +333,7 @@ fn alarms_log_filters_and_dashboard() {
     );
     assert_eq!(drift.code, 2, "drift not seen:\n{}", drift.all());
     let fixed = apply(&stack, &moto, &changed);
-    assert!(fixed.contains("1 changed"), "{fixed}");
+    assert_contains(&fixed, "1 changed");
     plan_is_clean(&stack, &moto, &changed, "after putting the alarm back");
 
     let destroyed = run(
@@ -438,21 +435,13 @@ fn group_inline_policy_and_ecr_image() {
     let none: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &none);
-    assert!(
-        created.contains("Apply complete! Resources: 2 added"),
-        "{created}"
+    assert_contains(&created, "Apply complete! Resources: 2 added");
+    assert_contains(
+        &created,
+        "tagged_uri = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/monitoring-app:v1\"",
     );
-    assert!(
-        created.contains(
-            "tagged_uri = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/monitoring-app:v1\""
-        ),
-        "{created}"
-    );
-    assert!(
-        created.contains(&format!("tagged_digest = \"{}\"", digests[0])),
-        "{created}"
-    );
-    assert!(created.contains("latest_tags = \"v2\""), "{created}");
+    assert_contains(&created, &format!("tagged_digest = \"{}\"", digests[0]));
+    assert_contains(&created, "latest_tags = \"v2\"");
     assert!(
         group_policies(&moto).contains("policy read-logs logs:GetLogEvents"),
         "{}",
@@ -462,9 +451,9 @@ fn group_inline_policy_and_ecr_image() {
 
     let changed = vec!["-var=action=logs:FilterLogEvents".to_string()];
     let updated = apply(&stack, &moto, &changed);
-    assert!(
-        updated.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."),
-        "{updated}"
+    assert_contains(
+        &updated,
+        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
     );
     assert!(
         group_policies(&moto).contains("policy read-logs logs:FilterLogEvents"),
@@ -476,12 +465,12 @@ fn group_inline_policy_and_ecr_image() {
     let mut renamed = changed.clone();
     renamed.push("-var=policy_name=read-all-logs".to_string());
     let replaced = apply(&stack, &moto, &renamed);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     let held = group_policies(&moto);
-    assert!(held.contains("policy read-all-logs"), "{held}");
+    assert_contains(&held, "policy read-all-logs");
     assert!(!held.contains("policy read-logs "), "{held}");
 
     import(
@@ -725,10 +714,7 @@ fn ecs_service_scaling_policies_and_schedule() {
     let none: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &none);
-    assert!(
-        created.contains("Apply complete! Resources: 6 added"),
-        "{created}"
-    );
+    assert_contains(&created, "Apply complete! Resources: 6 added");
     let held = scaling_objects(&moto);
     for line in [
         "policy cpu TargetTrackingScaling 60",
@@ -749,34 +735,25 @@ fn ecs_service_scaling_policies_and_schedule() {
         "-var=team=platform".to_string(),
     ];
     let updated = apply(&stack, &moto, &changed);
-    assert!(
-        updated.contains("Apply complete! Resources: 0 added, 3 changed, 0 destroyed."),
-        "{updated}"
+    assert_contains(
+        &updated,
+        "Apply complete! Resources: 0 added, 3 changed, 0 destroyed.",
     );
     let held = scaling_objects(&moto);
-    assert!(
-        held.contains("policy cpu TargetTrackingScaling 70"),
-        "{held}"
-    );
-    assert!(
-        held.contains("scheduled_action night cron(0 22 * * ? *)"),
-        "{held}"
-    );
-    assert!(
-        held.contains("target service/monitoring/api 1 6 ['Team=platform']"),
-        "{held}"
-    );
+    assert_contains(&held, "policy cpu TargetTrackingScaling 70");
+    assert_contains(&held, "scheduled_action night cron(0 22 * * ? *)");
+    assert_contains(&held, "target service/monitoring/api 1 6 ['Team=platform']");
     plan_is_clean(&stack, &moto, &changed, "after the in-place changes");
 
     let mut renamed = changed.clone();
     renamed.push("-var=cpu_policy_name=cpu-target".to_string());
     let replaced = apply(&stack, &moto, &renamed);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     let held = scaling_objects(&moto);
-    assert!(held.contains("policy cpu-target "), "{held}");
+    assert_contains(&held, "policy cpu-target ");
     assert!(!held.contains("policy cpu "), "{held}");
     plan_is_clean(&stack, &moto, &renamed, "after the replacement");
 

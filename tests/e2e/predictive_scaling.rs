@@ -189,9 +189,9 @@ fn ecs_predictive_scaling_policies() {
     let mut vars: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 3 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
     );
     assert_eq!(
         scaling_objects(&moto),
@@ -222,9 +222,9 @@ fn ecs_predictive_scaling_policies() {
         "# aws_appautoscaling_policy.forecast will be updated in-place",
     );
     let restored = apply(&stack, &moto, &vars);
-    assert!(
-        restored.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."),
-        "{restored}"
+    assert_contains(
+        &restored,
+        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
     );
     assert!(
         scaling_objects(&moto).starts_with(
@@ -241,9 +241,9 @@ fn ecs_predictive_scaling_policies() {
         "-var=mode=ForecastAndScale".to_string(),
     ]);
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."),
-        "{changed}"
+    assert_contains(
+        &changed,
+        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
     );
     assert!(
         scaling_objects(&moto).starts_with(
@@ -258,17 +258,14 @@ fn ecs_predictive_scaling_policies() {
     // A new name replaces the policy.
     vars.push("-var=custom_name=load-forecast".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     let held = scaling_objects(&moto);
-    assert!(
-        held.contains(&format!(
+    assert_contains(&held, &format!(
             "policy load-forecast PredictiveScaling ForecastOnly 70.5 None None None {CUSTOM_METRICS}\n"
-        )),
-        "{held}"
-    );
+        ));
     assert!(!held.contains("requests-forecast"), "{held}");
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
 
@@ -294,9 +291,6 @@ fn ecs_predictive_scaling_policies() {
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 3 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 3 destroyed.");
     assert_eq!(scaling_objects(&moto), "");
 }

@@ -126,7 +126,7 @@ resource "terraform_data" "optional" {
         ),
         "{said}"
     );
-    assert!(said.contains("main.tf:3:"), "{said}");
+    assert_contains(&said, "main.tf:3:");
     let state = stack.state_text_at("terraform.tfstate");
     let state: serde_json::Value = serde_json::from_str(&state).expect("v4 state");
     let status = |name: &str| {
@@ -164,10 +164,7 @@ resource "terraform_data" "drain" {
     apply(&stack, &[]).ok();
     let refused = infra(&stack, None, &["destroy", "-input=false", "-auto-approve"]).expect_code(1);
     let said = format!("{}{}", refused.stdout, refused.stderr);
-    assert!(
-        said.contains("exit status 1. Output: still in use"),
-        "{said}"
-    );
+    assert_contains(&said, "exit status 1. Output: still in use");
     assert!(
         stack.state()["resources"]
             .as_array()

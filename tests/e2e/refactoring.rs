@@ -161,7 +161,7 @@ fn an_import_block_adopts_an_existing_vpc_then_plans_no_changes() {
     );
     assert_eq!(vpc_count(&moto), 1, "the import made no second VPC");
     let state = stack.read("terraform.tfstate");
-    assert!(state.contains(&vpc_id), "{state}");
+    assert_contains(&state, &vpc_id);
 
     let again = plan_run(&stack, &moto, &["-var", &var]);
     assert_eq!(again.code, 0, "{}", again.all());
@@ -566,7 +566,7 @@ resource "aws_iam_role" "second" {
         "data.aws_iam_policy_document.trust: Read complete",
     );
     let trust = moto.python("import boto3, json\niam = boto3.client('iam')\nprint(json.dumps(iam.get_role(RoleName='deferred-second')['Role']['AssumeRolePolicyDocument']))");
-    assert!(trust.contains("role/deferred-first"), "{trust}");
+    assert_contains(&trust, "role/deferred-first");
 
     // Now that the role exists and nothing changes, the data sources are read while planning.
     let again = plan_run(&stack, &moto, NO_VARS);
@@ -712,14 +712,8 @@ fn generate_config_out_writes_configuration_for_an_import_block() {
     )
     .ok();
     let generated = stack.read("generated.tf");
-    assert!(
-        generated.contains("resource \"aws_vpc\" \"legacy\" {"),
-        "{generated}"
-    );
-    assert!(
-        generated.contains("cidr_block = \"10.44.0.0/16\""),
-        "{generated}"
-    );
+    assert_contains(&generated, "resource \"aws_vpc\" \"legacy\" {");
+    assert_contains(&generated, "cidr_block = \"10.44.0.0/16\"");
     assert_contains(&plan.stdout, "# aws_vpc.legacy will be imported");
     infra(
         &stack,

@@ -132,9 +132,9 @@ fn route53_health_checks_and_delegation_sets_apply_update_replace_import_and_des
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -160,9 +160,9 @@ fn route53_health_checks_and_delegation_sets_apply_update_replace_import_and_des
         "-var=env=prod".to_string(),
     ]);
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."),
-        "{changed}"
+    assert_contains(
+        &changed,
+        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert!(
@@ -179,9 +179,9 @@ fn route53_health_checks_and_delegation_sets_apply_update_replace_import_and_des
     // A new reference name replaces the delegation set, and the zone on it.
     vars.push("-var=set_name=dyndns2".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Apply complete! Resources: 2 added, 0 changed, 2 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 2 added, 0 changed, 2 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert!(
@@ -209,9 +209,6 @@ fn route53_health_checks_and_delegation_sets_apply_update_replace_import_and_des
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 5 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 5 destroyed.");
     assert_eq!(emulator_view(&moto), "");
 }

@@ -14,7 +14,9 @@ use std::path::PathBuf;
 use infra_testkit::module_registry::zip_bytes;
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport, state_id};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport, state_id,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -149,9 +151,9 @@ fn secret_rotation_apply_update_replace_import_and_destroy() {
     let mut vars: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 6 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 6 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -171,9 +173,9 @@ fn secret_rotation_apply_update_replace_import_and_destroy() {
     // In place: the rotation schedule.
     vars.push("-var=rotation_days=60".to_string());
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."),
-        "{changed}"
+    assert_contains(
+        &changed,
+        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert!(
@@ -186,9 +188,9 @@ fn secret_rotation_apply_update_replace_import_and_destroy() {
     // source is the secret, and the rotation (`secret_id` forces a new one).
     vars.push("-var=secret_name=rotated/db-2".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Apply complete! Resources: 4 added, 0 changed, 4 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 4 added, 0 changed, 4 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
@@ -216,9 +218,6 @@ fn secret_rotation_apply_update_replace_import_and_destroy() {
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 6 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 6 destroyed.");
     assert_eq!(emulator_view(&moto), "\n");
 }

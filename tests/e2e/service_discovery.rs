@@ -8,7 +8,9 @@
 
 use infra_testkit::{Moto, Stack};
 
-use super::{apply_ok as apply, destroy_ok, infra, plan_is_clean, reimport, state_id};
+use super::{
+    apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean, reimport, state_id,
+};
 
 const STACK: &str = r#"
 provider "aws" {
@@ -118,9 +120,9 @@ fn service_discovery_namespaces_and_services_apply_update_replace_import_and_des
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
@@ -150,9 +152,9 @@ fn service_discovery_namespaces_and_services_apply_update_replace_import_and_des
         "-var=ttl=30".to_string(),
     ]);
     let changed = apply(&stack, &moto, &vars);
-    assert!(
-        changed.contains("Apply complete! Resources: 0 added, 2 changed, 0 destroyed."),
-        "{changed}"
+    assert_contains(
+        &changed,
+        "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
@@ -166,9 +168,9 @@ fn service_discovery_namespaces_and_services_apply_update_replace_import_and_des
     // A new name replaces the service.
     vars.push("-var=api_name=api-v2".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert!(
-        replaced.contains("Apply complete! Resources: 1 added, 0 changed, 1 destroyed."),
-        "{replaced}"
+    assert_contains(
+        &replaced,
+        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
     );
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
@@ -211,9 +213,6 @@ fn service_discovery_namespaces_and_services_apply_update_replace_import_and_des
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 5 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 5 destroyed.");
     assert_eq!(emulator_view(&moto), "");
 }

@@ -6,8 +6,8 @@
 use infra_testkit::{Moto, Stack};
 
 use super::{
-    apply_ok as apply, apply_run, assert_contains, destroy_ok, destroy_run, infra, plan_is_clean,
-    plan_run, NO_VARS,
+    apply_and_plan_clean, apply_ok as apply, apply_run, assert_contains, destroy_ok, destroy_run,
+    infra, plan_is_clean, plan_run, NO_VARS,
 };
 
 const STACK: &str = r#"
@@ -167,18 +167,18 @@ fn s3_buckets_and_their_configurations() {
     stack.write("main.tf", STACK);
 
     let out = apply(&stack, &moto, NO_VARS);
-    assert!(out.contains("Apply complete! Resources: 8 added"), "{out}");
+    assert_contains(&out, "Apply complete! Resources: 8 added");
     assert_eq!(
         state_attribute(&stack, "aws_s3_bucket.logs", "bucket_regional_domain_name"),
         "infra-storage-logs.s3.us-east-1.amazonaws.com"
     );
     assert!(state_attribute(&stack, "aws_s3_bucket.assets", "bucket").starts_with("assets-"));
     // The data source reads the bucket back.
-    assert!(
-        out.contains("logs_domain = \"infra-storage-logs.s3.us-east-1.amazonaws.com\""),
-        "{out}"
+    assert_contains(
+        &out,
+        "logs_domain = \"infra-storage-logs.s3.us-east-1.amazonaws.com\"",
     );
-    assert!(out.contains("logs_zone = \"Z3AQBSTGFYJSTF\""), "{out}");
+    assert_contains(&out, "logs_zone = \"Z3AQBSTGFYJSTF\"");
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
 
     // Objects in several versions, for force_destroy to delete.
@@ -189,7 +189,7 @@ fn s3_buckets_and_their_configurations() {
     // In place: the bucket's tags and the versioning state.
     let updated = ["-var=env=prod", "-var=versioning=Suspended"];
     let out = apply(&stack, &moto, &updated);
-    assert!(out.contains("0 added, 2 changed, 0 destroyed"), "{out}");
+    assert_contains(&out, "0 added, 2 changed, 0 destroyed");
     let status = moto.python(
         "import boto3\nprint(boto3.client('s3').get_bucket_versioning(Bucket='infra-storage-logs')['Status'])",
     );
@@ -209,9 +209,13 @@ fn s3_buckets_and_their_configurations() {
         "-var=versioning=Suspended",
         "-var=bucket_name=infra-storage-logs-v2",
     ];
-    let out = apply(&stack, &moto, &renamed);
-    assert!(out.contains("7 added, 0 changed, 7 destroyed"), "{out}");
-    plan_is_clean(&stack, &moto, &renamed, "after the replacement");
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &renamed,
+        "7 added, 0 changed, 7 destroyed",
+        "after the replacement",
+    );
 
     // Import by the Terraform import IDs (the bucket name).
     for address in [
@@ -419,9 +423,9 @@ fn s3_access_logging_acls_cors_and_notifications() {
     let stack = Stack::new();
     stack.write("main.tf", ACCESS_STACK);
     let created = apply(&stack, &moto, NO_VARS);
-    assert!(
-        created.contains("Apply complete! Resources: 12 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 12 added, 0 changed, 0 destroyed.",
     );
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
     assert_eq!(access_settings(&moto), "access/ 1 [0, 3000] ['.log']");
@@ -432,12 +436,13 @@ fn s3_access_logging_acls_cors_and_notifications() {
         "-var=cors_max_age=600",
         "-var=suffix=.gz",
     ];
-    let changed = apply(&stack, &moto, &changed_vars);
-    assert!(
-        changed.contains("Resources: 0 added, 4 changed, 0 destroyed."),
-        "{changed}"
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &changed_vars,
+        "Resources: 0 added, 4 changed, 0 destroyed.",
+        "after the in-place updates",
     );
-    plan_is_clean(&stack, &moto, &changed_vars, "after the in-place updates");
     // log-delivery-write: the owner's full control plus the log delivery group's grants.
     let held = access_settings(&moto);
     assert!(
@@ -481,10 +486,7 @@ fn s3_access_logging_acls_cors_and_notifications() {
     plan_is_clean(&stack, &moto, &changed_vars, "after the imports");
 
     let destroyed = destroy_ok(&stack, &moto, &changed_vars);
-    assert!(
-        destroyed.contains("Destroy complete! Resources: 12 destroyed."),
-        "{destroyed}"
-    );
+    assert_contains(&destroyed, "Destroy complete! Resources: 12 destroyed.");
     assert_eq!(access_settings(&moto), "none");
 }
 
@@ -542,10 +544,7 @@ fn an_object_lock_configuration_is_put_changed_imported_and_removed() {
     plan_is_clean(&stack, &moto, NO_VARS, "after the apply");
 
     let changed = apply(&stack, &moto, &["-var", "days=7"]);
-    assert!(
-        changed.contains("0 added, 1 changed, 0 destroyed"),
-        "{changed}"
-    );
+    assert_contains(&changed, "0 added, 1 changed, 0 destroyed");
     assert_eq!(object_lock(&moto), "Enabled COMPLIANCE 7 None");
 
     let forgotten = infra(

@@ -181,15 +181,9 @@ fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
     );
 
     let refused = &outputs[loser].1;
-    assert!(
-        refused.contains("Error acquiring the state lock"),
-        "{refused}"
-    );
-    assert!(refused.contains("OperationTypeApply"), "{refused}");
-    assert!(
-        refused.contains(&format!("s3://{BUCKET}/{KEY}")),
-        "{refused}"
-    );
+    assert_contains(&refused, "Error acquiring the state lock");
+    assert_contains(&refused, "OperationTypeApply");
+    assert_contains(&refused, &format!("s3://{BUCKET}/{KEY}"));
     // The holder is the other process.
     let holder_pid = pids[winner].to_string();
     assert!(
@@ -203,10 +197,7 @@ fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
         .find_map(|l| l.trim_start().strip_prefix("ID:"))
         .map(str::trim)
         .unwrap_or_else(|| panic!("a lock ID: {refused}"));
-    assert!(
-        refused.contains(&format!("infra force-unlock {lock_id}")),
-        "{refused}"
-    );
+    assert_contains(&refused, &format!("infra force-unlock {lock_id}"));
     assert!(outputs[loser]
         .0
         .lines()
@@ -692,11 +683,11 @@ for name, job in workflow["jobs"].items():
                 } else {
                     3
                 };
-                assert!(
-                    comment.contains(&format!("**{to_add} to add, 0 to change, 0 to destroy.**")),
-                    "{comment}"
+                assert_contains(
+                    &comment,
+                    &format!("**{to_add} to add, 0 to change, 0 to destroy.**"),
                 );
-                assert!(comment.contains("aws_vpc.main"), "{comment}");
+                assert_contains(&comment, "aws_vpc.main");
                 assert!(stack.path().join("plan.json").exists());
             }
         }

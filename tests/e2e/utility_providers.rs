@@ -531,9 +531,9 @@ resource "null_resource" "y" {
         sensitive_paths("x")
     );
     let y = sensitive_paths("y");
-    assert!(
-        y.contains(r#"{"type":"get_attr","value":"triggers"},{"type":"get_attr","value":"pw"}"#),
-        "{y}"
+    assert_contains(
+        &y,
+        r#"{"type":"get_attr","value":"triggers"},{"type":"get_attr","value":"pw"}"#,
     );
     assert!(!y.contains("plain"), "{y}");
     for args in [

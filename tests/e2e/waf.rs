@@ -67,9 +67,9 @@ fn a_web_acl_association_protects_the_load_balancer_until_destroyed() {
     let first = web_acl(&moto, "first");
     let vars = [format!("-var=web_acl_arn={first}")];
     let created = apply(&stack, &moto, &vars);
-    assert!(
-        created.contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."),
-        "{created}"
+    assert_contains(
+        &created,
+        "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
     );
     let lb = state_id(&stack, "aws_lb.web");
     let id = format!("{first},{lb}");
