@@ -290,6 +290,8 @@ fn deploy_publishing_after_the_switch(
     let listener = output(stack, moto, "listener_arn");
     let mut command = infra_testkit::infra_command(super::BINARY, stack.path(), Some(moto));
     let child = command
+        // A bake of one minute, each minute 15 s long (infra's test knob).
+        .env("INFRA_TEST_BAKE_MINUTE_SECONDS", "15")
         .args([
             "apply",
             "-input=false",
@@ -297,7 +299,7 @@ fn deploy_publishing_after_the_switch(
             "-var",
             "image=nginx:1.28",
             "-var",
-            "bake_time_in_minutes=0.25",
+            "bake_time_in_minutes=1",
         ])
         // Files, not pipes: nothing reads a pipe while the script below waits.
         .stdout(std::fs::File::create(stack.path().join("apply.stdout")).expect("stdout file"))
@@ -400,15 +402,20 @@ cw.put_metric_alarm(AlarmName='web-latency', Namespace='AWS/ApplicationELB',
     moto.python(
         "import boto3\nboto3.client('cloudwatch').set_alarm_state(AlarmName='web-5xx', StateValue='ALARM', StateReason='5xx above 10')",
     );
-    let reverted = apply_run(
-        &stack,
-        &moto,
+    // A bake of one minute, 6 s long (infra's test knob).
+    let mut command = infra_testkit::infra_command(super::BINARY, stack.path(), Some(&moto));
+    command.env("INFRA_TEST_BAKE_MINUTE_SECONDS", "6");
+    let reverted = infra_testkit::run(
+        command,
         &[
+            "apply",
+            "-input=false",
+            "-auto-approve",
             alarms,
             "-var",
             "image=nginx:1.28",
             "-var",
-            "bake_time_in_minutes=0.1",
+            "bake_time_in_minutes=1",
         ],
     )
     .expect_code(1);
@@ -1312,16 +1319,12 @@ fn the_health_gate_waits_for_targets_registered_after_the_deploy_starts() {
 #[test]
 fn unhealthy_targets_during_the_bake_revert() {
     let (moto, stack) = applied_with_a_target_per_colour(&[]);
+    // A bake of one minute, 30 s long (infra's test knob).
     let child = spawn_apply(
         &stack,
         &moto,
-        &[],
-        &[
-            "-var",
-            "image=nginx:1.28",
-            "-var",
-            "bake_time_in_minutes=0.5",
-        ],
+        &[("INFRA_TEST_BAKE_MINUTE_SECONDS", "30")],
+        &["-var", "image=nginx:1.28", "-var", "bake_time_in_minutes=1"],
     );
     wait_for_output(&stack, "traffic: green 100%, blue 0%");
     deregister_targets(&stack, &moto, "green");

@@ -184,8 +184,8 @@ fn a_paused_deploy_goes_on_when_another_process_continues_it() {
         .expect("the paused line");
     assert!(
         paused_line.starts_with(&format!("{ADDRESS}: "))
-            && paused_line.contains("infra deployments continue")
-            && paused_line.contains("infra deployments rollback")
+            && paused_line.contains(&format!("infra deployments continue {ADDRESS}`"))
+            && paused_line.contains(&format!("infra deployments rollback {ADDRESS}`"))
             && paused_line.contains("after 1m")
             && paused_line.contains("the deploy will roll back"),
         "{paused_line}"
