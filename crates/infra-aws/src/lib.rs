@@ -47,7 +47,6 @@ mod create_memo;
 mod paginated;
 
 // Resource types' default timeouts.
-mod timeouts;
 
 // Which objects get one-object-at-a-time reads in a refresh.
 mod region;

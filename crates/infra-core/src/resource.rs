@@ -19,13 +19,21 @@ pub struct Timeouts {
     pub delete: Duration,
 }
 
+impl Timeouts {
+    /// Create, update and delete timeouts in minutes, as the provider's `schema.ResourceTimeout`
+    /// states a type's defaults.
+    pub fn minutes(create: u64, update: u64, delete: u64) -> Timeouts {
+        Timeouts {
+            create: Duration::from_secs(create * 60),
+            update: Duration::from_secs(update * 60),
+            delete: Duration::from_secs(delete * 60),
+        }
+    }
+}
+
 impl Default for Timeouts {
     fn default() -> Timeouts {
-        Timeouts {
-            create: Duration::from_secs(30 * 60),
-            update: Duration::from_secs(30 * 60),
-            delete: Duration::from_secs(30 * 60),
-        }
+        Timeouts::minutes(30, 30, 30)
     }
 }
 

@@ -2100,11 +2100,7 @@ impl ResourceType for AwsDynamodbTable {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: Duration::from_secs(30 * 60),
-            update: Duration::from_secs(60 * 60),
-            delete: Duration::from_secs(10 * 60),
-        }
+        Timeouts::minutes(30, 60, 10)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

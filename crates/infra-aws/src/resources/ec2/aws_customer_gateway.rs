@@ -14,7 +14,6 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Val
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{non_empty_attribute, optional_string, tag_specification};
 use crate::error::aws_error;
-use crate::timeouts::minutes;
 
 pub type AwsCustomerGateway = Ec2Type<CustomerGatewayObject>;
 
@@ -73,7 +72,7 @@ impl Ec2Object for CustomerGatewayObject {
     }
 
     fn default_timeouts() -> Timeouts {
-        minutes(10, 10, 10)
+        Timeouts::minutes(10, 10, 10)
     }
 
     fn id(gateway: &CustomerGateway) -> Option<&str> {

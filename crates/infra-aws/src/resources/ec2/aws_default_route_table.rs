@@ -20,7 +20,6 @@ use crate::paginated::all_items;
 use crate::resources::ec2::aws_route_table::{
     is_implicit, normalize_routes, routes_by_destination, validate_routes, AwsRouteTable, TableKind,
 };
-use crate::timeouts::minutes;
 use crate::Aws;
 
 pub struct AwsDefaultRouteTable {
@@ -74,7 +73,7 @@ impl ResourceType for AwsDefaultRouteTable {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(2, 2, 2)
+        Timeouts::minutes(2, 2, 2)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

@@ -19,7 +19,6 @@ use aws_sdk_ec2::types::{
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type, Reading};
-use crate::timeouts::minutes;
 use std::collections::HashMap;
 
 use crate::ec2_support::{
@@ -208,7 +207,7 @@ impl Ec2Object for EipObject {
     }
 
     fn default_timeouts() -> Timeouts {
-        minutes(5, 5, 3)
+        Timeouts::minutes(5, 5, 3)
     }
 
     fn id(address: &DescribedAddress) -> Option<&str> {

@@ -164,7 +164,6 @@ use crate::ec2_support::{
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 /// How long IAM may take to make a new instance profile usable by EC2 (the provider's
@@ -2164,7 +2163,7 @@ impl ResourceType for AwsInstance {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(10, 10, 20)
+        Timeouts::minutes(10, 10, 20)
     }
 
     /// `user_data_replace_on_change = true`: a user data change replaces the instance. A

@@ -10,7 +10,6 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::timeouts::minutes;
 
 pub type AwsInternetGateway = Ec2Type<InternetGatewayObject>;
 
@@ -52,7 +51,7 @@ impl Ec2Object for InternetGatewayObject {
     }
 
     fn default_timeouts() -> Timeouts {
-        minutes(20, 20, 20)
+        Timeouts::minutes(20, 20, 20)
     }
 
     fn id(gateway: &InternetGateway) -> Option<&str> {

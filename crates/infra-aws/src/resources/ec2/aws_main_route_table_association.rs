@@ -18,7 +18,6 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 pub struct AwsMainRouteTableAssociation {
@@ -116,7 +115,7 @@ impl ResourceType for AwsMainRouteTableAssociation {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(5, 2, 5)
+        Timeouts::minutes(5, 2, 5)
     }
 
     async fn create(

@@ -73,7 +73,6 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 const ZONAL: &str = "zonal";
@@ -1072,7 +1071,7 @@ impl ResourceType for AwsNatGateway {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(10, 10, 30)
+        Timeouts::minutes(10, 10, 30)
     }
 
     /// A regional gateway switching between auto mode (no `availability_zone_address` blocks)

@@ -29,7 +29,6 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 /// The rule number of the catch-all deny entry AWS adds to every ACL; never reported.
@@ -570,7 +569,7 @@ impl ResourceType for AwsNetworkAcl {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(5, 5, 5)
+        Timeouts::minutes(5, 5, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

@@ -22,7 +22,6 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 pub struct AwsRoute {
@@ -233,7 +232,7 @@ impl ResourceType for AwsRoute {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(5, 2, 5)
+        Timeouts::minutes(5, 2, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

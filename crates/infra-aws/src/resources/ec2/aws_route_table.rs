@@ -30,7 +30,6 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 /// The destinations of an inline `route` block; exactly one is set.
@@ -631,7 +630,7 @@ impl ResourceType for AwsRouteTable {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(5, 2, 5)
+        Timeouts::minutes(5, 2, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

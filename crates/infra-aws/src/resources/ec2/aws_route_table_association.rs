@@ -15,7 +15,6 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 pub struct AwsRouteTableAssociation {
@@ -97,7 +96,7 @@ impl ResourceType for AwsRouteTableAssociation {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(5, 2, 5)
+        Timeouts::minutes(5, 2, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

@@ -30,7 +30,6 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 /// Attributes AWS cannot report, kept from the configuration.
@@ -606,7 +605,7 @@ impl ResourceType for AwsSecurityGroup {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(10, 10, 15)
+        Timeouts::minutes(10, 10, 15)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

@@ -20,7 +20,6 @@ use crate::resources::ec2::aws_security_group::{
     canonical_protocol, permission_atoms, permissions, protocol_problem, rule_atoms,
     send_permissions, Atom,
 };
-use crate::timeouts::minutes;
 use crate::Aws;
 
 pub struct AwsSecurityGroupRule {
@@ -253,7 +252,7 @@ impl ResourceType for AwsSecurityGroupRule {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(5, 5, 5)
+        Timeouts::minutes(5, 5, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

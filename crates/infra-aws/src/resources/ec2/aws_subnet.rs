@@ -26,7 +26,6 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::timeouts::minutes;
 
 /// The boolean subnet attributes ModifySubnetAttribute sets, with AWS's defaults and how each
 /// is read from the subnet.
@@ -209,7 +208,7 @@ impl Ec2Object for SubnetObject {
     }
 
     fn default_timeouts() -> Timeouts {
-        minutes(10, 10, 20)
+        Timeouts::minutes(10, 10, 20)
     }
 
     fn id(subnet: &Subnet) -> Option<&str> {

@@ -29,7 +29,6 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 /// Arguments AWS does not report for a VPC, kept from the configuration.
@@ -596,7 +595,7 @@ impl ResourceType for AwsVpc {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(10, 10, 5)
+        Timeouts::minutes(10, 10, 5)
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

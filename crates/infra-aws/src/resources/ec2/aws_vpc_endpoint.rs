@@ -34,7 +34,6 @@ use crate::ec2_support::{
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 /// Attributes AWS reports only sometimes (and moto never): kept from the prior value when
@@ -470,7 +469,7 @@ impl ResourceType for AwsVpcEndpoint {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(10, 10, 10)
+        Timeouts::minutes(10, 10, 10)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

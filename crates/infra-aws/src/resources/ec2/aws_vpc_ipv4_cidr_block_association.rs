@@ -20,7 +20,6 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 /// Attributes AWS does not return: kept from the prior or planned value.
@@ -145,7 +144,7 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(10, 10, 10)
+        Timeouts::minutes(10, 10, 10)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

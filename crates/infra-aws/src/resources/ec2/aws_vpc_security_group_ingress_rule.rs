@@ -23,7 +23,6 @@ use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_security_group::{canonical_protocol, protocol_problem};
 use crate::tagging::WithTags;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 /// The attributes naming where traffic comes from (or goes to); exactly one is set.
@@ -292,7 +291,7 @@ impl ResourceType for VpcSecurityGroupRule {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(5, 5, 5)
+        Timeouts::minutes(5, 5, 5)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

@@ -17,7 +17,6 @@ use crate::ec2_support::{crc32, filter, known_strings, string_attribute, whole_o
 use crate::resources::ec2::aws_vpn_gateway::{
     attach_vpn_gateway, attachment_state, describe_vpn_gateways, detach_vpn_gateway,
 };
-use crate::timeouts::minutes;
 use crate::Aws;
 
 /// The provider's id for the attachment of `vpn_gateway_id` to `vpc_id`.
@@ -72,7 +71,7 @@ impl ResourceType for AwsVpnGatewayAttachment {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(15, 15, 15)
+        Timeouts::minutes(15, 15, 15)
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

@@ -18,7 +18,6 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::timeouts::minutes;
 use crate::Aws;
 
 fn propagation_id(route_table_id: &str, vpn_gateway_id: &str) -> String {
@@ -96,7 +95,7 @@ impl ResourceType for AwsVpnGatewayRoutePropagation {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(2, 2, 2)
+        Timeouts::minutes(2, 2, 2)
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

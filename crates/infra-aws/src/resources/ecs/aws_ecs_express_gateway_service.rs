@@ -63,7 +63,6 @@ use crate::ecs_support::{tags_from_sdk, tags_to_sdk, update_tags};
 use crate::error::{aws_error, is_not_found};
 use crate::resources::ecs::aws_ecs_service::describe_services;
 use crate::tagging::{ManagedTags, WithTags};
-use crate::timeouts::minutes;
 use crate::Aws;
 
 /// The provider's `ExpressGatewayServiceScalingMetric` values (its docs' `CPU` and `MEMORY`
@@ -763,7 +762,7 @@ impl ResourceType for AwsEcsExpressGatewayService {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        minutes(30, 30, 20)
+        Timeouts::minutes(30, 30, 20)
     }
 
     /// The provider's ARN type on its ARN arguments (the framework's "cannot be parsed as an

@@ -2038,11 +2038,7 @@ impl ResourceType for AwsLambdaFunction {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: Duration::from_secs(10 * 60),
-            update: Duration::from_secs(10 * 60),
-            delete: Duration::from_secs(10 * 60),
-        }
+        Timeouts::minutes(10, 10, 10)
     }
 
     /// Blocks the provider treats as absent when they hold nothing: `environment` without
