@@ -559,10 +559,3 @@ pub fn s3_backend(work: &Workdir, backend: &BackendConfig) -> Result<S3Backend> 
         tokio::runtime::Handle::current(),
     ))
 }
-
-/// Leaves a command's largest values (the configuration's syntax tree, the evaluator, the plan)
-/// to the process's exit instead of freeing them an allocation at a time: the command is the
-/// process's last work, and at 100,000 resources they are about 10 million allocations.
-pub(crate) fn left_to_exit<T>(value: T) {
-    std::mem::forget(value);
-}

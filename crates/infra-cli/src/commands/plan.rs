@@ -74,15 +74,11 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
         eprintln!("AWS requests: {}", aws.requests.count());
         eprintln!("{}", infra_state::written::summary());
     }
-    let exit = if args.detailed_exitcode && planned.plan.has_changes() {
+    Ok(if args.detailed_exitcode && planned.plan.has_changes() {
         Exit::Changes
     } else {
         Exit::Ok
-    };
-    session::left_to_exit(planned);
-    session::left_to_exit(evaluator);
-    session::left_to_exit(config);
-    Ok(exit)
+    })
 }
 
 /// `-generate-config-out=FILE`: for every `import` target without a `resource` block, reads

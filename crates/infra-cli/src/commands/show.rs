@@ -24,7 +24,7 @@ pub async fn run(work: &Workdir, args: &ShowArgs) -> Result<Exit> {
         let plan = infra_engine::planfile::from_json(&path.display().to_string(), &text)?;
         match args.format.as_str() {
             "markdown" => print!("{}", infra_render::plan_markdown(&plan)),
-            "human" => print!("{}", infra_render::plan_text(&plan, work.style)),
+            "human" => super::plan::print_plan_text(&plan, work.style),
             other => return Err(anyhow!("-format={other}: expected human or markdown")),
         }
         return Ok(Exit::Ok);

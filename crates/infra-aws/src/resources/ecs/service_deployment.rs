@@ -92,10 +92,14 @@ fn hook_timeout_action(hook: &Value) -> HookAction {
 /// variable `INFRA_TEST_HOOK_TIMEOUT_SECONDS` (infra's test knob; AWS's shortest timeout is a
 /// minute, too long for a test to wait). Never set it outside tests.
 fn test_hook_timeout() -> Option<Duration> {
-    std::env::var("INFRA_TEST_HOOK_TIMEOUT_SECONDS")
+    test_knob_seconds("INFRA_TEST_HOOK_TIMEOUT_SECONDS").map(seconds)
+}
+
+/// A number of seconds from one of infra's test knobs (environment variables no user sets).
+fn test_knob_seconds(name: &str) -> Option<f64> {
+    std::env::var(name)
         .ok()
         .and_then(|text| text.parse::<f64>().ok())
-        .map(seconds)
 }
 
 /// How long a minute of a bake lasts (`bake_time_in_minutes`, a step's or the canary's):
@@ -103,10 +107,7 @@ fn test_hook_timeout() -> Option<Duration> {
 /// test knob: the provider takes whole minutes only, too long for a test to wait). Never set
 /// it outside tests.
 fn bake_minute() -> f64 {
-    std::env::var("INFRA_TEST_BAKE_MINUTE_SECONDS")
-        .ok()
-        .and_then(|text| text.parse::<f64>().ok())
-        .unwrap_or(60.0)
+    test_knob_seconds("INFRA_TEST_BAKE_MINUTE_SECONDS").unwrap_or(60.0)
 }
 
 /// The strategies infra runs as a deployment of its own; ROLLING (the default) is ECS's.
@@ -198,6 +199,7 @@ pub fn strategy(service: &Value) -> Strategy {
     let config = single(service, "deployment_configuration").unwrap_or(&Value::Null);
     let setting = |name: &str| config.get(name).as_f64();
     let block = |name: &str| single(config, name).unwrap_or(&Value::Null);
+    let minute = bake_minute();
     // A step's percent and the minutes after it, from the provider's block, ECS's defaults.
     let step = |name: &str,
                 (percent_key, default_percent): (&str, f64),
@@ -215,7 +217,7 @@ pub fn strategy(service: &Value) -> Strategy {
                     .get(minutes_key)
                     .as_f64()
                     .unwrap_or(default_minutes)
-                    * bake_minute(),
+                    * minute,
             ),
         )
     };
@@ -251,7 +253,7 @@ pub fn strategy(service: &Value) -> Strategy {
     let defaults = Strategy::default();
     Strategy {
         shift,
-        bake: seconds(setting("bake_time_in_minutes").unwrap_or(0.0) * bake_minute()),
+        bake: seconds(setting("bake_time_in_minutes").unwrap_or(0.0) * minute),
         error_threshold_percent: setting("error_threshold_percent")
             .unwrap_or(defaults.error_threshold_percent),
         minimum_request_count: setting("minimum_request_count")
