@@ -63,7 +63,7 @@ impl SourceFile {
     /// Parses the file as an HCL body, turning a syntax error into a located diagnostic. An
     /// object constructor may repeat a key, as in Terraform ([`crate::repeated_keys`]).
     pub fn parse(&self) -> Result<hcl_edit::structure::Body, Box<Diagnostic>> {
-        crate::repeated_keys::parse(&self.text, hcl_edit::parser::parse_body).map_err(|error| {
+        infra_hcl::parse_body(&self.text).map_err(|error| {
             let location = error.location();
             let message = error.message().to_string();
             let at_end = self.text[location.offset().min(self.text.len())..].trim().is_empty();

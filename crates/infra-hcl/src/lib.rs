@@ -39,10 +39,11 @@ struct Replaced {
     attempt: usize,
 }
 
-/// A `.tf` file's text as hcl-edit's body, object constructors repeating a key accepted.
-pub fn parse_body(text: &str) -> Result<hcl_edit::structure::Body, hcl_edit::parser::Error> {
-    parse(text, hcl_edit::parser::parse_body)
-}
+mod pieces;
+
+/// A `.tf` file's text as hcl-edit's body, object constructors repeating a key accepted; a
+/// large file is parsed in pieces on every core ([`pieces`]).
+pub use pieces::parse_body;
 
 /// Parses `text` with `parse` (hcl-edit's `parse_body`, `parse_expr` or `parse_template`),
 /// accepting object constructors that repeat a key as Terraform does (see the module's
