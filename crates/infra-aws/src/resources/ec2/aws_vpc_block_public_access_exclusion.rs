@@ -6,25 +6,18 @@
 //! the AWS API and only its validate and plan (`count = 0` / an empty `for_each`, as the VPC
 //! module gates it) are tested.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use aws_sdk_ec2::types::{
-    Filter, InternetGatewayExclusionMode, ResourceType as Ec2ResourceType,
-    VpcBlockPublicAccessExclusion, VpcBlockPublicAccessExclusionState as ExclusionState,
+    Filter, InternetGatewayExclusionMode, ResourceType as Ec2ResourceType, Tag,
+    VpcBlockPublicAccessExclusion as Exclusion,
+    VpcBlockPublicAccessExclusionState as ExclusionState,
 };
-use infra_core::{
-    Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
 
+use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    describe_by_ids, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute,
-    optional_string, string_attribute, tag_entries, tag_specification, update_tags, wait_for,
-    whole_object,
+    non_empty_attribute, optional_string, string_attribute, tag_specification, wait_for,
 };
 use crate::error::aws_error;
-use crate::tagging::WithTags;
-use crate::Aws;
 
 /// `vpc_id` / `subnet_id` from an excluded resource's ARN
 /// (`arn:aws:ec2:REGION:ACCOUNT:vpc/vpc-1`).
@@ -37,136 +30,80 @@ fn target_of(resource_arn: &str) -> (Option<&str>, Option<&str>) {
     }
 }
 
-pub struct AwsVpcBlockPublicAccessExclusion {
-    aws: Arc<Aws>,
-    schema: Schema,
+fn target(exclusion: &Exclusion) -> (Option<&str>, Option<&str>) {
+    target_of(exclusion.resource_arn().unwrap_or_default())
 }
 
-impl AwsVpcBlockPublicAccessExclusion {
-    pub fn new(aws: Arc<Aws>) -> AwsVpcBlockPublicAccessExclusion {
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(
-                Attribute::required("internet_gateway_exclusion_mode", Type::String)
-                    .check(Check::OneOf(&["allow-bidirectional", "allow-egress"])),
-            )
-            .attr(Attribute::optional("vpc_id", Type::String).force_new())
-            .attr(Attribute::optional("subnet_id", Type::String).force_new())
-            .attr(Attribute::computed("resource_arn", Type::String))
-            .with_tags();
-        AwsVpcBlockPublicAccessExclusion { aws, schema }
-    }
-
-    /// Exclusions by id with their state; deleted ones are left out.
-    async fn describe(
-        &self,
-        ids: Option<Vec<String>>,
-        filters: Option<Vec<Filter>>,
-    ) -> Result<HashMap<String, (Value, ExclusionState)>, ProviderError> {
-        let output = self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .describe_vpc_block_public_access_exclusions()
-            .set_exclusion_ids(ids)
-            .set_filters(filters)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        let mut found = HashMap::new();
-        for exclusion in output.vpc_block_public_access_exclusions() {
-            let Some(id) = exclusion.exclusion_id() else {
-                continue;
-            };
-            let state = exclusion
-                .state()
-                .cloned()
-                .unwrap_or(ExclusionState::CreateComplete);
-            if matches!(
-                state,
-                ExclusionState::DeleteComplete | ExclusionState::DisableComplete
-            ) {
-                continue;
-            }
-            found.insert(id.to_string(), (self.object(exclusion), state));
-        }
-        Ok(found)
-    }
-
-    fn object(&self, exclusion: &VpcBlockPublicAccessExclusion) -> Value {
-        let arn = exclusion.resource_arn().unwrap_or_default();
-        let (vpc_id, subnet_id) = target_of(arn);
-        let mut entries = vec![
-            ("id", optional_string(exclusion.exclusion_id())),
-            (
-                "internet_gateway_exclusion_mode",
-                optional_string(
-                    exclusion
-                        .internet_gateway_exclusion_mode()
-                        .map(InternetGatewayExclusionMode::as_str),
-                ),
-            ),
-            ("vpc_id", optional_string(vpc_id)),
-            ("subnet_id", optional_string(subnet_id)),
-            ("resource_arn", optional_string(exclusion.resource_arn())),
-        ];
-        entries.extend(tag_entries(exclusion.tags()));
-        whole_object(&self.schema, entries)
-    }
-
-    async fn find(&self, id: &str) -> Result<Option<(Value, ExclusionState)>, ProviderError> {
-        match self.describe(Some(vec![id.to_string()]), None).await {
-            Ok(mut found) => Ok(found.remove(id)),
-            Err(error) if crate::error::is_not_found(&error) => Ok(None),
-            Err(error) => Err(error),
-        }
-    }
-
-    /// Waits until the exclusion leaves its `*-in-progress` state, failing on `*-failed`.
-    async fn settle(&self, id: &str, timeout: std::time::Duration) -> Result<Value, ProviderError> {
-        wait_for(
-            timeout,
-            &format!("VPC Block Public Access exclusion {id}"),
-            || async {
-                match self.find(id).await? {
-                    None => Err(ProviderError::with_code(
-                        "InvalidVpcBlockPublicAccessExclusionId.NotFound",
-                        format!("VPC Block Public Access exclusion {id} not found"),
-                    )),
-                    Some((_, ExclusionState::CreateFailed | ExclusionState::UpdateFailed)) => {
-                        Err(ProviderError::new(format!(
-                            "VPC Block Public Access exclusion {id} failed"
-                        )))
-                    }
-                    Some((
-                        value,
-                        ExclusionState::CreateComplete | ExclusionState::UpdateComplete,
-                    )) => Ok(Some(value)),
-                    Some(_) => Ok(None),
-                }
-            },
-        )
-        .await
-    }
+fn state(exclusion: &Exclusion) -> ExclusionState {
+    exclusion
+        .state()
+        .cloned()
+        .unwrap_or(ExclusionState::CreateComplete)
 }
+
+pub type AwsVpcBlockPublicAccessExclusion = Ec2Type<ExclusionObject>;
+
+pub struct ExclusionObject;
 
 #[async_trait::async_trait]
-impl ResourceType for AwsVpcBlockPublicAccessExclusion {
-    fn name(&self) -> &'static str {
-        "aws_vpc_block_public_access_exclusion"
+impl Ec2Object for ExclusionObject {
+    type Item = Exclusion;
+    const NAME: &'static str = "aws_vpc_block_public_access_exclusion";
+    // DescribeVpcBlockPublicAccessExclusions has no filter by ID.
+    const ID_FILTER: Option<&'static str> = None;
+    const NOT_FOUND: &'static str = "InvalidVpcBlockPublicAccessExclusionId.NotFound";
+
+    fn attributes() -> Vec<Declared<Exclusion>> {
+        vec![
+            string(
+                Attribute::computed("id", Type::String),
+                Exclusion::exclusion_id,
+            ),
+            read(
+                Attribute::required("internet_gateway_exclusion_mode", Type::String)
+                    .check(Check::OneOf(&["allow-bidirectional", "allow-egress"])),
+                |e: &Exclusion, _| {
+                    optional_string(
+                        e.internet_gateway_exclusion_mode()
+                            .map(InternetGatewayExclusionMode::as_str),
+                    )
+                },
+            ),
+            read(
+                Attribute::optional("vpc_id", Type::String).force_new(),
+                |e: &Exclusion, _| optional_string(target(e).0),
+            ),
+            read(
+                Attribute::optional("subnet_id", Type::String).force_new(),
+                |e: &Exclusion, _| optional_string(target(e).1),
+            ),
+            string(
+                Attribute::computed("resource_arn", Type::String),
+                Exclusion::resource_arn,
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
     }
 
-    fn default_timeouts(&self) -> Timeouts {
-        Timeouts::default()
+    fn id(exclusion: &Exclusion) -> Option<&str> {
+        exclusion.exclusion_id()
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn tags(exclusion: &Exclusion) -> &[Tag] {
+        exclusion.tags()
+    }
+
+    fn is_gone(exclusion: &Exclusion) -> bool {
+        matches!(
+            state(exclusion),
+            ExclusionState::DeleteComplete | ExclusionState::DisableComplete
+        )
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
         if config.get("vpc_id").is_null() == config.get("subnet_id").is_null() {
             return vec![(
                 "vpc_id".to_string(),
@@ -176,14 +113,31 @@ impl ResourceType for AwsVpcBlockPublicAccessExclusion {
         vec![]
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<Exclusion>, ProviderError> {
+        let output = ec2
+            .describe_vpc_block_public_access_exclusions()
+            .set_exclusion_ids(ids)
+            .set_filters((!filters.is_empty()).then_some(filters))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(output.vpc_block_public_access_exclusions().to_vec())
+    }
+
+    async fn create(
+        this: &AwsVpcBlockPublicAccessExclusion,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
         let mode = string_attribute(planned, "internet_gateway_exclusion_mode")
             .ok_or_else(|| ProviderError::new("internet_gateway_exclusion_mode is required"))?;
-        let output = self
-            .aws
-            .clients()
+        let output = this
+            .ec2()
             .await
-            .ec2
             .create_vpc_block_public_access_exclusion()
             .internet_gateway_exclusion_mode(InternetGatewayExclusionMode::from(mode.as_str()))
             .set_vpc_id(non_empty_attribute(planned, "vpc_id"))
@@ -198,53 +152,52 @@ impl ResourceType for AwsVpcBlockPublicAccessExclusion {
             .map_err(aws_error)?;
         let id = output
             .vpc_block_public_access_exclusion()
-            .and_then(|e| e.exclusion_id())
+            .and_then(Exclusion::exclusion_id)
             .ok_or_else(|| {
                 ProviderError::new("CreateVpcBlockPublicAccessExclusion returned no id")
             })?
             .to_string();
-        self.settle(&id, operation.timeouts.create).await
+        settle(this, &id, operation.timeouts.create).await?;
+        Ok(id)
     }
 
+    /// A changed mode is modified and waited for, as the provider does; tags change after.
     async fn update(
-        &self,
+        this: &AwsVpcBlockPublicAccessExclusion,
         operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id").ok_or_else(|| {
-            ProviderError::new("aws_vpc_block_public_access_exclusion: prior state has no id")
-        })?;
-        let ec2 = &self.aws.clients().await.ec2;
+    ) -> Result<(), ProviderError> {
         let mode = string_attribute(planned, "internet_gateway_exclusion_mode");
-        if mode != string_attribute(prior, "internet_gateway_exclusion_mode") {
-            if let Some(mode) = mode {
-                ec2.modify_vpc_block_public_access_exclusion()
-                    .exclusion_id(&id)
-                    .internet_gateway_exclusion_mode(InternetGatewayExclusionMode::from(
-                        mode.as_str(),
-                    ))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                self.settle(&id, operation.timeouts.update).await?;
-            }
+        if mode == string_attribute(prior, "internet_gateway_exclusion_mode") {
+            return Ok(());
         }
-        update_tags(ec2, &id, prior, planned).await?;
-        self.settle(&id, operation.timeouts.update).await
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
+        let Some(mode) = mode else {
             return Ok(());
         };
-        let result = self
-            .aws
-            .clients()
+        this.ec2()
             .await
-            .ec2
+            .modify_vpc_block_public_access_exclusion()
+            .exclusion_id(id)
+            .internet_gateway_exclusion_mode(InternetGatewayExclusionMode::from(mode.as_str()))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        settle(this, id, operation.timeouts.update).await
+    }
+
+    async fn delete(
+        this: &AwsVpcBlockPublicAccessExclusion,
+        operation: &Operation,
+        id: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let result = this
+            .ec2()
+            .await
             .delete_vpc_block_public_access_exclusion()
-            .exclusion_id(&id)
+            .exclusion_id(id)
             .send()
             .await
             .map_err(aws_error);
@@ -253,38 +206,40 @@ impl ResourceType for AwsVpcBlockPublicAccessExclusion {
             Err(error) if crate::error::is_not_found(&error) => return Ok(()),
             Err(error) => return Err(error),
         }
-        wait_for(
-            operation.timeouts.delete,
-            &format!("VPC Block Public Access exclusion {id} to be deleted"),
-            || async { Ok(self.find(&id).await?.is_none().then_some(())) },
-        )
+        let what = format!("VPC Block Public Access exclusion {id} to be deleted");
+        this.wait_until(id, operation.timeouts.delete, &what, |exclusion| {
+            exclusion.is_none()
+        })
         .await
     }
+}
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let described = describe_by_ids(&known_ids(prior), |chunk| async {
-            Ok(Vec::from_iter(self.describe(Some(chunk), None).await?))
-        })
-        .await?;
-        let found: HashMap<String, Value> = described
-            .into_iter()
-            .map(|(id, (value, _))| (id, value))
-            .collect();
-        Ok(in_prior_order(prior, &found))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .describe(None, Some(managed_tag_filters(operation)))
-            .await?
-            .into_values()
-            .map(|(value, _)| value)
-            .next())
-    }
+/// Waits until the exclusion leaves its `*-in-progress` state, failing on `*-failed`.
+async fn settle(
+    this: &AwsVpcBlockPublicAccessExclusion,
+    id: &str,
+    timeout: std::time::Duration,
+) -> Result<(), ProviderError> {
+    wait_for(
+        timeout,
+        &format!("VPC Block Public Access exclusion {id}"),
+        || async {
+            match this.item(id).await?.as_ref().map(state) {
+                None => Err(ProviderError::with_code(
+                    ExclusionObject::NOT_FOUND,
+                    format!("VPC Block Public Access exclusion {id} not found"),
+                )),
+                Some(ExclusionState::CreateFailed | ExclusionState::UpdateFailed) => Err(
+                    ProviderError::new(format!("VPC Block Public Access exclusion {id} failed")),
+                ),
+                Some(ExclusionState::CreateComplete | ExclusionState::UpdateComplete) => {
+                    Ok(Some(()))
+                }
+                Some(_) => Ok(None),
+            }
+        },
+    )
+    .await
 }
 
 #[cfg(test)]
