@@ -82,6 +82,19 @@ pub fn policy_value(reported: Option<&str>, configured: &Value) -> Value {
     }
 }
 
+/// The error for a JSON argument that does not parse, as the provider words it (`"policy"
+/// contains an invalid JSON`); `None` when it parses, or is not a known string.
+pub fn invalid_json(config: &Value, key: &str) -> Option<(String, String)> {
+    let text = config.get(key).as_str()?;
+    let invalid = serde_json::from_str::<serde_json::Value>(text).is_err();
+    invalid.then(|| {
+        (
+            key.to_string(),
+            format!("\"{key}\" contains an invalid JSON"),
+        )
+    })
+}
+
 /// A value marked sensitive (null stays plain null).
 pub fn sensitive(value: Value) -> Value {
     if value.is_null() {

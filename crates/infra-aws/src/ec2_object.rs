@@ -15,97 +15,24 @@ use std::sync::Arc;
 
 use aws_sdk_ec2::types::{Filter, Tag};
 use infra_core::resource::{ADDRESS_TAG, LINEAGE_TAG};
-use infra_core::{
-    Attribute, Block, Operation, ProviderError, ResourceType, Schema, Timeouts, Value,
-};
+use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
 
+use crate::declared::{declare, Declaration};
 use crate::ec2_support::{
     chunks_of, describe_by_ids, ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters,
-    optional_string, string_attribute, tag_entries, update_tags, wait_for, whole_object,
+    string_attribute, tag_entries, update_tags, wait_for, whole_object,
 };
 use crate::tagging::WithTags;
 use crate::Aws;
 
-/// Where an object was read: what an attribute's reader may need beyond the object.
-pub struct Reading<'a> {
-    pub region: &'a str,
-    /// The account's ID, when the type asks for it ([`Ec2Object::READS_ACCOUNT`]); else "".
-    pub account: &'a str,
-}
+// The declaration itself is service-neutral (crate::declared); the EC2 types name it here.
+pub use crate::declared::{read, read_block, string, Declared, Reading};
 
 impl Reading<'_> {
     /// The object's ARN, `arn:aws:ec2:REGION:OWNER:KIND/ID`.
     pub fn arn(&self, owner: &str, kind: &str, id: &str) -> Value {
         Value::string(ec2_arn(self.region, owner, kind, id))
     }
-}
-
-/// One attribute (or block) of a declared type and how it is read from the SDK's object;
-/// `None` for one AWS does not report (it reads as null, or as the prior value for those
-/// named in [`Ec2Object::KEPT_FROM_PRIOR`]).
-pub struct Declared<Item> {
-    pub field: Field,
-    pub read: Option<Reader<Item>>,
-}
-
-impl<Item> Declared<Item> {
-    /// An attribute AWS does not report: it reads as null (or as kept from the prior value).
-    pub fn unread(attribute: Attribute) -> Declared<Item> {
-        Declared {
-            field: Field::Attribute(attribute),
-            read: None,
-        }
-    }
-}
-
-/// What a declaration declares: an attribute, or a nested block.
-pub enum Field {
-    Attribute(Attribute),
-    Block(Block),
-}
-
-impl Field {
-    fn name(&self) -> &'static str {
-        match self {
-            Field::Attribute(attribute) => attribute.name,
-            Field::Block(block) => block.name,
-        }
-    }
-}
-
-/// How one attribute is read from the SDK's object.
-pub type Reader<Item> = Box<dyn Fn(&Item, &Reading) -> Value + Send + Sync>;
-
-/// An attribute read from the object by `read`.
-pub fn read<Item>(
-    attribute: Attribute,
-    read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
-) -> Declared<Item> {
-    Declared {
-        field: Field::Attribute(attribute),
-        read: Some(Box::new(read)),
-    }
-}
-
-/// A nested block read from the object by `read` (a list of the block's objects).
-pub fn read_block<Item>(
-    block: Block,
-    read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
-) -> Declared<Item> {
-    Declared {
-        field: Field::Block(block),
-        read: Some(Box::new(read)),
-    }
-}
-
-/// A string attribute read by one of the SDK object's accessors, e.g. `Subnet::vpc_id`.
-pub fn string<Item: 'static>(
-    attribute: Attribute,
-    accessor: fn(&Item) -> Option<&str>,
-) -> Declared<Item> {
-    read(attribute, move |item: &Item, _: &Reading| {
-        optional_string(accessor(item))
-    })
 }
 
 /// What makes one EC2 object type; see the module's documentation.
@@ -213,25 +140,17 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
 pub struct Ec2Type<O: Ec2Object> {
     pub aws: Arc<Aws>,
     schema: Schema,
-    readers: Vec<(&'static str, Option<Reader<O::Item>>)>,
+    declaration: Declaration<O::Item>,
     object: PhantomData<O>,
 }
 
 impl<O: Ec2Object> Ec2Type<O> {
     pub fn new(aws: Arc<Aws>) -> Ec2Type<O> {
-        let mut schema = Schema::new();
-        let mut readers = Vec::new();
-        for declared in O::attributes() {
-            readers.push((declared.field.name(), declared.read));
-            schema = match declared.field {
-                Field::Attribute(attribute) => schema.attr(attribute),
-                Field::Block(block) => schema.block(block),
-            };
-        }
+        let (schema, declaration) = declare(Schema::new(), O::attributes());
         Ec2Type {
             aws,
             schema: O::schema(schema).with_tags(),
-            readers,
+            declaration,
             object: PhantomData,
         }
     }
@@ -256,6 +175,7 @@ impl<O: Ec2Object> Ec2Type<O> {
         let reading = Reading {
             region: &clients.region,
             account,
+            prior: &Value::Null,
         };
         Ok(items
             .into_iter()
@@ -268,10 +188,7 @@ impl<O: Ec2Object> Ec2Type<O> {
     }
 
     fn value_of(&self, item: &O::Item, reading: &Reading) -> Value {
-        let entries = self
-            .readers
-            .iter()
-            .filter_map(|(name, read)| Some((*name, read.as_ref()?(item, reading))));
+        let entries = self.declaration.entries(item, reading);
         whole_object(&self.schema, entries.chain(tag_entries(O::tags(item))))
     }
 

@@ -27,6 +27,7 @@ mod name_regex;
 // Helpers for the application resource types (ELBv2, ECS, RDS, IAM, logs).
 mod app_support;
 mod cloudwatch_support;
+mod declared;
 mod ecr_support;
 mod ecs_container_json;
 mod ecs_container_settings;

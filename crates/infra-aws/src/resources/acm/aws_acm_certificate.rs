@@ -41,6 +41,7 @@ use crate::app_support::{
     blocks, has_managed_tags, is_missing, non_empty, set_tags, single, string, string_list,
     strings, tag_changes, text, vanished,
 };
+use crate::declared::read_in_turn;
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -708,14 +709,10 @@ impl ResourceType for AwsAcmCertificate {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            out.push(match string(p, "arn").or_else(|| string(p, "id")) {
-                Some(arn) => self.read(&arn, p).await?,
-                None => None,
-            });
-        }
-        Ok(out)
+        read_in_turn(prior, &["arn", "id"], |arn, p| async move {
+            self.read(&arn, p).await
+        })
+        .await
     }
 
     /// Terraform's import ID: the certificate ARN.

@@ -8,27 +8,51 @@
 
 use std::sync::Arc;
 
+use aws_sdk_cloudwatch::operation::get_dashboard::GetDashboardOutput as Dashboard;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    canonical_json, deleted_or_missing, is_missing, same_json, string, text, vanished,
+    canonical_json, deleted_or_missing, invalid_json, is_missing, same_json, string, vanished,
 };
+use crate::declared::{self, computed, declare, read, read_in_turn, Declaration, Reading};
 use crate::error::aws_error;
 use crate::Aws;
 
 pub struct AwsCloudwatchDashboard {
     aws: Arc<Aws>,
     schema: Schema,
+    declaration: Declaration<Dashboard>,
+}
+
+/// The attributes, each with how it is read from GetDashboard's answer.
+fn attributes() -> Vec<declared::Declared<Dashboard>> {
+    vec![
+        computed("id", Dashboard::dashboard_name),
+        computed("dashboard_arn", Dashboard::dashboard_arn),
+        declared::string(
+            Attribute::required("dashboard_name", Type::String).force_new(),
+            Dashboard::dashboard_name,
+        ),
+        read(
+            Attribute::required("dashboard_body", Type::Json),
+            |dashboard: &Dashboard, at: &Reading| {
+                same_json(
+                    dashboard.dashboard_body().map(canonical_json),
+                    at.prior.get("dashboard_body"),
+                )
+            },
+        ),
+    ]
 }
 
 impl AwsCloudwatchDashboard {
     pub fn new(aws: Arc<Aws>) -> AwsCloudwatchDashboard {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("dashboard_arn", Type::String))
-            .attr(Attribute::required("dashboard_name", Type::String).force_new())
-            .attr(Attribute::required("dashboard_body", Type::Json));
-        AwsCloudwatchDashboard { aws, schema }
+        let (schema, declaration) = declare(Schema::new(), attributes());
+        AwsCloudwatchDashboard {
+            aws,
+            schema,
+            declaration,
+        }
     }
 
     /// The dashboard, or `None` when it does not exist. `hint` keeps the configured body text
@@ -45,18 +69,7 @@ impl AwsCloudwatchDashboard {
             .await
             .map_err(aws_error)
         {
-            Ok(response) => Ok(Some(Value::map([
-                ("id", text(response.dashboard_name())),
-                ("dashboard_name", text(response.dashboard_name())),
-                ("dashboard_arn", text(response.dashboard_arn())),
-                (
-                    "dashboard_body",
-                    same_json(
-                        response.dashboard_body().map(canonical_json),
-                        hint.get("dashboard_body"),
-                    ),
-                ),
-            ]))),
+            Ok(dashboard) => Ok(Some(self.declaration.value(&dashboard, &Reading::of(hint)))),
             Err(error) if is_missing(&error) => Ok(None),
             Err(error) => Err(error),
         }
@@ -92,13 +105,7 @@ impl ResourceType for AwsCloudwatchDashboard {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        match config.get("dashboard_body").as_str() {
-            Some(body) if serde_json::from_str::<serde_json::Value>(body).is_err() => vec![(
-                "dashboard_body".to_string(),
-                "\"dashboard_body\" contains an invalid JSON".to_string(),
-            )],
-            _ => vec![],
-        }
+        invalid_json(config, "dashboard_body").into_iter().collect()
     }
 
     async fn create(
@@ -136,15 +143,10 @@ impl ResourceType for AwsCloudwatchDashboard {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            let name = string(p, "dashboard_name").or_else(|| string(p, "id"));
-            out.push(match name {
-                Some(name) => self.read(&name, p).await?,
-                None => None,
-            });
-        }
-        Ok(out)
+        read_in_turn(prior, &["dashboard_name", "id"], |name, p| async move {
+            self.read(&name, p).await
+        })
+        .await
     }
 
     /// Terraform's import ID: the dashboard name.

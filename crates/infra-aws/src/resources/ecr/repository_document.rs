@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{canonical_json, policy_value, string, text, vanished};
+use crate::app_support::{canonical_json, invalid_json, policy_value, string, text, vanished};
 use crate::ecr_support::is_gone;
 use crate::error::aws_error;
 use crate::Aws;
@@ -145,13 +145,7 @@ impl ResourceType for RepositoryDocument {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        match config.get("policy").as_str() {
-            Some(policy) if serde_json::from_str::<serde_json::Value>(policy).is_err() => vec![(
-                "policy".to_string(),
-                "\"policy\" contains an invalid JSON".to_string(),
-            )],
-            _ => vec![],
-        }
+        invalid_json(config, "policy").into_iter().collect()
     }
 
     async fn create(

@@ -28,8 +28,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, canonical_json, int, known, non_empty, number, same_json, single, string,
-    string_list, strings, text, text_or_null, vanished,
+    blocks, boolean, canonical_json, int, invalid_json, known, non_empty, number, same_json,
+    single, string, string_list, strings, text, text_or_null, vanished,
 };
 use crate::ec2_support::unique_name;
 use crate::error::aws_error;
@@ -873,14 +873,7 @@ impl ResourceType for AwsCloudwatchEventTarget {
                 format!("\"{}\": conflicts with {}", inputs[1], inputs[0]),
             ));
         }
-        if let Some(input) = config.get("input").as_str() {
-            if serde_json::from_str::<serde_json::Value>(input).is_err() {
-                problems.push((
-                    "input".to_string(),
-                    "\"input\" contains an invalid JSON".to_string(),
-                ));
-            }
-        }
+        problems.extend(invalid_json(config, "input"));
         if let Some(id) = config.get("target_id").as_str() {
             let valid = !id.is_empty()
                 && id.len() <= 64

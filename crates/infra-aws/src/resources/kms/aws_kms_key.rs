@@ -24,9 +24,10 @@ use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType, OriginType, Tag};
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, canonical_json, changed, copy_attributes, int, known, non_empty, number, policy_value,
-    send_tag_changes, set_tags, string, text, text_or_null, vanished, wait_for,
+    boolean, canonical_json, changed, copy_attributes, int, invalid_json, known, non_empty, number,
+    policy_value, send_tag_changes, set_tags, string, text, text_or_null, vanished, wait_for,
 };
+use crate::declared::read_in_turn;
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -365,14 +366,7 @@ impl ResourceType for AwsKmsKey {
                 "expected length of description to be in the range (0 - 8192)".to_string(),
             ));
         }
-        if let Some(policy) = config.get("policy").as_str() {
-            if serde_json::from_str::<serde_json::Value>(policy).is_err() {
-                problems.push((
-                    "policy".to_string(),
-                    "\"policy\" contains an invalid JSON".to_string(),
-                ));
-            }
-        }
+        problems.extend(invalid_json(config, "policy"));
         problems
     }
 
@@ -526,14 +520,10 @@ impl ResourceType for AwsKmsKey {
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let client = &self.aws.clients().await.kms;
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            out.push(match string(p, "id") {
-                Some(id) => find_key(client, &id).await?.map(|key| to_value(&key, p)),
-                None => None,
-            });
-        }
-        Ok(out)
+        read_in_turn(prior, &["id"], |id, p| async move {
+            Ok(find_key(client, &id).await?.map(|key| to_value(&key, p)))
+        })
+        .await
     }
 
     /// Terraform's import ID: the key ID.

@@ -28,6 +28,7 @@ use crate::app_support::{
     blocks, boolean, canonical_json, changed, copy_attributes, has_managed_tags, int, known,
     non_empty, policy_value, send_tag_changes, set_tags, string, text, text_or_null, vanished,
 };
+use crate::declared::read_in_turn;
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{long_client_token, name_for_create};
 use crate::error::aws_error;
@@ -438,15 +439,10 @@ impl ResourceType for AwsSecretsmanagerSecret {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            let id = string(p, "arn").or_else(|| string(p, "id"));
-            out.push(match id {
-                Some(id) => self.find(&id).await?.map(|found| to_value(&found, p)),
-                None => None,
-            });
-        }
-        Ok(out)
+        read_in_turn(prior, &["arn", "id"], |id, p| async move {
+            Ok(self.find(&id).await?.map(|found| to_value(&found, p)))
+        })
+        .await
     }
 
     /// Terraform's import ID: the secret's ARN.

@@ -20,6 +20,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 use crate::app_support::{
     boolean, deleted_or_gone, has_managed_tags, known, non_empty, set_tags, string, text,
 };
+use crate::declared::read_in_turn;
 use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
 use crate::sns_support::{
@@ -456,14 +457,10 @@ impl ResourceType for AwsSnsTopic {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            out.push(match string(p, "arn").or_else(|| string(p, "id")) {
-                Some(arn) => self.read(&arn, p).await?,
-                None => None,
-            });
-        }
-        Ok(out)
+        read_in_turn(prior, &["arn", "id"], |arn, p| async move {
+            self.read(&arn, p).await
+        })
+        .await
     }
 
     /// Terraform's import ID: the topic ARN.

@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{canonical_json, deleted_or_gone, policy_value, string, text, vanished};
+use crate::app_support::{
+    canonical_json, deleted_or_gone, invalid_json, policy_value, string, text, vanished,
+};
+use crate::declared::read_in_turn;
 use crate::error::aws_error;
 use crate::sns_support::{default_topic_policy, is_gone, topic_attributes};
 use crate::Aws;
@@ -84,13 +87,7 @@ impl ResourceType for AwsSnsTopicPolicy {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        match config.get("policy").as_str() {
-            Some(policy) if serde_json::from_str::<serde_json::Value>(policy).is_err() => vec![(
-                "policy".to_string(),
-                "\"policy\" contains an invalid JSON".to_string(),
-            )],
-            _ => vec![],
-        }
+        invalid_json(config, "policy").into_iter().collect()
     }
 
     async fn create(
@@ -138,14 +135,10 @@ impl ResourceType for AwsSnsTopicPolicy {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            out.push(match string(p, "arn").or_else(|| string(p, "id")) {
-                Some(arn) => self.read(&arn, p).await?,
-                None => None,
-            });
-        }
-        Ok(out)
+        read_in_turn(prior, &["arn", "id"], |arn, p| async move {
+            self.read(&arn, p).await
+        })
+        .await
     }
 
     /// Terraform's import ID: the topic ARN.

@@ -26,6 +26,7 @@ use std::time::Duration;
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{boolean, copy_attributes, int, known, string, text, vanished, wait_for};
+use crate::declared::read_in_turn;
 use crate::error::aws_error;
 use crate::sns_support::{
     attr, from_attribute, is_gone, subscription_attributes, to_attribute, Kind, SnsAttribute,
@@ -310,14 +311,10 @@ impl ResourceType for AwsSnsTopicSubscription {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            out.push(match string(p, "arn").or_else(|| string(p, "id")) {
-                Some(arn) => self.read(&arn, p).await?,
-                None => None,
-            });
-        }
-        Ok(out)
+        read_in_turn(prior, &["arn", "id"], |arn, p| async move {
+            self.read(&arn, p).await
+        })
+        .await
     }
 
     /// Terraform's import ID: the subscription ARN.

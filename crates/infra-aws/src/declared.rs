@@ -1,0 +1,176 @@
+//! A resource type declared once: each attribute (or block) of its schema together with how it
+//! is read from the SDK's object, so that the schema and the value read back both come from one
+//! list ([`declare`]) and no attribute name is written twice. [`crate::ec2_object`] builds its
+//! EC2 types on this; the other services' types use [`Declaration`] directly. Also the shared
+//! tail of the types that read one object a call ([`read_in_turn`]).
+
+use std::future::Future;
+
+use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
+
+use crate::app_support::text;
+
+/// Where an object was read: what an attribute's reader may need beyond the object.
+pub struct Reading<'a> {
+    pub region: &'a str,
+    /// The account's ID, where the type asks for it; else "".
+    pub account: &'a str,
+    /// The prior state (or the planned value) the object is read for, for what is kept as the
+    /// configuration wrote it (a policy document's key order); null where there is none.
+    pub prior: &'a Value,
+}
+
+impl<'a> Reading<'a> {
+    /// A reading for `prior` that needs neither region nor account.
+    pub fn of(prior: &'a Value) -> Reading<'a> {
+        Reading {
+            region: "",
+            account: "",
+            prior,
+        }
+    }
+}
+
+/// One attribute (or block) of a declared type and how it is read from the SDK's object;
+/// `None` for one AWS does not report (it reads as null, unless the type keeps it otherwise).
+pub struct Declared<Item> {
+    pub field: Field,
+    pub read: Option<Reader<Item>>,
+}
+
+impl<Item> Declared<Item> {
+    /// An attribute AWS does not report: it reads as null (or as kept from the prior value).
+    pub fn unread(attribute: Attribute) -> Declared<Item> {
+        Declared {
+            field: Field::Attribute(attribute),
+            read: None,
+        }
+    }
+}
+
+/// What a declaration declares: an attribute, or a nested block.
+pub enum Field {
+    Attribute(Attribute),
+    Block(Block),
+}
+
+impl Field {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Field::Attribute(attribute) => attribute.name,
+            Field::Block(block) => block.name,
+        }
+    }
+}
+
+/// How one attribute is read from the SDK's object.
+pub type Reader<Item> = Box<dyn Fn(&Item, &Reading) -> Value + Send + Sync>;
+
+/// An attribute read from the object by `read`.
+pub fn read<Item>(
+    attribute: Attribute,
+    read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
+) -> Declared<Item> {
+    Declared {
+        field: Field::Attribute(attribute),
+        read: Some(Box::new(read)),
+    }
+}
+
+/// A nested block read from the object by `read` (a list of the block's objects).
+pub fn read_block<Item>(
+    block: Block,
+    read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
+) -> Declared<Item> {
+    Declared {
+        field: Field::Block(block),
+        read: Some(Box::new(read)),
+    }
+}
+
+/// A string attribute read by one of the SDK object's accessors, e.g. `Subnet::vpc_id`.
+pub fn string<Item: 'static>(
+    attribute: Attribute,
+    accessor: fn(&Item) -> Option<&str>,
+) -> Declared<Item> {
+    read(attribute, move |item: &Item, _: &Reading| {
+        text(accessor(item))
+    })
+}
+
+/// A computed string attribute read by one of the SDK object's accessors.
+pub fn computed<Item: 'static>(
+    name: &'static str,
+    accessor: fn(&Item) -> Option<&str>,
+) -> Declared<Item> {
+    string(Attribute::computed(name, Type::String), accessor)
+}
+
+/// The readers of a declared type, in the schema's order.
+pub struct Declaration<Item> {
+    readers: Vec<(&'static str, Option<Reader<Item>>)>,
+}
+
+/// The schema (`schema` with the declared attributes and blocks added, in order) and the
+/// readers of a declared type.
+pub fn declare<Item>(schema: Schema, declared: Vec<Declared<Item>>) -> (Schema, Declaration<Item>) {
+    let mut schema = schema;
+    let mut readers = Vec::with_capacity(declared.len());
+    for declared in declared {
+        readers.push((declared.field.name(), declared.read));
+        schema = match declared.field {
+            Field::Attribute(attribute) => schema.attr(attribute),
+            Field::Block(block) => schema.block(block),
+        };
+    }
+    (schema, Declaration { readers })
+}
+
+impl<Item> Declaration<Item> {
+    /// The attributes AWS reports, each with its value read from `item`.
+    pub fn entries<'a>(
+        &'a self,
+        item: &'a Item,
+        reading: &'a Reading,
+    ) -> impl Iterator<Item = (&'static str, Value)> + 'a {
+        self.readers
+            .iter()
+            .filter_map(move |(name, read)| Some((*name, read.as_ref()?(item, reading))))
+    }
+
+    /// The object read from `item`: every declared attribute, null where AWS does not report it.
+    pub fn value(&self, item: &Item, reading: &Reading) -> Value {
+        Value::map(self.readers.iter().map(|(name, read)| {
+            let value = match read {
+                Some(read) => read(item, reading),
+                None => Value::Null,
+            };
+            (*name, value)
+        }))
+    }
+}
+
+/// `read_many` of a type that reads one object a call: each prior's object by the first of
+/// `keys` the prior holds (e.g. `arn`, else `id`), in the prior's order; `None` for a prior
+/// with none of them, or whose object `read` did not find.
+pub async fn read_in_turn<'a, F, Fut>(
+    prior: &'a [Value],
+    keys: &[&str],
+    mut read: F,
+) -> Result<Vec<Option<Value>>, ProviderError>
+where
+    F: FnMut(String, &'a Value) -> Fut,
+    Fut: Future<Output = Result<Option<Value>, ProviderError>>,
+{
+    let mut out = Vec::with_capacity(prior.len());
+    for p in prior {
+        let key = keys
+            .iter()
+            .find_map(|key| crate::app_support::string(p, key));
+        out.push(match key {
+            Some(key) => read(key, p).await?,
+            None => None,
+        });
+    }
+    Ok(out)
+}
