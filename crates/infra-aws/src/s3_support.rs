@@ -17,8 +17,24 @@ use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::string;
-use crate::error::aws_error;
 use crate::Aws;
+
+/// One S3 call on a bucket, sent: `bucket_call!(client, get_bucket_cors(bucket))`, with the
+/// request's further setters chained after the bucket (`.set_expected_bucket_owner(owner)`);
+/// its error as a `ProviderError`. (A macro, not a function: each S3 operation's builder is a
+/// type of its own, with no trait to name them by.)
+macro_rules! bucket_call {
+    ($client:expr, $call:ident($bucket:expr) $(.$setter:ident($($value:expr),* $(,)?))*) => {
+        $client
+            .$call()
+            .bucket($bucket)
+            $(.$setter($($value),*))*
+            .send()
+            .await
+            .map_err($crate::error::aws_error)
+    };
+}
+pub(crate) use bucket_call;
 
 /// S3's "no such bucket" answers.
 pub fn is_gone(error: &ProviderError) -> bool {
@@ -72,15 +88,12 @@ pub async fn empty_bucket(client: &aws_sdk_s3::Client, bucket: &str) -> Result<(
     let mut key_marker: Option<String> = None;
     let mut version_marker: Option<String> = None;
     loop {
-        let page = match client
-            .list_object_versions()
-            .bucket(bucket)
-            .set_key_marker(key_marker.clone())
-            .set_version_id_marker(version_marker.clone())
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let page = match bucket_call!(
+            client,
+            list_object_versions(bucket)
+                .set_key_marker(key_marker.clone())
+                .set_version_id_marker(version_marker.clone())
+        ) {
             Ok(page) => page,
             Err(error) if is_gone(&error) => return Ok(()),
             Err(error) => return Err(error),
@@ -107,20 +120,18 @@ pub async fn empty_bucket(client: &aws_sdk_s3::Client, bucket: &str) -> Result<(
             }
         }
         for chunk in objects.chunks(1000) {
-            let output = client
-                .delete_objects()
-                .bucket(bucket)
-                .bypass_governance_retention(true)
-                .delete(
-                    Delete::builder()
-                        .set_objects(Some(chunk.to_vec()))
-                        .quiet(true)
-                        .build()
-                        .map_err(|e| ProviderError::new(e.to_string()))?,
-                )
-                .send()
-                .await
-                .map_err(aws_error)?;
+            let output = bucket_call!(
+                client,
+                delete_objects(bucket)
+                    .bypass_governance_retention(true)
+                    .delete(
+                        Delete::builder()
+                            .set_objects(Some(chunk.to_vec()))
+                            .quiet(true)
+                            .build()
+                            .map_err(|e| ProviderError::new(e.to_string()))?,
+                    )
+            )?;
             if let Some(failed) = output.errors().first() {
                 return Err(ProviderError::with_code(
                     failed.code().unwrap_or("DeleteObjectsError"),

@@ -27,8 +27,9 @@ use infra_core::{
 
 use crate::app_support::{boolean, has_managed_tags, known, non_empty, set_tags, string, text};
 use crate::clients::partition_of;
+use crate::declared::read_in_turn;
 use crate::error::aws_error;
-use crate::s3_support::{dns_suffix, empty_bucket, hosted_zone_id, is_gone};
+use crate::s3_support::{bucket_call, dns_suffix, empty_bucket, hosted_zone_id, is_gone};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::{create_memo, Aws};
 
@@ -149,13 +150,7 @@ impl AwsS3Bucket {
 
     async fn find(&self, bucket: &str) -> Result<Option<Found>, ProviderError> {
         let client = &self.aws.clients().await.s3;
-        let head = match client
-            .head_bucket()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let head = match bucket_call!(client, head_bucket(bucket)) {
             Ok(head) => head,
             Err(error) if is_gone(&error) => return Ok(None),
             Err(error) => return Err(error),
@@ -164,13 +159,7 @@ impl AwsS3Bucket {
             .bucket_region()
             .map(str::to_string)
             .unwrap_or_else(|| self_region_placeholder());
-        let tags = match client
-            .get_bucket_tagging()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let tags = match bucket_call!(client, get_bucket_tagging(bucket)) {
             Ok(output) => output
                 .tag_set()
                 .iter()
@@ -180,13 +169,7 @@ impl AwsS3Bucket {
             Err(error) if is_gone(&error) => return Ok(None),
             Err(error) => return Err(error),
         };
-        let object_lock = match client
-            .get_object_lock_configuration()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let object_lock = match bucket_call!(client, get_object_lock_configuration(bucket)) {
             Ok(output) => {
                 output
                     .object_lock_configuration()
@@ -223,12 +206,7 @@ impl AwsS3Bucket {
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.s3;
         if tags.is_empty() {
-            client
-                .delete_bucket_tagging()
-                .bucket(bucket)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            bucket_call!(client, delete_bucket_tagging(bucket))?;
             return Ok(());
         }
         let tag_set = tags
@@ -236,18 +214,15 @@ impl AwsS3Bucket {
             .map(|(k, v)| Tag::builder().key(k).value(v).build())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| ProviderError::new(e.to_string()))?;
-        client
-            .put_bucket_tagging()
-            .bucket(bucket)
-            .tagging(
+        bucket_call!(
+            client,
+            put_bucket_tagging(bucket).tagging(
                 Tagging::builder()
                     .set_tag_set(Some(tag_set))
                     .build()
                     .map_err(|e| ProviderError::new(e.to_string()))?,
             )
-            .send()
-            .await
-            .map_err(aws_error)?;
+        )?;
         Ok(())
     }
 }
@@ -461,14 +436,10 @@ impl ResourceType for AwsS3Bucket {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            out.push(match string(p, "bucket").or_else(|| string(p, "id")) {
-                Some(bucket) => self.read(&bucket, p).await?,
-                None => None,
-            });
-        }
-        Ok(out)
+        read_in_turn(prior, &["bucket", "id"], |bucket, p| async move {
+            self.read(&bucket, p).await
+        })
+        .await
     }
 
     /// Terraform's import ID: the bucket name.

@@ -36,7 +36,7 @@ use infra_core::{
 
 use crate::app_support::{blocks, known, non_empty, single, string, text, text_or_null};
 use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 /// The provider's canned ACLs: the SDK's enum plus `aws-exec-read` and `log-delivery-write`.
@@ -301,13 +301,10 @@ impl BucketConfig for Acl {
         owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_bucket_acl()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(
+            client,
+            get_bucket_acl(bucket).set_expected_bucket_owner(owner)
+        )?;
         Ok(Some(BTreeMap::from([
             // S3 reports grants, not the canned ACL: it stays as configured or imported.
             ("acl".to_string(), known(hint, "acl")),

@@ -15,8 +15,7 @@ use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
 use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, int, non_empty, number, string_list, strings, text};
-use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 const MAX_RULES: usize = 100;
@@ -125,18 +124,16 @@ impl BucketConfig for Cors {
             .iter()
             .map(rule)
             .collect::<Result<Vec<_>, _>>()?;
-        client
-            .put_bucket_cors()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .cors_configuration(built(
-                CorsConfiguration::builder()
-                    .set_cors_rules(Some(rules))
-                    .build(),
-            )?)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            put_bucket_cors(bucket)
+                .set_expected_bucket_owner(owner)
+                .cors_configuration(built(
+                    CorsConfiguration::builder()
+                        .set_cors_rules(Some(rules))
+                        .build(),
+                )?)
+        )?;
         Ok(())
     }
 
@@ -146,13 +143,10 @@ impl BucketConfig for Cors {
         owner: Option<String>,
         _hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_bucket_cors()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(
+            client,
+            get_bucket_cors(bucket).set_expected_bucket_owner(owner)
+        )?;
         Ok(Some(BTreeMap::from([(
             "cors_rule".to_string(),
             Value::List(output.cors_rules().iter().map(rule_value).collect()),
@@ -165,13 +159,10 @@ impl BucketConfig for Cors {
         owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        client
-            .delete_bucket_cors()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            delete_bucket_cors(bucket).set_expected_bucket_owner(owner)
+        )?;
         Ok(())
     }
 }

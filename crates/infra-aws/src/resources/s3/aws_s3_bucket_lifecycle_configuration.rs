@@ -24,8 +24,7 @@ use aws_smithy_types::DateTime;
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, boolean, int, known, non_empty, number, single, string, text};
-use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 const STORAGE_CLASSES: &[&str] = &[
@@ -510,22 +509,20 @@ impl BucketConfig for Lifecycle {
             .iter()
             .map(rule)
             .collect::<Result<Vec<_>, _>>()?;
-        client
-            .put_bucket_lifecycle_configuration()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .set_transition_default_minimum_object_size(
-                non_empty(planned, "transition_default_minimum_object_size")
-                    .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str())),
-            )
-            .lifecycle_configuration(built(
-                BucketLifecycleConfiguration::builder()
-                    .set_rules(Some(rules))
-                    .build(),
-            )?)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            put_bucket_lifecycle_configuration(bucket)
+                .set_expected_bucket_owner(owner)
+                .set_transition_default_minimum_object_size(
+                    non_empty(planned, "transition_default_minimum_object_size")
+                        .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str())),
+                )
+                .lifecycle_configuration(built(
+                    BucketLifecycleConfiguration::builder()
+                        .set_rules(Some(rules))
+                        .build(),
+                )?)
+        )?;
         Ok(())
     }
 
@@ -535,13 +532,10 @@ impl BucketConfig for Lifecycle {
         owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_bucket_lifecycle_configuration()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(
+            client,
+            get_bucket_lifecycle_configuration(bucket).set_expected_bucket_owner(owner)
+        )?;
         let hints = blocks(hint, "rule");
         let rules = output
             .rules()
@@ -570,13 +564,10 @@ impl BucketConfig for Lifecycle {
         owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        client
-            .delete_bucket_lifecycle()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            delete_bucket_lifecycle(bucket).set_expected_bucket_owner(owner)
+        )?;
         Ok(())
     }
 }

@@ -28,8 +28,7 @@ use aws_sdk_s3::types::{
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, known, non_empty, single, string, text, text_or_null};
-use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 const GRANTEE_TYPES: &[&str] = &["CanonicalUser", "AmazonCustomerByEmail", "Group"];
@@ -253,18 +252,16 @@ impl BucketConfig for Logging {
         owner: Option<String>,
         planned: &Value,
     ) -> Result<(), ProviderError> {
-        client
-            .put_bucket_logging()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .bucket_logging_status(
-                BucketLoggingStatus::builder()
-                    .logging_enabled(logging_enabled(planned)?)
-                    .build(),
-            )
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            put_bucket_logging(bucket)
+                .set_expected_bucket_owner(owner)
+                .bucket_logging_status(
+                    BucketLoggingStatus::builder()
+                        .logging_enabled(logging_enabled(planned)?)
+                        .build(),
+                )
+        )?;
         Ok(())
     }
 
@@ -274,13 +271,10 @@ impl BucketConfig for Logging {
         owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_bucket_logging()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(
+            client,
+            get_bucket_logging(bucket).set_expected_bucket_owner(owner)
+        )?;
         // Logging off: the resource is gone, as in the provider.
         Ok(output
             .logging_enabled()
@@ -293,14 +287,12 @@ impl BucketConfig for Logging {
         owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        client
-            .put_bucket_logging()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .bucket_logging_status(BucketLoggingStatus::builder().build())
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            put_bucket_logging(bucket)
+                .set_expected_bucket_owner(owner)
+                .bucket_logging_status(BucketLoggingStatus::builder().build())
+        )?;
         Ok(())
     }
 }

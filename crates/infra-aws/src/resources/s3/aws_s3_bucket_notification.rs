@@ -28,8 +28,7 @@ use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, boolean, non_empty, string, string_list, strings, text};
 use crate::ec2_support::unique_name;
-use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 pub struct Notification;
@@ -244,13 +243,11 @@ impl BucketConfig for Notification {
         _owner: Option<String>,
         planned: &Value,
     ) -> Result<(), ProviderError> {
-        client
-            .put_bucket_notification_configuration()
-            .bucket(bucket)
-            .notification_configuration(configuration(planned)?)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            put_bucket_notification_configuration(bucket)
+                .notification_configuration(configuration(planned)?)
+        )?;
         Ok(())
     }
 
@@ -260,12 +257,7 @@ impl BucketConfig for Notification {
         _owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_bucket_notification_configuration()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(client, get_bucket_notification_configuration(bucket))?;
         // moto never reports EventBridge: keep the configured value when S3 says nothing.
         let eventbridge = output.event_bridge_configuration().is_some()
             || boolean(hint, "eventbridge").unwrap_or(false);
@@ -285,13 +277,11 @@ impl BucketConfig for Notification {
         _owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        client
-            .put_bucket_notification_configuration()
-            .bucket(bucket)
-            .notification_configuration(NotificationConfiguration::builder().build())
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            put_bucket_notification_configuration(bucket)
+                .notification_configuration(NotificationConfiguration::builder().build())
+        )?;
         Ok(())
     }
 }

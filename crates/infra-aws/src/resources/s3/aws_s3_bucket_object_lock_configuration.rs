@@ -18,8 +18,7 @@ use aws_sdk_s3::types::{
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{int, known, number, single, string};
-use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 pub struct ObjectLock;
@@ -65,15 +64,13 @@ async fn put(
     planned: &Value,
     without_rule: bool,
 ) -> Result<(), ProviderError> {
-    client
-        .put_object_lock_configuration()
-        .bucket(bucket)
-        .set_expected_bucket_owner(owner)
-        .set_token(string(planned, "token").filter(|t| !t.is_empty()))
-        .object_lock_configuration(configuration(planned, without_rule))
-        .send()
-        .await
-        .map_err(aws_error)?;
+    bucket_call!(
+        client,
+        put_object_lock_configuration(bucket)
+            .set_expected_bucket_owner(owner)
+            .set_token(string(planned, "token").filter(|t| !t.is_empty()))
+            .object_lock_configuration(configuration(planned, without_rule))
+    )?;
     Ok(())
 }
 
@@ -124,13 +121,10 @@ impl BucketConfig for ObjectLock {
         owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_object_lock_configuration()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(
+            client,
+            get_object_lock_configuration(bucket).set_expected_bucket_owner(owner)
+        )?;
         let Some(configuration) = output.object_lock_configuration() else {
             return Ok(None);
         };

@@ -12,8 +12,7 @@ use aws_sdk_s3::types::{ObjectOwnership, OwnershipControls, OwnershipControlsRul
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{single, string};
-use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 pub struct OwnershipControlsConfig;
@@ -57,18 +56,15 @@ impl BucketConfig for OwnershipControlsConfig {
             .object_ownership(ObjectOwnership::from(ownership.as_str()))
             .build()
             .map_err(|e| ProviderError::new(e.to_string()))?;
-        client
-            .put_bucket_ownership_controls()
-            .bucket(bucket)
-            .ownership_controls(
+        bucket_call!(
+            client,
+            put_bucket_ownership_controls(bucket).ownership_controls(
                 OwnershipControls::builder()
                     .rules(rule)
                     .build()
                     .map_err(|e| ProviderError::new(e.to_string()))?,
             )
-            .send()
-            .await
-            .map_err(aws_error)?;
+        )?;
         Ok(())
     }
 
@@ -78,12 +74,7 @@ impl BucketConfig for OwnershipControlsConfig {
         _owner: Option<String>,
         _hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_bucket_ownership_controls()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(client, get_bucket_ownership_controls(bucket))?;
         let Some(rule) = output.ownership_controls().and_then(|c| c.rules().first()) else {
             return Ok(None);
         };
@@ -102,12 +93,7 @@ impl BucketConfig for OwnershipControlsConfig {
         _owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        client
-            .delete_bucket_ownership_controls()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(client, delete_bucket_ownership_controls(bucket))?;
         Ok(())
     }
 }

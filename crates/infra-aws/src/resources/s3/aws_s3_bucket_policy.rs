@@ -9,9 +9,8 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{canonical_json, policy_value, string};
-use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::app_support::{canonical_json, invalid_json, policy_value, string};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 pub struct Policy;
@@ -31,13 +30,7 @@ impl BucketConfig for Policy {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        match config.get("policy").as_str() {
-            Some(policy) if serde_json::from_str::<serde_json::Value>(policy).is_err() => vec![(
-                "policy".to_string(),
-                "\"policy\" contains an invalid JSON".to_string(),
-            )],
-            _ => vec![],
-        }
+        invalid_json(config, "policy").into_iter().collect()
     }
 
     async fn put(
@@ -47,13 +40,10 @@ impl BucketConfig for Policy {
         planned: &Value,
     ) -> Result<(), ProviderError> {
         let policy = string(planned, "policy").unwrap_or_default();
-        client
-            .put_bucket_policy()
-            .bucket(bucket)
-            .policy(canonical_json(&policy))
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            put_bucket_policy(bucket).policy(canonical_json(&policy))
+        )?;
         Ok(())
     }
 
@@ -63,12 +53,7 @@ impl BucketConfig for Policy {
         _owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_bucket_policy()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(client, get_bucket_policy(bucket))?;
         match policy_value(output.policy(), hint.get("policy")) {
             Value::Null => Ok(None),
             policy => Ok(Some(BTreeMap::from([("policy".to_string(), policy)]))),
@@ -81,12 +66,7 @@ impl BucketConfig for Policy {
         _owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        client
-            .delete_bucket_policy()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(client, delete_bucket_policy(bucket))?;
         Ok(())
     }
 }

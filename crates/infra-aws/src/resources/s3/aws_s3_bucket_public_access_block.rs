@@ -13,8 +13,7 @@ use aws_sdk_s3::types::PublicAccessBlockConfiguration;
 use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::boolean;
-use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 const FLAGS: &[&str] = &[
@@ -51,10 +50,9 @@ impl BucketConfig for PublicAccessBlock {
         planned: &Value,
     ) -> Result<(), ProviderError> {
         let flag = |name: &str| boolean(planned, name).unwrap_or(false);
-        client
-            .put_public_access_block()
-            .bucket(bucket)
-            .public_access_block_configuration(
+        bucket_call!(
+            client,
+            put_public_access_block(bucket).public_access_block_configuration(
                 PublicAccessBlockConfiguration::builder()
                     .block_public_acls(flag("block_public_acls"))
                     .block_public_policy(flag("block_public_policy"))
@@ -62,9 +60,7 @@ impl BucketConfig for PublicAccessBlock {
                     .restrict_public_buckets(flag("restrict_public_buckets"))
                     .build(),
             )
-            .send()
-            .await
-            .map_err(aws_error)?;
+        )?;
         Ok(())
     }
 
@@ -74,12 +70,7 @@ impl BucketConfig for PublicAccessBlock {
         _owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_public_access_block()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(client, get_public_access_block(bucket))?;
         let Some(config) = output.public_access_block_configuration() else {
             return Ok(None);
         };
@@ -116,12 +107,7 @@ impl BucketConfig for PublicAccessBlock {
         if boolean(prior, "skip_destroy") == Some(true) {
             return Ok(());
         }
-        client
-            .delete_public_access_block()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(client, delete_public_access_block(bucket))?;
         Ok(())
     }
 }

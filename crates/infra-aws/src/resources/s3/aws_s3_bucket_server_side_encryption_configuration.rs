@@ -19,8 +19,7 @@ use aws_sdk_s3::types::{
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, boolean, non_empty, single, string, text};
-use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 pub struct Encryption;
@@ -93,18 +92,16 @@ impl BucketConfig for Encryption {
                     .build(),
             );
         }
-        client
-            .put_bucket_encryption()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .server_side_encryption_configuration(built(
-                ServerSideEncryptionConfiguration::builder()
-                    .set_rules(Some(rules))
-                    .build(),
-            )?)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            put_bucket_encryption(bucket)
+                .set_expected_bucket_owner(owner)
+                .server_side_encryption_configuration(built(
+                    ServerSideEncryptionConfiguration::builder()
+                        .set_rules(Some(rules))
+                        .build(),
+                )?)
+        )?;
         Ok(())
     }
 
@@ -114,13 +111,10 @@ impl BucketConfig for Encryption {
         owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_bucket_encryption()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(
+            client,
+            get_bucket_encryption(bucket).set_expected_bucket_owner(owner)
+        )?;
         let Some(config) = output.server_side_encryption_configuration() else {
             return Ok(None);
         };
@@ -173,13 +167,10 @@ impl BucketConfig for Encryption {
         owner: Option<String>,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        client
-            .delete_bucket_encryption()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            delete_bucket_encryption(bucket).set_expected_bucket_owner(owner)
+        )?;
         Ok(())
     }
 }

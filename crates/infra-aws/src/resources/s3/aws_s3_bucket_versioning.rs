@@ -15,8 +15,7 @@ use aws_sdk_s3::types::{BucketVersioningStatus, MfaDelete, VersioningConfigurati
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{known, single, string};
-use crate::error::aws_error;
-use crate::s3_support::{BucketConfig, BucketSubresource};
+use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
 pub struct Versioning;
@@ -66,22 +65,20 @@ impl BucketConfig for Versioning {
             // Only a bucket that was never versioned can be "Disabled": nothing to put.
             return Ok(());
         }
-        client
-            .put_bucket_versioning()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .set_mfa(string(planned, "mfa"))
-            .versioning_configuration(
-                VersioningConfiguration::builder()
-                    .status(BucketVersioningStatus::from(status.as_str()))
-                    .set_mfa_delete(
-                        string(&config, "mfa_delete").map(|m| MfaDelete::from(m.as_str())),
-                    )
-                    .build(),
-            )
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            put_bucket_versioning(bucket)
+                .set_expected_bucket_owner(owner)
+                .set_mfa(string(planned, "mfa"))
+                .versioning_configuration(
+                    VersioningConfiguration::builder()
+                        .status(BucketVersioningStatus::from(status.as_str()))
+                        .set_mfa_delete(
+                            string(&config, "mfa_delete").map(|m| MfaDelete::from(m.as_str())),
+                        )
+                        .build(),
+                )
+        )?;
         Ok(())
     }
 
@@ -91,13 +88,10 @@ impl BucketConfig for Versioning {
         owner: Option<String>,
         hint: &Value,
     ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = client
-            .get_bucket_versioning()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = bucket_call!(
+            client,
+            get_bucket_versioning(bucket).set_expected_bucket_owner(owner)
+        )?;
         let status = output
             .status()
             .map(|s| s.as_str().to_string())
@@ -131,18 +125,16 @@ impl BucketConfig for Versioning {
         if status.as_deref() == Some("Disabled") {
             return Ok(());
         }
-        client
-            .put_bucket_versioning()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner)
-            .versioning_configuration(
-                VersioningConfiguration::builder()
-                    .status(BucketVersioningStatus::Suspended)
-                    .build(),
-            )
-            .send()
-            .await
-            .map_err(aws_error)?;
+        bucket_call!(
+            client,
+            put_bucket_versioning(bucket)
+                .set_expected_bucket_owner(owner)
+                .versioning_configuration(
+                    VersioningConfiguration::builder()
+                        .status(BucketVersioningStatus::Suspended)
+                        .build(),
+                )
+        )?;
         Ok(())
     }
 }
