@@ -11,6 +11,16 @@ use std::time::{Duration, Instant};
 use infra_core::resource::visible_tags;
 use infra_core::{ProviderError, Value};
 
+/// A request sent, its error as a `ProviderError`: `sent!(client.get_group().group_name(name))`
+/// is `client.get_group().group_name(name).send().await.map_err(aws_error)`. (A macro, not a
+/// function: each SDK operation's builder is a type of its own, with no trait to name them by.)
+macro_rules! sent {
+    ($request:expr) => {
+        $request.send().await.map_err($crate::error::aws_error)
+    };
+}
+pub(crate) use sent;
+
 /// How often waits poll. The emulator is instant; real AWS changes state in seconds.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(1500);
 

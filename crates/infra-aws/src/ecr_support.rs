@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use aws_sdk_ecr::types::Tag;
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::send_tag_changes;
-use crate::error::aws_error;
+use crate::app_support::{send_tag_changes, sent};
 
 /// ECR's "not found" answers (repository, lifecycle policy, repository policy).
 pub fn is_gone(error: &ProviderError) -> bool {
@@ -39,12 +38,7 @@ pub async fn list_tags(
     client: &aws_sdk_ecr::Client,
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
-    let response = client
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .send()
-        .await
-        .map_err(aws_error)?;
+    let response = sent!(client.list_tags_for_resource().resource_arn(arn))?;
     Ok(response
         .tags()
         .iter()

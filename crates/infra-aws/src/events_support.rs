@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use aws_sdk_eventbridge::types::Tag;
 use infra_core::ProviderError;
 
-use crate::error::aws_error;
+use crate::app_support::sent;
 
 pub const DEFAULT_BUS: &str = "default";
 
@@ -95,12 +95,7 @@ pub async fn tags_of(
     client: &aws_sdk_eventbridge::Client,
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
-    let output = client
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .send()
-        .await
-        .map_err(aws_error)?;
+    let output = sent!(client.list_tags_for_resource().resource_arn(arn))?;
     Ok(output
         .tags()
         .iter()

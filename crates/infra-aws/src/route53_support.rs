@@ -7,9 +7,8 @@ use std::time::Duration;
 use aws_sdk_route53::types::{ChangeStatus, Tag, TagResourceType};
 use infra_core::{Operation, ProviderError, Value};
 
-use crate::app_support::wait_for;
+use crate::app_support::{sent, wait_for};
 use crate::ec2_support::{crc32, run_started};
-use crate::error::aws_error;
 use crate::Aws;
 
 /// A hosted zone ID without the `/hostedzone/` prefix Route 53 returns.
@@ -84,13 +83,10 @@ pub(crate) async fn resource_tags(
     let client = &aws.clients().await.route53;
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(10) {
-        let response = client
+        let response = sent!(client
             .list_tags_for_resources()
             .resource_type(kind.clone())
-            .set_resource_ids(Some(chunk.to_vec()))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_resource_ids(Some(chunk.to_vec())))?;
         for set in response.resource_tag_sets() {
             let Some(id) = set.resource_id() else {
                 continue;
@@ -127,12 +123,7 @@ pub(crate) async fn wait_insync(
     wait_for("the Route 53 change to be INSYNC", timeout, || {
         let change_id = change_id.clone();
         async move {
-            let response = client
-                .get_change()
-                .id(change_id)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            let response = sent!(client.get_change().id(change_id))?;
             Ok(response
                 .change_info()
                 .filter(|c| *c.status() == ChangeStatus::Insync)

@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use aws_sdk_sns::types::Tag;
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::{canonical_json, same_json, send_tag_changes, string};
-use crate::error::aws_error;
+use crate::app_support::{canonical_json, same_json, send_tag_changes, sent, string};
 
 /// How an attribute's string form maps to a `Value`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -81,13 +80,7 @@ pub async fn topic_attributes(
     client: &aws_sdk_sns::Client,
     arn: &str,
 ) -> Result<Option<HashMap<String, String>>, ProviderError> {
-    match client
-        .get_topic_attributes()
-        .topic_arn(arn)
-        .send()
-        .await
-        .map_err(aws_error)
-    {
+    match sent!(client.get_topic_attributes().topic_arn(arn)) {
         Ok(output) => Ok(Some(output.attributes().cloned().unwrap_or_default())),
         Err(error) if is_gone(&error) => Ok(None),
         Err(error) => Err(error),
@@ -99,13 +92,7 @@ pub async fn subscription_attributes(
     client: &aws_sdk_sns::Client,
     arn: &str,
 ) -> Result<Option<HashMap<String, String>>, ProviderError> {
-    match client
-        .get_subscription_attributes()
-        .subscription_arn(arn)
-        .send()
-        .await
-        .map_err(aws_error)
-    {
+    match sent!(client.get_subscription_attributes().subscription_arn(arn)) {
         Ok(output) => Ok(Some(output.attributes().cloned().unwrap_or_default())),
         Err(error) if is_gone(&error) => Ok(None),
         Err(error) => Err(error),
@@ -117,12 +104,7 @@ pub async fn topic_arns(client: &aws_sdk_sns::Client) -> Result<Vec<String>, Pro
     let mut arns = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let page = client
-            .list_topics()
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let page = sent!(client.list_topics().set_next_token(token.clone()))?;
         arns.extend(
             page.topics()
                 .iter()
@@ -140,12 +122,7 @@ pub async fn topic_tags(
     client: &aws_sdk_sns::Client,
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
-    let output = client
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .send()
-        .await
-        .map_err(aws_error)?;
+    let output = sent!(client.list_tags_for_resource().resource_arn(arn))?;
     Ok(output
         .tags()
         .iter()

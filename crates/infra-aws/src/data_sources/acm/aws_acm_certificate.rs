@@ -9,7 +9,7 @@ use std::sync::Arc;
 use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{boolean, is_missing, non_empty, strings, text};
+use crate::app_support::{boolean, is_missing, non_empty, sent, strings, text};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -102,12 +102,7 @@ impl DataSourceType for AwsAcmCertificateData {
         let (arn, detail, tags) = matched.pop().expect("one match at least");
         let status = detail.status().map(|s| s.as_str().to_string());
         let (certificate, chain) = if status.as_deref() == Some("ISSUED") {
-            let response = client
-                .get_certificate()
-                .certificate_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            let response = sent!(client.get_certificate().certificate_arn(&arn))?;
             (
                 response.certificate().map(str::to_string),
                 response.certificate_chain().map(str::to_string),

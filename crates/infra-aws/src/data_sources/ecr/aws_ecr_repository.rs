@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{string_list, text};
+use crate::app_support::{sent, string_list, text};
 use crate::ecr_support::list_tags;
 use crate::error::aws_error;
 use crate::Aws;
@@ -65,13 +65,10 @@ impl DataSourceType for AwsEcrRepository {
             .as_str()
             .ok_or_else(|| ProviderError::new("aws_ecr_repository: name is required"))?;
         let registry = config.get("registry_id").as_str().map(str::to_string);
-        let output = client
+        let output = sent!(client
             .describe_repositories()
             .repository_names(name)
-            .set_registry_id(registry.clone())
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_registry_id(registry.clone()))?;
         let repository = output
             .repositories()
             .first()

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use aws_sdk_iam::types::Policy;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{decoded_policy, number, string, text};
+use crate::app_support::{decoded_policy, number, sent, string, text};
 use crate::error::aws_error;
 use crate::iam_support::{found, tag_pairs};
 use crate::Aws;
@@ -119,15 +119,12 @@ impl DataSourceType for AwsIamPolicy {
                 format!("reading IAM policy ({arn}): not found"),
             )
         })?;
-        let document = client
+        let document = sent!(client
             .get_policy_version()
             .policy_arn(&arn)
-            .set_version_id(policy.default_version_id().map(str::to_string))
-            .send()
-            .await
-            .map_err(aws_error)?
-            .policy_version()
-            .and_then(|v| v.document().map(decoded_policy));
+            .set_version_id(policy.default_version_id().map(str::to_string)))?
+        .policy_version()
+        .and_then(|v| v.document().map(decoded_policy));
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             entries.insert("id".into(), Value::string(&arn));

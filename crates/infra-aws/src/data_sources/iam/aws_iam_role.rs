@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{decoded_policy, number, string, text};
-use crate::error::aws_error;
+use crate::app_support::{decoded_policy, number, sent, string, text};
 use crate::iam_support::{date, found, tag_pairs};
 use crate::Aws;
 
@@ -55,21 +54,14 @@ impl DataSourceType for AwsIamRole {
         let client = &self.aws.clients().await.iam;
         let name = string(config, "name")
             .ok_or_else(|| ProviderError::new("data.aws_iam_role needs a name"))?;
-        let role = found(
-            client
-                .get_role()
-                .role_name(&name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )?
-        .and_then(|r| r.role().cloned())
-        .ok_or_else(|| {
-            ProviderError::with_code(
-                "NoSuchEntity",
-                format!("reading IAM Role ({name}): not found"),
-            )
-        })?;
+        let role = found(sent!(client.get_role().role_name(&name)))?
+            .and_then(|r| r.role().cloned())
+            .ok_or_else(|| {
+                ProviderError::with_code(
+                    "NoSuchEntity",
+                    format!("reading IAM Role ({name}): not found"),
+                )
+            })?;
         let last_used = role
             .role_last_used()
             .filter(|u| u.last_used_date().is_some() || u.region().is_some())

@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::text;
-use crate::error::aws_error;
+use crate::app_support::{sent, text};
 use crate::resources::kms::aws_kms_alias::list_aliases;
 use crate::Aws;
 
@@ -48,12 +47,7 @@ impl DataSourceType for AwsKmsAlias {
             ProviderError::with_code("NotFoundException", format!("KMS Alias ({name}) not found"))
         })?;
         // AWS managed aliases carry no target key ID in ListAliases; DescribeKey resolves both.
-        let key = client
-            .describe_key()
-            .key_id(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let key = sent!(client.describe_key().key_id(name))?;
         let metadata = key.key_metadata();
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {

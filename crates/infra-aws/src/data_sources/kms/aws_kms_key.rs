@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{number, string_list, strings, text};
-use crate::error::aws_error;
+use crate::app_support::{number, sent, string_list, strings, text};
 use crate::Aws;
 
 pub struct AwsKmsKey {
@@ -86,13 +85,10 @@ impl DataSourceType for AwsKmsKey {
             .as_str()
             .ok_or_else(|| ProviderError::new("aws_kms_key: key_id is required"))?;
         let grants = strings(config, "grant_tokens");
-        let output = client
+        let output = sent!(client
             .describe_key()
             .key_id(key_id)
-            .set_grant_tokens((!grants.is_empty()).then_some(grants))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_grant_tokens((!grants.is_empty()).then_some(grants)))?;
         let key = output
             .key_metadata()
             .ok_or_else(|| ProviderError::new(format!("KMS key {key_id} not found")))?;

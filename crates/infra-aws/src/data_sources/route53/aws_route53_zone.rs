@@ -8,7 +8,7 @@ use aws_sdk_route53::operation::get_hosted_zone::GetHostedZoneOutput;
 use aws_sdk_route53::types::HostedZone;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{boolean, non_empty, string_list, text};
+use crate::app_support::{boolean, non_empty, sent, string_list, text};
 use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::route53_support::{clean_zone_id, normalize_dns_name, zone_tags};
@@ -138,12 +138,7 @@ impl AwsRoute53ZoneData {
         };
         let mut matched = Vec::new();
         for id in candidates {
-            let response = client
-                .get_hosted_zone()
-                .id(&id)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            let response = sent!(client.get_hosted_zone().id(&id))?;
             if let Some(vpc) = vpc_id {
                 if !response.vpcs().iter().any(|v| v.vpc_id() == Some(vpc)) {
                     continue;
@@ -213,14 +208,11 @@ async fn apex_name_servers(
                 .collect()
         })
         .unwrap_or_default();
-    let apex = client
+    let apex = sent!(client
         .list_resource_record_sets()
         .hosted_zone_id(&found.id)
         .start_record_name(format!("{name}."))
-        .max_items(10)
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .max_items(10))?;
     let mut primary = None;
     for record in apex.resource_record_sets() {
         if normalize_dns_name(record.name()) != name {

@@ -7,9 +7,8 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::text;
+use crate::app_support::{sent, text};
 use crate::clients::partition_of;
-use crate::error::aws_error;
 use crate::s3_support::{dns_suffix, hosted_zone_id, is_gone};
 use crate::Aws;
 
@@ -73,13 +72,7 @@ impl DataSourceType for AwsS3Bucket {
             .as_str()
             .ok_or_else(|| ProviderError::new("aws_s3_bucket: bucket is required"))?
             .to_string();
-        let head = match client
-            .head_bucket()
-            .bucket(&bucket)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let head = match sent!(client.head_bucket().bucket(&bucket)) {
             Ok(head) => head,
             Err(error) if is_gone(&error) => {
                 return Err(ProviderError::with_code(
@@ -94,13 +87,7 @@ impl DataSourceType for AwsS3Bucket {
             .filter(|r| !r.is_empty())
             .unwrap_or(clients.region.as_str())
             .to_string();
-        let website = match client
-            .get_bucket_website()
-            .bucket(&bucket)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let website = match sent!(client.get_bucket_website().bucket(&bucket)) {
             Ok(_) => true,
             Err(error) if error.code.as_deref() == Some("NoSuchWebsiteConfiguration") => false,
             Err(error) => return Err(error),

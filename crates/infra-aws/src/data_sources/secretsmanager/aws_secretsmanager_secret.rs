@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{canonical_json, text, text_or_null};
-use crate::error::aws_error;
+use crate::app_support::{canonical_json, sent, text, text_or_null};
 use crate::Aws;
 
 pub struct AwsSecretsmanagerSecret {
@@ -51,18 +50,8 @@ impl DataSourceType for AwsSecretsmanagerSecret {
                     "aws_secretsmanager_secret: exactly one of `arn` or `name` must be specified",
                 )),
             };
-        let secret = client
-            .describe_secret()
-            .secret_id(&id)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        let policy = client
-            .get_resource_policy()
-            .secret_id(&id)
-            .send()
-            .await
-            .map_err(aws_error)?
+        let secret = sent!(client.describe_secret().secret_id(&id))?;
+        let policy = sent!(client.get_resource_policy().secret_id(&id))?
             .resource_policy()
             .map(canonical_json);
         let tags = Value::Map(

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueOutput;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{sensitive, string_list, text};
-use crate::error::aws_error;
+use crate::app_support::{sensitive, sent, string_list, text};
 use crate::Aws;
 
 pub struct AwsSecretsmanagerSecretVersion {
@@ -53,14 +52,11 @@ pub(crate) async fn get_secret_value(
         (None, Some(stage)) => Some(stage.to_string()),
         (None, None) => Some("AWSCURRENT".to_string()),
     };
-    let output = client
+    let output = sent!(client
         .get_secret_value()
         .secret_id(secret_id)
         .set_version_id(version_id)
-        .set_version_stage(stage.clone())
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .set_version_stage(stage.clone()))?;
     Ok((secret_id.to_string(), stage, output))
 }
 

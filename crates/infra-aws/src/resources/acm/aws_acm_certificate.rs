@@ -38,7 +38,7 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, has_managed_tags, is_missing, non_empty, set_tags, single, string, string_list,
+    blocks, has_managed_tags, is_missing, non_empty, sent, set_tags, single, string, string_list,
     strings, tag_changes, text, vanished,
 };
 use crate::declared::read_in_turn;
@@ -201,7 +201,7 @@ impl AwsAcmCertificate {
         tags: Option<Vec<Tag>>,
     ) -> Result<String, ProviderError> {
         let client = &self.aws.clients().await.acm;
-        let response = client
+        let response = sent!(client
             .import_certificate()
             .set_certificate_arn(arn.map(str::to_string))
             .certificate(Blob::new(
@@ -211,10 +211,7 @@ impl AwsAcmCertificate {
                 string(planned, "private_key").unwrap_or_default(),
             ))
             .set_certificate_chain(non_empty(planned, "certificate_chain").map(Blob::new))
-            .set_tags(tags)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(tags))?;
         response
             .certificate_arn()
             .map(str::to_string)
@@ -548,7 +545,7 @@ impl ResourceType for AwsAcmCertificate {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let sans = strings(planned, "subject_alternative_names");
-            let response = client
+            let response = sent!(client
                 .request_certificate()
                 .set_domain_name(string(planned, "domain_name"))
                 .set_subject_alternative_names((!sans.is_empty()).then_some(sans))
@@ -566,10 +563,7 @@ impl ResourceType for AwsAcmCertificate {
                 )
                 .set_certificate_authority_arn(non_empty(planned, "certificate_authority_arn"))
                 .idempotency_token(client_token(operation, planned).replace('-', ""))
-                .set_tags(Some(tags))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_tags(Some(tags)))?;
             response
                 .certificate_arn()
                 .map(str::to_string)
@@ -594,13 +588,10 @@ impl ResourceType for AwsAcmCertificate {
             self.import(Some(&arn), planned, None).await?;
             // AWS keeps a certificate's tags across a re-import; moto drops them, so they are
             // set again (a no-op on AWS).
-            client
+            sent!(client
                 .add_tags_to_certificate()
                 .certificate_arn(&arn)
-                .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))?;
         }
         let prior_ct = single(prior, "options")
             .and_then(|o| string(o, "certificate_transparency_logging_preference"));
@@ -610,33 +601,23 @@ impl ResourceType for AwsAcmCertificate {
             && prior_ct != planned_ct
             && string(planned, "private_key").is_none()
         {
-            client
+            sent!(client
                 .update_certificate_options()
                 .certificate_arn(&arn)
                 .options(
                     CertificateOptions::builder()
-                        .set_certificate_transparency_logging_preference(
-                            planned_ct.map(|p| {
-                                CertificateTransparencyLoggingPreference::from(p.as_str())
-                            }),
-                        )
+                        .set_certificate_transparency_logging_preference(planned_ct.map(|p| {
+                            CertificateTransparencyLoggingPreference::from(p.as_str())
+                        }),)
                         .build(),
-                )
-                .send()
-                .await
-                .map_err(aws_error)?;
+                ))?;
         }
         if planned.get("pending_renewal").as_bool() == Some(true)
             || prior.get("pending_renewal").as_bool() == Some(true)
         {
             if let Some(detail) = self.describe(&arn).await? {
                 if pending_renewal(&detail, planned) {
-                    client
-                        .renew_certificate()
-                        .certificate_arn(&arn)
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                    sent!(client.renew_certificate().certificate_arn(&arn))?;
                 }
             }
         }
@@ -651,22 +632,16 @@ impl ResourceType for AwsAcmCertificate {
                         .map_err(|e| ProviderError::new(e.to_string()))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            client
+            sent!(client
                 .remove_tags_from_certificate()
                 .certificate_arn(&arn)
-                .set_tags(Some(keys))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_tags(Some(keys)))?;
         }
         if !to_set.is_empty() {
-            client
+            sent!(client
                 .add_tags_to_certificate()
                 .certificate_arn(&arn)
-                .set_tags(Some(sdk_tags(&to_set)?))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_tags(Some(sdk_tags(&to_set)?)))?;
         }
         self.read_one(&arn, planned).await
     }

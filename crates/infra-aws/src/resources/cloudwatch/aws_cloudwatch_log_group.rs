@@ -24,7 +24,8 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 
 use crate::app_support::{
     boolean, by_key, changed, copy_attributes, deleted_or_missing, has_managed_tags, int,
-    is_missing, keys_of, non_empty, number, send_tag_changes, set_tags, string, text, vanished,
+    is_missing, keys_of, non_empty, number, send_tag_changes, sent, set_tags, string, text,
+    vanished,
 };
 use crate::cloudwatch_support::tagging_tags;
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -242,7 +243,7 @@ impl ResourceType for AwsCloudwatchLogGroup {
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.logs;
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        client
+        sent!(client
             .create_log_group()
             .log_group_name(&name)
             .set_kms_key_id(non_empty(planned, "kms_key_id"))
@@ -252,18 +253,12 @@ impl ResourceType for AwsCloudwatchLogGroup {
             .set_deletion_protection_enabled(boolean(planned, "deletion_protection_enabled"))
             .set_tags(Some(
                 operation.tags_with_managed(planned).into_iter().collect(),
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         if let Some(days) = int(planned, "retention_in_days").filter(|d| *d > 0) {
-            client
+            sent!(client
                 .put_retention_policy()
                 .log_group_name(&name)
-                .retention_in_days(days)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .retention_in_days(days))?;
         }
         self.read_one(&name, planned).await
     }
@@ -280,54 +275,35 @@ impl ResourceType for AwsCloudwatchLogGroup {
         if changed(prior, planned, "retention_in_days") {
             match int(planned, "retention_in_days").filter(|d| *d > 0) {
                 Some(days) => {
-                    client
+                    sent!(client
                         .put_retention_policy()
                         .log_group_name(&name)
-                        .retention_in_days(days)
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                        .retention_in_days(days))?;
                 }
                 None => {
-                    client
-                        .delete_retention_policy()
-                        .log_group_name(&name)
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                    sent!(client.delete_retention_policy().log_group_name(&name))?;
                 }
             }
         }
         if changed(prior, planned, "kms_key_id") {
             match non_empty(planned, "kms_key_id") {
                 Some(key) => {
-                    client
+                    sent!(client
                         .associate_kms_key()
                         .log_group_name(&name)
-                        .kms_key_id(key)
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                        .kms_key_id(key))?;
                 }
                 None => {
-                    client
-                        .disassociate_kms_key()
-                        .log_group_name(&name)
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                    sent!(client.disassociate_kms_key().log_group_name(&name))?;
                 }
             }
         }
         if changed(prior, planned, "deletion_protection_enabled") {
             if let Some(enabled) = boolean(planned, "deletion_protection_enabled") {
-                client
+                sent!(client
                     .put_log_group_deletion_protection()
                     .log_group_identifier(&name)
-                    .deletion_protection_enabled(enabled)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .deletion_protection_enabled(enabled))?;
             }
         }
         let arn = string(prior, "arn").unwrap_or_default();

@@ -13,12 +13,11 @@ use aws_sdk_cloudwatchlogs::types::{MetricFilter, MetricTransformation, Standard
 use aws_sdk_cloudwatchlogs::Client as LogsClient;
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{boolean, non_empty, single, string, text};
+use crate::app_support::{boolean, non_empty, sent, single, string, text};
 use crate::cloudwatch_support::{
     common_prefix, imported_in_log_group, log_group_pages, two_part_id, InLogGroup, LogGroupMember,
     UNITS,
 };
-use crate::error::aws_error;
 
 pub type AwsCloudwatchLogMetricFilter = InLogGroup<MetricFilters>;
 
@@ -102,27 +101,21 @@ impl LogGroupMember for MetricFilters {
         let transformation = single(planned, "metric_transformation")
             .map(transformation_of)
             .transpose()?;
-        client
+        sent!(client
             .put_metric_filter()
             .log_group_name(group)
             .filter_name(name)
             .filter_pattern(string(planned, "pattern").unwrap_or_default().trim())
             .set_metric_transformations(transformation.map(|t| vec![t]))
-            .set_apply_on_transformed_logs(boolean(planned, "apply_on_transformed_logs"))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_apply_on_transformed_logs(boolean(planned, "apply_on_transformed_logs")))?;
         Ok(())
     }
 
     async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError> {
-        client
+        sent!(client
             .delete_metric_filter()
             .log_group_name(group)
-            .filter_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .filter_name(name))?;
         Ok(())
     }
 

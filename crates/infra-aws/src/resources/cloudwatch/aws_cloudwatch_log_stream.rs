@@ -10,11 +10,10 @@ use aws_sdk_cloudwatchlogs::types::LogStream;
 use aws_sdk_cloudwatchlogs::Client as LogsClient;
 use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
-use crate::app_support::text;
+use crate::app_support::{sent, text};
 use crate::cloudwatch_support::{
     common_prefix, imported_in_log_group, log_group_pages, two_part_id, InLogGroup, LogGroupMember,
 };
-use crate::error::aws_error;
 
 pub type AwsCloudwatchLogStream = InLogGroup<LogStreams>;
 
@@ -84,24 +83,18 @@ impl LogGroupMember for LogStreams {
         name: &str,
         _planned: &Value,
     ) -> Result<(), ProviderError> {
-        client
+        sent!(client
             .create_log_stream()
             .log_group_name(group)
-            .log_stream_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .log_stream_name(name))?;
         Ok(())
     }
 
     async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError> {
-        client
+        sent!(client
             .delete_log_stream()
             .log_group_name(group)
-            .log_stream_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .log_stream_name(name))?;
         Ok(())
     }
 

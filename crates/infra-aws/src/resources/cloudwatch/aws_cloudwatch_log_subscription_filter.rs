@@ -16,7 +16,7 @@ use aws_sdk_cloudwatchlogs::types::{Distribution, SubscriptionFilter};
 use aws_sdk_cloudwatchlogs::Client as LogsClient;
 use infra_core::{Attribute, Check, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{boolean, non_empty, string, string_list, strings, text};
+use crate::app_support::{boolean, non_empty, sent, string, string_list, strings, text};
 use crate::cloudwatch_support::{
     imported_in_log_group, log_group_pages, two_part_id, InLogGroup, LogGroupMember,
 };
@@ -117,13 +117,10 @@ impl LogGroupMember for SubscriptionFilters {
     }
 
     async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError> {
-        client
+        sent!(client
             .delete_subscription_filter()
             .log_group_name(group)
-            .filter_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .filter_name(name))?;
         Ok(())
     }
 

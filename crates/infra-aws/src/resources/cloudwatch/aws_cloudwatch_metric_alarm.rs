@@ -27,7 +27,7 @@ use infra_core::{
 
 use crate::app_support::{
     blocks, boolean, deleted_or_missing, has_managed_tags, int, is_missing, non_empty, number,
-    send_tag_changes, set_tags, single, string, string_list, strings, text, vanished,
+    send_tag_changes, sent, set_tags, single, string, string_list, strings, text, vanished,
 };
 use crate::cloudwatch_support::{tagging_tags, UNITS};
 use crate::error::aws_error;
@@ -196,7 +196,7 @@ impl AwsCloudwatchMetricAlarm {
     /// One PutMetricAlarm with the whole configuration (create, and every in-place change).
     async fn put(&self, planned: &Value, tags: Option<Vec<Tag>>) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.cloudwatch;
-        client
+        sent!(client
             .put_metric_alarm()
             .alarm_name(string(planned, "alarm_name").unwrap_or_default())
             .comparison_operator(ComparisonOperator::from(
@@ -231,10 +231,7 @@ impl AwsCloudwatchMetricAlarm {
                     .map(metric_query_of)
                     .collect(),
             ))
-            .set_tags(tags)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(tags))?;
         Ok(())
     }
 }

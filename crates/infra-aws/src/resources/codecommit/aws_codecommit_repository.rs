@@ -26,8 +26,8 @@ use aws_sdk_codecommit::types::RepositoryMetadata;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, changed, has_managed_tags, known, read_each, set_tags, string, tag_changes, text,
-    vanished,
+    arn_problem, changed, has_managed_tags, known, read_each, sent, set_tags, string, tag_changes,
+    text, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -68,12 +68,9 @@ impl AwsCodecommitRepository {
         let client = &self.aws.clients().await.codecommit;
         let mut repositories: Vec<RepositoryMetadata> = Vec::new();
         for chunk in names.chunks(NAMES_PER_CALL) {
-            let response = client
+            let response = sent!(client
                 .batch_get_repositories()
-                .set_repository_names(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_repository_names(Some(chunk.to_vec())))?;
             // A repository whose KMS key cannot be used comes back as an error, not as gone:
             // the refresh fails, as the provider's GetRepository does.
             for error in response.errors() {
@@ -119,28 +116,20 @@ impl AwsCodecommitRepository {
     /// (an empty repository has none to point at).
     async fn update_default_branch(&self, name: &str, branch: &str) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.codecommit;
-        let branches = client
-            .list_branches()
-            .repository_name(name)
-            .send()
-            .await
-            .map_err(aws_error)
+        let branches = sent!(client.list_branches().repository_name(name))
             .map_err(|e| e.context(&format!("listing CodeCommit Repository ({name}) branches")))?;
         if branches.branches().is_empty() {
             return Ok(());
         }
-        client
+        sent!(client
             .update_default_branch()
             .repository_name(name)
-            .default_branch_name(branch)
-            .send()
-            .await
-            .map_err(aws_error)
-            .map_err(|e| {
-                e.context(&format!(
-                    "updating CodeCommit Repository ({name}) default branch"
-                ))
-            })?;
+            .default_branch_name(branch))
+        .map_err(|e| {
+            e.context(&format!(
+                "updating CodeCommit Repository ({name}) default branch"
+            ))
+        })?;
         Ok(())
     }
 }
@@ -153,13 +142,10 @@ async fn list_tags(
     let mut tags = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let response = client
+        let response = sent!(client
             .list_tags_for_resource()
             .resource_arn(arn)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_next_token(token.take()))?;
         if let Some(page) = response.tags() {
             tags.extend(page.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
@@ -273,16 +259,13 @@ impl ResourceType for AwsCodecommitRepository {
         })?;
         let tags: HashMap<String, String> =
             operation.tags_with_managed(planned).into_iter().collect();
-        client
+        sent!(client
             .create_repository()
             .repository_name(&name)
             .set_repository_description(string(planned, "description").filter(|d| !d.is_empty()))
             .set_kms_key_id(string(planned, "kms_key_id").filter(|k| !k.is_empty()))
-            .set_tags(Some(tags))
-            .send()
-            .await
-            .map_err(aws_error)
-            .map_err(|e| e.context(&format!("creating CodeCommit Repository ({name})")))?;
+            .set_tags(Some(tags)))
+        .map_err(|e| e.context(&format!("creating CodeCommit Repository ({name})")))?;
         if let Some(branch) = string(planned, "default_branch").filter(|b| !b.is_empty()) {
             self.update_default_branch(&name, &branch).await?;
         }
@@ -303,16 +286,11 @@ impl ResourceType for AwsCodecommitRepository {
             })?;
         let name = string(planned, "repository_name").unwrap_or_else(|| old_name.clone());
         if name != old_name {
-            client
+            sent!(client
                 .update_repository_name()
                 .old_name(&old_name)
-                .new_name(&name)
-                .send()
-                .await
-                .map_err(aws_error)
-                .map_err(|e| {
-                    e.context(&format!("updating CodeCommit Repository ({old_name}) name"))
-                })?;
+                .new_name(&name))
+            .map_err(|e| e.context(&format!("updating CodeCommit Repository ({old_name}) name")))?;
         }
         if changed(prior, planned, "default_branch") {
             if let Some(branch) = string(planned, "default_branch").filter(|b| !b.is_empty()) {
@@ -320,33 +298,27 @@ impl ResourceType for AwsCodecommitRepository {
             }
         }
         if changed(prior, planned, "description") {
-            client
+            sent!(client
                 .update_repository_description()
                 .repository_name(&name)
-                .repository_description(string(planned, "description").unwrap_or_default())
-                .send()
-                .await
-                .map_err(aws_error)
-                .map_err(|e| {
-                    e.context(&format!(
-                        "updating CodeCommit Repository ({name}) description"
-                    ))
-                })?;
+                .repository_description(string(planned, "description").unwrap_or_default()))
+            .map_err(|e| {
+                e.context(&format!(
+                    "updating CodeCommit Repository ({name}) description"
+                ))
+            })?;
         }
         if changed(prior, planned, "kms_key_id") {
             if let Some(key) = string(planned, "kms_key_id").filter(|k| !k.is_empty()) {
-                client
+                sent!(client
                     .update_repository_encryption_key()
                     .repository_name(&name)
-                    .kms_key_id(key)
-                    .send()
-                    .await
-                    .map_err(aws_error)
-                    .map_err(|e| {
-                        e.context(&format!(
-                            "updating CodeCommit Repository ({name}) encryption key"
-                        ))
-                    })?;
+                    .kms_key_id(key))
+                .map_err(|e| {
+                    e.context(&format!(
+                        "updating CodeCommit Repository ({name}) encryption key"
+                    ))
+                })?;
             }
         }
         let (to_set, to_remove) = tag_changes(prior, planned);
@@ -357,22 +329,16 @@ impl ResourceType for AwsCodecommitRepository {
                 None => return Err(vanished("CodeCommit Repository", &name)),
             };
             if !to_remove.is_empty() {
-                client
+                sent!(client
                     .untag_resource()
                     .resource_arn(&arn)
-                    .set_tag_keys(Some(to_remove))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .set_tag_keys(Some(to_remove)))?;
             }
             if !to_set.is_empty() {
-                client
+                sent!(client
                     .tag_resource()
                     .resource_arn(&arn)
-                    .set_tags(Some(to_set.into_iter().collect()))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .set_tags(Some(to_set.into_iter().collect())))?;
             }
         }
         self.read_one(&name, planned).await

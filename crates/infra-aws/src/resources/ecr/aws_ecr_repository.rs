@@ -26,7 +26,7 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, by_key, changed, copy_attributes, has_managed_tags, keys_of, non_empty,
+    blocks, boolean, by_key, changed, copy_attributes, has_managed_tags, keys_of, non_empty, sent,
     set_tags, single, string, text, vanished,
 };
 use crate::ecr_support::{is_gone, list_tags, sdk_tags, update_tags};
@@ -152,7 +152,7 @@ impl AwsEcrRepository {
     async fn put_mutability(&self, name: &str, planned: &Value) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.ecr;
         let filters = exclusion_filters(planned)?;
-        client
+        sent!(client
             .put_image_tag_mutability()
             .repository_name(name)
             .set_registry_id(string(planned, "registry_id"))
@@ -161,10 +161,7 @@ impl AwsEcrRepository {
                     .unwrap_or_else(|| "MUTABLE".into())
                     .as_str(),
             ))
-            .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters)))?;
         Ok(())
     }
 }
@@ -380,7 +377,7 @@ impl ResourceType for AwsEcrRepository {
             let scan = single(planned, "image_scanning_configuration")
                 .and_then(|c| boolean(c, "scan_on_push"))
                 .unwrap_or(false);
-            client
+            sent!(client
                 .put_image_scanning_configuration()
                 .repository_name(&name)
                 .set_registry_id(string(prior, "registry_id"))
@@ -388,10 +385,7 @@ impl ResourceType for AwsEcrRepository {
                     ImageScanningConfiguration::builder()
                         .scan_on_push(scan)
                         .build(),
-                )
-                .send()
-                .await
-                .map_err(aws_error)?;
+                ))?;
         }
         if let Some(arn) = string(prior, "arn") {
             update_tags(client, &arn, prior, planned).await?;
@@ -404,14 +398,11 @@ impl ResourceType for AwsEcrRepository {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
-        match client
+        match sent!(client
             .delete_repository()
             .repository_name(&name)
             .set_registry_id(string(prior, "registry_id"))
-            .force(boolean(prior, "force_delete").unwrap_or(false))
-            .send()
-            .await
-            .map_err(aws_error)
+            .force(boolean(prior, "force_delete").unwrap_or(false)))
         {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),

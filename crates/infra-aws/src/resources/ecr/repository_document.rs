@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{canonical_json, invalid_json, policy_value, string, text, vanished};
+use crate::app_support::{
+    canonical_json, invalid_json, policy_value, sent, string, text, vanished,
+};
 use crate::ecr_support::is_gone;
 use crate::error::aws_error;
 use crate::Aws;
@@ -63,20 +65,14 @@ impl RepositoryDocument {
     async fn get(&self, repository: &str) -> Result<Option<(String, String)>, ProviderError> {
         let client = &self.aws.clients().await.ecr;
         let answer = match self.kind {
-            DocumentKind::Lifecycle => client
-                .get_lifecycle_policy()
-                .repository_name(repository)
-                .send()
-                .await
-                .map_err(aws_error)
-                .map(|r| (r.registry_id, r.lifecycle_policy_text)),
-            DocumentKind::Access => client
-                .get_repository_policy()
-                .repository_name(repository)
-                .send()
-                .await
-                .map_err(aws_error)
-                .map(|r| (r.registry_id, r.policy_text)),
+            DocumentKind::Lifecycle => {
+                sent!(client.get_lifecycle_policy().repository_name(repository))
+                    .map(|r| (r.registry_id, r.lifecycle_policy_text))
+            }
+            DocumentKind::Access => {
+                sent!(client.get_repository_policy().repository_name(repository))
+                    .map(|r| (r.registry_id, r.policy_text))
+            }
         };
         match answer {
             Ok((registry, policy)) => {

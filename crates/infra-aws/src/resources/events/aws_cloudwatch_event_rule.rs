@@ -20,7 +20,7 @@ use aws_sdk_eventbridge::types::RuleState;
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, canonical_json, has_managed_tags, known, non_empty, same_json, send_tag_changes,
+    boolean, canonical_json, has_managed_tags, known, non_empty, same_json, send_tag_changes, sent,
     set_tags, string, text, text_or_null, vanished,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -73,14 +73,7 @@ impl AwsCloudwatchEventRule {
 
     async fn find(&self, bus: &str, name: &str) -> Result<Option<Found>, ProviderError> {
         let client = &self.aws.clients().await.events;
-        let rule = match client
-            .describe_rule()
-            .name(name)
-            .event_bus_name(bus)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let rule = match sent!(client.describe_rule().name(name).event_bus_name(bus)) {
             Ok(rule) => rule,
             Err(error) if is_gone(&error) => return Ok(None),
             Err(error) => return Err(error),
@@ -403,14 +396,11 @@ impl ResourceType for AwsCloudwatchEventRule {
                 let mut names = Vec::new();
                 let mut token: Option<String> = None;
                 loop {
-                    let page = client
+                    let page = sent!(client
                         .list_rules()
                         .event_bus_name(&bus)
                         .name_prefix(&prefix)
-                        .set_next_token(token.clone())
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                        .set_next_token(token.clone()))?;
                     names.extend(
                         page.rules()
                             .iter()

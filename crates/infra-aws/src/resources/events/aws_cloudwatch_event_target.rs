@@ -28,11 +28,10 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, canonical_json, int, invalid_json, known, non_empty, number, same_json,
+    blocks, boolean, canonical_json, int, invalid_json, known, non_empty, number, same_json, sent,
     single, string, string_list, strings, text, text_or_null, vanished,
 };
 use crate::ec2_support::unique_name;
-use crate::error::aws_error;
 use crate::events_support::{
     bus_or_default, is_gone, parse_target_import_id, sdk_tags, target_id, DEFAULT_BUS,
 };
@@ -78,14 +77,11 @@ impl AwsCloudwatchEventTarget {
         let mut targets = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let page = match client
+            let page = match sent!(client
                 .list_targets_by_rule()
                 .rule(rule)
                 .event_bus_name(bus)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(aws_error)
+                .set_next_token(token.clone()))
             {
                 Ok(page) => page,
                 Err(error) if is_gone(&error) => return Ok(None),
@@ -118,14 +114,11 @@ impl AwsCloudwatchEventTarget {
         let bus = bus_or_default(string(planned, "event_bus_name"));
         let rule = string(planned, "rule")
             .ok_or_else(|| ProviderError::new("aws_cloudwatch_event_target needs a known rule"))?;
-        let output = client
+        let output = sent!(client
             .put_targets()
             .rule(&rule)
             .event_bus_name(&bus)
-            .targets(build_target(planned, id)?)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .targets(build_target(planned, id)?))?;
         if let Some(failed) = output.failed_entries().first() {
             return Err(ProviderError::with_code(
                 failed.error_code().unwrap_or("FailedEntry"),
@@ -926,15 +919,12 @@ impl ResourceType for AwsCloudwatchEventTarget {
         let Some((bus, rule, id)) = key_of(prior) else {
             return Ok(());
         };
-        match client
+        match sent!(client
             .remove_targets()
             .rule(&rule)
             .event_bus_name(&bus)
             .ids(&id)
-            .force(boolean(prior, "force_destroy").unwrap_or(false))
-            .send()
-            .await
-            .map_err(aws_error)
+            .force(boolean(prior, "force_destroy").unwrap_or(false)))
         {
             Ok(output) => match output.failed_entries().first() {
                 Some(failed) => Err(ProviderError::with_code(

@@ -31,7 +31,7 @@ use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 use aws_sdk_iam::types::{AccessKeyMetadata, StatusType};
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{is_missing, string};
+use crate::app_support::{is_missing, sent, string};
 use crate::error::aws_error;
 use crate::iam_support::{date, found, gone, propagated, read_each};
 use crate::{create_memo, Aws};
@@ -242,15 +242,10 @@ impl ResourceType for AwsIamAccessKey {
         let (Some(user), Some(id)) = (string(prior, "user"), string(prior, "id")) else {
             return Ok(());
         };
-        gone(
-            client
-                .delete_access_key()
-                .user_name(&user)
-                .access_key_id(&id)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        gone(sent!(client
+            .delete_access_key()
+            .user_name(&user)
+            .access_key_id(&id)))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

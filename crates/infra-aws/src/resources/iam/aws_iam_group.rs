@@ -13,7 +13,7 @@ use std::sync::Arc;
 use aws_sdk_iam::types::Group;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{changed, string};
+use crate::app_support::{changed, sent, string};
 use crate::error::aws_error;
 use crate::iam_support::{found, gone, name_problems, propagated};
 use crate::Aws;
@@ -36,16 +36,10 @@ impl AwsIamGroup {
 
     async fn get(&self, name: &str) -> Result<Option<Group>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        Ok(found(
-            client
-                .get_group()
-                .group_name(name)
-                .max_items(1)
-                .send()
-                .await
-                .map_err(aws_error),
-        )?
-        .and_then(|r| r.group().cloned()))
+        Ok(
+            found(sent!(client.get_group().group_name(name).max_items(1)))?
+                .and_then(|r| r.group().cloned()),
+        )
     }
 
     /// Groups by name: one GetGroup for one name, else one ListGroups walk.
@@ -110,13 +104,10 @@ impl ResourceType for AwsIamGroup {
         let client = &self.aws.clients().await.iam;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_iam_group needs a known name"))?;
-        client
+        sent!(client
             .create_group()
             .group_name(&name)
-            .set_path(string(planned, "path"))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_path(string(planned, "path")))?;
         self.read_written(&name).await
     }
 
@@ -131,7 +122,7 @@ impl ResourceType for AwsIamGroup {
             .ok_or_else(|| ProviderError::new("aws_iam_group has no name in state"))?;
         let name = string(planned, "name").unwrap_or_else(|| old_name.clone());
         if name != old_name || changed(prior, planned, "path") {
-            client
+            sent!(client
                 .update_group()
                 .group_name(&old_name)
                 .set_new_group_name((name != old_name).then(|| name.clone()))
@@ -139,10 +130,7 @@ impl ResourceType for AwsIamGroup {
                     changed(prior, planned, "path")
                         .then(|| string(planned, "path"))
                         .flatten(),
-                )
-                .send()
-                .await
-                .map_err(aws_error)?;
+                ))?;
         }
         self.read_written(&name).await
     }
@@ -152,14 +140,7 @@ impl ResourceType for AwsIamGroup {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
-        gone(
-            client
-                .delete_group()
-                .group_name(&name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        gone(sent!(client.delete_group().group_name(&name)))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

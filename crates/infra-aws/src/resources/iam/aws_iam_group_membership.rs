@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{is_missing, string, string_list, strings};
+use crate::app_support::{is_missing, sent, string, string_list, strings};
 use crate::error::aws_error;
 use crate::iam_support::{gone, read_each};
 use crate::Aws;
@@ -68,24 +68,13 @@ impl AwsIamGroupMembership {
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
         for user in current.difference(wanted) {
-            gone(
-                client
-                    .remove_user_from_group()
-                    .group_name(group)
-                    .user_name(user)
-                    .send()
-                    .await
-                    .map_err(aws_error),
-            )?;
+            gone(sent!(client
+                .remove_user_from_group()
+                .group_name(group)
+                .user_name(user)))?;
         }
         for user in wanted.difference(current) {
-            client
-                .add_user_to_group()
-                .group_name(group)
-                .user_name(user)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(client.add_user_to_group().group_name(group).user_name(user))?;
         }
         Ok(())
     }

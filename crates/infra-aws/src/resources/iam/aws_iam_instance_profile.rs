@@ -15,7 +15,7 @@ use std::sync::Arc;
 use aws_sdk_iam::types::InstanceProfile;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{has_managed_tags, non_empty, set_tags, string};
+use crate::app_support::{has_managed_tags, non_empty, sent, set_tags, string};
 use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
 use crate::iam_support::{
@@ -51,14 +51,9 @@ impl AwsIamInstanceProfile {
 
     async fn get(&self, name: &str) -> Result<Option<InstanceProfile>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        Ok(found(
-            client
-                .get_instance_profile()
-                .instance_profile_name(name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )?
+        Ok(found(sent!(client
+            .get_instance_profile()
+            .instance_profile_name(name)))?
         .and_then(|r| r.instance_profile().cloned()))
     }
 
@@ -76,15 +71,10 @@ impl AwsIamInstanceProfile {
 
     async fn remove_role(&self, profile: &str, role: &str) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
-        gone(
-            client
-                .remove_role_from_instance_profile()
-                .instance_profile_name(profile)
-                .role_name(role)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        gone(sent!(client
+            .remove_role_from_instance_profile()
+            .instance_profile_name(profile)
+            .role_name(role)))
     }
 
     async fn add_role(&self, profile: &str, role: &str) -> Result<(), ProviderError> {
@@ -204,14 +194,9 @@ impl ResourceType for AwsIamInstanceProfile {
         for role in profile.roles() {
             self.remove_role(&name, role.role_name()).await?;
         }
-        gone(
-            client
-                .delete_instance_profile()
-                .instance_profile_name(&name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        gone(sent!(client
+            .delete_instance_profile()
+            .instance_profile_name(&name)))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

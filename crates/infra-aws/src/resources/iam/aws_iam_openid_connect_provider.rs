@@ -14,8 +14,7 @@ use std::sync::Arc;
 use aws_sdk_iam::operation::get_open_id_connect_provider::GetOpenIdConnectProviderOutput;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{changed, has_managed_tags, set_tags, string, string_list, strings};
-use crate::error::aws_error;
+use crate::app_support::{changed, has_managed_tags, sent, set_tags, string, string_list, strings};
 use crate::iam_support::{
     found, gone, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk, update_tags,
 };
@@ -50,14 +49,9 @@ impl AwsIamOpenidConnectProvider {
         arn: &str,
     ) -> Result<Option<GetOpenIdConnectProviderOutput>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        found(
-            client
-                .get_open_id_connect_provider()
-                .open_id_connect_provider_arn(arn)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        found(sent!(client
+            .get_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)))
     }
 
     async fn read_one(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
@@ -143,15 +137,12 @@ impl ResourceType for AwsIamOpenidConnectProvider {
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let thumbprints = strings(planned, "thumbprint_list");
-        let response = client
+        let response = sent!(client
             .create_open_id_connect_provider()
             .set_url(string(planned, "url"))
             .set_client_id_list(Some(strings(planned, "client_id_list")))
             .set_thumbprint_list((!thumbprints.is_empty()).then_some(thumbprints))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
         let arn = response
             .open_id_connect_provider_arn()
             .ok_or_else(|| ProviderError::new("CreateOpenIDConnectProvider returned no ARN"))?
@@ -172,22 +163,16 @@ impl ResourceType for AwsIamOpenidConnectProvider {
         let before: BTreeSet<String> = strings(prior, "client_id_list").into_iter().collect();
         let after: BTreeSet<String> = strings(planned, "client_id_list").into_iter().collect();
         for id in after.difference(&before) {
-            client
+            sent!(client
                 .add_client_id_to_open_id_connect_provider()
                 .open_id_connect_provider_arn(&arn)
-                .client_id(id)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .client_id(id))?;
         }
         for id in before.difference(&after) {
-            client
+            sent!(client
                 .remove_client_id_from_open_id_connect_provider()
                 .open_id_connect_provider_arn(&arn)
-                .client_id(id)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .client_id(id))?;
         }
         // An empty list cannot be sent (IAM needs at least one thumbprint on update), as in
         // the provider: clearing the list keeps what IAM has.
@@ -195,13 +180,10 @@ impl ResourceType for AwsIamOpenidConnectProvider {
             && !strings(planned, "thumbprint_list").is_empty()
             && changed(prior, planned, "thumbprint_list")
         {
-            client
+            sent!(client
                 .update_open_id_connect_provider_thumbprint()
                 .open_id_connect_provider_arn(&arn)
-                .set_thumbprint_list(Some(strings(planned, "thumbprint_list")))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_thumbprint_list(Some(strings(planned, "thumbprint_list"))))?;
         }
         update_tags!(
             client,
@@ -220,14 +202,9 @@ impl ResourceType for AwsIamOpenidConnectProvider {
         let Some(arn) = string(prior, "arn") else {
             return Ok(());
         };
-        gone(
-            client
-                .delete_open_id_connect_provider()
-                .open_id_connect_provider_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        gone(sent!(client
+            .delete_open_id_connect_provider()
+            .open_id_connect_provider_arn(&arn)))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
@@ -251,11 +228,7 @@ impl ResourceType for AwsIamOpenidConnectProvider {
             return Ok(None);
         };
         let suffix = format!(":oidc-provider/{}", bare_url(&url));
-        let list = client
-            .list_open_id_connect_providers()
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let list = sent!(client.list_open_id_connect_providers())?;
         let Some(arn) = list
             .open_id_connect_provider_list()
             .iter()

@@ -23,7 +23,7 @@ use aws_sdk_iam::types::Policy;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    decoded_policy, has_managed_tags, is_missing, number, set_tags, string, text,
+    decoded_policy, has_managed_tags, is_missing, number, sent, set_tags, string, text,
 };
 use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
@@ -73,26 +73,15 @@ impl AwsIamPolicy {
     /// The policy and its default version's document; `None` when it does not exist.
     async fn get(&self, arn: &str) -> Result<Option<(Policy, String)>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let Some(policy) = found(
-            client
-                .get_policy()
-                .policy_arn(arn)
-                .send()
-                .await
-                .map_err(aws_error),
-        )?
-        .and_then(|r| r.policy().cloned()) else {
+        let Some(policy) =
+            found(sent!(client.get_policy().policy_arn(arn)))?.and_then(|r| r.policy().cloned())
+        else {
             return Ok(None);
         };
-        let version = found(
-            client
-                .get_policy_version()
-                .policy_arn(arn)
-                .version_id(policy.default_version_id().unwrap_or("v1"))
-                .send()
-                .await
-                .map_err(aws_error),
-        )?;
+        let version = found(sent!(client
+            .get_policy_version()
+            .policy_arn(arn)
+            .version_id(policy.default_version_id().unwrap_or("v1"))))?;
         let document = version
             .and_then(|v| {
                 v.policy_version()
@@ -126,45 +115,31 @@ impl AwsIamPolicy {
         delay: Duration,
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let versions = client
-            .list_policy_versions()
-            .policy_arn(arn)
-            .send()
-            .await
-            .map_err(aws_error)?
+        let versions = sent!(client.list_policy_versions().policy_arn(arn))?
             .versions()
             .to_vec();
         if versions.len() >= MAX_VERSIONS {
             if let Some(oldest) = oldest_non_default(&versions) {
-                client
+                sent!(client
                     .delete_policy_version()
                     .policy_arn(arn)
-                    .version_id(oldest)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .version_id(oldest))?;
             }
         }
-        let created = client
+        let created = sent!(client
             .create_policy_version()
             .policy_arn(arn)
             .policy_document(document)
-            .set_as_default(false)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_as_default(false))?;
         let version = created
             .policy_version()
             .and_then(|v| v.version_id())
             .ok_or_else(|| ProviderError::new("CreatePolicyVersion returned no version"))?;
         tokio::time::sleep(delay).await;
-        client
+        sent!(client
             .set_default_policy_version()
             .policy_arn(arn)
-            .version_id(version)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .version_id(version))?;
         Ok(())
     }
 }
@@ -264,16 +239,13 @@ impl ResourceType for AwsIamPolicy {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let response = client
+        let response = sent!(client
             .create_policy()
             .policy_name(new_name(operation, planned))
             .set_path(string(planned, "path"))
             .set_description(string(planned, "description"))
             .set_policy_document(string(planned, "policy"))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
         let arn = response
             .policy()
             .and_then(|p| p.arn())
@@ -319,36 +291,18 @@ impl ResourceType for AwsIamPolicy {
             return Ok(());
         };
         // DeletePolicy fails while non-default versions exist.
-        let versions = match client
-            .list_policy_versions()
-            .policy_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let versions = match sent!(client.list_policy_versions().policy_arn(&arn)) {
             Ok(response) => response.versions().to_vec(),
             Err(error) if is_missing(&error) => return Ok(()),
             Err(error) => return Err(error),
         };
         for version in versions.iter().filter(|v| !v.is_default_version()) {
-            gone(
-                client
-                    .delete_policy_version()
-                    .policy_arn(&arn)
-                    .set_version_id(version.version_id().map(str::to_string))
-                    .send()
-                    .await
-                    .map_err(aws_error),
-            )?;
-        }
-        gone(
-            client
-                .delete_policy()
+            gone(sent!(client
+                .delete_policy_version()
                 .policy_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+                .set_version_id(version.version_id().map(str::to_string))))?;
+        }
+        gone(sent!(client.delete_policy().policy_arn(&arn)))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

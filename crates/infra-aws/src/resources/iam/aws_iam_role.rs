@@ -25,8 +25,8 @@ use infra_core::{
 
 use crate::app_support::{
     blocks, boolean, canonical_json, changed, copy_attributes, decoded_policy, has_managed_tags,
-    int, is_missing, non_empty, number, same_json, set_tags, string, string_list, strings, text,
-    vanished,
+    int, is_missing, non_empty, number, same_json, sent, set_tags, string, string_list, strings,
+    text, vanished,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
@@ -85,13 +85,7 @@ impl AwsIamRole {
     /// One role by name (GetRole carries tags and the permissions boundary).
     async fn get(&self, name: &str) -> Result<Option<Role>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        match client
-            .get_role()
-            .role_name(name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.get_role().role_name(name)) {
             Ok(response) => Ok(response.role().cloned()),
             Err(error) if is_missing(&error) => Ok(None),
             Err(error) => Err(error),
@@ -204,26 +198,20 @@ impl AwsIamRole {
         let wanted = configured_inline(planned);
         let current = self.inline_policies(name).await?;
         for policy in current.keys().filter(|p| !wanted.contains_key(*p)) {
-            client
+            sent!(client
                 .delete_role_policy()
                 .role_name(name)
-                .policy_name(policy)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .policy_name(policy))?;
         }
         for (policy, document) in &wanted {
             if current.get(policy) == Some(&canonical_json(document)) {
                 continue;
             }
-            client
+            sent!(client
                 .put_role_policy()
                 .role_name(name)
                 .policy_name(policy)
-                .policy_document(document)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .policy_document(document))?;
         }
         Ok(())
     }
@@ -410,7 +398,7 @@ impl ResourceType for AwsIamRole {
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        client
+        sent!(client
             .create_role()
             .role_name(&name)
             .set_assume_role_policy_document(string(planned, "assume_role_policy"))
@@ -418,10 +406,7 @@ impl ResourceType for AwsIamRole {
             .set_path(string(planned, "path"))
             .set_max_session_duration(int(planned, "max_session_duration"))
             .set_permissions_boundary(non_empty(planned, "permissions_boundary"))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
         if manages_inline(planned) {
             self.sync_inline_policies(&name, planned).await?;
         }
@@ -443,43 +428,29 @@ impl ResourceType for AwsIamRole {
         let prior_policy = string(prior, "assume_role_policy").map(|p| canonical_json(&p));
         let planned_policy = string(planned, "assume_role_policy").map(|p| canonical_json(&p));
         if prior_policy != planned_policy {
-            client
+            sent!(client
                 .update_assume_role_policy()
                 .role_name(&name)
-                .set_policy_document(string(planned, "assume_role_policy"))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_policy_document(string(planned, "assume_role_policy")))?;
         }
         if changed(prior, planned, "description") || changed(prior, planned, "max_session_duration")
         {
-            client
+            sent!(client
                 .update_role()
                 .role_name(&name)
                 .description(string(planned, "description").unwrap_or_default())
-                .set_max_session_duration(int(planned, "max_session_duration"))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_max_session_duration(int(planned, "max_session_duration")))?;
         }
         if changed(prior, planned, "permissions_boundary") {
             match non_empty(planned, "permissions_boundary") {
                 Some(boundary) => {
-                    client
+                    sent!(client
                         .put_role_permissions_boundary()
                         .role_name(&name)
-                        .permissions_boundary(boundary)
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                        .permissions_boundary(boundary))?;
                 }
                 None => {
-                    client
-                        .delete_role_permissions_boundary()
-                        .role_name(&name)
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                    sent!(client.delete_role_permissions_boundary().role_name(&name))?;
                 }
             }
         }
@@ -488,13 +459,10 @@ impl ResourceType for AwsIamRole {
         } else if manages_inline(prior) && !manages_inline(planned) {
             // No longer managed here: the policies this role owned go.
             for policy in configured_inline(prior).keys() {
-                match client
+                match sent!(client
                     .delete_role_policy()
                     .role_name(&name)
-                    .policy_name(policy)
-                    .send()
-                    .await
-                    .map_err(aws_error)
+                    .policy_name(policy))
                 {
                     Ok(_) => {}
                     Err(error) if is_missing(&error) => {}
@@ -559,13 +527,10 @@ impl ResourceType for AwsIamRole {
             configured_inline(prior).into_keys().collect()
         };
         for policy in inline {
-            match client
+            match sent!(client
                 .delete_role_policy()
                 .role_name(&name)
-                .policy_name(&policy)
-                .send()
-                .await
-                .map_err(aws_error)
+                .policy_name(&policy))
             {
                 Ok(_) => {}
                 Err(error) if is_missing(&error) => {}
@@ -580,13 +545,7 @@ impl ResourceType for AwsIamRole {
         for arn in attached {
             Principal::Role.detach(client, &name, &arn).await?;
         }
-        match client
-            .delete_role()
-            .role_name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.delete_role().role_name(&name)) {
             Ok(_) => Ok(()),
             Err(error) if is_missing(&error) => Ok(()),
             Err(error) => Err(error),

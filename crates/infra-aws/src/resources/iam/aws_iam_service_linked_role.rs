@@ -15,7 +15,7 @@ use std::sync::Arc;
 use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{changed, has_managed_tags, set_tags, string, text, wait_for};
+use crate::app_support::{changed, has_managed_tags, sent, set_tags, string, text, wait_for};
 use crate::error::aws_error;
 use crate::iam_support::{
     date, found, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk, update_tags,
@@ -46,15 +46,7 @@ impl AwsIamServiceLinkedRole {
 
     async fn get(&self, name: &str) -> Result<Option<Role>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        Ok(found(
-            client
-                .get_role()
-                .role_name(name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )?
-        .and_then(|r| r.role().cloned()))
+        Ok(found(sent!(client.get_role().role_name(name)))?.and_then(|r| r.role().cloned()))
     }
 
     /// The names of the roles under the service's path with the configured suffix: the
@@ -193,13 +185,10 @@ impl ResourceType for AwsIamServiceLinkedRole {
         let role = response
             .role()
             .ok_or_else(|| ProviderError::new("CreateServiceLinkedRole returned no role"))?;
-        client
+        sent!(client
             .tag_role()
             .role_name(role.role_name())
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
         self.read_written(role.arn(), planned).await
     }
 
@@ -219,13 +208,10 @@ impl ResourceType for AwsIamServiceLinkedRole {
             }
         };
         if changed(prior, planned, "description") {
-            client
+            sent!(client
                 .update_role()
                 .role_name(&name)
-                .description(string(planned, "description").unwrap_or_default())
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .description(string(planned, "description").unwrap_or_default()))?;
         }
         update_tags!(
             client,
@@ -244,27 +230,18 @@ impl ResourceType for AwsIamServiceLinkedRole {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
-        let Some(task) = found(
-            client
-                .delete_service_linked_role()
-                .role_name(&name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )?
-        .map(|r| r.deletion_task_id().to_string()) else {
+        let Some(task) = found(sent!(client.delete_service_linked_role().role_name(&name)))?
+            .map(|r| r.deletion_task_id().to_string())
+        else {
             return Ok(());
         };
         wait_for(
             &format!("deletion of service-linked role {name}"),
             operation.timeouts.delete,
             || async {
-                let status = client
+                let status = sent!(client
                     .get_service_linked_role_deletion_status()
-                    .deletion_task_id(&task)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .deletion_task_id(&task))?;
                 match status.status() {
                     DeletionTaskStatusType::Succeeded => Ok(Some(())),
                     DeletionTaskStatusType::Failed => Err(ProviderError::with_code(

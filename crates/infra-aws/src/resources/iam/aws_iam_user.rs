@@ -19,7 +19,9 @@ use std::sync::Arc;
 use aws_sdk_iam::types::User;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{boolean, changed, has_managed_tags, non_empty, set_tags, string, text};
+use crate::app_support::{
+    boolean, changed, has_managed_tags, non_empty, sent, set_tags, string, text,
+};
 use crate::error::aws_error;
 use crate::iam_support::{
     arn_problem, found, gone, name_problems, owned_tags, propagated, read_each, tag_pairs,
@@ -49,15 +51,7 @@ impl AwsIamUser {
 
     async fn get(&self, name: &str) -> Result<Option<User>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        Ok(found(
-            client
-                .get_user()
-                .user_name(name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )?
-        .and_then(|r| r.user().cloned()))
+        Ok(found(sent!(client.get_user().user_name(name)))?.and_then(|r| r.user().cloned()))
     }
 
     async fn read_one(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
@@ -76,22 +70,12 @@ impl AwsIamUser {
     /// always does this, with or without `force_destroy`).
     async fn leave_groups(&self, name: &str) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let groups = client
-            .list_groups_for_user()
-            .user_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let groups = sent!(client.list_groups_for_user().user_name(name))?;
         for group in groups.groups() {
-            gone(
-                client
-                    .remove_user_from_group()
-                    .user_name(name)
-                    .group_name(group.group_name())
-                    .send()
-                    .await
-                    .map_err(aws_error),
-            )?;
+            gone(sent!(client
+                .remove_user_from_group()
+                .user_name(name)
+                .group_name(group.group_name())))?;
         }
         Ok(())
     }
@@ -99,90 +83,38 @@ impl AwsIamUser {
     /// Removes the credentials that keep IAM from deleting the user (`force_destroy`).
     async fn strip(&self, name: &str) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let keys = client
-            .list_access_keys()
-            .user_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let keys = sent!(client.list_access_keys().user_name(name))?;
         for key in keys.access_key_metadata() {
-            gone(
-                client
-                    .delete_access_key()
-                    .user_name(name)
-                    .set_access_key_id(key.access_key_id().map(str::to_string))
-                    .send()
-                    .await
-                    .map_err(aws_error),
-            )?;
-        }
-        gone(
-            client
-                .delete_login_profile()
+            gone(sent!(client
+                .delete_access_key()
                 .user_name(name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )?;
-        let ssh = client
-            .list_ssh_public_keys()
-            .user_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
+                .set_access_key_id(key.access_key_id().map(str::to_string))))?;
+        }
+        gone(sent!(client.delete_login_profile().user_name(name)))?;
+        let ssh = sent!(client.list_ssh_public_keys().user_name(name))?;
         for key in ssh.ssh_public_keys() {
-            gone(
-                client
-                    .delete_ssh_public_key()
-                    .user_name(name)
-                    .ssh_public_key_id(key.ssh_public_key_id())
-                    .send()
-                    .await
-                    .map_err(aws_error),
-            )?;
+            gone(sent!(client
+                .delete_ssh_public_key()
+                .user_name(name)
+                .ssh_public_key_id(key.ssh_public_key_id())))?;
         }
-        let certificates = client
-            .list_signing_certificates()
-            .user_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let certificates = sent!(client.list_signing_certificates().user_name(name))?;
         for certificate in certificates.certificates() {
-            gone(
-                client
-                    .delete_signing_certificate()
-                    .user_name(name)
-                    .certificate_id(certificate.certificate_id())
-                    .send()
-                    .await
-                    .map_err(aws_error),
-            )?;
+            gone(sent!(client
+                .delete_signing_certificate()
+                .user_name(name)
+                .certificate_id(certificate.certificate_id())))?;
         }
-        let devices = client
-            .list_mfa_devices()
-            .user_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let devices = sent!(client.list_mfa_devices().user_name(name))?;
         for device in devices.mfa_devices() {
-            gone(
-                client
-                    .deactivate_mfa_device()
-                    .user_name(name)
-                    .serial_number(device.serial_number())
-                    .send()
-                    .await
-                    .map_err(aws_error),
-            )?;
+            gone(sent!(client
+                .deactivate_mfa_device()
+                .user_name(name)
+                .serial_number(device.serial_number())))?;
             if device.serial_number().starts_with("arn:") {
-                gone(
-                    client
-                        .delete_virtual_mfa_device()
-                        .serial_number(device.serial_number())
-                        .send()
-                        .await
-                        .map_err(aws_error),
-                )?;
+                gone(sent!(client
+                    .delete_virtual_mfa_device()
+                    .serial_number(device.serial_number())))?;
             }
         }
         // moto does not implement service-specific credentials; a failure to list them is
@@ -262,15 +194,12 @@ impl ResourceType for AwsIamUser {
         let client = &self.aws.clients().await.iam;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_iam_user needs a known name"))?;
-        client
+        sent!(client
             .create_user()
             .user_name(&name)
             .set_path(string(planned, "path"))
             .set_permissions_boundary(non_empty(planned, "permissions_boundary"))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
         self.read_written(&name, planned).await
     }
 
@@ -285,7 +214,7 @@ impl ResourceType for AwsIamUser {
             .ok_or_else(|| ProviderError::new("aws_iam_user has no name in state"))?;
         let name = string(planned, "name").unwrap_or_else(|| old_name.clone());
         if name != old_name || changed(prior, planned, "path") {
-            client
+            sent!(client
                 .update_user()
                 .user_name(&old_name)
                 .set_new_user_name((name != old_name).then(|| name.clone()))
@@ -293,30 +222,19 @@ impl ResourceType for AwsIamUser {
                     changed(prior, planned, "path")
                         .then(|| string(planned, "path"))
                         .flatten(),
-                )
-                .send()
-                .await
-                .map_err(aws_error)?;
+                ))?;
         }
         if changed(prior, planned, "permissions_boundary") {
             match non_empty(planned, "permissions_boundary") {
                 Some(boundary) => {
-                    client
+                    sent!(client
                         .put_user_permissions_boundary()
                         .user_name(&name)
-                        .permissions_boundary(boundary)
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                        .permissions_boundary(boundary))?;
                 }
-                None => gone(
-                    client
-                        .delete_user_permissions_boundary()
-                        .user_name(&name)
-                        .send()
-                        .await
-                        .map_err(aws_error),
-                )?,
+                None => gone(sent!(client
+                    .delete_user_permissions_boundary()
+                    .user_name(&name)))?,
             }
         }
         update_tags!(
@@ -343,14 +261,7 @@ impl ResourceType for AwsIamUser {
         if boolean(prior, "force_destroy").unwrap_or(false) {
             self.strip(&name).await?;
         }
-        gone(
-            client
-                .delete_user()
-                .user_name(&name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        gone(sent!(client.delete_user().user_name(&name)))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

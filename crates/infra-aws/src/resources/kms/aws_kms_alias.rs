@@ -14,7 +14,7 @@ use std::sync::Arc;
 use aws_sdk_kms::types::AliasListEntry;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{changed, known, string, text, vanished};
+use crate::app_support::{changed, known, sent, string, text, vanished};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
 use crate::resources::kms::aws_kms_key::is_gone;
@@ -138,13 +138,10 @@ impl ResourceType for AwsKmsAlias {
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.kms;
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "alias/");
-        client
+        sent!(client
             .create_alias()
             .alias_name(&name)
-            .target_key_id(string(planned, "target_key_id").unwrap_or_default())
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .target_key_id(string(planned, "target_key_id").unwrap_or_default()))?;
         self.read_one(&name, planned).await
     }
 
@@ -158,13 +155,10 @@ impl ResourceType for AwsKmsAlias {
         let name = string(prior, "name")
             .ok_or_else(|| ProviderError::new("aws_kms_alias has no name in state"))?;
         if changed(prior, planned, "target_key_id") {
-            client
+            sent!(client
                 .update_alias()
                 .alias_name(&name)
-                .target_key_id(string(planned, "target_key_id").unwrap_or_default())
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .target_key_id(string(planned, "target_key_id").unwrap_or_default()))?;
         }
         self.read_one(&name, planned).await
     }
@@ -174,13 +168,7 @@ impl ResourceType for AwsKmsAlias {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
-        match client
-            .delete_alias()
-            .alias_name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.delete_alias().alias_name(&name)) {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),
             Err(error) => Err(error),

@@ -25,7 +25,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 
 use crate::app_support::{
     boolean, canonical_json, changed, copy_attributes, int, invalid_json, known, non_empty, number,
-    policy_value, send_tag_changes, set_tags, string, text, text_or_null, vanished, wait_for,
+    policy_value, send_tag_changes, sent, set_tags, string, text, text_or_null, vanished, wait_for,
 };
 use crate::declared::read_in_turn;
 use crate::error::aws_error;
@@ -80,13 +80,7 @@ pub(crate) async fn find_key(
     client: &aws_sdk_kms::Client,
     key_id: &str,
 ) -> Result<Option<KeyInfo>, ProviderError> {
-    let metadata = match client
-        .describe_key()
-        .key_id(key_id)
-        .send()
-        .await
-        .map_err(aws_error)
-    {
+    let metadata = match sent!(client.describe_key().key_id(key_id)) {
         Ok(response) => match response.key_metadata() {
             Some(metadata) => metadata.clone(),
             None => return Ok(None),
@@ -101,23 +95,12 @@ pub(crate) async fn find_key(
         return Ok(None);
     }
     let id = metadata.key_id().to_string();
-    let policy = client
-        .get_key_policy()
-        .key_id(&id)
-        .policy_name("default")
-        .send()
-        .await
-        .map_err(aws_error)?
+    let policy = sent!(client.get_key_policy().key_id(&id).policy_name("default"))?
         .policy()
         .map(str::to_string);
     let rotation = if metadata.origin() == Some(&OriginType::AwsKms) || metadata.origin().is_none()
     {
-        let status = client
-            .get_key_rotation_status()
-            .key_id(&id)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let status = sent!(client.get_key_rotation_status().key_id(&id))?;
         Some((
             status.key_rotation_enabled(),
             status.rotation_period_in_days(),
@@ -232,12 +215,7 @@ impl AwsKmsKey {
                 .await
                 .map_err(aws_error)?;
         } else {
-            client
-                .disable_key_rotation()
-                .key_id(key_id)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(client.disable_key_rotation().key_id(key_id))?;
         }
         Ok(())
     }
@@ -245,19 +223,9 @@ impl AwsKmsKey {
     async fn set_enabled(&self, key_id: &str, enabled: bool) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.kms;
         if enabled {
-            client
-                .enable_key()
-                .key_id(key_id)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(client.enable_key().key_id(key_id))?;
         } else {
-            client
-                .disable_key()
-                .key_id(key_id)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(client.disable_key().key_id(key_id))?;
         }
         Ok(())
     }
@@ -468,17 +436,14 @@ impl ResourceType for AwsKmsKey {
         }
         if changed(prior, planned, "policy") {
             if let Some(policy) = non_empty(planned, "policy") {
-                client
+                sent!(client
                     .put_key_policy()
                     .key_id(&key_id)
                     .policy_name("default")
                     .policy(canonical_json(&policy))
                     .bypass_policy_lockout_safety_check(
                         boolean(planned, "bypass_policy_lockout_safety_check").unwrap_or(false),
-                    )
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    ))?;
             }
         }
         send_tag_changes!(

@@ -93,8 +93,8 @@ use infra_core::{
 
 use crate::app_support::{
     blocks, boolean, changed, has_managed_tags, int, is_missing, known, non_empty, number,
-    read_each, retry_while, set_tags, single, string, string_list, strings, tag_changes, text,
-    text_or_null, vanished, wait_for,
+    read_each, retry_while, sent, set_tags, single, string, string_list, strings, tag_changes,
+    text, text_or_null, vanished, wait_for,
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
@@ -231,13 +231,7 @@ impl AwsLambdaFunction {
     async fn read(&self, name: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
         let clients = self.aws.clients().await;
         let client = &clients.lambda;
-        let function = match client
-            .get_function()
-            .function_name(name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let function = match sent!(client.get_function().function_name(name)) {
             Ok(output) => output,
             Err(error) if is_missing(&error) => return Ok(None),
             Err(error) => return Err(error.context(&format!("reading Lambda Function ({name})"))),
@@ -250,13 +244,7 @@ impl AwsLambdaFunction {
         // unset one from an answer that left it out.
         let reserved = match function.concurrency() {
             Some(concurrency) => concurrency.reserved_concurrent_executions(),
-            None => match client
-                .get_function_concurrency()
-                .function_name(name)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
+            None => match sent!(client.get_function_concurrency().function_name(name)) {
                 Ok(output) => output.reserved_concurrent_executions(),
                 Err(error) if is_missing(&error) => return Ok(None),
                 Err(error) => {
@@ -915,13 +903,7 @@ async fn stop_durable_executions(
                 &format!("durable execution ({arn}) to stop"),
                 timeout,
                 move || async move {
-                    match client
-                        .get_durable_execution()
-                        .durable_execution_arn(arn)
-                        .send()
-                        .await
-                        .map_err(aws_error)
-                    {
+                    match sent!(client.get_durable_execution().durable_execution_arn(arn)) {
                         Ok(execution) => {
                             let running = matches!(execution.status(), ExecutionStatus::Running);
                             Ok((!running).then_some(()))
@@ -2184,14 +2166,11 @@ impl ResourceType for AwsLambdaFunction {
                 .map_err(|error| error.context(&format!("untagging Lambda Function ({name})")))?;
         }
         if !to_set.is_empty() {
-            client
+            sent!(client
                 .tag_resource()
                 .resource(&arn)
-                .set_tags(Some(to_set.into_iter().collect()))
-                .send()
-                .await
-                .map_err(aws_error)
-                .map_err(|error| error.context(&format!("tagging Lambda Function ({name})")))?;
+                .set_tags(Some(to_set.into_iter().collect())))
+            .map_err(|error| error.context(&format!("tagging Lambda Function ({name})")))?;
         }
 
         if changed(prior, planned, "code_signing_config_arn") {
@@ -2329,13 +2308,7 @@ impl ResourceType for AwsLambdaFunction {
             return Ok(None);
         };
         let client = &self.aws.clients().await.lambda;
-        let function = match client
-            .get_function()
-            .function_name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let function = match sent!(client.get_function().function_name(&name)) {
             Ok(output) => output,
             Err(error) if is_missing(&error) => return Ok(None),
             Err(error) => return Err(error),

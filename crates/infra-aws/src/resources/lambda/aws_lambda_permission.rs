@@ -39,7 +39,7 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    boolean, is_missing, known, non_empty, read_each, retry_while, string, text, wait_for,
+    boolean, is_missing, known, non_empty, read_each, retry_while, sent, string, text, wait_for,
 };
 use crate::clients::partition_of;
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -117,13 +117,10 @@ impl AwsLambdaPermission {
         qualifier: Option<&str>,
     ) -> Result<Option<Vec<Statement>>, ProviderError> {
         let client = &self.aws.clients().await.lambda;
-        let answer = client
+        let answer = sent!(client
             .get_policy()
             .function_name(function)
-            .set_qualifier(qualifier.map(str::to_string))
-            .send()
-            .await
-            .map_err(aws_error);
+            .set_qualifier(qualifier.map(str::to_string)));
         match answer {
             Ok(output) => Ok(Some(parse_policy(output.policy().unwrap_or_default())?)),
             Err(error) if is_missing(&error) => Ok(None),

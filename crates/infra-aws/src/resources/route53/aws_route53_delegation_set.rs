@@ -24,7 +24,7 @@ use std::sync::Arc;
 use aws_sdk_route53::types::DelegationSet;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{known, non_empty, string, string_list, text, vanished};
+use crate::app_support::{known, non_empty, sent, string, string_list, text, vanished};
 use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::route53_support::{caller_reference, creation_marker};
@@ -151,12 +151,9 @@ impl AwsRoute53DelegationSet {
         let mut sets = BTreeMap::new();
         let mut marker: Option<String> = None;
         loop {
-            let page = client
+            let page = sent!(client
                 .list_reusable_delegation_sets()
-                .set_marker(marker.take())
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_marker(marker.take()))?;
             for set in page.delegation_sets() {
                 if let Some(id) = set.id() {
                     sets.insert(clean_delegation_set_id(id), set.clone());
@@ -199,12 +196,9 @@ impl ResourceType for AwsRoute53DelegationSet {
         let client = &self.aws.clients().await.route53;
         let reference_name = non_empty(planned, "reference_name");
         let reference = caller_reference(operation, reference_name.as_deref());
-        let response = client
+        let response = sent!(client
             .create_reusable_delegation_set()
-            .caller_reference(reference)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .caller_reference(reference))?;
         let set = response
             .delegation_set()
             .ok_or_else(|| ProviderError::new("CreateReusableDelegationSet returned no set"))?;

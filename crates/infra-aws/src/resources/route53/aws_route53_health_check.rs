@@ -44,8 +44,8 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 
 use super::aws_route53_delegation_set::{reference_name_of, reference_name_value};
 use crate::app_support::{
-    boolean, int, known, non_empty, number, read_each, set_tags, string, string_list, strings,
-    tag_changes, text, text_or_null, vanished,
+    boolean, int, known, non_empty, number, read_each, sent, set_tags, string, string_list,
+    strings, tag_changes, text, text_or_null, vanished,
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
@@ -469,12 +469,7 @@ impl AwsRoute53HealthCheck {
         let mut checks = Vec::new();
         let mut marker: Option<String> = None;
         loop {
-            let page = client
-                .list_health_checks()
-                .set_marker(marker.take())
-                .send()
-                .await
-                .map_err(aws_error)?;
+            let page = sent!(client.list_health_checks().set_marker(marker.take()))?;
             checks.extend(page.health_checks().iter().cloned());
             match page.next_marker() {
                 Some(next) if page.is_truncated() => marker = Some(next.to_string()),
@@ -646,13 +641,10 @@ impl ResourceType for AwsRoute53HealthCheck {
             .build()
             .map_err(|e| ProviderError::new(e.to_string()))?;
         let reference_name = non_empty(planned, "reference_name");
-        let response = client
+        let response = sent!(client
             .create_health_check()
             .caller_reference(caller_reference(operation, reference_name.as_deref()))
-            .health_check_config(config)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .health_check_config(config))?;
         let id = response
             .health_check()
             .map(|check| check.id().to_string())

@@ -33,7 +33,9 @@ use infra_core::{
     Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use crate::app_support::{boolean, copy_attributes, non_empty, single, string, strings, text};
+use crate::app_support::{
+    boolean, copy_attributes, non_empty, sent, single, string, strings, text,
+};
 use crate::error::aws_error;
 use crate::route53_support::{
     clean_zone_id, is_no_such_zone, normalize_dns_name, normalize_name_attribute, wait_insync,
@@ -205,7 +207,7 @@ impl AwsRoute53Record {
         timeout: std::time::Duration,
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.route53;
-        let response = client
+        let response = sent!(client
             .change_resource_record_sets()
             .hosted_zone_id(zone_id)
             .change_batch(
@@ -214,10 +216,7 @@ impl AwsRoute53Record {
                     .set_changes(Some(changes))
                     .build()
                     .map_err(build_error)?,
-            )
-            .send()
-            .await
-            .map_err(aws_error)?;
+            ))?;
         wait_insync(&self.aws, response.change_info().map(|c| c.id()), timeout).await
     }
 }

@@ -25,8 +25,8 @@ use aws_sdk_route53::types::{
 use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, copy_attributes, has_managed_tags, non_empty, set_tags, string, string_list,
-    tag_changes, text, vanished,
+    blocks, boolean, copy_attributes, has_managed_tags, non_empty, sent, set_tags, string,
+    string_list, tag_changes, text, vanished,
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
@@ -116,14 +116,11 @@ impl AwsRoute53Zone {
             })
             .unwrap_or_default();
         // The apex SOA (primary name server) and NS (a private zone's name servers).
-        let apex = client
+        let apex = sent!(client
             .list_resource_record_sets()
             .hosted_zone_id(zone_id)
             .start_record_name(format!("{name}."))
-            .max_items(10)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .max_items(10))?;
         let mut primary = None;
         for record in apex.resource_record_sets() {
             if normalize_dns_name(record.name()) != name {
@@ -310,7 +307,7 @@ impl AwsRoute53Zone {
             })
             .collect::<Result<Vec<_>, _>>()?;
         for chunk in changes.chunks(100) {
-            client
+            sent!(client
                 .change_resource_record_sets()
                 .hosted_zone_id(zone_id)
                 .change_batch(
@@ -318,10 +315,7 @@ impl AwsRoute53Zone {
                         .set_changes(Some(chunk.to_vec()))
                         .build()
                         .map_err(|e| ProviderError::new(e.to_string()))?,
-                )
-                .send()
-                .await
-                .map_err(aws_error)?;
+                ))?;
         }
         Ok(())
     }
@@ -335,14 +329,11 @@ async fn tag_new_zone(
     operation: &Operation,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    client
+    sent!(client
         .change_tags_for_resource()
         .resource_type(TagResourceType::Hostedzone)
         .resource_id(zone_id)
-        .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned))))
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned)))))?;
     Ok(())
 }
 
@@ -414,13 +405,10 @@ impl ResourceType for AwsRoute53Zone {
         }
         tag_new_zone(client, &zone_id, operation, planned).await?;
         if boolean(planned, "enable_accelerated_recovery") == Some(true) {
-            client
+            sent!(client
                 .update_hosted_zone_features()
                 .hosted_zone_id(&zone_id)
-                .enable_accelerated_recovery(true)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .enable_accelerated_recovery(true))?;
         }
         self.read_one(&zone_id, planned).await
     }
@@ -436,13 +424,10 @@ impl ResourceType for AwsRoute53Zone {
         let zone_id = string(prior, "id")
             .ok_or_else(|| ProviderError::new("aws_route53_zone has no id in state"))?;
         if string(prior, "comment") != string(planned, "comment") {
-            client
+            sent!(client
                 .update_hosted_zone_comment()
                 .id(&zone_id)
-                .comment(string(planned, "comment").unwrap_or_default())
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .comment(string(planned, "comment").unwrap_or_default()))?;
         }
         let vpc_key = |b: &Value| {
             (
@@ -455,51 +440,39 @@ impl ResourceType for AwsRoute53Zone {
         // Associate first: a private zone must keep one VPC at all times.
         for block in &after {
             if !before.contains(&vpc_key(block)) {
-                client
+                sent!(client
                     .associate_vpc_with_hosted_zone()
                     .hosted_zone_id(&zone_id)
-                    .vpc(self.sdk_vpc(block, &clients.region))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .vpc(self.sdk_vpc(block, &clients.region)))?;
             }
         }
         let after_keys: Vec<(String, String)> = after.iter().map(|b| vpc_key(b)).collect();
         for block in blocks(prior, "vpc") {
             if !after_keys.contains(&vpc_key(block)) {
-                client
+                sent!(client
                     .disassociate_vpc_from_hosted_zone()
                     .hosted_zone_id(&zone_id)
-                    .vpc(self.sdk_vpc(block, &clients.region))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .vpc(self.sdk_vpc(block, &clients.region)))?;
             }
         }
         if boolean(prior, "enable_accelerated_recovery")
             != boolean(planned, "enable_accelerated_recovery")
         {
-            client
+            sent!(client
                 .update_hosted_zone_features()
                 .hosted_zone_id(&zone_id)
                 .enable_accelerated_recovery(
                     boolean(planned, "enable_accelerated_recovery").unwrap_or(false),
-                )
-                .send()
-                .await
-                .map_err(aws_error)?;
+                ))?;
         }
         let (to_set, to_remove) = tag_changes(prior, planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
-            client
+            sent!(client
                 .change_tags_for_resource()
                 .resource_type(TagResourceType::Hostedzone)
                 .resource_id(&zone_id)
                 .set_add_tags((!to_set.is_empty()).then(|| route53_tags(&to_set)))
-                .set_remove_tag_keys((!to_remove.is_empty()).then_some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_remove_tag_keys((!to_remove.is_empty()).then_some(to_remove)))?;
         }
         self.read_one(&zone_id, planned).await
     }
@@ -588,12 +561,9 @@ impl ResourceType for AwsRoute53Zone {
         };
         let name = normalize_dns_name(&name);
         let marker = creation_marker(operation);
-        let response = client
+        let response = sent!(client
             .list_hosted_zones_by_name()
-            .dns_name(format!("{name}."))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .dns_name(format!("{name}.")))?;
         for zone in response.hosted_zones() {
             if normalize_dns_name(zone.name()) != name {
                 continue;

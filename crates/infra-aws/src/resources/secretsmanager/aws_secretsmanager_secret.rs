@@ -26,7 +26,8 @@ use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schem
 
 use crate::app_support::{
     blocks, boolean, canonical_json, changed, copy_attributes, has_managed_tags, int, known,
-    non_empty, policy_value, send_tag_changes, set_tags, string, text, text_or_null, vanished,
+    non_empty, policy_value, send_tag_changes, sent, set_tags, string, text, text_or_null,
+    vanished,
 };
 use crate::declared::read_in_turn;
 use crate::ec2_support::with_name_for_create;
@@ -84,13 +85,7 @@ impl AwsSecretsmanagerSecret {
     /// One secret by ARN or name; `None` when it is gone or scheduled for deletion.
     async fn find(&self, id: &str) -> Result<Option<Found>, ProviderError> {
         let client = &self.aws.clients().await.secretsmanager;
-        let secret = match client
-            .describe_secret()
-            .secret_id(id)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let secret = match sent!(client.describe_secret().secret_id(id)) {
             Ok(secret) => secret,
             Err(error) if is_gone(&error) => return Ok(None),
             Err(error) => return Err(error),
@@ -98,13 +93,7 @@ impl AwsSecretsmanagerSecret {
         if secret.deleted_date().is_some() {
             return Ok(None);
         }
-        let policy = match client
-            .get_resource_policy()
-            .secret_id(id)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let policy = match sent!(client.get_resource_policy().secret_id(id)) {
             Ok(response) => response.resource_policy().map(str::to_string),
             Err(error) if is_gone(&error) => return Ok(None),
             Err(error) => return Err(error),
@@ -123,21 +112,13 @@ impl AwsSecretsmanagerSecret {
         let client = &self.aws.clients().await.secretsmanager;
         match string(planned, "policy").filter(|p| !p.is_empty()) {
             Some(policy) if canonical_json(&policy) != "{}" => {
-                client
+                sent!(client
                     .put_resource_policy()
                     .secret_id(id)
-                    .resource_policy(canonical_json(&policy))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .resource_policy(canonical_json(&policy)))?;
             }
             _ => {
-                client
-                    .delete_resource_policy()
-                    .secret_id(id)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                sent!(client.delete_resource_policy().secret_id(id))?;
             }
         }
         Ok(())
@@ -311,7 +292,7 @@ impl ResourceType for AwsSecretsmanagerSecret {
         let client = &self.aws.clients().await.secretsmanager;
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let replicas = replicas(planned);
-        let created = client
+        let created = sent!(client
             .create_secret()
             .name(&name)
             .client_request_token(long_client_token(operation, planned))
@@ -322,10 +303,7 @@ impl ResourceType for AwsSecretsmanagerSecret {
             .set_add_replica_regions((!replicas.is_empty()).then(|| replica_regions(&replicas)))
             .force_overwrite_replica_secret(
                 boolean(planned, "force_overwrite_replica_secret").unwrap_or(false),
-            )
-            .send()
-            .await
-            .map_err(aws_error)?;
+            ))?;
         let arn = created
             .arn()
             .map(str::to_string)
@@ -353,13 +331,10 @@ impl ResourceType for AwsSecretsmanagerSecret {
             .map(|(region, _)| region.clone())
             .collect();
         if !removed.is_empty() {
-            client
+            sent!(client
                 .remove_regions_from_replication()
                 .secret_id(&arn)
-                .set_remove_replica_regions(Some(removed))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_remove_replica_regions(Some(removed)))?;
         }
         let added: BTreeMap<String, Option<String>> = after
             .iter()
@@ -367,26 +342,20 @@ impl ResourceType for AwsSecretsmanagerSecret {
             .map(|(region, key)| (region.clone(), key.clone()))
             .collect();
         if !added.is_empty() {
-            client
+            sent!(client
                 .replicate_secret_to_regions()
                 .secret_id(&arn)
                 .set_add_replica_regions(Some(replica_regions(&added)))
                 .force_overwrite_replica_secret(
                     boolean(planned, "force_overwrite_replica_secret").unwrap_or(false),
-                )
-                .send()
-                .await
-                .map_err(aws_error)?;
+                ))?;
         }
         if changed(prior, planned, "description") || changed(prior, planned, "kms_key_id") {
-            client
+            sent!(client
                 .update_secret()
                 .secret_id(&arn)
                 .description(string(planned, "description").unwrap_or_default())
-                .set_kms_key_id(non_empty(planned, "kms_key_id"))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_kms_key_id(non_empty(planned, "kms_key_id")))?;
         }
         if changed(prior, planned, "policy") {
             self.put_policy(&arn, planned).await?;

@@ -45,8 +45,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, known, non_empty, read_each, single, string, text, text_or_null, vanished,
-    POLL_INTERVAL,
+    arn_problem, blocks, known, non_empty, read_each, sent, single, string, text, text_or_null,
+    vanished, POLL_INTERVAL,
 };
 use crate::ec2_support::long_client_token;
 use crate::error::aws_error;
@@ -97,13 +97,7 @@ impl AwsSecretsmanagerSecretRotation {
     /// The secret by ARN or name; `None` when it is gone or scheduled for deletion.
     async fn find(&self, secret_id: &str) -> Result<Option<DescribeSecretOutput>, ProviderError> {
         let client = &self.aws.clients().await.secretsmanager;
-        match client
-            .describe_secret()
-            .secret_id(secret_id)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.describe_secret().secret_id(secret_id)) {
             Ok(secret) if secret.deleted_date().is_some() => Ok(None),
             Ok(secret) => Ok(Some(secret)),
             Err(error) if is_gone(&error) => Ok(None),

@@ -22,7 +22,7 @@ use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueOutput;
 use aws_sdk_secretsmanager::primitives::Blob;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{string, string_list, strings, text, vanished};
+use crate::app_support::{sent, string, string_list, strings, text, vanished};
 use crate::ec2_support::long_client_token;
 use crate::error::aws_error;
 use crate::resources::secretsmanager::aws_secretsmanager_secret::is_gone;
@@ -74,14 +74,11 @@ impl AwsSecretsmanagerSecretVersion {
         stage: Option<&str>,
     ) -> Result<Option<GetSecretValueOutput>, ProviderError> {
         let client = &self.aws.clients().await.secretsmanager;
-        match client
+        match sent!(client
             .get_secret_value()
             .secret_id(secret_id)
             .set_version_id(version_id.map(str::to_string))
-            .set_version_stage(stage.map(str::to_string))
-            .send()
-            .await
-            .map_err(aws_error)
+            .set_version_stage(stage.map(str::to_string)))
         {
             Ok(output) => Ok(Some(output)),
             Err(error) if is_gone(&error) => Ok(None),
@@ -109,15 +106,12 @@ impl AwsSecretsmanagerSecretVersion {
         from: Option<&str>,
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.secretsmanager;
-        client
+        sent!(client
             .update_secret_version_stage()
             .secret_id(secret_id)
             .version_stage(stage)
             .set_move_to_version_id(to.map(str::to_string))
-            .set_remove_from_version_id(from.map(str::to_string))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_remove_from_version_id(from.map(str::to_string)))?;
         Ok(())
     }
 

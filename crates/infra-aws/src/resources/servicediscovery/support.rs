@@ -19,7 +19,7 @@ use aws_sdk_servicediscovery::Client;
 use infra_core::{ProviderError, Value};
 
 use crate::app_support::{
-    has_managed_tags, read_each, retry_while, send_tag_changes, set_tags, string, text,
+    has_managed_tags, read_each, retry_while, send_tag_changes, sent, set_tags, string, text,
     text_or_null, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
@@ -430,12 +430,7 @@ pub(crate) async fn find_namespace(
 /// one that is gone already is done.
 pub(crate) async fn delete_namespace(client: &Client, id: &str) -> Result<(), ProviderError> {
     let deleted = retry_while(IN_USE_TIMEOUT, is_in_use, move || async move {
-        client
-            .delete_namespace()
-            .id(id)
-            .send()
-            .await
-            .map_err(aws_error)
+        sent!(client.delete_namespace().id(id))
     })
     .await;
     let response = match deleted {

@@ -18,11 +18,10 @@ use std::sync::Arc;
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, deleted_or_gone, has_managed_tags, known, non_empty, set_tags, string, text,
+    boolean, deleted_or_gone, has_managed_tags, known, non_empty, sent, set_tags, string, text,
 };
 use crate::declared::read_in_turn;
 use crate::ec2_support::name_for_create;
-use crate::error::aws_error;
 use crate::sns_support::{
     attr, from_attribute, sdk_tags, to_attribute, topic_arns, topic_attributes, topic_tags,
     update_tags, Kind, SnsAttribute,
@@ -386,14 +385,11 @@ impl ResourceType for AwsSnsTopic {
                 Some((spec.attribute.to_string(), value))
             })
             .collect();
-        let created = client
+        let created = sent!(client
             .create_topic()
             .name(&name)
             .set_attributes((!attributes.is_empty()).then_some(attributes))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))?;
         let arn = created
             .topic_arn()
             .map(str::to_string)
@@ -427,14 +423,11 @@ impl ResourceType for AwsSnsTopic {
             {
                 continue;
             }
-            client
+            sent!(client
                 .set_topic_attributes()
                 .topic_arn(&arn)
                 .attribute_name(spec.attribute)
-                .attribute_value(after.unwrap_or_default())
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .attribute_value(after.unwrap_or_default()))?;
         }
         update_tags(client, &arn, prior, planned).await?;
         self.read_one(&arn, planned).await
@@ -446,12 +439,7 @@ impl ResourceType for AwsSnsTopic {
             return Ok(());
         };
         deleted_or_gone(
-            client
-                .delete_topic()
-                .topic_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error),
+            sent!(client.delete_topic().topic_arn(&arn)),
             crate::sns_support::is_gone,
         )
     }

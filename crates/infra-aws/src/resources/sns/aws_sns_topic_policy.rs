@@ -13,10 +13,9 @@ use std::sync::Arc;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    canonical_json, deleted_or_gone, invalid_json, policy_value, string, text, vanished,
+    canonical_json, deleted_or_gone, invalid_json, policy_value, sent, string, text, vanished,
 };
 use crate::declared::read_in_turn;
-use crate::error::aws_error;
 use crate::sns_support::{default_topic_policy, is_gone, topic_attributes};
 use crate::Aws;
 
@@ -47,14 +46,11 @@ impl AwsSnsTopicPolicy {
         let arn = string(planned, "arn")
             .ok_or_else(|| ProviderError::new("aws_sns_topic_policy needs a known arn"))?;
         let policy = string(planned, "policy").unwrap_or_default();
-        client
+        sent!(client
             .set_topic_attributes()
             .topic_arn(&arn)
             .attribute_name("Policy")
-            .attribute_value(canonical_json(&policy))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .attribute_value(canonical_json(&policy)))?;
         self.read(&arn, planned)
             .await?
             .ok_or_else(|| vanished("SNS topic", &arn))
@@ -122,14 +118,11 @@ impl ResourceType for AwsSnsTopicPolicy {
             .or_else(|| string(prior, "owner"))
             .unwrap_or_default();
         deleted_or_gone(
-            client
+            sent!(client
                 .set_topic_attributes()
                 .topic_arn(&arn)
                 .attribute_name("Policy")
-                .attribute_value(default_topic_policy(&arn, &owner))
-                .send()
-                .await
-                .map_err(aws_error),
+                .attribute_value(default_topic_policy(&arn, &owner))),
             is_gone,
         )
     }

@@ -25,9 +25,10 @@ use std::time::Duration;
 
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{boolean, copy_attributes, int, known, string, text, vanished, wait_for};
+use crate::app_support::{
+    boolean, copy_attributes, int, known, sent, string, text, vanished, wait_for,
+};
 use crate::declared::read_in_turn;
-use crate::error::aws_error;
 use crate::sns_support::{
     attr, from_attribute, is_gone, subscription_attributes, to_attribute, Kind, SnsAttribute,
 };
@@ -218,16 +219,13 @@ impl ResourceType for AwsSnsTopicSubscription {
                 Some((spec.attribute.to_string(), value))
             })
             .collect();
-        let subscribed = client
+        let subscribed = sent!(client
             .subscribe()
             .topic_arn(&topic)
             .protocol(&protocol)
             .endpoint(&endpoint)
             .set_attributes((!attributes.is_empty()).then_some(attributes))
-            .return_subscription_arn(true)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .return_subscription_arn(true))?;
         let arn = subscribed
             .subscription_arn()
             .map(str::to_string)
@@ -271,14 +269,11 @@ impl ResourceType for AwsSnsTopicSubscription {
                 (Kind::Bool, None) => "false".to_string(),
                 (_, None) => String::new(),
             };
-            client
+            sent!(client
                 .set_subscription_attributes()
                 .subscription_arn(&arn)
                 .attribute_name(spec.attribute)
-                .attribute_value(value)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .attribute_value(value))?;
         }
         self.read(&arn, planned)
             .await?
@@ -291,13 +286,7 @@ impl ResourceType for AwsSnsTopicSubscription {
         let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
             return Ok(());
         };
-        match client
-            .unsubscribe()
-            .subscription_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.unsubscribe().subscription_arn(&arn)) {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),
             Err(error)
@@ -338,13 +327,10 @@ impl ResourceType for AwsSnsTopicSubscription {
         };
         let mut token: Option<String> = None;
         loop {
-            let page = match client
+            let page = match sent!(client
                 .list_subscriptions_by_topic()
                 .topic_arn(&topic)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(aws_error)
+                .set_next_token(token.clone()))
             {
                 Ok(page) => page,
                 Err(error) if is_gone(&error) => return Ok(None),

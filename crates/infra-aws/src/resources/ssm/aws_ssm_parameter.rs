@@ -28,7 +28,7 @@ use aws_sdk_ssm::types::{
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, by_key, copy_attributes, has_managed_tags, keys_of, number, send_tag_changes,
+    boolean, by_key, copy_attributes, has_managed_tags, keys_of, number, send_tag_changes, sent,
     set_tags, string, text, text_or_null, vanished,
 };
 use crate::error::aws_error;
@@ -102,13 +102,10 @@ impl AwsSsmParameter {
         let client = &self.aws.clients().await.ssm;
         let mut parameters = BTreeMap::new();
         for chunk in names.chunks(NAMES_PER_GET) {
-            let response = client
+            let response = sent!(client
                 .get_parameters()
                 .set_names(Some(chunk.to_vec()))
-                .with_decryption(true)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .with_decryption(true))?;
             for parameter in response.parameters() {
                 if let Some(name) = parameter.name() {
                     parameters.insert(name.to_string(), parameter.clone());
@@ -389,14 +386,11 @@ impl ResourceType for AwsSsmParameter {
             // PutParameter refuses tags together with Overwrite: they follow on their own, as
             // the provider does.
             self.put(planned, true, None).await?;
-            client
+            sent!(client
                 .add_tags_to_resource()
                 .resource_type(ResourceTypeForTagging::Parameter)
                 .resource_id(&name)
-                .set_tags(Some(tags))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_tags(Some(tags)))?;
         } else {
             // The tags go with the create, so a parameter whose answer was lost carries this
             // address's managed tags and `find_created` adopts it (issue 33).

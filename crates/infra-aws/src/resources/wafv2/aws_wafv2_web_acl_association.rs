@@ -17,8 +17,7 @@ use infra_core::{
     Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::{read_each, retry_while, string};
-use crate::error::aws_error;
+use crate::app_support::{read_each, retry_while, sent, string};
 use crate::Aws;
 
 const NONEXISTENT: &str = "WAFNonexistentItemException";
@@ -41,13 +40,7 @@ impl AwsWafv2WebAclAssociation {
     /// The ARN of the web ACL that protects `resource`; None when none does.
     async fn web_acl_of(&self, resource: &str) -> Result<Option<String>, ProviderError> {
         let client = &self.aws.clients().await.wafv2;
-        match client
-            .get_web_acl_for_resource()
-            .resource_arn(resource)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.get_web_acl_for_resource().resource_arn(resource)) {
             Ok(output) => Ok(output.web_acl().map(|acl| acl.arn().to_string())),
             Err(error) if error.code.as_deref() == Some(NONEXISTENT) => Ok(None),
             Err(error) => Err(error),
@@ -119,13 +112,10 @@ impl ResourceType for AwsWafv2WebAclAssociation {
             operation.timeouts.create,
             |error| error.code.as_deref() == Some("WAFUnavailableEntityException"),
             || async {
-                client
+                sent!(client
                     .associate_web_acl()
                     .web_acl_arn(&web_acl)
-                    .resource_arn(&resource)
-                    .send()
-                    .await
-                    .map_err(aws_error)
+                    .resource_arn(&resource))
             },
         )
         .await?;
@@ -147,13 +137,7 @@ impl ResourceType for AwsWafv2WebAclAssociation {
         let Some((_, resource)) = pair(prior) else {
             return Ok(());
         };
-        match client
-            .disassociate_web_acl()
-            .resource_arn(&resource)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.disassociate_web_acl().resource_arn(&resource)) {
             Err(error) if error.code.as_deref() != Some(NONEXISTENT) => Err(error),
             _ => Ok(()),
         }
