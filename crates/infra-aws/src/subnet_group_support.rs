@@ -70,6 +70,145 @@ pub trait SubnetGroupApi: Send + Sync {
     async fn delete(&self, name: &str) -> Result<(), ProviderError>;
 }
 
+/// A subnet group's tags as the service's answer holds them (each service has its own `Tag`
+/// type), as key/value pairs.
+pub fn tag_pairs<T>(
+    tags: &[T],
+    key: fn(&T) -> Option<&str>,
+    value: fn(&T) -> Option<&str>,
+) -> Vec<(String, String)> {
+    tags.iter()
+        .map(|t| {
+            let pair = (key(t).unwrap_or_default(), value(t).unwrap_or_default());
+            (pair.0.to_string(), pair.1.to_string())
+        })
+        .collect()
+}
+
+/// The IDs of a subnet group's subnets (each service has its own `Subnet` type).
+pub fn subnet_ids<S>(subnets: &[S], id: fn(&S) -> Option<&str>) -> Vec<String> {
+    subnets
+        .iter()
+        .filter_map(|s| id(s).map(str::to_string))
+        .collect()
+}
+
+/// Writes a service's [`SubnetGroupApi`] from the names of its calls: create, modify, delete
+/// and the two tag calls are the same requests in every service but for the operations' and
+/// fields' names, so only those are given; the items after the names (type name, name rule,
+/// describe) are the service's own. A macro, not a generic: each service's request builders are
+/// types of their own, with no trait to name them by.
+macro_rules! subnet_group_api {
+    (
+        impl $api:ident over $client:ident {
+            create: $create:ident,
+            modify: $modify:ident,
+            delete: $delete:ident,
+            name: $name:ident,
+            description: $description:ident,
+            add_tags: $add_tags:ident,
+            remove_tags: $remove_tags:ident,
+            tag: $tag:ty $(,)?
+        }
+        $($particular:tt)*
+    ) => {
+        impl $api {
+            fn sdk_tags(tags: &std::collections::BTreeMap<String, String>) -> Vec<$tag> {
+                tags.iter()
+                    .map(|(k, v)| <$tag>::builder().key(k).value(v).build())
+                    .collect()
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::subnet_group_support::SubnetGroupApi for $api {
+            $($particular)*
+
+            async fn create(
+                &self,
+                name: &str,
+                description: &str,
+                subnet_ids: Vec<String>,
+                tags: &std::collections::BTreeMap<String, String>,
+            ) -> Result<(), infra_core::ProviderError> {
+                let client = &self.aws.clients().await.$client;
+                client
+                    .$create()
+                    .$name(name)
+                    .$description(description)
+                    .set_subnet_ids(Some(subnet_ids))
+                    .set_tags(Some(Self::sdk_tags(tags)))
+                    .send()
+                    .await
+                    .map_err($crate::error::aws_error)?;
+                Ok(())
+            }
+
+            async fn modify(
+                &self,
+                name: &str,
+                description: &str,
+                subnet_ids: Vec<String>,
+            ) -> Result<(), infra_core::ProviderError> {
+                let client = &self.aws.clients().await.$client;
+                client
+                    .$modify()
+                    .$name(name)
+                    .$description(description)
+                    .set_subnet_ids(Some(subnet_ids))
+                    .send()
+                    .await
+                    .map_err($crate::error::aws_error)?;
+                Ok(())
+            }
+
+            async fn remove_tags(
+                &self,
+                arn: &str,
+                keys: Vec<String>,
+            ) -> Result<(), infra_core::ProviderError> {
+                let client = &self.aws.clients().await.$client;
+                client
+                    .$remove_tags()
+                    .resource_name(arn)
+                    .set_tag_keys(Some(keys))
+                    .send()
+                    .await
+                    .map_err($crate::error::aws_error)?;
+                Ok(())
+            }
+
+            async fn add_tags(
+                &self,
+                arn: &str,
+                tags: &std::collections::BTreeMap<String, String>,
+            ) -> Result<(), infra_core::ProviderError> {
+                let client = &self.aws.clients().await.$client;
+                client
+                    .$add_tags()
+                    .resource_name(arn)
+                    .set_tags(Some(Self::sdk_tags(tags)))
+                    .send()
+                    .await
+                    .map_err($crate::error::aws_error)?;
+                Ok(())
+            }
+
+            async fn delete(&self, name: &str) -> Result<(), infra_core::ProviderError> {
+                let client = &self.aws.clients().await.$client;
+                client
+                    .$delete()
+                    .$name(name)
+                    .send()
+                    .await
+                    .map_err($crate::error::aws_error)?;
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use subnet_group_api;
+
 /// A subnet group resource type over one service's API.
 pub struct SubnetGroup<A> {
     api: A,

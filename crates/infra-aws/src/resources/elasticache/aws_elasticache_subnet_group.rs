@@ -10,16 +10,16 @@
 //! in-place change and a destroy of this type are not shown in tests; they follow the API
 //! reference.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aws_sdk_elasticache::types::{CacheSubnetGroup, Tag};
+use aws_sdk_elasticache::types::{CacheSubnetGroup, Subnet, Tag};
 use infra_core::ProviderError;
 
 use crate::app_support::describe_named;
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::subnet_group_support::{SubnetGroup, SubnetGroupApi, SubnetGroupRecord};
+use crate::subnet_group_support::{subnet_group_api, subnet_ids, tag_pairs};
+use crate::subnet_group_support::{SubnetGroup, SubnetGroupRecord};
 use crate::Aws;
 
 pub fn new(aws: Arc<Aws>) -> SubnetGroup<ElastiCacheSubnetGroups> {
@@ -30,14 +30,18 @@ pub struct ElastiCacheSubnetGroups {
     aws: Arc<Aws>,
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
-}
+subnet_group_api! {
+    impl ElastiCacheSubnetGroups over elasticache {
+        create: create_cache_subnet_group,
+        modify: modify_cache_subnet_group,
+        delete: delete_cache_subnet_group,
+        name: cache_subnet_group_name,
+        description: cache_subnet_group_description,
+        add_tags: add_tags_to_resource,
+        remove_tags: remove_tags_from_resource,
+        tag: Tag,
+    }
 
-#[async_trait::async_trait]
-impl SubnetGroupApi for ElastiCacheSubnetGroups {
     fn type_name(&self) -> &'static str {
         "aws_elasticache_subnet_group"
     }
@@ -96,105 +100,17 @@ impl SubnetGroupApi for ElastiCacheSubnetGroups {
                     .send()
                     .await
                     .map_err(aws_error)?;
-                tags = answer
-                    .tag_list()
-                    .iter()
-                    .map(|t| {
-                        let key = t.key().unwrap_or_default().to_string();
-                        (key, t.value().unwrap_or_default().to_string())
-                    })
-                    .collect();
+                tags = tag_pairs(answer.tag_list(), Tag::key, Tag::value);
             }
             records.push(SubnetGroupRecord {
                 name: name.to_string(),
                 arn: group.arn().map(str::to_string),
                 description: group.cache_subnet_group_description().map(str::to_string),
                 vpc_id: group.vpc_id().map(str::to_string),
-                subnet_ids: group
-                    .subnets()
-                    .iter()
-                    .filter_map(|s| s.subnet_identifier().map(str::to_string))
-                    .collect(),
+                subnet_ids: subnet_ids(group.subnets(), Subnet::subnet_identifier),
                 tags,
             });
         }
         Ok(records)
-    }
-
-    async fn create(
-        &self,
-        name: &str,
-        description: &str,
-        subnet_ids: Vec<String>,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elasticache;
-        client
-            .create_cache_subnet_group()
-            .cache_subnet_group_name(name)
-            .cache_subnet_group_description(description)
-            .set_subnet_ids(Some(subnet_ids))
-            .set_tags(Some(sdk_tags(tags)))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
-    }
-
-    async fn modify(
-        &self,
-        name: &str,
-        description: &str,
-        subnet_ids: Vec<String>,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elasticache;
-        client
-            .modify_cache_subnet_group()
-            .cache_subnet_group_name(name)
-            .cache_subnet_group_description(description)
-            .set_subnet_ids(Some(subnet_ids))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
-    }
-
-    async fn remove_tags(&self, arn: &str, keys: Vec<String>) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elasticache;
-        client
-            .remove_tags_from_resource()
-            .resource_name(arn)
-            .set_tag_keys(Some(keys))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
-    }
-
-    async fn add_tags(
-        &self,
-        arn: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elasticache;
-        client
-            .add_tags_to_resource()
-            .resource_name(arn)
-            .set_tags(Some(sdk_tags(tags)))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
-    }
-
-    async fn delete(&self, name: &str) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elasticache;
-        client
-            .delete_cache_subnet_group()
-            .cache_subnet_group_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
     }
 }

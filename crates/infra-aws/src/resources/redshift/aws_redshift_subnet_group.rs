@@ -9,17 +9,17 @@
 //! moto (5.x) does not implement ModifyClusterSubnetGroup, so an in-place change of
 //! `description` or `subnet_ids` is not shown in tests; it follows the API reference.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aws_sdk_redshift::types::{ClusterSubnetGroup, Tag};
+use aws_sdk_redshift::types::{ClusterSubnetGroup, Subnet, Tag};
 use infra_core::ProviderError;
 
 use crate::app_support::describe_named;
 use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::subnet_group_support::{SubnetGroup, SubnetGroupApi, SubnetGroupRecord};
+use crate::subnet_group_support::{subnet_group_api, subnet_ids, tag_pairs};
+use crate::subnet_group_support::{SubnetGroup, SubnetGroupRecord};
 use crate::Aws;
 
 pub fn new(aws: Arc<Aws>) -> SubnetGroup<RedshiftSubnetGroups> {
@@ -30,14 +30,18 @@ pub struct RedshiftSubnetGroups {
     aws: Arc<Aws>,
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
-}
+subnet_group_api! {
+    impl RedshiftSubnetGroups over redshift {
+        create: create_cluster_subnet_group,
+        modify: modify_cluster_subnet_group,
+        delete: delete_cluster_subnet_group,
+        name: cluster_subnet_group_name,
+        description: description,
+        add_tags: create_tags,
+        remove_tags: delete_tags,
+        tag: Tag,
+    }
 
-#[async_trait::async_trait]
-impl SubnetGroupApi for RedshiftSubnetGroups {
     fn type_name(&self) -> &'static str {
         "aws_redshift_subnet_group"
     }
@@ -101,98 +105,10 @@ impl SubnetGroupApi for RedshiftSubnetGroups {
                     )),
                     description: group.description().map(str::to_string),
                     vpc_id: group.vpc_id().map(str::to_string),
-                    subnet_ids: group
-                        .subnets()
-                        .iter()
-                        .filter_map(|s| s.subnet_identifier().map(str::to_string))
-                        .collect(),
-                    tags: group
-                        .tags()
-                        .iter()
-                        .map(|t| {
-                            let key = t.key().unwrap_or_default().to_string();
-                            (key, t.value().unwrap_or_default().to_string())
-                        })
-                        .collect(),
+                    subnet_ids: subnet_ids(group.subnets(), Subnet::subnet_identifier),
+                    tags: tag_pairs(group.tags(), Tag::key, Tag::value),
                 })
             })
             .collect())
-    }
-
-    async fn create(
-        &self,
-        name: &str,
-        description: &str,
-        subnet_ids: Vec<String>,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.redshift;
-        client
-            .create_cluster_subnet_group()
-            .cluster_subnet_group_name(name)
-            .description(description)
-            .set_subnet_ids(Some(subnet_ids))
-            .set_tags(Some(sdk_tags(tags)))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
-    }
-
-    async fn modify(
-        &self,
-        name: &str,
-        description: &str,
-        subnet_ids: Vec<String>,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.redshift;
-        client
-            .modify_cluster_subnet_group()
-            .cluster_subnet_group_name(name)
-            .description(description)
-            .set_subnet_ids(Some(subnet_ids))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
-    }
-
-    async fn remove_tags(&self, arn: &str, keys: Vec<String>) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.redshift;
-        client
-            .delete_tags()
-            .resource_name(arn)
-            .set_tag_keys(Some(keys))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
-    }
-
-    async fn add_tags(
-        &self,
-        arn: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.redshift;
-        client
-            .create_tags()
-            .resource_name(arn)
-            .set_tags(Some(sdk_tags(tags)))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
-    }
-
-    async fn delete(&self, name: &str) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.redshift;
-        client
-            .delete_cluster_subnet_group()
-            .cluster_subnet_group_name(name)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
     }
 }
