@@ -1,13 +1,20 @@
 //! RDS pieces shared by the RDS types: tags (RDS tags by ARN), managed-tag checks, the
-//! provider's identifier rule, and an offline client for request-building tests.
+//! provider's identifier rule, the named groups' shared type ([`RdsGroup`], [`RdsGroupType`]),
+//! and an offline client for request-building tests.
 
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
 
 use aws_sdk_rds::types::Tag;
-use infra_core::{ProviderError, Value};
+use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
 
-use crate::app_support::send_tag_changes;
+use crate::app_support::{boolean, by_key, has_managed_tags, keys_of, send_tag_changes};
+use crate::app_support::{string, vanished};
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
+use crate::tagging::WithTags;
+use crate::Aws;
 
 pub fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
@@ -99,6 +106,217 @@ pub fn identifier_checks(config: &Value, keys: &[&str]) -> Vec<(String, String)>
                 .map(move |problem| (key.to_string(), problem))
         })
         .collect()
+}
+
+/// What one RDS "group" type is (`aws_db_subnet_group`, `aws_db_parameter_group`,
+/// `aws_db_option_group`): an object named by its `name` (given, from `name_prefix`, or
+/// generated `terraform-...`), described by name, tagged by its ARN (ListTagsForResource; the
+/// describe answers carry no tags), imported by its name. Only its schema, describe, value and
+/// calls are its own; [`RdsGroupType`] writes the rest once.
+#[async_trait::async_trait]
+pub trait RdsGroup: Send + Sync + Sized + 'static {
+    /// The SDK's object, e.g. `DbParameterGroup`.
+    type Group: Send + Sync;
+    /// What a read needs beyond the describe and the tags (the parameters of a parameter
+    /// group), read per group before its tags.
+    type Details: Send + Sync;
+    /// The Terraform type name.
+    const NAME: &'static str;
+    /// The object's name in messages ("DB parameter group").
+    const KIND: &'static str;
+    /// The schema (`tags` and `tags_all` are added).
+    fn schema() -> Schema;
+    fn default_timeouts() -> Timeouts {
+        Timeouts::default()
+    }
+    fn validate(config: &Value) -> Vec<(String, String)>;
+    fn arn(group: &Self::Group) -> Option<&str>;
+    /// The groups among `names` that exist, by name.
+    async fn describe(
+        rds: &aws_sdk_rds::Client,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Self::Group>, ProviderError>;
+    async fn details(rds: &aws_sdk_rds::Client, name: &str)
+        -> Result<Self::Details, ProviderError>;
+    /// The state value of a group; `hint` is its prior state (or the planned value), for
+    /// what AWS does not report.
+    fn to_value(
+        group: &Self::Group,
+        details: &Self::Details,
+        tags: &[(String, String)],
+        hint: &Value,
+    ) -> Value;
+    /// Creates the group named `name`, tagged with the managed tags, and sets up what the
+    /// create call does not; returns the name AWS stores it under.
+    async fn create(
+        rds: &aws_sdk_rds::Client,
+        operation: &Operation,
+        name: &str,
+        planned: &Value,
+    ) -> Result<String, ProviderError>;
+    /// What an update changes beyond the tags (which [`RdsGroupType`] updates after it).
+    async fn update(
+        rds: &aws_sdk_rds::Client,
+        name: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError>;
+    /// Deletes the group (a group already gone is deleted); `skip_destroy` is checked before.
+    async fn delete(
+        rds: &aws_sdk_rds::Client,
+        operation: &Operation,
+        name: &str,
+    ) -> Result<(), ProviderError>;
+    /// The names a create whose answer was lost may have made; the managed tags decide.
+    async fn created_names(
+        rds: &aws_sdk_rds::Client,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Vec<String>, ProviderError>;
+}
+
+/// The [`ResourceType`] of an [`RdsGroup`].
+pub struct RdsGroupType<G: RdsGroup> {
+    aws: Arc<Aws>,
+    schema: Schema,
+    group: PhantomData<G>,
+}
+
+type Read<G> = (
+    <G as RdsGroup>::Group,
+    <G as RdsGroup>::Details,
+    Vec<(String, String)>,
+);
+
+impl<G: RdsGroup> RdsGroupType<G> {
+    pub fn new(aws: Arc<Aws>) -> RdsGroupType<G> {
+        RdsGroupType {
+            aws,
+            schema: G::schema().with_tags(),
+            group: PhantomData,
+        }
+    }
+
+    /// The groups among `names` that exist, each with its details and tags: one describe,
+    /// then per group its details and ListTagsForResource.
+    async fn read_names(
+        rds: &aws_sdk_rds::Client,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Read<G>>, ProviderError> {
+        let mut out = BTreeMap::new();
+        for (name, group) in G::describe(rds, names).await? {
+            let details = G::details(rds, &name).await?;
+            let tags = match G::arn(&group) {
+                Some(arn) => list_tags(rds, arn).await?,
+                None => vec![],
+            };
+            out.insert(name, (group, details, tags));
+        }
+        Ok(out)
+    }
+
+    async fn read_one(
+        rds: &aws_sdk_rds::Client,
+        name: &str,
+        hint: &Value,
+    ) -> Result<Value, ProviderError> {
+        Self::read_names(rds, &[name.to_string()])
+            .await?
+            .remove(name)
+            .map(|(group, details, tags)| G::to_value(&group, &details, &tags, hint))
+            .ok_or_else(|| vanished(G::KIND, name))
+    }
+}
+
+const NAME_KEYS: [&str; 2] = ["name", "name_prefix"];
+
+#[async_trait::async_trait]
+impl<G: RdsGroup> ResourceType for RdsGroupType<G> {
+    fn name(&self) -> &'static str {
+        G::NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        G::default_timeouts()
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        G::validate(config)
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, NAME_KEYS, "terraform-")
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let rds = &self.aws.clients().await.rds;
+        let name = name_for_create(operation, planned, NAME_KEYS, "terraform-");
+        let name = G::create(rds, operation, &name, planned).await?;
+        Self::read_one(rds, &name, planned).await
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let rds = &self.aws.clients().await.rds;
+        let name = string(prior, "name")
+            .ok_or_else(|| ProviderError::new(format!("{} has no name in state", G::NAME)))?;
+        G::update(rds, &name, prior, planned).await?;
+        if let Some(arn) = string(prior, "arn") {
+            update_tags(rds, &arn, prior, planned).await?;
+        }
+        Self::read_one(rds, &name, planned).await
+    }
+
+    /// `skip_destroy` (configuration only, where the type has it) leaves the group in AWS.
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        if boolean(prior, "skip_destroy") == Some(true) {
+            return Ok(());
+        }
+        let rds = &self.aws.clients().await.rds;
+        let Some(name) = string(prior, "name") else {
+            return Ok(());
+        };
+        G::delete(rds, operation, &name).await
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let rds = &self.aws.clients().await.rds;
+        let found = Self::read_names(rds, &keys_of(prior, "name")).await?;
+        Ok(by_key(
+            prior,
+            "name",
+            |name| found.get(name),
+            |(group, details, tags), hint| G::to_value(group, details, tags, hint),
+        ))
+    }
+
+    /// Terraform's import ID: the group's name.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("name", id))
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let rds = &self.aws.clients().await.rds;
+        let names = G::created_names(rds, operation, planned).await?;
+        Ok(Self::read_names(rds, &names)
+            .await?
+            .into_values()
+            .find(|(_, _, tags)| has_managed_tags(tags, operation))
+            .map(|(group, details, tags)| G::to_value(&group, &details, &tags, planned)))
+    }
 }
 
 /// A client that is never sent anything: request-building tests read its builders' input.

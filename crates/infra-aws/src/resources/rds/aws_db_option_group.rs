@@ -16,31 +16,68 @@
 //! `vpc_security_group_memberships`, so drift on them is not seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_rds::types::{OptionConfiguration, OptionGroup, OptionSetting};
-use infra_core::{
-    Attribute, Block, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, by_key, describe_named, has_managed_tags, hints_by, int, keys_of, non_empty,
-    number, set_tags, string, string_list, strings, text, vanished, wait_for,
+    blocks, boolean, describe_named, int, non_empty, number, set_tags, string, string_list,
+    strings, text, wait_for,
 };
-use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
-use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::rds_support::{tags_to_sdk, RdsGroup, RdsGroupType};
+use crate::tagging::ManagedTags;
 
-pub struct AwsDbOptionGroup {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsDbOptionGroup = RdsGroupType<DbOptionGroups>;
+
+pub struct DbOptionGroups;
+
+/// Every option group of the account (DescribeOptionGroups, paginated).
+async fn all_groups(rds: &aws_sdk_rds::Client) -> Result<Vec<OptionGroup>, ProviderError> {
+    let mut groups = Vec::new();
+    let mut pages = rds.describe_option_groups().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        match page.map_err(aws_error) {
+            Ok(page) => groups.extend(page.option_groups_list().iter().cloned()),
+            // moto answers an empty listing with OptionGroupNotFoundFault.
+            Err(error) if is_not_found(&error) => break,
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(groups)
 }
 
-impl AwsDbOptionGroup {
-    pub fn new(aws: Arc<Aws>) -> AwsDbOptionGroup {
+/// ModifyOptionGroup with the options new or changed and those removed, when there are any.
+async fn modify(
+    rds: &aws_sdk_rds::Client,
+    name: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    let (include, remove) = option_changes(prior, planned);
+    if include.is_empty() && remove.is_empty() {
+        return Ok(());
+    }
+    rds.modify_option_group()
+        .option_group_name(name)
+        .set_options_to_include((!include.is_empty()).then_some(include))
+        .set_options_to_remove((!remove.is_empty()).then_some(remove))
+        .apply_immediately(true)
+        .send()
+        .await
+        .map_err(aws_error)?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl RdsGroup for DbOptionGroups {
+    type Group = OptionGroup;
+    type Details = ();
+    const NAME: &'static str = "aws_db_option_group";
+    const KIND: &'static str = "DB option group";
+
+    fn schema() -> Schema {
         let option = Schema::new()
             .attr(Attribute::required("option_name", Type::String))
             .attr(Attribute::optional("port", Type::Number))
@@ -59,7 +96,7 @@ impl AwsDbOptionGroup {
                     .attr(Attribute::required("name", Type::String))
                     .attr(Attribute::required("value", Type::String)),
             ));
-        let schema = Schema::new()
+        Schema::new()
             .timeouts(&["delete"])
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
@@ -74,20 +111,49 @@ impl AwsDbOptionGroup {
             )
             .attr(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)))
             .block(Block::set("option", option))
-            .with_tags();
-        AwsDbOptionGroup { aws, schema }
+    }
+
+    fn default_timeouts() -> Timeouts {
+        Timeouts {
+            delete: Duration::from_secs(15 * 60),
+            ..Timeouts::default()
+        }
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\": conflicts with name".to_string(),
+            ));
+        }
+        for key in ["name", "name_prefix"] {
+            if let Some(name) = config.get(key).as_str() {
+                if name.chars().any(|c| c.is_ascii_uppercase()) {
+                    problems.push((
+                        key.to_string(),
+                        format!("\"{name}\": must be lowercase, as AWS stores it"),
+                    ));
+                }
+            }
+        }
+        problems
+    }
+
+    fn arn(group: &OptionGroup) -> Option<&str> {
+        group.option_group_arn()
     }
 
     async fn describe(
-        &self,
+        rds: &aws_sdk_rds::Client,
         names: &[String],
     ) -> Result<BTreeMap<String, OptionGroup>, ProviderError> {
-        let client = &self.aws.clients().await.rds;
         let groups = describe_named(
             names,
             OptionGroup::option_group_name,
             |name| async move {
-                let response = client
+                let response = rds
                     .describe_option_groups()
                     .option_group_name(name)
                     .send()
@@ -95,19 +161,7 @@ impl AwsDbOptionGroup {
                     .map_err(aws_error)?;
                 Ok(response.option_groups_list().to_vec())
             },
-            || async {
-                let mut groups = Vec::new();
-                let mut pages = client.describe_option_groups().into_paginator().send();
-                while let Some(page) = pages.next().await {
-                    match page.map_err(aws_error) {
-                        Ok(page) => groups.extend(page.option_groups_list().iter().cloned()),
-                        // moto answers an empty listing with OptionGroupNotFoundFault.
-                        Err(error) if is_not_found(&error) => break,
-                        Err(error) => return Err(error),
-                    }
-                }
-                Ok(groups)
-            },
+            || all_groups(rds),
         )
         .await?;
         Ok(groups
@@ -116,56 +170,86 @@ impl AwsDbOptionGroup {
             .collect())
     }
 
-    async fn read_names(
-        &self,
-        names: &[String],
-        hints: &BTreeMap<String, &Value>,
-    ) -> Result<BTreeMap<String, (Value, Vec<(String, String)>)>, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let mut out = BTreeMap::new();
-        for (name, group) in self.describe(names).await? {
-            let tags = match group.option_group_arn() {
-                Some(arn) => list_tags(client, arn).await?,
-                None => vec![],
-            };
-            let hint = hints.get(&name).copied().unwrap_or(&Value::Null);
-            out.insert(name, (to_value(&group, &tags, hint), tags));
-        }
-        Ok(out)
+    async fn details(_: &aws_sdk_rds::Client, _: &str) -> Result<(), ProviderError> {
+        Ok(())
     }
 
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read_names(
-            &[name.to_string()],
-            &BTreeMap::from([(name.to_string(), hint)]),
-        )
-        .await?
-        .remove(name)
-        .map(|(value, _)| value)
-        .ok_or_else(|| vanished("DB option group", name))
+    fn to_value(group: &OptionGroup, _: &(), tags: &[(String, String)], hint: &Value) -> Value {
+        to_value(group, tags, hint)
     }
 
-    async fn modify(
-        &self,
+    async fn create(
+        rds: &aws_sdk_rds::Client,
+        operation: &Operation,
+        name: &str,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        rds.create_option_group()
+            .option_group_name(name)
+            .engine_name(string(planned, "engine_name").unwrap_or_default())
+            .major_engine_version(string(planned, "major_engine_version").unwrap_or_default())
+            .option_group_description(
+                string(planned, "option_group_description")
+                    .unwrap_or_else(|| "Managed by Terraform".into()),
+            )
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        modify(rds, name, &Value::Null, planned).await?;
+        Ok(name.to_string())
+    }
+
+    async fn update(
+        rds: &aws_sdk_rds::Client,
         name: &str,
         prior: &Value,
         planned: &Value,
     ) -> Result<(), ProviderError> {
-        let (include, remove) = option_changes(prior, planned);
-        if include.is_empty() && remove.is_empty() {
-            return Ok(());
-        }
-        let client = &self.aws.clients().await.rds;
-        client
-            .modify_option_group()
-            .option_group_name(name)
-            .set_options_to_include((!include.is_empty()).then_some(include))
-            .set_options_to_remove((!remove.is_empty()).then_some(remove))
-            .apply_immediately(true)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
+        modify(rds, name, prior, planned).await
+    }
+
+    async fn delete(
+        rds: &aws_sdk_rds::Client,
+        operation: &Operation,
+        name: &str,
+    ) -> Result<(), ProviderError> {
+        wait_for(
+            &format!("DB option group {name} to be deletable"),
+            operation.timeouts.delete,
+            || async move {
+                match rds
+                    .delete_option_group()
+                    .option_group_name(name)
+                    .send()
+                    .await
+                    .map_err(aws_error)
+                {
+                    Ok(_) => Ok(Some(())),
+                    Err(error) if is_not_found(&error) => Ok(Some(())),
+                    Err(error) if error.code.as_deref() == Some("InvalidOptionGroupStateFault") => {
+                        Ok(None)
+                    }
+                    Err(error) => Err(error),
+                }
+            },
+        )
+        .await
+    }
+
+    async fn created_names(
+        rds: &aws_sdk_rds::Client,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Vec<String>, ProviderError> {
+        Ok(match string(planned, "name") {
+            Some(name) => vec![name],
+            None => all_groups(rds)
+                .await?
+                .iter()
+                .filter_map(|g| g.option_group_name().map(str::to_string))
+                .collect(),
+        })
     }
 }
 
@@ -318,168 +402,6 @@ fn to_value(group: &OptionGroup, tags: &[(String, String)], hint: &Value) -> Val
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     );
     Value::Map(object)
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsDbOptionGroup {
-    fn name(&self) -> &'static str {
-        "aws_db_option_group"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            delete: Duration::from_secs(15 * 60),
-            ..Timeouts::default()
-        }
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\": conflicts with name".to_string(),
-            ));
-        }
-        for key in ["name", "name_prefix"] {
-            if let Some(name) = config.get(key).as_str() {
-                if name.chars().any(|c| c.is_ascii_uppercase()) {
-                    problems.push((
-                        key.to_string(),
-                        format!("\"{name}\": must be lowercase, as AWS stores it"),
-                    ));
-                }
-            }
-        }
-        problems
-    }
-
-    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        client
-            .create_option_group()
-            .option_group_name(&name)
-            .engine_name(string(planned, "engine_name").unwrap_or_default())
-            .major_engine_version(string(planned, "major_engine_version").unwrap_or_default())
-            .option_group_description(
-                string(planned, "option_group_description")
-                    .unwrap_or_else(|| "Managed by Terraform".into()),
-            )
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        self.modify(&name, &Value::Null, planned).await?;
-        self.read_one(&name, planned).await
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let name = string(prior, "name")
-            .ok_or_else(|| ProviderError::new("aws_db_option_group has no name in state"))?;
-        self.modify(&name, prior, planned).await?;
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(client, &arn, prior, planned).await?;
-        }
-        self.read_one(&name, planned).await
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        if boolean(prior, "skip_destroy") == Some(true) {
-            return Ok(());
-        }
-        let client = &self.aws.clients().await.rds;
-        let Some(name) = string(prior, "name") else {
-            return Ok(());
-        };
-        let name = name.as_str();
-        wait_for(
-            &format!("DB option group {name} to be deletable"),
-            operation.timeouts.delete,
-            || async move {
-                match client
-                    .delete_option_group()
-                    .option_group_name(name)
-                    .send()
-                    .await
-                    .map_err(aws_error)
-                {
-                    Ok(_) => Ok(Some(())),
-                    Err(error) if is_not_found(&error) => Ok(Some(())),
-                    Err(error) if error.code.as_deref() == Some("InvalidOptionGroupStateFault") => {
-                        Ok(None)
-                    }
-                    Err(error) => Err(error),
-                }
-            },
-        )
-        .await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let (names, hints) = (keys_of(prior, "name"), hints_by(prior, "name"));
-        let found = self.read_names(&names, &hints).await?;
-        Ok(by_key(
-            prior,
-            "name",
-            |name| found.get(name),
-            |(value, _), _| value.clone(),
-        ))
-    }
-
-    /// Terraform's import ID: the group's name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("name", id))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let names = match string(planned, "name") {
-            Some(name) => vec![name],
-            None => {
-                let client = &self.aws.clients().await.rds;
-                let mut names = Vec::new();
-                let mut pages = client.describe_option_groups().into_paginator().send();
-                while let Some(page) = pages.next().await {
-                    match page.map_err(aws_error) {
-                        Ok(page) => names.extend(
-                            page.option_groups_list()
-                                .iter()
-                                .filter_map(|g| g.option_group_name().map(str::to_string)),
-                        ),
-                        Err(error) if is_not_found(&error) => break,
-                        Err(error) => return Err(error),
-                    }
-                }
-                names
-            }
-        };
-        let hints: BTreeMap<String, &Value> = names.iter().map(|n| (n.clone(), planned)).collect();
-        Ok(self
-            .read_names(&names, &hints)
-            .await?
-            .into_values()
-            .find(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(value, _)| value))
-    }
 }
 
 #[cfg(test)]

@@ -15,35 +15,79 @@
 //! exercised in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_rds::types::{ApplyMethod, DbParameterGroup, Parameter};
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{
-    blocks, boolean, by_key, describe_named, has_managed_tags, hints_by, keys_of, set_tags, string,
-    text, vanished,
-};
-use crate::ec2_support::{name_for_create, with_name_for_create};
+use crate::app_support::text;
+use crate::app_support::{blocks, boolean, deleted_or_gone, describe_named, set_tags, string};
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
-use crate::rds_support::{list_tags, tags_to_sdk, update_tags};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::rds_support::{tags_to_sdk, RdsGroup, RdsGroupType};
+use crate::tagging::ManagedTags;
 
 /// ModifyDBParameterGroup and ResetDBParameterGroup take at most 20 parameters a call.
 const PARAMETERS_PER_CALL: usize = 20;
 
-pub struct AwsDbParameterGroup {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsDbParameterGroup = RdsGroupType<DbParameterGroups>;
+
+pub struct DbParameterGroups;
+
+/// The parameters set on a group (`Source = user`).
+async fn parameters(
+    rds: &aws_sdk_rds::Client,
+    name: &str,
+) -> Result<Vec<Parameter>, ProviderError> {
+    let mut out = Vec::new();
+    let mut pages = rds
+        .describe_db_parameters()
+        .db_parameter_group_name(name)
+        .source("user")
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        out.extend(page.map_err(aws_error)?.parameters().iter().cloned());
+    }
+    Ok(out)
 }
 
-impl AwsDbParameterGroup {
-    pub fn new(aws: Arc<Aws>) -> AwsDbParameterGroup {
-        let schema = Schema::new()
+/// ModifyDBParameterGroup (or ResetDBParameterGroup when `reset`) with `parameters`, 20 a
+/// call.
+async fn send_parameters(
+    rds: &aws_sdk_rds::Client,
+    name: &str,
+    parameters: Vec<Parameter>,
+    reset: bool,
+) -> Result<(), ProviderError> {
+    for chunk in parameters.chunks(PARAMETERS_PER_CALL) {
+        if reset {
+            rds.reset_db_parameter_group()
+                .db_parameter_group_name(name)
+                .set_parameters(Some(chunk.to_vec()))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        } else {
+            rds.modify_db_parameter_group()
+                .db_parameter_group_name(name)
+                .set_parameters(Some(chunk.to_vec()))
+                .send()
+                .await
+                .map_err(aws_error)?;
+        }
+    }
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl RdsGroup for DbParameterGroups {
+    type Group = DbParameterGroup;
+    type Details = Vec<Parameter>;
+    const NAME: &'static str = "aws_db_parameter_group";
+    const KIND: &'static str = "DB parameter group";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
@@ -66,21 +110,40 @@ impl AwsDbParameterGroup {
                             .check(Check::OneOf(&["immediate", "pending-reboot"])),
                     ),
             ))
-            .with_tags();
-        AwsDbParameterGroup { aws, schema }
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\": conflicts with name".to_string(),
+            ));
+        }
+        for key in ["name", "name_prefix"] {
+            if let Some(name) = config.get(key).as_str() {
+                if let Some(problem) = name_problem(name, key == "name_prefix") {
+                    problems.push((key.to_string(), problem));
+                }
+            }
+        }
+        problems
+    }
+
+    fn arn(group: &DbParameterGroup) -> Option<&str> {
+        group.db_parameter_group_arn()
     }
 
     /// Groups by name (AWS stores names in lower case).
     async fn describe(
-        &self,
+        rds: &aws_sdk_rds::Client,
         names: &[String],
     ) -> Result<BTreeMap<String, DbParameterGroup>, ProviderError> {
-        let client = &self.aws.clients().await.rds;
         let groups = describe_named(
             names,
             DbParameterGroup::db_parameter_group_name,
             |name| async move {
-                let response = client
+                let response = rds
                     .describe_db_parameter_groups()
                     .db_parameter_group_name(name)
                     .send()
@@ -88,7 +151,7 @@ impl AwsDbParameterGroup {
                     .map_err(aws_error)?;
                 Ok(response.db_parameter_groups().to_vec())
             },
-            || async { all_items!(client.describe_db_parameter_groups()) },
+            || async { all_items!(rds.describe_db_parameter_groups()) },
         )
         .await?;
         Ok(groups
@@ -97,81 +160,88 @@ impl AwsDbParameterGroup {
             .collect())
     }
 
-    /// The parameters set on a group (`Source = user`).
-    async fn parameters(&self, name: &str) -> Result<Vec<Parameter>, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let mut out = Vec::new();
-        let mut pages = client
-            .describe_db_parameters()
-            .db_parameter_group_name(name)
-            .source("user")
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            out.extend(page.map_err(aws_error)?.parameters().iter().cloned());
-        }
-        Ok(out)
-    }
-
-    async fn read_names(
-        &self,
-        names: &[String],
-        hints: &BTreeMap<String, &Value>,
-    ) -> Result<BTreeMap<String, (Value, Vec<(String, String)>)>, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let mut out = BTreeMap::new();
-        for (name, group) in self.describe(names).await? {
-            let parameters = self.parameters(&name).await?;
-            let tags = match group.db_parameter_group_arn() {
-                Some(arn) => list_tags(client, arn).await?,
-                None => vec![],
-            };
-            let hint = hints.get(&name).copied().unwrap_or(&Value::Null);
-            out.insert(name, (to_value(&group, &parameters, &tags, hint), tags));
-        }
-        Ok(out)
-    }
-
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read_names(
-            &[name.to_string()],
-            &BTreeMap::from([(name.to_string(), hint)]),
-        )
-        .await?
-        .remove(name)
-        .map(|(value, _)| value)
-        .ok_or_else(|| vanished("DB parameter group", name))
-    }
-
-    /// ModifyDBParameterGroup (or ResetDBParameterGroup when `reset`) with `parameters`, 20 a
-    /// call.
-    async fn send_parameters(
-        &self,
+    async fn details(
+        rds: &aws_sdk_rds::Client,
         name: &str,
-        parameters: Vec<Parameter>,
-        reset: bool,
+    ) -> Result<Vec<Parameter>, ProviderError> {
+        parameters(rds, name).await
+    }
+
+    fn to_value(
+        group: &DbParameterGroup,
+        parameters: &Vec<Parameter>,
+        tags: &[(String, String)],
+        hint: &Value,
+    ) -> Value {
+        to_value(group, parameters, tags, hint)
+    }
+
+    async fn create(
+        rds: &aws_sdk_rds::Client,
+        operation: &Operation,
+        name: &str,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        rds.create_db_parameter_group()
+            .db_parameter_group_name(name)
+            .db_parameter_group_family(string(planned, "family").unwrap_or_default())
+            .description(
+                string(planned, "description").unwrap_or_else(|| "Managed by Terraform".into()),
+            )
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        let name = name.to_lowercase();
+        let (set, _) = parameter_changes(&Value::Null, planned);
+        send_parameters(rds, &name, set, false).await?;
+        Ok(name)
+    }
+
+    async fn update(
+        rds: &aws_sdk_rds::Client,
+        name: &str,
+        prior: &Value,
+        planned: &Value,
     ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        for chunk in parameters.chunks(PARAMETERS_PER_CALL) {
-            if reset {
-                client
-                    .reset_db_parameter_group()
-                    .db_parameter_group_name(name)
-                    .set_parameters(Some(chunk.to_vec()))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-            } else {
-                client
-                    .modify_db_parameter_group()
-                    .db_parameter_group_name(name)
-                    .set_parameters(Some(chunk.to_vec()))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+        let (set, reset) = parameter_changes(prior, planned);
+        send_parameters(rds, name, reset, true).await?;
+        send_parameters(rds, name, set, false).await
+    }
+
+    async fn delete(
+        rds: &aws_sdk_rds::Client,
+        _operation: &Operation,
+        name: &str,
+    ) -> Result<(), ProviderError> {
+        let answer = rds
+            .delete_db_parameter_group()
+            .db_parameter_group_name(name);
+        deleted_or_gone(answer.send().await.map_err(aws_error), is_not_found)
+    }
+
+    async fn created_names(
+        rds: &aws_sdk_rds::Client,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Vec<String>, ProviderError> {
+        Ok(match string(planned, "name") {
+            Some(name) => vec![name.to_lowercase()],
+            // A generated name: every group is a candidate; the tags decide.
+            None => {
+                let mut names = Vec::new();
+                let mut pages = rds.describe_db_parameter_groups().into_paginator().send();
+                while let Some(page) = pages.next().await {
+                    names.extend(
+                        page.map_err(aws_error)?
+                            .db_parameter_groups()
+                            .iter()
+                            .filter_map(|g| g.db_parameter_group_name().map(str::to_string)),
+                    );
+                }
+                names
             }
-        }
-        Ok(())
+        })
     }
 }
 
@@ -269,150 +339,6 @@ fn to_value(
         tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     );
     Value::Map(object)
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsDbParameterGroup {
-    fn name(&self) -> &'static str {
-        "aws_db_parameter_group"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\": conflicts with name".to_string(),
-            ));
-        }
-        for key in ["name", "name_prefix"] {
-            if let Some(name) = config.get(key).as_str() {
-                if let Some(problem) = name_problem(name, key == "name_prefix") {
-                    problems.push((key.to_string(), problem));
-                }
-            }
-        }
-        problems
-    }
-
-    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        client
-            .create_db_parameter_group()
-            .db_parameter_group_name(&name)
-            .db_parameter_group_family(string(planned, "family").unwrap_or_default())
-            .description(
-                string(planned, "description").unwrap_or_else(|| "Managed by Terraform".into()),
-            )
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        let name = name.to_lowercase();
-        let (set, _) = parameter_changes(&Value::Null, planned);
-        self.send_parameters(&name, set, false).await?;
-        self.read_one(&name, planned).await
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let name = string(prior, "name")
-            .ok_or_else(|| ProviderError::new("aws_db_parameter_group has no name in state"))?;
-        let (set, reset) = parameter_changes(prior, planned);
-        self.send_parameters(&name, reset, true).await?;
-        self.send_parameters(&name, set, false).await?;
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(client, &arn, prior, planned).await?;
-        }
-        self.read_one(&name, planned).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        if boolean(prior, "skip_destroy") == Some(true) {
-            return Ok(());
-        }
-        let client = &self.aws.clients().await.rds;
-        let Some(name) = string(prior, "name") else {
-            return Ok(());
-        };
-        match client
-            .delete_db_parameter_group()
-            .db_parameter_group_name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let (names, hints) = (keys_of(prior, "name"), hints_by(prior, "name"));
-        let found = self.read_names(&names, &hints).await?;
-        Ok(by_key(
-            prior,
-            "name",
-            |name| found.get(name),
-            |(value, _), _| value.clone(),
-        ))
-    }
-
-    /// Terraform's import ID: the group's name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("name", id))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let names = match string(planned, "name") {
-            Some(name) => vec![name.to_lowercase()],
-            // A generated name: every group is a candidate; the tags decide.
-            None => {
-                let client = &self.aws.clients().await.rds;
-                let mut names = Vec::new();
-                let mut pages = client
-                    .describe_db_parameter_groups()
-                    .into_paginator()
-                    .send();
-                while let Some(page) = pages.next().await {
-                    names.extend(
-                        page.map_err(aws_error)?
-                            .db_parameter_groups()
-                            .iter()
-                            .filter_map(|g| g.db_parameter_group_name().map(str::to_string)),
-                    );
-                }
-                names
-            }
-        };
-        let hints: BTreeMap<String, &Value> = names.iter().map(|n| (n.clone(), planned)).collect();
-        Ok(self
-            .read_names(&names, &hints)
-            .await?
-            .into_values()
-            .find(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(value, _)| value))
-    }
 }
 
 /// AWS's naming rule for DB parameter groups (the provider checks it too): lowercase letters,
