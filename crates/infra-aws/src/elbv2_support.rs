@@ -15,6 +15,9 @@ use aws_sdk_elasticloadbalancingv2::types::{
     QueryStringKeyValuePair, RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition,
     SourceIpConditionConfig, Tag, TargetGroupStickinessConfig, TargetGroupTuple,
 };
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
@@ -1132,24 +1135,57 @@ pub async fn first_created<'a, T>(
     Ok(None)
 }
 
-/// ELBv2 objects by ARN, from a Describe call by ARNs (`by_arns`), which fails whole when one
-/// ARN is missing: then `listed` lists the candidates (every object, or those of the parents)
-/// and they are matched by `arn_of`. Missing ones are absent from the map.
-pub async fn describe_by_arn<T, ByArns, Listed>(
+/// What a lost create left under its parent (`parent`, the listener or load balancer the plan
+/// names): the first of the objects the parent's Describe call (`list`, sent; `objects` takes
+/// them from its answer) whose tags say this operation created it, with those tags. None when
+/// the parent is unknown or gone.
+pub async fn created_under<T, Sent, Out, E>(
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    parent: Option<String>,
+    list: impl FnOnce(String) -> Sent,
+    objects: impl FnOnce(Out) -> Vec<T>,
+    arn_of: impl Fn(&T) -> Option<&str>,
+    operation: &Operation,
+) -> Result<Option<(T, Vec<(String, String)>)>, ProviderError>
+where
+    T: Clone,
+    Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let Some(parent) = parent else {
+        return Ok(None);
+    };
+    let listed = match list(parent).await.map_err(aws_error) {
+        Ok(answer) => objects(answer),
+        Err(error) if is_not_found(&error) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let found = first_created(client, &listed, arn_of, operation).await?;
+    Ok(found.map(|(object, tags)| (object.clone(), tags)))
+}
+
+/// ELBv2 objects by ARN, from a Describe call by ARNs (`by_arns`, sent; `objects` takes them
+/// from its answer), which fails whole when one ARN is missing: then `listed` lists the
+/// candidates (every object, or those of the parents) and they are matched by `arn_of`.
+/// Missing ones are absent from the map.
+pub async fn describe_by_arn<T, Sent, Out, E, Listed>(
     arns: &[String],
-    by_arns: impl FnOnce(Vec<String>) -> ByArns,
+    by_arns: impl FnOnce(Vec<String>) -> Sent,
+    objects: impl FnOnce(&Out) -> &[T],
     listed: impl FnOnce() -> Listed,
     arn_of: impl Fn(&T) -> Option<&str>,
 ) -> Result<BTreeMap<String, T>, ProviderError>
 where
-    ByArns: Future<Output = Result<Vec<T>, ProviderError>>,
+    T: Clone,
+    Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     Listed: Future<Output = Result<Vec<T>, ProviderError>>,
 {
     if arns.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let objects = match by_arns(arns.to_vec()).await {
-        Ok(objects) => objects,
+    let objects = match by_arns(arns.to_vec()).await.map_err(aws_error) {
+        Ok(answer) => objects(&answer).to_vec(),
         Err(error) if is_not_found(&error) => listed().await?,
         Err(error) => return Err(error),
     };
@@ -1230,13 +1266,40 @@ where
         .map(|(value, _)| value))
 }
 
-/// A delete's answer: an object already gone counts as deleted.
-pub fn deleted<T>(answer: Result<T, ProviderError>) -> Result<(), ProviderError> {
-    match answer {
-        Ok(_) => Ok(()),
-        Err(error) if is_not_found(&error) => Ok(()),
+/// Deletes the object whose `arn` the prior state holds, by `delete` (the type's Delete call,
+/// sent): the ARN when the delete was sent, `None` when there is no ARN or the object is
+/// already gone.
+pub async fn delete_by_arn<Sent, T, E>(
+    prior: &Value,
+    delete: impl FnOnce(String) -> Sent,
+) -> Result<Option<String>, ProviderError>
+where
+    Sent: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let Some(arn) = string(prior, "arn") else {
+        return Ok(None);
+    };
+    match delete(arn.clone()).await.map_err(aws_error) {
+        Ok(_) => Ok(Some(arn)),
+        Err(error) if is_not_found(&error) => Ok(None),
         Err(error) => Err(error),
     }
+}
+
+/// An object's attributes, as a `Describe…Attributes` call answers them (`pair` gives each
+/// one's key and value), by key.
+pub fn attribute_map<A>(
+    attributes: &[A],
+    pair: impl Fn(&A) -> (Option<&str>, Option<&str>),
+) -> BTreeMap<String, String> {
+    attributes
+        .iter()
+        .filter_map(|attribute| match pair(attribute) {
+            (Some(key), Some(value)) => Some((key.to_string(), value.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The last `type/name/id` part of an ELBv2 ARN (`app/web/123` for a load balancer), used by

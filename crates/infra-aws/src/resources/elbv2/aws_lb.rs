@@ -70,9 +70,9 @@ use crate::app_support::{
     strings, text, text_or_null, vanished, wait_for,
 };
 use crate::elbv2_support::{
-    arn_suffix, describe_by_arn, describe_tags, generated_name, has_managed_tags, name_prefix_of,
-    read_if_managed, read_written, refresh_by_arn, settings_to_send, tags_to_sdk, update_tags,
-    ReadByArn, Setting, SettingKind,
+    arn_suffix, attribute_map, delete_by_arn, describe_by_arn, describe_tags, generated_name,
+    has_managed_tags, name_prefix_of, read_if_managed, read_written, refresh_by_arn,
+    settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
@@ -433,15 +433,13 @@ impl AwsLb {
         let client = &self.aws.clients().await.elbv2;
         describe_by_arn(
             arns,
-            |arns| async move {
-                let response = client
+            |arns| {
+                client
                     .describe_load_balancers()
                     .set_load_balancer_arns(Some(arns))
                     .send()
-                    .await
-                    .map_err(aws_error)?;
-                Ok(response.load_balancers().to_vec())
             },
+            |answer| answer.load_balancers(),
             // Every load balancer.
             || async move { all_items!(client.describe_load_balancers()) },
             LoadBalancer::load_balancer_arn,
@@ -457,11 +455,9 @@ impl AwsLb {
             .send()
             .await
             .map_err(aws_error)?;
-        Ok(response
-            .attributes()
-            .iter()
-            .filter_map(|a| Some((a.key()?.to_string(), a.value()?.to_string())))
-            .collect())
+        Ok(attribute_map(response.attributes(), |a| {
+            (a.key(), a.value())
+        }))
     }
 
     /// Reads full values for `arns`, keyed by ARN.
@@ -1397,20 +1393,10 @@ impl ResourceType for AwsLb {
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let Some(arn) = string(prior, "arn") else {
+        let delete = |arn| client.delete_load_balancer().load_balancer_arn(arn).send();
+        let Some(arn) = delete_by_arn(prior, delete).await? else {
             return Ok(());
         };
-        match client
-            .delete_load_balancer()
-            .load_balancer_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => {}
-            Err(error) if is_not_found(&error) => return Ok(()),
-            Err(error) => return Err(error),
-        }
         // Security groups and subnets cannot be deleted while the load balancer still exists.
         wait_for(
             &format!("load balancer {arn} to be deleted"),

@@ -52,9 +52,9 @@ use crate::app_support::{
     boolean, changed, int, non_empty, number, set_tags, single, string, text, vanished,
 };
 use crate::elbv2_support::{
-    action_block, actions_from_sdk, actions_to_sdk, deleted, describe_by_arn, describe_tags,
-    first_created, normalize_actions, read_written, refresh_by_arn, tags_to_sdk, update_tags,
-    validate_actions, ReadByArn,
+    action_block, actions_from_sdk, actions_to_sdk, attribute_map, created_under, delete_by_arn,
+    describe_by_arn, describe_tags, normalize_actions, read_written, refresh_by_arn, tags_to_sdk,
+    update_tags, validate_actions, ReadByArn,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -346,13 +346,9 @@ async fn describe_attributes(
         .await
         .map_err(aws_error)
     {
-        Ok(response) => Ok(Some(
-            response
-                .attributes()
-                .iter()
-                .filter_map(|a| Some((a.key()?.to_string(), a.value()?.to_string())))
-                .collect(),
-        )),
+        Ok(response) => Ok(Some(attribute_map(response.attributes(), |a| {
+            (a.key(), a.value())
+        }))),
         Err(error) if is_not_found(&error) => Ok(None),
         Err(error) => Err(error),
     }
@@ -429,15 +425,13 @@ impl AwsLbListener {
         let client = &self.aws.clients().await.elbv2;
         describe_by_arn(
             arns,
-            |arns| async move {
-                let response = client
+            |arns| {
+                client
                     .describe_listeners()
                     .set_listener_arns(Some(arns))
                     .send()
-                    .await
-                    .map_err(aws_error)?;
-                Ok(response.listeners().to_vec())
             },
+            |answer| answer.listeners(),
             // The listeners of each load balancer (one gone has none).
             || async move {
                 let mut all = Vec::new();
@@ -790,17 +784,11 @@ impl ResourceType for AwsLbListener {
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
-        deleted(
-            client
-                .delete_listener()
-                .listener_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        delete_by_arn(prior, |arn| {
+            client.delete_listener().listener_arn(arn).send()
+        })
+        .await?;
+        Ok(())
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
@@ -818,27 +806,21 @@ impl ResourceType for AwsLbListener {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let Some(load_balancer_arn) = string(planned, "load_balancer_arn") else {
-            return Ok(None);
-        };
-        let listeners = match client
-            .describe_listeners()
-            .load_balancer_arn(&load_balancer_arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(response) => response.listeners().to_vec(),
-            Err(error) if is_not_found(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        let found = first_created(client, &listeners, |l| l.listener_arn(), operation).await?;
+        let found = created_under(
+            client,
+            string(planned, "load_balancer_arn"),
+            |arn| client.describe_listeners().load_balancer_arn(arn).send(),
+            |answer| answer.listeners().to_vec(),
+            Listener::listener_arn,
+            operation,
+        )
+        .await?;
         let Some((listener, tags)) = found else {
             return Ok(None);
         };
-        let attributes = describe_attributes(client, listener).await?;
+        let attributes = describe_attributes(client, &listener).await?;
         Ok(Some(to_value(
-            listener,
+            &listener,
             planned,
             &tags,
             attributes.as_ref(),

@@ -28,9 +28,9 @@ use infra_core::{
 use crate::app_support::{blocks, changed, int, set_tags, single, string, text, vanished};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
-    conditions_to_sdk, deleted, describe_by_arn, describe_tags, first_created, normalize_actions,
-    read_written, refresh_by_arn, tags_to_sdk, update_tags, validate_actions, validate_conditions,
-    ReadByArn,
+    conditions_to_sdk, created_under, delete_by_arn, describe_by_arn, describe_tags,
+    normalize_actions, read_written, refresh_by_arn, tags_to_sdk, update_tags, validate_actions,
+    validate_conditions, ReadByArn,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -66,15 +66,8 @@ impl AwsLbListenerRule {
         let client = &self.aws.clients().await.elbv2;
         describe_by_arn(
             arns,
-            |arns| async move {
-                let response = client
-                    .describe_rules()
-                    .set_rule_arns(Some(arns))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                Ok(response.rules().to_vec())
-            },
+            |arns| client.describe_rules().set_rule_arns(Some(arns)).send(),
+            |answer| answer.rules(),
             // The rules of each listener (one gone has none).
             || async move {
                 let mut all = Vec::new();
@@ -447,17 +440,8 @@ impl ResourceType for AwsLbListenerRule {
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
-        deleted(
-            client
-                .delete_rule()
-                .rule_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        delete_by_arn(prior, |arn| client.delete_rule().rule_arn(arn).send()).await?;
+        Ok(())
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
@@ -475,28 +459,23 @@ impl ResourceType for AwsLbListenerRule {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let Some(listener_arn) = string(planned, "listener_arn") else {
-            return Ok(None);
-        };
-        let rules = match client
-            .describe_rules()
-            .listener_arn(&listener_arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let found = created_under(
+            client,
+            string(planned, "listener_arn"),
+            |arn| client.describe_rules().listener_arn(arn).send(),
             // A default rule is the listener's, never one created here (and has no tags).
-            Ok(response) => response
-                .rules()
-                .iter()
-                .filter(|r| r.is_default() != Some(true))
-                .cloned()
-                .collect::<Vec<_>>(),
-            Err(error) if is_not_found(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        let found = first_created(client, &rules, |r| r.rule_arn(), operation).await?;
-        Ok(found.map(|(rule, tags)| to_value(rule, planned, &tags)))
+            |answer| {
+                let rules = answer.rules().iter();
+                rules
+                    .filter(|r| r.is_default() != Some(true))
+                    .cloned()
+                    .collect()
+            },
+            Rule::rule_arn,
+            operation,
+        )
+        .await?;
+        Ok(found.map(|(rule, tags)| to_value(&rule, planned, &tags)))
     }
 }
 

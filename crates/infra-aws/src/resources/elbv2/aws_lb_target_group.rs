@@ -46,9 +46,9 @@ use crate::app_support::{
     vanished,
 };
 use crate::elbv2_support::{
-    arn_suffix, attribute_value, deleted, describe_by_arn, describe_tags, generated_name,
-    has_managed_tags, name_prefix_of, read_if_managed, read_written, refresh_by_arn,
-    settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
+    arn_suffix, attribute_map, attribute_value, delete_by_arn, describe_by_arn, describe_tags,
+    generated_name, has_managed_tags, name_prefix_of, read_if_managed, read_written,
+    refresh_by_arn, settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
@@ -453,15 +453,13 @@ impl AwsLbTargetGroup {
         let client = &self.aws.clients().await.elbv2;
         describe_by_arn(
             arns,
-            |arns| async move {
-                let response = client
+            |arns| {
+                client
                     .describe_target_groups()
                     .set_target_group_arns(Some(arns))
                     .send()
-                    .await
-                    .map_err(aws_error)?;
-                Ok(response.target_groups().to_vec())
             },
+            |answer| answer.target_groups(),
             // Every target group.
             || async move { all_items!(client.describe_target_groups()) },
             TargetGroup::target_group_arn,
@@ -499,11 +497,9 @@ impl AwsLbTargetGroup {
             .send()
             .await
             .map_err(aws_error)?;
-        Ok(attributes
-            .attributes()
-            .iter()
-            .filter_map(|a| Some((a.key()?.to_string(), a.value()?.to_string())))
-            .collect())
+        Ok(attribute_map(attributes.attributes(), |a| {
+            (a.key(), a.value())
+        }))
     }
 
     pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
@@ -1133,17 +1129,11 @@ impl ResourceType for AwsLbTargetGroup {
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
-        deleted(
-            client
-                .delete_target_group()
-                .target_group_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        delete_by_arn(prior, |arn| {
+            client.delete_target_group().target_group_arn(arn).send()
+        })
+        .await?;
+        Ok(())
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
