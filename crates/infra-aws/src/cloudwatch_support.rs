@@ -9,11 +9,10 @@ use std::sync::Arc;
 use aws_sdk_cloudwatchlogs::Client as LogsClient;
 use infra_core::{Operation, ProviderError, ResourceType, Schema, Value};
 
-use crate::app_support::{deleted_or_missing, string, vanished};
+use crate::app_support::{deleted_or_missing, sent, string, vanished};
 use crate::Aws;
 
 use crate::clients::Clients;
-use crate::error::aws_error;
 
 /// The units CloudWatch accepts for a metric.
 pub const UNITS: &[&str] = &[
@@ -61,13 +60,10 @@ pub async fn tagging_tags(
     for chunk in arns.chunks(TAGGING_ARNS_PER_CALL) {
         // AWS refuses ResourceARNList together with any paging parameter and answers all
         // the ARNs at once; moto pages the answer anyway, so follow its token on its own.
-        let mut response = clients
+        let mut response = sent!(clients
             .tagging
             .get_resources()
-            .set_resource_arn_list(Some(chunk.to_vec()))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_resource_arn_list(Some(chunk.to_vec())))?;
         loop {
             for mapping in response.resource_tag_mapping_list() {
                 let Some(arn) = mapping.resource_arn() else {
@@ -83,13 +79,7 @@ pub async fn tagging_tags(
             let Some(token) = response.pagination_token().filter(|t| !t.is_empty()) else {
                 break;
             };
-            response = clients
-                .tagging
-                .get_resources()
-                .pagination_token(token)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            response = sent!(clients.tagging.get_resources().pagination_token(token))?;
         }
     }
     Ok(tags)

@@ -200,21 +200,17 @@ async fn tagged_certificates(
 > {
     let mut matched = Vec::new();
     for arn in arns {
-        let tags: Vec<(String, String)> = client
-            .list_tags_for_certificate()
-            .certificate_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_error)?
-            .tags()
-            .iter()
-            .map(|t| {
-                (
-                    t.key().to_string(),
-                    t.value().unwrap_or_default().to_string(),
-                )
-            })
-            .collect();
+        let tags: Vec<(String, String)> =
+            sent!(client.list_tags_for_certificate().certificate_arn(&arn))?
+                .tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().to_string(),
+                        t.value().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect();
         if !wanted_tags.iter().all(|t| tags.contains(t)) {
             continue;
         }

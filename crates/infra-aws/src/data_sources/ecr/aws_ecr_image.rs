@@ -7,7 +7,7 @@ use std::sync::Arc;
 use aws_sdk_ecr::types::{ImageDetail, ImageIdentifier};
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{boolean, non_empty, string_list, text};
+use crate::app_support::{boolean, non_empty, sent, string_list, text};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -96,13 +96,10 @@ impl DataSourceType for AwsEcrImage {
             images.extend(page.map_err(aws_error)?.image_details().iter().cloned());
         }
         let image = choose(images, most_recent, &repository)?;
-        let repositories = client
+        let repositories = sent!(client
             .describe_repositories()
             .repository_names(&repository)
-            .set_registry_id(registry)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_registry_id(registry))?;
         let repository_uri = repositories
             .repositories()
             .first()

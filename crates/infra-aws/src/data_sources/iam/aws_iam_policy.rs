@@ -104,21 +104,14 @@ impl DataSourceType for AwsIamPolicy {
                     .await?
             }
         };
-        let policy: Policy = found(
-            client
-                .get_policy()
-                .policy_arn(&arn)
-                .send()
-                .await
-                .map_err(aws_error),
-        )?
-        .and_then(|r| r.policy().cloned())
-        .ok_or_else(|| {
-            ProviderError::with_code(
-                "NoSuchEntity",
-                format!("reading IAM policy ({arn}): not found"),
-            )
-        })?;
+        let policy: Policy = found(sent!(client.get_policy().policy_arn(&arn)))?
+            .and_then(|r| r.policy().cloned())
+            .ok_or_else(|| {
+                ProviderError::with_code(
+                    "NoSuchEntity",
+                    format!("reading IAM policy ({arn}): not found"),
+                )
+            })?;
         let document = sent!(client
             .get_policy_version()
             .policy_arn(&arn)

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use aws_sdk_ssm::types::Parameter;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{number, sensitive, text};
-use crate::error::aws_error;
+use crate::app_support::{number, sensitive, sent, text};
 use crate::Aws;
 
 pub struct AwsSsmParameter {
@@ -38,16 +37,13 @@ pub(crate) async fn get_parameter(
     name: &str,
     decrypt: bool,
 ) -> Result<Parameter, ProviderError> {
-    let output = aws
+    let output = sent!(aws
         .clients()
         .await
         .ssm
         .get_parameter()
         .name(name)
-        .with_decryption(decrypt)
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .with_decryption(decrypt))?;
     output
         .parameter
         .ok_or_else(|| ProviderError::new(format!("SSM parameter {name} not found")))

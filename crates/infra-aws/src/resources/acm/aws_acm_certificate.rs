@@ -162,12 +162,7 @@ impl AwsAcmCertificate {
 
     async fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, ProviderError> {
         let client = &self.aws.clients().await.acm;
-        let response = client
-            .list_tags_for_certificate()
-            .certificate_arn(arn)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let response = sent!(client.list_tags_for_certificate().certificate_arn(arn))?;
         Ok(response
             .tags()
             .iter()

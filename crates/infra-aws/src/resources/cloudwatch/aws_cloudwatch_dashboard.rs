@@ -12,10 +12,9 @@ use aws_sdk_cloudwatch::operation::get_dashboard::GetDashboardOutput as Dashboar
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    canonical_json, deleted_or_missing, invalid_json, is_missing, same_json, string, vanished,
+    canonical_json, deleted_or_missing, invalid_json, is_missing, same_json, sent, string, vanished,
 };
 use crate::declared::{self, computed, declare, read, read_in_turn, Declaration, Reading};
-use crate::error::aws_error;
 use crate::Aws;
 
 pub struct AwsCloudwatchDashboard {
@@ -58,16 +57,13 @@ impl AwsCloudwatchDashboard {
     /// The dashboard, or `None` when it does not exist. `hint` keeps the configured body text
     /// when it means the same JSON.
     async fn read(&self, name: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
-        match self
+        match sent!(self
             .aws
             .clients()
             .await
             .cloudwatch
             .get_dashboard()
-            .dashboard_name(name)
-            .send()
-            .await
-            .map_err(aws_error)
+            .dashboard_name(name))
         {
             Ok(dashboard) => Ok(Some(self.declaration.value(&dashboard, &Reading::of(hint)))),
             Err(error) if is_missing(&error) => Ok(None),
@@ -78,16 +74,14 @@ impl AwsCloudwatchDashboard {
     async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
         let name = string(planned, "dashboard_name")
             .ok_or_else(|| ProviderError::new("aws_cloudwatch_dashboard needs dashboard_name"))?;
-        self.aws
+        sent!(self
+            .aws
             .clients()
             .await
             .cloudwatch
             .put_dashboard()
             .dashboard_name(&name)
-            .dashboard_body(string(planned, "dashboard_body").unwrap_or_default())
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .dashboard_body(string(planned, "dashboard_body").unwrap_or_default()))?;
         self.read(&name, planned)
             .await?
             .ok_or_else(|| vanished("dashboard", &name))
@@ -129,17 +123,13 @@ impl ResourceType for AwsCloudwatchDashboard {
         let Some(name) = string(prior, "dashboard_name") else {
             return Ok(());
         };
-        deleted_or_missing(
-            self.aws
-                .clients()
-                .await
-                .cloudwatch
-                .delete_dashboards()
-                .dashboard_names(name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        deleted_or_missing(sent!(self
+            .aws
+            .clients()
+            .await
+            .cloudwatch
+            .delete_dashboards()
+            .dashboard_names(name)))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

@@ -132,14 +132,7 @@ impl AwsCloudwatchLogGroup {
             if tags.contains_key(arn) {
                 continue;
             }
-            match clients
-                .logs
-                .list_tags_for_resource()
-                .resource_arn(arn)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
+            match sent!(clients.logs.list_tags_for_resource().resource_arn(arn)) {
                 Ok(response) => {
                     let pairs = response
                         .tags()
@@ -331,14 +324,7 @@ impl ResourceType for AwsCloudwatchLogGroup {
         if boolean(prior, "skip_destroy") == Some(true) {
             return Ok(());
         }
-        deleted_or_missing(
-            client
-                .delete_log_group()
-                .log_group_name(&name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        deleted_or_missing(sent!(client.delete_log_group().log_group_name(&name)))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

@@ -20,7 +20,6 @@ use crate::app_support::{boolean, non_empty, sent, string, string_list, strings,
 use crate::cloudwatch_support::{
     imported_in_log_group, log_group_pages, two_part_id, InLogGroup, LogGroupMember,
 };
-use crate::error::aws_error;
 
 pub type AwsCloudwatchLogSubscriptionFilter = InLogGroup<SubscriptionFilters>;
 
@@ -98,7 +97,7 @@ impl LogGroupMember for SubscriptionFilters {
         planned: &Value,
     ) -> Result<(), ProviderError> {
         let emit = strings(planned, "emit_system_fields");
-        client
+        sent!(client
             .put_subscription_filter()
             .log_group_name(group)
             .filter_name(name)
@@ -109,10 +108,7 @@ impl LogGroupMember for SubscriptionFilters {
                 non_empty(planned, "distribution").map(|d| Distribution::from(d.as_str())),
             )
             .set_emit_system_fields((!emit.is_empty()).then_some(emit))
-            .set_apply_on_transformed_logs(boolean(planned, "apply_on_transformed_logs"))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_apply_on_transformed_logs(boolean(planned, "apply_on_transformed_logs")))?;
         Ok(())
     }
 

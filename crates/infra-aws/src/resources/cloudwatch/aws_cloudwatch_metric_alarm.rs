@@ -30,7 +30,6 @@ use crate::app_support::{
     send_tag_changes, sent, set_tags, single, string, string_list, strings, text, vanished,
 };
 use crate::cloudwatch_support::{tagging_tags, UNITS};
-use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -133,16 +132,13 @@ impl AwsCloudwatchMetricAlarm {
         for chunk in names.chunks(NAMES_PER_CALL) {
             let mut token: Option<String> = None;
             loop {
-                let response = clients
+                let response = sent!(clients
                     .cloudwatch
                     .describe_alarms()
                     .set_alarm_names(Some(chunk.to_vec()))
                     .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
                     .max_records(100)
-                    .set_next_token(token.clone())
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .set_next_token(token.clone()))?;
                 alarms.extend(response.metric_alarms().iter().cloned());
                 match response.next_token().filter(|t| !t.is_empty()) {
                     Some(next) => token = Some(next.to_string()),
@@ -162,13 +158,10 @@ impl AwsCloudwatchMetricAlarm {
             };
             let pairs = match tags.remove(arn) {
                 Some(pairs) => pairs,
-                None => match clients
+                None => match sent!(clients
                     .cloudwatch
                     .list_tags_for_resource()
-                    .resource_arn(arn)
-                    .send()
-                    .await
-                    .map_err(aws_error)
+                    .resource_arn(arn))
                 {
                     Ok(response) => response
                         .tags()
@@ -551,17 +544,13 @@ impl ResourceType for AwsCloudwatchMetricAlarm {
         let Some(name) = string(prior, "alarm_name") else {
             return Ok(());
         };
-        deleted_or_missing(
-            self.aws
-                .clients()
-                .await
-                .cloudwatch
-                .delete_alarms()
-                .alarm_names(name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        deleted_or_missing(sent!(self
+            .aws
+            .clients()
+            .await
+            .cloudwatch
+            .delete_alarms()
+            .alarm_names(name)))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

@@ -29,7 +29,6 @@ use crate::app_support::{
     arn_problem, changed, has_managed_tags, known, read_each, sent, set_tags, string, tag_changes,
     text, vanished,
 };
-use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -348,16 +347,13 @@ impl ResourceType for AwsCodecommitRepository {
         let Some(name) = string(prior, "repository_name").or_else(|| string(prior, "id")) else {
             return Ok(());
         };
-        match self
+        match sent!(self
             .aws
             .clients()
             .await
             .codecommit
             .delete_repository()
-            .repository_name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
+            .repository_name(&name))
         {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),

@@ -22,7 +22,7 @@ use aws_sdk_codestarconnections::Client;
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, has_managed_tags, non_empty, read_each, set_tags, string, tag_changes, text,
+    arn_problem, has_managed_tags, non_empty, read_each, sent, set_tags, string, tag_changes, text,
     vanished,
 };
 use crate::error::{aws_error, is_not_found};
@@ -300,15 +300,7 @@ impl ResourceType for AwsCodestarconnectionsConnection {
         let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
             return Ok(());
         };
-        match self
-            .client()
-            .await
-            .delete_connection()
-            .connection_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(self.client().await.delete_connection().connection_arn(&arn)) {
             Err(error) if !is_not_found(&error) => {
                 Err(error.context(&format!("deleting CodeStar Connections Connection ({arn})")))
             }

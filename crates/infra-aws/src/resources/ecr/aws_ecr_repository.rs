@@ -341,7 +341,7 @@ impl ResourceType for AwsEcrRepository {
                 .build()
         });
         let filters = exclusion_filters(planned)?;
-        client
+        sent!(client
             .create_repository()
             .repository_name(&name)
             .image_tag_mutability(ImageTagMutability::from(
@@ -352,10 +352,7 @@ impl ResourceType for AwsEcrRepository {
             .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters))
             .set_encryption_configuration(encryption)
             .set_image_scanning_configuration(scanning)
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))?;
         self.read_one(&name, planned).await
     }
 

@@ -341,14 +341,11 @@ impl ResourceType for AwsCloudwatchEventRule {
         let Some((bus, name)) = key_of(prior) else {
             return Ok(());
         };
-        match client
+        match sent!(client
             .delete_rule()
             .name(&name)
             .event_bus_name(&bus)
-            .force(boolean(prior, "force_destroy").unwrap_or(false))
-            .send()
-            .await
-            .map_err(aws_error)
+            .force(boolean(prior, "force_destroy").unwrap_or(false)))
         {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),

@@ -93,15 +93,10 @@ impl AwsIamAccessKey {
     /// The user of a key known only by its id (import).
     async fn owner(&self, id: &str) -> Result<Option<String>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        Ok(found(
-            client
-                .get_access_key_last_used()
-                .access_key_id(id)
-                .send()
-                .await
-                .map_err(aws_error),
-        )?
-        .and_then(|r| r.user_name().map(str::to_string)))
+        Ok(
+            found(sent!(client.get_access_key_last_used().access_key_id(id)))?
+                .and_then(|r| r.user_name().map(str::to_string)),
+        )
     }
 
     async fn read_written(
@@ -185,12 +180,7 @@ impl ResourceType for AwsIamAccessKey {
             let existing = self.keys(&user).await?.unwrap_or_default();
             create_memo::record(operation, existing.into_keys());
         }
-        let response = client
-            .create_access_key()
-            .user_name(&user)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let response = sent!(client.create_access_key().user_name(&user))?;
         let key = response
             .access_key()
             .ok_or_else(|| ProviderError::new("CreateAccessKey returned no key"))?;

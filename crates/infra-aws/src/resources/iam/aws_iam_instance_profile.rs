@@ -137,14 +137,11 @@ impl ResourceType for AwsIamInstanceProfile {
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let name = new_name(operation, planned);
-        client
+        sent!(client
             .create_instance_profile()
             .instance_profile_name(&name)
             .set_path(string(planned, "path"))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
         if let Some(role) = non_empty(planned, "role") {
             self.add_role(&name, &role).await?;
         }

@@ -145,13 +145,10 @@ impl AwsIamRole {
         }
         let mut out = BTreeMap::new();
         for policy in names {
-            let response = client
+            let response = sent!(client
                 .get_role_policy()
                 .role_name(name)
-                .policy_name(&policy)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .policy_name(&policy))?;
             out.insert(policy, decoded_policy(response.policy_document()));
         }
         Ok(out)
@@ -512,13 +509,10 @@ impl ResourceType for AwsIamRole {
             );
         }
         for profile in profile_names {
-            client
+            sent!(client
                 .remove_role_from_instance_profile()
                 .role_name(&name)
-                .instance_profile_name(profile)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .instance_profile_name(profile))?;
         }
         let force = boolean(prior, "force_detach_policies").unwrap_or(false);
         let inline: Vec<String> = if force {

@@ -174,14 +174,11 @@ impl ResourceType for AwsIamServiceLinkedRole {
             let existing = self.roles_like(planned).await?;
             create_memo::record(operation, existing);
         }
-        let response = client
+        let response = sent!(client
             .create_service_linked_role()
             .set_aws_service_name(string(planned, "aws_service_name"))
             .set_custom_suffix(string(planned, "custom_suffix"))
-            .set_description(string(planned, "description"))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_description(string(planned, "description")))?;
         let role = response
             .role()
             .ok_or_else(|| ProviderError::new("CreateServiceLinkedRole returned no role"))?;

@@ -22,7 +22,6 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 use crate::app_support::{
     boolean, changed, has_managed_tags, non_empty, sent, set_tags, string, text,
 };
-use crate::error::aws_error;
 use crate::iam_support::{
     arn_problem, found, gone, name_problems, owned_tags, propagated, read_each, tag_pairs,
     tags_to_sdk, update_tags,
@@ -126,15 +125,12 @@ impl AwsIamUser {
             .await
         {
             for credential in credentials.service_specific_credentials() {
-                gone(
-                    client
-                        .delete_service_specific_credential()
-                        .user_name(name)
-                        .service_specific_credential_id(credential.service_specific_credential_id())
-                        .send()
-                        .await
-                        .map_err(aws_error),
-                )?;
+                gone(sent!(client
+                    .delete_service_specific_credential()
+                    .user_name(name)
+                    .service_specific_credential_id(
+                        credential.service_specific_credential_id()
+                    )))?;
             }
         }
         Ok(())

@@ -207,13 +207,10 @@ impl AwsKmsKey {
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.kms;
         if enabled {
-            client
+            sent!(client
                 .enable_key_rotation()
                 .key_id(key_id)
-                .set_rotation_period_in_days(period)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_rotation_period_in_days(period))?;
         } else {
             sent!(client.disable_key_rotation().key_id(key_id))?;
         }
@@ -426,13 +423,10 @@ impl ResourceType for AwsKmsKey {
                 .await?;
         }
         if changed(prior, planned, "description") {
-            client
+            sent!(client
                 .update_key_description()
                 .key_id(&key_id)
-                .description(string(planned, "description").unwrap_or_default())
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .description(string(planned, "description").unwrap_or_default()))?;
         }
         if changed(prior, planned, "policy") {
             if let Some(policy) = non_empty(planned, "policy") {
@@ -469,13 +463,10 @@ impl ResourceType for AwsKmsKey {
         let Some(key_id) = string(prior, "id") else {
             return Ok(());
         };
-        match client
+        match sent!(client
             .schedule_key_deletion()
             .key_id(&key_id)
-            .set_pending_window_in_days(int(prior, "deletion_window_in_days"))
-            .send()
-            .await
-            .map_err(aws_error)
+            .set_pending_window_in_days(int(prior, "deletion_window_in_days")))
         {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),
@@ -504,7 +495,7 @@ impl ResourceType for AwsKmsKey {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let clients = self.aws.clients().await;
-        let response = clients
+        let response = sent!(clients
             .tagging
             .get_resources()
             .resource_type_filters("kms:key")
@@ -519,10 +510,7 @@ impl ResourceType for AwsKmsKey {
                     .key(infra_core::resource::LINEAGE_TAG)
                     .values(&operation.lineage)
                     .build(),
-            )
-            .send()
-            .await
-            .map_err(aws_error)?;
+            ))?;
         for mapping in response.resource_tag_mapping_list() {
             let Some(arn) = mapping.resource_arn() else {
                 continue;

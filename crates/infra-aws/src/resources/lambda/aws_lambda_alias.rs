@@ -26,7 +26,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    deleted_or_missing, is_missing, known, read_each, single, string, text, vanished, wait_for,
+    deleted_or_missing, is_missing, known, read_each, sent, single, string, text, vanished,
+    wait_for,
 };
 use crate::clients::partition_of;
 use crate::error::aws_error;
@@ -63,17 +64,14 @@ impl AwsLambdaAlias {
         function: &str,
         name: &str,
     ) -> Result<Option<GetAliasOutput>, ProviderError> {
-        let answer = self
+        let answer = sent!(self
             .aws
             .clients()
             .await
             .lambda
             .get_alias()
             .function_name(function)
-            .name(name)
-            .send()
-            .await
-            .map_err(aws_error);
+            .name(name));
         match answer {
             Ok(output) => Ok(Some(output)),
             Err(error) if is_missing(&error) => Ok(None),
@@ -221,7 +219,7 @@ impl ResourceType for AwsLambdaAlias {
                 "aws_lambda_alias needs known function_name, name and function_version",
             ));
         };
-        let created = self
+        let created = sent!(self
             .aws
             .clients()
             .await
@@ -231,10 +229,7 @@ impl ResourceType for AwsLambdaAlias {
             .name(&name)
             .function_version(version)
             .description(string(planned, "description").unwrap_or_default())
-            .routing_config(routing(planned))
-            .send()
-            .await
-            .map_err(aws_error);
+            .routing_config(routing(planned)));
         let creating = format!("creating Lambda Alias ({name})");
         match created {
             Ok(_) => {}
@@ -308,17 +303,14 @@ impl ResourceType for AwsLambdaAlias {
         else {
             return Ok(());
         };
-        let deleted = self
+        let deleted = sent!(self
             .aws
             .clients()
             .await
             .lambda
             .delete_alias()
             .function_name(&function)
-            .name(&name)
-            .send()
-            .await
-            .map_err(aws_error);
+            .name(&name));
         deleted_or_missing(deleted).map_err(|error| {
             let id = string(prior, "id").unwrap_or_else(|| format!("{function}/{name}"));
             error.context(&format!("deleting Lambda Alias ({id})"))

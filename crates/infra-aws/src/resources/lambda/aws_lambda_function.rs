@@ -428,7 +428,7 @@ impl AwsLambdaFunction {
         let mut replacement = strings(prior, "replacement_security_group_ids");
         if replacement.is_empty() {
             let vpc_id = string(vpc, "vpc_id").unwrap_or_default();
-            let groups = clients
+            let groups = sent!(clients
                 .ec2
                 .describe_security_groups()
                 .filters(
@@ -442,13 +442,10 @@ impl AwsLambdaFunction {
                         .name("group-name")
                         .values("default")
                         .build(),
-                )
-                .send()
-                .await
-                .map_err(aws_error)
-                .map_err(|error| {
-                    error.context(&format!("finding VPC ({vpc_id}) default security group"))
-                })?;
+                ))
+            .map_err(|error| {
+                error.context(&format!("finding VPC ({vpc_id}) default security group"))
+            })?;
             let default = groups
                 .security_groups()
                 .first()
@@ -721,13 +718,10 @@ async fn configuration_of(
     name: &str,
     qualifier: Option<&str>,
 ) -> Result<Option<GetFunctionConfigurationOutput>, ProviderError> {
-    match client
+    match sent!(client
         .get_function_configuration()
         .function_name(name)
-        .set_qualifier(qualifier.map(str::to_string))
-        .send()
-        .await
-        .map_err(aws_error)
+        .set_qualifier(qualifier.map(str::to_string)))
     {
         Ok(output) => Ok(Some(output)),
         Err(error) if is_missing(&error) => Ok(None),
@@ -848,13 +842,10 @@ async fn publish_version(
 ) -> Result<(), ProviderError> {
     let publish_to = &publish_to;
     let published = retry_while(PROPAGATION, is_update_in_progress, move || async move {
-        client
+        sent!(client
             .publish_version()
             .function_name(name)
-            .set_publish_to(publish_to.clone())
-            .send()
-            .await
-            .map_err(aws_error)
+            .set_publish_to(publish_to.clone()))
     })
     .await
     .map_err(|error| error.context(&format!("publishing Lambda Function ({name}) version")))?;
@@ -886,13 +877,7 @@ async fn stop_durable_executions(
         };
         for execution in page.durable_executions() {
             let arn = execution.durable_execution_arn();
-            match client
-                .stop_durable_execution()
-                .durable_execution_arn(arn)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
+            match sent!(client.stop_durable_execution().durable_execution_arn(arn)) {
                 Ok(_) => {}
                 Err(error) if is_missing(&error) => continue,
                 Err(error) => {
@@ -959,12 +944,9 @@ async fn code_signing_config(
     if !zip {
         return Ok(Some(None));
     }
-    let output = client
+    let output = sent!(client
         .get_function_code_signing_config()
-        .function_name(name)
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .function_name(name))?;
     let arn = output.code_signing_config_arn();
     Ok(Some((!arn.is_empty()).then(|| arn.to_string())))
 }
@@ -2156,14 +2138,11 @@ impl ResourceType for AwsLambdaFunction {
 
         let (to_set, to_remove) = tag_changes(prior, planned);
         if !to_remove.is_empty() {
-            client
+            sent!(client
                 .untag_resource()
                 .resource(&arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)
-                .map_err(|error| error.context(&format!("untagging Lambda Function ({name})")))?;
+                .set_tag_keys(Some(to_remove)))
+            .map_err(|error| error.context(&format!("untagging Lambda Function ({name})")))?;
         }
         if !to_set.is_empty() {
             sent!(client
@@ -2254,12 +2233,7 @@ impl ResourceType for AwsLambdaFunction {
                 })?;
         }
         let deleted = retry_while(timeout, is_replicated_function, move || async move {
-            client
-                .delete_function()
-                .function_name(name)
-                .send()
-                .await
-                .map_err(aws_error)
+            sent!(client.delete_function().function_name(name))
         })
         .await;
         match deleted {

@@ -716,7 +716,7 @@ impl ResourceType for AwsLambdaPermission {
         };
         {
             let _guard = self.lock_for(&function).lock_owned().await;
-            let removed = self
+            let removed = sent!(self
                 .aws
                 .clients()
                 .await
@@ -724,10 +724,7 @@ impl ResourceType for AwsLambdaPermission {
                 .remove_permission()
                 .function_name(&function)
                 .statement_id(&sid)
-                .set_qualifier(qualifier.clone())
-                .send()
-                .await
-                .map_err(aws_error);
+                .set_qualifier(qualifier.clone()));
             match removed {
                 Ok(_) => {}
                 Err(error) if is_missing(&error) => return Ok(()),

@@ -781,15 +781,12 @@ impl ResourceType for AwsRoute53HealthCheck {
         }
         let (to_set, to_remove) = tag_changes(prior, planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
-            client
+            sent!(client
                 .change_tags_for_resource()
                 .resource_type(TagResourceType::Healthcheck)
                 .resource_id(&id)
                 .set_add_tags((!to_set.is_empty()).then(|| route53_tags(&to_set)))
-                .set_remove_tag_keys((!to_remove.is_empty()).then_some(to_remove))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_remove_tag_keys((!to_remove.is_empty()).then_some(to_remove)))?;
         }
         self.read_one(&id, planned).await
     }
@@ -863,14 +860,11 @@ impl ResourceType for AwsRoute53HealthCheck {
             {
                 continue;
             }
-            client
+            sent!(client
                 .change_tags_for_resource()
                 .resource_type(TagResourceType::Healthcheck)
                 .resource_id(check.id())
-                .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned))))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned)))))?;
             return Ok(Some(self.read_one(check.id(), planned).await?));
         }
         Ok(None)

@@ -395,13 +395,10 @@ impl ResourceType for AwsRoute53Zone {
         )
         .await?;
         for vpc in vpcs.iter().skip(1) {
-            client
+            sent!(client
                 .associate_vpc_with_hosted_zone()
                 .hosted_zone_id(&zone_id)
-                .vpc(self.sdk_vpc(vpc, &clients.region))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .vpc(self.sdk_vpc(vpc, &clients.region)))?;
         }
         tag_new_zone(client, &zone_id, operation, planned).await?;
         if boolean(planned, "enable_accelerated_recovery") == Some(true) {

@@ -382,13 +382,10 @@ impl ResourceType for AwsSecretsmanagerSecret {
         };
         let regions: Vec<String> = replicas(prior).into_keys().collect();
         if !regions.is_empty() {
-            match client
+            match sent!(client
                 .remove_regions_from_replication()
                 .secret_id(&arn)
-                .set_remove_replica_regions(Some(regions))
-                .send()
-                .await
-                .map_err(aws_error)
+                .set_remove_replica_regions(Some(regions)))
             {
                 Ok(_) => {}
                 Err(error) if is_gone(&error) => return Ok(()),

@@ -153,12 +153,7 @@ impl AwsSecretsmanagerSecretRotation {
     /// CancelRotateSecret; the secret's ARN.
     async fn cancel(&self, secret_id: &str) -> Result<String, ProviderError> {
         let client = &self.aws.clients().await.secretsmanager;
-        let output = client
-            .cancel_rotate_secret()
-            .secret_id(secret_id)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = sent!(client.cancel_rotate_secret().secret_id(secret_id))?;
         Ok(output.arn().unwrap_or(secret_id).to_string())
     }
 

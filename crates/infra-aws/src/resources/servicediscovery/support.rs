@@ -340,13 +340,10 @@ pub(crate) async fn list_namespaces(
     let mut summaries = Vec::new();
     let mut next_token: Option<String> = None;
     loop {
-        let response = client
+        let response = sent!(client
             .list_namespaces()
             .set_filters(filter.clone().map(|f| vec![f]))
-            .set_next_token(next_token.take())
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_next_token(next_token.take()))?;
         summaries.extend(response.namespaces().iter().cloned());
         match response.next_token() {
             Some(token) if !token.is_empty() => next_token = Some(token.to_string()),

@@ -220,13 +220,10 @@ async fn list_tags(
     client: &aws_sdk_ssm::Client,
     name: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
-    let response = client
+    let response = sent!(client
         .list_tags_for_resource()
         .resource_type(ResourceTypeForTagging::Parameter)
-        .resource_id(name)
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .resource_id(name))?;
     Ok(response
         .tag_list()
         .iter()
@@ -447,13 +444,7 @@ impl ResourceType for AwsSsmParameter {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
-        match client
-            .delete_parameter()
-            .name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.delete_parameter().name(&name)) {
             Ok(_) => Ok(()),
             Err(error) if is_missing(&error) => Ok(()),
             Err(error) => Err(error),
