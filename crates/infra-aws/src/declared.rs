@@ -8,7 +8,7 @@ use std::future::Future;
 
 use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
 
-use crate::app_support::text;
+use crate::app_support::{known, text};
 
 /// Where an object was read: what an attribute's reader may need beyond the object.
 pub struct Reading<'a> {
@@ -98,12 +98,32 @@ pub fn string<Item: 'static>(
     })
 }
 
+/// A string attribute AWS always reports, read by one of the SDK object's accessors, e.g.
+/// `Group::arn`.
+pub fn reported<Item: 'static>(
+    attribute: Attribute,
+    accessor: fn(&Item) -> &str,
+) -> Declared<Item> {
+    read(attribute, move |item: &Item, _: &Reading| {
+        Value::string(accessor(item))
+    })
+}
+
 /// A computed string attribute read by one of the SDK object's accessors.
 pub fn computed<Item: 'static>(
     name: &'static str,
     accessor: fn(&Item) -> Option<&str>,
 ) -> Declared<Item> {
     string(Attribute::computed(name, Type::String), accessor)
+}
+
+/// An attribute AWS does not report, read back as the prior value (the configuration) wrote
+/// it, null where that is not wholly known (`force_destroy`, `name_prefix`).
+pub fn from_prior<Item>(attribute: Attribute) -> Declared<Item> {
+    let name = attribute.name;
+    read(attribute, move |_: &Item, at: &Reading| {
+        known(at.prior, name)
+    })
 }
 
 /// The readers of a declared type, in the schema's order.

@@ -14,6 +14,7 @@ use aws_sdk_iam::types::Group;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{changed, sent, string};
+use crate::declared::{declare, reported, Declaration, Declared, Reading};
 use crate::error::aws_error;
 use crate::iam_support::{found, gone, name_problems, propagated};
 use crate::Aws;
@@ -21,17 +22,38 @@ use crate::Aws;
 pub struct AwsIamGroup {
     aws: Arc<Aws>,
     schema: Schema,
+    declaration: Declaration<Group>,
+}
+
+/// The attributes, each with how it is read from the SDK's group.
+fn attributes() -> Vec<Declared<Group>> {
+    vec![
+        reported(Attribute::computed("id", Type::String), Group::group_name),
+        reported(Attribute::computed("arn", Type::String), Group::arn),
+        reported(
+            Attribute::computed("unique_id", Type::String),
+            Group::group_id,
+        ),
+        reported(Attribute::required("name", Type::String), Group::group_name),
+        reported(
+            Attribute::optional("path", Type::String).default(Value::string("/")),
+            Group::path,
+        ),
+    ]
 }
 
 impl AwsIamGroup {
     pub fn new(aws: Arc<Aws>) -> AwsIamGroup {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("unique_id", Type::String))
-            .attr(Attribute::required("name", Type::String))
-            .attr(Attribute::optional("path", Type::String).default(Value::string("/")));
-        AwsIamGroup { aws, schema }
+        let (schema, declaration) = declare(Schema::new(), attributes());
+        AwsIamGroup {
+            aws,
+            schema,
+            declaration,
+        }
+    }
+
+    fn to_value(&self, group: &Group) -> Value {
+        self.declaration.value(group, &Reading::of(&Value::Null))
     }
 
     async fn get(&self, name: &str) -> Result<Option<Group>, ProviderError> {
@@ -68,18 +90,8 @@ impl AwsIamGroup {
 
     async fn read_written(&self, name: &str) -> Result<Value, ProviderError> {
         let group = propagated("IAM group", name, || self.get(name)).await?;
-        Ok(to_value(&group))
+        Ok(self.to_value(&group))
     }
-}
-
-fn to_value(group: &Group) -> Value {
-    Value::map([
-        ("id", Value::string(group.group_name())),
-        ("arn", Value::string(group.arn())),
-        ("unique_id", Value::string(group.group_id())),
-        ("name", Value::string(group.group_name())),
-        ("path", Value::string(group.path())),
-    ])
 }
 
 #[async_trait::async_trait]
@@ -153,7 +165,7 @@ impl ResourceType for AwsIamGroup {
             .iter()
             .map(|p| {
                 let name = string(p, "name").or_else(|| string(p, "id"))?;
-                found.get(&name).map(to_value)
+                found.get(&name).map(|group| self.to_value(group))
             })
             .collect())
     }
@@ -172,6 +184,6 @@ impl ResourceType for AwsIamGroup {
         let Some(name) = string(planned, "name") else {
             return Ok(None);
         };
-        Ok(self.get(&name).await?.map(|g| to_value(&g)))
+        Ok(self.get(&name).await?.map(|g| self.to_value(&g)))
     }
 }

@@ -14,7 +14,8 @@ use std::sync::Arc;
 use aws_sdk_kms::types::AliasListEntry;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{changed, known, sent, string, text, vanished};
+use crate::app_support::{changed, sent, string, text, vanished};
+use crate::declared::{computed, declare, from_prior, read, Declaration, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
 use crate::resources::kms::aws_kms_key::is_gone;
@@ -23,6 +24,7 @@ use crate::Aws;
 pub struct AwsKmsAlias {
     aws: Arc<Aws>,
     schema: Schema,
+    declaration: Declaration<AliasListEntry>,
 }
 
 /// Every alias in the region, by name.
@@ -55,41 +57,57 @@ fn same_key(configured: &str, key_id: &str) -> bool {
             .is_some_and(|(_, id)| id == key_id)
 }
 
-fn to_value(alias: &AliasListEntry, hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    let name = alias.alias_name().unwrap_or_default();
-    object.insert("id".to_string(), Value::string(name));
-    object.insert("name".to_string(), Value::string(name));
-    object.insert("arn".to_string(), text(alias.alias_arn()));
-    let key_id = alias.target_key_id().unwrap_or_default();
-    object.insert(
-        "target_key_arn".to_string(),
-        text(
-            alias
-                .alias_arn()
-                .and_then(|arn| key_arn(arn, key_id))
-                .as_deref(),
+/// The attributes, each with how it is read from ListAliases' entry.
+fn attributes() -> Vec<Declared<AliasListEntry>> {
+    fn name(alias: &AliasListEntry, _: &Reading) -> Value {
+        Value::string(alias.alias_name().unwrap_or_default())
+    }
+    vec![
+        read(Attribute::computed("id", Type::String), name),
+        computed("arn", AliasListEntry::alias_arn),
+        read(
+            Attribute::optional_computed("name", Type::String).force_new(),
+            name,
         ),
-    );
-    let target = match hint.get("target_key_id").as_str() {
-        Some(configured) if same_key(configured, key_id) => Value::string(configured),
-        _ => Value::string(key_id),
-    };
-    object.insert("target_key_id".to_string(), target);
-    object.insert("name_prefix".to_string(), known(hint, "name_prefix"));
-    Value::Map(object)
+        from_prior(Attribute::optional_computed("name_prefix", Type::String).force_new()),
+        read(
+            Attribute::computed("target_key_arn", Type::String),
+            |alias: &AliasListEntry, _: &Reading| {
+                let key_id = alias.target_key_id().unwrap_or_default();
+                text(
+                    alias
+                        .alias_arn()
+                        .and_then(|arn| key_arn(arn, key_id))
+                        .as_deref(),
+                )
+            },
+        ),
+        // A key ID or key ARN reads back as written when it names the same key.
+        read(
+            Attribute::required("target_key_id", Type::String),
+            |alias: &AliasListEntry, at: &Reading| {
+                let key_id = alias.target_key_id().unwrap_or_default();
+                match at.prior.get("target_key_id").as_str() {
+                    Some(configured) if same_key(configured, key_id) => Value::string(configured),
+                    _ => Value::string(key_id),
+                }
+            },
+        ),
+    ]
 }
 
 impl AwsKmsAlias {
     pub fn new(aws: Arc<Aws>) -> AwsKmsAlias {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
-            .attr(Attribute::computed("target_key_arn", Type::String))
-            .attr(Attribute::required("target_key_id", Type::String));
-        AwsKmsAlias { aws, schema }
+        let (schema, declaration) = declare(Schema::new(), attributes());
+        AwsKmsAlias {
+            aws,
+            schema,
+            declaration,
+        }
+    }
+
+    fn to_value(&self, alias: &AliasListEntry, hint: &Value) -> Value {
+        self.declaration.value(alias, &Reading::of(hint))
     }
 
     async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
@@ -97,7 +115,7 @@ impl AwsKmsAlias {
         list_aliases(client)
             .await?
             .get(name)
-            .map(|alias| to_value(alias, hint))
+            .map(|alias| self.to_value(alias, hint))
             .ok_or_else(|| vanished("KMS alias", name))
     }
 }
@@ -187,7 +205,7 @@ impl ResourceType for AwsKmsAlias {
                 string(p, "name")
                     .or_else(|| string(p, "id"))
                     .and_then(|name| aliases.get(&name))
-                    .map(|alias| to_value(alias, p))
+                    .map(|alias| self.to_value(alias, p))
             })
             .collect())
     }
@@ -214,7 +232,7 @@ impl ResourceType for AwsKmsAlias {
                     .zip(alias.target_key_id())
                     .is_some_and(|(configured, id)| same_key(configured, id))
             })
-            .map(|alias| to_value(alias, planned)))
+            .map(|alias| self.to_value(alias, planned)))
     }
 }
 

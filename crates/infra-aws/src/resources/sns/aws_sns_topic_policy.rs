@@ -15,30 +15,59 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 use crate::app_support::{
     canonical_json, deleted_or_gone, invalid_json, policy_value, sent, string, text, vanished,
 };
-use crate::declared::read_in_turn;
+use crate::declared::{declare, read, read_in_turn, Declaration, Declared, Reading};
 use crate::sns_support::{default_topic_policy, is_gone, topic_attributes};
 use crate::Aws;
 
 pub struct AwsSnsTopicPolicy {
     aws: Arc<Aws>,
     schema: Schema,
+    declaration: Declaration<Topic>,
+}
+
+/// A topic's ARN and its attributes (GetTopicAttributes).
+type Topic = (String, HashMap<String, String>);
+
+/// The attributes, each with how it is read from the topic.
+fn attributes() -> Vec<Declared<Topic>> {
+    fn arn((arn, _): &Topic, _: &Reading) -> Value {
+        Value::string(arn)
+    }
+    vec![
+        read(Attribute::computed("id", Type::String), arn),
+        read(Attribute::required("arn", Type::String).force_new(), arn),
+        read(
+            Attribute::required("policy", Type::Json),
+            |(_, attributes): &Topic, at: &Reading| {
+                let policy = attributes.get("Policy").map(String::as_str);
+                policy_value(policy, at.prior.get("policy"))
+            },
+        ),
+        read(
+            Attribute::computed("owner", Type::String),
+            |(_, attributes): &Topic, _: &Reading| {
+                text(attributes.get("Owner").map(String::as_str))
+            },
+        ),
+    ]
 }
 
 impl AwsSnsTopicPolicy {
     pub fn new(aws: Arc<Aws>) -> AwsSnsTopicPolicy {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("arn", Type::String).force_new())
-            .attr(Attribute::required("policy", Type::Json))
-            .attr(Attribute::computed("owner", Type::String));
-        AwsSnsTopicPolicy { aws, schema }
+        let (schema, declaration) = declare(Schema::new(), attributes());
+        AwsSnsTopicPolicy {
+            aws,
+            schema,
+            declaration,
+        }
     }
 
     async fn read(&self, arn: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.sns;
-        Ok(topic_attributes(client, arn)
-            .await?
-            .map(|attributes| to_value(arn, &attributes, hint)))
+        Ok(topic_attributes(client, arn).await?.map(|attributes| {
+            let topic = (arn.to_string(), attributes);
+            self.declaration.value(&topic, &Reading::of(hint))
+        }))
     }
 
     async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
@@ -55,21 +84,6 @@ impl AwsSnsTopicPolicy {
             .await?
             .ok_or_else(|| vanished("SNS topic", &arn))
     }
-}
-
-fn to_value(arn: &str, attributes: &HashMap<String, String>, hint: &Value) -> Value {
-    Value::map([
-        ("id", Value::string(arn)),
-        ("arn", Value::string(arn)),
-        (
-            "policy",
-            policy_value(
-                attributes.get("Policy").map(String::as_str),
-                hint.get("policy"),
-            ),
-        ),
-        ("owner", text(attributes.get("Owner").map(String::as_str))),
-    ])
 }
 
 #[async_trait::async_trait]
