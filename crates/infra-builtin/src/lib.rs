@@ -8,6 +8,7 @@ use infra_core::{Registry, StateReader};
 
 pub mod archive;
 pub mod digest;
+pub mod in_state;
 pub mod local;
 pub mod null;
 pub mod random;

@@ -11,13 +11,14 @@ use std::io::Write;
 use std::path::Path;
 
 use base64::Engine;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
 use crate::digest::sha1;
+use crate::in_state::{InState, StateOnly};
 use crate::local::{
     insert_checksums, mark_sensitive, parse_permission, permission_problem, with_checksums,
 };
-use crate::support::{carry_computed, exactly_one_of, object_of, text, Object};
+use crate::support::{exactly_one_of, object_of, text, Object};
 
 /// Which of the two resource types: they differ in name, sensitivity of the content
 /// arguments, default permissions, and `sensitive_content`.
@@ -36,11 +37,11 @@ pub struct LocalFile {
 
 impl LocalFile {
     /// `local_file`.
-    pub fn new() -> LocalFile {
+    pub fn new() -> InState<LocalFile> {
         LocalFile::with_sensitivity(Sensitivity::Plain)
     }
 
-    pub fn with_sensitivity(sensitivity: Sensitivity) -> LocalFile {
+    pub fn with_sensitivity(sensitivity: Sensitivity) -> InState<LocalFile> {
         let sensitive = sensitivity == Sensitivity::Sensitive;
         let content = |name| {
             let attribute = Attribute::optional(name, Type::String).force_new();
@@ -70,10 +71,10 @@ impl LocalFile {
                     .force_new(),
             );
         }
-        LocalFile {
+        InState(LocalFile {
             sensitivity,
             schema: with_checksums(schema),
-        }
+        })
     }
 
     fn type_name(&self) -> &'static str {
@@ -143,12 +144,6 @@ impl LocalFile {
     }
 }
 
-impl Default for LocalFile {
-    fn default() -> LocalFile {
-        LocalFile::new()
-    }
-}
-
 /// Writes `content` to `path`, creating missing parent directories with `directory_mode`
 /// and a new file with `file_mode` (an existing file keeps its mode, as Go's `os.WriteFile`).
 fn write_file(
@@ -187,7 +182,7 @@ fn file_sha1(path: &str) -> Result<Option<String>, ProviderError> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for LocalFile {
+impl StateOnly for LocalFile {
     fn name(&self) -> &'static str {
         self.type_name()
     }
@@ -221,15 +216,6 @@ impl ResourceType for LocalFile {
             ProviderError::new(format!("{name}: writing {filename:?}: {error}"))
         })?;
         Ok(self.finished(planned, &content))
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
     }
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -294,6 +280,7 @@ mod tests {
     use crate::testing::{
         assert_computed_known, assert_refresh_keeps, config, operation, planned, problems,
     };
+    use infra_core::ResourceType;
 
     fn path_in(directory: &tempfile::TempDir, name: &str) -> String {
         directory.path().join(name).to_string_lossy().into_owned()

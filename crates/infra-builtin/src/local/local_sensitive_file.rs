@@ -2,10 +2,11 @@
 //! (never shown in plans) and whose permissions default to 0700. The implementation is
 //! `local_file`'s, with the sensitivity flag set.
 
+use crate::in_state::InState;
 use crate::local::local_file::{LocalFile, Sensitivity};
 
 /// The `local_sensitive_file` resource type.
-pub fn new() -> LocalFile {
+pub fn new() -> InState<LocalFile> {
     LocalFile::with_sensitivity(Sensitivity::Sensitive)
 }
 

@@ -2,10 +2,11 @@
 //! provisioners). Its `id` is a random non-negative decimal number, as the provider's
 //! `rand.Int()`. The provider offers no import.
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
+use crate::in_state::{InState, StateOnly};
 use crate::random::source::{OsRandom, RandomSource};
-use crate::support::{carry_computed, keep_priors, object_of, replacing_map};
+use crate::support::{object_of, replacing_map};
 
 const NAME: &str = "null_resource";
 
@@ -14,22 +15,16 @@ pub struct NullResource {
 }
 
 impl NullResource {
-    pub fn new() -> NullResource {
+    pub fn new() -> InState<NullResource> {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(replacing_map("triggers"));
-        NullResource { schema }
-    }
-}
-
-impl Default for NullResource {
-    fn default() -> NullResource {
-        NullResource::new()
+        InState(NullResource { schema })
     }
 }
 
 #[async_trait::async_trait]
-impl ResourceType for NullResource {
+impl StateOnly for NullResource {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -50,31 +45,6 @@ impl ResourceType for NullResource {
         Ok(Value::Map(object))
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
-    }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
-    }
-
     fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
         Err(ProviderError::not_importable(NAME))
     }
@@ -84,6 +54,7 @@ impl ResourceType for NullResource {
 mod tests {
     use super::*;
     use crate::testing::{assert_computed_known, assert_refresh_keeps, config, operation, planned};
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn create_gives_a_decimal_id_kept_on_refresh() {

@@ -3,13 +3,11 @@
 //! decimal. Imported by `b64_url`, optionally `PREFIX,B64_URL`.
 
 use base64::Engine;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
+use crate::in_state::{InState, StateOnly};
 use crate::random::source::os_bytes;
-use crate::support::{
-    carry_computed, integer, keep_priors, number, object_of, problem, replacing_map,
-    required_integer, text,
-};
+use crate::support::{integer, number, object_of, problem, replacing_map, required_integer, text};
 
 const NAME: &str = "random_id";
 
@@ -18,7 +16,7 @@ pub struct RandomId {
 }
 
 impl RandomId {
-    pub fn new() -> RandomId {
+    pub fn new() -> InState<RandomId> {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(replacing_map("keepers"))
@@ -28,13 +26,7 @@ impl RandomId {
             .attr(Attribute::computed("b64_std", Type::String))
             .attr(Attribute::computed("hex", Type::String))
             .attr(Attribute::computed("dec", Type::String));
-        RandomId { schema }
-    }
-}
-
-impl Default for RandomId {
-    fn default() -> RandomId {
-        RandomId::new()
+        InState(RandomId { schema })
     }
 }
 
@@ -74,7 +66,7 @@ fn decimal(bytes: &[u8]) -> String {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for RandomId {
+impl StateOnly for RandomId {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -106,31 +98,6 @@ impl ResourceType for RandomId {
         let bytes = os_bytes(length)?;
         let prefix = text(planned, "prefix").unwrap_or_default();
         Ok(presented(object_of(planned), &bytes, &prefix))
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
-    }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
     }
 
     /// `B64_URL` or `PREFIX,B64_URL`: the prefix is everything before the last comma.
@@ -172,6 +139,7 @@ mod tests {
     use crate::testing::{
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
     };
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn create_presents_the_same_bytes_every_way() {

@@ -2,13 +2,11 @@
 //! `id`), from the operating system or, given a `seed`, the same number every time. Imported
 //! as `RESULT,MIN,MAX` or `RESULT,MIN,MAX,SEED`.
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
+use crate::in_state::{InState, StateOnly};
 use crate::random::source::{RandomSource, SeedableSource};
-use crate::support::{
-    carry_computed, integer, keep_priors, number, object_of, problem, replacing_map,
-    required_integer, text,
-};
+use crate::support::{integer, number, object_of, problem, replacing_map, required_integer, text};
 
 const NAME: &str = "random_integer";
 
@@ -17,7 +15,7 @@ pub struct RandomInteger {
 }
 
 impl RandomInteger {
-    pub fn new() -> RandomInteger {
+    pub fn new() -> InState<RandomInteger> {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(replacing_map("keepers"))
@@ -25,13 +23,7 @@ impl RandomInteger {
             .attr(Attribute::required("max", Type::Number).force_new())
             .attr(Attribute::optional("seed", Type::String).force_new())
             .attr(Attribute::computed("result", Type::Number));
-        RandomInteger { schema }
-    }
-}
-
-impl Default for RandomInteger {
-    fn default() -> RandomInteger {
-        RandomInteger::new()
+        InState(RandomInteger { schema })
     }
 }
 
@@ -62,7 +54,7 @@ fn min_max_problem(config: &Value) -> Option<(String, String)> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for RandomInteger {
+impl StateOnly for RandomInteger {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -91,31 +83,6 @@ impl ResourceType for RandomInteger {
         object.insert("result".into(), number(result));
         object.insert("id".into(), Value::String(result.to_string()));
         Ok(Value::Map(object))
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
-    }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
     }
 
     /// `RESULT,MIN,MAX` or `RESULT,MIN,MAX,SEED`.
@@ -161,6 +128,7 @@ mod tests {
     use crate::testing::{
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
     };
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn create_stays_in_range_and_keeps_its_value() {

@@ -2,10 +2,11 @@
 //! sensitive and the `id` is the constant `"none"`, as in the provider. Imported by the
 //! password itself. Arguments and generator are shared with `random_string`.
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
+use crate::in_state::{InState, StateOnly};
 use crate::random::string_generator::{self, StringParams};
-use crate::support::{carry_computed, keep_priors, object_of};
+use crate::support::object_of;
 
 const NAME: &str = "random_password";
 
@@ -19,17 +20,11 @@ pub struct RandomPassword {
 }
 
 impl RandomPassword {
-    pub fn new() -> RandomPassword {
+    pub fn new() -> InState<RandomPassword> {
         let schema = string_generator::schema(true)
             .version(3)
             .attr(Attribute::computed("bcrypt_hash", Type::String).sensitive());
-        RandomPassword { schema }
-    }
-}
-
-impl Default for RandomPassword {
-    fn default() -> RandomPassword {
-        RandomPassword::new()
+        InState(RandomPassword { schema })
     }
 }
 
@@ -57,7 +52,7 @@ fn with_password(
 }
 
 #[async_trait::async_trait]
-impl ResourceType for RandomPassword {
+impl StateOnly for RandomPassword {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -106,31 +101,6 @@ impl ResourceType for RandomPassword {
             .map_err(|error| ProviderError::new(format!("hashing the password: {error}")))?
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
-    }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
-    }
-
     /// The import ID is the password itself.
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
         if id.is_empty() {
@@ -148,6 +118,7 @@ mod tests {
     use crate::testing::{
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
     };
+    use infra_core::ResourceType;
 
     #[test]
     fn result_and_hash_are_sensitive_in_the_schema() {

@@ -2,13 +2,12 @@
 //! ("adverb-adjective-animal" for three words), with an optional `prefix` word. The name is
 //! the `id`. The provider offers no import.
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
+use crate::in_state::{InState, StateOnly};
 use crate::random::pet_words::{ADJECTIVES, ADVERBS, NAMES};
 use crate::random::source::{OsRandom, RandomSource};
-use crate::support::{
-    carry_computed, integer, keep_priors, object_of, problem, replacing_map, required_integer, text,
-};
+use crate::support::{integer, object_of, problem, replacing_map, required_integer, text};
 
 const NAME: &str = "random_pet";
 
@@ -17,7 +16,7 @@ pub struct RandomPet {
 }
 
 impl RandomPet {
-    pub fn new() -> RandomPet {
+    pub fn new() -> InState<RandomPet> {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(replacing_map("keepers"))
@@ -32,13 +31,7 @@ impl RandomPet {
                     .default(Value::string("-"))
                     .force_new(),
             );
-        RandomPet { schema }
-    }
-}
-
-impl Default for RandomPet {
-    fn default() -> RandomPet {
-        RandomPet::new()
+        InState(RandomPet { schema })
     }
 }
 
@@ -65,7 +58,7 @@ fn pet_name(
 }
 
 #[async_trait::async_trait]
-impl ResourceType for RandomPet {
+impl StateOnly for RandomPet {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -104,31 +97,6 @@ impl ResourceType for RandomPet {
         Ok(Value::Map(object))
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
-    }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
-    }
-
     fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
         Err(ProviderError::not_importable(NAME))
     }
@@ -138,6 +106,7 @@ impl ResourceType for RandomPet {
 mod tests {
     use super::*;
     use crate::testing::{assert_computed_known, assert_refresh_keeps, config, operation, planned};
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn default_is_adjective_and_animal() {

@@ -3,12 +3,11 @@
 //! the operating system or, given a `seed`, the same order every time. The `id` is the
 //! provider's constant `"-"`. The provider offers no import.
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
+use crate::in_state::{InState, StateOnly};
 use crate::random::source::{RandomSource, SeedableSource};
-use crate::support::{
-    carry_computed, integer, keep_priors, object_of, problem, replacing_map, text,
-};
+use crate::support::{integer, object_of, problem, replacing_map, text};
 
 const NAME: &str = "random_shuffle";
 
@@ -17,7 +16,7 @@ pub struct RandomShuffle {
 }
 
 impl RandomShuffle {
-    pub fn new() -> RandomShuffle {
+    pub fn new() -> InState<RandomShuffle> {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(replacing_map("keepers"))
@@ -25,13 +24,7 @@ impl RandomShuffle {
             .attr(Attribute::optional("seed", Type::String).force_new())
             .attr(Attribute::optional("result_count", Type::Number).force_new())
             .attr(Attribute::computed("result", Type::list(Type::String)));
-        RandomShuffle { schema }
-    }
-}
-
-impl Default for RandomShuffle {
-    fn default() -> RandomShuffle {
-        RandomShuffle::new()
+        InState(RandomShuffle { schema })
     }
 }
 
@@ -55,7 +48,7 @@ fn shuffled(
 }
 
 #[async_trait::async_trait]
-impl ResourceType for RandomShuffle {
+impl StateOnly for RandomShuffle {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -100,31 +93,6 @@ impl ResourceType for RandomShuffle {
         Ok(Value::Map(object))
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
-    }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
-    }
-
     fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
         Err(ProviderError::not_importable(NAME))
     }
@@ -134,6 +102,7 @@ impl ResourceType for RandomShuffle {
 mod tests {
     use super::*;
     use crate::testing::{assert_computed_known, assert_refresh_keeps, config, operation, planned};
+    use infra_core::ResourceType;
 
     fn letters(items: &[&str]) -> Value {
         Value::List(items.iter().map(|s| Value::string(*s)).collect())

@@ -4,10 +4,11 @@
 //!
 //! [`string_generator`]: crate::random::string_generator
 
-use infra_core::{Operation, ProviderError, ResourceType, Schema, Value};
+use infra_core::{Operation, ProviderError, Schema, Value};
 
+use crate::in_state::{InState, StateOnly};
 use crate::random::string_generator::{self, StringParams};
-use crate::support::{carry_computed, keep_priors, object_of};
+use crate::support::object_of;
 
 const NAME: &str = "random_string";
 
@@ -16,21 +17,15 @@ pub struct RandomString {
 }
 
 impl RandomString {
-    pub fn new() -> RandomString {
-        RandomString {
+    pub fn new() -> InState<RandomString> {
+        InState(RandomString {
             schema: string_generator::schema(false).version(2),
-        }
-    }
-}
-
-impl Default for RandomString {
-    fn default() -> RandomString {
-        RandomString::new()
+        })
     }
 }
 
 #[async_trait::async_trait]
-impl ResourceType for RandomString {
+impl StateOnly for RandomString {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -77,31 +72,6 @@ impl ResourceType for RandomString {
         Ok(Value::Map(object))
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
-    }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
-    }
-
     /// The import ID is the string itself.
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
         if id.is_empty() {
@@ -121,6 +91,7 @@ mod tests {
     use crate::testing::{
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
     };
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn create_honours_length_minimums_and_override_special() {

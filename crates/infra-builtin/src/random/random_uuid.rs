@@ -1,10 +1,11 @@
 //! `random_uuid`: a random UUID (`result`, also the `id`) from the operating system's
 //! randomness. Imported by the UUID, which is normalized to lower-case hyphenated form.
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
+use crate::in_state::{InState, StateOnly};
 use crate::random::source::os_bytes;
-use crate::support::{carry_computed, keep_priors, object_of, replacing_map};
+use crate::support::{object_of, replacing_map};
 
 const NAME: &str = "random_uuid";
 
@@ -13,18 +14,12 @@ pub struct RandomUuid {
 }
 
 impl RandomUuid {
-    pub fn new() -> RandomUuid {
+    pub fn new() -> InState<RandomUuid> {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(replacing_map("keepers"))
             .attr(Attribute::computed("result", Type::String));
-        RandomUuid { schema }
-    }
-}
-
-impl Default for RandomUuid {
-    fn default() -> RandomUuid {
-        RandomUuid::new()
+        InState(RandomUuid { schema })
     }
 }
 
@@ -40,7 +35,7 @@ pub fn new_uuid() -> Result<String, ProviderError> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for RandomUuid {
+impl StateOnly for RandomUuid {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -59,31 +54,6 @@ impl ResourceType for RandomUuid {
         object.insert("result".into(), Value::string(&uuid));
         object.insert("id".into(), Value::String(uuid));
         Ok(Value::Map(object))
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
-    }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
     }
 
     /// The import ID is the UUID, in its 36-character hyphenated form.
@@ -112,6 +82,7 @@ mod tests {
     use crate::testing::{
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
     };
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn create_gives_a_uuid_kept_on_refresh() {

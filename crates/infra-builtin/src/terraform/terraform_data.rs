@@ -7,10 +7,11 @@
 //! `output` the planned `input` itself, so the plan shows the value `output` will have (and
 //! unknown exactly when `input` is).
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
+use crate::in_state::{InState, StateOnly};
 use crate::random::random_uuid::new_uuid;
-use crate::support::{keep_priors, object_of};
+use crate::support::object_of;
 
 const NAME: &str = "terraform_data";
 
@@ -19,19 +20,13 @@ pub struct TerraformData {
 }
 
 impl TerraformData {
-    pub fn new() -> TerraformData {
+    pub fn new() -> InState<TerraformData> {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional("input", Type::Any))
             .attr(Attribute::computed("output", Type::Any))
             .attr(Attribute::optional("triggers_replace", Type::Any).force_new());
-        TerraformData { schema }
-    }
-}
-
-impl Default for TerraformData {
-    fn default() -> TerraformData {
-        TerraformData::new()
+        InState(TerraformData { schema })
     }
 }
 
@@ -44,7 +39,7 @@ fn with_output(value: &Value) -> crate::support::Object {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for TerraformData {
+impl StateOnly for TerraformData {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -84,22 +79,6 @@ impl ResourceType for TerraformData {
         object.insert("id".into(), id);
         Ok(Value::Map(object))
     }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
-    }
 }
 
 #[cfg(test)]
@@ -108,6 +87,7 @@ mod tests {
     use crate::testing::{
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
     };
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn output_follows_input_of_any_type() {

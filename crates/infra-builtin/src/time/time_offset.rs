@@ -8,9 +8,10 @@
 //! base is known: `normalize` computes it.
 
 use ::time::OffsetDateTime;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
-use crate::support::{integer, keep_priors, object_of, problem, replacing_map, text, Object};
+use crate::in_state::{InState, StateOnly};
+use crate::support::{integer, object_of, problem, replacing_map, text, Object};
 use crate::time::{clock, insert_import_amounts, known_arguments};
 
 const NAME: &str = "time_offset";
@@ -30,7 +31,7 @@ pub struct TimeOffset {
 }
 
 impl TimeOffset {
-    pub fn new() -> TimeOffset {
+    pub fn new() -> InState<TimeOffset> {
         let mut schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("base_rfc3339", Type::String))
@@ -42,13 +43,7 @@ impl TimeOffset {
         for component in clock::COMPONENTS {
             schema = schema.attr(Attribute::computed(component, Type::Number));
         }
-        TimeOffset { schema }
-    }
-}
-
-impl Default for TimeOffset {
-    fn default() -> TimeOffset {
-        TimeOffset::new()
+        InState(TimeOffset { schema })
     }
 }
 
@@ -76,7 +71,7 @@ fn stamped(mut object: Object, base: OffsetDateTime) -> Result<Value, ProviderEr
 }
 
 #[async_trait::async_trait]
-impl ResourceType for TimeOffset {
+impl StateOnly for TimeOffset {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -138,22 +133,6 @@ impl ResourceType for TimeOffset {
         stamped(known_arguments(planned), base)
     }
 
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
-    }
-
     /// `BASE,YEARS,MONTHS,DAYS,HOURS,MINUTES,SECONDS`, e.g. `2020-02-12T06:36:13Z,0,0,7,0,0,0`.
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
         let parts: Vec<&str> = id.split(',').collect();
@@ -190,6 +169,7 @@ mod tests {
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
     };
     use crate::time::created;
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn offsets_apply_in_the_providers_order() {

@@ -10,8 +10,9 @@
 //! `BASE,YEARS,MONTHS,DAYS,HOURS,MINUTES` (empty for unset) or `BASE,ROTATION_RFC3339`.
 
 use ::time::OffsetDateTime;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
+use crate::in_state::{InState, StateOnly};
 use crate::support::{
     carry_computed, integer, keep_priors, object_of, problem, replacing_map, text, Object,
 };
@@ -34,7 +35,7 @@ pub struct TimeRotating {
 }
 
 impl TimeRotating {
-    pub fn new() -> TimeRotating {
+    pub fn new() -> InState<TimeRotating> {
         let mut schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("rfc3339", Type::String).force_new())
@@ -49,13 +50,7 @@ impl TimeRotating {
         for component in clock::COMPONENTS {
             schema = schema.attr(Attribute::computed(component, Type::Number));
         }
-        TimeRotating { schema }
-    }
-}
-
-impl Default for TimeRotating {
-    fn default() -> TimeRotating {
-        TimeRotating::new()
+        InState(TimeRotating { schema })
     }
 }
 
@@ -107,7 +102,7 @@ fn expired(prior: &Value, now: OffsetDateTime) -> bool {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for TimeRotating {
+impl StateOnly for TimeRotating {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -197,10 +192,6 @@ impl ResourceType for TimeRotating {
         Ok(stamped(object, base, rotation))
     }
 
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
     /// Gone once its rotation time has come, so that it is created again.
     async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let now = OffsetDateTime::now_utc();
@@ -208,14 +199,6 @@ impl ResourceType for TimeRotating {
             .into_iter()
             .map(|prior| prior.filter(|p| !expired(p, now)))
             .collect())
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
     }
 
     /// `BASE,YEARS,MONTHS,DAYS,HOURS,MINUTES` or `BASE,ROTATION_RFC3339`.
@@ -275,6 +258,7 @@ mod tests {
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
     };
     use crate::time::created;
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn rotation_counts_from_the_base() {

@@ -6,11 +6,10 @@
 
 use std::time::Duration;
 
-use infra_core::{
-    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
-use crate::support::{carry_computed, keep_priors, object_of, problem, replacing_map, text};
+use crate::in_state::{InState, StateOnly};
+use crate::support::{object_of, problem, replacing_map, text};
 use crate::time::{clock, go_duration};
 
 const NAME: &str = "time_sleep";
@@ -25,19 +24,13 @@ pub struct TimeSleep {
 }
 
 impl TimeSleep {
-    pub fn new() -> TimeSleep {
+    pub fn new() -> InState<TimeSleep> {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional("create_duration", Type::String))
             .attr(Attribute::optional("destroy_duration", Type::String))
             .attr(replacing_map("triggers"));
-        TimeSleep { schema }
-    }
-}
-
-impl Default for TimeSleep {
-    fn default() -> TimeSleep {
-        TimeSleep::new()
+        InState(TimeSleep { schema })
     }
 }
 
@@ -52,7 +45,7 @@ fn duration(value: &Value, key: &str) -> Result<Option<Duration>, ProviderError>
 }
 
 #[async_trait::async_trait]
-impl ResourceType for TimeSleep {
+impl StateOnly for TimeSleep {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -105,32 +98,11 @@ impl ResourceType for TimeSleep {
     }
 
     /// Only the durations can change in place; recording them is all there is to do.
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
-    }
-
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         if let Some(wait) = duration(prior, "destroy_duration")? {
             tokio::time::sleep(wait).await;
         }
         Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
     }
 
     /// `CREATE_DURATION,DESTROY_DURATION`, e.g. `30s,` or `,30s`; `triggers` are not imported.
@@ -173,6 +145,7 @@ mod tests {
         assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
     };
     use crate::time::created;
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn create_and_destroy_wait_their_durations() {

@@ -2,9 +2,10 @@
 //! `year`, `month`, `day`, `hour`, `minute`, `second` and `unix`. Changing `rfc3339` or
 //! `triggers` replaces it, taking a new time. Imported by the RFC 3339 timestamp.
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
-use crate::support::{carry_computed, keep_priors, object_of, replacing_map, Object};
+use crate::in_state::{InState, StateOnly};
+use crate::support::{object_of, replacing_map, Object};
 use crate::time::clock;
 
 const NAME: &str = "time_static";
@@ -14,7 +15,7 @@ pub struct TimeStatic {
 }
 
 impl TimeStatic {
-    pub fn new() -> TimeStatic {
+    pub fn new() -> InState<TimeStatic> {
         let mut schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("rfc3339", Type::String).force_new())
@@ -22,13 +23,7 @@ impl TimeStatic {
         for component in clock::COMPONENTS {
             schema = schema.attr(Attribute::computed(component, Type::Number));
         }
-        TimeStatic { schema }
-    }
-}
-
-impl Default for TimeStatic {
-    fn default() -> TimeStatic {
-        TimeStatic::new()
+        InState(TimeStatic { schema })
     }
 }
 
@@ -45,7 +40,7 @@ fn stamped(mut object: Object, timestamp: ::time::OffsetDateTime) -> Value {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for TimeStatic {
+impl StateOnly for TimeStatic {
     fn name(&self) -> &'static str {
         NAME
     }
@@ -73,31 +68,6 @@ impl ResourceType for TimeStatic {
         Ok(stamped(object, timestamp))
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(&self.schema, prior, planned))
-    }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
-    }
-
     /// The UTC RFC 3339 timestamp, e.g. `2020-02-12T06:36:13Z`; `triggers` are not imported.
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
         let timestamp = clock::parse(id, "import ID")?;
@@ -114,6 +84,7 @@ mod tests {
         assert_computed_known, assert_refresh_keeps, config, import, planned, problems,
     };
     use crate::time::created;
+    use infra_core::ResourceType;
 
     #[tokio::test]
     async fn create_takes_the_current_time() {
