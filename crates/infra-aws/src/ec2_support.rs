@@ -8,6 +8,9 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::types::{Filter, ResourceType as Ec2ResourceType, Tag, TagSpecification};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use infra_core::resource::{visible_tags, ADDRESS_TAG, LINEAGE_TAG};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
 
@@ -54,6 +57,28 @@ where
         }
     }
     Ok(found)
+}
+
+/// A delete's answer: whether the delete was sent, `false` when the object was already gone
+/// (a not-found answer, when there is nothing left to wait for).
+pub(crate) fn sent_unless_gone<T>(answer: Result<T, ProviderError>) -> Result<bool, ProviderError> {
+    match answer {
+        Ok(_) => Ok(true),
+        Err(error) if crate::error::is_not_found(&error) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
+/// For `map_err`: an AWS error put in the context of `doing` (the provider's wording of the
+/// step, e.g. "creating EC2 Launch Template (NAME)").
+pub(crate) fn error_in<E>(
+    doing: impl Into<String>,
+) -> impl FnOnce(SdkError<E, HttpResponse>) -> ProviderError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let doing = doing.into();
+    move |error| aws_error(error).context(&doing)
 }
 
 /// A describe filter such as `vpc-id = [vpc-1, vpc-2]`.
@@ -151,6 +176,19 @@ pub(crate) fn whole_object<'a>(
         object.insert(name.to_string(), value);
     }
     Value::Map(object)
+}
+
+/// Entries read from a part of an SDK object that may be absent (a placement, an address):
+/// each name with what its string accessor gives, null where the part or the value is absent.
+pub(crate) fn string_entries<T>(
+    part: Option<&T>,
+    fields: &[(&'static str, fn(&T) -> Option<&str>)],
+) -> Vec<(&'static str, Value)> {
+    let read = |accessor: &fn(&T) -> Option<&str>| optional_string(part.and_then(accessor));
+    fields
+        .iter()
+        .map(|(name, accessor)| (*name, read(accessor)))
+        .collect()
 }
 
 /// Copies attributes that AWS cannot report (config-only settings) from `from` into `to`.

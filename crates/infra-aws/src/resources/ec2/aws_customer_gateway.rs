@@ -12,7 +12,9 @@ use aws_sdk_ec2::types::{
 use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Value};
 
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
-use crate::ec2_support::{non_empty_attribute, optional_string, tag_specification};
+use crate::ec2_support::{
+    non_empty_attribute, optional_string, sent_unless_gone, tag_specification,
+};
 use crate::error::aws_error;
 
 pub type AwsCustomerGateway = Ec2Type<CustomerGatewayObject>;
@@ -187,10 +189,8 @@ impl Ec2Object for CustomerGatewayObject {
             .send()
             .await
             .map_err(aws_error);
-        match deleted {
-            Ok(_) => {}
-            Err(error) if crate::error::is_not_found(&error) => return Ok(()),
-            Err(error) => return Err(error),
+        if !sent_unless_gone(deleted)? {
+            return Ok(());
         }
         let what = format!("customer gateway {id} to be deleted");
         this.wait_until(id, operation.timeouts.delete, &what, |gateway| {

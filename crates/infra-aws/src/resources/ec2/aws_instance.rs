@@ -126,6 +126,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use aws_sdk_ec2::operation::modify_instance_attribute::builders::ModifyInstanceAttributeFluentBuilder as ModifyAttribute;
 use aws_sdk_ec2::operation::run_instances::builders::RunInstancesFluentBuilder;
 use aws_sdk_ec2::types::{
     AmdSevSnpSpecification, AttributeBooleanValue, AttributeValue, BlockDeviceMapping,
@@ -156,10 +157,10 @@ use infra_core::{
 
 use crate::app_support::{blocks, changed, int, number, vanished};
 use crate::ec2_support::{
-    chunks_of, client_token, ec2_arn, ec2_tags, filter, has_code, in_prior_order, known_ids,
-    managed_tag_filters, non_empty_attribute, optional_string, single_block, string_attribute,
-    string_list, string_values, tag_specification, update_tags, wait_for, whole_object,
-    POLL_INTERVAL,
+    chunks_of, client_token, ec2_arn, ec2_tags, error_in, filter, has_code, in_prior_order,
+    known_ids, managed_tag_filters, non_empty_attribute, optional_string, single_block,
+    string_attribute, string_entries, string_list, string_values, tag_specification, update_tags,
+    wait_for, whole_object, POLL_INTERVAL,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
@@ -1084,9 +1085,7 @@ impl AwsInstance {
                 .instance_id(id)
                 .send()
                 .await
-                .map_err(|error| {
-                    context(aws_error(error), &format!("reading EC2 Instance ({id})"))
-                })?;
+                .map_err(error_in(format!("reading EC2 Instance ({id})")))?;
             if let Some(data) = output
                 .password_data()
                 .map(str::trim)
@@ -1189,7 +1188,7 @@ impl AwsInstance {
             .force(false)
             .send()
             .await
-            .map_err(|error| context(aws_error(error), &format!("stopping EC2 Instance ({id})")))?;
+            .map_err(error_in(format!("stopping EC2 Instance ({id})")))?;
         self.wait_state(
             id,
             &[InstanceStateName::Stopped],
@@ -1257,10 +1256,11 @@ impl AwsInstance {
         };
         let version =
             non_empty_attribute(template, "version").unwrap_or_else(|| DEFAULT_VERSION.into());
-        let output =
-            request.versions(version).send().await.map_err(|error| {
-                context(aws_error(error), "reading EC2 Launch Template versions")
-            })?;
+        let output = request
+            .versions(version)
+            .send()
+            .await
+            .map_err(error_in("reading EC2 Launch Template versions"))?;
         Ok(output
             .launch_template_versions()
             .first()
@@ -1369,6 +1369,20 @@ impl AwsInstance {
 
     // ---- Updating ----
 
+    /// ModifyInstanceAttribute with what `set` sets; an error names the attribute (`what`), as
+    /// the provider's does.
+    async fn modify_attribute(
+        &self,
+        id: &str,
+        what: &str,
+        set: impl FnOnce(ModifyAttribute) -> ModifyAttribute,
+    ) -> Result<(), ProviderError> {
+        let request = set(self.ec2().await.modify_instance_attribute().instance_id(id));
+        let doing = format!("modifying EC2 Instance ({id}) {what} attribute");
+        request.send().await.map_err(error_in(doing))?;
+        Ok(())
+    }
+
     /// Sets one boolean instance attribute. Spot Instances cannot have stop or termination
     /// protection: the provider only warns there.
     async fn set_flag(&self, id: &str, flag: Flag, value: bool) -> Result<(), ProviderError> {
@@ -1446,12 +1460,9 @@ impl AwsInstance {
             .send()
             .await
             .map(|_| ())
-            .map_err(|error| {
-                context(
-                    aws_error(error),
-                    &format!("updating EC2 Instance ({id}): disassociating instance profile"),
-                )
-            })
+            .map_err(error_in(format!(
+                "updating EC2 Instance ({id}): disassociating instance profile"
+            )))
     }
 
     /// Associates, replaces or removes (`iam_instance_profile = ""`) the instance profile,
@@ -1562,12 +1573,9 @@ impl AwsInstance {
                     .ipv6_address_count(after - before)
                     .send()
                     .await
-                    .map_err(|error| {
-                        context(
-                            aws_error(error),
-                            &format!("assigning EC2 Instance ({id}) IPv6 addresses"),
-                        )
-                    })?;
+                    .map_err(error_in(format!(
+                        "assigning EC2 Instance ({id}) IPv6 addresses"
+                    )))?;
             } else if before > after {
                 let current: Vec<String> = primary
                     .map(|eni| eni.ipv6_addresses())
@@ -1588,12 +1596,9 @@ impl AwsInstance {
                     .set_ipv6_addresses(Some(current[keep.min(current.len())..].to_vec()))
                     .send()
                     .await
-                    .map_err(|error| {
-                        context(
-                            aws_error(error),
-                            &format!("unassigning EC2 Instance ({id}) IPv6 addresses"),
-                        )
-                    })?;
+                    .map_err(error_in(format!(
+                        "unassigning EC2 Instance ({id}) IPv6 addresses"
+                    )))?;
             }
         }
         if changed(prior, planned, "secondary_private_ips") {
@@ -1618,12 +1623,7 @@ impl AwsInstance {
                     .set_private_ip_addresses(Some(removed))
                     .send()
                     .await
-                    .map_err(|error| {
-                        context(
-                            aws_error(error),
-                            "Failure to unassign Secondary Private IPs",
-                        )
-                    })?;
+                    .map_err(error_in("Failure to unassign Secondary Private IPs"))?;
             }
             if !added.is_empty() {
                 ec2.assign_private_ip_addresses()
@@ -1631,9 +1631,7 @@ impl AwsInstance {
                     .set_private_ip_addresses(Some(added))
                     .send()
                     .await
-                    .map_err(|error| {
-                        context(aws_error(error), "Failure to assign Secondary Private IPs")
-                    })?;
+                    .map_err(error_in("Failure to assign Secondary Private IPs"))?;
             }
         }
         if changed(prior, planned, "vpc_security_group_ids") {
@@ -1698,12 +1696,9 @@ impl AwsInstance {
             .send()
             .await
             .map(|_| ())
-            .map_err(|error| {
-                context(
-                    aws_error(error),
-                    &format!("modifying EC2 Instance ({id}) primary network interface"),
-                )
-            })
+            .map_err(error_in(format!(
+                "modifying EC2 Instance ({id}) primary network interface"
+            )))
     }
 
     /// `instance_type`, user data and `capacity_reservation_specification` can only change
@@ -1732,37 +1727,17 @@ impl AwsInstance {
         self.stop(id, timeout).await?;
         let ec2 = self.ec2().await;
         if let Some(instance_type) = &instance_type {
-            ec2.modify_instance_attribute()
-                .instance_id(id)
-                .instance_type(AttributeValue::builder().value(instance_type).build())
-                .send()
-                .await
-                .map_err(|error| {
-                    context(
-                        aws_error(error),
-                        &format!(
-                            "modifying EC2 Instance ({id}) InstanceType ({instance_type}) \
-                             attribute"
-                        ),
-                    )
-                })?;
+            let value = AttributeValue::builder().value(instance_type).build();
+            let what = format!("InstanceType ({instance_type})");
+            self.modify_attribute(id, &what, |request| request.instance_type(value))
+                .await?;
         }
         if let Some(bytes) = user_data {
-            ec2.modify_instance_attribute()
-                .instance_id(id)
-                .user_data(
-                    SecureBlobAttributeValue::builder()
-                        .value(Blob::new(bytes))
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(|error| {
-                    context(
-                        aws_error(error),
-                        &format!("modifying EC2 Instance ({id}) UserData attribute"),
-                    )
-                })?;
+            let value = SecureBlobAttributeValue::builder()
+                .value(Blob::new(bytes))
+                .build();
+            self.modify_attribute(id, "UserData", |request| request.user_data(value))
+                .await?;
         }
         if let Some(specification) = capacity {
             ec2.modify_instance_capacity_reservation_attributes()
@@ -1770,12 +1745,9 @@ impl AwsInstance {
                 .capacity_reservation_specification(specification)
                 .send()
                 .await
-                .map_err(|error| {
-                    context(
-                        aws_error(error),
-                        &format!("updating EC2 Instance ({id}) capacity reservation attributes"),
-                    )
-                })?;
+                .map_err(error_in(format!(
+                    "updating EC2 Instance ({id}) capacity reservation attributes"
+                )))?;
         }
         self.start(id, timeout).await
     }
@@ -1798,12 +1770,9 @@ impl AwsInstance {
             .auto_recovery(InstanceAutoRecoveryState::from(auto_recovery.as_str()))
             .send()
             .await
-            .map_err(|error| {
-                context(
-                    aws_error(error),
-                    &format!("updating EC2 Instance ({id}): modifying maintenance options"),
-                )
-            })?;
+            .map_err(error_in(format!(
+                "updating EC2 Instance ({id}): modifying maintenance options"
+            )))?;
         wait_for(
             timeout,
             &format!("EC2 Instance ({id}) maintenance options update"),
@@ -1958,12 +1927,9 @@ impl AwsInstance {
             }
         }
         if modify {
-            request.send().await.map_err(|error| {
-                context(
-                    aws_error(error),
-                    &format!("updating EC2 Instance ({id}) volume ({volume_id})"),
-                )
-            })?;
+            request.send().await.map_err(error_in(format!(
+                "updating EC2 Instance ({id}) volume ({volume_id})"
+            )))?;
             self.wait_volume_modified(id, &volume_id, timeout).await?;
         }
         if changed(before, after, "delete_on_termination") {
@@ -1980,20 +1946,9 @@ impl AwsInstance {
                             .build(),
                     )
                     .build();
-                ec2.modify_instance_attribute()
-                    .instance_id(id)
-                    .block_device_mappings(mapping)
-                    .send()
-                    .await
-                    .map_err(|error| {
-                        context(
-                            aws_error(error),
-                            &format!(
-                                "modifying EC2 Instance ({id}) BlockDeviceMappings ({device}) \
-                                 attribute"
-                            ),
-                        )
-                    })?;
+                let what = format!("BlockDeviceMappings ({device})");
+                self.modify_attribute(id, &what, |request| request.block_device_mappings(mapping))
+                    .await?;
                 wait_for(
                     timeout,
                     &format!("EC2 Instance ({id}) root block device DeleteOnTermination update"),
@@ -2076,7 +2031,7 @@ impl AwsInstance {
             .send()
             .try_collect()
             .await
-            .map_err(|error| context(aws_error(error), &format!("updating EC2 Instance ({id})")))?;
+            .map_err(error_in(format!("updating EC2 Instance ({id})")))?;
         let before = string_map(prior.get("volume_tags"));
         let after = string_map(planned.get("volume_tags"));
         for volume_id in volumes.iter().filter_map(|volume| volume.volume_id()) {
@@ -2441,21 +2396,13 @@ impl ResourceType for AwsInstance {
                 non_empty_attribute(planned, "instance_initiated_shutdown_behavior")
             {
                 // The Attribute/Value form: the same change on AWS, and the form moto applies.
-                ec2.modify_instance_attribute()
-                    .instance_id(&id)
-                    .attribute(InstanceAttributeName::InstanceInitiatedShutdownBehavior)
-                    .value(behavior)
-                    .send()
-                    .await
-                    .map_err(|error| {
-                        context(
-                            aws_error(error),
-                            &format!(
-                                "modifying EC2 Instance ({id}) InstanceInitiatedShutdownBehavior \
-                                 attribute"
-                            ),
-                        )
-                    })?;
+                let what = "InstanceInitiatedShutdownBehavior";
+                self.modify_attribute(&id, what, |request| {
+                    request
+                        .attribute(InstanceAttributeName::InstanceInitiatedShutdownBehavior)
+                        .value(behavior)
+                })
+                .await?;
             }
         }
         if changed(prior, planned, "maintenance_options") {
@@ -2496,12 +2443,9 @@ impl ResourceType for AwsInstance {
                     )
                     .send()
                     .await
-                    .map_err(|error| {
-                        context(
-                            aws_error(error),
-                            &format!("updating EC2 Instance ({id}) credit specification"),
-                        )
-                    })?;
+                    .map_err(error_in(format!(
+                        "updating EC2 Instance ({id}) credit specification"
+                    )))?;
             }
         }
         if changed(prior, planned, "metadata_options") {
@@ -3548,36 +3492,30 @@ fn identity_entries(
 /// Where the instance runs: zone, placement group, host and tenancy.
 fn placement_entries(instance: &Instance) -> Vec<(&'static str, Value)> {
     let placement = instance.placement();
-    vec![
-        (
-            "availability_zone",
-            optional_string(placement.and_then(|p| p.availability_zone())),
-        ),
-        (
-            "placement_group",
-            optional_string(placement.and_then(|p| p.group_name())),
-        ),
-        (
-            "placement_group_id",
-            optional_string(placement.and_then(|p| p.group_id())),
-        ),
+    let mut entries = string_entries(
+        placement,
+        &[
+            ("availability_zone", Placement::availability_zone),
+            ("placement_group", Placement::group_name),
+            ("placement_group_id", Placement::group_id),
+            ("host_id", Placement::host_id),
+            (
+                "host_resource_group_arn",
+                Placement::host_resource_group_arn,
+            ),
+        ],
+    );
+    entries.extend([
         (
             "placement_partition_number",
             number(placement.and_then(|p| p.partition_number()).map(i64::from)),
         ),
         (
-            "host_id",
-            optional_string(placement.and_then(|p| p.host_id())),
-        ),
-        (
-            "host_resource_group_arn",
-            optional_string(placement.and_then(|p| p.host_resource_group_arn())),
-        ),
-        (
             "tenancy",
             optional_string(placement.and_then(|p| p.tenancy()).map(|t| t.as_str())),
         ),
-    ]
+    ]);
+    entries
 }
 
 /// The instance's key, addresses and names, EBS optimization, monitoring, profile,

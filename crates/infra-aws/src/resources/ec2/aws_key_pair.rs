@@ -12,6 +12,7 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::{Filter, KeyPairInfo, ResourceType as Ec2ResourceType};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
+use crate::app_support::deleted_or_gone;
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
     ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters, name_for_create,
@@ -207,17 +208,14 @@ impl ResourceType for AwsKeyPair {
             return Ok(());
         };
         let ec2 = &self.aws.clients().await.ec2;
-        match ec2
-            .delete_key_pair()
-            .key_name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if crate::error::is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_gone(
+            ec2.delete_key_pair()
+                .key_name(&name)
+                .send()
+                .await
+                .map_err(aws_error),
+            crate::error::is_not_found,
+        )
     }
 
     /// One DescribeKeyPairs call per 200 key pairs (a `key-name` filter, so a missing name is

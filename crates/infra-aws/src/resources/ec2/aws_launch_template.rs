@@ -100,7 +100,7 @@ use crate::app_support::{
 };
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
-    client_token, ec2_arn, filter, in_prior_order, managed_tag_filters, name_for_create,
+    client_token, ec2_arn, error_in, filter, in_prior_order, managed_tag_filters, name_for_create,
     string_attribute, tag_specification, update_tags, wait_for, whole_object,
     FILTER_VALUES_PER_CALL,
 };
@@ -795,12 +795,9 @@ impl AwsLaunchTemplate {
             .instance_types(InstanceType::from(instance_type.as_str()))
             .send()
             .await
-            .map_err(|error| {
-                context(
-                    aws_error(error),
-                    &format!("reading EC2 Instance Type ({instance_type})"),
-                )
-            })?;
+            .map_err(error_in(format!(
+                "reading EC2 Instance Type ({instance_type})"
+            )))?;
         Ok(output
             .instance_types()
             .first()
@@ -912,12 +909,7 @@ impl ResourceType for AwsLaunchTemplate {
             ))
             .send()
             .await
-            .map_err(|error| {
-                context(
-                    aws_error(error),
-                    &format!("creating EC2 Launch Template ({name})"),
-                )
-            })?;
+            .map_err(error_in(format!("creating EC2 Launch Template ({name})")))?;
         let id = output
             .launch_template()
             .and_then(|template| template.launch_template_id())
@@ -953,12 +945,9 @@ impl ResourceType for AwsLaunchTemplate {
                 .launch_template_data(data)
                 .send()
                 .await
-                .map_err(|error| {
-                    context(
-                        aws_error(error),
-                        &format!("creating EC2 Launch Template ({id}) Version"),
-                    )
-                })?;
+                .map_err(error_in(format!(
+                    "creating EC2 Launch Template ({id}) Version"
+                )))?;
             latest_version = output
                 .launch_template_version()
                 .and_then(|version| version.version_number())
@@ -977,12 +966,7 @@ impl ResourceType for AwsLaunchTemplate {
                     .default_version(version.to_string())
                     .send()
                     .await
-                    .map_err(|error| {
-                        context(
-                            aws_error(error),
-                            &format!("updating EC2 Launch Template ({id})"),
-                        )
-                    })?;
+                    .map_err(error_in(format!("updating EC2 Launch Template ({id})")))?;
             }
         }
         update_tags(ec2, &id, prior, planned).await?;

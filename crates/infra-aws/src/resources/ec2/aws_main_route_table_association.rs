@@ -13,6 +13,7 @@ use infra_core::{
     Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::deleted_or_gone;
 use crate::ec2_support::{
     chunks_of, filter, in_prior_order, known_ids, string_attribute, whole_object,
 };
@@ -171,11 +172,10 @@ impl ResourceType for AwsMainRouteTableAssociation {
         ) else {
             return Ok(());
         };
-        match self.replace(&id, &original).await {
-            Ok(_) => Ok(()),
-            Err(error) if crate::error::is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_gone(
+            self.replace(&id, &original).await,
+            crate::error::is_not_found,
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

@@ -66,9 +66,9 @@ use infra_core::{
 use crate::app_support::blocks;
 use crate::ec2_support::{
     chunks_of, client_token, filter, in_prior_order, integer_attribute, known_ids,
-    managed_tag_filters, non_empty_attribute, non_empty_list, optional_string, set_changes,
-    string_attribute, string_list, string_values, tag_entries, tag_specification, update_tags,
-    wait_for, whole_object,
+    managed_tag_filters, non_empty_attribute, non_empty_list, optional_string, sent_unless_gone,
+    set_changes, string_attribute, string_entries, string_list, string_values, tag_entries,
+    tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -125,7 +125,7 @@ impl AwsNatGateway {
         ) else {
             return Ok(());
         };
-        let ec2 = &self.aws.clients().await.ec2;
+        let ec2 = self.ec2().await;
         let addresses = ec2
             .describe_addresses()
             .filters(filter("allocation-id", [allocation_id]))
@@ -202,16 +202,24 @@ impl AwsNatGateway {
         AwsNatGateway { aws, schema }
     }
 
+    async fn ec2(&self) -> &aws_sdk_ec2::Client {
+        &self.aws.clients().await.ec2
+    }
+
+    /// The gateway with this id, unless deleted.
+    async fn describe_gateway(&self, id: &str) -> Result<Vec<NatGateway>, ProviderError> {
+        self.describe_gateways(vec![filter("nat-gateway-id", [id])])
+            .await
+    }
+
     /// NAT gateways matching `filters`, deleted ones left out (AWS lists them for an hour).
     async fn describe_gateways(
         &self,
         filters: Vec<Filter>,
     ) -> Result<Vec<NatGateway>, ProviderError> {
         let gateways: Vec<NatGateway> = all_items!(self
-            .aws
-            .clients()
+            .ec2()
             .await
-            .ec2
             .describe_nat_gateways()
             .set_filter(Some(filters)))?;
         Ok(gateways
@@ -258,9 +266,7 @@ impl AwsNatGateway {
     }
 
     async fn read_one(&self, id: &str, hint: &Value) -> Result<Value, ProviderError> {
-        let gateways = self
-            .describe_gateways(vec![filter("nat-gateway-id", [id])])
-            .await?;
+        let gateways = self.describe_gateway(id).await?;
         gateways
             .iter()
             .filter_map(|gateway| self.convert(gateway, hint))
@@ -277,10 +283,8 @@ impl AwsNatGateway {
     /// The gateway's state, `None` when AWS no longer lists it.
     async fn state(&self, id: &str) -> Result<Option<(NatGatewayState, String)>, ProviderError> {
         let gateways: Vec<NatGateway> = self
-            .aws
-            .clients()
+            .ec2()
             .await
-            .ec2
             .describe_nat_gateways()
             .filter(filter("nat-gateway-id", [id]))
             .send()
@@ -303,9 +307,7 @@ impl AwsNatGateway {
         id: &str,
         key: AddressKey<'_>,
     ) -> Result<Option<NatGatewayAddress>, ProviderError> {
-        let gateways = self
-            .describe_gateways(vec![filter("nat-gateway-id", [id])])
-            .await?;
+        let gateways = self.describe_gateway(id).await?;
         Ok(gateways
             .iter()
             .flat_map(|gateway| gateway.nat_gateway_addresses())
@@ -313,51 +315,35 @@ impl AwsNatGateway {
             .cloned())
     }
 
-    /// Waits until an associated or assigned address is in use (`succeeded`).
-    async fn wait_address_in_use(
+    /// Waits, one after the other, until each address of `keys` is in use (`succeeded`: it was
+    /// associated or assigned) or, with `in_use` false, released (gone: it was disassociated or
+    /// unassigned, and AWS drains its connections first).
+    async fn wait_addresses(
         &self,
         id: &str,
-        key: AddressKey<'_>,
+        keys: Vec<AddressKey<'_>>,
+        in_use: bool,
         timeout: Duration,
     ) -> Result<(), ProviderError> {
-        wait_for(
-            timeout,
-            &format!("NAT gateway {id} {key} to be in use"),
-            || async {
-                match self.find_address(id, key).await? {
-                    Some(address) if address_failed(&address) => {
-                        Err(address_failure(id, key, &address))
+        let what = if in_use { "in use" } else { "released" };
+        for key in keys {
+            wait_for(
+                timeout,
+                &format!("NAT gateway {id} {key} to be {what}"),
+                || async {
+                    match self.find_address(id, key).await? {
+                        Some(address) if address_failed(&address) => {
+                            Err(address_failure(id, key, &address))
+                        }
+                        Some(address) if in_use && is_settled(&address) => Ok(Some(())),
+                        None if !in_use => Ok(Some(())),
+                        _ => Ok(None),
                     }
-                    Some(address) if is_settled(&address) => Ok(Some(())),
-                    _ => Ok(None),
-                }
-            },
-        )
-        .await
-    }
-
-    /// Waits until a disassociated or unassigned address is gone: AWS drains its connections
-    /// first.
-    async fn wait_address_released(
-        &self,
-        id: &str,
-        key: AddressKey<'_>,
-        timeout: Duration,
-    ) -> Result<(), ProviderError> {
-        wait_for(
-            timeout,
-            &format!("NAT gateway {id} {key} to be released"),
-            || async {
-                match self.find_address(id, key).await? {
-                    None => Ok(Some(())),
-                    Some(address) if address_failed(&address) => {
-                        Err(address_failure(id, key, &address))
-                    }
-                    Some(_) => Ok(None),
-                }
-            },
-        )
-        .await
+                },
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Associates Elastic IPs with a public gateway, paired with `private_ips` (or addresses AWS
@@ -373,10 +359,8 @@ impl AwsNatGateway {
         if allocation_ids.is_empty() {
             return Ok(());
         }
-        self.aws
-            .clients()
+        self.ec2()
             .await
-            .ec2
             .associate_nat_gateway_address()
             .nat_gateway_id(id)
             .set_allocation_ids(Some(allocation_ids.clone()))
@@ -385,11 +369,11 @@ impl AwsNatGateway {
             .send()
             .await
             .map_err(aws_error)?;
-        for allocation_id in &allocation_ids {
-            self.wait_address_in_use(id, AddressKey::Allocation(allocation_id), timeout)
-                .await?;
-        }
-        Ok(())
+        let keys = allocation_ids
+            .iter()
+            .map(|a| AddressKey::Allocation(a))
+            .collect();
+        self.wait_addresses(id, keys, true, timeout).await
     }
 
     /// Disassociates Elastic IPs (by the association ids AWS reports for them) and waits until
@@ -403,9 +387,7 @@ impl AwsNatGateway {
         if allocation_ids.is_empty() {
             return Ok(());
         }
-        let gateways = self
-            .describe_gateways(vec![filter("nat-gateway-id", [id])])
-            .await?;
+        let gateways = self.describe_gateway(id).await?;
         let association_ids: Vec<String> = gateways
             .iter()
             .flat_map(|gateway| gateway.nat_gateway_addresses())
@@ -419,76 +401,49 @@ impl AwsNatGateway {
         if association_ids.is_empty() {
             return Ok(());
         }
-        self.aws
-            .clients()
+        self.ec2()
             .await
-            .ec2
             .disassociate_nat_gateway_address()
             .nat_gateway_id(id)
             .set_association_ids(Some(association_ids))
             .send()
             .await
             .map_err(aws_error)?;
-        for allocation_id in allocation_ids {
-            self.wait_address_released(id, AddressKey::Allocation(allocation_id), timeout)
-                .await?;
-        }
-        Ok(())
+        let keys = allocation_ids
+            .iter()
+            .map(|a| AddressKey::Allocation(a))
+            .collect();
+        self.wait_addresses(id, keys, false, timeout).await
     }
 
-    /// Assigns secondary private addresses to a private gateway and waits until each is in use.
+    /// Assigns (`assign`) secondary private addresses to a private gateway, or unassigns them,
+    /// and waits until each is in use, or released.
     async fn assign_private_addresses(
         &self,
         id: &str,
-        private_ips: &[String],
+        private_ips: Vec<String>,
+        assign: bool,
         timeout: Duration,
     ) -> Result<(), ProviderError> {
         if private_ips.is_empty() {
             return Ok(());
         }
-        self.aws
-            .clients()
-            .await
-            .ec2
-            .assign_private_nat_gateway_address()
-            .nat_gateway_id(id)
-            .set_private_ip_addresses(Some(private_ips.to_vec()))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        for private_ip in private_ips {
-            self.wait_address_in_use(id, AddressKey::PrivateIp(private_ip), timeout)
-                .await?;
+        let ec2 = self.ec2().await;
+        let ips = Some(private_ips.clone());
+        if assign {
+            let request = ec2.assign_private_nat_gateway_address();
+            let request = request.nat_gateway_id(id).set_private_ip_addresses(ips);
+            request.send().await.map_err(aws_error)?;
+        } else {
+            let request = ec2.unassign_private_nat_gateway_address();
+            let request = request.nat_gateway_id(id).set_private_ip_addresses(ips);
+            request.send().await.map_err(aws_error)?;
         }
-        Ok(())
-    }
-
-    /// Unassigns secondary private addresses from a private gateway and waits until each is
-    /// released.
-    async fn unassign_private_addresses(
-        &self,
-        id: &str,
-        private_ips: &[String],
-        timeout: Duration,
-    ) -> Result<(), ProviderError> {
-        if private_ips.is_empty() {
-            return Ok(());
-        }
-        self.aws
-            .clients()
-            .await
-            .ec2
-            .unassign_private_nat_gateway_address()
-            .nat_gateway_id(id)
-            .set_private_ip_addresses(Some(private_ips.to_vec()))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        for private_ip in private_ips {
-            self.wait_address_released(id, AddressKey::PrivateIp(private_ip), timeout)
-                .await?;
-        }
-        Ok(())
+        let keys = private_ips
+            .iter()
+            .map(|ip| AddressKey::PrivateIp(ip))
+            .collect();
+        self.wait_addresses(id, keys, assign, timeout).await
     }
 
     /// A private zonal gateway's `secondary_private_ip_addresses`: the new ones assigned, then
@@ -501,8 +456,10 @@ impl AwsNatGateway {
         timeout: Duration,
     ) -> Result<(), ProviderError> {
         let (added, removed) = set_changes(prior, planned, "secondary_private_ip_addresses");
-        self.assign_private_addresses(id, &added, timeout).await?;
-        self.unassign_private_addresses(id, &removed, timeout).await
+        self.assign_private_addresses(id, added, true, timeout)
+            .await?;
+        self.assign_private_addresses(id, removed, false, timeout)
+            .await
     }
 
     /// A public zonal gateway's `secondary_allocation_ids`: new Elastic IPs associated with the
@@ -579,10 +536,8 @@ impl AwsNatGateway {
     /// by name.
     async fn zone_names(&self) -> Result<HashMap<String, String>, ProviderError> {
         let output = self
-            .aws
-            .clients()
+            .ec2()
             .await
-            .ec2
             .describe_availability_zones()
             .filters(filter("zone-type", ["availability-zone"]))
             .send()
@@ -900,34 +855,28 @@ fn zonal_entries(gateway: &NatGateway) -> Vec<(&'static str, Value)> {
         .filter_map(|address| address.private_ip())
         .filter(|ip| !ip.is_empty())
         .collect();
-    vec![
-        (
-            "allocation_id",
-            optional_string(primary.and_then(|a| a.allocation_id())),
-        ),
-        (
-            "private_ip",
-            optional_string(primary.and_then(|a| a.private_ip())),
-        ),
-        (
-            "public_ip",
-            optional_string(primary.and_then(|a| a.public_ip())),
-        ),
-        (
-            "association_id",
-            optional_string(primary.and_then(|a| a.association_id())),
-        ),
-        (
-            "network_interface_id",
-            optional_string(primary.and_then(|a| a.network_interface_id())),
-        ),
+    let mut entries = string_entries(
+        primary,
+        &[
+            ("allocation_id", NatGatewayAddress::allocation_id),
+            ("private_ip", NatGatewayAddress::private_ip),
+            ("public_ip", NatGatewayAddress::public_ip),
+            ("association_id", NatGatewayAddress::association_id),
+            (
+                "network_interface_id",
+                NatGatewayAddress::network_interface_id,
+            ),
+        ],
+    );
+    entries.extend([
         ("secondary_allocation_ids", string_values(allocation_ids)),
         (
             "secondary_private_ip_address_count",
             Value::Number(private_ips.len() as f64),
         ),
         ("secondary_private_ip_addresses", string_values(private_ips)),
-    ]
+    ]);
+    entries
 }
 
 /// A regional gateway's zone management, its per-zone Elastic IPs (none in auto mode, as the
@@ -1105,7 +1054,7 @@ impl ResourceType for AwsNatGateway {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
+        let ec2 = self.ec2().await;
         let connectivity =
             string_attribute(planned, "connectivity_type").unwrap_or_else(|| "public".to_string());
         let output = ec2
@@ -1180,7 +1129,7 @@ impl ResourceType for AwsNatGateway {
             self.update_secondary_allocations(&id, prior, planned, timeout)
                 .await?;
         }
-        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
+        update_tags(self.ec2().await, &id, prior, planned).await?;
         self.read_one(&id, planned).await
     }
 
@@ -1188,17 +1137,15 @@ impl ResourceType for AwsNatGateway {
         let Some(id) = string_attribute(prior, "id") else {
             return Ok(());
         };
-        let ec2 = &self.aws.clients().await.ec2;
-        match ec2
-            .delete_nat_gateway()
-            .nat_gateway_id(&id)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => {}
-            Err(error) if crate::error::is_not_found(&error) => return Ok(()),
-            Err(error) => return Err(error),
+        let ec2 = self.ec2().await;
+        if !sent_unless_gone(
+            ec2.delete_nat_gateway()
+                .nat_gateway_id(&id)
+                .send()
+                .await
+                .map_err(aws_error),
+        )? {
+            return Ok(());
         }
         wait_for(
             operation.timeouts.delete,

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::NetworkAclEntry;
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
+use crate::app_support::deleted_or_gone;
 use crate::ec2_support::{
     bool_attribute, crc32, integer_attribute, known_strings, optional_string, string_attribute,
     whole_object,
@@ -292,23 +293,20 @@ impl ResourceType for AwsNetworkAclRule {
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         let (acl_id, egress, number) = Self::key(prior);
-        match self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .delete_network_acl_entry()
-            .network_acl_id(&acl_id)
-            .egress(egress)
-            .rule_number(i32::try_from(number).unwrap_or(i32::MAX))
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if crate::error::is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_gone(
+            self.aws
+                .clients()
+                .await
+                .ec2
+                .delete_network_acl_entry()
+                .network_acl_id(&acl_id)
+                .egress(egress)
+                .rule_number(i32::try_from(number).unwrap_or(i32::MAX))
+                .send()
+                .await
+                .map_err(aws_error),
+            crate::error::is_not_found,
+        )
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

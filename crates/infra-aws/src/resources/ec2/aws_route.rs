@@ -16,6 +16,7 @@ use infra_core::{
     Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::deleted_or_gone;
 use crate::ec2_support::{
     crc32, filter, known_strings, non_empty_attribute, optional_string, string_attribute,
     whole_object,
@@ -315,11 +316,7 @@ impl ResourceType for AwsRoute {
             .send()
             .await
             .map_err(aws_error);
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if crate::error::is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_gone(result, crate::error::is_not_found)
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

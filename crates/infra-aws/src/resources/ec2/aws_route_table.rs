@@ -22,6 +22,7 @@ use infra_core::{
     Attribute, Block, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::deleted_or_gone;
 use crate::ec2_support::{
     chunks_of, client_token, delete_with_retry, ec2_arn, filter, in_prior_order, known_ids,
     managed_tag_filters, optional_string, string_attribute, string_list, string_values,
@@ -447,20 +448,17 @@ impl AwsRouteTable {
                 .filter(|v| !v.is_empty())
                 .map(str::to_string)
         };
-        match ec2
-            .delete_route()
-            .route_table_id(id)
-            .set_destination_cidr_block(field("cidr_block"))
-            .set_destination_ipv6_cidr_block(field("ipv6_cidr_block"))
-            .set_destination_prefix_list_id(field("destination_prefix_list_id"))
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if crate::error::is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_gone(
+            ec2.delete_route()
+                .route_table_id(id)
+                .set_destination_cidr_block(field("cidr_block"))
+                .set_destination_ipv6_cidr_block(field("ipv6_cidr_block"))
+                .set_destination_prefix_list_id(field("destination_prefix_list_id"))
+                .send()
+                .await
+                .map_err(aws_error),
+            crate::error::is_not_found,
+        )
     }
 
     /// Creates, replaces or deletes routes so the table holds `after` instead of `before`.

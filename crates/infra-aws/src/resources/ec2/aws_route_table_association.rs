@@ -9,6 +9,7 @@ use infra_core::{
     Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::deleted_or_gone;
 use crate::ec2_support::{
     chunks_of, filter, in_prior_order, known_ids, non_empty_attribute, optional_string,
     string_attribute, whole_object,
@@ -170,11 +171,7 @@ impl ResourceType for AwsRouteTableAssociation {
             .send()
             .await
             .map_err(aws_error);
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if crate::error::is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        deleted_or_gone(result, crate::error::is_not_found)
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

@@ -15,7 +15,8 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value
 
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    non_empty_attribute, optional_string, string_attribute, tag_specification, wait_for,
+    non_empty_attribute, optional_string, sent_unless_gone, string_attribute, tag_specification,
+    wait_for,
 };
 use crate::error::aws_error;
 
@@ -201,10 +202,8 @@ impl Ec2Object for ExclusionObject {
             .send()
             .await
             .map_err(aws_error);
-        match result {
-            Ok(_) => {}
-            Err(error) if crate::error::is_not_found(&error) => return Ok(()),
-            Err(error) => return Err(error),
+        if !sent_unless_gone(result)? {
+            return Ok(());
         }
         let what = format!("VPC Block Public Access exclusion {id} to be deleted");
         this.wait_until(id, operation.timeouts.delete, &what, |exclusion| {

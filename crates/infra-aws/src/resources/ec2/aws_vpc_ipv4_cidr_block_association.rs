@@ -16,7 +16,7 @@ use infra_core::{
 
 use crate::ec2_support::{
     chunks_of, copy_attributes, filter, in_prior_order, integer_attribute, known_ids,
-    non_empty_attribute, string_attribute, wait_for, whole_object,
+    non_empty_attribute, sent_unless_gone, string_attribute, wait_for, whole_object,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -231,10 +231,8 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
             .send()
             .await
             .map_err(aws_error);
-        match result {
-            Ok(_) => {}
-            Err(error) if crate::error::is_not_found(&error) => return Ok(()),
-            Err(error) => return Err(error),
+        if !sent_unless_gone(result)? {
+            return Ok(());
         }
         wait_for(
             operation.timeouts.delete,
