@@ -130,12 +130,13 @@ pub trait RdsGroup: Send + Sync + Sized + 'static {
         Timeouts::default()
     }
     fn validate(config: &Value) -> Vec<(String, String)>;
+    fn name_of(group: &Self::Group) -> Option<&str>;
     fn arn(group: &Self::Group) -> Option<&str>;
-    /// The groups among `names` that exist, by name.
+    /// The groups among `names` that exist.
     async fn describe(
         rds: &aws_sdk_rds::Client,
         names: &[String],
-    ) -> Result<BTreeMap<String, Self::Group>, ProviderError>;
+    ) -> Result<Vec<Self::Group>, ProviderError>;
     async fn details(rds: &aws_sdk_rds::Client, name: &str)
         -> Result<Self::Details, ProviderError>;
     /// The state value of a group; `hint` is its prior state (or the planned value), for
@@ -204,7 +205,11 @@ impl<G: RdsGroup> RdsGroupType<G> {
         names: &[String],
     ) -> Result<BTreeMap<String, Read<G>>, ProviderError> {
         let mut out = BTreeMap::new();
-        for (name, group) in G::describe(rds, names).await? {
+        let described = G::describe(rds, names).await?.into_iter();
+        let by_name: BTreeMap<String, G::Group> = described
+            .filter_map(|group| Some((G::name_of(&group)?.to_string(), group)))
+            .collect();
+        for (name, group) in by_name {
             let details = G::details(rds, &name).await?;
             let tags = match G::arn(&group) {
                 Some(arn) => list_tags(rds, arn).await?,

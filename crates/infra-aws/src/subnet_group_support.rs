@@ -93,14 +93,52 @@ pub fn subnet_ids<S>(subnets: &[S], id: fn(&S) -> Option<&str>) -> Vec<String> {
         .collect()
 }
 
-/// Writes a service's [`SubnetGroupApi`] from the names of its calls: create, modify, delete
-/// and the two tag calls are the same requests in every service but for the operations' and
-/// fields' names, so only those are given; the items after the names (type name, name rule,
-/// describe) are the service's own. A macro, not a generic: each service's request builders are
-/// types of their own, with no trait to name them by.
+/// The objects named `$names` (a `&[String]`), by [`crate::app_support::describe_named`] over
+/// one service's describe call that takes one name or lists every object (RDS, ElastiCache,
+/// Redshift groups and proxies): `$request` (e.g. `rds.describe_db_subnet_groups()`) with
+/// `.$by_name(name)` for one name, its paginated listing for several (or `$all`, a future of
+/// every object, where the listing needs care); `$list` is the answer's list of objects and
+/// `$name_of` an object's name. A macro: each call's builder and answer are types of their own.
+macro_rules! describe_by_name {
+    ($request:expr, $by_name:ident, $list:ident, $name_of:expr, $names:expr) => {
+        $crate::subnet_group_support::describe_by_name!(
+            $request,
+            $by_name,
+            $list,
+            $name_of,
+            $names,
+            all: async { $crate::paginated::all_items!($request) }
+        )
+    };
+    ($request:expr, $by_name:ident, $list:ident, $name_of:expr, $names:expr, all: $all:expr) => {
+        $crate::app_support::describe_named(
+            $names,
+            $name_of,
+            |name| async move {
+                let answer = $request
+                    .$by_name(name)
+                    .send()
+                    .await
+                    .map_err($crate::error::aws_error)?;
+                Ok(answer.$list().to_vec())
+            },
+            || $all,
+        )
+    };
+}
+pub(crate) use describe_by_name;
+
+/// Writes a service's [`SubnetGroupApi`] from its names: the type's, the object's and whether it
+/// exports `vpc_id`, and its calls' (create, modify, delete and the two tag calls are the same
+/// requests in every service but for the operations' and fields' names); the items after the
+/// names (name rule, describe) are the service's own. A macro, not a generic: each service's
+/// request builders are types of their own, with no trait to name them by.
 macro_rules! subnet_group_api {
     (
         impl $api:ident over $client:ident {
+            type_name: $type_name:literal,
+            kind: $kind:literal,
+            exports_vpc_id: $exports_vpc_id:literal,
             create: $create:ident,
             modify: $modify:ident,
             delete: $delete:ident,
@@ -122,6 +160,18 @@ macro_rules! subnet_group_api {
 
         #[async_trait::async_trait]
         impl $crate::subnet_group_support::SubnetGroupApi for $api {
+            fn type_name(&self) -> &'static str {
+                $type_name
+            }
+
+            fn kind(&self) -> &'static str {
+                $kind
+            }
+
+            fn exports_vpc_id(&self) -> bool {
+                $exports_vpc_id
+            }
+
             $($particular)*
 
             async fn create(

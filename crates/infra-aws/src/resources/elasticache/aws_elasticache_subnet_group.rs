@@ -15,9 +15,8 @@ use std::sync::Arc;
 use aws_sdk_elasticache::types::{CacheSubnetGroup, Subnet, Tag};
 use infra_core::ProviderError;
 
-use crate::app_support::describe_named;
 use crate::error::aws_error;
-use crate::paginated::all_items;
+use crate::subnet_group_support::describe_by_name;
 use crate::subnet_group_support::{subnet_group_api, subnet_ids, tag_pairs};
 use crate::subnet_group_support::{SubnetGroup, SubnetGroupRecord};
 use crate::Aws;
@@ -32,6 +31,9 @@ pub struct ElastiCacheSubnetGroups {
 
 subnet_group_api! {
     impl ElastiCacheSubnetGroups over elasticache {
+        type_name: "aws_elasticache_subnet_group",
+        kind: "ElastiCache subnet group",
+        exports_vpc_id: true,
         create: create_cache_subnet_group,
         modify: modify_cache_subnet_group,
         delete: delete_cache_subnet_group,
@@ -40,18 +42,6 @@ subnet_group_api! {
         add_tags: add_tags_to_resource,
         remove_tags: remove_tags_from_resource,
         tag: Tag,
-    }
-
-    fn type_name(&self) -> &'static str {
-        "aws_elasticache_subnet_group"
-    }
-
-    fn kind(&self) -> &'static str {
-        "ElastiCache subnet group"
-    }
-
-    fn exports_vpc_id(&self) -> bool {
-        true
     }
 
     fn stored_name(&self, name: &str) -> String {
@@ -72,20 +62,7 @@ subnet_group_api! {
             return Ok(Vec::new());
         }
         let client = &self.aws.clients().await.elasticache;
-        let groups = describe_named(
-            names,
-            CacheSubnetGroup::cache_subnet_group_name,
-            |name| async move {
-                let answer = client
-                    .describe_cache_subnet_groups()
-                    .cache_subnet_group_name(name)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                Ok(answer.cache_subnet_groups().to_vec())
-            },
-            || async { all_items!(client.describe_cache_subnet_groups()) },
-        )
+        let groups = describe_by_name!(client.describe_cache_subnet_groups(), cache_subnet_group_name, cache_subnet_groups, CacheSubnetGroup::cache_subnet_group_name, names)
         .await?;
         let mut records = Vec::new();
         for group in groups {

@@ -22,11 +22,11 @@ use aws_sdk_rds::types::{OptionConfiguration, OptionGroup, OptionSetting};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, describe_named, int, non_empty, number, set_tags, string, string_list,
-    strings, text, wait_for,
+    blocks, boolean, int, non_empty, number, set_tags, string, string_list, strings, text, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{tags_to_sdk, RdsGroup, RdsGroupType};
+use crate::subnet_group_support::describe_by_name;
 use crate::tagging::ManagedTags;
 
 pub type AwsDbOptionGroup = RdsGroupType<DbOptionGroups>;
@@ -141,6 +141,10 @@ impl RdsGroup for DbOptionGroups {
         problems
     }
 
+    fn name_of(group: &OptionGroup) -> Option<&str> {
+        group.option_group_name()
+    }
+
     fn arn(group: &OptionGroup) -> Option<&str> {
         group.option_group_arn()
     }
@@ -148,26 +152,9 @@ impl RdsGroup for DbOptionGroups {
     async fn describe(
         rds: &aws_sdk_rds::Client,
         names: &[String],
-    ) -> Result<BTreeMap<String, OptionGroup>, ProviderError> {
-        let groups = describe_named(
-            names,
-            OptionGroup::option_group_name,
-            |name| async move {
-                let response = rds
-                    .describe_option_groups()
-                    .option_group_name(name)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                Ok(response.option_groups_list().to_vec())
-            },
-            || all_groups(rds),
-        )
-        .await?;
-        Ok(groups
-            .into_iter()
-            .filter_map(|g| Some((g.option_group_name()?.to_string(), g)))
-            .collect())
+    ) -> Result<Vec<OptionGroup>, ProviderError> {
+        describe_by_name!(rds.describe_option_groups(), option_group_name, option_groups_list, Self::name_of, names, all: all_groups(rds))
+        .await
     }
 
     async fn details(_: &aws_sdk_rds::Client, _: &str) -> Result<(), ProviderError> {

@@ -20,10 +20,10 @@ use aws_sdk_rds::types::{ApplyMethod, DbParameterGroup, Parameter};
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::text;
-use crate::app_support::{blocks, boolean, deleted_or_gone, describe_named, set_tags, string};
+use crate::app_support::{blocks, boolean, deleted_or_gone, set_tags, string};
 use crate::error::{aws_error, is_not_found};
-use crate::paginated::all_items;
 use crate::rds_support::{tags_to_sdk, RdsGroup, RdsGroupType};
+use crate::subnet_group_support::describe_by_name;
 use crate::tagging::ManagedTags;
 
 /// ModifyDBParameterGroup and ResetDBParameterGroup take at most 20 parameters a call.
@@ -130,6 +130,10 @@ impl RdsGroup for DbParameterGroups {
         problems
     }
 
+    fn name_of(group: &DbParameterGroup) -> Option<&str> {
+        group.db_parameter_group_name()
+    }
+
     fn arn(group: &DbParameterGroup) -> Option<&str> {
         group.db_parameter_group_arn()
     }
@@ -138,26 +142,15 @@ impl RdsGroup for DbParameterGroups {
     async fn describe(
         rds: &aws_sdk_rds::Client,
         names: &[String],
-    ) -> Result<BTreeMap<String, DbParameterGroup>, ProviderError> {
-        let groups = describe_named(
-            names,
-            DbParameterGroup::db_parameter_group_name,
-            |name| async move {
-                let response = rds
-                    .describe_db_parameter_groups()
-                    .db_parameter_group_name(name)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                Ok(response.db_parameter_groups().to_vec())
-            },
-            || async { all_items!(rds.describe_db_parameter_groups()) },
+    ) -> Result<Vec<DbParameterGroup>, ProviderError> {
+        describe_by_name!(
+            rds.describe_db_parameter_groups(),
+            db_parameter_group_name,
+            db_parameter_groups,
+            Self::name_of,
+            names
         )
-        .await?;
-        Ok(groups
-            .into_iter()
-            .filter_map(|g| Some((g.db_parameter_group_name()?.to_string(), g)))
-            .collect())
+        .await
     }
 
     async fn details(

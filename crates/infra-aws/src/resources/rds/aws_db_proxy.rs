@@ -34,12 +34,12 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, by_key, changed, describe_named, has_managed_tags, int, keys_of,
-    non_empty, number, set_tags, string, string_list, strings, vanished, wait_for,
+    arn_problem, blocks, boolean, by_key, changed, has_managed_tags, int, keys_of, non_empty,
+    number, set_tags, string, string_list, strings, vanished, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::paginated::all_items;
 use crate::rds_support::{identifier_checks, list_tags, tags_to_sdk, update_tags};
+use crate::subnet_group_support::describe_by_name;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -134,19 +134,12 @@ impl AwsDbProxy {
     ) -> Result<BTreeMap<String, (DbProxy, Vec<(String, String)>)>, ProviderError> {
         let client = &self.aws.clients().await.rds;
         // The provider's eventual-consistency check: only a proxy of the asked name counts.
-        let found = describe_named(
-            names,
+        let found = describe_by_name!(
+            client.describe_db_proxies(),
+            db_proxy_name,
+            db_proxies,
             DbProxy::db_proxy_name,
-            |name| async move {
-                let response = client
-                    .describe_db_proxies()
-                    .db_proxy_name(name)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                Ok(response.db_proxies().to_vec())
-            },
-            || async { all_items!(client.describe_db_proxies()) },
+            names
         )
         .await?;
         let tagged = futures::future::try_join_all(found.into_iter().map(|proxy| async move {

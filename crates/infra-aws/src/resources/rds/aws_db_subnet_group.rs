@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 use aws_sdk_rds::types::DbSubnetGroup;
 use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{changed, deleted_or_gone, describe_named, set_tags, string};
+use crate::app_support::{changed, deleted_or_gone, set_tags, string};
 use crate::app_support::{string_list, strings, text};
 use crate::ec2_support::name_for_create;
 use crate::error::{aws_error, is_not_found};
-use crate::paginated::all_items;
 use crate::rds_support::{tags_to_sdk, RdsGroup, RdsGroupType};
+use crate::subnet_group_support::describe_by_name;
 use crate::tagging::ManagedTags;
 
 pub type AwsDbSubnetGroup = RdsGroupType<DbSubnetGroups>;
@@ -73,6 +73,10 @@ impl RdsGroup for DbSubnetGroups {
         problems
     }
 
+    fn name_of(group: &DbSubnetGroup) -> Option<&str> {
+        group.db_subnet_group_name()
+    }
+
     fn arn(group: &DbSubnetGroup) -> Option<&str> {
         group.db_subnet_group_arn()
     }
@@ -80,26 +84,15 @@ impl RdsGroup for DbSubnetGroups {
     async fn describe(
         rds: &aws_sdk_rds::Client,
         names: &[String],
-    ) -> Result<BTreeMap<String, DbSubnetGroup>, ProviderError> {
-        let groups = describe_named(
-            names,
-            DbSubnetGroup::db_subnet_group_name,
-            |name| async move {
-                let response = rds
-                    .describe_db_subnet_groups()
-                    .db_subnet_group_name(name)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                Ok(response.db_subnet_groups().to_vec())
-            },
-            || async { all_items!(rds.describe_db_subnet_groups()) },
+    ) -> Result<Vec<DbSubnetGroup>, ProviderError> {
+        describe_by_name!(
+            rds.describe_db_subnet_groups(),
+            db_subnet_group_name,
+            db_subnet_groups,
+            Self::name_of,
+            names
         )
-        .await?;
-        Ok(groups
-            .into_iter()
-            .filter_map(|g| Some((g.db_subnet_group_name()?.to_string(), g)))
-            .collect())
+        .await
     }
 
     async fn details(_: &aws_sdk_rds::Client, _: &str) -> Result<(), ProviderError> {

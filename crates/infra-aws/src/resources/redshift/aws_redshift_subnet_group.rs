@@ -14,10 +14,8 @@ use std::sync::Arc;
 use aws_sdk_redshift::types::{ClusterSubnetGroup, Subnet, Tag};
 use infra_core::ProviderError;
 
-use crate::app_support::describe_named;
 use crate::clients::partition_of;
-use crate::error::aws_error;
-use crate::paginated::all_items;
+use crate::subnet_group_support::describe_by_name;
 use crate::subnet_group_support::{subnet_group_api, subnet_ids, tag_pairs};
 use crate::subnet_group_support::{SubnetGroup, SubnetGroupRecord};
 use crate::Aws;
@@ -32,6 +30,9 @@ pub struct RedshiftSubnetGroups {
 
 subnet_group_api! {
     impl RedshiftSubnetGroups over redshift {
+        type_name: "aws_redshift_subnet_group",
+        kind: "Redshift subnet group",
+        exports_vpc_id: false,
         create: create_cluster_subnet_group,
         modify: modify_cluster_subnet_group,
         delete: delete_cluster_subnet_group,
@@ -40,18 +41,6 @@ subnet_group_api! {
         add_tags: create_tags,
         remove_tags: delete_tags,
         tag: Tag,
-    }
-
-    fn type_name(&self) -> &'static str {
-        "aws_redshift_subnet_group"
-    }
-
-    fn kind(&self) -> &'static str {
-        "Redshift subnet group"
-    }
-
-    fn exports_vpc_id(&self) -> bool {
-        false
     }
 
     /// The provider's rule: lowercase letters, digits and hyphens, at most 255, not "default".
@@ -73,20 +62,7 @@ subnet_group_api! {
         }
         let clients = self.aws.clients().await;
         let client = &clients.redshift;
-        let groups = describe_named(
-            names,
-            ClusterSubnetGroup::cluster_subnet_group_name,
-            |name| async move {
-                let answer = client
-                    .describe_cluster_subnet_groups()
-                    .cluster_subnet_group_name(name)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                Ok(answer.cluster_subnet_groups().to_vec())
-            },
-            || async { all_items!(client.describe_cluster_subnet_groups()) },
-        )
+        let groups = describe_by_name!(client.describe_cluster_subnet_groups(), cluster_subnet_group_name, cluster_subnet_groups, ClusterSubnetGroup::cluster_subnet_group_name, names)
         .await?;
         if groups.is_empty() {
             return Ok(Vec::new());
