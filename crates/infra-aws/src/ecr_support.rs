@@ -1,12 +1,11 @@
 //! ECR pieces shared by the repository and its policy types: tags (by repository ARN) and
 //! ECR's "not found" codes.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_ecr::types::Tag;
 use infra_core::{ProviderError, Value};
 
 use crate::app_support::{send_tag_changes, sent};
+use crate::tagging::sdk_tags_of;
 
 /// ECR's "not found" answers (repository, lifecycle policy, repository policy).
 pub fn is_gone(error: &ProviderError) -> bool {
@@ -21,17 +20,7 @@ pub fn is_gone(error: &ProviderError) -> bool {
         )
 }
 
-pub fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
-        })
-        .collect()
-}
+sdk_tags_of!(pub Tag);
 
 /// The tags of one repository.
 pub async fn list_tags(

@@ -2,12 +2,11 @@
 //! `aws_cloudwatch_event_target`): the provider's ID formats, the default bus, tags, and
 //! EventBridge's "not found" answers.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_eventbridge::types::Tag;
 use infra_core::ProviderError;
 
 use crate::app_support::sent;
+use crate::tagging::sdk_tags_of;
 
 pub const DEFAULT_BUS: &str = "default";
 
@@ -79,17 +78,7 @@ pub fn is_gone(error: &ProviderError) -> bool {
     crate::app_support::is_missing(error)
 }
 
-pub fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
-        })
-        .collect()
-}
+sdk_tags_of!(pub Tag);
 
 pub async fn tags_of(
     client: &aws_sdk_eventbridge::Client,

@@ -6,12 +6,13 @@
 //! (`GetTopicAttributes` / `SetTopicAttributes`), so each type lists its attributes once as
 //! [`SnsAttribute`]s and this file converts both ways.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use aws_sdk_sns::types::Tag;
 use infra_core::{ProviderError, Value};
 
 use crate::app_support::{canonical_json, same_json, send_tag_changes, sent, string};
+use crate::tagging::sdk_tags_of;
 
 /// How an attribute's string form maps to a `Value`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -130,17 +131,7 @@ pub async fn topic_tags(
         .collect())
 }
 
-pub fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
-        })
-        .collect()
-}
+sdk_tags_of!(pub Tag);
 
 /// Applies the tag changes between `prior` and `planned` to a topic.
 pub async fn update_tags(

@@ -27,6 +27,33 @@ impl WithTags for Schema {
     }
 }
 
+/// Defines `fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError>`
+/// for a service's SDK `Tag` type: each tag built from its key and value (with the builder's
+/// setters, `key`/`value` unless named), the builder's error (a missing key or value) as the
+/// ProviderError. (A macro, not a generic function: each service has a `Tag` of its own, with
+/// no trait to build them by.)
+macro_rules! sdk_tags_of {
+    ($vis:vis $tag:ty) => {
+        $crate::tagging::sdk_tags_of!($vis $tag, key, value);
+    };
+    ($vis:vis $tag:ty, $key:ident, $value:ident) => {
+        $vis fn sdk_tags(
+            tags: &std::collections::BTreeMap<String, String>,
+        ) -> Result<Vec<$tag>, infra_core::ProviderError> {
+            tags.iter()
+                .map(|(key, value)| {
+                    <$tag>::builder()
+                        .$key(key)
+                        .$value(value)
+                        .build()
+                        .map_err(|e| infra_core::ProviderError::new(e.to_string()))
+                })
+                .collect()
+        }
+    };
+}
+pub(crate) use sdk_tags_of;
+
 /// The tags an operation sends on create.
 pub trait ManagedTags {
     /// The value's `tags_all` (or `tags`) plus the managed tags.

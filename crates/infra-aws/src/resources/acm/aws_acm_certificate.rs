@@ -44,7 +44,7 @@ use crate::app_support::{
 use crate::declared::read_in_turn;
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
+use crate::tagging::{sdk_tags_of, ManagedTags, WithTags};
 use crate::Aws;
 
 /// Why `private_key_wo` and `private_key_wo_version` are not supported.
@@ -214,17 +214,7 @@ impl AwsAcmCertificate {
     }
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
-        })
-        .collect()
-}
+sdk_tags_of!(Tag);
 
 fn time(value: Option<&aws_smithy_types::DateTime>) -> Value {
     text(value.and_then(|t| t.fmt(Format::DateTime).ok()).as_deref())

@@ -26,7 +26,7 @@ use crate::app_support::{
     vanished,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::tagging::{ManagedTags, WithTags};
+use crate::tagging::{sdk_tags_of, ManagedTags, WithTags};
 use crate::Aws;
 
 /// The provider's `provider_type` values (the API's ProviderType).
@@ -200,17 +200,7 @@ fn connection_value(connection: &Connection, tags: &[(String, String)]) -> Value
     Value::Map(object)
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(key, value)| {
-            Tag::builder()
-                .key(key)
-                .value(value)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
-        })
-        .collect()
-}
+sdk_tags_of!(Tag);
 
 /// The provider's ConflictsWith and ARN check, in its wording.
 fn validate(config: &Value) -> Vec<(String, String)> {

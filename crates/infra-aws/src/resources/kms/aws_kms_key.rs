@@ -29,7 +29,7 @@ use crate::app_support::{
 };
 use crate::declared::read_in_turn;
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
+use crate::tagging::{sdk_tags_of, ManagedTags, WithTags};
 use crate::Aws;
 
 const KEY_SPECS: &[&str] = &[
@@ -130,17 +130,7 @@ pub(crate) async fn find_key(
     }))
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .tag_key(k)
-                .tag_value(v)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
-        })
-        .collect()
-}
+sdk_tags_of!(Tag, tag_key, tag_value);
 
 impl AwsKmsKey {
     pub fn new(aws: Arc<Aws>) -> AwsKmsKey {

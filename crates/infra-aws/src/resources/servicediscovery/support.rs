@@ -23,6 +23,7 @@ use crate::app_support::{
     text_or_null, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::tagging::sdk_tags_of;
 
 /// How long an operation may take, as the provider waits (`waitOperationSucceeded`).
 pub(crate) const OPERATION_TIMEOUT: Duration = Duration::from_secs(5 * 60);
@@ -121,18 +122,8 @@ pub(crate) async fn created_namespace_id(
         })
 }
 
-/// Tags as Cloud Map takes them.
-pub(crate) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(key, value)| {
-            Tag::builder()
-                .key(key)
-                .value(value)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
-        })
-        .collect()
-}
+// Tags as Cloud Map takes them.
+sdk_tags_of!(pub(crate) Tag);
 
 /// The tags of the namespace or service `arn`; `None` when it no longer exists.
 pub(crate) async fn resource_tags(

@@ -32,7 +32,7 @@ use crate::app_support::{
     set_tags, string, text, text_or_null, vanished,
 };
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
+use crate::tagging::{sdk_tags_of, ManagedTags, WithTags};
 use crate::Aws;
 
 /// GetParameters takes at most 10 names a call.
@@ -231,17 +231,7 @@ async fn list_tags(
         .collect())
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
-        })
-        .collect()
-}
+sdk_tags_of!(Tag);
 
 fn to_value(found: &Found, hint: &Value) -> Value {
     let parameter = &found.parameter;
