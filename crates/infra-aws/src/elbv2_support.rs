@@ -1287,6 +1287,19 @@ where
     }
 }
 
+/// The attribute changes a `Modify…Attributes` call sends, as the SDK's attribute objects
+/// (`make` builds one from its key and value); none to send when there are none.
+pub fn sdk_attributes<A>(
+    attributes: Vec<(&str, String)>,
+    make: impl Fn(&str, String) -> A,
+) -> Option<Vec<A>> {
+    let sent: Vec<A> = attributes
+        .into_iter()
+        .map(|(key, value)| make(key, value))
+        .collect();
+    (!sent.is_empty()).then_some(sent)
+}
+
 /// An object's attributes, as a `Describe…Attributes` call answers them (`pair` gives each
 /// one's key and value), by key.
 pub fn attribute_map<A>(

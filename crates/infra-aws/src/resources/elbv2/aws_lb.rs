@@ -72,7 +72,7 @@ use crate::app_support::{
 use crate::elbv2_support::{
     arn_suffix, attribute_map, delete_by_arn, describe_by_arn, describe_tags, generated_name,
     has_managed_tags, name_prefix_of, read_if_managed, read_written, refresh_by_arn,
-    settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
+    sdk_attributes, settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
@@ -629,24 +629,21 @@ impl AwsLb {
         arn: &str,
         attributes: Vec<(&str, String)>,
     ) -> Result<(), ProviderError> {
-        if attributes.is_empty() {
+        let make = |key: &str, value| {
+            LoadBalancerAttribute::builder()
+                .key(key)
+                .value(value)
+                .build()
+        };
+        let Some(attributes) = sdk_attributes(attributes, make) else {
             return Ok(());
-        }
+        };
         let client = &self.aws.clients().await.elbv2;
-        client
+        let request = client
             .modify_load_balancer_attributes()
-            .load_balancer_arn(arn)
-            .set_attributes(Some(
-                attributes
-                    .into_iter()
-                    .map(|(key, value)| {
-                        LoadBalancerAttribute::builder()
-                            .key(key)
-                            .value(value)
-                            .build()
-                    })
-                    .collect(),
-            ))
+            .load_balancer_arn(arn);
+        request
+            .set_attributes(Some(attributes))
             .send()
             .await
             .map_err(aws_error)?;

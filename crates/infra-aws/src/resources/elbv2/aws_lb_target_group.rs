@@ -48,7 +48,8 @@ use crate::app_support::{
 use crate::elbv2_support::{
     arn_suffix, attribute_map, attribute_value, delete_by_arn, describe_by_arn, describe_tags,
     generated_name, has_managed_tags, name_prefix_of, read_if_managed, read_written,
-    refresh_by_arn, settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
+    refresh_by_arn, sdk_attributes, settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting,
+    SettingKind,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
@@ -511,24 +512,21 @@ impl AwsLbTargetGroup {
         arn: &str,
         attributes: Vec<(&str, String)>,
     ) -> Result<(), ProviderError> {
-        if attributes.is_empty() {
+        let make = |key: &str, value| {
+            TargetGroupAttribute::builder()
+                .key(key)
+                .value(value)
+                .build()
+        };
+        let Some(attributes) = sdk_attributes(attributes, make) else {
             return Ok(());
-        }
+        };
         let client = &self.aws.clients().await.elbv2;
-        client
+        let request = client
             .modify_target_group_attributes()
-            .target_group_arn(arn)
-            .set_attributes(Some(
-                attributes
-                    .into_iter()
-                    .map(|(key, value)| {
-                        TargetGroupAttribute::builder()
-                            .key(key)
-                            .value(value)
-                            .build()
-                    })
-                    .collect(),
-            ))
+            .target_group_arn(arn);
+        request
+            .set_attributes(Some(attributes))
             .send()
             .await
             .map_err(aws_error)?;
