@@ -194,3 +194,59 @@ where
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Item {
+        name: &'static str,
+    }
+
+    fn declared() -> Vec<Declared<Item>> {
+        vec![
+            reported(Attribute::computed("id", Type::String), |item: &Item| {
+                item.name
+            }),
+            Declared::unread(Attribute::optional("unreported", Type::String)),
+            from_prior(Attribute::optional("kept", Type::String)),
+            computed("arn", |_: &Item| None),
+        ]
+    }
+
+    #[test]
+    fn the_schema_and_the_value_come_from_one_list_in_its_order() {
+        let (schema, declaration) = declare(Schema::new(), declared());
+        let names: Vec<&str> = schema.attributes.iter().map(|a| a.name).collect();
+        assert_eq!(names, ["id", "unreported", "kept", "arn"]);
+        let prior = Value::map([("kept", Value::string("as configured"))]);
+        let value = declaration.value(&Item { name: "a" }, &Reading::of(&prior));
+        assert_eq!(
+            value,
+            Value::map([
+                ("id", Value::string("a")),
+                ("unreported", Value::Null),
+                ("kept", Value::string("as configured")),
+                ("arn", Value::Null),
+            ])
+        );
+    }
+
+    #[tokio::test]
+    async fn read_in_turn_reads_each_prior_by_its_first_key_in_order() {
+        let prior = [
+            Value::map([("id", Value::string("b"))]),
+            Value::map([("arn", Value::string("a")), ("id", Value::string("x"))]),
+            Value::map([("other", Value::string("c"))]),
+        ];
+        let read = read_in_turn(&prior, &["arn", "id"], |key, _| async move {
+            Ok(Some(Value::string(key)))
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            read,
+            [Some(Value::string("b")), Some(Value::string("a")), None]
+        );
+    }
+}
