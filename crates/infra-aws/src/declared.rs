@@ -71,10 +71,7 @@ pub fn read<Item>(
     attribute: Attribute,
     read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
 ) -> Declared<Item> {
-    Declared {
-        field: Field::Attribute(attribute),
-        read: Some(Box::new(read)),
-    }
+    read_field(Field::Attribute(attribute), read)
 }
 
 /// A nested block read from the object by `read` (a list of the block's objects).
@@ -82,8 +79,15 @@ pub fn read_block<Item>(
     block: Block,
     read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
 ) -> Declared<Item> {
+    read_field(Field::Block(block), read)
+}
+
+fn read_field<Item>(
+    field: Field,
+    read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
+) -> Declared<Item> {
     Declared {
-        field: Field::Block(block),
+        field,
         read: Some(Box::new(read)),
     }
 }
