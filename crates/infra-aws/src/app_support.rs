@@ -346,6 +346,28 @@ macro_rules! send_tag_changes {
 }
 pub(crate) use send_tag_changes;
 
+/// [`send_tag_changes`] for a service whose UntagResource and TagResource name the resource
+/// with one setter (`resource_arn(arn)`, `key_id(&id)`) and take `tag_keys` and `tags` (the
+/// latter built by the calling module's `sdk_tags`):
+/// `resource_tag_changes!(client, resource_arn(arn), prior, planned)`.
+macro_rules! resource_tag_changes {
+    ($client:expr, $name:ident($id:expr), $prior:expr, $planned:expr $(,)?) => {
+        $crate::app_support::send_tag_changes!(
+            $prior,
+            $planned,
+            |to_remove| $client
+                .untag_resource()
+                .$name($id)
+                .set_tag_keys(Some(to_remove)),
+            |to_set| $client
+                .tag_resource()
+                .$name($id)
+                .set_tags(Some(sdk_tags(&to_set)?))
+        )
+    };
+}
+pub(crate) use resource_tag_changes;
+
 /// The error for an object that a create or update could not read back.
 pub fn vanished(kind: &str, id: &str) -> ProviderError {
     ProviderError::with_code(

@@ -4,7 +4,7 @@
 use aws_sdk_ecr::types::Tag;
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::{send_tag_changes, sent};
+use crate::app_support::{resource_tag_changes, sent};
 use crate::tagging::sdk_tags_of;
 
 /// ECR's "not found" answers (repository, lifecycle policy, repository policy).
@@ -42,17 +42,6 @@ pub async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    send_tag_changes!(
-        prior,
-        planned,
-        |to_remove| client
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(to_remove)),
-        |to_set| client
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(sdk_tags(&to_set)?))
-    );
+    resource_tag_changes!(client, resource_arn(arn), prior, planned);
     Ok(())
 }

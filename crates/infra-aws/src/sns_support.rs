@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use aws_sdk_sns::types::Tag;
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::{canonical_json, same_json, send_tag_changes, sent, string};
+use crate::app_support::{canonical_json, resource_tag_changes, same_json, sent, string};
 use crate::tagging::sdk_tags_of;
 
 /// How an attribute's string form maps to a `Value`.
@@ -140,18 +140,7 @@ pub async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    send_tag_changes!(
-        prior,
-        planned,
-        |to_remove| client
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(to_remove)),
-        |to_set| client
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(sdk_tags(&to_set)?))
-    );
+    resource_tag_changes!(client, resource_arn(arn), prior, planned);
     Ok(())
 }
 

@@ -20,8 +20,8 @@ use aws_sdk_eventbridge::types::RuleState;
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, canonical_json, has_managed_tags, known, non_empty, same_json, send_tag_changes, sent,
-    set_tags, string, text, text_or_null, vanished,
+    boolean, canonical_json, has_managed_tags, known, non_empty, resource_tag_changes, same_json,
+    sent, set_tags, string, text, text_or_null, vanished,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
@@ -321,18 +321,7 @@ impl ResourceType for AwsCloudwatchEventRule {
         }
         let arn = string(prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_cloudwatch_event_rule has no ARN in state"))?;
-        send_tag_changes!(
-            prior,
-            planned,
-            |to_remove| client
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove)),
-            |to_set| client
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(sdk_tags(&to_set)?))
-        );
+        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
         self.read(&bus, &name, planned).await
     }
 

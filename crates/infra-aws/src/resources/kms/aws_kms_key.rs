@@ -25,7 +25,8 @@ use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schem
 
 use crate::app_support::{
     boolean, canonical_json, changed, copy_attributes, int, invalid_json, known, non_empty, number,
-    policy_value, send_tag_changes, sent, set_tags, string, text, text_or_null, vanished, wait_for,
+    policy_value, resource_tag_changes, sent, set_tags, string, text, text_or_null, vanished,
+    wait_for,
 };
 use crate::declared::read_in_turn;
 use crate::error::aws_error;
@@ -430,18 +431,7 @@ impl ResourceType for AwsKmsKey {
                     ))?;
             }
         }
-        send_tag_changes!(
-            prior,
-            planned,
-            |to_remove| client
-                .untag_resource()
-                .key_id(&key_id)
-                .set_tag_keys(Some(to_remove)),
-            |to_set| client
-                .tag_resource()
-                .key_id(&key_id)
-                .set_tags(Some(sdk_tags(&to_set)?))
-        );
+        resource_tag_changes!(client, key_id(&key_id), prior, planned);
         if changed(prior, planned, "is_enabled") && !enabled {
             self.set_enabled(&key_id, false).await?;
         }

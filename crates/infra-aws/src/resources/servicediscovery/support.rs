@@ -19,7 +19,7 @@ use aws_sdk_servicediscovery::Client;
 use infra_core::{ProviderError, Value};
 
 use crate::app_support::{
-    has_managed_tags, read_each, retry_while, send_tag_changes, sent, set_tags, string, text,
+    has_managed_tags, read_each, resource_tag_changes, retry_while, sent, set_tags, string, text,
     text_or_null, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
@@ -164,18 +164,7 @@ pub(crate) async fn update_tags(
     let Some(arn) = string(prior, "arn") else {
         return Ok(());
     };
-    send_tag_changes!(
-        prior,
-        planned,
-        |to_remove| client
-            .untag_resource()
-            .resource_arn(&arn)
-            .set_tag_keys(Some(to_remove)),
-        |to_set| client
-            .tag_resource()
-            .resource_arn(&arn)
-            .set_tags(Some(sdk_tags(&to_set)?))
-    );
+    resource_tag_changes!(client, resource_arn(&arn), prior, planned);
     Ok(())
 }
 
