@@ -27,8 +27,7 @@
 //! report the predictive configuration (its `Mode` defaulting to ForecastOnly; it fills no
 //! `SchedulingBufferTime`).
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+
 
 use aws_sdk_applicationautoscaling::types::{
     AdjustmentType, CustomizedMetricSpecification, MetricAggregationType, MetricDimension,
@@ -43,20 +42,14 @@ use aws_sdk_applicationautoscaling::types::{
     TargetTrackingMetricDataQuery, TargetTrackingMetricDimension, TargetTrackingMetricStat,
     TargetTrackingScalingPolicyConfiguration,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
-use super::{as_configured, at_live_colour, names_by_namespace, read_following_colours};
+use super::{Key, Keyed, KeyedScaling};
 use crate::app_support::{
-    blocks, boolean, deleted_or_missing, int, non_empty, number, single, string, string_list, text,
-    vanished,
+    blocks, boolean, int, non_empty, number, single, string, string_list, text,
 };
 use crate::error::aws_error;
-use crate::Aws;
-
-/// DescribeScalingPolicies takes at most 50 `PolicyNames`.
-const NAMES_PER_CALL: usize = 50;
+use crate::paginated::all_items;
 
 const STATISTICS: &[&str] = &["Average", "Minimum", "Maximum", "SampleCount", "Sum"];
 
@@ -74,22 +67,9 @@ const CUSTOMIZED_METRICS: [&str; 3] = [
     "customized_scaling_metric_specification",
 ];
 
-/// The natural key: name, namespace, resource ID, dimension.
-type Key = (String, String, String, String);
+pub type AwsAppautoscalingPolicy = KeyedScaling<Policies>;
 
-fn key_of(value: &Value) -> Option<Key> {
-    Some((
-        string(value, "name")?,
-        string(value, "service_namespace")?,
-        string(value, "resource_id")?,
-        string(value, "scalable_dimension")?,
-    ))
-}
-
-pub struct AwsAppautoscalingPolicy {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub struct Policies;
 
 fn dimension_schema() -> Schema {
     Schema::new()
@@ -142,175 +122,93 @@ fn predictive_schema() -> Schema {
         .block(Block::list("metric_specification", specification).required())
 }
 
-impl AwsAppautoscalingPolicy {
-    pub fn new(aws: Arc<Aws>) -> AwsAppautoscalingPolicy {
-        let step_adjustment = Schema::new()
-            // The provider keeps the bounds as strings, so that 0 differs from unset.
-            .attr(Attribute::optional(
-                "metric_interval_lower_bound",
-                Type::String,
-            ))
-            .attr(Attribute::optional(
-                "metric_interval_upper_bound",
-                Type::String,
-            ))
-            .attr(Attribute::required("scaling_adjustment", Type::Number));
-        let step = Schema::new()
-            .attr(
-                Attribute::optional("adjustment_type", Type::String).check(Check::OneOf(&[
-                    "ChangeInCapacity",
-                    "ExactCapacity",
-                    "PercentChangeInCapacity",
+fn schema() -> Schema {
+    let step_adjustment = Schema::new()
+        // The provider keeps the bounds as strings, so that 0 differs from unset.
+        .attr(Attribute::optional(
+            "metric_interval_lower_bound",
+            Type::String,
+        ))
+        .attr(Attribute::optional(
+            "metric_interval_upper_bound",
+            Type::String,
+        ))
+        .attr(Attribute::required("scaling_adjustment", Type::Number));
+    let step = Schema::new()
+        .attr(
+            Attribute::optional("adjustment_type", Type::String).check(Check::OneOf(&[
+                "ChangeInCapacity",
+                "ExactCapacity",
+                "PercentChangeInCapacity",
+            ])),
+        )
+        .attr(Attribute::optional("cooldown", Type::Number))
+        .attr(
+            Attribute::optional("metric_aggregation_type", Type::String)
+                .check(Check::OneOf(&["Average", "Minimum", "Maximum"])),
+        )
+        .attr(Attribute::optional(
+            "min_adjustment_magnitude",
+            Type::Number,
+        ))
+        .block(Block::set("step_adjustment", step_adjustment));
+    let metric = Schema::new()
+        .attr(Attribute::required("metric_name", Type::String))
+        .attr(Attribute::required("namespace", Type::String))
+        .block(Block::set("dimensions", dimension_schema()));
+    let metric_stat = Schema::new()
+        .attr(Attribute::required("stat", Type::String))
+        .attr(Attribute::optional("unit", Type::String))
+        .block(Block::single("metric", metric).required());
+    let metrics = Schema::new()
+        .attr(Attribute::required("id", Type::String))
+        .attr(Attribute::optional("expression", Type::String))
+        .attr(Attribute::optional("label", Type::String))
+        .attr(Attribute::optional("return_data", Type::Bool))
+        .block(Block::single("metric_stat", metric_stat));
+    let customized = Schema::new()
+        .attr(Attribute::optional("metric_name", Type::String))
+        .attr(Attribute::optional("namespace", Type::String))
+        .attr(Attribute::optional("statistic", Type::String).check(Check::OneOf(STATISTICS)))
+        .attr(Attribute::optional("unit", Type::String))
+        .block(Block::set("dimensions", dimension_schema()))
+        .block(Block::set("metrics", metrics));
+    let predefined = Schema::new()
+        .attr(Attribute::required("predefined_metric_type", Type::String))
+        .attr(Attribute::optional("resource_label", Type::String));
+    let target_tracking = Schema::new()
+        .attr(Attribute::required("target_value", Type::Number))
+        .attr(Attribute::optional("disable_scale_in", Type::Bool).default(Value::Bool(false)))
+        .attr(Attribute::optional("scale_in_cooldown", Type::Number))
+        .attr(Attribute::optional("scale_out_cooldown", Type::Number))
+        .block(Block::single("customized_metric_specification", customized))
+        .block(Block::single("predefined_metric_specification", predefined));
+    Schema::new()
+        .attr(Attribute::computed("id", Type::String))
+        .attr(Attribute::computed("arn", Type::String))
+        .attr(Attribute::computed("alarm_arns", Type::list(Type::String)))
+        .attr(Attribute::required("name", Type::String).force_new())
+        .attr(Attribute::required("service_namespace", Type::String).force_new())
+        .attr(Attribute::required("resource_id", Type::String).force_new())
+        .attr(Attribute::required("scalable_dimension", Type::String).force_new())
+        .attr(
+            Attribute::optional("policy_type", Type::String)
+                .default(Value::string("StepScaling"))
+                .check(Check::OneOf(&[
+                    "PredictiveScaling",
+                    "StepScaling",
+                    "TargetTrackingScaling",
                 ])),
-            )
-            .attr(Attribute::optional("cooldown", Type::Number))
-            .attr(
-                Attribute::optional("metric_aggregation_type", Type::String)
-                    .check(Check::OneOf(&["Average", "Minimum", "Maximum"])),
-            )
-            .attr(Attribute::optional(
-                "min_adjustment_magnitude",
-                Type::Number,
-            ))
-            .block(Block::set("step_adjustment", step_adjustment));
-        let metric = Schema::new()
-            .attr(Attribute::required("metric_name", Type::String))
-            .attr(Attribute::required("namespace", Type::String))
-            .block(Block::set("dimensions", dimension_schema()));
-        let metric_stat = Schema::new()
-            .attr(Attribute::required("stat", Type::String))
-            .attr(Attribute::optional("unit", Type::String))
-            .block(Block::single("metric", metric).required());
-        let metrics = Schema::new()
-            .attr(Attribute::required("id", Type::String))
-            .attr(Attribute::optional("expression", Type::String))
-            .attr(Attribute::optional("label", Type::String))
-            .attr(Attribute::optional("return_data", Type::Bool))
-            .block(Block::single("metric_stat", metric_stat));
-        let customized = Schema::new()
-            .attr(Attribute::optional("metric_name", Type::String))
-            .attr(Attribute::optional("namespace", Type::String))
-            .attr(Attribute::optional("statistic", Type::String).check(Check::OneOf(STATISTICS)))
-            .attr(Attribute::optional("unit", Type::String))
-            .block(Block::set("dimensions", dimension_schema()))
-            .block(Block::set("metrics", metrics));
-        let predefined = Schema::new()
-            .attr(Attribute::required("predefined_metric_type", Type::String))
-            .attr(Attribute::optional("resource_label", Type::String));
-        let target_tracking = Schema::new()
-            .attr(Attribute::required("target_value", Type::Number))
-            .attr(Attribute::optional("disable_scale_in", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional("scale_in_cooldown", Type::Number))
-            .attr(Attribute::optional("scale_out_cooldown", Type::Number))
-            .block(Block::single("customized_metric_specification", customized))
-            .block(Block::single("predefined_metric_specification", predefined));
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("alarm_arns", Type::list(Type::String)))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::required("service_namespace", Type::String).force_new())
-            .attr(Attribute::required("resource_id", Type::String).force_new())
-            .attr(Attribute::required("scalable_dimension", Type::String).force_new())
-            .attr(
-                Attribute::optional("policy_type", Type::String)
-                    .default(Value::string("StepScaling"))
-                    .check(Check::OneOf(&[
-                        "PredictiveScaling",
-                        "StepScaling",
-                        "TargetTrackingScaling",
-                    ])),
-            )
-            .block(Block::single(
-                "predictive_scaling_policy_configuration",
-                predictive_schema(),
-            ))
-            .block(Block::single("step_scaling_policy_configuration", step))
-            .block(Block::single(
-                "target_tracking_scaling_policy_configuration",
-                target_tracking,
-            ));
-        AwsAppautoscalingPolicy { aws, schema }
-    }
-
-    /// The policies found, by key: one DescribeScalingPolicies walk per namespace and chunk of
-    /// names.
-    async fn describe(&self, keys: &[Key]) -> Result<BTreeMap<Key, ScalingPolicy>, ProviderError> {
-        let client = &self.aws.clients().await.appautoscaling;
-        let by_namespace = names_by_namespace(
-            keys.iter()
-                .map(|(name, namespace, _, _)| (namespace.as_str(), name)),
-        );
-        let mut out = BTreeMap::new();
-        for (namespace, names) in by_namespace {
-            for chunk in names.chunks(NAMES_PER_CALL) {
-                let mut pages = client
-                    .describe_scaling_policies()
-                    .service_namespace(ServiceNamespace::from(namespace))
-                    .set_policy_names(Some(chunk.to_vec()))
-                    .into_paginator()
-                    .send();
-                while let Some(page) = pages.next().await {
-                    for policy in page.map_err(aws_error)?.scaling_policies() {
-                        let key = (
-                            policy.policy_name().to_string(),
-                            policy.service_namespace().as_str().to_string(),
-                            policy.resource_id().to_string(),
-                            policy.scalable_dimension().as_str().to_string(),
-                        );
-                        if keys.contains(&key) {
-                            out.insert(key, policy.clone());
-                        }
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    async fn read_one(&self, key: &Key) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .describe(std::slice::from_ref(key))
-            .await?
-            .remove(key)
-            .map(|policy| to_value(&policy)))
-    }
-
-    async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
-        let key = key_of(planned).ok_or_else(|| {
-            ProviderError::new("aws_appautoscaling_policy needs its name and target")
-        })?;
-        let step = single(planned, "step_scaling_policy_configuration")
-            .map(step_of)
-            .transpose()?;
-        let tracking = single(planned, "target_tracking_scaling_policy_configuration")
-            .map(tracking_of)
-            .transpose()?;
-        let predictive = single(planned, "predictive_scaling_policy_configuration")
-            .map(predictive_of)
-            .transpose()?;
-        self.aws
-            .clients()
-            .await
-            .appautoscaling
-            .put_scaling_policy()
-            .policy_name(&key.0)
-            .service_namespace(ServiceNamespace::from(key.1.as_str()))
-            .resource_id(&key.2)
-            .scalable_dimension(ScalableDimension::from(key.3.as_str()))
-            .set_policy_type(
-                non_empty(planned, "policy_type").map(|t| PolicyType::from(t.as_str())),
-            )
-            .set_step_scaling_policy_configuration(step)
-            .set_target_tracking_scaling_policy_configuration(tracking)
-            .set_predictive_scaling_policy_configuration(predictive)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        self.read_one(&key)
-            .await?
-            .ok_or_else(|| vanished("scaling policy", &key.0))
-    }
+        )
+        .block(Block::single(
+            "predictive_scaling_policy_configuration",
+            predictive_schema(),
+        ))
+        .block(Block::single("step_scaling_policy_configuration", step))
+        .block(Block::single(
+            "target_tracking_scaling_policy_configuration",
+            target_tracking,
+        ))
 }
 
 fn build_error(error: impl std::fmt::Display) -> ProviderError {
@@ -1037,70 +935,96 @@ fn check_predictive(predictive: &Value, problems: &mut Vec<(String, String)>) {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsAppautoscalingPolicy {
-    fn name(&self) -> &'static str {
-        "aws_appautoscaling_policy"
+impl Keyed for Policies {
+    type Item = ScalingPolicy;
+    const NAME: &'static str = "aws_appautoscaling_policy";
+    const KIND: &'static str = "scaling policy";
+    /// DescribeScalingPolicies takes at most 50 `PolicyNames`.
+    const NAMES_PER_CALL: usize = 50;
+
+    fn schema() -> Schema {
+        schema()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         check(config)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let put = self.put(&at_live_colour(operation, planned)).await?;
-        Ok(as_configured(put, planned))
-    }
-
-    async fn update(
-        &self,
-        operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let put = self.put(&at_live_colour(operation, planned)).await?;
-        Ok(as_configured(put, planned))
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((name, namespace, resource, dimension)) =
-            key_of(&at_live_colour(operation, prior))
-        else {
-            return Ok(());
-        };
-        deleted_or_missing(
-            self.aws
-                .clients()
-                .await
-                .appautoscaling
-                .delete_scaling_policy()
-                .policy_name(name)
-                .service_namespace(ServiceNamespace::from(namespace.as_str()))
-                .resource_id(resource)
-                .scalable_dimension(ScalableDimension::from(dimension.as_str()))
-                .send()
-                .await
-                .map_err(aws_error),
+    fn key(policy: &ScalingPolicy) -> Key {
+        (
+            policy.policy_name().to_string(),
+            policy.service_namespace().as_str().to_string(),
+            policy.resource_id().to_string(),
+            policy.scalable_dimension().as_str().to_string(),
         )
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_following_colours(prior, |candidates| async move {
-            let keys: Vec<Key> = candidates.iter().filter_map(key_of).collect();
-            let found = self.describe(&keys).await?;
-            Ok(candidates
-                .iter()
-                .map(|p| key_of(p).and_then(|k| found.get(&k)).map(to_value))
-                .collect())
-        })
-        .await
+    /// One DescribeScalingPolicies walk.
+    async fn describe(
+        client: &aws_sdk_applicationautoscaling::Client,
+        namespace: ServiceNamespace,
+        names: Vec<String>,
+    ) -> Result<Vec<ScalingPolicy>, ProviderError> {
+        let request = client.describe_scaling_policies();
+        all_items!(request
+            .service_namespace(namespace)
+            .set_policy_names(Some(names)))
+    }
+
+    fn to_value(policy: &ScalingPolicy, _hint: &Value) -> Value {
+        to_value(policy)
+    }
+
+    async fn put(
+        client: &aws_sdk_applicationautoscaling::Client,
+        key: &Key,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
+        let step = single(planned, "step_scaling_policy_configuration")
+            .map(step_of)
+            .transpose()?;
+        let tracking = single(planned, "target_tracking_scaling_policy_configuration")
+            .map(tracking_of)
+            .transpose()?;
+        let predictive = single(planned, "predictive_scaling_policy_configuration")
+            .map(predictive_of)
+            .transpose()?;
+        client
+            .put_scaling_policy()
+            .policy_name(&key.0)
+            .service_namespace(ServiceNamespace::from(key.1.as_str()))
+            .resource_id(&key.2)
+            .scalable_dimension(ScalableDimension::from(key.3.as_str()))
+            .set_policy_type(
+                non_empty(planned, "policy_type").map(|t| PolicyType::from(t.as_str())),
+            )
+            .set_step_scaling_policy_configuration(step)
+            .set_target_tracking_scaling_policy_configuration(tracking)
+            .set_predictive_scaling_policy_configuration(predictive)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    async fn delete(
+        client: &aws_sdk_applicationautoscaling::Client,
+        (name, namespace, resource, dimension): Key,
+    ) -> Result<(), ProviderError> {
+        client
+            .delete_scaling_policy()
+            .policy_name(name)
+            .service_namespace(ServiceNamespace::from(namespace.as_str()))
+            .resource_id(resource)
+            .scalable_dimension(ScalableDimension::from(dimension.as_str()))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
     }
 
     /// Terraform's import ID: `service-namespace/resource-id/scalable-dimension/policy-name`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
         let (name, namespace, resource, dimension) = split_import_id(id)?;
         Ok(Value::map([
             ("id", Value::string(&name)),
@@ -1109,21 +1033,6 @@ impl ResourceType for AwsAppautoscalingPolicy {
             ("resource_id", Value::string(resource)),
             ("scalable_dimension", Value::string(dimension)),
         ]))
-    }
-
-    /// Policies have no tags: the policy of this key is the one the create wrote.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        match key_of(&at_live_colour(operation, planned)) {
-            Some(key) => Ok(self
-                .read_one(&key)
-                .await?
-                .map(|value| as_configured(value, planned))),
-            None => Ok(None),
-        }
     }
 }
 

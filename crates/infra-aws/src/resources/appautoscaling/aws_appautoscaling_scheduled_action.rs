@@ -14,142 +14,39 @@
 //!
 //! moto holds every argument; drift on them is seen in tests.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_applicationautoscaling::types::{
     ScalableDimension, ScalableTargetAction, ScheduledAction, ServiceNamespace,
 };
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
-use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
 
-use super::{as_configured, at_live_colour, names_by_namespace, read_following_colours};
-use crate::app_support::{deleted_or_missing, non_empty, single, string, text, vanished};
+use super::{Key, Keyed, KeyedScaling};
+use crate::app_support::{non_empty, single, string, text};
 use crate::error::aws_error;
-use crate::Aws;
+use crate::paginated::all_items;
 
-/// DescribeScheduledActions takes at most 200 `ScheduledActionNames`.
-const NAMES_PER_CALL: usize = 200;
+pub type AwsAppautoscalingScheduledAction = KeyedScaling<ScheduledActions>;
 
-pub struct AwsAppautoscalingScheduledAction {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub struct ScheduledActions;
 
-/// The natural key: name, namespace, resource ID, dimension.
-type Key = (String, String, String, String);
-
-fn key_of(value: &Value) -> Option<Key> {
-    Some((
-        string(value, "name")?,
-        string(value, "service_namespace")?,
-        string(value, "resource_id")?,
-        string(value, "scalable_dimension")?,
-    ))
-}
-
-impl AwsAppautoscalingScheduledAction {
-    pub fn new(aws: Arc<Aws>) -> AwsAppautoscalingScheduledAction {
-        // The provider keeps the capacities as nullable integers, in strings.
-        let action = Schema::new()
-            .attr(Attribute::optional("min_capacity", Type::String))
-            .attr(Attribute::optional("max_capacity", Type::String));
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::required("service_namespace", Type::String).force_new())
-            .attr(Attribute::required("resource_id", Type::String).force_new())
-            .attr(Attribute::required("scalable_dimension", Type::String).force_new())
-            .attr(Attribute::required("schedule", Type::String))
-            .attr(Attribute::optional("start_time", Type::String))
-            .attr(Attribute::optional("end_time", Type::String))
-            .attr(Attribute::optional("timezone", Type::String).default(Value::string("UTC")))
-            .block(Block::single("scalable_target_action", action).required());
-        AwsAppautoscalingScheduledAction { aws, schema }
-    }
-
-    /// The actions found, by key: one DescribeScheduledActions walk per namespace and chunk of
-    /// names.
-    async fn describe(
-        &self,
-        keys: &[Key],
-    ) -> Result<BTreeMap<Key, ScheduledAction>, ProviderError> {
-        let client = &self.aws.clients().await.appautoscaling;
-        let by_namespace = names_by_namespace(
-            keys.iter()
-                .map(|(name, namespace, _, _)| (namespace.as_str(), name)),
-        );
-        let mut out = BTreeMap::new();
-        for (namespace, names) in by_namespace {
-            for chunk in names.chunks(NAMES_PER_CALL) {
-                let mut pages = client
-                    .describe_scheduled_actions()
-                    .service_namespace(ServiceNamespace::from(namespace))
-                    .set_scheduled_action_names(Some(chunk.to_vec()))
-                    .into_paginator()
-                    .send();
-                while let Some(page) = pages.next().await {
-                    for action in page.map_err(aws_error)?.scheduled_actions() {
-                        let key = (
-                            action.scheduled_action_name().to_string(),
-                            action.service_namespace().as_str().to_string(),
-                            action.resource_id().to_string(),
-                            action
-                                .scalable_dimension()
-                                .map(|d| d.as_str().to_string())
-                                .unwrap_or_default(),
-                        );
-                        if keys.contains(&key) {
-                            out.insert(key, action.clone());
-                        }
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    async fn read_one(&self, key: &Key, hint: &Value) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .describe(std::slice::from_ref(key))
-            .await?
-            .remove(key)
-            .map(|action| to_value(&action, hint)))
-    }
-
-    async fn put(&self, planned: &Value) -> Result<Value, ProviderError> {
-        let key = key_of(planned).ok_or_else(|| {
-            ProviderError::new("aws_appautoscaling_scheduled_action needs its name and target")
-        })?;
-        let target_action = single(planned, "scalable_target_action").map(|a| {
-            ScalableTargetAction::builder()
-                .set_min_capacity(capacity(a, "min_capacity"))
-                .set_max_capacity(capacity(a, "max_capacity"))
-                .build()
-        });
-        self.aws
-            .clients()
-            .await
-            .appautoscaling
-            .put_scheduled_action()
-            .scheduled_action_name(&key.0)
-            .service_namespace(ServiceNamespace::from(key.1.as_str()))
-            .resource_id(&key.2)
-            .scalable_dimension(ScalableDimension::from(key.3.as_str()))
-            .set_schedule(string(planned, "schedule"))
-            .set_timezone(non_empty(planned, "timezone"))
-            .set_start_time(time(planned, "start_time")?)
-            .set_end_time(time(planned, "end_time")?)
-            .set_scalable_target_action(target_action)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        self.read_one(&key, planned)
-            .await?
-            .ok_or_else(|| vanished("scheduled action", &key.0))
-    }
+fn schema() -> Schema {
+    // The provider keeps the capacities as nullable integers, in strings.
+    let action = Schema::new()
+        .attr(Attribute::optional("min_capacity", Type::String))
+        .attr(Attribute::optional("max_capacity", Type::String));
+    Schema::new()
+        .attr(Attribute::computed("id", Type::String))
+        .attr(Attribute::computed("arn", Type::String))
+        .attr(Attribute::required("name", Type::String).force_new())
+        .attr(Attribute::required("service_namespace", Type::String).force_new())
+        .attr(Attribute::required("resource_id", Type::String).force_new())
+        .attr(Attribute::required("scalable_dimension", Type::String).force_new())
+        .attr(Attribute::required("schedule", Type::String))
+        .attr(Attribute::optional("start_time", Type::String))
+        .attr(Attribute::optional("end_time", Type::String))
+        .attr(Attribute::optional("timezone", Type::String).default(Value::string("UTC")))
+        .block(Block::single("scalable_target_action", action).required())
 }
 
 /// A capacity kept as a string (`"3"`), as an integer.
@@ -233,16 +130,18 @@ fn to_value(action: &ScheduledAction, hint: &Value) -> Value {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsAppautoscalingScheduledAction {
-    fn name(&self) -> &'static str {
-        "aws_appautoscaling_scheduled_action"
+impl Keyed for ScheduledActions {
+    type Item = ScheduledAction;
+    const NAME: &'static str = "aws_appautoscaling_scheduled_action";
+    const KIND: &'static str = "scheduled action";
+    /// DescribeScheduledActions takes at most 200 `ScheduledActionNames`.
+    const NAMES_PER_CALL: usize = 200;
+
+    fn schema() -> Schema {
+        schema()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         for key in ["start_time", "end_time"] {
             if let Some(text) = config.get(key).as_str() {
@@ -276,77 +175,76 @@ impl ResourceType for AwsAppautoscalingScheduledAction {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let put = self.put(&at_live_colour(operation, planned)).await?;
-        Ok(as_configured(put, planned))
-    }
-
-    async fn update(
-        &self,
-        operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let put = self.put(&at_live_colour(operation, planned)).await?;
-        Ok(as_configured(put, planned))
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((name, namespace, resource, dimension)) =
-            key_of(&at_live_colour(operation, prior))
-        else {
-            return Ok(());
-        };
-        deleted_or_missing(
-            self.aws
-                .clients()
-                .await
-                .appautoscaling
-                .delete_scheduled_action()
-                .scheduled_action_name(name)
-                .service_namespace(ServiceNamespace::from(namespace.as_str()))
-                .resource_id(resource)
-                .scalable_dimension(ScalableDimension::from(dimension.as_str()))
-                .send()
-                .await
-                .map_err(aws_error),
+    fn key(action: &ScheduledAction) -> Key {
+        (
+            action.scheduled_action_name().to_string(),
+            action.service_namespace().as_str().to_string(),
+            action.resource_id().to_string(),
+            action
+                .scalable_dimension()
+                .map(|d| d.as_str().to_string())
+                .unwrap_or_default(),
         )
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_following_colours(prior, |candidates| async move {
-            let keys: Vec<Key> = candidates.iter().filter_map(key_of).collect();
-            let found = self.describe(&keys).await?;
-            Ok(candidates
-                .iter()
-                .map(|p| {
-                    key_of(p)
-                        .and_then(|k| found.get(&k))
-                        .map(|a| to_value(a, p))
-                })
-                .collect())
-        })
-        .await
+    /// One DescribeScheduledActions walk.
+    async fn describe(
+        client: &aws_sdk_applicationautoscaling::Client,
+        namespace: ServiceNamespace,
+        names: Vec<String>,
+    ) -> Result<Vec<ScheduledAction>, ProviderError> {
+        let request = client.describe_scheduled_actions();
+        all_items!(request
+            .service_namespace(namespace)
+            .set_scheduled_action_names(Some(names)))
     }
 
-    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
-        Err(ProviderError::not_importable(self.name()))
+    fn to_value(action: &ScheduledAction, hint: &Value) -> Value {
+        to_value(action, hint)
     }
 
-    /// Scheduled actions have no tags: the action of this key is the one the create wrote.
-    async fn find_created(
-        &self,
-        operation: &Operation,
+    async fn put(
+        client: &aws_sdk_applicationautoscaling::Client,
+        key: &Key,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let registered = at_live_colour(operation, planned);
-        match key_of(&registered) {
-            Some(key) => Ok(self
-                .read_one(&key, &registered)
-                .await?
-                .map(|value| as_configured(value, planned))),
-            None => Ok(None),
-        }
+    ) -> Result<(), ProviderError> {
+        let target_action = single(planned, "scalable_target_action").map(|a| {
+            ScalableTargetAction::builder()
+                .set_min_capacity(capacity(a, "min_capacity"))
+                .set_max_capacity(capacity(a, "max_capacity"))
+                .build()
+        });
+        client
+            .put_scheduled_action()
+            .scheduled_action_name(&key.0)
+            .service_namespace(ServiceNamespace::from(key.1.as_str()))
+            .resource_id(&key.2)
+            .scalable_dimension(ScalableDimension::from(key.3.as_str()))
+            .set_schedule(string(planned, "schedule"))
+            .set_timezone(non_empty(planned, "timezone"))
+            .set_start_time(time(planned, "start_time")?)
+            .set_end_time(time(planned, "end_time")?)
+            .set_scalable_target_action(target_action)
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
+    }
+
+    async fn delete(
+        client: &aws_sdk_applicationautoscaling::Client,
+        (name, namespace, resource, dimension): Key,
+    ) -> Result<(), ProviderError> {
+        client
+            .delete_scheduled_action()
+            .scheduled_action_name(name)
+            .service_namespace(ServiceNamespace::from(namespace.as_str()))
+            .resource_id(resource)
+            .scalable_dimension(ScalableDimension::from(dimension.as_str()))
+            .send()
+            .await
+            .map_err(aws_error)?;
+        Ok(())
     }
 }
 

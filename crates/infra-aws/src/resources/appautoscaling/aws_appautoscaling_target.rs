@@ -24,7 +24,7 @@ use aws_sdk_applicationautoscaling::types::{
 };
 use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use super::{as_configured, at_live_colour, names_by_namespace, read_following_colours};
+use super::{as_configured, at_live_colour, names_by_namespace, read_keyed};
 use crate::app_support::{
     boolean, int, number, send_tag_changes, set_tags, single, string, text, vanished,
 };
@@ -324,19 +324,11 @@ impl ResourceType for AwsAppautoscalingTarget {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_following_colours(prior, |candidates| async move {
-            let keys: Vec<Key> = candidates.iter().filter_map(key_of).collect();
-            let found = self.describe(&keys).await?;
-            Ok(candidates
-                .iter()
-                .map(|p| {
-                    key_of(p)
-                        .and_then(|key| found.get(&key))
-                        .map(|(target, tags)| to_value(target, tags))
-                })
-                .collect())
-        })
-        .await
+        let describe = |keys: Vec<Key>| async move { self.describe(&keys).await };
+        let value = |(target, tags): &(ScalableTarget, Vec<(String, String)>), _: &Value| {
+            to_value(target, tags)
+        };
+        read_keyed(prior, key_of, describe, value).await
     }
 
     /// `<service-namespace>/<resource-id>/<scalable-dimension>`; the resource ID may itself

@@ -8,11 +8,13 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
 
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ScalableTarget, ServiceNamespace};
-use infra_core::{Operation, ProviderError, Value};
+use infra_core::{Operation, ProviderError, ResourceType, Schema, Value};
 
-use crate::app_support::string;
+use crate::app_support::{deleted_or_missing, string};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -400,5 +402,206 @@ mod tests {
         };
         let found = futures::executor::block_on(read_following_colours(&prior, read)).unwrap();
         assert_eq!(found, vec![Some(scaling("service/main/app")), None]);
+    }
+}
+
+/// [`read_following_colours`] of objects found by a key: the candidates' keys (`key_of`) are
+/// described in one go (`describe`), and each candidate found made a value (`value`, given the
+/// candidate as the hint).
+pub(crate) async fn read_keyed<Key, Item, Describe, Fut>(
+    prior: &[Value],
+    key_of: impl Fn(&Value) -> Option<Key>,
+    describe: Describe,
+    value: impl Fn(&Item, &Value) -> Value,
+) -> Result<Vec<Option<Value>>, ProviderError>
+where
+    Key: Ord,
+    Describe: FnOnce(Vec<Key>) -> Fut,
+    Fut: Future<Output = Result<BTreeMap<Key, Item>, ProviderError>>,
+{
+    read_following_colours(prior, |candidates| async move {
+        let found = describe(candidates.iter().filter_map(&key_of).collect()).await?;
+        Ok(candidates
+            .iter()
+            .map(|p| Some(value(found.get(&key_of(p)?)?, p)))
+            .collect())
+    })
+    .await
+}
+
+/// The natural key of a scaling policy or scheduled action: name, namespace, resource ID,
+/// dimension.
+pub type Key = (String, String, String, String);
+
+pub(crate) fn key_of(value: &Value) -> Option<Key> {
+    Some((
+        string(value, "name")?,
+        string(value, "service_namespace")?,
+        string(value, "resource_id")?,
+        string(value, "scalable_dimension")?,
+    ))
+}
+
+/// What one keyed scaling type is (`aws_appautoscaling_policy`,
+/// `aws_appautoscaling_scheduled_action`): an object named by its [`Key`], written whole by one
+/// Put call (create and update alike) at the live colour, read by a describe per namespace
+/// and chunk of names, untagged (a lost create is found by its key). Only its schema, calls and
+/// value are its own; [`KeyedScaling`] writes the rest once.
+#[async_trait::async_trait]
+pub trait Keyed: Send + Sync + Sized + 'static {
+    /// The SDK's object, e.g. `ScalingPolicy`.
+    type Item: Clone + Send + Sync;
+    /// The Terraform type name.
+    const NAME: &'static str;
+    /// The object's name in messages ("scaling policy").
+    const KIND: &'static str;
+    /// How many names the describe takes a call.
+    const NAMES_PER_CALL: usize;
+    fn schema() -> Schema;
+    fn validate(config: &Value) -> Vec<(String, String)>;
+    fn key(item: &Self::Item) -> Key;
+    /// The objects of one namespace among `names` (one describe walk).
+    async fn describe(
+        client: &aws_sdk_applicationautoscaling::Client,
+        namespace: ServiceNamespace,
+        names: Vec<String>,
+    ) -> Result<Vec<Self::Item>, ProviderError>;
+    /// The state value of an object; `hint` is its prior state (or the value written).
+    fn to_value(item: &Self::Item, hint: &Value) -> Value;
+    /// The Put call that writes the object of `key` as `planned` says.
+    async fn put(
+        client: &aws_sdk_applicationautoscaling::Client,
+        key: &Key,
+        planned: &Value,
+    ) -> Result<(), ProviderError>;
+    /// The Delete call of the object of `key`.
+    async fn delete(
+        client: &aws_sdk_applicationautoscaling::Client,
+        key: Key,
+    ) -> Result<(), ProviderError>;
+    /// Terraform's import, where the type has one.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let _ = id;
+        Err(ProviderError::not_importable(Self::NAME))
+    }
+}
+
+/// The [`ResourceType`] of a [`Keyed`] scaling type.
+pub struct KeyedScaling<K: Keyed> {
+    aws: Arc<Aws>,
+    schema: Schema,
+    keyed: PhantomData<K>,
+}
+
+impl<K: Keyed> KeyedScaling<K> {
+    pub fn new(aws: Arc<Aws>) -> KeyedScaling<K> {
+        KeyedScaling {
+            aws,
+            schema: K::schema(),
+            keyed: PhantomData,
+        }
+    }
+
+    /// The objects found, by key: one describe walk per namespace and chunk of names.
+    async fn describe(&self, keys: &[Key]) -> Result<BTreeMap<Key, K::Item>, ProviderError> {
+        let client = &self.aws.clients().await.appautoscaling;
+        let by_namespace = names_by_namespace(
+            keys.iter()
+                .map(|(name, namespace, _, _)| (namespace.as_str(), name)),
+        );
+        let mut out = BTreeMap::new();
+        for (namespace, names) in by_namespace {
+            for chunk in names.chunks(K::NAMES_PER_CALL) {
+                let namespace = ServiceNamespace::from(namespace);
+                for item in K::describe(client, namespace, chunk.to_vec()).await? {
+                    let key = K::key(&item);
+                    if keys.contains(&key) {
+                        out.insert(key, item);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn read_one(&self, key: &Key, hint: &Value) -> Result<Option<Value>, ProviderError> {
+        Ok(self
+            .describe(std::slice::from_ref(key))
+            .await?
+            .remove(key)
+            .map(|item| K::to_value(&item, hint)))
+    }
+
+    /// Writes the object at the live colour and reads it back, shown as configured.
+    async fn put(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let registered = at_live_colour(operation, planned);
+        let key = key_of(&registered)
+            .ok_or_else(|| ProviderError::new(format!("{} needs its name and target", K::NAME)))?;
+        K::put(&self.aws.clients().await.appautoscaling, &key, &registered).await?;
+        let put = self
+            .read_one(&key, &registered)
+            .await?
+            .ok_or_else(|| crate::app_support::vanished(K::KIND, &key.0))?;
+        Ok(as_configured(put, planned))
+    }
+}
+
+#[async_trait::async_trait]
+impl<K: Keyed> ResourceType for KeyedScaling<K> {
+    fn name(&self) -> &'static str {
+        K::NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        K::validate(config)
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        self.put(operation, planned).await
+    }
+
+    async fn update(
+        &self,
+        operation: &Operation,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        self.put(operation, planned).await
+    }
+
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some(key) = key_of(&at_live_colour(operation, prior)) else {
+            return Ok(());
+        };
+        deleted_or_missing(K::delete(&self.aws.clients().await.appautoscaling, key).await)
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let describe = |keys: Vec<Key>| async move { self.describe(&keys).await };
+        read_keyed(prior, key_of, describe, K::to_value).await
+    }
+
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        K::import_prior(id)
+    }
+
+    /// No tags: the object of this key is the one the create wrote.
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let registered = at_live_colour(operation, planned);
+        match key_of(&registered) {
+            Some(key) => Ok(self
+                .read_one(&key, &registered)
+                .await?
+                .map(|value| as_configured(value, planned))),
+            None => Ok(None),
+        }
     }
 }
