@@ -9,13 +9,13 @@
 //! read back from the name (one ending in a 26-hex-digit unique suffix), as the provider does.
 //! moto holds every argument; drift on them is seen in tests.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_iam::types::InstanceProfile;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{has_managed_tags, non_empty, sent, set_tags, string};
+use crate::declared::{declare, read, reported, Declaration, Declared, Reading};
 use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
 use crate::iam_support::{
@@ -28,25 +28,67 @@ use crate::Aws;
 pub struct AwsIamInstanceProfile {
     aws: Arc<Aws>,
     schema: Schema,
+    declaration: Declaration<InstanceProfile>,
+}
+
+/// The attributes (before `tags`/`tags_all`), each with how it is read from the SDK's profile.
+fn attributes() -> Vec<Declared<InstanceProfile>> {
+    type Profile = InstanceProfile;
+    vec![
+        reported(
+            Attribute::computed("id", Type::String),
+            Profile::instance_profile_name,
+        ),
+        reported(Attribute::computed("arn", Type::String), Profile::arn),
+        read(
+            Attribute::computed("create_date", Type::String),
+            |profile: &Profile, _: &Reading| date(Some(profile.create_date())),
+        ),
+        reported(
+            Attribute::computed("unique_id", Type::String),
+            Profile::instance_profile_id,
+        ),
+        reported(
+            Attribute::optional_computed("name", Type::String).force_new(),
+            Profile::instance_profile_name,
+        ),
+        read(
+            Attribute::optional_computed("name_prefix", Type::String).force_new(),
+            |profile: &Profile, _: &Reading| name_prefix_from_name(profile.instance_profile_name()),
+        ),
+        reported(
+            Attribute::optional("path", Type::String)
+                .default(Value::string("/"))
+                .force_new(),
+            Profile::path,
+        ),
+        read(
+            Attribute::optional("role", Type::String),
+            |profile: &Profile, _: &Reading| {
+                let role = profile.roles().first();
+                role.map(|r| Value::string(r.role_name()))
+                    .unwrap_or(Value::Null)
+            },
+        ),
+    ]
 }
 
 impl AwsIamInstanceProfile {
     pub fn new(aws: Arc<Aws>) -> AwsIamInstanceProfile {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("create_date", Type::String))
-            .attr(Attribute::computed("unique_id", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
-            .attr(
-                Attribute::optional("path", Type::String)
-                    .default(Value::string("/"))
-                    .force_new(),
-            )
-            .attr(Attribute::optional("role", Type::String))
-            .with_tags();
-        AwsIamInstanceProfile { aws, schema }
+        let (schema, declaration) = declare(Schema::new(), attributes());
+        AwsIamInstanceProfile {
+            aws,
+            schema: schema.with_tags(),
+            declaration,
+        }
+    }
+
+    fn to_value(&self, profile: &InstanceProfile) -> Value {
+        let mut value = self.declaration.value(profile, &Reading::of(&Value::Null));
+        if let Some(object) = value.map_mut() {
+            set_tags(object, tag_pairs(profile.tags()));
+        }
+        value
     }
 
     async fn get(&self, name: &str) -> Result<Option<InstanceProfile>, ProviderError> {
@@ -61,12 +103,12 @@ impl AwsIamInstanceProfile {
         let Some(name) = string(prior, "name").or_else(|| string(prior, "id")) else {
             return Ok(None);
         };
-        Ok(self.get(&name).await?.map(|p| to_value(&p)))
+        Ok(self.get(&name).await?.map(|p| self.to_value(&p)))
     }
 
     async fn read_written(&self, name: &str) -> Result<Value, ProviderError> {
         let profile = propagated("IAM instance profile", name, || self.get(name)).await?;
-        Ok(to_value(&profile))
+        Ok(self.to_value(&profile))
     }
 
     async fn remove_role(&self, profile: &str, role: &str) -> Result<(), ProviderError> {
@@ -88,31 +130,6 @@ impl AwsIamInstanceProfile {
             .map(|_| ())
             .map_err(aws_error)
     }
-}
-
-fn to_value(profile: &InstanceProfile) -> Value {
-    let mut object = BTreeMap::new();
-    let name = profile.instance_profile_name();
-    object.insert("id".to_string(), Value::string(name));
-    object.insert("arn".to_string(), Value::string(profile.arn()));
-    object.insert("create_date".to_string(), date(Some(profile.create_date())));
-    object.insert(
-        "unique_id".to_string(),
-        Value::string(profile.instance_profile_id()),
-    );
-    object.insert("name".to_string(), Value::string(name));
-    object.insert("name_prefix".to_string(), name_prefix_from_name(name));
-    object.insert("path".to_string(), Value::string(profile.path()));
-    object.insert(
-        "role".to_string(),
-        profile
-            .roles()
-            .first()
-            .map(|r| Value::string(r.role_name()))
-            .unwrap_or(Value::Null),
-    );
-    set_tags(&mut object, tag_pairs(profile.tags()));
-    Value::Map(object)
 }
 
 #[async_trait::async_trait]
@@ -215,6 +232,6 @@ impl ResourceType for AwsIamInstanceProfile {
             .get(&name)
             .await?
             .filter(|p| has_managed_tags(&owned_tags(p.tags()), operation))
-            .map(|p| to_value(&p)))
+            .map(|p| self.to_value(&p)))
     }
 }
