@@ -119,7 +119,7 @@ pub trait RdsGroup: Send + Sync + Sized + 'static {
     type Group: Send + Sync;
     /// What a read needs beyond the describe and the tags (the parameters of a parameter
     /// group), read per group before its tags.
-    type Details: Send + Sync;
+    type Details: Default + Send + Sync;
     /// The Terraform type name.
     const NAME: &'static str;
     /// The object's name in messages ("DB parameter group").
@@ -130,15 +130,21 @@ pub trait RdsGroup: Send + Sync + Sized + 'static {
         Timeouts::default()
     }
     fn validate(config: &Value) -> Vec<(String, String)>;
-    fn name_of(group: &Self::Group) -> Option<&str>;
-    fn arn(group: &Self::Group) -> Option<&str>;
+    /// The group's name and ARN, as the SDK's accessors read them.
+    const NAME_OF: fn(&Self::Group) -> Option<&str>;
+    const ARN: fn(&Self::Group) -> Option<&str>;
     /// The groups among `names` that exist.
     async fn describe(
         rds: &aws_sdk_rds::Client,
         names: &[String],
     ) -> Result<Vec<Self::Group>, ProviderError>;
-    async fn details(rds: &aws_sdk_rds::Client, name: &str)
-        -> Result<Self::Details, ProviderError>;
+    /// The details of the group `name` (by default none).
+    async fn details(
+        _rds: &aws_sdk_rds::Client,
+        _name: &str,
+    ) -> Result<Self::Details, ProviderError> {
+        Ok(Self::Details::default())
+    }
     /// The state value of a group; `hint` is its prior state (or the planned value), for
     /// what AWS does not report.
     fn to_value(
@@ -207,11 +213,11 @@ impl<G: RdsGroup> RdsGroupType<G> {
         let mut out = BTreeMap::new();
         let described = G::describe(rds, names).await?.into_iter();
         let by_name: BTreeMap<String, G::Group> = described
-            .filter_map(|group| Some((G::name_of(&group)?.to_string(), group)))
+            .filter_map(|group| Some(((G::NAME_OF)(&group)?.to_string(), group)))
             .collect();
         for (name, group) in by_name {
             let details = G::details(rds, &name).await?;
-            let tags = match G::arn(&group) {
+            let tags = match (G::ARN)(&group) {
                 Some(arn) => list_tags(rds, arn).await?,
                 None => vec![],
             };

@@ -75,6 +75,8 @@ impl RdsGroup for DbOptionGroups {
     type Group = OptionGroup;
     type Details = ();
     const NAME: &'static str = "aws_db_option_group";
+    const NAME_OF: fn(&OptionGroup) -> Option<&str> = OptionGroup::option_group_name;
+    const ARN: fn(&OptionGroup) -> Option<&str> = OptionGroup::option_group_arn;
     const KIND: &'static str = "DB option group";
 
     fn schema() -> Schema {
@@ -141,24 +143,19 @@ impl RdsGroup for DbOptionGroups {
         problems
     }
 
-    fn name_of(group: &OptionGroup) -> Option<&str> {
-        group.option_group_name()
-    }
-
-    fn arn(group: &OptionGroup) -> Option<&str> {
-        group.option_group_arn()
-    }
-
     async fn describe(
         rds: &aws_sdk_rds::Client,
         names: &[String],
     ) -> Result<Vec<OptionGroup>, ProviderError> {
-        describe_by_name!(rds.describe_option_groups(), option_group_name, option_groups_list, Self::name_of, names, all: all_groups(rds))
+        describe_by_name!(
+            rds.describe_option_groups(),
+            option_group_name,
+            option_groups_list,
+            Self::NAME_OF,
+            names,
+            all: all_groups(rds)
+        )
         .await
-    }
-
-    async fn details(_: &aws_sdk_rds::Client, _: &str) -> Result<(), ProviderError> {
-        Ok(())
     }
 
     fn to_value(group: &OptionGroup, _: &(), tags: &[(String, String)], hint: &Value) -> Value {

@@ -84,6 +84,9 @@ impl RdsGroup for DbParameterGroups {
     type Group = DbParameterGroup;
     type Details = Vec<Parameter>;
     const NAME: &'static str = "aws_db_parameter_group";
+    const NAME_OF: fn(&DbParameterGroup) -> Option<&str> =
+        DbParameterGroup::db_parameter_group_name;
+    const ARN: fn(&DbParameterGroup) -> Option<&str> = DbParameterGroup::db_parameter_group_arn;
     const KIND: &'static str = "DB parameter group";
 
     fn schema() -> Schema {
@@ -130,14 +133,6 @@ impl RdsGroup for DbParameterGroups {
         problems
     }
 
-    fn name_of(group: &DbParameterGroup) -> Option<&str> {
-        group.db_parameter_group_name()
-    }
-
-    fn arn(group: &DbParameterGroup) -> Option<&str> {
-        group.db_parameter_group_arn()
-    }
-
     /// Groups by name (AWS stores names in lower case).
     async fn describe(
         rds: &aws_sdk_rds::Client,
@@ -147,7 +142,7 @@ impl RdsGroup for DbParameterGroups {
             rds.describe_db_parameter_groups(),
             db_parameter_group_name,
             db_parameter_groups,
-            Self::name_of,
+            Self::NAME_OF,
             names
         )
         .await

@@ -27,6 +27,8 @@ impl RdsGroup for DbSubnetGroups {
     type Group = DbSubnetGroup;
     type Details = ();
     const NAME: &'static str = "aws_db_subnet_group";
+    const NAME_OF: fn(&DbSubnetGroup) -> Option<&str> = DbSubnetGroup::db_subnet_group_name;
+    const ARN: fn(&DbSubnetGroup) -> Option<&str> = DbSubnetGroup::db_subnet_group_arn;
     const KIND: &'static str = "DB subnet group";
 
     fn schema() -> Schema {
@@ -73,14 +75,6 @@ impl RdsGroup for DbSubnetGroups {
         problems
     }
 
-    fn name_of(group: &DbSubnetGroup) -> Option<&str> {
-        group.db_subnet_group_name()
-    }
-
-    fn arn(group: &DbSubnetGroup) -> Option<&str> {
-        group.db_subnet_group_arn()
-    }
-
     async fn describe(
         rds: &aws_sdk_rds::Client,
         names: &[String],
@@ -89,14 +83,10 @@ impl RdsGroup for DbSubnetGroups {
             rds.describe_db_subnet_groups(),
             db_subnet_group_name,
             db_subnet_groups,
-            Self::name_of,
+            Self::NAME_OF,
             names
         )
         .await
-    }
-
-    async fn details(_: &aws_sdk_rds::Client, _: &str) -> Result<(), ProviderError> {
-        Ok(())
     }
 
     fn to_value(group: &DbSubnetGroup, _: &(), tags: &[(String, String)], hint: &Value) -> Value {
