@@ -27,8 +27,6 @@
 //! report the predictive configuration (its `Mode` defaulting to ForecastOnly; it fills no
 //! `SchedulingBufferTime`).
 
-
-
 use aws_sdk_applicationautoscaling::types::{
     AdjustmentType, CustomizedMetricSpecification, MetricAggregationType, MetricDimension,
     MetricStatistic, MetricType, PolicyType, PredefinedMetricSpecification,
