@@ -95,6 +95,29 @@ pub fn identifier_problems(key: &str, value: &str) -> Vec<String> {
     problems
 }
 
+/// An RDS group's `name` and `name_prefix`: the two conflict (the provider's ConflictsWith), and
+/// each set one is checked by `problem(name, is_prefix)`.
+pub fn group_name_checks(
+    config: &Value,
+    problem: impl Fn(&str, bool) -> Option<String>,
+) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+        problems.push((
+            "name_prefix".to_string(),
+            "\"name_prefix\": conflicts with name".to_string(),
+        ));
+    }
+    for key in ["name", "name_prefix"] {
+        if let Some(name) = config.get(key).as_str() {
+            if let Some(message) = problem(name, key == "name_prefix") {
+                problems.push((key.to_string(), message));
+            }
+        }
+    }
+    problems
+}
+
 /// The problems of `config`'s `keys` under [`identifier_problems`], as `(path, message)`; null
 /// and unknown values pass.
 pub fn identifier_checks(config: &Value, keys: &[&str]) -> Vec<(String, String)> {
@@ -355,6 +378,33 @@ mod tests {
                 "\"name\" cannot contain two consecutive hyphens",
                 "\"name\" cannot end with a hyphen",
             ]
+        );
+    }
+
+    #[test]
+    fn group_names_conflict_and_each_is_checked_knowing_whether_it_is_the_prefix() {
+        let checked = |config: Value| {
+            group_name_checks(&config, |name, prefix| {
+                (name != "ok").then(|| format!("{name} {prefix}"))
+            })
+        };
+        assert!(checked(Value::map([("name", Value::string("ok"))])).is_empty());
+        assert_eq!(
+            checked(Value::map([
+                ("name", Value::string("ok")),
+                ("name_prefix", Value::string("pre")),
+            ])),
+            [
+                (
+                    "name_prefix".to_string(),
+                    "\"name_prefix\": conflicts with name".to_string()
+                ),
+                ("name_prefix".to_string(), "pre true".to_string()),
+            ]
+        );
+        assert_eq!(
+            checked(Value::map([("name", Value::string("bad"))])),
+            [("name".to_string(), "bad false".to_string())]
         );
     }
 }

@@ -25,7 +25,7 @@ use crate::app_support::{
     blocks, boolean, int, non_empty, number, set_tags, string, string_list, strings, text, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::rds_support::{tags_to_sdk, RdsGroup, RdsGroupType};
+use crate::rds_support::{group_name_checks, tags_to_sdk, RdsGroup, RdsGroupType};
 use crate::subnet_group_support::describe_by_name;
 use crate::tagging::ManagedTags;
 
@@ -123,24 +123,11 @@ impl RdsGroup for DbOptionGroups {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\": conflicts with name".to_string(),
-            ));
-        }
-        for key in ["name", "name_prefix"] {
-            if let Some(name) = config.get(key).as_str() {
-                if name.chars().any(|c| c.is_ascii_uppercase()) {
-                    problems.push((
-                        key.to_string(),
-                        format!("\"{name}\": must be lowercase, as AWS stores it"),
-                    ));
-                }
-            }
-        }
-        problems
+        group_name_checks(config, |name, _| {
+            name.chars()
+                .any(|c| c.is_ascii_uppercase())
+                .then(|| format!("\"{name}\": must be lowercase, as AWS stores it"))
+        })
     }
 
     async fn describe(

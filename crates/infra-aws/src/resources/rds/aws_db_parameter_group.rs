@@ -22,7 +22,7 @@ use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type
 use crate::app_support::text;
 use crate::app_support::{blocks, boolean, deleted_or_gone, set_tags, string};
 use crate::error::{aws_error, is_not_found};
-use crate::rds_support::{tags_to_sdk, RdsGroup, RdsGroupType};
+use crate::rds_support::{group_name_checks, tags_to_sdk, RdsGroup, RdsGroupType};
 use crate::subnet_group_support::describe_by_name;
 use crate::tagging::ManagedTags;
 
@@ -116,21 +116,7 @@ impl RdsGroup for DbParameterGroups {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\": conflicts with name".to_string(),
-            ));
-        }
-        for key in ["name", "name_prefix"] {
-            if let Some(name) = config.get(key).as_str() {
-                if let Some(problem) = name_problem(name, key == "name_prefix") {
-                    problems.push((key.to_string(), problem));
-                }
-            }
-        }
-        problems
+        group_name_checks(config, name_problem)
     }
 
     /// Groups by name (AWS stores names in lower case).
