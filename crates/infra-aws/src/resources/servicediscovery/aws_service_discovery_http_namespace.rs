@@ -12,139 +12,57 @@
 //! Refresh is one ListNamespaces pass for every namespace, then per namespace (in parallel)
 //! ListTagsForResource, and GetNamespace only where the summary lacks the HTTP name.
 
-use std::sync::Arc;
-
 use aws_sdk_servicediscovery::types::NamespaceType;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use aws_sdk_servicediscovery::Client;
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
-use super::support::{
-    created_namespace_id, delete_namespace, find_namespace, namespace_object, read_namespace,
-    read_namespaces, sdk_tags, update_tags, validate_namespace_name, NamespaceFacts,
-};
-use crate::app_support::{non_empty, string, text, vanished};
+use super::namespace::{Namespace, NamespaceKind};
+use super::support::{sdk_tags, NamespaceFacts};
+use crate::app_support::{non_empty, text};
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
-pub struct AwsServiceDiscoveryHttpNamespace {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsServiceDiscoveryHttpNamespace = Namespace<Http>;
 
-impl AwsServiceDiscoveryHttpNamespace {
-    pub fn new(aws: Arc<Aws>) -> AwsServiceDiscoveryHttpNamespace {
-        let schema = Schema::new()
+pub struct Http;
+
+#[async_trait::async_trait]
+impl NamespaceKind for Http {
+    const NAME: &'static str = "aws_service_discovery_http_namespace";
+    const TITLE: &'static str = "Service Discovery HTTP Namespace";
+    const TYPE: NamespaceType = NamespaceType::Http;
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("http_name", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
             .attr(Attribute::optional("description", Type::String).force_new())
-            .with_tags();
-        AwsServiceDiscoveryHttpNamespace { aws, schema }
     }
 
-    async fn read_one(&self, id: &str) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let facts = read_namespace(client, id)
-            .await?
-            .ok_or_else(|| vanished("Service Discovery HTTP Namespace", id))?;
-        Ok(to_value(&facts))
-    }
-}
-
-fn to_value(facts: &NamespaceFacts) -> Value {
-    let mut object = namespace_object(facts);
-    object.insert("http_name".to_string(), text(facts.http_name.as_deref()));
-    Value::Map(object)
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsServiceDiscoveryHttpNamespace {
-    fn name(&self) -> &'static str {
-        "aws_service_discovery_http_namespace"
+    fn read(facts: &NamespaceFacts, _hint: &Value) -> Vec<(&'static str, Value)> {
+        vec![("http_name", text(facts.http_name.as_deref()))]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        validate_namespace_name(config)
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let name = string(planned, "name").ok_or_else(|| {
-            ProviderError::new("aws_service_discovery_http_namespace needs a known \"name\"")
-        })?;
+    async fn create(
+        client: &Client,
+        operation: &Operation,
+        planned: &Value,
+        name: &str,
+    ) -> Result<Option<String>, ProviderError> {
         let response = client
             .create_http_namespace()
-            .name(&name)
+            .name(name)
             .creator_request_id(client_token(operation, planned))
             .set_description(non_empty(planned, "description"))
             .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
             .send()
             .await
             .map_err(|error| {
-                aws_error(error).context(&format!(
-                    "creating Service Discovery HTTP Namespace ({name})"
-                ))
+                aws_error(error).context(&format!("creating {} ({name})", Self::TITLE))
             })?;
-        let id = created_namespace_id(client, response.operation_id(), &name).await?;
-        self.read_one(&id).await
-    }
-
-    /// Tags only: every other argument forces a new namespace.
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let id = string(prior, "id").ok_or_else(|| {
-            ProviderError::new("aws_service_discovery_http_namespace has no id in state")
-        })?;
-        update_tags(client, prior, planned).await?;
-        self.read_one(&id).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string(prior, "id") else {
-            return Ok(());
-        };
-        delete_namespace(&self.aws.clients().await.servicediscovery, &id).await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        Ok(read_namespaces(client, prior)
-            .await?
-            .iter()
-            .map(|facts| facts.as_ref().map(to_value))
-            .collect())
-    }
-
-    /// Terraform's import ID: the namespace ID.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("id", id))
-    }
-
-    /// The HTTP namespace with this name that carries this operation's managed tags.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
-        let client = &self.aws.clients().await.servicediscovery;
-        Ok(
-            find_namespace(client, operation, &name, NamespaceType::Http)
-                .await?
-                .map(|facts| to_value(&facts)),
-        )
+        Ok(response.operation_id().map(str::to_string))
     }
 }

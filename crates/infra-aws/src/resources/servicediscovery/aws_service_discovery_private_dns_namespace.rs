@@ -18,85 +18,57 @@
 //! zone it makes behind when a namespace is deleted, and refuses a second namespace in a VPC
 //! that has one (`ConflictingDomainExists`).
 
-use std::sync::Arc;
-
 use aws_sdk_servicediscovery::types::{NamespaceType, PrivateDnsNamespaceChange};
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use aws_sdk_servicediscovery::Client;
+use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
-use super::support::{
-    created_namespace_id, delete_namespace, find_namespace, namespace_object, read_namespace,
-    read_namespaces, sdk_tags, update_tags, validate_namespace_name, wait_answer, NamespaceFacts,
-};
-use crate::app_support::{changed, known, non_empty, string, text, vanished};
+use super::namespace::{Namespace, NamespaceKind};
+use super::support::{sdk_tags, wait_answer, NamespaceFacts};
+use crate::app_support::{changed, known, non_empty, string, text};
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
-pub struct AwsServiceDiscoveryPrivateDnsNamespace {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsServiceDiscoveryPrivateDnsNamespace = Namespace<PrivateDns>;
 
-impl AwsServiceDiscoveryPrivateDnsNamespace {
-    pub fn new(aws: Arc<Aws>) -> AwsServiceDiscoveryPrivateDnsNamespace {
-        let schema = Schema::new()
+pub struct PrivateDns;
+
+#[async_trait::async_trait]
+impl NamespaceKind for PrivateDns {
+    const NAME: &'static str = "aws_service_discovery_private_dns_namespace";
+    const TITLE: &'static str = "Service Discovery Private DNS Namespace";
+    const TYPE: NamespaceType = NamespaceType::DnsPrivate;
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("hosted_zone", Type::String))
             .attr(Attribute::required("name", Type::String).force_new())
             .attr(Attribute::required("vpc", Type::String).force_new())
             .attr(Attribute::optional("description", Type::String))
-            .with_tags();
-        AwsServiceDiscoveryPrivateDnsNamespace { aws, schema }
     }
 
-    async fn read_one(&self, id: &str, hint: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let facts = read_namespace(client, id)
-            .await?
-            .ok_or_else(|| vanished("Service Discovery Private DNS Namespace", id))?;
-        Ok(to_value(&facts, hint))
-    }
-}
-
-/// The state value of a namespace; `hint` (the prior or planned value) supplies `vpc`, which
-/// AWS does not report.
-fn to_value(facts: &NamespaceFacts, hint: &Value) -> Value {
-    let mut object = namespace_object(facts);
-    object.insert(
-        "hosted_zone".to_string(),
-        text(facts.hosted_zone.as_deref()),
-    );
-    object.insert("vpc".to_string(), known(hint, "vpc"));
-    Value::Map(object)
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsServiceDiscoveryPrivateDnsNamespace {
-    fn name(&self) -> &'static str {
-        "aws_service_discovery_private_dns_namespace"
+    /// The hosted zone, and `vpc` from `hint` (the prior or planned value): AWS does not report
+    /// it.
+    fn read(facts: &NamespaceFacts, hint: &Value) -> Vec<(&'static str, Value)> {
+        vec![
+            ("hosted_zone", text(facts.hosted_zone.as_deref())),
+            ("vpc", known(hint, "vpc")),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        validate_namespace_name(config)
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let name = string(planned, "name").ok_or_else(|| {
-            ProviderError::new("aws_service_discovery_private_dns_namespace needs a known \"name\"")
-        })?;
-        let vpc = string(planned, "vpc").ok_or_else(|| {
-            ProviderError::new("aws_service_discovery_private_dns_namespace needs a known \"vpc\"")
-        })?;
+    async fn create(
+        client: &Client,
+        operation: &Operation,
+        planned: &Value,
+        name: &str,
+    ) -> Result<Option<String>, ProviderError> {
+        let vpc = string(planned, "vpc")
+            .ok_or_else(|| ProviderError::new(format!("{} needs a known \"vpc\"", Self::NAME)))?;
         let response = client
             .create_private_dns_namespace()
-            .name(&name)
+            .name(name)
             .vpc(vpc)
             .creator_request_id(client_token(operation, planned))
             .set_description(non_empty(planned, "description"))
@@ -104,72 +76,47 @@ impl ResourceType for AwsServiceDiscoveryPrivateDnsNamespace {
             .send()
             .await
             .map_err(|error| {
-                aws_error(error).context(&format!(
-                    "creating Service Discovery Private DNS Namespace ({name})"
-                ))
+                aws_error(error).context(&format!("creating {} ({name})", Self::TITLE))
             })?;
-        let id = created_namespace_id(client, response.operation_id(), &name).await?;
-        self.read_one(&id, planned).await
+        Ok(response.operation_id().map(str::to_string))
     }
 
+    /// The description (UpdatePrivateDnsNamespace); an emptied one is sent as "", as the
+    /// provider does.
     async fn update(
-        &self,
+        client: &Client,
         operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let id = string(prior, "id").ok_or_else(|| {
-            ProviderError::new("aws_service_discovery_private_dns_namespace has no id in state")
-        })?;
-        if changed(prior, planned, "description") {
-            // An emptied description is sent as "", as the provider does.
-            let response = client
-                .update_private_dns_namespace()
-                .id(&id)
-                .updater_request_id(client_token(operation, planned))
-                .namespace(
-                    PrivateDnsNamespaceChange::builder()
-                        .description(string(planned, "description").unwrap_or_default())
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(|error| {
-                    aws_error(error).context(&format!(
-                        "updating Service Discovery Private DNS Namespace ({id})"
-                    ))
-                })?;
-            wait_answer(
-                client,
-                response.operation_id(),
-                &format!("Service Discovery Private DNS Namespace ({id}) update"),
-            )
-            .await?;
-        }
-        update_tags(client, prior, planned).await?;
-        self.read_one(&id, planned).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string(prior, "id") else {
+    ) -> Result<(), ProviderError> {
+        if !changed(prior, planned, "description") {
             return Ok(());
-        };
-        delete_namespace(&self.aws.clients().await.servicediscovery, &id).await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let found = read_namespaces(client, prior).await?;
-        Ok(found
-            .iter()
-            .zip(prior)
-            .map(|(facts, hint)| facts.as_ref().map(|facts| to_value(facts, hint)))
-            .collect())
+        }
+        let response = client
+            .update_private_dns_namespace()
+            .id(id)
+            .updater_request_id(client_token(operation, planned))
+            .namespace(
+                PrivateDnsNamespaceChange::builder()
+                    .description(string(planned, "description").unwrap_or_default())
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|error| {
+                aws_error(error).context(&format!("updating {} ({id})", Self::TITLE))
+            })?;
+        wait_answer(
+            client,
+            response.operation_id(),
+            &format!("{} ({id}) update", Self::TITLE),
+        )
+        .await
     }
 
     /// Terraform's import ID: `NAMESPACE_ID:VPC_ID` (AWS does not report the VPC).
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
         match id.split(':').collect::<Vec<_>>().as_slice() {
             [namespace, vpc] if !namespace.is_empty() && !vpc.is_empty() => Ok(Value::map([
                 ("id", Value::string(*namespace)),
@@ -180,28 +127,13 @@ impl ResourceType for AwsServiceDiscoveryPrivateDnsNamespace {
             ))),
         }
     }
-
-    /// The private DNS namespace with this name that carries this operation's managed tags.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
-        let client = &self.aws.clients().await.servicediscovery;
-        Ok(
-            find_namespace(client, operation, &name, NamespaceType::DnsPrivate)
-                .await?
-                .map(|facts| to_value(&facts, planned)),
-        )
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
 
     #[test]
     fn the_import_id_is_namespace_and_vpc() {

@@ -1,5 +1,6 @@
 //! AWS Cloud Map (Service Discovery): namespaces and services, which ECS services register in.
 
+mod namespace;
 mod support;
 
 super::resource_types! {

@@ -170,7 +170,7 @@ pub(crate) async fn update_tags(
 
 /// What a namespace read says: from GetNamespace, or from ListNamespaces' summary.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct NamespaceFacts {
+pub struct NamespaceFacts {
     pub id: String,
     pub arn: Option<String>,
     pub name: Option<String>,
