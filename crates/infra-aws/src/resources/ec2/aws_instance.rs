@@ -130,8 +130,7 @@ use aws_sdk_ec2::operation::modify_instance_attribute::builders::ModifyInstanceA
 use aws_sdk_ec2::operation::run_instances::builders::RunInstancesFluentBuilder;
 use aws_sdk_ec2::types::{
     AmdSevSnpSpecification, AttributeBooleanValue, AttributeValue, BlockDeviceMapping,
-    CapacityReservationPreference, CapacityReservationSpecification,
-    CapacityReservationSpecificationResponse, CapacityReservationTarget, CpuOptions,
+    CapacityReservationSpecification, CapacityReservationSpecificationResponse, CpuOptions,
     CpuOptionsRequest, CreditSpecificationRequest, DeviceType, EbsBlockDevice,
     EbsInstanceBlockDeviceSpecification, EnclaveOptionsRequest, Filter, GroupIdentifier,
     HibernationOptionsRequest, HostnameType, HttpTokensState, IamInstanceProfileAssociation,
@@ -139,11 +138,10 @@ use aws_sdk_ec2::types::{
     InstanceAttributeName, InstanceAutoRecoveryState, InstanceBlockDeviceMappingSpecification,
     InstanceCreditSpecificationRequest, InstanceInterruptionBehavior, InstanceIpv6Address,
     InstanceMaintenanceOptionsRequest, InstanceMarketOptionsRequest, InstanceMetadataEndpointState,
-    InstanceMetadataOptionsRequest, InstanceMetadataOptionsResponse, InstanceMetadataOptionsState,
-    InstanceMetadataProtocolState, InstanceMetadataTagsState, InstanceNetworkInterface,
-    InstanceNetworkInterfaceSpecification, InstanceSecondaryInterface,
-    InstanceSecondaryInterfaceSpecificationRequest, InstanceStateName, InstanceType,
-    LaunchTemplateSpecification, MarketType, MonitoringState, Placement,
+    InstanceMetadataOptionsRequest, InstanceMetadataOptionsState, InstanceMetadataProtocolState,
+    InstanceMetadataTagsState, InstanceNetworkInterface, InstanceNetworkInterfaceSpecification,
+    InstanceSecondaryInterface, InstanceSecondaryInterfaceSpecificationRequest, InstanceStateName,
+    InstanceType, LaunchTemplateSpecification, MarketType, MonitoringState, Placement,
     PrivateDnsNameOptionsRequest, PrivateIpAddressSpecification, ResourceType as Ec2ResourceType,
     ResponseLaunchTemplateData, RunInstancesMonitoringEnabled, SecondaryInterfaceType,
     SecureBlobAttributeValue, ShutdownBehavior, SpotInstanceRequest, SpotInstanceType,
@@ -155,6 +153,12 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use super::launch_blocks::{
+    burstable_performance, capacity_reservation_parts, capacity_reservation_schema,
+    capacity_reservation_target_value, metadata_options_schema, metadata_options_value,
+    AUTO_RECOVERY, CPU_CREDITS, ENABLED_DISABLED, HOSTNAME_TYPES, INTERRUPTION_BEHAVIORS,
+    SPOT_INSTANCE_TYPES, TENANCIES, VOLUME_TYPES,
+};
 use crate::app_support::{blocks, changed, int, number, vanished};
 use crate::ec2_support::{
     chunks_of, client_token, ec2_arn, ec2_tags, error_in, filter, has_code, in_prior_order,
@@ -181,9 +185,6 @@ const LAUNCH_TEMPLATE_ID_TAG: &str = "aws:ec2launchtemplate:id";
 const LAUNCH_TEMPLATE_VERSION_TAG: &str = "aws:ec2launchtemplate:version";
 const DEFAULT_VERSION: &str = "$Default";
 const LATEST_VERSION: &str = "$Latest";
-
-const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
-const ENABLED_DISABLED: &[&str] = &["enabled", "disabled"];
 
 pub struct AwsInstance {
     aws: Arc<Aws>,
@@ -218,24 +219,6 @@ impl LaunchTemplateVersions {
 }
 
 // ---- Schema ----
-
-fn capacity_reservation_schema() -> Schema {
-    Schema::new()
-        .attr(
-            Attribute::optional("capacity_reservation_preference", Type::String).check(
-                Check::OneOf(&["capacity-reservations-only", "open", "none"]),
-            ),
-        )
-        .block(Block::single(
-            "capacity_reservation_target",
-            Schema::new()
-                .attr(Attribute::optional("capacity_reservation_id", Type::String))
-                .attr(Attribute::optional(
-                    "capacity_reservation_resource_group_arn",
-                    Type::String,
-                )),
-        ))
-}
 
 fn cpu_options_schema() -> Schema {
     Schema::new()
@@ -289,13 +272,13 @@ fn instance_market_options_schema() -> Schema {
         .attr(
             Attribute::optional_computed("instance_interruption_behavior", Type::String)
                 .force_new()
-                .check(Check::OneOf(&["hibernate", "stop", "terminate"])),
+                .check(Check::OneOf(INTERRUPTION_BEHAVIORS)),
         )
         .attr(Attribute::optional_computed("max_price", Type::String).force_new())
         .attr(
             Attribute::optional_computed("spot_instance_type", Type::String)
                 .force_new()
-                .check(Check::OneOf(&["one-time", "persistent"])),
+                .check(Check::OneOf(SPOT_INSTANCE_TYPES)),
         )
         .attr(Attribute::optional_computed("valid_until", Type::String).force_new());
     Schema::new()
@@ -323,32 +306,6 @@ fn launch_template_schema() -> Schema {
         .attr(Attribute::optional("version", Type::String).default(Value::string(DEFAULT_VERSION)))
 }
 
-fn metadata_options_schema() -> Schema {
-    Schema::new()
-        .attr(
-            Attribute::optional("http_endpoint", Type::String)
-                .default(Value::string("enabled"))
-                .check(Check::OneOf(ENABLED_DISABLED)),
-        )
-        .attr(
-            Attribute::optional("http_protocol_ipv6", Type::String)
-                .default(Value::string("disabled"))
-                .check(Check::OneOf(ENABLED_DISABLED)),
-        )
-        .attr(
-            Attribute::optional_computed("http_put_response_hop_limit", Type::Number)
-                .check(Check::Range(1, 64)),
-        )
-        .attr(
-            Attribute::optional_computed("http_tokens", Type::String)
-                .check(Check::OneOf(&["optional", "required"])),
-        )
-        .attr(
-            Attribute::optional_computed("instance_metadata_tags", Type::String)
-                .check(Check::OneOf(ENABLED_DISABLED)),
-        )
-}
-
 fn private_dns_name_options_schema() -> Schema {
     Schema::new()
         .attr(Attribute::optional_computed(
@@ -361,7 +318,7 @@ fn private_dns_name_options_schema() -> Schema {
         ))
         .attr(
             Attribute::optional_computed("hostname_type", Type::String)
-                .check(Check::OneOf(&["ip-name", "resource-name"])),
+                .check(Check::OneOf(HOSTNAME_TYPES)),
         )
 }
 
@@ -506,7 +463,7 @@ fn instance_schema_attributes() -> Vec<Attribute> {
         Attribute::optional_computed("subnet_id", Type::String).force_new(),
         Attribute::optional_computed("tenancy", Type::String)
             .force_new()
-            .check(Check::OneOf(&["default", "dedicated", "host"])),
+            .check(Check::OneOf(TENANCIES)),
         Attribute::optional_computed("user_data", Type::String),
         Attribute::optional_computed("user_data_base64", Type::String),
         Attribute::optional("user_data_replace_on_change", Type::Bool).default(Value::Bool(false)),
@@ -530,7 +487,7 @@ fn instance_schema_blocks() -> Vec<Block> {
             "credit_specification",
             Schema::new().attr(
                 Attribute::optional_computed("cpu_credits", Type::String)
-                    .check(Check::OneOf(&["standard", "unlimited"])),
+                    .check(Check::OneOf(CPU_CREDITS)),
             ),
         )
         .computed(),
@@ -553,11 +510,15 @@ fn instance_schema_blocks() -> Vec<Block> {
             "maintenance_options",
             Schema::new().attr(
                 Attribute::optional_computed("auto_recovery", Type::String)
-                    .check(Check::OneOf(&["default", "disabled"])),
+                    .check(Check::OneOf(AUTO_RECOVERY)),
             ),
         )
         .computed(),
-        Block::single("metadata_options", metadata_options_schema()).computed(),
+        Block::single(
+            "metadata_options",
+            metadata_options_schema(Some(("enabled", "disabled"))),
+        )
+        .computed(),
         Block::set("network_interface", network_interface_schema()).computed(),
         Block::single(
             "primary_network_interface",
@@ -878,22 +839,9 @@ impl AwsInstance {
 
     /// Whether an instance type has burstable performance; a type AWS does not know has not.
     async fn is_burstable(&self, instance_type: &str) -> Result<bool, ProviderError> {
-        let answer = self
-            .ec2()
-            .await
-            .describe_instance_types()
-            .instance_types(InstanceType::from(instance_type))
-            .send()
-            .await
-            .map_err(aws_error);
-        match answer {
-            Ok(output) => Ok(output
-                .instance_types()
-                .first()
-                .and_then(|info| info.burstable_performance_supported())
-                .unwrap_or(false)),
+        match burstable_performance(self.ec2().await, instance_type).await {
             Err(error) if has_code(&error, "InvalidInstanceType") => Ok(false),
-            Err(error) => Err(error),
+            answer => answer,
         }
     }
 
@@ -3296,21 +3244,10 @@ fn metadata_options_request(planned: &Value) -> Option<InstanceMetadataOptionsRe
 
 fn capacity_reservation_request(planned: &Value) -> Option<CapacityReservationSpecification> {
     let specification = single_block(planned, "capacity_reservation_specification")?;
-    let target = single_block(specification, "capacity_reservation_target").map(|target| {
-        CapacityReservationTarget::builder()
-            .set_capacity_reservation_id(non_empty_attribute(target, "capacity_reservation_id"))
-            .set_capacity_reservation_resource_group_arn(non_empty_attribute(
-                target,
-                "capacity_reservation_resource_group_arn",
-            ))
-            .build()
-    });
+    let (preference, target) = capacity_reservation_parts(specification);
     Some(
         CapacityReservationSpecification::builder()
-            .set_capacity_reservation_preference(
-                non_empty_attribute(specification, "capacity_reservation_preference")
-                    .map(|p| CapacityReservationPreference::from(p.as_str())),
-            )
+            .set_capacity_reservation_preference(preference)
             .set_capacity_reservation_target(target)
             .build(),
     )
@@ -3689,7 +3626,9 @@ fn option_block_entries(
         (
             "metadata_options",
             reported_or_kept(
-                instance.metadata_options().map(metadata_options_value),
+                instance
+                    .metadata_options()
+                    .map(|options| Value::List(vec![metadata_options_value!(options)])),
                 prior,
                 "metadata_options",
             ),
@@ -4071,31 +4010,6 @@ fn cpu_options_value(options: &CpuOptions, prior: &Value) -> Value {
     ])
 }
 
-fn metadata_options_value(options: &InstanceMetadataOptionsResponse) -> Value {
-    single_object([
-        (
-            "http_endpoint",
-            optional_string(options.http_endpoint().map(|v| v.as_str())),
-        ),
-        (
-            "http_protocol_ipv6",
-            optional_string(options.http_protocol_ipv6().map(|v| v.as_str())),
-        ),
-        (
-            "http_put_response_hop_limit",
-            number(options.http_put_response_hop_limit().map(i64::from)),
-        ),
-        (
-            "http_tokens",
-            optional_string(options.http_tokens().map(|v| v.as_str())),
-        ),
-        (
-            "instance_metadata_tags",
-            optional_string(options.instance_metadata_tags().map(|v| v.as_str())),
-        ),
-    ])
-}
-
 /// The configuration sets exactly one of preference and target: with a target, AWS's
 /// preference is not shown.
 fn capacity_reservation_value(specification: &CapacityReservationSpecificationResponse) -> Value {
@@ -4109,23 +4023,12 @@ fn capacity_reservation_value(specification: &CapacityReservationSpecificationRe
                 .map(|p| p.as_str()),
         )
     };
-    let targets = target
-        .map(|target| {
-            vec![Value::map([
-                (
-                    "capacity_reservation_id",
-                    optional_string(target.capacity_reservation_id()),
-                ),
-                (
-                    "capacity_reservation_resource_group_arn",
-                    optional_string(target.capacity_reservation_resource_group_arn()),
-                ),
-            ])]
-        })
-        .unwrap_or_default();
     single_object([
         ("capacity_reservation_preference", preference),
-        ("capacity_reservation_target", Value::List(targets)),
+        (
+            "capacity_reservation_target",
+            capacity_reservation_target_value(target),
+        ),
     ])
 }
 

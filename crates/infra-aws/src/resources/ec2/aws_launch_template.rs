@@ -59,11 +59,11 @@ use std::time::Duration;
 use aws_sdk_ec2::types::{
     AcceleratorCountRequest, AcceleratorManufacturer, AcceleratorName,
     AcceleratorTotalMemoryMiBRequest, AcceleratorType, AmdSevSnpSpecification, BareMetal,
-    BaselineEbsBandwidthMbpsRequest, BurstablePerformance, CapacityReservationPreference,
-    CapacityReservationTarget, ConnectionTrackingSpecificationRequest, CpuManufacturer,
-    CreditSpecificationRequest, EnaSrdSpecificationRequest, EnaSrdUdpSpecificationRequest, Filter,
-    HostnameType, InstanceBandwidthWeighting, InstanceGeneration, InstanceInterruptionBehavior,
-    InstanceIpv6AddressRequest, InstanceRequirements, InstanceRequirementsRequest, InstanceType,
+    BaselineEbsBandwidthMbpsRequest, BurstablePerformance, ConnectionTrackingSpecificationRequest,
+    CpuManufacturer, CreditSpecificationRequest, EnaSrdSpecificationRequest,
+    EnaSrdUdpSpecificationRequest, Filter, HostnameType, InstanceBandwidthWeighting,
+    InstanceGeneration, InstanceInterruptionBehavior, InstanceIpv6AddressRequest,
+    InstanceRequirements, InstanceRequirementsRequest, InstanceType,
     Ipv4PrefixSpecificationRequest, Ipv6PrefixSpecificationRequest, LaunchTemplate,
     LaunchTemplateAutoRecoveryState, LaunchTemplateBlockDeviceMapping,
     LaunchTemplateBlockDeviceMappingRequest, LaunchTemplateCapacityReservationSpecificationRequest,
@@ -95,6 +95,12 @@ use infra_core::{
     Attribute, Block, Check, Operation, Presence, ProviderError, ResourceType, Schema, Type, Value,
 };
 
+use super::launch_blocks::{
+    burstable_performance, capacity_reservation_parts, capacity_reservation_schema,
+    capacity_reservation_target_value, metadata_options_schema, metadata_options_value,
+    AUTO_RECOVERY, CPU_CREDITS, ENABLED_DISABLED, HOSTNAME_TYPES, INTERRUPTION_BEHAVIORS,
+    SPOT_INSTANCE_TYPES, TENANCIES, VOLUME_TYPES,
+};
 use crate::app_support::{
     blocks, boolean, int, known, non_empty, number, single, string, string_list, strings, text,
 };
@@ -154,7 +160,6 @@ const VERSIONED: &[&str] = &[
     "vpc_security_group_ids",
 ];
 
-const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
 const SHUTDOWN_BEHAVIORS: &[&str] = &["stop", "terminate"];
 const MARKET_TYPES: &[&str] = &[
     "spot",
@@ -162,15 +167,6 @@ const MARKET_TYPES: &[&str] = &[
     "interruptible-capacity-reservation",
     "on-demand",
 ];
-const INTERRUPTION_BEHAVIORS: &[&str] = &["hibernate", "stop", "terminate"];
-const SPOT_INSTANCE_TYPES: &[&str] = &["one-time", "persistent"];
-const RESERVATION_PREFERENCES: &[&str] = &["capacity-reservations-only", "open", "none"];
-const ENABLED_DISABLED: &[&str] = &["enabled", "disabled"];
-const CPU_CREDITS: &[&str] = &["standard", "unlimited"];
-const AUTO_RECOVERY: &[&str] = &["default", "disabled"];
-const HTTP_TOKENS: &[&str] = &["optional", "required"];
-const TENANCIES: &[&str] = &["default", "dedicated", "host"];
-const HOSTNAME_TYPES: &[&str] = &["ip-name", "resource-name"];
 const BANDWIDTH_WEIGHTINGS: &[&str] = &["default", "vpc-1", "ebs-1"];
 const INCLUSION: &[&str] = &["included", "excluded", "required"];
 /// `SecondaryInterfaceType`'s values.
@@ -404,7 +400,7 @@ fn image_and_type_arguments(schema: Schema) -> Schema {
             "maintenance_options",
             Schema::new().attr(one_of("auto_recovery", AUTO_RECOVERY)),
         ))
-        .block(Block::single("metadata_options", metadata_options_schema()).computed())
+        .block(Block::single("metadata_options", metadata_options_schema(None)).computed())
         .block(Block::single(
             "monitoring",
             Schema::new().attr(flag_attribute("enabled")),
@@ -466,20 +462,6 @@ fn block_device_mapping_schema() -> Schema {
         .attr(optional_string("virtual_name"))
 }
 
-fn capacity_reservation_schema() -> Schema {
-    Schema::new()
-        .attr(one_of(
-            "capacity_reservation_preference",
-            RESERVATION_PREFERENCES,
-        ))
-        .block(Block::single(
-            "capacity_reservation_target",
-            Schema::new()
-                .attr(optional_string("capacity_reservation_id"))
-                .attr(optional_string("capacity_reservation_resource_group_arn")),
-        ))
-}
-
 fn cpu_options_schema() -> Schema {
     Schema::new()
         .attr(one_of("amd_sev_snp", ENABLED_DISABLED))
@@ -501,30 +483,6 @@ fn market_options_schema() -> Schema {
     Schema::new()
         .attr(one_of("market_type", MARKET_TYPES))
         .block(Block::single("spot_options", spot_options))
-}
-
-fn metadata_options_schema() -> Schema {
-    Schema::new()
-        .attr(
-            Attribute::optional_computed("http_endpoint", Type::String)
-                .check(Check::OneOf(ENABLED_DISABLED)),
-        )
-        .attr(
-            Attribute::optional_computed("http_protocol_ipv6", Type::String)
-                .check(Check::OneOf(ENABLED_DISABLED)),
-        )
-        .attr(
-            Attribute::optional_computed("http_put_response_hop_limit", Type::Number)
-                .check(Check::Range(1, 64)),
-        )
-        .attr(
-            Attribute::optional_computed("http_tokens", Type::String)
-                .check(Check::OneOf(HTTP_TOKENS)),
-        )
-        .attr(
-            Attribute::optional_computed("instance_metadata_tags", Type::String)
-                .check(Check::OneOf(ENABLED_DISABLED)),
-        )
 }
 
 fn placement_schema() -> Schema {
@@ -790,19 +748,9 @@ impl AwsLaunchTemplate {
             return Ok(false);
         };
         let ec2 = &self.aws.clients().await.ec2;
-        let output = ec2
-            .describe_instance_types()
-            .instance_types(InstanceType::from(instance_type.as_str()))
-            .send()
+        burstable_performance(ec2, &instance_type)
             .await
-            .map_err(error_in(format!(
-                "reading EC2 Instance Type ({instance_type})"
-            )))?;
-        Ok(output
-            .instance_types()
-            .first()
-            .and_then(|info| info.burstable_performance_supported())
-            .unwrap_or(false))
+            .map_err(|error| error.context(&format!("reading EC2 Instance Type ({instance_type})")))
     }
 
     async fn request_data(
@@ -1230,22 +1178,10 @@ fn block_device_mapping(mapping: &Value) -> LaunchTemplateBlockDeviceMappingRequ
 }
 
 fn capacity_reservation(spec: &Value) -> LaunchTemplateCapacityReservationSpecificationRequest {
+    let (preference, target) = capacity_reservation_parts(spec);
     LaunchTemplateCapacityReservationSpecificationRequest::builder()
-        .set_capacity_reservation_preference(
-            non_empty(spec, "capacity_reservation_preference")
-                .map(|preference| CapacityReservationPreference::from(preference.as_str())),
-        )
-        .set_capacity_reservation_target(single(spec, "capacity_reservation_target").map(
-            |target| {
-                CapacityReservationTarget::builder()
-                    .set_capacity_reservation_id(non_empty(target, "capacity_reservation_id"))
-                    .set_capacity_reservation_resource_group_arn(non_empty(
-                        target,
-                        "capacity_reservation_resource_group_arn",
-                    ))
-                    .build()
-            },
-        ))
+        .set_capacity_reservation_preference(preference)
+        .set_capacity_reservation_target(target)
         .build()
 }
 
@@ -1688,18 +1624,7 @@ fn hardware_entries(
                     ),
                     (
                         "capacity_reservation_target",
-                        optional_block(spec.capacity_reservation_target().map(|target| {
-                            Value::map([
-                                (
-                                    "capacity_reservation_id",
-                                    text(target.capacity_reservation_id()),
-                                ),
-                                (
-                                    "capacity_reservation_resource_group_arn",
-                                    text(target.capacity_reservation_resource_group_arn()),
-                                ),
-                            ])
-                        })),
+                        capacity_reservation_target_value(spec.capacity_reservation_target()),
                     ),
                 ])
             })),
@@ -1806,24 +1731,10 @@ fn image_and_type_entries(
         ),
         (
             "metadata_options",
-            optional_block(data.metadata_options().map(|options| {
-                Value::map([
-                    ("http_endpoint", enum_value(options.http_endpoint())),
-                    (
-                        "http_protocol_ipv6",
-                        enum_value(options.http_protocol_ipv6()),
-                    ),
-                    (
-                        "http_put_response_hop_limit",
-                        int_value(options.http_put_response_hop_limit()),
-                    ),
-                    ("http_tokens", enum_value(options.http_tokens())),
-                    (
-                        "instance_metadata_tags",
-                        enum_value(options.instance_metadata_tags()),
-                    ),
-                ])
-            })),
+            optional_block(
+                data.metadata_options()
+                    .map(|options| metadata_options_value!(options)),
+            ),
         ),
         (
             "monitoring",

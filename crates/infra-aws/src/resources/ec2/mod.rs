@@ -1,5 +1,7 @@
 //! EC2: VPC networking.
 
+mod launch_blocks;
+
 super::resource_types! {
     regional;
     aws_vpc::AwsVpc::new,
