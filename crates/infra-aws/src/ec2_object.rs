@@ -70,6 +70,15 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     fn is_gone(_item: &Self::Item) -> bool {
         false
     }
+    /// The error of a read that found no object with this ID.
+    fn not_found(id: &str) -> ProviderError {
+        ProviderError::with_code(Self::NOT_FOUND, format!("{} {id} not found", Self::NAME))
+    }
+    /// Changes that replace the object beyond the force-new attributes, as
+    /// [`ResourceType::replacing_changes`].
+    fn replacing_changes(_prior: &Value, _planned: &Value, _changed: &[String]) -> Vec<String> {
+        vec![]
+    }
     /// Checks across attributes, as [`ResourceType::validate`].
     fn validate(_config: &Value) -> Vec<(String, String)> {
         vec![]
@@ -105,6 +114,16 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
         operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError>;
+    /// Creates the object and reads it whole: [`Ec2Object::create`], then one read. A type
+    /// whose wait after the create reads the object whole gives that read instead.
+    async fn create_and_read(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let id = Self::create(this, operation, planned).await?;
+        this.read_one(&id, planned).await
+    }
     /// After a create whose answer was lost, with the object found by its managed tags (read
     /// whole): finishes what `create` does after its create call. Returns whether it changed
     /// anything, so that the object is read again.
@@ -159,11 +178,13 @@ impl<O: Ec2Object> Ec2Type<O> {
         &self.aws.clients().await.ec2
     }
 
-    /// The objects matching `filters` that are not gone, each with its ID, read whole.
+    /// The objects matching `filters` that are not gone, each with its ID, read whole for its
+    /// prior value in `priors` (a reader's `Reading::prior`).
     async fn read_matching(
         &self,
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
+        priors: &Priors<'_>,
     ) -> Result<Vec<(String, O::Item, Value)>, ProviderError> {
         let clients = self.aws.clients().await;
         let items = O::describe(&clients.ec2, ids, filters).await?;
@@ -172,15 +193,15 @@ impl<O: Ec2Object> Ec2Type<O> {
             true => self.aws.account_id().await?,
             false => "",
         };
-        let reading = Reading {
-            region: &clients.region,
-            account,
-            prior: &Value::Null,
-        };
         Ok(items
             .into_iter()
             .filter_map(|item| {
                 let id = O::id(&item)?.to_string();
+                let reading = Reading {
+                    region: &clients.region,
+                    account,
+                    prior: priors.of(&id),
+                };
                 let value = self.value_of(&item, &reading);
                 Some((id, item, value))
             })
@@ -206,8 +227,9 @@ impl<O: Ec2Object> Ec2Type<O> {
         id: &str,
         prior: Option<&Value>,
     ) -> Result<Option<Value>, ProviderError> {
+        let priors = Priors::one(prior.unwrap_or(&Value::Null));
         Ok(self
-            .read_ids(&[id.to_string()])
+            .read_ids(&[id.to_string()], &priors)
             .await?
             .into_iter()
             .find(|(found, _, _)| found == id)
@@ -218,16 +240,17 @@ impl<O: Ec2Object> Ec2Type<O> {
     async fn read_ids(
         &self,
         ids: &[String],
+        priors: &Priors<'_>,
     ) -> Result<Vec<(String, O::Item, Value)>, ProviderError> {
         let mut found = Vec::new();
         for chunk in chunks_of(ids) {
             let read = match O::ID_FILTER {
                 Some(name) => {
                     let matching = filter(name, chunk.iter().cloned());
-                    self.read_matching(None, vec![matching]).await?
+                    self.read_matching(None, vec![matching], priors).await?
                 }
                 None => {
-                    let describe = |ids| self.read_matching(Some(ids), vec![]);
+                    let describe = |ids| self.read_matching(Some(ids), vec![], priors);
                     describe_by_ids(chunk, describe).await?
                 }
             };
@@ -255,7 +278,9 @@ impl<O: Ec2Object> Ec2Type<O> {
 
     /// The SDK's object with this ID, or `None` when there is none (or it is gone).
     pub async fn item(&self, id: &str) -> Result<Option<O::Item>, ProviderError> {
-        let read = self.read_ids(&[id.to_string()]).await?;
+        let read = self
+            .read_ids(&[id.to_string()], &Priors::one(&Value::Null))
+            .await?;
         Ok(read
             .into_iter()
             .find(|(found, _, _)| found == id)
@@ -264,9 +289,9 @@ impl<O: Ec2Object> Ec2Type<O> {
 
     /// The object with this ID, read whole; an error when there is none.
     pub async fn read_one(&self, id: &str, prior: &Value) -> Result<Value, ProviderError> {
-        self.find(id, Some(prior)).await?.ok_or_else(|| {
-            ProviderError::with_code(O::NOT_FOUND, format!("{} {id} not found", O::NAME))
-        })
+        self.find(id, Some(prior))
+            .await?
+            .ok_or_else(|| O::not_found(id))
     }
 
     fn id_of(prior: &Value) -> Result<String, ProviderError> {
@@ -289,6 +314,10 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
         O::validate(config)
     }
 
+    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        O::replacing_changes(prior, planned, changed)
+    }
+
     fn normalize(&self, value: &mut Value) {
         O::normalize(value)
     }
@@ -302,8 +331,7 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let id = O::create(self, operation, planned).await?;
-        self.read_one(&id, planned).await
+        O::create_and_read(self, operation, planned).await
     }
 
     async fn update(
@@ -326,16 +354,19 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let by_id: HashMap<&str, &Value> = prior
-            .iter()
-            .filter_map(|p| Some((p.get("id").as_str()?, p)))
-            .collect();
+        let priors = Priors {
+            by_id: prior
+                .iter()
+                .filter_map(|p| Some((p.get("id").as_str()?, p)))
+                .collect(),
+            fallback: &Value::Null,
+        };
         let found: HashMap<String, Value> = self
-            .read_ids(&known_ids(prior))
+            .read_ids(&known_ids(prior), &priors)
             .await?
             .into_iter()
             .map(|(id, _, value)| {
-                let value = Self::with_unreported(value, by_id.get(id.as_str()).copied());
+                let value = Self::with_unreported(value, priors.by_id.get(id.as_str()).copied());
                 (id, value)
             })
             .collect();
@@ -353,7 +384,7 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
                 .any(|tag| tag.key() == Some(key) && tag.value() == Some(value))
         };
         let found = self
-            .read_matching(None, managed_tag_filters(operation))
+            .read_matching(None, managed_tag_filters(operation), &Priors::one(planned))
             .await?
             .into_iter()
             .find(|(_, item, _)| {
@@ -368,5 +399,24 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
         }
         // What AWS leaves out is what the create asked for.
         Ok(Some(Self::with_unreported(value, Some(planned))))
+    }
+}
+
+/// The prior values an object is read for: each by its ID, else one for any.
+struct Priors<'a> {
+    by_id: HashMap<&'a str, &'a Value>,
+    fallback: &'a Value,
+}
+
+impl<'a> Priors<'a> {
+    fn one(prior: &'a Value) -> Priors<'a> {
+        Priors {
+            by_id: HashMap::new(),
+            fallback: prior,
+        }
+    }
+
+    fn of(&self, id: &str) -> &'a Value {
+        self.by_id.get(id).copied().unwrap_or(self.fallback)
     }
 }

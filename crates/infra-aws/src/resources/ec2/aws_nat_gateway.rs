@@ -51,38 +51,34 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_ec2::types::{
     AutoProvisionZonesState, AutoScalingIpsState, AvailabilityMode, AvailabilityZoneAddress,
     ConnectivityType, Filter, NatGateway, NatGatewayAddress, NatGatewayAddressStatus,
-    NatGatewayState, ResourceType as Ec2ResourceType,
+    NatGatewayState, ResourceType as Ec2ResourceType, Tag,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::blocks;
+use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
-    chunks_of, client_token, filter, in_prior_order, integer_attribute, known_ids,
-    managed_tag_filters, non_empty_attribute, non_empty_list, optional_string, sent_unless_gone,
-    set_changes, string_attribute, string_entries, string_list, string_values, tag_entries,
-    tag_specification, update_tags, wait_for, whole_object,
+    client_token, filter, integer_attribute, non_empty_attribute, non_empty_list, optional_string,
+    sent_unless_gone, set_changes, string_attribute, string_list, string_values, tag_specification,
+    wait_for,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::tagging::WithTags;
-use crate::Aws;
 
 const ZONAL: &str = "zonal";
 const REGIONAL: &str = "regional";
 const ZONE_ADDRESS: &str = "availability_zone_address";
 
-pub struct AwsNatGateway {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsNatGateway = Ec2Type<NatGatewayObject>;
+
+pub struct NatGatewayObject;
 
 /// The secondary address a wait follows: the one holding an Elastic IP, or a private address.
 #[derive(Clone, Copy)]
@@ -147,139 +143,6 @@ impl AwsNatGateway {
         Ok(())
     }
 
-    pub fn new(aws: Arc<Aws>) -> AwsNatGateway {
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::optional_computed("allocation_id", Type::String).force_new())
-            // Required for a zonal gateway, refused for a regional one: see `validate`.
-            .attr(Attribute::optional("subnet_id", Type::String).force_new())
-            .attr(
-                Attribute::optional("connectivity_type", Type::String)
-                    .default(Value::string("public"))
-                    .force_new()
-                    .check(Check::OneOf(&["public", "private"])),
-            )
-            .attr(Attribute::optional_computed("private_ip", Type::String).force_new())
-            .attr(
-                Attribute::optional_computed("availability_mode", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&["zonal", "regional"])),
-            )
-            .attr(Attribute::optional_computed("vpc_id", Type::String).force_new())
-            .attr(Attribute::optional_computed(
-                "secondary_allocation_ids",
-                Type::set(Type::String),
-            ))
-            // Force-new is what the provider's plan does: the count can only be configured on
-            // a private gateway, and a configured count that changes replaces it. Unconfigured,
-            // it keeps the prior value and never differs.
-            .attr(
-                Attribute::optional_computed("secondary_private_ip_address_count", Type::Number)
-                    .force_new(),
-            )
-            .attr(Attribute::optional_computed(
-                "secondary_private_ip_addresses",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::computed("public_ip", Type::String))
-            .attr(Attribute::computed("association_id", Type::String))
-            .attr(Attribute::computed("network_interface_id", Type::String))
-            .attr(Attribute::computed("auto_provision_zones", Type::String))
-            .attr(Attribute::computed("auto_scaling_ips", Type::String))
-            .attr(Attribute::computed("route_table_id", Type::String))
-            // The provider's hidden switch between auto and manual mode: stored null here.
-            .attr(Attribute::computed(
-                "regional_nat_gateway_auto_mode",
-                Type::String,
-            ))
-            .attr(Attribute::computed(
-                "regional_nat_gateway_address",
-                Type::set(Type::map(Type::String)),
-            ))
-            .block(Block::set(ZONE_ADDRESS, zone_address_schema()))
-            .with_tags();
-        AwsNatGateway { aws, schema }
-    }
-
-    async fn ec2(&self) -> &aws_sdk_ec2::Client {
-        &self.aws.clients().await.ec2
-    }
-
-    /// The gateway with this id, unless deleted.
-    async fn describe_gateway(&self, id: &str) -> Result<Vec<NatGateway>, ProviderError> {
-        self.describe_gateways(vec![filter("nat-gateway-id", [id])])
-            .await
-    }
-
-    /// NAT gateways matching `filters`, deleted ones left out (AWS lists them for an hour).
-    async fn describe_gateways(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<NatGateway>, ProviderError> {
-        let gateways: Vec<NatGateway> = all_items!(self
-            .ec2()
-            .await
-            .describe_nat_gateways()
-            .set_filter(Some(filters)))?;
-        Ok(gateways
-            .into_iter()
-            .filter(|gateway| {
-                !matches!(
-                    gateway.state(),
-                    Some(NatGatewayState::Deleted | NatGatewayState::Deleting)
-                )
-            })
-            .collect())
-    }
-
-    /// The gateway as a whole object, with its id. `hint` (the prior state, or the plan) says
-    /// how the configuration names the zones of `availability_zone_address`.
-    fn convert(&self, gateway: &NatGateway, hint: &Value) -> Option<(String, Value)> {
-        let id = gateway.nat_gateway_id()?;
-        let mode = gateway
-            .availability_mode()
-            .map(AvailabilityMode::as_str)
-            .unwrap_or(ZONAL);
-        let mut entries = vec![
-            ("id", Value::string(id)),
-            ("subnet_id", optional_string(gateway.subnet_id())),
-            ("vpc_id", optional_string(gateway.vpc_id())),
-            ("availability_mode", Value::string(mode)),
-            (
-                "connectivity_type",
-                Value::string(
-                    gateway
-                        .connectivity_type()
-                        .map(ConnectivityType::as_str)
-                        .unwrap_or("public"),
-                ),
-            ),
-        ];
-        if mode == REGIONAL {
-            entries.extend(regional_entries(gateway, hint));
-        } else {
-            entries.extend(zonal_entries(gateway));
-        }
-        entries.extend(tag_entries(gateway.tags()));
-        Some((id.to_string(), whole_object(&self.schema, entries)))
-    }
-
-    async fn read_one(&self, id: &str, hint: &Value) -> Result<Value, ProviderError> {
-        let gateways = self.describe_gateway(id).await?;
-        gateways
-            .iter()
-            .filter_map(|gateway| self.convert(gateway, hint))
-            .find(|(found, _)| found == id)
-            .map(|(_, value)| value)
-            .ok_or_else(|| {
-                ProviderError::with_code(
-                    "NatGatewayNotFound",
-                    format!("NAT gateway {id} not found"),
-                )
-            })
-    }
-
     /// The gateway's state, `None` when AWS no longer lists it.
     async fn state(&self, id: &str) -> Result<Option<(NatGatewayState, String)>, ProviderError> {
         let gateways: Vec<NatGateway> = self
@@ -307,8 +170,8 @@ impl AwsNatGateway {
         id: &str,
         key: AddressKey<'_>,
     ) -> Result<Option<NatGatewayAddress>, ProviderError> {
-        let gateways = self.describe_gateway(id).await?;
-        Ok(gateways
+        let gateway = self.item(id).await?;
+        Ok(gateway
             .iter()
             .flat_map(|gateway| gateway.nat_gateway_addresses())
             .find(|address| key.matches(address))
@@ -387,8 +250,8 @@ impl AwsNatGateway {
         if allocation_ids.is_empty() {
             return Ok(());
         }
-        let gateways = self.describe_gateway(id).await?;
-        let association_ids: Vec<String> = gateways
+        let gateway = self.item(id).await?;
+        let association_ids: Vec<String> = gateway
             .iter()
             .flat_map(|gateway| gateway.nat_gateway_addresses())
             .filter(|address| {
@@ -833,84 +696,70 @@ fn primary_index(addresses: &[NatGatewayAddress]) -> Option<usize> {
         .or_else(|| (!addresses.is_empty()).then_some(0))
 }
 
-/// A zonal gateway's addresses: the primary one's fields, and the others' Elastic IPs and
-/// private addresses as the secondary ones.
-fn zonal_entries(gateway: &NatGateway) -> Vec<(&'static str, Value)> {
-    let addresses = gateway.nat_gateway_addresses();
-    let primary_at = primary_index(addresses);
-    let primary = primary_at.and_then(|index| addresses.get(index));
-    let secondary: Vec<&NatGatewayAddress> = addresses
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| Some(*index) != primary_at)
-        .map(|(_, address)| address)
-        .collect();
-    let allocation_ids: Vec<&str> = secondary
-        .iter()
-        .filter_map(|address| address.allocation_id())
-        .filter(|allocation| !allocation.is_empty())
-        .collect();
-    let private_ips: Vec<&str> = secondary
-        .iter()
-        .filter_map(|address| address.private_ip())
-        .filter(|ip| !ip.is_empty())
-        .collect();
-    let mut entries = string_entries(
-        primary,
-        &[
-            ("allocation_id", NatGatewayAddress::allocation_id),
-            ("private_ip", NatGatewayAddress::private_ip),
-            ("public_ip", NatGatewayAddress::public_ip),
-            ("association_id", NatGatewayAddress::association_id),
-            (
-                "network_interface_id",
-                NatGatewayAddress::network_interface_id,
-            ),
-        ],
-    );
-    entries.extend([
-        ("secondary_allocation_ids", string_values(allocation_ids)),
-        (
-            "secondary_private_ip_address_count",
-            Value::Number(private_ips.len() as f64),
-        ),
-        ("secondary_private_ip_addresses", string_values(private_ips)),
-    ]);
-    entries
+fn mode(gateway: &NatGateway) -> &str {
+    gateway
+        .availability_mode()
+        .map(AvailabilityMode::as_str)
+        .unwrap_or(ZONAL)
 }
 
-/// A regional gateway's zone management, its per-zone Elastic IPs (none in auto mode, as the
-/// provider reads it) and every address it holds.
-fn regional_entries(gateway: &NatGateway, hint: &Value) -> Vec<(&'static str, Value)> {
+/// A zonal gateway's primary address.
+fn primary(gateway: &NatGateway) -> Option<&NatGatewayAddress> {
+    let addresses = gateway.nat_gateway_addresses();
+    primary_index(addresses).and_then(|index| addresses.get(index))
+}
+
+/// A zonal gateway's other addresses: its secondary ones.
+fn secondary(gateway: &NatGateway) -> impl Iterator<Item = &NatGatewayAddress> {
+    let primary_at = primary_index(gateway.nat_gateway_addresses());
+    let addresses = gateway.nat_gateway_addresses().iter().enumerate();
+    addresses
+        .filter(move |(index, _)| Some(*index) != primary_at)
+        .map(|(_, address)| address)
+}
+
+fn secondary_private_ips(gateway: &NatGateway) -> impl Iterator<Item = &str> {
+    secondary(gateway)
+        .filter_map(|address| address.private_ip())
+        .filter(|ip| !ip.is_empty())
+}
+
+/// An attribute of the gateways of one mode (`ZONAL`: its addresses; `REGIONAL`: its zone
+/// management and addresses), null on the other mode's.
+fn in_mode(
+    wanted: &'static str,
+    attribute: Attribute,
+    value: impl Fn(&NatGateway) -> Value + Send + Sync + 'static,
+) -> Declared<NatGateway> {
+    read(attribute, move |gateway: &NatGateway, _: &Reading| {
+        match (mode(gateway) == REGIONAL) == (wanted == REGIONAL) {
+            true => value(gateway),
+            false => Value::Null,
+        }
+    })
+}
+
+/// A field of a zonal gateway's primary address.
+fn primary_address(
+    attribute: Attribute,
+    field: fn(&NatGatewayAddress) -> Option<&str>,
+) -> Declared<NatGateway> {
+    in_mode(ZONAL, attribute, move |gateway| {
+        optional_string(primary(gateway).and_then(field))
+    })
+}
+
+/// A regional gateway's per-zone Elastic IPs, named as `prior` names the zones; none in auto
+/// mode, as the provider reads it, or on a zonal gateway.
+fn zone_addresses_value(gateway: &NatGateway, prior: &Value) -> Value {
     let automatic = matches!(
         gateway.auto_provision_zones(),
         Some(AutoProvisionZonesState::Enabled)
     );
-    let zones = if automatic {
-        Value::List(Vec::new())
-    } else {
-        zone_address_blocks(gateway.nat_gateway_addresses(), hint)
-    };
-    vec![
-        (
-            "auto_provision_zones",
-            optional_string(
-                gateway
-                    .auto_provision_zones()
-                    .map(AutoProvisionZonesState::as_str),
-            ),
-        ),
-        (
-            "auto_scaling_ips",
-            optional_string(gateway.auto_scaling_ips().map(AutoScalingIpsState::as_str)),
-        ),
-        ("route_table_id", optional_string(gateway.route_table_id())),
-        (ZONE_ADDRESS, zones),
-        (
-            "regional_nat_gateway_address",
-            regional_addresses(gateway.nat_gateway_addresses()),
-        ),
-    ]
+    if mode(gateway) != REGIONAL || automatic {
+        return Value::List(Vec::new());
+    }
+    zone_address_blocks(gateway.nat_gateway_addresses(), prior)
 }
 
 /// The `availability_zone_address` blocks of a manual-mode regional gateway: the Elastic IPs in
@@ -1010,22 +859,159 @@ fn regional_addresses(addresses: &[NatGatewayAddress]) -> Value {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsNatGateway {
-    fn name(&self) -> &'static str {
-        "aws_nat_gateway"
+impl Ec2Object for NatGatewayObject {
+    type Item = NatGateway;
+    const NAME: &'static str = "aws_nat_gateway";
+    const ID_FILTER: Option<&'static str> = Some("nat-gateway-id");
+    const NOT_FOUND: &'static str = "NatGatewayNotFound";
+
+    fn attributes() -> Vec<Declared<NatGateway>> {
+        vec![
+            string(
+                Attribute::computed("id", Type::String),
+                NatGateway::nat_gateway_id,
+            ),
+            primary_address(
+                Attribute::optional_computed("allocation_id", Type::String).force_new(),
+                NatGatewayAddress::allocation_id,
+            ),
+            // Required for a zonal gateway, refused for a regional one: see `validate`.
+            string(
+                Attribute::optional("subnet_id", Type::String).force_new(),
+                NatGateway::subnet_id,
+            ),
+            read(
+                Attribute::optional("connectivity_type", Type::String)
+                    .default(Value::string("public"))
+                    .force_new()
+                    .check(Check::OneOf(&["public", "private"])),
+                |gateway: &NatGateway, _| {
+                    let kind = gateway.connectivity_type().map(ConnectivityType::as_str);
+                    Value::string(kind.unwrap_or("public"))
+                },
+            ),
+            primary_address(
+                Attribute::optional_computed("private_ip", Type::String).force_new(),
+                NatGatewayAddress::private_ip,
+            ),
+            read(
+                Attribute::optional_computed("availability_mode", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(&["zonal", "regional"])),
+                |gateway: &NatGateway, _| Value::string(mode(gateway)),
+            ),
+            string(
+                Attribute::optional_computed("vpc_id", Type::String).force_new(),
+                NatGateway::vpc_id,
+            ),
+            in_mode(
+                ZONAL,
+                Attribute::optional_computed("secondary_allocation_ids", Type::set(Type::String)),
+                |gateway| {
+                    let allocations = secondary(gateway).filter_map(|a| a.allocation_id());
+                    string_values(allocations.filter(|allocation| !allocation.is_empty()))
+                },
+            ),
+            // Force-new is what the provider's plan does: the count can only be configured on
+            // a private gateway, and a configured count that changes replaces it. Unconfigured,
+            // it keeps the prior value and never differs.
+            in_mode(
+                ZONAL,
+                Attribute::optional_computed("secondary_private_ip_address_count", Type::Number)
+                    .force_new(),
+                |gateway| Value::Number(secondary_private_ips(gateway).count() as f64),
+            ),
+            in_mode(
+                ZONAL,
+                Attribute::optional_computed(
+                    "secondary_private_ip_addresses",
+                    Type::set(Type::String),
+                ),
+                |gateway| string_values(secondary_private_ips(gateway)),
+            ),
+            primary_address(
+                Attribute::computed("public_ip", Type::String),
+                NatGatewayAddress::public_ip,
+            ),
+            primary_address(
+                Attribute::computed("association_id", Type::String),
+                NatGatewayAddress::association_id,
+            ),
+            primary_address(
+                Attribute::computed("network_interface_id", Type::String),
+                NatGatewayAddress::network_interface_id,
+            ),
+            in_mode(
+                REGIONAL,
+                Attribute::computed("auto_provision_zones", Type::String),
+                |gateway| {
+                    let state = gateway.auto_provision_zones();
+                    optional_string(state.map(AutoProvisionZonesState::as_str))
+                },
+            ),
+            in_mode(
+                REGIONAL,
+                Attribute::computed("auto_scaling_ips", Type::String),
+                |gateway| {
+                    optional_string(gateway.auto_scaling_ips().map(AutoScalingIpsState::as_str))
+                },
+            ),
+            in_mode(
+                REGIONAL,
+                Attribute::computed("route_table_id", Type::String),
+                |gateway| optional_string(gateway.route_table_id()),
+            ),
+            // The provider's hidden switch between auto and manual mode: stored null here.
+            Declared::unread(Attribute::computed(
+                "regional_nat_gateway_auto_mode",
+                Type::String,
+            )),
+            in_mode(
+                REGIONAL,
+                Attribute::computed(
+                    "regional_nat_gateway_address",
+                    Type::set(Type::map(Type::String)),
+                ),
+                |gateway| regional_addresses(gateway.nat_gateway_addresses()),
+            ),
+            read_block(
+                Block::set(ZONE_ADDRESS, zone_address_schema()),
+                |gateway: &NatGateway, at| zone_addresses_value(gateway, at.prior),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(10, 10, 30)
+    }
+
+    fn id(gateway: &NatGateway) -> Option<&str> {
+        gateway.nat_gateway_id()
+    }
+
+    fn tags(gateway: &NatGateway) -> &[Tag] {
+        gateway.tags()
+    }
+
+    /// Deleted gateways are left out (AWS lists them for an hour).
+    fn is_gone(gateway: &NatGateway) -> bool {
+        matches!(
+            gateway.state(),
+            Some(NatGatewayState::Deleted | NatGatewayState::Deleting)
+        )
+    }
+
+    fn not_found(id: &str) -> ProviderError {
+        ProviderError::with_code(Self::NOT_FOUND, format!("NAT gateway {id} not found"))
     }
 
     /// A regional gateway switching between auto mode (no `availability_zone_address` blocks)
     /// and manual mode is replaced, as the provider plans it.
-    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
         if !switches_zone_mode(prior, planned) {
             return Vec::new();
         }
@@ -1038,7 +1024,7 @@ impl ResourceType for AwsNatGateway {
             .collect()
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = secondary_address_conflicts(config);
         // A regional gateway refuses the zonal-only arguments outright, so the connectivity
         // checks (about the same arguments) would only repeat them.
@@ -1053,8 +1039,24 @@ impl ResourceType for AwsNatGateway {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let ec2 = self.ec2().await;
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<NatGateway>, ProviderError> {
+        all_items!(ec2
+            .describe_nat_gateways()
+            .set_nat_gateway_ids(ids)
+            .set_filter(Some(filters)))
+    }
+
+    /// Creates the gateway and waits until it is available.
+    async fn create(
+        this: &AwsNatGateway,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let ec2 = this.ec2().await;
         let connectivity =
             string_attribute(planned, "connectivity_type").unwrap_or_else(|| "public".to_string());
         let output = ec2
@@ -1096,7 +1098,7 @@ impl ResourceType for AwsNatGateway {
             operation.timeouts.create,
             &format!("NAT gateway {id} to become available"),
             || async {
-                match self.state(&id).await? {
+                match this.state(&id).await? {
                     Some((NatGatewayState::Available, _)) => Ok(Some(())),
                     Some((NatGatewayState::Failed, reason)) => Err(ProviderError::with_code(
                         "NatGatewayFailed",
@@ -1107,40 +1109,39 @@ impl ResourceType for AwsNatGateway {
             },
         )
         .await?;
-        self.read_one(&id, planned).await
+        Ok(id)
     }
 
     async fn update(
-        &self,
+        this: &AwsNatGateway,
         operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_nat_gateway: prior state has no id"))?;
+    ) -> Result<(), ProviderError> {
         let timeout = operation.timeouts.update;
         if is_regional(planned) {
-            self.update_zone_addresses(operation, &id, prior, planned)
-                .await?;
+            this.update_zone_addresses(operation, id, prior, planned)
+                .await
         } else if is_private(planned) {
-            self.update_private_addresses(&id, prior, planned, timeout)
-                .await?;
+            this.update_private_addresses(id, prior, planned, timeout)
+                .await
         } else {
-            self.update_secondary_allocations(&id, prior, planned, timeout)
-                .await?;
+            this.update_secondary_allocations(id, prior, planned, timeout)
+                .await
         }
-        update_tags(self.ec2().await, &id, prior, planned).await?;
-        self.read_one(&id, planned).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let ec2 = self.ec2().await;
+    async fn delete(
+        this: &AwsNatGateway,
+        operation: &Operation,
+        id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let ec2 = this.ec2().await;
         if !sent_unless_gone(
             ec2.delete_nat_gateway()
-                .nat_gateway_id(&id)
+                .nat_gateway_id(id)
                 .send()
                 .await
                 .map_err(aws_error),
@@ -1151,51 +1152,14 @@ impl ResourceType for AwsNatGateway {
             operation.timeouts.delete,
             &format!("NAT gateway {id} to be deleted"),
             || async {
-                Ok(match self.state(&id).await? {
+                Ok(match this.state(id).await? {
                     None | Some((NatGatewayState::Deleted, _)) => Some(()),
                     _ => None,
                 })
             },
         )
         .await?;
-        self.release_address(prior).await;
+        this.release_address(prior).await;
         Ok(())
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut gateways = Vec::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            gateways.extend(
-                self.describe_gateways(vec![filter("nat-gateway-id", chunk.iter().cloned())])
-                    .await?,
-            );
-        }
-        let by_id: HashMap<&str, &NatGateway> = gateways
-            .iter()
-            .filter_map(|gateway| Some((gateway.nat_gateway_id()?, gateway)))
-            .collect();
-        // Each prior object is its own hint for how its zones are named.
-        let found: HashMap<String, Value> = prior
-            .iter()
-            .filter_map(|value| {
-                let gateway = by_id.get(value.get("id").as_str()?)?;
-                self.convert(gateway, value)
-            })
-            .collect();
-        Ok(in_prior_order(prior, &found))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let gateways = self
-            .describe_gateways(managed_tag_filters(operation))
-            .await?;
-        Ok(gateways
-            .iter()
-            .find_map(|gateway| self.convert(gateway, planned))
-            .map(|(_, value)| value))
     }
 }
