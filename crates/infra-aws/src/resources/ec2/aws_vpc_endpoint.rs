@@ -14,27 +14,22 @@
 //! as Interface-only: it is read as `false` for Gateway endpoints. `auto_accept` is not
 //! reported by AWS at all and is kept from the configuration, as the provider does.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use aws_sdk_ec2::types::{
     DnsOptionsSpecification, DnsRecordIpType, Filter, IpAddressType,
-    ResourceType as Ec2ResourceType, State, SubnetConfiguration, VpcEndpoint, VpcEndpointType,
+    ResourceType as Ec2ResourceType, State, SubnetConfiguration, Tag, VpcEndpoint, VpcEndpointType,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
+use crate::ec2_object::{read, read_block, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
-    bool_attribute, client_token, copy_attributes, describe_by_ids, filter, has_code,
-    managed_tag_filters, non_empty_attribute, non_empty_list, optional_string, set_changes,
-    single_block, string_attribute, string_list, string_values, tag_entries, tag_specification,
-    update_tags, wait_for, whole_object,
+    bool_attribute, client_token, copy_attributes, filter, has_code, non_empty_attribute,
+    non_empty_list, optional_string, set_changes, single_block, string_attribute, string_list,
+    string_values, tag_specification, wait_for,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::tagging::WithTags;
-use crate::Aws;
 
 /// Attributes AWS reports only sometimes (and moto never): kept from the prior value when
 /// the describe answer leaves them out.
@@ -45,279 +40,139 @@ const UNREPORTED: &[&str] = &[
     "resource_configuration_arn",
 ];
 
-pub struct AwsVpcEndpoint {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsVpcEndpoint = Ec2Type<VpcEndpointObject>;
+
+pub struct VpcEndpointObject;
+
+/// An endpoint as read: AWS's object and, for a Gateway endpoint, the prefix list AWS keeps
+/// for its service (its ID and CIDR blocks).
+pub struct Endpoint {
+    endpoint: VpcEndpoint,
+    prefix_list_id: Option<String>,
+    cidr_blocks: Vec<String>,
+}
+
+impl Endpoint {
+    fn kind(&self) -> &str {
+        self.endpoint
+            .vpc_endpoint_type()
+            .map(VpcEndpointType::as_str)
+            .unwrap_or("Gateway")
+    }
+}
+
+/// An attribute read from the endpoint itself.
+fn endpoint(
+    attribute: Attribute,
+    value: impl Fn(&VpcEndpoint) -> Value + Send + Sync + 'static,
+) -> Declared<Endpoint> {
+    read(attribute, move |read: &Endpoint, _: &Reading| {
+        value(&read.endpoint)
+    })
+}
+
+/// A string attribute read by one of the endpoint's accessors.
+fn text(attribute: Attribute, accessor: fn(&VpcEndpoint) -> Option<&str>) -> Declared<Endpoint> {
+    endpoint(attribute, move |e| optional_string(accessor(e)))
+}
+
+/// A set of strings read by one of the endpoint's accessors.
+fn strings(attribute: Attribute, accessor: fn(&VpcEndpoint) -> &[String]) -> Declared<Endpoint> {
+    endpoint(attribute, move |e| string_values(accessor(e)))
+}
+
+fn string_set(name: &'static str) -> Attribute {
+    Attribute::optional_computed(name, Type::set(Type::String))
+}
+
+fn dns_options_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional_computed("dns_record_ip_type", Type::String).check(Check::OneOf(
+                &["ipv4", "dualstack", "service-defined", "ipv6"],
+            )),
+        )
+        .attr(Attribute::optional_computed(
+            "private_dns_only_for_inbound_resolver_endpoint",
+            Type::Bool,
+        ))
+        .attr(Attribute::optional_computed(
+            "private_dns_preference",
+            Type::String,
+        ))
+        .attr(string_set("private_dns_specified_domains"))
+}
+
+fn dns_options_value(endpoint: &VpcEndpoint) -> Value {
+    let Some(options) = endpoint.dns_options() else {
+        return Value::List(Vec::new());
+    };
+    Value::List(vec![Value::map([
+        (
+            "dns_record_ip_type",
+            optional_string(options.dns_record_ip_type().map(DnsRecordIpType::as_str)),
+        ),
+        (
+            "private_dns_only_for_inbound_resolver_endpoint",
+            Value::Bool(
+                options
+                    .private_dns_only_for_inbound_resolver_endpoint()
+                    .unwrap_or(false),
+            ),
+        ),
+        (
+            "private_dns_preference",
+            optional_string(options.private_dns_preference()),
+        ),
+        (
+            "private_dns_specified_domains",
+            string_values(options.private_dns_specified_domains()),
+        ),
+    ])])
+}
+
+fn dns_entries_value(endpoint: &VpcEndpoint) -> Value {
+    Value::List(
+        endpoint
+            .dns_entries()
+            .iter()
+            .map(|entry| {
+                Value::map([
+                    ("dns_name", optional_string(entry.dns_name())),
+                    ("hosted_zone_id", optional_string(entry.hosted_zone_id())),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// The prefix list AWS keeps for a Gateway endpoint's service, and its CIDR blocks.
+async fn prefix_list(
+    ec2: &aws_sdk_ec2::Client,
+    service: &str,
+) -> Result<(Option<String>, Vec<String>), ProviderError> {
+    if service.is_empty() {
+        return Ok((None, Vec::new()));
+    }
+    let output = ec2
+        .describe_prefix_lists()
+        .filters(filter("prefix-list-name", [service]))
+        .send()
+        .await
+        .map_err(aws_error)?;
+    Ok(output
+        .prefix_lists()
+        .first()
+        .map(|list| {
+            (
+                list.prefix_list_id().map(str::to_string),
+                list.cidrs().to_vec(),
+            )
+        })
+        .unwrap_or_default())
 }
 
 impl AwsVpcEndpoint {
-    pub fn new(aws: Arc<Aws>) -> AwsVpcEndpoint {
-        let dns_options = Schema::new()
-            .attr(
-                Attribute::optional_computed("dns_record_ip_type", Type::String).check(
-                    Check::OneOf(&["ipv4", "dualstack", "service-defined", "ipv6"]),
-                ),
-            )
-            .attr(Attribute::optional_computed(
-                "private_dns_only_for_inbound_resolver_endpoint",
-                Type::Bool,
-            ))
-            .attr(Attribute::optional_computed(
-                "private_dns_preference",
-                Type::String,
-            ))
-            .attr(Attribute::optional_computed(
-                "private_dns_specified_domains",
-                Type::set(Type::String),
-            ));
-        let subnet_configuration = Schema::new()
-            .attr(Attribute::optional_computed("ipv4", Type::String))
-            .attr(Attribute::optional_computed("ipv6", Type::String))
-            .attr(Attribute::optional_computed("subnet_id", Type::String));
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("vpc_id", Type::String).force_new())
-            .attr(Attribute::optional("service_name", Type::String).force_new())
-            .attr(Attribute::optional_computed("service_region", Type::String).force_new())
-            .attr(Attribute::optional("service_network_arn", Type::String).force_new())
-            .attr(Attribute::optional("resource_configuration_arn", Type::String).force_new())
-            .attr(
-                Attribute::optional("vpc_endpoint_type", Type::String)
-                    .force_new()
-                    .default(Value::string("Gateway"))
-                    .check(Check::OneOf(&[
-                        "Gateway",
-                        "GatewayLoadBalancer",
-                        "Interface",
-                        "Resource",
-                        "ServiceNetwork",
-                    ])),
-            )
-            .attr(Attribute::optional("auto_accept", Type::Bool))
-            .attr(Attribute::optional_computed("policy", Type::Json))
-            .attr(Attribute::optional_computed(
-                "private_dns_enabled",
-                Type::Bool,
-            ))
-            .attr(
-                Attribute::optional_computed("ip_address_type", Type::String)
-                    .check(Check::OneOf(&["ipv4", "dualstack", "ipv6"])),
-            )
-            .attr(Attribute::optional_computed(
-                "route_table_ids",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional_computed(
-                "subnet_ids",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional_computed(
-                "security_group_ids",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::computed("cidr_blocks", Type::list(Type::String)))
-            .attr(Attribute::computed(
-                "dns_entry",
-                Type::list(Type::map(Type::String)),
-            ))
-            .attr(Attribute::computed(
-                "network_interface_ids",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::computed("owner_id", Type::String))
-            .attr(Attribute::computed("prefix_list_id", Type::String))
-            .attr(Attribute::computed("requester_managed", Type::Bool))
-            .attr(Attribute::computed("state", Type::String))
-            .block(Block::single("dns_options", dns_options).computed())
-            .block(Block::set("subnet_configuration", subnet_configuration).computed())
-            .with_tags();
-        AwsVpcEndpoint { aws, schema }
-    }
-
-    /// The endpoints with these ids (those that exist), by id.
-    async fn describe_ids(&self, ids: &[String]) -> Result<HashMap<String, Value>, ProviderError> {
-        let found = describe_by_ids(ids, |chunk| async {
-            Ok(Vec::from_iter(self.describe(Some(chunk), None).await?))
-        })
-        .await?;
-        Ok(found.into_iter().collect())
-    }
-
-    async fn describe(
-        &self,
-        ids: Option<Vec<String>>,
-        filters: Option<Vec<Filter>>,
-    ) -> Result<HashMap<String, Value>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let endpoints: Vec<VpcEndpoint> = all_items!(clients
-            .ec2
-            .describe_vpc_endpoints()
-            .set_vpc_endpoint_ids(ids)
-            .set_filters(filters))?;
-        let mut found = HashMap::new();
-        for endpoint in &endpoints {
-            let Some(id) = endpoint.vpc_endpoint_id() else {
-                continue;
-            };
-            if is_gone(endpoint) {
-                continue;
-            }
-            let owner = endpoint.owner_id().unwrap_or_default();
-            let kind = endpoint
-                .vpc_endpoint_type()
-                .map(VpcEndpointType::as_str)
-                .unwrap_or("Gateway");
-            let gateway = kind == "Gateway";
-            let (prefix_list_id, cidr_blocks) = if gateway {
-                self.prefix_list(endpoint.service_name().unwrap_or_default())
-                    .await?
-            } else {
-                (None, Vec::new())
-            };
-            let mut entries = vec![
-                ("id", Value::string(id)),
-                (
-                    "arn",
-                    Value::string(crate::ec2_support::ec2_arn(
-                        &clients.region,
-                        owner,
-                        "vpc-endpoint",
-                        id,
-                    )),
-                ),
-                ("vpc_id", optional_string(endpoint.vpc_id())),
-                ("service_name", optional_string(endpoint.service_name())),
-                ("service_region", optional_string(endpoint.service_region())),
-                (
-                    "service_network_arn",
-                    optional_string(endpoint.service_network_arn()),
-                ),
-                (
-                    "resource_configuration_arn",
-                    optional_string(endpoint.resource_configuration_arn()),
-                ),
-                ("vpc_endpoint_type", Value::string(kind)),
-                ("policy", optional_string(endpoint.policy_document())),
-                (
-                    "private_dns_enabled",
-                    Value::Bool(!gateway && endpoint.private_dns_enabled().unwrap_or(false)),
-                ),
-                (
-                    "ip_address_type",
-                    optional_string(endpoint.ip_address_type().map(IpAddressType::as_str)),
-                ),
-                ("route_table_ids", string_values(endpoint.route_table_ids())),
-                ("subnet_ids", string_values(endpoint.subnet_ids())),
-                (
-                    "security_group_ids",
-                    string_values(endpoint.groups().iter().filter_map(|g| g.group_id())),
-                ),
-                ("cidr_blocks", string_values(cidr_blocks)),
-                (
-                    "dns_entry",
-                    Value::List(
-                        endpoint
-                            .dns_entries()
-                            .iter()
-                            .map(|entry| {
-                                Value::map([
-                                    ("dns_name", optional_string(entry.dns_name())),
-                                    ("hosted_zone_id", optional_string(entry.hosted_zone_id())),
-                                ])
-                            })
-                            .collect(),
-                    ),
-                ),
-                (
-                    "network_interface_ids",
-                    string_values(endpoint.network_interface_ids()),
-                ),
-                ("owner_id", Value::string(owner)),
-                ("prefix_list_id", optional_string(prefix_list_id.as_deref())),
-                (
-                    "requester_managed",
-                    Value::Bool(endpoint.requester_managed().unwrap_or(false)),
-                ),
-                (
-                    "state",
-                    optional_string(endpoint.state().map(State::as_str)),
-                ),
-            ];
-            if let Some(options) = endpoint.dns_options() {
-                entries.push((
-                    "dns_options",
-                    Value::List(vec![Value::map([
-                        (
-                            "dns_record_ip_type",
-                            optional_string(
-                                options.dns_record_ip_type().map(DnsRecordIpType::as_str),
-                            ),
-                        ),
-                        (
-                            "private_dns_only_for_inbound_resolver_endpoint",
-                            Value::Bool(
-                                options
-                                    .private_dns_only_for_inbound_resolver_endpoint()
-                                    .unwrap_or(false),
-                            ),
-                        ),
-                        (
-                            "private_dns_preference",
-                            optional_string(options.private_dns_preference()),
-                        ),
-                        (
-                            "private_dns_specified_domains",
-                            string_values(options.private_dns_specified_domains()),
-                        ),
-                    ])]),
-                ));
-            }
-            entries.extend(tag_entries(endpoint.tags()));
-            found.insert(id.to_string(), whole_object(&self.schema, entries));
-        }
-        Ok(found)
-    }
-
-    /// The prefix list AWS keeps for a Gateway endpoint's service, and its CIDR blocks.
-    async fn prefix_list(
-        &self,
-        service: &str,
-    ) -> Result<(Option<String>, Vec<String>), ProviderError> {
-        if service.is_empty() {
-            return Ok((None, Vec::new()));
-        }
-        let output = self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .describe_prefix_lists()
-            .filters(filter("prefix-list-name", [service]))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(output
-            .prefix_lists()
-            .first()
-            .map(|list| {
-                (
-                    list.prefix_list_id().map(str::to_string),
-                    list.cidrs().to_vec(),
-                )
-            })
-            .unwrap_or_default())
-    }
-
-    async fn find(&self, id: &str, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        let mut found = self.describe_ids(&[id.to_string()]).await?.remove(id);
-        if let Some(value) = &mut found {
-            keep_unreported(prior, value);
-        }
-        Ok(found)
-    }
-
     /// Waits for the endpoint to settle after a create or modify; accepts it when it waits for
     /// acceptance and `auto_accept` is set.
     async fn wait_available(
@@ -334,9 +189,9 @@ impl AwsVpcEndpoint {
                 let accept = !accepted && bool_attribute(planned, "auto_accept", false);
                 accepted = true;
                 async move {
-                    let Some(value) = self.find(id, planned).await? else {
+                    let Some(value) = self.find(id, Some(planned)).await? else {
                         return Err(ProviderError::with_code(
-                            "InvalidVpcEndpointId.NotFound",
+                            VpcEndpointObject::NOT_FOUND,
                             format!("VPC endpoint {id} failed or disappeared"),
                         ));
                     };
@@ -371,7 +226,7 @@ impl AwsVpcEndpoint {
         let Some(service) = non_empty_attribute(planned, "service_name") else {
             return Ok(());
         };
-        let ec2 = &self.aws.clients().await.ec2;
+        let ec2 = self.ec2().await;
         let services = ec2
             .describe_vpc_endpoint_services()
             .service_names(&service)
@@ -459,20 +314,149 @@ fn subnet_configurations(planned: &Value) -> Option<Vec<SubnetConfiguration>> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsVpcEndpoint {
-    fn name(&self) -> &'static str {
-        "aws_vpc_endpoint"
+impl Ec2Object for VpcEndpointObject {
+    type Item = Endpoint;
+    const NAME: &'static str = "aws_vpc_endpoint";
+    const ID_FILTER: Option<&'static str> = None;
+    const NOT_FOUND: &'static str = "InvalidVpcEndpointId.NotFound";
+
+    fn attributes() -> Vec<Declared<Endpoint>> {
+        let computed = |name| Attribute::computed(name, Type::String);
+        vec![
+            text(computed("id"), VpcEndpoint::vpc_endpoint_id),
+            read(computed("arn"), |read: &Endpoint, at| {
+                let e = &read.endpoint;
+                let id = e.vpc_endpoint_id().unwrap_or_default();
+                at.arn(e.owner_id().unwrap_or_default(), "vpc-endpoint", id)
+            }),
+            text(
+                Attribute::required("vpc_id", Type::String).force_new(),
+                VpcEndpoint::vpc_id,
+            ),
+            text(
+                Attribute::optional("service_name", Type::String).force_new(),
+                VpcEndpoint::service_name,
+            ),
+            text(
+                Attribute::optional_computed("service_region", Type::String).force_new(),
+                VpcEndpoint::service_region,
+            ),
+            text(
+                Attribute::optional("service_network_arn", Type::String).force_new(),
+                VpcEndpoint::service_network_arn,
+            ),
+            text(
+                Attribute::optional("resource_configuration_arn", Type::String).force_new(),
+                VpcEndpoint::resource_configuration_arn,
+            ),
+            read(
+                Attribute::optional("vpc_endpoint_type", Type::String)
+                    .force_new()
+                    .default(Value::string("Gateway"))
+                    .check(Check::OneOf(&[
+                        "Gateway",
+                        "GatewayLoadBalancer",
+                        "Interface",
+                        "Resource",
+                        "ServiceNetwork",
+                    ])),
+                |read: &Endpoint, _| Value::string(read.kind()),
+            ),
+            // Not reported by AWS: kept from the configuration (`keep_unreported`).
+            Declared::unread(Attribute::optional("auto_accept", Type::Bool)),
+            text(
+                Attribute::optional_computed("policy", Type::Json),
+                VpcEndpoint::policy_document,
+            ),
+            read(
+                Attribute::optional_computed("private_dns_enabled", Type::Bool),
+                |read: &Endpoint, _| {
+                    let enabled = read.endpoint.private_dns_enabled().unwrap_or(false);
+                    Value::Bool(read.kind() != "Gateway" && enabled)
+                },
+            ),
+            endpoint(
+                Attribute::optional_computed("ip_address_type", Type::String)
+                    .check(Check::OneOf(&["ipv4", "dualstack", "ipv6"])),
+                |e| optional_string(e.ip_address_type().map(IpAddressType::as_str)),
+            ),
+            strings(string_set("route_table_ids"), VpcEndpoint::route_table_ids),
+            strings(string_set("subnet_ids"), VpcEndpoint::subnet_ids),
+            endpoint(string_set("security_group_ids"), |e| {
+                string_values(e.groups().iter().filter_map(|g| g.group_id()))
+            }),
+            read(
+                Attribute::computed("cidr_blocks", Type::list(Type::String)),
+                |read: &Endpoint, _| string_values(&read.cidr_blocks),
+            ),
+            endpoint(
+                Attribute::computed("dns_entry", Type::list(Type::map(Type::String))),
+                dns_entries_value,
+            ),
+            strings(
+                Attribute::computed("network_interface_ids", Type::set(Type::String)),
+                VpcEndpoint::network_interface_ids,
+            ),
+            endpoint(computed("owner_id"), |e| {
+                Value::string(e.owner_id().unwrap_or_default())
+            }),
+            read(computed("prefix_list_id"), |read: &Endpoint, _| {
+                optional_string(read.prefix_list_id.as_deref())
+            }),
+            endpoint(Attribute::computed("requester_managed", Type::Bool), |e| {
+                Value::Bool(e.requester_managed().unwrap_or(false))
+            }),
+            endpoint(computed("state"), |e| {
+                optional_string(e.state().map(State::as_str))
+            }),
+            read_block(
+                Block::single("dns_options", dns_options_schema()).computed(),
+                |read: &Endpoint, _| dns_options_value(&read.endpoint),
+            ),
+            // Not reported (moto does not hold it): kept from the prior value.
+            read_block(
+                Block::set(
+                    "subnet_configuration",
+                    Schema::new()
+                        .attr(Attribute::optional_computed("ipv4", Type::String))
+                        .attr(Attribute::optional_computed("ipv6", Type::String))
+                        .attr(Attribute::optional_computed("subnet_id", Type::String)),
+                )
+                .computed(),
+                |_: &Endpoint, _| Value::List(Vec::new()),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(10, 10, 10)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn id(read: &Endpoint) -> Option<&str> {
+        read.endpoint.vpc_endpoint_id()
+    }
+
+    fn tags(read: &Endpoint) -> &[Tag] {
+        read.endpoint.tags()
+    }
+
+    fn is_gone(read: &Endpoint) -> bool {
+        is_gone(&read.endpoint)
+    }
+
+    fn not_found(id: &str) -> ProviderError {
+        ProviderError::with_code(Self::NOT_FOUND, format!("VPC endpoint {id} not found"))
+    }
+
+    fn keep_unreported(prior: &Value, value: &mut Value) {
+        keep_unreported(prior, value)
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let targets = [
             "service_name",
             "resource_configuration_arn",
@@ -491,15 +475,52 @@ impl ResourceType for AwsVpcEndpoint {
         vec![]
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    /// The endpoints, each Gateway endpoint with its service's prefix list (DescribePrefixLists).
+    /// Described by tags (a create whose answer was lost), AWS's not-found answer finds none.
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<Endpoint>, ProviderError> {
+        let by_ids = ids.is_some();
+        let answer: Result<Vec<VpcEndpoint>, ProviderError> = all_items!(ec2
+            .describe_vpc_endpoints()
+            .set_vpc_endpoint_ids(ids)
+            .set_filters((!filters.is_empty()).then_some(filters)));
+        let endpoints = match answer {
+            Err(error) if !by_ids && has_code(&error, Self::NOT_FOUND) => return Ok(Vec::new()),
+            other => other?,
+        };
+        let mut read = Vec::new();
+        for endpoint in endpoints {
+            if endpoint.vpc_endpoint_id().is_none() || is_gone(&endpoint) {
+                continue;
+            }
+            let mut found = Endpoint {
+                endpoint,
+                prefix_list_id: None,
+                cidr_blocks: Vec::new(),
+            };
+            if found.kind() == "Gateway" {
+                let service = found.endpoint.service_name().unwrap_or_default();
+                (found.prefix_list_id, found.cidr_blocks) = prefix_list(ec2, service).await?;
+            }
+            read.push(found);
+        }
+        Ok(read)
+    }
+
+    async fn create(
+        this: &AwsVpcEndpoint,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
         let kind = non_empty_attribute(planned, "vpc_endpoint_type")
             .unwrap_or_else(|| "Gateway".to_string());
         let interface = kind == "Interface";
-        let output = self
-            .aws
-            .clients()
+        let output = this
+            .ec2()
             .await
-            .ec2
             .create_vpc_endpoint()
             .client_token(client_token(operation, planned))
             .vpc_endpoint_type(VpcEndpointType::from(kind.as_str()))
@@ -534,30 +555,39 @@ impl ResourceType for AwsVpcEndpoint {
             .send()
             .await
             .map_err(aws_error)?;
-        let id = output
+        Ok(output
             .vpc_endpoint()
             .and_then(VpcEndpoint::vpc_endpoint_id)
             .ok_or_else(|| ProviderError::new("CreateVpcEndpoint returned no id"))?
-            .to_string();
-        self.wait_available(&id, planned, operation.timeouts.create)
+            .to_string())
+    }
+
+    /// The wait until the endpoint is available reads it whole: that read is the result.
+    async fn create_and_read(
+        this: &AwsVpcEndpoint,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let id = Self::create(this, operation, planned).await?;
+        this.wait_available(&id, planned, operation.timeouts.create)
             .await
     }
 
     async fn update(
-        &self,
+        this: &AwsVpcEndpoint,
         operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_vpc_endpoint: prior state has no id"))?;
-        let ec2 = &self.aws.clients().await.ec2;
+    ) -> Result<(), ProviderError> {
         let (add_tables, remove_tables) = set_changes(prior, planned, "route_table_ids");
         let (add_subnets, remove_subnets) = set_changes(prior, planned, "subnet_ids");
         let (add_groups, remove_groups) = set_changes(prior, planned, "security_group_ids");
-        let mut request = ec2
+        let mut request = this
+            .ec2()
+            .await
             .modify_vpc_endpoint()
-            .vpc_endpoint_id(&id)
+            .vpc_endpoint_id(id)
             .set_add_route_table_ids(non_empty_list(add_tables))
             .set_remove_route_table_ids(non_empty_list(remove_tables))
             .set_add_subnet_ids(non_empty_list(add_subnets))
@@ -599,29 +629,23 @@ impl ResourceType for AwsVpcEndpoint {
         }
         if changed {
             request.send().await.map_err(aws_error)?;
-            self.wait_available(&id, planned, operation.timeouts.update)
+            this.wait_available(id, planned, operation.timeouts.update)
                 .await?;
         }
-        update_tags(ec2, &id, prior, planned).await?;
-        self.find(&id, planned).await?.ok_or_else(|| {
-            ProviderError::with_code(
-                "InvalidVpcEndpointId.NotFound",
-                format!("VPC endpoint {id} not found"),
-            )
-        })
+        Ok(())
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let output = self
-            .aws
-            .clients()
+    async fn delete(
+        this: &AwsVpcEndpoint,
+        operation: &Operation,
+        id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let output = this
+            .ec2()
             .await
-            .ec2
             .delete_vpc_endpoints()
-            .vpc_endpoint_ids(&id)
+            .vpc_endpoint_ids(id)
             .send()
             .await
             .map_err(aws_error);
@@ -644,43 +668,9 @@ impl ResourceType for AwsVpcEndpoint {
         wait_for(
             operation.timeouts.delete,
             &format!("VPC endpoint {id} to be deleted"),
-            || async { Ok(self.find(&id, prior).await?.is_none().then_some(())) },
+            || async { Ok(this.find(id, Some(prior)).await?.is_none().then_some(())) },
         )
         .await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let ids = crate::ec2_support::known_ids(prior);
-        let mut found = HashMap::new();
-        for chunk in crate::ec2_support::chunks_of(&ids) {
-            found.extend(self.describe_ids(chunk).await?);
-        }
-        let mut read = crate::ec2_support::in_prior_order(prior, &found);
-        for (value, before) in read.iter_mut().zip(prior) {
-            if let Some(value) = value {
-                keep_unreported(before, value);
-            }
-        }
-        Ok(read)
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let found = match self
-            .describe(None, Some(managed_tag_filters(operation)))
-            .await
-        {
-            Err(error) if has_code(&error, "InvalidVpcEndpointId.NotFound") => return Ok(None),
-            other => other?,
-        };
-        let mut found = found.into_values().next();
-        if let Some(value) = &mut found {
-            keep_unreported(planned, value);
-        }
-        Ok(found)
     }
 }
 
