@@ -376,19 +376,19 @@ where
 
 /// Runs a delete, retrying while AWS reports `DependencyViolation` (an ENI or association
 /// still being released) until `timeout`; "not found" counts as deleted.
-pub(crate) async fn delete_with_retry<F, Fut>(
+pub(crate) async fn delete_with_retry<F, Fut, T>(
     timeout: Duration,
     what: &str,
     mut delete: F,
 ) -> Result<(), ProviderError>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<(), ProviderError>>,
+    Fut: Future<Output = Result<T, ProviderError>>,
 {
     let deadline = Instant::now() + timeout;
     loop {
         match delete().await {
-            Ok(()) => return Ok(()),
+            Ok(_) => return Ok(()),
             Err(error) if crate::error::is_not_found(&error) => return Ok(()),
             Err(error) if has_code(&error, "DependencyViolation") && Instant::now() < deadline => {
                 tokio::time::sleep(POLL_INTERVAL * 2).await;

@@ -4,6 +4,7 @@
 use aws_sdk_ec2::types::{Filter, InternetGateway, ResourceType as Ec2ResourceType, Tag};
 use infra_core::{Attribute, Operation, ProviderError, Timeouts, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     delete_with_retry, has_code, non_empty_attribute, optional_string, tag_specification,
@@ -138,14 +139,7 @@ impl Ec2Object for InternetGatewayObject {
         delete_with_retry(
             operation.timeouts.delete,
             &format!("internet gateway {id}"),
-            || async {
-                ec2.delete_internet_gateway()
-                    .internet_gateway_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-            },
+            || async { sent!(ec2.delete_internet_gateway().internet_gateway_id(id)) },
         )
         .await
     }

@@ -21,6 +21,7 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     chunks_of, client_token, delete_with_retry, describe_by_ids, ec2_arn, filter, in_prior_order,
     known_ids, managed_tag_filters, optional_string, string_attribute, string_list, string_values,
@@ -652,14 +653,7 @@ impl ResourceType for AwsNetworkAcl {
         delete_with_retry(
             operation.timeouts.delete,
             &format!("network ACL {id}"),
-            || async {
-                ec2.delete_network_acl()
-                    .network_acl_id(&id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-            },
+            || async { sent!(ec2.delete_network_acl().network_acl_id(&id)) },
         )
         .await
     }

@@ -22,7 +22,7 @@ use infra_core::{
     Attribute, Block, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::deleted_or_gone;
+use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_support::{
     chunks_of, client_token, delete_with_retry, ec2_arn, filter, in_prior_order, known_ids,
     managed_tag_filters, optional_string, string_attribute, string_list, string_values,
@@ -713,14 +713,7 @@ impl ResourceType for AwsRouteTable {
         delete_with_retry(
             operation.timeouts.delete,
             &format!("route table {id}"),
-            || async {
-                ec2.delete_route_table()
-                    .route_table_id(&id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-            },
+            || async { sent!(ec2.delete_route_table().route_table_id(&id)) },
         )
         .await
     }

@@ -20,6 +20,7 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::sent;
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
     bool_attribute, chunks_of, copy_attributes, delete_with_retry, ec2_arn, filter, has_code,
@@ -769,14 +770,7 @@ impl ResourceType for AwsSecurityGroup {
         delete_with_retry(
             operation.timeouts.delete,
             &format!("security group {id}"),
-            || async {
-                ec2.delete_security_group()
-                    .group_id(&id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-            },
+            || async { sent!(ec2.delete_security_group().group_id(&id)) },
         )
         .await
     }

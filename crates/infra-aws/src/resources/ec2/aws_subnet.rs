@@ -19,6 +19,7 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     bool_attribute, delete_with_retry, integer_attribute, non_empty_attribute, optional_string,
@@ -318,14 +319,7 @@ impl Ec2Object for SubnetObject {
         delete_with_retry(
             operation.timeouts.delete,
             &format!("subnet {id}"),
-            || async {
-                ec2.delete_subnet()
-                    .subnet_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-            },
+            || async { sent!(ec2.delete_subnet().subnet_id(id)) },
         )
         .await
     }

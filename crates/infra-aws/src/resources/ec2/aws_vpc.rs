@@ -21,6 +21,7 @@ use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     bool_attribute, chunks_of, copy_attributes, delete_with_retry, ec2_arn, filter, in_prior_order,
     integer_attribute, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
@@ -699,12 +700,7 @@ impl ResourceType for AwsVpc {
         };
         let ec2 = &self.aws.clients().await.ec2;
         delete_with_retry(operation.timeouts.delete, &format!("VPC {id}"), || async {
-            ec2.delete_vpc()
-                .vpc_id(&id)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error)
+            sent!(ec2.delete_vpc().vpc_id(&id))
         })
         .await
     }

@@ -12,6 +12,7 @@ use aws_sdk_ec2::types::{
 use infra_core::resource::ADDRESS_TAG;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     delete_with_retry, ec2_tags, filter, has_code, non_empty_attribute, optional_string,
@@ -190,14 +191,7 @@ impl Ec2Object for DhcpOptionsObject {
         delete_with_retry(
             operation.timeouts.delete,
             &format!("DHCP options set {id}"),
-            || async {
-                ec2.delete_dhcp_options()
-                    .dhcp_options_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-            },
+            || async { sent!(ec2.delete_dhcp_options().dhcp_options_id(id)) },
         )
         .await
     }
