@@ -130,18 +130,44 @@ pub fn from_prior<Item>(attribute: Attribute) -> Declared<Item> {
     })
 }
 
+/// An attribute AWS does not report, read back as the prior value holds it (`force_delete`).
+pub fn copied<Item>(attribute: Attribute) -> Declared<Item> {
+    let name = attribute.name;
+    read(attribute, move |_: &Item, at: &Reading| {
+        at.prior.get(name).clone()
+    })
+}
+
+/// A configuration-only switch AWS does not report (`skip_destroy`): the prior value's when
+/// it is a known bool, else the attribute's default.
+pub fn switch<Item>(attribute: Attribute) -> Declared<Item> {
+    let name = attribute.name;
+    let default = attribute.default.clone().unwrap_or(Value::Null);
+    read(attribute, move |_: &Item, at: &Reading| {
+        let kept = at.prior.get(name);
+        match kept.as_bool() {
+            Some(_) => kept.clone(),
+            None => default.clone(),
+        }
+    })
+}
+
 /// The readers of a declared type, in the schema's order.
 pub struct Declaration<Item> {
     readers: Vec<(&'static str, Option<Reader<Item>>)>,
 }
 
 /// The schema (`schema` with the declared attributes and blocks added, in order) and the
-/// readers of a declared type.
+/// readers of a declared type (none for a write-only argument: the value read leaves it out).
 pub fn declare<Item>(schema: Schema, declared: Vec<Declared<Item>>) -> (Schema, Declaration<Item>) {
     let mut schema = schema;
     let mut readers = Vec::with_capacity(declared.len());
     for declared in declared {
-        readers.push((declared.field.name(), declared.read));
+        // A write-only argument is never read back (nor stored).
+        let write_only = matches!(&declared.field, Field::Attribute(a) if a.write_only);
+        if !write_only {
+            readers.push((declared.field.name(), declared.read));
+        }
         schema = match declared.field {
             Field::Attribute(attribute) => schema.attr(attribute),
             Field::Block(block) => schema.block(block),
@@ -233,6 +259,34 @@ mod tests {
                 ("kept", Value::string("as configured")),
                 ("arn", Value::Null),
             ])
+        );
+    }
+
+    #[test]
+    fn kept_switches_and_copies_read_the_prior_and_write_only_is_left_out() {
+        let declared: Vec<Declared<Item>> = vec![
+            copied(Attribute::optional("copied", Type::Number)),
+            switch(Attribute::optional("switch", Type::Bool).default(Value::Bool(false))),
+            Declared::unread(Attribute::optional("secret", Type::String).write_only()),
+        ];
+        let (schema, declaration) = declare(Schema::new(), declared);
+        assert_eq!(schema.attributes.len(), 3);
+        let item = Item { name: "a" };
+        let prior = Value::map([
+            ("copied", Value::Number(7.0)),
+            ("switch", Value::Bool(true)),
+            ("secret", Value::string("s")),
+        ]);
+        assert_eq!(
+            declaration.value(&item, &Reading::of(&prior)),
+            Value::map([
+                ("copied", Value::Number(7.0)),
+                ("switch", Value::Bool(true))
+            ])
+        );
+        assert_eq!(
+            declaration.value(&item, &Reading::of(&Value::Null)),
+            Value::map([("copied", Value::Null), ("switch", Value::Bool(false))])
         );
     }
 

@@ -17,21 +17,20 @@
 //! in-place changes of `kms_key_id` are not seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_cloudwatchlogs::types::{LogGroup, LogGroupClass};
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    boolean, by_key, changed, copy_attributes, deleted_or_missing, has_managed_tags, int,
-    is_missing, keys_of, non_empty, number, send_tag_changes, sent, set_tags, string, text,
-    vanished,
+    boolean, changed, deleted_or_missing, int, is_missing, non_empty, number, send_tag_changes,
+    sent, string,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::cloudwatch_support::tagging_tags;
+use crate::declared::{copied, read, string as text_of, switch, Declared};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// The retention periods CloudWatch Logs accepts (0 = never expire).
 const RETENTION_DAYS: &[i64] = &[
@@ -39,49 +38,148 @@ const RETENTION_DAYS: &[i64] = &[
     3288, 3653,
 ];
 
-pub struct AwsCloudwatchLogGroup {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsCloudwatchLogGroup = ObjectType<LogGroupObject>;
+
+pub struct LogGroupObject;
+
+/// The group's ARN without the `:*` DescribeLogGroups appends.
+fn arn_of(group: &LogGroup) -> String {
+    let arn = group.arn().unwrap_or_default();
+    arn.strip_suffix(":*").unwrap_or(arn).to_string()
 }
 
-impl AwsCloudwatchLogGroup {
-    pub fn new(aws: Arc<Aws>) -> AwsCloudwatchLogGroup {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional("name_prefix", Type::String).force_new())
-            .attr(
+/// The tags of each log group ARN: GetResources with up to 100 ARNs a call, then
+/// ListTagsForResource for each group missing from its answer (a group with no tags, or one
+/// the tagging API has not indexed yet, such as a group created a moment ago). A group gone by
+/// then is left out of the map.
+async fn tags_of(
+    this: &AwsCloudwatchLogGroup,
+    arns: &[String],
+) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
+    let clients = this.aws.clients().await;
+    let mut tags = tagging_tags(&clients, arns).await?;
+    for arn in arns {
+        if tags.contains_key(arn) {
+            continue;
+        }
+        match sent!(clients.logs.list_tags_for_resource().resource_arn(arn)) {
+            Ok(response) => {
+                let pairs = response
+                    .tags()
+                    .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default();
+                tags.insert(arn.clone(), pairs);
+            }
+            Err(error) if is_missing(&error) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(tags)
+}
+
+/// The name a create gives the group: `name`, else generated from `name_prefix`.
+fn created_name(operation: &Operation, planned: &Value) -> String {
+    name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
+}
+
+#[async_trait::async_trait]
+impl AwsObject for LogGroupObject {
+    type Object = LogGroup;
+    const NAME: &'static str = "aws_cloudwatch_log_group";
+    const KIND: &'static str = "log group";
+    const KEY: &'static str = "name";
+
+    fn attributes() -> Vec<Declared<LogGroup>> {
+        vec![
+            text_of(
+                Attribute::computed("id", Type::String),
+                LogGroup::log_group_name,
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |group: &LogGroup, _| Value::string(arn_of(group)),
+            ),
+            text_of(
+                Attribute::optional_computed("name", Type::String).force_new(),
+                LogGroup::log_group_name,
+            ),
+            copied(Attribute::optional("name_prefix", Type::String).force_new()),
+            read(
                 Attribute::optional("retention_in_days", Type::Number)
                     .default(Value::Number(0.0))
                     .check(Check::Range(0, 3653)),
-            )
-            .attr(Attribute::optional("kms_key_id", Type::String))
-            .attr(
+                |group: &LogGroup, _| {
+                    number(Some(i64::from(group.retention_in_days().unwrap_or(0))))
+                },
+            ),
+            text_of(
+                Attribute::optional("kms_key_id", Type::String),
+                LogGroup::kms_key_id,
+            ),
+            read(
                 Attribute::optional_computed("log_group_class", Type::String)
                     .check(Check::OneOf(&["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"]))
                     .force_new(),
-            )
-            .attr(Attribute::optional_computed(
-                "deletion_protection_enabled",
-                Type::Bool,
-            ))
-            .attr(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)))
-            .with_tags();
-        AwsCloudwatchLogGroup { aws, schema }
+                // AWS always reports the class; moto does not, so the configured one is kept
+                // then.
+                |group: &LogGroup, at| match group.log_group_class() {
+                    Some(class) => Value::string(class.as_str()),
+                    None => string(at.prior, "log_group_class")
+                        .map(Value::string)
+                        .unwrap_or_else(|| Value::string("STANDARD")),
+                },
+            ),
+            read(
+                Attribute::optional_computed("deletion_protection_enabled", Type::Bool),
+                |group: &LogGroup, _| {
+                    Value::Bool(group.deletion_protection_enabled().unwrap_or(false))
+                },
+            ),
+            switch(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false))),
+        ]
     }
 
-    /// Log groups by exact name, with tags.
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if let Some(days) = config.get("retention_in_days").as_i64() {
+            if !RETENTION_DAYS.contains(&days) {
+                problems.push((
+                    "retention_in_days".to_string(),
+                    format!(
+                        "{days} is not a retention CloudWatch Logs accepts (one of {RETENTION_DAYS:?})"
+                    ),
+                ));
+            }
+        }
+        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+            problems.push((
+                "name_prefix".to_string(),
+                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+            ));
+        }
+        problems
+    }
+
+    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
+    }
+
+    fn created_key(operation: &Operation, planned: &Value) -> Option<String> {
+        Some(created_name(operation, planned))
+    }
+
+    /// Log groups by exact name, with tags: one DescribeLogGroups walk by the longest prefix
+    /// every name shares.
     async fn describe(
-        &self,
+        this: &AwsCloudwatchLogGroup,
         names: &[String],
-    ) -> Result<BTreeMap<String, (LogGroup, Vec<(String, String)>)>, ProviderError> {
-        let client = &self.aws.clients().await.logs;
+    ) -> Result<BTreeMap<String, Tagged<LogGroup>>, ProviderError> {
+        let client = &this.aws.clients().await.logs;
         let mut out = BTreeMap::new();
         let Some(first) = names.first() else {
             return Ok(out);
         };
-        // The longest prefix every name shares narrows the listing.
         let prefix: String = names.iter().skip(1).fold(first.clone(), |common, name| {
             common
                 .chars()
@@ -107,135 +205,30 @@ impl AwsCloudwatchLogGroup {
             }
         }
         let arns: Vec<String> = found.iter().map(arn_of).collect();
-        let mut tags = self.tags_of(&arns).await?;
+        let mut tags = tags_of(this, &arns).await?;
         for group in found {
             let name = group.log_group_name().unwrap_or_default().to_string();
             // No tags at all means the group was deleted between the two reads.
             if let Some(tags) = tags.remove(&arn_of(&group)) {
-                out.insert(name, (group, tags));
+                out.insert(
+                    name,
+                    Tagged {
+                        object: group,
+                        tags,
+                    },
+                );
             }
         }
         Ok(out)
     }
 
-    /// The tags of each log group ARN: GetResources with up to 100 ARNs a call, then
-    /// ListTagsForResource for each group missing from its answer (a group with no tags, or
-    /// one the tagging API has not indexed yet, such as a group created a moment ago). A group
-    /// gone by then is left out of the map.
-    async fn tags_of(
-        &self,
-        arns: &[String],
-    ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let mut tags = tagging_tags(&clients, arns).await?;
-        for arn in arns {
-            if tags.contains_key(arn) {
-                continue;
-            }
-            match sent!(clients.logs.list_tags_for_resource().resource_arn(arn)) {
-                Ok(response) => {
-                    let pairs = response
-                        .tags()
-                        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                        .unwrap_or_default();
-                    tags.insert(arn.clone(), pairs);
-                }
-                Err(error) if is_missing(&error) => {}
-                Err(error) => return Err(error),
-            }
-        }
-        Ok(tags)
-    }
-
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.describe(&[name.to_string()])
-            .await?
-            .remove(name)
-            .map(|(group, tags)| to_value(&group, &tags, hint))
-            .ok_or_else(|| vanished("log group", name))
-    }
-}
-
-/// The group's ARN without the `:*` DescribeLogGroups appends.
-fn arn_of(group: &LogGroup) -> String {
-    let arn = group.arn().unwrap_or_default();
-    arn.strip_suffix(":*").unwrap_or(arn).to_string()
-}
-
-fn to_value(group: &LogGroup, tags: &[(String, String)], hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), text(group.log_group_name()));
-    object.insert("arn".to_string(), Value::string(arn_of(group)));
-    object.insert("name".to_string(), text(group.log_group_name()));
-    object.insert(
-        "retention_in_days".to_string(),
-        number(Some(i64::from(group.retention_in_days().unwrap_or(0)))),
-    );
-    object.insert("kms_key_id".to_string(), text(group.kms_key_id()));
-    object.insert(
-        "log_group_class".to_string(),
-        // AWS always reports the class; moto does not, so the configured one is kept then.
-        match group.log_group_class() {
-            Some(class) => Value::string(class.as_str()),
-            None => string(hint, "log_group_class")
-                .map(Value::string)
-                .unwrap_or_else(|| Value::string("STANDARD")),
-        },
-    );
-    object.insert(
-        "deletion_protection_enabled".to_string(),
-        Value::Bool(group.deletion_protection_enabled().unwrap_or(false)),
-    );
-    copy_attributes(&mut object, hint, &["name_prefix", "skip_destroy"]);
-    if boolean(hint, "skip_destroy").is_none() {
-        object.insert("skip_destroy".to_string(), Value::Bool(false));
-    }
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsCloudwatchLogGroup {
-    fn name(&self) -> &'static str {
-        "aws_cloudwatch_log_group"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if let Some(days) = config.get("retention_in_days").as_i64() {
-            if !RETENTION_DAYS.contains(&days) {
-                problems.push((
-                    "retention_in_days".to_string(),
-                    format!(
-                        "{days} is not a retention CloudWatch Logs accepts (one of {RETENTION_DAYS:?})"
-                    ),
-                ));
-            }
-        }
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-            ));
-        }
-        problems
-    }
-
-    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.logs;
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
+    async fn create(
+        this: &AwsCloudwatchLogGroup,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.logs;
+        let name = created_name(operation, planned);
         sent!(client
             .create_log_group()
             .log_group_name(&name)
@@ -253,28 +246,27 @@ impl ResourceType for AwsCloudwatchLogGroup {
                 .log_group_name(&name)
                 .retention_in_days(days))?;
         }
-        self.read_one(&name, planned).await
+        Ok(name)
     }
 
     async fn update(
-        &self,
+        this: &AwsCloudwatchLogGroup,
         _operation: &Operation,
+        name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.logs;
-        let name = string(prior, "name")
-            .ok_or_else(|| ProviderError::new("aws_cloudwatch_log_group has no name in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.logs;
         if changed(prior, planned, "retention_in_days") {
             match int(planned, "retention_in_days").filter(|d| *d > 0) {
                 Some(days) => {
                     sent!(client
                         .put_retention_policy()
-                        .log_group_name(&name)
+                        .log_group_name(name)
                         .retention_in_days(days))?;
                 }
                 None => {
-                    sent!(client.delete_retention_policy().log_group_name(&name))?;
+                    sent!(client.delete_retention_policy().log_group_name(name))?;
                 }
             }
         }
@@ -283,11 +275,11 @@ impl ResourceType for AwsCloudwatchLogGroup {
                 Some(key) => {
                     sent!(client
                         .associate_kms_key()
-                        .log_group_name(&name)
+                        .log_group_name(name)
                         .kms_key_id(key))?;
                 }
                 None => {
-                    sent!(client.disassociate_kms_key().log_group_name(&name))?;
+                    sent!(client.disassociate_kms_key().log_group_name(name))?;
                 }
             }
         }
@@ -295,7 +287,7 @@ impl ResourceType for AwsCloudwatchLogGroup {
             if let Some(enabled) = boolean(planned, "deletion_protection_enabled") {
                 sent!(client
                     .put_log_group_deletion_protection()
-                    .log_group_identifier(&name)
+                    .log_group_identifier(name)
                     .deletion_protection_enabled(enabled))?;
             }
         }
@@ -312,47 +304,20 @@ impl ResourceType for AwsCloudwatchLogGroup {
                 .resource_arn(&arn)
                 .set_tags(Some(to_set.into_iter().collect()))
         );
-        self.read_one(&name, planned).await
+        Ok(name.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.logs;
-        let Some(name) = string(prior, "name") else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsCloudwatchLogGroup,
+        _operation: &Operation,
+        name: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.logs;
         // `skip_destroy` leaves the group (and its logs) behind.
         if boolean(prior, "skip_destroy") == Some(true) {
             return Ok(());
         }
-        deleted_or_missing(sent!(client.delete_log_group().log_group_name(&name)))
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let found = self.describe(&keys_of(prior, "name")).await?;
-        Ok(by_key(
-            prior,
-            "name",
-            |name| found.get(name),
-            |(group, tags), p| to_value(group, tags, p),
-        ))
-    }
-
-    /// Terraform's import ID: its name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("name", id))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        Ok(self
-            .describe(std::slice::from_ref(&name))
-            .await?
-            .remove(&name)
-            .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(group, tags)| to_value(&group, &tags, planned)))
+        deleted_or_missing(sent!(client.delete_log_group().log_group_name(name)))
     }
 }

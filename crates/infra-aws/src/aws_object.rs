@@ -1,0 +1,338 @@
+//! One AWS object read by a key (its name, ID or ARN), declared once: the counterpart of
+//! [`crate::ec2_object`] for the other services. A type such as `aws_cloudwatch_log_group`
+//! implements [`AwsObject`]: its attributes, each with how it is read from the SDK's object
+//! ([`Declared`]), its describe call, and what is particular to it (create, update, delete and
+//! their quirks). [`ObjectType`] makes a [`ResourceType`] of it and writes the shared tail once:
+//! - the schema, from the declared attributes plus `tags`/`tags_all` (for a tagged type);
+//! - the value read back: every declared attribute read from the object, and its tags;
+//! - `read_many`: the priors' keys described in one go ([`AwsObject::describe`] batches as its
+//!   API allows), each prior's object in the prior's order;
+//! - `find_created`: the object of the name a create gives it, when it carries this operation's
+//!   managed tags (or the type's own lookup);
+//! - import by the key, the key read from the prior state, and reading back after create and
+//!   update (by default an error for an object gone right after it was written).
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
+
+use crate::app_support::{has_managed_tags, read_each, set_tags, string, vanished};
+use crate::declared::{declare, Declaration, Declared, Reading};
+use crate::tagging::WithTags;
+use crate::Aws;
+
+/// An object as a describe found it, with its tags (most describes answer without them).
+pub struct Tagged<T> {
+    pub object: T,
+    pub tags: Vec<(String, String)>,
+}
+
+/// What makes one AWS object type; see the module's documentation.
+#[async_trait::async_trait]
+pub trait AwsObject: Send + Sync + Sized + 'static {
+    /// The SDK's object (or what the type's reads gather of it), e.g. `LogGroup`.
+    type Object: Send + Sync + 'static;
+    /// The Terraform type name.
+    const NAME: &'static str;
+    /// What the object is called in the error for one gone right after it was written.
+    const KIND: &'static str;
+    /// The attribute that holds the object's key in the state: what [`AwsObject::describe`]
+    /// takes.
+    const KEY: &'static str;
+    /// The attribute Terraform's import ID sets.
+    const IMPORT_KEY: &'static str = Self::KEY;
+    /// How the key is named in the error for a prior state without it.
+    const KEY_WORD: &'static str = Self::KEY;
+    /// Whether the type takes tags (`tags`/`tags_all`, and the managed tags a lost create is
+    /// found by); an untagged type's object is found by its key alone.
+    const TAGGED: bool = true;
+
+    /// The attributes and blocks, each with its reader, in the schema's order (`tags` and
+    /// `tags_all` are added).
+    fn attributes() -> Vec<Declared<Self::Object>>;
+    /// What the schema holds beyond the attributes (timeouts).
+    fn schema(schema: Schema) -> Schema {
+        schema
+    }
+    fn default_timeouts() -> Timeouts {
+        Timeouts::default()
+    }
+    /// Checks across attributes, as [`ResourceType::validate`].
+    fn validate(_config: &Value) -> Vec<(String, String)> {
+        vec![]
+    }
+    /// As [`ResourceType::normalize`].
+    fn normalize(_value: &mut Value) {}
+    /// As [`ResourceType::upgrade_state`].
+    fn upgrade_state(_from: u64, value: Value) -> Result<Value, String> {
+        Ok(value)
+    }
+    /// As [`ResourceType::with_generated_names`].
+    fn with_generated_names(_operation: &Operation, planned: Value) -> Value {
+        planned
+    }
+    /// The object's key in a prior state (or a planned value), by default its
+    /// [`AwsObject::KEY`].
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, Self::KEY)
+    }
+    /// As [`ResourceType::import_prior`]: by default the prior of [`AwsObject::IMPORT_KEY`].
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by(Self::IMPORT_KEY, id))
+    }
+    /// The key a create gives the object, where it is known before the create is sent (its
+    /// name): what the default [`AwsObject::find_created`] looks for.
+    fn created_key(_operation: &Operation, _planned: &Value) -> Option<String> {
+        None
+    }
+
+    /// The objects among `keys` that exist, each under the key it was asked for.
+    async fn describe(
+        this: &ObjectType<Self>,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Self::Object>>, ProviderError>;
+    /// Creates the object (tagged with the operation's managed tags); returns its key.
+    async fn create(
+        this: &ObjectType<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError>;
+    /// Changes what differs between `prior` and `planned`, tags too; returns the key after
+    /// (a rename changes it).
+    async fn update(
+        this: &ObjectType<Self>,
+        operation: &Operation,
+        key: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<String, ProviderError>;
+    /// Deletes the object (`prior` is its state); a missing object is deleted.
+    async fn delete(
+        this: &ObjectType<Self>,
+        operation: &Operation,
+        key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError>;
+    /// The object just written (created or updated): by default as described, an error when
+    /// it is not found.
+    async fn written(
+        this: &ObjectType<Self>,
+        key: &str,
+    ) -> Result<Tagged<Self::Object>, ProviderError> {
+        this.found(key)
+            .await?
+            .ok_or_else(|| vanished(Self::KIND, key))
+    }
+    /// After a create whose answer was lost: the object it made, by default the one of its
+    /// [`AwsObject::created_key`] (that carries the operation's managed tags, where the type
+    /// is tagged).
+    async fn find_created(
+        this: &ObjectType<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Tagged<Self::Object>>, ProviderError> {
+        let Some(key) = Self::created_key(operation, planned) else {
+            return Ok(None);
+        };
+        Ok(this
+            .found(&key)
+            .await?
+            .filter(|found| !Self::TAGGED || has_managed_tags(&found.tags, operation)))
+    }
+}
+
+/// The [`ResourceType`] of a declared AWS object.
+pub struct ObjectType<O: AwsObject> {
+    pub aws: Arc<Aws>,
+    schema: Schema,
+    declaration: Declaration<O::Object>,
+    object: PhantomData<O>,
+}
+
+impl<O: AwsObject> ObjectType<O> {
+    pub fn new(aws: Arc<Aws>) -> ObjectType<O> {
+        let (schema, declaration) = declare(Schema::new(), O::attributes());
+        let schema = O::schema(schema);
+        ObjectType {
+            aws,
+            schema: match O::TAGGED {
+                true => schema.with_tags(),
+                false => schema,
+            },
+            declaration,
+            object: PhantomData,
+        }
+    }
+
+    /// The object with this key as described, or `None` when there is none.
+    pub async fn found(&self, key: &str) -> Result<Option<Tagged<O::Object>>, ProviderError> {
+        Ok(O::describe(self, &[key.to_string()]).await?.remove(key))
+    }
+
+    /// The value of a found object; `prior` is the prior state (or the planned value), for
+    /// what AWS does not report.
+    pub fn value_of(&self, found: &Tagged<O::Object>, region: &str, prior: &Value) -> Value {
+        let reading = Reading {
+            region,
+            account: "",
+            prior,
+        };
+        let mut value = self.declaration.value(&found.object, &reading);
+        if !O::TAGGED {
+            return value;
+        }
+        if let Some(object) = value.map_mut() {
+            set_tags(
+                object,
+                found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            );
+        }
+        value
+    }
+
+    async fn region(&self) -> String {
+        self.aws.clients().await.region.clone()
+    }
+
+    /// The object just written with this key, read whole ([`AwsObject::written`]).
+    async fn read_written(&self, key: &str, prior: &Value) -> Result<Value, ProviderError> {
+        let found = O::written(self, key).await?;
+        Ok(self.value_of(&found, &self.region().await, prior))
+    }
+
+    fn key_in_state(prior: &Value) -> Result<String, ProviderError> {
+        O::key_of(prior).ok_or_else(|| {
+            ProviderError::new(format!("{} has no {} in state", O::NAME, O::KEY_WORD))
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl<O: AwsObject> ResourceType for ObjectType<O> {
+    fn name(&self) -> &'static str {
+        O::NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        O::validate(config)
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        O::default_timeouts()
+    }
+
+    fn normalize(&self, value: &mut Value) {
+        O::normalize(value)
+    }
+
+    fn upgrade_state(&self, from: u64, value: Value) -> Result<Value, String> {
+        O::upgrade_state(from, value)
+    }
+
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        O::with_generated_names(operation, planned)
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let key = O::create(self, operation, planned).await?;
+        self.read_written(&key, planned).await
+    }
+
+    async fn update(
+        &self,
+        operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let key = Self::key_in_state(prior)?;
+        let key = O::update(self, operation, &key, prior, planned).await?;
+        self.read_written(&key, planned).await
+    }
+
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        match O::key_of(prior) {
+            Some(key) => O::delete(self, operation, &key, prior).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let keys: Vec<String> = prior.iter().filter_map(O::key_of).collect();
+        let found = O::describe(self, &keys).await?;
+        let region = self.region().await;
+        Ok(prior
+            .iter()
+            .map(|p| Some(self.value_of(found.get(&O::key_of(p)?)?, &region, p)))
+            .collect())
+    }
+
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        O::import_prior(id)
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let found = O::find_created(self, operation, planned).await?;
+        let region = self.region().await;
+        Ok(found.map(|found| self.value_of(&found, &region, planned)))
+    }
+}
+
+/// [`AwsObject::describe`] of a type AWS reads one object a call: `read` for each key, a few
+/// at a time ([`read_each`]); the objects found, under their keys.
+pub async fn each_key<'k, T, Fut>(
+    keys: &'k [String],
+    read: impl Fn(&'k str) -> Fut,
+) -> Result<BTreeMap<String, T>, ProviderError>
+where
+    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+{
+    let found = read_each(keys.iter().map(|key| read(key)).collect()).await?;
+    Ok(keys
+        .iter()
+        .zip(found)
+        .filter_map(|(key, found)| Some((key.clone(), found?)))
+        .collect())
+}
+
+/// [`each_key`] one key after another, in the order given.
+pub async fn key_by_key<'k, T, Fut>(
+    keys: &'k [String],
+    read: impl Fn(&'k str) -> Fut,
+) -> Result<BTreeMap<String, T>, ProviderError>
+where
+    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+{
+    let mut out = BTreeMap::new();
+    for key in keys {
+        if let Some(found) = read(key).await? {
+            out.insert(key.clone(), found);
+        }
+    }
+    Ok(out)
+}
+
+/// The value `O` reads from one object, without a client: for unit tests of a type's
+/// read-back.
+#[cfg(test)]
+pub fn value_of<O: AwsObject>(found: &Tagged<O::Object>, prior: &Value) -> Value {
+    let (_, declaration) = declare(Schema::new(), O::attributes());
+    let mut value = declaration.value(&found.object, &Reading::of(prior));
+    if let Some(object) = value.map_mut().filter(|_| O::TAGGED) {
+        set_tags(
+            object,
+            found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+    }
+    value
+}
