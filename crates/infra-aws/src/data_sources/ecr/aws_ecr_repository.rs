@@ -8,6 +8,9 @@ use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 use crate::app_support::{sent, string_list, text};
 use crate::ecr_support::list_tags;
 use crate::error::aws_error;
+use crate::resources::ecr::aws_ecr_repository::{
+    encryption_blocks, exclusion_filter_blocks, scanning_blocks,
+};
 use crate::Aws;
 
 pub struct AwsEcrRepository {
@@ -107,46 +110,15 @@ impl DataSourceType for AwsEcrRepository {
             );
             entries.insert(
                 "image_tag_mutability_exclusion_filter".into(),
-                Value::List(
-                    repository
-                        .image_tag_mutability_exclusion_filters()
-                        .iter()
-                        .map(|f| {
-                            Value::map([
-                                ("filter", Value::string(f.filter())),
-                                ("filter_type", Value::string(f.filter_type().as_str())),
-                            ])
-                        })
-                        .collect(),
-                ),
+                exclusion_filter_blocks(repository),
             );
             entries.insert(
                 "image_scanning_configuration".into(),
-                Value::List(
-                    repository
-                        .image_scanning_configuration()
-                        .map(|c| Value::map([("scan_on_push", Value::Bool(c.scan_on_push()))]))
-                        .into_iter()
-                        .collect(),
-                ),
+                scanning_blocks(repository),
             );
             entries.insert(
                 "encryption_configuration".into(),
-                Value::List(
-                    repository
-                        .encryption_configuration()
-                        .map(|c| {
-                            Value::map([
-                                (
-                                    "encryption_type",
-                                    Value::string(c.encryption_type().as_str()),
-                                ),
-                                ("kms_key", Value::string(c.kms_key().unwrap_or_default())),
-                            ])
-                        })
-                        .into_iter()
-                        .collect(),
-                ),
+                encryption_blocks(repository),
             );
             entries.insert(
                 "most_recent_image_tags".into(),

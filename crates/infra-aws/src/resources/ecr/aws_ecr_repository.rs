@@ -15,156 +15,26 @@
 //! moto holds every argument of this type; drift on all of them is seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_ecr::types::{
     EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability,
     ImageTagMutabilityExclusionFilter, ImageTagMutabilityExclusionFilterType, Repository,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{
-    blocks, boolean, by_key, changed, copy_attributes, has_managed_tags, keys_of, non_empty, sent,
-    set_tags, single, string, text, vanished,
-};
+use crate::app_support::{blocks, boolean, changed, non_empty, sent, single, string, text};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{copied, read, read_block, string as text_of, Declared};
 use crate::ecr_support::{is_gone, list_tags, sdk_tags, update_tags};
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// DescribeRepositories takes at most 100 names.
 const NAMES_PER_DESCRIBE: usize = 100;
 
-pub struct AwsEcrRepository {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsEcrRepository = ObjectType<RepositoryObject>;
 
-impl AwsEcrRepository {
-    pub fn new(aws: Arc<Aws>) -> AwsEcrRepository {
-        let schema = Schema::new()
-            .timeouts(&["delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::computed("registry_id", Type::String))
-            .attr(Attribute::computed("repository_url", Type::String))
-            .attr(Attribute::optional("force_delete", Type::Bool))
-            .attr(
-                Attribute::optional("image_tag_mutability", Type::String)
-                    .default(Value::string("MUTABLE"))
-                    .check(Check::OneOf(&[
-                        "MUTABLE",
-                        "IMMUTABLE",
-                        "IMMUTABLE_WITH_EXCLUSION",
-                        "MUTABLE_WITH_EXCLUSION",
-                    ])),
-            )
-            .block(Block {
-                max_items: Some(5),
-                ..Block::list(
-                    "image_tag_mutability_exclusion_filter",
-                    Schema::new()
-                        .attr(Attribute::required("filter", Type::String))
-                        .attr(
-                            Attribute::required("filter_type", Type::String)
-                                .check(Check::OneOf(&["WILDCARD"])),
-                        ),
-                )
-            })
-            .block(
-                Block::single(
-                    "image_scanning_configuration",
-                    Schema::new().attr(Attribute::required("scan_on_push", Type::Bool)),
-                )
-                .computed(),
-            )
-            .block(
-                Block::list(
-                    "encryption_configuration",
-                    Schema::new()
-                        .attr(
-                            Attribute::optional("encryption_type", Type::String)
-                                .default(Value::string("AES256"))
-                                .check(Check::OneOf(&["AES256", "KMS", "KMS_DSSE"]))
-                                .force_new(),
-                        )
-                        .attr(Attribute::optional_computed("kms_key", Type::String).force_new()),
-                )
-                .force_new()
-                .computed(),
-            )
-            .with_tags();
-        AwsEcrRepository { aws, schema }
-    }
-
-    /// Repositories by name, with tags.
-    async fn describe(
-        &self,
-        names: &[String],
-    ) -> Result<BTreeMap<String, (Repository, Vec<(String, String)>)>, ProviderError> {
-        let client = &self.aws.clients().await.ecr;
-        let mut repositories = Vec::new();
-        for chunk in names.chunks(NAMES_PER_DESCRIBE) {
-            match describe_names(client, chunk).await {
-                Ok(found) => repositories.extend(found),
-                // One missing name fails the call: ask for each on its own.
-                Err(error) if is_gone(&error) && chunk.len() > 1 => {
-                    for name in chunk {
-                        match describe_names(client, std::slice::from_ref(name)).await {
-                            Ok(found) => repositories.extend(found),
-                            Err(error) if is_gone(&error) => {}
-                            Err(error) => return Err(error),
-                        }
-                    }
-                }
-                Err(error) if is_gone(&error) => {}
-                Err(error) => return Err(error),
-            }
-        }
-        let mut out = BTreeMap::new();
-        for repository in repositories {
-            let (Some(name), Some(arn)) =
-                (repository.repository_name(), repository.repository_arn())
-            else {
-                continue;
-            };
-            let tags = match list_tags(client, arn).await {
-                Ok(tags) => tags,
-                Err(error) if is_gone(&error) => continue,
-                Err(error) => return Err(error),
-            };
-            out.insert(name.to_string(), (repository.clone(), tags));
-        }
-        Ok(out)
-    }
-
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.describe(&[name.to_string()])
-            .await?
-            .remove(name)
-            .map(|(repository, tags)| to_value(&repository, &tags, hint))
-            .ok_or_else(|| vanished("ECR repository", name))
-    }
-
-    async fn put_mutability(&self, name: &str, planned: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.ecr;
-        let filters = exclusion_filters(planned)?;
-        sent!(client
-            .put_image_tag_mutability()
-            .repository_name(name)
-            .set_registry_id(string(planned, "registry_id"))
-            .image_tag_mutability(ImageTagMutability::from(
-                string(planned, "image_tag_mutability")
-                    .unwrap_or_else(|| "MUTABLE".into())
-                    .as_str(),
-            ))
-            .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters)))?;
-        Ok(())
-    }
-}
+pub struct RepositoryObject;
 
 async fn describe_names(
     client: &aws_sdk_ecr::Client,
@@ -199,88 +69,167 @@ fn exclusion_filters(
         .collect()
 }
 
-fn to_value(repository: &Repository, tags: &[(String, String)], hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    let name = repository.repository_name().unwrap_or_default();
-    object.insert("id".to_string(), Value::string(name));
-    object.insert("name".to_string(), Value::string(name));
-    object.insert("arn".to_string(), text(repository.repository_arn()));
-    object.insert("registry_id".to_string(), text(repository.registry_id()));
-    object.insert(
-        "repository_url".to_string(),
-        text(repository.repository_uri()),
-    );
-    object.insert(
-        "image_tag_mutability".to_string(),
-        text(Some(
-            repository
-                .image_tag_mutability()
-                .map(|m| m.as_str())
-                .unwrap_or("MUTABLE"),
-        )),
-    );
-    object.insert(
-        "image_tag_mutability_exclusion_filter".to_string(),
-        Value::List(
-            repository
-                .image_tag_mutability_exclusion_filters()
-                .iter()
-                .map(|f| {
-                    Value::map([
-                        ("filter", Value::string(f.filter())),
-                        ("filter_type", Value::string(f.filter_type().as_str())),
-                    ])
-                })
-                .collect(),
-        ),
-    );
-    object.insert(
-        "image_scanning_configuration".to_string(),
-        Value::List(
-            repository
-                .image_scanning_configuration()
-                .map(|c| Value::map([("scan_on_push", Value::Bool(c.scan_on_push()))]))
-                .into_iter()
-                .collect(),
-        ),
-    );
-    object.insert(
-        "encryption_configuration".to_string(),
-        Value::List(
-            repository
-                .encryption_configuration()
-                .map(|c| {
-                    Value::map([
-                        (
-                            "encryption_type",
-                            Value::string(c.encryption_type().as_str()),
-                        ),
-                        ("kms_key", Value::string(c.kms_key().unwrap_or_default())),
-                    ])
-                })
-                .into_iter()
-                .collect(),
-        ),
-    );
-    copy_attributes(&mut object, hint, &["force_delete"]);
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+async fn put_mutability(
+    client: &aws_sdk_ecr::Client,
+    name: &str,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    let filters = exclusion_filters(planned)?;
+    sent!(client
+        .put_image_tag_mutability()
+        .repository_name(name)
+        .set_registry_id(string(planned, "registry_id"))
+        .image_tag_mutability(ImageTagMutability::from(
+            string(planned, "image_tag_mutability")
+                .unwrap_or_else(|| "MUTABLE".into())
+                .as_str(),
+        ))
+        .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters)))?;
+    Ok(())
+}
+
+/// The repository's `image_tag_mutability_exclusion_filter` blocks (the data source's too).
+pub(crate) fn exclusion_filter_blocks(repository: &Repository) -> Value {
+    Value::List(
+        repository
+            .image_tag_mutability_exclusion_filters()
+            .iter()
+            .map(|f| {
+                Value::map([
+                    ("filter", Value::string(f.filter())),
+                    ("filter_type", Value::string(f.filter_type().as_str())),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// The repository's `image_scanning_configuration` block (the data source's too).
+pub(crate) fn scanning_blocks(repository: &Repository) -> Value {
+    Value::List(
+        repository
+            .image_scanning_configuration()
+            .map(|c| Value::map([("scan_on_push", Value::Bool(c.scan_on_push()))]))
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// The repository's `encryption_configuration` block (the data source's too).
+pub(crate) fn encryption_blocks(repository: &Repository) -> Value {
+    Value::List(
+        repository
+            .encryption_configuration()
+            .map(|c| {
+                Value::map([
+                    (
+                        "encryption_type",
+                        Value::string(c.encryption_type().as_str()),
+                    ),
+                    ("kms_key", Value::string(c.kms_key().unwrap_or_default())),
+                ])
+            })
+            .into_iter()
+            .collect(),
+    )
+}
+
+fn name_of(repository: &Repository, _: &crate::declared::Reading) -> Value {
+    Value::string(repository.repository_name().unwrap_or_default())
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsEcrRepository {
-    fn name(&self) -> &'static str {
-        "aws_ecr_repository"
+impl AwsObject for RepositoryObject {
+    type Object = Repository;
+    const NAME: &'static str = "aws_ecr_repository";
+    const KIND: &'static str = "ECR repository";
+    const KEY: &'static str = "name";
+
+    fn attributes() -> Vec<Declared<Repository>> {
+        vec![
+            read(Attribute::computed("id", Type::String), name_of),
+            text_of(
+                Attribute::computed("arn", Type::String),
+                Repository::repository_arn,
+            ),
+            read(
+                Attribute::required("name", Type::String).force_new(),
+                name_of,
+            ),
+            text_of(
+                Attribute::computed("registry_id", Type::String),
+                Repository::registry_id,
+            ),
+            text_of(
+                Attribute::computed("repository_url", Type::String),
+                Repository::repository_uri,
+            ),
+            copied(Attribute::optional("force_delete", Type::Bool)),
+            read(
+                Attribute::optional("image_tag_mutability", Type::String)
+                    .default(Value::string("MUTABLE"))
+                    .check(Check::OneOf(&[
+                        "MUTABLE",
+                        "IMMUTABLE",
+                        "IMMUTABLE_WITH_EXCLUSION",
+                        "MUTABLE_WITH_EXCLUSION",
+                    ])),
+                |repository: &Repository, _| {
+                    text(Some(
+                        repository
+                            .image_tag_mutability()
+                            .map(|m| m.as_str())
+                            .unwrap_or("MUTABLE"),
+                    ))
+                },
+            ),
+            read_block(
+                Block {
+                    max_items: Some(5),
+                    ..Block::list(
+                        "image_tag_mutability_exclusion_filter",
+                        Schema::new()
+                            .attr(Attribute::required("filter", Type::String))
+                            .attr(
+                                Attribute::required("filter_type", Type::String)
+                                    .check(Check::OneOf(&["WILDCARD"])),
+                            ),
+                    )
+                },
+                |repository: &Repository, _| exclusion_filter_blocks(repository),
+            ),
+            read_block(
+                Block::single(
+                    "image_scanning_configuration",
+                    Schema::new().attr(Attribute::required("scan_on_push", Type::Bool)),
+                )
+                .computed(),
+                |repository: &Repository, _| scanning_blocks(repository),
+            ),
+            read_block(
+                Block::list(
+                    "encryption_configuration",
+                    Schema::new()
+                        .attr(
+                            Attribute::optional("encryption_type", Type::String)
+                                .default(Value::string("AES256"))
+                                .check(Check::OneOf(&["AES256", "KMS", "KMS_DSSE"]))
+                                .force_new(),
+                        )
+                        .attr(Attribute::optional_computed("kms_key", Type::String).force_new()),
+                )
+                .force_new()
+                .computed(),
+                |repository: &Repository, _| encryption_blocks(repository),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["delete"])
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let filters = blocks(config, "image_tag_mutability_exclusion_filter");
         let mutability = config
@@ -317,8 +266,65 @@ impl ResourceType for AwsEcrRepository {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ecr;
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "name")
+    }
+
+    /// Repositories by name, with tags: one DescribeRepositories per 100 names (each name on
+    /// its own when one is gone, since ECR then refuses the whole call), ListTagsForResource
+    /// per repository.
+    async fn describe(
+        this: &AwsEcrRepository,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Repository>>, ProviderError> {
+        let client = &this.aws.clients().await.ecr;
+        let mut repositories = Vec::new();
+        for chunk in names.chunks(NAMES_PER_DESCRIBE) {
+            match describe_names(client, chunk).await {
+                Ok(found) => repositories.extend(found),
+                // One missing name fails the call: ask for each on its own.
+                Err(error) if is_gone(&error) && chunk.len() > 1 => {
+                    for name in chunk {
+                        match describe_names(client, std::slice::from_ref(name)).await {
+                            Ok(found) => repositories.extend(found),
+                            Err(error) if is_gone(&error) => {}
+                            Err(error) => return Err(error),
+                        }
+                    }
+                }
+                Err(error) if is_gone(&error) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        let mut out = BTreeMap::new();
+        for repository in repositories {
+            let (Some(name), Some(arn)) =
+                (repository.repository_name(), repository.repository_arn())
+            else {
+                continue;
+            };
+            let tags = match list_tags(client, arn).await {
+                Ok(tags) => tags,
+                Err(error) if is_gone(&error) => continue,
+                Err(error) => return Err(error),
+            };
+            out.insert(
+                name.to_string(),
+                Tagged {
+                    object: repository.clone(),
+                    tags,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    async fn create(
+        this: &AwsEcrRepository,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.ecr;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ecr_repository has no name"))?;
         let encryption = match single(planned, "encryption_configuration") {
@@ -353,22 +359,21 @@ impl ResourceType for AwsEcrRepository {
             .set_encryption_configuration(encryption)
             .set_image_scanning_configuration(scanning)
             .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))?;
-        self.read_one(&name, planned).await
+        Ok(name)
     }
 
     async fn update(
-        &self,
+        this: &AwsEcrRepository,
         _operation: &Operation,
+        name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ecr;
-        let name = string(prior, "name")
-            .ok_or_else(|| ProviderError::new("aws_ecr_repository has no name in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.ecr;
         if changed(prior, planned, "image_tag_mutability")
             || changed(prior, planned, "image_tag_mutability_exclusion_filter")
         {
-            self.put_mutability(&name, planned).await?;
+            put_mutability(client, name, planned).await?;
         }
         if changed(prior, planned, "image_scanning_configuration") {
             let scan = single(planned, "image_scanning_configuration")
@@ -376,7 +381,7 @@ impl ResourceType for AwsEcrRepository {
                 .unwrap_or(false);
             sent!(client
                 .put_image_scanning_configuration()
-                .repository_name(&name)
+                .repository_name(name)
                 .set_registry_id(string(prior, "registry_id"))
                 .image_scanning_configuration(
                     ImageScanningConfiguration::builder()
@@ -387,17 +392,19 @@ impl ResourceType for AwsEcrRepository {
         if let Some(arn) = string(prior, "arn") {
             update_tags(client, &arn, prior, planned).await?;
         }
-        self.read_one(&name, planned).await
+        Ok(name.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.ecr;
-        let Some(name) = string(prior, "name") else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsEcrRepository,
+        _operation: &Operation,
+        name: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.ecr;
         match sent!(client
             .delete_repository()
-            .repository_name(&name)
+            .repository_name(name)
             .set_registry_id(string(prior, "registry_id"))
             .force(boolean(prior, "force_delete").unwrap_or(false)))
         {
@@ -414,36 +421,5 @@ impl ResourceType for AwsEcrRepository {
             }
             Err(error) => Err(error),
         }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let found = self.describe(&keys_of(prior, "name")).await?;
-        Ok(by_key(
-            prior,
-            "name",
-            |name| found.get(name),
-            |(repository, tags), p| to_value(repository, tags, p),
-        ))
-    }
-
-    /// Terraform's import ID: the repository name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("name", id))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
-        Ok(self
-            .describe(std::slice::from_ref(&name))
-            .await?
-            .remove(&name)
-            .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(repository, tags)| to_value(&repository, &tags, planned)))
     }
 }
