@@ -20,51 +20,188 @@
 //! answer has no `kmsKeyId` the prior value is kept.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use aws_sdk_codecommit::types::RepositoryMetadata;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    arn_problem, changed, has_managed_tags, known, read_each, sent, set_tags, string, tag_changes,
-    text, vanished,
+    arn_problem, changed, known, read_each, sent, string, tag_changes, vanished,
 };
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, string as text_of, Declared, Reading};
+use crate::tagging::ManagedTags;
 
 /// BatchGetRepositories takes at most 100 names a call.
 const NAMES_PER_CALL: usize = 100;
 
-pub struct AwsCodecommitRepository {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsCodecommitRepository = ObjectType<RepositoryObject>;
+
+pub struct RepositoryObject;
+
+/// Sets the default branch, as the provider does: only when the repository has a branch (an
+/// empty repository has none to point at).
+async fn update_default_branch(
+    this: &AwsCodecommitRepository,
+    name: &str,
+    branch: &str,
+) -> Result<(), ProviderError> {
+    let client = &this.aws.clients().await.codecommit;
+    let branches = sent!(client.list_branches().repository_name(name))
+        .map_err(|e| e.context(&format!("listing CodeCommit Repository ({name}) branches")))?;
+    if branches.branches().is_empty() {
+        return Ok(());
+    }
+    sent!(client
+        .update_default_branch()
+        .repository_name(name)
+        .default_branch_name(branch))
+    .map_err(|e| {
+        e.context(&format!(
+            "updating CodeCommit Repository ({name}) default branch"
+        ))
+    })?;
+    Ok(())
 }
 
-/// A repository as BatchGetRepositories reports it, with its tags.
-struct Found {
-    metadata: RepositoryMetadata,
-    tags: Vec<(String, String)>,
+/// Every tag of one repository (ListTagsForResource pages with `nextToken`).
+async fn list_tags(
+    client: &aws_sdk_codecommit::Client,
+    arn: &str,
+) -> Result<Vec<(String, String)>, ProviderError> {
+    let mut tags = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let response = sent!(client
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .set_next_token(token.take()))?;
+        if let Some(page) = response.tags() {
+            tags.extend(page.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        match response.next_token() {
+            Some(next) if !next.is_empty() => token = Some(next.to_string()),
+            _ => break,
+        }
+    }
+    tags.sort();
+    Ok(tags)
 }
 
-impl AwsCodecommitRepository {
-    pub fn new(aws: Arc<Aws>) -> AwsCodecommitRepository {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("clone_url_http", Type::String))
-            .attr(Attribute::computed("clone_url_ssh", Type::String))
-            .attr(Attribute::optional("default_branch", Type::String))
-            .attr(Attribute::optional("description", Type::String))
-            .attr(Attribute::optional_computed("kms_key_id", Type::String))
-            .attr(Attribute::computed("repository_id", Type::String))
-            .attr(Attribute::required("repository_name", Type::String))
-            .with_tags();
-        AwsCodecommitRepository { aws, schema }
+/// True when the error says the repository does not exist.
+fn is_gone(error: &ProviderError) -> bool {
+    crate::app_support::is_missing(error)
+        || error.code.as_deref() == Some("RepositoryDoesNotExistException")
+}
+
+fn name_of(repository: &RepositoryMetadata, _: &Reading) -> Value {
+    Value::string(repository.repository_name().unwrap_or_default())
+}
+
+#[async_trait::async_trait]
+impl AwsObject for RepositoryObject {
+    type Object = RepositoryMetadata;
+    const NAME: &'static str = "aws_codecommit_repository";
+    const KIND: &'static str = "CodeCommit Repository";
+    const KEY: &'static str = "repository_name";
+
+    /// Some read the prior (or planned) value, for what the provider keeps from the
+    /// configuration.
+    fn attributes() -> Vec<Declared<RepositoryMetadata>> {
+        vec![
+            read(Attribute::computed("id", Type::String), name_of),
+            text_of(
+                Attribute::computed("arn", Type::String),
+                RepositoryMetadata::arn,
+            ),
+            text_of(
+                Attribute::computed("clone_url_http", Type::String),
+                RepositoryMetadata::clone_url_http,
+            ),
+            text_of(
+                Attribute::computed("clone_url_ssh", Type::String),
+                RepositoryMetadata::clone_url_ssh,
+            ),
+            // The provider reads the default branch only when the configuration sets one,
+            // and keeps the configured value while the repository has none (no branch to point
+            // at yet).
+            read(
+                Attribute::optional("default_branch", Type::String),
+                |repository: &RepositoryMetadata, at| {
+                    let configured_branch = known(at.prior, "default_branch");
+                    if configured_branch.is_null() {
+                        Value::Null
+                    } else {
+                        match repository.default_branch() {
+                            Some(branch) => Value::string(branch),
+                            None => configured_branch,
+                        }
+                    }
+                },
+            ),
+            // AWS reports no description as none (or ""); a configured "" stays "".
+            read(
+                Attribute::optional("description", Type::String),
+                |repository: &RepositoryMetadata, at| match repository.repository_description() {
+                    Some(d) if !d.is_empty() => Value::string(d),
+                    _ if known(at.prior, "description").as_str() == Some("") => Value::string(""),
+                    _ => Value::Null,
+                },
+            ),
+            read(
+                Attribute::optional_computed("kms_key_id", Type::String),
+                |repository: &RepositoryMetadata, at| match repository.kms_key_id() {
+                    Some(key) => Value::string(key),
+                    None => known(at.prior, "kms_key_id"),
+                },
+            ),
+            text_of(
+                Attribute::computed("repository_id", Type::String),
+                RepositoryMetadata::repository_id,
+            ),
+            read(
+                Attribute::required("repository_name", Type::String),
+                name_of,
+            ),
+        ]
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        for (key, limit) in [("repository_name", 100), ("description", 1000)] {
+            if let Some(value) = config.get(key).as_str() {
+                if value.chars().count() > limit {
+                    problems.push((
+                        key.to_string(),
+                        format!(
+                            "expected length of {key} to be in the range (0 - {limit}), got {value}"
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(key_id) = config.get("kms_key_id").as_str() {
+            if let Some(problem) = arn_problem("kms_key_id", key_id) {
+                problems.push(("kms_key_id".to_string(), problem));
+            }
+        }
+        problems
+    }
+
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "repository_name").or_else(|| string(value, "id"))
+    }
+
+    /// Names are unique in a region; ours carries the managed tags.
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "repository_name")
     }
 
     /// The repositories that exist among `names`, by name, with their tags.
-    async fn describe(&self, names: &[String]) -> Result<BTreeMap<String, Found>, ProviderError> {
-        let client = &self.aws.clients().await.codecommit;
+    async fn describe(
+        this: &AwsCodecommitRepository,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<RepositoryMetadata>>, ProviderError> {
+        let client = &this.aws.clients().await.codecommit;
         let mut repositories: Vec<RepositoryMetadata> = Vec::new();
         for chunk in names.chunks(NAMES_PER_CALL) {
             let response = sent!(client
@@ -98,161 +235,23 @@ impl AwsCodecommitRepository {
             .zip(tags)
             .filter_map(|(metadata, tags)| {
                 let name = metadata.repository_name()?.to_string();
-                Some((name, Found { metadata, tags }))
+                Some((
+                    name,
+                    Tagged {
+                        object: metadata,
+                        tags,
+                    },
+                ))
             })
             .collect())
     }
 
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.describe(&[name.to_string()])
-            .await?
-            .remove(name)
-            .map(|found| to_value(&found, hint))
-            .ok_or_else(|| vanished("CodeCommit Repository", name))
-    }
-
-    /// Sets the default branch, as the provider does: only when the repository has a branch
-    /// (an empty repository has none to point at).
-    async fn update_default_branch(&self, name: &str, branch: &str) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.codecommit;
-        let branches = sent!(client.list_branches().repository_name(name))
-            .map_err(|e| e.context(&format!("listing CodeCommit Repository ({name}) branches")))?;
-        if branches.branches().is_empty() {
-            return Ok(());
-        }
-        sent!(client
-            .update_default_branch()
-            .repository_name(name)
-            .default_branch_name(branch))
-        .map_err(|e| {
-            e.context(&format!(
-                "updating CodeCommit Repository ({name}) default branch"
-            ))
-        })?;
-        Ok(())
-    }
-}
-
-/// Every tag of one repository (ListTagsForResource pages with `nextToken`).
-async fn list_tags(
-    client: &aws_sdk_codecommit::Client,
-    arn: &str,
-) -> Result<Vec<(String, String)>, ProviderError> {
-    let mut tags = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let response = sent!(client
-            .list_tags_for_resource()
-            .resource_arn(arn)
-            .set_next_token(token.take()))?;
-        if let Some(page) = response.tags() {
-            tags.extend(page.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        match response.next_token() {
-            Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => break,
-        }
-    }
-    tags.sort();
-    Ok(tags)
-}
-
-/// True when the error says the repository does not exist.
-fn is_gone(error: &ProviderError) -> bool {
-    crate::app_support::is_missing(error)
-        || error.code.as_deref() == Some("RepositoryDoesNotExistException")
-}
-
-/// The object from what AWS reports; `hint` is the prior (or planned) value, for what the
-/// provider keeps from the configuration.
-fn to_value(found: &Found, hint: &Value) -> Value {
-    let repository = &found.metadata;
-    let name = repository.repository_name().unwrap_or_default();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(name));
-    object.insert("repository_name".to_string(), Value::string(name));
-    object.insert("arn".to_string(), text(repository.arn()));
-    object.insert(
-        "clone_url_http".to_string(),
-        text(repository.clone_url_http()),
-    );
-    object.insert(
-        "clone_url_ssh".to_string(),
-        text(repository.clone_url_ssh()),
-    );
-    object.insert(
-        "repository_id".to_string(),
-        text(repository.repository_id()),
-    );
-    // AWS reports no description as none (or ""); a configured "" stays "".
-    let description = match repository.repository_description() {
-        Some(d) if !d.is_empty() => Value::string(d),
-        _ if known(hint, "description").as_str() == Some("") => Value::string(""),
-        _ => Value::Null,
-    };
-    object.insert("description".to_string(), description);
-    object.insert(
-        "kms_key_id".to_string(),
-        match repository.kms_key_id() {
-            Some(key) => Value::string(key),
-            None => known(hint, "kms_key_id"),
-        },
-    );
-    // The provider reads the default branch only when the configuration sets one, and keeps
-    // the configured value while the repository has none (no branch to point at yet).
-    let configured_branch = known(hint, "default_branch");
-    object.insert(
-        "default_branch".to_string(),
-        if configured_branch.is_null() {
-            Value::Null
-        } else {
-            match repository.default_branch() {
-                Some(branch) => Value::string(branch),
-                None => configured_branch,
-            }
-        },
-    );
-    set_tags(
-        &mut object,
-        found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsCodecommitRepository {
-    fn name(&self) -> &'static str {
-        "aws_codecommit_repository"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        for (key, limit) in [("repository_name", 100), ("description", 1000)] {
-            if let Some(value) = config.get(key).as_str() {
-                if value.chars().count() > limit {
-                    problems.push((
-                        key.to_string(),
-                        format!(
-                            "expected length of {key} to be in the range (0 - {limit}), got {value}"
-                        ),
-                    ));
-                }
-            }
-        }
-        if let Some(key_id) = config.get("kms_key_id").as_str() {
-            if let Some(problem) = arn_problem("kms_key_id", key_id) {
-                problems.push(("kms_key_id".to_string(), problem));
-            }
-        }
-        problems
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.codecommit;
+    async fn create(
+        this: &AwsCodecommitRepository,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codecommit;
         let name = string(planned, "repository_name").ok_or_else(|| {
             ProviderError::new("aws_codecommit_repository needs a known \"repository_name\"")
         })?;
@@ -266,34 +265,30 @@ impl ResourceType for AwsCodecommitRepository {
             .set_tags(Some(tags)))
         .map_err(|e| e.context(&format!("creating CodeCommit Repository ({name})")))?;
         if let Some(branch) = string(planned, "default_branch").filter(|b| !b.is_empty()) {
-            self.update_default_branch(&name, &branch).await?;
+            update_default_branch(this, &name, &branch).await?;
         }
-        self.read_one(&name, planned).await
+        Ok(name)
     }
 
     async fn update(
-        &self,
+        this: &AwsCodecommitRepository,
         _operation: &Operation,
+        old_name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.codecommit;
-        let old_name = string(prior, "repository_name")
-            .or_else(|| string(prior, "id"))
-            .ok_or_else(|| {
-                ProviderError::new("aws_codecommit_repository has no repository_name in state")
-            })?;
-        let name = string(planned, "repository_name").unwrap_or_else(|| old_name.clone());
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codecommit;
+        let name = string(planned, "repository_name").unwrap_or_else(|| old_name.to_string());
         if name != old_name {
             sent!(client
                 .update_repository_name()
-                .old_name(&old_name)
+                .old_name(old_name)
                 .new_name(&name))
             .map_err(|e| e.context(&format!("updating CodeCommit Repository ({old_name}) name")))?;
         }
         if changed(prior, planned, "default_branch") {
             if let Some(branch) = string(planned, "default_branch").filter(|b| !b.is_empty()) {
-                self.update_default_branch(&name, &branch).await?;
+                update_default_branch(this, &name, &branch).await?;
             }
         }
         if changed(prior, planned, "description") {
@@ -323,8 +318,8 @@ impl ResourceType for AwsCodecommitRepository {
         let (to_set, to_remove) = tag_changes(prior, planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
             // A rename changes the ARN: tag the repository by the ARN it has now.
-            let arn = match self.describe(std::slice::from_ref(&name)).await?.get(&name) {
-                Some(found) => found.metadata.arn().unwrap_or_default().to_string(),
+            let arn = match this.found(&name).await? {
+                Some(found) => found.object.arn().unwrap_or_default().to_string(),
                 None => return Err(vanished("CodeCommit Repository", &name)),
             };
             if !to_remove.is_empty() {
@@ -340,61 +335,27 @@ impl ResourceType for AwsCodecommitRepository {
                     .set_tags(Some(to_set.into_iter().collect())))?;
             }
         }
-        self.read_one(&name, planned).await
+        Ok(name)
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(name) = string(prior, "repository_name").or_else(|| string(prior, "id")) else {
-            return Ok(());
-        };
-        match sent!(self
+    async fn delete(
+        this: &AwsCodecommitRepository,
+        _operation: &Operation,
+        name: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        match sent!(this
             .aws
             .clients()
             .await
             .codecommit
             .delete_repository()
-            .repository_name(&name))
+            .repository_name(name))
         {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),
             Err(error) => Err(error.context(&format!("deleting CodeCommit Repository ({name})"))),
         }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let name_of = |p: &Value| string(p, "repository_name").or_else(|| string(p, "id"));
-        let names: Vec<String> = prior.iter().filter_map(name_of).collect();
-        let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                name_of(p)
-                    .and_then(|name| found.get(&name))
-                    .map(|found| to_value(found, p))
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: the repository name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("repository_name", id))
-    }
-
-    /// Names are unique in a region; ours carries the managed tags.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "repository_name") else {
-            return Ok(None);
-        };
-        Ok(self
-            .describe(std::slice::from_ref(&name))
-            .await?
-            .remove(&name)
-            .filter(|found| has_managed_tags(&found.tags, operation))
-            .map(|found| to_value(&found, planned)))
     }
 }
 
