@@ -9,23 +9,20 @@
 //! moto holds every argument of this type; drift on all of them is seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_kms::types::AliasListEntry;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{changed, sent, string, text, vanished};
-use crate::declared::{computed, declare, from_prior, read, Declaration, Declared, Reading};
+use crate::app_support::{changed, sent, string, text};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{computed, from_prior, read, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
 use crate::resources::kms::aws_kms_key::is_gone;
-use crate::Aws;
 
-pub struct AwsKmsAlias {
-    aws: Arc<Aws>,
-    schema: Schema,
-    declaration: Declaration<AliasListEntry>,
-}
+pub type AwsKmsAlias = ObjectType<AliasObject>;
+
+pub struct AliasObject;
 
 /// Every alias in the region, by name.
 pub(crate) async fn list_aliases(
@@ -57,80 +54,56 @@ fn same_key(configured: &str, key_id: &str) -> bool {
             .is_some_and(|(_, id)| id == key_id)
 }
 
-/// The attributes, each with how it is read from ListAliases' entry.
-fn attributes() -> Vec<Declared<AliasListEntry>> {
-    fn name(alias: &AliasListEntry, _: &Reading) -> Value {
-        Value::string(alias.alias_name().unwrap_or_default())
-    }
-    vec![
-        read(Attribute::computed("id", Type::String), name),
-        computed("arn", AliasListEntry::alias_arn),
-        read(
-            Attribute::optional_computed("name", Type::String).force_new(),
-            name,
-        ),
-        from_prior(Attribute::optional_computed("name_prefix", Type::String).force_new()),
-        read(
-            Attribute::computed("target_key_arn", Type::String),
-            |alias: &AliasListEntry, _: &Reading| {
-                let key_id = alias.target_key_id().unwrap_or_default();
-                text(
-                    alias
-                        .alias_arn()
-                        .and_then(|arn| key_arn(arn, key_id))
-                        .as_deref(),
-                )
-            },
-        ),
-        // A key ID or key ARN reads back as written when it names the same key.
-        read(
-            Attribute::required("target_key_id", Type::String),
-            |alias: &AliasListEntry, at: &Reading| {
-                let key_id = alias.target_key_id().unwrap_or_default();
-                match at.prior.get("target_key_id").as_str() {
-                    Some(configured) if same_key(configured, key_id) => Value::string(configured),
-                    _ => Value::string(key_id),
-                }
-            },
-        ),
-    ]
-}
-
-impl AwsKmsAlias {
-    pub fn new(aws: Arc<Aws>) -> AwsKmsAlias {
-        let (schema, declaration) = declare(Schema::new(), attributes());
-        AwsKmsAlias {
-            aws,
-            schema,
-            declaration,
-        }
-    }
-
-    fn to_value(&self, alias: &AliasListEntry, hint: &Value) -> Value {
-        self.declaration.value(alias, &Reading::of(hint))
-    }
-
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.kms;
-        list_aliases(client)
-            .await?
-            .get(name)
-            .map(|alias| self.to_value(alias, hint))
-            .ok_or_else(|| vanished("KMS alias", name))
-    }
-}
-
 #[async_trait::async_trait]
-impl ResourceType for AwsKmsAlias {
-    fn name(&self) -> &'static str {
-        "aws_kms_alias"
+impl AwsObject for AliasObject {
+    type Object = AliasListEntry;
+    const NAME: &'static str = "aws_kms_alias";
+    const KIND: &'static str = "KMS alias";
+    const KEY: &'static str = "name";
+    const TAGGED: bool = false;
+
+    /// The attributes, each with how it is read from ListAliases' entry.
+    fn attributes() -> Vec<Declared<AliasListEntry>> {
+        fn name(alias: &AliasListEntry, _: &Reading) -> Value {
+            Value::string(alias.alias_name().unwrap_or_default())
+        }
+        vec![
+            read(Attribute::computed("id", Type::String), name),
+            computed("arn", AliasListEntry::alias_arn),
+            read(
+                Attribute::optional_computed("name", Type::String).force_new(),
+                name,
+            ),
+            from_prior(Attribute::optional_computed("name_prefix", Type::String).force_new()),
+            read(
+                Attribute::computed("target_key_arn", Type::String),
+                |alias: &AliasListEntry, _: &Reading| {
+                    let key_id = alias.target_key_id().unwrap_or_default();
+                    text(
+                        alias
+                            .alias_arn()
+                            .and_then(|arn| key_arn(arn, key_id))
+                            .as_deref(),
+                    )
+                },
+            ),
+            // A key ID or key ARN reads back as written when it names the same key.
+            read(
+                Attribute::required("target_key_id", Type::String),
+                |alias: &AliasListEntry, at: &Reading| {
+                    let key_id = alias.target_key_id().unwrap_or_default();
+                    match at.prior.get("target_key_id").as_str() {
+                        Some(configured) if same_key(configured, key_id) => {
+                            Value::string(configured)
+                        }
+                        _ => Value::string(key_id),
+                    }
+                },
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
             problems.push((
@@ -149,90 +122,96 @@ impl ResourceType for AwsKmsAlias {
     }
 
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
         with_name_for_create(operation, planned, ["name", "name_prefix"], "alias/")
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.kms;
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "name").or_else(|| string(value, "id"))
+    }
+
+    /// One ListAliases walk for every alias at once, matched by name.
+    async fn describe(
+        this: &AwsKmsAlias,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<AliasListEntry>>, ProviderError> {
+        if names.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let client = &this.aws.clients().await.kms;
+        Ok(list_aliases(client)
+            .await?
+            .into_iter()
+            .filter(|(name, _)| names.contains(name))
+            .map(|(name, alias)| {
+                let alias = Tagged {
+                    object: alias,
+                    tags: vec![],
+                };
+                (name, alias)
+            })
+            .collect())
+    }
+
+    async fn create(
+        this: &AwsKmsAlias,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.kms;
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "alias/");
         sent!(client
             .create_alias()
             .alias_name(&name)
             .target_key_id(string(planned, "target_key_id").unwrap_or_default()))?;
-        self.read_one(&name, planned).await
+        Ok(name)
     }
 
     async fn update(
-        &self,
+        this: &AwsKmsAlias,
         _operation: &Operation,
+        name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.kms;
-        let name = string(prior, "name")
-            .ok_or_else(|| ProviderError::new("aws_kms_alias has no name in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.kms;
         if changed(prior, planned, "target_key_id") {
             sent!(client
                 .update_alias()
-                .alias_name(&name)
+                .alias_name(name)
                 .target_key_id(string(planned, "target_key_id").unwrap_or_default()))?;
         }
-        self.read_one(&name, planned).await
+        Ok(name.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.kms;
-        let Some(name) = string(prior, "name") else {
-            return Ok(());
-        };
-        match sent!(client.delete_alias().alias_name(&name)) {
+    async fn delete(
+        this: &AwsKmsAlias,
+        _operation: &Operation,
+        name: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.kms;
+        match sent!(client.delete_alias().alias_name(name)) {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),
             Err(error) => Err(error),
         }
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        if prior.is_empty() {
-            return Ok(vec![]);
-        }
-        let client = &self.aws.clients().await.kms;
-        let aliases = list_aliases(client).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "name")
-                    .or_else(|| string(p, "id"))
-                    .and_then(|name| aliases.get(&name))
-                    .map(|alias| self.to_value(alias, p))
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: the alias name (`alias/...`).
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("name", id))
-    }
-
+    /// Aliases carry no tags: the alias of the create's name that targets the planned key.
     async fn find_created(
-        &self,
+        this: &AwsKmsAlias,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<AliasListEntry>>, ProviderError> {
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "alias/");
-        let client = &self.aws.clients().await.kms;
-        Ok(list_aliases(client)
-            .await?
-            .get(&name)
-            .filter(|alias| {
-                planned
-                    .get("target_key_id")
-                    .as_str()
-                    .zip(alias.target_key_id())
-                    .is_some_and(|(configured, id)| same_key(configured, id))
-            })
-            .map(|alias| self.to_value(alias, planned)))
+        Ok(this.found(&name).await?.filter(|alias| {
+            planned
+                .get("target_key_id")
+                .as_str()
+                .zip(alias.object.target_key_id())
+                .is_some_and(|(configured, id)| same_key(configured, id))
+        }))
     }
 }
 

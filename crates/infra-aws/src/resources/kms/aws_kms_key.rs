@@ -18,20 +18,18 @@
 //! `custom_key_store_id` / `xks_key_id` are untested.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType, OriginType, Tag};
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    boolean, canonical_json, changed, copy_attributes, int, invalid_json, known, non_empty, number,
-    policy_value, resource_tag_changes, sent, set_tags, string, text, text_or_null, vanished,
-    wait_for,
+    boolean, canonical_json, changed, int, invalid_json, known, non_empty, number, policy_value,
+    resource_tag_changes, sent, string, text, text_or_null, wait_for,
 };
-use crate::declared::read_in_turn;
+use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{copied, read, switch, Declared};
 use crate::error::aws_error;
-use crate::tagging::{sdk_tags_of, ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::{sdk_tags_of, ManagedTags};
 
 const KEY_SPECS: &[&str] = &[
     "SYMMETRIC_DEFAULT",
@@ -55,17 +53,15 @@ const KEY_SPECS: &[&str] = &[
 /// How long IAM takes to make a new principal visible to KMS.
 const IAM_PROPAGATION: std::time::Duration = std::time::Duration::from_secs(120);
 
-pub struct AwsKmsKey {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsKmsKey = ObjectType<KeyObject>;
+
+pub struct KeyObject;
 
 /// A key as KMS reports it.
-pub(crate) struct KeyInfo {
+pub struct KeyInfo {
     pub metadata: aws_sdk_kms::types::KeyMetadata,
     pub policy: Option<String>,
     pub rotation: Option<(bool, Option<i32>)>,
-    pub tags: Vec<(String, String)>,
 }
 
 /// KMS's "not found" (and a key already pending deletion).
@@ -80,7 +76,7 @@ pub(crate) fn is_gone(error: &ProviderError) -> bool {
 pub(crate) async fn find_key(
     client: &aws_sdk_kms::Client,
     key_id: &str,
-) -> Result<Option<KeyInfo>, ProviderError> {
+) -> Result<Option<Tagged<KeyInfo>>, ProviderError> {
     let metadata = match sent!(client.describe_key().key_id(key_id)) {
         Ok(response) => match response.key_metadata() {
             Some(metadata) => metadata.clone(),
@@ -123,25 +119,74 @@ pub(crate) async fn find_key(
                 .map(|t| (t.tag_key().to_string(), t.tag_value().to_string())),
         );
     }
-    Ok(Some(KeyInfo {
-        metadata,
-        policy,
-        rotation,
+    Ok(Some(Tagged {
+        object: KeyInfo {
+            metadata,
+            policy,
+            rotation,
+        },
         tags,
     }))
 }
 
 sdk_tags_of!(Tag, tag_key, tag_value);
 
-impl AwsKmsKey {
-    pub fn new(aws: Arc<Aws>) -> AwsKmsKey {
-        let schema = Schema::new()
-            .timeouts(&["create"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("key_id", Type::String))
-            .attr(Attribute::optional_computed("description", Type::String))
-            .attr(
+async fn set_rotation(
+    client: &aws_sdk_kms::Client,
+    key_id: &str,
+    enabled: bool,
+    period: Option<i32>,
+) -> Result<(), ProviderError> {
+    if enabled {
+        sent!(client
+            .enable_key_rotation()
+            .key_id(key_id)
+            .set_rotation_period_in_days(period))?;
+    } else {
+        sent!(client.disable_key_rotation().key_id(key_id))?;
+    }
+    Ok(())
+}
+
+async fn set_enabled(
+    client: &aws_sdk_kms::Client,
+    key_id: &str,
+    enabled: bool,
+) -> Result<(), ProviderError> {
+    if enabled {
+        sent!(client.enable_key().key_id(key_id))?;
+    } else {
+        sent!(client.disable_key().key_id(key_id))?;
+    }
+    Ok(())
+}
+
+fn key_id_of(key: &KeyInfo, _: &crate::declared::Reading) -> Value {
+    Value::string(key.metadata.key_id())
+}
+
+#[async_trait::async_trait]
+impl AwsObject for KeyObject {
+    type Object = KeyInfo;
+    const NAME: &'static str = "aws_kms_key";
+    const KIND: &'static str = "KMS key";
+    const KEY: &'static str = "id";
+    const IMPORT_KEY: &'static str = "key_id";
+    const KEY_WORD: &'static str = "ID";
+
+    fn attributes() -> Vec<Declared<KeyInfo>> {
+        vec![
+            read(Attribute::computed("id", Type::String), key_id_of),
+            read(
+                Attribute::computed("arn", Type::String),
+                |key: &KeyInfo, _| text(key.metadata.arn()),
+            ),
+            read(Attribute::computed("key_id", Type::String), key_id_of),
+            read(
+                Attribute::optional_computed("description", Type::String),
+                |key: &KeyInfo, _| Value::string(key.metadata.description().unwrap_or_default()),
+            ),
+            read(
                 Attribute::optional("key_usage", Type::String)
                     .default(Value::string("ENCRYPT_DECRYPT"))
                     .check(Check::OneOf(&[
@@ -151,151 +196,66 @@ impl AwsKmsKey {
                         "KEY_AGREEMENT",
                     ]))
                     .force_new(),
-            )
-            .attr(
+                |key: &KeyInfo, _| text(key.metadata.key_usage().map(|u| u.as_str())),
+            ),
+            read(
                 Attribute::optional("customer_master_key_spec", Type::String)
                     .default(Value::string("SYMMETRIC_DEFAULT"))
                     .check(Check::OneOf(KEY_SPECS))
                     .force_new(),
-            )
-            .attr(Attribute::optional_computed("policy", Type::Json))
-            .attr(
+                |key: &KeyInfo, _| text(key.metadata.key_spec().map(|s| s.as_str())),
+            ),
+            read(
+                Attribute::optional_computed("policy", Type::Json),
+                |key: &KeyInfo, at| policy_value(key.policy.as_deref(), at.prior.get("policy")),
+            ),
+            switch(
                 Attribute::optional("bypass_policy_lockout_safety_check", Type::Bool)
                     .default(Value::Bool(false)),
-            )
-            .attr(
+            ),
+            copied(
                 Attribute::optional("deletion_window_in_days", Type::Number)
                     .check(Check::Range(7, 30)),
-            )
-            .attr(Attribute::optional("is_enabled", Type::Bool).default(Value::Bool(true)))
-            .attr(
+            ),
+            read(
+                Attribute::optional("is_enabled", Type::Bool).default(Value::Bool(true)),
+                |key: &KeyInfo, _| Value::Bool(key.metadata.enabled()),
+            ),
+            read(
                 Attribute::optional("enable_key_rotation", Type::Bool).default(Value::Bool(false)),
-            )
-            .attr(
+                |key: &KeyInfo, _| Value::Bool(key.rotation.unwrap_or((false, None)).0),
+            ),
+            // moto does not report the period; AWS does whenever rotation is on.
+            read(
                 Attribute::optional_computed("rotation_period_in_days", Type::Number)
                     .check(Check::Range(90, 2560)),
-            )
-            .attr(Attribute::optional_computed("multi_region", Type::Bool).force_new())
-            .attr(Attribute::optional("custom_key_store_id", Type::String).force_new())
-            .attr(Attribute::optional("xks_key_id", Type::String).force_new())
-            .with_tags();
-        AwsKmsKey { aws, schema }
+                |key: &KeyInfo, at| match key.rotation.unwrap_or((false, None)).1 {
+                    Some(days) => number(Some(i64::from(days))),
+                    None => known(at.prior, "rotation_period_in_days"),
+                },
+            ),
+            read(
+                Attribute::optional_computed("multi_region", Type::Bool).force_new(),
+                |key: &KeyInfo, _| Value::Bool(key.metadata.multi_region().unwrap_or(false)),
+            ),
+            read(
+                Attribute::optional("custom_key_store_id", Type::String).force_new(),
+                |key: &KeyInfo, _| text_or_null(key.metadata.custom_key_store_id()),
+            ),
+            read(
+                Attribute::optional("xks_key_id", Type::String).force_new(),
+                |key: &KeyInfo, _| {
+                    text_or_null(key.metadata.xks_key_configuration().and_then(|x| x.id()))
+                },
+            ),
+        ]
     }
 
-    async fn read_one(&self, key_id: &str, hint: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.kms;
-        find_key(client, key_id)
-            .await?
-            .map(|key| to_value(&key, hint))
-            .ok_or_else(|| vanished("KMS key", key_id))
+    fn schema(schema: infra_core::Schema) -> infra_core::Schema {
+        schema.timeouts(&["create"])
     }
 
-    async fn set_rotation(
-        &self,
-        key_id: &str,
-        enabled: bool,
-        period: Option<i32>,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.kms;
-        if enabled {
-            sent!(client
-                .enable_key_rotation()
-                .key_id(key_id)
-                .set_rotation_period_in_days(period))?;
-        } else {
-            sent!(client.disable_key_rotation().key_id(key_id))?;
-        }
-        Ok(())
-    }
-
-    async fn set_enabled(&self, key_id: &str, enabled: bool) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.kms;
-        if enabled {
-            sent!(client.enable_key().key_id(key_id))?;
-        } else {
-            sent!(client.disable_key().key_id(key_id))?;
-        }
-        Ok(())
-    }
-}
-
-fn to_value(key: &KeyInfo, hint: &Value) -> Value {
-    let metadata = &key.metadata;
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(metadata.key_id()));
-    object.insert("key_id".to_string(), Value::string(metadata.key_id()));
-    object.insert("arn".to_string(), text(metadata.arn()));
-    object.insert(
-        "description".to_string(),
-        Value::string(metadata.description().unwrap_or_default()),
-    );
-    object.insert(
-        "key_usage".to_string(),
-        text(metadata.key_usage().map(|u| u.as_str())),
-    );
-    object.insert(
-        "customer_master_key_spec".to_string(),
-        text(metadata.key_spec().map(|s| s.as_str())),
-    );
-    object.insert(
-        "policy".to_string(),
-        policy_value(key.policy.as_deref(), hint.get("policy")),
-    );
-    object.insert("is_enabled".to_string(), Value::Bool(metadata.enabled()));
-    let (rotation, period) = key.rotation.unwrap_or((false, None));
-    object.insert("enable_key_rotation".to_string(), Value::Bool(rotation));
-    // moto does not report the period; AWS does whenever rotation is on.
-    object.insert(
-        "rotation_period_in_days".to_string(),
-        match period {
-            Some(days) => number(Some(i64::from(days))),
-            None => known(hint, "rotation_period_in_days"),
-        },
-    );
-    object.insert(
-        "multi_region".to_string(),
-        Value::Bool(metadata.multi_region().unwrap_or(false)),
-    );
-    object.insert(
-        "custom_key_store_id".to_string(),
-        text_or_null(metadata.custom_key_store_id()),
-    );
-    object.insert(
-        "xks_key_id".to_string(),
-        text_or_null(metadata.xks_key_configuration().and_then(|x| x.id())),
-    );
-    copy_attributes(
-        &mut object,
-        hint,
-        &[
-            "deletion_window_in_days",
-            "bypass_policy_lockout_safety_check",
-        ],
-    );
-    if boolean(hint, "bypass_policy_lockout_safety_check").is_none() {
-        object.insert(
-            "bypass_policy_lockout_safety_check".to_string(),
-            Value::Bool(false),
-        );
-    }
-    set_tags(
-        &mut object,
-        key.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsKmsKey {
-    fn name(&self) -> &'static str {
-        "aws_kms_key"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if !config.get("rotation_period_in_days").is_null()
             && config.get("enable_key_rotation").is_null()
@@ -326,8 +286,21 @@ impl ResourceType for AwsKmsKey {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.kms;
+    /// KMS has no batched describe: each key on its own, in the order asked.
+    async fn describe(
+        this: &AwsKmsKey,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<KeyInfo>>, ProviderError> {
+        let client = &this.aws.clients().await.kms;
+        key_by_key(keys, |key_id| find_key(client, key_id)).await
+    }
+
+    async fn create(
+        this: &AwsKmsKey,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.kms;
         let mut request = client
             .create_key()
             .bypass_policy_lockout_safety_check(
@@ -383,47 +356,56 @@ impl ResourceType for AwsKmsKey {
             .map(|m| m.key_id().to_string())
             .ok_or_else(|| ProviderError::new("CreateKey returned no key"))?;
         if boolean(planned, "enable_key_rotation") == Some(true) {
-            self.set_rotation(&key_id, true, int(planned, "rotation_period_in_days"))
-                .await?;
+            set_rotation(
+                client,
+                &key_id,
+                true,
+                int(planned, "rotation_period_in_days"),
+            )
+            .await?;
         }
         if boolean(planned, "is_enabled") == Some(false) {
-            self.set_enabled(&key_id, false).await?;
+            set_enabled(client, &key_id, false).await?;
         }
-        self.read_one(&key_id, planned).await
+        Ok(key_id)
     }
 
     async fn update(
-        &self,
+        this: &AwsKmsKey,
         _operation: &Operation,
+        key_id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.kms;
-        let key_id = string(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_kms_key has no ID in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.kms;
         let enabled = boolean(planned, "is_enabled").unwrap_or(true);
         // A disabled key cannot be changed: enable it first, disable it last.
         if changed(prior, planned, "is_enabled") && enabled {
-            self.set_enabled(&key_id, true).await?;
+            set_enabled(client, key_id, true).await?;
         }
         let rotation = boolean(planned, "enable_key_rotation").unwrap_or(false);
         if changed(prior, planned, "enable_key_rotation")
             || (rotation && changed(prior, planned, "rotation_period_in_days"))
         {
-            self.set_rotation(&key_id, rotation, int(planned, "rotation_period_in_days"))
-                .await?;
+            set_rotation(
+                client,
+                key_id,
+                rotation,
+                int(planned, "rotation_period_in_days"),
+            )
+            .await?;
         }
         if changed(prior, planned, "description") {
             sent!(client
                 .update_key_description()
-                .key_id(&key_id)
+                .key_id(key_id)
                 .description(string(planned, "description").unwrap_or_default()))?;
         }
         if changed(prior, planned, "policy") {
             if let Some(policy) = non_empty(planned, "policy") {
                 sent!(client
                     .put_key_policy()
-                    .key_id(&key_id)
+                    .key_id(key_id)
                     .policy_name("default")
                     .policy(canonical_json(&policy))
                     .bypass_policy_lockout_safety_check(
@@ -431,21 +413,23 @@ impl ResourceType for AwsKmsKey {
                     ))?;
             }
         }
-        resource_tag_changes!(client, key_id(&key_id), prior, planned);
+        resource_tag_changes!(client, key_id(key_id), prior, planned);
         if changed(prior, planned, "is_enabled") && !enabled {
-            self.set_enabled(&key_id, false).await?;
+            set_enabled(client, key_id, false).await?;
         }
-        self.read_one(&key_id, planned).await
+        Ok(key_id.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.kms;
-        let Some(key_id) = string(prior, "id") else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsKmsKey,
+        _operation: &Operation,
+        key_id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.kms;
         match sent!(client
             .schedule_key_deletion()
-            .key_id(&key_id)
+            .key_id(key_id)
             .set_pending_window_in_days(int(prior, "deletion_window_in_days")))
         {
             Ok(_) => Ok(()),
@@ -454,27 +438,14 @@ impl ResourceType for AwsKmsKey {
         }
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let client = &self.aws.clients().await.kms;
-        read_in_turn(prior, &["id"], |id, p| async move {
-            Ok(find_key(client, &id).await?.map(|key| to_value(&key, p)))
-        })
-        .await
-    }
-
-    /// Terraform's import ID: the key ID.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("key_id", id))
-    }
-
     /// A key has no natural key: the keys tagged with this operation's managed tags, found
     /// with the Resource Groups Tagging API.
     async fn find_created(
-        &self,
+        this: &AwsKmsKey,
         operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let clients = self.aws.clients().await;
+        _planned: &Value,
+    ) -> Result<Option<Tagged<KeyInfo>>, ProviderError> {
+        let clients = this.aws.clients().await;
         let response = sent!(clients
             .tagging
             .get_resources()
@@ -496,7 +467,7 @@ impl ResourceType for AwsKmsKey {
                 continue;
             };
             if let Some(key) = find_key(&clients.kms, arn).await? {
-                return Ok(Some(to_value(&key, planned)));
+                return Ok(Some(key));
             }
         }
         Ok(None)
