@@ -8,69 +8,84 @@
 //! moto holds every argument; drift on them is seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_iam::types::Group;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{changed, sent, string};
-use crate::declared::{declare, reported, Declaration, Declared, Reading};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{reported, Declared};
 use crate::error::aws_error;
 use crate::iam_support::{found, gone, name_problems, propagated};
-use crate::Aws;
 
-pub struct AwsIamGroup {
-    aws: Arc<Aws>,
-    schema: Schema,
-    declaration: Declaration<Group>,
+pub type AwsIamGroup = ObjectType<GroupObject>;
+
+pub struct GroupObject;
+
+async fn get(this: &AwsIamGroup, name: &str) -> Result<Option<Group>, ProviderError> {
+    let client = &this.aws.clients().await.iam;
+    Ok(
+        found(sent!(client.get_group().group_name(name).max_items(1)))?
+            .and_then(|r| r.group().cloned()),
+    )
 }
 
-/// The attributes, each with how it is read from the SDK's group.
-fn attributes() -> Vec<Declared<Group>> {
-    vec![
-        reported(Attribute::computed("id", Type::String), Group::group_name),
-        reported(Attribute::computed("arn", Type::String), Group::arn),
-        reported(
-            Attribute::computed("unique_id", Type::String),
-            Group::group_id,
-        ),
-        reported(Attribute::required("name", Type::String), Group::group_name),
-        reported(
-            Attribute::optional("path", Type::String).default(Value::string("/")),
-            Group::path,
-        ),
-    ]
+/// A group, which has no tags.
+fn untagged(group: Group) -> Tagged<Group> {
+    Tagged {
+        object: group,
+        tags: vec![],
+    }
 }
 
-impl AwsIamGroup {
-    pub fn new(aws: Arc<Aws>) -> AwsIamGroup {
-        let (schema, declaration) = declare(Schema::new(), attributes());
-        AwsIamGroup {
-            aws,
-            schema,
-            declaration,
-        }
+#[async_trait::async_trait]
+impl AwsObject for GroupObject {
+    type Object = Group;
+    const NAME: &'static str = "aws_iam_group";
+    const KIND: &'static str = "IAM group";
+    const KEY: &'static str = "name";
+    const TAGGED: bool = false;
+
+    /// The attributes, each with how it is read from the SDK's group.
+    fn attributes() -> Vec<Declared<Group>> {
+        vec![
+            reported(Attribute::computed("id", Type::String), Group::group_name),
+            reported(Attribute::computed("arn", Type::String), Group::arn),
+            reported(
+                Attribute::computed("unique_id", Type::String),
+                Group::group_id,
+            ),
+            reported(Attribute::required("name", Type::String), Group::group_name),
+            reported(
+                Attribute::optional("path", Type::String).default(Value::string("/")),
+                Group::path,
+            ),
+        ]
     }
 
-    fn to_value(&self, group: &Group) -> Value {
-        self.declaration.value(group, &Reading::of(&Value::Null))
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        name_problems(config, 128)
     }
 
-    async fn get(&self, name: &str) -> Result<Option<Group>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        Ok(
-            found(sent!(client.get_group().group_name(name).max_items(1)))?
-                .and_then(|r| r.group().cloned()),
-        )
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "name").or_else(|| string(value, "id"))
+    }
+
+    /// Groups have no tags: found by name.
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "name")
     }
 
     /// Groups by name: one GetGroup for one name, else one ListGroups walk.
-    async fn describe(&self, names: &[String]) -> Result<BTreeMap<String, Group>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    async fn describe(
+        this: &AwsIamGroup,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Group>>, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let mut out = BTreeMap::new();
         if let [name] = names {
-            if let Some(group) = self.get(name).await? {
-                out.insert(name.clone(), group);
+            if let Some(group) = get(this, name).await? {
+                out.insert(name.clone(), untagged(group));
             }
             return Ok(out);
         }
@@ -81,62 +96,47 @@ impl AwsIamGroup {
         while let Some(page) = pages.next().await {
             for group in page.map_err(aws_error)?.groups() {
                 if names.iter().any(|n| n == group.group_name()) {
-                    out.insert(group.group_name().to_string(), group.clone());
+                    out.insert(group.group_name().to_string(), untagged(group.clone()));
                 }
             }
         }
         Ok(out)
     }
 
-    async fn read_written(&self, name: &str) -> Result<Value, ProviderError> {
-        let group = propagated("IAM group", name, || self.get(name)).await?;
-        Ok(self.to_value(&group))
-    }
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsIamGroup {
-    fn name(&self) -> &'static str {
-        "aws_iam_group"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        name_problems(config, 128)
+    async fn written(this: &AwsIamGroup, name: &str) -> Result<Tagged<Group>, ProviderError> {
+        Ok(untagged(
+            propagated("IAM group", name, || get(this, name)).await?,
+        ))
     }
 
     async fn create(
-        &self,
+        this: &AwsIamGroup,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_iam_group needs a known name"))?;
         sent!(client
             .create_group()
             .group_name(&name)
             .set_path(string(planned, "path")))?;
-        self.read_written(&name).await
+        Ok(name)
     }
 
     async fn update(
-        &self,
+        this: &AwsIamGroup,
         _operation: &Operation,
+        old_name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let old_name = string(prior, "name")
-            .ok_or_else(|| ProviderError::new("aws_iam_group has no name in state"))?;
-        let name = string(planned, "name").unwrap_or_else(|| old_name.clone());
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.iam;
+        let name = string(planned, "name").unwrap_or_else(|| old_name.to_string());
         if name != old_name || changed(prior, planned, "path") {
             sent!(client
                 .update_group()
-                .group_name(&old_name)
+                .group_name(old_name)
                 .set_new_group_name((name != old_name).then(|| name.clone()))
                 .set_new_path(
                     changed(prior, planned, "path")
@@ -144,46 +144,16 @@ impl ResourceType for AwsIamGroup {
                         .flatten(),
                 ))?;
         }
-        self.read_written(&name).await
+        Ok(name)
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let Some(name) = string(prior, "name") else {
-            return Ok(());
-        };
-        gone(sent!(client.delete_group().group_name(&name)))
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior
-            .iter()
-            .filter_map(|p| string(p, "name").or_else(|| string(p, "id")))
-            .collect();
-        let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                let name = string(p, "name").or_else(|| string(p, "id"))?;
-                found.get(&name).map(|group| self.to_value(group))
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: the name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("name", id))
-    }
-
-    /// Groups have no tags: found by name.
-    async fn find_created(
-        &self,
+    async fn delete(
+        this: &AwsIamGroup,
         _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
-        Ok(self.get(&name).await?.map(|g| self.to_value(&g)))
+        name: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.iam;
+        gone(sent!(client.delete_group().group_name(name)))
     }
 }

@@ -16,23 +16,24 @@
 //! the provider does. `delay_after_policy_creation_in_ms` is configuration only. moto holds
 //! every other argument; drift on them is seen in tests.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_iam::types::Policy;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    decoded_policy, has_managed_tags, is_missing, number, sent, set_tags, string, text,
+    decoded_policy, has_managed_tags, is_missing, number, same_json, sent, string, text,
 };
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{copied, read, Declared, Reading};
 use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
 use crate::iam_support::{
     found, gone, json_problem, name_prefix_from_name, name_problems, new_name, owned_tags,
-    propagated, read_each, tag_pairs, tags_to_sdk, update_tags,
+    propagated, tags_to_sdk, update_tags,
 };
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// IAM keeps at most this many versions of a managed policy.
 const MAX_VERSIONS: usize = 5;
@@ -41,107 +42,74 @@ const MAX_VERSIONS: usize = 5;
 /// `delay_after_policy_creation_in_ms` is unset.
 const DEFAULT_DELAY_MS: i64 = 5000;
 
-pub struct AwsIamPolicy {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsIamPolicy = ObjectType<PolicyObject>;
+
+pub struct PolicyObject;
+
+/// A policy and its default version's document.
+pub struct PolicyRead {
+    policy: Policy,
+    document: String,
 }
 
-impl AwsIamPolicy {
-    pub fn new(aws: Arc<Aws>) -> AwsIamPolicy {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("policy_id", Type::String))
-            .attr(Attribute::computed("attachment_count", Type::Number).volatile())
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
-            .attr(
-                Attribute::optional("path", Type::String)
-                    .default(Value::string("/"))
-                    .force_new(),
-            )
-            .attr(Attribute::optional("description", Type::String).force_new())
-            .attr(Attribute::required("policy", Type::Json))
-            .attr(Attribute::optional(
-                "delay_after_policy_creation_in_ms",
-                Type::Number,
-            ))
-            .with_tags();
-        AwsIamPolicy { aws, schema }
-    }
+/// The policy and its default version's document; `None` when it does not exist.
+async fn get(this: &AwsIamPolicy, arn: &str) -> Result<Option<Tagged<PolicyRead>>, ProviderError> {
+    let client = &this.aws.clients().await.iam;
+    let Some(policy) =
+        found(sent!(client.get_policy().policy_arn(arn)))?.and_then(|r| r.policy().cloned())
+    else {
+        return Ok(None);
+    };
+    let version = found(sent!(client
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(policy.default_version_id().unwrap_or("v1"))))?;
+    let document = version
+        .and_then(|v| {
+            v.policy_version()
+                .and_then(|v| v.document().map(decoded_policy))
+        })
+        .unwrap_or_default();
+    Ok(Some(Tagged {
+        tags: owned_tags(policy.tags()),
+        object: PolicyRead { policy, document },
+    }))
+}
 
-    /// The policy and its default version's document; `None` when it does not exist.
-    async fn get(&self, arn: &str) -> Result<Option<(Policy, String)>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let Some(policy) =
-            found(sent!(client.get_policy().policy_arn(arn)))?.and_then(|r| r.policy().cloned())
-        else {
-            return Ok(None);
-        };
-        let version = found(sent!(client
-            .get_policy_version()
-            .policy_arn(arn)
-            .version_id(policy.default_version_id().unwrap_or("v1"))))?;
-        let document = version
-            .and_then(|v| {
-                v.policy_version()
-                    .and_then(|v| v.document().map(decoded_policy))
-            })
-            .unwrap_or_default();
-        Ok(Some((policy, document)))
-    }
-
-    async fn read_one(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
-            return Ok(None);
-        };
-        Ok(self
-            .get(&arn)
-            .await?
-            .map(|(policy, document)| to_value(&policy, document, prior)))
-    }
-
-    async fn read_written(&self, arn: &str, planned: &Value) -> Result<Value, ProviderError> {
-        let (policy, document) = propagated("IAM policy", arn, || self.get(arn)).await?;
-        Ok(to_value(&policy, document, planned))
-    }
-
-    /// Makes `document` the policy's default version, making room first when the policy has
-    /// the maximum number of versions.
-    async fn new_version(
-        &self,
-        arn: &str,
-        document: &str,
-        delay: Duration,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let versions = sent!(client.list_policy_versions().policy_arn(arn))?
-            .versions()
-            .to_vec();
-        if versions.len() >= MAX_VERSIONS {
-            if let Some(oldest) = oldest_non_default(&versions) {
-                sent!(client
-                    .delete_policy_version()
-                    .policy_arn(arn)
-                    .version_id(oldest))?;
-            }
+/// Makes `document` the policy's default version, making room first when the policy has the
+/// maximum number of versions.
+async fn new_version(
+    client: &aws_sdk_iam::Client,
+    arn: &str,
+    document: &str,
+    delay: Duration,
+) -> Result<(), ProviderError> {
+    let versions = sent!(client.list_policy_versions().policy_arn(arn))?
+        .versions()
+        .to_vec();
+    if versions.len() >= MAX_VERSIONS {
+        if let Some(oldest) = oldest_non_default(&versions) {
+            sent!(client
+                .delete_policy_version()
+                .policy_arn(arn)
+                .version_id(oldest))?;
         }
-        let created = sent!(client
-            .create_policy_version()
-            .policy_arn(arn)
-            .policy_document(document)
-            .set_as_default(false))?;
-        let version = created
-            .policy_version()
-            .and_then(|v| v.version_id())
-            .ok_or_else(|| ProviderError::new("CreatePolicyVersion returned no version"))?;
-        tokio::time::sleep(delay).await;
-        sent!(client
-            .set_default_policy_version()
-            .policy_arn(arn)
-            .version_id(version))?;
-        Ok(())
     }
+    let created = sent!(client
+        .create_policy_version()
+        .policy_arn(arn)
+        .policy_document(document)
+        .set_as_default(false))?;
+    let version = created
+        .policy_version()
+        .and_then(|v| v.version_id())
+        .ok_or_else(|| ProviderError::new("CreatePolicyVersion returned no version"))?;
+    tokio::time::sleep(delay).await;
+    sent!(client
+        .set_default_policy_version()
+        .policy_arn(arn)
+        .version_id(version))?;
+    Ok(())
 }
 
 /// The id of the oldest version that is not the default (IAM cannot delete the default).
@@ -167,36 +135,8 @@ fn version_number(id: Option<&str>) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-fn to_value(policy: &Policy, document: String, hint: &Value) -> Value {
-    let arn = policy.arn().unwrap_or_default();
-    let mut object = std::collections::BTreeMap::new();
-    object.insert("id".to_string(), Value::string(arn));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("policy_id".to_string(), text(policy.policy_id()));
-    object.insert(
-        "attachment_count".to_string(),
-        number(policy.attachment_count().map(i64::from)),
-    );
-    object.insert("name".to_string(), text(policy.policy_name()));
-    object.insert(
-        "name_prefix".to_string(),
-        name_prefix_from_name(policy.policy_name().unwrap_or_default()),
-    );
-    object.insert("path".to_string(), text(policy.path().or(Some("/"))));
-    object.insert(
-        "description".to_string(),
-        text(policy.description().filter(|d| !d.is_empty())),
-    );
-    object.insert(
-        "policy".to_string(),
-        crate::app_support::same_json(Some(document), hint.get("policy")),
-    );
-    object.insert(
-        "delay_after_policy_creation_in_ms".to_string(),
-        hint.get("delay_after_policy_creation_in_ms").clone(),
-    );
-    set_tags(&mut object, tag_pairs(policy.tags()));
-    Value::Map(object)
+fn arn_of(read: &PolicyRead, _: &Reading) -> Value {
+    Value::string(read.policy.arn().unwrap_or_default())
 }
 
 /// How long a new version waits before it becomes the default.
@@ -209,16 +149,58 @@ fn delay(value: &Value) -> Duration {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsIamPolicy {
-    fn name(&self) -> &'static str {
-        "aws_iam_policy"
+impl AwsObject for PolicyObject {
+    type Object = PolicyRead;
+    const NAME: &'static str = "aws_iam_policy";
+    const KIND: &'static str = "IAM policy";
+    const KEY: &'static str = "arn";
+
+    fn attributes() -> Vec<Declared<PolicyRead>> {
+        vec![
+            read(Attribute::computed("id", Type::String), arn_of),
+            read(Attribute::computed("arn", Type::String), arn_of),
+            read(
+                Attribute::computed("policy_id", Type::String),
+                |read: &PolicyRead, _| text(read.policy.policy_id()),
+            ),
+            read(
+                Attribute::computed("attachment_count", Type::Number).volatile(),
+                |read: &PolicyRead, _| number(read.policy.attachment_count().map(i64::from)),
+            ),
+            read(
+                Attribute::optional_computed("name", Type::String).force_new(),
+                |read: &PolicyRead, _| text(read.policy.policy_name()),
+            ),
+            read(
+                Attribute::optional_computed("name_prefix", Type::String).force_new(),
+                |read: &PolicyRead, _| {
+                    name_prefix_from_name(read.policy.policy_name().unwrap_or_default())
+                },
+            ),
+            read(
+                Attribute::optional("path", Type::String)
+                    .default(Value::string("/"))
+                    .force_new(),
+                |read: &PolicyRead, _| text(read.policy.path().or(Some("/"))),
+            ),
+            read(
+                Attribute::optional("description", Type::String).force_new(),
+                |read: &PolicyRead, _| text(read.policy.description().filter(|d| !d.is_empty())),
+            ),
+            read(
+                Attribute::required("policy", Type::Json),
+                |read: &PolicyRead, at| {
+                    same_json(Some(read.document.clone()), at.prior.get("policy"))
+                },
+            ),
+            copied(Attribute::optional(
+                "delay_after_policy_creation_in_ms",
+                Type::Number,
+            )),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = name_problems(config, 128);
         problems.extend(json_problem(config, "policy"));
         if let Some(ms) = config.get("delay_after_policy_creation_in_ms").as_f64() {
@@ -233,12 +215,42 @@ impl ResourceType for AwsIamPolicy {
     }
 
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
         with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "arn").or_else(|| string(value, "id"))
+    }
+
+    /// Terraform's import ID: the ARN.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        if !id.starts_with("arn:") {
+            return Err(ProviderError::new(format!(
+                "unexpected format of ID ({id}), expected a policy ARN"
+            )));
+        }
+        Ok(infra_core::resource::import_by("arn", id))
+    }
+
+    /// GetPolicy plus GetPolicyVersion of the default version per policy, run concurrently.
+    async fn describe(
+        this: &AwsIamPolicy,
+        arns: &[String],
+    ) -> Result<BTreeMap<String, Tagged<PolicyRead>>, ProviderError> {
+        each_key(arns, |arn| get(this, arn)).await
+    }
+
+    async fn written(this: &AwsIamPolicy, arn: &str) -> Result<Tagged<PolicyRead>, ProviderError> {
+        propagated("IAM policy", arn, || get(this, arn)).await
+    }
+
+    async fn create(
+        this: &AwsIamPolicy,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let response = sent!(client
             .create_policy()
             .policy_name(new_name(operation, planned))
@@ -251,23 +263,23 @@ impl ResourceType for AwsIamPolicy {
             .and_then(|p| p.arn())
             .ok_or_else(|| ProviderError::new("CreatePolicy returned no ARN"))?
             .to_string();
-        self.read_written(&arn, planned).await
+        Ok(arn)
     }
 
     async fn update(
-        &self,
+        this: &AwsIamPolicy,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_iam_policy has no arn in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let before = string(prior, "policy").map(|p| crate::app_support::canonical_json(&p));
         let after = string(planned, "policy").map(|p| crate::app_support::canonical_json(&p));
         if before != after {
-            self.new_version(
-                &arn,
+            new_version(
+                client,
+                arn,
                 &string(planned, "policy").unwrap_or_default(),
                 delay(planned),
             )
@@ -277,21 +289,23 @@ impl ResourceType for AwsIamPolicy {
             client,
             untag_policy,
             tag_policy,
-            policy_arn(&arn),
+            policy_arn(arn),
             prior,
             planned
         )
         .await?;
-        self.read_written(&arn, planned).await
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsIamPolicy,
+        _operation: &Operation,
+        arn: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.iam;
         // DeletePolicy fails while non-default versions exist.
-        let versions = match sent!(client.list_policy_versions().policy_arn(&arn)) {
+        let versions = match sent!(client.list_policy_versions().policy_arn(arn)) {
             Ok(response) => response.versions().to_vec(),
             Err(error) if is_missing(&error) => return Ok(()),
             Err(error) => return Err(error),
@@ -299,34 +313,20 @@ impl ResourceType for AwsIamPolicy {
         for version in versions.iter().filter(|v| !v.is_default_version()) {
             gone(sent!(client
                 .delete_policy_version()
-                .policy_arn(&arn)
+                .policy_arn(arn)
                 .set_version_id(version.version_id().map(str::to_string))))?;
         }
-        gone(sent!(client.delete_policy().policy_arn(&arn)))
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_each(prior.iter().map(|p| self.read_one(p)).collect()).await
-    }
-
-    /// Terraform's import ID: the ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        if !id.starts_with("arn:") {
-            return Err(ProviderError::new(format!(
-                "unexpected format of ID ({id}), expected a policy ARN"
-            )));
-        }
-        Ok(infra_core::resource::import_by("arn", id))
+        gone(sent!(client.delete_policy().policy_arn(arn)))
     }
 
     /// By name and path in the account's own policies, when the name was known before the
     /// create, and only if it carries this operation's managed tags.
     async fn find_created(
-        &self,
+        this: &AwsIamPolicy,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    ) -> Result<Option<Tagged<PolicyRead>>, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let name = new_name(operation, planned);
         let mut arn = None;
         let mut pages = client
@@ -348,12 +348,9 @@ impl ResourceType for AwsIamPolicy {
         let Some(arn) = arn else {
             return Ok(None);
         };
-        match self.get(&arn).await? {
-            Some((policy, document)) if has_managed_tags(&owned_tags(policy.tags()), operation) => {
-                Ok(Some(to_value(&policy, document, planned)))
-            }
-            _ => Ok(None),
-        }
+        Ok(get(this, &arn)
+            .await?
+            .filter(|found| has_managed_tags(&found.tags, operation)))
     }
 }
 
