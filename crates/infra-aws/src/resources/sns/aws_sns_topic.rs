@@ -13,21 +13,22 @@
 //! out, and drift on them is not seen in tests.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    boolean, deleted_or_gone, has_managed_tags, known, non_empty, sent, set_tags, string, text,
+    boolean, deleted_or_gone, has_managed_tags, known, non_empty, sent, string, text,
 };
-use crate::declared::read_in_turn;
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, Declared};
 use crate::ec2_support::name_for_create;
 use crate::sns_support::{
     attr, from_attribute, sdk_tags, to_attribute, topic_arns, topic_attributes, topic_tags,
     update_tags, Kind, SnsAttribute,
 };
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
+#[cfg(test)]
+use {crate::Aws, infra_core::ResourceType};
 
 /// The arguments held as topic attributes.
 const ATTRIBUTES: &[SnsAttribute] = &[
@@ -145,121 +146,31 @@ const UNREPORTED: &[&str] = &[
     "firehose_failure_feedback_role_arn",
 ];
 
-pub struct AwsSnsTopic {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsSnsTopic = ObjectType<TopicObject>;
+
+pub struct TopicObject;
+
+/// A topic: its ARN and its attributes as GetTopicAttributes reports them (the topic policy's
+/// object too).
+pub struct Topic {
+    pub arn: String,
+    pub attributes: HashMap<String, String>,
 }
 
-impl AwsSnsTopic {
-    pub fn new(aws: Arc<Aws>) -> AwsSnsTopic {
-        let mut schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("owner", Type::String))
-            .attr(Attribute::computed("beginning_archive_time", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
-            .attr(Attribute::optional("display_name", Type::String))
-            .attr(Attribute::optional_computed("policy", Type::Json))
-            .attr(Attribute::optional("delivery_policy", Type::Json))
-            .attr(Attribute::optional("kms_master_key_id", Type::String))
-            .attr(
-                Attribute::optional_computed("signature_version", Type::Number)
-                    .check(Check::Range(1, 2)),
-            )
-            .attr(
-                Attribute::optional_computed("tracing_config", Type::String)
-                    .check(Check::OneOf(&["PassThrough", "Active"])),
-            )
-            .attr(Attribute::optional("archive_policy", Type::Json))
-            .attr(
-                Attribute::optional("fifo_topic", Type::Bool)
-                    .default(Value::Bool(false))
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional_computed("fifo_throughput_scope", Type::String)
-                    .check(Check::OneOf(&["Topic", "MessageGroup"])),
-            )
-            .attr(
-                Attribute::optional("content_based_deduplication", Type::Bool)
-                    .default(Value::Bool(false)),
-            );
-        for spec in ATTRIBUTES.iter().skip(10) {
-            schema = schema.attr(match spec.kind {
-                Kind::Number => {
-                    Attribute::optional(spec.argument, Type::Number).check(Check::Range(0, 100))
-                }
-                _ => Attribute::optional(spec.argument, Type::String),
-            });
-        }
-        AwsSnsTopic {
-            aws,
-            schema: schema.with_tags(),
-        }
-    }
-
-    async fn read(&self, arn: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.sns;
-        let Some(attributes) = topic_attributes(client, arn).await? else {
-            return Ok(None);
-        };
-        let tags = topic_tags(client, arn).await?;
-        Ok(Some(to_value(arn, &attributes, &tags, hint)))
-    }
-
-    async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read(arn, hint)
-            .await?
-            .ok_or_else(|| crate::app_support::vanished("SNS topic", arn))
-    }
+fn topic_name_of(topic: &Topic) -> &str {
+    topic.arn.rsplit(':').next().unwrap_or(&topic.arn)
 }
 
-fn to_value(
-    arn: &str,
-    attributes: &HashMap<String, String>,
-    tags: &[(String, String)],
-    hint: &Value,
-) -> Value {
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(arn));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert(
-        "name".to_string(),
-        Value::string(arn.rsplit(':').next().unwrap_or(arn)),
-    );
-    object.insert(
-        "name_prefix".to_string(),
-        match known(hint, "name_prefix") {
-            Value::Null => text(name_prefix_of(arn.rsplit(':').next().unwrap_or(arn))),
-            prefix => prefix,
-        },
-    );
-    object.insert(
-        "owner".to_string(),
-        text(attributes.get("Owner").map(String::as_str)),
-    );
-    object.insert(
-        "beginning_archive_time".to_string(),
-        match attributes.get("BeginningArchiveTime") {
-            Some(time) => Value::string(time),
-            None => known(hint, "beginning_archive_time"),
-        },
-    );
-    for spec in ATTRIBUTES {
-        let value = match from_attribute(attributes, spec, hint) {
+/// An argument held as the topic attribute `spec`, read from it.
+fn topic_attribute(attribute: Attribute, spec: &'static SnsAttribute) -> Declared<Topic> {
+    read(attribute, move |topic: &Topic, at| {
+        match from_attribute(&topic.attributes, spec, at.prior) {
             Some(value) => value,
-            None if UNREPORTED.contains(&spec.argument) => known(hint, spec.argument),
+            None if UNREPORTED.contains(&spec.argument) => known(at.prior, spec.argument),
             None if spec.kind == Kind::Bool => Value::Bool(false),
             None => Value::Null,
-        };
-        object.insert(spec.argument.to_string(), value);
-    }
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+        }
+    })
 }
 
 /// The prefix of a generated name (`prefix` + 26 digits, `.fifo` for a FIFO topic), as the
@@ -286,16 +197,79 @@ fn topic_name(operation: &Operation, planned: &Value) -> String {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsSnsTopic {
-    fn name(&self) -> &'static str {
-        "aws_sns_topic"
+impl AwsObject for TopicObject {
+    type Object = Topic;
+    const NAME: &'static str = "aws_sns_topic";
+    const KIND: &'static str = "SNS topic";
+    const KEY: &'static str = "arn";
+    const KEY_WORD: &'static str = "ARN";
+
+    fn attributes() -> Vec<Declared<Topic>> {
+        let mut attributes = vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |topic: &Topic, _| Value::string(&topic.arn),
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |topic: &Topic, _| Value::string(&topic.arn),
+            ),
+            read(
+                Attribute::computed("owner", Type::String),
+                |topic: &Topic, _| text(topic.attributes.get("Owner").map(String::as_str)),
+            ),
+            read(
+                Attribute::computed("beginning_archive_time", Type::String),
+                |topic: &Topic, at| match topic.attributes.get("BeginningArchiveTime") {
+                    Some(time) => Value::string(time),
+                    None => known(at.prior, "beginning_archive_time"),
+                },
+            ),
+            read(
+                Attribute::optional_computed("name", Type::String).force_new(),
+                |topic: &Topic, _| Value::string(topic_name_of(topic)),
+            ),
+            read(
+                Attribute::optional_computed("name_prefix", Type::String).force_new(),
+                |topic: &Topic, at| match known(at.prior, "name_prefix") {
+                    Value::Null => text(name_prefix_of(topic_name_of(topic))),
+                    prefix => prefix,
+                },
+            ),
+        ];
+        let arguments = [
+            Attribute::optional("display_name", Type::String),
+            Attribute::optional_computed("policy", Type::Json),
+            Attribute::optional("delivery_policy", Type::Json),
+            Attribute::optional("kms_master_key_id", Type::String),
+            Attribute::optional_computed("signature_version", Type::Number)
+                .check(Check::Range(1, 2)),
+            Attribute::optional_computed("tracing_config", Type::String)
+                .check(Check::OneOf(&["PassThrough", "Active"])),
+            Attribute::optional("archive_policy", Type::Json),
+            Attribute::optional("fifo_topic", Type::Bool)
+                .default(Value::Bool(false))
+                .force_new(),
+            Attribute::optional_computed("fifo_throughput_scope", Type::String)
+                .check(Check::OneOf(&["Topic", "MessageGroup"])),
+            Attribute::optional("content_based_deduplication", Type::Bool)
+                .default(Value::Bool(false)),
+        ];
+        let mut arguments = arguments.into_iter();
+        for spec in ATTRIBUTES {
+            // The delivery-status arguments after the first ten are alike.
+            let attribute = arguments.next().unwrap_or_else(|| match spec.kind {
+                Kind::Number => {
+                    Attribute::optional(spec.argument, Type::Number).check(Check::Range(0, 100))
+                }
+                _ => Attribute::optional(spec.argument, Type::String),
+            });
+            attributes.push(topic_attribute(attribute, spec));
+        }
+        attributes
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
             problems.push((
@@ -363,7 +337,7 @@ impl ResourceType for AwsSnsTopic {
 
     /// The generated `name` (with `.fifo` for a FIFO topic) goes into the create's pending
     /// entry.
-    fn with_generated_names(&self, operation: &Operation, mut planned: Value) -> Value {
+    fn with_generated_names(operation: &Operation, mut planned: Value) -> Value {
         let name = topic_name(operation, &planned);
         if let Some(entries) = planned.map_mut() {
             entries.insert("name".into(), Value::string(name));
@@ -371,8 +345,38 @@ impl ResourceType for AwsSnsTopic {
         planned
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.sns;
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "arn").or_else(|| string(value, "id"))
+    }
+
+    /// GetTopicAttributes plus ListTagsForResource per topic: SNS has no batched read.
+    async fn describe(
+        this: &AwsSnsTopic,
+        arns: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Topic>>, ProviderError> {
+        let client = &this.aws.clients().await.sns;
+        let mut out = BTreeMap::new();
+        for arn in arns {
+            let Some(attributes) = topic_attributes(client, arn).await? else {
+                continue;
+            };
+            let tags = topic_tags(client, arn).await?;
+            let arn = arn.clone();
+            let object = Topic {
+                arn: arn.clone(),
+                attributes,
+            };
+            out.insert(arn, Tagged { object, tags });
+        }
+        Ok(out)
+    }
+
+    async fn create(
+        this: &AwsSnsTopic,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.sns;
         let name = topic_name(operation, planned);
         let attributes: HashMap<String, String> = ATTRIBUTES
             .iter()
@@ -394,18 +398,17 @@ impl ResourceType for AwsSnsTopic {
             .topic_arn()
             .map(str::to_string)
             .ok_or_else(|| ProviderError::new("CreateTopic returned no TopicArn"))?;
-        self.read_one(&arn, planned).await
+        Ok(arn)
     }
 
     async fn update(
-        &self,
+        this: &AwsSnsTopic,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.sns;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_sns_topic has no ARN in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.sns;
         for spec in ATTRIBUTES {
             if spec.argument == "fifo_topic" {
                 continue;
@@ -425,44 +428,34 @@ impl ResourceType for AwsSnsTopic {
             }
             sent!(client
                 .set_topic_attributes()
-                .topic_arn(&arn)
+                .topic_arn(arn)
                 .attribute_name(spec.attribute)
                 .attribute_value(after.unwrap_or_default()))?;
         }
-        update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&arn, planned).await
+        update_tags(client, arn, prior, planned).await?;
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.sns;
-        let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsSnsTopic,
+        _operation: &Operation,
+        arn: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.sns;
         deleted_or_gone(
-            sent!(client.delete_topic().topic_arn(&arn)),
+            sent!(client.delete_topic().topic_arn(arn)),
             crate::sns_support::is_gone,
         )
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_in_turn(prior, &["arn", "id"], |arn, p| async move {
-            self.read(&arn, p).await
-        })
-        .await
-    }
-
-    /// Terraform's import ID: the topic ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
     /// The topic with this name (or name prefix) that carries this operation's managed tags.
     async fn find_created(
-        &self,
+        this: &AwsSnsTopic,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.sns;
+    ) -> Result<Option<Tagged<Topic>>, ProviderError> {
+        let client = &this.aws.clients().await.sns;
         let name = non_empty(planned, "name");
         let prefix = non_empty(planned, "name_prefix").unwrap_or_else(|| "terraform-".into());
         for arn in topic_arns(client).await? {
@@ -472,7 +465,7 @@ impl ResourceType for AwsSnsTopic {
                 None => topic_name.starts_with(&prefix),
             };
             if matches && has_managed_tags(&topic_tags(client, &arn).await?, operation) {
-                return self.read(&arn, planned).await;
+                return this.found(&arn).await;
             }
         }
         Ok(None)
