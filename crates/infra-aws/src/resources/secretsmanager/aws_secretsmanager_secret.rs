@@ -18,111 +18,75 @@
 //! tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::types::{ReplicaRegionType, Tag};
-use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, canonical_json, changed, copy_attributes, has_managed_tags, int, known,
-    non_empty, policy_value, send_tag_changes, sent, set_tags, string, text, text_or_null,
-    vanished,
+    blocks, boolean, canonical_json, changed, int, non_empty, policy_value, send_tag_changes, sent,
+    string, text, text_or_null,
 };
-use crate::declared::read_in_turn;
+use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{from_prior, read, read_block, switch, Declared};
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{long_client_token, name_for_create};
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
-pub struct AwsSecretsmanagerSecret {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsSecretsmanagerSecret = ObjectType<SecretObject>;
+
+pub struct SecretObject;
 
 /// A secret as AWS reports it, with its resource policy.
-struct Found {
+pub struct Found {
     secret: DescribeSecretOutput,
     policy: Option<String>,
 }
 
-impl AwsSecretsmanagerSecret {
-    pub fn new(aws: Arc<Aws>) -> AwsSecretsmanagerSecret {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
-            .attr(Attribute::optional("description", Type::String))
-            .attr(Attribute::optional("kms_key_id", Type::String))
-            .attr(Attribute::optional_computed("policy", Type::Json))
-            .attr(
-                Attribute::optional("recovery_window_in_days", Type::Number)
-                    .default(Value::Number(30.0)),
-            )
-            .attr(
-                Attribute::optional("force_overwrite_replica_secret", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::optional_computed("type", Type::String).force_new())
-            .block(
-                Block::set(
-                    "replica",
-                    Schema::new()
-                        .attr(Attribute::required("region", Type::String))
-                        .attr(Attribute::optional_computed("kms_key_id", Type::String))
-                        .attr(Attribute::computed("last_accessed_date", Type::String))
-                        .attr(Attribute::computed("status", Type::String))
-                        .attr(Attribute::computed("status_message", Type::String)),
-                )
-                .computed(),
-            )
-            .with_tags();
-        AwsSecretsmanagerSecret { aws, schema }
+/// One secret by ARN or name; `None` when it is gone or scheduled for deletion.
+async fn find(
+    this: &AwsSecretsmanagerSecret,
+    id: &str,
+) -> Result<Option<Tagged<Found>>, ProviderError> {
+    let client = &this.aws.clients().await.secretsmanager;
+    let secret = match sent!(client.describe_secret().secret_id(id)) {
+        Ok(secret) => secret,
+        Err(error) if is_gone(&error) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    if secret.deleted_date().is_some() {
+        return Ok(None);
     }
+    let policy = match sent!(client.get_resource_policy().secret_id(id)) {
+        Ok(response) => response.resource_policy().map(str::to_string),
+        Err(error) if is_gone(&error) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let tags = secret_tags(&secret);
+    Ok(Some(Tagged {
+        object: Found { secret, policy },
+        tags,
+    }))
+}
 
-    /// One secret by ARN or name; `None` when it is gone or scheduled for deletion.
-    async fn find(&self, id: &str) -> Result<Option<Found>, ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        let secret = match sent!(client.describe_secret().secret_id(id)) {
-            Ok(secret) => secret,
-            Err(error) if is_gone(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        if secret.deleted_date().is_some() {
-            return Ok(None);
+async fn put_policy(
+    client: &aws_sdk_secretsmanager::Client,
+    id: &str,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    match string(planned, "policy").filter(|p| !p.is_empty()) {
+        Some(policy) if canonical_json(&policy) != "{}" => {
+            sent!(client
+                .put_resource_policy()
+                .secret_id(id)
+                .resource_policy(canonical_json(&policy)))?;
         }
-        let policy = match sent!(client.get_resource_policy().secret_id(id)) {
-            Ok(response) => response.resource_policy().map(str::to_string),
-            Err(error) if is_gone(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        Ok(Some(Found { secret, policy }))
-    }
-
-    async fn read_one(&self, id: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.find(id)
-            .await?
-            .map(|found| to_value(&found, hint))
-            .ok_or_else(|| vanished("Secrets Manager secret", id))
-    }
-
-    async fn put_policy(&self, id: &str, planned: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        match string(planned, "policy").filter(|p| !p.is_empty()) {
-            Some(policy) if canonical_json(&policy) != "{}" => {
-                sent!(client
-                    .put_resource_policy()
-                    .secret_id(id)
-                    .resource_policy(canonical_json(&policy)))?;
-            }
-            _ => {
-                sent!(client.delete_resource_policy().secret_id(id))?;
-            }
+        _ => {
+            sent!(client.delete_resource_policy().secret_id(id))?;
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// Secrets Manager's "not found", and its answer for a secret already deleted.
@@ -172,78 +136,98 @@ fn secret_tags(secret: &DescribeSecretOutput) -> Vec<(String, String)> {
         .collect()
 }
 
-fn to_value(found: &Found, hint: &Value) -> Value {
-    let secret = &found.secret;
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), text(secret.arn()));
-    object.insert("arn".to_string(), text(secret.arn()));
-    object.insert("name".to_string(), text(secret.name()));
-    object.insert(
-        "description".to_string(),
-        text_or_null(secret.description()),
-    );
-    object.insert("kms_key_id".to_string(), text_or_null(secret.kms_key_id()));
-    object.insert("type".to_string(), text_or_null(secret.r#type()));
-    // No policy reads as null, which `policy = "{}"` (the way to delete one) also means.
-    let policy = match policy_value(found.policy.as_deref(), hint.get("policy")) {
-        Value::Null if hint.get("policy").as_str().map(canonical_json).as_deref() == Some("{}") => {
-            hint.get("policy").clone()
-        }
-        policy => policy,
-    };
-    object.insert("policy".to_string(), policy);
-    let replicas = secret
-        .replication_status()
-        .iter()
-        .map(|r| {
-            Value::map([
-                ("region", text(r.region())),
-                ("kms_key_id", text_or_null(r.kms_key_id())),
-                (
-                    "last_accessed_date",
-                    text(r.last_accessed_date().map(|d| d.to_string()).as_deref()),
-                ),
-                ("status", text(r.status().map(|s| s.as_str()))),
-                ("status_message", text(r.status_message())),
-            ])
-        })
-        .collect();
-    object.insert("replica".to_string(), Value::List(replicas));
-    copy_attributes(
-        &mut object,
-        hint,
-        &["recovery_window_in_days", "force_overwrite_replica_secret"],
-    );
-    object.insert("name_prefix".to_string(), known(hint, "name_prefix"));
-    if int(hint, "recovery_window_in_days").is_none() {
-        object.insert("recovery_window_in_days".to_string(), Value::Number(30.0));
-    }
-    if boolean(hint, "force_overwrite_replica_secret").is_none() {
-        object.insert(
-            "force_overwrite_replica_secret".to_string(),
-            Value::Bool(false),
-        );
-    }
-    set_tags(
-        &mut object,
-        secret_tags(secret)
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+fn arn_of(found: &Found, _: &crate::declared::Reading) -> Value {
+    text(found.secret.arn())
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsSecretsmanagerSecret {
-    fn name(&self) -> &'static str {
-        "aws_secretsmanager_secret"
+impl AwsObject for SecretObject {
+    type Object = Found;
+    const NAME: &'static str = "aws_secretsmanager_secret";
+    const KIND: &'static str = "Secrets Manager secret";
+    const KEY: &'static str = "arn";
+    const KEY_WORD: &'static str = "ARN";
+
+    fn attributes() -> Vec<Declared<Found>> {
+        vec![
+            read(Attribute::computed("id", Type::String), arn_of),
+            read(Attribute::computed("arn", Type::String), arn_of),
+            read(
+                Attribute::optional_computed("name", Type::String).force_new(),
+                |found: &Found, _| text(found.secret.name()),
+            ),
+            from_prior(Attribute::optional_computed("name_prefix", Type::String).force_new()),
+            read(
+                Attribute::optional("description", Type::String),
+                |found: &Found, _| text_or_null(found.secret.description()),
+            ),
+            read(
+                Attribute::optional("kms_key_id", Type::String),
+                |found: &Found, _| text_or_null(found.secret.kms_key_id()),
+            ),
+            // No policy reads as null, which `policy = "{}"` (the way to delete one) also
+            // means.
+            read(
+                Attribute::optional_computed("policy", Type::Json),
+                |found: &Found, at| {
+                    let configured = at.prior.get("policy");
+                    match policy_value(found.policy.as_deref(), configured) {
+                        Value::Null
+                            if configured.as_str().map(canonical_json).as_deref() == Some("{}") =>
+                        {
+                            configured.clone()
+                        }
+                        policy => policy,
+                    }
+                },
+            ),
+            read(
+                Attribute::optional("recovery_window_in_days", Type::Number)
+                    .default(Value::Number(30.0)),
+                |_: &Found, at| match int(at.prior, "recovery_window_in_days") {
+                    Some(_) => at.prior.get("recovery_window_in_days").clone(),
+                    None => Value::Number(30.0),
+                },
+            ),
+            switch(
+                Attribute::optional("force_overwrite_replica_secret", Type::Bool)
+                    .default(Value::Bool(false)),
+            ),
+            read(
+                Attribute::optional_computed("type", Type::String).force_new(),
+                |found: &Found, _| text_or_null(found.secret.r#type()),
+            ),
+            read_block(
+                Block::set(
+                    "replica",
+                    Schema::new()
+                        .attr(Attribute::required("region", Type::String))
+                        .attr(Attribute::optional_computed("kms_key_id", Type::String))
+                        .attr(Attribute::computed("last_accessed_date", Type::String))
+                        .attr(Attribute::computed("status", Type::String))
+                        .attr(Attribute::computed("status_message", Type::String)),
+                )
+                .computed(),
+                |found: &Found, _| {
+                    let replicas = found.secret.replication_status().iter().map(|r| {
+                        Value::map([
+                            ("region", text(r.region())),
+                            ("kms_key_id", text_or_null(r.kms_key_id())),
+                            (
+                                "last_accessed_date",
+                                text(r.last_accessed_date().map(|d| d.to_string()).as_deref()),
+                            ),
+                            ("status", text(r.status().map(|s| s.as_str()))),
+                            ("status_message", text(r.status_message())),
+                        ])
+                    });
+                    Value::List(replicas.collect())
+                },
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
             problems.push((
@@ -284,12 +268,39 @@ impl ResourceType for AwsSecretsmanagerSecret {
     }
 
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
         with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "arn").or_else(|| string(value, "id"))
+    }
+
+    /// DescribeSecret takes the name too.
+    fn created_key(operation: &Operation, planned: &Value) -> Option<String> {
+        Some(name_for_create(
+            operation,
+            planned,
+            ["name", "name_prefix"],
+            "terraform-",
+        ))
+    }
+
+    /// DescribeSecret (which carries the tags and replication status) plus GetResourcePolicy
+    /// per secret: Secrets Manager has no batched describe.
+    async fn describe(
+        this: &AwsSecretsmanagerSecret,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Found>>, ProviderError> {
+        key_by_key(ids, |id| find(this, id)).await
+    }
+
+    async fn create(
+        this: &AwsSecretsmanagerSecret,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.secretsmanager;
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let replicas = replicas(planned);
         let created = sent!(client
@@ -309,20 +320,19 @@ impl ResourceType for AwsSecretsmanagerSecret {
             .map(str::to_string)
             .ok_or_else(|| ProviderError::new("CreateSecret returned no ARN"))?;
         if non_empty(planned, "policy").is_some_and(|p| canonical_json(&p) != "{}") {
-            self.put_policy(&arn, planned).await?;
+            put_policy(client, &arn, planned).await?;
         }
-        self.read_one(&arn, planned).await
+        Ok(arn)
     }
 
     async fn update(
-        &self,
+        this: &AwsSecretsmanagerSecret,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_secretsmanager_secret has no ARN in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.secretsmanager;
         let before = replicas(prior);
         let after = replicas(planned);
         let removed: Vec<String> = before
@@ -333,7 +343,7 @@ impl ResourceType for AwsSecretsmanagerSecret {
         if !removed.is_empty() {
             sent!(client
                 .remove_regions_from_replication()
-                .secret_id(&arn)
+                .secret_id(arn)
                 .set_remove_replica_regions(Some(removed)))?;
         }
         let added: BTreeMap<String, Option<String>> = after
@@ -344,7 +354,7 @@ impl ResourceType for AwsSecretsmanagerSecret {
         if !added.is_empty() {
             sent!(client
                 .replicate_secret_to_regions()
-                .secret_id(&arn)
+                .secret_id(arn)
                 .set_add_replica_regions(Some(replica_regions(&added)))
                 .force_overwrite_replica_secret(
                     boolean(planned, "force_overwrite_replica_secret").unwrap_or(false),
@@ -353,38 +363,40 @@ impl ResourceType for AwsSecretsmanagerSecret {
         if changed(prior, planned, "description") || changed(prior, planned, "kms_key_id") {
             sent!(client
                 .update_secret()
-                .secret_id(&arn)
+                .secret_id(arn)
                 .description(string(planned, "description").unwrap_or_default())
                 .set_kms_key_id(non_empty(planned, "kms_key_id")))?;
         }
         if changed(prior, planned, "policy") {
-            self.put_policy(&arn, planned).await?;
+            put_policy(client, arn, planned).await?;
         }
         send_tag_changes!(
             prior,
             planned,
             |to_remove| client
                 .untag_resource()
-                .secret_id(&arn)
+                .secret_id(arn)
                 .set_tag_keys(Some(to_remove)),
             |to_set| client
                 .tag_resource()
-                .secret_id(&arn)
+                .secret_id(arn)
                 .set_tags(Some(sdk_tags(&to_set)))
         );
-        self.read_one(&arn, planned).await
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsSecretsmanagerSecret,
+        _operation: &Operation,
+        arn: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.secretsmanager;
         let regions: Vec<String> = replicas(prior).into_keys().collect();
         if !regions.is_empty() {
             match sent!(client
                 .remove_regions_from_replication()
-                .secret_id(&arn)
+                .secret_id(arn)
                 .set_remove_replica_regions(Some(regions)))
             {
                 Ok(_) => {}
@@ -392,7 +404,7 @@ impl ResourceType for AwsSecretsmanagerSecret {
                 Err(error) => return Err(error),
             }
         }
-        let mut request = client.delete_secret().secret_id(&arn);
+        let mut request = client.delete_secret().secret_id(arn);
         match int(prior, "recovery_window_in_days").unwrap_or(30) {
             0 => request = request.force_delete_without_recovery(true),
             days => request = request.recovery_window_in_days(i64::from(days)),
@@ -402,30 +414,5 @@ impl ResourceType for AwsSecretsmanagerSecret {
             Err(error) if is_gone(&error) => Ok(()),
             Err(error) => Err(error),
         }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_in_turn(prior, &["arn", "id"], |id, p| async move {
-            Ok(self.find(&id).await?.map(|found| to_value(&found, p)))
-        })
-        .await
-    }
-
-    /// Terraform's import ID: the secret's ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        Ok(self
-            .find(&name)
-            .await?
-            .filter(|found| has_managed_tags(&secret_tags(&found.secret), operation))
-            .map(|found| to_value(&found, planned)))
     }
 }
