@@ -15,23 +15,21 @@
 //! `evaluation_interval`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_cloudwatch::types::{
     ComparisonOperator, Dimension, Metric, MetricAlarm, MetricDataQuery, MetricStat, StandardUnit,
     Statistic, Tag,
 };
-use infra_core::{
-    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, deleted_or_missing, has_managed_tags, int, is_missing, non_empty, number,
-    send_tag_changes, sent, set_tags, single, string, string_list, strings, text, vanished,
+    blocks, boolean, deleted_or_missing, int, is_missing, non_empty, number, send_tag_changes,
+    sent, single, string, string_list, strings, text,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::cloudwatch_support::{tagging_tags, UNITS};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::declared::{read, read_block, Declared};
+use crate::tagging::ManagedTags;
 
 /// DescribeAlarms takes at most 100 `AlarmNames`.
 const NAMES_PER_CALL: usize = 100;
@@ -52,181 +50,54 @@ const LOW_SAMPLE_COUNT: &[&str] = &["ignore", "evaluate"];
 /// Why `evaluation_criteria` and `evaluation_interval` are not supported.
 const PROMQL: &str = "it belongs to PromQL alarms, which infra does not make";
 
-pub struct AwsCloudwatchMetricAlarm {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsCloudwatchMetricAlarm = ObjectType<MetricAlarmObject>;
 
-impl AwsCloudwatchMetricAlarm {
-    pub fn new(aws: Arc<Aws>) -> AwsCloudwatchMetricAlarm {
-        let metric = Schema::new()
-            .attr(Attribute::optional("dimensions", Type::map(Type::String)))
-            .attr(Attribute::required("metric_name", Type::String))
-            .attr(Attribute::optional("namespace", Type::String))
-            .attr(Attribute::required("period", Type::Number))
-            .attr(Attribute::required("stat", Type::String))
-            .attr(Attribute::optional("unit", Type::String).check(Check::OneOf(UNITS)));
-        let metric_query = Schema::new()
-            .attr(Attribute::required("id", Type::String))
-            .attr(Attribute::optional("account_id", Type::String))
-            .attr(Attribute::optional("expression", Type::String))
-            .attr(Attribute::optional("label", Type::String))
-            .attr(Attribute::optional("period", Type::Number))
-            .attr(Attribute::optional("return_data", Type::Bool).default(Value::Bool(false)))
-            .block(Block::single("metric", metric));
-        let schema = Schema::new()
-            .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("alarm_name", Type::String).force_new())
-            .attr(
-                Attribute::required("comparison_operator", Type::String)
-                    .check(Check::OneOf(COMPARISON_OPERATORS)),
-            )
-            .attr(Attribute::required("evaluation_periods", Type::Number))
-            .attr(Attribute::optional("metric_name", Type::String))
-            .attr(Attribute::optional("namespace", Type::String))
-            .attr(Attribute::optional("period", Type::Number))
-            .attr(Attribute::optional("statistic", Type::String).check(Check::OneOf(STATISTICS)))
-            .attr(Attribute::optional("extended_statistic", Type::String))
-            .attr(Attribute::optional("threshold", Type::Number))
-            .attr(Attribute::optional("threshold_metric_id", Type::String))
-            .attr(Attribute::optional("actions_enabled", Type::Bool).default(Value::Bool(true)))
-            .attr(Attribute::optional(
-                "alarm_actions",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional("ok_actions", Type::set(Type::String)))
-            .attr(Attribute::optional(
-                "insufficient_data_actions",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional("alarm_description", Type::String))
-            .attr(Attribute::optional("datapoints_to_alarm", Type::Number))
-            .attr(Attribute::optional("dimensions", Type::map(Type::String)))
-            .attr(Attribute::optional("unit", Type::String).check(Check::OneOf(UNITS)))
-            .attr(
-                Attribute::optional("treat_missing_data", Type::String)
-                    .default(Value::string("missing"))
-                    .check(Check::OneOf(MISSING_DATA)),
-            )
-            .attr(
-                Attribute::optional_computed("evaluate_low_sample_count_percentiles", Type::String)
-                    .check(Check::OneOf(LOW_SAMPLE_COUNT)),
-            )
-            .block(Block::set("metric_query", metric_query))
-            .not_supported("evaluation_criteria", Nesting::List, PROMQL)
-            .not_supported("evaluation_interval", Type::Number, PROMQL)
-            .with_tags();
-        AwsCloudwatchMetricAlarm { aws, schema }
-    }
+pub struct MetricAlarmObject;
 
-    /// Metric alarms by exact name, with their tags: DescribeAlarms 100 names a call, tags
-    /// through [`tagging_tags`] and ListTagsForResource for the alarms it leaves out.
-    async fn describe(
-        &self,
-        names: &[String],
-    ) -> Result<BTreeMap<String, (MetricAlarm, Vec<(String, String)>)>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let mut alarms = Vec::new();
-        for chunk in names.chunks(NAMES_PER_CALL) {
-            let mut token: Option<String> = None;
-            loop {
-                let response = sent!(clients
-                    .cloudwatch
-                    .describe_alarms()
-                    .set_alarm_names(Some(chunk.to_vec()))
-                    .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
-                    .max_records(100)
-                    .set_next_token(token.clone()))?;
-                alarms.extend(response.metric_alarms().iter().cloned());
-                match response.next_token().filter(|t| !t.is_empty()) {
-                    Some(next) => token = Some(next.to_string()),
-                    None => break,
-                }
-            }
-        }
-        let arns: Vec<String> = alarms
-            .iter()
-            .filter_map(|a| a.alarm_arn().map(str::to_string))
-            .collect();
-        let mut tags = tagging_tags(&clients, &arns).await?;
-        let mut out = BTreeMap::new();
-        for alarm in alarms {
-            let (Some(name), Some(arn)) = (alarm.alarm_name(), alarm.alarm_arn()) else {
-                continue;
-            };
-            let pairs = match tags.remove(arn) {
-                Some(pairs) => pairs,
-                None => match sent!(clients
-                    .cloudwatch
-                    .list_tags_for_resource()
-                    .resource_arn(arn))
-                {
-                    Ok(response) => response
-                        .tags()
-                        .iter()
-                        .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
-                        .collect(),
-                    // Deleted between the two reads.
-                    Err(error) if is_missing(&error) => continue,
-                    Err(error) => return Err(error),
-                },
-            };
-            out.insert(name.to_string(), (alarm.clone(), pairs));
-        }
-        Ok(out)
-    }
-
-    async fn read_one(&self, name: &str) -> Result<Value, ProviderError> {
-        self.describe(&[name.to_string()])
-            .await?
-            .remove(name)
-            .map(|(alarm, tags)| to_value(&alarm, &tags))
-            .ok_or_else(|| vanished("metric alarm", name))
-    }
-
-    /// One PutMetricAlarm with the whole configuration (create, and every in-place change).
-    async fn put(&self, planned: &Value, tags: Option<Vec<Tag>>) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.cloudwatch;
-        sent!(client
-            .put_metric_alarm()
-            .alarm_name(string(planned, "alarm_name").unwrap_or_default())
-            .comparison_operator(ComparisonOperator::from(
-                string(planned, "comparison_operator")
-                    .unwrap_or_default()
-                    .as_str(),
-            ))
-            .set_evaluation_periods(int(planned, "evaluation_periods"))
-            .set_metric_name(non_empty(planned, "metric_name"))
-            .set_namespace(non_empty(planned, "namespace"))
-            .set_period(int(planned, "period"))
-            .set_statistic(non_empty(planned, "statistic").map(|s| Statistic::from(s.as_str())))
-            .set_extended_statistic(non_empty(planned, "extended_statistic"))
-            .set_threshold(planned.get("threshold").as_f64())
-            .set_threshold_metric_id(non_empty(planned, "threshold_metric_id"))
-            .actions_enabled(boolean(planned, "actions_enabled").unwrap_or(true))
-            .set_alarm_actions(Some(strings(planned, "alarm_actions")))
-            .set_ok_actions(Some(strings(planned, "ok_actions")))
-            .set_insufficient_data_actions(Some(strings(planned, "insufficient_data_actions")))
-            .set_alarm_description(non_empty(planned, "alarm_description"))
-            .set_datapoints_to_alarm(int(planned, "datapoints_to_alarm"))
-            .set_dimensions(Some(dimensions_of(planned.get("dimensions"))))
-            .set_unit(non_empty(planned, "unit").map(|u| StandardUnit::from(u.as_str())))
-            .set_treat_missing_data(non_empty(planned, "treat_missing_data"))
-            .set_evaluate_low_sample_count_percentile(non_empty(
-                planned,
-                "evaluate_low_sample_count_percentiles",
-            ))
-            .set_metrics(Some(
-                blocks(planned, "metric_query")
-                    .iter()
-                    .map(metric_query_of)
-                    .collect(),
-            ))
-            .set_tags(tags))?;
-        Ok(())
-    }
+/// One PutMetricAlarm with the whole configuration (create, and every in-place change).
+async fn put(
+    this: &AwsCloudwatchMetricAlarm,
+    planned: &Value,
+    tags: Option<Vec<Tag>>,
+) -> Result<(), ProviderError> {
+    let client = &this.aws.clients().await.cloudwatch;
+    sent!(client
+        .put_metric_alarm()
+        .alarm_name(string(planned, "alarm_name").unwrap_or_default())
+        .comparison_operator(ComparisonOperator::from(
+            string(planned, "comparison_operator")
+                .unwrap_or_default()
+                .as_str(),
+        ))
+        .set_evaluation_periods(int(planned, "evaluation_periods"))
+        .set_metric_name(non_empty(planned, "metric_name"))
+        .set_namespace(non_empty(planned, "namespace"))
+        .set_period(int(planned, "period"))
+        .set_statistic(non_empty(planned, "statistic").map(|s| Statistic::from(s.as_str())))
+        .set_extended_statistic(non_empty(planned, "extended_statistic"))
+        .set_threshold(planned.get("threshold").as_f64())
+        .set_threshold_metric_id(non_empty(planned, "threshold_metric_id"))
+        .actions_enabled(boolean(planned, "actions_enabled").unwrap_or(true))
+        .set_alarm_actions(Some(strings(planned, "alarm_actions")))
+        .set_ok_actions(Some(strings(planned, "ok_actions")))
+        .set_insufficient_data_actions(Some(strings(planned, "insufficient_data_actions")))
+        .set_alarm_description(non_empty(planned, "alarm_description"))
+        .set_datapoints_to_alarm(int(planned, "datapoints_to_alarm"))
+        .set_dimensions(Some(dimensions_of(planned.get("dimensions"))))
+        .set_unit(non_empty(planned, "unit").map(|u| StandardUnit::from(u.as_str())))
+        .set_treat_missing_data(non_empty(planned, "treat_missing_data"))
+        .set_evaluate_low_sample_count_percentile(non_empty(
+            planned,
+            "evaluate_low_sample_count_percentiles",
+        ))
+        .set_metrics(Some(
+            blocks(planned, "metric_query")
+                .iter()
+                .map(metric_query_of)
+                .collect(),
+        ))
+        .set_tags(tags))?;
+    Ok(())
 }
 
 /// A `dimensions` map as CloudWatch dimensions.
@@ -313,66 +184,285 @@ fn metric_query_value(query: &MetricDataQuery) -> Value {
     ])
 }
 
-fn to_value(alarm: &MetricAlarm, tags: &[(String, String)]) -> Value {
-    let mut object = BTreeMap::new();
-    let mut put = |key: &str, value: Value| {
-        object.insert(key.to_string(), value);
-    };
-    put("id", text(alarm.alarm_name()));
-    put("arn", text(alarm.alarm_arn()));
-    put("alarm_name", text(alarm.alarm_name()));
-    put(
-        "comparison_operator",
-        text(alarm.comparison_operator().map(|c| c.as_str())),
-    );
-    put(
-        "evaluation_periods",
-        number(alarm.evaluation_periods().map(i64::from)),
-    );
-    put("metric_name", text(alarm.metric_name()));
-    put("namespace", text(alarm.namespace()));
-    put("period", number(alarm.period().map(i64::from)));
-    put("statistic", text(alarm.statistic().map(|s| s.as_str())));
-    put("extended_statistic", text(alarm.extended_statistic()));
-    put(
-        "threshold",
-        alarm.threshold().map(Value::Number).unwrap_or(Value::Null),
-    );
-    put("threshold_metric_id", text(alarm.threshold_metric_id()));
-    put(
-        "actions_enabled",
-        Value::Bool(alarm.actions_enabled().unwrap_or(true)),
-    );
-    put("alarm_actions", string_list(alarm.alarm_actions()));
-    put("ok_actions", string_list(alarm.ok_actions()));
-    put(
-        "insufficient_data_actions",
-        string_list(alarm.insufficient_data_actions()),
-    );
-    put("alarm_description", text(alarm.alarm_description()));
-    put(
-        "datapoints_to_alarm",
-        number(alarm.datapoints_to_alarm().map(i64::from)),
-    );
-    put("dimensions", dimensions_value(alarm.dimensions()));
-    put("unit", text(alarm.unit().map(|u| u.as_str())));
-    put(
-        "treat_missing_data",
-        Value::string(alarm.treat_missing_data().unwrap_or("missing")),
-    );
-    put(
-        "evaluate_low_sample_count_percentiles",
-        text(alarm.evaluate_low_sample_count_percentile()),
-    );
-    put(
-        "metric_query",
-        Value::List(alarm.metrics().iter().map(metric_query_value).collect()),
-    );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+/// An alarm's attribute read by `read` from the SDK's alarm.
+fn alarm(attribute: Attribute, read_alarm: fn(&MetricAlarm) -> Value) -> Declared<MetricAlarm> {
+    read(attribute, move |alarm: &MetricAlarm, _| read_alarm(alarm))
+}
+
+#[async_trait::async_trait]
+impl AwsObject for MetricAlarmObject {
+    type Object = MetricAlarm;
+    const NAME: &'static str = "aws_cloudwatch_metric_alarm";
+    const KIND: &'static str = "metric alarm";
+    const KEY: &'static str = "alarm_name";
+
+    fn attributes() -> Vec<Declared<MetricAlarm>> {
+        type A = MetricAlarm;
+        let metric = Schema::new()
+            .attr(Attribute::optional("dimensions", Type::map(Type::String)))
+            .attr(Attribute::required("metric_name", Type::String))
+            .attr(Attribute::optional("namespace", Type::String))
+            .attr(Attribute::required("period", Type::Number))
+            .attr(Attribute::required("stat", Type::String))
+            .attr(Attribute::optional("unit", Type::String).check(Check::OneOf(UNITS)));
+        let metric_query = Schema::new()
+            .attr(Attribute::required("id", Type::String))
+            .attr(Attribute::optional("account_id", Type::String))
+            .attr(Attribute::optional("expression", Type::String))
+            .attr(Attribute::optional("label", Type::String))
+            .attr(Attribute::optional("period", Type::Number))
+            .attr(Attribute::optional("return_data", Type::Bool).default(Value::Bool(false)))
+            .block(Block::single("metric", metric));
+        vec![
+            alarm(Attribute::computed("id", Type::String), |a: &A| {
+                text(a.alarm_name())
+            }),
+            alarm(Attribute::computed("arn", Type::String), |a: &A| {
+                text(a.alarm_arn())
+            }),
+            alarm(
+                Attribute::required("alarm_name", Type::String).force_new(),
+                |a: &A| text(a.alarm_name()),
+            ),
+            alarm(
+                Attribute::required("comparison_operator", Type::String)
+                    .check(Check::OneOf(COMPARISON_OPERATORS)),
+                |a: &A| text(a.comparison_operator().map(|c| c.as_str())),
+            ),
+            alarm(
+                Attribute::required("evaluation_periods", Type::Number),
+                |a: &A| number(a.evaluation_periods().map(i64::from)),
+            ),
+            alarm(Attribute::optional("metric_name", Type::String), |a: &A| {
+                text(a.metric_name())
+            }),
+            alarm(Attribute::optional("namespace", Type::String), |a: &A| {
+                text(a.namespace())
+            }),
+            alarm(Attribute::optional("period", Type::Number), |a: &A| {
+                number(a.period().map(i64::from))
+            }),
+            alarm(
+                Attribute::optional("statistic", Type::String).check(Check::OneOf(STATISTICS)),
+                |a: &A| text(a.statistic().map(|s| s.as_str())),
+            ),
+            alarm(
+                Attribute::optional("extended_statistic", Type::String),
+                |a: &A| text(a.extended_statistic()),
+            ),
+            alarm(Attribute::optional("threshold", Type::Number), |a: &A| {
+                a.threshold().map(Value::Number).unwrap_or(Value::Null)
+            }),
+            alarm(
+                Attribute::optional("threshold_metric_id", Type::String),
+                |a: &A| text(a.threshold_metric_id()),
+            ),
+            alarm(
+                Attribute::optional("actions_enabled", Type::Bool).default(Value::Bool(true)),
+                |a: &A| Value::Bool(a.actions_enabled().unwrap_or(true)),
+            ),
+            alarm(
+                Attribute::optional("alarm_actions", Type::set(Type::String)),
+                |a: &A| string_list(a.alarm_actions()),
+            ),
+            alarm(
+                Attribute::optional("ok_actions", Type::set(Type::String)),
+                |a: &A| string_list(a.ok_actions()),
+            ),
+            alarm(
+                Attribute::optional("insufficient_data_actions", Type::set(Type::String)),
+                |a: &A| string_list(a.insufficient_data_actions()),
+            ),
+            alarm(
+                Attribute::optional("alarm_description", Type::String),
+                |a: &A| text(a.alarm_description()),
+            ),
+            alarm(
+                Attribute::optional("datapoints_to_alarm", Type::Number),
+                |a: &A| number(a.datapoints_to_alarm().map(i64::from)),
+            ),
+            alarm(
+                Attribute::optional("dimensions", Type::map(Type::String)),
+                |a: &A| dimensions_value(a.dimensions()),
+            ),
+            alarm(
+                Attribute::optional("unit", Type::String).check(Check::OneOf(UNITS)),
+                |a: &A| text(a.unit().map(|u| u.as_str())),
+            ),
+            alarm(
+                Attribute::optional("treat_missing_data", Type::String)
+                    .default(Value::string("missing"))
+                    .check(Check::OneOf(MISSING_DATA)),
+                |a: &A| Value::string(a.treat_missing_data().unwrap_or("missing")),
+            ),
+            alarm(
+                Attribute::optional_computed("evaluate_low_sample_count_percentiles", Type::String)
+                    .check(Check::OneOf(LOW_SAMPLE_COUNT)),
+                |a: &A| text(a.evaluate_low_sample_count_percentile()),
+            ),
+            read_block(Block::set("metric_query", metric_query), |a: &A, _| {
+                Value::List(a.metrics().iter().map(metric_query_value).collect())
+            }),
+        ]
+    }
+
+    fn schema(schema: Schema) -> Schema {
+        schema
+            .version(1)
+            .not_supported("evaluation_criteria", Nesting::List, PROMQL)
+            .not_supported("evaluation_interval", Type::Number, PROMQL)
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        check(config)
+    }
+
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "alarm_name").or_else(|| string(value, "id"))
+    }
+
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "alarm_name")
+    }
+
+    /// Metric alarms by exact name, with their tags: DescribeAlarms 100 names a call, tags
+    /// through [`tagging_tags`] and ListTagsForResource for the alarms it leaves out.
+    async fn describe(
+        this: &AwsCloudwatchMetricAlarm,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<MetricAlarm>>, ProviderError> {
+        let clients = this.aws.clients().await;
+        let mut alarms = Vec::new();
+        for chunk in names.chunks(NAMES_PER_CALL) {
+            let mut token: Option<String> = None;
+            loop {
+                let response = sent!(clients
+                    .cloudwatch
+                    .describe_alarms()
+                    .set_alarm_names(Some(chunk.to_vec()))
+                    .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
+                    .max_records(100)
+                    .set_next_token(token.clone()))?;
+                alarms.extend(response.metric_alarms().iter().cloned());
+                match response.next_token().filter(|t| !t.is_empty()) {
+                    Some(next) => token = Some(next.to_string()),
+                    None => break,
+                }
+            }
+        }
+        let arns: Vec<String> = alarms
+            .iter()
+            .filter_map(|a| a.alarm_arn().map(str::to_string))
+            .collect();
+        let mut tags = tagging_tags(&clients, &arns).await?;
+        let mut out = BTreeMap::new();
+        for alarm in alarms {
+            let (Some(name), Some(arn)) = (alarm.alarm_name(), alarm.alarm_arn()) else {
+                continue;
+            };
+            let pairs = match tags.remove(arn) {
+                Some(pairs) => pairs,
+                None => match sent!(clients
+                    .cloudwatch
+                    .list_tags_for_resource()
+                    .resource_arn(arn))
+                {
+                    Ok(response) => response
+                        .tags()
+                        .iter()
+                        .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                        .collect(),
+                    // Deleted between the two reads.
+                    Err(error) if is_missing(&error) => continue,
+                    Err(error) => return Err(error),
+                },
+            };
+            out.insert(
+                name.to_string(),
+                Tagged {
+                    object: alarm.clone(),
+                    tags: pairs,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    async fn create(
+        this: &AwsCloudwatchMetricAlarm,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let name = string(planned, "alarm_name")
+            .ok_or_else(|| ProviderError::new("aws_cloudwatch_metric_alarm needs alarm_name"))?;
+        // PutMetricAlarm overwrites an alarm of the same name: refuse, as the provider does.
+        if this.found(&name).await?.is_some() {
+            return Err(ProviderError::with_code(
+                "ResourceAlreadyExists",
+                format!("CloudWatch metric alarm \"{name}\" already exists"),
+            ));
+        }
+        let tags = operation
+            .tags_with_managed(planned)
+            .into_iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect();
+        put(this, planned, Some(tags)).await?;
+        Ok(name)
+    }
+
+    async fn update(
+        this: &AwsCloudwatchMetricAlarm,
+        _operation: &Operation,
+        name: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let mut prior_rest = prior.clone();
+        let mut planned_rest = planned.clone();
+        for value in [&mut prior_rest, &mut planned_rest] {
+            if let Some(map) = value.map_mut() {
+                map.remove("tags");
+                map.remove("tags_all");
+            }
+        }
+        if prior_rest.to_json() != planned_rest.to_json() {
+            // Tags on PutMetricAlarm apply only to a new alarm; existing ones stay.
+            put(this, planned, None).await?;
+        }
+        let client = &this.aws.clients().await.cloudwatch;
+        let arn = string(prior, "arn").unwrap_or_default();
+        send_tag_changes!(
+            prior,
+            planned,
+            |to_remove| client
+                .untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(to_remove)),
+            |to_set| client.tag_resource().resource_arn(&arn).set_tags(Some(
+                to_set
+                    .into_iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect(),
+            ))
+        );
+        Ok(name.to_string())
+    }
+
+    async fn delete(
+        this: &AwsCloudwatchMetricAlarm,
+        _operation: &Operation,
+        name: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        deleted_or_missing(sent!(this
+            .aws
+            .clients()
+            .await
+            .cloudwatch
+            .delete_alarms()
+            .alarm_names(name)))
+    }
 }
 
 /// The provider's plan-time rules across attributes.
@@ -465,136 +555,19 @@ fn valid_period(period: i64, short: &[i64]) -> bool {
     short.contains(&period) || (period > 0 && period % 60 == 0)
 }
 
-#[async_trait::async_trait]
-impl ResourceType for AwsCloudwatchMetricAlarm {
-    fn name(&self) -> &'static str {
-        "aws_cloudwatch_metric_alarm"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        check(config)
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let name = string(planned, "alarm_name")
-            .ok_or_else(|| ProviderError::new("aws_cloudwatch_metric_alarm needs alarm_name"))?;
-        // PutMetricAlarm overwrites an alarm of the same name: refuse, as the provider does.
-        if self
-            .describe(std::slice::from_ref(&name))
-            .await?
-            .contains_key(&name)
-        {
-            return Err(ProviderError::with_code(
-                "ResourceAlreadyExists",
-                format!("CloudWatch metric alarm \"{name}\" already exists"),
-            ));
-        }
-        let tags = operation
-            .tags_with_managed(planned)
-            .into_iter()
-            .map(|(k, v)| Tag::builder().key(k).value(v).build())
-            .collect();
-        self.put(planned, Some(tags)).await?;
-        self.read_one(&name).await
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let name = string(prior, "alarm_name").unwrap_or_default();
-        let mut prior_rest = prior.clone();
-        let mut planned_rest = planned.clone();
-        for value in [&mut prior_rest, &mut planned_rest] {
-            if let Some(map) = value.map_mut() {
-                map.remove("tags");
-                map.remove("tags_all");
-            }
-        }
-        if prior_rest.to_json() != planned_rest.to_json() {
-            // Tags on PutMetricAlarm apply only to a new alarm; existing ones stay.
-            self.put(planned, None).await?;
-        }
-        let client = &self.aws.clients().await.cloudwatch;
-        let arn = string(prior, "arn").unwrap_or_default();
-        send_tag_changes!(
-            prior,
-            planned,
-            |to_remove| client
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove)),
-            |to_set| client.tag_resource().resource_arn(&arn).set_tags(Some(
-                to_set
-                    .into_iter()
-                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                    .collect(),
-            ))
-        );
-        self.read_one(&name).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(name) = string(prior, "alarm_name") else {
-            return Ok(());
-        };
-        deleted_or_missing(sent!(self
-            .aws
-            .clients()
-            .await
-            .cloudwatch
-            .delete_alarms()
-            .alarm_names(name)))
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior
-            .iter()
-            .filter_map(|p| string(p, "alarm_name").or_else(|| string(p, "id")))
-            .collect();
-        let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "alarm_name")
-                    .or_else(|| string(p, "id"))
-                    .and_then(|name| found.get(&name))
-                    .map(|(alarm, tags)| to_value(alarm, tags))
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: the alarm name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("alarm_name", id))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "alarm_name") else {
-            return Ok(None);
-        };
-        Ok(self
-            .describe(std::slice::from_ref(&name))
-            .await?
-            .remove(&name)
-            .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(alarm, tags)| to_value(&alarm, &tags)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws_object::value_of;
+
+    /// The alarm as the type reads it back.
+    fn to_value(alarm: &MetricAlarm, tags: &[(String, String)]) -> Value {
+        let found = Tagged {
+            object: alarm.clone(),
+            tags: tags.to_vec(),
+        };
+        value_of::<MetricAlarmObject>(&found, &Value::Null)
+    }
 
     fn query(expression: Option<&str>, metric: bool) -> Value {
         let mut entries = vec![("id", Value::string("q"))];
