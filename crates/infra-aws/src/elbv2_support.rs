@@ -1266,6 +1266,54 @@ where
         .map(|(value, _)| value))
 }
 
+/// What a lost create of a load balancer or target group left: the object named as planned
+/// (the Describe call by name, `by_name`, sent; `objects` takes them from its answer), or for
+/// a generated name the one among `every` object whose tags say this operation created it;
+/// read by `read` when it carries this operation's managed tags.
+#[allow(clippy::too_many_arguments)]
+pub async fn created_named<'h, T, Sent, Out, E, Every, Fut>(
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    operation: &Operation,
+    planned: &'h Value,
+    by_name: impl FnOnce(String) -> Sent,
+    objects: impl FnOnce(&Out) -> &[T],
+    every: Every,
+    arn_of: impl Fn(&T) -> Option<&str>,
+    read: impl FnOnce(BTreeMap<String, &'h Value>) -> Fut,
+) -> Result<Option<Value>, ProviderError>
+where
+    Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    Every: Future<Output = Result<Vec<T>, ProviderError>>,
+    Fut: Future<Output = Result<ReadByArn, ProviderError>>,
+{
+    let arn = match string(planned, "name") {
+        // A generated name: look among every object for this operation's tags.
+        None => {
+            let arns: Vec<String> = every
+                .await?
+                .iter()
+                .filter_map(|object| arn_of(object).map(str::to_string))
+                .collect();
+            describe_tags(client, &arns)
+                .await?
+                .into_iter()
+                .find(|(_, tags)| has_managed_tags(tags, operation))
+                .map(|(arn, _)| arn)
+        }
+        Some(name) => match by_name(name).await.map_err(aws_error) {
+            Ok(answer) => objects(&answer)
+                .first()
+                .and_then(&arn_of)
+                .map(str::to_string),
+            Err(error) if is_not_found(&error) => None,
+            Err(error) => return Err(error),
+        },
+    };
+    let Some(arn) = arn else { return Ok(None) };
+    read_if_managed(&arn, planned, operation, read).await
+}
+
 /// Deletes the object whose `arn` the prior state holds, by `delete` (the type's Delete call,
 /// sent): the ARN when the delete was sent, `None` when there is no ARN or the object is
 /// already gone.
@@ -1287,18 +1335,48 @@ where
     }
 }
 
-/// The attribute changes a `Modify…Attributes` call sends, as the SDK's attribute objects
-/// (`make` builds one from its key and value); none to send when there are none.
-pub fn sdk_attributes<A>(
-    attributes: Vec<(&str, String)>,
-    make: impl Fn(&str, String) -> A,
-) -> Option<Vec<A>> {
-    let sent: Vec<A> = attributes
-        .into_iter()
-        .map(|(key, value)| make(key, value))
-        .collect();
-    (!sent.is_empty()).then_some(sent)
+/// Sends a `Modify…Attributes` request (`$request`, built for one ARN) with `$attributes`, the
+/// SDK's attribute objects, or with `$pairs` (key, value), each built as an `$Attribute`;
+/// nothing when there are none. (A macro: each call and attribute is a type of its own.)
+macro_rules! modify_attributes {
+    ($request:expr, $attributes:expr) => {{
+        let attributes = $attributes;
+        match attributes.is_empty() {
+            true => Ok(()),
+            false => $request
+                .set_attributes(Some(attributes))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err($crate::error::aws_error),
+        }
+    }};
+    ($request:expr, $Attribute:ident, $pairs:expr) => {
+        $crate::elbv2_support::modify_attributes!(
+            $request,
+            $pairs
+                .into_iter()
+                .map(|(key, value)| $Attribute::builder().key(key).value(value).build())
+                .collect::<Vec<_>>()
+        )
+    };
 }
+pub(crate) use modify_attributes;
+
+/// An object's attributes by key, from its `Describe…Attributes` request (`$request`, built
+/// for one ARN), or the call's error.
+macro_rules! attributes_of {
+    ($request:expr) => {
+        $request
+            .send()
+            .await
+            .map_err($crate::error::aws_error)
+            .map(|answer| {
+                $crate::elbv2_support::attribute_map(answer.attributes(), |a| (a.key(), a.value()))
+            })
+    };
+}
+pub(crate) use attributes_of;
 
 /// An object's attributes, as a `Describe…Attributes` call answers them (`pair` gives each
 /// one's key and value), by key.

@@ -70,11 +70,11 @@ use crate::app_support::{
     strings, text, text_or_null, vanished, wait_for,
 };
 use crate::elbv2_support::{
-    arn_suffix, attribute_map, delete_by_arn, describe_by_arn, describe_tags, generated_name,
-    has_managed_tags, name_prefix_of, read_if_managed, read_written, refresh_by_arn,
-    sdk_attributes, settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
+    arn_suffix, attributes_of, created_named, delete_by_arn, describe_by_arn, describe_tags,
+    generated_name, modify_attributes, name_prefix_of, read_written, refresh_by_arn,
+    settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -449,15 +449,9 @@ impl AwsLb {
 
     async fn attributes(&self, arn: &str) -> Result<BTreeMap<String, String>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let response = client
+        attributes_of!(client
             .describe_load_balancer_attributes()
-            .load_balancer_arn(arn)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(attribute_map(response.attributes(), |a| {
-            (a.key(), a.value())
-        }))
+            .load_balancer_arn(arn))
     }
 
     /// Reads full values for `arns`, keyed by ARN.
@@ -629,25 +623,16 @@ impl AwsLb {
         arn: &str,
         attributes: Vec<(&str, String)>,
     ) -> Result<(), ProviderError> {
-        let make = |key: &str, value| {
-            LoadBalancerAttribute::builder()
-                .key(key)
-                .value(value)
-                .build()
-        };
-        let Some(attributes) = sdk_attributes(attributes, make) else {
-            return Ok(());
-        };
-        let client = &self.aws.clients().await.elbv2;
-        let request = client
-            .modify_load_balancer_attributes()
-            .load_balancer_arn(arn);
-        request
-            .set_attributes(Some(attributes))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
+        modify_attributes!(
+            self.aws
+                .clients()
+                .await
+                .elbv2
+                .modify_load_balancer_attributes()
+                .load_balancer_arn(arn),
+            LoadBalancerAttribute,
+            attributes
+        )
     }
 }
 
@@ -1424,39 +1409,17 @@ impl ResourceType for AwsLb {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let Some(name) = string(planned, "name") else {
-            // A generated name: look among every load balancer for this operation's tags.
-            let arns: Vec<String> = all_items!(client.describe_load_balancers())?
-                .iter()
-                .filter_map(|lb| lb.load_balancer_arn().map(str::to_string))
-                .collect();
-            let tags = describe_tags(client, &arns).await?;
-            let Some(arn) = tags
-                .iter()
-                .find(|(_, tags)| has_managed_tags(tags, operation))
-                .map(|(arn, _)| arn.clone())
-            else {
-                return Ok(None);
-            };
-            return read_if_managed(&arn, planned, operation, |hints| self.read_arns(hints)).await;
-        };
-        let response = client
-            .describe_load_balancers()
-            .names(&name)
-            .send()
-            .await
-            .map_err(aws_error);
-        let arn = match response {
-            Ok(response) => response
-                .load_balancers()
-                .first()
-                .and_then(|lb| lb.load_balancer_arn())
-                .map(str::to_string),
-            Err(error) if is_not_found(&error) => None,
-            Err(error) => return Err(error),
-        };
-        let Some(arn) = arn else { return Ok(None) };
-        read_if_managed(&arn, planned, operation, |hints| self.read_arns(hints)).await
+        created_named(
+            client,
+            operation,
+            planned,
+            |name| client.describe_load_balancers().names(name).send(),
+            |answer| answer.load_balancers(),
+            async { all_items!(client.describe_load_balancers()) },
+            LoadBalancer::load_balancer_arn,
+            |hints| self.read_arns(hints),
+        )
+        .await
     }
 }
 

@@ -49,12 +49,12 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    boolean, changed, int, non_empty, number, set_tags, single, string, text, vanished,
+    boolean, changed, int, known, non_empty, number, set_tags, single, string, text, vanished,
 };
 use crate::elbv2_support::{
-    action_block, actions_from_sdk, actions_to_sdk, attribute_map, created_under, delete_by_arn,
-    describe_by_arn, describe_tags, normalize_actions, read_written, refresh_by_arn, tags_to_sdk,
-    update_tags, validate_actions, ReadByArn,
+    action_block, actions_from_sdk, actions_to_sdk, attributes_of, created_under, delete_by_arn,
+    describe_by_arn, describe_tags, modify_attributes, normalize_actions, read_written,
+    refresh_by_arn, tags_to_sdk, update_tags, validate_actions, ReadByArn,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -309,24 +309,6 @@ fn attributes_to_send(
     Ok(attributes)
 }
 
-async fn modify_attributes(
-    client: &Client,
-    arn: &str,
-    attributes: Vec<aws_sdk_elasticloadbalancingv2::types::ListenerAttribute>,
-) -> Result<(), ProviderError> {
-    if attributes.is_empty() {
-        return Ok(());
-    }
-    client
-        .modify_listener_attributes()
-        .listener_arn(arn)
-        .set_attributes(Some(attributes))
-        .send()
-        .await
-        .map_err(aws_error)?;
-    Ok(())
-}
-
 /// The listener's attributes, by AWS's key; none for a TLS listener, which has none
 /// (DescribeListenerAttributes refuses it, and the provider does not ask).
 async fn describe_attributes(
@@ -339,16 +321,8 @@ async fn describe_attributes(
     if listener.protocol() == Some(&ProtocolEnum::Tls) {
         return Ok(None);
     }
-    match client
-        .describe_listener_attributes()
-        .listener_arn(arn)
-        .send()
-        .await
-        .map_err(aws_error)
-    {
-        Ok(response) => Ok(Some(attribute_map(response.attributes(), |a| {
-            (a.key(), a.value())
-        }))),
+    match attributes_of!(client.describe_listener_attributes().listener_arn(arn)) {
+        Ok(attributes) => Ok(Some(attributes)),
         Err(error) if is_not_found(&error) => Ok(None),
         Err(error) => Err(error),
     }
@@ -643,14 +617,7 @@ fn to_value(
     for attribute in LISTENER_ATTRIBUTES {
         let value = match attributes.and_then(|a| a.get(attribute.key)) {
             Some(reported) => attribute.read(reported),
-            None => {
-                let kept = hint.get(attribute.name);
-                if kept.is_wholly_known() {
-                    kept.clone()
-                } else {
-                    Value::Null
-                }
-            }
+            None => known(hint, attribute.name),
         };
         object.insert(attribute.name.to_string(), value);
     }
@@ -758,7 +725,10 @@ impl ResourceType for AwsLbListener {
             .to_string();
         // "Listener attributes like TCP idle timeout are not supported on create" (the
         // provider): one ModifyListenerAttributes after it.
-        modify_attributes(client, &arn, attributes).await?;
+        modify_attributes!(
+            client.modify_listener_attributes().listener_arn(&arn),
+            attributes
+        )?;
         self.read_one(&arn, planned).await
     }
 
@@ -777,7 +747,10 @@ impl ResourceType for AwsLbListener {
         {
             modify(client, &arn, prior, planned).await?;
         }
-        modify_attributes(client, &arn, attributes_to_send(Some(prior), planned)?).await?;
+        modify_attributes!(
+            client.modify_listener_attributes().listener_arn(&arn),
+            attributes_to_send(Some(prior), planned)?
+        )?;
         update_tags(client, &arn, prior, planned).await?;
         self.read_one(&arn, planned).await
     }

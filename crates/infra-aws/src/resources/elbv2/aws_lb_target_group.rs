@@ -46,12 +46,11 @@ use crate::app_support::{
     vanished,
 };
 use crate::elbv2_support::{
-    arn_suffix, attribute_map, attribute_value, delete_by_arn, describe_by_arn, describe_tags,
-    generated_name, has_managed_tags, name_prefix_of, read_if_managed, read_written,
-    refresh_by_arn, sdk_attributes, settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting,
-    SettingKind,
+    arn_suffix, attribute_value, attributes_of, created_named, delete_by_arn, describe_by_arn,
+    describe_tags, generated_name, modify_attributes, name_prefix_of, read_written, refresh_by_arn,
+    settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -492,15 +491,9 @@ impl AwsLbTargetGroup {
 
     async fn attributes(&self, arn: &str) -> Result<BTreeMap<String, String>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let attributes = client
+        attributes_of!(client
             .describe_target_group_attributes()
-            .target_group_arn(arn)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(attribute_map(attributes.attributes(), |a| {
-            (a.key(), a.value())
-        }))
+            .target_group_arn(arn))
     }
 
     pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
@@ -512,25 +505,16 @@ impl AwsLbTargetGroup {
         arn: &str,
         attributes: Vec<(&str, String)>,
     ) -> Result<(), ProviderError> {
-        let make = |key: &str, value| {
-            TargetGroupAttribute::builder()
-                .key(key)
-                .value(value)
-                .build()
-        };
-        let Some(attributes) = sdk_attributes(attributes, make) else {
-            return Ok(());
-        };
-        let client = &self.aws.clients().await.elbv2;
-        let request = client
-            .modify_target_group_attributes()
-            .target_group_arn(arn);
-        request
-            .set_attributes(Some(attributes))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        Ok(())
+        modify_attributes!(
+            self.aws
+                .clients()
+                .await
+                .elbv2
+                .modify_target_group_attributes()
+                .target_group_arn(arn),
+            TargetGroupAttribute,
+            attributes
+        )
     }
 }
 
@@ -1149,37 +1133,17 @@ impl ResourceType for AwsLbTargetGroup {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let arn = match string(planned, "name") {
-            // A generated name: look among every group for this operation's tags.
-            None => {
-                let arns: Vec<String> = all_items!(client.describe_target_groups())?
-                    .iter()
-                    .filter_map(|g| g.target_group_arn().map(str::to_string))
-                    .collect();
-                describe_tags(client, &arns)
-                    .await?
-                    .into_iter()
-                    .find(|(_, tags)| has_managed_tags(tags, operation))
-                    .map(|(arn, _)| arn)
-            }
-            Some(name) => match client
-                .describe_target_groups()
-                .names(&name)
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(response) => response
-                    .target_groups()
-                    .first()
-                    .and_then(|g| g.target_group_arn())
-                    .map(str::to_string),
-                Err(error) if is_not_found(&error) => None,
-                Err(error) => return Err(error),
-            },
-        };
-        let Some(arn) = arn else { return Ok(None) };
-        read_if_managed(&arn, planned, operation, |hints| self.read_arns(hints)).await
+        created_named(
+            client,
+            operation,
+            planned,
+            |name| client.describe_target_groups().names(name).send(),
+            |answer| answer.target_groups(),
+            async { all_items!(client.describe_target_groups()) },
+            TargetGroup::target_group_arn,
+            |hints| self.read_arns(hints),
+        )
+        .await
     }
 }
 
