@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use aws_sdk_ecs::types::{
     ApplicationProtocol, AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem,
     ContainerCondition, ContainerDefinition, ContainerDependency, HealthCheck, HostEntry,
-    KeyValuePair, LogConfiguration, LogDriver, MountPoint, NetworkConfiguration, PortMapping,
-    Secret, ServiceRegistry, Tag, TransportProtocol, Ulimit, UlimitName, VolumeFrom,
+    KeyValuePair, LoadBalancer, LogConfiguration, LogDriver, MountPoint, NetworkConfiguration,
+    PortMapping, Secret, ServiceRegistry, Tag, TransportProtocol, Ulimit, UlimitName, VolumeFrom,
 };
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type};
 use serde_json::{json, Map, Value as Json};
@@ -582,32 +582,23 @@ pub async fn update_tags(
     prior: &infra_core::Value,
     planned: &infra_core::Value,
 ) -> Result<(), ProviderError> {
-    let (to_set, to_remove) = crate::app_support::tag_changes(prior, planned);
-    if !to_remove.is_empty() {
-        client
+    crate::app_support::send_tag_changes!(
+        prior,
+        planned,
+        |to_remove| client
             .untag_resource()
             .resource_arn(arn)
-            .set_tag_keys(Some(to_remove))
-            .send()
-            .await
-            .map_err(crate::error::aws_error)?;
-    }
-    if !to_set.is_empty() {
-        client
+            .set_tag_keys(Some(to_remove)),
+        |to_set| client
             .tag_resource()
             .resource_arn(arn)
             .set_tags(Some(tags_to_sdk(&to_set)))
-            .send()
-            .await
-            .map_err(crate::error::aws_error)?;
-    }
+    );
     Ok(())
 }
 
 pub use crate::app_support::has_managed_tags;
 
-/// A capacity provider strategy block (the service's `capacity_provider_strategy`, the
-/// cluster's `default_capacity_provider_strategy`): provider, `base` 0–100000, `weight` 0–1000.
 /// The provider's `validateClusterName` of the `key` argument, in its wording: 1-255
 /// alphanumerics, hyphens and underscores (`aws_ecs_cluster.name`,
 /// `aws_ecs_cluster_capacity_providers.cluster_name`, `aws_ecs_capacity_provider.cluster`).
@@ -626,6 +617,18 @@ pub fn cluster_name_problem(key: &str, name: &str) -> Option<String> {
     })
 }
 
+/// [`cluster_name_problem`] of a configuration's `key` argument, as `validate` answers it.
+pub fn cluster_name_problems(config: &infra_core::Value, key: &str) -> Vec<(String, String)> {
+    config
+        .get(key)
+        .as_str()
+        .and_then(|name| cluster_name_problem(key, name))
+        .map(|problem| vec![(key.to_string(), problem)])
+        .unwrap_or_default()
+}
+
+/// A capacity provider strategy block (the service's `capacity_provider_strategy`, the
+/// cluster's `default_capacity_provider_strategy`): provider, `base` 0–100000, `weight` 0–1000.
 pub fn capacity_provider_strategy_block(name: &'static str) -> Block {
     Block::set(
         name,
@@ -801,6 +804,60 @@ pub fn service_registries_value(registries: &[ServiceRegistry]) -> infra_core::V
             })
             .collect(),
     )
+}
+
+/// The `load_balancer` blocks as ECS takes them; a Classic Load Balancer's name is the block's
+/// `name_key` (`elb_name` in a service, `load_balancer_name` in a task set).
+pub fn load_balancers_to_sdk(value: &infra_core::Value, name_key: &str) -> Vec<LoadBalancer> {
+    use crate::app_support::{blocks, int, string};
+    blocks(value, "load_balancer")
+        .iter()
+        .map(|lb| {
+            LoadBalancer::builder()
+                .set_load_balancer_name(string(lb, name_key))
+                .set_target_group_arn(string(lb, "target_group_arn"))
+                .set_container_name(string(lb, "container_name"))
+                .set_container_port(int(lb, "container_port"))
+                .build()
+        })
+        .collect()
+}
+
+/// A load balancer ECS reports, as its `load_balancer` block's attributes (the name as
+/// `name_key`, as [`load_balancers_to_sdk`] says).
+pub fn load_balancer_entries(
+    lb: &LoadBalancer,
+    name_key: &'static str,
+) -> Vec<(&'static str, infra_core::Value)> {
+    use crate::app_support::{number, text};
+    vec![
+        (name_key, text(lb.load_balancer_name())),
+        ("target_group_arn", text(lb.target_group_arn())),
+        ("container_name", text(lb.container_name())),
+        ("container_port", number(lb.container_port().map(i64::from))),
+    ]
+}
+
+/// Adds to `found` each of `objects` a Describe call answered under each of `keys` that names
+/// it (as one of `names` reads it: its name or ARN); `INACTIVE` ones (deleted, still
+/// described) are left out.
+pub fn active_by_key<T: Clone>(
+    found: &mut BTreeMap<String, T>,
+    keys: &[String],
+    objects: &[T],
+    status: impl Fn(&T) -> Option<&str>,
+    names: [fn(&T) -> Option<&str>; 2],
+) {
+    for object in objects {
+        if status(object) == Some("INACTIVE") {
+            continue;
+        }
+        for key in keys {
+            if names.iter().any(|name| name(object) == Some(key.as_str())) {
+                found.insert(key.clone(), object.clone());
+            }
+        }
+    }
 }
 
 #[cfg(test)]

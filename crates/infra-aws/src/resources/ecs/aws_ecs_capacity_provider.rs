@@ -64,7 +64,9 @@ use crate::app_support::{
     arn_problem, blocks, boolean, by_key, int, keys_of, non_empty, number, retry_while, set_tags,
     single, string, string_list, strings, text, vanished, wait_for,
 };
-use crate::ecs_support::{has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags};
+use crate::ecs_support::{
+    active_by_key, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
+};
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -351,18 +353,16 @@ impl AwsEcsCapacityProvider {
                     .send()
                     .await
                     .map_err(aws_error)?;
-                for provider in response.capacity_providers() {
-                    if provider.status().map(|s| s.as_str()) == Some("INACTIVE") {
-                        continue;
-                    }
-                    for key in chunk {
-                        if provider.name() == Some(key.as_str())
-                            || provider.capacity_provider_arn() == Some(key.as_str())
-                        {
-                            found.insert(key.clone(), provider.clone());
-                        }
-                    }
-                }
+                active_by_key(
+                    &mut found,
+                    chunk,
+                    response.capacity_providers(),
+                    |provider| provider.status().map(|s| s.as_str()),
+                    [
+                        CapacityProvider::name,
+                        CapacityProvider::capacity_provider_arn,
+                    ],
+                );
                 // A page holds at most 10 providers when AWS pages the answer.
                 match response.next_token().filter(|token| !token.is_empty()) {
                     Some(token) if next_token.as_deref() != Some(token) => {
@@ -658,25 +658,33 @@ fn monitoring_of(template: &Value) -> Option<ManagedInstancesMonitoringOptions> 
     non_empty(template, "monitoring").map(|m| ManagedInstancesMonitoringOptions::from(m.as_str()))
 }
 
+/// The launch template settings CreateCapacityProvider and UpdateCapacityProvider share, set on
+/// either's builder (`?` returns a bad `instance_requirements`).
+macro_rules! with_launch_template_settings {
+    ($builder:expr, $template:expr) => {
+        $builder
+            .set_ec2_instance_profile_arn(non_empty($template, "ec2_instance_profile_arn"))
+            .set_instance_requirements(
+                single($template, "instance_requirements")
+                    .map(instance_requirements_of)
+                    .transpose()?,
+            )
+            .set_local_storage_configuration(
+                single($template, "local_storage_configuration").map(local_storage_of),
+            )
+            .set_monitoring(monitoring_of($template))
+            .set_network_configuration(single($template, "network_configuration").map(network_of))
+            .set_storage_configuration(single($template, "storage_configuration").map(storage_of))
+    };
+}
+
 /// The launch template CreateCapacityProvider takes.
 fn launch_template_of(template: &Value) -> Result<InstanceLaunchTemplate, ProviderError> {
-    InstanceLaunchTemplate::builder()
-        .set_capacity_option_type(
-            non_empty(template, "capacity_option_type")
-                .map(|option| CapacityOptionType::from(option.as_str())),
-        )
-        .set_ec2_instance_profile_arn(non_empty(template, "ec2_instance_profile_arn"))
-        .set_instance_requirements(
-            single(template, "instance_requirements")
-                .map(instance_requirements_of)
-                .transpose()?,
-        )
-        .set_local_storage_configuration(
-            single(template, "local_storage_configuration").map(local_storage_of),
-        )
-        .set_monitoring(monitoring_of(template))
-        .set_network_configuration(single(template, "network_configuration").map(network_of))
-        .set_storage_configuration(single(template, "storage_configuration").map(storage_of))
+    let builder = InstanceLaunchTemplate::builder().set_capacity_option_type(
+        non_empty(template, "capacity_option_type")
+            .map(|option| CapacityOptionType::from(option.as_str())),
+    );
+    with_launch_template_settings!(builder, template)
         .build()
         .map_err(|e| ProviderError::new(format!("instance_launch_template: {e}")))
 }
@@ -686,20 +694,7 @@ fn launch_template_of(template: &Value) -> Result<InstanceLaunchTemplate, Provid
 fn launch_template_update_of(
     template: &Value,
 ) -> Result<InstanceLaunchTemplateUpdate, ProviderError> {
-    Ok(InstanceLaunchTemplateUpdate::builder()
-        .set_ec2_instance_profile_arn(non_empty(template, "ec2_instance_profile_arn"))
-        .set_instance_requirements(
-            single(template, "instance_requirements")
-                .map(instance_requirements_of)
-                .transpose()?,
-        )
-        .set_local_storage_configuration(
-            single(template, "local_storage_configuration").map(local_storage_of),
-        )
-        .set_monitoring(monitoring_of(template))
-        .set_network_configuration(single(template, "network_configuration").map(network_of))
-        .set_storage_configuration(single(template, "storage_configuration").map(storage_of))
-        .build())
+    Ok(with_launch_template_settings!(InstanceLaunchTemplateUpdate::builder(), template).build())
 }
 
 fn optimization_of(optimization: &Value) -> InfrastructureOptimization {
@@ -712,42 +707,40 @@ fn propagate_tags_of(provider: &Value) -> Option<PropagateMiTags> {
     non_empty(provider, "propagate_tags").map(|p| PropagateMiTags::from(p.as_str()))
 }
 
+/// The `managedInstancesProvider` of CreateCapacityProvider and UpdateCapacityProvider from a
+/// `managed_instances_provider` block, built on either's builder with its launch template.
+macro_rules! managed_instances_provider {
+    ($builder:expr, $provider:expr, $launch_template:expr) => {
+        $builder
+            .set_infrastructure_optimization(
+                single($provider, "infrastructure_optimization").map(optimization_of),
+            )
+            .set_infrastructure_role_arn(non_empty($provider, "infrastructure_role_arn"))
+            .set_instance_launch_template(
+                single($provider, "instance_launch_template")
+                    .map($launch_template)
+                    .transpose()?,
+            )
+            .set_propagate_tags(propagate_tags_of($provider))
+            .build()
+            .map_err(|e| ProviderError::new(format!("managed_instances_provider: {e}")))
+    };
+}
+
 /// CreateCapacityProvider's `managedInstancesProvider` from a `managed_instances_provider` block.
 fn managed_instances_provider_of(
     provider: &Value,
 ) -> Result<CreateManagedInstancesProviderConfiguration, ProviderError> {
-    CreateManagedInstancesProviderConfiguration::builder()
-        .set_infrastructure_optimization(
-            single(provider, "infrastructure_optimization").map(optimization_of),
-        )
-        .set_infrastructure_role_arn(non_empty(provider, "infrastructure_role_arn"))
-        .set_instance_launch_template(
-            single(provider, "instance_launch_template")
-                .map(launch_template_of)
-                .transpose()?,
-        )
-        .set_propagate_tags(propagate_tags_of(provider))
-        .build()
-        .map_err(|e| ProviderError::new(format!("managed_instances_provider: {e}")))
+    let builder = CreateManagedInstancesProviderConfiguration::builder();
+    managed_instances_provider!(builder, provider, launch_template_of)
 }
 
 /// UpdateCapacityProvider's `managedInstancesProvider` from a `managed_instances_provider` block.
 fn managed_instances_update_of(
     provider: &Value,
 ) -> Result<UpdateManagedInstancesProviderConfiguration, ProviderError> {
-    UpdateManagedInstancesProviderConfiguration::builder()
-        .set_infrastructure_optimization(
-            single(provider, "infrastructure_optimization").map(optimization_of),
-        )
-        .set_infrastructure_role_arn(non_empty(provider, "infrastructure_role_arn"))
-        .set_instance_launch_template(
-            single(provider, "instance_launch_template")
-                .map(launch_template_update_of)
-                .transpose()?,
-        )
-        .set_propagate_tags(propagate_tags_of(provider))
-        .build()
-        .map_err(|e| ProviderError::new(format!("managed_instances_provider: {e}")))
+    let builder = UpdateManagedInstancesProviderConfiguration::builder();
+    managed_instances_provider!(builder, provider, launch_template_update_of)
 }
 
 // ---- Managed instances provider: the answer read back ----
@@ -767,42 +760,32 @@ fn fraction(n: Option<f64>) -> Value {
     Value::Number(n.unwrap_or(0.0))
 }
 
-fn whole_range_value(min: Option<i32>, max: Option<i32>) -> Value {
-    Value::map([("max", whole(max)), ("min", whole(min))])
+/// A `{min, max}` block of whole numbers read back, none where AWS reports none.
+fn whole_block(range: Option<(Option<i32>, Option<i32>)>) -> Value {
+    block_of(range.map(|(min, max)| Value::map([("max", whole(max)), ("min", whole(min))])))
 }
 
-fn fraction_range_value(min: Option<f64>, max: Option<f64>) -> Value {
-    Value::map([("max", fraction(max)), ("min", fraction(min))])
+/// A `{min, max}` block of fractions read back, none where AWS reports none.
+fn fraction_block(range: Option<(Option<f64>, Option<f64>)>) -> Value {
+    block_of(range.map(|(min, max)| Value::map([("max", fraction(max)), ("min", fraction(min))])))
 }
 
 fn instance_requirements_value(r: &InstanceRequirementsRequest) -> Value {
     Value::map([
         (
             "accelerator_count",
-            block_of(
-                r.accelerator_count()
-                    .map(|c| whole_range_value(c.min(), c.max())),
-            ),
+            whole_block(r.accelerator_count().map(|c| (c.min(), c.max()))),
         ),
         (
             "accelerator_manufacturers",
-            string_list(r.accelerator_manufacturers().iter().map(|m| m.as_str())),
+            string_list(r.accelerator_manufacturers()),
         ),
-        (
-            "accelerator_names",
-            string_list(r.accelerator_names().iter().map(|n| n.as_str())),
-        ),
+        ("accelerator_names", string_list(r.accelerator_names())),
         (
             "accelerator_total_memory_mib",
-            block_of(
-                r.accelerator_total_memory_mib()
-                    .map(|m| whole_range_value(m.min(), m.max())),
-            ),
+            whole_block(r.accelerator_total_memory_mib().map(|m| (m.min(), m.max()))),
         ),
-        (
-            "accelerator_types",
-            string_list(r.accelerator_types().iter().map(|t| t.as_str())),
-        ),
+        ("accelerator_types", string_list(r.accelerator_types())),
         (
             "allowed_instance_types",
             string_list(r.allowed_instance_types()),
@@ -810,63 +793,42 @@ fn instance_requirements_value(r: &InstanceRequirementsRequest) -> Value {
         ("bare_metal", text(r.bare_metal().map(|b| b.as_str()))),
         (
             "baseline_ebs_bandwidth_mbps",
-            block_of(
-                r.baseline_ebs_bandwidth_mbps()
-                    .map(|b| whole_range_value(b.min(), b.max())),
-            ),
+            whole_block(r.baseline_ebs_bandwidth_mbps().map(|b| (b.min(), b.max()))),
         ),
         (
             "burstable_performance",
             text(r.burstable_performance().map(|b| b.as_str())),
         ),
-        (
-            "cpu_manufacturers",
-            string_list(r.cpu_manufacturers().iter().map(|m| m.as_str())),
-        ),
+        ("cpu_manufacturers", string_list(r.cpu_manufacturers())),
         (
             "excluded_instance_types",
             string_list(r.excluded_instance_types()),
         ),
         (
             "instance_generations",
-            string_list(r.instance_generations().iter().map(|g| g.as_str())),
+            string_list(r.instance_generations()),
         ),
         ("local_storage", text(r.local_storage().map(|l| l.as_str()))),
-        (
-            "local_storage_types",
-            string_list(r.local_storage_types().iter().map(|t| t.as_str())),
-        ),
+        ("local_storage_types", string_list(r.local_storage_types())),
         (
             "max_spot_price_as_percentage_of_optimal_on_demand_price",
             whole(r.max_spot_price_as_percentage_of_optimal_on_demand_price()),
         ),
         (
             "memory_gib_per_vcpu",
-            block_of(
-                r.memory_gib_per_v_cpu()
-                    .map(|m| fraction_range_value(m.min(), m.max())),
-            ),
+            fraction_block(r.memory_gib_per_v_cpu().map(|m| (m.min(), m.max()))),
         ),
         (
             "memory_mib",
-            block_of(
-                r.memory_mib()
-                    .map(|m| whole_range_value(Some(m.min()), m.max())),
-            ),
+            whole_block(r.memory_mib().map(|m| (Some(m.min()), m.max()))),
         ),
         (
             "network_bandwidth_gbps",
-            block_of(
-                r.network_bandwidth_gbps()
-                    .map(|n| fraction_range_value(n.min(), n.max())),
-            ),
+            fraction_block(r.network_bandwidth_gbps().map(|n| (n.min(), n.max()))),
         ),
         (
             "network_interface_count",
-            block_of(
-                r.network_interface_count()
-                    .map(|n| whole_range_value(n.min(), n.max())),
-            ),
+            whole_block(r.network_interface_count().map(|n| (n.min(), n.max()))),
         ),
         (
             "on_demand_max_price_percentage_over_lowest_price",
@@ -882,17 +844,11 @@ fn instance_requirements_value(r: &InstanceRequirementsRequest) -> Value {
         ),
         (
             "total_local_storage_gb",
-            block_of(
-                r.total_local_storage_gb()
-                    .map(|t| fraction_range_value(t.min(), t.max())),
-            ),
+            fraction_block(r.total_local_storage_gb().map(|t| (t.min(), t.max()))),
         ),
         (
             "vcpu_count",
-            block_of(
-                r.v_cpu_count()
-                    .map(|v| whole_range_value(Some(v.min()), v.max())),
-            ),
+            whole_block(r.v_cpu_count().map(|v| (Some(v.min()), v.max()))),
         ),
     ])
 }

@@ -24,7 +24,7 @@ use crate::app_support::{
     blocks, boolean, by_key, changed, keys_of, set_tags, single, string, text, vanished,
 };
 use crate::ecs_support::{
-    cluster_name_problem, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
+    active_by_key, cluster_name_problems, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -132,18 +132,13 @@ impl AwsEcsCluster {
                 .send()
                 .await
                 .map_err(aws_error)?;
-            for cluster in response.clusters() {
-                if cluster.status() == Some("INACTIVE") {
-                    continue;
-                }
-                for key in chunk {
-                    if cluster.cluster_arn() == Some(key.as_str())
-                        || cluster.cluster_name() == Some(key.as_str())
-                    {
-                        out.insert(key.clone(), cluster.clone());
-                    }
-                }
-            }
+            active_by_key(
+                &mut out,
+                chunk,
+                response.clusters(),
+                Cluster::status,
+                [Cluster::cluster_arn, Cluster::cluster_name],
+            );
         }
         Ok(out)
     }
@@ -357,12 +352,7 @@ impl ResourceType for AwsEcsCluster {
     /// `service_connect_defaults.namespace` to be an ARN; infra keeps taking the namespace's
     /// name as well, which the API accepts: see `to_value`.)
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        config
-            .get("name")
-            .as_str()
-            .and_then(|name| cluster_name_problem("name", name))
-            .map(|problem| vec![("name".to_string(), problem)])
-            .unwrap_or_default()
+        cluster_name_problems(config, "name")
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

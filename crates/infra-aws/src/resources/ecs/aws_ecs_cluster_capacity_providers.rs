@@ -15,7 +15,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 use crate::app_support::{string, string_list, strings, vanished};
 use crate::ecs_support::{
     capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
-    capacity_provider_strategy_value, cluster_name_problem,
+    capacity_provider_strategy_value, cluster_name_problems,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
@@ -133,12 +133,7 @@ impl ResourceType for AwsEcsClusterCapacityProviders {
     /// The provider's `validateClusterName` of `cluster_name` (a name, not an ARN, so that the
     /// read knows which to store).
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        config
-            .get("cluster_name")
-            .as_str()
-            .and_then(|name| cluster_name_problem("cluster_name", name))
-            .map(|problem| vec![("cluster_name".to_string(), problem)])
-            .unwrap_or_default()
+        cluster_name_problems(config, "cluster_name")
     }
 
     async fn create(

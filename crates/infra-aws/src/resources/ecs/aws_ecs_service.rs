@@ -40,9 +40,9 @@ use std::time::Duration;
 use aws_sdk_ecs::types::{
     AvailabilityZoneRebalancing, DeploymentAlarms, DeploymentCircuitBreaker,
     DeploymentConfiguration, DeploymentController, DeploymentControllerType, EbsResourceType,
-    EbsTagSpecification, LaunchType, LoadBalancer, LogConfiguration, LogDriver,
-    PlacementConstraint, PlacementConstraintType, PlacementStrategy, PlacementStrategyType,
-    PropagateTags, SchedulingStrategy, Secret, Service, ServiceConnectAccessLogConfiguration,
+    EbsTagSpecification, LaunchType, LogConfiguration, LogDriver, PlacementConstraint,
+    PlacementConstraintType, PlacementStrategy, PlacementStrategyType, PropagateTags,
+    SchedulingStrategy, Secret, Service, ServiceConnectAccessLogConfiguration,
     ServiceConnectAccessLoggingFormat, ServiceConnectClientAlias, ServiceConnectConfiguration,
     ServiceConnectIncludeQueryParameters, ServiceConnectService,
     ServiceConnectTestTrafficHeaderMatchRules, ServiceConnectTestTrafficHeaderRules,
@@ -62,10 +62,11 @@ use crate::app_support::{
 use crate::blue_green::deploy::PAUSE_SIGNAL_TAG;
 use crate::ec2_support::token_of;
 use crate::ecs_support::{
-    capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
-    capacity_provider_strategy_value, has_managed_tags, network_configuration_block,
-    network_to_sdk, network_value, service_registries_block, service_registries_to_sdk,
-    service_registries_value, tags_from_sdk, tags_to_sdk, update_tags,
+    active_by_key, capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
+    capacity_provider_strategy_value, has_managed_tags, load_balancer_entries,
+    load_balancers_to_sdk, network_configuration_block, network_to_sdk, network_value,
+    service_registries_block, service_registries_to_sdk, service_registries_value, tags_from_sdk,
+    tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -510,22 +511,6 @@ fn test_traffic_rules_block() -> Block {
 /// The cluster a value names, `default` when unset (as ECS does).
 fn cluster_of(value: &Value) -> String {
     string(value, "cluster").unwrap_or_else(|| "default".to_string())
-}
-
-/// The load balancers ECS attaches. `advanced_configuration` is not sent: blue/green is
-/// orchestrated by infra itself, with one ECS service per colour.
-fn load_balancers_to_sdk(value: &Value) -> Vec<LoadBalancer> {
-    blocks(value, "load_balancer")
-        .iter()
-        .map(|lb| {
-            LoadBalancer::builder()
-                .set_load_balancer_name(string(lb, "elb_name"))
-                .set_target_group_arn(string(lb, "target_group_arn"))
-                .set_container_name(string(lb, "container_name"))
-                .set_container_port(int(lb, "container_port"))
-                .build()
-        })
-        .collect()
 }
 
 /// Whether a service value is scheduled as a DAEMON (one task per container instance).
@@ -1094,7 +1079,9 @@ pub async fn create_service(
     tags: &BTreeMap<String, String>,
 ) -> Result<String, ProviderError> {
     let client = &aws.clients().await.ecs;
-    let load_balancers = load_balancers_to_sdk(planned);
+    // `advanced_configuration` is not sent: blue/green is orchestrated by infra itself, with
+    // one ECS service per colour.
+    let load_balancers = load_balancers_to_sdk(planned, "elb_name");
     let response = client
         .create_service()
         .cluster(cluster_of(planned))
@@ -1184,7 +1171,7 @@ pub async fn update_service(
         any = true;
     }
     if changed(prior, planned, "load_balancer") {
-        request = request.set_load_balancers(Some(load_balancers_to_sdk(planned)));
+        request = request.set_load_balancers(Some(load_balancers_to_sdk(planned, "elb_name")));
         any = true;
     }
     if [
@@ -1321,18 +1308,13 @@ pub async fn describe_services(
             Err(error) if is_not_found(&error) => continue,
             Err(error) => return Err(error),
         };
-        for service in response.services() {
-            if service.status() == Some("INACTIVE") {
-                continue;
-            }
-            for key in chunk {
-                if service.service_arn() == Some(key.as_str())
-                    || service.service_name() == Some(key.as_str())
-                {
-                    out.insert(key.clone(), service.clone());
-                }
-            }
-        }
+        active_by_key(
+            &mut out,
+            chunk,
+            response.services(),
+            Service::status,
+            [Service::service_arn, Service::service_name],
+        );
     }
     Ok(out)
 }
@@ -1707,13 +1689,9 @@ fn load_balancer_value(service: &Service, hint: &Value) -> Value {
                 .map(|h| h.get("advanced_configuration").clone())
                 .filter(|v| !v.is_null())
                 .unwrap_or(Value::List(vec![]));
-            Value::map([
-                ("elb_name", text(lb.load_balancer_name())),
-                ("target_group_arn", text(lb.target_group_arn())),
-                ("container_name", text(lb.container_name())),
-                ("container_port", number(lb.container_port().map(i64::from))),
-                ("advanced_configuration", advanced),
-            ])
+            let mut entries = load_balancer_entries(lb, "elb_name");
+            entries.push(("advanced_configuration", advanced));
+            Value::map(entries)
         })
         .collect();
     Value::List(balancers)

@@ -17,19 +17,21 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_ecs::types::{LaunchType, LoadBalancer, Scale, ScaleUnit, TaskSet, TaskSetField};
+use aws_sdk_ecs::types::{LaunchType, Scale, ScaleUnit, TaskSet, TaskSetField};
 use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
 use crate::app_support::{
-    arn_problem, blocks, copy_attributes, int, number, set_tags, single, string, text, wait_for,
+    arn_problem, blocks, copy_attributes, set_tags, single, string, text, wait_for,
 };
+use crate::declared::{self, computed, declare, read, read_block, Declaration, Declared, Reading};
 use crate::ec2_support::token_of;
 use crate::ecs_support::{
     capacity_provider_strategy_to_sdk, capacity_provider_strategy_value, has_managed_tags,
-    network_configuration_block, network_to_sdk, network_value, service_registries_block,
-    service_registries_to_sdk, service_registries_value, tags_from_sdk, tags_to_sdk, update_tags,
+    load_balancer_entries, load_balancers_to_sdk, network_configuration_block, network_to_sdk,
+    network_value, service_registries_block, service_registries_to_sdk, service_registries_value,
+    tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -48,87 +50,157 @@ const DELETE_WAIT: Duration = Duration::from_secs(600);
 pub struct AwsEcsTaskSet {
     aws: Arc<Aws>,
     schema: Schema,
+    declaration: Declaration<TaskSet>,
+}
+
+/// The attributes and blocks, each with how it is read from the task set ECS reports; `id`,
+/// `service` and `cluster` are read from the ID ([`AwsEcsTaskSet::to_value`]), the
+/// configuration-only ones from the configuration.
+fn attributes() -> Vec<Declared<TaskSet>> {
+    vec![
+        Declared::unread(Attribute::computed("id", Type::String)),
+        computed("arn", TaskSet::task_set_arn),
+        computed("task_set_id", TaskSet::id),
+        Declared::unread(Attribute::required("service", Type::String).force_new()),
+        Declared::unread(Attribute::required("cluster", Type::String).force_new()),
+        declared::string(
+            Attribute::required("task_definition", Type::String).force_new(),
+            TaskSet::task_definition,
+        ),
+        declared::string(
+            Attribute::optional_computed("external_id", Type::String).force_new(),
+            TaskSet::external_id,
+        ),
+        read(
+            Attribute::optional_computed("launch_type", Type::String)
+                .check(Check::OneOf(&["EC2", "FARGATE", "EXTERNAL"]))
+                .force_new(),
+            |set: &TaskSet, _: &Reading| text(set.launch_type().map(LaunchType::as_str)),
+        ),
+        declared::string(
+            Attribute::optional_computed("platform_version", Type::String).force_new(),
+            TaskSet::platform_version,
+        ),
+        Declared::unread(Attribute::optional("force_delete", Type::Bool).config_only()),
+        Declared::unread(
+            Attribute::optional("wait_until_stable", Type::Bool)
+                .default(Value::Bool(false))
+                .config_only(),
+        ),
+        Declared::unread(
+            Attribute::optional("wait_until_stable_timeout", Type::String)
+                .default(Value::string("10m"))
+                .config_only(),
+        ),
+        read(
+            Attribute::computed("stability_status", Type::String),
+            |set: &TaskSet, _: &Reading| text(set.stability_status().map(|s| s.as_str())),
+        ),
+        computed("status", TaskSet::status),
+        read_block(
+            Block::set(
+                "capacity_provider_strategy",
+                Schema::new()
+                    .attr(Attribute::required("capacity_provider", Type::String).force_new())
+                    .attr(
+                        Attribute::optional("base", Type::Number)
+                            .check(Check::Range(0, 100_000))
+                            .force_new(),
+                    )
+                    .attr(
+                        Attribute::required("weight", Type::Number)
+                            .check(Check::Range(0, 1000))
+                            .force_new(),
+                    ),
+            )
+            .force_new(),
+            |set: &TaskSet, _: &Reading| {
+                capacity_provider_strategy_value(set.capacity_provider_strategy())
+            },
+        ),
+        read_block(
+            Block::set(
+                "load_balancer",
+                Schema::new()
+                    .attr(Attribute::required("container_name", Type::String).force_new())
+                    .attr(
+                        Attribute::optional("container_port", Type::Number)
+                            .check(Check::Port)
+                            .force_new(),
+                    )
+                    .attr(Attribute::optional("load_balancer_name", Type::String).force_new())
+                    .attr(Attribute::optional("target_group_arn", Type::String).force_new()),
+            )
+            .force_new(),
+            |set: &TaskSet, _: &Reading| {
+                let balancers = set.load_balancers().iter();
+                Value::List(
+                    balancers
+                        .map(|lb| Value::map(load_balancer_entries(lb, "load_balancer_name")))
+                        .collect(),
+                )
+            },
+        ),
+        read_block(
+            network_configuration_block().force_new(),
+            |set: &TaskSet, at: &Reading| network_value(set.network_configuration(), at.prior),
+        ),
+        read_block(
+            service_registries_block().force_new(),
+            |set: &TaskSet, _: &Reading| service_registries_value(set.service_registries()),
+        ),
+        read_block(
+            Block::single(
+                "scale",
+                Schema::new()
+                    .attr(
+                        Attribute::optional("unit", Type::String)
+                            .default(Value::string("PERCENT"))
+                            .check(Check::OneOf(&["PERCENT"])),
+                    )
+                    .attr(Attribute::optional("value", Type::Number)),
+            )
+            .computed(),
+            |set: &TaskSet, _: &Reading| {
+                Value::List(
+                    set.scale()
+                        .map(|scale| {
+                            Value::map([
+                                ("unit", text(scale.unit().map(ScaleUnit::as_str))),
+                                ("value", Value::Number(scale.value())),
+                            ])
+                        })
+                        .into_iter()
+                        .collect(),
+                )
+            },
+        ),
+    ]
 }
 
 impl AwsEcsTaskSet {
     pub fn new(aws: Arc<Aws>) -> AwsEcsTaskSet {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("task_set_id", Type::String))
-            .attr(Attribute::required("service", Type::String).force_new())
-            .attr(Attribute::required("cluster", Type::String).force_new())
-            .attr(Attribute::required("task_definition", Type::String).force_new())
-            .attr(Attribute::optional_computed("external_id", Type::String).force_new())
-            .attr(
-                Attribute::optional_computed("launch_type", Type::String)
-                    .check(Check::OneOf(&["EC2", "FARGATE", "EXTERNAL"]))
-                    .force_new(),
-            )
-            .attr(Attribute::optional_computed("platform_version", Type::String).force_new())
-            .attr(Attribute::optional("force_delete", Type::Bool).config_only())
-            .attr(
-                Attribute::optional("wait_until_stable", Type::Bool)
-                    .default(Value::Bool(false))
-                    .config_only(),
-            )
-            .attr(
-                Attribute::optional("wait_until_stable_timeout", Type::String)
-                    .default(Value::string("10m"))
-                    .config_only(),
-            )
-            .attr(Attribute::computed("stability_status", Type::String))
-            .attr(Attribute::computed("status", Type::String))
-            .block(
-                Block::set(
-                    "capacity_provider_strategy",
-                    Schema::new()
-                        .attr(Attribute::required("capacity_provider", Type::String).force_new())
-                        .attr(
-                            Attribute::optional("base", Type::Number)
-                                .check(Check::Range(0, 100_000))
-                                .force_new(),
-                        )
-                        .attr(
-                            Attribute::required("weight", Type::Number)
-                                .check(Check::Range(0, 1000))
-                                .force_new(),
-                        ),
-                )
-                .force_new(),
-            )
-            .block(
-                Block::set(
-                    "load_balancer",
-                    Schema::new()
-                        .attr(Attribute::required("container_name", Type::String).force_new())
-                        .attr(
-                            Attribute::optional("container_port", Type::Number)
-                                .check(Check::Port)
-                                .force_new(),
-                        )
-                        .attr(Attribute::optional("load_balancer_name", Type::String).force_new())
-                        .attr(Attribute::optional("target_group_arn", Type::String).force_new()),
-                )
-                .force_new(),
-            )
-            .block(network_configuration_block().force_new())
-            .block(service_registries_block().force_new())
-            .block(
-                Block::single(
-                    "scale",
-                    Schema::new()
-                        .attr(
-                            Attribute::optional("unit", Type::String)
-                                .default(Value::string("PERCENT"))
-                                .check(Check::OneOf(&["PERCENT"])),
-                        )
-                        .attr(Attribute::optional("value", Type::Number)),
-                )
-                .computed(),
-            )
-            .with_tags();
-        AwsEcsTaskSet { aws, schema }
+        let (schema, declaration) = declare(Schema::new(), attributes());
+        AwsEcsTaskSet {
+            aws,
+            schema: schema.with_tags(),
+            declaration,
+        }
+    }
+
+    /// The object as read; `service` and `cluster` as the ID names them, and the
+    /// configuration-only arguments from `hint`.
+    fn to_value(&self, set: &TaskSet, key: &TaskSetKey, hint: &Value) -> Value {
+        let mut value = self.declaration.value(set, &Reading::of(hint));
+        if let Some(object) = value.map_mut() {
+            object.insert("id".to_string(), Value::string(key.terraform_id()));
+            object.insert("service".to_string(), Value::string(&key.service));
+            object.insert("cluster".to_string(), Value::string(&key.cluster));
+            let tags = tags_from_sdk(set.tags());
+            set_tags(object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            copy_attributes(object, hint, CONFIG_ONLY);
+        }
+        value
     }
 
     /// The task sets of one service by ID, tags included; none when the service or its
@@ -176,7 +248,7 @@ impl AwsEcsTaskSet {
     async fn read_back(&self, key: &TaskSetKey, planned: &Value) -> Result<Value, ProviderError> {
         self.describe_one(key)
             .await?
-            .map(|set| to_value(&set, key, planned))
+            .map(|set| self.to_value(&set, key, planned))
             .ok_or_else(|| crate::app_support::vanished("ECS task set", &key.id))
     }
 
@@ -235,20 +307,6 @@ impl TaskSetKey {
     fn terraform_id(&self) -> String {
         format!("{},{},{}", self.id, self.service, self.cluster)
     }
-}
-
-fn load_balancers_to_sdk(value: &Value) -> Vec<LoadBalancer> {
-    blocks(value, "load_balancer")
-        .iter()
-        .map(|lb| {
-            LoadBalancer::builder()
-                .set_load_balancer_name(string(lb, "load_balancer_name"))
-                .set_target_group_arn(string(lb, "target_group_arn"))
-                .set_container_name(string(lb, "container_name"))
-                .set_container_port(int(lb, "container_port"))
-                .build()
-        })
-        .collect()
 }
 
 fn scale_to_sdk(value: &Value) -> Option<Scale> {
@@ -318,78 +376,6 @@ fn argument_problems(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
-/// The object as read; `service` and `cluster` as the ID names them, and the configuration-only
-/// arguments from `hint`.
-fn to_value(set: &TaskSet, key: &TaskSetKey, hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(key.terraform_id()));
-    object.insert("arn".to_string(), text(set.task_set_arn()));
-    object.insert("task_set_id".to_string(), text(set.id()));
-    object.insert("service".to_string(), Value::string(&key.service));
-    object.insert("cluster".to_string(), Value::string(&key.cluster));
-    object.insert("task_definition".to_string(), text(set.task_definition()));
-    object.insert("external_id".to_string(), text(set.external_id()));
-    object.insert(
-        "launch_type".to_string(),
-        text(set.launch_type().map(LaunchType::as_str)),
-    );
-    object.insert("platform_version".to_string(), text(set.platform_version()));
-    object.insert(
-        "stability_status".to_string(),
-        text(set.stability_status().map(|s| s.as_str())),
-    );
-    object.insert("status".to_string(), text(set.status()));
-    object.insert(
-        "capacity_provider_strategy".to_string(),
-        capacity_provider_strategy_value(set.capacity_provider_strategy()),
-    );
-    object.insert(
-        "load_balancer".to_string(),
-        Value::List(
-            set.load_balancers()
-                .iter()
-                .map(|lb| {
-                    Value::map([
-                        ("container_name", text(lb.container_name())),
-                        ("container_port", number(lb.container_port().map(i64::from))),
-                        ("load_balancer_name", text(lb.load_balancer_name())),
-                        ("target_group_arn", text(lb.target_group_arn())),
-                    ])
-                })
-                .collect(),
-        ),
-    );
-    object.insert(
-        "network_configuration".to_string(),
-        network_value(set.network_configuration(), hint),
-    );
-    object.insert(
-        "service_registries".to_string(),
-        service_registries_value(set.service_registries()),
-    );
-    object.insert(
-        "scale".to_string(),
-        Value::List(
-            set.scale()
-                .map(|scale| {
-                    Value::map([
-                        ("unit", text(scale.unit().map(ScaleUnit::as_str))),
-                        ("value", Value::Number(scale.value())),
-                    ])
-                })
-                .into_iter()
-                .collect(),
-        ),
-    );
-    let tags = tags_from_sdk(set.tags());
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    copy_attributes(&mut object, hint, CONFIG_ONLY);
-    Value::Map(object)
-}
-
 #[async_trait::async_trait]
 impl ResourceType for AwsEcsTaskSet {
     fn name(&self) -> &'static str {
@@ -441,7 +427,7 @@ impl ResourceType for AwsEcsTaskSet {
                 "aws_ecs_task_set needs a known \"cluster\" and \"service\"",
             ));
         };
-        let load_balancers = load_balancers_to_sdk(planned);
+        let load_balancers = load_balancers_to_sdk(planned, "load_balancer_name");
         let registries = service_registries_to_sdk(planned);
         let strategy = capacity_provider_strategy_to_sdk(planned, "capacity_provider_strategy")?;
         let response = self
@@ -552,7 +538,7 @@ impl ResourceType for AwsEcsTaskSet {
                 by_service
                     .get(&(key.cluster.clone(), key.service.clone()))?
                     .get(&key.id)
-                    .map(|set| to_value(set, &key, p))
+                    .map(|set| self.to_value(set, &key, p))
             })
             .collect())
     }
@@ -578,7 +564,7 @@ impl ResourceType for AwsEcsTaskSet {
                     service,
                     cluster,
                 };
-                to_value(&set, &key, planned)
+                self.to_value(&set, &key, planned)
             }))
     }
 
