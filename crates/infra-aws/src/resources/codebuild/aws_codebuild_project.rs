@@ -1877,17 +1877,7 @@ impl ResourceType for AwsCodebuildProject {
             .ok_or_else(|| vanished("CodeBuild Project", &name))?;
         let visibility = string(planned, "project_visibility").unwrap_or_else(|| "PRIVATE".into());
         if visibility != "PRIVATE" {
-            client
-                .update_project_visibility()
-                .project_arn(&arn)
-                .project_visibility(ProjectVisibilityType::from(visibility.as_str()))
-                .set_resource_access_role(non_empty(planned, "resource_access_role"))
-                .send()
-                .await
-                .map_err(aws_error)
-                .map_err(|e| {
-                    e.context(&format!("updating CodeBuild Project ({arn}) visibility"))
-                })?;
+            update_visibility(client, &arn, &arn, planned).await?;
         }
         self.read_one(&name, planned).await
     }

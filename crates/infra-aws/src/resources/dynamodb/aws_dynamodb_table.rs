@@ -95,33 +95,29 @@ pub struct AwsDynamodbTable {
     schema: Schema,
 }
 
-fn on_demand_throughput_block() -> Block {
+/// A block of two optional, computed numbers.
+fn two_numbers_block(name: &'static str, first: &'static str, second: &'static str) -> Block {
     Block::single(
-        "on_demand_throughput",
+        name,
         Schema::new()
-            .attr(Attribute::optional_computed(
-                "max_read_request_units",
-                Type::Number,
-            ))
-            .attr(Attribute::optional_computed(
-                "max_write_request_units",
-                Type::Number,
-            )),
+            .attr(Attribute::optional_computed(first, Type::Number))
+            .attr(Attribute::optional_computed(second, Type::Number)),
+    )
+}
+
+fn on_demand_throughput_block() -> Block {
+    two_numbers_block(
+        "on_demand_throughput",
+        "max_read_request_units",
+        "max_write_request_units",
     )
 }
 
 fn warm_throughput_block() -> Block {
-    Block::single(
+    two_numbers_block(
         "warm_throughput",
-        Schema::new()
-            .attr(Attribute::optional_computed(
-                "read_units_per_second",
-                Type::Number,
-            ))
-            .attr(Attribute::optional_computed(
-                "write_units_per_second",
-                Type::Number,
-            )),
+        "read_units_per_second",
+        "write_units_per_second",
     )
     .computed()
 }
@@ -508,10 +504,9 @@ fn table_settings_entries(
     ]
 }
 
-fn local_index_value(index: &LocalSecondaryIndexDescription) -> Value {
-    let projection = index.projection();
-    Value::map([
-        ("name", text(index.index_name())),
+/// An index's `projection_type` and `non_key_attributes`, from its projection.
+fn projection_entries(projection: Option<&Projection>) -> [(&'static str, Value); 2] {
+    [
         (
             "projection_type",
             text(
@@ -524,17 +519,24 @@ fn local_index_value(index: &LocalSecondaryIndexDescription) -> Value {
             "non_key_attributes",
             string_list(projection.map(|p| p.non_key_attributes()).unwrap_or(&[])),
         ),
-        (
-            "range_key",
-            text(
-                index
-                    .key_schema()
-                    .iter()
-                    .find(|element| element.key_type().as_str() == "RANGE")
-                    .map(|element| element.attribute_name()),
-            ),
-        ),
-    ])
+    ]
+}
+
+fn local_index_value(index: &LocalSecondaryIndexDescription) -> Value {
+    let range_key = index
+        .key_schema()
+        .iter()
+        .find(|element| element.key_type().as_str() == "RANGE")
+        .map(|element| element.attribute_name());
+    let entries = [
+        ("name", text(index.index_name())),
+        ("range_key", text(range_key)),
+    ];
+    Value::map(
+        entries
+            .into_iter()
+            .chain(projection_entries(index.projection())),
+    )
 }
 
 /// Whether a GSI's configuration (or prior value) names its keys with `key_schema` blocks.
@@ -583,7 +585,6 @@ fn global_index_value(index: &GlobalSecondaryIndexDescription, hint: Option<&Val
             Value::List(vec![]),
         )
     };
-    let projection = index.projection();
     let (read_capacity, write_capacity) = match index.provisioned_throughput() {
         Some(throughput) => (
             number(Some(throughput.read_capacity_units().unwrap_or(0))),
@@ -591,42 +592,34 @@ fn global_index_value(index: &GlobalSecondaryIndexDescription, hint: Option<&Val
         ),
         None => (Value::Null, Value::Null),
     };
-    Value::map([
-        ("name", text(index.index_name())),
-        ("hash_key", hash_key),
-        ("range_key", range_key),
-        ("key_schema", key_schema),
-        (
-            "projection_type",
-            text(
-                projection
-                    .and_then(|p| p.projection_type())
-                    .map(|t| t.as_str()),
+    Value::map(
+        [
+            ("name", text(index.index_name())),
+            ("hash_key", hash_key),
+            ("range_key", range_key),
+            ("key_schema", key_schema),
+            ("read_capacity", read_capacity),
+            ("write_capacity", write_capacity),
+            (
+                "on_demand_throughput",
+                on_demand_value(
+                    index.on_demand_throughput(),
+                    hint.and_then(|h| single(h, "on_demand_throughput")),
+                ),
             ),
-        ),
-        (
-            "non_key_attributes",
-            string_list(projection.map(|p| p.non_key_attributes()).unwrap_or(&[])),
-        ),
-        ("read_capacity", read_capacity),
-        ("write_capacity", write_capacity),
-        (
-            "on_demand_throughput",
-            on_demand_value(
-                index.on_demand_throughput(),
-                hint.and_then(|h| single(h, "on_demand_throughput")),
+            (
+                "warm_throughput",
+                match index.warm_throughput() {
+                    Some(warm) => {
+                        warm_value(warm.read_units_per_second(), warm.write_units_per_second())
+                    }
+                    None => Value::List(vec![]),
+                },
             ),
-        ),
-        (
-            "warm_throughput",
-            match index.warm_throughput() {
-                Some(warm) => {
-                    warm_value(warm.read_units_per_second(), warm.write_units_per_second())
-                }
-                None => Value::List(vec![]),
-            },
-        ),
-    ])
+        ]
+        .into_iter()
+        .chain(projection_entries(index.projection())),
+    )
 }
 
 /// An `on_demand_throughput` block from what AWS reports. A limit removed with -1 reads back
@@ -884,35 +877,34 @@ fn index_throughput(index: &Value) -> Result<ProvisionedThroughput, ProviderErro
     )
 }
 
+/// A new global secondary index, as `$Builder` (CreateTable's index or UpdateTable's create
+/// action) builds it: provisioned throughput when `billing` is provisioned, else on-demand.
+macro_rules! global_index_of {
+    ($Builder:ident, $index:expr, $billing:expr) => {{
+        let index = $index;
+        let builder = $Builder::builder()
+            .set_index_name(non_empty(index, "name"))
+            .set_key_schema(Some(key_elements(&index_keys(index))?))
+            .projection(projection(index))
+            .set_warm_throughput(warm(index));
+        let builder = if $billing == PROVISIONED {
+            builder.provisioned_throughput(index_throughput(index)?)
+        } else {
+            builder.set_on_demand_throughput(on_demand(index))
+        };
+        builder.build().map_err(build_error)
+    }};
+}
+
 fn global_index(index: &Value, billing: &str) -> Result<GlobalSecondaryIndex, ProviderError> {
-    let mut builder = GlobalSecondaryIndex::builder()
-        .set_index_name(non_empty(index, "name"))
-        .set_key_schema(Some(key_elements(&index_keys(index))?))
-        .projection(projection(index))
-        .set_warm_throughput(warm(index));
-    builder = if billing == PROVISIONED {
-        builder.provisioned_throughput(index_throughput(index)?)
-    } else {
-        builder.set_on_demand_throughput(on_demand(index))
-    };
-    builder.build().map_err(build_error)
+    global_index_of!(GlobalSecondaryIndex, index, billing)
 }
 
 fn create_index_action(
     index: &Value,
     billing: &str,
 ) -> Result<CreateGlobalSecondaryIndexAction, ProviderError> {
-    let mut builder = CreateGlobalSecondaryIndexAction::builder()
-        .set_index_name(non_empty(index, "name"))
-        .set_key_schema(Some(key_elements(&index_keys(index))?))
-        .projection(projection(index))
-        .set_warm_throughput(warm(index));
-    builder = if billing == PROVISIONED {
-        builder.provisioned_throughput(index_throughput(index)?)
-    } else {
-        builder.set_on_demand_throughput(on_demand(index))
-    };
-    builder.build().map_err(build_error)
+    global_index_of!(CreateGlobalSecondaryIndexAction, index, billing)
 }
 
 fn local_index(index: &Value, hash_key: &str) -> Result<LocalSecondaryIndex, ProviderError> {

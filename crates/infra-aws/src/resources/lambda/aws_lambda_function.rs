@@ -2153,33 +2153,28 @@ impl ResourceType for AwsLambdaFunction {
         }
 
         if changed(prior, planned, "code_signing_config_arn") {
-            match non_empty(planned, "code_signing_config_arn") {
-                Some(config_arn) => client
-                    .put_function_code_signing_config()
-                    .code_signing_config_arn(config_arn)
-                    .function_name(&name)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-                    .map_err(|error| {
-                        error.context(&format!(
-                            "setting Lambda Function ({name}) code signing config"
-                        ))
-                    })?,
-                None => client
-                    .delete_function_code_signing_config()
-                    .function_name(&name)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
-                    .map_err(|error| {
-                        error.context(&format!(
-                            "deleting Lambda Function ({name}) code signing config"
-                        ))
-                    })?,
-            }
+            let (done, sent) = match non_empty(planned, "code_signing_config_arn") {
+                Some(config_arn) => (
+                    "setting",
+                    sent!(client
+                        .put_function_code_signing_config()
+                        .code_signing_config_arn(config_arn)
+                        .function_name(&name))
+                    .map(|_| ()),
+                ),
+                None => (
+                    "deleting",
+                    sent!(client
+                        .delete_function_code_signing_config()
+                        .function_name(&name))
+                    .map(|_| ()),
+                ),
+            };
+            sent.map_err(|error| {
+                error.context(&format!(
+                    "{done} Lambda Function ({name}) code signing config"
+                ))
+            })?;
         }
 
         let config = CONFIG_ARGUMENTS
