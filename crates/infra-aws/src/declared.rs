@@ -152,20 +152,32 @@ pub fn switch<Item>(attribute: Attribute) -> Declared<Item> {
     })
 }
 
+/// An argument infra does not support yet ([`infra_core::Schema::not_supported`]) at its place
+/// in the schema; never read (the engine keeps what the prior state stores).
+pub fn not_supported<Item>(name: &'static str, ty: Type, why: &'static str) -> Declared<Item> {
+    Declared::unread(Attribute {
+        not_supported: Some(why),
+        ..Attribute::optional(name, ty)
+    })
+}
+
 /// The readers of a declared type, in the schema's order.
 pub struct Declaration<Item> {
     readers: Vec<(&'static str, Option<Reader<Item>>)>,
 }
 
 /// The schema (`schema` with the declared attributes and blocks added, in order) and the
-/// readers of a declared type (none for a write-only argument: the value read leaves it out).
+/// readers of a declared type (none for a write-only argument or one not supported: the value
+/// read leaves them out).
 pub fn declare<Item>(schema: Schema, declared: Vec<Declared<Item>>) -> (Schema, Declaration<Item>) {
     let mut schema = schema;
     let mut readers = Vec::with_capacity(declared.len());
     for declared in declared {
-        // A write-only argument is never read back (nor stored).
-        let write_only = matches!(&declared.field, Field::Attribute(a) if a.write_only);
-        if !write_only {
+        // A write-only argument is never read back (nor stored), nor one infra does not
+        // support.
+        let unread = matches!(&declared.field,
+            Field::Attribute(a) if a.write_only || a.not_supported.is_some());
+        if !unread {
             readers.push((declared.field.name(), declared.read));
         }
         schema = match declared.field {

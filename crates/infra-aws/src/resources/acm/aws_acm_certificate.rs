@@ -23,7 +23,6 @@
 #![allow(deprecated)] // The provider still takes certificate_transparency_logging_preference.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_acm::primitives::Blob;
@@ -33,185 +32,86 @@ use aws_sdk_acm::types::{
     ValidationMethod,
 };
 use aws_smithy_types::date_time::Format;
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, has_managed_tags, is_missing, non_empty, sent, set_tags, single, string, string_list,
-    strings, tag_changes, text, vanished,
+    blocks, has_managed_tags, is_missing, non_empty, sent, single, string, string_list, strings,
+    tag_changes, text,
 };
-use crate::declared::read_in_turn;
+use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{copied, not_supported, read, read_block, Declared, Reading};
 use crate::ec2_support::client_token;
 use crate::error::aws_error;
-use crate::tagging::{sdk_tags_of, ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::{sdk_tags_of, ManagedTags};
 
 /// Why `private_key_wo` and `private_key_wo_version` are not supported.
 const WRITE_ONLY_KEY: &str = "import the key with `private_key`";
 
-pub struct AwsAcmCertificate {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsAcmCertificate = ObjectType<CertificateObject>;
 
-impl AwsAcmCertificate {
-    pub fn new(aws: Arc<Aws>) -> AwsAcmCertificate {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional_computed("domain_name", Type::String).force_new())
-            .attr(
-                Attribute::optional_computed("subject_alternative_names", Type::set(Type::String))
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional_computed("validation_method", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&["DNS", "EMAIL", "NONE"])),
-            )
-            .attr(
-                Attribute::optional_computed("key_algorithm", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&[
-                        "RSA_1024",
-                        "RSA_2048",
-                        "RSA_3072",
-                        "RSA_4096",
-                        "EC_prime256v1",
-                        "EC_secp384r1",
-                        "EC_secp521r1",
-                    ])),
-            )
-            .attr(Attribute::optional("certificate_authority_arn", Type::String).force_new())
-            .attr(Attribute::optional("certificate_body", Type::String))
-            .attr(Attribute::optional("certificate_chain", Type::String))
-            .attr(Attribute::optional("private_key", Type::String).sensitive())
-            .not_supported("private_key_wo", Type::String, WRITE_ONLY_KEY)
-            .not_supported("private_key_wo_version", Type::Number, WRITE_ONLY_KEY)
-            .attr(Attribute::optional("early_renewal_duration", Type::String))
-            .block(
-                Block::single(
-                    "options",
-                    Schema::new()
-                        .attr(
-                            Attribute::optional(
-                                "certificate_transparency_logging_preference",
-                                Type::String,
-                            )
-                            .default(Value::string("ENABLED"))
-                            .check(Check::OneOf(&["ENABLED", "DISABLED"])),
-                        )
-                        .attr(
-                            Attribute::optional_computed("export", Type::String)
-                                .check(Check::OneOf(&["ENABLED", "DISABLED"])),
-                        ),
-                )
-                .computed(),
-            )
-            .block(
-                Block::set(
-                    "validation_option",
-                    Schema::new()
-                        .attr(Attribute::required("domain_name", Type::String))
-                        .attr(Attribute::required("validation_domain", Type::String)),
-                )
-                .force_new(),
-            )
-            .attr(Attribute::computed(
-                "domain_validation_options",
-                Type::set(Type::map(Type::String)),
-            ))
-            .attr(Attribute::computed("status", Type::String))
-            .attr(Attribute::computed("type", Type::String))
-            .attr(Attribute::computed("not_after", Type::String))
-            .attr(Attribute::computed("not_before", Type::String))
-            .attr(Attribute::computed("renewal_eligibility", Type::String))
-            .attr(Attribute::computed("pending_renewal", Type::Bool))
-            .attr(Attribute::computed(
-                "renewal_summary",
-                Type::list(Type::map(Type::String)),
-            ))
-            .attr(Attribute::computed(
-                "validation_emails",
-                Type::list(Type::String),
-            ))
-            .with_tags();
-        AwsAcmCertificate { aws, schema }
-    }
+pub struct CertificateObject;
 
-    async fn describe(&self, arn: &str) -> Result<Option<CertificateDetail>, ProviderError> {
-        let client = &self.aws.clients().await.acm;
-        match client
-            .describe_certificate()
-            .certificate_arn(arn)
-            .send()
-            .await
-        {
-            Ok(response) => Ok(response.certificate().cloned()),
-            Err(error) => {
-                let error = aws_error(error);
-                if is_missing(&error) {
-                    Ok(None)
-                } else {
-                    Err(error)
-                }
+/// DescribeCertificate; `None` when there is none.
+async fn certificate(
+    client: &aws_sdk_acm::Client,
+    arn: &str,
+) -> Result<Option<CertificateDetail>, ProviderError> {
+    match client
+        .describe_certificate()
+        .certificate_arn(arn)
+        .send()
+        .await
+    {
+        Ok(response) => Ok(response.certificate().cloned()),
+        Err(error) => {
+            let error = aws_error(error);
+            if is_missing(&error) {
+                Ok(None)
+            } else {
+                Err(error)
             }
         }
     }
+}
 
-    async fn tags(&self, arn: &str) -> Result<Vec<(String, String)>, ProviderError> {
-        let client = &self.aws.clients().await.acm;
-        let response = sent!(client.list_tags_for_certificate().certificate_arn(arn))?;
-        Ok(response
-            .tags()
-            .iter()
-            .map(|t| {
-                (
-                    t.key().to_string(),
-                    t.value().unwrap_or_default().to_string(),
-                )
-            })
-            .collect())
-    }
+async fn certificate_tags(
+    client: &aws_sdk_acm::Client,
+    arn: &str,
+) -> Result<Vec<(String, String)>, ProviderError> {
+    let response = sent!(client.list_tags_for_certificate().certificate_arn(arn))?;
+    Ok(response
+        .tags()
+        .iter()
+        .map(|t| {
+            (
+                t.key().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect())
+}
 
-    async fn read(&self, arn: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
-        let Some(detail) = self.describe(arn).await? else {
-            return Ok(None);
-        };
-        let tags = self.tags(arn).await?;
-        Ok(Some(to_value(&detail, &tags, hint)))
-    }
-
-    async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read(arn, hint)
-            .await?
-            .ok_or_else(|| vanished("ACM certificate", arn))
-    }
-
-    async fn import(
-        &self,
-        arn: Option<&str>,
-        planned: &Value,
-        tags: Option<Vec<Tag>>,
-    ) -> Result<String, ProviderError> {
-        let client = &self.aws.clients().await.acm;
-        let response = sent!(client
-            .import_certificate()
-            .set_certificate_arn(arn.map(str::to_string))
-            .certificate(Blob::new(
-                string(planned, "certificate_body").unwrap_or_default(),
-            ))
-            .private_key(Blob::new(
-                string(planned, "private_key").unwrap_or_default(),
-            ))
-            .set_certificate_chain(non_empty(planned, "certificate_chain").map(Blob::new))
-            .set_tags(tags))?;
-        response
-            .certificate_arn()
-            .map(str::to_string)
-            .ok_or_else(|| ProviderError::new("ImportCertificate returned no ARN"))
-    }
+async fn import(
+    client: &aws_sdk_acm::Client,
+    arn: Option<&str>,
+    planned: &Value,
+    tags: Option<Vec<Tag>>,
+) -> Result<String, ProviderError> {
+    let response = sent!(client
+        .import_certificate()
+        .set_certificate_arn(arn.map(str::to_string))
+        .certificate(Blob::new(
+            string(planned, "certificate_body").unwrap_or_default(),
+        ))
+        .private_key(Blob::new(
+            string(planned, "private_key").unwrap_or_default(),
+        ))
+        .set_certificate_chain(non_empty(planned, "certificate_chain").map(Blob::new))
+        .set_tags(tags))?;
+    response
+        .certificate_arn()
+        .map(str::to_string)
+        .ok_or_else(|| ProviderError::new("ImportCertificate returned no ARN"))
 }
 
 sdk_tags_of!(Tag);
@@ -269,23 +169,17 @@ fn pending_renewal(detail: &CertificateDetail, hint: &Value) -> bool {
         && not_after.secs() - (duration.as_secs() as i64) <= now
 }
 
-fn to_value(detail: &CertificateDetail, tags: &[(String, String)], hint: &Value) -> Value {
-    let arn = detail.certificate_arn().unwrap_or_default();
-    let domain = detail.domain_name().unwrap_or_default();
-    let kind = detail.r#type().map(|t| t.as_str()).unwrap_or_default();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(arn));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("domain_name".to_string(), Value::string(domain));
-    object.insert(
-        "subject_alternative_names".to_string(),
-        string_list(
-            detail
-                .subject_alternative_names()
-                .iter()
-                .filter(|n| n.as_str() != domain),
-        ),
-    );
+fn arn_of(detail: &CertificateDetail, _: &Reading) -> Value {
+    Value::string(detail.certificate_arn().unwrap_or_default())
+}
+
+fn kind_of(detail: &CertificateDetail) -> &str {
+    detail.r#type().map(|t| t.as_str()).unwrap_or_default()
+}
+
+/// The validation method: what ACM reports, `NONE` for a certificate it did not issue, else
+/// as configured.
+fn validation_method(detail: &CertificateDetail, at: &Reading) -> Value {
     let method = detail
         .domain_validation_options()
         .iter()
@@ -297,114 +191,72 @@ fn to_value(detail: &CertificateDetail, tags: &[(String, String)], hint: &Value)
                 .and_then(|o| o.validation_method())
                 .map(|m| m.as_str().to_string())
         })
-        .or_else(|| (kind != "AMAZON_ISSUED").then(|| "NONE".to_string()))
-        .or_else(|| string(hint, "validation_method"));
-    object.insert("validation_method".to_string(), text(method.as_deref()));
-    object.insert(
-        "key_algorithm".to_string(),
-        text(detail.key_algorithm().map(|k| k.as_str())),
-    );
-    object.insert(
-        "certificate_authority_arn".to_string(),
-        text(detail.certificate_authority_arn()),
-    );
-    for key in ["certificate_body", "certificate_chain", "private_key"] {
-        object.insert(key.to_string(), hint.get(key).clone());
+        .or_else(|| (kind_of(detail) != "AMAZON_ISSUED").then(|| "NONE".to_string()))
+        .or_else(|| string(at.prior, "validation_method"));
+    text(method.as_deref())
+}
+
+fn options_value(detail: &CertificateDetail, at: &Reading) -> Value {
+    match detail.options() {
+        Some(options) if kind_of(detail) != "IMPORTED" => Value::List(vec![Value::map([
+            (
+                "certificate_transparency_logging_preference",
+                Value::string(
+                    options
+                        .certificate_transparency_logging_preference()
+                        .map(|p| p.as_str())
+                        .unwrap_or("ENABLED"),
+                ),
+            ),
+            (
+                "export",
+                match options.export() {
+                    Some(export) => Value::string(export.as_str()),
+                    None => single(at.prior, "options")
+                        .map(|o| o.get("export").clone())
+                        .unwrap_or(Value::Null),
+                },
+            ),
+        ])]),
+        _ => Value::List(vec![]),
     }
-    object.insert(
-        "early_renewal_duration".to_string(),
-        hint.get("early_renewal_duration").clone(),
-    );
-    object.insert(
-        "options".to_string(),
-        match detail.options() {
-            Some(options) if kind != "IMPORTED" => Value::List(vec![Value::map([
-                (
-                    "certificate_transparency_logging_preference",
-                    Value::string(
-                        options
-                            .certificate_transparency_logging_preference()
-                            .map(|p| p.as_str())
-                            .unwrap_or("ENABLED"),
+}
+
+fn domain_validation_options(detail: &CertificateDetail) -> Value {
+    let records = detail.domain_validation_options().iter().filter_map(|dvo| {
+        let record = dvo.resource_record()?;
+        Some(Value::map([
+            ("domain_name", Value::string(dvo.domain_name())),
+            ("resource_record_name", Value::string(record.name())),
+            (
+                "resource_record_type",
+                Value::string(record.r#type().as_str()),
+            ),
+            ("resource_record_value", Value::string(record.value())),
+        ]))
+    });
+    Value::List(records.collect())
+}
+
+fn renewal_summary(detail: &CertificateDetail) -> Value {
+    Value::List(
+        detail
+            .renewal_summary()
+            .map(|summary| {
+                vec![Value::map([
+                    (
+                        "renewal_status",
+                        Value::string(summary.renewal_status().as_str()),
                     ),
-                ),
-                (
-                    "export",
-                    match options.export() {
-                        Some(export) => Value::string(export.as_str()),
-                        None => single(hint, "options")
-                            .map(|o| o.get("export").clone())
-                            .unwrap_or(Value::Null),
-                    },
-                ),
-            ])]),
-            _ => Value::List(vec![]),
-        },
-    );
-    // The configured validation_option blocks (ACM reports only the resulting domains).
-    object.insert(
-        "validation_option".to_string(),
-        Value::List(blocks(hint, "validation_option").to_vec()),
-    );
-    let mut emails = Vec::new();
-    let mut dvos = Vec::new();
-    for dvo in detail.domain_validation_options() {
-        emails.extend(dvo.validation_emails().iter().cloned());
-        if let Some(record) = dvo.resource_record() {
-            dvos.push(Value::map([
-                ("domain_name", Value::string(dvo.domain_name())),
-                ("resource_record_name", Value::string(record.name())),
-                (
-                    "resource_record_type",
-                    Value::string(record.r#type().as_str()),
-                ),
-                ("resource_record_value", Value::string(record.value())),
-            ]));
-        }
-    }
-    object.insert("domain_validation_options".to_string(), Value::List(dvos));
-    object.insert("validation_emails".to_string(), string_list(&emails));
-    object.insert(
-        "status".to_string(),
-        text(detail.status().map(|s| s.as_str())),
-    );
-    object.insert("type".to_string(), Value::string(kind));
-    object.insert("not_after".to_string(), time(detail.not_after()));
-    object.insert("not_before".to_string(), time(detail.not_before()));
-    object.insert(
-        "renewal_eligibility".to_string(),
-        text(detail.renewal_eligibility().map(|r| r.as_str())),
-    );
-    object.insert(
-        "pending_renewal".to_string(),
-        Value::Bool(pending_renewal(detail, hint)),
-    );
-    object.insert(
-        "renewal_summary".to_string(),
-        Value::List(
-            detail
-                .renewal_summary()
-                .map(|summary| {
-                    vec![Value::map([
-                        (
-                            "renewal_status",
-                            Value::string(summary.renewal_status().as_str()),
-                        ),
-                        (
-                            "renewal_status_reason",
-                            text(summary.renewal_status_reason().map(|r| r.as_str())),
-                        ),
-                        ("updated_at", time(Some(summary.updated_at()))),
-                    ])]
-                })
-                .unwrap_or_default(),
-        ),
-    );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+                    (
+                        "renewal_status_reason",
+                        text(summary.renewal_status_reason().map(|r| r.as_str())),
+                    ),
+                    ("updated_at", time(Some(summary.updated_at()))),
+                ])]
+            })
+            .unwrap_or_default(),
+    )
 }
 
 /// The domains a DNS-validated request will have to validate: the domain and every SAN.
@@ -428,17 +280,139 @@ fn domains_to_validate(value: &Value) -> Option<Vec<String>> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsAcmCertificate {
-    fn name(&self) -> &'static str {
-        "aws_acm_certificate"
-    }
+impl AwsObject for CertificateObject {
+    type Object = CertificateDetail;
+    const NAME: &'static str = "aws_acm_certificate";
+    const KIND: &'static str = "ACM certificate";
+    const KEY: &'static str = "arn";
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn attributes() -> Vec<Declared<CertificateDetail>> {
+        type D = CertificateDetail;
+        vec![
+            read(Attribute::computed("id", Type::String), arn_of),
+            read(Attribute::computed("arn", Type::String), arn_of),
+            read(
+                Attribute::optional_computed("domain_name", Type::String).force_new(),
+                |detail: &D, _| Value::string(detail.domain_name().unwrap_or_default()),
+            ),
+            read(
+                Attribute::optional_computed("subject_alternative_names", Type::set(Type::String))
+                    .force_new(),
+                |detail: &D, _| {
+                    let domain = detail.domain_name().unwrap_or_default();
+                    let sans = detail.subject_alternative_names().iter();
+                    string_list(sans.filter(|n| n.as_str() != domain))
+                },
+            ),
+            read(
+                Attribute::optional_computed("validation_method", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(&["DNS", "EMAIL", "NONE"])),
+                validation_method,
+            ),
+            read(
+                Attribute::optional_computed("key_algorithm", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(&[
+                        "RSA_1024",
+                        "RSA_2048",
+                        "RSA_3072",
+                        "RSA_4096",
+                        "EC_prime256v1",
+                        "EC_secp384r1",
+                        "EC_secp521r1",
+                    ])),
+                |detail: &D, _| text(detail.key_algorithm().map(|k| k.as_str())),
+            ),
+            read(
+                Attribute::optional("certificate_authority_arn", Type::String).force_new(),
+                |detail: &D, _| text(detail.certificate_authority_arn()),
+            ),
+            copied(Attribute::optional("certificate_body", Type::String)),
+            copied(Attribute::optional("certificate_chain", Type::String)),
+            copied(Attribute::optional("private_key", Type::String).sensitive()),
+            not_supported("private_key_wo", Type::String, WRITE_ONLY_KEY),
+            not_supported("private_key_wo_version", Type::Number, WRITE_ONLY_KEY),
+            copied(Attribute::optional("early_renewal_duration", Type::String)),
+            read_block(
+                Block::single(
+                    "options",
+                    Schema::new()
+                        .attr(
+                            Attribute::optional(
+                                "certificate_transparency_logging_preference",
+                                Type::String,
+                            )
+                            .default(Value::string("ENABLED"))
+                            .check(Check::OneOf(&["ENABLED", "DISABLED"])),
+                        )
+                        .attr(
+                            Attribute::optional_computed("export", Type::String)
+                                .check(Check::OneOf(&["ENABLED", "DISABLED"])),
+                        ),
+                )
+                .computed(),
+                options_value,
+            ),
+            // The configured validation_option blocks (ACM reports only the resulting
+            // domains).
+            read_block(
+                Block::set(
+                    "validation_option",
+                    Schema::new()
+                        .attr(Attribute::required("domain_name", Type::String))
+                        .attr(Attribute::required("validation_domain", Type::String)),
+                )
+                .force_new(),
+                |_: &D, at: &Reading| Value::List(blocks(at.prior, "validation_option").to_vec()),
+            ),
+            read(
+                Attribute::computed(
+                    "domain_validation_options",
+                    Type::set(Type::map(Type::String)),
+                ),
+                |detail: &D, _| domain_validation_options(detail),
+            ),
+            read(
+                Attribute::computed("status", Type::String),
+                |detail: &D, _| text(detail.status().map(|s| s.as_str())),
+            ),
+            read(
+                Attribute::computed("type", Type::String),
+                |detail: &D, _| Value::string(kind_of(detail)),
+            ),
+            read(
+                Attribute::computed("not_after", Type::String),
+                |detail: &D, _| time(detail.not_after()),
+            ),
+            read(
+                Attribute::computed("not_before", Type::String),
+                |detail: &D, _| time(detail.not_before()),
+            ),
+            read(
+                Attribute::computed("renewal_eligibility", Type::String),
+                |detail: &D, _| text(detail.renewal_eligibility().map(|r| r.as_str())),
+            ),
+            read(
+                Attribute::computed("pending_renewal", Type::Bool),
+                |detail: &D, at: &Reading| Value::Bool(pending_renewal(detail, at.prior)),
+            ),
+            read(
+                Attribute::computed("renewal_summary", Type::list(Type::map(Type::String))),
+                |detail: &D, _| renewal_summary(detail),
+            ),
+            read(
+                Attribute::computed("validation_emails", Type::list(Type::String)),
+                |detail: &D, _| {
+                    let options = detail.domain_validation_options().iter();
+                    string_list(options.flat_map(|dvo| dvo.validation_emails()))
+                },
+            ),
+        ]
     }
 
     /// A planned DNS-validated request: its validation domains are known before apply.
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         if !value.get("domain_validation_options").is_unknown()
             || value.get("validation_method").as_str() != Some("DNS")
         {
@@ -467,7 +441,7 @@ impl ResourceType for AwsAcmCertificate {
         }
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let imported = !config.get("private_key").is_null();
         let requested = !config.get("domain_name").is_null();
@@ -504,11 +478,36 @@ impl ResourceType for AwsAcmCertificate {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.acm;
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "arn").or_else(|| string(value, "id"))
+    }
+
+    /// DescribeCertificate and ListTagsForCertificate per certificate (ACM has no batched
+    /// describe).
+    async fn describe(
+        this: &AwsAcmCertificate,
+        arns: &[String],
+    ) -> Result<BTreeMap<String, Tagged<CertificateDetail>>, ProviderError> {
+        let client = &this.aws.clients().await.acm;
+        key_by_key(arns, |arn| async move {
+            let Some(object) = certificate(client, arn).await? else {
+                return Ok(None);
+            };
+            let tags = certificate_tags(client, arn).await?;
+            Ok(Some(Tagged { object, tags }))
+        })
+        .await
+    }
+
+    async fn create(
+        this: &AwsAcmCertificate,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.acm;
         let tags = sdk_tags(&operation.tags_with_managed(planned))?;
         let arn = if string(planned, "private_key").is_some() {
-            self.import(None, planned, Some(tags)).await?
+            import(client, None, planned, Some(tags)).await?
         } else {
             let options = single(planned, "options").map(|o| {
                 CertificateOptions::builder()
@@ -554,28 +553,27 @@ impl ResourceType for AwsAcmCertificate {
                 .map(str::to_string)
                 .ok_or_else(|| ProviderError::new("RequestCertificate returned no ARN"))?
         };
-        self.read_one(&arn, planned).await
+        Ok(arn)
     }
 
     async fn update(
-        &self,
+        this: &AwsAcmCertificate,
         operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.acm;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_acm_certificate has no arn in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.acm;
         let reimport = ["certificate_body", "certificate_chain", "private_key"]
             .iter()
             .any(|k| crate::app_support::changed(prior, planned, k));
         if reimport && string(planned, "private_key").is_some() {
-            self.import(Some(&arn), planned, None).await?;
+            import(client, Some(arn), planned, None).await?;
             // AWS keeps a certificate's tags across a re-import; moto drops them, so they are
             // set again (a no-op on AWS).
             sent!(client
                 .add_tags_to_certificate()
-                .certificate_arn(&arn)
+                .certificate_arn(arn)
                 .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))?;
         }
         let prior_ct = single(prior, "options")
@@ -588,7 +586,7 @@ impl ResourceType for AwsAcmCertificate {
         {
             sent!(client
                 .update_certificate_options()
-                .certificate_arn(&arn)
+                .certificate_arn(arn)
                 .options(
                     CertificateOptions::builder()
                         .set_certificate_transparency_logging_preference(planned_ct.map(|p| {
@@ -600,9 +598,9 @@ impl ResourceType for AwsAcmCertificate {
         if planned.get("pending_renewal").as_bool() == Some(true)
             || prior.get("pending_renewal").as_bool() == Some(true)
         {
-            if let Some(detail) = self.describe(&arn).await? {
+            if let Some(detail) = certificate(client, arn).await? {
                 if pending_renewal(&detail, planned) {
-                    sent!(client.renew_certificate().certificate_arn(&arn))?;
+                    sent!(client.renew_certificate().certificate_arn(arn))?;
                 }
             }
         }
@@ -619,30 +617,32 @@ impl ResourceType for AwsAcmCertificate {
                 .collect::<Result<Vec<_>, _>>()?;
             sent!(client
                 .remove_tags_from_certificate()
-                .certificate_arn(&arn)
+                .certificate_arn(arn)
                 .set_tags(Some(keys)))?;
         }
         if !to_set.is_empty() {
             sent!(client
                 .add_tags_to_certificate()
-                .certificate_arn(&arn)
+                .certificate_arn(arn)
                 .set_tags(Some(sdk_tags(&to_set)?)))?;
         }
-        self.read_one(&arn, planned).await
+        Ok(arn.to_string())
     }
 
     /// Deletes the certificate, retrying while a load balancer still uses it
     /// (`ResourceInUseException`, as the provider retries).
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.acm;
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsAcmCertificate,
+        operation: &Operation,
+        arn: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.acm;
         crate::app_support::wait_for(
             "the certificate to be no longer in use",
             operation.timeouts.delete,
             || {
-                let arn = arn.clone();
+                let arn = arn.to_string();
                 async move {
                     match client
                         .delete_certificate()
@@ -668,24 +668,12 @@ impl ResourceType for AwsAcmCertificate {
         .await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_in_turn(prior, &["arn", "id"], |arn, p| async move {
-            self.read(&arn, p).await
-        })
-        .await
-    }
-
-    /// Terraform's import ID: the certificate ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
     async fn find_created(
-        &self,
+        this: &AwsAcmCertificate,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.acm;
+    ) -> Result<Option<Tagged<CertificateDetail>>, ProviderError> {
+        let client = &this.aws.clients().await.acm;
         let domain = string(planned, "domain_name");
         let mut arns = Vec::new();
         let mut pages = client.list_certificates().into_paginator().send();
@@ -697,8 +685,8 @@ impl ResourceType for AwsAcmCertificate {
             }
         }
         for arn in arns {
-            if has_managed_tags(&self.tags(&arn).await?, operation) {
-                return self.read(&arn, planned).await;
+            if has_managed_tags(&certificate_tags(client, &arn).await?, operation) {
+                return this.found(&arn).await;
             }
         }
         Ok(None)
