@@ -17,33 +17,31 @@
 //! so imported): only a reusable delegation set has an ID in GetHostedZone's answer.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, HostedZoneConfig, RrType, TagResourceType, Vpc, VpcRegion,
 };
-use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, copy_attributes, has_managed_tags, non_empty, sent, set_tags, string,
-    string_list, tag_changes, text, vanished,
+    blocks, boolean, has_managed_tags, non_empty, sent, string, string_list, tag_changes, text,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
+use crate::declared::{read, read_block, switch, Declared, Reading};
 use crate::error::aws_error;
 use crate::route53_support::{
     caller_reference, clean_zone_id, creation_marker, is_no_such_zone, normalize_dns_name,
     normalize_name_attribute, route53_tags, wait_insync, zone_tags,
 };
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
-pub struct AwsRoute53Zone {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsRoute53Zone = ObjectType<ZoneObject>;
+
+pub struct ZoneObject;
 
 /// What one GetHostedZone plus the apex records say about a zone.
-struct ZoneFacts {
+pub struct ZoneFacts {
     id: String,
     name: String,
     comment: Option<String>,
@@ -55,270 +53,165 @@ struct ZoneFacts {
     accelerated_recovery: bool,
 }
 
-impl AwsRoute53Zone {
-    pub fn new(aws: Arc<Aws>) -> AwsRoute53Zone {
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("zone_id", Type::String))
-            .attr(Attribute::computed(
-                "name_servers",
-                Type::list(Type::String),
-            ))
-            .attr(Attribute::computed("primary_name_server", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(
-                Attribute::optional("comment", Type::String)
-                    .default(Value::string("Managed by Terraform")),
-            )
-            .attr(Attribute::optional("delegation_set_id", Type::String).force_new())
-            .attr(
-                Attribute::optional("enable_accelerated_recovery", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
-            .block(Block::set(
-                "vpc",
-                Schema::new()
-                    .attr(Attribute::required("vpc_id", Type::String))
-                    .attr(Attribute::optional_computed("vpc_region", Type::String)),
-            ))
-            .with_tags();
-        AwsRoute53Zone { aws, schema }
-    }
-
-    /// One zone, or `None` when it is gone.
-    async fn facts(&self, zone_id: &str) -> Result<Option<ZoneFacts>, ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let response = match client.get_hosted_zone().id(zone_id).send().await {
-            Ok(response) => response,
-            Err(error) => {
-                let error = aws_error(error);
-                if is_no_such_zone(&error) {
-                    return Ok(None);
-                }
-                return Err(error);
+/// One zone, or `None` when it is gone.
+async fn facts(
+    client: &aws_sdk_route53::Client,
+    zone_id: &str,
+) -> Result<Option<ZoneFacts>, ProviderError> {
+    let response = match client.get_hosted_zone().id(zone_id).send().await {
+        Ok(response) => response,
+        Err(error) => {
+            let error = aws_error(error);
+            if is_no_such_zone(&error) {
+                return Ok(None);
             }
-        };
-        let Some(zone) = response.hosted_zone() else {
-            return Ok(None);
-        };
-        let name = normalize_dns_name(zone.name());
-        let private = zone.config().is_some_and(|c| c.private_zone());
-        let mut name_servers: Vec<String> = response
+            return Err(error);
+        }
+    };
+    let Some(zone) = response.hosted_zone() else {
+        return Ok(None);
+    };
+    let name = normalize_dns_name(zone.name());
+    let private = zone.config().is_some_and(|c| c.private_zone());
+    let mut name_servers: Vec<String> = response
+        .delegation_set()
+        .map(|d| {
+            d.name_servers()
+                .iter()
+                .map(|n| normalize_dns_name(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    // The apex SOA (primary name server) and NS (a private zone's name servers).
+    let apex = sent!(client
+        .list_resource_record_sets()
+        .hosted_zone_id(zone_id)
+        .start_record_name(format!("{name}."))
+        .max_items(10))?;
+    let mut primary = None;
+    for record in apex.resource_record_sets() {
+        if normalize_dns_name(record.name()) != name {
+            continue;
+        }
+        let values: Vec<&str> = record
+            .resource_records()
+            .iter()
+            .map(|r| r.value())
+            .collect();
+        match record.r#type() {
+            RrType::Soa => {
+                primary = values
+                    .first()
+                    .and_then(|soa| soa.split_whitespace().next())
+                    .map(normalize_dns_name);
+            }
+            RrType::Ns if name_servers.is_empty() => {
+                name_servers = values.iter().map(|n| normalize_dns_name(n)).collect();
+            }
+            _ => {}
+        }
+    }
+    name_servers.sort();
+    Ok(Some(ZoneFacts {
+        id: clean_zone_id(zone.id()),
+        name,
+        comment: zone.config().and_then(|c| c.comment()).map(str::to_string),
+        private,
+        delegation_set_id: response
             .delegation_set()
-            .map(|d| {
-                d.name_servers()
-                    .iter()
-                    .map(|n| normalize_dns_name(n))
-                    .collect()
+            .and_then(|d| d.id())
+            .map(|id| id.trim_start_matches("/delegationset/").to_string()),
+        name_servers,
+        primary_name_server: primary,
+        vpcs: response
+            .vpcs()
+            .iter()
+            .filter_map(|v| {
+                Some((
+                    v.vpc_id()?.to_string(),
+                    v.vpc_region().map(|r| r.as_str().to_string()),
+                ))
             })
-            .unwrap_or_default();
-        // The apex SOA (primary name server) and NS (a private zone's name servers).
-        let apex = sent!(client
-            .list_resource_record_sets()
+            .collect(),
+        accelerated_recovery: zone
+            .features()
+            .and_then(|f| f.accelerated_recovery_status())
+            .is_some_and(|s| s.as_str().starts_with("ENABL")),
+    }))
+}
+
+fn sdk_vpc(block: &Value, region: &str) -> Vpc {
+    Vpc::builder()
+        .set_vpc_id(string(block, "vpc_id"))
+        .vpc_region(VpcRegion::from(
+            non_empty(block, "vpc_region")
+                .unwrap_or_else(|| region.to_string())
+                .as_str(),
+        ))
+        .build()
+}
+
+/// Deletes every record but the apex SOA and NS (`force_destroy`).
+async fn empty_zone(
+    client: &aws_sdk_route53::Client,
+    zone_id: &str,
+    zone_name: &str,
+) -> Result<(), ProviderError> {
+    let mut records = Vec::new();
+    let mut next: Option<(String, RrType, Option<String>)> = None;
+    loop {
+        let mut request = client.list_resource_record_sets().hosted_zone_id(zone_id);
+        if let Some((name, kind, identifier)) = next.take() {
+            request = request
+                .start_record_name(name)
+                .start_record_type(kind)
+                .set_start_record_identifier(identifier);
+        }
+        let page = request.send().await.map_err(aws_error)?;
+        records.extend(page.resource_record_sets().iter().cloned());
+        match (
+            page.is_truncated(),
+            page.next_record_name(),
+            page.next_record_type(),
+        ) {
+            (true, Some(name), Some(kind)) => {
+                next = Some((
+                    name.to_string(),
+                    kind.clone(),
+                    page.next_record_identifier().map(str::to_string),
+                ))
+            }
+            _ => break,
+        }
+    }
+    let changes = records
+        .into_iter()
+        .filter(|r| {
+            !(normalize_dns_name(r.name()) == zone_name
+                && matches!(r.r#type(), RrType::Soa | RrType::Ns))
+        })
+        .map(|mut r| {
+            // Route 53 takes the name either way; moto matches it as it was written.
+            r.name = r.name.trim_end_matches('.').to_string();
+            Change::builder()
+                .action(ChangeAction::Delete)
+                .resource_record_set(r)
+                .build()
+                .map_err(|e| ProviderError::new(e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    for chunk in changes.chunks(100) {
+        sent!(client
+            .change_resource_record_sets()
             .hosted_zone_id(zone_id)
-            .start_record_name(format!("{name}."))
-            .max_items(10))?;
-        let mut primary = None;
-        for record in apex.resource_record_sets() {
-            if normalize_dns_name(record.name()) != name {
-                continue;
-            }
-            let values: Vec<&str> = record
-                .resource_records()
-                .iter()
-                .map(|r| r.value())
-                .collect();
-            match record.r#type() {
-                RrType::Soa => {
-                    primary = values
-                        .first()
-                        .and_then(|soa| soa.split_whitespace().next())
-                        .map(normalize_dns_name);
-                }
-                RrType::Ns if name_servers.is_empty() => {
-                    name_servers = values.iter().map(|n| normalize_dns_name(n)).collect();
-                }
-                _ => {}
-            }
-        }
-        name_servers.sort();
-        Ok(Some(ZoneFacts {
-            id: clean_zone_id(zone.id()),
-            name,
-            comment: zone.config().and_then(|c| c.comment()).map(str::to_string),
-            private,
-            delegation_set_id: response
-                .delegation_set()
-                .and_then(|d| d.id())
-                .map(|id| id.trim_start_matches("/delegationset/").to_string()),
-            name_servers,
-            primary_name_server: primary,
-            vpcs: response
-                .vpcs()
-                .iter()
-                .filter_map(|v| {
-                    Some((
-                        v.vpc_id()?.to_string(),
-                        v.vpc_region().map(|r| r.as_str().to_string()),
-                    ))
-                })
-                .collect(),
-            accelerated_recovery: zone
-                .features()
-                .and_then(|f| f.accelerated_recovery_status())
-                .is_some_and(|s| s.as_str().starts_with("ENABL")),
-        }))
-    }
-
-    async fn to_value(&self, facts: &ZoneFacts, tags: &[(String, String)], hint: &Value) -> Value {
-        let region = self.aws.clients().await.region.clone();
-        let mut object = BTreeMap::new();
-        object.insert("id".to_string(), Value::string(&facts.id));
-        object.insert("zone_id".to_string(), Value::string(&facts.id));
-        object.insert(
-            "arn".to_string(),
-            Value::string(format!(
-                "arn:{}:route53:::hostedzone/{}",
-                partition_of(&region),
-                facts.id
-            )),
-        );
-        object.insert("name".to_string(), Value::string(&facts.name));
-        object.insert("comment".to_string(), text(facts.comment.as_deref()));
-        object.insert(
-            "delegation_set_id".to_string(),
-            // Only a reusable delegation set has an ID; a zone's own set has none.
-            match (&facts.delegation_set_id, facts.private) {
-                (Some(id), false) if !id.is_empty() => Value::string(id),
-                _ => Value::Null,
-            },
-        );
-        object.insert("name_servers".to_string(), string_list(&facts.name_servers));
-        object.insert(
-            "primary_name_server".to_string(),
-            text(facts.primary_name_server.as_deref()),
-        );
-        object.insert(
-            "enable_accelerated_recovery".to_string(),
-            Value::Bool(facts.accelerated_recovery),
-        );
-        object.insert(
-            "vpc".to_string(),
-            Value::List(
-                facts
-                    .vpcs
-                    .iter()
-                    .map(|(id, vpc_region)| {
-                        Value::map([
-                            ("vpc_id", Value::string(id)),
-                            (
-                                "vpc_region",
-                                Value::string(vpc_region.clone().unwrap_or(region.clone())),
-                            ),
-                        ])
-                    })
-                    .collect(),
-            ),
-        );
-        copy_attributes(&mut object, hint, &["force_destroy"]);
-        if boolean(hint, "force_destroy").is_none() {
-            object.insert("force_destroy".to_string(), Value::Bool(false));
-        }
-        set_tags(
-            &mut object,
-            tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        );
-        Value::Map(object)
-    }
-
-    async fn read_one(&self, zone_id: &str, hint: &Value) -> Result<Value, ProviderError> {
-        let facts = self
-            .facts(zone_id)
-            .await?
-            .ok_or_else(|| vanished("Route 53 hosted zone", zone_id))?;
-        let tags = zone_tags(&self.aws, &[zone_id.to_string()]).await?;
-        Ok(self
-            .to_value(
-                &facts,
-                tags.get(zone_id).map(Vec::as_slice).unwrap_or(&[]),
-                hint,
-            )
-            .await)
-    }
-
-    fn sdk_vpc(&self, block: &Value, region: &str) -> Vpc {
-        Vpc::builder()
-            .set_vpc_id(string(block, "vpc_id"))
-            .vpc_region(VpcRegion::from(
-                non_empty(block, "vpc_region")
-                    .unwrap_or_else(|| region.to_string())
-                    .as_str(),
-            ))
-            .build()
-    }
-
-    /// Deletes every record but the apex SOA and NS (`force_destroy`).
-    async fn empty_zone(&self, zone_id: &str, zone_name: &str) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let mut records = Vec::new();
-        let mut next: Option<(String, RrType, Option<String>)> = None;
-        loop {
-            let mut request = client.list_resource_record_sets().hosted_zone_id(zone_id);
-            if let Some((name, kind, identifier)) = next.take() {
-                request = request
-                    .start_record_name(name)
-                    .start_record_type(kind)
-                    .set_start_record_identifier(identifier);
-            }
-            let page = request.send().await.map_err(aws_error)?;
-            records.extend(page.resource_record_sets().iter().cloned());
-            match (
-                page.is_truncated(),
-                page.next_record_name(),
-                page.next_record_type(),
-            ) {
-                (true, Some(name), Some(kind)) => {
-                    next = Some((
-                        name.to_string(),
-                        kind.clone(),
-                        page.next_record_identifier().map(str::to_string),
-                    ))
-                }
-                _ => break,
-            }
-        }
-        let changes = records
-            .into_iter()
-            .filter(|r| {
-                !(normalize_dns_name(r.name()) == zone_name
-                    && matches!(r.r#type(), RrType::Soa | RrType::Ns))
-            })
-            .map(|mut r| {
-                // Route 53 takes the name either way; moto matches it as it was written.
-                r.name = r.name.trim_end_matches('.').to_string();
-                Change::builder()
-                    .action(ChangeAction::Delete)
-                    .resource_record_set(r)
+            .change_batch(
+                ChangeBatch::builder()
+                    .set_changes(Some(chunk.to_vec()))
                     .build()
-                    .map_err(|e| ProviderError::new(e.to_string()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        for chunk in changes.chunks(100) {
-            sent!(client
-                .change_resource_record_sets()
-                .hosted_zone_id(zone_id)
-                .change_batch(
-                    ChangeBatch::builder()
-                        .set_changes(Some(chunk.to_vec()))
-                        .build()
-                        .map_err(|e| ProviderError::new(e.to_string()))?,
-                ))?;
-        }
-        Ok(())
+                    .map_err(|e| ProviderError::new(e.to_string()))?,
+            ))?;
     }
+    Ok(())
 }
 
 /// Tags a zone just created with the configured and managed tags (CreateHostedZone takes
@@ -337,21 +230,92 @@ async fn tag_new_zone(
     Ok(())
 }
 
+fn zone_id_of(facts: &ZoneFacts, _: &Reading) -> Value {
+    Value::string(&facts.id)
+}
+
 #[async_trait::async_trait]
-impl ResourceType for AwsRoute53Zone {
-    fn name(&self) -> &'static str {
-        "aws_route53_zone"
+impl AwsObject for ZoneObject {
+    type Object = ZoneFacts;
+    const NAME: &'static str = "aws_route53_zone";
+    const KIND: &'static str = "Route 53 hosted zone";
+    const KEY: &'static str = "id";
+
+    fn attributes() -> Vec<Declared<ZoneFacts>> {
+        vec![
+            read(Attribute::computed("id", Type::String), zone_id_of),
+            read(
+                Attribute::computed("arn", Type::String),
+                |facts: &ZoneFacts, at: &Reading| {
+                    Value::string(format!(
+                        "arn:{}:route53:::hostedzone/{}",
+                        partition_of(at.region),
+                        facts.id
+                    ))
+                },
+            ),
+            read(Attribute::computed("zone_id", Type::String), zone_id_of),
+            read(
+                Attribute::computed("name_servers", Type::list(Type::String)),
+                |facts: &ZoneFacts, _| string_list(&facts.name_servers),
+            ),
+            read(
+                Attribute::computed("primary_name_server", Type::String),
+                |facts: &ZoneFacts, _| text(facts.primary_name_server.as_deref()),
+            ),
+            read(
+                Attribute::required("name", Type::String).force_new(),
+                |facts: &ZoneFacts, _| Value::string(&facts.name),
+            ),
+            read(
+                Attribute::optional("comment", Type::String)
+                    .default(Value::string("Managed by Terraform")),
+                |facts: &ZoneFacts, _| text(facts.comment.as_deref()),
+            ),
+            // Only a reusable delegation set has an ID; a zone's own set has none.
+            read(
+                Attribute::optional("delegation_set_id", Type::String).force_new(),
+                |facts: &ZoneFacts, _| match (&facts.delegation_set_id, facts.private) {
+                    (Some(id), false) if !id.is_empty() => Value::string(id),
+                    _ => Value::Null,
+                },
+            ),
+            read(
+                Attribute::optional("enable_accelerated_recovery", Type::Bool)
+                    .default(Value::Bool(false)),
+                |facts: &ZoneFacts, _| Value::Bool(facts.accelerated_recovery),
+            ),
+            switch(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false))),
+            read_block(
+                Block::set(
+                    "vpc",
+                    Schema::new()
+                        .attr(Attribute::required("vpc_id", Type::String))
+                        .attr(Attribute::optional_computed("vpc_region", Type::String)),
+                ),
+                |facts: &ZoneFacts, at: &Reading| {
+                    let vpcs = facts.vpcs.iter().map(|(id, vpc_region)| {
+                        let vpc_region = vpc_region.as_deref().unwrap_or(at.region);
+                        Value::map([
+                            ("vpc_id", Value::string(id)),
+                            ("vpc_region", Value::string(vpc_region)),
+                        ])
+                    });
+                    Value::List(vpcs.collect())
+                },
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
     }
 
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         normalize_name_attribute(value, "name");
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if !config.get("delegation_set_id").is_null() && !blocks(config, "vpc").is_empty() {
             problems.push((
@@ -363,8 +327,47 @@ impl ResourceType for AwsRoute53Zone {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    /// Terraform's import ID: the zone ID.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by(
+            "zone_id",
+            &clean_zone_id(id),
+        ))
+    }
+
+    /// GetHostedZone and the apex records a zone in turn, then one ListTagsForResources per
+    /// 10 zones found.
+    async fn describe(
+        this: &AwsRoute53Zone,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Tagged<ZoneFacts>>, ProviderError> {
+        let client = &this.aws.clients().await.route53;
+        let mut found = BTreeMap::new();
+        for id in ids {
+            if let Some(zone) = facts(client, id).await? {
+                found.insert(id.clone(), zone);
+            }
+        }
+        let found_ids: Vec<String> = found.keys().cloned().collect();
+        let mut tags = match found_ids.is_empty() {
+            true => BTreeMap::new(),
+            false => zone_tags(&this.aws, &found_ids).await?,
+        };
+        Ok(found
+            .into_iter()
+            .map(|(id, zone)| {
+                let tags = tags.remove(&zone.id).unwrap_or_default();
+                (id, Tagged { object: zone, tags })
+            })
+            .collect())
+    }
+
+    async fn create(
+        this: &AwsRoute53Zone,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let clients = this.aws.clients().await;
         let client = &clients.route53;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_route53_zone needs a name"))?;
@@ -381,7 +384,7 @@ impl ResourceType for AwsRoute53Zone {
             )
             .set_delegation_set_id(non_empty(planned, "delegation_set_id"));
         if let Some(first) = vpcs.first() {
-            request = request.vpc(self.sdk_vpc(first, &clients.region));
+            request = request.vpc(sdk_vpc(first, &clients.region));
         }
         let response = request.send().await.map_err(aws_error)?;
         let zone_id = response
@@ -389,7 +392,7 @@ impl ResourceType for AwsRoute53Zone {
             .map(|z| clean_zone_id(z.id()))
             .ok_or_else(|| ProviderError::new("CreateHostedZone returned no zone"))?;
         wait_insync(
-            &self.aws,
+            &this.aws,
             response.change_info().map(|c| c.id()),
             operation.timeouts.create,
         )
@@ -398,7 +401,7 @@ impl ResourceType for AwsRoute53Zone {
             sent!(client
                 .associate_vpc_with_hosted_zone()
                 .hosted_zone_id(&zone_id)
-                .vpc(self.sdk_vpc(vpc, &clients.region)))?;
+                .vpc(sdk_vpc(vpc, &clients.region)))?;
         }
         tag_new_zone(client, &zone_id, operation, planned).await?;
         if boolean(planned, "enable_accelerated_recovery") == Some(true) {
@@ -407,23 +410,22 @@ impl ResourceType for AwsRoute53Zone {
                 .hosted_zone_id(&zone_id)
                 .enable_accelerated_recovery(true))?;
         }
-        self.read_one(&zone_id, planned).await
+        Ok(zone_id)
     }
 
     async fn update(
-        &self,
+        this: &AwsRoute53Zone,
         _operation: &Operation,
+        zone_id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    ) -> Result<String, ProviderError> {
+        let clients = this.aws.clients().await;
         let client = &clients.route53;
-        let zone_id = string(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_route53_zone has no id in state"))?;
         if string(prior, "comment") != string(planned, "comment") {
             sent!(client
                 .update_hosted_zone_comment()
-                .id(&zone_id)
+                .id(zone_id)
                 .comment(string(planned, "comment").unwrap_or_default()))?;
         }
         let vpc_key = |b: &Value| {
@@ -439,8 +441,8 @@ impl ResourceType for AwsRoute53Zone {
             if !before.contains(&vpc_key(block)) {
                 sent!(client
                     .associate_vpc_with_hosted_zone()
-                    .hosted_zone_id(&zone_id)
-                    .vpc(self.sdk_vpc(block, &clients.region)))?;
+                    .hosted_zone_id(zone_id)
+                    .vpc(sdk_vpc(block, &clients.region)))?;
             }
         }
         let after_keys: Vec<(String, String)> = after.iter().map(|b| vpc_key(b)).collect();
@@ -448,8 +450,8 @@ impl ResourceType for AwsRoute53Zone {
             if !after_keys.contains(&vpc_key(block)) {
                 sent!(client
                     .disassociate_vpc_from_hosted_zone()
-                    .hosted_zone_id(&zone_id)
-                    .vpc(self.sdk_vpc(block, &clients.region)))?;
+                    .hosted_zone_id(zone_id)
+                    .vpc(sdk_vpc(block, &clients.region)))?;
             }
         }
         if boolean(prior, "enable_accelerated_recovery")
@@ -457,7 +459,7 @@ impl ResourceType for AwsRoute53Zone {
         {
             sent!(client
                 .update_hosted_zone_features()
-                .hosted_zone_id(&zone_id)
+                .hosted_zone_id(zone_id)
                 .enable_accelerated_recovery(
                     boolean(planned, "enable_accelerated_recovery").unwrap_or(false),
                 ))?;
@@ -467,30 +469,32 @@ impl ResourceType for AwsRoute53Zone {
             sent!(client
                 .change_tags_for_resource()
                 .resource_type(TagResourceType::Hostedzone)
-                .resource_id(&zone_id)
+                .resource_id(zone_id)
                 .set_add_tags((!to_set.is_empty()).then(|| route53_tags(&to_set)))
                 .set_remove_tag_keys((!to_remove.is_empty()).then_some(to_remove)))?;
         }
-        self.read_one(&zone_id, planned).await
+        Ok(zone_id.to_string())
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let Some(zone_id) = string(prior, "id") else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsRoute53Zone,
+        operation: &Operation,
+        zone_id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.route53;
         if boolean(prior, "force_destroy") == Some(true) {
             let name = string(prior, "name").map(|n| normalize_dns_name(&n));
-            match self.empty_zone(&zone_id, &name.unwrap_or_default()).await {
+            match empty_zone(client, zone_id, &name.unwrap_or_default()).await {
                 Ok(()) => {}
                 Err(error) if is_no_such_zone(&error) => return Ok(()),
                 Err(error) => return Err(error),
             }
         }
-        match client.delete_hosted_zone().id(&zone_id).send().await {
+        match client.delete_hosted_zone().id(zone_id).send().await {
             Ok(response) => {
                 wait_insync(
-                    &self.aws,
+                    &this.aws,
                     response.change_info().map(|c| c.id()),
                     operation.timeouts.delete,
                 )
@@ -507,52 +511,12 @@ impl ResourceType for AwsRoute53Zone {
         }
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut facts = BTreeMap::new();
-        for p in prior {
-            if let Some(id) = string(p, "id") {
-                if let Some(found) = self.facts(&id).await? {
-                    facts.insert(id, found);
-                }
-            }
-        }
-        let ids: Vec<String> = facts.keys().cloned().collect();
-        let tags = if ids.is_empty() {
-            BTreeMap::new()
-        } else {
-            zone_tags(&self.aws, &ids).await?
-        };
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            out.push(match string(p, "id").and_then(|id| facts.get(&id)) {
-                Some(found) => Some(
-                    self.to_value(
-                        found,
-                        tags.get(&found.id).map(Vec::as_slice).unwrap_or(&[]),
-                        p,
-                    )
-                    .await,
-                ),
-                None => None,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Terraform's import ID: the zone ID.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by(
-            "zone_id",
-            &clean_zone_id(id),
-        ))
-    }
-
     async fn find_created(
-        &self,
+        this: &AwsRoute53Zone,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.route53;
+    ) -> Result<Option<Tagged<ZoneFacts>>, ProviderError> {
+        let client = &this.aws.clients().await.route53;
         let Some(name) = string(planned, "name") else {
             return Ok(None);
         };
@@ -566,7 +530,7 @@ impl ResourceType for AwsRoute53Zone {
                 continue;
             }
             let zone_id = clean_zone_id(zone.id());
-            let tags = zone_tags(&self.aws, &[zone_id.clone()]).await?;
+            let tags = zone_tags(&this.aws, &[zone_id.clone()]).await?;
             let zone_tags = tags.get(&zone_id).cloned().unwrap_or_default();
             let tagged = has_managed_tags(&zone_tags, operation);
             if tagged || zone.caller_reference().starts_with(&marker) {
@@ -574,7 +538,7 @@ impl ResourceType for AwsRoute53Zone {
                     // The create stopped between CreateHostedZone and tagging: finish it.
                     tag_new_zone(client, &zone_id, operation, planned).await?;
                 }
-                return Ok(Some(self.read_one(&zone_id, planned).await?));
+                return Self::written(this, &zone_id).await.map(Some);
             }
         }
         Ok(None)
