@@ -9,62 +9,41 @@
 //! moto holds every argument; drift on them is seen in tests.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use aws_sdk_iam::operation::get_open_id_connect_provider::GetOpenIdConnectProviderOutput;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{changed, has_managed_tags, sent, set_tags, string, string_list, strings};
-use crate::iam_support::{
-    found, gone, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk, update_tags,
-};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::app_support::{changed, has_managed_tags, sent, string, string_list, strings};
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{read, Declared, Reading};
+use crate::iam_support::{found, gone, owned_tags, propagated, tags_to_sdk, update_tags};
+use crate::tagging::ManagedTags;
 
-pub struct AwsIamOpenidConnectProvider {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsIamOpenidConnectProvider = ObjectType<OidcProviderObject>;
+
+pub struct OidcProviderObject;
+
+/// A provider: its ARN and what GetOpenIDConnectProvider says of it.
+pub struct OidcProvider {
+    arn: String,
+    provider: GetOpenIdConnectProviderOutput,
 }
 
-impl AwsIamOpenidConnectProvider {
-    pub fn new(aws: Arc<Aws>) -> AwsIamOpenidConnectProvider {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("url", Type::String).force_new())
-            .attr(Attribute::required(
-                "client_id_list",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional_computed(
-                "thumbprint_list",
-                Type::list(Type::String),
-            ))
-            .with_tags();
-        AwsIamOpenidConnectProvider { aws, schema }
-    }
-
-    async fn get(
-        &self,
-        arn: &str,
-    ) -> Result<Option<GetOpenIdConnectProviderOutput>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        found(sent!(client
-            .get_open_id_connect_provider()
-            .open_id_connect_provider_arn(arn)))
-    }
-
-    async fn read_one(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
-            return Ok(None);
-        };
-        Ok(self.get(&arn).await?.map(|p| to_value(&arn, &p, prior)))
-    }
-
-    async fn read_written(&self, arn: &str, planned: &Value) -> Result<Value, ProviderError> {
-        let provider = propagated("IAM OpenID Connect provider", arn, || self.get(arn)).await?;
-        Ok(to_value(arn, &provider, planned))
-    }
+async fn get(
+    this: &AwsIamOpenidConnectProvider,
+    arn: &str,
+) -> Result<Option<Tagged<OidcProvider>>, ProviderError> {
+    let client = &this.aws.clients().await.iam;
+    Ok(found(sent!(client
+        .get_open_id_connect_provider()
+        .open_id_connect_provider_arn(arn)))?
+    .map(|provider| Tagged {
+        tags: owned_tags(provider.tags()),
+        object: OidcProvider {
+            arn: arn.to_string(),
+            provider,
+        },
+    }))
 }
 
 /// The URL without its scheme, as IAM stores it.
@@ -72,40 +51,46 @@ fn bare_url(url: &str) -> &str {
     url.strip_prefix("https://").unwrap_or(url)
 }
 
-fn to_value(arn: &str, provider: &GetOpenIdConnectProviderOutput, hint: &Value) -> Value {
-    let url = provider.url().unwrap_or_default();
-    let url = match hint.get("url").as_str() {
-        Some(configured) if bare_url(configured) == bare_url(url) => Value::string(configured),
-        _ if url.starts_with("https://") => Value::string(url),
-        _ => Value::string(format!("https://{url}")),
-    };
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(arn));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("url".to_string(), url);
-    object.insert(
-        "client_id_list".to_string(),
-        string_list(provider.client_id_list()),
-    );
-    object.insert(
-        "thumbprint_list".to_string(),
-        string_list(provider.thumbprint_list()),
-    );
-    set_tags(&mut object, tag_pairs(provider.tags()));
-    Value::Map(object)
+fn arn_of(found: &OidcProvider, _: &Reading) -> Value {
+    Value::string(&found.arn)
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsIamOpenidConnectProvider {
-    fn name(&self) -> &'static str {
-        "aws_iam_openid_connect_provider"
+impl AwsObject for OidcProviderObject {
+    type Object = OidcProvider;
+    const NAME: &'static str = "aws_iam_openid_connect_provider";
+    const KIND: &'static str = "IAM OpenID Connect provider";
+    const KEY: &'static str = "arn";
+
+    fn attributes() -> Vec<Declared<OidcProvider>> {
+        vec![
+            read(Attribute::computed("id", Type::String), arn_of),
+            read(Attribute::computed("arn", Type::String), arn_of),
+            read(
+                Attribute::required("url", Type::String).force_new(),
+                |found: &OidcProvider, at: &Reading| {
+                    let url = found.provider.url().unwrap_or_default();
+                    match at.prior.get("url").as_str() {
+                        Some(configured) if bare_url(configured) == bare_url(url) => {
+                            Value::string(configured)
+                        }
+                        _ if url.starts_with("https://") => Value::string(url),
+                        _ => Value::string(format!("https://{url}")),
+                    }
+                },
+            ),
+            read(
+                Attribute::required("client_id_list", Type::set(Type::String)),
+                |found: &OidcProvider, _| string_list(found.provider.client_id_list()),
+            ),
+            read(
+                Attribute::optional_computed("thumbprint_list", Type::list(Type::String)),
+                |found: &OidcProvider, _| string_list(found.provider.thumbprint_list()),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if let Some(url) = config.get("url").as_str() {
             if !url.starts_with("https://") || url.len() <= "https://".len() {
@@ -134,8 +119,31 @@ impl ResourceType for AwsIamOpenidConnectProvider {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "arn").or_else(|| string(value, "id"))
+    }
+
+    /// One GetOpenIDConnectProvider per provider, run concurrently.
+    async fn describe(
+        this: &AwsIamOpenidConnectProvider,
+        arns: &[String],
+    ) -> Result<BTreeMap<String, Tagged<OidcProvider>>, ProviderError> {
+        each_key(arns, |arn| get(this, arn)).await
+    }
+
+    async fn written(
+        this: &AwsIamOpenidConnectProvider,
+        arn: &str,
+    ) -> Result<Tagged<OidcProvider>, ProviderError> {
+        propagated("IAM OpenID Connect provider", arn, || get(this, arn)).await
+    }
+
+    async fn create(
+        this: &AwsIamOpenidConnectProvider,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let thumbprints = strings(planned, "thumbprint_list");
         let response = sent!(client
             .create_open_id_connect_provider()
@@ -147,31 +155,29 @@ impl ResourceType for AwsIamOpenidConnectProvider {
             .open_id_connect_provider_arn()
             .ok_or_else(|| ProviderError::new("CreateOpenIDConnectProvider returned no ARN"))?
             .to_string();
-        self.read_written(&arn, planned).await
+        Ok(arn)
     }
 
     async fn update(
-        &self,
+        this: &AwsIamOpenidConnectProvider,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let arn = string(prior, "arn").ok_or_else(|| {
-            ProviderError::new("aws_iam_openid_connect_provider has no arn in state")
-        })?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let before: BTreeSet<String> = strings(prior, "client_id_list").into_iter().collect();
         let after: BTreeSet<String> = strings(planned, "client_id_list").into_iter().collect();
         for id in after.difference(&before) {
             sent!(client
                 .add_client_id_to_open_id_connect_provider()
-                .open_id_connect_provider_arn(&arn)
+                .open_id_connect_provider_arn(arn)
                 .client_id(id))?;
         }
         for id in before.difference(&after) {
             sent!(client
                 .remove_client_id_from_open_id_connect_provider()
-                .open_id_connect_provider_arn(&arn)
+                .open_id_connect_provider_arn(arn)
                 .client_id(id))?;
         }
         // An empty list cannot be sent (IAM needs at least one thumbprint on update), as in
@@ -182,48 +188,41 @@ impl ResourceType for AwsIamOpenidConnectProvider {
         {
             sent!(client
                 .update_open_id_connect_provider_thumbprint()
-                .open_id_connect_provider_arn(&arn)
+                .open_id_connect_provider_arn(arn)
                 .set_thumbprint_list(Some(strings(planned, "thumbprint_list"))))?;
         }
         update_tags!(
             client,
             untag_open_id_connect_provider,
             tag_open_id_connect_provider,
-            open_id_connect_provider_arn(&arn),
+            open_id_connect_provider_arn(arn),
             prior,
             planned
         )
         .await?;
-        self.read_written(&arn, planned).await
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsIamOpenidConnectProvider,
+        _operation: &Operation,
+        arn: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.iam;
         gone(sent!(client
             .delete_open_id_connect_provider()
-            .open_id_connect_provider_arn(&arn)))
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_each(prior.iter().map(|p| self.read_one(p)).collect()).await
-    }
-
-    /// Terraform's import ID: the ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
+            .open_id_connect_provider_arn(arn)))
     }
 
     /// By URL (the ARN ends with it) among the account's providers, with this operation's
     /// managed tags.
     async fn find_created(
-        &self,
+        this: &AwsIamOpenidConnectProvider,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    ) -> Result<Option<Tagged<OidcProvider>>, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let Some(url) = string(planned, "url") else {
             return Ok(None);
         };
@@ -237,10 +236,8 @@ impl ResourceType for AwsIamOpenidConnectProvider {
         else {
             return Ok(None);
         };
-        Ok(self
-            .get(arn)
+        Ok(get(this, arn)
             .await?
-            .filter(|p| has_managed_tags(&owned_tags(p.tags()), operation))
-            .map(|p| to_value(arn, &p, planned)))
+            .filter(|found| has_managed_tags(&found.tags, operation)))
     }
 }
