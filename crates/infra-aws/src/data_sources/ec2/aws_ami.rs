@@ -13,10 +13,10 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::{Filter, Image};
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     block_filters, exactly_one, filter_block, lookup_value, string_list, visible_ec2_tags,
 };
-use crate::error::aws_error;
 use crate::name_regex::NameRegex;
 use crate::Aws;
 
@@ -204,16 +204,13 @@ impl DataSourceType for AwsAmi {
         }
         let clients = self.aws.clients().await;
         let users = string_list(config, "executable_users");
-        let response = clients
+        let response = sent!(clients
             .ec2
             .describe_images()
             .set_filters((!filters.is_empty()).then_some(filters))
             .set_owners((!owners.is_empty()).then_some(owners))
             .set_executable_users((!users.is_empty()).then_some(users))
-            .include_deprecated(config.get("include_deprecated").as_bool().unwrap_or(false))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .include_deprecated(config.get("include_deprecated").as_bool().unwrap_or(false)))?;
         let mut images: Vec<Image> = response
             .images
             .unwrap_or_default()

@@ -10,10 +10,10 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::RouteTable;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     ec2_arn, exactly_one, filter_block, lookup_filters, lookup_value, visible_ec2_tags,
 };
-use crate::error::aws_error;
 use crate::Aws;
 
 pub struct AwsRouteTable {
@@ -152,15 +152,12 @@ impl DataSourceType for AwsRouteTable {
                 ("gateway_id", "association.gateway-id"),
             ],
         );
-        let tables = clients
+        let tables = sent!(clients
             .ec2
             .describe_route_tables()
-            .set_filters((!filters.is_empty()).then_some(filters))
-            .send()
-            .await
-            .map_err(aws_error)?
-            .route_tables
-            .unwrap_or_default();
+            .set_filters((!filters.is_empty()).then_some(filters)))?
+        .route_tables
+        .unwrap_or_default();
         let table = exactly_one(
             tables,
             "Your query returned no results. Please change your search criteria and try again.",

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     ec2_arn, filter_block, lookup_filters, lookup_value, optional_string, single_match,
     visible_ec2_tags,
 };
-use crate::error::aws_error;
 use crate::Aws;
 
 pub struct AwsSecurityGroup {
@@ -54,12 +54,7 @@ impl DataSourceType for AwsSecurityGroup {
         if let Some(id) = config.get("id").as_str() {
             request = request.group_ids(id);
         }
-        let groups = request
-            .send()
-            .await
-            .map_err(aws_error)?
-            .security_groups
-            .unwrap_or_default();
+        let groups = sent!(request)?.security_groups.unwrap_or_default();
         let group = single_match(groups, "EC2 Security Group")?;
         let id = group.group_id().unwrap_or_default();
         let owner = group.owner_id().unwrap_or_default();

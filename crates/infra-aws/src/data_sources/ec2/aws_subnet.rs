@@ -9,11 +9,11 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     ec2_arn, filter_block, lookup_filters, lookup_value, optional_string, single_match,
     visible_ec2_tags,
 };
-use crate::error::aws_error;
 use crate::Aws;
 
 pub struct AwsSubnet {
@@ -123,12 +123,7 @@ impl DataSourceType for AwsSubnet {
         if let Some(id) = config.get("id").as_str() {
             request = request.subnet_ids(id);
         }
-        let subnets = request
-            .send()
-            .await
-            .map_err(aws_error)?
-            .subnets
-            .unwrap_or_default();
+        let subnets = sent!(request)?.subnets.unwrap_or_default();
         let subnet = single_match(subnets, "EC2 Subnet")?;
         let id = subnet.subnet_id().unwrap_or_default();
         let owner = subnet.owner_id().unwrap_or_default();

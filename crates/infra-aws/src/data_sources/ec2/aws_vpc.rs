@@ -10,11 +10,11 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::{VpcAttributeName, VpcCidrBlockStateCode};
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     ec2_arn, filter, filter_block, lookup_filters, lookup_value, optional_string, single_match,
     visible_ec2_tags,
 };
-use crate::error::aws_error;
 use crate::Aws;
 
 pub struct AwsVpc {
@@ -87,12 +87,7 @@ impl DataSourceType for AwsVpc {
         if let Some(id) = config.get("id").as_str() {
             request = request.vpc_ids(id);
         }
-        let vpcs = request
-            .send()
-            .await
-            .map_err(aws_error)?
-            .vpcs
-            .unwrap_or_default();
+        let vpcs = sent!(request)?.vpcs.unwrap_or_default();
         let vpc = single_match(vpcs, "EC2 VPC")?;
         let id = vpc.vpc_id().unwrap_or_default().to_string();
         let mut flags = Vec::new();
@@ -104,13 +99,10 @@ impl DataSourceType for AwsVpc {
                 VpcAttributeName::EnableNetworkAddressUsageMetrics,
             ),
         ] {
-            let answer = ec2
+            let answer = sent!(ec2
                 .describe_vpc_attribute()
                 .vpc_id(&id)
-                .attribute(attribute)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .attribute(attribute))?;
             let flag = match name {
                 "enable_dns_support" => answer.enable_dns_support(),
                 "enable_dns_hostnames" => answer.enable_dns_hostnames(),
@@ -121,17 +113,14 @@ impl DataSourceType for AwsVpc {
                 Value::Bool(flag.and_then(|f| f.value()).unwrap_or(false)),
             ));
         }
-        let main_table = ec2
+        let main_table = sent!(ec2
             .describe_route_tables()
             .filters(filter("vpc-id", [id.clone()]))
-            .filters(filter("association.main", ["true"]))
-            .send()
-            .await
-            .map_err(aws_error)?
-            .route_tables
-            .unwrap_or_default()
-            .first()
-            .and_then(|table| table.route_table_id().map(str::to_string));
+            .filters(filter("association.main", ["true"])))?
+        .route_tables
+        .unwrap_or_default()
+        .first()
+        .and_then(|table| table.route_table_id().map(str::to_string));
         let owner = vpc.owner_id().unwrap_or_default();
         // The provider reports the first associated IPv6 block.
         let ipv6 = vpc.ipv6_cidr_block_association_set().iter().find(|a| {

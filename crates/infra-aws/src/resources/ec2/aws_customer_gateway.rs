@@ -11,6 +11,7 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     non_empty_attribute, optional_string, sent_unless_gone, tag_specification,
@@ -127,13 +128,10 @@ impl Ec2Object for CustomerGatewayObject {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<CustomerGateway>, ProviderError> {
-        let output = ec2
+        let output = sent!(ec2
             .describe_customer_gateways()
             .set_customer_gateway_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_filters((!filters.is_empty()).then_some(filters)))?;
         Ok(output.customer_gateways().to_vec())
     }
 
@@ -181,14 +179,11 @@ impl Ec2Object for CustomerGatewayObject {
         id: &str,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        let deleted = this
+        let deleted = sent!(this
             .ec2()
             .await
             .delete_customer_gateway()
-            .customer_gateway_id(id)
-            .send()
-            .await
-            .map_err(aws_error);
+            .customer_gateway_id(id));
         if !sent_unless_gone(deleted)? {
             return Ok(());
         }

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
 
+use crate::app_support::sent;
 use crate::ec2_support::{bool_attribute, filter};
-use crate::error::aws_error;
 use crate::resources::ec2::aws_vpc::AwsVpc;
 use crate::Aws;
 
@@ -75,15 +75,7 @@ impl ResourceType for AwsDefaultVpc {
         let (mut current, existing) = match self.find_default().await? {
             Some(current) => (current, true),
             None => {
-                let output = self
-                    .aws
-                    .clients()
-                    .await
-                    .ec2
-                    .create_default_vpc()
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                let output = sent!(self.aws.clients().await.ec2.create_default_vpc())?;
                 let id = output
                     .vpc()
                     .and_then(|vpc| vpc.vpc_id())

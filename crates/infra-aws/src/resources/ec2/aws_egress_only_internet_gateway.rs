@@ -7,6 +7,7 @@
 use aws_sdk_ec2::types::{EgressOnlyInternetGateway, Filter, ResourceType as Ec2ResourceType, Tag};
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{optional_string, string_attribute, tag_specification};
 use crate::error::aws_error;
@@ -91,14 +92,11 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
         id: &str,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        let deleted = this
+        let deleted = sent!(this
             .ec2()
             .await
             .delete_egress_only_internet_gateway()
-            .egress_only_internet_gateway_id(id)
-            .send()
-            .await
-            .map_err(aws_error);
+            .egress_only_internet_gateway_id(id));
         match deleted {
             Err(error) if !crate::error::is_not_found(&error) => Err(error),
             _ => Ok(()),

@@ -18,6 +18,7 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type, Reading};
 use std::collections::HashMap;
 
@@ -252,13 +253,10 @@ impl Ec2Object for EipObject {
         filters: Vec<Filter>,
     ) -> Result<Vec<DescribedAddress>, ProviderError> {
         // DescribeAddresses is not paginated: one call returns every match.
-        let output = ec2
+        let output = sent!(ec2
             .describe_addresses()
             .set_allocation_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_filters((!filters.is_empty()).then_some(filters)))?;
         let ids: Vec<String> = output
             .addresses()
             .iter()
@@ -338,13 +336,7 @@ impl Ec2Object for EipObject {
             operation.timeouts.delete,
             &format!("Elastic IP {id} to be released"),
             || async {
-                match ec2
-                    .release_address()
-                    .allocation_id(id)
-                    .send()
-                    .await
-                    .map_err(aws_error)
-                {
+                match sent!(ec2.release_address().allocation_id(id)) {
                     Ok(_) => Ok(Some(())),
                     Err(error) if crate::error::is_not_found(&error) => Ok(Some(())),
                     Err(error) if has_code(&error, "InvalidIPAddress.InUse") => Ok(None),
@@ -404,17 +396,15 @@ async fn associate(
     if instance.is_none() && interface.is_none() {
         return Ok(());
     }
-    this.ec2()
+    sent!(this
+        .ec2()
         .await
         .associate_address()
         .allocation_id(id)
         .set_instance_id(instance)
         .set_network_interface_id(interface)
         .set_private_ip_address(non_empty_attribute(planned, "associate_with_private_ip"))
-        .allow_reassociation(true)
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .allow_reassociation(true))?;
     Ok(())
 }
 
@@ -422,14 +412,11 @@ async fn disassociate(this: &AwsEip, prior: &Value) -> Result<(), ProviderError>
     let Some(association) = non_empty_attribute(prior, "association_id") else {
         return Ok(());
     };
-    match this
+    match sent!(this
         .ec2()
         .await
         .disassociate_address()
-        .association_id(&association)
-        .send()
-        .await
-        .map_err(aws_error)
+        .association_id(&association))
     {
         Ok(_) => Ok(()),
         Err(error)

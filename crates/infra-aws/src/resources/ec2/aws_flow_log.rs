@@ -16,6 +16,7 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     bool_attribute, client_token, integer_attribute, non_empty_attribute, optional_string,
@@ -371,14 +372,7 @@ impl Ec2Object for FlowLogObject {
         id: &str,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        let output = this
-            .ec2()
-            .await
-            .delete_flow_logs()
-            .flow_log_ids(id)
-            .send()
-            .await
-            .map_err(aws_error);
+        let output = sent!(this.ec2().await.delete_flow_logs().flow_log_ids(id));
         let output = match output {
             Err(error) if crate::error::is_not_found(&error) => return Ok(()),
             other => other?,

@@ -159,7 +159,7 @@ use super::launch_blocks::{
     AUTO_RECOVERY, CPU_CREDITS, ENABLED_DISABLED, HOSTNAME_TYPES, INTERRUPTION_BEHAVIORS,
     SPOT_INSTANCE_TYPES, TENANCIES, VOLUME_TYPES,
 };
-use crate::app_support::{blocks, changed, int, number, vanished};
+use crate::app_support::{blocks, changed, int, number, sent, vanished};
 use crate::ec2_support::{
     chunks_of, client_token, ec2_arn, ec2_tags, error_in, filter, has_code, in_prior_order,
     known_ids, managed_tag_filters, non_empty_attribute, optional_string, single_block,
@@ -672,14 +672,11 @@ impl AwsInstance {
 
     /// One instance in any state, `None` when AWS does not list it.
     async fn instance(&self, id: &str) -> Result<Option<Instance>, ProviderError> {
-        let output = self
+        let output = sent!(self
             .ec2()
             .await
             .describe_instances()
-            .filters(filter("instance-id", [id]))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .filters(filter("instance-id", [id])))?;
         Ok(output
             .reservations()
             .iter()
@@ -858,12 +855,9 @@ impl AwsInstance {
             .collect();
         let ec2 = self.ec2().await;
         for template_id in template_ids {
-            let answer = ec2
+            let answer = sent!(ec2
                 .describe_launch_templates()
-                .launch_template_ids(template_id)
-                .send()
-                .await
-                .map_err(aws_error);
+                .launch_template_ids(template_id));
             let output = match answer {
                 Ok(output) => output,
                 Err(error) if is_not_found(&error) => continue,
@@ -1229,14 +1223,7 @@ impl AwsInstance {
             .ok_or_else(|| {
                 ProviderError::new("`ami` must be set or provided via `launch_template`")
             })?;
-        let output = self
-            .ec2()
-            .await
-            .describe_images()
-            .image_ids(&ami)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output = sent!(self.ec2().await.describe_images().image_ids(&ami))?;
         let none = || ProviderError::new(format!("Expected 1 AMI for ID: {ami}, got none"));
         let image = output.images().first().ok_or_else(none)?;
         // Instance store backed AMIs have no root device to map.
@@ -1940,12 +1927,7 @@ impl AwsInstance {
             timeout,
             &format!("EC2 Instance ({id}) volume ({volume_id}) update"),
             || async {
-                let output = ec2
-                    .describe_volumes_modifications()
-                    .volume_ids(volume_id)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                let output = sent!(ec2.describe_volumes_modifications().volume_ids(volume_id))?;
                 let modification = output.volumes_modifications().first();
                 match modification.and_then(|m| m.modification_state()) {
                     Some(VolumeModificationState::Modifying) => Ok(None),
@@ -2423,12 +2405,9 @@ impl ResourceType for AwsInstance {
         }
         if prior.get("instance_lifecycle").as_str() == Some("spot") {
             if let Some(request) = non_empty_attribute(prior, "spot_instance_request_id") {
-                match ec2
+                match sent!(ec2
                     .cancel_spot_instance_requests()
-                    .spot_instance_request_ids(&request)
-                    .send()
-                    .await
-                    .map_err(aws_error)
+                    .spot_instance_request_ids(&request))
                 {
                     Ok(_) => {}
                     Err(error) if is_not_found(&error) => {}
@@ -2441,13 +2420,7 @@ impl ResourceType for AwsInstance {
                 }
             }
         }
-        match ec2
-            .terminate_instances()
-            .instance_ids(&id)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(ec2.terminate_instances().instance_ids(&id)) {
             Ok(_) => {}
             Err(error) if is_not_found(&error) => return Ok(()),
             Err(error) => return Err(context(error, &format!("terminating EC2 Instance ({id})"))),
@@ -2842,20 +2815,16 @@ async fn retag(
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     if !removed.is_empty() {
-        ec2.delete_tags()
+        sent!(ec2
+            .delete_tags()
             .resources(resource)
-            .set_tags(Some(removed))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(removed)))?;
     }
     if !set.is_empty() {
-        ec2.create_tags()
+        sent!(ec2
+            .create_tags()
             .resources(resource)
-            .set_tags(Some(ec2_tags(&set)))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(ec2_tags(&set))))?;
     }
     Ok(())
 }

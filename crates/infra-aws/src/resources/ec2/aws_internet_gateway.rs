@@ -153,28 +153,23 @@ fn attached_vpc(gateway: &InternetGateway) -> Option<&str> {
 }
 
 async fn attach(this: &AwsInternetGateway, id: &str, vpc_id: &str) -> Result<(), ProviderError> {
-    this.ec2()
+    sent!(this
+        .ec2()
         .await
         .attach_internet_gateway()
         .internet_gateway_id(id)
-        .vpc_id(vpc_id)
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .vpc_id(vpc_id))?;
     Ok(())
 }
 
 /// Detaching from a VPC that is already gone (or never attached) is not an error.
 async fn detach(this: &AwsInternetGateway, id: &str, vpc_id: &str) -> Result<(), ProviderError> {
-    let detached = this
+    let detached = sent!(this
         .ec2()
         .await
         .detach_internet_gateway()
         .internet_gateway_id(id)
-        .vpc_id(vpc_id)
-        .send()
-        .await
-        .map_err(aws_error);
+        .vpc_id(vpc_id));
     match detached {
         Err(error)
             if !crate::error::is_not_found(&error) && !has_code(&error, "Gateway.NotAttached") =>

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::{Filter, KeyPairInfo, ResourceType as Ec2ResourceType};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::deleted_or_gone;
+use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
     ec2_arn, filter, in_prior_order, known_ids, managed_tag_filters, name_for_create,
@@ -52,16 +52,13 @@ impl AwsKeyPair {
         prior: &HashMap<String, &Value>,
     ) -> Result<HashMap<String, Value>, ProviderError> {
         let clients = self.aws.clients().await;
-        let pairs = clients
+        let pairs = sent!(clients
             .ec2
             .describe_key_pairs()
             .set_filters(Some(filters))
-            .include_public_key(true)
-            .send()
-            .await
-            .map_err(aws_error)?
-            .key_pairs
-            .unwrap_or_default();
+            .include_public_key(true))?
+        .key_pairs
+        .unwrap_or_default();
         let account = self.aws.account_id().await?;
         let mut found = HashMap::new();
         for pair in &pairs {
@@ -209,11 +206,7 @@ impl ResourceType for AwsKeyPair {
         };
         let ec2 = &self.aws.clients().await.ec2;
         deleted_or_gone(
-            ec2.delete_key_pair()
-                .key_name(&name)
-                .send()
-                .await
-                .map_err(aws_error),
+            sent!(ec2.delete_key_pair().key_name(&name)),
             crate::error::is_not_found,
         )
     }

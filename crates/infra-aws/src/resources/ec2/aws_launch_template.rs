@@ -102,7 +102,8 @@ use super::launch_blocks::{
     SPOT_INSTANCE_TYPES, TENANCIES, VOLUME_TYPES,
 };
 use crate::app_support::{
-    blocks, boolean, int, known, non_empty, number, single, string, string_list, strings, text,
+    blocks, boolean, int, known, non_empty, number, sent, single, string, string_list, strings,
+    text,
 };
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
@@ -110,7 +111,7 @@ use crate::ec2_support::{
     string_attribute, tag_specification, update_tags, wait_for, whole_object,
     FILTER_VALUES_PER_CALL,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -522,14 +523,11 @@ impl AwsLaunchTemplate {
         let mut templates = Vec::new();
         let mut next_token: Option<String> = None;
         loop {
-            let output = ec2
+            let output = sent!(ec2
                 .describe_launch_templates()
                 .set_filters(Some(filters.clone()))
                 .max_results(MAX_RESULTS)
-                .set_next_token(next_token.take())
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_next_token(next_token.take()))?;
             templates.extend(output.launch_templates().iter().cloned());
             match output.next_token() {
                 Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
@@ -542,13 +540,7 @@ impl AwsLaunchTemplate {
     /// One template by ID; `None` when it does not exist.
     async fn template_by_id(&self, id: &str) -> Result<Option<LaunchTemplate>, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        match ec2
-            .describe_launch_templates()
-            .launch_template_ids(id)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(ec2.describe_launch_templates().launch_template_ids(id)) {
             Ok(output) => Ok(output
                 .launch_templates()
                 .iter()
@@ -582,14 +574,11 @@ impl AwsLaunchTemplate {
         if latest.len() > PER_TEMPLATE_READS {
             let mut next_token: Option<String> = None;
             loop {
-                let output = ec2
+                let output = sent!(ec2
                     .describe_launch_template_versions()
                     .versions("$Latest")
                     .max_results(MAX_RESULTS)
-                    .set_next_token(next_token.take())
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .set_next_token(next_token.take()))?;
                 for version in output.launch_template_versions() {
                     let Some(id) = version.launch_template_id() else {
                         continue;
@@ -619,13 +608,10 @@ impl AwsLaunchTemplate {
             let version = number
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "$Latest".to_string());
-            match ec2
+            match sent!(ec2
                 .describe_launch_template_versions()
                 .launch_template_id(*id)
-                .versions(version.clone())
-                .send()
-                .await
-                .map_err(aws_error)
+                .versions(version.clone()))
             {
                 Ok(output) => {
                     if let Some(found_version) = output.launch_template_versions().first() {
@@ -654,14 +640,11 @@ impl AwsLaunchTemplate {
         for chunk in ids.chunks(FILTER_VALUES_PER_CALL) {
             let mut next_token: Option<String> = None;
             loop {
-                let output = ec2
+                let output = sent!(ec2
                     .describe_tags()
                     .filters(filter("resource-id", chunk.iter().cloned()))
                     .max_results(1000)
-                    .set_next_token(next_token.take())
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .set_next_token(next_token.take()))?;
                 for tag in output.tags() {
                     if let (Some(id), Some(key)) = (tag.resource_id(), tag.key()) {
                         tags.entry(id.to_string())
@@ -926,13 +909,7 @@ impl ResourceType for AwsLaunchTemplate {
             return Ok(());
         };
         let ec2 = &self.aws.clients().await.ec2;
-        match ec2
-            .delete_launch_template()
-            .launch_template_id(&id)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(ec2.delete_launch_template().launch_template_id(&id)) {
             Ok(_) => Ok(()),
             Err(error) if is_not_found(&error) => Ok(()),
             Err(error) => Err(context(

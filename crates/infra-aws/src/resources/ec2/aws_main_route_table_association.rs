@@ -13,11 +13,10 @@ use infra_core::{
     Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::deleted_or_gone;
+use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_support::{
     chunks_of, filter, in_prior_order, known_ids, string_attribute, whole_object,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::Aws;
 
@@ -75,17 +74,14 @@ impl AwsMainRouteTableAssociation {
         association_id: &str,
         route_table_id: &str,
     ) -> Result<String, ProviderError> {
-        let output = self
+        let output = sent!(self
             .aws
             .clients()
             .await
             .ec2
             .replace_route_table_association()
             .association_id(association_id)
-            .route_table_id(route_table_id)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .route_table_id(route_table_id))?;
         output
             .new_association_id()
             .map(str::to_string)

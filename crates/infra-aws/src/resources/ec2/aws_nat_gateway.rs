@@ -62,7 +62,7 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::blocks;
+use crate::app_support::{blocks, sent};
 use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
     client_token, filter, integer_attribute, non_empty_attribute, non_empty_list, optional_string,
@@ -122,22 +122,15 @@ impl AwsNatGateway {
             return Ok(());
         };
         let ec2 = self.ec2().await;
-        let addresses = ec2
+        let addresses = sent!(ec2
             .describe_addresses()
-            .filters(filter("allocation-id", [allocation_id]))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .filters(filter("allocation-id", [allocation_id])))?;
         for address in addresses.addresses() {
             if address.network_interface_id() != Some(interface_id.as_str()) {
                 continue;
             }
             if let Some(association_id) = address.association_id() {
-                ec2.disassociate_address()
-                    .association_id(association_id)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                sent!(ec2.disassociate_address().association_id(association_id))?;
             }
         }
         Ok(())
@@ -145,16 +138,13 @@ impl AwsNatGateway {
 
     /// The gateway's state, `None` when AWS no longer lists it.
     async fn state(&self, id: &str) -> Result<Option<(NatGatewayState, String)>, ProviderError> {
-        let gateways: Vec<NatGateway> = self
+        let gateways: Vec<NatGateway> = sent!(self
             .ec2()
             .await
             .describe_nat_gateways()
-            .filter(filter("nat-gateway-id", [id]))
-            .send()
-            .await
-            .map_err(aws_error)?
-            .nat_gateways()
-            .to_vec();
+            .filter(filter("nat-gateway-id", [id])))?
+        .nat_gateways()
+        .to_vec();
         Ok(gateways.first().and_then(|gateway| {
             let state = gateway.state()?.clone();
             let reason = gateway.failure_message().unwrap_or_default().to_string();
@@ -222,16 +212,14 @@ impl AwsNatGateway {
         if allocation_ids.is_empty() {
             return Ok(());
         }
-        self.ec2()
+        sent!(self
+            .ec2()
             .await
             .associate_nat_gateway_address()
             .nat_gateway_id(id)
             .set_allocation_ids(Some(allocation_ids.clone()))
             .set_private_ip_addresses(non_empty_list(private_ips))
-            .set_availability_zone(zone)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_availability_zone(zone))?;
         let keys = allocation_ids
             .iter()
             .map(|a| AddressKey::Allocation(a))
@@ -264,14 +252,12 @@ impl AwsNatGateway {
         if association_ids.is_empty() {
             return Ok(());
         }
-        self.ec2()
+        sent!(self
+            .ec2()
             .await
             .disassociate_nat_gateway_address()
             .nat_gateway_id(id)
-            .set_association_ids(Some(association_ids))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_association_ids(Some(association_ids)))?;
         let keys = allocation_ids
             .iter()
             .map(|a| AddressKey::Allocation(a))
@@ -398,14 +384,11 @@ impl AwsNatGateway {
     /// Zone id -> zone name, to compare blocks that name a zone by id with those that name it
     /// by name.
     async fn zone_names(&self) -> Result<HashMap<String, String>, ProviderError> {
-        let output = self
+        let output = sent!(self
             .ec2()
             .await
             .describe_availability_zones()
-            .filters(filter("zone-type", ["availability-zone"]))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .filters(filter("zone-type", ["availability-zone"])))?;
         Ok(output
             .availability_zones()
             .iter()
@@ -1139,13 +1122,7 @@ impl Ec2Object for NatGatewayObject {
         prior: &Value,
     ) -> Result<(), ProviderError> {
         let ec2 = this.ec2().await;
-        if !sent_unless_gone(
-            ec2.delete_nat_gateway()
-                .nat_gateway_id(id)
-                .send()
-                .await
-                .map_err(aws_error),
-        )? {
+        if !sent_unless_gone(sent!(ec2.delete_nat_gateway().nat_gateway_id(id)))? {
             return Ok(());
         }
         wait_for(

@@ -371,14 +371,11 @@ impl AwsNetworkAcl {
             if after.get(number) == Some(entry) {
                 continue;
             }
-            match ec2
+            match sent!(ec2
                 .delete_network_acl_entry()
                 .network_acl_id(id)
                 .egress(egress)
-                .rule_number(i32::try_from(*number).unwrap_or(i32::MAX))
-                .send()
-                .await
-                .map_err(aws_error)
+                .rule_number(i32::try_from(*number).unwrap_or(i32::MAX)))
             {
                 Ok(_) => {}
                 Err(error) if crate::error::is_not_found(&error) => {}
@@ -459,12 +456,10 @@ impl AwsNetworkAcl {
                     format!("subnet {subnet} has no network ACL association to replace"),
                 )
             })?;
-            ec2.replace_network_acl_association()
+            sent!(ec2
+                .replace_network_acl_association()
                 .association_id(association_id)
-                .network_acl_id(id)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .network_acl_id(id))?;
         }
         Ok(())
     }
@@ -493,20 +488,17 @@ impl AwsNetworkAcl {
             return Ok(());
         }
         let default = self.default_acl_of(vpc_id).await?;
-        let existing: Vec<String> = self
+        let existing: Vec<String> = sent!(self
             .aws
             .clients()
             .await
             .ec2
             .describe_subnets()
-            .filters(filter("subnet-id", subnets.iter().cloned()))
-            .send()
-            .await
-            .map_err(aws_error)?
-            .subnets()
-            .iter()
-            .filter_map(|subnet| subnet.subnet_id().map(str::to_string))
-            .collect();
+            .filters(filter("subnet-id", subnets.iter().cloned())))?
+        .subnets()
+        .iter()
+        .filter_map(|subnet| subnet.subnet_id().map(str::to_string))
+        .collect();
         self.associate(&default, &existing).await
     }
 }

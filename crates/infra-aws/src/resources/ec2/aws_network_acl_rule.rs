@@ -14,12 +14,11 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::NetworkAclEntry;
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::deleted_or_gone;
+use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_support::{
     bool_attribute, crc32, integer_attribute, known_strings, optional_string, string_attribute,
     whole_object,
 };
-use crate::error::aws_error;
 use crate::resources::ec2::aws_network_acl::{
     action_problem, create_entry, protocol_number, protocol_problem, AwsNetworkAcl,
 };
@@ -294,17 +293,15 @@ impl ResourceType for AwsNetworkAclRule {
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         let (acl_id, egress, number) = Self::key(prior);
         deleted_or_gone(
-            self.aws
+            sent!(self
+                .aws
                 .clients()
                 .await
                 .ec2
                 .delete_network_acl_entry()
                 .network_acl_id(&acl_id)
                 .egress(egress)
-                .rule_number(i32::try_from(number).unwrap_or(i32::MAX))
-                .send()
-                .await
-                .map_err(aws_error),
+                .rule_number(i32::try_from(number).unwrap_or(i32::MAX))),
             crate::error::is_not_found,
         )
     }

@@ -449,14 +449,12 @@ impl AwsRouteTable {
                 .map(str::to_string)
         };
         deleted_or_gone(
-            ec2.delete_route()
+            sent!(ec2
+                .delete_route()
                 .route_table_id(id)
                 .set_destination_cidr_block(field("cidr_block"))
                 .set_destination_ipv6_cidr_block(field("ipv6_cidr_block"))
-                .set_destination_prefix_list_id(field("destination_prefix_list_id"))
-                .send()
-                .await
-                .map_err(aws_error),
+                .set_destination_prefix_list_id(field("destination_prefix_list_id"))),
             crate::error::is_not_found,
         )
     }
@@ -504,13 +502,10 @@ impl AwsRouteTable {
     ) -> Result<(), ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
         for gateway in before.iter().filter(|g| !after.contains(g)) {
-            match ec2
+            match sent!(ec2
                 .disable_vgw_route_propagation()
                 .route_table_id(id)
-                .gateway_id(gateway)
-                .send()
-                .await
-                .map_err(aws_error)
+                .gateway_id(gateway))
             {
                 Ok(_) => {}
                 Err(error) if crate::error::is_not_found(&error) => {}
@@ -518,12 +513,10 @@ impl AwsRouteTable {
             }
         }
         for gateway in after.iter().filter(|g| !before.contains(g)) {
-            ec2.enable_vgw_route_propagation()
+            sent!(ec2
+                .enable_vgw_route_propagation()
                 .route_table_id(id)
-                .gateway_id(gateway)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .gateway_id(gateway))?;
         }
         Ok(())
     }
@@ -684,25 +677,19 @@ impl ResourceType for AwsRouteTable {
         };
         let ec2 = &self.aws.clients().await.ec2;
         // Subnet associations block the delete; the provider removes them first.
-        let tables: Vec<RouteTable> = ec2
+        let tables: Vec<RouteTable> = sent!(ec2
             .describe_route_tables()
-            .filters(filter("route-table-id", [id.as_str()]))
-            .send()
-            .await
-            .map_err(aws_error)?
-            .route_tables()
-            .to_vec();
+            .filters(filter("route-table-id", [id.as_str()])))?
+        .route_tables()
+        .to_vec();
         for association in tables.iter().flat_map(|table| table.associations()) {
             if association.main() == Some(true) {
                 continue;
             }
             if let Some(association_id) = association.route_table_association_id() {
-                match ec2
+                match sent!(ec2
                     .disassociate_route_table()
-                    .association_id(association_id)
-                    .send()
-                    .await
-                    .map_err(aws_error)
+                    .association_id(association_id))
                 {
                     Ok(_) => {}
                     Err(error) if crate::error::is_not_found(&error) => {}

@@ -9,12 +9,11 @@ use infra_core::{
     Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::deleted_or_gone;
+use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_support::{
     chunks_of, filter, in_prior_order, known_ids, non_empty_attribute, optional_string,
     string_attribute, whole_object,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::Aws;
 
@@ -115,7 +114,7 @@ impl ResourceType for AwsRouteTableAssociation {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let output = self
+        let output = sent!(self
             .aws
             .clients()
             .await
@@ -123,10 +122,7 @@ impl ResourceType for AwsRouteTableAssociation {
             .associate_route_table()
             .set_route_table_id(string_attribute(planned, "route_table_id"))
             .set_subnet_id(non_empty_attribute(planned, "subnet_id"))
-            .set_gateway_id(non_empty_attribute(planned, "gateway_id"))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_gateway_id(non_empty_attribute(planned, "gateway_id")))?;
         let id = output
             .association_id()
             .ok_or_else(|| ProviderError::new("AssociateRouteTable returned no association id"))?;
@@ -142,17 +138,14 @@ impl ResourceType for AwsRouteTableAssociation {
         let id = string_attribute(prior, "id").ok_or_else(|| {
             ProviderError::new("aws_route_table_association: prior state has no id")
         })?;
-        let output = self
+        let output = sent!(self
             .aws
             .clients()
             .await
             .ec2
             .replace_route_table_association()
             .association_id(&id)
-            .set_route_table_id(string_attribute(planned, "route_table_id"))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_route_table_id(string_attribute(planned, "route_table_id")))?;
         let new_id = output.new_association_id().unwrap_or(&id).to_string();
         self.read_one(&new_id).await
     }
@@ -161,16 +154,13 @@ impl ResourceType for AwsRouteTableAssociation {
         let Some(id) = string_attribute(prior, "id") else {
             return Ok(());
         };
-        let result = self
+        let result = sent!(self
             .aws
             .clients()
             .await
             .ec2
             .disassociate_route_table()
-            .association_id(&id)
-            .send()
-            .await
-            .map_err(aws_error);
+            .association_id(&id));
         deleted_or_gone(result, crate::error::is_not_found)
     }
 

@@ -10,11 +10,11 @@ use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     bool_attribute, chunks_of, crc32, filter, has_code, known_strings, non_empty_attribute,
     string_attribute, string_list,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_security_group::{
     canonical_protocol, permission_atoms, permissions, protocol_problem, rule_atoms,
@@ -331,19 +331,15 @@ impl ResourceType for AwsSecurityGroupRule {
         let atoms: BTreeSet<Atom> = rule_atoms(&as_inline_rule(planned)).into_iter().collect();
         let permissions = Some(permissions(&atoms, &group_id));
         if planned.get("type").as_str() == Some("egress") {
-            ec2.update_security_group_rule_descriptions_egress()
+            sent!(ec2
+                .update_security_group_rule_descriptions_egress()
                 .group_id(&group_id)
-                .set_ip_permissions(permissions)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_ip_permissions(permissions))?;
         } else {
-            ec2.update_security_group_rule_descriptions_ingress()
+            sent!(ec2
+                .update_security_group_rule_descriptions_ingress()
                 .group_id(&group_id)
-                .set_ip_permissions(permissions)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_ip_permissions(permissions))?;
         }
         self.read_one(planned).await
     }

@@ -346,19 +346,15 @@ async fn apply_attributes(
         && prior.get("ipv6_cidr_block").to_json() != planned.get("ipv6_cidr_block").to_json();
     if !creating && ipv6_changed {
         if let Some(association) = non_empty_attribute(prior, "ipv6_cidr_block_association_id") {
-            ec2.disassociate_subnet_cidr_block()
-                .association_id(&association)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(ec2
+                .disassociate_subnet_cidr_block()
+                .association_id(&association))?;
         }
         if let Some(block) = non_empty_attribute(planned, "ipv6_cidr_block") {
-            ec2.associate_subnet_cidr_block()
+            sent!(ec2
+                .associate_subnet_cidr_block()
                 .subnet_id(id)
-                .ipv6_cidr_block(&block)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .ipv6_cidr_block(&block))?;
             let what = format!("IPv6 CIDR block {block} of subnet {id} to be associated");
             let timeout = std::time::Duration::from_secs(3 * 60);
             this.wait_until(id, timeout, &what, |subnet| {
@@ -386,20 +382,12 @@ async fn apply_attributes(
     }
     if differs("private_dns_hostname_type_on_launch") {
         if let Some(kind) = non_empty_attribute(planned, "private_dns_hostname_type_on_launch") {
-            modify()
-                .private_dns_hostname_type_on_launch(HostnameType::from(kind.as_str()))
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(modify().private_dns_hostname_type_on_launch(HostnameType::from(kind.as_str())))?;
         }
     }
     if differs("enable_lni_at_device_index") {
         if let Some(index) = integer_attribute(planned, "enable_lni_at_device_index") {
-            modify()
-                .enable_lni_at_device_index(index as i32)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(modify().enable_lni_at_device_index(index as i32))?;
         }
     }
     if differs("customer_owned_ipv4_pool") || differs("map_customer_owned_ip_on_launch") {

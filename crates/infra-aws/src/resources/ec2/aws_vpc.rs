@@ -254,14 +254,11 @@ impl AwsVpc {
         attribute: VpcAttributeName,
     ) -> Result<Option<bool>, ProviderError> {
         let clients = self.aws.clients().await;
-        let output = clients
+        let output = sent!(clients
             .ec2
             .describe_vpc_attribute()
             .vpc_id(vpc_id)
-            .attribute(attribute.clone())
-            .send()
-            .await
-            .map_err(aws_error);
+            .attribute(attribute.clone()));
         let output = match output {
             Err(error) if crate::error::is_not_found(&error) => return Ok(None),
             other => other?,
@@ -307,11 +304,9 @@ impl AwsVpc {
     ) -> Result<(), ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
         if let Some(association) = non_empty_attribute(prior, "ipv6_association_id") {
-            ec2.disassociate_vpc_cidr_block()
-                .association_id(&association)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(ec2
+                .disassociate_vpc_cidr_block()
+                .association_id(&association))?;
         }
         let generated = bool_attribute(planned, "assign_generated_ipv6_cidr_block", false);
         let pool = non_empty_attribute(planned, "ipv6_ipam_pool_id");
@@ -372,20 +367,16 @@ impl AwsVpc {
         }
         // ModifyVpcAttribute takes one attribute per call.
         if let Some(enabled) = support {
-            ec2.modify_vpc_attribute()
+            sent!(ec2
+                .modify_vpc_attribute()
                 .vpc_id(id)
-                .enable_dns_support(AttributeBooleanValue::builder().value(enabled).build())
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .enable_dns_support(AttributeBooleanValue::builder().value(enabled).build()))?;
         }
         if let Some(enabled) = hostnames {
-            ec2.modify_vpc_attribute()
+            sent!(ec2
+                .modify_vpc_attribute()
                 .vpc_id(id)
-                .enable_dns_hostnames(AttributeBooleanValue::builder().value(enabled).build())
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .enable_dns_hostnames(AttributeBooleanValue::builder().value(enabled).build()))?;
         }
         Ok(())
     }

@@ -13,6 +13,7 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     non_empty_attribute, optional_string, sent_unless_gone, string_attribute, tag_specification,
@@ -119,13 +120,10 @@ impl Ec2Object for ExclusionObject {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<Exclusion>, ProviderError> {
-        let output = ec2
+        let output = sent!(ec2
             .describe_vpc_block_public_access_exclusions()
             .set_exclusion_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_filters((!filters.is_empty()).then_some(filters)))?;
         Ok(output.vpc_block_public_access_exclusions().to_vec())
     }
 
@@ -177,14 +175,12 @@ impl Ec2Object for ExclusionObject {
         let Some(mode) = mode else {
             return Ok(());
         };
-        this.ec2()
+        sent!(this
+            .ec2()
             .await
             .modify_vpc_block_public_access_exclusion()
             .exclusion_id(id)
-            .internet_gateway_exclusion_mode(InternetGatewayExclusionMode::from(mode.as_str()))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .internet_gateway_exclusion_mode(InternetGatewayExclusionMode::from(mode.as_str())))?;
         settle(this, id, operation.timeouts.update).await
     }
 
@@ -194,14 +190,11 @@ impl Ec2Object for ExclusionObject {
         id: &str,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        let result = this
+        let result = sent!(this
             .ec2()
             .await
             .delete_vpc_block_public_access_exclusion()
-            .exclusion_id(id)
-            .send()
-            .await
-            .map_err(aws_error);
+            .exclusion_id(id));
         if !sent_unless_gone(result)? {
             return Ok(());
         }

@@ -17,8 +17,8 @@ use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::sent;
 use crate::ec2_support::{optional_string, string_attribute, wait_for, whole_object};
-use crate::error::aws_error;
 use crate::Aws;
 
 pub struct AwsVpcBlockPublicAccessOptions {
@@ -42,15 +42,12 @@ impl AwsVpcBlockPublicAccessOptions {
     }
 
     async fn describe(&self) -> Result<VpcBlockPublicAccessOptions, ProviderError> {
-        let output = self
+        let output = sent!(self
             .aws
             .clients()
             .await
             .ec2
-            .describe_vpc_block_public_access_options()
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .describe_vpc_block_public_access_options())?;
         output
             .vpc_block_public_access_options()
             .cloned()
@@ -86,13 +83,10 @@ impl AwsVpcBlockPublicAccessOptions {
         timeout: std::time::Duration,
     ) -> Result<Value, ProviderError> {
         let clients = self.aws.clients().await;
-        clients
+        sent!(clients
             .ec2
             .modify_vpc_block_public_access_options()
-            .internet_gateway_block_mode(InternetGatewayBlockMode::from(mode))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .internet_gateway_block_mode(InternetGatewayBlockMode::from(mode)))?;
         let region = clients.region.clone();
         wait_for(
             timeout,

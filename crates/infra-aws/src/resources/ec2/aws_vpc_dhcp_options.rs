@@ -155,12 +155,10 @@ impl Ec2Object for DhcpOptionsObject {
             .dhcp_options()
             .is_some_and(|set| set.tags().iter().any(|t| t.key() == Some(ADDRESS_TAG)));
         if !tagged {
-            ec2.create_tags()
+            sent!(ec2
+                .create_tags()
                 .resources(&id)
-                .set_tags(Some(ec2_tags(&operation.tags_with_managed(planned))))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_tags(Some(ec2_tags(&operation.tags_with_managed(planned)))))?;
         }
         Ok(id)
     }
@@ -175,13 +173,10 @@ impl Ec2Object for DhcpOptionsObject {
         let vpcs: Vec<_> =
             all_items!(ec2.describe_vpcs().filters(filter("dhcp-options-id", [id])))?;
         for vpc_id in vpcs.iter().filter_map(|vpc| vpc.vpc_id()) {
-            let result = ec2
+            let result = sent!(ec2
                 .associate_dhcp_options()
                 .dhcp_options_id(DEFAULT_DHCP_OPTIONS_ID)
-                .vpc_id(vpc_id)
-                .send()
-                .await
-                .map_err(aws_error);
+                .vpc_id(vpc_id));
             match result {
                 Ok(_) => {}
                 Err(error) if has_code(&error, "InvalidVpcID.NotFound") => {}

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::Vpc;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_support::{chunks_of, filter, has_code, string_attribute, whole_object};
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_vpc_dhcp_options::DEFAULT_DHCP_OPTIONS_ID;
 use crate::Aws;
@@ -73,16 +73,14 @@ impl AwsVpcDhcpOptionsAssociation {
     }
 
     async fn associate(&self, dhcp_options_id: &str, vpc_id: &str) -> Result<(), ProviderError> {
-        self.aws
+        sent!(self
+            .aws
             .clients()
             .await
             .ec2
             .associate_dhcp_options()
             .dhcp_options_id(dhcp_options_id)
-            .vpc_id(vpc_id)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .vpc_id(vpc_id))?;
         Ok(())
     }
 

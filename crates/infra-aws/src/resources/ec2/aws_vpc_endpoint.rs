@@ -22,6 +22,7 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::sent;
 use crate::ec2_object::{read, read_block, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
     bool_attribute, client_token, copy_attributes, filter, has_code, non_empty_attribute,
@@ -154,12 +155,9 @@ async fn prefix_list(
     if service.is_empty() {
         return Ok((None, Vec::new()));
     }
-    let output = ec2
+    let output = sent!(ec2
         .describe_prefix_lists()
-        .filters(filter("prefix-list-name", [service]))
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .filters(filter("prefix-list-name", [service])))?;
     Ok(output
         .prefix_lists()
         .first()
@@ -227,12 +225,7 @@ impl AwsVpcEndpoint {
             return Ok(());
         };
         let ec2 = self.ec2().await;
-        let services = ec2
-            .describe_vpc_endpoint_services()
-            .service_names(&service)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let services = sent!(ec2.describe_vpc_endpoint_services().service_names(&service))?;
         let Some(service_id) = services
             .service_details()
             .first()
@@ -242,12 +235,10 @@ impl AwsVpcEndpoint {
                 "auto_accept: service {service} not found in this account"
             )));
         };
-        ec2.accept_vpc_endpoint_connections()
+        sent!(ec2
+            .accept_vpc_endpoint_connections()
             .service_id(service_id)
-            .vpc_endpoint_ids(id)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .vpc_endpoint_ids(id))?;
         Ok(())
     }
 }
@@ -641,14 +632,7 @@ impl Ec2Object for VpcEndpointObject {
         id: &str,
         prior: &Value,
     ) -> Result<(), ProviderError> {
-        let output = this
-            .ec2()
-            .await
-            .delete_vpc_endpoints()
-            .vpc_endpoint_ids(id)
-            .send()
-            .await
-            .map_err(aws_error);
+        let output = sent!(this.ec2().await.delete_vpc_endpoints().vpc_endpoint_ids(id));
         let output = match output {
             Err(error) if crate::error::is_not_found(&error) => return Ok(()),
             other => other?,

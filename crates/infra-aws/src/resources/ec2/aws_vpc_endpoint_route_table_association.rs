@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::string;
+use crate::app_support::{sent, string};
 use crate::ec2_support::{crc32, describe_by_ids, has_code};
 use crate::error::aws_error;
 use crate::Aws;
@@ -41,12 +41,9 @@ impl AwsVpcEndpointRouteTableAssociation {
     ) -> Result<BTreeMap<String, BTreeSet<String>>, ProviderError> {
         let client = &self.aws.clients().await.ec2;
         let described = describe_by_ids(endpoints, |chunk| async move {
-            let answer = client
+            let answer = sent!(client
                 .describe_vpc_endpoints()
-                .set_vpc_endpoint_ids(Some(chunk))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_vpc_endpoint_ids(Some(chunk)))?;
             Ok(answer.vpc_endpoints.unwrap_or_default())
         })
         .await?;

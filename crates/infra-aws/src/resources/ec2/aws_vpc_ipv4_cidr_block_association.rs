@@ -14,6 +14,7 @@ use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     chunks_of, copy_attributes, filter, in_prior_order, integer_attribute, known_ids,
     non_empty_attribute, sent_unless_gone, string_attribute, wait_for, whole_object,
@@ -221,16 +222,13 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
         let Some(id) = string_attribute(prior, "id") else {
             return Ok(());
         };
-        let result = self
+        let result = sent!(self
             .aws
             .clients()
             .await
             .ec2
             .disassociate_vpc_cidr_block()
-            .association_id(&id)
-            .send()
-            .await
-            .map_err(aws_error);
+            .association_id(&id));
         if !sent_unless_gone(result)? {
             return Ok(());
         }

@@ -14,6 +14,7 @@ use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     chunks_of, ec2_arn, filter, has_code, in_prior_order, integer_attribute, known_ids,
     managed_tag_filters, non_empty_attribute, optional_string, string_attribute, tag_entries,
@@ -348,25 +349,21 @@ impl ResourceType for VpcSecurityGroupRule {
         let tags = tag_specification(operation, planned, Ec2ResourceType::SecurityGroupRule);
         let permission = Self::permission(planned);
         let rules: Vec<SecurityGroupRule> = if self.egress {
-            ec2.authorize_security_group_egress()
+            sent!(ec2
+                .authorize_security_group_egress()
                 .set_group_id(group_id)
                 .ip_permissions(permission)
-                .tag_specifications(tags)
-                .send()
-                .await
-                .map_err(aws_error)?
-                .security_group_rules()
-                .to_vec()
+                .tag_specifications(tags))?
+            .security_group_rules()
+            .to_vec()
         } else {
-            ec2.authorize_security_group_ingress()
+            sent!(ec2
+                .authorize_security_group_ingress()
                 .set_group_id(group_id)
                 .ip_permissions(permission)
-                .tag_specifications(tags)
-                .send()
-                .await
-                .map_err(aws_error)?
-                .security_group_rules()
-                .to_vec()
+                .tag_specifications(tags))?
+            .security_group_rules()
+            .to_vec()
         };
         let id = rules
             .iter()

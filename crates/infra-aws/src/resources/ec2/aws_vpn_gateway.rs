@@ -14,6 +14,7 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
+use crate::app_support::sent;
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     delete_with_retry, filter, has_code, non_empty_attribute, optional_string, tag_specification,
@@ -76,12 +77,7 @@ pub(crate) async fn attach_vpn_gateway(
     vpc_id: &str,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
-    ec2.attach_vpn_gateway()
-        .vpn_gateway_id(id)
-        .vpc_id(vpc_id)
-        .send()
-        .await
-        .map_err(aws_error)?;
+    sent!(ec2.attach_vpn_gateway().vpn_gateway_id(id).vpc_id(vpc_id))?;
     wait_for(
         timeout,
         &format!("VPN gateway {id} to attach to {vpc_id}"),
@@ -103,13 +99,7 @@ pub(crate) async fn detach_vpn_gateway(
     vpc_id: &str,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
-    let result = ec2
-        .detach_vpn_gateway()
-        .vpn_gateway_id(id)
-        .vpc_id(vpc_id)
-        .send()
-        .await
-        .map_err(aws_error);
+    let result = sent!(ec2.detach_vpn_gateway().vpn_gateway_id(id).vpc_id(vpc_id));
     match result {
         Ok(_) => {}
         Err(error)
@@ -216,13 +206,10 @@ impl Ec2Object for VpnGatewayObject {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<VpnGateway>, ProviderError> {
-        let output = ec2
+        let output = sent!(ec2
             .describe_vpn_gateways()
             .set_vpn_gateway_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_filters((!filters.is_empty()).then_some(filters)))?;
         Ok(output.vpn_gateways().to_vec())
     }
 
@@ -305,13 +292,7 @@ impl Ec2Object for VpnGatewayObject {
             operation.timeouts.delete,
             &format!("VPN gateway {id}"),
             || async {
-                match ec2
-                    .delete_vpn_gateway()
-                    .vpn_gateway_id(id)
-                    .send()
-                    .await
-                    .map_err(aws_error)
-                {
+                match sent!(ec2.delete_vpn_gateway().vpn_gateway_id(id)) {
                     Ok(_) => Ok(()),
                     // A detach still in progress: retried like a dependency.
                     Err(error) if has_code(&error, "IncorrectState") => Err(

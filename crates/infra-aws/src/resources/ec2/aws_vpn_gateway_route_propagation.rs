@@ -13,10 +13,10 @@ use infra_core::{
     Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
+use crate::app_support::sent;
 use crate::ec2_support::{
     chunks_of, filter, known_strings, string_attribute, wait_for, whole_object,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::Aws;
 
@@ -104,16 +104,14 @@ impl ResourceType for AwsVpnGatewayRoutePropagation {
                 "aws_vpn_gateway_route_propagation: route_table_id and vpn_gateway_id are required",
             )
         })?;
-        self.aws
+        sent!(self
+            .aws
             .clients()
             .await
             .ec2
             .enable_vgw_route_propagation()
             .route_table_id(&table)
-            .gateway_id(&gateway)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .gateway_id(&gateway))?;
         wait_for(
             operation.timeouts.create,
             &format!("route table {table} to propagate routes of {gateway}"),
@@ -137,17 +135,14 @@ impl ResourceType for AwsVpnGatewayRoutePropagation {
         let Some((table, gateway)) = Self::keys(prior) else {
             return Ok(());
         };
-        let result = self
+        let result = sent!(self
             .aws
             .clients()
             .await
             .ec2
             .disable_vgw_route_propagation()
             .route_table_id(&table)
-            .gateway_id(&gateway)
-            .send()
-            .await
-            .map_err(aws_error);
+            .gateway_id(&gateway));
         match result {
             Ok(_) => {}
             Err(error)

@@ -12,8 +12,7 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{non_empty, single, text};
-use crate::error::aws_error;
+use crate::app_support::{non_empty, sent, single, text};
 
 pub(super) const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
 pub(super) const ENABLED_DISABLED: &[&str] = &["enabled", "disabled"];
@@ -156,12 +155,9 @@ pub(super) async fn burstable_performance(
     ec2: &aws_sdk_ec2::Client,
     instance_type: &str,
 ) -> Result<bool, ProviderError> {
-    let output = ec2
+    let output = sent!(ec2
         .describe_instance_types()
-        .instance_types(InstanceType::from(instance_type))
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .instance_types(InstanceType::from(instance_type)))?;
     Ok(output
         .instance_types()
         .first()
