@@ -9,7 +9,7 @@ use std::sync::Arc;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{number, string, text};
-use crate::resources::ecs::aws_ecs_cluster::{to_value, AwsEcsCluster};
+use crate::resources::ecs::aws_ecs_cluster::AwsEcsCluster;
 use crate::Aws;
 
 pub struct AwsEcsClusterData {
@@ -56,16 +56,12 @@ impl DataSourceType for AwsEcsClusterData {
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
         let name = string(config, "cluster_name")
             .ok_or_else(|| ProviderError::new("aws_ecs_cluster: cluster_name is required"))?;
-        let cluster = self
-            .resource
-            .describe(std::slice::from_ref(&name))
-            .await?
-            .remove(&name)
-            .ok_or_else(|| {
-                ProviderError::new(format!(
-                    "reading ECS Cluster ({name}): couldn't find resource"
-                ))
-            })?;
+        let found = self.resource.found(&name).await?.ok_or_else(|| {
+            ProviderError::new(format!(
+                "reading ECS Cluster ({name}): couldn't find resource"
+            ))
+        })?;
+        let cluster = &found.object;
         // The resource's reading of settings, Service Connect defaults and tags; every setting
         // is shown (the hint names none, so "disabled" ones are kept by this hint).
         let hint = Value::map([(
@@ -78,7 +74,8 @@ impl DataSourceType for AwsEcsClusterData {
                     .collect(),
             ),
         )]);
-        let read = to_value(&cluster, &hint);
+        let region = self.resource.aws.clients().await.region.clone();
+        let read = self.resource.value_of(&found, &region, &hint);
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             entries.insert("id".into(), text(cluster.cluster_arn()));

@@ -9,147 +9,115 @@
 //! is not exercised in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_ecs::types::{
     Cluster, ClusterConfiguration, ClusterField, ClusterServiceConnectDefaultsRequest,
     ClusterSetting, ClusterSettingName, ExecuteCommandConfiguration,
     ExecuteCommandLogConfiguration, ExecuteCommandLogging, ManagedStorageConfiguration,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, by_key, changed, keys_of, set_tags, single, string, text, vanished,
+    blocks, boolean, changed, deleted_or_gone, sent, single, string, text, vanished,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
-    active_by_key, cluster_name_problems, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
+    active_by_key, cluster_name_problems, tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// DescribeClusters takes at most 100 clusters a call.
 const CLUSTERS_PER_CALL: usize = 100;
 
-pub struct AwsEcsCluster {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsEcsCluster = ObjectType<ClusterObject>;
+
+pub struct ClusterObject;
+
+/// The cluster's ARN, as `id` and `arn`.
+fn arn_value(cluster: &Cluster, _: &Reading) -> Value {
+    Value::string(cluster.cluster_arn().unwrap_or_default())
 }
 
-impl AwsEcsCluster {
-    pub fn new(aws: Arc<Aws>) -> AwsEcsCluster {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .block(
-                Block::set(
-                    "setting",
-                    Schema::new()
-                        .attr(
-                            Attribute::required("name", Type::String)
-                                .check(infra_core::Check::OneOf(&["containerInsights"])),
-                        )
-                        .attr(Attribute::required("value", Type::String).check(
-                            infra_core::Check::OneOf(&["enabled", "disabled", "enhanced"]),
-                        )),
-                )
-                .computed(),
-            )
-            .block(Block::single(
-                "configuration",
+fn attributes() -> Vec<Declared<Cluster>> {
+    vec![
+        read(Attribute::computed("id", Type::String), arn_value),
+        read(Attribute::computed("arn", Type::String), arn_value),
+        declared::string(
+            Attribute::required("name", Type::String).force_new(),
+            Cluster::cluster_name,
+        ),
+        read_block(
+            Block::set(
+                "setting",
                 Schema::new()
-                    .block(Block::single(
-                        "execute_command_configuration",
-                        Schema::new()
-                            .attr(Attribute::optional("kms_key_id", Type::String))
-                            .attr(
-                                // The provider's default: it sends DEFAULT (ECS's own) and
-                                // stores it, so a Terraform-written state plans no change.
-                                Attribute::optional("logging", Type::String)
-                                    .default(Value::string("DEFAULT"))
-                                    .check(Check::OneOf(&["NONE", "DEFAULT", "OVERRIDE"])),
-                            )
-                            .block(Block::single(
-                                "log_configuration",
-                                Schema::new()
-                                    .attr(
-                                        Attribute::optional(
-                                            "cloud_watch_encryption_enabled",
-                                            Type::Bool,
-                                        )
-                                        .default(Value::Bool(false)),
-                                    )
-                                    .attr(Attribute::optional(
-                                        "cloud_watch_log_group_name",
-                                        Type::String,
-                                    ))
-                                    .attr(Attribute::optional("s3_bucket_name", Type::String))
-                                    .attr(
-                                        Attribute::optional(
-                                            "s3_bucket_encryption_enabled",
-                                            Type::Bool,
-                                        )
-                                        .default(Value::Bool(false)),
-                                    )
-                                    .attr(Attribute::optional("s3_key_prefix", Type::String)),
-                            )),
-                    ))
-                    .block(Block::single(
-                        "managed_storage_configuration",
-                        Schema::new()
-                            .attr(Attribute::optional(
-                                "fargate_ephemeral_storage_kms_key_id",
-                                Type::String,
-                            ))
-                            .attr(Attribute::optional("kms_key_id", Type::String)),
+                    .attr(
+                        Attribute::required("name", Type::String)
+                            .check(infra_core::Check::OneOf(&["containerInsights"])),
+                    )
+                    .attr(Attribute::required("value", Type::String).check(
+                        infra_core::Check::OneOf(&["enabled", "disabled", "enhanced"]),
                     )),
-            ))
-            .block(Block::single(
+            )
+            .computed(),
+            |cluster: &Cluster, at: &Reading| settings_value(cluster, at.prior),
+        ),
+        read_block(
+            Block::single("configuration", configuration_schema()),
+            |cluster: &Cluster, _: &Reading| configuration_value(cluster.configuration()),
+        ),
+        read_block(
+            Block::single(
                 "service_connect_defaults",
                 Schema::new().attr(Attribute::required("namespace", Type::String)),
-            ))
-            .with_tags();
-        AwsEcsCluster { aws, schema }
-    }
+            ),
+            |cluster: &Cluster, at: &Reading| service_connect_value(cluster, at.prior),
+        ),
+    ]
+}
 
-    /// Active clusters by ARN or name, as asked.
-    pub(crate) async fn describe(
-        &self,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Cluster>, ProviderError> {
-        let client = &self.aws.clients().await.ecs;
-        let mut out = BTreeMap::new();
-        for chunk in keys.chunks(CLUSTERS_PER_CALL) {
-            let response = client
-                .describe_clusters()
-                .set_clusters(Some(chunk.to_vec()))
-                .include(ClusterField::Tags)
-                .include(ClusterField::Settings)
-                .include(ClusterField::Configurations)
-                .send()
-                .await
-                .map_err(aws_error)?;
-            active_by_key(
-                &mut out,
-                chunk,
-                response.clusters(),
-                Cluster::status,
-                [Cluster::cluster_arn, Cluster::cluster_name],
-            );
-        }
-        Ok(out)
-    }
-
-    async fn read_one(&self, key: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.describe(&[key.to_string()])
-            .await?
-            .get(key)
-            .map(|cluster| to_value(cluster, hint))
-            .ok_or_else(|| vanished("ECS cluster", key))
-    }
+fn configuration_schema() -> Schema {
+    Schema::new()
+        .block(Block::single(
+            "execute_command_configuration",
+            Schema::new()
+                .attr(Attribute::optional("kms_key_id", Type::String))
+                .attr(
+                    // The provider's default: it sends DEFAULT (ECS's own) and stores it, so a
+                    // Terraform-written state plans no change.
+                    Attribute::optional("logging", Type::String)
+                        .default(Value::string("DEFAULT"))
+                        .check(Check::OneOf(&["NONE", "DEFAULT", "OVERRIDE"])),
+                )
+                .block(Block::single(
+                    "log_configuration",
+                    Schema::new()
+                        .attr(
+                            Attribute::optional("cloud_watch_encryption_enabled", Type::Bool)
+                                .default(Value::Bool(false)),
+                        )
+                        .attr(Attribute::optional(
+                            "cloud_watch_log_group_name",
+                            Type::String,
+                        ))
+                        .attr(Attribute::optional("s3_bucket_name", Type::String))
+                        .attr(
+                            Attribute::optional("s3_bucket_encryption_enabled", Type::Bool)
+                                .default(Value::Bool(false)),
+                        )
+                        .attr(Attribute::optional("s3_key_prefix", Type::String)),
+                )),
+        ))
+        .block(Block::single(
+            "managed_storage_configuration",
+            Schema::new()
+                .attr(Attribute::optional(
+                    "fargate_ephemeral_storage_kms_key_id",
+                    Type::String,
+                ))
+                .attr(Attribute::optional("kms_key_id", Type::String)),
+        ))
 }
 
 fn settings_to_sdk(value: &Value) -> Vec<ClusterSetting> {
@@ -272,91 +240,122 @@ fn configuration_value(configuration: Option<&ClusterConfiguration>) -> Value {
     ])])
 }
 
-/// The cluster as a value. A `containerInsights = disabled` setting that the configuration
-/// did not write is AWS's default and is left out.
-pub(crate) fn to_value(cluster: &Cluster, hint: &Value) -> Value {
-    let arn = cluster.cluster_arn().unwrap_or_default();
+/// The cluster's settings. A `containerInsights = disabled` setting that the configuration
+/// (`hint`) did not write is AWS's default and is left out.
+fn settings_value(cluster: &Cluster, hint: &Value) -> Value {
     let configured: Vec<String> = blocks(hint, "setting")
         .iter()
         .filter_map(|s| string(s, "name"))
         .collect();
-    let settings: Vec<Value> = cluster
-        .settings()
-        .iter()
-        .filter(|s| {
-            let name = s.name().map(|n| n.as_str().to_string()).unwrap_or_default();
-            configured.contains(&name) || s.value() != Some("disabled")
-        })
-        .map(|s| {
-            Value::map([
-                ("name", text(s.name().map(|n| n.as_str()))),
-                ("value", text(s.value())),
-            ])
-        })
-        .collect();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(arn));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("name".to_string(), text(cluster.cluster_name()));
-    object.insert("setting".to_string(), Value::List(settings));
-    object.insert(
-        "configuration".to_string(),
-        configuration_value(cluster.configuration()),
-    );
-    object.insert(
-        "service_connect_defaults".to_string(),
-        Value::List(
-            cluster
-                .service_connect_defaults()
-                .and_then(|d| d.namespace())
-                .map(|namespace| {
-                    // AWS reports the namespace ARN; the configuration may name it.
-                    let configured = single(hint, "service_connect_defaults")
-                        .map(|d| d.get("namespace").clone())
-                        .unwrap_or(Value::Null);
-                    let same = configured
-                        .as_str()
-                        .is_some_and(|c| c == namespace || namespace.rsplit('/').next() == Some(c));
-                    Value::map([(
-                        "namespace",
-                        if same {
-                            configured
-                        } else {
-                            Value::string(namespace)
-                        },
-                    )])
-                })
-                .into_iter()
-                .collect(),
-        ),
-    );
-    let tags = tags_from_sdk(cluster.tags());
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+    let settings = cluster.settings().iter().filter(|s| {
+        let name = s.name().map(|n| n.as_str().to_string()).unwrap_or_default();
+        configured.contains(&name) || s.value() != Some("disabled")
+    });
+    Value::List(
+        settings
+            .map(|s| {
+                Value::map([
+                    ("name", text(s.name().map(|n| n.as_str()))),
+                    ("value", text(s.value())),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// `service_connect_defaults`: AWS reports the namespace ARN; the configuration (`hint`) may
+/// name it, and is kept then.
+fn service_connect_value(cluster: &Cluster, hint: &Value) -> Value {
+    let namespace = cluster
+        .service_connect_defaults()
+        .and_then(|d| d.namespace());
+    Value::List(
+        namespace
+            .map(|namespace| {
+                let configured = single(hint, "service_connect_defaults")
+                    .map(|d| d.get("namespace").clone())
+                    .unwrap_or(Value::Null);
+                let same = configured
+                    .as_str()
+                    .is_some_and(|c| c == namespace || namespace.rsplit('/').next() == Some(c));
+                Value::map([(
+                    "namespace",
+                    if same {
+                        configured
+                    } else {
+                        Value::string(namespace)
+                    },
+                )])
+            })
+            .into_iter()
+            .collect(),
+    )
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsEcsCluster {
-    fn name(&self) -> &'static str {
-        "aws_ecs_cluster"
-    }
+impl AwsObject for ClusterObject {
+    type Object = Cluster;
+    const NAME: &'static str = "aws_ecs_cluster";
+    const KIND: &'static str = "ECS cluster";
+    /// Terraform's import ID is its name, which DescribeClusters takes as well as the ARN.
+    const KEY: &'static str = "arn";
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn attributes() -> Vec<Declared<Cluster>> {
+        attributes()
     }
 
     /// The provider's `validateClusterName` of `name`. (The provider also requires
     /// `service_connect_defaults.namespace` to be an ARN; infra keeps taking the namespace's
-    /// name as well, which the API accepts: see `to_value`.)
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    /// name as well, which the API accepts: see `service_connect_value`.)
+    fn validate(config: &Value) -> Vec<(String, String)> {
         cluster_name_problems(config, "name")
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ecs;
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "name")
+    }
+
+    /// Active clusters by ARN or name, as asked (DescribeClusters, 100 a call), with their
+    /// tags, settings and configuration.
+    async fn describe(
+        this: &AwsEcsCluster,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Cluster>>, ProviderError> {
+        let client = &this.aws.clients().await.ecs;
+        let mut out = BTreeMap::new();
+        for chunk in keys.chunks(CLUSTERS_PER_CALL) {
+            let response = client
+                .describe_clusters()
+                .set_clusters(Some(chunk.to_vec()))
+                .include(ClusterField::Tags)
+                .include(ClusterField::Settings)
+                .include(ClusterField::Configurations)
+                .send()
+                .await
+                .map_err(aws_error)?;
+            active_by_key(
+                &mut out,
+                chunk,
+                response.clusters(),
+                Cluster::status,
+                [Cluster::cluster_arn, Cluster::cluster_name],
+            );
+        }
+        Ok(out
+            .into_iter()
+            .map(|(key, object)| {
+                let tags = tags_from_sdk(object.tags());
+                (key, Tagged { object, tags })
+            })
+            .collect())
+    }
+
+    async fn create(
+        this: &AwsEcsCluster,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.ecs;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ecs_cluster needs a known \"name\""))?;
         let settings = settings_to_sdk(planned);
@@ -370,23 +369,21 @@ impl ResourceType for AwsEcsCluster {
             .send()
             .await
             .map_err(aws_error)?;
-        let arn = response
+        Ok(response
             .cluster()
             .and_then(|c| c.cluster_arn())
             .ok_or_else(|| vanished("ECS cluster", &name))?
-            .to_string();
-        self.read_one(&arn, planned).await
+            .to_string())
     }
 
     async fn update(
-        &self,
+        this: &AwsEcsCluster,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ecs;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_ecs_cluster has no arn in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.ecs;
         if changed(prior, planned, "setting") {
             let mut settings = settings_to_sdk(planned);
             // A removed setting goes back to AWS's default rather than staying as it was.
@@ -407,7 +404,7 @@ impl ResourceType for AwsEcsCluster {
             // UpdateCluster carries settings too, and the emulator implements it.
             client
                 .update_cluster()
-                .cluster(&arn)
+                .cluster(arn)
                 .set_settings(Some(settings))
                 .send()
                 .await
@@ -416,7 +413,7 @@ impl ResourceType for AwsEcsCluster {
         if changed(prior, planned, "configuration")
             || changed(prior, planned, "service_connect_defaults")
         {
-            let mut request = client.update_cluster().cluster(&arn);
+            let mut request = client.update_cluster().cluster(arn);
             if changed(prior, planned, "configuration") {
                 // No block clears the configuration.
                 request = request.configuration(
@@ -438,62 +435,26 @@ impl ResourceType for AwsEcsCluster {
             }
             request.send().await.map_err(aws_error)?;
         }
-        update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&arn, planned).await
+        update_tags(client, arn, prior, planned).await?;
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.ecs;
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
-        match client
-            .delete_cluster()
-            .cluster(&arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let found = self.describe(&keys_of(prior, "arn")).await?;
-        Ok(by_key(
-            prior,
-            "arn",
-            |arn| found.get(arn),
-            |cluster, p| to_value(cluster, p),
-        ))
-    }
-
-    /// Terraform's import ID: its name (DescribeClusters takes names as well as ARNs).
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
-        let found = self.describe(std::slice::from_ref(&name)).await?;
-        Ok(found
-            .get(&name)
-            .filter(|cluster| has_managed_tags(&tags_from_sdk(cluster.tags()), operation))
-            .map(|cluster| to_value(cluster, planned)))
+    async fn delete(
+        this: &AwsEcsCluster,
+        _operation: &Operation,
+        arn: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.ecs;
+        deleted_or_gone(sent!(client.delete_cluster().cluster(arn)), is_not_found)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
 
     /// The name is checked as the provider's `validateClusterName` checks it.
     #[test]
