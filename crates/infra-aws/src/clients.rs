@@ -128,6 +128,9 @@ fn loader(settings: &ProviderSettings) -> aws_config::ConfigLoader {
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
+    if let Some(files) = profile_files(settings, std::env::var("HOME").ok().as_deref()) {
+        loader = loader.profile_files(files);
+    }
     loader
         .retry_config(retry_config(
             settings,
@@ -137,6 +140,38 @@ fn loader(settings: &ProviderSettings) -> aws_config::ConfigLoader {
         .timeout_config(timeout_config(
             std::env::var(READ_TIMEOUT_VARIABLE).ok().as_deref(),
         ))
+}
+
+/// The shared configuration and credentials files of `shared_config_files` and
+/// `shared_credentials_files`: each list, where given, replaces its default file (as the
+/// provider passes them to the Go SDK's `WithSharedConfigFiles`/`WithSharedCredentialsFiles`),
+/// and a leading `~/` is the home directory, as the provider expands it. `None` when neither
+/// is set: the SDK's defaults and `AWS_CONFIG_FILE`/`AWS_SHARED_CREDENTIALS_FILE`.
+/// (aws-config marks its names for these types deprecated in favour of aws-runtime's, a crate
+/// infra does not depend on directly: the same types.)
+#[allow(deprecated)]
+fn profile_files(
+    settings: &ProviderSettings,
+    home: Option<&str>,
+) -> Option<aws_config::profile::profile_file::ProfileFiles> {
+    use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
+    if settings.shared_config_files.is_empty() && settings.shared_credentials_files.is_empty() {
+        return None;
+    }
+    let expand = |path: &String| match (path.strip_prefix("~/"), home) {
+        (Some(rest), Some(home)) => std::path::Path::new(home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    };
+    let mut files = ProfileFiles::builder()
+        .include_default_config_file(settings.shared_config_files.is_empty())
+        .include_default_credentials_file(settings.shared_credentials_files.is_empty());
+    for path in &settings.shared_config_files {
+        files = files.with_file(ProfileFileKind::Config, expand(path));
+    }
+    for path in &settings.shared_credentials_files {
+        files = files.with_file(ProfileFileKind::Credentials, expand(path));
+    }
+    Some(files.build())
 }
 
 /// The SDK's default HTTPS client (hyper 1.x, rustls with aws-lc, proxies from the
@@ -305,5 +340,52 @@ impl Aws {
         ["AWS_REGION", "AWS_DEFAULT_REGION"]
             .iter()
             .find_map(|name| std::env::var(name).ok().filter(|r| !r.is_empty()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_config::profile::ProfileFileCredentialsProvider;
+    use aws_sdk_sts::config::ProvideCredentials;
+
+    /// `shared_credentials_files` replaces `~/.aws/credentials` (a `~/` path under the home
+    /// directory): the profile's keys come from the file named, and a missing one is an error,
+    /// not the default file's keys.
+    #[tokio::test]
+    async fn shared_credentials_files_replace_the_default_file() {
+        let home = std::env::temp_dir().join(format!("infra-profile-files-{}", std::process::id()));
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::write(
+            home.join("team-credentials"),
+            "[deploy]\naws_access_key_id = AKIDFROMTHEFILE\naws_secret_access_key = secret\n",
+        )
+        .unwrap();
+        let credentials_of = |files: Vec<String>| {
+            let settings = ProviderSettings {
+                shared_credentials_files: files,
+                ..ProviderSettings::default()
+            };
+            let files = profile_files(&settings, home.to_str()).expect("profile files");
+            ProfileFileCredentialsProvider::builder()
+                .profile_files(files)
+                .profile_name("deploy")
+                .build()
+        };
+        let found = credentials_of(vec!["~/team-credentials".to_string()])
+            .provide_credentials()
+            .await
+            .expect("the profile's credentials");
+        assert_eq!(found.access_key_id(), "AKIDFROMTHEFILE");
+        let missing = credentials_of(vec![home.join("absent").display().to_string()])
+            .provide_credentials()
+            .await;
+        assert!(missing.is_err(), "{missing:?}");
+        std::fs::remove_dir_all(&home).unwrap();
+    }
+
+    #[test]
+    fn no_files_named_keeps_the_sdks_defaults() {
+        assert!(profile_files(&ProviderSettings::default(), Some("/home/x")).is_none());
     }
 }

@@ -16,6 +16,12 @@ pub struct ProviderSettings {
     pub default_tags: BTreeMap<String, String>,
     /// `profile`: a named profile of the shared configuration files.
     pub profile: Option<String>,
+    /// `shared_config_files`: the configuration files to read instead of `~/.aws/config`
+    /// (empty: the default, as the provider takes an empty list).
+    pub shared_config_files: Vec<String>,
+    /// `shared_credentials_files`: the credentials files to read instead of
+    /// `~/.aws/credentials` (empty: the default).
+    pub shared_credentials_files: Vec<String>,
     /// `assume_role { ... }`: credentials of this role, from the base credentials.
     pub assume_role: Option<AssumeRole>,
     /// `max_retries`: how many times a failed call is retried.
@@ -143,16 +149,14 @@ fn from_block(block: &ProviderBlock, diagnostics: &mut Problems) -> ProviderSett
                     ),
                 }
             }
+            "shared_config_files" => settings.shared_config_files = texts(argument, diagnostics),
+            "shared_credentials_files" => {
+                settings.shared_credentials_files = texts(argument, diagnostics)
+            }
             // Checks that infra does not make (credentials and account validation happen on
             // the first call) and path-style S3 (always used): accepted as Terraform does.
             name if name.starts_with("skip_")
-                || matches!(
-                    name,
-                    "s3_use_path_style"
-                        | "s3_force_path_style"
-                        | "shared_config_files"
-                        | "shared_credentials_files"
-                ) => {}
+                || matches!(name, "s3_use_path_style" | "s3_force_path_style") => {}
             removed if REMOVED_ARGUMENTS.iter().any(|(n, _)| *n == removed) => {
                 removed_argument(argument, diagnostics)
             }
@@ -231,6 +235,36 @@ fn text(argument: &Argument, diagnostics: &mut Problems) -> Option<String> {
                 .at(argument.value_location.clone()),
             );
             None
+        }
+    }
+}
+
+/// A list of strings' value (`shared_config_files`): empty when null or not known yet (in
+/// `validate`). Anything else is an error.
+fn texts(argument: &Argument, diagnostics: &mut Problems) -> Vec<String> {
+    match argument.value.unmark_deep() {
+        Value::List(items) if items.iter().all(|item| matches!(item, Value::String(_))) => items
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::String(text) => Some(text),
+                _ => None,
+            })
+            .collect(),
+        Value::Null => vec![],
+        value if diagnostics.unknown_passes(argument, &value) => vec![],
+        other => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "Invalid provider argument",
+                    format!(
+                        "{} must be a list of known strings, got {}.",
+                        argument.name,
+                        other.describe()
+                    ),
+                )
+                .at(argument.value_location.clone()),
+            );
+            vec![]
         }
     }
 }
@@ -408,6 +442,38 @@ mod tests {
         assert!(
             errors.to_string().contains("shared_credentials_files"),
             "{errors}"
+        );
+    }
+
+    /// `shared_config_files` and `shared_credentials_files` are read (the loader uses them:
+    /// `clients::tests`); anything but a list of strings is a located error.
+    #[test]
+    fn shared_files_are_lists_of_paths() {
+        let with = |name: &str, value: Value| {
+            let body = BlockBody {
+                arguments: vec![argument(name, value)],
+                blocks: vec![],
+            };
+            configurations(&[block(None, body)], Reading::Run)
+        };
+        let paths = Value::List(vec![
+            Value::string("~/.aws/team"),
+            Value::string("/etc/aws"),
+        ]);
+        let (settings, _) = with("shared_credentials_files", paths.clone()).unwrap();
+        assert_eq!(
+            settings["aws"].shared_credentials_files,
+            ["~/.aws/team", "/etc/aws"]
+        );
+        let (settings, _) = with("shared_config_files", paths).unwrap();
+        assert_eq!(
+            settings["aws"].shared_config_files,
+            ["~/.aws/team", "/etc/aws"]
+        );
+        let errors = with("shared_config_files", Value::string("~/.aws/config")).unwrap_err();
+        assert_eq!(
+            summaries(&errors),
+            [(Severity::Error, "Invalid provider argument".to_string())]
         );
     }
 
