@@ -37,6 +37,7 @@ mod predictive_scaling;
 mod provider_ephemeral;
 mod provisioners;
 mod public_modules;
+mod public_vpc_versions;
 mod refactoring;
 mod refresh;
 mod route53_health;
