@@ -17,7 +17,8 @@ fn validated(fixture: &str) -> String {
 }
 
 /// vpc 2.78.0, the last 2.x, sets the ClassicLink arguments that provider 5.0 removed, to
-/// null: one warning at each of its three lines, and valid.
+/// null: one warning at each of its three lines, each named as Terraform names it (the
+/// module's directory, no `./`), and valid.
 #[test]
 fn the_vpc_module_2x_validates_with_a_warning_at_each_removed_argument() {
     let all = validated("tests/fixtures/vpc_module_v2");
@@ -28,9 +29,9 @@ fn the_vpc_module_2x_validates_with_a_warning_at_each_removed_argument() {
         "{all}"
     );
     for line in [
-        "modules/terraform-aws-vpc/main.tf:36:3, in module.vpc.aws_vpc.this",
-        "modules/terraform-aws-vpc/main.tf:37:3, in module.vpc.aws_vpc.this",
-        "modules/terraform-aws-vpc/main.tf:1286:3, in module.vpc.aws_default_vpc.this",
+        "on modules/terraform-aws-vpc/main.tf:36:3, in module.vpc.aws_vpc.this",
+        "on modules/terraform-aws-vpc/main.tf:37:3, in module.vpc.aws_vpc.this",
+        "on modules/terraform-aws-vpc/main.tf:1286:3, in module.vpc.aws_default_vpc.this",
     ] {
         assert!(all.contains(line), "no warning at {line}:\n{all}");
     }

@@ -137,13 +137,14 @@ impl SourceFile {
     }
 }
 
-/// Shortens `./main.tf` to `main.tf` so diagnostics read like Terraform's.
+/// A file's name as diagnostics show it, like Terraform's: `main.tf` for `./main.tf`, and
+/// `modules/vpc/main.tf` for a local module called as `./modules/vpc` (no `./` components).
 pub(crate) fn display_path(dir: &std::path::Path, name: &str) -> PathBuf {
-    if dir.as_os_str().is_empty() || dir == std::path::Path::new(".") {
-        PathBuf::from(name)
-    } else {
-        dir.join(name)
-    }
+    let dir: PathBuf = dir
+        .components()
+        .filter(|part| !matches!(part, std::path::Component::CurDir))
+        .collect();
+    dir.join(name)
 }
 
 #[cfg(test)]
@@ -157,5 +158,21 @@ mod tests {
         assert_eq!((loc.line, loc.column, loc.snippet.as_str()), (2, 2, "cdé"));
         let loc = file.location(8);
         assert_eq!((loc.line, loc.column), (3, 1));
+    }
+
+    #[test]
+    fn file_names_read_without_current_directory_parts() {
+        let shown = |dir: &str| display_path(std::path::Path::new(dir), "main.tf");
+        assert_eq!(shown("."), PathBuf::from("main.tf"));
+        assert_eq!(shown(""), PathBuf::from("main.tf"));
+        assert_eq!(
+            shown("././modules/vpc"),
+            PathBuf::from("modules/vpc/main.tf")
+        );
+        assert_eq!(
+            shown("./../shared/./net"),
+            PathBuf::from("../shared/net/main.tf")
+        );
+        assert_eq!(shown("/srv/stack"), PathBuf::from("/srv/stack/main.tf"));
     }
 }
