@@ -11,12 +11,11 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, Check, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::string;
+use crate::app_support::{sent, string};
 use crate::clients::partition_of;
 use crate::ec2_support::{
     crc32, filter_block, lookup_filters, lookup_value, string_values, visible_ec2_tags,
 };
-use crate::error::aws_error;
 use crate::Aws;
 
 pub struct AwsVpcEndpointService {
@@ -93,17 +92,14 @@ impl DataSourceType for AwsVpcEndpointService {
         let wanted = string(config, "service_name").or_else(|| {
             string(config, "service").map(|service| format!("com.amazonaws.{region}.{service}"))
         });
-        let output = clients
+        let output = sent!(clients
             .ec2
             .describe_vpc_endpoint_services()
             .set_service_names(wanted.clone().map(|name| vec![name]))
             .set_filters(
                 Some(lookup_filters(config, &[("service_type", "service-type")]))
                     .filter(|f| !f.is_empty()),
-            )
-            .send()
-            .await
-            .map_err(aws_error);
+            ));
         let not_found =
             || ProviderError::with_code("NotFound", "no matching EC2 VPC Endpoint Service found");
         // AWS refuses a service name it does not know with `InvalidServiceName`.

@@ -16,7 +16,6 @@ use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     non_empty_attribute, optional_string, sent_unless_gone, tag_specification,
 };
-use crate::error::aws_error;
 
 pub type AwsCustomerGateway = Ec2Type<CustomerGatewayObject>;
 
@@ -140,7 +139,7 @@ impl Ec2Object for CustomerGatewayObject {
         operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError> {
-        let output = this
+        let output = sent!(this
             .ec2()
             .await
             .create_customer_gateway()
@@ -156,10 +155,7 @@ impl Ec2Object for CustomerGatewayObject {
                 operation,
                 planned,
                 Ec2ResourceType::CustomerGateway,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .customer_gateway()
             .and_then(CustomerGateway::customer_gateway_id)

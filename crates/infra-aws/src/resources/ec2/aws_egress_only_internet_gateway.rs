@@ -10,7 +10,6 @@ use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 use crate::app_support::sent;
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{optional_string, string_attribute, tag_specification};
-use crate::error::aws_error;
 use crate::paginated::all_items;
 
 pub type AwsEgressOnlyInternetGateway = Ec2Type<EgressOnlyInternetGatewayObject>;
@@ -66,7 +65,7 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
         operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError> {
-        let output = this
+        let output = sent!(this
             .ec2()
             .await
             .create_egress_only_internet_gateway()
@@ -75,10 +74,7 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
                 operation,
                 planned,
                 Ec2ResourceType::EgressOnlyInternetGateway,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         Ok(output
             .egress_only_internet_gateway()
             .and_then(EgressOnlyInternetGateway::egress_only_internet_gateway_id)

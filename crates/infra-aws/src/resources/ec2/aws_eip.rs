@@ -279,7 +279,7 @@ impl Ec2Object for EipObject {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let domain = string_attribute(planned, "domain").unwrap_or_else(|| "vpc".to_string());
-        let output = this
+        let output = sent!(this
             .ec2()
             .await
             .allocate_address()
@@ -292,10 +292,7 @@ impl Ec2Object for EipObject {
                 operation,
                 planned,
                 Ec2ResourceType::ElasticIp,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .allocation_id()
             .ok_or_else(|| ProviderError::new("AllocateAddress returned no allocation id"))?

@@ -22,7 +22,6 @@ use crate::ec2_support::{
     bool_attribute, client_token, integer_attribute, non_empty_attribute, optional_string,
     single_block, string_attribute, tag_specification,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 
 /// The attributes naming what a flow log watches, with the resource type and id prefix each
@@ -313,7 +312,7 @@ impl Ec2Object for FlowLogObject {
                 .per_hour_partition(bool_attribute(options, "per_hour_partition", false))
                 .build()
         });
-        let output = this
+        let output = sent!(this
             .ec2()
             .await
             .create_flow_logs()
@@ -343,10 +342,7 @@ impl Ec2Object for FlowLogObject {
                 operation,
                 planned,
                 Ec2ResourceType::VpcFlowLog,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         if let Some(failure) = output.unsuccessful().first() {
             let error = failure.error();
             let message = format!(

@@ -9,7 +9,6 @@ use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     delete_with_retry, has_code, non_empty_attribute, optional_string, tag_specification,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 
 pub type AwsInternetGateway = Ec2Type<InternetGatewayObject>;
@@ -79,7 +78,7 @@ impl Ec2Object for InternetGatewayObject {
         operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError> {
-        let output = this
+        let output = sent!(this
             .ec2()
             .await
             .create_internet_gateway()
@@ -87,10 +86,7 @@ impl Ec2Object for InternetGatewayObject {
                 operation,
                 planned,
                 Ec2ResourceType::InternetGateway,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .internet_gateway()
             .and_then(InternetGateway::internet_gateway_id)

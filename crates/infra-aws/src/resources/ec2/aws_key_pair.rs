@@ -19,7 +19,6 @@ use crate::ec2_support::{
     non_empty_attribute, optional_string, string_attribute, tag_entries, tag_specification,
     update_tags, whole_object, FILTER_VALUES_PER_CALL,
 };
-use crate::error::aws_error;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -172,17 +171,15 @@ impl ResourceType for AwsKeyPair {
         let public_key = string_attribute(planned, "public_key")
             .ok_or_else(|| ProviderError::new("aws_key_pair: public_key is not known"))?;
         let ec2 = &self.aws.clients().await.ec2;
-        ec2.import_key_pair()
+        sent!(ec2
+            .import_key_pair()
             .key_name(&name)
             .public_key_material(aws_smithy_types::Blob::new(public_key.into_bytes()))
             .tag_specifications(tag_specification(
                 operation,
                 planned,
                 Ec2ResourceType::KeyPair,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         self.read_one(&name, planned).await
     }
 

@@ -1042,7 +1042,7 @@ impl Ec2Object for NatGatewayObject {
         let ec2 = this.ec2().await;
         let connectivity =
             string_attribute(planned, "connectivity_type").unwrap_or_else(|| "public".to_string());
-        let output = ec2
+        let output = sent!(ec2
             .create_nat_gateway()
             .client_token(client_token(operation, planned))
             .set_subnet_id(string_attribute(planned, "subnet_id"))
@@ -1068,10 +1068,7 @@ impl Ec2Object for NatGatewayObject {
                 operation,
                 planned,
                 Ec2ResourceType::Natgateway,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .nat_gateway()
             .and_then(NatGateway::nat_gateway_id)

@@ -530,7 +530,8 @@ pub(crate) async fn create_entry(
             .code(int("icmp_code"))
             .build()
     });
-    ec2.create_network_acl_entry()
+    sent!(ec2
+        .create_network_acl_entry()
         .network_acl_id(id)
         .egress(egress)
         .rule_number(i32::try_from(number).unwrap_or(i32::MAX))
@@ -544,10 +545,7 @@ pub(crate) async fn create_entry(
                 .to(int("to_port"))
                 .build(),
         )
-        .set_icmp_type_code(icmp)
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .set_icmp_type_code(icmp))?;
     Ok(())
 }
 
@@ -575,7 +573,7 @@ impl ResourceType for AwsNetworkAcl {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        let output = ec2
+        let output = sent!(ec2
             .create_network_acl()
             .client_token(client_token(operation, planned))
             .set_vpc_id(string_attribute(planned, "vpc_id"))
@@ -583,10 +581,7 @@ impl ResourceType for AwsNetworkAcl {
                 operation,
                 planned,
                 Ec2ResourceType::NetworkAcl,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .network_acl()
             .and_then(NetworkAcl::network_acl_id)

@@ -16,7 +16,7 @@ use infra_core::{
     Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::deleted_or_gone;
+use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_support::{
     crc32, filter, known_strings, non_empty_attribute, optional_string, string_attribute,
     whole_object,
@@ -301,7 +301,7 @@ impl ResourceType for AwsRoute {
 
     async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        let result = ec2
+        let result = sent!(ec2
             .delete_route()
             .set_route_table_id(string_attribute(prior, "route_table_id"))
             .set_destination_cidr_block(non_empty_attribute(prior, "destination_cidr_block"))
@@ -312,10 +312,7 @@ impl ResourceType for AwsRoute {
             .set_destination_prefix_list_id(non_empty_attribute(
                 prior,
                 "destination_prefix_list_id",
-            ))
-            .send()
-            .await
-            .map_err(aws_error);
+            )));
         deleted_or_gone(result, crate::error::is_not_found)
     }
 

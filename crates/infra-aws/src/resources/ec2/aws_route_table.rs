@@ -634,7 +634,7 @@ impl ResourceType for AwsRouteTable {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        let output = ec2
+        let output = sent!(ec2
             .create_route_table()
             .client_token(client_token(operation, planned))
             .set_vpc_id(string_attribute(planned, "vpc_id"))
@@ -642,10 +642,7 @@ impl ResourceType for AwsRouteTable {
                 operation,
                 planned,
                 Ec2ResourceType::RouteTable,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .route_table()
             .and_then(RouteTable::route_table_id)

@@ -709,7 +709,7 @@ impl ResourceType for AwsSecurityGroup {
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        let output = ec2
+        let output = sent!(ec2
             .create_security_group()
             .group_name(&name)
             .set_description(string_attribute(planned, "description"))
@@ -718,10 +718,7 @@ impl ResourceType for AwsSecurityGroup {
                 operation,
                 planned,
                 Ec2ResourceType::SecurityGroup,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .group_id()
             .ok_or_else(|| ProviderError::new("CreateSecurityGroup returned no group id"))?

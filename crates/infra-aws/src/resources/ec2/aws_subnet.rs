@@ -256,7 +256,7 @@ impl Ec2Object for SubnetObject {
         operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError> {
-        let output = this
+        let output = sent!(this
             .ec2()
             .await
             .create_subnet()
@@ -274,10 +274,7 @@ impl Ec2Object for SubnetObject {
                 operation,
                 planned,
                 Ec2ResourceType::Subnet,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .subnet()
             .and_then(Subnet::subnet_id)
@@ -391,16 +388,13 @@ async fn apply_attributes(
         }
     }
     if differs("customer_owned_ipv4_pool") || differs("map_customer_owned_ip_on_launch") {
-        modify()
+        sent!(modify()
             .set_customer_owned_ipv4_pool(non_empty_attribute(planned, "customer_owned_ipv4_pool"))
             .map_customer_owned_ip_on_launch(flag(bool_attribute(
                 planned,
                 "map_customer_owned_ip_on_launch",
                 false,
-            )))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            ))))?;
     }
     Ok(())
 }

@@ -27,7 +27,6 @@ use crate::ec2_support::{
     integer_attribute, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
     string_attribute, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::WithTags;
 use crate::Aws;
@@ -318,7 +317,8 @@ impl AwsVpc {
         if !generated && pool.is_none() && block.is_none() {
             return Ok(());
         }
-        ec2.associate_vpc_cidr_block()
+        sent!(ec2
+            .associate_vpc_cidr_block()
             .vpc_id(id)
             .set_amazon_provided_ipv6_cidr_block(generated.then_some(true))
             .set_ipv6_cidr_block(block)
@@ -329,10 +329,7 @@ impl AwsVpc {
             .set_ipv6_cidr_block_network_border_group(
                 non_empty_attribute(planned, "ipv6_cidr_block_network_border_group")
                     .filter(|_| generated),
-            )
-            .send()
-            .await
-            .map_err(aws_error)?;
+            ))?;
         wait_for(
             std::time::Duration::from_secs(3 * 60),
             &format!("an IPv6 CIDR block to be associated with VPC {id}"),
@@ -356,14 +353,12 @@ impl AwsVpc {
     ) -> Result<(), ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
         if let Some(enabled) = address_usage_metrics {
-            ec2.modify_vpc_attribute()
+            sent!(ec2
+                .modify_vpc_attribute()
                 .vpc_id(id)
                 .enable_network_address_usage_metrics(
                     AttributeBooleanValue::builder().value(enabled).build(),
-                )
-                .send()
-                .await
-                .map_err(aws_error)?;
+                ))?;
         }
         // ModifyVpcAttribute takes one attribute per call.
         if let Some(enabled) = support {
@@ -593,7 +588,7 @@ impl ResourceType for AwsVpc {
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
         let generated = bool_attribute(planned, "assign_generated_ipv6_cidr_block", false);
-        let output = ec2
+        let output = sent!(ec2
             .create_vpc()
             .set_cidr_block(string_attribute(planned, "cidr_block"))
             .set_ipv4_ipam_pool_id(non_empty_attribute(planned, "ipv4_ipam_pool_id"))
@@ -616,10 +611,7 @@ impl ResourceType for AwsVpc {
                 string_attribute(planned, "instance_tenancy")
                     .map(|tenancy| Tenancy::from(tenancy.as_str())),
             )
-            .tag_specifications(tag_specification(operation, planned, Ec2ResourceType::Vpc))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .tag_specifications(tag_specification(operation, planned, Ec2ResourceType::Vpc)))?;
         let id = output
             .vpc()
             .and_then(Vpc::vpc_id)

@@ -19,7 +19,6 @@ use crate::ec2_support::{
     non_empty_attribute, optional_string, sent_unless_gone, string_attribute, tag_specification,
     wait_for,
 };
-use crate::error::aws_error;
 
 /// `vpc_id` / `subnet_id` from an excluded resource's ARN
 /// (`arn:aws:ec2:REGION:ACCOUNT:vpc/vpc-1`).
@@ -134,7 +133,7 @@ impl Ec2Object for ExclusionObject {
     ) -> Result<String, ProviderError> {
         let mode = string_attribute(planned, "internet_gateway_exclusion_mode")
             .ok_or_else(|| ProviderError::new("internet_gateway_exclusion_mode is required"))?;
-        let output = this
+        let output = sent!(this
             .ec2()
             .await
             .create_vpc_block_public_access_exclusion()
@@ -145,10 +144,7 @@ impl Ec2Object for ExclusionObject {
                 operation,
                 planned,
                 Ec2ResourceType::VpcBlockPublicAccessExclusion,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .vpc_block_public_access_exclusion()
             .and_then(Exclusion::exclusion_id)

@@ -18,7 +18,6 @@ use crate::ec2_support::{
     delete_with_retry, ec2_tags, filter, has_code, non_empty_attribute, optional_string,
     string_list, string_values, tag_specification,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::ManagedTags;
 
@@ -133,17 +132,14 @@ impl Ec2Object for DhcpOptionsObject {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let ec2 = this.ec2().await;
-        let output = ec2
+        let output = sent!(ec2
             .create_dhcp_options()
             .set_dhcp_configurations(Some(configurations(planned)))
             .tag_specifications(tag_specification(
                 operation,
                 planned,
                 Ec2ResourceType::DhcpOptions,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .dhcp_options()
             .and_then(DhcpOptions::dhcp_options_id)

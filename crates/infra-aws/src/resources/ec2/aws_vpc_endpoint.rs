@@ -509,7 +509,7 @@ impl Ec2Object for VpcEndpointObject {
         let kind = non_empty_attribute(planned, "vpc_endpoint_type")
             .unwrap_or_else(|| "Gateway".to_string());
         let interface = kind == "Interface";
-        let output = this
+        let output = sent!(this
             .ec2()
             .await
             .create_vpc_endpoint()
@@ -542,10 +542,7 @@ impl Ec2Object for VpcEndpointObject {
                 operation,
                 planned,
                 Ec2ResourceType::VpcEndpoint,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         Ok(output
             .vpc_endpoint()
             .and_then(VpcEndpoint::vpc_endpoint_id)

@@ -19,7 +19,6 @@ use crate::ec2_support::{
     chunks_of, copy_attributes, filter, in_prior_order, integer_attribute, known_ids,
     non_empty_attribute, sent_unless_gone, string_attribute, wait_for, whole_object,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::Aws;
 
@@ -167,7 +166,7 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let output = self
+        let output = sent!(self
             .aws
             .clients()
             .await
@@ -178,10 +177,7 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
             .set_ipv4_ipam_pool_id(non_empty_attribute(planned, "ipv4_ipam_pool_id"))
             .set_ipv4_netmask_length(
                 integer_attribute(planned, "ipv4_netmask_length").map(|n| n as i32),
-            )
-            .send()
-            .await
-            .map_err(aws_error)?;
+            ))?;
         let id = output
             .cidr_block_association()
             .and_then(|a| a.association_id())

@@ -415,17 +415,15 @@ impl ResourceType for VpcSecurityGroupRule {
                 ))
                 .set_description(non_empty_attribute(planned, "description"))
                 .build();
-            ec2.modify_security_group_rules()
+            sent!(ec2
+                .modify_security_group_rules()
                 .set_group_id(string_attribute(prior, "security_group_id"))
                 .security_group_rules(
                     SecurityGroupRuleUpdate::builder()
                         .security_group_rule_id(&id)
                         .security_group_rule(request)
                         .build(),
-                )
-                .send()
-                .await
-                .map_err(aws_error)?;
+                ))?;
         }
         update_tags(ec2, &id, prior, planned).await?;
         self.read_one(&id).await

@@ -20,7 +20,6 @@ use crate::ec2_support::{
     delete_with_retry, filter, has_code, non_empty_attribute, optional_string, tag_specification,
     wait_for,
 };
-use crate::error::aws_error;
 
 /// The virtual private gateways matching `filters` that are not deleted.
 pub(crate) async fn describe_vpn_gateways(
@@ -219,7 +218,7 @@ impl Ec2Object for VpnGatewayObject {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let ec2 = this.ec2().await;
-        let output = ec2
+        let output = sent!(ec2
             .create_vpn_gateway()
             .r#type(GatewayType::Ipsec1)
             .set_amazon_side_asn(
@@ -230,10 +229,7 @@ impl Ec2Object for VpnGatewayObject {
                 operation,
                 planned,
                 Ec2ResourceType::VpnGateway,
-            ))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            )))?;
         let id = output
             .vpn_gateway()
             .and_then(VpnGateway::vpn_gateway_id)
