@@ -21,6 +21,7 @@ use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value
 
 use crate::app_support::{has_managed_tags, read_each, set_tags, string, vanished};
 use crate::declared::{declare, Declaration, Declared, Reading};
+use crate::iam_support::propagated;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -46,6 +47,13 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     const IMPORT_KEY: &'static str = Self::KEY;
     /// How the key is named in the error for a prior state without it.
     const KEY_WORD: &'static str = Self::KEY;
+    /// Whether a prior state with no [`AwsObject::KEY`] names the object by `id` (which holds
+    /// the same key).
+    const KEY_OR_ID: bool = false;
+    /// Whether an object just written may take a moment to be readable (IAM): the read after
+    /// create and update then asks again until it is found, for up to
+    /// [`crate::iam_support::PROPAGATION_TIMEOUT`].
+    const EVENTUALLY_CONSISTENT: bool = false;
     /// Whether the type takes tags (`tags`/`tags_all`, and the managed tags a lost create is
     /// found by); an untagged type's object is found by its key alone.
     const TAGGED: bool = true;
@@ -75,9 +83,12 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
         planned
     }
     /// The object's key in a prior state (or a planned value), by default its
-    /// [`AwsObject::KEY`].
+    /// [`AwsObject::KEY`] (else `id`, where [`AwsObject::KEY_OR_ID`]).
     fn key_of(value: &Value) -> Option<String> {
-        string(value, Self::KEY)
+        string(value, Self::KEY).or_else(|| match Self::KEY_OR_ID {
+            true => string(value, "id"),
+            false => None,
+        })
     }
     /// As [`ResourceType::import_prior`]: by default the prior of [`AwsObject::IMPORT_KEY`].
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
@@ -116,15 +127,20 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
         key: &str,
         prior: &Value,
     ) -> Result<(), ProviderError>;
-    /// The object just written (created or updated): by default as described, an error when
-    /// it is not found.
+    /// The object just written (created or updated): by default as described (asked again
+    /// while not found, where [`AwsObject::EVENTUALLY_CONSISTENT`]), an error when it is not
+    /// found.
     async fn written(
         this: &ObjectType<Self>,
         key: &str,
     ) -> Result<Tagged<Self::Object>, ProviderError> {
-        this.found(key)
-            .await?
-            .ok_or_else(|| vanished(Self::KIND, key))
+        match Self::EVENTUALLY_CONSISTENT {
+            true => propagated(Self::KIND, key, || this.found(key)).await,
+            false => this
+                .found(key)
+                .await?
+                .ok_or_else(|| vanished(Self::KIND, key)),
+        }
     }
     /// After a create whose answer was lost: the object it made, by default the one of its
     /// [`AwsObject::created_key`] (that carries the operation's managed tags, where the type

@@ -51,8 +51,8 @@ pub type AwsAcmCertificate = ObjectType<CertificateObject>;
 
 pub struct CertificateObject;
 
-/// DescribeCertificate; `None` when there is none.
-async fn certificate(
+/// DescribeCertificate; `None` when there is none (the validation resource's read too).
+pub(crate) async fn certificate(
     client: &aws_sdk_acm::Client,
     arn: &str,
 ) -> Result<Option<CertificateDetail>, ProviderError> {
@@ -285,6 +285,7 @@ impl AwsObject for CertificateObject {
     const NAME: &'static str = "aws_acm_certificate";
     const KIND: &'static str = "ACM certificate";
     const KEY: &'static str = "arn";
+    const KEY_OR_ID: bool = true;
 
     fn attributes() -> Vec<Declared<CertificateDetail>> {
         type D = CertificateDetail;
@@ -476,10 +477,6 @@ impl AwsObject for CertificateObject {
             }
         }
         problems
-    }
-
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "arn").or_else(|| string(value, "id"))
     }
 
     /// DescribeCertificate and ListTagsForCertificate per certificate (ACM has no batched

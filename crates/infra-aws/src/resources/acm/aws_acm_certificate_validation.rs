@@ -19,8 +19,8 @@ use infra_core::{
     Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::{is_missing, string, strings, wait_for};
-use crate::error::aws_error;
+use crate::app_support::{string, strings, wait_for};
+use crate::resources::acm::aws_acm_certificate::certificate;
 use crate::route53_support::normalize_dns_name;
 use crate::Aws;
 
@@ -42,23 +42,7 @@ impl AwsAcmCertificateValidation {
     }
 
     async fn describe(&self, arn: &str) -> Result<Option<CertificateDetail>, ProviderError> {
-        let client = &self.aws.clients().await.acm;
-        match client
-            .describe_certificate()
-            .certificate_arn(arn)
-            .send()
-            .await
-        {
-            Ok(response) => Ok(response.certificate().cloned()),
-            Err(error) => {
-                let error = aws_error(error);
-                if is_missing(&error) {
-                    Ok(None)
-                } else {
-                    Err(error)
-                }
-            }
-        }
+        certificate(&self.aws.clients().await.acm, arn).await
     }
 }
 

@@ -64,6 +64,7 @@ impl AwsObject for DashboardObject {
     const NAME: &'static str = "aws_cloudwatch_dashboard";
     const KIND: &'static str = "dashboard";
     const KEY: &'static str = "dashboard_name";
+    const KEY_OR_ID: bool = true;
     const TAGGED: bool = false;
 
     /// The attributes, each with how it is read from GetDashboard's answer.
@@ -89,10 +90,6 @@ impl AwsObject for DashboardObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         invalid_json(config, "dashboard_body").into_iter().collect()
-    }
-
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "dashboard_name").or_else(|| string(value, "id"))
     }
 
     /// Dashboards have no tags: the dashboard of this name is the one the create wrote.

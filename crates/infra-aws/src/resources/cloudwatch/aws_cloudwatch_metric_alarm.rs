@@ -195,6 +195,7 @@ impl AwsObject for MetricAlarmObject {
     const NAME: &'static str = "aws_cloudwatch_metric_alarm";
     const KIND: &'static str = "metric alarm";
     const KEY: &'static str = "alarm_name";
+    const KEY_OR_ID: bool = true;
 
     fn attributes() -> Vec<Declared<MetricAlarm>> {
         type A = MetricAlarm;
@@ -315,10 +316,6 @@ impl AwsObject for MetricAlarmObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         check(config)
-    }
-
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "alarm_name").or_else(|| string(value, "id"))
     }
 
     fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {

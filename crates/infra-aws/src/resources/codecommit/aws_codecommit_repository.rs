@@ -103,6 +103,7 @@ impl AwsObject for RepositoryObject {
     const NAME: &'static str = "aws_codecommit_repository";
     const KIND: &'static str = "CodeCommit Repository";
     const KEY: &'static str = "repository_name";
+    const KEY_OR_ID: bool = true;
 
     /// Some read the prior (or planned) value, for what the provider keeps from the
     /// configuration.
@@ -185,10 +186,6 @@ impl AwsObject for RepositoryObject {
             }
         }
         problems
-    }
-
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "repository_name").or_else(|| string(value, "id"))
     }
 
     /// Names are unique in a region; ours carries the managed tags.

@@ -16,7 +16,7 @@ use crate::app_support::{changed, sent, string};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{reported, Declared};
 use crate::error::aws_error;
-use crate::iam_support::{found, gone, name_problems, propagated};
+use crate::iam_support::{found, gone, name_problems};
 
 pub type AwsIamGroup = ObjectType<GroupObject>;
 
@@ -44,6 +44,8 @@ impl AwsObject for GroupObject {
     const NAME: &'static str = "aws_iam_group";
     const KIND: &'static str = "IAM group";
     const KEY: &'static str = "name";
+    const KEY_OR_ID: bool = true;
+    const EVENTUALLY_CONSISTENT: bool = true;
     const TAGGED: bool = false;
 
     /// The attributes, each with how it is read from the SDK's group.
@@ -65,10 +67,6 @@ impl AwsObject for GroupObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         name_problems(config, 128)
-    }
-
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "name").or_else(|| string(value, "id"))
     }
 
     /// Groups have no tags: found by name.
@@ -101,12 +99,6 @@ impl AwsObject for GroupObject {
             }
         }
         Ok(out)
-    }
-
-    async fn written(this: &AwsIamGroup, name: &str) -> Result<Tagged<Group>, ProviderError> {
-        Ok(untagged(
-            propagated("IAM group", name, || get(this, name)).await?,
-        ))
     }
 
     async fn create(

@@ -20,8 +20,8 @@ use crate::declared::{read, reported, Declared, Reading};
 use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
 use crate::iam_support::{
-    date, found, gone, name_prefix_from_name, name_problems, new_name, owned_tags, propagated,
-    tags_to_sdk, update_tags,
+    date, found, gone, name_prefix_from_name, name_problems, new_name, owned_tags, tags_to_sdk,
+    update_tags,
 };
 use crate::tagging::ManagedTags;
 
@@ -76,6 +76,8 @@ impl AwsObject for InstanceProfileObject {
     const NAME: &'static str = "aws_iam_instance_profile";
     const KIND: &'static str = "IAM instance profile";
     const KEY: &'static str = "name";
+    const KEY_OR_ID: bool = true;
+    const EVENTUALLY_CONSISTENT: bool = true;
 
     /// The attributes (before `tags`/`tags_all`), each with how it is read from the SDK's
     /// profile.
@@ -131,10 +133,6 @@ impl AwsObject for InstanceProfileObject {
         with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "name").or_else(|| string(value, "id"))
-    }
-
     fn created_key(operation: &Operation, planned: &Value) -> Option<String> {
         Some(new_name(operation, planned))
     }
@@ -146,13 +144,6 @@ impl AwsObject for InstanceProfileObject {
         names: &[String],
     ) -> Result<BTreeMap<String, Tagged<InstanceProfile>>, ProviderError> {
         each_key(names, |name| get(this, name)).await
-    }
-
-    async fn written(
-        this: &AwsIamInstanceProfile,
-        name: &str,
-    ) -> Result<Tagged<InstanceProfile>, ProviderError> {
-        propagated("IAM instance profile", name, || get(this, name)).await
     }
 
     async fn create(

@@ -16,7 +16,7 @@ use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 use crate::app_support::{changed, has_managed_tags, sent, string, string_list, strings};
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared, Reading};
-use crate::iam_support::{found, gone, owned_tags, propagated, tags_to_sdk, update_tags};
+use crate::iam_support::{found, gone, owned_tags, tags_to_sdk, update_tags};
 use crate::tagging::ManagedTags;
 
 pub type AwsIamOpenidConnectProvider = ObjectType<OidcProviderObject>;
@@ -61,6 +61,8 @@ impl AwsObject for OidcProviderObject {
     const NAME: &'static str = "aws_iam_openid_connect_provider";
     const KIND: &'static str = "IAM OpenID Connect provider";
     const KEY: &'static str = "arn";
+    const KEY_OR_ID: bool = true;
+    const EVENTUALLY_CONSISTENT: bool = true;
 
     fn attributes() -> Vec<Declared<OidcProvider>> {
         vec![
@@ -119,23 +121,12 @@ impl AwsObject for OidcProviderObject {
         problems
     }
 
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "arn").or_else(|| string(value, "id"))
-    }
-
     /// One GetOpenIDConnectProvider per provider, run concurrently.
     async fn describe(
         this: &AwsIamOpenidConnectProvider,
         arns: &[String],
     ) -> Result<BTreeMap<String, Tagged<OidcProvider>>, ProviderError> {
         each_key(arns, |arn| get(this, arn)).await
-    }
-
-    async fn written(
-        this: &AwsIamOpenidConnectProvider,
-        arn: &str,
-    ) -> Result<Tagged<OidcProvider>, ProviderError> {
-        propagated("IAM OpenID Connect provider", arn, || get(this, arn)).await
     }
 
     async fn create(

@@ -31,7 +31,7 @@ use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
 use crate::iam_support::{
     found, gone, json_problem, name_prefix_from_name, name_problems, new_name, owned_tags,
-    propagated, tags_to_sdk, update_tags,
+    tags_to_sdk, update_tags,
 };
 use crate::tagging::ManagedTags;
 
@@ -154,6 +154,8 @@ impl AwsObject for PolicyObject {
     const NAME: &'static str = "aws_iam_policy";
     const KIND: &'static str = "IAM policy";
     const KEY: &'static str = "arn";
+    const KEY_OR_ID: bool = true;
+    const EVENTUALLY_CONSISTENT: bool = true;
 
     fn attributes() -> Vec<Declared<PolicyRead>> {
         vec![
@@ -219,10 +221,6 @@ impl AwsObject for PolicyObject {
         with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "arn").or_else(|| string(value, "id"))
-    }
-
     /// Terraform's import ID: the ARN.
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
         if !id.starts_with("arn:") {
@@ -239,10 +237,6 @@ impl AwsObject for PolicyObject {
         arns: &[String],
     ) -> Result<BTreeMap<String, Tagged<PolicyRead>>, ProviderError> {
         each_key(arns, |arn| get(this, arn)).await
-    }
-
-    async fn written(this: &AwsIamPolicy, arn: &str) -> Result<Tagged<PolicyRead>, ProviderError> {
-        propagated("IAM policy", arn, || get(this, arn)).await
     }
 
     async fn create(

@@ -22,7 +22,7 @@ use crate::app_support::{boolean, changed, non_empty, sent, string, text};
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, reported, Declared};
 use crate::iam_support::{
-    arn_problem, found, gone, name_problems, owned_tags, propagated, tags_to_sdk, update_tags,
+    arn_problem, found, gone, name_problems, owned_tags, tags_to_sdk, update_tags,
 };
 use crate::tagging::ManagedTags;
 
@@ -115,6 +115,8 @@ impl AwsObject for UserObject {
     const NAME: &'static str = "aws_iam_user";
     const KIND: &'static str = "IAM user";
     const KEY: &'static str = "name";
+    const KEY_OR_ID: bool = true;
+    const EVENTUALLY_CONSISTENT: bool = true;
 
     fn attributes() -> Vec<Declared<User>> {
         vec![
@@ -162,10 +164,6 @@ impl AwsObject for UserObject {
         problems
     }
 
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "name").or_else(|| string(value, "id"))
-    }
-
     fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
         string(planned, "name")
     }
@@ -177,10 +175,6 @@ impl AwsObject for UserObject {
         names: &[String],
     ) -> Result<BTreeMap<String, Tagged<User>>, ProviderError> {
         each_key(names, |name| get(this, name)).await
-    }
-
-    async fn written(this: &AwsIamUser, name: &str) -> Result<Tagged<User>, ProviderError> {
-        propagated("IAM user", name, || get(this, name)).await
     }
 
     async fn create(

@@ -60,6 +60,7 @@ impl AwsObject for AliasObject {
     const NAME: &'static str = "aws_kms_alias";
     const KIND: &'static str = "KMS alias";
     const KEY: &'static str = "name";
+    const KEY_OR_ID: bool = true;
     const TAGGED: bool = false;
 
     /// The attributes, each with how it is read from ListAliases' entry.
@@ -124,10 +125,6 @@ impl AwsObject for AliasObject {
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
     fn with_generated_names(operation: &Operation, planned: Value) -> Value {
         with_name_for_create(operation, planned, ["name", "name_prefix"], "alias/")
-    }
-
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "name").or_else(|| string(value, "id"))
     }
 
     /// One ListAliases walk for every alias at once, matched by name.

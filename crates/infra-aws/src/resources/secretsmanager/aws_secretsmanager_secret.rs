@@ -146,6 +146,7 @@ impl AwsObject for SecretObject {
     const NAME: &'static str = "aws_secretsmanager_secret";
     const KIND: &'static str = "Secrets Manager secret";
     const KEY: &'static str = "arn";
+    const KEY_OR_ID: bool = true;
     const KEY_WORD: &'static str = "ARN";
 
     fn attributes() -> Vec<Declared<Found>> {
@@ -270,10 +271,6 @@ impl AwsObject for SecretObject {
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
     fn with_generated_names(operation: &Operation, planned: Value) -> Value {
         with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
-    }
-
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "arn").or_else(|| string(value, "id"))
     }
 
     /// DescribeSecret takes the name too.

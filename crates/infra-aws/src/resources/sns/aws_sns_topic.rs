@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    boolean, deleted_or_gone, has_managed_tags, known, non_empty, sent, string, text,
+    boolean, deleted_or_gone, has_managed_tags, known, non_empty, sent, text,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared};
@@ -202,6 +202,7 @@ impl AwsObject for TopicObject {
     const NAME: &'static str = "aws_sns_topic";
     const KIND: &'static str = "SNS topic";
     const KEY: &'static str = "arn";
+    const KEY_OR_ID: bool = true;
     const KEY_WORD: &'static str = "ARN";
 
     fn attributes() -> Vec<Declared<Topic>> {
@@ -343,10 +344,6 @@ impl AwsObject for TopicObject {
             entries.insert("name".into(), Value::string(name));
         }
         planned
-    }
-
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "arn").or_else(|| string(value, "id"))
     }
 
     /// GetTopicAttributes plus ListTagsForResource per topic: SNS has no batched read.

@@ -43,6 +43,7 @@ impl AwsObject for TopicPolicyObject {
     const NAME: &'static str = "aws_sns_topic_policy";
     const KIND: &'static str = "SNS topic";
     const KEY: &'static str = "arn";
+    const KEY_OR_ID: bool = true;
     const TAGGED: bool = false;
 
     /// The attributes, each with how it is read from the topic.
@@ -71,10 +72,6 @@ impl AwsObject for TopicPolicyObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         invalid_json(config, "policy").into_iter().collect()
-    }
-
-    fn key_of(value: &Value) -> Option<String> {
-        string(value, "arn").or_else(|| string(value, "id"))
     }
 
     /// GetTopicAttributes per topic (SNS has no batched read); a deleted topic means the
