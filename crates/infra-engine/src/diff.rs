@@ -939,4 +939,53 @@ mod set_pairing_tests {
             Some(Value::string("arn-eu"))
         );
     }
+
+    /// An Optional+Computed block inside a set item (an ECS lifecycle hook's
+    /// `timeout_configuration`, which the provider fills from AWS): left out of the
+    /// configuration, it keeps what the prior item holds, and a new item has none.
+    #[test]
+    fn a_computed_block_in_a_set_item_keeps_the_prior_items_when_unset() {
+        let timeout = Block::single(
+            "timeout_configuration",
+            Schema::new().attr(Attribute::optional_computed("action", Type::String)),
+        )
+        .computed();
+        let hook = Block::set(
+            "lifecycle_hook",
+            Schema::new()
+                .attr(Attribute::required("target_type", Type::String))
+                .block(timeout),
+        );
+        let schema = Schema::new().block(hook);
+        let filled = Value::map([(
+            "timeout_configuration",
+            Value::List(vec![Value::map([("action", Value::string("ROLLBACK"))])]),
+        )]);
+        let prior = Value::map([(
+            "lifecycle_hook",
+            Value::List(vec![Value::map([
+                ("target_type", Value::string("PAUSE")),
+                (
+                    "timeout_configuration",
+                    filled.get("timeout_configuration").clone(),
+                ),
+            ])]),
+        )]);
+        let config = |target_type: &str| {
+            Value::map([(
+                "lifecycle_hook",
+                Value::List(vec![Value::map([(
+                    "target_type",
+                    Value::string(target_type),
+                )])]),
+            )])
+        };
+        let kept = object_from_schema(&schema, &config("PAUSE"), Some(&prior));
+        assert_eq!(kept, prior);
+        let created = object_from_schema(&schema, &config("PAUSE"), None);
+        assert_eq!(
+            created.get("lifecycle_hook").as_list().unwrap()[0].get("timeout_configuration"),
+            &Value::List(vec![])
+        );
+    }
 }

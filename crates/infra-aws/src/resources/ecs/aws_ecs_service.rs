@@ -52,7 +52,7 @@ use aws_sdk_ecs::types::{
     VpcLatticeConfiguration,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
@@ -344,18 +344,29 @@ fn deployment_configuration_schema() -> Schema {
                         .default(Value::string("AWS_LAMBDA"))
                         .check(Check::OneOf(&["AWS_LAMBDA", "PAUSE"])),
                 )
-                .block(Block::single(
-                    "timeout_configuration",
-                    Schema::new()
-                        .attr(
-                            Attribute::optional("action", Type::String)
-                                .stored_when_unset(Value::string("ROLLBACK"))
-                                .check(Check::OneOf(&["ROLLBACK", "CONTINUE"])),
-                        )
-                        // A string in the provider's schema (its nullable int), as the bake
-                        // times are: "1" to "20160" minutes.
-                        .attr(Attribute::optional("timeout_in_minutes", Type::String)),
-                )),
+                // Optional+Computed, with both its attributes (terraform-provider-aws #48128,
+                // which added PAUSE hooks): AWS reports a timeout for every hook and the
+                // provider stores it for PAUSE hooks, so a Terraform-written state holds
+                // [{ROLLBACK, "1440"}] where the configuration has no block; left out of the
+                // configuration, the block keeps what the state has.
+                .block(
+                    Block::single(
+                        "timeout_configuration",
+                        Schema::new()
+                            .attr(
+                                Attribute::optional_computed("action", Type::String)
+                                    .stored_when_unset(Value::string("ROLLBACK"))
+                                    .check(Check::OneOf(&["ROLLBACK", "CONTINUE"])),
+                            )
+                            // A string in the provider's schema (its nullable int), as the
+                            // bake times are: "1" to "20160" minutes.
+                            .attr(Attribute::optional_computed(
+                                "timeout_in_minutes",
+                                Type::String,
+                            )),
+                    )
+                    .computed(),
+                ),
         ));
     blue_green_attributes()
         .into_iter()
@@ -2132,6 +2143,14 @@ impl ResourceType for AwsEcsService {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// 30 minutes each, where the provider's defaults are 20: the provider returns once ECS has
+    /// taken a change (unless `wait_for_steady_state`), where infra runs the whole rollout
+    /// (health gate, shifts, bakes) inside the create or update, and the rollouts written in
+    /// the README's examples bake 10 minutes and more. Set `timeouts` to change it.
+    fn default_timeouts(&self) -> Timeouts {
+        Timeouts::default()
     }
 
     /// The provider's upgrader from schema version 0 (provider 5.58): a managed EBS volume's

@@ -62,7 +62,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     LoadBalancerTypeEnum, MinimumLoadBalancerCapacity, RemoveIpamPoolEnum, SubnetMapping,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
@@ -1126,6 +1126,11 @@ impl ResourceType for AwsLb {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    /// The provider's defaults: 10 minutes to create, update and delete.
+    fn default_timeouts(&self) -> Timeouts {
+        Timeouts::minutes(10, 10, 10)
     }
 
     /// Fewer `secondary_ips_auto_assigned_per_subnet` on a network load balancer replace it,
