@@ -509,6 +509,13 @@ fn every_call_failing_exits_1_with_a_clear_error_and_a_readable_state() {
 
     let apply = run(&stack, &moto, Some(&proxy), &APPLY);
     assert_fails_clearly(&apply, "an apply with every call failing");
+    // AWS's request ID of the last answer, and how many attempts the SDK made (issue 36: it
+    // printed the SDK's debug dump after minutes of retries).
+    assert!(
+        apply.stderr.contains("request ID ") && apply.stderr.contains(", 2 attempts"),
+        "the error gives no request ID and attempt count:\n{}",
+        apply.all()
+    );
     readable_state(&stack, "after an apply with every call failing");
     assert_eq!(
         emulator_objects(&moto),
