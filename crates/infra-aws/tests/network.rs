@@ -588,6 +588,23 @@ async fn data_source_scenario(harness: &Harness) {
         Some(names.len())
     );
     assert_eq!(zones.get("id"), &Value::string("us-east-1"));
+    // Provider 6.x's `filter` blocks go to DescribeAvailabilityZones: only the zone named.
+    let filtered = read(
+        "aws_availability_zones",
+        Value::map([(
+            "filter",
+            Value::List(vec![Value::map([
+                ("name", Value::string("zone-name")),
+                ("values", Value::List(vec![Value::string("us-east-1b")])),
+            ])]),
+        )]),
+    )
+    .await;
+    assert_eq!(
+        filtered.get("names"),
+        &Value::List(vec![Value::string("us-east-1b")]),
+        "{filtered}"
+    );
 
     let region = read("aws_region", Value::map::<&str>([])).await;
     assert_eq!(region.get("name"), &Value::string("us-east-1"));
