@@ -79,9 +79,12 @@ fn alb_objects(moto: &Moto) -> String {
     .to_string()
 }
 
-/// terraform-aws-modules/alb 10.5.0, called as its complete-alb example calls it (trimmed to
-/// what the emulator serves, `tests/fixtures/alb_module/main.tf`): validate, apply, a clean
-/// plan, destroy to an empty emulator.
+/// terraform-aws-modules/alb 10.5.0, called as its complete-alb example calls it
+/// (`tests/fixtures/alb_module/main.tf`, whose header lists every difference: no Cognito, the
+/// ex-oidc listener off the port ex-jwt takes): validate, apply, a clean plan, destroy to an
+/// empty emulator. Its rules' `regex_values`, `transform` and `jwt_validation` are held by the
+/// test's moto as AWS holds them (tests/support/moto_server.py), so the clean plan shows infra
+/// reads them back.
 #[test]
 fn the_public_alb_module_validates_applies_plans_clean_and_destroys() {
     let moto = Moto::start();
@@ -125,7 +128,7 @@ fn the_public_alb_module_validates_applies_plans_clean_and_destroys() {
     assert_contains(&apply.stdout, "Apply complete!");
     assert_eq!(
         alb_objects(&moto),
-        "lbs=1 listeners=4 rules=5 groups=2 targets=3 protected=1 aliases=1",
+        "lbs=1 listeners=6 rules=7 groups=3 targets=4 protected=1 aliases=2",
         "{}",
         apply.stdout
     );

@@ -15,7 +15,10 @@ root element (`s3_versioning_root`), S3 delete markers can be deleted
 given (`route53_update_health_check_keeps_lists`), EC2 filters take only `*` and `?` as wildcards
 (`ec2_filters_match_brackets_literally`), and ELBv2's creates are idempotent
 (`elbv2_creates_are_idempotent`) and take health-check logs' bucket and prefix
-(`elbv2_health_check_logs_take_a_bucket`), and DynamoDB's TagResource replaces a tag's value
+(`elbv2_health_check_logs_take_a_bucket`), ELBv2 rule conditions take `RegexValues`
+(`elbv2_conditions_take_regex_values`), listener and rule actions take `jwt-validation`
+(`elbv2_actions_take_jwt_validation`) and rules keep their `Transforms`
+(`elbv2_rules_keep_transforms`), and DynamoDB's TagResource replaces a tag's value
 (`dynamodb_tag_values_replace`), and ACM issues a DNS-validated certificate only once its
 validation records are published (`acm_issues_only_validated_certificates`), and IAM lists a user's service-specific credentials
 (`iam_lists_service_specific_credentials`). With
@@ -171,9 +174,14 @@ def elbv2_creates_are_idempotent():
     """CreateLoadBalancer and CreateListener with the settings of an existing object answer that
     object, as AWS documents (a retried create whose first answer was lost makes nothing new);
     other settings are DuplicateLoadBalancerName / DuplicateListener. moto 5.2.5 makes a second
-    load balancer (it compares the name with ARNs)."""
+    load balancer (it compares the name with ARNs), and a second listener on a port that has
+    one (it looks the port up among ARNs). A listener's settings here are its port, protocol,
+    certificate and default actions: a second listener on a taken port with other actions (two
+    listeners of one configuration on one port) is DuplicateListener, as on AWS, not the
+    first listener answered twice."""
+    import copy
     from moto.elbv2.exceptions import DuplicateListenerError, DuplicateLoadBalancerName
-    from moto.elbv2.models import ELBv2Backend
+    from moto.elbv2.models import ELBv2Backend, FakeAction
     create_load_balancer = ELBv2Backend.create_load_balancer
     create_listener = ELBv2Backend.create_listener
 
@@ -195,13 +203,19 @@ def elbv2_creates_are_idempotent():
                                     loadbalancer_type=loadbalancer_type,
                                     ip_address_type=ip_address_type, tags=tags)
 
+    def same_actions(existing, requested):
+        # Compared as moto stores them: FakeAction fills in a forward's stickiness and weights.
+        asked = [FakeAction(copy.deepcopy(action)).data for action in requested or []]
+        return [action.data for action in existing.default_actions] == asked
+
     def listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions,
                  alpn_policy=None, tags=None):
         balancer = self.load_balancers.get(load_balancer_arn)
         for existing in (balancer.listeners.values() if balancer else []):
             if str(existing.port) == str(port):
                 if (existing.protocol == (protocol or "").upper()
-                        and existing.certificate == certificate):
+                        and existing.certificate == certificate
+                        and same_actions(existing, actions)):
                     return existing
                 raise DuplicateListenerError()
         return create_listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate,
@@ -225,6 +239,182 @@ def elbv2_health_check_logs_take_a_bucket():
 
 
 elbv2_health_check_logs_take_a_bucket()
+
+
+def elbv2_conditions_take_regex_values():
+    """A rule's `host-header`, `path-pattern` and `http-header` conditions take `RegexValues`
+    (regular expressions, each at most 128 characters) instead of `Values`, as the API
+    reference's HostHeaderConditionConfig, PathPatternConditionConfig and
+    HttpHeaderConditionConfig list them. moto 5.2.5 reads only `Values` and answers 500
+    (KeyError) to a condition that has `RegexValues` alone. Such a condition is checked here
+    (one value at least, 128 characters each, the header name's 40) and stored as sent, so
+    CreateRule, ModifyRule and DescribeRules answer it; every other condition is moto's."""
+    from moto.elbv2.exceptions import InvalidConditionValueError
+    from moto.elbv2.models import ELBv2Backend
+
+    configs = {"host-header": "HostHeaderConfig", "path-pattern": "PathPatternConfig",
+               "http-header": "HttpHeaderConfig"}
+    validate_conditions = ELBv2Backend._validate_conditions
+
+    def regex_only(condition):
+        config = condition.get(configs.get(condition.get("Field"), ""))
+        return (isinstance(config, dict) and "RegexValues" in config and "Values" not in config
+                and "Values" not in condition)
+
+    def validate(self, conditions):
+        for condition in conditions:
+            if not regex_only(condition):
+                continue
+            field = condition["Field"]
+            config = condition[configs[field]]
+            if field == "http-header" and len(config.get("HttpHeaderName") or "") > 40:
+                raise InvalidConditionValueError(
+                    "The 'HttpHeaderName' value is too long; the limit is '40'")
+            if not config["RegexValues"]:
+                raise InvalidConditionValueError("A condition value must be specified")
+            for value in config["RegexValues"]:
+                if len(value) > 128:
+                    raise InvalidConditionValueError(
+                        f"The '{field}' value is too long; the limit is '128'")
+        return validate_conditions(self, [c for c in conditions if not regex_only(c)])
+
+    ELBv2Backend._validate_conditions = validate
+
+
+elbv2_conditions_take_regex_values()
+
+
+def elbv2_actions_take_jwt_validation():
+    """Listener default actions and rule actions take the `jwt-validation` type with a
+    `JwtValidationConfig` (the API reference's Action and JwtValidationActionConfig: `Issuer`
+    and `JwksEndpoint` required, at most 10 `AdditionalClaims`, each with a `Format`
+    (single-string, string-array or space-separated-values), a `Name` and `Values`). moto 5.2.5
+    refuses the type (InvalidActionType) at CreateListener, ModifyListener, CreateRule and
+    ModifyRule. It is checked here and stored as sent (DescribeListeners and DescribeRules
+    answer it); the other actions of the list are checked by moto, at their own positions.
+    Not checked: that the listener is HTTPS (AWS takes authentication actions on HTTPS
+    listeners only; moto does not check that for authenticate-oidc/-cognito either)."""
+    import types
+    from moto.elbv2.exceptions import ValidationError
+    from moto.elbv2.models import ELBv2Backend
+
+    validate_actions = ELBv2Backend._validate_actions
+    formats = {"single-string", "string-array", "space-separated-values"}
+
+    def missing(index, member):
+        return ValidationError(
+            f"1 validation error detected: Value null at 'actions.member.{index}."
+            f"jwtValidationConfig.{member}' failed to satisfy constraint: Member must not be null")
+
+    def check(action, index):
+        config = action.data.get("JwtValidationConfig")
+        if not config:
+            raise ValidationError(
+                f"A 'JwtValidationConfig' must be specified with the 'jwt-validation' action "
+                f"(action {index})")
+        for member in ("Issuer", "JwksEndpoint"):
+            if not config.get(member):
+                raise missing(index, member[0].lower() + member[1:])
+        claims = config.get("AdditionalClaims") or []
+        if len(claims) > 10:
+            raise ValidationError("AdditionalClaims: the maximum size of the list is 10")
+        for claim in claims:
+            if claim.get("Format") not in formats or not claim.get("Name") or not claim.get("Values"):
+                raise ValidationError(
+                    "An additional claim takes a Format (single-string, string-array or "
+                    "space-separated-values), a Name and Values")
+
+    def validate(self, actions):
+        checked = []
+        for index, action in enumerate(actions, start=1):
+            if action.type == "jwt-validation":
+                check(action, index)
+                # moto's own check passes it as it passes authentication actions.
+                action = types.SimpleNamespace(type="authenticate-oidc", data=action.data)
+            checked.append(action)
+        return validate_actions(self, checked)
+
+    ELBv2Backend._validate_actions = validate
+
+
+elbv2_actions_take_jwt_validation()
+
+
+def elbv2_rules_keep_transforms():
+    """CreateRule and ModifyRule take `Transforms` (one `host-header-rewrite` and one
+    `url-rewrite`, each with the configuration block of its type only), ModifyRule takes
+    `ResetTransforms` to remove them all (not both at once), and DescribeRules answers a rule's
+    transforms, as the API reference documents; a ModifyRule that names only transforms
+    changes only them ("Any properties that you do not specify are unchanged"). moto 5.2.5
+    drops `Transforms` and ignores `ResetTransforms` (DescribeRules answers none, so a rule
+    with a transform never planned clean), and refuses a ModifyRule without conditions or
+    actions."""
+    from moto.core.responses import ActionResult
+    from moto.elbv2.exceptions import InvalidModifyRuleArgumentsError, RuleNotFoundError, ValidationError
+    from moto.elbv2.models import ELBv2Backend, FakeListenerRule
+    from moto.elbv2.responses import ELBV2Response
+
+    FakeListenerRule.transforms = None
+    blocks = {"host-header-rewrite": "HostHeaderRewriteConfig", "url-rewrite": "UrlRewriteConfig"}
+
+    def checked(transforms):
+        seen = set()
+        for transform in transforms:
+            kind = transform.get("Type")
+            if kind not in blocks:
+                raise ValidationError(
+                    f"Transform type '{kind}' is not one of host-header-rewrite, url-rewrite")
+            if kind in seen:
+                raise ValidationError(f"A rule can have only one '{kind}' transform")
+            seen.add(kind)
+            for other, block in blocks.items():
+                if other != kind and block in transform:
+                    raise ValidationError(f"'{block}' can be specified only with '{other}'")
+        return transforms or None
+
+    def truthy(value):
+        return value is True or str(value).lower() == "true"
+
+    def create_rule(self):
+        params = self._get_params()
+        transforms = checked(params.get("Transforms") or [])
+        rule = self.elbv2_backend.create_rule(
+            listener_arn=params["ListenerArn"], conditions=params["Conditions"],
+            priority=params["Priority"], actions=params["Actions"], tags=params.get("Tags"))
+        rule.transforms = transforms
+        return ActionResult({"Rules": [rule]})
+
+    def modify_rule(self):
+        params = self._get_params()
+        conditions = params.get("Conditions", [])
+        actions = params.get("Actions", [])
+        transforms = params.get("Transforms")
+        reset = truthy(params.get("ResetTransforms", False))
+        if transforms is not None and reset:
+            raise ValidationError("If you specify ResetTransforms, you can't specify Transforms")
+        if transforms is not None:
+            transforms = checked(transforms)
+        if conditions or actions:
+            rule = self.elbv2_backend.modify_rule(
+                rule_arn=params["RuleArn"], conditions=conditions, actions=actions)
+        elif transforms is not None or reset:
+            rules = self.elbv2_backend.describe_rules(listener_arn=None, rule_arns=[params["RuleArn"]])
+            if not rules:
+                raise RuleNotFoundError()
+            rule = rules[0]
+        else:
+            raise InvalidModifyRuleArgumentsError()
+        if reset:
+            rule.transforms = None
+        elif transforms is not None:
+            rule.transforms = transforms
+        return ActionResult({"Rules": [rule]})
+
+    ELBV2Response.create_rule = create_rule
+    ELBV2Response.modify_rule = modify_rule
+
+
+elbv2_rules_keep_transforms()
 
 
 def application_autoscaling_tags():
