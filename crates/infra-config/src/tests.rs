@@ -2064,3 +2064,36 @@ removed {
         [5, 14]
     );
 }
+
+/// The legacy shorthands `type = list` and `type = map` (Terraform 1.x still takes them, as
+/// `list(any)` and `map(any)`) load, and a value is converted as for those types: the list's
+/// numbers and strings unify to strings. `type = set` is not a shorthand Terraform takes.
+#[test]
+fn legacy_list_and_map_type_shorthands_load_and_convert() {
+    let config = load_main_tf(
+        r#"variable "zones" {
+  type    = list
+  default = ["a", 1]
+}
+variable "tags" {
+  type    = map
+  default = { Team = "web" }
+}
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+  tags       = merge(var.tags, { Zone = var.zones[1] })
+}
+"#,
+    );
+    let ev = evaluator(&config, &[]);
+    let vpc = one(&ev, &managed("aws_vpc", "v"));
+    assert_eq!(
+        vpc.get("tags"),
+        &Value::map([("Team", Value::string("web")), ("Zone", Value::string("1"))])
+    );
+    let errors = load_main_tf_err("variable \"s\" {\n  type = set\n}\n");
+    assert!(
+        errors.to_string().contains("Invalid type specification"),
+        "{errors}"
+    );
+}

@@ -199,6 +199,7 @@ impl TypeConstraint {
                     Value::List(items) => items,
                     other => return Err(mismatch(&other)),
                 };
+                let element = unified(element, &items);
                 let mut converted = items
                     .into_iter()
                     .enumerate()
@@ -214,17 +215,20 @@ impl TypeConstraint {
                 Ok(Value::List(converted))
             }
             TypeConstraint::Map(element) => match value {
-                Value::Map(entries) => Ok(Value::Map(
-                    entries
-                        .into_iter()
-                        .map(|(k, v)| {
-                            let v = element
-                                .convert(v)
-                                .map_err(|e| format!("element \"{k}\": {e}"))?;
-                            Ok((k, v))
-                        })
-                        .collect::<Result<_, String>>()?,
-                )),
+                Value::Map(entries) => {
+                    let element = unified(element, entries.values());
+                    Ok(Value::Map(
+                        entries
+                            .into_iter()
+                            .map(|(k, v)| {
+                                let v = element
+                                    .convert(v)
+                                    .map_err(|e| format!("element \"{k}\": {e}"))?;
+                                Ok((k, v))
+                            })
+                            .collect::<Result<_, String>>()?,
+                    ))
+                }
                 other => Err(mismatch(&other)),
             },
             TypeConstraint::Object(attributes) => match value {
@@ -300,6 +304,35 @@ fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
 pub(crate) fn sort_set(items: &mut Vec<Value>) {
     items.sort_by(compare);
     items.dedup_by(|a, b| a.unmark_deep() == b.unmark_deep());
+}
+
+/// The element type a collection of `element` takes for these items: `any` becomes `string`
+/// where the known items are primitives of more than one kind (numbers, strings, bools), as
+/// Terraform unifies `["a", 1]` to `list(string)`; otherwise `element` as it is. (Items of
+/// mixed structural types, which Terraform also unifies or refuses, stay as they are.)
+fn unified<'a, 'b>(
+    element: &'a TypeConstraint,
+    items: impl IntoIterator<Item = &'b Value>,
+) -> &'a TypeConstraint {
+    if !matches!(element, TypeConstraint::Any) {
+        return element;
+    }
+    let mut kinds = std::collections::BTreeSet::new();
+    for item in items {
+        match item.unmarked() {
+            Value::String(_) => kinds.insert("string"),
+            Value::Number(_) => kinds.insert("number"),
+            Value::Bool(_) => kinds.insert("bool"),
+            Value::Null | Value::Unknown => continue,
+            _ => return element,
+        };
+    }
+    if kinds.len() > 1 {
+        const STRING: &TypeConstraint = &TypeConstraint::String;
+        STRING
+    } else {
+        element
+    }
 }
 
 #[cfg(test)]
