@@ -140,6 +140,9 @@ impl RateLimiter {
     }
 }
 
+/// A wait for a token at least this long is logged (at debug).
+const LONG_WAIT: Duration = Duration::from_secs(2);
+
 /// Names each request's bucket in [`BUCKET_HEADER`], from the operation's metadata.
 #[derive(Debug, Clone)]
 pub struct TagBucket;
@@ -213,6 +216,16 @@ impl HttpConnector for RateLimitedConnector {
         let inner = self.inner.clone();
         HttpConnectorFuture::new(async move {
             if !wait.is_zero() {
+                // A long wait has nothing on the wire: said at debug, so that a request held
+                // here reads apart from one AWS is slow to answer (a burst of N calls to one
+                // bucket holds the last about N / the refill rate).
+                if wait >= LONG_WAIT {
+                    tracing::debug!(
+                        bucket = label.as_deref().unwrap_or_default(),
+                        wait_seconds = wait.as_secs_f64(),
+                        "holding a request for its rate-limit bucket's token"
+                    );
+                }
                 tokio::time::sleep(wait).await;
             }
             inner.call(request).await
