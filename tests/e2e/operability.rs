@@ -986,7 +986,23 @@ fn ephemeral_resources_are_opened_when_known_feed_write_only_arguments_and_are_n
     let mut plan = infra();
     plan.args(["plan", "-input=false", "-out=eph.tfplan"]);
     let planned = run(plan, &[]).ok();
-    assert_contains(&planned.stdout, "ephemeral.random_password.db: Opening...");
+    // Terraform's four lines, in its order: opened, then closed once the plan's reads are done.
+    let lines: Vec<&str> = planned
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("ephemeral.random_password.db: "))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "ephemeral.random_password.db: Opening...",
+            "ephemeral.random_password.db: Opening complete after 0s",
+            "ephemeral.random_password.db: Closing...",
+            "ephemeral.random_password.db: Closing complete after 0s",
+        ],
+        "{}",
+        planned.stdout
+    );
     assert!(
         !planned
             .stdout

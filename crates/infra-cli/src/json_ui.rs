@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use infra_core::{Action, Address, Diagnostic, InstanceKey, Severity};
-use infra_engine::observer::{Event, Observer};
+use infra_engine::observer::{EphemeralStep, Event, Observer};
 use infra_engine::plan::{Plan, Reason, ResourceChange};
 use infra_state::State;
 use serde_json::{json, Map, Value as Json};
@@ -414,6 +414,20 @@ impl Observer for JsonProgress {
                 "ephemeral_op_start",
                 [("hook", json!({"resource": resource(&address), "action": "open"}))],
             ),
+            // Terraform 1.10's ephemeral_op_start / ephemeral_op_complete (views/json/hook.go).
+            Event::Ephemeral { address, step, elapsed } => {
+                let seconds = elapsed.as_secs();
+                let (message, kind, action) = match step {
+                    EphemeralStep::Opened => (format!("{address}: Opening complete after {seconds}s"), "ephemeral_op_complete", "open"),
+                    EphemeralStep::Closing => (format!("{address}: Closing..."), "ephemeral_op_start", "close"),
+                    EphemeralStep::Closed => (format!("{address}: Closing complete after {seconds}s"), "ephemeral_op_complete", "close"),
+                };
+                let mut hook = json!({"resource": resource(&address), "action": action});
+                if step != EphemeralStep::Closing {
+                    hook["elapsed_seconds"] = json!(seconds);
+                }
+                emit("info", message, kind, [("hook", hook)])
+            }
             Event::ReadingData { address } => emit(
                 "info",
                 format!("{address}: Refreshing..."),

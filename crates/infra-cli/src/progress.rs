@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use infra_core::{Action, Address, Mode};
-use infra_engine::observer::{Event, Observer};
+use infra_engine::observer::{EphemeralStep, Event, Observer};
 use infra_render::Style;
 
 pub struct Progress {
@@ -89,6 +89,11 @@ impl Observer for Progress {
             Event::Failed { address, action, error, .. } => {
                 format!("{}: {} failed: {error}", self.style.bold(&address.to_string()), verbs(&address, action).2)
             }
+            Event::Ephemeral { address, step, elapsed } => match step {
+                EphemeralStep::Opened => format!("{address}: Opening complete after {}", seconds(elapsed)),
+                EphemeralStep::Closing => format!("{address}: Closing..."),
+                EphemeralStep::Closed => format!("{address}: Closing complete after {}", seconds(elapsed)),
+            },
             Event::Deployment { address, message } => format!("{}: {message}", self.style.bold(&address.to_string())),
             // Terraform's lines (command/views/hook_ui.go); the end of a provisioner has none.
             Event::Provisioning { address, provisioner, failed: None } => {

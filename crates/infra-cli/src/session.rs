@@ -393,6 +393,7 @@ async fn open_for_providers(
             &order,
             &State::new(),
             &BTreeSet::new(),
+            &BTreeMap::new(),
             observer,
         )
         .await,

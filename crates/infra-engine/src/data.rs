@@ -12,13 +12,14 @@ use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue};
 use infra_core::{Action, Diagnostic, Diagnostics, Mode, Registry, ResourceId, Value};
 use infra_state::State;
 
-use crate::observer::{Event, Observer};
+use crate::observer::{EphemeralStep, Event, Observer};
 use crate::planner::shape;
 use crate::state_values::StateValues;
 
 /// Reads every data source that can be read now: its configuration is wholly known (managed
 /// resources as in `state`) and it is not in `deferred` (those whose dependencies the plan
-/// changes). The rest are Unknown.
+/// changes). The rest are Unknown. What `read_before` holds (an earlier round of the same
+/// plan) is taken as it is where not deferred.
 #[allow(clippy::too_many_arguments)]
 pub async fn read_data_sources(
     config: &Config,
@@ -27,16 +28,24 @@ pub async fn read_data_sources(
     order: &[ResourceId],
     state: &State,
     deferred: &BTreeSet<ResourceId>,
+    read_before: &BTreeMap<ResourceId, ResourceValue>,
     observer: &dyn Observer,
 ) -> Result<BTreeMap<ResourceId, ResourceValue>, Diagnostics> {
     let resources: BTreeMap<&ResourceId, &ResourceConfig> =
         config.resources().into_iter().map(|r| (&r.id, r)).collect();
     let mut data = BTreeMap::new();
     let mut diagnostics = Diagnostics::new();
+    let mut opened = Vec::new();
     for id in order.iter().filter(|id| id.mode != Mode::Managed) {
         let Some(resource) = resources.get(id) else {
             continue;
         };
+        // Read by an earlier round of the same plan and not deferred since: the same value
+        // (an ephemeral resource is opened once a plan, as in Terraform).
+        if let Some(value) = read_before.get(id).filter(|_| !deferred.contains(id)) {
+            data.insert(id.clone(), value.clone());
+            continue;
+        }
         let Some(data_source) = registry
             .for_configuration(&config.provider_configuration(id))
             .reader(id.mode, &id.resource_type)
@@ -77,8 +86,19 @@ pub async fn read_data_sources(
                 observer.event(Event::ReadingData {
                     address: instance.address.clone(),
                 });
+                let started = std::time::Instant::now();
                 match data_source.read(&instance.value.unmark_deep()).await {
-                    Ok(value) => value,
+                    Ok(value) => {
+                        if id.mode == Mode::Ephemeral {
+                            observer.event(Event::Ephemeral {
+                                address: instance.address.clone(),
+                                step: EphemeralStep::Opened,
+                                elapsed: started.elapsed(),
+                            });
+                            opened.push(instance.address.clone());
+                        }
+                        value
+                    }
                     Err(error) => {
                         diagnostics.push(
                             Diagnostic::error("Failed to read data source", error.to_string())
@@ -92,6 +112,17 @@ pub async fn read_data_sources(
             shaped.push((instance.address, value));
         }
         data.insert(id.clone(), shape(resource, shaped));
+    }
+    // The ephemeral values read are held in `data` from here on; none of the types infra has
+    // holds anything open at AWS, so closing them sends nothing and is only said.
+    for address in opened {
+        for step in [EphemeralStep::Closing, EphemeralStep::Closed] {
+            observer.event(Event::Ephemeral {
+                address: address.clone(),
+                step,
+                elapsed: std::time::Duration::ZERO,
+            });
+        }
     }
     diagnostics.into_result(data)
 }

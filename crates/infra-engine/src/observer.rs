@@ -75,11 +75,29 @@ pub enum Event {
         provisioner: &'static str,
         line: String,
     },
+    /// An ephemeral resource read while planning (or before an apply): its opening has ended
+    /// (`ReadingData` began it), or it is being closed and then closed, when the reads of that
+    /// round are done (its value is held in memory for the plan, never in a state or plan
+    /// file). Terraform's "Opening complete", "Closing...", "Closing complete" lines; the
+    /// ephemeral types infra has hold nothing open at AWS, so closing sends nothing.
+    Ephemeral {
+        address: Address,
+        step: EphemeralStep,
+        elapsed: Duration,
+    },
     /// A step of a blue/green deployment, in words.
     Deployment {
         address: Address,
         message: String,
     },
+}
+
+/// Where an ephemeral resource is ([`Event::Ephemeral`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EphemeralStep {
+    Opened,
+    Closing,
+    Closed,
 }
 
 /// Receives events; all methods default to doing nothing.

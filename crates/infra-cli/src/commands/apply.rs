@@ -179,7 +179,14 @@ async fn prepare_saved_plan(context: &ApplyContext<'_>, saved: &SavedPlan) -> Re
         .collect();
     let data = check(
         infra_engine::data::read_data_sources(
-            config, evaluator, registry, &order, &state, &deferred, progress,
+            config,
+            evaluator,
+            registry,
+            &order,
+            &state,
+            &deferred,
+            &BTreeMap::new(),
+            progress,
         )
         .await,
         work.style,

@@ -435,13 +435,21 @@ async fn plan_with_data_sources(
 ) -> Result<(BTreeMap<ResourceId, ResourceValue>, Plan)> {
     let destroy = options.destroy;
     let mut deferred = BTreeSet::new();
+    let mut read_before = BTreeMap::new();
     loop {
         let data = if destroy {
             BTreeMap::new()
         } else {
             check(
                 infra_engine::data::read_data_sources(
-                    config, evaluator, registry, order, refreshed, &deferred, observer,
+                    config,
+                    evaluator,
+                    registry,
+                    order,
+                    refreshed,
+                    &deferred,
+                    &read_before,
+                    observer,
                 )
                 .await,
                 style,
@@ -466,6 +474,7 @@ async fn plan_with_data_sources(
             return Ok((data, plan));
         }
         deferred.extend(waiting);
+        read_before = data;
     }
 }
 

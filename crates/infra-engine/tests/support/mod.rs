@@ -43,6 +43,7 @@ pub async fn plan(
     let dependencies = evaluator.dependencies().expect("dependencies");
     let order = planner::resource_order(config, &dependencies).expect("an order");
     let mut deferred = BTreeSet::new();
+    let mut read_before = BTreeMap::new();
     let (plan, data) = loop {
         let data = infra_engine::data::read_data_sources(
             config,
@@ -51,6 +52,7 @@ pub async fn plan(
             &order,
             &refreshed.state,
             &deferred,
+            &read_before,
             observer,
         )
         .await
@@ -77,6 +79,7 @@ pub async fn plan(
             break (plan, data);
         }
         deferred.extend(waiting);
+        read_before = data;
     };
     state.resources = refreshed.state.resources;
     (plan, state, data)
