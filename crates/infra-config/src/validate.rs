@@ -317,6 +317,20 @@ impl Checker<'_> {
                                 self.not_supported(name, a.not_supported, attribute.span());
                             }
                         }
+                        Some(infra_core::Attribute {
+                            deprecated: Some(message),
+                            ..
+                        }) => {
+                            // As the provider's check: any value but a literal null (one from
+                            // a variable too, unknown at validate).
+                            if !matches!(attribute.value, Expression::Null(_)) {
+                                self.warn(
+                                    "Argument is deprecated",
+                                    message.to_string(),
+                                    attribute.span(),
+                                );
+                            }
+                        }
                         Some(a) if !a.is_settable() => self.push(
                             "Value for unconfigurable attribute",
                             format!("Can't configure a value for \"{name}\": its value will be decided automatically based on the result of applying this configuration."),
@@ -545,6 +559,63 @@ data "fake_thing" "x" {
         );
         assert!(errors.0[1].detail.contains("\"logs\" of fake_thing"));
         assert!(errors.has_errors());
+    }
+
+    /// A deprecated argument the provider still takes: Terraform's "Argument is deprecated"
+    /// warning with the provider's message at each value but a literal null (one from a
+    /// variable too), and nothing else.
+    #[test]
+    fn a_deprecated_argument_warns_where_set() {
+        let dir =
+            std::env::temp_dir().join(format!("infra-config-deprecated-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("main.tf"),
+            r#"variable "acl" {
+  default = "private"
+}
+data "fake_thing" "literal" {
+  acl = "private"
+}
+data "fake_thing" "variable" {
+  acl = var.acl
+}
+data "fake_thing" "null" {
+  acl = null
+}
+"#,
+        )
+        .unwrap();
+        let config = crate::load(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let message = "acl is deprecated. Use the aws_s3_bucket_acl resource instead.";
+        let schema = Schema::new()
+            .attr(Attribute::optional_computed("acl", Type::String).deprecated(message));
+        let mut registry = Registry::new();
+        registry.register_data_source(std::sync::Arc::new(Thing(schema)));
+        let warnings = config.validate_schemas(&registry);
+        assert!(!warnings.has_errors(), "{warnings}");
+        let located: Vec<(&str, &str, usize, usize)> = warnings
+            .iter()
+            .map(|d| {
+                let location = d.location.as_ref().expect("located");
+                (
+                    d.summary.as_str(),
+                    d.detail.as_str(),
+                    location.line,
+                    location.column,
+                )
+            })
+            .collect();
+        assert_eq!(
+            located,
+            [
+                ("Argument is deprecated", message, 5, 3),
+                ("Argument is deprecated", message, 8, 3),
+            ],
+            "{warnings}"
+        );
     }
 
     #[test]

@@ -104,6 +104,10 @@ pub struct Attribute {
     /// An argument of the provider's that infra does not implement yet, with why: see
     /// [`Schema::not_supported`].
     pub not_supported: Option<&'static str>,
+    /// The provider's `Deprecated` message for an argument it still takes (`aws_s3_bucket`'s
+    /// `acl`): a configuration that sets it gets Terraform's "Argument is deprecated" warning
+    /// with this message, from `validate` on.
+    pub deprecated: Option<&'static str>,
 }
 
 impl Attribute {
@@ -123,6 +127,7 @@ impl Attribute {
             compared: false,
             follows: None,
             not_supported: None,
+            deprecated: None,
         }
     }
     pub fn required(name: &'static str, ty: Type) -> Attribute {
@@ -173,6 +178,11 @@ impl Attribute {
     /// [`Attribute::config_only`].
     pub fn config_only(mut self) -> Attribute {
         self.config_only = true;
+        self
+    }
+    /// See [`Attribute::deprecated`].
+    pub fn deprecated(mut self, message: &'static str) -> Attribute {
+        self.deprecated = Some(message);
         self
     }
     /// See [`Attribute::stored_when_unset`].
@@ -519,7 +529,10 @@ impl Schema {
             flag("computed", attribute.is_computed());
             flag("sensitive", attribute.sensitive);
             flag("write_only", attribute.write_only);
-            flag("deprecated", attribute.config_only);
+            flag(
+                "deprecated",
+                attribute.config_only || attribute.deprecated.is_some(),
+            );
             attributes.insert(attribute.name.to_string(), serde_json::Value::Object(entry));
         }
         let mut block_types = serde_json::Map::new();
