@@ -139,6 +139,42 @@ pub(crate) fn is_no_such_zone(error: &ProviderError) -> bool {
         || crate::app_support::is_missing(error)
 }
 
+/// Every record set of a zone, in AWS's order: one paginated ListResourceRecordSets walk (its
+/// pages continue from the next record's name, type and set identifier).
+pub async fn record_sets(
+    client: &aws_sdk_route53::Client,
+    zone_id: &str,
+) -> Result<Vec<aws_sdk_route53::types::ResourceRecordSet>, ProviderError> {
+    let mut records = Vec::new();
+    let mut next: Option<(String, aws_sdk_route53::types::RrType, Option<String>)> = None;
+    loop {
+        let mut request = client.list_resource_record_sets().hosted_zone_id(zone_id);
+        if let Some((name, kind, identifier)) = next.take() {
+            request = request
+                .start_record_name(name)
+                .start_record_type(kind)
+                .set_start_record_identifier(identifier);
+        }
+        let page = request.send().await.map_err(crate::error::aws_error)?;
+        records.extend(page.resource_record_sets().iter().cloned());
+        match (
+            page.is_truncated(),
+            page.next_record_name(),
+            page.next_record_type(),
+        ) {
+            (true, Some(name), Some(kind)) => {
+                next = Some((
+                    name.to_string(),
+                    kind.clone(),
+                    page.next_record_identifier().map(str::to_string),
+                ))
+            }
+            _ => break,
+        }
+    }
+    Ok(records)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

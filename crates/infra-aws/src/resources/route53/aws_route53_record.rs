@@ -38,7 +38,8 @@ use crate::app_support::{
 };
 use crate::error::aws_error;
 use crate::route53_support::{
-    clean_zone_id, is_no_such_zone, normalize_dns_name, normalize_name_attribute, wait_insync,
+    clean_zone_id, is_no_such_zone, normalize_dns_name, normalize_name_attribute, record_sets,
+    wait_insync,
 };
 use crate::Aws;
 
@@ -139,36 +140,8 @@ impl AwsRoute53Record {
         zone_id: &str,
     ) -> Result<BTreeMap<RecordKey, ResourceRecordSet>, ProviderError> {
         let client = &self.aws.clients().await.route53;
-        let mut out = BTreeMap::new();
-        let mut next: Option<(String, RrType, Option<String>)> = None;
-        loop {
-            let mut request = client.list_resource_record_sets().hosted_zone_id(zone_id);
-            if let Some((name, kind, identifier)) = next.take() {
-                request = request
-                    .start_record_name(name)
-                    .start_record_type(kind)
-                    .set_start_record_identifier(identifier);
-            }
-            let page = request.send().await.map_err(aws_error)?;
-            for record in page.resource_record_sets() {
-                out.insert(key_of(record), record.clone());
-            }
-            match (
-                page.is_truncated(),
-                page.next_record_name(),
-                page.next_record_type(),
-            ) {
-                (true, Some(name), Some(kind)) => {
-                    next = Some((
-                        name.to_string(),
-                        kind.clone(),
-                        page.next_record_identifier().map(str::to_string),
-                    ))
-                }
-                _ => break,
-            }
-        }
-        Ok(out)
+        let records = record_sets(client, zone_id).await?;
+        Ok(records.into_iter().map(|r| (key_of(&r), r)).collect())
     }
 
     /// The record a value names, read now, with its zone's name.

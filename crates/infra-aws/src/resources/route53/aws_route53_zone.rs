@@ -32,7 +32,7 @@ use crate::declared::{read, read_block, switch, Declared, Reading};
 use crate::error::aws_error;
 use crate::route53_support::{
     caller_reference, clean_zone_id, creation_marker, is_no_such_zone, normalize_dns_name,
-    normalize_name_attribute, route53_tags, wait_insync, zone_tags,
+    normalize_name_attribute, record_sets, route53_tags, wait_insync, zone_tags,
 };
 use crate::tagging::ManagedTags;
 
@@ -157,33 +157,7 @@ async fn empty_zone(
     zone_id: &str,
     zone_name: &str,
 ) -> Result<(), ProviderError> {
-    let mut records = Vec::new();
-    let mut next: Option<(String, RrType, Option<String>)> = None;
-    loop {
-        let mut request = client.list_resource_record_sets().hosted_zone_id(zone_id);
-        if let Some((name, kind, identifier)) = next.take() {
-            request = request
-                .start_record_name(name)
-                .start_record_type(kind)
-                .set_start_record_identifier(identifier);
-        }
-        let page = request.send().await.map_err(aws_error)?;
-        records.extend(page.resource_record_sets().iter().cloned());
-        match (
-            page.is_truncated(),
-            page.next_record_name(),
-            page.next_record_type(),
-        ) {
-            (true, Some(name), Some(kind)) => {
-                next = Some((
-                    name.to_string(),
-                    kind.clone(),
-                    page.next_record_identifier().map(str::to_string),
-                ))
-            }
-            _ => break,
-        }
-    }
+    let records = record_sets(client, zone_id).await?;
     let changes = records
         .into_iter()
         .filter(|r| {
