@@ -585,3 +585,60 @@ fn an_object_lock_configuration_is_put_changed_imported_and_removed() {
     assert_eq!(removed.code, 0, "{}", removed.all());
     assert_eq!(object_lock(&moto), "Enabled None None None");
 }
+
+const DEPRECATED_ACL: &str = r#"
+variable "acl" {
+  type    = string
+  default = "public-read"
+}
+
+resource "aws_s3_bucket" "site" {
+  bucket = "infra-deprecated-acl"
+  acl    = var.acl
+}
+"#;
+
+/// The bucket's grants as moto reports them: grantee URI (or type) and permission, sorted.
+fn grants(moto: &Moto) -> String {
+    moto.python(
+        "import boto3\ng = boto3.client('s3').get_bucket_acl(Bucket='infra-deprecated-acl')['Grants']\nprint(sorted((x['Grantee'].get('URI', x['Grantee']['Type']).split('/')[-1], x['Permission']) for x in g))",
+    )
+    .trim()
+    .to_string()
+}
+
+/// Provider 6.x still takes `aws_s3_bucket.acl`, deprecated: validate warns with the
+/// provider's message, the canned ACL goes with CreateBucket, a change is a PutBucketAcl in
+/// place, and the plan after each apply is clean (the canned ACL is kept as configured: S3
+/// reports grants only).
+#[test]
+fn a_buckets_deprecated_acl_is_created_changed_in_place_and_warned_of() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", DEPRECATED_ACL);
+    let validate = infra(&stack, None, &["validate"]);
+    assert_eq!(validate.code, 0, "{}", validate.all());
+    assert_contains(&validate.all(), "Argument is deprecated");
+    assert_contains(
+        &validate.all(),
+        "acl is deprecated. Use the aws_s3_bucket_acl resource instead.",
+    );
+
+    apply_and_plan_clean(&stack, &moto, NO_VARS, "1 added", "after the create");
+    assert_contains(&grants(&moto), "('AllUsers', 'READ')");
+    assert_eq!(
+        state_attribute(&stack, "aws_s3_bucket.site", "acl"),
+        "public-read"
+    );
+
+    let vars = ["-var", "acl=private"];
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "0 added, 1 changed",
+        "after the change",
+    );
+    assert!(!grants(&moto).contains("AllUsers"), "{}", grants(&moto));
+    destroy_ok(&stack, &moto, &vars);
+}

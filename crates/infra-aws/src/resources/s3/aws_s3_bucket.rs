@@ -1,11 +1,13 @@
 //! `aws_s3_bucket`: an S3 bucket, with the provider v6 schema. The bucket's settings are the
-//! split resources (`aws_s3_bucket_versioning`, `_policy`, `_public_access_block`, ...); the
-//! inline blocks and arguments provider v5 still accepted (`acl`, `versioning`, `policy`,
-//! `lifecycle_rule`, ...), which v6 keeps deprecated, are not supported ([`SPLIT_OFF`],
-//! [`Schema::not_supported`]): every object holds them as the provider stores them unset (a
-//! Terraform state's values are kept), and setting one is a located error naming the resource
-//! that replaces it. So is `bucket_namespace`; `website_domain` and `website_endpoint` are
-//! stored null, as for a bucket without a website.
+//! split resources (`aws_s3_bucket_versioning`, `_policy`, `_public_access_block`, ...). Of the
+//! inline arguments and blocks provider v5 still accepted, which v6 keeps deprecated, `acl` is
+//! taken as the provider takes it (a canned ACL sent with CreateBucket, `private` when unset;
+//! PutBucketAcl when it changes; never read back, so kept as configured; "Argument is
+//! deprecated" where set). The others (`versioning`, `policy`, `lifecycle_rule`, `grant`, ...)
+//! are not supported ([`SPLIT_OFF`], [`Schema::not_supported`]): every object holds them as the
+//! provider stores them unset (a Terraform state's values are kept), and setting one is a
+//! located error naming the resource that replaces it. So is `bucket_namespace`;
+//! `website_domain` and `website_endpoint` are stored null, as for a bucket without a website.
 //!
 //! The ID is the bucket name (also the import ID). `bucket`, `bucket_prefix` and
 //! `object_lock_enabled` force a new bucket; tags change with PutBucketTagging /
@@ -19,10 +21,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, CreateBucketConfiguration, ObjectLockEnabled, Tag, Tagging,
+    BucketCannedAcl, BucketLocationConstraint, CreateBucketConfiguration, ObjectLockEnabled, Tag,
+    Tagging,
 };
 use infra_core::{
-    Attribute, Nesting, Operation, ProviderError, ResourceType, Schema, Shape, Type, Value,
+    Attribute, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Shape, Type, Value,
 };
 
 use crate::app_support::{boolean, has_managed_tags, known, non_empty, set_tags, string, text};
@@ -40,11 +43,6 @@ const SPLIT_OFF: &[(&str, Shape, &str)] = &[
         "acceleration_status",
         Shape::Attribute(Type::String),
         "manage it with the aws_s3_bucket_accelerate_configuration resource",
-    ),
-    (
-        "acl",
-        Shape::Attribute(Type::String),
-        "manage it with the aws_s3_bucket_acl resource",
     ),
     (
         "grant",
@@ -103,6 +101,17 @@ const SPLIT_OFF: &[(&str, Shape, &str)] = &[
     ),
 ];
 
+/// The canned ACLs that apply to a bucket (the provider's list for `acl`; S3's canned ACL
+/// table: the others apply to objects only).
+const CANNED_ACLS: &[&str] = &[
+    "private",
+    "public-read",
+    "public-read-write",
+    "aws-exec-read",
+    "authenticated-read",
+    "log-delivery-write",
+];
+
 pub struct AwsS3Bucket {
     aws: Arc<Aws>,
     schema: Schema,
@@ -138,6 +147,11 @@ impl AwsS3Bucket {
                 "bucket_namespace",
                 Type::String,
                 "infra makes buckets in the global namespace",
+            )
+            .attr(
+                Attribute::optional_computed("acl", Type::String)
+                    .check(Check::OneOf(CANNED_ACLS))
+                    .deprecated("acl is deprecated. Use the aws_s3_bucket_acl resource instead."),
             );
         let schema = SPLIT_OFF
             .iter()
@@ -267,6 +281,8 @@ fn to_value(bucket: &str, found: &Found, hint: &Value) -> Value {
     );
     object.insert("bucket_region".to_string(), Value::string(region));
     object.insert("hosted_zone_id".to_string(), text(hosted_zone_id(region)));
+    // S3 reports grants, not the canned ACL they came from: kept as configured.
+    object.insert("acl".to_string(), known(hint, "acl"));
     object.insert("website_domain".to_string(), Value::Null);
     object.insert("website_endpoint".to_string(), Value::Null);
     set_tags(
@@ -367,7 +383,12 @@ impl ResourceType for AwsS3Bucket {
         let client = &clients.s3;
         let bucket = bucket_name(operation, planned);
         let region = clients.region.clone();
-        let mut request = client.create_bucket().bucket(&bucket);
+        // The provider sends a canned ACL with every create, `private` when none is set.
+        let acl = string(planned, "acl").unwrap_or_else(|| "private".to_string());
+        let mut request = client
+            .create_bucket()
+            .bucket(&bucket)
+            .acl(BucketCannedAcl::from(acl.as_str()));
         if region != "us-east-1" {
             request = request.create_bucket_configuration(
                 CreateBucketConfiguration::builder()
@@ -403,6 +424,15 @@ impl ResourceType for AwsS3Bucket {
     ) -> Result<Value, ProviderError> {
         let bucket = string(prior, "bucket")
             .ok_or_else(|| ProviderError::new("aws_s3_bucket has no name in state"))?;
+        if crate::app_support::changed(prior, planned, "acl") {
+            if let Some(acl) = string(planned, "acl") {
+                let client = &self.aws.clients().await.s3;
+                bucket_call!(
+                    client,
+                    put_bucket_acl(&bucket).acl(BucketCannedAcl::from(acl.as_str()))
+                )?;
+            }
+        }
         let (to_set, to_remove) = crate::app_support::tag_changes(prior, planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
             // S3 replaces the whole tag set; the managed tags stay in it.
@@ -505,20 +535,40 @@ mod tests {
     fn v5_inline_settings_are_located_errors() {
         let problems = bucket().schema().validate(&Value::map([
             ("bucket", Value::string("logs")),
-            ("acl", Value::string("private")),
+            ("policy", Value::string("{}")),
             (
                 "versioning",
                 Value::List(vec![Value::map([("enabled", Value::Bool(true))])]),
             ),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, ["acl", "versioning"]);
+        assert_eq!(paths, ["policy", "versioning"]);
         assert!(problems[1].1.contains("aws_s3_bucket_versioning"));
         let unset = Value::map([
             ("bucket", Value::string("logs")),
             ("versioning", Value::List(vec![])),
         ]);
         assert_eq!(bucket().schema().validate(&unset), vec![]);
+    }
+
+    /// `acl` is taken, deprecated, as one of the canned ACLs that apply to a bucket.
+    #[test]
+    fn acl_is_a_deprecated_canned_acl() {
+        let schema = bucket().schema().clone();
+        let acl = schema.attribute("acl").expect("acl");
+        assert_eq!(
+            acl.deprecated,
+            Some("acl is deprecated. Use the aws_s3_bucket_acl resource instead.")
+        );
+        assert!(acl.is_computed() && acl.not_supported.is_none());
+        let with = |acl: &str| {
+            schema.validate(&Value::map([
+                ("bucket", Value::string("logs")),
+                ("acl", Value::string(acl)),
+            ]))
+        };
+        assert_eq!(with("log-delivery-write"), vec![]);
+        assert_eq!(with("bucket-owner-full-control").len(), 1);
     }
 
     #[test]
