@@ -9,7 +9,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue};
-use infra_core::{Action, Diagnostic, Diagnostics, Mode, Registry, ResourceId, Value};
+use infra_core::{
+    Action, Address, DataSourceType, Diagnostic, Diagnostics, Mode, ProviderError, Registry,
+    ResourceId, Value,
+};
 use infra_state::State;
 
 use crate::observer::{EphemeralStep, Event, Observer};
@@ -83,18 +86,16 @@ pub async fn read_data_sources(
             let value = if deferred.contains(id) || !instance.value.is_wholly_known() {
                 Value::Unknown
             } else {
-                observer.event(Event::ReadingData {
-                    address: instance.address.clone(),
-                });
-                let started = std::time::Instant::now();
-                match data_source.read(&instance.value.unmark_deep()).await {
+                match read_one(
+                    data_source.as_ref(),
+                    &instance.address,
+                    &instance.value,
+                    observer,
+                )
+                .await
+                {
                     Ok(value) => {
                         if id.mode == Mode::Ephemeral {
-                            observer.event(Event::Ephemeral {
-                                address: instance.address.clone(),
-                                step: EphemeralStep::Opened,
-                                elapsed: started.elapsed(),
-                            });
                             opened.push(instance.address.clone());
                         }
                         value
@@ -113,8 +114,37 @@ pub async fn read_data_sources(
         }
         data.insert(id.clone(), shape(resource, shaped));
     }
-    // The ephemeral values read are held in `data` from here on; none of the types infra has
-    // holds anything open at AWS, so closing them sends nothing and is only said.
+    closed(&opened, observer);
+    diagnostics.into_result(data)
+}
+
+/// One instance of a data source or an ephemeral resource read, said as it goes: "Reading" /
+/// "Opening", and for an ephemeral resource its opening's end.
+async fn read_one(
+    reader: &dyn DataSourceType,
+    address: &Address,
+    configured: &Value,
+    observer: &dyn Observer,
+) -> Result<Value, ProviderError> {
+    observer.event(Event::ReadingData {
+        address: address.clone(),
+    });
+    let started = std::time::Instant::now();
+    let value = reader.read(&configured.unmark_deep()).await?;
+    if address.resource.mode == Mode::Ephemeral {
+        observer.event(Event::Ephemeral {
+            address: address.clone(),
+            step: EphemeralStep::Opened,
+            elapsed: started.elapsed(),
+        });
+    }
+    Ok(value)
+}
+
+/// The ephemeral resources `opened` closed: their values are held in the data read from here
+/// on, and none of the types infra has holds anything open at AWS, so closing sends nothing
+/// and is only said.
+fn closed(opened: &[Address], observer: &dyn Observer) {
     for address in opened {
         for step in [EphemeralStep::Closing, EphemeralStep::Closed] {
             observer.event(Event::Ephemeral {
@@ -124,7 +154,6 @@ pub async fn read_data_sources(
             });
         }
     }
-    diagnostics.into_result(data)
 }
 
 /// The data sources a plan must read during apply: those left unknown, and those that
