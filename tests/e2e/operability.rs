@@ -1022,12 +1022,40 @@ fn ephemeral_resources_are_opened_when_known_feed_write_only_arguments_and_are_n
     let mut apply = infra();
     apply.args(["apply", "-input=false", "eph.tfplan"]);
     let applied = run(apply, &[]).ok();
-    for line in [
-        "ephemeral.aws_secretsmanager_secret_version.db: Opening...",
-        "ephemeral.aws_secretsmanager_secret_version.db: Opening complete after",
-    ] {
-        assert!(applied.stdout.contains(line), "{line}:\n{}", applied.stdout);
+    // The one the plan deferred is opened during the apply, after the secret's value is
+    // written, and closed at the apply's end; so is the saved plan's random_password, opened
+    // again for the apply.
+    for name in ["aws_secretsmanager_secret_version.db", "random_password.db"] {
+        // (Without the time an opening took: reading a secret may take a second.)
+        let lines: Vec<&str> = applied
+            .stdout
+            .lines()
+            .filter(|line| line.starts_with(&format!("ephemeral.{name}: ")))
+            .map(|line| line.split(" after ").next().unwrap_or(line))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                format!("ephemeral.{name}: Opening..."),
+                format!("ephemeral.{name}: Opening complete"),
+                format!("ephemeral.{name}: Closing..."),
+                format!("ephemeral.{name}: Closing complete"),
+            ],
+            "{}",
+            applied.stdout
+        );
     }
+    let closing = applied
+        .stdout
+        .find("ephemeral.aws_secretsmanager_secret_version.db: Closing...");
+    let last_create = applied
+        .stdout
+        .find("aws_ssm_parameter.again: Creation complete");
+    assert!(
+        closing > last_create,
+        "closed at the end:\n{}",
+        applied.stdout
+    );
     let values = moto.python(
         "import boto3\nssm = boto3.client('ssm')\nprint(boto3.client('secretsmanager').get_secret_value(SecretId='eph-db-password')['SecretString'])\nfor name in ['/eph/copy', '/eph/again']:\n    print(ssm.get_parameter(Name=name, WithDecryption=True)['Parameter']['Value'])",
     );
@@ -1047,10 +1075,49 @@ fn ephemeral_resources_are_opened_when_known_feed_write_only_arguments_and_are_n
 
     // Opened again on the next plan (a new password), which changes nothing: write-only
     // values are not compared.
+    // Terraform 1.10's machine-readable lines for the opening and the closing.
     let mut again = infra();
-    again.args(["plan", "-input=false", "-detailed-exitcode"]);
+    again.args(["plan", "-input=false", "-detailed-exitcode", "-json"]);
     let again = run(again, &[]);
     assert_eq!(again.code, 0, "{}", again.all());
+    let steps: Vec<(String, String, String)> = again
+        .stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Json>(line).ok())
+        .filter(|message| message["hook"]["resource"]["addr"] == "ephemeral.random_password.db")
+        .map(|message| {
+            (
+                message["type"].as_str().unwrap_or_default().to_string(),
+                message["hook"]["action"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                message["@message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let step = |kind: &str, action: &str, message: &str| {
+        (
+            kind.to_string(),
+            action.to_string(),
+            format!("ephemeral.random_password.db: {message}"),
+        )
+    };
+    assert_eq!(
+        steps,
+        [
+            step("ephemeral_op_start", "open", "Opening..."),
+            step("ephemeral_op_complete", "open", "Opening complete after 0s"),
+            step("ephemeral_op_start", "close", "Closing..."),
+            step(
+                "ephemeral_op_complete",
+                "close",
+                "Closing complete after 0s"
+            ),
+        ],
+        "{}",
+        again.stdout
+    );
 }
 
 #[test]

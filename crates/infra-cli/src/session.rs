@@ -385,7 +385,7 @@ async fn open_for_providers(
     .into_iter()
     .filter(|id| needed.contains(id))
     .collect();
-    check(
+    let data = check(
         infra_engine::data::read_data_sources(
             config,
             evaluator,
@@ -398,7 +398,10 @@ async fn open_for_providers(
         )
         .await,
         style,
-    )
+    )?;
+    // Their values are in the provider blocks now: closed, as a plan closes its own.
+    infra_engine::data::close(&infra_engine::data::opened(&data), observer);
+    Ok(data)
 }
 
 /// The providers configured from their evaluated blocks (see [`providers`]).

@@ -4,25 +4,29 @@
 //! (Terraform's "will be read during apply").
 //!
 //! Ephemeral resources (`ephemeral` blocks) are opened the same way and at the same moments:
-//! their values live in the same map, in memory only, and no plan or state holds them.
+//! their values live in the same map, in memory only, and no plan or state holds them. They
+//! are closed ([`close`]) at the end of the walk that opened them, as Terraform closes them:
+//! the plan's at the end of [`plan_with_data_sources`], an apply's when its executor is done.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue};
 use infra_core::{
-    Action, Address, DataSourceType, Diagnostic, Diagnostics, Mode, ProviderError, Registry,
-    ResourceId, Value,
+    Action, Address, DataSourceType, Diagnostic, Diagnostics, InstanceKey, Mode, ProviderError,
+    Registry, ResourceId, Value,
 };
 use infra_state::State;
 
 use crate::observer::{EphemeralStep, Event, Observer};
-use crate::planner::shape;
+use crate::plan::Plan;
+use crate::planner::{shape, PlanInput, PlanOptions};
 use crate::state_values::StateValues;
 
 /// Reads every data source that can be read now: its configuration is wholly known (managed
 /// resources as in `state`) and it is not in `deferred` (those whose dependencies the plan
 /// changes). The rest are Unknown. What `read_before` holds (an earlier round of the same
-/// plan) is taken as it is where not deferred.
+/// plan) is taken as it is where not deferred. The ephemeral resources opened stay open: the
+/// caller closes them ([`opened`], [`close`]) when its walk is done.
 #[allow(clippy::too_many_arguments)]
 pub async fn read_data_sources(
     config: &Config,
@@ -38,7 +42,6 @@ pub async fn read_data_sources(
         config.resources().into_iter().map(|r| (&r.id, r)).collect();
     let mut data = BTreeMap::new();
     let mut diagnostics = Diagnostics::new();
-    let mut opened = Vec::new();
     for id in order.iter().filter(|id| id.mode != Mode::Managed) {
         let Some(resource) = resources.get(id) else {
             continue;
@@ -94,12 +97,7 @@ pub async fn read_data_sources(
                 )
                 .await
                 {
-                    Ok(value) => {
-                        if id.mode == Mode::Ephemeral {
-                            opened.push(instance.address.clone());
-                        }
-                        value
-                    }
+                    Ok(value) => value,
                     Err(error) => {
                         diagnostics.push(
                             Diagnostic::error("Failed to read data source", error.to_string())
@@ -114,13 +112,80 @@ pub async fn read_data_sources(
         }
         data.insert(id.clone(), shape(resource, shaped));
     }
-    closed(&opened, observer);
     diagnostics.into_result(data)
+}
+
+/// The plan made with the data sources read: each is read with what the refreshed state
+/// knows; one whose dependencies the plan changes is read during apply instead, and the plan
+/// is made again without its value, until no more are deferred. The ephemeral resources
+/// opened on the way (in any round) are closed once the plan is made.
+#[allow(clippy::too_many_arguments)]
+pub async fn plan_with_data_sources(
+    config: &Config,
+    evaluator: &Evaluator<'_>,
+    registry: &Registry,
+    dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
+    order: &[ResourceId],
+    refreshed: &State,
+    deleted_outside: &BTreeSet<Address>,
+    options: &PlanOptions,
+    observer: &dyn Observer,
+) -> Result<(BTreeMap<ResourceId, ResourceValue>, Plan), Diagnostics> {
+    let mut deferred = BTreeSet::new();
+    let mut read_before = BTreeMap::new();
+    let mut open = BTreeSet::new();
+    let planned = loop {
+        let data = if options.destroy {
+            BTreeMap::new()
+        } else {
+            let read = read_data_sources(
+                config,
+                evaluator,
+                registry,
+                order,
+                refreshed,
+                &deferred,
+                &read_before,
+                observer,
+            )
+            .await;
+            if let Ok(data) = &read {
+                open.extend(opened(data));
+            }
+            match read {
+                Ok(data) => data,
+                Err(errors) => break Err(errors),
+            }
+        };
+        let plan = crate::planner::plan(PlanInput {
+            config,
+            evaluator,
+            dependencies,
+            order,
+            registry,
+            state: refreshed,
+            deleted_outside,
+            data: &data,
+            options,
+        });
+        let plan = match plan {
+            Ok(plan) => plan,
+            Err(errors) => break Err(errors),
+        };
+        let waiting = deferred_by_plan(&plan, order, dependencies);
+        if options.destroy || waiting.is_subset(&deferred) {
+            break Ok((data, plan));
+        }
+        deferred.extend(waiting);
+        read_before = data;
+    };
+    close(&open, observer);
+    planned
 }
 
 /// One instance of a data source or an ephemeral resource read, said as it goes: "Reading" /
 /// "Opening", and for an ephemeral resource its opening's end.
-async fn read_one(
+pub(crate) async fn read_one(
     reader: &dyn DataSourceType,
     address: &Address,
     configured: &Value,
@@ -141,10 +206,39 @@ async fn read_one(
     Ok(value)
 }
 
-/// The ephemeral resources `opened` closed: their values are held in the data read from here
-/// on, and none of the types infra has holds anything open at AWS, so closing sends nothing
-/// and is only said.
-fn closed(opened: &[Address], observer: &dyn Observer) {
+/// The ephemeral instances `data` holds a value of: those opened (one deferred, or whose
+/// opening failed, is Unknown).
+pub fn opened(data: &BTreeMap<ResourceId, ResourceValue>) -> BTreeSet<Address> {
+    let mut open = BTreeSet::new();
+    for (id, value) in data.iter().filter(|(id, _)| id.mode == Mode::Ephemeral) {
+        let address = |key| Address {
+            resource: id.clone(),
+            key,
+        };
+        match value {
+            ResourceValue::Single(value) if !value.is_unknown() => {
+                open.insert(address(None));
+            }
+            ResourceValue::Counted(items) => {
+                for (index, _) in items.iter().enumerate().filter(|(_, v)| !v.is_unknown()) {
+                    open.insert(address(Some(InstanceKey::Index(index as i64))));
+                }
+            }
+            ResourceValue::Keyed(entries) => {
+                for (key, _) in entries.iter().filter(|(_, v)| !v.is_unknown()) {
+                    open.insert(address(Some(InstanceKey::Key(key.clone()))));
+                }
+            }
+            _ => {}
+        }
+    }
+    open
+}
+
+/// The ephemeral instances `opened` closed, said as Terraform says it. None of the types
+/// infra has holds anything open at its API (a password, a secret's or a parameter's value
+/// read), so closing sends nothing.
+pub fn close<'a>(opened: impl IntoIterator<Item = &'a Address>, observer: &dyn Observer) {
     for address in opened {
         for step in [EphemeralStep::Closing, EphemeralStep::Closed] {
             observer.event(Event::Ephemeral {

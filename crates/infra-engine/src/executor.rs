@@ -134,20 +134,10 @@ impl Executor<'_> {
                 return (state, Err(ApplyError::State(error)));
             }
         }
-        // Deposed objects first: what a replacement set aside is superseded, and nothing in the
-        // configuration uses it, while what it uses may be deleted below.
-        let mut errors: Vec<OperationError> = Vec::new();
-        for change in plan.changes.iter().filter(|c| c.deposed.is_some()) {
-            if self.stop.load(Ordering::SeqCst) {
-                break;
-            }
-            if let Err(error) = self.delete_deposed(change, &mut state).await {
-                match error {
-                    RunError::Operation(error) => errors.push(error),
-                    RunError::Fatal(error) => return (state, Err(error)),
-                }
-            }
-        }
+        let mut errors = match self.delete_all_deposed(plan, &mut state).await {
+            Ok(errors) => errors,
+            Err(error) => return (state, Err(error)),
+        };
         let graph = operation_graph(plan, &state, self.registry);
         if let Err(cycle) = graph.topological_order() {
             return (state, Err(cycle_error(&cycle)));
@@ -169,6 +159,7 @@ impl Executor<'_> {
         // deletes the old object through its own record, after the new object's has taken its
         // place in the state.
         let records_before = state.deployments.clone();
+        let opened_before = crate::data::opened(&self.data.borrow());
         let state = RefCell::new(state);
         let expansions: RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>> = RefCell::default();
         let mut schedule = Schedule::of(&graph);
@@ -216,6 +207,9 @@ impl Executor<'_> {
         }
         drop(running);
         drop(watchdog);
+        // The ephemeral resources the walk opened (the plan deferred them to it), closed.
+        let opened = crate::data::opened(&self.data.borrow());
+        crate::data::close(opened.difference(&opened_before), self.observer);
         let outcome = Outcome {
             not_started: operations.saturating_sub(finished + errors.len() - failed_before),
             fatal,
@@ -223,6 +217,28 @@ impl Executor<'_> {
             finished,
         };
         self.finish(plan, state.into_inner(), &resources, outcome)
+    }
+
+    /// Deletes the deposed objects, first: what a replacement set aside is superseded, and
+    /// nothing in the configuration uses it, while what it uses may be deleted after. The
+    /// deletes that failed, or the error that stops the apply.
+    async fn delete_all_deposed(
+        &self,
+        plan: &Plan,
+        state: &mut State,
+    ) -> Result<Vec<OperationError>, ApplyError> {
+        let mut errors = Vec::new();
+        for change in plan.changes.iter().filter(|c| c.deposed.is_some()) {
+            if self.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            match self.delete_deposed(change, state).await {
+                Ok(()) => {}
+                Err(RunError::Operation(error)) => errors.push(error),
+                Err(RunError::Fatal(error)) => return Err(error),
+            }
+        }
+        Ok(errors)
     }
 
     /// Ends an apply: records the check results and the outputs, and leaves the whole state
@@ -1153,16 +1169,30 @@ impl Executor<'_> {
                 ),
             ));
         }
-        let value = self
-            .timed(
+        let limit = Duration::from_secs(20 * 60);
+        let value = if address.resource.mode == Mode::Ephemeral {
+            // Opened as the plan opens one (Terraform's "Opening..." lines, not a read's), and
+            // closed when the apply is done (`data::close`).
+            let opening =
+                crate::data::read_one(data_source.as_ref(), address, &config, self.observer);
+            match tokio::time::timeout(limit, opening).await {
+                Ok(opened) => opened,
+                Err(_) => Err(ProviderError::new(format!(
+                    "opening timed out after {}",
+                    humantime::format_duration(limit)
+                ))),
+            }
+        } else {
+            self.timed(
                 address,
                 action,
                 None,
-                Duration::from_secs(20 * 60),
+                limit,
                 data_source.read(&config.unmark_deep()),
             )
             .await
-            .map_err(|error| op_error(address, action, error))?;
+        }
+        .map_err(|error| op_error(address, action, error))?;
         let mut data = self.data.borrow_mut();
         let shaped = data
             .entry(address.resource.clone())

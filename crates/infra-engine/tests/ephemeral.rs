@@ -13,6 +13,7 @@ use infra_core::{
     Action, Attribute, DataSourceType, Operation, ProviderError, Registry, ResourceType, Schema,
     Type, Value,
 };
+use infra_engine::observer::{EphemeralStep, Event, Observer};
 use infra_engine::planfile;
 
 mod support;
@@ -227,6 +228,83 @@ resource "fake_secret" "b" {
     );
     let stored = workspace.stored_files();
     assert!(!stored.contains("secret-2"), "{stored}");
+}
+
+/// The lines a run says about opening and closing, and the creates between them, in order.
+#[derive(Default)]
+struct Said(Mutex<Vec<String>>);
+
+impl Observer for Said {
+    fn event(&self, event: Event) {
+        let line = match event {
+            Event::ReadingData { address } => format!("{address}: opening"),
+            Event::Ephemeral { address, step, .. } => format!(
+                "{address}: {}",
+                match step {
+                    EphemeralStep::Opened => "opened",
+                    EphemeralStep::Closing => "closing",
+                    EphemeralStep::Closed => "closed",
+                }
+            ),
+            Event::Finished {
+                address, action, ..
+            } => format!("{address}: {action:?} done"),
+            _ => return,
+        };
+        self.0.lock().unwrap().push(line);
+    }
+}
+
+#[tokio::test]
+async fn each_ephemeral_resource_is_closed_once_at_the_end_of_the_walk_that_opened_it() {
+    let (workspace, _) = stack(
+        r#"
+ephemeral "fake_password" "now" {
+  seed = "x"
+}
+
+resource "fake_secret" "a" {
+  name      = "a"
+  secret_wo = ephemeral.fake_password.now.result
+}
+
+ephemeral "fake_password" "later" {
+  seed = fake_secret.a.id
+}
+
+resource "fake_secret" "b" {
+  name      = "b"
+  secret_wo = ephemeral.fake_password.later.result
+}
+"#,
+    );
+    let said = Said::default();
+
+    let applied = workspace
+        .apply(Run {
+            observer: &said,
+            ..Run::default()
+        })
+        .await;
+
+    applied.result.expect("the apply succeeds");
+    assert_eq!(
+        *said.0.lock().unwrap(),
+        [
+            // The plan opens what it can, once, and closes it when the plan is made.
+            "ephemeral.fake_password.now: opening",
+            "ephemeral.fake_password.now: opened",
+            "ephemeral.fake_password.now: closing",
+            "ephemeral.fake_password.now: closed",
+            // The apply opens what waited on a create, and closes it when the walk ends.
+            "fake_secret.a: Create done",
+            "ephemeral.fake_password.later: opening",
+            "ephemeral.fake_password.later: opened",
+            "fake_secret.b: Create done",
+            "ephemeral.fake_password.later: closing",
+            "ephemeral.fake_password.later: closed",
+        ]
+    );
 }
 
 #[tokio::test]

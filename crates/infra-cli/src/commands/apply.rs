@@ -116,6 +116,9 @@ struct PlanToApply {
     plan: Plan,
     state: State,
     data: BTreeMap<ResourceId, ResourceValue>,
+    /// The ephemeral instances opened for this apply and still open, to be closed when it is
+    /// done: a saved plan's (opened again here); a plan made now closed its own.
+    open: BTreeSet<Address>,
 }
 
 /// The plan file named on the command line, decrypted and parsed, if one was.
@@ -191,7 +194,12 @@ async fn prepare_saved_plan(context: &ApplyContext<'_>, saved: &SavedPlan) -> Re
         .await,
         work.style,
     )?;
-    Ok(PlanToApply { plan, state, data })
+    Ok(PlanToApply {
+        plan,
+        state,
+        open: infra_engine::data::opened(&data),
+        data,
+    })
 }
 
 /// Without a saved plan: settles rollouts, plans, shows the plan and asks for approval.
@@ -240,6 +248,7 @@ async fn plan_and_confirm(
         plan: planned.plan,
         state,
         data: planned.data,
+        open: BTreeSet::new(),
     }))
 }
 
@@ -268,6 +277,8 @@ async fn execute(
     };
     let plan = to_apply.plan;
     let (final_state, result) = executor.apply(&plan, to_apply.state).await;
+    // Those the executor opened it closed; the saved plan's are closed now, at the end.
+    infra_engine::data::close(&to_apply.open, context.progress);
     if debug_requests() {
         eprintln!("AWS requests: {}", aws.requests.count());
         eprintln!("{}", infra_state::written::summary());

@@ -9,7 +9,7 @@ use infra_core::{Address, Diagnostic, Diagnostics, Registry, ResourceId};
 use infra_engine::fingerprint::{fingerprint, variables_digest};
 use infra_engine::observer::Observer;
 use infra_engine::plan::{Plan, PlanBasis};
-use infra_engine::planner::{self, PlanInput, PlanOptions};
+use infra_engine::planner::{self, PlanOptions};
 use infra_engine::refresh::Refreshed;
 use infra_render::Style;
 use infra_state::encryption::Encryption;
@@ -251,19 +251,21 @@ pub async fn make_plan(
     let dependencies = check(evaluator.dependencies(), style)?;
     let order = check(planner::resource_order(config, &dependencies), style)?;
     let options = plan_options(work, args, destroy)?;
-    let (data, mut plan) = plan_with_data_sources(
-        config,
-        evaluator,
-        registry,
-        &dependencies,
-        &order,
-        &refreshed,
-        &deleted,
-        &options,
-        observer,
+    let (data, mut plan) = check(
+        infra_engine::data::plan_with_data_sources(
+            config,
+            evaluator,
+            registry,
+            &dependencies,
+            &order,
+            &refreshed,
+            &deleted,
+            &options,
+            observer,
+        )
+        .await,
         style,
-    )
-    .await?;
+    )?;
     infra_engine::refactoring::annotate(&mut plan, &moved, &imported);
     if args.refresh_only {
         // Drift is recorded, nothing is changed: no resource change and no output change.
@@ -415,67 +417,6 @@ fn plan_options(work: &Workdir, args: &PlanArgs, destroy: bool) -> Result<PlanOp
             style,
         )?,
     })
-}
-
-/// The data sources read and the plan made with them. Data sources are read with what the
-/// state knows; one whose dependencies this plan changes is read during apply instead, and
-/// the plan is made again without its value.
-#[allow(clippy::too_many_arguments)]
-async fn plan_with_data_sources(
-    config: &Config,
-    evaluator: &Evaluator<'_>,
-    registry: &Registry,
-    dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
-    order: &[ResourceId],
-    refreshed: &State,
-    deleted: &BTreeSet<Address>,
-    options: &PlanOptions,
-    observer: &dyn Observer,
-    style: Style,
-) -> Result<(BTreeMap<ResourceId, ResourceValue>, Plan)> {
-    let destroy = options.destroy;
-    let mut deferred = BTreeSet::new();
-    let mut read_before = BTreeMap::new();
-    loop {
-        let data = if destroy {
-            BTreeMap::new()
-        } else {
-            check(
-                infra_engine::data::read_data_sources(
-                    config,
-                    evaluator,
-                    registry,
-                    order,
-                    refreshed,
-                    &deferred,
-                    &read_before,
-                    observer,
-                )
-                .await,
-                style,
-            )?
-        };
-        let plan = check(
-            planner::plan(PlanInput {
-                config,
-                evaluator,
-                dependencies,
-                order,
-                registry,
-                state: refreshed,
-                deleted_outside: deleted,
-                data: &data,
-                options,
-            }),
-            style,
-        )?;
-        let waiting = infra_engine::data::deferred_by_plan(&plan, order, dependencies);
-        if destroy || waiting.is_subset(&deferred) {
-            return Ok((data, plan));
-        }
-        deferred.extend(waiting);
-        read_before = data;
-    }
 }
 
 /// The fingerprint of each refreshed object the plan changes (volatile attributes left out),

@@ -2,14 +2,14 @@
 //! crates/infra-cli/src/commands/plan.rs and apply.rs take them, and small helpers.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
 
 use infra_config::{Config, Evaluator, InputVariables, ResourceValue};
 use infra_core::{Action, Address, Registry, ResourceId};
 use infra_engine::executor::{ApplyError, Executor, OperationError};
 use infra_engine::observer::{Observer, Silent};
-use infra_engine::planner::{self, PlanInput, PlanOptions};
+use infra_engine::planner::{self, PlanOptions};
 use infra_engine::Plan;
 use infra_state::{Backend, LocalBackend, State};
 
@@ -42,45 +42,24 @@ pub async fn plan(
         .expect("the objects refresh");
     let dependencies = evaluator.dependencies().expect("dependencies");
     let order = planner::resource_order(config, &dependencies).expect("an order");
-    let mut deferred = BTreeSet::new();
-    let mut read_before = BTreeMap::new();
-    let (plan, data) = loop {
-        let data = infra_engine::data::read_data_sources(
-            config,
-            evaluator,
-            registry,
-            &order,
-            &refreshed.state,
-            &deferred,
-            &read_before,
-            observer,
-        )
-        .await
-        .expect("data sources read");
-        let plan = planner::plan(PlanInput {
-            config,
-            evaluator,
-            dependencies: &dependencies,
-            order: &order,
-            registry,
-            state: &refreshed.state,
-            deleted_outside: &refreshed.deleted,
-            data: &data,
-            options: &PlanOptions {
-                destroy,
-                targets: Vec::new(),
-                replace: Vec::new(),
-                excludes: Vec::new(),
-            },
-        })
-        .expect("a plan");
-        let waiting = infra_engine::data::deferred_by_plan(&plan, &order, &dependencies);
-        if destroy || waiting.is_subset(&deferred) {
-            break (plan, data);
-        }
-        deferred.extend(waiting);
-        read_before = data;
-    };
+    let (data, plan) = infra_engine::data::plan_with_data_sources(
+        config,
+        evaluator,
+        registry,
+        &dependencies,
+        &order,
+        &refreshed.state,
+        &refreshed.deleted,
+        &PlanOptions {
+            destroy,
+            targets: Vec::new(),
+            replace: Vec::new(),
+            excludes: Vec::new(),
+        },
+        observer,
+    )
+    .await
+    .expect("a plan");
     state.resources = refreshed.state.resources;
     (plan, state, data)
 }
