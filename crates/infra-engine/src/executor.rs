@@ -44,6 +44,9 @@ pub struct Executor<'a> {
     /// Set (by a signal handler) to stop starting operations: those in flight finish and are
     /// saved, the rest are not started, and the apply ends with [`ApplyError::Interrupted`].
     pub stop: &'a AtomicBool,
+    /// How long the walk may go without an operation starting or finishing before the
+    /// watchdog reports it at debug ([`crate::watchdog::QUIET`] in the CLI).
+    pub watchdog_quiet: Duration,
 }
 
 /// One failed operation.
@@ -171,7 +174,7 @@ impl Executor<'_> {
             .count();
         let mut finished = 0;
         let failed_before = errors.len();
-        let watchdog = crate::watchdog::Watchdog::start();
+        let watchdog = crate::watchdog::Watchdog::start(self.watchdog_quiet);
 
         // As Terraform's walk: a failed operation's dependents never become ready (they are
         // not started), and everything else goes on.

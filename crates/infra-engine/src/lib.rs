@@ -22,6 +22,6 @@ pub mod refactoring;
 pub mod refresh;
 mod state_values;
 pub mod upgrade;
-mod watchdog;
+pub mod watchdog;
 
 pub use plan::{Plan, ResourceChange};

@@ -1,6 +1,7 @@
 //! A watchdog over an apply's walk, on a thread of its own: when no operation has started or
-//! finished for [`QUIET`], it logs (at debug, `infra::apply`) which operations are in flight and
-//! how many are ready, every [`QUIET`] until something moves. So a stall is visible in
+//! finished for a quiet interval ([`QUIET`] in the CLI), it logs (at debug, `infra::apply`)
+//! which operations are in flight and how many are ready, once an interval until something
+//! moves. So a stall is visible in
 //! `INFRA_LOG=debug` logs even when the async runtime itself is stuck (a blocking call on its
 //! thread), which would silence the "Still creating..." lines: in flight and stuck means an
 //! operation (or the runtime) is blocked; nothing in flight with operations ready means the walk
@@ -13,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use infra_core::Address;
 
-/// How long the walk may go without an operation starting or finishing before it is reported.
+/// How long the walk may go without an operation starting or finishing before it is reported
+/// (the executor's `watchdog_quiet` in the CLI).
 pub const QUIET: Duration = Duration::from_secs(60);
 
 /// What the walk is doing, as the watchdog sees it.
@@ -21,7 +23,7 @@ pub const QUIET: Duration = Duration::from_secs(60);
 pub struct Walk {
     /// When an operation last started or finished (or the walk began).
     moved: Instant,
-    /// When the watchdog last reported, so that a long stall is reported once per [`QUIET`].
+    /// When the watchdog last reported, so that a long stall is reported once an interval.
     reported: Option<Instant>,
     running: BTreeSet<Address>,
     ready: usize,
@@ -82,18 +84,19 @@ pub struct Watchdog {
 }
 
 impl Watchdog {
-    pub fn start() -> Watchdog {
+    /// Watches a walk that begins now, reporting after `quiet` without a start or an end.
+    pub fn start(quiet: Duration) -> Watchdog {
         let walk = Arc::new(Mutex::new(Walk::new(Instant::now())));
         let watched = Arc::clone(&walk);
         let thread = std::thread::Builder::new()
             .name("apply-watchdog".into())
             .spawn(move || loop {
-                std::thread::park_timeout(QUIET / 6);
+                std::thread::park_timeout(quiet / 6);
                 let mut walk = watched.lock().unwrap_or_else(|p| p.into_inner());
                 if walk.finished {
                     return;
                 }
-                if let Some(report) = walk.stalled(Instant::now(), QUIET) {
+                if let Some(report) = walk.stalled(Instant::now(), quiet) {
                     tracing::debug!(target: "infra::apply", "{report}");
                 }
             })

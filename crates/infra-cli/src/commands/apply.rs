@@ -274,6 +274,7 @@ async fn execute(
         parallelism: args.plan.parallelism,
         data: std::cell::RefCell::new(to_apply.data),
         stop,
+        watchdog_quiet: infra_engine::watchdog::QUIET,
     };
     let plan = to_apply.plan;
     let (final_state, result) = executor.apply(&plan, to_apply.state).await;

@@ -164,6 +164,7 @@ impl Workspace {
     }
 
     /// The state as the next run reads it: the file with its journal replayed.
+    #[allow(dead_code)]
     pub fn stored_state(&self) -> State {
         self.backend()
             .read()
@@ -230,6 +231,7 @@ impl Workspace {
             parallelism: run.parallelism,
             data: RefCell::new(data),
             stop: run.stop.unwrap_or(&never),
+            watchdog_quiet: run.watchdog_quiet,
         };
         let (state, result) = executor.apply(&plan, state).await;
         Applied {
@@ -247,6 +249,8 @@ pub struct Run<'a> {
     pub observer: &'a dyn Observer,
     /// The executor's stop flag; a fresh, unset one when `None`.
     pub stop: Option<&'a AtomicBool>,
+    /// The watchdog's quiet interval (the CLI's by default).
+    pub watchdog_quiet: std::time::Duration,
 }
 
 impl Default for Run<'_> {
@@ -257,12 +261,14 @@ impl Default for Run<'_> {
             parallelism: 10,
             observer: &Silent,
             stop: None,
+            watchdog_quiet: infra_engine::watchdog::QUIET,
         }
     }
 }
 
 /// What one run of plan then apply gave.
 pub struct Applied {
+    #[allow(dead_code)]
     pub plan: Plan,
     /// The state the executor returned (the planned one when the plan had no changes).
     #[allow(dead_code)]
