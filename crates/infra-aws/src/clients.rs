@@ -54,6 +54,8 @@ pub struct Clients {
     pub codecommit: aws_sdk_codecommit::Client,
     pub codestarconnections: aws_sdk_codestarconnections::Client,
     pub wafv2: aws_sdk_wafv2::Client,
+    /// Amazon Cognito user pools: `aws_cognito_user_pool*`.
+    pub cognitoidp: aws_sdk_cognitoidentityprovider::Client,
 }
 
 /// The partition a region is in (`aws`, `aws-cn`, `aws-us-gov`, ...), as ARNs spell it.
@@ -302,6 +304,11 @@ impl Aws {
                     codecommit: client!(aws_sdk_codecommit, "codecommit"),
                     codestarconnections: client!(aws_sdk_codestarconnections, "codestarconnections"),
                     wafv2: client!(aws_sdk_wafv2, "wafv2"),
+                    cognitoidp: client!(
+                        aws_sdk_cognitoidentityprovider,
+                        "cognitoidp",
+                        "cognitoidentityprovider"
+                    ),
                 }
             })
             .await

@@ -173,6 +173,10 @@ const ONE_ATTEMPT_ONLY: &[&str] = &[
     "CreateDeploymentGroup",
     "CreatePipeline",
     "CreateProject",
+    // Cognito user pools: neither pools nor clients have unique names.
+    "CreateUserPool",
+    "CreateUserPoolClient",
+    "CreateUserPoolDomain",
 ];
 
 /// Whether the SDK sends `operation` once, leaving its retry to the engine's lookup.

@@ -36,6 +36,7 @@ pub mod codecommit;
 pub mod codedeploy;
 pub mod codepipeline;
 pub mod codestarconnections;
+pub mod cognitoidp;
 #[cfg(test)]
 mod create_protection;
 pub mod dynamodb;
@@ -85,6 +86,7 @@ pub(crate) fn register_all(registry: &mut Registry, aws: &Arc<Aws>) {
     codepipeline::register(registry, aws);
     codestarconnections::register(registry, aws);
     wafv2::register(registry, aws);
+    cognitoidp::register(registry, aws);
     codedeploy::register(registry, aws);
     lambda::register(registry, aws);
     dynamodb::register(registry, aws);

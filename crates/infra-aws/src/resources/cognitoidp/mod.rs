@@ -1,0 +1,59 @@
+//! Amazon Cognito user pools: the pool, its app clients and its domain (what an ALB's
+//! `authenticate-cognito` action names).
+
+use infra_core::Value;
+
+use crate::app_support::strings;
+
+super::resource_types! {
+    regional;
+    aws_cognito_user_pool::AwsCognitoUserPool::new,
+    aws_cognito_user_pool_client::AwsCognitoUserPoolClient::new,
+    aws_cognito_user_pool_domain::AwsCognitoUserPoolDomain::new,
+}
+
+/// The provider's `enum.Validate` on each element of a set of strings: the first element of
+/// `key` that is not one of `options`, as a located problem.
+pub(crate) fn each_one_of(config: &Value, key: &str, options: &[&str]) -> Option<(String, String)> {
+    let wrong = strings(config, key)
+        .into_iter()
+        .find(|item| !options.contains(&item.as_str()))?;
+    Some((
+        key.to_string(),
+        format!(
+            "expected {key} to be one of [{}], got {wrong}",
+            options.join(" ")
+        ),
+    ))
+}
+
+/// The provider's `ConflictsWith`: both `a` and `b` set is an error on `b`.
+pub(crate) fn conflict(config: &Value, a: &str, b: &str) -> Option<(String, String)> {
+    let set = |key: &str| {
+        let value = config.get(key);
+        !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty())
+    };
+    (set(a) && set(b)).then(|| (b.to_string(), format!("\"{b}\": conflicts with {a}")))
+}
+
+/// The provider's `StringLenBetween(min, max)` on a string attribute.
+pub(crate) fn length_between(
+    config: &Value,
+    key: &str,
+    min: usize,
+    max: usize,
+) -> Option<(String, String)> {
+    let text = config.get(key).as_str()?;
+    let length = text.chars().count();
+    (length < min || length > max).then(|| {
+        (
+            key.to_string(),
+            format!("expected length of {key} to be in the range ({min} - {max}), got {text}"),
+        )
+    })
+}
+
+/// The SDK's enums in state: their wire strings.
+pub(crate) fn enum_strings<T: AsRef<str>>(items: &[T]) -> Value {
+    crate::app_support::string_list(items.iter().map(|item| item.as_ref()))
+}
