@@ -5,8 +5,8 @@
 //! - the schema, from the declared attributes plus `tags`/`tags_all`;
 //! - `read_many`: the IDs of a refresh in chunks of one filter each (EC2 describes skip missing
 //!   IDs with a filter, where an ID list fails the call);
-//! - `find_created`: the object carrying this run's managed tags, checked on the answer too
-//!   (moto ignores some describes' filters);
+//! - `find_created`: by default the object carrying this run's managed tags, checked on the
+//!   answer too (moto ignores some describes' filters);
 //! - tag updates, and reading the object back after create and update.
 
 use std::collections::HashMap;
@@ -134,6 +134,16 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
         _planned: &Value,
     ) -> Result<bool, ProviderError> {
         Ok(false)
+    }
+    /// The object a create whose answer was lost made, read whole, or `None`: by default the
+    /// one carrying this run's managed tags ([`Ec2Type::find_tagged`]); a type that adopts an
+    /// object finds it by its natural key instead.
+    async fn find_created(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        this.find_tagged(operation, planned).await
     }
     /// What an update changes beyond the tags (which [`Ec2Type`] updates after it).
     async fn update(
@@ -294,6 +304,37 @@ impl<O: Ec2Object> Ec2Type<O> {
             .ok_or_else(|| O::not_found(id))
     }
 
+    /// The object carrying this run's managed tags (checked on the answer too), read whole and
+    /// finished ([`Ec2Object::finish_create`]); what AWS leaves out is what the create asked
+    /// for.
+    pub async fn find_tagged(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let tagged = |item: &O::Item, key: &str, value: &str| {
+            O::tags(item)
+                .iter()
+                .any(|tag| tag.key() == Some(key) && tag.value() == Some(value))
+        };
+        let found = self
+            .read_matching(None, managed_tag_filters(operation), &Priors::one(planned))
+            .await?
+            .into_iter()
+            .find(|(_, item, _)| {
+                tagged(item, ADDRESS_TAG, &operation.address)
+                    && tagged(item, LINEAGE_TAG, &operation.lineage)
+            });
+        let Some((id, _, value)) = found else {
+            return Ok(None);
+        };
+        if O::finish_create(self, &id, &value, planned).await? {
+            return self.read_one(&id, planned).await.map(Some);
+        }
+        // What AWS leaves out is what the create asked for.
+        Ok(Some(Self::with_unreported(value, Some(planned))))
+    }
+
     fn id_of(prior: &Value) -> Result<String, ProviderError> {
         string_attribute(prior, "id")
             .ok_or_else(|| ProviderError::new(format!("{}: prior state has no id", O::NAME)))
@@ -378,27 +419,7 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let tagged = |item: &O::Item, key: &str, value: &str| {
-            O::tags(item)
-                .iter()
-                .any(|tag| tag.key() == Some(key) && tag.value() == Some(value))
-        };
-        let found = self
-            .read_matching(None, managed_tag_filters(operation), &Priors::one(planned))
-            .await?
-            .into_iter()
-            .find(|(_, item, _)| {
-                tagged(item, ADDRESS_TAG, &operation.address)
-                    && tagged(item, LINEAGE_TAG, &operation.lineage)
-            });
-        let Some((id, _, value)) = found else {
-            return Ok(None);
-        };
-        if O::finish_create(self, &id, &value, planned).await? {
-            return self.read_one(&id, planned).await.map(Some);
-        }
-        // What AWS leaves out is what the create asked for.
-        Ok(Some(Self::with_unreported(value, Some(planned))))
+        O::find_created(self, operation, planned).await
     }
 }
 

@@ -7,42 +7,31 @@
 //! resources own them), so they are neither drift nor removed. `subnet_ids` is likewise
 //! Optional+Computed. Protocols are compared by number (`tcp` is `6`), actions ignoring case.
 //!
-//! The ACL logic here (entries, associations, reads) is shared with `aws_default_network_acl`
-//! ([`AclKind::Default`]) and `aws_network_acl_rule`.
+//! Both ACL types are one [`Ec2Object`], [`AclObject`]: `aws_default_network_acl` is
+//! `AclObject<true>`, with its own attributes' shape and adoption. The entry logic is shared
+//! with `aws_network_acl_rule`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use aws_sdk_ec2::types::{
     Filter, IcmpTypeCode, NetworkAcl, NetworkAclEntry, PortRange, ResourceType as Ec2ResourceType,
-    RuleAction,
+    RuleAction, Tag,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::sent;
+use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    chunks_of, client_token, delete_with_retry, describe_by_ids, ec2_arn, filter, in_prior_order,
-    known_ids, managed_tag_filters, optional_string, string_attribute, string_list, string_values,
-    tag_entries, tag_specification, update_tags, whole_object,
+    chunks_of, client_token, delete_with_retry, describe_by_ids, filter, optional_string,
+    string_attribute, string_list, string_values, tag_specification,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::tagging::WithTags;
-use crate::Aws;
+use crate::resources::ec2::aws_default_network_acl::{adopt, find_adopted};
 
 /// The rule number of the catch-all deny entry AWS adds to every ACL; never reported.
 const CATCH_ALL_RULE: i32 = 32767;
-
-/// Which resource type a network ACL object is managed as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum AclKind {
-    /// `aws_network_acl`: created and deleted here.
-    Acl,
-    /// `aws_default_network_acl`: a VPC's default ACL, adopted and never deleted.
-    Default,
-}
 
 /// The schema of one inline `ingress` or `egress` block.
 fn entry_schema() -> Schema {
@@ -203,7 +192,7 @@ pub(crate) fn action_problem(action: &str) -> Option<String> {
 }
 
 /// The shared `normalize` of both ACL types: full, sorted rule blocks.
-pub(crate) fn normalize_entries(value: &mut Value) {
+fn normalize_entries(value: &mut Value) {
     let Some(entries) = value.map_mut() else {
         return;
     };
@@ -217,259 +206,366 @@ pub(crate) fn normalize_entries(value: &mut Value) {
     }
 }
 
-pub struct AwsNetworkAcl {
-    aws: Arc<Aws>,
-    schema: Schema,
-    kind: AclKind,
-}
+pub type AwsNetworkAcl = Ec2Type<AclObject<false>>;
 
-impl AwsNetworkAcl {
-    pub fn new(aws: Arc<Aws>) -> AwsNetworkAcl {
-        AwsNetworkAcl::with_kind(aws, AclKind::Acl)
-    }
+/// A network ACL: `aws_network_acl`, or with `DEFAULT` `aws_default_network_acl` (a VPC's
+/// default ACL, adopted and never deleted; see that module).
+pub struct AclObject<const DEFAULT: bool>;
 
-    /// The shared ACL logic with `kind`'s schema.
-    pub(crate) fn with_kind(aws: Arc<Aws>, kind: AclKind) -> AwsNetworkAcl {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("owner_id", Type::String));
-        let schema = match kind {
-            AclKind::Acl => schema
-                .attr(Attribute::required("vpc_id", Type::String).force_new())
-                .attr(Attribute::optional_computed(
+#[async_trait::async_trait]
+impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
+    type Item = NetworkAcl;
+    const NAME: &'static str = match DEFAULT {
+        false => "aws_network_acl",
+        true => "aws_default_network_acl",
+    };
+    /// Described by `NetworkAclIds` (moto does not implement the `network-acl-id` filter).
+    const ID_FILTER: Option<&'static str> = None;
+    const NOT_FOUND: &'static str = "InvalidNetworkAclID.NotFound";
+
+    fn attributes() -> Vec<Declared<NetworkAcl>> {
+        let mut attributes = vec![
+            string(
+                Attribute::computed("id", Type::String),
+                NetworkAcl::network_acl_id,
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |acl: &NetworkAcl, at| {
+                    let id = acl.network_acl_id().unwrap_or_default();
+                    at.arn(acl.owner_id().unwrap_or_default(), "network-acl", id)
+                },
+            ),
+            read(
+                Attribute::computed("owner_id", Type::String),
+                |acl: &NetworkAcl, _| Value::string(acl.owner_id().unwrap_or_default()),
+            ),
+        ];
+        let subnet_ids = |attribute: Attribute| {
+            read(attribute, |acl: &NetworkAcl, _| {
+                string_values(acl.associations().iter().filter_map(|a| a.subnet_id()))
+            })
+        };
+        attributes.extend(match DEFAULT {
+            false => vec![
+                string(
+                    Attribute::required("vpc_id", Type::String).force_new(),
+                    NetworkAcl::vpc_id,
+                ),
+                subnet_ids(Attribute::optional_computed(
                     "subnet_ids",
                     Type::set(Type::String),
-                ))
-                .block(Block::set("ingress", entry_schema()).computed())
-                .block(Block::set("egress", entry_schema()).computed()),
-            AclKind::Default => schema
-                .attr(Attribute::required("default_network_acl_id", Type::String).force_new())
-                .attr(Attribute::computed("vpc_id", Type::String))
-                .attr(Attribute::optional("subnet_ids", Type::set(Type::String)))
-                .block(Block::set("ingress", entry_schema()))
-                .block(Block::set("egress", entry_schema())),
+                )),
+            ],
+            true => vec![
+                string(
+                    Attribute::required("default_network_acl_id", Type::String).force_new(),
+                    NetworkAcl::network_acl_id,
+                ),
+                string(
+                    Attribute::computed("vpc_id", Type::String),
+                    NetworkAcl::vpc_id,
+                ),
+                subnet_ids(Attribute::optional("subnet_ids", Type::set(Type::String))),
+            ],
+        });
+        let rules = |name: &'static str, egress: bool| {
+            // A default ACL's rule blocks are the whole truth (see the module docs).
+            let block = Block::set(name, entry_schema());
+            let block = if DEFAULT { block } else { block.computed() };
+            read_block(block, move |acl: &NetworkAcl, _| rule_blocks(acl, egress))
         };
-        AwsNetworkAcl {
-            aws,
-            schema: schema.with_tags(),
-            kind,
+        attributes.extend([rules("ingress", false), rules("egress", true)]);
+        attributes
+    }
+
+    fn default_timeouts() -> Timeouts {
+        Timeouts::minutes(5, 5, 5)
+    }
+
+    fn id(acl: &NetworkAcl) -> Option<&str> {
+        acl.network_acl_id()
+    }
+
+    fn tags(acl: &NetworkAcl) -> &[Tag] {
+        acl.tags()
+    }
+
+    fn not_found(id: &str) -> ProviderError {
+        ProviderError::with_code(Self::NOT_FOUND, format!("network ACL {id} not found"))
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        validate_entries(config)
+    }
+
+    fn normalize(value: &mut Value) {
+        normalize_entries(value);
+    }
+
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<NetworkAcl>, ProviderError> {
+        match ids {
+            Some(ids) => Ok(
+                sent!(ec2.describe_network_acls().set_network_acl_ids(Some(ids)))?
+                    .network_acls()
+                    .to_vec(),
+            ),
+            None => acls_matching(ec2, filters).await,
         }
     }
 
-    pub(crate) fn acl_schema(&self) -> &Schema {
-        &self.schema
+    async fn create(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        if DEFAULT {
+            return adopt(this, operation, planned).await;
+        }
+        let ec2 = this.ec2().await;
+        let output = sent!(ec2
+            .create_network_acl()
+            .client_token(client_token(operation, planned))
+            .set_vpc_id(string_attribute(planned, "vpc_id"))
+            .tag_specifications(tag_specification(
+                operation,
+                planned,
+                Ec2ResourceType::NetworkAcl,
+            )))?;
+        let id = output
+            .network_acl()
+            .and_then(NetworkAcl::network_acl_id)
+            .ok_or_else(|| ProviderError::new("CreateNetworkAcl returned no id"))?
+            .to_string();
+        change_all_entries(ec2, &id, &Value::Null, planned).await?;
+        associate(ec2, &id, &string_list(planned, "subnet_ids")).await?;
+        Ok(id)
     }
 
-    pub(crate) async fn describe_acls(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<NetworkAcl>, ProviderError> {
-        all_items!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .describe_network_acls()
-            .set_filters(Some(filters)))
+    async fn find_created(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        match DEFAULT {
+            false => this.find_tagged(operation, planned).await,
+            true => find_adopted(this, planned).await,
+        }
     }
 
-    /// The ACLs with these ids that exist. Looked up by `NetworkAclIds` (moto does not
-    /// implement the `network-acl-id` filter).
+    async fn update(
+        this: &Ec2Type<Self>,
+        _operation: &Operation,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError> {
+        let ec2 = this.ec2().await;
+        change_all_entries(ec2, id, prior, planned).await?;
+        let before = string_list(prior, "subnet_ids");
+        let after = string_list(planned, "subnet_ids");
+        let added: Vec<String> = after
+            .iter()
+            .filter(|s| !before.contains(s))
+            .cloned()
+            .collect();
+        if DEFAULT {
+            // A subnet cannot be taken away from the default ACL: it must join another one.
+            return associate(ec2, id, &added).await;
+        }
+        if planned.get("subnet_ids").as_list().is_some() {
+            let removed: Vec<String> = before
+                .iter()
+                .filter(|s| !after.contains(s))
+                .cloned()
+                .collect();
+            associate(ec2, id, &added).await?;
+            let vpc_id = string_attribute(prior, "vpc_id").unwrap_or_default();
+            release(ec2, &vpc_id, &removed).await?;
+        }
+        Ok(())
+    }
+
+    /// A default ACL cannot be deleted: it is only forgotten, as in the provider.
+    async fn delete(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        id: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        if DEFAULT {
+            return Ok(());
+        }
+        // Whatever AWS says is associated now goes back to the default ACL first.
+        let Some(current) = this.find(id, None).await? else {
+            return Ok(());
+        };
+        let ec2 = this.ec2().await;
+        let vpc_id = string_attribute(&current, "vpc_id").unwrap_or_default();
+        release(ec2, &vpc_id, &string_list(&current, "subnet_ids")).await?;
+        delete_with_retry(
+            operation.timeouts.delete,
+            &format!("network ACL {id}"),
+            || async { sent!(ec2.delete_network_acl().network_acl_id(id)) },
+        )
+        .await
+    }
+}
+
+impl AwsNetworkAcl {
+    /// The ACLs with these IDs that exist, as AWS describes them.
     pub(crate) async fn acls_by_id(
         &self,
         ids: &[String],
     ) -> Result<Vec<NetworkAcl>, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        describe_by_ids(ids, |chunk| async move {
-            ec2.describe_network_acls()
-                .set_network_acl_ids(Some(chunk))
-                .send()
-                .await
-                .map(|output| output.network_acls().to_vec())
-                .map_err(aws_error)
+        let ec2 = self.ec2().await;
+        describe_by_ids(ids, |chunk| {
+            AclObject::<false>::describe(ec2, Some(chunk), vec![])
         })
         .await
     }
+}
 
-    fn convert(&self, region: &str, acl: &NetworkAcl) -> Option<(String, Value)> {
-        let id = acl.network_acl_id()?;
-        let owner = acl.owner_id().unwrap_or_default();
-        let direction = |egress: bool| {
-            Value::List(
-                acl.entries()
-                    .iter()
-                    .filter(|entry| entry.egress() == Some(egress))
-                    .filter(|entry| entry.rule_number() != Some(CATCH_ALL_RULE))
-                    .map(entry_block)
-                    .collect(),
-            )
-        };
-        let mut entries = vec![
-            ("id", Value::string(id)),
-            (
-                "arn",
-                Value::string(ec2_arn(region, owner, "network-acl", id)),
-            ),
-            ("owner_id", Value::string(owner)),
-            ("vpc_id", optional_string(acl.vpc_id())),
-            (
-                "subnet_ids",
-                string_values(
-                    acl.associations()
-                        .iter()
-                        .filter_map(|association| association.subnet_id()),
-                ),
-            ),
-            ("ingress", direction(false)),
-            ("egress", direction(true)),
-        ];
-        if self.kind == AclKind::Default {
-            entries.push(("default_network_acl_id", Value::string(id)));
+/// An ACL's entries in one direction as rule blocks, but the catch-all deny.
+fn rule_blocks(acl: &NetworkAcl, egress: bool) -> Value {
+    Value::List(
+        acl.entries()
+            .iter()
+            .filter(|entry| entry.egress() == Some(egress))
+            .filter(|entry| entry.rule_number() != Some(CATCH_ALL_RULE))
+            .map(entry_block)
+            .collect(),
+    )
+}
+
+/// Deletes and creates entries in one direction so the ACL holds `after` (full rule blocks by
+/// rule number) instead of `before`.
+async fn change_entries(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+    egress: bool,
+    before: &BTreeMap<i64, Value>,
+    after: &BTreeMap<i64, Value>,
+) -> Result<(), ProviderError> {
+    for (number, entry) in before {
+        if after.get(number) == Some(entry) {
+            continue;
         }
-        entries.extend(tag_entries(acl.tags()));
-        Some((id.to_string(), whole_object(&self.schema, entries)))
+        match sent!(ec2
+            .delete_network_acl_entry()
+            .network_acl_id(id)
+            .egress(egress)
+            .rule_number(i32::try_from(*number).unwrap_or(i32::MAX)))
+        {
+            Ok(_) => {}
+            Err(error) if crate::error::is_not_found(&error) => {}
+            Err(error) => return Err(error),
+        }
     }
-
-    pub(crate) async fn read_one(&self, id: &str) -> Result<Value, ProviderError> {
-        let acls = self.acls_by_id(&[id.to_string()]).await?;
-        let region = &self.aws.clients().await.region;
-        acls.iter()
-            .find_map(|acl| self.convert(region, acl))
-            .map(|(_, value)| value)
-            .ok_or_else(|| {
-                ProviderError::with_code(
-                    "InvalidNetworkAclID.NotFound",
-                    format!("network ACL {id} not found"),
-                )
-            })
+    for (number, entry) in after {
+        if before.get(number) == Some(entry) {
+            continue;
+        }
+        create_entry(
+            ec2,
+            id,
+            egress,
+            *number,
+            entry.get("protocol").as_str().unwrap_or("-1"),
+            entry.get("action").as_str().unwrap_or_default(),
+            entry,
+        )
+        .await?;
     }
+    Ok(())
+}
 
-    pub(crate) async fn read_acls(
-        &self,
-        prior: &[Value],
-    ) -> Result<Vec<Option<Value>>, ProviderError> {
-        let region = self.aws.clients().await.region.clone();
-        let mut found = HashMap::new();
-        for acl in self.acls_by_id(&known_ids(prior)).await? {
-            found.extend(self.convert(&region, &acl));
+/// Applies both directions' rule blocks: `before` to `after`.
+async fn change_all_entries(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+    before: &Value,
+    after: &Value,
+) -> Result<(), ProviderError> {
+    for (direction, egress) in [("ingress", false), ("egress", true)] {
+        // Unknown (Optional+Computed, not configured): not managed.
+        if after.get(direction).as_list().is_none() {
+            continue;
         }
-        Ok(in_prior_order(prior, &found))
+        change_entries(
+            ec2,
+            id,
+            egress,
+            &entries_by_number(before.get(direction)),
+            &entries_by_number(after.get(direction)),
+        )
+        .await?;
     }
+    Ok(())
+}
 
-    /// Deletes and creates entries in one direction so the ACL holds `after` (full rule blocks
-    /// by rule number) instead of `before`.
-    pub(crate) async fn change_entries(
-        &self,
-        id: &str,
-        egress: bool,
-        before: &BTreeMap<i64, Value>,
-        after: &BTreeMap<i64, Value>,
-    ) -> Result<(), ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        for (number, entry) in before {
-            if after.get(number) == Some(entry) {
-                continue;
-            }
-            match sent!(ec2
-                .delete_network_acl_entry()
-                .network_acl_id(id)
-                .egress(egress)
-                .rule_number(i32::try_from(*number).unwrap_or(i32::MAX)))
-            {
-                Ok(_) => {}
-                Err(error) if crate::error::is_not_found(&error) => {}
-                Err(error) => return Err(error),
-            }
-        }
-        for (number, entry) in after {
-            if before.get(number) == Some(entry) {
-                continue;
-            }
-            create_entry(
-                ec2,
-                id,
-                egress,
-                *number,
-                entry.get("protocol").as_str().unwrap_or("-1"),
-                entry.get("action").as_str().unwrap_or_default(),
-                entry,
-            )
-            .await?;
-        }
-        Ok(())
+/// The ACLs matching `filters`.
+async fn acls_matching(
+    ec2: &aws_sdk_ec2::Client,
+    filters: Vec<Filter>,
+) -> Result<Vec<NetworkAcl>, ProviderError> {
+    all_items!(ec2.describe_network_acls().set_filters(Some(filters)))
+}
+
+/// Associates `subnets` with ACL `id`, replacing each subnet's current association.
+async fn associate(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+    subnets: &[String],
+) -> Result<(), ProviderError> {
+    if subnets.is_empty() {
+        return Ok(());
     }
-
-    /// Applies both directions' rule blocks: `before` to `after`.
-    pub(crate) async fn change_all_entries(
-        &self,
-        id: &str,
-        before: &Value,
-        after: &Value,
-    ) -> Result<(), ProviderError> {
-        for (direction, egress) in [("ingress", false), ("egress", true)] {
-            // Unknown (Optional+Computed, not configured): not managed.
-            if after.get(direction).as_list().is_none() {
-                continue;
-            }
-            self.change_entries(
-                id,
-                egress,
-                &entries_by_number(before.get(direction)),
-                &entries_by_number(after.get(direction)),
-            )
-            .await?;
-        }
-        Ok(())
-    }
-
-    /// Associates `subnets` with ACL `id`, replacing each subnet's current association.
-    pub(crate) async fn associate(
-        &self,
-        id: &str,
-        subnets: &[String],
-    ) -> Result<(), ProviderError> {
-        if subnets.is_empty() {
-            return Ok(());
-        }
-        let ec2 = &self.aws.clients().await.ec2;
-        let mut associations: HashMap<String, String> = HashMap::new();
-        for chunk in chunks_of(subnets) {
-            for acl in self
-                .describe_acls(vec![filter("association.subnet-id", chunk.iter().cloned())])
-                .await?
-            {
-                for association in acl.associations() {
-                    if let (Some(subnet), Some(association_id)) = (
-                        association.subnet_id(),
-                        association.network_acl_association_id(),
-                    ) {
-                        associations.insert(subnet.to_string(), association_id.to_string());
-                    }
+    let mut associations: HashMap<String, String> = HashMap::new();
+    for chunk in chunks_of(subnets) {
+        let in_chunk = filter("association.subnet-id", chunk.iter().cloned());
+        for acl in acls_matching(ec2, vec![in_chunk]).await? {
+            for association in acl.associations() {
+                if let (Some(subnet), Some(association_id)) = (
+                    association.subnet_id(),
+                    association.network_acl_association_id(),
+                ) {
+                    associations.insert(subnet.to_string(), association_id.to_string());
                 }
             }
         }
-        for subnet in subnets {
-            let association_id = associations.get(subnet).ok_or_else(|| {
-                ProviderError::with_code(
-                    "InvalidSubnetID.NotFound",
-                    format!("subnet {subnet} has no network ACL association to replace"),
-                )
-            })?;
-            sent!(ec2
-                .replace_network_acl_association()
-                .association_id(association_id)
-                .network_acl_id(id))?;
-        }
-        Ok(())
     }
+    for subnet in subnets {
+        let association_id = associations.get(subnet).ok_or_else(|| {
+            ProviderError::with_code(
+                "InvalidSubnetID.NotFound",
+                format!("subnet {subnet} has no network ACL association to replace"),
+            )
+        })?;
+        sent!(ec2
+            .replace_network_acl_association()
+            .association_id(association_id)
+            .network_acl_id(id))?;
+    }
+    Ok(())
+}
 
-    /// The id of the default network ACL of `vpc_id`.
-    pub(crate) async fn default_acl_of(&self, vpc_id: &str) -> Result<String, ProviderError> {
-        self.describe_acls(vec![
-            filter("vpc-id", [vpc_id]),
-            filter("default", ["true"]),
-        ])
+/// Subnets leaving an ACL go back to the VPC's default ACL; subnets that no longer exist need
+/// nothing.
+async fn release(
+    ec2: &aws_sdk_ec2::Client,
+    vpc_id: &str,
+    subnets: &[String],
+) -> Result<(), ProviderError> {
+    if subnets.is_empty() {
+        return Ok(());
+    }
+    let defaults = vec![filter("vpc-id", [vpc_id]), filter("default", ["true"])];
+    let default = acls_matching(ec2, defaults)
         .await?
         .iter()
         .find_map(|acl| acl.network_acl_id().map(str::to_string))
@@ -478,29 +574,15 @@ impl AwsNetworkAcl {
                 "InvalidNetworkAclID.NotFound",
                 format!("VPC {vpc_id} has no default network ACL"),
             )
-        })
-    }
-
-    /// Subnets leaving ACL `id` go back to the VPC's default ACL; subnets that no longer exist
-    /// need nothing.
-    async fn release(&self, vpc_id: &str, subnets: &[String]) -> Result<(), ProviderError> {
-        if subnets.is_empty() {
-            return Ok(());
-        }
-        let default = self.default_acl_of(vpc_id).await?;
-        let existing: Vec<String> = sent!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .describe_subnets()
-            .filters(filter("subnet-id", subnets.iter().cloned())))?
-        .subnets()
-        .iter()
-        .filter_map(|subnet| subnet.subnet_id().map(str::to_string))
-        .collect();
-        self.associate(&default, &existing).await
-    }
+        })?;
+    let existing: Vec<String> = sent!(ec2
+        .describe_subnets()
+        .filters(filter("subnet-id", subnets.iter().cloned())))?
+    .subnets()
+    .iter()
+    .filter_map(|subnet| subnet.subnet_id().map(str::to_string))
+    .collect();
+    associate(ec2, &default, &existing).await
 }
 
 /// CreateNetworkAclEntry from a rule's attributes (`entry` holds `cidr_block`,
@@ -547,120 +629,6 @@ pub(crate) async fn create_entry(
         )
         .set_icmp_type_code(icmp))?;
     Ok(())
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsNetworkAcl {
-    fn name(&self) -> &'static str {
-        "aws_network_acl"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn default_timeouts(&self) -> Timeouts {
-        Timeouts::minutes(5, 5, 5)
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        validate_entries(config)
-    }
-
-    fn normalize(&self, value: &mut Value) {
-        normalize_entries(value);
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let output = sent!(ec2
-            .create_network_acl()
-            .client_token(client_token(operation, planned))
-            .set_vpc_id(string_attribute(planned, "vpc_id"))
-            .tag_specifications(tag_specification(
-                operation,
-                planned,
-                Ec2ResourceType::NetworkAcl,
-            )))?;
-        let id = output
-            .network_acl()
-            .and_then(NetworkAcl::network_acl_id)
-            .ok_or_else(|| ProviderError::new("CreateNetworkAcl returned no id"))?
-            .to_string();
-        self.change_all_entries(&id, &Value::Null, planned).await?;
-        self.associate(&id, &string_list(planned, "subnet_ids"))
-            .await?;
-        self.read_one(&id).await
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_network_acl: prior state has no id"))?;
-        self.change_all_entries(&id, prior, planned).await?;
-        if planned.get("subnet_ids").as_list().is_some() {
-            let before = string_list(prior, "subnet_ids");
-            let after = string_list(planned, "subnet_ids");
-            let added: Vec<String> = after
-                .iter()
-                .filter(|s| !before.contains(s))
-                .cloned()
-                .collect();
-            let removed: Vec<String> = before
-                .iter()
-                .filter(|s| !after.contains(s))
-                .cloned()
-                .collect();
-            self.associate(&id, &added).await?;
-            let vpc_id = string_attribute(prior, "vpc_id").unwrap_or_default();
-            self.release(&vpc_id, &removed).await?;
-        }
-        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
-        self.read_one(&id).await
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        // Whatever AWS says is associated now goes back to the default ACL first.
-        let current = match self.read_one(&id).await {
-            Ok(current) => current,
-            Err(error) if crate::error::is_not_found(&error) => return Ok(()),
-            Err(error) => return Err(error),
-        };
-        let vpc_id = string_attribute(&current, "vpc_id").unwrap_or_default();
-        self.release(&vpc_id, &string_list(&current, "subnet_ids"))
-            .await?;
-        let ec2 = &self.aws.clients().await.ec2;
-        delete_with_retry(
-            operation.timeouts.delete,
-            &format!("network ACL {id}"),
-            || async { sent!(ec2.delete_network_acl().network_acl_id(&id)) },
-        )
-        .await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        self.read_acls(prior).await
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let acls = self.describe_acls(managed_tag_filters(operation)).await?;
-        let region = &self.aws.clients().await.region;
-        Ok(acls
-            .iter()
-            .find_map(|acl| self.convert(region, acl))
-            .map(|(_, value)| value))
-    }
 }
 
 #[cfg(test)]
