@@ -21,7 +21,9 @@ given (`route53_update_health_check_keeps_lists`), EC2 filters take only `*` and
 (`elbv2_rules_keep_transforms`), and DynamoDB's TagResource replaces a tag's value
 (`dynamodb_tag_values_replace`), and ACM issues a DNS-validated certificate only once its
 validation records are published (`acm_issues_only_validated_certificates`), and IAM lists a user's service-specific credentials
-(`iam_lists_service_specific_credentials`). With
+(`iam_lists_service_specific_credentials`), Cognito user pools keep and change their tags
+(`cognito_user_pools_keep_and_change_tags`), and DescribeUserPoolDomain reports the account, the
+certificate and the managed login version (`cognito_user_pool_domains_as_aws_describes`). With
 MOTO_ECS_TASKS_NEVER_START=1 no ECS task ever runs (`ecs_tasks_that_never_start`). The modules moto_<service>.py beside this file
 add what moto lacks for Application Auto Scaling's predictive policies, CodeBuild, CodeCommit and
 CodeDeploy, and run Lambda without Docker
@@ -715,6 +717,108 @@ def acm_issues_only_validated_certificates():
 
 
 acm_issues_only_validated_certificates()
+
+def cognito_user_pools_keep_and_change_tags():
+    """A Cognito user pool's tags change with TagResource and UntagResource on its ARN, and
+    ListTagsForResource lists them; an UpdateUserPool that does not name `UserPoolTags` keeps
+    them (it resets the settings it leaves out, not the tags). moto 5.2.5 implements none of
+    the three calls for Cognito, and its UpdateUserPool drops the tags with the other settings
+    it was not given."""
+    from moto.cognitoidp.exceptions import ResourceNotFoundError
+    from moto.cognitoidp.models import CognitoIdpUserPool
+    from moto.cognitoidp.responses import CognitoIdpResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    def pool_of(response):
+        arn = response._get_param("ResourceArn")
+        for pool in response.backend.user_pools.values():
+            if pool.arn == arn:
+                return pool
+        raise ResourceNotFoundError(arn)
+
+    def tag_resource(self):
+        pool = pool_of(self)
+        tags = dict(pool.extended_config.get("UserPoolTags") or {})
+        tags.update(self._get_param("Tags") or {})
+        pool.extended_config["UserPoolTags"] = tags
+        return EmptyResult()
+
+    def untag_resource(self):
+        pool = pool_of(self)
+        removed = set(self._get_param("TagKeys") or [])
+        tags = pool.extended_config.get("UserPoolTags") or {}
+        pool.extended_config["UserPoolTags"] = {k: v for k, v in tags.items() if k not in removed}
+        return EmptyResult()
+
+    def list_tags_for_resource(self):
+        return ActionResult({"Tags": pool_of(self).extended_config.get("UserPoolTags") or {}})
+
+    update_extended_config = CognitoIdpUserPool.update_extended_config
+
+    def keeps_tags(self, extended_config):
+        kept = getattr(self, "extended_config", {}).get("UserPoolTags")
+        update_extended_config(self, extended_config)
+        if kept is not None and "UserPoolTags" not in (extended_config or {}):
+            self.extended_config["UserPoolTags"] = kept
+
+    CognitoIdpResponse.tag_resource = tag_resource
+    CognitoIdpResponse.untag_resource = untag_resource
+    CognitoIdpResponse.list_tags_for_resource = list_tags_for_resource
+    CognitoIdpUserPool.update_extended_config = keeps_tags
+
+
+cognito_user_pools_keep_and_change_tags()
+
+
+def cognito_user_pool_domains_as_aws_describes():
+    """DescribeUserPoolDomain reports the account's ID, the custom domain's certificate
+    (`CustomDomainConfig`) and the managed login version (`ManagedLoginVersion`, 1 when the
+    create gave none), and UpdateUserPoolDomain changes the version, and the certificate only
+    when it names one. moto 5.2.5 answers a new random UUID as the account ID on every call,
+    leaves out the certificate and the version, ignores an update's version and drops the
+    certificate of an update that names none."""
+    from moto.cognitoidp.exceptions import ResourceNotFoundError
+    from moto.cognitoidp.models import CognitoIdpUserPoolDomain
+    from moto.cognitoidp.responses import CognitoIdpResponse
+    from moto.core.responses import ActionResult
+
+    to_json = CognitoIdpUserPoolDomain.to_json
+
+    def described(self, extended=True):
+        answer = to_json(self, extended)
+        answer["ManagedLoginVersion"] = getattr(self, "managed_login_version", 1)
+        if extended:
+            answer["AWSAccountId"] = getattr(self, "account_id", answer["AWSAccountId"])
+            if self.custom_domain_config:
+                answer["CustomDomainConfig"] = self.custom_domain_config
+        return answer
+
+    create = CognitoIdpResponse.create_user_pool_domain
+
+    def create_user_pool_domain(self):
+        answer = create(self)
+        made = self.backend.user_pool_domains[self._get_param("Domain")]
+        made.account_id = self.current_account
+        made.managed_login_version = self._get_param("ManagedLoginVersion") or 1
+        return answer
+
+    def update_user_pool_domain(self):
+        name = self._get_param("Domain")
+        domain = self.backend.user_pool_domains.get(name)
+        if domain is None:
+            raise ResourceNotFoundError(name)
+        if self._get_param("CustomDomainConfig") is not None:
+            domain.custom_domain_config = self._get_param("CustomDomainConfig")
+        if self._get_param("ManagedLoginVersion") is not None:
+            domain.managed_login_version = self._get_param("ManagedLoginVersion")
+        return ActionResult(domain.to_json(extended=False))
+
+    CognitoIdpUserPoolDomain.to_json = described
+    CognitoIdpResponse.create_user_pool_domain = create_user_pool_domain
+    CognitoIdpResponse.update_user_pool_domain = update_user_pool_domain
+
+
+cognito_user_pool_domains_as_aws_describes()
 
 # Services whose gaps need more than a few lines have a module each beside this file; each
 # module's docstring says what moto lacks there and what its patch() adds.
