@@ -58,7 +58,7 @@ fn the_public_vpc_module_validates_applies_plans_clean_and_destroys() {
 
 /// What the alb module made in eu-west-1, counted through the AWS API: load balancers,
 /// listeners, rules (defaults left out), target groups, registered targets, the web ACL's
-/// protection, and the alias record.
+/// protection, the alias record, and the Cognito user pool, its client and its domain.
 fn alb_objects(moto: &Moto) -> String {
     moto.python(
         "import boto3\n\
@@ -73,15 +73,19 @@ fn alb_objects(moto: &Moto) -> String {
          r53 = boto3.client('route53')\n\
          zones = r53.list_hosted_zones()['HostedZones']\n\
          aliases = [r for z in zones for r in r53.list_resource_record_sets(HostedZoneId=z['Id'])['ResourceRecordSets'] if 'AliasTarget' in r]\n\
-         print(f'lbs={len(lbs)} listeners={len(listeners)} rules={len(rules)} groups={len(groups)} targets={targets} protected={protected} aliases={len(aliases)}')",
+         idp = boto3.client('cognito-idp', region_name='eu-west-1')\n\
+         pools = [idp.describe_user_pool(UserPoolId=p['Id'])['UserPool'] for p in idp.list_user_pools(MaxResults=60)['UserPools']]\n\
+         clients = sum(len(idp.list_user_pool_clients(UserPoolId=p['Id'])['UserPoolClients']) for p in pools)\n\
+         domains = sum(1 for p in pools if p.get('Domain'))\n\
+         print(f'lbs={len(lbs)} listeners={len(listeners)} rules={len(rules)} groups={len(groups)} targets={targets} protected={protected} aliases={len(aliases)} pools={len(pools)} clients={clients} domains={domains}')",
     )
     .trim()
     .to_string()
 }
 
 /// terraform-aws-modules/alb 10.5.0, called as its complete-alb example calls it
-/// (`tests/fixtures/alb_module/main.tf`, whose header lists every difference: no Cognito, the
-/// ex-oidc listener off the port ex-jwt takes): validate, apply, a clean plan, destroy to an
+/// (`tests/fixtures/alb_module/main.tf`, whose header lists every difference: the ex-oidc
+/// listener off the port ex-jwt takes): validate, apply, a clean plan, destroy to an
 /// empty emulator. Its rules' `regex_values`, `transform` and `jwt_validation` are held by the
 /// test's moto as AWS holds them (tests/support/moto_server.py), so the clean plan shows infra
 /// reads them back.
@@ -128,7 +132,7 @@ fn the_public_alb_module_validates_applies_plans_clean_and_destroys() {
     assert_contains(&apply.stdout, "Apply complete!");
     assert_eq!(
         alb_objects(&moto),
-        "lbs=1 listeners=6 rules=7 groups=3 targets=4 protected=1 aliases=2",
+        "lbs=1 listeners=7 rules=9 groups=3 targets=4 protected=1 aliases=2 pools=1 clients=1 domains=1",
         "{}",
         apply.stdout
     );
@@ -139,7 +143,7 @@ fn the_public_alb_module_validates_applies_plans_clean_and_destroys() {
     destroy_run(&stack, &moto, &[&var]).ok();
     assert_eq!(
         alb_objects(&moto),
-        "lbs=0 listeners=0 rules=0 groups=0 targets=0 protected=0 aliases=0"
+        "lbs=0 listeners=0 rules=0 groups=0 targets=0 protected=0 aliases=0 pools=0 clients=0 domains=0"
     );
 }
 
