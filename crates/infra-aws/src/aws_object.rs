@@ -127,6 +127,17 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
         key: &str,
         prior: &Value,
     ) -> Result<(), ProviderError>;
+    /// What the type reads of a described object beyond its describe, for the prior state
+    /// (or planned value) it is read for: e.g. a role's inline policies, where that prior
+    /// manages them. Run after the describe for each prior in the prior's order, and for the
+    /// object just written or found created; by default nothing.
+    async fn read_more(
+        _this: &ObjectType<Self>,
+        _object: &mut Self::Object,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        Ok(())
+    }
     /// The object just written (created or updated): by default as described (asked again
     /// while not found, where [`AwsObject::EVENTUALLY_CONSISTENT`]), an error when it is not
     /// found.
@@ -215,7 +226,8 @@ impl<O: AwsObject> ObjectType<O> {
 
     /// The object just written with this key, read whole ([`AwsObject::written`]).
     async fn read_written(&self, key: &str, prior: &Value) -> Result<Value, ProviderError> {
-        let found = O::written(self, key).await?;
+        let mut found = O::written(self, key).await?;
+        O::read_more(self, &mut found.object, prior).await?;
         Ok(self.value_of(&found, &self.region().await, prior))
     }
 
@@ -281,12 +293,18 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let keys: Vec<String> = prior.iter().filter_map(O::key_of).collect();
-        let found = O::describe(self, &keys).await?;
+        let mut found = O::describe(self, &keys).await?;
         let region = self.region().await;
-        Ok(prior
-            .iter()
-            .map(|p| Some(self.value_of(found.get(&O::key_of(p)?)?, &region, p)))
-            .collect())
+        let mut out = Vec::with_capacity(prior.len());
+        for p in prior {
+            let Some(found) = O::key_of(p).and_then(|key| found.get_mut(&key)) else {
+                out.push(None);
+                continue;
+            };
+            O::read_more(self, &mut found.object, p).await?;
+            out.push(Some(self.value_of(found, &region, p)));
+        }
+        Ok(out)
     }
 
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
@@ -298,9 +316,12 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let found = O::find_created(self, operation, planned).await?;
+        let Some(mut found) = O::find_created(self, operation, planned).await? else {
+            return Ok(None);
+        };
+        O::read_more(self, &mut found.object, planned).await?;
         let region = self.region().await;
-        Ok(found.map(|found| self.value_of(&found, &region, planned)))
+        Ok(Some(self.value_of(&found, &region, planned)))
     }
 }
 
