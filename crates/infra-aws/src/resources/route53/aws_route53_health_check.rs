@@ -34,24 +34,24 @@
 //! does not name them (AWS keeps them).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_route53::types::{
     AlarmIdentifier, CloudWatchRegion, HealthCheck, HealthCheckConfig, HealthCheckRegion,
     HealthCheckType, InsufficientDataHealthStatus, ResettableElementName, TagResourceType,
 };
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use super::aws_route53_delegation_set::{reference_name_of, reference_name_value};
 use crate::app_support::{
-    boolean, int, known, non_empty, number, read_each, sent, set_tags, string, string_list,
-    strings, tag_changes, text, text_or_null, vanished,
+    boolean, int, known, non_empty, number, sent, string, string_list, strings, tag_changes, text,
+    text_or_null, vanished,
 };
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
+use crate::declared::{read, reported, Declared};
 use crate::error::aws_error;
 use crate::route53_support::{caller_reference, creation_marker, resource_tags, route53_tags};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 const TYPES: &[&str] = &[
     "HTTP",
@@ -132,10 +132,9 @@ const ALARM_REGIONS: &[&str] = &[
 /// suffix with its `-` takes 37 of them.
 const REFERENCE_NAME_MAX: usize = 27;
 
-pub struct AwsRoute53HealthCheck {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsRoute53HealthCheck = ObjectType<HealthCheckObject>;
+
+pub struct HealthCheckObject;
 
 /// True for Route 53's "no such health check" error.
 fn is_no_such_health_check(error: &ProviderError) -> bool {
@@ -218,279 +217,250 @@ fn alarm_identifier(value: &Value) -> Result<Option<AlarmIdentifier>, ProviderEr
         .map_err(|e| ProviderError::new(e.to_string()))
 }
 
-/// A health check as a value of this type.
-fn to_value(
-    check: &HealthCheck,
-    tags: &[(String, String)],
-    hint: &Value,
-    partition: &str,
-) -> Value {
-    let id = check.id();
-    let config = check.health_check_config();
-    let kind = config.map(|c| c.r#type().as_str());
-    let whole = |n: Option<i32>| number(n.map(i64::from));
-    let flag = |b: Option<bool>| Value::Bool(b.unwrap_or(false));
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(id));
-    object.insert(
-        "arn".to_string(),
-        Value::string(format!("arn:{partition}:route53:::healthcheck/{id}")),
-    );
-    object.insert("type".to_string(), text(kind));
-    object.insert(
-        "child_health_threshold".to_string(),
-        unless_default(
-            hint,
-            "child_health_threshold",
-            whole(config.and_then(|c| c.health_threshold())),
-            &Value::Number(0.0),
-        ),
-    );
-    object.insert(
-        "child_healthchecks".to_string(),
-        string_list(config.map(|c| c.child_health_checks()).unwrap_or_default()),
-    );
-    let alarm = config.and_then(|c| c.alarm_identifier());
-    object.insert(
-        "cloudwatch_alarm_name".to_string(),
-        match alarm {
-            Some(alarm) => Value::string(alarm.name()),
-            None => known(hint, "cloudwatch_alarm_name"),
-        },
-    );
-    object.insert(
-        "cloudwatch_alarm_region".to_string(),
-        match alarm {
-            Some(alarm) => Value::string(alarm.region().as_str()),
-            None => known(hint, "cloudwatch_alarm_region"),
-        },
-    );
-    object.insert(
-        "disabled".to_string(),
-        flag(config.and_then(|c| c.disabled())),
-    );
-    object.insert(
-        "enable_sni".to_string(),
-        flag(config.and_then(|c| c.enable_sni())),
-    );
-    object.insert(
-        "failure_threshold".to_string(),
-        whole(config.and_then(|c| c.failure_threshold())),
-    );
-    object.insert(
-        "fqdn".to_string(),
-        text_or_null(config.and_then(|c| c.fully_qualified_domain_name())),
-    );
-    object.insert(
-        "insufficient_data_health_status".to_string(),
-        match config.and_then(|c| c.insufficient_data_health_status()) {
-            Some(status) => Value::string(status.as_str()),
-            None => known(hint, "insufficient_data_health_status"),
-        },
-    );
-    object.insert(
-        "invert_healthcheck".to_string(),
-        flag(config.and_then(|c| c.inverted())),
-    );
-    object.insert(
-        "ip_address".to_string(),
-        match config
-            .and_then(|c| c.ip_address())
-            .filter(|ip| !ip.is_empty())
-        {
-            Some(ip) => Value::string(canonical_ip(ip)),
-            None => Value::Null,
-        },
-    );
-    object.insert(
-        "measure_latency".to_string(),
-        flag(config.and_then(|c| c.measure_latency())),
-    );
-    object.insert(
-        "port".to_string(),
-        unless_default(
-            hint,
-            "port",
-            whole(config.and_then(|c| c.port())),
-            &default_port(kind),
-        ),
-    );
-    object.insert(
-        "reference_name".to_string(),
-        reference_name_value(Some(check.caller_reference()), hint),
-    );
-    object.insert(
-        "regions".to_string(),
-        string_list(
-            config
-                .map(|c| c.regions())
-                .unwrap_or_default()
-                .iter()
-                .map(|region| region.as_str()),
-        ),
-    );
-    object.insert(
-        "request_interval".to_string(),
-        unless_default(
-            hint,
-            "request_interval",
-            whole(config.and_then(|c| c.request_interval())),
-            &Value::Number(30.0),
-        ),
-    );
-    object.insert(
-        "resource_path".to_string(),
-        text_or_null(config.and_then(|c| c.resource_path())),
-    );
-    object.insert(
-        "routing_control_arn".to_string(),
-        match config.and_then(|c| c.routing_control_arn()) {
-            Some(arn) => Value::string(arn),
-            None => known(hint, "routing_control_arn"),
-        },
-    );
-    object.insert(
-        "search_string".to_string(),
-        text_or_null(config.and_then(|c| c.search_string())),
-    );
-    object.insert("triggers".to_string(), known(hint, "triggers"));
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+/// A setting of the check's configuration.
+fn setting<'a, T>(
+    check: &'a HealthCheck,
+    get: impl Fn(&'a HealthCheckConfig) -> Option<T>,
+) -> Option<T> {
+    check.health_check_config().and_then(get)
 }
 
-impl AwsRoute53HealthCheck {
-    pub fn new(aws: Arc<Aws>) -> AwsRoute53HealthCheck {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(
-                Attribute::required("type", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(TYPES)),
-            )
-            .attr(
-                Attribute::optional("child_health_threshold", Type::Number)
-                    .check(Check::Range(0, 256)),
-            )
-            .attr(Attribute::optional(
-                "child_healthchecks",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional("cloudwatch_alarm_name", Type::String))
-            .attr(
-                Attribute::optional("cloudwatch_alarm_region", Type::String)
-                    .check(Check::OneOf(ALARM_REGIONS)),
-            )
-            .attr(Attribute::optional("disabled", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional_computed("enable_sni", Type::Bool))
-            .attr(
-                Attribute::optional_computed("failure_threshold", Type::Number)
-                    .check(Check::Range(1, 10)),
-            )
-            .attr(Attribute::optional("fqdn", Type::String))
-            .attr(
-                Attribute::optional("insufficient_data_health_status", Type::String)
-                    .check(Check::OneOf(INSUFFICIENT_DATA_STATUSES)),
-            )
-            .attr(Attribute::optional("invert_healthcheck", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional("ip_address", Type::String))
-            .attr(
-                Attribute::optional("measure_latency", Type::Bool)
-                    .default(Value::Bool(false))
-                    .force_new(),
-            )
-            .attr(Attribute::optional("port", Type::Number).check(Check::Range(1, 65535)))
-            .attr(Attribute::optional("reference_name", Type::String).force_new())
-            .attr(Attribute::optional("regions", Type::set(Type::String)))
-            .attr(Attribute::optional("request_interval", Type::Number).force_new())
-            .attr(Attribute::optional("resource_path", Type::String))
-            .attr(Attribute::optional("routing_control_arn", Type::String).force_new())
-            .attr(Attribute::optional("search_string", Type::String))
-            .attr(Attribute::optional_computed(
-                "triggers",
-                Type::map(Type::String),
-            ))
-            .with_tags();
-        AwsRoute53HealthCheck { aws, schema }
-    }
+/// A switch of the configuration: false when Route 53 reports none.
+fn flag(
+    attribute: Attribute,
+    get: fn(&HealthCheckConfig) -> Option<bool>,
+) -> Declared<HealthCheck> {
+    read(attribute, move |check: &HealthCheck, _| {
+        Value::Bool(setting(check, get).unwrap_or(false))
+    })
+}
 
-    /// One health check, or `None` when there is no ID or the check is gone.
-    async fn fetch(&self, id: Option<String>) -> Result<Option<HealthCheck>, ProviderError> {
-        let Some(id) = id else {
-            return Ok(None);
-        };
-        let client = &self.aws.clients().await.route53;
-        match client.get_health_check().health_check_id(&id).send().await {
-            Ok(response) => Ok(response.health_check().cloned()),
-            Err(error) => {
-                let error = aws_error(error);
-                if is_no_such_health_check(&error) {
-                    Ok(None)
-                } else {
-                    Err(error)
-                }
-            }
+/// A whole number of the configuration.
+fn whole(check: &HealthCheck, get: fn(&HealthCheckConfig) -> Option<i32>) -> Value {
+    number(setting(check, get).map(i64::from))
+}
+
+/// A text of the configuration, AWS's empty string as null.
+fn words(
+    attribute: Attribute,
+    get: fn(&HealthCheckConfig) -> Option<&str>,
+) -> Declared<HealthCheck> {
+    read(attribute, move |check: &HealthCheck, _| {
+        text_or_null(setting(check, get))
+    })
+}
+
+/// A setting moto does not hold: as reported, else kept from the prior value.
+fn kept(
+    attribute: Attribute,
+    get: fn(&HealthCheckConfig) -> Option<&str>,
+) -> Declared<HealthCheck> {
+    let name = attribute.name;
+    read(attribute, move |check: &HealthCheck, at| {
+        match setting(check, get) {
+            Some(reported) => Value::string(reported),
+            None => known(at.prior, name),
+        }
+    })
+}
+
+/// A number Route 53 fills in by default ([`unless_default`]).
+fn defaulted(
+    attribute: Attribute,
+    get: fn(&HealthCheckConfig) -> Option<i32>,
+    aws_default: fn(&HealthCheck) -> Value,
+) -> Declared<HealthCheck> {
+    let name = attribute.name;
+    read(attribute, move |check: &HealthCheck, at| {
+        unless_default(at.prior, name, whole(check, get), &aws_default(check))
+    })
+}
+
+/// The check's type.
+fn kind(check: &HealthCheck) -> Option<&str> {
+    check.health_check_config().map(|c| c.r#type().as_str())
+}
+
+fn alarm(check: &HealthCheck) -> Option<&AlarmIdentifier> {
+    setting(check, HealthCheckConfig::alarm_identifier)
+}
+
+/// Every health check of the account.
+async fn list(this: &AwsRoute53HealthCheck) -> Result<Vec<HealthCheck>, ProviderError> {
+    let client = &this.aws.clients().await.route53;
+    let mut checks = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = sent!(client.list_health_checks().set_marker(marker.take()))?;
+        checks.extend(page.health_checks().iter().cloned());
+        match page.next_marker() {
+            Some(next) if page.is_truncated() => marker = Some(next.to_string()),
+            _ => break,
         }
     }
+    Ok(checks)
+}
 
-    /// The tags of many health checks, in ListTagsForResources calls of 10 checks each.
-    async fn tags(
-        &self,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
-        resource_tags(&self.aws, TagResourceType::Healthcheck, ids).await
-    }
-
-    async fn partition(&self) -> &'static str {
-        partition_of(&self.aws.clients().await.region)
-    }
-
-    async fn read_one(&self, id: &str, hint: &Value) -> Result<Value, ProviderError> {
-        let check = self
-            .fetch(Some(id.to_string()))
-            .await?
-            .ok_or_else(|| vanished("Route 53 health check", id))?;
-        let tags = self.tags(&[id.to_string()]).await?;
-        let partition = self.partition().await;
-        Ok(to_value(
-            &check,
-            tags.get(id).map(Vec::as_slice).unwrap_or(&[]),
-            hint,
-            partition,
-        ))
-    }
-
-    /// Every health check of the account.
-    async fn list(&self) -> Result<Vec<HealthCheck>, ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let mut checks = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let page = sent!(client.list_health_checks().set_marker(marker.take()))?;
-            checks.extend(page.health_checks().iter().cloned());
-            match page.next_marker() {
-                Some(next) if page.is_truncated() => marker = Some(next.to_string()),
-                _ => break,
+/// One health check, or `None` when it is gone.
+async fn fetch(
+    this: &AwsRoute53HealthCheck,
+    id: &str,
+) -> Result<Option<HealthCheck>, ProviderError> {
+    let client = &this.aws.clients().await.route53;
+    match client.get_health_check().health_check_id(id).send().await {
+        Ok(response) => Ok(response.health_check().cloned()),
+        Err(error) => {
+            let error = aws_error(error);
+            if is_no_such_health_check(&error) {
+                Ok(None)
+            } else {
+                Err(error)
             }
         }
-        Ok(checks)
     }
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsRoute53HealthCheck {
-    fn name(&self) -> &'static str {
-        "aws_route53_health_check"
+impl AwsObject for HealthCheckObject {
+    type Object = HealthCheck;
+    const NAME: &'static str = "aws_route53_health_check";
+    const KIND: &'static str = "Route 53 health check";
+    const KEY: &'static str = "id";
+
+    fn attributes() -> Vec<Declared<HealthCheck>> {
+        let optional = Attribute::optional;
+        vec![
+            reported(Attribute::computed("id", Type::String), HealthCheck::id),
+            read(
+                Attribute::computed("arn", Type::String),
+                |check: &HealthCheck, at| {
+                    let partition = partition_of(at.region);
+                    Value::string(format!(
+                        "arn:{partition}:route53:::healthcheck/{}",
+                        check.id()
+                    ))
+                },
+            ),
+            read(
+                Attribute::required("type", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(TYPES)),
+                |check: &HealthCheck, _| text(kind(check)),
+            ),
+            defaulted(
+                optional("child_health_threshold", Type::Number).check(Check::Range(0, 256)),
+                HealthCheckConfig::health_threshold,
+                |_| Value::Number(0.0),
+            ),
+            read(
+                optional("child_healthchecks", Type::set(Type::String)),
+                |check: &HealthCheck, _| {
+                    string_list(
+                        setting(check, |c| Some(c.child_health_checks())).unwrap_or_default(),
+                    )
+                },
+            ),
+            read(
+                optional("cloudwatch_alarm_name", Type::String),
+                |check: &HealthCheck, at| match alarm(check) {
+                    Some(alarm) => Value::string(alarm.name()),
+                    None => known(at.prior, "cloudwatch_alarm_name"),
+                },
+            ),
+            read(
+                optional("cloudwatch_alarm_region", Type::String)
+                    .check(Check::OneOf(ALARM_REGIONS)),
+                |check: &HealthCheck, at| match alarm(check) {
+                    Some(alarm) => Value::string(alarm.region().as_str()),
+                    None => known(at.prior, "cloudwatch_alarm_region"),
+                },
+            ),
+            flag(
+                optional("disabled", Type::Bool).default(Value::Bool(false)),
+                HealthCheckConfig::disabled,
+            ),
+            flag(
+                Attribute::optional_computed("enable_sni", Type::Bool),
+                HealthCheckConfig::enable_sni,
+            ),
+            read(
+                Attribute::optional_computed("failure_threshold", Type::Number)
+                    .check(Check::Range(1, 10)),
+                |check: &HealthCheck, _| whole(check, HealthCheckConfig::failure_threshold),
+            ),
+            words(
+                optional("fqdn", Type::String),
+                HealthCheckConfig::fully_qualified_domain_name,
+            ),
+            kept(
+                optional("insufficient_data_health_status", Type::String)
+                    .check(Check::OneOf(INSUFFICIENT_DATA_STATUSES)),
+                |c| {
+                    c.insufficient_data_health_status()
+                        .map(|status| status.as_str())
+                },
+            ),
+            flag(
+                optional("invert_healthcheck", Type::Bool).default(Value::Bool(false)),
+                HealthCheckConfig::inverted,
+            ),
+            read(
+                optional("ip_address", Type::String),
+                |check: &HealthCheck, _| {
+                    let ip =
+                        setting(check, HealthCheckConfig::ip_address).filter(|ip| !ip.is_empty());
+                    text(ip.map(canonical_ip).as_deref())
+                },
+            ),
+            flag(
+                optional("measure_latency", Type::Bool)
+                    .default(Value::Bool(false))
+                    .force_new(),
+                HealthCheckConfig::measure_latency,
+            ),
+            defaulted(
+                optional("port", Type::Number).check(Check::Range(1, 65535)),
+                HealthCheckConfig::port,
+                |check| default_port(kind(check)),
+            ),
+            read(
+                optional("reference_name", Type::String).force_new(),
+                |check: &HealthCheck, at| {
+                    reference_name_value(Some(check.caller_reference()), at.prior)
+                },
+            ),
+            read(
+                optional("regions", Type::set(Type::String)),
+                |check: &HealthCheck, _| {
+                    let regions = setting(check, |c| Some(c.regions())).unwrap_or_default();
+                    string_list(regions.iter().map(|region| region.as_str()))
+                },
+            ),
+            defaulted(
+                optional("request_interval", Type::Number).force_new(),
+                HealthCheckConfig::request_interval,
+                |_| Value::Number(30.0),
+            ),
+            words(
+                optional("resource_path", Type::String),
+                HealthCheckConfig::resource_path,
+            ),
+            kept(
+                optional("routing_control_arn", Type::String).force_new(),
+                HealthCheckConfig::routing_control_arn,
+            ),
+            words(
+                optional("search_string", Type::String),
+                HealthCheckConfig::search_string,
+            ),
+            read(
+                Attribute::optional_computed("triggers", Type::map(Type::String)),
+                |_: &HealthCheck, at| known(at.prior, "triggers"),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         if let Value::Map(object) = value {
             if let Some(Value::String(ip)) = object.get_mut("ip_address") {
                 *ip = canonical_ip(ip);
@@ -498,7 +468,7 @@ impl ResourceType for AwsRoute53HealthCheck {
         }
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let mut length_at_most = |key: &str, max: usize| {
             if let Some(text) = config.get(key).as_str() {
@@ -589,8 +559,42 @@ impl ResourceType for AwsRoute53HealthCheck {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.route53;
+    /// One GetHealthCheck per check (8 in flight) and one ListTagsForResources per 10 checks.
+    async fn describe(
+        this: &AwsRoute53HealthCheck,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Tagged<HealthCheck>>, ProviderError> {
+        let checks = each_key(ids, |id| fetch(this, id)).await?;
+        let found: Vec<String> = ids
+            .iter()
+            .filter_map(|id| Some(checks.get(id)?.id().to_string()))
+            .collect();
+        let tags = if found.is_empty() {
+            BTreeMap::new()
+        } else {
+            resource_tags(&this.aws, TagResourceType::Healthcheck, &found).await?
+        };
+        Ok(checks
+            .into_iter()
+            .map(|(id, check)| {
+                let tags = tags.get(check.id()).cloned().unwrap_or_default();
+                (
+                    id,
+                    Tagged {
+                        object: check,
+                        tags,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    async fn create(
+        this: &AwsRoute53HealthCheck,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.route53;
         let kind = string(planned, "type")
             .ok_or_else(|| ProviderError::new("aws_route53_health_check needs a type"))?;
         let check_type = HealthCheckType::from(kind.as_str());
@@ -659,19 +663,18 @@ impl ResourceType for AwsRoute53HealthCheck {
             .map_err(|error| {
                 aws_error(error).context(&format!("setting Route53 Health Check ({id}) tags"))
             })?;
-        self.read_one(&id, planned).await
+        Ok(id)
     }
 
     async fn update(
-        &self,
+        this: &AwsRoute53HealthCheck,
         _operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let id = string(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_route53_health_check has no id in state"))?;
-        let mut request = client.update_health_check().health_check_id(&id);
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.route53;
+        let mut request = client.update_health_check().health_check_id(id);
         let mut resets = Vec::new();
         let mut any = false;
         if differs(prior, planned, "child_health_threshold") {
@@ -766,10 +769,9 @@ impl ResourceType for AwsRoute53HealthCheck {
         if any {
             // The version read just now: an update made since by someone else is not
             // overwritten (HealthCheckVersionMismatch).
-            let current = self
-                .fetch(Some(id.clone()))
+            let current = fetch(this, id)
                 .await?
-                .ok_or_else(|| vanished("Route 53 health check", &id))?;
+                .ok_or_else(|| vanished("Route 53 health check", id))?;
             request
                 .health_check_version(current.health_check_version())
                 .set_reset_elements((!resets.is_empty()).then_some(resets))
@@ -784,21 +786,23 @@ impl ResourceType for AwsRoute53HealthCheck {
             sent!(client
                 .change_tags_for_resource()
                 .resource_type(TagResourceType::Healthcheck)
-                .resource_id(&id)
+                .resource_id(id)
                 .set_add_tags((!to_set.is_empty()).then(|| route53_tags(&to_set)))
                 .set_remove_tag_keys((!to_remove.is_empty()).then_some(to_remove)))?;
         }
-        self.read_one(&id, planned).await
+        Ok(id.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let Some(id) = string(prior, "id") else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsRoute53HealthCheck,
+        _operation: &Operation,
+        id: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.route53;
         match client
             .delete_health_check()
-            .health_check_id(&id)
+            .health_check_id(id)
             .send()
             .await
         {
@@ -814,47 +818,17 @@ impl ResourceType for AwsRoute53HealthCheck {
         }
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let checks = read_each(prior.iter().map(|p| self.fetch(string(p, "id"))).collect()).await?;
-        let ids: Vec<String> = checks
-            .iter()
-            .flatten()
-            .map(|check| check.id().to_string())
-            .collect();
-        let tags = if ids.is_empty() {
-            BTreeMap::new()
-        } else {
-            self.tags(&ids).await?
-        };
-        let partition = self.partition().await;
-        Ok(prior
-            .iter()
-            .zip(&checks)
-            .map(|(p, check)| {
-                check.as_ref().map(|check| {
-                    let own = tags.get(check.id()).map(Vec::as_slice).unwrap_or(&[]);
-                    to_value(check, own, p, partition)
-                })
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: the health check ID.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(Value::map([("id", Value::string(id))]))
-    }
-
     /// The check whose caller reference carries this lineage's and address's marker and the
     /// planned reference name; it gets the tags the interrupted create may not have set.
     async fn find_created(
-        &self,
+        this: &AwsRoute53HealthCheck,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.route53;
+    ) -> Result<Option<Tagged<HealthCheck>>, ProviderError> {
+        let client = &this.aws.clients().await.route53;
         let marker = creation_marker(operation);
         let wanted = non_empty(planned, "reference_name");
-        for check in self.list().await? {
+        for check in list(this).await? {
             let reference = check.caller_reference();
             if !reference.contains(&marker) || reference_name_of(reference) != Some(wanted.clone())
             {
@@ -865,7 +839,7 @@ impl ResourceType for AwsRoute53HealthCheck {
                 .resource_type(TagResourceType::Healthcheck)
                 .resource_id(check.id())
                 .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned)))))?;
-            return Ok(Some(self.read_one(check.id(), planned).await?));
+            return Ok(Some(Self::written(this, check.id()).await?));
         }
         Ok(None)
     }
@@ -874,6 +848,8 @@ impl ResourceType for AwsRoute53HealthCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
 
     #[test]
     fn defaults_route53_fills_in_are_not_drift_unless_imported() {
