@@ -5,6 +5,7 @@ mod blue_green_pause;
 mod codebuild_codecommit;
 mod codedeploy;
 mod codepipeline;
+mod cognito;
 mod crash;
 mod db_proxy;
 mod dns_tls;

@@ -721,9 +721,10 @@ acm_issues_only_validated_certificates()
 def cognito_user_pools_keep_and_change_tags():
     """A Cognito user pool's tags change with TagResource and UntagResource on its ARN, and
     ListTagsForResource lists them; an UpdateUserPool that does not name `UserPoolTags` keeps
-    them (it resets the settings it leaves out, not the tags). moto 5.2.5 implements none of
-    the three calls for Cognito, and its UpdateUserPool drops the tags with the other settings
-    it was not given."""
+    them (it resets the settings it leaves out, not the tags), nor does it touch what only
+    CreateUserPool sets (`UsernameAttributes`, `AliasAttributes`, `UsernameConfiguration`).
+    moto 5.2.5 implements none of the three calls for Cognito, and its UpdateUserPool drops the
+    tags and those settings with the others it was not given."""
     from moto.cognitoidp.exceptions import ResourceNotFoundError
     from moto.cognitoidp.models import CognitoIdpUserPool
     from moto.cognitoidp.responses import CognitoIdpResponse
@@ -756,10 +757,12 @@ def cognito_user_pools_keep_and_change_tags():
     update_extended_config = CognitoIdpUserPool.update_extended_config
 
     def keeps_tags(self, extended_config):
-        kept = getattr(self, "extended_config", {}).get("UserPoolTags")
+        before = getattr(self, "extended_config", {})
+        kept = {key: before[key] for key in ("UserPoolTags", "UsernameAttributes",
+                                              "AliasAttributes", "UsernameConfiguration")
+                if key in before and key not in (extended_config or {})}
         update_extended_config(self, extended_config)
-        if kept is not None and "UserPoolTags" not in (extended_config or {}):
-            self.extended_config["UserPoolTags"] = kept
+        self.extended_config.update(kept)
 
     CognitoIdpResponse.tag_resource = tag_resource
     CognitoIdpResponse.untag_resource = untag_resource
