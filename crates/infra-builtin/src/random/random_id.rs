@@ -7,7 +7,8 @@ use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::source::os_bytes;
-use crate::support::{integer, number, object_of, problem, replacing_map, required_integer, text};
+use crate::random::{at_least, count_of};
+use crate::support::{number, object_of, replacing_map, text};
 
 const NAME: &str = "random_id";
 
@@ -76,13 +77,7 @@ impl StateOnly for RandomId {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        match integer(config, "byte_length") {
-            Some(length) if length < 1 => vec![problem(
-                "byte_length",
-                format!("Attribute byte_length value must be at least 1, got: {length}"),
-            )],
-            _ => vec![],
-        }
+        at_least(config, "byte_length", 1).into_iter().collect()
     }
 
     async fn create(
@@ -90,12 +85,7 @@ impl StateOnly for RandomId {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let length = required_integer(planned, "byte_length", NAME)?;
-        let length = usize::try_from(length)
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| ProviderError::new("random_id: byte_length must be at least 1"))?;
-        let bytes = os_bytes(length)?;
+        let bytes = os_bytes(count_of(planned, "byte_length", NAME)?)?;
         let prefix = text(planned, "prefix").unwrap_or_default();
         Ok(presented(object_of(planned), &bytes, &prefix))
     }

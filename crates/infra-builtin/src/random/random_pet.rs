@@ -7,7 +7,8 @@ use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 use crate::in_state::{InState, StateOnly};
 use crate::random::pet_words::{ADJECTIVES, ADVERBS, NAMES};
 use crate::random::source::{OsRandom, RandomSource};
-use crate::support::{integer, object_of, problem, replacing_map, required_integer, text};
+use crate::random::{at_least, count_of};
+use crate::support::{object_of, replacing_map, text};
 
 const NAME: &str = "random_pet";
 
@@ -68,13 +69,7 @@ impl StateOnly for RandomPet {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        match integer(config, "length") {
-            Some(length) if length < 1 => vec![problem(
-                "length",
-                format!("Attribute length value must be at least 1, got: {length}"),
-            )],
-            _ => vec![],
-        }
+        at_least(config, "length", 1).into_iter().collect()
     }
 
     async fn create(
@@ -82,10 +77,7 @@ impl StateOnly for RandomPet {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let words = usize::try_from(required_integer(planned, "length", NAME)?)
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| ProviderError::new("random_pet: length must be at least 1"))?;
+        let words = count_of(planned, "length", NAME)?;
         let separator = text(planned, "separator").unwrap_or_else(|| "-".into());
         let name = pet_name(words, &separator, &mut OsRandom)?;
         let id = match text(planned, "prefix").filter(|p| !p.is_empty()) {

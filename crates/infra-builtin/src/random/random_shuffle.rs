@@ -6,8 +6,9 @@
 use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
+use crate::random::at_least;
 use crate::random::source::{RandomSource, SeedableSource};
-use crate::support::{integer, object_of, problem, replacing_map, text};
+use crate::support::{integer, object_of, replacing_map, text};
 
 const NAME: &str = "random_shuffle";
 
@@ -58,13 +59,7 @@ impl StateOnly for RandomShuffle {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        match integer(config, "result_count") {
-            Some(count) if count < 0 => vec![problem(
-                "result_count",
-                format!("Attribute result_count value must be at least 0, got: {count}"),
-            )],
-            _ => vec![],
-        }
+        at_least(config, "result_count", 0).into_iter().collect()
     }
 
     async fn create(

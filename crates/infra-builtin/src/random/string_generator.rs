@@ -8,6 +8,7 @@
 
 use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
+use crate::random::at_least;
 use crate::random::source::{OsRandom, RandomSource};
 use crate::support::{flag, integer, number, problem, replacing_map, Object};
 
@@ -125,20 +126,8 @@ pub fn normalize(value: &mut Value) {
 pub fn validate(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let length = integer(config, "length");
-    if let Some(length) = length.filter(|n| *n < 1) {
-        problems.push(problem(
-            "length",
-            format!("Attribute length value must be at least 1, got: {length}"),
-        ));
-    }
-    for key in MINIMUMS {
-        if let Some(minimum) = integer(config, key).filter(|n| *n < 0) {
-            problems.push(problem(
-                key,
-                format!("Attribute {key} value must be at least 0, got: {minimum}"),
-            ));
-        }
-    }
+    problems.extend(at_least(config, "length", 1));
+    problems.extend(MINIMUMS.iter().filter_map(|key| at_least(config, key, 0)));
     let minimums_known = MINIMUMS
         .iter()
         .all(|key| config.get(key).is_null() || integer(config, key).is_some());
