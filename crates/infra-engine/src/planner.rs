@@ -819,53 +819,48 @@ fn leave_out_excluded(
     dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
     destroy: bool,
 ) {
-    let mut graph: Graph<ResourceId> = Graph::new();
-    for (id, deps) in dependencies {
-        graph.add_node(id.clone());
-        for dep in deps {
-            if destroy {
-                graph.add_edge(id.clone(), dep.clone());
-            } else {
-                graph.add_edge(dep.clone(), id.clone());
-            }
-        }
-    }
-    let excluded_ids: BTreeSet<ResourceId> = excludes.iter().map(|e| e.resource.clone()).collect();
-    let affected = graph.closure(excluded_ids.iter().cloned());
-    plan.changes.retain(|change| {
-        let named = excludes.iter().any(|e| e.contains(&change.address));
-        let pulled_in = affected.contains(&change.address.resource)
-            && !excluded_ids.contains(&change.address.resource);
-        !(named || pulled_in)
-    });
+    let excluded = selection(excludes, dependencies, destroy);
+    plan.changes.retain(|change| !excluded(&change.address));
 }
 
+/// `-target`: the targeted instances and what they depend on (or, in a destroy, what depends
+/// on them, which goes first).
 fn restrict_to_targets(
     plan: &mut Plan,
     targets: &[Address],
     dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
     destroy: bool,
 ) {
+    let targeted = selection(targets, dependencies, !destroy);
+    plan.changes.retain(|change| targeted(&change.address));
+}
+
+/// What `addresses` select: the instances they name, and every instance of the resources
+/// their resources reach in the dependency graph, toward what they depend on
+/// (`toward_dependencies`) or toward what depends on them (their own resources' other
+/// instances aside).
+fn selection<'a>(
+    addresses: &'a [Address],
+    dependencies: &BTreeMap<ResourceId, BTreeSet<ResourceId>>,
+    toward_dependencies: bool,
+) -> impl Fn(&Address) -> bool + 'a {
     let mut graph: Graph<ResourceId> = Graph::new();
     for (id, deps) in dependencies {
         graph.add_node(id.clone());
         for dep in deps {
-            if destroy {
-                // Destroying a target also destroys what depends on it.
-                graph.add_edge(dep.clone(), id.clone());
-            } else {
+            if toward_dependencies {
                 graph.add_edge(id.clone(), dep.clone());
+            } else {
+                graph.add_edge(dep.clone(), id.clone());
             }
         }
     }
-    let targeted_ids: BTreeSet<ResourceId> = targets.iter().map(|t| t.resource.clone()).collect();
-    let closure = graph.closure(targeted_ids.iter().cloned());
-    plan.changes.retain(|change| {
-        let named = targets.iter().any(|t| t.contains(&change.address));
-        let pulled_in = closure.contains(&change.address.resource)
-            && !targeted_ids.contains(&change.address.resource);
-        named || pulled_in
-    });
+    let named: BTreeSet<ResourceId> = addresses.iter().map(|a| a.resource.clone()).collect();
+    let reached = graph.closure(named.iter().cloned());
+    move |address| {
+        addresses.iter().any(|a| a.contains(address))
+            || (reached.contains(&address.resource) && !named.contains(&address.resource))
+    }
 }
 
 /// What an object being deleted depends on: what the state recorded, and, while its
@@ -932,4 +927,44 @@ fn delete_dependencies(
     dependencies.sort();
     dependencies.dedup();
     dependencies
+}
+
+#[cfg(test)]
+mod selection_tests {
+    use super::*;
+
+    /// `x.c` depends on `x.b`, which depends on `x.a`.
+    fn chain() -> BTreeMap<ResourceId, BTreeSet<ResourceId>> {
+        let id = |name: &str| at(name).resource;
+        BTreeMap::from([
+            (id("x.a"), BTreeSet::new()),
+            (id("x.b"), BTreeSet::from([id("x.a")])),
+            (id("x.c"), BTreeSet::from([id("x.b")])),
+        ])
+    }
+
+    fn at(text: &str) -> Address {
+        text.parse().unwrap()
+    }
+
+    fn selected(addresses: &[&str], toward_dependencies: bool) -> Vec<&'static str> {
+        let addresses: Vec<Address> = addresses.iter().map(|a| at(a)).collect();
+        let dependencies = chain();
+        let selects = selection(&addresses, &dependencies, toward_dependencies);
+        ["x.a", "x.b[0]", "x.b[1]", "x.c"]
+            .into_iter()
+            .filter(|a| selects(&at(a)))
+            .collect()
+    }
+
+    #[test]
+    fn a_selection_is_what_it_names_and_what_their_resources_reach_one_way() {
+        // -target: what the target depends on; in a destroy, what depends on it.
+        assert_eq!(selected(&["x.b"], true), ["x.a", "x.b[0]", "x.b[1]"]);
+        assert_eq!(selected(&["x.b"], false), ["x.b[0]", "x.b[1]", "x.c"]);
+        // An instance: its resource's other instances are not selected.
+        assert_eq!(selected(&["x.b[0]"], true), ["x.a", "x.b[0]"]);
+        assert_eq!(selected(&["x.c"], true), ["x.a", "x.b[0]", "x.b[1]", "x.c"]);
+        assert_eq!(selected(&["x.a"], true), ["x.a"]);
+    }
 }
