@@ -9,15 +9,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use infra_core::{
-    Action, Attribute, DataSourceType, Operation, ProviderError, Registry, ResourceType, Schema,
-    Type, Value,
-};
+use infra_core::{Action, Attribute, DataSourceType, ProviderError, Registry, Schema, Type, Value};
 use infra_engine::observer::{EphemeralStep, Event, Observer};
 use infra_engine::planfile;
 
 mod support;
-use support::{at, Run, Workspace};
+use support::{at, Fake, Run, Workspace};
 
 /// What the fake provider saw, in order: `open <seed>`, `create <name> <secret_wo>`.
 #[derive(Default)]
@@ -65,56 +62,24 @@ impl DataSourceType for FakePassword {
 }
 
 /// `fake_secret`: `name`, and `secret_wo`, which it is given but never returns.
-struct FakeSecret {
-    cloud: Arc<Cloud>,
-    schema: Schema,
-}
-
-#[async_trait::async_trait]
-impl ResourceType for FakeSecret {
-    fn name(&self) -> &'static str {
-        "fake_secret"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn create(&self, _: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let name = planned.get("name").as_str().unwrap_or("?").to_string();
-        let secret = planned
-            .get("secret_wo")
-            .as_str()
-            .unwrap_or("null")
-            .to_string();
-        self.cloud.log(format!("create {name} {secret}"));
-        let mut value = planned.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(format!("id-{name}")));
-            entries.remove("secret_wo");
-        }
-        Ok(value)
-    }
-
-    async fn update(
-        &self,
-        _: &Operation,
-        _: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _: &Operation, _: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(prior.iter().cloned().map(Some).collect())
-    }
-
-    async fn find_created(&self, _: &Operation, _: &Value) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
+fn fake_secret(cloud: Arc<Cloud>) -> Fake {
+    Fake {
+        name: "fake_secret",
+        schema: Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("name", Type::String))
+            .attr(Attribute::optional("secret_wo", Type::String).write_only()),
+        create: Box::new(move |planned| {
+            let name = planned.get("name").as_str().unwrap_or("?").to_string();
+            let secret = planned.get("secret_wo").as_str().unwrap_or("null");
+            cloud.log(format!("create {name} {secret}"));
+            let mut value = planned.clone();
+            if let Some(entries) = value.map_mut() {
+                entries.insert("id".into(), Value::string(format!("id-{name}")));
+                entries.remove("secret_wo");
+            }
+            value
+        }),
     }
 }
 
@@ -122,13 +87,7 @@ fn stack(configuration: &str) -> (Workspace, Arc<Cloud>) {
     let cloud = Arc::new(Cloud::default());
     let workspace = Workspace::new(configuration, |_| {
         let mut registry = Registry::new();
-        registry.register_resource(Arc::new(FakeSecret {
-            cloud: cloud.clone(),
-            schema: Schema::new()
-                .attr(Attribute::computed("id", Type::String))
-                .attr(Attribute::required("name", Type::String))
-                .attr(Attribute::optional("secret_wo", Type::String).write_only()),
-        }));
+        registry.register_resource(Arc::new(fake_secret(cloud.clone())));
         registry.register_ephemeral_resource(Arc::new(FakePassword {
             cloud: cloud.clone(),
             schema: Schema::new()

@@ -10,15 +10,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use infra_core::{
-    Attribute, Operation, ProviderError, Registry, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Registry, Schema, Type, Value};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
 mod support;
-use support::{Run, Workspace};
+use support::{Fake, Run, Workspace};
 
 /// The messages logged under `infra::apply`.
 #[derive(Clone, Default)]
@@ -55,49 +53,23 @@ impl Subscriber for Logged {
 }
 
 /// `fake_slow`: creating `a` blocks its thread for 1.5 s; the others return at once.
-struct FakeSlow(Schema);
-
-#[async_trait::async_trait]
-impl ResourceType for FakeSlow {
-    fn name(&self) -> &'static str {
-        "fake_slow"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.0
-    }
-
-    async fn create(&self, _: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let name = planned.get("name").as_str().unwrap_or_default().to_string();
-        if name == "a" {
-            std::thread::sleep(Duration::from_millis(1500));
-        }
-        let mut value = planned.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(name));
-        }
-        Ok(value)
-    }
-
-    async fn update(
-        &self,
-        _: &Operation,
-        _: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _: &Operation, _: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(prior.iter().cloned().map(Some).collect())
-    }
-
-    async fn find_created(&self, _: &Operation, _: &Value) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
+fn fake_slow() -> Fake {
+    Fake {
+        name: "fake_slow",
+        schema: Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("name", Type::String)),
+        create: Box::new(|planned| {
+            let name = planned.get("name").as_str().unwrap_or_default().to_string();
+            if name == "a" {
+                std::thread::sleep(Duration::from_millis(1500));
+            }
+            let mut value = planned.clone();
+            if let Some(entries) = value.map_mut() {
+                entries.insert("id".into(), Value::string(name));
+            }
+            value
+        }),
     }
 }
 
@@ -117,11 +89,7 @@ resource "fake_slow" "b" {
 "#,
         |_| {
             let mut registry = Registry::new();
-            registry.register_resource(Arc::new(FakeSlow(
-                Schema::new()
-                    .attr(Attribute::computed("id", Type::String))
-                    .attr(Attribute::required("name", Type::String)),
-            )));
+            registry.register_resource(Arc::new(fake_slow()));
             registry
         },
     );

@@ -275,3 +275,65 @@ pub struct Applied {
     pub state: State,
     pub result: Result<(), ApplyError>,
 }
+
+/// A resource type whose objects live only in the state: `create` is the given function of the
+/// planned value (which sets what the provider computes), an update takes the planned value,
+/// a delete and a refresh change nothing, and a lost create is never found.
+#[allow(dead_code)]
+pub struct Fake {
+    pub name: &'static str,
+    pub schema: infra_core::Schema,
+    #[allow(clippy::type_complexity)]
+    pub create: Box<dyn Fn(&infra_core::Value) -> infra_core::Value + Send + Sync>,
+}
+
+#[async_trait::async_trait]
+impl infra_core::ResourceType for Fake {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn schema(&self) -> &infra_core::Schema {
+        &self.schema
+    }
+
+    async fn create(
+        &self,
+        _: &infra_core::Operation,
+        planned: &infra_core::Value,
+    ) -> Result<infra_core::Value, infra_core::ProviderError> {
+        Ok((self.create)(planned))
+    }
+
+    async fn update(
+        &self,
+        _: &infra_core::Operation,
+        _: &infra_core::Value,
+        planned: &infra_core::Value,
+    ) -> Result<infra_core::Value, infra_core::ProviderError> {
+        Ok(planned.clone())
+    }
+
+    async fn delete(
+        &self,
+        _: &infra_core::Operation,
+        _: &infra_core::Value,
+    ) -> Result<(), infra_core::ProviderError> {
+        Ok(())
+    }
+
+    async fn read_many(
+        &self,
+        prior: &[infra_core::Value],
+    ) -> Result<Vec<Option<infra_core::Value>>, infra_core::ProviderError> {
+        Ok(prior.iter().cloned().map(Some).collect())
+    }
+
+    async fn find_created(
+        &self,
+        _: &infra_core::Operation,
+        _: &infra_core::Value,
+    ) -> Result<Option<infra_core::Value>, infra_core::ProviderError> {
+        Ok(None)
+    }
+}
