@@ -145,6 +145,17 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     ) -> Result<Option<Value>, ProviderError> {
         this.find_tagged(operation, planned).await
     }
+    /// The objects of a refresh, in `prior`'s order: by default [`Ec2Type::read_known`].
+    async fn read_many(
+        this: &Ec2Type<Self>,
+        prior: &[Value],
+    ) -> Result<Vec<Option<Value>>, ProviderError> {
+        Ok(in_prior_order(prior, &this.read_known(prior).await?))
+    }
+    /// The prior value an import starts from, as [`ResourceType::import_prior`].
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        Ok(Value::map([("id", Value::string(id))]))
+    }
     /// What an update changes beyond the tags (which [`Ec2Type`] updates after it).
     async fn update(
         _this: &Ec2Type<Self>,
@@ -304,6 +315,29 @@ impl<O: Ec2Object> Ec2Type<O> {
             .ok_or_else(|| O::not_found(id))
     }
 
+    /// The objects of a refresh (`prior`) that exist, read whole, by ID: a chunk of IDs a call.
+    pub async fn read_known(
+        &self,
+        prior: &[Value],
+    ) -> Result<HashMap<String, Value>, ProviderError> {
+        let priors = Priors {
+            by_id: prior
+                .iter()
+                .filter_map(|p| Some((p.get("id").as_str()?, p)))
+                .collect(),
+            fallback: &Value::Null,
+        };
+        Ok(self
+            .read_ids(&known_ids(prior), &priors)
+            .await?
+            .into_iter()
+            .map(|(id, _, value)| {
+                let value = Self::with_unreported(value, priors.by_id.get(id.as_str()).copied());
+                (id, value)
+            })
+            .collect())
+    }
+
     /// The object carrying this run's managed tags (checked on the answer too), read whole and
     /// finished ([`Ec2Object::finish_create`]); what AWS leaves out is what the create asked
     /// for.
@@ -395,23 +429,11 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let priors = Priors {
-            by_id: prior
-                .iter()
-                .filter_map(|p| Some((p.get("id").as_str()?, p)))
-                .collect(),
-            fallback: &Value::Null,
-        };
-        let found: HashMap<String, Value> = self
-            .read_ids(&known_ids(prior), &priors)
-            .await?
-            .into_iter()
-            .map(|(id, _, value)| {
-                let value = Self::with_unreported(value, priors.by_id.get(id.as_str()).copied());
-                (id, value)
-            })
-            .collect();
-        Ok(in_prior_order(prior, &found))
+        O::read_many(self, prior).await
+    }
+
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        O::import_prior(id)
     }
 
     async fn find_created(

@@ -5,33 +5,31 @@
 //! manage routes: standalone `aws_route` resources own them, so they are neither reported nor
 //! removed.
 //!
-//! The table logic here (routes, `propagating_vgws`, reads) is shared with
-//! `aws_default_route_table`, which adopts a VPC's main table instead of creating one
-//! ([`TableKind::Default`]).
+//! Both table types are one [`Ec2Object`], [`TableObject`]: `aws_default_route_table`, which
+//! adopts a VPC's main table instead of creating one, is `TableObject<true>`
+//! ([`TableKind::Default`]'s route targets).
 //!
 //! moto does not implement EnableVgwRoutePropagation/DisableVgwRoutePropagation, so
 //! `propagating_vgws` is not exercised in tests (and moto reports none).
 //!
 //! Not supported yet ([`Schema::not_supported`]): a route's `odb_network_arn` target.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::{Filter, ResourceType as Ec2ResourceType, Route, RouteOrigin, RouteTable};
-use infra_core::{
-    Attribute, Block, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+use aws_sdk_ec2::types::{
+    Filter, ResourceType as Ec2ResourceType, Route, RouteOrigin, RouteTable, Tag,
 };
+use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
+use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    chunks_of, client_token, delete_with_retry, ec2_arn, filter, in_prior_order, known_ids,
-    managed_tag_filters, optional_string, string_attribute, string_list, string_values,
-    tag_entries, tag_specification, update_tags, whole_object,
+    client_token, delete_with_retry, filter, in_prior_order, managed_tag_filters, string_attribute,
+    string_list, string_values, tag_specification,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::tagging::WithTags;
-use crate::Aws;
+use crate::resources::ec2::aws_default_route_table::{adopt, import_prior, read_adopted};
 
 /// The destinations of an inline `route` block; exactly one is set.
 const ROUTE_DESTINATIONS: &[&str] = &[
@@ -101,12 +99,6 @@ impl TableKind {
         }
         schema
     }
-}
-
-pub struct AwsRouteTable {
-    aws: Arc<Aws>,
-    schema: Schema,
-    kind: TableKind,
 }
 
 /// True for routes the table itself owns: `local`, and propagated ones.
@@ -313,226 +305,214 @@ macro_rules! route_fields {
     }};
 }
 
-impl AwsRouteTable {
-    pub fn new(aws: Arc<Aws>) -> AwsRouteTable {
-        AwsRouteTable::with_kind(aws, TableKind::Table)
-    }
+pub type AwsRouteTable = Ec2Type<TableObject<false>>;
 
-    /// The shared table logic with `kind`'s schema.
-    pub(crate) fn with_kind(aws: Arc<Aws>, kind: TableKind) -> AwsRouteTable {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("owner_id", Type::String));
-        let schema = match kind {
-            TableKind::Table => schema
-                .attr(Attribute::required("vpc_id", Type::String).force_new())
-                .attr(Attribute::optional_computed(
+/// A route table: `aws_route_table`, or with `DEFAULT` `aws_default_route_table` (a VPC's main
+/// table, adopted and never deleted; see that module).
+pub struct TableObject<const DEFAULT: bool>;
+
+impl<const DEFAULT: bool> TableObject<DEFAULT> {
+    const KIND: TableKind = match DEFAULT {
+        false => TableKind::Table,
+        true => TableKind::Default,
+    };
+}
+
+#[async_trait::async_trait]
+impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
+    type Item = RouteTable;
+    const NAME: &'static str = match DEFAULT {
+        false => "aws_route_table",
+        true => "aws_default_route_table",
+    };
+    const ID_FILTER: Option<&'static str> = Some("route-table-id");
+    const NOT_FOUND: &'static str = "InvalidRouteTableID.NotFound";
+
+    fn attributes() -> Vec<Declared<RouteTable>> {
+        let mut attributes = vec![
+            string(
+                Attribute::computed("id", Type::String),
+                RouteTable::route_table_id,
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |table: &RouteTable, at| {
+                    let id = table.route_table_id().unwrap_or_default();
+                    at.arn(table.owner_id().unwrap_or_default(), "route-table", id)
+                },
+            ),
+            read(
+                Attribute::computed("owner_id", Type::String),
+                |table: &RouteTable, _| Value::string(table.owner_id().unwrap_or_default()),
+            ),
+        ];
+        let propagating_vgws = |attribute: Attribute| {
+            read(attribute, |table: &RouteTable, _| {
+                string_values(
+                    table
+                        .propagating_vgws()
+                        .iter()
+                        .filter_map(|v| v.gateway_id()),
+                )
+            })
+        };
+        attributes.extend(match DEFAULT {
+            false => vec![
+                string(
+                    Attribute::required("vpc_id", Type::String).force_new(),
+                    RouteTable::vpc_id,
+                ),
+                propagating_vgws(Attribute::optional_computed(
                     "propagating_vgws",
                     Type::set(Type::String),
                 )),
-            TableKind::Default => schema
-                .attr(Attribute::required("default_route_table_id", Type::String).force_new())
-                .attr(Attribute::computed("vpc_id", Type::String))
-                .attr(
+            ],
+            true => vec![
+                string(
+                    Attribute::required("default_route_table_id", Type::String).force_new(),
+                    RouteTable::route_table_id,
+                ),
+                string(
+                    Attribute::computed("vpc_id", Type::String),
+                    RouteTable::vpc_id,
+                ),
+                propagating_vgws(
                     Attribute::optional("propagating_vgws", Type::set(Type::String))
                         .default(Value::List(Vec::new())),
                 ),
-        };
-        let timeouts: &'static [&'static str] = match kind {
-            TableKind::Table => &["create", "update", "delete"],
-            TableKind::Default => &["create", "update"],
-        };
-        let schema = schema
-            .block(Block::set("route", kind.route_schema()).computed())
-            .timeouts(timeouts)
-            .with_tags();
-        AwsRouteTable { aws, schema, kind }
+            ],
+        });
+        attributes.push(read_block(
+            Block::set("route", Self::KIND.route_schema()).computed(),
+            |table: &RouteTable, at| route_blocks(table, at.prior, Self::KIND),
+        ));
+        attributes
     }
 
-    pub(crate) fn table_schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    pub(crate) async fn describe(
-        &self,
-        filters: Vec<Filter>,
-        prior: &HashMap<String, &Value>,
-    ) -> Result<HashMap<String, Value>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let tables: Vec<RouteTable> = all_items!(clients
-            .ec2
-            .describe_route_tables()
-            .set_filters(Some(filters)))?;
-        let mut found = HashMap::new();
-        for table in &tables {
-            let Some(id) = table.route_table_id() else {
-                continue;
-            };
-            let before = prior.get(id).copied();
-            // Routes are read when the object manages inline routes, and on import (no prior
-            // `route` at all), where Terraform adopts every route the table has.
-            let manages_routes = before.is_some_and(|value| match value.get("route") {
-                Value::Null => true,
-                routes => routes.as_list().is_some_and(|routes| !routes.is_empty()),
-            });
-            let routes = if manages_routes {
-                let prior_routes = routes_by_destination(
-                    before.map_or(&Value::Null, |v| v.get("route")),
-                    self.kind,
-                );
-                table
-                    .routes()
-                    .iter()
-                    .filter(|route| !is_implicit(route))
-                    .map(|route| {
-                        let mut block = route_block(route, self.kind);
-                        keep_configured_gateway(&mut block, &prior_routes);
-                        block
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let owner = table.owner_id().unwrap_or_default();
-            let mut entries = vec![
-                ("id", Value::string(id)),
-                (
-                    "arn",
-                    Value::string(ec2_arn(&clients.region, owner, "route-table", id)),
-                ),
-                ("vpc_id", optional_string(table.vpc_id())),
-                ("owner_id", Value::string(owner)),
-                (
-                    "propagating_vgws",
-                    string_values(
-                        table
-                            .propagating_vgws()
-                            .iter()
-                            .filter_map(|vgw| vgw.gateway_id()),
-                    ),
-                ),
-                ("route", Value::List(routes)),
-            ];
-            if self.kind == TableKind::Default {
-                entries.push(("default_route_table_id", Value::string(id)));
-            }
-            entries.extend(tag_entries(table.tags()));
-            found.insert(id.to_string(), whole_object(&self.schema, entries));
-        }
-        Ok(found)
-    }
-
-    pub(crate) async fn read_one(&self, id: &str, shape: &Value) -> Result<Value, ProviderError> {
-        self.describe(
-            vec![filter("route-table-id", [id])],
-            &HashMap::from([(id.to_string(), shape)]),
-        )
-        .await?
-        .remove(id)
-        .ok_or_else(|| {
-            ProviderError::with_code(
-                "InvalidRouteTableID.NotFound",
-                format!("route table {id} not found"),
-            )
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(match DEFAULT {
+            false => &["create", "update", "delete"],
+            true => &["create", "update"],
         })
     }
 
-    /// Deletes one route by the destination of its full block; "not found" is not an error.
-    pub(crate) async fn delete_route(&self, id: &str, route: &Value) -> Result<(), ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let field = |name: &str| {
-            route
-                .get(name)
-                .as_str()
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
-        deleted_or_gone(
-            sent!(ec2
-                .delete_route()
-                .route_table_id(id)
-                .set_destination_cidr_block(field("cidr_block"))
-                .set_destination_ipv6_cidr_block(field("ipv6_cidr_block"))
-                .set_destination_prefix_list_id(field("destination_prefix_list_id"))),
-            crate::error::is_not_found,
-        )
+    fn default_timeouts() -> Timeouts {
+        match DEFAULT {
+            false => Timeouts::minutes(5, 2, 5),
+            true => Timeouts::minutes(2, 2, 2),
+        }
     }
 
-    /// Creates, replaces or deletes routes so the table holds `after` instead of `before`.
-    pub(crate) async fn change_routes(
-        &self,
+    fn id(table: &RouteTable) -> Option<&str> {
+        table.route_table_id()
+    }
+
+    fn tags(table: &RouteTable) -> &[Tag] {
+        table.tags()
+    }
+
+    fn not_found(id: &str) -> ProviderError {
+        ProviderError::with_code(Self::NOT_FOUND, format!("route table {id} not found"))
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        validate_routes(config, Self::KIND)
+    }
+
+    fn normalize(value: &mut Value) {
+        normalize_routes(value, Self::KIND);
+    }
+
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        match DEFAULT {
+            false => Ok(Value::map([("id", Value::string(id))])),
+            true => import_prior(id),
+        }
+    }
+
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<RouteTable>, ProviderError> {
+        all_items!(ec2
+            .describe_route_tables()
+            .set_route_table_ids(ids)
+            .set_filters(Some(filters)))
+    }
+
+    async fn create(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        if DEFAULT {
+            return adopt(this, planned).await;
+        }
+        let ec2 = this.ec2().await;
+        let output = sent!(ec2
+            .create_route_table()
+            .client_token(client_token(operation, planned))
+            .set_vpc_id(string_attribute(planned, "vpc_id"))
+            .tag_specifications(tag_specification(
+                operation,
+                planned,
+                Ec2ResourceType::RouteTable,
+            )))?;
+        let id = output
+            .route_table()
+            .and_then(RouteTable::route_table_id)
+            .ok_or_else(|| ProviderError::new("CreateRouteTable returned no id"))?
+            .to_string();
+        change_propagation(ec2, &id, &[], &string_list(planned, "propagating_vgws")).await?;
+        let routes = routes_by_destination(planned.get("route"), Self::KIND);
+        change_routes(ec2, &id, &BTreeMap::new(), &routes).await?;
+        Ok(id)
+    }
+
+    async fn find_created(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        if DEFAULT {
+            // Adoption is found by its natural key: the table it adopts.
+            let Some(id) = string_attribute(planned, "default_route_table_id") else {
+                return Ok(None);
+            };
+            return this.find(&id, Some(planned)).await;
+        }
+        let tagged = Self::describe(this.ec2().await, None, managed_tag_filters(operation)).await?;
+        match tagged.iter().find_map(RouteTable::route_table_id) {
+            Some(id) => this.read_one(id, planned).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn read_many(
+        this: &Ec2Type<Self>,
+        prior: &[Value],
+    ) -> Result<Vec<Option<Value>>, ProviderError> {
+        match DEFAULT {
+            false => Ok(in_prior_order(prior, &this.read_known(prior).await?)),
+            true => read_adopted(this, prior).await,
+        }
+    }
+
+    /// Propagation, then routes (both table types).
+    async fn update(
+        this: &Ec2Type<Self>,
+        _operation: &Operation,
         id: &str,
-        before: &BTreeMap<String, Value>,
-        after: &BTreeMap<String, Value>,
-    ) -> Result<(), ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        for (key, route) in before {
-            if !after.contains_key(key) {
-                self.delete_route(id, route).await?;
-            }
-        }
-        for (key, route) in after {
-            match before.get(key) {
-                Some(existing) if existing == route => {}
-                Some(_) => {
-                    route_fields!(ec2.replace_route().route_table_id(id), route)
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
-                }
-                None => {
-                    route_fields!(ec2.create_route().route_table_id(id), route)
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Enables and disables route propagation from virtual private gateways so the table
-    /// propagates `after` instead of `before`.
-    pub(crate) async fn change_propagation(
-        &self,
-        id: &str,
-        before: &[String],
-        after: &[String],
-    ) -> Result<(), ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        for gateway in before.iter().filter(|g| !after.contains(g)) {
-            match sent!(ec2
-                .disable_vgw_route_propagation()
-                .route_table_id(id)
-                .gateway_id(gateway))
-            {
-                Ok(_) => {}
-                Err(error) if crate::error::is_not_found(&error) => {}
-                Err(error) => return Err(error),
-            }
-        }
-        for gateway in after.iter().filter(|g| !before.contains(g)) {
-            sent!(ec2
-                .enable_vgw_route_propagation()
-                .route_table_id(id)
-                .gateway_id(gateway))?;
-        }
-        Ok(())
-    }
-
-    /// The in-place update both table types share: propagation, routes, tags.
-    pub(crate) async fn update_table(
-        &self,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("route table: prior state has no id"))?;
+    ) -> Result<(), ProviderError> {
+        let ec2 = this.ec2().await;
         // Unknown or unset (Optional+Computed on aws_route_table): not managed.
         if planned.get("propagating_vgws").as_list().is_some() {
-            self.change_propagation(
-                &id,
+            change_propagation(
+                ec2,
+                id,
                 &string_list(prior, "propagating_vgws"),
                 &string_list(planned, "propagating_vgws"),
             )
@@ -540,40 +520,164 @@ impl AwsRouteTable {
         }
         // No route blocks: routes are not managed here (see the module doc).
         if let Some(planned_routes) = planned.get("route").as_list() {
-            let after = routes_by_destination(&Value::List(planned_routes.to_vec()), self.kind);
+            let after = routes_by_destination(&Value::List(planned_routes.to_vec()), Self::KIND);
             if !after.is_empty() || prior.get("route").as_list().is_some_and(|r| !r.is_empty()) {
-                self.change_routes(
-                    &id,
-                    &routes_by_destination(prior.get("route"), self.kind),
-                    &after,
-                )
-                .await?;
+                let before = routes_by_destination(prior.get("route"), Self::KIND);
+                change_routes(ec2, id, &before, &after).await?;
             }
         }
-        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
-        self.read_one(&id, planned).await
+        Ok(())
     }
 
-    pub(crate) async fn read_tables(
-        &self,
-        prior: &[Value],
-    ) -> Result<HashMap<String, Value>, ProviderError> {
-        let by_id: HashMap<String, &Value> = prior
-            .iter()
-            .filter_map(|value| Some((string_attribute(value, "id")?, value)))
-            .collect();
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            found.extend(
-                self.describe(
-                    vec![filter("route-table-id", chunk.iter().cloned())],
-                    &by_id,
-                )
-                .await?,
-            );
+    /// A main route table cannot be deleted: it is only forgotten, as in the provider.
+    async fn delete(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        id: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        if DEFAULT {
+            return Ok(());
         }
-        Ok(found)
+        let ec2 = this.ec2().await;
+        // Subnet associations block the delete; the provider removes them first.
+        let tables: Vec<RouteTable> = sent!(ec2
+            .describe_route_tables()
+            .filters(filter("route-table-id", [id])))?
+        .route_tables()
+        .to_vec();
+        for association in tables.iter().flat_map(|table| table.associations()) {
+            if association.main() == Some(true) {
+                continue;
+            }
+            if let Some(association_id) = association.route_table_association_id() {
+                match sent!(ec2
+                    .disassociate_route_table()
+                    .association_id(association_id))
+                {
+                    Ok(_) => {}
+                    Err(error) if crate::error::is_not_found(&error) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+        delete_with_retry(
+            operation.timeouts.delete,
+            &format!("route table {id}"),
+            || async { sent!(ec2.delete_route_table().route_table_id(id)) },
+        )
+        .await
     }
+}
+
+/// A table's `route` blocks, read when the object manages inline routes (its `prior` has
+/// some), and on import (no prior `route` at all), where Terraform adopts every route the
+/// table has.
+fn route_blocks(table: &RouteTable, prior: &Value, kind: TableKind) -> Value {
+    let manages_routes = match prior.get("route") {
+        Value::Null => true,
+        routes => routes.as_list().is_some_and(|routes| !routes.is_empty()),
+    };
+    if !manages_routes {
+        return Value::List(Vec::new());
+    }
+    let prior_routes = routes_by_destination(prior.get("route"), kind);
+    Value::List(
+        table
+            .routes()
+            .iter()
+            .filter(|route| !is_implicit(route))
+            .map(|route| {
+                let mut block = route_block(route, kind);
+                keep_configured_gateway(&mut block, &prior_routes);
+                block
+            })
+            .collect(),
+    )
+}
+
+/// Deletes one route by the destination of its full block; "not found" is not an error.
+pub(crate) async fn delete_route(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+    route: &Value,
+) -> Result<(), ProviderError> {
+    let field = |name: &str| {
+        route
+            .get(name)
+            .as_str()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    deleted_or_gone(
+        sent!(ec2
+            .delete_route()
+            .route_table_id(id)
+            .set_destination_cidr_block(field("cidr_block"))
+            .set_destination_ipv6_cidr_block(field("ipv6_cidr_block"))
+            .set_destination_prefix_list_id(field("destination_prefix_list_id"))),
+        crate::error::is_not_found,
+    )
+}
+
+/// Creates, replaces or deletes routes so the table holds `after` instead of `before`.
+pub(crate) async fn change_routes(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+    before: &BTreeMap<String, Value>,
+    after: &BTreeMap<String, Value>,
+) -> Result<(), ProviderError> {
+    for (key, route) in before {
+        if !after.contains_key(key) {
+            delete_route(ec2, id, route).await?;
+        }
+    }
+    for (key, route) in after {
+        match before.get(key) {
+            Some(existing) if existing == route => {}
+            Some(_) => {
+                route_fields!(ec2.replace_route().route_table_id(id), route)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+            None => {
+                route_fields!(ec2.create_route().route_table_id(id), route)
+                    .send()
+                    .await
+                    .map_err(aws_error)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Enables and disables route propagation from virtual private gateways so the table
+/// propagates `after` instead of `before`.
+pub(crate) async fn change_propagation(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+    before: &[String],
+    after: &[String],
+) -> Result<(), ProviderError> {
+    for gateway in before.iter().filter(|g| !after.contains(g)) {
+        match sent!(ec2
+            .disable_vgw_route_propagation()
+            .route_table_id(id)
+            .gateway_id(gateway))
+        {
+            Ok(_) => {}
+            Err(error) if crate::error::is_not_found(&error) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    for gateway in after.iter().filter(|g| !before.contains(g)) {
+        sent!(ec2
+            .enable_vgw_route_propagation()
+            .route_table_id(id)
+            .gateway_id(gateway))?;
+    }
+    Ok(())
 }
 
 /// An `aws_route_table` configured before `egress_only_gateway_id` existed here names an
@@ -607,117 +711,6 @@ pub(crate) fn normalize_routes(value: &mut Value, kind: TableKind) {
             *route = full_route(route, kind);
         }
         routes.sort_by_key(|route| route.to_json().to_string());
-    }
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsRouteTable {
-    fn name(&self) -> &'static str {
-        "aws_route_table"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn default_timeouts(&self) -> Timeouts {
-        Timeouts::minutes(5, 2, 5)
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        validate_routes(config, self.kind)
-    }
-
-    fn normalize(&self, value: &mut Value) {
-        normalize_routes(value, self.kind);
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let output = sent!(ec2
-            .create_route_table()
-            .client_token(client_token(operation, planned))
-            .set_vpc_id(string_attribute(planned, "vpc_id"))
-            .tag_specifications(tag_specification(
-                operation,
-                planned,
-                Ec2ResourceType::RouteTable,
-            )))?;
-        let id = output
-            .route_table()
-            .and_then(RouteTable::route_table_id)
-            .ok_or_else(|| ProviderError::new("CreateRouteTable returned no id"))?
-            .to_string();
-        self.change_propagation(&id, &[], &string_list(planned, "propagating_vgws"))
-            .await?;
-        self.change_routes(
-            &id,
-            &BTreeMap::new(),
-            &routes_by_destination(planned.get("route"), self.kind),
-        )
-        .await?;
-        self.read_one(&id, planned).await
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.update_table(prior, planned).await
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let ec2 = &self.aws.clients().await.ec2;
-        // Subnet associations block the delete; the provider removes them first.
-        let tables: Vec<RouteTable> = sent!(ec2
-            .describe_route_tables()
-            .filters(filter("route-table-id", [id.as_str()])))?
-        .route_tables()
-        .to_vec();
-        for association in tables.iter().flat_map(|table| table.associations()) {
-            if association.main() == Some(true) {
-                continue;
-            }
-            if let Some(association_id) = association.route_table_association_id() {
-                match sent!(ec2
-                    .disassociate_route_table()
-                    .association_id(association_id))
-                {
-                    Ok(_) => {}
-                    Err(error) if crate::error::is_not_found(&error) => {}
-                    Err(error) => return Err(error),
-                }
-            }
-        }
-        delete_with_retry(
-            operation.timeouts.delete,
-            &format!("route table {id}"),
-            || async { sent!(ec2.delete_route_table().route_table_id(&id)) },
-        )
-        .await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(in_prior_order(prior, &self.read_tables(prior).await?))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let found = self
-            .describe(managed_tag_filters(operation), &HashMap::new())
-            .await?;
-        let Some(id) = found.keys().next().cloned() else {
-            return Ok(None);
-        };
-        Ok(Some(self.read_one(&id, planned).await?))
     }
 }
 
