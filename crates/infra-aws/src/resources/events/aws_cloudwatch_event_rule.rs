@@ -13,23 +13,23 @@
 //! moto holds and returns every argument, so drift on each is seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_eventbridge::operation::describe_rule::DescribeRuleOutput;
 use aws_sdk_eventbridge::types::RuleState;
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, canonical_json, has_managed_tags, known, non_empty, resource_tag_changes, same_json,
-    sent, set_tags, string, text, text_or_null, vanished,
+    boolean, canonical_json, deleted_or_gone, has_managed_tags, known, non_empty, policy_value,
+    resource_tag_changes, sent, string, text, text_or_null,
 };
+use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{read, string as text_of, Declared};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
 use crate::events_support::{
     bus_or_default, is_gone, parse_rule_id, rule_id, sdk_tags, tags_of, DEFAULT_BUS,
 };
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 const STATES: &[&str] = &[
     "ENABLED",
@@ -37,85 +37,76 @@ const STATES: &[&str] = &[
     "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
 ];
 
-pub struct AwsCloudwatchEventRule {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsCloudwatchEventRule = ObjectType<RuleObject>;
 
-struct Found {
+pub struct RuleObject;
+
+/// A rule as DescribeRule answered, and its bus as the prior value names it (the
+/// configuration may name the bus by ARN; its spelling is kept when it is this bus).
+pub struct RuleRead {
     rule: DescribeRuleOutput,
-    tags: Vec<(String, String)>,
+    bus: String,
 }
 
-impl AwsCloudwatchEventRule {
-    pub fn new(aws: Arc<Aws>) -> AwsCloudwatchEventRule {
-        let schema = Schema::new()
-            .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
-            .attr(Attribute::optional("schedule_expression", Type::String))
-            .attr(
-                Attribute::optional("event_bus_name", Type::String)
-                    .default(Value::string(DEFAULT_BUS))
-                    .force_new(),
-            )
-            .attr(Attribute::optional("event_pattern", Type::Json))
-            .attr(Attribute::optional("description", Type::String))
-            .attr(Attribute::optional("role_arn", Type::String))
-            .attr(Attribute::optional_computed("is_enabled", Type::Bool))
-            .attr(Attribute::optional_computed("state", Type::String).check(Check::OneOf(STATES)))
-            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
-            .with_tags();
-        AwsCloudwatchEventRule { aws, schema }
+impl RuleRead {
+    fn name(&self) -> &str {
+        self.rule.name().unwrap_or_default()
     }
 
-    async fn find(&self, bus: &str, name: &str) -> Result<Option<Found>, ProviderError> {
-        let client = &self.aws.clients().await.events;
-        let rule = match sent!(client.describe_rule().name(name).event_bus_name(bus)) {
-            Ok(rule) => rule,
-            Err(error) if is_gone(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        let tags = match rule.arn() {
-            Some(arn) => tags_of(client, arn).await?,
-            None => vec![],
-        };
-        Ok(Some(Found { rule, tags }))
+    fn state(&self) -> Option<&str> {
+        self.rule.state().map(|s| s.as_str())
     }
+}
 
-    async fn read(&self, bus: &str, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.find(bus, name)
-            .await?
-            .map(|found| to_value(&found, bus, hint))
-            .ok_or_else(|| vanished("EventBridge rule", &rule_id(bus, name)))
-    }
+/// The rule `name` on `bus` with its tags; `None` when there is none.
+async fn find(
+    this: &AwsCloudwatchEventRule,
+    bus: &str,
+    name: &str,
+) -> Result<Option<Tagged<RuleRead>>, ProviderError> {
+    let client = &this.aws.clients().await.events;
+    let rule = match sent!(client.describe_rule().name(name).event_bus_name(bus)) {
+        Ok(rule) => rule,
+        Err(error) if is_gone(&error) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let tags = match rule.arn() {
+        Some(arn) => tags_of(client, arn).await?,
+        None => vec![],
+    };
+    let bus = match rule.event_bus_name().filter(|b| !b.is_empty()) {
+        Some(reported) if !bus.ends_with(&format!("/{reported}")) => reported.to_string(),
+        _ => bus.to_string(),
+    };
+    Ok(Some(Tagged {
+        object: RuleRead { rule, bus },
+        tags,
+    }))
+}
 
-    /// PutRule with every argument: creates the rule, or replaces its settings.
-    async fn put(
-        &self,
-        name: &str,
-        planned: &Value,
-        tags: Option<&BTreeMap<String, String>>,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.events;
-        let state = planned_state(planned);
-        let mut request = client
-            .put_rule()
-            .name(name)
-            .event_bus_name(bus_or_default(string(planned, "event_bus_name")))
-            .set_description(string(planned, "description"))
-            .set_event_pattern(non_empty(planned, "event_pattern").map(|p| canonical_json(&p)))
-            .set_schedule_expression(non_empty(planned, "schedule_expression"))
-            .set_role_arn(non_empty(planned, "role_arn"))
-            .state(RuleState::from(state.as_str()));
-        if let Some(tags) = tags {
-            request = request.set_tags(Some(sdk_tags(tags)?));
-        }
-        request.send().await.map_err(aws_error)?;
-        Ok(())
+/// PutRule with every argument: creates the rule, or replaces its settings.
+async fn put(
+    this: &AwsCloudwatchEventRule,
+    name: &str,
+    planned: &Value,
+    tags: Option<&BTreeMap<String, String>>,
+) -> Result<(), ProviderError> {
+    let client = &this.aws.clients().await.events;
+    let state = planned_state(planned);
+    let mut request = client
+        .put_rule()
+        .name(name)
+        .event_bus_name(bus_or_default(string(planned, "event_bus_name")))
+        .set_description(string(planned, "description"))
+        .set_event_pattern(non_empty(planned, "event_pattern").map(|p| canonical_json(&p)))
+        .set_schedule_expression(non_empty(planned, "schedule_expression"))
+        .set_role_arn(non_empty(planned, "role_arn"))
+        .state(RuleState::from(state.as_str()));
+    if let Some(tags) = tags {
+        request = request.set_tags(Some(sdk_tags(tags)?));
     }
+    request.send().await.map_err(aws_error)?;
+    Ok(())
 }
 
 /// The state to ask for: `state`, else the deprecated `is_enabled`, else enabled.
@@ -129,63 +120,6 @@ fn planned_state(planned: &Value) -> String {
     }
 }
 
-fn to_value(found: &Found, bus: &str, hint: &Value) -> Value {
-    let rule = &found.rule;
-    let name = rule.name().unwrap_or_default();
-    let bus = rule
-        .event_bus_name()
-        .filter(|b| !b.is_empty())
-        .map(|reported| {
-            // The configuration may name the bus by ARN; keep its spelling when it is this bus.
-            if bus.ends_with(&format!("/{reported}")) {
-                bus.to_string()
-            } else {
-                reported.to_string()
-            }
-        })
-        .unwrap_or_else(|| bus.to_string());
-    let state = rule.state().map(|s| s.as_str().to_string());
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(rule_id(&bus, name)));
-    object.insert("arn".to_string(), text(rule.arn()));
-    object.insert("name".to_string(), Value::string(name));
-    object.insert(
-        "name_prefix".to_string(),
-        match known(hint, "name_prefix") {
-            Value::Null => text(generated_prefix(name)),
-            prefix => prefix,
-        },
-    );
-    object.insert(
-        "schedule_expression".to_string(),
-        text_or_null(rule.schedule_expression()),
-    );
-    object.insert("event_bus_name".to_string(), Value::string(&bus));
-    object.insert(
-        "event_pattern".to_string(),
-        match rule.event_pattern().filter(|p| !p.trim().is_empty()) {
-            Some(pattern) => same_json(Some(canonical_json(pattern)), hint.get("event_pattern")),
-            None => Value::Null,
-        },
-    );
-    object.insert("description".to_string(), text_or_null(rule.description()));
-    object.insert("role_arn".to_string(), text_or_null(rule.role_arn()));
-    object.insert(
-        "is_enabled".to_string(),
-        Value::Bool(state.as_deref().is_some_and(|s| s.starts_with("ENABLED"))),
-    );
-    object.insert("state".to_string(), text(state.as_deref()));
-    object.insert(
-        "force_destroy".to_string(),
-        Value::Bool(boolean(hint, "force_destroy").unwrap_or(false)),
-    );
-    set_tags(
-        &mut object,
-        found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
-}
-
 /// The prefix of a generated name (`prefix` + 26 digits), as the provider derives
 /// `name_prefix` on import.
 fn generated_prefix(name: &str) -> Option<&str> {
@@ -194,26 +128,77 @@ fn generated_prefix(name: &str) -> Option<&str> {
     suffix.bytes().all(|b| b.is_ascii_digit()).then_some(prefix)
 }
 
-/// `(bus, name)` of a prior value.
-fn key_of(value: &Value) -> Option<(String, String)> {
-    match string(value, "name") {
-        Some(name) => Some((bus_or_default(string(value, "event_bus_name")), name)),
-        None => string(value, "id").and_then(|id| parse_rule_id(&id).ok()),
-    }
-}
-
 #[async_trait::async_trait]
-impl ResourceType for AwsCloudwatchEventRule {
-    fn name(&self) -> &'static str {
-        "aws_cloudwatch_event_rule"
+impl AwsObject for RuleObject {
+    type Object = RuleRead;
+    const NAME: &'static str = "aws_cloudwatch_event_rule";
+    const KIND: &'static str = "EventBridge rule";
+    /// The key is the rule's ID (`bus/name`, or the name on the default bus).
+    const KEY: &'static str = "name";
+
+    fn attributes() -> Vec<Declared<RuleRead>> {
+        let optional = |name| Attribute::optional(name, Type::String);
+        vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |r: &RuleRead, _| Value::string(rule_id(&r.bus, r.name())),
+            ),
+            text_of(Attribute::computed("arn", Type::String), |r: &RuleRead| {
+                r.rule.arn()
+            }),
+            read(
+                Attribute::optional_computed("name", Type::String).force_new(),
+                |r: &RuleRead, _| Value::string(r.name()),
+            ),
+            read(
+                Attribute::optional_computed("name_prefix", Type::String).force_new(),
+                |r: &RuleRead, at| match known(at.prior, "name_prefix") {
+                    Value::Null => text(generated_prefix(r.name())),
+                    prefix => prefix,
+                },
+            ),
+            read(optional("schedule_expression"), |r: &RuleRead, _| {
+                text_or_null(r.rule.schedule_expression())
+            }),
+            read(
+                optional("event_bus_name")
+                    .default(Value::string(DEFAULT_BUS))
+                    .force_new(),
+                |r: &RuleRead, _| Value::string(&r.bus),
+            ),
+            read(
+                Attribute::optional("event_pattern", Type::Json),
+                |r: &RuleRead, at| {
+                    policy_value(r.rule.event_pattern(), at.prior.get("event_pattern"))
+                },
+            ),
+            read(optional("description"), |r: &RuleRead, _| {
+                text_or_null(r.rule.description())
+            }),
+            read(optional("role_arn"), |r: &RuleRead, _| {
+                text_or_null(r.rule.role_arn())
+            }),
+            read(
+                Attribute::optional_computed("is_enabled", Type::Bool),
+                |r: &RuleRead, _| Value::Bool(r.state().is_some_and(|s| s.starts_with("ENABLED"))),
+            ),
+            read(
+                Attribute::optional_computed("state", Type::String).check(Check::OneOf(STATES)),
+                |r: &RuleRead, _| text(r.state()),
+            ),
+            read(
+                Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)),
+                |_: &RuleRead, at| Value::Bool(boolean(at.prior, "force_destroy").unwrap_or(false)),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.version(1)
     }
 
     /// The provider's `resourceRuleUpgradeV0`: `state` from the older `is_enabled`.
-    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+    fn upgrade_state(from: u64, mut value: Value) -> Result<Value, String> {
         if from == 0 {
             if let Some(entries) = value.map_mut() {
                 let enabled = entries.get("is_enabled").and_then(Value::as_bool) == Some(true);
@@ -224,7 +209,7 @@ impl ResourceType for AwsCloudwatchEventRule {
         Ok(value)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let mut problem = |path: &str, message: String| problems.push((path.to_string(), message));
         if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
@@ -284,27 +269,63 @@ impl ResourceType for AwsCloudwatchEventRule {
     }
 
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
         with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    /// The rule's ID (`bus/name`, or the name on the default bus) of a prior value.
+    fn key_of(value: &Value) -> Option<String> {
+        let (bus, name) = match string(value, "name") {
+            Some(name) => (bus_or_default(string(value, "event_bus_name")), name),
+            None => parse_rule_id(&string(value, "id")?).ok()?,
+        };
+        Some(rule_id(&bus, &name))
+    }
+
+    /// Terraform's import ID: `event_bus_name/rule_name`, or the rule name on the default bus.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let (bus, name) = parse_rule_id(id)?;
+        Ok(Value::map([
+            ("id", Value::string(rule_id(&bus, &name))),
+            ("name", Value::string(name)),
+            ("event_bus_name", Value::string(bus)),
+        ]))
+    }
+
+    /// DescribeRule plus ListTagsForResource per rule, one rule after another (the tags are
+    /// not in ListRules, so a batch saves nothing).
+    async fn describe(
+        this: &AwsCloudwatchEventRule,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Tagged<RuleRead>>, ProviderError> {
+        key_by_key(ids, |id| async move {
+            let (bus, name) = parse_rule_id(id)?;
+            find(this, &bus, &name).await
+        })
+        .await
+    }
+
+    async fn create(
+        this: &AwsCloudwatchEventRule,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let bus = bus_or_default(string(planned, "event_bus_name"));
-        self.put(&name, planned, Some(&operation.tags_with_managed(planned)))
-            .await?;
-        self.read(&bus, &name, planned).await
+        let tags = operation.tags_with_managed(planned);
+        put(this, &name, planned, Some(&tags)).await?;
+        Ok(rule_id(&bus, &name))
     }
 
     async fn update(
-        &self,
+        this: &AwsCloudwatchEventRule,
         _operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.events;
-        let (bus, name) = key_of(prior)
-            .ok_or_else(|| ProviderError::new("aws_cloudwatch_event_rule has no name in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.events;
+        let (_, name) = parse_rule_id(id)?;
         let settings = [
             "schedule_expression",
             "event_pattern",
@@ -317,62 +338,39 @@ impl ResourceType for AwsCloudwatchEventRule {
             .iter()
             .any(|k| prior.get(k).to_json() != planned.get(k).to_json())
         {
-            self.put(&name, planned, None).await?;
+            put(this, &name, planned, None).await?;
         }
         let arn = string(prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_cloudwatch_event_rule has no ARN in state"))?;
         resource_tag_changes!(client, resource_arn(&arn), prior, planned);
-        self.read(&bus, &name, planned).await
+        Ok(id.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.events;
-        let Some((bus, name)) = key_of(prior) else {
-            return Ok(());
-        };
-        match sent!(client
-            .delete_rule()
-            .name(&name)
-            .event_bus_name(&bus)
-            .force(boolean(prior, "force_destroy").unwrap_or(false)))
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_gone(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            out.push(match key_of(p) {
-                Some((bus, name)) => self
-                    .find(&bus, &name)
-                    .await?
-                    .map(|found| to_value(&found, &bus, p)),
-                None => None,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Terraform's import ID: `event_bus_name/rule_name`, or the rule name on the default bus.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+    async fn delete(
+        this: &AwsCloudwatchEventRule,
+        _operation: &Operation,
+        id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.events;
         let (bus, name) = parse_rule_id(id)?;
-        Ok(Value::map([
-            ("id", Value::string(rule_id(&bus, &name))),
-            ("name", Value::string(name)),
-            ("event_bus_name", Value::string(bus)),
-        ]))
+        deleted_or_gone(
+            sent!(client
+                .delete_rule()
+                .name(&name)
+                .event_bus_name(&bus)
+                .force(boolean(prior, "force_destroy").unwrap_or(false))),
+            is_gone,
+        )
     }
 
     /// The rule with this name (or any with this prefix) carrying this operation's tags.
     async fn find_created(
-        &self,
+        this: &AwsCloudwatchEventRule,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.events;
+    ) -> Result<Option<Tagged<RuleRead>>, ProviderError> {
+        let client = &this.aws.clients().await.events;
         let bus = bus_or_default(string(planned, "event_bus_name"));
         let names = match non_empty(planned, "name") {
             Some(name) => vec![name],
@@ -401,9 +399,9 @@ impl ResourceType for AwsCloudwatchEventRule {
             }
         };
         for name in names {
-            if let Some(found) = self.find(&bus, &name).await? {
+            if let Some(found) = find(this, &bus, &name).await? {
                 if has_managed_tags(&found.tags, operation) {
-                    return Ok(Some(to_value(&found, &bus, planned)));
+                    return Ok(Some(found));
                 }
             }
         }
@@ -414,6 +412,8 @@ impl ResourceType for AwsCloudwatchEventRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
 
     #[test]
     fn state_comes_from_state_or_is_enabled() {
