@@ -7,8 +7,9 @@ use infra_testkit::{Moto, Stack};
 
 use super::{
     apply_and_plan_clean, apply_ok as apply, apply_run, assert_contains, destroy_ok, destroy_run,
-    infra, plan_is_clean, plan_run, NO_VARS,
+    infra, plan_is_clean, plan_run, BINARY, NO_VARS,
 };
+use infra_testkit::{infra_command, run};
 
 const STACK: &str = r#"
 variable "bucket_name" {
@@ -653,4 +654,180 @@ fn a_buckets_deprecated_acl_is_created_changed_in_place_and_warned_of() {
     // (README, "AWS arguments the emulator cannot verify"), so the group is what is checked.
     assert_contains(&grants(&moto), "('LogDelivery', ");
     destroy_ok(&stack, &moto, &vars);
+}
+
+const DEPRECATED_INLINE: &str = r#"
+variable "versioning" {
+  type    = bool
+  default = true
+}
+
+variable "max_age" {
+  type    = number
+  default = 3000
+}
+
+# The access logs' target: S3 server access logging writes as the logging service, which the
+# deprecated inline policy admits.
+data "aws_iam_policy_document" "logs" {
+  statement {
+    sid       = "S3ServerAccessLogs"
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::infra-inline-logs/*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logging.s3.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket        = "infra-inline-logs"
+  force_destroy = true
+  policy        = data.aws_iam_policy_document.logs.json
+}
+
+resource "aws_s3_bucket" "site" {
+  bucket        = "infra-inline-site"
+  force_destroy = true
+
+  versioning {
+    enabled = var.versioning
+  }
+
+  server_side_encryption_configuration {
+    rule {
+      apply_server_side_encryption_by_default {
+        sse_algorithm = "AES256"
+      }
+    }
+  }
+
+  logging {
+    target_bucket = aws_s3_bucket.logs.id
+    target_prefix = "site/"
+  }
+
+  cors_rule {
+    allowed_methods = ["GET", "PUT"]
+    allowed_origins = ["https://example.com"]
+    max_age_seconds = var.max_age
+  }
+}
+"#;
+
+/// What moto holds of the inline settings: the site's versioning status, default encryption,
+/// logging target and prefix, CORS methods and max age, and the logs bucket's policy
+/// principal.
+fn inline_settings(moto: &Moto) -> String {
+    moto.python(
+        r#"import boto3, json
+s3 = boto3.client('s3')
+versioning = s3.get_bucket_versioning(Bucket='infra-inline-site').get('Status')
+rules = s3.get_bucket_encryption(Bucket='infra-inline-site')['ServerSideEncryptionConfiguration']['Rules']
+logging = s3.get_bucket_logging(Bucket='infra-inline-site')['LoggingEnabled']
+cors = s3.get_bucket_cors(Bucket='infra-inline-site')['CORSRules']
+policy = json.loads(s3.get_bucket_policy(Bucket='infra-inline-logs')['Policy'])
+print(versioning, rules[0]['ApplyServerSideEncryptionByDefault']['SSEAlgorithm'],
+      logging['TargetBucket'], logging['TargetPrefix'],
+      [(r['AllowedMethods'], r.get('MaxAgeSeconds')) for r in cors],
+      policy['Statement'][0]['Principal'])"#,
+    )
+    .trim()
+    .to_string()
+}
+
+/// Provider 6.x still takes `aws_s3_bucket`'s inline `policy`, `versioning`,
+/// `server_side_encryption_configuration`, `logging` and `cors_rule`, deprecated: validate
+/// warns of `policy` with the provider's message; the create sends each after CreateBucket; the
+/// next plan is clean (each is read back, as Terraform stores it); a change of two of them is
+/// one in-place update (versioning suspended, a new CORS max age) and the plan after it is
+/// clean; a bucket that leaves them out (`logs`) keeps what S3 has of them.
+#[test]
+fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", DEPRECATED_INLINE);
+    let validate = infra(&stack, None, &["validate"]);
+    assert_eq!(validate.code, 0, "{}", validate.all());
+    assert_contains(
+        &validate.all(),
+        "policy is deprecated. Use the aws_s3_bucket_policy resource instead.",
+    );
+
+    apply_and_plan_clean(&stack, &moto, NO_VARS, "2 added", "after the create");
+    assert_eq!(
+        inline_settings(&moto),
+        "Enabled AES256 infra-inline-logs site/ [(['GET', 'PUT'], 3000)] \
+         {'Service': 'logging.s3.amazonaws.com'}"
+    );
+    let state: serde_json::Value = stack.state();
+    let site = &state["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["address"] == "aws_s3_bucket.site")
+        .expect("the site bucket")["attributes"];
+    assert_eq!(
+        site["versioning"],
+        serde_json::json!([{"enabled": true, "mfa_delete": false}])
+    );
+    assert_eq!(
+        site["server_side_encryption_configuration"][0]["rule"][0]
+            ["apply_server_side_encryption_by_default"][0]["kms_master_key_id"],
+        ""
+    );
+    assert_eq!(site["policy"], "", "no policy, as the provider stores it");
+    // A bucket's refresh: HeadBucket, GetBucketTagging, GetObjectLockConfiguration, and one
+    // GET of each inline setting (policy, CORS, versioning, logging, encryption), as the
+    // provider reads them; two buckets here.
+    let mut command = infra_command(BINARY, stack.path(), Some(&moto));
+    command
+        .env("INFRA_LOG", "debug")
+        .env("INFRA_LOG_FORMAT", "json");
+    let refresh = run(command, &["plan", "-input=false", "-refresh-only"]);
+    assert_eq!(refresh.code, 0, "{}", refresh.all());
+    let mut calls = std::collections::BTreeMap::<String, usize>::new();
+    for event in refresh
+        .all()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|event| event["fields"]["service"] == "S3")
+    {
+        let operation = event["fields"]["operation"].as_str().unwrap_or_default();
+        *calls.entry(operation.to_string()).or_default() += 1;
+    }
+    assert_eq!(
+        calls
+            .into_iter()
+            .map(|(o, n)| format!("{o} {n}"))
+            .collect::<Vec<_>>(),
+        [
+            "GetBucketCors 2",
+            "GetBucketEncryption 2",
+            "GetBucketLogging 2",
+            "GetBucketPolicy 2",
+            "GetBucketTagging 2",
+            "GetBucketVersioning 2",
+            "GetObjectLockConfiguration 2",
+            "HeadBucket 2",
+        ]
+    );
+
+    let vars = ["-var", "versioning=false", "-var", "max_age=600"];
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "0 added, 1 changed",
+        "after the change",
+    );
+    assert_eq!(
+        inline_settings(&moto),
+        "Suspended AES256 infra-inline-logs site/ [(['GET', 'PUT'], 600)] \
+         {'Service': 'logging.s3.amazonaws.com'}"
+    );
+    destroy_ok(&stack, &moto, &vars);
+    assert_eq!(buckets(&moto), "");
 }

@@ -1,38 +1,71 @@
 //! `aws_s3_bucket`: an S3 bucket, with the provider v6 schema. The bucket's settings are the
 //! split resources (`aws_s3_bucket_versioning`, `_policy`, `_public_access_block`, ...). Of the
-//! inline arguments and blocks provider v5 still accepted, which v6 keeps deprecated, `acl` is
-//! taken as the provider takes it (a canned ACL sent with CreateBucket, `private` when unset;
-//! PutBucketAcl when it changes; never read back, so kept as configured; "Argument is
-//! deprecated" where set). The others (`versioning`, `policy`, `lifecycle_rule`, `grant`, ...)
-//! are not supported ([`SPLIT_OFF`], [`Schema::not_supported`]): every object holds them as the
-//! provider stores them unset (a Terraform state's values are kept), and setting one is a
-//! located error naming the resource that replaces it. So is `bucket_namespace`;
+//! inline arguments and blocks provider v5 still accepted, which v6 keeps deprecated, infra
+//! takes these as the provider takes them:
+//! - `acl`: a canned ACL sent with CreateBucket, `private` when unset; PutBucketAcl when it
+//!   changes; never read back (S3 reports grants), so kept as configured.
+//! - `policy`, `cors_rule`, `versioning`, `logging`, `server_side_encryption_configuration`:
+//!   Optional+Computed, sent after CreateBucket when configured and when changed (a removed
+//!   policy, CORS rule list, logging or encryption is deleted; `versioning` is sent on create
+//!   only when something is enabled, as the provider expands it), in the provider's order
+//!   (policy, CORS, versioning, ACL, logging, encryption), and read on every refresh. A
+//!   configuration that leaves one out keeps what S3 has (a split resource may manage it). The
+//!   split resources' readers and writers do the requests ([`BucketConfig`]); the values are
+//!   stored as the provider stores them, so a Terraform-written state reads unchanged:
+//!   `policy = ""` when the bucket has none, `versioning` always one object, an unset nested
+//!   argument its zero value ([`zero_filled`]).
+//!
+//! "Argument is deprecated", with the provider's message, is warned where `acl` or `policy` is
+//! set; infra's schema has no deprecation on blocks yet, so the blocks' messages
+//! ([`BLOCK_DEPRECATIONS`]) are not shown. The others (`lifecycle_rule`, `grant`, `website`,
+//! ...) are not supported ([`SPLIT_OFF`], [`Schema::not_supported`]): every object holds them
+//! as the provider stores them unset (a Terraform state's values are kept), and setting one is
+//! a located error naming the resource that replaces it. So is `bucket_namespace`;
 //! `website_domain` and `website_endpoint` are stored null, as for a bucket without a website.
 //!
 //! The ID is the bucket name (also the import ID). `bucket`, `bucket_prefix` and
 //! `object_lock_enabled` force a new bucket; tags change with PutBucketTagging /
 //! DeleteBucketTagging. `force_destroy` (configuration only) empties the bucket first, every
-//! object version and delete marker of a versioned bucket included. Refresh is HeadBucket,
-//! GetBucketTagging and GetObjectLockConfiguration per bucket: S3 has no batched describe.
+//! object version and delete marker of a versioned bucket included.
 //!
-//! moto holds and returns everything this type reads, so drift on each is seen in tests.
+//! Refresh reads each bucket on its own (S3 has no batched describe), 8 requests a bucket
+//! (3 before the inline settings were taken): HeadBucket, GetBucketTagging and
+//! GetObjectLockConfiguration in turn, then GetBucketPolicy, GetBucketCors,
+//! GetBucketVersioning, GetBucketLogging and GetBucketEncryption together. Each inline
+//! setting's own "none" answer (NoSuchBucketPolicy, NoSuchCORSConfiguration,
+//! ServerSideEncryptionConfigurationNotFoundError), and the MethodNotAllowed / NotImplemented
+//! of stores without the API, read as none, as in the provider.
+//!
+//! moto holds and returns everything this type reads but MFA delete (a unit test shows how
+//! `mfa_delete` is read back), so drift on the rest is seen in tests.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_s3::types::{
-    BucketCannedAcl, BucketLocationConstraint, CreateBucketConfiguration, ObjectLockEnabled, Tag,
-    Tagging,
+    BucketCannedAcl, BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
+    MfaDelete, ObjectLockEnabled, Tag, Tagging,
 };
 use infra_core::{
-    Attribute, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Shape, Type, Value,
+    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Shape, Type,
+    Value,
 };
 
-use crate::app_support::{boolean, has_managed_tags, known, non_empty, set_tags, string, text};
+use super::aws_s3_bucket_cors_configuration::Cors;
+use super::aws_s3_bucket_logging::Logging;
+use super::aws_s3_bucket_policy::Policy;
+use super::aws_s3_bucket_server_side_encryption_configuration::{by_default_schema, Encryption};
+use super::aws_s3_bucket_versioning::{put_versioning, Versioning};
+use crate::app_support::{
+    blocks, boolean, changed, has_managed_tags, invalid_json, known, non_empty, set_tags, single,
+    string, text,
+};
 use crate::clients::partition_of;
 use crate::declared::read_in_turn;
 use crate::error::aws_error;
-use crate::s3_support::{bucket_call, dns_suffix, empty_bucket, hosted_zone_id, is_gone};
+use crate::s3_support::{
+    bucket_call, dns_suffix, empty_bucket, hosted_zone_id, is_gone, BucketConfig,
+};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::{create_memo, Aws};
 
@@ -50,29 +83,14 @@ const SPLIT_OFF: &[(&str, Shape, &str)] = &[
         "manage it with the aws_s3_bucket_acl resource",
     ),
     (
-        "cors_rule",
-        Shape::Block(Nesting::List),
-        "manage it with the aws_s3_bucket_cors_configuration resource",
-    ),
-    (
         "lifecycle_rule",
         Shape::Block(Nesting::List),
         "manage it with the aws_s3_bucket_lifecycle_configuration resource",
     ),
     (
-        "logging",
-        Shape::Block(Nesting::List),
-        "manage it with the aws_s3_bucket_logging resource",
-    ),
-    (
         "object_lock_configuration",
         Shape::Block(Nesting::List),
         "manage it with the aws_s3_bucket_object_lock_configuration resource",
-    ),
-    (
-        "policy",
-        Shape::Attribute(Type::String),
-        "manage it with the aws_s3_bucket_policy resource",
     ),
     (
         "replication_configuration",
@@ -83,16 +101,6 @@ const SPLIT_OFF: &[(&str, Shape, &str)] = &[
         "request_payer",
         Shape::Attribute(Type::String),
         "manage it with the aws_s3_bucket_request_payment_configuration resource",
-    ),
-    (
-        "server_side_encryption_configuration",
-        Shape::Block(Nesting::List),
-        "manage it with the aws_s3_bucket_server_side_encryption_configuration resource",
-    ),
-    (
-        "versioning",
-        Shape::Block(Nesting::List),
-        "manage it with the aws_s3_bucket_versioning resource",
     ),
     (
         "website",
@@ -111,6 +119,167 @@ const CANNED_ACLS: &[&str] = &[
     "authenticated-read",
     "log-delivery-write",
 ];
+
+/// The provider's `Deprecated` messages of the inline blocks infra takes. Terraform warns
+/// "Argument is deprecated" with them where a configuration has the block; infra's schema
+/// carries a deprecation on attributes only (`Attribute::deprecated`, used for `acl` and
+/// `policy`), so these wait for the same on blocks.
+#[cfg_attr(not(test), allow(dead_code))]
+const BLOCK_DEPRECATIONS: &[(&str, &str)] = &[
+    (
+        "cors_rule",
+        "cors_rule is deprecated. Use the aws_s3_bucket_cors_configuration resource instead.",
+    ),
+    (
+        "logging",
+        "logging is deprecated. Use the aws_s3_bucket_logging resource instead.",
+    ),
+    (
+        "server_side_encryption_configuration",
+        "server_side_encryption_configuration is deprecated. Use the \
+         aws_s3_bucket_server_side_encryption_configuration resource instead.",
+    ),
+    (
+        "versioning",
+        "versioning is deprecated. Use the aws_s3_bucket_versioning resource instead.",
+    ),
+];
+
+/// The deprecated inline settings infra takes, in the provider v6 schema: Optional+Computed
+/// (a bucket whose configuration leaves one out keeps what S3 has, which a split resource may
+/// manage), read on every refresh.
+fn inline_settings(schema: Schema) -> Schema {
+    schema
+        .attr(
+            Attribute::optional_computed("policy", Type::Json)
+                .deprecated("policy is deprecated. Use the aws_s3_bucket_policy resource instead."),
+        )
+        .block(Block::list("cors_rule", cors_rule_schema()).computed())
+        .block(
+            Block::single(
+                "logging",
+                Schema::new()
+                    .attr(Attribute::required("target_bucket", Type::String))
+                    .attr(Attribute::optional("target_prefix", Type::String)),
+            )
+            .computed(),
+        )
+        .block(
+            Block::single(
+                "server_side_encryption_configuration",
+                Schema::new().block(Block::single("rule", encryption_rule_schema()).required()),
+            )
+            .computed(),
+        )
+        .block(
+            Block::single(
+                "versioning",
+                Schema::new()
+                    .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)))
+                    .attr(
+                        Attribute::optional("mfa_delete", Type::Bool).default(Value::Bool(false)),
+                    ),
+            )
+            .computed(),
+        )
+}
+
+fn cors_rule_schema() -> Schema {
+    let strings = || Type::list(Type::String);
+    Schema::new()
+        .attr(Attribute::optional("allowed_headers", strings()))
+        .attr(Attribute::required("allowed_methods", strings()))
+        .attr(Attribute::required("allowed_origins", strings()))
+        .attr(Attribute::optional("expose_headers", strings()))
+        .attr(Attribute::optional("max_age_seconds", Type::Number))
+}
+
+fn encryption_rule_schema() -> Schema {
+    Schema::new()
+        .block(
+            Block::single(
+                "apply_server_side_encryption_by_default",
+                by_default_schema(),
+            )
+            .required(),
+        )
+        .attr(Attribute::optional("bucket_key_enabled", Type::Bool))
+}
+
+/// The inline settings infra takes, in the order the provider sends them.
+const INLINE: &[&str] = &[
+    "policy",
+    "cors_rule",
+    "versioning",
+    "logging",
+    "server_side_encryption_configuration",
+];
+
+/// What a bucket has of the inline settings infra takes, as the provider stores them.
+struct Inline {
+    policy: Value,
+    cors_rule: Value,
+    logging: Value,
+    server_side_encryption_configuration: Value,
+    versioning: Value,
+}
+
+/// What S3-compatible stores without the API answer, which the provider reads as "none", as
+/// it reads each kind's own not-found code.
+const NOT_IMPLEMENTED: &[&str] = &["MethodNotAllowed", "NotImplemented", "XNotImplemented"];
+
+/// One inline setting's answer: `Ok(None)` when the bucket has none of it (`none`, the kind's
+/// not-found codes, or [`NOT_IMPLEMENTED`]); a gone bucket stays an error for the caller.
+fn configured<T>(
+    answer: Result<Option<T>, ProviderError>,
+    none: &[&str],
+) -> Result<Option<T>, ProviderError> {
+    match answer {
+        Err(error)
+            if error
+                .code
+                .as_deref()
+                .is_some_and(|code| none.contains(&code) || NOT_IMPLEMENTED.contains(&code)) =>
+        {
+            Ok(None)
+        }
+        answer => answer,
+    }
+}
+
+/// `item` with only `schema`'s arguments, each null made the zero value SDKv2 stores for it
+/// (`""`, `false`, `0`, `[]`), as a Terraform-written state holds the provider's blocks.
+fn zero_filled(schema: &Schema, item: &Value) -> Value {
+    let mut object = BTreeMap::new();
+    for attribute in &schema.attributes {
+        let value = match (item.get(attribute.name), &attribute.ty) {
+            (Value::Null, Type::String | Type::Json) => Value::string(""),
+            (Value::Null, Type::Bool) => Value::Bool(false),
+            (Value::Null, Type::Number) => Value::Number(0.0),
+            (Value::Null, Type::List(_) | Type::Set(_)) => Value::List(vec![]),
+            (Value::Null, Type::Map(_)) => Value::Map(BTreeMap::new()),
+            (value, _) => value.clone(),
+        };
+        object.insert(attribute.name.to_string(), value);
+    }
+    for block in &schema.blocks {
+        let items = blocks(item, block.name)
+            .iter()
+            .map(|nested| zero_filled(&block.schema, nested))
+            .collect();
+        object.insert(block.name.to_string(), Value::List(items));
+    }
+    Value::Map(object)
+}
+
+/// A read block's one object, as the inline block stores it (`[]` when none).
+fn one_block(schema: &Schema, name: &str, found: Option<&Value>) -> Value {
+    let block = schema.block_named(name).map(|b| &b.schema);
+    match (found, block) {
+        (Some(found), Some(block)) => Value::List(vec![zero_filled(block, found)]),
+        _ => Value::List(vec![]),
+    }
+}
 
 pub struct AwsS3Bucket {
     aws: Arc<Aws>,
@@ -155,7 +324,7 @@ impl AwsS3Bucket {
             );
         let schema = SPLIT_OFF
             .iter()
-            .fold(schema, |schema, (name, shape, why)| {
+            .fold(inline_settings(schema), |schema, (name, shape, why)| {
                 schema.not_supported(name, shape.clone(), why)
             })
             .with_tags();
@@ -205,12 +374,112 @@ impl AwsS3Bucket {
 
     async fn read(&self, bucket: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
         let region = self.aws.clients().await.region.clone();
-        Ok(self.find(bucket).await?.map(|mut found| {
-            if found.region.is_empty() {
-                found.region = region;
+        let Some(mut found) = self.find(bucket).await? else {
+            return Ok(None);
+        };
+        if found.region.is_empty() {
+            found.region = region;
+        }
+        let Some(inline) = self.read_inline(bucket, hint).await? else {
+            return Ok(None);
+        };
+        Ok(Some(to_value(bucket, &found, &inline, hint)))
+    }
+
+    /// The inline settings, one GET each as the provider reads them (GetBucketPolicy,
+    /// GetBucketCors, GetBucketVersioning, GetBucketLogging, GetBucketEncryption), sent
+    /// together; `None` when the bucket is gone. The split resources' readers do the reading.
+    async fn read_inline(
+        &self,
+        bucket: &str,
+        hint: &Value,
+    ) -> Result<Option<Inline>, ProviderError> {
+        let client = &self.aws.clients().await.s3;
+        let (policy, cors, versioning, logging, encryption) = futures::join!(
+            Policy::get(client, bucket, None, hint),
+            Cors::get(client, bucket, None, &Value::Null),
+            Versioning::get(client, bucket, None, &Value::Null),
+            Logging::get(client, bucket, None, &Value::Null),
+            Encryption::get(client, bucket, None, &Value::Null),
+        );
+        let answers = (
+            configured(policy, &[Policy::NOT_CONFIGURED.unwrap_or_default()]),
+            configured(cors, &[Cors::NOT_CONFIGURED.unwrap_or_default()]),
+            configured(versioning, &[]),
+            configured(logging, &[]),
+            configured(
+                encryption,
+                &[
+                    Encryption::NOT_CONFIGURED.unwrap_or_default(),
+                    "UnsupportedOperation",
+                ],
+            ),
+        );
+        let (policy, cors, versioning, logging, encryption) = match answers {
+            (Ok(p), Ok(c), Ok(v), Ok(l), Ok(e)) => (p, c, v, l, e),
+            (p, c, v, l, e) => {
+                let error = [p.err(), c.err(), v.err(), l.err(), e.err()]
+                    .into_iter()
+                    .flatten()
+                    .next()
+                    .expect("one answer failed");
+                return if is_gone(&error) {
+                    Ok(None)
+                } else {
+                    Err(error)
+                };
             }
-            to_value(bucket, &found, hint)
-        }))
+        };
+        Ok(Some(inline_value(
+            &self.schema,
+            policy,
+            cors,
+            versioning,
+            logging,
+            encryption,
+        )))
+    }
+
+    /// Sends what changed of the inline settings `keys` from `prior` (`None` on create, where
+    /// only the configured ones are sent), in that order. The split resources' writers do the
+    /// sending.
+    async fn put_inline(
+        &self,
+        bucket: &str,
+        prior: Option<&Value>,
+        planned: &Value,
+        keys: &[&str],
+    ) -> Result<(), ProviderError> {
+        let client = &self.aws.clients().await.s3;
+        for &key in keys {
+            let to_send = match prior {
+                Some(prior) => changed(prior, planned, key),
+                None => planned.get(key).is_wholly_known() && !planned.get(key).is_null(),
+            };
+            if !to_send {
+                continue;
+            }
+            let one = single(planned, key);
+            match (key, one) {
+                ("policy", _) if non_empty(planned, key).is_some() => {
+                    Policy::put(client, bucket, None, planned).await?
+                }
+                ("policy", _) => Policy::delete(client, bucket, None, planned).await?,
+                ("cors_rule", Some(_)) => Cors::put(client, bucket, None, planned).await?,
+                ("cors_rule", None) => Cors::delete(client, bucket, None, planned).await?,
+                ("versioning", _) => {
+                    if let Some((status, mfa_delete)) = versioning_request(prior.is_none(), planned)
+                    {
+                        put_versioning(client, bucket, None, None, status, mfa_delete).await?;
+                    }
+                }
+                ("logging", Some(logging)) => Logging::put(client, bucket, None, logging).await?,
+                ("logging", None) => Logging::delete(client, bucket, None, planned).await?,
+                (_, Some(encryption)) => Encryption::put(client, bucket, None, encryption).await?,
+                (_, None) => Encryption::delete(client, bucket, None, planned).await?,
+            }
+        }
+        Ok(())
     }
 
     async fn put_tags(
@@ -246,7 +515,90 @@ fn self_region_placeholder() -> String {
     String::new()
 }
 
-fn to_value(bucket: &str, found: &Found, hint: &Value) -> Value {
+/// The inline settings' values from the split readers' answers, as the provider flattens
+/// them: `policy` `""` when none; `versioning` always one object (`enabled`, `mfa_delete`);
+/// `cors_rule` without the split resource's `id`; `logging` its target bucket and prefix; each
+/// unset nested argument its zero value ([`zero_filled`]).
+fn inline_value(
+    schema: &Schema,
+    policy: Option<BTreeMap<String, Value>>,
+    cors: Option<BTreeMap<String, Value>>,
+    versioning: Option<BTreeMap<String, Value>>,
+    logging: Option<BTreeMap<String, Value>>,
+    encryption: Option<BTreeMap<String, Value>>,
+) -> Inline {
+    let cors_schema = schema.block_named("cors_rule").map(|b| &b.schema);
+    let cors_rule = match (cors, cors_schema) {
+        (Some(cors), Some(rule)) => Value::List(
+            cors.get("cors_rule")
+                .and_then(Value::as_list)
+                .unwrap_or(&[])
+                .iter()
+                .map(|r| zero_filled(rule, r))
+                .collect(),
+        ),
+        _ => Value::List(vec![]),
+    };
+    let versioning = versioning.map(|found| {
+        let status = single(&Value::Map(found), "versioning_configuration")
+            .map(|c| (string(c, "status"), string(c, "mfa_delete")))
+            .unwrap_or_default();
+        Value::map([
+            (
+                "enabled",
+                Value::Bool(status.0.as_deref() == Some("Enabled")),
+            ),
+            (
+                "mfa_delete",
+                Value::Bool(status.1.as_deref() == Some("Enabled")),
+            ),
+        ])
+    });
+    Inline {
+        policy: policy
+            .and_then(|mut p| p.remove("policy"))
+            .unwrap_or_else(|| Value::string("")),
+        cors_rule,
+        logging: one_block(schema, "logging", logging.map(Value::Map).as_ref()),
+        server_side_encryption_configuration: one_block(
+            schema,
+            "server_side_encryption_configuration",
+            encryption.map(Value::Map).as_ref(),
+        ),
+        versioning: Value::List(versioning.into_iter().collect()),
+    }
+}
+
+/// The status and MFA delete a change of `versioning` sends, as the provider expands them: on
+/// create only what is enabled (nothing when neither is, so a new bucket is not asked for
+/// versioning); on update both, `Suspended` / `Disabled` for false.
+fn versioning_request(
+    create: bool,
+    planned: &Value,
+) -> Option<(Option<BucketVersioningStatus>, Option<MfaDelete>)> {
+    let versioning = single(planned, "versioning")?;
+    let enabled = boolean(versioning, "enabled").unwrap_or(false);
+    let mfa_delete = boolean(versioning, "mfa_delete").unwrap_or(false);
+    if create {
+        let status = enabled.then_some(BucketVersioningStatus::Enabled);
+        let mfa = mfa_delete.then_some(MfaDelete::Enabled);
+        return (status.is_some() || mfa.is_some()).then_some((status, mfa));
+    }
+    Some((
+        Some(if enabled {
+            BucketVersioningStatus::Enabled
+        } else {
+            BucketVersioningStatus::Suspended
+        }),
+        Some(if mfa_delete {
+            MfaDelete::Enabled
+        } else {
+            MfaDelete::Disabled
+        }),
+    ))
+}
+
+fn to_value(bucket: &str, found: &Found, inline: &Inline, hint: &Value) -> Value {
     let region = found.region.as_str();
     let suffix = dns_suffix(region);
     let mut object = BTreeMap::new();
@@ -283,6 +635,14 @@ fn to_value(bucket: &str, found: &Found, hint: &Value) -> Value {
     object.insert("hosted_zone_id".to_string(), text(hosted_zone_id(region)));
     // S3 reports grants, not the canned ACL they came from: kept as configured.
     object.insert("acl".to_string(), known(hint, "acl"));
+    object.insert("policy".to_string(), inline.policy.clone());
+    object.insert("cors_rule".to_string(), inline.cors_rule.clone());
+    object.insert("logging".to_string(), inline.logging.clone());
+    object.insert(
+        "server_side_encryption_configuration".to_string(),
+        inline.server_side_encryption_configuration.clone(),
+    );
+    object.insert("versioning".to_string(), inline.versioning.clone());
     object.insert("website_domain".to_string(), Value::Null);
     object.insert("website_endpoint".to_string(), Value::Null);
     set_tags(
@@ -365,6 +725,7 @@ impl ResourceType for AwsS3Bucket {
                 problems.push(("bucket_prefix".to_string(), problem));
             }
         }
+        problems.extend(invalid_json(config, "policy"));
         problems
     }
 
@@ -411,6 +772,7 @@ impl ResourceType for AwsS3Bucket {
         request.send().await.map_err(aws_error)?;
         self.put_tags(&bucket, &operation.tags_with_managed(planned))
             .await?;
+        self.put_inline(&bucket, None, planned, INLINE).await?;
         self.read(&bucket, planned)
             .await?
             .ok_or_else(|| crate::app_support::vanished("S3 bucket", &bucket))
@@ -424,7 +786,10 @@ impl ResourceType for AwsS3Bucket {
     ) -> Result<Value, ProviderError> {
         let bucket = string(prior, "bucket")
             .ok_or_else(|| ProviderError::new("aws_s3_bucket has no name in state"))?;
-        if crate::app_support::changed(prior, planned, "acl") {
+        // The provider's order: policy, CORS, versioning, the ACL, logging, encryption.
+        self.put_inline(&bucket, Some(prior), planned, &INLINE[..3])
+            .await?;
+        if changed(prior, planned, "acl") {
             if let Some(acl) = string(planned, "acl") {
                 let client = &self.aws.clients().await.s3;
                 bucket_call!(
@@ -433,6 +798,8 @@ impl ResourceType for AwsS3Bucket {
                 )?;
             }
         }
+        self.put_inline(&bucket, Some(prior), planned, &INLINE[3..])
+            .await?;
         let (to_set, to_remove) = crate::app_support::tag_changes(prior, planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
             // S3 replaces the whole tag set; the managed tags stay in it.
@@ -535,20 +902,292 @@ mod tests {
     fn v5_inline_settings_are_located_errors() {
         let problems = bucket().schema().validate(&Value::map([
             ("bucket", Value::string("logs")),
-            ("policy", Value::string("{}")),
+            ("request_payer", Value::string("Requester")),
             (
-                "versioning",
-                Value::List(vec![Value::map([("enabled", Value::Bool(true))])]),
+                "website",
+                Value::List(vec![Value::map([(
+                    "index_document",
+                    Value::string("index.html"),
+                )])]),
             ),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, ["policy", "versioning"]);
-        assert!(problems[1].1.contains("aws_s3_bucket_versioning"));
+        assert_eq!(paths, ["request_payer", "website"]);
+        assert!(problems[1]
+            .1
+            .contains("aws_s3_bucket_website_configuration"));
         let unset = Value::map([
             ("bucket", Value::string("logs")),
-            ("versioning", Value::List(vec![])),
+            ("website", Value::List(vec![])),
         ]);
         assert_eq!(bucket().schema().validate(&unset), vec![]);
+        let refused: Vec<&str> = SPLIT_OFF.iter().map(|(name, _, _)| *name).collect();
+        assert_eq!(
+            refused,
+            [
+                "acceleration_status",
+                "grant",
+                "lifecycle_rule",
+                "object_lock_configuration",
+                "replication_configuration",
+                "request_payer",
+                "website"
+            ]
+        );
+    }
+
+    /// `policy`, `cors_rule`, `logging`, `server_side_encryption_configuration` and
+    /// `versioning` are taken as provider 6.x declares them: Optional+Computed, the blocks'
+    /// arguments with the provider's Required/Optional, defaults and checks; `policy` warns
+    /// with the provider's deprecation message.
+    #[test]
+    fn the_inline_settings_infra_takes_have_the_providers_schema() {
+        let schema = bucket().schema().clone();
+        let policy = schema.attribute("policy").expect("policy");
+        assert!(policy.is_computed() && policy.is_settable() && policy.not_supported.is_none());
+        assert_eq!(
+            policy.deprecated,
+            Some("policy is deprecated. Use the aws_s3_bucket_policy resource instead.")
+        );
+        for (name, max) in [
+            ("cors_rule", None),
+            ("logging", Some(1)),
+            ("server_side_encryption_configuration", Some(1)),
+            ("versioning", Some(1)),
+        ] {
+            let block = schema.block_named(name).expect(name);
+            assert!(block.computed && block.not_supported.is_none(), "{name}");
+            assert_eq!(block.max_items, max, "{name}");
+            assert!(BLOCK_DEPRECATIONS.iter().any(|(b, m)| *b == name
+                && m.starts_with(&format!("{name} is deprecated. Use the aws_s3_bucket_"))));
+        }
+        let versioning = &schema.block_named("versioning").unwrap().schema;
+        for name in ["enabled", "mfa_delete"] {
+            assert_eq!(
+                versioning.attribute(name).unwrap().default,
+                Some(Value::Bool(false))
+            );
+        }
+        let logging = &schema.block_named("logging").unwrap().schema;
+        assert!(!logging.attribute("target_bucket").unwrap().is_computed());
+        assert_eq!(logging.attribute("target_prefix").unwrap().default, None);
+        let cors = &schema.block_named("cors_rule").unwrap().schema;
+        assert!(cors.attribute("id").is_none(), "the inline rule has no id");
+
+        let with = |key: &str, value: Value| {
+            schema.validate(&Value::map([
+                ("bucket", Value::string("logs")),
+                (key, value),
+            ]))
+        };
+        let sse = |algorithm: &str| {
+            Value::List(vec![Value::map([(
+                "rule",
+                Value::List(vec![Value::map([(
+                    "apply_server_side_encryption_by_default",
+                    Value::List(vec![Value::map([(
+                        "sse_algorithm",
+                        Value::string(algorithm),
+                    )])]),
+                )])]),
+            )])])
+        };
+        assert_eq!(
+            with("server_side_encryption_configuration", sse("aws:kms")),
+            vec![]
+        );
+        assert_eq!(
+            with("server_side_encryption_configuration", sse("DES")).len(),
+            1
+        );
+        let no_rule = Value::List(vec![Value::map([("rule", Value::List(vec![]))])]);
+        assert_eq!(
+            with("server_side_encryption_configuration", no_rule).len(),
+            1
+        );
+        let rule = |methods: Vec<Value>| {
+            Value::List(vec![Value::map([
+                ("allowed_methods", Value::List(methods)),
+                ("allowed_origins", Value::List(vec![Value::string("*")])),
+            ])])
+        };
+        assert_eq!(with("cors_rule", rule(vec![Value::string("GET")])), vec![]);
+        let no_bucket = Value::List(vec![Value::map([("target_prefix", Value::string("l/"))])]);
+        assert_eq!(with("logging", no_bucket).len(), 1);
+        let policy = Value::map([
+            ("bucket", Value::string("logs")),
+            ("policy", Value::string("{not json")),
+        ]);
+        assert_eq!(
+            bucket().validate(&policy),
+            vec![(
+                "policy".to_string(),
+                "\"policy\" contains an invalid JSON".to_string()
+            )]
+        );
+    }
+
+    /// `versioning` sends what the provider's expanders send: on create only what is enabled
+    /// (no request for a bucket without versioning), on update the status and MFA delete both.
+    #[test]
+    fn versioning_is_requested_as_the_provider_expands_it() {
+        let planned = |enabled: bool, mfa_delete: bool| {
+            Value::map([(
+                "versioning",
+                Value::List(vec![Value::map([
+                    ("enabled", Value::Bool(enabled)),
+                    ("mfa_delete", Value::Bool(mfa_delete)),
+                ])]),
+            )])
+        };
+        assert_eq!(versioning_request(true, &planned(false, false)), None);
+        assert_eq!(
+            versioning_request(true, &planned(true, false)),
+            Some((Some(BucketVersioningStatus::Enabled), None))
+        );
+        assert_eq!(
+            versioning_request(false, &planned(false, false)),
+            Some((
+                Some(BucketVersioningStatus::Suspended),
+                Some(MfaDelete::Disabled)
+            ))
+        );
+        assert_eq!(
+            versioning_request(false, &planned(true, true)),
+            Some((
+                Some(BucketVersioningStatus::Enabled),
+                Some(MfaDelete::Enabled)
+            ))
+        );
+        assert_eq!(
+            versioning_request(false, &Value::map([("versioning", Value::List(vec![]))])),
+            None
+        );
+    }
+
+    /// What the split resources' readers answer becomes what provider 6.x stores: the values
+    /// of a Terraform-written state (`policy = ""`, `versioning` one object of false,
+    /// `kms_master_key_id = ""`, `bucket_key_enabled = false`, `max_age_seconds = 0`), and
+    /// empty blocks for what a bucket does not have.
+    #[test]
+    fn the_inline_settings_read_back_as_the_provider_stores_them() {
+        let schema = bucket().schema().clone();
+        let none = inline_value(&schema, None, None, None, None, None);
+        assert_eq!(none.policy, Value::string(""));
+        for block in [
+            &none.cors_rule,
+            &none.logging,
+            &none.server_side_encryption_configuration,
+            &none.versioning,
+        ] {
+            assert_eq!(block, &Value::List(vec![]));
+        }
+
+        let map = |value: Value| value.as_map().cloned();
+        let read = inline_value(
+            &schema,
+            map(Value::map([(
+                "policy",
+                Value::string("{\"Version\":\"2012-10-17\"}"),
+            )])),
+            map(Value::map([(
+                "cors_rule",
+                Value::List(vec![Value::map([
+                    ("id", Value::Null),
+                    ("allowed_headers", Value::List(vec![])),
+                    ("allowed_methods", Value::List(vec![Value::string("GET")])),
+                    ("allowed_origins", Value::List(vec![Value::string("*")])),
+                    ("expose_headers", Value::List(vec![])),
+                    ("max_age_seconds", Value::Null),
+                ])]),
+            )])),
+            map(Value::map([(
+                "versioning_configuration",
+                Value::List(vec![Value::map([
+                    ("status", Value::string("Suspended")),
+                    ("mfa_delete", Value::string("Enabled")),
+                ])]),
+            )])),
+            map(Value::map([
+                ("target_bucket", Value::string("logs")),
+                ("target_prefix", Value::string("")),
+                ("target_grant", Value::List(vec![])),
+            ])),
+            map(Value::map([(
+                "rule",
+                Value::List(vec![Value::map([
+                    ("bucket_key_enabled", Value::Null),
+                    (
+                        "apply_server_side_encryption_by_default",
+                        Value::List(vec![Value::map([
+                            ("sse_algorithm", Value::string("AES256")),
+                            ("kms_master_key_id", Value::Null),
+                        ])]),
+                    ),
+                ])]),
+            )])),
+        );
+        assert_eq!(read.policy, Value::string("{\"Version\":\"2012-10-17\"}"));
+        assert_eq!(
+            read.versioning,
+            Value::List(vec![Value::map([
+                ("enabled", Value::Bool(false)),
+                ("mfa_delete", Value::Bool(true)),
+            ])])
+        );
+        assert_eq!(
+            read.cors_rule,
+            Value::List(vec![Value::map([
+                ("allowed_headers", Value::List(vec![])),
+                ("allowed_methods", Value::List(vec![Value::string("GET")])),
+                ("allowed_origins", Value::List(vec![Value::string("*")])),
+                ("expose_headers", Value::List(vec![])),
+                ("max_age_seconds", Value::Number(0.0)),
+            ])])
+        );
+        assert_eq!(
+            read.logging,
+            Value::List(vec![Value::map([
+                ("target_bucket", Value::string("logs")),
+                ("target_prefix", Value::string("")),
+            ])])
+        );
+        assert_eq!(
+            read.server_side_encryption_configuration,
+            Value::List(vec![Value::map([(
+                "rule",
+                Value::List(vec![Value::map([
+                    (
+                        "apply_server_side_encryption_by_default",
+                        Value::List(vec![Value::map([
+                            ("kms_master_key_id", Value::string("")),
+                            ("sse_algorithm", Value::string("AES256")),
+                        ])]),
+                    ),
+                    ("bucket_key_enabled", Value::Bool(false)),
+                ])]),
+            )])])
+        );
+    }
+
+    /// The answers that mean "none of this setting" (the kind's own, and those of stores
+    /// without the API) read as none; others, a gone bucket's included, stay errors.
+    #[test]
+    fn not_configured_answers_read_as_none() {
+        let answer = |code: &str| -> Result<Option<()>, ProviderError> {
+            Err(ProviderError::with_code(code, "no"))
+        };
+        assert_eq!(
+            configured(
+                answer("NoSuchCORSConfiguration"),
+                &["NoSuchCORSConfiguration"]
+            )
+            .unwrap(),
+            None
+        );
+        assert_eq!(configured(answer("NotImplemented"), &[]).unwrap(), None);
+        assert!(configured(answer("NoSuchBucket"), &["NoSuchCORSConfiguration"]).is_err());
+        assert!(configured(answer("AccessDenied"), &[]).is_err());
     }
 
     /// `acl` is taken, deprecated, as one of the canned ACLs that apply to a bucket.

@@ -22,7 +22,20 @@ use crate::app_support::{blocks, boolean, non_empty, single, string, text};
 use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
+/// The default encryption algorithms a rule takes.
+const SSE_ALGORITHMS: &[&str] = &["AES256", "aws:kms", "aws:kms:dsse"];
+
 pub struct Encryption;
+
+/// A rule's `apply_server_side_encryption_by_default` (here, and in `aws_s3_bucket`'s
+/// deprecated inline `server_side_encryption_configuration`, where the block is required).
+pub(crate) fn by_default_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::required("sse_algorithm", Type::String).check(Check::OneOf(SSE_ALGORITHMS)),
+        )
+        .attr(Attribute::optional("kms_master_key_id", Type::String))
+}
 
 pub fn new(aws: Arc<Aws>) -> BucketSubresource<Encryption> {
     BucketSubresource::new(aws)
@@ -53,12 +66,7 @@ impl BucketConfig for Encryption {
                     )
                     .block(Block::single(
                         "apply_server_side_encryption_by_default",
-                        Schema::new()
-                            .attr(
-                                Attribute::required("sse_algorithm", Type::String)
-                                    .check(Check::OneOf(&["AES256", "aws:kms", "aws:kms:dsse"])),
-                            )
-                            .attr(Attribute::optional("kms_master_key_id", Type::String)),
+                        by_default_schema(),
                     )),
             )
             .required(),

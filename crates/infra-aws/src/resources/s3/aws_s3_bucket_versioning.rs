@@ -65,21 +65,15 @@ impl BucketConfig for Versioning {
             // Only a bucket that was never versioned can be "Disabled": nothing to put.
             return Ok(());
         }
-        bucket_call!(
+        put_versioning(
             client,
-            put_bucket_versioning(bucket)
-                .set_expected_bucket_owner(owner)
-                .set_mfa(string(planned, "mfa"))
-                .versioning_configuration(
-                    VersioningConfiguration::builder()
-                        .status(BucketVersioningStatus::from(status.as_str()))
-                        .set_mfa_delete(
-                            string(&config, "mfa_delete").map(|m| MfaDelete::from(m.as_str())),
-                        )
-                        .build(),
-                )
-        )?;
-        Ok(())
+            bucket,
+            owner,
+            string(planned, "mfa"),
+            Some(BucketVersioningStatus::from(status.as_str())),
+            string(&config, "mfa_delete").map(|m| MfaDelete::from(m.as_str())),
+        )
+        .await
     }
 
     async fn get(
@@ -125,16 +119,39 @@ impl BucketConfig for Versioning {
         if status.as_deref() == Some("Disabled") {
             return Ok(());
         }
-        bucket_call!(
+        put_versioning(
             client,
-            put_bucket_versioning(bucket)
-                .set_expected_bucket_owner(owner)
-                .versioning_configuration(
-                    VersioningConfiguration::builder()
-                        .status(BucketVersioningStatus::Suspended)
-                        .build(),
-                )
-        )?;
-        Ok(())
+            bucket,
+            owner,
+            None,
+            Some(BucketVersioningStatus::Suspended),
+            None,
+        )
+        .await
     }
+}
+
+/// PutBucketVersioning: this resource's, and `aws_s3_bucket`'s deprecated inline
+/// `versioning` (which sends a status and MFA delete as the provider expands them).
+pub(crate) async fn put_versioning(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    owner: Option<String>,
+    mfa: Option<String>,
+    status: Option<BucketVersioningStatus>,
+    mfa_delete: Option<MfaDelete>,
+) -> Result<(), ProviderError> {
+    bucket_call!(
+        client,
+        put_bucket_versioning(bucket)
+            .set_expected_bucket_owner(owner)
+            .set_mfa(mfa)
+            .versioning_configuration(
+                VersioningConfiguration::builder()
+                    .set_status(status)
+                    .set_mfa_delete(mfa_delete)
+                    .build(),
+            )
+    )?;
+    Ok(())
 }
