@@ -26,6 +26,7 @@ mod name_regex;
 
 // Helpers for the application resource types (ELBv2, ECS, RDS, IAM, logs).
 mod app_support;
+mod association;
 mod aws_object;
 mod cloudwatch_support;
 mod declared;

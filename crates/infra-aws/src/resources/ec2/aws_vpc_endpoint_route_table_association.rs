@@ -11,66 +11,60 @@
 //! pair itself: the table among the endpoint's is the association.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Operation, ProviderError, Value};
 
-use crate::app_support::{sent, string};
+use crate::app_support::{read_one, sent, wait_for};
+use crate::association::{split_pair, Association, AssociationType, Pair};
 use crate::ec2_support::{crc32, describe_by_ids, has_code};
 use crate::error::aws_error;
-use crate::Aws;
+use crate::iam_support::{propagated, PROPAGATION_TIMEOUT};
 
-pub struct AwsVpcEndpointRouteTableAssociation {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsVpcEndpointRouteTableAssociation = AssociationType<EndpointRouteTables>;
+
+/// A route table of a VPC endpoint as an [`Association`].
+pub struct EndpointRouteTables;
+
+/// The route table IDs of each endpoint of `endpoints` that exists.
+async fn route_tables(
+    this: &AwsVpcEndpointRouteTableAssociation,
+    endpoints: &[String],
+) -> Result<BTreeMap<String, BTreeSet<String>>, ProviderError> {
+    let client = &this.aws.clients().await.ec2;
+    let described = describe_by_ids(endpoints, |chunk| async move {
+        let answer = sent!(client
+            .describe_vpc_endpoints()
+            .set_vpc_endpoint_ids(Some(chunk)))?;
+        Ok(answer.vpc_endpoints.unwrap_or_default())
+    })
+    .await?;
+    Ok(described
+        .iter()
+        .filter(|endpoint| !super::aws_vpc_endpoint::is_gone(endpoint))
+        .filter_map(|endpoint| {
+            let id = endpoint.vpc_endpoint_id()?;
+            Some((
+                id.to_string(),
+                endpoint.route_table_ids().iter().cloned().collect(),
+            ))
+        })
+        .collect())
 }
 
-impl AwsVpcEndpointRouteTableAssociation {
-    pub fn new(aws: Arc<Aws>) -> AwsVpcEndpointRouteTableAssociation {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("vpc_endpoint_id", Type::String).force_new())
-            .attr(Attribute::required("route_table_id", Type::String).force_new());
-        AwsVpcEndpointRouteTableAssociation { aws, schema }
-    }
-
-    /// The route table IDs of each endpoint of `endpoints` that exists.
-    async fn route_tables(
-        &self,
-        endpoints: &[String],
-    ) -> Result<BTreeMap<String, BTreeSet<String>>, ProviderError> {
-        let client = &self.aws.clients().await.ec2;
-        let described = describe_by_ids(endpoints, |chunk| async move {
-            let answer = sent!(client
-                .describe_vpc_endpoints()
-                .set_vpc_endpoint_ids(Some(chunk)))?;
-            Ok(answer.vpc_endpoints.unwrap_or_default())
-        })
-        .await?;
-        Ok(described
-            .iter()
-            .filter(|endpoint| !super::aws_vpc_endpoint::is_gone(endpoint))
-            .filter_map(|endpoint| {
-                let id = endpoint.vpc_endpoint_id()?;
-                Some((
-                    id.to_string(),
-                    endpoint.route_table_ids().iter().cloned().collect(),
-                ))
-            })
-            .collect())
-    }
-
-    async fn modify(&self, endpoint: &str, table: &str, add: bool) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.ec2;
-        let request = client.modify_vpc_endpoint().vpc_endpoint_id(endpoint);
-        let request = if add {
-            request.add_route_table_ids(table)
-        } else {
-            request.remove_route_table_ids(table)
-        };
-        request.send().await.map_err(aws_error)?;
-        Ok(())
-    }
+async fn modify(
+    this: &AwsVpcEndpointRouteTableAssociation,
+    (endpoint, table): &Pair,
+    add: bool,
+) -> Result<(), ProviderError> {
+    let client = &this.aws.clients().await.ec2;
+    let request = client.modify_vpc_endpoint().vpc_endpoint_id(endpoint);
+    let request = if add {
+        request.add_route_table_ids(table)
+    } else {
+        request.remove_route_table_ids(table)
+    };
+    request.send().await.map_err(aws_error)?;
+    Ok(())
 }
 
 /// The provider's ID: `a-<endpoint id><crc32 of the table id>`.
@@ -78,66 +72,50 @@ fn id_of(endpoint: &str, table: &str) -> String {
     format!("a-{endpoint}{}", crc32(table.as_bytes()))
 }
 
-fn to_value(endpoint: &str, table: &str) -> Value {
-    Value::map([
-        ("id", Value::string(id_of(endpoint, table))),
-        ("vpc_endpoint_id", Value::string(endpoint)),
-        ("route_table_id", Value::string(table)),
-    ])
-}
-
-fn pair(value: &Value) -> Option<(String, String)> {
-    Some((
-        string(value, "vpc_endpoint_id")?,
-        string(value, "route_table_id")?,
-    ))
-}
-
 #[async_trait::async_trait]
-impl ResourceType for AwsVpcEndpointRouteTableAssociation {
-    fn name(&self) -> &'static str {
-        "aws_vpc_endpoint_route_table_association"
+impl Association for EndpointRouteTables {
+    const NAME: &'static str = "aws_vpc_endpoint_route_table_association";
+    const PAIR: (&'static str, &'static str) = ("vpc_endpoint_id", "route_table_id");
+    const UNKNOWN: &'static str =
+        "aws_vpc_endpoint_route_table_association needs a known vpc_endpoint_id and route_table_id";
+
+    fn id((endpoint, table): &Pair) -> String {
+        id_of(endpoint, table)
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    /// Terraform's import ID: `VPC_ENDPOINT_ID/ROUTE_TABLE_ID`.
+    fn import_pair(id: &str) -> Result<Pair, ProviderError> {
+        split_pair(id, '/').ok_or_else(|| {
+            ProviderError::new(format!(
+                "wrong format of import ID ({id}), use: 'vpc-endpoint-id/route-table-id'"
+            ))
+        })
     }
 
-    async fn create(
-        &self,
+    async fn attach(
+        this: &AwsVpcEndpointRouteTableAssociation,
         _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let (endpoint, table) = pair(planned).ok_or_else(|| {
-            ProviderError::new(
-                "aws_vpc_endpoint_route_table_association needs a known vpc_endpoint_id and route_table_id",
-            )
-        })?;
-        self.modify(&endpoint, &table, true).await?;
+        pair: &Pair,
+    ) -> Result<(), ProviderError> {
+        modify(this, pair, true).await?;
         // EC2 is eventually consistent: the table may take a moment to be listed.
-        crate::iam_support::propagated(
+        let planned = AwsVpcEndpointRouteTableAssociation::value_of(pair);
+        propagated(
             "VPC endpoint route table association",
-            &id_of(&endpoint, &table),
-            || async { crate::app_support::read_one(self, planned).await },
+            &Self::id(pair),
+            || read_one(this, &planned),
         )
-        .await
+        .await?;
+        Ok(())
     }
 
-    async fn update(
-        &self,
+    async fn detach(
+        this: &AwsVpcEndpointRouteTableAssociation,
         _operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        // Both arguments force replacement.
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((endpoint, table)) = pair(prior) else {
-            return Ok(());
-        };
-        match self.modify(&endpoint, &table, false).await {
+        pair: &Pair,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        match modify(this, pair, false).await {
             Err(error)
                 if has_code(&error, "InvalidVpcEndpointId.NotFound")
                     || has_code(&error, "InvalidRouteTableId.NotFound")
@@ -149,65 +127,42 @@ impl ResourceType for AwsVpcEndpointRouteTableAssociation {
         }
         // Wait until the endpoint no longer lists the table, as the provider does, so that
         // deleting the table next does not meet a DependencyViolation.
-        crate::app_support::wait_for(
+        wait_for(
             "the route table to leave the VPC endpoint",
-            crate::iam_support::PROPAGATION_TIMEOUT,
-            || async {
-                let still = crate::app_support::read_one(self, prior).await?;
-                Ok(still.is_none().then_some(()))
-            },
+            PROPAGATION_TIMEOUT,
+            || async { Ok(read_one(this, prior).await?.is_none().then_some(())) },
         )
         .await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+    /// One DescribeVpcEndpoints for the endpoints of every association.
+    async fn read(
+        this: &AwsVpcEndpointRouteTableAssociation,
+        prior: &[Value],
+    ) -> Result<Vec<Option<Pair>>, ProviderError> {
         let endpoints: Vec<String> = prior
             .iter()
-            .filter_map(pair)
+            .filter_map(Self::pair)
             .map(|(endpoint, _)| endpoint)
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let tables = self.route_tables(&endpoints).await?;
+        let tables = route_tables(this, &endpoints).await?;
         Ok(prior
             .iter()
             .map(|p| {
-                let (endpoint, table) = pair(p)?;
-                tables
-                    .get(&endpoint)?
-                    .contains(&table)
-                    .then(|| to_value(&endpoint, &table))
+                let (endpoint, table) = Self::pair(p)?;
+                let linked = tables.get(&endpoint)?.contains(&table);
+                linked.then_some((endpoint, table))
             })
             .collect())
-    }
-
-    /// Terraform's import ID: `VPC_ENDPOINT_ID/ROUTE_TABLE_ID`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        match id.split_once('/') {
-            Some((endpoint, table))
-                if !endpoint.is_empty() && !table.is_empty() && !table.contains('/') =>
-            {
-                Ok(to_value(endpoint, table))
-            }
-            _ => Err(ProviderError::new(format!(
-                "wrong format of import ID ({id}), use: 'vpc-endpoint-id/route-table-id'"
-            ))),
-        }
-    }
-
-    /// The pair is the natural key: the table among the endpoint's means the create happened.
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        crate::app_support::read_one(self, planned).await
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use infra_core::ResourceType;
 
     #[test]
     fn the_id_and_import_id_are_the_providers() {

@@ -6,18 +6,14 @@
 //! An attachment has no tags, so `find_created` finds it by its natural key (the gateway is
 //! attached to the VPC). moto holds and returns every argument.
 
-use std::sync::Arc;
-
 use aws_sdk_ec2::types::AttachmentStatus;
-use infra_core::{
-    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Operation, ProviderError, Timeouts, Value};
 
-use crate::ec2_support::{crc32, filter, known_strings, string_attribute, whole_object};
+use crate::association::{Association, AssociationType, Pair};
+use crate::ec2_support::{chunks_of, crc32, filter, known_strings};
 use crate::resources::ec2::aws_vpn_gateway::{
     attach_vpn_gateway, attachment_state, describe_vpn_gateways, detach_vpn_gateway,
 };
-use crate::Aws;
 
 /// The provider's id for the attachment of `vpn_gateway_id` to `vpc_id`.
 fn attachment_id(vpc_id: &str, vpn_gateway_id: &str) -> String {
@@ -27,85 +23,54 @@ fn attachment_id(vpc_id: &str, vpn_gateway_id: &str) -> String {
     )
 }
 
-pub struct AwsVpnGatewayAttachment {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsVpnGatewayAttachment = AssociationType<VpnGatewayAttachments>;
 
-impl AwsVpnGatewayAttachment {
-    pub fn new(aws: Arc<Aws>) -> AwsVpnGatewayAttachment {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("vpc_id", Type::String).force_new())
-            .attr(Attribute::required("vpn_gateway_id", Type::String).force_new());
-        AwsVpnGatewayAttachment { aws, schema }
-    }
-
-    fn object(&self, vpc_id: &str, vpn_gateway_id: &str) -> Value {
-        whole_object(
-            &self.schema,
-            [
-                ("id", Value::string(attachment_id(vpc_id, vpn_gateway_id))),
-                ("vpc_id", Value::string(vpc_id)),
-                ("vpn_gateway_id", Value::string(vpn_gateway_id)),
-            ],
-        )
-    }
-
-    fn keys(value: &Value) -> Option<(String, String)> {
-        Some((
-            string_attribute(value, "vpc_id")?,
-            string_attribute(value, "vpn_gateway_id")?,
-        ))
-    }
-}
+/// A virtual private gateway attached to a VPC as an [`Association`].
+pub struct VpnGatewayAttachments;
 
 #[async_trait::async_trait]
-impl ResourceType for AwsVpnGatewayAttachment {
-    fn name(&self) -> &'static str {
-        "aws_vpn_gateway_attachment"
-    }
+impl Association for VpnGatewayAttachments {
+    const NAME: &'static str = "aws_vpn_gateway_attachment";
+    const PAIR: (&'static str, &'static str) = ("vpc_id", "vpn_gateway_id");
+    const UNKNOWN: &'static str =
+        "aws_vpn_gateway_attachment: vpc_id and vpn_gateway_id are required";
+    const UPDATE_KEEPS_PRIOR: bool = true;
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(15, 15, 15)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let (vpc_id, gateway) = Self::keys(planned).ok_or_else(|| {
-            ProviderError::new("aws_vpn_gateway_attachment: vpc_id and vpn_gateway_id are required")
-        })?;
-        let ec2 = &self.aws.clients().await.ec2;
-        attach_vpn_gateway(ec2, &gateway, &vpc_id, operation.timeouts.create).await?;
-        Ok(self.object(&vpc_id, &gateway))
+    fn id((vpc_id, gateway): &Pair) -> String {
+        attachment_id(vpc_id, gateway)
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        _planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        // Both arguments force a new attachment; nothing changes in place.
-        Ok(prior.clone())
+    async fn attach(
+        this: &AwsVpnGatewayAttachment,
+        operation: &Operation,
+        (vpc_id, gateway): &Pair,
+    ) -> Result<(), ProviderError> {
+        let ec2 = &this.aws.clients().await.ec2;
+        attach_vpn_gateway(ec2, gateway, vpc_id, operation.timeouts.create).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((vpc_id, gateway)) = Self::keys(prior) else {
-            return Ok(());
-        };
-        let ec2 = &self.aws.clients().await.ec2;
-        detach_vpn_gateway(ec2, &gateway, &vpc_id, operation.timeouts.delete).await
+    async fn detach(
+        this: &AwsVpnGatewayAttachment,
+        operation: &Operation,
+        (vpc_id, gateway): &Pair,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let ec2 = &this.aws.clients().await.ec2;
+        detach_vpn_gateway(ec2, gateway, vpc_id, operation.timeouts.delete).await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+    async fn read(
+        this: &AwsVpnGatewayAttachment,
+        prior: &[Value],
+    ) -> Result<Vec<Option<Pair>>, ProviderError> {
         let ids = known_strings(prior, "vpn_gateway_id");
-        let ec2 = &self.aws.clients().await.ec2;
+        let ec2 = &this.aws.clients().await.ec2;
         let mut gateways = Vec::new();
-        for chunk in crate::ec2_support::chunks_of(&ids) {
+        for chunk in chunks_of(&ids) {
             gateways.extend(
                 describe_vpn_gateways(ec2, vec![filter("vpn-gateway-id", chunk.iter().cloned())])
                     .await?,
@@ -114,7 +79,7 @@ impl ResourceType for AwsVpnGatewayAttachment {
         Ok(prior
             .iter()
             .map(|value| {
-                let (vpc_id, id) = Self::keys(value)?;
+                let (vpc_id, id) = Self::pair(value)?;
                 let gateway = gateways
                     .iter()
                     .find(|g| g.vpn_gateway_id() == Some(id.as_str()))?;
@@ -122,21 +87,9 @@ impl ResourceType for AwsVpnGatewayAttachment {
                     attachment_state(gateway, &vpc_id),
                     Some(AttachmentStatus::Attached | AttachmentStatus::Attaching)
                 )
-                .then(|| self.object(&vpc_id, &id))
+                .then_some((vpc_id, id))
             })
             .collect())
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        crate::app_support::read_one(self, planned).await
-    }
-
-    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
-        Err(ProviderError::not_importable("aws_vpn_gateway_attachment"))
     }
 }
 

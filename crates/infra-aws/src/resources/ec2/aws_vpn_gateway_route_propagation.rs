@@ -6,74 +6,46 @@
 //! type is coded to the AWS API and only its validate and plan (`count = 0`, as the VPC module
 //! gates it) are tested.
 
-use std::sync::Arc;
-
 use aws_sdk_ec2::types::RouteTable;
-use infra_core::{
-    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Operation, ProviderError, Timeouts, Value};
 
 use crate::app_support::sent;
-use crate::ec2_support::{
-    chunks_of, filter, known_strings, string_attribute, wait_for, whole_object,
-};
+use crate::association::{Association, AssociationType, Pair};
+use crate::ec2_support::{chunks_of, filter, known_strings, wait_for};
 use crate::paginated::all_items;
-use crate::Aws;
 
 fn propagation_id(route_table_id: &str, vpn_gateway_id: &str) -> String {
     format!("{route_table_id}_{vpn_gateway_id}")
 }
 
-pub struct AwsVpnGatewayRoutePropagation {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsVpnGatewayRoutePropagation = AssociationType<RoutePropagations>;
+
+/// A route table propagating a virtual private gateway's routes as an [`Association`].
+pub struct RoutePropagations;
+
+async fn tables(
+    this: &AwsVpnGatewayRoutePropagation,
+    ids: &[String],
+) -> Result<Vec<RouteTable>, ProviderError> {
+    let ec2 = &this.aws.clients().await.ec2;
+    let mut tables = Vec::new();
+    for chunk in chunks_of(ids) {
+        let found: Vec<RouteTable> = all_items!(ec2
+            .describe_route_tables()
+            .filters(filter("route-table-id", chunk.iter().cloned())))?;
+        tables.extend(found);
+    }
+    Ok(tables)
 }
 
-impl AwsVpnGatewayRoutePropagation {
-    pub fn new(aws: Arc<Aws>) -> AwsVpnGatewayRoutePropagation {
-        let schema = Schema::new()
-            .timeouts(&["create", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("route_table_id", Type::String).force_new())
-            .attr(Attribute::required("vpn_gateway_id", Type::String).force_new());
-        AwsVpnGatewayRoutePropagation { aws, schema }
-    }
-
-    fn keys(value: &Value) -> Option<(String, String)> {
-        Some((
-            string_attribute(value, "route_table_id")?,
-            string_attribute(value, "vpn_gateway_id")?,
-        ))
-    }
-
-    fn object(&self, table: &str, gateway: &str) -> Value {
-        whole_object(
-            &self.schema,
-            [
-                ("id", Value::string(propagation_id(table, gateway))),
-                ("route_table_id", Value::string(table)),
-                ("vpn_gateway_id", Value::string(gateway)),
-            ],
-        )
-    }
-
-    async fn tables(&self, ids: &[String]) -> Result<Vec<RouteTable>, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let mut tables = Vec::new();
-        for chunk in chunks_of(ids) {
-            let found: Vec<RouteTable> = all_items!(ec2
-                .describe_route_tables()
-                .filters(filter("route-table-id", chunk.iter().cloned())))?;
-            tables.extend(found);
-        }
-        Ok(tables)
-    }
-
-    /// Whether the table propagates the gateway's routes now.
-    async fn propagating(&self, table: &str, gateway: &str) -> Result<bool, ProviderError> {
-        let tables = self.tables(&[table.to_string()]).await?;
-        Ok(propagates(&tables, table, gateway))
-    }
+/// Whether the table propagates the gateway's routes now.
+async fn propagating(
+    this: &AwsVpnGatewayRoutePropagation,
+    table: &str,
+    gateway: &str,
+) -> Result<bool, ProviderError> {
+    let tables = tables(this, &[table.to_string()]).await?;
+    Ok(propagates(&tables, table, gateway))
 }
 
 fn propagates(tables: &[RouteTable], table: &str, gateway: &str) -> bool {
@@ -85,64 +57,57 @@ fn propagates(tables: &[RouteTable], table: &str, gateway: &str) -> bool {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsVpnGatewayRoutePropagation {
-    fn name(&self) -> &'static str {
-        "aws_vpn_gateway_route_propagation"
-    }
+impl Association for RoutePropagations {
+    const NAME: &'static str = "aws_vpn_gateway_route_propagation";
+    const PAIR: (&'static str, &'static str) = ("route_table_id", "vpn_gateway_id");
+    const UNKNOWN: &'static str =
+        "aws_vpn_gateway_route_propagation: route_table_id and vpn_gateway_id are required";
+    const TIMEOUTS: &'static [&'static str] = &["create", "delete"];
+    const UPDATE_KEEPS_PRIOR: bool = true;
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(2, 2, 2)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let (table, gateway) = Self::keys(planned).ok_or_else(|| {
-            ProviderError::new(
-                "aws_vpn_gateway_route_propagation: route_table_id and vpn_gateway_id are required",
-            )
-        })?;
-        sent!(self
+    fn id((table, gateway): &Pair) -> String {
+        propagation_id(table, gateway)
+    }
+
+    async fn attach(
+        this: &AwsVpnGatewayRoutePropagation,
+        operation: &Operation,
+        (table, gateway): &Pair,
+    ) -> Result<(), ProviderError> {
+        sent!(this
             .aws
             .clients()
             .await
             .ec2
             .enable_vgw_route_propagation()
-            .route_table_id(&table)
-            .gateway_id(&gateway))?;
+            .route_table_id(table)
+            .gateway_id(gateway))?;
         wait_for(
             operation.timeouts.create,
             &format!("route table {table} to propagate routes of {gateway}"),
-            || async { Ok(self.propagating(&table, &gateway).await?.then_some(())) },
+            || async { Ok(propagating(this, table, gateway).await?.then_some(())) },
         )
-        .await?;
-        Ok(self.object(&table, &gateway))
+        .await
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        _planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        // Both arguments force a new propagation; nothing changes in place.
-        Ok(prior.clone())
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((table, gateway)) = Self::keys(prior) else {
-            return Ok(());
-        };
-        let result = sent!(self
+    async fn detach(
+        this: &AwsVpnGatewayRoutePropagation,
+        operation: &Operation,
+        (table, gateway): &Pair,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let result = sent!(this
             .aws
             .clients()
             .await
             .ec2
             .disable_vgw_route_propagation()
-            .route_table_id(&table)
-            .gateway_id(&gateway));
+            .route_table_id(table)
+            .gateway_id(gateway));
         match result {
             Ok(_) => {}
             Err(error)
@@ -156,35 +121,23 @@ impl ResourceType for AwsVpnGatewayRoutePropagation {
         wait_for(
             operation.timeouts.delete,
             &format!("route table {table} to stop propagating routes of {gateway}"),
-            || async { Ok((!self.propagating(&table, &gateway).await?).then_some(())) },
+            || async { Ok((!propagating(this, table, gateway).await?).then_some(())) },
         )
         .await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let tables = self.tables(&known_strings(prior, "route_table_id")).await?;
+    async fn read(
+        this: &AwsVpnGatewayRoutePropagation,
+        prior: &[Value],
+    ) -> Result<Vec<Option<Pair>>, ProviderError> {
+        let tables = tables(this, &known_strings(prior, "route_table_id")).await?;
         Ok(prior
             .iter()
             .map(|value| {
-                let (table, gateway) = Self::keys(value)?;
-                propagates(&tables, &table, &gateway).then(|| self.object(&table, &gateway))
+                let (table, gateway) = Self::pair(value)?;
+                propagates(&tables, &table, &gateway).then_some((table, gateway))
             })
             .collect())
-    }
-
-    /// A propagation has no tags: the natural key is the table and the gateway.
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        crate::app_support::read_one(self, planned).await
-    }
-
-    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
-        Err(ProviderError::not_importable(
-            "aws_vpn_gateway_route_propagation",
-        ))
     }
 }
 

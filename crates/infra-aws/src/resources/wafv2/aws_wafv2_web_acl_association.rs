@@ -10,41 +10,31 @@
 //! replacement. The ID and the import ID are `WEB_ACL_ARN,RESOURCE_ARN`. A lost create is
 //! found by the same read: the resource has the web ACL.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use infra_core::{
-    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Operation, ProviderError, Timeouts, Value};
 
 use crate::app_support::{read_each, retry_while, sent, string};
-use crate::Aws;
+use crate::association::{split_pair, Association, AssociationType, Pair};
 
 const NONEXISTENT: &str = "WAFNonexistentItemException";
 
-pub struct AwsWafv2WebAclAssociation {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsWafv2WebAclAssociation = AssociationType<WebAclAssociations>;
 
-impl AwsWafv2WebAclAssociation {
-    pub fn new(aws: Arc<Aws>) -> AwsWafv2WebAclAssociation {
-        let schema = Schema::new()
-            .timeouts(&["create"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("resource_arn", Type::String).force_new())
-            .attr(Attribute::required("web_acl_arn", Type::String).force_new());
-        AwsWafv2WebAclAssociation { aws, schema }
-    }
+/// A web ACL on a resource as an [`Association`]: the pair is (resource, web ACL), in the
+/// schema's order.
+pub struct WebAclAssociations;
 
-    /// The ARN of the web ACL that protects `resource`; None when none does.
-    async fn web_acl_of(&self, resource: &str) -> Result<Option<String>, ProviderError> {
-        let client = &self.aws.clients().await.wafv2;
-        match sent!(client.get_web_acl_for_resource().resource_arn(resource)) {
-            Ok(output) => Ok(output.web_acl().map(|acl| acl.arn().to_string())),
-            Err(error) if error.code.as_deref() == Some(NONEXISTENT) => Ok(None),
-            Err(error) => Err(error),
-        }
+/// The ARN of the web ACL that protects `resource`; None when none does.
+async fn web_acl_of(
+    this: &AwsWafv2WebAclAssociation,
+    resource: &str,
+) -> Result<Option<String>, ProviderError> {
+    let client = &this.aws.clients().await.wafv2;
+    match sent!(client.get_web_acl_for_resource().resource_arn(resource)) {
+        Ok(output) => Ok(output.web_acl().map(|acl| acl.arn().to_string())),
+        Err(error) if error.code.as_deref() == Some(NONEXISTENT) => Ok(None),
+        Err(error) => Err(error),
     }
 }
 
@@ -55,89 +45,76 @@ fn id_of(web_acl: &str, resource: &str) -> String {
 
 /// The web ACL and resource ARNs of an ID.
 fn parse_id(id: &str) -> Result<(String, String), ProviderError> {
-    match id.split_once(',') {
-        Some((web_acl, resource))
-            if !web_acl.is_empty() && !resource.is_empty() && !resource.contains(',') =>
-        {
-            Ok((web_acl.to_string(), resource.to_string()))
-        }
-        _ => Err(ProviderError::new(format!(
+    split_pair(id, ',').ok_or_else(|| {
+        ProviderError::new(format!(
             "unexpected format for ID ({id}), expected WEB_ACL_ARN,RESOURCE_ARN"
-        ))),
-    }
-}
-
-fn to_value(web_acl: &str, resource: &str) -> Value {
-    Value::map([
-        ("id", Value::string(id_of(web_acl, resource))),
-        ("resource_arn", Value::string(resource)),
-        ("web_acl_arn", Value::string(web_acl)),
-    ])
-}
-
-/// The web ACL and resource a value names: its arguments, or its ID (an import).
-fn pair(value: &Value) -> Option<(String, String)> {
-    match (string(value, "web_acl_arn"), string(value, "resource_arn")) {
-        (Some(web_acl), Some(resource)) => Some((web_acl, resource)),
-        _ => parse_id(&string(value, "id")?).ok(),
-    }
+        ))
+    })
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsWafv2WebAclAssociation {
-    fn name(&self) -> &'static str {
-        "aws_wafv2_web_acl_association"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
+impl Association for WebAclAssociations {
+    const NAME: &'static str = "aws_wafv2_web_acl_association";
+    const PAIR: (&'static str, &'static str) = ("resource_arn", "web_acl_arn");
+    const UNKNOWN: &'static str =
+        "aws_wafv2_web_acl_association needs a known web_acl_arn and resource_arn";
+    const TIMEOUTS: &'static [&'static str] = &["create"];
 
     /// The provider's: create within 10 minutes.
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts {
             create: Duration::from_secs(10 * 60),
             ..Timeouts::default()
         }
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.wafv2;
-        let (web_acl, resource) = pair(planned).ok_or_else(|| {
-            ProviderError::new(
-                "aws_wafv2_web_acl_association needs a known web_acl_arn and resource_arn",
-            )
-        })?;
+    fn id((resource, web_acl): &Pair) -> String {
+        id_of(web_acl, resource)
+    }
+
+    /// The resource and web ACL a value names: its arguments, or its ID (an import).
+    fn pair(value: &Value) -> Option<Pair> {
+        match (string(value, "resource_arn"), string(value, "web_acl_arn")) {
+            (Some(resource), Some(web_acl)) => Some((resource, web_acl)),
+            _ => Self::import_pair(&string(value, "id")?).ok(),
+        }
+    }
+
+    /// Terraform's import ID: `WEB_ACL_ARN,RESOURCE_ARN`.
+    fn import_pair(id: &str) -> Result<Pair, ProviderError> {
+        let (web_acl, resource) = parse_id(id)?;
+        Ok((resource, web_acl))
+    }
+
+    /// AssociateWebACL, again while WAF does not know the resource yet (one just made).
+    async fn attach(
+        this: &AwsWafv2WebAclAssociation,
+        operation: &Operation,
+        (resource, web_acl): &Pair,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.wafv2;
         retry_while(
             operation.timeouts.create,
             |error| error.code.as_deref() == Some("WAFUnavailableEntityException"),
             || async {
                 sent!(client
                     .associate_web_acl()
-                    .web_acl_arn(&web_acl)
-                    .resource_arn(&resource))
+                    .web_acl_arn(web_acl)
+                    .resource_arn(resource))
             },
         )
         .await?;
-        Ok(to_value(&web_acl, &resource))
+        Ok(())
     }
 
-    async fn update(
-        &self,
+    async fn detach(
+        this: &AwsWafv2WebAclAssociation,
         _operation: &Operation,
+        (resource, _): &Pair,
         _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        // Both arguments force replacement.
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.wafv2;
-        let Some((_, resource)) = pair(prior) else {
-            return Ok(());
-        };
-        match sent!(client.disassociate_web_acl().resource_arn(&resource)) {
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.wafv2;
+        match sent!(client.disassociate_web_acl().resource_arn(resource)) {
             Err(error) if error.code.as_deref() != Some(NONEXISTENT) => Err(error),
             _ => Ok(()),
         }
@@ -145,36 +122,21 @@ impl ResourceType for AwsWafv2WebAclAssociation {
 
     /// One GetWebACLForResource per resource (WAF has no call for many), a few at a time.
     /// The web ACL read back is the one that protects the resource now: another one is drift.
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+    async fn read(
+        this: &AwsWafv2WebAclAssociation,
+        prior: &[Value],
+    ) -> Result<Vec<Option<Pair>>, ProviderError> {
         let reads = prior
             .iter()
             .map(|value| async move {
-                let Some((_, resource)) = pair(value) else {
+                let Some((resource, _)) = Self::pair(value) else {
                     return Ok(None);
                 };
-                let found = self.web_acl_of(&resource).await?;
-                Ok(found.map(|web_acl| to_value(&web_acl, &resource)))
+                let found = web_acl_of(this, &resource).await?;
+                Ok(found.map(|web_acl| (resource, web_acl)))
             })
             .collect();
         read_each(reads).await
-    }
-
-    /// Terraform's import ID: `WEB_ACL_ARN,RESOURCE_ARN`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (web_acl, resource) = parse_id(id)?;
-        Ok(to_value(&web_acl, &resource))
-    }
-
-    /// The pair is the natural key: the resource protected by the web ACL means the create
-    /// happened.
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(crate::app_support::read_one(self, planned)
-            .await?
-            .filter(|found| pair(found) == pair(planned)))
     }
 }
 
