@@ -1,16 +1,17 @@
 //! A link between two existing objects (a route table of a VPC endpoint, a web ACL on a load
 //! balancer, a gateway attached to a VPC), written once: the counterpart of
 //! [`crate::aws_object`] for what has no object of its own. A type implements [`Association`]:
-//! the two arguments that name the link (both required, both force a new link), its ID, its
-//! attach, detach and read calls and their quirks. [`AssociationType`] makes a
-//! [`ResourceType`] of it and writes the shared tail once:
+//! the two arguments that name the link (both required; the first forces a new link, the
+//! second too unless the link can be moved), its ID, its attach, detach and read calls and
+//! their quirks. [`AssociationType`] makes a [`ResourceType`] of it and writes the shared tail
+//! once:
 //! - the schema: `id` (computed), then the two arguments;
 //! - the value of a link: `id` and the pair, whether created, read back or imported;
-//! - update: nothing to change in place (every argument forces a new link);
+//! - update ([`Update`]): nothing to change in place, or the link made again;
 //! - delete: nothing to do for a prior state without the pair;
 //! - `find_created`: the link has no tags; the pair is its natural key, so the planned pair
 //!   read back as linked means the lost create happened;
-//! - import by the pair an import ID names, or none (where the provider offers none).
+//! - import: by default none (where the provider offers none).
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -25,6 +26,16 @@ use crate::Aws;
 /// The two arguments that name a link, in the schema's order.
 pub type Pair = (String, String);
 
+/// What an update does.
+pub enum Update {
+    /// Nothing changes in place: the prior state stays.
+    KeepPrior,
+    /// Nothing changes in place: the planned value is the state.
+    Planned,
+    /// The second argument changed: attached again, as a create.
+    Attach,
+}
+
 /// What makes one association type; see the module's documentation.
 #[async_trait::async_trait]
 pub trait Association: Send + Sync + Sized + 'static {
@@ -36,9 +47,11 @@ pub trait Association: Send + Sync + Sized + 'static {
     const UNKNOWN: &'static str;
     /// The operations a `timeouts` block may set.
     const TIMEOUTS: &'static [&'static str] = &[];
-    /// What an update returns (only `timeouts` can differ): the prior state, else the planned
-    /// value.
-    const UPDATE_KEEPS_PRIOR: bool = false;
+    /// Whether the second argument forces a new link (else an update attaches it again).
+    const SECOND_FORCES_NEW: bool = true;
+    /// What an update does (where both arguments force a new link, only `timeouts` can
+    /// differ).
+    const UPDATE: Update = Update::Planned;
 
     fn default_timeouts() -> Timeouts {
         Timeouts::default()
@@ -49,8 +62,8 @@ pub trait Association: Send + Sync + Sized + 'static {
     fn pair(value: &Value) -> Option<Pair> {
         Some((string(value, Self::PAIR.0)?, string(value, Self::PAIR.1)?))
     }
-    /// The link Terraform's import ID names; by default the type offers no import.
-    fn import_pair(_id: &str) -> Result<Pair, ProviderError> {
+    /// As [`ResourceType::import_prior`]; by default the type offers no import.
+    fn import_prior(_id: &str) -> Result<Value, ProviderError> {
         Err(ProviderError::not_importable(Self::NAME))
     }
 
@@ -88,7 +101,10 @@ impl<A: Association> AssociationType<A> {
             .timeouts(A::TIMEOUTS)
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required(A::PAIR.0, Type::String).force_new())
-            .attr(Attribute::required(A::PAIR.1, Type::String).force_new());
+            .attr(match A::SECOND_FORCES_NEW {
+                true => Attribute::required(A::PAIR.1, Type::String).force_new(),
+                false => Attribute::required(A::PAIR.1, Type::String),
+            });
         AssociationType {
             aws,
             schema,
@@ -140,15 +156,15 @@ impl<A: Association> ResourceType for AssociationType<A> {
 
     async fn update(
         &self,
-        _operation: &Operation,
+        operation: &Operation,
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        // Both arguments force a new link: nothing changes in place.
-        Ok(match A::UPDATE_KEEPS_PRIOR {
-            true => prior.clone(),
-            false => planned.clone(),
-        })
+        match A::UPDATE {
+            Update::KeepPrior => Ok(prior.clone()),
+            Update::Planned => Ok(planned.clone()),
+            Update::Attach => self.create(operation, planned).await,
+        }
     }
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -167,7 +183,7 @@ impl<A: Association> ResourceType for AssociationType<A> {
     }
 
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(Self::value_of(&A::import_pair(id)?))
+        A::import_prior(id)
     }
 
     /// The planned pair, linked now.

@@ -84,12 +84,13 @@ impl Association for EndpointRouteTables {
     }
 
     /// Terraform's import ID: `VPC_ENDPOINT_ID/ROUTE_TABLE_ID`.
-    fn import_pair(id: &str) -> Result<Pair, ProviderError> {
-        split_pair(id, '/').ok_or_else(|| {
-            ProviderError::new(format!(
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        match split_pair(id, '/') {
+            Some(pair) => Ok(AwsVpcEndpointRouteTableAssociation::value_of(&pair)),
+            None => Err(ProviderError::new(format!(
                 "wrong format of import ID ({id}), use: 'vpc-endpoint-id/route-table-id'"
-            ))
-        })
+            ))),
+        }
     }
 
     async fn attach(

@@ -9,7 +9,7 @@
 use aws_sdk_ec2::types::AttachmentStatus;
 use infra_core::{Operation, ProviderError, Timeouts, Value};
 
-use crate::association::{Association, AssociationType, Pair};
+use crate::association::{Association, AssociationType, Pair, Update};
 use crate::ec2_support::{chunks_of, crc32, filter, known_strings};
 use crate::resources::ec2::aws_vpn_gateway::{
     attach_vpn_gateway, attachment_state, describe_vpn_gateways, detach_vpn_gateway,
@@ -34,7 +34,7 @@ impl Association for VpnGatewayAttachments {
     const PAIR: (&'static str, &'static str) = ("vpc_id", "vpn_gateway_id");
     const UNKNOWN: &'static str =
         "aws_vpn_gateway_attachment: vpc_id and vpn_gateway_id are required";
-    const UPDATE_KEEPS_PRIOR: bool = true;
+    const UPDATE: Update = Update::KeepPrior;
 
     fn default_timeouts() -> Timeouts {
         Timeouts::minutes(15, 15, 15)

@@ -10,7 +10,7 @@ use aws_sdk_ec2::types::RouteTable;
 use infra_core::{Operation, ProviderError, Timeouts, Value};
 
 use crate::app_support::sent;
-use crate::association::{Association, AssociationType, Pair};
+use crate::association::{Association, AssociationType, Pair, Update};
 use crate::ec2_support::{chunks_of, filter, known_strings, wait_for};
 use crate::paginated::all_items;
 
@@ -63,7 +63,7 @@ impl Association for RoutePropagations {
     const UNKNOWN: &'static str =
         "aws_vpn_gateway_route_propagation: route_table_id and vpn_gateway_id are required";
     const TIMEOUTS: &'static [&'static str] = &["create", "delete"];
-    const UPDATE_KEEPS_PRIOR: bool = true;
+    const UPDATE: Update = Update::KeepPrior;
 
     fn default_timeouts() -> Timeouts {
         Timeouts::minutes(2, 2, 2)

@@ -76,14 +76,16 @@ impl Association for WebAclAssociations {
     fn pair(value: &Value) -> Option<Pair> {
         match (string(value, "resource_arn"), string(value, "web_acl_arn")) {
             (Some(resource), Some(web_acl)) => Some((resource, web_acl)),
-            _ => Self::import_pair(&string(value, "id")?).ok(),
+            _ => parse_id(&string(value, "id")?)
+                .ok()
+                .map(|(web_acl, resource)| (resource, web_acl)),
         }
     }
 
     /// Terraform's import ID: `WEB_ACL_ARN,RESOURCE_ARN`.
-    fn import_pair(id: &str) -> Result<Pair, ProviderError> {
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
         let (web_acl, resource) = parse_id(id)?;
-        Ok((resource, web_acl))
+        Ok(AwsWafv2WebAclAssociation::value_of(&(resource, web_acl)))
     }
 
     /// AssociateWebACL, again while WAF does not know the resource yet (one just made).
