@@ -10,6 +10,7 @@ use aws_sdk_cloudwatchlogs::Client as LogsClient;
 use infra_core::{Operation, ProviderError, ResourceType, Schema, Value};
 
 use crate::app_support::{deleted_or_missing, sent, string, vanished};
+use crate::association::split_pair;
 use crate::Aws;
 
 use crate::clients::Clients;
@@ -108,15 +109,11 @@ pub fn two_part_id(
     separator: char,
     expected: &str,
 ) -> Result<(String, String), ProviderError> {
-    let parts: Vec<&str> = id.split(separator).collect();
-    match parts.as_slice() {
-        [first, second] if !first.is_empty() && !second.is_empty() => {
-            Ok((first.to_string(), second.to_string()))
-        }
-        _ => Err(ProviderError::new(format!(
+    split_pair(id, separator).ok_or_else(|| {
+        ProviderError::new(format!(
             "{type_name}: unexpected format for ID ({id}), expected {expected}"
-        ))),
-    }
+        ))
+    })
 }
 
 /// The names wanted from each log group: `(log_group_name, name)` pairs grouped by group, so a
@@ -248,8 +245,13 @@ pub trait LogGroupMember: Send + Sync + 'static {
     ) -> Result<(), ProviderError>;
     /// The delete call's answer (not-found is done: [`deleted_or_missing`]).
     async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError>;
-    /// The value an import of Terraform's import ID starts from.
-    fn import_prior(id: &str) -> Result<Value, ProviderError>;
+    /// Terraform's import ID: the group and the name joined by this separator, and the
+    /// format its error names.
+    const IMPORT_ID: (char, &'static str);
+    /// The `id` of the object of this group and name: by default the name.
+    fn id(_group: &str, name: &str) -> String {
+        name.to_string()
+    }
 }
 
 /// A resource type of objects named within a log group, over one [`LogGroupMember`].
@@ -356,7 +358,9 @@ impl<M: LogGroupMember> ResourceType for InLogGroup<M> {
     }
 
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        M::import_prior(id)
+        let (separator, expected) = M::IMPORT_ID;
+        let (group, name) = two_part_id(M::TYPE_NAME, id, separator, expected)?;
+        Ok(imported_in_log_group(M::id(&group, &name), group, name))
     }
 
     async fn find_created(

@@ -15,8 +15,7 @@ use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{boolean, non_empty, sent, single, string, text};
 use crate::cloudwatch_support::{
-    common_prefix, imported_in_log_group, log_group_pages, two_part_id, InLogGroup, LogGroupMember,
-    UNITS,
+    common_prefix, log_group_pages, InLogGroup, LogGroupMember, UNITS,
 };
 
 pub type AwsCloudwatchLogMetricFilter = InLogGroup<MetricFilters>;
@@ -31,6 +30,8 @@ impl LogGroupMember for MetricFilters {
     const KIND: &'static str = "metric filter";
     /// PutMetricFilter replaces the filter in place.
     const WRITES_ON_UPDATE: bool = true;
+    /// Terraform's import ID: `log_group_name:name`.
+    const IMPORT_ID: (char, &'static str) = (':', "log-group-name:filter-name");
 
     fn schema() -> Schema {
         let transformation = Schema::new()
@@ -117,12 +118,6 @@ impl LogGroupMember for MetricFilters {
             .log_group_name(group)
             .filter_name(name))?;
         Ok(())
-    }
-
-    /// Terraform's import ID: `log_group_name:name`.
-    fn import_prior(id: &str) -> Result<Value, ProviderError> {
-        let (group, name) = two_part_id(Self::TYPE_NAME, id, ':', "log-group-name:filter-name")?;
-        Ok(imported_in_log_group(name.clone(), group, name))
     }
 }
 

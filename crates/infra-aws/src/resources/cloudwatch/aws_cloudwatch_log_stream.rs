@@ -11,9 +11,7 @@ use aws_sdk_cloudwatchlogs::Client as LogsClient;
 use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{sent, text};
-use crate::cloudwatch_support::{
-    common_prefix, imported_in_log_group, log_group_pages, two_part_id, InLogGroup, LogGroupMember,
-};
+use crate::cloudwatch_support::{common_prefix, log_group_pages, InLogGroup, LogGroupMember};
 
 pub type AwsCloudwatchLogStream = InLogGroup<LogStreams>;
 
@@ -36,6 +34,8 @@ impl LogGroupMember for LogStreams {
     const KIND: &'static str = "log stream";
     /// Both arguments force a new stream: there is nothing to change in place.
     const WRITES_ON_UPDATE: bool = false;
+    /// Terraform's import ID: `log_group_name:name`.
+    const IMPORT_ID: (char, &'static str) = (':', "log-group-name:log-stream-name");
 
     fn schema() -> Schema {
         Schema::new()
@@ -96,13 +96,6 @@ impl LogGroupMember for LogStreams {
             .log_group_name(group)
             .log_stream_name(name))?;
         Ok(())
-    }
-
-    /// Terraform's import ID: `log_group_name:name`.
-    fn import_prior(id: &str) -> Result<Value, ProviderError> {
-        let (group, name) =
-            two_part_id(Self::TYPE_NAME, id, ':', "log-group-name:log-stream-name")?;
-        Ok(imported_in_log_group(name.clone(), group, name))
     }
 }
 

@@ -17,9 +17,8 @@ use aws_sdk_cloudwatchlogs::Client as LogsClient;
 use infra_core::{Attribute, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{boolean, non_empty, sent, string, string_list, strings, text};
-use crate::cloudwatch_support::{
-    imported_in_log_group, log_group_pages, two_part_id, InLogGroup, LogGroupMember,
-};
+use crate::cloudwatch_support::{log_group_pages, InLogGroup, LogGroupMember};
+use crate::ec2_support::crc32;
 
 pub type AwsCloudwatchLogSubscriptionFilter = InLogGroup<SubscriptionFilters>;
 
@@ -33,6 +32,8 @@ impl LogGroupMember for SubscriptionFilters {
     const KIND: &'static str = "subscription filter";
     /// PutSubscriptionFilter replaces the filter in place.
     const WRITES_ON_UPDATE: bool = true;
+    /// Terraform's import ID: `log_group_name|name`.
+    const IMPORT_ID: (char, &'static str) = ('|', "log-group-name|filter-name");
 
     fn schema() -> Schema {
         Schema::new()
@@ -68,6 +69,10 @@ impl LogGroupMember for SubscriptionFilters {
                 )
             })
             .collect()
+    }
+
+    fn id(group: &str, _name: &str) -> String {
+        resource_id(group)
     }
 
     fn name_of(filter: &SubscriptionFilter) -> Option<&str> {
@@ -119,28 +124,6 @@ impl LogGroupMember for SubscriptionFilters {
             .filter_name(name))?;
         Ok(())
     }
-
-    /// Terraform's import ID: `log_group_name|name`.
-    fn import_prior(id: &str) -> Result<Value, ProviderError> {
-        let (group, name) = two_part_id(Self::TYPE_NAME, id, '|', "log-group-name|filter-name")?;
-        Ok(imported_in_log_group(resource_id(&group), group, name))
-    }
-}
-
-/// CRC-32 (IEEE), as Go's `crc32.ChecksumIEEE`.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for byte in bytes {
-        crc ^= u32::from(*byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// The provider's resource ID: `cwlsf-` and the hash code of `"<log group name>-"`.
