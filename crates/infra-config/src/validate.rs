@@ -1,6 +1,8 @@
 //! Static checks of resource bodies against provider schemas, and locating attribute paths
 //! inside resource blocks for errors found after evaluation.
 
+use std::collections::BTreeSet;
+
 use crate::config::{is_meta, Config, ResourceDecl};
 use crate::references::RefKind;
 use crate::syntax::{closest, TimeoutsBlock};
@@ -304,6 +306,7 @@ impl Checker<'_> {
 
     fn check_body(&mut self, body: &Body, schema: &Schema, top: bool, header: Option<Location>) {
         let mut dynamic_names = Vec::new();
+        let mut deprecated_warned = BTreeSet::new();
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attribute) => {
@@ -390,6 +393,16 @@ impl Checker<'_> {
                             }
                         }
                         Some(nested) => {
+                            // Once for the argument, as the provider's check warns.
+                            if let Some(message) = nested.deprecated {
+                                if deprecated_warned.insert(name) {
+                                    self.warn(
+                                        "Argument is deprecated",
+                                        message.to_string(),
+                                        block.ident.span(),
+                                    );
+                                }
+                            }
                             let location = self.config.location(self.decl.file, block.span());
                             let in_dynamic = self.in_dynamic;
                             self.in_dynamic |= ident == "dynamic";
@@ -613,6 +626,69 @@ data "fake_thing" "null" {
             [
                 ("Argument is deprecated", message, 5, 3),
                 ("Argument is deprecated", message, 8, 3),
+            ],
+            "{warnings}"
+        );
+    }
+
+    /// A deprecated block: the warning once for the argument, at its first block (a `dynamic`
+    /// one too), with the provider's message.
+    #[test]
+    fn a_deprecated_block_warns_once_at_its_first_block() {
+        let dir = std::env::temp_dir().join(format!(
+            "infra-config-deprecated-block-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("main.tf"),
+            r#"data "fake_thing" "two" {
+  cors_rule {
+    allowed_methods = ["GET"]
+  }
+  cors_rule {
+    allowed_methods = ["PUT"]
+  }
+}
+data "fake_thing" "dynamic" {
+  dynamic "cors_rule" {
+    for_each = ["GET"]
+    content {
+      allowed_methods = [cors_rule.value]
+    }
+  }
+}
+data "fake_thing" "none" {}
+"#,
+        )
+        .unwrap();
+        let config = crate::load(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let message =
+            "cors_rule is deprecated. Use the aws_s3_bucket_cors_configuration resource instead.";
+        let cors = Schema::new().attr(Attribute::optional(
+            "allowed_methods",
+            Type::Set(Box::new(Type::String)),
+        ));
+        let schema =
+            Schema::new().block(infra_core::Block::list("cors_rule", cors).deprecated(message));
+        let mut registry = Registry::new();
+        registry.register_data_source(std::sync::Arc::new(Thing(schema)));
+        let warnings = config.validate_schemas(&registry);
+        assert!(!warnings.has_errors(), "{warnings}");
+        let located: Vec<(&str, &str, usize)> = warnings
+            .iter()
+            .map(|d| {
+                let location = d.location.as_ref().expect("located");
+                (d.summary.as_str(), d.detail.as_str(), location.line)
+            })
+            .collect();
+        assert_eq!(
+            located,
+            [
+                ("Argument is deprecated", message, 2),
+                ("Argument is deprecated", message, 10),
             ],
             "{warnings}"
         );

@@ -236,6 +236,10 @@ pub struct Block {
     /// A block of the provider's that infra does not implement yet, with why: see
     /// [`Schema::not_supported`].
     pub not_supported: Option<&'static str>,
+    /// The provider's `Deprecated` message for a block it still takes (`aws_s3_bucket`'s
+    /// `versioning`), as [`Attribute::deprecated`]: Terraform's "Argument is deprecated"
+    /// warning at the first such block, from `validate` on.
+    pub deprecated: Option<&'static str>,
 }
 
 impl Block {
@@ -250,6 +254,7 @@ impl Block {
             computed: false,
             kept_when_unset: false,
             not_supported: None,
+            deprecated: None,
         }
     }
     pub fn set(name: &'static str, schema: Schema) -> Block {
@@ -280,6 +285,11 @@ impl Block {
     }
     pub fn required(mut self) -> Block {
         self.min_items = 1;
+        self
+    }
+    /// See [`Block::deprecated`].
+    pub fn deprecated(mut self, message: &'static str) -> Block {
+        self.deprecated = Some(message);
         self
     }
     /// What an object holds of the block when it has none, as the provider stores it: an
@@ -544,7 +554,11 @@ impl Schema {
                 Nesting::Single => "single",
             };
             entry.insert("nesting_mode".into(), nesting.into());
-            entry.insert("block".into(), block.schema.block_json());
+            let mut nested = block.schema.block_json();
+            if block.deprecated.is_some() {
+                nested["deprecated"] = serde_json::Value::Bool(true);
+            }
+            entry.insert("block".into(), nested);
             if block.min_items > 0 {
                 entry.insert("min_items".into(), block.min_items.into());
             }
