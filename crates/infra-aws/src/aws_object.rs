@@ -21,9 +21,15 @@ use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value
 
 use crate::app_support::{has_managed_tags, read_each, set_tags, string, vanished};
 use crate::declared::{declare, Declaration, Declared, Reading};
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::iam_support::propagated;
 use crate::tagging::WithTags;
 use crate::Aws;
+
+/// Where a generated name comes from ([`AwsObject::GENERATED_NAME`]): `name`, else
+/// `name_prefix`, else this prefix.
+const NAME_ARGUMENTS: [&str; 2] = ["name", "name_prefix"];
+const GENERATED_PREFIX: &str = "terraform-";
 
 /// An object as a describe found it, with its tags (most describes answer without them).
 pub struct Tagged<T> {
@@ -57,6 +63,11 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     /// Whether the type takes tags (`tags`/`tags_all`, and the managed tags a lost create is
     /// found by); an untagged type's object is found by its key alone.
     const TAGGED: bool = true;
+    /// Whether a create without `name` generates one from `name_prefix`, else `terraform-`,
+    /// plus a unique suffix (the provider's `create.Name`): the generated name then goes into
+    /// the create's pending entry, and is the key the default [`AwsObject::find_created`] looks
+    /// for.
+    const GENERATED_NAME: bool = false;
 
     /// The attributes and blocks, each with its reader, in the schema's order (`tags` and
     /// `tags_all` are added).
@@ -78,9 +89,13 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     fn upgrade_state(_from: u64, value: Value) -> Result<Value, String> {
         Ok(value)
     }
-    /// As [`ResourceType::with_generated_names`].
-    fn with_generated_names(_operation: &Operation, planned: Value) -> Value {
-        planned
+    /// As [`ResourceType::with_generated_names`]: by default the generated name, where
+    /// [`AwsObject::GENERATED_NAME`].
+    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
+        match Self::GENERATED_NAME {
+            true => with_name_for_create(operation, planned, NAME_ARGUMENTS, GENERATED_PREFIX),
+            false => planned,
+        }
     }
     /// The object's key in a prior state (or a planned value), by default its
     /// [`AwsObject::KEY`] (else `id`, where [`AwsObject::KEY_OR_ID`]).
@@ -95,9 +110,11 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
         Ok(infra_core::resource::import_by(Self::IMPORT_KEY, id))
     }
     /// The key a create gives the object, where it is known before the create is sent (its
-    /// name): what the default [`AwsObject::find_created`] looks for.
-    fn created_key(_operation: &Operation, _planned: &Value) -> Option<String> {
-        None
+    /// name): what the default [`AwsObject::find_created`] looks for. By default the
+    /// generated name, where [`AwsObject::GENERATED_NAME`].
+    fn created_key(operation: &Operation, planned: &Value) -> Option<String> {
+        Self::GENERATED_NAME
+            .then(|| name_for_create(operation, planned, NAME_ARGUMENTS, GENERATED_PREFIX))
     }
 
     /// The objects among `keys` that exist, each under the key it was asked for.

@@ -24,7 +24,7 @@ use crate::app_support::{
 };
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, string as text_of, Declared};
-use crate::ec2_support::{name_for_create, with_name_for_create};
+use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
 use crate::events_support::{
     bus_or_default, is_gone, parse_rule_id, rule_id, sdk_tags, tags_of, DEFAULT_BUS,
@@ -135,6 +135,7 @@ impl AwsObject for RuleObject {
     const KIND: &'static str = "EventBridge rule";
     /// The key is the rule's ID (`bus/name`, or the name on the default bus).
     const KEY: &'static str = "name";
+    const GENERATED_NAME: bool = true;
 
     fn attributes() -> Vec<Declared<RuleRead>> {
         let optional = |name| Attribute::optional(name, Type::String);
@@ -266,11 +267,6 @@ impl AwsObject for RuleObject {
             }
         }
         problems
-    }
-
-    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
     }
 
     /// The rule's ID (`bus/name`, or the name on the default bus) of a prior value.

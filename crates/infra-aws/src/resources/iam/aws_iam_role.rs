@@ -26,7 +26,6 @@ use crate::app_support::{
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, read, read_block, reported, Declared};
-use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::iam_support::{
     found, gone, new_name, owned_tags, read_each, sync_attachments, tags_to_sdk, update_tags,
     Principal,
@@ -186,6 +185,7 @@ impl AwsObject for RoleObject {
     const NAME: &'static str = "aws_iam_role";
     const KIND: &'static str = "IAM role";
     const KEY: &'static str = "name";
+    const GENERATED_NAME: bool = true;
 
     /// The trust policy keeps the configuration's text when it means the same JSON, so a plan
     /// shows no change for whitespace or key order.
@@ -322,15 +322,6 @@ impl AwsObject for RoleObject {
         problems
     }
 
-    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
-    }
-
-    fn created_key(operation: &Operation, planned: &Value) -> Option<String> {
-        Some(new_name(operation, planned))
-    }
-
     /// Roles by name. One name is a GetRole; more are one ListRoles walk plus GetRole per
     /// found role.
     async fn describe(
@@ -392,7 +383,7 @@ impl AwsObject for RoleObject {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let client = &this.aws.clients().await.iam;
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
+        let name = new_name(operation, planned);
         sent!(client
             .create_role()
             .role_name(&name)
