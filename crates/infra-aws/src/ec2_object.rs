@@ -156,6 +156,10 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
         Ok(Value::map([("id", Value::string(id))]))
     }
+    /// The names a create generates, as [`ResourceType::with_generated_names`].
+    fn with_generated_names(_operation: &Operation, planned: Value) -> Value {
+        planned
+    }
     /// What an update changes beyond the tags (which [`Ec2Type`] updates after it).
     async fn update(
         _this: &Ec2Type<Self>,
@@ -434,6 +438,10 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
 
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
         O::import_prior(id)
+    }
+
+    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+        O::with_generated_names(operation, planned)
     }
 
     async fn find_created(

@@ -8,40 +8,30 @@
 //! blocks are the whole truth. With no `ingress` (or `egress`) block at all, the group's rules
 //! in that direction are not managed here (Optional+Computed, as in the provider): rules from
 //! `aws_security_group_rule` or `aws_vpc_security_group_*_rule` resources are not drift.
+//!
+//! Both group types are one [`Ec2Object`], [`GroupObject`]: `aws_default_security_group`,
+//! which adopts a VPC's `default` group, is `GroupObject<true>`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ec2::types::{
     Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Ec2ResourceType,
-    SecurityGroup, UserIdGroupPair,
+    SecurityGroup, Tag, UserIdGroupPair,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::sent;
-use crate::ec2_support::with_name_for_create;
+use crate::declared::copied;
+use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    bool_attribute, chunks_of, copy_attributes, delete_with_retry, ec2_arn, filter, has_code,
-    in_prior_order, known_ids, managed_tag_filters, name_for_create, non_empty_attribute,
-    optional_string, string_attribute, string_list, string_values, tag_entries, tag_specification,
-    update_tags, whole_object,
+    bool_attribute, delete_with_retry, filter, has_code, name_for_create, non_empty_attribute,
+    string_attribute, string_list, string_values, tag_specification, with_name_for_create,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
-use crate::tagging::WithTags;
-use crate::Aws;
-
-/// Attributes AWS cannot report, kept from the configuration.
-const CONFIG_ONLY: &[&str] = &["name_prefix", "revoke_rules_on_delete"];
-
-pub struct AwsSecurityGroup {
-    aws: Arc<Aws>,
-    schema: Schema,
-    /// Managed as `aws_default_security_group`: a VPC's `default` group, adopted.
-    adopted: bool,
-}
+use crate::resources::ec2::aws_default_security_group::{adopt, find_adopted};
 
 /// The schema of one `ingress` or `egress` block.
 fn rule_schema() -> Schema {
@@ -394,222 +384,119 @@ fn normalized_rule(rule: &Value) -> Value {
     rule
 }
 
-impl AwsSecurityGroup {
-    pub fn new(aws: Arc<Aws>) -> AwsSecurityGroup {
-        let schema = Schema::new()
-            .version(1)
-            .timeouts(&["create", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional("name_prefix", Type::String).force_new())
-            .attr(
-                Attribute::optional("description", Type::String)
-                    .default(Value::string("Managed by Terraform"))
-                    .force_new(),
-            )
-            .attr(Attribute::optional_computed("vpc_id", Type::String).force_new())
-            .attr(
-                Attribute::optional("revoke_rules_on_delete", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::computed("owner_id", Type::String))
-            .block(Block::set("ingress", rule_schema()).computed())
-            .block(Block::set("egress", rule_schema()).computed())
-            .with_tags();
-        AwsSecurityGroup {
-            aws,
-            schema,
-            adopted: false,
-        }
-    }
+pub type AwsSecurityGroup = Ec2Type<GroupObject<false>>;
 
-    /// The group logic with `aws_default_security_group`'s schema: `name`, `name_prefix` and
-    /// `description` are computed only, and `revoke_rules_on_delete` is accepted but unused.
-    pub(crate) fn adopted(aws: Arc<Aws>) -> AwsSecurityGroup {
-        let schema = Schema::new()
-            .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("name", Type::String))
-            .attr(Attribute::computed("name_prefix", Type::String))
-            .attr(Attribute::computed("description", Type::String))
-            .attr(Attribute::optional_computed("vpc_id", Type::String).force_new())
-            .attr(
-                Attribute::optional("revoke_rules_on_delete", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::computed("owner_id", Type::String))
-            .block(Block::set("ingress", rule_schema()).computed())
-            .block(Block::set("egress", rule_schema()).computed())
-            .with_tags();
-        AwsSecurityGroup {
-            aws,
-            schema,
-            adopted: true,
-        }
-    }
-
-    pub(crate) async fn describe_groups(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<SecurityGroup>, ProviderError> {
-        all_items!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .describe_security_groups()
-            .set_filters(Some(filters)))
-    }
-
-    /// Converts groups; `prior` (by id) gives the rule shapes and config-only attributes.
-    fn convert(
-        &self,
-        region: &str,
-        groups: &[SecurityGroup],
-        prior: &HashMap<String, &Value>,
-    ) -> HashMap<String, Value> {
-        let mut found = HashMap::new();
-        for group in groups {
-            let Some(id) = group.group_id() else { continue };
-            let before = prior.get(id).copied().unwrap_or(&Value::Null);
-            let owner = group.owner_id().unwrap_or_default();
-            let arn = group
-                .security_group_arn()
-                .map(str::to_string)
-                .unwrap_or_else(|| ec2_arn(region, owner, "security-group", id));
-            let mut entries = vec![
-                ("id", Value::string(id)),
-                ("arn", Value::string(arn)),
-                ("name", optional_string(group.group_name())),
-                ("description", optional_string(group.description())),
-                ("vpc_id", optional_string(group.vpc_id())),
-                ("owner_id", Value::string(owner)),
-                (
-                    "ingress",
-                    rules_from_atoms(
-                        before.get("ingress"),
-                        permission_atoms(group.ip_permissions(), id),
-                    ),
-                ),
-                (
-                    "egress",
-                    rules_from_atoms(
-                        before.get("egress"),
-                        permission_atoms(group.ip_permissions_egress(), id),
-                    ),
-                ),
-            ];
-            entries.extend(tag_entries(group.tags()));
-            let mut value = whole_object(&self.schema, entries);
-            copy_attributes(before, &mut value, CONFIG_ONLY);
-            if self.adopted {
-                // The provider derives name_prefix from the name: none for "default".
-                if let Some(entries) = value.map_mut() {
-                    entries.insert("name_prefix".to_string(), Value::string(""));
-                }
-            }
-            if value.get("revoke_rules_on_delete").is_null() {
-                if let Some(entries) = value.map_mut() {
-                    entries.insert("revoke_rules_on_delete".to_string(), Value::Bool(false));
-                }
-            }
-            found.insert(id.to_string(), value);
-        }
-        found
-    }
-
-    pub(crate) async fn read_one(&self, id: &str, shape: &Value) -> Result<Value, ProviderError> {
-        let groups = self.describe_groups(vec![filter("group-id", [id])]).await?;
-        let region = &self.aws.clients().await.region;
-        self.convert(region, &groups, &HashMap::from([(id.to_string(), shape)]))
-            .remove(id)
-            .ok_or_else(|| {
-                ProviderError::with_code(
-                    "InvalidGroup.NotFound",
-                    format!("security group {id} not found"),
-                )
-            })
-    }
-
-    /// The rules of a group just made (`found`: its rules as read, or null right after
-    /// CreateSecurityGroup): AWS adds an allow-all egress rule to every new VPC group, which
-    /// the provider removes so only the configured egress blocks apply; then the configured
-    /// rules not there yet are authorized. Used by create, and by crash recovery to finish a
-    /// create that stopped part way.
-    async fn finish_create(
-        &self,
-        id: &str,
-        found: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let allow_all = Atom {
-            protocol: "-1".to_string(),
-            from_port: 0,
-            to_port: 0,
-            description: String::new(),
-            source: Source::Cidr("0.0.0.0/0".to_string()),
-        };
-        let mut egress = rules_atoms(found.get("egress"));
-        if found.is_null() || egress.remove(&allow_all) {
-            self.change_rules(id, "egress", &BTreeSet::from([allow_all]), &BTreeSet::new())
-                .await?;
-        }
-        let ingress = rules_atoms(found.get("ingress"));
-        for (direction, present) in [("ingress", ingress), ("egress", egress)] {
-            let add: BTreeSet<Atom> = rules_atoms(planned.get(direction))
-                .difference(&present)
-                .cloned()
-                .collect();
-            self.change_rules(id, direction, &BTreeSet::new(), &add)
-                .await?;
-        }
-        self.read_one(id, planned).await
-    }
-
-    /// Authorizes `add` and revokes `remove` in one direction (`ingress` or `egress`).
-    pub(crate) async fn change_rules(
-        &self,
-        id: &str,
-        direction: &str,
-        remove: &BTreeSet<Atom>,
-        add: &BTreeSet<Atom>,
-    ) -> Result<(), ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let ingress = direction == "ingress";
-        if !remove.is_empty() {
-            let result = send_permissions(ec2, id, !ingress, false, permissions(remove, id)).await;
-            match result {
-                Err(error) if !has_code(&error, "InvalidPermission.NotFound") => return Err(error),
-                _ => {}
-            }
-        }
-        if !add.is_empty() {
-            let result = send_permissions(ec2, id, !ingress, true, permissions(add, id)).await;
-            result.map_err(|error| {
-                error.context(&format!("authorizing {direction} rules on {id}"))
-            })?;
-        }
-        Ok(())
-    }
-}
+/// A security group: `aws_security_group`, or with `DEFAULT` `aws_default_security_group` (a
+/// VPC's `default` group, adopted and never deleted; see that module), where `name`,
+/// `name_prefix` and `description` are computed only and `revoke_rules_on_delete` is accepted
+/// but unused.
+pub struct GroupObject<const DEFAULT: bool>;
 
 #[async_trait::async_trait]
-impl ResourceType for AwsSecurityGroup {
-    fn name(&self) -> &'static str {
-        "aws_security_group"
+impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
+    type Item = SecurityGroup;
+    const NAME: &'static str = match DEFAULT {
+        false => "aws_security_group",
+        true => "aws_default_security_group",
+    };
+    const ID_FILTER: Option<&'static str> = Some("group-id");
+    const NOT_FOUND: &'static str = "InvalidGroup.NotFound";
+
+    fn attributes() -> Vec<Declared<SecurityGroup>> {
+        let name = Attribute::optional_computed("name", Type::String).force_new();
+        let description = Attribute::optional("description", Type::String)
+            .default(Value::string("Managed by Terraform"))
+            .force_new();
+        let (name, description) = match DEFAULT {
+            false => (name, description),
+            true => (
+                Attribute::computed("name", Type::String),
+                Attribute::computed("description", Type::String),
+            ),
+        };
+        let name_prefix = match DEFAULT {
+            // AWS cannot report it: kept from the configuration.
+            false => copied(Attribute::optional("name_prefix", Type::String).force_new()),
+            // The provider derives name_prefix from the name: none for "default".
+            true => read(
+                Attribute::computed("name_prefix", Type::String),
+                |_: &SecurityGroup, _| Value::string(""),
+            ),
+        };
+        let rules = |name: &'static str, permissions: fn(&SecurityGroup) -> &[IpPermission]| {
+            read_block(
+                Block::set(name, rule_schema()).computed(),
+                move |group: &SecurityGroup, at| {
+                    let id = group.group_id().unwrap_or_default();
+                    rules_from_atoms(at.prior.get(name), permission_atoms(permissions(group), id))
+                },
+            )
+        };
+        vec![
+            string(
+                Attribute::computed("id", Type::String),
+                SecurityGroup::group_id,
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |group: &SecurityGroup, at| match group.security_group_arn() {
+                    Some(arn) => Value::string(arn),
+                    None => {
+                        let id = group.group_id().unwrap_or_default();
+                        at.arn(group.owner_id().unwrap_or_default(), "security-group", id)
+                    }
+                },
+            ),
+            string(name, SecurityGroup::group_name),
+            name_prefix,
+            string(description, SecurityGroup::description),
+            string(
+                Attribute::optional_computed("vpc_id", Type::String).force_new(),
+                SecurityGroup::vpc_id,
+            ),
+            // AWS cannot report it: kept from the configuration, else its default.
+            read(
+                Attribute::optional("revoke_rules_on_delete", Type::Bool)
+                    .default(Value::Bool(false)),
+                |_: &SecurityGroup, at| match at.prior.get("revoke_rules_on_delete") {
+                    kept if kept.is_null() => Value::Bool(false),
+                    kept => kept.clone(),
+                },
+            ),
+            read(
+                Attribute::computed("owner_id", Type::String),
+                |group: &SecurityGroup, _| Value::string(group.owner_id().unwrap_or_default()),
+            ),
+            rules("ingress", SecurityGroup::ip_permissions),
+            rules("egress", SecurityGroup::ip_permissions_egress),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        let schema = schema.version(1);
+        match DEFAULT {
+            false => schema.timeouts(&["create", "delete"]),
+            true => schema,
+        }
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(10, 10, 15)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn id(group: &SecurityGroup) -> Option<&str> {
+        group.group_id()
+    }
+
+    fn tags(group: &SecurityGroup) -> &[Tag] {
+        group.tags()
+    }
+
+    fn not_found(id: &str) -> ProviderError {
+        ProviderError::with_code(Self::NOT_FOUND, format!("security group {id} not found"))
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
             problems.push((
@@ -686,7 +573,7 @@ impl ResourceType for AwsSecurityGroup {
         problems
     }
 
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         let Some(entries) = value.map_mut() else {
             return;
         };
@@ -702,12 +589,35 @@ impl ResourceType for AwsSecurityGroup {
     }
 
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
+    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
+        match DEFAULT {
+            false => {
+                with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
+            }
+            true => planned,
+        }
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<SecurityGroup>, ProviderError> {
+        all_items!(ec2
+            .describe_security_groups()
+            .set_group_ids(ids)
+            .set_filters(Some(filters)))
+    }
+
+    async fn create(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        if DEFAULT {
+            return adopt(this, operation, planned).await;
+        }
+        let ec2 = this.ec2().await;
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let output = sent!(ec2
             .create_security_group()
@@ -723,91 +633,137 @@ impl ResourceType for AwsSecurityGroup {
             .group_id()
             .ok_or_else(|| ProviderError::new("CreateSecurityGroup returned no group id"))?
             .to_string();
-        self.finish_create(&id, &Value::Null, planned).await
+        finish_rules(ec2, &id, &Value::Null, planned).await?;
+        Ok(id)
+    }
+
+    /// The create may have stopped before its rules were set (between CreateSecurityGroup
+    /// and revoking AWS's default egress rule): finished as create would.
+    async fn finish_create(
+        this: &Ec2Type<Self>,
+        id: &str,
+        found: &Value,
+        planned: &Value,
+    ) -> Result<bool, ProviderError> {
+        finish_rules(this.ec2().await, id, found, planned).await?;
+        Ok(true)
+    }
+
+    async fn find_created(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        match DEFAULT {
+            false => this.find_tagged(operation, planned).await,
+            true => find_adopted(this, planned).await,
+        }
     }
 
     async fn update(
-        &self,
+        this: &Ec2Type<Self>,
         _operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_security_group: prior state has no id"))?;
+    ) -> Result<(), ProviderError> {
+        let ec2 = this.ec2().await;
         for direction in ["ingress", "egress"] {
             let before = rules_atoms(prior.get(direction));
             let after = rules_atoms(planned.get(direction));
             let remove: BTreeSet<Atom> = before.difference(&after).cloned().collect();
             let add: BTreeSet<Atom> = after.difference(&before).cloned().collect();
-            self.change_rules(&id, direction, &remove, &add).await?;
+            change_rules(ec2, id, direction, &remove, &add).await?;
         }
-        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
-        self.read_one(&id, planned).await
+        Ok(())
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
+    /// A default group cannot be deleted: it is only forgotten, rules and all, as in the
+    /// provider.
+    async fn delete(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        if DEFAULT {
             return Ok(());
-        };
+        }
+        let ec2 = this.ec2().await;
         if bool_attribute(prior, "revoke_rules_on_delete", false) {
             // Rules that reference other groups would otherwise block either group's delete.
-            let groups = self
-                .describe_groups(vec![filter("group-id", [id.as_str()])])
-                .await?;
+            let groups = Self::describe(ec2, None, vec![filter("group-id", [id])]).await?;
             for group in &groups {
-                let ingress = permission_atoms(group.ip_permissions(), &id);
-                let egress = permission_atoms(group.ip_permissions_egress(), &id);
-                self.change_rules(&id, "ingress", &ingress, &BTreeSet::new())
-                    .await?;
-                self.change_rules(&id, "egress", &egress, &BTreeSet::new())
-                    .await?;
+                let ingress = permission_atoms(group.ip_permissions(), id);
+                let egress = permission_atoms(group.ip_permissions_egress(), id);
+                change_rules(ec2, id, "ingress", &ingress, &BTreeSet::new()).await?;
+                change_rules(ec2, id, "egress", &egress, &BTreeSet::new()).await?;
             }
         }
-        let ec2 = &self.aws.clients().await.ec2;
         delete_with_retry(
             operation.timeouts.delete,
             &format!("security group {id}"),
-            || async { sent!(ec2.delete_security_group().group_id(&id)) },
+            || async { sent!(ec2.delete_security_group().group_id(id)) },
         )
         .await
     }
+}
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let by_id: HashMap<String, &Value> = prior
-            .iter()
-            .filter_map(|value| Some((string_attribute(value, "id")?, value)))
+/// The rules of a group just made (`found`: its rules as read, or null right after
+/// CreateSecurityGroup): AWS adds an allow-all egress rule to every new VPC group, which the
+/// provider removes so only the configured egress blocks apply; then the configured rules not
+/// there yet are authorized. Used by create, and by crash recovery to finish a create that
+/// stopped part way.
+async fn finish_rules(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+    found: &Value,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    let allow_all = Atom {
+        protocol: "-1".to_string(),
+        from_port: 0,
+        to_port: 0,
+        description: String::new(),
+        source: Source::Cidr("0.0.0.0/0".to_string()),
+    };
+    let mut egress = rules_atoms(found.get("egress"));
+    if found.is_null() || egress.remove(&allow_all) {
+        let allow_all = BTreeSet::from([allow_all]);
+        change_rules(ec2, id, "egress", &allow_all, &BTreeSet::new()).await?;
+    }
+    let ingress = rules_atoms(found.get("ingress"));
+    for (direction, present) in [("ingress", ingress), ("egress", egress)] {
+        let add: BTreeSet<Atom> = rules_atoms(planned.get(direction))
+            .difference(&present)
+            .cloned()
             .collect();
-        let region = self.aws.clients().await.region.clone();
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            let groups = self
-                .describe_groups(vec![filter("group-id", chunk.iter().cloned())])
-                .await?;
-            found.extend(self.convert(&region, &groups, &by_id));
-        }
-        Ok(in_prior_order(prior, &found))
+        change_rules(ec2, id, direction, &BTreeSet::new(), &add).await?;
     }
+    Ok(())
+}
 
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let groups = self.describe_groups(managed_tag_filters(operation)).await?;
-        let Some(id) = groups.iter().find_map(|group| group.group_id()) else {
-            return Ok(None);
-        };
-        let region = &self.aws.clients().await.region;
-        let Some(found) = self
-            .convert(region, &groups, &HashMap::from([(id.to_string(), planned)]))
-            .remove(id)
-        else {
-            return Ok(None);
-        };
-        // The create may have stopped before its rules were set (between CreateSecurityGroup
-        // and revoking AWS's default egress rule): finish it as create would.
-        self.finish_create(id, &found, planned).await.map(Some)
+/// Authorizes `add` and revokes `remove` in one direction (`ingress` or `egress`).
+pub(crate) async fn change_rules(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+    direction: &str,
+    remove: &BTreeSet<Atom>,
+    add: &BTreeSet<Atom>,
+) -> Result<(), ProviderError> {
+    let ingress = direction == "ingress";
+    if !remove.is_empty() {
+        let result = send_permissions(ec2, id, !ingress, false, permissions(remove, id)).await;
+        match result {
+            Err(error) if !has_code(&error, "InvalidPermission.NotFound") => return Err(error),
+            _ => {}
+        }
     }
+    if !add.is_empty() {
+        let result = send_permissions(ec2, id, !ingress, true, permissions(add, id)).await;
+        result.map_err(|error| error.context(&format!("authorizing {direction} rules on {id}")))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
