@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, AuthenticateCognitoActionConditionalBehaviorEnum,
@@ -18,13 +20,16 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+};
 
 use crate::app_support::{
-    blocks, boolean, by_key, hints_by, int, non_empty, number, single, string, strings,
+    blocks, boolean, by_key, hints_by, int, non_empty, number, read_each, single, string, strings,
     tag_changes, text, vanished,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::Aws;
 
 /// DescribeTags takes at most 20 resource ARNs a call.
 pub const TAGS_PER_CALL: usize = 20;
@@ -1109,210 +1114,9 @@ pub async fn update_tags(
 
 pub use crate::app_support::has_managed_tags;
 
-/// The first of `objects` whose tags (one DescribeTags per 20 ARNs, `arn_of` each object's
-/// ARN) say this operation created it, with those tags: how `find_created` finds a listener
-/// or a rule whose create may have succeeded unseen.
-pub async fn first_created<'a, T>(
-    client: &aws_sdk_elasticloadbalancingv2::Client,
-    objects: &'a [T],
-    arn_of: impl Fn(&T) -> Option<&str>,
-    operation: &Operation,
-) -> Result<Option<(&'a T, Vec<(String, String)>)>, ProviderError> {
-    let arns: Vec<String> = objects
-        .iter()
-        .filter_map(|o| arn_of(o).map(str::to_string))
-        .collect();
-    let tags = describe_tags(client, &arns).await?;
-    for object in objects {
-        let Some(arn) = arn_of(object) else {
-            continue;
-        };
-        let object_tags = tags.get(arn).cloned().unwrap_or_default();
-        if has_managed_tags(&object_tags, operation) {
-            return Ok(Some((object, object_tags)));
-        }
-    }
-    Ok(None)
-}
-
-/// What a lost create left under its parent (`parent`, the listener or load balancer the plan
-/// names): the first of the objects the parent's Describe call (`list`, sent; `objects` takes
-/// them from its answer) whose tags say this operation created it, with those tags. None when
-/// the parent is unknown or gone.
-pub async fn created_under<T, Sent, Out, E>(
-    client: &aws_sdk_elasticloadbalancingv2::Client,
-    parent: Option<String>,
-    list: impl FnOnce(String) -> Sent,
-    objects: impl FnOnce(Out) -> Vec<T>,
-    arn_of: impl Fn(&T) -> Option<&str>,
-    operation: &Operation,
-) -> Result<Option<(T, Vec<(String, String)>)>, ProviderError>
-where
-    T: Clone,
-    Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let Some(parent) = parent else {
-        return Ok(None);
-    };
-    let listed = match list(parent).await.map_err(aws_error) {
-        Ok(answer) => objects(answer),
-        Err(error) if is_not_found(&error) => return Ok(None),
-        Err(error) => return Err(error),
-    };
-    let found = first_created(client, &listed, arn_of, operation).await?;
-    Ok(found.map(|(object, tags)| (object.clone(), tags)))
-}
-
-/// ELBv2 objects by ARN, from a Describe call by ARNs (`by_arns`, sent; `objects` takes them
-/// from its answer), which fails whole when one ARN is missing: then `listed` lists the
-/// candidates (every object, or those of the parents) and they are matched by `arn_of`.
-/// Missing ones are absent from the map.
-pub async fn describe_by_arn<T, Sent, Out, E, Listed>(
-    arns: &[String],
-    by_arns: impl FnOnce(Vec<String>) -> Sent,
-    objects: impl FnOnce(&Out) -> &[T],
-    listed: impl FnOnce() -> Listed,
-    arn_of: impl Fn(&T) -> Option<&str>,
-) -> Result<BTreeMap<String, T>, ProviderError>
-where
-    T: Clone,
-    Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    Listed: Future<Output = Result<Vec<T>, ProviderError>>,
-{
-    if arns.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    let objects = match by_arns(arns.to_vec()).await.map_err(aws_error) {
-        Ok(answer) => objects(&answer).to_vec(),
-        Err(error) if is_not_found(&error) => listed().await?,
-        Err(error) => return Err(error),
-    };
-    Ok(objects
-        .into_iter()
-        .filter_map(|object| {
-            let arn = arn_of(&object)?.to_string();
-            arns.contains(&arn).then_some((arn, object))
-        })
-        .collect())
-}
-
 /// ELBv2 objects read back, by ARN: each one's value and its tags (which a lost create's
 /// search checks for the operation's managed tags).
-pub type ReadByArn = BTreeMap<String, (Value, Vec<(String, String)>)>;
-
-/// The refresh the load balancer, listener, listener rule and target group share: `read` (the
-/// type's reader) gets each prior object by its `arn`, as the hint that shapes its value; the
-/// answer is each prior's value in the prior's order, `None` for one gone.
-pub async fn refresh_by_arn<'p, Fut>(
-    prior: &'p [Value],
-    read: impl FnOnce(BTreeMap<String, &'p Value>) -> Fut,
-) -> Result<Vec<Option<Value>>, ProviderError>
-where
-    Fut: Future<Output = Result<ReadByArn, ProviderError>>,
-{
-    let found = read(hints_by(prior, "arn")).await?;
-    let value = |(value, _): &(Value, Vec<(String, String)>), _: &Value| value.clone();
-    Ok(by_key(prior, "arn", |arn| found.get(arn), value))
-}
-
-/// The one object `arn`, shaped after `hint`, read by `read` (the type's reader), with its
-/// tags; `None` when it is gone.
-async fn read_arn<'h, Fut>(
-    arn: &str,
-    hint: &'h Value,
-    read: impl FnOnce(BTreeMap<String, &'h Value>) -> Fut,
-) -> Result<Option<(Value, Vec<(String, String)>)>, ProviderError>
-where
-    Fut: Future<Output = Result<ReadByArn, ProviderError>>,
-{
-    Ok(read(BTreeMap::from([(arn.to_string(), hint)]))
-        .await?
-        .remove(arn))
-}
-
-/// The object `arn` read back after a create or update (or by a data source), shaped after
-/// `hint`; one gone is the error that names it a `kind` ("listener").
-pub async fn read_written<'h, Fut>(
-    arn: &str,
-    hint: &'h Value,
-    kind: &str,
-    read: impl FnOnce(BTreeMap<String, &'h Value>) -> Fut,
-) -> Result<Value, ProviderError>
-where
-    Fut: Future<Output = Result<ReadByArn, ProviderError>>,
-{
-    read_arn(arn, hint, read)
-        .await?
-        .map(|(value, _)| value)
-        .ok_or_else(|| vanished(kind, arn))
-}
-
-/// What a lost create answer left: the object `arn`, shaped after `planned`, when it carries
-/// this operation's managed tags.
-pub async fn read_if_managed<'h, Fut>(
-    arn: &str,
-    planned: &'h Value,
-    operation: &Operation,
-    read: impl FnOnce(BTreeMap<String, &'h Value>) -> Fut,
-) -> Result<Option<Value>, ProviderError>
-where
-    Fut: Future<Output = Result<ReadByArn, ProviderError>>,
-{
-    Ok(read_arn(arn, planned, read)
-        .await?
-        .filter(|(_, tags)| has_managed_tags(tags, operation))
-        .map(|(value, _)| value))
-}
-
-/// What a lost create of a load balancer or target group left: the object named as planned
-/// (the Describe call by name, `by_name`, sent; `objects` takes them from its answer), or for
-/// a generated name the one among `every` object whose tags say this operation created it;
-/// read by `read` when it carries this operation's managed tags.
-#[allow(clippy::too_many_arguments)]
-pub async fn created_named<'h, T, Sent, Out, E, Every, Fut>(
-    client: &aws_sdk_elasticloadbalancingv2::Client,
-    operation: &Operation,
-    planned: &'h Value,
-    by_name: impl FnOnce(String) -> Sent,
-    objects: impl FnOnce(&Out) -> &[T],
-    every: Every,
-    arn_of: impl Fn(&T) -> Option<&str>,
-    read: impl FnOnce(BTreeMap<String, &'h Value>) -> Fut,
-) -> Result<Option<Value>, ProviderError>
-where
-    Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    Every: Future<Output = Result<Vec<T>, ProviderError>>,
-    Fut: Future<Output = Result<ReadByArn, ProviderError>>,
-{
-    let arn = match string(planned, "name") {
-        // A generated name: look among every object for this operation's tags.
-        None => {
-            let arns: Vec<String> = every
-                .await?
-                .iter()
-                .filter_map(|object| arn_of(object).map(str::to_string))
-                .collect();
-            describe_tags(client, &arns)
-                .await?
-                .into_iter()
-                .find(|(_, tags)| has_managed_tags(tags, operation))
-                .map(|(arn, _)| arn)
-        }
-        Some(name) => match by_name(name).await.map_err(aws_error) {
-            Ok(answer) => objects(&answer)
-                .first()
-                .and_then(&arn_of)
-                .map(str::to_string),
-            Err(error) if is_not_found(&error) => None,
-            Err(error) => return Err(error),
-        },
-    };
-    let Some(arn) = arn else { return Ok(None) };
-    read_if_managed(&arn, planned, operation, read).await
-}
+type ReadByArn = BTreeMap<String, (Value, Vec<(String, String)>)>;
 
 /// Deletes the object whose `arn` the prior state holds, by `delete` (the type's Delete call,
 /// sent): the ARN when the delete was sent, `None` when there is no ARN or the object is
@@ -1332,6 +1136,371 @@ where
         Ok(_) => Ok(Some(arn)),
         Err(error) if is_not_found(&error) => Ok(None),
         Err(error) => Err(error),
+    }
+}
+
+/// One ELBv2 type whose objects are known by their ARN (the load balancer, target group,
+/// listener and listener rule): what is particular to it. [`Elbv2Type`] makes a
+/// [`ResourceType`] of it and writes the shared tail once: the read of many ARNs (one
+/// Describe by ARNs, DescribeTags 20 ARNs a call, then each object's own reads), the refresh
+/// in the prior's order, the read-back after a create or an update (an error naming the
+/// object when it is gone), the tag changes an update ends with, and import by ARN.
+#[async_trait::async_trait]
+pub trait Elbv2Object: Send + Sync + Sized + 'static {
+    /// The SDK's object, e.g. `LoadBalancer`.
+    type Object: Clone + Send + Sync;
+    /// The Terraform type name and its legacy `aws_alb…` names.
+    const NAME: &'static str;
+    const ALIASES: &'static [&'static str];
+    /// What the object is called in the error for one gone right after it was written.
+    const KIND: &'static str;
+    /// Whether the objects' own reads ([`Elbv2Object::value`]) run a few at a time
+    /// ([`read_each`]) rather than one after another.
+    const READ_CONCURRENTLY: bool = false;
+
+    /// The object's ARN.
+    fn arn_of(object: &Self::Object) -> Option<&str>;
+
+    fn schema() -> Schema;
+    /// As [`ResourceType::default_timeouts`].
+    fn default_timeouts() -> Timeouts {
+        Timeouts::default()
+    }
+    /// As [`ResourceType::validate`].
+    fn validate(config: &Value) -> Vec<(String, String)>;
+    /// As [`ResourceType::normalize`].
+    fn normalize(_value: &mut Value) {}
+    /// As [`ResourceType::traffic_paths`].
+    fn traffic_paths() -> &'static [&'static str] {
+        &[]
+    }
+    /// As [`ResourceType::replacing_changes`].
+    fn replacing_changes(_prior: &Value, _planned: &Value, _changed: &[String]) -> Vec<String> {
+        vec![]
+    }
+    /// As [`ResourceType::unknown_after_update`].
+    fn unknown_after_update(_prior: &Value, _planned: &Value) -> Vec<&'static str> {
+        vec![]
+    }
+
+    /// The objects among `arns` that exist, by ARN; `hints` (ARN → prior or planned value)
+    /// name their parents.
+    async fn describe(
+        this: &Elbv2Type<Self>,
+        arns: &[String],
+        hints: &BTreeMap<String, &Value>,
+    ) -> Result<BTreeMap<String, Self::Object>, ProviderError>;
+    /// The value of one described object with its tags, shaped after `hint` (the prior state
+    /// or the planned value), with what the type reads of it beyond the describe.
+    async fn value(
+        this: &Elbv2Type<Self>,
+        arn: &str,
+        object: &Self::Object,
+        tags: &[(String, String)],
+        hint: &Value,
+    ) -> Result<Value, ProviderError>;
+    /// Creates the object (tagged with the operation's managed tags); returns its ARN.
+    async fn create(
+        this: &Elbv2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError>;
+    /// Changes what differs between `prior` and `planned` on `arn`, except tags.
+    async fn update(
+        this: &Elbv2Type<Self>,
+        operation: &Operation,
+        arn: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<(), ProviderError>;
+    /// Deletes the object (`prior` is its state); a missing object is deleted.
+    async fn delete(
+        this: &Elbv2Type<Self>,
+        operation: &Operation,
+        prior: &Value,
+    ) -> Result<(), ProviderError>;
+    /// After a create whose answer was lost: the object it made, read.
+    async fn find_created(
+        this: &Elbv2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError>;
+}
+
+/// The [`ResourceType`] of an [`Elbv2Object`].
+pub struct Elbv2Type<O> {
+    pub aws: Arc<Aws>,
+    pub schema: Schema,
+    object: PhantomData<O>,
+}
+
+impl<O: Elbv2Object> Elbv2Type<O> {
+    pub fn new(aws: Arc<Aws>) -> Elbv2Type<O> {
+        Elbv2Type {
+            aws,
+            schema: O::schema(),
+            object: PhantomData,
+        }
+    }
+
+    /// The objects `hints` name (ARN → prior or planned value, which shapes each value), read
+    /// with their tags, by ARN.
+    pub async fn read_arns(
+        &self,
+        hints: BTreeMap<String, &Value>,
+    ) -> Result<ReadByArn, ProviderError> {
+        let arns: Vec<String> = hints.keys().cloned().collect();
+        let objects = O::describe(self, &arns, &hints).await?;
+        let found: Vec<String> = objects.keys().cloned().collect();
+        let tags = describe_tags(&self.aws.clients().await.elbv2, &found).await?;
+        let reads = objects.iter().map(|(arn, object)| {
+            let tags = tags.get(arn).cloned().unwrap_or_default();
+            let hint = hints.get(arn).copied().unwrap_or(&Value::Null);
+            async move {
+                let value = O::value(self, arn, object, &tags, hint).await?;
+                Ok::<_, ProviderError>((arn.clone(), (value, tags)))
+            }
+        });
+        let read = match O::READ_CONCURRENTLY {
+            true => read_each(reads.collect()).await?,
+            false => {
+                let mut read = Vec::with_capacity(objects.len());
+                for one in reads {
+                    read.push(one.await?);
+                }
+                read
+            }
+        };
+        Ok(read.into_iter().collect())
+    }
+
+    /// The objects among `arns`, by ARN, from a Describe call by ARNs (`by_arns`, sent;
+    /// `objects` takes them from its answer), which fails whole when one ARN is missing: then
+    /// `listed` lists the candidates (every object, or those of the parents). Missing ones are
+    /// absent from the map.
+    pub async fn by_arn<Sent, Out, E, Listed>(
+        &self,
+        arns: &[String],
+        by_arns: impl FnOnce(Vec<String>) -> Sent,
+        objects: impl FnOnce(&Out) -> &[O::Object],
+        listed: impl FnOnce() -> Listed,
+    ) -> Result<BTreeMap<String, O::Object>, ProviderError>
+    where
+        Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        Listed: Future<Output = Result<Vec<O::Object>, ProviderError>>,
+    {
+        if arns.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let objects = match by_arns(arns.to_vec()).await.map_err(aws_error) {
+            Ok(answer) => objects(&answer).to_vec(),
+            Err(error) if is_not_found(&error) => listed().await?,
+            Err(error) => return Err(error),
+        };
+        Ok(objects
+            .into_iter()
+            .filter_map(|object| {
+                let arn = O::arn_of(&object)?.to_string();
+                arns.contains(&arn).then_some((arn, object))
+            })
+            .collect())
+    }
+
+    /// What a lost create left under its parent (`parent`, the listener or load balancer the
+    /// plan names), read: the first of the objects the parent's Describe call (`list`, sent;
+    /// `objects` takes them from its answer) whose tags (DescribeTags, 20 ARNs a call) say
+    /// this operation created it. None when the parent is unknown or gone.
+    pub async fn created_under<Sent, Out, E>(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+        parent: Option<String>,
+        list: impl FnOnce(String) -> Sent,
+        objects: impl FnOnce(Out) -> Vec<O::Object>,
+    ) -> Result<Option<Value>, ProviderError>
+    where
+        Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let Some(parent) = parent else {
+            return Ok(None);
+        };
+        let listed = match list(parent).await.map_err(aws_error) {
+            Ok(answer) => objects(answer),
+            Err(error) if is_not_found(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        let arns: Vec<String> = listed
+            .iter()
+            .filter_map(|o| O::arn_of(o).map(str::to_string))
+            .collect();
+        let tags = describe_tags(&self.aws.clients().await.elbv2, &arns).await?;
+        for object in &listed {
+            let Some(arn) = O::arn_of(object) else {
+                continue;
+            };
+            let object_tags = tags.get(arn).cloned().unwrap_or_default();
+            if has_managed_tags(&object_tags, operation) {
+                let value = O::value(self, arn, object, &object_tags, planned).await?;
+                return Ok(Some(value));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The ARN of the object a Create call answered with (`objects`); the error naming what
+    /// was asked for (`name`) when there is none.
+    pub fn created_arn(objects: &[O::Object], name: &str) -> Result<String, ProviderError> {
+        let arn = objects.first().and_then(O::arn_of);
+        arn.map(str::to_string)
+            .ok_or_else(|| vanished(O::KIND, name))
+    }
+
+    /// The one object `arn`, shaped after `hint`, with its tags; `None` when it is gone.
+    async fn read_arn(
+        &self,
+        arn: &str,
+        hint: &Value,
+    ) -> Result<Option<(Value, Vec<(String, String)>)>, ProviderError> {
+        let hints = BTreeMap::from([(arn.to_string(), hint)]);
+        Ok(self.read_arns(hints).await?.remove(arn))
+    }
+
+    /// The object `arn` read back after a create or update (or by a data source), shaped
+    /// after `hint`; one gone is an error.
+    pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
+        let read = self.read_arn(arn, hint).await?;
+        read.map(|(value, _)| value)
+            .ok_or_else(|| vanished(O::KIND, arn))
+    }
+
+    /// What a lost create of a load balancer or target group left: the object named as
+    /// planned (the Describe call by name, `by_name`, sent; `objects` takes them from its
+    /// answer), or for a generated name the one among `every` object whose tags say this
+    /// operation created it; read when it carries this operation's managed tags.
+    pub async fn created_named<Sent, Out, E, Every>(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+        by_name: impl FnOnce(String) -> Sent,
+        objects: impl FnOnce(&Out) -> &[O::Object],
+        every: Every,
+    ) -> Result<Option<Value>, ProviderError>
+    where
+        Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        Every: Future<Output = Result<Vec<O::Object>, ProviderError>>,
+    {
+        let arn = match string(planned, "name") {
+            // A generated name: look among every object for this operation's tags.
+            None => {
+                let arns: Vec<String> = every
+                    .await?
+                    .iter()
+                    .filter_map(|object| O::arn_of(object).map(str::to_string))
+                    .collect();
+                describe_tags(&self.aws.clients().await.elbv2, &arns)
+                    .await?
+                    .into_iter()
+                    .find(|(_, tags)| has_managed_tags(tags, operation))
+                    .map(|(arn, _)| arn)
+            }
+            Some(name) => match by_name(name).await.map_err(aws_error) {
+                Ok(answer) => objects(&answer)
+                    .first()
+                    .and_then(O::arn_of)
+                    .map(str::to_string),
+                Err(error) if is_not_found(&error) => None,
+                Err(error) => return Err(error),
+            },
+        };
+        let Some(arn) = arn else { return Ok(None) };
+        Ok(self
+            .read_arn(&arn, planned)
+            .await?
+            .filter(|(_, tags)| has_managed_tags(tags, operation))
+            .map(|(value, _)| value))
+    }
+}
+
+#[async_trait::async_trait]
+impl<O: Elbv2Object> ResourceType for Elbv2Type<O> {
+    fn name(&self) -> &'static str {
+        O::NAME
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        O::ALIASES
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn default_timeouts(&self) -> Timeouts {
+        O::default_timeouts()
+    }
+
+    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        O::replacing_changes(prior, planned, changed)
+    }
+
+    fn unknown_after_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        O::unknown_after_update(prior, planned)
+    }
+
+    fn normalize(&self, value: &mut Value) {
+        O::normalize(value)
+    }
+
+    fn traffic_paths(&self) -> &'static [&'static str] {
+        O::traffic_paths()
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        O::validate(config)
+    }
+
+    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        let arn = O::create(self, operation, planned).await?;
+        self.read_one(&arn, planned).await
+    }
+
+    async fn update(
+        &self,
+        operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let arn = string(prior, "arn")
+            .ok_or_else(|| ProviderError::new(format!("{} has no arn in state", O::NAME)))?;
+        O::update(self, operation, &arn, prior, planned).await?;
+        update_tags(&self.aws.clients().await.elbv2, &arn, prior, planned).await?;
+        self.read_one(&arn, planned).await
+    }
+
+    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        O::delete(self, operation, prior).await
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        let found = self.read_arns(hints_by(prior, "arn")).await?;
+        let value = |(value, _): &(Value, Vec<(String, String)>), _: &Value| value.clone();
+        Ok(by_key(prior, "arn", |arn| found.get(arn), value))
+    }
+
+    /// Terraform's import ID: its ARN.
+    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+        Ok(infra_core::resource::import_by("arn", id))
+    }
+
+    async fn find_created(
+        &self,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        O::find_created(self, operation, planned).await
     }
 }
 

@@ -52,7 +52,6 @@
 //! unit tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::operation::create_load_balancer::builders::CreateLoadBalancerFluentBuilder;
 use aws_sdk_elasticloadbalancingv2::operation::describe_capacity_reservation::DescribeCapacityReservationOutput;
@@ -62,22 +61,20 @@ use aws_sdk_elasticloadbalancingv2::types::{
     LoadBalancerTypeEnum, MinimumLoadBalancerCapacity, RemoveIpamPoolEnum, SubnetMapping,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
     blocks, boolean, changed, int, non_empty, number, set_tags, single, string, string_list,
-    strings, text, text_or_null, vanished, wait_for,
+    strings, text, text_or_null, wait_for,
 };
 use crate::elbv2_support::{
-    arn_suffix, attributes_of, created_named, delete_by_arn, describe_by_arn, describe_tags,
-    generated_name, modify_attributes, name_prefix_of, read_written, refresh_by_arn,
-    settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
+    arn_suffix, attributes_of, delete_by_arn, generated_name, modify_attributes, name_prefix_of,
+    settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
 
 const APPLICATION: &[&str] = &["application"];
 const NETWORK: &[&str] = &["network", "gateway"];
@@ -348,90 +345,19 @@ fn load_balancer_type(value: &Value) -> String {
     string(value, "load_balancer_type").unwrap_or_else(|| "application".to_string())
 }
 
-pub struct AwsLb {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+/// `aws_lb` (and `aws_alb`), by its ARN.
+pub type AwsLb = Elbv2Type<LoadBalancers>;
+
+pub struct LoadBalancers;
 
 impl AwsLb {
-    pub fn new(aws: Arc<Aws>) -> AwsLb {
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("arn_suffix", Type::String))
-            .attr(Attribute::computed("dns_name", Type::String))
-            .attr(Attribute::computed("zone_id", Type::String))
-            .attr(Attribute::computed("vpc_id", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional("name_prefix", Type::String).force_new())
-            // Optional+Computed, as the provider has it: a configuration that omits it keeps
-            // the scheme the load balancer has (an imported internal one is not replaced); a
-            // new one is internet-facing.
-            .attr(Attribute::optional_computed("internal", Type::Bool).force_new())
-            .attr(
-                Attribute::optional("load_balancer_type", Type::String)
-                    .default(Value::string("application"))
-                    .check(Check::OneOf(&["application", "network", "gateway"]))
-                    .force_new(),
-            )
-            .attr(Attribute::optional_computed(
-                "security_groups",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional_computed(
-                "subnets",
-                Type::set(Type::String),
-            ))
-            .attr(
-                Attribute::optional_computed("ip_address_type", Type::String).check(Check::OneOf(
-                    &["ipv4", "dualstack", "dualstack-without-public-ipv4"],
-                )),
-            );
-        let schema = LOG_BLOCKS
-            .iter()
-            .fold(schema, |schema, logs| schema.block(logs.block()))
-            .block(
-                Block::set(
-                    "subnet_mapping",
-                    Schema::new()
-                        .attr(Attribute::required("subnet_id", Type::String))
-                        .attr(Attribute::optional("allocation_id", Type::String))
-                        .attr(Attribute::optional("private_ipv4_address", Type::String))
-                        .attr(Attribute::optional_computed("ipv6_address", Type::String))
-                        .attr(Attribute::computed("outpost_id", Type::String)),
-                )
-                // Changed in place (SetSubnets) except where the provider's CustomizeDiff
-                // replaces: [`subnet_replacements`].
-                .computed(),
-            );
-        let schema = SETTINGS
-            .iter()
-            .fold(schema, |schema, setting| schema.attr(setting.attribute()))
-            .attr(Attribute::optional("customer_owned_ipv4_pool", Type::String).force_new())
-            .attr(
-                Attribute::optional_computed(PRIVATE_LINK, Type::String)
-                    .check(Check::OneOf(&["on", "off"])),
-            )
-            .block(Block::single(
-                IPAM_POOLS,
-                Schema::new().attr(Attribute::required("ipv4_ipam_pool_id", Type::String)),
-            ))
-            .block(Block::single(
-                MINIMUM_CAPACITY,
-                Schema::new().attr(Attribute::required("capacity_units", Type::Number)),
-            ))
-            .with_tags();
-        AwsLb { aws, schema }
-    }
-
     /// Load balancers by ARN; missing ones are absent from the map.
     async fn describe(
         &self,
         arns: &[String],
     ) -> Result<BTreeMap<String, LoadBalancer>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        describe_by_arn(
+        self.by_arn(
             arns,
             |arns| {
                 client
@@ -442,7 +368,6 @@ impl AwsLb {
             |answer| answer.load_balancers(),
             // Every load balancer.
             || async move { all_items!(client.describe_load_balancers()) },
-            LoadBalancer::load_balancer_arn,
         )
         .await
     }
@@ -452,42 +377,6 @@ impl AwsLb {
         attributes_of!(client
             .describe_load_balancer_attributes()
             .load_balancer_arn(arn))
-    }
-
-    /// Reads full values for `arns`, keyed by ARN.
-    /// Reads full values for `arns`, keyed by ARN; `hints` (ARN → prior or planned value)
-    /// decide whether `subnet_mapping` is shown.
-    async fn read_arns(&self, hints: BTreeMap<String, &Value>) -> Result<ReadByArn, ProviderError> {
-        let arns: Vec<String> = hints.keys().cloned().collect();
-        let load_balancers = self.describe(&arns).await?;
-        let found: Vec<String> = load_balancers.keys().cloned().collect();
-        let tags = describe_tags(&self.aws.clients().await.elbv2, &found).await?;
-        let mut out = BTreeMap::new();
-        for (arn, load_balancer) in load_balancers {
-            let kind = load_balancer
-                .r#type()
-                .map_or("application", |kind| kind.as_str());
-            let hint = hints.get(&arn).copied().unwrap_or(&Value::Null);
-            let (attributes, reservation) = futures::try_join!(
-                self.attributes(&arn),
-                self.capacity_reservation(&arn, kind, hint)
-            )?;
-            let tags = tags.get(&arn).cloned().unwrap_or_default();
-            out.insert(
-                arn.clone(),
-                (
-                    to_value(
-                        &load_balancer,
-                        &attributes,
-                        reservation.as_ref(),
-                        &tags,
-                        hint,
-                    ),
-                    tags,
-                ),
-            );
-        }
-        Ok(out)
     }
 
     /// DescribeCapacityReservation, for the application and network load balancers the
@@ -612,10 +501,6 @@ impl AwsLb {
             },
         )
         .await
-    }
-
-    pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        read_written(arn, hint, "load balancer", |hints| self.read_arns(hints)).await
     }
 
     async fn modify_attributes(
@@ -1115,28 +1000,95 @@ fn to_value(
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsLb {
-    fn name(&self) -> &'static str {
-        "aws_lb"
+impl Elbv2Object for LoadBalancers {
+    type Object = LoadBalancer;
+    const NAME: &'static str = "aws_lb";
+    const ALIASES: &'static [&'static str] = &["aws_alb"];
+    const KIND: &'static str = "load balancer";
+
+    fn arn_of(object: &LoadBalancer) -> Option<&str> {
+        object.load_balancer_arn()
     }
 
-    fn aliases(&self) -> &'static [&'static str] {
-        &["aws_alb"]
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema() -> Schema {
+        let schema = Schema::new()
+            .timeouts(&["create", "update", "delete"])
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("arn_suffix", Type::String))
+            .attr(Attribute::computed("dns_name", Type::String))
+            .attr(Attribute::computed("zone_id", Type::String))
+            .attr(Attribute::computed("vpc_id", Type::String))
+            .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional("name_prefix", Type::String).force_new())
+            // Optional+Computed, as the provider has it: a configuration that omits it keeps
+            // the scheme the load balancer has (an imported internal one is not replaced); a
+            // new one is internet-facing.
+            .attr(Attribute::optional_computed("internal", Type::Bool).force_new())
+            .attr(
+                Attribute::optional("load_balancer_type", Type::String)
+                    .default(Value::string("application"))
+                    .check(Check::OneOf(&["application", "network", "gateway"]))
+                    .force_new(),
+            )
+            .attr(Attribute::optional_computed(
+                "security_groups",
+                Type::set(Type::String),
+            ))
+            .attr(Attribute::optional_computed(
+                "subnets",
+                Type::set(Type::String),
+            ))
+            .attr(
+                Attribute::optional_computed("ip_address_type", Type::String).check(Check::OneOf(
+                    &["ipv4", "dualstack", "dualstack-without-public-ipv4"],
+                )),
+            );
+        let schema = LOG_BLOCKS
+            .iter()
+            .fold(schema, |schema, logs| schema.block(logs.block()))
+            .block(
+                Block::set(
+                    "subnet_mapping",
+                    Schema::new()
+                        .attr(Attribute::required("subnet_id", Type::String))
+                        .attr(Attribute::optional("allocation_id", Type::String))
+                        .attr(Attribute::optional("private_ipv4_address", Type::String))
+                        .attr(Attribute::optional_computed("ipv6_address", Type::String))
+                        .attr(Attribute::computed("outpost_id", Type::String)),
+                )
+                // Changed in place (SetSubnets) except where the provider's CustomizeDiff
+                // replaces: [`subnet_replacements`].
+                .computed(),
+            );
+        SETTINGS
+            .iter()
+            .fold(schema, |schema, setting| schema.attr(setting.attribute()))
+            .attr(Attribute::optional("customer_owned_ipv4_pool", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed(PRIVATE_LINK, Type::String)
+                    .check(Check::OneOf(&["on", "off"])),
+            )
+            .block(Block::single(
+                IPAM_POOLS,
+                Schema::new().attr(Attribute::required("ipv4_ipam_pool_id", Type::String)),
+            ))
+            .block(Block::single(
+                MINIMUM_CAPACITY,
+                Schema::new().attr(Attribute::required("capacity_units", Type::Number)),
+            ))
+            .with_tags()
     }
 
     /// The provider's defaults: 10 minutes to create, update and delete.
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(10, 10, 10)
     }
 
     /// Fewer `secondary_ips_auto_assigned_per_subnet` on a network load balancer replace it,
     /// and the subnet and security group changes AWS cannot make in place
     /// ([`subnet_replacements`]).
-    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
         fewer_secondary_ips(prior, planned, changed)
             .into_iter()
             .chain(subnet_replacements(prior, planned))
@@ -1145,7 +1097,7 @@ impl ResourceType for AwsLb {
 
     /// A changed `subnet_mapping` changes the zones, so `subnets` is known after the update
     /// (the provider's SetNewComputed).
-    fn unknown_after_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+    fn unknown_after_update(prior: &Value, planned: &Value) -> Vec<&'static str> {
         if mappings_changed(prior, planned) && !planned.get("subnets").is_unknown() {
             vec!["subnets"]
         } else {
@@ -1161,7 +1113,7 @@ impl ResourceType for AwsLb {
     /// application load balancer) reads as that value whatever the configuration or the state
     /// says, as the provider's suppression leaves no change; AWS reports it so, and the
     /// provider stores what AWS reports.
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         let Some(kind) = value.get("load_balancer_type").as_str().map(str::to_string) else {
             return;
         };
@@ -1188,7 +1140,7 @@ impl ResourceType for AwsLb {
         }
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let is_application = config
             .get("load_balancer_type")
@@ -1271,8 +1223,45 @@ impl ResourceType for AwsLb {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
+    async fn describe(
+        this: &AwsLb,
+        arns: &[String],
+        _hints: &BTreeMap<String, &Value>,
+    ) -> Result<BTreeMap<String, LoadBalancer>, ProviderError> {
+        this.describe(arns).await
+    }
+
+    /// The load balancer with its attributes and capacity reservation; `hint` (the prior or
+    /// planned value) decides whether `subnet_mapping` is shown.
+    async fn value(
+        this: &AwsLb,
+        arn: &str,
+        load_balancer: &LoadBalancer,
+        tags: &[(String, String)],
+        hint: &Value,
+    ) -> Result<Value, ProviderError> {
+        let kind = load_balancer
+            .r#type()
+            .map_or("application", |kind| kind.as_str());
+        let (attributes, reservation) = futures::try_join!(
+            this.attributes(arn),
+            this.capacity_reservation(arn, kind, hint)
+        )?;
+        Ok(to_value(
+            load_balancer,
+            &attributes,
+            reservation.as_ref(),
+            tags,
+            hint,
+        ))
+    }
+
+    async fn create(
+        this: &AwsLb,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         let name = match (string(planned, "name"), non_empty(planned, "name_prefix")) {
             (Some(name), _) => name,
             (None, Some(prefix)) => generated_name(&prefix, 32),
@@ -1285,49 +1274,43 @@ impl ResourceType for AwsLb {
             .send()
             .await
             .map_err(aws_error)?;
-        let arn = response
-            .load_balancers()
-            .first()
-            .and_then(|lb| lb.load_balancer_arn())
-            .ok_or_else(|| vanished("load balancer", &name))?
-            .to_string();
+        let arn = AwsLb::created_arn(response.load_balancers(), &name)?;
         // Only what differs from AWS's defaults: a new load balancer has those already.
         let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, &Value::Null, planned);
         attributes.extend(log_attributes(&load_balancer_type, &Value::Null, planned));
-        self.modify_attributes(&arn, attributes).await?;
+        this.modify_attributes(&arn, attributes).await?;
         let timeout = operation.timeouts.create;
-        self.wait_active(&arn, &name, timeout).await?;
+        this.wait_active(&arn, &name, timeout).await?;
         // The provider's order once the load balancer is active: the capacity reservation (and
         // its wait), then the PrivateLink enforcement, then a wait for it to be active again.
         if APPLICATION_AND_NETWORK.contains(&load_balancer_type.as_str())
             && single(planned, MINIMUM_CAPACITY).is_some()
         {
-            self.modify_capacity(&arn, planned, timeout).await?;
+            this.modify_capacity(&arn, planned, timeout).await?;
         }
         if let Some(enforcement) = private_link_enforcement(planned) {
-            self.set_security_groups(&arn, security_groups, Some(enforcement))
+            this.set_security_groups(&arn, security_groups, Some(enforcement))
                 .await?;
-            self.wait_active(&arn, &name, timeout).await?;
+            this.wait_active(&arn, &name, timeout).await?;
         }
-        self.read_one(&arn, planned).await
+        Ok(arn)
     }
 
     async fn update(
-        &self,
+        this: &AwsLb,
         operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        let arn =
-            string(prior, "arn").ok_or_else(|| ProviderError::new("aws_lb has no arn in state"))?;
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         if let Some((groups, enforcement)) = security_groups_request(prior, planned) {
-            self.set_security_groups(&arn, groups, enforcement).await?;
+            this.set_security_groups(arn, groups, enforcement).await?;
         }
         if let Some((subnets, mappings)) = subnets_request(prior, planned) {
             client
                 .set_subnets()
-                .load_balancer_arn(&arn)
+                .load_balancer_arn(arn)
                 .set_subnets(subnets)
                 .set_subnet_mappings(mappings)
                 .send()
@@ -1338,7 +1321,7 @@ impl ResourceType for AwsLb {
             if let Some(kind) = non_empty(planned, "ip_address_type") {
                 client
                     .set_ip_address_type()
-                    .load_balancer_arn(&arn)
+                    .load_balancer_arn(arn)
                     .ip_address_type(IpAddressType::from(kind.as_str()))
                     .send()
                     .await
@@ -1349,7 +1332,7 @@ impl ResourceType for AwsLb {
             Some(IpPoolsChange::Set(pools)) => {
                 client
                     .modify_ip_pools()
-                    .load_balancer_arn(&arn)
+                    .load_balancer_arn(arn)
                     .ipam_pools(pools)
                     .send()
                     .await
@@ -1358,7 +1341,7 @@ impl ResourceType for AwsLb {
             Some(IpPoolsChange::RemoveIpv4) => {
                 client
                     .modify_ip_pools()
-                    .load_balancer_arn(&arn)
+                    .load_balancer_arn(arn)
                     .remove_ipam_pools(RemoveIpamPoolEnum::Ipv4)
                     .send()
                     .await
@@ -1369,17 +1352,20 @@ impl ResourceType for AwsLb {
         let load_balancer_type = load_balancer_type(planned);
         let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, prior, planned);
         attributes.extend(log_attributes(&load_balancer_type, prior, planned));
-        self.modify_attributes(&arn, attributes).await?;
+        this.modify_attributes(arn, attributes).await?;
         if changed(prior, planned, MINIMUM_CAPACITY) {
-            self.modify_capacity(&arn, planned, operation.timeouts.update)
+            this.modify_capacity(arn, planned, operation.timeouts.update)
                 .await?;
         }
-        update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&arn, planned).await
+        Ok(())
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
+    async fn delete(
+        this: &AwsLb,
+        operation: &Operation,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         let delete = |arn| client.delete_load_balancer().load_balancer_arn(arn).send();
         let Some(arn) = delete_by_arn(prior, delete).await? else {
             return Ok(());
@@ -1389,7 +1375,7 @@ impl ResourceType for AwsLb {
             &format!("load balancer {arn} to be deleted"),
             operation.timeouts.delete,
             || async {
-                Ok(self
+                Ok(this
                     .describe(std::slice::from_ref(&arn))
                     .await?
                     .is_empty()
@@ -1399,30 +1385,18 @@ impl ResourceType for AwsLb {
         .await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        refresh_by_arn(prior, |hints| self.read_arns(hints)).await
-    }
-
-    /// Terraform's import ID: its ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
     async fn find_created(
-        &self,
+        this: &AwsLb,
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        created_named(
-            client,
+        let client = &this.aws.clients().await.elbv2;
+        this.created_named(
             operation,
             planned,
             |name| client.describe_load_balancers().names(name).send(),
             |answer| answer.load_balancers(),
             async { all_items!(client.describe_load_balancers()) },
-            LoadBalancer::load_balancer_arn,
-            |hints| self.read_arns(hints),
         )
         .await
     }
@@ -1559,9 +1533,11 @@ mod log_block_tests {
 #[cfg(test)]
 mod newer_argument_tests {
     use super::*;
+    use crate::Aws;
     use aws_sdk_elasticloadbalancingv2::types::{
         CapacityReservationStatus, ZonalCapacityReservationState,
     };
+    use infra_core::ResourceType;
 
     fn client() -> aws_sdk_elasticloadbalancingv2::Client {
         aws_sdk_elasticloadbalancingv2::Client::from_conf(
@@ -2077,6 +2053,8 @@ mod newer_argument_tests {
 #[cfg(test)]
 mod provider_schema_tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
 
     fn load_balancer() -> AwsLb {
         AwsLb::new(Aws::new(crate::ProviderSettings::default()))

@@ -37,28 +37,23 @@
 //! it for TCP listeners only); unit tests show the requests and the read-back.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::types::{
     AdvertiseTrustStoreCaNamesEnum, Certificate, Listener, MutualAuthenticationAttributes,
     ProtocolEnum,
 };
 use aws_sdk_elasticloadbalancingv2::Client;
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, changed, int, known, non_empty, number, set_tags, single, string, text, vanished,
+    boolean, changed, int, known, non_empty, number, set_tags, single, string, text,
 };
 use crate::elbv2_support::{
-    action_block, actions_from_sdk, actions_to_sdk, attributes_of, created_under, delete_by_arn,
-    describe_by_arn, describe_tags, modify_attributes, normalize_actions, read_written,
-    refresh_by_arn, tags_to_sdk, update_tags, validate_actions, ReadByArn,
+    action_block, actions_from_sdk, actions_to_sdk, attributes_of, delete_by_arn,
+    modify_attributes, normalize_actions, tags_to_sdk, validate_actions, Elbv2Object, Elbv2Type,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
 
 /// A listener attribute's value type.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -328,134 +323,10 @@ async fn describe_attributes(
     }
 }
 
-pub struct AwsLbListener {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+/// `aws_lb_listener` (and `aws_alb_listener`), by its ARN.
+pub type AwsLbListener = Elbv2Type<Listeners>;
 
-impl AwsLbListener {
-    pub fn new(aws: Arc<Aws>) -> AwsLbListener {
-        let schema = Schema::new()
-            .timeouts(&["create", "update"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("load_balancer_arn", Type::String).force_new())
-            .attr(Attribute::optional("port", Type::Number).check(Check::Range(1, 65535)))
-            .attr(
-                Attribute::optional_computed("protocol", Type::String).check(Check::OneOf(&[
-                    "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE",
-                ])),
-            )
-            .attr(Attribute::optional("certificate_arn", Type::String))
-            .attr(Attribute::optional_computed("ssl_policy", Type::String))
-            .attr(
-                Attribute::optional("alpn_policy", Type::String).check(Check::OneOf(&[
-                    "HTTP1Only",
-                    "HTTP2Only",
-                    "HTTP2Optional",
-                    "HTTP2Preferred",
-                    "None",
-                ])),
-            )
-            .block(action_block("default_action"))
-            .block(Block::single(
-                "mutual_authentication",
-                Schema::new()
-                    .attr(
-                        Attribute::required("mode", Type::String).check(Check::OneOf(&[
-                            "off",
-                            "passthrough",
-                            "verify",
-                        ])),
-                    )
-                    .attr(Attribute::optional("trust_store_arn", Type::String))
-                    .attr(
-                        Attribute::optional("ignore_client_certificate_expiry", Type::Bool)
-                            .default(Value::Bool(false)),
-                    )
-                    .attr(
-                        Attribute::optional_computed(
-                            "advertise_trust_store_ca_names",
-                            Type::String,
-                        )
-                        .check(Check::OneOf(&["on", "off"])),
-                    ),
-            ));
-        let schema = LISTENER_ATTRIBUTES
-            .iter()
-            .fold(schema, |schema, attribute| {
-                schema.attr(attribute.attribute())
-            })
-            .with_tags();
-        AwsLbListener { aws, schema }
-    }
-
-    /// Listeners by ARN; `load_balancers` are the parents, listed when an ARN is missing.
-    async fn describe(
-        &self,
-        arns: &[String],
-        load_balancers: &BTreeSet<String>,
-    ) -> Result<BTreeMap<String, Listener>, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        describe_by_arn(
-            arns,
-            |arns| {
-                client
-                    .describe_listeners()
-                    .set_listener_arns(Some(arns))
-                    .send()
-            },
-            |answer| answer.listeners(),
-            // The listeners of each load balancer (one gone has none).
-            || async move {
-                let mut all = Vec::new();
-                for load_balancer in load_balancers {
-                    let mut pages = client
-                        .describe_listeners()
-                        .load_balancer_arn(load_balancer)
-                        .into_paginator()
-                        .send();
-                    while let Some(page) = pages.next().await {
-                        match page.map_err(aws_error) {
-                            Ok(page) => all.extend(page.listeners().iter().cloned()),
-                            Err(error) if is_not_found(&error) => break,
-                            Err(error) => return Err(error),
-                        }
-                    }
-                }
-                Ok(all)
-            },
-            Listener::listener_arn,
-        )
-        .await
-    }
-
-    /// Reads listeners; `hints` (ARN → prior or planned value) shape the action blocks.
-    async fn read_arns(&self, hints: BTreeMap<String, &Value>) -> Result<ReadByArn, ProviderError> {
-        let arns: Vec<String> = hints.keys().cloned().collect();
-        let parents: BTreeSet<String> = hints
-            .values()
-            .filter_map(|v| string(v, "load_balancer_arn"))
-            .collect();
-        let listeners = self.describe(&arns, &parents).await?;
-        let found: Vec<String> = listeners.keys().cloned().collect();
-        let client = &self.aws.clients().await.elbv2;
-        let tags = describe_tags(client, &found).await?;
-        let mut read = BTreeMap::new();
-        for (arn, listener) in listeners {
-            let attributes = describe_attributes(client, &listener).await?;
-            let tags = tags.get(&arn).cloned().unwrap_or_default();
-            let hint = hints.get(&arn).copied().unwrap_or(&Value::Null);
-            let value = to_value(&listener, hint, &tags, attributes.as_ref());
-            read.insert(arn, (value, tags));
-        }
-        Ok(read)
-    }
-
-    pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        read_written(arn, hint, "listener", |hints| self.read_arns(hints)).await
-    }
-}
+pub struct Listeners;
 
 /// What ModifyListener changes; a change to any of them sends them all.
 const LISTENER_SETTINGS: &[&str] = &[
@@ -629,30 +500,82 @@ fn to_value(
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsLbListener {
-    fn name(&self) -> &'static str {
-        "aws_lb_listener"
+impl Elbv2Object for Listeners {
+    type Object = Listener;
+    const NAME: &'static str = "aws_lb_listener";
+    const ALIASES: &'static [&'static str] = &["aws_alb_listener"];
+    const KIND: &'static str = "listener";
+
+    fn arn_of(object: &Listener) -> Option<&str> {
+        object.listener_arn()
     }
 
-    fn aliases(&self) -> &'static [&'static str] {
-        &["aws_alb_listener"]
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema() -> Schema {
+        let schema = Schema::new()
+            .timeouts(&["create", "update"])
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::required("load_balancer_arn", Type::String).force_new())
+            .attr(Attribute::optional("port", Type::Number).check(Check::Range(1, 65535)))
+            .attr(
+                Attribute::optional_computed("protocol", Type::String).check(Check::OneOf(&[
+                    "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE",
+                ])),
+            )
+            .attr(Attribute::optional("certificate_arn", Type::String))
+            .attr(Attribute::optional_computed("ssl_policy", Type::String))
+            .attr(
+                Attribute::optional("alpn_policy", Type::String).check(Check::OneOf(&[
+                    "HTTP1Only",
+                    "HTTP2Only",
+                    "HTTP2Optional",
+                    "HTTP2Preferred",
+                    "None",
+                ])),
+            )
+            .block(action_block("default_action"))
+            .block(Block::single(
+                "mutual_authentication",
+                Schema::new()
+                    .attr(
+                        Attribute::required("mode", Type::String).check(Check::OneOf(&[
+                            "off",
+                            "passthrough",
+                            "verify",
+                        ])),
+                    )
+                    .attr(Attribute::optional("trust_store_arn", Type::String))
+                    .attr(
+                        Attribute::optional("ignore_client_certificate_expiry", Type::Bool)
+                            .default(Value::Bool(false)),
+                    )
+                    .attr(
+                        Attribute::optional_computed(
+                            "advertise_trust_store_ca_names",
+                            Type::String,
+                        )
+                        .check(Check::OneOf(&["on", "off"])),
+                    ),
+            ));
+        LISTENER_ATTRIBUTES
+            .iter()
+            .fold(schema, |schema, attribute| {
+                schema.attr(attribute.attribute())
+            })
+            .with_tags()
     }
 
     /// Each action's `type` as AWS spells it (the provider accepts any case).
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         normalize_actions(value, "default_action");
     }
 
     /// A blue/green deployment weights this listener's forward action.
-    fn traffic_paths(&self) -> &'static [&'static str] {
+    fn traffic_paths() -> &'static [&'static str] {
         &["default_action"]
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = validate_actions(config, "default_action");
         let protocol = config.get("protocol").as_str();
         if protocol == Some("HTTPS") && config.get("certificate_arn").is_null() {
@@ -690,8 +613,70 @@ impl ResourceType for AwsLbListener {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
+    /// The listeners among `arns`; when one is missing, those of the load balancers the
+    /// hints name.
+    async fn describe(
+        this: &AwsLbListener,
+        arns: &[String],
+        hints: &BTreeMap<String, &Value>,
+    ) -> Result<BTreeMap<String, Listener>, ProviderError> {
+        let load_balancers: BTreeSet<String> = hints
+            .values()
+            .filter_map(|v| string(v, "load_balancer_arn"))
+            .collect();
+        let load_balancers = &load_balancers;
+        let client = &this.aws.clients().await.elbv2;
+        this.by_arn(
+            arns,
+            |arns| {
+                client
+                    .describe_listeners()
+                    .set_listener_arns(Some(arns))
+                    .send()
+            },
+            |answer| answer.listeners(),
+            // The listeners of each load balancer (one gone has none).
+            || async move {
+                let mut all = Vec::new();
+                for load_balancer in load_balancers {
+                    let mut pages = client
+                        .describe_listeners()
+                        .load_balancer_arn(load_balancer)
+                        .into_paginator()
+                        .send();
+                    while let Some(page) = pages.next().await {
+                        match page.map_err(aws_error) {
+                            Ok(page) => all.extend(page.listeners().iter().cloned()),
+                            Err(error) if is_not_found(&error) => break,
+                            Err(error) => return Err(error),
+                        }
+                    }
+                }
+                Ok(all)
+            },
+        )
+        .await
+    }
+
+    /// The listener with its attributes; `hint` shapes the action blocks.
+    async fn value(
+        this: &AwsLbListener,
+        _arn: &str,
+        listener: &Listener,
+        tags: &[(String, String)],
+        hint: &Value,
+    ) -> Result<Value, ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
+        let attributes = describe_attributes(client, listener).await?;
+        Ok(to_value(listener, hint, tags, attributes.as_ref()))
+    }
+
+    async fn create(
+        this: &AwsLbListener,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         let load_balancer_arn = string(planned, "load_balancer_arn").ok_or_else(|| {
             ProviderError::new("aws_lb_listener needs a known \"load_balancer_arn\"")
         })?;
@@ -717,46 +702,42 @@ impl ResourceType for AwsLbListener {
             .send()
             .await
             .map_err(aws_error)?;
-        let arn = response
-            .listeners()
-            .first()
-            .and_then(|l| l.listener_arn())
-            .ok_or_else(|| vanished("listener", &load_balancer_arn))?
-            .to_string();
+        let arn = AwsLbListener::created_arn(response.listeners(), &load_balancer_arn)?;
         // "Listener attributes like TCP idle timeout are not supported on create" (the
         // provider): one ModifyListenerAttributes after it.
         modify_attributes!(
             client.modify_listener_attributes().listener_arn(&arn),
             attributes
         )?;
-        self.read_one(&arn, planned).await
+        Ok(arn)
     }
 
     async fn update(
-        &self,
+        this: &AwsLbListener,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_lb_listener has no arn in state"))?;
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         if LISTENER_SETTINGS
             .iter()
             .any(|key| changed(prior, planned, key))
         {
-            modify(client, &arn, prior, planned).await?;
+            modify(client, arn, prior, planned).await?;
         }
         modify_attributes!(
-            client.modify_listener_attributes().listener_arn(&arn),
+            client.modify_listener_attributes().listener_arn(arn),
             attributes_to_send(Some(prior), planned)?
-        )?;
-        update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&arn, planned).await
+        )
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
+    async fn delete(
+        this: &AwsLbListener,
+        _operation: &Operation,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         delete_by_arn(prior, |arn| {
             client.delete_listener().listener_arn(arn).send()
         })
@@ -764,40 +745,20 @@ impl ResourceType for AwsLbListener {
         Ok(())
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        refresh_by_arn(prior, |hints| self.read_arns(hints)).await
-    }
-
-    /// Terraform's import ID: its ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
     async fn find_created(
-        &self,
+        this: &AwsLbListener,
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        let found = created_under(
-            client,
+        let client = &this.aws.clients().await.elbv2;
+        this.created_under(
+            operation,
+            planned,
             string(planned, "load_balancer_arn"),
             |arn| client.describe_listeners().load_balancer_arn(arn).send(),
             |answer| answer.listeners().to_vec(),
-            Listener::listener_arn,
-            operation,
         )
-        .await?;
-        let Some((listener, tags)) = found else {
-            return Ok(None);
-        };
-        let attributes = describe_attributes(client, &listener).await?;
-        Ok(Some(to_value(
-            &listener,
-            planned,
-            &tags,
-            attributes.as_ref(),
-        )))
+        .await
     }
 }
 
@@ -807,6 +768,7 @@ impl ResourceType for AwsLbListener {
 #[cfg(test)]
 mod listener_attribute_tests {
     use super::*;
+    use infra_core::ResourceType;
 
     const ALB: &str = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/web/1";
     const GWLB: &str = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/gwy/fw/1";

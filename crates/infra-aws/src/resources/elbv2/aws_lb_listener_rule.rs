@@ -15,107 +15,27 @@
 //! does. moto 5.2.5 keeps no transforms, so a unit test shows them, not the emulator.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::types::{
     HostHeaderRewriteConfig, RewriteConfig, Rule, RulePriorityPair, RuleTransform,
     TransformTypeEnum, UrlRewriteConfig,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{blocks, changed, int, set_tags, single, string, text, vanished};
+use crate::app_support::{blocks, changed, int, set_tags, single, string, text};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
-    conditions_to_sdk, created_under, delete_by_arn, describe_by_arn, describe_tags,
-    normalize_actions, read_written, refresh_by_arn, tags_to_sdk, update_tags, validate_actions,
-    validate_conditions, ReadByArn,
+    conditions_to_sdk, delete_by_arn, normalize_actions, tags_to_sdk, validate_actions,
+    validate_conditions, Elbv2Object, Elbv2Type,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
 
-pub struct AwsLbListenerRule {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+/// `aws_lb_listener_rule` (and `aws_alb_listener_rule`), by its ARN.
+pub type AwsLbListenerRule = Elbv2Type<ListenerRule>;
 
-impl AwsLbListenerRule {
-    pub fn new(aws: Arc<Aws>) -> AwsLbListenerRule {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("listener_arn", Type::String).force_new())
-            .attr(
-                Attribute::optional_computed("priority", Type::Number)
-                    .check(Check::Range(1, 50_000)),
-            )
-            .block(action_block("action"))
-            .block(condition_block())
-            .block(transform_block())
-            .with_tags();
-        AwsLbListenerRule { aws, schema }
-    }
+pub struct ListenerRule;
 
-    async fn describe(
-        &self,
-        arns: &[String],
-        listeners: &BTreeSet<String>,
-    ) -> Result<BTreeMap<String, Rule>, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        describe_by_arn(
-            arns,
-            |arns| client.describe_rules().set_rule_arns(Some(arns)).send(),
-            |answer| answer.rules(),
-            // The rules of each listener (one gone has none).
-            || async move {
-                let mut all = Vec::new();
-                for listener in listeners {
-                    match client
-                        .describe_rules()
-                        .listener_arn(listener)
-                        .send()
-                        .await
-                        .map_err(aws_error)
-                    {
-                        Ok(response) => all.extend(response.rules().iter().cloned()),
-                        Err(error) if is_not_found(&error) => {}
-                        Err(error) => return Err(error),
-                    }
-                }
-                Ok(all)
-            },
-            Rule::rule_arn,
-        )
-        .await
-    }
-
-    async fn read_arns(&self, hints: BTreeMap<String, &Value>) -> Result<ReadByArn, ProviderError> {
-        let arns: Vec<String> = hints.keys().cloned().collect();
-        let listeners: BTreeSet<String> = hints
-            .values()
-            .filter_map(|v| string(v, "listener_arn"))
-            .collect();
-        let rules = self.describe(&arns, &listeners).await?;
-        let found: Vec<String> = rules.keys().cloned().collect();
-        let tags = describe_tags(&self.aws.clients().await.elbv2, &found).await?;
-        Ok(rules
-            .into_iter()
-            .map(|(arn, rule)| {
-                let tags = tags.get(&arn).cloned().unwrap_or_default();
-                let hint = hints.get(&arn).copied().unwrap_or(&Value::Null);
-                (arn, (to_value(&rule, hint, &tags), tags))
-            })
-            .collect())
-    }
-
-    async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        read_written(arn, hint, "listener rule", |hints| self.read_arns(hints)).await
-    }
-}
-
-/// The transform types, each with the configuration block it takes.
 const TRANSFORMS: &[(&str, &str)] = &[
     ("host-header-rewrite", "host_header_rewrite_config"),
     ("url-rewrite", "url_rewrite_config"),
@@ -333,44 +253,108 @@ fn listener_of_rule(rule_arn: &str) -> String {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsLbListenerRule {
-    fn name(&self) -> &'static str {
-        "aws_lb_listener_rule"
+impl Elbv2Object for ListenerRule {
+    type Object = Rule;
+    const NAME: &'static str = "aws_lb_listener_rule";
+    const ALIASES: &'static [&'static str] = &["aws_alb_listener_rule"];
+    const KIND: &'static str = "listener rule";
+
+    fn arn_of(object: &Rule) -> Option<&str> {
+        object.rule_arn()
     }
 
-    fn aliases(&self) -> &'static [&'static str] {
-        &["aws_alb_listener_rule"]
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::required("listener_arn", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed("priority", Type::Number)
+                    .check(Check::Range(1, 50_000)),
+            )
+            .block(action_block("action"))
+            .block(condition_block())
+            .block(transform_block())
+            .with_tags()
     }
 
     /// Each action's `type` as AWS spells it (the provider accepts any case).
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         normalize_actions(value, "action");
     }
 
     /// A blue/green deployment weights this rule's forward action.
-    fn traffic_paths(&self) -> &'static [&'static str] {
+    fn traffic_paths() -> &'static [&'static str] {
         &["action"]
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = validate_actions(config, "action");
         problems.extend(validate_conditions(config));
         problems.extend(validate_transforms(config));
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
+    /// The rules among `arns`; when one is missing, those of the listeners the hints name.
+    async fn describe(
+        this: &AwsLbListenerRule,
+        arns: &[String],
+        hints: &BTreeMap<String, &Value>,
+    ) -> Result<BTreeMap<String, Rule>, ProviderError> {
+        let listeners: BTreeSet<String> = hints
+            .values()
+            .filter_map(|v| string(v, "listener_arn"))
+            .collect();
+        let listeners = &listeners;
+        let client = &this.aws.clients().await.elbv2;
+        this.by_arn(
+            arns,
+            |arns| client.describe_rules().set_rule_arns(Some(arns)).send(),
+            |answer| answer.rules(),
+            // The rules of each listener (one gone has none).
+            || async move {
+                let mut all = Vec::new();
+                for listener in listeners {
+                    match client
+                        .describe_rules()
+                        .listener_arn(listener)
+                        .send()
+                        .await
+                        .map_err(aws_error)
+                    {
+                        Ok(response) => all.extend(response.rules().iter().cloned()),
+                        Err(error) if is_not_found(&error) => {}
+                        Err(error) => return Err(error),
+                    }
+                }
+                Ok(all)
+            },
+        )
+        .await
+    }
+
+    async fn value(
+        _this: &AwsLbListenerRule,
+        _arn: &str,
+        rule: &Rule,
+        tags: &[(String, String)],
+        hint: &Value,
+    ) -> Result<Value, ProviderError> {
+        Ok(to_value(rule, hint, tags))
+    }
+
+    async fn create(
+        this: &AwsLbListenerRule,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         let listener_arn = string(planned, "listener_arn").ok_or_else(|| {
             ProviderError::new("aws_lb_listener_rule needs a known \"listener_arn\"")
         })?;
         let priority = match int(planned, "priority") {
             Some(priority) => priority,
-            None => self.next_priority(&listener_arn).await?,
+            None => this.next_priority(&listener_arn).await?,
         };
         let transforms = transforms_to_sdk(planned);
         let response = client
@@ -384,31 +368,24 @@ impl ResourceType for AwsLbListenerRule {
             .send()
             .await
             .map_err(aws_error)?;
-        let arn = response
-            .rules()
-            .first()
-            .and_then(|r| r.rule_arn())
-            .ok_or_else(|| vanished("listener rule", &listener_arn))?
-            .to_string();
-        self.read_one(&arn, planned).await
+        AwsLbListenerRule::created_arn(response.rules(), &listener_arn)
     }
 
     async fn update(
-        &self,
+        this: &AwsLbListenerRule,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_lb_listener_rule has no arn in state"))?;
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         if changed(prior, planned, "priority") {
             if let Some(priority) = int(planned, "priority") {
                 client
                     .set_rule_priorities()
                     .rule_priorities(
                         RulePriorityPair::builder()
-                            .rule_arn(&arn)
+                            .rule_arn(arn)
                             .priority(priority)
                             .build(),
                     )
@@ -425,7 +402,7 @@ impl ResourceType for AwsLbListenerRule {
         {
             client
                 .modify_rule()
-                .rule_arn(&arn)
+                .rule_arn(arn)
                 .set_actions(Some(actions_to_sdk(planned, "action")))
                 .set_conditions(Some(conditions_to_sdk(planned)))
                 .set_transforms(transforms)
@@ -434,33 +411,28 @@ impl ResourceType for AwsLbListenerRule {
                 .await
                 .map_err(aws_error)?;
         }
-        update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&arn, planned).await
+        Ok(())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
+    async fn delete(
+        this: &AwsLbListenerRule,
+        _operation: &Operation,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         delete_by_arn(prior, |arn| client.delete_rule().rule_arn(arn).send()).await?;
         Ok(())
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        refresh_by_arn(prior, |hints| self.read_arns(hints)).await
-    }
-
-    /// Terraform's import ID: its ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
     async fn find_created(
-        &self,
+        this: &AwsLbListenerRule,
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        let found = created_under(
-            client,
+        let client = &this.aws.clients().await.elbv2;
+        this.created_under(
+            operation,
+            planned,
             string(planned, "listener_arn"),
             |arn| client.describe_rules().listener_arn(arn).send(),
             // A default rule is the listener's, never one created here (and has no tags).
@@ -471,11 +443,8 @@ impl ResourceType for AwsLbListenerRule {
                     .cloned()
                     .collect()
             },
-            Rule::rule_arn,
-            operation,
         )
-        .await?;
-        Ok(found.map(|(rule, tags)| to_value(&rule, planned, &tags)))
+        .await
     }
 }
 

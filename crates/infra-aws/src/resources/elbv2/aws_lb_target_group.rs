@@ -29,7 +29,6 @@
 //! request and the read-back.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::operation::create_target_group::builders::CreateTargetGroupFluentBuilder;
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -37,23 +36,18 @@ use aws_sdk_elasticloadbalancingv2::types::{
     TargetTypeEnum,
 };
 use aws_sdk_elasticloadbalancingv2::Client;
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, boolean, changed, int, non_empty, number, set_tags, single, string, string_list, text,
-    vanished,
 };
 use crate::elbv2_support::{
-    arn_suffix, attribute_value, attributes_of, created_named, delete_by_arn, describe_by_arn,
-    describe_tags, generated_name, modify_attributes, name_prefix_of, read_written, refresh_by_arn,
-    settings_to_send, tags_to_sdk, update_tags, ReadByArn, Setting, SettingKind,
+    arn_suffix, attribute_value, attributes_of, delete_by_arn, generated_name, modify_attributes,
+    name_prefix_of, settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
 
 const HTTP: &[&str] = &["HTTP", "HTTPS"];
 const BALANCED: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"];
@@ -314,190 +308,17 @@ fn group_kind(value: &Value) -> Option<String> {
     }
 }
 
-pub struct AwsLbTargetGroup {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+/// `aws_lb_target_group` (and `aws_alb_target_group`), by its ARN.
+pub type AwsLbTargetGroup = Elbv2Type<TargetGroups>;
+
+pub struct TargetGroups;
 
 impl AwsLbTargetGroup {
-    pub fn new(aws: Arc<Aws>) -> AwsLbTargetGroup {
-        let health_check = Schema::new()
-            .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(true)))
-            .attr(Attribute::optional_computed("path", Type::String))
-            .attr(Attribute::optional_computed("matcher", Type::String))
-            .attr(
-                Attribute::optional("interval", Type::Number)
-                    .default(Value::Number(30.0))
-                    .check(Check::Range(5, 300)),
-            )
-            .attr(Attribute::optional_computed("timeout", Type::Number).check(Check::Range(2, 120)))
-            .attr(
-                Attribute::optional("healthy_threshold", Type::Number)
-                    .default(Value::Number(3.0))
-                    .check(Check::Range(2, 10)),
-            )
-            .attr(
-                Attribute::optional("unhealthy_threshold", Type::Number)
-                    .default(Value::Number(3.0))
-                    .check(Check::Range(2, 10)),
-            )
-            .attr(Attribute::optional("port", Type::String).default(Value::string("traffic-port")))
-            // Checked in any case and stored upper-case (the provider's StateFunc): see
-            // `validate` and `normalize`.
-            .attr(Attribute::optional("protocol", Type::String).default(Value::string("HTTP")));
-        // AWS's health check and matcher limits.
-        let health_check = health_check;
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("arn_suffix", Type::String))
-            // The load balancers whose listeners or rules forward to the group.
-            .attr(Attribute::computed(
-                "load_balancer_arns",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional("name_prefix", Type::String).force_new())
-            .attr(Attribute::optional_computed("protocol_version", Type::String).force_new())
-            .attr(
-                Attribute::optional_computed("ip_address_type", Type::String)
-                    .check(Check::OneOf(&["ipv4", "ipv6"]))
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional("port", Type::Number)
-                    .check(Check::Port)
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional("protocol", Type::String)
-                    .check(Check::OneOf(&[
-                        "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE",
-                    ]))
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional("target_type", Type::String)
-                    .default(Value::string("instance"))
-                    .check(Check::OneOf(&["instance", "ip", "lambda", "alb"]))
-                    .force_new(),
-            )
-            .attr(Attribute::optional("vpc_id", Type::String).force_new())
-            .block(Block::single("health_check", health_check))
-            .block(
-                Block::single(
-                    "stickiness",
-                    Schema::new()
-                        .attr(
-                            Attribute::required("type", Type::String).check(Check::OneOf(&[
-                                "lb_cookie",
-                                "app_cookie",
-                                "source_ip",
-                                "source_ip_dest_ip",
-                                "source_ip_dest_ip_proto",
-                            ])),
-                        )
-                        .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(true)))
-                        .attr(
-                            Attribute::optional("cookie_duration", Type::Number)
-                                .default(Value::Number(86400.0))
-                                .check(Check::Range(0, 604_800)),
-                        )
-                        .attr(Attribute::optional("cookie_name", Type::String)),
-                )
-                .computed(),
-            )
-            .block(Block::single(
-                "target_health_state",
-                Schema::new()
-                    // Required, as in the provider's schema.
-                    .attr(Attribute::required(
-                        "enable_unhealthy_connection_termination",
-                        Type::Bool,
-                    ))
-                    .attr(
-                        Attribute::optional("unhealthy_draining_interval", Type::Number)
-                            .default(Value::Number(0.0))
-                            .check(Check::Range(0, 360_000)),
-                    ),
-            ))
-            .block(Block::single(
-                "target_failover",
-                Schema::new()
-                    .attr(
-                        Attribute::required("on_deregistration", Type::String)
-                            .check(Check::OneOf(&["rebalance", "no_rebalance"])),
-                    )
-                    .attr(
-                        Attribute::required("on_unhealthy", Type::String)
-                            .check(Check::OneOf(&["rebalance", "no_rebalance"])),
-                    ),
-            ))
-            .block(Block::single("target_group_health", target_group_health_schema()).computed());
-        let schema = SETTINGS
-            .iter()
-            .fold(schema, |schema, setting| schema.attr(setting.attribute()))
-            .attr(
-                Attribute::optional("target_control_port", Type::Number)
-                    .check(Check::Range(1, 65535))
-                    .force_new(),
-            )
-            .with_tags();
-        AwsLbTargetGroup { aws, schema }
-    }
-
-    async fn describe(
-        &self,
-        arns: &[String],
-    ) -> Result<BTreeMap<String, TargetGroup>, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        describe_by_arn(
-            arns,
-            |arns| {
-                client
-                    .describe_target_groups()
-                    .set_target_group_arns(Some(arns))
-                    .send()
-            },
-            |answer| answer.target_groups(),
-            // Every target group.
-            || async move { all_items!(client.describe_target_groups()) },
-            TargetGroup::target_group_arn,
-        )
-        .await
-    }
-
-    /// The groups with these ARNs, with tags and attributes. `hints` (ARN → prior or planned
-    /// value) shape the blocks.
-    async fn read_arns(&self, hints: BTreeMap<String, &Value>) -> Result<ReadByArn, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        let arns: Vec<String> = hints.keys().cloned().collect();
-        let groups = self.describe(&arns).await?;
-        let found: Vec<String> = groups.keys().cloned().collect();
-        let tags = describe_tags(client, &found).await?;
-        // DescribeTargetGroupAttributes answers one group a call: those calls run concurrently.
-        let attributes =
-            crate::app_support::read_each(found.iter().map(|arn| self.attributes(arn)).collect())
-                .await?;
-        let mut out = BTreeMap::new();
-        for ((arn, group), attributes) in groups.into_iter().zip(attributes) {
-            let hint = hints.get(&arn).copied().unwrap_or(&Value::Null);
-            let tags = tags.get(&arn).cloned().unwrap_or_default();
-            let value = to_value(&group, &attributes, &tags, hint);
-            out.insert(arn, (fit_to_config(value, hint), tags));
-        }
-        Ok(out)
-    }
-
     async fn attributes(&self, arn: &str) -> Result<BTreeMap<String, String>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
         attributes_of!(client
             .describe_target_group_attributes()
             .target_group_arn(arn))
-    }
-
-    pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        read_written(arn, hint, "target group", |hints| self.read_arns(hints)).await
     }
 
     async fn modify_attributes(
@@ -930,23 +751,147 @@ fn health_check_settings(planned: &Value) -> Value {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsLbTargetGroup {
-    fn name(&self) -> &'static str {
-        "aws_lb_target_group"
+impl Elbv2Object for TargetGroups {
+    type Object = TargetGroup;
+    const NAME: &'static str = "aws_lb_target_group";
+    const ALIASES: &'static [&'static str] = &["aws_alb_target_group"];
+    const KIND: &'static str = "target group";
+    /// DescribeTargetGroupAttributes answers one group a call: those calls run concurrently.
+    const READ_CONCURRENTLY: bool = true;
+
+    fn arn_of(object: &TargetGroup) -> Option<&str> {
+        object.target_group_arn()
     }
 
-    fn aliases(&self) -> &'static [&'static str] {
-        &["aws_alb_target_group"]
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema() -> Schema {
+        let health_check = Schema::new()
+            .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(true)))
+            .attr(Attribute::optional_computed("path", Type::String))
+            .attr(Attribute::optional_computed("matcher", Type::String))
+            .attr(
+                Attribute::optional("interval", Type::Number)
+                    .default(Value::Number(30.0))
+                    .check(Check::Range(5, 300)),
+            )
+            .attr(Attribute::optional_computed("timeout", Type::Number).check(Check::Range(2, 120)))
+            .attr(
+                Attribute::optional("healthy_threshold", Type::Number)
+                    .default(Value::Number(3.0))
+                    .check(Check::Range(2, 10)),
+            )
+            .attr(
+                Attribute::optional("unhealthy_threshold", Type::Number)
+                    .default(Value::Number(3.0))
+                    .check(Check::Range(2, 10)),
+            )
+            .attr(Attribute::optional("port", Type::String).default(Value::string("traffic-port")))
+            // Checked in any case and stored upper-case (the provider's StateFunc): see
+            // `validate` and `normalize`.
+            .attr(Attribute::optional("protocol", Type::String).default(Value::string("HTTP")));
+        // AWS's health check and matcher limits.
+        let health_check = health_check;
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("arn_suffix", Type::String))
+            // The load balancers whose listeners or rules forward to the group.
+            .attr(Attribute::computed(
+                "load_balancer_arns",
+                Type::set(Type::String),
+            ))
+            .attr(Attribute::optional_computed("name", Type::String).force_new())
+            .attr(Attribute::optional("name_prefix", Type::String).force_new())
+            .attr(Attribute::optional_computed("protocol_version", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed("ip_address_type", Type::String)
+                    .check(Check::OneOf(&["ipv4", "ipv6"]))
+                    .force_new(),
+            )
+            .attr(
+                Attribute::optional("port", Type::Number)
+                    .check(Check::Port)
+                    .force_new(),
+            )
+            .attr(
+                Attribute::optional("protocol", Type::String)
+                    .check(Check::OneOf(&[
+                        "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE",
+                    ]))
+                    .force_new(),
+            )
+            .attr(
+                Attribute::optional("target_type", Type::String)
+                    .default(Value::string("instance"))
+                    .check(Check::OneOf(&["instance", "ip", "lambda", "alb"]))
+                    .force_new(),
+            )
+            .attr(Attribute::optional("vpc_id", Type::String).force_new())
+            .block(Block::single("health_check", health_check))
+            .block(
+                Block::single(
+                    "stickiness",
+                    Schema::new()
+                        .attr(
+                            Attribute::required("type", Type::String).check(Check::OneOf(&[
+                                "lb_cookie",
+                                "app_cookie",
+                                "source_ip",
+                                "source_ip_dest_ip",
+                                "source_ip_dest_ip_proto",
+                            ])),
+                        )
+                        .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(true)))
+                        .attr(
+                            Attribute::optional("cookie_duration", Type::Number)
+                                .default(Value::Number(86400.0))
+                                .check(Check::Range(0, 604_800)),
+                        )
+                        .attr(Attribute::optional("cookie_name", Type::String)),
+                )
+                .computed(),
+            )
+            .block(Block::single(
+                "target_health_state",
+                Schema::new()
+                    // Required, as in the provider's schema.
+                    .attr(Attribute::required(
+                        "enable_unhealthy_connection_termination",
+                        Type::Bool,
+                    ))
+                    .attr(
+                        Attribute::optional("unhealthy_draining_interval", Type::Number)
+                            .default(Value::Number(0.0))
+                            .check(Check::Range(0, 360_000)),
+                    ),
+            ))
+            .block(Block::single(
+                "target_failover",
+                Schema::new()
+                    .attr(
+                        Attribute::required("on_deregistration", Type::String)
+                            .check(Check::OneOf(&["rebalance", "no_rebalance"])),
+                    )
+                    .attr(
+                        Attribute::required("on_unhealthy", Type::String)
+                            .check(Check::OneOf(&["rebalance", "no_rebalance"])),
+                    ),
+            ))
+            .block(Block::single("target_group_health", target_group_health_schema()).computed());
+        SETTINGS
+            .iter()
+            .fold(schema, |schema, setting| schema.attr(setting.attribute()))
+            .attr(
+                Attribute::optional("target_control_port", Type::Number)
+                    .check(Check::Range(1, 65535))
+                    .force_new(),
+            )
+            .with_tags()
     }
 
     /// `protocol_version` and `health_check.protocol` upper-case, as the provider's StateFunc
     /// stores them: a configured `grpc` or `http` is the `GRPC` or `HTTP` AWS reports, so it
     /// plans no change.
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         let Some(object) = value.map_mut() else {
             return;
         };
@@ -972,7 +917,7 @@ impl ResourceType for AwsLbTargetGroup {
         }
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let target_type = config.get("target_type").as_str().unwrap_or("instance");
         if target_type != "lambda" {
@@ -1059,8 +1004,48 @@ impl ResourceType for AwsLbTargetGroup {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
+    async fn describe(
+        this: &AwsLbTargetGroup,
+        arns: &[String],
+        _hints: &BTreeMap<String, &Value>,
+    ) -> Result<BTreeMap<String, TargetGroup>, ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
+        this.by_arn(
+            arns,
+            |arns| {
+                client
+                    .describe_target_groups()
+                    .set_target_group_arns(Some(arns))
+                    .send()
+            },
+            |answer| answer.target_groups(),
+            // Every target group.
+            || async move { all_items!(client.describe_target_groups()) },
+        )
+        .await
+    }
+
+    /// The group with its attributes; `hint` (the prior or planned value) shapes the blocks.
+    async fn value(
+        this: &AwsLbTargetGroup,
+        arn: &str,
+        group: &TargetGroup,
+        tags: &[(String, String)],
+        hint: &Value,
+    ) -> Result<Value, ProviderError> {
+        let attributes = this.attributes(arn).await?;
+        Ok(fit_to_config(
+            to_value(group, &attributes, tags, hint),
+            hint,
+        ))
+    }
+
+    async fn create(
+        this: &AwsLbTargetGroup,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         let name = match (string(planned, "name"), non_empty(planned, "name_prefix")) {
             (Some(name), _) => name,
             (None, Some(prefix)) => generated_name(&prefix, 32),
@@ -1071,31 +1056,25 @@ impl ResourceType for AwsLbTargetGroup {
             .send()
             .await
             .map_err(aws_error)?;
-        let arn = response
-            .target_groups()
-            .first()
-            .and_then(|g| g.target_group_arn())
-            .ok_or_else(|| vanished("target group", &name))?
-            .to_string();
+        let arn = AwsLbTargetGroup::created_arn(response.target_groups(), &name)?;
         // Only what differs from AWS's own defaults: saves a call per group.
         let kind = group_kind(planned).unwrap_or_default();
         let mut attributes = settings_to_send(SETTINGS, &kind, &Value::Null, planned);
         attributes.extend(block_attributes(&Value::Null, planned));
-        self.modify_attributes(&arn, attributes).await?;
-        self.read_one(&arn, planned).await
+        this.modify_attributes(&arn, attributes).await?;
+        Ok(arn)
     }
 
     async fn update(
-        &self,
+        this: &AwsLbTargetGroup,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_lb_target_group has no arn in state"))?;
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         if changed(prior, planned, "health_check") {
-            let call = client.modify_target_group().target_group_arn(&arn);
+            let call = client.modify_target_group().target_group_arn(arn);
             with_health_check!(call, planned)
                 .send()
                 .await
@@ -1104,13 +1083,15 @@ impl ResourceType for AwsLbTargetGroup {
         let kind = group_kind(planned).unwrap_or_default();
         let mut attributes = settings_to_send(SETTINGS, &kind, prior, planned);
         attributes.extend(block_attributes(prior, planned));
-        self.modify_attributes(&arn, attributes).await?;
-        update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&arn, planned).await
+        this.modify_attributes(arn, attributes).await
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
+    async fn delete(
+        this: &AwsLbTargetGroup,
+        _operation: &Operation,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         delete_by_arn(prior, |arn| {
             client.delete_target_group().target_group_arn(arn).send()
         })
@@ -1118,30 +1099,18 @@ impl ResourceType for AwsLbTargetGroup {
         Ok(())
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        refresh_by_arn(prior, |hints| self.read_arns(hints)).await
-    }
-
-    /// Terraform's import ID: its ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
     async fn find_created(
-        &self,
+        this: &AwsLbTargetGroup,
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        created_named(
-            client,
+        let client = &this.aws.clients().await.elbv2;
+        this.created_named(
             operation,
             planned,
             |name| client.describe_target_groups().names(name).send(),
             |answer| answer.target_groups(),
             async { all_items!(client.describe_target_groups()) },
-            TargetGroup::target_group_arn,
-            |hints| self.read_arns(hints),
         )
         .await
     }
@@ -1382,6 +1351,7 @@ mod target_control_port_tests {
 #[cfg(test)]
 mod provider_schema_tests {
     use super::*;
+    use infra_core::ResourceType;
 
     fn group() -> AwsLbTargetGroup {
         AwsLbTargetGroup::new(crate::Aws::new(crate::ProviderSettings::default()))
