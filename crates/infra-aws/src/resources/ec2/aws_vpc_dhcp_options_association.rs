@@ -56,11 +56,8 @@ async fn associate(
     dhcp_options_id: &str,
     vpc_id: &str,
 ) -> Result<(), ProviderError> {
-    sent!(this
-        .aws
-        .clients()
-        .await
-        .ec2
+    let ec2 = &this.aws.clients().await.ec2;
+    sent!(ec2
         .associate_dhcp_options()
         .dhcp_options_id(dhcp_options_id)
         .vpc_id(vpc_id))?;

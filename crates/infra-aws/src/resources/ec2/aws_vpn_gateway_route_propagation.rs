@@ -78,11 +78,8 @@ impl Association for RoutePropagations {
         operation: &Operation,
         (table, gateway): &Pair,
     ) -> Result<(), ProviderError> {
-        sent!(this
-            .aws
-            .clients()
-            .await
-            .ec2
+        let ec2 = &this.aws.clients().await.ec2;
+        sent!(ec2
             .enable_vgw_route_propagation()
             .route_table_id(table)
             .gateway_id(gateway))?;
@@ -100,11 +97,8 @@ impl Association for RoutePropagations {
         (table, gateway): &Pair,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        let result = sent!(this
-            .aws
-            .clients()
-            .await
-            .ec2
+        let ec2 = &this.aws.clients().await.ec2;
+        let result = sent!(ec2
             .disable_vgw_route_propagation()
             .route_table_id(table)
             .gateway_id(gateway));
