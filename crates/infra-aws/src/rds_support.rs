@@ -9,12 +9,14 @@ use std::sync::Arc;
 use aws_sdk_rds::types::Tag;
 use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
 
-use crate::app_support::{boolean, by_key, has_managed_tags, keys_of, send_tag_changes};
-use crate::app_support::{string, vanished};
+use crate::app_support::{boolean, by_key, has_managed_tags, keys_of, send_tag_changes, sent};
+use crate::app_support::{set_tags, string, text, vanished};
 use crate::ec2_support::{name_for_create, with_name_for_create};
-use crate::error::aws_error;
-use crate::tagging::WithTags;
+use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
+
+/// A state object being read.
+pub type Object = BTreeMap<String, Value>;
 
 pub fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
@@ -38,12 +40,7 @@ pub async fn list_tags(
     client: &aws_sdk_rds::Client,
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
-    let response = client
-        .list_tags_for_resource()
-        .resource_name(arn)
-        .send()
-        .await
-        .map_err(aws_error)?;
+    let response = sent!(client.list_tags_for_resource().resource_name(arn))?;
     Ok(tags_from_sdk(response.tag_list()))
 }
 
@@ -67,6 +64,22 @@ pub async fn update_tags(
             .set_tags(Some(tags_to_sdk(&to_set)))
     );
     Ok(())
+}
+
+/// A parameter or option group's `name_prefix` (kept from `hint`, the prior state or the
+/// planned value, when the name begins with it) and `skip_destroy` (configuration only).
+pub fn insert_prefix_and_skip_destroy(object: &mut Object, name: &str, hint: &Value) {
+    object.insert(
+        "name_prefix".to_string(),
+        match hint.get("name_prefix").as_str() {
+            Some(prefix) if name.starts_with(prefix) => Value::string(prefix),
+            _ => Value::Null,
+        },
+    );
+    object.insert(
+        "skip_destroy".to_string(),
+        Value::Bool(boolean(hint, "skip_destroy").unwrap_or(false)),
+    );
 }
 
 /// The provider's `validIdentifier` check of `value` (the `key` argument: a DB instance, proxy
@@ -168,19 +181,15 @@ pub trait RdsGroup: Send + Sync + Sized + 'static {
     ) -> Result<Self::Details, ProviderError> {
         Ok(Self::Details::default())
     }
-    /// The state value of a group; `hint` is its prior state (or the planned value), for
-    /// what AWS does not report.
-    fn to_value(
-        group: &Self::Group,
-        details: &Self::Details,
-        tags: &[(String, String)],
-        hint: &Value,
-    ) -> Value;
-    /// Creates the group named `name`, tagged with the managed tags, and sets up what the
-    /// create call does not; returns the name AWS stores it under.
+    /// The state value of a group but its `id`, `arn`, `name` and tags (which
+    /// [`RdsGroupType`] reads); `hint` is its prior state (or the planned value), for what AWS
+    /// does not report.
+    fn to_value(group: &Self::Group, details: &Self::Details, hint: &Value) -> Object;
+    /// Creates the group named `name` with `tags` (the managed tags included), and sets up
+    /// what the create call does not; returns the name AWS stores it under.
     async fn create(
         rds: &aws_sdk_rds::Client,
-        operation: &Operation,
+        tags: Vec<Tag>,
         name: &str,
         planned: &Value,
     ) -> Result<String, ProviderError>;
@@ -257,8 +266,23 @@ impl<G: RdsGroup> RdsGroupType<G> {
         Self::read_names(rds, &[name.to_string()])
             .await?
             .remove(name)
-            .map(|(group, details, tags)| G::to_value(&group, &details, &tags, hint))
+            .map(|read| Self::value(&read, hint))
             .ok_or_else(|| vanished(G::KIND, name))
+    }
+
+    /// The state value of a group read: its `id` and `name` (the name), `arn` and tags, and
+    /// what [`RdsGroup::to_value`] reads.
+    fn value((group, details, tags): &Read<G>, hint: &Value) -> Value {
+        let name = text((G::NAME_OF)(group));
+        let mut object = G::to_value(group, details, hint);
+        object.insert("id".to_string(), name.clone());
+        object.insert("arn".to_string(), text((G::ARN)(group)));
+        object.insert("name".to_string(), name);
+        set_tags(
+            &mut object,
+            tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        Value::Map(object)
     }
 }
 
@@ -290,7 +314,8 @@ impl<G: RdsGroup> ResourceType for RdsGroupType<G> {
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         let rds = &self.aws.clients().await.rds;
         let name = name_for_create(operation, planned, NAME_KEYS, "terraform-");
-        let name = G::create(rds, operation, &name, planned).await?;
+        let tags = tags_to_sdk(&operation.tags_with_managed(planned));
+        let name = G::create(rds, tags, &name, planned).await?;
         Self::read_one(rds, &name, planned).await
     }
 
@@ -325,12 +350,7 @@ impl<G: RdsGroup> ResourceType for RdsGroupType<G> {
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let rds = &self.aws.clients().await.rds;
         let found = Self::read_names(rds, &keys_of(prior, "name")).await?;
-        Ok(by_key(
-            prior,
-            "name",
-            |name| found.get(name),
-            |(group, details, tags), hint| G::to_value(group, details, tags, hint),
-        ))
+        Ok(by_key(prior, "name", |name| found.get(name), Self::value))
     }
 
     /// Terraform's import ID: the group's name.
@@ -349,7 +369,7 @@ impl<G: RdsGroup> ResourceType for RdsGroupType<G> {
             .await?
             .into_values()
             .find(|(_, _, tags)| has_managed_tags(tags, operation))
-            .map(|(group, details, tags)| G::to_value(&group, &details, &tags, planned)))
+            .map(|read| Self::value(&read, planned)))
     }
 }
 

@@ -40,8 +40,8 @@ use infra_core::{
 
 use crate::app_support::has_managed_tags;
 use crate::app_support::{
-    blocks, boolean, changed, copy_attributes, int, non_empty, number, set_tags, single, string,
-    string_list, strings, text, vanished, wait_for,
+    blocks, boolean, changed, copy_attributes, int, non_empty, number, sent, set_tags, single,
+    string, string_list, strings, text, vanished, wait_for,
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
@@ -1343,14 +1343,11 @@ impl ResourceType for AwsDbInstance {
         ) {
             (Some(_), None) => {
                 // Removing the source promotes the replica to a standalone instance.
-                client
+                sent!(client
                     .promote_read_replica()
                     .db_instance_identifier(&identifier)
                     .set_backup_retention_period(int(planned, "backup_retention_period"))
-                    .set_preferred_backup_window(string(planned, "backup_window"))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .set_preferred_backup_window(string(planned, "backup_window")))?;
                 self.wait_available(&identifier, operation.timeouts.update)
                     .await?;
             }
@@ -1594,10 +1591,7 @@ async fn create_read_replica(
         .set_upgrade_storage_config(boolean(planned, "upgrade_storage_config"))
         .set_replica_mode(string(planned, "replica_mode").map(|m| ReplicaMode::from(m.as_str())));
     let request = set_monitoring_arguments!(request, planned);
-    set_instance_arguments!(request, planned, arguments)
-        .send()
-        .await
-        .map_err(aws_error)?;
+    sent!(set_instance_arguments!(request, planned, arguments))?;
     Ok(())
 }
 
@@ -1614,10 +1608,7 @@ async fn restore_from_snapshot(
         .db_instance_identifier(identifier)
         .db_snapshot_identifier(snapshot);
     let request = set_database_arguments!(request, planned);
-    set_instance_arguments!(request, planned, arguments)
-        .send()
-        .await
-        .map_err(aws_error)?;
+    sent!(set_instance_arguments!(request, planned, arguments))?;
     Ok(())
 }
 
@@ -1657,10 +1648,7 @@ async fn restore_to_point_in_time(
         .set_use_latest_restorable_time(boolean(pitr, "use_latest_restorable_time"))
         .set_max_allocated_storage(arguments.maximum);
     let request = set_database_arguments!(request, planned);
-    set_instance_arguments!(request, planned, arguments)
-        .send()
-        .await
-        .map_err(aws_error)?;
+    sent!(set_instance_arguments!(request, planned, arguments))?;
     Ok(())
 }
 
@@ -1689,9 +1677,6 @@ async fn create_instance(
         .set_timezone(string(planned, "timezone"));
     let request = set_database_arguments!(request, planned);
     let request = set_monitoring_arguments!(request, planned);
-    set_instance_arguments!(request, planned, arguments)
-        .send()
-        .await
-        .map_err(aws_error)?;
+    sent!(set_instance_arguments!(request, planned, arguments))?;
     Ok(())
 }

@@ -18,16 +18,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use aws_sdk_rds::types::{OptionConfiguration, OptionGroup, OptionSetting};
+use aws_sdk_rds::types::{OptionConfiguration, OptionGroup, OptionSetting, Tag};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, int, non_empty, number, set_tags, string, string_list, strings, text, wait_for,
+    blocks, int, non_empty, number, sent, string, string_list, strings, text, wait_for,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::rds_support::{group_name_checks, tags_to_sdk, RdsGroup, RdsGroupType};
+use crate::rds_support::{group_name_checks, insert_prefix_and_skip_destroy};
+use crate::rds_support::{Object, RdsGroup, RdsGroupType};
 use crate::subnet_group_support::describe_by_name;
-use crate::tagging::ManagedTags;
 
 pub type AwsDbOptionGroup = RdsGroupType<DbOptionGroups>;
 
@@ -59,14 +59,12 @@ async fn modify(
     if include.is_empty() && remove.is_empty() {
         return Ok(());
     }
-    rds.modify_option_group()
+    sent!(rds
+        .modify_option_group()
         .option_group_name(name)
         .set_options_to_include((!include.is_empty()).then_some(include))
         .set_options_to_remove((!remove.is_empty()).then_some(remove))
-        .apply_immediately(true)
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .apply_immediately(true))?;
     Ok(())
 }
 
@@ -145,13 +143,13 @@ impl RdsGroup for DbOptionGroups {
         .await
     }
 
-    fn to_value(group: &OptionGroup, _: &(), tags: &[(String, String)], hint: &Value) -> Value {
-        to_value(group, tags, hint)
+    fn to_value(group: &OptionGroup, _: &(), hint: &Value) -> Object {
+        to_value(group, hint)
     }
 
     async fn create(
         rds: &aws_sdk_rds::Client,
-        operation: &Operation,
+        tags: Vec<Tag>,
         name: &str,
         planned: &Value,
     ) -> Result<String, ProviderError> {
@@ -163,7 +161,7 @@ impl RdsGroup for DbOptionGroups {
                 string(planned, "option_group_description")
                     .unwrap_or_else(|| "Managed by Terraform".into()),
             )
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
+            .set_tags(Some(tags))
             .send()
             .await
             .map_err(aws_error)?;
@@ -189,13 +187,7 @@ impl RdsGroup for DbOptionGroups {
             &format!("DB option group {name} to be deletable"),
             operation.timeouts.delete,
             || async move {
-                match rds
-                    .delete_option_group()
-                    .option_group_name(name)
-                    .send()
-                    .await
-                    .map_err(aws_error)
-                {
+                match sent!(rds.delete_option_group().option_group_name(name)) {
                     Ok(_) => Ok(Some(())),
                     Err(error) if is_not_found(&error) => Ok(Some(())),
                     Err(error) if error.code.as_deref() == Some("InvalidOptionGroupStateFault") => {
@@ -276,20 +268,11 @@ fn option_changes(prior: &Value, planned: &Value) -> (Vec<OptionConfiguration>, 
     (include, remove)
 }
 
-fn to_value(group: &OptionGroup, tags: &[(String, String)], hint: &Value) -> Value {
+fn to_value(group: &OptionGroup, hint: &Value) -> Object {
     let name = group.option_group_name().unwrap_or_default();
     let configured = options(hint);
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(name));
-    object.insert("arn".to_string(), text(group.option_group_arn()));
-    object.insert("name".to_string(), Value::string(name));
-    object.insert(
-        "name_prefix".to_string(),
-        match hint.get("name_prefix").as_str() {
-            Some(prefix) if name.starts_with(prefix) => Value::string(prefix),
-            _ => Value::Null,
-        },
-    );
+    let mut object = Object::new();
+    insert_prefix_and_skip_destroy(&mut object, name, hint);
     object.insert("engine_name".to_string(), text(group.engine_name()));
     object.insert(
         "major_engine_version".to_string(),
@@ -298,10 +281,6 @@ fn to_value(group: &OptionGroup, tags: &[(String, String)], hint: &Value) -> Val
     object.insert(
         "option_group_description".to_string(),
         text(group.option_group_description()),
-    );
-    object.insert(
-        "skip_destroy".to_string(),
-        Value::Bool(boolean(hint, "skip_destroy").unwrap_or(false)),
     );
     let read: Vec<Value> = group
         .options()
@@ -368,11 +347,7 @@ fn to_value(group: &OptionGroup, tags: &[(String, String)], hint: &Value) -> Val
         })
         .collect();
     object.insert("option".to_string(), Value::List(read));
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+    object
 }
 
 #[cfg(test)]

@@ -16,15 +16,15 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::{ApplyMethod, DbParameterGroup, Parameter};
+use aws_sdk_rds::types::{ApplyMethod, DbParameterGroup, Parameter, Tag};
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::text;
-use crate::app_support::{blocks, boolean, deleted_or_gone, set_tags, string};
+use crate::app_support::{blocks, deleted_or_gone, sent, string};
 use crate::error::{aws_error, is_not_found};
-use crate::rds_support::{group_name_checks, tags_to_sdk, RdsGroup, RdsGroupType};
+use crate::rds_support::{group_name_checks, insert_prefix_and_skip_destroy};
+use crate::rds_support::{Object, RdsGroup, RdsGroupType};
 use crate::subnet_group_support::describe_by_name;
-use crate::tagging::ManagedTags;
 
 /// ModifyDBParameterGroup and ResetDBParameterGroup take at most 20 parameters a call.
 const PARAMETERS_PER_CALL: usize = 20;
@@ -61,19 +61,15 @@ async fn send_parameters(
 ) -> Result<(), ProviderError> {
     for chunk in parameters.chunks(PARAMETERS_PER_CALL) {
         if reset {
-            rds.reset_db_parameter_group()
+            sent!(rds
+                .reset_db_parameter_group()
                 .db_parameter_group_name(name)
-                .set_parameters(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_parameters(Some(chunk.to_vec())))?;
         } else {
-            rds.modify_db_parameter_group()
+            sent!(rds
+                .modify_db_parameter_group()
                 .db_parameter_group_name(name)
-                .set_parameters(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_parameters(Some(chunk.to_vec())))?;
         }
     }
     Ok(())
@@ -141,18 +137,13 @@ impl RdsGroup for DbParameterGroups {
         parameters(rds, name).await
     }
 
-    fn to_value(
-        group: &DbParameterGroup,
-        parameters: &Vec<Parameter>,
-        tags: &[(String, String)],
-        hint: &Value,
-    ) -> Value {
-        to_value(group, parameters, tags, hint)
+    fn to_value(group: &DbParameterGroup, parameters: &Vec<Parameter>, hint: &Value) -> Object {
+        to_value(group, parameters, hint)
     }
 
     async fn create(
         rds: &aws_sdk_rds::Client,
-        operation: &Operation,
+        tags: Vec<Tag>,
         name: &str,
         planned: &Value,
     ) -> Result<String, ProviderError> {
@@ -162,7 +153,7 @@ impl RdsGroup for DbParameterGroups {
             .description(
                 string(planned, "description").unwrap_or_else(|| "Managed by Terraform".into()),
             )
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
+            .set_tags(Some(tags))
             .send()
             .await
             .map_err(aws_error)?;
@@ -261,33 +252,18 @@ fn parameter_changes(prior: &Value, planned: &Value) -> (Vec<Parameter>, Vec<Par
     (set, reset)
 }
 
-fn to_value(
-    group: &DbParameterGroup,
-    parameters: &[Parameter],
-    tags: &[(String, String)],
-    hint: &Value,
-) -> Value {
-    let name = group.db_parameter_group_name().unwrap_or_default();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(name));
-    object.insert("arn".to_string(), text(group.db_parameter_group_arn()));
-    object.insert("name".to_string(), Value::string(name));
-    object.insert(
-        "name_prefix".to_string(),
-        match hint.get("name_prefix").as_str() {
-            Some(prefix) if name.starts_with(prefix) => Value::string(prefix),
-            _ => Value::Null,
-        },
+fn to_value(group: &DbParameterGroup, parameters: &[Parameter], hint: &Value) -> Object {
+    let mut object = Object::new();
+    insert_prefix_and_skip_destroy(
+        &mut object,
+        group.db_parameter_group_name().unwrap_or_default(),
+        hint,
     );
     object.insert(
         "family".to_string(),
         text(group.db_parameter_group_family()),
     );
     object.insert("description".to_string(), text(group.description()));
-    object.insert(
-        "skip_destroy".to_string(),
-        Value::Bool(boolean(hint, "skip_destroy").unwrap_or(false)),
-    );
     object.insert(
         "parameter".to_string(),
         Value::List(
@@ -308,11 +284,7 @@ fn to_value(
                 .collect(),
         ),
     );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+    object
 }
 
 /// AWS's naming rule for DB parameter groups (the provider checks it too): lowercase letters,

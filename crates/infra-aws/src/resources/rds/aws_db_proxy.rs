@@ -35,9 +35,9 @@ use infra_core::{
 
 use crate::app_support::{
     arn_problem, blocks, boolean, by_key, changed, has_managed_tags, int, keys_of, non_empty,
-    number, set_tags, string, string_list, strings, vanished, wait_for,
+    number, sent, set_tags, string, string_list, strings, vanished, wait_for,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 use crate::rds_support::{identifier_checks, list_tags, tags_to_sdk, update_tags};
 use crate::subnet_group_support::describe_by_name;
 use crate::tagging::{ManagedTags, WithTags};
@@ -408,10 +408,7 @@ impl ResourceType for AwsDbProxy {
         let client = &self.aws.clients().await.rds;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_db_proxy has no name"))?;
-        create_request(client, operation, planned)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        sent!(create_request(client, operation, planned))?;
         self.wait_available(&name, DbProxyStatus::Creating, operation.timeouts.create)
             .await
     }
@@ -430,10 +427,7 @@ impl ResourceType for AwsDbProxy {
         }
         let name = string(planned, "name").unwrap_or(prior_name);
         if MODIFIABLE.iter().any(|key| changed(prior, planned, key)) {
-            modify_request(client, prior, planned)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(modify_request(client, prior, planned))?;
             return self
                 .wait_available(&name, DbProxyStatus::Modifying, operation.timeouts.update)
                 .await;
@@ -450,13 +444,7 @@ impl ResourceType for AwsDbProxy {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
-        match client
-            .delete_db_proxy()
-            .db_proxy_name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.delete_db_proxy().db_proxy_name(&name)) {
             Ok(_) => {}
             Err(error) if is_not_found(&error) => return Ok(()),
             Err(error) => return Err(error),

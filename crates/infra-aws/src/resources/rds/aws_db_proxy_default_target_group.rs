@@ -26,7 +26,9 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use crate::app_support::{int, non_empty, number, single, string, string_list, strings, text};
+use crate::app_support::{
+    int, non_empty, number, sent, single, string, string_list, strings, text,
+};
 use crate::app_support::{vanished, wait_for};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::identifier_checks;
@@ -111,10 +113,7 @@ impl AwsDbProxyDefaultTargetGroup {
         let proxy = string(planned, "db_proxy_name").ok_or_else(|| {
             ProviderError::new("aws_db_proxy_default_target_group has no db_proxy_name")
         })?;
-        modify_request(client, planned)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        sent!(modify_request(client, planned))?;
         wait_for(
             &format!("the default target group of DB proxy {proxy} to be available"),
             timeout,

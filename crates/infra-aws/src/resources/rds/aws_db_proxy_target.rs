@@ -25,7 +25,7 @@ use aws_sdk_rds::operation::register_db_proxy_targets::builders::RegisterDBProxy
 use aws_sdk_rds::types::{DbProxyTarget, TargetType};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{known, non_empty, number, retry_while, string, text, vanished};
+use crate::app_support::{known, non_empty, number, retry_while, sent, string, text, vanished};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::identifier_checks;
 use crate::Aws;
@@ -316,10 +316,7 @@ impl ResourceType for AwsDbProxyTarget {
     ) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.rds;
         let response = retry_while(PROXY_CREATING, proxy_still_creating, || async {
-            register_request(client, planned)
-                .send()
-                .await
-                .map_err(aws_error)
+            sent!(register_request(client, planned))
         })
         .await?;
         let key = registered_key(planned, response.db_proxy_targets()).ok_or_else(|| {
@@ -346,11 +343,7 @@ impl ResourceType for AwsDbProxyTarget {
             Some(id) => TargetKey::parse(&id)?,
             None => return Ok(()),
         };
-        match deregister_request(client, &key)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(deregister_request(client, &key)) {
             Ok(_) => Ok(()),
             Err(error) if is_not_found(&error) => Ok(()),
             Err(error) => Err(error),

@@ -5,18 +5,15 @@
 //! (ListTagsForResource; the describe answer carries none). Without `name`, create generates
 //! one from `name_prefix` (configuration only) or `terraform-`.
 
-use std::collections::BTreeMap;
-
-use aws_sdk_rds::types::DbSubnetGroup;
+use aws_sdk_rds::types::{DbSubnetGroup, Tag};
 use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{changed, deleted_or_gone, set_tags, string};
+use crate::app_support::{changed, deleted_or_gone, sent, string};
 use crate::app_support::{string_list, strings, text};
 use crate::ec2_support::name_for_create;
 use crate::error::{aws_error, is_not_found};
-use crate::rds_support::{tags_to_sdk, RdsGroup, RdsGroupType};
+use crate::rds_support::{Object, RdsGroup, RdsGroupType};
 use crate::subnet_group_support::describe_by_name;
-use crate::tagging::ManagedTags;
 
 pub type AwsDbSubnetGroup = RdsGroupType<DbSubnetGroups>;
 
@@ -89,12 +86,9 @@ impl RdsGroup for DbSubnetGroups {
         .await
     }
 
-    fn to_value(group: &DbSubnetGroup, _: &(), tags: &[(String, String)], hint: &Value) -> Value {
-        let mut object = BTreeMap::new();
-        object.insert("id".to_string(), text(group.db_subnet_group_name()));
-        object.insert("arn".to_string(), text(group.db_subnet_group_arn()));
+    fn to_value(group: &DbSubnetGroup, _: &(), hint: &Value) -> Object {
+        let mut object = Object::new();
         object.insert("vpc_id".to_string(), text(group.vpc_id()));
-        object.insert("name".to_string(), text(group.db_subnet_group_name()));
         object.insert(
             "description".to_string(),
             text(group.db_subnet_group_description()),
@@ -108,16 +102,12 @@ impl RdsGroup for DbSubnetGroups {
             string_list(group.supported_network_types()),
         );
         object.insert("name_prefix".to_string(), hint.get("name_prefix").clone());
-        set_tags(
-            &mut object,
-            tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        );
-        Value::Map(object)
+        object
     }
 
     async fn create(
         rds: &aws_sdk_rds::Client,
-        operation: &Operation,
+        tags: Vec<Tag>,
         name: &str,
         planned: &Value,
     ) -> Result<String, ProviderError> {
@@ -128,7 +118,7 @@ impl RdsGroup for DbSubnetGroups {
                     .unwrap_or_else(|| "Managed by Terraform".to_string()),
             )
             .set_subnet_ids(Some(strings(planned, "subnet_ids")))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
+            .set_tags(Some(tags))
             .send()
             .await
             .map_err(aws_error)?;
@@ -142,13 +132,11 @@ impl RdsGroup for DbSubnetGroups {
         planned: &Value,
     ) -> Result<(), ProviderError> {
         if changed(prior, planned, "description") || changed(prior, planned, "subnet_ids") {
-            rds.modify_db_subnet_group()
+            sent!(rds
+                .modify_db_subnet_group()
                 .db_subnet_group_name(name)
                 .set_db_subnet_group_description(string(planned, "description"))
-                .set_subnet_ids(Some(strings(planned, "subnet_ids")))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_subnet_ids(Some(strings(planned, "subnet_ids"))))?;
         }
         Ok(())
     }
