@@ -35,18 +35,17 @@ use aws_sdk_applicationautoscaling::types::{
     PredictiveScalingMetricSpecification, PredictiveScalingMetricStat, PredictiveScalingMode,
     PredictiveScalingPolicyConfiguration, PredictiveScalingPredefinedLoadMetricSpecification,
     PredictiveScalingPredefinedMetricPairSpecification,
-    PredictiveScalingPredefinedScalingMetricSpecification, ScalableDimension, ScalingPolicy,
-    ServiceNamespace, StepAdjustment, StepScalingPolicyConfiguration, TargetTrackingMetric,
+    PredictiveScalingPredefinedScalingMetricSpecification, ScalingPolicy, ServiceNamespace,
+    StepAdjustment, StepScalingPolicyConfiguration, TargetTrackingMetric,
     TargetTrackingMetricDataQuery, TargetTrackingMetricDimension, TargetTrackingMetricStat,
     TargetTrackingScalingPolicyConfiguration,
 };
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
-use super::{Key, Keyed, KeyedScaling};
+use super::{on_key_target, Key, Keyed, KeyedScaling};
 use crate::app_support::{
-    blocks, boolean, int, non_empty, number, single, string, string_list, text,
+    blocks, boolean, int, non_empty, number, sent, single, string, string_list, text,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 
 const STATISTICS: &[&str] = &["Average", "Minimum", "Maximum", "SampleCount", "Sum"];
@@ -987,37 +986,22 @@ impl Keyed for Policies {
         let predictive = single(planned, "predictive_scaling_policy_configuration")
             .map(predictive_of)
             .transpose()?;
-        client
-            .put_scaling_policy()
+        sent!(on_key_target!(client.put_scaling_policy(), key)
             .policy_name(&key.0)
-            .service_namespace(ServiceNamespace::from(key.1.as_str()))
-            .resource_id(&key.2)
-            .scalable_dimension(ScalableDimension::from(key.3.as_str()))
             .set_policy_type(
                 non_empty(planned, "policy_type").map(|t| PolicyType::from(t.as_str())),
             )
             .set_step_scaling_policy_configuration(step)
             .set_target_tracking_scaling_policy_configuration(tracking)
-            .set_predictive_scaling_policy_configuration(predictive)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_predictive_scaling_policy_configuration(predictive))?;
         Ok(())
     }
 
     async fn delete(
         client: &aws_sdk_applicationautoscaling::Client,
-        (name, namespace, resource, dimension): Key,
+        key: Key,
     ) -> Result<(), ProviderError> {
-        client
-            .delete_scaling_policy()
-            .policy_name(name)
-            .service_namespace(ServiceNamespace::from(namespace.as_str()))
-            .resource_id(resource)
-            .scalable_dimension(ScalableDimension::from(dimension.as_str()))
-            .send()
-            .await
-            .map_err(aws_error)?;
+        sent!(on_key_target!(client.delete_scaling_policy(), key).policy_name(&key.0))?;
         Ok(())
     }
 

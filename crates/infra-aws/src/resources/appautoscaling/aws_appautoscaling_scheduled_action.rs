@@ -15,15 +15,14 @@
 //! moto holds every argument; drift on them is seen in tests.
 
 use aws_sdk_applicationautoscaling::types::{
-    ScalableDimension, ScalableTargetAction, ScheduledAction, ServiceNamespace,
+    ScalableTargetAction, ScheduledAction, ServiceNamespace,
 };
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
 
-use super::{Key, Keyed, KeyedScaling};
-use crate::app_support::{non_empty, single, string, text};
-use crate::error::aws_error;
+use super::{on_key_target, Key, Keyed, KeyedScaling};
+use crate::app_support::{non_empty, sent, single, string, text};
 use crate::paginated::all_items;
 
 pub type AwsAppautoscalingScheduledAction = KeyedScaling<ScheduledActions>;
@@ -214,36 +213,21 @@ impl Keyed for ScheduledActions {
                 .set_max_capacity(capacity(a, "max_capacity"))
                 .build()
         });
-        client
-            .put_scheduled_action()
+        sent!(on_key_target!(client.put_scheduled_action(), key)
             .scheduled_action_name(&key.0)
-            .service_namespace(ServiceNamespace::from(key.1.as_str()))
-            .resource_id(&key.2)
-            .scalable_dimension(ScalableDimension::from(key.3.as_str()))
             .set_schedule(string(planned, "schedule"))
             .set_timezone(non_empty(planned, "timezone"))
             .set_start_time(time(planned, "start_time")?)
             .set_end_time(time(planned, "end_time")?)
-            .set_scalable_target_action(target_action)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_scalable_target_action(target_action))?;
         Ok(())
     }
 
     async fn delete(
         client: &aws_sdk_applicationautoscaling::Client,
-        (name, namespace, resource, dimension): Key,
+        key: Key,
     ) -> Result<(), ProviderError> {
-        client
-            .delete_scheduled_action()
-            .scheduled_action_name(name)
-            .service_namespace(ServiceNamespace::from(namespace.as_str()))
-            .resource_id(resource)
-            .scalable_dimension(ScalableDimension::from(dimension.as_str()))
-            .send()
-            .await
-            .map_err(aws_error)?;
+        sent!(on_key_target!(client.delete_scheduled_action(), key).scheduled_action_name(&key.0))?;
         Ok(())
     }
 }

@@ -26,7 +26,7 @@ use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schem
 
 use super::{as_configured, at_live_colour, names_by_namespace, read_keyed};
 use crate::app_support::{
-    boolean, int, number, send_tag_changes, set_tags, single, string, text, vanished,
+    boolean, int, number, send_tag_changes, sent, set_tags, single, string, text, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -155,7 +155,8 @@ impl AwsAppautoscalingTarget {
                 .set_scheduled_scaling_suspended(boolean(state, "scheduled_scaling_suspended"))
                 .build()
         });
-        self.aws
+        sent!(self
+            .aws
             .clients()
             .await
             .appautoscaling
@@ -167,10 +168,7 @@ impl AwsAppautoscalingTarget {
             .set_max_capacity(int(planned, "max_capacity"))
             .set_role_arn(string(planned, "role_arn").filter(|arn| !arn.is_empty()))
             .set_suspended_state(suspended)
-            .set_tags(tags.map(|tags| tags.into_iter().collect()))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(tags.map(|tags| tags.into_iter().collect())))?;
         Ok(())
     }
 }
@@ -298,7 +296,7 @@ impl ResourceType for AwsAppautoscalingTarget {
         let Some(key) = key_of(&at_live_colour(operation, prior)) else {
             return Ok(());
         };
-        let result = self
+        let result = sent!(self
             .aws
             .clients()
             .await
@@ -306,10 +304,7 @@ impl ResourceType for AwsAppautoscalingTarget {
             .deregister_scalable_target()
             .service_namespace(ServiceNamespace::from(key.0.as_str()))
             .resource_id(&key.1)
-            .scalable_dimension(ScalableDimension::from(key.2.as_str()))
-            .send()
-            .await
-            .map_err(aws_error);
+            .scalable_dimension(ScalableDimension::from(key.2.as_str())));
         match result {
             Ok(_) => Ok(()),
             // AWS answers ObjectNotFoundException for a target that is not registered.

@@ -12,10 +12,11 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ScalableTarget, ServiceNamespace};
+use aws_sdk_applicationautoscaling::types::{ScalingPolicy, ScheduledAction};
 use infra_core::{Operation, ProviderError, ResourceType, Schema, Value};
 
-use crate::app_support::{deleted_or_missing, string};
-use crate::error::aws_error;
+use crate::app_support::{deleted_or_missing, sent, string};
+use crate::paginated::all_items;
 use crate::Aws;
 
 super::resource_types! {
@@ -156,17 +157,14 @@ async fn ecs_scalable_target(
     aws: &Aws,
     resource_id: &str,
 ) -> Result<Option<ScalableTarget>, ProviderError> {
-    let output = aws
+    let output = sent!(aws
         .clients()
         .await
         .appautoscaling
         .describe_scalable_targets()
         .service_namespace(ServiceNamespace::Ecs)
         .resource_ids(resource_id)
-        .scalable_dimension(ScalableDimension::from(ECS_SERVICE_DESIRED_COUNT))
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .scalable_dimension(ScalableDimension::from(ECS_SERVICE_DESIRED_COUNT)))?;
     Ok(output
         .scalable_targets()
         .iter()
@@ -183,6 +181,17 @@ pub(crate) async fn is_ecs_service_scaled(
     Ok(ecs_scalable_target(aws, &ecs_resource_id(cluster, service))
         .await?
         .is_some())
+}
+
+/// `$request` (any Application Auto Scaling call on one scalable target) for the ECS service
+/// `$resource_id`'s desired count (`$dimension`).
+macro_rules! on_ecs_service {
+    ($request:expr, $resource_id:expr, $dimension:expr) => {
+        $request
+            .service_namespace(ServiceNamespace::Ecs)
+            .resource_id($resource_id)
+            .scalable_dimension($dimension.clone())
+    };
 }
 
 /// Moves the scaling of ECS service `from` to `to` in `cluster` (a name or ARN): the scalable
@@ -206,12 +215,7 @@ pub(crate) async fn move_ecs_service_scaling(
     let client = &aws.clients().await.appautoscaling;
     let dimension = ScalableDimension::from(ECS_SERVICE_DESIRED_COUNT);
     let tags = match target.scalable_target_arn() {
-        Some(arn) => client
-            .list_tags_for_resource()
-            .resource_arn(arn)
-            .send()
-            .await
-            .map_err(aws_error)?
+        Some(arn) => sent!(client.list_tags_for_resource().resource_arn(arn))?
             .tags
             .unwrap_or_default(),
         None => Default::default(),
@@ -219,46 +223,26 @@ pub(crate) async fn move_ecs_service_scaling(
     // ECS scales through its service-linked role, which AWS fills in by itself.
     let role_arn = Some(target.role_arn())
         .filter(|arn| !arn.is_empty() && !arn.contains(":role/aws-service-role/"));
-    client
-        .register_scalable_target()
-        .service_namespace(ServiceNamespace::Ecs)
-        .resource_id(&to)
-        .scalable_dimension(dimension.clone())
-        .min_capacity(target.min_capacity())
-        .max_capacity(target.max_capacity())
-        .set_role_arn(role_arn.map(str::to_string))
-        .set_suspended_state(target.suspended_state().cloned())
-        .set_tags(Some(tags).filter(|tags| !tags.is_empty()))
-        .send()
-        .await
-        .map_err(aws_error)?;
+    sent!(
+        on_ecs_service!(client.register_scalable_target(), &to, dimension)
+            .min_capacity(target.min_capacity())
+            .max_capacity(target.max_capacity())
+            .set_role_arn(role_arn.map(str::to_string))
+            .set_suspended_state(target.suspended_state().cloned())
+            .set_tags(Some(tags).filter(|tags| !tags.is_empty()))
+    )?;
 
-    let mut policies = Vec::new();
-    let mut pages = client
-        .describe_scaling_policies()
-        .service_namespace(ServiceNamespace::Ecs)
-        .resource_id(&from)
-        .scalable_dimension(dimension.clone())
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        // Exactly this resource's: moto 5.2.5 also answers policies of resource IDs that
-        // are a prefix of the one asked for.
-        policies.extend(
-            page.map_err(aws_error)?
-                .scaling_policies()
-                .iter()
-                .filter(|policy| policy.resource_id() == from)
-                .cloned(),
-        );
-    }
+    // Exactly this resource's: moto 5.2.5 also answers policies of resource IDs that are a
+    // prefix of the one asked for.
+    let mut policies: Vec<ScalingPolicy> = all_items!(on_ecs_service!(
+        client.describe_scaling_policies(),
+        &from,
+        dimension
+    ))?;
+    policies.retain(|policy| policy.resource_id() == from);
     for policy in &policies {
-        client
-            .put_scaling_policy()
+        sent!(on_ecs_service!(client.put_scaling_policy(), &to, dimension)
             .policy_name(policy.policy_name())
-            .service_namespace(ServiceNamespace::Ecs)
-            .resource_id(&to)
-            .scalable_dimension(dimension.clone())
             .policy_type(policy.policy_type().clone())
             .set_step_scaling_policy_configuration(
                 policy.step_scaling_policy_configuration().cloned(),
@@ -270,76 +254,44 @@ pub(crate) async fn move_ecs_service_scaling(
             )
             .set_predictive_scaling_policy_configuration(
                 policy.predictive_scaling_policy_configuration().cloned(),
-            )
-            .send()
-            .await
-            .map_err(aws_error)?;
+            ))?;
     }
 
-    let mut actions = Vec::new();
-    let mut pages = client
-        .describe_scheduled_actions()
-        .service_namespace(ServiceNamespace::Ecs)
-        .resource_id(&from)
-        .scalable_dimension(dimension.clone())
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        actions.extend(
-            page.map_err(aws_error)?
-                .scheduled_actions()
-                .iter()
-                .filter(|action| action.resource_id() == from)
-                .cloned(),
-        );
-    }
+    let mut actions: Vec<ScheduledAction> = all_items!(on_ecs_service!(
+        client.describe_scheduled_actions(),
+        &from,
+        dimension
+    ))?;
+    actions.retain(|action| action.resource_id() == from);
     for action in &actions {
-        client
-            .put_scheduled_action()
-            .scheduled_action_name(action.scheduled_action_name())
-            .service_namespace(ServiceNamespace::Ecs)
-            .resource_id(&to)
-            .scalable_dimension(dimension.clone())
-            .schedule(action.schedule())
-            .set_timezone(action.timezone().map(str::to_string))
-            .set_start_time(action.start_time().cloned())
-            .set_end_time(action.end_time().cloned())
-            .set_scalable_target_action(action.scalable_target_action().cloned())
-            .send()
-            .await
-            .map_err(aws_error)?;
+        sent!(
+            on_ecs_service!(client.put_scheduled_action(), &to, dimension)
+                .scheduled_action_name(action.scheduled_action_name())
+                .schedule(action.schedule())
+                .set_timezone(action.timezone().map(str::to_string))
+                .set_start_time(action.start_time().cloned())
+                .set_end_time(action.end_time().cloned())
+                .set_scalable_target_action(action.scalable_target_action().cloned())
+        )?;
     }
 
     for policy in &policies {
-        client
-            .delete_scaling_policy()
-            .policy_name(policy.policy_name())
-            .service_namespace(ServiceNamespace::Ecs)
-            .resource_id(&from)
-            .scalable_dimension(dimension.clone())
-            .send()
-            .await
-            .map_err(aws_error)?;
+        sent!(
+            on_ecs_service!(client.delete_scaling_policy(), &from, dimension)
+                .policy_name(policy.policy_name())
+        )?;
     }
     for action in &actions {
-        client
-            .delete_scheduled_action()
-            .scheduled_action_name(action.scheduled_action_name())
-            .service_namespace(ServiceNamespace::Ecs)
-            .resource_id(&from)
-            .scalable_dimension(dimension.clone())
-            .send()
-            .await
-            .map_err(aws_error)?;
+        sent!(
+            on_ecs_service!(client.delete_scheduled_action(), &from, dimension)
+                .scheduled_action_name(action.scheduled_action_name())
+        )?;
     }
-    client
-        .deregister_scalable_target()
-        .service_namespace(ServiceNamespace::Ecs)
-        .resource_id(&from)
-        .scalable_dimension(dimension)
-        .send()
-        .await
-        .map_err(aws_error)?;
+    sent!(on_ecs_service!(
+        client.deregister_scalable_target(),
+        &from,
+        dimension
+    ))?;
     Ok(true)
 }
 
@@ -432,6 +384,22 @@ where
 /// The natural key of a scaling policy or scheduled action: name, namespace, resource ID,
 /// dimension.
 pub type Key = (String, String, String, String);
+
+/// `$request` (a call on one scaling policy or scheduled action) for the scalable target of the
+/// [`Key`] `$key`: its namespace, resource ID and dimension.
+macro_rules! on_key_target {
+    ($request:expr, $key:expr) => {
+        $request
+            .service_namespace(
+                aws_sdk_applicationautoscaling::types::ServiceNamespace::from($key.1.as_str()),
+            )
+            .resource_id(&$key.2)
+            .scalable_dimension(
+                aws_sdk_applicationautoscaling::types::ScalableDimension::from($key.3.as_str()),
+            )
+    };
+}
+pub(crate) use on_key_target;
 
 pub(crate) fn key_of(value: &Value) -> Option<Key> {
     Some((
