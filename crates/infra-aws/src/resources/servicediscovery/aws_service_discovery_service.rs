@@ -48,8 +48,8 @@ use infra_core::{
 
 use super::support::{resource_tags, sdk_tags, update_tags, wait_answer};
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, int, known, non_empty, number, read_each, sent,
-    set_tags, single, string, text, text_or_null, vanished,
+    blocks, boolean, changed, has_managed_tags, int, known, non_empty, number, read_each, set_tags,
+    single, string, text, text_or_null, vanished,
 };
 use crate::ec2_support::client_token;
 use crate::error::{aws_error, is_not_found};
@@ -268,17 +268,10 @@ async fn list_services(
         None => None,
     };
     let mut summaries = Vec::new();
-    let mut next_token: Option<String> = None;
-    loop {
-        let response = sent!(client
-            .list_services()
-            .set_filters(filter.clone().map(|f| vec![f]))
-            .set_next_token(next_token.take()))?;
-        summaries.extend(response.services().iter().cloned());
-        match response.next_token() {
-            Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
-            _ => break,
-        }
+    let request = client.list_services().set_filters(filter.map(|f| vec![f]));
+    let mut pages = request.into_paginator().send();
+    while let Some(page) = pages.next().await {
+        summaries.extend(page.map_err(aws_error)?.services().iter().cloned());
     }
     Ok(summaries)
 }

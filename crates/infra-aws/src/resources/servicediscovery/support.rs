@@ -318,17 +318,12 @@ pub(crate) async fn list_namespaces(
         None => None,
     };
     let mut summaries = Vec::new();
-    let mut next_token: Option<String> = None;
-    loop {
-        let response = sent!(client
-            .list_namespaces()
-            .set_filters(filter.clone().map(|f| vec![f]))
-            .set_next_token(next_token.take()))?;
-        summaries.extend(response.namespaces().iter().cloned());
-        match response.next_token() {
-            Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
-            _ => break,
-        }
+    let request = client
+        .list_namespaces()
+        .set_filters(filter.map(|f| vec![f]));
+    let mut pages = request.into_paginator().send();
+    while let Some(page) = pages.next().await {
+        summaries.extend(page.map_err(aws_error)?.namespaces().iter().cloned());
     }
     // The filter is applied here too, so an endpoint that ignores it answers the same.
     if let Some(kind) = &namespace_type {
