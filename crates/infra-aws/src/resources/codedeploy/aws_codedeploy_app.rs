@@ -24,10 +24,9 @@ use aws_sdk_codedeploy::types::{ApplicationInfo, ComputePlatform, Tag};
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    changed, has_managed_tags, read_each, send_tag_changes, set_tags, string, text, vanished,
+    changed, has_managed_tags, read_each, send_tag_changes, sent, set_tags, string, text, vanished,
 };
 use crate::clients::partition_of;
-use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -82,12 +81,9 @@ impl AwsCodedeployApp {
         unique.dedup();
         let mut applications: Vec<ApplicationInfo> = Vec::new();
         for chunk in unique.chunks(APPLICATIONS_PER_CALL) {
-            let answer = client
+            let answer = sent!(client
                 .batch_get_applications()
-                .set_application_names(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(aws_error);
+                .set_application_names(Some(chunk.to_vec())));
             match answer {
                 Ok(output) => applications.extend(output.applications_info().iter().cloned()),
                 Err(error) if error.code.as_deref() == Some(APPLICATION_MISSING) => {
@@ -155,13 +151,7 @@ async fn get_application(
     client: &aws_sdk_codedeploy::Client,
     name: &str,
 ) -> Result<Option<ApplicationInfo>, ProviderError> {
-    match client
-        .get_application()
-        .application_name(name)
-        .send()
-        .await
-        .map_err(aws_error)
-    {
+    match sent!(client.get_application().application_name(name)) {
         Ok(output) => Ok(output.application().cloned()),
         Err(error) if error.code.as_deref() == Some(APPLICATION_MISSING) => Ok(None),
         Err(error) => Err(error),
@@ -177,13 +167,10 @@ pub(super) async fn tags_of(
     let mut tags = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let page = match client
+        let page = match sent!(client
             .list_tags_for_resource()
             .resource_arn(arn)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(aws_error)
+            .set_next_token(token.take()))
         {
             Ok(page) => page,
             Err(error)
@@ -314,18 +301,16 @@ impl ResourceType for AwsCodedeployApp {
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_codedeploy_app needs a known \"name\""))?;
         let platform = string(planned, "compute_platform").unwrap_or_else(|| "Server".into());
-        self.aws
+        sent!(self
+            .aws
             .clients()
             .await
             .codedeploy
             .create_application()
             .application_name(&name)
             .compute_platform(ComputePlatform::from(platform.as_str()))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)
-            .map_err(|e| e.context(&format!("creating CodeDeploy Application ({name})")))?;
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned)))))
+        .map_err(|e| e.context(&format!("creating CodeDeploy Application ({name})")))?;
         self.read_one(&name).await
     }
 
@@ -343,18 +328,15 @@ impl ResourceType for AwsCodedeployApp {
         let prefix = arn_prefix(&self.aws).await?;
         update_tags(client, &application_arn(&prefix, &old_name), prior, planned).await?;
         if changed(prior, planned, "name") && new_name != old_name {
-            client
+            sent!(client
                 .update_application()
                 .application_name(&old_name)
-                .new_application_name(&new_name)
-                .send()
-                .await
-                .map_err(aws_error)
-                .map_err(|e| {
-                    e.context(&format!(
-                        "updating CodeDeploy Application ({old_name}) name"
-                    ))
-                })?;
+                .new_application_name(&new_name))
+            .map_err(|e| {
+                e.context(&format!(
+                    "updating CodeDeploy Application ({old_name}) name"
+                ))
+            })?;
         }
         self.read_one(&new_name).await
     }
@@ -363,16 +345,13 @@ impl ResourceType for AwsCodedeployApp {
         let Some(name) = name_of(prior) else {
             return Ok(());
         };
-        match self
+        match sent!(self
             .aws
             .clients()
             .await
             .codedeploy
             .delete_application()
-            .application_name(&name)
-            .send()
-            .await
-            .map_err(aws_error)
+            .application_name(&name))
         {
             Ok(_) => Ok(()),
             Err(error) if error.code.as_deref() == Some(APPLICATION_MISSING) => Ok(()),

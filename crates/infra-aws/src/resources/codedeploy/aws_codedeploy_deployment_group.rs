@@ -53,8 +53,8 @@ use super::aws_codedeploy_app::{
     arn_prefix, length_problem, sdk_tags, tags_of, update_tags, APPLICATION_MISSING, GROUP_MISSING,
 };
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, int, non_empty, read_each, retry_while, set_tags,
-    single, string, string_list, strings, text, text_or_null, vanished,
+    blocks, boolean, changed, has_managed_tags, int, non_empty, read_each, retry_while, sent,
+    set_tags, single, string, string_list, strings, text, text_or_null, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -324,13 +324,10 @@ async fn batch_get(
     application: &str,
     names: &[String],
 ) -> Result<Vec<DeploymentGroupInfo>, ProviderError> {
-    match client
+    match sent!(client
         .batch_get_deployment_groups()
         .application_name(application)
-        .set_deployment_group_names(Some(names.to_vec()))
-        .send()
-        .await
-        .map_err(aws_error)
+        .set_deployment_group_names(Some(names.to_vec())))
     {
         // Names that do not exist are left out (and named in `errorMessage`).
         Ok(output) => Ok(output.deployment_groups_info().to_vec()),
@@ -1214,17 +1211,14 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
         let Some((application, group)) = key_of(prior) else {
             return Ok(());
         };
-        match self
+        match sent!(self
             .aws
             .clients()
             .await
             .codedeploy
             .delete_deployment_group()
             .application_name(&application)
-            .deployment_group_name(&group)
-            .send()
-            .await
-            .map_err(aws_error)
+            .deployment_group_name(&group))
         {
             Ok(_) => Ok(()),
             Err(error)

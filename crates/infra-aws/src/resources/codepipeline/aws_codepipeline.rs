@@ -51,7 +51,7 @@ use infra_core::{
 use super::support::{built, length_problem, list_tags, sdk_tags, update_tags};
 use crate::app_support::{
     blocks, deleted_or_missing, has_managed_tags, int, is_missing, non_empty, number, read_each,
-    retry_while, set_tags, single, string, string_list, strings, text, vanished,
+    retry_while, sent, set_tags, single, string, string_list, strings, text, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -128,13 +128,7 @@ impl AwsCodepipeline {
     async fn fetch(&self, name: &str) -> Result<Option<Found>, ProviderError> {
         let clients = self.aws.clients().await;
         let client = &clients.codepipeline;
-        let output = match client
-            .get_pipeline()
-            .name(name)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        let output = match sent!(client.get_pipeline().name(name)) {
             Ok(output) => output,
             Err(error) if is_missing(&error) => return Ok(None),
             Err(error) => return Err(error),
@@ -1232,13 +1226,10 @@ impl ResourceType for AwsCodepipeline {
             .iter()
             .any(|key| !equivalent(prior.get(key), planned.get(key)));
         if declaration_changed {
-            client
+            sent!(client
                 .update_pipeline()
-                .pipeline(pipeline_declaration(planned)?)
-                .send()
-                .await
-                .map_err(aws_error)
-                .map_err(|e| e.context(&format!("updating CodePipeline Pipeline ({name})")))?;
+                .pipeline(pipeline_declaration(planned)?))
+            .map_err(|e| e.context(&format!("updating CodePipeline Pipeline ({name})")))?;
         }
         let arn = match string(prior, "arn") {
             Some(arn) => arn,
@@ -1256,17 +1247,13 @@ impl ResourceType for AwsCodepipeline {
         let Some(name) = string(prior, "name").or_else(|| string(prior, "id")) else {
             return Ok(());
         };
-        deleted_or_missing(
-            self.aws
-                .clients()
-                .await
-                .codepipeline
-                .delete_pipeline()
-                .name(&name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        deleted_or_missing(sent!(self
+            .aws
+            .clients()
+            .await
+            .codepipeline
+            .delete_pipeline()
+            .name(&name)))
         .map_err(|error| error.context(&format!("deleting CodePipeline Pipeline ({name})")))
     }
 

@@ -38,7 +38,8 @@ use infra_core::{
 
 use super::support::{built, length_problem, sdk_tags, update_tags};
 use crate::app_support::{
-    blocks, changed, deleted_or_missing, has_managed_tags, set_tags, single, string, text, vanished,
+    blocks, changed, deleted_or_missing, has_managed_tags, sent, set_tags, single, string, text,
+    vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -346,14 +347,11 @@ impl ResourceType for AwsCodepipelineWebhook {
         let client = &self.aws.clients().await.codepipeline;
         let definition = webhook_definition(planned)?;
         let name = definition.name().to_string();
-        let output = client
+        let output = sent!(client
             .put_webhook()
             .webhook(definition)
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(aws_error)
-            .map_err(|e| e.context(&format!("creating CodePipeline Webhook ({name})")))?;
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))
+        .map_err(|e| e.context(&format!("creating CodePipeline Webhook ({name})")))?;
         let arn = output
             .webhook()
             .and_then(|item| item.arn())
@@ -373,12 +371,7 @@ impl ResourceType for AwsCodepipelineWebhook {
             .or_else(|| string(prior, "id"))
             .ok_or_else(|| ProviderError::new("aws_codepipeline_webhook has no ARN in state"))?;
         if DEFINITION.iter().any(|key| changed(prior, planned, key)) {
-            client
-                .put_webhook()
-                .webhook(webhook_definition(planned)?)
-                .send()
-                .await
-                .map_err(aws_error)
+            sent!(client.put_webhook().webhook(webhook_definition(planned)?))
                 .map_err(|e| e.context(&format!("updating CodePipeline Webhook ({arn})")))?;
         }
         update_tags(client, &arn, prior, planned)
@@ -391,17 +384,13 @@ impl ResourceType for AwsCodepipelineWebhook {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
-        deleted_or_missing(
-            self.aws
-                .clients()
-                .await
-                .codepipeline
-                .delete_webhook()
-                .name(&name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        deleted_or_missing(sent!(self
+            .aws
+            .clients()
+            .await
+            .codepipeline
+            .delete_webhook()
+            .name(&name)))
         .map_err(|error| error.context(&format!("deleting CodePipeline Webhook ({name})")))
     }
 
