@@ -43,8 +43,8 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use super::aws_route53_delegation_set::{reference_name_of, reference_name_value};
 use crate::app_support::{
-    boolean, int, known, non_empty, number, sent, string, string_list, strings, tag_changes, text,
-    text_or_null, vanished,
+    boolean, deleted_or_gone, int, known, non_empty, number, sent, string, string_list, strings,
+    tag_changes, text, text_or_null, vanished,
 };
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
@@ -307,16 +307,10 @@ async fn fetch(
     id: &str,
 ) -> Result<Option<HealthCheck>, ProviderError> {
     let client = &this.aws.clients().await.route53;
-    match client.get_health_check().health_check_id(id).send().await {
+    match sent!(client.get_health_check().health_check_id(id)) {
         Ok(response) => Ok(response.health_check().cloned()),
-        Err(error) => {
-            let error = aws_error(error);
-            if is_no_such_health_check(&error) {
-                Ok(None)
-            } else {
-                Err(error)
-            }
-        }
+        Err(error) if is_no_such_health_check(&error) => Ok(None),
+        Err(error) => Err(error),
     }
 }
 
@@ -800,22 +794,9 @@ impl AwsObject for HealthCheckObject {
         _prior: &Value,
     ) -> Result<(), ProviderError> {
         let client = &this.aws.clients().await.route53;
-        match client
-            .delete_health_check()
-            .health_check_id(id)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let error = aws_error(error);
-                if is_no_such_health_check(&error) {
-                    Ok(())
-                } else {
-                    Err(error.context(&format!("deleting Route53 Health Check ({id})")))
-                }
-            }
-        }
+        let answer = sent!(client.delete_health_check().health_check_id(id));
+        deleted_or_gone(answer, is_no_such_health_check)
+            .map_err(|error| error.context(&format!("deleting Route53 Health Check ({id})")))
     }
 
     /// The check whose caller reference carries this lineage's and address's marker and the
