@@ -13,6 +13,7 @@
 //!   read back as linked means the lost create happened;
 //! - import: by default none (where the provider offers none).
 
+use std::collections::BTreeSet;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ use infra_core::{
     Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::{read_one, string};
+use crate::app_support::{is_missing, read_each, read_one, string, string_list, strings};
 use crate::Aws;
 
 /// The two arguments that name a link, in the schema's order.
@@ -195,5 +196,209 @@ impl<A: Association> ResourceType for AssociationType<A> {
         Ok(read_one(self, planned)
             .await?
             .filter(|found| A::pair(found) == A::pair(planned)))
+    }
+}
+
+/// The *exclusive* members of one object (the users of an IAM group, the principals a managed
+/// policy is attached to), which has no object of its own: every member found belongs to it,
+/// so one added elsewhere shows as drift and the next apply removes it, as the provider does.
+/// A type implements [`Members`]: the attribute naming the object, the member lists, the
+/// read of the members and the add and remove calls; [`MembersType`] writes the rest once:
+/// create adds the configured members, update adds and removes the difference, delete
+/// removes the members in state, refresh reads each object (a few at a time), and a lost
+/// create is found when every configured member is there. `id` is `name`, which is
+/// configuration only; there is no import (the provider offers none).
+#[async_trait::async_trait]
+pub trait Members: Send + Sync + Sized + 'static {
+    /// The Terraform type name.
+    const NAME: &'static str;
+    /// The attribute that names the object the members belong to.
+    const KEY: &'static str;
+    /// The member lists, in the order they are changed.
+    const KINDS: &'static [&'static str];
+    /// The create's error for a planned value without [`Members::KEY`].
+    const UNKNOWN: &'static str;
+    /// The update's error for a prior state without [`Members::KEY`].
+    const NO_KEY: &'static str;
+    /// Whether an object with no members at all is gone (a policy attached to nothing).
+    const NONE_IS_GONE: bool = false;
+    /// Whether a delete that finds the object gone is done.
+    const DELETE_GONE_OK: bool = false;
+
+    fn schema() -> Schema;
+    fn validate(_config: &Value) -> Vec<(String, String)> {
+        vec![]
+    }
+    /// The members of each kind now, in [`Members::KINDS`]' order; `None` when the object
+    /// does not exist.
+    async fn members(
+        this: &MembersType<Self>,
+        key: &str,
+    ) -> Result<Option<Vec<BTreeSet<String>>>, ProviderError>;
+    async fn add(
+        this: &MembersType<Self>,
+        kind: usize,
+        key: &str,
+        member: &str,
+    ) -> Result<(), ProviderError>;
+    async fn remove(
+        this: &MembersType<Self>,
+        kind: usize,
+        key: &str,
+        member: &str,
+    ) -> Result<(), ProviderError>;
+}
+
+/// The [`ResourceType`] of a [`Members`] type.
+pub struct MembersType<M: Members> {
+    pub aws: Arc<Aws>,
+    schema: Schema,
+    members: PhantomData<M>,
+}
+
+impl<M: Members> MembersType<M> {
+    pub fn new(aws: Arc<Aws>) -> MembersType<M> {
+        MembersType {
+            aws,
+            schema: M::schema(),
+            members: PhantomData,
+        }
+    }
+
+    fn configured(value: &Value) -> Vec<BTreeSet<String>> {
+        let set = |kind: &&str| strings(value, kind).into_iter().collect();
+        M::KINDS.iter().map(set).collect()
+    }
+
+    /// The state of the object's members; `hint` (the prior state or the planned value)
+    /// gives `name`, and a list it leaves unset stays unset while nothing of its kind is
+    /// found.
+    fn value_of(key: &str, members: &[BTreeSet<String>], hint: &Value) -> Value {
+        let mut value = Value::map([
+            ("id", hint.get("name").clone()),
+            ("name", hint.get("name").clone()),
+            (M::KEY, Value::string(key)),
+        ]);
+        if let Some(object) = value.map_mut() {
+            for (kind, found) in M::KINDS.iter().zip(members) {
+                let list = match found.is_empty() && hint.get(kind).is_null() {
+                    true => Value::Null,
+                    false => string_list(found),
+                };
+                object.insert(kind.to_string(), list);
+            }
+        }
+        value
+    }
+
+    /// Adds and removes so that the members are exactly `wanted`, starting from `current`.
+    async fn sync(
+        &self,
+        key: &str,
+        current: &[BTreeSet<String>],
+        wanted: &[BTreeSet<String>],
+    ) -> Result<(), ProviderError> {
+        for (kind, (before, after)) in current.iter().zip(wanted).enumerate() {
+            for member in before.difference(after) {
+                M::remove(self, kind, key, member).await?;
+            }
+            for member in after.difference(before) {
+                M::add(self, kind, key, member).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn read(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
+        let Some(key) = string(prior, M::KEY) else {
+            return Ok(None);
+        };
+        Ok(M::members(self, &key)
+            .await?
+            .filter(|found| !M::NONE_IS_GONE || found.iter().any(|kind| !kind.is_empty()))
+            .map(|found| Self::value_of(&key, &found, prior)))
+    }
+
+    fn none() -> Vec<BTreeSet<String>> {
+        vec![BTreeSet::new(); M::KINDS.len()]
+    }
+}
+
+#[async_trait::async_trait]
+impl<M: Members> ResourceType for MembersType<M> {
+    fn name(&self) -> &'static str {
+        M::NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+        M::validate(config)
+    }
+
+    /// Adds what is configured; other members are removed by the next apply, after refresh
+    /// shows them (as the provider does).
+    async fn create(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let key = string(planned, M::KEY).ok_or_else(|| ProviderError::new(M::UNKNOWN))?;
+        let wanted = Self::configured(planned);
+        self.sync(&key, &Self::none(), &wanted).await?;
+        Ok(Self::value_of(&key, &wanted, planned))
+    }
+
+    async fn update(
+        &self,
+        _operation: &Operation,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        let key = string(prior, M::KEY).ok_or_else(|| ProviderError::new(M::NO_KEY))?;
+        let wanted = Self::configured(planned);
+        self.sync(&key, &Self::configured(prior), &wanted).await?;
+        Ok(Self::value_of(&key, &wanted, planned))
+    }
+
+    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        let Some(key) = string(prior, M::KEY) else {
+            return Ok(());
+        };
+        match self
+            .sync(&key, &Self::configured(prior), &Self::none())
+            .await
+        {
+            Err(error) if M::DELETE_GONE_OK && is_missing(&error) => Ok(()),
+            other => other,
+        }
+    }
+
+    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+        read_each(prior.iter().map(|p| self.read(p)).collect()).await
+    }
+
+    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
+        Err(ProviderError::not_importable(M::NAME))
+    }
+
+    /// Found when every configured member is there.
+    async fn find_created(
+        &self,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(key) = string(planned, M::KEY) else {
+            return Ok(None);
+        };
+        let wanted = Self::configured(planned);
+        let Some(found) = M::members(self, &key).await? else {
+            return Ok(None);
+        };
+        let complete = wanted.iter().zip(&found).all(|(w, f)| w.is_subset(f));
+        let nothing = M::NONE_IS_GONE && wanted.iter().all(BTreeSet::is_empty);
+        Ok((complete && !nothing).then(|| Self::value_of(&key, &found, planned)))
     }
 }
