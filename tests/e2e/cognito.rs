@@ -15,6 +15,10 @@ resource "aws_cognito_user_pool" "users" {{
   auto_verified_attributes = ["email"]
   username_attributes      = ["email"]
 
+  device_configuration {{
+    device_only_remembered_on_user_prompt = true
+  }}
+
   password_policy {{
     minimum_length    = {minimum_length}
     require_lowercase = true

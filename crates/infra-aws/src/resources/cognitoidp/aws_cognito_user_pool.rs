@@ -6,8 +6,9 @@
 //! `deletion_protection` (default `INACTIVE`), `mfa_configuration` (default `OFF`) with the
 //! `software_token_mfa_configuration` block, `alias_attributes` and `username_attributes`
 //! (each forces a new pool; they conflict), `auto_verified_attributes`, `user_pool_tier`, the
-//! `password_policy` block (Optional+Computed: AWS's defaults are kept when it is left out) and
-//! the `username_configuration` block (`case_sensitive` forces a new pool). Every other argument
+//! `password_policy` block (Optional+Computed: AWS's defaults are kept when it is left out), the
+//! `device_configuration` block and the `username_configuration` block (`case_sensitive`
+//! forces a new pool). Every other argument
 //! and block is declared [`Schema::not_supported`]: a configuration that sets one is a located
 //! error, never silently ignored.
 //!
@@ -31,9 +32,9 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AliasAttributeType, DeletionProtectionType, PasswordPolicyType, SoftwareTokenMfaConfigType,
-    UserPoolMfaType, UserPoolPolicyType, UserPoolTierType, UserPoolType, UsernameAttributeType,
-    UsernameConfigurationType, VerifiedAttributeType,
+    AliasAttributeType, DeletionProtectionType, DeviceConfigurationType, PasswordPolicyType,
+    SoftwareTokenMfaConfigType, UserPoolMfaType, UserPoolPolicyType, UserPoolTierType,
+    UserPoolType, UsernameAttributeType, UsernameConfigurationType, VerifiedAttributeType,
 };
 use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
 
@@ -76,7 +77,6 @@ const NOT_SUPPORTED_ATTRIBUTES: &[&str] = &[
 const NOT_SUPPORTED_BLOCKS: &[&str] = &[
     "account_recovery_setting",
     "admin_create_user_config",
-    "device_configuration",
     "email_configuration",
     "email_mfa_configuration",
     "lambda_config",
@@ -158,6 +158,22 @@ pub fn password_policy_of(planned: &Value) -> Option<PasswordPolicyType> {
     Some(policy.build())
 }
 
+/// The device configuration a configured `device_configuration` block asks for (unset bools
+/// are false, as the provider's `expandDeviceConfigurationType` sends them).
+pub fn device_configuration_of(planned: &Value) -> Option<DeviceConfigurationType> {
+    let block = single(planned, "device_configuration")?;
+    Some(
+        DeviceConfigurationType::builder()
+            .challenge_required_on_new_device(
+                boolean(block, "challenge_required_on_new_device").unwrap_or(false),
+            )
+            .device_only_remembered_on_user_prompt(
+                boolean(block, "device_only_remembered_on_user_prompt").unwrap_or(false),
+            )
+            .build(),
+    )
+}
+
 fn software_token_of(planned: &Value) -> Option<SoftwareTokenMfaConfigType> {
     let block = single(planned, "software_token_mfa_configuration")?;
     Some(
@@ -226,6 +242,7 @@ pub fn create_request(
                 .build(),
         );
     }
+    request = request.set_device_configuration(device_configuration_of(planned));
     if let Some(block) = single(planned, "username_configuration") {
         let configuration = UsernameConfigurationType::builder()
             .case_sensitive(boolean(block, "case_sensitive").unwrap_or(false))
@@ -284,7 +301,7 @@ pub fn update_request(
         .set_verification_message_template(current.verification_message_template().cloned())
         .set_sms_authentication_message(current.sms_authentication_message().map(str::to_string))
         .set_user_attribute_update_settings(current.user_attribute_update_settings().cloned())
-        .set_device_configuration(current.device_configuration().cloned())
+        .set_device_configuration(device_configuration_of(planned))
         .set_email_configuration(current.email_configuration().cloned())
         .set_sms_configuration(current.sms_configuration().cloned())
         .set_admin_create_user_config(admin_create_user_config)
@@ -297,6 +314,7 @@ pub fn update_request(
 const UPDATED_BY_UPDATE_USER_POOL: &[&str] = &[
     "auto_verified_attributes",
     "deletion_protection",
+    "device_configuration",
     "password_policy",
     "user_pool_tier",
 ];
@@ -443,6 +461,33 @@ impl AwsObject for UserPoolObject {
                 Block::single("password_policy", password_policy_schema()).computed(),
                 |p: &Pool, _| {
                     password_policy_value(p.pool.policies().and_then(|p| p.password_policy()))
+                },
+            ),
+            read_block(
+                Block::single(
+                    "device_configuration",
+                    Schema::new()
+                        .attr(Attribute::optional(
+                            "challenge_required_on_new_device",
+                            Type::Bool,
+                        ))
+                        .attr(Attribute::optional(
+                            "device_only_remembered_on_user_prompt",
+                            Type::Bool,
+                        )),
+                ),
+                |p: &Pool, _| match p.pool.device_configuration() {
+                    Some(d) => Value::List(vec![Value::map([
+                        (
+                            "challenge_required_on_new_device",
+                            Value::Bool(d.challenge_required_on_new_device()),
+                        ),
+                        (
+                            "device_only_remembered_on_user_prompt",
+                            Value::Bool(d.device_only_remembered_on_user_prompt()),
+                        ),
+                    ])]),
+                    None => Value::List(vec![]),
                 },
             ),
             read_block(
@@ -737,6 +782,13 @@ mod tests {
                 "username_configuration",
                 Value::List(vec![Value::map([("case_sensitive", Value::Bool(false))])]),
             ),
+            (
+                "device_configuration",
+                Value::List(vec![Value::map([(
+                    "device_only_remembered_on_user_prompt",
+                    Value::Bool(true),
+                )])]),
+            ),
         ])
     }
 
@@ -773,6 +825,9 @@ mod tests {
             input.get_user_pool_tags().as_ref().unwrap()["infra:address"],
             "a"
         );
+        let device = input.get_device_configuration().as_ref().unwrap();
+        assert!(device.device_only_remembered_on_user_prompt());
+        assert!(!device.challenge_required_on_new_device());
     }
 
     #[test]
@@ -813,6 +868,15 @@ mod tests {
             &Some(DeletionProtectionType::Active)
         );
         assert_eq!(input.get_mfa_configuration(), &Some(UserPoolMfaType::Off));
+        // The device configuration is infra's: the planned one, none when the block is gone.
+        assert!(input.get_device_configuration().is_some());
+        let mut without = planned.clone();
+        without
+            .map_mut()
+            .unwrap()
+            .insert("device_configuration".into(), Value::List(vec![]));
+        let request = update_request(&client(), "eu-west-1_abc", &current, &without);
+        assert!(request.as_input().get_device_configuration().is_none());
         assert_eq!(
             input.get_auto_verified_attributes(),
             &Some(vec![VerifiedAttributeType::Email])
