@@ -16,7 +16,7 @@ use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value
 
 use crate::app_support::sent;
 use crate::ec2_support::{bool_attribute, filter};
-use crate::resources::ec2::aws_vpc::AwsVpc;
+use crate::resources::ec2::aws_vpc::{ipv6_pool_conflict, AwsVpc};
 use crate::Aws;
 
 pub struct AwsDefaultVpc {
@@ -54,17 +54,7 @@ impl ResourceType for AwsDefaultVpc {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if config.get("assign_generated_ipv6_cidr_block").as_bool() == Some(true)
-            && !config.get("ipv6_ipam_pool_id").is_null()
-        {
-            problems.push((
-                "ipv6_ipam_pool_id".to_string(),
-                "\"ipv6_ipam_pool_id\" conflicts with \"assign_generated_ipv6_cidr_block\""
-                    .to_string(),
-            ));
-        }
-        problems
+        ipv6_pool_conflict(config).into_iter().collect()
     }
 
     fn default_timeouts(&self) -> Timeouts {

@@ -22,12 +22,16 @@ use infra_core::{
 };
 
 use crate::app_support::sent;
+use crate::ec2_object::Ec2Object;
 use crate::ec2_support::{
     bool_attribute, chunks_of, copy_attributes, delete_with_retry, ec2_arn, filter, in_prior_order,
     integer_attribute, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
     string_attribute, tag_entries, tag_specification, update_tags, wait_for, whole_object,
 };
 use crate::paginated::all_items;
+use crate::resources::ec2::aws_network_acl::AclObject;
+use crate::resources::ec2::aws_route_table::TableObject;
+use crate::resources::ec2::aws_security_group::GroupObject;
 use crate::tagging::WithTags;
 use crate::Aws;
 
@@ -377,6 +381,19 @@ impl AwsVpc {
     }
 }
 
+/// The check `aws_vpc` and `aws_default_vpc` share: an IPAM pool and an Amazon-provided IPv6
+/// block exclude each other.
+pub(crate) fn ipv6_pool_conflict(config: &Value) -> Option<(String, String)> {
+    (config.get("assign_generated_ipv6_cidr_block").as_bool() == Some(true)
+        && !config.get("ipv6_ipam_pool_id").is_null())
+    .then(|| {
+        (
+            "ipv6_ipam_pool_id".to_string(),
+            "\"ipv6_ipam_pool_id\" conflicts with \"assign_generated_ipv6_cidr_block\"".to_string(),
+        )
+    })
+}
+
 /// VPCs as DescribeVpcs answers them, with their defaults.
 struct DescribedVpcs {
     vpcs: Vec<Vpc>,
@@ -445,29 +462,24 @@ impl VpcDefaults {
     async fn read(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Result<VpcDefaults, ProviderError> {
         let mut defaults = VpcDefaults::default();
         for chunk in chunks_of(ids) {
-            let in_chunk = || filter("vpc-id", chunk.iter().cloned());
-            let acls = all_items!(ec2
-                .describe_network_acls()
-                .filters(in_chunk())
-                .filters(filter("default", ["true"])))?;
+            // Each type's own describe, its VPC's default object by one more filter.
+            let of_chunk = |default| vec![filter("vpc-id", chunk.iter().cloned()), default];
+            let acls = of_chunk(filter("default", ["true"]));
+            let acls = AclObject::<false>::describe(ec2, None, acls).await?;
             defaults.network_acls.extend(by_vpc(
                 &acls,
                 NetworkAcl::vpc_id,
                 NetworkAcl::network_acl_id,
             ));
-            let tables = all_items!(ec2
-                .describe_route_tables()
-                .filters(in_chunk())
-                .filters(filter("association.main", ["true"])))?;
+            let tables = of_chunk(filter("association.main", ["true"]));
+            let tables = TableObject::<false>::describe(ec2, None, tables).await?;
             defaults.main_route_tables.extend(by_vpc(
                 &tables,
                 RouteTable::vpc_id,
                 RouteTable::route_table_id,
             ));
-            let groups = all_items!(ec2
-                .describe_security_groups()
-                .filters(in_chunk())
-                .filters(filter("group-name", ["default"])))?;
+            let groups = of_chunk(filter("group-name", ["default"]));
+            let groups = GroupObject::<false>::describe(ec2, None, groups).await?;
             defaults.security_groups.extend(by_vpc(
                 &groups,
                 SecurityGroup::vpc_id,
@@ -569,15 +581,7 @@ impl ResourceType for AwsVpc {
                 "\"cidr_block\" is required unless \"ipv4_ipam_pool_id\" is set".to_string(),
             ));
         }
-        if config.get("assign_generated_ipv6_cidr_block").as_bool() == Some(true)
-            && !config.get("ipv6_ipam_pool_id").is_null()
-        {
-            problems.push((
-                "ipv6_ipam_pool_id".to_string(),
-                "\"ipv6_ipam_pool_id\" conflicts with \"assign_generated_ipv6_cidr_block\""
-                    .to_string(),
-            ));
-        }
+        problems.extend(ipv6_pool_conflict(config));
         problems
     }
 
